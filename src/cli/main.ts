@@ -1,0 +1,189 @@
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { makeBaseline } from '../core/suppression.js';
+import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, type Severity } from '../core/types.js';
+import { formatExtensions, reporters } from '../reporters/index.js';
+import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
+import { VERSION } from '../version.js';
+import { explainRule, listRules } from './rules-command.js';
+import { Progress } from './progress.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_ERROR = 2;
+
+interface ScanFlags {
+  format: string[];
+  output: string[];
+  scanners?: string;
+  framework: string[];
+  rule: string[];
+  skipRule: string[];
+  failOn: string;
+  failOnError?: boolean;
+  config?: string;
+  baseline?: string;
+  quiet?: boolean;
+  color: boolean;
+  progress: boolean;
+  strictModels?: boolean;
+  showSuppressed?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolean {
+  if (!flags.color || 'NO_COLOR' in process.env) return false;
+  if ('FORCE_COLOR' in process.env) return true;
+  return Boolean(stream.isTTY);
+}
+
+function addScanOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', `output format, repeatable: ${Object.keys(formatExtensions).join('|')}`).argParser(collect).default([]))
+    .addOption(new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)').argParser(collect).default([]))
+    .option('--scanners <list>', `scanners to run: ${SCANNERS.join(',')} (default: all that apply)`)
+    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable), e.g. pss:restricted').argParser(collect).default([]))
+    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
+    .option('--fail-on-error', 'exit 1 when a file could not be scanned')
+    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
+    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .option('--strict-models', 'report any pickle import outside the allow-list as high')
+    .option('--show-suppressed', 'list suppressed findings in the table')
+    .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
+    .option('--no-color', 'no colours')
+    .option('--no-progress', 'no progress indicator');
+}
+
+function runScan(targets: string[], flags: ScanFlags, io: CliIO): ScanResult {
+  if (!isSeverity(flags.failOn)) throw new ScanSetupError(`--fail-on must be one of critical, high, medium, low, info (got '${flags.failOn}')`);
+  const scanners = flags.scanners?.split(',').map((s) => s.trim()).filter(Boolean);
+  const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
+  try {
+    return scanSync({
+      targets: targets.length ? targets : ['.'],
+      scanners: scanners as ScannerName[] | undefined,
+      frameworks: flags.framework,
+      rules: flags.rule,
+      skipRules: flags.skipRule,
+      config: flags.config,
+      baseline: flags.baseline,
+      strictModels: flags.strictModels,
+      onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
+    });
+  } finally {
+    progress?.done();
+  }
+}
+
+function outputs(flags: ScanFlags): Array<{ format: string; file?: string }> {
+  const formats = flags.format.length ? flags.format : ['table'];
+  for (const f of formats) {
+    if (!(f in formatExtensions)) throw new ScanSetupError(`unknown format '${f}' (known: ${Object.keys(formatExtensions).join(', ')})`);
+    if (!reporters[f]) throw new ScanSetupError(`format '${f}' is not available yet`);
+  }
+  if (flags.output.length === 0) {
+    if (formats.length > 1) throw new ScanSetupError('several formats need --output');
+    return [{ format: formats[0] }];
+  }
+  if (flags.output.length === formats.length) return formats.map((format, i) => ({ format, file: flags.output[i] }));
+  if (flags.output.length === 1) {
+    if (formats.length === 1) return [{ format: formats[0], file: flags.output[0] }];
+    const base = flags.output[0];
+    return formats.map((format) => ({ format, file: base + formatExtensions[format] }));
+  }
+  throw new ScanSetupError('give one --output per --format, or a single --output base name');
+}
+
+export function exitCodeFor(result: ScanResult, failOn: Severity, failOnError: boolean): number {
+  const threshold = severityRank(failOn);
+  const failing = result.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold);
+  if (failing || (failOnError && result.errors.length > 0)) return EXIT_FINDINGS;
+  return EXIT_OK;
+}
+
+export interface CliIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Runs the CLI; returns the exit code. */
+export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('sanctum')
+    .description('Security scanner for AI/ML workloads in containers and on Kubernetes')
+    .version(VERSION, '-V, --version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError();
+
+  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', [])).action(
+    (paths: string[], flags: ScanFlags) => {
+      const outs = outputs(flags);
+      const result = runScan(paths, flags, io);
+      const failOn = flags.failOn as Severity;
+      const reportCtx = { rules: getRegistry().rules, failOn, showSuppressed: flags.showSuppressed };
+      for (const o of outs) {
+        let shown = result;
+        if (flags.quiet && o.format === 'table') {
+          const t = severityRank(failOn);
+          shown = { ...result, findings: result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t) };
+        }
+        const text = reporters[o.format](shown, { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) });
+        if (o.file) writeFileSync(o.file, text);
+        else io.stdout.write(text);
+      }
+      code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
+    },
+  );
+
+  addScanOptions(
+    program
+      .command('baseline')
+      .description('write a baseline file of the current findings, for --baseline')
+      .argument('[paths...]', 'files or directories', []),
+  ).action((paths: string[], flags: ScanFlags) => {
+    const result = runScan(paths, { ...flags, baseline: undefined }, io);
+    const file = flags.output[0] ?? '.sanctum-baseline.json';
+    const baseline = makeBaseline(result.findings);
+    writeFileSync(file, JSON.stringify(baseline, null, 2) + '\n');
+    if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
+  });
+
+  program
+    .command('rules')
+    .description('list the rules')
+    .option('--framework <id[:level]>', 'only rules mapped to this framework')
+    .option('--format <format>', 'table or json', 'table')
+    .option('--no-color', 'no colours')
+    .action((flags: { framework?: string; format: string; color: boolean }) => {
+      io.stdout.write(listRules(flags.framework, flags.format, useColor(flags, io.stdout)));
+    });
+
+  program
+    .command('explain')
+    .description('show a rule with its rationale, remediation and examples')
+    .argument('<rule>', 'rule id or slug')
+    .option('--no-color', 'no colours')
+    .action((id: string, flags: { color: boolean }) => {
+      io.stdout.write(explainRule(id, useColor(flags, io.stdout)));
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      return EXIT_ERROR;
+    }
+    if (e instanceof ScanSetupError) {
+      io.stderr.write(`sanctum: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    io.stderr.write(`sanctum: ${(e as Error).message ?? String(e)}\n`);
+    return EXIT_ERROR;
+  }
+  return code;
+}

@@ -1,0 +1,99 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+import { SCANNERS, SEVERITIES } from './types.js';
+
+const date = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+
+export const IgnoreEntrySchema = z
+  .object({
+    rule: z.string().describe('Rule id or slug; `*` for every rule').optional(),
+    paths: z.array(z.string()).describe('Path globs, relative to the current directory').optional(),
+    resources: z.array(z.string()).describe('Kubernetes resources as kind/namespace/name globs, e.g. Deployment/llm/*').optional(),
+    fingerprints: z.array(z.string()).describe('Finding fingerprints (sha256:…)').optional(),
+    reason: z.string().describe('Why the finding is accepted').optional(),
+    expires: date.describe('YYYY-MM-DD; the entry stops suppressing after this day').optional(),
+  })
+  .strict();
+
+export const ConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    scanners: z.array(z.enum(SCANNERS)).optional(),
+    failOn: z.enum(SEVERITIES).optional(),
+    frameworks: z.array(z.string()).optional(),
+    exclude: z.array(z.string()).describe('Path globs (gitignore syntax) left out of every scan').optional(),
+    ignore: z.array(IgnoreEntrySchema).optional(),
+    rules: z
+      .record(
+        z.string(),
+        z
+          .object({
+            enabled: z.boolean().optional(),
+            severity: z.enum(SEVERITIES).optional(),
+            options: z.record(z.string(), z.unknown()).optional(),
+          })
+          .strict(),
+      )
+      .describe('Per-rule settings keyed by rule id or slug')
+      .optional(),
+    models: z.object({ strict: z.boolean().optional() }).strict().optional(),
+  })
+  .strict();
+
+export type SanctumConfig = z.infer<typeof ConfigSchema>;
+export type IgnoreEntry = z.infer<typeof IgnoreEntrySchema>;
+
+export const CONFIG_FILE_NAMES = ['.sanctum.yaml', '.sanctum.yml'];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Finds `.sanctum.yaml` in `start` or the nearest directory above it. */
+export function findConfig(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const p = join(dir, name);
+      if (existsSync(p)) return p;
+    }
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function parseConfig(text: string, path: string): SanctumConfig {
+  let raw: unknown;
+  try {
+    raw = yaml.load(text, { filename: path }) ?? {};
+  } catch (e) {
+    throw new ConfigError(`${path}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const r = ConfigSchema.safeParse(raw);
+  if (!r.success) {
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ConfigError(`${path}: invalid configuration: ${issues}`);
+  }
+  return r.data;
+}
+
+export function loadConfig(path: string): SanctumConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read configuration ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return parseConfig(text, path);
+}
+
+/** The JSON Schema of `.sanctum.yaml`, shipped as schemas/sanctum-config.schema.json. */
+export function configJsonSchema(): unknown {
+  return { ...(z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as object), title: 'Sanctum configuration (.sanctum.yaml)' };
+}

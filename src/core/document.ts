@@ -1,0 +1,54 @@
+import type { SourceFile } from './source-file.js';
+import type { ObjectPath, ResourceRef, SourceRange } from './types.js';
+
+/** A span of the file's text as UTF-16 offsets, end exclusive. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
+/** A 1-based line range; columns default to the whole line. */
+export interface LineSpan {
+  line: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/** Where a rule reports: an object path into the document, a text span, or a line span. */
+export type At = ObjectPath | TextSpan | LineSpan;
+
+export interface Located {
+  range?: SourceRange;
+  objectPath?: string;
+  /** Source text of the reported node, used as evidence when the rule gives none. */
+  snippet?: string;
+}
+
+/**
+ * A parsed unit handed to rules. Parsers extend this with typed content
+ * (a Kubernetes object, a Dockerfile, a pickle stream, …).
+ */
+export interface ScanDocument {
+  /** Matches `appliesTo` of rules. */
+  readonly kind: string;
+  readonly file: SourceFile;
+  /** Kubernetes identity, when the document is a Kubernetes object. */
+  readonly resource?: ResourceRef;
+  /** Extra location context (a notebook cell, an archive member). */
+  readonly detail?: string;
+  /** Rule ids or slugs suppressed on the document itself, e.g. from an annotation. */
+  readonly suppressions?: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+  /** True for views derived from another document (a pod spec of an object): not counted as a resource. */
+  readonly derived?: boolean;
+  /** Turns `at` into a source range and an object path. */
+  locate(at: At | undefined): Located;
+}
+
+export function isTextSpan(at: At): at is TextSpan {
+  return !Array.isArray(at) && typeof (at as TextSpan).start === 'number';
+}
+
+export function isLineSpan(at: At): at is LineSpan {
+  return !Array.isArray(at) && typeof (at as LineSpan).line === 'number';
+}

@@ -1,0 +1,302 @@
+import type { At, ScanDocument } from './document.js';
+import { fingerprint } from './fingerprint.js';
+import { findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
+import { LineIndex } from './line-index.js';
+import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
+import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
+import { looksBinary, type SourceFile } from './source-file.js';
+import type { Finding, FixSuggestion, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
+import { pointerFromPath } from './types.js';
+
+export const SUPPRESSION_WITHOUT_REASON = 'SAN-0001';
+export const EXPIRED_SUPPRESSION = 'SAN-0002';
+
+export interface EngineOptions {
+  parsers: readonly Parser[];
+  /** Rules that run. */
+  rules: readonly AnyRule[];
+  /** Every known rule, to report engine findings (suppression hygiene) and resolve names. */
+  lookup(idOrSlug: string): AnyRule | undefined;
+  settings?: Partial<ScanSettings>;
+  limits?: Partial<Limits>;
+  /** Per-rule options and severity from configuration, keyed by rule id. */
+  ruleConfig?: ReadonlyMap<string, { severity?: Severity; options?: Record<string, unknown> }>;
+  /** `YYYY-MM-DD`; decides whether a suppression has expired. */
+  today?: string;
+  onFile?(file: SourceFile, index: number): void;
+}
+
+export interface EngineResult {
+  findings: Finding[];
+  errors: ScanError[];
+  files: number;
+  resources: number;
+}
+
+interface RawReport {
+  rule: AnyRule;
+  doc: ScanDocument;
+  input: ReportInput;
+}
+
+const EVIDENCE_MAX = 160;
+
+/** Parses each file once, hands every document to the rules that apply, and resolves findings. */
+export class Engine {
+  private readonly limits: Limits;
+  private readonly settings: ScanSettings;
+  private readonly rulesByKind = new Map<string, AnyRule[]>();
+  private readonly activeParsers: Parser[];
+  private readonly setParsers: Parser[];
+  private readonly today: string;
+  private readonly setDocs = new Map<Parser, ScanDocument[]>();
+  private readonly occurrences = new Map<string, number>();
+  readonly findings: Finding[] = [];
+  readonly errors: ScanError[] = [];
+  private files = 0;
+  private resources = 0;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.settings = { strictModels: false, ...opts.settings };
+    this.today = opts.today ?? new Date().toISOString().slice(0, 10);
+    for (const rule of opts.rules) {
+      for (const kind of rule.meta.appliesTo) {
+        const list = this.rulesByKind.get(kind) ?? [];
+        list.push(rule);
+        this.rulesByKind.set(kind, list);
+      }
+    }
+    this.activeParsers = opts.parsers.filter((p) => p.produces.some((k) => this.rulesByKind.has(k)));
+    this.setParsers = this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
+    for (const p of this.setParsers) this.setDocs.set(p, []);
+  }
+
+  /** True when some active parser would read this file. */
+  wants(file: SourceFile): boolean {
+    return this.activeParsers.some((p) => safeMatch(p, file));
+  }
+
+  scanFile(file: SourceFile): void {
+    this.opts.onFile?.(file, this.files);
+    this.files++;
+    const reports: RawReport[] = [];
+    for (const parser of this.activeParsers) {
+      if (!safeMatch(parser, file)) continue;
+      const max = parser.maxBytes ?? this.limits.maxFileBytes;
+      if (file.size > max) {
+        this.error(file.path, `file is ${formatBytes(file.size)}, over the ${formatBytes(max)} limit of the ${parser.name} parser; not scanned`);
+        continue;
+      }
+      let documents: ScanDocument[];
+      try {
+        const out = parser.parse(file, { limits: this.limits });
+        documents = out.documents;
+        for (const e of out.errors ?? []) this.error(file.path, e.message, e.line);
+      } catch (e) {
+        this.error(file.path, describeError(e, parser.name), e instanceof ParseFailure ? e.line : undefined);
+        continue;
+      }
+      for (const doc of documents) {
+        if (doc.resource && !doc.derived) this.resources++;
+        this.runRules(doc, reports);
+      }
+      this.setDocs.get(parser)?.push(...documents);
+    }
+    this.resolve(reports);
+  }
+
+  /** Runs the cross-document rules and returns everything found. */
+  finish(): EngineResult {
+    for (const parser of this.setParsers) {
+      const docs = this.setDocs.get(parser) ?? [];
+      let setDoc: ScanDocument;
+      try {
+        setDoc = parser.collect!(docs);
+      } catch (e) {
+        this.error('.', describeError(e, parser.name));
+        continue;
+      }
+      const reports: RawReport[] = [];
+      this.runRules(setDoc, reports);
+      this.resolve(reports);
+    }
+    return { findings: this.findings, errors: this.errors, files: this.files, resources: this.resources };
+  }
+
+  private runRules(doc: ScanDocument, reports: RawReport[]): void {
+    const rules = this.rulesByKind.get(doc.kind);
+    if (!rules) return;
+    for (const rule of rules) {
+      const ctx: RuleContext = {
+        report: (input) => reports.push({ rule, doc: input.doc ?? doc, input }),
+        options: this.optionsFor(rule.meta),
+        settings: this.settings,
+      };
+      try {
+        rule.check(doc, ctx);
+      } catch (e) {
+        this.error(doc.file.path, `rule ${rule.meta.id} (${rule.meta.slug}) failed: ${describeError(e, rule.meta.slug)}`);
+      }
+    }
+  }
+
+  private optionsFor(meta: RuleMeta): Record<string, unknown> {
+    const defaults: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(meta.options ?? {})) defaults[k] = v.default;
+    return { ...defaults, ...this.opts.ruleConfig?.get(meta.id)?.options };
+  }
+
+  private resolve(reports: RawReport[]): void {
+    if (reports.length === 0) return;
+    const inlineByFile = new Map<SourceFile, { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null>();
+    const usedInline = new Set<InlineSuppression>();
+    for (const { rule, doc, input } of reports) {
+      const finding = this.toFinding(rule.meta, doc, input.at, input);
+      if (!inlineByFile.has(doc.file)) inlineByFile.set(doc.file, inlineFor(doc.file));
+      const inline = inlineByFile.get(doc.file);
+      const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline);
+      if (suppression) {
+        finding.status = 'suppressed';
+        finding.suppression = suppression;
+      }
+      this.findings.push(finding);
+    }
+    for (const [file, inline] of inlineByFile) {
+      if (!inline) continue;
+      for (const list of inline.map.values()) for (const s of list) if (usedInline.has(s)) this.hygiene(file.path, s);
+    }
+  }
+
+  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Pick<ReportInput, 'message' | 'evidence' | 'severity' | 'fix'>): Finding {
+    let located;
+    try {
+      located = doc.locate(at);
+    } catch {
+      located = {};
+    }
+    const objectPath = located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : undefined);
+    const location: Location = { path: doc.file.path, ...located.range };
+    if (objectPath !== undefined) location.objectPath = objectPath;
+    if (doc.resource) location.resource = doc.resource;
+    if (doc.detail) location.detail = doc.detail;
+    const evidence = input.evidence ?? firstLine(located.snippet);
+    const anchor = objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ');
+    const key = `${meta.id}\u0000${location.path}\u0000${location.detail ?? ''}\u0000${objectPath ?? ''}\u0000${anchor}`;
+    const occurrence = this.occurrences.get(key) ?? 0;
+    this.occurrences.set(key, occurrence + 1);
+    const finding: Finding = {
+      ruleId: meta.id,
+      slug: meta.slug,
+      title: meta.title,
+      severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
+      message: input.message,
+      location,
+      frameworks: [...meta.frameworks],
+      status: 'fail',
+      fingerprint: fingerprint(meta.id, location, anchor, occurrence),
+    };
+    if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
+    if (input.fix) {
+      const fix = resolveFix(doc, input.fix);
+      if (fix) finding.fix = fix;
+    }
+    return finding;
+  }
+
+  private suppressionFor(
+    f: Finding,
+    doc: ScanDocument,
+    inline: Map<number, InlineSuppression[]> | undefined,
+    used: Set<InlineSuppression>,
+  ): Suppression | undefined {
+    if (inline && f.location.startLine !== undefined) {
+      for (const s of suppressionsFor(inline, f.location.startLine)) {
+        if (!s.rules.some((r) => r === '*' || r === f.ruleId || r === f.slug)) continue;
+        used.add(s);
+        if (isExpired(s.expires, this.today)) continue;
+        return { kind: 'inline', ...(s.reason ? { reason: s.reason } : {}), ...(s.expires ? { expires: s.expires } : {}) };
+      }
+    }
+    for (const s of doc.suppressions ?? []) {
+      if (s.rule === '*' || s.rule === f.ruleId || s.rule === f.slug) return { kind: 'annotation', ...(s.reason ? { reason: s.reason } : {}) };
+    }
+    return undefined;
+  }
+
+  /** Reports a suppression without a reason, or one past its expiry date. */
+  private hygiene(path: string, s: InlineSuppression): void {
+    const at = { startLine: s.line, startColumn: s.column, endLine: s.line, endColumn: s.endColumn };
+    if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, at, `Suppression of ${s.rules.join(', ')} has no reason`);
+    if (isExpired(s.expires, this.today))
+      this.engineFinding(EXPIRED_SUPPRESSION, path, at, `Suppression of ${s.rules.join(', ')} expired on ${s.expires}; the finding is reported again`);
+  }
+
+  /** Reports a finding raised by the engine itself (suppression hygiene). */
+  engineFinding(ruleId: string, path: string, range: Partial<SourceRange>, message: string): void {
+    const rule = this.opts.lookup(ruleId);
+    if (!rule) return;
+    const location: Location = { path, ...range };
+    const anchor = message;
+    this.findings.push({
+      ruleId,
+      slug: rule.meta.slug,
+      title: rule.meta.title,
+      severity: rule.meta.severity,
+      message,
+      location,
+      frameworks: [...rule.meta.frameworks],
+      status: 'fail',
+      fingerprint: fingerprint(ruleId, location, anchor, 0),
+    });
+  }
+
+  error(path: string, message: string, line?: number): void {
+    this.errors.push(line !== undefined ? { path, message, line } : { path, message });
+  }
+}
+
+function inlineFor(file: SourceFile): { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null {
+  if (looksBinary(file.head())) return null;
+  const text = file.text();
+  if (!text.includes('sanctum:ignore')) return null;
+  const lines = new LineIndex(text);
+  return { lines, map: findInlineSuppressions(text, lines) };
+}
+
+function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined {
+  const lines = new LineIndex(doc.file.text());
+  return {
+    description: fix.description,
+    edits: fix.edits.map((e) => ({ path: doc.file.path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
+  };
+}
+
+function safeMatch(p: Parser, file: SourceFile): boolean {
+  try {
+    return p.matches(file);
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(s: string | undefined): string | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  const nl = t.indexOf('\n');
+  const line = (nl === -1 ? t : t.slice(0, nl).trimEnd() + ' …').trim();
+  return line.length > EVIDENCE_MAX ? line.slice(0, EVIDENCE_MAX) + '…' : line;
+}
+
+export function describeError(e: unknown, where: string): string {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return `${where}: nesting too deep to parse`;
+  if (e instanceof Error) return e.message.split('\n')[0];
+  return `${where}: ${String(e)}`;
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 * 1024) return `${(n / 1024 / 1024 / 1024).toFixed(1)} GiB`;
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}

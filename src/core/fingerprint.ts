@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { Location } from './types.js';
+
+/**
+ * A fingerprint that survives edits elsewhere in the file: it hashes the rule, the file, the
+ * resource and the object path (or, for text findings, the evidence), never line numbers.
+ * `occurrence` separates equal findings within one file.
+ */
+export function fingerprint(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+  const r = loc.resource;
+  const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
+  const h = createHash('sha256');
+  h.update([ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'));
+  return 'sha256:' + h.digest('hex');
+}

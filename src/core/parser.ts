@@ -1,0 +1,71 @@
+import type { ScanDocument } from './document.js';
+import type { SourceFile } from './source-file.js';
+
+export interface Limits {
+  /** Largest file read whole by text parsers. */
+  maxFileBytes: number;
+  /** Deepest nesting a structured document may have. */
+  maxDepth: number;
+  /** Most nodes a YAML document may expand to through aliases. */
+  maxAliasExpansion: number;
+  /** Most entries read from one archive. */
+  maxArchiveEntries: number;
+  /** Most bytes decompressed from one file. */
+  maxDecompressedBytes: number;
+  /** Deepest nesting of archives inside archives. */
+  maxArchiveDepth: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFileBytes: 10 * 1024 * 1024,
+  maxDepth: 100,
+  maxAliasExpansion: 100_000,
+  maxArchiveEntries: 10_000,
+  maxDecompressedBytes: 512 * 1024 * 1024,
+  maxArchiveDepth: 3,
+};
+
+export interface ParseError {
+  message: string;
+  line?: number;
+}
+
+export interface ParseOutput {
+  documents: ScanDocument[];
+  errors?: ParseError[];
+}
+
+export interface ParseContext {
+  readonly limits: Limits;
+}
+
+export interface Parser {
+  readonly name: string;
+  /** Document kinds the parser produces; the engine skips a parser when no active rule wants them. */
+  readonly produces: readonly string[];
+  /**
+   * Largest file the parser accepts. Larger files are reported in `errors` instead of parsed.
+   * Defaults to `limits.maxFileBytes`; binary parsers that read by range may accept more.
+   */
+  readonly maxBytes?: number;
+  /** Decides from the name and the first bytes; never from the extension alone for binary formats. */
+  matches(file: SourceFile): boolean;
+  parse(file: SourceFile, ctx: ParseContext): ParseOutput;
+  /**
+   * Cross-document view built once every file has been parsed (e.g. the set of all Kubernetes
+   * objects of a scan). Receives the parser's own documents.
+   */
+  readonly setKind?: string;
+  collect?(documents: ScanDocument[]): ScanDocument;
+}
+
+/** An error a parser throws to report a clear, user-facing message. */
+export class ParseFailure extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'ParseFailure';
+  }
+}

@@ -1,0 +1,71 @@
+import type { At, ScanDocument, TextSpan } from './document.js';
+import type { FrameworkRef, ScannerName, Severity } from './types.js';
+
+export interface RuleExample {
+  /** File name of the example; decides which parser reads it (e.g. `pod.yaml`, `Dockerfile`). */
+  path: string;
+  /** File content: text, or bytes for binary formats. */
+  content: string | Uint8Array;
+}
+
+export interface RuleMeta {
+  /** Stable, prefixed, never reused: K8S-0001, DF-0001, CMP-0001, MDL-0001, SEC-0001, LLM-0001, SCA-0001, IMG-0001, RT-0001. */
+  id: string;
+  /** kebab-case, equal to the module's file name. */
+  slug: string;
+  title: string;
+  severity: Severity;
+  scanner: ScannerName;
+  /** Document kinds the rule receives. */
+  appliesTo: readonly string[];
+  frameworks: readonly FrameworkRef[];
+  rationale: string;
+  remediation: string;
+  references: readonly string[];
+  examples: { bad: readonly RuleExample[]; good: readonly RuleExample[] };
+  /** Describes the options the rule accepts through `.sanctum.yaml` (`rules.<id>.options`). */
+  options?: Readonly<Record<string, { description: string; default: unknown }>>;
+  /** True when the rule can attach a mechanical fix to its findings. */
+  fixable?: boolean;
+}
+
+export interface FixInput {
+  description: string;
+  /** Offsets into the document's file text. An empty span inserts. */
+  edits: ReadonlyArray<{ span: TextSpan; replacement: string }>;
+}
+
+export interface ReportInput {
+  message: string;
+  /** Where: an object path of the document, a text span or a line span. Defaults to the document. */
+  at?: At;
+  /** The document the location refers to, when it is not the one being checked (cross-object rules). */
+  doc?: ScanDocument;
+  /** What was found; redacted by the rule when it is a secret. Defaults to the located source text. */
+  evidence?: string;
+  severity?: Severity;
+  fix?: FixInput;
+}
+
+export interface ScanSettings {
+  /** Any pickle import outside the allow-list is high (`--strict-models`). */
+  strictModels: boolean;
+}
+
+export interface RuleContext {
+  report(input: ReportInput): void;
+  /** Options from `.sanctum.yaml` merged over the defaults of `meta.options`. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly settings: Readonly<ScanSettings>;
+}
+
+export interface Rule<D extends ScanDocument = ScanDocument> {
+  readonly meta: RuleMeta;
+  check(doc: D, ctx: RuleContext): void;
+}
+
+export function defineRule<D extends ScanDocument = ScanDocument>(rule: Rule<D>): Rule<D> {
+  return rule;
+}
+
+export type AnyRule = Rule<any>;

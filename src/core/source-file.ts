@@ -1,0 +1,138 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+
+/** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
+export interface SourceFile {
+  /** Display path: relative to the current directory, `/`-separated. */
+  readonly path: string;
+  readonly size: number;
+  /** The first bytes of the file (up to HEAD_BYTES), for content sniffing. */
+  head(): Uint8Array;
+  /** The whole file. */
+  bytes(): Uint8Array;
+  /** `length` bytes from `offset` (fewer at the end of the file), without reading the rest. */
+  read(offset: number, length: number): Uint8Array;
+  /** The whole file decoded as UTF-8 (BOM removed). Cached. */
+  text(): string;
+}
+
+export const HEAD_BYTES = 8192;
+
+const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+
+abstract class BaseSourceFile implements SourceFile {
+  private cachedText: string | undefined;
+  abstract readonly path: string;
+  abstract readonly size: number;
+  abstract bytes(): Uint8Array;
+  abstract read(offset: number, length: number): Uint8Array;
+  head(): Uint8Array {
+    return this.read(0, HEAD_BYTES);
+  }
+  text(): string {
+    if (this.cachedText === undefined) this.cachedText = decoder.decode(this.bytes());
+    return this.cachedText;
+  }
+}
+
+export class MemorySourceFile extends BaseSourceFile {
+  readonly size: number;
+  private readonly data: Uint8Array;
+  constructor(
+    readonly path: string,
+    content: string | Uint8Array,
+  ) {
+    super();
+    this.data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    this.size = this.data.length;
+  }
+  bytes(): Uint8Array {
+    return this.data;
+  }
+  read(offset: number, length: number): Uint8Array {
+    return this.data.subarray(offset, Math.min(this.size, offset + length));
+  }
+}
+
+/** A file on disk. Small files are read whole on first use; large ones by range. */
+export class DiskSourceFile extends BaseSourceFile {
+  private data: Uint8Array | undefined;
+  private headData: Uint8Array | undefined;
+  constructor(
+    readonly path: string,
+    readonly absPath: string,
+    readonly size: number,
+  ) {
+    super();
+  }
+  override head(): Uint8Array {
+    if (this.data) return this.data.subarray(0, HEAD_BYTES);
+    if (!this.headData) this.headData = this.read(0, HEAD_BYTES);
+    return this.headData;
+  }
+  bytes(): Uint8Array {
+    if (!this.data) {
+      const fd = openSync(this.absPath, 'r');
+      try {
+        const size = fstatSync(fd).size;
+        const buf = Buffer.allocUnsafe(size);
+        let off = 0;
+        while (off < size) {
+          const n = readSync(fd, buf, off, size - off, off);
+          if (n === 0) break;
+          off += n;
+        }
+        this.data = off === size ? buf : buf.subarray(0, off);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    return this.data;
+  }
+  read(offset: number, length: number): Uint8Array {
+    if (this.data) return this.data.subarray(offset, Math.min(this.data.length, offset + length));
+    const len = Math.max(0, Math.min(length, this.size - offset));
+    const buf = Buffer.allocUnsafe(len);
+    if (len === 0) return buf;
+    const fd = openSync(this.absPath, 'r');
+    try {
+      let off = 0;
+      while (off < len) {
+        const n = readSync(fd, buf, off, len - off, offset + off);
+        if (n === 0) break;
+        off += n;
+      }
+      return off === len ? buf : buf.subarray(0, off);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  /** Drop the cached bytes once every parser is done with the file. */
+  release(): void {
+    this.data = undefined;
+    this.headData = undefined;
+  }
+}
+
+/** True when the bytes look like binary content (NUL bytes or invalid UTF-8 in the head). */
+export function looksBinary(head: Uint8Array): boolean {
+  const n = Math.min(head.length, HEAD_BYTES);
+  for (let i = 0; i < n; i++) if (head[i] === 0) return true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(trimPartialUtf8(head.subarray(0, n)));
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function trimPartialUtf8(b: Uint8Array): Uint8Array {
+  // A multi-byte sequence may be cut at the end of the head: drop up to 3 trailing continuation bytes.
+  let end = b.length;
+  let k = 0;
+  while (k < 3 && end > 0 && (b[end - 1] & 0xc0) === 0x80) {
+    end--;
+    k++;
+  }
+  if (end > 0 && (b[end - 1] & 0xc0) === 0xc0) end--;
+  return b.subarray(0, end);
+}

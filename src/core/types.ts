@@ -1,0 +1,111 @@
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SCANNERS = ['misconfig', 'secrets', 'models', 'code', 'deps'] as const;
+export type ScannerName = (typeof SCANNERS)[number];
+
+export type PathSegment = string | number;
+export type ObjectPath = readonly PathSegment[];
+
+/** 1-based lines and columns; endColumn is exclusive (SARIF convention). */
+export interface SourceRange {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ResourceRef {
+  apiVersion?: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface Location extends Partial<SourceRange> {
+  /** Relative to the current directory, `/`-separated. */
+  path: string;
+  /** JSON pointer into the parsed document. */
+  objectPath?: string;
+  resource?: ResourceRef;
+  /** Extra context for formats with internal structure (a notebook cell, an archive member). */
+  detail?: string;
+}
+
+export interface FrameworkRef {
+  id: string;
+  control: string;
+  level?: string;
+}
+
+export type SuppressionKind = 'inline' | 'annotation' | 'config' | 'baseline';
+
+export interface Suppression {
+  kind: SuppressionKind;
+  reason?: string;
+  expires?: string;
+}
+
+/** A mechanical edit: replace the source text in `range` with `replacement`. */
+export interface TextEdit {
+  path: string;
+  range: SourceRange;
+  replacement: string;
+}
+
+export interface FixSuggestion {
+  description: string;
+  edits: TextEdit[];
+}
+
+export interface Finding {
+  ruleId: string;
+  slug: string;
+  title: string;
+  severity: Severity;
+  message: string;
+  location: Location;
+  frameworks: FrameworkRef[];
+  status: 'fail' | 'suppressed';
+  fingerprint: string;
+  evidence?: string;
+  suppression?: Suppression;
+  fix?: FixSuggestion;
+}
+
+export interface ScanError {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+export interface ScanStats {
+  files: number;
+  resources: number;
+  durationMs: number;
+  rules: number;
+}
+
+export interface ScanResult {
+  schemaVersion: 1;
+  tool: { name: 'sanctum'; version: string };
+  targets: string[];
+  findings: Finding[];
+  errors: ScanError[];
+  stats: ScanStats;
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
+
+export function isSeverity(s: string): s is Severity {
+  return (SEVERITIES as readonly string[]).includes(s);
+}
+
+export function pointerFromPath(path: ObjectPath): string {
+  if (path.length === 0) return '';
+  let out = '';
+  for (const seg of path) out += '/' + String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
+  return out;
+}

@@ -1,0 +1,26 @@
+import { defineFramework } from '../core/framework.js';
+
+/** CIS Docker Benchmark v1.6.0: the recommendations Sanctum's rules map to. */
+export const cisDocker = defineFramework({
+  id: 'cis-docker',
+  title: 'CIS Docker Benchmark v1.6.0',
+  url: 'https://www.cisecurity.org/benchmark/docker',
+  controls: {
+    '4.1': 'Ensure that a user for the container has been created',
+    '4.2': 'Ensure that containers use only trusted base images',
+    '4.3': 'Ensure that unnecessary packages are not installed in the container',
+    '4.6': 'Ensure that HEALTHCHECK instructions have been added to container images',
+    '4.7': 'Ensure update instructions are not used alone in Dockerfiles',
+    '4.9': 'Ensure that COPY is used instead of ADD in Dockerfiles',
+    '4.10': 'Ensure secrets are not stored in Dockerfiles',
+    '5.4': 'Ensure that privileged containers are not used',
+    '5.9': "Ensure that the host's network namespace is not shared",
+    '5.16': "Ensure that the host's process namespace is not shared",
+    '5.17': "Ensure that the host's IPC namespace is not shared",
+    '5.21': 'Ensure that the default seccomp profile is not disabled',
+    '5.3': 'Ensure that Linux kernel capabilities are restricted within containers',
+    '5.1': 'Ensure that, if applicable, an AppArmor Profile is enabled',
+    '5.13': "Ensure that incoming container traffic is bound to a specific host interface",
+    '5.31': 'Ensure that the Docker socket is not mounted inside any containers',
+  },
+});

@@ -1,0 +1,42 @@
+import type { ScanDocument } from '../../core/document.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { isMapping } from '../yaml/position-table.js';
+import type { YamlClassifier } from '../yaml/yaml-parser.js';
+import type { YamlFile } from '../yaml/yaml-document.js';
+import { K8sObjectDocument, K8sSetDocument, type K8sObject } from './k8s-documents.js';
+
+function isK8sObject(v: unknown): v is K8sObject {
+  return isMapping(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
+}
+
+/** Kubernetes objects, with `List` kinds (`v1 List`, `*List`) split into their items. */
+export const k8sClassifier: YamlClassifier = {
+  name: 'kubernetes',
+  produces: ['k8s', 'k8s-pod'],
+  classify(value: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined {
+    if (!isK8sObject(value)) return undefined;
+    const out: ScanDocument[] = [];
+    const add = (obj: K8sObject, base: Array<string | number>): void => {
+      const doc = new K8sObjectDocument(source, docIndex, base, obj);
+      out.push(doc, ...doc.pods);
+    };
+    if (value.kind.endsWith('List') && Array.isArray(value.items)) {
+      value.items.forEach((item, i) => {
+        if (isK8sObject(item)) add(item, ['items', i]);
+      });
+    } else add(value, []);
+    return out;
+  },
+};
+
+const SET_FILE = new MemorySourceFile('.', '');
+
+export const k8sSet = {
+  setKind: 'k8s-set',
+  collect(documents: ScanDocument[]): ScanDocument {
+    return new K8sSetDocument(
+      documents.filter((d): d is K8sObjectDocument => d instanceof K8sObjectDocument),
+      SET_FILE,
+    );
+  },
+};

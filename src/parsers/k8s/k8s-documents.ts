@@ -1,0 +1,137 @@
+import type { At, Located, ScanDocument } from '../../core/document.js';
+import type { SourceFile } from '../../core/source-file.js';
+import type { ObjectPath, ResourceRef } from '../../core/types.js';
+import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
+import { isMapping } from '../yaml/position-table.js';
+import { containersOf, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
+
+export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
+
+export const IGNORE_ANNOTATION = 'sanctum.dev/ignore';
+
+/** One Kubernetes object (`kind: k8s`). Paths given to `locate` are relative to the object. */
+export class K8sObjectDocument extends YamlValueDocument {
+  readonly kind = 'k8s';
+  override readonly resource: ResourceRef;
+  override readonly suppressions: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+  private podsCache: PodSpecDocument[] | undefined;
+
+  constructor(source: YamlFile, docIndex: number, basePath: ObjectPath, readonly object: K8sObject) {
+    super(source, docIndex, basePath);
+    const md = isMapping(object.metadata) ? object.metadata : {};
+    this.resource = { apiVersion: object.apiVersion, kind: object.kind };
+    if (typeof md.namespace === 'string') this.resource.namespace = md.namespace;
+    if (typeof md.name === 'string') this.resource.name = md.name;
+    else if (typeof md.generateName === 'string') this.resource.name = md.generateName;
+    this.suppressions = parseIgnoreAnnotation(md.annotations);
+  }
+
+  get name(): string {
+    return this.resource.name ?? '';
+  }
+
+  /** The namespace the object lives in (`default` when unset, empty for cluster-scoped kinds). */
+  get namespace(): string {
+    return this.resource.namespace ?? 'default';
+  }
+
+  get labels(): Record<string, string> {
+    const md = this.object.metadata;
+    return isMapping(md) && isMapping(md.labels) ? (md.labels as Record<string, string>) : {};
+  }
+
+  get annotations(): Record<string, string> {
+    const md = this.object.metadata;
+    return isMapping(md) && isMapping(md.annotations) ? (md.annotations as Record<string, string>) : {};
+  }
+
+  /** Value at a path relative to the object. */
+  get(path: ObjectPath): unknown {
+    return getAt(this.object, path);
+  }
+
+  /** Every pod spec of the object, wherever it lives. */
+  get pods(): PodSpecDocument[] {
+    if (!this.podsCache) this.podsCache = findPodSpecs(this.object).map((loc) => new PodSpecDocument(this, loc));
+    return this.podsCache;
+  }
+}
+
+/**
+ * One pod spec of a Kubernetes object (`kind: k8s-pod`): a Pod's spec, a workload's pod template, or
+ * the pod template inside an AI operator's custom resource. Paths are relative to the owning object.
+ */
+export class PodSpecDocument implements ScanDocument {
+  readonly kind = 'k8s-pod';
+  readonly derived = true;
+  readonly specPath: ObjectPath;
+  readonly metadataPath: ObjectPath | undefined;
+  readonly origin: string;
+  readonly containers: ContainerView[];
+
+  constructor(
+    readonly owner: K8sObjectDocument,
+    loc: PodSpecLocation,
+  ) {
+    this.specPath = loc.specPath;
+    this.metadataPath = loc.metadataPath;
+    this.origin = loc.origin;
+    this.containers = containersOf(owner.object, loc);
+  }
+
+  get file(): SourceFile {
+    return this.owner.file;
+  }
+  get resource(): ResourceRef {
+    return this.owner.resource;
+  }
+  get suppressions(): ReadonlyArray<{ rule: string; reason?: string; at?: At }> {
+    return this.owner.suppressions;
+  }
+  get spec(): Record<string, unknown> {
+    const s = this.owner.get(this.specPath);
+    return isMapping(s) ? s : {};
+  }
+  /** Pod (template) metadata: labels and annotations of the pods this spec creates. */
+  get metadata(): Record<string, unknown> {
+    const m = this.metadataPath ? this.owner.get(this.metadataPath) : undefined;
+    return isMapping(m) ? m : {};
+  }
+  /** Object path of a pod-level field, e.g. `at('securityContext', 'runAsNonRoot')`. */
+  at(...rest: Array<string | number>): ObjectPath {
+    return [...this.specPath, ...rest];
+  }
+  locate(at: At | undefined): Located {
+    return this.owner.locate(at);
+  }
+}
+
+/** All Kubernetes objects of one scan (`kind: k8s-set`), for cross-object rules. */
+export class K8sSetDocument implements ScanDocument {
+  readonly kind = 'k8s-set';
+  readonly pods: PodSpecDocument[];
+  constructor(
+    readonly objects: K8sObjectDocument[],
+    readonly file: SourceFile,
+  ) {
+    this.pods = objects.flatMap((o) => o.pods);
+  }
+  locate(): Located {
+    return {};
+  }
+}
+
+export function parseIgnoreAnnotation(annotations: unknown): Array<{ rule: string; reason?: string; at?: At }> {
+  if (!isMapping(annotations)) return [];
+  const raw = annotations[IGNORE_ANNOTATION];
+  if (typeof raw !== 'string') return [];
+  const at: At = ['metadata', 'annotations', IGNORE_ANNOTATION];
+  const out: Array<{ rule: string; reason?: string; at?: At }> = [];
+  for (const part of raw.split(/[;\n]/)) {
+    const m = /^\s*([A-Za-z0-9*-]+)\s*(?::\s*(.*?))?\s*$/.exec(part);
+    if (!m || !m[1]) continue;
+    const reason = m[2]?.trim();
+    out.push(reason ? { rule: m[1], reason, at } : { rule: m[1], at });
+  }
+  return out;
+}

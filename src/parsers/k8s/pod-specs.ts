@@ -1,0 +1,179 @@
+import type { ObjectPath } from '../../core/types.js';
+import { isMapping } from '../yaml/position-table.js';
+
+type Obj = Record<string, unknown>;
+
+export type ContainerGroup = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+export interface ContainerView {
+  readonly container: Obj;
+  /** Object path of the container, relative to the Kubernetes object. */
+  readonly path: ObjectPath;
+  readonly group: ContainerGroup;
+  readonly name: string;
+}
+
+export interface PodSpecLocation {
+  /** Object path of the pod spec, relative to the Kubernetes object. */
+  specPath: ObjectPath;
+  /** Object path of the pod (template) metadata, when there is one. */
+  metadataPath?: ObjectPath;
+  /**
+   * Containers that do not sit in the spec's `containers` lists (Argo templates, KServe model
+   * specs); when absent the standard lists of the spec are used.
+   */
+  extraContainers?: Array<{ path: ObjectPath; group: ContainerGroup }>;
+  /** Where the spec came from, for messages: `Deployment`, `RayCluster worker group 'gpu'`. */
+  origin: string;
+}
+
+const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
+const KSERVE_FRAMEWORKS = [
+  'model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'lightgbm',
+  'paddle', 'pmml', 'art', 'alibi', 'container',
+];
+const GENERIC_SEARCH_DEPTH = 8;
+
+function get(o: unknown, path: ObjectPath): unknown {
+  let cur = o;
+  for (const seg of path) {
+    if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
+    else if (isMapping(cur)) cur = cur[String(seg)];
+    else return undefined;
+  }
+  return cur;
+}
+
+function group(apiVersion: unknown): string {
+  const v = typeof apiVersion === 'string' ? apiVersion : '';
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+}
+
+/** A pod template (`{metadata, spec}`) at `path`, if it holds a pod spec. */
+function template(obj: Obj, path: ObjectPath, origin: string, out: PodSpecLocation[]): void {
+  if (isMapping(get(obj, [...path, 'spec']))) out.push({ specPath: [...path, 'spec'], metadataPath: [...path, 'metadata'], origin });
+}
+
+function eachEntry(obj: Obj, path: ObjectPath, fn: (key: string | number, p: ObjectPath) => void): void {
+  const v = get(obj, path);
+  if (Array.isArray(v)) v.forEach((_, i) => fn(i, [...path, i]));
+  else if (isMapping(v)) for (const k of Object.keys(v)) fn(k, [...path, k]);
+}
+
+function rayCluster(obj: Obj, base: ObjectPath, origin: string, out: PodSpecLocation[]): void {
+  template(obj, [...base, 'headGroupSpec', 'template'], `${origin} head group`, out);
+  eachEntry(obj, [...base, 'workerGroupSpecs'], (i, p) => {
+    const name = get(obj, [...p, 'groupName']);
+    template(obj, [...p, 'template'], `${origin} worker group '${typeof name === 'string' ? name : i}'`, out);
+  });
+}
+
+function argoTemplates(obj: Obj, base: ObjectPath, origin: string, out: PodSpecLocation[]): void {
+  eachEntry(obj, [...base, 'templates'], (i, p) => {
+    const t = get(obj, p);
+    if (!isMapping(t)) return;
+    const extra: PodSpecLocation['extraContainers'] = [];
+    if (isMapping(t.container)) extra.push({ path: [...p, 'container'], group: 'containers' });
+    if (isMapping(t.script)) extra.push({ path: [...p, 'script'], group: 'containers' });
+    eachEntry(obj, [...p, 'containerSet', 'containers'], (_, cp) => extra.push({ path: cp, group: 'containers' }));
+    eachEntry(obj, [...p, 'sidecars'], (_, cp) => extra.push({ path: cp, group: 'containers' }));
+    eachEntry(obj, [...p, 'initContainers'], (_, cp) => extra.push({ path: cp, group: 'initContainers' }));
+    if (extra.length === 0) return;
+    const name = typeof t.name === 'string' ? t.name : String(i);
+    out.push({ specPath: p, metadataPath: [...p, 'metadata'], extraContainers: extra, origin: `${origin} template '${name}'` });
+  });
+}
+
+function kserveComponent(obj: Obj, path: ObjectPath, origin: string, out: PodSpecLocation[]): void {
+  const c = get(obj, path);
+  if (!isMapping(c)) return;
+  const extra: PodSpecLocation['extraContainers'] = [];
+  eachEntry(obj, [...path, 'containers'], (_, cp) => extra.push({ path: cp, group: 'containers' }));
+  eachEntry(obj, [...path, 'initContainers'], (_, cp) => extra.push({ path: cp, group: 'initContainers' }));
+  for (const fw of KSERVE_FRAMEWORKS) if (isMapping(c[fw])) extra.push({ path: [...path, fw], group: 'containers' });
+  out.push({ specPath: path, extraContainers: extra, origin });
+}
+
+function hasContainers(v: unknown): boolean {
+  return isMapping(v) && Array.isArray(v.containers) && v.containers.some((c) => isMapping(c) && typeof c.image === 'string');
+}
+
+/** Any mapping with a `containers` list of images, for custom resources we do not know by name. */
+function genericSearch(v: unknown, path: ObjectPath, depth: number, origin: string, out: PodSpecLocation[]): void {
+  if (depth > GENERIC_SEARCH_DEPTH) return;
+  if (hasContainers(v)) {
+    const parent = path.length > 0 ? path.slice(0, -1) : path;
+    out.push({ specPath: path, metadataPath: path[path.length - 1] === 'spec' ? [...parent, 'metadata'] : undefined, origin });
+    return;
+  }
+  if (Array.isArray(v)) v.forEach((x, i) => genericSearch(x, [...path, i], depth + 1, origin, out));
+  else if (isMapping(v)) for (const [k, x] of Object.entries(v)) if (k !== 'metadata' && k !== 'status') genericSearch(x, [...path, k], depth + 1, origin, out);
+}
+
+/** Where the pod specs of a Kubernetes object live: workloads and the AI operators' custom resources. */
+export function findPodSpecs(obj: Obj): PodSpecLocation[] {
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
+  const g = group(obj.apiVersion);
+  const out: PodSpecLocation[] = [];
+  if (kind === 'Pod' && (g === '' || g === 'v1')) {
+    if (isMapping(obj.spec)) out.push({ specPath: ['spec'], metadataPath: ['metadata'], origin: 'Pod' });
+  } else if (kind === 'PodTemplate' && g === '') template(obj, ['template'], 'PodTemplate', out);
+  else if (TEMPLATE_KINDS.has(kind) && ['', 'apps', 'batch', 'extensions'].includes(g)) template(obj, ['spec', 'template'], kind, out);
+  else if (kind === 'CronJob' && g === 'batch') template(obj, ['spec', 'jobTemplate', 'spec', 'template'], 'CronJob', out);
+  else if (g === 'ray.io') {
+    if (kind === 'RayCluster') rayCluster(obj, ['spec'], 'RayCluster', out);
+    else if (kind === 'RayJob') {
+      rayCluster(obj, ['spec', 'rayClusterSpec'], 'RayJob', out);
+      template(obj, ['spec', 'submitterPodTemplate'], 'RayJob submitter', out);
+    } else if (kind === 'RayService') rayCluster(obj, ['spec', 'rayClusterConfig'], 'RayService', out);
+  } else if (g === 'kubeflow.org') {
+    if (kind === 'Notebook') template(obj, ['spec', 'template'], 'Notebook', out);
+    else {
+      const spec = obj.spec;
+      if (isMapping(spec))
+        for (const key of Object.keys(spec).filter((k) => k.endsWith('ReplicaSpecs')))
+          eachEntry(obj, ['spec', key], (role, p) => template(obj, [...p, 'template'], `${kind} ${String(role)}`, out));
+    }
+  } else if (g === 'serving.kserve.io' && kind === 'InferenceService') {
+    for (const c of ['predictor', 'transformer', 'explainer']) kserveComponent(obj, ['spec', c], `InferenceService ${c}`, out);
+  } else if (g === 'serving.kserve.io' && (kind === 'ServingRuntime' || kind === 'ClusterServingRuntime')) {
+    if (hasContainers(obj.spec)) out.push({ specPath: ['spec'], origin: kind });
+  } else if (g === 'machinelearning.seldon.io' && kind === 'SeldonDeployment') {
+    eachEntry(obj, ['spec', 'predictors'], (_, p) =>
+      eachEntry(obj, [...p, 'componentSpecs'], (__, cp) => template(obj, cp, 'SeldonDeployment component', out)),
+    );
+  } else if (g === 'argoproj.io' && ['Workflow', 'WorkflowTemplate', 'ClusterWorkflowTemplate'].includes(kind)) {
+    argoTemplates(obj, ['spec'], kind, out);
+  } else if (g === 'argoproj.io' && kind === 'CronWorkflow') {
+    argoTemplates(obj, ['spec', 'workflowSpec'], kind, out);
+  } else if (g === 'jobset.x-k8s.io' && kind === 'JobSet') {
+    eachEntry(obj, ['spec', 'replicatedJobs'], (_, p) => template(obj, [...p, 'template', 'spec', 'template'], 'JobSet', out));
+  } else if (g === 'leaderworkerset.x-k8s.io' && kind === 'LeaderWorkerSet') {
+    template(obj, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], 'LeaderWorkerSet leader', out);
+    template(obj, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], 'LeaderWorkerSet worker', out);
+  } else if (g !== '' && !g.endsWith('.k8s.io') && !['apps', 'batch', 'policy', 'autoscaling', 'extensions'].includes(g)) {
+    genericSearch(obj.spec, ['spec'], 0, kind, out);
+  }
+  return out;
+}
+
+/** The containers of a pod spec location, with their object paths. */
+export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
+  const out: ContainerView[] = [];
+  const add = (path: ObjectPath, g: ContainerGroup): void => {
+    const c = get(obj, path);
+    if (!isMapping(c)) return;
+    out.push({ container: c, path, group: g, name: typeof c.name === 'string' ? c.name : String(path[path.length - 1]) });
+  };
+  if (loc.extraContainers) {
+    for (const e of loc.extraContainers) add(e.path, e.group);
+    return out;
+  }
+  for (const g of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+    const list = get(obj, [...loc.specPath, g]);
+    if (Array.isArray(list)) list.forEach((_, i) => add([...loc.specPath, g, i], g));
+  }
+  return out;
+}
+
+export { get as getAt };

@@ -1,0 +1,57 @@
+import type { At, Located, ScanDocument } from '../../core/document.js';
+import { isLineSpan, isTextSpan } from '../../core/document.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { TextLocator } from '../../core/text-document.js';
+import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/types.js';
+import type { PositionTable } from './position-table.js';
+
+/** Shared by every document parsed from one YAML or JSON file. */
+export class YamlFile {
+  private text: TextLocator | undefined;
+  constructor(
+    readonly file: SourceFile,
+    readonly table: PositionTable,
+  ) {}
+  get textLocator(): TextLocator {
+    if (!this.text) this.text = new TextLocator(this.file);
+    return this.text;
+  }
+}
+
+/**
+ * A value inside one YAML document (`root` is the document; `basePath` leads from the document to
+ * this value, e.g. `items/3` for an object of a List). Object paths given to `locate` are relative
+ * to the value; the reported JSON pointer is relative to the document.
+ */
+export abstract class YamlValueDocument implements ScanDocument {
+  abstract readonly kind: string;
+  readonly resource?: ResourceRef;
+  readonly suppressions?: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+
+  constructor(
+    readonly source: YamlFile,
+    /** Index of the document in the file (0-based). */
+    readonly docIndex: number,
+    readonly basePath: ObjectPath,
+  ) {}
+
+  get file(): SourceFile {
+    return this.source.file;
+  }
+
+  locate(at: At | undefined): Located {
+    if (at !== undefined && (isTextSpan(at) || isLineSpan(at))) return this.source.textLocator.locate(at);
+    const path = [...this.basePath, ...((at as ObjectPath | undefined) ?? [])];
+    const table = this.source.table;
+    const root = table.roots[this.docIndex];
+    if (root === undefined) return { objectPath: pointerFromPath(path) };
+    const hit = table.find(root, path);
+    const start = hit.found && hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
+    const end = table.end(hit.node);
+    return {
+      range: this.source.textLocator.lines.range(start, end),
+      objectPath: pointerFromPath(path),
+      snippet: table.text.slice(start, Math.min(end, start + 200)),
+    };
+  }
+}

@@ -1,0 +1,119 @@
+import yaml from 'js-yaml';
+import type { ScanDocument } from '../../core/document.js';
+import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { looksBinary } from '../../core/source-file.js';
+import { PositionTable } from './position-table.js';
+import { YamlFile } from './yaml-document.js';
+
+/** Turns one parsed YAML document into typed documents (Kubernetes objects, a compose project, …). */
+export interface YamlClassifier {
+  readonly name: string;
+  readonly produces: readonly string[];
+  /** Returns the documents found in `value`, or undefined when the value is not of this format. */
+  classify(value: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined;
+}
+
+/** YAML 1.1 booleans, as Kubernetes (go-yaml) reads them: `privileged: yes` is true. */
+const YAML11_BOOLEANS: Record<string, boolean> = Object.fromEntries([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'].map((k) => [k, true]),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'].map((k) => [k, false]),
+]);
+const bool11 = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && data in YAML11_BOOLEANS,
+  construct: (data: string) => YAML11_BOOLEANS[data],
+  predicate: (v: unknown) => typeof v === 'boolean',
+});
+export const KUBE_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [bool11] });
+
+const YAML_NAME = /\.(ya?ml)$/i;
+const JSON_NAME = /\.json$/i;
+const ANCHOR = /&[^\s&]/;
+
+export interface LoadedYaml {
+  source: YamlFile;
+  documents: unknown[];
+}
+
+/** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
+export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
+  const text = file.text();
+  const table = new PositionTable(text);
+  let documents: unknown[];
+  try {
+    documents = yaml.loadAll(text, null, { schema: KUBE_SCHEMA, filename: file.path, listener: table.listener }) as unknown[];
+  } catch (e) {
+    if (e instanceof yaml.YAMLException) {
+      const line = e.mark ? e.mark.line + 1 : undefined;
+      throw new ParseFailure(`YAML parse error${line ? ` at line ${line}` : ''}: ${e.reason ?? e.message}`, line);
+    }
+    if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
+    throw e;
+  }
+  if (table.maxDepth > ctx.limits.maxDepth)
+    throw new ParseFailure(`YAML nesting is ${table.maxDepth} levels deep, over the limit of ${ctx.limits.maxDepth}; not scanned`);
+  if (ANCHOR.test(text)) {
+    for (let i = 0; i < documents.length; i++) {
+      if (expandedSize(documents[i], ctx.limits.maxAliasExpansion) > ctx.limits.maxAliasExpansion)
+        throw new ParseFailure(
+          `YAML document ${i + 1} expands to more than ${ctx.limits.maxAliasExpansion} nodes through aliases (an alias bomb?); not scanned`,
+        );
+    }
+  }
+  return { source: new YamlFile(file, table), documents };
+}
+
+/** Counts nodes as rules would see them (aliases expanded), stopping past `limit`. */
+function expandedSize(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++count > limit) return count;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (typeof v === 'object' && v !== null && !(v instanceof Date)) for (const x of Object.values(v)) stack.push(x);
+  }
+  return count;
+}
+
+function isHelmTemplate(file: SourceFile, text: string): boolean {
+  return /(^|\/)templates\//.test(file.path) && text.includes('{{');
+}
+
+/**
+ * The one YAML/JSON parser: each file is loaded once and every document is offered to the
+ * classifiers in turn (Kubernetes, compose, …).
+ */
+export function createYamlParser(classifiers: readonly YamlClassifier[], set?: Pick<Parser, 'setKind' | 'collect'>): Parser {
+  return {
+    name: 'yaml',
+    produces: [...new Set(classifiers.flatMap((c) => c.produces))],
+    ...set,
+    matches(file: SourceFile): boolean {
+      if (YAML_NAME.test(file.path)) return true;
+      if (!JSON_NAME.test(file.path)) return false;
+      return !looksBinary(file.head());
+    },
+    parse(file: SourceFile, ctx: ParseContext): ParseOutput {
+      if (looksBinary(file.head())) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      const text = file.text();
+      // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
+      if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
+      // Chart templates are rendered by the Helm renderer, not read as YAML.
+      if (isHelmTemplate(file, text)) return { documents: [] };
+      const { source, documents } = loadYaml(file, ctx);
+      const out: ScanDocument[] = [];
+      documents.forEach((value, i) => {
+        for (const c of classifiers) {
+          const docs = c.classify(value, source, i);
+          if (docs) {
+            out.push(...docs);
+            break;
+          }
+        }
+      });
+      return { documents: out };
+    },
+  };
+}

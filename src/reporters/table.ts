@@ -1,0 +1,91 @@
+import pc from 'picocolors';
+import type { Finding, ScanResult, Severity } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
+import type { Reporter } from './reporter.js';
+
+type Paint = (s: string) => string;
+
+function painter(color: boolean): Record<Severity, Paint> & { dim: Paint; bold: Paint; ok: Paint } {
+  const c = pc.createColors(color);
+  return {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+    dim: c.dim,
+    bold: c.bold,
+    ok: c.green,
+  };
+}
+
+function where(f: Finding): string {
+  const l = f.location;
+  return l.startLine !== undefined ? `${l.startLine}:${l.startColumn ?? 1}` : '-';
+}
+
+function resourceName(f: Finding): string {
+  const r = f.location.resource;
+  if (!r) return f.location.detail ?? '';
+  return `${r.kind}${r.namespace ? ` ${r.namespace}/` : ' '}${r.name ?? ''}`;
+}
+
+/** Human output: findings grouped by file, then a summary line with counts and errors. */
+export const tableReporter: Reporter = (result: ScanResult, ctx) => {
+  const p = painter(ctx.color);
+  const out: string[] = [];
+  const shown = result.findings.filter((f) => f.status === 'fail' || ctx.showSuppressed);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of shown) {
+    const list = byFile.get(f.location.path) ?? [];
+    list.push(f);
+    byFile.set(f.location.path, list);
+  }
+  for (const [path, findings] of byFile) {
+    out.push(p.bold(path));
+    const rows = findings.map((f) => [
+      where(f),
+      (p[f.severity] as Paint)(f.severity.toUpperCase()),
+      f.ruleId,
+      f.message + (f.status === 'suppressed' ? p.dim(` (suppressed: ${f.suppression?.reason ?? f.suppression?.kind})`) : ''),
+      p.dim(resourceName(f)),
+    ]);
+    const plain = findings.map((f) => [where(f), f.severity.toUpperCase(), f.ruleId]);
+    const widths = [0, 1, 2].map((i) => Math.max(...plain.map((r) => r[i].length)));
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k];
+      const pad = (i: number) => ' '.repeat(widths[i] - plain[k][i].length);
+      out.push(`  ${r[0]}${pad(0)}  ${r[1]}${pad(1)}  ${r[2]}${pad(2)}  ${r[3]}${r[4] ? '  ' + r[4] : ''}`);
+    }
+    out.push('');
+  }
+  if (result.errors.length > 0) {
+    out.push(p.bold('Errors (not scanned or partly scanned)'));
+    for (const e of result.errors) out.push(`  ${e.path}${e.line ? `:${e.line}` : ''}  ${e.message}`);
+    out.push('');
+  }
+  out.push(summaryLine(result, ctx.color));
+  return out.join('\n') + '\n';
+};
+
+export function summaryLine(result: ScanResult, color: boolean): string {
+  const p = painter(color);
+  const counts = new Map<Severity, number>();
+  let suppressed = 0;
+  for (const f of result.findings) {
+    if (f.status === 'suppressed') suppressed++;
+    else counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
+  }
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => (p[s] as Paint)(`${counts.get(s)} ${s}`));
+  const head = total === 0 ? p.ok('No findings') : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`;
+  const tail = [
+    `${result.stats.files} file${result.stats.files === 1 ? '' : 's'}`,
+    `${result.stats.resources} resource${result.stats.resources === 1 ? '' : 's'}`,
+    `${result.stats.rules} rules`,
+    suppressed ? `${suppressed} suppressed` : '',
+    result.errors.length ? p.high(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`) : '0 errors',
+    `${result.stats.durationMs} ms`,
+  ].filter(Boolean);
+  return `${head} · ${tail.join(' · ')}`;
+}

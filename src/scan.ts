@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { findConfig, loadConfig, type SanctumConfig } from './core/config.js';
+import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
+import type { Limits } from './core/parser.js';
+import { parseFrameworkSelector, RuleRegistry } from './core/registry.js';
+import type { SourceFile } from './core/source-file.js';
+import { applyConfigSuppressions, parseBaseline } from './core/suppression.js';
+import { SCANNERS, type Finding, type ScannerName, type ScanResult, type Severity } from './core/types.js';
+import { allFrameworks } from './frameworks/index.js';
+import { allParsers } from './parsers/index.js';
+import { allRules } from './rules/index.js';
+import { walkTargets } from './sources/directory.js';
+import { VERSION } from './version.js';
+
+export interface ScanOptions {
+  /** Files and directories to scan. */
+  targets: string[];
+  cwd?: string;
+  scanners?: ScannerName[];
+  /** `ID[:LEVEL]`, e.g. `pss:restricted`: only rules mapped to one of them run. */
+  frameworks?: string[];
+  /** Only these rules (ids or slugs). */
+  rules?: string[];
+  skipRules?: string[];
+  /** A configuration, a path to one, or `false` for none; by default `.sanctum.yaml` is looked up from `cwd`. */
+  config?: SanctumConfig | string | false;
+  /** Path of a baseline file, or its fingerprints. */
+  baseline?: string | ReadonlySet<string>;
+  limits?: Partial<Limits>;
+  strictModels?: boolean;
+  /** `YYYY-MM-DD`, for suppression expiry; defaults to today. */
+  today?: string;
+  /** Scan these files instead of walking `targets` (in-memory content, image layers). */
+  files?: Iterable<SourceFile>;
+  onFile?(path: string, index: number): void;
+}
+
+/** Bad arguments or configuration: the scan cannot run (CLI exit code 2). */
+export class ScanSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanSetupError';
+  }
+}
+
+let registry: RuleRegistry | undefined;
+export function getRegistry(): RuleRegistry {
+  registry ??= new RuleRegistry(allRules, allFrameworks);
+  return registry;
+}
+
+function resolveConfig(opts: ScanOptions, cwd: string): { config: SanctumConfig; path?: string } {
+  if (opts.config === false) return { config: {} };
+  if (typeof opts.config === 'object') return { config: opts.config };
+  const path = opts.config ?? findConfig(cwd);
+  if (!path) return { config: {} };
+  try {
+    return { config: loadConfig(path), path };
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
+}
+
+export function scanSync(opts: ScanOptions): ScanResult {
+  const started = performance.now();
+  const cwd = opts.cwd ?? process.cwd();
+  const reg = getRegistry();
+  const { config, path: configPath } = resolveConfig(opts, cwd);
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+
+  const frameworkSpecs = opts.frameworks?.length ? opts.frameworks : (config.frameworks ?? []);
+  const frameworks = frameworkSpecs.map(parseFrameworkSelector);
+  for (const f of frameworks) {
+    const problem = reg.checkSelector(f);
+    if (problem) throw new ScanSetupError(problem);
+  }
+  const scanners = opts.scanners?.length ? opts.scanners : config.scanners;
+  for (const s of scanners ?? []) if (!(SCANNERS as readonly string[]).includes(s)) throw new ScanSetupError(`unknown scanner '${s}' (known: ${SCANNERS.join(', ')})`);
+  const unknown = reg.unknown([...(opts.rules ?? []), ...(opts.skipRules ?? []), ...Object.keys(config.rules ?? {})]);
+  if (unknown.length) throw new ScanSetupError(`unknown rule ${unknown.join(', ')} (see \`sanctum rules\`)`);
+
+  const ruleConfig = new Map<string, { severity?: Severity; options?: Record<string, unknown> }>();
+  const disabled: string[] = [];
+  for (const [key, rc] of Object.entries(config.rules ?? {})) {
+    const id = reg.get(key)!.meta.id;
+    if (rc.enabled === false) disabled.push(id);
+    ruleConfig.set(id, { severity: rc.severity, options: rc.options });
+  }
+  const rules = reg.select({ scanners, frameworks, only: opts.rules, skip: opts.skipRules, disabled });
+
+  let baseline: ReadonlySet<string> | undefined;
+  if (typeof opts.baseline === 'string') {
+    try {
+      baseline = parseBaseline(readFileSync(opts.baseline, 'utf8'), opts.baseline);
+    } catch (e) {
+      throw new ScanSetupError((e as Error).message);
+    }
+  } else baseline = opts.baseline;
+
+  const engine = new Engine({
+    parsers: allParsers,
+    rules,
+    lookup: (k) => reg.get(k),
+    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false },
+    limits: opts.limits,
+    ruleConfig,
+    today,
+    onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
+  });
+
+  const files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
+  for (const file of files) {
+    if (!engine.wants(file)) {
+      release(file);
+      continue;
+    }
+    engine.scanFile(file);
+    release(file);
+  }
+  const result = engine.finish();
+  const hygiene = applyConfigSuppressions(result.findings, config.ignore ?? [], baseline, today);
+  const cfgPath = configPath ? relative(cwd, configPath).split('\\').join('/') : '.sanctum.yaml';
+  for (const e of hygiene.unreasoned) engine.engineFinding(SUPPRESSION_WITHOUT_REASON, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} has no reason`);
+  for (const e of hygiene.expired)
+    engine.engineFinding(EXPIRED_SUPPRESSION, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} expired on ${e.expires}; its findings are reported again`);
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'sanctum', version: VERSION },
+    targets: opts.targets,
+    findings: sortFindings(result.findings),
+    errors: result.errors,
+    stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: rules.length },
+  };
+}
+
+/** Scans files and directories; see `ScanOptions`. */
+export async function scan(opts: ScanOptions): Promise<ScanResult> {
+  return scanSync(opts);
+}
+
+function release(file: SourceFile): void {
+  (file as { release?: () => void }).release?.();
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      cmp(a.location.path, b.location.path) ||
+      (a.location.startLine ?? 0) - (b.location.startLine ?? 0) ||
+      (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) ||
+      cmp(a.ruleId, b.ruleId) ||
+      cmp(a.message, b.message),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
