@@ -4,6 +4,7 @@ import { findConfig, loadConfig, type SanctumConfig } from './core/config.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
 import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry } from './core/registry.js';
+import type { AnyRule } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
 import { applyConfigSuppressions, parseBaseline } from './core/suppression.js';
 import { SCANNERS, type Finding, type ScannerName, type ScanResult, type Severity } from './core/types.js';
@@ -34,6 +35,8 @@ export interface ScanOptions {
   /** Scan these files instead of walking `targets` (in-memory content, image layers). */
   files?: Iterable<SourceFile>;
   onFile?(path: string, index: number): void;
+  /** Called once with the rules selected to run, before any file is read. */
+  onRules?(rules: readonly AnyRule[]): void;
 }
 
 /** Bad arguments or configuration: the scan cannot run (CLI exit code 2). */
@@ -88,6 +91,7 @@ export function scanSync(opts: ScanOptions): ScanResult {
     ruleConfig.set(id, { severity: rc.severity, options: rc.options });
   }
   const rules = reg.select({ scanners, frameworks, only: opts.rules, skip: opts.skipRules, disabled });
+  opts.onRules?.(rules);
 
   let baseline: ReadonlySet<string> | undefined;
   if (typeof opts.baseline === 'string') {
