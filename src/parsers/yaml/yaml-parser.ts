@@ -15,17 +15,24 @@ export interface YamlClassifier {
 }
 
 /** YAML 1.1 booleans, as Kubernetes (go-yaml) reads them: `privileged: yes` is true. */
-const YAML11_BOOLEANS: Record<string, boolean> = Object.fromEntries([
-  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'].map((k) => [k, true]),
-  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'].map((k) => [k, false]),
+const YAML11_BOOLEANS = new Map<string, boolean>([
+  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'].map((k) => [k, true] as const),
+  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'].map((k) => [k, false] as const),
 ]);
 const bool11 = new yaml.Type('tag:yaml.org,2002:bool', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && data in YAML11_BOOLEANS,
-  construct: (data: string) => YAML11_BOOLEANS[data],
+  resolve: (data: string | null) => data !== null && data.length <= 5 && YAML11_BOOLEANS.has(data),
+  construct: (data: string) => YAML11_BOOLEANS.get(data),
   predicate: (v: unknown) => typeof v === 'boolean',
 });
-export const KUBE_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [bool11] });
+/**
+ * The schema Kubernetes effectively reads manifests with: null, YAML 1.1 booleans, ints, floats and
+ * merge keys; no timestamps or other implicit types (they stay strings, as after YAML→JSON conversion).
+ */
+const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', yaml.Type> }).types;
+export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
+  implicit: [builtin.null, bool11, builtin.int, builtin.float, builtin.merge],
+});
 
 const YAML_NAME = /\.(ya?ml)$/i;
 const JSON_NAME = /\.json$/i;

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm run bench`: generates the corpora, measures every budget of DESIGN.md and writes bench/RESULTS.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateK8sCorpus } from './k8s-corpus.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+const corpus = join(here, '.corpus');
+const only = process.argv.slice(2);
+const want = (name) => only.length === 0 || only.includes(name);
+
+function child(args) {
+  const out = execFileSync(process.execPath, [join(here, 'k8s-child.mjs'), ...args], { cwd: root, maxBuffer: 1 << 26 });
+  return JSON.parse(out.toString());
+}
+
+function best(n, fn) {
+  const runs = [];
+  for (let i = 0; i < n; i++) runs.push(fn());
+  runs.sort((a, b) => a.ms - b.ms);
+  return runs[0];
+}
+
+const sections = [];
+const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+
+if (want('k8s')) {
+  const dir = join(corpus, 'k8s');
+  const objects = generateK8sCorpus(dir, 5000, 10);
+  const parse = best(3, () => child(['parse', dir]));
+  const scan = best(3, () => child(['scan', dir]));
+  const misconfig = best(3, () => child(['scan-misconfig', dir]));
+  const rate = (r) => Math.round((r.objects / r.ms) * 1000);
+  const rows = [
+    ['bare `js-yaml` loadAll (read + parse)', parse, '—'],
+    ['`scan`, all scanners', scan, (scan.ms / parse.ms).toFixed(2) + '×'],
+    ['`scan --scanners misconfig`', misconfig, (misconfig.ms / parse.ms).toFixed(2) + '×'],
+  ];
+  sections.push(
+    `## Kubernetes manifests\n\n${objects.toLocaleString('en')} objects in 5,000 files (\`bench/k8s-corpus.mjs\`, seed 42); best of 3, each in a fresh process.\n\n` +
+      `| work | time | objects/s | ratio to bare parse | peak RSS | findings |\n| --- | ---: | ---: | ---: | ---: | ---: |\n` +
+      rows
+        .map(([name, r, ratio]) => `| ${name} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r).toLocaleString('en')} | ${ratio} | ${r.maxRssMB.toFixed(0)} MB | ${r.findings ?? '—'} |`)
+        .join('\n') +
+      `\n\nBudget: ≥ 20,000 objects/s, ≤ 2× bare parsing, ≤ 400 MB peak RSS.\n`,
+  );
+  console.log(sections.at(-1));
+}
+
+if (want('startup')) {
+  const runs = [];
+  for (let i = 0; i < 15; i++) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, [join(root, 'bin', 'sanctum'), '--version']);
+    runs.push(performance.now() - t0);
+  }
+  runs.sort((a, b) => a - b);
+  const median = runs[Math.floor(runs.length / 2)];
+  sections.push(`## Cold start\n\n\`sanctum --version\`, median of 15 runs: **${median.toFixed(0)} ms** (min ${runs[0].toFixed(0)} ms). Budget ≤ 150 ms.\n`);
+  console.log(sections.at(-1));
+}
+
+for (const [name, file, fn] of [
+  ['models', 'models.mjs', 'runModelBench'],
+  ['secrets', 'secrets.mjs', 'runSecretsBench'],
+]) {
+  if (!want(name) || !existsSync(join(here, file))) continue;
+  const mod = await import(join(here, file));
+  const text = await mod[fn]({ corpus });
+  sections.push(typeof text === 'string' ? text : '```\n' + JSON.stringify(text, null, 2) + '\n```\n');
+  console.log(sections.at(-1));
+}
+
+if (only.length === 0) {
+  const date = new Date().toISOString().slice(0, 10);
+  writeFileSync(
+    join(here, 'RESULTS.md'),
+    `# Benchmark results\n\nMachine: ${machine}.\nCommand: \`npm run bench\`. Date: ${date}.\n\n` + sections.join('\n'),
+  );
+  console.log('wrote bench/RESULTS.md');
+}
