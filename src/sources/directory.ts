@@ -1,11 +1,11 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DiskSourceFile } from '../core/source-file.js';
 
 export interface WalkOptions {
   cwd?: string;
-  /** Extra path globs (gitignore syntax) to leave out. */
+  /** Extra path globs (gitignore syntax), relative to each target, to leave out. */
   exclude?: readonly string[];
   onError(path: string, message: string): void;
 }
@@ -26,10 +26,16 @@ export function displayPath(abs: string, cwd: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
+function code(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? String(e);
+}
+
 /**
- * Yields the files under each target. Respects `.gitignore` and `.sanctumignore` at every level,
- * skips VCS and `node_modules` directories unless named as the target, never follows a symlink
- * out of its target, and survives symlink loops.
+ * Yields the files under each target. Respects `.gitignore` and `.sanctumignore` at every level
+ * (deeper files and `.sanctumignore` take precedence, `!pattern` re-includes), skips VCS and
+ * `node_modules` directories unless named as the target, and never follows a symbolic link found
+ * inside a target: a link that stays inside the target is skipped because its destination is
+ * scanned at its own path; links that leave the target, loop, or dangle are reported.
  */
 export function* walkTargets(targets: readonly string[], opts: WalkOptions): Generator<DiskSourceFile> {
   const cwd = opts.cwd ?? process.cwd();
@@ -39,14 +45,17 @@ export function* walkTargets(targets: readonly string[], opts: WalkOptions): Gen
     try {
       st = statSync(abs);
     } catch (e) {
-      opts.onError(displayPath(abs, cwd), `cannot read target: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      opts.onError(displayPath(abs, cwd), `cannot read target: ${code(e)}`);
       continue;
     }
     if (st.isFile()) {
       yield new DiskSourceFile(displayPath(abs, cwd), abs, st.size);
       continue;
     }
-    if (!st.isDirectory()) continue;
+    if (!st.isDirectory()) {
+      opts.onError(displayPath(abs, cwd), 'not a regular file or directory; not scanned');
+      continue;
+    }
     let root: string;
     try {
       root = realpathSync(abs);
@@ -55,31 +64,36 @@ export function* walkTargets(targets: readonly string[], opts: WalkOptions): Gen
     }
     const base: IgnoreScope[] = [];
     if (opts.exclude?.length) base.push({ dir: abs, ig: ignore().add([...opts.exclude]) });
-    yield* walkDir(abs, root, cwd, base, new Set([root]), opts);
+    yield* walkDir(abs, root, root, cwd, base, opts);
   }
 }
 
-function loadIgnores(dir: string, scopes: IgnoreScope[]): IgnoreScope[] {
-  let next = scopes;
+/** Both ignore files of a directory form one scope, `.sanctumignore` last so that its patterns win. */
+function loadIgnores(dir: string, scopes: IgnoreScope[], cwd: string, opts: WalkOptions): IgnoreScope[] {
+  let ig: Ignore | undefined;
   for (const name of IGNORE_FILES) {
     let content: string;
     try {
       content = readFileSync(join(dir, name), 'utf8');
-    } catch {
+    } catch (e) {
+      if (code(e) !== 'ENOENT') opts.onError(displayPath(join(dir, name), cwd), `cannot read ignore file: ${code(e)}`);
       continue;
     }
-    if (next === scopes) next = [...scopes];
-    next.push({ dir, ig: ignore().add(content) });
+    ig = (ig ?? ignore()).add(content);
   }
-  return next;
+  return ig ? [...scopes, { dir, ig }] : scopes;
 }
 
+/** Git semantics: the deepest ignore file with a matching pattern decides; within one file the last match wins. */
 function ignored(scopes: IgnoreScope[], abs: string, isDir: boolean): boolean {
-  for (const s of scopes) {
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
     let rel = relative(s.dir, abs);
     if (rel === '' || rel.startsWith('..')) continue;
     if (sep !== '/') rel = rel.split(sep).join('/');
-    if (s.ig.ignores(isDir ? rel + '/' : rel)) return true;
+    const r = s.ig.test(isDir ? rel + '/' : rel);
+    if (r.ignored) return true;
+    if (r.unignored) return false;
   }
   return false;
 }
@@ -88,75 +102,78 @@ function inside(root: string, real: string): boolean {
   return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
+/** Reports what a symbolic link inside the target is, if it needs reporting; never follows it. */
+function checkLink(abs: string, dirReal: string, root: string, cwd: string, opts: WalkOptions): void {
+  let real: string;
+  try {
+    real = realpathSync(abs);
+  } catch (e) {
+    const c = code(e);
+    if (c === 'ELOOP') opts.onError(displayPath(abs, cwd), 'symbolic link loop; not followed');
+    else if (c === 'ENOENT' || c === 'ENOTDIR') opts.onError(displayPath(abs, cwd), 'broken symbolic link (its destination does not exist); not scanned');
+    else opts.onError(displayPath(abs, cwd), `cannot resolve symbolic link: ${c}; not scanned`);
+    return;
+  }
+  if (!inside(root, real)) {
+    opts.onError(displayPath(abs, cwd), 'symbolic link points outside the scanned directory; not followed');
+    return;
+  }
+  // A link to the directory it sits in, or to one above it, would walk the same tree forever.
+  if (inside(real, dirReal)) opts.onError(displayPath(abs, cwd), 'symbolic link loop (it points to a directory that contains it); not followed');
+}
+
+function entryType(entry: Dirent, abs: string): 'dir' | 'file' | 'link' | 'other' {
+  if (entry.isSymbolicLink()) return 'link';
+  if (entry.isDirectory()) return 'dir';
+  if (entry.isFile()) return 'file';
+  if (entry.isFIFO() || entry.isSocket() || entry.isBlockDevice() || entry.isCharacterDevice()) return 'other';
+  // File systems that do not report entry types: ask.
+  try {
+    const st = lstatSync(abs);
+    return st.isSymbolicLink() ? 'link' : st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
 function* walkDir(
   dir: string,
+  dirReal: string,
   root: string,
   cwd: string,
   parentScopes: IgnoreScope[],
-  visited: Set<string>,
   opts: WalkOptions,
 ): Generator<DiskSourceFile> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    opts.onError(displayPath(dir, cwd), `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    opts.onError(displayPath(dir, cwd), `cannot read directory: ${code(e)}`);
     return;
   }
-  const scopes = loadIgnores(dir, parentScopes);
+  const scopes = loadIgnores(dir, parentScopes, cwd, opts);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const abs = join(dir, entry.name);
-    let isDir = entry.isDirectory();
-    let isFile = entry.isFile();
-    let size = -1;
-    if (entry.isSymbolicLink()) {
-      let real: string;
-      try {
-        real = realpathSync(abs);
-      } catch {
-        opts.onError(displayPath(abs, cwd), 'broken symbolic link; not scanned');
-        continue;
-      }
-      if (!inside(root, real)) {
-        opts.onError(displayPath(abs, cwd), 'symbolic link points outside the scanned directory; not followed');
-        continue;
-      }
-      const st = statSync(real);
-      isDir = st.isDirectory();
-      isFile = st.isFile();
-      size = st.size;
-      if (isDir) {
-        if (visited.has(real)) {
-          opts.onError(displayPath(abs, cwd), 'symbolic link loop; not followed');
-          continue;
-        }
-      }
-    }
-    if (isDir) {
+    const type = entryType(entry, abs);
+    if (type === 'dir') {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       if (ignored(scopes, abs, true)) continue;
-      let real = abs;
-      try {
-        real = realpathSync(abs);
-      } catch {
-        /* keep abs */
-      }
-      if (visited.has(real) && !entry.isSymbolicLink()) continue;
-      const nextVisited = new Set(visited).add(real);
-      yield* walkDir(abs, root, cwd, scopes, nextVisited, opts);
-    } else if (isFile) {
-      if (IGNORE_FILES.includes(basename(abs))) continue;
+      yield* walkDir(abs, join(dirReal, entry.name), root, cwd, scopes, opts);
+    } else if (type === 'file') {
+      if (IGNORE_FILES.includes(entry.name)) continue;
       if (ignored(scopes, abs, false)) continue;
-      if (size < 0) {
-        try {
-          size = lstatSync(abs).size;
-        } catch (e) {
-          opts.onError(displayPath(abs, cwd), `cannot read file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-          continue;
-        }
+      let size: number;
+      try {
+        size = lstatSync(abs).size;
+      } catch (e) {
+        opts.onError(displayPath(abs, cwd), `cannot read file: ${code(e)}`);
+        continue;
       }
       yield new DiskSourceFile(displayPath(abs, cwd), abs, size);
+    } else if (type === 'link') {
+      if (ignored(scopes, abs, false)) continue;
+      checkLink(abs, dirReal, root, cwd, opts);
     }
   }
 }

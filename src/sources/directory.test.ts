@@ -1,0 +1,202 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { scanSync } from '../scan.js';
+import { walkTargets } from './directory.js';
+
+let base: string;
+
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'sanctum-walk-'));
+});
+afterEach(() => {
+  chmodSync(base, 0o755);
+  rmSync(base, { recursive: true, force: true });
+});
+
+function write(files: Record<string, string>): void {
+  for (const [p, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(base, p)), { recursive: true });
+    writeFileSync(join(base, p), content);
+  }
+}
+
+function walk(targets: string[], exclude?: string[]): { files: string[]; errors: string[] } {
+  const errors: string[] = [];
+  const files = [...walkTargets(targets, { cwd: base, exclude, onError: (p, m) => errors.push(`${p}: ${m}`) })].map((f) => f.path);
+  return { files, errors };
+}
+
+describe('directory walker', () => {
+  it('yields every file in a stable order with cwd-relative, /-separated paths and sizes', () => {
+    write({ 'proj/b.yaml': 'b: 1\n', 'proj/a/z.yaml': 'z', 'proj/a/y/x.json': '{}' });
+    const errors: string[] = [];
+    const files = [...walkTargets(['proj'], { cwd: base, onError: (p, m) => errors.push(`${p}: ${m}`) })];
+    expect(files.map((f) => [f.path, f.size])).toEqual([
+      ['proj/a/y/x.json', 2],
+      ['proj/a/z.yaml', 1],
+      ['proj/b.yaml', 5],
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('respects nested .gitignore files, with deeper files and negations taking precedence', () => {
+    write({
+      'proj/.gitignore': '*.log\nbuild/\n/top-only.yaml\n',
+      'proj/app.yaml': '',
+      'proj/debug.log': '',
+      'proj/top-only.yaml': '',
+      'proj/build/out.yaml': '',
+      'proj/sub/top-only.yaml': '',
+      'proj/sub/build/out.yaml': '',
+      'proj/sub/.gitignore': 'secret*.yaml\n!keep.log\n',
+      'proj/sub/secret-1.yaml': '',
+      'proj/sub/keep.log': '',
+      'proj/sub/other.log': '',
+      'proj/sibling/secret-1.yaml': '',
+    });
+    expect(walk(['proj'])).toEqual({
+      files: ['proj/app.yaml', 'proj/sibling/secret-1.yaml', 'proj/sub/keep.log', 'proj/sub/top-only.yaml'],
+      errors: [],
+    });
+  });
+
+  it('respects .sanctumignore, which overrides .gitignore in the same directory', () => {
+    write({
+      'proj/.gitignore': 'generated/\n',
+      'proj/.sanctumignore': 'fixtures/\n!generated/\n',
+      'proj/generated/crd.yaml': '',
+      'proj/fixtures/bad.yaml': '',
+      'proj/deploy.yaml': '',
+    });
+    expect(walk(['proj']).files).toEqual(['proj/deploy.yaml', 'proj/generated/crd.yaml']);
+  });
+
+  it('does not yield the ignore files themselves', () => {
+    write({ 'proj/.gitignore': 'x\n', 'proj/.sanctumignore': 'y\n', 'proj/a.yaml': '' });
+    expect(walk(['proj']).files).toEqual(['proj/a.yaml']);
+  });
+
+  it('applies configured excludes relative to the target', () => {
+    write({ 'proj/charts/tests/t.yaml': '', 'proj/charts/c.yaml': '', 'proj/vendor/v.yaml': '' });
+    expect(walk(['proj'], ['vendor/', '**/tests/**']).files).toEqual(['proj/charts/c.yaml']);
+  });
+
+  it('skips node_modules and VCS directories, unless given as the target', () => {
+    write({
+      'proj/node_modules/pkg/deploy.yaml': '',
+      'proj/.git/config.yaml': '',
+      'proj/.hg/x.yaml': '',
+      'proj/.svn/x.yaml': '',
+      'proj/src/node_modules/x.yaml': '',
+      'proj/src/app.yaml': '',
+    });
+    expect(walk(['proj']).files).toEqual(['proj/src/app.yaml']);
+    expect(walk(['proj/node_modules']).files).toEqual(['proj/node_modules/pkg/deploy.yaml']);
+    expect(walk(['proj/.git']).files).toEqual(['proj/.git/config.yaml']);
+    expect(walk(['proj/node_modules/pkg/deploy.yaml']).files).toEqual(['proj/node_modules/pkg/deploy.yaml']);
+  });
+
+  it('scans an explicitly named file even when it is ignored', () => {
+    write({ 'proj/.gitignore': '*.yaml\n', 'proj/a.yaml': '' });
+    expect(walk(['proj']).files).toEqual([]);
+    expect(walk(['proj/a.yaml']).files).toEqual(['proj/a.yaml']);
+  });
+
+  it('reports a missing target and goes on with the others', () => {
+    write({ 'proj/a.yaml': '' });
+    expect(walk(['nope', 'proj'])).toEqual({ files: ['proj/a.yaml'], errors: ['nope: cannot read target: ENOENT'] });
+  });
+
+  it('never follows a symbolic link out of the target, and reports it', () => {
+    write({ 'outside/secret.yaml': 'x', 'proj/a.yaml': '' });
+    symlinkSync(join(base, 'outside'), join(base, 'proj/out-dir'));
+    symlinkSync(join(base, 'outside/secret.yaml'), join(base, 'proj/out-file.yaml'));
+    symlinkSync('../../etc', join(base, 'proj/relative-out'));
+    const r = walk(['proj']);
+    expect(r.files).toEqual(['proj/a.yaml']);
+    expect(r.errors).toEqual([
+      'proj/out-dir: symbolic link points outside the scanned directory; not followed',
+      'proj/out-file.yaml: symbolic link points outside the scanned directory; not followed',
+      expect.stringMatching(/^proj\/relative-out: (symbolic link points outside the scanned directory; not followed|broken symbolic link)/),
+    ]);
+  });
+
+  it('survives symbolic link loops and reports them', () => {
+    write({ 'proj/a/deploy.yaml': '' });
+    symlinkSync('..', join(base, 'proj/a/up'));
+    symlinkSync('.', join(base, 'proj/a/self'));
+    symlinkSync('ping', join(base, 'proj/pong'));
+    symlinkSync('pong', join(base, 'proj/ping'));
+    symlinkSync('me', join(base, 'proj/me'));
+    const r = walk(['proj']);
+    expect(r.files).toEqual(['proj/a/deploy.yaml']);
+    expect(r.errors).toEqual([
+      'proj/a/self: symbolic link loop (it points to a directory that contains it); not followed',
+      'proj/a/up: symbolic link loop (it points to a directory that contains it); not followed',
+      'proj/me: symbolic link loop; not followed',
+      'proj/ping: symbolic link loop; not followed',
+      'proj/pong: symbolic link loop; not followed',
+    ]);
+  });
+
+  it('reports broken symbolic links', () => {
+    write({ 'proj/a.yaml': '' });
+    symlinkSync('missing.yaml', join(base, 'proj/dangling.yaml'));
+    expect(walk(['proj'])).toEqual({
+      files: ['proj/a.yaml'],
+      errors: ['proj/dangling.yaml: broken symbolic link (its destination does not exist); not scanned'],
+    });
+  });
+
+  it('does not scan a file or directory twice through a link to a sibling inside the target', () => {
+    write({ 'proj/real/deploy.yaml': '', 'proj/values.yaml': '' });
+    symlinkSync('real', join(base, 'proj/alias'));
+    symlinkSync('values.yaml', join(base, 'proj/values-link.yaml'));
+    expect(walk(['proj'])).toEqual({ files: ['proj/real/deploy.yaml', 'proj/values.yaml'], errors: [] });
+  });
+
+  it('walks a target that is itself a symbolic link to a directory', () => {
+    write({ 'real/deploy.yaml': '' });
+    symlinkSync('real', join(base, 'link'));
+    expect(walk(['link'])).toEqual({ files: ['link/deploy.yaml'], errors: [] });
+  });
+
+  it.skipIf(process.getuid?.() === 0)('reports unreadable directories and goes on', () => {
+    write({ 'proj/locked/a.yaml': '', 'proj/open/b.yaml': '' });
+    chmodSync(join(base, 'proj/locked'), 0o000);
+    try {
+      expect(walk(['proj'])).toEqual({ files: ['proj/open/b.yaml'], errors: ['proj/locked: cannot read directory: EACCES'] });
+    } finally {
+      chmodSync(join(base, 'proj/locked'), 0o755);
+    }
+  });
+
+  it('reports a target that is neither a file nor a directory', () => {
+    const r = walk(['/dev/null']);
+    expect(r.files).toEqual([]);
+    expect(r.errors).toEqual([expect.stringMatching(/dev\/null: not a regular file or directory; not scanned$/)]);
+  });
+});
+
+describe('directory scan', () => {
+  const pod = (name: string): string =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n`;
+
+  it('reports a file over the size limit as an error and scans the rest', () => {
+    write({ 'proj/big.yaml': pod('big') + '# ' + 'x'.repeat(4096) + '\n', 'proj/small.yaml': pod('small') });
+    const r = scanSync({ targets: ['proj'], cwd: base, config: false, rules: ['K8S-0003'], limits: { maxFileBytes: 2048 } });
+    expect(r.errors).toEqual([{ path: 'proj/big.yaml', message: 'file is 4.1 KiB, over the 2.0 KiB limit of the yaml parser; not scanned' }]);
+    expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
+  });
+
+  it('reports walker errors in the scan result', () => {
+    write({ 'proj/ok.yaml': pod('ok') });
+    symlinkSync(join(base, 'proj'), join(base, 'proj/loop'));
+    const r = scanSync({ targets: ['proj'], cwd: base, config: false, rules: ['K8S-0003'] });
+    expect(r.errors).toEqual([{ path: 'proj/loop', message: 'symbolic link loop (it points to a directory that contains it); not followed' }]);
+    expect(r.findings).toHaveLength(1);
+    expect(r.stats.files).toBe(1);
+  });
+});
