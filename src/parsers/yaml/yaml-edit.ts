@@ -1,0 +1,304 @@
+/**
+ * Comment- and format-preserving edits of YAML (and JSON) files, for mechanical fixes.
+ *
+ * The edits are computed from the position table recorded while the file was parsed, so nothing is
+ * parsed again: each function returns one text edit (`span` offsets into the file text, an empty span
+ * inserts) that a rule attaches to its finding as `fix: { description, edits: [edit] }`.
+ *
+ * - `setValue(doc, path, value)` sets a scalar (or a short flow sequence of scalars) at an object path,
+ *   replacing the value that is there or creating the missing mapping keys: block mappings get new
+ *   lines at the indentation of their keys, flow mappings (`{}`, `{a: 1}`, JSON objects) get a new
+ *   `key: value` pair inside the braces.
+ * - `appendToSequence(doc, path, item)` adds an item to a block or flow sequence (or creates it).
+ *
+ * Both bail out (`ok: false` with a reason) rather than guess: anchors, aliases and tags at the edit
+ * point, comments inside flow collections, missing sequence items, replacing a collection by a scalar.
+ * Paths are relative to the document value, as for `locate` (for Kubernetes: to the object).
+ */
+import { isMapping, type PositionTable } from './position-table.js';
+import type { TextSpan } from '../../core/document.js';
+import type { ObjectPath } from '../../core/types.js';
+
+export interface YamlEdit {
+  span: TextSpan;
+  replacement: string;
+}
+
+export type YamlScalar = string | number | boolean | null;
+export type YamlEditValue = YamlScalar | readonly YamlScalar[];
+
+export type EditResult = { ok: true; edit: YamlEdit } | { ok: false; reason: string };
+
+/** What the edit functions need of a document: its file's position table and where the value sits. */
+export interface YamlEditSource {
+  readonly source: { readonly table: PositionTable };
+  readonly docIndex: number;
+  readonly basePath: ObjectPath;
+}
+
+interface Ctx {
+  text: string;
+  table: PositionTable;
+  eol: string;
+  /** The document is JSON-like (flow at its root): new content is written as JSON. */
+  json: boolean;
+}
+
+const DEFAULT_INDENT = 2;
+/** Words YAML 1.1 or 1.2 would not read as a plain string. */
+const RESERVED_PLAIN = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null', '~']);
+const PLAIN_SAFE = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
+const NULL_VALUE = /^([ \t]*)(~|null|Null|NULL)?([ \t]*)(#.*)?$/;
+
+function fail(reason: string): EditResult {
+  return { ok: false, reason };
+}
+
+/** A scalar as YAML source: plain when that reads back as the same string, double-quoted otherwise. */
+export function formatScalar(v: YamlScalar, json = false): string {
+  if (v === null) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) throw new RangeError(`cannot write ${v} as a YAML scalar`);
+    return String(v);
+  }
+  if (!json && PLAIN_SAFE.test(v) && !RESERVED_PLAIN.has(v.toLowerCase())) return v;
+  return JSON.stringify(v);
+}
+
+/** A value as YAML source; sequences are written in flow style (`[ALL]`). */
+export function formatValue(v: YamlEditValue, json = false): string {
+  if (Array.isArray(v)) return `[${(v as readonly YamlScalar[]).map((x) => formatScalar(x, json)).join(', ')}]`;
+  return formatScalar(v as YamlScalar, json);
+}
+
+/** Applies non-overlapping edits to a text (from the end, so earlier offsets stay valid). */
+export function applyEdits(text: string, edits: readonly YamlEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i].span.end > sorted[i - 1].span.start) throw new RangeError('overlapping edits');
+  }
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.span.start) + e.replacement + out.slice(e.span.end);
+  return out;
+}
+
+function context(doc: YamlEditSource): { ctx: Ctx; root: number } | undefined {
+  const table = doc.source.table;
+  const root = table.roots[doc.docIndex];
+  if (root === undefined) return undefined;
+  const text = table.text;
+  const first = text[table.start(root)];
+  return { ctx: { text, table, eol: text.includes('\r\n') ? '\r\n' : '\n', json: first === '{' || first === '[' }, root };
+}
+
+function lineStart(text: string, pos: number): number {
+  return text.lastIndexOf('\n', pos - 1) + 1;
+}
+
+function column(text: string, pos: number): number {
+  return pos - lineStart(text, pos);
+}
+
+function isFlow(ctx: Ctx, node: number): boolean {
+  const c = ctx.text[ctx.table.start(node)];
+  return c === '{' || c === '[';
+}
+
+/** Anchors, aliases, tags and complex keys: editing around them could change what they mean. */
+function hasProperties(ctx: Ctx, node: number): boolean {
+  const c = ctx.text[ctx.table.start(node)];
+  return c === '&' || c === '*' || c === '!' || c === '?';
+}
+
+function childrenOf(ctx: Ctx, node: number): number[] {
+  const out: number[] = [];
+  for (let i = node + 1; i < ctx.table.parent.length && ctx.table.open[i] <= ctx.table.close[node]; i++) {
+    if (ctx.table.parent[i] === node) out.push(i);
+  }
+  return out;
+}
+
+/** The indentation step of the file around a block mapping: from a nested block child, else its parent, else 2. */
+function indentUnit(ctx: Ctx, node: number, key: number): number {
+  const { text, table } = ctx;
+  const col = column(text, table.start(node));
+  const kids = childrenOf(ctx, node);
+  for (let k = 1; k < kids.length; k += 2) {
+    const v = table.results[kids[k]];
+    if (typeof v === 'object' && v !== null && !isFlow(ctx, kids[k])) {
+      const step = column(text, table.start(kids[k])) - col;
+      if (step > 0 && lineStart(text, table.start(kids[k])) !== lineStart(text, table.start(kids[k - 1]))) return step;
+    }
+  }
+  if (key >= 0) {
+    const step = col - column(text, table.start(key));
+    if (step > 0) return step;
+  }
+  const parent = table.parent[node];
+  if (parent >= 0 && Array.isArray(table.results[parent]) && !isFlow(ctx, parent)) {
+    const step = col - column(text, table.start(parent));
+    if (step > 0) return step;
+  }
+  return DEFAULT_INDENT;
+}
+
+/** `k1:\n  k2: value\n` at `indent`, each line ending with the file's line break. */
+function blockLines(ctx: Ctx, keys: readonly string[], value: YamlEditValue, indent: number, unit: number): string {
+  let out = '';
+  keys.forEach((k, i) => {
+    const pad = ' '.repeat(indent + i * unit);
+    out += i === keys.length - 1 ? `${pad}${formatScalar(k)}: ${formatValue(value)}${ctx.eol}` : `${pad}${formatScalar(k)}:${ctx.eol}`;
+  });
+  return out;
+}
+
+/** `k1: {k2: value}` for flow collections. */
+function flowPair(ctx: Ctx, keys: readonly string[], value: YamlEditValue): string {
+  let out = formatValue(value, ctx.json);
+  for (let i = keys.length - 1; i >= 0; i--) out = i === keys.length - 1 ? `${formatScalar(keys[i], ctx.json)}: ${out}` : `${formatScalar(keys[i], ctx.json)}: {${out}}`;
+  return out;
+}
+
+/** Offset just past the line break that ends the line holding `pos` (or the end of the text). */
+function afterLine(text: string, pos: number): number {
+  const nl = text.indexOf('\n', pos);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+function insertIntoBlockMapping(ctx: Ctx, node: number, key: number, keys: readonly string[], value: YamlEditValue): EditResult {
+  const { text, table } = ctx;
+  const start = table.start(node);
+  const indent = column(text, start);
+  const body = blockLines(ctx, keys, value, indent, indentUnit(ctx, node, key));
+  const at = afterLine(text, table.end(node));
+  if (at === text.length && !text.endsWith('\n')) {
+    return { ok: true, edit: { span: { start: at, end: at }, replacement: ctx.eol + body.slice(0, -ctx.eol.length) } };
+  }
+  return { ok: true, edit: { span: { start: at, end: at }, replacement: body } };
+}
+
+function insertIntoFlow(ctx: Ctx, node: number, open: string, close: string, piece: string): EditResult {
+  const { text, table } = ctx;
+  const start = table.start(node);
+  const end = table.end(node);
+  if (text[start] !== open || text[end - 1] !== close) return fail('flow collection without its brackets');
+  const inner = text.slice(start + 1, end - 1);
+  if (inner.includes('#')) return fail('comment inside a flow collection');
+  if (inner.trim() === '') return { ok: true, edit: { span: { start, end }, replacement: `${open}${piece}${close}` } };
+  let last = end - 2;
+  while (last > start && /\s/.test(text[last])) last--;
+  const sep = text[last] === ',' ? ' ' : ', ';
+  return { ok: true, edit: { span: { start: last + 1, end: last + 1 }, replacement: `${sep}${piece}` } };
+}
+
+/** A key whose value is empty or null (`key:`, `key: ~`): the value is written after the colon. */
+function fillNullKey(ctx: Ctx, key: number, keys: readonly string[], value: YamlEditValue): EditResult {
+  const { text, table } = ctx;
+  const parent = table.parent[key];
+  if (parent >= 0 && isFlow(ctx, parent)) return fail('empty value inside a flow mapping');
+  let c = table.end(key);
+  while (text[c] === ' ' || text[c] === '\t') c++;
+  if (text[c] !== ':') return fail('no colon after the key');
+  let lineEnd = text.indexOf('\n', c);
+  if (lineEnd === -1) lineEnd = text.length;
+  if (text[lineEnd - 1] === '\r') lineEnd--;
+  const m = NULL_VALUE.exec(text.slice(c + 1, lineEnd));
+  if (!m) return fail('unexpected content after the key');
+  const comment = m[4] ? ` ${m[4]}` : '';
+  if (keys.length === 0) {
+    const tokenEnd = c + 1 + m[1].length + (m[2]?.length ?? 0);
+    return { ok: true, edit: { span: { start: c + 1, end: tokenEnd }, replacement: ` ${formatValue(value)}` } };
+  }
+  const keyCol = column(text, table.start(key));
+  const unit = indentUnit(ctx, parent, -1);
+  const body = blockLines(ctx, keys, value, keyCol + unit, unit);
+  return { ok: true, edit: { span: { start: c + 1, end: lineEnd }, replacement: `${comment}${ctx.eol}${body.slice(0, -ctx.eol.length)}` } };
+}
+
+/** The deepest node of `path` that exists, and how many segments it covers. */
+function deepest(table: PositionTable, root: number, path: ObjectPath): { node: number; key: number; depth: number } {
+  const hit = table.find(root, path);
+  if (hit.found) return { node: hit.node, key: hit.key, depth: path.length };
+  for (let d = path.length - 1; d >= 0; d--) {
+    const h = table.find(root, path.slice(0, d));
+    if (h.found) return { node: h.node, key: h.key, depth: d };
+  }
+  return { node: root, key: -1, depth: 0 };
+}
+
+function sameValue(a: unknown, b: YamlEditValue): boolean {
+  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * An edit that sets `value` at `path` (relative to the document value), creating missing mapping
+ * keys. Fails when the value is already there or the edit cannot be made safely.
+ */
+export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditValue): EditResult {
+  const c = context(doc);
+  if (!c) return fail('document not found');
+  const { ctx, root } = c;
+  const { table, text } = ctx;
+  const full = [...doc.basePath, ...path];
+  const hit = deepest(table, root, full);
+  if (hit.depth < doc.basePath.length) return fail('document value not found');
+  const current = table.results[hit.node];
+
+  if (hit.depth === full.length) {
+    if (sameValue(current, value)) return fail('value already set');
+    if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, [], value);
+    if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the value');
+    if (typeof current === 'object' && current !== null && !(current instanceof Date)) {
+      if (!isFlow(ctx, hit.node)) return fail('replacing a block collection');
+    }
+    const start = table.start(hit.node);
+    return { ok: true, edit: { span: { start, end: table.end(hit.node) }, replacement: formatValue(value, ctx.json) } };
+  }
+
+  const rest = full.slice(hit.depth);
+  if (rest.some((seg) => typeof seg === 'number')) return fail('cannot create sequence items');
+  const keys = rest.map(String);
+  if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, keys, value);
+  if (!isMapping(current)) return fail('parent is not a mapping');
+  if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the parent mapping');
+  if (isFlow(ctx, hit.node)) {
+    if (text[table.start(hit.node)] !== '{') return fail('parent is not a mapping');
+    return insertIntoFlow(ctx, hit.node, '{', '}', flowPair(ctx, keys, value));
+  }
+  return insertIntoBlockMapping(ctx, hit.node, hit.key, keys, value);
+}
+
+/** An edit that appends `item` to the sequence at `path`, creating the sequence (`[item]`) when missing. */
+export function appendToSequence(doc: YamlEditSource, path: ObjectPath, item: YamlScalar): EditResult {
+  const c = context(doc);
+  if (!c) return fail('document not found');
+  const { ctx, root } = c;
+  const { table, text } = ctx;
+  const hit = table.find(root, [...doc.basePath, ...path]);
+  if (!hit.found || table.results[hit.node] === null) return setValue(doc, path, [item]);
+  const current = table.results[hit.node];
+  if (!Array.isArray(current)) return fail('not a sequence');
+  if (current.includes(item)) return fail('item already present');
+  if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the sequence');
+  const start = table.start(hit.node);
+  if (text[start] === '[') return insertIntoFlow(ctx, hit.node, '[', ']', formatScalar(item, ctx.json));
+  if (text[start] !== '-') return fail('not a block sequence');
+  const line = `${' '.repeat(column(text, start))}- ${formatScalar(item)}`;
+  const at = afterLine(text, table.end(hit.node));
+  if (at === text.length && !text.endsWith('\n')) return { ok: true, edit: { span: { start: at, end: at }, replacement: ctx.eol + line } };
+  return { ok: true, edit: { span: { start: at, end: at }, replacement: line + ctx.eol } };
+}
+
+/** `setValue` as an edit, or undefined when it cannot be made. */
+export function setValueEdit(doc: YamlEditSource, path: ObjectPath, value: YamlEditValue): YamlEdit | undefined {
+  const r = setValue(doc, path, value);
+  return r.ok ? r.edit : undefined;
+}
+
+/** `appendToSequence` as an edit, or undefined when it cannot be made. */
+export function appendToSequenceEdit(doc: YamlEditSource, path: ObjectPath, item: YamlScalar): YamlEdit | undefined {
+  const r = appendToSequence(doc, path, item);
+  return r.ok ? r.edit : undefined;
+}
