@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { commandWords, flagValue, imageRepo, recogniseAiServices } from './ai-services.js';
+
+const one = (c: Record<string, unknown>, hints = {}) => {
+  const found = recogniseAiServices(c, hints);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('imageRepo', () => {
+  it('drops registry, tag and digest', () => {
+    expect(imageRepo('vllm/vllm-openai:v0.6.3')).toBe('vllm/vllm-openai');
+    expect(imageRepo('ghcr.io/huggingface/text-generation-inference:2.4@sha256:abc')).toBe('huggingface/text-generation-inference');
+    expect(imageRepo('localhost:5000/ollama/ollama')).toBe('ollama/ollama');
+    expect(imageRepo('docker.io/library/ollama')).toBe('ollama');
+    expect(imageRepo('nvcr.io/nvidia/tritonserver:24.08-py3')).toBe('nvidia/tritonserver');
+  });
+});
+
+describe('command words and flags', () => {
+  it('splits shell scripts and reads --flag=value and --flag value', () => {
+    const w = commandWords(['sh', '-c', "jupyter lab --ServerApp.token='' --port 9999"]);
+    expect(w).toEqual(['sh', '-c', 'jupyter', 'lab', "--ServerApp.token=''", '--port', '9999']);
+    expect(flagValue(w, '--port')).toBe('9999');
+    expect(flagValue(w, '--ServerApp.token')).toBe("''");
+    expect(flagValue(['--api-key'], '--api-key')).toBe('');
+    expect(flagValue(['--x'], '--api-key')).toBeUndefined();
+  });
+  it('is linear on adversarial input', () => {
+    const long = ' '.repeat(50_000) + 'x'.repeat(50_000) + "'".repeat(10_000);
+    expect(commandWords([long]).length).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe('recogniseAiServices', () => {
+  it('Jupyter with the token disabled', () => {
+    const s = one({ image: 'quay.io/jupyter/scipy-notebook:2024-10-07', args: ['start-notebook.py', "--ServerApp.token=''"] });
+    expect(s.type).toBe('jupyter');
+    expect(s.auth).toBe('off');
+    expect(s.ports.map((p) => p.port)).toEqual([8888]);
+  });
+  it('Jupyter with a token from a secret is authenticated', () => {
+    const s = one({ image: 'jupyter/base-notebook', env: [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: 't', key: 't' } } }] });
+    expect(s.auth).toBe('on');
+  });
+  it('Jupyter via --IdentityProvider.token="" and a custom port', () => {
+    const s = one({ image: 'myorg/trainer:1', command: ['jupyter', 'lab'], args: ['--IdentityProvider.token=""', '--ServerApp.port=9000'], ports: [{ containerPort: 9000, name: 'nb' }] });
+    expect(s.auth).toBe('off');
+    expect(s.ports).toEqual([{ port: 9000, name: 'nb', role: 'notebook server (runs code)', dangerous: true }]);
+  });
+  it('Ray head by command, and by image on a KubeRay head group', () => {
+    expect(one({ image: 'rayproject/ray:2.9.0', command: ['ray', 'start', '--head', '--dashboard-host=0.0.0.0'] }).ports.map((p) => p.port)).toEqual([8265, 10001]);
+    expect(one({ image: 'rayproject/ray:2.9.0' }, { rayHead: true }).auth).toBe('off');
+    expect(recogniseAiServices({ image: 'rayproject/ray:2.9.0' })).toEqual([]);
+    expect(one({ image: 'rayproject/ray:2.52.0', env: [{ name: 'RAY_AUTH_MODE', value: 'token' }] }, { rayHead: true }).auth).toBe('on');
+  });
+  it('MLflow with and without basic-auth', () => {
+    expect(one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', '--host', '0.0.0.0'] }).auth).toBe('off');
+    expect(one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', '--app-name', 'basic-auth'] }).auth).toBe('on');
+  });
+  it('Ollama by image or OLLAMA_HOST', () => {
+    const s = one({ image: 'ollama/ollama:0.3.12', env: [{ name: 'OLLAMA_HOST', value: '0.0.0.0:11500' }] });
+    expect(s.type).toBe('ollama');
+    expect(s.ports[0].port).toBe(11500);
+  });
+  it('vLLM with and without an API key', () => {
+    expect(one({ image: 'vllm/vllm-openai:v0.6.3', args: ['--model', 'm'] }).auth).toBe('off');
+    expect(one({ image: 'vllm/vllm-openai:v0.6.3', args: ['--api-key', 'k'] }).auth).toBe('on');
+    expect(one({ image: 'vllm/vllm-openai:v0.6.3', env: [{ name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: 'k', key: 'k' } } }] }).auth).toBe('on');
+    expect(one({ image: 'vllm/vllm-openai:v0.6.3', envFrom: [{ secretRef: { name: 'k' } }] }).auth).toBe('unknown');
+    expect(one({ image: 'python:3.11', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--port', '8080'] }).ports[0].port).toBe(8080);
+  });
+  it('Triton, TorchServe, Argo server, TensorBoard, Gradio, Streamlit, Istio gateway', () => {
+    expect(one({ image: 'nvcr.io/nvidia/tritonserver:24.08-py3', args: ['tritonserver', '--model-repository=s3://m'] }).ports.map((p) => p.port)).toEqual([8000, 8001, 8002]);
+    expect(one({ image: 'pytorch/torchserve:0.12.0-gpu', args: ['torchserve', '--start', '--disable-token-auth'] }).auth).toBe('off');
+    expect(one({ image: 'quay.io/argoproj/argocli:v3.5.11', args: ['server', '--auth-mode=server'] }).auth).toBe('off');
+    expect(one({ image: 'quay.io/argoproj/argocli:v3.5.11', args: ['server', '--auth-mode', 'sso'] }).auth).toBe('on');
+    expect(one({ image: 'tensorflow/tensorflow:2.16.1', command: ['tensorboard', '--logdir', '/logs', '--bind_all'] }).type).toBe('tensorboard');
+    expect(one({ image: 'myorg/demo:1', env: [{ name: 'GRADIO_SERVER_NAME', value: '0.0.0.0' }] }).ports[0].port).toBe(7860);
+    expect(one({ image: 'myorg/demo:1', command: ['streamlit', 'run', 'app.py'] }).ports[0].port).toBe(8501);
+    expect(one({ image: 'docker.io/istio/proxyv2:1.22.1', args: ['proxy', 'router'] }).type).toBe('istio-ingressgateway');
+  });
+  it('never by name or port alone', () => {
+    expect(recogniseAiServices({ name: 'jupyter', image: 'nginx:1.27', ports: [{ containerPort: 8888 }] })).toEqual([]);
+    expect(recogniseAiServices({ name: 'vllm', image: 'myorg/api:1', ports: [{ containerPort: 8000 }] })).toEqual([]);
+    expect(recogniseAiServices({ image: 'docker.io/istio/proxyv2:1.22.1', args: ['proxy', 'sidecar'] })).toEqual([]);
+  });
+});

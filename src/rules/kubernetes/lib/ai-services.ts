@@ -1,0 +1,566 @@
+/**
+ * Recognises AI/ML services (notebooks, model servers, experiment trackers, distributed compute
+ * dashboards) in a container spec: by image, command/args, environment and ports, never by the
+ * container's name alone. Shared by the exposure, network and tenancy rules.
+ */
+
+type Obj = Record<string, unknown>;
+
+export type AiServiceType =
+  | 'jupyter'
+  | 'ray'
+  | 'mlflow'
+  | 'ollama'
+  | 'openai-compatible'
+  | 'triton'
+  | 'torchserve'
+  | 'argo-server'
+  | 'tensorboard'
+  | 'gradio'
+  | 'streamlit'
+  | 'istio-ingressgateway';
+
+/** `off`: authentication is visibly disabled or the service has none; `on`: visibly configured; `unknown`: cannot tell from the spec. */
+export type AuthState = 'off' | 'on' | 'unknown';
+
+export interface AiPort {
+  port: number;
+  /** The container port's name, when the container declares it. */
+  name?: string;
+  /** What listens there: `dashboard and Jobs API`, `management API`, `HTTP API`. */
+  role: string;
+  /** True for ports whose API can run code or change what is served (Ray Jobs, TorchServe management, Jupyter). */
+  dangerous: boolean;
+}
+
+export interface AiService {
+  type: AiServiceType;
+  /** Human name: `Jupyter`, `vLLM`, `Ray`. */
+  label: string;
+  ports: AiPort[];
+  auth: AuthState;
+  /** Why auth is in that state, e.g. `--ServerApp.token='' disables the token`. */
+  authReason: string;
+  /** What recognised the service: `image 'vllm/vllm-openai:v0.6.3'`, `command 'jupyter lab'`. */
+  signals: string[];
+}
+
+export interface RecogniseHints {
+  /** The container is the head of a KubeRay cluster (KubeRay runs `ray start --head` itself). */
+  rayHead?: boolean;
+}
+
+/** A container reduced to what recognition needs. */
+interface ContainerFacts {
+  image: string;
+  /** Repository path of the image without registry, tag and digest, lower-cased: `vllm/vllm-openai`. */
+  repo: string;
+  /** command + args, with shell script strings split into words. */
+  words: string[];
+  env: Map<string, string | undefined>;
+  /** True when some env comes from `envFrom` or `valueFrom` (values not visible). */
+  hiddenEnv: boolean;
+  ports: Array<{ port: number; name?: string }>;
+}
+
+const MAX_WORDS = 2000;
+const MAX_WORD_INPUT = 64 * 1024;
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Repository path of an image reference, without registry host, tag or digest, lower-cased. */
+export function imageRepo(image: string): string {
+  let ref = image.trim().toLowerCase();
+  const at = ref.indexOf('@');
+  if (at >= 0) ref = ref.slice(0, at);
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  if (colon > slash) ref = ref.slice(0, colon);
+  const first = ref.indexOf('/');
+  if (first > 0) {
+    const host = ref.slice(0, first);
+    if (host.includes('.') || host.includes(':') || host === 'localhost') ref = ref.slice(first + 1);
+  }
+  if (ref.startsWith('library/')) ref = ref.slice('library/'.length);
+  return ref;
+}
+
+/** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
+export function commandWords(values: unknown[]): string[] {
+  const out: string[] = [];
+  let budget = MAX_WORD_INPUT;
+  for (const v of values) {
+    const s = str(v);
+    if (s === undefined) continue;
+    if (budget <= 0 || out.length >= MAX_WORDS) break;
+    const text = s.length > budget ? s.slice(0, budget) : s;
+    budget -= text.length;
+    if (!/\s/.test(text)) {
+      out.push(text);
+      continue;
+    }
+    for (const w of text.split(/[\s;|&()]+/)) {
+      if (w === '' || out.length >= MAX_WORDS) continue;
+      out.push(stripOuterQuotes(w));
+    }
+  }
+  return out;
+}
+
+function stripOuterQuotes(w: string): string {
+  if (w.length >= 2 && (w[0] === '"' || w[0] === "'") && w[w.length - 1] === w[0]) return w.slice(1, -1);
+  return w;
+}
+
+/** Value of a quoted-or-not flag value, with matching outer quotes removed. */
+function unquote(v: string): string {
+  let s = v.trim();
+  while (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
+  return s;
+}
+
+function facts(container: Obj): ContainerFacts {
+  const image = str(container.image) ?? '';
+  const command = Array.isArray(container.command) ? container.command : [];
+  const args = Array.isArray(container.args) ? container.args : [];
+  const env = new Map<string, string | undefined>();
+  let hiddenEnv = Array.isArray(container.envFrom) && container.envFrom.length > 0;
+  if (Array.isArray(container.env)) {
+    for (const e of container.env) {
+      if (!isObj(e) || typeof e.name !== 'string') continue;
+      if (e.valueFrom !== undefined) {
+        env.set(e.name, undefined);
+        hiddenEnv = true;
+      } else env.set(e.name, str(e.value) ?? '');
+    }
+  }
+  const ports: Array<{ port: number; name?: string }> = [];
+  if (Array.isArray(container.ports)) {
+    for (const p of container.ports) {
+      if (!isObj(p)) continue;
+      const n = typeof p.containerPort === 'number' ? p.containerPort : Number(str(p.containerPort));
+      if (!Number.isInteger(n) || n <= 0) continue;
+      ports.push(typeof p.name === 'string' ? { port: n, name: p.name } : { port: n });
+    }
+  }
+  return { image, repo: imageRepo(image), words: commandWords([...command, ...args]), env, hiddenEnv, ports };
+}
+
+/**
+ * The value of a command-line flag: `--flag=value` or `--flag value`. Returns `''` for a flag given
+ * without a value, undefined when absent. The last occurrence wins, as in most CLIs.
+ */
+export function flagValue(words: readonly string[], ...names: string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    for (const name of names) {
+      if (w === name) {
+        const next = words[i + 1];
+        found = next !== undefined && !next.startsWith('-') ? next : '';
+      } else if (w.startsWith(name + '=')) found = w.slice(name.length + 1);
+    }
+  }
+  return found;
+}
+
+/** Every value of a repeatable flag. */
+function flagValues(words: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === name && words[i + 1] !== undefined) out.push(words[i + 1]);
+    else if (w.startsWith(name + '=')) out.push(w.slice(name.length + 1));
+  }
+  return out.flatMap((v) => unquote(v).split(','));
+}
+
+function hasWord(words: readonly string[], w: string): boolean {
+  return words.includes(w);
+}
+
+/** True when a word is the program `name` (possibly with a path) . */
+function hasProgram(words: readonly string[], name: string): boolean {
+  return words.some((w) => w === name || w.endsWith('/' + name));
+}
+
+function portFlag(words: readonly string[], ...names: string[]): number | undefined {
+  const v = flagValue(words, ...names);
+  if (v === undefined) return undefined;
+  const n = Number(unquote(v));
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
+
+function envPort(f: ContainerFacts, name: string): number | undefined {
+  const v = f.env.get(name);
+  if (v === undefined) return undefined;
+  const m = /:(\d{1,5})$/.exec(v) ?? /^(\d{1,5})$/.exec(v);
+  return m ? Number(m[1]) : undefined;
+}
+
+function repoMatches(repo: string, patterns: readonly RegExp[]): boolean {
+  return patterns.some((p) => p.test(repo));
+}
+
+/** Builds the port list: each default port, named after the container port when declared, plus declared ports of the service. */
+function portsFor(f: ContainerFacts, defaults: ReadonlyArray<Omit<AiPort, 'name'>>): AiPort[] {
+  const out: AiPort[] = [];
+  for (const d of defaults) {
+    const declared = f.ports.find((p) => p.port === d.port);
+    out.push(declared?.name ? { ...d, name: declared.name } : { ...d });
+  }
+  return out;
+}
+
+interface Detector {
+  type: AiServiceType;
+  detect(f: ContainerFacts, hints: RecogniseHints): Omit<AiService, 'type'> | undefined;
+}
+
+const JUPYTER_IMAGES = [
+  /(^|\/)(base|minimal|scipy|r|julia|tensorflow|pytorch|datascience|pyspark|all-spark|docker-stacks-foundation)-notebook$/,
+  /^jupyter\//,
+  /^jupyterhub\/(k8s-)?singleuser/,
+  /^kubeflownotebookswg\/jupyter/,
+  /(^|\/)jupyter(lab)?(-[a-z0-9-]+)?$/,
+];
+const JUPYTER_PROGRAMS = ['jupyter', 'jupyter-lab', 'jupyter-notebook', 'jupyter-server', 'jupyterhub-singleuser', 'start-notebook.sh', 'start-notebook.py', 'start-singleuser.sh', 'start-singleuser.py'];
+
+const jupyter: Detector = {
+  type: 'jupyter',
+  detect(f) {
+    const signals: string[] = [];
+    if (repoMatches(f.repo, JUPYTER_IMAGES)) signals.push(`image '${f.image}'`);
+    const prog = JUPYTER_PROGRAMS.find((p) => hasProgram(f.words, p));
+    if (prog) signals.push(`command '${prog}'`);
+    if (f.env.has('JUPYTER_TOKEN') || f.env.has('JUPYTER_ENABLE_LAB') || f.env.has('NB_PREFIX')) signals.push('Jupyter environment');
+    if (signals.length === 0) return undefined;
+    const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
+    const tokenFlag = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'].find((n) => flagValue(f.words, n) !== undefined);
+    const pwFlag = ['--ServerApp.password', '--NotebookApp.password', '--PasswordIdentityProvider.hashed_password'].find((n) => flagValue(f.words, n) !== undefined);
+    const token = tokenFlag ? unquote(flagValue(f.words, tokenFlag)!) : undefined;
+    const password = pwFlag ? unquote(flagValue(f.words, pwFlag)!) : undefined;
+    const envToken = f.env.get('JUPYTER_TOKEN');
+    let auth: AuthState = 'unknown';
+    let authReason = 'Jupyter generates a token at start-up unless one is configured';
+    if (token === '' && !password) {
+      auth = 'off';
+      authReason = `${tokenFlag}='' disables the token and no password is set`;
+    } else if (token || password) {
+      auth = 'on';
+      authReason = token ? `a token is set with ${tokenFlag}` : `a password is set with ${pwFlag}`;
+    } else if (f.env.has('JUPYTER_TOKEN') && envToken !== '') {
+      auth = 'on';
+      authReason = 'a token is set with JUPYTER_TOKEN';
+    } else if (f.env.has('NB_PREFIX')) {
+      auth = 'off';
+      authReason = "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication";
+    }
+    return { label: 'Jupyter', ports: portsFor(f, [{ port, role: 'notebook server (runs code)', dangerous: true }]), auth, authReason, signals };
+  },
+};
+
+const RAY_IMAGES = [/^rayproject\/ray(-ml|-llm)?$/, /^anyscale\/ray(-ml|-llm)?$/, /(^|\/)ray(-ml|-llm)?$/];
+
+const ray: Detector = {
+  type: 'ray',
+  detect(f, hints) {
+    const signals: string[] = [];
+    const image = repoMatches(f.repo, RAY_IMAGES);
+    const head = hasProgram(f.words, 'ray') && hasWord(f.words, 'start') && hasWord(f.words, '--head');
+    const rayPorts = f.ports.filter((p) => p.port === 8265 || p.port === 10001);
+    if (head) signals.push("command 'ray start --head'");
+    if (image) signals.push(`image '${f.image}'`);
+    if (!head && !(image && (hints.rayHead || rayPorts.length > 0))) return undefined;
+    if (hints.rayHead) signals.push('KubeRay head group');
+    const dashboard = portFlag(f.words, '--dashboard-port') ?? 8265;
+    const client = portFlag(f.words, '--ray-client-server-port') ?? 10001;
+    const tokenAuth = (f.env.get('RAY_AUTH_MODE') ?? '').toLowerCase() === 'token';
+    return {
+      label: 'Ray',
+      ports: portsFor(f, [
+        { port: dashboard, role: 'dashboard and Jobs API (runs code)', dangerous: true },
+        { port: client, role: 'client server (runs code)', dangerous: true },
+      ]),
+      auth: tokenAuth ? 'on' : 'off',
+      authReason: tokenAuth ? 'RAY_AUTH_MODE=token' : 'Ray has no authentication unless RAY_AUTH_MODE=token is set',
+      signals,
+    };
+  },
+};
+
+const mlflow: Detector = {
+  type: 'mlflow',
+  detect(f) {
+    const signals: string[] = [];
+    const image = /(^|\/)mlflow(-server)?$/.test(f.repo);
+    const server = hasProgram(f.words, 'mlflow') && (hasWord(f.words, 'server') || hasWord(f.words, 'ui'));
+    if (image) signals.push(`image '${f.image}'`);
+    if (server) signals.push(`command 'mlflow ${hasWord(f.words, 'server') ? 'server' : 'ui'}'`);
+    if (!server && !(image && f.ports.some((p) => p.port === 5000))) return undefined;
+    const port = portFlag(f.words, '--port', '-p') ?? 5000;
+    const app = flagValue(f.words, '--app-name');
+    const basicAuth = app !== undefined && unquote(app) === 'basic-auth';
+    return {
+      label: 'MLflow',
+      ports: portsFor(f, [{ port, role: 'tracking server and model registry', dangerous: true }]),
+      auth: basicAuth ? 'on' : 'off',
+      authReason: basicAuth ? '--app-name basic-auth' : 'mlflow server has no authentication unless started with --app-name basic-auth',
+      signals,
+    };
+  },
+};
+
+const ollama: Detector = {
+  type: 'ollama',
+  detect(f) {
+    const signals: string[] = [];
+    if (/(^|\/)ollama$/.test(f.repo)) signals.push(`image '${f.image}'`);
+    if (hasProgram(f.words, 'ollama') && hasWord(f.words, 'serve')) signals.push("command 'ollama serve'");
+    if (f.env.has('OLLAMA_HOST')) signals.push('OLLAMA_HOST');
+    if (signals.length === 0) return undefined;
+    const port = envPort(f, 'OLLAMA_HOST') ?? 11434;
+    return {
+      label: 'Ollama',
+      ports: portsFor(f, [{ port, role: 'API (pull, create and delete models)', dangerous: true }]),
+      auth: 'off',
+      authReason: 'Ollama has no authentication',
+      signals,
+    };
+  },
+};
+
+interface OpenAiServer {
+  label: string;
+  images: RegExp[];
+  programs: Array<{ words: string[]; text: string }>;
+  port: number;
+  keyEnv: string[];
+}
+
+const OPENAI_SERVERS: OpenAiServer[] = [
+  {
+    label: 'vLLM',
+    images: [/^vllm\/vllm-openai$/, /(^|\/)vllm(-openai|-tpu|-rocm|-cpu)?$/],
+    programs: [
+      { words: ['vllm', 'serve'], text: 'vllm serve' },
+      { words: ['vllm.entrypoints.openai.api_server'], text: 'python -m vllm.entrypoints.openai.api_server' },
+    ],
+    port: 8000,
+    keyEnv: ['VLLM_API_KEY'],
+  },
+  {
+    label: 'Text Generation Inference',
+    images: [/^huggingface\/text-generation-inference$/],
+    programs: [{ words: ['text-generation-launcher'], text: 'text-generation-launcher' }],
+    port: 80,
+    keyEnv: ['API_KEY'],
+  },
+  {
+    label: 'SGLang',
+    images: [/^lmsysorg\/sglang$/],
+    programs: [{ words: ['sglang.launch_server'], text: 'python -m sglang.launch_server' }],
+    port: 30000,
+    keyEnv: [],
+  },
+  {
+    label: 'llama.cpp server',
+    images: [/^ggml-org\/llama\.cpp$/, /^ggerganov\/llama\.cpp$/],
+    programs: [{ words: ['llama-server'], text: 'llama-server' }],
+    port: 8080,
+    keyEnv: ['LLAMA_API_KEY'],
+  },
+  {
+    label: 'LocalAI',
+    images: [/^(go-skynet|mudler)\/local-ai$/, /^localai\/localai$/],
+    programs: [{ words: ['local-ai'], text: 'local-ai' }],
+    port: 8080,
+    keyEnv: ['API_KEY', 'LOCALAI_API_KEY'],
+  },
+];
+
+const openAiCompatible: Detector = {
+  type: 'openai-compatible',
+  detect(f) {
+    for (const s of OPENAI_SERVERS) {
+      const signals: string[] = [];
+      if (repoMatches(f.repo, s.images)) signals.push(`image '${f.image}'`);
+      const prog = s.programs.find((p) => p.words.every((w) => hasProgram(f.words, w)));
+      if (prog) signals.push(`command '${prog.text}'`);
+      if (signals.length === 0) continue;
+      // llama.cpp images carry several tools; only the server variant listens.
+      if (s.label === 'llama.cpp server' && !prog && !/server/.test(f.image)) continue;
+      const port = portFlag(f.words, '--port') ?? s.port;
+      const keyFlag = flagValue(f.words, '--api-key', '--api-key-file');
+      const keyEnv = s.keyEnv.find((e) => f.env.has(e));
+      let auth: AuthState;
+      let authReason: string;
+      if (keyFlag !== undefined && unquote(keyFlag) !== '') {
+        auth = 'on';
+        authReason = 'an API key is set with --api-key';
+      } else if (keyEnv) {
+        auth = 'on';
+        authReason = `an API key is set with ${keyEnv}`;
+      } else if (f.hiddenEnv && s.keyEnv.length > 0) {
+        auth = 'unknown';
+        authReason = `no --api-key; ${s.keyEnv.join('/')} may come from envFrom`;
+      } else {
+        auth = 'off';
+        authReason = `started without --api-key${s.keyEnv.length ? ` or ${s.keyEnv.join('/')}` : ''}: anyone who reaches the port can use the model`;
+      }
+      return { label: s.label, ports: portsFor(f, [{ port, role: 'OpenAI-compatible inference API', dangerous: false }]), auth, authReason, signals };
+    }
+    return undefined;
+  },
+};
+
+const triton: Detector = {
+  type: 'triton',
+  detect(f) {
+    const signals: string[] = [];
+    if (/(^|\/)tritonserver$/.test(f.repo)) signals.push(`image '${f.image}'`);
+    if (hasProgram(f.words, 'tritonserver')) signals.push("command 'tritonserver'");
+    if (signals.length === 0) return undefined;
+    const http = portFlag(f.words, '--http-port') ?? 8000;
+    const grpc = portFlag(f.words, '--grpc-port') ?? 8001;
+    const metrics = portFlag(f.words, '--metrics-port') ?? 8002;
+    const restricted = flagValue(f.words, '--http-restricted-api') !== undefined || flagValue(f.words, '--grpc-restricted-api') !== undefined;
+    const mode = flagValue(f.words, '--model-control-mode');
+    const explicit = mode !== undefined && unquote(mode) === 'explicit';
+    return {
+      label: 'Triton Inference Server',
+      ports: portsFor(f, [
+        { port: http, role: explicit ? 'HTTP API (model load/unload enabled)' : 'HTTP API', dangerous: explicit },
+        { port: grpc, role: explicit ? 'gRPC API (model load/unload enabled)' : 'gRPC API', dangerous: explicit },
+        { port: metrics, role: 'metrics', dangerous: false },
+      ]),
+      auth: restricted ? 'on' : 'off',
+      authReason: restricted ? 'restricted APIs require a header key' : 'Triton has no authentication unless --http-restricted-api/--grpc-restricted-api are set',
+      signals,
+    };
+  },
+};
+
+const torchserve: Detector = {
+  type: 'torchserve',
+  detect(f) {
+    const signals: string[] = [];
+    if (/(^|\/)torchserve(-[a-z0-9]+)?$/.test(f.repo)) signals.push(`image '${f.image}'`);
+    if (hasProgram(f.words, 'torchserve')) signals.push("command 'torchserve'");
+    if (signals.length === 0) return undefined;
+    const disabled = hasWord(f.words, '--disable-token-auth') || (f.env.get('TS_DISABLE_TOKEN_AUTHORIZATION') ?? '').toLowerCase() === 'true';
+    return {
+      label: 'TorchServe',
+      ports: portsFor(f, [
+        { port: 8080, role: 'inference API', dangerous: false },
+        { port: 8081, role: 'management API (registers models from URLs)', dangerous: true },
+        { port: 8082, role: 'metrics', dangerous: false },
+      ]),
+      auth: disabled ? 'off' : 'unknown',
+      authReason: disabled ? 'token authorization is disabled' : 'token authorization is on by default only since TorchServe 0.11',
+      signals,
+    };
+  },
+};
+
+const argoServer: Detector = {
+  type: 'argo-server',
+  detect(f) {
+    const image = /^argoproj\/argocli$/.test(f.repo);
+    const server = (image || hasProgram(f.words, 'argo')) && hasWord(f.words, 'server');
+    if (!server) return undefined;
+    const signals = [image ? `image '${f.image}'` : "command 'argo'", "argument 'server'"];
+    const modes = flagValues(f.words, '--auth-mode');
+    const serverMode = modes.includes('server');
+    return {
+      label: 'Argo Workflows server',
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 2746, role: 'UI and API (submits workflows)', dangerous: true }]),
+      auth: serverMode ? 'off' : 'on',
+      authReason: serverMode
+        ? '--auth-mode=server: every request acts with the server\u2019s service account'
+        : modes.length
+          ? `--auth-mode=${modes.join(',')}`
+          : 'the default auth mode (client) requires a bearer token',
+      signals,
+    };
+  },
+};
+
+const tensorboard: Detector = {
+  type: 'tensorboard',
+  detect(f) {
+    if (!hasProgram(f.words, 'tensorboard')) return undefined;
+    return {
+      label: 'TensorBoard',
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 6006, role: 'UI', dangerous: false }]),
+      auth: 'off',
+      authReason: 'TensorBoard has no authentication',
+      signals: ["command 'tensorboard'"],
+    };
+  },
+};
+
+const gradio: Detector = {
+  type: 'gradio',
+  detect(f) {
+    const signals: string[] = [];
+    if ([...f.env.keys()].some((k) => k.startsWith('GRADIO_'))) signals.push('GRADIO_* environment');
+    if (hasProgram(f.words, 'gradio')) signals.push("command 'gradio'");
+    if (signals.length === 0) return undefined;
+    const p = f.env.get('GRADIO_SERVER_PORT');
+    const port = p && /^\d{1,5}$/.test(p) ? Number(p) : 7860;
+    return { label: 'Gradio', ports: portsFor(f, [{ port, role: 'app', dangerous: false }]), auth: 'unknown', authReason: 'Gradio authentication is configured in code', signals };
+  },
+};
+
+const streamlit: Detector = {
+  type: 'streamlit',
+  detect(f) {
+    const signals: string[] = [];
+    if (hasProgram(f.words, 'streamlit') && hasWord(f.words, 'run')) signals.push("command 'streamlit run'");
+    if ([...f.env.keys()].some((k) => k.startsWith('STREAMLIT_SERVER_'))) signals.push('STREAMLIT_SERVER_* environment');
+    if (signals.length === 0) return undefined;
+    const e = f.env.get('STREAMLIT_SERVER_PORT');
+    const port = portFlag(f.words, '--server.port') ?? (e && /^\d{1,5}$/.test(e) ? Number(e) : 8501);
+    return { label: 'Streamlit', ports: portsFor(f, [{ port, role: 'app', dangerous: false }]), auth: 'unknown', authReason: 'Streamlit authentication is configured in code', signals };
+  },
+};
+
+const istioGateway: Detector = {
+  type: 'istio-ingressgateway',
+  detect(f) {
+    if (!/(^|\/)proxyv2$/.test(f.repo) || !hasWord(f.words, 'router')) return undefined;
+    const declared = f.ports.filter((p) => p.port !== 15090 && p.port !== 15021);
+    const ports: AiPort[] = (declared.length ? declared : [{ port: 8080 }, { port: 8443 }]).map((p) => ({ ...p, role: 'gateway', dangerous: false }));
+    return { label: 'Istio ingress gateway', ports, auth: 'unknown', authReason: 'authentication is enforced by Istio policies', signals: [`image '${f.image}'`, "argument 'router'"] };
+  },
+};
+
+const DETECTORS: readonly Detector[] = [jupyter, ray, mlflow, ollama, openAiCompatible, triton, torchserve, argoServer, tensorboard, gradio, streamlit, istioGateway];
+
+/** The AI services a container runs (usually zero or one). */
+export function recogniseAiServices(container: Obj, hints: RecogniseHints = {}): AiService[] {
+  const f = facts(container);
+  const out: AiService[] = [];
+  for (const d of DETECTORS) {
+    const found = d.detect(f, hints);
+    if (found) out.push({ type: d.type, ...found });
+  }
+  return out;
+}
+
+/** The ports of a service that listen on `port` (a container port number). */
+export function portsAt(service: AiService, port: number): AiPort[] {
+  return service.ports.filter((p) => p.port === port);
+}
+
+/** `Jupyter notebook server (runs code) on port 8888`. */
+export function describePort(service: AiService, port: AiPort): string {
+  return `${service.label} ${port.role} on port ${port.port}`;
+}
