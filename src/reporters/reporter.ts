@@ -2,8 +2,10 @@ import type { AnyRule } from '../core/rule.js';
 import type { ScanResult, Severity } from '../core/types.js';
 
 export interface ReportContext {
-  /** Every rule that could have reported, for formats that describe rules (SARIF). */
+  /** The rules that ran, for formats that describe rules (SARIF). */
   rules: readonly AnyRule[];
+  /** Finds a rule that reported without being in `rules` (engine findings such as suppression hygiene). */
+  lookup?(idOrSlug: string): AnyRule | undefined;
   color: boolean;
   failOn: Severity;
   /** Show suppressed findings in human formats. */
@@ -11,3 +13,7 @@ export interface ReportContext {
 }
 
 export type Reporter = (result: ScanResult, ctx: ReportContext) => string;
+
+/** Where the generated rule pages live: docs/rules/<slug>.md of the project. */
+export const PROJECT_URL = 'https://sanctum.dev';
+export const RULE_DOCS_URL = `${PROJECT_URL}/docs/rules/`;

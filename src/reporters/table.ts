@@ -19,6 +19,14 @@ function painter(color: boolean): Record<Severity, Paint> & { dim: Paint; bold: 
   };
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/g;
+
+/** Scanned content must not drive the terminal: control characters (ESC, CR, …) are shown escaped. */
+export function clean(s: string): string {
+  return s.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 function where(f: Finding): string {
   const l = f.location;
   return l.startLine !== undefined ? `${l.startLine}:${l.startColumn ?? 1}` : '-';
@@ -27,7 +35,12 @@ function where(f: Finding): string {
 function resourceName(f: Finding): string {
   const r = f.location.resource;
   if (!r) return f.location.detail ?? '';
-  return `${r.kind}${r.namespace ? ` ${r.namespace}/` : ' '}${r.name ?? ''}`;
+  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name ?? ''}`.trimEnd();
+}
+
+function note(f: Finding): string {
+  if (f.status === 'suppressed') return ` (suppressed: ${f.suppression?.reason ?? f.suppression?.kind ?? 'yes'})`;
+  return f.fix ? ' (fixable: --fix)' : '';
 }
 
 /** Human output: findings grouped by file, then a summary line with counts and errors. */
@@ -42,13 +55,13 @@ export const tableReporter: Reporter = (result: ScanResult, ctx) => {
     byFile.set(f.location.path, list);
   }
   for (const [path, findings] of byFile) {
-    out.push(p.bold(path));
+    out.push(p.bold(clean(path)));
     const rows = findings.map((f) => [
       where(f),
       (p[f.severity] as Paint)(f.severity.toUpperCase()),
       f.ruleId,
-      f.message + (f.status === 'suppressed' ? p.dim(` (suppressed: ${f.suppression?.reason ?? f.suppression?.kind})`) : ''),
-      p.dim(resourceName(f)),
+      clean(f.message) + (note(f) ? p.dim(clean(note(f))) : ''),
+      resourceName(f) ? p.dim(clean(resourceName(f))) : '',
     ]);
     const plain = findings.map((f) => [where(f), f.severity.toUpperCase(), f.ruleId]);
     const widths = [0, 1, 2].map((i) => Math.max(...plain.map((r) => r[i].length)));
@@ -61,10 +74,12 @@ export const tableReporter: Reporter = (result: ScanResult, ctx) => {
   }
   if (result.errors.length > 0) {
     out.push(p.bold('Errors (not scanned or partly scanned)'));
-    for (const e of result.errors) out.push(`  ${e.path}${e.line ? `:${e.line}` : ''}  ${e.message}`);
+    for (const e of result.errors) out.push(clean(`  ${e.path}${e.line ? `:${e.line}` : ''}  ${e.message}`));
     out.push('');
   }
   out.push(summaryLine(result, ctx.color));
+  const hidden = ctx.showSuppressed ? 0 : result.findings.filter((f) => f.status === 'suppressed').length;
+  if (hidden > 0) out.push(p.dim(`${hidden} suppressed finding${hidden === 1 ? '' : 's'} not shown: --show-suppressed lists them`));
   return out.join('\n') + '\n';
 };
 
