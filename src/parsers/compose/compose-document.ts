@@ -1,0 +1,203 @@
+import type { TextSpan } from '../../core/document.js';
+import type { ObjectPath } from '../../core/types.js';
+import { isMapping } from '../yaml/position-table.js';
+import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
+
+export type ComposeService = Record<string, unknown>;
+
+/** One service of a compose project, with the object path of its mapping (`['services', name]`). */
+export interface ComposeServiceView {
+  name: string;
+  service: ComposeService;
+  path: ObjectPath;
+}
+
+/** A published port, short (`"127.0.0.1:8080:80/tcp"`) or long (`{target, published, host_ip}`) syntax. */
+export interface ComposePort {
+  /** Host address the port binds to; undefined means every interface. */
+  hostIp?: string;
+  /** Published host port or range (`8080`, `8000-8010`); undefined when Docker picks one. */
+  published?: string;
+  /** Container port or range. */
+  target: string;
+  protocol: string;
+  /** Object path of the entry in the `ports` list. */
+  path: ObjectPath;
+  /** True for the short (string or number) syntax. */
+  short: boolean;
+}
+
+/** A volume or bind mount, short (`/var/run/docker.sock:/var/run/docker.sock:ro`) or long syntax. */
+export interface ComposeVolume {
+  type: string;
+  /** Host path or volume name; undefined for anonymous volumes. */
+  source?: string;
+  target?: string;
+  readOnly: boolean;
+  path: ObjectPath;
+}
+
+/** One environment variable, from the map (`KEY: value`) or list (`- KEY=value`) form. */
+export interface ComposeEnv {
+  name: string;
+  /** Undefined when only the name is given (the value comes from the shell). */
+  value?: string;
+  path: ObjectPath;
+}
+
+/**
+ * A compose project (`kind: compose`): a YAML document with a `services` mapping. Object paths are
+ * relative to the document, e.g. `['services', 'ollama', 'ports', 0]`.
+ */
+export class ComposeDocument extends YamlValueDocument {
+  readonly kind = 'compose';
+
+  constructor(
+    source: YamlFile,
+    docIndex: number,
+    readonly project: Record<string, unknown>,
+  ) {
+    super(source, docIndex, []);
+  }
+
+  get text(): string {
+    return this.source.file.text();
+  }
+
+  get services(): ComposeServiceView[] {
+    const services = this.project.services;
+    if (!isMapping(services)) return [];
+    return Object.entries(services)
+      .filter(([, v]) => isMapping(v))
+      .map(([name, service]) => ({ name, service: service as ComposeService, path: ['services', name] }));
+  }
+
+  ports(view: ComposeServiceView): ComposePort[] {
+    const list = view.service.ports;
+    if (!Array.isArray(list)) return [];
+    const out: ComposePort[] = [];
+    list.forEach((entry, i) => {
+      const path = [...view.path, 'ports', i];
+      if (typeof entry === 'string' || typeof entry === 'number') {
+        const p = parseShortPort(String(entry));
+        if (p) out.push({ ...p, path, short: true });
+      } else if (isMapping(entry) && entry.target !== undefined) {
+        const port: ComposePort = { target: String(entry.target), protocol: String(entry.protocol ?? 'tcp'), path, short: false };
+        if (entry.published !== undefined && entry.published !== null && entry.published !== '') port.published = String(entry.published);
+        if (typeof entry.host_ip === 'string' && entry.host_ip !== '') port.hostIp = entry.host_ip;
+        out.push(port);
+      }
+    });
+    return out;
+  }
+
+  volumes(view: ComposeServiceView): ComposeVolume[] {
+    const list = view.service.volumes;
+    if (!Array.isArray(list)) return [];
+    const out: ComposeVolume[] = [];
+    list.forEach((entry, i) => {
+      const path = [...view.path, 'volumes', i];
+      if (typeof entry === 'string') out.push({ ...parseShortVolume(entry), path });
+      else if (isMapping(entry)) {
+        const v: ComposeVolume = { type: String(entry.type ?? 'volume'), readOnly: entry.read_only === true, path };
+        if (typeof entry.source === 'string') v.source = entry.source;
+        if (typeof entry.target === 'string') v.target = entry.target;
+        out.push(v);
+      }
+    });
+    return out;
+  }
+
+  environment(view: ComposeServiceView): ComposeEnv[] {
+    const env = view.service.environment;
+    const base = [...view.path, 'environment'];
+    const out: ComposeEnv[] = [];
+    if (Array.isArray(env)) {
+      env.forEach((item, i) => {
+        if (typeof item !== 'string') return;
+        const eq = item.indexOf('=');
+        if (eq === -1) out.push({ name: item, path: [...base, i] });
+        else out.push({ name: item.slice(0, eq), value: item.slice(eq + 1), path: [...base, i] });
+      });
+    } else if (isMapping(env)) {
+      for (const [name, value] of Object.entries(env)) {
+        const e: ComposeEnv = { name, path: [...base, name] };
+        if (value !== null && value !== undefined) e.value = typeof value === 'string' ? value : String(value);
+        out.push(e);
+      }
+    }
+    return out;
+  }
+
+  /** Text span of the value node at `path`, when the path exists. */
+  valueSpan(path: ObjectPath): TextSpan | undefined {
+    const hit = this.node(path);
+    if (!hit?.found) return undefined;
+    const t = this.source.table;
+    return { start: t.start(hit.node), end: t.end(hit.node) };
+  }
+
+  /** Text span of a mapping entry `key: value` at `path` (the key's start to the value's end). */
+  entrySpan(path: ObjectPath): TextSpan | undefined {
+    const hit = this.node(path);
+    if (!hit?.found || hit.key < 0) return undefined;
+    const t = this.source.table;
+    return { start: t.start(hit.key), end: t.end(hit.node) };
+  }
+
+  private node(path: ObjectPath): { node: number; key: number; found: boolean } | undefined {
+    const t = this.source.table;
+    const root = t.roots[this.docIndex];
+    return root === undefined ? undefined : t.find(root, path);
+  }
+}
+
+/** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`; IPv6 host addresses in brackets. */
+export function parseShortPort(spec: string): Omit<ComposePort, 'path' | 'short'> | undefined {
+  let s = spec.trim();
+  let protocol = 'tcp';
+  const slash = s.lastIndexOf('/');
+  if (slash !== -1) {
+    protocol = s.slice(slash + 1);
+    s = s.slice(0, slash);
+  }
+  let hostIp: string | undefined;
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close === -1) return undefined;
+    hostIp = s.slice(1, close);
+    s = s.slice(close + 1).replace(/^:/, '');
+  }
+  const parts = s.split(':');
+  if (parts.some((p) => p === '') && parts.length > 1 && !(parts.length === 3 && parts[1] === '')) return undefined;
+  let published: string | undefined;
+  let target: string;
+  if (parts.length === 1) target = parts[0];
+  else if (parts.length === 2) [published, target] = parts;
+  else if (parts.length === 3 && hostIp === undefined) {
+    hostIp = parts[0];
+    published = parts[1] === '' ? undefined : parts[1];
+    target = parts[2];
+  } else if (hostIp === undefined && parts.length > 3) {
+    // Unbracketed IPv6 host address: the last two parts are the ports.
+    target = parts[parts.length - 1];
+    published = parts[parts.length - 2] || undefined;
+    hostIp = parts.slice(0, -2).join(':');
+  } else return undefined;
+  if (target === '') return undefined;
+  const out: Omit<ComposePort, 'path' | 'short'> = { target, protocol };
+  if (published !== undefined && published !== '') out.published = published;
+  if (hostIp !== undefined && hostIp !== '') out.hostIp = hostIp;
+  return out;
+}
+
+/** `SOURCE:TARGET[:MODE]`, `TARGET` (anonymous volume). */
+export function parseShortVolume(spec: string): Omit<ComposeVolume, 'path'> {
+  const parts = spec.split(':');
+  // Windows drive letters (`C:\data:/data`) keep their colon.
+  if (parts.length > 2 && /^[A-Za-z]$/.test(parts[0]) && /^[\\/]/.test(parts[1])) parts.splice(0, 2, `${parts[0]}:${parts[1]}`);
+  if (parts.length === 1) return { type: 'volume', target: parts[0], readOnly: false };
+  const [source, target, mode = ''] = parts;
+  const bind = /^(\.{0,2}\/|~|[A-Za-z]:[\\/]|\$)/.test(source);
+  return { type: bind ? 'bind' : 'volume', source, target, readOnly: mode.split(',').includes('ro') };
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { allParsers } from '../index.js';
+import { isComposeName } from './compose-classifier.js';
+import { ComposeDocument, parseShortPort, parseShortVolume } from './compose-document.js';
+
+function parse(path: string, text: string): ComposeDocument[] {
+  const file = new MemorySourceFile(path, text);
+  const parser = allParsers.find((p) => p.matches(file) && p.produces.includes('compose'))!;
+  return parser.parse(file, { limits: DEFAULT_LIMITS }).documents.filter((d): d is ComposeDocument => d instanceof ComposeDocument);
+}
+
+const project = `# AI stack
+services:
+  ollama:
+    image: ollama/ollama:0.3.14
+    ports:
+      - "11434:11434"
+      - target: 8080
+        published: 8080
+        host_ip: 127.0.0.1
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+      - models:/root/.ollama
+      - type: bind
+        source: ./data
+        target: /data
+        read_only: true
+    environment:
+      - OLLAMA_HOST=0.0.0.0
+      - DEBUG
+  ui:
+    image: ghcr.io/open-webui/open-webui:main
+    environment:
+      WEBUI_SECRET_KEY: abc
+      PORT: 8080
+volumes:
+  models: {}
+`;
+
+describe('compose parser', () => {
+  it('recognises compose file names', () => {
+    for (const p of ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'a/docker-compose.prod.yaml', 'compose.override.yml', 'stack.compose.yaml'])
+      expect(isComposeName(p), p).toBe(true);
+    for (const p of ['values.yaml', 'composer.yaml', 'deploy/pod.yaml']) expect(isComposeName(p), p).toBe(false);
+  });
+
+  it('reads services, ports, volumes and environment with object paths and positions', () => {
+    const [doc] = parse('docker-compose.yml', project);
+    expect(doc.kind).toBe('compose');
+    const [ollama, ui] = doc.services;
+    expect([ollama.name, ui.name]).toEqual(['ollama', 'ui']);
+    expect(doc.ports(ollama)).toEqual([
+      { target: '11434', published: '11434', protocol: 'tcp', path: ['services', 'ollama', 'ports', 0], short: true },
+      { target: '8080', published: '8080', hostIp: '127.0.0.1', protocol: 'tcp', path: ['services', 'ollama', 'ports', 1], short: false },
+    ]);
+    expect(doc.volumes(ollama).map((v) => [v.type, v.source, v.target, v.readOnly])).toEqual([
+      ['bind', '/var/run/docker.sock', '/var/run/docker.sock', true],
+      ['volume', 'models', '/root/.ollama', false],
+      ['bind', './data', '/data', true],
+    ]);
+    expect(doc.environment(ollama)).toEqual([
+      { name: 'OLLAMA_HOST', value: '0.0.0.0', path: ['services', 'ollama', 'environment', 0] },
+      { name: 'DEBUG', path: ['services', 'ollama', 'environment', 1] },
+    ]);
+    expect(doc.environment(ui).map((e) => [e.name, e.value])).toEqual([['WEBUI_SECRET_KEY', 'abc'], ['PORT', '8080']]);
+    const loc = doc.locate(['services', 'ollama', 'ports', 0]);
+    expect(loc).toMatchObject({ objectPath: '/services/ollama/ports/0', range: { startLine: 6, startColumn: 9, endLine: 6, endColumn: 22 } });
+    expect(doc.locate(['services', 'ui', 'environment', 'WEBUI_SECRET_KEY']).range).toEqual({ startLine: 23, startColumn: 7, endLine: 23, endColumn: 28 });
+    const span = doc.valueSpan(['services', 'ollama', 'ports', 0])!;
+    expect(project.slice(span.start, span.end)).toBe('"11434:11434"');
+    const entry = doc.entrySpan(['services', 'ollama', 'image'])!;
+    expect(project.slice(entry.start, entry.end)).toBe('image: ollama/ollama:0.3.14');
+  });
+
+  it('needs the compose structure, and service-like content for other names', () => {
+    expect(parse('docker-compose.yml', 'services:\n  a:\n    image: x\n')).toHaveLength(1);
+    expect(parse('stack.yml', 'services:\n  a:\n    image: x\n')).toHaveLength(1);
+    expect(parse('values.yaml', 'services:\n  web:\n    enabled: true\n')).toHaveLength(0);
+    expect(parse('compose.yaml', 'apiVersion: v1\nkind: ConfigMap\nservices: {}\n')).toHaveLength(0);
+    expect(parse('compose.yaml', 'version: "3"\n')).toHaveLength(0);
+  });
+});
+
+describe('compose short syntax', () => {
+  it('parses ports', () => {
+    expect(parseShortPort('8080')).toEqual({ target: '8080', protocol: 'tcp' });
+    expect(parseShortPort('8080:80/udp')).toEqual({ published: '8080', target: '80', protocol: 'udp' });
+    expect(parseShortPort('127.0.0.1:8080:80')).toEqual({ hostIp: '127.0.0.1', published: '8080', target: '80', protocol: 'tcp' });
+    expect(parseShortPort('127.0.0.1::80')).toEqual({ hostIp: '127.0.0.1', target: '80', protocol: 'tcp' });
+    expect(parseShortPort('[::1]:8080:80')).toEqual({ hostIp: '::1', published: '8080', target: '80', protocol: 'tcp' });
+    expect(parseShortPort('8000-8010:8000-8010')).toEqual({ published: '8000-8010', target: '8000-8010', protocol: 'tcp' });
+  });
+
+  it('parses volumes', () => {
+    expect(parseShortVolume('/data')).toEqual({ type: 'volume', target: '/data', readOnly: false });
+    expect(parseShortVolume('./src:/app:ro,z')).toEqual({ type: 'bind', source: './src', target: '/app', readOnly: true });
+    expect(parseShortVolume('C:\\data:/data')).toEqual({ type: 'bind', source: 'C:\\data', target: '/data', readOnly: false });
+  });
+});

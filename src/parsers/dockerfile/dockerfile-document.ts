@@ -1,0 +1,176 @@
+import type { At, Located, ScanDocument, TextSpan } from '../../core/document.js';
+import { isLineSpan, isTextSpan } from '../../core/document.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { TextLocator } from '../../core/text-document.js';
+import type { ImageRef } from './image-ref.js';
+import { LogicalText } from './logical-text.js';
+import { parseShell, type ShellScript } from './shell.js';
+
+/** A `--name=value` flag of an instruction (`--from=build`, `--chmod=755`, `--mount=type=secret,…`). */
+export interface DockerFlag {
+  name: string;
+  /** `null` for a flag given without `=`. */
+  value: string | null;
+  span: TextSpan;
+}
+
+/** A whitespace-separated argument of an instruction, after its flags. */
+export interface DockerArg {
+  value: string;
+  span: TextSpan;
+}
+
+/** A `name=value` (or `name value`) pair of ENV, ARG or LABEL. */
+export interface DockerProperty {
+  name: string;
+  /** Unquoted value; `null` when none is given (`ARG TOKEN`). */
+  value: string | null;
+  span: TextSpan;
+  nameSpan: TextSpan;
+  valueSpan?: TextSpan;
+}
+
+/** A BuildKit here-document (`RUN <<EOF … EOF`, `COPY <<EOF /path … EOF`). */
+export interface DockerHeredoc {
+  name: string;
+  /** The body as the consumer reads it (line continuations joined). */
+  content: LogicalText;
+  contentSpan: TextSpan;
+  /** True when the body is run by a shell: `RUN <<EOF`, `RUN bash <<EOF`; false for `RUN python3 <<EOF`, COPY. */
+  isScript: boolean;
+}
+
+export interface DockerInstruction {
+  /** Upper-case keyword: `FROM`, `RUN`, … */
+  keyword: string;
+  /** Index in `DockerfileDocument.instructions`. */
+  index: number;
+  /** Index of the stage the instruction belongs to; -1 for ARGs before the first FROM. */
+  stage: number;
+  /** 1-based line of the keyword. */
+  line: number;
+  /** The whole instruction: keyword, continuation lines and here-document bodies. */
+  span: TextSpan;
+  keywordSpan: TextSpan;
+  flags: DockerFlag[];
+  args: DockerArg[];
+  /** ENV, ARG and LABEL pairs. */
+  properties: DockerProperty[];
+  /** The decoded strings of the exec (JSON) form of RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK. */
+  execForm?: LogicalText[];
+  /**
+   * The shell form's command line as Docker hands it to the shell: continuations joined, comment lines
+   * dropped, here-document bodies excluded. Undefined for the exec form and for non-command keywords.
+   */
+  command?: LogicalText;
+  heredocs: DockerHeredoc[];
+  flag(name: string): DockerFlag | undefined;
+}
+
+export interface DockerStage {
+  index: number;
+  /** `FROM … AS name`, lower-cased as Docker compares it. */
+  name?: string;
+  from: DockerInstruction;
+  /** The image argument as written (`${BASE}`, `python:3.12@sha256:…`). */
+  imageText: string;
+  imageSpan: TextSpan;
+  /** The image after substituting ARGs declared before the first FROM. */
+  resolvedImage: string;
+  /** Parsed reference of an external base image; undefined for `scratch`, stage references and unresolved variables. */
+  image?: ImageRef;
+  /** Index of the earlier stage this stage builds on (`FROM build`). */
+  baseStage?: number;
+  scratch: boolean;
+  /** Instructions of the stage, `FROM` first. */
+  instructions: DockerInstruction[];
+  isFinal: boolean;
+}
+
+export interface DockerDirective {
+  name: string;
+  value: string;
+  span: TextSpan;
+}
+
+/** A parsed Dockerfile (`kind: dockerfile`). Locations are text spans into the file. */
+export class DockerfileDocument implements ScanDocument {
+  readonly kind = 'dockerfile';
+  private readonly locator: TextLocator;
+  private readonly scripts = new Map<number, ShellScript[]>();
+
+  constructor(
+    readonly file: SourceFile,
+    /** Parser directives (`# syntax=…`, `# escape=…`, `# check=…`), lower-case names. */
+    readonly directives: readonly DockerDirective[],
+    readonly escapeChar: string,
+    readonly instructions: readonly DockerInstruction[],
+    readonly stages: readonly DockerStage[],
+    /** ARG values declared before the first FROM (`null` without a default). */
+    readonly globalArgs: ReadonlyMap<string, string | null>,
+  ) {
+    this.locator = new TextLocator(file);
+  }
+
+  /** The stage `docker build` produces without `--target`: the last one. */
+  get finalStage(): DockerStage | undefined {
+    return this.stages[this.stages.length - 1];
+  }
+
+  /** Instructions with one of the given keywords, in file order. */
+  byKeyword(...keywords: string[]): DockerInstruction[] {
+    return this.instructions.filter((i) => keywords.includes(i.keyword));
+  }
+
+  /** The stage with this name or numeric index, as `COPY --from` and `FROM` refer to it. */
+  stageByRef(ref: string): DockerStage | undefined {
+    const lower = ref.toLowerCase();
+    const named = this.stages.find((s) => s.name === lower);
+    if (named) return named;
+    return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
+  }
+
+  /** The stage and the stages it builds on (`FROM earlier-stage`), nearest first. */
+  lineage(stage: DockerStage): DockerStage[] {
+    const out = [stage];
+    let s = stage;
+    while (s.baseStage !== undefined && !out.includes(this.stages[s.baseStage])) {
+      s = this.stages[s.baseStage];
+      out.push(s);
+    }
+    return out;
+  }
+
+  /**
+   * Shell scripts an instruction runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK): the shell-form command line,
+   * the bodies of here-documents fed to a shell, and the script of an exec form `["sh", "-c", "…"]`.
+   * For any other exec form, its strings joined by spaces.
+   */
+  shell(ins: DockerInstruction): ShellScript[] {
+    let out = this.scripts.get(ins.index);
+    if (!out) {
+      out = [];
+      if (ins.command) out.push(parseShell(ins.command));
+      for (const h of ins.heredocs) if (h.isScript) out.push(parseShell(h.content));
+      if (ins.execForm && ins.execForm.length > 0) {
+        const [first, second, third] = ins.execForm;
+        const prog = first.text.slice(first.text.lastIndexOf('/') + 1);
+        if (SHELLS.has(prog) && second?.text === '-c' && third) out.push(parseShell(third));
+        else out.push(parseShell(LogicalText.join(ins.execForm)));
+      }
+      this.scripts.set(ins.index, out);
+    }
+    return out;
+  }
+
+  locate(at: At | undefined): Located {
+    if (at === undefined) return {};
+    if (isTextSpan(at) || isLineSpan(at)) return this.locator.locate(at);
+    const [kind, n] = at as readonly (string | number)[];
+    const ins = kind === 'instructions' ? this.instructions[Number(n)] : kind === 'stages' ? this.stages[Number(n)]?.from : undefined;
+    return ins ? { ...this.locator.locate(ins.span), objectPath: `/${kind}/${n}` } : {};
+  }
+}
+
+export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+

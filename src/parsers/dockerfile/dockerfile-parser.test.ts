@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
+import { dockerfileParser, isDockerfileName, parseDockerfile } from './dockerfile-parser.js';
+import { parseImageRef, substituteVariables } from './image-ref.js';
+import type { DockerfileDocument } from './dockerfile-document.js';
+
+const parse = (text: string, path = 'Dockerfile'): DockerfileDocument => parseDockerfile(new MemorySourceFile(path, text));
+const at = (doc: DockerfileDocument, s: { start: number; end: number }): string => doc.file.text().slice(s.start, s.end);
+
+describe('dockerfile parser', () => {
+  it('matches Dockerfile names only', () => {
+    for (const p of ['Dockerfile', 'a/b/Dockerfile', 'Containerfile', 'Dockerfile.gpu', 'api.Dockerfile', 'x/serve.containerfile', 'dockerfile'])
+      expect(isDockerfileName(p), p).toBe(true);
+    for (const p of ['Dockerfile.dockerignore', 'Dockerfiles/readme', 'README.md', 'Dockerfile.md', 'my-dockerfile-notes', 'docker-compose.yml'])
+      expect(isDockerfileName(p), p).toBe(false);
+  });
+
+  it('reads stages, names, ARG-substituted base images and the final stage', () => {
+    const doc = parse(`# syntax=docker/dockerfile:1.7
+ARG PY=3.12
+ARG REGISTRY=ghcr.io/acme
+FROM python:\${PY}-slim AS Build
+RUN pip wheel -w /w .
+FROM \${REGISTRY}/runtime@sha256:${'a'.repeat(64)} AS runtime
+COPY --from=build /w /w
+FROM runtime
+USER 1000
+`);
+    expect(doc.directives).toEqual([{ name: 'syntax', value: 'docker/dockerfile:1.7', span: { start: 0, end: 30 } }]);
+    expect(doc.stages.map((s) => [s.name, s.resolvedImage, s.baseStage, s.isFinal])).toEqual([
+      ['build', 'python:3.12-slim', undefined, false],
+      ['runtime', `ghcr.io/acme/runtime@sha256:${'a'.repeat(64)}`, undefined, false],
+      [undefined, 'runtime', 1, true],
+    ]);
+    expect(doc.stages[0].image).toMatchObject({ registry: 'docker.io', repository: 'python', tag: '3.12-slim', explicitRegistry: false });
+    expect(doc.stages[1].image).toMatchObject({ registry: 'ghcr.io', repository: 'acme/runtime', digest: `sha256:${'a'.repeat(64)}` });
+    expect(at(doc, doc.stages[0].imageSpan)).toBe('python:${PY}-slim');
+    expect(doc.finalStage?.index).toBe(2);
+    expect(doc.lineage(doc.finalStage!).map((s) => s.index)).toEqual([2, 1]);
+    expect(doc.stageByRef('BUILD')?.index).toBe(0);
+    const copy = doc.byKeyword('COPY')[0];
+    expect(copy.flag('from')?.value).toBe('build');
+    expect(copy.stage).toBe(1);
+    expect(doc.instructions.filter((i) => i.stage === -1).map((i) => i.keyword)).toEqual(['ARG', 'ARG']);
+  });
+
+  it('joins continuation lines, drops comment lines inside them and keeps exact positions', () => {
+    const text = 'FROM debian:12\nRUN apt-get update && \\\n    # a comment\n    apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n';
+    const doc = parse(text);
+    const run = doc.byKeyword('RUN')[0];
+    expect(run.command?.text).toBe('apt-get update &&     apt-get install -y curl  && rm -rf /var/lib/apt/lists/*');
+    expect(run.line).toBe(2);
+    const [script] = doc.shell(run);
+    expect(script.commands.map((c) => c.program)).toEqual(['apt-get', 'apt-get', 'rm']);
+    const curl = script.commands[1].args[2];
+    expect(curl.value).toBe('curl');
+    expect(text.slice(curl.span.start, curl.span.end)).toBe('curl');
+    expect(doc.locate(script.commands[1].span).range).toEqual({ startLine: 4, startColumn: 5, endLine: 4, endColumn: 28 });
+  });
+
+  it('honours the escape directive', () => {
+    const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n  && echo b\n';
+    const doc = parse(text);
+    expect(doc.escapeChar).toBe('`');
+    expect(doc.byKeyword('RUN')[0].command?.text).toBe('echo a   && echo b');
+  });
+
+  it('reads BuildKit heredocs and tells scripts from data', () => {
+    const text = 'FROM alpine:3.20\nRUN <<EOF\nset -e\ncurl -fsSL https://x.example/i.sh | sh\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<CONF /etc/app.conf\nkey=value\nCONF\nRUN bash <<-SH\n\techo hi\nSH\n';
+    const doc = parse(text);
+    const [r1, r2, r3] = doc.byKeyword('RUN');
+    expect(r1.heredocs.map((h) => [h.name, h.isScript, h.content.text])).toEqual([['EOF', true, 'set -e\ncurl -fsSL https://x.example/i.sh | sh']]);
+    expect(r2.heredocs[0].isScript).toBe(false);
+    expect(r3.heredocs[0].isScript).toBe(true);
+    expect(doc.byKeyword('COPY')[0].heredocs[0].isScript).toBe(false);
+    const scripts = doc.shell(r1);
+    const cmds = scripts.flatMap((s) => s.commands);
+    const sh = cmds.find((c) => c.program === 'sh')!;
+    expect(sh.pipeIndex).toBe(1);
+    expect(scripts[scripts.length - 1].pipelineOf(sh).map((c) => c.program)).toEqual(['curl', 'sh']);
+    expect(doc.locate(sh.span).range).toEqual({ startLine: 4, startColumn: 37, endLine: 4, endColumn: 39 });
+    expect(doc.shell(r2).flatMap((s) => s.commands).map((c) => c.program)).toEqual(['python3']);
+  });
+
+  it('decodes exec forms and sh -c scripts', () => {
+    const text = 'FROM x:1\nCMD ["python", "-m", "vllm.entrypoints.openai.api_server", "--trust-remote-code"]\nENTRYPOINT ["/bin/sh", "-c", "curl -s http://a | bash"]\n';
+    const doc = parse(text);
+    const cmd = doc.byKeyword('CMD')[0];
+    expect(cmd.execForm?.map((e) => e.text)).toEqual(['python', '-m', 'vllm.entrypoints.openai.api_server', '--trust-remote-code']);
+    expect(cmd.command).toBeUndefined();
+    const flag = doc.shell(cmd)[0].commands[0].args[2];
+    expect(text.slice(flag.span.start, flag.span.end)).toBe('--trust-remote-code');
+    const ep = doc.shell(doc.byKeyword('ENTRYPOINT')[0])[0];
+    expect(ep.commands.map((c) => c.program)).toEqual(['curl', 'bash']);
+  });
+
+  it('reads ENV and ARG pairs with value spans', () => {
+    const text = 'FROM x:1\nENV A=1 B="two words"\nARG TOKEN\nENV LEGACY value with spaces\n';
+    const doc = parse(text);
+    const [env1, env2] = doc.byKeyword('ENV');
+    expect(env1.properties.map((p) => [p.name, p.value, p.valueSpan && text.slice(p.valueSpan.start, p.valueSpan.end)])).toEqual([
+      ['A', '1', '1'],
+      ['B', 'two words', '"two words"'],
+    ]);
+    expect(doc.byKeyword('ARG')[0].properties[0]).toMatchObject({ name: 'TOKEN', value: null });
+    expect(env2.properties[0]).toMatchObject({ name: 'LEGACY', value: 'value with spaces' });
+  });
+
+  it('handles CRLF line ends, empty files and non-Dockerfile content without throwing', () => {
+    const doc = parse('FROM a:1\r\nRUN echo a \\\r\n  b\r\nUSER app\r\n');
+    expect(doc.byKeyword('RUN')[0].command?.text).toBe('echo a   b');
+    expect(doc.locate(doc.byKeyword('USER')[0].span).range).toEqual({ startLine: 4, startColumn: 1, endLine: 4, endColumn: 9 });
+    expect(parse('').stages).toEqual([]);
+    expect(parse('{"not": "a dockerfile"}\n\u0000').instructions.length).toBeGreaterThanOrEqual(0);
+  });
+
+  it('rejects binary content with a ParseFailure', () => {
+    const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
+    expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);
+  });
+});
+
+describe('image references', () => {
+  it('splits registry, repository, tag and digest', () => {
+    expect(parseImageRef('nvcr.io/nvidia/pytorch:24.05-py3')).toMatchObject({ registry: 'nvcr.io', repository: 'nvidia/pytorch', tag: '24.05-py3' });
+    expect(parseImageRef('localhost:5000/app')).toMatchObject({ registry: 'localhost:5000', repository: 'app', explicitRegistry: true });
+    expect(parseImageRef('vllm/vllm-openai')).toEqual({ reference: 'vllm/vllm-openai', registry: 'docker.io', explicitRegistry: false, repository: 'vllm/vllm-openai' });
+    expect(parseImageRef('docker.io/library/ubuntu:24.04@sha256:abc')).toMatchObject({ registry: 'docker.io', repository: 'library/ubuntu', tag: '24.04', digest: 'sha256:abc' });
+    expect(parseImageRef('${BASE}')).toBeUndefined();
+  });
+
+  it('substitutes variables with defaults', () => {
+    const vars = new Map<string, string | null>([['A', 'x'], ['E', ''], ['N', null]]);
+    expect(substituteVariables('$A/${A}/${E:-d}/${U:-d}/${N}/${A:+y}/$U', vars)).toBe('x/x/d/d/${N}/y/$U');
+  });
+});

@@ -1,0 +1,111 @@
+import type { TextSpan } from '../../core/document.js';
+
+/**
+ * Text as the shell (or Docker) sees it, with each character mapped back to its offset in the file:
+ * line continuations and comment lines inside them are removed, JSON escapes decoded.
+ */
+export class LogicalText {
+  constructor(
+    readonly text: string,
+    /** File offset of each character of `text`. */
+    private readonly offsets: Int32Array,
+  ) {}
+
+  /** The file span covering logical characters `[start, end)`. */
+  span(start: number, end: number): TextSpan {
+    if (this.text.length === 0) return { start: 0, end: 0 };
+    const s = Math.min(Math.max(start, 0), this.text.length - 1);
+    const e = Math.min(Math.max(end, s + 1), this.text.length);
+    return { start: this.offsets[s], end: this.offsets[e - 1] + 1 };
+  }
+
+  /** Logical text of a file region taken verbatim. */
+  static verbatim(source: string, start: number, end: number): LogicalText {
+    const offsets = new Int32Array(Math.max(0, end - start));
+    for (let i = 0; i < offsets.length; i++) offsets[i] = start + i;
+    return new LogicalText(source.slice(start, end), offsets);
+  }
+
+  /**
+   * Logical text of a Dockerfile instruction region: `escape` followed by optional blanks and a line
+   * break joins lines, and comment lines between joined lines are dropped, as Docker does.
+   */
+  static continued(source: string, start: number, end: number, escape: string): LogicalText {
+    const chars: string[] = [];
+    const offsets: number[] = [];
+    let i = start;
+    let lineStart = true;
+    while (i < end) {
+      const c = source[i];
+      if (lineStart && i > start) {
+        let j = i;
+        while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
+        if (source[j] === '#') {
+          while (j < end && source[j] !== '\n') j++;
+          i = j + 1;
+          continue;
+        }
+        if (source[j] === '\n' || (source[j] === '\r' && source[j + 1] === '\n')) {
+          i = source[j] === '\r' ? j + 2 : j + 1;
+          continue;
+        }
+      }
+      lineStart = false;
+      if (c === escape) {
+        let j = i + 1;
+        while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
+        if (source[j] === '\r' && source[j + 1] === '\n') j++;
+        if (j < end && source[j] === '\n') {
+          i = j + 1;
+          lineStart = true;
+          continue;
+        }
+        if (j >= end) break;
+      }
+      chars.push(c);
+      offsets.push(i);
+      i++;
+    }
+    return new LogicalText(chars.join(''), Int32Array.from(offsets));
+  }
+
+  /** Joins parts with a separator mapped to the end of the preceding part. */
+  static join(parts: readonly LogicalText[], sep = ' '): LogicalText {
+    let text = '';
+    const offsets: number[] = [];
+    parts.forEach((p, k) => {
+      if (k > 0) {
+        const prev = offsets.length ? offsets[offsets.length - 1] : 0;
+        for (let i = 0; i < sep.length; i++) offsets.push(prev);
+        text += sep;
+      }
+      text += p.text;
+      for (let i = 0; i < p.text.length; i++) offsets.push(p.offsets[i]);
+    });
+    return new LogicalText(text, Int32Array.from(offsets));
+  }
+
+  /** A JSON string literal (with its quotes) at `start` in the file, decoded. */
+  static jsonString(raw: string, start: number): LogicalText | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+    if (typeof value !== 'string') return undefined;
+    const inner = raw.slice(1, -1);
+    const offsets = new Int32Array(value.length);
+    if (inner === value) for (let i = 0; i < value.length; i++) offsets[i] = start + 1 + i;
+    else {
+      // Escapes shift characters: map each decoded character to the raw character it came from.
+      let r = 0;
+      for (let i = 0; i < value.length; i++) {
+        offsets[i] = start + 1 + Math.min(r, Math.max(inner.length - 1, 0));
+        if (inner[r] === '\\') r += inner[r + 1] === 'u' ? 6 : 2;
+        else r++;
+      }
+    }
+    return new LogicalText(value, offsets);
+  }
+}

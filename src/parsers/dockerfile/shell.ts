@@ -1,0 +1,187 @@
+import type { TextSpan } from '../../core/document.js';
+import type { LogicalText } from './logical-text.js';
+
+/** One shell word: its value with quotes removed, and where it is in the file. */
+export interface ShellWord {
+  /** Unquoted value; `$(…)`, `<(…)` and variables are kept as written. */
+  value: string;
+  /** As written, quotes included. */
+  raw: string;
+  span: TextSpan;
+}
+
+/** A simple command: `name args…`, with leading `VAR=value` assignments split off. */
+export interface ShellCommand {
+  /** Every word, assignments included. */
+  words: ShellWord[];
+  assignments: ShellWord[];
+  /** The command word (`undefined` for a bare assignment). */
+  name: ShellWord | undefined;
+  /** `name` without its directory: `/usr/bin/curl` → `curl`. */
+  program: string;
+  args: ShellWord[];
+  span: TextSpan;
+  /** Index in `ShellScript.commands` of the pipeline this command belongs to (its first command). */
+  pipeline: number;
+  /** Position in its pipeline (0 for the first command). */
+  pipeIndex: number;
+}
+
+export interface ShellScript {
+  commands: ShellCommand[];
+  /** The commands of the pipeline that starts at `commands[index]`. */
+  pipelineOf(cmd: ShellCommand): ShellCommand[];
+}
+
+const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'exec', 'fi', 'done']);
+
+/**
+ * A small POSIX shell tokenizer, enough to find commands, their words and pipelines in RUN
+ * instructions. One pass, linear in the input; it never evaluates anything.
+ */
+export function parseShell(src: LogicalText): ShellScript {
+  const t = src.text;
+  const n = t.length;
+  const commands: ShellCommand[] = [];
+  let words: ShellWord[] = [];
+  let pipelineStart = 0;
+  let pipeIndex = 0;
+
+  const endCommand = (piped: boolean): void => {
+    let k = 0;
+    while (k < words.length && LEADING_KEYWORDS.has(words[k].raw)) k++;
+    const ws = words.slice(k);
+    if (ws.length > 0) {
+      let a = 0;
+      while (a < ws.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[a].raw)) a++;
+      const name = ws[a];
+      const program = name ? basename(name.value) : '';
+      const idx = commands.length;
+      if (pipeIndex === 0) pipelineStart = idx;
+      commands.push({
+        words: ws,
+        assignments: ws.slice(0, a),
+        name,
+        program,
+        args: ws.slice(a + 1),
+        span: { start: ws[0].span.start, end: ws[ws.length - 1].span.end },
+        pipeline: pipelineStart,
+        pipeIndex,
+      });
+      pipeIndex = piped ? pipeIndex + 1 : 0;
+    } else if (!piped) pipeIndex = 0;
+    words = [];
+  };
+
+  let i = 0;
+  while (i < n) {
+    const c = t[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\n' || c === ';' || c === '(' || c === ')') {
+      endCommand(false);
+      i++;
+      continue;
+    }
+    if (c === '&') {
+      endCommand(false);
+      i += t[i + 1] === '&' ? 2 : 1;
+      continue;
+    }
+    if (c === '|') {
+      if (t[i + 1] === '|') {
+        endCommand(false);
+        i += 2;
+      } else {
+        endCommand(true);
+        i += t[i + 1] === '&' ? 2 : 1;
+      }
+      continue;
+    }
+    if (c === '#') {
+      while (i < n && t[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '\\' && t[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    // A word: runs until an unquoted blank or operator.
+    const start = i;
+    let value = '';
+    while (i < n) {
+      const d = t[i];
+      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '&' || d === '|' || d === ')') break;
+      if (d === '(' && i === start) break;
+      if (d === "'") {
+        const close = t.indexOf("'", i + 1);
+        const stop = close === -1 ? n : close;
+        value += t.slice(i + 1, stop);
+        i = stop + 1;
+      } else if (d === '"') {
+        i++;
+        while (i < n && t[i] !== '"') {
+          if (t[i] === '\\' && i + 1 < n && (t[i + 1] === '"' || t[i + 1] === '\\' || t[i + 1] === '$' || t[i + 1] === '`')) i++;
+          value += t[i];
+          i++;
+        }
+        i++;
+      } else if (d === '\\' && i + 1 < n) {
+        if (t[i + 1] !== '\n') value += t[i + 1];
+        i += 2;
+      } else if ((d === '$' || d === '<' || d === '>') && t[i + 1] === '(') {
+        const close = matchParen(t, i + 1);
+        value += t.slice(i, close + 1);
+        i = close + 1;
+      } else if (d === '`') {
+        const close = t.indexOf('`', i + 1);
+        const stop = close === -1 ? n - 1 : close;
+        value += t.slice(i, stop + 1);
+        i = stop + 1;
+      } else if (d === '(') {
+        break;
+      } else {
+        value += d;
+        i++;
+      }
+    }
+    const end = Math.min(i, n);
+    if (end > start) words.push({ value, raw: t.slice(start, end), span: src.span(start, end) });
+    else i++;
+  }
+  endCommand(false);
+
+  return {
+    commands,
+    pipelineOf(cmd: ShellCommand): ShellCommand[] {
+      const out: ShellCommand[] = [];
+      for (let k = cmd.pipeline; k < commands.length && commands[k].pipeline === cmd.pipeline; k++) out.push(commands[k]);
+      return out;
+    },
+  };
+}
+
+/** Index of the `)` closing the `(` at `open`, or the last index when unbalanced. */
+function matchParen(t: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < t.length; i++) {
+    const c = t[i];
+    if (c === '(') depth++;
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    } else if (c === "'") {
+      const close = t.indexOf("'", i + 1);
+      if (close === -1) return t.length - 1;
+      i = close;
+    }
+  }
+  return t.length - 1;
+}
+
+function basename(p: string): string {
+  const k = p.lastIndexOf('/');
+  return k === -1 ? p : p.slice(k + 1);
+}
