@@ -1,0 +1,67 @@
+import { Lang, parse, registerDynamicLanguage, type SgNode, type SgRoot } from '@ast-grep/napi';
+import python from '@ast-grep/lang-python';
+import type { At, LineSpan, Located, ScanDocument } from '../../core/document.js';
+import { ParseFailure } from '../../core/parser.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { TextLocator } from '../../core/text-document.js';
+
+export type CodeLanguage = 'python' | 'javascript' | 'typescript' | 'tsx';
+
+let pythonRegistered = false;
+function ensurePython(): void {
+  if (!pythonRegistered) {
+    registerDynamicLanguage({ python });
+    pythonRegistered = true;
+  }
+}
+
+const LANGS: Record<CodeLanguage, string> = {
+  python: 'python',
+  javascript: Lang.JavaScript,
+  typescript: Lang.TypeScript,
+  tsx: Lang.Tsx,
+};
+
+/**
+ * Source code of one file (`kind: code-python` or `code-js`). The syntax tree is built on first use, so
+ * rules that find none of their trigger words in `text` cost nothing.
+ */
+export class CodeDocument implements ScanDocument {
+  readonly kind: 'code-python' | 'code-js';
+  private tree: SgRoot | undefined;
+  private readonly locator: TextLocator;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly language: CodeLanguage,
+  ) {
+    this.kind = language === 'python' ? 'code-python' : 'code-js';
+    this.locator = new TextLocator(file);
+  }
+
+  get text(): string {
+    return this.file.text();
+  }
+
+  get root(): SgNode {
+    if (!this.tree) {
+      if (this.language === 'python') ensurePython();
+      try {
+        this.tree = parse(LANGS[this.language] as Lang, this.text);
+      } catch (e) {
+        throw new ParseFailure(`cannot parse ${this.language}: ${(e as Error).message}`);
+      }
+    }
+    return this.tree.root();
+  }
+
+  locate(at: At | undefined): Located {
+    return this.locator.locate(at);
+  }
+}
+
+/** The 1-based line span of a syntax node (columns in UTF-16 units, end exclusive). */
+export function spanOf(node: SgNode): LineSpan {
+  const r = node.range();
+  return { line: r.start.line + 1, column: r.start.column + 1, endLine: r.end.line + 1, endColumn: r.end.column + 1 };
+}

@@ -1,0 +1,28 @@
+import type { ParseOutput, Parser } from '../../core/parser.js';
+import { looksBinary, type SourceFile } from '../../core/source-file.js';
+import { CodeDocument, type CodeLanguage } from './code-document.js';
+
+const BY_EXTENSION: Array<[RegExp, CodeLanguage]> = [
+  [/\.pyw?$/i, 'python'],
+  [/\.(?:m|c)?tsx$/i, 'tsx'],
+  [/\.(?:m|c)?ts$/i, 'typescript'],
+  [/\.(?:m|c)?jsx?$/i, 'javascript'],
+];
+
+function languageOf(path: string): CodeLanguage | undefined {
+  if (/\.d\.(?:m|c)?ts$/i.test(path) || /\.min\.js$/i.test(path)) return undefined;
+  return BY_EXTENSION.find(([re]) => re.test(path))?.[1];
+}
+
+/** Python and JavaScript/TypeScript source files, for the `code` scanner's structural rules. */
+export const codeParser: Parser = {
+  name: 'code',
+  produces: ['code-python', 'code-js'],
+  maxBytes: 2 * 1024 * 1024,
+  matches(file: SourceFile): boolean {
+    return languageOf(file.path) !== undefined && !looksBinary(file.head());
+  },
+  parse(file: SourceFile): ParseOutput {
+    return { documents: [new CodeDocument(file, languageOf(file.path)!)] };
+  },
+};

@@ -1,0 +1,115 @@
+import type { SgNode } from '@ast-grep/napi';
+import { allCalls, calleeText, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
+
+/** A place where a value is used dangerously: `value` is the argument or right-hand side that reaches it. */
+export interface Sink {
+  node: SgNode;
+  value: SgNode;
+  /** What the sink is, for messages: `eval()`, `subprocess.run(shell=True)`. */
+  what: string;
+}
+
+function callSinks(root: SgNode, flavor: Flavor, match: (callee: string, call: SgNode) => { what: string; value?: SgNode } | undefined): Sink[] {
+  const out: Sink[] = [];
+  for (const call of allCalls(root, flavor)) {
+    const m = match(calleeText(call), call);
+    const value = m?.value ?? positional(call)[0];
+    if (m && value && !isConstant(value)) out.push({ node: call, value, what: m.what });
+  }
+  return out;
+}
+
+const PY_EXEC = /^(?:builtins\.)?(?:eval|exec|compile)$/;
+const JS_VM = /^(?:vm\.)?(?:runInNewContext|runInThisContext|runInContext|compileFunction)$/;
+
+export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
+  return callSinks(root, flavor, (callee, call) => {
+    if (flavor === 'python') return PY_EXEC.test(callee) ? { what: `${callee}()` } : undefined;
+    if (callee === 'eval' || callee === 'window.eval' || callee === 'globalThis.eval') return { what: 'eval()' };
+    if (callee === 'Function' || callee === 'newFunction') {
+      const args = positional(call);
+      return { what: 'new Function()', value: args[args.length - 1] };
+    }
+    if (call.kind() === 'new_expression' && /^(?:vm\.)?Script$/.test(callee)) return { what: 'new vm.Script()' };
+    if (JS_VM.test(callee)) return { what: `${callee}()` };
+    if (/^(?:setTimeout|setInterval)$/.test(callee)) {
+      const first = positional(call)[0];
+      if (first && (first.kind() === 'string' || first.kind() === 'template_string' || first.kind() === 'identifier' || first.kind() === 'binary_expression'))
+        return { what: `${callee}() with a string` };
+    }
+    return undefined;
+  });
+}
+
+const PY_SHELL = /^(?:os\.(?:system|popen)|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput)$/;
+const PY_SUBPROCESS = /^(?:subprocess\.)?(?:run|call|Popen|check_output|check_call)$/;
+const JS_SHELL = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync)$/;
+const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|execFile|execFileSync)$/;
+
+export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
+  return callSinks(root, flavor, (callee, call) => {
+    if (flavor === 'python') {
+      if (PY_SHELL.test(callee)) return { what: `${callee}()` };
+      if (PY_SUBPROCESS.test(callee) && (callee.startsWith('subprocess.') || callee === 'Popen')) {
+        const cmd = positional(call)[0] ?? namedArg(call, 'args');
+        if (!cmd) return undefined;
+        const shell = isTrue(namedArg(call, 'shell'));
+        const isString = !['list', 'tuple', 'list_comprehension'].includes(cmd.kind());
+        if (shell || isString) return { what: `${callee}(${shell ? 'shell=True' : 'a command string'})`, value: cmd };
+      }
+      return undefined;
+    }
+    if (JS_SHELL.test(callee)) return { what: `${callee}()` };
+    if (JS_SPAWN.test(callee)) {
+      const opts = positional(call).find((a) => a.kind() === 'object');
+      if (opts && isTrue(objectProperty(opts, 'shell'))) return { what: `${callee}({ shell: true })` };
+    }
+    return undefined;
+  });
+}
+
+const PY_SQL = /(?:^|\.)(?:execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query)$/;
+const JS_SQL = /(?:^|\.)(?:query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe|exec)$/;
+const JS_SQL_RECEIVER = /(?:db|sql|pool|conn|connection|client|knex|sequelize|prisma|pg|mysql|database|cursor|tx|trx)$/i;
+
+/** SQL built from text: the first argument of a query call is not a constant (parameters go separately). */
+export function sqlSinks(root: SgNode, flavor: Flavor): Sink[] {
+  return callSinks(root, flavor, (callee) => {
+    if (flavor === 'python') {
+      if (!PY_SQL.test(callee)) return undefined;
+      if (/^(?:pd|pandas)\./.test(callee) || /\.(?:execute|executemany|executescript|exec_driver_sql|raw)$/.test(callee)) return { what: `${callee}()` };
+      return undefined;
+    }
+    if (!JS_SQL.test(callee) || !callee.includes('.')) return undefined;
+    const receiver = callee.slice(0, callee.lastIndexOf('.'));
+    return JS_SQL_RECEIVER.test(receiver) ? { what: `${callee}()` } : undefined;
+  });
+}
+
+const PY_HTML = /^(?:flask\.)?(?:render_template_string)$|^(?:markupsafe\.|jinja2\.)?Markup$/;
+const JS_HTML_CALL = /(?:^|\.)(?:insertAdjacentHTML|write|writeln)$/;
+
+/** `jsx`: the grammar has JSX (JavaScript, TSX), so `dangerouslySetInnerHTML` can appear. */
+export function htmlSinks(root: SgNode, flavor: Flavor, jsx: boolean): Sink[] {
+  const out = callSinks(root, flavor, (callee, call) => {
+    if (flavor === 'python') return PY_HTML.test(callee) ? { what: `${callee}()` } : undefined;
+    if (/(?:^|\.)insertAdjacentHTML$/.test(callee)) return { what: 'insertAdjacentHTML()', value: positional(call)[1] };
+    if (JS_HTML_CALL.test(callee) && /^document\./.test(callee)) return { what: `${callee}()` };
+    return undefined;
+  });
+  if (flavor === 'js') {
+    for (const a of root.findAll({ rule: { kind: 'assignment_expression' } })) {
+      const left = a.field('left');
+      const right = a.field('right');
+      if (left && right && /\.(?:innerHTML|outerHTML)$/.test(left.text()) && !isConstant(right))
+        out.push({ node: a, value: right, what: left.text().slice(left.text().lastIndexOf('.') + 1) });
+    }
+    for (const attr of jsx ? root.findAll({ rule: { kind: 'jsx_attribute' } }) : []) {
+      if (attr.namedChildren()[0]?.text() !== 'dangerouslySetInnerHTML') continue;
+      const obj = attr.find({ rule: { kind: 'object' } });
+      const html = obj ? objectProperty(obj, '__html') : undefined;
+      if (html && !isConstant(html)) out.push({ node: attr, value: html, what: 'dangerouslySetInnerHTML' });
+    }
+  }
+  return out;
+}

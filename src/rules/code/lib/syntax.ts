@@ -1,0 +1,148 @@
+import type { SgNode } from '@ast-grep/napi';
+import type { CodeDocument } from '../../../parsers/code/code-document.js';
+
+/** Language-neutral views over the Python and JavaScript/TypeScript syntax trees. */
+export type Flavor = 'python' | 'js';
+
+export function flavorOf(doc: CodeDocument): Flavor {
+  return doc.language === 'python' ? 'python' : 'js';
+}
+
+const CALL_KINDS: Record<Flavor, string[]> = { python: ['call'], js: ['call_expression', 'new_expression'] };
+const FUNCTION_KINDS = new Set([
+  'function_definition',
+  'lambda',
+  'function_declaration',
+  'function_expression',
+  'function',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+]);
+
+export function allCalls(root: SgNode, flavor: Flavor): SgNode[] {
+  return CALL_KINDS[flavor]
+    .flatMap((kind) => root.findAll({ rule: { kind } }))
+    .sort((a, b) => a.range().start.index - b.range().start.index);
+}
+
+export function isCall(node: SgNode): boolean {
+  const k = node.kind();
+  return k === 'call' || k === 'call_expression' || k === 'new_expression';
+}
+
+/** The callee as written, without spaces, `await`, optional chaining or `new`: `client.chat.completions.create`. */
+export function calleeText(call: SgNode): string {
+  const f = call.field('function') ?? call.field('constructor');
+  return (f?.text() ?? '').replace(/\s+/g, '').replace(/\?\./g, '.');
+}
+
+/** The last segment of the callee: `create` for `client.chat.completions.create`. */
+export function calleeName(call: SgNode): string {
+  const t = calleeText(call);
+  return t.slice(t.lastIndexOf('.') + 1);
+}
+
+function argumentList(call: SgNode): SgNode[] {
+  const list = call.field('arguments');
+  return list ? list.namedChildren().filter((n) => n.kind() !== 'comment') : [];
+}
+
+/** Positional arguments. */
+export function positional(call: SgNode): SgNode[] {
+  return argumentList(call).filter((n) => !['keyword_argument', 'list_splat', 'dictionary_splat'].includes(n.kind()));
+}
+
+/**
+ * A named argument: a Python keyword argument, or a property of a JavaScript object-literal argument
+ * (`create({ max_tokens: 10 })`). Returns the value node.
+ */
+export function namedArg(call: SgNode, ...names: string[]): SgNode | undefined {
+  for (const a of argumentList(call)) {
+    if (a.kind() === 'keyword_argument') {
+      if (names.includes(a.field('name')?.text() ?? '')) return a.field('value') ?? undefined;
+    } else if (a.kind() === 'object') {
+      const v = objectProperty(a, ...names);
+      if (v) return v;
+    }
+  }
+  return undefined;
+}
+
+/** True when the call passes `**kwargs` or a spread, so a missing named argument may still be given. */
+export function hasSpreadArgs(call: SgNode): boolean {
+  return argumentList(call).some((a) => a.kind() === 'dictionary_splat' || a.kind() === 'spread_element' || (a.kind() === 'object' && a.namedChildren().some((p) => p.kind() === 'spread_element')));
+}
+
+/** The value of `key` in a JavaScript object literal or a Python dict literal. */
+export function objectProperty(obj: SgNode, ...names: string[]): SgNode | undefined {
+  for (const p of obj.namedChildren()) {
+    if (p.kind() === 'pair') {
+      const k = p.field('key');
+      if (k && names.includes(unquote(k.text()))) return p.field('value') ?? undefined;
+    } else if (p.kind() === 'shorthand_property_identifier' && names.includes(p.text())) return p;
+  }
+  return undefined;
+}
+
+export function unquote(s: string): string {
+  const m = /^[rbuRBU]{0,2}(['"`])([\s\S]*)\1$/.exec(s);
+  return m ? m[2] : s;
+}
+
+/** A literal whose value is known without running anything: strings without interpolation, numbers, booleans, None/null. */
+export function isConstant(node: SgNode): boolean {
+  switch (node.kind()) {
+    case 'string':
+      return !node.namedChildren().some((c) => c.kind() === 'interpolation');
+    case 'concatenated_string':
+      return node.namedChildren().every(isConstant);
+    case 'template_string':
+      return !node.namedChildren().some((c) => c.kind() === 'template_substitution');
+    case 'integer':
+    case 'float':
+    case 'number':
+    case 'true':
+    case 'false':
+    case 'none':
+    case 'null':
+    case 'undefined':
+      return true;
+    case 'parenthesized_expression':
+      return node.namedChildren().every(isConstant);
+    default:
+      return false;
+  }
+}
+
+/** The string value of a constant string literal, else undefined. */
+export function constantString(node: SgNode | undefined): string | undefined {
+  if (!node || !isConstant(node)) return undefined;
+  const k = node.kind();
+  if (k === 'string' || k === 'template_string') return unquote(node.text().replace(/^[rbuRBU]{0,2}('''|""")([\s\S]*)\1$/, '"$2"'));
+  if (k === 'concatenated_string') return node.namedChildren().map((c) => constantString(c) ?? '').join('');
+  return undefined;
+}
+
+export function isTrue(node: SgNode | undefined): boolean {
+  return node !== undefined && (node.kind() === 'true' || node.text() === 'True');
+}
+
+export function isFalse(node: SgNode | undefined): boolean {
+  return node !== undefined && (node.kind() === 'false' || node.text() === 'False');
+}
+
+export function isFunction(node: SgNode): boolean {
+  return FUNCTION_KINDS.has(node.kind());
+}
+
+/** The innermost function around a node, or the module. */
+export function enclosingScope(node: SgNode): SgNode {
+  for (const a of node.ancestors()) if (isFunction(a)) return a;
+  return node.getRoot().root();
+}
+
+/** True when the text contains any of the words (a cheap filter before building a syntax tree). */
+export function mentions(text: string, words: readonly string[]): boolean {
+  return words.some((w) => text.includes(w));
+}

@@ -1,0 +1,51 @@
+import { defineRule } from '../../core/rule.js';
+import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
+import { Flow } from './lib/flow.js';
+import { htmlSinks } from './lib/sinks.js';
+import { flavorOf, mentions } from './lib/syntax.js';
+
+export default defineRule<CodeDocument>({
+  meta: {
+    id: 'LLM-0013',
+    slug: 'llm-output-html',
+    title: 'Model output rendered as HTML or a template',
+    severity: 'high',
+    scanner: 'code',
+    appliesTo: ['code-python', 'code-js'],
+    frameworks: [{ id: 'owasp-llm-2025', control: 'LLM05' }],
+    rationale:
+      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable.',
+    remediation:
+      'Render model output as text (`textContent`, JSX text, auto-escaped templates); if Markdown or HTML is needed, convert it and sanitise the result with an allow-list sanitiser (DOMPurify, bleach/nh3) before inserting it. Never use model output as a template.',
+    references: [
+      'https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/',
+      'https://cwe.mitre.org/data/definitions/79.html',
+      'https://cwe.mitre.org/data/definitions/1336.html',
+    ],
+    examples: {
+      bad: [
+        {
+          path: 'chat.ts',
+          content:
+            'export async function show(openai: any, el: HTMLElement, q: string) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });\n  el.innerHTML = r.choices[0].message.content;\n}\n',
+        },
+      ],
+      good: [
+        {
+          path: 'chat.ts',
+          content:
+            'export async function show(openai: any, el: HTMLElement, q: string) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: q }] });\n  el.textContent = r.choices[0].message.content;\n}\n',
+        },
+      ],
+    },
+  },
+  check(doc, ctx) {
+    if (!mentions(doc.text, ['innerHTML', 'outerHTML', 'dangerouslySetInnerHTML', 'insertAdjacentHTML', 'document.write', 'render_template_string', 'Markup']))
+      return;
+    const flavor = flavorOf(doc);
+    const flow = new Flow(flavor, 'llm');
+    for (const sink of htmlSinks(doc.root, flavor, doc.language === 'javascript' || doc.language === 'tsx')) {
+      if (flow.reaches(sink.value)) ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) });
+    }
+  },
+});

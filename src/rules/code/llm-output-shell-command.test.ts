@@ -1,0 +1,30 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './llm-output-shell-command.js';
+
+testRule(rule, {
+  valid: [
+    { name: 'argument vector without shell', path: 'a.py', content: 'import subprocess\ndef f(llm):\n    name = llm.invoke("x").content\n    subprocess.run(["ls", name])\n' },
+    { name: 'constant command', path: 'a.py', content: 'import os\ndef f(llm):\n    llm.invoke("x")\n    os.system("uptime")\n' },
+    { name: 'JS execFile without shell', path: 'a.js', content: 'const { execFile } = require("child_process");\nasync function f(llm) {\n  const r = await llm.invoke("x");\n  execFile("ls", [r.content]);\n}\n' },
+  ],
+  invalid: [
+    {
+      path: 'ops.py',
+      content: 'import subprocess\n\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    return subprocess.run(cmd, shell=True, capture_output=True)\n',
+      findings: [{ startLine: 5, startColumn: 12, endLine: 5, endColumn: 64, message: 'Model output reaches subprocess.run(shell=True)' }],
+    },
+    {
+      name: 'os.system with an f-string',
+      path: 'a.py',
+      content: 'import os\ndef f(client):\n    r = client.responses.create(model="m", input="x")\n    os.system(f"echo {r.output_text}")\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 39, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'child_process.exec in TypeScript',
+      path: 'agent.ts',
+      content:
+        'import * as child_process from "node:child_process";\nexport async function act(openai: any) {\n  const c = await openai.chat.completions.create({ model: "m", messages: [] });\n  child_process.exec(c.choices[0].message.content!);\n}\n',
+      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 52, message: 'Model output reaches child_process.exec()' }],
+    },
+  ],
+});

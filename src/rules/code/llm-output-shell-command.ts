@@ -1,0 +1,49 @@
+import { defineRule } from '../../core/rule.js';
+import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
+import { Flow } from './lib/flow.js';
+import { shellSinks } from './lib/sinks.js';
+import { flavorOf, mentions } from './lib/syntax.js';
+
+export default defineRule<CodeDocument>({
+  meta: {
+    id: 'LLM-0011',
+    slug: 'llm-output-shell-command',
+    title: 'Model output run as a shell command',
+    severity: 'critical',
+    scanner: 'code',
+    appliesTo: ['code-python', 'code-js'],
+    frameworks: [
+      { id: 'owasp-llm-2025', control: 'LLM05' },
+      { id: 'mitre-atlas', control: 'AML.T0050' },
+    ],
+    rationale:
+      'A shell interprets metacharacters: model output that reaches `os.system`, `subprocess` with a command string or `shell=True`, or `child_process.exec` lets whoever steers the model (through prompt injection) run arbitrary commands (CWE-78).',
+    remediation:
+      'Do not build commands from model output. Map the model’s structured answer onto an allow-list of commands, and run them with an argument vector (`subprocess.run([...])`, `execFile`) without a shell, in a sandbox without credentials.',
+    references: ['https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/', 'https://cwe.mitre.org/data/definitions/78.html'],
+    examples: {
+      bad: [
+        {
+          path: 'ops.py',
+          content:
+            'import subprocess\n\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    return subprocess.run(cmd, shell=True, capture_output=True)\n',
+        },
+      ],
+      good: [
+        {
+          path: 'ops.py',
+          content:
+            'import subprocess\nALLOWED = {"disk": ["df", "-h"], "uptime": ["uptime"]}\n\ndef run_step(llm, task):\n    choice = llm.invoke(f"Pick one of {list(ALLOWED)} for {task}").content.strip()\n    return subprocess.run(ALLOWED[choice], capture_output=True)\n',
+        },
+      ],
+    },
+  },
+  check(doc, ctx) {
+    if (!mentions(doc.text, ['system', 'popen', 'subprocess', 'Popen', 'exec', 'spawn', 'getoutput', 'run('])) return;
+    const flavor = flavorOf(doc);
+    const flow = new Flow(flavor, 'llm');
+    for (const sink of shellSinks(doc.root, flavor)) {
+      if (flow.reaches(sink.value)) ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) });
+    }
+  },
+});
