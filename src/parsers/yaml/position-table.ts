@@ -51,54 +51,99 @@ export class PositionTable {
   }
 
   /**
+   * js-yaml opens a node twice for a flow collection in block context (a first, abandoned attempt to
+   * read it as the key of a block mapping): the outer node's only child carries the same value.
+   */
+  private unwrap(node: number): number {
+    let n = node;
+    for (;;) {
+      const kids = this.childrenOf(n);
+      if (kids.length !== 1 || this.results[kids[0]] !== this.results[n] || typeof this.results[n] !== 'object' || this.results[n] === null) return n;
+      n = kids[0];
+    }
+  }
+
+  /**
    * Finds the node at `path` under `root`. Returns the deepest node reached, the key node of the last
-   * mapping step (so a `key: value` pair can be spanned), and whether the whole path was found.
+   * mapping step (so a `key: value` pair can be spanned), and whether the whole path was found. A
+   * key that a mapping only has through a merge (`<<: *anchor`) stops at the merge entry.
    */
   find(root: number, path: ObjectPath): { node: number; key: number; found: boolean } {
     let node = root;
     let key = -1;
     for (const seg of path) {
+      node = this.unwrap(node);
       const value = this.results[node];
       const kids = this.childrenOf(node);
       let next = -1;
       let nextKey = -1;
       if (Array.isArray(value)) {
-        if (typeof seg === 'number' && seg < value.length && seg < kids.length) next = kids[seg];
+        if (typeof seg === 'number' && seg < value.length) next = this.item(value, kids, seg);
       } else if (isMapping(value)) {
         const want = String(seg);
+        let merge = -1;
         for (let k = 0; k + 1 < kids.length; k += 2) {
-          if (String(this.results[kids[k]]) === want) {
+          const name = this.results[kids[k]];
+          if (String(name) === want) {
             nextKey = kids[k];
             next = kids[k + 1];
-          }
+          } else if (name === '<<' && this.text[this.start(kids[k])] === '<') merge = k;
         }
+        if (next === -1 && merge !== -1 && Object.prototype.hasOwnProperty.call(value, want))
+          return { node: kids[merge + 1], key: kids[merge], found: false };
       }
       if (next === -1) return { node, key, found: false };
       node = next;
       key = nextKey;
     }
-    return { node, key, found: true };
+    return { node: this.unwrap(node), key, found: true };
+  }
+
+  /**
+   * The node of item `index` of a sequence. An empty entry (`-` alone on its line) has no node, so
+   * when counts differ the items are matched to the nodes by value, in order.
+   */
+  private item(value: unknown[], kids: number[], index: number): number {
+    if (kids.length === value.length) return kids[index];
+    let k = 0;
+    for (let i = 0; i < value.length && k <= kids.length; i++) {
+      const hit = k < kids.length && Object.is(this.results[kids[k]], value[i]);
+      if (i === index) return hit ? kids[k] : -1;
+      if (hit) k++;
+    }
+    return -1;
+  }
+
+  /** True for a node without content: the null value of `key:` with nothing after it. */
+  private empty(node: number): boolean {
+    return skipTrivia(this.text, this.open[node]) >= this.close[node] && !this.isCollection(node);
+  }
+
+  private isCollection(node: number): boolean {
+    const r = this.results[node];
+    return typeof r === 'object' && r !== null && !(r instanceof Date);
   }
 
   /** Start offset of a node's content: after separating spaces, line breaks and comments. */
   start(node: number): number {
+    if (this.empty(node)) return this.open[node];
     return skipTrivia(this.text, this.open[node]);
   }
 
-  /** End offset (exclusive) of a node: its last descendant's end for collections. */
+  /** End offset (exclusive) of a node: its last descendant's end for block collections. */
   end(node: number): number {
+    const s = this.start(node);
+    if (this.empty(node)) return s;
     const kids = this.childrenOf(node);
-    const first = this.text[this.start(node)];
-    if (kids.length > 0 && first !== '{' && first !== '[' && typeof this.results[node] === 'object' && this.results[node] !== null && !(this.results[node] instanceof Date)) {
-      for (let k = kids.length - 1; k >= 0; k--) {
-        const e = this.end(kids[k]);
-        if (e > this.start(kids[k]) || k === 0) return Math.max(e, this.start(node));
-      }
+    const first = this.text[s];
+    if (kids.length > 0 && first !== '{' && first !== '[' && this.isCollection(node)) {
+      // A block mapping that ends at a document marker (`...`) leaves a trailing key node without content.
+      const last = isMapping(this.results[node]) && kids.length % 2 === 1 ? kids.length - 2 : kids.length - 1;
+      if (last >= 0) return Math.max(this.end(kids[last]), s);
     }
     let e = this.close[node];
-    const s = this.start(node);
     while (e > s && /\s/.test(this.text[e - 1])) e--;
-    return Math.max(e, s);
+    return e;
   }
 }
 

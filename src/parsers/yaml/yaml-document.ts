@@ -46,7 +46,7 @@ export abstract class YamlValueDocument implements ScanDocument {
     const root = table.roots[this.docIndex];
     if (root === undefined) return { objectPath: pointerFromPath(path) };
     const hit = table.find(root, path);
-    const start = hit.found && hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
+    const start = hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
     const end = table.end(hit.node);
     return {
       range: this.source.textLocator.lines.range(start, end),
