@@ -67,7 +67,10 @@ export class Engine {
         this.rulesByKind.set(kind, list);
       }
     }
-    this.activeParsers = opts.parsers.filter((p) => p.produces.some((k) => this.rulesByKind.has(k)));
+    // A parser is needed when rules read its documents or the set it collects from them.
+    this.activeParsers = opts.parsers.filter(
+      (p) => p.produces.some((k) => this.rulesByKind.has(k)) || (p.setKind !== undefined && this.rulesByKind.has(p.setKind)),
+    );
     this.setParsers = this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
     for (const p of this.setParsers) this.setDocs.set(p, []);
   }
