@@ -1,0 +1,69 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './default-service-account.js';
+
+const pod = (spec: string, ns = 'research') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: nb
+  namespace: ${ns}
+spec:
+${spec}  containers:
+  - name: jupyter
+    image: quay.io/jupyter/base-notebook:2024-10-07
+`;
+const binding = `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: default-edit
+  namespace: research
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
+subjects:
+- kind: ServiceAccount
+  name: default
+---
+`;
+
+testRule(rule, {
+  valid: [
+    { path: 'pod.yaml', content: pod('  automountServiceAccountToken: false\n') },
+    { name: 'own service account: K8S-0105', path: 'pod.yaml', content: pod('  serviceAccountName: notebook\n') },
+    {
+      name: 'default ServiceAccount opts out',
+      path: 'pod.yaml',
+      content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: research}\nautomountServiceAccountToken: false\n---\n' + pod(''),
+    },
+  ],
+  invalid: [
+    {
+      path: 'pod.yaml',
+      content: pod(''),
+      findings: [
+        {
+          startLine: 6, startColumn: 1, endLine: 9, endColumn: 52,
+          message: "Pod 'nb' runs as the default service account of namespace 'research' with its API token mounted",
+          objectPath: '/spec',
+          severity: 'low',
+        },
+      ],
+    },
+    {
+      name: 'explicit default, and a binding grants it a role: medium',
+      path: 'pod.yaml',
+      content: binding + pod('  serviceAccountName: default\n'),
+      findings: [
+        {
+          startLine: 17, startColumn: 3, endLine: 17, endColumn: 30,
+          message: "Pod 'nb' runs as the default service account of namespace 'research' with its API token mounted, and that account is granted roles by RoleBinding 'default-edit' (edit)",
+          objectPath: '/spec/serviceAccountName',
+          severity: 'medium',
+        },
+      ],
+    },
+    {
+      name: 'a binding in another namespace does not raise the severity',
+      path: 'pod.yaml',
+      content: binding + pod('', 'other'),
+      findings: [{ startLine: 16, startColumn: 1, endLine: 19, endColumn: 52, severity: 'low' }],
+    },
+  ],
+});

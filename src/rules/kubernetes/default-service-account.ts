@@ -1,0 +1,75 @@
+import { defineRule } from '../../core/rule.js';
+import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
+import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
+import { isBinding, roleRefOf, subjectsOf } from './lib/rbac.js';
+import { namespaceOf, serviceAccountOf, tokenMount } from './lib/workload.js';
+
+/** Bindings of the scan that grant a role to the `default` service account of a namespace. */
+function bindingsOfDefault(objects: readonly K8sObjectDocument[], namespace: string): K8sObjectDocument[] {
+  return objects.filter(
+    (o) =>
+      isBinding(o) &&
+      subjectsOf(o).some((s) => s.kind === 'ServiceAccount' && s.name === 'default' && (s.namespace ?? (o.object.kind === 'RoleBinding' ? o.namespace : undefined)) === namespace),
+  );
+}
+
+export default defineRule<K8sSetDocument>({
+  meta: {
+    id: 'K8S-0106',
+    slug: 'default-service-account',
+    title: 'Pod runs as the default service account with its token mounted',
+    severity: 'low',
+    scanner: 'misconfig',
+    appliesTo: ['k8s-set'],
+    frameworks: [
+      { id: 'cis-k8s', control: '5.1.5' },
+      { id: 'cis-k8s', control: '5.1.6' },
+      { id: 'nsa-cisa', control: 'service-account-tokens' },
+    ],
+    rationale:
+      'Every pod that names no service account runs as its namespace\'s `default` account. Its identity is shared by everything in the namespace: a permission granted to it for one workload is granted to all, and every pod that mounts its token can use them. The finding is medium when the scan contains a RoleBinding or ClusterRoleBinding that grants the namespace\'s `default` account a role.',
+    remediation:
+      'Give each workload its own ServiceAccount (`serviceAccountName`), grant roles to that account only, and set `automountServiceAccountToken: false` on the `default` ServiceAccount or in pods that do not call the API.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/service-accounts/#default-service-accounts',
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/',
+    ],
+    fixable: true,
+    examples: {
+      bad: [
+        {
+          path: 'pod.yaml',
+          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\n  namespace: research\nspec:\n  containers:\n  - name: jupyter\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+        },
+      ],
+      good: [
+        {
+          path: 'pod.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\n  namespace: research\nspec:\n  automountServiceAccountToken: false\n  containers:\n  - name: jupyter\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+        },
+      ],
+    },
+  },
+  check(set, ctx) {
+    for (const pod of set.pods) {
+      const t = tokenMount(pod, set.objects);
+      if (!t.mounted || t.serviceAccount !== 'default') continue;
+      const bindings = bindingsOfDefault(set.objects, namespaceOf(pod));
+      const granted = bindings
+        .slice(0, 3)
+        .map((b) => `${b.object.kind} '${b.name}' (${roleRefOf(b)?.name ?? '?'})`)
+        .join(', ');
+      const edit = setValueEdit(pod.owner, pod.at('automountServiceAccountToken'), false);
+      ctx.report({
+        doc: pod,
+        message:
+          `${pod.origin} '${pod.owner.name}' runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
+          (granted ? `, and that account is granted roles by ${granted}` : ''),
+        at: t.explicit ? pod.at('automountServiceAccountToken') : (serviceAccountOf(pod).path ?? pod.specPath),
+        severity: bindings.length > 0 ? 'medium' : 'low',
+        ...(edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {}),
+      });
+    }
+  },
+});

@@ -1,0 +1,142 @@
+import type { ObjectPath } from '../../../core/types.js';
+import type { K8sObjectDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { isMapping } from '../../../parsers/yaml/position-table.js';
+import { asList, asMapping } from './workload.js';
+
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+function apiGroupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+}
+
+export function isRbac(doc: K8sObjectDocument, ...kinds: string[]): boolean {
+  return kinds.includes(doc.object.kind) && apiGroupOf(doc.object.apiVersion) === RBAC_GROUP;
+}
+
+export const isRole = (doc: K8sObjectDocument): boolean => isRbac(doc, 'Role', 'ClusterRole');
+export const isBinding = (doc: K8sObjectDocument): boolean => isRbac(doc, 'RoleBinding', 'ClusterRoleBinding');
+
+/** A list of strings of a policy rule, with the object path of each entry. */
+export interface Entries {
+  values: string[];
+  path: ObjectPath;
+}
+
+/** One entry of a Role's or ClusterRole's `rules`. */
+export interface PolicyRule {
+  index: number;
+  path: ObjectPath;
+  verbs: Entries;
+  resources: Entries;
+  apiGroups: Entries;
+  resourceNames: string[];
+  nonResourceURLs: Entries;
+}
+
+function entries(rule: Record<string, unknown>, key: string, base: ObjectPath): Entries {
+  return { values: asList(rule[key]).map((v) => (typeof v === 'string' ? v : String(v))), path: [...base, key] };
+}
+
+/** The policy rules of a Role or ClusterRole. */
+export function policyRules(doc: K8sObjectDocument): PolicyRule[] {
+  const out: PolicyRule[] = [];
+  asList(doc.object.rules).forEach((r, index) => {
+    if (!isMapping(r)) return;
+    const path: ObjectPath = ['rules', index];
+    out.push({
+      index,
+      path,
+      verbs: entries(r, 'verbs', path),
+      resources: entries(r, 'resources', path),
+      apiGroups: entries(r, 'apiGroups', path),
+      resourceNames: asList(r.resourceNames).filter((v): v is string => typeof v === 'string'),
+      nonResourceURLs: entries(r, 'nonResourceURLs', path),
+    });
+  });
+  return out;
+}
+
+/** Index of the first entry equal to one of `wanted` (or `*`), -1 when none. */
+export function findEntry(e: Entries, wanted: readonly string[], wildcard = true): number {
+  return e.values.findIndex((v) => (wildcard && v === '*') || wanted.includes(v));
+}
+
+/** Path of the entry at `i` of a rule's list. */
+export function entryPath(e: Entries, i: number): ObjectPath {
+  return [...e.path, i];
+}
+
+/** True when the rule covers the API group (`""` is the core group). */
+export function coversGroup(rule: PolicyRule, group: string): boolean {
+  return rule.apiGroups.values.some((g) => g === '*' || g === group);
+}
+
+/** The first resource entry naming one of `resources` (exactly or through `*`) in one of the groups. */
+export function grants(rule: PolicyRule, groups: readonly string[], resources: readonly string[], verbs: readonly string[], wildcardResource = true): { resource: number; verb: number } | undefined {
+  if (!groups.some((g) => coversGroup(rule, g))) return undefined;
+  const resource = findEntry(rule.resources, resources, wildcardResource);
+  if (resource < 0) return undefined;
+  const verb = findEntry(rule.verbs, verbs);
+  if (verb < 0) return undefined;
+  return { resource, verb };
+}
+
+export interface Subject {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+  path: ObjectPath;
+}
+
+export function subjectsOf(doc: K8sObjectDocument): Subject[] {
+  const out: Subject[] = [];
+  asList(doc.object.subjects).forEach((s, i) => {
+    if (!isMapping(s) || typeof s.kind !== 'string' || typeof s.name !== 'string') return;
+    out.push({ kind: s.kind, name: s.name, namespace: typeof s.namespace === 'string' ? s.namespace : undefined, path: ['subjects', i] });
+  });
+  return out;
+}
+
+export interface RoleRef {
+  kind: string;
+  name: string;
+  path: ObjectPath;
+}
+
+export function roleRefOf(doc: K8sObjectDocument): RoleRef | undefined {
+  const r = asMapping(doc.object.roleRef);
+  if (typeof r.kind !== 'string' || typeof r.name !== 'string') return undefined;
+  return { kind: r.kind, name: r.name, path: ['roleRef', 'name'] };
+}
+
+/** Workload resources whose creation runs code under any service account of the namespace. */
+export const WORKLOAD_RESOURCES: ReadonlyArray<{ group: string; resources: readonly string[] }> = [
+  { group: '', resources: ['pods', 'replicationcontrollers'] },
+  { group: 'apps', resources: ['deployments', 'statefulsets', 'daemonsets', 'replicasets'] },
+  { group: 'batch', resources: ['jobs', 'cronjobs'] },
+];
+
+export const CREATE_VERBS = ['create'] as const;
+
+/** The first entry of a rule that lets its holder create workloads, or undefined. */
+export function grantsWorkloadCreate(rule: PolicyRule): { resource: number; verb: number } | undefined {
+  for (const w of WORKLOAD_RESOURCES) {
+    const hit = grants(rule, [w.group], w.resources, CREATE_VERBS);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Built-in ClusterRoles that can create workloads (the user-facing roles of RBAC defaults). */
+export const BUILTIN_WORKLOAD_CREATORS = new Set(['cluster-admin', 'admin', 'edit']);
+
+/**
+ * Resolves a binding's role among the objects of a scan: a ClusterRole by name, or a Role by name
+ * in the binding's namespace.
+ */
+export function resolveRole(binding: K8sObjectDocument, ref: RoleRef, objects: readonly K8sObjectDocument[]): K8sObjectDocument | undefined {
+  return objects.find((o) => {
+    if (!isRbac(o, ref.kind) || o.name !== ref.name) return false;
+    return ref.kind === 'ClusterRole' || o.namespace === binding.namespace;
+  });
+}

@@ -1,0 +1,244 @@
+import type { ObjectPath } from '../../../core/types.js';
+import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
+import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { isMapping } from '../../../parsers/yaml/position-table.js';
+
+export type Obj = Record<string, unknown>;
+
+export function asMapping(v: unknown): Obj {
+  return isMapping(v) ? v : {};
+}
+
+export function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** Kinds whose pods run until stopped: servers, as opposed to batch work. */
+export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
+
+/** A literal `env` entry of a container (`value`, not `valueFrom`). */
+export interface EnvEntry {
+  name: string;
+  /** The literal value; undefined when the entry takes its value from a reference. */
+  value: string | undefined;
+  fromRef: boolean;
+  path: ObjectPath;
+}
+
+/** The container's `env` entries, in order, with their object paths. */
+export function envOf(c: ContainerView): EnvEntry[] {
+  const out: EnvEntry[] = [];
+  asList(c.container.env).forEach((e, i) => {
+    if (!isMapping(e) || typeof e.name !== 'string') return;
+    const v = e.value;
+    const value = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+    out.push({ name: e.name, value, fromRef: e.valueFrom !== undefined, path: [...c.path, 'env', i] });
+  });
+  return out;
+}
+
+/** The last literal entry of an env name (Kubernetes lets a later entry win). */
+export function envValue(c: ContainerView, name: string): EnvEntry | undefined {
+  let hit: EnvEntry | undefined;
+  for (const e of envOf(c)) if (e.name === name) hit = e;
+  return hit;
+}
+
+/** One string of a container's `command` or `args`, with its object path. */
+export interface ArgToken {
+  value: string;
+  path: ObjectPath;
+}
+
+/** `command` then `args`, as the runtime joins them. */
+export function commandLine(c: ContainerView): ArgToken[] {
+  const out: ArgToken[] = [];
+  for (const key of ['command', 'args'] as const) {
+    asList(c.container[key]).forEach((v, i) => {
+      if (typeof v === 'string' || typeof v === 'number') out.push({ value: String(v), path: [...c.path, key, i] });
+    });
+  }
+  return out;
+}
+
+/**
+ * Splits a shell string into words, well enough to read the flags of a command line
+ * (`sh -c "vllm serve org/model --revision abc"`): quotes group, nothing is expanded.
+ * Linear in the input.
+ */
+export function shellWords(s: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let quote = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"' && i + 1 < s.length) cur += s[++i];
+      else cur += ch;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (ch === '\\' && i + 1 < s.length) {
+      const next = s[++i];
+      if (next !== '\n') {
+        cur += next;
+        inWord = true;
+      }
+    } else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === '(' || ch === ')') {
+      if (inWord) out.push(cur);
+      cur = '';
+      inWord = false;
+      if (ch === ';' || ch === '&' || ch === '|') out.push(ch);
+    } else {
+      cur += ch;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(cur);
+  return out;
+}
+
+/** A word of the command line, remembering which `command`/`args` entry it came from. */
+export interface Word {
+  value: string;
+  path: ObjectPath;
+}
+
+/**
+ * The words of the container's command line: list entries as they are, and entries that hold a
+ * shell script (anything with a space) split into words. Shell separators are kept as words.
+ */
+export function commandWords(c: ContainerView): Word[] {
+  const out: Word[] = [];
+  for (const t of commandLine(c)) {
+    if (/\s/.test(t.value)) for (const w of shellWords(t.value)) out.push({ value: w, path: t.path });
+    else out.push(t);
+  }
+  return out;
+}
+
+/** A quantity-valued entry of `resources.requests` or `resources.limits`. */
+export function resourceValue(c: ContainerView, section: 'requests' | 'limits', name: string): unknown {
+  return asMapping(asMapping(c.container.resources)[section])[name];
+}
+
+export function hasResource(c: ContainerView, section: 'requests' | 'limits', name: string): boolean {
+  const v = resourceValue(c, section, name);
+  return v !== undefined && v !== null && v !== '';
+}
+
+/** The pod's volumes with their object paths. */
+export function volumesOf(pod: PodSpecDocument): Array<{ volume: Obj; name: string; path: ObjectPath }> {
+  const out: Array<{ volume: Obj; name: string; path: ObjectPath }> = [];
+  asList(pod.spec.volumes).forEach((v, i) => {
+    if (isMapping(v) && typeof v.name === 'string') out.push({ volume: v, name: v.name, path: pod.at('volumes', i) });
+  });
+  return out;
+}
+
+/** The containers that mount a volume, with the mount paths. */
+export function mountsOf(pod: PodSpecDocument, volume: string): Array<{ container: ContainerView; mountPath: string; path: ObjectPath }> {
+  const out: Array<{ container: ContainerView; mountPath: string; path: ObjectPath }> = [];
+  for (const c of pod.containers) {
+    asList(c.container.volumeMounts).forEach((m, i) => {
+      if (isMapping(m) && m.name === volume && typeof m.mountPath === 'string')
+        out.push({ container: c, mountPath: m.mountPath, path: [...c.path, 'volumeMounts', i] });
+    });
+  }
+  return out;
+}
+
+/** Truthy as Kubernetes reads a boolean field (YAML 1.1 booleans are already resolved by the parser). */
+export function isTrue(v: unknown): boolean {
+  return v === true;
+}
+
+/** A container description for messages: `Container 'vllm'` or `Init container 'fetch'`. */
+export function describe(c: ContainerView): string {
+  const what = c.group === 'initContainers' ? 'Init container' : c.group === 'ephemeralContainers' ? 'Ephemeral container' : 'Container';
+  return `${what} '${c.name}'`;
+}
+
+/** Redacts a secret to a short prefix plus `…`. */
+export function redact(value: string): string {
+  const keep = value.length >= 16 ? 4 : value.length >= 8 ? 2 : 0;
+  return value.slice(0, keep) + '…';
+}
+
+/** The service account a pod runs as (`default` when unset); the deprecated `serviceAccount` field counts too. */
+export function serviceAccountOf(pod: PodSpecDocument): { name: string; path: ObjectPath | undefined } {
+  const spec = pod.spec;
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '')
+    return { name: spec.serviceAccountName, path: pod.at('serviceAccountName') };
+  if (typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '') return { name: spec.serviceAccount, path: pod.at('serviceAccount') };
+  return { name: 'default', path: undefined };
+}
+
+/** The namespace of the pods of a pod spec (`default` when the object has none). */
+export function namespaceOf(pod: PodSpecDocument): string {
+  return pod.owner.namespace;
+}
+
+/** An image reference split into its parts: `registry/repo:tag@sha256:…`. */
+export interface ImageRef {
+  repository: string;
+  tag: string | undefined;
+  digest: string | undefined;
+}
+
+/** Parses an image reference; undefined for templated references a renderer has not filled in. */
+export function parseImage(image: string): ImageRef | undefined {
+  const s = image.trim();
+  if (s === '' || s.includes('{{') || s.includes('$(') || s.includes('${')) return undefined;
+  const at = s.indexOf('@');
+  const digest = at >= 0 ? s.slice(at + 1) : undefined;
+  const name = at >= 0 ? s.slice(0, at) : s;
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  const tag = colon > slash ? name.slice(colon + 1) : undefined;
+  return { repository: colon > slash ? name.slice(0, colon) : name, tag: tag === '' ? undefined : tag, digest: digest === '' ? undefined : digest };
+}
+
+/**
+ * Where to report something a container lacks: its `name` entry (one line that names it), or
+ * the container itself when it has no name.
+ */
+export function containerAnchor(c: ContainerView): ObjectPath {
+  return typeof c.container.name === 'string' ? [...c.path, 'name'] : c.path;
+}
+
+/** Containers that take resources and security settings (ephemeral containers cannot have resources). */
+export function regularContainers(pod: PodSpecDocument): ContainerView[] {
+  return pod.containers.filter((c) => c.group !== 'ephemeralContainers');
+}
+
+/** Whether a pod gets its service account's API token, and why. */
+export interface TokenMount {
+  mounted: boolean;
+  serviceAccount: string;
+  /** The pod sets `automountServiceAccountToken: true` itself. */
+  explicit: boolean;
+  /** The ServiceAccount object, when the scan holds it. */
+  account: K8sObjectDocument | undefined;
+}
+
+function isServiceAccount(o: K8sObjectDocument, name: string, namespace: string): boolean {
+  return o.object.kind === 'ServiceAccount' && o.object.apiVersion === 'v1' && o.name === name && o.namespace === namespace;
+}
+
+/**
+ * Token automounting as the kubelet decides it: the pod's `automountServiceAccountToken` wins,
+ * otherwise the ServiceAccount's (when it is among `objects`), otherwise the token is mounted.
+ */
+export function tokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
+  const sa = serviceAccountOf(pod).name;
+  const account = objects.find((o) => isServiceAccount(o, sa, namespaceOf(pod)));
+  const own = pod.spec.automountServiceAccountToken;
+  if (own === false) return { mounted: false, serviceAccount: sa, explicit: false, account };
+  if (own === true) return { mounted: true, serviceAccount: sa, explicit: true, account };
+  return { mounted: account?.object.automountServiceAccountToken !== false, serviceAccount: sa, explicit: false, account };
+}

@@ -1,0 +1,69 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './service-account-token-automounted.js';
+
+const deploy = (podSpec: string, ns = 'llm') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm
+  namespace: ${ns}
+spec:
+  template:
+    spec:
+${podSpec}      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.6.3
+`;
+const sa = (extra: string, ns = 'llm') => `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: vllm
+  namespace: ${ns}
+${extra}---
+`;
+
+testRule(rule, {
+  valid: [
+    { path: 'deploy.yaml', content: deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: false\n') },
+    { name: 'the ServiceAccount opts out', path: 'deploy.yaml', content: sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n') },
+    { name: 'default service account: K8S-0106', path: 'deploy.yaml', content: deploy('') },
+    { name: 'pod opts out although the account does not', path: 'deploy.yaml', content: sa('automountServiceAccountToken: true\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: false\n') },
+  ],
+  invalid: [
+    {
+      path: 'deploy.yaml',
+      content: deploy('      serviceAccountName: vllm\n'),
+      findings: [
+        {
+          startLine: 9, startColumn: 7, endLine: 9, endColumn: 31,
+          message: "Deployment 'vllm' gets an API token of service account 'vllm' mounted: the pod does not disable automounting",
+          objectPath: '/spec/template/spec/serviceAccountName',
+          severity: 'low',
+        },
+      ],
+    },
+    {
+      name: 'a ServiceAccount of another namespace does not count',
+      path: 'deploy.yaml',
+      content: sa('automountServiceAccountToken: false\n', 'other') + deploy('      serviceAccountName: vllm\n'),
+      findings: [{ startLine: 16, startColumn: 7, endLine: 16, endColumn: 31 }],
+    },
+    {
+      name: 'the pod overrides the ServiceAccount',
+      path: 'deploy.yaml',
+      content: sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: true\n'),
+      findings: [
+        {
+          startLine: 17, startColumn: 7, endLine: 17, endColumn: 41,
+          message: "Deployment 'vllm' sets automountServiceAccountToken: true for service account 'vllm'",
+          objectPath: '/spec/template/spec/automountServiceAccountToken',
+        },
+      ],
+    },
+    {
+      name: 'ServiceAccount in the scan without opt-out, deprecated serviceAccount field',
+      path: 'deploy.yaml',
+      content: sa('') + deploy('      serviceAccount: vllm\n'),
+      findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 27, message: /neither the pod nor the ServiceAccount disables automounting$/ }],
+    },
+  ],
+});
