@@ -46,7 +46,7 @@ describe('recogniseAiServices', () => {
   it('Jupyter via --IdentityProvider.token="" and a custom port', () => {
     const s = one({ image: 'myorg/trainer:1', command: ['jupyter', 'lab'], args: ['--IdentityProvider.token=""', '--ServerApp.port=9000'], ports: [{ containerPort: 9000, name: 'nb' }] });
     expect(s.auth).toBe('off');
-    expect(s.ports).toEqual([{ port: 9000, name: 'nb', role: 'notebook server (runs code)', dangerous: true }]);
+    expect(s.ports).toEqual([{ port: 9000, name: 'nb', role: 'notebook server (runs code)', impact: 'control' }]);
   });
   it('Ray head by command, and by image on a KubeRay head group', () => {
     expect(one({ image: 'rayproject/ray:2.9.0', command: ['ray', 'start', '--head', '--dashboard-host=0.0.0.0'] }).ports.map((p) => p.port)).toEqual([8265, 10001]);

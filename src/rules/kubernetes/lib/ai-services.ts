@@ -23,14 +23,20 @@ export type AiServiceType =
 /** `off`: authentication is visibly disabled or the service has none; `on`: visibly configured; `unknown`: cannot tell from the spec. */
 export type AuthState = 'off' | 'on' | 'unknown';
 
+export type Impact = 'control' | 'access' | 'info';
+
 export interface AiPort {
   port: number;
   /** The container port's name, when the container declares it. */
   name?: string;
   /** What listens there: `dashboard and Jobs API`, `management API`, `HTTP API`. */
   role: string;
-  /** True for ports whose API can run code or change what is served (Ray Jobs, TorchServe management, Jupyter). */
-  dangerous: boolean;
+  /**
+   * What an unauthenticated caller gets: `control` runs code or changes what is served (Jupyter,
+   * Ray Jobs, TorchServe management, MLflow registry), `access` uses the model or reads its data,
+   * `info` reads metrics.
+   */
+  impact: Impact;
 }
 
 export interface AiService {
@@ -262,7 +268,7 @@ const jupyter: Detector = {
       auth = 'off';
       authReason = "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication";
     }
-    return { label: 'Jupyter', ports: portsFor(f, [{ port, role: 'notebook server (runs code)', dangerous: true }]), auth, authReason, signals };
+    return { label: 'Jupyter', ports: portsFor(f, [{ port, role: 'notebook server (runs code)', impact: 'control' }]), auth, authReason, signals };
   },
 };
 
@@ -285,8 +291,8 @@ const ray: Detector = {
     return {
       label: 'Ray',
       ports: portsFor(f, [
-        { port: dashboard, role: 'dashboard and Jobs API (runs code)', dangerous: true },
-        { port: client, role: 'client server (runs code)', dangerous: true },
+        { port: dashboard, role: 'dashboard and Jobs API (runs code)', impact: 'control' },
+        { port: client, role: 'client server (runs code)', impact: 'control' },
       ]),
       auth: tokenAuth ? 'on' : 'off',
       authReason: tokenAuth ? 'RAY_AUTH_MODE=token' : 'Ray has no authentication unless RAY_AUTH_MODE=token is set',
@@ -309,7 +315,7 @@ const mlflow: Detector = {
     const basicAuth = app !== undefined && unquote(app) === 'basic-auth';
     return {
       label: 'MLflow',
-      ports: portsFor(f, [{ port, role: 'tracking server and model registry', dangerous: true }]),
+      ports: portsFor(f, [{ port, role: 'tracking server and model registry', impact: 'control' }]),
       auth: basicAuth ? 'on' : 'off',
       authReason: basicAuth ? '--app-name basic-auth' : 'mlflow server has no authentication unless started with --app-name basic-auth',
       signals,
@@ -328,7 +334,7 @@ const ollama: Detector = {
     const port = envPort(f, 'OLLAMA_HOST') ?? 11434;
     return {
       label: 'Ollama',
-      ports: portsFor(f, [{ port, role: 'API (pull, create and delete models)', dangerous: true }]),
+      ports: portsFor(f, [{ port, role: 'API (pull, create and delete models)', impact: 'control' }]),
       auth: 'off',
       authReason: 'Ollama has no authentication',
       signals,
@@ -414,7 +420,7 @@ const openAiCompatible: Detector = {
         auth = 'off';
         authReason = `started without --api-key${s.keyEnv.length ? ` or ${s.keyEnv.join('/')}` : ''}: anyone who reaches the port can use the model`;
       }
-      return { label: s.label, ports: portsFor(f, [{ port, role: 'OpenAI-compatible inference API', dangerous: false }]), auth, authReason, signals };
+      return { label: s.label, ports: portsFor(f, [{ port, role: 'OpenAI-compatible inference API', impact: 'access' }]), auth, authReason, signals };
     }
     return undefined;
   },
@@ -436,9 +442,9 @@ const triton: Detector = {
     return {
       label: 'Triton Inference Server',
       ports: portsFor(f, [
-        { port: http, role: explicit ? 'HTTP API (model load/unload enabled)' : 'HTTP API', dangerous: explicit },
-        { port: grpc, role: explicit ? 'gRPC API (model load/unload enabled)' : 'gRPC API', dangerous: explicit },
-        { port: metrics, role: 'metrics', dangerous: false },
+        { port: http, role: explicit ? 'HTTP API (model load/unload enabled)' : 'HTTP API', impact: explicit ? 'control' : 'access' },
+        { port: grpc, role: explicit ? 'gRPC API (model load/unload enabled)' : 'gRPC API', impact: explicit ? 'control' : 'access' },
+        { port: metrics, role: 'metrics', impact: 'info' },
       ]),
       auth: restricted ? 'on' : 'off',
       authReason: restricted ? 'restricted APIs require a header key' : 'Triton has no authentication unless --http-restricted-api/--grpc-restricted-api are set',
@@ -458,9 +464,9 @@ const torchserve: Detector = {
     return {
       label: 'TorchServe',
       ports: portsFor(f, [
-        { port: 8080, role: 'inference API', dangerous: false },
-        { port: 8081, role: 'management API (registers models from URLs)', dangerous: true },
-        { port: 8082, role: 'metrics', dangerous: false },
+        { port: 8080, role: 'inference API', impact: 'access' },
+        { port: 8081, role: 'management API (registers models from URLs)', impact: 'control' },
+        { port: 8082, role: 'metrics', impact: 'info' },
       ]),
       auth: disabled ? 'off' : 'unknown',
       authReason: disabled ? 'token authorization is disabled' : 'token authorization is on by default only since TorchServe 0.11',
@@ -480,7 +486,7 @@ const argoServer: Detector = {
     const serverMode = modes.includes('server');
     return {
       label: 'Argo Workflows server',
-      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 2746, role: 'UI and API (submits workflows)', dangerous: true }]),
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 2746, role: 'UI and API (submits workflows)', impact: 'control' }]),
       auth: serverMode ? 'off' : 'on',
       authReason: serverMode
         ? '--auth-mode=server: every request acts with the server\u2019s service account'
@@ -498,7 +504,7 @@ const tensorboard: Detector = {
     if (!hasProgram(f.words, 'tensorboard')) return undefined;
     return {
       label: 'TensorBoard',
-      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 6006, role: 'UI', dangerous: false }]),
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 6006, role: 'UI', impact: 'access' }]),
       auth: 'off',
       authReason: 'TensorBoard has no authentication',
       signals: ["command 'tensorboard'"],
@@ -515,7 +521,7 @@ const gradio: Detector = {
     if (signals.length === 0) return undefined;
     const p = f.env.get('GRADIO_SERVER_PORT');
     const port = p && /^\d{1,5}$/.test(p) ? Number(p) : 7860;
-    return { label: 'Gradio', ports: portsFor(f, [{ port, role: 'app', dangerous: false }]), auth: 'unknown', authReason: 'Gradio authentication is configured in code', signals };
+    return { label: 'Gradio', ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]), auth: 'unknown', authReason: 'Gradio authentication is configured in code', signals };
   },
 };
 
@@ -528,7 +534,7 @@ const streamlit: Detector = {
     if (signals.length === 0) return undefined;
     const e = f.env.get('STREAMLIT_SERVER_PORT');
     const port = portFlag(f.words, '--server.port') ?? (e && /^\d{1,5}$/.test(e) ? Number(e) : 8501);
-    return { label: 'Streamlit', ports: portsFor(f, [{ port, role: 'app', dangerous: false }]), auth: 'unknown', authReason: 'Streamlit authentication is configured in code', signals };
+    return { label: 'Streamlit', ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]), auth: 'unknown', authReason: 'Streamlit authentication is configured in code', signals };
   },
 };
 
@@ -537,7 +543,7 @@ const istioGateway: Detector = {
   detect(f) {
     if (!/(^|\/)proxyv2$/.test(f.repo) || !hasWord(f.words, 'router')) return undefined;
     const declared = f.ports.filter((p) => p.port !== 15090 && p.port !== 15021);
-    const ports: AiPort[] = (declared.length ? declared : [{ port: 8080 }, { port: 8443 }]).map((p) => ({ ...p, role: 'gateway', dangerous: false }));
+    const ports: AiPort[] = (declared.length ? declared : [{ port: 8080 }, { port: 8443 }]).map((p) => ({ ...p, role: 'entry point', impact: 'access' as const }));
     return { label: 'Istio ingress gateway', ports, auth: 'unknown', authReason: 'authentication is enforced by Istio policies', signals: [`image '${f.image}'`, "argument 'router'"] };
   },
 };

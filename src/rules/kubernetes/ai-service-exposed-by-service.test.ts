@@ -1,0 +1,111 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './ai-service-exposed-by-service.js';
+
+const deploy = (container: string, ns = '') => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app${ns ? `\n  namespace: ${ns}` : ''}
+spec:
+  selector:
+    matchLabels: {app: ai}
+  template:
+    metadata:
+      labels: {app: ai, tier: serving}
+    spec:
+      containers:
+${container}`;
+
+const service = (spec: string, meta = '') => `---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ai${meta}
+spec:
+${spec}`;
+
+const jupyter = `      - name: nb
+        image: quay.io/jupyter/scipy-notebook:2024-10-07
+        args: [start-notebook.py, "--ServerApp.token=''"]
+        ports: [{containerPort: 8888, name: http}]
+`;
+const vllm = (args: string) => `      - name: vllm
+        image: vllm/vllm-openai:v0.6.3
+        args: [${args}]
+        ports: [{containerPort: 8000}]
+`;
+const lb = `  type: LoadBalancer
+  selector: {app: ai}
+  ports:
+  - port: 80
+    targetPort: http
+`;
+
+testRule(rule, {
+  valid: [
+    { name: 'same Service as ClusterIP', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('LoadBalancer', 'ClusterIP')) },
+    { name: 'vLLM with an API key behind a LoadBalancer', path: 'a.yaml', content: deploy(vllm('--model, m, --api-key, $(KEY)')) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n') },
+    { name: 'selector does not match the pods', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('{app: ai}', '{app: other}')) },
+    { name: 'pods in another namespace', path: 'a.yaml', content: deploy(jupyter, 'ml') + service(lb) },
+    { name: 'port to a different container port', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('targetPort: http', 'targetPort: 9090')) },
+    { name: 'a container named jupyter running nginx', path: 'a.yaml', content: deploy('      - name: jupyter\n        image: nginx:1.27\n        ports: [{containerPort: 8888, name: http}]\n') + service(lb) },
+    {
+      name: 'Kubeflow gateway with Istio request authentication',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n', 'kubeflow') +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8080\n', '\n  namespace: kubeflow') +
+        '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: dex-jwt\n  namespace: istio-system\nspec:\n  jwtRules: [{issuer: "http://dex.auth.svc.cluster.local:5556/dex"}]\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'Jupyter without a token behind a LoadBalancer (named target port)',
+      path: 'a.yaml',
+      content: deploy(jupyter) + service(lb),
+      findings: [
+        {
+          startLine: 26, startColumn: 5, endLine: 27, endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message: "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: 'vLLM without an API key on a NodePort',
+      path: 'a.yaml',
+      content: deploy(vllm('--model, m')) + service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - name: web\n    port: 8000\n'),
+      findings: [{ startLine: 26, startColumn: 5, endLine: 27, endColumn: 15, severity: 'medium', message: /^Service 'ai' exposes vLLM OpenAI-compatible inference API on port 8000 of Deployment 'app' \(authentication off: .*\) through a NodePort on every node's address$/ }],
+    },
+    {
+      name: 'Ray head through externalIPs, second port',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: head\n        image: rayproject/ray:2.9.0\n        command: [ray, start, --head, --dashboard-host=0.0.0.0, --block]\n') +
+        service('  selector: {app: ai, tier: serving}\n  externalIPs: [203.0.113.10]\n  ports:\n  - {name: gcs, port: 6379}\n  - {name: dashboard, port: 8265}\n'),
+      findings: [{ startLine: 26, startColumn: 5, endLine: 26, endColumn: 34, severity: 'critical', message: /Ray dashboard and Jobs API \(runs code\) on port 8265 .* through externalIPs 203\.0\.113\.10$/ }],
+    },
+    {
+      name: 'Ollama behind an internal load balancer',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: ollama\n        image: ollama/ollama:0.3.12\n        env: [{name: OLLAMA_HOST, value: "0.0.0.0"}]\n') +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 11434\n', '\n  annotations:\n    networking.gke.io/load-balancer-type: Internal'),
+      findings: [{ startLine: 27, startColumn: 5, endLine: 27, endColumn: 16, severity: 'high', message: /through an internal LoadBalancer$/ }],
+    },
+    {
+      name: 'Triton metrics port only',
+      path: 'a.yaml',
+      content: deploy('      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.08-py3\n        args: [tritonserver, --model-repository=/models]\n') + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8002\n'),
+      findings: [{ startLine: 25, startColumn: 5, endLine: 25, endColumn: 15, severity: 'low', message: /Triton Inference Server metrics on port 8002/ }],
+    },
+    {
+      name: 'Kubeflow gateway as LoadBalancer without visible authentication',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n', 'kubeflow') +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: http2\n', '\n  namespace: kubeflow'),
+      findings: [{ startLine: 28, startColumn: 5, endLine: 29, endColumn: 22, severity: 'medium', message: /Kubeflow Istio ingress gateway entry point on port 8080/ }],
+    },
+  ],
+});

@@ -1,0 +1,96 @@
+import { defineRule } from '../../core/rule.js';
+import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
+import { describeReach, isService, lower, networkIndex, worstReach } from './lib/network.js';
+
+const INTERNAL_LB: Record<string, (v: string) => boolean> = {
+  'service.beta.kubernetes.io/aws-load-balancer-internal': (v) => v !== 'false',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme': (v) => v === 'internal',
+  'networking.gke.io/load-balancer-type': (v) => v.toLowerCase() === 'internal',
+  'cloud.google.com/load-balancer-type': (v) => v.toLowerCase() === 'internal',
+  'service.beta.kubernetes.io/azure-load-balancer-internal': (v) => v === 'true',
+  'service.beta.kubernetes.io/oci-load-balancer-internal': (v) => v === 'true',
+  'service.beta.kubernetes.io/openstack-internal-load-balancer': (v) => v === 'true',
+  'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type': (v) => v === 'private',
+};
+
+/** How far a Service reaches beyond the cluster, and whether that reach is narrowed. */
+function exposure(svc: K8sObjectDocument): { how: string; narrowed: boolean } | undefined {
+  const type = svc.get(['spec', 'type']);
+  const externalIPs = svc.get(['spec', 'externalIPs']);
+  const hasExternal = Array.isArray(externalIPs) && externalIPs.length > 0;
+  if (type === 'LoadBalancer') {
+    const internal = Object.entries(INTERNAL_LB).find(([k, test]) => typeof svc.annotations[k] === 'string' && test(svc.annotations[k]));
+    const ranges = svc.get(['spec', 'loadBalancerSourceRanges']);
+    const restricted = Array.isArray(ranges) && ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0');
+    if (internal) return { how: 'an internal LoadBalancer', narrowed: true };
+    if (restricted) return { how: `a LoadBalancer limited to ${ranges.join(', ')}`, narrowed: true };
+    return { how: 'a LoadBalancer', narrowed: false };
+  }
+  if (hasExternal) return { how: `externalIPs ${externalIPs.join(', ')}`, narrowed: false };
+  if (type === 'NodePort') return { how: "a NodePort on every node's address", narrowed: true };
+  return undefined;
+}
+
+export default defineRule<K8sSetDocument>({
+  meta: {
+    id: 'K8S-0150',
+    slug: 'ai-service-exposed-by-service',
+    title: 'AI service exposed outside the cluster by a Service',
+    severity: 'critical',
+    scanner: 'misconfig',
+    appliesTo: ['k8s-set'],
+    frameworks: [
+      { id: 'nsa-cisa', control: 'network-separation' },
+      { id: 'mitre-atlas', control: 'AML.T0049' },
+      { id: 'mitre-atlas', control: 'AML.T0040' },
+      { id: 'owasp-llm-2025', control: 'LLM10' },
+    ],
+    rationale:
+      'Notebook servers, Ray dashboards, MLflow, Ollama and model servers were built for trusted networks: most have no authentication, or ship with it off, and several run arbitrary code for anyone who reaches them (Ray Jobs API, CVE-2023-48022 "ShadowRay"; Jupyter without a token; TorchServe management, CVE-2023-43654). A Service of type LoadBalancer or NodePort, or one with externalIPs, puts them on an address outside the cluster, where scanners find them within hours. The rule follows the Service selector to the pods, resolves the target port (by number or name) and recognises the service by image, command, environment and ports. Severity: critical when a port that runs code is reachable with authentication off, high for model and data access, medium when authentication is not visible in the spec; one level lower for internal load balancers, source-range limits and NodePorts.',
+    remediation:
+      'Make the Service `type: ClusterIP` without `externalIPs` and publish the service through an Ingress or gateway that enforces TLS and authentication (oauth2-proxy, an identity-aware proxy, Istio RequestAuthentication). Turn the service\u2019s own authentication on as well: a Jupyter token or password, `--api-key` for vLLM, `--app-name basic-auth` for MLflow, `RAY_AUTH_MODE=token` for Ray, `--auth-mode=client|sso` for the Argo server.',
+    references: [
+      'https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types',
+      'https://docs.ray.io/en/latest/ray-security/index.html',
+      'https://nvd.nist.gov/vuln/detail/CVE-2023-48022',
+      'https://jupyter-server.readthedocs.io/en/latest/operators/security.html',
+      'https://atlas.mitre.org/techniques/AML.T0049',
+    ],
+    examples: {
+      bad: [
+        {
+          path: 'jupyter.yaml',
+          content:
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, \"--ServerApp.token=''\"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: LoadBalancer\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n",
+        },
+      ],
+      good: [
+        {
+          path: 'jupyter.yaml',
+          content:
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, \"--ServerApp.token=''\"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: ClusterIP\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n",
+        },
+      ],
+    },
+  },
+  check(set, ctx) {
+    const idx = networkIndex(set);
+    for (const svc of set.objects) {
+      if (!isService(svc)) continue;
+      const how = exposure(svc);
+      if (!how) continue;
+      const ports = svc.get(['spec', 'ports']);
+      if (!Array.isArray(ports)) continue;
+      ports.forEach((_, i) => {
+        const worst = worstReach(idx.reachOfServicePort(svc, i));
+        if (!worst) return;
+        ctx.report({
+          doc: svc,
+          at: ['spec', 'ports', i],
+          severity: how.narrowed ? lower(worst.severity) : worst.severity,
+          message: `Service '${svc.name}' exposes ${describeReach(worst.reach)} through ${how.how}`,
+        });
+      });
+    }
+  },
+});

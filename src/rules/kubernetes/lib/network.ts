@@ -1,0 +1,333 @@
+/**
+ * Follows Kubernetes networking objects to the pods they reach: Service selectors (labels ⊆ pod
+ * template labels, same namespace), Service ports (targetPort by number or by container port name),
+ * and Ingress backends (service name and port → Service → pods). Shared by the exposure rules.
+ */
+import type { Severity } from '../../../core/types.js';
+import type { ObjectPath } from '../../../core/types.js';
+import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
+import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function apiGroup(apiVersion: string | undefined): string {
+  const v = apiVersion ?? '';
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+}
+
+/** A running AI service: the container that runs it, in the pod spec it belongs to. */
+export interface PodAiService {
+  pod: PodSpecDocument;
+  container: ContainerView;
+  service: AiService;
+}
+
+/** What a network path reaches: one port of an AI service. */
+export interface Reach {
+  target: PodAiService;
+  port: AiPort;
+}
+
+const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
+
+/** The AI services the long-running containers of a pod spec run. */
+export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
+  let out = podServiceCache.get(pod);
+  if (!out) {
+    out = [];
+    const rayHead = pod.origin.endsWith('head group');
+    for (const c of pod.containers) {
+      if (c.group !== 'containers') continue;
+      for (const service of recogniseAiServices(c.container, { rayHead })) out.push({ pod, container: c, service });
+    }
+    podServiceCache.set(pod, out);
+  }
+  return out;
+}
+
+/** Labels of the pods a pod spec creates. */
+export function podLabels(pod: PodSpecDocument): Record<string, unknown> {
+  const l = pod.metadata.labels;
+  return isObj(l) ? l : {};
+}
+
+/** True when every `key: value` of the selector is among the labels (an empty selector selects nothing here). */
+export function selects(selector: unknown, labels: Record<string, unknown>): boolean {
+  if (!isObj(selector)) return false;
+  const entries = Object.entries(selector);
+  if (entries.length === 0) return false;
+  return entries.every(([k, v]) => labels[k] !== undefined && String(labels[k]) === String(v));
+}
+
+/** Indexes of one scan's objects, built once per set. */
+export class NetworkIndex {
+  readonly servicesByName = new Map<string, K8sObjectDocument>();
+  readonly podsByNamespace = new Map<string, PodSpecDocument[]>();
+  /** True when the scan holds Kubeflow objects: the Istio ingress gateway is then Kubeflow's entry point. */
+  readonly kubeflow: boolean;
+  /** True when Istio request authentication or an external authorizer (oauth2-proxy) is configured somewhere in the scan. */
+  readonly istioAuth: boolean;
+
+  constructor(readonly set: K8sSetDocument) {
+    let kubeflow = false;
+    let istioAuth = false;
+    for (const o of set.objects) {
+      const g = apiGroup(o.resource.apiVersion);
+      if (o.resource.kind === 'Service' && g === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
+      if (g === 'kubeflow.org' || o.namespace === 'kubeflow') kubeflow = true;
+      if (g === 'security.istio.io') {
+        if (o.resource.kind === 'RequestAuthentication') istioAuth = true;
+        if (o.resource.kind === 'AuthorizationPolicy' && o.get(['spec', 'action']) === 'CUSTOM') istioAuth = true;
+      }
+    }
+    for (const pod of set.pods) {
+      const ns = pod.owner.namespace;
+      const list = this.podsByNamespace.get(ns);
+      if (list) list.push(pod);
+      else this.podsByNamespace.set(ns, [pod]);
+    }
+    this.kubeflow = kubeflow;
+    this.istioAuth = istioAuth;
+  }
+
+  /** Pod specs a Service selects: same namespace, selector ⊆ pod template labels. */
+  podsOf(service: K8sObjectDocument): PodSpecDocument[] {
+    const selector = service.get(['spec', 'selector']);
+    return (this.podsByNamespace.get(service.namespace) ?? []).filter((p) => selects(selector, podLabels(p)));
+  }
+
+  /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow. */
+  servicesOf(pod: PodSpecDocument): PodAiService[] {
+    return aiServicesOfPod(pod)
+      .filter((s) => s.service.type !== 'istio-ingressgateway' || this.kubeflow)
+      .map((s) =>
+        s.service.type === 'istio-ingressgateway'
+          ? {
+              ...s,
+              service: {
+                ...s.service,
+                label: 'Kubeflow Istio ingress gateway',
+                auth: this.istioAuth ? 'on' : 'unknown',
+                authReason: this.istioAuth
+                  ? 'Istio RequestAuthentication or an external authorizer is configured'
+                  : 'no RequestAuthentication or CUSTOM (oauth2-proxy) AuthorizationPolicy in the scan',
+              },
+            }
+          : s,
+      );
+  }
+
+  /** What port `index` of a Service reaches. */
+  reachOfServicePort(service: K8sObjectDocument, index: number): Reach[] {
+    const sp = service.get(['spec', 'ports', index]);
+    if (!isObj(sp)) return [];
+    const target = sp.targetPort ?? sp.port;
+    const out: Reach[] = [];
+    for (const pod of this.podsOf(service)) {
+      for (const s of this.servicesOf(pod)) {
+        const number = resolveTargetPort(pod, s, target);
+        if (number === undefined) continue;
+        for (const port of s.service.ports) if (port.port === number) out.push({ target: s, port });
+      }
+    }
+    return out;
+  }
+
+  /** Finds a Service port by number or name; returns its index. */
+  servicePortIndex(service: K8sObjectDocument, port: unknown): number | undefined {
+    const ports = service.get(['spec', 'ports']);
+    if (!Array.isArray(ports)) return undefined;
+    if (port === undefined) return ports.length === 1 ? 0 : undefined;
+    const i = ports.findIndex((p) => isObj(p) && (typeof port === 'number' ? Number(p.port) === port : p.name === port));
+    return i >= 0 ? i : undefined;
+  }
+
+  service(namespace: string, name: string): K8sObjectDocument | undefined {
+    return this.servicesByName.get(`${namespace}/${name}`);
+  }
+}
+
+/** The container port a targetPort means for one container: a number, or the number of the named port. */
+function resolveTargetPort(pod: PodSpecDocument, s: PodAiService, target: unknown): number | undefined {
+  if (typeof target === 'number') return target;
+  if (typeof target !== 'string') return undefined;
+  if (/^\d+$/.test(target)) return Number(target);
+  const own = s.service.ports.find((p) => p.name === target);
+  if (own) return own.port;
+  for (const c of pod.containers) {
+    if (c !== s.container) continue;
+    const ports = c.container.ports;
+    if (!Array.isArray(ports)) continue;
+    for (const p of ports) if (isObj(p) && p.name === target && typeof p.containerPort === 'number') return p.containerPort;
+  }
+  return undefined;
+}
+
+const indexCache = new WeakMap<K8sSetDocument, NetworkIndex>();
+
+export function networkIndex(set: K8sSetDocument): NetworkIndex {
+  let idx = indexCache.get(set);
+  if (!idx) {
+    idx = new NetworkIndex(set);
+    indexCache.set(set, idx);
+  }
+  return idx;
+}
+
+export interface IngressBackend {
+  /** Object path of the backend (relative to the Ingress). */
+  path: ObjectPath;
+  serviceName: string;
+  /** Port number or name; undefined when not given. */
+  port: number | string | undefined;
+  /** Host of the rule, when the backend belongs to a rule with a host. */
+  host?: string;
+}
+
+function backendOf(b: unknown, path: ObjectPath, host: string | undefined): IngressBackend | undefined {
+  if (!isObj(b)) return undefined;
+  const withHost = (x: IngressBackend): IngressBackend => (host !== undefined ? { ...x, host } : x);
+  if (isObj(b.service) && typeof b.service.name === 'string') {
+    const p = isObj(b.service.port) ? b.service.port : {};
+    const port = typeof p.number === 'number' ? p.number : typeof p.name === 'string' ? p.name : undefined;
+    return withHost({ path, serviceName: b.service.name, port });
+  }
+  if (typeof b.serviceName === 'string') {
+    const sp = b.servicePort;
+    const port = typeof sp === 'number' ? sp : typeof sp === 'string' ? (/^\d+$/.test(sp) ? Number(sp) : sp) : undefined;
+    return withHost({ path, serviceName: b.serviceName, port });
+  }
+  return undefined;
+}
+
+/** Every Service backend of an Ingress (networking.k8s.io/v1 and the older extensions/v1beta1 form). */
+export function ingressBackends(ingress: K8sObjectDocument): IngressBackend[] {
+  const out: IngressBackend[] = [];
+  for (const key of ['defaultBackend', 'backend']) {
+    const b = backendOf(ingress.get(['spec', key]), ['spec', key], undefined);
+    if (b) out.push(b);
+  }
+  const rules = ingress.get(['spec', 'rules']);
+  if (Array.isArray(rules)) {
+    rules.forEach((r, i) => {
+      if (!isObj(r) || !isObj(r.http) || !Array.isArray(r.http.paths)) return;
+      const host = typeof r.host === 'string' ? r.host : undefined;
+      r.http.paths.forEach((p, j) => {
+        if (!isObj(p)) return;
+        const b = backendOf(p.backend, ['spec', 'rules', i, 'http', 'paths', j, 'backend'], host);
+        if (b) out.push(b);
+      });
+    });
+  }
+  return out;
+}
+
+export function isIngress(o: K8sObjectDocument): boolean {
+  return o.resource.kind === 'Ingress' && ['networking.k8s.io', 'extensions'].includes(apiGroup(o.resource.apiVersion));
+}
+
+export function isService(o: K8sObjectDocument): boolean {
+  return o.resource.kind === 'Service' && apiGroup(o.resource.apiVersion) === '';
+}
+
+/** What an Ingress backend reaches, through its Service. */
+export function reachOfBackend(idx: NetworkIndex, ingress: K8sObjectDocument, b: IngressBackend): Reach[] {
+  const svc = idx.service(ingress.namespace, b.serviceName);
+  if (!svc) return [];
+  const i = idx.servicePortIndex(svc, b.port);
+  return i === undefined ? [] : idx.reachOfServicePort(svc, i);
+}
+
+const AUTH_ANNOTATIONS = [
+  'nginx.ingress.kubernetes.io/auth-url',
+  'nginx.ingress.kubernetes.io/auth-type',
+  'ingress.kubernetes.io/auth-url',
+  'ingress.kubernetes.io/auth-type',
+  'haproxy.org/auth-type',
+  'haproxy-ingress.github.io/auth-type',
+  'haproxy-ingress.github.io/auth-url',
+  'traefik.ingress.kubernetes.io/router.middlewares',
+  'konghq.com/plugins',
+  'nginx.org/basic-auth-secret',
+  'nginx.com/jwt-key',
+];
+
+/** The annotation or mechanism that authenticates requests through an Ingress, if any is visible. */
+export function ingressAuth(idx: NetworkIndex, ingress: K8sObjectDocument): string | undefined {
+  const a = ingress.annotations;
+  for (const k of AUTH_ANNOTATIONS) {
+    const v = a[k];
+    if (typeof v === 'string' && v.trim() !== '') return `${k}: ${v}`;
+  }
+  const alb = a['alb.ingress.kubernetes.io/auth-type'];
+  if (alb === 'cognito' || alb === 'oidc') return `alb.ingress.kubernetes.io/auth-type: ${alb}`;
+  const mtls = a['nginx.ingress.kubernetes.io/auth-tls-verify-client'];
+  if (mtls === 'on') return 'nginx.ingress.kubernetes.io/auth-tls-verify-client: on';
+  if (ingressClass(ingress) === 'istio' && idx.istioAuth) return 'Istio RequestAuthentication/AuthorizationPolicy';
+  return undefined;
+}
+
+export function ingressClass(ingress: K8sObjectDocument): string | undefined {
+  const c = ingress.get(['spec', 'ingressClassName']);
+  if (typeof c === 'string') return c;
+  const a = ingress.annotations['kubernetes.io/ingress.class'];
+  return typeof a === 'string' ? a : undefined;
+}
+
+/** True when TLS covers a host of the Ingress (a TLS entry without hosts covers every host). */
+export function tlsCovers(ingress: K8sObjectDocument, host: string | undefined): boolean {
+  const tls = ingress.get(['spec', 'tls']);
+  if (!Array.isArray(tls) || tls.length === 0) return false;
+  for (const t of tls) {
+    if (!isObj(t)) continue;
+    if (!Array.isArray(t.hosts) || t.hosts.length === 0) return true;
+    if (host === undefined) continue;
+    for (const h of t.hosts) {
+      if (h === host) return true;
+      if (typeof h === 'string' && h.startsWith('*.') && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes('.')) return true;
+    }
+  }
+  return false;
+}
+
+const ORDER: Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export function lower(s: Severity, steps = 1): Severity {
+  return ORDER[Math.max(1, ORDER.indexOf(s) - steps)];
+}
+
+/** Severity of reaching a port from outside, before any discount for how far the exposure goes. */
+export function exposureSeverity(auth: AuthState, impact: Impact): Severity | undefined {
+  if (auth === 'on') return undefined;
+  if (impact === 'info') return 'low';
+  if (auth === 'off') return impact === 'control' ? 'critical' : 'high';
+  return 'medium';
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b;
+}
+
+/** The worst reach of a list (by severity), with its severity. */
+export function worstReach(reaches: readonly Reach[]): { reach: Reach; severity: Severity } | undefined {
+  let best: { reach: Reach; severity: Severity } | undefined;
+  for (const r of reaches) {
+    const s = exposureSeverity(r.target.service.auth, r.port.impact);
+    if (!s) continue;
+    if (!best || ORDER.indexOf(s) > ORDER.indexOf(best.severity)) best = { reach: r, severity: s };
+  }
+  return best;
+}
+
+/** `Jupyter notebook server (runs code) on port 8888 of Deployment 'nb' (authentication off: …)`. */
+export function describeReach(r: Reach): string {
+  const owner = r.target.pod.owner.resource;
+  const auth =
+    r.target.service.auth === 'off' ? `authentication off: ${r.target.service.authReason}` : `authentication not visible: ${r.target.service.authReason}`;
+  return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${owner.kind} '${owner.name ?? ''}' (${auth})`;
+}
