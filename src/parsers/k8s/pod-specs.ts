@@ -110,6 +110,12 @@ function genericSearch(v: unknown, path: ObjectPath, depth: number, origin: stri
   else if (isMapping(v)) for (const [k, x] of Object.entries(v)) if (k !== 'metadata' && k !== 'status') genericSearch(x, [...path, k], depth + 1, origin, out);
 }
 
+const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'extensions']);
+
+function isCustomGroup(g: string): boolean {
+  return !BUILTIN_GROUPS.has(g) && !g.endsWith('.k8s.io');
+}
+
 /** Where the pod specs of a Kubernetes object live: workloads and the AI operators' custom resources. */
 export function findPodSpecs(obj: Obj): PodSpecLocation[] {
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
@@ -136,6 +142,7 @@ export function findPodSpecs(obj: Obj): PodSpecLocation[] {
     }
   } else if (g === 'serving.kserve.io' && kind === 'InferenceService') {
     for (const c of ['predictor', 'transformer', 'explainer']) kserveComponent(obj, ['spec', c], `InferenceService ${c}`, out);
+    kserveComponent(obj, ['spec', 'predictor', 'workerSpec'], 'InferenceService predictor workers', out);
   } else if (g === 'serving.kserve.io' && (kind === 'ServingRuntime' || kind === 'ClusterServingRuntime')) {
     if (hasContainers(obj.spec)) out.push({ specPath: ['spec'], origin: kind });
   } else if (g === 'machinelearning.seldon.io' && kind === 'SeldonDeployment') {
@@ -151,9 +158,9 @@ export function findPodSpecs(obj: Obj): PodSpecLocation[] {
   } else if (g === 'leaderworkerset.x-k8s.io' && kind === 'LeaderWorkerSet') {
     template(obj, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], 'LeaderWorkerSet leader', out);
     template(obj, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], 'LeaderWorkerSet worker', out);
-  } else if (g !== '' && !g.endsWith('.k8s.io') && !['apps', 'batch', 'policy', 'autoscaling', 'extensions'].includes(g)) {
-    genericSearch(obj.spec, ['spec'], 0, kind, out);
   }
+  // Custom resources we do not know by name (or known groups' other kinds, e.g. a Katib Experiment's trial Job).
+  if (out.length === 0 && isCustomGroup(g)) genericSearch(obj.spec, ['spec'], 0, kind, out);
   return out;
 }
 
