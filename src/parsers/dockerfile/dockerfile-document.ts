@@ -142,6 +142,26 @@ export class DockerfileDocument implements ScanDocument {
   }
 
   /**
+   * Build variables in scope at an instruction, as Docker expands them: ARGs declared in its stage
+   * (taking the global default when redeclared without one) and ENVs set before it in the stage and
+   * the stages it builds on. Global ARGs are in scope only for FROM.
+   */
+  variablesAt(ins: DockerInstruction): Map<string, string | null> {
+    if (ins.stage < 0 || ins.keyword === 'FROM') return new Map(this.globalArgs);
+    const vars = new Map<string, string | null>();
+    const chain = this.lineage(this.stages[ins.stage]).reverse();
+    for (const stage of chain) {
+      for (const i of stage.instructions) {
+        if (i === ins || (stage.index === ins.stage && i.index > ins.index)) break;
+        if (i.keyword === 'ENV') for (const p of i.properties) vars.set(p.name, p.value);
+        else if (i.keyword === 'ARG' && stage.index === ins.stage)
+          for (const p of i.properties) vars.set(p.name, p.value ?? this.globalArgs.get(p.name) ?? null);
+      }
+    }
+    return vars;
+  }
+
+  /**
    * Shell scripts an instruction runs (RUN, CMD, ENTRYPOINT, HEALTHCHECK): the shell-form command line,
    * the bodies of here-documents fed to a shell, and the script of an exec form `["sh", "-c", "…"]`.
    * For any other exec form, its strings joined by spaces.
