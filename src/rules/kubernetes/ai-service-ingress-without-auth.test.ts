@@ -1,0 +1,83 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './ai-service-ingress-without-auth.js';
+
+const backend = (container: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    metadata:
+      labels: {app: ai}
+    spec:
+      containers:
+${container}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ai
+spec:
+  selector: {app: ai}
+  ports:
+  - {name: web, port: 80, targetPort: 8888}
+---
+`;
+const jupyter = `      - name: nb
+        image: quay.io/jupyter/base-notebook:2024-10-07
+        args: [start-notebook.py, "--ServerApp.token=''"]
+`;
+const ingress = (annotations: string, backendYaml = '          service: {name: ai, port: {name: web}}') => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: nb
+${annotations}spec:
+  tls: [{hosts: [nb.example.com], secretName: nb-tls}]
+  rules:
+  - host: nb.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+${backendYaml}
+`;
+
+testRule(rule, {
+  valid: [
+    { name: 'oauth2-proxy through nginx auth-url', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"\n') },
+    { name: 'basic auth', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: nb-users\n') },
+    { name: 'Traefik middleware', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    traefik.ingress.kubernetes.io/router.middlewares: auth-forward@kubernetescrd\n') },
+    { name: 'Jupyter with a token', path: 'a.yaml', content: backend(jupyter.replace("--ServerApp.token=''", '--ServerApp.token=$(TOKEN)')) + ingress('') },
+    { name: 'backend Service not in the scan', path: 'a.yaml', content: backend(jupyter) + ingress('', '          service: {name: other, port: {number: 80}}') },
+    { name: 'a plain web app', path: 'a.yaml', content: backend('      - name: web\n        image: nginx:1.27\n') + ingress('') },
+  ],
+  invalid: [
+    {
+      name: 'Jupyter without a token, port by name',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress(''),
+      findings: [
+        {
+          startLine: 36, startColumn: 9, endLine: 37, endColumn: 49,
+          severity: 'critical',
+          objectPath: '/spec/rules/0/http/paths/0/backend',
+          message: "Ingress 'nb' (host nb.example.com) publishes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) with no authentication annotation",
+        },
+      ],
+    },
+    {
+      name: 'old extensions/v1beta1 default backend to Ollama',
+      path: 'a.yaml',
+      content:
+        backend('      - name: ollama\n        image: ollama/ollama:0.3.12\n').replace('targetPort: 8888', 'targetPort: 11434') +
+        'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: ollama\nspec:\n  backend:\n    serviceName: ai\n    servicePort: 80\n',
+      findings: [{ startLine: 28, startColumn: 3, endLine: 30, endColumn: 20, severity: 'critical', objectPath: '/spec/backend', message: /^Ingress 'ollama' publishes Ollama API/ }],
+    },
+    {
+      name: 'Gradio app whose auth is not visible',
+      path: 'a.yaml',
+      content: backend('      - name: demo\n        image: myorg/demo:1\n        env: [{name: GRADIO_SERVER_NAME, value: 0.0.0.0}, {name: GRADIO_SERVER_PORT, value: "8888"}]\n') + ingress(''),
+      findings: [{ startLine: 36, startColumn: 9, endLine: 37, endColumn: 49, severity: 'medium', message: /Gradio app on port 8888 .*authentication not visible/ }],
+    },
+  ],
+});

@@ -1,0 +1,68 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './ai-service-ingress-without-tls.js';
+
+const backend = (container: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: llm
+  labels: {app: llm}
+spec:
+  containers:
+${container}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: llm
+spec:
+  selector: {app: llm}
+  ports:
+  - {port: 8000}
+---
+`;
+const vllm = (args: string) => `  - name: vllm
+    image: vllm/vllm-openai:v0.6.3
+    args: [${args}]
+`;
+const ingress = (tls: string, host = 'llm.example.com') => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: llm
+spec:
+${tls}  rules:
+  - host: ${host}
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service: {name: llm, port: {number: 8000}}
+`;
+
+testRule(rule, {
+  valid: [
+    { name: 'TLS for the host', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: [llm.example.com]\n    secretName: llm-tls\n') },
+    { name: 'TLS by wildcard', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n') },
+    { name: 'TLS entry without hosts', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - secretName: default\n') },
+    { name: 'plain web app', path: 'a.yaml', content: backend('  - name: web\n    image: nginx:1.27\n    ports: [{containerPort: 8000}]\n') + ingress('') },
+  ],
+  invalid: [
+    {
+      name: 'vLLM with an API key over plain HTTP',
+      path: 'a.yaml',
+      content: backend(vllm('--api-key, k')) + ingress(''),
+      findings: [
+        {
+          startLine: 32, startColumn: 9, endLine: 33, endColumn: 53,
+          severity: 'high',
+          message: "Ingress 'llm' serves host llm.example.com without TLS in front of vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm'; its credentials travel in clear text",
+        },
+      ],
+    },
+    {
+      name: 'wildcard does not cover a deeper host',
+      path: 'a.yaml',
+      content: backend(vllm('--model, m')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n', 'a.llm.example.com'),
+      findings: [{ startLine: 35, startColumn: 9, endLine: 36, endColumn: 53, severity: 'medium', message: /serves host a\.llm\.example\.com without TLS in front of vLLM/ }],
+    },
+  ],
+});
