@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { testRule } from '../../testing/rule-tester.js';
+import { findSecret, isPlaceholder, isSecretName, redact } from './lib/secrets.js';
+import rule from './secret-in-env-arg.js';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'references, files, placeholders and non-secret names',
+      path: 'Dockerfile',
+      content:
+        'FROM python:3.12\nENV HF_HOME=/models MAX_TOKENS=4096 TOKENIZERS_PARALLELISM=false\nENV HF_TOKEN_FILE=/run/secrets/hf_token\nENV DB_PASSWORD=changeme\nARG API_KEY_HEADER=X-Api-Key\nENV JUPYTER_TOKEN=""\n',
+    },
+    { name: 'BuildKit secret mount', path: 'Dockerfile', content: 'FROM python:3.12\nRUN --mount=type=secret,id=hf HF_TOKEN=$(cat /run/secrets/hf) hf download org/m\n' },
+  ],
+  invalid: [
+    {
+      path: 'Dockerfile',
+      content: 'FROM python:3.12\nENV HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEF1234 MODEL=llama\n',
+      findings: [
+        {
+          startLine: 2, startColumn: 5, endLine: 2, endColumn: 53,
+          message: 'ENV HF_TOKEN holds a literal Hugging Face token; it is stored in the image',
+          evidence: 'ENV HF_TOKEN=hf_a…',
+          severity: 'high',
+        },
+      ],
+    },
+    {
+      name: 'secret by name, ARG default, value shape under another name',
+      path: 'Dockerfile',
+      content: 'ARG WANDB_API_KEY=0123456789abcdef0123\nFROM python:3.12\nENV PGPASSWORD=s3cr3t-pw\nLABEL x=y\nENV CONFIG_URL=postgres://app:hunter22@db:5432/app\n',
+      findings: [
+        { startLine: 1, startColumn: 5, endLine: 1, endColumn: 39, message: 'ARG WANDB_API_KEY holds a literal secret; it is stored in the image', evidence: 'ARG WANDB_API_KEY=0123…' },
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 25, evidence: 'ENV PGPASSWORD=s3…' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 51, message: /URL with an embedded password/ },
+      ],
+    },
+    {
+      name: 'build argument copied into ENV, ARG without default',
+      path: 'Dockerfile',
+      content: 'FROM python:3.12\nARG HF_TOKEN\nENV HUGGING_FACE_HUB_TOKEN=${HF_TOKEN}\n',
+      findings: [
+        { startLine: 2, startColumn: 5, endLine: 2, endColumn: 13, severity: 'medium', message: 'ARG HF_TOKEN passes a secret as a build argument; use a BuildKit secret mount' },
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 39, severity: 'high', message: 'ENV HUGGING_FACE_HUB_TOKEN copies the build variable HF_TOKEN into the image configuration' },
+      ],
+    },
+  ],
+});
+
+describe('secret helpers', () => {
+  it('recognises secret names', () => {
+    for (const n of ['HF_TOKEN', 'OPENAI_API_KEY', 'apiKey', 'PGPASSWORD', 'AWS_SECRET_ACCESS_KEY', 'client-secret', 'JUPYTER_TOKEN'])
+      expect(isSecretName(n), n).toBe(true);
+    for (const n of ['MAX_TOKENS', 'TOKENIZER', 'HF_TOKEN_FILE', 'SECRET_NAME', 'KEY_ID', 'PASSWORD_LENGTH', 'MONKEY', 'AWS_ACCESS_KEY_ID'])
+      expect(isSecretName(n), n).toBe(false);
+  });
+  it('recognises placeholders and redacts', () => {
+    expect(isPlaceholder('${TOKEN}')).toBe(true);
+    expect(isPlaceholder('<your-token>')).toBe(true);
+    expect(isPlaceholder('hunter2')).toBe(false);
+    expect(findSecret('X', 'AKIAIOSFODNN7EXAMPLE')?.kind).toBe('AWS access key id');
+    expect(redact('abcdefghijkl')).toBe('abc…');
+    expect(redact('ab')).toBe('…');
+  });
+  it('runs in linear time on adversarial values', () => {
+    const evil = 'a://' + 'b'.repeat(50_000) + ':' + 'c'.repeat(50_000);
+    expect(findSecret('X', evil)).toBeUndefined();
+    expect(isSecretName('_'.repeat(50_000) + 'A')).toBe(false);
+  });
+});
