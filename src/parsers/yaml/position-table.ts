@@ -135,7 +135,7 @@ export class PositionTable {
     const s = this.start(node);
     if (this.empty(node)) return s;
     const kids = this.childrenOf(node);
-    const first = this.text[s];
+    const first = this.text[skipProperties(this.text, s)];
     if (kids.length > 0 && first !== '{' && first !== '[' && this.isCollection(node)) {
       // A block mapping that ends at a document marker (`...`) leaves a trailing key node without content.
       const last = isMapping(this.results[node]) && kids.length % 2 === 1 ? kids.length - 2 : kids.length - 1;
@@ -165,4 +165,14 @@ function skipTrivia(text: string, pos: number): number {
     }
     return i;
   }
+}
+
+/** Skips a node's tag (`!x`) and anchor (`&x`) to where its content starts. */
+function skipProperties(text: string, pos: number): number {
+  let i = pos;
+  while (text[i] === '!' || text[i] === '&') {
+    while (i < text.length && text[i] !== ' ' && text[i] !== '\t' && text[i] !== '\n' && text[i] !== '\r') i++;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+  }
+  return i;
 }

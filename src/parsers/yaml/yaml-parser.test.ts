@@ -225,16 +225,35 @@ describe('what is not Kubernetes', () => {
     expect(parse('apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n', 'chart/templates/pod.yaml').all).toEqual([]);
   });
 
-  it('matches .yaml, .yml and .json names, and JSON only when it is text', () => {
+  it('matches .yaml, .yml and .json names, and reports binary content in them', () => {
     expect(parser.matches(new MemorySourceFile('a.yml', ''))).toBe(true);
     expect(parser.matches(new MemorySourceFile('a.YAML', ''))).toBe(true);
     expect(parser.matches(new MemorySourceFile('a.json', '{}'))).toBe(true);
-    expect(parser.matches(new MemorySourceFile('a.json', new Uint8Array([0x7b, 0, 1, 2])))).toBe(false);
+    expect(parser.matches(new MemorySourceFile('a.json', new Uint8Array([0x7b, 0, 1, 2])))).toBe(true);
+    expect(() => parse(new Uint8Array([0x7b, 0, 1, 2]), 'a.json')).toThrow('binary content in a YAML/JSON file; not scanned');
     expect(parser.matches(new MemorySourceFile('a.txt', 'apiVersion: v1'))).toBe(false);
+  });
+
+  it('reads application tags (CloudFormation, GitLab CI) as plain values instead of failing', () => {
+    expect(parse('Resources:\n  B:\n    Properties: {BucketName: !Ref Name, Tags: !Split [",", x]}\nout: !GetAtt\n  a: 1\n').all).toEqual([]);
+    const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: !custom t}\ndata:\n  a: !reference [x, z]\n').objects;
+    expect(cm.name).toBe('t');
+    expect(cm.get(['data', 'a'])).toEqual(['x', 'z']);
+    expect(at(cm, ['data', 'a'])).toBe('5:3-5:23 a: !reference [x, z]');
   });
 
   it('rejects tab indentation with a parse failure that names the line', () => {
     expect(() => parse('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n')).toThrow(ParseFailure);
     expect(() => parse('apiVersion: v1\nkind: Pod\nspec:\n\tcontainers: []\n')).toThrow(/^YAML parse error at line 4: /);
+  });
+});
+
+describe('node properties', () => {
+  it('spans anchored and tagged flow collections to their closing bracket', () => {
+    const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: &x {k: v}\n  b: !!map {k: w}\n  c: &y [1, 2]\n').objects;
+    expect(at(cm, ['data', 'a'])).toBe('5:3-5:15 a: &x {k: v}');
+    expect(at(cm, ['data', 'b'])).toBe('6:3-6:18 b: !!map {k: w}');
+    expect(at(cm, ['data', 'c'])).toBe('7:3-7:15 c: &y [1, 2]');
+    expect(at(cm, ['data', 'a', 'k'])).toBe('5:10-5:14 k: v');
   });
 });

@@ -30,8 +30,16 @@ const bool11 = new yaml.Type('tag:yaml.org,2002:bool', {
  * merge keys; no timestamps or other implicit types (they stay strings, as after YAML→JSON conversion).
  */
 const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', yaml.Type> }).types;
+/**
+ * Application tags (`!Ref`, `!reference`, `!vault`) are read as the plain value they tag, so that
+ * YAML written for other tools loads instead of failing; Kubernetes manifests do not use them.
+ */
+const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) => new yaml.Type('!', { kind, multi: true, construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}) }),
+);
 export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [builtin.null, bool11, builtin.int, builtin.float, builtin.merge],
+  explicit: localTags,
 });
 
 const YAML_NAME = /\.(ya?ml)$/i;
@@ -98,9 +106,8 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
     produces: [...new Set(classifiers.flatMap((c) => c.produces))],
     ...set,
     matches(file: SourceFile): boolean {
-      if (YAML_NAME.test(file.path)) return true;
-      if (!JSON_NAME.test(file.path)) return false;
-      return !looksBinary(file.head());
+      // By name: a binary file named like YAML or JSON is reported by `parse`, not skipped.
+      return YAML_NAME.test(file.path) || JSON_NAME.test(file.path);
     },
     parse(file: SourceFile, ctx: ParseContext): ParseOutput {
       if (looksBinary(file.head())) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
