@@ -1,10 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import type { AnyRule } from '../core/rule.js';
 import { makeBaseline } from '../core/suppression.js';
 import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, type Severity } from '../core/types.js';
 import { formatExtensions, reporters } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
+import { fixFiles } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { Progress } from './progress.js';
 
@@ -28,6 +31,7 @@ interface ScanFlags {
   progress: boolean;
   strictModels?: boolean;
   showSuppressed?: boolean;
+  fix?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -57,19 +61,30 @@ function addScanOptions(cmd: Command): Command {
     .option('--no-progress', 'no progress indicator');
 }
 
-function runScan(targets: string[], flags: ScanFlags, io: CliIO): ScanResult {
+function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rules: readonly AnyRule[]) => void): ScanResult {
   if (!isSeverity(flags.failOn)) throw new ScanSetupError(`--fail-on must be one of critical, high, medium, low, info (got '${flags.failOn}')`);
+  const cwd = io.cwd ?? process.cwd();
+  const list = targets.length ? targets : ['.'];
+  for (const t of list) {
+    try {
+      statSync(resolve(cwd, t));
+    } catch (e) {
+      throw new ScanSetupError(`cannot read target '${t}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
   const scanners = flags.scanners?.split(',').map((s) => s.trim()).filter(Boolean);
   const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
   try {
     return scanSync({
-      targets: targets.length ? targets : ['.'],
+      targets: list,
+      cwd,
+      onRules,
       scanners: scanners as ScannerName[] | undefined,
       frameworks: flags.framework,
       rules: flags.rule,
       skipRules: flags.skipRule,
-      config: flags.config,
-      baseline: flags.baseline,
+      config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
+      baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
       strictModels: flags.strictModels,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
     });
@@ -97,6 +112,15 @@ function outputs(flags: ScanFlags): Array<{ format: string; file?: string }> {
   throw new ScanSetupError('give one --output per --format, or a single --output base name');
 }
 
+function writeReport(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
 export function exitCodeFor(result: ScanResult, failOn: Severity, failOnError: boolean): number {
   const threshold = severityRank(failOn);
   const failing = result.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold);
@@ -107,6 +131,8 @@ export function exitCodeFor(result: ScanResult, failOn: Severity, failOnError: b
 export interface CliIO {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** Directory that relative paths (targets, --output, --config, --baseline) resolve against; defaults to process.cwd(). */
+  cwd?: string;
 }
 
 /** Runs the CLI; returns the exit code. */
@@ -119,12 +145,31 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
-  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', [])).action(
-    (paths: string[], flags: ScanFlags) => {
+  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', []))
+    .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
+    .action((paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
-      const result = runScan(paths, flags, io);
+      const cwd = io.cwd ?? process.cwd();
+      let ran: readonly AnyRule[] = getRegistry().rules;
+      let result = runScan(paths, flags, io, (r) => (ran = r));
       const failOn = flags.failOn as Severity;
-      const reportCtx = { rules: getRegistry().rules, failOn, showSuppressed: flags.showSuppressed };
+      if (flags.fix) {
+        const t = severityRank(failOn);
+        const outcome = fixFiles(
+          result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t),
+          cwd,
+        );
+        for (const { path, findings } of flags.quiet ? [] : outcome.fixed) {
+          io.stderr.write(`fixed ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${path}: ${[...new Set(findings.map((f) => f.ruleId))].join(', ')}\n`);
+        }
+        for (const { finding, reason } of outcome.skipped) {
+          const l = finding.location;
+          io.stderr.write(`not fixed: ${finding.ruleId} at ${l.path}${l.startLine ? `:${l.startLine}` : ''}: ${reason}\n`);
+        }
+        if (outcome.fixed.length === 0 && outcome.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
+        if (outcome.fixed.length > 0) result = runScan(paths, { ...flags, progress: false }, io, (r) => (ran = r));
+      }
+      const reportCtx = { rules: ran, lookup: (k: string) => getRegistry().get(k), failOn, showSuppressed: flags.showSuppressed };
       for (const o of outs) {
         let shown = result;
         if (flags.quiet && o.format === 'table') {
@@ -132,12 +177,11 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
           shown = { ...result, findings: result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t) };
         }
         const text = reporters[o.format](shown, { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) });
-        if (o.file) writeFileSync(o.file, text);
+        if (o.file) writeReport(resolve(cwd, o.file), text);
         else io.stdout.write(text);
       }
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
-    },
-  );
+    });
 
   addScanOptions(
     program
@@ -148,7 +192,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     const result = runScan(paths, { ...flags, baseline: undefined }, io);
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);
-    writeFileSync(file, JSON.stringify(baseline, null, 2) + '\n');
+    writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n');
     if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
   });
 

@@ -1,16 +1,21 @@
 /** A one-line progress indicator on a TTY, shown only once a scan has run for a second. */
 export class Progress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private lastDraw = 0;
   private drawn = false;
-  constructor(private readonly stream: NodeJS.WriteStream & { isTTY?: boolean }) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream & { isTTY?: boolean },
+    private readonly now: () => number = Date.now,
+  ) {
+    this.started = now();
+  }
 
   static enabled(stream: NodeJS.WriteStream, opts: { quiet?: boolean; progress?: boolean }): boolean {
     return Boolean(stream.isTTY) && !opts.quiet && opts.progress !== false && !process.env.CI;
   }
 
   tick(path: string, index: number): void {
-    const now = Date.now();
+    const now = this.now();
     if (now - this.started < 1000 || now - this.lastDraw < 100) return;
     this.lastDraw = now;
     this.drawn = true;

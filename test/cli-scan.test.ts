@@ -1,0 +1,229 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectNoStackTrace, PRIVILEGED_POD, run, SAFE_POD, workspace } from './cli-helpers.js';
+
+let ws: ReturnType<typeof workspace>;
+const cwd = () => ws.dir;
+const ONLY = ['--rule', 'K8S-0003'];
+
+beforeAll(() => {
+  ws = workspace({
+    'bad/pod.yaml': PRIVILEGED_POD,
+    'good/pod.yaml': SAFE_POD,
+    'broken/broken.yaml': 'a: [1,\n  b: "x\n',
+    'broken/pod.yaml': SAFE_POD,
+  });
+});
+afterAll(() => ws.cleanup());
+
+const savedEnv = { ...process.env };
+afterEach(() => {
+  for (const k of ['NO_COLOR', 'FORCE_COLOR', 'CI']) {
+    if (k in savedEnv) process.env[k] = savedEnv[k];
+    else delete process.env[k];
+  }
+});
+
+describe('exit codes', () => {
+  it('0 when nothing is at or above --fail-on', async () => {
+    const r = await run(['scan', 'good', ...ONLY], { cwd: cwd() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^No findings · 1 file · 1 resource · 1 rules · 0 errors · \d+ ms\n$/);
+  });
+
+  it('1 when a finding is at or above --fail-on (default high)', async () => {
+    const r = await run(['scan', 'bad', ...ONLY], { cwd: cwd() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("bad/pod.yaml\n  11:7  CRITICAL  K8S-0003  Container 'vllm' runs privileged  Pod llm/vllm\n");
+  });
+
+  it('--fail-on decides the threshold; a rule severity from config lowers the finding below it', async () => {
+    expect((await run(['scan', 'bad', ...ONLY, '--fail-on', 'critical'], { cwd: cwd() })).code).toBe(1);
+    const cfg = join(cwd(), 'low.yaml');
+    writeFileSync(cfg, 'rules:\n  K8S-0003:\n    severity: medium\n');
+    expect((await run(['scan', 'bad', ...ONLY, '--config', 'low.yaml'], { cwd: cwd() })).code).toBe(0);
+    expect((await run(['scan', 'bad', ...ONLY, '--config', 'low.yaml', '--fail-on', 'medium'], { cwd: cwd() })).code).toBe(1);
+  });
+
+  it.each([
+    [['scan', 'bad', '--fail-on', 'severe'], /--fail-on must be one of critical, high, medium, low, info \(got 'severe'\)/],
+    [['scan', 'bad', '--format', 'xml'], /unknown format 'xml' \(known: table, json, sarif, junit/],
+    [['scan', 'bad', '--rule', 'K8S-9999'], /unknown rule K8S-9999 \(see `sanctum rules`\)/],
+    [['scan', 'bad', '--skip-rule', 'no-such-rule'], /unknown rule no-such-rule/],
+    [['scan', 'bad', '--framework', 'iso-27001'], /unknown framework 'iso-27001' \(known: pss/],
+    [['scan', 'bad', '--framework', 'pss:strict'], /unknown level or control 'strict' of framework 'pss'/],
+    [['scan', 'bad', '--scanners', 'misconfig,viruses'], /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps\)/],
+    [['scan', 'no-such-dir'], /cannot read target 'no-such-dir': ENOENT/],
+    [['scan', 'bad', '--config', 'missing.yaml'], /cannot read configuration .*missing\.yaml: ENOENT/],
+    [['scan', 'bad', '--baseline', 'missing.json'], /ENOENT/],
+    [['scan', 'bad', '--format', 'json', '--format', 'sarif'], /several formats need --output/],
+    [['scan', 'bad', '-f', 'json', '-f', 'sarif', '-o', 'a', '-o', 'b', '-o', 'c'], /one --output per --format, or a single --output base name/],
+    [['scan', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
+    const r = await run(argv, { cwd: cwd() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('2 for an invalid configuration, naming the bad key', async () => {
+    writeFileSync(join(cwd(), 'bad-config.yaml'), 'failOn: severe\nignores: []\n');
+    const r = await run(['scan', 'good', '--config', 'bad-config.yaml'], { cwd: cwd() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-config\.yaml: invalid configuration: .*failOn/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('a file that cannot be parsed is an error, not an abort; --fail-on-error turns it into exit 1', async () => {
+    const r = await run(['scan', 'broken', ...ONLY, '--format', 'json'], { cwd: cwd() });
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.errors).toEqual([expect.objectContaining({ path: 'broken/broken.yaml', message: expect.stringMatching(/./) })]);
+    expect(json.stats.files).toBe(2);
+    expect((await run(['scan', 'broken', ...ONLY, '--fail-on-error'], { cwd: cwd() })).code).toBe(1);
+    const table = await run(['scan', 'broken', ...ONLY], { cwd: cwd() });
+    expect(table.stdout).toContain('Errors (not scanned or partly scanned)\n  broken/broken.yaml');
+    expect(table.stdout).toMatch(/· 1 error ·/);
+  });
+});
+
+describe('--format and --output', () => {
+  it('prints the JSON result contract on stdout', async () => {
+    const r = await run(['scan', 'bad', ...ONLY, '--format', 'json'], { cwd: cwd() });
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ schemaVersion: 1, tool: { name: 'sanctum' }, targets: ['bad'], errors: [], stats: { files: 1, resources: 1, rules: 1 } });
+    expect(json.findings).toEqual([
+      expect.objectContaining({
+        ruleId: 'K8S-0003',
+        slug: 'privileged-container',
+        severity: 'critical',
+        status: 'fail',
+        location: {
+          path: 'bad/pod.yaml',
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 23,
+          objectPath: '/spec/containers/0/securityContext/privileged',
+          resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'llm', name: 'vllm' },
+        },
+        frameworks: expect.arrayContaining([{ id: 'pss', control: 'privileged', level: 'baseline' }]),
+        fingerprint: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        evidence: 'privileged: true',
+      }),
+    ]);
+  });
+
+  it('pairs repeated --format and --output in order, and writes nothing to stdout', async () => {
+    const args = ['scan', 'bad', ...ONLY, '--format', 'sarif', '--output', 'r1.sarif', '--format', 'junit', '--output', 'r1.xml'];
+    const r2 = await run(args, { cwd: cwd() });
+    expect(r2.code).toBe(1);
+    expect(r2.stdout).toBe('');
+    expect(JSON.parse(readFileSync(join(cwd(), 'r1.sarif'), 'utf8')).version).toBe('2.1.0');
+    expect(readFileSync(join(cwd(), 'r1.xml'), 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="sanctum"/);
+  });
+
+  it('accepts comma-separated formats with one base name, adding each format extension', async () => {
+    const r = await run(['scan', 'bad', ...ONLY, '--format', 'json,sarif,junit,table', '--output', 'report'], { cwd: cwd() });
+    expect(r.code).toBe(1);
+    for (const ext of ['.json', '.sarif', '.xml', '.txt']) expect(existsSync(join(cwd(), `report${ext}`))).toBe(true);
+    expect(JSON.parse(readFileSync(join(cwd(), 'report.json'), 'utf8')).findings).toHaveLength(1);
+    expect(readFileSync(join(cwd(), 'report.txt'), 'utf8')).toContain('K8S-0003');
+  });
+
+  it('a single format with a single --output writes exactly that file', async () => {
+    await run(['scan', 'bad', ...ONLY, '--format', 'json', '--output', 'exact.out'], { cwd: cwd() });
+    expect(JSON.parse(readFileSync(join(cwd(), 'exact.out'), 'utf8')).schemaVersion).toBe(1);
+  });
+});
+
+describe('rule selection', () => {
+  it('--framework pss:baseline runs only rules mapped to it, and the PSS finding is reported', async () => {
+    const r = await run(['scan', 'bad', '--framework', 'pss:baseline', '--format', 'json'], { cwd: cwd() });
+    const json = JSON.parse(r.stdout);
+    expect(json.findings.map((f: { ruleId: string }) => f.ruleId)).toContain('K8S-0003');
+    for (const f of json.findings) expect(f.frameworks.some((x: { id: string }) => x.id === 'pss')).toBe(true);
+  });
+
+  it('--framework owasp-llm-2025 does not run the Kubernetes privileged check', async () => {
+    const r = await run(['scan', 'bad', '--framework', 'owasp-llm-2025', '--format', 'json'], { cwd: cwd() });
+    expect(JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'K8S-0003')).toEqual([]);
+  });
+
+  it('--rule takes ids and slugs; --skip-rule removes a rule', async () => {
+    const bySlug = JSON.parse((await run(['scan', 'bad', '--rule', 'privileged-container', '-f', 'json'], { cwd: cwd() })).stdout);
+    expect(bySlug.stats.rules).toBe(1);
+    expect(bySlug.findings).toHaveLength(1);
+    const skipped = JSON.parse((await run(['scan', 'bad', '--skip-rule', 'K8S-0003', '-f', 'json'], { cwd: cwd() })).stdout);
+    expect(skipped.findings.filter((f: { ruleId: string }) => f.ruleId === 'K8S-0003')).toEqual([]);
+  });
+
+  it('--scanners limits the rules to those scanners', async () => {
+    const misconfig = JSON.parse((await run(['scan', 'bad', '--scanners', 'misconfig', '-f', 'json'], { cwd: cwd() })).stdout);
+    expect(misconfig.findings.some((f: { ruleId: string }) => f.ruleId === 'K8S-0003')).toBe(true);
+    const secrets = JSON.parse((await run(['scan', 'bad', '--scanners', 'secrets', '-f', 'json'], { cwd: cwd() })).stdout);
+    expect(secrets.findings.some((f: { ruleId: string }) => f.ruleId === 'K8S-0003')).toBe(false);
+  });
+
+  it('SARIF rules[] lists exactly the rules that ran', async () => {
+    const r = await run(['scan', 'bad', '--rule', 'K8S-0003', '-f', 'sarif'], { cwd: cwd() });
+    expect(JSON.parse(r.stdout).runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['K8S-0003']);
+  });
+});
+
+describe('suppression from the command line', () => {
+  it('--config ignore entries suppress; suppressed findings stay in JSON and do not count for the exit code', async () => {
+    writeFileSync(
+      join(cwd(), 'ignore.yaml'),
+      'ignore:\n  - rule: K8S-0003\n    resources: ["Pod/llm/*"]\n    reason: "vendor image needs it"\n    expires: 2999-12-31\n',
+    );
+    const r = await run(['scan', 'bad', ...ONLY, '--config', 'ignore.yaml', '-f', 'json'], { cwd: cwd() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({
+      status: 'suppressed',
+      suppression: { kind: 'config', reason: 'vendor image needs it', expires: '2999-12-31' },
+    });
+  });
+
+  it('`sanctum baseline` writes the fingerprints; --baseline then suppresses them', async () => {
+    const b = await run(['baseline', 'bad', ...ONLY, '--output', 'base.json'], { cwd: cwd() });
+    expect(b.code).toBe(0);
+    expect(b.stderr).toBe('wrote 1 fingerprints to base.json\n');
+    const base = JSON.parse(readFileSync(join(cwd(), 'base.json'), 'utf8'));
+    expect(base).toEqual({ schemaVersion: 1, fingerprints: [expect.stringMatching(/^sha256:/)] });
+    const r = await run(['scan', 'bad', ...ONLY, '--baseline', 'base.json', '-f', 'json'], { cwd: cwd() });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ status: 'suppressed', suppression: { kind: 'baseline' } });
+    expect((await run(['baseline', 'bad', ...ONLY, '-o', 'quiet.json', '--quiet'], { cwd: cwd() })).stderr).toBe('');
+  });
+
+  it('--baseline with a file that is not a baseline is exit 2', async () => {
+    writeFileSync(join(cwd(), 'not-base.json'), '{"findings": []}');
+    const r = await run(['scan', 'bad', '--baseline', 'not-base.json'], { cwd: cwd() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a baseline file/);
+  });
+});
+
+describe('output on a terminal', () => {
+  it('colours the table only on a TTY, and never with --no-color or NO_COLOR', async () => {
+    delete process.env.NO_COLOR;
+    delete process.env.FORCE_COLOR;
+    const ESC = '\u001b[';
+    expect((await run(['scan', 'bad', ...ONLY], { cwd: cwd(), tty: true })).stdout).toContain(ESC);
+    expect((await run(['scan', 'bad', ...ONLY], { cwd: cwd(), tty: false })).stdout).not.toContain(ESC);
+    expect((await run(['scan', 'bad', ...ONLY, '--no-color'], { cwd: cwd(), tty: true })).stdout).not.toContain(ESC);
+    process.env.NO_COLOR = '1';
+    expect((await run(['scan', 'bad', ...ONLY], { cwd: cwd(), tty: true })).stdout).not.toContain(ESC);
+  });
+
+  it('--quiet shows only findings at or above --fail-on', async () => {
+    const r = await run(['scan', 'bad', ...ONLY, '--config', 'low.yaml', '--quiet'], { cwd: cwd() });
+    expect(r.stdout).not.toContain('K8S-0003');
+    const loud = await run(['scan', 'bad', ...ONLY, '--config', 'low.yaml'], { cwd: cwd() });
+    expect(loud.stdout).toContain('MEDIUM  K8S-0003');
+  });
+});
