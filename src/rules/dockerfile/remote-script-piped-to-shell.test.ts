@@ -1,0 +1,32 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './remote-script-piped-to-shell.js';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'downloads parsed, unpacked or verified',
+      path: 'Dockerfile',
+      content:
+        'FROM ubuntu:24.04\nRUN curl -fsSL https://x.example/k.gpg | gpg --dearmor -o /k.gpg\nRUN curl -s https://api.example/v | python3 -c "import json,sys; print(json.load(sys.stdin))"\nRUN wget -qO- https://x.example/a.tgz | tar xz -C /opt\nRUN echo "curl https://x | sh"\n',
+    },
+    { name: 'download, verify, then run', path: 'Dockerfile', content: 'FROM ubuntu:24.04\nRUN curl -fsSLo i.sh https://x.example/i.sh && sha256sum -c i.sum && sh i.sh\n' },
+  ],
+  invalid: [
+    {
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\nRUN apt-get update && \\\n    curl -fsSL https://ollama.com/install.sh | sh\n',
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 50, message: 'Output of curl is piped into sh and run unverified' }],
+    },
+    {
+      name: 'heredoc script, sudo, wget -O-, exec form and substitution',
+      path: 'Dockerfile',
+      content:
+        'FROM ubuntu:24.04\nRUN <<EOF\nset -eux\nwget -qO- https://x.example/get | sudo -E bash -s -- --yes\nEOF\nRUN bash -c "$(curl -fsSL https://x.example/install.sh)"\nENTRYPOINT ["sh", "-c", "curl -s http://cfg.example/boot | bash"]\n',
+      findings: [
+        { startLine: 4, startColumn: 1, endLine: 4, endColumn: 59, message: 'Output of wget is piped into bash and run unverified' },
+        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 57, message: 'bash runs a script downloaded by command substitution, unverified' },
+        { startLine: 7, startColumn: 26, endLine: 7, endColumn: 64 },
+      ],
+    },
+  ],
+});
