@@ -57,10 +57,13 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   const table = new PositionTable(text);
   let documents: unknown[];
   try {
-    documents = yaml.loadAll(text, null, { schema: KUBE_SCHEMA, filename: file.path, listener: table.listener }) as unknown[];
+    const options = { schema: KUBE_SCHEMA, filename: file.path, listener: table.listener, maxDepth: ctx.limits.maxDepth };
+    documents = yaml.loadAll(text, null, options as yaml.LoadOptions) as unknown[];
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
+      if (e.reason?.startsWith('nesting exceeded maxDepth'))
+        throw new ParseFailure(`YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`, line);
       throw new ParseFailure(`YAML parse error${line ? ` at line ${line}` : ''}: ${e.reason ?? e.message}`, line);
     }
     if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
