@@ -140,3 +140,26 @@ export function resolveRole(binding: K8sObjectDocument, ref: RoleRef, objects: r
     return ref.kind === 'ClusterRole' || o.namespace === binding.namespace;
   });
 }
+
+/** Roles and bindings Kubernetes creates itself (`kubernetes.io/bootstrapping: rbac-defaults`), e.g. in a cluster export. */
+export function isBootstrapDefault(doc: K8sObjectDocument): boolean {
+  return doc.labels['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+}
+
+/**
+ * Roles whose rules this scan can judge: Roles and ClusterRoles that are not built in and not
+ * aggregated (an aggregated ClusterRole's rules are written by the controller, not the manifest).
+ */
+export function isCheckableRole(doc: K8sObjectDocument): boolean {
+  return isRole(doc) && !isBootstrapDefault(doc) && doc.object.aggregationRule === undefined;
+}
+
+/** `Role 'x'` or `ClusterRole 'x'`, for messages. */
+export function roleLabel(doc: K8sObjectDocument): string {
+  return `${doc.object.kind} '${doc.name}'`;
+}
+
+/** The verbs of a rule that match `wanted` (or `*`), as written. */
+export function matchingVerbs(rule: PolicyRule, wanted: readonly string[]): string[] {
+  return rule.verbs.values.filter((v) => v === '*' || wanted.includes(v));
+}

@@ -1,0 +1,64 @@
+import { defineRule } from '../../core/rule.js';
+import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
+import { coversGroup, entryPath, isCheckableRole, matchingVerbs, policyRules, roleLabel } from './lib/rbac.js';
+
+const SUBRESOURCES = ['pods/exec', 'pods/attach', 'pods/*'];
+/** Exec and attach are `create` on the subresource; WebSocket clients before Kubernetes 1.31 needed only `get`. */
+const VERBS = ['create', 'get'];
+
+export default defineRule<K8sObjectDocument>({
+  meta: {
+    id: 'K8S-0114',
+    slug: 'rbac-pod-exec-attach',
+    title: 'Role can exec or attach into pods',
+    severity: 'high',
+    scanner: 'misconfig',
+    appliesTo: ['k8s'],
+    frameworks: [
+      { id: 'cis-k8s', control: '5.1.4' },
+      { id: 'nsa-cisa', control: 'authentication-authorization' },
+    ],
+    rationale:
+      '`pods/exec` and `pods/attach` run commands in any pod the role reaches: a shell in the model server reads the weights, the mounted Secrets and the service account token of that pod, and acts with its permissions. It is privilege escalation to every identity of the namespace. `get` is listed as well because WebSocket exec before Kubernetes 1.31 needed only `get`. A ClusterRole is high, a Role medium.',
+    remediation:
+      'Remove the `pods/exec` and `pods/attach` permissions from roles of workloads and automation; give humans time-boxed access through a break-glass role, and prefer logs, metrics and ephemeral debug containers behind an approval.',
+    references: [
+      'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation',
+      'https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb',
+    ],
+    examples: {
+      bad: [
+        {
+          path: 'rbac.yaml',
+          content:
+            'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\n  namespace: llm\nrules:\n- apiGroups: [""]\n  resources: ["pods", "pods/exec"]\n  verbs: ["get", "create"]\n',
+        },
+      ],
+      good: [
+        {
+          path: 'rbac.yaml',
+          content:
+            'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: debug\n  namespace: llm\nrules:\n- apiGroups: [""]\n  resources: ["pods", "pods/log"]\n  verbs: ["get", "list"]\n',
+        },
+      ],
+    },
+  },
+  check(doc, ctx) {
+    if (!isCheckableRole(doc)) return;
+    const cluster = doc.object.kind === 'ClusterRole';
+    for (const r of policyRules(doc)) {
+      if (!coversGroup(r, '')) continue;
+      const verbs = matchingVerbs(r, VERBS);
+      if (verbs.length === 0) continue;
+      r.resources.values.forEach((res, i) => {
+        if (!SUBRESOURCES.includes(res)) return;
+        const what = res === 'pods/*' ? 'every pod subresource, exec and attach included' : res;
+        ctx.report({
+          message: `${roleLabel(doc)} grants ${verbs.join(', ')} on ${what}${cluster ? '' : ` in namespace '${doc.namespace}'`} (rule ${r.index})`,
+          at: entryPath(r.resources, i),
+          severity: cluster ? 'high' : 'medium',
+        });
+      });
+    }
+  },
+});
