@@ -1,0 +1,58 @@
+import { defineRule } from '../../core/rule.js';
+import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { containerLabel, isSet, mapping, PSS_DOC, str } from './lib/pss.js';
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const HOOKS = ['postStart', 'preStop'] as const;
+const HANDLERS = ['httpGet', 'tcpSocket'] as const;
+
+export default defineRule<PodSpecDocument>({
+  meta: {
+    id: 'K8S-0012',
+    slug: 'host-probe-or-lifecycle-host',
+    title: 'Probe or lifecycle hook targets another host',
+    severity: 'medium',
+    scanner: 'misconfig',
+    appliesTo: ['k8s-pod'],
+    frameworks: [
+      { id: 'pss', control: 'hostProbesAndHostLifecycle', level: 'baseline' },
+      { id: 'nsa-cisa', control: 'network-separation' },
+    ],
+    rationale:
+      'HTTP and TCP probes and lifecycle hooks are sent by the kubelet, from the node\'s network. Setting their `host` makes the kubelet connect wherever the pod author chooses: node-local services bound to 127.0.0.1, the cloud metadata endpoint, or other internal hosts (server-side request forgery, with the result visible in events and probe status). Pod Security Admission rejects any non-empty `host` in probes and lifecycle handlers at baseline since policy v1.34.',
+    remediation:
+      'Remove `host` from `httpGet` and `tcpSocket` in probes and lifecycle hooks: the kubelet then targets the pod\'s own IP. To check an HTTP virtual host, set a `Host` header in `httpGet.httpHeaders` instead.',
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes'],
+    examples: {
+      bad: [
+        {
+          path: 'pod.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: api:1.0\n    livenessProbe:\n      httpGet:\n        host: 169.254.169.254\n        path: /latest/meta-data/\n        port: 80\n',
+        },
+      ],
+      good: [
+        {
+          path: 'pod.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: api:1.0\n    livenessProbe:\n      httpGet:\n        path: /healthz\n        port: 8080\n        httpHeaders:\n        - name: Host\n          value: api.example.com\n',
+        },
+      ],
+    },
+  },
+  check(pod, ctx) {
+    for (const c of pod.containers) {
+      const handlers: Array<{ at: Array<string | number>; handler: unknown; what: string }> = [];
+      for (const p of PROBES) handlers.push({ at: [...c.path, p], handler: c.container[p], what: p });
+      const lifecycle = mapping(c.container.lifecycle);
+      for (const h of HOOKS) handlers.push({ at: [...c.path, 'lifecycle', h], handler: lifecycle?.[h], what: `${h} hook` });
+      for (const { at, handler, what } of handlers) {
+        for (const kind of HANDLERS) {
+          const host = mapping(mapping(handler)?.[kind])?.host;
+          if (!isSet(host) || str(host) === '') continue;
+          ctx.report({ message: `${containerLabel(c)} ${what} (${kind}) targets host '${str(host)}'`, at: [...at, kind, 'host'] });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,73 @@
+/**
+ * Shared reading of pod specs for the Pod Security Standards rules (K8S-0001…0019), following Pod
+ * Security Admission's checks at their latest policy version: which containers are visited, when a
+ * field counts as set, Windows pods, user-namespace pods.
+ */
+import type { PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
+import { getAt } from '../../../parsers/k8s/pod-specs.js';
+import { isMapping } from '../../../parsers/yaml/position-table.js';
+import type { ObjectPath } from '../../../core/types.js';
+
+export type Obj = Record<string, unknown>;
+
+export const PSS_DOC = 'https://kubernetes.io/docs/concepts/security/pod-security-standards/';
+export const PSA_CHECKS = 'https://github.com/kubernetes/pod-security-admission/tree/master/policy';
+export const SECURITY_CONTEXT_DOC = 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/';
+
+export function mapping(v: unknown): Obj | undefined {
+  return isMapping(v) ? v : undefined;
+}
+
+/** Set in the API sense: present and not null (a YAML `key:` with no value is a nil pointer). */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null;
+}
+
+/** A field value as the API would carry it in a string field. */
+export function str(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : String(v);
+}
+
+export function containerSecurityContext(c: ContainerView): Obj | undefined {
+  return mapping(c.container.securityContext);
+}
+
+export function podSecurityContext(pod: PodSpecDocument): Obj | undefined {
+  return mapping(pod.spec.securityContext);
+}
+
+/** `spec.os.name: windows`: exempt from the restricted checks that do not apply to Windows. */
+export function isWindowsPod(pod: PodSpecDocument): boolean {
+  return mapping(pod.spec.os)?.name === 'windows';
+}
+
+/** `spec.hostUsers: false`: the pod runs in its own user namespace. */
+export function usesUserNamespace(pod: PodSpecDocument): boolean {
+  return pod.spec.hostUsers === false;
+}
+
+const GROUP_LABEL = { containers: 'Container', initContainers: 'Init container', ephemeralContainers: 'Ephemeral container' } as const;
+
+/** `Container 'app'`, `Init container 'fetch'`, `Ephemeral container 'debug'`. */
+export function containerLabel(c: ContainerView): string {
+  return `${GROUP_LABEL[c.group]} '${c.name}'`;
+}
+
+/** The longest prefix of `path` (relative to the owning object) that exists, for reporting a missing setting. */
+export function existingPath(pod: PodSpecDocument, path: ObjectPath): ObjectPath {
+  for (let n = path.length; n > 0; n--) {
+    if (getAt(pod.owner.object, path.slice(0, n)) !== undefined) return path.slice(0, n);
+  }
+  return [];
+}
+
+/** The capabilities baseline allows containers to add (Docker's default set, without NET_RAW). */
+export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE',
+  'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+/** Seccomp and AppArmor profile types the standards accept. */
+export const CONFINED_PROFILE_TYPES: ReadonlySet<string> = new Set(['RuntimeDefault', 'Localhost']);

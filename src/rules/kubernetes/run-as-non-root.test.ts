@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { testRule } from '../../testing/rule-tester.js';
+import { fixAll, parseAll } from './lib/pss-testing.js';
+import rule from './run-as-non-root.js';
+
+const pod = (spec: string, sc: string, init = '') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+${spec}  containers:
+  - name: app
+    image: app:1.0
+${sc}  initContainers:
+  - name: init
+    image: app:1.0
+${init}`;
+
+const podTrue = '  securityContext:\n    runAsNonRoot: true\n';
+const cTrue = '    securityContext:\n      runAsNonRoot: true\n';
+
+testRule(rule, {
+  valid: [
+    { name: 'pod level covers all containers', path: 'pod.yaml', content: pod(podTrue, '') },
+    { name: 'every container', path: 'pod.yaml', content: pod('', cTrue, cTrue) },
+    { name: 'user-namespaced pods are exempt', path: 'pod.yaml', content: pod('  hostUsers: false\n', '') },
+    { name: 'Windows pods are not exempt, but this one is fine', path: 'pod.yaml', content: pod(`  os:\n    name: windows\n${podTrue}`, '') },
+  ],
+  invalid: [
+    {
+      name: 'nothing set: one finding per container',
+      path: 'pod.yaml',
+      content: pod('', '    securityContext: {}\n'),
+      findings: [
+        { startLine: 9, startColumn: 5, endLine: 9, endColumn: 24, message: "Container 'app' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/containers/0/securityContext' },
+        { startLine: 11, startColumn: 5, endLine: 12, endColumn: 19, message: /^Init container 'init' may run as root/, objectPath: '/spec/initContainers/0' },
+      ],
+    },
+    {
+      name: 'explicit false at pod level is reported once, not per container',
+      path: 'pod.yaml',
+      content: pod('  securityContext:\n    runAsNonRoot: false\n', ''),
+      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 24, message: 'Pod sets runAsNonRoot: false', objectPath: '/spec/securityContext/runAsNonRoot' }],
+    },
+    {
+      name: 'explicit false in a container overrides the pod',
+      path: 'pod.yaml',
+      content: pod(podTrue, '    securityContext:\n      runAsNonRoot: false\n'),
+      findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 26, message: "Container 'app' sets runAsNonRoot: false" }],
+    },
+    {
+      name: 'only the container that does not opt in',
+      path: 'pod.yaml',
+      content: pod('', cTrue),
+      findings: [{ startLine: 12, startColumn: 5, endLine: 13, endColumn: 19, message: /^Init container 'init'/ }],
+    },
+  ],
+});
+
+describe('K8S-0015 fix', () => {
+  it('sets runAsNonRoot: true once at pod level for all containers', () => {
+    const fixed = fixAll(rule, pod('', ''));
+    expect(fixed).toBe(`${pod('', '')}  securityContext:\n    runAsNonRoot: true\n`);
+  });
+
+  it('flips explicit false values', () => {
+    const fixed = fixAll(rule, pod('  securityContext:\n    runAsNonRoot: false # legacy\n', '', '    securityContext:\n      runAsNonRoot: false\n'));
+    const spec = (parseAll(fixed)[0] as { spec: { securityContext: unknown; initContainers: Array<{ securityContext: unknown }> } }).spec;
+    expect(spec.securityContext).toEqual({ runAsNonRoot: true });
+    expect(spec.initContainers[0].securityContext).toEqual({ runAsNonRoot: true });
+    expect(fixed).toContain('runAsNonRoot: true # legacy');
+  });
+});

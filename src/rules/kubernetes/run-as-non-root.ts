@@ -1,0 +1,65 @@
+import { defineRule } from '../../core/rule.js';
+import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
+import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+
+export default defineRule<PodSpecDocument>({
+  meta: {
+    id: 'K8S-0015',
+    slug: 'run-as-non-root',
+    title: 'Not required to run as non-root',
+    severity: 'medium',
+    scanner: 'misconfig',
+    appliesTo: ['k8s-pod'],
+    frameworks: [
+      { id: 'pss', control: 'runAsNonRoot', level: 'restricted' },
+      { id: 'cis-k8s', control: '5.2.7' },
+      { id: 'nsa-cisa', control: 'non-root-containers' },
+    ],
+    rationale:
+      'Most ML images (framework images, notebooks, model servers) run as root unless told otherwise. `runAsNonRoot: true` makes the kubelet refuse to start a container whose user is root, so a root image cannot slip through. The restricted level requires it on the pod (inherited by the containers) or on every container, and rejects an explicit `false` anywhere; pods in their own user namespace (`hostUsers: false`) are exempt. Windows pods are not.',
+    remediation:
+      'Set `securityContext.runAsNonRoot: true` on the pod, and build or choose images with a non-root `USER` (or set `runAsUser` to a non-zero UID).',
+    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC],
+    examples: {
+      bad: [
+        {
+          path: 'pod.yaml',
+          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\nspec:\n  containers:\n  - name: notebook\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+        },
+      ],
+      good: [
+        {
+          path: 'pod.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\nspec:\n  securityContext:\n    runAsNonRoot: true\n    runAsUser: 1000\n  containers:\n  - name: notebook\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+        },
+      ],
+    },
+    fixable: true,
+  },
+  check(pod, ctx) {
+    if (usesUserNamespace(pod)) return;
+    const podValue = podSecurityContext(pod)?.runAsNonRoot;
+    const podPath = pod.at('securityContext', 'runAsNonRoot');
+    const podEdit = setValueEdit(pod.owner, podPath, true);
+    const podFix = podEdit && { description: 'Set runAsNonRoot: true in the pod securityContext', edits: [podEdit] };
+    if (podValue === false) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podFix });
+    for (const c of pod.containers) {
+      const value = containerSecurityContext(c)?.runAsNonRoot;
+      const path = [...c.path, 'securityContext', 'runAsNonRoot'];
+      if (value === false) {
+        const edit = setValueEdit(pod.owner, path, true);
+        ctx.report({ message: `${containerLabel(c)} sets runAsNonRoot: false`, at: path, fix: edit && { description: 'Set runAsNonRoot: true', edits: [edit] } });
+      } else if (value !== true && podValue !== true && podValue !== false) {
+        // The pod-level setting covers every container at once; each container's finding carries the same edit.
+        ctx.report({
+          message: `${containerLabel(c)} may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true`,
+          at: existingPath(pod, path),
+          evidence: 'runAsNonRoot not set',
+          fix: podFix,
+        });
+      }
+    }
+  },
+});
