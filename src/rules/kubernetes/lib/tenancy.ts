@@ -1,0 +1,206 @@
+/**
+ * Namespaces as tenants: which namespaces of a scan run workloads, and the NetworkPolicies,
+ * ResourceQuotas and LimitRanges that isolate them. Only namespaces with workloads in the scan are
+ * judged; objects without a namespace are grouped under `default`, where `kubectl apply` puts them
+ * unless told otherwise, together with the policies that also lack one.
+ */
+import type { At } from '../../../core/document.js';
+import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { aiServicesOfPod, podLabels } from './network.js';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function apiGroup(apiVersion: string | undefined): string {
+  const v = apiVersion ?? '';
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+}
+
+/** Namespaces run by the control plane, not tenants. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
+
+/** Extended resources of accelerators, as requested by containers. */
+const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-[a-z0-9.-]+)|amd\.com\/gpu|gpu\.intel\.com\/[a-z0-9_-]+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(core|device)?|google\.com\/tpu)$/;
+
+/** Policy engines whose own (often cluster-wide) policies Sanctum does not evaluate. */
+const CLUSTER_POLICY_KINDS = new Set([
+  'cilium.io/CiliumClusterwideNetworkPolicy',
+  'crd.projectcalico.org/GlobalNetworkPolicy',
+  'projectcalico.org/GlobalNetworkPolicy',
+  'policy.networking.k8s.io/AdminNetworkPolicy',
+  'policy.networking.k8s.io/BaselineAdminNetworkPolicy',
+]);
+const NAMESPACED_POLICY_KINDS = new Set(['cilium.io/CiliumNetworkPolicy', 'crd.projectcalico.org/NetworkPolicy', 'projectcalico.org/NetworkPolicy']);
+
+export interface Tenant {
+  name: string;
+  /** The Namespace object, when the scan holds it. */
+  namespaceDoc?: K8sObjectDocument;
+  /** Objects with pod specs, in scan order. */
+  workloads: K8sObjectDocument[];
+  pods: PodSpecDocument[];
+  networkPolicies: K8sObjectDocument[];
+  /** Calico or Cilium namespaced policies: present, not evaluated. */
+  otherPolicies: K8sObjectDocument[];
+  quotas: K8sObjectDocument[];
+  limitRanges: K8sObjectDocument[];
+  /** Accelerator resources requested or limited by the namespace's containers. */
+  gpuResources: Set<string>;
+  /** True when some container runs a recognised AI service. */
+  aiServices: boolean;
+}
+
+export interface TenantView {
+  tenants: Tenant[];
+  /** A cluster-wide policy engine's policy is in the scan (Cilium, Calico, AdminNetworkPolicy). */
+  clusterPolicies: K8sObjectDocument[];
+}
+
+function key(o: K8sObjectDocument): string {
+  return `${apiGroup(o.resource.apiVersion)}/${o.resource.kind}`;
+}
+
+function gpuResourcesOf(pod: PodSpecDocument, into: Set<string>): void {
+  for (const c of pod.containers) {
+    const r = c.container.resources;
+    if (!isObj(r)) continue;
+    for (const part of [r.limits, r.requests]) {
+      if (!isObj(part)) continue;
+      for (const [k, v] of Object.entries(part)) if (GPU_RESOURCE.test(k) && Number(v) !== 0) into.add(k);
+    }
+  }
+}
+
+const cache = new WeakMap<K8sSetDocument, TenantView>();
+
+/** The namespaces of a scan that run workloads, with what isolates them. */
+export function tenants(set: K8sSetDocument): TenantView {
+  const cached = cache.get(set);
+  if (cached) return cached;
+  const byName = new Map<string, Tenant>();
+  const get = (name: string): Tenant => {
+    let t = byName.get(name);
+    if (!t) {
+      t = { name, workloads: [], pods: [], networkPolicies: [], otherPolicies: [], quotas: [], limitRanges: [], gpuResources: new Set(), aiServices: false };
+      byName.set(name, t);
+    }
+    return t;
+  };
+  const namespaces = new Map<string, K8sObjectDocument>();
+  const clusterPolicies: K8sObjectDocument[] = [];
+  for (const o of set.objects) {
+    const k = key(o);
+    if (k === '/Namespace') {
+      if (o.name) namespaces.set(o.name, o);
+      continue;
+    }
+    if (CLUSTER_POLICY_KINDS.has(k)) clusterPolicies.push(o);
+    else if (k === 'networking.k8s.io/NetworkPolicy') get(o.namespace).networkPolicies.push(o);
+    else if (NAMESPACED_POLICY_KINDS.has(k)) get(o.namespace).otherPolicies.push(o);
+    else if (k === '/ResourceQuota') get(o.namespace).quotas.push(o);
+    else if (k === '/LimitRange') get(o.namespace).limitRanges.push(o);
+    else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && o.resource.kind !== 'PodTemplate') {
+      const t = get(o.namespace);
+      t.workloads.push(o);
+      for (const p of o.pods) {
+        t.pods.push(p);
+        gpuResourcesOf(p, t.gpuResources);
+        if (!t.aiServices && aiServicesOfPod(p).length > 0) t.aiServices = true;
+      }
+    }
+  }
+  const out: Tenant[] = [];
+  for (const t of byName.values()) {
+    if (t.workloads.length === 0 || SYSTEM_NAMESPACES.has(t.name)) continue;
+    const ns = namespaces.get(t.name);
+    out.push(ns ? { ...t, namespaceDoc: ns } : t);
+  }
+  const view = { tenants: out, clusterPolicies };
+  cache.set(set, view);
+  return view;
+}
+
+/** Where a namespace finding goes: the Namespace object, else the first workload of the namespace. */
+export function tenantLocation(t: Tenant): { doc: K8sObjectDocument; at: At } {
+  if (t.namespaceDoc) return { doc: t.namespaceDoc, at: ['metadata', 'name'] };
+  const w = t.workloads[0];
+  return { doc: w, at: w.resource.namespace !== undefined ? ['metadata', 'namespace'] : ['metadata', 'name'] };
+}
+
+/** `namespace 'llm'`, with the Namespace object's absence explained when locating on a workload. */
+export function tenantName(t: Tenant): string {
+  return t.namespaceDoc ? `Namespace '${t.name}'` : `Namespace '${t.name}' (of ${t.workloads[0].resource.kind} '${t.workloads[0].name}')`;
+}
+
+/** True for a label selector that selects everything: `{}`, absent, or with empty lists. */
+export function selectsAll(selector: unknown): boolean {
+  if (selector === undefined || selector === null) return true;
+  if (!isObj(selector)) return false;
+  const ml = selector.matchLabels;
+  const me = selector.matchExpressions;
+  return (!isObj(ml) || Object.keys(ml).length === 0) && (!Array.isArray(me) || me.length === 0);
+}
+
+export type Direction = 'Ingress' | 'Egress';
+
+/** The policy types a NetworkPolicy enforces (defaults as the API server sets them). */
+export function policyTypes(np: K8sObjectDocument): Set<Direction> {
+  const types = np.get(['spec', 'policyTypes']);
+  if (Array.isArray(types)) return new Set(types.filter((t): t is Direction => t === 'Ingress' || t === 'Egress'));
+  const out = new Set<Direction>(['Ingress']);
+  if (np.get(['spec', 'egress']) !== undefined) out.add('Egress');
+  return out;
+}
+
+function field(d: Direction): 'ingress' | 'egress' {
+  return d === 'Ingress' ? 'ingress' : 'egress';
+}
+
+/** Why a NetworkPolicy rule lets everything in (or out), or undefined when it does not. */
+export function allowAllReason(rule: unknown, d: Direction): string | undefined {
+  if (!isObj(rule)) return undefined;
+  const peers = d === 'Ingress' ? rule.from : rule.to;
+  const ports = rule.ports;
+  if (Array.isArray(ports) && ports.length > 0) return undefined;
+  if (!Array.isArray(peers) || peers.length === 0) return `an ${field(d)} rule with no ${d === 'Ingress' ? 'from' : 'to'} and no ports allows all traffic`;
+  for (const p of peers) {
+    if (!isObj(p)) continue;
+    if (isObj(p.ipBlock) && (p.ipBlock.cidr === '0.0.0.0/0' || p.ipBlock.cidr === '::/0') && (!Array.isArray(p.ipBlock.except) || p.ipBlock.except.length === 0))
+      return `${d === 'Ingress' ? 'from' : 'to'} ipBlock ${String(p.ipBlock.cidr)} on every port allows all traffic`;
+    if (p.namespaceSelector !== undefined && selectsAll(p.namespaceSelector) && selectsAll(p.podSelector))
+      return `namespaceSelector: {} on every port allows every pod of every namespace`;
+  }
+  return undefined;
+}
+
+/** True when the policy isolates every pod of its namespace in direction `d` without allowing everything back. */
+export function isDefaultDeny(np: K8sObjectDocument, d: Direction): boolean {
+  if (!selectsAll(np.get(['spec', 'podSelector'])) || !policyTypes(np).has(d)) return false;
+  const rules = np.get(['spec', field(d)]);
+  if (!Array.isArray(rules)) return true;
+  return !rules.some((r) => allowAllReason(r, d) !== undefined);
+}
+
+/** Which of the namespace's pod specs a NetworkPolicy's podSelector selects (matchExpressions: none, conservatively). */
+export function selectedPods(pods: readonly PodSpecDocument[], np: K8sObjectDocument): PodSpecDocument[] {
+  const sel = np.get(['spec', 'podSelector']);
+  if (selectsAll(sel)) return [...pods];
+  if (!isObj(sel)) return [];
+  const ml = isObj(sel.matchLabels) ? sel.matchLabels : {};
+  if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0) return [];
+  return pods.filter((p) => {
+    const labels = podLabels(p);
+    return Object.entries(ml).every(([k, v]) => labels[k] !== undefined && String(labels[k]) === String(v));
+  });
+}
+
+/** The quota keys that cap an accelerator resource (`requests.nvidia.com/gpu`). */
+export function quotaCovers(quotas: readonly K8sObjectDocument[], resource: string): boolean {
+  return quotas.some((q) => {
+    const hard = q.get(['spec', 'hard']);
+    return isObj(hard) && hard[`requests.${resource}`] !== undefined;
+  });
+}
