@@ -54,7 +54,7 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
         const shell = isTrue(namedArg(call, 'shell'));
-        const isString = !['list', 'tuple', 'list_comprehension'].includes(cmd.kind());
+        const isString = !['list', 'tuple', 'list_comprehension'].includes(String(cmd.kind()));
         if (shell || isString) return { what: `${callee}(${shell ? 'shell=True' : 'a command string'})`, value: cmd };
       }
       return undefined;

@@ -50,7 +50,7 @@ function argumentList(call: SgNode): SgNode[] {
 
 /** Positional arguments. */
 export function positional(call: SgNode): SgNode[] {
-  return argumentList(call).filter((n) => !['keyword_argument', 'list_splat', 'dictionary_splat'].includes(n.kind()));
+  return argumentList(call).filter((n) => !['keyword_argument', 'list_splat', 'dictionary_splat'].includes(String(n.kind())));
 }
 
 /**
@@ -133,7 +133,7 @@ export function isFalse(node: SgNode | undefined): boolean {
 }
 
 export function isFunction(node: SgNode): boolean {
-  return FUNCTION_KINDS.has(node.kind());
+  return FUNCTION_KINDS.has(String(node.kind()));
 }
 
 /** The innermost function around a node, or the module. */
