@@ -46,6 +46,23 @@ describe('exit codes', () => {
     expect((await run(['scan', 'bad', ...ONLY, '--config', 'low.yaml', '--fail-on', 'medium'], { cwd: cwd() })).code).toBe(1);
   });
 
+  it('failOn of the configuration applies when --fail-on is not given', async () => {
+    writeFileSync(join(cwd(), 'fail-medium.yaml'), 'failOn: medium\nrules:\n  K8S-0003:\n    severity: medium\n');
+    expect((await run(['scan', 'bad', ...ONLY, '--config', 'fail-medium.yaml'], { cwd: cwd() })).code).toBe(1);
+    expect((await run(['scan', 'bad', ...ONLY, '--config', 'fail-medium.yaml', '--fail-on', 'high'], { cwd: cwd() })).code).toBe(0);
+  });
+
+  it('finds .sanctum.yaml upward from the working directory', async () => {
+    const w = workspace({ '.sanctum.yaml': 'failOn: critical\nrules:\n  K8S-0003:\n    severity: high\n', 'sub/dir/pod.yaml': PRIVILEGED_POD });
+    try {
+      const r = await run(['scan', '.', ...ONLY, '-f', 'json'], { cwd: join(w.dir, 'sub') });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).findings[0].severity).toBe('high');
+    } finally {
+      w.cleanup();
+    }
+  });
+
   it.each([
     [['scan', 'bad', '--fail-on', 'severe'], /--fail-on must be one of critical, high, medium, low, info \(got 'severe'\)/],
     [['scan', 'bad', '--format', 'xml'], /unknown format 'xml' \(known: table, json, sarif, junit/],

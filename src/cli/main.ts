@@ -2,6 +2,7 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
+import { findConfig, loadConfig } from '../core/config.js';
 import { makeBaseline } from '../core/suppression.js';
 import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, type Severity } from '../core/types.js';
 import { formatExtensions, reporters } from '../reporters/index.js';
@@ -22,7 +23,7 @@ interface ScanFlags {
   framework: string[];
   rule: string[];
   skipRule: string[];
-  failOn: string;
+  failOn?: string;
   failOnError?: boolean;
   config?: string;
   baseline?: string;
@@ -50,7 +51,7 @@ function addScanOptions(cmd: Command): Command {
     .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable), e.g. pss:restricted').argParser(collect).default([]))
     .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity', 'high')
+    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: failOn of the config, else high)')
     .option('--fail-on-error', 'exit 1 when a file could not be scanned')
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
@@ -61,8 +62,22 @@ function addScanOptions(cmd: Command): Command {
     .option('--no-progress', 'no progress indicator');
 }
 
+/** --fail-on, else `failOn` of the configuration file, else high. */
+function effectiveFailOn(flags: ScanFlags, cwd: string): Severity {
+  if (flags.failOn !== undefined) {
+    if (!isSeverity(flags.failOn)) throw new ScanSetupError(`--fail-on must be one of critical, high, medium, low, info (got '${flags.failOn}')`);
+    return flags.failOn;
+  }
+  const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfig(cwd);
+  if (!path) return 'high';
+  try {
+    return loadConfig(path).failOn ?? 'high';
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
+}
+
 function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rules: readonly AnyRule[]) => void): ScanResult {
-  if (!isSeverity(flags.failOn)) throw new ScanSetupError(`--fail-on must be one of critical, high, medium, low, info (got '${flags.failOn}')`);
   const cwd = io.cwd ?? process.cwd();
   const list = targets.length ? targets : ['.'];
   for (const t of list) {
@@ -150,9 +165,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .action((paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
       const cwd = io.cwd ?? process.cwd();
+      const failOn = effectiveFailOn(flags, cwd);
       let ran: readonly AnyRule[] = getRegistry().rules;
       let result = runScan(paths, flags, io, (r) => (ran = r));
-      const failOn = flags.failOn as Severity;
       if (flags.fix) {
         const t = severityRank(failOn);
         const outcome = fixFiles(
@@ -189,6 +204,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       .description('write a baseline file of the current findings, for --baseline')
       .argument('[paths...]', 'files or directories', []),
   ).action((paths: string[], flags: ScanFlags) => {
+    effectiveFailOn(flags, io.cwd ?? process.cwd());
     const result = runScan(paths, { ...flags, baseline: undefined }, io);
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);

@@ -19,26 +19,29 @@ export const IgnoreEntrySchema = z
 
 export const ConfigSchema = z
   .object({
-    $schema: z.string().optional(),
-    scanners: z.array(z.enum(SCANNERS)).optional(),
-    failOn: z.enum(SEVERITIES).optional(),
-    frameworks: z.array(z.string()).optional(),
+    $schema: z.string().describe('URL or path of this JSON Schema, for editors').optional(),
+    scanners: z.array(z.enum(SCANNERS)).describe('Scanners to run when --scanners is not given (default: all that apply)').optional(),
+    failOn: z.enum(SEVERITIES).describe('Lowest severity that fails the scan (exit 1) when --fail-on is not given').optional(),
+    frameworks: z.array(z.string()).describe('Only rules mapped to one of these frameworks run, e.g. pss:restricted, owasp-llm-2025').optional(),
     exclude: z.array(z.string()).describe('Path globs (gitignore syntax) left out of every scan').optional(),
-    ignore: z.array(IgnoreEntrySchema).optional(),
+    ignore: z.array(IgnoreEntrySchema).describe('Accepted findings: each entry suppresses the findings it matches until it expires').optional(),
     rules: z
       .record(
         z.string(),
         z
           .object({
-            enabled: z.boolean().optional(),
-            severity: z.enum(SEVERITIES).optional(),
-            options: z.record(z.string(), z.unknown()).optional(),
+            enabled: z.boolean().describe('false turns the rule off').optional(),
+            severity: z.enum(SEVERITIES).describe("Overrides the rule's default severity").optional(),
+            options: z.record(z.string(), z.unknown()).describe('Rule options, as listed on the rule page').optional(),
           })
           .strict(),
       )
       .describe('Per-rule settings keyed by rule id or slug')
       .optional(),
-    models: z.object({ strict: z.boolean().optional() }).strict().optional(),
+    models: z
+      .object({ strict: z.boolean().describe('Any pickle import outside the allow-list is high (like --strict-models)').optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
