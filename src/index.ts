@@ -5,3 +5,5 @@ export { MemorySourceFile, DiskSourceFile, type SourceFile } from './core/source
 export { defineRule, type Rule, type RuleMeta, type RuleContext } from './core/rule.js';
 export { makeBaseline, parseBaseline } from './core/suppression.js';
 export { VERSION } from './version.js';
+export { reporters, formatExtensions, type Reporter, type ReportContext } from './reporters/index.js';
+export { applyFixes, type FileFix, type FixEdit } from './core/apply-fixes.js';
