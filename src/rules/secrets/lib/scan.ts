@@ -1,0 +1,646 @@
+import { createHmac } from 'node:crypto';
+import type { Severity } from '../../../core/types.js';
+import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
+import type { SecretHit, TextLikeDocument } from './types.js';
+import { charClasses, entropy, isHashAt, isPlaceholder, isReference, isUuid } from './values.js';
+
+/** Assignment-based detection skips lines longer than this (minified code); marker detectors do not. */
+export const MAX_LINE_LENGTH = 4096;
+const MAX_VALUE = 512;
+
+const PRIVATE_KEY_MARKER = '-----BEGIN';
+const JWT_MARKER = 'eyJ';
+const URL_MARKER = '://';
+
+const byMarker = new Map<string, MarkerDetector[]>();
+for (const d of MARKER_DETECTORS) {
+  for (const m of d.markers) {
+    const list = byMarker.get(m) ?? [];
+    list.push(d);
+    byMarker.set(m, list);
+  }
+}
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER].sort((a, b) => b.length - a.length);
+/** One alternation of literals: the single pre-filter pass for every marker-anchored detector. */
+export const MARKER_RE = new RegExp(MARKERS.map(escape).join('|'), 'g');
+
+/** Names under which secrets are assigned; the pre-filter of assignment-based detection. */
+export const KEYWORD_RE =
+  /api[_.-]?key|apikey|secret|token|passw|pwd|credential|authorization|auth[_.-]?key|private[_.-]?key|access[_.-]?key|signing[_.-]?key|cohere|co_api_key|mistral|wandb|azure|together|deepseek|weaviate|qdrant|pinecone|kaggle|ngc/gi;
+
+const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authorization|auth.?key|private.?key|access.?key|signing.?key/;
+const GENERIC_KEY_EXCLUDED =
+  /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by)$|^(?:max|min|num|is|has|use|enable|show|get|set|no|skip|allow)[_.-]?|secretkeyref|secretref|secret_?name|existing_?secret/;
+const PASSWORD_KEY = /passw|pwd/;
+const JWT_SECRET_KEY = /jwt.{0,12}(?:secret|key)|signing.?(?:secret|key)|hmac.?(?:secret|key)/;
+const CODE_PATH = /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte)$/i;
+const LOCK_FILE =
+  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|conda-lock\.ya?ml|requirements[^/]*\.txt)$/;
+
+export function isLockFile(path: string): boolean {
+  return LOCK_FILE.test(path);
+}
+
+const cache = new WeakMap<object, SecretHit[]>();
+
+/**
+ * Every secret in the document's text, found once per document and shared by the secret rules.
+ * Overlapping candidates are resolved in favour of the most specific detector, so one secret is
+ * reported by one rule.
+ */
+export function secretsIn(doc: TextLikeDocument): SecretHit[] {
+  let hits = cache.get(doc);
+  if (!hits) {
+    hits = findSecrets(doc.text, { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path) });
+    cache.set(doc, hits);
+  }
+  return hits;
+}
+
+export interface FindOptions {
+  path: string;
+  isCode: boolean;
+}
+
+interface Assignment {
+  key: string;
+  start: number;
+  end: number;
+  quoted: boolean;
+}
+
+export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
+  const hits: SecretHit[] = [];
+  const jwts: JwtInfo[] = [];
+  scanMarkers(text, hits, jwts);
+  const assignments = scanAssignments(text, opts);
+  classifyAssignments(text, assignments, hits, opts);
+  if (jwts.length) findJwtSecrets(jwts, assignments, text, hits);
+  pairAws(text, hits);
+  return resolveOverlaps(hits);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marker-anchored detectors
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function scanMarkers(text: string, hits: SecretHit[], jwts: JwtInfo[]): void {
+  MARKER_RE.lastIndex = 0;
+  let jwtRunEnd = -1;
+  let m: RegExpExecArray | null;
+  while ((m = MARKER_RE.exec(text)) !== null) {
+    const p = m.index;
+    const marker = m[0];
+    if (marker === PRIVATE_KEY_MARKER) {
+      const h = privateKeyAt(text, p);
+      if (h) hits.push(h);
+      continue;
+    }
+    if (marker === JWT_MARKER) {
+      if (p < jwtRunEnd) continue;
+      const r = jwtAt(text, p);
+      if (typeof r === 'number') jwtRunEnd = r;
+      else if (r) {
+        jwtRunEnd = r.hit.end;
+        hits.push(r.hit);
+        jwts.push(r);
+      }
+      continue;
+    }
+    if (marker === URL_MARKER) {
+      const h = urlCredentialsAt(text, p);
+      if (h) hits.push(h);
+      continue;
+    }
+    for (const d of byMarker.get(marker)!) {
+      const h = runMarkerDetector(d, text, p);
+      if (h) hits.push(h);
+    }
+  }
+}
+
+function runMarkerDetector(d: MarkerDetector, text: string, p: number): SecretHit | undefined {
+  const at = p - (d.back ?? 0);
+  if (at < 0) return undefined;
+  if (d.wordStart !== false && at > 0 && isWordChar(text.charCodeAt(at - 1))) return undefined;
+  d.pattern.lastIndex = at;
+  const m = d.pattern.exec(text);
+  if (!m) return undefined;
+  let start = m.index;
+  let value = m[0];
+  const g = m.indices?.groups?.s;
+  if (g) {
+    start = g[0];
+    value = text.slice(g[0], g[1]);
+  }
+  if (isPlaceholder(value) || isHashAt(text, start)) return undefined;
+  let label = d.label;
+  let severity = d.severity;
+  let note: string | undefined;
+  let prefix = d.prefix;
+  if (d.check) {
+    const r = d.check(value);
+    if (r === false) return undefined;
+    if (typeof r === 'object') {
+      label = r.label ?? label;
+      severity = r.severity ?? severity;
+      note = r.note;
+      prefix = r.prefix ?? prefix;
+    }
+  }
+  return { detector: d.id, rule: d.rule, label, severity, start, end: start + value.length, value, prefix, note, priority: d.priority ?? 100 };
+}
+
+const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |DH |SSH2 )?PRIVATE KEY(?: BLOCK)?)-----/y;
+const SERVICE_ACCOUNT = /"type"\s{0,8}:\s{0,8}"service_account"/;
+
+function privateKeyAt(text: string, p: number): SecretHit | undefined {
+  PEM_BEGIN.lastIndex = p;
+  const m = PEM_BEGIN.exec(text);
+  if (!m) return undefined;
+  const type = m[1];
+  const endMarker = `-----END ${type}-----`;
+  const bodyStart = p + m[0].length;
+  const endIdx = text.indexOf(endMarker, bodyStart);
+  if (endIdx < 0 || endIdx - p > 65536) return undefined;
+  const end = endIdx + endMarker.length;
+  const body = text.slice(bodyStart, endIdx);
+  if (/\.\.\.|…|<[^>]*>|x{6}|X{6}/.test(body)) return undefined;
+  const lines = body.split(/\\r\\n|\\n|\r?\n/);
+  const headers = lines.filter((l) => /^[\w-]+:\s/.test(l.trim()));
+  const b64 = lines
+    .filter((l) => !/^[\w-]+:\s/.test(l.trim()))
+    .join('')
+    .replace(/[\s"',+\\]/g, '');
+  const base64Chars = b64.replace(/[^A-Za-z0-9+/=]/g, '').length;
+  if (base64Chars < 64 || base64Chars < b64.length * 0.9) return undefined;
+  let encrypted = type.startsWith('ENCRYPTED') || headers.some((h) => /ENCRYPTED/.test(h));
+  if (type.startsWith('OPENSSH')) encrypted = opensshEncrypted(b64);
+  const kind = type.replace(/ ?PRIVATE KEY(?: BLOCK)?$/, '').trim();
+  const before = text.slice(Math.max(0, p - 40), p);
+  if (/"private_key"\s{0,4}:\s{0,4}"$/.test(before) && SERVICE_ACCOUNT.test(text)) {
+    const email = /"client_email"\s{0,8}:\s{0,8}"([^"\s]{1,200})"/.exec(text)?.[1];
+    return {
+      detector: 'gcp-service-account-key',
+      rule: 'google-cloud-credential',
+      label: 'Google Cloud service account private key',
+      severity: 'critical',
+      start: p,
+      end,
+      value: text.slice(p, end),
+      prefix: -2,
+      note: email ? `service account ${email}` : undefined,
+      priority: 110,
+    };
+  }
+  const label = `${kind === 'ENCRYPTED' || kind === '' ? 'PKCS#8' : kind === 'PGP' ? 'PGP' : kind === 'OPENSSH' ? 'OpenSSH' : kind} private key${encrypted ? ' (passphrase-protected)' : ''}`;
+  return {
+    detector: 'private-key',
+    rule: 'private-key',
+    label,
+    severity: encrypted ? 'medium' : 'critical',
+    start: p,
+    end,
+    value: text.slice(p, end),
+    prefix: -2,
+    priority: 110,
+  };
+}
+
+function opensshEncrypted(b64: string): boolean {
+  try {
+    const buf = Buffer.from(b64.slice(0, 200), 'base64');
+    const magic = 'openssh-key-v1\0';
+    if (buf.subarray(0, magic.length).toString('latin1') !== magic) return false;
+    const len = buf.readUInt32BE(magic.length);
+    const cipher = buf.subarray(magic.length + 4, magic.length + 4 + len).toString('latin1');
+    return cipher !== 'none';
+  } catch {
+    return false;
+  }
+}
+
+// JWTs ------------------------------------------------------------------------------------------
+
+interface JwtInfo {
+  hit: SecretHit;
+  alg: string;
+  signingInput: string;
+  signature: string;
+}
+
+function isB64Url(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45;
+}
+
+function runEnd(text: string, from: number, max: number): number {
+  let i = from;
+  const limit = Math.min(text.length, from + max);
+  while (i < limit && isB64Url(text.charCodeAt(i))) i++;
+  return i;
+}
+
+function decodeJsonPart(part: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A JWT at `p`, or the end of the run of base64url characters examined when there is none. */
+function jwtAt(text: string, p: number): JwtInfo | number | undefined {
+  if (p > 0 && isB64Url(text.charCodeAt(p - 1))) return runEnd(text, p, 8192);
+  const h = runEnd(text, p, 8192);
+  if (text.charCodeAt(h) !== 46 /* . */ || h - p < 10) return h;
+  const pl = runEnd(text, h + 1, 16384);
+  if (pl - h - 1 < 4 || text.charCodeAt(pl) !== 46) return pl;
+  const sig = runEnd(text, pl + 1, 2048);
+  if (sig < text.length && (isB64Url(text.charCodeAt(sig)) || text.charCodeAt(sig) === 46)) return sig;
+  const header = decodeJsonPart(text.slice(p, h));
+  const payload = decodeJsonPart(text.slice(h + 1, pl));
+  if (!header || !payload || typeof header.alg !== 'string') return sig;
+  // The example token of jwt.io and of countless tutorials.
+  if (payload.sub === '1234567890' && payload.name === 'John Doe') return sig;
+  const alg = header.alg;
+  const signature = text.slice(pl + 1, sig);
+  let severity: Severity = 'medium';
+  const notes = [`alg ${alg}`];
+  if (alg.toLowerCase() === 'none' || signature.length === 0) {
+    severity = 'low';
+    notes.push('unsigned');
+  }
+  if (payload.role === 'service_role') {
+    severity = 'high';
+    notes.push('role service_role');
+  }
+  if (typeof payload.exp === 'number') {
+    const date = new Date(payload.exp * 1000);
+    if (Number.isFinite(date.getTime())) {
+      const iso = date.toISOString().slice(0, 10);
+      if (date.getTime() < Date.now()) {
+        severity = 'low';
+        notes.push(`expired ${iso}`);
+      } else notes.push(`expires ${iso}`);
+    }
+  } else notes.push('no expiry');
+  const hit: SecretHit = {
+    detector: 'jwt',
+    rule: 'jwt-token',
+    label: 'JSON Web Token',
+    severity,
+    start: p,
+    end: sig,
+    value: text.slice(p, sig),
+    prefix: 3,
+    note: notes.join(', '),
+    priority: 90,
+  };
+  return { hit, alg, signingInput: text.slice(p, pl), signature };
+}
+
+const HMAC_ALGS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/** An HS* token's signing secret: an assigned value that verifies its signature, or a `jwt_secret`. */
+function findJwtSecrets(jwts: JwtInfo[], assignments: Assignment[], text: string, hits: SecretHit[]): void {
+  for (const a of assignments.slice(0, 500)) {
+    const value = text.slice(a.start, a.end);
+    if (value.length < 4 || isReference(value)) continue;
+    for (const j of jwts) {
+      const hash = HMAC_ALGS[j.alg];
+      if (!hash || j.hit.start === a.start) continue;
+      const mac = createHmac(hash, value).update(j.signingInput).digest('base64url');
+      if (mac !== j.signature) continue;
+      hits.push({
+        detector: 'jwt-signing-secret',
+        rule: 'jwt-token',
+        label: 'JWT signing secret',
+        severity: 'critical',
+        start: a.start,
+        end: a.end,
+        value,
+        prefix: 0,
+        note: `verified: it signs the ${j.alg} token on the same page`,
+        priority: 95,
+      });
+      break;
+    }
+  }
+}
+
+// URLs with credentials ---------------------------------------------------------------------------
+
+const URL_USERINFO = /(?<u>[^\s:@/?#"'<>`\\]{0,128}):(?<pw>[^\s@/?#"'<>`\\]{1,256})@(?<h>[^\s/?#:"'<>`@\\]{1,253})/dy;
+const DB_SCHEMES: Record<string, string> = {
+  postgres: 'PostgreSQL',
+  postgresql: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  mongodb: 'MongoDB',
+  'mongodb+srv': 'MongoDB',
+  redis: 'Redis',
+  rediss: 'Redis',
+  amqp: 'AMQP',
+  amqps: 'AMQP',
+  mssql: 'SQL Server',
+  sqlserver: 'SQL Server',
+  oracle: 'Oracle',
+  clickhouse: 'ClickHouse',
+  cockroachdb: 'CockroachDB',
+  neo4j: 'Neo4j',
+  'neo4j+s': 'Neo4j',
+  bolt: 'Neo4j',
+  cassandra: 'Cassandra',
+  couchdb: 'CouchDB',
+  snowflake: 'Snowflake',
+  kafka: 'Kafka',
+  nats: 'NATS',
+  memcached: 'Memcached',
+};
+const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
+const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|example\.(?:com|org|net)|[\w.-]*\.example(?:\.com)?|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
+
+function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
+  let s = p;
+  while (s > 0 && p - s < 32) {
+    const c = text.charCodeAt(s - 1);
+    if (!(isWordChar(c) || c === 43 || c === 46 || c === 45) || c === 95) break;
+    s--;
+  }
+  const rawScheme = text.slice(s, p).toLowerCase();
+  if (!/^[a-z]/.test(rawScheme)) return undefined;
+  URL_USERINFO.lastIndex = p + 3;
+  const m = URL_USERINFO.exec(text);
+  if (!m) return undefined;
+  const [pwStart, pwEnd] = m.indices!.groups!.pw;
+  const pw = text.slice(pwStart, pwEnd);
+  const user = m.groups!.u;
+  const host = m.groups!.h;
+  if (PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${')) return undefined;
+  const scheme = rawScheme.replace(/\+(?!srv$|s$).*$/, '');
+  const db = DB_SCHEMES[scheme];
+  const local = LOCAL_HOST.test(host);
+  let severity: Severity = db ? 'high' : 'medium';
+  if (local) severity = 'low';
+  return {
+    detector: db ? 'database-url-password' : 'url-password',
+    rule: 'credentials-in-url',
+    label: db ? `${db} connection URL password` : `${scheme.toUpperCase()} URL password`,
+    severity,
+    start: pwStart,
+    end: pwEnd,
+    value: pw,
+    prefix: 0,
+    note: `user '${user.slice(0, 32)}' at ${host.slice(0, 64)}${local ? ' (local development host)' : ''}`,
+    priority: 80,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignment-gated detectors: `NAME = value`, `name: value`, `"name": "value"`, `ENV NAME value`,
+// Kubernetes `- name: NAME` / `value: …` pairs.
+
+function isKeyChar(c: number): boolean {
+  return isWordChar(c) || c === 46 || c === 45;
+}
+
+function lineBounds(text: string, i: number): [number, number] {
+  const ls = text.lastIndexOf('\n', i - 1) + 1;
+  let le = text.indexOf('\n', i);
+  if (le < 0) le = text.length;
+  return [ls, le];
+}
+
+function scanAssignments(text: string, opts: FindOptions): Assignment[] {
+  const out: Assignment[] = [];
+  KEYWORD_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  let lastKeyEnd = -1;
+  let lineStart = -1;
+  let lineEnd = -1;
+  while ((m = KEYWORD_RE.exec(text)) !== null) {
+    const h = m.index;
+    if (h < lastKeyEnd) continue;
+    if (h >= lineEnd) [lineStart, lineEnd] = lineBounds(text, h);
+    if (lineEnd - lineStart > MAX_LINE_LENGTH) {
+      KEYWORD_RE.lastIndex = lineEnd;
+      continue;
+    }
+    let ks = h;
+    while (ks > lineStart && h - ks < 80 && isKeyChar(text.charCodeAt(ks - 1))) ks--;
+    let ke = h + m[0].length;
+    while (ke < lineEnd && ke - h < 80 && isKeyChar(text.charCodeAt(ke))) ke++;
+    lastKeyEnd = ke;
+    const a = readAssignment(text, ks, ke, lineStart, lineEnd, opts);
+    if (a) out.push(a);
+  }
+  return out;
+}
+
+function skipSpaces(text: string, i: number, end: number): number {
+  let j = i;
+  while (j < end && j - i < 16 && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+  return j;
+}
+
+const SPACE_ASSIGN_LINE = /^\s*(?:ENV|ARG|export|set|setenv|SetEnv)\s+["']?$/;
+const YAML_NAME_LINE = /^\s*-?\s*["']?name["']?\s*:\s*["']?$/;
+const YAML_VALUE_LINE = /^\s*["']?value["']?\s*:\s*/y;
+
+function readAssignment(text: string, ks: number, ke: number, lineStart: number, lineEnd: number, opts: FindOptions): Assignment | undefined {
+  const key = text.slice(ks, ke);
+  let i = ke;
+  // closing quote or bracket of the key: "KEY": / ['KEY'] =
+  while (i < lineEnd && i - ke < 2 && (text[i] === '"' || text[i] === "'" || text[i] === '`' || text[i] === ']')) i++;
+  const afterKey = i;
+  i = skipSpaces(text, i, lineEnd);
+  const c = text[i];
+  let op = '';
+  if (c === '=' && text[i + 1] !== '=' && text[i + 1] !== '~') op = '=';
+  else if (c === ':' && text[i + 1] === '=') op = ':=';
+  else if (c === ':' && text[i + 1] !== ':') op = ':';
+  else if (c === '=' && text[i + 1] === '>') op = '=>';
+  else if (c === '?' && text[i + 1] === '=') op = '?=';
+  else if (c === ',') op = ',';
+  if (op === ',' ) {
+    // ("KEY", "value") / {"name": "KEY", "value": "…"}
+    const j = skipSpaces(text, i + 1, lineEnd);
+    const nameValue = /^"value"\s{0,4}:\s{0,4}/.exec(text.slice(j, Math.min(lineEnd, j + 24)));
+    if (nameValue) return readValue(text, key, j + nameValue[0].length, lineEnd, opts, true);
+    if (text[j] !== '"' && text[j] !== "'") return undefined;
+    return readValue(text, key, j, lineEnd, opts, true);
+  }
+  if (op) return readValue(text, key, skipSpaces(text, i + op.length, lineEnd), lineEnd, opts, false);
+  if (i > afterKey && SPACE_ASSIGN_LINE.test(text.slice(lineStart, ks))) return readValue(text, key, i, lineEnd, opts, false);
+  if (i >= lineEnd || text[i] === '\r') {
+    if (!YAML_NAME_LINE.test(text.slice(lineStart, ks))) return undefined;
+    const next = lineEnd + 1;
+    if (next >= text.length) return undefined;
+    const [, nextEnd] = lineBounds(text, next);
+    YAML_VALUE_LINE.lastIndex = next;
+    const vm = YAML_VALUE_LINE.exec(text);
+    if (!vm || nextEnd - next > MAX_LINE_LENGTH) return undefined;
+    return readValue(text, key, next + vm[0].length, nextEnd, opts, false);
+  }
+  return undefined;
+}
+
+const VALUE_STOP = new Set([' ', '\t', '\r', '\n', ',', ';', '"', "'", '`', ')', '}', ']', '<', '>']);
+
+function readValue(text: string, key: string, from: number, lineEnd: number, opts: FindOptions, requireQuote: boolean): Assignment | undefined {
+  let i = from;
+  if ((text[i] === 'b' || text[i] === 'r' || text[i] === 'u') && (text[i + 1] === '"' || text[i + 1] === "'")) i++;
+  const q = text[i];
+  let start: number;
+  let end: number;
+  let quoted = false;
+  if (q === '"' || q === "'" || q === '`') {
+    start = i + 1;
+    end = start;
+    while (end < lineEnd && end - start <= MAX_VALUE && text[end] !== q) end++;
+    if (text[end] !== q || end - start > MAX_VALUE) return undefined;
+    quoted = true;
+  } else {
+    if (requireQuote || opts.isCode) return undefined;
+    start = i;
+    end = i;
+    while (end < lineEnd && end - start <= MAX_VALUE && !VALUE_STOP.has(text[end])) end++;
+    if (end - start > MAX_VALUE) return undefined;
+  }
+  // Authorization: Bearer <token>
+  const auth = /^(?:bearer|basic|token)\s+/i.exec(text.slice(start, Math.min(end, start + 10)));
+  if (auth) start += auth[0].length;
+  if (end <= start) return undefined;
+  return { key: key.replace(/^[-"'`[]+/, ''), start, end, quoted };
+}
+
+function classifyAssignments(text: string, assignments: Assignment[], hits: SecretHit[], opts: FindOptions): void {
+  let azure: boolean | undefined;
+  const lock = isLockFile(opts.path);
+  for (const a of assignments) {
+    const value = text.slice(a.start, a.end);
+    if (value.length < 8 || isReference(value) || isHashAt(text, a.start)) continue;
+    const key = a.key.toLowerCase();
+    let hit: SecretHit | undefined;
+    for (const d of CONTEXT_DETECTORS) {
+      if (!d.key.test(key) || !d.value.test(value)) continue;
+      if (isPlaceholder(value) || entropy(value) < (d.minEntropy ?? 3)) continue;
+      hit = { detector: d.id, rule: d.rule, label: d.label, severity: d.severity, start: a.start, end: a.end, value, prefix: d.prefix ?? 0, priority: 70 };
+      break;
+    }
+    if (!hit && /^[0-9a-f]{32}$/.test(value) && /api.?key|key$/.test(key) && (azure ??= /\.(?:openai|cognitiveservices)\.azure\.com/.test(text))) {
+      hit = { detector: 'azure-openai-key', rule: 'azure-credential', label: 'Azure OpenAI / AI services key', severity: 'high', start: a.start, end: a.end, value, prefix: 0, priority: 70, note: 'next to an Azure endpoint' };
+    }
+    if (!hit && JWT_SECRET_KEY.test(key) && value.length >= 16 && !isPlaceholder(value) && entropy(value) >= 3 && charClasses(value) >= 2) {
+      hit = { detector: 'jwt-signing-secret', rule: 'jwt-token', label: 'JWT signing secret', severity: 'high', start: a.start, end: a.end, value, prefix: 0, priority: 65 };
+    }
+    if (!hit && !lock) hit = genericCandidate(text, a, key, value);
+    if (hit) hits.push(hit);
+  }
+}
+
+function genericCandidate(text: string, a: Assignment, key: string, value: string): SecretHit | undefined {
+  if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key)) return undefined;
+  const password = PASSWORD_KEY.test(key);
+  if (value.length < (password ? 8 : 16)) return undefined;
+  if (isPlaceholder(value) || isUuid(value)) return undefined;
+  if (/^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
+  if (/^(?:https?|file|s3|gs):\/\//i.test(value) || /^[./~]/.test(value) || /^\d+(?:\.\d+)*$/.test(value)) return undefined;
+  if (/^[A-Za-z_.:-]+$/.test(value) && !(value.length >= 32 && entropy(value) >= 4)) return undefined;
+  if (/^[a-z][a-zA-Z]*(?:\.[a-zA-Z_]\w*)+(?:\(\))?$/.test(value)) return undefined;
+  if (/[(){}[\]$]/.test(value) && !a.quoted) return undefined;
+  if (charClasses(value) < 2) return undefined;
+  const h = entropy(value);
+  if (h < 2.5) return undefined;
+  return {
+    detector: password ? 'generic-password' : 'generic-secret',
+    rule: 'generic-secret',
+    label: password ? 'password' : 'secret',
+    severity: 'low',
+    start: a.start,
+    end: a.end,
+    value,
+    prefix: 0,
+    priority: 10,
+    key: a.key,
+    entropy: h,
+    note: `assigned to '${a.key.slice(0, 60)}'`,
+  };
+}
+
+// AWS: an access key ID with its secret access key in the few lines around it -----------------------
+
+const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+function pairAws(text: string, hits: SecretHit[]): void {
+  const ids = hits.filter((h) => h.detector === 'aws-access-key-id');
+  if (ids.length === 0) return;
+  let secrets = hits.filter((h) => h.detector === 'aws-secret-access-key');
+  for (const id of ids) {
+    const idLine = lineOf(text, id.start);
+    let paired = secrets.find((s) => Math.abs(lineOf(text, s.start) - idLine) <= 5);
+    if (!paired) {
+      const from = nthLineStart(text, id.start, -3);
+      const to = nthLineEnd(text, id.end, 3);
+      AWS_SECRET_SHAPE.lastIndex = from;
+      let m: RegExpExecArray | null;
+      while ((m = AWS_SECRET_SHAPE.exec(text)) !== null && m.index < to) {
+        const v = m[0];
+        if (isPlaceholder(v) || entropy(v) < 4.2 || charClasses(v) < 3 || hits.some((h) => h.start <= m!.index && m!.index < h.end)) continue;
+        paired = { detector: 'aws-secret-access-key', rule: 'aws-credentials', label: 'AWS secret access key', severity: 'critical', start: m.index, end: m.index + v.length, value: v, prefix: 0, priority: 70 };
+        hits.push(paired);
+        secrets = [...secrets, paired];
+        break;
+      }
+    }
+    if (paired) {
+      id.note = `paired with its secret access key on line ${lineOf(text, paired.start)}`;
+      paired.note = `paired with access key ID ${id.value.slice(0, 6)}… on line ${idLine}`;
+    }
+  }
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  let i = text.indexOf('\n');
+  while (i !== -1 && i < offset) {
+    n++;
+    i = text.indexOf('\n', i + 1);
+  }
+  return n;
+}
+
+function nthLineStart(text: string, offset: number, back: number): number {
+  let i = offset;
+  for (let k = 0; k <= -back && i > 0; k++) i = text.lastIndexOf('\n', i - 1);
+  return Math.max(0, i + 1);
+}
+
+function nthLineEnd(text: string, offset: number, fwd: number): number {
+  let i = offset;
+  for (let k = 0; k < fwd; k++) {
+    const n = text.indexOf('\n', i + 1);
+    if (n === -1) return text.length;
+    i = n;
+  }
+  const n = text.indexOf('\n', i + 1);
+  return n === -1 ? text.length : n;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
+  if (hits.length <= 1) return hits;
+  const sorted = [...hits].sort((a, b) => b.priority - a.priority || a.start - b.start || b.end - a.end);
+  const kept: SecretHit[] = [];
+  for (const h of sorted) {
+    if (kept.some((k) => k.start < h.end && h.start < k.end)) continue;
+    kept.push(h);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}

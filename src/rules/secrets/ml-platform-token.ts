@@ -1,0 +1,40 @@
+import { defineRule, type RuleMeta } from '../../core/rule.js';
+import { fakes } from './lib/fakes.js';
+import { DETECTOR_OPTION, reportSecrets, TEXT_KINDS } from './lib/report.js';
+import type { TextLikeDocument } from './lib/types.js';
+
+const meta: RuleMeta & { slug: 'ml-platform-token' } = {
+  id: 'SEC-0011',
+  slug: 'ml-platform-token',
+  title: 'ML platform or vector database token in plain text',
+  severity: 'high',
+  scanner: 'secrets',
+  appliesTo: TEXT_KINDS,
+  frameworks: [
+    { id: 'owasp-llm-2025', control: 'LLM02' },
+    { id: 'mitre-atlas', control: 'AML.T0055' },
+    { id: 'nsa-cisa', control: 'secrets' },
+  ],
+  rationale:
+    'Tokens of ML platforms reach training data, experiment history, model registries and vector stores (which often hold the sensitive documents of a RAG system). Recognised by format: Databricks personal access tokens (`dapi`, `databricks-token`), LangSmith keys (`lsv2_pt_`/`lsv2_sk_`, `langsmith-key`), Pinecone keys (`pcsk_`, `pinecone-key`), Kaggle `kaggle.json` files (`kaggle-json`). Recognised by the name they are assigned to: Weights & Biases (40 hex, `wandb`, `wandb-key`), Pinecone legacy keys (UUID, `pinecone`, `pinecone-legacy-key`), Weaviate (`weaviate`, `weaviate-key`), Qdrant (`qdrant`, `qdrant-key`), Kaggle (`KAGGLE_KEY`, `kaggle-key`).',
+  remediation:
+    'Revoke the token in the platform (Databricks user settings, LangSmith settings, Pinecone/Weaviate/Qdrant cloud consoles, wandb.ai/authorize, Kaggle account settings) and inject a new one at run time; prefer service principals and short-lived OAuth tokens where the platform offers them.',
+  references: [
+    'https://docs.databricks.com/en/dev-tools/auth/pat.html',
+    'https://docs.wandb.ai/guides/track/environment-variables/',
+    'https://docs.pinecone.io/guides/projects/manage-api-keys',
+    'https://www.kaggle.com/docs/api',
+  ],
+  examples: {
+    bad: [{ path: 'train.env', content: `WANDB_API_KEY=${fakes.wandb()}\nDATABRICKS_TOKEN=${fakes.databricks()}\n` }],
+    good: [{ path: 'train.env', content: 'WANDB_API_KEY=${WANDB_API_KEY}\nDATABRICKS_TOKEN=\n' }],
+  },
+  options: { ...DETECTOR_OPTION },
+};
+
+export default defineRule<TextLikeDocument>({
+  meta,
+  check(doc, ctx) {
+    reportSecrets(doc, ctx, meta);
+  },
+});

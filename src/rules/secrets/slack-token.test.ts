@@ -1,0 +1,25 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { fakes } from './lib/fakes.js';
+import rule from './slack-token.js';
+
+const bot = fakes.slackBot();
+const hook = fakes.slackWebhook();
+
+testRule(rule, {
+  valid: [
+    { name: 'documentation placeholder', path: 'README.md', content: 'SLACK_BOT_TOKEN=xoxb-your-token-here\n' },
+    { name: 'environment lookup', path: 'alerts.py', content: 'SLACK_WEBHOOK = os.environ["SLACK_WEBHOOK_URL"]\n' },
+  ],
+  invalid: [
+    {
+      path: '.env',
+      content: `SLACK_BOT_TOKEN=${bot}\n`,
+      findings: [{ startLine: 1, startColumn: 17, endLine: 1, endColumn: 17 + bot.length, message: 'Slack bot token in plain text', evidence: `Slack bot token xoxb-${bot.slice(5, 7)}… (${bot.length} chars)` }],
+    },
+    {
+      path: 'alerts.py',
+      content: `SLACK_WEBHOOK = "${hook}"\n`,
+      findings: [{ startLine: 1, startColumn: 51, endLine: 1, endColumn: 97, message: 'Slack incoming webhook URL in plain text', severity: 'medium' }],
+    },
+  ],
+});
