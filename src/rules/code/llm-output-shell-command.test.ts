@@ -28,3 +28,21 @@ testRule(rule, {
     },
   ],
 });
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'model picks a key of a fixed command table',
+      path: 'a.py',
+      content: 'import subprocess\nALLOWED = {"a": ["df", "-h"]}\ndef f(llm):\n    choice = llm.invoke("x").content\n    subprocess.run(ALLOWED[choice])\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'shlex.split of model output',
+      path: 'a.py',
+      content: 'import shlex, subprocess\ndef f(llm):\n    cmd = llm.invoke("x").content\n    subprocess.run(shlex.split(cmd))\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 37, message: 'Model output reaches subprocess.run(shlex.split(...))' }],
+    },
+  ],
+});

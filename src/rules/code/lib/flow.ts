@@ -150,15 +150,16 @@ export class Flow {
   }
 
   private carries(expr: SgNode, tainted: Set<string>): boolean {
+    if (isFunction(expr)) return false;
     if (this.isSource(expr)) return true;
-    const k = expr.kind();
-    if ((k === 'identifier' || k === 'attribute' || k === 'member_expression') && tainted.has(expr.text())) return true;
-    for (const n of expr.findAll({ rule: { any: REFERENCE_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
-      if (isFunction(n)) continue;
-      if (this.isSource(n)) return true;
-      if (tainted.has(n.text())) return true;
+    const k = String(expr.kind());
+    if (REFERENCE_KINDS[this.flavor].includes(k) && tainted.has(expr.text())) return true;
+    // Indexing a container with a carried key picks one of the container's own values: `ALLOWED[choice]`.
+    if (k === 'subscript' || k === 'subscript_expression') {
+      const container = expr.field('value') ?? expr.field('object');
+      return container ? this.carries(container, tainted) : false;
     }
-    return false;
+    return expr.namedChildren().some((c) => this.carries(c, tainted));
   }
 
   /** True when the expression carries the source: it is one, contains one, or uses a variable that does. */

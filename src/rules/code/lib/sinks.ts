@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { allCalls, calleeText, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
+import { allCalls, calleeText, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
 
 /** A place where a value is used dangerously: `value` is the argument or right-hand side that reaches it. */
 export interface Sink {
@@ -53,9 +53,9 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
       if (PY_SUBPROCESS.test(callee) && (callee.startsWith('subprocess.') || callee === 'Popen')) {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
-        const shell = isTrue(namedArg(call, 'shell'));
-        const isString = !['list', 'tuple', 'list_comprehension'].includes(String(cmd.kind()));
-        if (shell || isString) return { what: `${callee}(${shell ? 'shell=True' : 'a command string'})`, value: cmd };
+        if (isTrue(namedArg(call, 'shell'))) return { what: `${callee}(shell=True)`, value: cmd };
+        // `shlex.split(text)` lets the text choose the program and all its arguments.
+        if (isCall(cmd) && calleeText(cmd) === 'shlex.split') return { what: `${callee}(shlex.split(...))`, value: cmd };
       }
       return undefined;
     }

@@ -5,7 +5,7 @@ import { allCalls, calleeText, flavorOf, isTrue, namedArg } from './lib/syntax.j
 export default defineRule<CodeDocument>({
   meta: {
     id: 'LLM-0001',
-    slug: 'trust-remote-code',
+    slug: 'model-load-trust-remote-code',
     title: 'Model loaded with trust_remote_code=True',
     severity: 'high',
     scanner: 'code',
