@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './remote-script-piped-to-shell.js';
+import rule from './dockerfile-remote-script-piped-to-shell.js';
 
 testRule(rule, {
   valid: [

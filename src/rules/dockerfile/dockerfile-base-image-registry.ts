@@ -15,7 +15,7 @@ export function registryAllowed(registry: string, repository: string, allowed: r
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0003',
-    slug: 'base-image-registry',
+    slug: 'dockerfile-base-image-registry',
     title: 'Base image from a registry outside the allow-list',
     severity: 'medium',
     scanner: 'misconfig',

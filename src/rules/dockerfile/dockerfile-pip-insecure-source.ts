@@ -31,7 +31,7 @@ function options(args: readonly ShellWord[]): OptionHit[] {
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0012',
-    slug: 'pip-insecure-source',
+    slug: 'dockerfile-pip-insecure-source',
     title: 'pip installs from an unverified source',
     severity: 'high',
     scanner: 'misconfig',

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './model-download-unverified.js';
+import rule from './dockerfile-model-download-unverified.js';
 
 const sha = '0e9e39f249a16976918f6564b8830bc894c89659';
 

@@ -4,7 +4,7 @@ import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-doc
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0002',
-    slug: 'base-image-unpinned',
+    slug: 'dockerfile-base-image-unpinned',
     title: 'Base image not pinned by digest',
     severity: 'medium',
     scanner: 'misconfig',

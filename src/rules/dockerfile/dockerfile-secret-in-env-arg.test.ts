@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testRule } from '../../testing/rule-tester.js';
 import { findSecret, isPlaceholder, isSecretName, redact } from './lib/secrets.js';
-import rule from './secret-in-env-arg.js';
+import rule from './dockerfile-secret-in-env-arg.js';
 
 testRule(rule, {
   valid: [

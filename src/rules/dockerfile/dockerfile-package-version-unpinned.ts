@@ -8,7 +8,7 @@ const EXAMPLE: Record<string, string> = { apt: 'curl=8.5.0-2ubuntu10', apk: 'cur
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0010',
-    slug: 'package-version-unpinned',
+    slug: 'dockerfile-package-version-unpinned',
     title: 'OS packages installed without pinned versions',
     severity: 'low',
     scanner: 'misconfig',

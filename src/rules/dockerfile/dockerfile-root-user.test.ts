@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './root-user.js';
+import rule from './dockerfile-root-user.js';
 
 testRule(rule, {
   valid: [

@@ -7,7 +7,7 @@ const ROOT = new Set(['root', '0']);
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0001',
-    slug: 'root-user',
+    slug: 'dockerfile-root-user',
     title: 'Image runs as root',
     severity: 'medium',
     scanner: 'misconfig',

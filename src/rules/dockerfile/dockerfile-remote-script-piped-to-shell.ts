@@ -23,7 +23,7 @@ function interpreter(cmd: ShellCommand): boolean {
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0006',
-    slug: 'remote-script-piped-to-shell',
+    slug: 'dockerfile-remote-script-piped-to-shell',
     title: 'Remote script piped into a shell',
     severity: 'high',
     scanner: 'misconfig',

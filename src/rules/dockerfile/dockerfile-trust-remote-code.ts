@@ -8,7 +8,7 @@ const KWARG = /trust_remote_code\s*=\s*True\b/;
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0015',
-    slug: 'trust-remote-code',
+    slug: 'dockerfile-trust-remote-code',
     title: 'Model server started with --trust-remote-code',
     severity: 'high',
     scanner: 'misconfig',

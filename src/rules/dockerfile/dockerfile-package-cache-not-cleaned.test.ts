@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './package-cache-not-cleaned.js';
+import rule from './dockerfile-package-cache-not-cleaned.js';
 
 testRule(rule, {
   valid: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testRule } from '../../testing/rule-tester.js';
-import rule, { worldWritable } from './world-writable-permissions.js';
+import rule, { worldWritable } from './dockerfile-world-writable-permissions.js';
 
 testRule(rule, {
   valid: [

@@ -19,7 +19,7 @@ export function worldWritable(mode: string): boolean {
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0008',
-    slug: 'world-writable-permissions',
+    slug: 'dockerfile-world-writable-permissions',
     title: 'World-writable permissions (chmod 777)',
     severity: 'medium',
     scanner: 'misconfig',

@@ -8,7 +8,7 @@ const REFERENCE = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)/;
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0004',
-    slug: 'secret-in-env-arg',
+    slug: 'dockerfile-secret-in-env-arg',
     title: 'Secret in ENV or ARG',
     severity: 'high',
     scanner: 'misconfig',

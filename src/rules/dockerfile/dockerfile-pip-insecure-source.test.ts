@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './pip-insecure-source.js';
+import rule from './dockerfile-pip-insecure-source.js';
 
 testRule(rule, {
   valid: [

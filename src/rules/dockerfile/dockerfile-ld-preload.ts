@@ -7,7 +7,7 @@ const READERS = new Set(['rm', 'cat', 'ls', 'test', '[', 'stat', 'grep']);
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0013',
-    slug: 'ld-preload',
+    slug: 'dockerfile-ld-preload',
     title: 'LD_PRELOAD set in the image',
     severity: 'high',
     scanner: 'misconfig',

@@ -4,7 +4,7 @@ import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-doc
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0009',
-    slug: 'ssh-port-exposed',
+    slug: 'dockerfile-ssh-port-exposed',
     title: 'SSH port exposed',
     severity: 'medium',
     scanner: 'misconfig',

@@ -45,7 +45,7 @@ function optionValue(cmd: ShellCommand, name: string): string | undefined {
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0014',
-    slug: 'model-download-unverified',
+    slug: 'dockerfile-model-download-unverified',
     title: 'Model weights fetched at build time without verification',
     severity: 'medium',
     scanner: 'misconfig',

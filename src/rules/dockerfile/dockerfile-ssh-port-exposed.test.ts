@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './ssh-port-exposed.js';
+import rule from './dockerfile-ssh-port-exposed.js';
 
 testRule(rule, {
   valid: [{ path: 'Dockerfile', content: 'FROM ubuntu:24.04\nEXPOSE 8888 2222 22/udp 220\n' }],

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './sudo-usage.js';
+import rule from './dockerfile-sudo-usage.js';
 
 testRule(rule, {
   valid: [{ path: 'Dockerfile', content: 'FROM ubuntu:24.04\nRUN apt-get install -y sudo-ldap-docs && echo sudo\nUSER app\n' }],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRule, testRule } from '../../testing/rule-tester.js';
-import rule from './base-image-registry.js';
+import rule from './dockerfile-base-image-registry.js';
 
 const options = { allowedRegistries: ['registry.acme.dev', 'ghcr.io/acme', '*.dkr.ecr.eu-west-1.amazonaws.com'] };
 

@@ -28,7 +28,7 @@ function pipCacheDisabled(doc: DockerfileDocument, ins: DockerInstruction): bool
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0011',
-    slug: 'package-cache-not-cleaned',
+    slug: 'dockerfile-package-cache-not-cleaned',
     title: 'Package manager cache left in the image',
     severity: 'low',
     scanner: 'misconfig',

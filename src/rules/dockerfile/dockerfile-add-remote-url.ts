@@ -6,7 +6,7 @@ const URL = /^(https?|ftp):\/\//i;
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0005',
-    slug: 'add-remote-url',
+    slug: 'dockerfile-add-remote-url',
     title: 'ADD downloads a URL without a checksum',
     severity: 'medium',
     scanner: 'misconfig',

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './ld-preload.js';
+import rule from './dockerfile-ld-preload.js';
 
 testRule(rule, {
   valid: [{ path: 'Dockerfile', content: 'FROM nvcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_LIBRARY_PATH=/usr/local/cuda/lib64 LD_PRELOAD=\nRUN rm -f /etc/ld.so.preload && cat /etc/ld.so.preload || true\n' }],

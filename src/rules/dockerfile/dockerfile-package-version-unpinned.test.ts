@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './package-version-unpinned.js';
+import rule from './dockerfile-package-version-unpinned.js';
 
 testRule(rule, {
   valid: [

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './add-remote-url.js';
+import rule from './dockerfile-add-remote-url.js';
 
 testRule(rule, {
   valid: [

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './base-image-unpinned.js';
+import rule from './dockerfile-base-image-unpinned.js';
 
 const digest = `sha256:${'a'.repeat(64)}`;
 

@@ -5,7 +5,7 @@ import { commandsOf } from './lib/commands.js';
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0007',
-    slug: 'sudo-usage',
+    slug: 'dockerfile-sudo-usage',
     title: 'sudo used in a Dockerfile',
     severity: 'medium',
     scanner: 'misconfig',

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import rule from './trust-remote-code.js';
+import rule from './dockerfile-trust-remote-code.js';
 
 testRule(rule, {
   valid: [
