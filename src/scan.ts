@@ -12,6 +12,7 @@ import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
+import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -30,6 +31,12 @@ export interface ScanOptions {
   baseline?: string | ReadonlySet<string>;
   limits?: Partial<Limits>;
   strictModels?: boolean;
+  /** Values files passed to `helm template --values` for every chart found. */
+  helmValues?: string[];
+  /** `key=value` settings passed to `helm template --set` for every chart found. */
+  helmSet?: string[];
+  /** Renderer executables, limits, or `false` to leave Helm charts and Kustomize overlays unrendered (they are then reported in `errors`). */
+  renderers?: Omit<RendererOptions, 'helmValues' | 'helmSet'> | false;
   /** `YYYY-MM-DD`, for suppression expiry; defaults to today. */
   today?: string;
   /** Scan these files instead of walking `targets` (in-memory content, image layers). */
@@ -113,7 +120,11 @@ export function scanSync(opts: ScanOptions): ScanResult {
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
   });
 
-  const files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
+  let files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
+  if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s')))) {
+    const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
+    files = withRenderedSources(files, { ...r, helmValues: opts.helmValues, helmSet: opts.helmSet, cwd, onError: (p, m) => engine.error(p, m) });
+  }
   for (const file of files) {
     if (!engine.wants(file)) {
       release(file);

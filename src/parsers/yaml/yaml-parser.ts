@@ -96,6 +96,9 @@ function expandedSize(value: unknown, limit: number): number {
 }
 
 function isHelmTemplate(file: SourceFile, text: string): boolean {
+  // Set by the Helm/Kustomize renderer source: its output is read, a rendered chart's raw templates are not.
+  const state = (file as { renderState?: 'rendered' | 'raw-template' }).renderState;
+  if (state !== undefined) return state === 'raw-template';
   return /(^|\/)templates\//.test(file.path) && text.includes('{{');
 }
 

@@ -1,0 +1,273 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../core/engine.js';
+import type { AnyRule } from '../core/rule.js';
+import { allParsers } from '../parsers/index.js';
+import exposedByService from '../rules/kubernetes/ai-service-exposed-by-service.js';
+import hostNetwork from '../rules/kubernetes/ai-service-host-network.js';
+import { scanSync } from '../scan.js';
+import { walkTargets } from './directory.js';
+import { findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
+
+let dir: string;
+
+function write(rel: string, content: string): string {
+  const p = join(dir, rel);
+  mkdirSync(dirname(p), { recursive: true });
+  writeFileSync(p, content);
+  return p;
+}
+
+/** A fake renderer: a node script that logs its argv to `<name>.calls` and runs `body`. */
+function fakeRenderer(name: string, body: string): string {
+  const p = write(
+    `bin/${name}`,
+    `#!${process.execPath}\nconst fs = require('fs');\nfs.appendFileSync(__filename + '.calls', JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd() }) + '\\n');\n${body}\n`,
+  );
+  chmodSync(p, 0o755);
+  return p;
+}
+
+function calls(bin: string): Array<{ argv: string[]; cwd: string }> {
+  return existsSync(bin + '.calls')
+    ? readFileSync(bin + '.calls', 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+    : [];
+}
+
+const RULES: Record<string, AnyRule> = { 'K8S-0150': exposedByService, 'K8S-0153': hostNetwork };
+
+/** The walk → render → engine pipeline of a scan, with only the rules named (independent of the rest of the catalogue). */
+function scan(opts: { rules: string[]; helmValues?: string[]; helmSet?: string[]; renderers: Omit<RendererOptions, 'helmValues' | 'helmSet'> }) {
+  const rules = opts.rules.map((id) => RULES[id]);
+  const engine = new Engine({ parsers: allParsers, rules, lookup: () => undefined, today: '2026-01-01' });
+  const onError = (p: string, m: string): void => engine.error(p, m);
+  const files = withRenderedSources(walkTargets(['.'], { cwd: dir, onError }), { ...opts.renderers, helmValues: opts.helmValues, helmSet: opts.helmSet, cwd: dir, onError });
+  for (const f of files) if (engine.wants(f)) engine.scanFile(f);
+  const { findings, errors } = engine.finish();
+  findings.sort((a, b) => (a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : (a.location.startLine ?? 0) - (b.location.startLine ?? 0)));
+  return { findings, errors };
+}
+
+const JUPYTER_DEPLOY = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: release-name-nb
+spec:
+  template:
+    metadata:
+      labels: {app: nb}
+    spec:
+      containers:
+      - name: nb
+        image: quay.io/jupyter/base-notebook:2024-10-07
+        args: [start-notebook.py, "--ServerApp.token=''"]`;
+const LB_SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: release-name-nb
+spec:
+  type: LoadBalancer
+  selector: {app: nb}
+  ports:
+  - port: 8888`;
+const OLLAMA_POD = `apiVersion: v1
+kind: Pod
+metadata:
+  name: ollama
+spec:
+  hostNetwork: true
+  containers:
+  - name: ollama
+    image: ollama/ollama:0.3.12`;
+
+const HELM_OUTPUT = [
+  '---',
+  '# Source: app/templates/service.yaml',
+  LB_SERVICE,
+  '---',
+  '# Source: app/templates/plain.yaml',
+  OLLAMA_POD,
+  '---',
+  '# Source: app/templates/deployment.yaml',
+  JUPYTER_DEPLOY,
+  '',
+].join('\n');
+
+function chart(): void {
+  write('chart/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+  write('chart/values.yaml', 'type: LoadBalancer\n');
+  write('chart/templates/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-nb\nspec:\n  type: {{ .Values.type }}\n');
+  write('chart/templates/plain.yaml', OLLAMA_POD + '\n');
+  write('chart/templates/_helpers.tpl', '{{- define "app.name" -}}app{{- end }}\n');
+  write('chart/charts/sub/Chart.yaml', 'apiVersion: v2\nname: sub\nversion: 0.1.0\n');
+  write('chart/charts/sub/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n');
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sanctum-render-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('splitHelmOutput', () => {
+  it('groups documents by their # Source template, under the chart directory', () => {
+    const parts = splitHelmOutput(HELM_OUTPUT + '---\n# Source: app/templates/service.yaml\nkind: Second\n', 'charts/app');
+    expect(parts.map((p) => p.path)).toEqual(['charts/app/templates/service.yaml', 'charts/app/templates/plain.yaml', 'charts/app/templates/deployment.yaml']);
+    expect(parts[0].text).toBe(`# Source: app/templates/service.yaml\n${LB_SERVICE}\n---\n# Source: app/templates/service.yaml\nkind: Second\n\n`);
+    expect(splitHelmOutput('---\n# only a comment\n---\n', '.')).toEqual([]);
+    expect(splitHelmOutput('kind: X\n', '.')[0].path).toBe('Chart.yaml');
+  });
+});
+
+describe('Helm charts', () => {
+  it('renders by argument vector with values and --set, and attributes findings to the template', () => {
+    chart();
+    const values = write('ci/prod-values.yaml', 'type: LoadBalancer\n');
+    const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
+    const result = scan({
+      rules: ['K8S-0150', 'K8S-0153'],
+      helmValues: ['ci/prod-values.yaml'],
+      helmSet: ['a=b,c=d', 'x=$(touch pwned)'],
+      renderers: { helm, kustomize: false, kubectl: false },
+    });
+    expect(result.errors).toEqual([]);
+    expect(calls(helm)).toEqual([{ argv: ['template', join(dir, 'chart'), '--values', values, '--set', 'a=b,c=d', '--set', 'x=$(touch pwned)'], cwd: join(dir, 'chart') }]);
+    expect(existsSync(join(dir, 'chart', 'pwned'))).toBe(false);
+    const got = result.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]);
+    expect(got).toEqual([
+      ['K8S-0153', 'chart/templates/plain.yaml', 7, 3, 7, 20],
+      ['K8S-0150', 'chart/templates/service.yaml', 10, 5, 10, 15],
+    ]);
+    expect(result.findings[1].location.resource).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'release-name-nb' });
+  });
+
+  it('reports a chart it cannot render in errors: helm missing', () => {
+    chart();
+    const result = scan({ rules: ['K8S-0150'], renderers: { helm: false, kustomize: false, kubectl: false } });
+    expect(result.errors).toEqual([{ path: 'chart/Chart.yaml', message: expect.stringMatching(/^Helm chart not rendered: the helm binary was not found on PATH/) }]);
+    expect(result.findings).toEqual([]);
+  });
+
+  it('reports a chart whose renderer path does not exist', () => {
+    chart();
+    const result = scan({ rules: ['K8S-0150'], renderers: { helm: join(dir, 'no-such-helm'), kustomize: false, kubectl: false } });
+    expect(result.errors).toEqual([{ path: 'chart/Chart.yaml', message: `Helm chart not rendered (helm template: ${join(dir, 'no-such-helm')} was not found); its templates are not scanned` }]);
+  });
+
+  it('reports helm failures with the first lines of its stderr, and keeps reading the plain templates', () => {
+    chart();
+    const helm = fakeRenderer('helm', `process.stderr.write('Error: parse error at (app/templates/x.yaml:3): function "nope" not defined\\n'); process.exit(1);`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm, kustomize: false, kubectl: false } });
+    expect(result.errors).toEqual([
+      { path: 'chart/Chart.yaml', message: 'Helm chart not rendered (helm template: exit status 1: Error: parse error at (app/templates/x.yaml:3): function "nope" not defined); its templates are not scanned' },
+    ]);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/plain.yaml']);
+  });
+
+  it('stops a renderer that runs too long or prints too much', () => {
+    chart();
+    const slow = fakeRenderer('helm', 'setTimeout(() => {}, 30000);');
+    const r1 = scan({ rules: ['K8S-0150'], renderers: { helm: slow, kustomize: false, kubectl: false, timeoutMs: 300 } });
+    expect(r1.errors[0].message).toMatch(/^Helm chart not rendered \(helm template: timed out after 300 ms\)/);
+    const loud = fakeRenderer('helm2', "process.stdout.write('#'.repeat(100000));");
+    const r2 = scan({ rules: ['K8S-0150'], renderers: { helm: loud, kustomize: false, kubectl: false, maxOutputBytes: 1024 } });
+    expect(r2.errors[0].message).toMatch(/^Helm chart not rendered \(helm template: output over the 1\.0 KiB limit\)/);
+  });
+
+  it('is wired into scanSync: values and --set pass through, and nothing renders when no Kubernetes rule runs', () => {
+    chart();
+    const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
+    const base = { targets: ['.'], cwd: dir, config: false as const, renderers: { helm, kustomize: false as const, kubectl: false as const } };
+    const result = scanSync({ ...base, rules: ['K8S-0150'], helmValues: ['chart/values.yaml'], helmSet: ['k=v'] });
+    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), '--values', join(dir, 'chart/values.yaml'), '--set', 'k=v']]);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/service.yaml']);
+    scanSync({ ...base, rules: ['SAN-0001'] });
+    expect(calls(helm)).toHaveLength(1);
+    const off = scanSync({ ...base, rules: ['K8S-0150'], renderers: false });
+    expect(off.errors.map((e) => e.path)).toEqual(['chart/Chart.yaml']);
+  });
+
+  const realHelm = findExecutable('helm', process.env.PATH);
+  it.skipIf(!realHelm)(`renders a real chart with helm${realHelm ? '' : ' (skipped: helm is not installed on this machine)'}`, () => {
+    write('real/Chart.yaml', 'apiVersion: v2\nname: real\nversion: 0.1.0\n');
+    write('real/values.yaml', 'serviceType: ClusterIP\n');
+    write(
+      'real/templates/svc.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-ollama\nspec:\n  type: {{ .Values.serviceType }}\n  selector: {app: ollama}\n  ports:\n  - port: 11434\n',
+    );
+    write('real/templates/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\n  labels: {app: ollama}\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    const quiet = scan({ rules: ['K8S-0150'], renderers: { helm: realHelm, kustomize: false, kubectl: false } });
+    expect(quiet.errors).toEqual([]);
+    expect(quiet.findings).toEqual([]);
+    const loud = scan({ rules: ['K8S-0150'], helmSet: ['serviceType=LoadBalancer'], renderers: { helm: realHelm, kustomize: false, kubectl: false } });
+    expect(loud.findings.map((f) => f.location.path)).toEqual(['real/templates/svc.yaml']);
+  });
+});
+
+describe('findExecutable', () => {
+  it('finds executables on a PATH string and ignores plain files', () => {
+    const bin = fakeRenderer('kustomize', '');
+    write('bin/notexec', 'x');
+    expect(findExecutable('kustomize', [join(dir, 'nowhere'), dirname(bin)].join(':'))).toBe(bin);
+    expect(findExecutable('notexec', dirname(bin))).toBeUndefined();
+    expect(findExecutable('kustomize', '')).toBeUndefined();
+  });
+});
+
+describe('Kustomize overlays', () => {
+  const RENDERED = `apiVersion: v1
+kind: Pod
+metadata:
+  name: prod-ollama
+spec:
+  hostNetwork: true
+  containers:
+  - name: ollama
+    image: ollama/ollama:0.3.12
+`;
+  function overlay(): void {
+    write('deploy/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
+    write('deploy/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    write('deploy/overlays/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../../base\npatches:\n- path: host-network.yaml\n');
+    write('deploy/overlays/prod/host-network.yaml', '- op: add\n  path: /spec/hostNetwork\n  value: true\n');
+  }
+
+  it('renders only top-level overlays, with kustomize build', () => {
+    overlay();
+    const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
+    expect(result.errors).toEqual([]);
+    expect(calls(kustomize).map((c) => c.argv)).toEqual([['build', join(dir, 'deploy/overlays/prod')]]);
+    expect(result.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
+      ['deploy/overlays/prod/kustomization.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
+    ]);
+  });
+
+  it('falls back to kubectl kustomize', () => {
+    overlay();
+    const kubectl = fakeRenderer('kubectl', `process.stdout.write(${JSON.stringify(RENDERED)});`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl } });
+    expect(calls(kubectl).map((c) => c.argv)).toEqual([['kustomize', join(dir, 'deploy/overlays/prod')]]);
+    expect(result.findings).toHaveLength(1);
+  });
+
+  it('reports overlays it cannot render, and never fetches remote bases', () => {
+    overlay();
+    write('remote/kustomization.yaml', 'resources:\n- https://github.com/example/app//deploy/base?ref=v1.2.3\n');
+    const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
+    expect(calls(kustomize).map((c) => c.argv[1])).toEqual([join(dir, 'deploy/overlays/prod')]);
+    expect(result.errors).toEqual([
+      { path: 'remote/kustomization.yaml', message: 'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline' },
+    ]);
+    const none = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
+    expect(none.errors.map((e) => e.path)).toEqual(['deploy/overlays/prod/kustomization.yaml', 'remote/kustomization.yaml']);
+    expect(none.errors[0].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
+  });
+});

@@ -1,0 +1,289 @@
+/**
+ * Helm charts and Kustomize overlays found among the scanned files are rendered by their own tools
+ * (`helm template`, `kustomize build` or `kubectl kustomize`), run by argument vector without a
+ * shell, with a timeout and an output limit. The output becomes in-memory files: Helm documents
+ * are attributed to their template through the `# Source:` comments. A chart or overlay that
+ * cannot be rendered is reported as a scan error, never skipped silently.
+ */
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import yaml from 'js-yaml';
+import { formatBytes } from '../core/engine.js';
+import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
+
+export interface RendererOptions {
+  /** Values files for every chart (`helm template --values`), relative to `cwd`. */
+  helmValues?: readonly string[];
+  /** `key=value` settings for every chart (`helm template --set`). */
+  helmSet?: readonly string[];
+  /** Path of the executable, or false to never use it; looked up on PATH by default. */
+  helm?: string | false;
+  kustomize?: string | false;
+  kubectl?: string | false;
+  /** Longest a renderer may run, per chart or overlay. */
+  timeoutMs?: number;
+  /** Largest output accepted from a renderer. */
+  maxOutputBytes?: number;
+}
+
+export interface RenderContext extends RendererOptions {
+  cwd: string;
+  /** PATH used to look the renderers up (default: the process's). */
+  path?: string;
+  onError(path: string, message: string): void;
+}
+
+export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
+export const DEFAULT_RENDER_MAX_OUTPUT = 64 * 1024 * 1024;
+
+/**
+ * How a file relates to a renderer, for the YAML parser: `rendered` output is read even under a
+ * chart's `templates/`; a `raw-template` of a rendered chart is not read as YAML (its rendered
+ * output stands for it) but stays available to the other scanners.
+ */
+export type RenderState = 'rendered' | 'raw-template';
+
+/** In-memory output of a renderer. */
+export class RenderedSourceFile extends MemorySourceFile {
+  readonly renderState: RenderState = 'rendered';
+  constructor(
+    path: string,
+    content: string,
+    /** What produced it: `helm template charts/app`. */
+    readonly renderer: string,
+  ) {
+    super(path, content);
+  }
+}
+
+function markRawTemplate(file: SourceFile): void {
+  Object.defineProperty(file, 'renderState', { value: 'raw-template' satisfies RenderState, enumerable: false });
+}
+
+interface DiskFile extends SourceFile {
+  absPath: string;
+}
+
+function onDisk(f: SourceFile): f is DiskFile {
+  return typeof (f as { absPath?: unknown }).absPath === 'string';
+}
+
+const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/i;
+
+/** Finds an executable on a PATH string. */
+export function findExecutable(name: string, pathEnv: string | undefined): string | undefined {
+  const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const p = join(dir, name + ext);
+      try {
+        if (!statSync(p).isFile()) continue;
+        accessSync(p, constants.X_OK);
+        return p;
+      } catch {
+        /* not here */
+      }
+    }
+  }
+  return undefined;
+}
+
+function dirPath(displayFilePath: string): string {
+  const d = displayFilePath.includes('/') ? displayFilePath.slice(0, displayFilePath.lastIndexOf('/')) : '.';
+  return d;
+}
+
+function joinDisplay(dir: string, rel: string): string {
+  return dir === '.' || dir === '' ? rel : `${dir}/${rel}`;
+}
+
+function within(dir: string, abs: string): boolean {
+  return abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+}
+
+interface RunResult {
+  ok: boolean;
+  stdout: string;
+  message: string;
+}
+
+function firstLines(s: string, n = 3): string {
+  return s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, n)
+    .join(' | ')
+    .slice(0, 500);
+}
+
+/** Runs a renderer by argument vector (no shell), bounded in time and output. */
+function run(bin: string, args: string[], cwd: string, ctx: RenderContext): RunResult {
+  const timeout = ctx.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
+  const maxBuffer = ctx.maxOutputBytes ?? DEFAULT_RENDER_MAX_OUTPUT;
+  try {
+    const stdout = execFileSync(bin, args, { cwd, encoding: 'utf8', timeout, maxBuffer, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, shell: false });
+    return { ok: true, stdout, message: '' };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: string | Buffer };
+    const stderr = typeof err.stderr === 'string' ? err.stderr : (err.stderr?.toString('utf8') ?? '');
+    if (err.code === 'ENOENT') return { ok: false, stdout: '', message: `${bin} was not found` };
+    if (err.code === 'ENOBUFS') return { ok: false, stdout: '', message: `output over the ${formatBytes(maxBuffer)} limit` };
+    if (err.code === 'ETIMEDOUT' || (err.signal && err.status === null)) return { ok: false, stdout: '', message: `timed out after ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}` };
+    const detail = firstLines(stderr) || err.message.split('\n')[0];
+    return { ok: false, stdout: '', message: `exit status ${err.status ?? '?'}: ${detail}` };
+  }
+}
+
+/** Splits `helm template` output into one file per template, using the `# Source:` comments. */
+export function splitHelmOutput(output: string, chartDisplayDir: string): Array<{ path: string; text: string }> {
+  const groups = new Map<string, string[]>();
+  const fallback = joinDisplay(chartDisplayDir, 'Chart.yaml');
+  let current: string[] = [];
+  const flush = (): void => {
+    const text = current.join('\n');
+    current = [];
+    if (!/\S/.test(text.replace(/^#.*$/gm, ''))) return;
+    const m = /^# Source: (.+)$/m.exec(text);
+    let path = fallback;
+    if (m) {
+      const src = m[1].trim();
+      const slash = src.indexOf('/');
+      path = slash > 0 ? joinDisplay(chartDisplayDir, src.slice(slash + 1)) : fallback;
+    }
+    const list = groups.get(path) ?? [];
+    list.push(text);
+    groups.set(path, list);
+  };
+  for (const line of output.split('\n')) {
+    if (line === '---' || line.startsWith('--- ') || line === '---\r') flush();
+    else current.push(line);
+  }
+  flush();
+  return [...groups].map(([path, docs]) => ({ path, text: docs.join('\n---\n') + '\n' }));
+}
+
+interface Chart {
+  abs: string;
+  display: string;
+  rendered: boolean;
+}
+
+/** The local directories a kustomization refers to (`resources`, `bases`, `components`), and its remote references. */
+function kustomizationRefs(file: DiskFile): { dirs: string[]; remote: string[] } {
+  let doc: unknown;
+  try {
+    doc = yaml.load(readFileSync(file.absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
+  } catch {
+    return { dirs: [], remote: [] };
+  }
+  const dirs: string[] = [];
+  const remote: string[] = [];
+  if (typeof doc !== 'object' || doc === null) return { dirs, remote };
+  const base = dirname(file.absPath);
+  for (const key of ['resources', 'bases', 'components']) {
+    const list = (doc as Record<string, unknown>)[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      if (typeof entry !== 'string') continue;
+      if (REMOTE.test(entry) || entry.includes('?ref=')) remote.push(entry);
+      else if (!isAbsolute(entry)) dirs.push(resolve(base, entry));
+    }
+  }
+  return { dirs, remote };
+}
+
+/**
+ * Passes the walked files through, renders each Helm chart when its `Chart.yaml` comes by (the
+ * chart's raw `templates/` are then left out: the rendered output stands for them), and renders
+ * the top-level Kustomize overlays once every file has been seen.
+ */
+export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderContext): Generator<SourceFile> {
+  const charts: Chart[] = [];
+  const kustomizations: DiskFile[] = [];
+  const lookup = (opt: string | false | undefined, name: string): string | undefined =>
+    opt === false ? undefined : typeof opt === 'string' ? opt : findExecutable(name, ctx.path ?? process.env.PATH);
+
+  for (const file of files) {
+    if (!onDisk(file)) {
+      yield file;
+      continue;
+    }
+    const name = basename(file.absPath);
+    const parent = charts.find((c) => within(c.abs, file.absPath));
+    if (name === 'Chart.yaml' && !parent) {
+      const chart: Chart = { abs: dirname(file.absPath), display: dirPath(file.path), rendered: false };
+      charts.push(chart);
+      yield* renderChart(chart, file, lookup(ctx.helm, 'helm'), ctx);
+      yield file;
+      continue;
+    }
+    if (parent?.rendered && isChartTemplate(parent.abs, file.absPath)) markRawTemplate(file);
+    if (KUSTOMIZATION_NAMES.has(name) && !parent) kustomizations.push(file);
+    yield file;
+  }
+  yield* renderKustomizations(kustomizations, lookup(ctx.kustomize, 'kustomize'), lookup(ctx.kubectl, 'kubectl'), ctx);
+}
+
+/** True for files under `templates/` of the chart or of one of its subcharts. */
+function isChartTemplate(chartAbs: string, abs: string): boolean {
+  const rel = abs.slice(chartAbs.length + 1).split(sep);
+  for (let i = 0; i < rel.length - 1; i++) {
+    if (rel[i] === 'templates' && (i === 0 || rel[i - 2] === 'charts')) return true;
+  }
+  return false;
+}
+
+function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefined, ctx: RenderContext): Generator<SourceFile> {
+  if (!helm) {
+    ctx.onError(
+      chartFile.path,
+      'Helm chart not rendered: the helm binary was not found on PATH, so its templates are not scanned (install helm, or render the chart with `helm template` and scan the output)',
+    );
+    return;
+  }
+  const args = ['template', chart.abs];
+  for (const v of ctx.helmValues ?? []) args.push('--values', resolve(ctx.cwd, v));
+  for (const s of ctx.helmSet ?? []) args.push('--set', s);
+  const r = run(helm, args, chart.abs, ctx);
+  if (!r.ok) {
+    ctx.onError(chartFile.path, `Helm chart not rendered (helm template: ${r.message}); its templates are not scanned`);
+    return;
+  }
+  chart.rendered = true;
+  const label = `helm template ${chart.display}`;
+  for (const part of splitHelmOutput(r.stdout, chart.display)) yield new RenderedSourceFile(part.path, part.text, label);
+}
+
+function* renderKustomizations(all: DiskFile[], kustomize: string | undefined, kubectl: string | undefined, ctx: RenderContext): Generator<SourceFile> {
+  if (all.length === 0) return;
+  const refs = new Map(all.map((f) => [f, kustomizationRefs(f)] as const));
+  const referenced = new Set<string>();
+  for (const r of refs.values()) for (const d of r.dirs) referenced.add(d);
+  for (const file of all) {
+    const dir = dirname(file.absPath);
+    if (referenced.has(dir)) continue;
+    const remote = refs.get(file)!.remote;
+    if (remote.length > 0) {
+      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`);
+      continue;
+    }
+    const tool = kustomize ? { bin: kustomize, args: ['build', dir], label: 'kustomize build' } : kubectl ? { bin: kubectl, args: ['kustomize', dir], label: 'kubectl kustomize' } : undefined;
+    if (!tool) {
+      ctx.onError(
+        file.path,
+        'Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH, so the overlay as deployed is not scanned (its plain resource files still are)',
+      );
+      continue;
+    }
+    const r = run(tool.bin, tool.args, dir, ctx);
+    if (!r.ok) {
+      ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`);
+      continue;
+    }
+    yield new RenderedSourceFile(file.path, r.stdout, `${tool.label} ${dirPath(file.path)}`);
+  }
+}
