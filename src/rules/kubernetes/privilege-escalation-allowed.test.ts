@@ -76,6 +76,13 @@ spec:
     expect(obj.spec.template.spec.containers[0].securityContext).toEqual({ runAsNonRoot: true, allowPrivilegeEscalation: false });
   });
 
+  it('keeps JSON manifests JSON', () => {
+    const content = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'a:1', securityContext: {} }, { name: 'b', image: 'b:1' }] } }, null, 2);
+    const fixed = fixAll(rule, content, 'pod.json');
+    const spec = (JSON.parse(fixed) as { spec: { containers: Array<{ securityContext?: unknown }> } }).spec;
+    expect(spec.containers.map((c) => c.securityContext)).toEqual([{ allowPrivilegeEscalation: false }, { allowPrivilegeEscalation: false }]);
+  });
+
   it('describes the fix on the finding', () => {
     const { findings } = runRule(rule, { path: 'pod.yaml', content: pod('', ok) });
     expect(findings[0].fix?.description).toBe('Set securityContext.allowPrivilegeEscalation: false');

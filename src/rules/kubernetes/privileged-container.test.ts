@@ -36,6 +36,15 @@ testRule(rule, {
       findings: [{ startLine: 9, startColumn: 23, endLine: 9, endColumn: 38 }],
     },
     {
+      name: 'init and ephemeral containers too',
+      path: 'pod.yaml',
+      content: `${pod('')}  initContainers:\n  - name: init\n    image: app:1.0\n    securityContext: {privileged: true}\n  ephemeralContainers:\n  - name: debug\n    image: busybox:1.36\n    securityContext:\n      privileged: true\n`,
+      findings: [
+        { startLine: 12, startColumn: 23, endLine: 12, endColumn: 39, message: "Init container 'init' runs privileged" },
+        { startLine: 17, startColumn: 7, endLine: 17, endColumn: 23, message: "Ephemeral container 'debug' runs privileged", objectPath: '/spec/ephemeralContainers/0/securityContext/privileged' },
+      ],
+    },
+    {
       name: 'Deployment pod template in a multi-document file',
       path: 'deploy.yaml',
       content: `apiVersion: v1

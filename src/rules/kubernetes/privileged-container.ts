@@ -1,5 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { containerLabel, containerSecurityContext } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -39,9 +40,8 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of pod.containers) {
-      const sc = c.container.securityContext as Record<string, unknown> | undefined;
-      if (sc?.privileged === true) {
-        ctx.report({ message: `Container '${c.name}' runs privileged`, at: [...c.path, 'securityContext', 'privileged'] });
+      if (containerSecurityContext(c)?.privileged === true) {
+        ctx.report({ message: `${containerLabel(c)} runs privileged`, at: [...c.path, 'securityContext', 'privileged'] });
       }
     }
   },

@@ -1,0 +1,152 @@
+/**
+ * Conformance with Pod Security Admission on its own test fixtures (../shared/corpora/pss, see its
+ * README): `<level>/pass/*` draw no finding of a control at that level, `<level>/fail/<checkid><n>.yaml`
+ * draw one whose control is the file's check id.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseFrameworkSelector } from '../src/core/registry.js';
+import type { Finding } from '../src/core/types.js';
+import { pss } from '../src/frameworks/pss.js';
+import { getRegistry, scanSync } from '../src/scan.js';
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const CORPUS = join(ROOT, '..', 'shared', 'corpora', 'pss');
+
+const LEVELS = ['baseline', 'restricted'] as const;
+type Level = (typeof LEVELS)[number];
+
+const CONTROLS = Object.keys(pss.controls);
+const BASELINE_CONTROLS = [
+  'hostNamespaces', 'privileged', 'capabilities_baseline', 'hostPathVolumes', 'hostPorts', 'appArmorProfile', 'seLinuxOptions',
+  'procMount', 'seccompProfile_baseline', 'sysctls', 'windowsHostProcess', 'hostProbesAndHostLifecycle',
+];
+const RESTRICTED_CONTROLS = [
+  'restrictedVolumes', 'allowPrivilegeEscalation', 'runAsNonRoot', 'runAsUser', 'seccompProfile_restricted', 'capabilities_restricted',
+  'procMount_restricted',
+];
+/** Restricted checks that replace a baseline twin at the restricted level (PSA's OverrideCheckIDs). */
+const OVERRIDES: Record<string, string> = {
+  capabilities_restricted: 'capabilities_baseline',
+  seccompProfile_restricted: 'seccompProfile_baseline',
+  restrictedVolumes: 'hostPathVolumes',
+  procMount_restricted: 'procMount',
+};
+
+/**
+ * Fail fixtures that, by construction, also fail another check (Pod Security Admission reports both):
+ * nothing else may be reported on a fail fixture, so false positives show up here too.
+ */
+const CO_FAILURES: Record<string, string[]> = {
+  // A HostProcess pod must use the host network.
+  'baseline/fail/windowshostprocess0.yaml': ['hostNamespaces'],
+  'baseline/fail/windowshostprocess1.yaml': ['hostNamespaces'],
+  'restricted/fail/windowshostprocess0.yaml': ['hostNamespaces'],
+  'restricted/fail/windowshostprocess1.yaml': ['hostNamespaces'],
+  // container1 has no securityContext at all, so it drops no capabilities either.
+  'restricted/fail/allowprivilegeescalation3.yaml': ['capabilities_restricted'],
+  // The privileged container sets nothing but privileged: true.
+  'restricted/fail/privileged0.yaml': ['allowPrivilegeEscalation'],
+  'restricted/fail/privileged1.yaml': ['allowPrivilegeEscalation'],
+};
+
+function pssControls(findings: Finding[], level: Level): string[] {
+  const allowed = level === 'restricted' ? ['baseline', 'restricted'] : ['baseline'];
+  return findings.flatMap((f) => f.frameworks.filter((r) => r.id === 'pss' && allowed.includes(r.level ?? '')).map((r) => r.control));
+}
+
+function checkIdOf(file: string): string {
+  const stem = file.replace(/\d*\.yaml$/, '').toLowerCase();
+  const id = CONTROLS.find((c) => c.toLowerCase() === stem);
+  if (!id) throw new Error(`${file}: no check id '${stem}'`);
+  return id;
+}
+
+/** Ids that satisfy a fail file of check `id` at `level`. */
+function acceptable(id: string, level: Level): string[] {
+  if (level === 'baseline') return [id];
+  const twins = Object.entries(OVERRIDES).flatMap(([r, b]) => (r === id ? [b] : b === id ? [r] : []));
+  return [id, ...twins];
+}
+
+function scanFile(path: string, level: Level) {
+  const result = scanSync({ targets: [path], frameworks: [`pss:${level}`], config: false });
+  expect(result.errors).toEqual([]);
+  return result.findings;
+}
+
+function describeFinding(f: Finding): string {
+  return `${f.ruleId} ${f.frameworks.map((r) => r.control).join('/')} ${f.location.startLine}:${f.location.startColumn} ${f.message}`;
+}
+
+describe('Pod Security Standards corpus', () => {
+  it('is present', () => {
+    expect(existsSync(join(CORPUS, 'README.md'))).toBe(true);
+  });
+
+  for (const level of LEVELS) {
+    for (const kind of ['pass', 'fail'] as const) {
+      const dir = join(CORPUS, level, kind);
+      const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : [];
+      it(`${level}/${kind} has fixtures`, () => expect(files.length).toBeGreaterThan(0));
+      for (const file of files) {
+        it(`${level}/${kind}/${file}`, () => {
+          const findings = scanFile(join(dir, file), level);
+          const controls = pssControls(findings, level);
+          if (kind === 'pass') {
+            expect(findings.filter((f) => pssControls([f], level).length > 0).map(describeFinding)).toEqual([]);
+          } else {
+            const want = acceptable(checkIdOf(file), level);
+            const got = `${file}: want ${want.join(' or ')}, got:\n${findings.map(describeFinding).join('\n')}`;
+            expect(controls.some((c) => want.includes(c)), got).toBe(true);
+            const allowed = [...want, ...(CO_FAILURES[`${level}/${kind}/${file}`] ?? [])];
+            expect(controls.filter((c) => !allowed.includes(c)), got).toEqual([]);
+          }
+        });
+      }
+    }
+  }
+
+  it('covers every check id of the standard with fail fixtures at restricted', () => {
+    const ids = new Set(readdirSync(join(CORPUS, 'restricted', 'fail')).map(checkIdOf));
+    expect([...ids].sort()).toEqual([...CONTROLS].sort());
+  });
+});
+
+describe('--framework pss:<level>', () => {
+  const controlsOf = (selector: string) =>
+    new Set(
+      getRegistry()
+        .select({ frameworks: [parseFrameworkSelector(selector)] })
+        .flatMap((r) => r.meta.frameworks.filter((f) => f.id === 'pss').map((f) => `${f.control}:${f.level}`)),
+    );
+
+  it('pss:baseline selects exactly the baseline controls', () => {
+    expect([...controlsOf('pss:baseline')].sort()).toEqual(BASELINE_CONTROLS.map((c) => `${c}:baseline`).sort());
+  });
+
+  it('pss:restricted selects the baseline and the restricted controls', () => {
+    const want = [...BASELINE_CONTROLS.map((c) => `${c}:baseline`), ...RESTRICTED_CONTROLS.map((c) => `${c}:restricted`)];
+    expect([...controlsOf('pss:restricted')].sort()).toEqual(want.sort());
+    expect(want.length).toBe(CONTROLS.length);
+  });
+
+  it('each check id is mapped by exactly one rule', () => {
+    const rules = getRegistry().select({ frameworks: [parseFrameworkSelector('pss:restricted')] });
+    for (const control of CONTROLS) {
+      const mapping = rules.filter((r) => r.meta.frameworks.some((f) => f.id === 'pss' && f.control === control)).map((r) => r.meta.id);
+      expect(mapping, control).toHaveLength(1);
+    }
+  });
+
+  it('a scan at baseline reports no restricted control, at restricted it does', () => {
+    const file = join(CORPUS, 'baseline', 'pass', 'base.yaml');
+    const atBaseline = scanSync({ targets: [file], frameworks: ['pss:baseline'], config: false }).findings;
+    const atRestricted = scanSync({ targets: [file], frameworks: ['pss:restricted'], config: false }).findings;
+    expect(atBaseline).toEqual([]);
+    const restricted = new Set(atRestricted.flatMap((f) => f.frameworks.filter((r) => r.id === 'pss').map((r) => r.control)));
+    expect([...restricted].sort()).toEqual(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']);
+  });
+});
