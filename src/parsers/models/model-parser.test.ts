@@ -1,0 +1,163 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS, type Limits } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { Engine } from '../../core/engine.js';
+import dangerousCall from '../../rules/models/pickle-dangerous-call.js';
+import { walkTargets } from '../../sources/directory.js';
+import { allParsers } from '../index.js';
+import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
+import { torchZip, zip } from '../../testing/models/zip-builder.js';
+import { ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { createModelParser, identifyModel, modelParser } from './model-parser.js';
+import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
+
+function parse(content: Uint8Array | string, name = 'model.pt', limits: Partial<Limits> = {}, parser = modelParser): ModelDocument[] {
+  const file = new MemorySourceFile(name, content);
+  expect(parser.matches(file)).toBe(true);
+  return parser.parse(file, { limits: { ...DEFAULT_LIMITS, ...limits } }).documents as ModelDocument[];
+}
+
+class CountingFile extends MemorySourceFile {
+  reads: [number, number][] = [];
+  override read(offset: number, length: number): Uint8Array {
+    const out = super.read(offset, length);
+    this.reads.push([offset, offset + out.length]);
+    return out;
+  }
+}
+
+const benign = torchStateDictPickle([
+  { name: 'w', key: '0', shape: [256, 256] },
+  { name: 'b', key: '1', shape: [64] },
+]);
+
+describe('model file identification', () => {
+  it('identifies by content, not by name', () => {
+    const p = osSystemPayload('id');
+    expect(identifyModel(p, p.length, 'weights')).toBe('pickle');
+    expect(identifyModel(p, p.length, 'notes.txt')).toBe('pickle');
+    const text = Buffer.from("cos\nsystem\n(S'id'\ntR.");
+    expect(identifyModel(text, text.length, 'README.txt')).toBe('pickle');
+    const z = torchZip(benign, {});
+    expect(identifyModel(z, z.length, 'model.safetensors')).toBe('zip');
+  });
+  it('leaves ordinary text and binaries alone', () => {
+    for (const s of ['hello world\n', '(draft) notes\n', 'cat\ndog\n', 'I love pickles.\n', ']]\n', 'N', 'lorem (ipsum)\n']) {
+      const b = Buffer.from(s);
+      expect(identifyModel(b, b.length, 'notes.txt'), s).toBeUndefined();
+    }
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(identifyModel(png, png.length, 'model.pt')).toBeUndefined();
+  });
+});
+
+describe('PyTorch zip checkpoints', () => {
+  it('reports archive members in detail and never reads tensor storages', () => {
+    const storage = new Uint8Array(256 * 256 * 4).fill(0x80);
+    const bytes = torchZip(benign, { '0': storage, '1': new Uint8Array(256) });
+    const file = new CountingFile('model.pt', bytes);
+    const docs = modelParser.parse(file, { limits: DEFAULT_LIMITS }).documents;
+    const container = docs.find((d) => d instanceof ModelFileDocument) as ModelFileDocument;
+    expect(container.format).toBe('pytorch-zip');
+    const pkl = docs.find((d) => d instanceof PickleDocument) as PickleDocument;
+    expect(pkl.detail).toBe('archive/data.pkl');
+    expect(pkl.format).toBe('pytorch-zip');
+    expect(pkl.scan.streams[0].storageKeys).toEqual(['0', '1']);
+    expect(container.members).not.toContain('archive/data/0');
+    const start = Buffer.from(bytes).indexOf(Buffer.from(storage.subarray(0, 64)));
+    // Only the sniffed head of the file and the tail searched for the end of central directory may overlap it.
+    const middle = [8192, bytes.length - (22 + 0xffff + 20)];
+    expect(start).toBeLessThan(middle[0]);
+    expect(start + storage.length).toBeGreaterThan(middle[1]);
+    expect(file.reads.filter(([a, b]) => a < middle[1] && b > middle[0])).toEqual([]);
+  });
+
+  it('tolerates local/central name mismatches, flag bits, bad CRCs, zip64 and prepended data', () => {
+    const bytes = zip()
+      .add('archive/data.pkl', osSystemPayload('id'), { localName: 'other/name.bin', flags: 0x8, crc: 0 })
+      .build({ zip64: true, prefix: Buffer.from('#!/bin/sh\nexit 0\n') });
+    const file = new MemorySourceFile('model.pt', bytes);
+    expect(identifyModel(bytes, bytes.length, 'model.pt')).toBeUndefined();
+    const docs = modelParser.parse(file, { limits: DEFAULT_LIMITS }).documents;
+    expect(docs).toEqual([]);
+    const plain = zip()
+      .add('archive/data.pkl', osSystemPayload('id'), { localName: 'other/name.bin', flags: 0x8, crc: 0 })
+      .build({ zip64: true });
+    const [, pkl] = parse(plain);
+    expect((pkl as PickleDocument).imports.map((i) => i.dotted)).toEqual(['posix.system']);
+    expect(pkl.detail).toBe('archive/data.pkl');
+  });
+
+  it('reads nested archives with a path through each level', () => {
+    const inner = torchZip(osSystemPayload('id'), {});
+    const docs = parse(zip().add('models/inner.pt', inner, { method: 'deflate' }).build(), 'bundle.zip');
+    const pkl = docs.find((d) => d instanceof PickleDocument)!;
+    expect(pkl.detail).toBe('models/inner.pt!/archive/data.pkl');
+  });
+});
+
+describe('bounds', () => {
+  it('stops at the archive entry limit', () => {
+    const z = zip();
+    for (let i = 0; i < 5; i++) z.add(`m${i}/data.pkl`, pickle().proto(2).none().stop().bytes());
+    const docs = parse(z.build(), 'model.pt', { maxArchiveEntries: 3 });
+    expect((docs[0] as ModelFileDocument).problems).toEqual([
+      { kind: 'limit', message: 'zip archive has more than 3 members (declares 5); the rest were not scanned' },
+    ]);
+    expect(docs.filter((d) => d instanceof PickleDocument)).toHaveLength(3);
+  });
+
+  it('stops at the decompression limit (zip bomb)', () => {
+    const big = new Uint8Array(4 * 1024 * 1024);
+    big.set(pickle().proto(2).none().stop().bytes());
+    const docs = parse(zip().add('archive/data.pkl', big, { method: 'deflate' }).build(), 'model.pt', {
+      maxDecompressedBytes: 1024 * 1024,
+    });
+    expect((docs[0] as ModelFileDocument).problems[0].message).toMatch(
+      /would decompress to 4194304 bytes, over what is left of the 1048576-byte decompression limit/,
+    );
+  });
+
+  it('stops at the opcode, memo and stack limits with a clear message', () => {
+    const many = pickle().proto(2).emptyList().mark();
+    for (let i = 0; i < 200_000; i++) many.int(1);
+    const parser = createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxOpcodes: 100_000 });
+    const [doc] = parse(many.appends().stop().bytes(), 'x.pkl', {}, parser);
+    expect(doc.problems).toEqual([
+      { kind: 'limit', message: expect.stringMatching(/more than 100000 opcodes/), offset: expect.any(Number), end: expect.any(Number) },
+    ]);
+    const memo = pickle().proto(4);
+    for (let i = 0; i < 20; i++) memo.none().memoize().pop();
+    const [m] = parse(memo.none().stop().bytes(), 'x.pkl', {}, createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxMemo: 10 }));
+    expect(m.problems[0].message).toMatch(/memo exceeds 10 entries/);
+    const deep = pickle().proto(2);
+    for (let i = 0; i < 70_000; i++) deep.mark();
+    const [d] = parse(deep.none().stop().bytes(), 'x.pkl', {}, createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxStack: 1000 }));
+    expect(d.problems[0].message).toMatch(/stack exceeds 1000 entries/);
+  });
+});
+
+describe('safety', () => {
+  it('never executes a payload: a pickle that would create a file when loaded leaves no file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-models-'));
+    try {
+      const marker = join(dir, 'pwned');
+      writeFileSync(join(dir, 'model.pkl'), osSystemPayload(`touch ${marker}`));
+      writeFileSync(join(dir, 'model.pt'), torchZip(osSystemPayload(`touch ${marker}`, 4), {}));
+      const engine = new Engine({ parsers: allParsers, rules: [dangerousCall], lookup: () => undefined });
+      for (const f of walkTargets([dir], { cwd: dir, onError: () => {} })) if (engine.wants(f)) engine.scanFile(f);
+      const result = engine.finish();
+      expect(existsSync(marker)).toBe(false);
+      expect(result.findings.filter((f) => f.ruleId === 'MDL-0001').map((f) => [f.location.path, f.location.detail, f.evidence])).toEqual([
+        ['model.pkl', undefined, 'posix.system'],
+        ['model.pt', 'archive/data.pkl', 'posix.system'],
+      ]);
+      expect(result.errors).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,198 @@
+import type { ScanDocument } from '../../core/document.js';
+import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { ascii, type ByteSource } from './byte-source.js';
+import { MODEL_KINDS, ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, type PickleScan } from './pickle.js';
+import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
+
+export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy';
+
+/** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
+const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
+const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model|mdl|pk)$/i;
+const HEAD = 8192;
+
+/** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
+export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
+  if (looksLikeZip(head)) return 'zip';
+  if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
+  if (sniffPickle(head, size, PICKLE_NAME.test(name))) return 'pickle';
+  return undefined;
+}
+
+interface Walk {
+  file: SourceFile;
+  limits: Limits;
+  pickleLimits: PickleLimits;
+  budget: InflateBudget;
+  docs: ScanDocument[];
+}
+
+function memberDetail(parent: string | undefined, member: string): string {
+  return parent === undefined ? member : `${parent}!/${member}`;
+}
+
+function pickleDocument(w: Walk, detail: string | undefined, format: string, scan: PickleScan): PickleDocument {
+  const doc = new PickleDocument(w.file, detail, format, scan);
+  for (const s of scan.streams) {
+    if (s.error) doc.problems.push({ kind: 'malformed', message: s.error.message, offset: s.error.offset, end: s.error.offset + 1 });
+    if (s.limit) doc.problems.push({ kind: 'limit', message: s.limit.message, offset: s.limit.offset, end: s.limit.offset + 1 });
+  }
+  w.docs.push(doc);
+  return doc;
+}
+
+/** Analyses one file or archive member of a known format. */
+function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string | undefined, depth: number): void {
+  switch (format) {
+    case 'pickle':
+      pickleDocument(w, detail, 'pickle', scanPickles(src, 0, w.pickleLimits));
+      return;
+    case 'pytorch-legacy':
+      // magic number, protocol version, sys info, the model, storage keys; then raw tensor data.
+      pickleDocument(w, detail, 'pytorch-legacy', scanPickles(src, 0, w.pickleLimits, 5));
+      return;
+    case 'zip':
+      analyseZip(w, src, detail, depth);
+      return;
+  }
+}
+
+const STORAGE_MEMBER = /(?:^|\/)data\/([^/]+)$/;
+
+function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+  const archive = (() => {
+    try {
+      return readZip(src, w.limits.maxArchiveEntries);
+    } catch (e) {
+      if (e instanceof ZipFailure) throw new ParseFailure(`${detail ? detail + ': ' : ''}${e.message}`);
+      throw e;
+    }
+  })();
+  const container = new ModelFileDocument(w.file, detail, 'zip');
+  for (const p of archive.problems) container.problems.push({ kind: p.kind, message: p.message });
+  w.docs.push(container);
+  const names = new Set(archive.entries.map((e) => e.name));
+  const isTorch = archive.entries.some(
+    (e) =>
+      /(?:^|\/)data\.pkl$/.test(e.name) &&
+      (names.has(e.name.replace(/data\.pkl$/, 'version')) || names.has(e.name.replace(/data\.pkl$/, '.data/version'))),
+  );
+  (container as { format: string }).format = isTorch ? 'pytorch-zip' : 'zip';
+
+  // Pickles first, so that the tensor storages they reference are known and never read.
+  const storages = new Set<string>();
+  const later: ZipEntry[] = [];
+  for (const e of archive.entries) {
+    if (e.name.endsWith('/')) continue;
+    if (STORAGE_MEMBER.test(e.name)) {
+      later.push(e);
+      continue;
+    }
+    container.members.push(e.name);
+    const doc = member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
+    if (doc instanceof PickleDocument) {
+      const prefix = e.name.slice(0, e.name.lastIndexOf('/') + 1);
+      for (const s of doc.scan.streams) for (const k of s.storageKeys) storages.add(`${prefix}data/${k}`);
+    }
+  }
+  for (const e of later) {
+    if (storages.has(e.name)) continue;
+    container.members.push(e.name);
+    member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
+  }
+}
+
+/** Identifies a member by content and analyses it; returns the pickle document when it was a pickle. */
+function member(
+  w: Walk,
+  src: ByteSource,
+  e: ZipEntry,
+  parent: string | undefined,
+  depth: number,
+  archiveFormat: string,
+  container: ModelFileDocument,
+): ModelDocument | undefined {
+  const detail = memberDetail(parent, e.name);
+  const head = memberHead(src, e, HEAD);
+  if (head.length === 0) {
+    if (e.method !== 0 && e.method !== 8 && e.size > 0)
+      container.problems.push({
+        kind: 'unsupported',
+        message: `zip member '${e.name}' uses compression method ${e.method}, which is not supported; not scanned`,
+      });
+    return undefined;
+  }
+  const format = identifyModel(head, e.size, e.name);
+  const namedPickle = /\.pkl$/i.test(e.name);
+  if (!format && !namedPickle) return undefined;
+  if (format === 'zip' && depth + 1 > w.limits.maxArchiveDepth) {
+    container.problems.push({
+      kind: 'limit',
+      message: `zip member '${e.name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
+    });
+    return undefined;
+  }
+  let data: ByteSource;
+  try {
+    data = memberSource(src, e, w.budget);
+  } catch (err) {
+    if (err instanceof ZipLimit) container.problems.push({ kind: 'limit', message: err.message });
+    else if (err instanceof ZipFailure) container.problems.push({ kind: 'malformed', message: err.message });
+    else throw err;
+    return undefined;
+  }
+  if (format === 'zip') {
+    analyseZip(w, data, detail, depth + 1);
+    return undefined;
+  }
+  if (format === 'pickle' || (!format && namedPickle)) {
+    const scan = scanPickles(data, 0, w.pickleLimits);
+    // Bytes that merely start like a pickle (and no loader would read as one) are not a pickle.
+    if (!namedPickle && scan.imports.length === 0 && scan.streams.every((s) => !s.stopped)) return undefined;
+    return pickleDocument(w, detail, archiveFormat === 'pytorch-zip' ? 'pytorch-zip' : 'pickle', scan);
+  }
+  analyse(w, data, format!, detail, depth);
+  return undefined;
+}
+
+const sniffCache = new WeakMap<SourceFile, ModelFormat | null>();
+
+function sniff(file: SourceFile): ModelFormat | undefined {
+  let f = sniffCache.get(file);
+  if (f === undefined) {
+    f = file.size === 0 ? null : (identifyModel(file.head(), file.size, file.path) ?? null);
+    sniffCache.set(file, f);
+  }
+  return f ?? undefined;
+}
+
+export function createModelParser(pickleLimits: PickleLimits = DEFAULT_PICKLE_LIMITS): Parser {
+  return {
+    name: 'models',
+    produces: MODEL_KINDS,
+    maxBytes: Number.MAX_SAFE_INTEGER,
+    matches: (file) => sniff(file) !== undefined,
+    parse(file: SourceFile, ctx: ParseContext): ParseOutput {
+      const format = sniff(file);
+      if (!format) return { documents: [] };
+      const w: Walk = {
+        file,
+        limits: ctx.limits,
+        pickleLimits,
+        budget: { remaining: ctx.limits.maxDecompressedBytes, limit: ctx.limits.maxDecompressedBytes },
+        docs: [],
+      };
+      analyse(w, file, format, undefined, 0);
+      return { documents: w.docs };
+    },
+  };
+}
+
+export const modelParser = createModelParser();
+
+/** For messages: a printable, bounded rendering of bytes. */
+export function printable(b: Uint8Array): string {
+  return ascii(b).replace(/[^\x20-\x7e]/g, '.');
+}

@@ -1,0 +1,62 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { osSystemPayload, pickle } from '../../testing/models/pickle-builder.js';
+import { zip } from '../../testing/models/zip-builder.js';
+import rule from './malformed-model-file.js';
+
+const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
+const payload = osSystemPayload('id');
+
+testRule(rule, {
+  valid: [
+    { name: 'complete pickle', path: 'model.pkl', content: payload },
+    {
+      name: 'tensor bytes after the legacy pickles are not a stream',
+      path: 'a.pkl',
+      content: Uint8Array.from([...pickle().proto(2).none().stop().bytes(), 0x00, 0x01, 0x02]),
+    },
+    {
+      name: 'zip with a data descriptor flag and a wrong CRC',
+      path: 'model.pt',
+      content: zip().add('archive/data.pkl', payload, { flags: 8, crc: 0xdeadbeef }).build(),
+    },
+  ],
+  invalid: [
+    {
+      name: 'payload followed by garbage (nullifAI)',
+      path: 'model.pkl',
+      content: Uint8Array.from([...payload.subarray(0, 24), 0xff, 0x00]),
+      findings: [
+        {
+          ...col(24, 25),
+          message: 'Pickle stream is malformed: invalid pickle opcode 0xff at byte 24; the 1 import(s) before the break were analysed',
+        },
+      ],
+    },
+    {
+      name: 'truncated stream',
+      path: 'model.pkl',
+      content: payload.subarray(0, 20),
+      findings: [{ ...col(18, 19), message: /ends unexpectedly/ }],
+    },
+    {
+      name: 'memo key never defined',
+      path: 'model.pkl',
+      content: pickle().proto(2).binget(9).stop().bytes(),
+      findings: [{ ...col(2, 3), message: /memo key 9 is not defined/ }],
+    },
+    {
+      name: 'zip without a central directory (members still read from local headers)',
+      path: 'model.pt',
+      content: zip().add('archive/data.pkl', pickle().proto(2).emptyDict().stop().bytes()).build({ centralDirectory: false }),
+      findings: [
+        {
+          startLine: undefined as unknown as number,
+          startColumn: undefined as unknown as number,
+          endLine: undefined as unknown as number,
+          endColumn: undefined as unknown as number,
+          message: /no end of central directory record; read 1 member/,
+        },
+      ],
+    },
+  ],
+});

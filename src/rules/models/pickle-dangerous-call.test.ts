@@ -1,0 +1,212 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
+import { torchZip, zip } from '../../testing/models/zip-builder.js';
+import rule from './pickle-dangerous-call.js';
+
+const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
+const benign = torchStateDictPickle([
+  { name: 'fc.weight', key: '0', shape: [2, 3] },
+  { name: 'fc.bias', key: '1', shape: [2] },
+]);
+const legacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+
+testRule(rule, {
+  valid: [
+    { name: 'torch state dict pickle', path: 'model.pkl', content: benign },
+    { name: 'torch zip checkpoint', path: 'model.pt', content: torchZip(benign, { '0': new Uint8Array(24), '1': new Uint8Array(8) }) },
+    {
+      name: 'dangerous callable imported but never called (MDL-0002)',
+      path: 'model.pkl',
+      content: pickle().proto(2).global('os', 'system').tuple1().stop().bytes(),
+    },
+    { name: 'the command as a plain string', path: 'notes.pkl', content: pickle().proto(2).str('os.system').stop().bytes() },
+    { name: 'ordinary text file', path: 'notes.txt', content: '(see the README)\ncos\nsystem\n' },
+    { name: 'protocol 0 pickle of a list', path: 'data.txt', content: '(lp0\nI1\naI2\na.' },
+  ],
+  invalid: [
+    {
+      name: 'protocol 2 GLOBAL + REDUCE (pickle.dumps of a __reduce__ payload)',
+      path: 'model.pkl',
+      content: osSystemPayload('echo pwned'),
+      findings: [
+        {
+          ...col(2, 16),
+          severity: 'critical',
+          evidence: 'posix.system',
+          message: "Pickle calls posix.system (code execution) when loaded by REDUCE at byte 31: posix.system('echo pwned')",
+        },
+      ],
+    },
+    {
+      name: 'protocol 4 STACK_GLOBAL with memoized operands',
+      path: 'weights',
+      content: osSystemPayload('id', 4),
+      findings: [{ ...col(19, 20), evidence: 'posix.system' }],
+    },
+    {
+      name: 'STACK_GLOBAL operands fetched back from the memo',
+      path: 'model.bin',
+      content: pickle()
+        .proto(4)
+        .str('subprocess')
+        .binput(3)
+        .str('check_output')
+        .binput(4)
+        .pop()
+        .pop()
+        .binget(3)
+        .binget(4)
+        .stackGlobal()
+        .mark()
+        .str('id')
+        .list()
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(38, 39), evidence: 'subprocess.check_output', message: /called|calls subprocess.check_output/ }],
+    },
+    {
+      name: 'STACK_GLOBAL operands from STRING and UNICODE (protocol 0 text opcodes)',
+      path: 'model.txt',
+      content: pickle().string('os').unicode('system').stackGlobal().string('echo hi').tuple1().reduce().stop().bytes(),
+      findings: [{ ...col(14, 15), evidence: 'os.system' }],
+    },
+    {
+      name: 'STACK_GLOBAL operands from BINSTRING / SHORT_BINSTRING',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(3)
+        .binstring('builtins')
+        .shortBinstring('exec')
+        .stackGlobal()
+        .str('print(1)')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(21, 22), evidence: 'builtins.exec' }],
+    },
+    {
+      name: 'dotted qualified name through another module (pathlib + os.system)',
+      path: 'model.pkl',
+      content: pickle().proto(4).str('pathlib').str('os.system').stackGlobal().str('id').tuple1().reduce().stop().bytes(),
+      findings: [{ ...col(22, 23), evidence: 'pathlib.os.system', message: /pathlib\.os\.system, which reaches os\.system,/ }],
+    },
+    {
+      name: 'Python 2 module name (__builtin__.eval) and INST',
+      path: 'model.pkl',
+      content: pickle().mark().string('__import__("os").system("id")').inst('__builtin__', 'eval').stop().bytes(),
+      findings: [{ ...col(34, 52), evidence: 'builtins.eval', message: /by INST at byte 34/ }],
+    },
+    {
+      name: 'OBJ',
+      path: 'model.pkl',
+      content: pickle().proto(1).mark().global('subprocess', 'Popen').string('id').obj().stop().bytes(),
+      findings: [{ ...col(3, 21), message: /by OBJ at byte 27/ }],
+    },
+    {
+      name: 'NEWOBJ and NEWOBJ_EX',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('_io', 'FileIO')
+        .str('/etc/passwd')
+        .tuple1()
+        .newobj()
+        .pop()
+        .global('logging', 'FileHandler')
+        .str('/tmp/x')
+        .tuple1()
+        .emptyDict()
+        .newobjEx()
+        .stop()
+        .bytes(),
+      findings: [
+        { ...col(2, 14), evidence: '_io.FileIO', message: /file access.*NEWOBJ at byte 28/ },
+        { ...col(30, 51), evidence: 'logging.FileHandler', message: /NEWOBJ_EX/ },
+      ],
+    },
+    {
+      name: 'deny-list matched on a dotted prefix (asyncio.unix_events…)',
+      path: 'model.pkl',
+      content: pickle().proto(2).global('asyncio.unix_events', '_UnixSelectorEventLoop').emptyTuple().reduce().stop().bytes(),
+      findings: [{ ...col(2, 46), evidence: 'asyncio.unix_events._UnixSelectorEventLoop', message: /\(network\)/ }],
+    },
+    {
+      name: 'torch gadget',
+      path: 'model.pkl',
+      content: pickle().proto(2).global('torch.utils.collect_env', 'run').str('id').tuple1().reduce().stop().bytes(),
+      findings: [{ ...col(2, 31), message: /torch gadget/ }],
+    },
+    {
+      name: 'nested deserialisation and indirection',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('functools', 'partial')
+        .global('pickle', 'loads')
+        .tuple1()
+        .reduce()
+        .pop()
+        .global('torch.storage', '_load_from_bytes')
+        .binbytes([0x80, 2, 0x4e, 0x2e])
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        { ...col(2, 21), message: /functools\.partial \(indirection\)/ },
+        { ...col(38, 70), message: /nested deserialisation/ },
+      ],
+    },
+    {
+      name: 'payload in the second of two concatenated pickles',
+      path: 'model.pkl',
+      content: concat(pickle().proto(2).emptyDict().stop().bytes(), osSystemPayload('id')),
+      findings: [{ ...col(6, 20), message: /in pickle stream 2$/ }],
+    },
+    {
+      name: 'payload before garbage (nullifAI): still reported',
+      path: 'model.pkl',
+      content: concat(osSystemPayload('id').subarray(0, 24), Uint8Array.from([0xff, 0x00, 0x13])),
+      findings: [{ ...col(2, 16) }],
+    },
+    {
+      name: 'legacy PyTorch format: payload in the main pickle',
+      path: 'model.pth',
+      content: concat(
+        Uint8Array.from(legacyMagic),
+        pickle().proto(2).int(1001).stop().bytes(),
+        pickle().proto(2).emptyDict().stop().bytes(),
+        osSystemPayload('id'),
+        pickle().proto(2).emptyList().stop().bytes(),
+        new Uint8Array(64).fill(0x80),
+      ),
+      findings: [{ ...col(27, 41), message: /pickle stream 4/ }],
+    },
+    {
+      name: 'PyTorch zip checkpoint: payload in data.pkl (found by content, wrong CRC, data descriptor flag)',
+      path: 'model.pt',
+      content: zip().add('archive/data.pkl', osSystemPayload('id'), { crc: 1, flags: 8 }).add('archive/version', '3\n').build(),
+      findings: [{ ...col(2, 16) }],
+    },
+    {
+      name: 'PyTorch zip checkpoint: zip64, deflated, pickle under an innocent name',
+      path: 'model.ckpt',
+      content: zip()
+        .add('archive/data.pkl', benign)
+        .add('archive/extra/weights', osSystemPayload('id'), { method: 'deflate' })
+        .add('archive/data/0', new Uint8Array(24))
+        .build({ zip64: true }),
+      findings: [{ ...col(2, 16) }],
+    },
+    {
+      name: 'pickle hidden in an unreferenced storage member',
+      path: 'model.pt',
+      content: torchZip(benign, { '0': new Uint8Array(24), '1': new Uint8Array(8), '7': osSystemPayload('id') }),
+      findings: [{ ...col(2, 16) }],
+    },
+  ],
+});
