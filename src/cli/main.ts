@@ -31,11 +31,15 @@ interface ScanFlags {
   color: boolean;
   progress: boolean;
   strictModels?: boolean;
+  helmValues: string[];
+  helmSet: string[];
   showSuppressed?: boolean;
   fix?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+/** Repeatable flag whose values may contain commas (`--helm-set a=b,c=d`). */
+const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolean {
   if (!flags.color || 'NO_COLOR' in process.env) return false;
@@ -56,6 +60,8 @@ function addScanOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
     .option('--strict-models', 'report any pickle import outside the allow-list as high')
+    .addOption(new Option('--helm-values <file>', 'values file for every Helm chart rendered (repeatable)').argParser(repeat).default([]))
+    .addOption(new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]))
     .option('--show-suppressed', 'list suppressed findings in the table')
     .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
     .option('--no-color', 'no colours')
@@ -101,6 +107,8 @@ function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rule
       config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
       baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
       strictModels: flags.strictModels,
+      helmValues: flags.helmValues.map((v) => resolve(cwd, v)),
+      helmSet: flags.helmSet,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
     });
   } finally {

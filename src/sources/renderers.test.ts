@@ -7,6 +7,7 @@ import type { AnyRule } from '../core/rule.js';
 import { allParsers } from '../parsers/index.js';
 import exposedByService from '../rules/kubernetes/ai-service-exposed-by-service.js';
 import hostNetwork from '../rules/kubernetes/ai-service-host-network.js';
+import { main } from '../cli/main.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
 import { findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
@@ -191,6 +192,27 @@ describe('Helm charts', () => {
     expect(calls(helm)).toHaveLength(1);
     const off = scanSync({ ...base, rules: ['K8S-0150'], renderers: false });
     expect(off.errors.map((e) => e.path)).toEqual(['chart/Chart.yaml']);
+  });
+
+  it('takes --helm-values and --helm-set from the CLI, finds helm on PATH, and keeps commas in --helm-set', async () => {
+    chart();
+    const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
+    const out = { data: '', write(c: string) { this.data += c; return true; } };
+    const err = { data: '', write(c: string) { this.data += c; return true; } };
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${dirname(helm)}:${oldPath ?? ''}`;
+    try {
+      const code = await main(
+        ['node', 'sanctum', 'scan', '.', '--rule', 'K8S-0150', '--format', 'json', '--no-progress', '--helm-values', 'chart/values.yaml', '--helm-set', 'a=b,c=d', '--helm-set', 'e=f'],
+        { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, cwd: dir },
+      );
+      expect(err.data).toBe('');
+      expect(code).toBe(1);
+    } finally {
+      process.env.PATH = oldPath;
+    }
+    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), '--values', join(dir, 'chart/values.yaml'), '--set', 'a=b,c=d', '--set', 'e=f']]);
+    expect(JSON.parse(out.data).findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['chart/templates/service.yaml']);
   });
 
   const realHelm = findExecutable('helm', process.env.PATH);
