@@ -3,13 +3,17 @@
  * README): `<level>/pass/*` draw no finding of a control at that level, `<level>/fail/<checkid><n>.yaml`
  * draw one whose control is the file's check id.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import yaml from 'js-yaml';
+import { applyFixes } from '../src/core/apply-fixes.js';
 import { parseFrameworkSelector } from '../src/core/registry.js';
+import { MemorySourceFile } from '../src/core/source-file.js';
 import type { Finding } from '../src/core/types.js';
 import { pss } from '../src/frameworks/pss.js';
+import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
 import { getRegistry, scanSync } from '../src/scan.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -149,4 +153,33 @@ describe('--framework pss:<level>', () => {
     const restricted = new Set(atRestricted.flatMap((f) => f.frameworks.filter((r) => r.id === 'pss').map((r) => r.control)));
     expect([...restricted].sort()).toEqual(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']);
   });
+});
+
+describe('fixes on the corpus', () => {
+  const scanText = (text: string) => scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', text)], frameworks: ['pss:restricted'], config: false });
+  const fixable = (findings: Finding[]) => findings.filter((f) => f.fix);
+
+  for (const level of LEVELS) {
+    for (const kind of ['pass', 'fail'] as const) {
+      const dir = join(CORPUS, level, kind);
+      for (const file of existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : []) {
+        it(`${level}/${kind}/${file}: applying every fix leaves valid YAML and nothing left to fix`, () => {
+          let text = readFileSync(join(dir, file), 'utf8');
+          const before = scanText(text).findings;
+          for (let pass = 0; pass < 4; pass++) {
+            const fixes = fixable(scanText(text).findings).map((f) => ({ tag: f.ruleId, edits: f.fix!.edits }));
+            if (fixes.length === 0) break;
+            text = applyFixes(text, fixes).text;
+            expect(() => yaml.loadAll(text, null, { schema: KUBE_SCHEMA })).not.toThrow();
+          }
+          const after = scanText(text);
+          expect(after.errors).toEqual([]);
+          expect(fixable(after.findings).map(describeFinding)).toEqual([]);
+          // Findings without a fix are untouched.
+          const unfixed = (fs: Finding[]) => fs.filter((f) => !['K8S-0014', 'K8S-0015', 'K8S-0017', 'K8S-0018'].includes(f.ruleId)).map((f) => f.message).sort();
+          expect(unfixed(after.findings)).toEqual(unfixed(before));
+        });
+      }
+    }
+  }
 });

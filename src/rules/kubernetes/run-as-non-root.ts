@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
@@ -42,9 +42,15 @@ export default defineRule<PodSpecDocument>({
     if (usesUserNamespace(pod)) return;
     const podValue = podSecurityContext(pod)?.runAsNonRoot;
     const podPath = pod.at('securityContext', 'runAsNonRoot');
-    const podEdit = setValueEdit(pod.owner, podPath, true);
-    const podFix = podEdit && { description: 'Set runAsNonRoot: true in the pod securityContext', edits: [podEdit] };
-    if (podValue === false) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podFix });
+    let podFix: FixInput | undefined | null = null;
+    const podLevelFix = (): FixInput | undefined => {
+      if (podFix === null) {
+        const edit = setValueEdit(pod.owner, podPath, true);
+        podFix = edit && { description: 'Set runAsNonRoot: true in the pod securityContext', edits: [edit] };
+      }
+      return podFix;
+    };
+    if (podValue === false) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
     for (const c of pod.containers) {
       const value = containerSecurityContext(c)?.runAsNonRoot;
       const path = [...c.path, 'securityContext', 'runAsNonRoot'];
@@ -57,7 +63,7 @@ export default defineRule<PodSpecDocument>({
           message: `${containerLabel(c)} may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true`,
           at: existingPath(pod, path),
           evidence: 'runAsNonRoot not set',
-          fix: podFix,
+          fix: podLevelFix(),
         });
       }
     }

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, PSS_DOC } from './lib/pss.js';
@@ -40,10 +40,13 @@ export default defineRule<PodSpecDocument>({
   check(pod, ctx) {
     // A pod-level profile, valid or not, decides for every container that sets none (K8S-0010 reports bad ones).
     if (isWindowsPod(pod) || isSet(podSecurityContext(pod)?.seccompProfile)) return;
-    const edit = setValueEdit(pod.owner, pod.at('securityContext', 'seccompProfile', 'type'), 'RuntimeDefault');
-    const fix = edit && { description: 'Set seccompProfile.type: RuntimeDefault in the pod securityContext', edits: [edit] };
+    let fix: FixInput | undefined | null = null;
     for (const c of pod.containers) {
       if (isSet(containerSecurityContext(c)?.seccompProfile)) continue;
+      if (fix === null) {
+        const edit = setValueEdit(pod.owner, pod.at('securityContext', 'seccompProfile', 'type'), 'RuntimeDefault');
+        fix = edit && { description: 'Set seccompProfile.type: RuntimeDefault in the pod securityContext', edits: [edit] };
+      }
       ctx.report({
         message: `${containerLabel(c)} has no seccomp profile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or the container`,
         at: existingPath(pod, [...c.path, 'securityContext', 'seccompProfile']),
