@@ -1,6 +1,7 @@
+import type { ObjectPath } from '../../../core/types.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
-import { asList, asMapping, envValue } from './workload.js';
+import { asList, asMapping, commandWords, envValue, type Word } from './workload.js';
 
 /** Extended resources handed out by NVIDIA's device plugin: `nvidia.com/gpu`, MIG slices, shared GPUs. */
 export function isNvidiaResource(name: string): boolean {
@@ -40,4 +41,143 @@ export function isGpuContainer(pod: PodSpecDocument, c: ContainerView): boolean 
   const visible = envValue(c, 'NVIDIA_VISIBLE_DEVICES');
   if (visible?.value !== undefined && !['void', ''].includes(visible.value.trim().toLowerCase())) return true;
   return hasGpuRuntimeClass(pod);
+}
+
+/** A command of a container's command line: words up to a shell separator. */
+export type Segment = Word[];
+
+/** The container's command line cut into commands at shell separators (`;`, `&&`, `|`). */
+export function segments(c: ContainerView): Segment[] {
+  const out: Segment[] = [];
+  let cur: Segment = [];
+  for (const w of commandWords(c)) {
+    if (w.value === ';' || w.value === '&' || w.value === '|') {
+      if (cur.length > 0) out.push(cur);
+      cur = [];
+    } else cur.push(w);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** The value of `--flag value` or `--flag=value` in a command, with the word it was read from. */
+export function flag(seg: Segment, ...names: string[]): Word | undefined {
+  for (let i = 0; i < seg.length; i++) {
+    const w = seg[i].value;
+    for (const n of names) {
+      if (w === n && i + 1 < seg.length) return seg[i + 1];
+      if (w.startsWith(n + '=')) return { value: w.slice(n.length + 1), path: seg[i].path };
+    }
+  }
+  return undefined;
+}
+
+/** Where a model server or download command takes a model from the hub. */
+export interface ModelSource {
+  /** `vLLM`, `TGI`, `SGLang`, `huggingface-cli download`, `KServe`. */
+  tool: string;
+  model: string;
+  /** Object path of the word or env entry naming the model. */
+  path: ObjectPath;
+  /** The revision given, if any. */
+  revision: string | undefined;
+}
+
+/** `org/name` as the Hugging Face Hub names repositories (not a local path or a URL). */
+const HUB_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export function isHubId(s: string): boolean {
+  return HUB_ID.test(s) && !s.startsWith('.') && !s.includes('..');
+}
+
+/** A revision that names one commit: the 40-hex commit id. Branches and tags move. */
+export function isPinnedRevision(rev: string): boolean {
+  return /^[0-9a-f]{40}$/.test(rev);
+}
+
+function offline(c: ContainerView): boolean {
+  return ['HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'].some((n) => {
+    const v = envValue(c, n)?.value?.trim().toLowerCase();
+    return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+  });
+}
+
+function basename(w: string): string {
+  return w.slice(w.lastIndexOf('/') + 1);
+}
+
+/** The first word after `i` that is not a flag (and not a flag's value, for the flags listed). */
+function positional(seg: Segment, from: number, valueFlags: ReadonlySet<string>): Word | undefined {
+  for (let i = from; i < seg.length; i++) {
+    const w = seg[i].value;
+    if (w.startsWith('-')) {
+      if (valueFlags.has(w)) i++;
+      continue;
+    }
+    return seg[i];
+  }
+  return undefined;
+}
+
+const HF_DOWNLOAD_VALUE_FLAGS = new Set(['--revision', '--repo-type', '--local-dir', '--cache-dir', '--include', '--exclude', '--token', '--max-workers']);
+const VLLM_VALUE_FLAGS = new Set(['--revision', '--host', '--port', '--tokenizer', '--config', '--served-model-name']);
+
+/**
+ * Models a container pulls from the Hugging Face Hub when it starts: vLLM (`vllm serve ORG/NAME`,
+ * `--model`), TGI (`--model-id`, `MODEL_ID`), SGLang (`--model-path`), `huggingface-cli download`
+ * / `hf download`, KServe's Hugging Face runtime (`--model_id`) and `hf://` storage URIs. Nothing
+ * is reported for containers that run with the hub offline.
+ */
+export function hubModels(c: ContainerView): ModelSource[] {
+  if (offline(c)) return [];
+  const out: ModelSource[] = [];
+  const image = typeof c.container.image === 'string' ? c.container.image.toLowerCase() : '';
+  for (const seg of segments(c)) {
+    const words = seg.map((w) => w.value);
+    const names = words.map(basename);
+    const rev = flag(seg, '--revision')?.value;
+    const serve = names.indexOf('vllm') >= 0 && words[names.indexOf('vllm') + 1] === 'serve' ? names.indexOf('vllm') : -1;
+    if (serve >= 0 || words.some((w) => w.startsWith('vllm.entrypoints')) || (image.includes('vllm') && flag(seg, '--model'))) {
+      const m = flag(seg, '--model') ?? (serve >= 0 ? positional(seg, serve + 2, VLLM_VALUE_FLAGS) : undefined);
+      if (m) out.push({ tool: 'vLLM', model: m.value, path: m.path, revision: rev });
+      continue;
+    }
+    if (names.includes('text-generation-launcher') || (image.includes('text-generation-inference') && flag(seg, '--model-id'))) {
+      const m = flag(seg, '--model-id');
+      if (m) out.push({ tool: 'TGI', model: m.value, path: m.path, revision: rev ?? envValue(c, 'REVISION')?.value });
+      continue;
+    }
+    if (words.some((w) => w === 'sglang.launch_server') || (image.includes('sglang') && flag(seg, '--model-path'))) {
+      const m = flag(seg, '--model-path', '--model');
+      if (m) out.push({ tool: 'SGLang', model: m.value, path: m.path, revision: rev });
+      continue;
+    }
+    const dl = names.findIndex((n, i) => (n === 'huggingface-cli' || n === 'hf') && words[i + 1] === 'download');
+    if (dl >= 0) {
+      const m = positional(seg, dl + 2, HF_DOWNLOAD_VALUE_FLAGS);
+      if (m) out.push({ tool: `${names[dl]} download`, model: m.value, path: m.path, revision: rev });
+      continue;
+    }
+    const kserve = flag(seg, '--model_id');
+    if (kserve && (image.includes('huggingfaceserver') || words.includes('huggingfaceserver'))) {
+      out.push({ tool: 'KServe Hugging Face runtime', model: kserve.value, path: kserve.path, revision: flag(seg, '--model_revision')?.value });
+    }
+  }
+  // TGI reads its model from the environment when no flag names it.
+  const tgiImage = image.includes('text-generation-inference');
+  if (tgiImage && !out.some((m) => m.tool === 'TGI')) {
+    const id = envValue(c, 'MODEL_ID');
+    if (id?.value) out.push({ tool: 'TGI', model: id.value, path: [...id.path, 'value'], revision: envValue(c, 'REVISION')?.value });
+  }
+  if (typeof c.container.storageUri === 'string' && c.container.storageUri.startsWith('hf://')) {
+    const ref = c.container.storageUri.slice('hf://'.length);
+    const colon = ref.lastIndexOf(':');
+    out.push({
+      tool: 'KServe storage initializer',
+      model: colon > 0 ? ref.slice(0, colon) : ref,
+      path: [...c.path, 'storageUri'],
+      revision: colon > 0 ? ref.slice(colon + 1) : undefined,
+    });
+  }
+  return out.filter((m) => isHubId(m.model));
 }

@@ -1,0 +1,77 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './model-revision-unpinned.js';
+
+const SHA = '0e9e39f249a16976918f6564b8830bc894c89659';
+const pod = (image: string, container: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: server
+    image: ${image}
+${container}`;
+const VLLM = 'vllm/vllm-openai:v0.6.3';
+const TGI = 'ghcr.io/huggingface/text-generation-inference:2.4.0';
+
+testRule(rule, {
+  valid: [
+    { path: 'pod.yaml', content: pod(VLLM, `    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--revision", "${SHA}"]\n`) },
+    { name: 'local model directory', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "/models/llama"]\n') },
+    { name: 'hub offline', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n    env:\n    - {name: HF_HUB_OFFLINE, value: "1"}\n') },
+    { name: 'TGI pinned through the environment', path: 'pod.yaml', content: pod(TGI, `    env:\n    - {name: MODEL_ID, value: bigscience/bloom-560m}\n    - {name: REVISION, value: ${SHA}}\n`) },
+    { name: 'download pinned, then served from disk', path: 'pod.yaml', content: pod('python:3.12-slim', `    command: ["sh", "-c", "huggingface-cli download acme/x --revision ${SHA} --local-dir /m && vllm serve /m"]\n`) },
+    { name: 'a URL is not a hub id', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "s3://bucket/llama"]\n') },
+  ],
+  invalid: [
+    {
+      path: 'pod.yaml',
+      content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n'),
+      findings: [
+        {
+          startLine: 9, startColumn: 23, endLine: 9, endColumn: 57,
+          message: "Container 'server' pulls 'meta-llama/Llama-3.1-8B-Instruct' from the Hugging Face Hub with vLLM without a pinned revision",
+          objectPath: '/spec/containers/0/args/1',
+          severity: 'medium',
+        },
+      ],
+    },
+    {
+      name: 'vllm serve in a script, revision a branch',
+      path: 'pod.yaml',
+      content: pod('python:3.12-slim', '    command:\n    - bash\n    - -c\n    - exec vllm serve Qwen/Qwen2.5-7B-Instruct --revision main --port 8000\n'),
+      findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 75, message: "Container 'server' pulls 'Qwen/Qwen2.5-7B-Instruct' with vLLM at revision 'main', a branch or tag that can move; pin a commit id", severity: 'low' }],
+    },
+    {
+      name: 'TGI MODEL_ID without REVISION',
+      path: 'pod.yaml',
+      content: pod(TGI, '    env:\n    - name: MODEL_ID\n      value: bigscience/bloom-560m\n'),
+      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 35, message: /pulls 'bigscience\/bloom-560m' .* with TGI without a pinned revision|with TGI without/, objectPath: '/spec/containers/0/env/0/value' }],
+    },
+    {
+      name: 'hf download in an init container, SGLang and TGI flags',
+      path: 'pod.yaml',
+      content: pod(TGI, '    args: ["--model-id", "acme/tgi-model"]\n  initContainers:\n  - name: fetch\n    image: python:3.12-slim\n    command: ["hf", "download", "--repo-type", "model", "acme/weights"]\n  - name: sglang\n    image: lmsysorg/sglang:v0.3.5\n    command: ["python3", "-m", "sglang.launch_server", "--model-path=acme/sg"]\n'),
+      findings: [
+        { startLine: 9, startColumn: 26, endLine: 9, endColumn: 42, message: /with TGI without/ },
+        { startLine: 13, startColumn: 57, endLine: 13, endColumn: 71, message: "Init container 'fetch' pulls 'acme/weights' from the Hugging Face Hub with hf download without a pinned revision" },
+        { startLine: 16, startColumn: 56, endLine: 16, endColumn: 78, message: /'acme\/sg' .* SGLang/ },
+      ],
+    },
+    {
+      name: 'KServe hf:// storage URI',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    model:
+      modelFormat: {name: huggingface}
+      storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
+`,
+      findings: [{ startLine: 9, startColumn: 7, endLine: 9, endColumn: 56, message: /KServe storage initializer/, objectPath: '/spec/predictor/model/storageUri' }],
+    },
+  ],
+});

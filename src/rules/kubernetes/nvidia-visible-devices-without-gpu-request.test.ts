@@ -1,0 +1,51 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './nvidia-visible-devices-without-gpu-request.js';
+
+const pod = (env: string, resources = '') => `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: train
+    image: nvcr.io/nvidia/pytorch:24.10-py3
+    env:
+${env}${resources}`;
+const GPU = '    resources:\n      limits:\n        nvidia.com/gpu: 1\n';
+
+testRule(rule, {
+  valid: [
+    { path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', GPU) },
+    { name: 'void disables the runtime', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: void\n    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: all\n') },
+    { name: 'a MIG slice is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n', '    resources:\n      limits:\n        nvidia.com/mig-1g.10gb: 1\n') },
+    { name: 'a DRA claim is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', '    resources:\n      claims:\n      - name: gpu\n') },
+    { name: 'unrelated variables', path: 'pod.yaml', content: pod('    - name: CUDA_VISIBLE_DEVICES\n      value: "0"\n') },
+  ],
+  invalid: [
+    {
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n'),
+      findings: [
+        {
+          startLine: 11, startColumn: 7, endLine: 11, endColumn: 17,
+          message: "Container 'train' selects every GPU of the node through NVIDIA_VISIBLE_DEVICES without requesting nvidia.com/gpu, bypassing the device plugin",
+          objectPath: '/spec/containers/0/env/0/value',
+          severity: 'high',
+        },
+      ],
+    },
+    {
+      name: 'device UUIDs; a zero GPU limit is no request',
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: "GPU-3a5e,GPU-77c1"\n', '    resources:\n      limits:\n        nvidia.com/gpu: 0\n'),
+      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 33, message: /selects GPU\(s\) GPU-3a5e,GPU-77c1 through/, severity: 'high' }],
+    },
+    { name: 'none: libraries only, low', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: none\n'), findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 18, severity: 'low' }] },
+    {
+      name: 'driver capabilities alone: medium',
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n'),
+      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 29, severity: 'medium', objectPath: '/spec/containers/0/env/0/value' }],
+    },
+  ],
+});

@@ -1,0 +1,50 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './trust-remote-code.js';
+
+const pod = (container: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - name: server
+    image: vllm/vllm-openai:v0.6.3
+${container}`;
+
+testRule(rule, {
+  valid: [
+    { path: 'pod.yaml', content: pod('    args: ["--model", "acme/chat-7b"]\n') },
+    { name: 'explicitly off', path: 'pod.yaml', content: pod('    args: ["--trust-remote-code=false", "--trust_remote_code", "False"]\n') },
+    { name: 'env switched off', path: 'pod.yaml', content: pod('    env:\n    - {name: TRUST_REMOTE_CODE, value: "false"}\n') },
+    { name: 'inline Python that does not trust', path: 'pod.yaml', content: pod('    command: ["python", "-c", "AutoModel.from_pretrained(\'x/y\', trust_remote_code=False)"]\n') },
+  ],
+  invalid: [
+    {
+      path: 'pod.yaml',
+      content: pod('    args:\n    - --model\n    - acme/chat-7b\n    - --trust-remote-code\n    - --port\n    - "8000"\n'),
+      findings: [
+        {
+          startLine: 12, startColumn: 7, endLine: 12, endColumn: 26,
+          message: "Container 'server' runs with trust_remote_code enabled: code from the model repository is executed",
+          objectPath: '/spec/containers/0/args/2',
+          severity: 'high',
+        },
+      ],
+    },
+    {
+      name: 'inside a shell script',
+      path: 'pod.yaml',
+      content: pod('    command: ["/bin/sh", "-c"]\n    args: ["python -m sglang.launch_server --model-path acme/x --trust-remote-code && sleep 1"]\n'),
+      findings: [{ startLine: 10, startColumn: 12, endLine: 10, endColumn: 95, objectPath: '/spec/containers/0/args/0' }],
+    },
+    {
+      name: 'inline Python and the TGI environment switch',
+      path: 'pod.yaml',
+      content: pod('    command: ["python", "-c", "AutoModel.from_pretrained(\'x/y\', trust_remote_code=True)"]\n    env:\n    - name: TRUST_REMOTE_CODE\n      value: "true"\n'),
+      findings: [
+        { startLine: 9, startColumn: 31, endLine: 9, endColumn: 89, objectPath: '/spec/containers/0/command/2' },
+        { startLine: 12, startColumn: 7, endLine: 12, endColumn: 20, message: "Container 'server' sets TRUST_REMOTE_CODE=true: code from the model repository is executed" },
+      ],
+    },
+  ],
+});
