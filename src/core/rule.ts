@@ -6,6 +6,8 @@ export interface RuleExample {
   path: string;
   /** File content: text, or bytes for binary formats. */
   content: string | Uint8Array;
+  /** Rule options the example needs (e.g. an allow-list that the default leaves open). */
+  options?: Record<string, unknown>;
 }
 
 export interface RuleMeta {

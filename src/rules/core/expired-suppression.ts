@@ -19,14 +19,14 @@ export default defineRule({
         {
           path: 'pod.yaml',
           content:
-            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0001 reason="temporary" expires=2020-01-31\n      privileged: true\n',
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0003 reason="temporary" expires=2020-01-31\n      privileged: true\n',
         },
       ],
       good: [
         {
           path: 'pod.yaml',
           content:
-            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0001 reason="temporary" expires=2999-01-31\n      privileged: true\n',
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0003 reason="temporary" expires=2999-01-31\n      privileged: true\n',
         },
       ],
     },
