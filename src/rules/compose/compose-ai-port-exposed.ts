@@ -1,0 +1,84 @@
+import type { FixInput } from '../../core/rule.js';
+import { defineRule } from '../../core/rule.js';
+import type { ComposeDocument, ComposePort } from '../../parsers/compose/compose-document.js';
+import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber } from './lib/ai-services.js';
+
+/** Binds a published port to 127.0.0.1: `"8888:8888"` → `"127.0.0.1:8888:8888"`, long syntax gets `host_ip`. */
+function bindToLoopback(doc: ComposeDocument, port: ComposePort, service: string): FixInput | undefined {
+  const description = `Bind port ${port.published ?? port.target} of service '${service}' to 127.0.0.1`;
+  const text = doc.text;
+  if (port.short) {
+    const span = doc.valueSpan(port.path);
+    if (!span) return undefined;
+    const quote = text[span.start] === '"' || text[span.start] === "'" ? 1 : 0;
+    const start = span.start + quote;
+    const raw = text.slice(start, span.end - quote);
+    if (/^\d/.test(raw) && !raw.includes(':') && quote === 0) {
+      // A bare number (`- 8888`) is a YAML integer: write a quoted string instead.
+      return { description, edits: [{ span, replacement: `"127.0.0.1::${raw}"` }] };
+    }
+    const ip = port.hostIp;
+    if (ip !== undefined && raw.startsWith(ip)) return { description, edits: [{ span: { start, end: start + ip.length }, replacement: '127.0.0.1' }] };
+    if (ip !== undefined && raw.startsWith(`[${ip}]`)) return { description, edits: [{ span: { start, end: start + ip.length + 2 }, replacement: '127.0.0.1' }] };
+    return { description, edits: [{ span: { start, end: start }, replacement: '127.0.0.1:' }] };
+  }
+  const existing = doc.valueSpan([...port.path, 'host_ip']);
+  if (existing) return { description, edits: [{ span: existing, replacement: '127.0.0.1' }] };
+  const target = doc.entrySpan([...port.path, 'target']);
+  if (!target) return undefined;
+  let k = target.start;
+  while (k > 0 && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
+  const before = text[k - 1];
+  if (before === '{' || before === ',') return { description, edits: [{ span: { start: target.start, end: target.start }, replacement: 'host_ip: 127.0.0.1, ' }] };
+  const indent = text.slice(text.lastIndexOf('\n', target.start - 1) + 1, target.start).replace(/[^ \t]/g, ' ');
+  return { description, edits: [{ span: { start: target.start, end: target.start }, replacement: `host_ip: 127.0.0.1\n${indent}` }] };
+}
+
+export default defineRule<ComposeDocument>({
+  meta: {
+    id: 'CMP-0010',
+    slug: 'compose-ai-port-exposed',
+    title: 'AI service port published on all interfaces',
+    severity: 'high',
+    scanner: 'misconfig',
+    appliesTo: ['compose'],
+    frameworks: [
+      { id: 'cis-docker', control: '5.14' },
+      { id: 'mitre-atlas', control: 'AML.T0040' },
+      { id: 'mitre-atlas', control: 'AML.T0049' },
+      { id: 'owasp-llm-2025', control: 'LLM10' },
+    ],
+    rationale:
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet.',
+    remediation:
+      'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#ports',
+      'https://docs.docker.com/engine/network/packet-filtering-firewalls/#docker-and-ufw',
+      'https://github.com/ollama/ollama/blob/main/docs/faq.md#how-can-i-expose-ollama-on-my-network',
+    ],
+    fixable: true,
+    examples: {
+      bad: [{ path: 'compose.yaml', content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n' }],
+      good: [{ path: 'compose.yaml', content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434"\n' }],
+    },
+  },
+  check(doc, ctx) {
+    for (const s of doc.services) {
+      const kind = aiServiceOf(s);
+      for (const port of doc.ports(s)) {
+        if (!allInterfaces(port.hostIp)) continue;
+        const target = portNumber(port.target);
+        const name = kind?.name ?? (target !== undefined ? DISTINCTIVE_PORTS.get(target) : undefined);
+        if (!name) continue;
+        const where = port.published ? `host port ${port.published}` : 'a random host port';
+        const fix = bindToLoopback(doc, port, s.name);
+        ctx.report({
+          message: `${name} port ${port.target} of service '${s.name}' is published on ${where} on all interfaces`,
+          at: port.path,
+          ...(fix ? { fix } : {}),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,72 @@
+import type { ComposeDocument, ComposeServiceView } from '../../../parsers/compose/compose-document.js';
+
+export interface AiServiceKind {
+  name: string;
+  /** Ports the service listens on by default. */
+  ports: readonly number[];
+  image?: RegExp;
+  command?: RegExp;
+}
+
+/** AI services recognised by image or command (never by service name alone). */
+export const AI_SERVICES: readonly AiServiceKind[] = [
+  { name: 'Ollama', ports: [11434], image: /(^|\/)ollama\/ollama(:|@|$)/, command: /\bollama\s+serve\b/ },
+  { name: 'Jupyter', ports: [8888], image: /(^|\/)jupyter\/|(^|\/)jupyterhub\/|jupyterlab|-notebook(:|@|$)/, command: /\bjupyter(?:-|\s+)(?:lab|notebook|server)\b/ },
+  { name: 'Ray', ports: [8265, 10001, 6379], image: /(^|\/)rayproject\/ray(-ml)?(:|@|$)/, command: /\bray\s+start\b[^;&|]*--head\b/ },
+  { name: 'MLflow', ports: [5000], image: /(^|\/)mlflow(:|@|$)|mlflow\/mlflow|ghcr\.io\/mlflow/, command: /\bmlflow\s+(server|ui)\b/ },
+  { name: 'vLLM', ports: [8000], image: /(^|\/)vllm\/vllm-openai(:|@|$)/, command: /\bvllm\s+serve\b|vllm\.entrypoints\./ },
+  { name: 'Text Generation Inference', ports: [80, 8080], image: /text-generation-inference/, command: /\btext-generation-launcher\b/ },
+  { name: 'Triton Inference Server', ports: [8000, 8001, 8002], image: /tritonserver/, command: /\btritonserver\b/ },
+  { name: 'TorchServe', ports: [8080, 8081, 8082], image: /(^|\/)pytorch\/torchserve/, command: /\btorchserve\b/ },
+  { name: 'SGLang', ports: [30000], image: /(^|\/)lmsysorg\/sglang/, command: /sglang\.launch_server/ },
+  { name: 'llama.cpp server', ports: [8080], image: /llama\.cpp:server|llama\.cpp:full/, command: /\bllama-server\b/ },
+  { name: 'LocalAI', ports: [8080], image: /(^|\/)localai\/localai/ },
+  { name: 'Open WebUI', ports: [8080], image: /open-webui\/open-webui/ },
+  { name: 'Gradio', ports: [7860], image: /gradio/, command: /\bgradio\b/ },
+  { name: 'Streamlit', ports: [8501], image: /streamlit/, command: /\bstreamlit\s+run\b/ },
+  { name: 'TensorBoard', ports: [6006], image: /tensorboard/, command: /\btensorboard\b/ },
+  { name: 'Qdrant', ports: [6333, 6334], image: /(^|\/)qdrant\/qdrant/ },
+  { name: 'Chroma', ports: [8000], image: /(^|\/)chromadb\/chroma/, command: /\bchroma\s+run\b/ },
+  { name: 'Milvus', ports: [19530, 9091], image: /(^|\/)milvusdb\/milvus/ },
+  { name: 'Weaviate', ports: [8080], image: /semitechnologies\/weaviate|cr\.weaviate\.io/ },
+];
+
+/** Ports distinctive enough to recognise the service without its image or command. */
+export const DISTINCTIVE_PORTS: ReadonlyMap<number, string> = new Map([
+  [11434, 'Ollama'],
+  [8888, 'Jupyter'],
+  [8265, 'Ray dashboard'],
+  [10001, 'Ray client'],
+  [6006, 'TensorBoard'],
+  [7860, 'Gradio'],
+  [8501, 'Streamlit'],
+  [6333, 'Qdrant'],
+  [19530, 'Milvus'],
+]);
+
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map((x) => String(x)).join(' ');
+  return '';
+}
+
+/** The AI service a compose service runs, from its image, command or entrypoint. */
+export function aiServiceOf(view: ComposeServiceView): AiServiceKind | undefined {
+  const image = typeof view.service.image === 'string' ? view.service.image.toLowerCase() : '';
+  const command = `${text(view.service.entrypoint)} ${text(view.service.command)}`;
+  return AI_SERVICES.find((k) => (k.image && image && k.image.test(image)) || (k.command && k.command.test(command)));
+}
+
+/** True when a host address binds every interface. */
+export function allInterfaces(hostIp: string | undefined): boolean {
+  return hostIp === undefined || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '[::]' || hostIp === '';
+}
+
+/** Lowest port of `8000` or `8000-8010`. */
+export function portNumber(p: string | undefined): number | undefined {
+  if (p === undefined) return undefined;
+  const m = /^(\d+)/.exec(p);
+  return m ? Number(m[1]) : undefined;
+}
+
+export type { ComposeDocument };
