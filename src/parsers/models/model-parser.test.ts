@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
@@ -9,6 +10,7 @@ import dangerousCall from '../../rules/models/pickle-dangerous-call.js';
 import { walkTargets } from '../../sources/directory.js';
 import { allParsers } from '../index.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
+import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
 import { torchZip, zip } from '../../testing/models/zip-builder.js';
 import { ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
@@ -159,5 +161,62 @@ describe('safety', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('NumPy and joblib', () => {
+  it('scans the pickle of an object array and of an npz member', () => {
+    const payload = npy(
+      '|O',
+      [1],
+      objectArrayPickle((p) => p.global('os', 'system').str('id').tuple1().reduce()),
+    );
+    const docs = parse(zip().add('x.npy', payload).build(), 'data.npz');
+    const pkl = docs.find((d) => d instanceof PickleDocument) as PickleDocument;
+    expect(pkl.detail).toBe('x.npy');
+    expect(pkl.format).toBe('npy');
+    expect(pkl.imports.map((i) => [i.dotted, i.callCount])).toEqual([
+      ['numpy.core.multiarray._reconstruct', 1],
+      ['numpy.ndarray', 0],
+      ['numpy.dtype', 1],
+      ['os.system', 1],
+    ]);
+    expect(pkl.imports[3].offset).toBeGreaterThan(128);
+    expect(pkl.problems).toEqual([]);
+  });
+
+  it('reports a broken .npy header', () => {
+    const bad = npy('<f4', [1], new Uint8Array(4));
+    bad[20] = 0x7b;
+    const [doc] = parse(bad, 'a.npy');
+    expect(doc.problems[0]).toMatchObject({ kind: 'malformed', message: expect.stringMatching(/not a valid dict literal/) });
+  });
+
+  it('skips joblib array bytes and finds what follows them', () => {
+    const raw = joblibDump([1.5, -2, 3e300, 0], (p) => p.global('builtins', 'exec').str('x=1').tuple1().reduce().pop());
+    const [doc] = parse(raw, 'model.joblib') as PickleDocument[];
+    expect(doc.format).toBe('joblib');
+    expect(doc.problems).toEqual([]);
+    expect(doc.imports.map((i) => i.dotted)).toEqual([
+      'joblib.numpy_pickle.NumpyArrayWrapper',
+      'numpy.ndarray',
+      'numpy.dtype',
+      'builtins.exec',
+    ]);
+  });
+
+  it('reads zlib- and gzip-compressed joblib dumps within the decompression budget', () => {
+    const raw = joblibDump([1, 2], (p) => p.global('os', 'system').str('id').tuple1().reduce().pop());
+    for (const c of [deflateSync(raw), gzipSync(raw)]) {
+      const [doc] = parse(c, 'model.joblib') as PickleDocument[];
+      expect(doc.imports.map((i) => i.dotted)).toContain('os.system');
+    }
+    const [limited] = parse(deflateSync(raw), 'model.joblib', { maxDecompressedBytes: 64 });
+    expect(limited.problems[0]).toMatchObject({ kind: 'limit' });
+    const xz = Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]);
+    const [unsupported] = parse(xz, 'model.joblib');
+    expect(unsupported.problems[0]).toMatchObject({ kind: 'unsupported', message: expect.stringMatching(/^xz compression/) });
+    expect(identifyModel(deflateSync(Buffer.from('hello')), 13, 'notes.pkl.z')).toBeUndefined();
+    expect(identifyModel(xz, xz.length, 'backup.xz')).toBeUndefined();
   });
 });

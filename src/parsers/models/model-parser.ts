@@ -1,21 +1,56 @@
 import type { ScanDocument } from '../../core/document.js';
 import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
-import { ascii, type ByteSource } from './byte-source.js';
-import { MODEL_KINDS, ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { constants, gunzipSync, inflateSync } from 'node:zlib';
+import { ascii, BufferSource, readAll, type ByteSource } from './byte-source.js';
+import { MODEL_KINDS, ModelFileDocument, NpyDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { looksLikeNpy, NpyError, readNpyHeader } from './npy.js';
 import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, type PickleScan } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
-export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy';
+export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported';
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
 const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model|mdl|pk)$/i;
 const HEAD = 8192;
+/** joblib's compressed dumps (`compress=…`) and gzipped pickles: the name must say so. */
+const COMPRESSED_PICKLE_NAME = /\.(?:joblib|pkl|pickle|sav)(?:\.(?:gz|z|zlib|bz2|xz|lzma|lz4))?$|\.(?:pkl|pickle|joblib)\.\w+$/i;
+
+type Compression = 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma' | 'lz4';
+
+function compressionOf(h: Uint8Array): Compression | undefined {
+  if (h.length < 6) return undefined;
+  if (h[0] === 0x78 && (h[1] === 0x01 || h[1] === 0x5e || h[1] === 0x9c || h[1] === 0xda) && ((h[0] << 8) | h[1]) % 31 === 0) return 'zlib';
+  if (h[0] === 0x1f && h[1] === 0x8b && h[2] === 8) return 'gzip';
+  if (h[0] === 0x42 && h[1] === 0x5a && h[2] === 0x68) return 'bz2';
+  if (h[0] === 0xfd && h[1] === 0x37 && h[2] === 0x7a && h[3] === 0x58 && h[4] === 0x5a && h[5] === 0) return 'xz';
+  if (h[0] === 0x5d && h[1] === 0 && h[2] === 0) return 'lzma';
+  if (h[0] === 0x04 && h[1] === 0x22 && h[2] === 0x4d && h[3] === 0x18) return 'lz4';
+  return undefined;
+}
+
+function inflateHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array | undefined {
+  try {
+    const opts = { finishFlush: constants.Z_SYNC_FLUSH };
+    return (c === 'zlib' ? inflateSync(head, opts) : gunzipSync(head, opts)).subarray(0, HEAD);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
 export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
+  if (looksLikeNpy(head)) return 'npy';
+  const compression = compressionOf(head);
+  if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
+    if (compression === 'zlib' || compression === 'gzip') {
+      const inner = inflateHead(head, compression);
+      return inner && (sniffPickle(inner, Infinity, true) || looksLikeNpy(inner)) ? 'compressed-pickle' : undefined;
+    }
+    return 'compressed-unsupported';
+  }
   if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
   if (sniffPickle(head, size, PICKLE_NAME.test(name))) return 'pickle';
   return undefined;
@@ -34,7 +69,9 @@ function memberDetail(parent: string | undefined, member: string): string {
 }
 
 function pickleDocument(w: Walk, detail: string | undefined, format: string, scan: PickleScan): PickleDocument {
-  const doc = new PickleDocument(w.file, detail, format, scan);
+  const joblib = format === 'pickle' && scan.imports.some((i) => i.dotted.startsWith('joblib.numpy_pickle'));
+  const doc = new PickleDocument(w.file, detail, joblib ? 'joblib' : format, scan);
+  if (scan.streams.length === 0) doc.problems.push({ kind: 'malformed', message: 'no pickle data' });
   for (const s of scan.streams) {
     if (s.error) doc.problems.push({ kind: 'malformed', message: s.error.message, offset: s.error.offset, end: s.error.offset + 1 });
     if (s.limit) doc.problems.push({ kind: 'limit', message: s.limit.message, offset: s.limit.offset, end: s.limit.offset + 1 });
@@ -56,7 +93,66 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'zip':
       analyseZip(w, src, detail, depth);
       return;
+    case 'npy':
+      analyseNpy(w, src, detail);
+      return;
+    case 'compressed-pickle':
+      analyseCompressed(w, src, detail, depth);
+      return;
+    case 'compressed-unsupported': {
+      const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
+      const c = compressionOf(src.read(0, 16));
+      doc.problems.push({
+        kind: 'unsupported',
+        message: `${c} compression (a compressed joblib or pickle dump) is not supported; its content was not scanned`,
+      });
+      w.docs.push(doc);
+      return;
+    }
   }
+}
+
+function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void {
+  let read;
+  try {
+    read = readNpyHeader(src);
+  } catch (e) {
+    if (!(e instanceof NpyError)) throw e;
+    const doc = new ModelFileDocument(w.file, detail, 'npy');
+    doc.problems.push({ kind: 'malformed', message: e.message, offset: e.offset, end: e.offset + 1 });
+    w.docs.push(doc);
+    return;
+  }
+  w.docs.push(new NpyDocument(w.file, detail, read.header));
+  // An object array's data is a pickle of the array (`allow_pickle=True` runs it).
+  if (read.header.objectArray) pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, w.pickleLimits));
+}
+
+function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+  const compressed = readAll(src, 0, src.size);
+  const c = compressionOf(compressed)!;
+  let out: Uint8Array;
+  try {
+    const opts = { maxOutputLength: Math.max(1, w.budget.remaining) };
+    out = c === 'zlib' ? inflateSync(compressed, opts) : gunzipSync(compressed, opts);
+  } catch (e) {
+    const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      doc.problems.push({
+        kind: 'limit',
+        message: `${c} stream decompresses past the ${w.budget.limit}-byte decompression limit (a decompression bomb?)`,
+      });
+    else doc.problems.push({ kind: 'malformed', message: `${c} stream cannot be decompressed: ${(e as Error).message}` });
+    w.docs.push(doc);
+    return;
+  }
+  w.budget.remaining -= out.length;
+  const inner = new BufferSource(out);
+  const format = identifyModel(out.subarray(0, HEAD), out.length, 'x.pkl');
+  if (format === 'npy') analyseNpy(w, inner, detail);
+  else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
+  else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, w.pickleLimits));
 }
 
 const STORAGE_MEMBER = /(?:^|\/)data\/([^/]+)$/;
