@@ -41,8 +41,12 @@ export default defineRule<DockerfileDocument>({
       },
     },
     examples: {
-      bad: [{ path: 'Dockerfile', content: 'FROM docker.io/library/python:3.12-slim\nUSER 1000\n' }],
-      good: [{ path: 'Dockerfile', content: 'FROM python:3.12-slim\nUSER 1000\n' }],
+      bad: [
+        { path: 'Dockerfile', content: 'FROM docker.io/library/python:3.12-slim\nUSER 1000\n', options: { allowedRegistries: ['registry.acme.dev'] } },
+      ],
+      good: [
+        { path: 'Dockerfile', content: 'FROM registry.acme.dev/mirror/python:3.12-slim\nUSER 1000\n', options: { allowedRegistries: ['registry.acme.dev'] } },
+      ],
     },
   },
   check(doc, ctx) {
