@@ -1,4 +1,6 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { applyFixes } from '../../core/apply-fixes.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './default-service-account.js';
 
 const pod = (spec: string, ns = 'research') => `apiVersion: v1
@@ -66,4 +68,14 @@ testRule(rule, {
       findings: [{ startLine: 16, startColumn: 1, endLine: 19, endColumn: 52, severity: 'low' }],
     },
   ],
+});
+
+describe('K8S-0106 fix', () => {
+  it('disables the token of the default account in the pod', () => {
+    const content = pod('');
+    const { findings } = runRule(rule, { path: 'pod.yaml', content });
+    const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
+    expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
+    expect(out).toContain('automountServiceAccountToken: false');
+  });
 });

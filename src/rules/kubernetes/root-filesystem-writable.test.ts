@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits } from '../../parsers/yaml/yaml-edit.js';
+import { applyFixes } from '../../core/apply-fixes.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './root-filesystem-writable.js';
 
@@ -47,23 +47,24 @@ testRule(rule, {
 describe('K8S-0104 fix', () => {
   const fixed = (content: string): string => {
     const { findings } = runRule(rule, { path: 'pod.yaml', content });
-    const f = findings[0];
-    expect(f.fix).toBeDefined();
-    const lines = content.split('\n');
-    const offset = (line: number, col: number) => lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col - 1;
-    return applyEdits(
-      content,
-      f.fix!.edits.map((e) => ({ span: { start: offset(e.range.startLine, e.range.startColumn), end: offset(e.range.endLine, e.range.endColumn) }, replacement: e.replacement })),
-    );
+    expect(findings.every((f) => f.fix)).toBe(true);
+    const out = applyFixes(content, findings.map((f) => ({ tag: f.ruleId, edits: f.fix!.edits })));
+    expect(out.skipped).toEqual([]);
+    return out.text;
   };
   it('adds the field with its parent mapping, keeping comments', () => {
     const content = pod('    # serves the API\n    ports: [{containerPort: 8080}]\n');
     const out = fixed(content);
     expect(out).toContain('# serves the API');
+    expect(out).toContain('    securityContext:\n      readOnlyRootFilesystem: true\n');
     expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
   });
   it('turns false into true', () => {
-    const out = fixed(pod('    securityContext:\n      readOnlyRootFilesystem: false # for now\n'));
-    expect(out).toContain('readOnlyRootFilesystem: true # for now');
+    expect(fixed(pod('    securityContext:\n      readOnlyRootFilesystem: false # for now\n'))).toContain('readOnlyRootFilesystem: true # for now');
+  });
+  it('fixes every container of a pod at once', () => {
+    const out = fixed(pod('  initContainers:\n  - name: fetch\n    image: fetch:1.0\n    securityContext: {runAsNonRoot: true}\n'));
+    expect(out).toContain('{runAsNonRoot: true, readOnlyRootFilesystem: true}');
+    expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
   });
 });

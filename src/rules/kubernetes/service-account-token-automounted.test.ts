@@ -1,4 +1,6 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { applyFixes } from '../../core/apply-fixes.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './service-account-token-automounted.js';
 
 const deploy = (podSpec: string, ns = 'llm') => `apiVersion: apps/v1
@@ -66,4 +68,20 @@ testRule(rule, {
       findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 27, message: /neither the pod nor the ServiceAccount disables automounting$/ }],
     },
   ],
+});
+
+describe('K8S-0105 fix', () => {
+  it('sets automountServiceAccountToken: false in the pod template', () => {
+    const content = deploy('      serviceAccountName: vllm # the model server\n');
+    const { findings } = runRule(rule, { path: 'deploy.yaml', content });
+    const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
+    expect(out).toContain('      serviceAccountName: vllm # the model server\n');
+    expect(out).toContain('      automountServiceAccountToken: false\n');
+    expect(runRule(rule, { path: 'deploy.yaml', content: out }).findings).toEqual([]);
+  });
+  it('turns an explicit true into false', () => {
+    const content = deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: true\n');
+    const { findings } = runRule(rule, { path: 'deploy.yaml', content });
+    expect(applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text).toContain('automountServiceAccountToken: false\n');
+  });
 });
