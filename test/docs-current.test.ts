@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema, parseConfig } from '../src/core/config.js';
@@ -71,7 +72,8 @@ describe('rule docs renderer', () => {
 });
 
 describe('schemas/sanctum-config.schema.json', () => {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  (addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
   const validate = ajv.compile(configJsonSchema() as object);
   const sample = `
 $schema: ../schemas/sanctum-config.schema.json

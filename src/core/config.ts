@@ -98,5 +98,13 @@ export function loadConfig(path: string): SanctumConfig {
 
 /** The JSON Schema of `.sanctum.yaml`, shipped as schemas/sanctum-config.schema.json. */
 export function configJsonSchema(): unknown {
-  return { ...(z.toJSONSchema(ConfigSchema, { io: 'input', unrepresentable: 'any' }) as object), title: 'Sanctum configuration (.sanctum.yaml)' };
+  const schema = z.toJSONSchema(ConfigSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    // YAML reads an unquoted 2027-01-31 as a date; in the JSON view of the file it is the same string.
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date' });
+    },
+  });
+  return { ...(schema as object), title: 'Sanctum configuration (.sanctum.yaml)' };
 }
