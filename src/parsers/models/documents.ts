@@ -101,6 +101,8 @@ export class SafetensorsDocument extends ModelDocument {
   readonly kind = 'model-safetensors';
   headerLength = 0;
   tensors: SafetensorsTensor[] = [];
+  /** What makes the header invalid, with the byte range it concerns. */
+  headerProblems: { message: string; start: number; end: number }[] = [];
   metadata: Record<string, string> = {};
 }
 

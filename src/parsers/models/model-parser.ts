@@ -3,12 +3,13 @@ import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Pa
 import type { SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { ascii, BufferSource, readAll, type ByteSource } from './byte-source.js';
-import { MODEL_KINDS, ModelFileDocument, NpyDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { MODEL_KINDS, ModelFileDocument, NpyDocument, PickleDocument, SafetensorsDocument, type ModelDocument } from './documents.js';
+import { looksLikeSafetensors, readSafetensors } from './safetensors.js';
 import { looksLikeNpy, NpyError, readNpyHeader } from './npy.js';
 import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, type PickleScan } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
-export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported';
+export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported' | 'safetensors';
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
@@ -43,6 +44,7 @@ function inflateHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array | undefin
 export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
   if (looksLikeNpy(head)) return 'npy';
+  if (looksLikeSafetensors(head, size)) return 'safetensors';
   const compression = compressionOf(head);
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
@@ -96,6 +98,12 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'npy':
       analyseNpy(w, src, detail);
       return;
+    case 'safetensors': {
+      const doc = new SafetensorsDocument(w.file, detail, 'safetensors');
+      doc.headerProblems = readSafetensors(doc, src);
+      w.docs.push(doc);
+      return;
+    }
     case 'compressed-pickle':
       analyseCompressed(w, src, detail, depth);
       return;

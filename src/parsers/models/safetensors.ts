@@ -1,0 +1,137 @@
+import { readAll, u64, utf8Text, type ByteSource } from './byte-source.js';
+import { SafetensorsDocument, type SafetensorsTensor } from './documents.js';
+
+/** The safetensors reference implementation refuses headers larger than this. */
+export const MAX_SAFETENSORS_HEADER = 100_000_000;
+
+/** Bits per element of each safetensors dtype. */
+const DTYPE_BITS: Record<string, number> = {
+  BOOL: 8,
+  U8: 8,
+  I8: 8,
+  F8_E5M2: 8,
+  F8_E4M3: 8,
+  F8_E8M0: 8,
+  I16: 16,
+  U16: 16,
+  F16: 16,
+  BF16: 16,
+  I32: 32,
+  U32: 32,
+  F32: 32,
+  F64: 64,
+  I64: 64,
+  U64: 64,
+  C64: 64,
+  F4: 4,
+  F6_E2M3: 6,
+  F6_E3M2: 6,
+};
+
+/** An 8-byte little-endian header length, then a JSON object (`{`). */
+export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
+  if (head.length < 10 || size < 10) return false;
+  const n = u64(head, 0);
+  return n >= 2 && head[8] === 0x7b && (head[9] === 0x22 || head[9] === 0x7d);
+}
+
+export interface HeaderProblem {
+  message: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Validates the header as the reference loader does: length, JSON, dtypes, shapes, offsets inside
+ * the data buffer, sizes that match shape × dtype, no overlaps and no gaps. Never reads tensor data.
+ */
+export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): HeaderProblem[] {
+  const problems: HeaderProblem[] = [];
+  const n = u64(src.read(0, 8), 0);
+  doc.headerLength = n;
+  if (n > MAX_SAFETENSORS_HEADER)
+    return [{ message: `header length ${n} is over the ${MAX_SAFETENSORS_HEADER}-byte limit of safetensors loaders`, start: 0, end: 8 }];
+  if (8 + n > src.size) return [{ message: `header length ${n} runs past the end of the file (${src.size} bytes)`, start: 0, end: 8 }];
+  const text = utf8Text(readAll(src, 8, n));
+  const at = (needle: string): { start: number; end: number } => {
+    const i = text.indexOf(needle);
+    if (i === -1) return { start: 8, end: 8 + n };
+    const start = 8 + Buffer.byteLength(text.slice(0, i));
+    return { start, end: start + Buffer.byteLength(needle) };
+  };
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    return [{ message: `header is not valid JSON: ${(e as Error).message}`, start: 8, end: 8 + n }];
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    return [{ message: 'header is not a JSON object', start: 8, end: 8 + n }];
+  const bufferSize = src.size - 8 - n;
+  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
+    const where = at(JSON.stringify(name));
+    if (name === '__metadata__') {
+      if (typeof info !== 'object' || info === null || Array.isArray(info) || Object.values(info).some((v) => typeof v !== 'string'))
+        problems.push({ message: '__metadata__ must map strings to strings', ...where });
+      else doc.metadata = info as Record<string, string>;
+      continue;
+    }
+    const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    if (typeof t !== 'object' || t === null) {
+      problems.push({ message: `tensor '${name}' is not an object`, ...where });
+      continue;
+    }
+    const bits = typeof t.dtype === 'string' ? DTYPE_BITS[t.dtype] : undefined;
+    const shape = t.shape;
+    const offsets = t.data_offsets;
+    if (bits === undefined) {
+      problems.push({ message: `tensor '${name}' has an unknown dtype ${JSON.stringify(t.dtype)}`, ...where });
+      continue;
+    }
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      problems.push({ message: `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`, ...where });
+      continue;
+    }
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+      offsets[0] > offsets[1]
+    ) {
+      problems.push({ message: `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`, ...where });
+      continue;
+    }
+    const [begin, end] = offsets as [number, number];
+    if (end > bufferSize) {
+      problems.push({ message: `tensor '${name}' data [${begin}, ${end}) lies outside the ${bufferSize}-byte data buffer`, ...where });
+      continue;
+    }
+    const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+    const bytes = Math.ceil((numel * bits) / 8);
+    if (bytes !== end - begin)
+      problems.push({
+        message: `tensor '${name}' is ${end - begin} bytes but shape [${shape.join(', ')}] of ${t.dtype} needs ${bytes}`,
+        ...where,
+      });
+    doc.tensors.push({ name, dtype: t.dtype as string, shape: shape as number[], begin, end });
+  }
+  const sorted: SafetensorsTensor[] = [...doc.tensors].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let cursor = 0;
+  for (const t of sorted) {
+    if (t.begin < cursor)
+      problems.push({ message: `tensor '${t.name}' data [${t.begin}, ${t.end}) overlaps another tensor`, ...at(JSON.stringify(t.name)) });
+    else if (t.begin > cursor)
+      problems.push({
+        message: `data buffer has ${t.begin - cursor} unused bytes before tensor '${t.name}'`,
+        ...at(JSON.stringify(t.name)),
+      });
+    cursor = Math.max(cursor, t.end);
+  }
+  if (problems.length === 0 && cursor !== bufferSize)
+    problems.push({
+      message: `data buffer has ${bufferSize - cursor} bytes after the last tensor that no tensor describes`,
+      start: 8 + n,
+      end: 8 + n + 1,
+    });
+  return problems;
+}

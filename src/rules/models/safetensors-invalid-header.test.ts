@@ -1,0 +1,66 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { packedSafetensors, safetensors } from '../../testing/models/formats-builder.js';
+import rule from './safetensors-invalid-header.js';
+
+const f32 = (begin: number, end: number, shape = [(end - begin) / 4]) => ({ dtype: 'F32', shape, data_offsets: [begin, end] });
+const at = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'tensors packed back to back, with metadata',
+      path: 'model.safetensors',
+      content: packedSafetensors(
+        { 'a.weight': { dtype: 'F32', shape: [2, 3] }, 'a.bias': { dtype: 'F16', shape: [3] }, step: { dtype: 'I64', shape: [] } },
+        { format: 'pt' },
+      ),
+    },
+    { name: 'no tensors', path: 'empty.safetensors', content: safetensors({}, new Uint8Array(0)) },
+    { name: 'any name', path: 'weights.bin', content: packedSafetensors({ w: { dtype: 'F32', shape: [1] } }) },
+  ],
+  invalid: [
+    {
+      name: 'offsets outside the data buffer',
+      path: 'model.safetensors',
+      content: safetensors({ w: f32(0, 64) }, new Uint8Array(16)),
+      findings: [{ ...at(9, 12), message: "safetensors header is invalid: tensor 'w' data [0, 64) lies outside the 16-byte data buffer" }],
+    },
+    {
+      name: 'overlapping tensors',
+      path: 'model.safetensors',
+      content: safetensors({ a: f32(0, 8), b: f32(4, 12) }, new Uint8Array(12)),
+      findings: [{ ...at(62, 65), message: /tensor 'b' data \[4, 12\) overlaps another tensor/ }],
+    },
+    {
+      name: 'size that does not match the shape',
+      path: 'model.safetensors',
+      content: safetensors({ a: f32(0, 8, [3]) }, new Uint8Array(8)),
+      findings: [{ ...at(9, 12), message: /is 8 bytes but shape \[3\] of F32 needs 12/ }],
+    },
+    {
+      name: 'gap, unknown dtype, bad metadata',
+      path: 'model.safetensors',
+      content: safetensors(
+        { __metadata__: { n: 1 }, a: f32(4, 8), c: { dtype: 'F128', shape: [1], data_offsets: [8, 24] } },
+        new Uint8Array(24),
+      ),
+      findings: [
+        { ...at(9, 23), message: /__metadata__ must map strings to strings/ },
+        { ...at(85, 88), message: /unknown dtype "F128"/ },
+        { ...at(32, 35), message: /4 unused bytes before tensor 'a'/ },
+      ],
+    },
+    {
+      name: 'header that is not JSON',
+      path: 'model.safetensors',
+      content: safetensors({ a: f32(0, 4) }, new Uint8Array(4)).map((b, i) => (i === 13 ? 0x5b : b)),
+      findings: [{ ...at(8, 64), message: /not valid JSON/ }],
+    },
+    {
+      name: 'header larger than loaders accept',
+      path: 'model.safetensors',
+      content: safetensors({ a: f32(0, 4) }, new Uint8Array(200_000_000 / 1e6), 150_000_000).slice(0, 100),
+      findings: [{ ...at(0, 8), message: /header length 150000000 is over the 100000000-byte limit/ }],
+    },
+  ],
+});
