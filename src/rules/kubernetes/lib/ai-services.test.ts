@@ -80,6 +80,11 @@ describe('recogniseAiServices', () => {
     expect(one({ image: 'myorg/demo:1', command: ['streamlit', 'run', 'app.py'] }).ports[0].port).toBe(8501);
     expect(one({ image: 'docker.io/istio/proxyv2:1.22.1', args: ['proxy', 'router'] }).type).toBe('istio-ingressgateway');
   });
+  it('survives adversarial containers (regexes are linear, inputs bounded)', () => {
+    const long = 'a/'.repeat(100_000) + 'jupyter-' + '-'.repeat(100_000) + ':' + '1'.repeat(50_000);
+    expect(recogniseAiServices({ image: long, command: ['--x='.repeat(50_000)], args: [' '.repeat(200_000)], env: [{ name: 'OLLAMA_HOST', value: ':' + '9'.repeat(100_000) }] }).map((s) => s.type)).toEqual(['jupyter', 'ollama']);
+    expect(recogniseAiServices({ image: 'raaaaaay'.repeat(50_000), ports: 'x', env: 'y', command: 'z' })).toEqual([]);
+  });
   it('never by name or port alone', () => {
     expect(recogniseAiServices({ name: 'jupyter', image: 'nginx:1.27', ports: [{ containerPort: 8888 }] })).toEqual([]);
     expect(recogniseAiServices({ name: 'vllm', image: 'myorg/api:1', ports: [{ containerPort: 8000 }] })).toEqual([]);

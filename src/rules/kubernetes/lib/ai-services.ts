@@ -550,8 +550,22 @@ const istioGateway: Detector = {
 
 const DETECTORS: readonly Detector[] = [jupyter, ray, mlflow, ollama, openAiCompatible, triton, torchserve, argoServer, tensorboard, gradio, streamlit, istioGateway];
 
+/** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
+const PREFILTER = /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2/i;
+
+function mayBeAiService(container: Obj): boolean {
+  const parts: string[] = [str(container.image) ?? ''];
+  for (const key of ['command', 'args'] as const) {
+    const v = container[key];
+    if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') parts.push(x.length > MAX_WORD_INPUT ? x.slice(0, MAX_WORD_INPUT) : x);
+  }
+  if (Array.isArray(container.env)) for (const e of container.env) if (isObj(e) && typeof e.name === 'string') parts.push(e.name);
+  return PREFILTER.test(parts.join(' '));
+}
+
 /** The AI services a container runs (usually zero or one). */
 export function recogniseAiServices(container: Obj, hints: RecogniseHints = {}): AiService[] {
+  if (!mayBeAiService(container)) return [];
   const f = facts(container);
   const out: AiService[] = [];
   for (const d of DETECTORS) {

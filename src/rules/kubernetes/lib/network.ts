@@ -95,10 +95,27 @@ export class NetworkIndex {
     this.istioAuth = istioAuth;
   }
 
+  private byLabel: Map<string, PodSpecDocument[]> | undefined;
+
   /** Pod specs a Service selects: same namespace, selector ⊆ pod template labels. */
   podsOf(service: K8sObjectDocument): PodSpecDocument[] {
     const selector = service.get(['spec', 'selector']);
-    return (this.podsByNamespace.get(service.namespace) ?? []).filter((p) => selects(selector, podLabels(p)));
+    if (!isObj(selector)) return [];
+    const first = Object.entries(selector)[0];
+    if (!first) return [];
+    if (!this.byLabel) {
+      this.byLabel = new Map();
+      for (const [ns, pods] of this.podsByNamespace)
+        for (const p of pods)
+          for (const [k, v] of Object.entries(podLabels(p))) {
+            const key = `${ns}\u0000${k}\u0000${String(v)}`;
+            const list = this.byLabel.get(key);
+            if (list) list.push(p);
+            else this.byLabel.set(key, [p]);
+          }
+    }
+    const candidates = this.byLabel.get(`${service.namespace}\u0000${first[0]}\u0000${String(first[1])}`) ?? [];
+    return candidates.filter((p) => selects(selector, podLabels(p)));
   }
 
   /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow. */
