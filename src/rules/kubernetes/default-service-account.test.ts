@@ -25,6 +25,19 @@ subjects:
 ---
 `;
 
+const workflow = (spec: string) => `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  name: train
+  namespace: research
+spec:
+${spec}  entrypoint: main
+  templates:
+  - name: main
+    container:
+      image: ghcr.io/acme/train:1.0
+`;
+
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('  automountServiceAccountToken: false\n') },
@@ -34,8 +47,16 @@ testRule(rule, {
       path: 'pod.yaml',
       content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: research}\nautomountServiceAccountToken: false\n---\n' + pod(''),
     },
+    { name: 'Argo templates inherit the workflow service account', path: 'wf.yaml', content: workflow('  serviceAccountName: trainer\n') },
+    { name: 'Argo templates inherit automountServiceAccountToken', path: 'wf.yaml', content: workflow('  automountServiceAccountToken: false\n') },
   ],
   invalid: [
+    {
+      name: 'an Argo workflow without a service account',
+      path: 'wf.yaml',
+      content: workflow(''),
+      findings: [{ startLine: 9, startColumn: 5, endLine: 11, endColumn: 36, message: "Workflow 'train' (template 'main') runs as the default service account of namespace 'research' with its API token mounted", objectPath: '/spec/templates/0' }],
+    },
     {
       path: 'pod.yaml',
       content: pod(''),

@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import { isBinding, roleRefOf, subjectsOf } from './lib/rbac.js';
-import { namespaceOf, serviceAccountOf, tokenMount } from './lib/workload.js';
+import { namespaceOf, podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
 
 /** Bindings of the scan that grant a role to the `default` service account of a namespace. */
 function bindingsOfDefault(objects: readonly K8sObjectDocument[], namespace: string): K8sObjectDocument[] {
@@ -64,9 +64,9 @@ export default defineRule<K8sSetDocument>({
       ctx.report({
         doc: pod,
         message:
-          `${pod.origin} '${pod.owner.name}' runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
+          `${podLabel(pod)} runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
           (granted ? `, and that account is granted roles by ${granted}` : ''),
-        at: t.explicit ? pod.at('automountServiceAccountToken') : (serviceAccountOf(pod).path ?? pod.specPath),
+        at: (t.explicit ? t.explicitPath : undefined) ?? serviceAccountOf(pod).path ?? pod.specPath,
         severity: bindings.length > 0 ? 'medium' : 'low',
         ...(edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {}),
       });

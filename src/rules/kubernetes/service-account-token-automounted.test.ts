@@ -44,6 +44,18 @@ testRule(rule, {
       ],
     },
     {
+      name: 'an Argo template inherits the workflow service account',
+      path: 'wf.yaml',
+      content: 'apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: nightly}\nspec:\n  workflowSpec:\n    serviceAccountName: trainer\n    templates:\n    - name: main\n      container: {image: "ghcr.io/acme/train:1.0"}\n',
+      findings: [
+        {
+          startLine: 6, startColumn: 5, endLine: 6, endColumn: 32,
+          message: "CronWorkflow 'nightly' (template 'main') gets an API token of service account 'trainer' mounted: the pod does not disable automounting",
+          objectPath: '/spec/workflowSpec/serviceAccountName',
+        },
+      ],
+    },
+    {
       name: 'a ServiceAccount of another namespace does not count',
       path: 'deploy.yaml',
       content: sa('automountServiceAccountToken: false\n', 'other') + deploy('      serviceAccountName: vllm\n'),

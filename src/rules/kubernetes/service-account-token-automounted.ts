@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { serviceAccountOf, tokenMount } from './lib/workload.js';
+import { podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
 
 export default defineRule<K8sSetDocument>({
   meta: {
@@ -49,13 +49,18 @@ export default defineRule<K8sSetDocument>({
       const edit = setValueEdit(pod.owner, field, false);
       const fix = edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {};
       if (t.explicit) {
-        ctx.report({ doc: pod, message: `${pod.origin} '${pod.owner.name}' sets automountServiceAccountToken: true for service account '${t.serviceAccount}'`, at: field, ...fix });
+        ctx.report({
+          doc: pod,
+          message: `${podLabel(pod)} sets automountServiceAccountToken: true for service account '${t.serviceAccount}'`,
+          at: t.explicitPath ?? field,
+          ...fix,
+        });
         continue;
       }
       const why = t.account ? 'neither the pod nor the ServiceAccount disables automounting' : 'the pod does not disable automounting';
       ctx.report({
         doc: pod,
-        message: `${pod.origin} '${pod.owner.name}' gets an API token of service account '${t.serviceAccount}' mounted: ${why}`,
+        message: `${podLabel(pod)} gets an API token of service account '${t.serviceAccount}' mounted: ${why}`,
         at: serviceAccountOf(pod).path ?? pod.specPath,
         ...fix,
       });

@@ -169,12 +169,32 @@ export function redact(value: string): string {
   return value.slice(0, keep) + '…';
 }
 
+/**
+ * Pod-level settings an Argo Workflow gives all its templates (`spec`, or `spec.workflowSpec` of a
+ * CronWorkflow); a template's own value wins.
+ */
+function workflowDefaults(pod: PodSpecDocument): { spec: Obj; path: ObjectPath } | undefined {
+  const o = pod.owner.object;
+  if (!o.apiVersion.startsWith('argoproj.io/')) return undefined;
+  const path: ObjectPath = o.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
+  const spec = pod.owner.get(path);
+  return isMapping(spec) && spec !== pod.spec ? { spec, path } : undefined;
+}
+
+/** A pod-level field, or the workflow-wide default of an Argo template; with its object path. */
+function podField(pod: PodSpecDocument, name: string): { value: unknown; path: ObjectPath } | undefined {
+  if (pod.spec[name] !== undefined && pod.spec[name] !== null && pod.spec[name] !== '') return { value: pod.spec[name], path: pod.at(name) };
+  const wf = workflowDefaults(pod);
+  if (wf && wf.spec[name] !== undefined && wf.spec[name] !== null && wf.spec[name] !== '') return { value: wf.spec[name], path: [...wf.path, name] };
+  return undefined;
+}
+
 /** The service account a pod runs as (`default` when unset); the deprecated `serviceAccount` field counts too. */
 export function serviceAccountOf(pod: PodSpecDocument): { name: string; path: ObjectPath | undefined } {
-  const spec = pod.spec;
-  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName !== '')
-    return { name: spec.serviceAccountName, path: pod.at('serviceAccountName') };
-  if (typeof spec.serviceAccount === 'string' && spec.serviceAccount !== '') return { name: spec.serviceAccount, path: pod.at('serviceAccount') };
+  for (const field of ['serviceAccountName', 'serviceAccount']) {
+    const f = podField(pod, field);
+    if (f && typeof f.value === 'string') return { name: f.value, path: f.path };
+  }
   return { name: 'default', path: undefined };
 }
 
@@ -220,8 +240,10 @@ export function regularContainers(pod: PodSpecDocument): ContainerView[] {
 export interface TokenMount {
   mounted: boolean;
   serviceAccount: string;
-  /** The pod sets `automountServiceAccountToken: true` itself. */
+  /** The pod (or its Argo workflow) sets `automountServiceAccountToken: true` itself. */
   explicit: boolean;
+  /** Where the pod's own `automountServiceAccountToken` is, when it sets one. */
+  explicitPath: ObjectPath | undefined;
   /** The ServiceAccount object, when the scan holds it. */
   account: K8sObjectDocument | undefined;
 }
@@ -237,8 +259,18 @@ function isServiceAccount(o: K8sObjectDocument, name: string, namespace: string)
 export function tokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
   const sa = serviceAccountOf(pod).name;
   const account = objects.find((o) => isServiceAccount(o, sa, namespaceOf(pod)));
-  const own = pod.spec.automountServiceAccountToken;
-  if (own === false) return { mounted: false, serviceAccount: sa, explicit: false, account };
-  if (own === true) return { mounted: true, serviceAccount: sa, explicit: true, account };
-  return { mounted: account?.object.automountServiceAccountToken !== false, serviceAccount: sa, explicit: false, account };
+  const own = podField(pod, 'automountServiceAccountToken');
+  const base = { serviceAccount: sa, account, explicitPath: own?.path };
+  if (own?.value === false) return { ...base, mounted: false, explicit: false };
+  if (own?.value === true) return { ...base, mounted: true, explicit: true };
+  return { ...base, mounted: account?.object.automountServiceAccountToken !== false, explicit: false };
+}
+
+/** The object a pod spec belongs to, for messages: `Deployment 'vllm'`, `RayCluster 'rc' (worker group 'gpu')`. */
+export function podLabel(pod: PodSpecDocument): string {
+  const kind = pod.owner.object.kind;
+  const base = `${kind} '${pod.owner.name}'`;
+  if (pod.origin === kind) return base;
+  const detail = pod.origin.startsWith(kind + ' ') ? pod.origin.slice(kind.length + 1) : pod.origin;
+  return `${base} (${detail})`;
 }
