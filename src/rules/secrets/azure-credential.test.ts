@@ -23,8 +23,8 @@ testRule(rule, {
     {
       name: 'api-key next to an Azure endpoint',
       path: 'client.py',
-      content: `client = AzureOpenAI(azure_endpoint="https://contoso.openai.azure.com", api_key="${hex}")\n`,
-      findings: [{ startLine: 1, startColumn: 82, endLine: 1, endColumn: 114, message: 'Azure OpenAI / AI services key in plain text (next to an Azure endpoint)' }],
+      content: `ENDPOINT = "https://contoso.openai.azure.com/openai/deployments/gpt-4o/chat/completions"\nheaders = {"api-key": "${hex}"}\n`,
+      findings: [{ startLine: 2, startColumn: 24, endLine: 2, endColumn: 56, message: 'Azure OpenAI / AI services key in plain text (next to an Azure endpoint)' }],
     },
     {
       name: 'identifiable 84-character key',

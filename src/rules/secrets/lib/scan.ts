@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { LineIndex } from '../../../core/line-index.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
@@ -33,6 +34,8 @@ const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authoriza
 const GENERIC_KEY_EXCLUDED =
   /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by)$|^(?:max|min|num|is|has|use|enable|show|get|set|no|skip|allow)[_.-]?|secretkeyref|secretref|secret_?name|existing_?secret/;
 const PASSWORD_KEY = /passw|pwd/;
+/** Generic key names under which a provider named elsewhere on the line is the context. */
+const API_KEY_NAME = /^(?:api.?key|apikey|key|token|access.?token|auth.?token|secret)$/;
 const JWT_SECRET_KEY = /jwt.{0,12}(?:secret|key)|signing.?(?:secret|key)|hmac.?(?:secret|key)/;
 const CODE_PATH = /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte)$/i;
 const LOCK_FILE =
@@ -68,6 +71,9 @@ interface Assignment {
   start: number;
   end: number;
   quoted: boolean;
+  /** The line of the key, for provider names outside the key (`cohere.Client(api_key="…")`). */
+  lineStart: number;
+  lineEnd: number;
 }
 
 export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
@@ -157,6 +163,23 @@ function runMarkerDetector(d: MarkerDetector, text: string, p: number): SecretHi
 
 const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |DH |SSH2 )?PRIVATE KEY(?: BLOCK)?)-----/y;
 const SERVICE_ACCOUNT = /"type"\s{0,8}:\s{0,8}"service_account"/;
+const PEM_PLACEHOLDER = /\.\.\.|…|<[^<>\n]{0,64}>|x{6}|X{6}/;
+
+/** Where the next `-----END <type>-----` of the current text is, so each search covers new text only. */
+let endText: string | undefined;
+const nextEnd = new Map<string, number>();
+
+function endOf(text: string, marker: string, from: number): number {
+  if (text !== endText) {
+    endText = text;
+    nextEnd.clear();
+  }
+  const known = nextEnd.get(marker);
+  if (known !== undefined && (known === -1 || known >= from)) return known;
+  const found = text.indexOf(marker, from);
+  nextEnd.set(marker, found);
+  return found;
+}
 
 function privateKeyAt(text: string, p: number): SecretHit | undefined {
   PEM_BEGIN.lastIndex = p;
@@ -165,11 +188,11 @@ function privateKeyAt(text: string, p: number): SecretHit | undefined {
   const type = m[1];
   const endMarker = `-----END ${type}-----`;
   const bodyStart = p + m[0].length;
-  const endIdx = text.indexOf(endMarker, bodyStart);
+  const endIdx = endOf(text, endMarker, bodyStart);
   if (endIdx < 0 || endIdx - p > 65536) return undefined;
   const end = endIdx + endMarker.length;
   const body = text.slice(bodyStart, endIdx);
-  if (/\.\.\.|…|<[^>]*>|x{6}|X{6}/.test(body)) return undefined;
+  if (PEM_PLACEHOLDER.test(body)) return undefined;
   const lines = body.split(/\\r\\n|\\n|\r?\n/);
   const headers = lines.filter((l) => /^[\w-]+:\s/.test(l.trim()));
   const b64 = lines
@@ -182,7 +205,7 @@ function privateKeyAt(text: string, p: number): SecretHit | undefined {
   if (type.startsWith('OPENSSH')) encrypted = opensshEncrypted(b64);
   const kind = type.replace(/ ?PRIVATE KEY(?: BLOCK)?$/, '').trim();
   const before = text.slice(Math.max(0, p - 40), p);
-  if (/"private_key"\s{0,4}:\s{0,4}"$/.test(before) && SERVICE_ACCOUNT.test(text)) {
+  if (/"private_key"\s{0,4}:\s{0,4}"$/.test(before) && isServiceAccountFile(text)) {
     const email = /"client_email"\s{0,8}:\s{0,8}"([^"\s]{1,200})"/.exec(text)?.[1];
     return {
       detector: 'gcp-service-account-key',
@@ -209,6 +232,16 @@ function privateKeyAt(text: string, p: number): SecretHit | undefined {
     prefix: -2,
     priority: 110,
   };
+}
+
+let saText: string | undefined;
+let saResult = false;
+function isServiceAccountFile(text: string): boolean {
+  if (text !== saText) {
+    saText = text;
+    saResult = SERVICE_ACCOUNT.test(text);
+  }
+  return saResult;
 }
 
 function opensshEncrypted(b64: string): boolean {
@@ -307,8 +340,10 @@ function jwtAt(text: string, p: number): JwtInfo | number | undefined {
 const HMAC_ALGS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 
 /** An HS* token's signing secret: an assigned value that verifies its signature, or a `jwt_secret`. */
-function findJwtSecrets(jwts: JwtInfo[], assignments: Assignment[], text: string, hits: SecretHit[]): void {
-  for (const a of assignments.slice(0, 500)) {
+function findJwtSecrets(all: JwtInfo[], assignments: Assignment[], text: string, hits: SecretHit[]): void {
+  const jwts = all.filter((j) => HMAC_ALGS[j.alg]).slice(0, 20);
+  if (jwts.length === 0) return;
+  for (const a of assignments.slice(0, 200)) {
     const value = text.slice(a.start, a.end);
     if (value.length < 4 || isReference(value)) continue;
     for (const j of jwts) {
@@ -437,7 +472,7 @@ function scanAssignments(text: string, opts: FindOptions): Assignment[] {
     while (ke < lineEnd && ke - h < 80 && isKeyChar(text.charCodeAt(ke))) ke++;
     lastKeyEnd = ke;
     const a = readAssignment(text, ks, ke, lineStart, lineEnd, opts);
-    if (a) out.push(a);
+    if (a) out.push({ ...a, lineStart, lineEnd });
   }
   return out;
 }
@@ -450,9 +485,11 @@ function skipSpaces(text: string, i: number, end: number): number {
 
 const SPACE_ASSIGN_LINE = /^\s*(?:ENV|ARG|export|set|setenv|SetEnv)\s+["']?$/;
 const YAML_NAME_LINE = /^\s*-?\s*["']?name["']?\s*:\s*["']?$/;
-const YAML_VALUE_LINE = /^\s*["']?value["']?\s*:\s*/y;
+const YAML_VALUE_LINE = /[ \t]*["']?value["']?[ \t]*:[ \t]*/y;
 
-function readAssignment(text: string, ks: number, ke: number, lineStart: number, lineEnd: number, opts: FindOptions): Assignment | undefined {
+type RawAssignment = Omit<Assignment, 'lineStart' | 'lineEnd'>;
+
+function readAssignment(text: string, ks: number, ke: number, lineStart: number, lineEnd: number, opts: FindOptions): RawAssignment | undefined {
   const key = text.slice(ks, ke);
   let i = ke;
   // closing quote or bracket of the key: "KEY": / ['KEY'] =
@@ -492,7 +529,7 @@ function readAssignment(text: string, ks: number, ke: number, lineStart: number,
 
 const VALUE_STOP = new Set([' ', '\t', '\r', '\n', ',', ';', '"', "'", '`', ')', '}', ']', '<', '>']);
 
-function readValue(text: string, key: string, from: number, lineEnd: number, opts: FindOptions, requireQuote: boolean): Assignment | undefined {
+function readValue(text: string, key: string, from: number, lineEnd: number, opts: FindOptions, requireQuote: boolean): RawAssignment | undefined {
   let i = from;
   if ((text[i] === 'b' || text[i] === 'r' || text[i] === 'u') && (text[i + 1] === '"' || text[i + 1] === "'")) i++;
   const q = text[i];
@@ -527,8 +564,14 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
     if (value.length < 8 || isReference(value) || isHashAt(text, a.start)) continue;
     const key = a.key.toLowerCase();
     let hit: SecretHit | undefined;
+    let line: string | undefined;
     for (const d of CONTEXT_DETECTORS) {
-      if (!d.key.test(key) || !d.value.test(value)) continue;
+      if (!d.value.test(value)) continue;
+      if (!d.key.test(key)) {
+        if (!API_KEY_NAME.test(key)) continue;
+        line ??= text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 400)).toLowerCase();
+        if (!d.key.test(line.replace(/^\s*(?:[\w.-]+\s*[=:]\s*)?/, ''))) continue;
+      }
       if (isPlaceholder(value) || entropy(value) < (d.minEntropy ?? 3)) continue;
       hit = { detector: d.id, rule: d.rule, label: d.label, severity: d.severity, start: a.start, end: a.end, value, prefix: d.prefix ?? 0, priority: 70 };
       break;
@@ -578,12 +621,14 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
 const AWS_SECRET_SHAPE = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 
 function pairAws(text: string, hits: SecretHit[]): void {
-  const ids = hits.filter((h) => h.detector === 'aws-access-key-id');
+  const ids = hits.filter((h) => h.detector === 'aws-access-key-id').slice(0, 100);
   if (ids.length === 0) return;
+  const lines = new LineIndex(text);
+  const lineOf = (offset: number) => lines.position(offset).line;
   let secrets = hits.filter((h) => h.detector === 'aws-secret-access-key');
   for (const id of ids) {
-    const idLine = lineOf(text, id.start);
-    let paired = secrets.find((s) => Math.abs(lineOf(text, s.start) - idLine) <= 5);
+    const idLine = lineOf(id.start);
+    let paired = secrets.find((s) => Math.abs(lineOf(s.start) - idLine) <= 5);
     if (!paired) {
       const from = nthLineStart(text, id.start, -3);
       const to = nthLineEnd(text, id.end, 3);
@@ -599,20 +644,10 @@ function pairAws(text: string, hits: SecretHit[]): void {
       }
     }
     if (paired) {
-      id.note = `paired with its secret access key on line ${lineOf(text, paired.start)}`;
+      id.note = `paired with its secret access key on line ${lineOf(paired.start)}`;
       paired.note = `paired with access key ID ${id.value.slice(0, 6)}… on line ${idLine}`;
     }
   }
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  let i = text.indexOf('\n');
-  while (i !== -1 && i < offset) {
-    n++;
-    i = text.indexOf('\n', i + 1);
-  }
-  return n;
 }
 
 function nthLineStart(text: string, offset: number, back: number): number {
@@ -632,15 +667,45 @@ function nthLineEnd(text: string, offset: number, fwd: number): number {
   return n === -1 ? text.length : n;
 }
 
+/** Every regular expression that runs over scanned text, for the linear-time tests. */
+export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
+  { name: 'marker pre-filter', re: MARKER_RE },
+  { name: 'keyword pre-filter', re: KEYWORD_RE },
+  ...MARKER_DETECTORS.map((d) => ({ name: d.id, re: d.pattern })),
+  { name: 'PEM header', re: PEM_BEGIN },
+  { name: 'PEM placeholder', re: PEM_PLACEHOLDER },
+  { name: 'service account', re: SERVICE_ACCOUNT },
+  { name: 'URL user info', re: URL_USERINFO },
+  { name: 'AWS secret shape', re: AWS_SECRET_SHAPE },
+  { name: 'YAML value line', re: YAML_VALUE_LINE },
+];
+
 // ---------------------------------------------------------------------------------------------
 
+/** Keeps, among overlapping hits, the most specific: clusters of overlaps are resolved one by one. */
 function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
   if (hits.length <= 1) return hits;
-  const sorted = [...hits].sort((a, b) => b.priority - a.priority || a.start - b.start || b.end - a.end);
-  const kept: SecretHit[] = [];
-  for (const h of sorted) {
-    if (kept.some((k) => k.start < h.end && h.start < k.end)) continue;
-    kept.push(h);
+  const byStart = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: SecretHit[] = [];
+  let cluster: SecretHit[] = [];
+  let clusterEnd = -1;
+  const flush = () => {
+    if (cluster.length === 1) out.push(cluster[0]);
+    else if (cluster.length > 1) {
+      const kept: SecretHit[] = [];
+      for (const h of [...cluster].sort((a, b) => b.priority - a.priority || a.start - b.start)) {
+        if (kept.some((k) => k.start < h.end && h.start < k.end)) continue;
+        kept.push(h);
+      }
+      out.push(...kept.sort((a, b) => a.start - b.start));
+    }
+    cluster = [];
+  };
+  for (const h of byStart) {
+    if (h.start >= clusterEnd) flush();
+    cluster.push(h);
+    clusterEnd = Math.max(clusterEnd, h.end);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  flush();
+  return out;
 }

@@ -1,19 +1,37 @@
 /** Value heuristics shared by the secret detectors: entropy, placeholders, known examples, hashes. */
 
+const counts = new Int32Array(128);
+
 /** Shannon entropy in bits per character. */
 export function entropy(s: string): number {
-  if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  if (n === 0) return 0;
+  let other: Map<number, number> | undefined;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) counts[c]++;
+    else (other ??= new Map()).set(c, (other.get(c) ?? 0) + 1);
   }
   let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128 && counts[c] > 0) {
+      const p = counts[c] / n;
+      h -= p * Math.log2(p);
+      counts[c] = 0;
+    }
+  }
+  for (const k of other?.values() ?? []) {
+    const p = k / n;
     h -= p * Math.log2(p);
   }
   return h;
+}
+
+function distinct(s: string): number {
+  const seen = new Set<number>();
+  for (let i = 0; i < s.length && seen.size < 20; i++) seen.add(s.charCodeAt(i));
+  return seen.size;
 }
 
 /** Number of character classes (lower, upper, digit, other) present. */
@@ -63,9 +81,9 @@ export function isPlaceholder(value: string): boolean {
 /** Repeated or sequential filler (`aaaaaaaa`, `0000…`, `abcdef…`, `123456…`). */
 export function isLowVariety(value: string): boolean {
   if (value.length < 8) return false;
-  const distinct = new Set(value).size;
-  if (distinct <= 3) return true;
-  if (value.length >= 16 && distinct <= 5) return true;
+  const d = distinct(value);
+  if (d <= 3) return true;
+  if (value.length >= 16 && d <= 5) return true;
   let seq = 1;
   let best = 1;
   for (let i = 1; i < value.length; i++) {

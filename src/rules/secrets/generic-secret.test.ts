@@ -1,0 +1,53 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './generic-secret.js';
+import { fakes } from './lib/fakes.js';
+
+const token = fakes.token();
+const pw = fakes.password();
+
+testRule(rule, {
+  valid: [
+    { name: 'references and lookups', path: 'app.env', content: 'API_TOKEN=${API_TOKEN}\nDB_PASSWORD=$(cat /run/secrets/db)\n' },
+    { name: 'code reads from the environment', path: 'app.py', content: 'api_key = os.environ["API_KEY"]\npassword = get_password()\ntoken = request.headers["Authorization"]\n' },
+    { name: 'unquoted right-hand side in code is an expression', path: 'app.ts', content: 'const apiKey = config.upstream.apiKeyFromVault;\n' },
+    { name: 'descriptive names', path: 'config.yaml', content: `token_type: bearer\nmax_tokens: 4096\nsecretName: llm-keys\npassword_file: /run/secrets/db\ntokenizer: ${token}\n` },
+    { name: 'placeholders and UUIDs', path: '.env', content: 'API_KEY=your-api-key-here\nSECRET=xxxxxxxxxxxxxxxxxxxxxxxx\nCLIENT_SECRET=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
+    { name: 'low entropy words', path: 'settings.ini', content: 'secret_key = development-only-secret-key\n' },
+    { name: 'lock file hashes', path: 'package-lock.json', content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n` },
+    { name: 'value below minEntropy option', path: '.env', content: `API_TOKEN=${token}\n`, options: { minEntropy: 6 } },
+  ],
+  invalid: [
+    {
+      path: 'app.ini',
+      content: `[upstream]\napi_token = ${token}\n`,
+      findings: [{ startLine: 2, startColumn: 13, endLine: 2, endColumn: 45, message: "secret in plain text (assigned to 'api_token')", severity: 'low', evidence: `secret ${token.slice(0, 2)}… (32 chars)` }],
+    },
+    {
+      name: 'Dockerfile ENV in both forms, compose list form',
+      path: 'Dockerfile',
+      content: `FROM python:3.12\nENV DB_PASSWORD ${pw}\nENV UPSTREAM_API_KEY=${token}\n`,
+      findings: [
+        { startLine: 2, startColumn: 17, endLine: 2, endColumn: 31, message: "password in plain text (assigned to 'DB_PASSWORD')" },
+        { startLine: 3, startColumn: 22, endLine: 3, endColumn: 54 },
+      ],
+    },
+    {
+      name: 'compose environment and Kubernetes env literal',
+      path: 'stack.yaml',
+      content: `services:\n  api:\n    environment:\n      - SERVICE_TOKEN=${token}\n---\nenv:\n- name: ADMIN_PASSWORD\n  value: "${pw}"\n`,
+      findings: [
+        { startLine: 4, startColumn: 23, endLine: 4, endColumn: 55 },
+        { startLine: 8, startColumn: 11, endLine: 8, endColumn: 25, message: "password in plain text (assigned to 'ADMIN_PASSWORD')" },
+      ],
+    },
+    {
+      name: 'quoted literal in code and an Authorization header',
+      path: 'client.ts',
+      content: `const apiKey = "${token}";\nheaders["Authorization"] = "Bearer ${fakes.token('b')}";\n`,
+      findings: [
+        { startLine: 1, startColumn: 17, endLine: 1, endColumn: 49 },
+        { startLine: 2, startColumn: 36, endLine: 2, endColumn: 68, message: "secret in plain text (assigned to 'Authorization')" },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,46 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { fakes } from './lib/fakes.js';
+import rule from './llm-provider-api-key.js';
+
+const cases: Array<[string, string, string]> = [
+  ['Replicate API token', 'REPLICATE_API_TOKEN', fakes.replicate()],
+  ['Groq API key', 'GROQ_API_KEY', fakes.groq()],
+  ['Perplexity API key', 'PPLX_API_KEY', fakes.perplexity()],
+  ['xAI API key', 'XAI_API_KEY', fakes.xai()],
+  ['Fireworks AI API key', 'FIREWORKS_API_KEY', fakes.fireworks()],
+  ['NVIDIA API key', 'NVIDIA_API_KEY', fakes.nvidia()],
+  ['Cohere API key', 'COHERE_API_KEY', fakes.cohere()],
+  ['Cohere API key', 'CO_API_KEY', fakes.cohere('co2')],
+  ['Mistral AI API key', 'MISTRAL_API_KEY', fakes.mistral()],
+  ['DeepSeek API key', 'DEEPSEEK_API_KEY', fakes.deepseek()],
+  ['Together AI API key', 'TOGETHER_API_KEY', fakes.together()],
+];
+
+testRule(rule, {
+  valid: [
+    { name: 'placeholders', path: '.env', content: 'GROQ_API_KEY=gsk_...\nCOHERE_API_KEY=your-cohere-key\nMISTRAL_API_KEY=${MISTRAL_API_KEY}\nREPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n' },
+    { name: '40 characters without a Cohere name', path: '.env', content: `BUILD_SHA=${fakes.cohere()}\n` },
+    { name: 'DeepSeek-shaped key assigned to another name', path: '.env', content: `SESSION_ID=${fakes.deepseek()}\n` },
+    { name: 'a code expression, not a value', path: 'client.py', content: 'client = Mistral(api_key=mistral_api_key_from_vault)\n' },
+  ],
+  invalid: [
+    ...cases.map(([label, name, key]) => ({
+      name: `${label} (${name})`,
+      path: '.env',
+      content: `${name}=${key}\n`,
+      findings: [{ startLine: 1, startColumn: name.length + 2, endLine: 1, endColumn: name.length + 2 + key.length, message: `${label} in plain text`, severity: 'high' as const }],
+    })),
+    {
+      name: 'Cohere key in code, quoted',
+      path: 'rag.py',
+      content: `co = cohere.Client(api_key="${fakes.cohere()}")  # cohere\n`,
+      findings: [{ startLine: 1, startColumn: 29, endLine: 1, endColumn: 69, message: 'Cohere API key in plain text' }],
+    },
+    {
+      name: 'Kubernetes env name/value pair',
+      path: 'deploy.yaml',
+      content: `env:\n- name: MISTRAL_API_KEY\n  value: "${fakes.mistral()}"\n`,
+      findings: [{ startLine: 3, startColumn: 11, endLine: 3, endColumn: 43, message: 'Mistral AI API key in plain text' }],
+    },
+  ],
+});

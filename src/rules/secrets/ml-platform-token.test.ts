@@ -1,0 +1,37 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { fakes } from './lib/fakes.js';
+import rule from './ml-platform-token.js';
+
+const cases: Array<[string, string, string]> = [
+  ['Databricks personal access token', 'DATABRICKS_TOKEN', fakes.databricks()],
+  ['LangSmith personal access token', 'LANGSMITH_API_KEY', fakes.langsmith()],
+  ['Pinecone API key', 'PINECONE_API_KEY', fakes.pinecone()],
+  ['Weights & Biases API key', 'WANDB_API_KEY', fakes.wandb()],
+  ['Pinecone API key (legacy)', 'PINECONE_API_KEY', '3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6'],
+  ['Weaviate API key', 'WEAVIATE_API_KEY', fakes.weaviate()],
+  ['Qdrant API key', 'QDRANT__SERVICE__API_KEY', fakes.qdrant()],
+  ['Kaggle API key', 'KAGGLE_KEY', fakes.kaggle()],
+];
+const kaggle = fakes.kaggle('kj');
+
+testRule(rule, {
+  valid: [
+    { name: 'references', path: 'train.env', content: 'WANDB_API_KEY=${WANDB_API_KEY}\nDATABRICKS_TOKEN=\n' },
+    { name: 'a UUID under another name', path: 'run.env', content: 'RUN_ID=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
+    { name: 'kaggle.json template', path: 'kaggle.json', content: '{"username":"alice","key":"<your-kaggle-key>"}\n' },
+  ],
+  invalid: [
+    ...cases.map(([label, name, key]) => ({
+      name: `${label} (${name})`,
+      path: '.env',
+      content: `${name}=${key}\n`,
+      findings: [{ startLine: 1, startColumn: name.length + 2, endLine: 1, endColumn: name.length + 2 + key.length, message: `${label} in plain text` }],
+    })),
+    {
+      name: 'kaggle.json',
+      path: 'kaggle.json',
+      content: `{"username":"alice","key":"${kaggle}"}\n`,
+      findings: [{ startLine: 1, startColumn: 28, endLine: 1, endColumn: 60, message: 'Kaggle API key in plain text', evidence: `Kaggle API key ${kaggle.slice(0, 2)}… (32 chars)` }],
+    },
+  ],
+});
