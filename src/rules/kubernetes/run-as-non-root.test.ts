@@ -25,6 +25,23 @@ testRule(rule, {
     { name: 'every container', path: 'pod.yaml', content: pod('', cTrue, cTrue) },
     { name: 'user-namespaced pods are exempt', path: 'pod.yaml', content: pod('  hostUsers: false\n', '') },
     { name: 'Windows pods are not exempt, but this one is fine', path: 'pod.yaml', content: pod(`  os:\n    name: windows\n${podTrue}`, '') },
+    {
+      name: 'Argo: the workflow securityContext applies to templates without one',
+      path: 'wf.yaml',
+      content: `apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata:
+  generateName: train-
+spec:
+  entrypoint: train
+  securityContext:
+    runAsNonRoot: true
+  templates:
+  - name: train
+    container:
+      image: trainer:1.0
+`,
+    },
   ],
   invalid: [
     {
@@ -47,6 +64,34 @@ testRule(rule, {
       path: 'pod.yaml',
       content: pod(podTrue, '    securityContext:\n      runAsNonRoot: false\n'),
       findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 26, message: "Container 'app' sets runAsNonRoot: false" }],
+    },
+    {
+      name: 'Argo: a template securityContext replaces the workflow one',
+      path: 'wf.yaml',
+      content: `apiVersion: argoproj.io/v1alpha1
+kind: CronWorkflow
+metadata:
+  name: nightly
+spec:
+  schedule: "0 2 * * *"
+  workflowSpec:
+    entrypoint: eval
+    securityContext:
+      runAsNonRoot: false
+    templates:
+    - name: eval
+      securityContext:
+        runAsUser: 1000
+      container:
+        image: eval:1.0
+    - name: report
+      container:
+        image: report:1.0
+`,
+      findings: [
+        { startLine: 15, startColumn: 7, endLine: 16, endColumn: 24, message: "Container 'container' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/workflowSpec/templates/0/container' },
+        { startLine: 10, startColumn: 7, endLine: 10, endColumn: 26, message: 'Pod sets runAsNonRoot: false', objectPath: '/spec/workflowSpec/securityContext/runAsNonRoot' },
+      ],
     },
     {
       name: 'only the container that does not opt in',

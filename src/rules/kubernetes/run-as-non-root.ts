@@ -1,7 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -41,7 +41,7 @@ export default defineRule<PodSpecDocument>({
   check(pod, ctx) {
     if (usesUserNamespace(pod)) return;
     const podValue = podSecurityContext(pod)?.runAsNonRoot;
-    const podPath = pod.at('securityContext', 'runAsNonRoot');
+    const podPath = [...podSecurityContextPath(pod), 'runAsNonRoot'];
     let podFix: FixInput | undefined | null = null;
     const podLevelFix = (): FixInput | undefined => {
       if (podFix === null) {

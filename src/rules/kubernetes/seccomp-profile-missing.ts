@@ -1,7 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, PSS_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, podSecurityContextPath, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -44,7 +44,7 @@ export default defineRule<PodSpecDocument>({
     for (const c of pod.containers) {
       if (isSet(containerSecurityContext(c)?.seccompProfile)) continue;
       if (fix === null) {
-        const edit = setValueEdit(pod.owner, pod.at('securityContext', 'seccompProfile', 'type'), 'RuntimeDefault');
+        const edit = setValueEdit(pod.owner, [...podSecurityContextPath(pod), 'seccompProfile', 'type'], 'RuntimeDefault');
         fix = edit && { description: 'Set seccompProfile.type: RuntimeDefault in the pod securityContext', edits: [edit] };
       }
       ctx.report({

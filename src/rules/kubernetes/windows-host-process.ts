@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, PSS_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -39,7 +39,7 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     if (mapping(podSecurityContext(pod)?.windowsOptions)?.hostProcess === true) {
-      ctx.report({ message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)', at: pod.at('securityContext', 'windowsOptions', 'hostProcess') });
+      ctx.report({ message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)', at: [...podSecurityContextPath(pod), 'windowsOptions', 'hostProcess'] });
     }
     for (const c of pod.containers) {
       if (mapping(containerSecurityContext(c)?.windowsOptions)?.hostProcess === true) {

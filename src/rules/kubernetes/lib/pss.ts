@@ -34,8 +34,32 @@ export function containerSecurityContext(c: ContainerView): Obj | undefined {
   return mapping(c.container.securityContext);
 }
 
+/**
+ * Argo workflows apply the workflow's `securityContext` to the pods of templates that set none
+ * (a template's own replaces it whole).
+ */
+function argoWorkflowSecurityContextPath(pod: PodSpecDocument): ObjectPath | undefined {
+  const obj = pod.owner.object;
+  if (!obj.apiVersion.startsWith('argoproj.io/')) return undefined;
+  const base = obj.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
+  const templates = [...base, 'templates'];
+  if (!templates.every((seg, i) => pod.specPath[i] === seg)) return undefined;
+  const path = [...base, 'securityContext'];
+  return isMapping(getAt(obj, path)) ? path : undefined;
+}
+
+/** Object path of the pod-level securityContext in effect (it may not exist yet). */
+export function podSecurityContextPath(pod: PodSpecDocument): ObjectPath {
+  if (!isSet(pod.spec.securityContext)) {
+    const inherited = argoWorkflowSecurityContextPath(pod);
+    if (inherited) return inherited;
+  }
+  return pod.at('securityContext');
+}
+
+/** The pod-level securityContext in effect. */
 export function podSecurityContext(pod: PodSpecDocument): Obj | undefined {
-  return mapping(pod.spec.securityContext);
+  return mapping(getAt(pod.owner.object, podSecurityContextPath(pod)));
 }
 
 /** `spec.os.name: windows`: exempt from the restricted checks that do not apply to Windows. */
