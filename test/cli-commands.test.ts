@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixFiles } from '../src/cli/fix.js';
+import { fixFiles, fixRepeatedly } from '../src/cli/fix.js';
 import { Progress } from '../src/cli/progress.js';
 import type { Finding } from '../src/core/types.js';
 import { getRegistry } from '../src/scan.js';
@@ -114,6 +114,24 @@ describe('--fix', () => {
     expect(readFileSync(join(cwd(), 'fix-latin1.yaml'))).toEqual(Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]));
     expect(out.fixed.map((f) => [f.path, f.findings.length])).toEqual([['fix-a.yaml', 2]]);
     expect(out.skipped.map((s) => s.reason)).toEqual(['overlaps another fix', 'cannot read fix-latin1.yaml: not valid UTF-8', 'cannot read gone.yaml: ENOENT']);
+  });
+
+  it('repeats until stable: a fix that overlapped one pass applies in the next; a fix that does not help is applied once', () => {
+    const file = join(cwd(), 'passes.yaml');
+    writeFileSync(file, 'a: 1\n');
+    const scanFile = () => {
+      const text = readFileSync(file, 'utf8');
+      const findings: Finding[] = [];
+      if (!text.includes('x')) findings.push({ ...finding('passes.yaml', 1, 1, 2, 'ax', 'X-1'), fingerprint: 'x' });
+      if (!text.includes('y')) findings.push({ ...finding('passes.yaml', 1, 1, 2, 'ay', 'Y-1'), fingerprint: 'y' });
+      findings.push({ ...finding('passes.yaml', 2, 1, 1, '# z\n', 'Z-1'), fingerprint: 'z' });
+      return { findings };
+    };
+    const run = fixRepeatedly(scanFile(), scanFile, (r) => r.findings, cwd());
+    expect(readFileSync(file, 'utf8')).toBe('ayx: 1\n# z\n');
+    expect(run.fixed.get('passes.yaml')).toEqual({ count: 3, rules: new Set(['X-1', 'Z-1', 'Y-1']) });
+    expect(run.skipped).toEqual([]);
+    expect(run.result.findings.map((f) => f.ruleId)).toEqual(['Z-1']);
   });
 
   // Every rule that can fix: its bad example, fixed by `scan --fix`, no longer draws the finding.

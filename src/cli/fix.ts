@@ -61,3 +61,47 @@ function readUtf8(abs: string): string | { error: string } {
     return { error: 'not valid UTF-8' };
   }
 }
+
+export interface FixRun<R> {
+  /** The scan after the last pass. */
+  result: R;
+  /** Per file: how many findings were fixed, and by which rules. */
+  fixed: Map<string, { count: number; rules: Set<string> }>;
+  /** What the last pass could not fix. */
+  skipped: FixOutcome['skipped'];
+}
+
+/**
+ * Fixes, scans again and repeats while fixes apply (up to `maxPasses`): fixes that overlapped one
+ * applied in a pass usually apply cleanly to the rewritten text of the next. A finding whose fix
+ * did not make it go away is not fixed twice.
+ */
+export function fixRepeatedly<R extends { findings: Finding[] }>(
+  first: R,
+  rescan: () => R,
+  pick: (result: R) => Finding[],
+  cwd: string,
+  maxPasses = 10,
+): FixRun<R> {
+  const run: FixRun<R> = { result: first, fixed: new Map(), skipped: [] };
+  const done = new Set<string>();
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const outcome = fixFiles(
+      pick(run.result).filter((f) => !done.has(f.fingerprint)),
+      cwd,
+    );
+    run.skipped = outcome.skipped;
+    if (outcome.fixed.length === 0) break;
+    for (const { path, findings } of outcome.fixed) {
+      const entry = run.fixed.get(path) ?? { count: 0, rules: new Set<string>() };
+      entry.count += findings.length;
+      for (const f of findings) {
+        entry.rules.add(f.ruleId);
+        done.add(f.fingerprint);
+      }
+      run.fixed.set(path, entry);
+    }
+    run.result = rescan();
+  }
+  return run;
+}

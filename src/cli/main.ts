@@ -8,7 +8,7 @@ import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, 
 import { formatExtensions, reporters } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
-import { fixFiles } from './fix.js';
+import { fixRepeatedly } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { Progress } from './progress.js';
 
@@ -178,19 +178,17 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       let result = runScan(paths, flags, io, (r) => (ran = r));
       if (flags.fix) {
         const t = severityRank(failOn);
-        const outcome = fixFiles(
-          result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t),
-          cwd,
-        );
-        for (const { path, findings } of flags.quiet ? [] : outcome.fixed) {
-          io.stderr.write(`fixed ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${path}: ${[...new Set(findings.map((f) => f.ruleId))].join(', ')}\n`);
+        const failing = (r: ScanResult) => r.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t);
+        const run = fixRepeatedly(result, () => runScan(paths, { ...flags, progress: false }, io, (r) => (ran = r)), failing, cwd);
+        result = run.result;
+        for (const [path, { count, rules }] of flags.quiet ? [] : run.fixed) {
+          io.stderr.write(`fixed ${count} finding${count === 1 ? '' : 's'} in ${path}: ${[...rules].join(', ')}\n`);
         }
-        for (const { finding, reason } of outcome.skipped) {
+        for (const { finding, reason } of run.skipped) {
           const l = finding.location;
           io.stderr.write(`not fixed: ${finding.ruleId} at ${l.path}${l.startLine ? `:${l.startLine}` : ''}: ${reason}\n`);
         }
-        if (outcome.fixed.length === 0 && outcome.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
-        if (outcome.fixed.length > 0) result = runScan(paths, { ...flags, progress: false }, io, (r) => (ran = r));
+        if (run.fixed.size === 0 && run.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
       }
       const reportCtx = { rules: ran, lookup: (k: string) => getRegistry().get(k), failOn, showSuppressed: flags.showSuppressed };
       for (const o of outs) {

@@ -25,7 +25,7 @@ describe('table reporter', () => {
 
   it('shows suppressed findings with their reason on request, and marks fixable ones', () => {
     const out = tableReporter(syntheticResult(), { ...ctx, showSuppressed: true });
-    expect(out).toContain('k8s/app.yaml\n  11:7  CRITICAL  K8S-0003  Container "a&b" <runs> privileged (fixable: --fix)  Pod llm/app\n');
+    expect(out).toContain('k8s/app.yaml\n  11:7  CRITICAL  K8S-0003  Container "a&b" <runs> privileged (fixable)  Pod llm/app\n');
     expect(out).toContain('k8s/other.yaml\n  3:1  LOW   K8S-0003  low one');
     expect(out).toContain('  9:1  HIGH  K8S-0003  accepted (suppressed: ticket SEC-1)\n');
     expect(out).not.toContain('not shown');
