@@ -35,6 +35,7 @@ describe('bin/sanctum', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("k8s/pod.yaml\n  11:7  CRITICAL  K8S-0003  Container 'vllm' runs privileged  Pod llm/vllm\n");
     expect(r.stdout).toMatch(/1 finding \(1 critical\) · 2 files · 1 resource · 1 rules · 1 error · \d+ ms\n$/);
+    // eslint-disable-next-line no-control-regex
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r]/);
     expect(r.stderr).toBe('');
   });
