@@ -56,6 +56,13 @@ testRule(rule, {
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8080\n', '\n  namespace: kubeflow') +
         '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: dex-jwt\n  namespace: istio-system\nspec:\n  jwtRules: [{issuer: "http://dex.auth.svc.cluster.local:5556/dex"}]\n',
     },
+    {
+      name: 'KubeRay head with authOptions token behind a LoadBalancer',
+      path: 'a.yaml',
+      content:
+        'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: rc\nspec:\n  authOptions: {mode: token}\n  headGroupSpec:\n    template:\n      metadata:\n        labels: {app: ai}\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n' +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8265\n'),
+    },
   ],
   invalid: [
     {
@@ -92,6 +99,14 @@ testRule(rule, {
         deploy('      - name: ollama\n        image: ollama/ollama:0.3.12\n        env: [{name: OLLAMA_HOST, value: "0.0.0.0"}]\n') +
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 11434\n', '\n  annotations:\n    networking.gke.io/load-balancer-type: Internal'),
       findings: [{ startLine: 27, startColumn: 5, endLine: 27, endColumn: 16, severity: 'high', message: /through an internal LoadBalancer$/ }],
+    },
+    {
+      name: 'the same KubeRay head without token authentication',
+      path: 'a.yaml',
+      content:
+        'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: rc\nspec:\n  headGroupSpec:\n    template:\n      metadata:\n        labels: {app: ai}\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n' +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8265\n'),
+      findings: [{ startLine: 23, startColumn: 5, endLine: 23, endColumn: 15, severity: 'critical', message: /Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc'/ }],
     },
     {
       name: 'Triton metrics port only',

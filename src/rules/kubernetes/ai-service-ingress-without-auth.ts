@@ -29,7 +29,7 @@ export default defineRule<K8sSetDocument>({
       'https://kubernetes.github.io/ingress-nginx/examples/auth/oauth-external-auth/',
       'https://oauth2-proxy.github.io/oauth2-proxy/configuration/integrations/nginx',
       'https://doc.traefik.io/traefik/middlewares/http/forwardauth/',
-      'https://mlflow.org/docs/latest/auth/index.html',
+      'https://mlflow.org/docs/latest/self-hosting/security/basic-http-auth',
       'https://atlas.mitre.org/techniques/AML.T0049',
     ],
     examples: {

@@ -48,7 +48,13 @@ testRule(rule, {
       name: 'token authentication lowers the severity',
       path: 'r.yaml',
       content: cluster('    serviceType: LoadBalancer\n', '          env: [{name: RAY_AUTH_MODE, value: token}]\n'),
-      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 30, severity: 'medium', message: /protected by RAY_AUTH_MODE=token$/ }],
+      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 30, severity: 'medium', message: /protected by token authentication$/ }],
+    },
+    {
+      name: 'KubeRay authOptions token mode lowers the severity',
+      path: 'r.yaml',
+      content: cluster('    serviceType: NodePort\n').replace('spec:\n  headGroupSpec:', 'spec:\n  authOptions: {mode: token}\n  headGroupSpec:'),
+      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 26, severity: 'low' }],
     },
     {
       name: 'RayService',

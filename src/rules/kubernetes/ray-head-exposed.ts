@@ -37,11 +37,11 @@ export default defineRule<K8sObjectDocument>({
     rationale:
       'KubeRay creates the head Service of a RayCluster, RayJob or RayService itself, from `headGroupSpec.serviceType` (or `headGroupSpec.headService`), and an unauthenticated Ingress when `headGroupSpec.enableIngress` is true. The head serves the dashboard and the Jobs API on 8265 and the Ray client on 10001: without `RAY_AUTH_MODE=token`, anyone who reaches them submits jobs that run arbitrary code on every node of the cluster (CVE-2023-48022, exploited at scale as "ShadowRay"). These Services never appear in the manifests, so rules on Service objects cannot see them.',
     remediation:
-      'Leave `serviceType` at `ClusterIP`, drop `enableIngress`, and reach the dashboard with `kubectl port-forward` or through an authenticating proxy. On Ray 2.52 and later also set `RAY_AUTH_MODE=token` on the head and workers.',
+      'Leave `serviceType` at `ClusterIP`, drop `enableIngress`, and reach the dashboard with `kubectl port-forward` or through an authenticating proxy. On Ray 2.52 and later also enable token authentication: `RAY_AUTH_MODE=token` on the head and workers, or `spec.authOptions.mode: token` with a KubeRay release that supports it.',
     references: [
-      'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html#service-type',
+      'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html',
       'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/ingress.html',
-      'https://docs.ray.io/en/latest/ray-security/index.html',
+      'https://docs.ray.io/en/latest/ray-security/token-auth.html',
       'https://nvd.nist.gov/vuln/detail/CVE-2023-48022',
     ],
     examples: {
@@ -55,12 +55,12 @@ export default defineRule<K8sObjectDocument>({
     if (!base) return;
     const head = doc.get(base);
     if (typeof head !== 'object' || head === null) return;
-    const auth = tokenAuth(head);
+    const auth = tokenAuth(head) || doc.get([...base.slice(0, -1), 'authOptions', 'mode']) === 'token';
     const report = (at: ObjectPath, how: string, severity: Severity): void => {
       ctx.report({
         at,
         severity: auth ? lower(severity, 2) : severity,
-        message: `${doc.resource.kind} '${doc.name}' has KubeRay create ${how} for the Ray head: dashboard, Jobs API and client ${auth ? 'protected by RAY_AUTH_MODE=token' : 'without authentication'}`,
+        message: `${doc.resource.kind} '${doc.name}' has KubeRay create ${how} for the Ray head: dashboard, Jobs API and client ${auth ? 'protected by token authentication' : 'without authentication'}`,
       });
     };
     const types: Array<{ at: ObjectPath; type: unknown }> = [

@@ -57,6 +57,7 @@ describe('recogniseAiServices', () => {
   it('MLflow with and without basic-auth', () => {
     expect(one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', '--host', '0.0.0.0'] }).auth).toBe('off');
     expect(one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', '--app-name', 'basic-auth'] }).auth).toBe('on');
+    expect(one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', '--app-name=oidc-auth'] }).auth).toBe('on');
   });
   it('Ollama by image or OLLAMA_HOST', () => {
     const s = one({ image: 'ollama/ollama:0.3.12', env: [{ name: 'OLLAMA_HOST', value: '0.0.0.0:11500' }] });

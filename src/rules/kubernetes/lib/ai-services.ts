@@ -312,12 +312,12 @@ const mlflow: Detector = {
     if (!server && !(image && f.ports.some((p) => p.port === 5000))) return undefined;
     const port = portFlag(f.words, '--port', '-p') ?? 5000;
     const app = flagValue(f.words, '--app-name');
-    const basicAuth = app !== undefined && unquote(app) === 'basic-auth';
+    const authApp = app !== undefined && unquote(app) !== '' ? unquote(app) : undefined;
     return {
       label: 'MLflow',
       ports: portsFor(f, [{ port, role: 'tracking server and model registry', impact: 'control' }]),
-      auth: basicAuth ? 'on' : 'off',
-      authReason: basicAuth ? '--app-name basic-auth' : 'mlflow server has no authentication unless started with --app-name basic-auth',
+      auth: authApp ? 'on' : 'off',
+      authReason: authApp ? `--app-name ${authApp}` : 'mlflow server has no authentication unless started with --app-name basic-auth (or an auth plugin)',
       signals,
     };
   },

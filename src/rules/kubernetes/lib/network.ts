@@ -41,13 +41,25 @@ export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
   if (!out) {
     out = [];
     const rayHead = pod.origin.endsWith('head group');
+    const rayToken = rayHead && rayClusterTokenAuth(pod);
     for (const c of pod.containers) {
       if (c.group !== 'containers') continue;
-      for (const service of recogniseAiServices(c.container, { rayHead })) out.push({ pod, container: c, service });
+      for (const found of recogniseAiServices(c.container, { rayHead })) {
+        const service: AiService =
+          rayToken && found.type === 'ray' ? { ...found, auth: 'on', authReason: 'the KubeRay cluster sets authOptions.mode: token' } : found;
+        out.push({ pod, container: c, service });
+      }
     }
     podServiceCache.set(pod, out);
   }
   return out;
+}
+
+/** KubeRay's `authOptions.mode: token` on the cluster spec that holds this head group. */
+function rayClusterTokenAuth(pod: PodSpecDocument): boolean {
+  const i = pod.specPath.lastIndexOf('headGroupSpec');
+  if (i < 0) return false;
+  return pod.owner.get([...pod.specPath.slice(0, i), 'authOptions', 'mode']) === 'token';
 }
 
 /** Labels of the pods a pod spec creates. */
