@@ -40,7 +40,8 @@ describe('sanctum rules', () => {
   it('--framework keeps only the rules mapped to it', async () => {
     const rules = JSON.parse((await run(['rules', '--framework', 'pss:baseline', '--format', 'json'], { cwd: cwd() })).stdout);
     expect(rules.map((x: { id: string }) => x.id)).toContain('K8S-0003');
-    for (const rule of rules) expect(rule.frameworks.some((f: { id: string; level?: string }) => f.id === 'pss' && f.level === 'baseline')).toBe(true);
+    for (const rule of rules)
+      expect(rule.frameworks.some((f: { id: string; level?: string }) => f.id === 'pss' && f.level === 'baseline')).toBe(true);
   });
 
   it('unknown framework or format is exit 2 with a message', async () => {
@@ -94,7 +95,10 @@ describe('--fix', () => {
     frameworks: [],
     status: 'fail',
     fingerprint: `sha256:${path}${line}${col}`,
-    fix: { description: 'd', edits: [{ path, range: { startLine: line, startColumn: col, endLine: line, endColumn: endCol }, replacement }] },
+    fix: {
+      description: 'd',
+      edits: [{ path, range: { startLine: line, startColumn: col, endLine: line, endColumn: endCol }, replacement }],
+    },
   });
 
   it('writes each file once with every non-overlapping fix, keeps a BOM, and reports conflicts and unreadable files', () => {
@@ -113,7 +117,11 @@ describe('--fix', () => {
     expect(readFileSync(join(cwd(), 'fix-a.yaml'), 'utf8')).toBe('\uFEFFa: 10\nb: 20\n');
     expect(readFileSync(join(cwd(), 'fix-latin1.yaml'))).toEqual(Buffer.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]));
     expect(out.fixed.map((f) => [f.path, f.findings.length])).toEqual([['fix-a.yaml', 2]]);
-    expect(out.skipped.map((s) => s.reason)).toEqual(['overlaps another fix', 'cannot read fix-latin1.yaml: not valid UTF-8', 'cannot read gone.yaml: ENOENT']);
+    expect(out.skipped.map((s) => s.reason)).toEqual([
+      'overlaps another fix',
+      'cannot read fix-latin1.yaml: not valid UTF-8',
+      'cannot read gone.yaml: ENOENT',
+    ]);
   });
 
   it('repeats until stable: a fix that overlapped one pass applies in the next; a fix that does not help is applied once', () => {
@@ -145,7 +153,9 @@ describe('--fix', () => {
       const file = ex.path.replace(/\//g, '_');
       const w = workspace({ [file]: ex.content as string });
       try {
-        const before = JSON.parse((await run(['scan', file, '--rule', rule.meta.id, '--fail-on', 'info', '-f', 'json'], { cwd: w.dir })).stdout);
+        const before = JSON.parse(
+          (await run(['scan', file, '--rule', rule.meta.id, '--fail-on', 'info', '-f', 'json'], { cwd: w.dir })).stdout,
+        );
         expect(before.findings.some((f: Finding) => f.fix)).toBe(true);
         const r = await run(['scan', file, '--rule', rule.meta.id, '--fail-on', 'info', '--fix', '-f', 'json'], { cwd: w.dir });
         expect(r.stderr).toMatch(new RegExp(`^fixed \\d+ findings? in ${file.replace(/\./g, '\\.')}: ${rule.meta.id}\\n`));

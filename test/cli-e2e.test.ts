@@ -34,7 +34,7 @@ describe('bin/sanctum', () => {
     const r = sanctum('scan', 'k8s', '--rule', 'K8S-0003');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("k8s/pod.yaml\n  11:7  CRITICAL  K8S-0003  Container 'vllm' runs privileged  Pod llm/vllm\n");
-    expect(r.stdout).toMatch(/1 finding \(1 critical\) · 2 files · 1 resource · 1 rules · 1 error · \d+ ms\n$/);
+    expect(r.stdout).toMatch(/1 finding \(1 critical\) · 2 files · 1 resource · 1 rule · 1 error · \d+ ms\n$/);
     // eslint-disable-next-line no-control-regex
     expect(r.stdout + r.stderr).not.toMatch(/[\u001b\r]/);
     expect(r.stderr).toBe('');
@@ -65,6 +65,8 @@ describe('bin/sanctum', () => {
     expect(ok.code).toBe(1);
     expect(ok.stdout).toBe('');
     expect(JSON.parse(readFileSync(join(ws.dir, 'out/report.sarif'), 'utf8')).runs[0].results).toHaveLength(1);
-    expect(readFileSync(join(ws.dir, 'out/report.xml'), 'utf8')).toContain('<failure message="Container &apos;vllm&apos; runs privileged" type="critical">');
+    expect(readFileSync(join(ws.dir, 'out/report.xml'), 'utf8')).toContain(
+      '<failure message="Container &apos;vllm&apos; runs privileged" type="critical">',
+    );
   });
 });

@@ -29,7 +29,7 @@ describe('exit codes', () => {
   it('0 when nothing is at or above --fail-on', async () => {
     const r = await run(['scan', 'good', ...ONLY], { cwd: cwd() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^No findings · 1 file · 1 resource · 1 rules · 0 errors · \d+ ms\n$/);
+    expect(r.stdout).toMatch(/^No findings · 1 file · 1 resource · 1 rule · 0 errors · \d+ ms\n$/);
   });
 
   it('1 when a finding is at or above --fail-on (default high)', async () => {
@@ -53,7 +53,10 @@ describe('exit codes', () => {
   });
 
   it('finds .sanctum.yaml upward from the working directory', async () => {
-    const w = workspace({ '.sanctum.yaml': 'failOn: critical\nrules:\n  K8S-0003:\n    severity: high\n', 'sub/dir/pod.yaml': PRIVILEGED_POD });
+    const w = workspace({
+      '.sanctum.yaml': 'failOn: critical\nrules:\n  K8S-0003:\n    severity: high\n',
+      'sub/dir/pod.yaml': PRIVILEGED_POD,
+    });
     try {
       const r = await run(['scan', '.', ...ONLY, '-f', 'json'], { cwd: join(w.dir, 'sub') });
       expect(r.code).toBe(0);
@@ -75,7 +78,10 @@ describe('exit codes', () => {
     [['scan', 'bad', '--config', 'missing.yaml'], /cannot read configuration .*missing\.yaml: ENOENT/],
     [['scan', 'bad', '--baseline', 'missing.json'], /ENOENT/],
     [['scan', 'bad', '--format', 'json', '--format', 'sarif'], /several formats need --output/],
-    [['scan', 'bad', '-f', 'json', '-f', 'sarif', '-o', 'a', '-o', 'b', '-o', 'c'], /one --output per --format, or a single --output base name/],
+    [
+      ['scan', 'bad', '-f', 'json', '-f', 'sarif', '-o', 'a', '-o', 'b', '-o', 'c'],
+      /one --output per --format, or a single --output base name/,
+    ],
     [['scan', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
@@ -111,7 +117,13 @@ describe('--format and --output', () => {
   it('prints the JSON result contract on stdout', async () => {
     const r = await run(['scan', 'bad', ...ONLY, '--format', 'json'], { cwd: cwd() });
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ schemaVersion: 1, tool: { name: 'sanctum' }, targets: ['bad'], errors: [], stats: { files: 1, resources: 1, rules: 1 } });
+    expect(json).toMatchObject({
+      schemaVersion: 1,
+      tool: { name: 'sanctum' },
+      targets: ['bad'],
+      errors: [],
+      stats: { files: 1, resources: 1, rules: 1 },
+    });
     expect(json.findings).toEqual([
       expect.objectContaining({
         ruleId: 'K8S-0003',

@@ -40,7 +40,8 @@ export function fixFiles(findings: readonly Finding[], cwd: string): FixOutcome 
     try {
       writeFileSync(abs, bom + r.text);
     } catch (e) {
-      for (const f of r.applied) outcome.skipped.push({ finding: f, reason: `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      for (const f of r.applied)
+        outcome.skipped.push({ finding: f, reason: `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
       continue;
     }
     outcome.fixed.push({ path, findings: r.applied });

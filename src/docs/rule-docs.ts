@@ -43,7 +43,20 @@ function language(path: string): string {
   const name = path.split('/').pop()!.toLowerCase();
   if (name === 'dockerfile' || name.endsWith('.dockerfile') || name.startsWith('dockerfile.')) return 'dockerfile';
   const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1) : '';
-  const byExt: Record<string, string> = { yaml: 'yaml', yml: 'yaml', json: 'json', ipynb: 'json', py: 'python', js: 'javascript', ts: 'typescript', toml: 'toml', txt: 'text', sh: 'sh', tpl: 'yaml', env: 'sh' };
+  const byExt: Record<string, string> = {
+    yaml: 'yaml',
+    yml: 'yaml',
+    json: 'json',
+    ipynb: 'json',
+    py: 'python',
+    js: 'javascript',
+    ts: 'typescript',
+    toml: 'toml',
+    txt: 'text',
+    sh: 'sh',
+    tpl: 'yaml',
+    env: 'sh',
+  };
   return byExt[ext] ?? 'text';
 }
 
@@ -103,8 +116,17 @@ export function rulePage(rule: AnyRule, cats: ReadonlyMap<string, FrameworkCatal
   if (m.frameworks.length) out.push('', '## Frameworks', '', ...m.frameworks.map((f) => frameworkLine(f, cats)));
   const options = Object.entries(m.options ?? {});
   if (options.length) {
-    out.push('', '## Options', '', `Set in \`.sanctum.yaml\` under \`rules.${m.id}.options\`.`, '', '| Option | Default | Description |', '| --- | --- | --- |');
-    for (const [name, o] of options) out.push(`| \`${name}\` | \`${cell(JSON.stringify(o.default) ?? 'none')}\` | ${cell(o.description)} |`);
+    out.push(
+      '',
+      '## Options',
+      '',
+      `Set in \`.sanctum.yaml\` under \`rules.${m.id}.options\`.`,
+      '',
+      '| Option | Default | Description |',
+      '| --- | --- | --- |',
+    );
+    for (const [name, o] of options)
+      out.push(`| \`${name}\` | \`${cell(JSON.stringify(o.default) ?? 'none')}\` | ${cell(o.description)} |`);
   }
   out.push('', '## Examples');
   for (const e of m.examples.bad) out.push('', '### Reported', '', example(e));

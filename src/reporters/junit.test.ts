@@ -38,7 +38,10 @@ describe('JUnit reporter', () => {
     expect(failure.attrs).toEqual({ message: "Container 'vllm' runs privileged", type: 'critical' });
     expect(failure.text).toContain('/spec/containers/0/securityContext/privileged');
     expect(failure.text).toContain('https://sanctum.dev/docs/rules/privileged-container.md');
-    expect(suppressed.children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'suppressed (inline): the mesh needs it & <more>' } });
+    expect(suppressed.children[0]).toMatchObject({
+      name: 'skipped',
+      attrs: { message: 'suppressed (inline): the mesh needs it & <more>' },
+    });
     expect(errors.attrs).toMatchObject({ name: 'sanctum: scan errors', errors: '1' });
     expect(cases(errors)[0].children[0]).toMatchObject({ name: 'error', attrs: { type: 'scan-error' } });
   });
@@ -50,7 +53,10 @@ describe('JUnit reporter', () => {
     const [fixed, low, accepted] = cases(rule);
     expect(fixed.children[0].attrs.message).toBe('Container "a&b" <runs> privileged');
     expect(xml).toContain('message="Container &quot;a&amp;b&quot; &lt;runs&gt; privileged"');
-    expect(low.children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'low, below --fail-on high: low one \uFFFD with a control character' } });
+    expect(low.children[0]).toMatchObject({
+      name: 'skipped',
+      attrs: { message: 'low, below --fail-on high: low one \uFFFD with a control character' },
+    });
     expect(accepted.children[0].attrs.message).toBe('suppressed (config): ticket SEC-1');
     expect(cases(errors)[0].attrs.classname).toBe('k8s/bad "one".yaml');
     expect(cases(errors)[0].children[0].attrs.message).toBe('YAML parse error at line 2: <unexpected> & done');

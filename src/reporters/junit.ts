@@ -4,7 +4,8 @@ import { RULE_DOCS_URL, type Reporter } from './reporter.js';
 
 /** Characters XML 1.0 cannot carry at all (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 // eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlText(s: string): string {
   return s.replace(INVALID_XML, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -53,11 +54,14 @@ export const junitReporter: Reporter = (result: ScanResult, ctx) => {
   for (const rule of rules.values()) {
     const suite: Suite = { name: `${rule.id} ${rule.slug}`, cases: [], failures: 0, errors: 0, skipped: 0 };
     const findings = byRule.get(rule.id) ?? [];
-    const open = (f: Finding) => `    <testcase classname="${xmlAttr(f.location.path)}" name="${xmlAttr(`${rule.id} ${where(f)}`)}" time="0">`;
+    const open = (f: Finding) =>
+      `    <testcase classname="${xmlAttr(f.location.path)}" name="${xmlAttr(`${rule.id} ${where(f)}`)}" time="0">`;
     for (const f of findings) {
       if (f.status === 'suppressed') {
         suite.skipped++;
-        const why = f.suppression ? `suppressed (${f.suppression.kind})${f.suppression.reason ? `: ${f.suppression.reason}` : ''}` : 'suppressed';
+        const why = f.suppression
+          ? `suppressed (${f.suppression.kind})${f.suppression.reason ? `: ${f.suppression.reason}` : ''}`
+          : 'suppressed';
         suite.cases.push(`${open(f)}\n      <skipped message="${xmlAttr(why)}"/>\n    </testcase>`);
       } else if (severityRank(f.severity) >= threshold) {
         suite.failures++;
@@ -74,10 +78,13 @@ export const junitReporter: Reporter = (result: ScanResult, ctx) => {
         );
       } else {
         suite.skipped++;
-        suite.cases.push(`${open(f)}\n      <skipped message="${xmlAttr(`${f.severity}, below --fail-on ${ctx.failOn}: ${f.message}`)}"/>\n    </testcase>`);
+        suite.cases.push(
+          `${open(f)}\n      <skipped message="${xmlAttr(`${f.severity}, below --fail-on ${ctx.failOn}: ${f.message}`)}"/>\n    </testcase>`,
+        );
       }
     }
-    if (findings.length === 0) suite.cases.push(`    <testcase classname="${xmlAttr(rule.id)}" name="${xmlAttr(`${rule.id} ${rule.title}`)}" time="0"/>`);
+    if (findings.length === 0)
+      suite.cases.push(`    <testcase classname="${xmlAttr(rule.id)}" name="${xmlAttr(`${rule.id} ${rule.title}`)}" time="0"/>`);
     suites.push(suite);
   }
 

@@ -69,7 +69,12 @@ describe('SARIF reporter', () => {
   it('locates results physically (relative, encoded URI + region) and logically (the Kubernetes resource)', () => {
     const log = JSON.parse(sarifReporter(realResult(), ctx));
     const [failing, suppressed] = log.runs[0].results;
-    expect(failing).toMatchObject({ ruleId: 'K8S-0003', ruleIndex: 0, level: 'error', message: { text: "Container 'vllm' runs privileged" } });
+    expect(failing).toMatchObject({
+      ruleId: 'K8S-0003',
+      ruleIndex: 0,
+      level: 'error',
+      message: { text: "Container 'vllm' runs privileged" },
+    });
     expect(failing.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'deploy/pod%20dir/vllm.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 11, startColumn: 7, endLine: 11, endColumn: 23 },
@@ -81,7 +86,12 @@ describe('SARIF reporter', () => {
     expect(failing.suppressions).toBeUndefined();
     expect(suppressed.locations[0].physicalLocation.region.startLine).toBe(16);
     expect(suppressed.suppressions).toEqual([
-      { kind: 'inSource', status: 'accepted', justification: 'the mesh needs it & <more>', properties: { sanctumKind: 'inline', expires: '2999-01-01' } },
+      {
+        kind: 'inSource',
+        status: 'accepted',
+        justification: 'the mesh needs it & <more>',
+        properties: { sanctumKind: 'inline', expires: '2999-01-01' },
+      },
     ]);
   });
 
@@ -107,7 +117,9 @@ describe('SARIF reporter', () => {
         artifactChanges: [
           {
             artifactLocation: { uri: 'k8s/app.yaml', uriBaseId: '%SRCROOT%' },
-            replacements: [{ deletedRegion: { startLine: 11, startColumn: 19, endLine: 11, endColumn: 23 }, insertedContent: { text: 'false' } }],
+            replacements: [
+              { deletedRegion: { startLine: 11, startColumn: 19, endLine: 11, endColumn: 23 }, insertedContent: { text: 'false' } },
+            ],
           },
         ],
       },

@@ -134,7 +134,12 @@ function notification(e: ScanError) {
     level: 'error',
     message: { text: e.message },
     locations: [
-      { physicalLocation: { artifactLocation: { uri: pathToUri(e.path), uriBaseId: '%SRCROOT%' }, ...(e.line ? { region: { startLine: e.line } } : {}) } },
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUri(e.path), uriBaseId: '%SRCROOT%' },
+          ...(e.line ? { region: { startLine: e.line } } : {}),
+        },
+      },
     ],
   };
 }
@@ -164,7 +169,11 @@ export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
       message: { text: f.message },
       locations: [location(f.location)],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-      ...(f.suppression ? { suppressions: [suppression(f.suppression)] } : f.status === 'suppressed' ? { suppressions: [{ kind: 'external' }] } : {}),
+      ...(f.suppression
+        ? { suppressions: [suppression(f.suppression)] }
+        : f.status === 'suppressed'
+          ? { suppressions: [{ kind: 'external' }] }
+          : {}),
       ...(fx ? { fixes: fx } : {}),
       properties: {
         severity: f.severity,
@@ -197,7 +206,9 @@ export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
             toolExecutionNotifications: result.errors.map(notification),
           },
         ],
-        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory Sanctum was run from; result paths are relative to it.' } } },
+        originalUriBaseIds: {
+          '%SRCROOT%': { description: { text: 'The directory Sanctum was run from; result paths are relative to it.' } },
+        },
         columnKind: 'utf16CodeUnits',
         results,
         properties: { targets: result.targets, stats: { ...result.stats } },

@@ -17,7 +17,7 @@ describe('table reporter', () => {
       'Errors (not scanned or partly scanned)',
       expect.stringMatching(/^ {2}deploy\/broken\.yaml(:\d+)? {2}.+/),
       '',
-      '1 finding (1 critical) · 2 files · 1 resource · 1 rules · 1 suppressed · 1 error · 7 ms',
+      '1 finding (1 critical) · 2 files · 1 resource · 1 rule · 1 suppressed · 1 error · 7 ms',
       '1 suppressed finding not shown: --show-suppressed lists them',
       '',
     ]);
@@ -55,6 +55,8 @@ describe('table reporter', () => {
   it('says so when there is nothing to report', () => {
     const empty = { ...realResult(), findings: [], errors: [], stats: { files: 0, resources: 0, rules: 3, durationMs: 1 } };
     expect(tableReporter(empty, ctx)).toBe('No findings · 0 files · 0 resources · 3 rules · 0 errors · 1 ms\n');
-    expect(summaryLine(syntheticResult(), false)).toBe('2 findings (1 critical, 1 low) · 3 files · 2 resources · 1 rules · 1 suppressed · 1 error · 12 ms');
+    expect(summaryLine(syntheticResult(), false)).toBe(
+      '2 findings (1 critical, 1 low) · 3 files · 2 resources · 1 rule · 1 suppressed · 1 error · 12 ms',
+    );
   });
 });

@@ -97,7 +97,7 @@ export function summaryLine(result: ScanResult, color: boolean): string {
   const tail = [
     `${result.stats.files} file${result.stats.files === 1 ? '' : 's'}`,
     `${result.stats.resources} resource${result.stats.resources === 1 ? '' : 's'}`,
-    `${result.stats.rules} rules`,
+    `${result.stats.rules} rule${result.stats.rules === 1 ? '' : 's'}`,
     suppressed ? `${suppressed} suppressed` : '',
     result.errors.length ? p.high(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`) : '0 errors',
     `${result.stats.durationMs} ms`,
