@@ -36,6 +36,8 @@ const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 export const dockerfileParser: Parser = {
   name: 'dockerfile',
   produces: ['dockerfile'],
+  // Real Dockerfiles are a few KiB; dockerfile-ast slows down superlinearly on huge single instructions.
+  maxBytes: 512 * 1024,
   matches(file: SourceFile): boolean {
     return isDockerfileName(file.path);
   },

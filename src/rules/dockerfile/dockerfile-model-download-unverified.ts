@@ -15,8 +15,16 @@ function urlPath(u: string): string {
 
 /** A `huggingface.co/…/resolve/<ref>/…` URL whose ref is a branch or tag, not a commit. */
 function mutableHubRef(u: string): boolean {
-  const m = /huggingface\.co\/.+?\/resolve\/([^/]+)\//.exec(u);
-  return m !== null && !COMMIT.test(m[1]);
+  const ref = hubRef(u);
+  return ref !== undefined && !COMMIT.test(ref);
+}
+
+function hubRef(u: string): string | undefined {
+  const host = u.indexOf('huggingface.co/');
+  const at = host === -1 ? -1 : u.indexOf('/resolve/', host);
+  if (at === -1) return undefined;
+  const end = u.indexOf('/', at + 9);
+  return end === -1 ? undefined : u.slice(at + 9, end);
 }
 
 function verifies(cmds: readonly ShellCommand[]): boolean {
@@ -93,7 +101,7 @@ export default defineRule<DockerfileDocument>({
             });
           }
         } else if (cmd.program === 'curl' || cmd.program === 'wget') {
-          const url = cmd.args.find((a) => /^https?:\/\//i.test(a.value) && (WEIGHTS.test(urlPath(a.value)) || /huggingface\.co\/.+\/resolve\//.test(a.value)));
+          const url = cmd.args.find((a) => /^https?:\/\//i.test(a.value) && (WEIGHTS.test(urlPath(a.value)) || hubRef(a.value) !== undefined));
           if (url && !verified && (WEIGHTS.test(urlPath(url.value)) || mutableHubRef(url.value)))
             ctx.report({ message: `${cmd.program} downloads model weights from ${urlPath(url.value)} without verifying a checksum`, at: cmd.span });
         } else if (cmd.program === 'git' && !pinnedGit) {

@@ -5,8 +5,21 @@ import { commandsOf, programFamily } from './lib/commands.js';
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);
 const INTERPRETERS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'python', 'perl', 'ruby', 'node']);
-/** `$(curl …)`, `` `wget …` ``, `<(curl …)`. */
-const SUBSTITUTED_DOWNLOAD = /(?:\$\(|<\(|`)\s*(?:\S*\/)?(?:curl|wget)\s/;
+/** True when a word holds `$(curl …)`, `` `wget …` `` or `<(curl …)`. */
+function substitutedDownload(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word[i];
+    if (!(c === '`' || ((c === '$' || c === '<') && word[i + 1] === '('))) continue;
+    let j = c === '`' ? i + 1 : i + 2;
+    while (word[j] === ' ' || word[j] === '\t') j++;
+    let k = j;
+    while (k < word.length && word[k] !== ' ' && word[k] !== '\t' && word[k] !== ')' && word[k] !== '`') k++;
+    const prog = word.slice(j, k);
+    const base = prog.slice(prog.lastIndexOf('/') + 1);
+    if (DOWNLOADERS.has(base)) return true;
+  }
+  return false;
+}
 
 function interpreter(cmd: ShellCommand): boolean {
   let c = cmd;
@@ -62,7 +75,7 @@ export default defineRule<DockerfileDocument>({
             at: { start: cmd.span.start, end: shell.span.end },
           });
       } else if (INTERPRETERS.has(programFamily(cmd.program))) {
-        const sub = cmd.args.find((a) => SUBSTITUTED_DOWNLOAD.test(a.value));
+        const sub = cmd.args.find((a) => substitutedDownload(a.value));
         if (sub) ctx.report({ message: `${cmd.program} runs a script downloaded by command substitution, unverified`, at: cmd.span });
       }
     }
