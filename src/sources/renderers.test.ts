@@ -138,7 +138,7 @@ describe('Helm charts', () => {
       renderers: { helm, kustomize: false, kubectl: false },
     });
     expect(result.errors).toEqual([]);
-    expect(calls(helm)).toEqual([{ argv: ['template', join(dir, 'chart'), '--values', values, '--set', 'a=b,c=d', '--set', 'x=$(touch pwned)'], cwd: join(dir, 'chart') }]);
+    expect(calls(helm)).toEqual([{ argv: ['template', join(dir, 'chart'), `--values=${values}`, '--set=a=b,c=d', '--set=x=$(touch pwned)'], cwd: join(dir, 'chart') }]);
     expect(existsSync(join(dir, 'chart', 'pwned'))).toBe(false);
     const got = result.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]);
     expect(got).toEqual([
@@ -186,7 +186,7 @@ describe('Helm charts', () => {
     const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
     const base = { targets: ['.'], cwd: dir, config: false as const, renderers: { helm, kustomize: false as const, kubectl: false as const } };
     const result = scanSync({ ...base, rules: ['K8S-0150'], helmValues: ['chart/values.yaml'], helmSet: ['k=v'] });
-    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), '--values', join(dir, 'chart/values.yaml'), '--set', 'k=v']]);
+    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=k=v']]);
     expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/service.yaml']);
     scanSync({ ...base, rules: ['SAN-0001'] });
     expect(calls(helm)).toHaveLength(1);
@@ -211,7 +211,7 @@ describe('Helm charts', () => {
     } finally {
       process.env.PATH = oldPath;
     }
-    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), '--values', join(dir, 'chart/values.yaml'), '--set', 'a=b,c=d', '--set', 'e=f']]);
+    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=a=b,c=d', '--set=e=f']]);
     expect(JSON.parse(out.data).findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['chart/templates/service.yaml']);
   });
 

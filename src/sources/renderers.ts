@@ -246,8 +246,9 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
     return;
   }
   const args = ['template', chart.abs];
-  for (const v of ctx.helmValues ?? []) args.push('--values', resolve(ctx.cwd, v));
-  for (const s of ctx.helmSet ?? []) args.push('--set', s);
+  // `--flag=value`: a value that starts with `-` is never read as another flag.
+  for (const v of ctx.helmValues ?? []) args.push(`--values=${resolve(ctx.cwd, v)}`);
+  for (const s of ctx.helmSet ?? []) args.push(`--set=${s}`);
   const r = run(helm, args, chart.abs, ctx);
   if (!r.ok) {
     ctx.onError(chartFile.path, `Helm chart not rendered (helm template: ${r.message}); its templates are not scanned`);

@@ -49,6 +49,12 @@ testRule(rule, {
     { name: 'Traefik middleware', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    traefik.ingress.kubernetes.io/router.middlewares: auth-forward@kubernetescrd\n') },
     { name: 'Jupyter with a token', path: 'a.yaml', content: backend(jupyter.replace("--ServerApp.token=''", '--ServerApp.token=$(TOKEN)')) + ingress('') },
     { name: 'backend Service not in the scan', path: 'a.yaml', content: backend(jupyter) + ingress('', '          service: {name: other, port: {number: 80}}') },
+    { name: 'ALB with Cognito', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    alb.ingress.kubernetes.io/auth-type: cognito\n') },
+    {
+      name: 'Istio ingress class with RequestAuthentication',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress('  annotations:\n    kubernetes.io/ingress.class: istio\n') + '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\nspec:\n  jwtRules: [{issuer: "https://id.example.com"}]\n',
+    },
     { name: 'a plain web app', path: 'a.yaml', content: backend('      - name: web\n        image: nginx:1.27\n') + ingress('') },
   ],
   invalid: [
@@ -72,6 +78,18 @@ testRule(rule, {
         backend('      - name: ollama\n        image: ollama/ollama:0.3.12\n').replace('targetPort: 8888', 'targetPort: 11434') +
         'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: ollama\nspec:\n  backend:\n    serviceName: ai\n    servicePort: 80\n',
       findings: [{ startLine: 28, startColumn: 3, endLine: 30, endColumn: 20, severity: 'critical', objectPath: '/spec/backend', message: /^Ingress 'ollama' publishes Ollama API/ }],
+    },
+    {
+      name: 'Istio ingress class without any Istio authentication',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress('  annotations:\n    kubernetes.io/ingress.class: istio\n'),
+      findings: [{ startLine: 38, startColumn: 9, endLine: 39, endColumn: 49, severity: 'critical' }],
+    },
+    {
+      name: 'ALB with an auth type that is not authentication',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress('  annotations:\n    alb.ingress.kubernetes.io/auth-type: none\n'),
+      findings: [{ startLine: 38, startColumn: 9, endLine: 39, endColumn: 49, severity: 'critical' }],
     },
     {
       name: 'Gradio app whose auth is not visible',

@@ -64,5 +64,11 @@ testRule(rule, {
       content: backend(vllm('--model, m')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n', 'a.llm.example.com'),
       findings: [{ startLine: 35, startColumn: 9, endLine: 36, endColumn: 53, severity: 'medium', message: /serves host a\.llm\.example\.com without TLS in front of vLLM/ }],
     },
+    {
+      name: 'default backend, no TLS',
+      path: 'a.yaml',
+      content: backend(vllm('--model, m')) + 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: llm\nspec:\n  defaultBackend:\n    service: {name: llm, port: {number: 8000}}\n',
+      findings: [{ startLine: 26, startColumn: 3, endLine: 27, endColumn: 47, severity: 'medium', message: /^Ingress 'llm' serves every host without TLS in front of vLLM/ }],
+    },
   ],
 });
