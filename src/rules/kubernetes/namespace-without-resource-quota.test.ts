@@ -7,6 +7,7 @@ const QUOTA = (ns: string) => `---\napiVersion: v1\nkind: ResourceQuota\nmetadat
 testRule(rule, {
   valid: [
     { name: 'quota in the namespace', path: 'a.yaml', content: JOB + QUOTA('data') },
+    { name: 'a KServe ServingRuntime is a template, not a workload', path: 'a.yaml', content: 'apiVersion: serving.kserve.io/v1alpha1\nkind: ServingRuntime\nmetadata:\n  name: vllm\n  namespace: data\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n' },
     { name: 'cluster-scoped template only', path: 'a.yaml', content: 'apiVersion: argoproj.io/v1alpha1\nkind: ClusterWorkflowTemplate\nmetadata:\n  name: t\nspec:\n  templates:\n  - name: main\n    container: {image: "alpine:3.20"}\n' },
   ],
   invalid: [

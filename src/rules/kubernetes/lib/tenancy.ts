@@ -19,6 +19,9 @@ function apiGroup(apiVersion: string | undefined): string {
   return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
+/** Kinds that hold pod specs for others to instantiate: no pod runs from them directly. */
+const TEMPLATES = new Set(['PodTemplate', 'ServingRuntime', 'WorkflowTemplate']);
+
 /** Namespaces run by the control plane, not tenants. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
@@ -102,7 +105,7 @@ export function tenants(set: K8sSetDocument): TenantView {
     else if (NAMESPACED_POLICY_KINDS.has(k)) get(o.namespace).otherPolicies.push(o);
     else if (k === '/ResourceQuota') get(o.namespace).quotas.push(o);
     else if (k === '/LimitRange') get(o.namespace).limitRanges.push(o);
-    else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && o.resource.kind !== 'PodTemplate') {
+    else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind)) {
       const t = get(o.namespace);
       t.workloads.push(o);
       for (const p of o.pods) {
