@@ -12,7 +12,8 @@ import { allParsers } from '../index.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
 import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
 import { torchZip, zip } from '../../testing/models/zip-builder.js';
-import { ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { GgufDocument, ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { gguf } from '../../testing/models/formats-builder.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
 import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
 
@@ -218,5 +219,21 @@ describe('NumPy and joblib', () => {
     expect(unsupported.problems[0]).toMatchObject({ kind: 'unsupported', message: expect.stringMatching(/^xz compression/) });
     expect(identifyModel(deflateSync(Buffer.from('hello')), 13, 'notes.pkl.z')).toBeUndefined();
     expect(identifyModel(xz, xz.length, 'backup.xz')).toBeUndefined();
+  });
+});
+
+describe('GGUF', () => {
+  it('reads chat templates with their offsets and reports truncated metadata', () => {
+    const bytes = gguf({
+      'tokenizer.ggml.tokens': { type: 'strings', value: ['a', 'b'] },
+      'general.alignment': { type: 'u32', value: 32 },
+      'tokenizer.chat_template': { type: 'string', value: '{{ x }}' },
+    });
+    const [doc] = parse(bytes, 'model.bin') as GgufDocument[];
+    expect(doc.version).toBe(3);
+    expect(doc.chatTemplates).toEqual([{ key: 'tokenizer.chat_template', value: '{{ x }}', offset: bytes.length - 7 }]);
+    expect(doc.problems).toEqual([]);
+    const [cut] = parse(bytes.subarray(0, bytes.length - 3), 'model.gguf');
+    expect(cut.problems[0]).toMatchObject({ kind: 'malformed', message: expect.stringMatching(/ends unexpectedly/) });
   });
 });

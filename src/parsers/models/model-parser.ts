@@ -3,13 +3,23 @@ import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Pa
 import type { SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { ascii, BufferSource, readAll, type ByteSource } from './byte-source.js';
-import { MODEL_KINDS, ModelFileDocument, NpyDocument, PickleDocument, SafetensorsDocument, type ModelDocument } from './documents.js';
+import {
+  GgufDocument,
+  MODEL_KINDS,
+  ModelFileDocument,
+  NpyDocument,
+  PickleDocument,
+  SafetensorsDocument,
+  type ModelDocument,
+} from './documents.js';
+import { GgufError, looksLikeGguf, readGguf } from './gguf.js';
 import { looksLikeSafetensors, readSafetensors } from './safetensors.js';
 import { looksLikeNpy, NpyError, readNpyHeader } from './npy.js';
 import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, type PickleScan } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
-export type ModelFormat = 'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported' | 'safetensors';
+export type ModelFormat =
+  'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported' | 'safetensors' | 'gguf';
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
@@ -45,6 +55,7 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (looksLikeZip(head)) return 'zip';
   if (looksLikeNpy(head)) return 'npy';
   if (looksLikeSafetensors(head, size)) return 'safetensors';
+  if (looksLikeGguf(head)) return 'gguf';
   const compression = compressionOf(head);
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
@@ -98,6 +109,17 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'npy':
       analyseNpy(w, src, detail);
       return;
+    case 'gguf': {
+      const doc = new GgufDocument(w.file, detail, 'gguf');
+      try {
+        readGguf(doc, src);
+      } catch (e) {
+        if (!(e instanceof GgufError)) throw e;
+        doc.problems.push({ kind: e.limit ? 'limit' : 'malformed', message: e.message, offset: e.offset, end: e.offset + 1 });
+      }
+      w.docs.push(doc);
+      return;
+    }
     case 'safetensors': {
       const doc = new SafetensorsDocument(w.file, detail, 'safetensors');
       doc.headerProblems = readSafetensors(doc, src);
