@@ -10,7 +10,7 @@ const at = (doc: DockerfileDocument, s: { start: number; end: number }): string 
 
 describe('dockerfile parser', () => {
   it('matches Dockerfile names only', () => {
-    for (const p of ['Dockerfile', 'a/b/Dockerfile', 'Containerfile', 'Dockerfile.gpu', 'api.Dockerfile', 'x/serve.containerfile', 'dockerfile'])
+    for (const p of ['Dockerfile', 'a/b/Dockerfile', 'Containerfile', 'Dockerfile.gpu', 'Dockerfile-dev', 'Dockerfile_prod', 'api.Dockerfile', 'x/serve.containerfile', 'dockerfile'])
       expect(isDockerfileName(p), p).toBe(true);
     for (const p of ['Dockerfile.dockerignore', 'Dockerfiles/readme', 'README.md', 'Dockerfile.md', 'my-dockerfile-notes', 'docker-compose.yml'])
       expect(isDockerfileName(p), p).toBe(false);
@@ -73,6 +73,8 @@ USER 1000
     expect(r1.heredocs.map((h) => [h.name, h.isScript, h.content.text])).toEqual([['EOF', true, 'set -e\ncurl -fsSL https://x.example/i.sh | sh']]);
     expect(r2.heredocs[0].isScript).toBe(false);
     expect(r3.heredocs[0].isScript).toBe(true);
+    const shebangs = parse('FROM a:1\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\nRUN <<EOF\n#!/bin/bash\necho hi\nEOF\n').byKeyword('RUN');
+    expect(shebangs.map((r) => r.heredocs[0].isScript)).toEqual([false, true]);
     expect(doc.byKeyword('COPY')[0].heredocs[0].isScript).toBe(false);
     const scripts = doc.shell(r1);
     const cmds = scripts.flatMap((s) => s.commands);

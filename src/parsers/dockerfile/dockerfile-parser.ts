@@ -27,7 +27,7 @@ interface LspRange {
 export function isDockerfileName(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   if (/\.(dockerignore|containerignore|md|txt|json|ya?ml|sh|py)$/i.test(name) && !/^(docker|container)file$/i.test(name)) return false;
-  return /^(docker|container)file(\..+)?$/i.test(name) || /.\.(docker|container)file$/i.test(name);
+  return /^(docker|container)file([._-].+)?$/i.test(name) || /.\.(docker|container)file$/i.test(name);
 }
 
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
@@ -161,7 +161,12 @@ function toInstruction(
     const real = words.filter((w) => !w.raw.startsWith('<<') && !/^\d*[<>]/.test(w.raw));
     const prog = real[0]?.value.slice(real[0].value.lastIndexOf('/') + 1);
     const fedToShell = real.length === 0 || (prog !== undefined && SHELLS.has(prog) && !real.some((w) => w.value === '-c'));
-    for (const h of heredocs) h.isScript = fedToShell;
+    for (const h of heredocs) {
+      // BuildKit runs a heredoc that starts with a shebang with that interpreter.
+      const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(h.content.text);
+      const interp = shebang ? (shebang[1].endsWith('/env') ? (shebang[2] ?? '') : shebang[1]) : undefined;
+      h.isScript = fedToShell && (interp === undefined || SHELLS.has(interp.slice(interp.lastIndexOf('/') + 1)));
+    }
   }
 
   const kw = span(ins.getInstructionRange());
