@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { getRegistry } from '../scan.js';
+import { fileURLToPath } from 'node:url';
+import { severityRank } from '../core/types.js';
+import { getRegistry, scanSync } from '../scan.js';
 import { junitReporter, xmlAttr, xmlText } from './junit.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
 import { parseXml, type XmlElement } from './testing/xml.js';
@@ -72,6 +74,15 @@ describe('JUnit reporter', () => {
     const doc = parseXml(junitReporter(empty, ctx));
     expect(doc.attrs).toMatchObject({ tests: '1', failures: '0', errors: '0' });
     expect(cases(doc.children[0])[0]).toMatchObject({ attrs: { name: 'K8S-0003 Privileged container' }, children: [] });
+  });
+
+  it('the JUnit XML of a scan of the demo platform with every rule is well-formed', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const result = scanSync({ targets: ['examples/ai-platform'], cwd: root, config: false });
+    const doc = parseXml(junitReporter(result, { ...ctx, rules: getRegistry().rules }));
+    const failing = result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= severityRank('high')).length;
+    expect(Number(doc.attrs.failures)).toBe(failing);
+    expect(doc.children.length).toBeGreaterThanOrEqual(getRegistry().rules.length);
   });
 
   it('escapes text and attributes', () => {

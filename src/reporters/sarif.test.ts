@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getRegistry } from '../scan.js';
+import { getRegistry, scanSync } from '../scan.js';
 import { pathToUri, sarifReporter } from './sarif.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
 
@@ -148,6 +148,15 @@ describe('SARIF reporter', () => {
     expect(errorsOf(log)).toBe('');
     expect(log.runs[0].tool.driver.rules).toHaveLength(getRegistry().rules.length);
     expect(log.runs[0].results).toEqual([]);
+  });
+
+  it('the SARIF of a scan of the demo platform with every rule is valid', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const result = scanSync({ targets: ['examples/ai-platform'], cwd: root, config: false });
+    expect(result.findings.length).toBeGreaterThan(0);
+    const log = JSON.parse(sarifReporter(result, { ...ctx, rules: getRegistry().rules }));
+    expect(errorsOf(log)).toBe('');
+    expect(log.runs[0].results).toHaveLength(result.findings.length);
   });
 
   it('encodes path segments but keeps the separators', () => {
