@@ -25,12 +25,19 @@ export interface RunResult {
 export async function run(argv: string[], opts: { cwd: string; tty?: boolean; errTty?: boolean }): Promise<RunResult> {
   const stdout = new FakeStream(Boolean(opts.tty));
   const stderr = new FakeStream(Boolean(opts.errTty ?? opts.tty));
-  const code = await main(['node', 'sanctum', ...argv], {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stderr: stderr as unknown as NodeJS.WriteStream,
-    cwd: opts.cwd,
-  });
-  return { code, stdout: stdout.data, stderr: stderr.data };
+  // Colour follows the fake streams' isTTY, whatever the environment running the tests forces.
+  const forced = process.env.FORCE_COLOR;
+  delete process.env.FORCE_COLOR;
+  try {
+    const code = await main(['node', 'sanctum', ...argv], {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      cwd: opts.cwd,
+    });
+    return { code, stdout: stdout.data, stderr: stderr.data };
+  } finally {
+    if (forced !== undefined) process.env.FORCE_COLOR = forced;
+  }
 }
 
 /** A temporary directory with the given files; removed by `cleanup()`. */

@@ -59,7 +59,7 @@ function ruleDescriptor(rule: AnyRule) {
       'security-severity': SECURITY_SEVERITY[m.severity],
       severity: m.severity,
       scanner: m.scanner,
-      tags: ['security', m.scanner, ...frameworks],
+      tags: [...new Set(['security', m.scanner, ...frameworks])],
     },
   };
 }
