@@ -43,6 +43,10 @@ describe('recogniseAiServices', () => {
     const s = one({ image: 'jupyter/base-notebook', env: [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: 't', key: 't' } } }] });
     expect(s.auth).toBe('on');
   });
+  it('JupyterHub single-user servers authenticate through the hub; Kubeflow notebooks do not', () => {
+    expect(one({ image: 'quay.io/jupyterhub/k8s-singleuser-sample:3.3.8', args: ['jupyterhub-singleuser'] }).auth).toBe('on');
+    expect(one({ image: 'kubeflownotebookswg/jupyter-scipy:v1.9.2', env: [{ name: 'NB_PREFIX', value: '/notebook/team/nb' }] }).auth).toBe('off');
+  });
   it('Jupyter via --IdentityProvider.token="" and a custom port', () => {
     const s = one({ image: 'myorg/trainer:1', command: ['jupyter', 'lab'], args: ['--IdentityProvider.token=""', '--ServerApp.port=9000'], ports: [{ containerPort: 9000, name: 'nb' }] });
     expect(s.auth).toBe('off');
@@ -69,6 +73,15 @@ describe('recogniseAiServices', () => {
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', args: ['--api-key', 'k'] }).auth).toBe('on');
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', env: [{ name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: 'k', key: 'k' } } }] }).auth).toBe('on');
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', envFrom: [{ secretRef: { name: 'k' } }] }).auth).toBe('unknown');
+    const docsExample = {
+      image: 'vllm/vllm-openai:latest',
+      command: ['/bin/sh', '-c'],
+      args: ['vllm serve meta-llama/Llama-3.2-1B-Instruct --trust-remote-code --max_num_batched_tokens 1024'],
+      env: [{ name: 'HUGGING_FACE_HUB_TOKEN', valueFrom: { secretKeyRef: { name: 'hf-token-secret', key: 'token' } } }],
+      ports: [{ containerPort: 8000 }],
+    };
+    expect(one(docsExample).auth).toBe('off');
+    expect(one(docsExample).signals).toEqual(["image 'vllm/vllm-openai:latest'", "command 'vllm serve'"]);
     expect(one({ image: 'python:3.11', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--port', '8080'] }).ports[0].port).toBe(8080);
   });
   it('Triton, TorchServe, Argo server, TensorBoard, Gradio, Streamlit, Istio gateway', () => {

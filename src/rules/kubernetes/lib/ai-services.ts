@@ -64,7 +64,7 @@ interface ContainerFacts {
   /** command + args, with shell script strings split into words. */
   words: string[];
   env: Map<string, string | undefined>;
-  /** True when some env comes from `envFrom` or `valueFrom` (values not visible). */
+  /** True when env comes from `envFrom` (its variable names are not visible). */
   hiddenEnv: boolean;
   ports: Array<{ port: number; name?: string }>;
 }
@@ -136,14 +136,11 @@ function facts(container: Obj): ContainerFacts {
   const command = Array.isArray(container.command) ? container.command : [];
   const args = Array.isArray(container.args) ? container.args : [];
   const env = new Map<string, string | undefined>();
-  let hiddenEnv = Array.isArray(container.envFrom) && container.envFrom.length > 0;
+  const hiddenEnv = Array.isArray(container.envFrom) && container.envFrom.length > 0;
   if (Array.isArray(container.env)) {
     for (const e of container.env) {
       if (!isObj(e) || typeof e.name !== 'string') continue;
-      if (e.valueFrom !== undefined) {
-        env.set(e.name, undefined);
-        hiddenEnv = true;
-      } else env.set(e.name, str(e.value) ?? '');
+      env.set(e.name, e.valueFrom !== undefined ? undefined : (str(e.value) ?? ''));
     }
   }
   const ports: Array<{ port: number; name?: string }> = [];
@@ -264,6 +261,9 @@ const jupyter: Detector = {
     } else if (f.env.has('JUPYTER_TOKEN') && envToken !== '') {
       auth = 'on';
       authReason = 'a token is set with JUPYTER_TOKEN';
+    } else if (hasProgram(f.words, 'jupyterhub-singleuser') || f.env.has('JUPYTERHUB_API_TOKEN')) {
+      auth = 'on';
+      authReason = 'the single-user server authenticates through JupyterHub OAuth';
     } else if (f.env.has('NB_PREFIX')) {
       auth = 'off';
       authReason = "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication";
