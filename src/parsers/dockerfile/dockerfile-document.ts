@@ -2,7 +2,7 @@ import type { At, Located, ScanDocument, TextSpan } from '../../core/document.js
 import { isLineSpan, isTextSpan } from '../../core/document.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
-import type { ImageRef } from './image-ref.js';
+import { parseImageRef, substituteVariables, type ImageRef } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
 import { parseShell, type ShellScript } from './shell.js';
 
@@ -128,6 +128,32 @@ export class DockerfileDocument implements ScanDocument {
     const named = this.stages.find((s) => s.name === lower);
     if (named) return named;
     return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
+  }
+
+  /**
+   * External images that `COPY --from=<image>` (and `RUN --mount=from=<image>`) read files from:
+   * references that name no stage of this file, with build variables substituted.
+   */
+  externalSources(): Array<{ ins: DockerInstruction; text: string; span: TextSpan; image: ImageRef }> {
+    const out: Array<{ ins: DockerInstruction; text: string; span: TextSpan; image: ImageRef }> = [];
+    for (const ins of this.instructions) {
+      const refs: Array<{ text: string; span: TextSpan }> = [];
+      const from = ins.keyword === 'COPY' ? ins.flag('from') : undefined;
+      if (from?.value) refs.push({ text: from.value, span: from.span });
+      if (ins.keyword === 'RUN')
+        for (const f of ins.flags) {
+          const m = f.name === 'mount' && f.value ? /(?:^|,)from=([^,]+)/.exec(f.value) : null;
+          if (m) refs.push({ text: m[1], span: f.span });
+        }
+      for (const r of refs) {
+        if (this.stageByRef(r.text)) continue;
+        const resolved = substituteVariables(r.text, this.variablesAt(ins));
+        if (this.stageByRef(resolved)) continue;
+        const image = parseImageRef(resolved);
+        if (image) out.push({ ins, text: r.text, span: r.span, image });
+      }
+    }
+    return out;
   }
 
   /** The stage and the stages it builds on (`FROM earlier-stage`), nearest first. */

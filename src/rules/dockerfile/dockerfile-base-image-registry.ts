@@ -57,5 +57,9 @@ export default defineRule<DockerfileDocument>({
       if (!ref || registryAllowed(ref.registry, ref.repository, allowed)) continue;
       ctx.report({ message: `Base image ${stage.resolvedImage} comes from ${ref.registry}, which is not an allowed registry`, at: stage.imageSpan });
     }
+    for (const x of doc.externalSources()) {
+      if (registryAllowed(x.image.registry, x.image.repository, allowed)) continue;
+      ctx.report({ message: `${x.ins.keyword === 'RUN' ? 'RUN --mount' : 'COPY --from'} image ${x.image.reference} comes from ${x.image.registry}, which is not an allowed registry`, at: x.span });
+    }
   },
 });

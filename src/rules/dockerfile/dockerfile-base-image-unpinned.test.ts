@@ -26,6 +26,15 @@ testRule(rule, {
       ],
     },
     {
+      name: 'COPY --from an external image and a RUN mount from one',
+      path: 'Dockerfile',
+      content: `FROM python:3.12@${digest} AS base\nCOPY --from=ghcr.io/astral-sh/uv:latest /uv /bin/uv\nCOPY --from=base /a /a\nCOPY --from=0 /b /b\nRUN --mount=type=bind,from=busybox:1.36,source=/bin,target=/x ls /x\nCOPY --from=nginx@${digest} /etc/nginx /n\n`,
+      findings: [
+        { startLine: 2, startColumn: 6, endLine: 2, endColumn: 40, severity: 'medium', message: "COPY --from image ghcr.io/astral-sh/uv:latest uses the mutable 'latest' tag and no digest" },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 62, severity: 'low', message: 'RUN --mount image busybox:1.36 is pinned by tag only; pin it by digest' },
+      ],
+    },
+    {
       name: 'ARG-substituted base image',
       path: 'Dockerfile',
       content: 'ARG CUDA=12.4.1\nFROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04\n',

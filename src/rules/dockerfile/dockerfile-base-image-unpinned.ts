@@ -17,7 +17,7 @@ export default defineRule<DockerfileDocument>({
     rationale:
       'A base image without a tag is `:latest`, and `latest` (like any tag) moves: the same Dockerfile builds a different image tomorrow, possibly with a compromised or broken CUDA, Python or framework layer. Only a digest (`@sha256:…`) names exactly one image. A fixed version tag without a digest is reported at low severity: it is reproducible in practice but can still be re-pushed.',
     remediation:
-      'Pin every base image by digest and keep the tag for readability: `FROM python:3.12-slim@sha256:<digest>`. Let a bot (Dependabot, Renovate) update digests. Build stages count: their output is copied into the final image.',
+      'Pin every base image by digest and keep the tag for readability: `FROM python:3.12-slim@sha256:<digest>`. Let a bot (Dependabot, Renovate) update digests. Build stages count: their output is copied into the final image, and so do images read by `COPY --from=<image>`.',
     references: [
       'https://docs.docker.com/build/building/best-practices/#pin-base-image-versions',
       'https://docs.docker.com/reference/dockerfile/#from',
@@ -28,16 +28,18 @@ export default defineRule<DockerfileDocument>({
     },
   },
   check(doc, ctx) {
-    for (const stage of doc.stages) {
-      const ref = stage.image;
-      if (!ref || ref.digest) continue;
-      const shown = stage.imageText === stage.resolvedImage ? stage.imageText : `${stage.imageText} (${stage.resolvedImage})`;
+    const sources = [
+      ...doc.stages.filter((s) => s.image).map((s) => ({ line: s.from.span.start, what: 'Base image', text: s.imageText, resolved: s.resolvedImage, ref: s.image!, span: s.imageSpan })),
+      ...doc.externalSources().map((x) => ({ line: x.span.start, what: x.ins.keyword === 'RUN' ? 'RUN --mount image' : 'COPY --from image', text: x.text, resolved: x.image.reference, ref: x.image, span: x.span })),
+    ].sort((a, b) => a.line - b.line);
+    for (const { what, text, resolved, ref, span } of sources) {
+      if (ref.digest) continue;
+      const shown = text === resolved ? text : `${text} (${resolved})`;
       if (ref.tag === undefined)
-        ctx.report({ message: `Base image ${shown} has no tag or digest: it is whatever 'latest' is at build time`, at: stage.imageSpan });
+        ctx.report({ message: `${what} ${shown} has no tag or digest: it is whatever 'latest' is at build time`, at: span });
       else if (ref.tag.toLowerCase() === 'latest')
-        ctx.report({ message: `Base image ${shown} uses the mutable 'latest' tag and no digest`, at: stage.imageSpan });
-      else
-        ctx.report({ message: `Base image ${shown} is pinned by tag only; pin it by digest`, at: stage.imageSpan, severity: 'low' });
+        ctx.report({ message: `${what} ${shown} uses the mutable 'latest' tag and no digest`, at: span });
+      else ctx.report({ message: `${what} ${shown} is pinned by tag only; pin it by digest`, at: span, severity: 'low' });
     }
   },
 });
