@@ -78,6 +78,7 @@ describe('compose parser', () => {
     expect(parse('docker-compose.yml', 'services:\n  a:\n    image: x\n')).toHaveLength(1);
     expect(parse('stack.yml', 'services:\n  a:\n    image: x\n')).toHaveLength(1);
     expect(parse('values.yaml', 'services:\n  web:\n    enabled: true\n')).toHaveLength(0);
+    expect(parse('values.yaml', 'services:\n  web:\n    image:\n      repository: nginx\n    ports: [80]\n')).toHaveLength(0);
     expect(parse('compose.yaml', 'apiVersion: v1\nkind: ConfigMap\nservices: {}\n')).toHaveLength(0);
     expect(parse('compose.yaml', 'version: "3"\n')).toHaveLength(0);
   });

@@ -32,7 +32,7 @@ export default defineRule<ComposeDocument>({
   check(doc, ctx) {
     for (const s of doc.services) {
       for (const v of doc.volumes(s)) {
-        if (v.type !== 'bind' || !v.source) continue;
+        if (!v.source || (v.type !== 'bind' && !v.source.startsWith('/'))) continue;
         const src = v.source.replace(/\/+$/, '').replace(/\/\/+/g, '/');
         if (SOCKETS.test(src) || RUNTIME_DIRS.has(src))
           ctx.report({ message: `Service '${s.name}' mounts the container runtime socket ${src}${v.readOnly ? ' (read-only does not restrict the API)' : ''}`, at: v.path });
