@@ -267,8 +267,20 @@ function inlineFor(file: SourceFile): { lines: LineIndex; map: Map<number, Inlin
   return { lines, map: findInlineSuppressions(text, lines) };
 }
 
+/** Line indexes of the files fixes point into: one per file, not one per fix. */
+const fixLineIndexes = new WeakMap<SourceFile, LineIndex>();
+
+function fixLines(file: SourceFile): LineIndex {
+  let lines = fixLineIndexes.get(file);
+  if (!lines) {
+    lines = new LineIndex(file.text());
+    fixLineIndexes.set(file, lines);
+  }
+  return lines;
+}
+
 function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined {
-  const lines = new LineIndex(doc.file.text());
+  const lines = fixLines(doc.file);
   return {
     description: fix.description,
     edits: fix.edits.map((e) => ({ path: doc.file.path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
