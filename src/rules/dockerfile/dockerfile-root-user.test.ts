@@ -10,6 +10,11 @@ testRule(rule, {
     { name: 'user from an unresolved build argument', path: 'Containerfile', content: 'FROM ubuntu:24.04\nARG APP_UID\nUSER ${APP_UID}\n' },
     { name: 'base image chosen at build time', path: 'Dockerfile', content: 'ARG BASE\nFROM ${BASE}\n' },
     { name: 'global ARG not redeclared in the stage is empty there', path: 'Dockerfile', content: 'ARG U=root\nFROM alpine:3.20\nUSER ${U:-app}\n' },
+    {
+      name: 'base images that run as a non-root user',
+      path: 'Dockerfile',
+      content: 'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07 AS a\nFROM bitnami/pytorch:2.4.1 AS b\nFROM cgr.dev/chainguard/python:latest\n',
+    },
     { name: 'empty Dockerfile', path: 'Dockerfile', content: '# nothing yet\n' },
   ],
   invalid: [
@@ -29,6 +34,12 @@ testRule(rule, {
       path: 'api.Dockerfile',
       content: 'ARG RUN_AS=0\nFROM alpine:3.20\nARG RUN_AS\nUSER ${RUN_AS}\n',
       findings: [{ startLine: 4, startColumn: 1, endLine: 4, endColumn: 15 }],
+    },
+    {
+      name: 'chainguard -dev variant runs as root',
+      path: 'Dockerfile',
+      content: 'FROM cgr.dev/chainguard/python:latest-dev\n',
+      findings: [{ startLine: 1, startColumn: 1, endLine: 1, endColumn: 42 }],
     },
     {
       name: 'only the build stage has a USER',

@@ -4,6 +4,14 @@ import { substituteVariables } from '../../parsers/dockerfile/image-ref.js';
 
 const ROOT = new Set(['root', '0']);
 
+/** Base images documented to run as a non-root user by default. */
+function nonRootBase(registry: string, repository: string, tag: string): boolean {
+  if (/nonroot/i.test(`${repository}:${tag}`)) return true;
+  if ((registry === 'quay.io' && repository.startsWith('jupyter/')) || (registry === 'docker.io' && repository.startsWith('jupyter/'))) return true;
+  if (registry === 'docker.io' && repository.startsWith('bitnami/')) return true;
+  return registry === 'cgr.dev' && repository.startsWith('chainguard/') && !tag.includes('-dev');
+}
+
 export default defineRule<DockerfileDocument>({
   meta: {
     id: 'DF-0001',
@@ -50,7 +58,7 @@ export default defineRule<DockerfileDocument>({
     }
     const root = doc.lineage(final).pop()!;
     const ref = root.image;
-    if (ref && /nonroot/i.test(`${ref.repository}:${ref.tag ?? ''}`)) return;
+    if (ref && nonRootBase(ref.registry, ref.repository, ref.tag ?? 'latest')) return;
     if (!ref && !root.scratch) return;
     ctx.report({
       message: `The final stage (FROM ${final.imageText}) sets no USER: the container runs as root`,
