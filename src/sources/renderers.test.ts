@@ -282,14 +282,17 @@ spec:
   it('reports overlays it cannot render, and never fetches remote bases', () => {
     overlay();
     write('remote/kustomization.yaml', 'resources:\n- https://github.com/example/app//deploy/base?ref=v1.2.3\n');
+    write('charts-overlay/kustomization.yaml', 'helmCharts:\n- name: ollama\n  repo: https://otwld.github.io/ollama-helm\n  version: 0.60.0\n');
+    write('component/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n');
     const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
     expect(calls(kustomize).map((c) => c.argv[1])).toEqual([join(dir, 'deploy/overlays/prod')]);
     expect(result.errors).toEqual([
+      { path: 'charts-overlay/kustomization.yaml', message: 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline' },
       { path: 'remote/kustomization.yaml', message: 'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline' },
     ]);
     const none = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
-    expect(none.errors.map((e) => e.path)).toEqual(['deploy/overlays/prod/kustomization.yaml', 'remote/kustomization.yaml']);
-    expect(none.errors[0].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
+    expect(none.errors.map((e) => e.path)).toEqual(['charts-overlay/kustomization.yaml', 'deploy/overlays/prod/kustomization.yaml', 'remote/kustomization.yaml']);
+    expect(none.errors[1].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
   });
 });

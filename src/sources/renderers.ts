@@ -172,17 +172,28 @@ interface Chart {
   rendered: boolean;
 }
 
-/** The local directories a kustomization refers to (`resources`, `bases`, `components`), and its remote references. */
-function kustomizationRefs(file: DiskFile): { dirs: string[]; remote: string[] } {
+interface KustomizationRefs {
+  /** Local paths it refers to through `resources`, `bases` and `components`. */
+  dirs: string[];
+  remote: string[];
+  /** A `kind: Component` is only built as part of an overlay. */
+  component: boolean;
+  /** Uses `helmCharts`, which kustomize only inflates with `--enable-helm` (and may download). */
+  helmCharts: boolean;
+}
+
+function kustomizationRefs(file: DiskFile): KustomizationRefs {
+  const out: KustomizationRefs = { dirs: [], remote: [], component: false, helmCharts: false };
   let doc: unknown;
   try {
     doc = yaml.load(readFileSync(file.absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
   } catch {
-    return { dirs: [], remote: [] };
+    return out;
   }
-  const dirs: string[] = [];
-  const remote: string[] = [];
-  if (typeof doc !== 'object' || doc === null) return { dirs, remote };
+  const { dirs, remote } = out;
+  if (typeof doc !== 'object' || doc === null) return out;
+  out.component = (doc as Record<string, unknown>).kind === 'Component';
+  out.helmCharts = Array.isArray((doc as Record<string, unknown>).helmCharts);
   const base = dirname(file.absPath);
   for (const key of ['resources', 'bases', 'components']) {
     const list = (doc as Record<string, unknown>)[key];
@@ -193,7 +204,7 @@ function kustomizationRefs(file: DiskFile): { dirs: string[]; remote: string[] }
       else if (!isAbsolute(entry)) dirs.push(resolve(base, entry));
     }
   }
-  return { dirs, remote };
+  return out;
 }
 
 /**
@@ -266,10 +277,14 @@ function* renderKustomizations(all: DiskFile[], kustomize: string | undefined, k
   for (const r of refs.values()) for (const d of r.dirs) referenced.add(d);
   for (const file of all) {
     const dir = dirname(file.absPath);
-    if (referenced.has(dir)) continue;
-    const remote = refs.get(file)!.remote;
-    if (remote.length > 0) {
-      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`);
+    const ref = refs.get(file)!;
+    if (referenced.has(dir) || ref.component) continue;
+    if (ref.remote.length > 0) {
+      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${ref.remote.slice(0, 3).join(', ')}) and scans run offline`);
+      continue;
+    }
+    if (ref.helmCharts) {
+      ctx.onError(file.path, 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline');
       continue;
     }
     const tool = kustomize ? { bin: kustomize, args: ['build', dir], label: 'kustomize build' } : kubectl ? { bin: kubectl, args: ['kustomize', dir], label: 'kubectl kustomize' } : undefined;
