@@ -145,6 +145,10 @@ describe('setValue', () => {
     expect(set('a: 1\n', ['y'], 'n')).toBe('a: 1\n"y": "n"\n');
   });
 
+  it('adds a key next to a merge key', () => {
+    expect(set('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n', ['obj', 'z'], 3)).toBe('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n  z: 3\n');
+  });
+
   it('adds to a root mapping', () => {
     expect(set('a: 1\n# trailing comment\n', ['b'], 'x')).toBe('a: 1\nb: x\n# trailing comment\n');
   });
@@ -162,6 +166,7 @@ describe('setValue', () => {
     expect(reason('a: 1\n', ['a', 'b'], 2)).toBe('parent is not a mapping');
     expect(reason('a: {x: 1, # c\n  }\n', ['a', 'b'], 2)).toBe('comment inside a flow collection');
     expect(reason('a: {b: }\n', ['a', 'b', 'c'], 2)).toBe('empty value inside a flow mapping');
+    expect(reason('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n', ['obj', 'x'], 2)).toBe('key defined through a merge');
   });
 });
 

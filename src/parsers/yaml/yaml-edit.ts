@@ -83,13 +83,20 @@ export function applyEdits(text: string, edits: readonly YamlEdit[]): string {
   return out;
 }
 
+const EOLS = new WeakMap<PositionTable, string>();
+
 function context(doc: YamlEditSource): { ctx: Ctx; root: number } | undefined {
   const table = doc.source.table;
   const root = table.roots[doc.docIndex];
   if (root === undefined) return undefined;
   const text = table.text;
+  let eol = EOLS.get(table);
+  if (eol === undefined) {
+    eol = text.includes('\r\n') ? '\r\n' : '\n';
+    EOLS.set(table, eol);
+  }
   const first = text[table.start(root)];
-  return { ctx: { text, table, eol: text.includes('\r\n') ? '\r\n' : '\n', json: first === '{' || first === '[' }, root };
+  return { ctx: { text, table, eol, json: first === '{' || first === '[' }, root };
 }
 
 function lineStart(text: string, pos: number): number {
@@ -216,15 +223,20 @@ function fillNullKey(ctx: Ctx, key: number, keys: readonly string[], value: Yaml
   return { ok: true, edit: { span: { start: c + 1, end: lineEnd }, replacement: `${comment}${ctx.eol}${body.slice(0, -ctx.eol.length)}` } };
 }
 
-/** The deepest node of `path` that exists, and how many segments it covers. */
-function deepest(table: PositionTable, root: number, path: ObjectPath): { node: number; key: number; depth: number } {
-  const hit = table.find(root, path);
-  if (hit.found) return { node: hit.node, key: hit.key, depth: path.length };
-  for (let d = path.length - 1; d >= 0; d--) {
-    const h = table.find(root, path.slice(0, d));
-    if (h.found) return { node: h.node, key: h.key, depth: d };
+/**
+ * The deepest node of `path` that exists, and how many segments it covers; undefined when the
+ * loaded value and the source disagree (a key that only exists through a merge).
+ */
+function deepest(table: PositionTable, root: number, path: ObjectPath): { node: number; key: number; depth: number } | undefined {
+  let value = table.results[root];
+  let depth = 0;
+  for (const seg of path) {
+    if (Array.isArray(value) ? typeof seg !== 'number' || seg >= value.length : !isMapping(value) || !Object.prototype.hasOwnProperty.call(value, seg)) break;
+    value = (value as Record<string | number, unknown>)[seg];
+    depth++;
   }
-  return { node: root, key: -1, depth: 0 };
+  const hit = table.find(root, depth === path.length ? path : path.slice(0, depth));
+  return hit.found ? { node: hit.node, key: hit.key, depth } : undefined;
 }
 
 function sameValue(a: unknown, b: YamlEditValue): boolean {
@@ -243,6 +255,7 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
   const { table, text } = ctx;
   const full = [...doc.basePath, ...path];
   const hit = deepest(table, root, full);
+  if (!hit) return fail('key defined through a merge');
   if (hit.depth < doc.basePath.length) return fail('document value not found');
   const current = table.results[hit.node];
 
