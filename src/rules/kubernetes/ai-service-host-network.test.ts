@@ -17,6 +17,7 @@ testRule(rule, {
   valid: [
     { name: 'same pod without hostNetwork', path: 'p.yaml', content: pod('', jupyter) },
     { name: 'hostNetwork false', path: 'p.yaml', content: pod('  hostNetwork: false\n', jupyter) },
+    { name: 'an Istio ingress gateway on the host network is not an AI service', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: istio-proxy\n    image: docker.io/istio/proxyv2:1.22.1\n    args: [proxy, router]\n') },
     { name: 'host network for a non-AI container', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: dns\n    image: coredns/coredns:1.11.1\n') },
     { name: 'vLLM with an API key on the host network', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    args: [--api-key, k]\n') },
     { name: 'hostPort on a non-AI port', path: 'p.yaml', content: pod('', jupyter + '    ports: [{containerPort: 9100, hostPort: 9100}]\n') },

@@ -57,7 +57,7 @@ export default defineRule<K8sSetDocument>({
           if (d === 'Egress') return;
           const ai = selectedPods(idx.podsByNamespace.get(np.namespace) ?? [], np)
             .flatMap((p) => aiServicesOfPod(p))
-            .find((s) => s.service.auth === 'off' && s.service.type !== 'istio-ingressgateway');
+            .find((s) => s.service.auth === 'off');
           if (!ai) return;
           ctx.report({
             doc: np,

@@ -35,8 +35,15 @@ export interface Reach {
 
 const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
 
-/** The AI services the long-running containers of a pod spec run. */
+/**
+ * The AI services the long-running containers of a pod spec run. An Istio ingress gateway only
+ * counts where it fronts Kubeflow, which takes the whole scan to know: see `NetworkIndex.servicesOf`.
+ */
 export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
+  return allServicesOfPod(pod).filter((s) => s.service.type !== 'istio-ingressgateway');
+}
+
+function allServicesOfPod(pod: PodSpecDocument): PodAiService[] {
   let out = podServiceCache.get(pod);
   if (!out) {
     out = [];
@@ -132,7 +139,7 @@ export class NetworkIndex {
 
   /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow. */
   servicesOf(pod: PodSpecDocument): PodAiService[] {
-    return aiServicesOfPod(pod)
+    return allServicesOfPod(pod)
       .filter((s) => s.service.type !== 'istio-ingressgateway' || this.kubeflow)
       .map((s) =>
         s.service.type === 'istio-ingressgateway'
