@@ -22,5 +22,15 @@ testRule(rule, {
         { startLine: 15, startColumn: 13, endLine: 15, endColumn: 24, message: "Jupyter port 8888 of service 'notebook' is published on host port 8888 on all interfaces" },
       ],
     },
+    {
+      name: 'authentication disabled or required',
+      path: 'compose.yaml',
+      content:
+        'services:\n  lab:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    command: start-notebook.py --ServerApp.token=\'\'\n    ports: ["8888:8888"]\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: ["--model", "org/m", "--api-key", "${VLLM_KEY}"]\n    ports: ["8000:8000"]\n',
+      findings: [
+        { startLine: 5, startColumn: 13, endLine: 5, endColumn: 24, severity: 'critical', message: "Jupyter port 8888 of service 'lab' is published on host port 8888 on all interfaces with authentication disabled" },
+        { startLine: 9, startColumn: 13, endLine: 9, endColumn: 24, severity: 'medium', message: /\(an API key is required\)$/ },
+      ],
+    },
   ],
 });

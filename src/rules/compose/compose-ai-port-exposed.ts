@@ -1,7 +1,26 @@
 import type { FixInput } from '../../core/rule.js';
 import { defineRule } from '../../core/rule.js';
 import type { ComposeDocument, ComposePort } from '../../parsers/compose/compose-document.js';
-import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber } from './lib/ai-services.js';
+import type { Severity } from '../../core/types.js';
+import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber, type AiServiceKind } from './lib/ai-services.js';
+
+const API_KEY_SERVERS = new Set(['vLLM', 'SGLang', 'llama.cpp server', 'LocalAI']);
+
+function commandText(v: unknown): string {
+  return typeof v === 'string' ? v : Array.isArray(v) ? v.map(String).join(' ') : '';
+}
+
+/** How the exposed service authenticates: `none` (explicitly disabled), `key` (an API key is required) or `default`. */
+function authOf(doc: ComposeDocument, view: ComposeDocument['services'][number], kind: AiServiceKind | undefined): 'none' | 'key' | 'default' {
+  const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
+  const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
+  if (kind?.name === 'Jupyter') {
+    if (/--(?:NotebookApp|ServerApp|IdentityProvider)\.token=(?:''|""|\s|$)/.test(cmd) || env.get('JUPYTER_TOKEN') === '') return 'none';
+    return 'default';
+  }
+  if (kind && API_KEY_SERVERS.has(kind.name) && (/(^|\s)--api-key(=|\s)\S/.test(cmd) || env.has('VLLM_API_KEY') || env.has('API_KEY') || env.has('LOCALAI_API_KEY'))) return 'key';
+  return 'default';
+}
 
 /** Binds a published port to 127.0.0.1: `"8888:8888"` → `"127.0.0.1:8888:8888"`, long syntax gets `host_ip`. */
 function bindToLoopback(doc: ComposeDocument, port: ComposePort, service: string): FixInput | undefined {
@@ -49,7 +68,7 @@ export default defineRule<ComposeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet.',
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled is critical; a model server that requires an API key (`--api-key`) is medium.',
     remediation:
       'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
     references: [
@@ -73,8 +92,12 @@ export default defineRule<ComposeDocument>({
         if (!name) continue;
         const where = port.published ? `host port ${port.published}` : 'a random host port';
         const fix = bindToLoopback(doc, port, s.name);
+        const auth = authOf(doc, s, kind);
+        const severity: Severity | undefined = auth === 'none' ? 'critical' : auth === 'key' ? 'medium' : undefined;
+        const note = auth === 'none' ? ' with authentication disabled' : auth === 'key' ? ' (an API key is required)' : '';
         ctx.report({
-          message: `${name} port ${port.target} of service '${s.name}' is published on ${where} on all interfaces`,
+          ...(severity ? { severity } : {}),
+          message: `${name} port ${port.target} of service '${s.name}' is published on ${where} on all interfaces${note}`,
           at: port.path,
           ...(fix ? { fix } : {}),
         });
