@@ -83,6 +83,12 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a cluster-wide grant to the default account: high',
+      path: 'pod.yaml',
+      content: binding.replace('kind: RoleBinding', 'kind: ClusterRoleBinding').replace('  name: default\n', '  name: default\n  namespace: research\n') + pod(''),
+      findings: [{ startLine: 17, startColumn: 1, endLine: 20, endColumn: 52, severity: 'high', message: /granted roles by ClusterRoleBinding 'default-edit' \(edit\)$/ }],
+    },
+    {
       name: 'a binding in another namespace does not raise the severity',
       path: 'pod.yaml',
       content: binding + pod('', 'other'),

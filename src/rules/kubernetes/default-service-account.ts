@@ -4,13 +4,20 @@ import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import { isBinding, roleRefOf, subjectsOf } from './lib/rbac.js';
 import { namespaceOf, podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
 
-/** Bindings of the scan that grant a role to the `default` service account of a namespace. */
-function bindingsOfDefault(objects: readonly K8sObjectDocument[], namespace: string): K8sObjectDocument[] {
-  return objects.filter(
-    (o) =>
-      isBinding(o) &&
-      subjectsOf(o).some((s) => s.kind === 'ServiceAccount' && s.name === 'default' && (s.namespace ?? (o.object.kind === 'RoleBinding' ? o.namespace : undefined)) === namespace),
-  );
+/** Bindings of the scan that grant a role to the `default` service account of a namespace, by namespace. */
+function bindingsOfDefault(objects: readonly K8sObjectDocument[]): Map<string, K8sObjectDocument[]> {
+  const out = new Map<string, K8sObjectDocument[]>();
+  for (const o of objects) {
+    if (!isBinding(o)) continue;
+    const namespaces = new Set<string>();
+    for (const s of subjectsOf(o)) {
+      if (s.kind !== 'ServiceAccount' || s.name !== 'default') continue;
+      const ns = s.namespace ?? (o.object.kind === 'RoleBinding' ? o.namespace : undefined);
+      if (ns !== undefined) namespaces.add(ns);
+    }
+    for (const ns of namespaces) out.set(ns, [...(out.get(ns) ?? []), o]);
+  }
+  return out;
 }
 
 export default defineRule<K8sSetDocument>({
@@ -27,7 +34,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'nsa-cisa', control: 'service-account-tokens' },
     ],
     rationale:
-      'Every pod that names no service account runs as its namespace\'s `default` account. Its identity is shared by everything in the namespace: a permission granted to it for one workload is granted to all, and every pod that mounts its token can use them. The finding is medium when the scan contains a RoleBinding or ClusterRoleBinding that grants the namespace\'s `default` account a role.',
+      'Every pod that names no service account runs as its namespace\'s `default` account. Its identity is shared by everything in the namespace: a permission granted to it for one workload is granted to all, and every pod that mounts its token can use them. The finding is medium when the scan contains a RoleBinding that grants the namespace\'s `default` account a role, and high when that grant is cluster-wide (a ClusterRoleBinding) or cluster-admin.',
     remediation:
       'Give each workload its own ServiceAccount (`serviceAccountName`), grant roles to that account only, and set `automountServiceAccountToken: false` on the `default` ServiceAccount or in pods that do not call the API.',
     references: [
@@ -52,10 +59,12 @@ export default defineRule<K8sSetDocument>({
     },
   },
   check(set, ctx) {
+    let byNamespace: Map<string, K8sObjectDocument[]> | undefined;
     for (const pod of set.pods) {
       const t = tokenMount(pod, set.objects);
       if (!t.mounted || t.serviceAccount !== 'default') continue;
-      const bindings = bindingsOfDefault(set.objects, namespaceOf(pod));
+      byNamespace ??= bindingsOfDefault(set.objects);
+      const bindings = byNamespace.get(namespaceOf(pod)) ?? [];
       const granted = bindings
         .slice(0, 3)
         .map((b) => `${b.object.kind} '${b.name}' (${roleRefOf(b)?.name ?? '?'})`)
@@ -67,7 +76,7 @@ export default defineRule<K8sSetDocument>({
           `${podLabel(pod)} runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
           (granted ? `, and that account is granted roles by ${granted}` : ''),
         at: (t.explicit ? t.explicitPath : undefined) ?? serviceAccountOf(pod).path ?? pod.specPath,
-        severity: bindings.length > 0 ? 'medium' : 'low',
+        severity: bindings.some((b) => b.object.kind === 'ClusterRoleBinding' || roleRefOf(b)?.name === 'cluster-admin') ? 'high' : bindings.length > 0 ? 'medium' : 'low',
         ...(edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {}),
       });
     }

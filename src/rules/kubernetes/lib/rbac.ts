@@ -130,15 +130,24 @@ export function grantsWorkloadCreate(rule: PolicyRule): { resource: number; verb
 /** Built-in ClusterRoles that can create workloads (the user-facing roles of RBAC defaults). */
 export const BUILTIN_WORKLOAD_CREATORS = new Set(['cluster-admin', 'admin', 'edit']);
 
+const roleIndexes = new WeakMap<readonly K8sObjectDocument[], Map<string, K8sObjectDocument>>();
+
+function roleKey(kind: string, namespace: string, name: string): string {
+  return kind === 'ClusterRole' ? `ClusterRole//${name}` : `Role/${namespace}/${name}`;
+}
+
 /**
  * Resolves a binding's role among the objects of a scan: a ClusterRole by name, or a Role by name
- * in the binding's namespace.
+ * in the binding's namespace. The index is built once per set of objects.
  */
 export function resolveRole(binding: K8sObjectDocument, ref: RoleRef, objects: readonly K8sObjectDocument[]): K8sObjectDocument | undefined {
-  return objects.find((o) => {
-    if (!isRbac(o, ref.kind) || o.name !== ref.name) return false;
-    return ref.kind === 'ClusterRole' || o.namespace === binding.namespace;
-  });
+  let index = roleIndexes.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const o of objects) if (isRole(o)) index.set(roleKey(o.object.kind, o.namespace, o.name), o);
+    roleIndexes.set(objects, index);
+  }
+  return index.get(roleKey(ref.kind, binding.namespace, ref.name));
 }
 
 /** Roles and bindings Kubernetes creates itself (`kubernetes.io/bootstrapping: rbac-defaults`), e.g. in a cluster export. */
