@@ -248,8 +248,17 @@ export interface TokenMount {
   account: K8sObjectDocument | undefined;
 }
 
-function isServiceAccount(o: K8sObjectDocument, name: string, namespace: string): boolean {
-  return o.object.kind === 'ServiceAccount' && o.object.apiVersion === 'v1' && o.name === name && o.namespace === namespace;
+const accountIndexes = new WeakMap<readonly K8sObjectDocument[], Map<string, K8sObjectDocument>>();
+
+/** ServiceAccounts of a scan by `namespace/name`, built once per set of objects. */
+function accountsOf(objects: readonly K8sObjectDocument[]): Map<string, K8sObjectDocument> {
+  let index = accountIndexes.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const o of objects) if (o.object.kind === 'ServiceAccount' && o.object.apiVersion === 'v1') index.set(`${o.namespace}/${o.name}`, o);
+    accountIndexes.set(objects, index);
+  }
+  return index;
 }
 
 /**
@@ -258,7 +267,7 @@ function isServiceAccount(o: K8sObjectDocument, name: string, namespace: string)
  */
 export function tokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
   const sa = serviceAccountOf(pod).name;
-  const account = objects.find((o) => isServiceAccount(o, sa, namespaceOf(pod)));
+  const account = accountsOf(objects).get(`${namespaceOf(pod)}/${sa}`);
   const own = podField(pod, 'automountServiceAccountToken');
   const base = { serviceAccount: sa, account, explicitPath: own?.path };
   if (own?.value === false) return { ...base, mounted: false, explicit: false };
