@@ -25,6 +25,16 @@ export interface Located {
   snippet?: string;
 }
 
+/** A suppression declared on a document (e.g. the `sanctum.dev/ignore` annotation); `at` is where it is written. */
+export interface DocumentSuppression {
+  /** Rule id or slug; `*` for every rule. */
+  rule: string;
+  reason?: string;
+  /** `YYYY-MM-DD`; the suppression stops after this day. */
+  expires?: string;
+  at?: At;
+}
+
 /**
  * A parsed unit handed to rules. Parsers extend this with typed content
  * (a Kubernetes object, a Dockerfile, a pickle stream, …).
@@ -38,7 +48,7 @@ export interface ScanDocument {
   /** Extra location context (a notebook cell, an archive member). */
   readonly detail?: string;
   /** Rule ids or slugs suppressed on the document itself, e.g. from an annotation. */
-  readonly suppressions?: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+  readonly suppressions?: ReadonlyArray<DocumentSuppression>;
   /** True for views derived from another document (a pod spec of an object): not counted as a resource. */
   readonly derived?: boolean;
   /** Turns `at` into a source range and an object path. */

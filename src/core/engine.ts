@@ -1,4 +1,4 @@
-import type { At, ScanDocument } from './document.js';
+import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { fingerprint } from './fingerprint.js';
 import { findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
 import { LineIndex } from './line-index.js';
@@ -51,6 +51,7 @@ export class Engine {
   private readonly today: string;
   private readonly setDocs = new Map<Parser, ScanDocument[]>();
   private readonly occurrences = new Map<string, number>();
+  private readonly engineReported = new Set<string>();
   readonly findings: Finding[] = [];
   readonly errors: ScanError[] = [];
   private files = 0;
@@ -154,11 +155,12 @@ export class Engine {
     if (reports.length === 0) return;
     const inlineByFile = new Map<SourceFile, { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null>();
     const usedInline = new Set<InlineSuppression>();
+    const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
     for (const { rule, doc, input } of reports) {
       const finding = this.toFinding(rule.meta, doc, input.at, input);
       if (!inlineByFile.has(doc.file)) inlineByFile.set(doc.file, inlineFor(doc.file));
       const inline = inlineByFile.get(doc.file);
-      const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline);
+      const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline, usedAnnotations);
       if (suppression) {
         finding.status = 'suppressed';
         finding.suppression = suppression;
@@ -169,6 +171,7 @@ export class Engine {
       if (!inline) continue;
       for (const list of inline.map.values()) for (const s of list) if (usedInline.has(s)) this.hygiene(file.path, s);
     }
+    for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
   private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Pick<ReportInput, 'message' | 'evidence' | 'severity' | 'fix'>): Finding {
@@ -212,6 +215,7 @@ export class Engine {
     doc: ScanDocument,
     inline: Map<number, InlineSuppression[]> | undefined,
     used: Set<InlineSuppression>,
+    usedAnnotations: Map<DocumentSuppression, ScanDocument>,
   ): Suppression | undefined {
     if (inline && f.location.startLine !== undefined) {
       for (const s of suppressionsFor(inline, f.location.startLine)) {
@@ -222,9 +226,29 @@ export class Engine {
       }
     }
     for (const s of doc.suppressions ?? []) {
-      if (s.rule === '*' || s.rule === f.ruleId || s.rule === f.slug) return { kind: 'annotation', ...(s.reason ? { reason: s.reason } : {}) };
+      if (!(s.rule === '*' || s.rule === f.ruleId || s.rule === f.slug)) continue;
+      usedAnnotations.set(s, doc);
+      if (isExpired(s.expires, this.today)) continue;
+      return { kind: 'annotation', ...(s.reason ? { reason: s.reason } : {}), ...(s.expires ? { expires: s.expires } : {}) };
     }
     return undefined;
+  }
+
+  /** Hygiene of a suppression declared on the document itself (the `sanctum.dev/ignore` annotation). */
+  private annotationHygiene(doc: ScanDocument, s: DocumentSuppression): void {
+    let located: Located = {};
+    try {
+      located = s.at !== undefined ? doc.locate(s.at) : {};
+    } catch {
+      /* reported without a position */
+    }
+    const extra: Pick<Location, 'objectPath' | 'resource'> = {};
+    if (located.objectPath !== undefined) extra.objectPath = located.objectPath;
+    if (doc.resource) extra.resource = doc.resource;
+    const path = doc.file.path;
+    if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation has no reason`, extra);
+    if (isExpired(s.expires, this.today))
+      this.engineFinding(EXPIRED_SUPPRESSION, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation expired on ${s.expires}; the finding is reported again`, extra);
   }
 
   /** Reports a suppression without a reason, or one past its expiry date. */
@@ -236,11 +260,18 @@ export class Engine {
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */
-  engineFinding(ruleId: string, path: string, range: Partial<SourceRange>, message: string): void {
+  engineFinding(ruleId: string, path: string, range: Partial<SourceRange>, message: string, extra: Pick<Location, 'objectPath' | 'resource'> = {}): void {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
-    const location: Location = { path, ...range };
+    const location: Location = { path, ...range, ...extra };
+    // One suppression can cover findings resolved in several batches (a file, then the set of a scan).
+    const once = `${ruleId}\u0000${path}\u0000${range.startLine ?? ''}:${range.startColumn ?? ''}\u0000${extra.objectPath ?? ''}\u0000${message}`;
+    if (this.engineReported.has(once)) return;
+    this.engineReported.add(once);
     const anchor = message;
+    const key = `${ruleId}\u0000${path}\u0000${extra.objectPath ?? ''}\u0000${anchor}`;
+    const occurrence = this.occurrences.get(key) ?? 0;
+    this.occurrences.set(key, occurrence + 1);
     this.findings.push({
       ruleId,
       slug: rule.meta.slug,
@@ -250,7 +281,7 @@ export class Engine {
       location,
       frameworks: [...rule.meta.frameworks],
       status: 'fail',
-      fingerprint: fingerprint(ruleId, location, anchor, 0),
+      fingerprint: fingerprint(ruleId, location, anchor, occurrence),
     });
   }
 

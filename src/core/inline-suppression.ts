@@ -14,10 +14,13 @@ export interface InlineSuppression {
 }
 
 const MARKER = 'sanctum:ignore';
-const DIRECTIVE = /sanctum:ignore\s+([A-Za-z0-9*_,-]+(?:[ \t]*,[ \t]*[A-Za-z0-9*_-]+)*)([^\n]*)/;
+const RULE_TOKEN = /^[A-Za-z0-9*_-]+$/;
 const ATTR = /\b(reason|expires)=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))/g;
 
-/** Finds `# sanctum:ignore RULE[,RULE] reason="…" expires=YYYY-MM-DD` comments (any comment leader). */
+/**
+ * Finds `# sanctum:ignore RULE[,RULE…] reason="…" expires=YYYY-MM-DD` comments (any comment leader;
+ * ids or slugs separated by commas or spaces; `*` for every rule).
+ */
 export function findInlineSuppressions(text: string, lines: LineIndex): Map<number, InlineSuppression[]> {
   const out = new Map<number, InlineSuppression[]>();
   if (!text.includes(MARKER)) return out;
@@ -26,28 +29,45 @@ export function findInlineSuppressions(text: string, lines: LineIndex): Map<numb
     const at = text.indexOf(MARKER, from);
     if (at === -1) break;
     from = at + MARKER.length;
-    const { line } = lines.position(at);
+    const { line, column } = lines.position(at);
     const lineText = lines.lineText(line);
-    const m = DIRECTIVE.exec(lineText);
-    if (!m) continue;
-    const rules = m[1].split(',').map((s) => s.trim()).filter(Boolean);
+    const parsed = parseDirective(lineText.slice(column - 1 + MARKER.length));
+    if (!parsed) continue;
     const s: InlineSuppression = {
-      rules,
+      rules: parsed.rules,
       line,
-      column: lineText.indexOf(MARKER) + 1,
+      column,
       endColumn: lineText.length + 1,
       ownLine: /^\s*(#|\/\/|--|;|<!--|\/\*)/.test(lineText),
     };
-    for (const a of m[2].matchAll(ATTR)) {
+    for (const a of parsed.rest.matchAll(ATTR)) {
       const v = a[2] ?? a[3] ?? a[4];
-      if (a[1] === 'reason') s.reason = v;
-      else s.expires = v;
+      if (a[1] === 'reason') {
+        if (v.trim()) s.reason = v.trim();
+      } else s.expires = v;
     }
     const list = out.get(line) ?? [];
     list.push(s);
     out.set(line, list);
   }
   return out;
+}
+
+/** Rule ids or slugs (separated by commas and/or spaces) up to the first `key=value` or other word. */
+function parseDirective(after: string): { rules: string[]; rest: string } | undefined {
+  if (!/^[ \t]/.test(after)) return undefined;
+  const rules: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < after.length && (after[i] === ' ' || after[i] === '\t' || after[i] === ',')) i++;
+    let j = i;
+    while (j < after.length && after[j] !== ' ' && after[j] !== '\t' && after[j] !== ',') j++;
+    const token = after.slice(i, j);
+    if (token === '' || !RULE_TOKEN.test(token)) break;
+    rules.push(token);
+    i = j;
+  }
+  return rules.length ? { rules, rest: after.slice(i) } : undefined;
 }
 
 /** The suppressions that cover a finding starting on `line`: on the line itself, or alone on the line before. */

@@ -1,4 +1,4 @@
-import type { At, Located, ScanDocument } from '../../core/document.js';
+import type { At, DocumentSuppression, Located, ScanDocument } from '../../core/document.js';
 import type { SourceFile } from '../../core/source-file.js';
 import type { ObjectPath, ResourceRef } from '../../core/types.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
@@ -13,7 +13,7 @@ export const IGNORE_ANNOTATION = 'sanctum.dev/ignore';
 export class K8sObjectDocument extends YamlValueDocument {
   readonly kind = 'k8s';
   override readonly resource: ResourceRef;
-  override readonly suppressions: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+  override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
 
   constructor(source: YamlFile, docIndex: number, basePath: ObjectPath, readonly object: K8sObject) {
@@ -85,8 +85,11 @@ export class PodSpecDocument implements ScanDocument {
   get resource(): ResourceRef {
     return this.owner.resource;
   }
-  get suppressions(): ReadonlyArray<{ rule: string; reason?: string; at?: At }> {
-    return this.owner.suppressions;
+  /** The owner's suppressions, and those annotated on the pod template. */
+  get suppressions(): ReadonlyArray<DocumentSuppression> {
+    if (!this.metadataPath || this.metadataPath.length === 1) return this.owner.suppressions;
+    const own = parseIgnoreAnnotation(this.metadata.annotations, this.metadataPath);
+    return own.length ? [...this.owner.suppressions, ...own] : this.owner.suppressions;
   }
   get spec(): Record<string, unknown> {
     const s = this.owner.get(this.specPath);
@@ -121,17 +124,32 @@ export class K8sSetDocument implements ScanDocument {
   }
 }
 
-export function parseIgnoreAnnotation(annotations: unknown): Array<{ rule: string; reason?: string; at?: At }> {
+const RULE_TOKEN = /^[A-Za-z0-9*_-]+$/;
+const EXPIRES = /(?:^|\s)expires=(\d{4}-\d{2}-\d{2})(?=\s|$)/;
+
+/**
+ * Reads `sanctum.dev/ignore: "K8S-0003: reason; K8S-0005,privileged-container: other reason expires=2027-01-31"`
+ * from the annotations of the metadata at `metadataPath`: entries separated by `;` or line breaks,
+ * one or more rule ids or slugs (or `*`), then an optional `: reason` with an optional `expires=` date.
+ */
+export function parseIgnoreAnnotation(annotations: unknown, metadataPath: ObjectPath = ['metadata']): DocumentSuppression[] {
   if (!isMapping(annotations)) return [];
   const raw = annotations[IGNORE_ANNOTATION];
   if (typeof raw !== 'string') return [];
-  const at: At = ['metadata', 'annotations', IGNORE_ANNOTATION];
-  const out: Array<{ rule: string; reason?: string; at?: At }> = [];
+  const at: At = [...metadataPath, 'annotations', IGNORE_ANNOTATION];
+  const out: DocumentSuppression[] = [];
   for (const part of raw.split(/[;\n]/)) {
-    const m = /^\s*([A-Za-z0-9*-]+)\s*(?::\s*(.*?))?\s*$/.exec(part);
-    if (!m || !m[1]) continue;
-    const reason = m[2]?.trim();
-    out.push(reason ? { rule: m[1], reason, at } : { rule: m[1], at });
+    const colon = part.indexOf(':');
+    const ids = (colon === -1 ? part : part.slice(0, colon)).split(',').map((x) => x.trim());
+    if (ids.length === 0 || !ids.every((x) => RULE_TOKEN.test(x))) continue;
+    let reason = colon === -1 ? '' : part.slice(colon + 1).trim();
+    let expires: string | undefined;
+    const m = EXPIRES.exec(reason);
+    if (m) {
+      expires = m[1];
+      reason = (reason.slice(0, m.index) + reason.slice(m.index + m[0].length)).trim();
+    }
+    for (const rule of ids) out.push({ rule, at, ...(reason ? { reason } : {}), ...(expires ? { expires } : {}) });
   }
   return out;
 }

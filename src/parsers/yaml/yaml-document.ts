@@ -1,4 +1,4 @@
-import type { At, Located, ScanDocument } from '../../core/document.js';
+import type { At, DocumentSuppression, Located, ScanDocument } from '../../core/document.js';
 import { isLineSpan, isTextSpan } from '../../core/document.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
@@ -26,7 +26,7 @@ export class YamlFile {
 export abstract class YamlValueDocument implements ScanDocument {
   abstract readonly kind: string;
   readonly resource?: ResourceRef;
-  readonly suppressions?: ReadonlyArray<{ rule: string; reason?: string; at?: At }>;
+  readonly suppressions?: ReadonlyArray<DocumentSuppression>;
 
   constructor(
     readonly source: YamlFile,

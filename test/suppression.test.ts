@@ -1,0 +1,325 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../src/cli/main.js';
+import type { SanctumConfig } from '../src/core/config.js';
+import { matchesGlob } from '../src/core/glob.js';
+import { MemorySourceFile } from '../src/core/source-file.js';
+import { makeBaseline, parseBaseline } from '../src/core/suppression.js';
+import type { Finding } from '../src/core/types.js';
+import { scanSync, ScanSetupError, type ScanOptions } from '../src/scan.js';
+
+const TODAY = '2026-06-15';
+
+function scan(files: Record<string, string>, opts: Partial<ScanOptions> = {}): Finding[] {
+  const r = scanSync({
+    targets: ['.'],
+    files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
+    config: false,
+    rules: ['K8S-0003'],
+    today: TODAY,
+    ...opts,
+  });
+  expect(r.errors).toEqual([]);
+  return r.findings;
+}
+
+/** Compact view: `RULE status line:col-line:col [kind reason expires]`. */
+function show(fs: Finding[]): string[] {
+  return fs.map((f) => {
+    const l = f.location;
+    const s = f.suppression ? ` [${f.suppression.kind}${f.suppression.reason ? ` "${f.suppression.reason}"` : ''}${f.suppression.expires ? ` ${f.suppression.expires}` : ''}]` : '';
+    return `${f.ruleId} ${f.status} ${l.path}:${l.startLine ?? '-'}:${l.startColumn ?? '-'}-${l.endLine ?? '-'}:${l.endColumn ?? '-'}${s}`;
+  });
+}
+
+/** A pod whose container `c` is privileged at line 10, columns 7-23; `sc` replaces the securityContext lines. */
+function pod(opts: { annotations?: string; sc?: string; before?: string } = {}): string {
+  const ann = opts.annotations ? `  annotations:\n${opts.annotations}` : '';
+  return `${opts.before ?? ''}apiVersion: v1\nkind: Pod\nmetadata:\n  name: gpu\n${ann}spec:\n  containers:\n  - name: c\n    image: nvcr.io/nvidia/cuda:12.4.1-base-ubuntu22.04\n    securityContext:\n${opts.sc ?? '      privileged: true\n'}`;
+}
+
+describe('inline suppression', () => {
+  it('on the line before, with reason and expiry', () => {
+    const fs = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="GPU operator needs it" expires=2027-01-31\n      privileged: true\n' }) });
+    expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:11:7-11:23 [inline "GPU operator needs it" 2027-01-31]']);
+    expect(fs[0].suppression).toEqual({ kind: 'inline', reason: 'GPU operator needs it', expires: '2027-01-31' });
+  });
+
+  it('on the same line', () => {
+    const fs = scan({ 'p.yaml': pod({ sc: "      privileged: true # sanctum:ignore K8S-0003 reason='device plugin'\n" }) });
+    expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:10:7-10:23 [inline "device plugin"]']);
+  });
+
+  it('with several ids (commas or spaces), a slug, or *', () => {
+    for (const ids of ['K8S-0001,K8S-0003', 'K8S-0001, K8S-0003', 'K8S-0001 K8S-0003', 'privileged-container', '*']) {
+      const fs = scan({ 'p.yaml': pod({ sc: `      # sanctum:ignore ${ids} reason="accepted"\n      privileged: true\n` }) });
+      expect(show(fs), ids).toEqual(['K8S-0003 suppressed p.yaml:11:7-11:23 [inline "accepted"]']);
+    }
+  });
+
+  it('does not apply to other rules, to lines further down, or from a trailing comment on the line before', () => {
+    const cases = [
+      '      # sanctum:ignore K8S-0001 reason="other rule"\n      privileged: true\n',
+      '      # sanctum:ignore K8S-0003 reason="too far"\n\n      privileged: true\n',
+      '      allowPrivilegeEscalation: true # sanctum:ignore K8S-0003 reason="trailing"\n      privileged: true\n',
+      '      # sanctum:ignoreK8S-0003 reason="no space"\n      privileged: true\n',
+      '      # sanctum:ignore reason="no rule"\n      privileged: true\n',
+    ];
+    for (const sc of cases) {
+      const fs = scan({ 'p.yaml': pod({ sc }) });
+      expect(fs.map((f) => `${f.ruleId} ${f.status}`), sc).toEqual(['K8S-0003 fail']);
+    }
+  });
+
+  it('without a reason still suppresses, and is reported as SAN-0001 at the comment', () => {
+    const fs = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003\n      privileged: true\n' }) });
+    expect(show(fs)).toEqual(['SAN-0001 fail p.yaml:10:9-10:32', 'K8S-0003 suppressed p.yaml:11:7-11:23 [inline]']);
+    expect(fs[0].message).toBe('Suppression of K8S-0003 has no reason');
+    expect(fs[0].severity).toBe('low');
+  });
+
+  it('an empty reason counts as none', () => {
+    const fs = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason=""\n      privileged: true\n' }) });
+    expect(fs.map((f) => `${f.ruleId} ${f.status}`)).toEqual(['SAN-0001 fail', 'K8S-0003 suppressed']);
+  });
+
+  it('stops suppressing after its expiry date, which is reported as SAN-0002', () => {
+    const expired = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-14\n      privileged: true\n' }) });
+    expect(show(expired)).toEqual(['SAN-0002 fail p.yaml:10:9-10:70', 'K8S-0003 fail p.yaml:11:7-11:23']);
+    expect(expired[0].message).toBe('Suppression of K8S-0003 expired on 2026-06-14; the finding is reported again');
+    const lastDay = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-15\n      privileged: true\n' }) });
+    expect(show(lastDay)).toEqual(['K8S-0003 suppressed p.yaml:11:7-11:23 [inline "temporary" 2026-06-15]']);
+  });
+
+  it('is reported once even when it covers several findings', () => {
+    const fs = scan({
+      'p.yaml': pod({ sc: '      privileged: true # sanctum:ignore *\n' }) + '  - name: d\n    image: x:1\n    securityContext: {privileged: true} # sanctum:ignore *\n',
+    });
+    expect(fs.map((f) => `${f.ruleId} ${f.status} ${f.location.startLine}`)).toEqual([
+      'K8S-0003 suppressed 10',
+      'SAN-0001 fail 10',
+      'K8S-0003 suppressed 13',
+      'SAN-0001 fail 13',
+    ]);
+    expect(new Set(fs.map((f) => f.fingerprint)).size).toBe(4);
+  });
+});
+
+describe('annotation suppression', () => {
+  it('suppresses the findings of the annotated object', () => {
+    const fs = scan({ 'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0003: GPU operator needs host devices"\n' }) });
+    expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:12:7-12:23 [annotation "GPU operator needs host devices"]']);
+  });
+
+  it('accepts slugs, several entries and an expiry date', () => {
+    const fs = scan({
+      'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0001: other; privileged-container, K8S-0005: accepted until the driver upgrade expires=2027-03-01"\n' }),
+    });
+    expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:12:7-12:23 [annotation "accepted until the driver upgrade" 2027-03-01]']);
+  });
+
+  it('reports a missing reason as SAN-0001 at the annotation', () => {
+    const fs = scan({ 'p.yaml': pod({ annotations: '    team: ml\n    sanctum.dev/ignore: K8S-0003\n' }) });
+    expect(show(fs)).toEqual(['SAN-0001 fail p.yaml:7:5-7:33', 'K8S-0003 suppressed p.yaml:13:7-13:23 [annotation]']);
+    expect(fs[0].message).toBe('Suppression of K8S-0003 in an annotation has no reason');
+    expect(fs[0].location.objectPath).toBe('/metadata/annotations/sanctum.dev~1ignore');
+    expect(fs[0].location.resource).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'gpu' });
+  });
+
+  it('stops suppressing once expired, reported as SAN-0002 at the annotation', () => {
+    const fs = scan({ 'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0003: until the upgrade expires=2026-01-01"\n' }) });
+    expect(show(fs)).toEqual(['SAN-0002 fail p.yaml:6:5-6:73', 'K8S-0003 fail p.yaml:12:7-12:23']);
+  });
+
+  it('on a pod template suppresses that template only', () => {
+    const deploy = (ann: string): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template:\n    metadata:\n${ann}    spec:\n      containers:\n      - name: c\n        image: x:1\n        securityContext: {privileged: true}\n`;
+    expect(show(scan({ 'd.yaml': deploy('      annotations:\n        sanctum.dev/ignore: "K8S-0003: node agent"\n') }))).toEqual([
+      'K8S-0003 suppressed d.yaml:14:27-14:43 [annotation "node agent"]',
+    ]);
+    expect(show(scan({ 'd.yaml': deploy('      labels: {app: d}\n') }))).toEqual(['K8S-0003 fail d.yaml:13:27-13:43']);
+  });
+
+  it('does not leak to the next object of the file', () => {
+    const fs = scan({ 'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0003: ok"\n' }) + '---\n' + pod() });
+    expect(fs.map((f) => `${f.status} ${f.location.startLine}`)).toEqual(['suppressed 12', 'fail 23']);
+  });
+});
+
+describe('configuration ignore entries and baselines', () => {
+  const files = { 'k8s/a.yaml': pod(), 'k8s/b.yaml': pod(), 'other/c.yaml': pod() };
+
+  function withConfig(config: SanctumConfig, baseline?: ReadonlySet<string>): string[] {
+    return show(scan(files, { config, baseline }));
+  }
+
+  it('by rule and path glob', () => {
+    expect(withConfig({ ignore: [{ rule: 'K8S-0003', paths: ['k8s/**'], reason: 'lab cluster' }] })).toEqual([
+      'K8S-0003 suppressed k8s/a.yaml:10:7-10:23 [config "lab cluster"]',
+      'K8S-0003 suppressed k8s/b.yaml:10:7-10:23 [config "lab cluster"]',
+      'K8S-0003 fail other/c.yaml:10:7-10:23',
+    ]);
+    expect(withConfig({ ignore: [{ rule: 'privileged-container', paths: ['k8s/b.yaml', 'other/'], reason: 'x' }] }).map((s) => s.split(' ')[1])).toEqual([
+      'fail',
+      'suppressed',
+      'suppressed',
+    ]);
+  });
+
+  it('by resource glob (kind/namespace/name) and by fingerprint', () => {
+    const all = scan(files);
+    expect(withConfig({ ignore: [{ resources: ['Pod/default/g*'], reason: 'r' }] }).every((s) => s.includes('suppressed'))).toBe(true);
+    expect(withConfig({ ignore: [{ resources: ['Pod/kube-system/*'], reason: 'r' }] }).every((s) => s.includes(' fail '))).toBe(true);
+    expect(withConfig({ ignore: [{ fingerprints: [all[1].fingerprint], reason: 'reviewed' }] }).map((s) => s.split(' ')[1])).toEqual(['fail', 'suppressed', 'fail']);
+  });
+
+  it('an entry without any selector suppresses nothing', () => {
+    expect(withConfig({ ignore: [{ reason: 'everything?' }] }).every((s) => s.includes(' fail '))).toBe(true);
+  });
+
+  it('reports entries without a reason (SAN-0001) and expired ones (SAN-0002) at the configuration file', () => {
+    const fs = scan(files, {
+      config: {
+        ignore: [
+          { rule: 'K8S-0003', paths: ['k8s/a.yaml'] },
+          { rule: 'K8S-0003', paths: ['k8s/b.yaml'], reason: 'old', expires: '2026-01-31' },
+        ],
+      },
+    });
+    expect(show(fs.filter((f) => f.ruleId === 'K8S-0003'))).toEqual([
+      'K8S-0003 suppressed k8s/a.yaml:10:7-10:23 [config]',
+      'K8S-0003 fail k8s/b.yaml:10:7-10:23',
+      'K8S-0003 fail other/c.yaml:10:7-10:23',
+    ]);
+    expect(fs.filter((f) => f.ruleId.startsWith('SAN')).map((f) => `${f.ruleId} ${f.location.path} ${f.message}`)).toEqual([
+      'SAN-0001 .sanctum.yaml Ignore entry for K8S-0003 has no reason',
+      'SAN-0002 .sanctum.yaml Ignore entry for K8S-0003 expired on 2026-01-31; its findings are reported again',
+    ]);
+  });
+
+  it('reads entries from a .sanctum.yaml file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-cfg-'));
+    try {
+      writeFileSync(join(dir, '.sanctum.yaml'), 'ignore:\n  - rule: K8S-0003\n    paths: ["k8s/*.yaml"]\n    reason: lab\n    expires: 2027-01-01\n');
+      const fs = scan(files, { config: join(dir, '.sanctum.yaml') });
+      expect(fs.map((f) => f.suppression ?? null)).toEqual([{ kind: 'config', reason: 'lab', expires: '2027-01-01' }, { kind: 'config', reason: 'lab', expires: '2027-01-01' }, null]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a baseline suppresses the findings it lists and no new ones', () => {
+    const first = scanSync({ targets: ['.'], files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)), config: false, rules: ['K8S-0003'], today: TODAY });
+    const baseline = makeBaseline(first.findings);
+    expect(baseline.fingerprints).toHaveLength(3);
+    const fs = show(scan({ ...files, 'new.yaml': pod() }, { baseline: new Set(baseline.fingerprints) }));
+    expect(fs).toEqual([
+      'K8S-0003 suppressed k8s/a.yaml:10:7-10:23 [baseline "in baseline"]',
+      'K8S-0003 suppressed k8s/b.yaml:10:7-10:23 [baseline "in baseline"]',
+      'K8S-0003 fail new.yaml:10:7-10:23',
+      'K8S-0003 suppressed other/c.yaml:10:7-10:23 [baseline "in baseline"]',
+    ]);
+  });
+
+  it('reads baseline files and rejects what is not one', () => {
+    expect(parseBaseline('{"schemaVersion": 1, "fingerprints": ["sha256:a"]}', 'b.json')).toEqual(new Set(['sha256:a']));
+    expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline file: no "fingerprints" list');
+    expect(() => parseBaseline('nope', 'b.json')).toThrow(/^b\.json: not a baseline file: /);
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-bl-'));
+    try {
+      writeFileSync(join(dir, 'bad.json'), '[');
+      expect(() => scanSync({ targets: ['.'], files: [], config: false, baseline: join(dir, 'bad.json') })).toThrow(ScanSetupError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('inline suppressions win over configuration entries', () => {
+    const fs = scan(
+      { 'p.yaml': pod({ sc: '      privileged: true # sanctum:ignore K8S-0003 reason="inline"\n' }) },
+      { config: { ignore: [{ rule: 'K8S-0003', reason: 'config' }] } },
+    );
+    expect(fs[0].suppression).toEqual({ kind: 'inline', reason: 'inline' });
+  });
+});
+
+describe('suppressed findings and the exit code', () => {
+  it('stay in the result and do not count for the exit code', () => {
+    const r = scanSync({
+      targets: ['.'],
+      files: [new MemorySourceFile('p.yaml', pod({ sc: '      privileged: true # sanctum:ignore K8S-0003 reason="accepted"\n' }))],
+      config: false,
+      rules: ['K8S-0003'],
+      today: TODAY,
+    });
+    expect(r.findings.map((f) => [f.ruleId, f.severity, f.status])).toEqual([['K8S-0003', 'critical', 'suppressed']]);
+    expect(exitCodeFor(r, 'high', false)).toBe(0);
+    expect(exitCodeFor({ ...r, findings: r.findings.map((f) => ({ ...f, status: 'fail' as const })) }, 'high', false)).toBe(1);
+  });
+});
+
+describe('fingerprints', () => {
+  it('do not change when lines shift, and differ between equal findings', () => {
+    const text = pod() + '  - name: d\n    image: x:1\n    securityContext: {privileged: true}\n';
+    const a = scan({ 'p.yaml': text });
+    const b = scan({ 'p.yaml': pod({ before: '# a new comment\n\n# and another\n' }) + '  - name: d\n    image: x:1\n    securityContext: {privileged: true}\n' });
+    expect(a.map((f) => f.location.startLine)).toEqual([10, 13]);
+    expect(b.map((f) => f.location.startLine)).toEqual([13, 16]);
+    expect(b.map((f) => f.fingerprint)).toEqual(a.map((f) => f.fingerprint));
+    expect(a[0].fingerprint).not.toBe(a[1].fingerprint);
+    expect(a[0].fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('change with the file, the resource and the rule', () => {
+    const [a] = scan({ 'p.yaml': pod() });
+    const [b] = scan({ 'q.yaml': pod() });
+    const [c] = scan({ 'p.yaml': pod().replace('name: gpu', 'name: cpu') });
+    expect(new Set([a.fingerprint, b.fingerprint, c.fingerprint]).size).toBe(3);
+  });
+});
+
+describe('path globs', () => {
+  it.each([
+    ['k8s/a.yaml', 'k8s/**', true],
+    ['k8s/deep/a.yaml', 'k8s/**/*.yaml', true],
+    ['k8s/a.yaml', 'k8s/**/*.yaml', true],
+    ['k8s/a.yml', 'k8s/*.{yaml,yml}', true],
+    ['k8s/deep/a.yaml', 'k8s/*.yaml', false],
+    ['k8s/deep/a.yaml', 'k8s', true],
+    ['k8s/deep/a.yaml', 'k8s/', true],
+    ['k8s2/a.yaml', 'k8s', false],
+    ['./k8s/a.yaml', 'k8s/a.yaml', true],
+    ['a.yaml', '?.yaml', true],
+    ['ab.yaml', '?.yaml', false],
+    ['a.yaml', '[ab].yaml', true],
+    ['c.yaml', '[!ab].yaml', true],
+    ['axyaml', 'a.yaml', false],
+    ['Pod/default/gpu', 'Pod/*/g*', true],
+  ])('%s ~ %s = %s', (path, glob, want) => {
+    expect(matchesGlob(path, glob)).toBe(want);
+  });
+
+  it('match in linear time on adversarial input', () => {
+    const path = 'a/'.repeat(5000) + 'b';
+    expect(matchesGlob(path, '**/a/**/a/**/a/**/c')).toBe(false);
+    expect(matchesGlob('a'.repeat(20000), '*a*a*a*a*a*b')).toBe(false);
+  });
+});
+
+describe('path globs, more', () => {
+  it.each([
+    ['charts/x/templates/a.yaml', '{charts,helm}/**/templates/*.yaml', true],
+    ['helm/templates/a.yaml', '{charts,helm}/**/templates/*.yaml', true],
+    ['k8s/a.yaml', '{charts,helm}/**', false],
+    ['a-1.yaml', '[a-c]-[0-9].yaml', true],
+    ['d-1.yaml', '[a-c]-[0-9].yaml', false],
+    ['a/b/c', '**', true],
+    ['a/b/c', 'a/**/c', true],
+    ['a/c', 'a/**/c', true],
+    ['a/b/c/d', 'a/*/d', false],
+  ])('%s ~ %s = %s', (path, glob, want) => {
+    expect(matchesGlob(path, glob)).toBe(want);
+  });
+});
