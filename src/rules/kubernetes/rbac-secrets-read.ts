@@ -15,7 +15,6 @@ export default defineRule<K8sObjectDocument>({
     frameworks: [
       { id: 'cis-k8s', control: '5.1.2' },
       { id: 'nsa-cisa', control: 'secrets' },
-      { id: 'mitre-atlas', control: 'AML.T0055' },
     ],
     rationale:
       '`get`, `list` or `watch` on `secrets` returns their values: model hub tokens, provider API keys, object-store credentials, database passwords and every service account token stored as a Secret. `list` and `watch` return all of them at once. A ClusterRole (which can be bound cluster-wide) is high, a Role medium. Rules limited by `resourceNames` are not reported; `resources: ["*"]` is K8S-0112\'s finding.',

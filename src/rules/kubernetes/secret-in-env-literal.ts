@@ -54,7 +54,6 @@ export default defineRule<PodSpecDocument>({
       { id: 'cis-k8s', control: '5.4.1' },
       { id: 'nsa-cisa', control: 'secrets' },
       { id: 'mitre-atlas', control: 'AML.T0055' },
-      { id: 'owasp-llm-2025', control: 'LLM02' },
     ],
     rationale:
       'A key written as `env[].value` lives in the manifest: in Git history, in every rendered chart, in the object any reader of Deployments can `get`, and in `kubectl describe` output. Hub tokens (`HF_TOKEN`), provider API keys (`OPENAI_API_KEY`) and database passwords handed to AI workloads this way are among the most common leaks. A value in a recognised key format (or a URL with a password) is high; a long value under a credential-like name is medium. The value is never shown in full.',
