@@ -55,6 +55,7 @@ testRule(rule, {
         },
       ],
     },
+    { name: 'Docker named pipe on Windows', path: 'pod.yaml', content: pod("'\\\\.\\pipe\\docker_engine'"), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 37, severity: 'critical' }] },
     { name: 'the host root', path: 'pod.yaml', content: pod('/'), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 14, severity: 'high' }] },
   ],
 });

@@ -26,8 +26,12 @@ function normalize(p: string): string {
   return s;
 }
 
+/** Named pipes of Docker and containerd on Windows nodes. */
+const WINDOWS_PIPES = new Set(['\\\\.\\pipe\\docker_engine', '\\\\.\\pipe\\containerd-containerd']);
+
 /** The runtime socket a host path is or contains, if any. */
 function socketAt(hostPath: string): { socket: string; directory: boolean } | undefined {
+  if (WINDOWS_PIPES.has(hostPath.trim().toLowerCase())) return { socket: hostPath.trim(), directory: false };
   const p = normalize(hostPath);
   const base = p.slice(p.lastIndexOf('/') + 1);
   if (SOCKET_NAMES.has(base) || RUNTIME_SOCKETS.includes(p)) return { socket: p, directory: false };
