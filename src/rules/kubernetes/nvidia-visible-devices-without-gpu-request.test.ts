@@ -47,5 +47,26 @@ testRule(rule, {
       content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n'),
       findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 29, severity: 'medium', objectPath: '/spec/containers/0/env/0/value' }],
     },
+    {
+      name: 'PyTorchJob worker replica',
+      path: 'job.yaml',
+      content: `apiVersion: kubeflow.org/v1
+kind: PyTorchJob
+metadata:
+  name: ft
+spec:
+  pytorchReplicaSpecs:
+    Worker:
+      replicas: 2
+      template:
+        spec:
+          containers:
+          - name: pytorch
+            image: nvcr.io/nvidia/pytorch:24.10-py3
+            env:
+            - {name: NVIDIA_VISIBLE_DEVICES, value: "0,1"}
+`,
+      findings: [{ startLine: 15, startColumn: 46, endLine: 15, endColumn: 58, objectPath: '/spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/env/0/value', message: /selects GPU\(s\) 0,1/ }],
+    },
   ],
 });

@@ -54,6 +54,24 @@ testRule(rule, {
       content: pod('    - name: DB_PASSWORD\n      value: correct-horse-battery\n    - name: MODE\n      value: serve\n'),
       findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 35, message: "Container 'app' passes DB_PASSWORD as a literal value (corr…) instead of a secretKeyRef", severity: 'medium' }],
     },
+    {
+      name: 'KServe predictor container',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: chat
+spec:
+  predictor:
+    containers:
+    - name: kserve-container
+      image: ghcr.io/acme/chat:1.0
+      env:
+      - name: OPENAI_API_KEY
+        value: sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234
+`,
+      findings: [{ startLine: 12, startColumn: 9, endLine: 12, endColumn: 52, objectPath: '/spec/predictor/containers/0/env/0/value', evidence: 'OPENAI_API_KEY=sk-p…' }],
+    },
   ],
 });
 
