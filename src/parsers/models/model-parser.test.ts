@@ -12,7 +12,8 @@ import { allParsers } from '../index.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
 import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
 import { torchZip, zip } from '../../testing/models/zip-builder.js';
-import { GgufDocument, ModelFileDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { GgufDocument, ModelFileDocument, OnnxDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { onnxModel } from '../../testing/models/protobuf-builder.js';
 import { gguf } from '../../testing/models/formats-builder.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
 import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
@@ -235,5 +236,19 @@ describe('GGUF', () => {
     expect(doc.problems).toEqual([]);
     const [cut] = parse(bytes.subarray(0, bytes.length - 3), 'model.gguf');
     expect(cut.problems[0]).toMatchObject({ kind: 'malformed', message: expect.stringMatching(/ends unexpectedly/) });
+  });
+});
+
+describe('ONNX and SavedModel', () => {
+  it('identifies ONNX by structure and reports truncated protobuf', () => {
+    const m = onnxModel({ nodes: [{ op: 'Relu' }], initializers: [{ name: 'w', raw: 4096 }] });
+    expect(identifyModel(m, m.length, 'model.onnx')).toBe('onnx');
+    expect(identifyModel(m, m.length, 'blob')).toBe('onnx');
+    const text = Buffer.from('\x08\x05hello world');
+    expect(identifyModel(text, text.length, 'notes.txt')).toBeUndefined();
+    const [doc] = parse(m.subarray(0, m.length - 100), 'model.onnx') as OnnxDocument[];
+    expect(doc.problems[0]).toMatchObject({ kind: 'malformed', message: expect.stringMatching(/past the end of its message/) });
+    const [ok] = parse(m, 'model.onnx') as OnnxDocument[];
+    expect([ok.irVersion, ok.producer, ok.problems]).toEqual([9, 'pytorch', []]);
   });
 });

@@ -3,13 +3,18 @@ import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Pa
 import type { SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { ascii, BufferSource, readAll, type ByteSource } from './byte-source.js';
+import { looksLikeOnnx, readOnnx } from './onnx.js';
+import { ProtobufError } from './protobuf.js';
+import { looksLikeSavedModel, readSavedModel } from './savedmodel.js';
 import {
   GgufDocument,
   MODEL_KINDS,
   ModelFileDocument,
   NpyDocument,
+  OnnxDocument,
   PickleDocument,
   SafetensorsDocument,
+  SavedModelDocument,
   type ModelDocument,
 } from './documents.js';
 import { GgufError, looksLikeGguf, readGguf } from './gguf.js';
@@ -19,7 +24,16 @@ import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, typ
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
 export type ModelFormat =
-  'zip' | 'pickle' | 'pytorch-legacy' | 'npy' | 'compressed-pickle' | 'compressed-unsupported' | 'safetensors' | 'gguf';
+  | 'zip'
+  | 'pickle'
+  | 'pytorch-legacy'
+  | 'npy'
+  | 'compressed-pickle'
+  | 'compressed-unsupported'
+  | 'safetensors'
+  | 'gguf'
+  | 'onnx'
+  | 'savedmodel';
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
@@ -56,6 +70,8 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (looksLikeNpy(head)) return 'npy';
   if (looksLikeSafetensors(head, size)) return 'safetensors';
   if (looksLikeGguf(head)) return 'gguf';
+  if (looksLikeSavedModel(head, name)) return 'savedmodel';
+  if (looksLikeOnnx(head, name)) return 'onnx';
   const compression = compressionOf(head);
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
@@ -116,6 +132,20 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
       } catch (e) {
         if (!(e instanceof GgufError)) throw e;
         doc.problems.push({ kind: e.limit ? 'limit' : 'malformed', message: e.message, offset: e.offset, end: e.offset + 1 });
+      }
+      w.docs.push(doc);
+      return;
+    }
+    case 'onnx':
+    case 'savedmodel': {
+      const doc =
+        format === 'onnx' ? new OnnxDocument(w.file, detail, 'onnx') : new SavedModelDocument(w.file, detail, 'tensorflow-savedmodel');
+      try {
+        if (doc instanceof OnnxDocument) readOnnx(doc, src);
+        else readSavedModel(doc, src);
+      } catch (e) {
+        if (!(e instanceof ProtobufError)) throw e;
+        doc.problems.push({ kind: 'malformed', message: e.message, offset: e.offset, end: e.offset + 1 });
       }
       w.docs.push(doc);
       return;
