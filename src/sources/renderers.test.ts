@@ -255,9 +255,10 @@ spec:
 `;
   function overlay(): void {
     write('deploy/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
-    write('deploy/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
-    write('deploy/overlays/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../../base\npatches:\n- path: host-network.yaml\n');
-    write('deploy/overlays/prod/host-network.yaml', '- op: add\n  path: /spec/hostNetwork\n  value: true\n');
+    write('deploy/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    write('deploy/overlays/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../../base\npatches:\n- path: patch.yaml\n');
+    write('deploy/overlays/prod/patch.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.13\n');
+    write('deploy/README.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
   }
 
   it('renders only top-level overlays, with kustomize build', () => {
@@ -267,6 +268,7 @@ spec:
     expect(result.errors).toEqual([]);
     expect(calls(kustomize).map((c) => c.argv)).toEqual([['build', join(dir, 'deploy/overlays/prod')]]);
     expect(result.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
+      ['deploy/README.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
       ['deploy/overlays/prod/kustomization.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
     ]);
   });
@@ -276,7 +278,14 @@ spec:
     const kubectl = fakeRenderer('kubectl', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl } });
     expect(calls(kubectl).map((c) => c.argv)).toEqual([['kustomize', join(dir, 'deploy/overlays/prod')]]);
-    expect(result.findings).toHaveLength(1);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/overlays/prod/kustomization.yaml']);
+  });
+
+  it('reads the resources and patches as plain YAML when the overlay cannot be rendered', () => {
+    overlay();
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
+    expect(result.errors.map((e) => e.path)).toEqual(['deploy/overlays/prod/kustomization.yaml']);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml', 'deploy/overlays/prod/patch.yaml']);
   });
 
   it('reports overlays it cannot render, and never fetches remote bases', () => {

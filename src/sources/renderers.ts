@@ -39,8 +39,9 @@ export const DEFAULT_RENDER_MAX_OUTPUT = 64 * 1024 * 1024;
 
 /**
  * How a file relates to a renderer, for the YAML parser: `rendered` output is read even under a
- * chart's `templates/`; a `raw-template` of a rendered chart is not read as YAML (its rendered
- * output stands for it) but stays available to the other scanners.
+ * chart's `templates/`; a `raw-template` (a template of a rendered chart, a resource or patch of a
+ * rendered overlay) is not read as YAML, since the rendered output stands for it, but stays
+ * available to the other scanners.
  */
 export type RenderState = 'rendered' | 'raw-template';
 
@@ -173,8 +174,10 @@ interface Chart {
 }
 
 interface KustomizationRefs {
-  /** Local paths it refers to through `resources`, `bases` and `components`. */
+  /** Local directories it builds on (`resources`, `bases`, `components`). */
   dirs: string[];
+  /** Local files it reads as resources or patches. */
+  files: string[];
   remote: string[];
   /** A `kind: Component` is only built as part of an overlay. */
   component: boolean;
@@ -182,41 +185,90 @@ interface KustomizationRefs {
   helmCharts: boolean;
 }
 
-function kustomizationRefs(file: DiskFile): KustomizationRefs {
-  const out: KustomizationRefs = { dirs: [], remote: [], component: false, helmCharts: false };
+function kustomizationRefs(absPath: string): KustomizationRefs {
+  const out: KustomizationRefs = { dirs: [], files: [], remote: [], component: false, helmCharts: false };
   let doc: unknown;
   try {
-    doc = yaml.load(readFileSync(file.absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
+    doc = yaml.load(readFileSync(absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
   } catch {
     return out;
   }
-  const { dirs, remote } = out;
   if (typeof doc !== 'object' || doc === null) return out;
-  out.component = (doc as Record<string, unknown>).kind === 'Component';
-  out.helmCharts = Array.isArray((doc as Record<string, unknown>).helmCharts);
-  const base = dirname(file.absPath);
+  const k = doc as Record<string, unknown>;
+  out.component = k.kind === 'Component';
+  out.helmCharts = Array.isArray(k.helmCharts);
+  const base = dirname(absPath);
+  const local = (entry: unknown): string | undefined =>
+    typeof entry === 'string' && !entry.includes('\n') && !isAbsolute(entry) && !REMOTE.test(entry) && !entry.includes('?ref=') ? resolve(base, entry) : undefined;
   for (const key of ['resources', 'bases', 'components']) {
-    const list = (doc as Record<string, unknown>)[key];
+    const list = k[key];
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
-      if (typeof entry !== 'string') continue;
-      if (REMOTE.test(entry) || entry.includes('?ref=')) remote.push(entry);
-      else if (!isAbsolute(entry)) dirs.push(resolve(base, entry));
+      if (typeof entry === 'string' && (REMOTE.test(entry) || entry.includes('?ref='))) {
+        out.remote.push(entry);
+        continue;
+      }
+      const p = local(entry);
+      if (!p) continue;
+      let dir = false;
+      try {
+        dir = statSync(p).isDirectory();
+      } catch {
+        /* missing: kustomize reports it */
+      }
+      (dir ? out.dirs : out.files).push(p);
+    }
+  }
+  for (const key of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+    const list = k[key];
+    if (!Array.isArray(list)) continue;
+    for (const entry of list) {
+      const p = local(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).path : entry);
+      if (p) out.files.push(p);
     }
   }
   return out;
 }
 
+function kustomizationFileIn(dir: string): string | undefined {
+  for (const name of KUSTOMIZATION_NAMES) {
+    const p = join(dir, name);
+    try {
+      if (statSync(p).isFile()) return p;
+    } catch {
+      /* not here */
+    }
+  }
+  return undefined;
+}
+
+/** How many directories up a file may sit below a kustomization and still be held back for it. */
+const KUSTOMIZE_DEPTH = 4;
+
 /**
- * Passes the walked files through, renders each Helm chart when its `Chart.yaml` comes by (the
- * chart's raw `templates/` are then left out: the rendered output stands for them), and renders
- * the top-level Kustomize overlays once every file has been seen.
+ * Passes the walked files through and renders what it can:
+ * - each Helm chart when its `Chart.yaml` comes by; the chart's raw `templates/` are then not read
+ *   as YAML (the rendered output stands for them) but stay available to the other scanners;
+ * - the top-level Kustomize overlays once every file has been seen. Files at or below a
+ *   kustomization are held back until then: the resources and patches of an overlay that rendered
+ *   are not read as YAML on their own (a patch is not an object, and the rendered overlay already
+ *   holds the resources); all others are scanned as usual.
  */
 export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderContext): Generator<SourceFile> {
   const charts: Chart[] = [];
   const kustomizations: DiskFile[] = [];
+  const held: DiskFile[] = [];
+  const underKustomization = new Map<string, boolean>();
   const lookup = (opt: string | false | undefined, name: string): string | undefined =>
     opt === false ? undefined : typeof opt === 'string' ? opt : findExecutable(name, ctx.path ?? process.env.PATH);
+  const inKustomizeTree = (dir: string, depth = 0): boolean => {
+    const known = underKustomization.get(dir);
+    if (known !== undefined) return known;
+    const parent = dirname(dir);
+    const v = kustomizationFileIn(dir) !== undefined || (depth < KUSTOMIZE_DEPTH && parent !== dir && inKustomizeTree(parent, depth + 1));
+    if (depth === 0) underKustomization.set(dir, v);
+    return v;
+  };
 
   for (const file of files) {
     if (!onDisk(file)) {
@@ -232,11 +284,24 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
       yield file;
       continue;
     }
-    if (parent?.rendered && isChartTemplate(parent.abs, file.absPath)) markRawTemplate(file);
-    if (KUSTOMIZATION_NAMES.has(name) && !parent) kustomizations.push(file);
+    if (parent) {
+      if (parent.rendered && isChartTemplate(parent.abs, file.absPath)) markRawTemplate(file);
+      yield file;
+      continue;
+    }
+    if (inKustomizeTree(dirname(file.absPath))) {
+      if (KUSTOMIZATION_NAMES.has(name)) kustomizations.push(file);
+      held.push(file);
+      continue;
+    }
     yield file;
   }
-  yield* renderKustomizations(kustomizations, lookup(ctx.kustomize, 'kustomize'), lookup(ctx.kubectl, 'kubectl'), ctx);
+  const covered = new Set<string>();
+  yield* renderKustomizations(kustomizations, lookup(ctx.kustomize, 'kustomize'), lookup(ctx.kubectl, 'kubectl'), covered, ctx);
+  for (const f of held) {
+    if (covered.has(f.absPath)) markRawTemplate(f);
+    yield f;
+  }
 }
 
 /** True for files under `templates/` of the chart or of one of its subcharts. */
@@ -270,14 +335,40 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
   for (const part of splitHelmOutput(r.stdout, chart.display)) yield new RenderedSourceFile(part.path, part.text, label);
 }
 
-function* renderKustomizations(all: DiskFile[], kustomize: string | undefined, kubectl: string | undefined, ctx: RenderContext): Generator<SourceFile> {
+function* renderKustomizations(
+  all: DiskFile[],
+  kustomize: string | undefined,
+  kubectl: string | undefined,
+  covered: Set<string>,
+  ctx: RenderContext,
+): Generator<SourceFile> {
   if (all.length === 0) return;
-  const refs = new Map(all.map((f) => [f, kustomizationRefs(f)] as const));
+  const refsOf = new Map<string, KustomizationRefs>();
+  const refs = (abs: string): KustomizationRefs => {
+    let r = refsOf.get(abs);
+    if (!r) {
+      r = kustomizationRefs(abs);
+      refsOf.set(abs, r);
+    }
+    return r;
+  };
   const referenced = new Set<string>();
-  for (const r of refs.values()) for (const d of r.dirs) referenced.add(d);
+  for (const f of all) for (const d of refs(f.absPath).dirs) referenced.add(d);
+  /** The files an overlay reads, through its bases and components. */
+  const cover = (kfile: string, seen: Set<string>): void => {
+    if (seen.has(kfile)) return;
+    seen.add(kfile);
+    covered.add(kfile);
+    const r = refs(kfile);
+    for (const f of r.files) covered.add(f);
+    for (const d of r.dirs) {
+      const k = kustomizationFileIn(d);
+      if (k) cover(k, seen);
+    }
+  };
   for (const file of all) {
     const dir = dirname(file.absPath);
-    const ref = refs.get(file)!;
+    const ref = refs(file.absPath);
     if (referenced.has(dir) || ref.component) continue;
     if (ref.remote.length > 0) {
       ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${ref.remote.slice(0, 3).join(', ')}) and scans run offline`);
@@ -300,6 +391,7 @@ function* renderKustomizations(all: DiskFile[], kustomize: string | undefined, k
       ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`);
       continue;
     }
+    cover(file.absPath, new Set());
     yield new RenderedSourceFile(file.path, r.stdout, `${tool.label} ${dirPath(file.path)}`);
   }
 }
