@@ -1,4 +1,4 @@
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import { Copy, DockerfileParser, From, JSONInstruction, ModifiableInstruction, PropertyInstruction, Run, type Heredoc, type Instruction } from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
@@ -93,22 +93,12 @@ function toInstruction(
   span: (r: LspRange) => TextSpan,
   lines: LineIndex,
 ): DockerInstruction {
-  const any = ins as unknown as Record<string, (...a: unknown[]) => unknown>;
   const whole = span(ins.getRange());
-  const flags: DockerFlag[] = [];
-  if (typeof any.getFlags === 'function') {
-    for (const f of any.getFlags.call(ins) as Array<{ getName(): string; getValue(): string | null; getRange(): LspRange }>)
-      flags.push({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) });
-  }
+  const flags: DockerFlag[] =
+    ins instanceof ModifiableInstruction ? ins.getFlags().map((f) => ({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) })) : [];
   const args: DockerArg[] = ins.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
   const properties: DockerProperty[] = [];
-  const props =
-    typeof any.getProperties === 'function'
-      ? (any.getProperties.call(ins) as PropertyLike[])
-      : typeof any.getProperty === 'function'
-        ? ([any.getProperty.call(ins)].filter(Boolean) as PropertyLike[])
-        : [];
-  for (const p of props) {
+  for (const p of ins instanceof PropertyInstruction ? ins.getProperties() : []) {
     const vr = p.getValueRange();
     const prop: DockerProperty = { name: p.getName(), value: p.getValue(), span: span(p.getRange()), nameSpan: span(p.getNameRange()) };
     if (vr) prop.valueSpan = span(vr);
@@ -117,8 +107,8 @@ function toInstruction(
 
   const heredocs: DockerHeredoc[] = [];
   let commandEnd = whole.end;
-  if (HEREDOC_KEYWORDS.has(keyword) && typeof any.getHeredocs === 'function') {
-    const hs = any.getHeredocs.call(ins) as Array<{ getName(): string; getStartRange(): LspRange; getContentRange(): LspRange | null }>;
+  if (HEREDOC_KEYWORDS.has(keyword)) {
+    const hs = heredocsOf(ins);
     if (hs.length > 0) {
       const firstStart = span(hs[0].getStartRange()).start;
       const nl = text.indexOf('\n', firstStart);
@@ -139,9 +129,8 @@ function toInstruction(
   let execForm: LogicalText[] | undefined;
   let command: LogicalText | undefined;
   if (COMMAND_KEYWORDS.has(keyword)) {
-    const json = typeof any.getJSONStrings === 'function' ? (any.getJSONStrings.call(ins) as Array<{ getRange(): LspRange }>) : [];
-    const isExec =
-      typeof any.getOpeningBracket === 'function' && any.getOpeningBracket.call(ins) !== null && any.getClosingBracket.call(ins) !== null;
+    const json = ins instanceof JSONInstruction ? ins.getJSONStrings() : [];
+    const isExec = ins instanceof JSONInstruction && ins.getOpeningBracket() !== null && ins.getClosingBracket() !== null;
     if (isExec) {
       execForm = [];
       for (const j of json) {
@@ -189,12 +178,10 @@ function toInstruction(
   };
 }
 
-interface PropertyLike {
-  getName(): string;
-  getValue(): string | null;
-  getRange(): LspRange;
-  getNameRange(): LspRange;
-  getValueRange(): LspRange | null;
+/** Here-documents of RUN, COPY and ADD (dockerfile-ast parses them for every instruction but exposes them only on RUN and COPY). */
+function heredocsOf(ins: Instruction): Heredoc[] {
+  if (ins instanceof Run || ins instanceof Copy) return ins.getHeredocs();
+  return (ins as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
 }
 
 function toStage(
@@ -204,7 +191,8 @@ function toStage(
   globalArgs: ReadonlyMap<string, string | null>,
   span: (r: LspRange) => TextSpan,
 ): DockerStage {
-  const from = ins as unknown as { getImage(): string | null; getImageRange(): LspRange | null; getBuildStage(): string | null };
+  if (!(ins instanceof From)) throw new ParseFailure(`line ${di.line}: FROM instruction not recognised`, di.line);
+  const from = ins;
   const imageText = from.getImage() ?? '';
   const ir = from.getImageRange();
   const imageSpan = ir ? span(ir) : di.keywordSpan;
