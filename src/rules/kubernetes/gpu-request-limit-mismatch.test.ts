@@ -1,4 +1,6 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { applyFixes } from '../../core/apply-fixes.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './gpu-request-limit-mismatch.js';
 
 const pod = (resources: string) => `apiVersion: v1
@@ -38,4 +40,21 @@ testRule(rule, {
       findings: [{ startLine: 11, startColumn: 9, endLine: 11, endColumn: 34, message: "Container 'train' requests 1 nvidia.com/mig-3g.40gb without a limit; extended resources need limits equal to requests" }],
     },
   ],
+});
+
+describe('K8S-0123 fix', () => {
+  const fixed = (content: string): string => {
+    const { findings } = runRule(rule, { path: 'pod.yaml', content });
+    return applyFixes(content, findings.map((f) => ({ tag: f.ruleId, edits: f.fix!.edits }))).text;
+  };
+  it('sets the request to the limit', () => {
+    const out = fixed(pod('      requests:\n        nvidia.com/gpu: 1 # one is enough\n      limits:\n        nvidia.com/gpu: 2\n'));
+    expect(out).toContain('        nvidia.com/gpu: 2 # one is enough\n');
+    expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
+  });
+  it('adds the missing limit', () => {
+    const out = fixed(pod('      requests:\n        nvidia.com/gpu: "1"\n        memory: 8Gi\n'));
+    expect(out).toContain('      limits:\n        nvidia.com/gpu: "1"\n');
+    expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
+  });
 });
