@@ -1,0 +1,79 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../src/core/parser.js';
+import { severityRank, type ScanResult } from '../src/core/types.js';
+import { k8sClassifier } from '../src/parsers/k8s/k8s-classifier.js';
+import { createYamlParser } from '../src/parsers/yaml/yaml-parser.js';
+import { scanSync } from '../src/scan.js';
+import { walkTargets } from '../src/sources/directory.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const scanExample = (name: string): ScanResult => scanSync({ targets: [`examples/${name}`], cwd: root, config: false, today: '2026-06-15' });
+
+describe('examples/ai-platform (insecure)', () => {
+  const result = scanExample('ai-platform');
+  const failing = result.findings.filter((f) => f.status === 'fail');
+
+  it('scans cleanly: no errors, every manifest read', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.stats.resources).toBeGreaterThanOrEqual(10);
+  });
+
+  it('draws at least 10 findings, from many different rules', () => {
+    expect(failing.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(failing.map((f) => f.ruleId)).size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('has a finding at or above medium in each component of the platform', () => {
+    const medium = severityRank('medium');
+    for (const path of [
+      'examples/ai-platform/k8s/llm-serving.yaml',
+      'examples/ai-platform/k8s/notebook.yaml',
+      'examples/ai-platform/k8s/ray-cluster.yaml',
+      'examples/ai-platform/k8s/training-job.yaml',
+      'examples/ai-platform/compose/docker-compose.yaml',
+      'examples/ai-platform/training/Dockerfile',
+    ])
+      expect(
+        failing.some((f) => f.location.path === path && severityRank(f.severity) >= medium),
+        path,
+      ).toBe(true);
+  });
+
+  it('reports the privileged containers where they are', () => {
+    const privileged = failing
+      .filter((f) => f.ruleId === 'K8S-0003')
+      .map((f) => `${f.location.path}:${f.location.startLine}:${f.location.startColumn} ${f.location.resource?.kind}/${f.location.resource?.name} ${f.location.objectPath}`);
+    expect(privileged).toEqual([
+      'examples/ai-platform/k8s/llm-serving.yaml:44:11 Deployment/vllm /spec/template/spec/containers/0/securityContext/privileged',
+      'examples/ai-platform/k8s/training-job.yaml:51:15 PyTorchJob/llama-finetune /spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/securityContext/privileged',
+    ]);
+  });
+
+  it('finds the pod specs inside the AI operators’ custom resources', () => {
+    const kinds = new Set(failing.map((f) => f.location.resource?.kind));
+    for (const kind of ['Deployment', 'RayCluster', 'PyTorchJob']) expect(kinds.has(kind), kind).toBe(true);
+  });
+});
+
+describe('examples/ai-platform-hardened', () => {
+  const result = scanExample('ai-platform-hardened');
+
+  it('scans cleanly and reads the same platform', () => {
+    expect(result.errors).toEqual([]);
+    expect(result.stats.resources).toBeGreaterThanOrEqual(20);
+    const kinds = new Set<string>();
+    const parser = createYamlParser([k8sClassifier]);
+    for (const file of walkTargets(['examples/ai-platform-hardened'], { cwd: root, onError: () => {} }))
+      if (parser.matches(file)) for (const d of parser.parse(file, { limits: DEFAULT_LIMITS }).documents) if (d.resource) kinds.add(d.resource.kind);
+    // The same workloads as the insecure platform, plus the guard rails that make them safe.
+    for (const kind of ['Deployment', 'Notebook', 'RayCluster', 'PyTorchJob', 'Service', 'Ingress', 'NetworkPolicy', 'ResourceQuota', 'LimitRange'])
+      expect(kinds.has(kind), kind).toBe(true);
+  });
+
+  it('has no finding at or above medium', () => {
+    const medium = severityRank('medium');
+    const serious = result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= medium);
+    expect(serious.map((f) => `${f.ruleId} ${f.severity} ${f.location.path}:${f.location.startLine} ${f.message}`)).toEqual([]);
+  });
+});
