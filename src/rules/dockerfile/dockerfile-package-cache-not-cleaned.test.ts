@@ -6,7 +6,7 @@ testRule(rule, {
     {
       path: 'Dockerfile',
       content:
-        'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache git\nRUN dnf install -y gcc && dnf clean all\nRUN pip install --no-cache-dir torch==2.4.0\n',
+        'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nRUN apk add --no-cache git\nRUN dnf install -y gcc && dnf clean all\nRUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir torch==2.4.0\n',
     },
     {
       name: 'cache mounts and PIP_NO_CACHE_DIR',

@@ -11,6 +11,9 @@ const CACHE_DIRS: Record<string, RegExp> = {
   pip: /\.cache\/pip/,
 };
 
+/** apt sub-commands that read the package lists `apt-get update` fetched. */
+const APT_CONSUMERS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep', 'source']);
+
 function cacheMounts(ins: DockerInstruction): string[] {
   return ins.flags.filter((f) => f.name === 'mount' && f.value && /(^|,)type=cache(,|$)/.test(f.value)).map((f) => f.value!);
 }
@@ -56,17 +59,18 @@ export default defineRule<DockerfileDocument>({
       const cmds = instructionCommands(doc, ins);
       const mounts = cacheMounts(ins);
       const cached = (kind: string): boolean => removes(cmds, CACHE_DIRS[kind]) || mounts.some((m) => CACHE_DIRS[kind].test(m));
-      const installsApt = cmds.some((c) => packageInstall(c)?.manager === 'apt');
+      const aptSub = (c: ShellCommand): string | undefined => (managerOf(c) === 'apt' ? subcommand(c, 'apt')?.name : undefined);
+      const installsApt = cmds.some((c) => APT_CONSUMERS.has(aptSub(c) ?? ''));
       for (const cmd of cmds) {
         const install = packageInstall(cmd);
-        if (install?.manager === 'apt' && !cached('apt'))
-          ctx.report({ message: `${cmd.program} install leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN`, at: cmd.span });
+        if (APT_CONSUMERS.has(aptSub(cmd) ?? '') && !cached('apt'))
+          ctx.report({ message: `${cmd.program} ${aptSub(cmd)} leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN`, at: cmd.span });
         else if (install?.manager === 'apk' && !install.options.some((o) => o.value === '--no-cache') && !cached('apk'))
           ctx.report({ message: 'apk add without --no-cache leaves the package index in the layer', at: cmd.span });
         else if (install?.manager === 'yum') {
           const cleans = cmds.some((c) => managerOf(c) === 'yum' && subcommand(c, 'yum')?.name === 'clean');
           if (!cleans && !cached('yum')) ctx.report({ message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`, at: cmd.span });
-        } else if (!install && managerOf(cmd) === 'apt' && subcommand(cmd, 'apt')?.name === 'update' && !installsApt && mounts.length === 0) {
+        } else if (aptSub(cmd) === 'update' && !installsApt && mounts.length === 0) {
           ctx.report({ message: `${cmd.program} update without an install in the same RUN leaves a stale package index layer`, at: cmd.span });
         } else if (!install) {
           const pip = pipInstallArgs(cmd);
