@@ -42,17 +42,18 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of pod.containers) {
-      const handlers: Array<{ at: Array<string | number>; handler: unknown; what: string }> = [];
-      for (const p of PROBES) handlers.push({ at: [...c.path, p], handler: c.container[p], what: p });
       const lifecycle = mapping(c.container.lifecycle);
-      for (const h of HOOKS) handlers.push({ at: [...c.path, 'lifecycle', h], handler: lifecycle?.[h], what: `${h} hook` });
-      for (const { at, handler, what } of handlers) {
+      const report = (handler: unknown, at: () => Array<string | number>, what: string): void => {
+        const h = mapping(handler);
+        if (!h) return;
         for (const kind of HANDLERS) {
-          const host = mapping(mapping(handler)?.[kind])?.host;
+          const host = mapping(h[kind])?.host;
           if (!isSet(host) || str(host) === '') continue;
-          ctx.report({ message: `${containerLabel(c)} ${what} (${kind}) targets host '${str(host)}'`, at: [...at, kind, 'host'] });
+          ctx.report({ message: `${containerLabel(c)} ${what} (${kind}) targets host '${str(host)}'`, at: [...at(), kind, 'host'] });
         }
-      }
+      };
+      for (const p of PROBES) report(c.container[p], () => [...c.path, p], p);
+      if (lifecycle) for (const h of HOOKS) report(lifecycle[h], () => [...c.path, 'lifecycle', h], `${h} hook`);
     }
   },
 });

@@ -34,6 +34,33 @@ export function containerSecurityContext(c: ContainerView): Obj | undefined {
   return mapping(c.container.securityContext);
 }
 
+/** What every PSS rule reads of a pod spec, computed once per pod for the 19 rules. */
+interface PodFacts {
+  windows: boolean;
+  userNamespace: boolean;
+  securityContextPath: ObjectPath;
+  securityContext: Obj | undefined;
+}
+
+const FACTS = new WeakMap<PodSpecDocument, PodFacts>();
+
+function facts(pod: PodSpecDocument): PodFacts {
+  let f = FACTS.get(pod);
+  if (!f) {
+    const spec = pod.spec;
+    let securityContextPath = pod.at('securityContext');
+    if (!isSet(spec.securityContext)) securityContextPath = argoWorkflowSecurityContextPath(pod) ?? securityContextPath;
+    f = {
+      windows: mapping(spec.os)?.name === 'windows',
+      userNamespace: spec.hostUsers === false,
+      securityContextPath,
+      securityContext: mapping(getAt(pod.owner.object, securityContextPath)),
+    };
+    FACTS.set(pod, f);
+  }
+  return f;
+}
+
 /**
  * Argo workflows apply the workflow's `securityContext` to the pods of templates that set none
  * (a template's own replaces it whole).
@@ -50,26 +77,22 @@ function argoWorkflowSecurityContextPath(pod: PodSpecDocument): ObjectPath | und
 
 /** Object path of the pod-level securityContext in effect (it may not exist yet). */
 export function podSecurityContextPath(pod: PodSpecDocument): ObjectPath {
-  if (!isSet(pod.spec.securityContext)) {
-    const inherited = argoWorkflowSecurityContextPath(pod);
-    if (inherited) return inherited;
-  }
-  return pod.at('securityContext');
+  return facts(pod).securityContextPath;
 }
 
 /** The pod-level securityContext in effect. */
 export function podSecurityContext(pod: PodSpecDocument): Obj | undefined {
-  return mapping(getAt(pod.owner.object, podSecurityContextPath(pod)));
+  return facts(pod).securityContext;
 }
 
 /** `spec.os.name: windows`: exempt from the restricted checks that do not apply to Windows. */
 export function isWindowsPod(pod: PodSpecDocument): boolean {
-  return mapping(pod.spec.os)?.name === 'windows';
+  return facts(pod).windows;
 }
 
 /** `spec.hostUsers: false`: the pod runs in its own user namespace. */
 export function usesUserNamespace(pod: PodSpecDocument): boolean {
-  return pod.spec.hostUsers === false;
+  return facts(pod).userNamespace;
 }
 
 const GROUP_LABEL = { containers: 'Container', initContainers: 'Init container', ephemeralContainers: 'Ephemeral container' } as const;
@@ -81,10 +104,15 @@ export function containerLabel(c: ContainerView): string {
 
 /** The longest prefix of `path` (relative to the owning object) that exists, for reporting a missing setting. */
 export function existingPath(pod: PodSpecDocument, path: ObjectPath): ObjectPath {
-  for (let n = path.length; n > 0; n--) {
-    if (getAt(pod.owner.object, path.slice(0, n)) !== undefined) return path.slice(0, n);
+  let cur: unknown = pod.owner.object;
+  let n = 0;
+  for (const seg of path) {
+    const next = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : isMapping(cur) ? cur[String(seg)] : undefined;
+    if (next === undefined) break;
+    cur = next;
+    n++;
   }
-  return [];
+  return n === path.length ? path : path.slice(0, n);
 }
 
 /** The capabilities baseline allows containers to add (Docker's default set, without NET_RAW). */
