@@ -173,6 +173,19 @@ describe('directory walker', () => {
     }
   });
 
+  it('reports a directory that cannot be read when the walk reaches it, and goes on', () => {
+    write({ 'proj/a.yaml': '', 'proj/b/c.yaml': '', 'proj/d/e.yaml': '' });
+    const errors: string[] = [];
+    const walker = walkTargets(['proj'], { cwd: base, onError: (p, m) => errors.push(`${p}: ${m}`) });
+    const files = [walker.next().value!.path];
+    // The directory listing of proj is taken; b is replaced by a file before the walk enters it.
+    rmSync(join(base, 'proj/b'), { recursive: true });
+    writeFileSync(join(base, 'proj/b'), '');
+    for (const f of walker) files.push(f.path);
+    expect(files).toEqual(['proj/a.yaml', 'proj/d/e.yaml']);
+    expect(errors).toEqual(['proj/b: cannot read directory: ENOTDIR']);
+  });
+
   it('reports a target that is neither a file nor a directory', () => {
     const r = walk(['/dev/null']);
     expect(r.files).toEqual([]);
