@@ -149,6 +149,19 @@ describe('setValue', () => {
     expect(set('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n', ['obj', 'z'], 3)).toBe('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n  z: 3\n');
   });
 
+  it('inserts before comments and siblings that follow the mapping', () => {
+    const text = 'spec:\n  containers:\n  - name: app\n    args:\n    - a\n    - b\n    # about b\n  - name: c\n    command: echo\n      hello\n';
+    expect(set(text, ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'], true)).toBe(
+      'spec:\n  containers:\n  - name: app\n    args:\n    - a\n    - b\n    securityContext:\n      runAsNonRoot: true\n    # about b\n  - name: c\n    command: echo\n      hello\n',
+    );
+    expect(set(text, ['spec', 'containers', 1, 'x'], 1)).toBe(`${text}    x: 1\n`);
+    expect(set(text, ['spec', 'hostPID'], false)).toBe(`${text}  hostPID: false\n`);
+  });
+
+  it('writes into one-line JSON', () => {
+    expect(set('{"a":{"b":1}}', ['a', 'c'], 'x', { file: 'f.json' })).toBe('{"a":{"b":1, "c": "x"}}');
+  });
+
   it('adds to a root mapping', () => {
     expect(set('a: 1\n# trailing comment\n', ['b'], 'x')).toBe('a: 1\nb: x\n# trailing comment\n');
   });
