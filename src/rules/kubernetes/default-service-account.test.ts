@@ -47,6 +47,12 @@ testRule(rule, {
       path: 'pod.yaml',
       content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: research}\nautomountServiceAccountToken: false\n---\n' + pod(''),
     },
+    {
+      name: 'a ServingRuntime runs under the InferenceService account',
+      path: 'rt.yaml',
+      content: 'apiVersion: serving.kserve.io/v1alpha1\nkind: ServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n',
+    },
+    { name: 'a WorkflowTemplate gets its account when submitted', path: 'wft.yaml', content: workflow('').replace('kind: Workflow', 'kind: WorkflowTemplate') },
     { name: 'Argo templates inherit the workflow service account', path: 'wf.yaml', content: workflow('  serviceAccountName: trainer\n') },
     { name: 'Argo templates inherit automountServiceAccountToken', path: 'wf.yaml', content: workflow('  automountServiceAccountToken: false\n') },
   ],
@@ -104,5 +110,14 @@ describe('K8S-0106 fix', () => {
     const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
     expect(runRule(rule, { path: 'pod.yaml', content: out }).findings).toEqual([]);
     expect(out).toContain('automountServiceAccountToken: false');
+  });
+});
+
+describe('K8S-0106 on custom resources found by search', () => {
+  it('reports but writes no pod field into an unknown schema', () => {
+    const content = 'apiVersion: example.com/v1\nkind: ModelDeployment\nmetadata: {name: m, namespace: ml}\nspec:\n  containers:\n  - name: server\n    image: acme/server:1.0\n';
+    const { findings } = runRule(rule, { path: 'cr.yaml', content });
+    expect(findings).toHaveLength(1);
+    expect(findings[0].fix).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import { isBinding, roleRefOf, subjectsOf } from './lib/rbac.js';
-import { namespaceOf, podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
+import { acceptsPodFields, identityDecidedHere, namespaceOf, podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
 
 /** Bindings of the scan that grant a role to the `default` service account of a namespace, by namespace. */
 function bindingsOfDefault(objects: readonly K8sObjectDocument[]): Map<string, K8sObjectDocument[]> {
@@ -61,6 +61,7 @@ export default defineRule<K8sSetDocument>({
   check(set, ctx) {
     let byNamespace: Map<string, K8sObjectDocument[]> | undefined;
     for (const pod of set.pods) {
+      if (!identityDecidedHere(pod)) continue;
       const t = tokenMount(pod, set.objects);
       if (!t.mounted || t.serviceAccount !== 'default') continue;
       byNamespace ??= bindingsOfDefault(set.objects);
@@ -69,7 +70,7 @@ export default defineRule<K8sSetDocument>({
         .slice(0, 3)
         .map((b) => `${b.object.kind} '${b.name}' (${roleRefOf(b)?.name ?? '?'})`)
         .join(', ');
-      const edit = setValueEdit(pod.owner, pod.at('automountServiceAccountToken'), false);
+      const edit = acceptsPodFields(pod) && setValueEdit(pod.owner, pod.at('automountServiceAccountToken'), false);
       ctx.report({
         doc: pod,
         message:

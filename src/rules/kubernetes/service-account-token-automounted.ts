@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
+import { acceptsPodFields, identityDecidedHere, podLabel, serviceAccountOf, tokenMount } from './lib/workload.js';
 
 export default defineRule<K8sSetDocument>({
   meta: {
@@ -43,10 +43,11 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     for (const pod of set.pods) {
+      if (!identityDecidedHere(pod)) continue;
       const t = tokenMount(pod, set.objects);
       if (!t.mounted || t.serviceAccount === 'default') continue;
       const field = pod.at('automountServiceAccountToken');
-      const edit = setValueEdit(pod.owner, field, false);
+      const edit = acceptsPodFields(pod) && setValueEdit(pod.owner, field, false);
       const fix = edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {};
       if (t.explicit) {
         ctx.report({

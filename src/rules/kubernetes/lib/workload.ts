@@ -283,3 +283,35 @@ export function podLabel(pod: PodSpecDocument): string {
   const detail = pod.origin.startsWith(kind + ' ') ? pod.origin.slice(kind.length + 1) : pod.origin;
   return `${base} (${detail})`;
 }
+
+/** Kinds whose pod spec is merged into pods of another object, which decides the service account. */
+const IDENTITY_ELSEWHERE = new Set(['ServingRuntime', 'ClusterServingRuntime']);
+/** Templates whose service account, when they name none, is chosen when a workflow is submitted. */
+const SUBMITTED_TEMPLATES = new Set(['WorkflowTemplate', 'ClusterWorkflowTemplate']);
+
+/**
+ * Whether the pod's service account can be judged from this object: not for serving runtimes
+ * (the InferenceService decides) nor for unnamed accounts of Argo workflow templates.
+ */
+export function identityDecidedHere(pod: PodSpecDocument): boolean {
+  const kind = pod.owner.object.kind;
+  const group = pod.owner.object.apiVersion.split('/')[0];
+  if (group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(kind)) return false;
+  if (group === 'argoproj.io' && SUBMITTED_TEMPLATES.has(kind)) return serviceAccountOf(pod).path !== undefined;
+  return true;
+}
+
+const POD_SPEC_GROUPS = new Set([
+  'v1', 'apps', 'batch', 'extensions', 'ray.io', 'kubeflow.org', 'serving.kserve.io', 'machinelearning.seldon.io', 'argoproj.io',
+  'jobset.x-k8s.io', 'leaderworkerset.x-k8s.io',
+]);
+
+/**
+ * Whether pod-level fields (like `automountServiceAccountToken`) can be written at the pod spec's
+ * path: the objects whose schema embeds a PodSpec there. Specs found by searching an unknown
+ * custom resource may not accept them.
+ */
+export function acceptsPodFields(pod: PodSpecDocument): boolean {
+  const group = pod.owner.object.apiVersion.includes('/') ? pod.owner.object.apiVersion.split('/')[0] : 'v1';
+  return POD_SPEC_GROUPS.has(group) && !(group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(pod.owner.object.kind));
+}
