@@ -4,6 +4,9 @@ import { TextDocument } from '../../core/text-document.js';
 
 const NOTEBOOK = /\.ipynb$/i;
 
+/** `matches` runs twice per file (does any parser want it, which ones read it): sniff once. */
+const sniffed = new WeakMap<SourceFile, boolean>();
+
 /**
  * Every non-binary file as one `text` document (secrets and other line-oriented rules). Binary
  * content is recognised by sniffing the first bytes, whatever the file is called. Notebooks are
@@ -14,7 +17,12 @@ export const textParser: Parser = {
   produces: ['text'],
   matches(file: SourceFile): boolean {
     if (file.size === 0 || NOTEBOOK.test(file.path)) return false;
-    return !looksBinary(file.head());
+    let text = sniffed.get(file);
+    if (text === undefined) {
+      text = !looksBinary(file.head());
+      sniffed.set(file, text);
+    }
+    return text;
   },
   parse(file: SourceFile): ParseOutput {
     return { documents: [new TextDocument(file)] };

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { LineIndex } from '../../../core/line-index.js';
+import { LiteralAutomaton } from './automaton.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
@@ -21,14 +22,18 @@ for (const d of MARKER_DETECTORS) {
     byMarker.set(m, list);
   }
 }
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER].sort((a, b) => b.length - a.length);
-/** One alternation of literals: the single pre-filter pass for every marker-anchored detector. */
-export const MARKER_RE = new RegExp(MARKERS.map(escape).join('|'), 'g');
+const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER];
 
-/** Names under which secrets are assigned; the pre-filter of assignment-based detection. */
-export const KEYWORD_RE =
-  /api[_.-]?key|apikey|secret|token|passw|pwd|credential|authorization|auth[_.-]?key|private[_.-]?key|access[_.-]?key|signing[_.-]?key|cohere|co_api_key|mistral|wandb|azure|together|deepseek|weaviate|qdrant|pinecone|kaggle|ngc/gi;
+/** Names under which secrets are assigned (case-insensitive); `_` stands for `_`, `-`, `.` or nothing. */
+const KEYWORD_STEMS = ['api_key', 'apikey', 'secret', 'token', 'passw', 'pwd', 'credential', 'authorization', 'auth_key', 'private_key', 'access_key', 'signing_key', 'cohere', 'co_api_key', 'mistral', 'wandb', 'azure', 'together', 'deepseek', 'weaviate', 'qdrant', 'pinecone', 'kaggle', 'ngc'];
+export const KEYWORDS = [...new Set(KEYWORD_STEMS.flatMap((k) => (k.includes('_') && k !== 'co_api_key' ? ['_', '-', '.', ''].map((sep) => k.replace('_', sep)) : [k])))];
+
+/**
+ * The single pre-filter pass: every marker of the marker-anchored detectors (case-sensitive, checked
+ * at each hit) and every keyword of the assignment detectors, found in one pass over the text.
+ */
+const PREFILTER = new LiteralAutomaton([...MARKERS, ...KEYWORDS]);
+const MARKER_COUNT = MARKERS.length;
 
 const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authorization|auth.?key|private.?key|access.?key|signing.?key/;
 const GENERIC_KEY_EXCLUDED =
@@ -79,8 +84,13 @@ interface Assignment {
 export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
   const hits: SecretHit[] = [];
   const jwts: JwtInfo[] = [];
-  scanMarkers(text, hits, jwts);
-  const assignments = scanAssignments(text, opts);
+  const markers = new MarkerScan(text, hits, jwts);
+  const keywords = new AssignmentScan(text, opts);
+  PREFILTER.scan(text, (p, start) => {
+    if (p < MARKER_COUNT) markers.hit(MARKERS[p], start);
+    else keywords.hit(start, KEYWORDS[p - MARKER_COUNT].length);
+  });
+  const assignments = keywords.assignments;
   classifyAssignments(text, assignments, hits, opts);
   if (jwts.length) findJwtSecrets(jwts, assignments, text, hits);
   pairAws(text, hits);
@@ -94,37 +104,41 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
-function scanMarkers(text: string, hits: SecretHit[], jwts: JwtInfo[]): void {
-  MARKER_RE.lastIndex = 0;
-  let jwtRunEnd = -1;
-  let m: RegExpExecArray | null;
-  while ((m = MARKER_RE.exec(text)) !== null) {
-    const p = m.index;
-    const marker = m[0];
+class MarkerScan {
+  private jwtRunEnd = -1;
+  constructor(
+    private readonly text: string,
+    private readonly hits: SecretHit[],
+    private readonly jwts: JwtInfo[],
+  ) {}
+
+  hit(marker: string, p: number): void {
+    const text = this.text;
+    if (!text.startsWith(marker, p)) return;
     if (marker === PRIVATE_KEY_MARKER) {
       const h = privateKeyAt(text, p);
-      if (h) hits.push(h);
-      continue;
+      if (h) this.hits.push(h);
+      return;
     }
     if (marker === JWT_MARKER) {
-      if (p < jwtRunEnd) continue;
+      if (p < this.jwtRunEnd) return;
       const r = jwtAt(text, p);
-      if (typeof r === 'number') jwtRunEnd = r;
+      if (typeof r === 'number') this.jwtRunEnd = r;
       else if (r) {
-        jwtRunEnd = r.hit.end;
-        hits.push(r.hit);
-        jwts.push(r);
+        this.jwtRunEnd = r.hit.end;
+        this.hits.push(r.hit);
+        this.jwts.push(r);
       }
-      continue;
+      return;
     }
     if (marker === URL_MARKER) {
       const h = urlCredentialsAt(text, p);
-      if (h) hits.push(h);
-      continue;
+      if (h) this.hits.push(h);
+      return;
     }
     for (const d of byMarker.get(marker)!) {
       const h = runMarkerDetector(d, text, p);
-      if (h) hits.push(h);
+      if (h) this.hits.push(h);
     }
   }
 }
@@ -451,30 +465,33 @@ function lineBounds(text: string, i: number): [number, number] {
   return [ls, le];
 }
 
-function scanAssignments(text: string, opts: FindOptions): Assignment[] {
-  const out: Assignment[] = [];
-  KEYWORD_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  let lastKeyEnd = -1;
-  let lineStart = -1;
-  let lineEnd = -1;
-  while ((m = KEYWORD_RE.exec(text)) !== null) {
-    const h = m.index;
-    if (h < lastKeyEnd) continue;
-    if (h >= lineEnd) [lineStart, lineEnd] = lineBounds(text, h);
+class AssignmentScan {
+  readonly assignments: Assignment[] = [];
+  private lastKeyEnd = -1;
+  private lineStart = -1;
+  private lineEnd = -1;
+  constructor(
+    private readonly text: string,
+    private readonly opts: FindOptions,
+  ) {}
+
+  hit(h: number, length: number): void {
+    if (h < this.lastKeyEnd) return;
+    const text = this.text;
+    if (h >= this.lineEnd) [this.lineStart, this.lineEnd] = lineBounds(text, h);
+    const { lineStart, lineEnd } = this;
     if (lineEnd - lineStart > MAX_LINE_LENGTH) {
-      KEYWORD_RE.lastIndex = lineEnd;
-      continue;
+      this.lastKeyEnd = lineEnd;
+      return;
     }
     let ks = h;
     while (ks > lineStart && h - ks < 80 && isKeyChar(text.charCodeAt(ks - 1))) ks--;
-    let ke = h + m[0].length;
+    let ke = h + length;
     while (ke < lineEnd && ke - h < 80 && isKeyChar(text.charCodeAt(ke))) ke++;
-    lastKeyEnd = ke;
-    const a = readAssignment(text, ks, ke, lineStart, lineEnd, opts);
-    if (a) out.push({ ...a, lineStart, lineEnd });
+    this.lastKeyEnd = ke;
+    const a = readAssignment(text, ks, ke, lineStart, lineEnd, this.opts);
+    if (a) this.assignments.push({ ...a, lineStart, lineEnd });
   }
-  return out;
 }
 
 function skipSpaces(text: string, i: number, end: number): number {
@@ -669,8 +686,6 @@ function nthLineEnd(text: string, offset: number, fwd: number): number {
 
 /** Every regular expression that runs over scanned text, for the linear-time tests. */
 export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
-  { name: 'marker pre-filter', re: MARKER_RE },
-  { name: 'keyword pre-filter', re: KEYWORD_RE },
   ...MARKER_DETECTORS.map((d) => ({ name: d.id, re: d.pattern })),
   { name: 'PEM header', re: PEM_BEGIN },
   { name: 'PEM placeholder', re: PEM_PLACEHOLDER },
