@@ -19,6 +19,17 @@ testRule(rule, {
       path: 'pod.yaml',
       content: pod('    resources:\n      limits: {cpu: "1", memory: 1Gi}\n  ephemeralContainers:\n  - name: debug\n    image: busybox:1.36\n'),
     },
+    { name: 'KServe model component: resources merged with the runtime', path: 'isvc.yaml', content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    model:
+      modelFormat: {name: huggingface}
+      storageUri: hf://meta-llama/Llama-3.1-8B-Instruct:0e9e39f249a16976918f6564b8830bc894c89659
+` },
+    { name: 'KServe serving runtime: resources merged with the InferenceService', path: 'rt.yaml', content: 'apiVersion: serving.kserve.io/v1alpha1\nkind: ClusterServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n' },
   ],
   invalid: [
     {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { asMapping, containerAnchor, describe, hasResource, regularContainers } from './lib/workload.js';
+import { asMapping, containerAnchor, describe, hasResource, mergedWithRuntime, regularContainers } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -37,6 +37,8 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of regularContainers(pod)) {
+      // Resources of KServe runtimes and model components are merged from both sides.
+      if (mergedWithRuntime(pod, c)) continue;
       // A limit without a request defaults the request to the limit.
       const missing = ['memory', 'cpu'].filter((r) => !hasResource(c, 'requests', r) && !hasResource(c, 'limits', r));
       if (missing.length === 0) continue;

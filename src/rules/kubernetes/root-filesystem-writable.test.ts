@@ -22,6 +22,16 @@ testRule(rule, {
       path: 'pod.yaml',
       content: pod('    securityContext:\n      readOnlyRootFilesystem: true\n  ephemeralContainers:\n  - name: debug\n    image: busybox:1.36\n'),
     },
+    { name: 'KServe model component: the runtime may set it', path: 'isvc.yaml', content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    model:
+      modelFormat: {name: huggingface}
+      storageUri: hf://meta-llama/Llama-3.1-8B-Instruct:0e9e39f249a16976918f6564b8830bc894c89659
+` },
   ],
   invalid: [
     {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { asMapping, containerAnchor, describe } from './lib/workload.js';
+import { asMapping, containerAnchor, describe, mergedWithRuntime } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -47,6 +47,8 @@ export default defineRule<PodSpecDocument>({
       const sc = c.container.securityContext;
       const value = asMapping(sc).readOnlyRootFilesystem;
       if (value === true) continue;
+      // A KServe model component is merged over its ServingRuntime's container, which may set it.
+      if (value !== false && mergedWithRuntime(pod, c) === 'component') continue;
       const field = [...c.path, 'securityContext', 'readOnlyRootFilesystem'];
       const edit = setValueEdit(pod.owner, field, true);
       ctx.report({

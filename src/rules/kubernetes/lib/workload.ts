@@ -315,3 +315,15 @@ export function acceptsPodFields(pod: PodSpecDocument): boolean {
   const group = pod.owner.object.apiVersion.includes('/') ? pod.owner.object.apiVersion.split('/')[0] : 'v1';
   return POD_SPEC_GROUPS.has(group) && !(group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(pod.owner.object.kind));
 }
+
+/**
+ * KServe merges a model component of an InferenceService (`predictor.model`, `predictor.pytorch`, …)
+ * with the container of its ServingRuntime: a field missing on one side may come from the other.
+ */
+export function mergedWithRuntime(pod: PodSpecDocument, c: ContainerView): 'runtime' | 'component' | undefined {
+  const o = pod.owner.object;
+  if (!o.apiVersion.startsWith('serving.kserve.io/')) return undefined;
+  if (o.kind === 'ServingRuntime' || o.kind === 'ClusterServingRuntime') return 'runtime';
+  if (o.kind === 'InferenceService' && typeof c.path[c.path.length - 1] === 'string') return 'component';
+  return undefined;
+}
