@@ -15,6 +15,11 @@ testRule(rule, {
     { name: 'low entropy words', path: 'settings.ini', content: 'secret_key = development-only-secret-key\n' },
     { name: 'lock file hashes', path: 'package-lock.json', content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n` },
     { name: 'value below minEntropy option', path: '.env', content: `API_TOKEN=${token}\n`, options: { minEntropy: 6 } },
+    {
+      name: 'values of a Secret manifest (reported by kubernetes-secret-manifest)',
+      path: 'secret.yaml',
+      content: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  API_TOKEN: ${Buffer.from(token).toString('base64')}\nstringData:\n  DB_PASSWORD: ${pw}\n`,
+    },
   ],
   invalid: [
     {
@@ -34,10 +39,10 @@ testRule(rule, {
     {
       name: 'compose environment and Kubernetes env literal',
       path: 'stack.yaml',
-      content: `services:\n  api:\n    environment:\n      - SERVICE_TOKEN=${token}\n---\nenv:\n- name: ADMIN_PASSWORD\n  value: "${pw}"\n`,
+      content: `services:\n  api:\n    environment:\n      - SERVICE_TOKEN=${token}\n---\nkind: Secret\n---\ndata:\n- name: ADMIN_PASSWORD\n  value: "${pw}"\n`,
       findings: [
         { startLine: 4, startColumn: 23, endLine: 4, endColumn: 55 },
-        { startLine: 8, startColumn: 11, endLine: 8, endColumn: 25, message: "password in plain text (assigned to 'ADMIN_PASSWORD')" },
+        { startLine: 10, startColumn: 11, endLine: 10, endColumn: 25, message: "password in plain text (assigned to 'ADMIN_PASSWORD')" },
       ],
     },
     {

@@ -599,9 +599,35 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
     if (!hit && JWT_SECRET_KEY.test(key) && value.length >= 16 && !isPlaceholder(value) && entropy(value) >= 3 && charClasses(value) >= 2) {
       hit = { detector: 'jwt-signing-secret', rule: 'jwt-token', label: 'JWT signing secret', severity: 'high', start: a.start, end: a.end, value, prefix: 0, priority: 65 };
     }
-    if (!hit && !lock) hit = genericCandidate(text, a, key, value);
+    if (!hit && !lock && !inSecretManifestData(text, a.lineStart)) hit = genericCandidate(text, a, key, value);
     if (hit) hits.push(hit);
   }
+}
+
+const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
+const DATA_KEY = /^[ \t]*(?:data|stringData):[ \t]*$/;
+
+/**
+ * True when the line is a value of a Kubernetes Secret's `data`/`stringData`: those values are
+ * reported, decoded, by the Secret manifest rule.
+ */
+function inSecretManifestData(text: string, lineStart: number): boolean {
+  if (!text.includes('Secret') || !SECRET_KIND.test(text)) return false;
+  const indent = (ls: number) => {
+    let i = ls;
+    while (text[i] === ' ') i++;
+    return i - ls;
+  };
+  const own = indent(lineStart);
+  let ls = lineStart;
+  for (let k = 0; k < 500 && ls > 0; k++) {
+    ls = text.lastIndexOf('\n', ls - 2) + 1;
+    const le = text.indexOf('\n', ls);
+    const line = text.slice(ls, le === -1 ? text.length : le);
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (indent(ls) < own) return DATA_KEY.test(line);
+  }
+  return false;
 }
 
 function genericCandidate(text: string, a: Assignment, key: string, value: string): SecretHit | undefined {
