@@ -9,9 +9,9 @@ testRule(rule, {
   invalid: [
     {
       path: 'Dockerfile',
-      content: 'FROM alpine:3.20\nADD --chown=app https://x.example/model.gguf \\\n    http://y.example/tok.json /models/\n',
+      content: 'FROM alpine:3.20\nADD --chown=app https://x.example/tool.tgz \\\n    http://y.example/tok.json https://x.example/model.gguf /opt/\n',
       findings: [
-        { startLine: 2, startColumn: 17, endLine: 2, endColumn: 45, message: 'ADD downloads https://x.example/model.gguf without --checksum' },
+        { startLine: 2, startColumn: 17, endLine: 2, endColumn: 43, message: 'ADD downloads https://x.example/tool.tgz without --checksum' },
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 30, message: 'ADD downloads http://y.example/tok.json without --checksum' },
       ],
     },

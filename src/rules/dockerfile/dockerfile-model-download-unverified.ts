@@ -2,30 +2,10 @@ import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
 import type { ShellCommand } from '../../parsers/dockerfile/shell.js';
 import { instructionCommands, programFamily } from './lib/commands.js';
+import { COMMIT, isModelUrl, isMutableModelUrl, isWeightsUrl, urlPath } from './lib/models.js';
 
-const COMMIT = /^[0-9a-f]{40}$/i;
-const WEIGHTS = /\.(safetensors|bin|pt|pth|ckpt|gguf|ggml|onnx|pkl|pickle|h5|keras|tflite|pb|mlmodel|joblib|npz|nemo)$/i;
 const CHECKSUM_TOOLS = new Set(['sha256sum', 'sha512sum', 'sha384sum', 'shasum', 'b2sum', 'b3sum']);
 const HUB_CALL = /\b(snapshot_download|hf_hub_download|from_pretrained)\s*\(/;
-
-function urlPath(u: string): string {
-  const q = u.search(/[?#]/);
-  return q === -1 ? u : u.slice(0, q);
-}
-
-/** A `huggingface.co/…/resolve/<ref>/…` URL whose ref is a branch or tag, not a commit. */
-function mutableHubRef(u: string): boolean {
-  const ref = hubRef(u);
-  return ref !== undefined && !COMMIT.test(ref);
-}
-
-function hubRef(u: string): string | undefined {
-  const host = u.indexOf('huggingface.co/');
-  const at = host === -1 ? -1 : u.indexOf('/resolve/', host);
-  if (at === -1) return undefined;
-  const end = u.indexOf('/', at + 9);
-  return end === -1 ? undefined : u.slice(at + 9, end);
-}
 
 function verifies(cmds: readonly ShellCommand[]): boolean {
   return cmds.some(
@@ -67,14 +47,17 @@ export default defineRule<DockerfileDocument>({
     rationale:
       'Weights baked into an image are trusted by everything that runs it. Downloading them from a branch (`main`), an unpinned hub repository or a plain URL without checking a digest means a re-uploaded, poisoned or backdoored model (or a pickle payload) ships silently with the next build.',
     remediation:
-      'Pin hub downloads to a commit (`huggingface-cli download org/model --revision <40-hex sha>`, `snapshot_download(..., revision="<sha>")`, `/resolve/<sha>/` URLs) or verify a known digest in the same RUN (`echo "<sha256>  model.safetensors" | sha256sum -c -`). Prefer safetensors over pickle formats.',
+      'Pin hub downloads to a commit (`huggingface-cli download org/model --revision <40-hex sha>`, `snapshot_download(..., revision="<sha>")`, `/resolve/<sha>/` URLs) or verify a known digest in the same RUN (`echo "<sha256>  model.safetensors" | sha256sum -c -`) or with `ADD --checksum=sha256:…`. Prefer safetensors over pickle formats.',
     references: [
       'https://huggingface.co/docs/huggingface_hub/guides/cli#download-a-specific-revision',
       'https://huggingface.co/docs/hub/security-pickle',
       'https://atlas.mitre.org/techniques/AML.T0010.003',
     ],
     examples: {
-      bad: [{ path: 'Dockerfile', content: 'FROM python:3.12\nRUN huggingface-cli download meta-llama/Llama-3.1-8B-Instruct --local-dir /models/llama\n' }],
+      bad: [
+        { path: 'Dockerfile', content: 'FROM python:3.12\nADD https://huggingface.co/org/model/resolve/main/model.safetensors /models/\n' },
+        { path: 'Dockerfile', content: 'FROM python:3.12\nRUN huggingface-cli download meta-llama/Llama-3.1-8B-Instruct --local-dir /models/llama\n' },
+      ],
       good: [
         {
           path: 'Dockerfile',
@@ -85,7 +68,13 @@ export default defineRule<DockerfileDocument>({
     },
   },
   check(doc, ctx) {
-    for (const ins of doc.byKeyword('RUN')) {
+    for (const ins of doc.byKeyword('RUN', 'ADD')) {
+      if (ins.keyword === 'ADD') {
+        if (ins.flag('checksum')?.value) continue;
+        for (const src of ins.args.slice(0, -1))
+          if (isMutableModelUrl(src.value)) ctx.report({ message: `ADD downloads model files from ${urlPath(src.value)} without --checksum`, at: src.span });
+        continue;
+      }
       const cmds = instructionCommands(doc, ins);
       const verified = verifies(cmds);
       const pinnedGit = checksOutCommit(cmds);
@@ -101,8 +90,8 @@ export default defineRule<DockerfileDocument>({
             });
           }
         } else if (cmd.program === 'curl' || cmd.program === 'wget') {
-          const url = cmd.args.find((a) => /^https?:\/\//i.test(a.value) && (WEIGHTS.test(urlPath(a.value)) || hubRef(a.value) !== undefined));
-          if (url && !verified && (WEIGHTS.test(urlPath(url.value)) || mutableHubRef(url.value)))
+          const url = cmd.args.find((a) => isModelUrl(a.value));
+          if (url && !verified && (isWeightsUrl(url.value) || isMutableModelUrl(url.value)))
             ctx.report({ message: `${cmd.program} downloads model weights from ${urlPath(url.value)} without verifying a checksum`, at: cmd.span });
         } else if (cmd.program === 'git' && !pinnedGit) {
           const lfs = cmd.args[0]?.value === 'lfs' && ['pull', 'fetch', 'clone'].includes(cmd.args[1]?.value ?? '');
