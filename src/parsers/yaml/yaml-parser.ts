@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import type { ScanDocument } from '../../core/document.js';
+import { formatBytes } from '../../core/engine.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { looksBinary } from '../../core/source-file.js';
@@ -109,6 +110,8 @@ function isHelmTemplate(file: SourceFile, text: string): boolean {
 export function createYamlParser(classifiers: readonly YamlClassifier[], set?: Pick<Parser, 'setKind' | 'collect'>): Parser {
   return {
     name: 'yaml',
+    // Size is checked in `parse`, which can tell large JSON data from a large manifest by its head.
+    maxBytes: Number.MAX_SAFE_INTEGER,
     produces: [...new Set(classifiers.flatMap((c) => c.produces))],
     ...set,
     matches(file: SourceFile): boolean {
@@ -116,7 +119,13 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
       return YAML_NAME.test(file.path) || JSON_NAME.test(file.path);
     },
     parse(file: SourceFile, ctx: ParseContext): ParseOutput {
-      if (looksBinary(file.head())) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      const head = file.head();
+      if (looksBinary(head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      if (file.size > ctx.limits.maxFileBytes) {
+        // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
+        if (JSON_NAME.test(file.path) && !new TextDecoder().decode(head).includes('"apiVersion"')) return { documents: [] };
+        throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
+      }
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
       if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
