@@ -59,6 +59,17 @@ USER 1000
     expect(doc.locate(script.commands[1].span).range).toEqual({ startLine: 4, startColumn: 5, endLine: 4, endColumn: 28 });
   });
 
+  it('keeps redirections out of the command separators', () => {
+    const doc = parse('FROM a:1\nRUN curl -fsSL https://x.example/i 2>&1 | sh && make >/dev/null 2>&1 &>log; echo done &\n');
+    const [script] = doc.shell(doc.byKeyword('RUN')[0]);
+    expect(script.commands.map((c) => [c.program, c.pipeIndex, c.args.map((a) => a.value).join(' ')])).toEqual([
+      ['curl', 0, '-fsSL https://x.example/i 2>&1'],
+      ['sh', 1, ''],
+      ['make', 0, '>/dev/null 2>&1 &>log'],
+      ['echo', 0, 'done'],
+    ]);
+  });
+
   it('honours the escape directive', () => {
     const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n  && echo b\n';
     const doc = parse(text);

@@ -85,7 +85,7 @@ export function parseShell(src: LogicalText): ShellScript {
       i++;
       continue;
     }
-    if (c === '&') {
+    if (c === '&' && t[i + 1] !== '>') {
       endCommand(false);
       i += t[i + 1] === '&' ? 2 : 1;
       continue;
@@ -113,7 +113,9 @@ export function parseShell(src: LogicalText): ShellScript {
     let value = '';
     while (i < n) {
       const d = t[i];
-      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || d === '&' || d === '|' || d === ')') break;
+      // `2>&1`, `>&2` and `&>file` are redirections, not the `&` operator.
+      const redirect = d === '&' && (t[i + 1] === '>' || (i > start && (t[i - 1] === '>' || t[i - 1] === '<')));
+      if (d === ' ' || d === '\t' || d === '\n' || d === '\r' || d === ';' || (d === '&' && !redirect) || d === '|' || d === ')') break;
       if (d === '(' && i === start) break;
       if (d === "'") {
         const close = t.indexOf("'", i + 1);
