@@ -78,9 +78,19 @@ describe('directory walker', () => {
     expect(walk(['proj']).files).toEqual(['proj/a.yaml']);
   });
 
-  it('applies configured excludes relative to the target', () => {
-    write({ 'proj/charts/tests/t.yaml': '', 'proj/charts/c.yaml': '', 'proj/vendor/v.yaml': '' });
-    expect(walk(['proj'], ['vendor/', '**/tests/**']).files).toEqual(['proj/charts/c.yaml']);
+  it('applies configured excludes relative to the current directory', () => {
+    write({ 'proj/charts/tests/t.yaml': '', 'proj/charts/c.yaml': '', 'proj/vendor/v.yaml': '', 'proj/x/vendor/v.yaml': '' });
+    expect(walk(['proj'], ['/proj/vendor/', '**/tests/**']).files).toEqual(['proj/charts/c.yaml', 'proj/x/vendor/v.yaml']);
+    expect(walk(['proj'], ['vendor/']).files).toEqual(['proj/charts/c.yaml', 'proj/charts/tests/t.yaml']);
+    expect(walk(['proj/charts'], ['proj/charts/tests']).files).toEqual(['proj/charts/c.yaml']);
+  });
+
+  it('applies excludes relative to a target outside the current directory', () => {
+    write({ 'other/vendor/v.yaml': '', 'other/a.yaml': '', 'here/.keep': '' });
+    const errors: string[] = [];
+    const files = [...walkTargets(['../other'], { cwd: join(base, 'here'), exclude: ['/vendor/'], onError: (p, m) => errors.push(`${p}: ${m}`) })];
+    expect(files.map((f) => f.path)).toEqual(['../other/a.yaml']);
+    expect(errors).toEqual([]);
   });
 
   it('skips node_modules and VCS directories, unless given as the target', () => {

@@ -5,7 +5,7 @@ import { DiskSourceFile } from '../core/source-file.js';
 
 export interface WalkOptions {
   cwd?: string;
-  /** Extra path globs (gitignore syntax), relative to each target, to leave out. */
+  /** Extra path globs (gitignore syntax) to leave out, relative to `cwd` (or to a target outside it). */
   exclude?: readonly string[];
   onError(path: string, message: string): void;
 }
@@ -63,7 +63,8 @@ export function* walkTargets(targets: readonly string[], opts: WalkOptions): Gen
       root = abs;
     }
     const base: IgnoreScope[] = [];
-    if (opts.exclude?.length) base.push({ dir: abs, ig: ignore().add([...opts.exclude]) });
+    // Like the paths of ignore entries, excludes are relative to the current directory (to the target when it lies elsewhere).
+    if (opts.exclude?.length) base.push({ dir: inside(cwd, abs) ? cwd : abs, ig: ignore().add([...opts.exclude]) });
     yield* walkDir(abs, root, root, cwd, base, opts);
   }
 }
