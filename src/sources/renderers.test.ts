@@ -10,7 +10,7 @@ import hostNetwork from '../rules/kubernetes/ai-service-host-network.js';
 import { main } from '../cli/main.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
-import { findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
+import { attributeKustomizeOutput, findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
 
 let dir: string;
 
@@ -232,6 +232,24 @@ describe('Helm charts', () => {
   });
 });
 
+describe('attributeKustomizeOutput', () => {
+  it('puts each rendered object with the resource file that declares it, prefixes and suffixes allowed', () => {
+    const a = write('k/base/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n');
+    const b = write('k/base/api-worker.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api-worker\n');
+    const out = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-worker-v2\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n',
+    ].join('---\n');
+    expect(attributeKustomizeOutput(out, 'k/prod/kustomization.yaml', [a, b], dir)).toEqual([
+      { path: 'k/prod/kustomization.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n' },
+      { path: 'k/base/app.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n\n' },
+      { path: 'k/base/api-worker.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-worker-v2\n' },
+    ]);
+  });
+});
+
 describe('findExecutable', () => {
   it('finds executables on a PATH string and ignores plain files', () => {
     const bin = fakeRenderer('kustomize', '');
@@ -269,8 +287,9 @@ spec:
     expect(calls(kustomize).map((c) => c.argv)).toEqual([['build', join(dir, 'deploy/overlays/prod')]]);
     expect(result.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
       ['deploy/README.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
-      ['deploy/overlays/prod/kustomization.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
+      ['deploy/base/pod.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
     ]);
+    expect(result.findings[1].location.resource).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'prod-ollama' });
   });
 
   it('falls back to kubectl kustomize', () => {
@@ -278,7 +297,7 @@ spec:
     const kubectl = fakeRenderer('kubectl', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl } });
     expect(calls(kubectl).map((c) => c.argv)).toEqual([['kustomize', join(dir, 'deploy/overlays/prod')]]);
-    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/overlays/prod/kustomization.yaml']);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml']);
   });
 
   it('reads the resources and patches as plain YAML when the overlay cannot be rendered', () => {

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
@@ -176,8 +176,10 @@ interface Chart {
 interface KustomizationRefs {
   /** Local directories it builds on (`resources`, `bases`, `components`). */
   dirs: string[];
-  /** Local files it reads as resources or patches. */
+  /** Local files it reads as resources. */
   files: string[];
+  /** Local files it reads as patches. */
+  patches: string[];
   remote: string[];
   /** A `kind: Component` is only built as part of an overlay. */
   component: boolean;
@@ -186,7 +188,7 @@ interface KustomizationRefs {
 }
 
 function kustomizationRefs(absPath: string): KustomizationRefs {
-  const out: KustomizationRefs = { dirs: [], files: [], remote: [], component: false, helmCharts: false };
+  const out: KustomizationRefs = { dirs: [], files: [], patches: [], remote: [], component: false, helmCharts: false };
   let doc: unknown;
   try {
     doc = yaml.load(readFileSync(absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
@@ -224,7 +226,7 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
       const p = local(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).path : entry);
-      if (p) out.files.push(p);
+      if (p) out.patches.push(p);
     }
   }
   return out;
@@ -360,7 +362,7 @@ function* renderKustomizations(
     seen.add(kfile);
     covered.add(kfile);
     const r = refs(kfile);
-    for (const f of r.files) covered.add(f);
+    for (const f of [...r.files, ...r.patches]) covered.add(f);
     for (const d of r.dirs) {
       const k = kustomizationFileIn(d);
       if (k) cover(k, seen);
@@ -391,7 +393,74 @@ function* renderKustomizations(
       ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`);
       continue;
     }
-    cover(file.absPath, new Set());
-    yield new RenderedSourceFile(file.path, r.stdout, `${tool.label} ${dirPath(file.path)}`);
+    const seen = new Set<string>();
+    cover(file.absPath, seen);
+    const resources = [...seen].flatMap((k) => refs(k).files);
+    const label = `${tool.label} ${dirPath(file.path)}`;
+    for (const part of attributeKustomizeOutput(r.stdout, file.path, resources, ctx.cwd)) yield new RenderedSourceFile(part.path, part.text, label);
   }
+}
+
+/** Splits a multi-document YAML stream on its `---` lines, dropping empty documents. */
+function splitDocuments(output: string): string[] {
+  const docs: string[] = [];
+  let current: string[] = [];
+  const flush = (): void => {
+    const text = current.join('\n');
+    current = [];
+    if (/\S/.test(text.replace(/^#.*$/gm, ''))) docs.push(text);
+  };
+  for (const line of output.split('\n')) {
+    if (line === '---' || line.startsWith('--- ') || line === '---\r') flush();
+    else current.push(line);
+  }
+  flush();
+  return docs;
+}
+
+interface Identity {
+  kind: string;
+  name: string;
+}
+
+function identityOf(v: unknown): Identity | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const md = o.metadata as Record<string, unknown> | undefined;
+  return typeof o.kind === 'string' && typeof md?.name === 'string' ? { kind: o.kind, name: md.name } : undefined;
+}
+
+/** Objects a resource file declares, by kind and name. */
+function identitiesIn(abs: string): Identity[] {
+  try {
+    if (statSync(abs).size > DEFAULT_RENDER_MAX_OUTPUT) return [];
+    return (yaml.loadAll(readFileSync(abs, 'utf8'), null, { schema: yaml.CORE_SCHEMA }) as unknown[]).flatMap((v) => identityOf(v) ?? []);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Attributes each document of `kustomize build` output to the resource file that declares the same
+ * kind and name (kustomize may add prefixes and suffixes to the name); documents it cannot place
+ * (generated ConfigMaps and Secrets) go to the overlay's kustomization file.
+ */
+export function attributeKustomizeOutput(output: string, kustomizationPath: string, resourceFiles: readonly string[], cwd: string): Array<{ path: string; text: string }> {
+  const candidates = resourceFiles.flatMap((abs) => identitiesIn(abs).map((id) => ({ ...id, abs })));
+  const groups = new Map<string, string[]>();
+  for (const doc of splitDocuments(output)) {
+    let id: Identity | undefined;
+    try {
+      id = identityOf(yaml.load(doc, { schema: yaml.CORE_SCHEMA }));
+    } catch {
+      id = undefined;
+    }
+    let best: { abs: string; name: string } | undefined;
+    if (id) for (const c of candidates) if (c.kind === id.kind && id.name.includes(c.name) && (!best || c.name.length > best.name.length)) best = c;
+    const path = best ? relative(cwd, best.abs).split(sep).join('/') : kustomizationPath;
+    const list = groups.get(path) ?? [];
+    list.push(doc);
+    groups.set(path, list);
+  }
+  return [...groups].map(([path, docs]) => ({ path, text: docs.join('\n---\n') + '\n' }));
 }
