@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, PSS_DOC, str } from './lib/pss.js';
+import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
 
 /** The deprecated per-container annotation, still enforced by Pod Security Admission. */
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -53,7 +53,7 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    checkField(ctx, podSecurityContext(pod)?.appArmorProfile, [...podSecurityContextPath(pod), 'appArmorProfile'], 'Pod');
+    if (reportsPodLevel(pod)) checkField(ctx, podSecurityContext(pod)?.appArmorProfile, [...podSecurityContextPath(pod), 'appArmorProfile'], 'Pod');
     for (const c of pod.containers) {
       checkField(ctx, containerSecurityContext(c)?.appArmorProfile, [...c.path, 'securityContext', 'appArmorProfile'], containerLabel(c));
     }

@@ -1,7 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -50,7 +50,7 @@ export default defineRule<PodSpecDocument>({
       }
       return podFix;
     };
-    if (podValue === false) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
+    if (podValue === false && reportsPodLevel(pod)) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
     for (const c of pod.containers) {
       const value = containerSecurityContext(c)?.runAsNonRoot;
       const path = [...c.path, 'securityContext', 'runAsNonRoot'];

@@ -26,5 +26,26 @@ testRule(rule, {
         { startLine: 12, startColumn: 7, endLine: 12, endColumn: 19, message: "Container 'app' runs as root (runAsUser: 0)" },
       ],
     },
+    {
+      name: 'Argo: a workflow securityContext shared by two templates is reported once',
+      path: 'wf.yaml',
+      content: `apiVersion: argoproj.io/v1alpha1
+kind: WorkflowTemplate
+metadata:
+  name: pipeline
+spec:
+  securityContext:
+    runAsUser: 0
+  templates:
+  - name: a
+    container: {image: a:1}
+  - name: b
+    container: {image: b:1}
+  - name: c
+    securityContext: {runAsUser: 1000}
+    container: {image: c:1}
+`,
+      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 17, message: 'Pod runs as root (runAsUser: 0)', objectPath: '/spec/securityContext/runAsUser' }],
+    },
   ],
 });

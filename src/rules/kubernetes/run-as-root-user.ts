@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, podSecurityContext, podSecurityContextPath, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -37,7 +37,7 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     if (usesUserNamespace(pod)) return;
-    if (podSecurityContext(pod)?.runAsUser === 0) ctx.report({ message: 'Pod runs as root (runAsUser: 0)', at: [...podSecurityContextPath(pod), 'runAsUser'] });
+    if (podSecurityContext(pod)?.runAsUser === 0 && reportsPodLevel(pod)) ctx.report({ message: 'Pod runs as root (runAsUser: 0)', at: [...podSecurityContextPath(pod), 'runAsUser'] });
     for (const c of pod.containers) {
       if (containerSecurityContext(c)?.runAsUser === 0) ctx.report({ message: `${containerLabel(c)} runs as root (runAsUser: 0)`, at: [...c.path, 'securityContext', 'runAsUser'] });
     }

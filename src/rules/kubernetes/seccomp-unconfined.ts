@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, PSS_DOC, str } from './lib/pss.js';
+import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
 
 function checkProfile(ctx: RuleContext, profile: unknown, at: ObjectPath, who: string): void {
   if (!isSet(profile)) return;
@@ -47,7 +47,7 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    checkProfile(ctx, podSecurityContext(pod)?.seccompProfile, [...podSecurityContextPath(pod), 'seccompProfile'], 'Pod');
+    if (reportsPodLevel(pod)) checkProfile(ctx, podSecurityContext(pod)?.seccompProfile, [...podSecurityContextPath(pod), 'seccompProfile'], 'Pod');
     for (const c of pod.containers) {
       checkProfile(ctx, containerSecurityContext(c)?.seccompProfile, [...c.path, 'securityContext', 'seccompProfile'], containerLabel(c));
     }

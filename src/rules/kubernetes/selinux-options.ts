@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, PSS_DOC, str } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
 
 /** SELinux types the baseline accepts (an empty type keeps the runtime's default, container_t). */
 const ALLOWED_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -54,7 +54,7 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    checkOptions(ctx, podSecurityContext(pod)?.seLinuxOptions, [...podSecurityContextPath(pod), 'seLinuxOptions'], 'Pod');
+    if (reportsPodLevel(pod)) checkOptions(ctx, podSecurityContext(pod)?.seLinuxOptions, [...podSecurityContextPath(pod), 'seLinuxOptions'], 'Pod');
     for (const c of pod.containers) {
       checkOptions(ctx, containerSecurityContext(c)?.seLinuxOptions, [...c.path, 'securityContext', 'seLinuxOptions'], containerLabel(c));
     }

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { mapping, podSecurityContext, podSecurityContextPath, PSS_DOC, str } from './lib/pss.js';
+import { mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
 
 /** Namespaced sysctls isolated from other pods: the baseline's safe set at the latest policy version (v1.37). */
 const SAFE_SYSCTLS = new Set([
@@ -56,7 +56,7 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     const sysctls = podSecurityContext(pod)?.sysctls;
-    if (!Array.isArray(sysctls)) return;
+    if (!Array.isArray(sysctls) || !reportsPodLevel(pod)) return;
     sysctls.forEach((s, i) => {
       const name = str(mapping(s)?.name);
       if (SAFE_SYSCTLS.has(name)) return;

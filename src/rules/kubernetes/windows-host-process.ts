@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, PSS_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -38,7 +38,7 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    if (mapping(podSecurityContext(pod)?.windowsOptions)?.hostProcess === true) {
+    if (mapping(podSecurityContext(pod)?.windowsOptions)?.hostProcess === true && reportsPodLevel(pod)) {
       ctx.report({ message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)', at: [...podSecurityContextPath(pod), 'windowsOptions', 'hostProcess'] });
     }
     for (const c of pod.containers) {

@@ -40,6 +40,8 @@ interface PodFacts {
   userNamespace: boolean;
   securityContextPath: ObjectPath;
   securityContext: Obj | undefined;
+  /** False for the second and later pod specs sharing one inherited securityContext (reported once). */
+  reportsPodLevel: boolean;
 }
 
 const FACTS = new WeakMap<PodSpecDocument, PodFacts>();
@@ -49,12 +51,19 @@ function facts(pod: PodSpecDocument): PodFacts {
   if (!f) {
     const spec = pod.spec;
     let securityContextPath = pod.at('securityContext');
-    if (!isSet(spec.securityContext)) securityContextPath = argoWorkflowSecurityContextPath(pod) ?? securityContextPath;
+    let reportsPodLevel = true;
+    const inherited = isSet(spec.securityContext) ? undefined : argoWorkflowSecurityContextPath(pod);
+    if (inherited) {
+      securityContextPath = inherited;
+      const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p) !== undefined);
+      reportsPodLevel = first === pod;
+    }
     f = {
       windows: mapping(spec.os)?.name === 'windows',
       userNamespace: spec.hostUsers === false,
       securityContextPath,
       securityContext: mapping(getAt(pod.owner.object, securityContextPath)),
+      reportsPodLevel,
     };
     FACTS.set(pod, f);
   }
@@ -83,6 +92,14 @@ export function podSecurityContextPath(pod: PodSpecDocument): ObjectPath {
 /** The pod-level securityContext in effect. */
 export function podSecurityContext(pod: PodSpecDocument): Obj | undefined {
   return facts(pod).securityContext;
+}
+
+/**
+ * Whether findings on pod-level settings are reported for this pod spec: always, except when several
+ * pod specs inherit one securityContext (Argo templates), which is then reported with the first.
+ */
+export function reportsPodLevel(pod: PodSpecDocument): boolean {
+  return facts(pod).reportsPodLevel;
 }
 
 /** `spec.os.name: windows`: exempt from the restricted checks that do not apply to Windows. */
