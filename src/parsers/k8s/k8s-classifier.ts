@@ -9,12 +9,26 @@ function isK8sObject(v: unknown): v is K8sObject {
   return isMapping(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
 }
 
+const TOOL_CONFIG_GROUPS = new Set(['kind.x-k8s.io', 'kubeadm.k8s.io', 'audit.k8s.io', 'skaffold', 'ctlptl.dev']);
+
+/**
+ * Files of tools that borrow the object shape but are never applied to a cluster: Kustomization and
+ * component configs (`*.config.k8s.io`), kubeconfig (`v1 Config`), kubeadm, kind, audit policies, Skaffold.
+ */
+function isToolConfig(o: K8sObject): boolean {
+  const slash = o.apiVersion.lastIndexOf('/');
+  const group = slash === -1 ? '' : o.apiVersion.slice(0, slash);
+  if (group === '' && o.kind === 'Config') return true;
+  return group.endsWith('.config.k8s.io') || TOOL_CONFIG_GROUPS.has(group);
+}
+
 /** Kubernetes objects, with `List` kinds (`v1 List`, `*List`) split into their items. */
 export const k8sClassifier: YamlClassifier = {
   name: 'kubernetes',
   produces: ['k8s', 'k8s-pod'],
   classify(value: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined {
     if (!isK8sObject(value)) return undefined;
+    if (isToolConfig(value)) return [];
     const out: ScanDocument[] = [];
     const add = (obj: K8sObject, base: Array<string | number>): void => {
       const doc = new K8sObjectDocument(source, docIndex, base, obj);

@@ -210,6 +210,16 @@ describe('what is not Kubernetes', () => {
     expect(parse('kind: Pod\n').all).toEqual([]);
   });
 
+  it('ignores configuration files of tools that are never applied to a cluster', () => {
+    expect(parse('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n').all).toEqual([]);
+    expect(parse('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n').all).toEqual([]);
+    expect(parse('apiVersion: v1\nkind: Config\nclusters: []\nusers: []\n').all).toEqual([]);
+    expect(parse('apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\nnodes: [{role: control-plane}]\n').all).toEqual([]);
+    expect(parse('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n').all).toEqual([]);
+    expect(parse('apiVersion: skaffold/v4beta6\nkind: Config\n').all).toEqual([]);
+    expect(parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n').objects.map((o) => o.resource.kind)).toEqual(['ConfigMap']);
+  });
+
   it('ignores JSON that is not Kubernetes without parsing it', () => {
     expect(parse('{"name": "pkg", "version": "1.0.0"', 'package.json').all).toEqual([]);
     expect(parse('[1, 2, 3]', 'data.json').all).toEqual([]);
