@@ -10,7 +10,11 @@ testRule(rule, {
     { name: 'references and lookups', path: 'app.env', content: 'API_TOKEN=${API_TOKEN}\nDB_PASSWORD=$(cat /run/secrets/db)\n' },
     { name: 'code reads from the environment', path: 'app.py', content: 'api_key = os.environ["API_KEY"]\npassword = get_password()\ntoken = request.headers["Authorization"]\n' },
     { name: 'unquoted right-hand side in code is an expression', path: 'app.ts', content: 'const apiKey = config.upstream.apiKeyFromVault;\n' },
-    { name: 'descriptive names', path: 'config.yaml', content: `token_type: bearer\nmax_tokens: 4096\nsecretName: llm-keys\npassword_file: /run/secrets/db\ntokenizer: ${token}\n` },
+    {
+      name: 'descriptive names',
+      path: 'config.yaml',
+      content: `token_type: bearer\nmax_tokens: 4096\nsecretName: llm-keys\npassword_file: /run/secrets/db\ntokenizer: ${token}\nmaxTokens: ${token}\nUSE_TOKEN_AUTH: ${token}\n`,
+    },
     { name: 'placeholders and UUIDs', path: '.env', content: 'API_KEY=your-api-key-here\nSECRET=xxxxxxxxxxxxxxxxxxxxxxxx\nCLIENT_SECRET=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
     { name: 'low entropy words', path: 'settings.ini', content: 'secret_key = development-only-secret-key\n' },
     { name: 'lock file hashes', path: 'package-lock.json', content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n` },
@@ -43,6 +47,15 @@ testRule(rule, {
       findings: [
         { startLine: 4, startColumn: 23, endLine: 4, endColumn: 55 },
         { startLine: 10, startColumn: 11, endLine: 10, endColumn: 25, message: "password in plain text (assigned to 'ADMIN_PASSWORD')" },
+      ],
+    },
+    {
+      name: 'names that merely start like a flag',
+      path: '.env',
+      content: `NODE_AUTH_TOKEN=${token}\nISSUER_SECRET=${token}\n`,
+      findings: [
+        { startLine: 1, startColumn: 17, endLine: 1, endColumn: 49 },
+        { startLine: 2, startColumn: 15, endLine: 2, endColumn: 47 },
       ],
     },
     {

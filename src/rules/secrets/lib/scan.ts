@@ -37,7 +37,10 @@ const MARKER_COUNT = MARKERS.length;
 
 const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authorization|auth.?key|private.?key|access.?key|signing.?key/;
 const GENERIC_KEY_EXCLUDED =
-  /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by)$|^(?:max|min|num|is|has|use|enable|show|get|set|no|skip|allow)[_.-]?|secretkeyref|secretref|secret_?name|existing_?secret/;
+  /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by)$|secretkeyref|secretref|secret_?name|existing_?secret/;
+/** Flags and limits about secrets (`max_tokens`, `isSecret`, `USE_TOKEN`), tested on the key as written. */
+const GENERIC_KEY_EXCLUDED_PREFIX =
+  /^(?:(?:max|min|num|is|has|use|enable|show|get|set|no|skip|allow|require|validate|verify)(?:[_.-]|[A-Z0-9])|(?:MAX|MIN|NUM|IS|HAS|USE|ENABLE|SHOW|GET|SET|NO|SKIP|ALLOW|REQUIRE|VALIDATE|VERIFY)[_.-])/;
 const PASSWORD_KEY = /passw|pwd/;
 /** Generic key names under which a provider named elsewhere on the line is the context. */
 const API_KEY_NAME = /^(?:api.?key|apikey|key|token|access.?token|auth.?token|secret)$/;
@@ -631,7 +634,7 @@ function inSecretManifestData(text: string, lineStart: number): boolean {
 }
 
 function genericCandidate(text: string, a: Assignment, key: string, value: string): SecretHit | undefined {
-  if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key)) return undefined;
+  if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key) || GENERIC_KEY_EXCLUDED_PREFIX.test(a.key)) return undefined;
   const password = PASSWORD_KEY.test(key);
   if (value.length < (password ? 8 : 16)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
