@@ -113,6 +113,17 @@ describe('Pod Security Standards corpus', () => {
     }
   }
 
+  it('restricted/pass also passes baseline; baseline/fail also fails restricted', () => {
+    const dirOf = (level: Level, kind: string) => join(CORPUS, level, kind);
+    for (const file of readdirSync(dirOf('restricted', 'pass'))) {
+      expect(scanFile(join(dirOf('restricted', 'pass'), file), 'baseline').map(describeFinding), file).toEqual([]);
+    }
+    for (const file of readdirSync(dirOf('baseline', 'fail'))) {
+      const controls = pssControls(scanFile(join(dirOf('baseline', 'fail'), file), 'restricted'), 'restricted');
+      expect(controls.some((c) => acceptable(checkIdOf(file), 'restricted').includes(c)), file).toBe(true);
+    }
+  });
+
   it('covers every check id of the standard with fail fixtures at restricted', () => {
     const ids = new Set(readdirSync(join(CORPUS, 'restricted', 'fail')).map(checkIdOf));
     expect([...ids].sort()).toEqual([...CONTROLS].sort());
