@@ -152,10 +152,12 @@ export interface KerasLayerRef {
   name?: string;
   module?: string;
   registeredName?: string;
-  /** JSON pointer of the layer object in the config. */
-  pointer: string;
+  /** Path of the object in the config (reported as a JSON pointer). */
+  path: (string | number)[];
   /** For Lambda layers: the function source or a marker that it is marshalled bytecode. */
   functionKind?: 'bytecode' | 'source' | 'reference';
+  /** For function references: the module and name it names. */
+  functionRef?: string;
 }
 
 export class KerasDocument extends ModelDocument {

@@ -12,8 +12,9 @@ import { allParsers } from '../index.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
 import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
 import { torchZip, zip } from '../../testing/models/zip-builder.js';
-import { GgufDocument, ModelFileDocument, OnnxDocument, PickleDocument, type ModelDocument } from './documents.js';
+import { GgufDocument, KerasDocument, ModelFileDocument, OnnxDocument, PickleDocument, type ModelDocument } from './documents.js';
 import { onnxModel } from '../../testing/models/protobuf-builder.js';
+import { hdf5, kerasArchive, kerasConfig } from '../../testing/models/keras-builder.js';
 import { gguf } from '../../testing/models/formats-builder.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
 import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
@@ -250,5 +251,25 @@ describe('ONNX and SavedModel', () => {
     expect(doc.problems[0]).toMatchObject({ kind: 'malformed', message: expect.stringMatching(/past the end of its message/) });
     const [ok] = parse(m, 'model.onnx') as OnnxDocument[];
     expect([ok.irVersion, ok.producer, ok.problems]).toEqual([9, 'pytorch', []]);
+  });
+});
+
+describe('Keras', () => {
+  it('reads .keras archives and says clearly when an .h5 config cannot be read', () => {
+    const docs = parse(kerasArchive(kerasConfig([])), 'model.keras');
+    expect(docs.map((d) => [d.kind, d.format, d.detail])).toEqual([
+      ['model-file', 'keras', undefined],
+      ['model-keras', 'keras', 'config.json'],
+    ]);
+    expect((docs[1] as KerasDocument).kerasVersion).toBe('3.6.0');
+    const dense = Uint8Array.from([...hdf5([]).subarray(0, 100), ...Buffer.from('model_config'), ...new Uint8Array(5000)]);
+    const [h5] = parse(dense, 'model.h5');
+    expect(h5.problems).toEqual([
+      {
+        kind: 'unsupported',
+        message:
+          'HDF5 attribute model_config was found but its JSON value is not stored inline next to it (dense attribute storage is not parsed)',
+      },
+    ]);
   });
 });

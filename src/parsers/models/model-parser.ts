@@ -2,12 +2,14 @@ import type { ScanDocument } from '../../core/document.js';
 import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
-import { ascii, BufferSource, readAll, type ByteSource } from './byte-source.js';
+import { ascii, BufferSource, readAll, utf8Text, type ByteSource } from './byte-source.js';
+import { findH5ModelConfig, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
 import { ProtobufError } from './protobuf.js';
 import { looksLikeSavedModel, readSavedModel } from './savedmodel.js';
 import {
   GgufDocument,
+  KerasDocument,
   MODEL_KINDS,
   ModelFileDocument,
   NpyDocument,
@@ -33,7 +35,8 @@ export type ModelFormat =
   | 'safetensors'
   | 'gguf'
   | 'onnx'
-  | 'savedmodel';
+  | 'savedmodel'
+  | 'hdf5';
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
@@ -70,6 +73,7 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (looksLikeNpy(head)) return 'npy';
   if (looksLikeSafetensors(head, size)) return 'safetensors';
   if (looksLikeGguf(head)) return 'gguf';
+  if (looksLikeHdf5(head)) return 'hdf5';
   if (looksLikeSavedModel(head, name)) return 'savedmodel';
   if (looksLikeOnnx(head, name)) return 'onnx';
   const compression = compressionOf(head);
@@ -147,6 +151,15 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
         if (!(e instanceof ProtobufError)) throw e;
         doc.problems.push({ kind: 'malformed', message: e.message, offset: e.offset, end: e.offset + 1 });
       }
+      w.docs.push(doc);
+      return;
+    }
+    case 'hdf5': {
+      const found = findH5ModelConfig(src);
+      if (!found) return;
+      const doc = new KerasDocument(w.file, detail === undefined ? 'model_config' : `${detail}!/model_config`, 'keras-h5');
+      if ('error' in found) doc.problems.push({ kind: 'unsupported', message: found.error });
+      else keras(doc, found.json);
       w.docs.push(doc);
       return;
     }
@@ -235,7 +248,9 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
       /(?:^|\/)data\.pkl$/.test(e.name) &&
       (names.has(e.name.replace(/data\.pkl$/, 'version')) || names.has(e.name.replace(/data\.pkl$/, '.data/version'))),
   );
-  (container as { format: string }).format = isTorch ? 'pytorch-zip' : 'zip';
+  const isKeras = !isTorch && names.has('config.json') && (names.has('metadata.json') || names.has('model.weights.h5'));
+  (container as { format: string }).format = isTorch ? 'pytorch-zip' : isKeras ? 'keras' : 'zip';
+  if (isKeras) analyseKeras(w, src, archive.entries, detail, container);
 
   // Pickles first, so that the tensor storages they reference are known and never read.
   const storages = new Set<string>();
@@ -258,6 +273,60 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
     container.members.push(e.name);
     member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
   }
+}
+
+const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
+
+function keras(doc: KerasDocument, json: string): void {
+  let config: unknown;
+  try {
+    config = JSON.parse(json);
+  } catch (e) {
+    doc.problems.push({ kind: 'malformed', message: `Keras model config is not valid JSON: ${(e as Error).message}` });
+    return;
+  }
+  try {
+    readKerasConfig(doc, config);
+  } catch (e) {
+    if (!(e instanceof KerasLimit)) throw e;
+    doc.problems.push({ kind: 'limit', message: e.message });
+  }
+}
+
+/** `.keras` (Keras 3): `config.json` holds the architecture, `metadata.json` the Keras version. */
+function analyseKeras(w: Walk, src: ByteSource, entries: ZipEntry[], parent: string | undefined, container: ModelFileDocument): void {
+  const entry = (n: string) => entries.find((e) => e.name === n);
+  const read = (e: ZipEntry): string | undefined => {
+    if (e.size > MAX_KERAS_CONFIG) {
+      container.problems.push({
+        kind: 'limit',
+        message: `Keras ${e.name} is ${e.size} bytes, over the ${MAX_KERAS_CONFIG}-byte limit; not checked`,
+      });
+      return undefined;
+    }
+    try {
+      const data = memberSource(src, e, w.budget);
+      return utf8Text(readAll(data, 0, data.size));
+    } catch (err) {
+      if (err instanceof ZipLimit || err instanceof ZipFailure)
+        container.problems.push({ kind: err instanceof ZipLimit ? 'limit' : 'malformed', message: err.message });
+      else throw err;
+      return undefined;
+    }
+  };
+  const doc = new KerasDocument(w.file, memberDetail(parent, 'config.json'), 'keras');
+  const meta = entry('metadata.json');
+  if (meta) {
+    try {
+      const m = JSON.parse(read(meta) ?? '{}') as { keras_version?: unknown };
+      if (typeof m.keras_version === 'string') doc.kerasVersion = m.keras_version;
+    } catch {
+      container.problems.push({ kind: 'malformed', message: 'Keras metadata.json is not valid JSON' });
+    }
+  }
+  const text = read(entry('config.json')!);
+  if (text !== undefined) keras(doc, text);
+  w.docs.push(doc);
 }
 
 /** Identifies a member by content and analyses it; returns the pickle document when it was a pickle. */

@@ -1,0 +1,53 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { dense, hdf5, kerasArchive, kerasConfig, lambdaLayer } from '../../testing/models/keras-builder.js';
+import rule from './keras-lambda-layer.js';
+
+const none = undefined as unknown as number;
+const whole = { startLine: none, startColumn: none, endLine: none, endColumn: none };
+const legacy = (layers: object[]) =>
+  hdf5([
+    ['keras_version', '2.15.0'],
+    ['backend', 'tensorflow'],
+    ['model_config', JSON.stringify({ class_name: 'Sequential', config: { name: 'seq', layers } })],
+  ]);
+
+testRule(rule, {
+  valid: [
+    { name: '.keras without Lambda', path: 'model.keras', content: kerasArchive(kerasConfig([dense('d1'), dense('d2')])) },
+    { name: 'legacy .h5 without Lambda', path: 'model.h5', content: legacy([{ class_name: 'Dense', config: { name: 'd', units: 2 } }]) },
+    { name: 'weights-only .h5', path: 'model.weights.h5', content: hdf5([]) },
+  ],
+  invalid: [
+    {
+      name: '.keras Lambda layer (Keras 3 __lambda__ bytecode)',
+      path: 'model.keras',
+      content: kerasArchive(kerasConfig([dense('d'), lambdaLayer('scale')])),
+      findings: [
+        {
+          ...whole,
+          objectPath: '/config/layers/2',
+          evidence: 'Lambda',
+          message: "Keras Lambda layer 'scale' holds marshalled Python bytecode that runs when the model is loaded without safe mode",
+        },
+      ],
+    },
+    {
+      name: 'legacy .h5 Lambda layer (Keras 2 function list) and a function reference to os.system',
+      path: 'model.h5',
+      content: legacy([
+        { class_name: 'Lambda', config: { name: 'lambda', function: ['4wEAAAAAAAAAAAAAAAEAAAAB', null, null], function_type: 'lambda' } },
+        { class_name: 'Lambda', config: { name: 'lambda_1', function: 'system', function_type: 'function', module: 'os' } },
+      ]),
+      findings: [
+        { ...whole, objectPath: '/config/layers/0', severity: 'high' },
+        {
+          ...whole,
+          objectPath: '/config/layers/1',
+          severity: 'critical',
+          evidence: 'os.system',
+          message: "Keras Lambda layer 'lambda_1' calls the Python function os.system (code execution) when the model runs",
+        },
+      ],
+    },
+  ],
+});
