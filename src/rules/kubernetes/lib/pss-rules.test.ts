@@ -13,6 +13,18 @@ describe('Pod Security Standards rules', () => {
     expect(new Set(controls.map((c) => c[0].control)).size).toBe(19);
   });
 
+  it('take malformed pod specs without throwing', () => {
+    const specs = [
+      'containers: "app"\nvolumes: 3\nsecurityContext: []\nos: windows',
+      'containers:\n- null\n- 42\n- name: a\n  securityContext: "x"\n  ports: [null, 1, {hostPort: "80"}]\n  lifecycle: []\n  livenessProbe: {httpGet: []}',
+      'containers:\n- name: a\n  securityContext:\n    capabilities: {add: SYS_ADMIN, drop: ALL}\n    seLinuxOptions: []\n    seccompProfile: RuntimeDefault\n    appArmorProfile: 3\n    windowsOptions: []\nsecurityContext:\n  sysctls: [null, {name: [1]}]\n  seccompProfile: []\nvolumes: [null, {hostPath: null}, {nfs: {}}]\nhostUsers: "false"',
+    ];
+    for (const spec of specs) {
+      const content = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: [1]\nspec:\n${spec.replace(/^/gm, '  ')}\n`;
+      for (const rule of PSS_RULES) expect(runRule(rule, { path: 'pod.yaml', content }).errors, `${rule.meta.id} on ${spec}`).toEqual([]);
+    }
+  });
+
   for (const rule of PSS_RULES) {
     describe(`${rule.meta.id} ${rule.meta.slug}`, () => {
       it('applies to every pod spec', () => {
