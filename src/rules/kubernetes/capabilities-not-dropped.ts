@@ -48,7 +48,7 @@ export default defineRule<PodSpecDocument>({
           message: `${containerLabel(c)} does not drop ALL capabilities (securityContext.capabilities.drop)`,
           at: existingPath(pod, [...capsPath, 'drop']),
           evidence: Array.isArray(drop) ? `drop: [${drop.map(str).join(', ')}]` : 'capabilities.drop not set',
-          fix: edit && { description: 'Add ALL to securityContext.capabilities.drop', edits: [edit] },
+          fix: edit && { description: 'Add ALL to securityContext.capabilities.drop (add back NET_BIND_SERVICE if the process binds a port below 1024)', edits: [edit] },
         });
       }
       const add = caps?.add;

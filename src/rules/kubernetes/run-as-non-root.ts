@@ -46,7 +46,7 @@ export default defineRule<PodSpecDocument>({
     const podLevelFix = (): FixInput | undefined => {
       if (podFix === null) {
         const edit = setValueEdit(pod.owner, podPath, true);
-        podFix = edit && { description: 'Set runAsNonRoot: true in the pod securityContext', edits: [edit] };
+        podFix = edit && { description: 'Set runAsNonRoot: true in the pod securityContext (the kubelet then refuses images whose user is root)', edits: [edit] };
       }
       return podFix;
     };
@@ -56,7 +56,7 @@ export default defineRule<PodSpecDocument>({
       const path = [...c.path, 'securityContext', 'runAsNonRoot'];
       if (value === false) {
         const edit = setValueEdit(pod.owner, path, true);
-        ctx.report({ message: `${containerLabel(c)} sets runAsNonRoot: false`, at: path, fix: edit && { description: 'Set runAsNonRoot: true', edits: [edit] } });
+        ctx.report({ message: `${containerLabel(c)} sets runAsNonRoot: false`, at: path, fix: edit && { description: 'Set runAsNonRoot: true (the kubelet then refuses images whose user is root)', edits: [edit] } });
       } else if (value !== true && podValue !== true && podValue !== false) {
         // The pod-level setting covers every container at once; each container's finding carries the same edit.
         ctx.report({
