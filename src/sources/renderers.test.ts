@@ -232,6 +232,22 @@ describe('Helm charts', () => {
   });
 });
 
+const realKustomize = findExecutable('kustomize', process.env.PATH);
+const realKubectl = findExecutable('kubectl', process.env.PATH);
+describe('a real Kustomize', () => {
+  it.skipIf(!realKustomize && !realKubectl)(
+    `renders an overlay${realKustomize || realKubectl ? '' : ' (skipped: neither kustomize nor kubectl is installed on this machine)'}`,
+    () => {
+      write('k/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
+      write('k/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+      write('k/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../base\npatches:\n- target: {kind: Pod}\n  patch: |-\n    - op: add\n      path: /spec/hostNetwork\n      value: true\n');
+      const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: realKustomize ?? false, kubectl: realKubectl ?? false } });
+      expect(result.errors).toEqual([]);
+      expect(result.findings.map((f) => [f.location.path, f.location.resource?.name])).toEqual([['k/base/pod.yaml', 'prod-ollama']]);
+    },
+  );
+});
+
 describe('attributeKustomizeOutput', () => {
   it('puts each rendered object with the resource file that declares it, prefixes and suffixes allowed', () => {
     const a = write('k/base/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n');
@@ -309,7 +325,8 @@ spec:
 
   it('reports overlays it cannot render, and never fetches remote bases', () => {
     overlay();
-    write('remote/kustomization.yaml', 'resources:\n- https://github.com/example/app//deploy/base?ref=v1.2.3\n');
+    write('remote/overlay/kustomization.yaml', 'resources:\n- ../base\n');
+    write('remote/base/kustomization.yaml', 'resources:\n- https://github.com/example/app//deploy/base?ref=v1.2.3\n');
     write('charts-overlay/kustomization.yaml', 'helmCharts:\n- name: ollama\n  repo: https://otwld.github.io/ollama-helm\n  version: 0.60.0\n');
     write('component/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n');
     const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
@@ -317,10 +334,10 @@ spec:
     expect(calls(kustomize).map((c) => c.argv[1])).toEqual([join(dir, 'deploy/overlays/prod')]);
     expect(result.errors).toEqual([
       { path: 'charts-overlay/kustomization.yaml', message: 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline' },
-      { path: 'remote/kustomization.yaml', message: 'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline' },
+      { path: 'remote/overlay/kustomization.yaml', message: 'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline' },
     ]);
     const none = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
-    expect(none.errors.map((e) => e.path)).toEqual(['charts-overlay/kustomization.yaml', 'deploy/overlays/prod/kustomization.yaml', 'remote/kustomization.yaml']);
+    expect(none.errors.map((e) => e.path)).toEqual(['charts-overlay/kustomization.yaml', 'deploy/overlays/prod/kustomization.yaml', 'remote/overlay/kustomization.yaml']);
     expect(none.errors[1].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
   });
 });

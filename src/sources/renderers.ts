@@ -356,14 +356,11 @@ function* renderKustomizations(
   };
   const referenced = new Set<string>();
   for (const f of all) for (const d of refs(f.absPath).dirs) referenced.add(d);
-  /** The files an overlay reads, through its bases and components. */
+  /** The kustomizations an overlay builds on, itself included, through its bases and components. */
   const cover = (kfile: string, seen: Set<string>): void => {
     if (seen.has(kfile)) return;
     seen.add(kfile);
-    covered.add(kfile);
-    const r = refs(kfile);
-    for (const f of [...r.files, ...r.patches]) covered.add(f);
-    for (const d of r.dirs) {
+    for (const d of refs(kfile).dirs) {
       const k = kustomizationFileIn(d);
       if (k) cover(k, seen);
     }
@@ -372,11 +369,14 @@ function* renderKustomizations(
     const dir = dirname(file.absPath);
     const ref = refs(file.absPath);
     if (referenced.has(dir) || ref.component) continue;
-    if (ref.remote.length > 0) {
-      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${ref.remote.slice(0, 3).join(', ')}) and scans run offline`);
+    const seen = new Set<string>();
+    cover(file.absPath, seen);
+    const remote = [...seen].flatMap((k) => refs(k).remote);
+    if (remote.length > 0) {
+      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`);
       continue;
     }
-    if (ref.helmCharts) {
+    if ([...seen].some((k) => refs(k).helmCharts)) {
       ctx.onError(file.path, 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline');
       continue;
     }
@@ -393,8 +393,7 @@ function* renderKustomizations(
       ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`);
       continue;
     }
-    const seen = new Set<string>();
-    cover(file.absPath, seen);
+    for (const k of seen) for (const f of [k, ...refs(k).files, ...refs(k).patches]) covered.add(f);
     const resources = [...seen].flatMap((k) => refs(k).files);
     const label = `${tool.label} ${dirPath(file.path)}`;
     for (const part of attributeKustomizeOutput(r.stdout, file.path, resources, ctx.cwd)) yield new RenderedSourceFile(part.path, part.text, label);
