@@ -131,7 +131,8 @@ export class PositionTable {
   }
 
   /** End offset (exclusive) of a node: its last descendant's end for block collections. */
-  end(node: number): number {
+  end(of: number): number {
+    const node = this.unwrap(of);
     const s = this.start(node);
     if (this.empty(node)) return s;
     const kids = this.childrenOf(node);

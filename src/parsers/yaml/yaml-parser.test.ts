@@ -258,6 +258,18 @@ describe('what is not Kubernetes', () => {
   });
 });
 
+describe('comments between nodes', () => {
+  it('are not part of the span of the node before them', () => {
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: c}\nspec:\n  containers:\n  - {name: a, image: "x:1"}  # flow item\n  # between items\n  - name: b\n    image: y:1\n    # trailing comment in the item\n\n  # before the next key\n  volumes: []\n';
+    const [pod] = parse(text).objects;
+    expect(at(pod, ['spec', 'containers', 0])).toBe('6:5-6:28 {name: a, image: "x:1"}');
+    expect(at(pod, ['spec', 'containers', 1])).toBe('8:5-9:15 name: b\n    image: y:1');
+    expect(at(pod, ['spec', 'containers'])).toBe('5:3-9:15 containers:\n  - {name: a, image: "x:1"}  # flow item\n  # between items\n  - name: b\n    image: y:1');
+    expect(at(pod, ['spec', 'volumes'])).toBe('13:3-13:14 volumes: []');
+  });
+});
+
 describe('node properties', () => {
   it('spans anchored and tagged flow collections to their closing bracket', () => {
     const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: &x {k: v}\n  b: !!map {k: w}\n  c: &y [1, 2]\n').objects;
