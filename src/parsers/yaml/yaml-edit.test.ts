@@ -179,10 +179,11 @@ describe('setValue', () => {
     expect(reason('a: 1\n', ['a', 'b'], 2)).toBe('parent is not a mapping');
     expect(reason('a: {x: 1, # c\n  }\n', ['a', 'b'], 2)).toBe('comment inside a flow collection');
     expect(reason('a: {b: }\n', ['a', 'b', 'c'], 2)).toBe('empty value inside a flow mapping');
-    expect(reason('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n', ['obj', 'x'], 2)).toBe('key defined through a merge');
+    expect(reason('base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n', ['obj', 'x'], 2)).toBe('value comes from a merge key or an alias');
     expect(reason('a: &sc\n  x: 1\nb: *sc\n', ['a', 'y'], 2)).toMatch(/anchor, alias or tag/);
     expect(reason('a: &sc\n  x: 1\nb: *sc\n', ['b', 'y'], 2)).toMatch(/anchor, alias or tag/);
     expect(reason('a: !!map\n  x: 1\n', ['a', 'y'], 2)).toMatch(/anchor, alias or tag/);
+    expect(reason('a: &sc\n  x: 1\nb: *sc\n', ['b', 'x'], 2)).toBe('value comes from a merge key or an alias');
   });
 });
 

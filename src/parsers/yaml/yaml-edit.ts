@@ -225,7 +225,7 @@ function fillNullKey(ctx: Ctx, key: number, keys: readonly string[], value: Yaml
 
 /**
  * The deepest node of `path` that exists, and how many segments it covers; undefined when the
- * loaded value and the source disagree (a key that only exists through a merge).
+ * loaded value and the source disagree (a value reached through a merge key or an alias).
  */
 function deepest(table: PositionTable, root: number, path: ObjectPath): { node: number; key: number; depth: number } | undefined {
   let value = table.results[root];
@@ -255,7 +255,7 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
   const { table, text } = ctx;
   const full = [...doc.basePath, ...path];
   const hit = deepest(table, root, full);
-  if (!hit) return fail('key defined through a merge');
+  if (!hit) return fail('value comes from a merge key or an alias');
   if (hit.depth < doc.basePath.length) return fail('document value not found');
   const current = table.results[hit.node];
 
