@@ -70,6 +70,12 @@ USER 1000
     ]);
   });
 
+  it('skips the bodies of here-documents inside shell scripts', () => {
+    const doc = parse("FROM a:1\nRUN <<EOF\ncat > /etc/x.conf <<'CONF'\nsudo = false\ncurl | sh\nCONF\nchmod 644 /etc/x.conf\ncat <<-END >> /y\n\tsudo x\n\tEND\nls\nEOF\n");
+    const cmds = doc.shell(doc.byKeyword('RUN')[0]).flatMap((sc) => sc.commands.filter((c) => c.name).map((c) => c.program));
+    expect(cmds).toEqual(['cat', 'chmod', 'cat', 'ls']);
+  });
+
   it('honours the escape directive', () => {
     const text = '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n  && echo b\n';
     const doc = parse(text);

@@ -10,9 +10,9 @@ export interface ShellWord {
   span: TextSpan;
 }
 
-/** A simple command: `name args…`, with leading `VAR=value` assignments split off. */
+/** A simple command: `name args…`, with leading `VAR=value` assignments and redirections split off. */
 export interface ShellCommand {
-  /** Every word, assignments included. */
+  /** Every word, assignments and redirections included. */
   words: ShellWord[];
   assignments: ShellWord[];
   /** The command word (`undefined` for a bare assignment). */
@@ -33,6 +33,9 @@ export interface ShellScript {
   pipelineOf(cmd: ShellCommand): ShellCommand[];
 }
 
+/** A word that is a redirection (`>file`, `2>&1`, `<<EOF`), possibly with its target in the next word. */
+const REDIRECT = /^\d*(?:<|>|&>)/;
+
 const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', '}', 'time', 'exec', 'fi', 'done']);
 
 /**
@@ -45,6 +48,7 @@ export function parseShell(src: LogicalText): ShellScript {
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
   let pipelineStart = 0;
+  const heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   let pipeIndex = 0;
 
   const endCommand = (piped: boolean): void => {
@@ -53,7 +57,11 @@ export function parseShell(src: LogicalText): ShellScript {
     const ws = words.slice(k);
     if (ws.length > 0) {
       let a = 0;
-      while (a < ws.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[a].raw)) a++;
+      for (;;) {
+        if (a < ws.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(ws[a].raw)) a++;
+        else if (a < ws.length && REDIRECT.test(ws[a].raw)) a += /^\d*(?:<<-?|<<<|>>|<>|>\||&>>?|[<>]&?)$/.test(ws[a].raw) ? 2 : 1;
+        else break;
+      }
       const name = ws[a];
       const program = name ? basename(name.value) : '';
       const idx = commands.length;
@@ -78,6 +86,23 @@ export function parseShell(src: LogicalText): ShellScript {
     const c = t[i];
     if (c === ' ' || c === '\t' || c === '\r') {
       i++;
+      continue;
+    }
+    if (c === '\n' && heredocs.length > 0) {
+      // Bodies of here-documents opened on the line just ended are data, not commands.
+      endCommand(false);
+      i++;
+      for (const { delimiter, stripTabs } of heredocs) {
+        while (i < n) {
+          let eol = t.indexOf('\n', i);
+          if (eol === -1) eol = n;
+          let line = t.slice(i, eol);
+          if (line.endsWith('\r')) line = line.slice(0, -1);
+          i = eol + 1;
+          if ((stripTabs ? line.replace(/^\t+/, '') : line) === delimiter) break;
+        }
+      }
+      heredocs.length = 0;
       continue;
     }
     if (c === '\n' || c === ';' || c === '(' || c === ')') {
@@ -150,7 +175,12 @@ export function parseShell(src: LogicalText): ShellScript {
       }
     }
     const end = Math.min(i, n);
-    if (end > start) words.push({ value, raw: t.slice(start, end), span: src.span(start, end) });
+    if (end > start) {
+      const raw = t.slice(start, end);
+      words.push({ value, raw, span: src.span(start, end) });
+      const here = /^\d*<<(-?)\s*(.*)$/.exec(raw.startsWith('<<<') ? '' : raw);
+      if (here && here[2] !== '') heredocs.push({ delimiter: here[2].replace(/^(['"])(.*)\1$/, '$2'), stripTabs: here[1] === '-' });
+    }
     else i++;
   }
   endCommand(false);
