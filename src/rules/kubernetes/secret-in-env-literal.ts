@@ -1,46 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { describe, envOf, redact } from './lib/workload.js';
-
-/** Environment names that hold credentials: `HF_TOKEN`, `OPENAI_API_KEY`, `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`. */
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?KEY|CLIENT_?SECRET)(?:_|$)/i;
-/** Names that point at a secret rather than hold it. */
-const REFERENCE_NAME = /(?:_|^)(?:FILE|PATH|DIR|NAME|ID|URL|URI|ENDPOINT|HOST|TYPE|HEADER|LENGTH|LIMIT|TTL|EXPIRY|EXPIRES|ENABLED|REQUIRED|MODE)$/i;
-
-/** Credential formats recognisable by their shape. Each pattern is anchored and linear. */
-const KEY_FORMATS: ReadonlyArray<{ name: string; re: RegExp }> = [
-  { name: 'Hugging Face token', re: /^hf_[A-Za-z0-9]{30,}$/ },
-  { name: 'Anthropic API key', re: /^sk-ant-[A-Za-z0-9_-]{20,}$/ },
-  { name: 'OpenAI API key', re: /^sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}$/ },
-  { name: 'GitHub token', re: /^(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})$/ },
-  { name: 'GitLab token', re: /^glpat-[A-Za-z0-9_-]{20,}$/ },
-  { name: 'AWS access key id', re: /^(?:AKIA|ASIA)[0-9A-Z]{16}$/ },
-  { name: 'Google API key', re: /^AIza[0-9A-Za-z_-]{35}$/ },
-  { name: 'Slack token', re: /^xox[abposr]-[A-Za-z0-9-]{10,}$/ },
-  { name: 'Stripe key', re: /^[rs]k_live_[A-Za-z0-9]{20,}$/ },
-  { name: 'npm token', re: /^npm_[A-Za-z0-9]{36}$/ },
-  { name: 'Weights & Biases key', re: /^[0-9a-f]{40}$/ },
-  { name: 'JSON Web Token', re: /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}$/ },
-  { name: 'private key', re: /^-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/ },
-];
-/** `scheme://user:password@host`: credentials inside a connection URL. */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
-const NOT_A_SECRET = /^(?:true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,6})$/i;
-const PLACEHOLDER = /^(?:<[^>]*>|\$\(.*\)|\$\{.*\}|\{\{.*\}\}|x+|\*+|\.+|-+|changeme|change-me|replace-?me|your[-_].*|dummy|example|placeholder|redacted)$/i;
-
-function classify(name: string, value: string): { kind: string; certain: boolean } | undefined {
-  const v = value.trim();
-  if (v === '' || v.length < 4 || NOT_A_SECRET.test(v) || PLACEHOLDER.test(v)) return undefined;
-  const format = KEY_FORMATS.find((f) => f.re.test(v));
-  if (format && (format.name !== 'Weights & Biases key' || SECRET_NAME.test(name) || /WANDB/i.test(name))) return { kind: format.name, certain: true };
-  const url = URL_WITH_PASSWORD.exec(v);
-  if (url && !PLACEHOLDER.test(url[1])) return { kind: 'password in a connection URL', certain: true };
-  if (!SECRET_NAME.test(name) || REFERENCE_NAME.test(name)) return undefined;
-  // A path or a plain URL names where the secret is, it is not the secret.
-  if (v.startsWith('/') || v.startsWith('./') || v.startsWith('~/') || /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return undefined;
-  if (v.length < 8) return undefined;
-  return { kind: 'credential', certain: false };
-}
+import { classifySecret, describe, envOf, redact, withArticle } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -84,12 +44,12 @@ export default defineRule<PodSpecDocument>({
     for (const c of pod.containers) {
       for (const e of envOf(c)) {
         if (e.value === undefined || e.fromRef) continue;
-        const hit = classify(e.name, e.value);
+        const hit = classifySecret(e.name, e.value);
         if (!hit) continue;
         const shown = redact(e.value.trim());
         ctx.report({
           message: hit.certain
-            ? `${describe(c)} passes a ${hit.kind} as the literal value of ${e.name} (${shown})`
+            ? `${describe(c)} passes ${withArticle(hit.kind)} as the literal value of ${e.name} (${shown})`
             : `${describe(c)} passes ${e.name} as a literal value (${shown}) instead of a secretKeyRef`,
           at: [...e.path, 'value'],
           evidence: `${e.name}=${shown}`,
