@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
+import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** The deprecated per-container annotation, still enforced by Pod Security Admission. */
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -34,7 +34,7 @@ export default defineRule<PodSpecDocument>({
       'On nodes with AppArmor the container runtime confines every container with its default profile, which blocks writes to sensitive `/proc` and `/sys` files and mounting. An `Unconfined` profile removes that layer, so any other weakness (a capability, a writable host path) becomes a full escape. Pod Security Admission rejects any AppArmor profile type other than RuntimeDefault and Localhost at pod and container level, and the deprecated `container.apparmor.security.beta.kubernetes.io/<container>` annotation with any value other than `runtime/default` or `localhost/<profile>`.',
     remediation:
       'Remove the `Unconfined` profile: leave `securityContext.appArmorProfile` unset (the runtime default applies), set `type: RuntimeDefault`, or load a custom profile on the nodes and use `type: Localhost` with `localhostProfile`. Replace the deprecated annotations with the `appArmorProfile` field.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tutorials/security/apparmor/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tutorials/security/apparmor/', PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { appendToSequenceEdit } from '../../parsers/yaml/yaml-edit.js';
-import { BASELINE_CAPABILITIES, containerLabel, containerSecurityContext, existingPath, isWindowsPod, mapping, PSS_DOC, SECURITY_CONTEXT_DOC, str } from './lib/pss.js';
+import { BASELINE_CAPABILITIES, containerLabel, containerSecurityContext, existingPath, isWindowsPod, mapping, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC, str } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
     rationale:
       'Containers start with a default set of capabilities (CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW in some runtimes, …) that few applications need and that make privilege escalation and lateral movement easier. The restricted level requires every container, init container and ephemeral container to drop ALL and to add back nothing but NET_BIND_SERVICE; Windows pods (`spec.os.name: windows`) are exempt. (Capabilities outside the baseline set are reported by K8S-0004.)',
     remediation: 'Set `securityContext.capabilities.drop: ["ALL"]` on every container and add back only `NET_BIND_SERVICE` when the process binds a port below 1024.',
-    references: [`${PSS_DOC}#restricted`, `${SECURITY_CONTEXT_DOC}#set-capabilities-for-a-container`],
+    references: [`${PSS_DOC}#restricted`, `${SECURITY_CONTEXT_DOC}#set-capabilities-for-a-container`, PSA_CHECKS],
     examples: {
       bad: [
         {

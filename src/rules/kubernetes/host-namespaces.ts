@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { PSS_DOC } from './lib/pss.js';
+import { PSA_CHECKS, PSS_DOC } from './lib/pss.js';
 
 const NAMESPACES = [
   { field: 'hostPID', what: "the host's process ID namespace: it sees and can signal every process on the node" },
@@ -27,7 +27,7 @@ export default defineRule<PodSpecDocument>({
       'hostPID, hostIPC and hostNetwork remove the isolation between the pod and the node. With hostPID a container sees every process of the node (including other tenants\' model servers and their environment), with hostIPC it shares memory segments, and with hostNetwork it listens on node interfaces and reaches the kubelet, the cloud metadata service and node-local daemons that trust localhost. Pod Security Admission rejects all three at baseline.',
     remediation:
       'Remove `hostPID`, `hostIPC` and `hostNetwork` from the pod spec (or set them to `false`). Expose services through a Service or an Ingress instead of the node network, and share data between containers of a pod with volumes (an `emptyDir` with `medium: Memory` for shared memory).',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/security/linux-kernel-security-constraints/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/security/linux-kernel-security-constraints/', PSA_CHECKS],
     examples: {
       bad: [{ path: 'pod.yaml', content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: trainer\nspec:\n  hostIPC: true\n  containers:\n  - name: trainer\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n' }],
       good: [

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isSet, mapping, PSS_DOC, str } from './lib/pss.js';
+import { isSet, mapping, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** Host paths that hand over the node: its configuration, kernel interfaces, container runtime or kubelet. */
 const SENSITIVE = [
@@ -39,7 +39,7 @@ export default defineRule<PodSpecDocument>({
       'A hostPath volume mounts a directory of the node into the pod. The container runtime socket, the kubelet\'s directory, `/etc`, `/proc` or `/` are a direct path to root on the node and to every other pod\'s secrets; even a harmless-looking data directory lets one workload read or poison another\'s files (model weights, caches) and survives the pod. Pod Security Admission rejects any hostPath volume at baseline.',
     remediation:
       'Replace the hostPath volume: model weights and datasets belong in a PersistentVolumeClaim (or a read-only `image` volume), scratch space in an `emptyDir`, configuration in a ConfigMap or Secret. Node agents that need host files belong in a dedicated namespace with a privileged Pod Security level.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, mapping, PSS_DOC } from './lib/pss.js';
+import { containerLabel, mapping, PSA_CHECKS, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
       'A hostPort publishes the container on the node\'s own address, outside Services and NetworkPolicies: an inference API or a notebook becomes reachable by anything that can reach the node, and the port is taken on the node for every other workload. Pod Security Admission rejects any non-zero hostPort at baseline.',
     remediation:
       'Remove `hostPort` from the container\'s `ports` and expose the workload through a Service (ClusterIP behind an Ingress or a Gateway, or a LoadBalancer when it must be public), protected by a NetworkPolicy.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/configuration/overview/#services'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/configuration/overview/#services', PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, isSet, mapping, PSS_DOC, str } from './lib/pss.js';
+import { containerLabel, isSet, mapping, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HOOKS = ['postStart', 'preStop'] as const;
@@ -22,7 +22,7 @@ export default defineRule<PodSpecDocument>({
       'HTTP and TCP probes and lifecycle hooks are sent by the kubelet, from the node\'s network. Setting their `host` makes the kubelet connect wherever the pod author chooses: node-local services bound to 127.0.0.1, the cloud metadata endpoint, or other internal hosts (server-side request forgery, with the result visible in events and probe status). Pod Security Admission rejects any non-empty `host` in probes and lifecycle handlers at baseline since policy v1.34.',
     remediation:
       'Remove `host` from `httpGet` and `tcpSocket` in probes and lifecycle hooks: the kubelet then targets the pod\'s own IP. To check an HTTP virtual host, set a `Host` header in `httpGet.httpHeaders` instead.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes', PSA_CHECKS],
     examples: {
       bad: [
         {

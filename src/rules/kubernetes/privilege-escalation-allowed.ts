@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, isWindowsPod, PSS_DOC, SECURITY_CONTEXT_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, isWindowsPod, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
     rationale:
       'Unless `allowPrivilegeEscalation` is false, the container\'s processes may gain more privileges than their parent (the `no_new_privs` flag is not set): setuid binaries such as `sudo` or `su` in an ML base image, or file capabilities, turn a compromised non-root process into root. The restricted level requires every container, init container and ephemeral container to set it to false explicitly; Windows pods (`spec.os.name: windows`) are exempt.',
     remediation: 'Set `securityContext.allowPrivilegeEscalation: false` on every container.',
-    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC],
+    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC, PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, PSA_CHECKS } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -22,6 +22,7 @@ export default defineRule<PodSpecDocument>({
     references: [
       'https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline',
       'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/',
+      PSA_CHECKS,
     ],
     examples: {
       bad: [

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isSet, mapping, PSS_DOC, str } from './lib/pss.js';
+import { isSet, mapping, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** Volume sources the restricted level accepts. */
 const ALLOWED = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'image', 'persistentVolumeClaim', 'projected', 'secret'];
@@ -30,7 +30,7 @@ export default defineRule<PodSpecDocument>({
       'Inline volume sources such as nfs, iscsi, rbd, cephfs or cloud disks let a pod author attach storage by address, with credentials in the pod spec and outside the PersistentVolume access controls the cluster administrators manage; `flexVolume` runs a driver binary on the node, and `gitRepo` clones with git on the node (CVE-2024-10220 allowed command execution through it). The restricted level accepts only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
     remediation:
       'Use a PersistentVolumeClaim bound to a PersistentVolume (or a CSI driver) for network and cloud storage, and an init container that clones into an emptyDir instead of `gitRepo`.',
-    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/concepts/storage/volumes/', 'https://github.com/kubernetes/kubernetes/issues/128885'],
+    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/concepts/storage/volumes/', 'https://github.com/kubernetes/kubernetes/issues/128885', PSA_CHECKS],
     examples: {
       bad: [
         {

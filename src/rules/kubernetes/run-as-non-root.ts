@@ -1,7 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -20,7 +20,7 @@ export default defineRule<PodSpecDocument>({
       'Most ML images (framework images, notebooks, model servers) run as root unless told otherwise. `runAsNonRoot: true` makes the kubelet refuse to start a container whose user is root, so a root image cannot slip through. The restricted level requires it on the pod (inherited by the containers) or on every container, and rejects an explicit `false` anywhere; pods in their own user namespace (`hostUsers: false`) are exempt. Windows pods are not.',
     remediation:
       'Set `securityContext.runAsNonRoot: true` on the pod, and build or choose images with a non-root `USER` (or set `runAsUser` to a non-zero UID).',
-    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC],
+    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC, PSA_CHECKS],
     examples: {
       bad: [
         {

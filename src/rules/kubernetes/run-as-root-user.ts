@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
       '`runAsUser: 0` runs the container as root whatever the image says. Root in a container owns its file system, can use every capability the container keeps and is one kernel bug or one misconfigured mount away from root on the node. The restricted level rejects `runAsUser: 0` at pod and container level, except for pods in their own user namespace (`hostUsers: false`), where UID 0 maps to an unprivileged user of the node.',
     remediation:
       'Set `runAsUser` to a non-zero UID (for example the image\'s non-root user, often 1000 or 65532) and `runAsNonRoot: true`; give the process write access through `fsGroup` or volume permissions rather than root.',
-    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC],
+    references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC, PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,7 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, podSecurityContextPath, PSS_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, podSecurityContextPath, PSA_CHECKS, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
     rationale:
       'Without a seccomp profile a container runs Unconfined unless the kubelet was started with `--seccomp-default`, so every system call is open to an attacker who gets code execution (through a pickle model file or a notebook, say). The restricted level requires the pod, or else every container, to set `seccompProfile.type` to RuntimeDefault or Localhost; Windows pods (`spec.os.name: windows`) are exempt. (Explicitly unconfined profiles are reported by K8S-0010.)',
     remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` in the pod securityContext; containers inherit it.',
-    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/tutorials/security/seccomp/'],
+    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/tutorials/security/seccomp/', PSA_CHECKS],
     examples: {
       bad: [
         {

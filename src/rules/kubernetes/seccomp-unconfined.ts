@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
+import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 function checkProfile(ctx: RuleContext, profile: unknown, at: ObjectPath, who: string): void {
   if (!isSet(profile)) return;
@@ -28,7 +28,7 @@ export default defineRule<PodSpecDocument>({
       'Seccomp filters the system calls a container may make; the runtime default profile blocks the rarely needed calls behind many kernel exploits and container escapes (keyctl, unshare, mount, bpf, …). `type: Unconfined` turns the filter off. Pod Security Admission rejects any seccomp profile type other than RuntimeDefault and Localhost, at pod and container level, at baseline.',
     remediation:
       'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (containers inherit it), or ship a custom profile to the nodes and use `type: Localhost` with `localhostProfile`. Profile GPU or JIT workloads that seem to need more with the runtime\'s audit mode instead of disabling seccomp.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tutorials/security/seccomp/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tutorials/security/seccomp/', PSA_CHECKS],
     examples: {
       bad: [
         {

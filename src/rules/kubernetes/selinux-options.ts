@@ -1,7 +1,7 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** SELinux types the baseline accepts (an empty type keeps the runtime's default, container_t). */
 const ALLOWED_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -37,7 +37,7 @@ export default defineRule<PodSpecDocument>({
       'On SELinux nodes every container runs as `container_t`, which keeps it away from host files and other containers. Choosing another type (`spc_t` is fully unconfined), or a custom SELinux user or role, escapes that policy. Pod Security Admission accepts only the container types (`container_t`, `container_init_t`, `container_kvm_t`, `container_engine_t`) and no user or role, at pod and container level; the MCS `level` is free.',
     remediation:
       'Remove `seLinuxOptions.type`, `user` and `role` (keep `level` if you need a specific MCS category), or use one of the container types.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#assign-selinux-labels-to-a-container'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/security-context/#assign-selinux-labels-to-a-container', PSA_CHECKS],
     examples: {
       bad: [
         {

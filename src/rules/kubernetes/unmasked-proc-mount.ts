@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, isSet, PSS_DOC, str, usesUserNamespace } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, isSet, PSA_CHECKS, PSS_DOC, str, usesUserNamespace } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule<PodSpecDocument>({
       'The runtime masks and mounts read-only the parts of `/proc` that expose the host kernel (`/proc/kcore`, `/proc/sysrq-trigger`, `/proc/sys`, …). `procMount: Unmasked` removes those protections; in the host user namespace, where container root is node root, that opens host information leaks and kernel tuning from inside the container. Pod Security Admission rejects any procMount other than `Default` at baseline, except for pods in their own user namespace (`hostUsers: false`).',
     remediation:
       'Remove `securityContext.procMount` (or set it to `Default`). Nested container builds that need an unmasked /proc should run in a user namespace (`spec.hostUsers: false`), which the restricted level still rejects (K8S-0019).',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/', PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC, str } from './lib/pss.js';
+import { mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** Namespaced sysctls isolated from other pods: the baseline's safe set at the latest policy version (v1.37). */
 const SAFE_SYSCTLS = new Set([
@@ -36,7 +36,7 @@ export default defineRule<PodSpecDocument>({
       "Only a handful of sysctls are known to be both namespaced and isolated between pods. The others a pod can set (the IPC limits `kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`, and most `net.*` parameters) can exhaust kernel memory shared with the node and its other pods, or change network behaviour the node does not account for; the kubelet refuses them unless an administrator allowed them with `--allowed-unsafe-sysctls`. Pod Security Admission accepts only the safe set, by exact name, at baseline.",
     remediation:
       'Remove the sysctl from `spec.securityContext.sysctls`. Tune node-wide kernel parameters in the node image or with a node tuning operator, where cluster administrators control them, not from a workload.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/', PSA_CHECKS],
     examples: {
       bad: [
         {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSS_DOC } from './lib/pss.js';
+import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC } from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule<PodSpecDocument>({
       'A Windows HostProcess container runs directly on the node as a host process, in the host network namespace, with access to the node file system and, typically, as SYSTEM or a local administrator: it is the Windows equivalent of a privileged container. Pod Security Admission rejects it at baseline, at pod and at container level.',
     remediation:
       'Remove `securityContext.windowsOptions.hostProcess: true` from the pod and from every container. Node-level agents that truly need it belong in a dedicated, tightly controlled namespace labelled `pod-security.kubernetes.io/enforce: privileged`.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/'],
+    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/create-hostprocess-pod/', PSA_CHECKS],
     examples: {
       bad: [
         {
