@@ -179,9 +179,9 @@ export class DockerfileDocument implements ScanDocument {
     for (const stage of chain) {
       for (const i of stage.instructions) {
         if (i === ins || (stage.index === ins.stage && i.index > ins.index)) break;
-        if (i.keyword === 'ENV') for (const p of i.properties) vars.set(p.name, p.value);
+        if (i.keyword === 'ENV') for (const p of i.properties) vars.set(p.name, p.value === null ? null : substituteVariables(p.value, vars));
         else if (i.keyword === 'ARG' && stage.index === ins.stage)
-          for (const p of i.properties) vars.set(p.name, p.value ?? this.globalArgs.get(p.name) ?? null);
+          for (const p of i.properties) vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
       }
     }
     return vars;

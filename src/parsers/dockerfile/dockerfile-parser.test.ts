@@ -45,6 +45,12 @@ USER 1000
     expect(doc.instructions.filter((i) => i.stage === -1).map((i) => i.keyword)).toEqual(['ARG', 'ARG']);
   });
 
+  it('expands ARG defaults that refer to earlier ARGs, and ENV in stage scope', () => {
+    const doc = parse('ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/$OWNER/scipy-notebook\nFROM $BASE\nARG OWNER\nENV HOME_DIR=/home/${OWNER}\nUSER x\n');
+    expect(doc.stages[0].resolvedImage).toBe('quay.io/jupyter/scipy-notebook');
+    expect(doc.variablesAt(doc.byKeyword('USER')[0]).get('HOME_DIR')).toBe('/home/jupyter');
+  });
+
   it('joins continuation lines, drops comment lines inside them and keeps exact positions', () => {
     const text = 'FROM debian:12\nRUN apt-get update && \\\n    # a comment\n    apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n';
     const doc = parse(text);

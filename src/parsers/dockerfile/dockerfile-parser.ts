@@ -75,7 +75,8 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const di = toInstruction(ins, keyword, instructions.length, stage, text, escapeChar, span, lines);
     instructions.push(di);
-    if (stage === -1 && keyword === 'ARG') for (const p of di.properties) globalArgs.set(p.name, p.value);
+    if (stage === -1 && keyword === 'ARG')
+      for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
     if (keyword === 'FROM') stages.push(toStage(ins, di, stages, globalArgs, span));
     else if (stage >= 0) stages[stage].instructions.push(di);
   }

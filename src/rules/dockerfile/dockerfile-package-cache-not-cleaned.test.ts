@@ -18,7 +18,7 @@ testRule(rule, {
   invalid: [
     {
       path: 'Dockerfile',
-      content: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl\nRUN apk add git\nRUN yum install -y gcc\nRUN python3 -m pip install torch==2.4.0\n',
+      content: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && apt-get install -y git\nRUN apk add git\nRUN yum install -y gcc\nRUN python3 -m pip install torch==2.4.0\n',
       findings: [
         { startLine: 2, startColumn: 5, endLine: 2, endColumn: 19, message: 'apt-get update without an install in the same RUN leaves a stale package index layer' },
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 28, message: /leaves the apt package lists/ },

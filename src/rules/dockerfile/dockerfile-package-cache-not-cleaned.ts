@@ -61,15 +61,18 @@ export default defineRule<DockerfileDocument>({
       const cached = (kind: string): boolean => removes(cmds, CACHE_DIRS[kind]) || mounts.some((m) => CACHE_DIRS[kind].test(m));
       const aptSub = (c: ShellCommand): string | undefined => (managerOf(c) === 'apt' ? subcommand(c, 'apt')?.name : undefined);
       const installsApt = cmds.some((c) => APT_CONSUMERS.has(aptSub(c) ?? ''));
+      // One finding per package manager and RUN: the fix (clean up at the end) is the same.
+      const reported = new Set<string>();
+      const once = (kind: string): boolean => !reported.has(kind) && reported.add(kind) !== undefined;
       for (const cmd of cmds) {
         const install = packageInstall(cmd);
-        if (APT_CONSUMERS.has(aptSub(cmd) ?? '') && !cached('apt'))
+        if (APT_CONSUMERS.has(aptSub(cmd) ?? '') && !cached('apt') && once('apt'))
           ctx.report({ message: `${cmd.program} ${aptSub(cmd)} leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN`, at: cmd.span });
-        else if (install?.manager === 'apk' && !install.options.some((o) => o.value === '--no-cache') && !cached('apk'))
+        else if (install?.manager === 'apk' && !install.options.some((o) => o.value === '--no-cache') && !cached('apk') && once('apk'))
           ctx.report({ message: 'apk add without --no-cache leaves the package index in the layer', at: cmd.span });
         else if (install?.manager === 'yum') {
           const cleans = cmds.some((c) => managerOf(c) === 'yum' && subcommand(c, 'yum')?.name === 'clean');
-          if (!cleans && !cached('yum')) ctx.report({ message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`, at: cmd.span });
+          if (!cleans && !cached('yum') && once('yum')) ctx.report({ message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`, at: cmd.span });
         } else if (aptSub(cmd) === 'update' && !installsApt && mounts.length === 0) {
           ctx.report({ message: `${cmd.program} update without an install in the same RUN leaves a stale package index layer`, at: cmd.span });
         } else if (!install) {

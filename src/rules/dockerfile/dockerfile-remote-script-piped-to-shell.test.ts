@@ -28,5 +28,11 @@ testRule(rule, {
         { startLine: 7, startColumn: 26, endLine: 7, endColumn: 64 },
       ],
     },
+    {
+      name: 'interpreter with a version from a build argument',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\nARG PY=3.12\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python${PY}\n',
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 64, message: 'Output of curl is piped into python${PY} and run unverified' }],
+    },
   ],
 });

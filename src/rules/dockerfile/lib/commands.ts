@@ -20,9 +20,9 @@ export function instructionCommands(doc: DockerfileDocument, ins: DockerInstruct
   return doc.shell(ins).flatMap((s) => s.commands);
 }
 
-/** `python3.11` → `python`, `pip3` → `pip`. */
+/** `python3.11` → `python`, `pip3` → `pip`, `python${PYTHON_VERSION}` → `python`. */
 export function programFamily(program: string): string {
-  return program.replace(/[\d.]+$/, '');
+  return program.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '').replace(/[\d.]+$/, '');
 }
 
 /** The arguments after a sub-command: `apt-get -y install a b` with `install` → `a b` (flags included). */
