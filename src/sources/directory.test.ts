@@ -114,6 +114,11 @@ describe('directory walker', () => {
     expect(walk(['proj/a.yaml']).files).toEqual(['proj/a.yaml']);
   });
 
+  it('yields a file once when targets overlap', () => {
+    write({ 'proj/a.yaml': '', 'proj/sub/b.yaml': '' });
+    expect(walk(['proj/sub/b.yaml', 'proj', 'proj/sub', './proj/a.yaml']).files).toEqual(['proj/sub/b.yaml', 'proj/a.yaml']);
+  });
+
   it('reports a missing target and goes on with the others', () => {
     write({ 'proj/a.yaml': '' });
     expect(walk(['nope', 'proj'])).toEqual({ files: ['proj/a.yaml'], errors: ['nope: cannot read target: ENOENT'] });

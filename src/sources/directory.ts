@@ -39,6 +39,16 @@ function code(e: unknown): string {
  */
 export function* walkTargets(targets: readonly string[], opts: WalkOptions): Generator<DiskSourceFile> {
   const cwd = opts.cwd ?? process.cwd();
+  // Overlapping targets (`scan k8s k8s/a.yaml`) yield each file once.
+  const seen = new Set<string>();
+  for (const file of walkEach(targets, cwd, opts)) {
+    if (seen.has(file.absPath)) continue;
+    seen.add(file.absPath);
+    yield file;
+  }
+}
+
+function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): Generator<DiskSourceFile> {
   for (const target of targets) {
     const abs = resolve(cwd, target);
     let st: Stats;
