@@ -91,6 +91,8 @@ export class NetworkIndex {
   readonly kubeflow: boolean;
   /** True when Istio request authentication or an external authorizer (oauth2-proxy) is configured somewhere in the scan. */
   readonly istioAuth: boolean;
+  /** Envoy Gateway SecurityPolicies of the scan. */
+  readonly securityPolicies: K8sObjectDocument[] = [];
 
   constructor(readonly set: K8sSetDocument) {
     let kubeflow = false;
@@ -99,6 +101,7 @@ export class NetworkIndex {
       const g = apiGroup(o.resource.apiVersion);
       if (o.resource.kind === 'Service' && g === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
       if (g === 'kubeflow.org' || o.namespace === 'kubeflow') kubeflow = true;
+      if (g === 'gateway.envoyproxy.io' && o.resource.kind === 'SecurityPolicy') this.securityPolicies.push(o);
       if (g === 'security.istio.io') {
         if (o.resource.kind === 'RequestAuthentication') istioAuth = true;
         if (o.resource.kind === 'AuthorizationPolicy' && o.get(['spec', 'action']) === 'CUSTOM') istioAuth = true;
@@ -366,4 +369,75 @@ export function describeReach(r: Reach): string {
   const auth =
     r.target.service.auth === 'off' ? `authentication off: ${r.target.service.authReason}` : `authentication not visible: ${r.target.service.authReason}`;
   return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${owner.kind} '${owner.name ?? ''}' (${auth})`;
+}
+
+/** A Service backend of a Gateway API route (HTTPRoute, GRPCRoute). */
+export interface RouteBackend {
+  path: ObjectPath;
+  namespace: string;
+  serviceName: string;
+  port: number | undefined;
+  /** Index of the route rule the backend belongs to. */
+  rule: number;
+}
+
+export function isGatewayRoute(o: K8sObjectDocument): boolean {
+  return (o.resource.kind === 'HTTPRoute' || o.resource.kind === 'GRPCRoute') && apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io';
+}
+
+/** Every Service backend of a Gateway API route. */
+export function routeBackends(route: K8sObjectDocument): RouteBackend[] {
+  const out: RouteBackend[] = [];
+  const rules = route.get(['spec', 'rules']);
+  if (!Array.isArray(rules)) return out;
+  rules.forEach((r, i) => {
+    if (!isObj(r) || !Array.isArray(r.backendRefs)) return;
+    r.backendRefs.forEach((b, j) => {
+      if (!isObj(b) || typeof b.name !== 'string') return;
+      if ((b.kind !== undefined && b.kind !== 'Service') || (b.group !== undefined && b.group !== '')) return;
+      out.push({
+        path: ['spec', 'rules', i, 'backendRefs', j],
+        namespace: typeof b.namespace === 'string' ? b.namespace : route.namespace,
+        serviceName: b.name,
+        port: typeof b.port === 'number' ? b.port : undefined,
+        rule: i,
+      });
+    });
+  });
+  return out;
+}
+
+/** What a route backend reaches, through its Service. */
+export function reachOfRouteBackend(idx: NetworkIndex, b: RouteBackend): Reach[] {
+  const svc = idx.service(b.namespace, b.serviceName);
+  if (!svc) return [];
+  const i = idx.servicePortIndex(svc, b.port);
+  return i === undefined ? [] : idx.reachOfServicePort(svc, i);
+}
+
+const ENVOY_GATEWAY_AUTH = ['basicAuth', 'jwt', 'oidc', 'extAuth', 'apiKeyAuth'];
+
+/** The mechanism that authenticates requests through a route, if any is visible in the scan. */
+export function routeAuth(idx: NetworkIndex, route: K8sObjectDocument, rule: number): string | undefined {
+  const plugins = route.annotations['konghq.com/plugins'];
+  if (typeof plugins === 'string' && plugins.trim() !== '') return `konghq.com/plugins: ${plugins}`;
+  const filters = route.get(['spec', 'rules', rule, 'filters']);
+  if (Array.isArray(filters) && filters.some((f) => isObj(f) && f.type === 'ExtensionRef')) return 'an ExtensionRef filter';
+  if (idx.istioAuth) return 'Istio RequestAuthentication/AuthorizationPolicy';
+  const parents = route.get(['spec', 'parentRefs']);
+  const gateways = new Set<string>();
+  if (Array.isArray(parents))
+    for (const p of parents) if (isObj(p) && typeof p.name === 'string' && (p.kind === undefined || p.kind === 'Gateway')) gateways.add(`${typeof p.namespace === 'string' ? p.namespace : route.namespace}/${p.name}`);
+  for (const sp of idx.securityPolicies) {
+    if (!ENVOY_GATEWAY_AUTH.some((k) => sp.get(['spec', k]) !== undefined)) continue;
+    const single = sp.get(['spec', 'targetRef']);
+    const many = sp.get(['spec', 'targetRefs']);
+    const targets = [...(Array.isArray(many) ? many : []), ...(isObj(single) ? [single] : [])];
+    for (const t of targets) {
+      if (!isObj(t) || typeof t.name !== 'string') continue;
+      if (t.kind === route.resource.kind && t.name === route.name && sp.namespace === route.namespace) return `SecurityPolicy '${sp.name}'`;
+      if (t.kind === 'Gateway' && gateways.has(`${sp.namespace}/${t.name}`)) return `SecurityPolicy '${sp.name}' on Gateway '${t.name}'`;
+    }
+  }
+  return undefined;
 }
