@@ -6,6 +6,7 @@ testRule(rule, {
     { name: 'reference', path: 'compose.yaml', content: 'DATABASE_URL: postgresql://app:${DB_PASSWORD}@db:5432/app\n' },
     { name: 'placeholders', path: '.env.example', content: 'DATABASE_URL=postgres://user:password@host:5432/db\nREDIS_URL=redis://:<password>@cache:6379\nMONGO=mongodb://admin:****@mongo\n' },
     { name: 'no password', path: 'x.txt', content: 'https://user@example.com/repo.git and https://example.com:8443/path@v1\n' },
+    { name: 'documentation hosts and one-character passwords', path: 'url.d.ts', content: "// new URL('https://abc:xyz123@example.com'); new URL('https://a:b@測試?abc#foo');\nconst u = 'postgres://app:Vq8rT2nXw4Lp@db.test/app';\n" },
   ],
   invalid: [
     {
@@ -27,9 +28,9 @@ testRule(rule, {
     {
       name: 'HTTPS index URL is medium, local database is low',
       path: 'pip.conf',
-      content: '[global]\nindex-url = https://ci:pQ9sLw2xTz7v@pypi.internal.example.net/simple\n# dev: redis://:devpass123@localhost:6379\n',
+      content: '[global]\nindex-url = https://ci:pQ9sLw2xTz7v@pypi.internal.acme.net/simple\n# dev: redis://:devpass123@localhost:6379\n',
       findings: [
-        { startLine: 2, startColumn: 24, endLine: 2, endColumn: 36, message: "HTTPS URL password in plain text (user 'ci' at pypi.internal.example.net)", severity: 'medium' },
+        { startLine: 2, startColumn: 24, endLine: 2, endColumn: 36, message: "HTTPS URL password in plain text (user 'ci' at pypi.internal.acme.net)", severity: 'medium' },
         { startLine: 3, startColumn: 17, endLine: 3, endColumn: 27, severity: 'low' },
       ],
     },

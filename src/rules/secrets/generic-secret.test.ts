@@ -17,6 +17,17 @@ testRule(rule, {
     },
     { name: 'placeholders and UUIDs', path: '.env', content: 'API_KEY=your-api-key-here\nSECRET=xxxxxxxxxxxxxxxxxxxxxxxx\nCLIENT_SECRET=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
     { name: 'low entropy words', path: 'settings.ini', content: 'secret_key = development-only-secret-key\n' },
+    {
+      name: 'identifiers, dotted paths, patterns, URNs and prose rather than values',
+      path: 'app.js',
+      content: [
+        '[aux_sym_format_specifier_token1] = "format_specifier_token1",',
+        'const tokenMatch = "[a-zA-Z0-9-._~+/]+=*";',
+        'headers["Lock-Token"] = "<urn:uuid:a515cfa4-5da4-22e1-f5bf-00aa00b6cc63>";',
+        "redact({ paths: ['user.password'], password: 'user.credentials.password9' });",
+        'diag(1381, "Unexpected_token_Did_you_mean_or_rbrace_1381", "Unexpected token. Did you mean or &rbrace;?");',
+      ].join('\n') + '\n',
+    },
     { name: 'lock file hashes', path: 'package-lock.json', content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n` },
     { name: 'value below minEntropy option', path: '.env', content: `API_TOKEN=${token}\n`, options: { minEntropy: 6 } },
     {

@@ -25,8 +25,37 @@ for (const d of MARKER_DETECTORS) {
 const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER];
 
 /** Names under which secrets are assigned (case-insensitive); `_` stands for `_`, `-`, `.` or nothing. */
-const KEYWORD_STEMS = ['api_key', 'apikey', 'secret', 'token', 'passw', 'pwd', 'credential', 'authorization', 'auth_key', 'private_key', 'access_key', 'signing_key', 'cohere', 'co_api_key', 'mistral', 'wandb', 'azure', 'together', 'deepseek', 'weaviate', 'qdrant', 'pinecone', 'kaggle', 'ngc'];
-export const KEYWORDS = [...new Set(KEYWORD_STEMS.flatMap((k) => (k.includes('_') && k !== 'co_api_key' ? ['_', '-', '.', ''].map((sep) => k.replace('_', sep)) : [k])))];
+const KEYWORD_STEMS = [
+  'api_key',
+  'apikey',
+  'secret',
+  'token',
+  'passw',
+  'pwd',
+  'credential',
+  'authorization',
+  'auth_key',
+  'private_key',
+  'access_key',
+  'signing_key',
+  'cohere',
+  'co_api_key',
+  'mistral',
+  'wandb',
+  'azure',
+  'together',
+  'deepseek',
+  'weaviate',
+  'qdrant',
+  'pinecone',
+  'kaggle',
+  'ngc',
+];
+export const KEYWORDS = [
+  ...new Set(
+    KEYWORD_STEMS.flatMap((k) => (k.includes('_') && k !== 'co_api_key' ? ['_', '-', '.', ''].map((sep) => k.replace('_', sep)) : [k])),
+  ),
+];
 
 /**
  * The single pre-filter pass: every marker of the marker-anchored detectors (case-sensitive, checked
@@ -45,9 +74,10 @@ const PASSWORD_KEY = /passw|pwd/;
 /** Generic key names under which a provider named elsewhere on the line is the context. */
 const API_KEY_NAME = /^(?:api.?key|apikey|key|token|access.?token|auth.?token|secret)$/;
 const JWT_SECRET_KEY = /jwt.{0,12}(?:secret|key)|signing.?(?:secret|key)|hmac.?(?:secret|key)/;
-const CODE_PATH = /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte)$/i;
+const CODE_PATH =
+  /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte)$/i;
 const LOCK_FILE =
-  /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|conda-lock\.ya?ml|requirements[^/]*\.txt)$/;
+  /(?:^|\/)(?:\.?package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|conda-lock\.ya?ml|requirements[^/]*\.txt)$/;
 
 export function isLockFile(path: string): boolean {
   return LOCK_FILE.test(path);
@@ -175,7 +205,18 @@ function runMarkerDetector(d: MarkerDetector, text: string, p: number): SecretHi
       prefix = r.prefix ?? prefix;
     }
   }
-  return { detector: d.id, rule: d.rule, label, severity, start, end: start + value.length, value, prefix, note, priority: d.priority ?? 100 };
+  return {
+    detector: d.id,
+    rule: d.rule,
+    label,
+    severity,
+    start,
+    end: start + value.length,
+    value,
+    prefix,
+    note,
+    priority: d.priority ?? 100,
+  };
 }
 
 const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP |DH |SSH2 )?PRIVATE KEY(?: BLOCK)?)-----/y;
@@ -415,7 +456,10 @@ const DB_SCHEMES: Record<string, string> = {
   memcached: 'Memcached',
 };
 const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
-const LOCAL_HOST = /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|example\.(?:com|org|net)|[\w.-]*\.example(?:\.com)?|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
+const LOCAL_HOST =
+  /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
+/** Reserved for documentation (RFC 2606, RFC 6761): credentials there are examples. */
+const DOCUMENTATION_HOST = /(?:^|\.)(?:example(?:\.(?:com|org|net))?|test|invalid)$/i;
 
 function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
   let s = p;
@@ -433,7 +477,9 @@ function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
   const pw = text.slice(pwStart, pwEnd);
   const user = m.groups!.u;
   const host = m.groups!.h;
-  if (PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${')) return undefined;
+  if (pw.length < 4 || PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${'))
+    return undefined;
+  if (DOCUMENTATION_HOST.test(host) || /[{}$%<]/.test(host) || (user !== '' && isPlaceholder(user))) return undefined;
   const scheme = rawScheme.replace(/\+(?!srv$|s$).*$/, '');
   const db = DB_SCHEMES[scheme];
   const local = LOCAL_HOST.test(host);
@@ -509,7 +555,14 @@ const YAML_VALUE_LINE = /[ \t]*["']?value["']?[ \t]*:[ \t]*/y;
 
 type RawAssignment = Omit<Assignment, 'lineStart' | 'lineEnd'>;
 
-function readAssignment(text: string, ks: number, ke: number, lineStart: number, lineEnd: number, opts: FindOptions): RawAssignment | undefined {
+function readAssignment(
+  text: string,
+  ks: number,
+  ke: number,
+  lineStart: number,
+  lineEnd: number,
+  opts: FindOptions,
+): RawAssignment | undefined {
   const key = text.slice(ks, ke);
   let i = ke;
   // closing quote or bracket of the key: "KEY": / ['KEY'] =
@@ -524,7 +577,7 @@ function readAssignment(text: string, ks: number, ke: number, lineStart: number,
   else if (c === '=' && text[i + 1] === '>') op = '=>';
   else if (c === '?' && text[i + 1] === '=') op = '?=';
   else if (c === ',') op = ',';
-  if (op === ',' ) {
+  if (op === ',') {
     // ("KEY", "value") / {"name": "KEY", "value": "…"}
     const j = skipSpaces(text, i + 1, lineEnd);
     const nameValue = /^"value"\s{0,4}:\s{0,4}/.exec(text.slice(j, Math.min(lineEnd, j + 24)));
@@ -549,7 +602,14 @@ function readAssignment(text: string, ks: number, ke: number, lineStart: number,
 
 const VALUE_STOP = new Set([' ', '\t', '\r', '\n', ',', ';', '"', "'", '`', ')', '}', ']', '<', '>']);
 
-function readValue(text: string, key: string, from: number, lineEnd: number, opts: FindOptions, requireQuote: boolean): RawAssignment | undefined {
+function readValue(
+  text: string,
+  key: string,
+  from: number,
+  lineEnd: number,
+  opts: FindOptions,
+  requireQuote: boolean,
+): RawAssignment | undefined {
   let i = from;
   if ((text[i] === 'b' || text[i] === 'r' || text[i] === 'u') && (text[i + 1] === '"' || text[i + 1] === "'")) i++;
   const q = text[i];
@@ -593,14 +653,50 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
         if (!d.key.test(line.replace(/^\s*(?:[\w.-]+\s*[=:]\s*)?/, ''))) continue;
       }
       if (isPlaceholder(value) || entropy(value) < (d.minEntropy ?? 3)) continue;
-      hit = { detector: d.id, rule: d.rule, label: d.label, severity: d.severity, start: a.start, end: a.end, value, prefix: d.prefix ?? 0, priority: 70 };
+      hit = {
+        detector: d.id,
+        rule: d.rule,
+        label: d.label,
+        severity: d.severity,
+        start: a.start,
+        end: a.end,
+        value,
+        prefix: d.prefix ?? 0,
+        priority: 70,
+      };
       break;
     }
-    if (!hit && /^[0-9a-f]{32}$/.test(value) && /api.?key|key$/.test(key) && (azure ??= /\.(?:openai|cognitiveservices)\.azure\.com/.test(text))) {
-      hit = { detector: 'azure-openai-key', rule: 'azure-credential', label: 'Azure OpenAI / AI services key', severity: 'high', start: a.start, end: a.end, value, prefix: 0, priority: 70, note: 'next to an Azure endpoint' };
+    if (
+      !hit &&
+      /^[0-9a-f]{32}$/.test(value) &&
+      /api.?key|key$/.test(key) &&
+      (azure ??= /\.(?:openai|cognitiveservices)\.azure\.com/.test(text))
+    ) {
+      hit = {
+        detector: 'azure-openai-key',
+        rule: 'azure-credential',
+        label: 'Azure OpenAI / AI services key',
+        severity: 'high',
+        start: a.start,
+        end: a.end,
+        value,
+        prefix: 0,
+        priority: 70,
+        note: 'next to an Azure endpoint',
+      };
     }
     if (!hit && JWT_SECRET_KEY.test(key) && value.length >= 16 && !isPlaceholder(value) && entropy(value) >= 3 && charClasses(value) >= 2) {
-      hit = { detector: 'jwt-signing-secret', rule: 'jwt-token', label: 'JWT signing secret', severity: 'high', start: a.start, end: a.end, value, prefix: 0, priority: 65 };
+      hit = {
+        detector: 'jwt-signing-secret',
+        rule: 'jwt-token',
+        label: 'JWT signing secret',
+        severity: 'high',
+        start: a.start,
+        end: a.end,
+        value,
+        prefix: 0,
+        priority: 65,
+      };
     }
     if (!hit && !lock && !inSecretManifestData(text, a.lineStart)) hit = genericCandidate(text, a, key, value);
     if (hit) hits.push(hit);
@@ -638,7 +734,11 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   const password = PASSWORD_KEY.test(key);
   if (value.length < (password ? 8 : 16)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
-  if (/^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
+  if (/\s/.test(value) || /^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
+  // identifiers, dotted paths, regular expressions, URNs and code fragments rather than values
+  if (/^[a-z]+(?:[_-][a-z0-9]+)+$/.test(value) || /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+$/.test(value)) return undefined;
+  if (/[[\]{}()\\]/.test(value) || /^[^A-Za-z0-9+/_!#%&*@~-]/.test(value) || /^urn:/i.test(value)) return undefined;
+  if (/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.test(value)) return undefined;
   if (/^(?:https?|file|s3|gs):\/\//i.test(value) || /^[./~]/.test(value) || /^\d+(?:\.\d+)*$/.test(value)) return undefined;
   if (/^[A-Za-z_.:-]+$/.test(value) && !(value.length >= 32 && entropy(value) >= 4)) return undefined;
   if (/^[a-z][a-zA-Z]*(?:\.[a-zA-Z_]\w*)+(?:\(\))?$/.test(value)) return undefined;
@@ -682,8 +782,19 @@ function pairAws(text: string, hits: SecretHit[]): void {
       let m: RegExpExecArray | null;
       while ((m = AWS_SECRET_SHAPE.exec(text)) !== null && m.index < to) {
         const v = m[0];
-        if (isPlaceholder(v) || entropy(v) < 4.2 || charClasses(v) < 3 || hits.some((h) => h.start <= m!.index && m!.index < h.end)) continue;
-        paired = { detector: 'aws-secret-access-key', rule: 'aws-credentials', label: 'AWS secret access key', severity: 'critical', start: m.index, end: m.index + v.length, value: v, prefix: 0, priority: 70 };
+        if (isPlaceholder(v) || entropy(v) < 4.2 || charClasses(v) < 3 || hits.some((h) => h.start <= m!.index && m!.index < h.end))
+          continue;
+        paired = {
+          detector: 'aws-secret-access-key',
+          rule: 'aws-credentials',
+          label: 'AWS secret access key',
+          severity: 'critical',
+          start: m.index,
+          end: m.index + v.length,
+          value: v,
+          prefix: 0,
+          priority: 70,
+        };
         hits.push(paired);
         secrets = [...secrets, paired];
         break;
