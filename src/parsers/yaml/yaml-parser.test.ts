@@ -270,6 +270,20 @@ describe('comments between nodes', () => {
   });
 });
 
+describe('more layouts', () => {
+  it('handles directives, spaces before the colon, multi-line flow mappings and plain scalars', () => {
+    const text =
+      '%YAML 1.2\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name   : spaced\n  labels: {\n    a: b,\n    c: d\n  }\nspec:\n  containers:\n  - name: c\n    command: plain\n      multi line\n    args:\n    - \'a\'\n    -   "b"\n';
+    const [pod] = parse(text).objects;
+    expect(at(pod, [])).toMatch(/^3:1-18:12 apiVersion: v1\n/);
+    expect(at(pod, ['metadata', 'name'])).toBe('6:3-6:18 name   : spaced');
+    expect(at(pod, ['metadata', 'labels'])).toBe('7:3-10:4 labels: {\n    a: b,\n    c: d\n  }');
+    expect(at(pod, ['metadata', 'labels', 'c'])).toBe('9:5-9:9 c: d');
+    expect(at(pod, ['spec', 'containers', 0, 'command'])).toBe('14:5-15:17 command: plain\n      multi line');
+    expect(at(pod, ['spec', 'containers', 0, 'args', 1])).toBe('18:9-18:12 "b"');
+  });
+});
+
 describe('node properties', () => {
   it('spans anchored and tagged flow collections to their closing bracket', () => {
     const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: &x {k: v}\n  b: !!map {k: w}\n  c: &y [1, 2]\n').objects;
