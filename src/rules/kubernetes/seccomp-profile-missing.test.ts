@@ -54,6 +54,32 @@ describe('K8S-0017 fix', () => {
     expect(fixed).toBe(pod('  securityContext:\n    runAsNonRoot: true\n    seccompProfile:\n      type: RuntimeDefault\n', ''));
   });
 
+  it('fixes each pod of a List in place', () => {
+    const content = `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: a}
+  spec:
+    containers:
+    - {name: a, image: a:1}
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: b}
+  spec:
+    template:
+      spec:
+        securityContext: {runAsNonRoot: true}
+        containers:
+        - {name: b, image: b:1}
+`;
+    const fixed = fixAll(rule, content, 'list.yaml');
+    const items = (parseAll(fixed)[0] as { items: Array<{ spec: { securityContext?: unknown; template?: { spec: { securityContext: unknown } } } }> }).items;
+    expect(items[0].spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect(items[1].spec.template?.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
   it('adds a pod securityContext when there is none', () => {
     const fixed = fixAll(rule, pod('', ''));
     expect((parseAll(fixed)[0] as { spec: { securityContext: unknown } }).spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
