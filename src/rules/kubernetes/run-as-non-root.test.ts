@@ -26,6 +26,22 @@ testRule(rule, {
     { name: 'user-namespaced pods are exempt', path: 'pod.yaml', content: pod('  hostUsers: false\n', '') },
     { name: 'Windows pods are not exempt, but this one is fine', path: 'pod.yaml', content: pod(`  os:\n    name: windows\n${podTrue}`, '') },
     {
+      name: 'KServe: the predictor carries the pod-level securityContext',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    securityContext:
+      runAsNonRoot: true
+    model:
+      modelFormat: {name: huggingface}
+      storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
+`,
+    },
+    {
       name: 'Argo: the workflow securityContext applies to templates without one',
       path: 'wf.yaml',
       content: `apiVersion: argoproj.io/v1alpha1
@@ -64,6 +80,30 @@ spec:
       path: 'pod.yaml',
       content: pod(podTrue, '    securityContext:\n      runAsNonRoot: false\n'),
       findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 26, message: "Container 'app' sets runAsNonRoot: false" }],
+    },
+    {
+      name: 'KubeRay: each group is its own pod spec',
+      path: 'ray.yaml',
+      content: `apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: rc
+spec:
+  headGroupSpec:
+    template:
+      spec:
+        securityContext: {runAsNonRoot: true}
+        containers:
+        - {name: ray-head, image: rayproject/ray:2.37.0}
+  workerGroupSpecs:
+  - groupName: gpu
+    template:
+      spec:
+        containers:
+        - name: ray-worker
+          image: rayproject/ray:2.37.0-gpu
+`,
+      findings: [{ startLine: 17, startColumn: 11, endLine: 18, endColumn: 43, message: "Container 'ray-worker' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/workerGroupSpecs/0/template/spec/containers/0' }],
     },
     {
       name: 'Argo: a template securityContext replaces the workflow one',
