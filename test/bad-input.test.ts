@@ -160,6 +160,25 @@ describe('bad input through the CLI', () => {
   });
 });
 
+describe('large documents without aliases', () => {
+  it('are not mistaken for alias bombs', () => {
+    const data = Array.from({ length: 60_000 }, (_, i) => `  k${i}: [a, b]`).join('\n');
+    const r = scanSync({
+      targets: ['.'],
+      config: false,
+      scanners: ['misconfig'],
+      files: [new MemorySourceFile('big.yaml', `${HEADER}  annotations: {docs: "https://example.com/?a=1&b=2"}\ndata:\n${data}\n---\n${POD}`)],
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.findings.some((f) => f.ruleId === 'K8S-0003')).toBe(true);
+  });
+
+  it('but a few aliases that expand past the limit are', () => {
+    const r = scanSync({ targets: ['.'], config: false, scanners: ['misconfig'], limits: { maxAliasExpansion: 1000 }, files: [new MemorySourceFile('b.yaml', aliasBomb(3, 12))] });
+    expect(r.errors).toEqual([{ path: 'b.yaml', message: 'YAML document 1 expands to more than 1000 nodes through aliases (an alias bomb?); not scanned' }]);
+  });
+});
+
 describe('large JSON that is not Kubernetes', () => {
   it('is ignored quietly, while a large JSON manifest is reported', () => {
     const big = 'x'.repeat(4096);
