@@ -116,7 +116,7 @@ export const WORKLOAD_RESOURCES: ReadonlyArray<{ group: string; resources: reado
   { group: 'batch', resources: ['jobs', 'cronjobs'] },
 ];
 
-export const CREATE_VERBS = ['create'] as const;
+const CREATE_VERBS = ['create'] as const;
 
 /** The first entry of a rule that lets its holder create workloads, or undefined. */
 export function grantsWorkloadCreate(rule: PolicyRule): { resource: number; verb: number } | undefined {

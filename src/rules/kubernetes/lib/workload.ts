@@ -13,10 +13,7 @@ export function asList(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
 
-/** Kinds whose pods run until stopped: servers, as opposed to batch work. */
-export const LONG_RUNNING_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController']);
-
-/** A literal `env` entry of a container (`value`, not `valueFrom`). */
+/** An `env` entry of a container: a literal `value` or a `valueFrom` reference. */
 export interface EnvEntry {
   name: string;
   /** The literal value; undefined when the entry takes its value from a reference. */
@@ -37,7 +34,7 @@ export function envOf(c: ContainerView): EnvEntry[] {
   return out;
 }
 
-/** The last literal entry of an env name (Kubernetes lets a later entry win). */
+/** The entry that sets an env name (the last one: Kubernetes lets a later entry win). */
 export function envValue(c: ContainerView, name: string): EnvEntry | undefined {
   let hit: EnvEntry | undefined;
   for (const e of envOf(c)) if (e.name === name) hit = e;
@@ -150,11 +147,6 @@ export function mountsOf(pod: PodSpecDocument, volume: string): Array<{ containe
     });
   }
   return out;
-}
-
-/** Truthy as Kubernetes reads a boolean field (YAML 1.1 booleans are already resolved by the parser). */
-export function isTrue(v: unknown): boolean {
-  return v === true;
 }
 
 /** A container description for messages: `Container 'vllm'` or `Init container 'fetch'`. */
