@@ -3,7 +3,7 @@ import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
 import { coversGroup, entryPath, isCheckableRole, matchingVerbs, policyRules, roleLabel } from './lib/rbac.js';
 
 const SUBRESOURCES = ['pods/exec', 'pods/attach', 'pods/*'];
-/** Exec and attach are `create` on the subresource; WebSocket clients before Kubernetes 1.31 needed only `get`. */
+/** Exec and attach are `create` on the subresource; WebSocket upgrades were long authorized as `get`. */
 const VERBS = ['create', 'get'];
 
 export default defineRule<K8sObjectDocument>({
@@ -19,7 +19,7 @@ export default defineRule<K8sObjectDocument>({
       { id: 'nsa-cisa', control: 'authentication-authorization' },
     ],
     rationale:
-      '`pods/exec` and `pods/attach` run commands in any pod the role reaches: a shell in the model server reads the weights, the mounted Secrets and the service account token of that pod, and acts with its permissions. It is privilege escalation to every identity of the namespace. `get` is listed as well because WebSocket exec before Kubernetes 1.31 needed only `get`. A ClusterRole is high, a Role medium.',
+      '`pods/exec` and `pods/attach` run commands in any pod the role reaches: a shell in the model server reads the weights, the mounted Secrets and the service account token of that pod, and acts with its permissions. It is privilege escalation to every identity of the namespace. `get` counts as well: exec over WebSockets arrives as a GET request, and clusters that do not yet require `create` for the upgrade authorize it with `get`. A ClusterRole is high, a Role medium.',
     remediation:
       'Remove the `pods/exec` and `pods/attach` permissions from roles of workloads and automation; give humans time-boxed access through a break-glass role, and prefer logs, metrics and ephemeral debug containers behind an approval.',
     references: [
