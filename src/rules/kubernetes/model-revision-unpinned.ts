@@ -23,7 +23,7 @@ export default defineRule<PodSpecDocument>({
     references: [
       'https://huggingface.co/docs/huggingface_hub/guides/download#from-specific-version',
       'https://huggingface.co/docs/text-generation-inference/reference/launcher#revision',
-      'https://docs.vllm.ai/en/latest/configuration/engine_args.html',
+      'https://docs.vllm.ai/en/v0.8.5/serving/engine_args.html',
     ],
     examples: {
       bad: [

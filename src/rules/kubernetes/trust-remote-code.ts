@@ -38,8 +38,8 @@ export default defineRule<PodSpecDocument>({
     remediation:
       'Serve architectures supported natively by the server and drop the flag. When a model really needs its own code, review it, pin the repository to a commit (`--revision` and `--code-revision`) or vendor the code into the image, and run the server without credentials it does not need.',
     references: [
-      'https://huggingface.co/docs/transformers/models#custom-models',
-      'https://docs.vllm.ai/en/latest/configuration/engine_args.html',
+      'https://huggingface.co/docs/transformers/custom_models',
+      'https://docs.vllm.ai/en/v0.8.5/serving/engine_args.html',
     ],
     examples: {
       bad: [
