@@ -35,7 +35,7 @@ const notebook = JSON.stringify(
         outputs: [{ output_type: 'error', ename: 'ValueError', evalue: `bad token "${hf}"`, traceback: ['\u001b[0;31mValueError\u001b[0m'] }],
       },
     ],
-    metadata: { kernelspec: { name: 'python3' } },
+    metadata: { kernelspec: { name: 'python3' }, papermill: { parameters: { wandb_key: 'x', hf: hf } } },
     nbformat: 4,
     nbformat_minor: 5,
   },
@@ -53,11 +53,12 @@ describe('notebook parser', () => {
   it('yields one document per cell source and per text output, with cell details', () => {
     const out = notebookParser.parse(new MemorySourceFile('train.ipynb', notebook), { limits: DEFAULT_LIMITS });
     const docs = out.documents as NotebookTextDocument[];
-    expect(docs.map((d) => d.detail)).toEqual(['cell 1', 'cell 2', 'cell 2, output 1', 'cell 2, output 2', 'cell 3', 'cell 3, output 1']);
+    expect(docs.map((d) => d.detail)).toEqual(['cell 1', 'cell 2', 'cell 2, output 1', 'cell 2, output 2', 'cell 3', 'cell 3, output 1', 'notebook metadata']);
     expect(docs[1].text).toBe(`import os\nprint("\\t key:", "${key}")\n`);
     expect(docs[1].isCode).toBe(true);
     expect(docs[0].isCode).toBe(false);
     expect(docs[3].text).toBe('<Figure size 640x480>');
+    expect(docs[6].text).toBe(`python3\nx\n${hf}`);
   });
 
   it('reports a key in a cell source at its exact place in the file, with the cell number', () => {
@@ -69,13 +70,15 @@ describe('notebook parser', () => {
     expect(p.line).toBe(17);
   });
 
-  it('reports keys in stored outputs (stream text, error values) and skips images', () => {
+  it('reports keys in stored outputs (stream text, error values) and notebook metadata, and skips images', () => {
     const hfFindings = runRule(huggingface, { path: 'train.ipynb', content: notebook }).findings;
     const first = position(notebook, hf);
     const second = position(notebook, hf, notebook.indexOf(hf) + 1);
+    const third = position(notebook, hf, notebook.lastIndexOf(hf));
     expect(hfFindings.map((f) => [f.location.detail, f.location.startLine, f.location.startColumn, f.location.endColumn])).toEqual([
       ['cell 2, output 1', first.line, first.column, first.column + hf.length],
       ['cell 3, output 1', second.line, second.column, second.column + hf.length],
+      ['notebook metadata', third.line, third.column, third.column + hf.length],
     ]);
     expect(runRule(aws, { path: 'train.ipynb', content: notebook }).findings).toEqual([]);
   });

@@ -29,8 +29,8 @@ export class NotebookTextDocument implements ScanDocument {
     /** 1-based cell number. */
     readonly cell: number,
     readonly cellType: string,
-    /** `source`, or the 1-based output number. */
-    readonly part: 'source' | number,
+    /** `source`, `metadata` (of the notebook), or the 1-based output number. */
+    readonly part: 'source' | 'metadata' | number,
     readonly detail: string,
   ) {}
 
@@ -66,6 +66,15 @@ export class NotebookTextDocument implements ScanDocument {
 
 const TEXT_MIME = /^(?:text\/|application\/(?:json|javascript|x-latex|xml)|[^/]+\/[^;]*\+(?:json|xml))/;
 
+/** String values anywhere under `node` (bounded), leaving out widget state. */
+function allStrings(node: JsonNode | undefined, out: Array<Extract<JsonNode, { type: 'string' }>> = [], budget = { n: 10_000 }): Array<Extract<JsonNode, { type: 'string' }>> {
+  if (!node || budget.n-- <= 0) return out;
+  if (node.type === 'string') out.push(node);
+  else if (node.type === 'array') for (const x of node.items) allStrings(x, out, budget);
+  else if (node.type === 'object') for (const [k, v] of node.entries) if (k !== 'widgets') allStrings(v, out, budget);
+  return out;
+}
+
 function strings(node: JsonNode | undefined): Array<Extract<JsonNode, { type: 'string' }>> {
   if (!node) return [];
   if (node.type === 'string') return [node];
@@ -79,13 +88,15 @@ function makeDoc(
   nodes: Array<Extract<JsonNode, { type: 'string' }>>,
   cell: number,
   cellType: string,
-  part: 'source' | number,
+  part: 'source' | 'metadata' | number,
   detail: string,
 ): NotebookTextDocument | undefined {
   if (nodes.length === 0) return undefined;
   let text = '';
   const segments: Segment[] = [];
   for (const n of nodes) {
+    // Separate values of different fields (mime types, traceback lines) so they never join up.
+    if (text !== '' && !text.endsWith('\n')) text += '\n';
     const v = decodeJsonString(n.raw);
     segments.push({ offset: text.length, length: v.length, literal: n.start });
     text += v;
@@ -97,12 +108,15 @@ function makeDoc(
 /**
  * Jupyter notebooks (`.ipynb`, nbformat 4 and the `worksheets` layout of nbformat 3): one
  * `notebook-text` document per cell source and per stored text output (stream text, text
- * representations of results, error tracebacks). Images and other binary outputs are skipped.
+ * representations of results, error tracebacks), and one for the notebook's own metadata (papermill
+ * parameters, kernel settings; widget state left out). Images and other binary outputs are skipped.
  * A file that is not valid notebook JSON is still scanned as plain text, with an error entry.
  */
 export const notebookParser: Parser = {
   name: 'notebook',
   produces: ['notebook-text', 'text'],
+  // Stored images make notebooks large; only their text is kept once parsed.
+  maxBytes: 64 * 1024 * 1024,
   matches(file: SourceFile): boolean {
     return /\.ipynb$/i.test(file.path) && file.size > 0 && !looksBinary(file.head());
   },
@@ -148,6 +162,8 @@ export const notebookParser: Parser = {
         if (doc) documents.push(doc);
       });
     });
+    const meta = makeDoc(file, locator, allStrings(member(root, 'metadata')), 0, 'metadata', 'metadata', 'notebook metadata');
+    if (meta) documents.push(meta);
     return { documents };
   },
 };

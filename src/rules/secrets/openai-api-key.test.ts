@@ -1,4 +1,5 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { expect, it } from 'vitest';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import { fakes } from './lib/fakes.js';
 import rule from './openai-api-key.js';
 
@@ -52,4 +53,9 @@ testRule(rule, {
       findings: [{ startLine: 2, startColumn: 3, endLine: 2, endColumn: 167 }],
     },
   ],
+});
+
+it('honours an inline ignore with a reason on the line before', () => {
+  const { findings } = runRule(rule, { path: '.env', content: `# sanctum:ignore SEC-0001 reason="revoked 2026-01-02, kept for the incident write-up"\nOPENAI_API_KEY=${project}\n` });
+  expect(findings.map((f) => [f.location.startLine, f.status, f.suppression?.kind])).toEqual([[2, 'suppressed', 'inline']]);
 });
