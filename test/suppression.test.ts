@@ -199,6 +199,12 @@ describe('configuration ignore entries and baselines', () => {
     ]);
   });
 
+  it('reports each entry without a reason', () => {
+    const fs = scan(files, { config: { ignore: [{ rule: 'K8S-0003', paths: ['k8s/a.yaml'] }, { rule: 'K8S-0003', paths: ['other/**'] }] } });
+    expect(fs.filter((f) => f.ruleId === 'SAN-0001')).toHaveLength(2);
+    expect(new Set(fs.map((f) => f.fingerprint)).size).toBe(fs.length);
+  });
+
   it('reads entries from a .sanctum.yaml file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanctum-cfg-'));
     try {

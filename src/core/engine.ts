@@ -236,6 +236,8 @@ export class Engine {
 
   /** Hygiene of a suppression declared on the document itself (the `sanctum.dev/ignore` annotation). */
   private annotationHygiene(doc: ScanDocument, s: DocumentSuppression): void {
+    const r = doc.resource;
+    if (!this.firstHygiene(`${doc.file.path}\u0000${r ? `${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : ''}\u0000${JSON.stringify(s.at ?? null)}\u0000${s.rule}`)) return;
     let located: Located = {};
     try {
       located = s.at !== undefined ? doc.locate(s.at) : {};
@@ -253,10 +255,18 @@ export class Engine {
 
   /** Reports a suppression without a reason, or one past its expiry date. */
   private hygiene(path: string, s: InlineSuppression): void {
+    if (!this.firstHygiene(`${path}\u0000${s.line}:${s.column}`)) return;
     const at = { startLine: s.line, startColumn: s.column, endLine: s.line, endColumn: s.endColumn };
     if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, at, `Suppression of ${s.rules.join(', ')} has no reason`);
     if (isExpired(s.expires, this.today))
       this.engineFinding(EXPIRED_SUPPRESSION, path, at, `Suppression of ${s.rules.join(', ')} expired on ${s.expires}; the finding is reported again`);
+  }
+
+  /** One suppression can cover findings resolved in several batches (a file, then the set of a scan): its hygiene is reported once. */
+  private firstHygiene(key: string): boolean {
+    if (this.engineReported.has(key)) return false;
+    this.engineReported.add(key);
+    return true;
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */
@@ -264,10 +274,6 @@ export class Engine {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };
-    // One suppression can cover findings resolved in several batches (a file, then the set of a scan).
-    const once = `${ruleId}\u0000${path}\u0000${range.startLine ?? ''}:${range.startColumn ?? ''}\u0000${extra.objectPath ?? ''}\u0000${message}`;
-    if (this.engineReported.has(once)) return;
-    this.engineReported.add(once);
     const anchor = message;
     const key = `${ruleId}\u0000${path}\u0000${extra.objectPath ?? ''}\u0000${anchor}`;
     const occurrence = this.occurrences.get(key) ?? 0;
