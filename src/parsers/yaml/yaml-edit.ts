@@ -14,6 +14,14 @@
  * Both bail out (`ok: false` with a reason) rather than guess: anchors, aliases and tags at the edit
  * point, comments inside flow collections, missing sequence items, replacing a collection by a scalar.
  * Paths are relative to the document value, as for `locate` (for Kubernetes: to the object).
+ *
+ * In a rule (set `meta.fixable: true`; for a pod spec the document is `pod.owner`):
+ *
+ *   const edit = setValueEdit(pod.owner, [...c.path, 'securityContext', 'readOnlyRootFilesystem'], true);
+ *   ctx.report({ message, at, fix: edit && { description: 'Set readOnlyRootFilesystem: true', edits: [edit] } });
+ *
+ * Fixes are independent: two that insert at the same point conflict and `--fix` applies one per pass;
+ * identical edits from several findings (one pod-level setting) are applied once.
  */
 import { isMapping, type PositionTable } from './position-table.js';
 import type { TextSpan } from '../../core/document.js';
