@@ -154,7 +154,7 @@ export class ComposeDocument extends YamlValueDocument {
 
 /** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`; IPv6 host addresses in brackets. */
 export function parseShortPort(spec: string): Omit<ComposePort, 'path' | 'short'> | undefined {
-  let s = spec.trim();
+  let s = interpolateDefaults(spec.trim());
   let protocol = 'tcp';
   const slash = s.lastIndexOf('/');
   if (slash !== -1) {
@@ -188,6 +188,33 @@ export function parseShortPort(spec: string): Omit<ComposePort, 'path' | 'short'
   const out: Omit<ComposePort, 'path' | 'short'> = { target, protocol };
   if (published !== undefined && published !== '') out.published = published;
   if (hostIp !== undefined && hostIp !== '') out.hostIp = hostIp;
+  return out;
+}
+
+/**
+ * Compose interpolation as far as the file alone tells: `${VAR:-default}` and `${VAR-default}` become
+ * the default; `${VAR}` and `$VAR` become `$VAR` (a value only known at run time, without colons).
+ */
+export function interpolateDefaults(value: string): string {
+  if (!value.includes('$')) return value;
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const c = value[i];
+    if (c === '$' && value[i + 1] === '$') {
+      out += '$';
+      i += 2;
+    } else if (c === '$' && value[i + 1] === '{') {
+      const close = value.indexOf('}', i + 2);
+      if (close === -1) return out + value.slice(i);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::?-(.*))?/s.exec(value.slice(i + 2, close));
+      out += m ? (m[2] ?? `$${m[1]}`) : '';
+      i = close + 1;
+    } else {
+      out += c;
+      i++;
+    }
+  }
   return out;
 }
 

@@ -91,6 +91,9 @@ describe('compose short syntax', () => {
     expect(parseShortPort('127.0.0.1:8080:80')).toEqual({ hostIp: '127.0.0.1', published: '8080', target: '80', protocol: 'tcp' });
     expect(parseShortPort('127.0.0.1::80')).toEqual({ hostIp: '127.0.0.1', target: '80', protocol: 'tcp' });
     expect(parseShortPort('[::1]:8080:80')).toEqual({ hostIp: '::1', published: '8080', target: '80', protocol: 'tcp' });
+    expect(parseShortPort('${OLLAMA_PORT:-11434}:11434')).toEqual({ published: '11434', target: '11434', protocol: 'tcp' });
+    expect(parseShortPort('${BIND}:${PORT}:8080')).toEqual({ hostIp: '$BIND', published: '$PORT', target: '8080', protocol: 'tcp' });
+    expect(parseShortPort('${BIND-127.0.0.1}:8080:8080')).toEqual({ hostIp: '127.0.0.1', published: '8080', target: '8080', protocol: 'tcp' });
     expect(parseShortPort('8000-8010:8000-8010')).toEqual({ published: '8000-8010', target: '8000-8010', protocol: 'tcp' });
   });
 

@@ -7,19 +7,20 @@ testRule(rule, {
       name: 'loopback bindings and non-AI services',
       path: 'compose.yaml',
       content:
-        'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434"\n      - target: 8080\n        host_ip: 127.0.0.1\n        published: 8080\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n      - "5000:5000"\n  mlflow:\n    image: ghcr.io/mlflow/mlflow:v2.17.0\n    expose:\n      - "5000"\n',
+        'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434"\n      - target: 8080\n        host_ip: 127.0.0.1\n        published: 8080\n  web:\n    image: nginx:1.27\n    ports:\n      - "8080:80"\n      - "5000:5000"\n  jupyter:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    ports:\n      - "${BIND_ADDR}:8888:8888"\n      - "${LAB_BIND:-127.0.0.1}:8889:8888"\n  mlflow:\n    image: ghcr.io/mlflow/mlflow:v2.17.0\n    expose:\n      - "5000"\n',
     },
   ],
   invalid: [
     {
       path: 'compose.yaml',
       content:
-        'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n  vllm:\n    image: registry.acme.dev/serving:1\n    command: ["vllm", "serve", "org/m", "--port", "9000"]\n    ports:\n      - 0.0.0.0:9000:9000\n      - target: 9001\n        published: 9001\n  notebook:\n    image: acme/notebook:3\n    ports: ["8888:8888"]\n',
+        'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n  vllm:\n    image: registry.acme.dev/serving:1\n    command: ["vllm", "serve", "org/m", "--port", "9000"]\n    ports:\n      - 0.0.0.0:9000:9000\n      - target: 9001\n        published: 9001\n  notebook:\n    image: acme/notebook:3\n    ports: ["8888:8888"]\n  ray:\n    image: rayproject/ray:2.37.0\n    ports:\n      - "${RAY_DASHBOARD_PORT:-8265}:8265"\n',
       findings: [
         { startLine: 5, startColumn: 9, endLine: 5, endColumn: 22, message: "Ollama port 11434 of service 'ollama' is published on host port 11434 on all interfaces", objectPath: '/services/ollama/ports/0' },
         { startLine: 10, startColumn: 9, endLine: 10, endColumn: 26, message: "vLLM port 9000 of service 'vllm' is published on host port 9000 on all interfaces" },
         { startLine: 11, startColumn: 9, endLine: 12, endColumn: 24 },
         { startLine: 15, startColumn: 13, endLine: 15, endColumn: 24, message: "Jupyter port 8888 of service 'notebook' is published on host port 8888 on all interfaces" },
+        { startLine: 19, startColumn: 9, endLine: 19, endColumn: 43, message: "Ray port 8265 of service 'ray' is published on host port 8265 on all interfaces" },
       ],
     },
     {

@@ -59,6 +59,8 @@ export function aiServiceOf(view: ComposeServiceView): AiServiceKind | undefined
 
 /** True when a host address binds every interface. */
 export function allInterfaces(hostIp: string | undefined): boolean {
+  // An address from a variable (`${BIND_ADDR}:8080:8080`) is chosen at deploy time: not decidable here.
+  if (hostIp?.includes('$')) return false;
   return hostIp === undefined || hostIp === '0.0.0.0' || hostIp === '::' || hostIp === '[::]' || hostIp === '';
 }
 
