@@ -256,6 +256,8 @@ class Machine {
   private base: number;
   private p = 0;
   private stack: Value[] = [];
+  /** Stack height: entries above it are stale (the array is reused, never shrunk). */
+  private sp = 0;
   private marks: number[] = [];
   private memo = new Map<number, Value>();
   private importsByName = new Map<string, PickleImport>();
@@ -337,28 +339,30 @@ class Machine {
     return out;
   }
 
+  private push(v: Value): void {
+    this.stack[this.sp++] = v;
+  }
+
   private pop(at: number): Value {
-    const v = this.stack.pop();
-    if (v === undefined) throw new PickleError(`stack underflow at byte ${at} (${OPCODE_NAMES[this.src.read(at, 1)[0]]})`, at);
-    if (this.marks.length && this.stack.length < this.marks[this.marks.length - 1])
+    if (this.sp === 0) throw new PickleError(`stack underflow at byte ${at} (${OPCODE_NAMES[this.src.read(at, 1)[0]]})`, at);
+    const v = this.stack[--this.sp];
+    if (this.marks.length && this.sp < this.marks[this.marks.length - 1])
       throw new PickleError(`${OPCODE_NAMES[this.src.read(at, 1)[0]]} at byte ${at} pops across a MARK`, at);
     return v;
   }
 
   private top(at: number): Value {
-    const v = this.stack[this.stack.length - 1];
-    if (v === undefined) throw new PickleError(`stack underflow at byte ${at}`, at);
+    if (this.sp === 0) throw new PickleError(`stack underflow at byte ${at}`, at);
+    const v = this.stack[this.sp - 1];
     return v;
   }
 
   private popMark(at: number, keep: boolean): Value[] {
     const mark = this.marks.pop();
     if (mark === undefined) throw new PickleError(`${OPCODE_NAMES[this.src.read(at, 1)[0]]} at byte ${at} has no MARK`, at);
-    if (!keep) {
-      this.stack.length = mark;
-      return [];
-    }
-    return this.stack.splice(mark);
+    const items = keep ? this.stack.slice(mark, this.sp) : [];
+    this.sp = mark;
+    return items;
   }
 
   private memoPut(key: number, at: number): void {
@@ -369,7 +373,7 @@ class Machine {
   private memoGet(key: number, at: number): void {
     const v = this.memo.get(key);
     if (v === undefined) throw new PickleError(`memo key ${key} is not defined (GET at byte ${at})`, at);
-    this.stack.push(v);
+    this.push(v);
   }
 
   private import(module: string, name: string, opcode: string, at: number, resolved = true): PickleImport {
@@ -438,7 +442,6 @@ class Machine {
 
   private loop(): void {
     const r = this.result;
-    const stack = this.stack;
     let ops = 0;
     let nextCheck = 1 << 16;
     try {
@@ -451,53 +454,66 @@ class Machine {
           nextCheck += 1 << 16;
           if (ops > this.limits.maxOpcodes)
             throw new PickleLimit(`pickle stream has more than ${this.limits.maxOpcodes} opcodes; analysis stopped at byte ${at}`, at);
-          if (stack.length > this.limits.maxStack || this.marks.length > this.limits.maxStack)
+          if (this.sp > this.limits.maxStack || this.marks.length > this.limits.maxStack)
             throw new PickleLimit(`pickle stack exceeds ${this.limits.maxStack} entries at byte ${at}`, at);
           if (Date.now() > this.deadline)
             throw new PickleLimit(`pickle analysis took longer than ${this.limits.maxMillis / 1000} s; stopped at byte ${at}`, at);
         }
         switch (op) {
-          case 0x47: // BINFLOAT
-            this.need(8, at);
-            this.p += 8;
-            stack.push(FLOAT);
+          case 0x47: {
+            // BINFLOAT; runs of them (lists and arrays of floats) are consumed in one go.
+            if (this.p + 8 > this.buf.length) this.need(8, at);
+            const buf = this.buf;
+            const last = buf.length - 9;
+            const stack = this.stack;
+            let p = this.p + 8;
+            let sp = this.sp;
+            stack[sp++] = FLOAT;
+            while (p <= last && buf[p] === 0x47) {
+              stack[sp++] = FLOAT;
+              p += 9;
+              ops++;
+            }
+            this.p = p;
+            this.sp = sp;
             break;
+          }
           case 0x4b: // BININT1
             this.need(1, at);
-            stack.push(SMALL_INTS[this.buf[this.p++]]);
+            this.push(SMALL_INTS[this.buf[this.p++]]);
             break;
           case 0x4d: // BININT2
             this.need(2, at);
-            stack.push(intValue(this.buf[this.p] | (this.buf[this.p + 1] << 8)));
+            this.push(intValue(this.buf[this.p] | (this.buf[this.p + 1] << 8)));
             this.p += 2;
             break;
           case 0x4a: {
             // BININT
             const b = this.bytes(4, at);
-            stack.push(intValue(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)));
+            this.push(intValue(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)));
             break;
           }
           case 0x8a: {
             // LONG1
             const n = this.bytes(1, at)[0];
-            stack.push(longValue(this.bytes(n, at)));
+            this.push(longValue(this.bytes(n, at)));
             break;
           }
           case 0x8b: {
             // LONG4
             const n = u32le(this.bytes(4, at));
             if (n > 8) this.skip(n, at);
-            stack.push(n > 8 ? OTHER : longValue(this.bytes(n, at)));
+            this.push(n > 8 ? OTHER : longValue(this.bytes(n, at)));
             break;
           }
           case 0x49: {
             // INT
             const t = latin1.decode(this.line(at)).trim();
-            if (t === '00' || t === '01') stack.push(BOOL);
+            if (t === '00' || t === '01') this.push(BOOL);
             else {
               const v = Number(t.endsWith('L') ? t.slice(0, -1) : t);
               if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`INT at byte ${at} has a bad operand`, at);
-              stack.push(intValue(v));
+              this.push(intValue(v));
             }
             break;
           }
@@ -505,7 +521,7 @@ class Machine {
             // LONG
             const t = latin1.decode(this.line(at)).trim();
             if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`LONG at byte ${at} has a bad operand`, at);
-            stack.push(intValue(Number(t.endsWith('L') ? t.slice(0, -1) : t)));
+            this.push(intValue(Number(t.endsWith('L') ? t.slice(0, -1) : t)));
             break;
           }
           case 0x46: {
@@ -513,18 +529,18 @@ class Machine {
             const t = latin1.decode(this.line(at)).trim();
             if (t === '' || (Number.isNaN(Number(t)) && !/^[+-]?(nan|inf)/i.test(t)))
               throw new PickleError(`FLOAT at byte ${at} has a bad operand`, at);
-            stack.push(FLOAT);
+            this.push(FLOAT);
             break;
           }
           case 0x4e: // NONE
-            stack.push(NONE);
+            this.push(NONE);
             break;
           case 0x88: // NEWTRUE
           case 0x89: // NEWFALSE
-            stack.push(BOOL);
+            this.push(BOOL);
             break;
           case 0x53: // STRING
-            stack.push({ k: 'str', v: decodeStringRepr(this.line(at), at) });
+            this.push({ k: 'str', v: decodeStringRepr(this.line(at), at) });
             break;
           case 0x54: {
             // BINSTRING
@@ -532,72 +548,72 @@ class Machine {
             if (n > 0x7fffffff) throw new PickleError(`BINSTRING at byte ${at} has a negative length`, at);
             if (n > MAX_KEPT_STRING) {
               this.skip(n, at);
-              stack.push({ k: 'str', v: null });
-            } else stack.push(this.str(this.bytes(n, at), latin1));
+              this.push({ k: 'str', v: null });
+            } else this.push(this.str(this.bytes(n, at), latin1));
             break;
           }
           case 0x55: // SHORT_BINSTRING
-            stack.push(this.str(this.bytes(this.bytes(1, at)[0], at), latin1));
+            this.push(this.str(this.bytes(this.bytes(1, at)[0], at), latin1));
             break;
           case 0x56: // UNICODE
-            stack.push({ k: 'str', v: decodeRawUnicodeEscape(this.line(at)) });
+            this.push({ k: 'str', v: decodeRawUnicodeEscape(this.line(at)) });
             break;
           case 0x58: // BINUNICODE
-            stack.push(this.bigStr(u32le(this.bytes(4, at)), at));
+            this.push(this.bigStr(u32le(this.bytes(4, at)), at));
             break;
           case 0x8c: // SHORT_BINUNICODE
-            stack.push(this.str(this.bytes(this.bytes(1, at)[0], at), utf8));
+            this.push(this.str(this.bytes(this.bytes(1, at)[0], at), utf8));
             break;
           case 0x8d: // BINUNICODE8
-            stack.push(this.bigStr(u64le(this.bytes(8, at)), at));
+            this.push(this.bigStr(u64le(this.bytes(8, at)), at));
             break;
           case 0x42: // BINBYTES
             this.skip(u32le(this.bytes(4, at)), at);
-            stack.push(BYTES);
+            this.push(BYTES);
             break;
           case 0x43: // SHORT_BINBYTES
             this.skip(this.bytes(1, at)[0], at);
-            stack.push(BYTES);
+            this.push(BYTES);
             break;
           case 0x8e: // BINBYTES8
           case 0x96: // BYTEARRAY8
             this.skip(u64le(this.bytes(8, at)), at);
-            stack.push(BYTES);
+            this.push(BYTES);
             break;
           case 0x97: // NEXT_BUFFER
-            stack.push(BYTES);
+            this.push(BYTES);
             break;
           case 0x98: // READONLY_BUFFER
             this.top(at);
             break;
           case 0x29: // EMPTY_TUPLE
-            stack.push({ k: 'tuple', items: [] });
+            this.push({ k: 'tuple', items: [] });
             break;
           case 0x85: // TUPLE1
-            stack.push({ k: 'tuple', items: [this.pop(at)] });
+            this.push({ k: 'tuple', items: [this.pop(at)] });
             break;
           case 0x86: {
             // TUPLE2
             const b = this.pop(at);
-            stack.push({ k: 'tuple', items: [this.pop(at), b] });
+            this.push({ k: 'tuple', items: [this.pop(at), b] });
             break;
           }
           case 0x87: {
             // TUPLE3
             const c = this.pop(at);
             const b = this.pop(at);
-            stack.push({ k: 'tuple', items: [this.pop(at), b, c] });
+            this.push({ k: 'tuple', items: [this.pop(at), b, c] });
             break;
           }
           case 0x74: // TUPLE
-            stack.push({ k: 'tuple', items: this.popMark(at, true) });
+            this.push({ k: 'tuple', items: this.popMark(at, true) });
             break;
           case 0x5d: // EMPTY_LIST
-            stack.push(LIST);
+            this.push(LIST);
             break;
           case 0x6c: // LIST
             this.popMark(at, false);
-            stack.push(LIST);
+            this.push(LIST);
             break;
           case 0x61: // APPEND
             this.pop(at);
@@ -608,13 +624,13 @@ class Machine {
             this.top(at);
             break;
           case 0x7d: // EMPTY_DICT
-            stack.push({ k: 'dict', entries: new Map() });
+            this.push({ k: 'dict', entries: new Map() });
             break;
           case 0x64: {
             // DICT
             const d: DictValue = { k: 'dict', entries: new Map() };
             setItems(d, this.popMark(at, true));
-            stack.push(d);
+            this.push(d);
             break;
           }
           case 0x73: {
@@ -633,7 +649,7 @@ class Machine {
             break;
           }
           case 0x8f: // EMPTY_SET
-            stack.push(SET);
+            this.push(SET);
             break;
           case 0x90: // ADDITEMS
             this.popMark(at, false);
@@ -641,20 +657,20 @@ class Machine {
             break;
           case 0x91: // FROZENSET
             this.popMark(at, false);
-            stack.push(SET);
+            this.push(SET);
             break;
           case 0x28: // MARK
-            this.marks.push(stack.length);
+            this.marks.push(this.sp);
             break;
           case 0x30: // POP
-            if (this.marks.length && this.marks[this.marks.length - 1] === stack.length) this.marks.pop();
+            if (this.marks.length && this.marks[this.marks.length - 1] === this.sp) this.marks.pop();
             else this.pop(at);
             break;
           case 0x31: // POP_MARK
             this.popMark(at, false);
             break;
           case 0x32: // DUP
-            stack.push(this.top(at));
+            this.push(this.top(at));
             break;
           case 0x67: {
             // GET
@@ -689,7 +705,7 @@ class Machine {
             // GLOBAL
             const module = utf8.decode(this.line(at));
             const name = utf8.decode(this.line(at));
-            stack.push({ k: 'global', imp: this.import(module, name, 'GLOBAL', at) });
+            this.push({ k: 'global', imp: this.import(module, name, 'GLOBAL', at) });
             break;
           }
           case 0x93: {
@@ -697,9 +713,9 @@ class Machine {
             const name = this.pop(at);
             const module = this.pop(at);
             if (module.k === 'str' && name.k === 'str' && module.v !== null && name.v !== null)
-              stack.push({ k: 'global', imp: this.import(module.v, name.v, 'STACK_GLOBAL', at) });
+              this.push({ k: 'global', imp: this.import(module.v, name.v, 'STACK_GLOBAL', at) });
             else
-              stack.push({
+              this.push({
                 k: 'global',
                 imp: this.import(`<unresolved: ${describe(module)} . ${describe(name)}>`, '', 'STACK_GLOBAL', at, false),
               });
@@ -711,7 +727,7 @@ class Machine {
             const name = utf8.decode(this.line(at));
             const imp = this.import(module, name, 'INST', at);
             const args = this.popMark(at, true);
-            stack.push(this.call({ k: 'global', imp }, 'INST', at, { k: 'tuple', items: args }));
+            this.push(this.call({ k: 'global', imp }, 'INST', at, { k: 'tuple', items: args }));
             break;
           }
           case 0x82: // EXT1
@@ -721,34 +737,34 @@ class Machine {
             const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
             const b = this.bytes(n, at);
             const code = n === 1 ? b[0] : n === 2 ? b[0] | (b[1] << 8) : u32le(b);
-            stack.push({ k: 'global', imp: this.import(`<copyreg extension code ${code}>`, '', OPCODE_NAMES[op], at, false) });
+            this.push({ k: 'global', imp: this.import(`<copyreg extension code ${code}>`, '', OPCODE_NAMES[op], at, false) });
             break;
           }
           case 0x52: {
             // REDUCE
             const args = this.pop(at);
             const fn = this.pop(at);
-            stack.push(this.call(fn, 'REDUCE', at, args));
+            this.push(this.call(fn, 'REDUCE', at, args));
             break;
           }
           case 0x6f: {
             // OBJ
             const items = this.popMark(at, true);
             if (items.length === 0) throw new PickleError(`OBJ at byte ${at} has no class`, at);
-            stack.push(this.call(items[0], 'OBJ', at, { k: 'tuple', items: items.slice(1) }));
+            this.push(this.call(items[0], 'OBJ', at, { k: 'tuple', items: items.slice(1) }));
             break;
           }
           case 0x81: {
             // NEWOBJ
             const args = this.pop(at);
-            stack.push(this.call(this.pop(at), 'NEWOBJ', at, args));
+            this.push(this.call(this.pop(at), 'NEWOBJ', at, args));
             break;
           }
           case 0x92: {
             // NEWOBJ_EX
             this.pop(at);
             const args = this.pop(at);
-            stack.push(this.call(this.pop(at), 'NEWOBJ_EX', at, args));
+            this.push(this.call(this.pop(at), 'NEWOBJ_EX', at, args));
             break;
           }
           case 0x62: {
@@ -761,7 +777,7 @@ class Machine {
           case 0x50: // PERSID
             this.line(at);
             r.persistentIds++;
-            stack.push(OTHER);
+            this.push(OTHER);
             break;
           case 0x51: {
             // BINPERSID
@@ -776,7 +792,7 @@ class Machine {
             ) {
               if (r.storageKeys.length < MAX_STORAGE_KEYS) r.storageKeys.push(pid.items[2].v);
             }
-            stack.push(OTHER);
+            this.push(OTHER);
             break;
           }
           case 0x80: {
