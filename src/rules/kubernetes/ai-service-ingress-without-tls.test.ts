@@ -38,12 +38,35 @@ ${tls}  rules:
           service: {name: llm, port: {number: 8000}}
 `;
 
+const gateway = (protocol: string) => `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: public
+spec:
+  gatewayClassName: eg
+  listeners:
+  - {name: web, protocol: ${protocol}, port: 80}
+---
+`;
+const route = () => `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: llm
+spec:
+  parentRefs: [{name: public}]
+  rules:
+  - backendRefs: [{name: llm, port: 8000}]
+`;
+
 testRule(rule, {
   valid: [
     { name: 'TLS for the host', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: [llm.example.com]\n    secretName: llm-tls\n') },
     { name: 'TLS by wildcard', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n') },
     { name: 'TLS entry without hosts', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - secretName: default\n') },
     { name: 'plain web app', path: 'a.yaml', content: backend('  - name: web\n    image: nginx:1.27\n    ports: [{containerPort: 8000}]\n') + ingress('') },
+    { name: 'HTTPRoute on an HTTPS listener', path: 'a.yaml', content: backend(vllm('--api-key, k')) + gateway('HTTPS') + route() },
+    { name: 'HTTPRoute whose Gateway is not in the scan', path: 'a.yaml', content: backend(vllm('--api-key, k')) + route() },
+    { name: 'HTTPRoute on a Gateway with both listeners, no section', path: 'a.yaml', content: backend(vllm('--api-key, k')) + gateway('HTTP').replace('  listeners:\n', '  listeners:\n  - {name: https, protocol: HTTPS, port: 443}\n') + route() },
   ],
   invalid: [
     {
@@ -63,6 +86,18 @@ testRule(rule, {
       path: 'a.yaml',
       content: backend(vllm('--model, m')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n', 'a.llm.example.com'),
       findings: [{ startLine: 35, startColumn: 9, endLine: 36, endColumn: 53, severity: 'medium', message: /serves host a\.llm\.example\.com without TLS in front of vLLM/ }],
+    },
+    {
+      name: 'HTTPRoute on a plain HTTP listener',
+      path: 'a.yaml',
+      content: backend(vllm('--api-key, k')) + gateway('HTTP') + route(),
+      findings: [
+        {
+          startLine: 37, startColumn: 19, endLine: 37, endColumn: 42,
+          severity: 'high',
+          message: "HTTPRoute 'llm' serves vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm' over plain HTTP (listener 'web' of Gateway 'public'); its credentials travel in clear text",
+        },
+      ],
     },
     {
       name: 'default backend, no TLS',

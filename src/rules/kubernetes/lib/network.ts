@@ -441,3 +441,28 @@ export function routeAuth(idx: NetworkIndex, route: K8sObjectDocument, rule: num
   }
   return undefined;
 }
+
+/**
+ * The listeners of the scan's Gateways a route attaches to, or undefined when a parent Gateway is
+ * not in the scan (nothing can be said about its TLS then).
+ */
+export function routeListeners(set: K8sSetDocument, route: K8sObjectDocument): Array<{ gateway: string; name: string; protocol: string }> | undefined {
+  const parents = route.get(['spec', 'parentRefs']);
+  if (!Array.isArray(parents) || parents.length === 0) return undefined;
+  const out: Array<{ gateway: string; name: string; protocol: string }> = [];
+  for (const p of parents) {
+    if (!isObj(p) || typeof p.name !== 'string' || (p.kind !== undefined && p.kind !== 'Gateway')) return undefined;
+    const ns = typeof p.namespace === 'string' ? p.namespace : route.namespace;
+    const gw = set.objects.find((o) => o.resource.kind === 'Gateway' && apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io' && o.name === p.name && o.namespace === ns);
+    if (!gw) return undefined;
+    const listeners = gw.get(['spec', 'listeners']);
+    if (!Array.isArray(listeners)) return undefined;
+    for (const l of listeners) {
+      if (!isObj(l) || typeof l.protocol !== 'string') continue;
+      if (typeof p.sectionName === 'string' && l.name !== p.sectionName) continue;
+      if (typeof p.port === 'number' && l.port !== p.port) continue;
+      out.push({ gateway: gw.name, name: typeof l.name === 'string' ? l.name : '', protocol: l.protocol });
+    }
+  }
+  return out.length ? out : undefined;
+}
