@@ -157,6 +157,17 @@ describe('documents', () => {
     expect(at(pod, ['metadata', 'annotations', 'a'])).toBe('7:5-7:13 a:\tvalue');
   });
 
+  it('reads UTF-16 files with a byte order mark (PowerShell redirection), with the same positions', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ps # é\nspec:\n  hostPID: true\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le.map((_, i) => le[i ^ 1]));
+    for (const bytes of [le, be]) {
+      const { objects } = parse(bytes);
+      expect(objects.map((o) => o.name)).toEqual(['ps']);
+      expect(at(objects[0], ['spec', 'hostPID'])).toBe('6:3-6:16 hostPID: true');
+    }
+  });
+
   it('handles quoted, explicit and numeric-looking keys', () => {
     const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  "quoted/key": \'v\'\n  ? explicit\n  : x\n  123: num\n  0x1F: hex\n  "007": s\n  \'single\': q\n';
     const [cm] = parse(text).objects;

@@ -3,7 +3,7 @@ import type { ScanDocument } from '../../core/document.js';
 import { formatBytes } from '../../core/engine.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
-import { looksBinary } from '../../core/source-file.js';
+import { looksBinary, MemorySourceFile } from '../../core/source-file.js';
 import { PositionTable } from './position-table.js';
 import { YamlFile } from './yaml-document.js';
 
@@ -100,6 +100,13 @@ function expandedSize(value: unknown, limit: number): number {
   return count;
 }
 
+/** The UTF-16 encoding named by a byte order mark, if there is one. */
+function utf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
 function isHelmTemplate(file: SourceFile, text: string): boolean {
   // Set by the Helm/Kustomize renderer source: its output is read, a rendered chart's raw templates are not.
   const state = (file as { renderState?: 'rendered' | 'raw-template' }).renderState;
@@ -122,14 +129,19 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
       // By name: a binary file named like YAML or JSON is reported by `parse`, not skipped.
       return YAML_NAME.test(file.path) || JSON_NAME.test(file.path);
     },
-    parse(file: SourceFile, ctx: ParseContext): ParseOutput {
-      const head = file.head();
-      if (looksBinary(head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+    parse(original: SourceFile, ctx: ParseContext): ParseOutput {
+      let file = original;
       if (file.size > ctx.limits.maxFileBytes) {
+        const head = file.head();
+        if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
         // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
         if (JSON_NAME.test(file.path) && !new TextDecoder().decode(head).includes('"apiVersion"')) return { documents: [] };
         throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
       }
+      // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
+      const encoding = utf16(file.head());
+      if (encoding) file = new MemorySourceFile(file.path, new TextDecoder(encoding).decode(file.bytes()));
+      if (looksBinary(file.head())) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
       if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
