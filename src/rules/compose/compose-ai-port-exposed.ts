@@ -39,6 +39,8 @@ function bindToLoopback(doc: ComposeDocument, port: ComposePort, service: string
     const ip = port.hostIp;
     if (ip !== undefined && raw.startsWith(ip)) return { description, edits: [{ span: { start, end: start + ip.length }, replacement: '127.0.0.1' }] };
     if (ip !== undefined && raw.startsWith(`[${ip}]`)) return { description, edits: [{ span: { start, end: start + ip.length + 2 }, replacement: '127.0.0.1' }] };
+    // The address comes from interpolation (`${HOST:-0.0.0.0}`): the edit is not mechanical.
+    if (ip !== undefined) return undefined;
     return { description, edits: [{ span: { start, end: start }, replacement: '127.0.0.1:' }] };
   }
   const existing = doc.valueSpan([...port.path, 'host_ip']);

@@ -39,5 +39,8 @@ describe('compose fixes', () => {
       'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434" # API\n      - 127.0.0.1:8080:8080\n      - "127.0.0.1::8888"\n      - host_ip: 127.0.0.1\n        target: 7860\n        published: 7860\n      - {host_ip: 127.0.0.1, target: 6006, published: 6006}\n',
     );
     expect(runRule(aiPort, { path: 'compose.yaml', content: out }).findings).toEqual([]);
+    const interpolated = 'services:\n  o:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "${HOST:-0.0.0.0}:11434:11434"\n';
+    const [finding] = runRule(aiPort, { path: 'compose.yaml', content: interpolated }).findings;
+    expect(finding.fix).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../core/rule.js';
-import type { ComposeDocument } from '../../parsers/compose/compose-document.js';
+import { interpolateDefaults, type ComposeDocument } from '../../parsers/compose/compose-document.js';
 import { findSecret, redact } from '../dockerfile/lib/secrets.js';
 
 export default defineRule<ComposeDocument>({
@@ -28,12 +28,15 @@ export default defineRule<ComposeDocument>({
   check(doc, ctx) {
     for (const s of doc.services) {
       for (const e of doc.environment(s)) {
-        const secret = findSecret(e.name, e.value);
-        if (!secret || e.value === undefined) continue;
+        if (e.value === undefined) continue;
+        // A default in `${VAR:-value}` is as literal as a plain value.
+        const value = interpolateDefaults(e.value);
+        const secret = findSecret(e.name, value);
+        if (!secret) continue;
         ctx.report({
           message: `Service '${s.name}' sets ${e.name} to a literal ${secret.byValue ? secret.kind : 'secret'}`,
           at: e.path,
-          evidence: `${e.name}=${redact(e.value)}`,
+          evidence: `${e.name}=${redact(value)}`,
         });
       }
     }
