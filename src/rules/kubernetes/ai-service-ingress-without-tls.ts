@@ -74,7 +74,7 @@ export default defineRule<K8sSetDocument>({
     }
     for (const route of set.objects) {
       if (!isGatewayRoute(route) || route.resource.kind !== 'HTTPRoute') continue;
-      const listeners = routeListeners(set, route);
+      const listeners = routeListeners(idx, route);
       if (!listeners || listeners.some((l) => l.protocol !== 'HTTP')) continue;
       for (const b of routeBackends(route)) {
         const reaches = reachOfRouteBackend(idx, b).filter((r) => r.port.impact !== 'info');

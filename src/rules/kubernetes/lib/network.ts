@@ -93,6 +93,8 @@ export class NetworkIndex {
   readonly istioAuth: boolean;
   /** Envoy Gateway SecurityPolicies of the scan. */
   readonly securityPolicies: K8sObjectDocument[] = [];
+  /** Gateway API Gateways by `namespace/name`. */
+  readonly gateways = new Map<string, K8sObjectDocument>();
 
   constructor(readonly set: K8sSetDocument) {
     let kubeflow = false;
@@ -102,6 +104,7 @@ export class NetworkIndex {
       if (o.resource.kind === 'Service' && g === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
       if (g === 'kubeflow.org' || o.namespace === 'kubeflow') kubeflow = true;
       if (g === 'gateway.envoyproxy.io' && o.resource.kind === 'SecurityPolicy') this.securityPolicies.push(o);
+      if (g === 'gateway.networking.k8s.io' && o.resource.kind === 'Gateway') this.gateways.set(`${o.namespace}/${o.name}`, o);
       if (g === 'security.istio.io') {
         if (o.resource.kind === 'RequestAuthentication') istioAuth = true;
         if (o.resource.kind === 'AuthorizationPolicy' && o.get(['spec', 'action']) === 'CUSTOM') istioAuth = true;
@@ -446,14 +449,14 @@ export function routeAuth(idx: NetworkIndex, route: K8sObjectDocument, rule: num
  * The listeners of the scan's Gateways a route attaches to, or undefined when a parent Gateway is
  * not in the scan (nothing can be said about its TLS then).
  */
-export function routeListeners(set: K8sSetDocument, route: K8sObjectDocument): Array<{ gateway: string; name: string; protocol: string }> | undefined {
+export function routeListeners(idx: NetworkIndex, route: K8sObjectDocument): Array<{ gateway: string; name: string; protocol: string }> | undefined {
   const parents = route.get(['spec', 'parentRefs']);
   if (!Array.isArray(parents) || parents.length === 0) return undefined;
   const out: Array<{ gateway: string; name: string; protocol: string }> = [];
   for (const p of parents) {
     if (!isObj(p) || typeof p.name !== 'string' || (p.kind !== undefined && p.kind !== 'Gateway')) return undefined;
     const ns = typeof p.namespace === 'string' ? p.namespace : route.namespace;
-    const gw = set.objects.find((o) => o.resource.kind === 'Gateway' && apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io' && o.name === p.name && o.namespace === ns);
+    const gw = idx.gateways.get(`${ns}/${p.name}`);
     if (!gw) return undefined;
     const listeners = gw.get(['spec', 'listeners']);
     if (!Array.isArray(listeners)) return undefined;
