@@ -1,4 +1,11 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { RuleExample } from '../../../core/rule.js';
+import { severityRank } from '../../../core/types.js';
+import { runRule } from '../../../testing/rule-tester.js';
+import { allRules } from '../../index.js';
 import { parseImage, redact, shellWords } from './workload.js';
 
 describe('shellWords', () => {
@@ -38,5 +45,33 @@ describe('redact', () => {
     expect(redact('hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ')).toBe('hf_a…');
     expect(redact('abcdefgh')).toBe('ab…');
     expect(redact('abc')).toBe('…');
+  });
+});
+
+describe('K8S-0100…0149 on secure configurations', () => {
+  const root = fileURLToPath(new URL('../../../../', import.meta.url));
+  const mine = allRules.filter((r) => /^K8S-01[0-4]\d$/.test(r.meta.id));
+  const yamlFiles = (dir: string): RuleExample[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+      .map((e) => ({ path: join(e.parentPath, e.name), content: readFileSync(join(e.parentPath, e.name), 'utf8') }));
+  const findings = (files: RuleExample[]) => mine.flatMap((r) => runRule(r, files).findings);
+
+  const hardened = join(root, 'examples', 'ai-platform-hardened');
+  it.skipIf(!existsSync(hardened))('report nothing at or above medium on examples/ai-platform-hardened', () => {
+    const files = yamlFiles(hardened);
+    expect(files.length).toBeGreaterThan(0);
+    const found = findings(files).filter((f) => severityRank(f.severity) >= severityRank('medium'));
+    expect(found.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`)).toEqual([]);
+  });
+
+  const pss = join(root, '..', 'shared', 'corpora', 'pss');
+  it.skipIf(!existsSync(pss))('report only missing hardening on the Pod Security Standards pass fixtures', () => {
+    // Those pods run an untagged pause image without resources, read-only root or own account.
+    const hygiene = new Set(['K8S-0100', 'K8S-0102', 'K8S-0103', 'K8S-0104', 'K8S-0106']);
+    const files = ['baseline', 'restricted'].flatMap((level) => yamlFiles(join(pss, level, 'pass')));
+    expect(files.length).toBeGreaterThan(20);
+    const found = findings(files).filter((f) => !hygiene.has(f.ruleId));
+    expect(found.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`)).toEqual([]);
   });
 });
