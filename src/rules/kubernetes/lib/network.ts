@@ -1,10 +1,10 @@
 /**
  * Follows Kubernetes networking objects to the pods they reach: Service selectors (labels ⊆ pod
  * template labels, same namespace), Service ports (targetPort by number or by container port name),
- * and Ingress backends (service name and port → Service → pods). Shared by the exposure rules.
+ * Ingress backends and Gateway API route backends (service name and port → Service → pods).
+ * Shared by the exposure rules.
  */
-import type { Severity } from '../../../core/types.js';
-import type { ObjectPath } from '../../../core/types.js';
+import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
