@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Location } from './types.js';
 
 /**
@@ -9,7 +9,5 @@ import type { Location } from './types.js';
 export function fingerprint(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   const r = loc.resource;
   const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
-  const h = createHash('sha256');
-  h.update([ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'));
-  return 'sha256:' + h.digest('hex');
+  return 'sha256:' + hash('sha256', [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'), 'hex');
 }
