@@ -72,7 +72,13 @@ export function coversGroup(rule: PolicyRule, group: string): boolean {
 }
 
 /** The first resource entry naming one of `resources` (exactly or through `*`) in one of the groups. */
-export function grants(rule: PolicyRule, groups: readonly string[], resources: readonly string[], verbs: readonly string[], wildcardResource = true): { resource: number; verb: number } | undefined {
+export function grants(
+  rule: PolicyRule,
+  groups: readonly string[],
+  resources: readonly string[],
+  verbs: readonly string[],
+  wildcardResource = true,
+): { resource: number; verb: number } | undefined {
   if (!groups.some((g) => coversGroup(rule, g))) return undefined;
   const resource = findEntry(rule.resources, resources, wildcardResource);
   if (resource < 0) return undefined;
@@ -140,7 +146,11 @@ function roleKey(kind: string, namespace: string, name: string): string {
  * Resolves a binding's role among the objects of a scan: a ClusterRole by name, or a Role by name
  * in the binding's namespace. The index is built once per set of objects.
  */
-export function resolveRole(binding: K8sObjectDocument, ref: RoleRef, objects: readonly K8sObjectDocument[]): K8sObjectDocument | undefined {
+export function resolveRole(
+  binding: K8sObjectDocument,
+  ref: RoleRef,
+  objects: readonly K8sObjectDocument[],
+): K8sObjectDocument | undefined {
   let index = roleIndexes.get(objects);
   if (!index) {
     index = new Map();
@@ -171,4 +181,37 @@ export function roleLabel(doc: K8sObjectDocument): string {
 /** The verbs of a rule that match `wanted` (or `*`), as written. */
 export function matchingVerbs(rule: PolicyRule, wanted: readonly string[]): string[] {
   return rule.verbs.values.filter((v) => v === '*' || wanted.includes(v));
+}
+
+/** What the built-in user-facing ClusterRoles grant beyond reading (cluster-admin has its own rule). */
+const BUILTIN_GRANTS: Readonly<Record<string, { secrets: boolean; exec: boolean }>> = {
+  admin: { secrets: true, exec: true },
+  edit: { secrets: true, exec: true },
+};
+
+/**
+ * A binding of the scan to one of the built-in `admin` or `edit` ClusterRoles (when the scan does
+ * not define a ClusterRole of that name itself), with what that role grants.
+ */
+export function builtinGrant(
+  binding: K8sObjectDocument,
+  objects: readonly K8sObjectDocument[],
+): { ref: RoleRef; secrets: boolean; exec: boolean } | undefined {
+  if (!isBinding(binding) || isBootstrapDefault(binding)) return undefined;
+  const ref = roleRefOf(binding);
+  if (!ref || ref.kind !== 'ClusterRole' || !(ref.name in BUILTIN_GRANTS)) return undefined;
+  if (resolveRole(binding, ref, objects)) return undefined;
+  return { ref, ...BUILTIN_GRANTS[ref.name] };
+}
+
+/** `ServiceAccount ml/runner, User alice` for messages (three at most). */
+export function subjectList(binding: K8sObjectDocument): string {
+  const subjects = subjectsOf(binding);
+  const who = subjects.slice(0, 3).map((s) => `${s.kind} ${s.namespace ? s.namespace + '/' : ''}${s.name}`);
+  return who.length > 0 ? who.join(', ') + (subjects.length > 3 ? ', …' : '') : 'no subject yet';
+}
+
+/** `RoleBinding 'x' grants ClusterRole 'edit' in namespace 'ml'` / `ClusterRoleBinding 'x' grants … in every namespace`. */
+export function bindingScope(binding: K8sObjectDocument): string {
+  return binding.object.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace '${binding.namespace}'`;
 }
