@@ -27,10 +27,11 @@ testRule(rule, {
       name: 'authentication disabled or required',
       path: 'compose.yaml',
       content:
-        'services:\n  lab:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    command: start-notebook.py --ServerApp.token=\'\'\n    ports: ["8888:8888"]\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: ["--model", "org/m", "--api-key", "${VLLM_KEY}"]\n    ports: ["8000:8000"]\n',
+        'services:\n  lab:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    command: start-notebook.py --ServerApp.token=\'\'\n    ports: ["8888:8888"]\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: ["--model", "org/m", "--api-key", "${VLLM_KEY}"]\n    ports: ["8000:8000"]\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.35\n    environment:\n      WEBUI_AUTH: "False"\n    ports: ["3000:8080"]\n',
       findings: [
         { startLine: 5, startColumn: 13, endLine: 5, endColumn: 24, severity: 'critical', message: "Jupyter port 8888 of service 'lab' is published on host port 8888 on all interfaces with authentication disabled" },
-        { startLine: 9, startColumn: 13, endLine: 9, endColumn: 24, severity: 'medium', message: /\(an API key is required\)$/ },
+        { startLine: 9, startColumn: 13, endLine: 9, endColumn: 24, severity: 'medium', message: /\(it requires an API key or a login\)$/ },
+        { startLine: 14, startColumn: 13, endLine: 14, endColumn: 24, severity: 'critical', message: "Open WebUI port 8080 of service 'ui' is published on host port 3000 on all interfaces with authentication disabled" },
       ],
     },
   ],

@@ -10,7 +10,7 @@ function commandText(v: unknown): string {
   return typeof v === 'string' ? v : Array.isArray(v) ? v.map(String).join(' ') : '';
 }
 
-/** How the exposed service authenticates: `none` (explicitly disabled), `key` (an API key is required) or `default`. */
+/** How the exposed service authenticates: `none` (explicitly disabled), `key` (a key or login is required) or `default`. */
 function authOf(doc: ComposeDocument, view: ComposeDocument['services'][number], kind: AiServiceKind | undefined): 'none' | 'key' | 'default' {
   const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
@@ -18,6 +18,7 @@ function authOf(doc: ComposeDocument, view: ComposeDocument['services'][number],
     if (/--(?:NotebookApp|ServerApp|IdentityProvider)\.token=(?:''|""|\s|$)/.test(cmd) || env.get('JUPYTER_TOKEN') === '') return 'none';
     return 'default';
   }
+  if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
   if (kind && API_KEY_SERVERS.has(kind.name) && (/(^|\s)--api-key(=|\s)\S/.test(cmd) || env.has('VLLM_API_KEY') || env.has('API_KEY') || env.has('LOCALAI_API_KEY'))) return 'key';
   return 'default';
 }
@@ -70,7 +71,7 @@ export default defineRule<ComposeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled is critical; a model server that requires an API key (`--api-key`) is medium.',
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical; a model server that requires an API key (`--api-key`) or a UI that requires a login is medium.',
     remediation:
       'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
     references: [
@@ -96,7 +97,7 @@ export default defineRule<ComposeDocument>({
         const fix = bindToLoopback(doc, port, s.name);
         const auth = authOf(doc, s, kind);
         const severity: Severity | undefined = auth === 'none' ? 'critical' : auth === 'key' ? 'medium' : undefined;
-        const note = auth === 'none' ? ' with authentication disabled' : auth === 'key' ? ' (an API key is required)' : '';
+        const note = auth === 'none' ? ' with authentication disabled' : auth === 'key' ? ' (it requires an API key or a login)' : '';
         ctx.report({
           ...(severity ? { severity } : {}),
           message: `${name} port ${port.target} of service '${s.name}' is published on ${where} on all interfaces${note}`,
