@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isBinding, isBootstrapDefault, roleRefOf, subjectsOf } from './lib/rbac.js';
+import { isBinding, isBootstrapDefault, roleRefOf, subjectList, subjectsOf } from './lib/rbac.js';
 
 export default defineRule<K8sObjectDocument>({
   meta: {
@@ -46,8 +46,7 @@ export default defineRule<K8sObjectDocument>({
     const subjects = subjectsOf(doc);
     // The built-in binding for system:masters, which bypasses RBAC anyway.
     if (subjects.length > 0 && subjects.every((s) => s.kind === 'Group' && s.name === 'system:masters')) return;
-    const who = subjects.slice(0, 3).map((s) => `${s.kind} ${s.namespace ? s.namespace + '/' : ''}${s.name}`);
-    const list = who.length > 0 ? who.join(', ') + (subjects.length > 3 ? ', …' : '') : 'no subject yet';
+    const list = subjectList(doc);
     const cluster = doc.object.kind === 'ClusterRoleBinding';
     ctx.report({
       message: cluster
