@@ -12,19 +12,19 @@ testRule(rule, {
       name: 'cache mounts and PIP_NO_CACHE_DIR',
       path: 'Dockerfile',
       content:
-        'FROM debian:12\nENV PIP_NO_CACHE_DIR=1\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt \\\n    apt-get update && apt-get install -y curl\nRUN pip install vllm==0.6.3\nRUN --mount=type=cache,target=/root/.cache/pip python -m pip install x==1\n',
+        'FROM debian:12\nENV PIP_NO_CACHE_DIR=1\nRUN --mount=type=cache,target=/var/cache/apt --mount=type=cache,target=/var/lib/apt \\\n    apt-get update && apt-get install -y curl\nRUN pip install vllm==0.6.3\nRUN --mount=type=cache,target=/root/.cache/pip python -m pip install x==1\nRUN --mount=type=cache,target=/root/.cache,sharing=locked pip install y==1\nRUN pip install z==1 && rm -rf /root/.cache\n',
     },
   ],
   invalid: [
     {
       path: 'Dockerfile',
-      content: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && apt-get install -y git\nRUN apk add git\nRUN yum install -y gcc\nRUN python3 -m pip install torch==2.4.0\n',
+      content: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && apt-get install -y git\nRUN apk add git\nRUN yum install -y gcc\nRUN --mount=type=cache,target=/root/.cache/huggingface python3 -m pip install torch==2.4.0\n',
       findings: [
         { startLine: 2, startColumn: 5, endLine: 2, endColumn: 19, message: 'apt-get update without an install in the same RUN leaves a stale package index layer' },
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 28, message: /leaves the apt package lists/ },
         { startLine: 4, startColumn: 5, endLine: 4, endColumn: 16, message: 'apk add without --no-cache leaves the package index in the layer' },
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 23, message: "yum install without 'yum clean all' leaves its cache in the layer" },
-        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 40, message: 'pip install without --no-cache-dir keeps downloaded wheels in the layer' },
+        { startLine: 6, startColumn: 56, endLine: 6, endColumn: 91, message: 'pip install without --no-cache-dir keeps downloaded wheels in the layer' },
       ],
     },
   ],

@@ -8,7 +8,7 @@ const CACHE_DIRS: Record<string, RegExp> = {
   apt: /\/var\/lib\/apt\/lists|\/var\/cache\/apt/,
   apk: /\/var\/cache\/apk/,
   yum: /\/var\/cache\/(yum|dnf|libdnf5)/,
-  pip: /\.cache\/pip/,
+  pip: /\.cache(?:\/pip)?\/?(?:,|$)/,
 };
 
 /** apt sub-commands that read the package lists `apt-get update` fetched. */
