@@ -48,6 +48,8 @@ export class ModelFileDocument extends ModelDocument {
   readonly kind = 'model-file';
   /** Archive members read, for archives. */
   members: string[] = [];
+  /** True when some member was identified as a model format (a pickle, an array, a nested archive…). */
+  containsModels = false;
 }
 
 /** One pickle (a file, an archive member, the pickled payload of a NumPy object array). */

@@ -273,3 +273,20 @@ describe('Keras', () => {
     ]);
   });
 });
+
+describe('archives that are not models', () => {
+  it('leaves ordinary archives alone and reports a broken nested archive without failing the file', () => {
+    const wheel = zip().add('pkg/__init__.py', 'print(1)\n').add('pkg-1.0.dist-info/RECORD', '').build();
+    expect(parse(wheel, 'pkg-1.0-py3-none-any.whl')).toEqual([]);
+    const broken = zip()
+      .add('inner.zip', Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]))
+      .add('m/data.pkl', pickle().proto(2).none().stop().bytes())
+      .build();
+    const docs = parse(broken, 'bundle.zip');
+    expect(docs.map((d) => [d.kind, d.detail, d.problems.map((p) => p.kind)])).toEqual([
+      ['model-file', undefined, []],
+      ['model-file', 'inner.zip', ['malformed']],
+      ['model-pickle', 'm/data.pkl', []],
+    ]);
+  });
+});

@@ -95,6 +95,13 @@ interface Walk {
   pickleLimits: PickleLimits;
   budget: InflateBudget;
   docs: ScanDocument[];
+  /** The whole file must be done by then (time bound per file). */
+  deadline: number;
+}
+
+/** Pickle limits with the time left for the file. */
+function limitsFor(w: Walk): PickleLimits {
+  return { ...w.pickleLimits, maxMillis: Math.max(1, w.deadline - Date.now()) };
 }
 
 function memberDetail(parent: string | undefined, member: string): string {
@@ -117,11 +124,11 @@ function pickleDocument(w: Walk, detail: string | undefined, format: string, sca
 function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string | undefined, depth: number): void {
   switch (format) {
     case 'pickle':
-      pickleDocument(w, detail, 'pickle', scanPickles(src, 0, w.pickleLimits));
+      pickleDocument(w, detail, 'pickle', scanPickles(src, 0, limitsFor(w)));
       return;
     case 'pytorch-legacy':
       // magic number, protocol version, sys info, the model, storage keys; then raw tensor data.
-      pickleDocument(w, detail, 'pytorch-legacy', scanPickles(src, 0, w.pickleLimits, 5));
+      pickleDocument(w, detail, 'pytorch-legacy', scanPickles(src, 0, limitsFor(w), 5));
       return;
     case 'zip':
       analyseZip(w, src, detail, depth);
@@ -198,7 +205,7 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
   }
   w.docs.push(new NpyDocument(w.file, detail, read.header));
   // An object array's data is a pickle of the array (`allow_pickle=True` runs it).
-  if (read.header.objectArray) pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, w.pickleLimits));
+  if (read.header.objectArray) pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, limitsFor(w)));
 }
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
@@ -225,22 +232,26 @@ function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined,
   const format = identifyModel(out.subarray(0, HEAD), out.length, 'x.pkl');
   if (format === 'npy') analyseNpy(w, inner, detail);
   else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
-  else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, w.pickleLimits));
+  else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, limitsFor(w)));
 }
 
 const STORAGE_MEMBER = /(?:^|\/)data\/([^/]+)$/;
 
 function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
-  const archive = (() => {
-    try {
-      return readZip(src, w.limits.maxArchiveEntries);
-    } catch (e) {
-      if (e instanceof ZipFailure) throw new ParseFailure(`${detail ? detail + ': ' : ''}${e.message}`);
-      throw e;
-    }
-  })();
+  let archive;
+  try {
+    archive = readZip(src, w.limits.maxArchiveEntries);
+  } catch (e) {
+    if (!(e instanceof ZipFailure)) throw e;
+    if (depth === 0) throw new ParseFailure(e.message);
+    const broken = new ModelFileDocument(w.file, detail, 'zip');
+    broken.problems.push({ kind: 'malformed', message: e.message });
+    w.docs.push(broken);
+    return;
+  }
   const container = new ModelFileDocument(w.file, detail, 'zip');
   for (const p of archive.problems) container.problems.push({ kind: p.kind, message: p.message });
+  const at = w.docs.length;
   w.docs.push(container);
   const names = new Set(archive.entries.map((e) => e.name));
   const isTorch = archive.entries.some(
@@ -255,24 +266,35 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
   // Pickles first, so that the tensor storages they reference are known and never read.
   const storages = new Set<string>();
   const later: ZipEntry[] = [];
+  const visit = (e: ZipEntry): ModelDocument | undefined => {
+    if (Date.now() > w.deadline) {
+      if (!container.problems.some((p) => p.kind === 'limit' && p.message.startsWith('time limit')))
+        container.problems.push({
+          kind: 'limit',
+          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${e.name}'; the remaining members were not scanned`,
+        });
+      return undefined;
+    }
+    container.members.push(e.name);
+    return member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
+  };
   for (const e of archive.entries) {
     if (e.name.endsWith('/')) continue;
     if (STORAGE_MEMBER.test(e.name)) {
       later.push(e);
       continue;
     }
-    container.members.push(e.name);
-    const doc = member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
+    const doc = visit(e);
     if (doc instanceof PickleDocument) {
       const prefix = e.name.slice(0, e.name.lastIndexOf('/') + 1);
       for (const s of doc.scan.streams) for (const k of s.storageKeys) storages.add(`${prefix}data/${k}`);
     }
   }
-  for (const e of later) {
-    if (storages.has(e.name)) continue;
-    container.members.push(e.name);
-    member(w, src, e, detail, depth, isTorch ? 'pytorch-zip' : 'zip', container);
-  }
+  for (const e of later) if (!storages.has(e.name)) visit(e);
+  // An ordinary archive (a wheel, a jar, an office document) with nothing model-like in it is not a model file.
+  const modelNames = [...names].some((n) => /\.(?:pkl|pickle|npy|pt|pth|ckpt|safetensors|gguf|onnx|keras|h5|joblib)$/i.test(n));
+  if (container.format === 'zip' && !container.containsModels && !modelNames && (depth === 0 || container.problems.length === 0))
+    w.docs.splice(at, 1);
 }
 
 const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
@@ -352,6 +374,7 @@ function member(
   const format = identifyModel(head, e.size, e.name);
   const namedPickle = /\.pkl$/i.test(e.name);
   if (!format && !namedPickle) return undefined;
+  container.containsModels = true;
   if (format === 'zip' && depth + 1 > w.limits.maxArchiveDepth) {
     container.problems.push({
       kind: 'limit',
@@ -373,7 +396,7 @@ function member(
     return undefined;
   }
   if (format === 'pickle' || (!format && namedPickle)) {
-    const scan = scanPickles(data, 0, w.pickleLimits);
+    const scan = scanPickles(data, 0, limitsFor(w));
     // Bytes that merely start like a pickle (and no loader would read as one) are not a pickle.
     if (!namedPickle && scan.imports.length === 0 && scan.streams.every((s) => !s.stopped)) return undefined;
     return pickleDocument(w, detail, archiveFormat === 'pytorch-zip' ? 'pytorch-zip' : 'pickle', scan);
@@ -408,6 +431,7 @@ export function createModelParser(pickleLimits: PickleLimits = DEFAULT_PICKLE_LI
         pickleLimits,
         budget: { remaining: ctx.limits.maxDecompressedBytes, limit: ctx.limits.maxDecompressedBytes },
         docs: [],
+        deadline: Date.now() + pickleLimits.maxMillis,
       };
       analyse(w, file, format, undefined, 0);
       return { documents: w.docs };
