@@ -1,4 +1,5 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './dockerfile-ssh-port-exposed.js';
 
 testRule(rule, {
@@ -13,4 +14,14 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+describe('inline suppression in a Dockerfile', () => {
+  it('suppresses the finding on the next line with a reason', () => {
+    const { findings } = runRule(rule, {
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\n# sanctum:ignore DF-0009 reason="MPI launcher needs sshd" expires=2027-01-31\nEXPOSE 22\n',
+    });
+    expect(findings.map((f) => [f.status, f.suppression?.reason])).toEqual([['suppressed', 'MPI launcher needs sshd']]);
+  });
 });
