@@ -82,12 +82,15 @@ export class PositionTable {
       } else if (isMapping(value)) {
         const want = String(seg);
         let merge = -1;
+        // Keys are unique (js-yaml rejects duplicates), so the first match is the one.
         for (let k = 0; k + 1 < kids.length; k += 2) {
           const name = this.results[kids[k]];
-          if (String(name) === want) {
+          if (name === want || (typeof name !== 'string' && String(name) === want)) {
             nextKey = kids[k];
             next = kids[k + 1];
-          } else if (name === '<<' && this.text[this.start(kids[k])] === '<') merge = k;
+            break;
+          }
+          if (name === '<<' && this.text[this.start(kids[k])] === '<') merge = k;
         }
         if (next === -1 && merge !== -1 && Object.prototype.hasOwnProperty.call(value, want))
           return { node: kids[merge + 1], key: kids[merge], found: false };

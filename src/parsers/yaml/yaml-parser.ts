@@ -3,7 +3,7 @@ import type { ScanDocument } from '../../core/document.js';
 import { formatBytes } from '../../core/engine.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
-import { looksBinary, MemorySourceFile } from '../../core/source-file.js';
+import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-file.js';
 import { PositionTable } from './position-table.js';
 import { YamlFile } from './yaml-document.js';
 
@@ -139,9 +139,11 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
         throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
-      const encoding = utf16(file.head());
+      // Read whole once (the file is parsed anyway), then sniffed.
+      const head = file.bytes().subarray(0, HEAD_BYTES);
+      const encoding = utf16(head);
       if (encoding) file = new MemorySourceFile(file.path, new TextDecoder(encoding).decode(file.bytes()));
-      if (looksBinary(file.head())) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
       if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
