@@ -96,6 +96,12 @@ describe('notebook parser', () => {
     expect(findings.map((f) => [f.location.startLine, f.location.startColumn])).toEqual([[1, 14]]);
   });
 
+  it('falls back to plain text on an invalid escape', () => {
+    const { findings, errors } = runRule(openai, { path: 'bad.ipynb', content: `{"cells": [{"source": ["\\x41 ${key}"]}]}` });
+    expect(errors).toEqual([{ path: 'bad.ipynb', message: 'invalid escape in a JSON string; scanned as plain text' }]);
+    expect(findings).toHaveLength(1);
+  });
+
   it('supports the nbformat 3 worksheets layout', () => {
     const nb3 = JSON.stringify({ worksheets: [{ cells: [{ cell_type: 'code', input: [`k = "${key}"`], outputs: [] }] }], nbformat: 3 });
     expect(runRule(openai, { path: 'old.ipynb', content: nb3 }).findings.map((f) => f.location.detail)).toEqual(['cell 1']);

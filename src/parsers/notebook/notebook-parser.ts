@@ -67,7 +67,11 @@ export class NotebookTextDocument implements ScanDocument {
 const TEXT_MIME = /^(?:text\/|application\/(?:json|javascript|x-latex|xml)|[^/]+\/[^;]*\+(?:json|xml))/;
 
 /** String values anywhere under `node` (bounded), leaving out widget state. */
-function allStrings(node: JsonNode | undefined, out: Array<Extract<JsonNode, { type: 'string' }>> = [], budget = { n: 10_000 }): Array<Extract<JsonNode, { type: 'string' }>> {
+function allStrings(
+  node: JsonNode | undefined,
+  out: Array<Extract<JsonNode, { type: 'string' }>> = [],
+  budget = { n: 10_000 },
+): Array<Extract<JsonNode, { type: 'string' }>> {
   if (!node || budget.n-- <= 0) return out;
   if (node.type === 'string') out.push(node);
   else if (node.type === 'array') for (const x of node.items) allStrings(x, out, budget);
@@ -121,49 +125,56 @@ export const notebookParser: Parser = {
     return /\.ipynb$/i.test(file.path) && file.size > 0 && !looksBinary(file.head());
   },
   parse(file: SourceFile, ctx: ParseContext): ParseOutput {
-    const text = file.text();
-    let root: JsonNode;
     try {
-      root = parseJsonTree(text, ctx.limits.maxDepth);
+      return parseNotebook(file, ctx);
     } catch (e) {
       if (!(e instanceof ParseFailure)) throw e;
-      return { documents: [new TextDocument(file)], errors: [{ message: `${e.message}; scanned as plain text`, line: e.line }] };
+      return {
+        documents: [new TextDocument(file)],
+        errors: [{ message: `${e.message}; scanned as plain text`, ...(e.line ? { line: e.line } : {}) }],
+      };
     }
-    let cells = member(root, 'cells');
-    if (!cells) {
-      const ws = member(root, 'worksheets');
-      if (ws?.type === 'array') {
-        const all: JsonNode[] = [];
-        for (const w of ws.items) {
-          const c = member(w, 'cells');
-          if (c?.type === 'array') all.push(...c.items);
-        }
-        cells = { type: 'array', start: 0, end: 0, items: all };
-      }
-    }
-    if (cells?.type !== 'array') return { documents: [new TextDocument(file)], errors: [{ message: 'not a Jupyter notebook (no cells); scanned as plain text' }] };
-    const locator = new TextLocator(file);
-    const documents: ScanDocument[] = [];
-    cells.items.forEach((cell, ci) => {
-      const n = ci + 1;
-      const typeNode = member(cell, 'cell_type');
-      const cellType = typeNode?.type === 'string' ? decodeJsonString(typeNode.raw) : 'code';
-      const src = makeDoc(file, locator, strings(member(cell, 'source') ?? member(cell, 'input')), n, cellType, 'source', `cell ${n}`);
-      if (src) documents.push(src);
-      const outputs = member(cell, 'outputs');
-      if (outputs?.type !== 'array') return;
-      outputs.items.forEach((out, oi) => {
-        const parts: Array<Extract<JsonNode, { type: 'string' }>> = [];
-        parts.push(...strings(member(out, 'text')));
-        const data = member(out, 'data');
-        if (data?.type === 'object') for (const [mime, v] of data.entries) if (TEXT_MIME.test(mime)) parts.push(...strings(v));
-        parts.push(...strings(member(out, 'evalue')), ...strings(member(out, 'traceback')));
-        const doc = makeDoc(file, locator, parts, n, cellType, oi + 1, `cell ${n}, output ${oi + 1}`);
-        if (doc) documents.push(doc);
-      });
-    });
-    const meta = makeDoc(file, locator, allStrings(member(root, 'metadata')), 0, 'metadata', 'metadata', 'notebook metadata');
-    if (meta) documents.push(meta);
-    return { documents };
   },
 };
+
+function parseNotebook(file: SourceFile, ctx: ParseContext): ParseOutput {
+  const text = file.text();
+  const root = parseJsonTree(text, ctx.limits.maxDepth);
+  let cells = member(root, 'cells');
+  if (!cells) {
+    const ws = member(root, 'worksheets');
+    if (ws?.type === 'array') {
+      const all: JsonNode[] = [];
+      for (const w of ws.items) {
+        const c = member(w, 'cells');
+        if (c?.type === 'array') all.push(...c.items);
+      }
+      cells = { type: 'array', start: 0, end: 0, items: all };
+    }
+  }
+  if (cells?.type !== 'array')
+    return { documents: [new TextDocument(file)], errors: [{ message: 'not a Jupyter notebook (no cells); scanned as plain text' }] };
+  const locator = new TextLocator(file);
+  const documents: ScanDocument[] = [];
+  cells.items.forEach((cell, ci) => {
+    const n = ci + 1;
+    const typeNode = member(cell, 'cell_type');
+    const cellType = typeNode?.type === 'string' ? decodeJsonString(typeNode.raw) : 'code';
+    const src = makeDoc(file, locator, strings(member(cell, 'source') ?? member(cell, 'input')), n, cellType, 'source', `cell ${n}`);
+    if (src) documents.push(src);
+    const outputs = member(cell, 'outputs');
+    if (outputs?.type !== 'array') return;
+    outputs.items.forEach((out, oi) => {
+      const parts: Array<Extract<JsonNode, { type: 'string' }>> = [];
+      parts.push(...strings(member(out, 'text')));
+      const data = member(out, 'data');
+      if (data?.type === 'object') for (const [mime, v] of data.entries) if (TEXT_MIME.test(mime)) parts.push(...strings(v));
+      parts.push(...strings(member(out, 'evalue')), ...strings(member(out, 'traceback')));
+      const doc = makeDoc(file, locator, parts, n, cellType, oi + 1, `cell ${n}, output ${oi + 1}`);
+      if (doc) documents.push(doc);
+    });
+  });
+  const meta = makeDoc(file, locator, allStrings(member(root, 'metadata')), 0, 'metadata', 'metadata', 'notebook metadata');
+  if (meta) documents.push(meta);
+  return { documents };
+}
