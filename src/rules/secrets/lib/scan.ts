@@ -93,7 +93,13 @@ const cache = new WeakMap<object, SecretHit[]>();
 export function secretsIn(doc: TextLikeDocument): SecretHit[] {
   let hits = cache.get(doc);
   if (!hits) {
-    hits = findSecrets(doc.text, { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path) });
+    const text = doc.text;
+    let ascii: Uint8Array | undefined;
+    if (doc.kind === 'text' && text === doc.file.text()) {
+      const bytes = doc.file.bytes();
+      if (bytes.length === text.length) ascii = bytes;
+    }
+    hits = findSecrets(text, { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path), ascii });
     cache.set(doc, hits);
   }
   return hits;
@@ -102,6 +108,8 @@ export function secretsIn(doc: TextLikeDocument): SecretHit[] {
 export interface FindOptions {
   path: string;
   isCode: boolean;
+  /** The UTF-8 bytes of `text` when it is pure ASCII (same length), for the faster byte scan. */
+  ascii?: Uint8Array;
 }
 
 interface Assignment {
@@ -119,10 +127,12 @@ export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
   const jwts: JwtInfo[] = [];
   const markers = new MarkerScan(text, hits, jwts);
   const keywords = new AssignmentScan(text, opts);
-  PREFILTER.scan(text, (p, start) => {
+  const onMatch = (p: number, start: number) => {
     if (p < MARKER_COUNT) markers.hit(MARKERS[p], start);
     else keywords.hit(start, KEYWORDS[p - MARKER_COUNT].length);
-  });
+  };
+  if (opts.ascii && opts.ascii.length === text.length) PREFILTER.scanAscii(opts.ascii, onMatch);
+  else PREFILTER.scan(text, onMatch);
   const assignments = keywords.assignments;
   classifyAssignments(text, assignments, hits, opts);
   if (jwts.length) findJwtSecrets(jwts, assignments, text, hits);
