@@ -66,16 +66,20 @@ function layerRef(o: Record<string, unknown>, path: (string | number)[]): KerasL
 
 const MODEL_CONFIG = Buffer.from('model_config');
 const JSON_START = Buffer.from('{"class_name"');
-const SEARCH_WINDOW = 64 * 1024 * 1024;
+/** Keras writes `model_config` before the weights, so it sits near the start of the file. */
+export const H5_SEARCH_WINDOW = 8 * 1024 * 1024;
 
 /**
  * Legacy Keras `.h5`: the architecture is the JSON string attribute `model_config` of the root
  * group. Attribute values stored in the root object header sit next to the attribute name, so the
- * JSON is found after the name and taken up to its matching brace; HDF5 structures themselves are
- * not parsed. Returns undefined when the file has no `model_config` (a weights-only file).
+ * JSON is found after the name (within the first `windowBytes`) and taken up to its matching brace;
+ * HDF5 structures themselves are not parsed. Returns undefined when the file has no `model_config` (a weights-only file).
  */
-export function findH5ModelConfig(src: ByteSource): { json: string; offset: number } | { error: string } | undefined {
-  const window = readAll(src, 0, Math.min(src.size, SEARCH_WINDOW));
+export function findH5ModelConfig(
+  src: ByteSource,
+  windowBytes = H5_SEARCH_WINDOW,
+): { json: string; offset: number } | { error: string } | undefined {
+  const window = readAll(src, 0, Math.min(src.size, windowBytes));
   const name = indexOfBytes(window, MODEL_CONFIG);
   if (name === -1) return undefined;
   const start = indexOfBytes(window, JSON_START, name);
@@ -95,5 +99,5 @@ export function findH5ModelConfig(src: ByteSource): { json: string; offset: numb
     else if (c === 0x7b) depth++;
     else if (c === 0x7d && --depth === 0) return { json: utf8Text(window.subarray(start, i + 1)), offset: start };
   }
-  return { error: `HDF5 attribute model_config does not end within the first ${SEARCH_WINDOW} bytes` };
+  return { error: `HDF5 attribute model_config does not end within the first ${windowBytes} bytes` };
 }

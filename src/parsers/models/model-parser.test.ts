@@ -290,3 +290,14 @@ describe('archives that are not models', () => {
     ]);
   });
 });
+
+describe('deflated members', () => {
+  it('reads only the header of a large deflated numeric array', () => {
+    const big = npy('<f4', [8 * 1024 * 1024], new Uint8Array(32 * 1024 * 1024));
+    const docs = parse(zip().add('arr_0.npy', big, { method: 'deflate' }).build(), 'w.npz', { maxDecompressedBytes: 4 * 1024 * 1024 });
+    expect(docs.map((d) => [d.kind, d.problems])).toEqual([
+      ['model-file', []],
+      ['model-npy', []],
+    ]);
+  });
+});

@@ -162,7 +162,8 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
       return;
     }
     case 'hdf5': {
-      const found = findH5ModelConfig(src);
+      // Inside an archive (the weights of a `.keras`), only the first megabyte is searched.
+      const found = findH5ModelConfig(src, detail === undefined ? undefined : 1024 * 1024);
       if (!found) return;
       const doc = new KerasDocument(w.file, detail === undefined ? 'model_config' : `${detail}!/model_config`, 'keras-h5');
       if ('error' in found) doc.problems.push({ kind: 'unsupported', message: found.error });
@@ -381,6 +382,23 @@ function member(
       message: `zip member '${e.name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
     });
     return undefined;
+  }
+  if (e.method === 8 && (format === 'npy' || format === 'hdf5')) {
+    // Deflated arrays and HDF5 files are identified from their first megabyte; only object arrays (pickles) are inflated whole.
+    const h = memberHead(src, e, 1024 * 1024);
+    if (format === 'hdf5') {
+      analyse(w, new BufferSource(h), 'hdf5', detail, depth);
+      return undefined;
+    }
+    try {
+      const { header } = readNpyHeader(new BufferSource(h));
+      if (!header.objectArray) {
+        w.docs.push(new NpyDocument(w.file, detail, header));
+        return undefined;
+      }
+    } catch (err) {
+      if (!(err instanceof NpyError)) throw err;
+    }
   }
   let data: ByteSource;
   try {

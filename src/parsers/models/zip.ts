@@ -212,16 +212,20 @@ export interface InflateBudget {
 
 export class ZipLimit extends Error {}
 
-/** The first `n` bytes of a member, decompressing no more than needed. */
+/** The first `n` bytes of a member (fewer if it is shorter), decompressing no more than about `n` bytes. */
 export function memberHead(src: ByteSource, e: ZipEntry, n: number): Uint8Array {
   if (e.method === 0) return src.read(e.dataOffset, Math.min(n, e.compressedSize));
   if (e.method !== 8) return new Uint8Array(0);
-  const chunk = src.read(e.dataOffset, Math.min(e.compressedSize, Math.max(4096, n)));
-  try {
-    const out = inflateRawSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH });
-    return out.subarray(0, n);
-  } catch {
-    return new Uint8Array(0);
+  let best: Uint8Array = new Uint8Array(0);
+  // Grow the compressed input until enough output comes out; deflate expands at most ~1032:1.
+  for (let input = 64; ; input *= 4) {
+    const chunk = src.read(e.dataOffset, Math.min(e.compressedSize, input));
+    try {
+      best = inflateRawSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 * n + 1032 * 64 });
+    } catch {
+      return best.subarray(0, n);
+    }
+    if (best.length >= n || chunk.length >= e.compressedSize || input >= n) return best.subarray(0, n);
   }
 }
 
