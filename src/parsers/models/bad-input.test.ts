@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { gguf, packedSafetensors } from '../../testing/models/formats-builder.js';
@@ -59,7 +59,7 @@ function parseOrFail(name: string, bytes: Uint8Array): void {
   try {
     modelParser.parse(file, { limits: { ...DEFAULT_LIMITS, maxDecompressedBytes: 1 << 20 } });
   } catch (e) {
-    if (!(e instanceof ParseFailure)) throw new Error(`${name} (${bytes.length} bytes): ${(e as Error).stack}`);
+    if (!(e instanceof ParseFailure)) throw new Error(`${name} (${bytes.length} bytes): ${(e as Error).message}`, { cause: e });
   }
 }
 
