@@ -5,7 +5,19 @@
 // Usage: node bench/secrets.mjs            (prints a Markdown section)
 //        import { runSecretsBench } from './secrets.mjs'
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus as cpuList, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TextDecoder } from 'node:util';
@@ -109,13 +121,17 @@ function readOnce() {
 }
 
 function scanOnce(dist) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree], { cwd: root, maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree], {
+    cwd: root,
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(out.toString());
 }
 
 function secretlintOnce(log) {
   const bin = join(root, 'node_modules', '.bin', 'secretlint');
-  if (!existsSync(bin) || !existsSync(join(root, 'node_modules', '@secretlint', 'secretlint-rule-preset-recommend'))) return { skipped: 'secretlint or @secretlint/secretlint-rule-preset-recommend is not installed' };
+  if (!existsSync(bin) || !existsSync(join(root, 'node_modules', '@secretlint', 'secretlint-rule-preset-recommend')))
+    return { skipped: 'secretlint or @secretlint/secretlint-rule-preset-recommend is not installed' };
   const rc = join(here, '.corpus', 'secretlintrc.json');
   writeFileSync(rc, JSON.stringify({ rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] }));
   const report = join(here, '.corpus', 'secretlint-report.json');
@@ -138,7 +154,12 @@ function secretlintOnce(log) {
 }
 
 /** Runs the benchmark; returns the figures and a Markdown section for bench/RESULTS.md. */
-export async function runSecretsBench({ dist = process.env.SANCTUM_DIST ?? join(root, 'dist'), runs = 3, secretlint = true, log = (m) => console.error(m) } = {}) {
+export async function runSecretsBench({
+  dist = process.env.SANCTUM_DIST ?? join(root, 'dist'),
+  runs = 3,
+  secretlint = true,
+  log = (m) => console.error(m),
+} = {}) {
   const corpus = prepareTree(log);
   const scans = [];
   for (let i = 0; i < runs; i++) {
@@ -176,7 +197,12 @@ export async function runSecretsBench({ dist = process.env.SANCTUM_DIST ?? join(
     `Sanctum: best of ${runs}, each in a fresh process, wall time of \`scanSync\` including the directory walk and file reads ` +
     `(CPU time in parentheses: the machine's 1-minute load average was ${load.toFixed(1)} on ${cpus} cores).\n\n` +
     `| work | time | MB/s (whole tree) | MB/s (text) | findings | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: |\n${rows.join('\n')}\n\n` +
-    `Findings per rule: ${Object.entries(best.byRule).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; ${best.errors} error entries (files over the size limit).\n\n` +
+    `Findings per rule: ${
+      Object.entries(best.byRule)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }; ${best.errors} error entries (files over the size limit).\n\n` +
     `Sanctum's CPU time is ${(best.cpuMs / floor.cpuMs).toFixed(1)}× the floor's.\n\n` +
     `Budget: ≥ 100 MB/s with every detector on.\n`;
   return result;

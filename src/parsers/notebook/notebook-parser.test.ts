@@ -32,7 +32,9 @@ const notebook = JSON.stringify(
         execution_count: 2,
         metadata: {},
         source: 'login()',
-        outputs: [{ output_type: 'error', ename: 'ValueError', evalue: `bad token "${hf}"`, traceback: ['\u001b[0;31mValueError\u001b[0m'] }],
+        outputs: [
+          { output_type: 'error', ename: 'ValueError', evalue: `bad token "${hf}"`, traceback: ['\u001b[0;31mValueError\u001b[0m'] },
+        ],
       },
     ],
     metadata: { kernelspec: { name: 'python3' }, papermill: { parameters: { wandb_key: 'x', hf: hf } } },
@@ -53,7 +55,15 @@ describe('notebook parser', () => {
   it('yields one document per cell source and per text output, with cell details', () => {
     const out = notebookParser.parse(new MemorySourceFile('train.ipynb', notebook), { limits: DEFAULT_LIMITS });
     const docs = out.documents as NotebookTextDocument[];
-    expect(docs.map((d) => d.detail)).toEqual(['cell 1', 'cell 2', 'cell 2, output 1', 'cell 2, output 2', 'cell 3', 'cell 3, output 1', 'notebook metadata']);
+    expect(docs.map((d) => d.detail)).toEqual([
+      'cell 1',
+      'cell 2',
+      'cell 2, output 1',
+      'cell 2, output 2',
+      'cell 3',
+      'cell 3, output 1',
+      'notebook metadata',
+    ]);
     expect(docs[1].text).toBe(`import os\nprint("\\t key:", "${key}")\n`);
     expect(docs[1].isCode).toBe(true);
     expect(docs[0].isCode).toBe(false);
@@ -64,9 +74,9 @@ describe('notebook parser', () => {
   it('reports a key in a cell source at its exact place in the file, with the cell number', () => {
     const { findings } = runRule(openai, { path: 'train.ipynb', content: notebook });
     const p = position(notebook, key);
-    expect(findings.map((f) => [f.location.detail, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn])).toEqual([
-      ['cell 2', p.line, p.column, p.line, p.column + key.length],
-    ]);
+    expect(
+      findings.map((f) => [f.location.detail, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]),
+    ).toEqual([['cell 2', p.line, p.column, p.line, p.column + key.length]]);
     expect(p.line).toBe(17);
   });
 
@@ -87,12 +97,16 @@ describe('notebook parser', () => {
     const nb = `{"cells": [{"cell_type": "code", "source": ["x = \\"\\u00e9\\\\\\" ${key}\\""], "outputs": []}]}`;
     const { findings } = runRule(openai, { path: 'x.ipynb', content: nb });
     const p = position(nb, key);
-    expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endColumn])).toEqual([[1, p.column, p.column + key.length]]);
+    expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endColumn])).toEqual([
+      [1, p.column, p.column + key.length],
+    ]);
   });
 
   it('scans a file that is not valid notebook JSON as text, with an error entry', () => {
     const { findings, errors } = runRule(openai, { path: 'broken.ipynb', content: `{"cells": [ "${key}"` });
-    expect(errors).toEqual([{ path: 'broken.ipynb', message: 'invalid notebook JSON at line 1: expected \',\' or \']\'; scanned as plain text', line: 1 }]);
+    expect(errors).toEqual([
+      { path: 'broken.ipynb', message: "invalid notebook JSON at line 1: expected ',' or ']'; scanned as plain text", line: 1 },
+    ]);
     expect(findings.map((f) => [f.location.startLine, f.location.startColumn])).toEqual([[1, 14]]);
   });
 

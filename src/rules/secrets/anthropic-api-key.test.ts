@@ -15,12 +15,31 @@ testRule(rule, {
     {
       path: 'config.yaml',
       content: `llm:\n  api_key: ${key}\n`,
-      findings: [{ startLine: 2, startColumn: 12, endLine: 2, endColumn: 120, message: 'Anthropic API key in plain text', severity: 'high', evidence: `Anthropic API key ${key.slice(0, 9)}… (108 chars)` }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 12,
+          endLine: 2,
+          endColumn: 120,
+          message: 'Anthropic API key in plain text',
+          severity: 'high',
+          evidence: `Anthropic API key ${key.slice(0, 9)}… (108 chars)`,
+        },
+      ],
     },
     {
       path: 'admin.ts',
       content: `const k = '${admin}';\n`,
-      findings: [{ startLine: 1, startColumn: 12, endLine: 1, endColumn: 12 + admin.length, message: 'Anthropic admin API key in plain text', severity: 'critical' }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 12,
+          endLine: 1,
+          endColumn: 12 + admin.length,
+          message: 'Anthropic admin API key in plain text',
+          severity: 'critical',
+        },
+      ],
     },
   ],
 });

@@ -7,8 +7,16 @@ const secret = fakes.awsSecretKey();
 
 testRule(rule, {
   valid: [
-    { name: 'documentation examples', path: 'credentials', content: '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n' },
-    { name: 'references', path: '.env', content: 'AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nAWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}\n' },
+    {
+      name: 'documentation examples',
+      path: 'credentials',
+      content: '[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n',
+    },
+    {
+      name: 'references',
+      path: '.env',
+      content: 'AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID}\nAWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY}\n',
+    },
     { name: 'secret-shaped value without an access key or a name', path: 'data.txt', content: `checksum ${secret}\n` },
   ],
   invalid: [
@@ -17,8 +25,23 @@ testRule(rule, {
       path: 'credentials',
       content: `[default]\naws_access_key_id = ${id}\naws_secret_access_key = ${secret}\n`,
       findings: [
-        { startLine: 2, startColumn: 21, endLine: 2, endColumn: 41, severity: 'high', message: 'AWS access key ID in plain text (paired with its secret access key on line 3)', evidence: `AWS access key ID ${id.slice(0, 5)}… (20 chars)` },
-        { startLine: 3, startColumn: 25, endLine: 3, endColumn: 65, severity: 'critical', message: `AWS secret access key in plain text (paired with access key ID ${id.slice(0, 6)}… on line 2)` },
+        {
+          startLine: 2,
+          startColumn: 21,
+          endLine: 2,
+          endColumn: 41,
+          severity: 'high',
+          message: 'AWS access key ID in plain text (paired with its secret access key on line 3)',
+          evidence: `AWS access key ID ${id.slice(0, 5)}… (20 chars)`,
+        },
+        {
+          startLine: 3,
+          startColumn: 25,
+          endLine: 3,
+          endColumn: 65,
+          severity: 'critical',
+          message: `AWS secret access key in plain text (paired with access key ID ${id.slice(0, 6)}… on line 2)`,
+        },
       ],
     },
     {
@@ -40,7 +63,9 @@ testRule(rule, {
       name: 'secret by name only',
       path: 'config.json',
       content: `{"awsSecretAccessKey": "${secret}"}\n`,
-      findings: [{ startLine: 1, startColumn: 25, endLine: 1, endColumn: 65, severity: 'critical', message: 'AWS secret access key in plain text' }],
+      findings: [
+        { startLine: 1, startColumn: 25, endLine: 1, endColumn: 65, severity: 'critical', message: 'AWS secret access key in plain text' },
+      ],
     },
   ],
 });

@@ -8,27 +8,44 @@ const pw = fakes.password();
 testRule(rule, {
   valid: [
     { name: 'references and lookups', path: 'app.env', content: 'API_TOKEN=${API_TOKEN}\nDB_PASSWORD=$(cat /run/secrets/db)\n' },
-    { name: 'code reads from the environment', path: 'app.py', content: 'api_key = os.environ["API_KEY"]\npassword = get_password()\ntoken = request.headers["Authorization"]\n' },
-    { name: 'unquoted right-hand side in code is an expression', path: 'app.ts', content: 'const apiKey = config.upstream.apiKeyFromVault;\n' },
+    {
+      name: 'code reads from the environment',
+      path: 'app.py',
+      content: 'api_key = os.environ["API_KEY"]\npassword = get_password()\ntoken = request.headers["Authorization"]\n',
+    },
+    {
+      name: 'unquoted right-hand side in code is an expression',
+      path: 'app.ts',
+      content: 'const apiKey = config.upstream.apiKeyFromVault;\n',
+    },
     {
       name: 'descriptive names',
       path: 'config.yaml',
       content: `token_type: bearer\nmax_tokens: 4096\nsecretName: llm-keys\npassword_file: /run/secrets/db\ntokenizer: ${token}\nmaxTokens: ${token}\nUSE_TOKEN_AUTH: ${token}\n`,
     },
-    { name: 'placeholders and UUIDs', path: '.env', content: 'API_KEY=your-api-key-here\nSECRET=xxxxxxxxxxxxxxxxxxxxxxxx\nCLIENT_SECRET=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
+    {
+      name: 'placeholders and UUIDs',
+      path: '.env',
+      content: 'API_KEY=your-api-key-here\nSECRET=xxxxxxxxxxxxxxxxxxxxxxxx\nCLIENT_SECRET=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n',
+    },
     { name: 'low entropy words', path: 'settings.ini', content: 'secret_key = development-only-secret-key\n' },
     {
       name: 'identifiers, dotted paths, patterns, URNs and prose rather than values',
       path: 'app.js',
-      content: [
-        '[aux_sym_format_specifier_token1] = "format_specifier_token1",',
-        'const tokenMatch = "[a-zA-Z0-9-._~+/]+=*";',
-        'headers["Lock-Token"] = "<urn:uuid:a515cfa4-5da4-22e1-f5bf-00aa00b6cc63>";',
-        "redact({ paths: ['user.password'], password: 'user.credentials.password9' });",
-        'diag(1381, "Unexpected_token_Did_you_mean_or_rbrace_1381", "Unexpected token. Did you mean or &rbrace;?");',
-      ].join('\n') + '\n',
+      content:
+        [
+          '[aux_sym_format_specifier_token1] = "format_specifier_token1",',
+          'const tokenMatch = "[a-zA-Z0-9-._~+/]+=*";',
+          'headers["Lock-Token"] = "<urn:uuid:a515cfa4-5da4-22e1-f5bf-00aa00b6cc63>";',
+          "redact({ paths: ['user.password'], password: 'user.credentials.password9' });",
+          'diag(1381, "Unexpected_token_Did_you_mean_or_rbrace_1381", "Unexpected token. Did you mean or &rbrace;?");',
+        ].join('\n') + '\n',
     },
-    { name: 'lock file hashes', path: 'package-lock.json', content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n` },
+    {
+      name: 'lock file hashes',
+      path: 'package-lock.json',
+      content: `{"node_modules/js-tokens": {"version": "4.0.0", "integrity": "sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==", "token": "${token}"}}\n`,
+    },
     { name: 'value below minEntropy option', path: '.env', content: `API_TOKEN=${token}\n`, options: { minEntropy: 6 } },
     {
       name: 'values of a Secret manifest (reported by kubernetes-secret-manifest)',
@@ -40,7 +57,17 @@ testRule(rule, {
     {
       path: 'app.ini',
       content: `[upstream]\napi_token = ${token}\n`,
-      findings: [{ startLine: 2, startColumn: 13, endLine: 2, endColumn: 45, message: "secret in plain text (assigned to 'api_token')", severity: 'low', evidence: `secret ${token.slice(0, 2)}… (32 chars)` }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 13,
+          endLine: 2,
+          endColumn: 45,
+          message: "secret in plain text (assigned to 'api_token')",
+          severity: 'low',
+          evidence: `secret ${token.slice(0, 2)}… (32 chars)`,
+        },
+      ],
     },
     {
       name: 'Dockerfile ENV in both forms, compose list form',

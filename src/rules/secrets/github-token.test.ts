@@ -27,7 +27,16 @@ testRule(rule, {
     {
       path: '.npmrc',
       content: `//npm.pkg.github.com/:_authToken=${classic}\n`,
-      findings: [{ startLine: 1, startColumn: 34, endLine: 1, endColumn: 74, message: 'GitHub personal access token (classic) in plain text', evidence: `GitHub personal access token (classic) ghp_${classic.slice(4, 6)}… (40 chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 34,
+          endLine: 1,
+          endColumn: 74,
+          message: 'GitHub personal access token (classic) in plain text',
+          evidence: `GitHub personal access token (classic) ghp_${classic.slice(4, 6)}… (40 chars)`,
+        },
+      ],
     },
     {
       path: 'ci.sh',
@@ -37,7 +46,9 @@ testRule(rule, {
     {
       path: 'config.toml',
       content: `token = "${fine}"\n`,
-      findings: [{ startLine: 1, startColumn: 10, endLine: 1, endColumn: 103, message: 'GitHub fine-grained personal access token in plain text' }],
+      findings: [
+        { startLine: 1, startColumn: 10, endLine: 1, endColumn: 103, message: 'GitHub fine-grained personal access token in plain text' },
+      ],
     },
     {
       path: '.npmrc',

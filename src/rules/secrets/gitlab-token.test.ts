@@ -15,7 +15,16 @@ testRule(rule, {
     {
       path: '.gitlab-ci.yml',
       content: `variables:\n  MODEL_REGISTRY_TOKEN: ${pat}\n`,
-      findings: [{ startLine: 2, startColumn: 25, endLine: 2, endColumn: 51, message: 'GitLab personal access token in plain text', evidence: 'GitLab personal access token glpat-… (26 chars)' }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 25,
+          endLine: 2,
+          endColumn: 51,
+          message: 'GitLab personal access token in plain text',
+          evidence: 'GitLab personal access token glpat-… (26 chars)',
+        },
+      ],
     },
     {
       name: 'routable token',

@@ -17,14 +17,27 @@ const serviceAccount = `{
 testRule(rule, {
   valid: [
     { name: 'environment lookup', path: 'settings.py', content: 'GEMINI_API_KEY = os.environ["GEMINI_API_KEY"]\n' },
-    { name: 'service account file without a key body', path: 'sa.json', content: '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"}\n' },
+    {
+      name: 'service account file without a key body',
+      path: 'sa.json',
+      content: '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"}\n',
+    },
     { name: 'documentation key', path: 'README.md', content: 'key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI\n' },
   ],
   invalid: [
     {
       path: 'settings.py',
       content: `GEMINI_API_KEY = "${apiKey}"\n`,
-      findings: [{ startLine: 1, startColumn: 19, endLine: 1, endColumn: 58, message: 'Google API key in plain text', evidence: `Google API key AIza${apiKey.slice(4, 6)}… (39 chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 19,
+          endLine: 1,
+          endColumn: 58,
+          message: 'Google API key in plain text',
+          evidence: `Google API key AIza${apiKey.slice(4, 6)}… (39 chars)`,
+        },
+      ],
     },
     {
       path: 'client_secret.json',

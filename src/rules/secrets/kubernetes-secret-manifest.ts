@@ -44,7 +44,9 @@ export default defineRule<K8sObjectDocument>({
       'https://external-secrets.io/latest/',
     ],
     examples: {
-      bad: [{ path: 'secret.yaml', content: secret(`data:\n  OPENAI_API_KEY: ${Buffer.from(fakes.openaiProject()).toString('base64')}\n`) }],
+      bad: [
+        { path: 'secret.yaml', content: secret(`data:\n  OPENAI_API_KEY: ${Buffer.from(fakes.openaiProject()).toString('base64')}\n`) },
+      ],
       good: [{ path: 'secret.yaml', content: secret('stringData:\n  OPENAI_API_KEY: REPLACE_ME\n') }],
     },
   },

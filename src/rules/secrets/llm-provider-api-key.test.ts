@@ -18,7 +18,12 @@ const cases: Array<[string, string, string]> = [
 
 testRule(rule, {
   valid: [
-    { name: 'placeholders', path: '.env', content: 'GROQ_API_KEY=gsk_...\nCOHERE_API_KEY=your-cohere-key\nMISTRAL_API_KEY=${MISTRAL_API_KEY}\nREPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n' },
+    {
+      name: 'placeholders',
+      path: '.env',
+      content:
+        'GROQ_API_KEY=gsk_...\nCOHERE_API_KEY=your-cohere-key\nMISTRAL_API_KEY=${MISTRAL_API_KEY}\nREPLICATE_API_TOKEN=r8_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n',
+    },
     { name: '40 characters without a Cohere name', path: '.env', content: `BUILD_SHA=${fakes.cohere()}\n` },
     { name: 'DeepSeek-shaped key assigned to another name', path: '.env', content: `SESSION_ID=${fakes.deepseek()}\n` },
     { name: 'a code expression, not a value', path: 'client.py', content: 'client = Mistral(api_key=mistral_api_key_from_vault)\n' },
@@ -28,7 +33,16 @@ testRule(rule, {
       name: `${label} (${name})`,
       path: '.env',
       content: `${name}=${key}\n`,
-      findings: [{ startLine: 1, startColumn: name.length + 2, endLine: 1, endColumn: name.length + 2 + key.length, message: `${label} in plain text`, severity: 'high' as const }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: name.length + 2,
+          endLine: 1,
+          endColumn: name.length + 2 + key.length,
+          message: `${label} in plain text`,
+          severity: 'high' as const,
+        },
+      ],
     })),
     {
       name: 'Cohere key in code, quoted',

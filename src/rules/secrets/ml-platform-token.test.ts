@@ -25,13 +25,30 @@ testRule(rule, {
       name: `${label} (${name})`,
       path: '.env',
       content: `${name}=${key}\n`,
-      findings: [{ startLine: 1, startColumn: name.length + 2, endLine: 1, endColumn: name.length + 2 + key.length, message: `${label} in plain text` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: name.length + 2,
+          endLine: 1,
+          endColumn: name.length + 2 + key.length,
+          message: `${label} in plain text`,
+        },
+      ],
     })),
     {
       name: 'kaggle.json',
       path: 'kaggle.json',
       content: `{"username":"alice","key":"${kaggle}"}\n`,
-      findings: [{ startLine: 1, startColumn: 28, endLine: 1, endColumn: 60, message: 'Kaggle API key in plain text', evidence: `Kaggle API key ${kaggle.slice(0, 2)}… (32 chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 28,
+          endLine: 1,
+          endColumn: 60,
+          message: 'Kaggle API key in plain text',
+          evidence: `Kaggle API key ${kaggle.slice(0, 2)}… (32 chars)`,
+        },
+      ],
     },
   ],
 });

@@ -22,22 +22,55 @@ testRule(rule, {
       name: 'project key in .env',
       path: '.env',
       content: `OPENAI_API_KEY=${project}\n`,
-      findings: [{ startLine: 1, startColumn: 16, endLine: 1, endColumn: 180, message: 'OpenAI project API key in plain text', severity: 'high', evidence: `OpenAI project API key ${project.slice(0, 10)}… (164 chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 16,
+          endLine: 1,
+          endColumn: 180,
+          message: 'OpenAI project API key in plain text',
+          severity: 'high',
+          evidence: `OpenAI project API key ${project.slice(0, 10)}… (164 chars)`,
+        },
+      ],
     },
     {
       name: 'service-account and admin keys in code',
       path: 'client.py',
       content: `a = "${svc}"\nb = '${admin}'\n`,
       findings: [
-        { startLine: 1, startColumn: 6, endLine: 1, endColumn: 6 + svc.length, message: 'OpenAI service-account key in plain text', severity: 'high' },
-        { startLine: 2, startColumn: 6, endLine: 2, endColumn: 6 + admin.length, message: 'OpenAI admin key in plain text', severity: 'critical' },
+        {
+          startLine: 1,
+          startColumn: 6,
+          endLine: 1,
+          endColumn: 6 + svc.length,
+          message: 'OpenAI service-account key in plain text',
+          severity: 'high',
+        },
+        {
+          startLine: 2,
+          startColumn: 6,
+          endLine: 2,
+          endColumn: 6 + admin.length,
+          message: 'OpenAI admin key in plain text',
+          severity: 'critical',
+        },
       ],
     },
     {
       name: 'legacy key in YAML',
       path: 'values.yaml',
       content: `openai:\n  apiKey: "${legacy}"\n`,
-      findings: [{ startLine: 2, startColumn: 12, endLine: 2, endColumn: 63, message: 'OpenAI API key (legacy format) in plain text', evidence: `OpenAI API key (legacy format) sk-${legacy.slice(3, 5)}… (51 chars)` }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 12,
+          endLine: 2,
+          endColumn: 63,
+          message: 'OpenAI API key (legacy format) in plain text',
+          evidence: `OpenAI API key (legacy format) sk-${legacy.slice(3, 5)}… (51 chars)`,
+        },
+      ],
     },
     {
       name: 'Dockerfile ARG default',
@@ -56,6 +89,9 @@ testRule(rule, {
 });
 
 it('honours an inline ignore with a reason on the line before', () => {
-  const { findings } = runRule(rule, { path: '.env', content: `# sanctum:ignore SEC-0001 reason="revoked 2026-01-02, kept for the incident write-up"\nOPENAI_API_KEY=${project}\n` });
+  const { findings } = runRule(rule, {
+    path: '.env',
+    content: `# sanctum:ignore SEC-0001 reason="revoked 2026-01-02, kept for the incident write-up"\nOPENAI_API_KEY=${project}\n`,
+  });
   expect(findings.map((f) => [f.location.startLine, f.status, f.suppression?.kind])).toEqual([[2, 'suppressed', 'inline']]);
 });

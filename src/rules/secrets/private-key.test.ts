@@ -20,14 +20,31 @@ testRule(rule, {
     {
       path: 'tls.key',
       content: `${rsa}\n`,
-      findings: [{ startLine: 1, startColumn: 1, endLine: 14, endColumn: 30, message: 'RSA private key in plain text', severity: 'critical', evidence: `RSA private key (${rsa.length} chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 1,
+          endLine: 14,
+          endColumn: 30,
+          message: 'RSA private key in plain text',
+          severity: 'critical',
+          evidence: `RSA private key (${rsa.length} chars)`,
+        },
+      ],
     },
     {
       path: 'keys.txt',
       content: `server:\n${pkcs8}\nbackup:\n${encrypted}\n`,
       findings: [
         { startLine: 2, startColumn: 1, endLine: 13, endColumn: 26, message: 'PKCS#8 private key in plain text', severity: 'critical' },
-        { startLine: 15, startColumn: 1, endLine: 26, endColumn: 36, message: 'PKCS#8 private key (passphrase-protected) in plain text', severity: 'medium' },
+        {
+          startLine: 15,
+          startColumn: 1,
+          endLine: 26,
+          endColumn: 36,
+          message: 'PKCS#8 private key (passphrase-protected) in plain text',
+          severity: 'medium',
+        },
       ],
     },
     {
@@ -35,7 +52,14 @@ testRule(rule, {
       path: 'id_ed25519',
       content: `${ssh}\n${sshEncrypted}\n`,
       findings: [
-        { startLine: 1, startColumn: 1, endLine: ssh.split('\n').length, endColumn: 34, message: 'OpenSSH private key in plain text', severity: 'critical' },
+        {
+          startLine: 1,
+          startColumn: 1,
+          endLine: ssh.split('\n').length,
+          endColumn: 34,
+          message: 'OpenSSH private key in plain text',
+          severity: 'critical',
+        },
         {
           startLine: ssh.split('\n').length + 1,
           startColumn: 1,

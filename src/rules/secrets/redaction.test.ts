@@ -20,16 +20,21 @@ const dbPassword = 'Vq8rT2nXw4LpZs';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 const files: Record<string, string> = {
-  '.env': Object.entries(secrets)
-    .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}_API_KEY=${v}`)
-    .join('\n') + '\n',
-  'Dockerfile': `FROM python:3.12-slim\nENV OPENAI_API_KEY=${secrets.openaiProject}\nARG HF_TOKEN=${secrets.huggingface}\nENV DB_PASSWORD ${secrets.password}\n`,
+  '.env':
+    Object.entries(secrets)
+      .map(([k, v]) => `${k.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase()}_API_KEY=${v}`)
+      .join('\n') + '\n',
+  Dockerfile: `FROM python:3.12-slim\nENV OPENAI_API_KEY=${secrets.openaiProject}\nARG HF_TOKEN=${secrets.huggingface}\nENV DB_PASSWORD ${secrets.password}\n`,
   'k8s/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: keys\nstringData:\n  ANTHROPIC_API_KEY: ${secrets.anthropic}\ndata:\n  HF_TOKEN: ${b64(secrets.huggingfaceOrg)}\n`,
   'k8s/deploy.yaml': `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n      - name: api\n        image: api:1.0\n        env:\n        - name: MISTRAL_API_KEY\n          value: "${secrets.mistral}"\n        - name: DATABASE_URL\n          value: postgresql://app:${dbPassword}@pg.prod:5432/app\n`,
   'compose.yaml': `services:\n  worker:\n    image: worker:1.0\n    environment:\n      - WANDB_API_KEY=${secrets.wandb}\n      - SERVICE_TOKEN=${secrets.token}\n`,
   'notebooks/train.ipynb': JSON.stringify({
     cells: [
-      { cell_type: 'code', source: [`key = "${secrets.openaiServiceAccount}"\n`], outputs: [{ output_type: 'stream', name: 'stdout', text: [`${secrets.groq}\n`] }] },
+      {
+        cell_type: 'code',
+        source: [`key = "${secrets.openaiServiceAccount}"\n`],
+        outputs: [{ output_type: 'stream', name: 'stdout', text: [`${secrets.groq}\n`] }],
+      },
     ],
     nbformat: 4,
     nbformat_minor: 5,

@@ -14,12 +14,30 @@ testRule(rule, {
     {
       path: '.env',
       content: `SLACK_BOT_TOKEN=${bot}\n`,
-      findings: [{ startLine: 1, startColumn: 17, endLine: 1, endColumn: 17 + bot.length, message: 'Slack bot token in plain text', evidence: `Slack bot token xoxb-${bot.slice(5, 7)}… (${bot.length} chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 17,
+          endLine: 1,
+          endColumn: 17 + bot.length,
+          message: 'Slack bot token in plain text',
+          evidence: `Slack bot token xoxb-${bot.slice(5, 7)}… (${bot.length} chars)`,
+        },
+      ],
     },
     {
       path: 'alerts.py',
       content: `SLACK_WEBHOOK = "${hook}"\n`,
-      findings: [{ startLine: 1, startColumn: 51, endLine: 1, endColumn: 97, message: 'Slack incoming webhook URL in plain text', severity: 'medium' }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 51,
+          endLine: 1,
+          endColumn: 97,
+          message: 'Slack incoming webhook URL in plain text',
+          severity: 'medium',
+        },
+      ],
     },
   ],
 });

@@ -17,15 +17,39 @@ testRule(rule, {
     {
       path: 'billing.ts',
       content: `export const stripe = new Stripe("${live}");\n`,
-      findings: [{ startLine: 1, startColumn: 35, endLine: 1, endColumn: 142, message: 'Stripe secret live key in plain text', severity: 'critical', evidence: `Stripe secret live key sk_live_${live.slice(8, 10)}… (107 chars)` }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 35,
+          endLine: 1,
+          endColumn: 142,
+          message: 'Stripe secret live key in plain text',
+          severity: 'critical',
+          evidence: `Stripe secret live key sk_live_${live.slice(8, 10)}… (107 chars)`,
+        },
+      ],
     },
     {
       path: '.env',
       content: `STRIPE_KEY=${restricted}\nSTRIPE_TEST_KEY=${test}\nSTRIPE_WEBHOOK_SECRET=${webhook}\n`,
       findings: [
-        { startLine: 1, startColumn: 12, endLine: 1, endColumn: 119, message: 'Stripe restricted live key in plain text', severity: 'critical' },
+        {
+          startLine: 1,
+          startColumn: 12,
+          endLine: 1,
+          endColumn: 119,
+          message: 'Stripe restricted live key in plain text',
+          severity: 'critical',
+        },
         { startLine: 2, startColumn: 17, endLine: 2, endColumn: 124, message: 'Stripe secret test key in plain text', severity: 'low' },
-        { startLine: 3, startColumn: 23, endLine: 3, endColumn: 61, message: 'Stripe webhook signing secret in plain text', severity: 'medium' },
+        {
+          startLine: 3,
+          startColumn: 23,
+          endLine: 3,
+          endColumn: 61,
+          message: 'Stripe webhook signing secret in plain text',
+          severity: 'medium',
+        },
       ],
     },
   ],

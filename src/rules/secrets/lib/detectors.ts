@@ -62,7 +62,14 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     prefix: 8,
     check: (v) => {
       const kind = v.slice(3, v.indexOf('-', 3));
-      const label = kind === 'proj' ? 'OpenAI project API key' : kind === 'svcacct' ? 'OpenAI service-account key' : kind === 'admin' ? 'OpenAI admin key' : 'OpenAI API key';
+      const label =
+        kind === 'proj'
+          ? 'OpenAI project API key'
+          : kind === 'svcacct'
+            ? 'OpenAI service-account key'
+            : kind === 'admin'
+              ? 'OpenAI admin key'
+              : 'OpenAI API key';
       return { label, severity: kind === 'admin' ? 'critical' : 'high' };
     },
   },
@@ -188,11 +195,15 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
       if (!validGithubChecksum(v)) return false;
       const kind = v[2];
       const label =
-        kind === 'p' ? 'GitHub personal access token (classic)'
-        : kind === 'o' ? 'GitHub OAuth access token'
-        : kind === 'u' ? 'GitHub App user-to-server token'
-        : kind === 's' ? 'GitHub App installation token'
-        : 'GitHub refresh token';
+        kind === 'p'
+          ? 'GitHub personal access token (classic)'
+          : kind === 'o'
+            ? 'GitHub OAuth access token'
+            : kind === 'u'
+              ? 'GitHub App user-to-server token'
+              : kind === 's'
+                ? 'GitHub App installation token'
+                : 'GitHub refresh token';
       return { label };
     },
   },
@@ -222,7 +233,8 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     label: 'GitLab token',
     severity: 'high',
     markers: ['glpat-', 'gldt-', 'glrt-', 'glptt-', 'glcbt-', 'gloas-', 'glsoat-', 'glagent-', 'GR1348941'],
-    pattern: /(?<p>glpat-|gldt-|glrt-|glptt-|glcbt-|gloas-|glsoat-|glagent-|GR1348941)[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?(?![A-Za-z0-9_-])/dy,
+    pattern:
+      /(?<p>glpat-|gldt-|glrt-|glptt-|glcbt-|gloas-|glsoat-|glagent-|GR1348941)[A-Za-z0-9_-]{20,300}(?:\.[0-9a-z]{2}[0-9a-z]{7})?(?![A-Za-z0-9_-])/dy,
     prefix: 0,
     check: (v) => {
       const labels: Record<string, string> = {
@@ -246,10 +258,17 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     label: 'Slack token',
     severity: 'high',
     markers: ['xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxs-', 'xoxe-', 'xoxe.', 'xapp-'],
-    pattern: /(?:xox[bpasr]-[0-9]{6,16}-[0-9A-Za-z-]{10,200}|xoxe\.xox[bp]-1-[A-Za-z0-9-]{60,250}|xoxe-1-[A-Za-z0-9-]{60,250}|xapp-1-[A-Z0-9]{6,16}-[0-9]{6,16}-[a-f0-9]{32,80})(?![A-Za-z0-9-])/y,
+    pattern:
+      /(?:xox[bpasr]-[0-9]{6,16}-[0-9A-Za-z-]{10,200}|xoxe\.xox[bp]-1-[A-Za-z0-9-]{60,250}|xoxe-1-[A-Za-z0-9-]{60,250}|xapp-1-[A-Z0-9]{6,16}-[0-9]{6,16}-[a-f0-9]{32,80})(?![A-Za-z0-9-])/y,
     prefix: 5,
     check: (v) => {
-      const label = v.startsWith('xoxb') ? 'Slack bot token' : v.startsWith('xoxp') ? 'Slack user token' : v.startsWith('xapp') ? 'Slack app-level token' : 'Slack token';
+      const label = v.startsWith('xoxb')
+        ? 'Slack bot token'
+        : v.startsWith('xoxp')
+          ? 'Slack user token'
+          : v.startsWith('xapp')
+            ? 'Slack app-level token'
+            : 'Slack token';
       return randomish(v, 3.5) ? { label } : false;
     },
   },
@@ -260,7 +279,8 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     severity: 'medium',
     markers: ['hooks.slack.com/'],
     wordStart: false,
-    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<s>T[A-Z0-9]{6,12}\/[A-Z0-9]{6,14}\/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])/dy,
+    pattern:
+      /hooks\.slack\.com\/(?:services|workflows|triggers)\/(?<s>T[A-Z0-9]{6,12}\/[A-Z0-9]{6,14}\/[A-Za-z0-9]{20,40})(?![A-Za-z0-9])/dy,
     prefix: 1,
   },
   {

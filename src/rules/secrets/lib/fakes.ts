@@ -62,7 +62,8 @@ export const fakes = {
   npm: (s = 'npm') => githubStyle('npm_', s),
   gitlab: (s = 'gl') => `glpat-${fake(B64URL, 20, s)}`,
   slackBot: (s = 'sl') => `xoxb-${fake(DIGITS, 12, s + 'a')}-${fake(DIGITS, 13, s + 'b')}-${fake(ALNUM, 24, s + 'c')}`,
-  slackWebhook: (s = 'wh') => `https://hooks.slack.com/services/T${fake(UPPER + DIGITS, 8, s + 'a')}/B${fake(UPPER + DIGITS, 10, s + 'b')}/${fake(ALNUM, 24, s + 'c')}`,
+  slackWebhook: (s = 'wh') =>
+    `https://hooks.slack.com/services/T${fake(UPPER + DIGITS, 8, s + 'a')}/B${fake(UPPER + DIGITS, 10, s + 'b')}/${fake(ALNUM, 24, s + 'c')}`,
   replicate: (s = 'r8') => `r8_${fake(ALNUM, 37, s)}`,
   groq: (s = 'gq') => `gsk_${fake(ALNUM, 52, s)}`,
   cohere: (s = 'co') => fake(ALNUM, 40, s),

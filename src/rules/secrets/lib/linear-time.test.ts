@@ -65,12 +65,19 @@ const adversarial: Array<[string, string]> = [
   ['AWS access key IDs', fill('AKIAABCDEFGHIJKLMNOP\n')],
   ['AWS pairs', fill(`AKIA${fake('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16, 'k')} ${fake(ALNUM + '+/', 40, 's')}\n`)],
   ['secret-shaped runs', fill('A'.repeat(39) + '/')],
-  ['HS256 tokens with many secrets', fill(`jwt_secret = "${fake(ALNUM, 32, 'j')}"\nt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${fake(ALNUM, 43, 'sig')}"\n`)],
+  [
+    'HS256 tokens with many secrets',
+    fill(`jwt_secret = "${fake(ALNUM, 32, 'j')}"\nt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.${fake(ALNUM, 43, 'sig')}"\n`),
+  ],
 ];
 
 describe('linear-time matching', () => {
   it('lists every detector pattern', () => {
-    for (const d of MARKER_DETECTORS) expect(SCANNING_PATTERNS.some((p) => p.re === d.pattern), d.id).toBe(true);
+    for (const d of MARKER_DETECTORS)
+      expect(
+        SCANNING_PATTERNS.some((p) => p.re === d.pattern),
+        d.id,
+      ).toBe(true);
   });
 
   it.each(SCANNING_PATTERNS.map((p) => [p.name, p.re] as const))('%s has no nested quantifier', (_name, re) => {

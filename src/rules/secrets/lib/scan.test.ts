@@ -18,7 +18,18 @@ describe('checksums', () => {
 
 describe('values', () => {
   it('recognises placeholders, examples and filler', () => {
-    for (const v of ['sk-...', '<your key>', 'YOUR_API_KEY', 'xxxxxxxx', '${OPENAI_API_KEY}', '{{ .Values.key }}', 'AKIAIOSFODNN7EXAMPLE', 'changeme', 'abcdefghijklmnop', 'aaaaaaaaaaaa'])
+    for (const v of [
+      'sk-...',
+      '<your key>',
+      'YOUR_API_KEY',
+      'xxxxxxxx',
+      '${OPENAI_API_KEY}',
+      '{{ .Values.key }}',
+      'AKIAIOSFODNN7EXAMPLE',
+      'changeme',
+      'abcdefghijklmnop',
+      'aaaaaaaaaaaa',
+    ])
       expect(isPlaceholder(v), v).toBe(true);
     expect(isPlaceholder(fakes.token())).toBe(false);
     expect(isLowVariety('0123456789abcdef')).toBe(true);
@@ -37,7 +48,9 @@ describe('findSecrets', () => {
     const key = fakes.openaiProject();
     expect(find(`API_KEY=${key}\n`)).toEqual([{ detector: 'openai-project-key', rule: 'openai-api-key', text: key }]);
     const gl = fakes.gitlab();
-    expect(find(`url = https://oauth2:${gl}@gitlab.example.com/ml/models.git\n`)).toEqual([{ detector: 'gitlab-token', rule: 'gitlab-token', text: gl }]);
+    expect(find(`url = https://oauth2:${gl}@gitlab.example.com/ml/models.git\n`)).toEqual([
+      { detector: 'gitlab-token', rule: 'gitlab-token', text: gl },
+    ]);
   });
 
   it('skips integrity hashes and the generic detector in lock files', () => {
@@ -67,11 +80,22 @@ describe('findSecrets', () => {
       `os.environ.setdefault("API_TOKEN", "${t}")`,
       `{"name": "API_TOKEN", "value": "${t}"}`,
     ];
-    for (const s of shapes) expect(find(s + '\n').map((h) => h.text), s).toEqual([t]);
+    for (const s of shapes)
+      expect(
+        find(s + '\n').map((h) => h.text),
+        s,
+      ).toEqual([t]);
   });
 
   it('is quiet on references and lookups', () => {
-    for (const s of ['API_TOKEN=${API_TOKEN}', 'API_TOKEN=$(vault read -field=token x)', 'api_token = os.environ["API_TOKEN"]', 'apiToken: process.env.API_TOKEN', 'token: {{ .Values.token }}', 'password: "%(DB_PASSWORD)s"'])
+    for (const s of [
+      'API_TOKEN=${API_TOKEN}',
+      'API_TOKEN=$(vault read -field=token x)',
+      'api_token = os.environ["API_TOKEN"]',
+      'apiToken: process.env.API_TOKEN',
+      'token: {{ .Values.token }}',
+      'password: "%(DB_PASSWORD)s"',
+    ])
       expect(find(s + '\n', 'x.yaml'), s).toEqual([]);
   });
 });

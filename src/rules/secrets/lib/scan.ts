@@ -648,6 +648,7 @@ function readValue(
 
 function classifyAssignments(text: string, assignments: Assignment[], hits: SecretHit[], opts: FindOptions): void {
   let azure: boolean | undefined;
+  let secretManifest: boolean | undefined;
   const lock = isLockFile(opts.path);
   for (const a of assignments) {
     const value = text.slice(a.start, a.end);
@@ -708,7 +709,8 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
         priority: 65,
       };
     }
-    if (!hit && !lock && !inSecretManifestData(text, a.lineStart)) hit = genericCandidate(text, a, key, value);
+    if (!hit && !lock && !((secretManifest ??= SECRET_KIND.test(text)) && inSecretManifestData(text, a.lineStart)))
+      hit = genericCandidate(text, a, key, value);
     if (hit) hits.push(hit);
   }
 }
@@ -717,11 +719,10 @@ const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
 const DATA_KEY = /^[ \t]*(?:data|stringData):[ \t]*$/;
 
 /**
- * True when the line is a value of a Kubernetes Secret's `data`/`stringData`: those values are
- * reported, decoded, by the Secret manifest rule.
+ * True when the line (of a file with a `kind: Secret` document) is a value of a Secret's
+ * `data`/`stringData`: those values are reported, decoded, by the Secret manifest rule.
  */
 function inSecretManifestData(text: string, lineStart: number): boolean {
-  if (!text.includes('Secret') || !SECRET_KIND.test(text)) return false;
   const indent = (ls: number) => {
     let i = ls;
     while (text[i] === ' ') i++;
