@@ -41,6 +41,30 @@ export function floatPickle(size = PICKLE_BYTES) {
   return { buf: buf.subarray(0, p), floats: count };
 }
 
+/** The same list of 32-bit ints (BININT, 5 bytes each): opcodes without a fast path. */
+export function intPickle(size = PICKLE_BYTES) {
+  const batch = 1000;
+  const count = Math.floor((size - 8) / (5 * batch + 2)) * batch;
+  const buf = Buffer.alloc(5 + (count / batch) * (2 + 5 * batch) + 1);
+  let p = 0;
+  buf[p++] = 0x80;
+  buf[p++] = 2;
+  buf[p++] = 0x5d;
+  buf[p++] = 0x71;
+  buf[p++] = 0;
+  for (let i = 0; i < count; i += batch) {
+    buf[p++] = 0x28;
+    for (let k = 0; k < batch; k++) {
+      buf[p++] = 0x4a; // BININT
+      buf.writeInt32LE(((i + k) * 7919) | 0, p);
+      p += 4;
+    }
+    buf[p++] = 0x65;
+  }
+  buf[p++] = 0x2e;
+  return buf.subarray(0, p);
+}
+
 /** The `data.pkl` of `torch.save(state_dict)` for `n` float tensors of `numel` elements, keys '0'…. */
 function stateDictPickle(n, numel) {
   const out = [];
@@ -191,6 +215,8 @@ export async function measureModelBench({ corpus = join(here, '.corpus'), dist =
   };
   const mem = best(Array.from({ length: runs }, () => emulate(inMemory)));
   const disk = best(Array.from({ length: runs }, () => emulate(new DiskSourceFile('floats.pkl', picklePath, pickleSize))));
+  const ints = new BufferSource(intPickle());
+  const intRun = best(Array.from({ length: runs }, () => emulate(ints)));
   const pickleScan = best(Array.from({ length: runs }, () => childScan(dist, picklePath, 'models')));
 
   const zipSize = statSync(zipPath).size;
@@ -209,6 +235,7 @@ export async function measureModelBench({ corpus = join(here, '.corpus'), dist =
       scanMBps: mbps(pickleSize, pickleScan.ms),
       findings: pickleScan.findings,
     },
+    ints: { bytes: ints.size, opcodes: intRun.opcodes, emulatorInMemoryMs: intRun.ms, emulatorInMemoryMBps: mbps(ints.size, intRun.ms) },
     zip: { bytes: zipSize, scanModelsMs: zipModels.ms, scanAllMs: zipAll.ms, findings: zipModels.findings, errors: zipModels.errors },
   };
 }
@@ -224,6 +251,7 @@ export async function runModelBench(opts = {}) {
     `| work | size | time | throughput | budget |\n| --- | ---: | ---: | ---: | --- |\n` +
     `| pickle emulator, in memory | ${mb(f.pickle.bytes)} | ${f.pickle.emulatorInMemoryMs.toFixed(0)} ms | ${f.pickle.emulatorInMemoryMBps.toFixed(0)} MB/s | ≥ 200 MB/s |\n` +
     `| pickle emulator, reading the file in 4 MB chunks | ${mb(f.pickle.bytes)} | ${f.pickle.emulatorFromDiskMs.toFixed(0)} ms | ${f.pickle.emulatorFromDiskMBps.toFixed(0)} MB/s | ≥ 200 MB/s |\n` +
+    `| pickle emulator, in memory, same size of BININT opcodes (${f.ints.opcodes.toLocaleString('en')} opcodes, no fast path) | ${mb(f.ints.bytes)} | ${f.ints.emulatorInMemoryMs.toFixed(0)} ms | ${f.ints.emulatorInMemoryMBps.toFixed(0)} MB/s | — |\n` +
     `| \`scanSync --scanners models\` of the pickle (fresh process) | ${mb(f.pickle.bytes)} | ${f.pickle.scanMs.toFixed(0)} ms | ${f.pickle.scanMBps.toFixed(0)} MB/s | — |\n` +
     `| \`scanSync --scanners models\` of the PyTorch zip (fresh process) | ${mb(f.zip.bytes)} | ${f.zip.scanModelsMs.toFixed(0)} ms | — | ≤ 1 s |\n` +
     `| \`scanSync\`, all scanners, of the PyTorch zip (fresh process) | ${mb(f.zip.bytes)} | ${f.zip.scanAllMs.toFixed(0)} ms | — | ≤ 1 s |\n`

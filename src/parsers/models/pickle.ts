@@ -332,6 +332,19 @@ class Machine {
     }
   }
 
+  private u8(at: number): number {
+    if (this.p >= this.buf.length) this.need(1, at);
+    return this.buf[this.p++];
+  }
+
+  private u32(at: number): number {
+    if (this.p + 4 > this.buf.length) this.need(4, at);
+    const b = this.buf;
+    const p = this.p;
+    this.p = p + 4;
+    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)) + b[p + 3] * 0x1000000;
+  }
+
   private bytes(n: number, at: number): Uint8Array {
     this.need(n, at);
     const out = this.buf.subarray(this.p, this.p + n);
@@ -459,363 +472,391 @@ class Machine {
           if (Date.now() > this.deadline)
             throw new PickleLimit(`pickle analysis took longer than ${this.limits.maxMillis / 1000} s; stopped at byte ${at}`, at);
         }
-        switch (op) {
-          case 0x47: {
-            // BINFLOAT; runs of them (lists and arrays of floats) are consumed in one go.
-            if (this.p + 8 > this.buf.length) this.need(8, at);
-            const buf = this.buf;
-            const last = buf.length - 9;
-            const stack = this.stack;
-            let p = this.p + 8;
-            let sp = this.sp;
-            stack[sp++] = FLOAT;
-            while (p <= last && buf[p] === 0x47) {
-              stack[sp++] = FLOAT;
-              p += 9;
-              ops++;
-            }
-            this.p = p;
-            this.sp = sp;
-            break;
-          }
-          case 0x4b: // BININT1
-            this.need(1, at);
-            this.push(SMALL_INTS[this.buf[this.p++]]);
-            break;
-          case 0x4d: // BININT2
-            this.need(2, at);
-            this.push(intValue(this.buf[this.p] | (this.buf[this.p + 1] << 8)));
-            this.p += 2;
-            break;
-          case 0x4a: {
-            // BININT
-            const b = this.bytes(4, at);
-            this.push(intValue(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)));
-            break;
-          }
-          case 0x8a: {
-            // LONG1
-            const n = this.bytes(1, at)[0];
-            this.push(longValue(this.bytes(n, at)));
-            break;
-          }
-          case 0x8b: {
-            // LONG4
-            const n = u32le(this.bytes(4, at));
-            if (n > 8) this.skip(n, at);
-            this.push(n > 8 ? OTHER : longValue(this.bytes(n, at)));
-            break;
-          }
-          case 0x49: {
-            // INT
-            const t = latin1.decode(this.line(at)).trim();
-            if (t === '00' || t === '01') this.push(BOOL);
-            else {
-              const v = Number(t.endsWith('L') ? t.slice(0, -1) : t);
-              if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`INT at byte ${at} has a bad operand`, at);
-              this.push(intValue(v));
-            }
-            break;
-          }
-          case 0x4c: {
-            // LONG
-            const t = latin1.decode(this.line(at)).trim();
-            if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`LONG at byte ${at} has a bad operand`, at);
-            this.push(intValue(Number(t.endsWith('L') ? t.slice(0, -1) : t)));
-            break;
-          }
-          case 0x46: {
-            // FLOAT
-            const t = latin1.decode(this.line(at)).trim();
-            if (t === '' || (Number.isNaN(Number(t)) && !/^[+-]?(nan|inf)/i.test(t)))
-              throw new PickleError(`FLOAT at byte ${at} has a bad operand`, at);
-            this.push(FLOAT);
-            break;
-          }
-          case 0x4e: // NONE
-            this.push(NONE);
-            break;
-          case 0x88: // NEWTRUE
-          case 0x89: // NEWFALSE
-            this.push(BOOL);
-            break;
-          case 0x53: // STRING
-            this.push({ k: 'str', v: decodeStringRepr(this.line(at), at) });
-            break;
-          case 0x54: {
-            // BINSTRING
-            const n = u32le(this.bytes(4, at));
-            if (n > 0x7fffffff) throw new PickleError(`BINSTRING at byte ${at} has a negative length`, at);
-            if (n > MAX_KEPT_STRING) {
-              this.skip(n, at);
-              this.push({ k: 'str', v: null });
-            } else this.push(this.str(this.bytes(n, at), latin1));
-            break;
-          }
-          case 0x55: // SHORT_BINSTRING
-            this.push(this.str(this.bytes(this.bytes(1, at)[0], at), latin1));
-            break;
-          case 0x56: // UNICODE
-            this.push({ k: 'str', v: decodeRawUnicodeEscape(this.line(at)) });
-            break;
-          case 0x58: // BINUNICODE
-            this.push(this.bigStr(u32le(this.bytes(4, at)), at));
-            break;
-          case 0x8c: // SHORT_BINUNICODE
-            this.push(this.str(this.bytes(this.bytes(1, at)[0], at), utf8));
-            break;
-          case 0x8d: // BINUNICODE8
-            this.push(this.bigStr(u64le(this.bytes(8, at)), at));
-            break;
-          case 0x42: // BINBYTES
-            this.skip(u32le(this.bytes(4, at)), at);
-            this.push(BYTES);
-            break;
-          case 0x43: // SHORT_BINBYTES
-            this.skip(this.bytes(1, at)[0], at);
-            this.push(BYTES);
-            break;
-          case 0x8e: // BINBYTES8
-          case 0x96: // BYTEARRAY8
-            this.skip(u64le(this.bytes(8, at)), at);
-            this.push(BYTES);
-            break;
-          case 0x97: // NEXT_BUFFER
-            this.push(BYTES);
-            break;
-          case 0x98: // READONLY_BUFFER
-            this.top(at);
-            break;
-          case 0x29: // EMPTY_TUPLE
-            this.push({ k: 'tuple', items: [] });
-            break;
-          case 0x85: // TUPLE1
-            this.push({ k: 'tuple', items: [this.pop(at)] });
-            break;
-          case 0x86: {
-            // TUPLE2
-            const b = this.pop(at);
-            this.push({ k: 'tuple', items: [this.pop(at), b] });
-            break;
-          }
-          case 0x87: {
-            // TUPLE3
-            const c = this.pop(at);
-            const b = this.pop(at);
-            this.push({ k: 'tuple', items: [this.pop(at), b, c] });
-            break;
-          }
-          case 0x74: // TUPLE
-            this.push({ k: 'tuple', items: this.popMark(at, true) });
-            break;
-          case 0x5d: // EMPTY_LIST
-            this.push(LIST);
-            break;
-          case 0x6c: // LIST
-            this.popMark(at, false);
-            this.push(LIST);
-            break;
-          case 0x61: // APPEND
-            this.pop(at);
-            this.top(at);
-            break;
-          case 0x65: // APPENDS
-            this.popMark(at, false);
-            this.top(at);
-            break;
-          case 0x7d: // EMPTY_DICT
-            this.push({ k: 'dict', entries: new Map() });
-            break;
-          case 0x64: {
-            // DICT
-            const d: DictValue = { k: 'dict', entries: new Map() };
-            setItems(d, this.popMark(at, true));
-            this.push(d);
-            break;
-          }
-          case 0x73: {
-            // SETITEM
-            const v = this.pop(at);
-            const k = this.pop(at);
-            const d = this.top(at);
-            if (d.k === 'dict') setItems(d, [k, v]);
-            break;
-          }
-          case 0x75: {
-            // SETITEMS
-            const items = this.popMark(at, true);
-            const d = this.top(at);
-            if (d.k === 'dict') setItems(d, items);
-            break;
-          }
-          case 0x8f: // EMPTY_SET
-            this.push(SET);
-            break;
-          case 0x90: // ADDITEMS
-            this.popMark(at, false);
-            this.top(at);
-            break;
-          case 0x91: // FROZENSET
-            this.popMark(at, false);
-            this.push(SET);
-            break;
-          case 0x28: // MARK
-            this.marks.push(this.sp);
-            break;
-          case 0x30: // POP
-            if (this.marks.length && this.marks[this.marks.length - 1] === this.sp) this.marks.pop();
-            else this.pop(at);
-            break;
-          case 0x31: // POP_MARK
-            this.popMark(at, false);
-            break;
-          case 0x32: // DUP
-            this.push(this.top(at));
-            break;
-          case 0x67: {
-            // GET
-            const t = latin1.decode(this.line(at)).trim();
-            if (!/^\d+$/.test(t)) throw new PickleError(`GET at byte ${at} has a bad operand`, at);
-            this.memoGet(Number(t), at);
-            break;
-          }
-          case 0x68: // BINGET
-            this.memoGet(this.bytes(1, at)[0], at);
-            break;
-          case 0x6a: // LONG_BINGET
-            this.memoGet(u32le(this.bytes(4, at)), at);
-            break;
-          case 0x70: {
-            // PUT
-            const t = latin1.decode(this.line(at)).trim();
-            if (!/^\d+$/.test(t)) throw new PickleError(`PUT at byte ${at} has a bad operand`, at);
-            this.memoPut(Number(t), at);
-            break;
-          }
-          case 0x71: // BINPUT
-            this.memoPut(this.bytes(1, at)[0], at);
-            break;
-          case 0x72: // LONG_BINPUT
-            this.memoPut(u32le(this.bytes(4, at)), at);
-            break;
-          case 0x94: // MEMOIZE
-            this.memoPut(this.memo.size, at);
-            break;
-          case 0x63: {
-            // GLOBAL
-            const module = utf8.decode(this.line(at));
-            const name = utf8.decode(this.line(at));
-            this.push({ k: 'global', imp: this.import(module, name, 'GLOBAL', at) });
-            break;
-          }
-          case 0x93: {
-            // STACK_GLOBAL
-            const name = this.pop(at);
-            const module = this.pop(at);
-            if (module.k === 'str' && name.k === 'str' && module.v !== null && name.v !== null)
-              this.push({ k: 'global', imp: this.import(module.v, name.v, 'STACK_GLOBAL', at) });
-            else
-              this.push({
-                k: 'global',
-                imp: this.import(`<unresolved: ${describe(module)} . ${describe(name)}>`, '', 'STACK_GLOBAL', at, false),
-              });
-            break;
-          }
-          case 0x69: {
-            // INST
-            const module = utf8.decode(this.line(at));
-            const name = utf8.decode(this.line(at));
-            const imp = this.import(module, name, 'INST', at);
-            const args = this.popMark(at, true);
-            this.push(this.call({ k: 'global', imp }, 'INST', at, { k: 'tuple', items: args }));
-            break;
-          }
-          case 0x82: // EXT1
-          case 0x83: // EXT2
-          case 0x84: {
-            // EXT4
-            const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
-            const b = this.bytes(n, at);
-            const code = n === 1 ? b[0] : n === 2 ? b[0] | (b[1] << 8) : u32le(b);
-            this.push({ k: 'global', imp: this.import(`<copyreg extension code ${code}>`, '', OPCODE_NAMES[op], at, false) });
-            break;
-          }
-          case 0x52: {
-            // REDUCE
-            const args = this.pop(at);
-            const fn = this.pop(at);
-            this.push(this.call(fn, 'REDUCE', at, args));
-            break;
-          }
-          case 0x6f: {
-            // OBJ
-            const items = this.popMark(at, true);
-            if (items.length === 0) throw new PickleError(`OBJ at byte ${at} has no class`, at);
-            this.push(this.call(items[0], 'OBJ', at, { k: 'tuple', items: items.slice(1) }));
-            break;
-          }
-          case 0x81: {
-            // NEWOBJ
-            const args = this.pop(at);
-            this.push(this.call(this.pop(at), 'NEWOBJ', at, args));
-            break;
-          }
-          case 0x92: {
-            // NEWOBJ_EX
-            this.pop(at);
-            const args = this.pop(at);
-            this.push(this.call(this.pop(at), 'NEWOBJ_EX', at, args));
-            break;
-          }
-          case 0x62: {
-            // BUILD
-            const state = this.pop(at);
-            const target = this.top(at);
-            if (target.k === 'obj' && target.of?.dotted === 'joblib.numpy_pickle.NumpyArrayWrapper') this.skipJoblibArray(state, at);
-            break;
-          }
-          case 0x50: // PERSID
-            this.line(at);
-            r.persistentIds++;
-            this.push(OTHER);
-            break;
-          case 0x51: {
-            // BINPERSID
-            const pid = this.pop(at);
-            r.persistentIds++;
-            if (
-              pid.k === 'tuple' &&
-              pid.items[0]?.k === 'str' &&
-              pid.items[0].v === 'storage' &&
-              pid.items[2]?.k === 'str' &&
-              pid.items[2].v !== null
-            ) {
-              if (r.storageKeys.length < MAX_STORAGE_KEYS) r.storageKeys.push(pid.items[2].v);
-            }
-            this.push(OTHER);
-            break;
-          }
-          case 0x80: {
-            // PROTO
-            const v = this.bytes(1, at)[0];
-            if (v > 5) throw new PickleError(`unsupported pickle protocol ${v} at byte ${at}`, at);
-            r.protocol = v;
-            break;
-          }
-          case 0x95: // FRAME
-            this.bytes(8, at);
-            break;
-          case 0x2e: // STOP
-            this.pop(at);
+        if (op === 0x4a) {
+          // BININT
+          this.push(intValue(this.u32(at) | 0));
+        } else if (op === 0x4b) {
+          // BININT1
+          this.push(SMALL_INTS[this.u8(at)]);
+        } else if (op === 0x28) {
+          // MARK
+          this.marks.push(this.sp);
+        } else if (op === 0x71) {
+          // BINPUT
+          this.memoPut(this.u8(at), at);
+        } else if (op === 0x68) {
+          // BINGET
+          this.memoGet(this.u8(at), at);
+        } else {
+          const extra = this.step(op, at);
+          if (extra < 0) {
             r.stopped = true;
             return;
-          default:
-            throw new PickleError(`invalid pickle opcode 0x${op.toString(16).padStart(2, '0')} at byte ${at}`, at);
+          }
+          ops += extra;
         }
       }
     } finally {
       r.opcodes = ops;
     }
+  }
+
+  /** Executes one opcode (the hot ones are inlined in `loop`); returns the extra opcodes consumed, or -1 at STOP. */
+  private step(op: number, at: number): number {
+    const r = this.result;
+    let extra = 0;
+    switch (op) {
+      case 0x47: {
+        // BINFLOAT; runs of them (lists and arrays of floats) are consumed in one go.
+        if (this.p + 8 > this.buf.length) this.need(8, at);
+        const buf = this.buf;
+        const last = buf.length - 9;
+        const stack = this.stack;
+        let p = this.p + 8;
+        let sp = this.sp;
+        stack[sp++] = FLOAT;
+        while (p <= last && buf[p] === 0x47) {
+          stack[sp++] = FLOAT;
+          p += 9;
+          extra++;
+        }
+        this.p = p;
+        this.sp = sp;
+        break;
+      }
+      case 0x4b: // BININT1
+        this.need(1, at);
+        this.push(SMALL_INTS[this.buf[this.p++]]);
+        break;
+      case 0x4d: // BININT2
+        this.need(2, at);
+        this.push(intValue(this.buf[this.p] | (this.buf[this.p + 1] << 8)));
+        this.p += 2;
+        break;
+      case 0x4a: {
+        // BININT
+        this.push(intValue(this.u32(at) | 0));
+        break;
+      }
+      case 0x8a: {
+        // LONG1
+        const n = this.u8(at);
+        this.push(longValue(this.bytes(n, at)));
+        break;
+      }
+      case 0x8b: {
+        // LONG4
+        const n = this.u32(at);
+        if (n > 8) this.skip(n, at);
+        this.push(n > 8 ? OTHER : longValue(this.bytes(n, at)));
+        break;
+      }
+      case 0x49: {
+        // INT
+        const t = latin1.decode(this.line(at)).trim();
+        if (t === '00' || t === '01') this.push(BOOL);
+        else {
+          const v = Number(t.endsWith('L') ? t.slice(0, -1) : t);
+          if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`INT at byte ${at} has a bad operand`, at);
+          this.push(intValue(v));
+        }
+        break;
+      }
+      case 0x4c: {
+        // LONG
+        const t = latin1.decode(this.line(at)).trim();
+        if (!/^[+-]?\d+L?$/.test(t)) throw new PickleError(`LONG at byte ${at} has a bad operand`, at);
+        this.push(intValue(Number(t.endsWith('L') ? t.slice(0, -1) : t)));
+        break;
+      }
+      case 0x46: {
+        // FLOAT
+        const t = latin1.decode(this.line(at)).trim();
+        if (t === '' || (Number.isNaN(Number(t)) && !/^[+-]?(nan|inf)/i.test(t)))
+          throw new PickleError(`FLOAT at byte ${at} has a bad operand`, at);
+        this.push(FLOAT);
+        break;
+      }
+      case 0x4e: // NONE
+        this.push(NONE);
+        break;
+      case 0x88: // NEWTRUE
+      case 0x89: // NEWFALSE
+        this.push(BOOL);
+        break;
+      case 0x53: // STRING
+        this.push({ k: 'str', v: decodeStringRepr(this.line(at), at) });
+        break;
+      case 0x54: {
+        // BINSTRING
+        const n = this.u32(at);
+        if (n > 0x7fffffff) throw new PickleError(`BINSTRING at byte ${at} has a negative length`, at);
+        if (n > MAX_KEPT_STRING) {
+          this.skip(n, at);
+          this.push({ k: 'str', v: null });
+        } else this.push(this.str(this.bytes(n, at), latin1));
+        break;
+      }
+      case 0x55: // SHORT_BINSTRING
+        this.push(this.str(this.bytes(this.u8(at), at), latin1));
+        break;
+      case 0x56: // UNICODE
+        this.push({ k: 'str', v: decodeRawUnicodeEscape(this.line(at)) });
+        break;
+      case 0x58: // BINUNICODE
+        this.push(this.bigStr(this.u32(at), at));
+        break;
+      case 0x8c: // SHORT_BINUNICODE
+        this.push(this.str(this.bytes(this.u8(at), at), utf8));
+        break;
+      case 0x8d: // BINUNICODE8
+        this.push(this.bigStr(u64le(this.bytes(8, at)), at));
+        break;
+      case 0x42: // BINBYTES
+        this.skip(this.u32(at), at);
+        this.push(BYTES);
+        break;
+      case 0x43: // SHORT_BINBYTES
+        this.skip(this.u8(at), at);
+        this.push(BYTES);
+        break;
+      case 0x8e: // BINBYTES8
+      case 0x96: // BYTEARRAY8
+        this.skip(u64le(this.bytes(8, at)), at);
+        this.push(BYTES);
+        break;
+      case 0x97: // NEXT_BUFFER
+        this.push(BYTES);
+        break;
+      case 0x98: // READONLY_BUFFER
+        this.top(at);
+        break;
+      case 0x29: // EMPTY_TUPLE
+        this.push({ k: 'tuple', items: [] });
+        break;
+      case 0x85: // TUPLE1
+        this.push({ k: 'tuple', items: [this.pop(at)] });
+        break;
+      case 0x86: {
+        // TUPLE2
+        const b = this.pop(at);
+        this.push({ k: 'tuple', items: [this.pop(at), b] });
+        break;
+      }
+      case 0x87: {
+        // TUPLE3
+        const c = this.pop(at);
+        const b = this.pop(at);
+        this.push({ k: 'tuple', items: [this.pop(at), b, c] });
+        break;
+      }
+      case 0x74: // TUPLE
+        this.push({ k: 'tuple', items: this.popMark(at, true) });
+        break;
+      case 0x5d: // EMPTY_LIST
+        this.push(LIST);
+        break;
+      case 0x6c: // LIST
+        this.popMark(at, false);
+        this.push(LIST);
+        break;
+      case 0x61: // APPEND
+        this.pop(at);
+        this.top(at);
+        break;
+      case 0x65: // APPENDS
+        this.popMark(at, false);
+        this.top(at);
+        break;
+      case 0x7d: // EMPTY_DICT
+        this.push({ k: 'dict', entries: new Map() });
+        break;
+      case 0x64: {
+        // DICT
+        const d: DictValue = { k: 'dict', entries: new Map() };
+        setItems(d, this.popMark(at, true));
+        this.push(d);
+        break;
+      }
+      case 0x73: {
+        // SETITEM
+        const v = this.pop(at);
+        const k = this.pop(at);
+        const d = this.top(at);
+        if (d.k === 'dict') setItems(d, [k, v]);
+        break;
+      }
+      case 0x75: {
+        // SETITEMS
+        const items = this.popMark(at, true);
+        const d = this.top(at);
+        if (d.k === 'dict') setItems(d, items);
+        break;
+      }
+      case 0x8f: // EMPTY_SET
+        this.push(SET);
+        break;
+      case 0x90: // ADDITEMS
+        this.popMark(at, false);
+        this.top(at);
+        break;
+      case 0x91: // FROZENSET
+        this.popMark(at, false);
+        this.push(SET);
+        break;
+      case 0x28: // MARK
+        this.marks.push(this.sp);
+        break;
+      case 0x30: // POP
+        if (this.marks.length && this.marks[this.marks.length - 1] === this.sp) this.marks.pop();
+        else this.pop(at);
+        break;
+      case 0x31: // POP_MARK
+        this.popMark(at, false);
+        break;
+      case 0x32: // DUP
+        this.push(this.top(at));
+        break;
+      case 0x67: {
+        // GET
+        const t = latin1.decode(this.line(at)).trim();
+        if (!/^\d+$/.test(t)) throw new PickleError(`GET at byte ${at} has a bad operand`, at);
+        this.memoGet(Number(t), at);
+        break;
+      }
+      case 0x68: // BINGET
+        this.memoGet(this.u8(at), at);
+        break;
+      case 0x6a: // LONG_BINGET
+        this.memoGet(this.u32(at), at);
+        break;
+      case 0x70: {
+        // PUT
+        const t = latin1.decode(this.line(at)).trim();
+        if (!/^\d+$/.test(t)) throw new PickleError(`PUT at byte ${at} has a bad operand`, at);
+        this.memoPut(Number(t), at);
+        break;
+      }
+      case 0x71: // BINPUT
+        this.memoPut(this.u8(at), at);
+        break;
+      case 0x72: // LONG_BINPUT
+        this.memoPut(this.u32(at), at);
+        break;
+      case 0x94: // MEMOIZE
+        this.memoPut(this.memo.size, at);
+        break;
+      case 0x63: {
+        // GLOBAL
+        const module = utf8.decode(this.line(at));
+        const name = utf8.decode(this.line(at));
+        this.push({ k: 'global', imp: this.import(module, name, 'GLOBAL', at) });
+        break;
+      }
+      case 0x93: {
+        // STACK_GLOBAL
+        const name = this.pop(at);
+        const module = this.pop(at);
+        if (module.k === 'str' && name.k === 'str' && module.v !== null && name.v !== null)
+          this.push({ k: 'global', imp: this.import(module.v, name.v, 'STACK_GLOBAL', at) });
+        else
+          this.push({
+            k: 'global',
+            imp: this.import(`<unresolved: ${describe(module)} . ${describe(name)}>`, '', 'STACK_GLOBAL', at, false),
+          });
+        break;
+      }
+      case 0x69: {
+        // INST
+        const module = utf8.decode(this.line(at));
+        const name = utf8.decode(this.line(at));
+        const imp = this.import(module, name, 'INST', at);
+        const args = this.popMark(at, true);
+        this.push(this.call({ k: 'global', imp }, 'INST', at, { k: 'tuple', items: args }));
+        break;
+      }
+      case 0x82: // EXT1
+      case 0x83: // EXT2
+      case 0x84: {
+        // EXT4
+        const n = op === 0x82 ? 1 : op === 0x83 ? 2 : 4;
+        const b = this.bytes(n, at);
+        const code = n === 1 ? b[0] : n === 2 ? b[0] | (b[1] << 8) : u32le(b);
+        this.push({ k: 'global', imp: this.import(`<copyreg extension code ${code}>`, '', OPCODE_NAMES[op], at, false) });
+        break;
+      }
+      case 0x52: {
+        // REDUCE
+        const args = this.pop(at);
+        const fn = this.pop(at);
+        this.push(this.call(fn, 'REDUCE', at, args));
+        break;
+      }
+      case 0x6f: {
+        // OBJ
+        const items = this.popMark(at, true);
+        if (items.length === 0) throw new PickleError(`OBJ at byte ${at} has no class`, at);
+        this.push(this.call(items[0], 'OBJ', at, { k: 'tuple', items: items.slice(1) }));
+        break;
+      }
+      case 0x81: {
+        // NEWOBJ
+        const args = this.pop(at);
+        this.push(this.call(this.pop(at), 'NEWOBJ', at, args));
+        break;
+      }
+      case 0x92: {
+        // NEWOBJ_EX
+        this.pop(at);
+        const args = this.pop(at);
+        this.push(this.call(this.pop(at), 'NEWOBJ_EX', at, args));
+        break;
+      }
+      case 0x62: {
+        // BUILD
+        const state = this.pop(at);
+        const target = this.top(at);
+        if (target.k === 'obj' && target.of?.dotted === 'joblib.numpy_pickle.NumpyArrayWrapper') this.skipJoblibArray(state, at);
+        break;
+      }
+      case 0x50: // PERSID
+        this.line(at);
+        r.persistentIds++;
+        this.push(OTHER);
+        break;
+      case 0x51: {
+        // BINPERSID
+        const pid = this.pop(at);
+        r.persistentIds++;
+        if (
+          pid.k === 'tuple' &&
+          pid.items[0]?.k === 'str' &&
+          pid.items[0].v === 'storage' &&
+          pid.items[2]?.k === 'str' &&
+          pid.items[2].v !== null
+        ) {
+          if (r.storageKeys.length < MAX_STORAGE_KEYS) r.storageKeys.push(pid.items[2].v);
+        }
+        this.push(OTHER);
+        break;
+      }
+      case 0x80: {
+        // PROTO
+        const v = this.u8(at);
+        if (v > 5) throw new PickleError(`unsupported pickle protocol ${v} at byte ${at}`, at);
+        r.protocol = v;
+        break;
+      }
+      case 0x95: // FRAME
+        this.bytes(8, at);
+        break;
+      case 0x2e: // STOP
+        this.pop(at);
+        return -1;
+      default:
+        throw new PickleError(`invalid pickle opcode 0x${op.toString(16).padStart(2, '0')} at byte ${at}`, at);
+    }
+    return extra;
   }
 
   /**
@@ -857,7 +898,7 @@ class Machine {
       count *= d.v;
     }
     if (state.entries.get('numpy_array_alignment_bytes')?.k === 'int') {
-      const pad = this.bytes(1, at)[0];
+      const pad = this.u8(at);
       this.skip(pad, at);
     }
     this.skip(count * size, at);
