@@ -1,9 +1,10 @@
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './anthropic-api-key.js';
-import { fakes } from './lib/fakes.js';
+import { B64URL, fake, fakes } from './lib/fakes.js';
 
 const key = fakes.anthropic();
 const admin = fakes.anthropicAdmin();
+const oauth = `sk-ant-oat01-${fake(B64URL, 93, 'oat')}AA`;
 
 testRule(rule, {
   valid: [
@@ -25,6 +26,13 @@ testRule(rule, {
           severity: 'high',
           evidence: `Anthropic API key ${key.slice(0, 9)}… (108 chars)`,
         },
+      ],
+    },
+    {
+      path: 'credentials.json',
+      content: `{"claudeAiOauth": {"accessToken": "${oauth}"}}\n`,
+      findings: [
+        { startLine: 1, startColumn: 36, endLine: 1, endColumn: 36 + oauth.length, message: 'Anthropic OAuth token in plain text' },
       ],
     },
     {

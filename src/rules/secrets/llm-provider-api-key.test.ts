@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { fakes } from './lib/fakes.js';
+import { B64, B64URL, fake, fakes } from './lib/fakes.js';
 import rule from './llm-provider-api-key.js';
 
 const cases: Array<[string, string, string]> = [
@@ -14,6 +14,8 @@ const cases: Array<[string, string, string]> = [
   ['Mistral AI API key', 'MISTRAL_API_KEY', fakes.mistral()],
   ['DeepSeek API key', 'DEEPSEEK_API_KEY', fakes.deepseek()],
   ['Together AI API key', 'TOGETHER_API_KEY', fakes.together()],
+  ['Together AI API key', 'TOGETHER_KEY', `tgp_v1_${fake(B64URL, 43, 'tgp')}`],
+  ['NVIDIA NGC API key', 'NGC_API_KEY', fake(B64, 84, 'ngc')],
 ];
 
 testRule(rule, {

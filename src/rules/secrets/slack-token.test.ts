@@ -1,9 +1,10 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { fakes } from './lib/fakes.js';
+import { DIGITS, HEX, UPPER, fake, fakes } from './lib/fakes.js';
 import rule from './slack-token.js';
 
 const bot = fakes.slackBot();
 const hook = fakes.slackWebhook();
+const app = `xapp-1-A${fake(UPPER + DIGITS, 10, 'app')}-${fake(DIGITS, 13, 'app2')}-${fake(HEX, 64, 'app3')}`;
 
 testRule(rule, {
   valid: [
@@ -24,6 +25,11 @@ testRule(rule, {
           evidence: `Slack bot token xoxb-${bot.slice(5, 7)}… (${bot.length} chars)`,
         },
       ],
+    },
+    {
+      path: 'socket-mode.env',
+      content: `SLACK_APP_TOKEN=${app}\n`,
+      findings: [{ startLine: 1, startColumn: 17, endLine: 1, endColumn: 17 + app.length, message: 'Slack app-level token in plain text' }],
     },
     {
       path: 'alerts.py',
