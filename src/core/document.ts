@@ -53,6 +53,11 @@ export interface ScanDocument {
   readonly derived?: boolean;
   /** Turns `at` into a source range and an object path. */
   locate(at: At | undefined): Located;
+  /**
+   * Called when the document's own rules are done and it is kept for the cross-document rules: it may
+   * drop caches (positions) that `locate` can rebuild.
+   */
+  compact?(): void;
 }
 
 export function isTextSpan(at: At): at is TextSpan {

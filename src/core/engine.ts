@@ -85,6 +85,7 @@ export class Engine {
     this.opts.onFile?.(file, this.files);
     this.files++;
     const reports: RawReport[] = [];
+    const retained: ScanDocument[] = [];
     for (const parser of this.activeParsers) {
       if (!safeMatch(parser, file)) continue;
       const max = parser.maxBytes ?? this.limits.maxFileBytes;
@@ -105,9 +106,15 @@ export class Engine {
         if (doc.resource && !doc.derived) this.resources++;
         this.runRules(doc, reports);
       }
-      this.setDocs.get(parser)?.push(...documents);
+      const set = this.setDocs.get(parser);
+      if (set) {
+        set.push(...documents);
+        retained.push(...documents);
+      }
     }
     this.resolve(reports);
+    // Kept for the cross-document rules: let them drop what they can rebuild.
+    for (const doc of retained) doc.compact?.();
   }
 
   /** Runs the cross-document rules and returns everything found. */

@@ -9,11 +9,12 @@ export class PositionTable {
   readonly close: number[] = [];
   readonly parent: number[] = [];
   readonly results: unknown[] = [];
+  /** Index just past the last descendant of each node: the children of `n` are `n + 1`, `after[n + 1]`, … below `after[n]`. */
+  readonly after: number[] = [];
   /** Index of the root node of each document, in document order. */
   readonly roots: number[] = [];
   maxDepth = 0;
   private readonly stack: number[] = [];
-  private children: Map<number, number[]> | undefined;
 
   constructor(readonly text: string) {}
 
@@ -25,29 +26,22 @@ export class PositionTable {
       this.close.push(-1);
       this.parent.push(depth ? this.stack[depth - 1] : -1);
       this.results.push(undefined);
+      this.after.push(-1);
       if (depth === 0) this.roots.push(i);
       else if (depth > this.maxDepth) this.maxDepth = depth;
       this.stack.push(i);
     } else {
       const i = this.stack.pop()!;
       this.close[i] = state.position;
+      this.after[i] = this.open.length;
       this.results[i] = state.result;
     }
   };
 
   private childrenOf(node: number): number[] {
-    if (!this.children) {
-      const map = new Map<number, number[]>();
-      for (let i = 0; i < this.parent.length; i++) {
-        const p = this.parent[i];
-        if (p < 0) continue;
-        const list = map.get(p);
-        if (list) list.push(i);
-        else map.set(p, [i]);
-      }
-      this.children = map;
-    }
-    return this.children.get(node) ?? [];
+    const out: number[] = [];
+    for (let c = node + 1; c < this.after[node]; c = this.after[c]) out.push(c);
+    return out;
   }
 
   /**

@@ -8,13 +8,28 @@ import type { PositionTable } from './position-table.js';
 /** Shared by every document parsed from one YAML or JSON file. */
 export class YamlFile {
   private text: TextLocator | undefined;
+  private positions: PositionTable | undefined;
   constructor(
     readonly file: SourceFile,
-    readonly table: PositionTable,
-  ) {}
+    table: PositionTable,
+    /** Parses the text again for its positions, after `compact`. */
+    private readonly rebuild?: () => PositionTable,
+  ) {
+    this.positions = table;
+  }
+  get table(): PositionTable {
+    this.positions ??= this.rebuild!();
+    return this.positions;
+  }
   get textLocator(): TextLocator {
     if (!this.text) this.text = new TextLocator(this.file);
     return this.text;
+  }
+  /** Drops the positions and the line index; they are rebuilt when a finding needs them. */
+  compact(): void {
+    if (!this.rebuild) return;
+    this.positions = undefined;
+    this.text = undefined;
   }
 }
 
@@ -37,6 +52,10 @@ export abstract class YamlValueDocument implements ScanDocument {
 
   get file(): SourceFile {
     return this.source.file;
+  }
+
+  compact(): void {
+    this.source.compact();
   }
 
   locate(at: At | undefined): Located {

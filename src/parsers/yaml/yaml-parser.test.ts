@@ -281,6 +281,18 @@ describe('comments between nodes', () => {
   });
 });
 
+describe('compaction', () => {
+  it('drops positions and rebuilds the same ones when a finding needs them', () => {
+    const { objects } = parse(POD + '---\n' + POD.replace('name: "x"', 'name: "y"'));
+    const paths: Array<Array<string | number>> = [[], ['spec', 'containers', 0, 'env', 0, 'value'], ['spec', 'nodeName'], ['metadata', 'labels', 'nope']];
+    const before = objects.map((o) => paths.map((p) => at(o, p)));
+    const table = objects[0].source.table;
+    for (const o of objects) o.compact();
+    expect(objects[1].source.table).not.toBe(table);
+    expect(objects.map((o) => paths.map((p) => at(o, p)))).toEqual(before);
+  });
+});
+
 describe('more layouts', () => {
   it('handles directives, spaces before the colon, multi-line flow mappings and plain scalars', () => {
     const text =

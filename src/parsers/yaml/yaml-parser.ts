@@ -57,9 +57,9 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   const text = file.text();
   const table = new PositionTable(text);
   let documents: unknown[];
+  const options = { schema: KUBE_SCHEMA, filename: file.path, maxDepth: ctx.limits.maxDepth };
   try {
-    const options = { schema: KUBE_SCHEMA, filename: file.path, listener: table.listener, maxDepth: ctx.limits.maxDepth };
-    documents = yaml.loadAll(text, null, options as yaml.LoadOptions) as unknown[];
+    documents = yaml.loadAll(text, null, { ...options, listener: table.listener } as yaml.LoadOptions) as unknown[];
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
@@ -84,7 +84,12 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
         );
     }
   }
-  return { source: new YamlFile(file, table), documents };
+  const rebuild = (): PositionTable => {
+    const again = new PositionTable(text);
+    yaml.loadAll(text, null, { ...options, listener: again.listener } as yaml.LoadOptions);
+    return again;
+  };
+  return { source: new YamlFile(file, table, rebuild), documents };
 }
 
 /** Counts nodes as rules would see them (aliases expanded), stopping past `limit`. */
