@@ -1,8 +1,21 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
 import { pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
+import { torchZip, zip } from '../../testing/models/zip-builder.js';
 import rule from './pickle-unknown-import.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
+const legacyHead = [
+  Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]),
+  pickle().proto(2).int(1001).stop().bytes(),
+  pickle().proto(2).emptyDict().stop().bytes(),
+];
+const legacyAt = legacyHead.reduce((n, b) => n + b.length, 0);
+const legacyModel = Uint8Array.from([
+  ...legacyHead.flatMap((b) => [...b]),
+  ...pickle().proto(2).global('__main__', 'Net').emptyTuple().reduce().stop().bytes(),
+  ...pickle().proto(2).emptyList().stop().bytes(),
+]);
 const custom = pickle().proto(2).global('mylib.models', 'Net').emptyTuple().reduce().stop().bytes();
 
 testRule(rule, {
@@ -33,6 +46,52 @@ testRule(rule, {
       path: 'model.pkl',
       content: pickle().global('__builtin__', 'set').mark().list().tuple1().reduce().stop().bytes(),
     },
+    {
+      name: 'legacy PyTorch checkpoint: magic, protocol, sys info, state dict, storage keys, tensor bytes',
+      path: 'model.pth',
+      content: Uint8Array.from([
+        ...[0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e],
+        ...pickle().proto(2).int(1001).stop().bytes(),
+        ...pickle()
+          .proto(2)
+          .emptyDict()
+          .str('protocol_version')
+          .int(1001)
+          .setitem()
+          .str('little_endian')
+          .bool(true)
+          .setitem()
+          .stop()
+          .bytes(),
+        ...torchStateDictPickle([{ name: 'w', key: '94123', shape: [2] }]),
+        ...pickle().proto(2).mark().str('94123').list().stop().bytes(),
+        ...new Uint8Array(16).fill(0x80),
+      ]),
+    },
+    { name: 'joblib dump of arrays', path: 'model.joblib', content: joblibDump([0.5, 1.5]) },
+    {
+      name: 'npz with an object array of strings',
+      path: 'labels.npz',
+      content: zip()
+        .add(
+          'labels.npy',
+          npy(
+            '|O',
+            [2],
+            objectArrayPickle((p) => p.str('cat').str('dog')),
+          ),
+        )
+        .build(),
+    },
+    {
+      name: 'TorchScript-style zip with constants.pkl',
+      path: 'model.pt',
+      content: torchZip(
+        torchStateDictPickle([{ name: 'w', key: '0', shape: [1], storage: 'BFloat16Storage' }]),
+        { '0': new Uint8Array(2) },
+        'model',
+      ),
+    },
     { name: 'denied imports are MDL-0001/0002', path: 'model.pkl', content: pickle().proto(2).global('os', 'system').stop().bytes() },
   ],
   invalid: [
@@ -48,6 +107,12 @@ testRule(rule, {
             'Pickle imports mylib.models.Net, which is not on the allow-list of checkpoint callables (GLOBAL at byte 2, called by REDUCE at byte 21)',
         },
       ],
+    },
+    {
+      name: 'whole model saved with the legacy PyTorch format (the model pickle is the 4th stream)',
+      path: 'model.pth',
+      content: legacyModel,
+      findings: [{ ...col(legacyAt + 2, legacyAt + 16), evidence: '__main__.Net', message: /in pickle stream 4$/ }],
     },
     {
       name: 'strict mode makes it high',
