@@ -49,6 +49,19 @@ describe('model file identification', () => {
     const z = torchZip(benign, {});
     expect(identifyModel(z, z.length, 'model.safetensors')).toBe('zip');
   });
+  it('follows a long text pickle past the head when its name says nothing', () => {
+    const p = pickle().mark();
+    for (let i = 0; i < 3000; i++) p.string(`item ${i}`);
+    const long = p.list().pop().global('os', 'system').string('id').tuple1().reduce().stop().bytes();
+    expect(long.length).toBeGreaterThan(8192);
+    const file = new MemorySourceFile('notes.txt', long);
+    expect(modelParser.matches(file)).toBe(true);
+    const [doc] = modelParser.parse(file, { limits: DEFAULT_LIMITS }).documents as PickleDocument[];
+    expect(doc.imports.map((i) => i.dotted)).toEqual(['os.system']);
+    const text = new MemorySourceFile('list.txt', Buffer.from("(S'" + 'a'.repeat(20_000) + "'\n"));
+    expect(modelParser.matches(text)).toBe(false);
+  });
+
   it('leaves ordinary text and binaries alone', () => {
     for (const s of ['hello world\n', '(draft) notes\n', 'cat\ndog\n', 'I love pickles.\n', ']]\n', 'N', 'lorem (ipsum)\n']) {
       const b = Buffer.from(s);

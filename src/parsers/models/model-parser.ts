@@ -22,7 +22,7 @@ import {
 import { GgufError, looksLikeGguf, readGguf } from './gguf.js';
 import { looksLikeSafetensors, readSafetensors } from './safetensors.js';
 import { looksLikeNpy, NpyError, readNpyHeader } from './npy.js';
-import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, type PickleLimits, type PickleScan } from './pickle.js';
+import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, textPickleUndecided, type PickleLimits, type PickleScan } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
 export type ModelFormat =
@@ -42,6 +42,8 @@ export type ModelFormat =
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
 const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model|mdl|pk)$/i;
 const HEAD = 8192;
+/** How far a text pickle without a telling name is followed to decide whether it is one. */
+const TEXT_SNIFF_BYTES = 1024 * 1024;
 /** joblib's compressed dumps (`compress=…`) and gzipped pickles: the name must say so. */
 const COMPRESSED_PICKLE_NAME = /\.(?:joblib|pkl|pickle|sav)(?:\.(?:gz|z|zlib|bz2|xz|lzma|lz4))?$|\.(?:pkl|pickle|joblib)\.\w+$/i;
 
@@ -428,7 +430,10 @@ const sniffCache = new WeakMap<SourceFile, ModelFormat | null>();
 function sniff(file: SourceFile): ModelFormat | undefined {
   let f = sniffCache.get(file);
   if (f === undefined) {
-    f = file.size === 0 ? null : (identifyModel(file.head(), file.size, file.path) ?? null);
+    const head = file.head();
+    f = file.size === 0 ? null : (identifyModel(head, file.size, file.path) ?? null);
+    // A text (protocol 0) pickle longer than the head, under a name that does not say so: look further.
+    if (f === null && textPickleUndecided(head, file.size) && sniffPickle(file.read(0, TEXT_SNIFF_BYTES), file.size, false)) f = 'pickle';
     sniffCache.set(file, f);
   }
   return f ?? undefined;

@@ -1096,6 +1096,13 @@ const TEXT_START = new Set([...'(c]})NISVFLlditPGJKMTUX'].map((c) => c.charCodeA
  * start with PROTO; protocol 0/1 streams must parse cleanly for at least three opcodes and either
  * reach STOP or, when `hinted` by the name, run to the end of the head without an error.
  */
+/** True when `head` is a clean protocol 0/1 pickle prefix that runs past its end: a longer head may decide. */
+export function textPickleUndecided(head: Uint8Array, size: number): boolean {
+  if (head.length >= size || head.length < 2 || !TEXT_START.has(head[0])) return false;
+  const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });
+  return !s.limit && !s.stopped && s.opcodes >= 3 && s.error !== undefined && s.error.message.includes('ends');
+}
+
 export function sniffPickle(head: Uint8Array, size: number, hinted: boolean): boolean {
   if (head.length < 2) return false;
   if (head[0] === 0x80) {
