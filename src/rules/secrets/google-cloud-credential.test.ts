@@ -22,7 +22,7 @@ testRule(rule, {
       path: 'sa.json',
       content: '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\\n"}\n',
     },
-    { name: 'documentation key', path: 'README.md', content: 'key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI\n' },
+    { name: 'placeholder key', path: 'README.md', content: 'key=AIzaSyXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\n' },
   ],
   invalid: [
     {

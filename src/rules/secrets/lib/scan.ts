@@ -137,6 +137,9 @@ export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
   classifyAssignments(text, assignments, hits, opts);
   if (jwts.length) findJwtSecrets(jwts, assignments, text, hits);
   pairAws(text, hits);
+  // the per-text memos must not keep a large file alive
+  endText = undefined;
+  saText = undefined;
   return resolveOverlaps(hits);
 }
 

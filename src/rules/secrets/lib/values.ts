@@ -59,10 +59,8 @@ const KNOWN_EXAMPLES = new Set([
   'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
   'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
-  'rk_test_51H7wFjHlrfPPfcNT9rW6mJmYAAk9eZBCbbVAQhPBtUvpAUgNCEo9U6xGUA8j0xe7K1XfKzi8mY2mIRQbMmOVQtmD00L5RZq1sM',
   'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
   'gho_16C7e42F292c6912E7710c838347Ae178B4a',
-  'AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI',
   'xoxb-not-a-real-token-this-will-not-work',
 ]);
 
