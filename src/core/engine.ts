@@ -130,7 +130,17 @@ export class Engine {
       }
       const reports: RawReport[] = [];
       this.runRules(setDoc, reports);
-      this.resolve(reports);
+      // File by file, so that positions rebuilt for one file's findings are dropped before the next.
+      const byFile = new Map<SourceFile, RawReport[]>();
+      for (const r of reports) {
+        const list = byFile.get(r.doc.file);
+        if (list) list.push(r);
+        else byFile.set(r.doc.file, [r]);
+      }
+      for (const group of byFile.values()) {
+        this.resolve(group);
+        for (const doc of new Set(group.map((r) => r.doc))) doc.compact?.();
+      }
     }
     return { findings: this.findings, errors: this.errors, files: this.files, resources: this.resources };
   }

@@ -107,6 +107,9 @@ export class PodSpecDocument implements ScanDocument {
   locate(at: At | undefined): Located {
     return this.owner.locate(at);
   }
+  compact(): void {
+    this.owner.compact();
+  }
 }
 
 /** All Kubernetes objects of one scan (`kind: k8s-set`), for cross-object rules. */
