@@ -314,3 +314,12 @@ describe('deflated members', () => {
     ]);
   });
 });
+
+describe('binary look-alikes', () => {
+  it('does not take bytes that merely start with PROTO for a pickle', () => {
+    const lookalike = Uint8Array.from([0x80, 0x02, 0x4e, 0xff, 0x13, 0x37, 0x00, 0x01]);
+    expect(identifyModel(lookalike, lookalike.length, 'image.raw')).toBeUndefined();
+    expect(identifyModel(lookalike, lookalike.length, 'blob')).toBeUndefined();
+    expect(identifyModel(lookalike, lookalike.length, 'model.pkl')).toBe('pickle');
+  });
+});

@@ -1111,7 +1111,8 @@ export function sniffPickle(head: Uint8Array, size: number, hinted: boolean): bo
   const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });
   if (s.limit) return false;
   const cut = s.error !== undefined && s.error.message.includes('ends') && head.length < size;
-  if (head[0] === 0x80) return !s.error || cut || s.opcodes >= 2;
+  // A binary stream that breaks early is only a pickle if it imported something, got some way, or is named like one.
+  if (head[0] === 0x80) return !s.error || cut || s.imports.length > 0 || s.opcodes >= 6 || (hinted && s.opcodes >= 2);
   if (s.opcodes < 3) return false;
   if (s.stopped) return true;
   if (cut) return hinted;
