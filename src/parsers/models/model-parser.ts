@@ -212,8 +212,17 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
 }
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+  const c = compressionOf(src.read(0, 16))!;
+  if (src.size > w.budget.remaining) {
+    const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
+    doc.problems.push({
+      kind: 'limit',
+      message: `${c} stream of ${src.size} bytes is larger than what is left of the ${w.budget.limit}-byte decompression limit; not scanned`,
+    });
+    w.docs.push(doc);
+    return;
+  }
   const compressed = readAll(src, 0, src.size);
-  const c = compressionOf(compressed)!;
   let out: Uint8Array;
   try {
     const opts = { maxOutputLength: Math.max(1, w.budget.remaining) };
