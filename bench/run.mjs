@@ -71,7 +71,7 @@ for (const [name, file, fn] of [
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
   const text = await mod[fn]({ corpus });
-  sections.push(typeof text === 'string' ? text : '```\n' + JSON.stringify(text, null, 2) + '\n```\n');
+  sections.push(typeof text === 'string' ? text : (text?.markdown ?? '```\n' + JSON.stringify(text, null, 2) + '\n```\n'));
   console.log(sections.at(-1));
 }
 

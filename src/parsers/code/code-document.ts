@@ -29,18 +29,19 @@ const LANGS: Record<CodeLanguage, string> = {
 export class CodeDocument implements ScanDocument {
   readonly kind: 'code-python' | 'code-js';
   private tree: SgRoot | undefined;
-  private readonly locator: TextLocator;
+  private readonly locator: Pick<TextLocator, 'locate'>;
+  /** The program text rules read: the file, or the code cells of a notebook. */
+  readonly text: string;
 
   constructor(
     readonly file: SourceFile,
     readonly language: CodeLanguage,
+    /** Program text that is not the file itself, with its own locator (notebook code cells). */
+    embedded?: { text: string; locate(at: At | undefined): Located },
   ) {
     this.kind = language === 'python' ? 'code-python' : 'code-js';
-    this.locator = new TextLocator(file);
-  }
-
-  get text(): string {
-    return this.file.text();
+    this.text = embedded?.text ?? file.text();
+    this.locator = embedded ?? new TextLocator(file);
   }
 
   get root(): SgNode {

@@ -54,7 +54,7 @@ function position(text: string, needle: string, from = 0): { line: number; colum
 describe('notebook parser', () => {
   it('yields one document per cell source and per text output, with cell details', () => {
     const out = notebookParser.parse(new MemorySourceFile('train.ipynb', notebook), { limits: DEFAULT_LIMITS });
-    const docs = out.documents as NotebookTextDocument[];
+    const docs = out.documents.filter((d): d is NotebookTextDocument => d.kind === 'notebook-text');
     expect(docs.map((d) => d.detail)).toEqual([
       'cell 1',
       'cell 2',

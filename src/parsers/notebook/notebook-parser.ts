@@ -3,6 +3,7 @@ import { isLineSpan, isTextSpan } from '../../core/document.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { TextDocument, TextLocator } from '../../core/text-document.js';
+import { notebookCode } from '../code/notebook-code.js';
 import { decodeJsonString, member, parseJsonTree, rawOffset, type JsonNode } from './json-tree.js';
 
 /** A piece of decoded notebook text and where its JSON string literal sits in the file. */
@@ -118,7 +119,7 @@ function makeDoc(
  */
 export const notebookParser: Parser = {
   name: 'notebook',
-  produces: ['notebook-text', 'text'],
+  produces: ['notebook-text', 'text', 'code-python'],
   // Stored images make notebooks large; only their text is kept once parsed.
   maxBytes: 64 * 1024 * 1024,
   matches(file: SourceFile): boolean {
@@ -176,5 +177,7 @@ function parseNotebook(file: SourceFile, ctx: ParseContext): ParseOutput {
   });
   const meta = makeDoc(file, locator, allStrings(member(root, 'metadata')), 0, 'metadata', 'metadata', 'notebook metadata');
   if (meta) documents.push(meta);
+  const code = notebookCode(documents.filter((d): d is NotebookTextDocument => d instanceof NotebookTextDocument));
+  if (code) documents.push(code);
   return { documents };
 }
