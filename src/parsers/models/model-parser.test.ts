@@ -323,3 +323,27 @@ describe('binary look-alikes', () => {
     expect(identifyModel(lookalike, lookalike.length, 'model.pkl')).toBe('pickle');
   });
 });
+
+describe('Keras archives with pickled weights', () => {
+  it('scans object arrays in an .npz inside a .keras archive', () => {
+    const weights = zip()
+      .add(
+        'arr_0.npy',
+        npy(
+          '|O',
+          [1],
+          objectArrayPickle((p) => p.global('subprocess', 'call').str('id').tuple1().reduce()),
+        ),
+      )
+      .build();
+    const archive = zip()
+      .add('metadata.json', JSON.stringify({ keras_version: '3.0.0' }))
+      .add('config.json', JSON.stringify(kerasConfig([])))
+      .add('model.weights.npz', weights, { method: 'deflate' })
+      .build();
+    const docs = parse(archive, 'model.keras');
+    const pkl = docs.find((d) => d instanceof PickleDocument) as PickleDocument;
+    expect(pkl.detail).toBe('model.weights.npz!/arr_0.npy');
+    expect(pkl.imports.filter((i) => i.callCount > 0).map((i) => i.dotted)).toContain('subprocess.call');
+  });
+});
