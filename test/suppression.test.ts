@@ -329,3 +329,28 @@ describe('path globs, more', () => {
     expect(matchesGlob(path, glob)).toBe(want);
   });
 });
+
+describe('expiry dates that are not dates', () => {
+  it('stop an inline suppression and are reported', () => {
+    for (const [value, shown] of [
+      ['soon', "'soon'"],
+      ['2027-02-30', "'2027-02-30'"],
+      ['31/01/2027', "'31/01/2027'"],
+    ]) {
+      const fs = scan({ 'p.yaml': pod({ sc: `      # sanctum:ignore K8S-0003 reason="temporary" expires=${value}\n      privileged: true\n` }) });
+      expect(fs.map((f) => `${f.ruleId} ${f.status}`), value).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
+      expect(fs[0].message).toBe(`Suppression of K8S-0003 has an expiry date that is not a date as YYYY-MM-DD (${shown}); the finding is reported again`);
+    }
+  });
+
+  it('stop an annotation suppression and are reported', () => {
+    const fs = scan({ 'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0003: driver expires=next-week"\n' }) });
+    expect(fs.map((f) => `${f.ruleId} ${f.status}`)).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
+    expect(fs[0].message).toBe("Suppression of K8S-0003 in an annotation has an expiry date that is not a date as YYYY-MM-DD ('next-week'); the finding is reported again");
+  });
+
+  it('stop a configuration entry', () => {
+    const fs = scan({ 'p.yaml': pod() }, { config: { ignore: [{ rule: 'K8S-0003', reason: 'r', expires: '2027-02-30' }] } });
+    expect(fs.map((f) => `${f.ruleId} ${f.status}`)).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
+  });
+});

@@ -1,6 +1,6 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { fingerprint } from './fingerprint.js';
-import { findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
+import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
 import { LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
@@ -267,7 +267,7 @@ export class Engine {
     const path = doc.file.path;
     if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation has no reason`, extra);
     if (isExpired(s.expires, this.today))
-      this.engineFinding(EXPIRED_SUPPRESSION, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation expired on ${s.expires}; the finding is reported again`, extra);
+      this.engineFinding(EXPIRED_SUPPRESSION, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation ${expiryProblem(s.expires!)}; the finding is reported again`, extra);
   }
 
   /** Reports a suppression without a reason, or one past its expiry date. */
@@ -276,7 +276,7 @@ export class Engine {
     const at = { startLine: s.line, startColumn: s.column, endLine: s.line, endColumn: s.endColumn };
     if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, at, `Suppression of ${s.rules.join(', ')} has no reason`);
     if (isExpired(s.expires, this.today))
-      this.engineFinding(EXPIRED_SUPPRESSION, path, at, `Suppression of ${s.rules.join(', ')} expired on ${s.expires}; the finding is reported again`);
+      this.engineFinding(EXPIRED_SUPPRESSION, path, at, `Suppression of ${s.rules.join(', ')} ${expiryProblem(s.expires!)}; the finding is reported again`);
   }
 
   /** One suppression can cover findings resolved in several batches (a file, then the set of a scan): its hygiene is reported once. */

@@ -77,6 +77,24 @@ export function suppressionsFor(map: Map<number, InlineSuppression[]>, line: num
   return [...same, ...before];
 }
 
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isValidDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/**
+ * True once the day `expires` has passed. A date that cannot be read counts as expired: a typo must
+ * not turn a temporary suppression into a permanent one.
+ */
 export function isExpired(expires: string | undefined, today: string): boolean {
-  return expires !== undefined && /^\d{4}-\d{2}-\d{2}/.test(expires) && expires.slice(0, 10) < today;
+  if (expires === undefined) return false;
+  return !isValidDate(expires) || expires < today;
+}
+
+/** Why a suppression no longer suppresses, for the SAN-0002 message. */
+export function expiryProblem(expires: string): string {
+  return isValidDate(expires) ? `expired on ${expires}` : `has an expiry date that is not a date as YYYY-MM-DD ('${expires}')`;
 }

@@ -128,7 +128,7 @@ export class K8sSetDocument implements ScanDocument {
 }
 
 const RULE_TOKEN = /^[A-Za-z0-9*_-]+$/;
-const EXPIRES = /(?:^|\s)expires=(\d{4}-\d{2}-\d{2})(?=\s|$)/;
+const EXPIRES = /(?:^|\s)expires=(\S+)/;
 
 /**
  * Reads `sanctum.dev/ignore: "K8S-0003: reason; K8S-0005,privileged-container: other reason expires=2027-01-31"`
