@@ -62,6 +62,32 @@ describe('directory walker', () => {
     });
   });
 
+  it('honours the ignore files of the repository above a target, unless the target itself is ignored', () => {
+    write({
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/.gitignore': '*.log.yaml\nbuild/\nrendered/\n',
+      'repo/k8s/.sanctumignore': 'tmp/\n',
+      'repo/k8s/app/deploy.yaml': '',
+      'repo/k8s/app/debug.log.yaml': '',
+      'repo/k8s/app/tmp/x.yaml': '',
+      'repo/k8s/app/build/out.yaml': '',
+      'repo/rendered/all.yaml': '',
+    });
+    expect(walk(['repo/k8s/app']).files).toEqual(['repo/k8s/app/deploy.yaml']);
+    expect(walk(['repo/rendered']).files).toEqual(['repo/rendered/all.yaml']);
+    expect(walk(['repo']).files).toEqual(['repo/k8s/app/deploy.yaml']);
+  });
+
+  it('reads no ignore file above a target outside a repository', () => {
+    write({ '.gitignore': '*.yaml\n', 'proj/a.yaml': '' });
+    expect(walk(['proj']).files).toEqual(['proj/a.yaml']);
+  });
+
+  it('never lets an ignore file re-include what the configuration excludes', () => {
+    write({ 'proj/.gitignore': '!vendor/\n!*.yaml\n', 'proj/vendor/v.yaml': '', 'proj/a.yaml': '' });
+    expect(walk(['proj'], ['proj/vendor/']).files).toEqual(['proj/a.yaml']);
+  });
+
   it('respects .sanctumignore, which overrides .gitignore in the same directory', () => {
     write({
       'proj/.gitignore': 'generated/\n',

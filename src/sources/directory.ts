@@ -1,5 +1,5 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DiskSourceFile } from '../core/source-file.js';
 
@@ -72,10 +72,12 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
     } catch {
       root = abs;
     }
-    const base: IgnoreScope[] = [];
     // Like the paths of ignore entries, excludes are relative to the current directory (to the target when it lies elsewhere).
-    if (opts.exclude?.length) base.push({ dir: inside(cwd, abs) ? cwd : abs, ig: ignore().add([...opts.exclude]) });
-    yield* walkDir(abs, root, root, cwd, base, opts);
+    const exclude = opts.exclude?.length ? [{ dir: inside(cwd, abs) ? cwd : abs, ig: ignore().add([...opts.exclude]) }] : [];
+    let inherited = ancestorScopes(abs, cwd, opts);
+    // A target named explicitly is scanned even when the repository ignores it.
+    if (ignored(inherited, abs, true)) inherited = [];
+    yield* walkDir(abs, root, root, cwd, { exclude, scopes: inherited }, opts);
   }
 }
 
@@ -93,6 +95,23 @@ function loadIgnores(dir: string, scopes: IgnoreScope[], cwd: string, opts: Walk
     ig = (ig ?? ignore()).add(content);
   }
   return ig ? [...scopes, { dir, ig }] : scopes;
+}
+
+/**
+ * The ignore files above a directory target, from the root of its Git repository down: scanning
+ * `repo/k8s` honours `repo/.gitignore`. Outside a repository no file above the target is read.
+ */
+function ancestorScopes(abs: string, cwd: string, opts: WalkOptions): IgnoreScope[] {
+  if (existsSync(join(abs, '.git'))) return [];
+  const dirs: string[] = [];
+  for (let d = dirname(abs); ; d = dirname(d)) {
+    dirs.push(d);
+    if (existsSync(join(d, '.git'))) break;
+    if (dirname(d) === d) return [];
+  }
+  let scopes: IgnoreScope[] = [];
+  for (const d of dirs.reverse()) scopes = loadIgnores(d, scopes, cwd, opts);
+  return scopes;
 }
 
 /** Git semantics: the deepest ignore file with a matching pattern decides; within one file the last match wins. */
@@ -147,12 +166,23 @@ function entryType(entry: Dirent, abs: string): 'dir' | 'file' | 'link' | 'other
   }
 }
 
+interface Filters {
+  /** Configured excludes: nothing re-includes what they leave out. */
+  exclude: IgnoreScope[];
+  /** Ignore files in effect, outermost first. */
+  scopes: IgnoreScope[];
+}
+
+function skipped(f: Filters, abs: string, isDir: boolean): boolean {
+  return ignored(f.exclude, abs, isDir) || ignored(f.scopes, abs, isDir);
+}
+
 function* walkDir(
   dir: string,
   dirReal: string,
   root: string,
   cwd: string,
-  parentScopes: IgnoreScope[],
+  parent: Filters,
   opts: WalkOptions,
 ): Generator<DiskSourceFile> {
   let entries: Dirent[];
@@ -162,18 +192,18 @@ function* walkDir(
     opts.onError(displayPath(dir, cwd), `cannot read directory: ${code(e)}`);
     return;
   }
-  const scopes = loadIgnores(dir, parentScopes, cwd, opts);
+  const filters: Filters = { exclude: parent.exclude, scopes: loadIgnores(dir, parent.scopes, cwd, opts) };
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const abs = join(dir, entry.name);
     const type = entryType(entry, abs);
     if (type === 'dir') {
       if (SKIPPED_DIRS.has(entry.name)) continue;
-      if (ignored(scopes, abs, true)) continue;
-      yield* walkDir(abs, join(dirReal, entry.name), root, cwd, scopes, opts);
+      if (skipped(filters, abs, true)) continue;
+      yield* walkDir(abs, join(dirReal, entry.name), root, cwd, filters, opts);
     } else if (type === 'file') {
       if (IGNORE_FILES.includes(entry.name)) continue;
-      if (ignored(scopes, abs, false)) continue;
+      if (skipped(filters, abs, false)) continue;
       let size: number;
       try {
         size = lstatSync(abs).size;
@@ -183,7 +213,7 @@ function* walkDir(
       }
       yield new DiskSourceFile(displayPath(abs, cwd), abs, size);
     } else if (type === 'link') {
-      if (ignored(scopes, abs, false)) continue;
+      if (skipped(filters, abs, false)) continue;
       checkLink(abs, dirReal, root, cwd, opts);
     }
   }
