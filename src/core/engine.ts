@@ -5,7 +5,7 @@ import { LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
 import { looksBinary, type SourceFile } from './source-file.js';
-import type { Finding, FixSuggestion, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
+import type { Finding, FixSuggestion, FrameworkRef, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
 import { pointerFromPath } from './types.js';
 
 export const SUPPRESSION_WITHOUT_REASON = 'SAN-0001';
@@ -205,9 +205,7 @@ export class Engine {
     if (doc.detail) location.detail = doc.detail;
     const evidence = input.evidence ?? firstLine(located.snippet);
     const anchor = objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ');
-    const key = `${meta.id}\u0000${location.path}\u0000${location.detail ?? ''}\u0000${objectPath ?? ''}\u0000${anchor}`;
-    const occurrence = this.occurrences.get(key) ?? 0;
-    this.occurrences.set(key, occurrence + 1);
+    const print = this.uniqueFingerprint(meta.id, location, anchor);
     const finding: Finding = {
       ruleId: meta.id,
       slug: meta.slug,
@@ -215,9 +213,9 @@ export class Engine {
       severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
       message: input.message,
       location,
-      frameworks: [...meta.frameworks],
+      frameworks: meta.frameworks as FrameworkRef[],
       status: 'fail',
-      fingerprint: fingerprint(meta.id, location, anchor, occurrence),
+      fingerprint: print,
     };
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
     if (input.fix) {
@@ -286,15 +284,27 @@ export class Engine {
     return true;
   }
 
+  /**
+   * The fingerprint of a finding; equal findings within a file are told apart by their occurrence.
+   * Keyed by the first occurrence's fingerprint, which the first finding keeps anyway.
+   */
+  private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
+    const first = fingerprint(ruleId, location, anchor, 0);
+    const seen = this.occurrences.get(first);
+    if (seen === undefined) {
+      this.occurrences.set(first, 1);
+      return first;
+    }
+    this.occurrences.set(first, seen + 1);
+    return fingerprint(ruleId, location, anchor, seen);
+  }
+
   /** Reports a finding raised by the engine itself (suppression hygiene). */
   engineFinding(ruleId: string, path: string, range: Partial<SourceRange>, message: string, extra: Pick<Location, 'objectPath' | 'resource'> = {}): void {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };
-    const anchor = message;
-    const key = `${ruleId}\u0000${path}\u0000${extra.objectPath ?? ''}\u0000${anchor}`;
-    const occurrence = this.occurrences.get(key) ?? 0;
-    this.occurrences.set(key, occurrence + 1);
+    const print = this.uniqueFingerprint(ruleId, location, message);
     this.findings.push({
       ruleId,
       slug: rule.meta.slug,
@@ -302,9 +312,9 @@ export class Engine {
       severity: rule.meta.severity,
       message,
       location,
-      frameworks: [...rule.meta.frameworks],
+      frameworks: rule.meta.frameworks as FrameworkRef[],
       status: 'fail',
-      fingerprint: fingerprint(ruleId, location, anchor, occurrence),
+      fingerprint: print,
     });
   }
 

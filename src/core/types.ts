@@ -105,7 +105,6 @@ export function isSeverity(s: string): s is Severity {
 
 export function pointerFromPath(path: ObjectPath): string {
   if (path.length === 0) return '';
-  let out = '';
-  for (const seg of path) out += '/' + String(seg).replace(/~/g, '~0').replace(/\//g, '~1');
-  return out;
+  // One join makes a flat string; `+=` would keep a chain of pieces alive per finding.
+  return '/' + path.map((seg) => (typeof seg === 'number' ? String(seg) : seg.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
 }
