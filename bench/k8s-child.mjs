@@ -22,10 +22,18 @@ if (mode === 'parse') {
   out = { objects };
 } else {
   const { scanSync } = await import('../dist/index.js');
-  const r = scanSync({ targets: [dir], config: false, scanners: mode === 'scan-misconfig' ? ['misconfig'] : undefined });
-  const json = JSON.stringify(r);
-  out = { objects: r.stats.resources, files: r.stats.files, findings: r.findings.length, errors: r.errors.length, rules: r.stats.rules, jsonBytes: json.length };
+  const r = scanSync({
+    targets: [dir],
+    config: false,
+    scanners: mode === 'scan-misconfig' ? ['misconfig'] : undefined,
+    frameworks: mode === 'scan-pss-baseline' ? ['pss:baseline'] : undefined,
+  });
+  const scanned = performance.now();
+  const json = JSON.stringify(r, null, 2);
+  out = { objects: r.stats.resources, files: r.stats.files, findings: r.findings.length, errors: r.errors.length, rules: r.stats.rules, jsonMB: json.length / 1048576 };
+  out.jsonMs = performance.now() - scanned;
+  out.ms = scanned - t0;
 }
-out.ms = performance.now() - t0;
+out.ms ??= performance.now() - t0;
 out.maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify(out));
