@@ -8,7 +8,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const run = (args) => execFileSync(npm, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+
+function run(args, what) {
+  try {
+    execFileSync(npm, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    console.error(`sanctum: ${what} failed (npm ${args.join(' ')}); see the messages above`);
+    process.exit(1);
+  }
+}
 
 function newest(dir) {
   let t = 0;
@@ -22,12 +30,14 @@ function newest(dir) {
 const marker = join(root, 'node_modules', '.package-lock.json');
 const lock = join(root, 'package-lock.json');
 if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
-  console.error('sanctum: installing dependencies (npm ci)…');
-  run(['ci', '--no-audit', '--no-fund', '--loglevel=error']);
+  console.error('sanctum: installing dependencies…');
+  // `npm install` from the lockfile rather than `npm ci`: the registry mirror lacks some other
+  // platforms' optional binaries (@ast-grep/napi-*), which `npm ci` refuses to tolerate.
+  run(['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], 'installing dependencies');
 }
 const built = join(root, 'dist', 'cli', 'main.js');
 const srcTime = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
 if (!existsSync(built) || statSync(built).mtimeMs < srcTime) {
-  console.error('sanctum: building (tsc)…');
-  run(['run', '--silent', 'build']);
+  console.error('sanctum: building…');
+  run(['run', '--silent', 'build'], 'building');
 }
