@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
-import { shellSinks } from './lib/sinks.js';
+import { shellSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
 
 export default defineRule<CodeDocument>({
@@ -41,9 +41,6 @@ export default defineRule<CodeDocument>({
   check(doc, ctx) {
     if (!mentions(doc.text, ['system', 'popen', 'subprocess', 'Popen', 'exec', 'spawn', 'getoutput', 'run('])) return;
     const flavor = flavorOf(doc);
-    const flow = new Flow(flavor, 'llm');
-    for (const sink of shellSinks(doc.root, flavor)) {
-      if (flow.reaches(sink.value)) ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) });
-    }
+    reportModelOutputAt(shellSinks(doc.root, flavor), new Flow(flavor, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
   },
 });

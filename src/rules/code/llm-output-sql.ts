@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
-import { sqlSinks } from './lib/sinks.js';
+import { sqlSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
 
 export default defineRule<CodeDocument>({
@@ -38,9 +38,6 @@ export default defineRule<CodeDocument>({
   check(doc, ctx) {
     if (!mentions(doc.text, ['execute', 'query', 'raw', 'read_sql', 'unsafe', 'exec'])) return;
     const flavor = flavorOf(doc);
-    const flow = new Flow(flavor, 'llm');
-    for (const sink of sqlSinks(doc.root, flavor)) {
-      if (flow.reaches(sink.value)) ctx.report({ message: `Model output is part of the SQL text of ${sink.what}`, at: spanOf(sink.node) });
-    }
+    reportModelOutputAt(sqlSinks(doc.root, flavor), new Flow(flavor, 'llm'), (sink) => ctx.report({ message: `Model output is part of the SQL text of ${sink.what}`, at: spanOf(sink.node) }));
   },
 });

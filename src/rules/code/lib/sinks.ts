@@ -113,3 +113,12 @@ export function htmlSinks(root: SgNode, flavor: Flavor, jsx: boolean): Sink[] {
   }
   return out;
 }
+
+/** Reports every sink that model output reaches, within one function (see `Flow`). */
+export function reportModelOutputAt(
+  sinks: readonly Sink[],
+  flow: { reaches(node: SgNode): boolean },
+  report: (sink: Sink) => void,
+): void {
+  for (const sink of sinks) if (flow.reaches(sink.value)) report(sink);
+}
