@@ -17,7 +17,7 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0050' },
     ],
     rationale:
-      'A shell interprets metacharacters: model output that reaches `os.system`, `subprocess` with a command string or `shell=True`, or `child_process.exec` lets whoever steers the model (through prompt injection) run arbitrary commands (CWE-78).',
+      'A shell interprets metacharacters: model output that reaches `os.system`, `subprocess` with `shell=True` or an argument list split from the text (`shlex.split`), or `child_process.exec` lets whoever steers the model (through prompt injection) run arbitrary commands (CWE-78).',
     remediation:
       'Do not build commands from model output. Map the model’s structured answer onto an allow-list of commands, and run them with an argument vector (`subprocess.run([...])`, `execFile`) without a shell, in a sandbox without credentials.',
     references: ['https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/', 'https://cwe.mitre.org/data/definitions/78.html'],
