@@ -1,4 +1,4 @@
-import type { ParseOutput, Parser } from '../../core/parser.js';
+import { ParseFailure, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { CodeDocument, type CodeLanguage } from './code-document.js';
 
@@ -20,9 +20,10 @@ export const codeParser: Parser = {
   produces: ['code-python', 'code-js'],
   maxBytes: 2 * 1024 * 1024,
   matches(file: SourceFile): boolean {
-    return languageOf(file.path) !== undefined && !looksBinary(file.head());
+    return languageOf(file.path) !== undefined;
   },
   parse(file: SourceFile): ParseOutput {
+    if (looksBinary(file.head())) throw new ParseFailure('binary content in a source file; not scanned as code');
     return { documents: [new CodeDocument(file, languageOf(file.path)!)] };
   },
 };
