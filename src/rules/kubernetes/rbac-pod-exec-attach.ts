@@ -1,15 +1,13 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import {
-  bindingScope,
-  builtinGrant,
+  reportBuiltinGrant,
   coversGroup,
   entryPath,
   isCheckableRole,
   matchingVerbs,
   policyRules,
   roleLabel,
-  subjectList,
 } from './lib/rbac.js';
 
 const SUBRESOURCES = ['pods/exec', 'pods/attach', 'pods/*'];
@@ -55,16 +53,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     for (const doc of set.objects) {
-      const grant = builtinGrant(doc, set.objects);
-      if (grant?.exec) {
-        ctx.report({
-          doc,
-          message: `${doc.object.kind} '${doc.name}' grants ClusterRole '${grant.ref.name}', which can exec and attach into pods, ${bindingScope(doc)} to ${subjectList(doc)}`,
-          at: grant.ref.path,
-          severity: doc.object.kind === 'ClusterRoleBinding' ? 'high' : 'medium',
-        });
-        continue;
-      }
+      if (reportBuiltinGrant(doc, set.objects, 'exec', 'can exec and attach into pods', (r) => ctx.report(r))) continue;
       checkRole(doc, ctx);
     }
   },

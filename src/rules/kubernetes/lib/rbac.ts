@@ -215,3 +215,25 @@ export function subjectList(binding: K8sObjectDocument): string {
 export function bindingScope(binding: K8sObjectDocument): string {
   return binding.object.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace '${binding.namespace}'`;
 }
+
+/**
+ * Reports a binding to a built-in ClusterRole (admin, edit, …) that carries `capability`, described as
+ * `what` ("can read Secrets"). Returns true when the binding was reported.
+ */
+export function reportBuiltinGrant(
+  binding: K8sObjectDocument,
+  objects: readonly K8sObjectDocument[],
+  capability: 'secrets' | 'exec',
+  what: string,
+  report: (input: { doc: K8sObjectDocument; message: string; at: ObjectPath; severity: 'high' | 'medium' }) => void,
+): boolean {
+  const grant = builtinGrant(binding, objects);
+  if (!grant?.[capability]) return false;
+  report({
+    doc: binding,
+    message: `${binding.object.kind} '${binding.name}' grants ClusterRole '${grant.ref.name}', which ${what}, ${bindingScope(binding)} to ${subjectList(binding)}`,
+    at: grant.ref.path,
+    severity: binding.object.kind === 'ClusterRoleBinding' ? 'high' : 'medium',
+  });
+  return true;
+}
