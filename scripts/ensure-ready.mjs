@@ -11,7 +11,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function run(args, what) {
   try {
-    execFileSync(npm, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(npm, args, { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
   } catch {
     console.error(`sanctum: ${what} failed (npm ${args.join(' ')}); see the messages above`);
     process.exit(1);

@@ -1,5 +1,5 @@
 /**
- * Conformance with Pod Security Admission on its own test fixtures (../shared/corpora/pss, see its
+ * Conformance with Pod Security Admission on its own test fixtures (test/corpora/pss, see its
  * README): `<level>/pass/*` draw no finding of a control at that level, `<level>/fail/<checkid><n>.yaml`
  * draw one whose control is the file's check id.
  */
@@ -17,7 +17,7 @@ import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
 import { getRegistry, scanSync } from '../src/scan.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CORPUS = join(ROOT, '..', 'shared', 'corpora', 'pss');
+const CORPUS = join(ROOT, 'test', 'corpora', 'pss');
 
 const LEVELS = ['baseline', 'restricted'] as const;
 type Level = (typeof LEVELS)[number];

@@ -8,7 +8,7 @@ import { pathToUri, sarifReporter } from './sarif.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const SCHEMA = fileURLToPath(new URL('../../../shared/schemas/sarif-schema-2.1.0.json', import.meta.url));
+const SCHEMA = fileURLToPath(new URL('../../test/schemas/sarif-schema-2.1.0.json', import.meta.url));
 
 let validate: ValidateFunction;
 beforeAll(() => {
