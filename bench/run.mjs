@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: generates the corpora, measures every budget of DESIGN.md and writes bench/RESULTS.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,11 +84,25 @@ for (const [name, file, fn] of [
   console.log(sections.at(-1));
 }
 
+const date = new Date().toISOString().slice(0, 10);
+const header = `# Benchmark results\n\nMachine: ${machine}.\nCommand: \`npm run bench\`. Date: ${date}.\n\n`;
 if (only.length === 0) {
-  const date = new Date().toISOString().slice(0, 10);
-  writeFileSync(
-    join(here, 'RESULTS.md'),
-    `# Benchmark results\n\nMachine: ${machine}.\nCommand: \`npm run bench\`. Date: ${date}.\n\n` + sections.join('\n'),
-  );
+  writeFileSync(join(here, 'RESULTS.md'), header + sections.join('\n'));
   console.log('wrote bench/RESULTS.md');
+} else if (sections.length > 0) {
+  // A partial run (`node bench/run.mjs NAME...`) replaces its own sections and keeps the others.
+  const stamp = `_Measured ${date} with \`node bench/run.mjs ${only.join(' ')}\` on ${machine}._\n\n`;
+  const path = join(here, 'RESULTS.md');
+  const old = existsSync(path) ? readFileSync(path, 'utf8') : header;
+  const parts = old.split(/^(?=## )/m);
+  for (const section of sections) {
+    const title = section.slice(0, section.indexOf('\n'));
+    const [heading, ...body] = section.split('\n\n');
+    const stamped = [heading, stamp.trimEnd(), ...body].join('\n\n');
+    const i = parts.findIndex((p) => p.startsWith(title + '\n'));
+    if (i === -1) parts.push(stamped.endsWith('\n') ? stamped + '\n' : stamped + '\n\n');
+    else parts[i] = stamped + (i === parts.length - 1 ? '' : '\n');
+  }
+  writeFileSync(path, parts.join(''));
+  console.log(`updated ${sections.length} section(s) of bench/RESULTS.md`);
 }
