@@ -1,5 +1,6 @@
 import type { At, ScanDocument, TextSpan } from './document.js';
 import type { FrameworkRef, ScannerName, Severity } from './types.js';
+import type { VulnerabilitySource } from './vulnerability.js';
 
 export interface RuleExample {
   /** File name of the example; decides which parser reads it (e.g. `pod.yaml`, `Dockerfile`). */
@@ -52,6 +53,8 @@ export interface ReportInput {
 export interface ScanSettings {
   /** Any pickle import outside the allow-list is high (`--strict-models`). */
   strictModels: boolean;
+  /** The vulnerability database, when one is loaded (supply-chain rules). */
+  vulnerabilities?: VulnerabilitySource;
 }
 
 export interface RuleContext {
