@@ -1,12 +1,12 @@
 import { describe, it } from 'vitest';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
-import { gguf, packedSafetensors } from '../../testing/models/formats-builder.js';
-import { dense, hdf5, kerasArchive, kerasConfig, lambdaLayer } from '../../testing/models/keras-builder.js';
-import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
-import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
-import { onnxModel, savedModel } from '../../testing/models/protobuf-builder.js';
-import { torchZip, zip } from '../../testing/models/zip-builder.js';
+import { gguf, packedSafetensors } from '../../rules/models/lib/builders/formats-builder.js';
+import { dense, hdf5, kerasArchive, kerasConfig, lambdaLayer } from '../../rules/models/lib/builders/keras-builder.js';
+import { joblibDump, npy, objectArrayPickle } from '../../rules/models/lib/builders/npy-builder.js';
+import { osSystemPayload, pickle, torchStateDictPickle } from '../../rules/models/lib/builders/pickle-builder.js';
+import { onnxModel, savedModel } from '../../rules/models/lib/builders/protobuf-builder.js';
+import { torchZip, zip } from '../../rules/models/lib/builders/zip-builder.js';
 import { modelParser } from './model-parser.js';
 
 const fixtures: [string, Uint8Array][] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testRule } from '../../testing/rule-tester.js';
-import { gguf } from '../../testing/models/formats-builder.js';
+import { gguf } from './lib/builders/formats-builder.js';
 import rule from './gguf-chat-template-injection.js';
 import { findTemplateInjection } from './lib/jinja.js';
 

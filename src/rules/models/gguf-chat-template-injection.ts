@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { GgufDocument } from '../../parsers/models/documents.js';
-import { gguf } from '../../testing/models/formats-builder.js';
+import { gguf } from './lib/builders/formats-builder.js';
 import { findTemplateInjection } from './lib/jinja.js';
 
 const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { dense, kerasArchive, kerasConfig } from '../../testing/models/keras-builder.js';
+import { dense, kerasArchive, kerasConfig } from './lib/builders/keras-builder.js';
 import rule from './keras-custom-object.js';
 
 const none = undefined as unknown as number;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { KerasDocument } from '../../parsers/models/documents.js';
-import { dense, kerasArchive, kerasConfig } from '../../testing/models/keras-builder.js';
+import { dense, kerasArchive, kerasConfig } from './lib/builders/keras-builder.js';
 import { isKerasModule, layerLabel } from './lib/keras.js';
 import { judgeImport } from './lib/pickle-policy.js';
 

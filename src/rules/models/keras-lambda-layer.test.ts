@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { dense, hdf5, kerasArchive, kerasConfig, lambdaLayer } from '../../testing/models/keras-builder.js';
+import { dense, hdf5, kerasArchive, kerasConfig, lambdaLayer } from './lib/builders/keras-builder.js';
 import rule from './keras-lambda-layer.js';
 
 const none = undefined as unknown as number;

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { KerasDocument } from '../../parsers/models/documents.js';
-import { dense, kerasArchive, kerasConfig, lambdaLayer } from '../../testing/models/keras-builder.js';
+import { dense, kerasArchive, kerasConfig, lambdaLayer } from './lib/builders/keras-builder.js';
 import { judgeImport } from './lib/pickle-policy.js';
 import { layerLabel } from './lib/keras.js';
 

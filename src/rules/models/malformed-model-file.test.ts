@@ -1,6 +1,6 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { osSystemPayload, pickle } from '../../testing/models/pickle-builder.js';
-import { zip } from '../../testing/models/zip-builder.js';
+import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
+import { zip } from './lib/builders/zip-builder.js';
 import rule from './malformed-model-file.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { MODEL_KINDS, PickleDocument, type ModelDocument } from '../../parsers/models/documents.js';
-import { osSystemPayload, pickle } from '../../testing/models/pickle-builder.js';
+import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
 
 const nullifai = (() => {
   const payload = osSystemPayload('echo pwned');

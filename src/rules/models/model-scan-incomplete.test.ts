@@ -1,6 +1,6 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { pickle } from '../../testing/models/pickle-builder.js';
-import { zip } from '../../testing/models/zip-builder.js';
+import { pickle } from './lib/builders/pickle-builder.js';
+import { zip } from './lib/builders/zip-builder.js';
 import rule from './model-scan-incomplete.js';
 
 const pkl = pickle().proto(2).emptyDict().stop().bytes();

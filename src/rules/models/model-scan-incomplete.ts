@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { MODEL_KINDS, type ModelDocument } from '../../parsers/models/documents.js';
-import { pickle } from '../../testing/models/pickle-builder.js';
-import { zip } from '../../testing/models/zip-builder.js';
+import { pickle } from './lib/builders/pickle-builder.js';
+import { zip } from './lib/builders/zip-builder.js';
 
 const lzmaMember = zip().add('archive/data.pkl', pickle().proto(2).emptyDict().stop().bytes(), { rawMethod: 14 }).build();
 

@@ -1,6 +1,6 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
-import { zip } from '../../testing/models/zip-builder.js';
+import { npy, objectArrayPickle } from './lib/builders/npy-builder.js';
+import { zip } from './lib/builders/zip-builder.js';
 import rule from './numpy-object-array.js';
 
 const objects = npy(

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { NpyDocument } from '../../parsers/models/documents.js';
-import { npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
+import { npy, objectArrayPickle } from './lib/builders/npy-builder.js';
 
 export default defineRule<NpyDocument>({
   meta: {

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { msg, onnxModel, onnxNode, str, vint } from '../../testing/models/protobuf-builder.js';
+import { msg, onnxModel, onnxNode, str, vint } from './lib/builders/protobuf-builder.js';
 import rule from './onnx-custom-operator.js';
 
 /** The location of an encoded sub-message inside a built model. */

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { OnnxDocument, OnnxOperatorRef } from '../../parsers/models/documents.js';
-import { onnxModel } from '../../testing/models/protobuf-builder.js';
+import { onnxModel } from './lib/builders/protobuf-builder.js';
 
 /** Operator sets built into ONNX and ONNX Runtime. */
 const BUILT_IN = new Set([

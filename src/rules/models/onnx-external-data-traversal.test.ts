@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { msg, onnxModel, str } from '../../testing/models/protobuf-builder.js';
+import { msg, onnxModel, str } from './lib/builders/protobuf-builder.js';
 import rule from './onnx-external-data-traversal.js';
 
 function span(model: Uint8Array, location: string) {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { OnnxDocument } from '../../parsers/models/documents.js';
-import { onnxModel } from '../../testing/models/protobuf-builder.js';
+import { onnxModel } from './lib/builders/protobuf-builder.js';
 
 /** Absolute POSIX or Windows paths, UNC paths, URLs, and any `..` segment. */
 function escapes(location: string): string | undefined {

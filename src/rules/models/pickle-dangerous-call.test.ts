@@ -1,6 +1,6 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { osSystemPayload, pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
-import { torchZip, zip } from '../../testing/models/zip-builder.js';
+import { osSystemPayload, pickle, torchStateDictPickle } from './lib/builders/pickle-builder.js';
+import { torchZip, zip } from './lib/builders/zip-builder.js';
 import rule from './pickle-dangerous-call.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
-import { osSystemPayload, pickle } from '../../testing/models/pickle-builder.js';
+import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
 import { firstCall, importSpan, nameOf, streamNote, verdictOf } from './lib/report.js';
 
 export default defineRule<PickleDocument>({

@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
+import { pickle, torchStateDictPickle } from './lib/builders/pickle-builder.js';
 import rule from './pickle-dangerous-import.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
-import { pickle } from '../../testing/models/pickle-builder.js';
+import { pickle } from './lib/builders/pickle-builder.js';
 import { importSpan, nameOf, streamNote, verdictOf } from './lib/report.js';
 
 export default defineRule<PickleDocument>({

@@ -1,7 +1,7 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { joblibDump, npy, objectArrayPickle } from '../../testing/models/npy-builder.js';
-import { pickle, torchStateDictPickle } from '../../testing/models/pickle-builder.js';
-import { torchZip, zip } from '../../testing/models/zip-builder.js';
+import { joblibDump, npy, objectArrayPickle } from './lib/builders/npy-builder.js';
+import { pickle, torchStateDictPickle } from './lib/builders/pickle-builder.js';
+import { torchZip, zip } from './lib/builders/zip-builder.js';
 import rule from './pickle-unknown-import.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });

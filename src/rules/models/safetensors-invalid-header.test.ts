@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { packedSafetensors, safetensors } from '../../testing/models/formats-builder.js';
+import { packedSafetensors, safetensors } from './lib/builders/formats-builder.js';
 import rule from './safetensors-invalid-header.js';
 
 const f32 = (begin: number, end: number, shape = [(end - begin) / 4]) => ({ dtype: 'F32', shape, data_offsets: [begin, end] });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { SafetensorsDocument } from '../../parsers/models/documents.js';
-import { packedSafetensors, safetensors } from '../../testing/models/formats-builder.js';
+import { packedSafetensors, safetensors } from './lib/builders/formats-builder.js';
 
 export default defineRule<SafetensorsDocument>({
   meta: {

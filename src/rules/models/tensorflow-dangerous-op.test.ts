@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { msg, savedModel, str } from '../../testing/models/protobuf-builder.js';
+import { msg, savedModel, str } from './lib/builders/protobuf-builder.js';
 import rule from './tensorflow-dangerous-op.js';
 
 function span(model: Uint8Array, field: number, name: string, op: string) {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { SavedModelDocument } from '../../parsers/models/documents.js';
-import { savedModel } from '../../testing/models/protobuf-builder.js';
+import { savedModel } from './lib/builders/protobuf-builder.js';
 
 /** Ops that touch the file system or run Python when a SavedModel is served. */
 const DANGEROUS: Record<string, string> = {

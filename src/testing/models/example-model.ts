@@ -1,5 +1,5 @@
-import { torchStateDictPickle, type TensorSpec } from './pickle-builder.js';
-import { torchZip } from './zip-builder.js';
+import { torchStateDictPickle, type TensorSpec } from '../../rules/models/lib/builders/pickle-builder.js';
+import { torchZip } from '../../rules/models/lib/builders/zip-builder.js';
 
 /** The command the example's payload would run: it only prints a line. */
 export const EXAMPLE_COMMAND = 'echo "sanctum example: this command runs when torch.load(weights_only=False) opens classifier.pt"';
