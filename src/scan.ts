@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { findConfig, loadConfig, type SanctumConfig } from './core/config.js';
+import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
 import type { Limits } from './core/parser.js';
-import { parseFrameworkSelector, RuleRegistry } from './core/registry.js';
-import type { AnyRule } from './core/rule.js';
+import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
+import type { AnyRule, RuleMeta } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
 import { applyConfigSuppressions, parseBaseline } from './core/suppression.js';
-import { SCANNERS, type Finding, type ScannerName, type ScanResult, type Severity } from './core/types.js';
+import { SCANNERS, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { allRules } from './rules/index.js';
@@ -72,6 +73,22 @@ function resolveConfig(opts: ScanOptions, cwd: string): { config: SanctumConfig;
   }
 }
 
+/** With levels of a framework selected (`pss:restricted`), findings name the controls checked at those levels. */
+function findingFrameworks(reg: RuleRegistry, selectors: readonly FrameworkSelector[]): ((meta: RuleMeta) => FrameworkRef[]) | undefined {
+  const levels = new Map<string, string[]>();
+  for (const s of selectors) {
+    if (!s.level || !reg.frameworks.get(s.id)?.levels?.includes(s.level)) continue;
+    levels.set(s.id, [...(levels.get(s.id) ?? []), s.level]);
+  }
+  if (levels.size === 0) return undefined;
+  const byRule = new Map<string, FrameworkRef[]>();
+  return (meta) => {
+    let refs = byRule.get(meta.id);
+    if (!refs) byRule.set(meta.id, (refs = refsAtLevels(meta.frameworks, levels, reg.frameworks)));
+    return refs;
+  };
+}
+
 export function scanSync(opts: ScanOptions): ScanResult {
   const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
@@ -116,6 +133,7 @@ export function scanSync(opts: ScanOptions): ScanResult {
     settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false },
     limits: opts.limits,
     ruleConfig,
+    frameworksOf: findingFrameworks(reg, frameworks),
     today,
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
   });

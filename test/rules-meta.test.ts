@@ -63,6 +63,12 @@ describe('the registry', () => {
     expect(() => new RuleRegistry([{ ...a, meta: { ...a.meta, frameworks: [{ id: 'iso-42001', control: 'x' }] } }], allFrameworks)).toThrow(/unknown framework/);
     expect(() => new RuleRegistry([{ ...a, meta: { ...a.meta, id: 'K8S-1' } }], allFrameworks)).toThrow(/does not match/);
   });
+  it('rejects a framework override of an unknown control or level', () => {
+    const pssCat = allFrameworks.find((f) => f.id === 'pss')!;
+    const withOverrides = (overrides: Record<string, Record<string, string>>) => allFrameworks.map((f) => (f === pssCat ? { ...f, overrides } : f));
+    expect(() => new RuleRegistry([a], withOverrides({ restricted: { restrictedVolumes: 'noSuchCheck' } }))).toThrow(/unknown control 'noSuchCheck'/);
+    expect(() => new RuleRegistry([a], withOverrides({ strict: { restrictedVolumes: 'hostPathVolumes' } }))).toThrow(/unknown level 'strict'/);
+  });
   it('selects by framework level: pss:restricted includes baseline controls, pss:baseline only those', () => {
     const reg = new RuleRegistry(allRules, allFrameworks);
     const baseline = reg.select({ frameworks: [{ id: 'pss', level: 'baseline' }] });

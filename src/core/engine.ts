@@ -21,6 +21,8 @@ export interface EngineOptions {
   limits?: Partial<Limits>;
   /** Per-rule options and severity from configuration, keyed by rule id. */
   ruleConfig?: ReadonlyMap<string, { severity?: Severity; options?: Record<string, unknown> }>;
+  /** The framework references a rule's findings carry (default: the rule's own; see `refsAtLevels`). */
+  frameworksOf?(meta: RuleMeta): FrameworkRef[];
   /** `YYYY-MM-DD`; decides whether a suppression has expired. */
   today?: string;
   onFile?(file: SourceFile, index: number): void;
@@ -213,7 +215,7 @@ export class Engine {
       severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
       message: input.message,
       location,
-      frameworks: meta.frameworks as FrameworkRef[],
+      frameworks: this.opts.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]),
       status: 'fail',
       fingerprint: print,
     };
@@ -312,7 +314,7 @@ export class Engine {
       severity: rule.meta.severity,
       message,
       location,
-      frameworks: rule.meta.frameworks as FrameworkRef[],
+      frameworks: this.opts.frameworksOf?.(rule.meta) ?? (rule.meta.frameworks as FrameworkRef[]),
       status: 'fail',
       fingerprint: print,
     });

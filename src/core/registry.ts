@@ -40,6 +40,13 @@ export class RuleRegistry {
 
   constructor(rules: readonly AnyRule[], frameworks: readonly FrameworkCatalogue[]) {
     this.frameworks = new Map(frameworks.map((f) => [f.id, f]));
+    for (const f of frameworks) {
+      for (const [level, pairs] of Object.entries(f.overrides ?? {})) {
+        if (!(f.levels ?? []).includes(level)) throw new RegistryError(`framework ${f.id}: override at unknown level '${level}'`);
+        for (const [by, replaced] of Object.entries(pairs))
+          if (!(by in f.controls) || !(replaced in f.controls)) throw new RegistryError(`framework ${f.id}: override of unknown control '${replaced}' by '${by}'`);
+      }
+    }
     for (const rule of rules) this.add(rule);
     this.rules = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   }

@@ -81,7 +81,10 @@ function frameworkLine(f: FrameworkRef, cats: ReadonlyMap<string, FrameworkCatal
   const cat = cats.get(f.id);
   const title = cat?.controls[f.control];
   const name = cat ? `[${cat.title}](${cat.url})` : f.id;
-  return `- ${name}: \`${f.control}\`${title ? ` ${title}` : ''}${f.level ? ` (level ${f.level})` : ''}`;
+  const overriddenAt = Object.entries(cat?.overrides ?? {}).flatMap(([level, pairs]) =>
+    Object.entries(pairs).flatMap(([by, replaced]) => (replaced === f.control ? [`; at ${level} reported as \`${by}\``] : [])),
+  );
+  return `- ${name}: \`${f.control}\`${title ? ` ${title}` : ''}${f.level ? ` (level ${f.level}${overriddenAt.join('')})` : ''}`;
 }
 
 function frameworkShort(refs: readonly FrameworkRef[]): string {

@@ -6,6 +6,15 @@ export const pss = defineFramework({
   title: 'Kubernetes Pod Security Standards',
   url: 'https://kubernetes.io/docs/concepts/security/pod-security-standards/',
   levels: ['baseline', 'restricted'],
+  // Pod Security Admission's OverrideCheckIDs: at restricted these checks run instead of their baseline twins.
+  overrides: {
+    restricted: {
+      restrictedVolumes: 'hostPathVolumes',
+      seccompProfile_restricted: 'seccompProfile_baseline',
+      capabilities_restricted: 'capabilities_baseline',
+      procMount_restricted: 'procMount',
+    },
+  },
   controls: {
     windowsHostProcess: 'Windows HostProcess containers',
     hostNamespaces: 'Host namespaces',
