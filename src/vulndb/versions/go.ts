@@ -1,0 +1,19 @@
+import semverCompare from 'semver/functions/compare.js';
+import semverParse from 'semver/functions/parse.js';
+import type { VersionScheme } from './scheme.js';
+
+/**
+ * Go module versions: semantic versions with a `v` prefix (OSV writes them without it). A
+ * pseudo-version (`v0.0.0-20230101000000-abcdef123456`, `v1.2.4-0.20230101…`) is a prerelease, so it
+ * sorts below the release it precedes; `+incompatible` is build metadata and does not take part in
+ * ordering. Go accepts only strict semver (no loose forms).
+ */
+export const go: VersionScheme = {
+  name: 'go',
+  valid: (v) => semverParse(strip(v)) !== null,
+  compare: (a, b) => semverCompare(strip(a), strip(b)),
+};
+
+function strip(v: string): string {
+  return v.startsWith('v') ? v.slice(1) : v;
+}

@@ -1,0 +1,23 @@
+import { compare, explain, valid } from '@renovatebot/pep440';
+import type { VersionScheme } from './scheme.js';
+
+/**
+ * PEP 440 (PyPI): epochs, pre/post/dev releases and normalisation from `@renovatebot/pep440`. As in a
+ * PEP 440 specifier, the candidate's local label (`2.1.2+cu121`) is ignored when the advisory's version
+ * has none: a CUDA build of 2.1.2 is 2.1.2.
+ */
+export const pep440: VersionScheme = {
+  name: 'pep440',
+  valid: (v) => valid(v) !== null,
+  compare(candidate, bound) {
+    const c = explain(candidate);
+    const b = explain(bound);
+    if (c && b && c.local !== null && b.local === null) return compare(publicPart(candidate), bound);
+    return compare(candidate, bound);
+  },
+};
+
+function publicPart(v: string): string {
+  const plus = v.indexOf('+');
+  return plus === -1 ? v : v.slice(0, plus);
+}
