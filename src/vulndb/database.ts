@@ -1,0 +1,152 @@
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../core/vulnerability.js';
+import { IndexFormatError, IndexReader } from './index-file.js';
+import { affectedBy } from './match.js';
+import type { StoredRecord } from './osv.js';
+import { packageKey } from './osv.js';
+
+export const RECORDS_FILE = 'records.jsonl';
+export const INDEX_FILE = 'index.bin';
+export const META_FILE = 'meta.json';
+
+export interface EcosystemMeta {
+  records: number;
+  /** When records of this ecosystem were last imported (ISO time). */
+  importedAt: string;
+  /** The newest `modified` among its records: how fresh the data itself is. */
+  newestModified?: string;
+  /** Where they came from: files, archives or URLs. */
+  sources: string[];
+}
+
+export interface DatabaseMeta {
+  format: 1;
+  updatedAt: string;
+  records: number;
+  ecosystems: Record<string, EcosystemMeta>;
+}
+
+/** Sanctum's cache directory: `$SANCTUM_CACHE_DIR`, else the platform's user cache directory + `sanctum`. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.SANCTUM_CACHE_DIR) return env.SANCTUM_CACHE_DIR;
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'sanctum', 'cache');
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'sanctum');
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sanctum');
+}
+
+/** Where the vulnerability database lives: `<cache dir>/db`. */
+export function defaultDatabaseDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), 'db');
+}
+
+export class DatabaseError extends Error {}
+
+export function readMeta(dir: string): DatabaseMeta | undefined {
+  const path = join(dir, META_FILE);
+  if (!existsSync(path)) return undefined;
+  try {
+    const meta = JSON.parse(readFileSync(path, 'utf8')) as DatabaseMeta;
+    if (meta?.format !== 1 || typeof meta.ecosystems !== 'object') throw new Error('unknown format');
+    return meta;
+  } catch (e) {
+    throw new DatabaseError(`the vulnerability database in ${dir} is damaged (${META_FILE}: ${(e as Error).message}); import it again`);
+  }
+}
+
+/**
+ * The vulnerability database opened for a scan: the index's bucket table in memory, records read
+ * with positioned reads only for the packages asked about, and kept while the scan runs.
+ */
+export class VulnerabilityDatabase implements VulnerabilitySource {
+  private readonly cache = new Map<string, StoredRecord[]>();
+
+  private constructor(
+    readonly dir: string,
+    readonly meta: DatabaseMeta,
+    private readonly index: IndexReader,
+    private readonly indexFd: number,
+    private readonly recordsFd: number,
+  ) {}
+
+  /** Opens the database in `dir`; undefined when there is none, `DatabaseError` when it is damaged. */
+  static open(dir: string = defaultDatabaseDir()): VulnerabilityDatabase | undefined {
+    const meta = readMeta(dir);
+    if (!meta) return undefined;
+    let indexFd: number | undefined;
+    let recordsFd: number | undefined;
+    try {
+      indexFd = openSync(join(dir, INDEX_FILE), 'r');
+      recordsFd = openSync(join(dir, RECORDS_FILE), 'r');
+      return new VulnerabilityDatabase(dir, meta, new IndexReader(indexFd), indexFd, recordsFd);
+    } catch (e) {
+      if (indexFd !== undefined) closeSync(indexFd);
+      if (recordsFd !== undefined) closeSync(recordsFd);
+      const why = e instanceof IndexFormatError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+      throw new DatabaseError(`the vulnerability database in ${dir} cannot be opened (${why}); import it again`);
+    }
+  }
+
+  close(): void {
+    closeSync(this.indexFd);
+    closeSync(this.recordsFd);
+  }
+
+  /** Every stored record that names the package. */
+  records(ecosystem: string, name: string): StoredRecord[] {
+    const key = packageKey(ecosystem, name);
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const out: StoredRecord[] = [];
+    for (const ref of this.index.lookup(key)) {
+      const buf = Buffer.alloc(ref.length);
+      const n = readSync(this.recordsFd, buf, 0, ref.length, ref.offset);
+      try {
+        out.push(JSON.parse(buf.toString('utf8', 0, n)) as StoredRecord);
+      } catch {
+        throw new DatabaseError(`the vulnerability database in ${this.dir} is damaged (record at byte ${ref.offset}); import it again`);
+      }
+    }
+    this.cache.set(key, out);
+    return out;
+  }
+
+  affecting(pkg: PackageRef): VulnerabilityMatch[] {
+    const key = packageKey(pkg.ecosystem, pkg.name);
+    const out: VulnerabilityMatch[] = [];
+    for (const rec of this.records(pkg.ecosystem, pkg.name)) {
+      let hit = false;
+      const fixed = new Set<string>();
+      for (const a of rec.affected) {
+        if (packageKey(a.ecosystem, a.name) !== key) continue;
+        const r = affectedBy(a, pkg.version);
+        if (!r.affected) continue;
+        hit = true;
+        for (const f of r.fixed) fixed.add(f);
+      }
+      if (hit) out.push(toMatch(rec, [...fixed]));
+    }
+    return out;
+  }
+
+  knownMalicious(ecosystem: string, name: string): VulnerabilityMatch[] {
+    return this.records(ecosystem, name)
+      .filter((r) => r.malicious)
+      .map((r) => toMatch(r, []));
+  }
+}
+
+function toMatch(rec: StoredRecord, fixed: string[]): VulnerabilityMatch {
+  const m: VulnerabilityMatch = {
+    id: rec.id,
+    aliases: rec.aliases,
+    summary: rec.summary,
+    severity: rec.severity,
+    fixed,
+    references: rec.references,
+    malicious: rec.malicious,
+  };
+  if (rec.cvss) m.cvss = rec.cvss;
+  return m;
+}

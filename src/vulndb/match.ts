@@ -1,0 +1,93 @@
+import type { OsvEvent, StoredAffected } from './osv.js';
+import { schemeFor, type VersionScheme } from './versions/index.js';
+
+export interface AffectedResult {
+  affected: boolean;
+  /** Versions that fix the affected range the version falls in (empty when none is known). */
+  fixed: string[];
+}
+
+type Kind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
+interface Event {
+  kind: Kind;
+  version: string;
+}
+
+const KINDS: Kind[] = ['introduced', 'fixed', 'last_affected', 'limit'];
+
+/** `introduced: "0"` means "from the first version": it sorts before every version of every scheme. */
+const isZero = (e: Event): boolean => e.kind === 'introduced' && e.version === '0';
+
+function eventsOf(list: OsvEvent[], scheme: VersionScheme): Event[] {
+  const out: Event[] = [];
+  for (const e of list) {
+    for (const kind of KINDS) {
+      const v = e[kind];
+      if (v === undefined) continue;
+      const ev = { kind, version: v };
+      if (isZero(ev) || scheme.valid(v)) out.push(ev);
+    }
+  }
+  return out.sort((a, b) => (isZero(a) ? (isZero(b) ? 0 : -1) : isZero(b) ? 1 : scheme.compare(a.version, b.version)));
+}
+
+/**
+ * Whether `version` falls in one OSV range, by the OSV evaluation: walk the events in version order;
+ * `introduced` at or below the version opens, `fixed` at or below closes, `last_affected` below
+ * closes; `limit` events bound the whole range from above.
+ */
+function inRange(version: string, events: Event[], scheme: VersionScheme): AffectedResult {
+  let affected = false;
+  let from = -1;
+  const limits = events.filter((e) => e.kind === 'limit');
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.kind === 'introduced') {
+      if (isZero(e) || scheme.compare(version, e.version) >= 0) {
+        affected = true;
+        from = i;
+      }
+    } else if (e.kind === 'fixed') {
+      if (scheme.compare(version, e.version) >= 0) affected = false;
+    } else if (e.kind === 'last_affected') {
+      if (scheme.compare(version, e.version) > 0) affected = false;
+    }
+  }
+  if (affected && limits.length > 0 && !limits.some((l) => scheme.compare(version, l.version) < 0)) affected = false;
+  if (!affected) return { affected, fixed: [] };
+  const next = events.slice(from + 1).find((e) => e.kind === 'fixed');
+  return { affected, fixed: next ? [next.version] : [] };
+}
+
+/**
+ * Whether `version` of a package is affected by one `affected` entry of a record: listed in its
+ * `versions`, or inside one of its `ECOSYSTEM`/`SEMVER` ranges under the ecosystem's version rules.
+ * A version the scheme cannot read is matched only against the explicit list.
+ */
+export function affectedBy(entry: StoredAffected, version: string): AffectedResult {
+  const fixed = new Set<string>();
+  let affected = false;
+  const listScheme = schemeFor(entry.ecosystem);
+  const readable = listScheme.valid(version);
+  if (entry.versions?.some((v) => v === version || (readable && listScheme.valid(v) && listScheme.compare(version, v) === 0)))
+    affected = true;
+  let rangeHit = false;
+  for (const range of entry.ranges) {
+    const scheme = schemeFor(entry.ecosystem, range.type);
+    if (!scheme.valid(version)) continue;
+    const r = inRange(version, eventsOf(range.events, scheme), scheme);
+    if (r.affected) {
+      rangeHit = true;
+      for (const f of r.fixed) fixed.add(f);
+    }
+  }
+  if (affected && !rangeHit) {
+    // Listed explicitly: every fix above the version is a way out.
+    for (const range of entry.ranges) {
+      const scheme = schemeFor(entry.ecosystem, range.type);
+      for (const e of range.events)
+        if (e.fixed !== undefined && scheme.valid(e.fixed) && (!readable || scheme.compare(version, e.fixed) < 0)) fixed.add(e.fixed);
+    }
+  }
+  return { affected: affected || rangeHit, fixed: [...fixed] };
+}
