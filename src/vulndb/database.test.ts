@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { zip } from '../testing/models/zip-builder.js';
+import { zip } from '../rules/models/lib/builders/zip-builder.js';
 import { cacheDir, DatabaseError, defaultDatabaseDir, VulnerabilityDatabase } from './database.js';
 import { importOsv, ImportError } from './import.js';
 
