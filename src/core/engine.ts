@@ -1,5 +1,6 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { fingerprint } from './fingerprint.js';
+import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
 import { LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
@@ -175,8 +176,12 @@ export class Engine {
     const inlineByFile = new Map<SourceFile, { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null>();
     const usedInline = new Set<InlineSuppression>();
     const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
-    for (const { rule, doc, input } of reports) {
-      const finding = this.toFinding(rule.meta, doc, input.at, input);
+    const resolved = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input));
+    const folded = foldSuperseded(resolved, (i) => reports[i].rule.meta);
+    for (let i = 0; i < reports.length; i++) {
+      if (folded.has(i)) continue;
+      const { doc } = reports[i];
+      const finding = resolved[i];
       if (!inlineByFile.has(doc.file)) inlineByFile.set(doc.file, inlineFor(doc.file));
       const inline = inlineByFile.get(doc.file);
       const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline, usedAnnotations);
@@ -236,14 +241,14 @@ export class Engine {
   ): Suppression | undefined {
     if (inline && f.location.startLine !== undefined) {
       for (const s of suppressionsFor(inline, f.location.startLine)) {
-        if (!s.rules.some((r) => r === '*' || r === f.ruleId || r === f.slug)) continue;
+        if (!s.rules.some((r) => answersTo(f, r))) continue;
         used.add(s);
         if (isExpired(s.expires, this.today)) continue;
         return { kind: 'inline', ...(s.reason ? { reason: s.reason } : {}), ...(s.expires ? { expires: s.expires } : {}) };
       }
     }
     for (const s of doc.suppressions ?? []) {
-      if (!(s.rule === '*' || s.rule === f.ruleId || s.rule === f.slug)) continue;
+      if (!answersTo(f, s.rule)) continue;
       usedAnnotations.set(s, doc);
       if (isExpired(s.expires, this.today)) continue;
       return { kind: 'annotation', ...(s.reason ? { reason: s.reason } : {}), ...(s.expires ? { expires: s.expires } : {}) };

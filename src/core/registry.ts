@@ -48,6 +48,9 @@ export class RuleRegistry {
       }
     }
     for (const rule of rules) this.add(rule);
+    for (const { meta } of rules)
+      for (const id of meta.supersedes ?? [])
+        if (id === meta.id || !this.byKey.has(id)) throw new RegistryError(`rule ${meta.id}: supersedes unknown rule '${id}'`);
     this.rules = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   }
 

@@ -30,6 +30,12 @@ export interface RuleMeta {
   options?: Readonly<Record<string, { description: string; default: unknown }>>;
   /** True when the rule can attach a mechanical fix to its findings. */
   fixable?: boolean;
+  /**
+   * Ids of less specific rules that can report the same value (a Kubernetes env-secret rule over the
+   * generic secret rule): where both report overlapping spans of one file, this rule's finding stands
+   * and theirs is folded into it (`Finding.folded`).
+   */
+  supersedes?: readonly string[];
 }
 
 export interface FixInput {

@@ -1,4 +1,5 @@
 import type { IgnoreEntry } from './config.js';
+import { answersTo, fingerprintsOf } from './fold.js';
 import { matchesGlob } from './glob.js';
 import { isExpired } from './inline-suppression.js';
 import type { Finding, Suppression } from './types.js';
@@ -14,13 +15,13 @@ export function resourceKey(f: Finding): string | undefined {
 }
 
 function entryMatches(e: IgnoreEntry, f: Finding): boolean {
-  if (e.rule && e.rule !== '*' && e.rule !== f.ruleId && e.rule !== f.slug) return false;
+  if (e.rule && !answersTo(f, e.rule)) return false;
   if (e.paths?.length && !e.paths.some((g) => matchesGlob(f.location.path, g))) return false;
   if (e.resources?.length) {
     const key = resourceKey(f);
     if (!key || !e.resources.some((g) => matchesGlob(key, g))) return false;
   }
-  if (e.fingerprints?.length && !e.fingerprints.includes(f.fingerprint)) return false;
+  if (e.fingerprints?.length && !fingerprintsOf(f).some((p) => e.fingerprints!.includes(p))) return false;
   return Boolean(e.rule || e.paths?.length || e.resources?.length || e.fingerprints?.length);
 }
 
@@ -45,7 +46,7 @@ export function applyConfigSuppressions(
       s = { kind: 'config', ...(e.reason ? { reason: e.reason } : {}), ...(e.expires ? { expires: e.expires } : {}) };
       break;
     }
-    if (!s && baseline?.has(f.fingerprint)) s = { kind: 'baseline', reason: 'in baseline' };
+    if (!s && baseline && fingerprintsOf(f).some((p) => baseline.has(p))) s = { kind: 'baseline', reason: 'in baseline' };
     if (s) {
       f.status = 'suppressed';
       f.suppression = s;

@@ -71,6 +71,16 @@ export interface Finding {
   evidence?: string;
   suppression?: Suppression;
   fix?: FixSuggestion;
+  /** Findings of less specific rules on the same value, folded into this one (rule meta `supersedes`). */
+  folded?: FoldedFinding[];
+}
+
+/** What remains of a finding folded into a more specific one on the same value. */
+export interface FoldedFinding {
+  ruleId: string;
+  slug: string;
+  severity: Severity;
+  fingerprint: string;
 }
 
 export interface ScanError {

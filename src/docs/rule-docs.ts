@@ -107,6 +107,9 @@ export function rulePage(rule: AnyRule, cats: ReadonlyMap<string, FrameworkCatal
     `| Family | ${family(m.id)} |`,
     `| Applies to | ${m.appliesTo.length ? m.appliesTo.map((k) => `\`${k}\``).join(', ') : 'reported by the engine'} |`,
     `| Fix | ${m.fixable ? 'automatic with `sanctum scan --fix`' : 'manual'} |`,
+    ...(m.supersedes?.length
+      ? [`| Supersedes | ${m.supersedes.map((id) => `\`${id}\``).join(', ')} (their finding on the same value is folded into this one) |`]
+      : []),
     '',
     '## Why it matters',
     '',

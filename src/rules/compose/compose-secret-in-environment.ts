@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { interpolateDefaults, type ComposeDocument } from '../../parsers/compose/compose-document.js';
 import { findSecret, redact } from '../dockerfile/lib/secrets.js';
+import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 export default defineRule<ComposeDocument>({
   meta: {
@@ -19,6 +20,7 @@ export default defineRule<ComposeDocument>({
       'API keys and passwords written into `environment:` live in version control, in every clone and CI log, and in `docker inspect` output of the running container. Model-provider keys (OpenAI, Anthropic, Hugging Face) are directly billable and give access to private models and data.',
     remediation:
       'Reference the value from the shell or an untracked `.env` file (`OPENAI_API_KEY: ${OPENAI_API_KEY}`), or better use compose `secrets:` and point the application at the file (`HF_TOKEN_FILE: /run/secrets/hf_token`). Rotate any key that was committed.',
+    supersedes: SECRET_VALUE_RULE_IDS,
     references: ['https://docs.docker.com/compose/how-tos/use-secrets/', 'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/'],
     examples: {
       bad: [{ path: 'compose.yaml', content: 'services:\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.32\n    environment:\n      OPENAI_API_KEY: sk-proj-Abcdefghijklmnopqrstuvwx1234\n' }],

@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
 import { findSecret, isSecretName, redact } from './lib/secrets.js';
+import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 /** `$NAME` or `${NAME…}` as the whole value. */
 const REFERENCE = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)/;
@@ -22,6 +23,7 @@ export default defineRule<DockerfileDocument>({
       '`ENV` values are stored in the image configuration and visible to anyone who can pull the image (`docker inspect`); `ARG` defaults and build arguments end up in the build history and provenance. A Hugging Face, OpenAI or cloud key set this way leaks with every copy of the image. An ARG without a default is reported at medium: the value is supplied at build time but still recorded.',
     remediation:
       'Use BuildKit secrets for build-time credentials (`RUN --mount=type=secret,id=hf_token HF_TOKEN=$(cat /run/secrets/hf_token) huggingface-cli download …`) and inject runtime credentials from the orchestrator (Kubernetes Secrets, compose `secrets:`), never through ENV or ARG. Rotate any key that was committed.',
+    supersedes: SECRET_VALUE_RULE_IDS,
     references: [
       'https://docs.docker.com/build/building/secrets/',
       'https://docs.docker.com/reference/build-checks/secrets-used-in-arg-or-env/',

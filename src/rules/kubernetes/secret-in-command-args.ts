@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { classifySecret, commandWords, describe, redact, withArticle, type Word } from './lib/workload.js';
+import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 /** `--api-key` → `API_KEY`, so that flags are judged by the same names as variables. */
 function flagName(flag: string): string {
@@ -36,6 +37,7 @@ export default defineRule<PodSpecDocument>({
       'Model servers take their API key on the command line (`vllm serve --api-key`, `--hf-token`, `--token`), and a literal value there is stored in the manifest, in Git and in the object every reader of Deployments can `get`; on the node it also shows in the process list of every container that shares the PID namespace. A value in a recognised key format (or a URL with a password) is high; a long literal after a credential flag is medium. `$(VAR)` references to variables filled from a Secret are the right way and are not reported. The value is never shown in full.',
     remediation:
       'Put the key in a Secret, expose it as an environment variable with `valueFrom.secretKeyRef` and pass `$(VAR_NAME)` as the argument (Kubernetes expands it), or let the server read the variable itself (`VLLM_API_KEY`, `HF_TOKEN`). Rotate the exposed key.',
+    supersedes: SECRET_VALUE_RULE_IDS,
     references: [
       'https://kubernetes.io/docs/tasks/inject-data-application/define-interdependent-environment-variables/',
       'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',

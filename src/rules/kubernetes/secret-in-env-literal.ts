@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { classifySecret, describe, envOf, redact, withArticle } from './lib/workload.js';
+import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -19,6 +20,7 @@ export default defineRule<PodSpecDocument>({
       'A key written as `env[].value` lives in the manifest: in Git history, in every rendered chart, in the object any reader of Deployments can `get`, and in `kubectl describe` output. Hub tokens (`HF_TOKEN`), provider API keys (`OPENAI_API_KEY`) and database passwords handed to AI workloads this way are among the most common leaks. A value in a recognised key format (or a URL with a password) is high; a long value under a credential-like name is medium. The value is never shown in full.',
     remediation:
       'Store the value in a Secret (ideally synced from a secret manager by External Secrets or the Secrets Store CSI driver) and reference it with `valueFrom.secretKeyRef`, or mount it as a file; rotate the exposed key.',
+    supersedes: SECRET_VALUE_RULE_IDS,
     references: [
       'https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables',
       'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
