@@ -1,11 +1,11 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
 import { findConfig, loadConfig } from '../core/config.js';
 import { makeBaseline } from '../core/suppression.js';
 import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, type Severity } from '../core/types.js';
-import { formatExtensions, reporters } from '../reporters/index.js';
+import { bufferedSink, formatExtensions, reporters, streamingReporters, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
 import { fixRepeatedly } from './fix.js';
@@ -144,6 +144,37 @@ function writeReport(path: string, text: string): void {
   }
 }
 
+/** Writes a report piece by piece to a file (or to `stdout` when `path` is undefined), so that it never exists whole in memory. */
+function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, write: (sink: ChunkSink) => void): void {
+  if (path === undefined) {
+    const out = bufferedSink((c) => stdout.write(c));
+    write(out.write);
+    out.flush();
+    return;
+  }
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    const out = bufferedSink((c) => {
+      const bytes = Buffer.from(c, 'utf8');
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    });
+    write(out.write);
+    out.flush();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new ScanSetupError(`cannot write ${path}: ${code}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function exitCodeFor(result: ScanResult, failOn: Severity, failOnError: boolean): number {
   const threshold = severityRank(failOn);
   const failing = result.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold);
@@ -197,7 +228,13 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
           const t = severityRank(failOn);
           shown = { ...result, findings: result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t) };
         }
-        const text = reporters[o.format](shown, { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) });
+        const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
+        const stream = streamingReporters[o.format];
+        if (stream) {
+          streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => stream(shown, ctx, sink));
+          continue;
+        }
+        const text = reporters[o.format](shown, ctx);
         if (o.file) writeReport(resolve(cwd, o.file), text);
         else io.stdout.write(text);
       }

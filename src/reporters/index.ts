@@ -1,7 +1,7 @@
-import { jsonReporter } from './json.js';
+import { jsonReporter, streamJson } from './json.js';
 import { junitReporter } from './junit.js';
-import type { Reporter } from './reporter.js';
-import { sarifReporter } from './sarif.js';
+import type { Reporter, StreamingReporter } from './reporter.js';
+import { sarifReporter, streamSarif } from './sarif.js';
 import { tableReporter } from './table.js';
 
 export const reporters: Readonly<Record<string, Reporter>> = {
@@ -9,6 +9,12 @@ export const reporters: Readonly<Record<string, Reporter>> = {
   json: jsonReporter,
   sarif: sarifReporter,
   junit: junitReporter,
+};
+
+/** Formats that can be written piece by piece (large reports never exist whole in memory). */
+export const streamingReporters: Readonly<Record<string, StreamingReporter>> = {
+  json: streamJson,
+  sarif: streamSarif,
 };
 
 /** File extension used when one `--output` base name serves several formats. */
@@ -21,4 +27,5 @@ export const formatExtensions: Readonly<Record<string, string>> = {
   cyclonedx: '.cdx.json',
 };
 
-export type { Reporter, ReportContext } from './reporter.js';
+export type { Reporter, ReportContext, StreamingReporter } from './reporter.js';
+export { bufferedSink, type ChunkSink } from './json-stream.js';

@@ -14,6 +14,9 @@ export interface ReportContext {
 
 export type Reporter = (result: ScanResult, ctx: ReportContext) => string;
 
+/** A reporter that hands its output to `sink` piece by piece, so that a large report never exists whole in memory. */
+export type StreamingReporter = (result: ScanResult, ctx: ReportContext, sink: (chunk: string) => void) => void;
+
 /** Where the generated rule pages live: docs/rules/<slug>.md of the project. */
 export const PROJECT_URL = 'https://sanctum.dev';
 export const RULE_DOCS_URL = `${PROJECT_URL}/docs/rules/`;

@@ -1,6 +1,7 @@
 import type { AnyRule } from '../core/rule.js';
 import type { Finding, Location, ScanError, ScanResult, Severity, Suppression } from '../core/types.js';
-import { RULE_DOCS_URL, PROJECT_URL, type Reporter } from './reporter.js';
+import { collectChunks, writeJsonStreaming, type ChunkSink } from './json-stream.js';
+import { RULE_DOCS_URL, PROJECT_URL, type Reporter, type StreamingReporter } from './reporter.js';
 
 /** GitHub code scanning reads `security-severity` (0.0–10.0) to rank security results. */
 export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
@@ -145,7 +146,7 @@ function notification(e: ScanError) {
 }
 
 /** SARIF 2.1.0: one run; suppressed findings carry `suppressions`, unreadable files are notifications. */
-export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
+export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: ChunkSink) => {
   const descriptors: ReturnType<typeof ruleDescriptor | typeof fallbackDescriptor>[] = [];
   const index = new Map<string, number>();
   const add = (id: string, d: ReturnType<typeof ruleDescriptor | typeof fallbackDescriptor>) => {
@@ -160,7 +161,7 @@ export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
     add(f.ruleId, r ? ruleDescriptor(r) : fallbackDescriptor(f));
   }
 
-  const results = result.findings.map((f) => {
+  const toResult = (f: Finding) => {
     const fx = fixes(f);
     return {
       ruleId: f.ruleId,
@@ -184,7 +185,7 @@ export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
         ...(f.location.resource ? { resource: { ...f.location.resource } } : {}),
       },
     };
-  });
+  };
 
   const log = {
     $schema: SARIF_SCHEMA,
@@ -210,10 +211,14 @@ export const sarifReporter: Reporter = (result: ScanResult, ctx) => {
           '%SRCROOT%': { description: { text: 'The directory Sanctum was run from; result paths are relative to it.' } },
         },
         columnKind: 'utf16CodeUnits',
-        results,
+        results: result.findings,
         properties: { targets: result.targets, stats: { ...result.stats } },
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  // The results are written as they are made, a batch at a time.
+  writeJsonStreaming(log, result.findings, toResult, sink);
+  sink('\n');
 };
+
+export const sarifReporter: Reporter = (result, ctx) => collectChunks((sink) => streamSarif(result, ctx, sink));

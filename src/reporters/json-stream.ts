@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+
+/** Receives a report piece by piece; the pieces joined are the whole report. */
+export type ChunkSink = (chunk: string) => void;
+
+/** Items serialized per `JSON.stringify` call: large enough to keep the native serializer busy, small enough to stay short-lived. */
+const BATCH = 256;
+
+/**
+ * Writes `JSON.stringify(root, null, 2)` byte for byte, except that the items of `streamed` (an array
+ * somewhere inside `root`) are produced by `item` and serialized a batch at a time: neither the items
+ * nor the text of the report ever exist whole in memory.
+ */
+export function writeJsonStreaming<T>(root: object, streamed: readonly T[], item: (value: T) => unknown, sink: ChunkSink): void {
+  const marker = `sanctum-stream-${randomUUID()}`;
+  let found = false;
+  const skeleton = JSON.stringify(
+    root,
+    function (this: unknown, _key: string, value: unknown) {
+      if (value !== streamed) return value;
+      found = true;
+      return marker;
+    },
+    2,
+  );
+  const quoted = JSON.stringify(marker);
+  const at = skeleton.indexOf(quoted);
+  if (!found || at === -1) throw new Error('writeJsonStreaming: the streamed array is not part of the report');
+  sink(skeleton.slice(0, at));
+  writeArray(streamed, item, indentBefore(skeleton, at), sink);
+  sink(skeleton.slice(at + quoted.length));
+}
+
+/** Indentation of the line where `offset` sits. */
+function indentBefore(text: string, offset: number): number {
+  const lineStart = text.lastIndexOf('\n', offset) + 1;
+  let n = 0;
+  while (text[lineStart + n] === ' ') n++;
+  return n;
+}
+
+/** An array whose opening bracket ends a line indented by `indent` spaces, as `JSON.stringify(_, null, 2)` writes it there. */
+function writeArray<T>(items: readonly T[], item: (value: T) => unknown, indent: number, sink: ChunkSink): void {
+  // JSON.stringify drops (writes null for) items that are undefined or functions; `item` returns JSON values here.
+  if (items.length === 0) {
+    sink('[]');
+    return;
+  }
+  // Nest each batch so that the serializer itself indents its items by indent + 2, then cut the wrapping off.
+  const depth = indent / 2;
+  let head = '';
+  let tail = '';
+  for (let j = 0; j <= depth; j++) {
+    head += ' '.repeat(2 * j) + '[\n';
+    tail = '\n' + ' '.repeat(2 * j) + ']' + tail;
+  }
+  sink('[\n');
+  for (let i = 0; i < items.length; i += BATCH) {
+    const end = Math.min(items.length, i + BATCH);
+    let batch: unknown = items.slice(i, end).map(item);
+    for (let j = 0; j < depth; j++) batch = [batch];
+    const text = JSON.stringify(batch, null, 2);
+    sink(text.slice(head.length, text.length - tail.length));
+    sink(end < items.length ? ',\n' : '\n');
+  }
+  sink(' '.repeat(indent) + ']');
+}
+
+/** Collects a streamed report into one string (for callers that want the text). */
+export function collectChunks(write: (sink: ChunkSink) => void): string {
+  const parts: string[] = [];
+  write((c) => parts.push(c));
+  return parts.join('');
+}
+
+/** Groups small chunks into writes of about `size` characters. */
+export function bufferedSink(sink: ChunkSink, size = 1 << 20): { write: ChunkSink; flush(): void } {
+  let parts: string[] = [];
+  let length = 0;
+  const flush = (): void => {
+    if (parts.length === 0) return;
+    sink(parts.length === 1 ? parts[0] : parts.join(''));
+    parts = [];
+    length = 0;
+  };
+  return {
+    write(chunk: string): void {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length >= size) flush();
+    },
+    flush,
+  };
+}
