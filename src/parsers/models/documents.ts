@@ -82,6 +82,8 @@ export interface NpyHeader {
 
 export class NpyDocument extends ModelDocument {
   readonly kind = 'model-npy';
+  /** For object arrays: the pickle that holds the array's data (also a document of its own). */
+  embedded?: PickleDocument;
   constructor(
     file: SourceFile,
     detail: string | undefined,

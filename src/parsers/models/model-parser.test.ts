@@ -10,7 +10,7 @@ import dangerousCall from '../../rules/models/pickle-dangerous-call.js';
 import { walkTargets } from '../../sources/directory.js';
 import { allParsers } from '../index.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from '../../rules/models/lib/builders/pickle-builder.js';
-import { joblibDump, npy, objectArrayPickle } from '../../rules/models/lib/builders/npy-builder.js';
+import { joblibDump, joblibObjectDump, npy, objectArrayPickle } from '../../rules/models/lib/builders/npy-builder.js';
 import { torchZip, zip } from '../../rules/models/lib/builders/zip-builder.js';
 import { GgufDocument, KerasDocument, ModelFileDocument, OnnxDocument, PickleDocument, type ModelDocument } from './documents.js';
 import { onnxModel } from '../../rules/models/lib/builders/protobuf-builder.js';
@@ -219,6 +219,18 @@ describe('NumPy and joblib', () => {
       'numpy.dtype',
       'builtins.exec',
     ]);
+  });
+
+  it('reads the nested pickle of a joblib object array as joblib does (a valid dump is not malformed)', () => {
+    const clean = joblibObjectDump(2, (p) => p.str('cat').str('dog'));
+    const [doc] = parse(clean, 'labels.joblib') as PickleDocument[];
+    expect(doc.format).toBe('joblib');
+    expect(doc.problems).toEqual([]);
+    expect(doc.scan.streams[0].stopped).toBe(true);
+    const hostile = joblibObjectDump(1, (p) => p.global('posix', 'system').str('id').tuple1().reduce());
+    const [bad] = parse(hostile, 'labels.joblib') as PickleDocument[];
+    expect(bad.problems).toEqual([]);
+    expect(bad.imports.find((i) => i.dotted === 'posix.system')?.callCount).toBe(1);
   });
 
   it('reads zlib- and gzip-compressed joblib dumps within the decompression budget', () => {

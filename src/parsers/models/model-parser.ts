@@ -22,7 +22,15 @@ import {
 import { GgufError, looksLikeGguf, readGguf } from './gguf.js';
 import { looksLikeSafetensors, readSafetensors } from './safetensors.js';
 import { looksLikeNpy, NpyError, readNpyHeader } from './npy.js';
-import { DEFAULT_PICKLE_LIMITS, scanPickles, sniffPickle, textPickleUndecided, type PickleLimits, type PickleScan } from './pickle.js';
+import {
+  DEFAULT_PICKLE_LIMITS,
+  scanPickles,
+  sniffPickle,
+  startsLikeTextPickle,
+  textPickleUndecided,
+  type PickleLimits,
+  type PickleScan,
+} from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 
 export type ModelFormat =
@@ -36,11 +44,29 @@ export type ModelFormat =
   | 'gguf'
   | 'onnx'
   | 'savedmodel'
-  | 'hdf5';
+  | 'hdf5'
+  | '7z'
+  | 'rar';
+
+/** Archive formats Sanctum does not read, by signature: reported, never skipped in silence. */
+const UNREAD_ARCHIVES: [Exclude<ModelFormat, 'zip'>, number[]][] = [
+  ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ['rar', [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
+];
 
 /** The legacy (pre-1.6) PyTorch format starts with a pickle of this magic number. */
 const LEGACY_MAGIC = Uint8Array.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e]);
 const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model|mdl|pk)$/i;
+/**
+ * Names no other format uses: a stream under one of them is read as a pickle however early it breaks
+ * (protocol 0/1 streams have no PROTO opcode to recognise them by), and one that does not start with
+ * an opcode is reported as a broken pickle. `.pt` is also TorchScript's and other tools' name: only
+ * streams that start like a protocol 0/1 pickle are taken.
+ */
+const STRONG_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib)$/i;
+const OPCODE_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib|pt)$/i;
+/** A Git LFS pointer stands in for a file that was not fetched: it is text, not a model. */
+const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 const HEAD = 8192;
 /** How far a text pickle without a telling name is followed to decide whether it is one. */
 const TEXT_SNIFF_BYTES = 1024 * 1024;
@@ -72,6 +98,7 @@ function inflateHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array | undefin
 /** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
 export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
+  for (const [format, magic] of UNREAD_ARCHIVES) if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return format;
   if (looksLikeNpy(head)) return 'npy';
   if (looksLikeSafetensors(head, size)) return 'safetensors';
   if (looksLikeGguf(head)) return 'gguf';
@@ -88,6 +115,8 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   }
   if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
   if (sniffPickle(head, size, PICKLE_NAME.test(name))) return 'pickle';
+  if (OPCODE_PICKLE_NAME.test(name) && startsLikeTextPickle(head)) return 'pickle';
+  if (STRONG_PICKLE_NAME.test(name) && ascii(head.subarray(0, LFS_POINTER.length)) !== LFS_POINTER) return 'pickle';
   return undefined;
 }
 
@@ -182,6 +211,18 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'compressed-pickle':
       analyseCompressed(w, src, detail, depth);
       return;
+    case '7z':
+    case 'rar': {
+      const doc = new ModelFileDocument(w.file, detail, format);
+      doc.problems.push({
+        kind: 'unsupported',
+        message: `${format === '7z' ? '7z' : 'RAR'} archive: Sanctum does not read this archive format, so any model files inside it were not scanned`,
+        offset: 0,
+        end: 6,
+      });
+      w.docs.push(doc);
+      return;
+    }
     case 'compressed-unsupported': {
       const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
       const c = compressionOf(src.read(0, 16));
@@ -206,9 +247,10 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
     w.docs.push(doc);
     return;
   }
-  w.docs.push(new NpyDocument(w.file, detail, read.header));
+  const doc = new NpyDocument(w.file, detail, read.header);
+  w.docs.push(doc);
   // An object array's data is a pickle of the array (`allow_pickle=True` runs it).
-  if (read.header.objectArray) pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, limitsFor(w)));
+  if (read.header.objectArray) doc.embedded = pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, limitsFor(w)));
 }
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {

@@ -869,7 +869,8 @@ class Machine {
     const shape = state.entries.get('shape');
     const dt = dtype?.k === 'obj' ? dtype.dtype : dtype?.k === 'str' ? dtype.v : undefined;
     if (!dt) throw new PickleError(`joblib array wrapper at byte ${at} has an unknown dtype`, at);
-    if (dt === 'O' || dt === '|O') {
+    // `numpy.dtype('O8')` is how an object dtype pickles; `hasobject` arrays are written as a nested pickle.
+    if (/^[|=<>]?O\d*$/.test(dt)) {
       const nested = scanPickleStream(this.src, this.pos, this.result.index, this.limits, this.deadline);
       for (const imp of nested.imports) {
         const known = this.importsByName.get(imp.dotted);
@@ -1097,6 +1098,11 @@ const TEXT_START = new Set([...'(c]})NISVFLlditPGJKMTUX'].map((c) => c.charCodeA
  * reach STOP or, when `hinted` by the name, run to the end of the head without an error.
  */
 /** True when `head` is a clean protocol 0/1 pickle prefix that runs past its end: a longer head may decide. */
+/** The first byte is one a protocol 0/1 pickle (no PROTO opcode) starts with. */
+export function startsLikeTextPickle(head: Uint8Array): boolean {
+  return head.length > 0 && TEXT_START.has(head[0]);
+}
+
 export function textPickleUndecided(head: Uint8Array, size: number): boolean {
   if (head.length >= size || head.length < 2 || !TEXT_START.has(head[0])) return false;
   const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });

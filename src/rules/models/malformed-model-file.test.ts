@@ -5,6 +5,7 @@ import rule from './malformed-model-file.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
 const payload = osSystemPayload('id');
+const text = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));
 
 testRule(rule, {
   valid: [
@@ -19,8 +20,37 @@ testRule(rule, {
       path: 'model.pt',
       content: zip().add('archive/data.pkl', payload, { flags: 8, crc: 0xdeadbeef }).build(),
     },
+    {
+      name: 'a Git LFS pointer named like a pickle is text, not a model',
+      path: 'model.pkl',
+      content: text('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1024\n'),
+    },
+    { name: 'complete protocol 0 stream', path: 'model.pkl', content: text("(dp0\nS'a'\np1\nI1\ns.") },
   ],
   invalid: [
+    {
+      name: 'protocol 0 stream (no PROTO) that breaks right after its import',
+      path: 'model.pkl',
+      content: text('cposix\nsystem\n\xff\xfe'),
+      findings: [
+        {
+          ...col(14, 15),
+          message: 'Pickle stream is malformed: invalid pickle opcode 0xff at byte 14; the 1 import(s) before the break were analysed',
+        },
+      ],
+    },
+    {
+      name: 'protocol 1 stream (binary opcodes, no PROTO) cut short',
+      path: 'weights.joblib',
+      content: Uint8Array.from([0x5d, 0x71, 0x00, 0x28, 0x4b, 0x01]),
+      findings: [{ ...col(6, 7), message: /^Pickle stream is malformed: .*ends/ }],
+    },
+    {
+      name: 'a file named like a pickle that is not one',
+      path: 'model.pkl',
+      content: text('<html>not a model</html>'),
+      findings: [{ ...col(0, 1), message: 'Pickle stream is malformed: invalid pickle opcode 0x3c at byte 0' }],
+    },
     {
       name: 'payload followed by garbage (nullifAI)',
       path: 'model.pkl',

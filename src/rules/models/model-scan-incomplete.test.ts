@@ -1,6 +1,7 @@
 import { testRule } from '../../testing/rule-tester.js';
 import { pickle } from './lib/builders/pickle-builder.js';
 import { zip } from './lib/builders/zip-builder.js';
+import { rar5, sevenZip } from './lib/builders/formats-builder.js';
 import rule from './model-scan-incomplete.js';
 
 const pkl = pickle().proto(2).emptyDict().stop().bytes();
@@ -23,6 +24,27 @@ testRule(rule, {
     { name: 'archives nested within the depth limit', path: 'bundle.zip', content: nested(2) },
   ],
   invalid: [
+    {
+      name: 'a 7z archive is reported, not skipped',
+      path: 'checkpoints.7z',
+      content: sevenZip(pkl),
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 1,
+          endLine: 1,
+          endColumn: 7,
+          message:
+            'Unsupported content: 7z archive: Sanctum does not read this archive format, so any model files inside it were not scanned',
+        },
+      ],
+    },
+    {
+      name: 'a RAR archive inside a zip, whatever its name',
+      path: 'bundle.zip',
+      content: zip().add('weights.bin', rar5()).build(),
+      findings: [{ startLine: 1, startColumn: 1, endLine: 1, endColumn: 7, message: /RAR archive: Sanctum does not read/ }],
+    },
     {
       name: 'unsupported compression method',
       path: 'model.pt',

@@ -32,9 +32,36 @@ testRule(rule, {
           endLine: 1,
           endColumn: 129,
           evidence: 'descr: |O',
-          message: 'NumPy array has object dtype |O (shape (2)): its data is a pickle and loading it requires allow_pickle=True',
+          severity: 'low',
+          message:
+            'NumPy array has object dtype |O (shape (2)): its data is a pickle and loading it requires allow_pickle=True; the pickle holds only allow-listed callables',
         },
       ],
+    },
+    {
+      name: 'an object array whose pickle calls something else is judged like any pickle (and stays medium here)',
+      path: 'a.npy',
+      content: npy(
+        '|O',
+        [1],
+        objectArrayPickle((p) => p.global('mylib', 'Thing').emptyTuple().reduce()),
+      ),
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 11,
+          endLine: 1,
+          endColumn: 129,
+          severity: 'medium',
+          message: /allow_pickle=True; the pickle also imports mylib\.Thing$/,
+        },
+      ],
+    },
+    {
+      name: 'an object array whose pickle breaks is not low',
+      path: 'a.npy',
+      content: objects.subarray(0, objects.length - 3),
+      findings: [{ startLine: 1, startColumn: 11, endLine: 1, endColumn: 129, severity: 'medium' }],
     },
     {
       name: 'inside an npz archive',
@@ -43,7 +70,7 @@ testRule(rule, {
         .add('arr_0.npy', npy('<f8', [1], new Uint8Array(8)))
         .add('labels.npy', objects, { method: 'deflate' })
         .build(),
-      findings: [{ startLine: 1, startColumn: 11, endLine: 1, endColumn: 129 }],
+      findings: [{ startLine: 1, startColumn: 11, endLine: 1, endColumn: 129, severity: 'low' }],
     },
   ],
 });

@@ -20,6 +20,14 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'protocol 0 stream without PROTO that breaks after two opcodes (analysed up to the break)',
+      path: 'model.pkl',
+      content: Uint8Array.from(Buffer.from('cposix\nsystem\n(\xff', 'latin1')),
+      findings: [
+        { ...col(0, 14), evidence: 'posix.system', message: 'Pickle imports posix.system (code execution) with GLOBAL at byte 0' },
+      ],
+    },
+    {
       name: 'dangerous callable passed as an argument (functools.partial(os.system, …) never called itself)',
       path: 'model.pkl',
       content: pickle().proto(2).global('functools', 'partial').global('os', 'system').str('id').tuple2().reduce().stop().bytes(),

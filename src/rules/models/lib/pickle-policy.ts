@@ -1,6 +1,10 @@
+import { PYTHON_STDLIB_MODULES } from './python-stdlib-modules.js';
+
 /**
- * Judgement of the callables a pickle imports: a curated allow-list of what real checkpoints use
- * and a deny-list of dangerous callables and modules, matched on every dotted prefix.
+ * Judgement of the callables a pickle imports: a curated allow-list of what real checkpoints use,
+ * a deny-list of dangerous callables and modules (matched on every dotted prefix) that names the
+ * danger, and the standard library as a whole: a checkpoint has no reason to call into it beyond
+ * the allow-list, so any other standard-library callable is suspect whatever its name.
  */
 
 export type DenyCategory = 'code execution' | 'nested deserialisation' | 'indirection' | 'network' | 'file access' | 'torch gadget';
@@ -232,6 +236,13 @@ const ALLOW_EXACT = new Set<string>([
   'pathlib.PurePosixPath',
   'pathlib.PureWindowsPath',
   'pathlib.Path',
+  'builtins.Ellipsis',
+  'builtins.NotImplemented',
+  'types.SimpleNamespace',
+  'array.array',
+  'array._array_reconstructor',
+  // How a compiled regular expression pickles (`re.Pattern.__reduce__`): compiles, runs nothing.
+  're._compile',
   'torch._utils._rebuild_tensor',
   'torch._utils._rebuild_tensor_v2',
   'torch._utils._rebuild_tensor_v3',
@@ -379,8 +390,43 @@ function* prefixes(dotted: string): Generator<string> {
   yield dotted;
 }
 
+/**
+ * Top-level modules added to the standard library after the Python the generated list comes from
+ * (What's New in Python 3.12, 3.13 and 3.14); `_pyrepl.pager` alone has two functions that run a shell command.
+ */
+const LATER_STDLIB_MODULES = [
+  '_pylong',
+  '_pydatetime',
+  '_wmi',
+  '_pyrepl',
+  '_colorize',
+  '_opcode_metadata',
+  '_interpreters',
+  '_interpqueues',
+  '_interpchannels',
+  '_android_support',
+  '_ios_support',
+  '_apple_support',
+  '_suggestions',
+  '_sysconfig',
+  'annotationlib',
+  'compression',
+  '_zstd',
+  '_remote_debugging',
+  '_hmac',
+];
+
+const STDLIB = new Set([...PYTHON_STDLIB_MODULES, ...LATER_STDLIB_MODULES]);
+
+/** True when the module (`os.path`, `_posixsubprocess`) belongs to the Python standard library. */
+export function isStdlibModule(module: string): boolean {
+  const dot = module.indexOf('.');
+  return STDLIB.has(dot === -1 ? module : module.slice(0, dot));
+}
+
 export interface Verdict {
-  kind: 'allowed' | 'denied' | 'unknown';
+  /** `stdlib`: a standard-library callable that is neither allow-listed nor named by the deny-list. */
+  kind: 'allowed' | 'denied' | 'stdlib' | 'unknown';
   category?: DenyCategory;
   /** The deny-list entry that matched. */
   matched?: string;
@@ -418,5 +464,6 @@ export function judgeImport(module: string, name: string, dotted = `${module}.${
     )
   )
     return { kind: 'allowed' };
+  if (isStdlibModule(module)) return { kind: 'stdlib' };
   return { kind: 'unknown' };
 }

@@ -1,4 +1,5 @@
 /** Builders for safetensors and GGUF fixtures. */
+import { crc32 } from 'node:zlib';
 
 export interface SafetensorsEntry {
   dtype: string;
@@ -87,4 +88,32 @@ export function gguf(kv: Record<string, GgufValue>, version = 3): Uint8Array {
     }
   }
   return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * A 7z archive as 7-Zip lays it out: the 32-byte signature header (signature, version 0.4, CRC of the
+ * start header, offset/size/CRC of the next header), the packed streams, then the header. `packed`
+ * stands for the compressed member data; the header is an empty `kHeader … kEnd`.
+ */
+export function sevenZip(packed: Uint8Array): Uint8Array {
+  const next = Uint8Array.from([0x01, 0x00]);
+  const start = Buffer.alloc(20);
+  start.writeBigUInt64LE(BigInt(packed.length), 0);
+  start.writeBigUInt64LE(BigInt(next.length), 8);
+  start.writeUInt32LE(crc32(next) >>> 0, 16);
+  const sig = Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04, 0, 0, 0, 0]);
+  sig.writeUInt32LE(crc32(start) >>> 0, 8);
+  return Uint8Array.from([...sig, ...start, ...packed, ...next]);
+}
+
+/** A RAR 5 archive: signature, main archive header and end-of-archive header (each with its CRC32). */
+export function rar5(): Uint8Array {
+  const block = (type: number) => {
+    const body = Uint8Array.from([type, 0x00, 0x00]);
+    const withSize = Uint8Array.from([body.length, ...body]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(crc32(withSize) >>> 0, 0);
+    return [...crc, ...withSize];
+  };
+  return Uint8Array.from([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07, 0x01, 0x00, ...block(1), ...block(5)]);
 }
