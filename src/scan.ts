@@ -8,6 +8,7 @@ import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './
 import type { AnyRule, RuleMeta } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
 import { applyConfigSuppressions, parseBaseline } from './core/suppression.js';
+import type { VulnerabilitySource } from './core/vulnerability.js';
 import { SCANNERS, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
@@ -32,6 +33,8 @@ export interface ScanOptions {
   baseline?: string | ReadonlySet<string>;
   limits?: Partial<Limits>;
   strictModels?: boolean;
+  /** The vulnerability database supply-chain rules match dependencies against. */
+  vulnerabilities?: VulnerabilitySource;
   /** Values files passed to `helm template --values` for every chart found. */
   helmValues?: string[];
   /** `key=value` settings passed to `helm template --set` for every chart found. */
@@ -130,7 +133,7 @@ export function scanSync(opts: ScanOptions): ScanResult {
     parsers: allParsers,
     rules,
     lookup: (k) => reg.get(k),
-    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false },
+    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false, vulnerabilities: opts.vulnerabilities },
     limits: opts.limits,
     ruleConfig,
     frameworksOf: findingFrameworks(reg, frameworks),

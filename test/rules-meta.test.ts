@@ -7,14 +7,16 @@ import { MemorySourceFile } from '../src/core/source-file.js';
 import { allFrameworks } from '../src/frameworks/index.js';
 import { allRules } from '../src/rules/index.js';
 import { scanSync } from '../src/scan.js';
+import { testVulnerabilities } from '../src/testing/memory-vulnerabilities.js';
 import { runRule } from '../src/testing/rule-tester.js';
 
 /** Module file of each rule, in the order of the generated index. */
 const modules = [...readFileSync(new URL('../src/rules/index.ts', import.meta.url), 'utf8').matchAll(/^import rule\d+ from '(.+)';$/gm)].map((m) => m[1]);
 
-/** Rules the engine reports itself have no check of their own: their examples need every rule. */
+/** Rules the engine reports itself have no check of their own: their examples need every rule. Supply-chain examples read the OSV fixtures. */
 function findingsOf(rule: AnyRule, examples: readonly RuleExample[]): number {
-  if (rule.meta.appliesTo.length > 0) return examples.reduce((n, e) => n + runRule(rule, e, { options: e.options }).findings.length, 0);
+  const settings = { vulnerabilities: testVulnerabilities() };
+  if (rule.meta.appliesTo.length > 0) return examples.reduce((n, e) => n + runRule(rule, e, { options: e.options, settings }).findings.length, 0);
   const files = examples.map((e) => new MemorySourceFile(e.path, e.content));
   return scanSync({ targets: [], files, config: false, today: '2026-06-01' }).findings.filter((f) => f.ruleId === rule.meta.id).length;
 }

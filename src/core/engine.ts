@@ -198,7 +198,7 @@ export class Engine {
     for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
-  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Pick<ReportInput, 'message' | 'evidence' | 'severity' | 'fix'>): Finding {
+  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Omit<ReportInput, 'at' | 'doc'>): Finding {
     let located;
     try {
       located = doc.locate(at);
@@ -211,7 +211,8 @@ export class Engine {
     if (doc.resource) location.resource = doc.resource;
     if (doc.detail) location.detail = doc.detail;
     const evidence = input.evidence ?? firstLine(located.snippet);
-    const anchor = objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ');
+    // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
+    const anchor = (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
     const print = this.uniqueFingerprint(meta.id, location, anchor);
     const finding: Finding = {
       ruleId: meta.id,
@@ -229,6 +230,8 @@ export class Engine {
       const fix = resolveFix(doc, input.fix);
       if (fix) finding.fix = fix;
     }
+    if (input.vulnerability) finding.vulnerability = input.vulnerability;
+    if (input.package) finding.package = input.package;
     return finding;
   }
 

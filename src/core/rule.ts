@@ -1,5 +1,5 @@
 import type { At, ScanDocument, TextSpan } from './document.js';
-import type { FrameworkRef, ScannerName, Severity } from './types.js';
+import type { FindingPackage, FindingVulnerability, FrameworkRef, ScannerName, Severity } from './types.js';
 import type { VulnerabilitySource } from './vulnerability.js';
 
 export interface RuleExample {
@@ -54,6 +54,9 @@ export interface ReportInput {
   evidence?: string;
   severity?: Severity;
   fix?: FixInput;
+  /** Supply-chain findings: the advisory and the package it concerns. */
+  vulnerability?: FindingVulnerability;
+  package?: FindingPackage;
 }
 
 export interface ScanSettings {

@@ -58,6 +58,27 @@ export interface FixSuggestion {
   edits: TextEdit[];
 }
 
+/** The advisory a supply-chain finding is about (OSV id, aliases, fixed versions). */
+export interface FindingVulnerability {
+  id: string;
+  aliases: string[];
+  summary: string;
+  severity: Severity;
+  cvss?: string;
+  /** Versions that fix it; empty when there is no fix. */
+  fixed: string[];
+  references: string[];
+}
+
+/** The package a supply-chain finding is about. */
+export interface FindingPackage {
+  ecosystem: string;
+  name: string;
+  /** Empty when the manifest does not pin one. */
+  version: string;
+  purl: string;
+}
+
 export interface Finding {
   ruleId: string;
   slug: string;
@@ -73,6 +94,8 @@ export interface Finding {
   fix?: FixSuggestion;
   /** Findings of less specific rules on the same value, folded into this one (rule meta `supersedes`). */
   folded?: FoldedFinding[];
+  vulnerability?: FindingVulnerability;
+  package?: FindingPackage;
 }
 
 /** What remains of a finding folded into a more specific one on the same value. */

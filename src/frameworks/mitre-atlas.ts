@@ -7,6 +7,7 @@ export const mitreAtlas = defineFramework({
   url: 'https://atlas.mitre.org/',
   controls: {
     'AML.T0010': 'ML Supply Chain Compromise',
+    'AML.T0010.001': 'ML Supply Chain Compromise: ML Software',
     'AML.T0010.003': 'ML Supply Chain Compromise: Model',
     'AML.T0011': 'User Execution',
     'AML.T0011.000': 'User Execution: Unsafe ML Artifacts',

@@ -1,6 +1,7 @@
 import type { Parser } from '../core/parser.js';
 import { codeParser } from './code/code-parser.js';
 import { composeClassifier } from './compose/compose-classifier.js';
+import { depsParser } from './deps/deps-parser.js';
 import { dockerfileParser } from './dockerfile/dockerfile-parser.js';
 import { k8sClassifier, k8sSet } from './k8s/k8s-classifier.js';
 import { modelParser } from './models/model-parser.js';
@@ -9,4 +10,4 @@ import { textParser } from './text/text-parser.js';
 import { createYamlParser } from './yaml/yaml-parser.js';
 
 /** Every parser of a scan. Each file is read once and offered to each parser that matches it. */
-export const allParsers: readonly Parser[] = [createYamlParser([k8sClassifier, composeClassifier], k8sSet), dockerfileParser, codeParser, modelParser, textParser, notebookParser];
+export const allParsers: readonly Parser[] = [createYamlParser([k8sClassifier, composeClassifier], k8sSet), dockerfileParser, codeParser, modelParser, textParser, notebookParser, depsParser];

@@ -183,6 +183,8 @@ export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: Ch
         ...(f.frameworks.length ? { frameworks: f.frameworks.map((x) => ({ ...x })) } : {}),
         ...(f.location.objectPath !== undefined ? { objectPath: f.location.objectPath } : {}),
         ...(f.location.resource ? { resource: { ...f.location.resource } } : {}),
+        ...(f.vulnerability ? { vulnerability: { ...f.vulnerability } } : {}),
+        ...(f.package ? { package: { ...f.package } } : {}),
       },
     };
   };

@@ -11,7 +11,7 @@ export type JsonNode =
  * A small JSON reader that keeps the position of every value, so that a character of a decoded
  * string can be mapped back to its line and column in the file. Strings are decoded on demand.
  */
-export function parseJsonTree(text: string, maxDepth: number): JsonNode {
+export function parseJsonTree(text: string, maxDepth: number, label = 'notebook JSON'): JsonNode {
   let i = 0;
   const n = text.length;
   const ws = () => {
@@ -24,7 +24,7 @@ export function parseJsonTree(text: string, maxDepth: number): JsonNode {
   const fail = (what: string): never => {
     let line = 1;
     for (let k = text.indexOf('\n'); k !== -1 && k < i; k = text.indexOf('\n', k + 1)) line++;
-    throw new ParseFailure(`invalid notebook JSON at line ${line}: ${what}`, line);
+    throw new ParseFailure(`invalid ${label} at line ${line}: ${what}`, line);
   };
   const str = (): JsonNode => {
     const start = i;

@@ -1,0 +1,66 @@
+import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import { ParseFailure } from '../../core/parser.js';
+import { parseRequirements } from './requirements.js';
+import { emptyManifest, type DependencyManifest } from './types.js';
+
+/** Offset of a scalar's value in the file (inside its quotes). */
+function valueStart(node: Scalar): number {
+  const start = node.range?.[0] ?? 0;
+  return node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? start + 1 : start;
+}
+
+/**
+ * A conda `environment.yml`: conda packages (`channel::name=version=build`, inventoried as `conda`)
+ * and the `pip:` section, read as a requirements file. Channels are indexes.
+ */
+export function parseCondaEnvironment(text: string): DependencyManifest {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new ParseFailure(
+      `invalid YAML in environment file at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
+      e.linePos?.[0].line,
+    );
+  }
+  const m = emptyManifest('conda', false, true);
+  if (!isMap(doc.contents)) return m;
+  const deps = doc.contents.get('dependencies', true);
+  if (!isSeq(deps)) return m;
+  for (const item of deps.items) {
+    if (isScalar(item) && typeof item.value === 'string') {
+      const spec = item.value.trim();
+      const start = valueStart(item);
+      const match = /^(?:([\w.-]+)::)?([A-Za-z0-9_.-]+)\s*(?:(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?)?\s*$/.exec(spec);
+      if (!match) {
+        m.problems.push({ message: `cannot read the conda dependency '${spec.slice(0, 80)}'` });
+        continue;
+      }
+      const dep: DependencyManifest['packages'][number] = {
+        ecosystem: 'conda',
+        name: match[2],
+        direct: true,
+        span: { start, end: start + item.value.length },
+      };
+      if ((match[3] === '=' || match[3] === '==') && !match[4].includes('*')) dep.version = match[4];
+      else if (match[3]) dep.requirement = `${match[3]}${match[4]}`;
+      m.packages.push(dep);
+    } else if (isMap(item)) {
+      const pip = item.get('pip', true);
+      if (!isSeq(pip)) continue;
+      for (const line of pip.items) {
+        if (!isScalar(line) || typeof line.value !== 'string') continue;
+        const shift = valueStart(line);
+        const one = parseRequirements(line.value, 'environment.yml');
+        const move = <T extends { span: { start: number; end: number } }>(x: T): T => ({
+          ...x,
+          span: { start: x.span.start + shift, end: x.span.end + shift },
+        });
+        m.packages.push(...one.packages.map(move));
+        m.indexes.push(...one.indexes.map(move));
+        m.includes.push(...one.includes.map(move));
+        m.problems.push(...one.problems.map((p) => ({ message: p.message.replace(/^line \d+: /, '') })));
+      }
+    }
+  }
+  return m;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { scanSync } from '../../scan.js';
+import { testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
+import { formatOf } from './deps-parser.js';
+
+function scanFiles(files: Record<string, string | Uint8Array>) {
+  return scanSync({
+    targets: [],
+    files: Object.entries(files).map(([p, c]) => new MemorySourceFile(p, c)),
+    scanners: ['deps'],
+    config: false,
+    vulnerabilities: testVulnerabilities(),
+  });
+}
+
+describe('the deps parser', () => {
+  it('knows each manifest by its name', () => {
+    for (const p of [
+      'requirements.txt',
+      'requirements-dev.txt',
+      'dev-requirements.txt',
+      'requirements/prod.txt',
+      'constraints.txt',
+      'pyproject.toml',
+      'poetry.lock',
+      'uv.lock',
+      'Pipfile.lock',
+      'environment.yml',
+      'package.json',
+      'package-lock.json',
+      'npm-shrinkwrap.json',
+      'pnpm-lock.yaml',
+      'yarn.lock',
+      'go.mod',
+      'venv/lib/python3.11/site-packages/torch-2.1.0.dist-info/METADATA',
+      'x.egg-info/PKG-INFO',
+      'Dockerfile',
+      'gpu.Dockerfile',
+    ])
+      expect(formatOf(p), p).toBeDefined();
+    for (const p of ['README.txt', 'requirements.md', 'setup.py', 'values.yaml', 'notes/package.json.bak'])
+      expect(formatOf(p), p).toBeUndefined();
+  });
+
+  it('a malformed manifest is an errors entry and the rest of the scan goes on', () => {
+    const r = scanFiles({
+      'package-lock.json': '{ "packages": { ',
+      'a/pyproject.toml': '[project\n',
+      'requirements.txt': 'torch==2.1.0\n',
+    });
+    expect(r.errors).toEqual([
+      { path: 'package-lock.json', message: 'invalid package-lock.json at line 1: expected a property name', line: 1 },
+      { path: 'a/pyproject.toml', message: expect.stringMatching(/^invalid TOML in pyproject.toml at line 1/), line: 1 },
+    ]);
+    expect(r.findings.filter((f) => f.ruleId === 'SCA-0001').map((f) => f.location.path)).toEqual(['requirements.txt']);
+  });
+
+  it('binary content under a manifest name is an errors entry', () => {
+    const r = scanFiles({ 'poetry.lock': new Uint8Array([0, 1, 2, 3]) });
+    expect(r.errors).toEqual([{ path: 'poetry.lock', message: 'binary content where a dependency manifest was expected; not read' }]);
+  });
+
+  it('finds a vulnerable version in each format at its line', () => {
+    const r = scanFiles({
+      Dockerfile: 'FROM python:3.11\nRUN pip install --no-cache-dir \\\n    torch==2.1.0\n',
+      'poetry.lock': '[[package]]\nname = "langchain"\nversion = "0.0.131"\nfiles = []\n',
+      'environment.yml': 'dependencies:\n  - pip:\n    - transformers==4.35.0\n',
+      'yarn.lock': 'lodash@^4.17.0:\n  version "4.17.20"\n',
+    });
+    expect(
+      r.findings
+        .filter((f) => f.ruleId === 'SCA-0001')
+        .map((f) => `${f.location.path}:${f.location.startLine}:${f.location.startColumn} ${f.vulnerability?.id}`),
+    ).toEqual([
+      'Dockerfile:3:5 GHSA-53q9-r3pm-6pq6',
+      'environment.yml:3:7 GHSA-3863-2447-669p',
+      'poetry.lock:2:1 GHSA-fprp-p869-w6q2',
+      'yarn.lock:1:1 GHSA-35jh-r3h4-6jhm',
+    ]);
+  });
+});

@@ -1,0 +1,79 @@
+import type { ScanDocument } from '../../core/document.js';
+import type { ParseContext, ParseOutput, Parser } from '../../core/parser.js';
+import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
+import { DependencyDocument, DependencySetDocument } from './deps-document.js';
+import { isDockerfileName } from '../dockerfile/dockerfile-parser.js';
+import { parseCondaEnvironment } from './conda.js';
+import { parseDockerfileInstalls } from './dockerfile-installs.js';
+import { parseGoMod } from './go-mod.js';
+import { parsePythonMetadata } from './installed.js';
+import { parsePnpmLock, parseYarnLock } from './js-locks.js';
+import { parsePackageJson, parsePackageLock } from './npm.js';
+import { parsePyproject } from './pyproject.js';
+import { parsePipfileLock, parsePoetryLock, parseUvLock } from './python-locks.js';
+import { parseRequirements } from './requirements.js';
+import type { DependencyManifest } from './types.js';
+
+interface Format {
+  /** Tested on the `/`-separated path. */
+  matches(path: string, name: string): boolean;
+  parse(text: string, path: string, ctx: ParseContext, file: SourceFile): DependencyManifest;
+}
+
+/** Every file format the inventory reads, by file name (these are text formats: a binary file of that name is an error). */
+export const DEPENDENCY_FORMATS: readonly Format[] = [
+  {
+    matches: (path, name) =>
+      /^(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in)$/i.test(name) ||
+      /(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/i.test(path),
+    parse: (text, path) => parseRequirements(text, path),
+  },
+  { matches: (_p, name) => name === 'pyproject.toml', parse: (text) => parsePyproject(text) },
+  { matches: (_p, name) => name === 'poetry.lock', parse: (text) => parsePoetryLock(text) },
+  { matches: (_p, name) => name === 'uv.lock', parse: (text) => parseUvLock(text) },
+  { matches: (_p, name) => name === 'Pipfile.lock', parse: (text, _path, ctx) => parsePipfileLock(text, ctx.limits.maxDepth) },
+  { matches: (_p, name) => name === 'package.json', parse: (text, path, ctx) => parsePackageJson(text, path, ctx.limits.maxDepth) },
+  {
+    matches: (_p, name) => name === 'package-lock.json' || name === 'npm-shrinkwrap.json',
+    parse: (text, _path, ctx) => parsePackageLock(text, ctx.limits.maxDepth),
+  },
+  { matches: (_p, name) => name === 'pnpm-lock.yaml', parse: (text) => parsePnpmLock(text) },
+  { matches: (_p, name) => name === 'yarn.lock', parse: (text) => parseYarnLock(text) },
+  { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
+  { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
+  { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
+  { matches: (path) => isDockerfileName(path), parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file) },
+];
+
+export function formatOf(path: string): Format | undefined {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return DEPENDENCY_FORMATS.find((f) => f.matches(path, name));
+}
+
+const SET_FILE = new MemorySourceFile('.', '');
+
+/**
+ * Dependency manifests, lockfiles and installed-package metadata as `deps` documents. Nothing in
+ * them is executed or resolved: a `setup.py` is never run, no resolver or registry is asked.
+ */
+export const depsParser: Parser = {
+  name: 'deps',
+  produces: ['deps'],
+  matches(file: SourceFile): boolean {
+    return formatOf(file.path) !== undefined;
+  },
+  parse(file: SourceFile, ctx: ParseContext): ParseOutput {
+    const format = formatOf(file.path)!;
+    if (file.size > 0 && looksBinary(file.head()))
+      return { documents: [], errors: [{ message: 'binary content where a dependency manifest was expected; not read' }] };
+    const manifest = format.parse(file.text(), file.path, ctx, file);
+    return { documents: [new DependencyDocument(file, manifest)], errors: manifest.problems };
+  },
+  setKind: 'deps-set',
+  collect(documents: ScanDocument[]): ScanDocument {
+    return new DependencySetDocument(
+      documents.filter((d): d is DependencyDocument => d instanceof DependencyDocument),
+      SET_FILE,
+    );
+  },
+};

@@ -1,0 +1,147 @@
+import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import { ParseFailure } from '../../core/parser.js';
+import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
+
+/** `name@version` of a pnpm `packages` key in any lockfile version (`/name/1.0.0_peer`, `/name@1.0.0(peer)`, `name@1.0.0`). */
+export function pnpmKey(key: string): { name: string; version: string } | undefined {
+  const k = key.replace(/^\//, '').replace(/\(.*$/, '');
+  const v5 = /^((?:@[^/]+\/)?[^@/]+)\/(\d[^_/]*)(?:_.*)?$/.exec(k);
+  if (v5) return { name: v5[1], version: v5[2] };
+  const at = k.indexOf('@', 1);
+  if (at !== -1) return { name: k.slice(0, at), version: k.slice(at + 1) };
+  const slash = k.lastIndexOf('/');
+  if (slash <= 0) return undefined;
+  return { name: k.slice(0, slash), version: k.slice(slash + 1).replace(/_.*$/, '') };
+}
+
+function yamlRoot(text: string, label: string): YAMLMap {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new ParseFailure(
+      `invalid YAML in ${label} at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
+      e.linePos?.[0].line,
+    );
+  }
+  if (!isMap(doc.contents)) throw new ParseFailure(`${label} is not a mapping`);
+  return doc.contents;
+}
+
+function pairs(node: unknown): Pair[] {
+  return isMap(node) ? node.items : [];
+}
+
+function scalarText(node: unknown): string | undefined {
+  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+}
+
+/** `pnpm-lock.yaml` (versions 5 to 9): packages with versions and integrity; importers say which are direct. */
+export function parsePnpmLock(text: string): DependencyManifest {
+  const root = yamlRoot(text, 'pnpm-lock.yaml');
+  const m = emptyManifest('pnpm-lock', true, true);
+  const direct = new Map<string, boolean>(); // name@version → dev
+  const importers = root.get('importers', true);
+  const roots = isMap(importers) ? importers.items.map((p) => p.value) : [root];
+  for (const imp of roots) {
+    for (const [field, dev] of [
+      ['dependencies', false],
+      ['optionalDependencies', false],
+      ['devDependencies', true],
+    ] as const) {
+      for (const p of pairs(isMap(imp) ? imp.get(field, true) : undefined)) {
+        const name = scalarText(p.key);
+        const v = isMap(p.value) ? scalarText(p.value.get('version', true)) : scalarText(p.value);
+        if (!name || !v) continue;
+        const version = v.replace(/\(.*$/, '').replace(/_.*$/, '');
+        const key = `${name}@${version}`;
+        direct.set(key, (direct.get(key) ?? true) && dev);
+      }
+    }
+  }
+  for (const p of pairs(root.get('packages', true))) {
+    const key = scalarText(p.key);
+    const id = key ? pnpmKey(key) : undefined;
+    if (!id || !isScalar(p.key)) continue;
+    const range = p.key.range ?? [0, 0];
+    const dep: DeclaredDependency = { ecosystem: 'npm', name: id.name, version: id.version, span: { start: range[0], end: range[1] } };
+    const body = isMap(p.value) ? p.value : undefined;
+    const isDirect = direct.get(`${id.name}@${id.version}`);
+    dep.direct = isDirect !== undefined;
+    if (isDirect === true || body?.get('dev') === true) dep.dev = true;
+    const resolution = body?.get('resolution', true);
+    const integrity = isMap(resolution) ? scalarText(resolution.get('integrity', true)) : undefined;
+    if (integrity) dep.hashes = [integrity];
+    const tarball = isMap(resolution) ? scalarText(resolution.get('tarball', true)) : undefined;
+    if (tarball && !/^https?:/.test(tarball)) dep.source = { kind: 'path', location: tarball };
+    const requires = pairs(body?.get('dependencies', true))
+      .map((d) => scalarText(d.key))
+      .filter((n): n is string => n !== undefined);
+    if (requires.length) dep.dependsOn = requires;
+    m.packages.push(dep);
+  }
+  return m;
+}
+
+/** The package name of a yarn descriptor: `lodash@^4`, `@scope/x@npm:^1`, `"x@patch:x@1#…"`. */
+function descriptorName(d: string): string {
+  const s = d.trim().replace(/^"|"$/g, '');
+  const at = s.indexOf('@', 1);
+  return at === -1 ? s : s.slice(0, at);
+}
+
+/**
+ * `yarn.lock`, classic (v1) and Berry (v2+): one entry per resolved package, its header naming the
+ * descriptors that resolved to it. Workspace and linked entries are the project's own packages.
+ */
+export function parseYarnLock(text: string): DependencyManifest {
+  const m = emptyManifest('yarn-lock', true, true);
+  let current: DeclaredDependency | undefined;
+  let inDeps = false;
+  let pos = 0;
+  let lineNo = 0;
+  const finish = () => {
+    if (current && current.version && !current.source) m.packages.push(current);
+    else if (current && current.source) m.packages.push(current);
+    current = undefined;
+  };
+  while (pos <= text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl === -1 ? text.length : nl;
+    const line = text.slice(pos, end).replace(/\r$/, '');
+    lineNo++;
+    if (line.trim() === '' || line.trimStart().startsWith('#')) {
+      // blank lines and comments
+    } else if (!/^\s/.test(line)) {
+      finish();
+      inDeps = false;
+      if (line.endsWith(':') && !line.startsWith('__metadata')) {
+        const header = line.slice(0, -1);
+        const first = header.split(',')[0];
+        current = { ecosystem: 'npm', name: descriptorName(first), span: { start: pos, end: pos + header.length } };
+        if (/@(?:workspace|link|portal|file):/.test(header)) current.source = { kind: 'workspace', location: header };
+      } else if (!line.startsWith('__metadata'))
+        m.problems.push({ message: `line ${lineNo}: unexpected text outside an entry`, line: lineNo });
+    } else if (current) {
+      const indent = line.length - line.trimStart().length;
+      const field = /^\s+"?([\w-]+)"?:?\s+(.*)$/.exec(line);
+      if (indent <= 2) inDeps = false;
+      if (indent <= 2 && /^\s+(?:dependencies|optionalDependencies):?\s*$/.test(line)) inDeps = true;
+      else if (inDeps && indent > 2) {
+        const dep = /^\s+"?((?:@[^/"\s]+\/)?[^@"\s:]+)"?:?\s/.exec(line);
+        if (dep) (current.dependsOn ??= []).push(dep[1]);
+      } else if (field) {
+        const value = field[2].trim().replace(/^"|"$/g, '');
+        if (field[1] === 'version') current.version = value;
+        else if (field[1] === 'integrity') current.hashes = [value];
+        else if (field[1] === 'checksum') current.hashes = [value.replace(/^\d+\//, 'sha512-hex:')];
+        else if (field[1] === 'resolved' && !/^https?:/.test(value))
+          current.source = { kind: value.startsWith('git') ? 'vcs' : 'path', location: value };
+        else if (field[1] === 'linkType' && value === 'soft') current.source ??= { kind: 'workspace', location: value };
+      }
+    }
+    if (nl === -1) break;
+    pos = nl + 1;
+  }
+  finish();
+  return m;
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parsePackageJson, parsePackageLock } from './npm.js';
+
+const at = (text: string, span: { start: number; end: number }) => text.slice(span.start, span.end);
+
+describe('package.json', () => {
+  const text = `{
+  "name": "app",
+  "private": true,
+  "dependencies": { "openai": "4.20.1", "lodash": "^4.17.0", "local": "file:../local", "alias": "npm:@scope/real@1.2.3", "gh": "user/repo#v1" },
+  "devDependencies": { "vitest": "~4.0.0" }
+}`;
+  const m = parsePackageJson(text, 'package.json', 100);
+  it('reads exact versions, ranges, aliases and non-registry sources', () => {
+    expect(m.application).toBe(true);
+    expect(m.packages.map((p) => [p.name, p.version, p.requirement, p.source?.kind, p.dev])).toEqual([
+      ['openai', '4.20.1', undefined, undefined, undefined],
+      ['lodash', undefined, '^4.17.0', undefined, undefined],
+      ['local', undefined, undefined, 'path', undefined],
+      ['@scope/real', '1.2.3', undefined, 'alias', undefined],
+      ['gh', undefined, undefined, 'vcs', undefined],
+      ['vitest', undefined, '~4.0.0', undefined, true],
+    ]);
+    expect(at(text, m.packages[0].span)).toBe('"openai": "4.20.1"');
+  });
+  it('rejects a file that is not a JSON object', () => {
+    expect(() => parsePackageJson('[1]', 'package.json', 100)).toThrow('package.json is not a JSON object');
+    expect(() => parsePackageJson('{"a":', 'package.json', 100)).toThrow(/invalid package.json at line 1/);
+  });
+});
+
+describe('package-lock.json', () => {
+  it('v3: direct and transitive, dev, integrity, licence, nested copies, links', () => {
+    const text = `{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "app", "dependencies": { "express": "^4.0.0" }, "devDependencies": { "vitest": "^4.0.0" } },
+    "node_modules/express": { "version": "4.18.2", "integrity": "sha512-AAAA", "license": "MIT", "dependencies": { "qs": "6.11.0" } },
+    "node_modules/qs": { "version": "6.11.0" },
+    "node_modules/express/node_modules/qs": { "version": "6.5.0" },
+    "node_modules/vitest": { "version": "4.0.1", "dev": true },
+    "node_modules/mylib": { "resolved": "packages/mylib", "link": true },
+    "packages/mylib": { "version": "0.0.1" }
+  }
+}`;
+    const m = parsePackageLock(text, 100);
+    expect(m.lockfile).toBe(true);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dev ?? false, p.source?.kind])).toEqual([
+      ['express', '4.18.2', true, false, undefined],
+      ['qs', '6.11.0', false, false, undefined],
+      ['qs', '6.5.0', false, false, undefined],
+      ['vitest', '4.0.1', true, true, undefined],
+      ['mylib', undefined, false, false, 'path'],
+    ]);
+    expect(m.packages[0]).toMatchObject({ hashes: ['sha512-AAAA'], license: 'MIT', dependsOn: ['qs'] });
+    expect(at(text, m.packages[2].span)).toBe('"node_modules/express/node_modules/qs"');
+  });
+  it('v1: nested dependencies and aliases', () => {
+    const text = `{
+  "lockfileVersion": 1,
+  "dependencies": {
+    "a": { "version": "1.0.0", "integrity": "sha1-xx", "requires": { "b": "^2.0.0" }, "dependencies": { "b": { "version": "2.0.1" } } },
+    "c": { "version": "npm:d@3.0.0", "dev": true }
+  }
+}`;
+    const m = parsePackageLock(text, 100);
+    expect(m.packages.map((p) => [p.name, p.version, p.dev ?? false])).toEqual([
+      ['a', '1.0.0', false],
+      ['b', '2.0.1', false],
+      ['d', '3.0.0', true],
+    ]);
+    expect(at(text, m.packages[1].span)).toBe('"b"');
+  });
+});

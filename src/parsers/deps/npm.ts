@@ -1,0 +1,141 @@
+import { ParseFailure } from '../../core/parser.js';
+import { member, parseJsonTree, type JsonNode } from '../notebook/json-tree.js';
+import { boolValue, licenseOf, memberSpan, objectEntries, stringMember, stringValue } from './json-spans.js';
+import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
+
+const DEP_FIELDS = [
+  ['dependencies', {}],
+  ['devDependencies', { dev: true }],
+  ['optionalDependencies', { optional: true }],
+  ['peerDependencies', { optional: true }],
+] as const;
+
+const EXACT_SEMVER = /^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
+
+function rootObject(text: string, maxDepth: number, label: string): JsonNode {
+  const root = parseJsonTree(text, maxDepth, label);
+  if (root.type !== 'object') throw new ParseFailure(`${label} is not a JSON object`);
+  return root;
+}
+
+/** `package.json`: the dependencies a project declares, with their ranges. Inside `node_modules`, an installed package. */
+export function parsePackageJson(text: string, path: string, maxDepth: number): DependencyManifest {
+  const root = rootObject(text, maxDepth, 'package.json');
+  if (/(?:^|\/)node_modules\//.test(path)) return installedPackage(text, root);
+  // A private package is deployed, not published: an application.
+  const manifest = emptyManifest('package-json', false, boolValue(text, member(root, 'private')));
+  for (const [field, flags] of DEP_FIELDS) {
+    for (const [name, value] of objectEntries(member(root, field))) {
+      const spec = stringValue(value);
+      if (spec === undefined) continue;
+      const dep: DeclaredDependency = { ecosystem: 'npm', name, direct: true, span: memberSpan(text, value, true), ...flags };
+      Object.assign(dep, fromSpec(name, spec));
+      manifest.packages.push(dep);
+    }
+  }
+  const registry = stringMember(member(root, 'publishConfig'), 'registry');
+  if (registry)
+    manifest.indexes.push({
+      url: registry,
+      role: 'primary',
+      span: memberSpan(text, member(member(root, 'publishConfig'), 'registry')!, true),
+    });
+  return manifest;
+}
+
+function installedPackage(text: string, root: JsonNode): DependencyManifest {
+  const manifest = emptyManifest('installed', true, false);
+  const name = stringMember(root, 'name');
+  const version = stringMember(root, 'version');
+  if (name && version) {
+    const dep: DeclaredDependency = { ecosystem: 'npm', name, version, span: memberSpan(text, member(root, 'name')!, true) };
+    const license = licenseOf(member(root, 'license'));
+    if (license) dep.license = license;
+    manifest.packages.push(dep);
+  }
+  return manifest;
+}
+
+/** What a `package.json` range says: an exact version, a range, or a source other than the registry. */
+function fromSpec(name: string, spec: string): Partial<DeclaredDependency> {
+  const s = spec.trim();
+  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(s);
+  if (alias) return { ...fromSpec(alias[1], alias[2]), name: alias[1], source: { kind: 'alias', location: s } };
+  const source = nonRegistrySource(s);
+  if (source) return { source };
+  const exact = EXACT_SEMVER.exec(s);
+  if (exact) return { version: exact[1] };
+  return { requirement: s };
+}
+
+function nonRegistrySource(s: string): PackageSource | undefined {
+  if (/^(?:file|link|portal):|^\.{0,2}\//.test(s)) return { kind: 'path', location: s };
+  if (/^workspace:/.test(s)) return { kind: 'workspace', location: s };
+  if (/^(?:git(?:\+[a-z]+)?|github|gitlab|bitbucket):|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(s)) return { kind: 'vcs', location: s };
+  if (/^https?:\/\//.test(s)) return { kind: 'url', location: s };
+  return undefined;
+}
+
+/** `package-lock.json` / `npm-shrinkwrap.json`, versions 1 to 3: every installed package with its resolved version and integrity. */
+export function parsePackageLock(text: string, maxDepth: number): DependencyManifest {
+  const root = rootObject(text, maxDepth, 'package-lock.json');
+  const manifest = emptyManifest('package-lock', true, true);
+  const packages = member(root, 'packages');
+  if (packages?.type === 'object') readPackagesV2(text, packages, manifest);
+  else readDependenciesV1(text, member(root, 'dependencies'), manifest);
+  return manifest;
+}
+
+function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, manifest: DependencyManifest): void {
+  const rootPkg = objectEntries(packages).find(([k]) => k === '')?.[1];
+  const direct = new Set<string>();
+  for (const [field] of DEP_FIELDS) for (const [name] of objectEntries(member(rootPkg, field))) direct.add(name);
+  for (const [key, entry] of packages.entries) {
+    const at = key.lastIndexOf('node_modules/');
+    if (key === '' || at === -1) continue; // the project itself and workspace folders
+    const name = stringMember(entry, 'name') ?? key.slice(at + 'node_modules/'.length);
+    const version = stringMember(entry, 'version');
+    const dep: DeclaredDependency = { ecosystem: 'npm', name, span: memberSpan(text, entry, false) };
+    if (version) dep.version = version;
+    dep.direct = at === 0 && direct.has(name);
+    if (boolValue(text, member(entry, 'dev'))) dep.dev = true;
+    if (boolValue(text, member(entry, 'optional'))) dep.optional = true;
+    const resolved = stringMember(entry, 'resolved');
+    if (boolValue(text, member(entry, 'link'))) dep.source = { kind: 'path', location: resolved ?? key };
+    else if (resolved && !/^https?:\/\//.test(resolved))
+      dep.source = { kind: resolved.startsWith('git') ? 'vcs' : 'path', location: resolved };
+    const integrity = stringMember(entry, 'integrity');
+    if (integrity) dep.hashes = integrity.split(/\s+/);
+    const license = licenseOf(member(entry, 'license'));
+    if (license) dep.license = license;
+    const requires = [...objectEntries(member(entry, 'dependencies')), ...objectEntries(member(entry, 'optionalDependencies'))].map(
+      ([k]) => k,
+    );
+    if (requires.length) dep.dependsOn = requires;
+    manifest.packages.push(dep);
+  }
+}
+
+function readDependenciesV1(text: string, deps: JsonNode | undefined, manifest: DependencyManifest, depth = 0): void {
+  for (const [name, entry] of objectEntries(deps)) {
+    const version = stringMember(entry, 'version');
+    const dep: DeclaredDependency = { ecosystem: 'npm', name, span: memberSpan(text, entry, false) };
+    if (version) {
+      const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(version);
+      if (alias) {
+        dep.name = alias[1];
+        dep.version = alias[2];
+      } else if (/^(?:file|git|github|https?):/.test(version))
+        dep.source = { kind: version.startsWith('file') ? 'path' : version.startsWith('http') ? 'url' : 'vcs', location: version };
+      else dep.version = version;
+    }
+    if (boolValue(text, member(entry, 'dev'))) dep.dev = true;
+    if (boolValue(text, member(entry, 'optional'))) dep.optional = true;
+    const integrity = stringMember(entry, 'integrity');
+    if (integrity) dep.hashes = integrity.split(/\s+/);
+    const requires = objectEntries(member(entry, 'requires')).map(([k]) => k);
+    if (requires.length) dep.dependsOn = requires;
+    manifest.packages.push(dep);
+    if (depth < 64) readDependenciesV1(text, member(entry, 'dependencies'), manifest, depth + 1);
+  }
+}

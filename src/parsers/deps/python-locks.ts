@@ -1,0 +1,121 @@
+import { ParseFailure } from '../../core/parser.js';
+import { member, parseJsonTree } from '../notebook/json-tree.js';
+import { memberSpan, objectEntries, stringMember, stringValue } from './json-spans.js';
+import { arr, parseToml, str, table, TomlLocator } from './toml.js';
+import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
+
+/** `poetry.lock`: every locked package with its version, file hashes and dependencies. */
+export function parsePoetryLock(text: string): DependencyManifest {
+  const data = parseToml(text, 'poetry.lock');
+  const loc = new TomlLocator(text);
+  const m = emptyManifest('poetry-lock', true, true);
+  arr(data.package).forEach((raw, i) => {
+    const p = table(raw);
+    const name = str(p?.name);
+    if (!p || !name) return;
+    const section = loc.section('package', i);
+    const dep: DeclaredDependency = { ecosystem: 'PyPI', name, span: loc.key('name', section) ?? loc.headerSpan(section) };
+    const version = str(p.version);
+    if (version) dep.version = version;
+    if (p.category === 'dev') dep.dev = true;
+    if (p.optional === true) dep.optional = true;
+    const hashes = arr(p.files)
+      .map((f) => str(table(f)?.hash))
+      .filter((h): h is string => h !== undefined);
+    if (hashes.length) dep.hashes = hashes;
+    const source = table(p.source);
+    const type = str(source?.type);
+    const url = str(source?.url);
+    if (type === 'git')
+      dep.source = { kind: 'vcs', location: `${url ?? ''}${source?.resolved_reference ? `@${str(source.resolved_reference)}` : ''}` };
+    else if (type === 'directory' || type === 'file') dep.source = { kind: 'path', location: url ?? '' };
+    else if (type === 'url') dep.source = { kind: 'url', location: url ?? '' };
+    const requires = Object.keys(table(p.dependencies) ?? {});
+    if (requires.length) dep.dependsOn = requires;
+    m.packages.push(dep);
+  });
+  return m;
+}
+
+/** `uv.lock`: locked packages; the project's own entries (editable or virtual) say which are direct. */
+export function parseUvLock(text: string): DependencyManifest {
+  const data = parseToml(text, 'uv.lock');
+  const loc = new TomlLocator(text);
+  const m = emptyManifest('uv-lock', true, true);
+  const packages = arr(data.package).map(table);
+  const direct = new Set<string>();
+  const devDirect = new Set<string>();
+  const isProject = (p: Record<string, unknown> | undefined) => {
+    const source = table(p?.source);
+    return source?.virtual !== undefined || source?.editable !== undefined;
+  };
+  for (const p of packages) {
+    if (!isProject(p)) continue;
+    for (const d of arr(p?.dependencies)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
+    for (const list of Object.values(table(p?.['optional-dependencies']) ?? {}))
+      for (const d of arr(list)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
+    for (const list of Object.values(table(p?.['dev-dependencies']) ?? {}))
+      for (const d of arr(list)) if (str(table(d)?.name)) devDirect.add(str(table(d)?.name)!);
+  }
+  packages.forEach((p, i) => {
+    const name = str(p?.name);
+    if (!p || !name || isProject(p)) return;
+    const section = loc.section('package', i);
+    const dep: DeclaredDependency = { ecosystem: 'PyPI', name, span: loc.key('name', section) ?? loc.headerSpan(section) };
+    const version = str(p.version);
+    if (version) dep.version = version;
+    dep.direct = direct.has(name) || devDirect.has(name);
+    if (devDirect.has(name) && !direct.has(name)) dep.dev = true;
+    const source = table(p.source);
+    if (source?.git !== undefined) dep.source = { kind: 'vcs', location: str(source.git) ?? '' };
+    else if (source?.path !== undefined || source?.directory !== undefined)
+      dep.source = { kind: 'path', location: str(source.path) ?? str(source.directory) ?? '' };
+    else if (source?.url !== undefined) dep.source = { kind: 'url', location: str(source.url) ?? '' };
+    const hashes = [str(table(p.sdist)?.hash), ...arr(p.wheels).map((w) => str(table(w)?.hash))].filter(
+      (h): h is string => h !== undefined,
+    );
+    if (hashes.length) dep.hashes = hashes;
+    const requires = arr(p.dependencies)
+      .map((d) => str(table(d)?.name))
+      .filter((n): n is string => n !== undefined);
+    if (requires.length) dep.dependsOn = requires;
+    m.packages.push(dep);
+  });
+  return m;
+}
+
+/** `Pipfile.lock`: `default` and `develop` packages with `==` versions and hashes, and the sources they come from. */
+export function parsePipfileLock(text: string, maxDepth: number): DependencyManifest {
+  const root = parseJsonTree(text, maxDepth, 'Pipfile.lock');
+  if (root.type !== 'object') throw new ParseFailure('Pipfile.lock is not a JSON object');
+  const m = emptyManifest('pipfile-lock', true, true);
+  const sources = member(member(root, '_meta'), 'sources');
+  if (sources?.type === 'array') {
+    for (const s of sources.items) {
+      const urlNode = member(s, 'url');
+      const url = stringValue(urlNode);
+      if (url && urlNode) m.indexes.push({ url, role: 'primary', span: memberSpan(text, urlNode, true) });
+    }
+  }
+  for (const [section, dev] of [
+    ['default', false],
+    ['develop', true],
+  ] as const) {
+    for (const [name, entry] of objectEntries(member(root, section))) {
+      const dep: DeclaredDependency = { ecosystem: 'PyPI', name, span: memberSpan(text, entry, false) };
+      const version = stringMember(entry, 'version');
+      if (version) dep.version = version.replace(/^===?/, '');
+      if (dev) dep.dev = true;
+      const git = stringMember(entry, 'git');
+      const path = stringMember(entry, 'path') ?? stringMember(entry, 'file');
+      if (git) dep.source = { kind: 'vcs', location: git };
+      else if (path) dep.source = { kind: 'path', location: path };
+      const hashes = member(entry, 'hashes');
+      if (hashes?.type === 'array') dep.hashes = hashes.items.map(stringValue).filter((h): h is string => h !== undefined);
+      const markers = stringMember(entry, 'markers');
+      if (markers) dep.marker = markers;
+      m.packages.push(dep);
+    }
+  }
+  return m;
+}

@@ -1,0 +1,109 @@
+import { parse, TomlError } from 'smol-toml';
+import type { TextSpan } from '../../core/document.js';
+import { ParseFailure } from '../../core/parser.js';
+
+export type TomlTable = Record<string, unknown>;
+
+/** Parses TOML; a syntax error becomes a clear, positioned parse failure. */
+export function parseToml(text: string, label: string): TomlTable {
+  try {
+    return parse(text) as TomlTable;
+  } catch (e) {
+    if (e instanceof TomlError)
+      throw new ParseFailure(
+        `invalid TOML in ${label} at line ${e.line}: ${e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`,
+        e.line,
+      );
+    throw e;
+  }
+}
+
+export function table(v: unknown): TomlTable | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) ? (v as TomlTable) : undefined;
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+interface Section {
+  /** Dotted header without quotes, e.g. `tool.poetry.group.dev.dependencies`. */
+  header: string;
+  start: number;
+  end: number;
+}
+
+const HEADER = /^[ \t]*\[\[?([^\]\n]+)\]\]?[ \t]*(?:#.*)?$/gm;
+
+/**
+ * Finds where values of a TOML document are written (smol-toml gives no positions): the document is
+ * cut into sections at its table headers, and a value is looked up as text inside its section.
+ */
+export class TomlLocator {
+  private readonly sections: Section[] = [];
+  private readonly used = new Set<number>();
+
+  constructor(private readonly text: string) {
+    let prev: Section = { header: '', start: 0, end: text.length };
+    this.sections.push(prev);
+    for (let m = HEADER.exec(text); m; m = HEADER.exec(text)) {
+      prev.end = m.index;
+      prev = { header: normalizeHeader(m[1]), start: m.index, end: text.length };
+      this.sections.push(prev);
+    }
+  }
+
+  /** The sections with this header, in order (several for an array of tables). */
+  section(header: string, index = 0): Section | undefined {
+    return this.sections.filter((s) => s.header === header)[index];
+  }
+
+  /** The first unused quoted string literal equal to `value` in the section (or anywhere when there is none). */
+  string(value: string, header: string): TextSpan | undefined {
+    const s = this.section(header);
+    const ranges = s ? [s, { start: 0, end: this.text.length }] : [{ start: 0, end: this.text.length }];
+    const literals = [`"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`, `'${value}'`];
+    for (const r of ranges) {
+      for (const lit of literals) {
+        let i = this.text.indexOf(lit, r.start);
+        while (i !== -1 && i < r.end) {
+          if (!this.used.has(i)) {
+            this.used.add(i);
+            return { start: i, end: i + lit.length };
+          }
+          i = this.text.indexOf(lit, i + 1);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The line `key = …` in a section: span of the key and its value up to the end of the line. */
+  key(key: string, section: Section | undefined): TextSpan | undefined {
+    if (!section) return undefined;
+    const body = this.text.slice(section.start, section.end);
+    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const m = new RegExp(`^[ \\t]*(["']?${escaped}["']?[ \\t]*=[^\\n]*)`, 'mi').exec(body);
+    if (!m) return undefined;
+    const start = section.start + m.index + m[0].indexOf(m[1]);
+    return { start, end: start + m[1].trimEnd().length };
+  }
+
+  /** The header line of a section. */
+  headerSpan(section: Section | undefined): TextSpan {
+    if (!section) return { start: 0, end: 0 };
+    const nl = this.text.indexOf('\n', section.start);
+    return { start: section.start, end: nl === -1 || nl > section.end ? section.end : nl };
+  }
+}
+
+function normalizeHeader(raw: string): string {
+  return raw
+    .split('.')
+    .map((p) => p.trim().replace(/^["']|["']$/g, ''))
+    .join('.');
+}

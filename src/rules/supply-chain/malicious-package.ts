@@ -1,0 +1,57 @@
+import { defineRule } from '../../core/rule.js';
+import type { VulnerabilityMatch } from '../../core/vulnerability.js';
+import type { DependencyDocument } from '../../parsers/deps/deps-document.js';
+import { findingPackage } from '../../parsers/deps/purl.js';
+import { describePackage, registryPackages } from './lib/packages.js';
+
+export default defineRule<DependencyDocument>({
+  meta: {
+    id: 'SCA-0002',
+    slug: 'malicious-package',
+    title: 'Known malicious package',
+    severity: 'critical',
+    scanner: 'deps',
+    appliesTo: ['deps'],
+    frameworks: [
+      { id: 'owasp-llm-2025', control: 'LLM03' },
+      { id: 'mitre-atlas', control: 'AML.T0010.001' },
+    ],
+    rationale:
+      'An OSV `MAL-` record reports the package (or the named versions) as malware: typosquats, dependency-confusion uploads and hijacked releases run their payload at install or import time, steal credentials and tokens, or tamper with what the program does. When the manifest does not pin a version, a range can resolve to a malicious release.',
+    remediation:
+      'Remove the package, or pin a version the report does not name; treat every machine and CI runner that installed it as compromised (rotate the credentials it could read).',
+    references: ['https://github.com/ossf/malicious-packages', 'https://osv.dev/list?q=MAL-'],
+    examples: {
+      bad: [{ path: 'package.json', content: '{\n  "dependencies": {\n    "chalk": "5.6.1"\n  }\n}\n' }],
+      good: [{ path: 'package.json', content: '{\n  "dependencies": {\n    "chalk": "5.6.2"\n  }\n}\n' }],
+    },
+  },
+  check(doc, ctx) {
+    const db = ctx.settings.vulnerabilities;
+    if (!db) return;
+    for (const dep of registryPackages(doc.manifest)) {
+      const reports: VulnerabilityMatch[] = dep.version
+        ? db.affecting({ ecosystem: dep.ecosystem, name: dep.name, version: dep.version }).filter((v) => v.malicious)
+        : db.knownMalicious(dep.ecosystem, dep.name);
+      for (const v of reports) {
+        const what = dep.version
+          ? `${describePackage(dep)} is malicious`
+          : `${dep.name} has malicious releases and the manifest does not pin a version`;
+        ctx.report({
+          message: `${what} (${v.id}): ${v.summary}`,
+          at: dep.span,
+          severity: 'critical',
+          vulnerability: {
+            id: v.id,
+            aliases: v.aliases,
+            summary: v.summary,
+            severity: 'critical',
+            fixed: v.fixed,
+            references: v.references,
+          },
+          package: findingPackage(dep),
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,66 @@
+import { defineRule } from '../../core/rule.js';
+import type { DependencyDocument, DependencySetDocument } from '../../parsers/deps/deps-document.js';
+import type { ManifestKind } from '../../parsers/deps/types.js';
+import { registryPackages } from './lib/packages.js';
+
+/** Files that install exactly what they name: their own entries must be pinned. */
+const INSTALL_LISTS = new Set<ManifestKind>(['requirements', 'dockerfile', 'conda']);
+/** Manifests whose ranges a lockfile next to them resolves. */
+const LOCKED_BY: Partial<Record<ManifestKind, ManifestKind[]>> = {
+  pyproject: ['poetry-lock', 'uv-lock', 'pipfile-lock'],
+  'package-json': ['package-lock', 'pnpm-lock', 'yarn-lock'],
+};
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
+}
+
+export default defineRule<DependencySetDocument>({
+  meta: {
+    id: 'SCA-0005',
+    slug: 'unpinned-dependency',
+    title: 'Unpinned dependency in an application without a lockfile',
+    severity: 'low',
+    scanner: 'deps',
+    appliesTo: ['deps-set'],
+    frameworks: [{ id: 'owasp-llm-2025', control: 'LLM03' }],
+    rationale:
+      'An application that installs ranges (`torch>=2.0`, `^4.17.0`) with no lockfile gets whatever is newest on the day of the build: builds are not reproducible, a vulnerability scan cannot tell which version ships, and a hijacked or malicious release is picked up automatically. Libraries declare ranges on purpose; applications should lock.',
+    remediation:
+      'Pin exact versions (`torch==2.6.0`, with `--hash` for pip), or commit the lockfile your tool writes (`uv lock`, `poetry lock`, `npm install` → `package-lock.json`) and install from it.',
+    references: [
+      'https://pip.pypa.io/en/stable/topics/repeatable-installs/',
+      'https://docs.npmjs.com/cli/configuring-npm/package-lock-json',
+    ],
+    examples: {
+      bad: [{ path: 'requirements.txt', content: 'torch>=2.0\n' }],
+      good: [{ path: 'requirements.txt', content: 'torch==2.6.0\n' }],
+    },
+  },
+  check(set, ctx) {
+    const kindsByDir = new Map<string, Set<ManifestKind>>();
+    for (const d of set.manifests) {
+      const dir = dirOf(d.file.path);
+      const kinds = kindsByDir.get(dir) ?? new Set();
+      kinds.add(d.manifest.kind);
+      kindsByDir.set(dir, kinds);
+    }
+    for (const doc of set.manifests) {
+      if (!isUnlocked(doc, kindsByDir.get(dirOf(doc.file.path)) ?? new Set())) continue;
+      for (const dep of registryPackages(doc.manifest)) {
+        if (dep.version || dep.direct === false || dep.dev) continue;
+        const range = dep.requirement ? ` (${dep.requirement})` : '';
+        ctx.report({ doc, message: `${dep.name}${range} is not pinned to a version and nothing locks it`, at: dep.span });
+      }
+    }
+  },
+});
+
+function isUnlocked(doc: DependencyDocument, siblings: Set<ManifestKind>): boolean {
+  const m = doc.manifest;
+  if (m.lockfile || !m.application) return false;
+  if (INSTALL_LISTS.has(m.kind)) return !m.includes.some((i) => i.constraint);
+  const locks = LOCKED_BY[m.kind];
+  return locks !== undefined && !locks.some((k) => siblings.has(k));
+}
