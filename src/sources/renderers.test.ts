@@ -10,9 +10,15 @@ import hostNetwork from '../rules/kubernetes/ai-service-host-network.js';
 import { main } from '../cli/main.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
+import { realRenderers } from '../testing/real-renderers.js';
 import { attributeKustomizeOutput, findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
 
 let dir: string;
+
+/** Real helm and kubectl (Kustomize built in), from the test tool package (see CONTRIBUTING.md). */
+const real = realRenderers();
+const realHelm = real.helm;
+const realKubectl = real.kubectl;
 
 function write(rel: string, content: string): string {
   const p = join(dir, rel);
@@ -43,14 +49,31 @@ function calls(bin: string): Array<{ argv: string[]; cwd: string }> {
 const RULES: Record<string, AnyRule> = { 'K8S-0150': exposedByService, 'K8S-0153': hostNetwork };
 
 /** The walk → render → engine pipeline of a scan, with only the rules named (independent of the rest of the catalogue). */
-function scan(opts: { rules: string[]; helmValues?: string[]; helmSet?: string[]; renderers: Omit<RendererOptions, 'helmValues' | 'helmSet'> }) {
+function scan(opts: {
+  rules: string[];
+  helmValues?: string[];
+  helmSet?: string[];
+  renderers: Omit<RendererOptions, 'helmValues' | 'helmSet'>;
+}) {
   const rules = opts.rules.map((id) => RULES[id]);
   const engine = new Engine({ parsers: allParsers, rules, lookup: () => undefined, today: '2026-01-01' });
   const onError = (p: string, m: string): void => engine.error(p, m);
-  const files = withRenderedSources(walkTargets(['.'], { cwd: dir, onError }), { ...opts.renderers, helmValues: opts.helmValues, helmSet: opts.helmSet, cwd: dir, onError });
+  const files = withRenderedSources(walkTargets(['.'], { cwd: dir, onError }), {
+    ...opts.renderers,
+    helmValues: opts.helmValues,
+    helmSet: opts.helmSet,
+    cwd: dir,
+    onError,
+  });
   for (const f of files) if (engine.wants(f)) engine.scanFile(f);
   const { findings, errors } = engine.finish();
-  findings.sort((a, b) => (a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : (a.location.startLine ?? 0) - (b.location.startLine ?? 0)));
+  findings.sort((a, b) =>
+    a.location.path < b.location.path
+      ? -1
+      : a.location.path > b.location.path
+        ? 1
+        : (a.location.startLine ?? 0) - (b.location.startLine ?? 0),
+  );
   return { findings, errors };
 }
 
@@ -102,7 +125,10 @@ const HELM_OUTPUT = [
 function chart(): void {
   write('chart/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
   write('chart/values.yaml', 'type: LoadBalancer\n');
-  write('chart/templates/service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-nb\nspec:\n  type: {{ .Values.type }}\n');
+  write(
+    'chart/templates/service.yaml',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-nb\nspec:\n  type: {{ .Values.type }}\n',
+  );
   write('chart/templates/plain.yaml', OLLAMA_POD + '\n');
   write('chart/templates/_helpers.tpl', '{{- define "app.name" -}}app{{- end }}\n');
   write('chart/charts/sub/Chart.yaml', 'apiVersion: v2\nname: sub\nversion: 0.1.0\n');
@@ -119,8 +145,14 @@ afterEach(() => {
 describe('splitHelmOutput', () => {
   it('groups documents by their # Source template, under the chart directory', () => {
     const parts = splitHelmOutput(HELM_OUTPUT + '---\n# Source: app/templates/service.yaml\nkind: Second\n', 'charts/app');
-    expect(parts.map((p) => p.path)).toEqual(['charts/app/templates/service.yaml', 'charts/app/templates/plain.yaml', 'charts/app/templates/deployment.yaml']);
-    expect(parts[0].text).toBe(`# Source: app/templates/service.yaml\n${LB_SERVICE}\n---\n# Source: app/templates/service.yaml\nkind: Second\n\n`);
+    expect(parts.map((p) => p.path)).toEqual([
+      'charts/app/templates/service.yaml',
+      'charts/app/templates/plain.yaml',
+      'charts/app/templates/deployment.yaml',
+    ]);
+    expect(parts[0].text).toBe(
+      `# Source: app/templates/service.yaml\n${LB_SERVICE}\n---\n# Source: app/templates/service.yaml\nkind: Second\n\n`,
+    );
     expect(splitHelmOutput('---\n# only a comment\n---\n', '.')).toEqual([]);
     expect(splitHelmOutput('kind: X\n', '.')[0].path).toBe('Chart.yaml');
   });
@@ -138,9 +170,18 @@ describe('Helm charts', () => {
       renderers: { helm, kustomize: false, kubectl: false },
     });
     expect(result.errors).toEqual([]);
-    expect(calls(helm)).toEqual([{ argv: ['template', join(dir, 'chart'), `--values=${values}`, '--set=a=b,c=d', '--set=x=$(touch pwned)'], cwd: join(dir, 'chart') }]);
+    expect(calls(helm)).toEqual([
+      { argv: ['template', join(dir, 'chart'), `--values=${values}`, '--set=a=b,c=d', '--set=x=$(touch pwned)'], cwd: join(dir, 'chart') },
+    ]);
     expect(existsSync(join(dir, 'chart', 'pwned'))).toBe(false);
-    const got = result.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]);
+    const got = result.findings.map((f) => [
+      f.ruleId,
+      f.location.path,
+      f.location.startLine,
+      f.location.startColumn,
+      f.location.endLine,
+      f.location.endColumn,
+    ]);
     expect(got).toEqual([
       ['K8S-0153', 'chart/templates/plain.yaml', 7, 3, 7, 20],
       ['K8S-0150', 'chart/templates/service.yaml', 10, 5, 10, 15],
@@ -151,22 +192,36 @@ describe('Helm charts', () => {
   it('reports a chart it cannot render in errors: helm missing', () => {
     chart();
     const result = scan({ rules: ['K8S-0150'], renderers: { helm: false, kustomize: false, kubectl: false } });
-    expect(result.errors).toEqual([{ path: 'chart/Chart.yaml', message: expect.stringMatching(/^Helm chart not rendered: the helm binary was not found on PATH/) }]);
+    expect(result.errors).toEqual([
+      { path: 'chart/Chart.yaml', message: expect.stringMatching(/^Helm chart not rendered: the helm binary was not found on PATH/) },
+    ]);
     expect(result.findings).toEqual([]);
   });
 
   it('reports a chart whose renderer path does not exist', () => {
     chart();
     const result = scan({ rules: ['K8S-0150'], renderers: { helm: join(dir, 'no-such-helm'), kustomize: false, kubectl: false } });
-    expect(result.errors).toEqual([{ path: 'chart/Chart.yaml', message: `Helm chart not rendered (helm template: ${join(dir, 'no-such-helm')} was not found); its templates are not scanned` }]);
+    expect(result.errors).toEqual([
+      {
+        path: 'chart/Chart.yaml',
+        message: `Helm chart not rendered (helm template: ${join(dir, 'no-such-helm')} was not found); its templates are not scanned`,
+      },
+    ]);
   });
 
   it('reports helm failures with the first lines of its stderr, and keeps reading the plain templates', () => {
     chart();
-    const helm = fakeRenderer('helm', `process.stderr.write('Error: parse error at (app/templates/x.yaml:3): function "nope" not defined\\n'); process.exit(1);`);
+    const helm = fakeRenderer(
+      'helm',
+      `process.stderr.write('Error: parse error at (app/templates/x.yaml:3): function "nope" not defined\\n'); process.exit(1);`,
+    );
     const result = scan({ rules: ['K8S-0153'], renderers: { helm, kustomize: false, kubectl: false } });
     expect(result.errors).toEqual([
-      { path: 'chart/Chart.yaml', message: 'Helm chart not rendered (helm template: exit status 1: Error: parse error at (app/templates/x.yaml:3): function "nope" not defined); its templates are not scanned' },
+      {
+        path: 'chart/Chart.yaml',
+        message:
+          'Helm chart not rendered (helm template: exit status 1: Error: parse error at (app/templates/x.yaml:3): function "nope" not defined); its templates are not scanned',
+      },
     ]);
     expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/plain.yaml']);
   });
@@ -184,9 +239,16 @@ describe('Helm charts', () => {
   it('is wired into scanSync: values and --set pass through, and nothing renders when no Kubernetes rule runs', () => {
     chart();
     const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
-    const base = { targets: ['.'], cwd: dir, config: false as const, renderers: { helm, kustomize: false as const, kubectl: false as const } };
+    const base = {
+      targets: ['.'],
+      cwd: dir,
+      config: false as const,
+      renderers: { helm, kustomize: false as const, kubectl: false as const },
+    };
     const result = scanSync({ ...base, rules: ['K8S-0150'], helmValues: ['chart/values.yaml'], helmSet: ['k=v'] });
-    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=k=v']]);
+    expect(calls(helm).map((c) => c.argv)).toEqual([
+      ['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=k=v'],
+    ]);
     expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/service.yaml']);
     scanSync({ ...base, rules: ['SAN-0001'] });
     expect(calls(helm)).toHaveLength(1);
@@ -197,13 +259,41 @@ describe('Helm charts', () => {
   it('takes --helm-values and --helm-set from the CLI, finds helm on PATH, and keeps commas in --helm-set', async () => {
     chart();
     const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
-    const out = { data: '', write(c: string) { this.data += c; return true; } };
-    const err = { data: '', write(c: string) { this.data += c; return true; } };
+    const out = {
+      data: '',
+      write(c: string) {
+        this.data += c;
+        return true;
+      },
+    };
+    const err = {
+      data: '',
+      write(c: string) {
+        this.data += c;
+        return true;
+      },
+    };
     const oldPath = process.env.PATH;
     process.env.PATH = `${dirname(helm)}:${oldPath ?? ''}`;
     try {
       const code = await main(
-        ['node', 'sanctum', 'scan', '.', '--rule', 'K8S-0150', '--format', 'json', '--no-progress', '--helm-values', 'chart/values.yaml', '--helm-set', 'a=b,c=d', '--helm-set', 'e=f'],
+        [
+          'node',
+          'sanctum',
+          'scan',
+          '.',
+          '--rule',
+          'K8S-0150',
+          '--format',
+          'json',
+          '--no-progress',
+          '--helm-values',
+          'chart/values.yaml',
+          '--helm-set',
+          'a=b,c=d',
+          '--helm-set',
+          'e=f',
+        ],
         { stdout: out as unknown as NodeJS.WriteStream, stderr: err as unknown as NodeJS.WriteStream, cwd: dir },
       );
       expect(err.data).toBe('');
@@ -211,46 +301,60 @@ describe('Helm charts', () => {
     } finally {
       process.env.PATH = oldPath;
     }
-    expect(calls(helm).map((c) => c.argv)).toEqual([['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=a=b,c=d', '--set=e=f']]);
-    expect(JSON.parse(out.data).findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['chart/templates/service.yaml']);
+    expect(calls(helm).map((c) => c.argv)).toEqual([
+      ['template', join(dir, 'chart'), `--values=${join(dir, 'chart/values.yaml')}`, '--set=a=b,c=d', '--set=e=f'],
+    ]);
+    expect(JSON.parse(out.data).findings.map((f: { location: { path: string } }) => f.location.path)).toEqual([
+      'chart/templates/service.yaml',
+    ]);
   });
 
-  const realHelm = findExecutable('helm', process.env.PATH);
-  it.skipIf(!realHelm)(`renders a real chart with helm${realHelm ? '' : ' (skipped: helm is not installed on this machine)'}`, () => {
+  it.skipIf(!realHelm)(`renders a real chart with helm${realHelm ? '' : ` (skipped: ${real.reason})`}`, () => {
     write('real/Chart.yaml', 'apiVersion: v2\nname: real\nversion: 0.1.0\n');
     write('real/values.yaml', 'serviceType: ClusterIP\n');
     write(
       'real/templates/svc.yaml',
       'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-ollama\nspec:\n  type: {{ .Values.serviceType }}\n  selector: {app: ollama}\n  ports:\n  - port: 11434\n',
     );
-    write('real/templates/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\n  labels: {app: ollama}\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    write(
+      'real/templates/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\n  labels: {app: ollama}\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n',
+    );
     const quiet = scan({ rules: ['K8S-0150'], renderers: { helm: realHelm, kustomize: false, kubectl: false } });
     expect(quiet.errors).toEqual([]);
     expect(quiet.findings).toEqual([]);
-    const loud = scan({ rules: ['K8S-0150'], helmSet: ['serviceType=LoadBalancer'], renderers: { helm: realHelm, kustomize: false, kubectl: false } });
+    const loud = scan({
+      rules: ['K8S-0150'],
+      helmSet: ['serviceType=LoadBalancer'],
+      renderers: { helm: realHelm, kustomize: false, kubectl: false },
+    });
     expect(loud.findings.map((f) => f.location.path)).toEqual(['real/templates/svc.yaml']);
   });
 });
 
-const realKustomize = findExecutable('kustomize', process.env.PATH);
-const realKubectl = findExecutable('kubectl', process.env.PATH);
 describe('a real Kustomize', () => {
-  it.skipIf(!realKustomize && !realKubectl)(
-    `renders an overlay${realKustomize || realKubectl ? '' : ' (skipped: neither kustomize nor kubectl is installed on this machine)'}`,
-    () => {
-      write('k/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
-      write('k/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
-      write('k/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../base\npatches:\n- target: {kind: Pod}\n  patch: |-\n    - op: add\n      path: /spec/hostNetwork\n      value: true\n');
-      const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: realKustomize ?? false, kubectl: realKubectl ?? false } });
-      expect(result.errors).toEqual([]);
-      expect(result.findings.map((f) => [f.location.path, f.location.resource?.name])).toEqual([['k/base/pod.yaml', 'prod-ollama']]);
-    },
-  );
+  it.skipIf(!realKubectl)(`renders an overlay${realKubectl ? '' : ` (skipped: ${real.reason})`}`, () => {
+    write('k/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
+    write(
+      'k/base/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n',
+    );
+    write(
+      'k/prod/kustomization.yaml',
+      'namePrefix: prod-\nresources:\n- ../base\npatches:\n- target: {kind: Pod}\n  patch: |-\n    - op: add\n      path: /spec/hostNetwork\n      value: true\n',
+    );
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: realKubectl } });
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [f.location.path, f.location.resource?.name])).toEqual([['k/base/pod.yaml', 'prod-ollama']]);
+  });
 });
 
 describe('attributeKustomizeOutput', () => {
   it('puts each rendered object with the resource file that declares it, prefixes and suffixes allowed', () => {
-    const a = write('k/base/app.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n');
+    const a = write(
+      'k/base/app.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n',
+    );
     const b = write('k/base/api-worker.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api-worker\n');
     const out = [
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n',
@@ -260,7 +364,10 @@ describe('attributeKustomizeOutput', () => {
     ].join('---\n');
     expect(attributeKustomizeOutput(out, 'k/prod/kustomization.yaml', [a, b], dir)).toEqual([
       { path: 'k/prod/kustomization.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n' },
-      { path: 'k/base/app.yaml', text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n\n' },
+      {
+        path: 'k/base/app.yaml',
+        text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n\n',
+      },
       { path: 'k/base/api-worker.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-worker-v2\n' },
     ]);
   });
@@ -289,10 +396,19 @@ spec:
 `;
   function overlay(): void {
     write('deploy/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
-    write('deploy/base/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    write(
+      'deploy/base/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n',
+    );
     write('deploy/overlays/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../../base\npatches:\n- path: patch.yaml\n');
-    write('deploy/overlays/prod/patch.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.13\n');
-    write('deploy/README.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n');
+    write(
+      'deploy/overlays/prod/patch.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.13\n',
+    );
+    write(
+      'deploy/README.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: stray\nspec:\n  hostNetwork: true\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n',
+    );
   }
 
   it('renders only top-level overlays, with kustomize build', () => {
@@ -320,24 +436,43 @@ spec:
     overlay();
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
     expect(result.errors.map((e) => e.path)).toEqual(['deploy/overlays/prod/kustomization.yaml']);
-    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml', 'deploy/overlays/prod/patch.yaml']);
+    expect(result.findings.map((f) => f.location.path)).toEqual([
+      'deploy/README.yaml',
+      'deploy/base/pod.yaml',
+      'deploy/overlays/prod/patch.yaml',
+    ]);
   });
 
   it('reports overlays it cannot render, and never fetches remote bases', () => {
     overlay();
     write('remote/overlay/kustomization.yaml', 'resources:\n- ../base\n');
     write('remote/base/kustomization.yaml', 'resources:\n- https://github.com/example/app//deploy/base?ref=v1.2.3\n');
-    write('charts-overlay/kustomization.yaml', 'helmCharts:\n- name: ollama\n  repo: https://otwld.github.io/ollama-helm\n  version: 0.60.0\n');
+    write(
+      'charts-overlay/kustomization.yaml',
+      'helmCharts:\n- name: ollama\n  repo: https://otwld.github.io/ollama-helm\n  version: 0.60.0\n',
+    );
     write('component/kustomization.yaml', 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n- path: p.yaml\n');
     const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
     expect(calls(kustomize).map((c) => c.argv[1])).toEqual([join(dir, 'deploy/overlays/prod')]);
     expect(result.errors).toEqual([
-      { path: 'charts-overlay/kustomization.yaml', message: 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline' },
-      { path: 'remote/overlay/kustomization.yaml', message: 'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline' },
+      {
+        path: 'charts-overlay/kustomization.yaml',
+        message:
+          'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline',
+      },
+      {
+        path: 'remote/overlay/kustomization.yaml',
+        message:
+          'Kustomize overlay not rendered: it refers to remote resources (https://github.com/example/app//deploy/base?ref=v1.2.3) and scans run offline',
+      },
     ]);
     const none = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
-    expect(none.errors.map((e) => e.path)).toEqual(['charts-overlay/kustomization.yaml', 'deploy/overlays/prod/kustomization.yaml', 'remote/overlay/kustomization.yaml']);
+    expect(none.errors.map((e) => e.path)).toEqual([
+      'charts-overlay/kustomization.yaml',
+      'deploy/overlays/prod/kustomization.yaml',
+      'remote/overlay/kustomization.yaml',
+    ]);
     expect(none.errors[1].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
   });
 });
