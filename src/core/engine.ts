@@ -124,15 +124,15 @@ export class Engine {
   finish(): EngineResult {
     for (const parser of this.setParsers) {
       const docs = this.setDocs.get(parser) ?? [];
-      let setDoc: ScanDocument;
+      let setDocs: ScanDocument[];
       try {
-        setDoc = parser.collect!(docs);
+        setDocs = [parser.collect!(docs)].flat();
       } catch (e) {
         this.error('.', describeError(e, parser.name));
         continue;
       }
       const reports: RawReport[] = [];
-      this.runRules(setDoc, reports);
+      for (const setDoc of setDocs) this.runRules(setDoc, reports);
       // File by file, so that positions rebuilt for one file's findings are dropped before the next.
       const byFile = new Map<SourceFile, RawReport[]>();
       for (const r of reports) {

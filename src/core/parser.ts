@@ -52,11 +52,11 @@ export interface Parser {
   matches(file: SourceFile): boolean;
   parse(file: SourceFile, ctx: ParseContext): ParseOutput;
   /**
-   * Cross-document view built once every file has been parsed (e.g. the set of all Kubernetes
-   * objects of a scan). Receives the parser's own documents.
+   * Cross-document views built once every file has been parsed (e.g. the Kubernetes objects that
+   * are deployed together). Receives the parser's own documents; rules run on each view.
    */
   readonly setKind?: string;
-  collect?(documents: ScanDocument[]): ScanDocument;
+  collect?(documents: ScanDocument[]): ScanDocument | ScanDocument[];
 }
 
 /** An error a parser throws to report a clear, user-facing message. */

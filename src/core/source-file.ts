@@ -13,6 +13,8 @@ export interface SourceFile {
   read(offset: number, length: number): Uint8Array;
   /** The whole file decoded as UTF-8 (BOM removed). Cached. */
   text(): string;
+  /** What rendered this file, for output of a renderer (`kustomize build deploy/prod`, `helm template charts/app`). */
+  readonly renderedBy?: string;
 }
 
 export const HEAD_BYTES = 8192;

@@ -52,7 +52,7 @@ export class RenderedSourceFile extends MemorySourceFile {
     path: string,
     content: string,
     /** What produced it: `helm template charts/app`. */
-    readonly renderer: string,
+    readonly renderedBy: string,
   ) {
     super(path, content);
   }

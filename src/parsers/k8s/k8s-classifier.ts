@@ -1,5 +1,5 @@
 import type { ScanDocument } from '../../core/document.js';
-import { MemorySourceFile } from '../../core/source-file.js';
+import { MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { YamlClassifier } from '../yaml/yaml-parser.js';
 import type { YamlFile } from '../yaml/yaml-document.js';
@@ -45,12 +45,32 @@ export const k8sClassifier: YamlClassifier = {
 
 const SET_FILE = new MemorySourceFile('.', '');
 
+/**
+ * The deployment unit a file's objects belong to: the render that produced it (one overlay, one
+ * chart), else the directory of a plain manifest.
+ */
+export function deploymentGroup(file: SourceFile): string {
+  if (file.renderedBy) return file.renderedBy;
+  const slash = file.path.lastIndexOf('/');
+  return slash === -1 ? '.' : file.path.slice(0, slash);
+}
+
+/**
+ * Cross-object rules join only objects that would be deployed together: a ClusterRoleBinding of an
+ * old install bundle never escalates a workload of an unrelated sample elsewhere in the repository.
+ */
 export const k8sSet = {
   setKind: 'k8s-set',
-  collect(documents: ScanDocument[]): ScanDocument {
-    return new K8sSetDocument(
-      documents.filter((d): d is K8sObjectDocument => d instanceof K8sObjectDocument),
-      SET_FILE,
-    );
+  collect(documents: ScanDocument[]): ScanDocument[] {
+    const groups = new Map<string, K8sObjectDocument[]>();
+    for (const d of documents) {
+      if (!(d instanceof K8sObjectDocument)) continue;
+      const key = deploymentGroup(d.file);
+      const list = groups.get(key);
+      if (list) list.push(d);
+      else groups.set(key, [d]);
+    }
+    if (groups.size === 0) return [new K8sSetDocument([], SET_FILE)];
+    return [...groups].map(([group, objects]) => new K8sSetDocument(objects, SET_FILE, group));
   },
 };

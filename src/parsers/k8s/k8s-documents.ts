@@ -112,13 +112,18 @@ export class PodSpecDocument implements ScanDocument {
   }
 }
 
-/** All Kubernetes objects of one scan (`kind: k8s-set`), for cross-object rules. */
+/**
+ * Kubernetes objects that are deployed together (`kind: k8s-set`), for cross-object rules: one
+ * Kustomize overlay or Helm chart as rendered, one directory of plain manifests, or a cluster.
+ */
 export class K8sSetDocument implements ScanDocument {
   readonly kind = 'k8s-set';
   readonly pods: PodSpecDocument[];
   constructor(
     readonly objects: K8sObjectDocument[],
     readonly file: SourceFile,
+    /** What the objects have in common: `kustomize build deploy/prod`, `helm template charts/app`, or a directory. */
+    readonly group = '.',
   ) {
     this.pods = objects.flatMap((o) => o.pods);
   }
