@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { findConfig, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
+import { foldRenderedDuplicates } from './core/rendered-duplicates.js';
 import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
 import type { AnyRule, RuleMeta } from './core/rule.js';
@@ -165,7 +166,7 @@ export function scanSync(opts: ScanOptions): ScanResult {
     schemaVersion: 1,
     tool: { name: 'sanctum', version: VERSION },
     targets: opts.targets,
-    findings: sortFindings(result.findings),
+    findings: sortFindings(foldRenderedDuplicates(result.findings)),
     errors: result.errors,
     stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: rules.length },
   };

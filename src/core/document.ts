@@ -19,6 +19,8 @@ export interface LineSpan {
 export type At = ObjectPath | TextSpan | LineSpan;
 
 export interface Located {
+  /** The file `range` lies in, when it is not the document's own (a rendered object traced back to its source). */
+  file?: SourceFile;
   range?: SourceRange;
   objectPath?: string;
   /** Source text of the reported node, used as evidence when the rule gives none. */
@@ -58,6 +60,19 @@ export interface ScanDocument {
    * drop caches (positions) that `locate` can rebuild.
    */
   compact?(): void;
+}
+
+/**
+ * Traces values of rendered output (a Kustomize overlay, a Helm chart) back to the source file and
+ * line that set them. Attached to the rendered file as `SourceFile.origins`.
+ */
+export interface RenderOrigins {
+  /**
+   * Where the value `value` at `path` of document `docIndex` of the rendered output was set (`rendered`:
+   * where it is in the output), or undefined when that cannot be known (the finding then names the
+   * rendered object, without a line).
+   */
+  locate(docIndex: number, path: ObjectPath, value: unknown, rendered: Located): Located | undefined;
 }
 
 export function isTextSpan(at: At): at is TextSpan {

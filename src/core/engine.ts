@@ -93,7 +93,10 @@ export class Engine {
       if (!safeMatch(parser, file)) continue;
       const max = parser.maxBytes ?? this.limits.maxFileBytes;
       if (file.size > max) {
-        this.error(file.path, `file is ${formatBytes(file.size)}, over the ${formatBytes(max)} limit of the ${parser.name} parser; not scanned`);
+        this.error(
+          file.path,
+          `file is ${formatBytes(file.size)}, over the ${formatBytes(max)} limit of the ${parser.name} parser; not scanned`,
+        );
         continue;
       }
       let documents: ScanDocument[];
@@ -177,13 +180,16 @@ export class Engine {
     const usedInline = new Set<InlineSuppression>();
     const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
     const resolved = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input));
-    const folded = foldSuperseded(resolved, (i) => reports[i].rule.meta);
+    const folded = foldSuperseded(
+      resolved.map((r) => r.finding),
+      (i) => reports[i].rule.meta,
+    );
     for (let i = 0; i < reports.length; i++) {
       if (folded.has(i)) continue;
       const { doc } = reports[i];
-      const finding = resolved[i];
-      if (!inlineByFile.has(doc.file)) inlineByFile.set(doc.file, inlineFor(doc.file));
-      const inline = inlineByFile.get(doc.file);
+      const { finding, file } = resolved[i];
+      if (!inlineByFile.has(file)) inlineByFile.set(file, inlineFor(file));
+      const inline = inlineByFile.get(file);
       const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline, usedAnnotations);
       if (suppression) {
         finding.status = 'suppressed';
@@ -198,21 +204,30 @@ export class Engine {
     for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
-  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Omit<ReportInput, 'at' | 'doc'>): Finding {
-    let located;
+  /** The finding, and the file its location lies in (for a rendered object, the source that set the value). */
+  private toFinding(
+    meta: RuleMeta,
+    doc: ScanDocument,
+    at: At | undefined,
+    input: Omit<ReportInput, 'at' | 'doc'>,
+  ): { finding: Finding; file: SourceFile } {
+    let located: Located;
     try {
       located = doc.locate(at);
     } catch {
       located = {};
     }
+    const file = located.file ?? doc.file;
     const objectPath = located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : undefined);
-    const location: Location = { path: doc.file.path, ...located.range };
+    const location: Location = { path: file.path, ...located.range };
     if (objectPath !== undefined) location.objectPath = objectPath;
     if (doc.resource) location.resource = doc.resource;
     if (doc.detail) location.detail = doc.detail;
+    if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
     const evidence = input.evidence ?? firstLine(located.snippet);
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
-    const anchor = (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
+    const anchor =
+      (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
     const print = this.uniqueFingerprint(meta.id, location, anchor);
     const finding: Finding = {
       ruleId: meta.id,
@@ -232,7 +247,7 @@ export class Engine {
     }
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
-    return finding;
+    return { finding, file };
   }
 
   private suppressionFor(
@@ -262,7 +277,12 @@ export class Engine {
   /** Hygiene of a suppression declared on the document itself (the `sanctum.dev/ignore` annotation). */
   private annotationHygiene(doc: ScanDocument, s: DocumentSuppression): void {
     const r = doc.resource;
-    if (!this.firstHygiene(`${doc.file.path}\u0000${r ? `${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : ''}\u0000${JSON.stringify(s.at ?? null)}\u0000${s.rule}`)) return;
+    if (
+      !this.firstHygiene(
+        `${doc.file.path}\u0000${r ? `${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : ''}\u0000${JSON.stringify(s.at ?? null)}\u0000${s.rule}`,
+      )
+    )
+      return;
     let located: Located = {};
     try {
       located = s.at !== undefined ? doc.locate(s.at) : {};
@@ -272,10 +292,23 @@ export class Engine {
     const extra: Pick<Location, 'objectPath' | 'resource'> = {};
     if (located.objectPath !== undefined) extra.objectPath = located.objectPath;
     if (doc.resource) extra.resource = doc.resource;
-    const path = doc.file.path;
-    if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation has no reason`, extra);
+    const path = (located.file ?? doc.file).path;
+    if (!s.reason)
+      this.engineFinding(
+        SUPPRESSION_WITHOUT_REASON,
+        path,
+        located.range ?? {},
+        `Suppression of ${s.rule} in an annotation has no reason`,
+        extra,
+      );
     if (isExpired(s.expires, this.today))
-      this.engineFinding(EXPIRED_SUPPRESSION, path, located.range ?? {}, `Suppression of ${s.rule} in an annotation ${expiryProblem(s.expires!)}; the finding is reported again`, extra);
+      this.engineFinding(
+        EXPIRED_SUPPRESSION,
+        path,
+        located.range ?? {},
+        `Suppression of ${s.rule} in an annotation ${expiryProblem(s.expires!)}; the finding is reported again`,
+        extra,
+      );
   }
 
   /** Reports a suppression without a reason, or one past its expiry date. */
@@ -284,7 +317,12 @@ export class Engine {
     const at = { startLine: s.line, startColumn: s.column, endLine: s.line, endColumn: s.endColumn };
     if (!s.reason) this.engineFinding(SUPPRESSION_WITHOUT_REASON, path, at, `Suppression of ${s.rules.join(', ')} has no reason`);
     if (isExpired(s.expires, this.today))
-      this.engineFinding(EXPIRED_SUPPRESSION, path, at, `Suppression of ${s.rules.join(', ')} ${expiryProblem(s.expires!)}; the finding is reported again`);
+      this.engineFinding(
+        EXPIRED_SUPPRESSION,
+        path,
+        at,
+        `Suppression of ${s.rules.join(', ')} ${expiryProblem(s.expires!)}; the finding is reported again`,
+      );
   }
 
   /** One suppression can cover findings resolved in several batches (a file, then the set of a scan): its hygiene is reported once. */
@@ -310,7 +348,13 @@ export class Engine {
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */
-  engineFinding(ruleId: string, path: string, range: Partial<SourceRange>, message: string, extra: Pick<Location, 'objectPath' | 'resource'> = {}): void {
+  engineFinding(
+    ruleId: string,
+    path: string,
+    range: Partial<SourceRange>,
+    message: string,
+    extra: Pick<Location, 'objectPath' | 'resource'> = {},
+  ): void {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import type { RenderOrigins } from './document.js';
 
 /** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
 export interface SourceFile {
@@ -15,6 +16,8 @@ export interface SourceFile {
   text(): string;
   /** What rendered this file, for output of a renderer (`kustomize build deploy/prod`, `helm template charts/app`). */
   readonly renderedBy?: string;
+  /** For rendered output: where its values come from. */
+  readonly origins?: RenderOrigins;
 }
 
 export const HEAD_BYTES = 8192;

@@ -30,6 +30,11 @@ export interface Location extends Partial<SourceRange> {
   resource?: ResourceRef;
   /** Extra context for formats with internal structure (a notebook cell, an archive member). */
   detail?: string;
+  /**
+   * For a finding on rendered output: the renders that produced it (`kubectl kustomize deploy/overlays/prod`,
+   * `helm template charts/app`), several when overlays share the base that holds the value.
+   */
+  renderedBy?: string[];
 }
 
 export interface FrameworkRef {

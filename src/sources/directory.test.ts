@@ -114,7 +114,9 @@ describe('directory walker', () => {
   it('applies excludes relative to a target outside the current directory', () => {
     write({ 'other/vendor/v.yaml': '', 'other/a.yaml': '', 'here/.keep': '' });
     const errors: string[] = [];
-    const files = [...walkTargets(['../other'], { cwd: join(base, 'here'), exclude: ['/vendor/'], onError: (p, m) => errors.push(`${p}: ${m}`) })];
+    const files = [
+      ...walkTargets(['../other'], { cwd: join(base, 'here'), exclude: ['/vendor/'], onError: (p, m) => errors.push(`${p}: ${m}`) }),
+    ];
     expect(files.map((f) => f.path)).toEqual(['../other/a.yaml']);
     expect(errors).toEqual([]);
   });
@@ -241,7 +243,9 @@ describe('directory scan', () => {
   it('reports a file over the size limit as an error and scans the rest', () => {
     write({ 'proj/big.yaml': pod('big') + '# ' + 'x'.repeat(4096) + '\n', 'proj/small.yaml': pod('small') });
     const r = scanSync({ targets: ['proj'], cwd: base, config: false, rules: ['K8S-0003'], limits: { maxFileBytes: 2048 } });
-    expect(r.errors).toEqual([{ path: 'proj/big.yaml', message: 'file is 4.1 KiB, over the 2.0 KiB limit of the yaml parser; not scanned' }]);
+    expect(r.errors).toEqual([
+      { path: 'proj/big.yaml', message: 'file is 4.1 KiB, over the 2.0 KiB limit of the yaml parser; not scanned' },
+    ]);
     expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
   });
 
@@ -249,7 +253,9 @@ describe('directory scan', () => {
     write({ 'proj/ok.yaml': pod('ok') });
     symlinkSync(join(base, 'proj'), join(base, 'proj/loop'));
     const r = scanSync({ targets: ['proj'], cwd: base, config: false, rules: ['K8S-0003'] });
-    expect(r.errors).toEqual([{ path: 'proj/loop', message: 'symbolic link loop (it points to a directory that contains it); not followed' }]);
+    expect(r.errors).toEqual([
+      { path: 'proj/loop', message: 'symbolic link loop (it points to a directory that contains it); not followed' },
+    ]);
     expect(r.findings).toHaveLength(1);
     expect(r.stats.files).toBe(1);
   });

@@ -140,7 +140,8 @@ function checkLink(abs: string, dirReal: string, root: string, cwd: string, opts
   } catch (e) {
     const c = code(e);
     if (c === 'ELOOP') opts.onError(displayPath(abs, cwd), 'symbolic link loop; not followed');
-    else if (c === 'ENOENT' || c === 'ENOTDIR') opts.onError(displayPath(abs, cwd), 'broken symbolic link (its destination does not exist); not scanned');
+    else if (c === 'ENOENT' || c === 'ENOTDIR')
+      opts.onError(displayPath(abs, cwd), 'broken symbolic link (its destination does not exist); not scanned');
     else opts.onError(displayPath(abs, cwd), `cannot resolve symbolic link: ${c}; not scanned`);
     return;
   }
@@ -149,7 +150,8 @@ function checkLink(abs: string, dirReal: string, root: string, cwd: string, opts
     return;
   }
   // A link to the directory it sits in, or to one above it, would walk the same tree forever.
-  if (inside(real, dirReal)) opts.onError(displayPath(abs, cwd), 'symbolic link loop (it points to a directory that contains it); not followed');
+  if (inside(real, dirReal))
+    opts.onError(displayPath(abs, cwd), 'symbolic link loop (it points to a directory that contains it); not followed');
 }
 
 function entryType(entry: Dirent, abs: string): 'dir' | 'file' | 'link' | 'other' {
@@ -177,14 +179,7 @@ function skipped(f: Filters, abs: string, isDir: boolean): boolean {
   return ignored(f.exclude, abs, isDir) || ignored(f.scopes, abs, isDir);
 }
 
-function* walkDir(
-  dir: string,
-  dirReal: string,
-  root: string,
-  cwd: string,
-  parent: Filters,
-  opts: WalkOptions,
-): Generator<DiskSourceFile> {
+function* walkDir(dir: string, dirReal: string, root: string, cwd: string, parent: Filters, opts: WalkOptions): Generator<DiskSourceFile> {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });

@@ -11,7 +11,7 @@ import { main } from '../cli/main.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
 import { realRenderers } from '../testing/real-renderers.js';
-import { attributeKustomizeOutput, findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
+import { findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
 
 let dir: string;
 
@@ -159,7 +159,7 @@ describe('splitHelmOutput', () => {
 });
 
 describe('Helm charts', () => {
-  it('renders by argument vector with values and --set, and attributes findings to the template', () => {
+  it('renders by argument vector with values and --set, and places findings on the template line, or on the rendered object', () => {
     chart();
     const values = write('ci/prod-values.yaml', 'type: LoadBalancer\n');
     const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
@@ -182,11 +182,16 @@ describe('Helm charts', () => {
       f.location.endLine,
       f.location.endColumn,
     ]);
+    // `hostNetwork: true` is written in the template; `type: {{ .Values.type }}` is not: that finding names the rendered object, without a line.
     expect(got).toEqual([
-      ['K8S-0153', 'chart/templates/plain.yaml', 7, 3, 7, 20],
-      ['K8S-0150', 'chart/templates/service.yaml', 10, 5, 10, 15],
+      ['K8S-0153', 'chart/templates/plain.yaml', 6, 3, 6, 20],
+      ['K8S-0150', 'chart/templates/service.yaml', undefined, undefined, undefined, undefined],
     ]);
-    expect(result.findings[1].location.resource).toEqual({ apiVersion: 'v1', kind: 'Service', name: 'release-name-nb' });
+    expect(result.findings[1].location).toMatchObject({
+      objectPath: '/spec/ports/0',
+      resource: { apiVersion: 'v1', kind: 'Service', name: 'release-name-nb' },
+      renderedBy: ['helm template chart'],
+    });
   });
 
   it('reports a chart it cannot render in errors: helm missing', () => {
@@ -345,31 +350,17 @@ describe('a real Kustomize', () => {
     );
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: realKubectl } });
     expect(result.errors).toEqual([]);
-    expect(result.findings.map((f) => [f.location.path, f.location.resource?.name])).toEqual([['k/base/pod.yaml', 'prod-ollama']]);
-  });
-});
-
-describe('attributeKustomizeOutput', () => {
-  it('puts each rendered object with the resource file that declares it, prefixes and suffixes allowed', () => {
-    const a = write(
-      'k/base/app.yaml',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n',
-    );
-    const b = write('k/base/api-worker.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api-worker\n');
-    const out = [
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n',
-      'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-worker-v2\n',
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n',
-    ].join('---\n');
-    expect(attributeKustomizeOutput(out, 'k/prod/kustomization.yaml', [a, b], dir)).toEqual([
-      { path: 'k/prod/kustomization.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: prod-settings-7h2k9\n' },
-      {
-        path: 'k/base/app.yaml',
-        text: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: prod-api-v2\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-v2\n\n',
-      },
-      { path: 'k/base/api-worker.yaml', text: 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: prod-api-worker-v2\n' },
-    ]);
+    // The JSON patch inline in the overlay sets hostNetwork: the finding is on its `value` line.
+    expect(
+      result.findings.map((f) => [
+        f.location.path,
+        f.location.startLine,
+        f.location.startColumn,
+        f.location.endLine,
+        f.location.endColumn,
+        f.location.resource?.name,
+      ]),
+    ).toEqual([['k/prod/kustomization.yaml', 9, 7, 9, 18, 'prod-ollama']]);
   });
 });
 
@@ -411,7 +402,7 @@ spec:
     );
   }
 
-  it('renders only top-level overlays, with kustomize build', () => {
+  it('renders only top-level overlays, with kustomize build, and places a value on the last patch that sets it', () => {
     overlay();
     const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
@@ -419,9 +410,12 @@ spec:
     expect(calls(kustomize).map((c) => c.argv)).toEqual([['build', join(dir, 'deploy/overlays/prod')]]);
     expect(result.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
       ['deploy/README.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
-      ['deploy/base/pod.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
+      ['deploy/overlays/prod/patch.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
     ]);
-    expect(result.findings[1].location.resource).toEqual({ apiVersion: 'v1', kind: 'Pod', name: 'prod-ollama' });
+    expect(result.findings[1].location).toMatchObject({
+      resource: { apiVersion: 'v1', kind: 'Pod', name: 'prod-ollama' },
+      renderedBy: ['kustomize build deploy/overlays/prod'],
+    });
   });
 
   it('falls back to kubectl kustomize', () => {
@@ -429,18 +423,14 @@ spec:
     const kubectl = fakeRenderer('kubectl', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl } });
     expect(calls(kubectl).map((c) => c.argv)).toEqual([['kustomize', join(dir, 'deploy/overlays/prod')]]);
-    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml']);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/overlays/prod/patch.yaml']);
   });
 
-  it('reads the resources and patches as plain YAML when the overlay cannot be rendered', () => {
+  it('reads the resources as plain YAML when the overlay cannot be rendered, never its patches', () => {
     overlay();
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });
     expect(result.errors.map((e) => e.path)).toEqual(['deploy/overlays/prod/kustomization.yaml']);
-    expect(result.findings.map((f) => f.location.path)).toEqual([
-      'deploy/README.yaml',
-      'deploy/base/pod.yaml',
-      'deploy/overlays/prod/patch.yaml',
-    ]);
+    expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml']);
   });
 
   it('reports overlays it cannot render, and never fetches remote bases', () => {

@@ -7,10 +7,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
+import type { RenderOrigins } from '../core/document.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
+import { HelmOrigins, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
 
 export interface RendererOptions {
   /** Values files for every chart (`helm template --values`), relative to `cwd`. */
@@ -45,7 +47,11 @@ export const DEFAULT_RENDER_MAX_OUTPUT = 64 * 1024 * 1024;
  */
 export type RenderState = 'rendered' | 'raw-template';
 
-/** In-memory output of a renderer. */
+/**
+ * In-memory output of a renderer, named after the file that stands for it (the overlay's
+ * kustomization, the chart's template). Its lines are no file's lines: findings are placed through
+ * `origins` on the source line that set the value, or name the rendered object without a line.
+ */
 export class RenderedSourceFile extends MemorySourceFile {
   readonly renderState: RenderState = 'rendered';
   constructor(
@@ -53,6 +59,7 @@ export class RenderedSourceFile extends MemorySourceFile {
     content: string,
     /** What produced it: `helm template charts/app`. */
     readonly renderedBy: string,
+    readonly origins?: RenderOrigins,
   ) {
     super(path, content);
   }
@@ -126,14 +133,23 @@ function run(bin: string, args: string[], cwd: string, ctx: RenderContext): RunR
   const timeout = ctx.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
   const maxBuffer = ctx.maxOutputBytes ?? DEFAULT_RENDER_MAX_OUTPUT;
   try {
-    const stdout = execFileSync(bin, args, { cwd, encoding: 'utf8', timeout, maxBuffer, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, shell: false });
+    const stdout = execFileSync(bin, args, {
+      cwd,
+      encoding: 'utf8',
+      timeout,
+      maxBuffer,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+      shell: false,
+    });
     return { ok: true, stdout, message: '' };
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { status?: number | null; signal?: string | null; stderr?: string | Buffer };
     const stderr = typeof err.stderr === 'string' ? err.stderr : (err.stderr?.toString('utf8') ?? '');
     if (err.code === 'ENOENT') return { ok: false, stdout: '', message: `${bin} was not found` };
     if (err.code === 'ENOBUFS') return { ok: false, stdout: '', message: `output over the ${formatBytes(maxBuffer)} limit` };
-    if (err.code === 'ETIMEDOUT' || (err.signal && err.status === null)) return { ok: false, stdout: '', message: `timed out after ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}` };
+    if (err.code === 'ETIMEDOUT' || (err.signal && err.status === null))
+      return { ok: false, stdout: '', message: `timed out after ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}` };
     const detail = firstLines(stderr) || err.message.split('\n')[0];
     return { ok: false, stdout: '', message: `exit status ${err.status ?? '?'}: ${detail}` };
   }
@@ -174,12 +190,14 @@ interface Chart {
 }
 
 interface KustomizationRefs {
-  /** Local directories it builds on (`resources`, `bases`, `components`). */
+  /** Local directories it builds on (`resources`, `bases`, `components`), in order. */
   dirs: string[];
   /** Local files it reads as resources. */
   files: string[];
   /** Local files it reads as patches. */
   patches: string[];
+  /** Its patch entries, in order, inline ones included. */
+  patchEntries: PatchEntry[];
   remote: string[];
   /** A `kind: Component` is only built as part of an overlay. */
   component: boolean;
@@ -188,7 +206,7 @@ interface KustomizationRefs {
 }
 
 function kustomizationRefs(absPath: string): KustomizationRefs {
-  const out: KustomizationRefs = { dirs: [], files: [], patches: [], remote: [], component: false, helmCharts: false };
+  const out: KustomizationRefs = { dirs: [], files: [], patches: [], patchEntries: [], remote: [], component: false, helmCharts: false };
   let doc: unknown;
   try {
     doc = yaml.load(readFileSync(absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
@@ -201,7 +219,9 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
   out.helmCharts = Array.isArray(k.helmCharts);
   const base = dirname(absPath);
   const local = (entry: unknown): string | undefined =>
-    typeof entry === 'string' && !entry.includes('\n') && !isAbsolute(entry) && !REMOTE.test(entry) && !entry.includes('?ref=') ? resolve(base, entry) : undefined;
+    typeof entry === 'string' && !entry.includes('\n') && !isAbsolute(entry) && !REMOTE.test(entry) && !entry.includes('?ref=')
+      ? resolve(base, entry)
+      : undefined;
   for (const key of ['resources', 'bases', 'components']) {
     const list = k[key];
     if (!Array.isArray(list)) continue;
@@ -221,13 +241,22 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
       (dir ? out.dirs : out.files).push(p);
     }
   }
-  for (const key of ['patches', 'patchesStrategicMerge', 'patchesJson6902']) {
+  // Kustomize applies patchesStrategicMerge, then patchesJson6902, then patches.
+  for (const key of ['patchesStrategicMerge', 'patchesJson6902', 'patches']) {
     const list = k[key];
     if (!Array.isArray(list)) continue;
-    for (const entry of list) {
-      const p = local(typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>).path : entry);
+    list.forEach((entry, i) => {
+      const e = typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : undefined;
+      const p = local(e ? e.path : entry);
       if (p) out.patches.push(p);
-    }
+      const patchEntry: PatchEntry = { kustomization: absPath, at: [key, i] };
+      if (p) patchEntry.file = p;
+      else if (typeof e?.patch === 'string') patchEntry.inline = e.patch;
+      else if (typeof entry === 'string' && entry.includes('\n')) patchEntry.inline = entry;
+      else return;
+      if (typeof e?.target === 'object' && e.target !== null) patchEntry.target = e.target as Record<string, unknown>;
+      out.patchEntries.push(patchEntry);
+    });
   }
   return out;
 }
@@ -306,6 +335,13 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
   }
 }
 
+/** Patch files of every kustomization: fragments of objects, never judged alone, rendered or not. */
+function patchFiles(kustomizations: readonly DiskFile[], refs: (abs: string) => KustomizationRefs): Set<string> {
+  const out = new Set<string>();
+  for (const k of kustomizations) for (const p of refs(k.absPath).patches) out.add(p);
+  return out;
+}
+
 /** True for files under `templates/` of the chart or of one of its subcharts. */
 function isChartTemplate(chartAbs: string, abs: string): boolean {
   const rel = abs.slice(chartAbs.length + 1).split(sep);
@@ -334,7 +370,8 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
   }
   chart.rendered = true;
   const label = `helm template ${chart.display}`;
-  for (const part of splitHelmOutput(r.stdout, chart.display)) yield new RenderedSourceFile(part.path, part.text, label);
+  for (const part of splitHelmOutput(r.stdout, chart.display))
+    yield new RenderedSourceFile(part.path, part.text, label, new HelmOrigins(part.text, resolve(ctx.cwd, part.path), part.path));
 }
 
 function* renderKustomizations(
@@ -354,9 +391,13 @@ function* renderKustomizations(
     }
     return r;
   };
+  for (const p of patchFiles(all, refs)) covered.add(p);
   const referenced = new Set<string>();
   for (const f of all) for (const d of refs(f.absPath).dirs) referenced.add(d);
-  /** The kustomizations an overlay builds on, itself included, through its bases and components. */
+  /**
+   * The kustomizations an overlay builds on, itself included, through its bases and components, in
+   * the order Kustomize applies them: each base before the overlays that include it.
+   */
   const cover = (kfile: string, seen: Set<string>): void => {
     if (seen.has(kfile)) return;
     seen.add(kfile);
@@ -364,6 +405,8 @@ function* renderKustomizations(
       const k = kustomizationFileIn(d);
       if (k) cover(k, seen);
     }
+    seen.delete(kfile);
+    seen.add(kfile);
   };
   for (const file of all) {
     const dir = dirname(file.absPath);
@@ -373,14 +416,24 @@ function* renderKustomizations(
     cover(file.absPath, seen);
     const remote = [...seen].flatMap((k) => refs(k).remote);
     if (remote.length > 0) {
-      ctx.onError(file.path, `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`);
+      ctx.onError(
+        file.path,
+        `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`,
+      );
       continue;
     }
     if ([...seen].some((k) => refs(k).helmCharts)) {
-      ctx.onError(file.path, 'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline');
+      ctx.onError(
+        file.path,
+        'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline',
+      );
       continue;
     }
-    const tool = kustomize ? { bin: kustomize, args: ['build', dir], label: 'kustomize build' } : kubectl ? { bin: kubectl, args: ['kustomize', dir], label: 'kubectl kustomize' } : undefined;
+    const tool = kustomize
+      ? { bin: kustomize, args: ['build', dir], label: 'kustomize build' }
+      : kubectl
+        ? { bin: kubectl, args: ['kustomize', dir], label: 'kubectl kustomize' }
+        : undefined;
     if (!tool) {
       ctx.onError(
         file.path,
@@ -394,72 +447,8 @@ function* renderKustomizations(
       continue;
     }
     for (const k of seen) for (const f of [k, ...refs(k).files, ...refs(k).patches]) covered.add(f);
-    const resources = [...seen].flatMap((k) => refs(k).files);
+    const chain: KustomizationModel[] = [...seen].map((k) => ({ abs: k, files: refs(k).files, patches: refs(k).patchEntries }));
     const label = `${tool.label} ${dirPath(file.path)}`;
-    for (const part of attributeKustomizeOutput(r.stdout, file.path, resources, ctx.cwd)) yield new RenderedSourceFile(part.path, part.text, label);
+    yield new RenderedSourceFile(file.path, r.stdout, label, new KustomizeOrigins(r.stdout, chain, ctx.cwd));
   }
-}
-
-/** Splits a multi-document YAML stream on its `---` lines, dropping empty documents. */
-function splitDocuments(output: string): string[] {
-  const docs: string[] = [];
-  let current: string[] = [];
-  const flush = (): void => {
-    const text = current.join('\n');
-    current = [];
-    if (/\S/.test(text.replace(/^#.*$/gm, ''))) docs.push(text);
-  };
-  for (const line of output.split('\n')) {
-    if (line === '---' || line.startsWith('--- ') || line === '---\r') flush();
-    else current.push(line);
-  }
-  flush();
-  return docs;
-}
-
-interface Identity {
-  kind: string;
-  name: string;
-}
-
-function identityOf(v: unknown): Identity | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const o = v as Record<string, unknown>;
-  const md = o.metadata as Record<string, unknown> | undefined;
-  return typeof o.kind === 'string' && typeof md?.name === 'string' ? { kind: o.kind, name: md.name } : undefined;
-}
-
-/** Objects a resource file declares, by kind and name. */
-function identitiesIn(abs: string): Identity[] {
-  try {
-    if (statSync(abs).size > DEFAULT_RENDER_MAX_OUTPUT) return [];
-    return (yaml.loadAll(readFileSync(abs, 'utf8'), null, { schema: yaml.CORE_SCHEMA }) as unknown[]).flatMap((v) => identityOf(v) ?? []);
-  } catch {
-    return [];
-  }
-}
-
-/**
- * Attributes each document of `kustomize build` output to the resource file that declares the same
- * kind and name (kustomize may add prefixes and suffixes to the name); documents it cannot place
- * (generated ConfigMaps and Secrets) go to the overlay's kustomization file.
- */
-export function attributeKustomizeOutput(output: string, kustomizationPath: string, resourceFiles: readonly string[], cwd: string): Array<{ path: string; text: string }> {
-  const candidates = resourceFiles.flatMap((abs) => identitiesIn(abs).map((id) => ({ ...id, abs })));
-  const groups = new Map<string, string[]>();
-  for (const doc of splitDocuments(output)) {
-    let id: Identity | undefined;
-    try {
-      id = identityOf(yaml.load(doc, { schema: yaml.CORE_SCHEMA }));
-    } catch {
-      id = undefined;
-    }
-    let best: { abs: string; name: string } | undefined;
-    if (id) for (const c of candidates) if (c.kind === id.kind && id.name.includes(c.name) && (!best || c.name.length > best.name.length)) best = c;
-    const path = best ? relative(cwd, best.abs).split(sep).join('/') : kustomizationPath;
-    const list = groups.get(path) ?? [];
-    list.push(doc);
-    groups.set(path, list);
-  }
-  return [...groups].map(([path, docs]) => ({ path, text: docs.join('\n---\n') + '\n' }));
 }

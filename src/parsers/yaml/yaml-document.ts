@@ -1,4 +1,4 @@
-import type { At, DocumentSuppression, Located, ScanDocument } from '../../core/document.js';
+import type { At, DocumentSuppression, Located, RenderOrigins, ScanDocument } from '../../core/document.js';
 import { isLineSpan, isTextSpan } from '../../core/document.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
@@ -59,7 +59,11 @@ export abstract class YamlValueDocument implements ScanDocument {
   }
 
   locate(at: At | undefined): Located {
-    if (at !== undefined && (isTextSpan(at) || isLineSpan(at))) return this.source.textLocator.locate(at);
+    if (at !== undefined && (isTextSpan(at) || isLineSpan(at))) {
+      const inText = this.source.textLocator.locate(at);
+      // A line of rendered output is no line of a file.
+      return this.file.origins ? { snippet: inText.snippet } : inText;
+    }
     const path = [...this.basePath, ...((at as ObjectPath | undefined) ?? [])];
     const table = this.source.table;
     const root = table.roots[this.docIndex];
@@ -67,10 +71,35 @@ export abstract class YamlValueDocument implements ScanDocument {
     const hit = table.find(root, path);
     const start = hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
     const end = table.end(hit.node);
-    return {
+    const located: Located = {
       range: this.source.textLocator.lines.range(start, end),
       objectPath: pointerFromPath(path),
       snippet: table.text.slice(start, Math.min(end, start + 200)),
     };
+    const origins = this.file.origins;
+    return origins ? this.locateOrigin(origins, table.results[root], path, located) : located;
   }
+
+  /**
+   * Rendered output: its lines are no file's lines. The deepest existing node on `path` is traced to
+   * the source that set it; when that cannot be known the finding names the object, without a line.
+   */
+  private locateOrigin(origins: RenderOrigins, rootValue: unknown, path: ObjectPath, rendered: Located): Located {
+    let value = rootValue;
+    let depth = 0;
+    for (const seg of path) {
+      const next = childOf(value, seg);
+      if (next === undefined) break;
+      value = next;
+      depth++;
+    }
+    const traced = origins.locate(this.docIndex, path.slice(0, depth), value, rendered);
+    return { ...traced, objectPath: pointerFromPath(path) };
+  }
+}
+
+function childOf(v: unknown, seg: string | number): unknown {
+  if (Array.isArray(v)) return typeof seg === 'number' ? v[seg] : undefined;
+  if (typeof v === 'object' && v !== null && Object.prototype.hasOwnProperty.call(v, seg)) return (v as Record<string, unknown>)[seg];
+  return undefined;
 }

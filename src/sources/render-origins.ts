@@ -1,0 +1,471 @@
+/**
+ * Traces values of rendered output back to the source line that set them.
+ *
+ * Kustomize: each rendered object is matched by kind and name to the resource file that declares it,
+ * then to the patches of the overlay chain that target it (strategic-merge and JSON 6902, in files
+ * or inline), in the order Kustomize applies them. A scalar is placed at the last layer that sets
+ * it to the value it has in the output; a mapping or list at the first layer that declares it. A
+ * value no layer holds is placed at the transformer field that produced it (`namespace`,
+ * `namePrefix`, `images`, labels…) when one is set; otherwise it cannot be known.
+ *
+ * Helm: templates are text, not YAML, so a rendered line is placed on the template line with the
+ * same text when the two files hold that text equally often (ordinal matching); lines made from
+ * values or loops cannot be placed.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import yaml from 'js-yaml';
+import type { Located, RenderOrigins } from '../core/document.js';
+import { LineIndex } from '../core/line-index.js';
+import { DEFAULT_LIMITS } from '../core/parser.js';
+import { DiskSourceFile, MemorySourceFile, type SourceFile } from '../core/source-file.js';
+import type { ObjectPath, PathSegment, SourceRange } from '../core/types.js';
+import { isMapping } from '../parsers/yaml/position-table.js';
+import { KUBE_SCHEMA, loadYaml } from '../parsers/yaml/yaml-parser.js';
+import type { YamlFile } from '../parsers/yaml/yaml-document.js';
+
+/** A patch entry of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`). */
+export interface PatchEntry {
+  /** Absolute path of the kustomization file that lists it. */
+  kustomization: string;
+  /** Path of the entry inside the kustomization document. */
+  at: ObjectPath;
+  /** Absolute path of the patch file, or the inline patch text. */
+  file?: string;
+  inline?: string;
+  target?: Record<string, unknown>;
+}
+
+/** One kustomization of an overlay chain, as the renderer read it. */
+export interface KustomizationModel {
+  abs: string;
+  /** Local resource files. */
+  files: string[];
+  patches: PatchEntry[];
+}
+
+/** A source file loaded with positions, shared by every finding that points into it. */
+interface Loaded {
+  file: SourceFile;
+  yaml: YamlFile;
+  docs: unknown[];
+}
+
+class SourceCache {
+  private readonly loaded = new Map<string, Loaded | null>();
+  constructor(private readonly cwd: string) {}
+
+  display(abs: string): string {
+    return relative(this.cwd, abs).split(sep).join('/');
+  }
+
+  get(abs: string): Loaded | undefined {
+    let l = this.loaded.get(abs);
+    if (l === undefined) {
+      l = null;
+      try {
+        const size = statSync(abs).size;
+        if (size <= DEFAULT_LIMITS.maxFileBytes) {
+          const file = new DiskSourceFile(this.display(abs), abs, size);
+          const { source, documents } = loadYaml(file, { limits: DEFAULT_LIMITS });
+          l = { file, yaml: source, docs: documents };
+        }
+      } catch {
+        l = null;
+      }
+      this.loaded.set(abs, l);
+    }
+    return l ?? undefined;
+  }
+}
+
+/** Where `path` of document `docIndex` is written, when the whole path exists there. */
+function spanOf(src: Loaded, docIndex: number, path: ObjectPath): Located | undefined {
+  const table = src.yaml.table;
+  const root = table.roots[docIndex];
+  if (root === undefined) return undefined;
+  const hit = table.find(root, path);
+  if (!hit.found) return undefined;
+  const start = hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
+  const end = table.end(hit.node);
+  return {
+    file: src.file,
+    range: src.yaml.textLocator.lines.range(start, end),
+    snippet: table.text.slice(start, Math.min(end, start + 200)),
+  };
+}
+
+function childOf(v: unknown, seg: PathSegment): { found: boolean; value: unknown } {
+  if (Array.isArray(v))
+    return typeof seg === 'number' && seg < v.length ? { found: true, value: v[seg] } : { found: false, value: undefined };
+  if (isMapping(v) && Object.prototype.hasOwnProperty.call(v, seg)) return { found: true, value: v[seg as string] };
+  return { found: false, value: undefined };
+}
+
+function isCollection(v: unknown): boolean {
+  return typeof v === 'object' && v !== null;
+}
+
+function sameScalar(a: unknown, b: unknown): boolean {
+  return a === b || (!isCollection(a) && !isCollection(b) && a !== undefined && b !== undefined && String(a) === String(b));
+}
+
+/** Keys by which Kubernetes merges list items (strategic merge patch `patchMergeKey`s). */
+const MERGE_KEYS = ['name', 'containerPort', 'mountPath', 'devicePath', 'ip', 'port', 'topologyKey'];
+
+/**
+ * The path in `source` of the node at `path` of `rendered`, following list items by their merge key
+ * (a patch lists only the containers it changes) or, without one, by position when lengths agree.
+ */
+function translate(source: unknown, rendered: unknown, path: ObjectPath): { path: PathSegment[]; value: unknown } | undefined {
+  let s = source;
+  let r = rendered;
+  const out: PathSegment[] = [];
+  for (const seg of path) {
+    if (Array.isArray(r)) {
+      if (!Array.isArray(s) || typeof seg !== 'number') return undefined;
+      const item = r[seg];
+      let index = -1;
+      const key = isMapping(item) ? MERGE_KEYS.find((k) => item[k] !== undefined && !isCollection(item[k])) : undefined;
+      if (key) index = s.findIndex((x) => isMapping(x) && sameScalar(x[key], item[key]));
+      else if (s.length === r.length) index = seg;
+      if (index < 0) return undefined;
+      out.push(index);
+      s = s[index];
+      r = item;
+      continue;
+    }
+    const sc = childOf(s, seg);
+    if (!sc.found) return undefined;
+    out.push(seg);
+    s = sc.value;
+    r = childOf(r, seg).value;
+  }
+  return { path: out, value: s };
+}
+
+interface Identity {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+function identityOf(v: unknown): Identity | undefined {
+  if (!isMapping(v) || typeof v.kind !== 'string' || !isMapping(v.metadata) || typeof v.metadata.name !== 'string') return undefined;
+  const id: Identity = { kind: v.kind, name: v.metadata.name };
+  if (typeof v.metadata.namespace === 'string') id.namespace = v.metadata.namespace;
+  return id;
+}
+
+/** A source a rendered object is built from: its declaration, or one patch. */
+type Layer =
+  | { type: 'object'; src: Loaded; docIndex: number; value: unknown; locate?: (l: Located) => Located }
+  | { type: 'json6902'; src: Loaded; docIndex: number; ops: unknown[]; locate?: (l: Located) => Located };
+
+/** Pointer segments of a JSON patch `path` (`/a/b~1c/0`). */
+function pointerSegments(pointer: string): string[] {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Kustomize's target `name` is a regular expression; only exact names and `.*` wildcards are followed here. */
+function targetNameMatches(pattern: string, names: string[]): boolean {
+  if (!/[\\^$.|?*+()[\]{}]/.test(pattern)) return names.includes(pattern);
+  const parts = pattern.replace(/^\^|\$$/g, '').split('.*');
+  if (parts.some((p) => /[\\^$.|?*+()[\]{}]/.test(p))) return true;
+  return names.some((n) => {
+    let at = 0;
+    for (let i = 0; i < parts.length; i++) {
+      const idx = i === 0 ? (n.startsWith(parts[0]) ? 0 : -1) : n.indexOf(parts[i], at);
+      if (idx < 0) return false;
+      at = idx + parts[i].length;
+    }
+    return parts[parts.length - 1] === '' || n.endsWith(parts[parts.length - 1]);
+  });
+}
+
+function targetMatches(target: Record<string, unknown> | undefined, id: Identity, names: string[]): boolean {
+  if (!target) return true;
+  if (typeof target.kind === 'string' && target.kind !== id.kind) return false;
+  if (typeof target.name === 'string' && !targetNameMatches(target.name, names)) return false;
+  return true;
+}
+
+/** Transformer fields of a kustomization that set values no resource or patch holds. */
+function transformerFields(path: ObjectPath): string[] {
+  const p = path.map(String);
+  if (p[0] === 'metadata' && p[1] === 'namespace') return ['namespace'];
+  if (p[0] === 'metadata' && p[1] === 'name' && p.length === 2) return ['namePrefix', 'nameSuffix'];
+  if (p.includes('labels') || p.includes('selector') || p.includes('matchLabels')) return ['labels', 'commonLabels'];
+  if (p.includes('annotations')) return ['commonAnnotations'];
+  if (p[p.length - 1] === 'image') return ['images'];
+  if (p.length === 2 && p[0] === 'spec' && p[1] === 'replicas') return ['replicas'];
+  return [];
+}
+
+/**
+ * Origins of one `kustomize build` output. `chain` lists the overlay's kustomizations in the order
+ * Kustomize applies them (bases before the overlays that include them; the rendered overlay last).
+ */
+export class KustomizeOrigins implements RenderOrigins {
+  private readonly cache: SourceCache;
+  private renderedDocs: unknown[] | undefined;
+  private readonly layersByDoc = new Map<number, Layer[]>();
+  private candidates: Array<Identity & { abs: string; docIndex: number }> | undefined;
+
+  constructor(
+    private readonly output: string,
+    private readonly chain: readonly KustomizationModel[],
+    cwd: string,
+  ) {
+    this.cache = new SourceCache(cwd);
+  }
+
+  private rendered(docIndex: number): unknown {
+    if (!this.renderedDocs) {
+      try {
+        this.renderedDocs = yaml.loadAll(this.output, null, { schema: KUBE_SCHEMA }) as unknown[];
+      } catch {
+        this.renderedDocs = [];
+      }
+    }
+    return this.renderedDocs[docIndex];
+  }
+
+  private resourceCandidates(): Array<Identity & { abs: string; docIndex: number }> {
+    if (!this.candidates) {
+      this.candidates = [];
+      for (const k of this.chain)
+        for (const abs of k.files) {
+          const src = this.cache.get(abs);
+          src?.docs.forEach((d, docIndex) => {
+            const id = identityOf(d);
+            if (id) this.candidates!.push({ ...id, abs, docIndex });
+          });
+        }
+    }
+    return this.candidates;
+  }
+
+  private layers(docIndex: number): Layer[] {
+    const known = this.layersByDoc.get(docIndex);
+    if (known) return known;
+    const layers: Layer[] = [];
+    this.layersByDoc.set(docIndex, layers);
+    const id = identityOf(this.rendered(docIndex));
+    if (!id) return layers;
+    let best: (Identity & { abs: string; docIndex: number }) | undefined;
+    for (const c of this.resourceCandidates()) {
+      if (c.kind !== id.kind || !id.name.includes(c.name)) continue;
+      if (!best || c.name.length > best.name.length || (c.name.length === best.name.length && c.namespace === id.namespace)) best = c;
+    }
+    if (!best) return layers;
+    const base = this.cache.get(best.abs)!;
+    layers.push({ type: 'object', src: base, docIndex: best.docIndex, value: base.docs[best.docIndex] });
+    const names = [best.name, id.name];
+    for (const k of this.chain)
+      for (const entry of k.patches) layers.push(...this.patchLayers(entry, { kind: id.kind, name: best.name }, names));
+    return layers;
+  }
+
+  private patchLayers(entry: PatchEntry, id: Identity, names: string[]): Layer[] {
+    if (!targetMatches(entry.target, id, names)) return [];
+    let src: Loaded | undefined;
+    let locate: ((l: Located) => Located) | undefined;
+    if (entry.file) src = this.cache.get(entry.file);
+    else if (entry.inline !== undefined) {
+      const inline = this.inlinePatch(entry);
+      src = inline?.src;
+      locate = inline?.locate;
+    }
+    if (!src) return [];
+    const out: Layer[] = [];
+    src.docs.forEach((doc, docIndex) => {
+      if (Array.isArray(doc)) {
+        // JSON 6902 operations apply to the target the entry names.
+        if (entry.target) out.push({ type: 'json6902', src: src!, docIndex, ops: doc, locate });
+        return;
+      }
+      const pid = identityOf(doc);
+      if (!entry.target && (!pid || pid.kind !== id.kind || pid.name !== id.name)) return;
+      if (pid && pid.kind !== id.kind) return;
+      out.push({ type: 'object', src: src!, docIndex, value: doc, locate });
+    });
+    return out;
+  }
+
+  /** An inline patch is parsed on its own; its positions are moved into the kustomization when it is a literal block. */
+  private inlinePatch(entry: PatchEntry): { src: Loaded; locate: (l: Located) => Located } | undefined {
+    const kust = this.cache.get(entry.kustomization);
+    if (!kust) return undefined;
+    const entrySpan = spanOf(kust, 0, [...entry.at, 'patch']);
+    if (!entrySpan) return undefined;
+    let src: Loaded;
+    try {
+      const file = new MemorySourceFile(kust.file.path, entry.inline!);
+      const { source, documents } = loadYaml(file, { limits: DEFAULT_LIMITS });
+      src = { file, yaml: source, docs: documents };
+    } catch {
+      return undefined;
+    }
+    const lines = kust.yaml.textLocator.lines;
+    const table = kust.yaml.table;
+    const valueStart = table.start(table.find(table.roots[0], [...entry.at, 'patch']).node);
+    const { line: header, column } = lines.position(valueStart);
+    const literal = /^\|[0-9+-]*[ \t]*(?:#.*)?$/.test(lines.lineText(header).slice(column - 1));
+    let indent = -1;
+    if (literal) {
+      for (let l = header + 1; l <= lines.lineCount; l++) {
+        const t = lines.lineText(l);
+        if (t.trim() === '') continue;
+        indent = t.length - t.trimStart().length;
+        break;
+      }
+    }
+    const locate = (l: Located): Located => {
+      if (!literal || indent < 0 || !l.range) return { file: kust.file, range: entrySpan.range, snippet: entrySpan.snippet };
+      const r: SourceRange = {
+        startLine: header + l.range.startLine,
+        startColumn: l.range.startColumn + indent,
+        endLine: header + l.range.endLine,
+        endColumn: l.range.endColumn + indent,
+      };
+      return { file: kust.file, range: r, snippet: l.snippet };
+    };
+    return { src, locate };
+  }
+
+  locate(docIndex: number, path: ObjectPath, value: unknown): Located | undefined {
+    const rendered = this.rendered(docIndex);
+    const layers = this.layers(docIndex);
+    const place = (layer: Layer, at: ObjectPath): Located | undefined => {
+      const span = spanOf(layer.src, layer.docIndex, at);
+      return span && layer.locate ? layer.locate(span) : span;
+    };
+    if (isCollection(value)) {
+      for (const layer of layers) {
+        if (layer.type !== 'object') continue;
+        const t = translate(layer.value, rendered, path);
+        if (t && isCollection(t.value)) return place(layer, t.path);
+      }
+      for (const layer of layers) {
+        if (layer.type !== 'json6902') continue;
+        const hit = this.opSetting(layer, path);
+        if (hit && isCollection(hit.value)) return place(layer, hit.path);
+      }
+    } else {
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const layer = layers[i];
+        const hit = layer.type === 'object' ? translate(layer.value, rendered, path) : this.opSetting(layer, path);
+        if (!hit) continue;
+        // Set here to another value: something applied later (a transformer) changed it.
+        if (!sameScalar(hit.value, value)) break;
+        return place(layer, hit.path);
+      }
+    }
+    return this.transformer(path);
+  }
+
+  /** The last `add`/`replace` operation that writes `path` (or an ancestor of it), and the value it writes there. */
+  private opSetting(layer: Extract<Layer, { type: 'json6902' }>, path: ObjectPath): { path: PathSegment[]; value: unknown } | undefined {
+    for (let i = layer.ops.length - 1; i >= 0; i--) {
+      const op = layer.ops[i];
+      if (!isMapping(op) || (op.op !== 'add' && op.op !== 'replace') || typeof op.path !== 'string') continue;
+      const segs = pointerSegments(op.path);
+      if (segs.length > path.length) continue;
+      if (!segs.every((s, k) => s === String(path[k]) || (s === '-' && typeof path[k] === 'number'))) continue;
+      let v: unknown = op.value;
+      const rest = path.slice(segs.length);
+      for (const seg of rest) {
+        const c = childOf(v, seg);
+        if (!c.found) return undefined;
+        v = c.value;
+      }
+      return { path: [i, 'value', ...rest], value: v };
+    }
+    return undefined;
+  }
+
+  /** The transformer field of the overlay (or the nearest base that sets it) that produced a value. */
+  private transformer(path: ObjectPath): Located | undefined {
+    const fields = transformerFields(path);
+    if (fields.length === 0) return undefined;
+    for (let i = this.chain.length - 1; i >= 0; i--) {
+      const kust = this.cache.get(this.chain[i].abs);
+      if (!kust || !isMapping(kust.docs[0])) continue;
+      for (const f of fields) if (kust.docs[0][f] !== undefined) return spanOf(kust, 0, [f]);
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Origins of the documents `helm template` rendered from one template: a rendered line is placed on
+ * the template line with the same text when both hold that text equally often.
+ */
+export class HelmOrigins implements RenderOrigins {
+  private template: { file: SourceFile; lines: LineIndex; byText: Map<string, number[]> } | null | undefined;
+  private renderedByText: Map<string, number[]> | undefined;
+  private readonly renderedLines: LineIndex;
+
+  constructor(
+    renderedText: string,
+    private readonly templateAbs: string,
+    private readonly templateDisplay: string,
+  ) {
+    this.renderedLines = new LineIndex(renderedText);
+  }
+
+  private loadTemplate(): { file: SourceFile; lines: LineIndex; byText: Map<string, number[]> } | null {
+    if (this.template === undefined) {
+      this.template = null;
+      try {
+        const size = statSync(this.templateAbs).size;
+        if (size <= DEFAULT_LIMITS.maxFileBytes) {
+          const text = readFileSync(this.templateAbs, 'utf8');
+          const file = new DiskSourceFile(this.templateDisplay, this.templateAbs, size);
+          const lines = new LineIndex(text);
+          this.template = { file, lines, byText: linesByText(lines) };
+        }
+      } catch {
+        this.template = null;
+      }
+    }
+    return this.template;
+  }
+
+  locate(_docIndex: number, _path: ObjectPath, _value: unknown, rendered: Located): Located | undefined {
+    if (!rendered.range) return undefined;
+    const tpl = this.loadTemplate();
+    if (!tpl) return undefined;
+    this.renderedByText ??= linesByText(this.renderedLines);
+    const line = rendered.range.startLine;
+    const raw = this.renderedLines.lineText(line);
+    const key = raw.trim();
+    if (key.length < 3) return undefined;
+    const inOutput = this.renderedByText.get(key) ?? [];
+    const inTemplate = tpl.byText.get(key) ?? [];
+    if (inTemplate.length === 0 || inTemplate.length !== inOutput.length) return undefined;
+    const target = inTemplate[inOutput.indexOf(line)];
+    if (target === undefined) return undefined;
+    const tplText = tpl.lines.lineText(target);
+    const shift = tplText.length - tplText.trimStart().length - (raw.length - raw.trimStart().length);
+    const startColumn = rendered.range.startColumn + shift;
+    const endColumn = rendered.range.endLine === line ? rendered.range.endColumn + shift : tplText.trimEnd().length + 1;
+    return { file: tpl.file, range: { startLine: target, startColumn, endLine: target, endColumn }, snippet: tplText.trim() };
+  }
+}
+
+function linesByText(lines: LineIndex): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (let l = 1; l <= lines.lineCount; l++) {
+    const t = lines.lineText(l).trim();
+    if (!t || t.startsWith('#')) continue;
+    const list = out.get(t);
+    if (list) list.push(l);
+    else out.set(t, [l]);
+  }
+  return out;
+}
