@@ -6,10 +6,31 @@ testRule(rule, {
     { name: 'constant argument', path: 'a.py', content: 'def f(llm):\n    out = llm.invoke("hi")\n    return eval("1 + 2")\n' },
     { name: 'output parsed as JSON', path: 'a.py', content: 'import json\ndef f(client):\n    r = client.chat.completions.create(model="m", messages=[])\n    return json.loads(r.choices[0].message.content)\n' },
     { name: 'eval of unrelated data', path: 'a.py', content: 'def f(llm, expr):\n    out = llm.invoke("hi")\n    return eval(expr)\n' },
-    { name: 'taint does not cross functions', path: 'a.py', content: 'def f(llm):\n    code = llm.invoke("x")\n    return code\n\ndef g(code):\n    exec(code)\n' },
+    { name: 'functions that never call each other share no values', path: 'a.py', content: 'def f(llm):\n    code = llm.invoke("x")\n    return code\n\ndef g(code):\n    exec(code)\n' },
     { name: 'JS JSON.parse', path: 'a.ts', content: 'async function f(openai: any) {\n  const r = await openai.chat.completions.create({ model: "m" });\n  return JSON.parse(r.choices[0].message.content);\n}\n' },
   ],
   invalid: [
+    {
+      name: "model output run by the instance's Python REPL",
+      path: 'math_chain.py',
+      content:
+        'class Solver:\n    def solve(self, q):\n        code = self.llm.invoke(q).content\n        return self.python_repl.run(code)\n',
+      findings: [{ startLine: 4, startColumn: 16, endLine: 4, endColumn: 42, message: 'Model output reaches self.python_repl.run()' }],
+    },
+    {
+      name: 'return value of one function into the parameter of another, keyword argument',
+      path: 'agent.py',
+      content:
+        'def solve(llm, task):\n    return llm.invoke(task).content\n\ndef run(source):\n    exec(source)\n\ndef main(llm):\n    code = solve(llm, "write code")\n    run(source=code)\n',
+      findings: [{ startLine: 5, startColumn: 5, endLine: 5, endColumn: 17, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'attribute set in one method, read in another; a method called through self',
+      path: 'agent.py',
+      content:
+        'class Agent:\n    def think(self, q):\n        self.plan = self.llm_chain.predict(question=q)\n\n    def act(self):\n        self.execute(self.plan)\n\n    def execute(self, step):\n        eval(step)\n',
+      findings: [{ startLine: 9, startColumn: 9, endLine: 9, endColumn: 19 }],
+    },
     {
       path: 'agent.py',
       content:

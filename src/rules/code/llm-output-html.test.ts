@@ -10,8 +10,57 @@ testRule(rule, {
     },
     { name: 'sanitised', path: 'chat.ts', content: 'export async function show(openai: any, el: any) {\n  const r = await openai.chat.completions.create({ model: "m" });\n  el.innerHTML = "<b>done</b>";\n}\n' },
     { name: 'render_template with a file', path: 'app.py', content: 'def f(llm):\n    a = llm.invoke("x")\n    return render_template("answer.html", answer=a)\n' },
+    {
+      name: 'a prop whose name says nothing about model output',
+      path: 'Card.tsx',
+      content: 'export function Card({ title }: { title: string }) {\n  return <div dangerouslySetInnerHTML={{ __html: title }} />;\n}\n',
+    },
+    {
+      name: 'a component given constant text',
+      path: 'Chat.jsx',
+      content: 'function Bubble({ text }) {\n  return <p dangerouslySetInnerHTML={{ __html: text }} />;\n}\nexport function Chat() {\n  return <Bubble text="<b>hello</b>" />;\n}\n',
+    },
+    {
+      name: 'React state set from something else',
+      path: 'Chat.jsx',
+      content:
+        'export function Chat({ client }) {\n  const [html, setHtml] = useState("");\n  async function load() {\n    setHtml(await fetch("/static/help.html").then((r) => r.text()));\n  }\n  return <div dangerouslySetInnerHTML={{ __html: html }} />;\n}\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a component prop whose name says it carries model output',
+      path: 'Answer.tsx',
+      content: 'export function Answer({ llmResponse }: { llmResponse: string }) {\n  return <div dangerouslySetInnerHTML={{ __html: llmResponse }} />;\n}\n',
+      findings: [{ startLine: 2, startColumn: 15, endLine: 2, endColumn: 64, message: 'Model output reaches dangerouslySetInnerHTML' }],
+    },
+    {
+      name: 'props.completion in a memo-wrapped arrow component',
+      path: 'Answer.jsx',
+      content: 'export const Answer = memo((props) => <div dangerouslySetInnerHTML={{ __html: props.completion }} />);\n',
+      findings: [{ startLine: 1, startColumn: 44, endLine: 1, endColumn: 98 }],
+    },
+    {
+      name: 'model output passed as a JSX prop to a component in the same file',
+      path: 'Chat.jsx',
+      content:
+        'function Bubble({ text }) {\n  return <p dangerouslySetInnerHTML={{ __html: text }} />;\n}\nexport async function Chat({ client }) {\n  const r = await client.chat.completions.create({ model: "m", messages: [] });\n  return <Bubble text={r.choices[0].message.content} />;\n}\n',
+      findings: [{ startLine: 2, startColumn: 13, endLine: 2, endColumn: 55 }],
+    },
+    {
+      name: 'React state set from a chat call in an event handler',
+      path: 'Chat.jsx',
+      content:
+        'export function Chat({ client }) {\n  const [answer, setAnswer] = useState("");\n  async function ask(q) {\n    const r = await client.chat.completions.create({ model: "m", messages: [{ role: "user", content: q }] });\n    setAnswer(r.choices[0].message.content);\n  }\n  return <div dangerouslySetInnerHTML={{ __html: answer }} />;\n}\n',
+      findings: [{ startLine: 7, startColumn: 15, endLine: 7, endColumn: 59 }],
+    },
+    {
+      name: 'through a helper that returns model output and one that renders its parameter',
+      path: 'app.py',
+      content:
+        'from flask import render_template_string\n\ndef ask(llm, q):\n    return llm.invoke(q).content\n\ndef render(page):\n    return render_template_string(page)\n\ndef view(llm):\n    return render(ask(llm, "make a page"))\n',
+      findings: [{ startLine: 7, startColumn: 12, endLine: 7, endColumn: 40, message: 'Model output reaches render_template_string()' }],
+    },
     {
       path: 'chat.ts',
       content: 'export async function show(openai: any, el: HTMLElement, q: string) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  el.innerHTML = r.choices[0].message.content;\n}\n',

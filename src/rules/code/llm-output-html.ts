@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
 import { htmlSinks, reportModelOutputAt } from './lib/sinks.js';
-import { flavorOf, mentions } from './lib/syntax.js';
+import { flavorOf, hasJsx, mentions } from './lib/syntax.js';
 
 export default defineRule<CodeDocument>({
   meta: {
@@ -43,6 +43,6 @@ export default defineRule<CodeDocument>({
     if (!mentions(doc.text, ['innerHTML', 'outerHTML', 'dangerouslySetInnerHTML', 'insertAdjacentHTML', 'document.write', 'render_template_string', 'Markup']))
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(htmlSinks(doc.root, flavor, doc.language === 'javascript' || doc.language === 'tsx'), new Flow(flavor, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
+    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
   },
 });

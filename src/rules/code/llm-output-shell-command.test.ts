@@ -3,11 +3,23 @@ import rule from './llm-output-shell-command.js';
 
 testRule(rule, {
   valid: [
+    {
+      name: 'a fixed command on a shell object',
+      path: 'ops.py',
+      content: 'class Ops:\n    def disk(self):\n        return self.shell.run("df -h")\n',
+    },
     { name: 'argument vector without shell', path: 'a.py', content: 'import subprocess\ndef f(llm):\n    name = llm.invoke("x").content\n    subprocess.run(["ls", name])\n' },
     { name: 'constant command', path: 'a.py', content: 'import os\ndef f(llm):\n    llm.invoke("x")\n    os.system("uptime")\n' },
     { name: 'JS execFile without shell', path: 'a.js', content: 'const { execFile } = require("child_process");\nasync function f(llm) {\n  const r = await llm.invoke("x");\n  execFile("ls", [r.content]);\n}\n' },
   ],
   invalid: [
+    {
+      name: "model output run by the instance's bash process (LangChain LLMBashChain shape)",
+      path: 'bash_chain.py',
+      content:
+        'class LLMBashChain:\n    def _call(self, inputs):\n        t = self.llm_chain.predict(question=inputs["question"])\n        command_list = self.parse(t)\n        output = self.bash_process.run(command_list)\n        return output\n\n    def parse(self, text):\n        return text.split("\\n")\n',
+      findings: [{ startLine: 5, startColumn: 18, endLine: 5, endColumn: 53, message: 'Model output reaches self.bash_process.run()' }],
+    },
     {
       path: 'ops.py',
       content: 'import subprocess\n\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    return subprocess.run(cmd, shell=True, capture_output=True)\n',

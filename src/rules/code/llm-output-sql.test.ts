@@ -8,9 +8,33 @@ testRule(rule, {
       path: 'a.py',
       content: 'def f(conn, chain, q):\n    city = chain.invoke({"q": q})\n    conn.cursor().execute("SELECT name FROM stores WHERE city = %s", (city,))\n',
     },
+    {
+      name: 'a fixed query on the database object',
+      path: 'sql_chain.py',
+      content: 'class C:\n    def tables(self):\n        return self.database.run("SELECT name FROM sqlite_master")\n',
+    },
+    {
+      name: 'an attribute that never holds model output',
+      path: 'agent.py',
+      content: 'class A:\n    def plan(self, q):\n        self.query = build_query(q)\n        self.note = self.llm.invoke(q).content\n\n    def answer(self):\n        return self.db.execute(self.query)\n',
+    },
     { name: 'JS parameterised', path: 'a.js', content: 'async function f(pool, llm) {\n  const r = await llm.invoke("x");\n  await pool.query("SELECT * FROM t WHERE a = $1", [r.content]);\n}\n' },
   ],
   invalid: [
+    {
+      name: 'through an object: the LLM chain of the instance writes SQL its database runs (SQLDatabaseChain)',
+      path: 'sql_chain.py',
+      content:
+        'class SQLDatabaseChain:\n    def _call(self, inputs):\n        llm_inputs = {"input": inputs["query"], "dialect": self.database.dialect}\n        sql_cmd = self.llm_chain.predict(**llm_inputs)\n        result = self.database.run(sql_cmd)\n        return result\n',
+      findings: [{ startLine: 5, startColumn: 18, endLine: 5, endColumn: 44, message: 'Model output is part of the SQL text of self.database.run()' }],
+    },
+    {
+      name: 'through an attribute set by one method and a query run by another',
+      path: 'agent.py',
+      content:
+        'class Analyst:\n    def plan(self, question):\n        self.query = self.llm.invoke(question).content\n\n    def answer(self):\n        return self.db.execute(self.query)\n',
+      findings: [{ startLine: 6, startColumn: 16, endLine: 6, endColumn: 43 }],
+    },
     {
       path: 'text2sql.py',
       content: 'def answer(conn, chain, question):\n    sql = chain.invoke({"question": question})\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM ({sql}) LIMIT 100")\n    return cur.fetchall()\n',

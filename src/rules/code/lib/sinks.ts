@@ -22,9 +22,12 @@ function callSinks(root: SgNode, flavor: Flavor, match: (callee: string, call: S
 const PY_EXEC = /^(?:builtins\.)?(?:eval|exec|compile)$/;
 const JS_VM = /^(?:vm\.)?(?:runInNewContext|runInThisContext|runInContext|compileFunction)$/;
 
+/** Objects that run code they are given: LangChain's `PythonREPL`/`PythonAstREPLTool`, `code.InteractiveInterpreter`. */
+const PY_REPL_CALL = /(?:^|\.)(?:python_?repl|repl|interpreter|py_?repl|code_?executor|python_?tool)\.(?:run|exec|execute|runsource|runcode|invoke)$/i;
+
 export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
-    if (flavor === 'python') return PY_EXEC.test(callee) ? { what: `${callee}()` } : undefined;
+    if (flavor === 'python') return PY_EXEC.test(callee) || PY_REPL_CALL.test(callee) ? { what: `${callee}()` } : undefined;
     if (callee === 'eval' || callee === 'window.eval' || callee === 'globalThis.eval') return { what: 'eval()' };
     if (callee === 'Function' || callee === 'newFunction') {
       const args = positional(call);
@@ -42,6 +45,8 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
 }
 
 const PY_SHELL = /^(?:os\.(?:system|popen)|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput)$/;
+/** Objects that run shell commands they are given: LangChain's `BashProcess`, a `ShellTool`, a terminal wrapper. */
+const PY_SHELL_OBJECT = /(?:^|\.)(?:bash|shell|bash_?process|shell_?tool|terminal|persistent_?process)\.(?:run|process|exec|execute|invoke|send_command)$/i;
 const PY_SUBPROCESS = /^(?:subprocess\.)?(?:run|call|Popen|check_output|check_call)$/;
 const JS_SHELL = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync)$/;
 const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|execFile|execFileSync)$/;
@@ -49,7 +54,7 @@ const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|ex
 export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') {
-      if (PY_SHELL.test(callee)) return { what: `${callee}()` };
+      if (PY_SHELL.test(callee) || PY_SHELL_OBJECT.test(callee)) return { what: `${callee}()` };
       if (PY_SUBPROCESS.test(callee) && (callee.startsWith('subprocess.') || callee === 'Popen')) {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
@@ -69,6 +74,8 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
 }
 
 const PY_SQL = /(?:^|\.)(?:execute|executemany|executescript|exec_driver_sql|raw|read_sql|read_sql_query)$/;
+/** A database object's own query method: LangChain's `SQLDatabase.run`, a `db.query(sql)` wrapper. */
+const PY_SQL_OBJECT = /(?:^|\.)(?:db|database|sql_?database|sql_?db|sqldb|warehouse)\.(?:run|run_no_throw|query|sql)$/i;
 const JS_SQL = /(?:^|\.)(?:query|execute|raw|\$queryRawUnsafe|\$executeRawUnsafe|unsafe|exec)$/;
 const JS_SQL_RECEIVER = /(?:db|sql|pool|conn|connection|client|knex|sequelize|prisma|pg|mysql|database|cursor|tx|trx)$/i;
 
@@ -76,6 +83,7 @@ const JS_SQL_RECEIVER = /(?:db|sql|pool|conn|connection|client|knex|sequelize|pr
 export function sqlSinks(root: SgNode, flavor: Flavor): Sink[] {
   return callSinks(root, flavor, (callee) => {
     if (flavor === 'python') {
+      if (PY_SQL_OBJECT.test(callee)) return { what: `${callee}()` };
       if (!PY_SQL.test(callee)) return undefined;
       if (/^(?:pd|pandas)\./.test(callee) || /\.(?:execute|executemany|executescript|exec_driver_sql|raw)$/.test(callee)) return { what: `${callee}()` };
       return undefined;
@@ -114,7 +122,7 @@ export function htmlSinks(root: SgNode, flavor: Flavor, jsx: boolean): Sink[] {
   return out;
 }
 
-/** Reports every sink that model output reaches, within one function (see `Flow`). */
+/** Reports every sink that model output reaches, followed through the file (see `Flow`). */
 export function reportModelOutputAt(
   sinks: readonly Sink[],
   flow: { reaches(node: SgNode): boolean },

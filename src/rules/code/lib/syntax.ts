@@ -8,6 +8,11 @@ export function flavorOf(doc: CodeDocument): Flavor {
   return doc.language === 'python' ? 'python' : 'js';
 }
 
+/** The grammar has JSX (JavaScript and TSX; plain TypeScript has none), so JSX node kinds can be queried. */
+export function hasJsx(doc: CodeDocument): boolean {
+  return doc.language === 'javascript' || doc.language === 'tsx';
+}
+
 const CALL_KINDS: Record<Flavor, string[]> = { python: ['call'], js: ['call_expression', 'new_expression'] };
 const FUNCTION_KINDS = new Set([
   'function_definition',
