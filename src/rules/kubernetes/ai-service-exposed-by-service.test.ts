@@ -122,5 +122,34 @@ testRule(rule, {
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: http2\n', '\n  namespace: kubeflow'),
       findings: [{ startLine: 28, startColumn: 5, endLine: 29, endColumn: 22, severity: 'medium', message: /Kubeflow Istio ingress gateway entry point on port 8080/ }],
     },
+    {
+      name: 'Redis without a password on a NodePort',
+      path: 'a.yaml',
+      content: deploy('      - name: redis\n        image: redis:7.4\n        ports: [{containerPort: 6379, name: redis}]\n') + service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - port: 6379\n    targetPort: redis\n'),
+      findings: [
+        {
+          startLine: 25, startColumn: 5, endLine: 26, endColumn: 22,
+          severity: 'high',
+          message: "Service 'ai' exposes Redis data store (CONFIG and MODULE commands run code) on port 6379 of Deployment 'app' (authentication off: Redis accepts every client unless requirepass or ACL users are configured) through a NodePort on every node's address",
+        },
+      ],
+    },
+    {
+      name: 'Qdrant without an API key on a LoadBalancer',
+      path: 'a.yaml',
+      content: deploy('      - name: qdrant\n        image: qdrant/qdrant:v1.12.1\n') + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 6333\n'),
+      findings: [{ startLine: 24, startColumn: 5, endLine: 24, endColumn: 15, severity: 'high', message: /Qdrant HTTP API \(collections and snapshots\) on port 6333/ }],
+    },
+    {
+      name: 'the KubeRay API server on the NodePort its chart defaults to',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: kuberay-apiserver\n        image: quay.io/kuberay/apiserver:v1.2.2\n        ports: [{containerPort: 8888, name: http}, {containerPort: 8887, name: grpc}]\n') +
+        service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - {name: http, port: 8888, targetPort: 8888, nodePort: 31888}\n  - {name: rpc, port: 8887, targetPort: 8887, nodePort: 31887}\n'),
+      findings: [
+        { startLine: 25, startColumn: 5, endLine: 25, endColumn: 64, severity: 'high', message: /KubeRay API server HTTP API \(creates Ray clusters and jobs\) on port 8888/ },
+        { startLine: 26, startColumn: 5, endLine: 26, endColumn: 63, severity: 'high', message: /KubeRay API server gRPC API/ },
+      ],
+    },
   ],
 });

@@ -18,13 +18,46 @@ spec:
       path: ${path}
 `;
 
+const daemonSet = (image: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: gpu-agent
+spec:
+  selector: {matchLabels: {app: gpu-agent}}
+  template:
+    metadata: {labels: {app: gpu-agent}}
+    spec:
+      containers:
+      - name: agent
+        image: ${image}
+        volumeMounts: [{name: dev, mountPath: /dev}]
+      volumes:
+      - name: dev
+        hostPath:
+          path: /dev
+`;
+
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('/var/lib/models') },
     { name: 'other device nodes are not GPUs', path: 'pod.yaml', content: pod('/dev/fuse') },
     { name: 'a prefix that is not the device directory', path: 'pod.yaml', content: pod('/devices') },
+    { name: 'the NVIDIA device plugin DaemonSet', path: 'ds.yaml', content: daemonSet('nvcr.io/nvidia/k8s-device-plugin:v0.17.0') },
+    { name: 'the GPU Operator validator', path: 'ds.yaml', content: daemonSet('nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.0') },
   ],
   invalid: [
+    {
+      name: 'a DaemonSet with another image is not the GPU stack',
+      path: 'ds.yaml',
+      content: daemonSet('ghcr.io/acme/gpu-miner:1.0'),
+      findings: [{ startLine: 17, startColumn: 11, endLine: 17, endColumn: 21, message: /Volume 'dev' mounts host path '\/dev'/ }],
+    },
+    {
+      name: 'a Deployment with the device plugin image is not the DaemonSet',
+      path: 'deploy.yaml',
+      content: daemonSet('nvcr.io/nvidia/k8s-device-plugin:v0.17.0').replace('kind: DaemonSet', 'kind: Deployment'),
+      findings: [{ startLine: 17, startColumn: 11, endLine: 17, endColumn: 21 }],
+    },
     {
       path: 'pod.yaml',
       content: pod('/dev/nvidia0'),

@@ -1,5 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { gpuSystemComponent } from './lib/gpu.js';
 import { asMapping, mountsOf, volumesOf } from './lib/workload.js';
 
 /** Host paths that hand a container GPU device nodes directly. */
@@ -27,7 +28,7 @@ export default defineRule<PodSpecDocument>({
       { id: 'mitre-atlas', control: 'AML.T0034' },
     ],
     rationale:
-      'Mounting `/dev/nvidia*` (or `/dev`, `/dev/dri`, `/dev/kfd`) from the host gives the container GPUs the scheduler never allocated to it: it shares them with the pods the device plugin did assign them to, can read their GPU memory (model weights, prompts, activations) and can starve or crash them. `/dev/nvidiactl` and `/dev/nvidia-uvm` expose driver interfaces with a history of privilege escalation bugs. (Privileged GPU containers, which see the same devices, are reported by K8S-0003.)',
+      'Mounting `/dev/nvidia*` (or `/dev`, `/dev/dri`, `/dev/kfd`) from the host gives the container GPUs the scheduler never allocated to it: it shares them with the pods the device plugin did assign them to, can read their GPU memory (model weights, prompts, activations) and can starve or crash them. `/dev/nvidiactl` and `/dev/nvidia-uvm` expose driver interfaces with a history of privilege escalation bugs. (Privileged GPU containers, which see the same devices, are reported by K8S-0003.) DaemonSets of the GPU stack itself (NVIDIA device plugin, GPU Operator node agents, DCGM exporter, AMD and Intel device plugins) mount the device nodes by design and are not reported.',
     remediation:
       'Request GPUs with `resources.limits["nvidia.com/gpu"]` (or a DRA ResourceClaim) and let the device plugin inject exactly the assigned devices; remove the hostPath volume.',
     references: [
@@ -52,6 +53,8 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
+    // The device plugin and the GPU Operator's node agents mount the device nodes by design.
+    if (gpuSystemComponent(pod)) return;
     for (const v of volumesOf(pod)) {
       const hp = asMapping(v.volume.hostPath);
       if (typeof hp.path !== 'string') continue;

@@ -11,6 +11,23 @@ spec:
     image: nvcr.io/nvidia/pytorch:24.10-py3
     env:
 ${env}${resources}`;
+const dcgm = (image: string, kind = 'DaemonSet') => `apiVersion: apps/v1
+kind: ${kind}
+metadata:
+  name: dcgm-exporter
+  namespace: gpu-operator
+spec:
+  selector: {matchLabels: {app: dcgm-exporter}}
+  template:
+    metadata: {labels: {app: dcgm-exporter}}
+    spec:
+      containers:
+      - name: exporter
+        image: ${image}
+        env:
+        - name: NVIDIA_VISIBLE_DEVICES
+          value: all
+`;
 const GPU = '    resources:\n      limits:\n        nvidia.com/gpu: 1\n';
 
 testRule(rule, {
@@ -19,9 +36,17 @@ testRule(rule, {
     { name: 'void disables the runtime', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: void\n    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: all\n') },
     { name: 'a MIG slice is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n', '    resources:\n      limits:\n        nvidia.com/mig-1g.10gb: 1\n') },
     { name: 'a DRA claim is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', '    resources:\n      claims:\n      - name: gpu\n') },
+    { name: 'the DCGM exporter DaemonSet of the GPU Operator', path: 'ds.yaml', content: dcgm('nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04') },
+    { name: 'the NVIDIA device plugin DaemonSet', path: 'ds.yaml', content: dcgm('nvcr.io/nvidia/k8s-device-plugin:v0.17.0') },
     { name: 'unrelated variables', path: 'pod.yaml', content: pod('    - name: CUDA_VISIBLE_DEVICES\n      value: "0"\n') },
   ],
   invalid: [
+    {
+      name: 'a DaemonSet that only looks like the GPU stack',
+      path: 'ds.yaml',
+      content: dcgm('docker.io/acme/dcgm-exporter:1.0'),
+      findings: [{ startLine: 16, startColumn: 11, endLine: 16, endColumn: 21, message: /Container 'exporter' selects every GPU/ }],
+    },
     {
       path: 'pod.yaml',
       content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n'),

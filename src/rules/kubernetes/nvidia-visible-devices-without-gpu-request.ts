@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { requestsGpu } from './lib/gpu.js';
+import { gpuSystemComponent, requestsGpu } from './lib/gpu.js';
 import { describe, envValue } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
@@ -16,7 +16,7 @@ export default defineRule<PodSpecDocument>({
       { id: 'mitre-atlas', control: 'AML.T0034' },
     ],
     rationale:
-      'On nodes where the NVIDIA runtime reads `NVIDIA_VISIBLE_DEVICES` from the container (the default of the NVIDIA Container Toolkit unless `accept-nvidia-visible-devices-envvar-when-unprivileged = false`), a container that sets it to `all` or to device indices or UUIDs gets those GPUs without asking the scheduler: no `nvidia.com/gpu` request, no quota, and GPUs that the device plugin has already given to another tenant, whose memory it can then read. `void` disables the runtime and is fine; `none` injects the driver libraries without devices (low). `NVIDIA_DRIVER_CAPABILITIES` without a request is medium: combined with the `NVIDIA_VISIBLE_DEVICES=all` that CUDA base images set, it exposes the GPUs the same way.',
+      'On nodes where the NVIDIA runtime reads `NVIDIA_VISIBLE_DEVICES` from the container (the default of the NVIDIA Container Toolkit unless `accept-nvidia-visible-devices-envvar-when-unprivileged = false`), a container that sets it to `all` or to device indices or UUIDs gets those GPUs without asking the scheduler: no `nvidia.com/gpu` request, no quota, and GPUs that the device plugin has already given to another tenant, whose memory it can then read. `void` disables the runtime and is fine; `none` injects the driver libraries without devices (low). `NVIDIA_DRIVER_CAPABILITIES` without a request is medium: combined with the `NVIDIA_VISIBLE_DEVICES=all` that CUDA base images set, it exposes the GPUs the same way. DaemonSets of the GPU stack itself (NVIDIA device plugin, GPU Operator node agents, DCGM exporter, AMD and Intel device plugins) see every GPU by design and are not reported.',
     remediation:
       'Request GPUs with `resources.limits["nvidia.com/gpu"]` and let the device plugin choose them; remove the variable. On the nodes, set `accept-nvidia-visible-devices-envvar-when-unprivileged = false` and `accept-nvidia-visible-devices-as-volume-mounts = true` in the toolkit configuration (GPU Operator: `devicePlugin` with `DEVICE_LIST_STRATEGY=volume-mounts`).',
     references: [
@@ -42,6 +42,8 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
+    // The device plugin and the GPU Operator's node agents see every GPU by design.
+    if (gpuSystemComponent(pod)) return;
     for (const c of pod.containers) {
       if (requestsGpu(c)) continue;
       const visible = envValue(c, 'NVIDIA_VISIBLE_DEVICES');

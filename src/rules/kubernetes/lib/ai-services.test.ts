@@ -105,3 +105,34 @@ describe('recogniseAiServices', () => {
     expect(recogniseAiServices({ image: 'docker.io/istio/proxyv2:1.22.1', args: ['proxy', 'sidecar'] })).toEqual([]);
   });
 });
+
+describe('data stores and the KubeRay API server', () => {
+  it('Redis: off by default, on with a password, unknown when it may hide in envFrom', () => {
+    const off = one({ image: 'redis:7.4', ports: [{ containerPort: 6379, name: 'redis' }] });
+    expect([off.type, off.label, off.auth, off.dataStore, off.ports[0].name, off.ports[0].impact]).toEqual(['redis', 'Redis', 'off', true, 'redis', 'control']);
+    expect(one({ image: 'redis:7.4', args: ['--requirepass', '$(REDIS_PASSWORD)'] }).auth).toBe('on');
+    expect(one({ image: 'bitnami/redis:7.4', env: [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'r', key: 'p' } } }] }).auth).toBe('on');
+    expect(one({ image: 'bitnami/redis:7.4', env: [{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }] }).auth).toBe('off');
+    expect(one({ image: 'redis:7.4', envFrom: [{ secretRef: { name: 'r' } }] }).auth).toBe('unknown');
+    expect(one({ image: 'python:3.12', command: ['redis-server', '--port', '6380'] }).ports[0].port).toBe(6380);
+  });
+
+  it('vector databases by image, with their authentication settings', () => {
+    const q = one({ image: 'qdrant/qdrant:v1.12.1' });
+    expect([q.label, q.auth, q.ports.map((p) => p.port)]).toEqual(['Qdrant', 'off', [6333, 6334]]);
+    expect(one({ image: 'qdrant/qdrant:v1.12.1', env: [{ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'q', key: 'k' } } }] }).auth).toBe('on');
+    expect(one({ image: 'cr.weaviate.io/semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_APIKEY_ENABLED', value: 'true' }] }).auth).toBe('on');
+    expect(one({ image: 'semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED', value: 'true' }] }).auth).toBe('off');
+    expect(one({ image: 'milvusdb/milvus:v2.4.15' }).auth).toBe('unknown');
+    expect(one({ image: 'chromadb/chroma:0.5.20' }).label).toBe('Chroma');
+  });
+
+  it('the KubeRay API server runs code through Ray clusters it creates', () => {
+    const s = one({ image: 'quay.io/kuberay/apiserver:v1.2.2' });
+    expect([s.type, s.auth, s.ports.map((p) => `${p.port} ${p.impact}`)]).toEqual(['kuberay-apiserver', 'off', ['8888 control', '8887 control']]);
+  });
+
+  it('an application that only talks to Redis is not Redis', () => {
+    expect(recogniseAiServices({ image: 'acme/api:1.0', env: [{ name: 'REDIS_URL', value: 'redis://redis:6379' }] })).toEqual([]);
+  });
+});

@@ -18,7 +18,10 @@ export type AiServiceType =
   | 'tensorboard'
   | 'gradio'
   | 'streamlit'
-  | 'istio-ingressgateway';
+  | 'istio-ingressgateway'
+  | 'kuberay-apiserver'
+  | 'redis'
+  | 'vector-db';
 
 /** `off`: authentication is visibly disabled or the service has none; `on`: visibly configured; `unknown`: cannot tell from the spec. */
 export type AuthState = 'off' | 'on' | 'unknown';
@@ -49,6 +52,11 @@ export interface AiService {
   authReason: string;
   /** What recognised the service: `image 'vllm/vllm-openai:v0.6.3'`, `command 'jupyter lab'`. */
   signals: string[];
+  /**
+   * A data store of AI applications (Redis, a vector database): judged where it is exposed, but not
+   * counted among the AI workloads of a namespace.
+   */
+  dataStore?: true;
 }
 
 export interface RecogniseHints {
@@ -548,10 +556,155 @@ const istioGateway: Detector = {
   },
 };
 
-const DETECTORS: readonly Detector[] = [jupyter, ray, mlflow, ollama, openAiCompatible, triton, torchserve, argoServer, tensorboard, gradio, streamlit, istioGateway];
+const kuberayApiServer: Detector = {
+  type: 'kuberay-apiserver',
+  detect(f) {
+    if (!/^kuberay\/apiserver$/.test(f.repo)) return undefined;
+    return {
+      label: 'KubeRay API server',
+      ports: portsFor(f, [
+        { port: portFlag(f.words, '-httpPortFlag', '--httpPortFlag') ?? 8888, role: 'HTTP API (creates Ray clusters and jobs)', impact: 'control' },
+        { port: portFlag(f.words, '-rpcPortFlag', '--rpcPortFlag') ?? 8887, role: 'gRPC API (creates Ray clusters and jobs)', impact: 'control' },
+      ]),
+      auth: 'off',
+      authReason: 'the KubeRay API server has no authentication of its own (only the optional security proxy in front of it checks a token)',
+      signals: [`image '${f.image}'`],
+    };
+  },
+};
+
+const REDIS_IMAGES = [/(^|\/)redis(-stack(-server)?)?$/, /^redis\/redis-stack(-server)?$/, /(^|\/)valkey$/];
+
+const redis: Detector = {
+  type: 'redis',
+  detect(f) {
+    const signals: string[] = [];
+    if (repoMatches(f.repo, REDIS_IMAGES)) signals.push(`image '${f.image}'`);
+    if (hasProgram(f.words, 'redis-server') || hasProgram(f.words, 'valkey-server')) signals.push("command 'redis-server'");
+    if (signals.length === 0) return undefined;
+    const pass = flagValue(f.words, '--requirepass');
+    const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find((e) => f.env.has(e) && f.env.get(e) !== '');
+    const emptyAllowed = (f.env.get('ALLOW_EMPTY_PASSWORD') ?? '').toLowerCase() === 'yes';
+    const bitnami = f.repo.startsWith('bitnami/');
+    let auth: AuthState = 'off';
+    let authReason = 'Redis accepts every client unless requirepass or ACL users are configured';
+    if (pass !== undefined && unquote(pass) !== '') {
+      auth = 'on';
+      authReason = 'a password is set with --requirepass';
+    } else if (envPass) {
+      auth = 'on';
+      authReason = `a password is set with ${envPass}`;
+    } else if (hasWord(f.words, '--aclfile')) {
+      auth = 'on';
+      authReason = 'ACL users are loaded with --aclfile';
+    } else if (bitnami && !emptyAllowed) {
+      auth = f.hiddenEnv ? 'unknown' : 'on';
+      authReason = 'Bitnami images refuse to start without a password unless ALLOW_EMPTY_PASSWORD=yes';
+    } else if (f.hiddenEnv || f.words.some((w) => w.endsWith('.conf'))) {
+      auth = emptyAllowed ? 'off' : 'unknown';
+      authReason = emptyAllowed ? 'ALLOW_EMPTY_PASSWORD=yes' : 'a password may be set in the configuration file or in envFrom';
+    } else if (emptyAllowed) authReason = 'ALLOW_EMPTY_PASSWORD=yes';
+    return {
+      label: 'Redis',
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 6379, role: 'data store (CONFIG and MODULE commands run code)', impact: 'control' }]),
+      auth,
+      authReason,
+      signals,
+      dataStore: true,
+    };
+  },
+};
+
+interface VectorDb {
+  label: string;
+  images: RegExp[];
+  ports: ReadonlyArray<Omit<AiPort, 'name'>>;
+  /** Environment that turns authentication on (`NAME` set and not empty, or `NAME=value`). */
+  authOn: Array<{ env: string; value?: string }>;
+  /** Environment that turns it off explicitly. */
+  authOff?: { env: string; value: string };
+  /** Authentication state when nothing is visible. */
+  otherwise: AuthState;
+  reason: string;
+}
+
+const VECTOR_DBS: VectorDb[] = [
+  {
+    label: 'Qdrant',
+    images: [/^qdrant\/qdrant$/],
+    ports: [
+      { port: 6333, role: 'HTTP API (collections and snapshots)', impact: 'access' },
+      { port: 6334, role: 'gRPC API', impact: 'access' },
+    ],
+    authOn: [{ env: 'QDRANT__SERVICE__API_KEY' }, { env: 'QDRANT__SERVICE__READ_ONLY_API_KEY' }],
+    otherwise: 'off',
+    reason: 'Qdrant has no authentication unless QDRANT__SERVICE__API_KEY is set',
+  },
+  {
+    label: 'Weaviate',
+    images: [/^semitechnologies\/weaviate$/],
+    ports: [
+      { port: 8080, role: 'REST and GraphQL API', impact: 'access' },
+      { port: 50051, role: 'gRPC API', impact: 'access' },
+    ],
+    authOn: [
+      { env: 'AUTHENTICATION_APIKEY_ENABLED', value: 'true' },
+      { env: 'AUTHENTICATION_OIDC_ENABLED', value: 'true' },
+    ],
+    authOff: { env: 'AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED', value: 'true' },
+    otherwise: 'off',
+    reason: 'Weaviate allows anonymous access unless API key or OIDC authentication is enabled',
+  },
+  {
+    label: 'Milvus',
+    images: [/^milvusdb\/milvus$/],
+    ports: [
+      { port: 19530, role: 'gRPC and REST API', impact: 'access' },
+      { port: 9091, role: 'metrics and health', impact: 'info' },
+    ],
+    authOn: [{ env: 'COMMON_SECURITY_AUTHORIZATIONENABLED', value: 'true' }],
+    otherwise: 'unknown',
+    reason: 'Milvus authentication (common.security.authorizationEnabled) is off by default and set in milvus.yaml',
+  },
+  {
+    label: 'Chroma',
+    images: [/^chromadb\/chroma$/, /^chroma-core\/chroma$/],
+    ports: [{ port: 8000, role: 'HTTP API', impact: 'access' }],
+    authOn: [{ env: 'CHROMA_SERVER_AUTHN_PROVIDER' }, { env: 'CHROMA_SERVER_AUTH_PROVIDER' }, { env: 'CHROMA_SERVER_AUTH_CREDENTIALS' }],
+    otherwise: 'off',
+    reason: 'Chroma has no authentication unless CHROMA_SERVER_AUTHN_PROVIDER is set',
+  },
+];
+
+const vectorDb: Detector = {
+  type: 'vector-db',
+  detect(f) {
+    for (const db of VECTOR_DBS) {
+      if (!repoMatches(f.repo, db.images)) continue;
+      const on = db.authOn.find((a) => {
+        const v = f.env.get(a.env);
+        return f.env.has(a.env) && (a.value === undefined ? v !== '' : (v ?? '').toLowerCase() === a.value);
+      });
+      const off = db.authOff && (f.env.get(db.authOff.env) ?? '').toLowerCase() === db.authOff.value;
+      let auth: AuthState = db.otherwise;
+      let authReason = db.reason;
+      if (on && !off) {
+        auth = 'on';
+        authReason = `${on.env} is set`;
+      } else if (off) {
+        auth = 'off';
+        authReason = `${db.authOff!.env}=${db.authOff!.value}`;
+      } else if (f.hiddenEnv) auth = 'unknown';
+      return { label: db.label, ports: portsFor(f, db.ports), auth, authReason, signals: [`image '${f.image}'`], dataStore: true };
+    }
+    return undefined;
+  },
+};
+
+const DETECTORS: readonly Detector[] = [jupyter, ray, mlflow, ollama, openAiCompatible, triton, torchserve, argoServer, tensorboard, gradio, streamlit, istioGateway, kuberayApiServer, redis, vectorDb];
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
-const PREFILTER = /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2/i;
+const PREFILTER = /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];

@@ -1,6 +1,7 @@
 import type { ObjectPath } from '../../../core/types.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { imageRepo } from './ai-services.js';
 import { asList, asMapping, commandWords, envValue, type Word } from './workload.js';
 
 /** Extended resources handed out by NVIDIA's device plugin: `nvidia.com/gpu`, MIG slices, shared GPUs. */
@@ -41,6 +42,43 @@ export function isGpuContainer(pod: PodSpecDocument, c: ContainerView): boolean 
   const visible = envValue(c, 'NVIDIA_VISIBLE_DEVICES');
   if (visible?.value !== undefined && !['void', ''].includes(visible.value.trim().toLowerCase())) return true;
   return hasGpuRuntimeClass(pod);
+}
+
+/**
+ * Node agents of the GPU stack, by image repository: they hand GPUs to other pods, so they see every
+ * device of the node by design (device plugins, the driver and toolkit installers, DCGM, MIG and
+ * feature discovery, the operator's validator).
+ */
+const GPU_SYSTEM_IMAGES: ReadonlyArray<{ re: RegExp; label: string }> = [
+  { re: /^nvidia\/k8s-device-plugin$/, label: 'NVIDIA device plugin' },
+  { re: /^nvidia\/(?:cloud-native\/)?gpu-feature-discovery$/, label: 'NVIDIA GPU feature discovery' },
+  { re: /^nvidia\/(?:k8s\/)?container-toolkit$/, label: 'NVIDIA container toolkit' },
+  { re: /^nvidia\/driver$/, label: 'NVIDIA driver installer' },
+  { re: /^nvidia\/(?:k8s\/)?dcgm-exporter$/, label: 'NVIDIA DCGM exporter' },
+  { re: /^nvidia\/cloud-native\/dcgm$/, label: 'NVIDIA DCGM' },
+  { re: /^nvidia\/cloud-native\/(?:k8s-mig-manager|gpu-operator-validator|k8s-driver-manager|k8s-kata-manager|k8s-cc-manager|vgpu-device-manager)$/, label: 'NVIDIA GPU Operator component' },
+  { re: /^nvidia\/(?:cloud-native\/)?k8s-dra-driver(?:-gpu)?$/, label: 'NVIDIA DRA driver' },
+  { re: /^nvidia\/gpu-operator$/, label: 'NVIDIA GPU Operator' },
+  { re: /^rocm\/k8s-device-plugin$/, label: 'AMD GPU device plugin' },
+  { re: /^intel\/intel-gpu-plugin$/, label: 'Intel GPU device plugin' },
+];
+
+/**
+ * The GPU system component a pod spec runs (a DaemonSet of NVIDIA's device plugin or of the GPU
+ * Operator, say), or undefined. GPU rules do not call these bypasses of the device plugin: they are it.
+ */
+export function gpuSystemComponent(pod: PodSpecDocument): string | undefined {
+  if (pod.owner.resource.kind !== 'DaemonSet') return undefined;
+  let label: string | undefined;
+  for (const c of pod.containers) {
+    if (typeof c.container.image !== 'string') continue;
+    const repo = imageRepo(c.container.image);
+    const hit = GPU_SYSTEM_IMAGES.find((g) => g.re.test(repo));
+    if (hit) label ??= hit.label;
+    // Only image-pulling helpers of the stack may run beside it.
+    else if (c.group === 'containers' && !/^(?:busybox|alpine|nvidia\/)/.test(repo)) return undefined;
+  }
+  return label;
 }
 
 /** A command of a container's command line: words up to a shell separator. */

@@ -37,10 +37,11 @@ const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
 
 /**
  * The AI services the long-running containers of a pod spec run. An Istio ingress gateway only
- * counts where it fronts Kubeflow, which takes the whole scan to know: see `NetworkIndex.servicesOf`.
+ * counts where it fronts Kubeflow, which takes the whole scan to know, and data stores (Redis, vector
+ * databases) only where they are exposed: see `NetworkIndex.servicesOf`.
  */
 export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
-  return allServicesOfPod(pod).filter((s) => s.service.type !== 'istio-ingressgateway');
+  return allServicesOfPod(pod).filter((s) => s.service.type !== 'istio-ingressgateway' && !s.service.dataStore);
 }
 
 function allServicesOfPod(pod: PodSpecDocument): PodAiService[] {
@@ -321,8 +322,17 @@ export function ingressClass(ingress: K8sObjectDocument): string | undefined {
   return typeof a === 'string' ? a : undefined;
 }
 
-/** True when TLS covers a host of the Ingress (a TLS entry without hosts covers every host). */
+/** Annotations with which a cloud load balancer terminates TLS for an Ingress (no `tls` entry needed). */
+const LOAD_BALANCER_TLS = [
+  'alb.ingress.kubernetes.io/certificate-arn',
+  'ingress.gcp.kubernetes.io/pre-shared-cert',
+  'networking.gke.io/managed-certificates',
+  'appgw.ingress.kubernetes.io/appgw-ssl-certificate',
+];
+
+/** True when TLS covers a host of the Ingress (a TLS entry without hosts covers every host, as does a load balancer certificate). */
 export function tlsCovers(ingress: K8sObjectDocument, host: string | undefined): boolean {
+  if (LOAD_BALANCER_TLS.some((k) => typeof ingress.annotations[k] === 'string' && ingress.annotations[k].trim() !== '')) return true;
   const tls = ingress.get(['spec', 'tls']);
   if (!Array.isArray(tls) || tls.length === 0) return false;
   for (const t of tls) {

@@ -364,6 +364,17 @@ export function classifySecret(name: string, value: string): { kind: string; cer
   return { kind: 'credential', certain: false };
 }
 
+/** True for a value that stands in for a credential rather than being one: empty, `<token>`, `${VAR}`, `changeme`, `xxxx`. */
+export function isPlaceholderValue(value: string): boolean {
+  const v = value.trim();
+  return v === '' || PLACEHOLDER.test(v);
+}
+
+/** True for a value that is a setting, not a credential: a boolean, a small number, `none`. */
+export function isSettingValue(value: string): boolean {
+  return NOT_A_SECRET.test(value.trim());
+}
+
 /** `an OpenAI API key`, `a Hugging Face token`. */
 export function withArticle(noun: string): string {
   return `${/^[AEIOUaeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;

@@ -1,0 +1,107 @@
+/**
+ * Names of configuration keys that hold credentials (`DB_PASSWORD`, `openaiApiKey`,
+ * `aws_secret_access_key`, `AZURE_STORAGE_ACCOUNT_KEY`, `OCI_CLI_KEY_CONTENT`), told apart from names
+ * that only point at one (`password_file`, `secretName`, `token_url`) or count something (`max_tokens`).
+ */
+
+/** Each pattern runs on the key's lower-case words joined with `_`; all are anchored on word boundaries and linear. */
+const CREDENTIAL_WORDS: ReadonlyArray<{ kind: string; re: RegExp }> = [
+  { kind: 'password', re: /(?:^|_)(?:password|passwd|pwd|passphrase|pass_phrase)(?:_|$)/ },
+  { kind: 'private key', re: /(?:^|_)(?:private_?key|key_content|ssh_key|signing_key)(?:_|$)/ },
+  { kind: 'API key', re: /(?:^|_)(?:api_?key|apikey|x_api_key)(?:_|$)/ },
+  { kind: 'secret', re: /(?:^|_)(?:secret|client_secret|secret_key|secret_access_key)(?:_|$)/ },
+  {
+    kind: 'access key',
+    re: /(?:^|_)(?:access_?key(?:_id)?|account_?key|storage_?key|auth_?key|master_?key|shared_?key|sas_?token|shared_access_key)(?:_|$)/,
+  },
+  { kind: 'token', re: /(?:^|_)token(?:_|$)/ },
+  { kind: 'credentials', re: /(?:^|_)credentials?(?:_|$)/ },
+];
+
+/** A last word that makes the key a reference to a credential, or a setting about one, not the credential itself. */
+const REFERENCE_LAST = new Set([
+  'file',
+  'path',
+  'dir',
+  'name',
+  'names',
+  'id',
+  'url',
+  'uri',
+  'endpoint',
+  'host',
+  'type',
+  'header',
+  'length',
+  'limit',
+  'ttl',
+  'expiry',
+  'expires',
+  'expiration',
+  'enabled',
+  'enable',
+  'required',
+  'mode',
+  'ref',
+  'source',
+  'provider',
+  'policy',
+  'format',
+  'field',
+  'key_ref',
+  'location',
+  'env',
+  'var',
+  'version',
+  'count',
+  'size',
+  'timeout',
+  'prefix',
+  'regex',
+  'pattern',
+  'min',
+  'max',
+  'rotation',
+  'lifetime',
+]);
+/** Words that make `token` mean a unit of text, not a credential. */
+const TEXT_TOKEN_WORDS = new Set([
+  'max',
+  'min',
+  'num',
+  'tokens',
+  'tokenizer',
+  'count',
+  'limit',
+  'budget',
+  'context',
+  'output',
+  'input',
+  'prompt',
+  'completion',
+  'new',
+]);
+
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+}
+
+/** What kind of credential a key names (`password`, `API key`), or undefined. */
+export function credentialKind(key: string): string | undefined {
+  const words = keyWords(key);
+  if (words.length === 0) return undefined;
+  const last = words[words.length - 1];
+  const joined = words.join('_');
+  // `access_key_id` names the AWS key id that pairs with the secret: kept, though it ends in `id`.
+  if (REFERENCE_LAST.has(last) && !joined.endsWith('access_key_id')) return undefined;
+  for (const c of CREDENTIAL_WORDS) {
+    if (!c.re.test(joined)) continue;
+    if (c.kind === 'token' && words.some((w) => TEXT_TOKEN_WORDS.has(w))) continue;
+    return c.kind;
+  }
+  return undefined;
+}
