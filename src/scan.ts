@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { findConfig, loadConfig, type SanctumConfig } from './core/config.js';
+import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
 import { foldRenderedDuplicates } from './core/rendered-duplicates.js';
@@ -28,7 +28,7 @@ export interface ScanOptions {
   /** Only these rules (ids or slugs). */
   rules?: string[];
   skipRules?: string[];
-  /** A configuration, a path to one, or `false` for none; by default `.sanctum.yaml` is looked up from `cwd`. */
+  /** A configuration, a path to one, or `false` for none; by default `.sanctum.yaml` is looked up from the targets upward. */
   config?: SanctumConfig | string | false;
   /** Path of a baseline file, or its fingerprints. */
   baseline?: string | ReadonlySet<string>;
@@ -68,10 +68,9 @@ export function getRegistry(): RuleRegistry {
 function resolveConfig(opts: ScanOptions, cwd: string): { config: SanctumConfig; path?: string } {
   if (opts.config === false) return { config: {} };
   if (typeof opts.config === 'object') return { config: opts.config };
-  const path = opts.config ?? findConfig(cwd);
-  if (!path) return { config: {} };
   try {
-    return { config: loadConfig(path), path };
+    const path = opts.config ?? findConfigFor(opts.files ? [] : opts.targets, cwd);
+    return path ? { config: loadConfig(path), path } : { config: {} };
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }
@@ -107,9 +106,15 @@ export function scanSync(opts: ScanOptions): ScanResult {
     if (problem) throw new ScanSetupError(problem);
   }
   const scanners = opts.scanners?.length ? opts.scanners : config.scanners;
-  for (const s of scanners ?? []) if (!(SCANNERS as readonly string[]).includes(s)) throw new ScanSetupError(`unknown scanner '${s}' (known: ${SCANNERS.join(', ')})`);
+  for (const s of scanners ?? [])
+    if (!(SCANNERS as readonly string[]).includes(s)) throw new ScanSetupError(`unknown scanner '${s}' (known: ${SCANNERS.join(', ')})`);
   const unknown = reg.unknown([...(opts.rules ?? []), ...(opts.skipRules ?? []), ...Object.keys(config.rules ?? {})]);
   if (unknown.length) throw new ScanSetupError(`unknown rule ${unknown.join(', ')} (see \`sanctum rules\`)`);
+  try {
+    checkRuleOptions(config, (k) => reg.get(k), configPath ?? 'configuration');
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
 
   const ruleConfig = new Map<string, { severity?: Severity; options?: Record<string, unknown> }>();
   const disabled: string[] = [];
@@ -119,6 +124,8 @@ export function scanSync(opts: ScanOptions): ScanResult {
     ruleConfig.set(id, { severity: rc.severity, options: rc.options });
   }
   const rules = reg.select({ scanners, frameworks, only: opts.rules, skip: opts.skipRules, disabled });
+  if (rules.length === 0)
+    throw new ScanSetupError(`no rule selected: ${describeSelection(opts, scanners, frameworkSpecs, disabled)} leave nothing to run`);
   opts.onRules?.(rules);
 
   let baseline: ReadonlySet<string> | undefined;
@@ -145,7 +152,13 @@ export function scanSync(opts: ScanOptions): ScanResult {
   let files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
   if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s')))) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
-    files = withRenderedSources(files, { ...r, helmValues: opts.helmValues, helmSet: opts.helmSet, cwd, onError: (p, m) => engine.error(p, m) });
+    files = withRenderedSources(files, {
+      ...r,
+      helmValues: opts.helmValues,
+      helmSet: opts.helmSet,
+      cwd,
+      onError: (p, m) => engine.error(p, m),
+    });
   }
   for (const file of files) {
     if (!engine.wants(file)) {
@@ -158,9 +171,15 @@ export function scanSync(opts: ScanOptions): ScanResult {
   const result = engine.finish();
   const hygiene = applyConfigSuppressions(result.findings, config.ignore ?? [], baseline, today);
   const cfgPath = configPath ? relative(cwd, configPath).split('\\').join('/') : '.sanctum.yaml';
-  for (const e of hygiene.unreasoned) engine.engineFinding(SUPPRESSION_WITHOUT_REASON, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} has no reason`);
+  for (const e of hygiene.unreasoned)
+    engine.engineFinding(SUPPRESSION_WITHOUT_REASON, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} has no reason`);
   for (const e of hygiene.expired)
-    engine.engineFinding(EXPIRED_SUPPRESSION, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} expired on ${e.expires}; its findings are reported again`);
+    engine.engineFinding(
+      EXPIRED_SUPPRESSION,
+      cfgPath,
+      {},
+      `Ignore entry for ${e.rule ?? 'paths'} expired on ${e.expires}; its findings are reported again`,
+    );
 
   return {
     schemaVersion: 1,
@@ -170,6 +189,21 @@ export function scanSync(opts: ScanOptions): ScanResult {
     errors: result.errors,
     stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: rules.length },
   };
+}
+
+function describeSelection(
+  opts: ScanOptions,
+  scanners: readonly string[] | undefined,
+  frameworks: readonly string[],
+  disabled: readonly string[],
+): string {
+  const parts: string[] = [];
+  if (scanners?.length) parts.push(`scanners ${scanners.join(', ')}`);
+  if (frameworks.length) parts.push(`frameworks ${frameworks.join(', ')}`);
+  if (opts.rules?.length) parts.push(`rules ${opts.rules.join(', ')}`);
+  if (opts.skipRules?.length || disabled.length)
+    parts.push(`skipped or disabled rules ${[...(opts.skipRules ?? []), ...disabled].join(', ')}`);
+  return parts.join(' with ') || 'the selection';
 }
 
 /** Scans files and directories; see `ScanOptions`. */

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
 import { main } from '../src/cli/main.js';
 
 export class FakeStream {
@@ -22,7 +23,7 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with fake streams; `argv` excludes `node sanctum`. */
-export async function run(argv: string[], opts: { cwd: string; tty?: boolean; errTty?: boolean }): Promise<RunResult> {
+export async function run(argv: string[], opts: { cwd: string; tty?: boolean; errTty?: boolean; stdin?: string }): Promise<RunResult> {
   const stdout = new FakeStream(Boolean(opts.tty));
   const stderr = new FakeStream(Boolean(opts.errTty ?? opts.tty));
   // Colour follows the fake streams' isTTY, whatever the environment running the tests forces.
@@ -32,6 +33,7 @@ export async function run(argv: string[], opts: { cwd: string; tty?: boolean; er
     const code = await main(['node', 'sanctum', ...argv], {
       stdout: stdout as unknown as NodeJS.WriteStream,
       stderr: stderr as unknown as NodeJS.WriteStream,
+      stdin: Readable.from(opts.stdin === undefined ? [] : [Buffer.from(opts.stdin)]),
       cwd: opts.cwd,
     });
     return { code, stdout: stdout.data, stderr: stderr.data };

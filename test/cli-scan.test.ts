@@ -67,7 +67,7 @@ describe('exit codes', () => {
   });
 
   it.each([
-    [['scan', 'bad', '--fail-on', 'severe'], /--fail-on must be one of critical, high, medium, low, info \(got 'severe'\)/],
+    [['scan', 'bad', '--fail-on', 'severe'], /--fail-on must be one of critical, high, medium, low, info, none \(got 'severe'\)/],
     [['scan', 'bad', '--format', 'xml'], /unknown format 'xml' \(known: table, json, sarif, junit/],
     [['scan', 'bad', '--rule', 'K8S-9999'], /unknown rule K8S-9999 \(see `sanctum rules`\)/],
     [['scan', 'bad', '--skip-rule', 'no-such-rule'], /unknown rule no-such-rule/],

@@ -1,10 +1,11 @@
-import { closeSync, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
-import { findConfig, loadConfig } from '../core/config.js';
+import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } from '../core/config.js';
+import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
-import { isSeverity, SCANNERS, severityRank, type ScannerName, type ScanResult, type Severity } from '../core/types.js';
+import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
 import { bufferedSink, formatExtensions, reporters, streamingReporters, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
@@ -35,9 +36,16 @@ interface ScanFlags {
   helmSet: string[];
   showSuppressed?: boolean;
   fix?: boolean;
+  stdinName?: string;
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 /** Repeatable flag whose values may contain commas (`--helm-set a=b,c=d`). */
 const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -47,53 +55,118 @@ function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolea
   return Boolean(stream.isTTY);
 }
 
+/** Formats that exist: a format is advertised once its reporter is written. */
+const availableFormats = (): string[] => Object.keys(reporters);
+/** Scanners that have rules. */
+const availableScanners = (): string[] => SCANNERS.filter((s) => getRegistry().rules.some((r) => r.meta.scanner === s));
+
 function addScanOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('-f, --format <format>', `output format, repeatable: ${Object.keys(formatExtensions).join('|')}`).argParser(collect).default([]))
-    .addOption(new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)').argParser(collect).default([]))
-    .option('--scanners <list>', `scanners to run: ${SCANNERS.join(',')} (default: all that apply)`)
-    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable), e.g. pss:restricted').argParser(collect).default([]))
+    .addOption(
+      new Option('-f, --format <format>', `output format, repeatable: ${availableFormats().join('|')}`).argParser(collect).default([]),
+    )
+    .addOption(
+      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('--scanners <list>', `scanners to run: ${availableScanners().join(',')} (default: all that apply)`)
+    .addOption(
+      new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable), e.g. pss:restricted')
+        .argParser(collect)
+        .default([]),
+    )
     .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
-    .option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (default: failOn of the config, else high)')
+    .option(
+      '--fail-on <severity>',
+      `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (none: report only; default: failOn of the config, else high)`,
+    )
     .option('--fail-on-error', 'exit 1 when a file could not be scanned')
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
     .option('--strict-models', 'report any pickle import outside the allow-list as high')
     .addOption(new Option('--helm-values <file>', 'values file for every Helm chart rendered (repeatable)').argParser(repeat).default([]))
-    .addOption(new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]))
+    .addOption(
+      new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]),
+    )
     .option('--show-suppressed', 'list suppressed findings in the table')
-    .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
+    .option('-q, --quiet', 'print nothing but the report, in every format, of findings at or above --fail-on')
+    .option(
+      '--stdin-name <name>',
+      'file name that decides how the document read from stdin (`scan -`) is parsed (default: stdin.yaml, or Dockerfile when it looks like one)',
+    )
     .option('--no-color', 'no colours')
     .option('--no-progress', 'no progress indicator');
 }
 
 /** --fail-on, else `failOn` of the configuration file, else high. */
-function effectiveFailOn(flags: ScanFlags, cwd: string): Severity {
+function effectiveFailOn(flags: ScanFlags, cwd: string, targets: string[]): FailOn {
   if (flags.failOn !== undefined) {
-    if (!isSeverity(flags.failOn)) throw new ScanSetupError(`--fail-on must be one of critical, high, medium, low, info (got '${flags.failOn}')`);
-    return flags.failOn;
+    const level = parseFailOn(flags.failOn);
+    if (!level) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got '${flags.failOn}')`);
+    return level;
   }
-  const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfig(cwd);
-  if (!path) return 'high';
   try {
-    return loadConfig(path).failOn ?? 'high';
+    const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFor(targets, cwd);
+    return (path && loadConfig(path).failOn) || 'high';
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }
 }
 
-function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rules: readonly AnyRule[]) => void): ScanResult {
+/** A target named on the command line must be a readable file or directory: anything else stops the scan (exit 2). */
+function checkTarget(target: string, cwd: string): void {
+  const abs = resolve(cwd, target);
+  try {
+    const st = statSync(abs);
+    if (!st.isFile() && !st.isDirectory()) throw new ScanSetupError(`cannot read target '${target}': not a regular file or directory`);
+    accessSync(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
+  } catch (e) {
+    if (e instanceof ScanSetupError) throw e;
+    throw new ScanSetupError(`cannot read target '${target}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/** Largest document `scan -` reads from stdin. */
+const MAX_STDIN_BYTES = 64 * 1024 * 1024;
+const DOCKERFILE_START = /^\s*(?:#[^\n]*\n\s*)*(?:FROM|ARG)\s/i;
+
+async function readStdin(stream: NodeJS.ReadableStream, name: string | undefined): Promise<MemorySourceFile> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    size += b.length;
+    if (size > MAX_STDIN_BYTES)
+      throw new ScanSetupError(`stdin is larger than ${MAX_STDIN_BYTES / 1024 / 1024} MiB; save it to a file and scan that`);
+    chunks.push(b);
+  }
+  const bytes = Buffer.concat(chunks);
+  const guessed = DOCKERFILE_START.test(bytes.subarray(0, 4096).toString('utf8')) ? 'Dockerfile' : 'stdin.yaml';
+  return new MemorySourceFile(name ?? guessed, bytes);
+}
+
+/** Findings a quiet report keeps: those that count for the exit code (with --fail-on none, every unsuppressed one). */
+function quietFindings(findings: Finding[], failOn: FailOn): Finding[] {
+  const t = failOn === 'none' ? 0 : severityRank(failOn);
+  return findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t);
+}
+
+function runScan(
+  targets: string[],
+  flags: ScanFlags,
+  io: CliIO,
+  onRules?: (rules: readonly AnyRule[]) => void,
+  stdin?: MemorySourceFile,
+): ScanResult {
   const cwd = io.cwd ?? process.cwd();
   const list = targets.length ? targets : ['.'];
-  for (const t of list) {
-    try {
-      statSync(resolve(cwd, t));
-    } catch (e) {
-      throw new ScanSetupError(`cannot read target '${t}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
-  }
-  const scanners = flags.scanners?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!stdin) for (const t of list) checkTarget(t, cwd);
+  const scanners = flags.scanners
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
   try {
     return scanSync({
@@ -110,6 +183,7 @@ function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rule
       helmValues: flags.helmValues.map((v) => resolve(cwd, v)),
       helmSet: flags.helmSet,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
+      files: stdin ? [stdin] : undefined,
     });
   } finally {
     progress?.done();
@@ -118,10 +192,7 @@ function runScan(targets: string[], flags: ScanFlags, io: CliIO, onRules?: (rule
 
 function outputs(flags: ScanFlags): Array<{ format: string; file?: string }> {
   const formats = flags.format.length ? flags.format : ['table'];
-  for (const f of formats) {
-    if (!(f in formatExtensions)) throw new ScanSetupError(`unknown format '${f}' (known: ${Object.keys(formatExtensions).join(', ')})`);
-    if (!reporters[f]) throw new ScanSetupError(`format '${f}' is not available yet`);
-  }
+  for (const f of formats) if (!reporters[f]) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
   if (flags.output.length === 0) {
     if (formats.length > 1) throw new ScanSetupError('several formats need --output');
     return [{ format: formats[0] }];
@@ -162,7 +233,7 @@ function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, writ
   try {
     const out = bufferedSink((c) => {
       const bytes = Buffer.from(c, 'utf8');
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
     });
     write(out.write);
     out.flush();
@@ -175,23 +246,50 @@ function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, writ
   }
 }
 
-export function exitCodeFor(result: ScanResult, failOn: Severity, failOnError: boolean): number {
-  const threshold = severityRank(failOn);
-  const failing = result.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold);
+export function exitCodeFor(result: ScanResult, failOn: FailOn, failOnError: boolean): number {
+  const failing = failOn !== 'none' && quietFindings(result.findings, failOn).length > 0;
   if (failing || (failOnError && result.errors.length > 0)) return EXIT_FINDINGS;
   return EXIT_OK;
+}
+
+/** `scan -`: the one document on stdin, alone. */
+async function stdinTarget(paths: string[], flags: ScanFlags, io: CliIO): Promise<MemorySourceFile | undefined> {
+  if (!paths.includes('-')) {
+    if (flags.stdinName !== undefined) throw new ScanSetupError('--stdin-name needs `-` (stdin) as the path to scan');
+    return undefined;
+  }
+  if (paths.length > 1) throw new ScanSetupError("'-' (stdin) cannot be combined with other paths");
+  return readStdin(io.stdin ?? process.stdin, flags.stdinName);
 }
 
 export interface CliIO {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** What `scan -` reads; defaults to process.stdin. */
+  stdin?: NodeJS.ReadableStream;
   /** Directory that relative paths (targets, --output, --config, --baseline) resolve against; defaults to process.cwd(). */
   cwd?: string;
+}
+
+/**
+ * A reader that stops early (`sanctum scan | head`) closes the pipe: what is still written is
+ * dropped, quietly, and the command ends with its own exit code instead of an unhandled EPIPE error.
+ */
+export function endQuietlyOnClosedPipe(streams: NodeJS.WriteStream[]): void {
+  for (const stream of streams) {
+    if (typeof stream.on !== 'function' || stream.listenerCount('error') > 0) continue;
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      if (stream !== process.stderr) process.stderr.write(`sanctum: cannot write the output: ${e.code ?? e.message}\n`);
+      process.exit(EXIT_ERROR);
+    });
+  }
 }
 
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code = EXIT_OK;
+  endQuietlyOnClosedPipe([io.stdout, io.stderr].filter((s) => s === process.stdout || s === process.stderr));
   const program = new Command('sanctum')
     .description('Security scanner for AI/ML workloads in containers and on Kubernetes')
     .version(VERSION, '-V, --version')
@@ -201,15 +299,18 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
 
   addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', []))
     .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
-    .action((paths: string[], flags: ScanFlags) => {
+    .action(async (paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
       const cwd = io.cwd ?? process.cwd();
-      const failOn = effectiveFailOn(flags, cwd);
+      const failOn = effectiveFailOn(flags, cwd, paths);
+      const stdin = await stdinTarget(paths, flags, io);
       let ran: readonly AnyRule[] = getRegistry().rules;
-      let result = runScan(paths, flags, io, (r) => (ran = r));
+      let result = runScan(paths, flags, io, (r) => (ran = r), stdin);
+      if (result.stats.files === 0 && result.errors.length === 0 && !flags.quiet)
+        io.stderr.write(`sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`);
       if (flags.fix) {
-        const t = severityRank(failOn);
-        const failing = (r: ScanResult) => r.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t);
+        if (stdin) throw new ScanSetupError('--fix cannot write to stdin');
+        const failing = (r: ScanResult) => quietFindings(r.findings, failOn);
         const run = fixRepeatedly(result, () => runScan(paths, { ...flags, progress: false }, io, (r) => (ran = r)), failing, cwd);
         result = run.result;
         for (const [path, { count, rules }] of flags.quiet ? [] : run.fixed) {
@@ -223,11 +324,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       }
       const reportCtx = { rules: ran, lookup: (k: string) => getRegistry().get(k), failOn, showSuppressed: flags.showSuppressed };
       for (const o of outs) {
-        let shown = result;
-        if (flags.quiet && o.format === 'table') {
-          const t = severityRank(failOn);
-          shown = { ...result, findings: result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= t) };
-        }
+        const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
         const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
         const stream = streamingReporters[o.format];
         if (stream) {
@@ -246,9 +343,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       .command('baseline')
       .description('write a baseline file of the current findings, for --baseline')
       .argument('[paths...]', 'files or directories', []),
-  ).action((paths: string[], flags: ScanFlags) => {
-    effectiveFailOn(flags, io.cwd ?? process.cwd());
-    const result = runScan(paths, { ...flags, baseline: undefined }, io);
+  ).action(async (paths: string[], flags: ScanFlags) => {
+    effectiveFailOn(flags, io.cwd ?? process.cwd(), paths);
+    const result = runScan(paths, { ...flags, baseline: undefined }, io, undefined, await stdinTarget(paths, flags, io));
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);
     writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n');

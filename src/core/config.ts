@@ -1,10 +1,33 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import type { RuleMeta } from './rule.js';
 import { SCANNERS, SEVERITIES } from './types.js';
 
-const date = z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'), z.date().transform((d) => d.toISOString().slice(0, 10))]);
+const date = z.union([
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+]);
+
+/** `--fail-on` and `failOn` also take `none`: report only, never exit 1 for findings. */
+export const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
+export type FailOn = (typeof FAIL_ON_LEVELS)[number];
+
+/** Words like severities are accepted in any case (`HIGH`, `High`); the JSON Schema says so with a pattern. */
+function anyCase<const T extends readonly string[]>(words: T) {
+  return z
+    .string()
+    .refine((s) => words.includes(s.toLowerCase()), { message: `expected one of ${words.join(', ')}` })
+    .transform((s) => s.toLowerCase() as T[number])
+    .meta({ caseInsensitiveWords: words });
+}
+
+/** Parses a severity or `none` given on the command line, in any case. */
+export function parseFailOn(value: string): FailOn | undefined {
+  const v = value.toLowerCase();
+  return (FAIL_ON_LEVELS as readonly string[]).includes(v) ? (v as FailOn) : undefined;
+}
 
 export const IgnoreEntrySchema = z
   .object({
@@ -21,17 +44,28 @@ export const ConfigSchema = z
   .object({
     $schema: z.string().describe('URL or path of this JSON Schema, for editors').optional(),
     scanners: z.array(z.enum(SCANNERS)).describe('Scanners to run when --scanners is not given (default: all that apply)').optional(),
-    failOn: z.enum(SEVERITIES).describe('Lowest severity that fails the scan (exit 1) when --fail-on is not given').optional(),
-    frameworks: z.array(z.string()).describe('Only rules mapped to one of these frameworks run, e.g. pss:restricted, owasp-llm-2025').optional(),
-    exclude: z.array(z.string()).describe('Path globs (gitignore syntax) left out of every scan').optional(),
-    ignore: z.array(IgnoreEntrySchema).describe('Accepted findings: each entry suppresses the findings it matches until it expires').optional(),
+    failOn: anyCase(FAIL_ON_LEVELS)
+      .describe('Lowest severity that fails the scan (exit 1) when --fail-on is not given; none reports without failing')
+      .optional(),
+    frameworks: z
+      .array(z.string())
+      .describe('Only rules mapped to one of these frameworks run, e.g. pss:restricted, owasp-llm-2025')
+      .optional(),
+    exclude: z
+      .array(z.string())
+      .describe('Path globs (gitignore syntax), relative to the scanned directory, left out of every scan')
+      .optional(),
+    ignore: z
+      .array(IgnoreEntrySchema)
+      .describe('Accepted findings: each entry suppresses the findings it matches until it expires')
+      .optional(),
     rules: z
       .record(
         z.string(),
         z
           .object({
             enabled: z.boolean().describe('false turns the rule off').optional(),
-            severity: z.enum(SEVERITIES).describe("Overrides the rule's default severity").optional(),
+            severity: anyCase(SEVERITIES).describe("Overrides the rule's default severity").optional(),
             options: z.record(z.string(), z.unknown()).describe('Rule options, as listed on the rule page').optional(),
           })
           .strict(),
@@ -57,8 +91,13 @@ export class ConfigError extends Error {
   }
 }
 
-/** Finds `.sanctum.yaml` in `start` or the nearest directory above it. */
+/** Finds `.sanctum.yaml` in `start` (a directory, or a file's directory) or the nearest directory above it. */
 export function findConfig(start: string): string | undefined {
+  try {
+    if (!statSync(start).isDirectory()) start = dirname(start);
+  } catch {
+    start = dirname(start);
+  }
   let dir = resolve(start);
   for (;;) {
     for (const name of CONFIG_FILE_NAMES) {
@@ -69,6 +108,21 @@ export function findConfig(start: string): string | undefined {
     if (up === dir) return undefined;
     dir = up;
   }
+}
+
+/**
+ * The configuration that governs the scanned targets: `.sanctum.yaml` found upward from each of
+ * them. Targets governed by different files cannot share one scan.
+ */
+export function findConfigFor(targets: readonly string[], cwd: string): string | undefined {
+  const found = new Set((targets.length ? targets : ['.']).map((t) => findConfig(resolve(cwd, t))));
+  if (found.size > 1) {
+    const names = [...found].map((p) => p ?? '(none)').join(', ');
+    throw new ConfigError(
+      `the targets are governed by different configurations (${names}): scan them separately or name one with --config`,
+    );
+  }
+  return [...found][0];
 }
 
 export function parseConfig(text: string, path: string): SanctumConfig {
@@ -96,15 +150,104 @@ export function loadConfig(path: string): SanctumConfig {
   return parseConfig(text, path);
 }
 
-/** The JSON Schema of `.sanctum.yaml`, shipped as schemas/sanctum-config.schema.json. */
-export function configJsonSchema(): unknown {
-  const schema = z.toJSONSchema(ConfigSchema, {
-    io: 'input',
-    unrepresentable: 'any',
-    // YAML reads an unquoted 2027-01-31 as a date; in the JSON view of the file it is the same string.
-    override: (ctx) => {
-      if (ctx.zodSchema._zod.def.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date' });
-    },
-  });
-  return { ...(schema as object), title: 'Sanctum configuration (.sanctum.yaml)' };
+type RuleOptionSpecs = NonNullable<RuleMeta['options']>;
+
+/**
+ * The schema of one rule option, from the type of its default: a list takes values of the type of
+ * its default's items (strings when empty), a number takes a number, and so on.
+ */
+export function ruleOptionSchema(defaultValue: unknown): z.ZodType {
+  if (Array.isArray(defaultValue)) return z.array(defaultValue.length ? ruleOptionSchema(defaultValue[0]) : z.string());
+  switch (typeof defaultValue) {
+    case 'number':
+      return z.number();
+    case 'boolean':
+      return z.boolean();
+    case 'string':
+      return z.string();
+    case 'object':
+      return defaultValue === null ? z.unknown() : z.record(z.string(), z.unknown());
+    default:
+      return z.unknown();
+  }
+}
+
+function ruleOptionsSchema(specs: RuleOptionSpecs) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, spec] of Object.entries(specs)) shape[key] = ruleOptionSchema(spec.default).describe(spec.description).optional();
+  return z.object(shape).strict();
+}
+
+/**
+ * Checks `rules.<rule>.options` against the options each rule declares: an unknown key or a value of
+ * the wrong type is a ConfigError naming the file and the key. `lookup` finds a rule by id or slug.
+ */
+export function checkRuleOptions(config: SanctumConfig, lookup: (key: string) => { meta: RuleMeta } | undefined, path: string): void {
+  const problems: string[] = [];
+  for (const [key, rc] of Object.entries(config.rules ?? {})) {
+    const meta = lookup(key)?.meta;
+    if (!meta || rc.options === undefined) continue;
+    const specs = meta.options ?? {};
+    const r = ruleOptionsSchema(specs).safeParse(rc.options);
+    if (r.success) continue;
+    for (const issue of r.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        const known = Object.keys(specs);
+        for (const k of issue.keys)
+          problems.push(
+            `rules.${key}.options.${k}: unknown option of ${meta.id} (${known.length ? `known: ${known.join(', ')}` : 'it takes no options'})`,
+          );
+      } else problems.push(`rules.${key}.options.${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(`${path}: invalid configuration: ${problems.join('; ')}`);
+}
+
+/**
+ * The JSON Schema of `.sanctum.yaml`, shipped as schemas/sanctum-config.schema.json. With `rules`,
+ * `rules` lists every rule by id and slug with the options it takes, and nothing else.
+ */
+export function configJsonSchema(rules: readonly { meta: RuleMeta }[] = []): unknown {
+  const jsonSchemaOf = (schema: z.ZodType) =>
+    z.toJSONSchema(schema, {
+      io: 'input',
+      unrepresentable: 'any',
+      override: (ctx) => {
+        // YAML reads an unquoted 2027-01-31 as a date; in the JSON view of the file it is the same string.
+        if (ctx.zodSchema._zod.def.type === 'date') Object.assign(ctx.jsonSchema, { type: 'string', format: 'date' });
+        const out = ctx.jsonSchema as Record<string, unknown>;
+        const words = out.caseInsensitiveWords as string[] | undefined;
+        if (words) {
+          // Editors complete from the enum; the pattern accepts the same words in any case.
+          const pattern = `^(?:${words.map((w) => [...w].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('')).join('|')})$`;
+          delete out.caseInsensitiveWords;
+          delete out.type;
+          Object.assign(out, { anyOf: [{ enum: [...words] }, { type: 'string', pattern }] });
+        }
+      },
+    }) as Record<string, unknown>;
+  const schema = jsonSchemaOf(ConfigSchema) as { properties: Record<string, Record<string, unknown>> };
+  if (rules.length) {
+    // Each rule by id and by slug; rules that take options get settings of their own.
+    const settings = schema.properties.rules.additionalProperties as Record<string, unknown> & { properties: Record<string, unknown> };
+    const defs: Record<string, unknown> = { severity: settings.properties.severity };
+    const withOptions = (options: unknown) => ({
+      ...settings,
+      properties: { ...settings.properties, severity: { $ref: '#/$defs/severity' }, options },
+    });
+    defs.rule = withOptions({ type: 'object', additionalProperties: false, description: 'This rule takes no options' });
+    const byKey: Record<string, unknown> = {};
+    for (const { meta } of rules) {
+      let ref = '#/$defs/rule';
+      if (meta.options && Object.keys(meta.options).length) {
+        const { $schema: _, ...options } = jsonSchemaOf(ruleOptionsSchema(meta.options));
+        defs[meta.id] = withOptions({ ...options, description: 'Rule options, as listed on the rule page' });
+        ref = `#/$defs/${meta.id}`;
+      }
+      byKey[meta.id] = byKey[meta.slug] = { $ref: ref, description: `${meta.id} ${meta.slug}: ${meta.title}` };
+    }
+    schema.properties.rules = { ...schema.properties.rules, properties: byKey, additionalProperties: false };
+    Object.assign(schema, { $defs: defs });
+  }
+  return { ...schema, title: 'Sanctum configuration (.sanctum.yaml)' };
 }

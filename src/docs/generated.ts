@@ -16,6 +16,6 @@ export function generatedFiles(): Map<string, string> {
   // The registry rejects duplicate ids and slugs and unknown framework controls.
   const registry = new RuleRegistry(allRules, allFrameworks);
   for (const [name, text] of renderRuleDocs(registry.rules, allFrameworks)) files.set(`docs/rules/${name}`, text);
-  files.set('schemas/sanctum-config.schema.json', JSON.stringify(configJsonSchema(), null, 2) + '\n');
+  files.set('schemas/sanctum-config.schema.json', JSON.stringify(configJsonSchema(registry.rules), null, 2) + '\n');
   return files;
 }

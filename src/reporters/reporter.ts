@@ -7,7 +7,8 @@ export interface ReportContext {
   /** Finds a rule that reported without being in `rules` (engine findings such as suppression hygiene). */
   lookup?(idOrSlug: string): AnyRule | undefined;
   color: boolean;
-  failOn: Severity;
+  /** `none`: report only, no finding fails. */
+  failOn: Severity | 'none';
   /** Show suppressed findings in human formats. */
   showSuppressed?: boolean;
 }

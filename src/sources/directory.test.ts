@@ -85,7 +85,7 @@ describe('directory walker', () => {
 
   it('never lets an ignore file re-include what the configuration excludes', () => {
     write({ 'proj/.gitignore': '!vendor/\n!*.yaml\n', 'proj/vendor/v.yaml': '', 'proj/a.yaml': '' });
-    expect(walk(['proj'], ['proj/vendor/']).files).toEqual(['proj/a.yaml']);
+    expect(walk(['proj'], ['vendor/']).files).toEqual(['proj/a.yaml']);
   });
 
   it('respects .sanctumignore, which overrides .gitignore in the same directory', () => {
@@ -104,11 +104,13 @@ describe('directory walker', () => {
     expect(walk(['proj']).files).toEqual(['proj/a.yaml']);
   });
 
-  it('applies configured excludes relative to the current directory', () => {
+  it('applies configured excludes relative to the scanned directory, wherever the command runs', () => {
     write({ 'proj/charts/tests/t.yaml': '', 'proj/charts/c.yaml': '', 'proj/vendor/v.yaml': '', 'proj/x/vendor/v.yaml': '' });
-    expect(walk(['proj'], ['/proj/vendor/', '**/tests/**']).files).toEqual(['proj/charts/c.yaml', 'proj/x/vendor/v.yaml']);
+    expect(walk(['proj'], ['/vendor/', '**/tests/**']).files).toEqual(['proj/charts/c.yaml', 'proj/x/vendor/v.yaml']);
     expect(walk(['proj'], ['vendor/']).files).toEqual(['proj/charts/c.yaml', 'proj/charts/tests/t.yaml']);
-    expect(walk(['proj/charts'], ['proj/charts/tests']).files).toEqual(['proj/charts/c.yaml']);
+    expect(walk(['proj/charts'], ['/tests']).files).toEqual(['proj/charts/c.yaml']);
+    // A pattern written from the current directory does not reach into the scanned one.
+    expect(walk(['proj'], ['/proj/vendor/']).files).toContain('proj/vendor/v.yaml');
   });
 
   it('applies excludes relative to a target outside the current directory', () => {

@@ -5,7 +5,7 @@ import { DiskSourceFile } from '../core/source-file.js';
 
 export interface WalkOptions {
   cwd?: string;
-  /** Extra path globs (gitignore syntax) to leave out, relative to `cwd` (or to a target outside it). */
+  /** Extra path globs (gitignore syntax) to leave out, relative to each directory target. */
   exclude?: readonly string[];
   onError(path: string, message: string): void;
 }
@@ -72,8 +72,8 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
     } catch {
       root = abs;
     }
-    // Like the paths of ignore entries, excludes are relative to the current directory (to the target when it lies elsewhere).
-    const exclude = opts.exclude?.length ? [{ dir: inside(cwd, abs) ? cwd : abs, ig: ignore().add([...opts.exclude]) }] : [];
+    // Excludes are relative to the scanned directory, as a .gitignore at its top would be.
+    const exclude = opts.exclude?.length ? [{ dir: abs, ig: ignore().add([...opts.exclude]) }] : [];
     let inherited = ancestorScopes(abs, cwd, opts);
     // A target named explicitly is scanned even when the repository ignores it.
     if (ignored(inherited, abs, true)) inherited = [];
