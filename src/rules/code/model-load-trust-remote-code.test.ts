@@ -3,10 +3,44 @@ import rule from './model-load-trust-remote-code.js';
 
 testRule(rule, {
   valid: [
+    { name: 'argparse defines the flag, nothing launches it', path: 'cli.py', content: 'import argparse\np = argparse.ArgumentParser()\np.add_argument("--trust-remote-code", action="store_true")\n' },
+    { name: 'a server launched without the flag', path: 'launch.py', content: 'import subprocess\nsubprocess.Popen(["vllm", "serve", "acme/x", "--port", "8000"])\n' },
+    { name: 'the flag turned off', path: 'launch.py', content: 'import subprocess\nsubprocess.run("tgi --trust-remote-code=false", shell=True)\n' },
     { path: 'a.py', content: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("acme/x", trust_remote_code=False)\n' },
     { path: 'a.py', content: 'from transformers import AutoModel\nm = AutoModel.from_pretrained("acme/x")\n# trust_remote_code=True is not needed\n' },
   ],
   invalid: [
+    {
+      name: 'a vLLM server launched with an argument list built in steps',
+      path: 'launch.py',
+      content:
+        'import subprocess\n\ndef start(model):\n    cmd = ["vllm", "serve", model, "--port", "8000"]\n    cmd.append("--trust-remote-code")\n    return subprocess.Popen(cmd)\n',
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 16,
+          endLine: 5,
+          endColumn: 37,
+          message: 'subprocess.Popen() starts a process with --trust-remote-code: the server it launches runs code from the model repository',
+        },
+      ],
+    },
+    {
+      name: 'a shell string and an f-string',
+      path: 'serve.py',
+      content:
+        'import os, subprocess\nos.system("python -m vllm.entrypoints.openai.api_server --model acme/x --trust-remote-code &")\ndef up(m):\n    subprocess.run(f"sglang.launch_server --model-path {m} --trust_remote_code", shell=True)\n',
+      findings: [
+        { startLine: 2, startColumn: 11, endLine: 2, endColumn: 94 },
+        { startLine: 4, startColumn: 20, endLine: 4, endColumn: 80 },
+      ],
+    },
+    {
+      name: 'Node child_process spawn',
+      path: 'serve.ts',
+      content: 'import { spawn } from "node:child_process";\nspawn("vllm", ["serve", "acme/x", "--trust-remote-code"]);\n',
+      findings: [{ startLine: 2, startColumn: 35, endLine: 2, endColumn: 56 }],
+    },
     {
       path: 'load.py',
       content: 'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("acme/chat-7b", trust_remote_code=True)\n',

@@ -1,18 +1,9 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { allCalls, calleeText, constantString, flavorOf, isCall, positional, type Flavor } from './lib/syntax.js';
-import type { SgNode } from '@ast-grep/napi';
+import { allCalls, calleeText, flavorOf, positional } from './lib/syntax.js';
+import { isFixedFile, isFixedPath } from './lib/paths.js';
 
 const LOADERS = /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib|pd|pandas|shelve|jsonpickle)\.(?:load|loads|read_pickle|open|decode|Unpickler)$|^(?:read_pickle)$/;
-
-/** True when the data comes from a constant path: `pickle.load(open("model.pkl", "rb"))`, `joblib.load("m.joblib")`. */
-function fromConstantPath(arg: SgNode | undefined, flavor: Flavor): boolean {
-  if (!arg) return false;
-  if (constantString(arg) !== undefined) return true;
-  if (isCall(arg) && /^(?:open|io\.open|builtins\.open|gzip\.open|bz2\.open|lzma\.open)$/.test(calleeText(arg))) return constantString(positional(arg)[0]) !== undefined;
-  void flavor;
-  return false;
-}
 
 export default defineRule<CodeDocument>({
   meta: {
@@ -43,7 +34,9 @@ export default defineRule<CodeDocument>({
     for (const call of allCalls(doc.root, flavor)) {
       const callee = calleeText(call);
       if (!LOADERS.test(callee)) continue;
-      if (fromConstantPath(positional(call)[0], flavor)) continue;
+      const source = positional(call)[0];
+      // A path, a file opened from one, or bytes read from one: fixed in the source, so a file of the checkout.
+      if (isFixedPath(source) || isFixedFile(source)) continue;
       ctx.report({ message: `${callee}() deserialises data that is not a fixed local file; loading it can run code`, at: spanOf(call) });
     }
   },

@@ -17,6 +17,13 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'request data handed to a helper that builds the system prompt',
+      path: 'app.py',
+      content:
+        'def build(persona):\n    return [{"role": "system", "content": f"You are {persona}."}]\n\n@app.post("/chat")\ndef chat():\n    return build(request.json["persona"])\n',
+      findings: [{ startLine: 2, startColumn: 43, endLine: 2, endColumn: 64 }],
+    },
+    {
       path: 'app.py',
       content:
         '@app.post("/chat")\ndef chat():\n    persona = request.json["persona"]\n    msgs = [{"role": "system", "content": f"You are {persona}."}]\n    return msgs\n',

@@ -1,6 +1,7 @@
 import { testRule } from '../../testing/rule-tester.js';
 import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
 import { zip } from './lib/builders/zip-builder.js';
+import { joblibObjectDump } from './lib/builders/npy-builder.js';
 import rule from './malformed-model-file.js';
 
 const col = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
@@ -24,6 +25,11 @@ testRule(rule, {
       name: 'a Git LFS pointer named like a pickle is text, not a model',
       path: 'model.pkl',
       content: text('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1024\n'),
+    },
+    {
+      name: 'joblib dump of an object array (a nested pickle after the wrapper)',
+      path: 'labels.joblib',
+      content: joblibObjectDump(2, (p) => p.str('cat').str('dog')),
     },
     { name: 'complete protocol 0 stream', path: 'model.pkl', content: text("(dp0\nS'a'\np1\nI1\ns.") },
   ],
