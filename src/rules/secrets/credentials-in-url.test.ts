@@ -10,6 +10,12 @@ testRule(rule, {
       content:
         'DATABASE_URL=postgres://user:password@host:5432/db\nREDIS_URL=redis://:<password>@cache:6379\nMONGO=mongodb://admin:****@mongo\n',
     },
+    {
+      name: 'a password equal to the user (image defaults) and documentation hosts from the known-false data',
+      path: 'compose.yaml',
+      content:
+        'DATABASE_URL: postgres://postgres:postgres@postgres:5432/postgres\nBROKER: amqp://guest:GUEST@rabbit:5672\nurl.parse("https://anonymous:flabada@developer.mozilla.org/en-US/docs/Web/API/URL/password");\n',
+    },
     { name: 'no password', path: 'x.txt', content: 'https://user@example.com/repo.git and https://example.com:8443/path@v1\n' },
     {
       name: 'documentation hosts and one-character passwords',

@@ -52,8 +52,47 @@ testRule(rule, {
       path: 'secret.yaml',
       content: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  API_TOKEN: ${Buffer.from(token).toString('base64')}\nstringData:\n  DB_PASSWORD: ${pw}\n`,
     },
+    {
+      name: 'YAML aliases and anchors without a value, names of environment variables',
+      path: 'values.yaml',
+      content: `defaults: &defaults\n  api_key: *shared_api_key_2\n  token: &tok\n  apiKey: *openai_api_key_ref\nauth:\n  secret: AZURE_OPENAI_API_KEY_2\n  token_var: HF_TOKEN_2\n`,
+    },
+    {
+      name: 'references to Secrets by name',
+      path: 'values.yaml',
+      content:
+        'auth:\n  passwordSecret: mlflow2-db-credentials\n  tokenSecretRef: hf2-token-secret-v2\n  api_credentials: s3-creds-prod\n  apiKeySecretName: litellm-master-key\n',
+    },
+    {
+      name: 'module paths',
+      path: 'values.yaml',
+      content:
+        'secret_backend: github.com/external-secrets/external-secrets/pkg/provider\ncredentials_module: "@company/auth-tokens/dist/index.js"\ntoken_provider: mypkg.auth.tokens:TokenProvider2\nsecret_loader: lib/auth2/secretLoader.py\n',
+    },
+    {
+      name: 'a key spelled again in another case convention',
+      path: 'models.js',
+      content: `const map = {\n  oauth2MetadataSecrets: "oauth2_metadata_secrets",\n  "token_endpoint_auth_signing_alg_values_supported": "tokenEndpointAuthSigningAlgValuesSupported",\n};\n`,
+    },
+    {
+      name: 'commented examples',
+      path: 'settings.py',
+      content: `# api_key = "${token}"\n    # password: ${pw}\n// SECRET_TOKEN=${token}\n -- db_password = '${pw}'\n`,
+    },
   ],
   invalid: [
+    {
+      name: 'the value after a YAML anchor (the anchor name is not the value)',
+      path: 'values.yaml',
+      content: `defaults:\n  password: &default_password ${pw}\n`,
+      findings: [{ startLine: 2, startColumn: 31, endLine: 2, endColumn: 45, message: "password in plain text (assigned to 'password')" }],
+    },
+    {
+      name: 'a command-line flag is not a comment',
+      path: 'run.sh',
+      content: `serve --api-token=${token}\n`,
+      findings: [{ startLine: 1, startColumn: 19, endLine: 1, endColumn: 51 }],
+    },
     {
       path: 'app.ini',
       content: `[upstream]\napi_token = ${token}\n`,

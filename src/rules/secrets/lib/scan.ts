@@ -3,6 +3,7 @@ import { LineIndex } from '../../../core/line-index.js';
 import { LiteralAutomaton } from './automaton.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
+import { DOCUMENTATION_HOSTS } from './known-false.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
 import { charClasses, entropy, isHashAt, isPlaceholder, isReference, isUuid } from './values.js';
 
@@ -472,6 +473,7 @@ const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@
 const LOCAL_HOST =
   /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
 /** Reserved for documentation (RFC 2606, RFC 6761): credentials there are examples. */
+const KNOWN_DOCUMENTATION_HOSTS = new Set(DOCUMENTATION_HOSTS.map((h) => h.value));
 const DOCUMENTATION_HOST = /(?:^|\.)(?:example(?:\.(?:com|org|net))?|test|invalid)$/i;
 
 function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
@@ -492,7 +494,14 @@ function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
   const host = m.groups!.h;
   if (pw.length < 4 || PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${'))
     return undefined;
-  if (DOCUMENTATION_HOST.test(host) || /[{}$%<]/.test(host) || (user !== '' && isPlaceholder(user))) return undefined;
+  if (pw.toLowerCase() === user.toLowerCase()) return undefined;
+  if (
+    DOCUMENTATION_HOST.test(host) ||
+    KNOWN_DOCUMENTATION_HOSTS.has(host.toLowerCase()) ||
+    /[{}$%<]/.test(host) ||
+    (user !== '' && isPlaceholder(user))
+  )
+    return undefined;
   const scheme = rawScheme.replace(/\+(?!srv$|s$).*$/, '');
   const db = DB_SCHEMES[scheme];
   const local = LOCAL_HOST.test(host);
@@ -637,6 +646,14 @@ function readValue(
     quoted = true;
   } else {
     if (requireQuote || opts.isCode) return undefined;
+    // YAML: `*alias` refers to a value defined elsewhere; `&anchor value` names the value that follows.
+    if (q === '*') return undefined;
+    if (q === '&') {
+      while (i < lineEnd && i - from <= 128 && text[i] !== ' ' && text[i] !== '\t') i++;
+      i = skipSpaces(text, i, lineEnd);
+      if (i >= lineEnd || text[i] === '\r' || text[i] === '#') return undefined;
+      return readValue(text, key, i, lineEnd, opts, false);
+    }
     start = i;
     end = i;
     while (end < lineEnd && end - start <= MAX_VALUE && !VALUE_STOP.has(text[end])) end++;
@@ -743,8 +760,38 @@ function inSecretManifestData(text: string, lineStart: number): boolean {
   return false;
 }
 
+/** A line that is a comment in the common syntaxes: what it assigns is an example, not configuration. */
+const COMMENT_LINE = /^[ \t]*(?:#|\/\/|\/\*|\*[ \t]|--[ \t]|;|<!--|REM[ \t]|rem[ \t])/;
+/** The name of an environment variable (`AZURE_OPENAI_API_KEY_2`): a reference to where the value is. */
+const ENV_VAR_NAME = /^[A-Z][A-Z0-9_]*[A-Z0-9]$/;
+const PATH_CHARS = /^[\w.@/-]+$/;
+const HOST_SEGMENT = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,12}$/;
+const SOURCE_FILE = /\.(?:[cm]?[jt]sx?|py|go|rb|java|json|ya?ml|toml|proto|so|dll|node)$/;
+const PYTHON_ENTRY_POINT = /^[A-Za-z_][\w.]*:[A-Za-z_]\w*$/;
+
+/** Module paths: `github.com/org/repo/pkg`, `@scope/pkg/dist/x.js`, `lib/auth/tokens.py`, `pkg.module:Class`. */
+function isModulePath(value: string): boolean {
+  if (PYTHON_ENTRY_POINT.test(value)) return !value.includes('..');
+  if (!value.includes('/') || !PATH_CHARS.test(value)) return false;
+  if (value.startsWith('@') || SOURCE_FILE.test(value)) return true;
+  return HOST_SEGMENT.test(value.slice(0, value.indexOf('/')));
+}
+
+/** A Kubernetes object name (DNS-1123) with a hyphen: under a `…Secret`/`…SecretRef` key it names a Secret. */
+const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
+const SECRET_REFERENCE_KEY = /.(?:secret|credentials?)(?:[_.-]?(?:name|ref|key|keys))?$/;
+
+/** True when `value` spells `key` in another case convention (`oauth2MetadataSecrets: "oauth2_metadata_secrets"`). */
+function isNameMapping(key: string, value: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return norm(value) === norm(key);
+}
+
 function genericCandidate(text: string, a: Assignment, key: string, value: string): SecretHit | undefined {
   if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key) || GENERIC_KEY_EXCLUDED_PREFIX.test(a.key)) return undefined;
+  if (COMMENT_LINE.test(text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 64)))) return undefined;
+  if ((ENV_VAR_NAME.test(value) && value.includes('_')) || isModulePath(value) || isNameMapping(a.key, value)) return undefined;
+  if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
   const password = PASSWORD_KEY.test(key);
   if (value.length < (password ? 8 : 16)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
@@ -847,6 +894,14 @@ export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'URL user info', re: URL_USERINFO },
   { name: 'AWS secret shape', re: AWS_SECRET_SHAPE },
   { name: 'YAML value line', re: YAML_VALUE_LINE },
+  { name: 'comment line', re: COMMENT_LINE },
+  { name: 'environment variable name', re: ENV_VAR_NAME },
+  { name: 'path characters', re: PATH_CHARS },
+  { name: 'host segment', re: HOST_SEGMENT },
+  { name: 'source file', re: SOURCE_FILE },
+  { name: 'Python entry point', re: PYTHON_ENTRY_POINT },
+  { name: 'secret reference key', re: SECRET_REFERENCE_KEY },
+  { name: 'Kubernetes name', re: K8S_NAME },
 ];
 
 // ---------------------------------------------------------------------------------------------

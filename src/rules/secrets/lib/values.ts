@@ -1,3 +1,5 @@
+import { KNOWN_FALSE_VALUES } from './known-false.js';
+
 /** Value heuristics shared by the secret detectors: entropy, placeholders, known examples, hashes. */
 
 const counts = new Int32Array(128);
@@ -50,19 +52,8 @@ export function charClasses(s: string): number {
   return lower + upper + digit + other;
 }
 
-/** Documentation examples published by providers: never real credentials. */
-const KNOWN_EXAMPLES = new Set([
-  'AKIAIOSFODNN7EXAMPLE',
-  'AKIAI44QH8DHBEXAMPLE',
-  'ASIAIOSFODNN7EXAMPLE',
-  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-  'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY',
-  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
-  'sk_test_BQokikJOvBiI2HlWgH4olfQ2',
-  'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
-  'gho_16C7e42F292c6912E7710c838347Ae178B4a',
-  'xoxb-not-a-real-token-this-will-not-work',
-]);
+/** Documentation examples published by providers: never real credentials (see known-false.ts). */
+const KNOWN_EXAMPLES = new Set(KNOWN_FALSE_VALUES.map((k) => k.value));
 
 const PLACEHOLDER_WORDS =
   /(?:x{4}|\*{3}|\.{3}|…|your[_-]?|my[_-]?(?:api|secret|token|key|pass)|example|placeholder|changeme|change[_-]me|replace|redacted|dummy|insert[_-]|enter[_-]|put[_-]your|fill[_-]?in|todo|fixme|<[^>]{0,64}>|\$\{|\$\(|\{\{|%\(|%[A-Z_]+%|sample|not[_-]?a[_-]?real|notreal|fake[_-]?key|test[_-]?key|secret[_-]?here|key[_-]?here|token[_-]?here|goes[_-]?here)/i;
