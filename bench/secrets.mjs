@@ -73,6 +73,105 @@ function prepareTree(log) {
   return stats;
 }
 
+/**
+ * Real trees for precision: the AI SDKs and the clients an AI platform calls, installed from the npm
+ * registry at pinned versions (with their dependencies) into bench/.corpus/ai-sdks, then copied like
+ * node_modules above. The versions are pinned so that the reviewed findings stay comparable.
+ */
+export const AI_SDKS = {
+  '@anthropic-ai/sdk': '1.17.0',
+  '@aws-sdk/client-s3': '3.1178.0',
+  '@azure/storage-blob': '12.32.0',
+  '@google/generative-ai': '0.24.1',
+  '@huggingface/inference': '4.13.30',
+  '@langchain/core': '1.4.0',
+  '@langchain/openai': '1.5.8',
+  '@mistralai/mistralai': '2.7.0',
+  '@octokit/rest': '22.0.1',
+  '@pinecone-database/pinecone': '8.2.0',
+  '@qdrant/js-client-rest': '1.18.0',
+  '@slack/web-api': '8.2.0',
+  ai: '6.0.333',
+  'cohere-ai': '8.1.0',
+  ioredis: '6.1.0',
+  jsonwebtoken: '9.0.3',
+  langchain: '1.5.14',
+  mongodb: '7.9.1',
+  openai: '6.49.0',
+  pg: '8.23.1',
+  stripe: '23.2.0',
+};
+const sdkInstall = join(here, '.corpus', 'ai-sdks');
+const sdkTree = join(here, '.corpus', 'ai-sdks-tree');
+
+function prepareSdkTree(log) {
+  const manifest = JSON.stringify({ name: 'sanctum-bench-ai-sdks', private: true, dependencies: AI_SDKS }, null, 2);
+  const pkg = join(sdkInstall, 'package.json');
+  if (!existsSync(pkg) || readFileSync(pkg, 'utf8') !== manifest || !existsSync(join(sdkInstall, 'node_modules'))) {
+    rmSync(sdkInstall, { recursive: true, force: true });
+    mkdirSync(sdkInstall, { recursive: true });
+    writeFileSync(pkg, manifest);
+    log(`npm install ${Object.keys(AI_SDKS).length} AI SDK packages into ${sdkInstall} …`);
+    execFileSync('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: sdkInstall,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
+  rmSync(sdkTree, { recursive: true, force: true });
+  const stats = { files: 0, bytes: 0, textBytes: 0 };
+  copyTree(join(sdkInstall, 'node_modules'), sdkTree, stats);
+  return stats;
+}
+
+// Every finding of a precision run, with its path relative to the tree and its source line.
+const FINDINGS_CHILD = `
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+const { scanSync } = await import(process.argv[1]);
+const r = scanSync({ targets: [process.argv[2]], config: false, scanners: ['secrets'] });
+const out = r.findings.map((f) => {
+  const line = readFileSync(f.location.path, 'utf8').split('\\n')[f.location.startLine - 1] ?? '';
+  return { rule: f.ruleId, path: relative(process.argv[2], f.location.path), line: f.location.startLine, message: f.message, context: line.trim().slice(0, 160) };
+});
+process.stdout.write(JSON.stringify({ files: r.stats.files, findings: out }));
+`;
+
+function findingsOf(dist, dir) {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', FINDINGS_CHILD, join(dist, 'index.js'), dir], {
+    cwd: root,
+    maxBuffer: 1 << 28,
+  });
+  return JSON.parse(out.toString());
+}
+
+/**
+ * Precision per rule against bench/secrets-review.json, where every finding seen on these trees is
+ * classified by hand (`true` or `false`, with the reason). Findings not in the review are counted
+ * as unreviewed and listed, so a change that adds findings shows up until someone reviews them.
+ */
+function precision(trees, review) {
+  const verdicts = new Map(review.findings.map((r) => [`${r.tree}\u0000${r.path}\u0000${r.line}\u0000${r.rule}`, r]));
+  const rows = new Map();
+  const unreviewed = [];
+  for (const [tree, result] of Object.entries(trees)) {
+    for (const f of result.findings) {
+      const row = rows.get(f.rule) ?? { findings: 0, true: 0, false: 0, unreviewed: 0 };
+      rows.set(f.rule, row);
+      row.findings++;
+      const v = verdicts.get(`${tree}\u0000${f.path}\u0000${f.line}\u0000${f.rule}`);
+      if (!v) {
+        row.unreviewed++;
+        unreviewed.push({ tree, ...f });
+      } else row[v.verdict === 'true' ? 'true' : 'false']++;
+    }
+  }
+  const seen = new Set(
+    Object.entries(trees).flatMap(([tree, r]) => r.findings.map((f) => `${tree}\u0000${f.path}\u0000${f.line}\u0000${f.rule}`)),
+  );
+  const gone = review.findings.filter((r) => !seen.has(`${r.tree}\u0000${r.path}\u0000${r.line}\u0000${r.rule}`));
+  return { rows, unreviewed, gone };
+}
+
 // One scan in a fresh process, so that every run pays for module loading and a cold heap alike.
 const CHILD = `
 const { scanSync } = await import(process.argv[1]);
@@ -183,6 +282,12 @@ export async function runSecretsBench({
     floor: { ...floor, mbPerS: mb / (floor.ms / 1000), cpuMbPerS: mb / (floor.cpuMs / 1000) },
     secretlint: secretlint ? secretlintOnce(log) : { skipped: 'disabled' },
   };
+  log('precision: the AI SDK snapshot …');
+  const sdkCorpus = prepareSdkTree(log);
+  const review = JSON.parse(readFileSync(join(here, 'secrets-review.json'), 'utf8'));
+  const trees = { node_modules: findingsOf(dist, tree), 'ai-sdks': findingsOf(dist, sdkTree) };
+  const { rows: byRule, unreviewed, gone } = precision(trees, review);
+  result.precision = { byRule: Object.fromEntries(byRule), unreviewed, sdkCorpus };
   const sl = result.secretlint;
   const rows = [
     `| floor: walk, read and decode every file, one JavaScript loop over every character | ${(floor.ms / 1000).toFixed(2)} s (CPU ${(floor.cpuMs / 1000).toFixed(2)} s) | ${result.floor.mbPerS.toFixed(0)} MB/s (CPU ${result.floor.cpuMbPerS.toFixed(0)}) | | | |`,
@@ -204,7 +309,29 @@ export async function runSecretsBench({
         .join(', ') || 'none'
     }; ${best.errors} error entries (files over the size limit).\n\n` +
     `Sanctum's CPU time is ${(best.cpuMs / floor.cpuMs).toFixed(1)}× the floor's.\n\n` +
-    `Budget: ≥ 100 MB/s with every detector on.\n`;
+    `Budget: ≥ 100 MB/s with every detector on.\n\n` +
+    `### Precision on real trees\n\n` +
+    `Every finding of \`scan --scanners secrets\` on two real trees, classified by hand in \`bench/secrets-review.json\` (true: a credential; false: anything else, with the reason): ` +
+    `the \`node_modules\` copy above (${trees['node_modules'].files.toLocaleString('en')} files scanned) and a snapshot of ${Object.keys(AI_SDKS).length} AI SDKs and the clients an AI platform calls ` +
+    `(${Object.entries(AI_SDKS)
+      .map(([n, v]) => `${n}@${v}`)
+      .join(', ')}), installed with \`npm install --ignore-scripts\` with their dependencies: ` +
+    `${sdkCorpus.files.toLocaleString('en')} files, ${(sdkCorpus.bytes / 1e6).toFixed(1)} MB (${trees['ai-sdks'].files.toLocaleString('en')} scanned).\n\n` +
+    `| rule | findings | true | false | unreviewed | precision |\n| --- | ---: | ---: | ---: | ---: | ---: |\n` +
+    ([...byRule.entries()]
+      .sort()
+      .map(
+        ([rule, r]) =>
+          `| ${rule} | ${r.findings} | ${r.true} | ${r.false} | ${r.unreviewed} | ${r.true + r.false ? ((100 * r.true) / (r.true + r.false)).toFixed(0) + ' %' : '—'} |`,
+      )
+      .join('\n') || '| (none) | 0 | 0 | 0 | 0 | — |') +
+    `\n\n${unreviewed.length ? `Unreviewed: ${unreviewed.map((u) => `${u.tree}/${u.path}:${u.line} ${u.rule}`).join('; ')}.` : 'Every finding is reviewed.'} ` +
+    `Reviewed findings no longer reported: ${gone.length} (${gone.filter((g) => g.verdict === 'false').length} false, ${gone.filter((g) => g.verdict === 'true').length} true; by rule: ${
+      Object.entries(gone.reduce((m, g) => ({ ...m, [g.rule]: (m[g.rule] ?? 0) + 1 }), {}))
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }). ${review.note}\n`;
   return result;
 }
 

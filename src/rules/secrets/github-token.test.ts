@@ -1,9 +1,9 @@
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './github-token.js';
-import { githubStyle } from './lib/fakes.js';
-import { fakes } from './lib/fakes.js';
-import { validGithubChecksum } from './lib/checksum.js';
-import { expect, it } from 'vitest';
+import { fakes, githubStyle, pypiStyle } from './lib/fakes.js';
+import { validGithubChecksum, validPypiToken } from './lib/checksum.js';
+import { findSecrets } from './lib/scan.js';
+import { describe, expect, it } from 'vitest';
 
 const classic = fakes.githubClassic();
 const installation = fakes.githubInstallation();
@@ -56,4 +56,34 @@ testRule(rule, {
       findings: [{ startLine: 1, startColumn: 34, endLine: 1, endColumn: 74, message: 'npm access token in plain text' }],
     },
   ],
+});
+
+describe('PyPI API tokens (macaroon structure)', () => {
+  const token = fakes.pypi();
+  const find = (text: string) => findSecrets(text, { path: '.pypirc', isCode: false });
+  it('reports a token whose macaroon parses, at its span', () => {
+    const text = `[pypi]\nusername = __token__\npassword = ${token}\n`;
+    const hits = find(text);
+    expect(hits.map((h) => [h.detector, h.label, h.start, h.end])).toEqual([
+      ['pypi-token', 'PyPI API token', text.indexOf('pypi-'), text.indexOf('pypi-') + token.length],
+    ]);
+    expect(validPypiToken(pypiStyle('test.pypi.org', 't'))).toBe(true);
+    expect(find(`password = ${pypiStyle('test.pypi.org', 't')}\n`).map((h) => h.label)).toEqual(['TestPyPI API token']);
+  });
+  it('ignores a value after pypi- that is not a v2 macaroon (and the generic rule stays quiet too)', () => {
+    const broken = [
+      token.slice(0, -4), // truncated signature
+      `${token}AAAA`, // bytes after the signature
+      `pypi-AgEIcHlwaS5vcmc${'A'.repeat(80)}`,
+    ];
+    for (const v of broken) {
+      expect(validPypiToken(v), v).toBe(false);
+      expect(find(`password = ${v}\nPYPI_API_TOKEN=${v}\n`), v).toEqual([]);
+    }
+  });
+  it('a GitHub- or npm-shaped value with a wrong checksum is not a generic secret either', () => {
+    expect(find('const TOKEN = "ghp_PersonalAccessToken01245678900000000";\nNPM_TOKEN=npm_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789\n')).toEqual(
+      [],
+    );
+  });
 });

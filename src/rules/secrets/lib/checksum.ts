@@ -37,3 +37,53 @@ export function validGithubChecksum(token: string): boolean {
   if (body.length !== 36) return false;
   return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
+
+/**
+ * PyPI API tokens (`pypi-…`) are macaroons in the libmacaroons v2 binary format, base64url-encoded:
+ * version byte 2, a header of fields (location, identifier) ended by an end-of-section byte, caveat
+ * sections each ended the same way, an end byte, and a 32-byte signature field. A value that does not
+ * parse to exactly that is not a PyPI token.
+ */
+export function validPypiToken(token: string): boolean {
+  if (!token.startsWith('pypi-') || token.length > 4096) return false;
+  const body = token.slice(5);
+  if (!/^[A-Za-z0-9_-]+$/.test(body)) return false;
+  const buf = Buffer.from(body, 'base64url');
+  let pos = 0;
+  const varint = (): number => {
+    let n = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= buf.length) return -1;
+      const b = buf[pos++];
+      n |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) return n;
+    }
+    return -1;
+  };
+  /** Reads one section's fields up to its end byte; returns the field types, or undefined when malformed. */
+  const section = (): number[] | undefined => {
+    const types: number[] = [];
+    for (;;) {
+      const type = varint();
+      if (type < 0) return undefined;
+      if (type === 0) return types;
+      const len = varint();
+      if (len < 0 || pos + len > buf.length) return undefined;
+      pos += len;
+      types.push(type);
+    }
+  };
+  if (buf[pos++] !== 2) return false;
+  const header = section();
+  if (!header || !header.includes(2)) return false;
+  for (let caveats = 0; caveats < 256; caveats++) {
+    if (pos >= buf.length) return false;
+    if (buf[pos] === 0) {
+      pos++;
+      break;
+    }
+    if (!section()) return false;
+  }
+  if (varint() !== 6 || varint() !== 32) return false;
+  return pos + 32 === buf.length;
+}

@@ -1,5 +1,5 @@
 import type { Severity } from '../../../core/types.js';
-import { validGithubChecksum } from './checksum.js';
+import { validGithubChecksum, validPypiToken } from './checksum.js';
 import type { SecretRule } from './types.js';
 import { charClasses, entropy } from './values.js';
 
@@ -226,6 +226,18 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     pattern: new RegExp(`npm_[A-Za-z0-9]{36}${endAlnum}`, 'y'),
     prefix: 4,
     check: (v) => validGithubChecksum(v),
+  },
+  {
+    id: 'pypi-token',
+    rule: 'github-token',
+    label: 'PyPI API token',
+    severity: 'high',
+    // `pypi-` then a base64url macaroon whose header begins with the location `pypi.org` (`AgEIcHlwaS5vcmc`)
+    // or `test.pypi.org` (`AgENdGVzdC5weXBpLm9yZw`).
+    markers: ['pypi-AgEIcHlwaS5vcmc', 'pypi-AgENdGVzdC5weXBpLm9yZw'],
+    pattern: /pypi-Ag[A-Za-z0-9_-]{50,1000}(?![A-Za-z0-9_-])/y,
+    prefix: 5,
+    check: (v) => (validPypiToken(v) ? (v.startsWith('pypi-AgEN') ? { label: 'TestPyPI API token', severity: 'medium' } : true) : false),
   },
   {
     id: 'gitlab-token',

@@ -39,6 +39,24 @@ export function githubStyle(prefix: string, seed: string): string {
   return `${prefix}${body}${base62(crc32(body), 6)}`;
 }
 
+/** A macaroon in the v2 binary format, as PyPI issues them: location, identifier, one caveat, signature. */
+export function pypiStyle(location: string, seed: string): string {
+  const field = (type: number, data: Buffer) => Buffer.concat([Buffer.from([type, data.length]), data]);
+  const id = Buffer.from(fake(HEX, 32, seed + 'i'), 'latin1');
+  const caveat = Buffer.from('{"permissions": "user", "version": 1}', 'latin1');
+  const sig = Buffer.from(fake(HEX, 64, seed + 's'), 'hex');
+  const bytes = Buffer.concat([
+    Buffer.from([2]),
+    field(1, Buffer.from(location, 'latin1')),
+    field(2, id),
+    Buffer.from([0]),
+    field(2, caveat),
+    Buffer.from([0, 0]),
+    field(6, sig),
+  ]);
+  return `pypi-${bytes.toString('base64url')}`;
+}
+
 export const fakes = {
   openaiProject: (s = 'p') => `sk-proj-${fake(B64URL, 74, s + 'a')}T3BlbkFJ${fake(B64URL, 74, s + 'b')}`,
   openaiServiceAccount: (s = 'sa') => `sk-svcacct-${fake(B64URL, 74, s + 'a')}T3BlbkFJ${fake(B64URL, 74, s + 'b')}`,
@@ -60,6 +78,7 @@ export const fakes = {
   githubInstallation: (s = 'ghs') => githubStyle('ghs_', s),
   githubFineGrained: (s = 'gf') => `github_pat_${fake(ALNUM, 22, s + 'a')}_${fake(ALNUM, 59, s + 'b')}`,
   npm: (s = 'npm') => githubStyle('npm_', s),
+  pypi: (s = 'py') => pypiStyle('pypi.org', s),
   gitlab: (s = 'gl') => `glpat-${fake(B64URL, 20, s)}`,
   slackBot: (s = 'sl') => `xoxb-${fake(DIGITS, 12, s + 'a')}-${fake(DIGITS, 13, s + 'b')}-${fake(ALNUM, 24, s + 'c')}`,
   slackWebhook: (s = 'wh') =>

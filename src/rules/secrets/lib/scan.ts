@@ -3,6 +3,7 @@ import { LineIndex } from '../../../core/line-index.js';
 import { LiteralAutomaton } from './automaton.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
+import { validGithubChecksum, validPypiToken } from './checksum.js';
 import { DOCUMENTATION_HOSTS } from './known-false.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
 import { charClasses, entropy, isHashAt, isPlaceholder, isReference, isUuid } from './values.js';
@@ -67,7 +68,7 @@ const MARKER_COUNT = MARKERS.length;
 
 const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authorization|auth.?key|private.?key|access.?key|signing.?key/;
 const GENERIC_KEY_EXCLUDED =
-  /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by)$|secretkeyref|secretref|secret_?name|existing_?secret/;
+  /tokeniz|tokens$|(?:id|ids|name|names|type|types|url|uri|endpoint|path|file|dir|ref|length|len|count|limit|size|ttl|timeout|expiry|expires|header|field|prefix|pattern|regex|policy|mode|enabled|hash|hashed|salt|kind|format|version|provider|selector|usage|env|var|key_?ref|placeholder|label|hint|template|_by|param|params|parameter|parameters|query_?param|arg|args|flag|option|attr|attribute|column|claim|scope)$|secretkeyref|secretref|secret_?name|existing_?secret/;
 /** Flags and limits about secrets (`max_tokens`, `isSecret`, `USE_TOKEN`), tested on the key as written. */
 const GENERIC_KEY_EXCLUDED_PREFIX =
   /^(?:(?:max|min|num|is|has|use|enable|show|get|set|no|skip|allow|require|validate|verify)(?:[_.-]|[A-Z0-9])|(?:MAX|MIN|NUM|IS|HAS|USE|ENABLE|SHOW|GET|SET|NO|SKIP|ALLOW|REQUIRE|VALIDATE|VERIFY)[_.-])/;
@@ -76,7 +77,7 @@ const PASSWORD_KEY = /passw|pwd/;
 const API_KEY_NAME = /^(?:api.?key|apikey|key|token|access.?token|auth.?token|secret)$/;
 const JWT_SECRET_KEY = /jwt.{0,12}(?:secret|key)|signing.?(?:secret|key)|hmac.?(?:secret|key)/;
 const CODE_PATH =
-  /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte)$/i;
+  /\.(?:[cm]?[jt]sx?|py|pyi|go|java|kt|kts|scala|rb|rs|c|cc|cpp|cxx|h|hpp|cs|php|swift|m|mm|lua|pl|dart|ex|exs|groovy|vue|svelte|map)$/i;
 const LOCK_FILE =
   /(?:^|\/)(?:\.?package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|bun\.lockb?|deno\.lock|poetry\.lock|Pipfile\.lock|uv\.lock|pdm\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|mix\.lock|pubspec\.lock|packages\.lock\.json|conda-lock\.ya?ml|requirements[^/]*\.txt)$/;
 
@@ -469,6 +470,8 @@ const DB_SCHEMES: Record<string, string> = {
   nats: 'NATS',
   memcached: 'Memcached',
 };
+/** `somepassword`, `authpassword`, `mysecret1`: a word for the password, as documentation writes it. */
+const PASSWORD_WORD = /^(?:some|my|your|the|auth|user|db|admin|example|test)?(?:password|passwd|secret)[0-9]{0,3}$/i;
 const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
 const LOCAL_HOST =
   /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
@@ -494,7 +497,7 @@ function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
   const host = m.groups!.h;
   if (pw.length < 4 || PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${'))
     return undefined;
-  if (pw.toLowerCase() === user.toLowerCase()) return undefined;
+  if (pw.toLowerCase() === user.toLowerCase() || PASSWORD_WORD.test(pw)) return undefined;
   if (
     DOCUMENTATION_HOST.test(host) ||
     KNOWN_DOCUMENTATION_HOSTS.has(host.toLowerCase()) ||
@@ -781,6 +784,33 @@ function isModulePath(value: string): boolean {
 const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
 const SECRET_REFERENCE_KEY = /.(?:secret|credentials?)(?:[_.-]?(?:name|ref|key|keys))?$/;
 
+/**
+ * A value in the format of a provider whose tokens carry a checksum or a fixed structure (GitHub, npm,
+ * PyPI), which its detector rejected: a placeholder in the provider's shape, not a secret of unknown kind.
+ */
+function failsFormatCheck(value: string): boolean {
+  if (CHECKSUM_PREFIX.test(value)) return !validGithubChecksum(value);
+  if (value.startsWith('pypi-')) return !validPypiToken(value);
+  return false;
+}
+const CHECKSUM_PREFIX = /^(?:gh[pousr]|npm)_/;
+
+/** An HTTP header or parameter name (`X-Amz-S3session-Token`): capitalised words joined by hyphens. */
+function isHeaderName(value: string): boolean {
+  const parts = value.split('-');
+  return parts.length >= 2 && parts.every((p) => HEADER_WORD.test(p));
+}
+const HEADER_WORD = /^[A-Z][a-z0-9]{0,20}$|^[A-Z]{1,4}$/;
+
+/** A query parameter of a URL inside a Markdown link or image (`[![badge](https://…/badge.svg?token=…)](…)`): published on purpose. */
+function inMarkdownLink(text: string, a: Assignment): boolean {
+  if (text.charCodeAt(a.start - 1) !== 61 /* = */) return false;
+  const before = text.charCodeAt(a.start - a.key.length - 2);
+  if (before !== 63 /* ? */ && before !== 38 /* & */) return false;
+  const open = text.lastIndexOf('](', a.start);
+  return open >= a.lineStart && text.indexOf(')', open) > a.start;
+}
+
 /** True when `value` spells `key` in another case convention (`oauth2MetadataSecrets: "oauth2_metadata_secrets"`). */
 function isNameMapping(key: string, value: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -792,6 +822,7 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   if (COMMENT_LINE.test(text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 64)))) return undefined;
   if ((ENV_VAR_NAME.test(value) && value.includes('_')) || isModulePath(value) || isNameMapping(a.key, value)) return undefined;
   if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
+  if (failsFormatCheck(value) || isHeaderName(value) || inMarkdownLink(text, a)) return undefined;
   const password = PASSWORD_KEY.test(key);
   if (value.length < (password ? 8 : 16)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
@@ -901,6 +932,9 @@ export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'source file', re: SOURCE_FILE },
   { name: 'Python entry point', re: PYTHON_ENTRY_POINT },
   { name: 'secret reference key', re: SECRET_REFERENCE_KEY },
+  { name: 'checksum prefix', re: CHECKSUM_PREFIX },
+  { name: 'header word', re: HEADER_WORD },
+  { name: 'password word', re: PASSWORD_WORD },
   { name: 'Kubernetes name', re: K8S_NAME },
 ];
 
