@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { DIGITS, HEX, UPPER, fake, fakes } from './lib/fakes.js';
+import { ALNUM, DIGITS, HEX, UPPER, fake, fakes } from './lib/fakes.js';
 import rule from './slack-token.js';
 
 const bot = fakes.slackBot();
@@ -10,6 +10,11 @@ testRule(rule, {
   valid: [
     { name: 'documentation placeholder', path: 'README.md', content: 'SLACK_BOT_TOKEN=xoxb-your-token-here\n' },
     { name: 'environment lookup', path: 'alerts.py', content: 'SLACK_WEBHOOK = os.environ["SLACK_WEBHOOK_URL"]\n' },
+    {
+      name: 'bot and user tokens out of their layout (and not generic secrets either)',
+      path: '.env',
+      content: `SLACK_BOT_TOKEN=${bot}x\nSLACK_USER_TOKEN=xoxp-${fake(DIGITS, 11, 'u1')}-${fake(DIGITS, 11, 'u2')}-${fake(ALNUM, 40, 'u3')}\n`,
+    },
   ],
   invalid: [
     {

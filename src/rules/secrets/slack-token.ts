@@ -15,7 +15,7 @@ const meta: RuleMeta & { slug: 'slack-token' } = {
     { id: 'nsa-cisa', control: 'secrets' },
   ],
   rationale:
-    'Slack bot (`xoxb-`), user (`xoxp-`), app-level (`xapp-`), configuration and refresh tokens read and post in the workspace as the app or the user. Incoming webhook URLs (`hooks.slack.com/services/…`, medium) post to a channel without any other credential: a favourite target for phishing from a trusted channel. Detector ids: `slack-token`, `slack-webhook`.',
+    'Slack bot (`xoxb-`), user (`xoxp-`), app-level (`xapp-`), configuration and refresh tokens read and post in the workspace as the app or the user. Bot and user tokens are checked against their layout (workspace and user ids, then 24 alphanumerics for a bot token or 32 hex digits for a user token); a value with these prefixes out of layout is not reported, nor is the token of the Slack API documentation. Incoming webhook URLs (`hooks.slack.com/services/…`, medium) post to a channel without any other credential: a favourite target for phishing from a trusted channel. Detector ids: `slack-token`, `slack-webhook`.',
   remediation:
     'Revoke the token or the webhook in the Slack app configuration (OAuth & Permissions, Incoming Webhooks) and issue a new one from a secret store at run time.',
   references: ['https://api.slack.com/authentication/token-types', 'https://api.slack.com/messaging/webhooks'],

@@ -87,3 +87,22 @@ export function validPypiToken(token: string): boolean {
   if (varint() !== 6 || varint() !== 32) return false;
   return pos + 32 === buf.length;
 }
+
+const SLACK_BOT = /^xoxb-[0-9]{6,16}-[0-9]{6,16}-[A-Za-z0-9]{24}$/;
+const SLACK_USER = /^xoxp-[0-9]{6,16}-[0-9]{6,16}-[0-9]{6,16}-[0-9a-f]{32}$/;
+
+/**
+ * Slack bot and user tokens have a fixed layout: workspace and user ids, then 24 alphanumerics (bot,
+ * `xoxb-`) or 32 hex digits (user, `xoxp-`). Other Slack token kinds have no layout to check (true).
+ */
+export function validSlackLayout(token: string): boolean {
+  if (token.startsWith('xoxb-')) return SLACK_BOT.test(token);
+  if (token.startsWith('xoxp-')) return SLACK_USER.test(token);
+  return true;
+}
+
+/** The patterns of the format checks, for the linear-time tests. */
+export const CHECK_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
+  { name: 'Slack bot token layout', re: SLACK_BOT },
+  { name: 'Slack user token layout', re: SLACK_USER },
+];

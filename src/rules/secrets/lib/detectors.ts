@@ -1,5 +1,5 @@
 import type { Severity } from '../../../core/types.js';
-import { validGithubChecksum, validPypiToken } from './checksum.js';
+import { validGithubChecksum, validPypiToken, validSlackLayout } from './checksum.js';
 import type { SecretRule } from './types.js';
 import { charClasses, entropy } from './values.js';
 
@@ -44,6 +44,7 @@ export interface ContextDetector {
 }
 
 const END = '(?![A-Za-z0-9_-])';
+
 const endAlnum = '(?![A-Za-z0-9])';
 
 function randomish(v: string, min = 3): boolean {
@@ -281,6 +282,7 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
           : v.startsWith('xapp')
             ? 'Slack app-level token'
             : 'Slack token';
+      if (!validSlackLayout(v)) return false;
       return randomish(v, 3.5) ? { label } : false;
     },
   },

@@ -3,7 +3,7 @@ import { LineIndex } from '../../../core/line-index.js';
 import { LiteralAutomaton } from './automaton.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
-import { validGithubChecksum, validPypiToken } from './checksum.js';
+import { CHECK_PATTERNS, validGithubChecksum, validPypiToken, validSlackLayout } from './checksum.js';
 import { DOCUMENTATION_HOSTS } from './known-false.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
 import { charClasses, entropy, isHashAt, isPlaceholder, isReference, isUuid } from './values.js';
@@ -786,11 +786,12 @@ const SECRET_REFERENCE_KEY = /.(?:secret|credentials?)(?:[_.-]?(?:name|ref|key|k
 
 /**
  * A value in the format of a provider whose tokens carry a checksum or a fixed structure (GitHub, npm,
- * PyPI), which its detector rejected: a placeholder in the provider's shape, not a secret of unknown kind.
+ * PyPI, Slack), which its detector rejected: a placeholder in the provider's shape, not a secret of unknown kind.
  */
 function failsFormatCheck(value: string): boolean {
   if (CHECKSUM_PREFIX.test(value)) return !validGithubChecksum(value);
   if (value.startsWith('pypi-')) return !validPypiToken(value);
+  if (value.startsWith('xox')) return !validSlackLayout(value);
   return false;
 }
 const CHECKSUM_PREFIX = /^(?:gh[pousr]|npm)_/;
@@ -919,6 +920,7 @@ function nthLineEnd(text: string, offset: number, fwd: number): number {
 /** Every regular expression that runs over scanned text, for the linear-time tests. */
 export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   ...MARKER_DETECTORS.map((d) => ({ name: d.id, re: d.pattern })),
+  ...CHECK_PATTERNS,
   { name: 'PEM header', re: PEM_BEGIN },
   { name: 'PEM placeholder', re: PEM_PLACEHOLDER },
   { name: 'service account', re: SERVICE_ACCOUNT },
