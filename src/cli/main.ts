@@ -9,6 +9,7 @@ import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult
 import { bufferedSink, formatExtensions, reporters, streamingReporters, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
+import { addDbCommand } from './db-command.js';
 import { fixRepeatedly } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { Progress } from './progress.js';
@@ -370,6 +371,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .action((id: string, flags: { color: boolean }) => {
       io.stdout.write(explainRule(id, useColor(flags, io.stdout)));
     });
+
+  addDbCommand(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -91,7 +91,8 @@ class Builder {
   private pendingSize = 0;
   /** id → the record kept, or null when the newest word on it is that it was withdrawn. */
   readonly kept = new Map<string, Kept | null>();
-  readonly fromInputs = new Set<string>();
+  /** id → the label of the input it came from, for the records the inputs brought. */
+  readonly fromInputs = new Map<string, string>();
 
   constructor(path: string) {
     this.fd = openSync(path, 'w');
@@ -149,6 +150,7 @@ export function importOsv(dbDir: string, inputs: string[], options: ImportOption
   let skipped = 0;
   let entries = 0;
 
+  let label = '';
   const takeText = (path: string, text: string): void => {
     let parsed: unknown;
     try {
@@ -173,7 +175,7 @@ export function importOsv(dbDir: string, inputs: string[], options: ImportOption
         continue;
       }
       if (builder.add(rec)) {
-        builder.fromInputs.add(rec.id);
+        builder.fromInputs.set(rec.id, label);
         imported++;
       }
     }
@@ -268,8 +270,10 @@ export function importOsv(dbDir: string, inputs: string[], options: ImportOption
     }
   };
 
+  const labels = options.sourceLabels ?? inputs.map((i) => basename(i));
   try {
-    for (const input of inputs) {
+    for (const [i, input] of inputs.entries()) {
+      label = labels[i] ?? basename(input);
       const st = lstatSync(input, { throwIfNoEntry: false });
       if (!st) throw new ImportError(`cannot read '${input}': no such file or directory`);
       if (st.isDirectory()) walk(input);
@@ -305,25 +309,26 @@ export function importOsv(dbDir: string, inputs: string[], options: ImportOption
   }
   writeIndex(join(tmp, INDEX_FILE), index);
 
-  const touched = new Set<string>();
-  for (const id of builder.fromInputs) for (const e of builder.kept.get(id)?.ecosystems ?? []) touched.add(e);
-  const labels = options.sourceLabels ?? inputs.map((i) => basename(i));
+  const touched = new Map<string, Set<string>>();
+  for (const [id, from] of builder.fromInputs)
+    for (const e of builder.kept.get(id)?.ecosystems ?? []) touched.set(e, (touched.get(e) ?? new Set()).add(from));
   const ecosystems: Record<string, EcosystemMeta> = {};
   for (const [name, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
     const before = previous?.ecosystems[name];
-    const fresh = touched.has(name) || !before;
+    const from = touched.get(name);
     ecosystems[name] = {
       records: c.records,
-      importedAt: fresh ? now.toISOString() : before.importedAt,
+      importedAt: from || !before ? now.toISOString() : before.importedAt,
       ...(c.newest ? { newestModified: c.newest } : {}),
-      sources: fresh ? labels : before.sources,
+      sources: from ? [...from] : (before?.sources ?? []),
     };
   }
   const meta: DatabaseMeta = { format: 1, updatedAt: now.toISOString(), records: total, ecosystems };
   writeFileSync(join(tmp, META_FILE), JSON.stringify(meta, null, 2) + '\n');
   swapIn(dbDir, tmp);
   const byEcosystem: Record<string, number> = {};
-  for (const id of builder.fromInputs) for (const e of builder.kept.get(id)?.ecosystems ?? []) byEcosystem[e] = (byEcosystem[e] ?? 0) + 1;
+  for (const id of builder.fromInputs.keys())
+    for (const e of builder.kept.get(id)?.ecosystems ?? []) byEcosystem[e] = (byEcosystem[e] ?? 0) + 1;
   return { imported, skipped, total, ecosystems: byEcosystem, problems };
 }
 
