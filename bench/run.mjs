@@ -78,6 +78,7 @@ if (want('startup')) {
 for (const [name, file, fn] of [
   ['models', 'models.mjs', 'runModelBench'],
   ['secrets', 'secrets.mjs', 'runSecretsBench'],
+  ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));

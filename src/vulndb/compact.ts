@@ -1,5 +1,6 @@
 import type { OsvRecord, StoredAffected, StoredRecord } from './osv.js';
 import { isMaliciousId } from './osv.js';
+import { sortedEvents } from './match.js';
 import { severityOf } from './severity.js';
 
 const MAX_SUMMARY = 300;
@@ -35,7 +36,8 @@ export function compactRecord(raw: unknown): StoredRecord {
           return out;
         })
         .filter((e) => Object.keys(e).length > 0);
-      if (events.length) ranges.push({ type: r.type, events });
+      const sorted = sortedEvents(events, ecosystem, r.type);
+      if (sorted.length) ranges.push({ type: r.type, events: sorted });
     }
     const versions = Array.isArray(a.versions) ? a.versions.filter(isString) : [];
     const entry: StoredAffected = { ecosystem, name, ranges };

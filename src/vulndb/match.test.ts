@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { affectedBy } from './match.js';
+import { affectedBy as evaluate, sortedEvents } from './match.js';
 import type { StoredAffected } from './osv.js';
 
 const entry = (ecosystem: string, ranges: StoredAffected['ranges'], versions?: string[]): StoredAffected => ({
@@ -8,6 +8,9 @@ const entry = (ecosystem: string, ranges: StoredAffected['ranges'], versions?: s
   ranges,
   ...(versions ? { versions } : {}),
 });
+/** As the importer stores it: events sorted in evaluation order. */
+const affectedBy = (e: StoredAffected, version: string) =>
+  evaluate({ ...e, ranges: e.ranges.map((r) => ({ ...r, events: sortedEvents(r.events, e.ecosystem, r.type) })) }, version);
 const eco = (events: StoredAffected['ranges'][number]['events']) => [{ type: 'ECOSYSTEM' as const, events }];
 
 describe('OSV range evaluation', () => {
@@ -63,6 +66,12 @@ describe('OSV range evaluation', () => {
     const e = entry('npm', eco([{ introduced: '0' }, { fixed: '1.0.0' }]), ['weird-tag']);
     expect(affectedBy(e, 'weird-tag').affected).toBe(true);
     expect(affectedBy(e, 'other-tag').affected).toBe(false);
+  });
+
+  it('sorts events in evaluation order and drops those the scheme cannot read', () => {
+    expect(
+      sortedEvents([{ fixed: '2.0' }, { introduced: '1.5' }, { fixed: 'x' }, { introduced: '0' }, { fixed: '1.0' }], 'PyPI', 'ECOSYSTEM'),
+    ).toEqual([{ introduced: '0' }, { fixed: '1.0' }, { introduced: '1.5' }, { fixed: '2.0' }]);
   });
 
   it('events with versions the scheme cannot read are ignored, not trusted', () => {

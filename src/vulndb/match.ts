@@ -28,7 +28,19 @@ function eventsOf(list: OsvEvent[], scheme: VersionScheme): Event[] {
       if (isZero(ev) || scheme.valid(v)) out.push(ev);
     }
   }
-  return out.sort((a, b) => (isZero(a) ? (isZero(b) ? 0 : -1) : isZero(b) ? 1 : scheme.compare(a.version, b.version)));
+  return out;
+}
+
+/**
+ * The events of a range in the order OSV evaluates them: by version under the range's scheme,
+ * `introduced: "0"` first; events whose version the scheme cannot read are dropped. The importer
+ * stores ranges this way, so that matching never sorts.
+ */
+export function sortedEvents(list: OsvEvent[], ecosystem: string, rangeType: string): OsvEvent[] {
+  const scheme = schemeFor(ecosystem, rangeType);
+  return eventsOf(list, scheme)
+    .sort((a, b) => (isZero(a) ? (isZero(b) ? 0 : -1) : isZero(b) ? 1 : scheme.compare(a.version, b.version)))
+    .map((e) => ({ [e.kind]: e.version }));
 }
 
 /**
@@ -59,18 +71,40 @@ function inRange(version: string, events: Event[], scheme: VersionScheme): Affec
   return { affected, fixed: next ? [next.version] : [] };
 }
 
+/** The leading number of a version (`v1.2` → 1), or undefined when an epoch (`1:`, `1!`) may change what it means. */
+function leadingNumber(v: string): number | undefined {
+  if (v.includes(':') || v.includes('!')) return undefined;
+  const m = /^[v=]*(\d+)/.exec(v);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Whether `version` is in an explicit list: the same string, or equal under the scheme (`1.0` and `1.0.0` in PEP 440). */
+function listed(list: string[], version: string, scheme: VersionScheme | undefined): boolean {
+  if (list.includes(version)) return true;
+  if (!scheme) return false;
+  // Versions whose leading numbers differ cannot be equal: skip the costly comparisons.
+  const lead = leadingNumber(version);
+  return list.some((v) => {
+    if (lead !== undefined) {
+      const l = leadingNumber(v);
+      if (l !== undefined && l !== lead) return false;
+    }
+    return scheme.valid(v) && scheme.compare(version, v) === 0;
+  });
+}
+
 /**
  * Whether `version` of a package is affected by one `affected` entry of a record: listed in its
  * `versions`, or inside one of its `ECOSYSTEM`/`SEMVER` ranges under the ecosystem's version rules.
- * A version the scheme cannot read is matched only against the explicit list.
+ * A version the scheme cannot read is matched only against the explicit list. The ranges' events
+ * are in evaluation order, as the importer stores them (`sortedEvents`).
  */
 export function affectedBy(entry: StoredAffected, version: string): AffectedResult {
   const fixed = new Set<string>();
   let affected = false;
   const listScheme = schemeFor(entry.ecosystem);
   const readable = listScheme.valid(version);
-  if (entry.versions?.some((v) => v === version || (readable && listScheme.valid(v) && listScheme.compare(version, v) === 0)))
-    affected = true;
+  if (entry.versions && listed(entry.versions, version, readable ? listScheme : undefined)) affected = true;
   let rangeHit = false;
   for (const range of entry.ranges) {
     const scheme = schemeFor(entry.ecosystem, range.type);

@@ -87,9 +87,18 @@ export function normalizePackageName(ecosystem: string, name: string): string {
   }
 }
 
+const keys = new Map<string, string>();
+
 /** The index key of a package: ecosystem (case-insensitive, release suffix kept) and normalised name. */
 export function packageKey(ecosystem: string, name: string): string {
-  return `${ecosystem.trim().toLowerCase()}\u0000${normalizePackageName(ecosystem, name)}`;
+  const raw = `${ecosystem}\u0000${name}`;
+  let key = keys.get(raw);
+  if (key === undefined) {
+    key = `${ecosystem.trim().toLowerCase()}\u0000${normalizePackageName(ecosystem, name)}`;
+    if (keys.size >= 100_000) keys.clear();
+    keys.set(raw, key);
+  }
+  return key;
 }
 
 export const isMaliciousId = (id: string): boolean => id.startsWith('MAL-');

@@ -43,9 +43,16 @@ export function ecosystemBase(ecosystem: string): string {
   return (colon === -1 ? ecosystem : ecosystem.slice(0, colon)).trim().toLowerCase();
 }
 
+const chosen = new Map<string, VersionScheme>();
+
 /** The scheme an OSV range of `type` (`ECOSYSTEM` or `SEMVER`) uses for packages of `ecosystem`. */
 export function schemeFor(ecosystem: string, rangeType = 'ECOSYSTEM'): VersionScheme {
-  const base = ecosystemBase(ecosystem);
-  if (rangeType === 'SEMVER') return base === 'go' ? go : semver;
-  return BY_ECOSYSTEM[base] ?? generic;
+  const key = `${rangeType}\u0000${ecosystem}`;
+  let scheme = chosen.get(key);
+  if (!scheme) {
+    const base = ecosystemBase(ecosystem);
+    scheme = rangeType === 'SEMVER' ? (base === 'go' ? go : semver) : (BY_ECOSYSTEM[base] ?? generic);
+    if (chosen.size < 10_000) chosen.set(key, scheme);
+  }
+  return scheme;
 }

@@ -1,4 +1,4 @@
-import { compare, explain, valid } from '@renovatebot/pep440';
+import { compare, valid } from '@renovatebot/pep440';
 import type { VersionScheme } from './scheme.js';
 
 /**
@@ -10,9 +10,8 @@ export const pep440: VersionScheme = {
   name: 'pep440',
   valid: (v) => valid(v) !== null,
   compare(candidate, bound) {
-    const c = explain(candidate);
-    const b = explain(bound);
-    if (c && b && c.local !== null && b.local === null) return compare(publicPart(candidate), bound);
+    // `+` starts the local label and appears nowhere else in a valid version.
+    if (candidate.includes('+') && !bound.includes('+')) return compare(publicPart(candidate), bound);
     return compare(candidate, bound);
   },
 };

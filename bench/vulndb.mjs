@@ -1,0 +1,302 @@
+#!/usr/bin/env node
+// Vulnerability database benchmark. Generates a synthetic OSV corpus shaped like OSV's own exports
+// (one all.zip per ecosystem: PyPI, npm with many MAL- records, Go, Debian), then measures, each in a
+// fresh process: `sanctum db import` of the four zips, and the matching half of a deps scan (open the
+// database, look up a 5,000-package inventory, match every version).
+// Usage: node bench/vulndb.mjs                      (prints a Markdown section)
+//        node bench/vulndb.mjs child import|lookup DIR   (one measurement, JSON on stdout)
+//        import { runVulndbBench } from './vulndb.mjs'
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { crc32, deflateRawSync } from 'node:zlib';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+
+/** A seeded generator (mulberry32) so that every run builds the same corpus. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SHAPE = {
+  // ecosystem: [records, distinct packages]
+  PyPI: [50_000, 12_000],
+  npm: [85_000, 45_000], // of which MAL- records: about half, one package each, as on OSV
+  Go: [20_000, 5_000],
+  'Debian:12': [55_000, 3_000], // few source packages with many CVEs each
+};
+const VECTORS = [
+  'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+  'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H',
+  'CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N',
+  'CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N',
+  'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H',
+  'CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N',
+  'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+  'CVSS:4.0/AV:N/AC:L/AT:P/PR:N/UI:A/VC:L/VI:L/VA:N/SC:N/SI:N/SA:N',
+];
+const WORDS =
+  'data model torch flask django request parse http json yaml auth token cache stream vision audio text lang chain agent vector store client server core utils tools lite fast py kit lib api'.split(
+    ' ',
+  );
+
+function packageName(eco, i, r) {
+  const w = () => WORDS[Math.floor(r() * WORDS.length)];
+  if (eco === 'Go') return `github.com/${w()}${i % 97}/${w()}-${w()}${i}`;
+  if (eco === 'npm') return i % 5 === 0 ? `@${w()}${i % 89}/${w()}-${i}` : `${w()}-${w()}-${i}`;
+  if (eco === 'PyPI') return `${w()}_${w()}-${i}`;
+  return `lib${w()}${i}`;
+}
+
+function version(eco, r) {
+  const [a, b, c] = [Math.floor(r() * 5), Math.floor(r() * 30), Math.floor(r() * 20)];
+  if (eco.startsWith('Debian'))
+    return `${a + 1}.${b}.${c}-${1 + Math.floor(r() * 5)}${r() < 0.5 ? `+deb12u${1 + Math.floor(r() * 5)}` : ''}`;
+  return `${a}.${b}.${c}`;
+}
+
+function record(eco, n, r, names) {
+  const pkg = names[Math.floor(r() ** 2 * names.length)];
+  if (eco === 'npm' && n % 2 === 0) {
+    const name = packageName('npm', 100_000 + n, r);
+    return {
+      id: `MAL-2025-${n}`,
+      modified: '2025-06-01T00:00:00Z',
+      published: '2025-06-01T00:00:00Z',
+      summary: `Malicious code in ${name} (npm)`,
+      details: 'This package contains code that exfiltrates environment variables and credentials on install.',
+      affected: [
+        { package: { ecosystem: 'npm', name, purl: `pkg:npm/${name}` }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] },
+      ],
+      references: [{ type: 'WEB', url: `https://example.org/report/${n}` }],
+      database_specific: { 'malicious-packages-origins': [{ source: 'ghsa-malware', modified_time: '2025-06-01T00:00:00Z' }] },
+    };
+  }
+  const fixed = version(eco, r);
+  const base = eco === 'Go' ? 'SEMVER' : 'ECOSYSTEM';
+  const events = r() < 0.3 ? [{ introduced: version(eco, r) }, { fixed }] : [{ introduced: '0' }, { fixed }];
+  const prefix = eco === 'PyPI' ? (n % 3 ? 'GHSA' : 'PYSEC') : eco === 'Go' ? 'GO' : eco.startsWith('Debian') ? 'DEBIAN-CVE' : 'GHSA';
+  const affected = { package: { ecosystem: eco, name: pkg }, ranges: [{ type: base, events }] };
+  if (eco === 'PyPI' && n % 3 === 0) affected.versions = Array.from({ length: 10 + Math.floor(r() * 40) }, () => version(eco, r));
+  return {
+    schema_version: '1.6.0',
+    id: `${prefix}-2024-${n}`,
+    modified: `2025-0${1 + (n % 9)}-1${n % 10}T00:00:00Z`,
+    published: '2024-03-01T00:00:00Z',
+    aliases: [`CVE-2024-${10000 + n}`],
+    summary: `${WORDS[n % WORDS.length]} ${WORDS[(n * 7) % WORDS.length]}: improper input validation allows ${n % 2 ? 'denial of service' : 'code execution'}`,
+    details: 'A crafted request can make the library read past the end of a buffer. '.repeat(4 + (n % 8)),
+    severity: n % 5 === 4 ? [] : [{ type: n % 4 === 3 ? 'CVSS_V4' : 'CVSS_V3', score: VECTORS[n % VECTORS.length] }],
+    affected: [affected],
+    references: [
+      { type: 'ADVISORY', url: `https://nvd.nist.gov/vuln/detail/CVE-2024-${10000 + n}` },
+      { type: 'FIX', url: `https://example.org/${pkg}/commit/${n.toString(16)}` },
+      { type: 'PACKAGE', url: `https://example.org/${pkg}` },
+    ],
+    database_specific: { severity: ['LOW', 'MODERATE', 'HIGH', 'CRITICAL'][n % 4], cwe_ids: ['CWE-20'] },
+  };
+}
+
+/** A zip writer for the corpus: deflated members, central directory, no zip64. */
+function writeZip(path, members) {
+  const parts = [];
+  const central = [];
+  let pos = 0;
+  for (const [name, text] of members) {
+    const data = Buffer.from(text);
+    const comp = deflateRawSync(data, { level: 1 });
+    const nameBuf = Buffer.from(name);
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(comp.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBuf.length, 26);
+    const cd = Buffer.alloc(46);
+    cd.writeUInt32LE(0x02014b50, 0);
+    cd.writeUInt16LE(20, 4);
+    cd.writeUInt16LE(20, 6);
+    cd.writeUInt16LE(8, 10);
+    cd.writeUInt32LE(crc, 16);
+    cd.writeUInt32LE(comp.length, 20);
+    cd.writeUInt32LE(data.length, 24);
+    cd.writeUInt16LE(nameBuf.length, 28);
+    cd.writeUInt32LE(pos, 42);
+    central.push(cd, nameBuf);
+    parts.push(local, nameBuf, comp);
+    pos += 30 + nameBuf.length + comp.length;
+  }
+  const cdBuf = Buffer.concat(central);
+  // More than 65,535 members need the zip64 end records, as OSV's larger all.zip files have.
+  const z64 = Buffer.alloc(56 + 20);
+  z64.writeUInt32LE(0x06064b50, 0);
+  z64.writeBigUInt64LE(44n, 4);
+  z64.writeUInt16LE(45, 12);
+  z64.writeUInt16LE(45, 14);
+  z64.writeBigUInt64LE(BigInt(members.length), 24);
+  z64.writeBigUInt64LE(BigInt(members.length), 32);
+  z64.writeBigUInt64LE(BigInt(cdBuf.length), 40);
+  z64.writeBigUInt64LE(BigInt(pos), 48);
+  z64.writeUInt32LE(0x07064b50, 56);
+  z64.writeBigUInt64LE(BigInt(pos + cdBuf.length), 64);
+  z64.writeUInt32LE(1, 72);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Math.min(members.length, 0xffff), 8);
+  end.writeUInt16LE(Math.min(members.length, 0xffff), 10);
+  end.writeUInt32LE(cdBuf.length, 12);
+  end.writeUInt32LE(pos, 16);
+  writeFileSync(path, Buffer.concat([...parts, cdBuf, z64, end]));
+}
+
+/** Builds the corpus (once) and the 5,000-package inventory; returns their paths and sizes. */
+export function generateVulndbCorpus(dir) {
+  const stamp = join(dir, 'corpus.json');
+  if (existsSync(stamp)) return JSON.parse(readFileSync(stamp, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const r = rng(42);
+  const zips = [];
+  const names = {};
+  let records = 0;
+  let bytes = 0;
+  for (const [eco, [count, distinct]] of Object.entries(SHAPE)) {
+    names[eco] = Array.from({ length: distinct }, (_, i) => packageName(eco, i, r));
+    const members = [];
+    for (let n = 0; n < count; n++) {
+      const rec = record(eco, n, r, names[eco]);
+      const text = JSON.stringify(rec, null, 2);
+      bytes += text.length;
+      members.push([`${rec.id}.json`, text]);
+    }
+    const zip = join(dir, `${eco.replace(':', '-')}-all.zip`);
+    writeZip(zip, members);
+    zips.push(zip);
+    records += count;
+  }
+  // The inventory: mostly packages the database knows (as in a real AI project), some it does not.
+  const inventory = [];
+  const mix = { PyPI: 2000, npm: 2000, Go: 500, 'Debian:12': 500 };
+  for (const [eco, n] of Object.entries(mix)) {
+    for (let i = 0; i < n; i++) {
+      const known = r() < 0.7;
+      const name = known ? names[eco][Math.floor(r() * names[eco].length)] : packageName(eco, 900_000 + i, r);
+      inventory.push({ ecosystem: eco, name, version: (eco === 'Go' ? 'v' : '') + version(eco, r) });
+    }
+  }
+  writeFileSync(join(dir, 'inventory.json'), JSON.stringify(inventory));
+  const meta = { zips, records, jsonBytes: bytes, inventory: join(dir, 'inventory.json') };
+  writeFileSync(stamp, JSON.stringify(meta));
+  return meta;
+}
+
+function child(args, env = {}) {
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'child', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 26,
+  });
+  return JSON.parse(out.toString());
+}
+
+async function measureChild(mode, dir) {
+  // Peak RSS of this process alone: VmHWM (getrusage's maxRSS keeps the parent's peak across exec).
+  const rss = () => {
+    const hwm = /VmHWM:\s*(\d+) kB/.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '');
+    return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
+  };
+  if (mode === 'import') {
+    const { main } = await import('../dist/cli/main.js');
+    const { zips } = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8'));
+    process.env.SANCTUM_CACHE_DIR = join(dir, 'cache');
+    rmSync(process.env.SANCTUM_CACHE_DIR, { recursive: true, force: true });
+    const sink = { write: () => true };
+    const t0 = performance.now();
+    const code = await main(['node', 'sanctum', 'db', 'import', ...zips], { stdout: sink, stderr: process.stderr });
+    const ms = performance.now() - t0;
+    if (code !== 0) throw new Error(`db import exited ${code}`);
+    return { ms, maxRssMB: rss() };
+  }
+  // lookup: module load, open, 5,000 lookups with matching.
+  const inventory = JSON.parse(readFileSync(join(dir, 'inventory.json'), 'utf8'));
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { VulnerabilityDatabase } = await import('../dist/vulndb/database.js');
+  const t1 = performance.now();
+  const db = VulnerabilityDatabase.open(join(dir, 'cache', 'db'));
+  const t2 = performance.now();
+  let matches = 0;
+  let vulnerable = 0;
+  for (const pkg of inventory) {
+    const m = db.affecting(pkg);
+    matches += m.length;
+    if (m.length) vulnerable++;
+  }
+  const t3 = performance.now();
+  const cpu = process.cpuUsage(cpu0);
+  db.close();
+  return {
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loadMs: t1 - t0,
+    openMs: t2 - t1,
+    lookupMs: t3 - t2,
+    totalMs: t3 - t0,
+    packages: inventory.length,
+    matches,
+    vulnerable,
+    maxRssMB: rss(),
+  };
+}
+
+export async function runVulndbBench({ corpus }) {
+  const { cpus } = await import('node:os');
+  const cpuCount = cpus().length;
+  const dir = join(corpus, 'vulndb');
+  const t0 = performance.now();
+  const meta = generateVulndbCorpus(dir);
+  const genS = (performance.now() - t0) / 1000;
+  const imp = child(['import', dir]);
+  const runs = [0, 1, 2].map(() => child(['lookup', dir]));
+  runs.sort((a, b) => a.totalMs - b.totalMs);
+  const best = runs[0];
+  const { statSync } = await import('node:fs');
+  const size = (f) => statSync(join(dir, 'cache', 'db', f)).size / 2 ** 20;
+  const zipMB = meta.zips.reduce((s, z) => s + statSync(z).size, 0) / 2 ** 20;
+  const per = Object.entries(SHAPE)
+    .map(([e, [n]]) => `${e} ${n.toLocaleString('en')}`)
+    .join(', ');
+  return (
+    `## Vulnerability database\n\n` +
+    `Synthetic OSV corpus (\`bench/vulndb.mjs\`, seed 42): ${meta.records.toLocaleString('en')} records (${per}; half of npm are \`MAL-\` records), ` +
+    `${(meta.jsonBytes / 2 ** 20).toFixed(0)} MB of OSV JSON in four \`all.zip\` files of ${zipMB.toFixed(0)} MB` +
+    (genS > 1 ? ` (generated in ${genS.toFixed(0)} s)` : '') +
+    `. Each measurement in a fresh process; the machine is shared with other work (load average ${loadavg()[0].toFixed(1)} on ${cpuCount} cores during this run), so times are noisy and high.\n\n` +
+    `| work | time | peak RSS | budget |\n| --- | ---: | ---: | --- |\n` +
+    `| \`sanctum db import\` of the four zips | ${(imp.ms / 1000).toFixed(1)} s | ${imp.maxRssMB.toFixed(0)} MB | ≤ 60 s |\n` +
+    `| open the database + ${best.packages.toLocaleString('en')} lookups with version matching (best of 3) | ${best.totalMs.toFixed(0)} ms | ${best.maxRssMB.toFixed(0)} MB | ≤ 1 s with the inventory step; ≤ 150 MB |\n\n` +
+    `Lookup detail: loading the vulndb modules ${best.loadMs.toFixed(0)} ms, opening the index ${best.openMs.toFixed(1)} ms, ` +
+    `${best.packages.toLocaleString('en')} lookups and matches ${best.lookupMs.toFixed(0)} ms; CPU time of the whole step ${best.cpuMs.toFixed(0)} ms ` +
+    `(${best.vulnerable.toLocaleString('en')} vulnerable packages, ${best.matches.toLocaleString('en')} matches). ` +
+    `On disk: records ${size('records.jsonl').toFixed(0)} MB, index ${size('index.bin').toFixed(1)} MB; a scan reads the index's bucket table ` +
+    `and only the records of the packages it sees, so its memory does not grow with the database.\n`
+  );
+}
+
+if (process.argv[2] === 'child') {
+  process.stdout.write(JSON.stringify(await measureChild(process.argv[3], process.argv[4])));
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  console.log(await runVulndbBench({ corpus: join(here, '.corpus') }));
+}
