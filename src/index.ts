@@ -5,5 +5,7 @@ export { MemorySourceFile, DiskSourceFile, type SourceFile } from './core/source
 export { defineRule, type Rule, type RuleMeta, type RuleContext } from './core/rule.js';
 export { makeBaseline, parseBaseline } from './core/suppression.js';
 export { VERSION } from './version.js';
+export type { VulnerabilitySource, VulnerabilityMatch, PackageRef } from './core/vulnerability.js';
+export { VulnerabilityDatabase, defaultDatabaseDir } from './vulndb/database.js';
 export { reporters, formatExtensions, type Reporter, type ReportContext } from './reporters/index.js';
 export { applyFixes, type FileFix, type FixEdit } from './core/apply-fixes.js';

@@ -16,6 +16,7 @@ import { allParsers } from './parsers/index.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
 import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
+import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -34,7 +35,7 @@ export interface ScanOptions {
   baseline?: string | ReadonlySet<string>;
   limits?: Partial<Limits>;
   strictModels?: boolean;
-  /** The vulnerability database supply-chain rules match dependencies against. */
+  /** The vulnerability database supply-chain rules match dependencies against; by default the one `sanctum db` manages. */
   vulnerabilities?: VulnerabilitySource;
   /** Values files passed to `helm template --values` for every chart found. */
   helmValues?: string[];
@@ -137,11 +138,16 @@ export function scanSync(opts: ScanOptions): ScanResult {
     }
   } else baseline = opts.baseline;
 
-  const engine = new Engine({
+  // Without a database given, the deps rules use the default one, opened when they first need it.
+  const defaultDb =
+    opts.vulnerabilities === undefined && rules.some((r) => r.meta.scanner === 'deps')
+      ? new DefaultVulnerabilitySource((p, m) => engine.error(p, m))
+      : undefined;
+  const engine: Engine = new Engine({
     parsers: allParsers,
     rules,
     lookup: (k) => reg.get(k),
-    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false, vulnerabilities: opts.vulnerabilities },
+    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false, vulnerabilities: opts.vulnerabilities ?? defaultDb },
     limits: opts.limits,
     ruleConfig,
     frameworksOf: findingFrameworks(reg, frameworks),
@@ -160,13 +166,17 @@ export function scanSync(opts: ScanOptions): ScanResult {
       onError: (p, m) => engine.error(p, m),
     });
   }
-  for (const file of files) {
-    if (!engine.wants(file)) {
+  try {
+    for (const file of files) {
+      if (!engine.wants(file)) {
+        release(file);
+        continue;
+      }
+      engine.scanFile(file);
       release(file);
-      continue;
     }
-    engine.scanFile(file);
-    release(file);
+  } finally {
+    defaultDb?.close();
   }
   const result = engine.finish();
   const hygiene = applyConfigSuppressions(result.findings, config.ignore ?? [], baseline, today);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../src/core/parser.js';
@@ -6,9 +9,15 @@ import { k8sClassifier } from '../src/parsers/k8s/k8s-classifier.js';
 import { createYamlParser } from '../src/parsers/yaml/yaml-parser.js';
 import { scanSync } from '../src/scan.js';
 import { walkTargets } from '../src/sources/directory.js';
+import { VulnerabilityDatabase } from '../src/vulndb/database.js';
+import { importOsv } from '../src/vulndb/import.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const scanExample = (name: string): ScanResult => scanSync({ targets: [`examples/${name}`], cwd: root, config: false, today: '2026-06-15' });
+// The examples are matched against the OSV fixtures, not whatever database this machine has.
+const dbDir = join(mkdtempSync(join(tmpdir(), 'sanctum-examples-')), 'db');
+importOsv(dbDir, [join(root, 'test', 'corpora', 'osv')]);
+const scanExample = (name: string): ScanResult =>
+  scanSync({ targets: [`examples/${name}`], cwd: root, config: false, today: '2026-06-15', vulnerabilities: VulnerabilityDatabase.open(dbDir) });
 
 describe('examples/ai-platform (insecure)', () => {
   const result = scanExample('ai-platform');

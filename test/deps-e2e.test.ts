@@ -1,0 +1,90 @@
+/**
+ * End to end: OSV fixtures imported with `sanctum db import`, then `sanctum scan` finds the advisories
+ * at the manifest lines; without a database, one error says so and the rest of the scan goes on.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run, workspace } from './cli-helpers.js';
+
+const FIXTURES = join(import.meta.dirname, 'corpora', 'osv');
+
+const PROJECT = {
+  'requirements.txt': '# inference\ntorch==2.5.1+cu121\n1337test==1\nrequests==2.32.3\n',
+  'web/package-lock.json': `{
+  "name": "web",
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "web", "dependencies": { "lodash": "^4.17.0" } },
+    "node_modules/lodash": {
+      "version": "4.17.20",
+      "resolved": "https://registry.npmjs.org/lodash/-/lodash-4.17.20.tgz"
+    }
+  }
+}
+`,
+  Dockerfile: 'FROM python:3.12\nRUN pip install -r requirements.txt\nUSER root\n',
+};
+
+let ws: ReturnType<typeof workspace>;
+const saved = process.env.SANCTUM_CACHE_DIR;
+beforeEach(() => {
+  ws = workspace(PROJECT);
+  process.env.SANCTUM_CACHE_DIR = join(ws.dir, '.cache');
+});
+afterEach(() => {
+  ws.cleanup();
+  if (saved === undefined) delete process.env.SANCTUM_CACHE_DIR;
+  else process.env.SANCTUM_CACHE_DIR = saved;
+});
+
+describe('db import → scan', () => {
+  it('reports each advisory at the line of the dependency, with the advisory and the package', async () => {
+    expect((await run(['db', 'import', FIXTURES], { cwd: ws.dir })).code).toBe(0);
+    const r = await run(['scan', '.', '--scanners', 'deps', '-f', 'json'], { cwd: ws.dir });
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toEqual([]);
+    const sca = out.findings.filter((f: { ruleId: string }) => f.ruleId === 'SCA-0001' || f.ruleId === 'SCA-0002');
+    expect(
+      sca.map((f: { ruleId: string; location: { path: string; startLine: number }; vulnerability: { id: string; fixed: string[] } }) => [
+        f.ruleId,
+        f.location.path,
+        f.location.startLine,
+        f.vulnerability.id,
+        f.vulnerability.fixed,
+      ]),
+    ).toEqual([
+      ['SCA-0001', 'requirements.txt', 2, 'GHSA-53q9-r3pm-6pq6', ['2.6.0']],
+      ['SCA-0002', 'requirements.txt', 3, 'MAL-2024-4720', []],
+      ['SCA-0001', 'web/package-lock.json', 6, 'GHSA-35jh-r3h4-6jhm', ['4.17.21']],
+    ]);
+    const torch = sca[0];
+    expect(torch.severity).toBe('critical');
+    expect(torch.vulnerability).toMatchObject({
+      aliases: ['CVE-2025-32434'],
+      cvss: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
+    });
+    expect(torch.package).toMatchObject({ ecosystem: 'PyPI', name: 'torch', version: '2.5.1+cu121' });
+    expect(sca[1].severity).toBe('critical');
+    expect(sca[2].severity).toBe('high');
+  });
+
+  it('without a database: one error says so, and the other scanners still report', async () => {
+    const r = await run(['scan', '.', '-f', 'json'], { cwd: ws.dir });
+    const out = JSON.parse(r.stdout);
+    expect(out.errors).toEqual([
+      {
+        path: join(ws.dir, '.cache', 'db'),
+        message:
+          'no vulnerability database: dependencies were not matched against advisories. Run `sanctum db update` (downloads from OSV) or `sanctum db import all.zip`',
+      },
+    ]);
+    expect(out.findings.some((f: { location: { path: string } }) => f.location.path === 'Dockerfile')).toBe(true);
+    expect(out.findings.some((f: { ruleId: string }) => f.ruleId === 'SCA-0001')).toBe(false);
+  });
+
+  it('a scan with nothing to match never opens the database nor complains', async () => {
+    const r = await run(['scan', 'Dockerfile', '-f', 'json'], { cwd: ws.dir });
+    expect(JSON.parse(r.stdout).errors).toEqual([]);
+  });
+});
