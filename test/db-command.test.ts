@@ -105,7 +105,7 @@ describe('sanctum db', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`downloading http://127.0.0.1:${port}/PyPI/all.zip`);
     expect(r.stderr).toMatch(
-      /sanctum: cannot download http:\/\/127\.0\.0\.1:\d+\/PyPI\/all\.zip: ECONNREFUSED\. No network\? .*sanctum db import all\.zip`; the database was not changed\n$/,
+      /sanctum: cannot download http:\/\/127\.0\.0\.1:\d+\/PyPI\/all\.zip: connection refused \(ECONNREFUSED\)\. No network\? .*sanctum db import all\.zip`; the database was not changed\n$/,
     );
     const s = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
     expect(s.records).toBe(8);

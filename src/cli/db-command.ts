@@ -221,8 +221,21 @@ async function download(url: string, file: string): Promise<void> {
   }
 }
 
+const NETWORK_CODES: Record<string, string> = {
+  ENOTFOUND: 'the host name does not resolve',
+  EAI_AGAIN: 'the host name does not resolve',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
 function networkReason(e: unknown): string {
   const err = e as Error & { cause?: { code?: string; message?: string } };
   if (err?.name === 'AbortError') return `no data for ${IDLE_TIMEOUT_MS / 1000} s`;
-  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(e);
+  const code = err?.cause?.code;
+  if (code) return NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : code;
+  return err?.cause?.message ?? err?.message ?? String(e);
 }
