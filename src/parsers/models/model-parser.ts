@@ -27,6 +27,7 @@ import {
   scanPickles,
   sniffPickle,
   startsLikeTextPickle,
+  textPickleImports,
   textPickleUndecided,
   type PickleLimits,
   type PickleScan,
@@ -65,6 +66,8 @@ const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model
  */
 const STRONG_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib)$/i;
 const OPCODE_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib|pt)$/i;
+/** Checkpoint names other files share (`.pth` path files of site-packages): a text stream must import a well-formed name. */
+const CHECKPOINT_NAME = /\.(?:pth|ckpt|sav)$/i;
 /** A Git LFS pointer stands in for a file that was not fetched: it is text, not a model. */
 const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 const HEAD = 8192;
@@ -116,6 +119,7 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
   if (sniffPickle(head, size, PICKLE_NAME.test(name))) return 'pickle';
   if (OPCODE_PICKLE_NAME.test(name) && startsLikeTextPickle(head)) return 'pickle';
+  if (CHECKPOINT_NAME.test(name) && textPickleImports(head)) return 'pickle';
   if (STRONG_PICKLE_NAME.test(name) && ascii(head.subarray(0, LFS_POINTER.length)) !== LFS_POINTER) return 'pickle';
   return undefined;
 }

@@ -1098,6 +1098,15 @@ const TEXT_START = new Set([...'(c]})NISVFLlditPGJKMTUX'].map((c) => c.charCodeA
  * reach STOP or, when `hinted` by the name, run to the end of the head without an error.
  */
 /** True when `head` is a clean protocol 0/1 pickle prefix that runs past its end: a longer head may decide. */
+const wellFormedImport = (i: PickleImport) => /^[A-Za-z_][\w.]*\.[A-Za-z_][\w.]*$/.test(i.dotted);
+
+/** A text (protocol 0/1) stream that imports a well-formed `module.name`, however soon it breaks after. */
+export function textPickleImports(head: Uint8Array): boolean {
+  if (!startsLikeTextPickle(head)) return false;
+  const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });
+  return !s.limit && s.imports.some(wellFormedImport);
+}
+
 /** The first byte is one a protocol 0/1 pickle (no PROTO opcode) starts with. */
 export function startsLikeTextPickle(head: Uint8Array): boolean {
   return head.length > 0 && TEXT_START.has(head[0]);
@@ -1123,5 +1132,5 @@ export function sniffPickle(head: Uint8Array, size: number, hinted: boolean): bo
   if (s.stopped) return true;
   if (cut) return hinted;
   // A text stream broken after a call of a well-formed import: a payload followed by garbage.
-  return s.imports.some((i) => i.callCount > 0 && /^[A-Za-z_][\w.]*\.[A-Za-z_][\w.]*$/.test(i.dotted));
+  return s.imports.some((i) => i.callCount > 0 && wellFormedImport(i));
 }

@@ -6,6 +6,11 @@ const col = (start: number, end: number) => ({ startLine: 1, startColumn: start 
 
 testRule(rule, {
   valid: [
+    {
+      name: 'a site-packages path configuration file (.pth) is not a pickle',
+      path: 'distutils-precedence.pth',
+      content: "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'\n",
+    },
     { name: 'torch state dict', path: 'model.pkl', content: torchStateDictPickle([{ name: 'w', key: '0', shape: [4] }]) },
     {
       name: 'called dangerous callables are MDL-0001',
@@ -19,6 +24,12 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a checkpoint name other formats share (.pth): a protocol 0 import followed by garbage',
+      path: 'model.pth',
+      content: Uint8Array.from(Buffer.from('cposix\nsystem\n\xff', 'latin1')),
+      findings: [{ ...col(0, 14), evidence: 'posix.system' }],
+    },
     {
       name: 'protocol 0 stream without PROTO that breaks after two opcodes (analysed up to the break)',
       path: 'model.pkl',
