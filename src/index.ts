@@ -9,3 +9,6 @@ export type { VulnerabilitySource, VulnerabilityMatch, PackageRef } from './core
 export { VulnerabilityDatabase, defaultDatabaseDir } from './vulndb/database.js';
 export { reporters, formatExtensions, type Reporter, type ReportContext } from './reporters/index.js';
 export { applyFixes, type FileFix, type FixEdit } from './core/apply-fixes.js';
+export { buildSbom as sbom, type SbomOptions, type SbomResult } from './inventory/sbom.js';
+export { collectInventory, type InventoryOptions } from './inventory/collect.js';
+export type { Inventory, InventoryPackage, InventoryModel, RemoteModel, DatasetRef, AiService, ModelCard } from './inventory/types.js';

@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { addDbCommand } from './db-command.js';
 import { fixRepeatedly } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
+import { addSbomCommand } from './sbom-command.js';
 import { Progress } from './progress.js';
 
 export const EXIT_OK = 0;
@@ -352,6 +353,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n');
     if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
   });
+
+  addSbomCommand(program, io);
 
   program
     .command('rules')

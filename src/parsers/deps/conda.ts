@@ -30,7 +30,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
     if (isScalar(item) && typeof item.value === 'string') {
       const spec = item.value.trim();
       const start = valueStart(item);
-      const match = /^(?:([\w.-]+)::)?([A-Za-z0-9_.-]+)\s*(?:(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?)?\s*$/.exec(spec);
+      const match = /^(?:([\w.-]+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?)?$/.exec(spec);
       if (!match) {
         m.problems.push({ message: `cannot read the conda dependency '${spec.slice(0, 80)}'` });
         continue;

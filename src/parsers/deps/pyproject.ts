@@ -121,7 +121,7 @@ function readPoetryTable(
     else if (path) dep.source = { kind: 'path', location: path };
     else if (url) dep.source = { kind: 'url', location: url };
     else if (constraint !== undefined) {
-      const exact = /^\s*(?:==?)?\s*(\d[0-9A-Za-z.+!-]*)\s*$/.exec(constraint);
+      const exact = /^(?:==?)?\s*(\d[0-9A-Za-z.+!-]*)$/.exec(constraint.trim());
       if (exact && !constraint.includes('*')) dep.version = exact[1];
       else if (constraint.trim() !== '*') dep.requirement = constraint.trim();
     }

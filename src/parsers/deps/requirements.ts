@@ -158,7 +158,7 @@ type Parsed = Omit<DeclaredDependency, 'ecosystem' | 'span' | 'direct'>;
 
 /** A requirement's name, version and source from its text: PEP 508, a URL, a VCS reference or a path. */
 export function fromText(text: string): Parsed | undefined {
-  const pep508Url = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@/.test(text);
+  const pep508Url = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?@/.test(text);
   if (!pep508Url && (VCS.test(text) || URL_LIKE.test(text) || /^[./~]/.test(text) || /\.(?:whl|tar\.gz|zip|tgz)$/i.test(text))) {
     const source: PackageSource = { kind: VCS.test(text) ? 'vcs' : URL_LIKE.test(text) ? 'url' : 'path', location: text };
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text);

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { parseCondaEnvironment } from '../parsers/deps/conda.js';
+import { parsePyproject } from '../parsers/deps/pyproject.js';
+import { parseRequirements } from '../parsers/deps/requirements.js';
+import { codeReferences, uriReferences } from './code-refs.js';
+import { readModelCard } from './model-card.js';
+
+describe('models and datasets referenced in code', () => {
+  it('from_pretrained, hub downloads, pipelines and datasets, with revisions and lines', () => {
+    const text = [
+      'import transformers',
+      'a = AutoModel.from_pretrained("Qwen/Qwen2-7B", revision="v1.0")',
+      "b = hf_hub_download(repo_id='TheBloke/Llama-2-7B-GGUF', filename='x.gguf', revision='3f1e2d4c5b6a798877665544332211ffeeddccbb')",
+      'c = pipeline("text-generation", model="gpt2")',
+      'd = AutoModel.from_pretrained(model_path)',
+      'e = load_dataset("HuggingFaceH4/ultrachat_200k", revision="main")',
+      'f = AutoModel.from_pretrained("/opt/models/llama")',
+    ].join('\n');
+    const { models, datasets } = codeReferences(text, 'x.py');
+    expect(models.map((m) => [m.name, m.revision, m.pinned, m.origin.line])).toEqual([
+      ['Qwen/Qwen2-7B', 'v1.0', false, 2],
+      ['TheBloke/Llama-2-7B-GGUF', '3f1e2d4c5b6a798877665544332211ffeeddccbb', true, 3],
+      ['gpt2', undefined, false, 4],
+    ]);
+    expect(datasets).toEqual([
+      { origin: { path: 'x.py', line: 6 }, name: 'HuggingFaceH4/ultrachat_200k', source: 'huggingface', revision: 'main' },
+    ]);
+  });
+
+  it('hub URLs and storageUri in manifests', () => {
+    const text =
+      'storageUri: "hf://meta-llama/Llama-3.1-8B"\n# wget https://huggingface.co/org/model/resolve/main/model.safetensors\nstorageUri: s3://bucket/models/x\n';
+    expect(uriReferences(text, 'm.yaml').map((m) => [m.name, m.source, m.revision, m.origin.line])).toEqual([
+      ['org/model', 'huggingface', 'main', 2],
+      ['meta-llama/Llama-3.1-8B', 'huggingface', undefined, 1],
+      ['s3://bucket/models/x', 'uri', undefined, 3],
+    ]);
+  });
+
+  it('stays linear on adversarial input', () => {
+    const hostile =
+      'from_pretrained(' + '"a'.repeat(50_000) + '\n' + 'load_dataset(' + ' '.repeat(100_000) + 'storageUri: hf://' + 'a/'.repeat(50_000);
+    const started = performance.now();
+    codeReferences(hostile, 'x.py');
+    parseRequirements('torch' + ' '.repeat(100_000) + 'x\n' + '\\\n'.repeat(20_000) + '#'.repeat(50_000), 'requirements.txt');
+    parseRequirements('a' + ' '.repeat(100_000) + '[' + ' '.repeat(100_000) + 'x\n', 'requirements.txt');
+    parseCondaEnvironment(`dependencies:\n  - "numpy${' '.repeat(100_000)}x"\n`);
+    parsePyproject(`[tool.poetry.dependencies]\nx = "${' '.repeat(100_000)}a"\n`);
+    // A generous bound: quadratic behaviour on this input would take minutes, not milliseconds.
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('model cards', () => {
+  it('reads the Hugging Face front matter', () => {
+    const card = readModelCard(
+      '---\nlicense: other\nlicense_name: llama3\nbase_model:\n  - meta-llama/Meta-Llama-3-8B\npipeline_tag: text-generation\nlanguage: en\n---\n# Card\n',
+      { path: 'README.md', line: 1 },
+    );
+    expect(card).toMatchObject({
+      license: 'llama3',
+      baseModels: ['meta-llama/Meta-Llama-3-8B'],
+      pipelineTag: 'text-generation',
+      languages: ['en'],
+    });
+  });
+  it('ignores README files without model front matter and never runs YAML tags', () => {
+    expect(readModelCard('# Just a README\n', { path: 'README.md' })).toBeUndefined();
+    expect(readModelCard('---\ntitle: Docs\nlayout: page\n---\n', { path: 'README.md' })).toBeUndefined();
+    expect(readModelCard('---\nlicense: !!js/function "function () {}"\n---\n', { path: 'README.md' })).toBeUndefined();
+  });
+});

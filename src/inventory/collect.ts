@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { describeError } from '../core/engine.js';
+import { LineIndex } from '../core/line-index.js';
+import { DEFAULT_LIMITS, ParseFailure, type Limits, type ParseContext } from '../core/parser.js';
+import { looksBinary, type SourceFile } from '../core/source-file.js';
+import { DependencyDocument } from '../parsers/deps/deps-document.js';
+import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
+import { purlOf } from '../parsers/deps/purl.js';
+import { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
+import { k8sClassifier } from '../parsers/k8s/k8s-classifier.js';
+import {
+  GgufDocument,
+  KerasDocument,
+  ModelFileDocument,
+  OnnxDocument,
+  SafetensorsDocument,
+  type ModelDocument,
+} from '../parsers/models/documents.js';
+import { modelParser } from '../parsers/models/model-parser.js';
+import { createYamlParser } from '../parsers/yaml/yaml-parser.js';
+import { recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
+import { walkTargets } from '../sources/directory.js';
+import { codeReferences, uriReferences } from './code-refs.js';
+import { readModelCard } from './model-card.js';
+import type { AiService, Inventory, InventoryModel, ModelCard } from './types.js';
+
+export interface InventoryOptions {
+  cwd?: string;
+  limits?: Partial<Limits>;
+  exclude?: readonly string[];
+  /** Read these files instead of walking `targets`. */
+  files?: Iterable<SourceFile>;
+}
+
+const yamlParser = createYamlParser([k8sClassifier]);
+const HASH_CHUNK = 4 * 1024 * 1024;
+const CONFIG_MAX = 1024 * 1024;
+
+function dirOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i === -1 ? '' : path.slice(0, i);
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/**
+ * What the targets contain: packages from manifests, lockfiles and installed metadata; model files
+ * with their hashes, metadata and cards; models and datasets the code downloads; AI services the
+ * manifests deploy. Nothing is executed; unreadable files are `errors` entries.
+ */
+export function collectInventory(targets: string[], opts: InventoryOptions = {}): Inventory {
+  const inv: Inventory = { packages: [], models: [], remoteModels: [], datasets: [], services: [], errors: [] };
+  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const ctx: ParseContext = { limits };
+  const error = (path: string, message: string, line?: number) =>
+    inv.errors.push(line !== undefined ? { path, message, line } : { path, message });
+  const cards = new Map<string, ModelCard>();
+  const configs = new Map<string, Record<string, string>>();
+  const files = opts.files ?? walkTargets(targets, { cwd: opts.cwd, exclude: opts.exclude, onError: error });
+  for (const file of files) {
+    try {
+      readFile(file, inv, ctx, cards, configs, error);
+    } catch (e) {
+      error(file.path, describeError(e, 'inventory'), e instanceof ParseFailure ? e.line : undefined);
+    } finally {
+      (file as { release?: () => void }).release?.();
+    }
+  }
+  // A card or config.json describes the model files of its directory.
+  for (const model of inv.models) {
+    const dir = dirOf(model.origin.path);
+    const card = cards.get(dir);
+    if (card) model.card = card;
+    Object.assign(model.metadata, configs.get(dir) ?? {});
+  }
+  const withModels = new Set(inv.models.map((m) => dirOf(m.origin.path)));
+  for (const [dir, card] of cards) {
+    if (!withModels.has(dir) && (card.pipelineTag || card.baseModels.length || card.libraryName)) {
+      inv.models.push({
+        origin: card.origin,
+        name: baseName(dir) || 'model',
+        format: 'model-card',
+        size: 0,
+        sha256: '',
+        metadata: { ...(configs.get(dir) ?? {}) },
+        card,
+      });
+    }
+    for (const name of card.datasets) inv.datasets.push({ origin: card.origin, name, source: 'card' });
+  }
+  return inv;
+}
+
+function readFile(
+  file: SourceFile,
+  inv: Inventory,
+  ctx: ParseContext,
+  cards: Map<string, ModelCard>,
+  configs: Map<string, Record<string, string>>,
+  error: (path: string, message: string, line?: number) => void,
+): void {
+  const name = baseName(file.path);
+  if (formatOf(file.path) && file.size <= ctx.limits.maxFileBytes) {
+    const out = depsParser.parse(file, ctx);
+    for (const e of out.errors ?? []) error(file.path, e.message, e.line);
+    for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
+  }
+  if (modelParser.matches(file)) {
+    addModel(file, modelParser.parse(file, ctx).documents as ModelDocument[], inv, error);
+    return;
+  }
+  if (file.size === 0 || file.size > ctx.limits.maxFileBytes || looksBinary(file.head())) return;
+  if (/^readme\.md$/i.test(name)) {
+    const card = readModelCard(file.text(), { path: file.path, line: 1 });
+    if (card) cards.set(dirOf(file.path), card);
+  } else if (name === 'config.json' && file.size <= CONFIG_MAX) {
+    const meta = modelConfig(file.text());
+    if (meta) configs.set(dirOf(file.path), meta);
+  } else if (/\.py$/i.test(name)) {
+    const refs = codeReferences(file.text(), file.path);
+    inv.remoteModels.push(...refs.models);
+    inv.datasets.push(...refs.datasets);
+  } else if (/\.(?:ya?ml)$/i.test(name)) {
+    inv.remoteModels.push(...uriReferences(file.text(), file.path));
+    addServices(file, ctx, inv);
+  } else if (formatOf(file.path) || /\.(?:sh|json|toml|env)$/i.test(name)) {
+    inv.remoteModels.push(...uriReferences(file.text(), file.path));
+  }
+}
+
+function addPackages(doc: DependencyDocument, inv: Inventory): void {
+  let lines: LineIndex | undefined;
+  for (const dep of doc.manifest.packages) {
+    lines ??= new LineIndex(doc.file.text());
+    const { span, ...rest } = dep;
+    inv.packages.push({
+      ...rest,
+      origin: { path: doc.file.path, line: lines.position(span.start).line },
+      manifest: doc.manifest.kind,
+      purl: purlOf(dep),
+    });
+  }
+}
+
+/** `config.json` of a transformers model: architectures, model type and dtype. */
+function modelConfig(text: string): Record<string, string> | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const d = data as Record<string, unknown>;
+  if (!Array.isArray(d.architectures) && typeof d.model_type !== 'string') return undefined;
+  const meta: Record<string, string> = {};
+  if (Array.isArray(d.architectures)) meta.architectures = d.architectures.filter((x) => typeof x === 'string').join(', ');
+  if (typeof d.model_type === 'string') meta.model_type = d.model_type;
+  if (typeof d.torch_dtype === 'string') meta.dtype = d.torch_dtype;
+  if (typeof d.max_position_embeddings === 'number') meta.context_length = String(d.max_position_embeddings);
+  return meta;
+}
+
+function sha256Of(file: SourceFile): string {
+  const h = createHash('sha256');
+  for (let off = 0; off < file.size; off += HASH_CHUNK) h.update(file.read(off, HASH_CHUNK));
+  return h.digest('hex');
+}
+
+function addModel(file: SourceFile, docs: ModelDocument[], inv: Inventory, error: (path: string, message: string) => void): void {
+  const top = docs.find((d) => d instanceof ModelFileDocument) ?? docs[0];
+  const metadata: Record<string, string> = {};
+  for (const d of docs) {
+    if (d instanceof GgufDocument && d.architecture) metadata.architecture = d.architecture;
+    if (d instanceof SafetensorsDocument)
+      for (const [k, v] of Object.entries(d.metadata).slice(0, 32)) metadata[`safetensors:${k}`] = String(v).slice(0, 200);
+    if (d instanceof OnnxDocument && d.producer) metadata.producer = d.producer;
+    if (d instanceof KerasDocument && d.kerasVersion) metadata.keras_version = d.kerasVersion;
+    for (const p of d.problems) if (p.kind === 'malformed') error(file.path, p.message);
+  }
+  const model: InventoryModel = {
+    origin: { path: file.path },
+    name: baseName(file.path),
+    format: top?.format ?? 'unknown',
+    size: file.size,
+    sha256: sha256Of(file),
+    metadata,
+  };
+  inv.models.push(model);
+}
+
+const INFERENCE_KINDS = new Set(['InferenceService', 'ServingRuntime', 'ClusterServingRuntime', 'SeldonDeployment', 'RayService']);
+
+function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void {
+  let docs;
+  try {
+    docs = yamlParser.parse(file, ctx).documents;
+  } catch {
+    return; // not YAML the scan could read: `scan` reports it
+  }
+  for (const doc of docs) {
+    if (!(doc instanceof K8sObjectDocument)) continue;
+    const obj = doc.object;
+    const line = doc.locate(['metadata']).range?.startLine;
+    const models = new Set<string>();
+    const images = new Set<string>();
+    const kinds = new Set<string>();
+    if (INFERENCE_KINDS.has(String(obj.kind))) kinds.add(String(obj.kind));
+    collectStorageUris(obj, models, 0);
+    for (const pod of doc.pods) {
+      for (const c of pod.containers) {
+        const found = recogniseAiServices(c.container);
+        if (found.length === 0) continue;
+        for (const s of found) kinds.add(s.label);
+        if (typeof c.container.image === 'string') images.add(c.container.image);
+      }
+    }
+    if (kinds.size === 0) continue;
+    const service: AiService = {
+      origin: { path: file.path, line },
+      name: doc.resource.name ?? String(obj.kind),
+      kind: [...kinds].join(', '),
+      models: [...models],
+      images: [...images],
+    };
+    if (doc.resource.namespace) service.namespace = doc.resource.namespace;
+    inv.services.push(service);
+  }
+}
+
+function collectStorageUris(v: unknown, out: Set<string>, depth: number): void {
+  if (depth > 20 || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    for (const x of v) collectStorageUris(x, out, depth + 1);
+    return;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if ((k === 'storageUri' || k === 'modelUri') && typeof x === 'string') out.add(x);
+    else collectStorageUris(x, out, depth + 1);
+  }
+}

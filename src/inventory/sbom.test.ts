@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../core/source-file.js';
+import { gguf, packedSafetensors } from '../rules/models/lib/builders/formats-builder.js';
+import { buildSbom } from './sbom.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const schema = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../test/schemas/${name}`, import.meta.url)), 'utf8'));
+
+let validate: ValidateFunction;
+beforeAll(() => {
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  addFormats(ajv);
+  ajv.addSchema(schema('spdx.schema.json'), 'spdx.schema.json');
+  ajv.addSchema(schema('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
+  validate = ajv.compile(schema('bom-1.6.schema.json'));
+});
+
+function errorsOf(doc: unknown): string {
+  return validate(doc) ? '' : JSON.stringify(validate.errors?.slice(0, 5), null, 1);
+}
+
+const files = () => [
+  new MemorySourceFile(
+    'app/requirements.txt',
+    'torch==2.1.0 --hash=sha256:9f8a1c0e2b7d4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f\ntransformers>=4.30\n',
+  ),
+  new MemorySourceFile(
+    'app/package-lock.json',
+    JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'web', dependencies: { express: '^4.18.0' } },
+        'node_modules/express': {
+          version: '4.18.2',
+          license: 'MIT',
+          integrity: 'sha512-' + Buffer.alloc(64, 7).toString('base64'),
+          dependencies: { qs: '6.11.0' },
+        },
+        'node_modules/qs': { version: '6.11.0', license: 'BSD-3-Clause' },
+      },
+    }),
+  ),
+  new MemorySourceFile('app/pyproject.toml', '[project]\nname = "app"\ndependencies = ["transformers==4.36.0"]\n'),
+  new MemorySourceFile(
+    'app/train.py',
+    [
+      'from transformers import AutoModel',
+      'from datasets import load_dataset',
+      'm = AutoModel.from_pretrained("meta-llama/Llama-3.1-8B", revision="0e9e39f249a16976918f6564b8830bc894c89659")',
+      'tok = AutoTokenizer.from_pretrained("bert-base-uncased")',
+      'ds = load_dataset("squad", split="train")',
+      'local = AutoModel.from_pretrained("./checkpoints/run1")',
+      '',
+    ].join('\n'),
+  ),
+  new MemorySourceFile('models/llm/model.safetensors', packedSafetensors({ w: { dtype: 'F32', shape: [2] } }, { format: 'pt' })),
+  new MemorySourceFile(
+    'models/llm/config.json',
+    JSON.stringify({ architectures: ['LlamaForCausalLM'], model_type: 'llama', torch_dtype: 'bfloat16' }),
+  ),
+  new MemorySourceFile(
+    'models/llm/README.md',
+    '---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\ndatasets:\n  - tatsu-lab/alpaca\npipeline_tag: text-generation\nlanguage: [en]\n---\n# My model\n',
+  ),
+  new MemorySourceFile('models/tiny.gguf', gguf({ 'general.architecture': { type: 'string', value: 'llama' } })),
+  new MemorySourceFile(
+    'deploy/isvc.yaml',
+    'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: llm\n  namespace: ml\nspec:\n  predictor:\n    model:\n      modelFormat: { name: huggingface }\n      storageUri: hf://meta-llama/Llama-3.1-8B\n',
+  ),
+  new MemorySourceFile('app/broken/package-lock.json', '{ "packages": '),
+];
+
+describe('sanctum sbom', () => {
+  const { bom, errors } = buildSbom(['.'], {
+    files: files(),
+    name: 'demo',
+    timestamp: new Date('2026-01-01T00:00:00Z'),
+    serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+  });
+  const components = bom.components as any[];
+  const byRef = new Map<string, any>(components.map((c) => [c['bom-ref'], c]));
+
+  it('is valid CycloneDX 1.6', () => {
+    expect(bom.specVersion).toBe('1.6');
+    expect(errorsOf(bom)).toBe('');
+  });
+
+  it('the schema check can fail', () => {
+    const bad = structuredClone(bom);
+    (bad.components as any[])[0].type = 'not-a-type';
+    expect(errorsOf(bad)).not.toBe('');
+  });
+
+  it('packages with purls, hashes, licences and locations; a range is left out when another file pins the package', () => {
+    const torch = byRef.get('pkg:pypi/torch@2.1.0');
+    expect(torch).toMatchObject({
+      type: 'library',
+      name: 'torch',
+      version: '2.1.0',
+      purl: 'pkg:pypi/torch@2.1.0',
+      hashes: [{ alg: 'SHA-256', content: '9f8a1c0e2b7d4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f' }],
+    });
+    expect(torch.properties).toContainEqual({ name: 'sanctum:location', value: 'app/requirements.txt:1' });
+    const express = byRef.get('pkg:npm/express@4.18.2');
+    expect(express.licenses).toEqual([{ license: { id: 'MIT' } }]);
+    expect(express.hashes).toEqual([{ alg: 'SHA-512', content: '07'.repeat(64) }]);
+    // transformers>=4.30 in requirements.txt is left out: pyproject pins 4.36.0
+    expect(components.filter((c) => c.name === 'transformers').map((c) => c.version)).toEqual(['4.36.0']);
+  });
+
+  it('the dependency graph: root → direct packages and models, packages → their dependencies', () => {
+    const deps = new Map((bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).map((d) => [d.ref, d.dependsOn ?? []]));
+    expect(deps.get('root')).toEqual(
+      expect.arrayContaining(['pkg:pypi/torch@2.1.0', 'pkg:npm/express@4.18.2', 'model:models/llm/model.safetensors']),
+    );
+    expect(deps.get('root')).not.toContain('pkg:npm/qs@6.11.0');
+    expect(deps.get('pkg:npm/express@4.18.2')).toEqual(['pkg:npm/qs@6.11.0']);
+  });
+
+  it('model files with hashes, format, size, metadata, licence and model card', () => {
+    const m = byRef.get('model:models/llm/model.safetensors');
+    expect(m.type).toBe('machine-learning-model');
+    expect(m.hashes[0].alg).toBe('SHA-256');
+    expect(m.hashes[0].content).toMatch(/^[0-9a-f]{64}$/);
+    expect(m.licenses).toEqual([{ license: { id: 'Apache-2.0' } }]);
+    expect(m.properties).toEqual(
+      expect.arrayContaining([
+        { name: 'sanctum:model:format', value: 'safetensors' },
+        { name: 'sanctum:model:safetensors:format', value: 'pt' },
+        { name: 'sanctum:model:dtype', value: 'bfloat16' },
+      ]),
+    );
+    expect(m.modelCard.modelParameters).toEqual({
+      task: 'text-generation',
+      architectureFamily: 'llama',
+      modelArchitecture: 'LlamaForCausalLM',
+      datasets: [{ ref: 'dataset:tatsu-lab/alpaca' }],
+    });
+    expect(m.modelCard.properties).toContainEqual({ name: 'sanctum:card:base_model', value: 'meta-llama/Llama-3.1-8B' });
+    expect(byRef.get('model:models/tiny.gguf').properties).toContainEqual({ name: 'sanctum:model:architecture', value: 'llama' });
+  });
+
+  it('remote models with their revision, pinned or not; datasets as data components', () => {
+    const pinned = components.find((c) => c.name === 'meta-llama/Llama-3.1-8B' && c.version);
+    expect(pinned.purl).toBe('pkg:huggingface/meta-llama/Llama-3.1-8B@0e9e39f249a16976918f6564b8830bc894c89659');
+    expect(pinned.properties).toContainEqual({ name: 'sanctum:model:pinned', value: 'true' });
+    const bert = components.find((c) => c.name === 'bert-base-uncased');
+    expect(bert.properties).toContainEqual({ name: 'sanctum:model:pinned', value: 'false' });
+    expect(components.some((c) => c.name.includes('checkpoints'))).toBe(false);
+    const squad = byRef.get('dataset:squad');
+    expect(squad).toMatchObject({ type: 'data', name: 'squad', data: [{ type: 'dataset', name: 'squad' }] });
+  });
+
+  it('AI services from manifests, depending on the model they serve', () => {
+    const services = bom.services as Array<Record<string, any>>;
+    expect(services).toHaveLength(1);
+    expect(services[0]).toMatchObject({ name: 'llm', group: 'ml' });
+    const deps = (bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).find((d) => d.ref === services[0]['bom-ref']);
+    expect(deps?.dependsOn).toEqual(['model:hf://meta-llama/Llama-3.1-8B']);
+  });
+
+  it('an unreadable file is an error and the rest is still inventoried', () => {
+    expect(errors).toEqual([
+      { path: 'app/broken/package-lock.json', message: 'invalid package-lock.json at line 1: unexpected end of input', line: 1 },
+    ]);
+  });
+});

@@ -1,0 +1,223 @@
+import { Enums, Models, Serialize, Spec, SPDX } from '@cyclonedx/cyclonedx-library';
+import { PackageURL } from 'packageurl-js';
+import { basename, resolve } from 'node:path';
+import type { ScanError } from '../core/types.js';
+import { normalizePythonName } from '../parsers/deps/pep508.js';
+import { VERSION } from '../version.js';
+import { collectInventory, type InventoryOptions } from './collect.js';
+import type { DatasetRef, Inventory, InventoryModel, InventoryPackage, Origin, RemoteModel } from './types.js';
+
+export interface SbomOptions extends InventoryOptions {
+  /** Name of the described application; defaults to the first target's directory name. */
+  name?: string;
+  /** Fixed time and serial number make the document reproducible (tests). */
+  timestamp?: Date;
+  serialNumber?: string;
+}
+
+export interface SbomResult {
+  /** The CycloneDX 1.6 JSON document. */
+  bom: Record<string, unknown>;
+  inventory: Inventory;
+  errors: ScanError[];
+}
+
+type Json = Record<string, unknown>;
+
+const where = (o: Origin) => (o.line ? `${o.path}:${o.line}` : o.path);
+
+/** A CycloneDX 1.6 SBOM and AI-BOM of what the targets contain (see `collectInventory`). */
+export function buildSbom(targets: string[], opts: SbomOptions = {}): SbomResult {
+  const inventory = collectInventory(targets, opts);
+  const bom = new Models.Bom();
+  if (opts.serialNumber) bom.serialNumber = opts.serialNumber;
+  bom.metadata.timestamp = opts.timestamp ?? new Date();
+  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sanctum', { version: VERSION }));
+  const rootName = opts.name ?? basename(resolve(opts.cwd ?? process.cwd(), targets[0] ?? '.'));
+  const root = new Models.Component(Enums.ComponentType.Application, rootName || 'project', { bomRef: 'root' });
+  bom.metadata.component = root;
+
+  addPackages(bom, root, inventory.packages);
+  const extra = new Map<string, Json>(); // bom-ref → fields the library does not model (modelCard, data)
+  const datasetRefs = addDatasets(bom, inventory.datasets, extra);
+  addModels(bom, root, inventory.models, datasetRefs, extra);
+  const remote = addRemoteModels(bom, root, inventory.remoteModels);
+  addServices(bom, inventory, remote);
+
+  const normalized = new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6)
+    .makeForBom()
+    .normalize(bom, { sortLists: true }) as unknown as Json;
+  for (const c of (normalized.components as Json[] | undefined) ?? []) {
+    const more = extra.get(String(c['bom-ref']));
+    if (more) Object.assign(c, more);
+  }
+  return { bom: normalized, inventory, errors: inventory.errors };
+}
+
+/** CycloneDX hashes are hex: lockfiles write `sha256:hex` (PyPI) or `sha512-base64` (npm integrity). */
+function hashOf(h: string): [Enums.HashAlgorithm, string] | undefined {
+  const colon = /^(sha256|sha384|sha512|sha1|md5):([0-9a-f]+)$/i.exec(h);
+  const sri = /^(sha1|sha256|sha384|sha512)-([A-Za-z0-9+/]+=*)$/.exec(h);
+  const alg = (colon?.[1] ?? sri?.[1])?.toLowerCase();
+  if (!alg) return undefined;
+  const hex = colon ? colon[2].toLowerCase() : Buffer.from(sri![2], 'base64').toString('hex');
+  const name = { sha1: 'SHA-1', sha256: 'SHA-256', sha384: 'SHA-384', sha512: 'SHA-512', md5: 'MD5' }[alg] as Enums.HashAlgorithm;
+  return [name, hex];
+}
+
+function licenseOf(value: string): Models.License {
+  const fixed = SPDX.fixupSpdxId(value);
+  if (fixed) return new Models.SpdxLicense(fixed);
+  if (/\s(?:AND|OR|WITH)\s/.test(value) || /^\(.*\)$/.test(value)) return new Models.LicenseExpression(value);
+  return new Models.NamedLicense(value);
+}
+
+function packageKey(ecosystem: string, name: string): string {
+  return `${ecosystem}\u0000${ecosystem === 'PyPI' ? normalizePythonName(name) : name}`;
+}
+
+function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPackage[]): void {
+  const versioned = new Set(list.filter((p) => p.version).map((p) => packageKey(p.ecosystem, p.name)));
+  const byPurl = new Map<string, Models.Component>();
+  const byManifestName = new Map<string, Models.Component>(); // path + name → component, for the graph
+  const pending: Array<[Models.Component, InventoryPackage]> = [];
+  for (const p of list) {
+    if (p.source && p.source.kind !== 'alias' && p.source.kind !== 'vcs' && p.source.kind !== 'url') continue; // the project's own code
+    if (!p.version && versioned.has(packageKey(p.ecosystem, p.name))) continue; // a lockfile names the version
+    let c = byPurl.get(p.purl);
+    if (!c) {
+      c = new Models.Component(Enums.ComponentType.Library, p.name, { bomRef: p.purl, purl: p.purl, version: p.version });
+      if (p.dev) c.scope = Enums.ComponentScope.Optional;
+      if (p.source?.kind === 'vcs' || p.source?.kind === 'url')
+        c.externalReferences.add(
+          new Models.ExternalReference(
+            p.source.location,
+            p.source.kind === 'vcs' ? Enums.ExternalReferenceType.VCS : Enums.ExternalReferenceType.Distribution,
+          ),
+        );
+      byPurl.set(p.purl, c);
+      bom.components.add(c);
+    }
+    for (const h of p.hashes ?? []) {
+      const hash = hashOf(h);
+      if (hash && !c.hashes.has(hash[0])) c.hashes.set(hash[0], hash[1]);
+    }
+    if (p.license && c.licenses.size === 0) c.licenses.add(licenseOf(p.license));
+    c.properties.add(new Models.Property('sanctum:location', where(p.origin)));
+    if (p.direct === true) root.dependencies.add(c.bomRef);
+    byManifestName.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}`, c);
+    if (p.dependsOn?.length) pending.push([c, p]);
+  }
+  for (const [c, p] of pending) {
+    for (const name of p.dependsOn ?? []) {
+      const target = byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, name)}`);
+      if (target && target !== c) c.dependencies.add(target.bomRef);
+    }
+  }
+}
+
+function addDatasets(bom: Models.Bom, list: DatasetRef[], extra: Map<string, Json>): Map<string, string> {
+  const refs = new Map<string, string>();
+  const added = new Map<string, Models.Component>();
+  for (const d of list) {
+    const ref = `dataset:${d.name}${d.revision ? `@${d.revision}` : ''}`;
+    if (!refs.has(d.name)) refs.set(d.name, ref);
+    const known = added.get(ref);
+    if (known) {
+      known.properties.add(new Models.Property('sanctum:location', where(d.origin)));
+      continue;
+    }
+    const c = new Models.Component(Enums.ComponentType.Data, d.name, { bomRef: ref, version: d.revision });
+    if (d.source === 'huggingface')
+      c.externalReferences.add(
+        new Models.ExternalReference(`https://huggingface.co/datasets/${d.name}`, Enums.ExternalReferenceType.Distribution),
+      );
+    c.properties.add(new Models.Property('sanctum:location', where(d.origin)));
+    bom.components.add(c);
+    added.set(ref, c);
+    extra.set(ref, { data: [{ type: 'dataset', name: d.name }] });
+  }
+  return refs;
+}
+
+function addModels(
+  bom: Models.Bom,
+  root: Models.Component,
+  list: InventoryModel[],
+  datasets: Map<string, string>,
+  extra: Map<string, Json>,
+): void {
+  for (const m of list) {
+    const ref = `model:${m.origin.path}`;
+    const c = new Models.Component(Enums.ComponentType.MachineLearningModel, m.name, { bomRef: ref });
+    if (m.sha256) c.hashes.set(Enums.HashAlgorithm['SHA-256'], m.sha256);
+    c.properties.add(new Models.Property('sanctum:location', where(m.origin)));
+    c.properties.add(new Models.Property('sanctum:model:format', m.format));
+    if (m.size) c.properties.add(new Models.Property('sanctum:model:size', String(m.size)));
+    for (const [k, v] of Object.entries(m.metadata)) c.properties.add(new Models.Property(`sanctum:model:${k}`, v));
+    if (m.card?.license) c.licenses.add(licenseOf(m.card.license));
+    bom.components.add(c);
+    root.dependencies.add(c.bomRef);
+    const params: Json = {};
+    if (m.card?.pipelineTag) params.task = m.card.pipelineTag;
+    if (m.metadata.model_type) params.architectureFamily = m.metadata.model_type;
+    const arch = m.metadata.architectures ?? m.metadata.architecture;
+    if (arch) params.modelArchitecture = arch;
+    const cardDatasets = (m.card?.datasets ?? []).map((d) => datasets.get(d)).filter((r): r is string => r !== undefined);
+    if (cardDatasets.length) params.datasets = cardDatasets.map((r) => ({ ref: r }));
+    const properties: Array<{ name: string; value: string }> = [];
+    for (const b of m.card?.baseModels ?? []) properties.push({ name: 'sanctum:card:base_model', value: b });
+    for (const l of m.card?.languages ?? []) properties.push({ name: 'sanctum:card:language', value: l });
+    if (m.card?.libraryName) properties.push({ name: 'sanctum:card:library_name', value: m.card.libraryName });
+    if (m.card) properties.push({ name: 'sanctum:card:location', value: where(m.card.origin) });
+    if (Object.keys(params).length || properties.length) {
+      extra.set(ref, {
+        modelCard: { ...(Object.keys(params).length ? { modelParameters: params } : {}), ...(properties.length ? { properties } : {}) },
+      });
+    }
+  }
+}
+
+function addRemoteModels(bom: Models.Bom, root: Models.Component, list: RemoteModel[]): Map<string, string> {
+  const refs = new Map<string, string>();
+  const seen = new Map<string, Models.Component>();
+  for (const m of list) {
+    const ref = `model:${m.uri}${m.revision ? `@${m.revision}` : ''}`;
+    refs.set(m.uri, ref);
+    refs.set(m.name, ref);
+    let c = seen.get(ref);
+    if (!c) {
+      const slash = m.name.indexOf('/');
+      const purl =
+        m.source === 'huggingface' && m.pinned && slash !== -1
+          ? new PackageURL('huggingface', m.name.slice(0, slash), m.name.slice(slash + 1), m.revision, undefined, undefined).toString()
+          : undefined;
+      c = new Models.Component(Enums.ComponentType.MachineLearningModel, m.name, { bomRef: ref, version: m.revision, purl });
+      c.externalReferences.add(new Models.ExternalReference(m.uri, Enums.ExternalReferenceType.Distribution));
+      c.properties.add(new Models.Property('sanctum:model:source', m.source));
+      c.properties.add(new Models.Property('sanctum:model:pinned', String(m.pinned)));
+      bom.components.add(c);
+      root.dependencies.add(c.bomRef);
+      seen.set(ref, c);
+    }
+    c.properties.add(new Models.Property('sanctum:location', where(m.origin)));
+  }
+  return refs;
+}
+
+function addServices(bom: Models.Bom, inventory: Inventory, remote: Map<string, string>): void {
+  const components = new Map([...bom.components].map((c) => [c.bomRef.value, c] as const));
+  for (const s of inventory.services) {
+    const svc = new Models.Service(s.name, { bomRef: `service:${where(s.origin)}:${s.name}`, group: s.namespace });
+    svc.properties.add(new Models.Property('sanctum:service:kind', s.kind));
+    svc.properties.add(new Models.Property('sanctum:location', where(s.origin)));
+    for (const image of s.images) svc.properties.add(new Models.Property('sanctum:service:image', image));
+    for (const model of s.models) {
+      const ref = remote.get(model);
+      const c = ref ? components.get(ref) : undefined;
+      if (c) svc.dependencies.add(c.bomRef);
+      else svc.properties.add(new Models.Property('sanctum:service:model', model));
+    }
+    bom.services.add(svc);
+  }
+}
