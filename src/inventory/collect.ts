@@ -173,7 +173,10 @@ function addModel(file: SourceFile, docs: ModelDocument[], inv: Inventory, error
   const top = docs.find((d) => d instanceof ModelFileDocument) ?? docs[0];
   const metadata: Record<string, string> = {};
   for (const d of docs) {
-    if (d instanceof GgufDocument && d.architecture) metadata.architecture = d.architecture;
+    if (d instanceof GgufDocument) {
+      if (d.architecture) metadata.architecture = d.architecture;
+      Object.assign(metadata, d.description);
+    }
     if (d instanceof SafetensorsDocument)
       for (const [k, v] of Object.entries(d.metadata).slice(0, 32)) metadata[`safetensors:${k}`] = String(v).slice(0, 200);
     if (d instanceof OnnxDocument && d.producer) metadata.producer = d.producer;

@@ -66,7 +66,15 @@ const files = () => [
     'models/llm/README.md',
     '---\nlicense: apache-2.0\nbase_model: meta-llama/Llama-3.1-8B\ndatasets:\n  - tatsu-lab/alpaca\npipeline_tag: text-generation\nlanguage: [en]\n---\n# My model\n',
   ),
-  new MemorySourceFile('models/tiny.gguf', gguf({ 'general.architecture': { type: 'string', value: 'llama' } })),
+  new MemorySourceFile(
+    'models/tiny.gguf',
+    gguf({
+      'general.architecture': { type: 'string', value: 'llama' },
+      'general.license': { type: 'string', value: 'llama3.1' },
+      'general.file_type': { type: 'u32', value: 15 },
+      'llama.context_length': { type: 'u32', value: 131072 },
+    }),
+  ),
   new MemorySourceFile(
     'deploy/isvc.yaml',
     'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: llm\n  namespace: ml\nspec:\n  predictor:\n    model:\n      modelFormat: { name: huggingface }\n      storageUri: hf://meta-llama/Llama-3.1-8B\n',
@@ -141,7 +149,15 @@ describe('sanctum sbom', () => {
       datasets: [{ ref: 'dataset:tatsu-lab/alpaca' }],
     });
     expect(m.modelCard.properties).toContainEqual({ name: 'sanctum:card:base_model', value: 'meta-llama/Llama-3.1-8B' });
-    expect(byRef.get('model:models/tiny.gguf').properties).toContainEqual({ name: 'sanctum:model:architecture', value: 'llama' });
+    expect(byRef.get('model:models/tiny.gguf').properties).toEqual(
+      expect.arrayContaining([
+        { name: 'sanctum:model:architecture', value: 'llama' },
+        { name: 'sanctum:model:license', value: 'llama3.1' },
+        { name: 'sanctum:model:quantization', value: 'Q4_K_M' },
+        { name: 'sanctum:model:context_length', value: '131072' },
+      ]),
+    );
+    expect(byRef.get('model:models/tiny.gguf').licenses).toEqual([{ license: { name: 'llama3.1' } }]);
   });
 
   it('remote models with their revision, pinned or not; datasets as data components', () => {

@@ -155,7 +155,8 @@ function addModels(
     c.properties.add(new Models.Property('sanctum:model:format', m.format));
     if (m.size) c.properties.add(new Models.Property('sanctum:model:size', String(m.size)));
     for (const [k, v] of Object.entries(m.metadata)) c.properties.add(new Models.Property(`sanctum:model:${k}`, v));
-    if (m.card?.license) c.licenses.add(licenseOf(m.card.license));
+    const license = m.card?.license ?? m.metadata.license;
+    if (license) c.licenses.add(licenseOf(license));
     bom.components.add(c);
     root.dependencies.add(c.bomRef);
     const params: Json = {};

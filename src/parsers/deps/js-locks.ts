@@ -1,5 +1,6 @@
 import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
+import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 
 /** `name@version` of a pnpm `packages` key in any lockfile version (`/name/1.0.0_peer`, `/name@1.0.0(peer)`, `name@1.0.0`). */
@@ -134,6 +135,8 @@ export function parseYarnLock(text: string): DependencyManifest {
         if (field[1] === 'version') current.version = value;
         else if (field[1] === 'integrity') current.hashes = [value];
         else if (field[1] === 'checksum') current.hashes = [value.replace(/^\d+\//, 'sha512-hex:')];
+        else if (field[1] === 'resolved' && /^http:/.test(value))
+          plainHttpRegistry(m, value, { start: pos + line.indexOf(value), end: pos + line.indexOf(value) + value.length });
         else if (field[1] === 'resolved' && !/^https?:/.test(value))
           current.source = { kind: value.startsWith('git') ? 'vcs' : 'path', location: value };
         else if (field[1] === 'linkType' && value === 'soft') current.source ??= { kind: 'workspace', location: value };

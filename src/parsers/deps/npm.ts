@@ -101,6 +101,7 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
     if (boolValue(text, member(entry, 'dev'))) dep.dev = true;
     if (boolValue(text, member(entry, 'optional'))) dep.optional = true;
     const resolved = stringMember(entry, 'resolved');
+    if (resolved) plainHttpRegistry(manifest, resolved, dep.span);
     if (boolValue(text, member(entry, 'link'))) dep.source = { kind: 'path', location: resolved ?? key };
     else if (resolved && !/^https?:\/\//.test(resolved))
       dep.source = { kind: resolved.startsWith('git') ? 'vcs' : 'path', location: resolved };
@@ -138,4 +139,10 @@ function readDependenciesV1(text: string, deps: JsonNode | undefined, manifest: 
     manifest.packages.push(dep);
     if (depth < 64) readDependenciesV1(text, member(entry, 'dependencies'), manifest, depth + 1);
   }
+}
+
+/** A tarball fetched over plain HTTP makes its registry an index the rules look at (once per host). */
+export function plainHttpRegistry(manifest: DependencyManifest, url: string, span: { start: number; end: number }): void {
+  const m = /^http:\/\/[^/\s]+/i.exec(url);
+  if (m && !manifest.indexes.some((i) => i.url === m[0] + '/')) manifest.indexes.push({ url: m[0] + '/', role: 'primary', span });
 }

@@ -124,6 +124,8 @@ export class GgufDocument extends ModelDocument {
   /** `tokenizer.chat_template` and `tokenizer.chat_template.*` values. */
   chatTemplates: GgufString[] = [];
   architecture?: string;
+  /** Descriptive metadata for inventories: `general.name`, `general.license`, quantisation (`file_type`), `context_length`. */
+  description: Record<string, string> = {};
 }
 
 export interface OnnxOperatorRef {

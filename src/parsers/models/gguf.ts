@@ -29,6 +29,29 @@ const MAX_KEY = 65_536;
 const MAX_KEPT_STRING = 4 * 1024 * 1024;
 const MAX_ARRAY = 1_000_000_000;
 const CHUNK = 1024 * 1024;
+/** llama.cpp's `general.file_type` values: how the weights are quantised. */
+const FILE_TYPES: Record<number, string> = {
+  0: 'F32',
+  1: 'F16',
+  2: 'Q4_0',
+  3: 'Q4_1',
+  7: 'Q8_0',
+  8: 'Q5_0',
+  9: 'Q5_1',
+  10: 'Q2_K',
+  11: 'Q3_K_S',
+  12: 'Q3_K_M',
+  13: 'Q3_K_L',
+  14: 'Q4_K_S',
+  15: 'Q4_K_M',
+  16: 'Q5_K_S',
+  17: 'Q5_K_M',
+  18: 'Q6_K',
+  32: 'BF16',
+};
+const DESCRIPTIVE_STRINGS = new Set(['general.name', 'general.license', 'general.basename', 'general.size_label']);
+const MAX_DESCRIPTIVE = 1024;
+
 /** Sizes of the fixed-width value types, by GGUF type id. */
 const FIXED: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 
@@ -79,7 +102,8 @@ export function readGguf(doc: GgufDocument, src: ByteSource): void {
         const value = utf8Text(c.bytes(n));
         if (key === 'general.architecture') doc.architecture = value;
         else doc.chatTemplates.push({ key, value, offset: at });
-      } else c.skip(n);
+      } else if (DESCRIPTIVE_STRINGS.has(key) && n <= MAX_DESCRIPTIVE) doc.description[key.slice('general.'.length)] = utf8Text(c.bytes(n));
+      else c.skip(n);
     } else if (type === 9) {
       const itemType = u32(c.bytes(4), 0);
       const count = len();
@@ -87,6 +111,10 @@ export function readGguf(doc: GgufDocument, src: ByteSource): void {
       if (itemType === 8) for (let k = 0; k < count; k++) c.skip(len());
       else if (FIXED[itemType] !== undefined) c.skip(count * FIXED[itemType]);
       else throw new GgufError(`GGUF array ${key} has unsupported item type ${itemType}`, c.pos);
+    } else if ((type === 4 || type === 10) && (key === 'general.file_type' || key.endsWith('.context_length'))) {
+      const value = type === 4 ? u32(c.bytes(4), 0) : u64(c.bytes(8), 0);
+      if (key === 'general.file_type') doc.description.quantization = FILE_TYPES[value] ?? String(value);
+      else doc.description.context_length = String(value);
     } else if (FIXED[type] !== undefined) c.skip(FIXED[type]);
     else throw new GgufError(`GGUF metadata ${key} has unknown value type ${type} at byte ${c.pos - 4}`, c.pos - 4);
   }

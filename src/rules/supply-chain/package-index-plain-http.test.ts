@@ -28,6 +28,27 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a lockfile whose tarballs come over plain HTTP',
+      path: 'package-lock.json',
+      content:
+        '{\n  "lockfileVersion": 3,\n  "packages": {\n    "node_modules/a": { "version": "1.0.0", "resolved": "http://npm.internal.example/a/-/a-1.0.0.tgz" },\n    "node_modules/b": { "version": "1.0.0", "resolved": "http://npm.internal.example/b/-/b-1.0.0.tgz" }\n  }\n}\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 5,
+          endLine: 4,
+          endColumn: 21,
+          message: 'Packages are fetched from the package index http://npm.internal.example/ over plain HTTP',
+        },
+      ],
+    },
+    {
+      name: 'yarn.lock resolved over plain HTTP',
+      path: 'yarn.lock',
+      content: 'a@^1.0.0:\n  version "1.0.0"\n  resolved "http://npm.internal.example/a/-/a-1.0.0.tgz#abc"\n',
+      findings: [{ startLine: 3, startColumn: 13, endLine: 3, endColumn: 60 }],
+    },
+    {
       name: 'the registry a package publishes to',
       path: 'package.json',
       content: '{\n  "name": "x",\n  "publishConfig": { "registry": "http://npm.internal.example/" }\n}\n',
