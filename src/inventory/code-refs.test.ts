@@ -15,12 +15,15 @@ describe('models and datasets referenced in code', () => {
       'd = AutoModel.from_pretrained(model_path)',
       'e = load_dataset("HuggingFaceH4/ultrachat_200k", revision="main")',
       'f = AutoModel.from_pretrained("/opt/models/llama")',
+      'MODEL = "mistralai/Mistral-7B-Instruct-v0.3"',
+      'g = AutoModel.from_pretrained(MODEL, trust_remote_code=True)',
     ].join('\n');
     const { models, datasets } = codeReferences(text, 'x.py');
     expect(models.map((m) => [m.name, m.revision, m.pinned, m.origin.line])).toEqual([
       ['Qwen/Qwen2-7B', 'v1.0', false, 2],
       ['TheBloke/Llama-2-7B-GGUF', '3f1e2d4c5b6a798877665544332211ffeeddccbb', true, 3],
       ['gpt2', undefined, false, 4],
+      ['mistralai/Mistral-7B-Instruct-v0.3', undefined, false, 9],
     ]);
     expect(datasets).toEqual([
       { origin: { path: 'x.py', line: 6 }, name: 'HuggingFaceH4/ultrachat_200k', source: 'huggingface', revision: 'main' },
@@ -42,6 +45,7 @@ describe('models and datasets referenced in code', () => {
       'from_pretrained(' + '"a'.repeat(50_000) + '\n' + 'load_dataset(' + ' '.repeat(100_000) + 'storageUri: hf://' + 'a/'.repeat(50_000);
     const started = performance.now();
     codeReferences(hostile, 'x.py');
+    codeReferences('A' + ' '.repeat(100_000) + '= "x" y\nfrom_pretrained(A)', 'x.py');
     parseRequirements('torch' + ' '.repeat(100_000) + 'x\n' + '\\\n'.repeat(20_000) + '#'.repeat(50_000), 'requirements.txt');
     parseRequirements('a' + ' '.repeat(100_000) + '[' + ' '.repeat(100_000) + 'x\n', 'requirements.txt');
     parseCondaEnvironment(`dependencies:\n  - "numpy${' '.repeat(100_000)}x"\n`);

@@ -6,6 +6,9 @@ import type { DatasetRef, RemoteModel } from './types.js';
 const MODEL_CALL = /\b(?:from_pretrained|hf_hub_download|snapshot_download|SentenceTransformer|pipeline)\s*\(([^()]{0,400})\)/g;
 const DATASET_CALL = /\bload_dataset\s*\(([^()]{0,400})\)/g;
 const FIRST_STRING = /^\s*(?:(?:repo_id|model_name_or_path|pretrained_model_name_or_path|path|model_id)\s*=\s*)?(["'])([^"'\s]{1,200})\1/;
+const FIRST_NAME = /^\s*([A-Za-z_]\w{0,100})\s*[,)]?/;
+/** Module-level string constants (`MODEL = "org/name"`), which calls often name instead of a literal. */
+const CONSTANT = /^([A-Za-z_]\w{0,100})[ \t]*(?::[ \t]*str[ \t]*)?=[ \t]*(["'])([^"'\s]{1,200})\2[ \t]*(?:#.*)?$/gm;
 const NAMED_MODEL = /\b(?:model|repo_id)\s*=\s*(["'])([^"'\s]{1,200})\1/;
 const REVISION = /\brevision\s*=\s*(["'])([^"'\s]{1,100})\1/;
 const HUB_URL = /https:\/\/huggingface\.co\/([\w.-]+\/[\w.-]+)\/(?:resolve|blob|tree)\/([\w.-]+)\//g;
@@ -31,10 +34,19 @@ export function codeReferences(text: string, path: string): { models: RemoteMode
   const models: RemoteModel[] = [];
   const datasets: DatasetRef[] = [];
   if (text.includes('(')) {
+    let constants: Map<string, string> | undefined;
+    const constant = (args: string): string | undefined => {
+      const id = FIRST_NAME.exec(args)?.[1];
+      if (!id) return undefined;
+      constants ??= new Map([...text.matchAll(CONSTANT)].map((c) => [c[1], c[3]] as const));
+      return constants.get(id);
+    };
     for (const m of text.matchAll(MODEL_CALL)) {
       const args = m[1];
       const isPipeline = m[0].startsWith('pipeline');
-      const name = (isPipeline ? NAMED_MODEL.exec(args) : (FIRST_STRING.exec(args) ?? NAMED_MODEL.exec(args)))?.[2];
+      const name = isPipeline
+        ? NAMED_MODEL.exec(args)?.[2]
+        : (FIRST_STRING.exec(args)?.[2] ?? NAMED_MODEL.exec(args)?.[2] ?? constant(args));
       if (!name || isLocal(name) || !HUB_NAME.test(name)) continue;
       const revision = REVISION.exec(args)?.[2];
       const model: RemoteModel = {
@@ -48,7 +60,7 @@ export function codeReferences(text: string, path: string): { models: RemoteMode
       models.push(model);
     }
     for (const m of text.matchAll(DATASET_CALL)) {
-      const name = FIRST_STRING.exec(m[1])?.[2];
+      const name = FIRST_STRING.exec(m[1])?.[2] ?? constant(m[1]);
       if (!name || isLocal(name) || !HUB_NAME.test(name)) continue;
       const revision = REVISION.exec(m[1])?.[2];
       const ref: DatasetRef = { origin: { path, line: lineAt(text, m.index) }, name, source: 'huggingface' };

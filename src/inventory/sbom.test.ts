@@ -185,3 +185,25 @@ describe('sanctum sbom', () => {
     ]);
   });
 });
+
+describe('sanctum sbom of examples/ai-platform', () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const { bom, errors } = buildSbom(['examples/ai-platform'], { cwd: root });
+  const components = bom.components as any[];
+
+  it('is valid, and lists the pinned AI libraries, the model with its card, the remote models and the served model', () => {
+    expect(errorsOf(bom)).toBe('');
+    expect(errors).toEqual([]);
+    const purls = components.map((c) => c.purl).filter(Boolean);
+    for (const p of ['pkg:pypi/torch@2.1.0', 'pkg:pypi/transformers@4.35.2', 'pkg:pypi/langchain@0.0.131']) expect(purls).toContain(p);
+    const classifier = components.find((c) => c['bom-ref'] === 'model:examples/ai-platform/models/classifier.pt');
+    expect(classifier).toMatchObject({
+      type: 'machine-learning-model',
+      licenses: [{ license: { id: 'Apache-2.0' } }],
+      modelCard: { modelParameters: { task: 'text-classification' } },
+    });
+    expect(components.some((c) => c.type === 'machine-learning-model' && c.name === 'mistralai/Mistral-7B-Instruct-v0.3')).toBe(true);
+    expect(components.some((c) => c.type === 'data' && c.name === 'stanfordnlp/imdb')).toBe(true);
+    expect((bom.services as any[]).length).toBeGreaterThan(0);
+  });
+});

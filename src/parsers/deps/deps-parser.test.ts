@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { scanSync } from '../../scan.js';
@@ -22,6 +23,7 @@ describe('the deps parser', () => {
       'dev-requirements.txt',
       'requirements/prod.txt',
       'constraints.txt',
+      'requirements.lock',
       'pyproject.toml',
       'poetry.lock',
       'uv.lock',
@@ -77,6 +79,31 @@ describe('the deps parser', () => {
       'environment.yml:3:7 GHSA-3863-2447-669p',
       'poetry.lock:2:1 GHSA-fprp-p869-w6q2',
       'yarn.lock:1:1 GHSA-35jh-r3h4-6jhm',
+    ]);
+  });
+});
+
+describe('examples/ai-platform', () => {
+  it('has vulnerable AI libraries at their manifest lines', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const r = scanSync({
+      targets: ['examples/ai-platform'],
+      cwd: root,
+      scanners: ['deps'],
+      config: false,
+      vulnerabilities: testVulnerabilities(),
+    });
+    expect(r.errors).toEqual([]);
+    expect(
+      r.findings
+        .filter((f) => f.ruleId === 'SCA-0001')
+        .map(
+          (f) => `${f.location.path}:${f.location.startLine} ${f.package?.name} ${f.vulnerability?.id} ${f.vulnerability?.fixed.join(',')}`,
+        ),
+    ).toEqual([
+      'examples/ai-platform/app/requirements.txt:3 langchain GHSA-fprp-p869-w6q2 0.0.132',
+      'examples/ai-platform/app/requirements.txt:6 torch GHSA-53q9-r3pm-6pq6 2.6.0',
+      'examples/ai-platform/app/requirements.txt:7 transformers GHSA-3863-2447-669p 4.36.0',
     ]);
   });
 });

@@ -24,7 +24,7 @@ interface Format {
 export const DEPENDENCY_FORMATS: readonly Format[] = [
   {
     matches: (path, name) =>
-      /^(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in)$/i.test(name) ||
+      /^(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in|lock)$/i.test(name) ||
       /(?:^|\/)requirements\/[^/]+\.(?:txt|in)$/i.test(path),
     parse: (text, path) => parseRequirements(text, path),
   },
