@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildSbom } from '../inventory/sbom.js';
 import { ScanSetupError } from '../scan.js';
 
 interface SbomFlags {
@@ -19,11 +18,13 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
     .option('-o, --output <file>', 'write the SBOM to this file instead of stdout')
     .option('--format <format>', 'cyclonedx (CycloneDX 1.6 JSON)', 'cyclonedx')
     .option('--name <name>', 'name of the described application (default: the first path)')
-    .action((paths: string[], flags: SbomFlags) => {
+    .action(async (paths: string[], flags: SbomFlags) => {
       if (flags.format !== 'cyclonedx') throw new ScanSetupError(`unknown SBOM format '${flags.format}' (known: cyclonedx)`);
       const cwd = io.cwd ?? process.cwd();
       const targets = paths.length ? paths : ['.'];
       for (const t of targets) if (!existsSync(resolve(cwd, t))) throw new ScanSetupError(`no such file or directory: ${t}`);
+      // Loaded on use: the CycloneDX library stays out of every other command's start-up.
+      const { buildSbom } = await import('../inventory/sbom.js');
       const { bom, errors } = buildSbom(targets, { cwd, name: flags.name });
       for (const e of errors) io.stderr.write(`sanctum: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
       const text = JSON.stringify(bom, null, 2) + '\n';

@@ -1,5 +1,6 @@
-import { isMap, isScalar, isSeq, parseDocument, type Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
+import { yamlLib } from './lazy.js';
 import { parseRequirements } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
@@ -14,6 +15,7 @@ function valueStart(node: Scalar): number {
  * and the `pip:` section, read as a requirements file. Channels are indexes.
  */
 export function parseCondaEnvironment(text: string): DependencyManifest {
+  const { isMap, isScalar, isSeq, parseDocument } = yamlLib();
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0];

@@ -1,5 +1,6 @@
-import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
+import { yamlLib } from './lazy.js';
 import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 
@@ -16,6 +17,7 @@ export function pnpmKey(key: string): { name: string; version: string } | undefi
 }
 
 function yamlRoot(text: string, label: string): YAMLMap {
+  const { isMap, parseDocument } = yamlLib();
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
@@ -29,15 +31,16 @@ function yamlRoot(text: string, label: string): YAMLMap {
 }
 
 function pairs(node: unknown): Pair[] {
-  return isMap(node) ? node.items : [];
+  return yamlLib().isMap(node) ? node.items : [];
 }
 
 function scalarText(node: unknown): string | undefined {
-  return isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
+  return yamlLib().isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
 /** `pnpm-lock.yaml` (versions 5 to 9): packages with versions and integrity; importers say which are direct. */
 export function parsePnpmLock(text: string): DependencyManifest {
+  const { isMap, isScalar } = yamlLib();
   const root = yamlRoot(text, 'pnpm-lock.yaml');
   const m = emptyManifest('pnpm-lock', true, true);
   const direct = new Map<string, boolean>(); // name@version → dev

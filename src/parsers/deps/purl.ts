@@ -1,5 +1,5 @@
-import { PackageURL } from 'packageurl-js';
 import type { FindingPackage } from '../../core/types.js';
+import { purlLib } from './lazy.js';
 import type { DeclaredDependency, Ecosystem } from './types.js';
 
 const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Go: 'golang', conda: 'conda' };
@@ -17,7 +17,7 @@ export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'ver
       name = name.slice(slash + 1);
     }
   }
-  return new PackageURL(type, namespace, name, dep.version || undefined, undefined, undefined).toString();
+  return new (purlLib().PackageURL)(type, namespace, name, dep.version || undefined, undefined, undefined).toString();
 }
 
 /** The `package` object of a supply-chain finding. */

@@ -1,11 +1,12 @@
-import { parse, TomlError } from 'smol-toml';
 import type { TextSpan } from '../../core/document.js';
 import { ParseFailure } from '../../core/parser.js';
+import { tomlLib } from './lazy.js';
 
 export type TomlTable = Record<string, unknown>;
 
 /** Parses TOML; a syntax error becomes a clear, positioned parse failure. */
 export function parseToml(text: string, label: string): TomlTable {
+  const { parse, TomlError } = tomlLib();
   try {
     return parse(text) as TomlTable;
   } catch (e) {
