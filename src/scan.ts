@@ -156,14 +156,14 @@ export function scanSync(opts: ScanOptions): ScanResult {
   });
 
   let files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
-  if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s')))) {
+  if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'))) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
     files = withRenderedSources(files, {
       ...r,
       helmValues: opts.helmValues,
       helmSet: opts.helmSet,
       cwd,
-      onError: (p, m) => engine.error(p, m),
+      onError: (p, m, notRendered) => (notRendered ? engine.errors.push({ path: p, message: m, notRendered }) : engine.error(p, m)),
     });
   }
   try {

@@ -249,6 +249,8 @@ function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, writ
 }
 
 export function exitCodeFor(result: ScanResult, failOn: FailOn, failOnError: boolean): number {
+  // Nothing at all could be scanned (every file failed, every chart unrendered): the scan did not run.
+  if (result.stats.files === 0 && result.errors.length > 0) return EXIT_ERROR;
   const failing = failOn !== 'none' && quietFindings(result.findings, failOn).length > 0;
   if (failing || (failOnError && result.errors.length > 0)) return EXIT_FINDINGS;
   return EXIT_OK;

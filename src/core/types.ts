@@ -115,6 +115,8 @@ export interface ScanError {
   path: string;
   message: string;
   line?: number;
+  /** Set when a Helm chart or Kustomize overlay could not be rendered (the error is on its `Chart.yaml` or kustomization). */
+  notRendered?: 'chart' | 'overlay';
 }
 
 export interface ScanStats {

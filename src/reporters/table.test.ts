@@ -59,4 +59,20 @@ describe('table reporter', () => {
       '2 findings (1 critical, 1 low) · 3 files · 2 resources · 1 rule · 1 suppressed · 1 error · 12 ms',
     );
   });
+
+  it('says how many charts and overlays were not rendered, and never an unqualified "No findings" then', () => {
+    const errors = [
+      { path: 'charts/ollama/Chart.yaml', message: 'Helm chart not rendered: …', notRendered: 'chart' as const },
+      { path: 'charts/open-webui/Chart.yaml', message: 'Helm chart not rendered: …', notRendered: 'chart' as const },
+      { path: 'deploy/prod/kustomization.yaml', message: 'Kustomize overlay not rendered: …', notRendered: 'overlay' as const },
+      { path: 'broken.yaml', message: 'YAML parse error' },
+    ];
+    const r = { ...realResult(), findings: [], errors, stats: { files: 4, resources: 0, rules: 3, durationMs: 1 } };
+    expect(summaryLine(r, false)).toBe(
+      'No findings in what could be scanned · 4 files · 0 resources · 3 rules · 4 errors · 2 charts not rendered · 1 overlay not rendered · 1 ms',
+    );
+    expect(summaryLine({ ...r, errors: errors.slice(0, 1) }, false)).toBe(
+      'No findings in what could be scanned · 4 files · 0 resources · 3 rules · 1 error · 1 chart not rendered · 1 ms',
+    );
+  });
 });

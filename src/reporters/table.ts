@@ -93,13 +93,19 @@ export function summaryLine(result: ScanResult, color: boolean): string {
   }
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   const parts = SEVERITIES.filter((s) => counts.get(s)).map((s) => (p[s] as Paint)(`${counts.get(s)} ${s}`));
-  const head = total === 0 ? p.ok('No findings') : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`;
+  const charts = result.errors.filter((e) => e.notRendered === 'chart').length;
+  const overlays = result.errors.filter((e) => e.notRendered === 'overlay').length;
+  // Templates that were not rendered were not judged: never an unqualified "No findings" then.
+  const nothing = charts + overlays > 0 ? p.medium('No findings in what could be scanned') : p.ok('No findings');
+  const head = total === 0 ? nothing : `${total} finding${total === 1 ? '' : 's'} (${parts.join(', ')})`;
   const tail = [
     `${result.stats.files} file${result.stats.files === 1 ? '' : 's'}`,
     `${result.stats.resources} resource${result.stats.resources === 1 ? '' : 's'}`,
     `${result.stats.rules} rule${result.stats.rules === 1 ? '' : 's'}`,
     suppressed ? `${suppressed} suppressed` : '',
     result.errors.length ? p.high(`${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`) : '0 errors',
+    charts ? p.high(`${charts} chart${charts === 1 ? '' : 's'} not rendered`) : '',
+    overlays ? p.high(`${overlays} overlay${overlays === 1 ? '' : 's'} not rendered`) : '',
     `${result.stats.durationMs} ms`,
   ].filter(Boolean);
   return `${head} · ${tail.join(' · ')}`;

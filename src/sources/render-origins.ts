@@ -401,12 +401,41 @@ export class KustomizeOrigins implements RenderOrigins {
   }
 }
 
+interface TextSource {
+  file: SourceFile;
+  lines: LineIndex;
+  byText: Map<string, number[]>;
+}
+
+/** Source files read as text for one chart's render, shared by the origins of its templates. */
+export type TextSources = Map<string, TextSource | null>;
+
+function loadText(textSources: TextSources, abs: string, display: string): TextSource | null {
+  const key = `${abs}\u0000${display}`;
+  let t = textSources.get(key);
+  if (t === undefined) {
+    t = null;
+    try {
+      const size = statSync(abs).size;
+      if (size <= DEFAULT_LIMITS.maxFileBytes) {
+        const lines = new LineIndex(readFileSync(abs, 'utf8'));
+        t = { file: new DiskSourceFile(display, abs, size), lines, byText: linesByText(lines) };
+      }
+    } catch {
+      t = null;
+    }
+    textSources.set(key, t);
+  }
+  return t;
+}
+
 /**
  * Origins of the documents `helm template` rendered from one template: a rendered line is placed on
- * the template line with the same text when both hold that text equally often.
+ * the template line with the same text when both hold that text equally often; a line the template
+ * does not hold (`{{ toYaml .Values.securityContext }}`) is placed on the values file line with the
+ * same text when exactly one values file line and one rendered line hold it.
  */
 export class HelmOrigins implements RenderOrigins {
-  private template: { file: SourceFile; lines: LineIndex; byText: Map<string, number[]> } | null | undefined;
   private renderedByText: Map<string, number[]> | undefined;
   private readonly renderedLines: LineIndex;
 
@@ -414,31 +443,16 @@ export class HelmOrigins implements RenderOrigins {
     renderedText: string,
     private readonly templateAbs: string,
     private readonly templateDisplay: string,
+    /** The chart's values files (its `values.yaml`, then `--values` files): absolute and display paths. */
+    private readonly valuesFiles: ReadonlyArray<{ abs: string; display: string }> = [],
+    private readonly sources: TextSources = new Map(),
   ) {
     this.renderedLines = new LineIndex(renderedText);
   }
 
-  private loadTemplate(): { file: SourceFile; lines: LineIndex; byText: Map<string, number[]> } | null {
-    if (this.template === undefined) {
-      this.template = null;
-      try {
-        const size = statSync(this.templateAbs).size;
-        if (size <= DEFAULT_LIMITS.maxFileBytes) {
-          const text = readFileSync(this.templateAbs, 'utf8');
-          const file = new DiskSourceFile(this.templateDisplay, this.templateAbs, size);
-          const lines = new LineIndex(text);
-          this.template = { file, lines, byText: linesByText(lines) };
-        }
-      } catch {
-        this.template = null;
-      }
-    }
-    return this.template;
-  }
-
   locate(_docIndex: number, _path: ObjectPath, _value: unknown, rendered: Located): Located | undefined {
     if (!rendered.range) return undefined;
-    const tpl = this.loadTemplate();
+    const tpl = loadText(this.sources, this.templateAbs, this.templateDisplay);
     if (!tpl) return undefined;
     this.renderedByText ??= linesByText(this.renderedLines);
     const line = rendered.range.startLine;
@@ -447,15 +461,27 @@ export class HelmOrigins implements RenderOrigins {
     if (key.length < 3) return undefined;
     const inOutput = this.renderedByText.get(key) ?? [];
     const inTemplate = tpl.byText.get(key) ?? [];
-    if (inTemplate.length === 0 || inTemplate.length !== inOutput.length) return undefined;
-    const target = inTemplate[inOutput.indexOf(line)];
-    if (target === undefined) return undefined;
-    const tplText = tpl.lines.lineText(target);
-    const shift = tplText.length - tplText.trimStart().length - (raw.length - raw.trimStart().length);
-    const startColumn = rendered.range.startColumn + shift;
-    const endColumn = rendered.range.endLine === line ? rendered.range.endColumn + shift : tplText.trimEnd().length + 1;
-    return { file: tpl.file, range: { startLine: target, startColumn, endLine: target, endColumn }, snippet: tplText.trim() };
+    if (inTemplate.length > 0) {
+      if (inTemplate.length !== inOutput.length) return undefined;
+      const target = inTemplate[inOutput.indexOf(line)];
+      return target === undefined ? undefined : moved(tpl, target, raw, rendered.range);
+    }
+    if (inOutput.length !== 1) return undefined;
+    const inValues = this.valuesFiles.flatMap((v) => {
+      const src = loadText(this.sources, v.abs, v.display);
+      return src ? (src.byText.get(key) ?? []).map((l) => ({ src, line: l })) : [];
+    });
+    return inValues.length === 1 ? moved(inValues[0].src, inValues[0].line, raw, rendered.range) : undefined;
   }
+}
+
+/** The rendered range moved onto `target` of `src`, whose text equals the rendered line up to indentation. */
+function moved(src: TextSource, target: number, raw: string, range: SourceRange): Located {
+  const text = src.lines.lineText(target);
+  const shift = text.length - text.trimStart().length - (raw.length - raw.trimStart().length);
+  const startColumn = range.startColumn + shift;
+  const endColumn = range.endLine === range.startLine ? range.endColumn + shift : text.trimEnd().length + 1;
+  return { file: src.file, range: { startLine: target, startColumn, endLine: target, endColumn }, snippet: text.trim() };
 }
 
 function linesByText(lines: LineIndex): Map<string, number[]> {

@@ -8,6 +8,7 @@ import { allParsers } from '../parsers/index.js';
 import exposedByService from '../rules/kubernetes/ai-service-exposed-by-service.js';
 import hostNetwork from '../rules/kubernetes/ai-service-host-network.js';
 import { main } from '../cli/main.js';
+import { summaryLine } from '../reporters/table.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
 import { realRenderers } from '../testing/real-renderers.js';
@@ -209,7 +210,7 @@ describe('Helm charts', () => {
     expect(result.errors).toEqual([
       {
         path: 'chart/Chart.yaml',
-        message: `Helm chart not rendered (helm template: ${join(dir, 'no-such-helm')} was not found); its templates are not scanned`,
+        message: `Helm chart not rendered (helm template: ${join(dir, 'no-such-helm')} was not found); its templates are not scanned, only its values`,
       },
     ]);
   });
@@ -225,7 +226,7 @@ describe('Helm charts', () => {
       {
         path: 'chart/Chart.yaml',
         message:
-          'Helm chart not rendered (helm template: exit status 1: Error: parse error at (app/templates/x.yaml:3): function "nope" not defined); its templates are not scanned',
+          'Helm chart not rendered (helm template: exit status 1: Error: parse error at (app/templates/x.yaml:3): function "nope" not defined); its templates are not scanned, only its values',
       },
     ]);
     expect(result.findings.map((f) => f.location.path)).toEqual(['chart/templates/plain.yaml']);
@@ -335,6 +336,117 @@ describe('Helm charts', () => {
     });
     expect(loud.findings.map((f) => f.location.path)).toEqual(['real/templates/svc.yaml']);
   });
+
+  /** Two charts shaped like the Ollama and Open WebUI charts: values passed through to the templates with toYaml. */
+  function aiCharts(): void {
+    write('charts/ollama/Chart.yaml', 'apiVersion: v2\nname: ollama\nversion: 1.0.0\n');
+    write(
+      'charts/ollama/values.yaml',
+      'image:\n  repository: ollama/ollama\n  tag: 0.3.12\nsecurityContext:\n  privileged: true\nservice:\n  type: ClusterIP\n',
+    );
+    write(
+      'charts/ollama/templates/deployment.yaml',
+      `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-ollama
+spec:
+  selector:
+    matchLabels: {app: ollama}
+  template:
+    metadata:
+      labels: {app: ollama}
+    spec:
+      {{- if .Values.hostNetwork }}
+      hostNetwork: true
+      {{- end }}
+      containers:
+      - name: ollama
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+        securityContext:
+          {{- toYaml .Values.securityContext | nindent 10 }}
+`,
+    );
+    write('charts/ollama/templates/_helpers.tpl', '{{- define "ollama.name" -}}ollama{{- end }}\n');
+    write('charts/webui/Chart.yaml', 'apiVersion: v2\nname: webui\nversion: 1.0.0\n');
+    write('charts/webui/values.yaml', 'service:\n  type: NodePort\n  port: 8080\n');
+    write(
+      'charts/webui/templates/service.yaml',
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-webui\nspec:\n  type: {{ .Values.service.type }}\n  {{- with .Values.service }}\n  ports:\n  - port: {{ .port }}\n  {{- end }}\n',
+    );
+    // A template that is no chart's: reported once as an unrendered template, not as a YAML error.
+    write(
+      'deploy/job.yaml',
+      'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ job_name }}\nspec:\n  {%- if gpu %}\n  {{ gpu_spec | indent(2) }}\n  {%- endif %}\n',
+    );
+  }
+
+  it('without helm: judges the values of each chart, reports each chart once, and never reads templates as YAML', () => {
+    aiCharts();
+    const result = scanSync({ targets: ['.'], cwd: dir, config: false, scanners: ['misconfig'], renderers: false });
+    expect(result.errors).toEqual([
+      {
+        path: 'charts/ollama/Chart.yaml',
+        message: expect.stringMatching(/^Helm chart not rendered: the helm binary was not found on PATH/),
+        notRendered: 'chart',
+      },
+      { path: 'charts/webui/Chart.yaml', message: expect.stringMatching(/^Helm chart not rendered/), notRendered: 'chart' },
+      {
+        path: 'deploy/job.yaml',
+        message:
+          'template source (`{{ }}` actions), not rendered: not scanned as YAML (render it, e.g. with `helm template`, and scan the output)',
+      },
+    ]);
+    expect(
+      result.findings.map((f) => [
+        f.ruleId,
+        f.location.path,
+        f.location.startLine,
+        f.location.startColumn,
+        f.location.endLine,
+        f.location.endColumn,
+      ]),
+    ).toEqual([
+      ['K8S-0199', 'charts/ollama/values.yaml', 5, 3, 5, 19],
+      ['K8S-0199', 'charts/webui/values.yaml', 2, 3, 2, 17],
+    ]);
+    expect(summaryLine(result, false)).toMatch(/ · 3 errors · 2 charts not rendered · /);
+  });
+
+  it.skipIf(!realHelm)(
+    'with a real helm: values are judged in the rendered objects, and a value passed through is placed on its values line',
+    () => {
+      aiCharts();
+      const result = scanSync({
+        targets: ['charts'],
+        cwd: dir,
+        config: false,
+        scanners: ['misconfig'],
+        renderers: { helm: realHelm, kustomize: false, kubectl: false },
+      });
+      expect(result.errors).toEqual([]);
+      const rows = result.findings.map((f) => [
+        f.ruleId,
+        f.location.path,
+        f.location.startLine,
+        f.location.startColumn,
+        f.location.endLine,
+        f.location.endColumn,
+        f.location.renderedBy,
+      ]);
+      expect(rows.filter((r) => r[0] === 'K8S-0199')).toEqual([]);
+      // privileged: true comes from values.yaml through toYaml: placed there.
+      expect(rows).toContainEqual(['K8S-0003', 'charts/ollama/values.yaml', 5, 3, 5, 19, ['helm template charts/ollama']]);
+      // Whatever is placed on a line is placed on a line of a file that holds it, never on a template action.
+      for (const f of result.findings) {
+        const l = f.location;
+        if (l.startLine === undefined) continue;
+        const lines = readFileSync(join(dir, l.path), 'utf8').split('\n');
+        expect(l.endLine!, `${f.ruleId} ${l.path}`).toBeLessThanOrEqual(lines.length);
+        expect(lines[l.startLine - 1], `${f.ruleId} ${l.path}:${l.startLine}`).not.toContain('{{');
+      }
+    },
+  );
 });
 
 describe('a real Kustomize', () => {

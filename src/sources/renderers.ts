@@ -7,12 +7,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { basename, delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
 import type { RenderOrigins } from '../core/document.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
-import { HelmOrigins, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
+import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
+import { HelmOrigins, KustomizeOrigins, type KustomizationModel, type PatchEntry, type TextSources } from './render-origins.js';
 
 export interface RendererOptions {
   /** Values files for every chart (`helm template --values`), relative to `cwd`. */
@@ -33,7 +34,8 @@ export interface RenderContext extends RendererOptions {
   cwd: string;
   /** PATH used to look the renderers up (default: the process's). */
   path?: string;
-  onError(path: string, message: string): void;
+  /** `notRendered` names what could not be rendered, for the summary (`3 charts not rendered`). */
+  onError(path: string, message: string, notRendered?: 'chart' | 'overlay'): void;
 }
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
@@ -317,6 +319,7 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
     }
     if (parent) {
       if (parent.rendered && isChartTemplate(parent.abs, file.absPath)) markRawTemplate(file);
+      else if (parent.rendered && isHelmValuesName(file.path)) markValuesRendered(file);
       yield file;
       continue;
     }
@@ -355,7 +358,8 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
   if (!helm) {
     ctx.onError(
       chartFile.path,
-      'Helm chart not rendered: the helm binary was not found on PATH, so its templates are not scanned (install helm, or render the chart with `helm template` and scan the output)',
+      'Helm chart not rendered: the helm binary was not found on PATH, so its templates are not scanned, only its values (install helm, or render the chart with `helm template` and scan the output)',
+      'chart',
     );
     return;
   }
@@ -365,13 +369,27 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
   for (const s of ctx.helmSet ?? []) args.push(`--set=${s}`);
   const r = run(helm, args, chart.abs, ctx);
   if (!r.ok) {
-    ctx.onError(chartFile.path, `Helm chart not rendered (helm template: ${r.message}); its templates are not scanned`);
+    ctx.onError(
+      chartFile.path,
+      `Helm chart not rendered (helm template: ${r.message}); its templates are not scanned, only its values`,
+      'chart',
+    );
     return;
   }
   chart.rendered = true;
   const label = `helm template ${chart.display}`;
+  const valuesFiles = [join(chart.abs, 'values.yaml'), ...(ctx.helmValues ?? []).map((v) => resolve(ctx.cwd, v))].map((abs) => ({
+    abs,
+    display: relative(ctx.cwd, abs).split(sep).join('/'),
+  }));
+  const sources: TextSources = new Map();
   for (const part of splitHelmOutput(r.stdout, chart.display))
-    yield new RenderedSourceFile(part.path, part.text, label, new HelmOrigins(part.text, resolve(ctx.cwd, part.path), part.path));
+    yield new RenderedSourceFile(
+      part.path,
+      part.text,
+      label,
+      new HelmOrigins(part.text, resolve(ctx.cwd, part.path), part.path, valuesFiles, sources),
+    );
 }
 
 function* renderKustomizations(
@@ -419,6 +437,7 @@ function* renderKustomizations(
       ctx.onError(
         file.path,
         `Kustomize overlay not rendered: it refers to remote resources (${remote.slice(0, 3).join(', ')}) and scans run offline`,
+        'overlay',
       );
       continue;
     }
@@ -426,6 +445,7 @@ function* renderKustomizations(
       ctx.onError(
         file.path,
         'Kustomize overlay not rendered: it inflates helmCharts, which needs --enable-helm and may download charts; scans run offline',
+        'overlay',
       );
       continue;
     }
@@ -438,12 +458,13 @@ function* renderKustomizations(
       ctx.onError(
         file.path,
         'Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH, so the overlay as deployed is not scanned (its plain resource files still are)',
+        'overlay',
       );
       continue;
     }
     const r = run(tool.bin, tool.args, dir, ctx);
     if (!r.ok) {
-      ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`);
+      ctx.onError(file.path, `Kustomize overlay not rendered (${tool.label}: ${r.message})`, 'overlay');
       continue;
     }
     for (const k of seen) for (const f of [k, ...refs(k).files, ...refs(k).patches]) covered.add(f);

@@ -36,7 +36,12 @@ const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | '
  * YAML written for other tools loads instead of failing; Kubernetes manifests do not use them.
  */
 const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
-  (kind) => new yaml.Type('!', { kind, multi: true, construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}) }),
+  (kind) =>
+    new yaml.Type('!', {
+      kind,
+      multi: true,
+      construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}),
+    }),
 );
 export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [builtin.null, bool11, builtin.int, builtin.float, builtin.merge],
@@ -64,7 +69,10 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
       if (e.reason?.startsWith('nesting exceeded maxDepth'))
-        throw new ParseFailure(`YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`, line);
+        throw new ParseFailure(
+          `YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`,
+          line,
+        );
       throw new ParseFailure(`YAML parse error${line ? ` at line ${line}` : ''}: ${e.reason ?? e.message}`, line);
     }
     if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
@@ -112,6 +120,28 @@ function utf16(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
   return undefined;
 }
 
+/** A `{{ … }}` action (Go templates, Jinja, Mustache); two searches, linear in the text. */
+function hasTemplateAction(text: string): boolean {
+  const open = text.indexOf('{{');
+  return open !== -1 && text.indexOf('}}', open + 2) !== -1;
+}
+
+/**
+ * A template source is not YAML until it is rendered: when it fails to load and holds template
+ * actions, it is reported once as an unrendered template, never as the parse error its `{{ }}` causes.
+ */
+function loadTemplateAware(file: SourceFile, text: string, ctx: ParseContext): LoadedYaml {
+  try {
+    return loadYaml(file, ctx);
+  } catch (e) {
+    if (e instanceof ParseFailure && hasTemplateAction(text) && !/nesting|alias/.test(e.message))
+      throw new ParseFailure(
+        'template source (`{{ }}` actions), not rendered: not scanned as YAML (render it, e.g. with `helm template`, and scan the output)',
+      );
+    throw e;
+  }
+}
+
 function isHelmTemplate(file: SourceFile, text: string): boolean {
   // Set by the Helm/Kustomize renderer source: its output is read, a rendered chart's raw templates are not.
   const state = (file as { renderState?: 'rendered' | 'raw-template' }).renderState;
@@ -141,7 +171,9 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
         if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
         // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
         if (JSON_NAME.test(file.path) && !new TextDecoder().decode(head).includes('"apiVersion"')) return { documents: [] };
-        throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
+        throw new ParseFailure(
+          `file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`,
+        );
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
       // Read whole once (the file is parsed anyway), then sniffed.
@@ -154,7 +186,7 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
       if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
       // Chart templates are rendered by the Helm renderer, not read as YAML.
       if (isHelmTemplate(file, text)) return { documents: [] };
-      const { source, documents } = loadYaml(file, ctx);
+      const { source, documents } = loadTemplateAware(file, text, ctx);
       const out: ScanDocument[] = [];
       documents.forEach((value, i) => {
         for (const c of classifiers) {
