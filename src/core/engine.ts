@@ -241,7 +241,8 @@ export class Engine {
       fingerprint: print,
     };
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
-    if (input.fix) {
+    // A fix computed on rendered output edits text that is in no file: never offered.
+    if (input.fix && !doc.file.renderedBy) {
       const fix = resolveFix(doc, input.fix);
       if (fix) finding.fix = fix;
     }
