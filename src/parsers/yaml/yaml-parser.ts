@@ -36,12 +36,7 @@ const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | '
  * YAML written for other tools loads instead of failing; Kubernetes manifests do not use them.
  */
 const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
-  (kind) =>
-    new yaml.Type('!', {
-      kind,
-      multi: true,
-      construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}),
-    }),
+  (kind) => new yaml.Type('!', { kind, multi: true, construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}) }),
 );
 export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
   implicit: [builtin.null, bool11, builtin.int, builtin.float, builtin.merge],
@@ -69,10 +64,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
       if (e.reason?.startsWith('nesting exceeded maxDepth'))
-        throw new ParseFailure(
-          `YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`,
-          line,
-        );
+        throw new ParseFailure(`YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`, line);
       throw new ParseFailure(`YAML parse error${line ? ` at line ${line}` : ''}: ${e.reason ?? e.message}`, line);
     }
     if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
@@ -135,9 +127,7 @@ function loadTemplateAware(file: SourceFile, text: string, ctx: ParseContext): L
     return loadYaml(file, ctx);
   } catch (e) {
     if (e instanceof ParseFailure && hasTemplateAction(text) && !/nesting|alias/.test(e.message))
-      throw new ParseFailure(
-        'template source (`{{ }}` actions), not rendered: not scanned as YAML (render it, e.g. with `helm template`, and scan the output)',
-      );
+      throw new ParseFailure('template source (`{{ }}` actions), not rendered: not scanned as YAML (render it, e.g. with `helm template`, and scan the output)');
     throw e;
   }
 }
@@ -171,9 +161,7 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
         if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
         // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
         if (JSON_NAME.test(file.path) && !new TextDecoder().decode(head).includes('"apiVersion"')) return { documents: [] };
-        throw new ParseFailure(
-          `file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`,
-        );
+        throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
       // Read whole once (the file is parsed anyway), then sniffed.

@@ -29,11 +29,7 @@ describe('K8S-0150…0199 on secure configurations', () => {
 
   const insecure = join(root, 'examples', 'ai-platform');
   it('report the exposure of the insecure example', () => {
-    const ids = new Set(
-      findings(yamlFiles(insecure))
-        .filter((f) => severityRank(f.severity) >= severityRank('high'))
-        .map((f) => f.ruleId),
-    );
+    const ids = new Set(findings(yamlFiles(insecure)).filter((f) => severityRank(f.severity) >= severityRank('high')).map((f) => f.ruleId));
     expect([...ids]).toEqual(expect.arrayContaining(['K8S-0150', 'K8S-0153', 'K8S-0154']));
   });
 
