@@ -20,6 +20,11 @@ testRule(rule, {
     { name: 'not credential names', path: 'pod.yaml', content: pod('    - name: MAX_TOKENS\n      value: "4096"\n    - name: TOKENIZER\n      value: meta-llama/Llama-3.1-8B\n    - name: REVISION\n      value: 0123456789abcdef0123456789abcdef01234567\n') },
     { name: 'references to secrets', path: 'pod.yaml', content: pod('    - name: GOOGLE_APPLICATION_CREDENTIALS\n      value: /var/secrets/google/key.json\n    - name: API_KEY_FILE\n      value: /etc/keys/api\n    - name: TOKEN_URL\n      value: https://auth.example.com/token\n') },
     { name: 'placeholders and flags', path: 'pod.yaml', content: pod('    - name: DB_PASSWORD\n      value: "$(DB_PASSWORD)"\n    - name: API_KEY\n      value: <your-api-key>\n    - name: AUTH_TOKEN\n      value: "true"\n    - name: JUPYTER_TOKEN\n      value: ""\n') },
+    {
+      name: 'published sample credentials (src/rules/secrets/lib/known-false.ts)',
+      path: 'pod.yaml',
+      content: pod('    - name: AZURE_STORAGE_KEY\n      value: Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==\n    - name: STRIPE_API_KEY\n      value: sk_test_4eC39HqLyjWDarjtT1zdp7dc\n'),
+    },
     { name: 'URL without a password', path: 'pod.yaml', content: pod('    - name: DATABASE_URL\n      value: postgres://db.internal:5432/mlflow\n') },
   ],
   invalid: [

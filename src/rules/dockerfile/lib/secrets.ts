@@ -2,6 +2,7 @@
  * Secret detection for container configuration (Dockerfile ENV/ARG, compose `environment`): by the
  * variable's name and by the shape of its value. Shared by the Dockerfile and compose rules.
  */
+import { isKnownFalse } from '../../secrets/lib/known-false.js';
 
 const VALUE_SHAPES: ReadonlyArray<[RegExp, string]> = [
   [/^sk-ant-[A-Za-z0-9_-]{20,}$/, 'Anthropic API key'],
@@ -49,6 +50,7 @@ export function isSecretName(name: string): boolean {
 /** The kind of credential a value looks like, whatever its name. */
 export function secretValueKind(value: string): string | undefined {
   const v = value.trim();
+  if (isKnownFalse(v)) return undefined;
   for (const [re, kind] of VALUE_SHAPES) if (re.test(v)) return kind;
   const m = URL_CREDENTIALS.exec(v);
   if (m && !isPlaceholder(m[1])) return 'URL with an embedded password';
@@ -59,7 +61,7 @@ export function secretValueKind(value: string): string | undefined {
 export function isPlaceholder(value: string): boolean {
   const v = value.trim().replace(/^["']|["']$/g, '');
   if (v === '' || v.startsWith('$') || v.includes('${') || v.includes('{{') || v.startsWith('/')) return true;
-  if (/^<[^>]*>$/.test(v) || /^\d+$/.test(v)) return true;
+  if (/^<[^>]*>$/.test(v) || /^\d+$/.test(v) || isKnownFalse(v)) return true;
   return PLACEHOLDER.test(v);
 }
 

@@ -2,6 +2,7 @@ import type { ObjectPath } from '../../../core/types.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
+import { isKnownFalse } from '../../secrets/lib/known-false.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -352,7 +353,7 @@ const PLACEHOLDER = /^(?:<[^>]*>|\$[A-Za-z_][A-Za-z0-9_]*|\$\(.*\)|\$\{.*\}|\{\{
  */
 export function classifySecret(name: string, value: string): { kind: string; certain: boolean } | undefined {
   const v = value.trim();
-  if (v === '' || v.length < 4 || NOT_A_SECRET.test(v) || PLACEHOLDER.test(v)) return undefined;
+  if (v === '' || v.length < 4 || NOT_A_SECRET.test(v) || PLACEHOLDER.test(v) || isKnownFalse(v)) return undefined;
   const format = KEY_FORMATS.find((f) => f.re.test(v));
   if (format && (format.name !== 'Weights & Biases key' || SECRET_NAME.test(name) || /WANDB/i.test(name))) return { kind: format.name, certain: true };
   const url = URL_WITH_PASSWORD.exec(v);

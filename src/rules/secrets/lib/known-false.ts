@@ -88,3 +88,10 @@ export const DOCUMENTATION_HOSTS: readonly KnownFalseValue[] = [
     source: 'https://developer.mozilla.org/en-US/docs/Web/API/URL/password',
   },
 ];
+
+const KNOWN_FALSE = new Set(KNOWN_FALSE_VALUES.map((k) => k.value));
+
+/** True for a published sample credential (exact match): used by every rule that judges a value. */
+export function isKnownFalse(value: string): boolean {
+  return KNOWN_FALSE.has(value);
+}

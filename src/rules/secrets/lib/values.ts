@@ -1,4 +1,4 @@
-import { KNOWN_FALSE_VALUES } from './known-false.js';
+import { isKnownFalse } from './known-false.js';
 
 /** Value heuristics shared by the secret detectors: entropy, placeholders, known examples, hashes. */
 
@@ -52,15 +52,12 @@ export function charClasses(s: string): number {
   return lower + upper + digit + other;
 }
 
-/** Documentation examples published by providers: never real credentials (see known-false.ts). */
-const KNOWN_EXAMPLES = new Set(KNOWN_FALSE_VALUES.map((k) => k.value));
-
 const PLACEHOLDER_WORDS =
   /(?:x{4}|\*{3}|\.{3}|…|your[_-]?|my[_-]?(?:api|secret|token|key|pass)|example|placeholder|changeme|change[_-]me|replace|redacted|dummy|insert[_-]|enter[_-]|put[_-]your|fill[_-]?in|todo|fixme|<[^>]{0,64}>|\$\{|\$\(|\{\{|%\(|%[A-Z_]+%|sample|not[_-]?a[_-]?real|notreal|fake[_-]?key|test[_-]?key|secret[_-]?here|key[_-]?here|token[_-]?here|goes[_-]?here)/i;
 
 /** True for a value that is a placeholder, a template reference or a documentation example. */
 export function isPlaceholder(value: string): boolean {
-  if (KNOWN_EXAMPLES.has(value)) return true;
+  if (isKnownFalse(value)) return true;
   if (value.length === 0) return true;
   if (PLACEHOLDER_WORDS.test(value)) return true;
   if (/EXAMPLE(?:KEY)?$/.test(value)) return true;
