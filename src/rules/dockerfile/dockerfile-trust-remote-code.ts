@@ -1,9 +1,12 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
+import type { TextSpan } from '../../core/document.js';
 import { instructionCommands } from './lib/commands.js';
+import { findTrustRemoteCode, type TrustRemoteCodeHit } from './lib/trust-remote-code.js';
 
 const FLAG = /^--trust[-_]remote[-_]code(?:=(?:true|1|yes))?$/i;
-const KWARG = /trust_remote_code\s*=\s*True\b/;
+const PRINTERS = new Set(['echo', 'printf']);
+const REDIRECT = /^\d*>/;
 
 export default defineRule<DockerfileDocument>({
   meta: {
@@ -32,20 +35,49 @@ export default defineRule<DockerfileDocument>({
     },
   },
   check(doc, ctx) {
+    const text = doc.file.text();
+    /** The hit's own span when the word is written as it reads (no line continuation inside), else the word's. */
+    const spanOf = (word: { raw: string; span: TextSpan }, hit: TrustRemoteCodeHit): TextSpan => {
+      const span = { start: word.span.start + hit.start, end: word.span.start + hit.end };
+      return text.slice(span.start, span.end) === hit.text ? span : word.span;
+    };
     for (const ins of doc.instructions) {
       if (ins.keyword === 'ENV') {
-        for (const p of ins.properties)
-          if (p.name === 'TRUST_REMOTE_CODE' && p.value && /^(true|1|yes)$/i.test(p.value))
+        for (const p of ins.properties) {
+          if (!p.value) continue;
+          if (p.name === 'TRUST_REMOTE_CODE' && /^(true|1|yes)$/i.test(p.value)) {
             ctx.report({ message: 'ENV TRUST_REMOTE_CODE makes the model server run code from the model repository', at: p.span });
+            continue;
+          }
+          const hit = findTrustRemoteCode(p.value)[0];
+          if (!hit) continue;
+          const at = p.valueSpan && text.slice(p.valueSpan.start, p.valueSpan.end).includes(hit.text) ? spanInside(text, p.valueSpan, hit.text) : p.span;
+          ctx.report({ message: `ENV ${p.name} carries ${hit.text} into the command that expands it: the server runs code from the model repository`, at });
+        }
         continue;
       }
-      if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT') continue;
+      if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'RUN') continue;
       for (const cmd of instructionCommands(doc, ins)) {
+        // `RUN echo --trust-remote-code` prints; written into a file it becomes a start script.
+        if (ins.keyword === 'RUN' && PRINTERS.has(cmd.program) && !cmd.words.some((w) => REDIRECT.test(w.raw))) continue;
         for (const w of cmd.words) {
-          if (FLAG.test(w.value)) ctx.report({ message: `${ins.keyword} passes ${w.value}: the server runs code from the model repository`, at: w.span });
-          else if (KWARG.test(w.value)) ctx.report({ message: `${ins.keyword} loads a model with trust_remote_code=True`, at: w.span });
+          for (const hit of findTrustRemoteCode(w.raw)) {
+            const kwarg = !hit.text.startsWith('--');
+            const message = kwarg
+              ? `${ins.keyword} loads a model with trust_remote_code=True`
+              : FLAG.test(w.value)
+                ? `${ins.keyword} passes ${w.value}: the server runs code from the model repository`
+                : `${ins.keyword} runs a script that passes ${hit.text}: the server runs code from the model repository`;
+            ctx.report({ message, at: spanOf(w, hit) });
+          }
         }
       }
     }
   },
 });
+
+/** The span of `needle` inside `span` of the text. */
+function spanInside(text: string, span: TextSpan, needle: string): TextSpan {
+  const i = text.slice(span.start, span.end).indexOf(needle);
+  return { start: span.start + i, end: span.start + i + needle.length };
+}

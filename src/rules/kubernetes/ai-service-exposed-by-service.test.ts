@@ -42,6 +42,7 @@ const lb = `  type: LoadBalancer
 
 testRule(rule, {
   valid: [
+    { name: 'a LoadBalancer Service of an ordinary application outside the scan', path: 'a.yaml', content: service('  type: LoadBalancer\n  selector: {app.kubernetes.io/name: shop}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n').slice(4) },
     { name: 'same Service as ClusterIP', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('LoadBalancer', 'ClusterIP')) },
     { name: 'vLLM with an API key behind a LoadBalancer', path: 'a.yaml', content: deploy(vllm('--model, m, --api-key, $(KEY)')) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n') },
     { name: 'selector does not match the pods', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('{app: ai}', '{app: other}')) },
@@ -150,6 +151,26 @@ testRule(rule, {
         { startLine: 25, startColumn: 5, endLine: 25, endColumn: 64, severity: 'high', message: /KubeRay API server HTTP API \(creates Ray clusters and jobs\) on port 8888/ },
         { startLine: 26, startColumn: 5, endLine: 26, endColumn: 63, severity: 'high', message: /KubeRay API server gRPC API/ },
       ],
+    },
+    {
+      name: 'the head Service of a KubeRay cluster the scan does not hold',
+      path: 'a.yaml',
+      content: service('  type: LoadBalancer\n  selector: {ray.io/cluster: rc, ray.io/node-type: head}\n  ports:\n  - {name: dashboard, port: 8265}\n  - {name: client, port: 10001}\n').slice(4),
+      findings: [
+        {
+          startLine: 9, startColumn: 5, endLine: 9, endColumn: 34,
+          severity: 'medium',
+          message:
+            "Service 'ai' exposes Ray dashboard and Jobs API (runs code) on port 8265 of the pods behind Service 'ai' (not in the scan; recognised by selector ray.io/node-type: head) (authentication not visible: Ray has no authentication unless RAY_AUTH_MODE=token is set; the pods are not in the scan, so their settings are not visible) through a LoadBalancer",
+        },
+        { startLine: 10, startColumn: 5, endLine: 10, endColumn: 32, severity: 'medium', message: /Ray client server \(runs code\) on port 10001/ },
+      ],
+    },
+    {
+      name: 'an Ollama chart Service on a NodePort, its pods elsewhere',
+      path: 'a.yaml',
+      content: service('  type: NodePort\n  selector: {app.kubernetes.io/name: ollama, app.kubernetes.io/instance: llm}\n  ports:\n  - {name: http, port: 11434, targetPort: http}\n').slice(4),
+      findings: [{ startLine: 9, startColumn: 5, endLine: 9, endColumn: 48, severity: 'high', message: /exposes Ollama API .* \(authentication off: Ollama has no authentication\) through a NodePort/ }],
     },
   ],
 });

@@ -44,6 +44,7 @@ ${backendYaml}
 
 testRule(rule, {
   valid: [
+    { name: 'an Ingress alone, to an ordinary Service outside the scan', path: 'a.yaml', content: ingress('', '          service: {name: shop, port: {number: 80}}') },
     { name: 'oauth2-proxy through nginx auth-url', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"\n') },
     { name: 'basic auth', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: nb-users\n') },
     { name: 'Traefik middleware', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    traefik.ingress.kubernetes.io/router.middlewares: auth-forward@kubernetescrd\n') },
@@ -58,6 +59,25 @@ testRule(rule, {
     { name: 'a plain web app', path: 'a.yaml', content: backend('      - name: web\n        image: nginx:1.27\n') + ingress('') },
   ],
   invalid: [
+    {
+      name: 'an Ingress alone, to an Ollama Service the scan does not hold',
+      path: 'a.yaml',
+      content: ingress('', '          service: {name: ollama, port: {number: 11434}}'),
+      findings: [
+        {
+          startLine: 13, startColumn: 9, endLine: 14, endColumn: 57,
+          severity: 'critical',
+          message:
+            "Ingress 'nb' (host nb.example.com) publishes Ollama API (pull, create and delete models) on port 11434 of the pods behind Service 'ollama' (not in the scan; recognised by port 11434) (authentication off: Ollama has no authentication) with no authentication annotation",
+        },
+      ],
+    },
+    {
+      name: 'a Service whose MLflow pods come from another chart',
+      path: 'a.yaml',
+      content: '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: tracking\nspec:\n  selector: {app.kubernetes.io/name: mlflow}\n  ports:\n  - {name: web, port: 80, targetPort: 5000}\n---\n' + ingress('', '          service: {name: tracking, port: {name: web}}'),
+      findings: [{ startLine: 23, startColumn: 9, endLine: 24, endColumn: 55, severity: 'medium', message: /MLflow tracking server and model registry on port 5000 of the pods behind Service 'tracking' \(not in the scan; recognised by selector app.kubernetes.io\/name: mlflow\)/ }],
+    },
     {
       name: 'Jupyter without a token, port by name',
       path: 'a.yaml',

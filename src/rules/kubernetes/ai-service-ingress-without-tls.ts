@@ -7,6 +7,7 @@ import {
   networkIndex,
   reachOfBackend,
   reachOfRouteBackend,
+  reachOwner,
   routeBackends,
   routeListeners,
   tlsCovers,
@@ -19,7 +20,7 @@ const INGRESS = (tls: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: vllm\nspec:\n${tls}  rules:\n  - host: llm.example.com\n    http:\n      paths:\n      - path: /v1\n        pathType: Prefix\n        backend:\n          service: {name: vllm, port: {number: 8000}}\n`;
 
 function describeTarget(r: Reach): string {
-  return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${r.target.pod.owner.resource.kind} '${r.target.pod.owner.name}'`;
+  return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${reachOwner(r)}`;
 }
 
 function carriesSecrets(r: Reach): boolean {

@@ -4,6 +4,7 @@ import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
 import { isMapping } from '../../parsers/yaml/position-table.js';
 import { credentialKind } from './lib/credential-names.js';
 import { classifySecret, isPlaceholderValue, isSettingValue, redact, withArticle } from './lib/workload.js';
+import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 const CONFIGMAP = (data: string) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: rag-api\ndata:\n  VECTOR_DB_HOST: qdrant.rag.svc\n${data}`;
@@ -31,6 +32,7 @@ export default defineRule<K8sObjectDocument>({
       { id: 'nsa-cisa', control: 'secrets' },
       { id: 'mitre-atlas', control: 'AML.T0055' },
     ],
+    supersedes: SECRET_VALUE_RULE_IDS,
     rationale:
       'ConfigMaps are not meant for secrets: the built-in `view` role and most operators read them, they are not encrypted at rest when Secret encryption is configured, they appear in `kubectl describe`, and charts print them in their rendered output. A key that names a password, token, API key, private key or cloud access key (AWS, Azure, OCI names included) in a ConfigMap is reported even with a placeholder value (low), because the value will be filled in there; with a real value it is high (medium for values shorter than 8 characters). References to a credential (`password_file`, `secretName`, `token_url`) and text-token settings (`max_tokens`) are not reported. The value is never shown in full.',
     remediation:

@@ -52,6 +52,8 @@ export default defineRule<PodSpecDocument>({
       { id: 'cis-k8s', control: '5.2.12' },
       { id: 'nsa-cisa', control: 'pod-security' },
     ],
+    // The generic hostPath finding on the same volume folds into this one.
+    supersedes: ['K8S-0005'],
     rationale:
       'Whoever can talk to the Docker, containerd or CRI-O socket can start a privileged container with the host filesystem mounted: it is root on the node, outside every admission control and audit log of the cluster, and it sees the GPUs, model caches and secrets of every other pod there. Mounting the socket read-only does not help, since connecting to a socket is not a write to the filesystem. Mounting a directory that holds the socket (`/var/run`, `/run`, `/`) is reported as high.',
     remediation:

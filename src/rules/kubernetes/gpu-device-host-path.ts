@@ -27,6 +27,8 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'resource-policies' },
       { id: 'mitre-atlas', control: 'AML.T0034' },
     ],
+    // The generic hostPath finding on the same volume folds into this one.
+    supersedes: ['K8S-0005'],
     rationale:
       'Mounting `/dev/nvidia*` (or `/dev`, `/dev/dri`, `/dev/kfd`) from the host gives the container GPUs the scheduler never allocated to it: it shares them with the pods the device plugin did assign them to, can read their GPU memory (model weights, prompts, activations) and can starve or crash them. `/dev/nvidiactl` and `/dev/nvidia-uvm` expose driver interfaces with a history of privilege escalation bugs. (Privileged GPU containers, which see the same devices, are reported by K8S-0003.) DaemonSets of the GPU stack itself (NVIDIA device plugin, GPU Operator node agents, DCGM exporter, AMD and Intel device plugins) mount the device nodes by design and are not reported.',
     remediation:

@@ -15,10 +15,22 @@ testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('    args: ["--model", "acme/chat-7b"]\n') },
     { name: 'explicitly off', path: 'pod.yaml', content: pod('    args: ["--trust-remote-code=false", "--trust_remote_code", "False"]\n') },
+    { name: 'an environment value that switches the flag off', path: 'pod.yaml', content: pod('    env:\n    - {name: EXTRA_ARGS, value: "--trust-remote-code=false --max-model-len 4096"}\n') },
     { name: 'env switched off', path: 'pod.yaml', content: pod('    env:\n    - {name: TRUST_REMOTE_CODE, value: "false"}\n') },
     { name: 'inline Python that does not trust', path: 'pod.yaml', content: pod('    command: ["python", "-c", "AutoModel.from_pretrained(\'x/y\', trust_remote_code=False)"]\n') },
   ],
   invalid: [
+    {
+      name: 'through an environment variable the command expands, and in a multi-line bash -c script',
+      path: 'pod.yaml',
+      content: pod(
+        '    command: ["sh", "-c", "vllm serve $MODEL $EXTRA_ARGS"]\n    env:\n    - name: EXTRA_ARGS\n      value: "--max-model-len 4096 --trust-remote-code"\n  - name: launcher\n    image: vllm/vllm-openai:v0.6.3\n    command: ["/bin/bash", "-c"]\n    args:\n    - |\n      set -e\n      python3 -m vllm.entrypoints.openai.api_server \\\n        --model "$MODEL" \\\n        "--trust-remote-code"\n',
+      ),
+      findings: [
+        { startLine: 12, startColumn: 7, endLine: 12, endColumn: 56, message: "Container 'server' passes --trust-remote-code through EXTRA_ARGS: code from the model repository is executed", objectPath: '/spec/containers/0/env/0/value' },
+        { startLine: 17, startColumn: 7, endLine: 21, endColumn: 30, message: "Container 'launcher' runs with trust_remote_code enabled: code from the model repository is executed" },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod('    args:\n    - --model\n    - acme/chat-7b\n    - --trust-remote-code\n    - --port\n    - "8000"\n'),

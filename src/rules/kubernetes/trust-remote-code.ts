@@ -1,5 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { findTrustRemoteCode } from '../dockerfile/lib/trust-remote-code.js';
 import { commandLine, describe, envOf, shellWords } from './lib/workload.js';
 
 const FLAGS = new Set(['--trust-remote-code', '--trust_remote_code']);
@@ -69,8 +70,14 @@ export default defineRule<PodSpecDocument>({
         if (hit) ctx.report({ message: `${describe(c)} runs with trust_remote_code enabled: code from the model repository is executed`, at: t.path });
       });
       for (const e of envOf(c)) {
-        if (!ENV_NAMES.has(e.name) || e.value === undefined || !ON.has(e.value.trim().toLowerCase())) continue;
-        ctx.report({ message: `${describe(c)} sets ${e.name}=${e.value.trim()}: code from the model repository is executed`, at: [...e.path, 'value'] });
+        if (e.value === undefined) continue;
+        if (ENV_NAMES.has(e.name) && ON.has(e.value.trim().toLowerCase())) {
+          ctx.report({ message: `${describe(c)} sets ${e.name}=${e.value.trim()}: code from the model repository is executed`, at: [...e.path, 'value'] });
+          continue;
+        }
+        // Launchers splice variables such as EXTRA_ARGS into the server's command line.
+        const hit = findTrustRemoteCode(e.value)[0];
+        if (hit) ctx.report({ message: `${describe(c)} passes ${hit.text} through ${e.name}: code from the model repository is executed`, at: [...e.path, 'value'] });
       }
     }
   },

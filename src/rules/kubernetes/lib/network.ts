@@ -8,6 +8,7 @@ import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+import { recogniseFromService } from './service-hints.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,10 +28,39 @@ export interface PodAiService {
   service: AiService;
 }
 
+/** An AI service a network path reaches: in a pod spec of the scan, or recognised from the Service in front of pods the scan does not hold. */
+export interface ReachTarget {
+  service: AiService;
+  pod?: PodSpecDocument;
+  /** Where the service runs when its pods are not in the scan: `the pods behind Service 'x' (not in the scan)`. */
+  where?: string;
+}
+
 /** What a network path reaches: one port of an AI service. */
 export interface Reach {
-  target: PodAiService;
+  target: ReachTarget;
   port: AiPort;
+}
+
+/** `Deployment 'vllm'`, or where a service recognised from its Service runs. */
+export function reachOwner(r: Reach): string {
+  const owner = r.target.pod?.owner.resource;
+  return owner ? `${owner.kind} '${owner.name ?? ''}'` : (r.target.where ?? 'pods outside the scan');
+}
+
+/** A Service port's facts, for recognising what it fronts when the pods are not in the scan. */
+function servicePortReach(serviceName: string, selector: unknown, sp: Obj | undefined, port?: number | string): Reach[] {
+  const portNumber = sp ? Number(sp.port) : typeof port === 'number' ? port : undefined;
+  const hit = recogniseFromService({
+    serviceName,
+    selector: isObj(selector) ? selector : undefined,
+    port: Number.isInteger(portNumber) ? portNumber : undefined,
+    portName: sp ? (typeof sp.name === 'string' ? sp.name : undefined) : typeof port === 'string' ? port : undefined,
+    targetPort: sp && (typeof sp.targetPort === 'number' || typeof sp.targetPort === 'string') ? (/^\d+$/.test(String(sp.targetPort)) ? Number(sp.targetPort) : sp.targetPort) : undefined,
+  });
+  if (!hit) return [];
+  const why = hit.service.signals.join(', ');
+  return [{ target: { service: hit.service, where: `the pods behind Service '${serviceName}' (not in the scan; recognised by ${why})` }, port: hit.port }];
 }
 
 const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
@@ -171,7 +201,10 @@ export class NetworkIndex {
     if (!isObj(sp)) return [];
     const target = sp.targetPort ?? sp.port;
     const out: Reach[] = [];
-    for (const pod of this.podsOf(service)) {
+    const pods = this.podsOf(service);
+    // The pods are elsewhere (another chart, an operator): judge by what the Service itself says.
+    if (pods.length === 0) return servicePortReach(service.name, service.get(['spec', 'selector']), sp);
+    for (const pod of pods) {
       for (const s of this.servicesOf(pod)) {
         const number = resolveTargetPort(pod, s, target);
         if (number === undefined) continue;
@@ -281,7 +314,7 @@ export function isService(o: K8sObjectDocument): boolean {
 /** What an Ingress backend reaches, through its Service. */
 export function reachOfBackend(idx: NetworkIndex, ingress: K8sObjectDocument, b: IngressBackend): Reach[] {
   const svc = idx.service(ingress.namespace, b.serviceName);
-  if (!svc) return [];
+  if (!svc) return servicePortReach(b.serviceName, undefined, undefined, b.port);
   const i = idx.servicePortIndex(svc, b.port);
   return i === undefined ? [] : idx.reachOfServicePort(svc, i);
 }
@@ -378,10 +411,9 @@ export function worstReach(reaches: readonly Reach[]): { reach: Reach; severity:
 
 /** `Jupyter notebook server (runs code) on port 8888 of Deployment 'nb' (authentication off: …)`. */
 export function describeReach(r: Reach): string {
-  const owner = r.target.pod.owner.resource;
   const auth =
     r.target.service.auth === 'off' ? `authentication off: ${r.target.service.authReason}` : `authentication not visible: ${r.target.service.authReason}`;
-  return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${owner.kind} '${owner.name ?? ''}' (${auth})`;
+  return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${reachOwner(r)} (${auth})`;
 }
 
 /** A Service backend of a Gateway API route (HTTPRoute, GRPCRoute). */
@@ -423,7 +455,7 @@ export function routeBackends(route: K8sObjectDocument): RouteBackend[] {
 /** What a route backend reaches, through its Service. */
 export function reachOfRouteBackend(idx: NetworkIndex, b: RouteBackend): Reach[] {
   const svc = idx.service(b.namespace, b.serviceName);
-  if (!svc) return [];
+  if (!svc) return servicePortReach(b.serviceName, undefined, undefined, b.port);
   const i = idx.servicePortIndex(svc, b.port);
   return i === undefined ? [] : idx.reachOfServicePort(svc, i);
 }
