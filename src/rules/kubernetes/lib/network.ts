@@ -21,6 +21,9 @@ function apiGroup(apiVersion: string | undefined): string {
   return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
+/** API groups of the Gateway API Inference Extension (`InferencePool`), alpha and GA. */
+const INFERENCE_GROUPS = /^inference\.networking\.(?:x-)?k8s\.io$/;
+
 /** A running AI service: the container that runs it, in the pod spec it belongs to. */
 export interface PodAiService {
   pod: PodSpecDocument;
@@ -126,6 +129,8 @@ export class NetworkIndex {
   readonly securityPolicies: K8sObjectDocument[] = [];
   /** Gateway API Gateways by `namespace/name`. */
   readonly gateways = new Map<string, K8sObjectDocument>();
+  /** Gateway API Inference Extension pools by `namespace/name`. */
+  readonly inferencePools = new Map<string, K8sObjectDocument>();
 
   constructor(readonly set: K8sSetDocument) {
     let kubeflow = false;
@@ -136,6 +141,7 @@ export class NetworkIndex {
       if (g === 'kubeflow.org' || o.namespace === 'kubeflow') kubeflow = true;
       if (g === 'gateway.envoyproxy.io' && o.resource.kind === 'SecurityPolicy') this.securityPolicies.push(o);
       if (g === 'gateway.networking.k8s.io' && o.resource.kind === 'Gateway') this.gateways.set(`${o.namespace}/${o.name}`, o);
+      if (INFERENCE_GROUPS.test(g) && o.resource.kind === 'InferencePool') this.inferencePools.set(`${o.namespace}/${o.name}`, o);
       if (g === 'security.istio.io') {
         if (o.resource.kind === 'RequestAuthentication') istioAuth = true;
         if (o.resource.kind === 'AuthorizationPolicy' && o.get(['spec', 'action']) === 'CUSTOM') istioAuth = true;
@@ -155,7 +161,11 @@ export class NetworkIndex {
 
   /** Pod specs a Service selects: same namespace, selector ⊆ pod template labels. */
   podsOf(service: K8sObjectDocument): PodSpecDocument[] {
-    const selector = service.get(['spec', 'selector']);
+    return this.podsSelectedBy(service.namespace, service.get(['spec', 'selector']));
+  }
+
+  /** Pod specs of a namespace whose labels include every `key: value` of the selector. */
+  podsSelectedBy(namespace: string, selector: unknown): PodSpecDocument[] {
     if (!isObj(selector)) return [];
     const first = Object.entries(selector)[0];
     if (!first) return [];
@@ -170,7 +180,7 @@ export class NetworkIndex {
             else this.byLabel.set(key, [p]);
           }
     }
-    const candidates = this.byLabel.get(`${service.namespace}\u0000${first[0]}\u0000${String(first[1])}`) ?? [];
+    const candidates = this.byLabel.get(`${namespace}\u0000${first[0]}\u0000${String(first[1])}`) ?? [];
     return candidates.filter((p) => selects(selector, podLabels(p)));
   }
 
@@ -416,14 +426,17 @@ export function describeReach(r: Reach): string {
   return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${reachOwner(r)} (${auth})`;
 }
 
-/** A Service backend of a Gateway API route (HTTPRoute, GRPCRoute). */
+/** A backend of a Gateway API route (HTTPRoute, GRPCRoute): a Service, or an InferencePool of model servers. */
 export interface RouteBackend {
   path: ObjectPath;
   namespace: string;
+  /** The Service's name, or the InferencePool's. */
   serviceName: string;
   port: number | undefined;
   /** Index of the route rule the backend belongs to. */
   rule: number;
+  /** True when the backend is an InferencePool (Gateway API Inference Extension). */
+  pool?: true;
 }
 
 export function isGatewayRoute(o: K8sObjectDocument): boolean {
@@ -439,8 +452,10 @@ export function routeBackends(route: K8sObjectDocument): RouteBackend[] {
     if (!isObj(r) || !Array.isArray(r.backendRefs)) return;
     r.backendRefs.forEach((b, j) => {
       if (!isObj(b) || typeof b.name !== 'string') return;
-      if ((b.kind !== undefined && b.kind !== 'Service') || (b.group !== undefined && b.group !== '')) return;
+      const pool = b.kind === 'InferencePool' && typeof b.group === 'string' && INFERENCE_GROUPS.test(b.group);
+      if (!pool && ((b.kind !== undefined && b.kind !== 'Service') || (b.group !== undefined && b.group !== ''))) return;
       out.push({
+        ...(pool ? { pool: true as const } : {}),
         path: ['spec', 'rules', i, 'backendRefs', j],
         namespace: typeof b.namespace === 'string' ? b.namespace : route.namespace,
         serviceName: b.name,
@@ -454,10 +469,77 @@ export function routeBackends(route: K8sObjectDocument): RouteBackend[] {
 
 /** What a route backend reaches, through its Service. */
 export function reachOfRouteBackend(idx: NetworkIndex, b: RouteBackend): Reach[] {
+  if (b.pool) return reachOfInferencePool(idx, b);
   const svc = idx.service(b.namespace, b.serviceName);
   if (!svc) return servicePortReach(b.serviceName, undefined, undefined, b.port);
   const i = idx.servicePortIndex(svc, b.port);
   return i === undefined ? [] : idx.reachOfServicePort(svc, i);
+}
+
+/** The model server ports an InferencePool sends requests to: `targetPorts[].number` (v1) or `targetPortNumber` (v1alpha2). */
+function poolPorts(pool: K8sObjectDocument): number[] {
+  const many = pool.get(['spec', 'targetPorts']);
+  const ports = Array.isArray(many) ? many.map((p) => (isObj(p) ? Number(p.number) : NaN)) : [Number(pool.get(['spec', 'targetPortNumber']))];
+  return ports.filter((n) => Number.isInteger(n) && n > 0);
+}
+
+/**
+ * What an InferencePool backend reaches: the model servers its selector picks (`selector.matchLabels`
+ * in v1, a label map in v1alpha2) on its target ports. A pool fronts model servers by definition, so
+ * one whose pool or pods are not in the scan is an inference API whose authentication is not visible.
+ */
+function reachOfInferencePool(idx: NetworkIndex, b: RouteBackend): Reach[] {
+  const pool = idx.inferencePools.get(`${b.namespace}/${b.serviceName}`);
+  const unseen = (why: string): Reach[] => {
+    const port: AiPort = { port: (pool && poolPorts(pool)[0]) ?? 8000, role: 'inference API', impact: 'access' };
+    const service: AiService = {
+      type: 'openai-compatible',
+      label: 'model servers',
+      ports: [port],
+      auth: 'unknown',
+      authReason: `model servers run without an API key unless one is configured; ${why}`,
+      signals: [`InferencePool '${b.serviceName}'`],
+    };
+    return [{ target: { service, where: `InferencePool '${b.serviceName}'` }, port }];
+  };
+  if (!pool) return unseen('the InferencePool is not in the scan');
+  const sel = pool.get(['spec', 'selector']);
+  const selector = isObj(sel) && isObj(sel.matchLabels) ? sel.matchLabels : sel;
+  const pods = idx.podsSelectedBy(pool.namespace, selector);
+  if (pods.length === 0) return unseen('its pods are not in the scan');
+  const ports = poolPorts(pool);
+  const out: Reach[] = [];
+  for (const pod of pods)
+    for (const s of idx.servicesOf(pod)) for (const port of s.service.ports) if (ports.includes(port.port)) out.push({ target: s, port });
+  return out;
+}
+
+/** Annotations and classes that keep a Gateway's load balancer on the internal network. */
+const INTERNAL_GATEWAY_ANNOTATIONS: Record<string, (v: string) => boolean> = {
+  'networking.gke.io/load-balancer-type': (v) => v.toLowerCase() === 'internal',
+  'service.beta.kubernetes.io/aws-load-balancer-scheme': (v) => v === 'internal',
+  'service.beta.kubernetes.io/aws-load-balancer-internal': (v) => v !== 'false',
+  'service.beta.kubernetes.io/azure-load-balancer-internal': (v) => v === 'true',
+};
+
+/**
+ * True when every Gateway the route attaches to is in the scan and internal: an internal class
+ * (`gke-l7-rilb`, a class named `…internal…`) or an internal load balancer annotation on the Gateway
+ * or its `spec.infrastructure`.
+ */
+export function routeOnInternalGateways(idx: NetworkIndex, route: K8sObjectDocument): boolean {
+  const parents = route.get(['spec', 'parentRefs']);
+  if (!Array.isArray(parents) || parents.length === 0) return false;
+  return parents.every((p) => {
+    if (!isObj(p) || typeof p.name !== 'string' || (p.kind !== undefined && p.kind !== 'Gateway')) return false;
+    const gw = idx.gateways.get(`${typeof p.namespace === 'string' ? p.namespace : route.namespace}/${p.name}`);
+    if (!gw) return false;
+    const cls = gw.get(['spec', 'gatewayClassName']);
+    if (typeof cls === 'string' && (/internal/i.test(cls) || /^gke-l7-rilb/.test(cls))) return true;
+    const infra = gw.get(['spec', 'infrastructure', 'annotations']);
+    const annotations = { ...gw.annotations, ...(isObj(infra) ? infra : {}) };
+    return Object.entries(INTERNAL_GATEWAY_ANNOTATIONS).some(([k, test]) => typeof annotations[k] === 'string' && test(annotations[k]));
+  });
 }
 
 const ENVOY_GATEWAY_AUTH = ['basicAuth', 'jwt', 'oidc', 'extAuth', 'apiKeyAuth'];
