@@ -70,7 +70,7 @@ function resolveConfig(opts: ScanOptions, cwd: string): { config: SanctumConfig;
   if (opts.config === false) return { config: {} };
   if (typeof opts.config === 'object') return { config: opts.config };
   try {
-    const path = opts.config ?? findConfigFor(opts.files ? [] : opts.targets, cwd);
+    const path = opts.config ?? findConfigFor(opts.targets, cwd);
     return path ? { config: loadConfig(path), path } : { config: {} };
   } catch (e) {
     throw new ScanSetupError((e as Error).message);

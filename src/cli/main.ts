@@ -10,7 +10,7 @@ import { bufferedSink, formatExtensions, reporters, streamingReporters, type Chu
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addDbCommand } from './db-command.js';
-import { fixRepeatedly } from './fix.js';
+import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { Progress } from './progress.js';
@@ -315,7 +315,16 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       if (flags.fix) {
         if (stdin) throw new ScanSetupError('--fix cannot write to stdin');
         const failing = (r: ScanResult) => quietFindings(r.findings, failOn);
-        const run = fixRepeatedly(result, () => runScan(paths, { ...flags, progress: false }, io, (r) => (ran = r)), failing, cwd);
+        const quietFlags = { ...flags, progress: false };
+        const scanText = (path: string, text: string) => runScan(paths, quietFlags, io, undefined, new MemorySourceFile(path, text));
+        const run = fixRepeatedly(
+          result,
+          () => runScan(paths, quietFlags, io, (r) => (ran = r)),
+          failing,
+          cwd,
+          undefined,
+          safeFixCheck(scanText),
+        );
         result = run.result;
         for (const [path, { count, rules }] of flags.quiet ? [] : run.fixed) {
           io.stderr.write(`fixed ${count} finding${count === 1 ? '' : 's'} in ${path}: ${[...rules].join(', ')}\n`);
