@@ -35,6 +35,8 @@ export interface ScanOptions {
   baseline?: string | ReadonlySet<string>;
   limits?: Partial<Limits>;
   strictModels?: boolean;
+  /** Scan files that `.gitignore` and `.sanctumignore` leave out too (configured excludes still apply). */
+  includeIgnored?: boolean;
   /** The vulnerability database supply-chain rules match dependencies against; by default the one `sanctum db` manages. */
   vulnerabilities?: VulnerabilitySource;
   /** Values files passed to `helm template --values` for every chart found. */
@@ -155,7 +157,9 @@ export function scanSync(opts: ScanOptions): ScanResult {
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
   });
 
-  let files = opts.files ?? walkTargets(opts.targets, { cwd, exclude: config.exclude, onError: (p, m) => engine.error(p, m) });
+  let files =
+    opts.files ??
+    walkTargets(opts.targets, { cwd, exclude: config.exclude, includeIgnored: opts.includeIgnored, onError: (p, m) => engine.error(p, m) });
   if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'))) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
     files = withRenderedSources(files, {

@@ -160,6 +160,18 @@ describe('configuration and excludes follow the scanned target', () => {
   });
 });
 
+describe('--include-ignored', () => {
+  it('scans what .gitignore leaves out', async () => {
+    const w = workspace({ 'ctx/.gitignore': 'pod.yaml\n', 'ctx/pod.yaml': PRIVILEGED_POD });
+    try {
+      expect((await run(['scan', 'ctx', ...ONLY], { cwd: w.dir })).code).toBe(0);
+      expect((await run(['scan', 'ctx', ...ONLY, '--include-ignored'], { cwd: w.dir })).code).toBe(1);
+    } finally {
+      w.cleanup();
+    }
+  });
+});
+
 describe('targets', () => {
   it('a missing target is exit 2 naming it', async () => {
     const r = await run(['scan', 'good', 'nowhere'], { cwd: cwd() });

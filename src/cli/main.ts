@@ -39,6 +39,7 @@ interface ScanFlags {
   showSuppressed?: boolean;
   fix?: boolean;
   stdinName?: string;
+  includeIgnored?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [
@@ -88,6 +89,10 @@ function addScanOptions(cmd: Command): Command {
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
     .option('--strict-models', 'report any pickle import outside the allow-list as high')
+    .option(
+      '--include-ignored',
+      'scan files that .gitignore and .sanctumignore leave out too, e.g. a Docker build context (files Git tracks are always scanned)',
+    )
     .addOption(new Option('--helm-values <file>', 'values file for every Helm chart rendered (repeatable)').argParser(repeat).default([]))
     .addOption(
       new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]),
@@ -182,6 +187,7 @@ function runScan(
       config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
       baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
       strictModels: flags.strictModels,
+      includeIgnored: flags.includeIgnored,
       helmValues: flags.helmValues.map((v) => resolve(cwd, v)),
       helmSet: flags.helmSet,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -260,5 +261,57 @@ describe('directory scan', () => {
     ]);
     expect(r.findings).toHaveLength(1);
     expect(r.stats.files).toBe(1);
+  });
+
+  describe('inside a Git work tree', () => {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', join(base, 'repo'), ...args], {
+        stdio: 'ignore',
+        env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      });
+    let hasGit = true;
+    try {
+      execFileSync('git', ['--version'], { stdio: 'ignore' });
+    } catch {
+      hasGit = false;
+    }
+
+    it.skipIf(!hasGit)('scans files Git tracks even when .gitignore matches them; untracked ignored files stay out', () => {
+      write({
+        'repo/.gitignore': '*.env\ngenerated/\n',
+        'repo/deploy.yaml': '',
+        'repo/prod.env': 'TOKEN=x\n',
+        'repo/generated/crd.yaml': '',
+        'repo/generated/sub/more.yaml': '',
+      });
+      git('init', '-q');
+      git('add', '.gitignore', 'deploy.yaml');
+      git('add', '-f', 'prod.env', 'generated/crd.yaml');
+      write({ 'repo/local.env': 'TOKEN=y\n', 'repo/generated/untracked.yaml': '' });
+      expect(walk(['repo']).files).toEqual(['repo/deploy.yaml', 'repo/generated/crd.yaml', 'repo/prod.env']);
+      // A subdirectory of the work tree as the target: the same rule.
+      expect(walk(['repo/generated']).files).toEqual([
+        'repo/generated/crd.yaml',
+        'repo/generated/sub/more.yaml',
+        'repo/generated/untracked.yaml',
+      ]);
+      // Configured excludes still leave tracked files out.
+      expect(walk(['repo'], ['*.env']).files).toEqual(['repo/deploy.yaml', 'repo/generated/crd.yaml']);
+    });
+  });
+
+  it('--include-ignored scans what ignore files leave out (a Docker build context); excludes and node_modules still apply', () => {
+    write({
+      'ctx/.gitignore': '*.env\n',
+      'ctx/.sanctumignore': 'models/\n',
+      'ctx/app.env': 'K=v\n',
+      'ctx/models/m.pkl': '',
+      'ctx/Dockerfile': '',
+      'ctx/node_modules/x/a.js': '',
+      'ctx/tmp/t': '',
+    });
+    const files = [...walkTargets(['ctx'], { cwd: base, includeIgnored: true, exclude: ['tmp/'], onError: () => {} })].map((f) => f.path);
+    expect(files).toEqual(['ctx/Dockerfile', 'ctx/app.env', 'ctx/models/m.pkl']);
+    expect(walk(['ctx']).files).toEqual(['ctx/Dockerfile', 'ctx/tmp/t']);
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -7,6 +8,8 @@ export interface WalkOptions {
   cwd?: string;
   /** Extra path globs (gitignore syntax) to leave out, relative to each directory target. */
   exclude?: readonly string[];
+  /** Scan what `.gitignore` and `.sanctumignore` leave out too (Docker build contexts); excludes still apply. */
+  includeIgnored?: boolean;
   onError(path: string, message: string): void;
 }
 
@@ -74,11 +77,53 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
     }
     // Excludes are relative to the scanned directory, as a .gitignore at its top would be.
     const exclude = opts.exclude?.length ? [{ dir: abs, ig: ignore().add([...opts.exclude]) }] : [];
-    let inherited = ancestorScopes(abs, cwd, opts);
+    let inherited = opts.includeIgnored ? [] : ancestorScopes(abs, cwd, opts);
     // A target named explicitly is scanned even when the repository ignores it.
     if (ignored(inherited, abs, true)) inherited = [];
-    yield* walkDir(abs, root, root, cwd, { exclude, scopes: inherited }, opts);
+    const tracked = opts.includeIgnored ? undefined : trackedFiles(abs);
+    yield* walkDir(abs, root, root, cwd, { exclude, scopes: inherited, tracked }, opts);
   }
+}
+
+/**
+ * Inside a Git work tree, files Git tracks are scanned even when an ignore file matches them: the
+ * absolute paths of the tracked files under `dir` and of the directories that hold them, from
+ * `git ls-files` (run by argument vector). Undefined outside a work tree or without git: the
+ * ignore files alone decide.
+ */
+function trackedFiles(dir: string): Set<string> | undefined {
+  let out: Buffer;
+  try {
+    out = execFileSync('git', ['-C', dir, 'ls-files', '-z', '--cached', '--full-name', '--', '.'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 30_000,
+    });
+  } catch {
+    return undefined;
+  }
+  let top: string;
+  try {
+    top = execFileSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      encoding: 'utf8',
+      timeout: 30_000,
+    }).trim();
+    top = realpathSync(top);
+  } catch {
+    return undefined;
+  }
+  const realDir = realpathSync(dir);
+  const set = new Set<string>();
+  for (const rel of out.toString('utf8').split('\0')) {
+    if (!rel) continue;
+    // Paths are reported under the real path of the work tree; walk paths use the target as given.
+    let p = join(top, rel);
+    if (realDir !== dir && inside(realDir, p)) p = join(dir, relative(realDir, p));
+    set.add(p);
+    for (let d = dirname(p); d.length > dir.length && !set.has(d); d = dirname(d)) set.add(d);
+  }
+  return set;
 }
 
 /** Both ignore files of a directory form one scope, `.sanctumignore` last so that its patterns win. */
@@ -173,10 +218,13 @@ interface Filters {
   exclude: IgnoreScope[];
   /** Ignore files in effect, outermost first. */
   scopes: IgnoreScope[];
+  /** Files Git tracks (and their directories): never left out by ignore files. */
+  tracked?: Set<string>;
 }
 
 function skipped(f: Filters, abs: string, isDir: boolean): boolean {
-  return ignored(f.exclude, abs, isDir) || ignored(f.scopes, abs, isDir);
+  if (ignored(f.exclude, abs, isDir)) return true;
+  return ignored(f.scopes, abs, isDir) && !f.tracked?.has(abs);
 }
 
 function* walkDir(dir: string, dirReal: string, root: string, cwd: string, parent: Filters, opts: WalkOptions): Generator<DiskSourceFile> {
@@ -187,7 +235,7 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
     opts.onError(displayPath(dir, cwd), `cannot read directory: ${code(e)}`);
     return;
   }
-  const filters: Filters = { exclude: parent.exclude, scopes: loadIgnores(dir, parent.scopes, cwd, opts) };
+  const filters: Filters = { ...parent, scopes: opts.includeIgnored ? [] : loadIgnores(dir, parent.scopes, cwd, opts) };
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const abs = join(dir, entry.name);

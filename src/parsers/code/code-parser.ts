@@ -9,8 +9,23 @@ const BY_EXTENSION: Array<[RegExp, CodeLanguage]> = [
   [/\.(?:m|c)?jsx?$/i, 'javascript'],
 ];
 
+/** Bundles and minified or generated sources: read by the secret scanner only (the text parser), never parsed as code. */
+const GENERATED_NAME = /(?:\.min|[.-]bundle|\.chunk)\.(?:m|c)?js$/i;
+/** A line this long in the first bytes of a source file: minified or generated, not written by hand. */
+const GENERATED_LINE_CHARS = 1000;
+
+function looksGenerated(file: SourceFile): boolean {
+  const head = file.head();
+  let run = 0;
+  for (const byte of head) {
+    run = byte === 0x0a ? 0 : run + 1;
+    if (run > GENERATED_LINE_CHARS) return true;
+  }
+  return false;
+}
+
 function languageOf(path: string): CodeLanguage | undefined {
-  if (/\.d\.(?:m|c)?ts$/i.test(path) || /\.min\.js$/i.test(path)) return undefined;
+  if (/\.d\.(?:m|c)?ts$/i.test(path) || GENERATED_NAME.test(path)) return undefined;
   return BY_EXTENSION.find(([re]) => re.test(path))?.[1];
 }
 
@@ -20,7 +35,7 @@ export const codeParser: Parser = {
   produces: ['code-python', 'code-js'],
   maxBytes: 2 * 1024 * 1024,
   matches(file: SourceFile): boolean {
-    return languageOf(file.path) !== undefined;
+    return languageOf(file.path) !== undefined && !looksGenerated(file);
   },
   parse(file: SourceFile): ParseOutput {
     if (looksBinary(file.head())) throw new ParseFailure('binary content in a source file; not scanned as code');
