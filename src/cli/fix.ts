@@ -20,19 +20,12 @@ export type FixCheck = (path: string, before: string, after: string) => string |
  * Applies the fixes of `findings` to their files in place, one file at a time. A file that is not
  * valid UTF-8 is left alone: decoding and re-encoding it would change bytes no fix asked for.
  * `check` sees each fixed text before it is written; when it objects, the fixes are tried one at a
- * time and only those it accepts are written. A fix of rendered output is reported, never written.
+ * time and only those it accepts are written.
  */
 export function fixFiles(findings: readonly Finding[], cwd: string, check?: FixCheck): FixOutcome {
   const byFile = new Map<string, FileFix<Finding>[]>();
   const outcome: FixOutcome = { fixed: [], skipped: [] };
   for (const f of findings) {
-    if (f.fix?.renderedBy !== undefined) {
-      outcome.skipped.push({
-        finding: f,
-        reason: `found in the output of \`${f.fix.renderedBy}\`, not in a file: ${f.fix.description} in the template or values by hand`,
-      });
-      continue;
-    }
     if (!f.fix?.edits.length) continue;
     const path = f.fix.edits[0].path;
     const list = byFile.get(path) ?? [];

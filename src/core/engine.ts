@@ -399,10 +399,6 @@ function fixLines(file: SourceFile): LineIndex {
 }
 
 function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined {
-  // Rendered output exists only in memory: its offsets say nothing about the templates on disk.
-  const rendered = doc.file as { renderState?: string; renderedBy?: string };
-  if (rendered.renderState === 'rendered')
-    return { description: fix.description, edits: [], renderedBy: rendered.renderedBy ?? 'a renderer' };
   const lines = fixLines(doc.file);
   return {
     description: fix.description,

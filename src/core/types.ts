@@ -60,10 +60,7 @@ export interface TextEdit {
 
 export interface FixSuggestion {
   description: string;
-  /** Empty when the finding is in rendered output (`renderedBy`): the file on disk holds templates, not this text. */
   edits: TextEdit[];
-  /** The renderer whose output the finding is in (`helm template charts/app`); the fix is then applied by hand. */
-  renderedBy?: string;
 }
 
 /** The advisory a supply-chain finding is about (OSV id, aliases, fixed versions). */
