@@ -1,6 +1,6 @@
 // One measurement in a fresh process, so peak RSS belongs to that work alone.
 // Usage: node bench/k8s-child.mjs parse|scan|scan-misconfig DIR
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,7 +23,7 @@ if (mode === 'parse') {
   out = { objects };
 } else {
   const { scanSync, getRegistry } = await import('../dist/index.js');
-  const { streamingReporters, bufferedSink } = await import('../dist/reporters/index.js');
+  const { streamingReporters, bufferedSink, writeString } = await import('../dist/reporters/index.js');
   const r = scanSync({
     targets: [dir],
     config: false,
@@ -35,10 +35,7 @@ if (mode === 'parse') {
   const tmp = mkdtempSync(join(tmpdir(), 'sanctum-bench-'));
   const reportPath = join(tmp, 'report.json');
   const fd = openSync(reportPath, 'w');
-  const sink = bufferedSink((c) => {
-    const b = Buffer.from(c, 'utf8');
-    for (let off = 0; off < b.length; ) off += writeSync(fd, b, off);
-  });
+  const sink = bufferedSink((c) => writeString(fd, c));
   streamingReporters.json(r, { rules: getRegistry().rules, color: false, failOn: 'high' }, sink.write);
   sink.flush();
   closeSync(fd);

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
@@ -6,7 +6,7 @@ import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } f
 import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
-import { bufferedSink, formatExtensions, reporters, streamingReporters, type ChunkSink } from '../reporters/index.js';
+import { bufferedSink, formatExtensions, reporters, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addDbCommand } from './db-command.js';
@@ -239,10 +239,7 @@ function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, writ
     throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
-    const out = bufferedSink((c) => {
-      const bytes = Buffer.from(c, 'utf8');
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
-    });
+    const out = bufferedSink((c) => writeString(fd, c));
     write(out.write);
     out.flush();
   } catch (e) {

@@ -1,5 +1,5 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprintDigest } from './fingerprint.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
 import { LineIndex } from './line-index.js';
@@ -42,6 +42,12 @@ interface RawReport {
   input: ReportInput;
 }
 
+interface RuleRun {
+  ctx: RuleContext;
+  doc: ScanDocument | undefined;
+  reports: RawReport[];
+}
+
 const EVIDENCE_MAX = 160;
 
 /** Parses each file once, hands every document to the rules that apply, and resolves findings. */
@@ -55,6 +61,7 @@ export class Engine {
   private readonly setDocs = new Map<Parser, ScanDocument[]>();
   private readonly occurrences = new Map<string, number>();
   private readonly engineReported = new Set<string>();
+  private readonly runs = new Map<AnyRule, RuleRun>();
   readonly findings: Finding[] = [];
   readonly errors: ScanError[] = [];
   private files = 0;
@@ -155,17 +162,34 @@ export class Engine {
     const rules = this.rulesByKind.get(doc.kind);
     if (!rules) return;
     for (const rule of rules) {
-      const ctx: RuleContext = {
-        report: (input) => reports.push({ rule, doc: input.doc ?? doc, input }),
-        options: this.optionsFor(rule.meta),
-        settings: this.settings,
-      };
+      const run = this.contextOf(rule);
+      run.doc = doc;
+      run.reports = reports;
       try {
-        rule.check(doc, ctx);
+        rule.check(doc, run.ctx);
       } catch (e) {
         this.error(doc.file.path, `rule ${rule.meta.id} (${rule.meta.slug}) failed: ${describeError(e, rule.meta.slug)}`);
       }
     }
+  }
+
+  /** One context per rule for the whole scan, pointed at the document being checked. */
+  private contextOf(rule: AnyRule): RuleRun {
+    let run = this.runs.get(rule);
+    if (!run) {
+      const r: RuleRun = {
+        doc: undefined,
+        reports: [],
+        ctx: {
+          report: (input) => r.reports.push({ rule, doc: input.doc ?? r.doc!, input }),
+          options: this.optionsFor(rule.meta),
+          settings: this.settings,
+        },
+      };
+      run = r;
+      this.runs.set(rule, run);
+    }
+    return run;
   }
 
   private optionsFor(meta: RuleMeta): Record<string, unknown> {
@@ -338,14 +362,15 @@ export class Engine {
    * Keyed by the first occurrence's fingerprint, which the first finding keeps anyway.
    */
   private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
-    const first = fingerprint(ruleId, location, anchor, 0);
+    // Keyed by the flat hex digest: a `sha256:…` concatenation would be flattened again on every lookup.
+    const first = fingerprintDigest(ruleId, location, anchor, 0);
     const seen = this.occurrences.get(first);
     if (seen === undefined) {
       this.occurrences.set(first, 1);
-      return first;
+      return 'sha256:' + first;
     }
     this.occurrences.set(first, seen + 1);
-    return fingerprint(ruleId, location, anchor, seen);
+    return 'sha256:' + fingerprintDigest(ruleId, location, anchor, seen);
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */

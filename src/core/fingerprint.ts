@@ -7,7 +7,12 @@ import type { Location } from './types.js';
  * `occurrence` separates equal findings within one file.
  */
 export function fingerprint(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+  return 'sha256:' + fingerprintDigest(ruleId, loc, anchor, occurrence);
+}
+
+/** The hex digest of `fingerprint`, without its `sha256:` prefix. */
+export function fingerprintDigest(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   const r = loc.resource;
   const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
-  return 'sha256:' + hash('sha256', [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'), 'hex');
+  return hash('sha256', [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'), 'hex');
 }

@@ -28,4 +28,4 @@ export const formatExtensions: Readonly<Record<string, string>> = {
 };
 
 export type { Reporter, ReportContext, StreamingReporter } from './reporter.js';
-export { bufferedSink, type ChunkSink } from './json-stream.js';
+export { bufferedSink, writeString, type ChunkSink } from './json-stream.js';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 
 /** Receives a report piece by piece; the pieces joined are the whole report. */
 export type ChunkSink = (chunk: string) => void;
@@ -73,8 +74,8 @@ export function collectChunks(write: (sink: ChunkSink) => void): string {
   return parts.join('');
 }
 
-/** Groups small chunks into writes of about `size` characters. */
-export function bufferedSink(sink: ChunkSink, size = 1 << 20): { write: ChunkSink; flush(): void } {
+/** Groups small chunks into writes of about `size` characters; large chunks go through as they are. */
+export function bufferedSink(sink: ChunkSink, size = 1 << 16): { write: ChunkSink; flush(): void } {
   let parts: string[] = [];
   let length = 0;
   const flush = (): void => {
@@ -85,10 +86,23 @@ export function bufferedSink(sink: ChunkSink, size = 1 << 20): { write: ChunkSin
   };
   return {
     write(chunk: string): void {
+      if (chunk.length >= size) {
+        flush();
+        sink(chunk);
+        return;
+      }
       parts.push(chunk);
       length += chunk.length;
       if (length >= size) flush();
     },
     flush,
   };
+}
+
+/** Writes a string whole to a file descriptor. */
+export function writeString(fd: number, text: string): void {
+  const n = writeSync(fd, text);
+  if (n === Buffer.byteLength(text)) return;
+  const bytes = Buffer.from(text, 'utf8');
+  for (let off = n; off < bytes.length; ) off += writeSync(fd, bytes, off);
 }

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -6,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../core/types.js';
 import { getRegistry, scanSync } from '../scan.js';
 import { jsonReporter, streamJson } from './json.js';
-import { bufferedSink, writeJsonStreaming } from './json-stream.js';
+import { bufferedSink, writeJsonStreaming, writeString } from './json-stream.js';
 import { streamSarif } from './sarif.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
 
@@ -71,9 +73,25 @@ describe('streamed JSON report', () => {
   it('buffers small chunks into writes of about the asked size', () => {
     const writes: string[] = [];
     const out = bufferedSink((c) => writes.push(c), 10);
-    for (const c of ['abc', 'defg', 'hijk', 'l']) out.write(c);
+    for (const c of ['abc', 'defg', 'hijk', 'l', 'a long chunk', 'm']) out.write(c);
     out.flush();
-    expect(writes).toEqual(['abcdefghijk', 'l']);
+    expect(writes).toEqual(['abcdefghijk', 'l', 'a long chunk', 'm']);
+  });
+});
+
+describe('writeString', () => {
+  it('writes text with multi-byte characters whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-write-'));
+    try {
+      const path = join(dir, 'out.json');
+      const fd = openSync(path, 'w');
+      writeString(fd, 'naïve – ');
+      writeString(fd, '模型 🤖\n');
+      closeSync(fd);
+      expect(readFileSync(path, 'utf8')).toBe('naïve – 模型 🤖\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

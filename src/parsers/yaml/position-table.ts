@@ -4,39 +4,73 @@ import type { ObjectPath } from '../../core/types.js';
  * Node positions recorded from js-yaml's `listener` while a file is loaded, in pre-order.
  * Spans are resolved lazily, only for the nodes a finding points at.
  */
+/** Node offsets of the file being loaded, reused from file to file; `seal` copies them out at their size. */
+let scratch = new Int32Array(4 * 4096);
+const NONE = new Int32Array(0);
+
 export class PositionTable {
-  readonly open: number[] = [];
-  readonly close: number[] = [];
-  readonly parent: number[] = [];
-  readonly results: unknown[] = [];
+  /** Offsets live in typed arrays: off the JavaScript heap, 4 bytes a number, cheap to keep for cross-object rules. */
+  open: Int32Array = NONE;
+  close: Int32Array = NONE;
+  parent: Int32Array = NONE;
   /** Index just past the last descendant of each node: the children of `n` are `n + 1`, `after[n + 1]`, … below `after[n]`. */
-  readonly after: number[] = [];
+  after: Int32Array = NONE;
+  readonly results: unknown[] = [];
   /** Index of the root node of each document, in document order. */
   readonly roots: number[] = [];
   maxDepth = 0;
+  /** Number of nodes recorded. */
+  count = 0;
   private readonly stack: number[] = [];
+  /** Recording into `scratch`, four numbers a node, until `seal` (the offset arrays are empty until then). */
+  private recording = true;
 
   constructor(readonly text: string) {}
 
   readonly listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
     if (event === 'open') {
-      const i = this.open.length;
+      const i = this.count++;
+      if (4 * i + 4 > scratch.length) {
+        const bigger = new Int32Array(scratch.length * 2);
+        bigger.set(scratch);
+        scratch = bigger;
+      }
       const depth = this.stack.length;
-      this.open.push(state.position);
-      this.close.push(-1);
-      this.parent.push(depth ? this.stack[depth - 1] : -1);
+      const k = 4 * i;
+      scratch[k] = state.position;
+      scratch[k + 1] = -1;
+      scratch[k + 2] = depth ? this.stack[depth - 1] : -1;
+      scratch[k + 3] = -1;
       this.results.push(undefined);
-      this.after.push(-1);
       if (depth === 0) this.roots.push(i);
       else if (depth > this.maxDepth) this.maxDepth = depth;
       this.stack.push(i);
     } else {
       const i = this.stack.pop()!;
-      this.close[i] = state.position;
-      this.after[i] = this.open.length;
+      scratch[4 * i + 1] = state.position;
+      scratch[4 * i + 3] = this.count;
       this.results[i] = state.result;
     }
   };
+
+  /** Copies the recorded offsets out of the shared scratch space, once loading is done (or has failed). */
+  seal(): this {
+    if (!this.recording) return this;
+    this.recording = false;
+    const n = this.count;
+    const all = new Int32Array(4 * n);
+    this.open = all.subarray(0, n);
+    this.close = all.subarray(n, 2 * n);
+    this.parent = all.subarray(2 * n, 3 * n);
+    this.after = all.subarray(3 * n, 4 * n);
+    for (let i = 0, k = 0; i < n; i++, k += 4) {
+      this.open[i] = scratch[k];
+      this.close[i] = scratch[k + 1];
+      this.parent[i] = scratch[k + 2];
+      this.after[i] = scratch[k + 3];
+    }
+    return this;
+  }
 
   private childrenOf(node: number): number[] {
     const out: number[] = [];

@@ -8,27 +8,20 @@ import type { PositionTable } from './position-table.js';
 /** Shared by every document parsed from one YAML or JSON file. */
 export class YamlFile {
   private text: TextLocator | undefined;
-  private positions: PositionTable | undefined;
+
   constructor(
     readonly file: SourceFile,
-    table: PositionTable,
-    /** Parses the text again for its positions, after `compact`. */
-    private readonly rebuild?: () => PositionTable,
-  ) {
-    this.positions = table;
-  }
-  get table(): PositionTable {
-    this.positions ??= this.rebuild!();
-    return this.positions;
-  }
+    /** Kept with the documents (it is compact) so that findings of cross-object rules are located without parsing again. */
+    readonly table: PositionTable,
+  ) {}
+
   get textLocator(): TextLocator {
     if (!this.text) this.text = new TextLocator(this.file);
     return this.text;
   }
-  /** Drops the positions and the line index; they are rebuilt when a finding needs them. */
+
+  /** Drops the line index; it is rebuilt when a finding needs it. */
   compact(): void {
-    if (!this.rebuild) return;
-    this.positions = undefined;
     this.text = undefined;
   }
 }

@@ -282,14 +282,31 @@ describe('comments between nodes', () => {
 });
 
 describe('compaction', () => {
-  it('drops positions and rebuilds the same ones when a finding needs them', () => {
+  it('keeps the compact positions, drops the line index, and locates the same after', () => {
     const { objects } = parse(POD + '---\n' + POD.replace('name: "x"', 'name: "y"'));
     const paths: Array<Array<string | number>> = [[], ['spec', 'containers', 0, 'env', 0, 'value'], ['spec', 'nodeName'], ['metadata', 'labels', 'nope']];
     const before = objects.map((o) => paths.map((p) => at(o, p)));
     const table = objects[0].source.table;
+    const lines = objects[0].source.textLocator;
     for (const o of objects) o.compact();
-    expect(objects[1].source.table).not.toBe(table);
+    expect(objects[1].source.table).toBe(table);
+    expect(objects[1].source.textLocator).not.toBe(lines);
+    expect(table.open).toBeInstanceOf(Int32Array);
+    expect(table.open.length).toBe(table.count);
     expect(objects.map((o) => paths.map((p) => at(o, p)))).toEqual(before);
+  });
+});
+
+describe('large files', () => {
+  it('record positions past the reused scratch space, and a later small file is not confused by them', () => {
+    const items = Array.from({ length: 6000 }, (_, i) => `    - name: e${i}\n      value: "v${i}"\n`).join('');
+    const big = `apiVersion: v1\nkind: Pod\nmetadata: {name: big}\nspec:\n  containers:\n  - name: c\n    image: x:1\n    env:\n${items}`;
+    const [pod] = parse(big).objects;
+    expect(pod.source.table.count).toBeGreaterThan(4 * 4096);
+    expect(at(pod, ['spec', 'containers', 0, 'env', 5999, 'value'])).toBe(`${10 + 2 * 5999}:7-${10 + 2 * 5999}:21 value: "v5999"`);
+    const [small] = parse(POD).objects;
+    expect(at(small, ['spec', 'nodeName'])).toBe(at(parse(POD).objects[0], ['spec', 'nodeName']));
+    expect(at(pod, ['spec', 'containers', 0, 'env', 0, 'value'])).toBe('10:7-10:18 value: "v0"');
   });
 });
 

@@ -70,13 +70,14 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
     throw e;
   }
+  table.seal();
   if (table.maxDepth > ctx.limits.maxDepth)
     throw new ParseFailure(`YAML nesting is ${table.maxDepth} levels deep, over the limit of ${ctx.limits.maxDepth}; not scanned`);
   if (ANCHOR.test(text)) {
     for (let i = 0; i < documents.length; i++) {
       // Aliases may add at most maxAliasExpansion nodes to what the document holds itself: a large
       // manifest without aliases is never mistaken for a bomb.
-      const own = (i + 1 < table.roots.length ? table.roots[i + 1] : table.open.length) - table.roots[i];
+      const own = (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i];
       const bound = own + ctx.limits.maxAliasExpansion;
       if (expandedSize(documents[i], bound) > bound)
         throw new ParseFailure(
@@ -84,12 +85,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
         );
     }
   }
-  const rebuild = (): PositionTable => {
-    const again = new PositionTable(text);
-    yaml.loadAll(text, null, { ...options, listener: again.listener } as yaml.LoadOptions);
-    return again;
-  };
-  return { source: new YamlFile(file, table, rebuild), documents };
+  return { source: new YamlFile(file, table), documents };
 }
 
 /** Counts nodes as rules would see them (aliases expanded), stopping past `limit`. */
