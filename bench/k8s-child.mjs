@@ -22,25 +22,27 @@ if (mode === 'parse') {
   for (const f of files(dir)) objects += yaml.loadAll(readFileSync(f, 'utf8')).length;
   out = { objects };
 } else {
-  const { scanSync, getRegistry } = await import('../dist/index.js');
-  const { streamingReporters, bufferedSink, writeString } = await import('../dist/reporters/index.js');
-  const r = scanSync({
+  // As `sanctum scan --format json --output FILE` runs: findings spooled as files finish, then the report streamed to the file.
+  const { scanStreamed } = await import('../dist/index.js');
+  const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
+  const r = scanStreamed({
     targets: [dir],
     config: false,
     scanners: mode === 'scan-misconfig' ? ['misconfig'] : undefined,
     frameworks: mode === 'scan-pss-baseline' ? ['pss:baseline'] : undefined,
   });
   const scanned = performance.now();
-  // The JSON report as `sanctum scan --format json --output FILE` writes it: streamed to a file.
   const tmp = mkdtempSync(join(tmpdir(), 'sanctum-bench-'));
   const reportPath = join(tmp, 'report.json');
   const fd = openSync(reportPath, 'w');
   const sink = bufferedSink((c) => writeString(fd, c));
-  streamingReporters.json(r, { rules: getRegistry().rules, color: false, failOn: 'high' }, sink.write);
+  r.writeJson(sink.write);
   sink.flush();
   closeSync(fd);
+  r.dispose();
   const reported = performance.now();
-  out = { objects: r.stats.resources, files: r.stats.files, findings: r.findings.length, errors: r.errors.length, rules: r.stats.rules, jsonMB: statSync(reportPath).size / 1048576 };
+  const s = r.result.stats;
+  out = { objects: s.resources, files: s.files, findings: r.findingCount, errors: r.result.errors.length, rules: s.rules, jsonMB: statSync(reportPath).size / 1048576 };
   rmSync(tmp, { recursive: true, force: true });
   out.scanMs = scanned - t0;
   out.jsonMs = reported - scanned;

@@ -1,4 +1,4 @@
-export { scan, scanSync, getRegistry, sortFindings, ScanSetupError, type ScanOptions } from './scan.js';
+export { scan, scanSync, scanStreamed, getRegistry, sortFindings, ScanSetupError, type ScanOptions, type StreamedScan } from './scan.js';
 export type { Finding, ScanResult, ScanError, Severity, Location, FrameworkRef, ResourceRef, ScannerName } from './core/types.js';
 export { SEVERITIES, SCANNERS, severityRank } from './core/types.js';
 export { MemorySourceFile, DiskSourceFile, type SourceFile } from './core/source-file.js';

@@ -8,14 +8,16 @@ import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
 import type { AnyRule, RuleMeta } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
-import { applyConfigSuppressions, parseBaseline } from './core/suppression.js';
+import { ConfigSuppressor, parseBaseline } from './core/suppression.js';
 import type { VulnerabilitySource } from './core/vulnerability.js';
-import { SCANNERS, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
+import { SCANNERS, severityRank, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
 import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
+import { JsonFindingSpool } from './reporters/json-spool.js';
+import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
 import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
 import { VERSION } from './version.js';
 
@@ -96,6 +98,58 @@ function findingFrameworks(reg: RuleRegistry, selectors: readonly FrameworkSelec
 }
 
 export function scanSync(opts: ScanOptions): ScanResult {
+  return runEngine(opts);
+}
+
+/** A scan whose findings were written to a temporary file as files finished (see `scanStreamed`). */
+export interface StreamedScan {
+  /** Everything but the findings; `findings` is empty here and written by `writeJson`. */
+  readonly result: ScanResult;
+  readonly findingCount: number;
+  /** True when a finding that is not suppressed is at or above `severity`. */
+  failsAt(severity: Severity): boolean;
+  /** Writes the JSON report, byte for byte the text of `jsonReporter` for the same scan; may be called more than once. */
+  writeJson(sink: ChunkSink): void;
+  /** Removes the temporary file. */
+  dispose(): void;
+}
+
+/**
+ * Scans like `scanSync`, but each file's findings are written out in the JSON report's text as soon as
+ * the file is done, so that memory does not grow with the findings (large scans, `--format json`).
+ */
+export function scanStreamed(opts: ScanOptions): StreamedScan {
+  const spool = new JsonFindingSpool();
+  let worst = 0;
+  const tally = (findings: readonly Finding[]): void => {
+    for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
+  };
+  try {
+    const result = runEngine(opts, (batch) => {
+      tally(batch);
+      spool.spool(batch);
+    });
+    tally(result.findings);
+    spool.hold(result.findings);
+    const summary: ScanResult = { ...result, findings: [] };
+    return {
+      result: summary,
+      findingCount: spool.count,
+      failsAt: (severity) => worst > 0 && worst >= severityRank(severity),
+      writeJson(sink) {
+        writeJsonAround(summary, summary.findings, (indent) => spool.writeItems(indent, sink), sink);
+        sink('\n');
+      },
+      dispose: () => spool.dispose(),
+    };
+  } catch (e) {
+    spool.dispose();
+    throw e;
+  }
+}
+
+/** Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of the result. */
+function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): ScanResult {
   const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
   const reg = getRegistry();
@@ -140,6 +194,7 @@ export function scanSync(opts: ScanOptions): ScanResult {
     }
   } else baseline = opts.baseline;
 
+  const suppressor = new ConfigSuppressor(config.ignore ?? [], baseline, today);
   // Without a database given, the deps rules use the default one, opened when they first need it.
   const defaultDb =
     opts.vulnerabilities === undefined && rules.some((r) => r.meta.scanner === 'deps')
@@ -155,6 +210,12 @@ export function scanSync(opts: ScanOptions): ScanResult {
     frameworksOf: findingFrameworks(reg, frameworks),
     today,
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
+    onFileFindings: spool
+      ? (findings) => {
+          for (const f of findings) suppressor.apply(f);
+          spool(findings);
+        }
+      : undefined,
   });
 
   let files =
@@ -183,7 +244,8 @@ export function scanSync(opts: ScanOptions): ScanResult {
     defaultDb?.close();
   }
   const result = engine.finish();
-  const hygiene = applyConfigSuppressions(result.findings, config.ignore ?? [], baseline, today);
+  for (const f of result.findings) suppressor.apply(f);
+  const hygiene = suppressor.hygiene();
   const cfgPath = configPath ? relative(cwd, configPath).split('\\').join('/') : '.sanctum.yaml';
   for (const e of hygiene.unreasoned)
     engine.engineFinding(SUPPRESSION_WITHOUT_REASON, cfgPath, {}, `Ignore entry for ${e.rule ?? 'paths'} has no reason`);

@@ -7,7 +7,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
 import { bufferedSink, formatExtensions, reporters, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
-import { getRegistry, scanSync, ScanSetupError } from '../scan.js';
+import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addDbCommand } from './db-command.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
@@ -167,6 +167,17 @@ function runScan(
   onRules?: (rules: readonly AnyRule[]) => void,
   stdin?: MemorySourceFile,
 ): ScanResult {
+  return runWith(targets, flags, io, onRules, stdin, scanSync);
+}
+
+function runWith<T>(
+  targets: string[],
+  flags: ScanFlags,
+  io: CliIO,
+  onRules: ((rules: readonly AnyRule[]) => void) | undefined,
+  stdin: MemorySourceFile | undefined,
+  scan: (opts: ScanOptions) => T,
+): T {
   const cwd = io.cwd ?? process.cwd();
   const list = targets.length ? targets : ['.'];
   if (!stdin) for (const t of list) checkTarget(t, cwd);
@@ -176,7 +187,7 @@ function runScan(
     .filter(Boolean);
   const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
   try {
-    return scanSync({
+    return scan({
       targets: list,
       cwd,
       onRules,
@@ -311,6 +322,20 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       const cwd = io.cwd ?? process.cwd();
       const failOn = effectiveFailOn(flags, cwd, paths);
       const stdin = await stdinTarget(paths, flags, io);
+      if (!flags.fix && !flags.quiet && outs.every((o) => o.format === 'json')) {
+        // Findings go to a temporary file as files finish: memory does not grow with them.
+        const streamed = runWith(paths, flags, io, undefined, stdin, scanStreamed);
+        try {
+          if (streamed.result.stats.files === 0 && streamed.result.errors.length === 0)
+            io.stderr.write(`sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`);
+          for (const o of outs) streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => streamed.writeJson(sink));
+        } finally {
+          streamed.dispose();
+        }
+        const failing = (failOn !== 'none' && streamed.failsAt(failOn)) || (Boolean(flags.failOnError) && streamed.result.errors.length > 0);
+        code = failing ? EXIT_FINDINGS : EXIT_OK;
+        return;
+      }
       let ran: readonly AnyRule[] = getRegistry().rules;
       let result = runScan(paths, flags, io, (r) => (ran = r), stdin);
       if (result.stats.files === 0 && result.errors.length === 0 && !flags.quiet)

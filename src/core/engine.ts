@@ -27,6 +27,8 @@ export interface EngineOptions {
   /** `YYYY-MM-DD`; decides whether a suppression has expired. */
   today?: string;
   onFile?(file: SourceFile, index: number): void;
+  /** Receives the findings of each file once its own rules are done (they then leave `findings`); cross-object findings stay. */
+  onFileFindings?(findings: Finding[]): void;
 }
 
 export interface EngineResult {
@@ -128,6 +130,7 @@ export class Engine {
     this.resolve(reports);
     // Kept for the cross-document rules: let them drop what they can rebuild.
     for (const doc of retained) doc.compact?.();
+    if (this.opts.onFileFindings && this.findings.length > 0) this.opts.onFileFindings(this.findings.splice(0));
   }
 
   /** Runs the cross-document rules and returns everything found. */

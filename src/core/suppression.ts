@@ -26,6 +26,42 @@ function entryMatches(e: IgnoreEntry, f: Finding): boolean {
 }
 
 /**
+ * Applies `.sanctum.yaml` ignore entries and a baseline to findings not already suppressed, one
+ * finding at a time (findings of a scan can be written out as they come).
+ */
+export class ConfigSuppressor {
+  private readonly used = new Set<IgnoreEntry>();
+  constructor(
+    private readonly entries: readonly IgnoreEntry[],
+    private readonly baseline: ReadonlySet<string> | undefined,
+    private readonly today: string,
+  ) {}
+
+  apply(f: Finding): void {
+    if (f.status === 'suppressed') return;
+    let s: Suppression | undefined;
+    for (const e of this.entries) {
+      if (!entryMatches(e, f)) continue;
+      this.used.add(e);
+      if (isExpired(e.expires, this.today)) continue;
+      s = { kind: 'config', ...(e.reason ? { reason: e.reason } : {}), ...(e.expires ? { expires: e.expires } : {}) };
+      break;
+    }
+    if (!s && this.baseline && fingerprintsOf(f).some((p) => this.baseline!.has(p))) s = { kind: 'baseline', reason: 'in baseline' };
+    if (s) {
+      f.status = 'suppressed';
+      f.suppression = s;
+    }
+  }
+
+  /** The entries used so far that lack a reason or have expired, for hygiene reporting. */
+  hygiene(): { unreasoned: IgnoreEntry[]; expired: IgnoreEntry[] } {
+    const list = [...this.used];
+    return { unreasoned: list.filter((e) => !e.reason), expired: list.filter((e) => isExpired(e.expires, this.today)) };
+  }
+}
+
+/**
  * Applies `.sanctum.yaml` ignore entries and a baseline to findings not already suppressed.
  * Returns the entries that lack a reason or have expired, for hygiene reporting.
  */
@@ -35,25 +71,9 @@ export function applyConfigSuppressions(
   baseline: ReadonlySet<string> | undefined,
   today: string,
 ): { unreasoned: IgnoreEntry[]; expired: IgnoreEntry[] } {
-  const used = new Set<IgnoreEntry>();
-  for (const f of findings) {
-    if (f.status === 'suppressed') continue;
-    let s: Suppression | undefined;
-    for (const e of entries) {
-      if (!entryMatches(e, f)) continue;
-      used.add(e);
-      if (isExpired(e.expires, today)) continue;
-      s = { kind: 'config', ...(e.reason ? { reason: e.reason } : {}), ...(e.expires ? { expires: e.expires } : {}) };
-      break;
-    }
-    if (!s && baseline && fingerprintsOf(f).some((p) => baseline.has(p))) s = { kind: 'baseline', reason: 'in baseline' };
-    if (s) {
-      f.status = 'suppressed';
-      f.suppression = s;
-    }
-  }
-  const list = [...used];
-  return { unreasoned: list.filter((e) => !e.reason), expired: list.filter((e) => isExpired(e.expires, today)) };
+  const suppressor = new ConfigSuppressor(entries, baseline, today);
+  for (const f of findings) suppressor.apply(f);
+  return suppressor.hygiene();
 }
 
 export function parseBaseline(text: string, path: string): Set<string> {

@@ -13,6 +13,14 @@ const BATCH = 256;
  * nor the text of the report ever exist whole in memory.
  */
 export function writeJsonStreaming<T>(root: object, streamed: readonly T[], item: (value: T) => unknown, sink: ChunkSink): void {
+  writeJsonAround(root, streamed, (indent) => writeArray(streamed, item, indent, sink), sink);
+}
+
+/**
+ * Writes `JSON.stringify(root, null, 2)` up to the array `streamed`, lets `writeItems` write that
+ * array (its opening bracket ends a line indented by `indent` spaces), and writes the rest.
+ */
+export function writeJsonAround(root: object, streamed: readonly unknown[], writeItems: (indent: number) => void, sink: ChunkSink): void {
   const marker = `sanctum-stream-${randomUUID()}`;
   let found = false;
   const skeleton = JSON.stringify(
@@ -28,7 +36,7 @@ export function writeJsonStreaming<T>(root: object, streamed: readonly T[], item
   const at = skeleton.indexOf(quoted);
   if (!found || at === -1) throw new Error('writeJsonStreaming: the streamed array is not part of the report');
   sink(skeleton.slice(0, at));
-  writeArray(streamed, item, indentBefore(skeleton, at), sink);
+  writeItems(indentBefore(skeleton, at));
   sink(skeleton.slice(at + quoted.length));
 }
 
@@ -40,31 +48,50 @@ function indentBefore(text: string, offset: number): number {
   return n;
 }
 
-/** An array whose opening bracket ends a line indented by `indent` spaces, as `JSON.stringify(_, null, 2)` writes it there. */
+/** How `JSON.stringify(_, null, 2)` writes the items of an array whose opening bracket ends a line indented by `indent` spaces. */
+export class ArrayItemFormat {
+  private readonly depth: number;
+  private readonly head: string;
+  private readonly tail: string;
+  constructor(readonly indent: number) {
+    // Each batch is nested so that the serializer itself indents its items by indent + 2; the wrapping is cut off.
+    this.depth = indent / 2;
+    let head = '';
+    let tail = '';
+    for (let j = 0; j <= this.depth; j++) {
+      head += ' '.repeat(2 * j) + '[\n';
+      tail = '\n' + ' '.repeat(2 * j) + ']' + tail;
+    }
+    this.head = head;
+    this.tail = tail;
+  }
+
+  /** The items, indented, separated by `,\n`, without a separator after the last. */
+  items(values: readonly unknown[]): string {
+    let batch: unknown = values;
+    for (let j = 0; j < this.depth; j++) batch = [batch];
+    const text = JSON.stringify(batch, null, 2);
+    return text.slice(this.head.length, text.length - this.tail.length);
+  }
+
+  get close(): string {
+    return ' '.repeat(this.indent) + ']';
+  }
+}
+
 function writeArray<T>(items: readonly T[], item: (value: T) => unknown, indent: number, sink: ChunkSink): void {
-  // JSON.stringify drops (writes null for) items that are undefined or functions; `item` returns JSON values here.
   if (items.length === 0) {
     sink('[]');
     return;
   }
-  // Nest each batch so that the serializer itself indents its items by indent + 2, then cut the wrapping off.
-  const depth = indent / 2;
-  let head = '';
-  let tail = '';
-  for (let j = 0; j <= depth; j++) {
-    head += ' '.repeat(2 * j) + '[\n';
-    tail = '\n' + ' '.repeat(2 * j) + ']' + tail;
-  }
+  const format = new ArrayItemFormat(indent);
   sink('[\n');
   for (let i = 0; i < items.length; i += BATCH) {
     const end = Math.min(items.length, i + BATCH);
-    let batch: unknown = items.slice(i, end).map(item);
-    for (let j = 0; j < depth; j++) batch = [batch];
-    const text = JSON.stringify(batch, null, 2);
-    sink(text.slice(head.length, text.length - tail.length));
+    sink(format.items(items.slice(i, end).map(item)));
     sink(end < items.length ? ',\n' : '\n');
   }
-  sink(' '.repeat(indent) + ']');
+  sink(format.close);
 }
 
 /** Collects a streamed report into one string (for callers that want the text). */
@@ -104,5 +131,5 @@ export function writeString(fd: number, text: string): void {
   const n = writeSync(fd, text);
   if (n === Buffer.byteLength(text)) return;
   const bytes = Buffer.from(text, 'utf8');
-  for (let off = n; off < bytes.length; ) off += writeSync(fd, bytes, off);
+  for (let off = n; off < bytes.length;) off += writeSync(fd, bytes, off);
 }

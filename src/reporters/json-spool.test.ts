@@ -1,0 +1,146 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor } from '../cli/main.js';
+import type { SanctumConfig } from '../core/config.js';
+import { MemorySourceFile } from '../core/source-file.js';
+import { SEVERITIES, type Finding } from '../core/types.js';
+import { getRegistry, scanStreamed, scanSync, type ScanOptions } from '../scan.js';
+import { jsonReporter } from './json.js';
+import { JsonFindingSpool } from './json-spool.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
+const ctx = { rules: getRegistry().rules, color: false, failOn: 'high' as const };
+
+/** The report text with the scan's duration (which differs from run to run) blanked. */
+const steady = (text: string): string => text.replace(/"durationMs": \d+/, '"durationMs": 0');
+
+function streamedText(opts: ScanOptions): { text: string; streamed: ReturnType<typeof scanStreamed> } {
+  const streamed = scanStreamed(opts);
+  const parts: string[] = [];
+  streamed.writeJson((c) => parts.push(c));
+  return { text: parts.join(''), streamed };
+}
+
+const deployment = (name: string, extra = ''): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ml\nspec:\n  template:\n    spec:\n      serviceAccountName: ${name}\n      containers:\n      - name: c\n        image: vllm/vllm-openai:latest\n        securityContext:\n          privileged: true${extra}\n`;
+
+describe('streamed scan (findings spooled as files finish)', () => {
+  it('writes byte for byte the JSON report of the in-memory scan, cross-object findings merged in order', () => {
+    const config: SanctumConfig = {
+      ignore: [
+        { rule: 'K8S-0100', paths: ['**/notebook.yaml'], reason: 'pinned by the platform team' },
+        { rule: 'K8S-0101', paths: ['**/llm-serving.yaml'] },
+        { rule: 'K8S-0109', expires: '2020-01-01', reason: 'old' },
+      ],
+    };
+    for (const opts of [
+      { targets: [EXAMPLES], config: false as const },
+      { targets: [EXAMPLES], config },
+      { targets: [EXAMPLES], config: false as const, frameworks: ['pss:restricted'] },
+    ]) {
+      const full: ScanOptions = { ...opts, today: '2026-06-15' };
+      const expected = jsonReporter(scanSync(full), ctx);
+      const { text, streamed } = streamedText(full);
+      try {
+        expect(steady(text)).toBe(steady(expected));
+        expect(streamed.findingCount).toBe(JSON.parse(expected).findings.length);
+        expect(streamed.findingCount).toBeGreaterThan(20);
+        // Written twice, the same.
+        const again: string[] = [];
+        streamed.writeJson((c) => again.push(c));
+        expect(again.join('')).toBe(text);
+      } finally {
+        streamed.dispose();
+      }
+    }
+  });
+
+  it('keeps the order of equal findings and interleaves files, baseline and hygiene findings as the in-memory scan does', () => {
+    const files = () => [
+      new MemorySourceFile('b/z.yaml', deployment('z') + '---\n' + deployment('z')),
+      new MemorySourceFile('a-b/x.yaml', deployment('x', '\n          # sanctum:ignore K8S-0003\n')),
+      new MemorySourceFile('a/y.yaml', deployment('y')),
+      new MemorySourceFile('a/broken.yaml', 'a: [1,\n'),
+      new MemorySourceFile('a/empty.yaml', ''),
+    ];
+    const first = scanSync({ targets: ['.'], files: files(), config: false, today: '2026-06-15' });
+    const baseline = new Set(first.findings.filter((_, i) => i % 3 === 0).map((f) => f.fingerprint));
+    const opts = (): ScanOptions => ({
+      targets: ['.'],
+      files: files(),
+      config: { ignore: [{ paths: ['a/**'] }] },
+      baseline,
+      today: '2026-06-15',
+    });
+    const inMemory = scanSync(opts());
+    const { text, streamed } = streamedText(opts());
+    try {
+      expect(steady(text)).toBe(steady(jsonReporter(inMemory, ctx)));
+      expect(inMemory.findings.some((f) => f.suppression?.kind === 'baseline')).toBe(true);
+      expect(inMemory.findings.some((f) => f.ruleId === 'SAN-0001')).toBe(true);
+      expect(inMemory.errors).toHaveLength(1);
+      for (const severity of SEVERITIES)
+        for (const failOnError of [false, true])
+          expect(streamed.failsAt(severity) || (failOnError && streamed.result.errors.length > 0) ? 1 : 0).toBe(
+            exitCodeFor(inMemory, severity, failOnError),
+          );
+    } finally {
+      streamed.dispose();
+    }
+  });
+
+  it('writes an empty findings list, and removes its temporary file', () => {
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-')));
+    const opts: ScanOptions = { targets: ['.'], files: [new MemorySourceFile('ok.txt', 'nothing here\n')], config: false };
+    const { text, streamed } = streamedText(opts);
+    expect(JSON.parse(text).findings).toEqual([]);
+    expect(steady(text)).toBe(steady(jsonReporter(scanSync(opts), ctx)));
+    expect(streamed.failsAt('info')).toBe(false);
+    const created = readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-') && !before.has(n));
+    expect(created).toHaveLength(1);
+    streamed.dispose();
+    streamed.dispose();
+    expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
+  });
+});
+
+describe('JsonFindingSpool', () => {
+  const finding = (path: string, line: number, ruleId: string, message: string): Finding => ({
+    ruleId,
+    slug: 's',
+    title: 't',
+    severity: 'low',
+    message,
+    location: { path, startLine: line, startColumn: 1 },
+    frameworks: [],
+    status: 'fail',
+    fingerprint: `sha256:${path}${line}${ruleId}${message}`,
+  });
+
+  it('merges spooled and held findings in report order, reading long runs in pieces, multi-byte text included', () => {
+    const spool = new JsonFindingSpool();
+    try {
+      const spooled: Finding[] = [];
+      for (let i = 0; i < 3000; i++) spooled.push(finding(`f${i % 7}.yaml`, i, 'K8S-0001', `modèle ${'x'.repeat(500)} ${i} – ok`));
+      spool.spool(spooled.slice(0, 1500));
+      spool.hold([finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')]);
+      spool.spool(spooled.slice(1500));
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(c));
+      const all = [...spooled, finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')];
+      const sorted = [...all].sort((a, b) =>
+        a.location.path < b.location.path
+          ? -1
+          : a.location.path > b.location.path
+            ? 1
+            : a.location.startLine! - b.location.startLine! || (a.ruleId < b.ruleId ? -1 : 1),
+      );
+      expect(parts.join('')).toBe(JSON.stringify({ findings: sorted }, null, 2).slice('{\n  "findings": '.length, -2));
+      expect(() => spool.writeItems(4, () => {})).toThrow(/indentation/);
+    } finally {
+      spool.dispose();
+    }
+  });
+});

@@ -1,0 +1,148 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '../core/types.js';
+import { ArrayItemFormat, writeString, type ChunkSink } from './json-stream.js';
+
+/** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
+export const FINDINGS_INDENT = 2;
+
+/** What orders a finding in the report (as `sortFindings`), and where its text is. */
+interface Entry {
+  path: string;
+  line: number;
+  column: number;
+  ruleId: string;
+  message: string;
+  /** Order of arrival: equal findings keep it, as the stable sort of the in-memory report does. */
+  seq: number;
+  /** Byte offset and length in the spool file of `,\n` and the finding's text; -1 for a finding held in memory. */
+  offset: number;
+  length: number;
+  finding?: Finding;
+}
+
+const READ_MAX = 1 << 20;
+
+/**
+ * Findings of the JSON report written to a temporary file as the scan finds them, already in the
+ * report's text, so that neither the findings nor the report exist whole in memory. Only what orders
+ * them is kept; `writeItems` merges them (with findings held in memory, e.g. those of cross-object
+ * rules) in the order of `sortFindings`, reading their text back in runs.
+ */
+export class JsonFindingSpool {
+  private readonly dir: string;
+  private readonly fd: number;
+  private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
+  private readonly entries: Entry[] = [];
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private bytes = 0;
+  private seq = 0;
+  private closed = false;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'sanctum-findings-'));
+    this.fd = openSync(join(this.dir, 'findings.json'), 'w+');
+  }
+
+  get count(): number {
+    return this.entries.length;
+  }
+
+  /** Writes findings out; only their sort keys stay in memory. */
+  spool(findings: readonly Finding[]): void {
+    for (const f of findings) {
+      const text = ',\n' + this.format.items([f]);
+      const length = Buffer.byteLength(text);
+      this.entries.push({ ...keyOf(f, this.seq++), offset: this.bytes + this.pendingBytes, length });
+      this.pending.push(text);
+      this.pendingBytes += length;
+      if (this.pendingBytes >= READ_MAX) this.flush();
+    }
+  }
+
+  /** Keeps findings in memory, to be merged with the spooled ones. */
+  hold(findings: readonly Finding[]): void {
+    for (const f of findings) this.entries.push({ ...keyOf(f, this.seq++), offset: -1, length: 0, finding: f });
+  }
+
+  /** Writes the items of the `findings` array, whose opening bracket ends a line indented by `indent` spaces. */
+  writeItems(indent: number, sink: ChunkSink): void {
+    if (indent !== FINDINGS_INDENT) throw new Error(`findings spooled for an indentation of ${FINDINGS_INDENT}, written at ${indent}`);
+    this.flush();
+    if (this.entries.length === 0) {
+      sink('[]');
+      return;
+    }
+    this.entries.sort(compareEntries);
+    sink('[');
+    let first = true;
+    // Each item starts with its `,\n` separator; the first item's is written as the `\n` after `[`.
+    const emit = (text: string): void => {
+      sink(first ? text.slice(1) : text);
+      first = false;
+    };
+    let runStart = -1;
+    let runEnd = -1;
+    const flushRun = (): void => {
+      if (runStart === -1) return;
+      const buf = Buffer.allocUnsafe(runEnd - runStart);
+      for (let off = 0; off < buf.length;) {
+        const n = readSync(this.fd, buf, off, buf.length - off, runStart + off);
+        if (n === 0) throw new Error('findings spool ended early');
+        off += n;
+      }
+      emit(buf.toString('utf8'));
+      runStart = runEnd = -1;
+    };
+    for (const e of this.entries) {
+      if (e.offset === -1) {
+        flushRun();
+        emit(',\n' + this.format.items([e.finding]));
+        continue;
+      }
+      if (e.offset !== runEnd || runEnd - runStart >= READ_MAX) {
+        flushRun();
+        runStart = e.offset;
+      }
+      runEnd = e.offset + e.length;
+    }
+    flushRun();
+    sink('\n' + this.format.close);
+  }
+
+  /** Removes the temporary file. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    writeString(this.fd, this.pending.join(''));
+    this.bytes += this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+}
+
+function keyOf(f: Finding, seq: number): Omit<Entry, 'offset' | 'length'> {
+  const message = f.message;
+  // A message built by a template is a tree of pieces: reading a character flattens it to one string.
+  message.charCodeAt(0);
+  return { path: f.location.path, line: f.location.startLine ?? 0, column: f.location.startColumn ?? 0, ruleId: f.ruleId, message, seq };
+}
+
+/** The order of `sortFindings`, then the order of arrival. */
+function compareEntries(a: Entry, b: Entry): number {
+  return (
+    cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message) || a.seq - b.seq
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
