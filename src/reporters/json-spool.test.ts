@@ -9,6 +9,7 @@ import { SEVERITIES, type Finding } from '../core/types.js';
 import { getRegistry, scanStreamed, scanSync, type ScanOptions } from '../scan.js';
 import { jsonReporter } from './json.js';
 import { JsonFindingSpool } from './json-spool.js';
+import { chunkText } from './json-stream.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
 const ctx = { rules: getRegistry().rules, color: false, failOn: 'high' as const };
@@ -19,7 +20,7 @@ const steady = (text: string): string => text.replace(/"durationMs": \d+/, '"dur
 function streamedText(opts: ScanOptions): { text: string; streamed: ReturnType<typeof scanStreamed> } {
   const streamed = scanStreamed(opts);
   const parts: string[] = [];
-  streamed.writeJson((c) => parts.push(c));
+  streamed.writeJson((c) => parts.push(chunkText(c)));
   return { text: parts.join(''), streamed };
 }
 
@@ -49,7 +50,7 @@ describe('streamed scan (findings spooled as files finish)', () => {
         expect(streamed.findingCount).toBeGreaterThan(20);
         // Written twice, the same.
         const again: string[] = [];
-        streamed.writeJson((c) => again.push(c));
+        streamed.writeJson((c) => again.push(chunkText(c)));
         expect(again.join('')).toBe(text);
       } finally {
         streamed.dispose();
@@ -128,7 +129,7 @@ describe('JsonFindingSpool', () => {
       spool.hold([finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')]);
       spool.spool(spooled.slice(1500));
       const parts: string[] = [];
-      spool.writeItems(2, (c) => parts.push(c));
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
       const all = [...spooled, finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')];
       const sorted = [...all].sort((a, b) =>
         a.location.path < b.location.path

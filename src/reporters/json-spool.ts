@@ -79,7 +79,7 @@ export class JsonFindingSpool {
     sink('[');
     let first = true;
     // Each item starts with its `,\n` separator; the first item's is written as the `\n` after `[`.
-    const emit = (text: string): void => {
+    const emit = (text: string | Uint8Array): void => {
       sink(first ? text.slice(1) : text);
       first = false;
     };
@@ -93,7 +93,8 @@ export class JsonFindingSpool {
         if (n === 0) throw new Error('findings spool ended early');
         off += n;
       }
-      emit(buf.toString('utf8'));
+      // Copied as bytes: the text is neither decoded nor encoded again.
+      emit(buf);
       runStart = runEnd = -1;
     };
     for (const e of this.entries) {

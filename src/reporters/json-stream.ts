@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
 
-/** Receives a report piece by piece; the pieces joined are the whole report. */
-export type ChunkSink = (chunk: string) => void;
+/** Receives a report piece by piece (text, or UTF-8 bytes copied from a spool); the pieces joined are the whole report. */
+export type ChunkSink = (chunk: string | Uint8Array) => void;
+
+/** A chunk as text. */
+export function chunkText(chunk: string | Uint8Array): string {
+  return typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('utf8');
+}
 
 /** Items serialized per `JSON.stringify` call: large enough to keep the native serializer busy, small enough to stay short-lived. */
 const BATCH = 256;
@@ -97,7 +102,7 @@ function writeArray<T>(items: readonly T[], item: (value: T) => unknown, indent:
 /** Collects a streamed report into one string (for callers that want the text). */
 export function collectChunks(write: (sink: ChunkSink) => void): string {
   const parts: string[] = [];
-  write((c) => parts.push(c));
+  write((c) => parts.push(chunkText(c)));
   return parts.join('');
 }
 
@@ -112,8 +117,8 @@ export function bufferedSink(sink: ChunkSink, size = 1 << 16): { write: ChunkSin
     length = 0;
   };
   return {
-    write(chunk: string): void {
-      if (chunk.length >= size) {
+    write(chunk: string | Uint8Array): void {
+      if (typeof chunk !== 'string' || chunk.length >= size) {
         flush();
         sink(chunk);
         return;
@@ -126,8 +131,12 @@ export function bufferedSink(sink: ChunkSink, size = 1 << 16): { write: ChunkSin
   };
 }
 
-/** Writes a string whole to a file descriptor. */
-export function writeString(fd: number, text: string): void {
+/** Writes a string (or bytes) whole to a file descriptor. */
+export function writeString(fd: number, text: string | Uint8Array): void {
+  if (typeof text !== 'string') {
+    for (let off = 0; off < text.length;) off += writeSync(fd, text, off);
+    return;
+  }
   const n = writeSync(fd, text);
   if (n === Buffer.byteLength(text)) return;
   const bytes = Buffer.from(text, 'utf8');

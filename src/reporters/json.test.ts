@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../core/types.js';
 import { getRegistry, scanSync } from '../scan.js';
 import { jsonReporter, streamJson } from './json.js';
-import { bufferedSink, writeJsonStreaming, writeString } from './json-stream.js';
+import { bufferedSink, chunkText, writeJsonStreaming, writeString, type ChunkSink } from './json-stream.js';
 import { streamSarif } from './sarif.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
 
@@ -17,9 +17,9 @@ const EXAMPLES = fileURLToPath(new URL('../../examples/ai-platform', import.meta
 const SARIF_SCHEMA = fileURLToPath(new URL('../../test/schemas/sarif-schema-2.1.0.json', import.meta.url));
 const ctx = { rules: getRegistry().rules, lookup: (k: string) => getRegistry().get(k), color: false, failOn: 'high' as const };
 
-function chunksOf(write: (sink: (c: string) => void) => void): string[] {
+function chunksOf(write: (sink: ChunkSink) => void): string[] {
   const out: string[] = [];
-  write((c) => out.push(c));
+  write((c) => out.push(chunkText(c)));
   return out;
 }
 
@@ -72,10 +72,10 @@ describe('streamed JSON report', () => {
 
   it('buffers small chunks into writes of about the asked size', () => {
     const writes: string[] = [];
-    const out = bufferedSink((c) => writes.push(c), 10);
-    for (const c of ['abc', 'defg', 'hijk', 'l', 'a long chunk', 'm']) out.write(c);
+    const out = bufferedSink((c) => writes.push(typeof c === 'string' ? c : `bytes:${chunkText(c)}`), 10);
+    for (const c of ['abc', 'defg', 'hijk', 'l', 'a long chunk', 'm', Buffer.from('é'), 'n']) out.write(c);
     out.flush();
-    expect(writes).toEqual(['abcdefghijk', 'l', 'a long chunk', 'm']);
+    expect(writes).toEqual(['abcdefghijk', 'l', 'a long chunk', 'm', 'bytes:é', 'n']);
   });
 });
 
@@ -86,9 +86,10 @@ describe('writeString', () => {
       const path = join(dir, 'out.json');
       const fd = openSync(path, 'w');
       writeString(fd, 'naïve – ');
-      writeString(fd, '模型 🤖\n');
+      writeString(fd, '模型 🤖');
+      writeString(fd, Buffer.from(' bytes\n'));
       closeSync(fd);
-      expect(readFileSync(path, 'utf8')).toBe('naïve – 模型 🤖\n');
+      expect(readFileSync(path, 'utf8')).toBe('naïve – 模型 🤖 bytes\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import type { ChunkSink } from './json-stream.js';
 import type { AnyRule } from '../core/rule.js';
 import type { ScanResult, Severity } from '../core/types.js';
 
@@ -16,7 +17,7 @@ export interface ReportContext {
 export type Reporter = (result: ScanResult, ctx: ReportContext) => string;
 
 /** A reporter that hands its output to `sink` piece by piece, so that a large report never exists whole in memory. */
-export type StreamingReporter = (result: ScanResult, ctx: ReportContext, sink: (chunk: string) => void) => void;
+export type StreamingReporter = (result: ScanResult, ctx: ReportContext, sink: ChunkSink) => void;
 
 /** Where the generated rule pages live: docs/rules/<slug>.md of the project. */
 export const PROJECT_URL = 'https://sanctum.dev';
