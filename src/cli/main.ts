@@ -332,8 +332,9 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         } finally {
           streamed.dispose();
         }
-        const failing = (failOn !== 'none' && streamed.failsAt(failOn)) || (Boolean(flags.failOnError) && streamed.result.errors.length > 0);
-        code = failing ? EXIT_FINDINGS : EXIT_OK;
+        // `result` holds no findings: the spooled ones count through `failsAt`.
+        const base = exitCodeFor(streamed.result, failOn, Boolean(flags.failOnError));
+        code = base === EXIT_OK && failOn !== 'none' && streamed.failsAt(failOn) ? EXIT_FINDINGS : base;
         return;
       }
       let ran: readonly AnyRule[] = getRegistry().rules;
