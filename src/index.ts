@@ -12,3 +12,11 @@ export { applyFixes, type FileFix, type FixEdit } from './core/apply-fixes.js';
 export { buildSbom as sbom, type SbomOptions, type SbomResult } from './inventory/sbom.js';
 export { collectInventory, type InventoryOptions } from './inventory/collect.js';
 export type { Inventory, InventoryPackage, InventoryModel, RemoteModel, DatasetRef, AiService, ModelCard } from './inventory/types.js';
+export {
+  ImagePackageCollector,
+  type PackageCollector,
+  type CollectedPackages,
+  type CollectedManifest,
+  type CollectorOptions,
+} from './parsers/os-packages/collector.js';
+export type { OsIdentity, DependencyManifest, DeclaredDependency } from './parsers/deps/types.js';

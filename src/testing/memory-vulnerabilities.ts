@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../core/vulnerability.js';
-import { normalizePythonName } from '../parsers/deps/pep508.js';
+import { applicableEcosystems, packageKey } from '../vulndb/osv.js';
+import { schemeFor } from '../vulndb/versions/index.js';
 
 /** The part of an OSV record the in-memory source reads. */
 export interface OsvRecord {
   id: string;
   aliases?: string[];
+  upstream?: string[];
   summary?: string;
   details?: string;
   severity?: Array<{ type: string; score: string }>;
@@ -27,8 +29,8 @@ const SEVERITY: Record<string, VulnerabilityMatch['severity']> = {
 };
 
 /**
- * A vulnerability source over a handful of OSV records held in memory, for tests. Version
- * comparison is deliberately simple (dotted numbers, then text): the exact schemes are `src/vulndb/`'s.
+ * A vulnerability source over a handful of OSV records held in memory, for tests: events are applied
+ * in the record's order (they are written in version order), with the ecosystem's version scheme.
  */
 export class MemoryVulnerabilitySource implements VulnerabilitySource {
   constructor(private readonly records: readonly OsvRecord[]) {}
@@ -51,9 +53,10 @@ export class MemoryVulnerabilitySource implements VulnerabilitySource {
         if (range.type === 'GIT') continue;
         let inside = false;
         for (const e of range.events) {
-          if (e.introduced !== undefined && (e.introduced === '0' || compareVersions(pkg.version, e.introduced) >= 0)) inside = true;
-          if (e.fixed !== undefined && compareVersions(pkg.version, e.fixed) >= 0) inside = false;
-          if (e.last_affected !== undefined && compareVersions(pkg.version, e.last_affected) > 0) inside = false;
+          const cmp = (bound: string) => compareVersions(a.package.ecosystem, pkg.version, bound);
+          if (e.introduced !== undefined && (e.introduced === '0' || cmp(e.introduced) >= 0)) inside = true;
+          if (e.fixed !== undefined && cmp(e.fixed) >= 0) inside = false;
+          if (e.last_affected !== undefined && cmp(e.last_affected) > 0) inside = false;
         }
         if (inside) return true;
       }
@@ -62,9 +65,10 @@ export class MemoryVulnerabilitySource implements VulnerabilitySource {
   }
 }
 
+/** The package of an `affected` entry is the one asked about, in its own or an applicable ecosystem (`Debian` for `Debian:12`). */
 function samePackage(p: { ecosystem: string; name: string }, ecosystem: string, name: string): boolean {
-  if (p.ecosystem !== ecosystem) return false;
-  return ecosystem === 'PyPI' ? normalizePythonName(p.name) === normalizePythonName(name) : p.name === name;
+  const key = packageKey(p.ecosystem, p.name);
+  return applicableEcosystems(ecosystem).some((e) => packageKey(e, name) === key);
 }
 
 function toMatch(r: OsvRecord, pkg: PackageRef): VulnerabilityMatch {
@@ -75,7 +79,7 @@ function toMatch(r: OsvRecord, pkg: PackageRef): VulnerabilityMatch {
   const cvss = r.severity?.find((s) => s.type.startsWith('CVSS'))?.score;
   const match: VulnerabilityMatch = {
     id: r.id,
-    aliases: r.aliases ?? [],
+    aliases: [...new Set([...(r.aliases ?? []), ...(r.upstream ?? [])])],
     summary: r.summary ?? r.details?.split('\n')[0] ?? r.id,
     severity: malicious ? 'critical' : (SEVERITY[r.database_specific?.severity ?? ''] ?? 'medium'),
     fixed: [...new Set(fixed)],
@@ -86,7 +90,10 @@ function toMatch(r: OsvRecord, pkg: PackageRef): VulnerabilityMatch {
   return match;
 }
 
-function compareVersions(a: string, b: string): number {
+/** The ecosystem's own order (dpkg, apk, rpm, PEP 440, …) where both versions are readable, else dotted numbers then text. */
+function compareVersions(ecosystem: string, a: string, b: string): number {
+  const scheme = schemeFor(ecosystem);
+  if (scheme.valid(a) && scheme.valid(b)) return scheme.compare(a, b);
   const pa = a.split(/[.+-]/);
   const pb = b.split(/[.+-]/);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

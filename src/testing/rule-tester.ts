@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../core/engine.js';
 import type { AnyRule, RuleExample, ScanSettings } from '../core/rule.js';
-import { MemorySourceFile } from '../core/source-file.js';
+import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import type { Finding, ScanError, Severity } from '../core/types.js';
 import { allParsers } from '../parsers/index.js';
 import { allRules } from '../rules/index.js';
@@ -36,8 +36,15 @@ export interface RunOptions {
   today?: string;
 }
 
-/** Runs one rule over in-memory files, as a scan would (same parsers, same location resolution). */
-export function runRule(rule: AnyRule, files: RuleExample | readonly RuleExample[], opts: RunOptions = {}): { findings: Finding[]; errors: ScanError[] } {
+/**
+ * Runs one rule over in-memory files, as a scan would (same parsers, same location resolution). A
+ * `SourceFile` is scanned as given (a package database tied to its OS, a file on disk).
+ */
+export function runRule(
+  rule: AnyRule,
+  files: RuleExample | SourceFile | ReadonlyArray<RuleExample | SourceFile>,
+  opts: RunOptions = {},
+): { findings: Finding[]; errors: ScanError[] } {
   const byKey = new Map(allRules.map((r) => [r.meta.id, r] as const));
   byKey.set(rule.meta.id, rule);
   const engine = new Engine({
@@ -48,7 +55,8 @@ export function runRule(rule: AnyRule, files: RuleExample | readonly RuleExample
     ruleConfig: opts.options ? new Map([[rule.meta.id, { options: opts.options }]]) : undefined,
     today: opts.today ?? '2026-01-01',
   });
-  for (const f of Array.isArray(files) ? files : [files as RuleExample]) engine.scanFile(new MemorySourceFile(f.path, f.content));
+  for (const f of Array.isArray(files) ? files : [files as RuleExample | SourceFile])
+    engine.scanFile('content' in f ? new MemorySourceFile(f.path, f.content) : f);
   const { findings, errors } = engine.finish();
   return { findings: findings.filter((f) => f.ruleId === rule.meta.id), errors };
 }

@@ -51,7 +51,12 @@ export function compactRecord(raw: unknown): StoredRecord {
     .slice(0, MAX_REFERENCES);
   const stored: StoredRecord = {
     id: rec.id,
-    aliases: (Array.isArray(rec.aliases) ? rec.aliases : []).filter(isString),
+    // Debian, Ubuntu and Alpine records name the CVE they track in `upstream` rather than `aliases`.
+    aliases: [
+      ...new Set(
+        [...(Array.isArray(rec.aliases) ? rec.aliases : []), ...(Array.isArray(rec.upstream) ? rec.upstream : [])].filter(isString),
+      ),
+    ],
     summary: summary.length > MAX_SUMMARY ? summary.slice(0, MAX_SUMMARY - 1) + '…' : summary,
     ...severityOf(rec),
     references,

@@ -241,3 +241,64 @@ describe('where the database lives', () => {
     expect(readFileSync(join(FIXTURES, 'README.md'), 'utf8')).toMatch(/GitHub Advisory Database/);
   });
 });
+
+describe('OS ecosystems and their releases', () => {
+  const osv = join(import.meta.dirname, '..', 'testing', 'osv');
+  it('matches a Debian 12 package against Debian:12 records only, by the dpkg scheme', () => {
+    const r = importOsv(dbDir, [join(osv, 'DSA-5514-1.json'), join(osv, 'ALPINE-CVE-2021-36159.json')], {
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
+    expect(r.problems).toEqual([]);
+    const db = open();
+    try {
+      const hit = db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u1' });
+      expect(hit.map((m) => [m.id, m.aliases, m.fixed])).toEqual([['DSA-5514-1', ['CVE-2023-4911'], ['2.36-9+deb12u3']]]);
+      expect(db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u3' })).toEqual([]);
+      // Debian 11's fix is lower than the Debian 12 version: only the Debian:11 entry applies to Debian 11.
+      expect(db.affecting({ ecosystem: 'Debian:11', name: 'glibc', version: '2.31-13+deb11u6' }).map((m) => m.fixed)).toEqual([
+        ['2.31-13+deb11u7'],
+      ]);
+      expect(db.affecting({ ecosystem: 'Debian:11', name: 'glibc', version: '2.36-9+deb12u1' })).toEqual([]);
+      expect(db.affecting({ ecosystem: 'Debian:13', name: 'glibc', version: '2.36-9' })).toEqual([]);
+      // A release unknown: release-specific records do not apply.
+      expect(db.affecting({ ecosystem: 'Debian', name: 'glibc', version: '2.36-9' })).toEqual([]);
+      expect(db.affecting({ ecosystem: 'Alpine:v3.14', name: 'apk-tools', version: '2.12.5-r1' }).map((m) => m.fixed)).toEqual([
+        ['2.12.6-r0'],
+      ]);
+      expect(db.affecting({ ecosystem: 'Alpine:v3.14', name: 'apk-tools', version: '2.12.6-r0' })).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('ignores Ubuntu’s :LTS and Red Hat’s repository when comparing ecosystems', () => {
+    const rec = (id: string, ecosystem: string, name: string, fixed: string) =>
+      JSON.stringify({
+        id,
+        affected: [{ package: { ecosystem, name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed }] }] }],
+      });
+    mkdirSync(join(work, 'in'));
+    writeFileSync(join(work, 'in', 'a.json'), rec('UBUNTU-CVE-2024-0001', 'Ubuntu:22.04:LTS', 'openssl', '3.0.2-0ubuntu1.15'));
+    writeFileSync(
+      join(work, 'in', 'b.json'),
+      rec('RHSA-2024:0001', 'Red Hat:enterprise_linux:9::baseos', 'openssl-libs', '1:3.0.7-25.el9_3'),
+    );
+    writeFileSync(join(work, 'in', 'c.json'), rec('UBUNTU-CVE-2024-0002', 'Ubuntu:Pro:22.04:LTS', 'openssl', '3.0.2-0ubuntu1.99+esm1'));
+    importOsv(dbDir, [join(work, 'in')]);
+    const db = open();
+    try {
+      expect(db.affecting({ ecosystem: 'Ubuntu:22.04:LTS', name: 'openssl', version: '3.0.2-0ubuntu1.10' }).map((m) => m.id)).toEqual([
+        'UBUNTU-CVE-2024-0001',
+      ]);
+      expect(db.affecting({ ecosystem: 'Ubuntu:22.04', name: 'openssl', version: '3.0.2-0ubuntu1.10' }).map((m) => m.id)).toEqual([
+        'UBUNTU-CVE-2024-0001',
+      ]);
+      expect(
+        db.affecting({ ecosystem: 'Red Hat:enterprise_linux:9', name: 'openssl-libs', version: '1:3.0.7-24.el9' }).map((m) => m.id),
+      ).toEqual(['RHSA-2024:0001']);
+      expect(db.affecting({ ecosystem: 'Red Hat:enterprise_linux:8', name: 'openssl-libs', version: '1:3.0.7-24.el9' })).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});

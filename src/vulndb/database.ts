@@ -5,7 +5,7 @@ import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../cor
 import { IndexFormatError, IndexReader } from './index-file.js';
 import { affectedBy } from './match.js';
 import type { StoredRecord } from './osv.js';
-import { packageKey } from './osv.js';
+import { applicableEcosystems, packageKey } from './osv.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const INDEX_FILE = 'index.bin';
@@ -112,14 +112,24 @@ export class VulnerabilityDatabase implements VulnerabilitySource {
     return out;
   }
 
+  /** Records of the package in its own ecosystem and in those that apply to it (`applicableEcosystems`), each once. */
+  private applicable(ecosystem: string, name: string): { records: StoredRecord[]; keys: Set<string> } {
+    const ecosystems = applicableEcosystems(ecosystem);
+    if (ecosystems.length === 1) return { records: this.records(ecosystem, name), keys: new Set([packageKey(ecosystem, name)]) };
+    const keys = new Set(ecosystems.map((e) => packageKey(e, name)));
+    const byId = new Map<string, StoredRecord>();
+    for (const e of ecosystems) for (const r of this.records(e, name)) if (!byId.has(r.id)) byId.set(r.id, r);
+    return { records: [...byId.values()], keys };
+  }
+
   affecting(pkg: PackageRef): VulnerabilityMatch[] {
-    const key = packageKey(pkg.ecosystem, pkg.name);
+    const { records, keys } = this.applicable(pkg.ecosystem, pkg.name);
     const out: VulnerabilityMatch[] = [];
-    for (const rec of this.records(pkg.ecosystem, pkg.name)) {
+    for (const rec of records) {
       let hit = false;
       const fixed = new Set<string>();
       for (const a of rec.affected) {
-        if (packageKey(a.ecosystem, a.name) !== key) continue;
+        if (!keys.has(packageKey(a.ecosystem, a.name))) continue;
         const r = affectedBy(a, pkg.version);
         if (!r.affected) continue;
         hit = true;
@@ -131,8 +141,8 @@ export class VulnerabilityDatabase implements VulnerabilitySource {
   }
 
   knownMalicious(ecosystem: string, name: string): VulnerabilityMatch[] {
-    return this.records(ecosystem, name)
-      .filter((r) => r.malicious)
+    return this.applicable(ecosystem, name)
+      .records.filter((r) => r.malicious)
       .map((r) => toMatch(r, []));
   }
 }

@@ -7,6 +7,8 @@ export interface OsvRecord {
   published?: string;
   withdrawn?: string;
   aliases?: string[];
+  /** OSV 1.6: the records this one derives from (Debian, Ubuntu and Alpine records name their CVE here). */
+  upstream?: string[];
   summary?: string;
   details?: string;
   severity?: OsvSeverity[];
@@ -87,14 +89,43 @@ export function normalizePackageName(ecosystem: string, name: string): string {
   }
 }
 
+/**
+ * An ecosystem as the index compares it: case-insensitive, with its release kept, and the parts OSV
+ * adds that an installed system cannot tell dropped: Ubuntu's `:LTS` (`Ubuntu:22.04:LTS` is
+ * `ubuntu:22.04`), Red Hat's repository after `::` (`Red Hat:enterprise_linux:9::appstream` is
+ * `red hat:enterprise_linux:9`: the rpm database does not say which repository a package came from).
+ */
+export function ecosystemKey(ecosystem: string): string {
+  let e = ecosystem.trim().toLowerCase();
+  const base = ecosystemBase(e);
+  if (base === 'ubuntu') e = e.replace(/:lts$/, '');
+  else if (base === 'red hat') {
+    const repo = e.indexOf('::');
+    if (repo !== -1) e = e.slice(0, repo);
+  }
+  return e;
+}
+
+/**
+ * The ecosystems whose records apply to a package of `ecosystem`: its own release, and records
+ * written for the distribution as a whole (no release). A package of `Debian:12` matches records of
+ * `Debian:12` and of `Debian`, never those of `Debian:11`; a package whose release is unknown
+ * (`Debian`) matches only release-less records.
+ */
+export function applicableEcosystems(ecosystem: string): string[] {
+  const own = ecosystemKey(ecosystem);
+  const base = ecosystemBase(own);
+  return own === base ? [own] : [own, base];
+}
+
 const keys = new Map<string, string>();
 
-/** The index key of a package: ecosystem (case-insensitive, release suffix kept) and normalised name. */
+/** The index key of a package: ecosystem (`ecosystemKey`) and normalised name. */
 export function packageKey(ecosystem: string, name: string): string {
   const raw = `${ecosystem}\u0000${name}`;
   let key = keys.get(raw);
   if (key === undefined) {
-    key = `${ecosystem.trim().toLowerCase()}\u0000${normalizePackageName(ecosystem, name)}`;
+    key = `${ecosystemKey(ecosystem)}\u0000${normalizePackageName(ecosystem, name)}`;
     if (keys.size >= 100_000) keys.clear();
     keys.set(raw, key);
   }

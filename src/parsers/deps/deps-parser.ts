@@ -13,6 +13,10 @@ import { parsePyproject } from './pyproject.js';
 import { parsePipfileLock, parsePoetryLock, parseUvLock } from './python-locks.js';
 import { parseRequirements } from './requirements.js';
 import type { DependencyManifest } from './types.js';
+import { parseApkInstalled } from '../os-packages/apk.js';
+import { parseDpkgStatus } from '../os-packages/dpkg.js';
+import { withOsProblems } from '../os-packages/os-release.js';
+import { osIdentityFor, packageDatabaseOf } from '../os-packages/rootfs.js';
 
 interface Format {
   /** Tested on the `/`-separated path. */
@@ -43,6 +47,14 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
   { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
   { matches: (path) => isDockerfileName(path), parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file) },
+  {
+    matches: (path) => packageDatabaseOf(path)?.format === 'dpkg',
+    parse: (text, _path, _ctx, file) => withOsProblems(parseDpkgStatus(text, osIdentityFor(file)), 'Debian'),
+  },
+  {
+    matches: (path) => packageDatabaseOf(path)?.format === 'apk',
+    parse: (text, _path, _ctx, file) => withOsProblems(parseApkInstalled(text, osIdentityFor(file)), 'Alpine'),
+  },
 ];
 
 export function formatOf(path: string): Format | undefined {

@@ -1,12 +1,29 @@
 import type { FindingPackage } from '../../core/types.js';
 import { purlLib } from './lazy.js';
-import type { DeclaredDependency, Ecosystem } from './types.js';
+import type { DeclaredDependency, LanguageEcosystem } from './types.js';
 
-const PURL_TYPE: Record<Ecosystem, string> = { PyPI: 'pypi', npm: 'npm', Go: 'golang', conda: 'conda' };
+const PURL_TYPE: Record<LanguageEcosystem, string> = { PyPI: 'pypi', npm: 'npm', Go: 'golang', conda: 'conda' };
 
 /** The package URL (purl) of a dependency, as the purl specification spells each type. */
-export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'version'>): string {
-  const type = PURL_TYPE[dep.ecosystem];
+export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'version' | 'os'>): string {
+  const PackageURL = purlLib().PackageURL;
+  if (dep.os) {
+    // pkg:deb/debian/libc6@2.36-9+deb12u3?arch=amd64&distro=debian-12&upstream=glibc
+    const q: Record<string, string> = {};
+    if (dep.os.arch) q.arch = dep.os.arch;
+    if (dep.os.distro) q.distro = dep.os.distro;
+    if (dep.os.sourceName || dep.os.sourceVersion)
+      q.upstream = `${dep.os.sourceName ?? dep.name}${dep.os.sourceVersion ? `@${dep.os.sourceVersion}` : ''}`;
+    return new PackageURL(
+      dep.os.format,
+      dep.os.vendor,
+      dep.name,
+      dep.version || undefined,
+      Object.keys(q).length ? q : undefined,
+      undefined,
+    ).toString();
+  }
+  const type = PURL_TYPE[dep.ecosystem as LanguageEcosystem] ?? 'generic';
   let namespace: string | undefined;
   let name = dep.name;
   if (dep.ecosystem === 'PyPI') name = name.toLowerCase().replace(/_/g, '-');
@@ -17,7 +34,7 @@ export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'ver
       name = name.slice(slash + 1);
     }
   }
-  return new (purlLib().PackageURL)(type, namespace, name, dep.version || undefined, undefined, undefined).toString();
+  return new PackageURL(type, namespace, name, dep.version || undefined, undefined, undefined).toString();
 }
 
 /** The `package` object of a supply-chain finding. */

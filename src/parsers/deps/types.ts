@@ -1,8 +1,54 @@
 import type { TextSpan } from '../../core/document.js';
 import type { ParseError } from '../../core/parser.js';
 
-/** Ecosystems as OSV spells them; `conda` has no OSV ecosystem and is inventoried only. */
-export type Ecosystem = 'PyPI' | 'npm' | 'Go' | 'conda';
+/** Language ecosystems as OSV spells them; `conda` has no OSV ecosystem and is inventoried only. */
+export type LanguageEcosystem = 'PyPI' | 'npm' | 'Go' | 'conda';
+
+/** Distributions whose packages Sanctum reads (OSV's spelling where OSV publishes advisories for them). */
+export type OsDistribution =
+  | 'Debian'
+  | 'Ubuntu'
+  | 'Alpine'
+  | 'Wolfi'
+  | 'Chainguard'
+  | 'Red Hat'
+  | 'Rocky Linux'
+  | 'AlmaLinux'
+  | 'SUSE'
+  | 'openSUSE'
+  | 'Photon OS'
+  | 'Azure Linux'
+  | 'Mageia'
+  | 'openEuler'
+  | 'Fedora'
+  | 'CentOS'
+  | 'Amazon Linux'
+  | 'Oracle Linux'
+  | 'Linux';
+
+/**
+ * An OS package's ecosystem as OSV names it, with the release its advisories are written for:
+ * `Debian:12`, `Ubuntu:22.04:LTS`, `Alpine:v3.20`, `Red Hat:enterprise_linux:9`, `Rocky Linux:9`; the bare
+ * distribution when the release is unknown.
+ */
+export type OsEcosystem = OsDistribution | `${OsDistribution}:${string}`;
+
+export type Ecosystem = LanguageEcosystem | OsEcosystem;
+
+/** What an OS package database adds to a package: the source package its advisories name, its architecture. */
+export interface OsPackageFacts {
+  /** The package manager's format, also the purl type. */
+  format: 'deb' | 'apk' | 'rpm';
+  /** purl namespace: the vendor (`debian`, `ubuntu`, `alpine`, `redhat`, `rocky`, …). */
+  vendor: string;
+  /** purl `distro` qualifier (`debian-12`, `alpine-3.20.3`), when the release is known. */
+  distro?: string;
+  arch?: string;
+  /** The source package (Debian `Source:`, apk origin, rpm source RPM name): OSV's Debian, Ubuntu and Alpine records name it. */
+  sourceName?: string;
+  /** The source package's version when it differs from the binary's (Debian binNMUs: `1.2-3+b1` built from `1.2-3`). */
+  sourceVersion?: string;
+}
 
 /** Where a package comes from when it is not the ecosystem's registry. */
 export interface PackageSource {
@@ -37,6 +83,8 @@ export interface DeclaredDependency {
   marker?: string;
   /** Names (or `name@version` keys) of the packages this one depends on, when the lockfile lists them. */
   dependsOn?: string[];
+  /** For a package of an OS package database. */
+  os?: OsPackageFacts;
 }
 
 /** A package index or registry the file tells the installer to use. */
@@ -60,7 +108,11 @@ export type ManifestKind =
   | 'yarn-lock'
   | 'go-mod'
   | 'dockerfile'
-  | 'installed';
+  | 'installed'
+  | 'dpkg-status'
+  | 'apk-installed'
+  | 'rpm-db'
+  | 'go-binary';
 
 export interface DependencyManifest {
   kind: ManifestKind;
@@ -77,6 +129,26 @@ export interface DependencyManifest {
   includes: Array<{ path: string; constraint: boolean; span: TextSpan }>;
   /** Entries that could not be read; the rest of the file still counts. */
   problems: ParseError[];
+  /** The operating system an OS package database belongs to (from the same root filesystem's os-release). */
+  os?: OsIdentity;
+  /** A binary file (an rpm database, a Go executable): findings name the file without a line. */
+  binary?: boolean;
+}
+
+/** An operating system as its `/etc/os-release` (or `alpine-release`, `debian_version`) describes it. */
+export interface OsIdentity {
+  /** os-release `ID` (`debian`, `ubuntu`, `alpine`, `rhel`, …). */
+  id: string;
+  /** os-release `VERSION_ID` (`12`, `22.04`, `3.20.3`, `9.4`), when known. */
+  versionId?: string;
+  /** `PRETTY_NAME`, or a name built from the id and version. */
+  name: string;
+  /** The OSV ecosystem its packages are matched in. */
+  ecosystem: OsEcosystem;
+  /** False when OSV publishes no advisories for this distribution: its packages are inventoried only. */
+  matched: boolean;
+  /** Where the identity was read (`etc/os-release`, …), relative to the root filesystem. */
+  source: string;
 }
 
 export function emptyManifest(kind: ManifestKind, lockfile: boolean, application: boolean): DependencyManifest {

@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { VulnerabilityMatch } from '../../core/vulnerability.js';
 import type { DependencyDocument } from '../../parsers/deps/deps-document.js';
 import { findingPackage } from '../../parsers/deps/purl.js';
-import { describePackage, registryPackages } from './lib/packages.js';
+import { affecting, describePackage, registryPackages } from './lib/packages.js';
 
 export default defineRule<DependencyDocument>({
   meta: {
@@ -31,7 +31,7 @@ export default defineRule<DependencyDocument>({
     if (!db) return;
     for (const dep of registryPackages(doc.manifest)) {
       const reports: VulnerabilityMatch[] = dep.version
-        ? db.affecting({ ecosystem: dep.ecosystem, name: dep.name, version: dep.version }).filter((v) => v.malicious)
+        ? affecting(db, dep).filter((v) => v.malicious)
         : db.knownMalicious(dep.ecosystem, dep.name);
       for (const v of reports) {
         const what = dep.version

@@ -1,4 +1,10 @@
-import { expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../../core/source-file.js';
+import type { Finding } from '../../core/types.js';
+import type { OsIdentity } from '../../parsers/deps/types.js';
+import { identifyOs, identifyOsRelease } from '../../parsers/os-packages/os-release.js';
+import { assignOs } from '../../parsers/os-packages/rootfs.js';
 import { testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './vulnerable-dependency.js';
@@ -98,4 +104,66 @@ it('gives two advisories on one line two different fingerprints', () => {
   expect(a).toHaveLength(1);
   const many = runRule(rule, { path: 'requirements.txt', content: 'transformers==4.30.0\ntorch==2.1.0\n' }, { settings }).findings;
   expect(new Set(many.map((f) => f.fingerprint)).size).toBe(many.length);
+});
+
+describe('OS packages', () => {
+  const fixture = (name: string) => readFileSync(new URL(`../../testing/os-packages/${name}`, import.meta.url), 'utf8');
+  const debian12 = identifyOsRelease(fixture('debian-12-os-release'), 'usr/lib/os-release');
+  const alpine314 = identifyOsRelease(fixture('alpine-3.14-os-release'), 'etc/os-release');
+  const tied = (path: string, content: string, os: OsIdentity | undefined) => {
+    const file = new MemorySourceFile(path, content);
+    assignOs(file, os);
+    return file;
+  };
+  const where = (findings: Finding[]) =>
+    findings.map((f) => `${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.message}`);
+
+  it('matches Debian 12 binary packages by their source package, at their Package line', () => {
+    const { findings, errors } = runRule(rule, tied('var/lib/dpkg/status', fixture('debian-12.1-status'), debian12), { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      expect.stringMatching(
+        /^62:1-62:18 libc-bin 2\.36-9\+deb12u1 \(source glibc\) is affected by DEBIAN-CVE-2010-4756 \(CVE-2010-4756\): The glob implementation .*; no fixed version$/,
+      ),
+      '62:1-62:18 libc-bin 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
+      expect.stringMatching(/^93:1-93:15 libc6 2\.36-9\+deb12u1 \(source glibc\) is affected by DEBIAN-CVE-2010-4756/),
+      '93:1-93:15 libc6 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
+    ]);
+    expect(findings[1].package).toEqual({
+      ecosystem: 'Debian:12',
+      name: 'libc-bin',
+      version: '2.36-9+deb12u1',
+      purl: 'pkg:deb/debian/libc-bin@2.36-9+deb12u1?arch=amd64&distro=debian-12&upstream=glibc',
+    });
+  });
+
+  it('does not take a Debian 11 fix for a Debian 12 package, nor match a fixed one', () => {
+    const fixedText = fixture('debian-12.1-status').replaceAll('Version: 2.36-9+deb12u1', 'Version: 2.36-9+deb12u3');
+    const fixed = runRule(rule, tied('var/lib/dpkg/status', fixedText, debian12), { settings }).findings;
+    expect(fixed.map((f) => f.vulnerability?.id)).toEqual(['DEBIAN-CVE-2010-4756', 'DEBIAN-CVE-2010-4756']);
+    const bullseye = identifyOs('etc/debian_version', '11.7\n');
+    const old = runRule(rule, tied('var/lib/dpkg/status', fixture('debian-12.1-status'), bullseye), { settings }).findings;
+    // 2.36-9+deb12u1 is above Debian 11's fixed 2.31-13+deb11u7, and the Debian 12 records do not apply.
+    expect(old).toEqual([]);
+  });
+
+  it('matches Alpine packages by origin in their release', () => {
+    const { findings, errors } = runRule(rule, tied('lib/apk/db/installed', fixture('alpine-3.14-installed'), alpine314), { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      "26:1-26:12 apk-tools 2.12.5-r1 is affected by ALPINE-CVE-2021-36159 (CVE-2021-36159): libfetch before 2021-07-26, as used in apk-tools, xbps, and other products, mishandles numeric strings for the FTP and HTTP protocols. The FTP passive mode implementation allows an out-of-bounds read because strtol is used to parse the relevant numbers into address bytes. It does not check if the line ends prematurely. If it does, the for-loop condition checks for the '\\0' terminator one byte too late.; fixed in 2.12.6-r0",
+    ]);
+  });
+
+  it('says why packages of an unknown release are not matched', () => {
+    const { findings, errors } = runRule(rule, new MemorySourceFile('var/lib/dpkg/status', fixture('debian-12.1-status')), { settings });
+    expect(findings).toEqual([]);
+    expect(errors).toEqual([
+      {
+        path: 'var/lib/dpkg/status',
+        message:
+          'no os-release (etc/os-release, usr/lib/os-release) beside this Debian package database: its packages are inventoried but not matched against advisories, which are written per release',
+      },
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { DependencyDocument } from '../../parsers/deps/deps-document.js';
 import { findingPackage } from '../../parsers/deps/purl.js';
-import { describePackage, registryPackages } from './lib/packages.js';
+import { affecting, describePackage, registryPackages } from './lib/packages.js';
 
 export default defineRule<DependencyDocument>({
   meta: {
@@ -30,7 +30,7 @@ export default defineRule<DependencyDocument>({
     if (!db) return;
     for (const dep of registryPackages(doc.manifest)) {
       if (!dep.version) continue;
-      for (const v of db.affecting({ ecosystem: dep.ecosystem, name: dep.name, version: dep.version })) {
+      for (const v of affecting(db, dep)) {
         if (v.malicious) continue;
         const aliases = v.aliases.length ? ` (${v.aliases.join(', ')})` : '';
         const fix = v.fixed.length ? `fixed in ${v.fixed.join(', ')}` : 'no fixed version';
