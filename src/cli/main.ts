@@ -13,6 +13,7 @@ import { addDbCommand } from './db-command.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
+import { addWebhookCommand } from './webhook-command.js';
 import { Progress } from './progress.js';
 
 export const EXIT_OK = 0;
@@ -416,6 +417,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     });
 
   addDbCommand(program, io);
+  addWebhookCommand(program, io);
 
   try {
     await program.parseAsync(argv);

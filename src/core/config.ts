@@ -40,6 +40,72 @@ export const IgnoreEntrySchema = z
   })
   .strict();
 
+const ADMISSION_ACTIONS = ['deny', 'warn', 'audit'] as const;
+const admissionAction = z.enum(ADMISSION_ACTIONS).optional();
+
+/** `sanctum webhook`: what each severity does to an admission request, who is exempt, and how long a decision may take. */
+export const WebhookSettingsSchema = z
+  .object({
+    actions: z
+      .object({
+        critical: admissionAction,
+        high: admissionAction,
+        medium: admissionAction,
+        low: admissionAction,
+        info: admissionAction,
+      })
+      .strict()
+      .describe(
+        'What a finding of each severity does: deny the request, warn (admission warnings) or audit (audit annotations only). Default: critical and high deny, medium warns, low and info audit',
+      )
+      .optional(),
+    exempt: z
+      .object({
+        namespaces: z
+          .array(z.string())
+          .describe('Namespaces whose requests are allowed unchecked (a trailing * matches a prefix)')
+          .optional(),
+        users: z
+          .array(z.string())
+          .describe('User names allowed unchecked, e.g. system:serviceaccount:kube-system:* (a trailing * matches a prefix)')
+          .optional(),
+        groups: z.array(z.string()).describe('Groups allowed unchecked (a trailing * matches a prefix)').optional(),
+      })
+      .strict()
+      .optional(),
+    timeoutMs: z
+      .number()
+      .int()
+      .positive()
+      .describe('Time budget of one decision in milliseconds (default 3000); keep it below the webhook timeoutSeconds')
+      .optional(),
+    failurePolicy: z
+      .enum(['Ignore', 'Fail'])
+      .describe(
+        'Answer when a decision cannot be made in time or fails: Ignore allows (fail open), Fail denies (fail closed); default Ignore',
+      )
+      .optional(),
+    maxRequestBytes: z
+      .number()
+      .int()
+      .positive()
+      .describe('Largest AdmissionReview body accepted, in bytes (default 3 MiB, the API server request limit)')
+      .optional(),
+    mutate: z
+      .object({
+        rules: z
+          .array(z.string())
+          .describe('Only fixes of these rules (ids or slugs) become patches on /mutate (default: every fixable rule)')
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type WebhookSettings = z.infer<typeof WebhookSettingsSchema>;
+export type AdmissionAction = (typeof ADMISSION_ACTIONS)[number];
+
 export const ConfigSchema = z
   .object({
     $schema: z.string().describe('URL or path of this JSON Schema, for editors').optional(),
@@ -76,6 +142,7 @@ export const ConfigSchema = z
       .object({ strict: z.boolean().describe('Any pickle import outside the allow-list is high (like --strict-models)').optional() })
       .strict()
       .optional(),
+    webhook: WebhookSettingsSchema.describe('Settings of sanctum webhook (the admission webhook)').optional(),
   })
   .strict();
 

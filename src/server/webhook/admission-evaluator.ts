@@ -1,0 +1,274 @@
+import jsonPatch, { type Operation } from 'fast-json-patch';
+import type { AdmissionAction, SanctumConfig, WebhookSettings } from '../../core/config.js';
+import { applyFixes, type FileFix } from '../../core/apply-fixes.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import type { Finding, Severity } from '../../core/types.js';
+import { getRegistry, scanSync, ScanSetupError } from '../../scan.js';
+import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
+
+export type Endpoint = 'validate' | 'mutate';
+
+export const DEFAULT_ACTIONS: Readonly<Record<Severity, AdmissionAction>> = {
+  critical: 'deny',
+  high: 'deny',
+  medium: 'warn',
+  low: 'audit',
+  info: 'audit',
+};
+export const DEFAULT_TIMEOUT_MS = 3000;
+
+/** The Kubernetes API server's own request body limit; AdmissionReviews carrying the object are a little larger. */
+export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024 + 64 * 1024;
+
+/** Findings of extra checks on an object (custom CEL policies), in the shape of the engine's findings. */
+export interface ObjectCheck {
+  check(object: Record<string, unknown>, file: { path: string; text: string }): Finding[];
+}
+
+export interface EvaluatorOptions {
+  /** The configuration: rules, ignores, frameworks, and the `webhook` section. */
+  config?: SanctumConfig;
+  /** Checks run after the rules (custom policies). */
+  checks?: readonly ObjectCheck[];
+  /** Milliseconds clock; `performance.now` by default. */
+  now?(): number;
+  /** `YYYY-MM-DD` for suppression expiry; today by default. */
+  today?: string;
+}
+
+export type Outcome = 'allowed' | 'denied' | 'patched' | 'exempt' | 'skipped' | 'failure-policy';
+
+export interface Decision {
+  response: AdmissionResponse;
+  outcome: Outcome;
+  /** The findings that were not suppressed, each with what it did. */
+  findings: Array<{ finding: Finding; action: AdmissionAction }>;
+  dryRun: boolean;
+  /** Why the failure policy answered, when it did. */
+  failure?: string;
+}
+
+const MAX_WARNING = 256;
+const MAX_DENY_MESSAGE = 4096;
+const MAX_AUDIT_VALUE = 8192;
+const FIX_PASSES = 3;
+
+/**
+ * Decides admission requests with the rules `scan` runs on Kubernetes objects: the request's object is
+ * handed to the engine as the JSON file the API server would store, so a rule says the same about it
+ * as about the same object in a manifest.
+ */
+export class AdmissionEvaluator {
+  private readonly config: SanctumConfig;
+  private readonly settings: WebhookSettings;
+  private readonly actions: Record<Severity, AdmissionAction>;
+  private readonly ruleIds: string[];
+  private readonly mutateRules: ReadonlySet<string> | undefined;
+  private readonly now: () => number;
+  readonly timeoutMs: number;
+
+  constructor(private readonly opts: EvaluatorOptions = {}) {
+    this.config = opts.config ?? {};
+    this.settings = this.config.webhook ?? {};
+    this.actions = { ...DEFAULT_ACTIONS, ...definedOnly(this.settings.actions ?? {}) };
+    this.timeoutMs = this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.now = opts.now ?? (() => performance.now());
+    const reg = getRegistry();
+    // Rules on single objects and their pod specs; cross-object rules need the whole set, which one request is not.
+    this.ruleIds = reg.rules.filter((r) => r.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod')).map((r) => r.meta.id);
+    if (this.settings.mutate?.rules) {
+      const unknown = reg.unknown(this.settings.mutate.rules);
+      if (unknown.length) throw new ScanSetupError(`webhook.mutate.rules: unknown rule ${unknown.join(', ')}`);
+      this.mutateRules = new Set(this.settings.mutate.rules.map((k) => reg.get(k)!.meta.id));
+    }
+    // Bad configuration (frameworks, rule options) is found now, not on the first request.
+    this.scan({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sanctum-warm-up', namespace: 'default' } });
+  }
+
+  get maxRequestBytes(): number {
+    return this.settings.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  }
+
+  /** Answers one request; `receivedAt` (same clock as `now`) starts the time budget. */
+  evaluate(req: AdmissionRequest, endpoint: Endpoint, receivedAt = this.now()): Decision {
+    const dryRun = req.dryRun === true;
+    const deadline = receivedAt + this.timeoutMs;
+    const allow = (outcome: Outcome): Decision => ({ response: { uid: req.uid, allowed: true }, outcome, findings: [], dryRun });
+    if (req.operation === 'DELETE' || req.operation === 'CONNECT') return allow('skipped');
+    // Status and scale updates change no spec the rules read; ephemeral containers do.
+    if (req.subResource && req.subResource !== 'ephemeralcontainers') return allow('skipped');
+    if (this.isExempt(req)) return allow('exempt');
+    const object = req.object;
+    if (!isObject(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return allow('skipped');
+    try {
+      if (this.now() > deadline)
+        return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
+      const stored = withoutManagedFields(object);
+      const { findings, path, text } = this.scan(stored);
+      if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules took more than ${this.timeoutMs} ms`);
+      for (const c of this.opts.checks ?? []) findings.push(...c.check(stored, { path, text }));
+      if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
+      const active = findings.filter((f) => f.status === 'fail').map((finding) => ({ finding, action: this.actions[finding.severity] }));
+      return endpoint === 'mutate' ? this.mutation(req, stored, active, dryRun) : this.validation(req, active, dryRun);
+    } catch (e) {
+      return this.failurePolicy(req, dryRun, `the check failed: ${(e as Error).message ?? String(e)}`);
+    }
+  }
+
+  private validation(req: AdmissionRequest, active: Decision['findings'], dryRun: boolean): Decision {
+    const response: AdmissionResponse = { uid: req.uid, allowed: true };
+    const denied = active.filter((a) => a.action === 'deny');
+    const warned = active.filter((a) => a.action === 'warn');
+    if (denied.length) {
+      response.allowed = false;
+      const what = describeObject(req);
+      const lines = denied.map(
+        ({ finding: f }) => `[${f.ruleId} ${f.severity}] ${f.message}${f.location.objectPath ? ` (${f.location.objectPath})` : ''}`,
+      );
+      response.status = {
+        code: 403,
+        reason: 'Forbidden',
+        message: truncate(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
+      };
+    }
+    if (warned.length)
+      response.warnings = warned.map(({ finding: f }) => truncate(`Sanctum ${f.ruleId} (${f.severity}): ${f.message}`, MAX_WARNING));
+    if (active.length) response.auditAnnotations = auditAnnotations(active);
+    return { response, outcome: denied.length ? 'denied' : 'allowed', findings: active, dryRun };
+  }
+
+  /** The rules' fixes, applied to the object as the JSON the rules saw, as a JSON Patch against the request's object. */
+  private mutation(req: AdmissionRequest, object: Record<string, unknown>, active: Decision['findings'], dryRun: boolean): Decision {
+    const response: AdmissionResponse = { uid: req.uid, allowed: true };
+    let current = object;
+    let pending = active.map((a) => a.finding);
+    for (let pass = 0; pass < FIX_PASSES; pass++) {
+      const fixes: Array<FileFix<Finding>> = pending
+        .filter((f) => f.status === 'fail' && f.fix && (!this.mutateRules || this.mutateRules.has(f.ruleId)))
+        .map((f) => ({ tag: f, edits: f.fix!.edits }));
+      if (fixes.length === 0) break;
+      const text = serialize(current);
+      const { text: fixedText, applied, skipped } = applyFixes(text, fixes);
+      if (applied.length === 0) break;
+      const fixed = parseFixed(fixedText);
+      if (!fixed) break;
+      current = fixed;
+      // Fixes that overlapped an applied one are computed again on the fixed object.
+      if (skipped.length === 0) break;
+      pending = this.scan(current).findings;
+    }
+    const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);
+    if (patch.length) {
+      response.patchType = 'JSONPatch';
+      response.patch = Buffer.from(JSON.stringify(patch)).toString('base64');
+    }
+    return { response, outcome: patch.length ? 'patched' : 'allowed', findings: active, dryRun };
+  }
+
+  private failurePolicy(req: AdmissionRequest, dryRun: boolean, why: string): Decision {
+    const fail = this.settings.failurePolicy === 'Fail';
+    const response: AdmissionResponse = fail
+      ? {
+          uid: req.uid,
+          allowed: false,
+          status: { code: 503, reason: 'ServiceUnavailable', message: `Sanctum could not decide: ${why} (failurePolicy Fail)` },
+        }
+      : {
+          uid: req.uid,
+          allowed: true,
+          warnings: [truncate(`Sanctum could not decide: ${why}; allowed (failurePolicy Ignore)`, MAX_WARNING)],
+        };
+    return { response, outcome: 'failure-policy', findings: [], dryRun, failure: why };
+  }
+
+  private isExempt(req: AdmissionRequest): boolean {
+    const ex = this.settings.exempt;
+    if (!ex) return false;
+    if (req.namespace && matchesAny(ex.namespaces, req.namespace)) return true;
+    const user = req.userInfo;
+    if (user?.username && matchesAny(ex.users, user.username)) return true;
+    return (user?.groups ?? []).some((g) => matchesAny(ex.groups, g));
+  }
+
+  /** Runs the rules on one object, as the file `admission/<namespace>/<kind>/<name>.json`. */
+  private scan(object: Record<string, unknown>): { findings: Finding[]; path: string; text: string } {
+    const path = objectFilePath(object);
+    const text = serialize(object);
+    const result = scanSync({
+      targets: [path],
+      files: [new MemorySourceFile(path, text)],
+      config: this.config,
+      rules: this.ruleIds,
+      today: this.opts.today,
+    });
+    if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+    return { findings: result.findings, path, text };
+  }
+}
+
+function serialize(object: unknown): string {
+  return JSON.stringify(object, null, 2) + '\n';
+}
+
+/** Where findings on an admitted object point: a path that names the object. */
+export function objectFilePath(object: Record<string, unknown>): string {
+  const md = isObject(object.metadata) ? object.metadata : {};
+  const ns = typeof md.namespace === 'string' && md.namespace ? md.namespace : '_cluster';
+  const name = typeof md.name === 'string' && md.name ? md.name : typeof md.generateName === 'string' ? `${md.generateName}*` : '_unnamed';
+  return `admission/${ns}/${String(object.kind)}/${name.replace(/[/\\]/g, '_')}.json`;
+}
+
+function parseFixed(text: string): Record<string, unknown> | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return isObject(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutManagedFields(object: Record<string, unknown>): Record<string, unknown> {
+  const md = object.metadata;
+  if (!isObject(md) || !('managedFields' in md)) return object;
+  const { managedFields: _, ...rest } = md;
+  return { ...object, metadata: rest };
+}
+
+function auditAnnotations(active: Decision['findings']): Record<string, string> {
+  const list = active.map(({ finding: f, action }) => ({
+    rule: f.ruleId,
+    severity: f.severity,
+    action,
+    path: f.location.objectPath,
+    message: f.message,
+  }));
+  let value = JSON.stringify(list);
+  while (value.length > MAX_AUDIT_VALUE && list.length > 1) {
+    list.pop();
+    value = JSON.stringify([...list, { truncated: active.length - list.length }]);
+  }
+  return { findings: value };
+}
+
+function describeObject(req: AdmissionRequest): string {
+  const obj = isObject(req.object) ? req.object : {};
+  const md = isObject(obj.metadata) ? obj.metadata : {};
+  const name = req.name || (typeof md.name === 'string' ? md.name : typeof md.generateName === 'string' ? `${md.generateName}*` : '');
+  return `${req.kind.kind}${req.namespace ? ` ${req.namespace}/` : ' '}${name}`.trim();
+}
+
+function matchesAny(patterns: readonly string[] | undefined, value: string): boolean {
+  return (patterns ?? []).some((p) => (p.endsWith('*') ? value.startsWith(p.slice(0, -1)) : p === value));
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,54 @@
+import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+
+export interface KeyPair {
+  cert: Buffer;
+  key: Buffer;
+}
+
+/** Reads a certificate and its key, and checks that they belong together; throws an Error that names the file. */
+export function readKeyPair(certPath: string, keyPath: string): KeyPair {
+  const read = (path: string, what: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (e) {
+      throw new Error(`cannot read the TLS ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+    }
+  };
+  const pair = { cert: read(certPath, 'certificate'), key: read(keyPath, 'key') };
+  try {
+    createSecureContext(pair);
+  } catch (e) {
+    throw new Error(`the TLS certificate ${certPath} and key ${keyPath} cannot be used: ${(e as Error).message}`, { cause: e });
+  }
+  return pair;
+}
+
+/**
+ * Watches the certificate and key files (polling: Kubernetes updates mounted Secrets by swapping a
+ * symlink, which file events miss) and hands each new, consistent pair to `onPair`. A pair that does
+ * not load (the key written before the certificate) is reported and the old one stays in use.
+ */
+export function watchKeyPair(
+  certPath: string,
+  keyPath: string,
+  intervalMs: number,
+  onPair: (pair: KeyPair) => void,
+  onError: (message: string) => void,
+): () => void {
+  const changed = (cur: Stats, prev: Stats): void => {
+    if (cur.mtimeMs === prev.mtimeMs && cur.ino === prev.ino && cur.size === prev.size) return;
+    try {
+      onPair(readKeyPair(certPath, keyPath));
+    } catch (e) {
+      onError((e as Error).message);
+    }
+  };
+  const options = { interval: intervalMs, persistent: false };
+  watchFile(certPath, options, changed);
+  watchFile(keyPath, options, changed);
+  return () => {
+    unwatchFile(certPath, changed);
+    unwatchFile(keyPath, changed);
+  };
+}

@@ -1,0 +1,63 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { Decision, Endpoint } from './admission-evaluator.js';
+
+/** Prometheus metrics of one webhook server (its own registry: several servers in one process do not mix). */
+export class WebhookMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'endpoint' | 'outcome'>;
+  private readonly latency: Histogram<'endpoint'>;
+  private readonly decisions: Counter<'rule' | 'action' | 'dry_run'>;
+  private readonly failures: Counter<'endpoint'>;
+
+  constructor() {
+    this.requests = new Counter({
+      name: 'sanctum_webhook_requests_total',
+      help: 'Admission requests answered, by endpoint and outcome (allowed, denied, patched, exempt, skipped, failure-policy, bad-request)',
+      labelNames: ['endpoint', 'outcome'],
+      registers: [this.registry],
+    });
+    this.latency = new Histogram({
+      name: 'sanctum_webhook_request_duration_seconds',
+      help: 'Time from receiving an admission request to answering it',
+      labelNames: ['endpoint'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [this.registry],
+    });
+    this.decisions = new Counter({
+      name: 'sanctum_webhook_decisions_total',
+      help: 'Findings on admitted objects by rule and the action taken (deny, warn, audit); dry_run="true" for dry-run requests',
+      labelNames: ['rule', 'action', 'dry_run'],
+      registers: [this.registry],
+    });
+    this.failures = new Counter({
+      name: 'sanctum_webhook_failure_policy_total',
+      help: 'Requests answered by the failure policy (no decision in time, or the check failed)',
+      labelNames: ['endpoint'],
+      registers: [this.registry],
+    });
+    collectDefaultMetrics({ register: this.registry, prefix: 'sanctum_webhook_' });
+  }
+
+  observe(endpoint: Endpoint, decision: Decision, seconds: number): void {
+    this.requests.inc({ endpoint, outcome: decision.outcome });
+    this.latency.observe({ endpoint }, seconds);
+    if (decision.outcome === 'failure-policy') this.failures.inc({ endpoint });
+    // The mutating and validating calls see the same findings: decisions are counted once, on /validate.
+    if (endpoint !== 'validate') return;
+    const dryRun = decision.dryRun ? 'true' : 'false';
+    for (const { finding, action } of decision.findings) this.decisions.inc({ rule: finding.ruleId, action, dry_run: dryRun });
+  }
+
+  badRequest(endpoint: string, seconds: number): void {
+    this.requests.inc({ endpoint, outcome: 'bad-request' });
+    if (endpoint === 'validate' || endpoint === 'mutate') this.latency.observe({ endpoint }, seconds);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
