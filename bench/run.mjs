@@ -79,6 +79,7 @@ for (const [name, file, fn] of [
   ['models', 'models.mjs', 'runModelBench'],
   ['secrets', 'secrets.mjs', 'runSecretsBench'],
   ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
+  ['webhook', 'webhook.mjs', 'runWebhookBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
