@@ -1,0 +1,6 @@
+export { Store, StoreError, parseStoreUrl, type Engine, type StoreLocation } from './store.js';
+export { ingestRun, IngestConflict, type IngestResult, type RunMeta } from './ingest.js';
+export { parseRunInput, RunInputError, type RunInput, type InventoryEntry } from './run-input.js';
+export * from './queries.js';
+export { createToken, verifyToken, listTokens, revokeToken, hashToken, TOKEN_PREFIX, type TokenInfo } from './tokens.js';
+export type { TargetKind, TokenScope } from './schema.js';

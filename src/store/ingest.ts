@@ -1,0 +1,331 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Insertable, type Transaction } from 'kysely';
+import type { Finding, Severity } from '../core/types.js';
+import type { RunInput } from './run-input.js';
+import type { FindingTable, StoreSchema, TargetKind } from './schema.js';
+import type { Store } from './store.js';
+
+export interface RunMeta {
+  /** Name of what was scanned (a repository, an image reference, a cluster); default: the result's targets joined. */
+  target?: string;
+  kind?: TargetKind;
+  /** Shards of one run share a key; without shards every upload is its own run. */
+  runKey?: string;
+  /** `index` is 1-based: shard 2 of 4 is `{ index: 2, total: 4 }`. */
+  shard?: { index: number; total: number };
+  /** When the run was received; default: now. */
+  at?: Date;
+}
+
+export interface IngestResult {
+  runId: number;
+  targetId: number;
+  runKey: string;
+  findings: number;
+  newFindings: number;
+  /** Findings of the target that this (complete) run no longer reports. */
+  fixed: number;
+  complete: boolean;
+  shardsReceived: number;
+  shardTotal: number;
+}
+
+/** The upload conflicts with what is stored (a shard sent twice, a shard count that differs): the API answers 409. */
+export class IngestConflict extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'IngestConflict';
+  }
+}
+
+/** Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const BATCH = 500;
+
+function chunks<T>(items: readonly T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
+
+function findingRow(f: Finding, targetId: number, runId: number, at: string): Insertable<FindingTable> {
+  const l = f.location;
+  const { path: _p, startLine: _sl, startColumn: _sc, endLine: _el, endColumn: _ec, objectPath: _o, resource: _r, ...locationRest } = l;
+  const {
+    ruleId: _1,
+    slug: _2,
+    title: _3,
+    severity: _4,
+    message: _5,
+    location: _6,
+    frameworks: _7,
+    status: _8,
+    fingerprint: _9,
+    evidence: _10,
+    suppression: _11,
+    fix: _12,
+    ...rest
+  } = f;
+  const detail = Object.keys(locationRest).length ? { ...rest, location: locationRest } : rest;
+  return {
+    target_id: targetId,
+    fingerprint: f.fingerprint,
+    rule_id: f.ruleId,
+    slug: f.slug,
+    title: f.title,
+    severity: f.severity,
+    message: f.message,
+    path: l.path,
+    start_line: l.startLine ?? null,
+    start_column: l.startColumn ?? null,
+    end_line: l.endLine ?? null,
+    end_column: l.endColumn ?? null,
+    object_path: l.objectPath ?? null,
+    resource_kind: l.resource?.kind ?? null,
+    resource_namespace: l.resource?.namespace ?? null,
+    resource_name: l.resource?.name ?? null,
+    evidence: f.evidence ?? null,
+    status: f.status,
+    suppression: json(f.suppression),
+    fix: json(f.fix),
+    detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+    first_seen_run: runId,
+    first_seen_at: at,
+    last_seen_run: runId,
+    last_seen_at: at,
+    fixed_at: null,
+    fixed_run: null,
+  };
+}
+
+/**
+ * Stores one uploaded run (or one shard of it) in a single transaction: a failure anywhere leaves
+ * nothing of it behind. Findings are keyed by fingerprint per target: first seen, last seen, and
+ * fixed when a complete run of the target no longer reports them.
+ */
+export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {}): Promise<IngestResult> {
+  const at = (meta.at ?? new Date()).toISOString();
+  const targetName = (meta.target ?? (input.targets.length ? input.targets.join(', ') : input.tool.name)).slice(0, 1000) || 'unnamed';
+  const kind = meta.kind ?? (input.source === 'sarif' ? 'external' : 'repository');
+  const shard = meta.shard ?? { index: 1, total: 1 };
+  if (!Number.isInteger(shard.total) || shard.total < 1 || !Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.total)
+    throw new IngestConflict(`shard must be I/N with 1 ≤ I ≤ N (got ${shard.index}/${shard.total})`);
+  if (shard.total > 1 && !meta.runKey) throw new IngestConflict('the shards of a run need a run key that they share');
+  const runKey = meta.runKey ?? randomUUID();
+
+  // One fingerprint once per run: a repeated one (two shards, or a tool that repeats itself) keeps its first occurrence.
+  const unique = new Map<string, Finding>();
+  for (const f of input.findings) if (!unique.has(f.fingerprint)) unique.set(f.fingerprint, f);
+  const findings = [...unique.values()];
+
+  return store.db.transaction().execute(async (trx) => {
+    const targetId = await upsertTarget(trx, targetName, kind, at);
+    // Uploads of one target are written one after another (several server replicas on PostgreSQL).
+    if (store.engine === 'postgres') await sql`select pg_advisory_xact_lock(${7_041_000_000 + targetId})`.execute(trx);
+    const run = await upsertRun(trx, targetId, runKey, shard.total, input, at);
+    const duplicate = await trx
+      .insertInto('run_shards')
+      .values({ run_id: run.id, shard_index: shard.index, received_at: at })
+      .onConflict((oc) => oc.columns(['run_id', 'shard_index']).doNothing())
+      .returning('shard_index')
+      .executeTakeFirst();
+    if (!duplicate) throw new IngestConflict(`shard ${shard.index}/${shard.total} of run '${runKey}' was already received`);
+
+    const known = new Map<
+      string,
+      { id: number; status: string; suppression: string | null; severity: string; message: string; fixed: boolean }
+    >();
+    for (const part of chunks(findings.map((f) => f.fingerprint))) {
+      const rows = await trx
+        .selectFrom('findings')
+        .select(['id', 'fingerprint', 'status', 'suppression', 'severity', 'message', 'fixed_at'])
+        .where('target_id', '=', targetId)
+        .where('fingerprint', 'in', part)
+        .execute();
+      for (const r of rows)
+        known.set(r.fingerprint, {
+          id: r.id,
+          status: r.status,
+          suppression: r.suppression,
+          severity: r.severity,
+          message: r.message,
+          fixed: r.fixed_at !== null,
+        });
+    }
+
+    const fresh = findings.filter((f) => !known.has(f.fingerprint));
+    const ids = new Map<string, number>();
+    for (const [fp, k] of known) ids.set(fp, k.id);
+    for (const part of chunks(fresh, Math.floor(BATCH / 2))) {
+      const rows = await trx
+        .insertInto('findings')
+        .values(part.map((f) => findingRow(f, targetId, run.id, at)))
+        .returning(['id', 'fingerprint'])
+        .execute();
+      for (const r of rows) ids.set(r.fingerprint, r.id);
+    }
+    const frameworkRows = fresh.flatMap((f) =>
+      f.frameworks.map((x) => ({ finding_id: ids.get(f.fingerprint)!, framework: x.id, control: x.control, level: x.level ?? '' })),
+    );
+    for (const part of chunks(frameworkRows))
+      await trx
+        .insertInto('finding_frameworks')
+        .values(part)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+
+    const seenAgain = [...known.values()];
+    for (const part of chunks(seenAgain.map((k) => k.id)))
+      await trx
+        .updateTable('findings')
+        .set({ last_seen_run: run.id, last_seen_at: at, fixed_at: null, fixed_run: null })
+        .where('id', 'in', part)
+        .execute();
+    // A finding whose state changed (suppressed since, severity raised by a new rule version) keeps the newest.
+    for (const f of findings) {
+      const k = known.get(f.fingerprint);
+      if (!k) continue;
+      const suppression = json(f.suppression);
+      if (k.status === f.status && k.suppression === suppression && k.severity === f.severity && k.message === f.message) continue;
+      await trx
+        .updateTable('findings')
+        .set({ status: f.status, suppression, severity: f.severity, message: f.message, evidence: f.evidence ?? null })
+        .where('id', '=', k.id)
+        .execute();
+    }
+
+    for (const part of chunks(findings))
+      await trx
+        .insertInto('observations')
+        .values(part.map((f) => ({ run_id: run.id, finding_id: ids.get(f.fingerprint)!, status: f.status })))
+        .onConflict((oc) => oc.columns(['run_id', 'finding_id']).doNothing())
+        .execute();
+
+    for (const part of chunks(input.errors))
+      await trx
+        .insertInto('run_errors')
+        .values(part.map((e) => ({ run_id: run.id, path: e.path, message: e.message, line: e.line ?? null })))
+        .execute();
+    for (const part of chunks(input.inventory))
+      await trx
+        .insertInto('inventory')
+        .values(
+          part.map((e) => ({
+            run_id: run.id,
+            target_id: targetId,
+            kind: e.kind,
+            name: e.name,
+            version: e.version ?? null,
+            path: e.path ?? null,
+            detail: JSON.stringify(e.detail),
+          })),
+        )
+        .execute();
+
+    const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+    let suppressed = 0;
+    for (const f of findings) {
+      if (f.status === 'suppressed') suppressed++;
+      else counts[f.severity]++;
+    }
+    const received = run.shards_received + 1;
+    const complete = received === shard.total;
+    await trx
+      .updateTable('runs')
+      .set((eb) => ({
+        shards_received: received,
+        completed_at: complete ? at : null,
+        files: eb('files', '+', input.stats.files),
+        resources: eb('resources', '+', input.stats.resources),
+        duration_ms: eb('duration_ms', '+', input.stats.durationMs),
+        critical: eb('critical', '+', counts.critical),
+        high: eb('high', '+', counts.high),
+        medium: eb('medium', '+', counts.medium),
+        low: eb('low', '+', counts.low),
+        info: eb('info', '+', counts.info),
+        suppressed: eb('suppressed', '+', suppressed),
+        error_count: eb('error_count', '+', input.errors.length),
+      }))
+      .where('id', '=', run.id)
+      .execute();
+
+    let fixed = 0;
+    if (complete) {
+      const r = await trx
+        .updateTable('findings')
+        .set({ fixed_at: at, fixed_run: run.id })
+        .where('target_id', '=', targetId)
+        .where('fixed_at', 'is', null)
+        .where('last_seen_run', '<>', run.id)
+        .executeTakeFirst();
+      fixed = Number(r.numUpdatedRows);
+    }
+    return {
+      runId: run.id,
+      targetId,
+      runKey,
+      findings: findings.length,
+      newFindings: fresh.length,
+      fixed,
+      complete,
+      shardsReceived: received,
+      shardTotal: shard.total,
+    };
+  });
+}
+
+async function upsertTarget(trx: Transaction<StoreSchema>, name: string, kind: string, at: string): Promise<number> {
+  await trx
+    .insertInto('targets')
+    .values({ name, kind, created_at: at })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const row = await trx.selectFrom('targets').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function upsertRun(
+  trx: Transaction<StoreSchema>,
+  targetId: number,
+  runKey: string,
+  shardTotal: number,
+  input: RunInput,
+  at: string,
+): Promise<{ id: number; shards_received: number }> {
+  await trx
+    .insertInto('runs')
+    .values({
+      target_id: targetId,
+      run_key: runKey,
+      source: input.source,
+      tool_name: input.tool.name,
+      tool_version: input.tool.version,
+      created_at: at,
+      completed_at: null,
+      shard_total: shardTotal,
+      shards_received: 0,
+      files: 0,
+      resources: 0,
+      duration_ms: 0,
+      rules: input.stats.rules,
+      critical: 0,
+      high: 0,
+      medium: 0,
+      low: 0,
+      info: 0,
+      suppressed: 0,
+      error_count: 0,
+    })
+    .onConflict((oc) => oc.columns(['target_id', 'run_key']).doNothing())
+    .execute();
+  const run = await trx
+    .selectFrom('runs')
+    .select(['id', 'shards_received', 'shard_total'])
+    .where('target_id', '=', targetId)
+    .where('run_key', '=', runKey)
+    .executeTakeFirstOrThrow();
+  if (run.shard_total !== shardTotal)
+    throw new IngestConflict(`run '${runKey}' has ${run.shard_total} shards, this upload says ${shardTotal}`);
+  return run;
+}

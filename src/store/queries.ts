@@ -1,0 +1,529 @@
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import type { FrameworkCatalogue } from '../core/framework.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
+import type { FindingTable, StoreSchema, TargetTable } from './schema.js';
+import type { Store } from './store.js';
+
+type Counts = Record<Severity, number>;
+
+export interface TargetSummary {
+  id: number;
+  name: string;
+  kind: string;
+  lastRun?: { id: number; at: string; counts: Counts; suppressed: number; errors: number };
+}
+
+export interface RunSummary {
+  id: number;
+  targetId: number;
+  target: string;
+  at: string;
+  completedAt: string | null;
+  source: string;
+  tool: string;
+  shards: { received: number; total: number };
+  files: number;
+  counts: Counts;
+  suppressed: number;
+  errors: number;
+}
+
+export type FindingState = 'open' | 'fixed' | 'suppressed' | 'all';
+
+export interface FindingFilter {
+  targetId?: number;
+  severity?: Severity[];
+  state?: FindingState;
+  ruleId?: string;
+  /** `pss`, or `pss:privileged` for one control. */
+  framework?: string;
+  /** Matched against the path, the message and the rule id, case-insensitively. */
+  text?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface FindingSummary {
+  id: number;
+  targetId: number;
+  target: string;
+  ruleId: string;
+  slug: string;
+  title: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  startLine: number | null;
+  resource?: { kind: string; namespace?: string; name?: string };
+  status: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  fixedAt: string | null;
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+const countsOf = (r: Record<Severity, unknown>): Counts => ({
+  critical: num(r.critical),
+  high: num(r.high),
+  medium: num(r.medium),
+  low: num(r.low),
+  info: num(r.info),
+});
+
+/** Runs that are the newest complete run of their target. */
+function latestRunIds(eb: ExpressionBuilder<StoreSchema, any>) {
+  return eb
+    .selectFrom('runs')
+    .select((e) => e.fn.max('id').as('id'))
+    .where('completed_at', 'is not', null)
+    .groupBy('target_id');
+}
+
+export async function listTargets(store: Store): Promise<TargetSummary[]> {
+  const rows = await store.db
+    .selectFrom('targets as t')
+    .leftJoin('runs as r', (j) => j.onRef('r.target_id', '=', 't.id').on('r.id', 'in', (eb) => latestRunIds(eb)))
+    .select([
+      't.id',
+      't.name',
+      't.kind',
+      'r.id as run_id',
+      'r.completed_at',
+      'r.critical',
+      'r.high',
+      'r.medium',
+      'r.low',
+      'r.info',
+      'r.suppressed',
+      'r.error_count',
+    ])
+    .orderBy('t.name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    ...(r.run_id !== null
+      ? {
+          lastRun: {
+            id: r.run_id,
+            at: r.completed_at!,
+            counts: countsOf(r as Counts),
+            suppressed: num(r.suppressed),
+            errors: num(r.error_count),
+          },
+        }
+      : {}),
+  }));
+}
+
+function runSelect(store: Store) {
+  return store.db
+    .selectFrom('runs as r')
+    .innerJoin('targets as t', 't.id', 'r.target_id')
+    .select([
+      'r.id',
+      'r.target_id',
+      't.name as target',
+      'r.created_at',
+      'r.completed_at',
+      'r.source',
+      'r.tool_name',
+      'r.tool_version',
+      'r.shards_received',
+      'r.shard_total',
+      'r.files',
+      'r.critical',
+      'r.high',
+      'r.medium',
+      'r.low',
+      'r.info',
+      'r.suppressed',
+      'r.error_count',
+    ]);
+}
+
+type RunRow = Awaited<ReturnType<ReturnType<typeof runSelect>['execute']>>[number];
+const toRun = (r: RunRow): RunSummary => ({
+  id: r.id,
+  targetId: r.target_id,
+  target: r.target,
+  at: r.created_at,
+  completedAt: r.completed_at,
+  source: r.source,
+  tool: `${r.tool_name} ${r.tool_version}`.trim(),
+  shards: { received: num(r.shards_received), total: num(r.shard_total) },
+  files: num(r.files),
+  counts: countsOf(r as Counts),
+  suppressed: num(r.suppressed),
+  errors: num(r.error_count),
+});
+
+export async function listRuns(store: Store, opts: { targetId?: number; limit?: number } = {}): Promise<RunSummary[]> {
+  let q = runSelect(store);
+  if (opts.targetId !== undefined) q = q.where('r.target_id', '=', opts.targetId);
+  const rows = await q
+    .orderBy('r.id', 'desc')
+    .limit(clamp(opts.limit, 50, 1000))
+    .execute();
+  return rows.map(toRun);
+}
+
+export async function getRun(
+  store: Store,
+  id: number,
+): Promise<(RunSummary & { errorList: Array<{ path: string; message: string; line: number | null }> }) | undefined> {
+  const row = await runSelect(store).where('r.id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const errorList = await store.db
+    .selectFrom('run_errors')
+    .select(['path', 'message', 'line'])
+    .where('run_id', '=', id)
+    .orderBy('id')
+    .limit(1000)
+    .execute();
+  return { ...toRun(row), errorList };
+}
+
+export interface Posture {
+  /** Complete runs, oldest first: open findings by severity at each run. */
+  runs: RunSummary[];
+  /** Findings first seen and fixed per UTC day. */
+  daily: Array<{ day: string; opened: number; fixed: number }>;
+}
+
+/** Posture over time: findings by severity per run of each target, and findings opened and fixed per day. */
+export async function posture(store: Store, opts: { targetId?: number; days?: number; now?: Date } = {}): Promise<Posture> {
+  const since = new Date((opts.now ?? new Date()).getTime() - clamp(opts.days, 90, 3650) * 86_400_000).toISOString();
+  let runs = runSelect(store).where('r.completed_at', 'is not', null).where('r.completed_at', '>=', since);
+  if (opts.targetId !== undefined) runs = runs.where('r.target_id', '=', opts.targetId);
+  const runRows = await runs.orderBy('r.completed_at', 'desc').limit(2000).execute();
+
+  const day = (col: 'first_seen_at' | 'fixed_at') => sql<string>`substr(${sql.ref(col)}, 1, 10)`;
+  const perDay = async (col: 'first_seen_at' | 'fixed_at') => {
+    let q = store.db
+      .selectFrom('findings')
+      .select([day(col).as('day'), (eb) => eb.fn.countAll().as('n')])
+      .where(col, '>=', since);
+    if (opts.targetId !== undefined) q = q.where('target_id', '=', opts.targetId);
+    return q.groupBy(day(col)).execute();
+  };
+  const [opened, fixed] = await Promise.all([perDay('first_seen_at'), perDay('fixed_at')]);
+  const days = new Map<string, { day: string; opened: number; fixed: number }>();
+  const at = (d: string) => days.get(d) ?? days.set(d, { day: d, opened: 0, fixed: 0 }).get(d)!;
+  for (const r of opened) at(r.day).opened = num(r.n);
+  for (const r of fixed) at(r.day).fixed = num(r.n);
+  return { runs: runRows.map(toRun).reverse(), daily: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)) };
+}
+
+export interface ComplianceControl {
+  id: string;
+  title: string;
+  /** Open, unsuppressed findings mapped to the control. */
+  failing: number;
+  levels: string[];
+}
+
+export interface FrameworkCompliance {
+  id: string;
+  title: string;
+  url: string;
+  levels: string[];
+  controls: ComplianceControl[];
+  failingControls: number;
+  /** Controls whose rules ran and found nothing open, out of those in the catalogue. */
+  passingControls: number;
+}
+
+/** Compliance by framework over the open findings (of one target, or of all): each catalogued control with its failing findings. */
+export async function compliance(
+  store: Store,
+  catalogues: readonly FrameworkCatalogue[],
+  opts: { targetId?: number } = {},
+): Promise<FrameworkCompliance[]> {
+  let q = store.db
+    .selectFrom('finding_frameworks as ff')
+    .innerJoin('findings as f', 'f.id', 'ff.finding_id')
+    .select(['ff.framework', 'ff.control', 'ff.level', (eb) => eb.fn.count('ff.finding_id').as('n')])
+    .where('f.fixed_at', 'is', null)
+    .where('f.status', '=', 'fail');
+  if (opts.targetId !== undefined) q = q.where('f.target_id', '=', opts.targetId);
+  const rows = await q.groupBy(['ff.framework', 'ff.control', 'ff.level']).execute();
+  const failing = new Map<string, { n: number; levels: Set<string> }>();
+  for (const r of rows) {
+    const key = `${r.framework}\u0000${r.control}`;
+    const e = failing.get(key) ?? failing.set(key, { n: 0, levels: new Set() }).get(key)!;
+    e.n += num(r.n);
+    if (r.level) e.levels.add(r.level);
+  }
+  return catalogues.map((c) => {
+    const controls = Object.entries(c.controls).map(([id, title]) => {
+      const f = failing.get(`${c.id}\u0000${id}`);
+      return { id, title, failing: f?.n ?? 0, levels: [...(f?.levels ?? [])].sort() };
+    });
+    const failingControls = controls.filter((x) => x.failing > 0).length;
+    return {
+      id: c.id,
+      title: c.title,
+      url: c.url,
+      levels: [...(c.levels ?? [])],
+      controls,
+      failingControls,
+      passingControls: controls.length - failingControls,
+    };
+  });
+}
+
+function clamp(v: number | undefined, fallback: number, max: number): number {
+  if (v === undefined || !Number.isFinite(v) || v < 1) return fallback;
+  return Math.min(Math.floor(v), max);
+}
+
+type FindingsJoin = StoreSchema & { f: FindingTable; t: TargetTable };
+
+function applyFindingFilter<O>(q: SelectQueryBuilder<FindingsJoin, 'f' | 't', O>, filter: FindingFilter) {
+  const state = filter.state ?? 'open';
+  if (state === 'open') q = q.where('f.fixed_at', 'is', null).where('f.status', '=', 'fail');
+  else if (state === 'suppressed') q = q.where('f.fixed_at', 'is', null).where('f.status', '=', 'suppressed');
+  else if (state === 'fixed') q = q.where('f.fixed_at', 'is not', null);
+  if (filter.targetId !== undefined) q = q.where('f.target_id', '=', filter.targetId);
+  if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity);
+  if (filter.ruleId) q = q.where((eb) => eb.or([eb('f.rule_id', '=', filter.ruleId!), eb('f.slug', '=', filter.ruleId!)]));
+  if (filter.framework) {
+    const [id, control] = filter.framework.split(':', 2);
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('finding_frameworks as ff')
+          .select('ff.finding_id')
+          .whereRef('ff.finding_id', '=', 'f.id')
+          .where('ff.framework', '=', id)
+          .$if(Boolean(control), (s) => s.where('ff.control', '=', control)),
+      ),
+    );
+  }
+  if (filter.text) {
+    const like = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+    q = q.where((eb) =>
+      eb.or([
+        eb(sql`lower(f.path)`, 'like', sql`${like} escape '\\'`),
+        eb(sql`lower(f.message)`, 'like', sql`${like} escape '\\'`),
+        eb(sql`lower(f.rule_id)`, 'like', sql`${like} escape '\\'`),
+      ]),
+    );
+  }
+  return q;
+}
+
+/** The findings table: filtered, most severe first, a page at a time. */
+export async function listFindings(store: Store, filter: FindingFilter = {}): Promise<{ total: number; items: FindingSummary[] }> {
+  const base = store.db.selectFrom('findings as f').innerJoin('targets as t', 't.id', 'f.target_id');
+  const severityOrder = sql<number>`case f.severity ${sql.join(
+    SEVERITIES.map((s, i) => sql`when ${s} then ${i}`),
+    sql` `,
+  )} else 9 end`;
+  const [count, rows] = await Promise.all([
+    applyFindingFilter(
+      base.select((eb) => eb.fn.countAll().as('n')),
+      filter,
+    ).executeTakeFirstOrThrow(),
+    applyFindingFilter(
+      base.select([
+        'f.id',
+        'f.target_id',
+        't.name as target',
+        'f.rule_id',
+        'f.slug',
+        'f.title',
+        'f.severity',
+        'f.message',
+        'f.path',
+        'f.start_line',
+        'f.resource_kind',
+        'f.resource_namespace',
+        'f.resource_name',
+        'f.status',
+        'f.first_seen_at',
+        'f.last_seen_at',
+        'f.fixed_at',
+      ]),
+      filter,
+    )
+      .orderBy(severityOrder)
+      .orderBy('f.last_seen_at', 'desc')
+      .orderBy('f.id')
+      .limit(clamp(filter.limit, 50, 500))
+      .offset(Math.max(0, Math.floor(filter.offset ?? 0)))
+      .execute(),
+  ]);
+  return {
+    total: num(count.n),
+    items: rows.map((r) => ({
+      id: r.id,
+      targetId: r.target_id,
+      target: r.target,
+      ruleId: r.rule_id,
+      slug: r.slug,
+      title: r.title,
+      severity: r.severity as Severity,
+      message: r.message,
+      path: r.path,
+      startLine: r.start_line,
+      ...(r.resource_kind
+        ? {
+            resource: {
+              kind: r.resource_kind,
+              ...(r.resource_namespace ? { namespace: r.resource_namespace } : {}),
+              ...(r.resource_name ? { name: r.resource_name } : {}),
+            },
+          }
+        : {}),
+      status: r.status,
+      firstSeenAt: r.first_seen_at,
+      lastSeenAt: r.last_seen_at,
+      fixedAt: r.fixed_at,
+    })),
+  };
+}
+
+export interface FindingDetail extends FindingSummary {
+  fingerprint: string;
+  location: { startColumn: number | null; endLine: number | null; endColumn: number | null; objectPath: string | null };
+  evidence: string | null;
+  suppression: unknown;
+  fix: unknown;
+  detail: unknown;
+  frameworks: Array<{ id: string; control: string; level?: string }>;
+  /** The runs that reported it, newest first. */
+  history: Array<{ runId: number; at: string; status: string }>;
+}
+
+const parse = (s: string | null): unknown => (s === null ? null : JSON.parse(s));
+
+export async function getFinding(store: Store, id: number): Promise<FindingDetail | undefined> {
+  const r = await store.db
+    .selectFrom('findings as f')
+    .innerJoin('targets as t', 't.id', 'f.target_id')
+    .selectAll('f')
+    .select('t.name as target')
+    .where('f.id', '=', id)
+    .executeTakeFirst();
+  if (!r) return undefined;
+  const [frameworks, history] = await Promise.all([
+    store.db
+      .selectFrom('finding_frameworks')
+      .select(['framework', 'control', 'level'])
+      .where('finding_id', '=', id)
+      .orderBy('framework')
+      .orderBy('control')
+      .execute(),
+    store.db
+      .selectFrom('observations as o')
+      .innerJoin('runs as r', 'r.id', 'o.run_id')
+      .select(['o.run_id', 'r.created_at', 'o.status'])
+      .where('o.finding_id', '=', id)
+      .orderBy('o.run_id', 'desc')
+      .limit(100)
+      .execute(),
+  ]);
+  return {
+    id: r.id,
+    targetId: r.target_id,
+    target: r.target,
+    ruleId: r.rule_id,
+    slug: r.slug,
+    title: r.title,
+    severity: r.severity as Severity,
+    message: r.message,
+    path: r.path,
+    startLine: r.start_line,
+    ...(r.resource_kind
+      ? {
+          resource: {
+            kind: r.resource_kind,
+            ...(r.resource_namespace ? { namespace: r.resource_namespace } : {}),
+            ...(r.resource_name ? { name: r.resource_name } : {}),
+          },
+        }
+      : {}),
+    status: r.status,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    fixedAt: r.fixed_at,
+    fingerprint: r.fingerprint,
+    location: { startColumn: r.start_column, endLine: r.end_line, endColumn: r.end_column, objectPath: r.object_path },
+    evidence: r.evidence,
+    suppression: parse(r.suppression),
+    fix: parse(r.fix),
+    detail: parse(r.detail),
+    frameworks: frameworks.map((f) => ({ id: f.framework, control: f.control, ...(f.level ? { level: f.level } : {}) })),
+    history: history.map((h) => ({ runId: h.run_id, at: h.created_at, status: h.status })),
+  };
+}
+
+export interface InventoryItem {
+  targetId: number;
+  target: string;
+  runId: number;
+  kind: string;
+  name: string;
+  version: string | null;
+  path: string | null;
+  detail: unknown;
+}
+
+/** The inventory of each target's newest complete run. */
+export async function listInventory(
+  store: Store,
+  opts: { targetId?: number; kind?: string; limit?: number } = {},
+): Promise<InventoryItem[]> {
+  let q = store.db
+    .selectFrom('inventory as i')
+    .innerJoin('targets as t', 't.id', 'i.target_id')
+    .select(['i.target_id', 't.name as target', 'i.run_id', 'i.kind', 'i.name', 'i.version', 'i.path', 'i.detail'])
+    .where('i.run_id', 'in', (eb) => latestRunIds(eb));
+  if (opts.targetId !== undefined) q = q.where('i.target_id', '=', opts.targetId);
+  if (opts.kind) q = q.where('i.kind', '=', opts.kind);
+  const rows = await q
+    .orderBy('i.kind')
+    .orderBy('i.name')
+    .limit(clamp(opts.limit, 5000, 20000))
+    .execute();
+  return rows.map((r) => ({
+    targetId: r.target_id,
+    target: r.target,
+    runId: r.run_id,
+    kind: r.kind,
+    name: r.name,
+    version: r.version,
+    path: r.path,
+    detail: JSON.parse(r.detail),
+  }));
+}
+
+/** Findings of one target's open set on a resource (`kind`, `namespace`, `name`), for exposure paths. */
+export async function findingsOnResources(
+  store: Store,
+  targetId: number,
+): Promise<
+  Array<{ id: number; ruleId: string; severity: Severity; title: string; kind: string; namespace: string | null; name: string | null }>
+> {
+  const rows = await store.db
+    .selectFrom('findings')
+    .select(['id', 'rule_id', 'severity', 'title', 'resource_kind', 'resource_namespace', 'resource_name'])
+    .where('target_id', '=', targetId)
+    .where('fixed_at', 'is', null)
+    .where('status', '=', 'fail')
+    .where('resource_kind', 'is not', null)
+    .limit(20000)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    ruleId: r.rule_id,
+    severity: r.severity as Severity,
+    title: r.title,
+    kind: r.resource_kind!,
+    namespace: r.resource_namespace,
+    name: r.resource_name,
+  }));
+}
