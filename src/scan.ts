@@ -15,6 +15,7 @@ import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
+import { shardFiles, type Shard } from './sources/shard.js';
 import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
 import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
@@ -51,6 +52,8 @@ export interface ScanOptions {
   today?: string;
   /** Scan these files instead of walking `targets` (in-memory content, image layers). */
   files?: Iterable<SourceFile>;
+  /** Scan only this part of the files (`--shard 2/4`: one CI job of four); the server merges the shards of a run. */
+  shard?: Shard;
   onFile?(path: string, index: number): void;
   /** Called once with the rules selected to run, before any file is read. */
   onRules?(rules: readonly AnyRule[]): void;
@@ -221,6 +224,7 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
   let files =
     opts.files ??
     walkTargets(opts.targets, { cwd, exclude: config.exclude, includeIgnored: opts.includeIgnored, onError: (p, m) => engine.error(p, m) });
+  if (opts.shard) files = shardFiles(files, opts.shard);
   if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'))) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
     files = withRenderedSources(files, {

@@ -14,13 +14,15 @@ import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
+import { addServeCommand } from './serve-command.js';
+import { addUploadOptions, shardOf, uploadIfAsked, type UploadFlags } from './upload-options.js';
 import { Progress } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-interface ScanFlags {
+interface ScanFlags extends UploadFlags {
   format: string[];
   output: string[];
   scanners?: string;
@@ -204,6 +206,7 @@ function runWith<T>(
       helmSet: flags.helmSet,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
       files: stdin ? [stdin] : undefined,
+      shard: shardOf(flags),
     });
   } finally {
     progress?.done();
@@ -316,14 +319,16 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
-  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', []))
+  addUploadOptions(
+    addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', [])),
+  )
     .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
     .action(async (paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
       const cwd = io.cwd ?? process.cwd();
       const failOn = effectiveFailOn(flags, cwd, paths);
       const stdin = await stdinTarget(paths, flags, io);
-      if (!flags.fix && !flags.quiet && outs.every((o) => o.format === 'json')) {
+      if (!flags.fix && !flags.quiet && !flags.upload && outs.every((o) => o.format === 'json')) {
         // Findings go to a temporary file as files finish: memory does not grow with them.
         const streamed = runWith(paths, flags, io, undefined, stdin, scanStreamed);
         try {
@@ -378,6 +383,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (o.file) writeReport(resolve(cwd, o.file), text);
         else io.stdout.write(text);
       }
+      await uploadIfAsked(result, flags, { targets: paths, cwd, kind: 'repository', stderr: io.stderr, quiet: flags.quiet });
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
     });
 
@@ -418,6 +424,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
 
   addDbCommand(program, io);
   addWebhookCommand(program, io);
+  addServeCommand(program, io);
 
   try {
     await program.parseAsync(argv);

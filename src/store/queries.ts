@@ -506,11 +506,20 @@ export async function findingsOnResources(
   store: Store,
   targetId: number,
 ): Promise<
-  Array<{ id: number; ruleId: string; severity: Severity; title: string; kind: string; namespace: string | null; name: string | null }>
+  Array<{
+    id: number;
+    ruleId: string;
+    severity: Severity;
+    title: string;
+    message: string;
+    kind: string;
+    namespace: string | null;
+    name: string | null;
+  }>
 > {
   const rows = await store.db
     .selectFrom('findings')
-    .select(['id', 'rule_id', 'severity', 'title', 'resource_kind', 'resource_namespace', 'resource_name'])
+    .select(['id', 'rule_id', 'severity', 'title', 'message', 'resource_kind', 'resource_namespace', 'resource_name'])
     .where('target_id', '=', targetId)
     .where('fixed_at', 'is', null)
     .where('status', '=', 'fail')
@@ -522,6 +531,7 @@ export async function findingsOnResources(
     ruleId: r.rule_id,
     severity: r.severity as Severity,
     title: r.title,
+    message: r.message,
     kind: r.resource_kind!,
     namespace: r.resource_namespace,
     name: r.resource_name,

@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { ScanResult } from '../core/types.js';
+import { ScanSetupError } from '../scan.js';
+import { parseShardSpec, type Shard } from '../sources/shard.js';
+import type { TargetKind } from '../store/schema.js';
+
+export interface UploadFlags {
+  upload?: string;
+  token?: string;
+  uploadTarget?: string;
+  runKey?: string;
+  shard?: string;
+}
+
+/** `--upload URL --token T` and `--shard I/N`, for every command whose result can go to `sanctum serve`. */
+export function addUploadOptions(cmd: Command): Command {
+  return cmd
+    .option('--upload <url>', 'send the result to a `sanctum serve` (its URL); the token comes from --token or $SANCTUM_TOKEN')
+    .option('--token <token>', 'API token for --upload (default: $SANCTUM_TOKEN)')
+    .option('--upload-target <name>', 'name the run is stored under (default: the Git remote, else the directory name)')
+    .option('--run-key <key>', 'what the shards of one run share (default: the CI pipeline id: GitHub, GitLab, Buildkite, Azure, Jenkins)')
+    .option('--shard <I/N>', 'scan only part I of N of the files (split a big repository across CI jobs; the server merges the shards)');
+}
+
+/** The shard a scan runs, or undefined. */
+export function shardOf(flags: UploadFlags): Shard | undefined {
+  if (flags.shard === undefined) return undefined;
+  try {
+    return parseShardSpec(flags.shard);
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
+}
+
+/** The id the CI jobs of one pipeline share, so that their shards land in one run. */
+export function ciRunKey(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_RUN_ID) return `github-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  if (env.CI_PIPELINE_ID) return `gitlab-${env.CI_PIPELINE_ID}`;
+  if (env.BUILDKITE_BUILD_ID) return `buildkite-${env.BUILDKITE_BUILD_ID}`;
+  if (env.BUILD_BUILDID) return `azure-${env.BUILD_BUILDID}`;
+  if (env.CIRCLE_WORKFLOW_ID) return `circleci-${env.CIRCLE_WORKFLOW_ID}`;
+  if (env.BUILD_TAG) return `jenkins-${env.BUILD_TAG}`;
+  return undefined;
+}
+
+/** `https://user:secret@github.com/acme/app.git` → `github.com/acme/app`: credentials never leave the machine. */
+export function remoteName(url: string): string {
+  const scp = /^[\w.-]+@([\w.-]+):(.+)$/.exec(url);
+  let hostPath: string;
+  if (scp) hostPath = `${scp[1]}/${scp[2]}`;
+  else {
+    try {
+      const u = new URL(url);
+      hostPath = `${u.host}${u.pathname}`;
+    } catch {
+      hostPath = url.replace(/^[^@]*@/, '');
+    }
+  }
+  return hostPath.replace(/\.git$/, '').replace(/\/+$/, '');
+}
+
+function defaultTarget(targets: string[], cwd: string): string {
+  const dir = resolve(cwd, targets[0] ?? '.');
+  try {
+    const url = execFileSync('git', ['-C', dir, 'remote', 'get-url', 'origin'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    }).trim();
+    if (url) return remoteName(url);
+  } catch {
+    // not a Git work tree, or no origin: the directory name names it
+  }
+  return basename(dir) || dir;
+}
+
+/** Uploads a finished result when `--upload` was given; says what the server stored on stderr. */
+export async function uploadIfAsked(
+  result: ScanResult,
+  flags: UploadFlags,
+  ctx: { targets: string[]; cwd: string; kind: TargetKind; stderr: NodeJS.WritableStream; quiet?: boolean; withInventory?: boolean },
+): Promise<void> {
+  if (!flags.upload) return;
+  const { uploadResult, UploadError } = await import('../store/upload.js');
+  const shard = shardOf(flags);
+  const runKey = flags.runKey ?? ciRunKey(process.env);
+  if (shard && shard.total > 1 && !runKey)
+    throw new ScanSetupError('--shard with --upload needs --run-key (or a CI pipeline id in the environment) that every shard shares');
+  // One shard sends the target's inventory: every shard would send the same.
+  let inventory;
+  if (ctx.withInventory !== false && (!shard || shard.index === 1)) {
+    const { collectInventory } = await import('../inventory/collect.js');
+    inventory = collectInventory(ctx.targets.length ? ctx.targets : ['.'], { cwd: ctx.cwd });
+  }
+  try {
+    const r = await uploadResult(result, {
+      url: flags.upload,
+      token: flags.token ?? process.env.SANCTUM_TOKEN,
+      target: flags.uploadTarget ?? defaultTarget(ctx.targets, ctx.cwd),
+      kind: ctx.kind,
+      runKey,
+      shard,
+      inventory,
+    });
+    if (!ctx.quiet)
+      ctx.stderr.write(
+        `sanctum: uploaded run ${r.runId}${r.shardTotal > 1 ? ` (shard ${r.shardsReceived}/${r.shardTotal}${r.complete ? ', complete' : ''})` : ''}: ${r.findings} findings, ${r.newFindings} new, ${r.fixed} fixed\n`,
+      );
+  } catch (e) {
+    if (e instanceof UploadError) throw new ScanSetupError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../core/types.js';
+import { createToken } from '../../store/tokens.js';
+import { uploadResult, UploadError } from '../../store/upload.js';
+import { isLoopback } from './server.js';
+import { startDashboard, type RunningServer } from './start.js';
+
+const RESULT: ScanResult = {
+  schemaVersion: 1,
+  tool: { name: 'sanctum', version: '0.1.0' },
+  targets: ['.'],
+  findings: [
+    {
+      ruleId: 'K8S-0003',
+      slug: 'privileged-container',
+      title: 'Privileged container',
+      severity: 'critical',
+      message: "Container 'vllm' runs privileged",
+      location: {
+        path: 'k8s/vllm.yaml',
+        startLine: 21,
+        startColumn: 11,
+        endLine: 21,
+        endColumn: 27,
+        resource: { kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+      },
+      frameworks: [{ id: 'pss', control: 'privileged', level: 'baseline' }],
+      status: 'fail',
+      fingerprint: 'sha256:aaaa',
+      evidence: 'privileged: true',
+    },
+  ],
+  errors: [],
+  stats: { files: 1, resources: 1, durationMs: 5, rules: 10 },
+};
+
+describe('isLoopback', () => {
+  it('accepts loopback addresses only', () => {
+    for (const h of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost']) expect(isLoopback(h), h).toBe(true);
+    for (const h of ['0.0.0.0', '::', '10.0.0.1', 'example.com', '192.168.1.1']) expect(isLoopback(h), h).toBe(false);
+  });
+});
+
+describe('sanctum serve API', () => {
+  let dir: string;
+  let server: RunningServer;
+  let write: string;
+  let readOnly: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-serve-'));
+    server = await startDashboard({
+      db: `sqlite:${join(dir, 'store.db')}`,
+      host: '127.0.0.1',
+      port: 0,
+      bodyLimit: 64 * 1024,
+      webRoot: join(dir, 'no-web'),
+    });
+    write = (await createToken(server.store, 'ci', 'write')).token;
+    readOnly = (await createToken(server.store, 'viewer', 'read')).token;
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const post = (body: string, token?: string, query = '') =>
+    fetch(`${server.url}/api/v1/runs${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
+  const get = (path: string, token?: string) =>
+    fetch(`${server.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+  it('refuses --no-auth away from loopback', async () => {
+    await expect(startDashboard({ db: 'sqlite::memory:', host: '0.0.0.0', port: 0, noAuth: true })).rejects.toThrow(
+      /only allowed on a loopback/,
+    );
+  });
+
+  it('needs a token: 401 without, 403 for a read token on upload, 201 for a write token', async () => {
+    expect((await post(JSON.stringify(RESULT))).status).toBe(401);
+    expect((await post(JSON.stringify(RESULT), 'sanctum_wrong')).status).toBe(401);
+    expect((await post(JSON.stringify(RESULT), readOnly)).status).toBe(403);
+    expect((await get('/api/v1/targets')).status).toBe(401);
+    const ok = await post(JSON.stringify(RESULT), write, '?target=acme/llm&kind=repository');
+    expect(ok.status).toBe(201);
+    expect(await ok.json()).toMatchObject({ findings: 1, newFindings: 1, complete: true });
+    const targets = await get('/api/v1/targets', readOnly);
+    expect(targets.status).toBe(200);
+    expect(((await targets.json()) as any).targets).toEqual([expect.objectContaining({ name: 'acme/llm', kind: 'repository' })]);
+  });
+
+  it('answers 400 to bodies that are not JSON or not a result, and 413 to oversized ones', async () => {
+    const bad = await post('{"schemaVersion": 1,', write);
+    expect(bad.status).toBe(400);
+    const notResult = await post(JSON.stringify({ findings: 'no' }), write);
+    expect(notResult.status).toBe(400);
+    expect(((await notResult.json()) as any).error).toMatch(/not a Sanctum result/);
+    const invalid = await post(JSON.stringify({ ...RESULT, findings: [{ ruleId: 'X' }] }), write);
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as any).error).toMatch(/^invalid result: findings\.0\./);
+    const big = await post(JSON.stringify({ ...RESULT, padding: 'x'.repeat(100 * 1024) }), write);
+    expect(big.status).toBe(413);
+    expect((await post(JSON.stringify(RESULT), write, '?shard=3/2')).status).toBe(400);
+    expect((await post(JSON.stringify(RESULT), write, '?kind=spaceship')).status).toBe(400);
+  });
+
+  it('serves findings with their explanation and fix, and filters', async () => {
+    const list = (await (await get('/api/v1/findings?severity=critical&q=vllm', readOnly)).json()) as any;
+    expect(list.total).toBe(1);
+    const one = (await (await get(`/api/v1/findings/${list.items[0].id}`, readOnly)).json()) as any;
+    expect(one).toMatchObject({
+      ruleId: 'K8S-0003',
+      evidence: 'privileged: true',
+      frameworks: [{ id: 'pss', control: 'privileged', level: 'baseline' }],
+    });
+    expect(one.rule.remediation.length).toBeGreaterThan(10);
+    expect((await get('/api/v1/findings?severity=urgent', readOnly)).status).toBe(400);
+    expect((await get('/api/v1/findings/999999', readOnly)).status).toBe(404);
+    const compliance = (await (await get('/api/v1/compliance', readOnly)).json()) as any;
+    expect(compliance.frameworks.find((f: { id: string }) => f.id === 'pss').failingControls).toBe(1);
+    const posture = (await (await get('/api/v1/posture', readOnly)).json()) as any;
+    expect(posture.runs.at(-1).counts.critical).toBe(1);
+  });
+
+  it('uploads through the shared client, and reports refusals without the token', async () => {
+    const r = await uploadResult(RESULT, { url: server.url, token: write, target: 'client' });
+    expect(r).toMatchObject({ findings: 1, complete: true });
+    const refused = uploadResult(RESULT, { url: server.url + '/', token: readOnly, target: 'client' });
+    await expect(refused).rejects.toThrow(UploadError);
+    await expect(refused).rejects.toThrow(/403 this token may read but not upload/);
+    await expect(refused).rejects.not.toThrow(readOnly);
+    await expect(uploadResult(RESULT, { url: 'ftp://x' })).rejects.toThrow(/http\(s\) URL/);
+  });
+
+  it('takes SARIF from other tools', async () => {
+    const sarif = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'kubescape' } },
+          results: [{ ruleId: 'C-0057', level: 'error', message: { text: 'Privileged container' } }],
+        },
+      ],
+    };
+    const r = await post(JSON.stringify(sarif), write, '?target=kubescape-run');
+    expect(r.status).toBe(201);
+    const targets = ((await (await get('/api/v1/targets', readOnly)).json()) as any).targets;
+    expect(targets.find((t: { name: string }) => t.name === 'kubescape-run')).toMatchObject({
+      kind: 'external',
+      lastRun: { counts: { high: 1 } },
+    });
+  });
+});

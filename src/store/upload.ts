@@ -1,0 +1,102 @@
+import type { ScanResult } from '../core/types.js';
+import type { Inventory } from '../inventory/types.js';
+import type { IngestResult } from './ingest.js';
+import type { InventoryEntry } from './run-input.js';
+import type { TargetKind } from './schema.js';
+
+export interface UploadOptions {
+  /** The server (`https://sanctum.example.com`) or its runs endpoint (`…/api/v1/runs`). */
+  url: string;
+  token?: string;
+  /** Name the run is stored under (a repository, an image reference, a cluster). */
+  target?: string;
+  kind?: TargetKind;
+  /** Shared by the shards of one run. */
+  runKey?: string;
+  shard?: { index: number; total: number };
+  inventory?: Inventory;
+  timeoutMs?: number;
+}
+
+/** The upload failed: the server's answer or the network error, never the token. */
+export class UploadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+/** The inventory as the store keeps it: one entry per package, model, downloaded model, dataset and AI service. */
+export function inventoryEntries(inv: Inventory): InventoryEntry[] {
+  return [
+    ...inv.services.map((s) => ({ kind: 'service' as const, name: s.name, path: s.origin.path, detail: { ...s } })),
+    ...inv.models.map((m) => ({ kind: 'model' as const, name: m.name, path: m.origin.path, detail: { ...m } })),
+    ...inv.remoteModels.map((m) => ({
+      kind: 'remote-model' as const,
+      name: m.name,
+      ...(m.revision ? { version: m.revision } : {}),
+      path: m.origin.path,
+      detail: { ...m },
+    })),
+    ...inv.datasets.map((d) => ({
+      kind: 'dataset' as const,
+      name: d.name,
+      ...(d.revision ? { version: d.revision } : {}),
+      path: d.origin.path,
+      detail: { ...d },
+    })),
+    ...inv.packages.map((p) => ({
+      kind: 'package' as const,
+      name: p.name,
+      ...(p.version ? { version: String(p.version) } : {}),
+      path: p.origin.path,
+      detail: { ecosystem: p.ecosystem, purl: p.purl, manifest: p.manifest, line: p.origin.line },
+    })),
+  ];
+}
+
+export function runsEndpoint(url: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UploadError(`--upload must be an http(s) URL (got '${url}')`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UploadError(`--upload must be an http(s) URL (got '${url}')`);
+  if (!u.pathname.endsWith('/api/v1/runs')) u.pathname = u.pathname.replace(/\/+$/, '') + '/api/v1/runs';
+  return u;
+}
+
+/** Sends a result to `sanctum serve` (`POST /api/v1/runs`); any entry point (scan, image, cluster) can call it. */
+export async function uploadResult(result: ScanResult, opts: UploadOptions): Promise<IngestResult> {
+  const u = runsEndpoint(opts.url);
+  if (opts.target) u.searchParams.set('target', opts.target);
+  if (opts.kind) u.searchParams.set('kind', opts.kind);
+  if (opts.runKey) u.searchParams.set('run', opts.runKey);
+  if (opts.shard) u.searchParams.set('shard', `${opts.shard.index}/${opts.shard.total}`);
+  const body = JSON.stringify({ ...result, ...(opts.inventory ? { inventory: inventoryEntries(opts.inventory) } : {}) });
+  let res: Response;
+  try {
+    res = await fetch(u, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+      body,
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 120_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new UploadError(`cannot reach ${u.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+  }
+  const text = await res.text();
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    answer = undefined;
+  }
+  if (!res.ok) {
+    const why = (answer as { error?: string } | undefined)?.error ?? text.slice(0, 200);
+    throw new UploadError(`${u.origin} refused the upload: ${res.status} ${why}`);
+  }
+  return answer as IngestResult;
+}

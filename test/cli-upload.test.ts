@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
+import { listFindings, listInventory, listRuns } from '../src/store/queries.js';
+import { run } from './cli-helpers.js';
+
+const root = resolve(import.meta.dirname, '..');
+const EXAMPLE = 'examples/ai-platform';
+
+describe('scan --upload, --shard, serve and token commands', () => {
+  let dir: string;
+  let server: RunningServer;
+  let token: string;
+  const saved = process.env.SANCTUM_TOKEN;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-upload-'));
+    const db = `sqlite:${join(dir, 'store.db')}`;
+    const created = await run(['token', 'create', 'ci', '--scope', 'write', '--db', db], { cwd: dir });
+    expect(created.code).toBe(0);
+    token = created.stdout.trim();
+    server = await startDashboard({ db, host: '127.0.0.1', port: 0, webRoot: join(dir, 'no-web') });
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (saved === undefined) delete process.env.SANCTUM_TOKEN;
+    else process.env.SANCTUM_TOKEN = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('token list shows names and prefixes, never the token', async () => {
+    const listed = await run(['token', 'list', '--db', `sqlite:${join(dir, 'store.db')}`], { cwd: dir });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^1\tci\twrite\tsanctum_\S{6}…\t/);
+    expect(listed.stdout).not.toContain(token);
+  });
+
+  it('serve refuses --no-auth on a public address (exit 2)', async () => {
+    const r = await run(['serve', '--db', 'sqlite::memory:', '--host', '0.0.0.0', '--port', '0', '--no-auth'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--no-auth is only allowed on a loopback address/);
+  });
+
+  it('uploads a scan with its inventory; the token comes from SANCTUM_TOKEN', async () => {
+    process.env.SANCTUM_TOKEN = token;
+    const r = await run(
+      [
+        'scan',
+        EXAMPLE,
+        '--format',
+        'json',
+        '--output',
+        join(dir, 'out.json'),
+        '--upload',
+        server.url,
+        '--upload-target',
+        'whole',
+        '--fail-on',
+        'none',
+      ],
+      {
+        cwd: root,
+      },
+    );
+    expect(r.stderr).toMatch(/uploaded run \d+: \d+ findings, \d+ new, 0 fixed/);
+    expect(r.code).toBe(0);
+    const stored = await listFindings(server.store, { state: 'all', limit: 500 });
+    expect(stored.total).toBeGreaterThan(10);
+    const services = await listInventory(server.store, { kind: 'service' });
+    expect(services.length).toBeGreaterThan(0);
+  });
+
+  it('a wrong token fails the command with the server answer (exit 2)', async () => {
+    const r = await run(
+      [
+        'scan',
+        EXAMPLE,
+        '--format',
+        'json',
+        '--output',
+        join(dir, 'out2.json'),
+        '--upload',
+        server.url,
+        '--token',
+        'sanctum_nope',
+        '--fail-on',
+        'none',
+      ],
+      {
+        cwd: root,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refused the upload: 401/);
+  });
+
+  it('merges the shards of a run into the same findings as one whole scan', async () => {
+    const shard = (i: number) =>
+      run(
+        [
+          'scan',
+          EXAMPLE,
+          '--format',
+          'json',
+          '--output',
+          join(dir, `s${i}.json`),
+          '--upload',
+          server.url,
+          '--upload-target',
+          'sharded',
+          '--run-key',
+          'pipeline-1',
+          '--shard',
+          `${i}/2`,
+          '--fail-on',
+          'none',
+        ],
+        {
+          cwd: root,
+        },
+      );
+    const first = await shard(1);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/shard 1\/2\)/);
+    const second = await shard(2);
+    expect(second.stderr).toMatch(/shard 2\/2, complete\)/);
+    // Each shard scanned a real part: neither holds every finding.
+    const counts = [first, second].map((x) => Number(/: (\d+) findings/.exec(x.stderr)![1]));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    const [whole, sharded] = await Promise.all(
+      ['whole', 'sharded'].map(async (name) => {
+        const runs = await listRuns(server.store);
+        const targetId = runs.find((x) => x.target === name)!.targetId;
+        const all = await listFindings(server.store, { targetId, state: 'all', limit: 500 });
+        return all.items.map((f) => `${f.ruleId} ${f.path}:${f.startLine} ${f.message}`).sort();
+      }),
+    );
+    expect(sharded.length).toBeGreaterThan(10);
+    expect(sharded).toEqual(whole);
+    expect(counts[0] + counts[1]).toBeGreaterThanOrEqual(whole.length);
+    expect(Math.max(...counts)).toBeLessThan(whole.length);
+    const r = (await listRuns(server.store)).find((x) => x.target === 'sharded')!;
+    expect(r.shards).toEqual({ received: 2, total: 2 });
+  });
+
+  it('--shard needs a run key to upload, and a valid I/N', async () => {
+    const saved = { ...process.env };
+    for (const k of ['GITHUB_RUN_ID', 'CI_PIPELINE_ID', 'BUILDKITE_BUILD_ID', 'BUILD_BUILDID', 'CIRCLE_WORKFLOW_ID', 'BUILD_TAG'])
+      delete process.env[k];
+    try {
+      const noKey = await run(
+        ['scan', EXAMPLE, '--shard', '1/2', '--upload', server.url, '--format', 'json', '--output', join(dir, 'x.json')],
+        { cwd: root },
+      );
+      expect(noKey.code).toBe(2);
+      expect(noKey.stderr).toMatch(/needs --run-key/);
+      const bad = await run(['scan', EXAMPLE, '--shard', '3/2'], { cwd: root });
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/--shard must be I\/N/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
