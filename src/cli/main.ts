@@ -6,7 +6,7 @@ import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } f
 import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
-import { bufferedSink, formatExtensions, reporters, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
+import { bufferedSink, formatExtensions, reporters, sourceReader, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addDbCommand } from './db-command.js';
@@ -370,7 +370,13 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         }
         if (run.fixed.size === 0 && run.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
       }
-      const reportCtx = { rules: ran, lookup: (k: string) => getRegistry().get(k), failOn, showSuppressed: flags.showSuppressed };
+      const reportCtx = {
+        rules: ran,
+        lookup: (k: string) => getRegistry().get(k),
+        failOn,
+        showSuppressed: flags.showSuppressed,
+        readSource: sourceReader(cwd),
+      };
       for (const o of outs) {
         const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
         const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };

@@ -1,3 +1,4 @@
+import { htmlReporter } from './html.js';
 import { jsonReporter, streamJson } from './json.js';
 import { junitReporter } from './junit.js';
 import type { Reporter, StreamingReporter } from './reporter.js';
@@ -9,6 +10,7 @@ export const reporters: Readonly<Record<string, Reporter>> = {
   json: jsonReporter,
   sarif: sarifReporter,
   junit: junitReporter,
+  html: htmlReporter,
 };
 
 /** Formats that can be written piece by piece (large reports never exist whole in memory). */
@@ -28,4 +30,5 @@ export const formatExtensions: Readonly<Record<string, string>> = {
 };
 
 export type { Reporter, ReportContext, StreamingReporter } from './reporter.js';
+export { sourceReader } from './source-reader.js';
 export { bufferedSink, writeString, type ChunkSink } from './json-stream.js';

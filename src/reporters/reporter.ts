@@ -12,6 +12,8 @@ export interface ReportContext {
   failOn: Severity | 'none';
   /** Show suppressed findings in human formats. */
   showSuppressed?: boolean;
+  /** The text of a scanned file by its reported path, for formats that show snippets (html); undefined when unreadable. */
+  readSource?(path: string): string | undefined;
 }
 
 export type Reporter = (result: ScanResult, ctx: ReportContext) => string;
