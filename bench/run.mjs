@@ -80,6 +80,7 @@ for (const [name, file, fn] of [
   ['secrets', 'secrets.mjs', 'runSecretsBench'],
   ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
   ['webhook', 'webhook.mjs', 'runWebhookBench'],
+  ['store', 'store.mjs', 'runStoreBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));

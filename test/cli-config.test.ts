@@ -299,7 +299,7 @@ describe('--quiet filters every format', () => {
 describe('help and README advertise only what exists', () => {
   it('--help lists the formats that have a reporter and the scanners that have rules', async () => {
     const r = await run(['scan', '--help'], { cwd: cwd() });
-    const formats = /output format, repeatable: ([a-z|]+)/.exec(r.stdout)?.[1].split('|');
+    const formats = /output format, repeatable: ([a-z|]+)/.exec(r.stdout.replace(/\s+/g, ' '))?.[1].split('|');
     expect(formats).toEqual(Object.keys(reporters));
     const scanners = /scanners to run: ([a-z,]+)/.exec(r.stdout.replace(/\s+/g, ' '))?.[1].split(',');
     expect(scanners?.length).toBeGreaterThan(0);

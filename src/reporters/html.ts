@@ -31,7 +31,8 @@ function chartJs(): string {
     // The package exports no path to its UMD build: it sits beside the CommonJS entry.
     const file = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
     chartScript = readFileSync(file, 'utf8')
-      .replace(/\/\/# sourceMappingURL=\S+\s*$/, '')
+      // Its last line points at a source map that is not shipped.
+      .replace(/\n\/\/# [^\n]*\s*$/, '\n')
       .replace(/<\/(script)/gi, '<\\/$1');
   }
   return chartScript;
