@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes a fresh clone runnable: installs dependencies when node_modules is missing or older than
-// the lockfile, and builds dist/ when it is missing or older than any source file.
+// the lockfile, and builds dist/ (the CLI and the dashboard in dist/web) when it is missing or older than any source file.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,8 +36,10 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   run(['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], 'installing dependencies');
 }
 const built = join(root, 'dist', 'cli', 'main.js');
+const builtWeb = join(root, 'dist', 'web', 'index.html');
 const srcTime = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
-if (!existsSync(built) || statSync(built).mtimeMs < srcTime) {
+const webTime = Math.max(newest(join(root, 'web')), srcTime);
+if (!existsSync(built) || statSync(built).mtimeMs < srcTime || !existsSync(builtWeb) || statSync(builtWeb).mtimeMs < webTime) {
   console.error('sanctum: building…');
   run(['run', '--silent', 'build'], 'building');
 }

@@ -118,6 +118,13 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
   });
 
   app.get('/healthz', async () => ({ ok: true }));
+  // Whether this browser's token is good, without a 401 (the dashboard asks for a token when it is not).
+  app.get('/api/v1/session', async (req) => {
+    if (opts.noAuth) return { authRequired: false, authenticated: true, scope: 'write' };
+    const token = bearer(req);
+    const found = token ? await verifyToken(store, token) : undefined;
+    return { authRequired: true, authenticated: Boolean(found), ...(found ? { scope: found.scope } : {}) };
+  });
 
   app.post('/api/v1/runs', { preHandler: need('write') }, async (req, reply) => {
     const q = req.query as Record<string, unknown>;

@@ -1,0 +1,164 @@
+/// <reference lib="dom" />
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
+import { createToken } from '../src/store/tokens.js';
+import { ingestRun } from '../src/store/ingest.js';
+import { parseRunInput } from '../src/store/run-input.js';
+import type { ScanResult } from '../src/core/types.js';
+import { CHROMIUM_SKIP, collectProblems, launchChromium, type Browser } from './browser.js';
+import { run } from './cli-helpers.js';
+
+const root = resolve(import.meta.dirname, '..');
+const WEB = join(root, 'dist', 'web');
+// Screenshots of the main pages, rewritten by every run (not tracked; docs/images holds the README's copy).
+const SHOTS = process.env.SANCTUM_SCREENSHOTS ?? join(root, 'test', '.screenshots');
+const skip =
+  CHROMIUM_SKIP || (existsSync(join(WEB, 'index.html')) ? false : 'dist/web is not built (npm run build): dashboard e2e skipped');
+
+/**
+ * A store seeded with history and real uploads: the example platform's real scan result stored on three
+ * earlier days (a few findings fixed each time), then real `scan --upload` runs of the example
+ * platform, the hardened one, and the platform's manifests alone.
+ */
+async function seed(server: RunningServer, dir: string): Promise<void> {
+  const history = await run(
+    ['scan', 'examples/ai-platform', '--format', 'json', '--output', join(dir, 'history.json'), '--fail-on', 'none'],
+    { cwd: root },
+  );
+  expect(history.code).toBe(0);
+  const result = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as ScanResult;
+  const extra = result.findings
+    .slice(0, 12)
+    .map((f, i) => ({
+      ...f,
+      fingerprint: `${f.fingerprint}-old-${i}`,
+      location: { ...f.location, startLine: (f.location.startLine ?? 1) + 1000 },
+    }));
+  for (const [daysAgo, keep] of [
+    [21, 12],
+    [14, 8],
+    [7, 4],
+  ]) {
+    const input = parseRunInput({ ...result, findings: [...result.findings, ...extra.slice(0, keep)] });
+    await ingestRun(server.store, input, { target: 'github.com/acme/ai-platform', at: new Date(Date.now() - daysAgo * 86_400_000) });
+  }
+  const { token } = await createToken(server.store, 'seed', 'write');
+  process.env.SANCTUM_TOKEN = token;
+  const scan = (path: string, target: string) =>
+    run(
+      [
+        'scan',
+        path,
+        '--format',
+        'json',
+        '--output',
+        join(dir, 'out.json'),
+        '--upload',
+        server.url,
+        '--upload-target',
+        target,
+        '--fail-on',
+        'none',
+      ],
+      { cwd: root },
+    );
+  for (const [path, target] of [
+    ['examples/ai-platform', 'github.com/acme/ai-platform'],
+    ['examples/ai-platform-hardened', 'github.com/acme/ai-platform-hardened'],
+    ['examples/ai-platform/k8s', 'github.com/acme/ai-platform'],
+  ]) {
+    const r = await scan(path, target);
+    expect(r.stderr).toMatch(/uploaded run/);
+  }
+  delete process.env.SANCTUM_TOKEN;
+}
+
+describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
+  let dir: string;
+  let server: RunningServer;
+  let browser: Browser;
+  let readToken: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-e2e-'));
+    server = await startDashboard({ db: `sqlite:${join(dir, 'store.db')}`, host: '127.0.0.1', port: 0, webRoot: WEB });
+    await seed(server, dir);
+    readToken = (await createToken(server.store, 'viewer', 'read')).token;
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function signedIn(): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.context.newPage();
+    const problems = collectProblems(page);
+    await page.goto(server.url + '/');
+    // The first page of the profile asks for the token; later ones find it in local storage.
+    await page.waitForSelector('#token-form, #posture canvas');
+    if (await page.locator('#token-form').count()) {
+      await page.fill('#token-form input[name="token"]', readToken);
+      await page.click('#token-form button[type="submit"]');
+    }
+    await page.waitForSelector('#posture canvas');
+    return { page, problems };
+  }
+
+  it('asks for a token, then shows posture over time with its charts', { timeout: 120_000 }, async () => {
+    const { page, problems } = await signedIn();
+    await page.waitForSelector('#targets td a');
+    expect(await page.locator('#targets tbody tr').count()).toBe(2);
+    expect(Number(await page.locator('#totals [data-severity="critical"] b').textContent())).toBeGreaterThan(0);
+    expect(await page.locator('#daily canvas').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-posture.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('filters the findings table and opens a finding with its fix', { timeout: 120_000 }, async () => {
+    const { page, problems } = await signedIn();
+    await page.click('nav a[href^="#/findings"]');
+    await page.waitForSelector('table.findings tbody tr');
+    const all = await page.locator('table.findings tbody tr').count();
+    await page.check('.severity-filter input[value="critical"]');
+    await page.waitForFunction(() => location.hash.includes('severity=critical'));
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('table.findings tbody tr')).every((tr) => tr.getAttribute('data-severity') === 'critical'),
+    );
+    const critical = await page.locator('table.findings tbody tr').count();
+    expect(critical).toBeGreaterThan(0);
+    expect(critical).toBeLessThan(all);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-findings.png'), fullPage: true });
+    await page.locator('table.findings a.finding-link').first().click();
+    await page.waitForSelector('#finding #fix');
+    expect((await page.locator('#fix').textContent())!.length).toBeGreaterThan(20);
+    expect(await page.locator('#explanation').count()).toBe(1);
+    expect(await page.locator('#suppression').textContent()).toBe('not suppressed');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-finding.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows compliance by framework and the AI inventory with exposure paths', { timeout: 120_000 }, async () => {
+    const { page, problems } = await signedIn();
+    await page.click('nav a[href^="#/compliance"]');
+    await page.waitForSelector('#framework-pss tr.failing');
+    expect(await page.locator('#compliance-chart canvas').count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-compliance.png'), fullPage: true });
+    await page.click('#framework-pss tr.failing a');
+    await page.waitForSelector('table.findings tbody tr');
+    expect(await page.evaluate(() => location.hash)).toMatch(/framework=pss%3A/);
+    await page.click('nav a[href^="#/inventory"]');
+    await page.waitForSelector('#exposure .exposure');
+    expect(await page.locator('#exposure .hop').count()).toBeGreaterThan(1);
+    await page.screenshot({ path: join(SHOTS, 'dashboard-inventory.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

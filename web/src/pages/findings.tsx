@@ -1,0 +1,138 @@
+import { useState } from 'preact/hooks';
+import type { FindingSummary, TargetSummary } from '../api.js';
+import { Panel, SEVERITIES, SeverityBadge, Status, day, type PageProps } from '../common.js';
+import { useApi } from '../hooks.js';
+import { href } from '../router.js';
+
+const PAGE = 50;
+
+/** The findings table: filters live in the URL (shareable), most severe first, a page at a time. */
+export function Findings({ target, params, onUnauthorized }: PageProps) {
+  const severity = params.get('severity') ?? '';
+  const state = params.get('state') ?? 'open';
+  const rule = params.get('rule') ?? '';
+  const framework = params.get('framework') ?? '';
+  const q = params.get('q') ?? '';
+  const offset = Number(params.get('offset') ?? 0) || 0;
+  const [text, setText] = useState(q);
+  const targets = useApi<{ targets: TargetSummary[] }>('targets', {}, onUnauthorized);
+  const list = useApi<{ total: number; items: FindingSummary[] }>(
+    'findings',
+    { target, severity, state, rule, framework, q, limit: PAGE, offset },
+    onUnauthorized,
+  );
+  const current = { target, severity, state, rule, framework, q };
+  const go = (change: Record<string, string | number | undefined>) => {
+    location.hash = href('findings', { ...current, ...change, offset: change.offset ?? undefined });
+  };
+  const chosen = new Set(severity.split(',').filter(Boolean));
+  const toggle = (s: string) => {
+    const next = new Set(chosen);
+    if (next.has(s)) next.delete(s);
+    else next.add(s);
+    go({ severity: [...next].join(',') });
+  };
+  const total = list.data?.total ?? 0;
+  return (
+    <div>
+      <Panel title="Filters" id="filters">
+        <form
+          class="filters"
+          onSubmit={(e) => {
+            e.preventDefault();
+            go({ q: text });
+          }}
+        >
+          <label>
+            Target{' '}
+            <select name="target" value={target ?? ''} onChange={(e) => go({ target: (e.target as HTMLSelectElement).value || undefined })}>
+              <option value="">all</option>
+              {(targets.data?.targets ?? []).map((t) => (
+                <option value={t.id}>{t.name}</option>
+              ))}
+            </select>
+          </label>
+          <span class="severity-filter">
+            {SEVERITIES.map((s) => (
+              <label>
+                <input type="checkbox" name="severity" value={s} checked={chosen.has(s)} onChange={() => toggle(s)} /> {s}
+              </label>
+            ))}
+          </span>
+          <label>
+            State{' '}
+            <select name="state" value={state} onChange={(e) => go({ state: (e.target as HTMLSelectElement).value })}>
+              {['open', 'suppressed', 'fixed', 'all'].map((s) => (
+                <option value={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <input
+            name="q"
+            type="search"
+            placeholder="path, message or rule"
+            value={text}
+            onInput={(e) => setText((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit">Search</button>
+          {(rule || framework) && (
+            <span class="tag">
+              {rule && `rule ${rule}`} {framework && `framework ${framework}`}{' '}
+              <a href={href('findings', { ...current, rule: undefined, framework: undefined })}>×</a>
+            </span>
+          )}
+        </form>
+      </Panel>
+      <Panel title={`Findings (${total})`} id="findings">
+        <Status {...list} />
+        <table class="findings">
+          <thead>
+            <tr>
+              <th>Severity</th>
+              <th>Rule</th>
+              <th>Finding</th>
+              <th>Where</th>
+              <th>Target</th>
+              <th>First seen</th>
+              <th>State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(list.data?.items ?? []).map((f) => (
+              <tr data-id={f.id} data-severity={f.severity}>
+                <td>
+                  <SeverityBadge severity={f.severity} />
+                </td>
+                <td>
+                  <a href={href('findings', { ...current, rule: f.ruleId })}>{f.ruleId}</a>
+                </td>
+                <td>
+                  <a class="finding-link" href={`#/findings/${f.id}`}>
+                    {f.message}
+                  </a>
+                </td>
+                <td class="path">
+                  {f.path}
+                  {f.startLine ? `:${f.startLine}` : ''}
+                  {f.resource && (
+                    <div class="muted">{`${f.resource.kind} ${f.resource.namespace ? f.resource.namespace + '/' : ''}${f.resource.name ?? ''}`}</div>
+                  )}
+                </td>
+                <td>{f.target}</td>
+                <td>{day(f.firstSeenAt)}</td>
+                <td>{f.fixedAt ? `fixed ${day(f.fixedAt)}` : f.status === 'suppressed' ? 'suppressed' : 'open'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div class="pager">
+          {offset > 0 && <a href={href('findings', { ...current, offset: Math.max(0, offset - PAGE) })}>← previous</a>}
+          <span class="muted">
+            {total ? offset + 1 : 0}–{Math.min(offset + PAGE, total)} of {total}
+          </span>
+          {offset + PAGE < total && <a href={href('findings', { ...current, offset: offset + PAGE })}>next →</a>}
+        </div>
+      </Panel>
+    </div>
+  );
+}
