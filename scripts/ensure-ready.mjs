@@ -36,10 +36,12 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   run(['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], 'installing dependencies');
 }
 const built = join(root, 'dist', 'cli', 'main.js');
-const builtWeb = join(root, 'dist', 'web', 'index.html');
 const srcTime = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
-const webTime = Math.max(newest(join(root, 'web')), srcTime);
-if (!existsSync(built) || statSync(built).mtimeMs < srcTime || !existsSync(builtWeb) || statSync(builtWeb).mtimeMs < webTime) {
+// The dashboard (web/ → dist/web) is built by the same `npm run build`.
+const web = join(root, 'web');
+const builtWeb = join(root, 'dist', 'web', 'index.html');
+const webStale = existsSync(web) && (!existsSync(builtWeb) || statSync(builtWeb).mtimeMs < Math.max(newest(web), srcTime));
+if (!existsSync(built) || statSync(built).mtimeMs < srcTime || webStale) {
   console.error('sanctum: building…');
   run(['run', '--silent', 'build'], 'building');
 }
