@@ -14,6 +14,8 @@ export class DependencyDocument implements ScanDocument {
     this.locator = new TextLocator(file);
   }
   locate(at: At | undefined): Located {
+    // A binary source (an rpm database, a Go executable) has no lines: findings name the file.
+    if (this.manifest.binary) return {};
     return this.locator.locate(at);
   }
   compact(): void {

@@ -1,0 +1,316 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scan } from '../../scan.js';
+import { MemoryVulnerabilitySource } from '../../testing/memory-vulnerabilities.js';
+import { goBinaryManifest } from './go-binary.js';
+import { BUILDINFO_MAGIC, GoBuildInfoScanner, MODINFO_END, MODINFO_START, readGoBuildInfo } from './go-buildinfo.js';
+import { parseRpmHeaderBlob, parseRpmSqlite, sourceRpmParts } from './rpm.js';
+import { SqliteFile, SqliteFormatError } from './sqlite.js';
+
+const has = (cmd: string, args: string[]) => {
+  try {
+    execFileSync(cmd, args, { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const bytesOf = (b: Uint8Array) => ({ size: b.length, read: (o: number, l: number) => b.subarray(o, Math.min(b.length, o + l)) });
+const stream = (b: Uint8Array, size: number) => {
+  const s = new GoBuildInfoScanner();
+  for (let i = 0; i < b.length; i += size) s.push(b.subarray(i, i + size));
+  return s.result();
+};
+
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'sanctum-ospkgs-'));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// ---- rpm: a real rpmdb.sqlite written by Debian's rpm into a temporary root --------------------------
+
+const RPM = has('rpmbuild', ['--version']) && has('rpm', ['--version']);
+const SPEC = (name: string, extra: string) => `Name: ${name}
+Version: %{v}
+Release: %{r}
+Summary: Sanctum test fixture
+License: %{lic}
+BuildArch: x86_64
+${extra}
+%description
+Fixture for Sanctum's rpm database reader.
+`;
+
+function buildRpmRoot(): string {
+  const top = join(work, 'rpmbuild');
+  for (const d of ['SPECS', 'BUILD', 'RPMS', 'SOURCES', 'SRPMS', 'BUILDROOT']) mkdirSync(join(top, d), { recursive: true });
+  // openssl's `libs` subpackage: a binary package whose source RPM has another name, with an epoch.
+  writeFileSync(
+    join(top, 'SPECS', 'openssl.spec'),
+    SPEC('openssl', 'Epoch: 1\n%package libs\nSummary: libs\n%description libs\nlibs\n%files libs\n'),
+  );
+  writeFileSync(join(top, 'SPECS', 'bash.spec'), SPEC('bash', '%files\n'));
+  const build = (spec: string, v: string, r: string, lic: string) =>
+    execFileSync(
+      'rpmbuild',
+      ['--define', `_topdir ${top}`, '--define', `v ${v}`, '--define', `r ${r}`, '--define', `lic ${lic}`, '-bb', join(top, 'SPECS', spec)],
+      { stdio: 'ignore' },
+    );
+  build('openssl.spec', '3.0.7', '24.el9', 'Apache-2.0');
+  build('bash.spec', '5.1.8', '6.el9_1', 'GPL-3.0-or-later');
+  const root = join(work, 'rocky');
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(
+    join(root, 'etc', 'os-release'),
+    'NAME="Rocky Linux"\nVERSION="9.3 (Blue Onyx)"\nID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n',
+  );
+  const rpms = ['x86_64/openssl-libs-3.0.7-24.el9.x86_64.rpm', 'x86_64/bash-5.1.8-6.el9_1.x86_64.rpm'].map((f) => join(top, 'RPMS', f));
+  execFileSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '--initdb'], { stdio: 'ignore' });
+  execFileSync('rpm', ['--root', root, '--dbpath', '/var/lib/rpm', '-i', '--nodeps', '--noscripts', '--ignorearch', ...rpms], {
+    stdio: 'ignore',
+  });
+  return root;
+}
+
+describe.skipIf(!RPM)(
+  `rpm database (rpmdb.sqlite)${RPM ? '' : ' (skipped: rpm and rpmbuild are not installed; .ci/setup.d/41-rpm.sh installs them)'}`,
+  () => {
+    let root: string;
+    beforeAll(() => {
+      root = buildRpmRoot();
+    }, 120_000);
+
+    it('lists packages with epoch, release, architecture, licence and source RPM', () => {
+      const db = readFileSync(join(root, 'var/lib/rpm/rpmdb.sqlite'));
+      const m = parseRpmSqlite(bytesOf(db), undefined);
+      expect(m.problems).toEqual([]);
+      expect(m.binary).toBe(true);
+      const rows = m.packages.map((p) => [p.name, p.version, p.os?.arch, p.license, p.os?.sourceName, p.os?.sourceVersion]);
+      expect(rows.sort()).toEqual([
+        ['bash', '5.1.8-6.el9_1', 'x86_64', 'GPL-3.0-or-later', undefined, undefined],
+        ['openssl-libs', '1:3.0.7-24.el9', 'x86_64', 'Apache-2.0', 'openssl', undefined],
+      ]);
+    });
+
+    it('is scanned in a root filesystem, matched as Rocky Linux 9 under binary and source names, reported on the file', async () => {
+      const source = new MemoryVulnerabilitySource([
+        {
+          // A record written for this test in the shape of Rocky Linux's OSV records.
+          id: 'TEST-RLSA-0001',
+          summary: 'openssl: test advisory',
+          affected: [
+            {
+              package: { ecosystem: 'Rocky Linux:9', name: 'openssl-libs' },
+              ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:3.0.7-25.el9_3' }] }],
+            },
+            {
+              package: { ecosystem: 'Rocky Linux:8', name: 'openssl-libs' },
+              ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1:1.1.1k-12.el8_9' }] }],
+            },
+          ],
+        },
+      ]);
+      const r = await scan({ targets: [root], cwd: work, scanners: ['deps'], vulnerabilities: source, config: false });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.map((f) => [f.ruleId, f.location.path, f.location.startLine, f.message, f.package?.purl])).toEqual([
+        [
+          'SCA-0001',
+          'rocky/var/lib/rpm/rpmdb.sqlite',
+          undefined,
+          'openssl-libs 1:3.0.7-24.el9 (source openssl) is affected by TEST-RLSA-0001: openssl: test advisory; fixed in 1:3.0.7-25.el9_3',
+          'pkg:rpm/rocky/openssl-libs@1:3.0.7-24.el9?arch=x86_64&distro=rocky-9.3&upstream=openssl',
+        ],
+      ]);
+    });
+  },
+);
+
+describe('rpm database reading is bounded and says what it cannot read', () => {
+  it('names the source package of a source RPM file name', () => {
+    expect(sourceRpmParts('openssl-3.0.7-24.el9.src.rpm')).toEqual({ name: 'openssl', version: '3.0.7-24.el9' });
+    expect(sourceRpmParts('python3.11-3.11.5-1.el9_3.src.rpm')).toEqual({ name: 'python3.11', version: '3.11.5-1.el9_3' });
+    expect(sourceRpmParts('nonsense')).toBeUndefined();
+  });
+
+  it('refuses a header blob whose sizes do not fit', () => {
+    const blob = Buffer.alloc(24);
+    blob.writeUInt32BE(1, 0);
+    blob.writeUInt32BE(1000, 4);
+    expect(parseRpmHeaderBlob(blob)).toBeUndefined();
+    expect(parseRpmHeaderBlob(new Uint8Array(3))).toBeUndefined();
+  });
+
+  it('reports a file that is not SQLite, and a damaged one, as problems', () => {
+    expect(parseRpmSqlite(bytesOf(Buffer.from('not a database at all, just text'.repeat(10))), undefined).problems).toEqual([
+      { message: 'rpm database cannot be read: not an SQLite 3 database' },
+    ]);
+    const head = Buffer.alloc(4096);
+    head.write('SQLite format 3\u0000', 0, 'latin1');
+    head.writeUInt16BE(4096, 16);
+    head[100] = 0x05; // an interior page whose right child is itself: a loop
+    head.writeUInt32BE(1, 108);
+    expect(() => [...new SqliteFile(bytesOf(head)).rows('Packages')]).toThrow(SqliteFormatError);
+    expect(parseRpmSqlite(bytesOf(head), undefined).problems[0].message).toMatch(
+      /^rpm database cannot be read: page 1 is referenced twice/,
+    );
+  });
+});
+
+// ---- Go build information ------------------------------------------------------------------------
+
+const GO = process.env.SANCTUM_TEST_GO_BINARY || has('go', ['version']);
+
+function buildGoBinary(): string {
+  if (process.env.SANCTUM_TEST_GO_BINARY) return process.env.SANCTUM_TEST_GO_BINARY;
+  const src = join(work, 'go-src');
+  mkdirSync(join(src, 'vendor', 'example.com', 'greeting'), { recursive: true });
+  writeFileSync(join(src, 'go.mod'), 'module example.com/sanctum-fixture\n\ngo 1.19\n\nrequire example.com/greeting v1.2.3\n');
+  writeFileSync(
+    join(src, 'main.go'),
+    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n',
+  );
+  writeFileSync(
+    join(src, 'vendor', 'example.com', 'greeting', 'greeting.go'),
+    'package greeting\n\nfunc Hello() string { return "hello" }\n',
+  );
+  writeFileSync(join(src, 'vendor', 'modules.txt'), '# example.com/greeting v1.2.3\n## explicit\nexample.com/greeting\n');
+  const out = join(work, 'go-bin', 'hello');
+  execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', out, '.'], {
+    cwd: src,
+    stdio: 'ignore',
+    env: {
+      ...process.env,
+      GOFLAGS: '-mod=vendor',
+      GOPROXY: 'off',
+      CGO_ENABLED: '0',
+      GOCACHE: join(work, 'go-cache'),
+      GOPATH: join(work, 'go-path'),
+    },
+  });
+  return out;
+}
+
+describe.skipIf(!GO)(
+  `a Go executable built by Debian's Go toolchain${GO ? '' : ' (skipped: no go toolchain; .ci/setup.d/41-go.sh installs golang-go)'}`,
+  () => {
+    let bin: string;
+    beforeAll(() => {
+      bin = buildGoBinary();
+    }, 300_000);
+
+    it('gives its modules and Go version by positioned reads and from a stream alike', () => {
+      const bytes = readFileSync(bin);
+      const info = readGoBuildInfo(bytesOf(bytes));
+      expect(info?.goVersion).toMatch(/^go1\.\d+/);
+      expect(info?.path).toBe('example.com/sanctum-fixture');
+      expect(info?.deps).toEqual([{ path: 'example.com/greeting', version: 'v1.2.3' }]);
+      expect(stream(bytes, 4093)).toEqual(info);
+      expect(stream(bytes, 65536)).toEqual(info);
+    });
+
+    it('is found by content in a directory scan, and its standard library matched', async () => {
+      const version = /^go(\d+\.\d+\.\d+)/.exec(readGoBuildInfo(bytesOf(readFileSync(bin)))!.goVersion!)![1];
+      const next = version.replace(/\d+$/, (n) => String(Number(n) + 1));
+      const source = new MemoryVulnerabilitySource([
+        {
+          // A record in the shape of the Go vulnerability database's, fixed just above this toolchain.
+          id: 'TEST-GO-0001',
+          summary: 'test advisory on the standard library',
+          affected: [
+            { package: { ecosystem: 'Go', name: 'stdlib' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: next }] }] },
+          ],
+        },
+      ]);
+      const r = await scan({ targets: [join(bin, '..')], cwd: work, scanners: ['deps'], vulnerabilities: source, config: false });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.map((f) => [f.location.path, f.location.startLine, f.package?.name, f.package?.version])).toEqual([
+        ['go-bin/hello', undefined, 'stdlib', version],
+      ]);
+    });
+  },
+);
+
+/** A minimal 64-bit ELF file laid out as Go < 1.18 linkers did: string data first, then the build information pointing at string headers after it. */
+function legacyGoElf(goVersion: string, modinfo: string): Buffer {
+  const f = Buffer.alloc(1344);
+  const base = 0x400000;
+  f.write('\x7fELF', 0, 'latin1');
+  f[4] = 2;
+  f[5] = 1;
+  f[6] = 1;
+  f.writeUInt16LE(2, 16);
+  f.writeUInt16LE(0x3e, 18);
+  f.writeUInt32LE(1, 20);
+  f.writeBigUInt64LE(64n, 32); // e_phoff
+  f.writeBigUInt64LE(1152n, 40); // e_shoff
+  f.writeUInt16LE(64, 52);
+  f.writeUInt16LE(56, 54);
+  f.writeUInt16LE(1, 56);
+  f.writeUInt16LE(64, 58);
+  f.writeUInt16LE(3, 60);
+  f.writeUInt16LE(1, 62);
+  f.writeUInt32LE(1, 64); // PT_LOAD, read-write
+  f.writeUInt32LE(6, 68);
+  f.writeBigUInt64LE(0n, 72);
+  f.writeBigUInt64LE(BigInt(base), 80);
+  f.writeBigUInt64LE(1344n, 96);
+  f.writeBigUInt64LE(1344n, 104);
+  const mod = Buffer.concat([MODINFO_START, Buffer.from(modinfo), MODINFO_END]);
+  f.write(goVersion, 128, 'latin1');
+  mod.copy(f, 160);
+  BUILDINFO_MAGIC.copy(f, 1024);
+  f[1024 + 14] = 8;
+  f[1024 + 15] = 0;
+  f.writeBigUInt64LE(BigInt(base + 1056), 1024 + 16);
+  f.writeBigUInt64LE(BigInt(base + 1072), 1024 + 24);
+  f.writeBigUInt64LE(BigInt(base + 128), 1056);
+  f.writeBigUInt64LE(BigInt(goVersion.length), 1064);
+  f.writeBigUInt64LE(BigInt(base + 160), 1072);
+  f.writeBigUInt64LE(BigInt(mod.length), 1080);
+  f.write('\0.shstrtab\0.go.buildinfo\0', 1100, 'latin1');
+  const section = (i: number, name: number, offset: number, size: number) => {
+    const o = 1152 + i * 64;
+    f.writeUInt32LE(name, o);
+    f.writeUInt32LE(1, o + 4);
+    f.writeBigUInt64LE(BigInt(base + offset), o + 16);
+    f.writeBigUInt64LE(BigInt(offset), o + 24);
+    f.writeBigUInt64LE(BigInt(size), o + 32);
+  };
+  section(1, 1, 1100, 25);
+  section(2, 11, 1024, 64);
+  return f;
+}
+
+describe('Go < 1.18 build information (pointer layout)', () => {
+  const modinfo =
+    'path\texample.com/old\nmod\texample.com/old\tv1.0.0\th1:abc=\ndep\tgolang.org/x/text\tv0.3.5\th1:def=\n=>\tgolang.org/x/text\tv0.3.7\th1:ghi=\ndep\texample.com/local\tv0.0.0\n=>\t../local\t\n';
+  const elf = legacyGoElf('go1.16.15', modinfo);
+
+  it('follows the pointers to the version and module strings', () => {
+    const info = readGoBuildInfo(bytesOf(elf));
+    expect(info?.goVersion).toBe('go1.16.15');
+    expect(info?.main).toEqual({ path: 'example.com/old', version: 'v1.0.0', sum: 'h1:abc=' });
+    expect(goBinaryManifest(info!).packages.map((p) => `${p.name}@${p.version}`)).toEqual([
+      'example.com/old@v1.0.0',
+      'golang.org/x/text@v0.3.7',
+      'stdlib@1.16.15',
+    ]);
+  });
+
+  it('gives the module list from a stream too (without the version string, which lies before the header)', () => {
+    const info = stream(elf, 100);
+    expect(info?.goVersion).toBeUndefined();
+    expect(info?.deps.map((d) => d.replacedBy?.version ?? d.version)).toEqual(['v0.3.7', '']);
+  });
+
+  it('finds nothing in an ELF file that is not a Go program', () => {
+    const other = Buffer.from(elf);
+    other.fill(0, 1024, 1040);
+    expect(readGoBuildInfo(bytesOf(other))).toBeUndefined();
+    expect(stream(other, 64)).toBeUndefined();
+  });
+});
