@@ -13,7 +13,8 @@ describe.skipIf(!ROOTFS)(`a Debian root filesystem scanned as a directory${ROOTF
     const status = readFileSync(join(ROOTFS!, 'var/lib/dpkg/status'), 'utf8');
     const lineOfPackage = (name: string) => status.split('\n').indexOf(`Package: ${name}`) + 1;
     const result = await scan({ targets: [ROOTFS!], scanners: ['deps'], vulnerabilities: testVulnerabilities(), config: false });
-    expect(result.errors.filter((e) => e.path.endsWith('dpkg/status'))).toEqual([]);
+    // The directory walker names each absolute symbolic link of the root filesystem (`dev/fd`, `etc/alternatives/*`) it does not follow.
+    expect(result.errors.filter((e) => !e.message.startsWith('symbolic link points outside'))).toEqual([]);
     const sca = result.findings.filter((f) => f.ruleId === 'SCA-0001');
     // glibc's binaries (libc6, libc-bin) carry the unfixed DEBIAN-CVE-2010-4756; DSA-5514-1 is fixed in this release.
     expect(

@@ -73,6 +73,7 @@ export class Engine {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.settings = { strictModels: false, ...opts.settings };
     this.today = opts.today ?? new Date().toISOString().slice(0, 10);
+    this.settings.today ??= this.today;
     for (const rule of opts.rules) {
       for (const kind of rule.meta.appliesTo) {
         const list = this.rulesByKind.get(kind) ?? [];

@@ -64,6 +64,8 @@ export interface ScanSettings {
   strictModels: boolean;
   /** The vulnerability database, when one is loaded (supply-chain rules). */
   vulnerabilities?: VulnerabilitySource;
+  /** The scan's date (`YYYY-MM-DD`), for rules that depend on it (end of life). */
+  today?: string;
 }
 
 export interface RuleContext {

@@ -15,7 +15,7 @@ import { parseRequirements } from './requirements.js';
 import type { DependencyManifest } from './types.js';
 import { parseApkInstalled } from '../os-packages/apk.js';
 import { parseDpkgStatus } from '../os-packages/dpkg.js';
-import { withOsProblems } from '../os-packages/os-release.js';
+import { parseOsReleaseManifest, withOsProblems } from '../os-packages/os-release.js';
 import { osIdentityFor, packageDatabaseOf } from '../os-packages/rootfs.js';
 
 interface Format {
@@ -47,6 +47,7 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
   { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
   { matches: (path) => isDockerfileName(path), parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file) },
+  { matches: (path) => /(?:^|\/)(?:etc|usr\/lib)\/os-release$/.test(path), parse: (text, path) => parseOsReleaseManifest(text, path) },
   {
     matches: (path) => packageDatabaseOf(path)?.format === 'dpkg',
     parse: (text, _path, _ctx, file) => withOsProblems(parseDpkgStatus(text, osIdentityFor(file)), 'Debian'),

@@ -112,7 +112,8 @@ export type ManifestKind =
   | 'dpkg-status'
   | 'apk-installed'
   | 'rpm-db'
-  | 'go-binary';
+  | 'go-binary'
+  | 'os-release';
 
 export interface DependencyManifest {
   kind: ManifestKind;
@@ -129,8 +130,10 @@ export interface DependencyManifest {
   includes: Array<{ path: string; constraint: boolean; span: TextSpan }>;
   /** Entries that could not be read; the rest of the file still counts. */
   problems: ParseError[];
-  /** The operating system an OS package database belongs to (from the same root filesystem's os-release). */
+  /** The operating system an OS package database belongs to (from the same root filesystem's os-release), or an os-release file states. */
   os?: OsIdentity;
+  /** In an os-release file: the line that names the release (`VERSION_ID`, else `ID`). */
+  osSpan?: TextSpan;
   /** A binary file (an rpm database, a Go executable): findings name the file without a line. */
   binary?: boolean;
 }

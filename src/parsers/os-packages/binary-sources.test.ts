@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../scan.js';
 import { MemoryVulnerabilitySource } from '../../testing/memory-vulnerabilities.js';
+import { ImagePackageCollector } from './collector.js';
 import { goBinaryManifest } from './go-binary.js';
 import { BUILDINFO_MAGIC, GoBuildInfoScanner, MODINFO_END, MODINFO_START, readGoBuildInfo } from './go-buildinfo.js';
 import { parseRpmHeaderBlob, parseRpmSqlite, sourceRpmParts } from './rpm.js';
@@ -24,6 +25,10 @@ const stream = (b: Uint8Array, size: number) => {
   for (let i = 0; i < b.length; i += size) s.push(b.subarray(i, i + size));
   return s.result();
 };
+
+async function* chunksOf(b: Uint8Array, size: number): AsyncIterable<Uint8Array> {
+  for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
+}
 
 let work: string;
 beforeAll(() => {
@@ -45,7 +50,13 @@ ${extra}
 Fixture for Sanctum's rpm database reader.
 `;
 
+let rpmRoot: string | undefined;
 function buildRpmRoot(): string {
+  rpmRoot ??= makeRpmRoot();
+  return rpmRoot;
+}
+
+function makeRpmRoot(): string {
   const top = join(work, 'rpmbuild');
   for (const d of ['SPECS', 'BUILD', 'RPMS', 'SOURCES', 'SRPMS', 'BUILDROOT']) mkdirSync(join(top, d), { recursive: true });
   // openssl's `libs` subpackage: a binary package whose source RPM has another name, with an epoch.
@@ -128,6 +139,41 @@ describe.skipIf(!RPM)(
     });
   },
 );
+
+describe.skipIf(!RPM)(`rpm database through the image collector${RPM ? '' : ' (skipped: rpm is not installed)'}`, () => {
+  it('reads the database before the os-release passes, and hands the engine a stand-in reported on the path', async () => {
+    const root = buildRpmRoot();
+    const c = new ImagePackageCollector();
+    expect(c.wants('var/lib/rpm/rpmdb.sqlite', 300_000, 0o644)).toBe(true);
+    await c.accept('var/lib/rpm/rpmdb.sqlite', chunksOf(readFileSync(join(root, 'var/lib/rpm/rpmdb.sqlite')), 10_000));
+    await c.accept('etc/os-release', readFileSync(join(root, 'etc/os-release')));
+    const r = c.result();
+    expect(r.manifests.map((m) => [m.path, m.manifest.packages.map((p) => `${p.ecosystem} ${p.name}`).sort()])).toEqual([
+      ['var/lib/rpm/rpmdb.sqlite', ['Rocky Linux:9 bash', 'Rocky Linux:9 openssl-libs']],
+    ]);
+    const source = new MemoryVulnerabilitySource([
+      {
+        id: 'TEST-RLSA-0002',
+        summary: 'bash: test advisory',
+        affected: [
+          {
+            package: { ecosystem: 'Rocky Linux:9', name: 'bash' },
+            ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '5.1.8-9.el9' }] }],
+          },
+        ],
+      },
+    ]);
+    const s = await scan({ targets: ['image'], files: r.files, scanners: ['deps'], vulnerabilities: source, config: false });
+    expect(s.errors).toEqual([]);
+    expect(s.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
+      [
+        'var/lib/rpm/rpmdb.sqlite',
+        undefined,
+        'bash 5.1.8-6.el9_1 is affected by TEST-RLSA-0002: bash: test advisory; fixed in 5.1.8-9.el9',
+      ],
+    ]);
+  }, 120_000);
+});
 
 describe('rpm database reading is bounded and says what it cannot read', () => {
   it('names the source package of a source RPM file name', () => {

@@ -142,11 +142,12 @@ describe('ImagePackageCollector', () => {
     expect(c.wants('etc/os-release', 10, 0o120777)).toBe(false); // a symbolic link
     expect(c.wants('./usr/lib/os-release', 100, 0o644)).toBe(true);
     await c.accept('./usr/lib/os-release', Buffer.from(fixture('alpine-3.14-os-release')));
-    expect(c.wants('usr/bin/env', 100, 0o755)).toBe(false);
+    expect(c.wants('usr/bin/env', 100, 0o755)).toBe(false); // too small to be a Go program
     const r = c.result();
     expect(r.os?.ecosystem).toBe('Alpine:v3.14');
+    expect(r.endOfLife).toEqual({ date: '2023-05-01', ended: true });
     expect(r.errors).toEqual([]);
-    expect(r.files.map((f) => f.path)).toEqual(['lib/apk/db/installed']);
+    expect(r.files.map((f) => f.path)).toEqual(['lib/apk/db/installed', 'usr/lib/os-release']);
     expect(r.manifests[0].manifest.packages.map((p) => `${p.ecosystem} ${p.name}`)).toEqual([
       'Alpine:v3.14 musl',
       'Alpine:v3.14 libcrypto1.1',
@@ -168,6 +169,7 @@ describe('ImagePackageCollector', () => {
     );
     expect(c.wants('app/node_modules/@scope/pkg/package.json', 100, 0o644)).toBe(true);
     expect(c.wants('app/node_modules/pkg/lib/package.json', 100, 0o644)).toBe(false);
+    expect(c.wants('var/lib/rpm/Packages', 100, 0o644)).toBe(false);
     const r = c.result();
     expect(r.os).toBeUndefined();
     expect(r.manifests.map((m) => [m.path, m.manifest.packages.map((p) => `${p.name}@${p.version}`)])).toEqual([
@@ -179,6 +181,50 @@ describe('ImagePackageCollector', () => {
         path: 'usr/lib/python3/site-packages/torch-2.1.0.dist-info/METADATA',
         message: '5000 bytes, over the 1000-byte limit for a package database or metadata file; not read',
       },
+      {
+        path: 'var/lib/rpm/Packages',
+        message:
+          'rpm BerkeleyDB database (var/lib/rpm/Packages: RHEL/CentOS ≤ 8, Amazon Linux 2, older Fedora and SUSE) is not read: its packages are not inventoried or matched',
+      },
+    ]);
+  });
+
+  it('tells the GPU stack from version files, headers, library names and NVIDIA packages', async () => {
+    const c = new ImagePackageCollector({ today: '2026-12-04' });
+    await c.accept('etc/os-release', Buffer.from('ID=ubuntu\nVERSION_ID="22.04"\nVERSION="22.04.4 LTS (Jammy Jellyfish)"\n'));
+    expect(c.wants('usr/local/cuda-12.4/version.json', 2000, 0o644)).toBe(true);
+    await c.accept(
+      'usr/local/cuda-12.4/version.json',
+      Buffer.from('{"cuda": {"name": "CUDA SDK", "version": "12.4.1"}, "cuda_cudart": {"version": "12.4.127"}}'),
+    );
+    await c.accept(
+      'usr/include/x86_64-linux-gnu/cudnn_version_v9.h',
+      Buffer.from('#define CUDNN_MAJOR 9\n#define CUDNN_MINOR 1\n#define CUDNN_PATCHLEVEL 0\n'),
+    );
+    expect(c.wants('usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5', 200_000_000, 0o644)).toBe(false);
+    expect(c.wants('usr/lib/x86_64-linux-gnu/libcudnn.so.9', 20, 0o120777)).toBe(false);
+    await c.accept(
+      'var/lib/dpkg/status',
+      Buffer.from(
+        'Package: libcudnn9-cuda-12\nStatus: install ok installed\nArchitecture: amd64\nVersion: 9.1.0.70-1\n\nPackage: libnccl2\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.21.5-1+cuda12.4\n',
+      ),
+    );
+    const r = c.result();
+    expect(r.endOfLife).toEqual({ date: '2027-06-01', ended: false });
+    expect(r.gpu.cuda).toEqual({ name: 'cuda', version: '12.4.1', source: 'usr/local/cuda-12.4/version.json', evidence: 'version-file' });
+    expect(r.gpu.cudnn).toEqual({
+      name: 'cudnn',
+      version: '9.1.0',
+      source: 'usr/include/x86_64-linux-gnu/cudnn_version_v9.h',
+      evidence: 'header',
+    });
+    expect(r.gpu.nccl).toEqual({ name: 'nccl', version: '2.21.5', source: 'var/lib/dpkg/status:6', evidence: 'package' });
+    expect(r.gpu.components.map((g) => `${g.name} ${g.version} ${g.evidence}`)).toEqual([
+      'cuda 12.4.1 version-file',
+      'cudnn 9.1.0 header',
+      'cudnn 9.1.0.70 package',
+      'nccl 2.21.5 library',
+      'nccl 2.21.5 package',
     ]);
   });
 

@@ -1,4 +1,4 @@
-import type { DependencyManifest, OsDistribution, OsEcosystem, OsIdentity } from '../deps/types.js';
+import { emptyManifest, type DependencyManifest, type OsDistribution, type OsEcosystem, type OsIdentity } from '../deps/types.js';
 
 /**
  * Files that identify the operating system of a root filesystem, most precise first (paths relative
@@ -223,5 +223,17 @@ export function withOsProblems(m: DependencyManifest, family: string): Dependenc
     m.problems.push({
       message: `${m.os.name}: OSV publishes no advisories for this distribution or release; its packages are inventoried but not matched`,
     });
+  return m;
+}
+
+/** An os-release file as a document: the OS it states and the line of its release, for the end-of-life rule. */
+export function parseOsReleaseManifest(text: string, path: string): DependencyManifest {
+  const m = emptyManifest('os-release', true, true);
+  const rel = /(?:^|\/)(usr\/lib\/os-release)$/.test(path) ? 'usr/lib/os-release' : 'etc/os-release';
+  const os = identifyOsRelease(text, rel);
+  if (!os) return m;
+  m.os = os;
+  const line = /^VERSION_ID=.*$/m.exec(text) ?? /^ID=.*$/m.exec(text);
+  if (line) m.osSpan = { start: line.index, end: line.index + line[0].replace(/\r$/, '').length };
   return m;
 }
