@@ -6,6 +6,7 @@ import { looksBinary, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
 import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
+import { osPackagesParser } from '../parsers/os-packages/os-packages-parser.js';
 import { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { k8sClassifier } from '../parsers/k8s/k8s-classifier.js';
 import {
@@ -107,6 +108,12 @@ function readFile(
     for (const e of out.errors ?? []) error(file.path, e.message, e.line);
     for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
   }
+  // rpm databases and Go executables: binary package sources, read by their headers.
+  if (osPackagesParser.matches(file)) {
+    const out = osPackagesParser.parse(file, ctx);
+    for (const e of out.errors ?? []) error(file.path, e.message, e.line);
+    for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
+  }
   if (modelParser.matches(file)) {
     addModel(file, modelParser.parse(file, ctx).documents as ModelDocument[], inv, error);
     return;
@@ -133,11 +140,12 @@ function readFile(
 function addPackages(doc: DependencyDocument, inv: Inventory): void {
   let lines: LineIndex | undefined;
   for (const dep of doc.manifest.packages) {
-    lines ??= new LineIndex(doc.file.text());
     const { span, ...rest } = dep;
+    // A binary source (an rpm database, a Go executable) has no lines.
+    if (!doc.manifest.binary) lines ??= new LineIndex(doc.file.text());
     inv.packages.push({
       ...rest,
-      origin: { path: doc.file.path, line: lines.position(span.start).line },
+      origin: lines ? { path: doc.file.path, line: lines.position(span.start).line } : { path: doc.file.path },
       manifest: doc.manifest.kind,
       purl: purlOf(dep),
     });
