@@ -20,3 +20,15 @@ export {
   type CollectorOptions,
 } from './parsers/os-packages/collector.js';
 export type { OsIdentity, DependencyManifest, DeclaredDependency } from './parsers/deps/types.js';
+export {
+  loadPolicies,
+  compilePolicy,
+  PolicyError,
+  DEFAULT_POLICY_DIR,
+  type Policy,
+  type PolicySpec,
+  type PolicyBindings,
+  type Violation,
+} from './policies/policy.js';
+export { policyRules, policyRuleId } from './policies/policy-rules.js';
+export { evaluateAdmissionPolicies, type AdmissionPolicyFinding } from './policies/admission-policy.js';

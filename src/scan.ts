@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
@@ -13,6 +13,8 @@ import type { VulnerabilitySource } from './core/vulnerability.js';
 import { SCANNERS, severityRank, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
+import { DEFAULT_POLICY_DIR, loadPolicies, PolicyError } from './policies/policy.js';
+import { policyRules } from './policies/policy-rules.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
 import { shardFiles, type Shard } from './sources/shard.js';
@@ -57,6 +59,10 @@ export interface ScanOptions {
   onFile?(path: string, index: number): void;
   /** Called once with the rules selected to run, before any file is read. */
   onRules?(rules: readonly AnyRule[]): void;
+  /** Custom CEL policy files or directories; by default `.sanctum/policies/` beside the configuration or in `cwd`; `false` for none. */
+  policies?: readonly string[] | false;
+  /** Rules that run besides the selected ones (compiled policies bound to an admission request). */
+  extraRules?: readonly AnyRule[];
 }
 
 /** Bad arguments or configuration: the scan cannot run (CLI exit code 2). */
@@ -186,6 +192,9 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
   const rules = reg.select({ scanners, frameworks, only: opts.rules, skip: opts.skipRules, disabled });
   if (rules.length === 0)
     throw new ScanSetupError(`no rule selected: ${describeSelection(opts, scanners, frameworkSpecs, disabled)} leave nothing to run`);
+  // Custom policies run with the misconfiguration rules, unless only named rules were asked for.
+  if (!opts.rules?.length && (!scanners?.length || scanners.includes('misconfig'))) rules.push(...customPolicyRules(opts, cwd, configPath));
+  if (opts.extraRules) rules.push(...opts.extraRules);
   opts.onRules?.(rules);
 
   let baseline: ReadonlySet<string> | undefined;
@@ -269,6 +278,28 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
     errors: result.errors,
     stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: rules.length },
   };
+}
+
+function customPolicyRules(opts: ScanOptions, cwd: string, configPath: string | undefined): AnyRule[] {
+  if (opts.policies === false) return [];
+  const paths = opts.policies ?? defaultPolicyDir(cwd, configPath);
+  if (!paths?.length) return [];
+  try {
+    return policyRules(loadPolicies(paths, cwd));
+  } catch (e) {
+    if (e instanceof PolicyError) throw new ScanSetupError(e.message);
+    throw e;
+  }
+}
+
+/** `.sanctum/policies/` beside the configuration file, else in the current directory. */
+function defaultPolicyDir(cwd: string, configPath: string | undefined): string[] | undefined {
+  for (const dir of [configPath ? dirname(configPath) : undefined, cwd]) {
+    if (dir === undefined) continue;
+    const p = join(dir, DEFAULT_POLICY_DIR);
+    if (existsSync(p)) return [p];
+  }
+  return undefined;
 }
 
 function describeSelection(

@@ -39,6 +39,7 @@ interface ScanFlags extends UploadFlags {
   strictModels?: boolean;
   helmValues: string[];
   helmSet: string[];
+  policy: string[];
   showSuppressed?: boolean;
   fix?: boolean;
   stdinName?: string;
@@ -100,6 +101,7 @@ function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]),
     )
+    .addOption(new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)').argParser(repeat).default([]))
     .option('--show-suppressed', 'list suppressed findings in the table')
     .option('-q, --quiet', 'print nothing but the report, in every format, of findings at or above --fail-on')
     .option(
@@ -204,6 +206,7 @@ function runWith<T>(
       includeIgnored: flags.includeIgnored,
       helmValues: flags.helmValues.map((v) => resolve(cwd, v)),
       helmSet: flags.helmSet,
+      policies: flags.policy.length ? flags.policy : undefined,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
       files: stdin ? [stdin] : undefined,
       shard: shardOf(flags),

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { findConfigFor, loadConfig, type SanctumConfig } from '../core/config.js';
 import { ScanSetupError } from '../scan.js';
@@ -11,6 +12,7 @@ interface WebhookFlags {
   config?: string;
   logLevel: string;
   certificateCheck: number;
+  policy: string[];
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -44,27 +46,41 @@ export function addWebhookCommand(
     .option('--host <addr>', 'address to listen on', '0.0.0.0')
     .option('--port <n>', 'port to listen on', portNumber, 8443)
     .option('--config <file>', 'configuration: rules, ignores and the webhook section (default: .sanctum.yaml found upward)')
+    .option(
+      '--policy <path>',
+      'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)',
+      (v: string, prev: string[]) => [...prev, v],
+      [],
+    )
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
     .option('--certificate-check <ms>', 'how often the certificate files are checked for changes', positiveInteger, 2000)
     .action(async (flags: WebhookFlags) => {
       if (!LOG_LEVELS.includes(flags.logLevel))
         throw new ScanSetupError(`unknown log level '${flags.logLevel}' (known: ${LOG_LEVELS.join(', ')})`);
       const cwd = io.cwd ?? process.cwd();
-      let config: SanctumConfig = {};
-      try {
-        const path = flags.config ? resolve(cwd, flags.config) : findConfigFor([], cwd);
-        if (path) config = loadConfig(path);
-      } catch (e) {
-        throw new ScanSetupError((e as Error).message);
-      }
-      // Loaded on use: the server libraries stay out of every other command's start-up.
-      const [{ pino }, { AdmissionEvaluator }, { startWebhookServer }] = await Promise.all([
+      // Loaded on use: the server and CEL libraries stay out of every other command's start-up.
+      const [{ pino }, { AdmissionEvaluator }, { startWebhookServer }, { loadPolicies, DEFAULT_POLICY_DIR }] = await Promise.all([
         import('pino'),
         import('../server/webhook/admission-evaluator.js'),
         import('../server/webhook/server.js'),
+        import('../policies/policy.js'),
       ]);
+      let config: SanctumConfig = {};
+      let policies;
+      try {
+        const path = flags.config ? resolve(cwd, flags.config) : findConfigFor([], cwd);
+        if (path) config = loadConfig(path);
+        const policyPaths = flags.policy.length
+          ? flags.policy
+          : [path ? join(dirname(path), DEFAULT_POLICY_DIR) : undefined, join(cwd, DEFAULT_POLICY_DIR)]
+              .filter((p): p is string => !!p && existsSync(p))
+              .slice(0, 1);
+        policies = loadPolicies(policyPaths, cwd);
+      } catch (e) {
+        throw new ScanSetupError((e as Error).message);
+      }
       const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, io.stdout);
-      const evaluator = new AdmissionEvaluator({ config });
+      const evaluator = new AdmissionEvaluator({ config, policies });
       let server;
       try {
         server = await startWebhookServer({
@@ -79,7 +95,7 @@ export function addWebhookCommand(
       } catch (e) {
         throw new ScanSetupError((e as Error).message);
       }
-      logger.info({ url: server.url }, 'sanctum webhook listening');
+      logger.info({ url: server.url, policies: policies.map((p) => p.name) }, 'sanctum webhook listening');
       await new Promise<void>((done) => {
         const stop = (signal: string): void => {
           signals.off('SIGTERM', onTerm);

@@ -3,6 +3,8 @@ import type { AdmissionAction, SanctumConfig, WebhookSettings } from '../../core
 import { applyFixes, type FileFix } from '../../core/apply-fixes.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
+import type { Policy } from '../../policies/policy.js';
+import { policyRules } from '../../policies/policy-rules.js';
 import { getRegistry, scanSync, ScanSetupError } from '../../scan.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
@@ -20,16 +22,11 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 /** The Kubernetes API server's own request body limit; AdmissionReviews carrying the object are a little larger. */
 export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024 + 64 * 1024;
 
-/** Findings of extra checks on an object (custom CEL policies), in the shape of the engine's findings. */
-export interface ObjectCheck {
-  check(object: Record<string, unknown>, file: { path: string; text: string }): Finding[];
-}
-
 export interface EvaluatorOptions {
   /** The configuration: rules, ignores, frameworks, and the `webhook` section. */
   config?: SanctumConfig;
-  /** Checks run after the rules (custom policies). */
-  checks?: readonly ObjectCheck[];
+  /** Custom CEL policies, run with the rules on each object (bound to the request: `request`, `oldObject`). */
+  policies?: readonly Policy[];
   /** Milliseconds clock; `performance.now` by default. */
   now?(): number;
   /** `YYYY-MM-DD` for suppression expiry; today by default. */
@@ -104,9 +101,7 @@ export class AdmissionEvaluator {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
       const stored = withoutManagedFields(object);
-      const { findings, path, text } = this.scan(stored);
-      if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules took more than ${this.timeoutMs} ms`);
-      for (const c of this.opts.checks ?? []) findings.push(...c.check(stored, { path, text }));
+      const { findings } = this.scan(stored, req);
       if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
       const active = findings.filter((f) => f.status === 'fail').map((finding) => ({ finding, action: this.actions[finding.severity] }));
       return endpoint === 'mutate' ? this.mutation(req, stored, active, dryRun) : this.validation(req, active, dryRun);
@@ -155,7 +150,7 @@ export class AdmissionEvaluator {
       current = fixed;
       // Fixes that overlapped an applied one are computed again on the fixed object.
       if (skipped.length === 0) break;
-      pending = this.scan(current).findings;
+      pending = this.scan(current, req).findings;
     }
     const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);
     if (patch.length) {
@@ -190,20 +185,34 @@ export class AdmissionEvaluator {
     return (user?.groups ?? []).some((g) => matchesAny(ex.groups, g));
   }
 
-  /** Runs the rules on one object, as the file `admission/<namespace>/<kind>/<name>.json`. */
-  private scan(object: Record<string, unknown>): { findings: Finding[]; path: string; text: string } {
+  /** Runs the rules and policies on one object, as the file `admission/<namespace>/<kind>/<name>.json`. */
+  private scan(object: Record<string, unknown>, req?: AdmissionRequest): { findings: Finding[]; path: string; text: string } {
     const path = objectFilePath(object);
     const text = serialize(object);
+    const policies = this.opts.policies?.length
+      ? policyRules(
+          this.opts.policies,
+          req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {},
+        )
+      : undefined;
     const result = scanSync({
       targets: [path],
       files: [new MemorySourceFile(path, text)],
       config: this.config,
       rules: this.ruleIds,
+      policies: false,
+      extraRules: policies,
       today: this.opts.today,
     });
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     return { findings: result.findings, path, text };
   }
+}
+
+/** The request as a policy's `request` variable sees it: everything but the objects. */
+function requestBinding(req: AdmissionRequest): Record<string, unknown> {
+  const { object: _o, oldObject: _old, ...rest } = req;
+  return { dryRun: false, ...rest };
 }
 
 function serialize(object: unknown): string {

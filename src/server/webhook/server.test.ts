@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
+import { compilePolicy, loadPolicies } from '../../policies/policy.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
 import { startWebhookServer, type WebhookServer } from './server.js';
 
@@ -274,5 +276,32 @@ describe('time budget', () => {
     const annotated = structuredClone(deployment);
     annotated.object.metadata.annotations['sanctum.dev/ignore'] = 'K8S-0003: needs the device';
     expect(new AdmissionEvaluator().evaluate(annotated, 'validate').response.allowed).toBe(true);
+  });
+});
+
+describe('custom policies at admission', () => {
+  const deployment = testdata('deployment-create.json').request;
+  const policies = [
+    ...loadPolicies([fileURLToPath(new URL('../../../examples/policies', import.meta.url))]),
+    compilePolicy('ci-deploys-only', 'test', {
+      severity: 'high',
+      match: { namespaces: ['llm'] },
+      validations: [{ expression: "request.userInfo.username.startsWith('system:serviceaccount:ci:')", message: 'only CI deploys to llm' }],
+    }),
+  ];
+
+  it('run with the rules, bound to the request, with the same severities and actions', () => {
+    const ev = new AdmissionEvaluator({ policies, config: { webhook: { actions: { critical: 'warn' } } } });
+    const req = structuredClone(deployment);
+    req.object.spec.template.spec.containers[0].env = [{ name: 'VLLM_TRUST_REMOTE_CODE', value: 'true' }];
+    const d = ev.evaluate(req, 'validate');
+    expect(d.response.allowed).toBe(false);
+    expect(d.response.status?.message).toContain('[policy:ci-deploys-only high] only CI deploys to llm (/metadata/name)');
+    expect(d.response.warnings).toContain(
+      'Sanctum policy:forbid-trust-remote-code (critical): trust_remote_code turned on by the environment of vllm',
+    );
+    const ci = structuredClone(req);
+    ci.userInfo = { username: 'system:serviceaccount:ci:deployer', groups: [] };
+    expect(ev.evaluate(ci, 'validate').response.status?.message ?? '').not.toContain('ci-deploys-only');
   });
 });

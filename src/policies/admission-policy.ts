@@ -1,0 +1,214 @@
+import type { ObjectPath, Severity } from '../core/types.js';
+import { LabelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
+import { compilePolicy, labelsOf, namespaceOf, PolicyError, type Policy, type Violation } from './policy.js';
+
+/**
+ * ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects found among scanned manifests,
+ * evaluated against the other manifests of the same set as the API server would on their CREATE:
+ * `matchConstraints` and the binding's `matchResources` (resource rules, namespace and object
+ * selectors), `paramKind` with the binding's `paramRef`, `matchConditions`, `variables`, and
+ * `validations`; the binding's `validationActions` decide the severity (Deny high, Warn medium, Audit low).
+ */
+
+type Obj = Record<string, unknown>;
+
+const ADMISSION_GROUP = 'admissionregistration.k8s.io';
+const ACTION_SEVERITY: Record<string, Severity> = { Deny: 'high', Warn: 'medium', Audit: 'low' };
+
+export interface AdmissionPolicyFinding {
+  /** Index into the objects given: the object the finding is about. */
+  object: number;
+  at: ObjectPath;
+  message: string;
+  severity: Severity;
+  evidence?: string;
+}
+
+function isKind(o: Obj, kind: string): boolean {
+  const v = String(o.apiVersion ?? '');
+  return o.kind === kind && v.startsWith(`${ADMISSION_GROUP}/`);
+}
+
+function rec(v: unknown): Obj {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {};
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function nameOf(o: Obj): string {
+  const n = rec(o.metadata).name;
+  return typeof n === 'string' ? n : '';
+}
+
+function selector(v: unknown): LabelSelector | undefined {
+  if (v === undefined || v === null) return undefined;
+  const r = LabelSelectorSchema.safeParse(v);
+  return r.success ? r.data : { matchLabels: { '\u0000invalid': '' } };
+}
+
+/** The resource name of a kind, as the API server pluralises it (`NetworkPolicy` → `networkpolicies`). */
+export function resourceOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return k.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/.test(k)) return k + 'es';
+  return k + 's';
+}
+
+function groupVersion(o: Obj): { group: string; version: string } {
+  const v = String(o.apiVersion ?? '');
+  const slash = v.lastIndexOf('/');
+  return slash === -1 ? { group: '', version: v } : { group: v.slice(0, slash), version: v.slice(slash + 1) };
+}
+
+/** Whether one `resourceRules` entry covers the CREATE of this object. */
+function ruleCovers(rule: Obj, o: Obj): boolean {
+  const { group, version } = groupVersion(o);
+  const anyOr = (list: string[], value: string) => list.includes('*') || list.includes(value);
+  if (!anyOr(strings(rule.apiGroups), group)) return false;
+  if (!anyOr(strings(rule.apiVersions), version)) return false;
+  if (!anyOr(strings(rule.operations), 'CREATE')) return false;
+  const resource = resourceOf(String(o.kind));
+  if (!strings(rule.resources).some((r) => r === '*' || r === '*/*' || r === resource)) return false;
+  const names = strings(rule.resourceNames);
+  if (names.length && !names.includes(nameOf(o))) return false;
+  const scope = typeof rule.scope === 'string' ? rule.scope : '*';
+  const namespaced = namespaceOf(o) !== undefined;
+  return scope === '*' || (scope === 'Namespaced' && namespaced) || (scope === 'Cluster' && !namespaced);
+}
+
+/** `matchConstraints` of a policy or `matchResources` of a binding; absent constraints match everything. */
+function constraintsMatch(
+  constraints: unknown,
+  o: Obj,
+  namespaceLabels: Record<string, string> | undefined,
+  requireRules: boolean,
+): boolean {
+  const c = rec(constraints);
+  const rules = Array.isArray(c.resourceRules) ? c.resourceRules.map(rec) : [];
+  if ((requireRules || rules.length) && !rules.some((r) => ruleCovers(r, o))) return false;
+  const excluded = Array.isArray(c.excludeResourceRules) ? c.excludeResourceRules.map(rec) : [];
+  if (excluded.some((r) => ruleCovers(r, o))) return false;
+  if (namespaceLabels && !matchesSelector(selector(c.namespaceSelector), namespaceLabels)) return false;
+  return matchesSelector(selector(c.objectSelector), labelsOf(o));
+}
+
+interface Compiled {
+  object: number;
+  policy?: Policy;
+  error?: string;
+}
+
+/** Evaluates the admission policies among `objects` against the others; returns findings on the objects. */
+export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPolicyFinding[] {
+  const out: AdmissionPolicyFinding[] = [];
+  const policies = new Map<string, Compiled>();
+  const bindings: number[] = [];
+  const namespaces = new Map<string, Obj>();
+  objects.forEach((o, i) => {
+    if (isKind(o, 'ValidatingAdmissionPolicy')) {
+      const name = nameOf(o);
+      const spec = rec(o.spec);
+      try {
+        const policy = compilePolicy(name, `ValidatingAdmissionPolicy ${name}`, {
+          severity: 'high',
+          matchConditions: (spec.matchConditions as never) ?? [],
+          variables: (spec.variables as never) ?? [],
+          validations: (Array.isArray(spec.validations) ? spec.validations : []).map((v) => {
+            const r = rec(v);
+            return {
+              expression: String(r.expression ?? ''),
+              ...(typeof r.message === 'string' ? { message: r.message } : {}),
+              ...(typeof r.messageExpression === 'string' ? { messageExpression: r.messageExpression } : {}),
+              ...(typeof r.fieldPath === 'string' ? { fieldPath: r.fieldPath } : {}),
+              ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),
+            };
+          }),
+        });
+        policies.set(name, { object: i, policy });
+      } catch (e) {
+        if (!(e instanceof PolicyError)) throw e;
+        policies.set(name, { object: i, error: e.message });
+        out.push({ object: i, at: ['spec'], message: `${e.message}; the policy cannot be evaluated`, severity: 'high' });
+      }
+    } else if (isKind(o, 'ValidatingAdmissionPolicyBinding')) bindings.push(i);
+    else if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(nameOf(o), o);
+  });
+  if (bindings.length === 0) return out;
+
+  const namespaceObject = (ns: string): Obj => {
+    const found = namespaces.get(ns);
+    const base: Obj = found ?? { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
+    const md = rec(base.metadata);
+    // The API server labels every namespace with its name.
+    return { ...base, metadata: { ...md, labels: { ...labelsOf(base), 'kubernetes.io/metadata.name': ns } } };
+  };
+
+  for (const b of bindings) {
+    const binding = objects[b];
+    const spec = rec(binding.spec);
+    const compiled = policies.get(String(spec.policyName ?? ''));
+    // A binding to a policy that is not in the scan (installed in the cluster) cannot be judged here.
+    if (!compiled?.policy) continue;
+    const policyObject = objects[compiled.object];
+    const pspec = rec(policyObject.spec);
+    const actions = strings(spec.validationActions).length ? strings(spec.validationActions) : ['Deny'];
+    const severity = (['Deny', 'Warn', 'Audit'].map((a) => (actions.includes(a) ? ACTION_SEVERITY[a] : undefined)).find(Boolean) ??
+      'high') as Severity;
+    const paramKind = rec(pspec.paramKind);
+    const paramRef = spec.paramRef === undefined ? undefined : rec(spec.paramRef);
+    objects.forEach((o, i) => {
+      if (isKind(o, 'ValidatingAdmissionPolicy') || isKind(o, 'ValidatingAdmissionPolicyBinding')) return;
+      const ns = o.kind === 'Namespace' ? nameOf(o) : namespaceOf(o);
+      const nsObject = ns !== undefined ? namespaceObject(ns) : null;
+      const nsLabels = nsObject ? labelsOf(nsObject) : undefined;
+      if (!constraintsMatch(pspec.matchConstraints, o, nsLabels, true)) return;
+      if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false)) return;
+      let paramSets: unknown[] = [null];
+      if (paramKind.kind !== undefined) {
+        const found = paramRef ? findParams(objects, paramKind, paramRef, namespaceOf(o)) : [];
+        if (found.length === 0) {
+          if (paramRef?.parameterNotFoundAction === 'Deny' || !paramRef)
+            out.push({
+              object: i,
+              at: ['metadata', 'name'],
+              severity,
+              message: `ValidatingAdmissionPolicy ${compiled.policy!.name} (binding ${nameOf(binding)}): no ${String(paramKind.kind)} params found${paramRef ? '' : ' (the binding has no paramRef)'}; the request would be denied`,
+            });
+          return;
+        }
+        paramSets = found;
+      }
+      for (const params of paramSets)
+        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: nsObject }))
+          out.push(finding(i, v, compiled.policy!.name, nameOf(binding), actions, severity));
+    });
+  }
+  return out;
+}
+
+function finding(
+  object: number,
+  v: Violation,
+  policy: string,
+  binding: string,
+  actions: string[],
+  severity: Severity,
+): AdmissionPolicyFinding {
+  const prefix = `ValidatingAdmissionPolicy ${policy} (binding ${binding}, ${actions.join('+')})`;
+  const message = v.error ? v.message.replace(/^policy [^:]+: /, `${prefix}: `) : `${prefix}: ${v.message}`;
+  return { object, at: v.at, message, severity, evidence: v.expression };
+}
+
+/** The param objects a binding's `paramRef` names, in the namespace it gives or the object's own. */
+function findParams(objects: readonly Obj[], paramKind: Obj, ref: Obj, objectNamespace: string | undefined): Obj[] {
+  const ns = typeof ref.namespace === 'string' ? ref.namespace : objectNamespace;
+  return objects.filter((p) => {
+    if (p.kind !== paramKind.kind || p.apiVersion !== paramKind.apiVersion) return false;
+    const pns = namespaceOf(p);
+    if (pns !== undefined && ns !== undefined && pns !== ns) return false;
+    if (typeof ref.name === 'string') return nameOf(p) === ref.name;
+    return matchesSelector(selector(ref.selector), labelsOf(p));
+  });
+}

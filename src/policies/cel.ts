@@ -1,0 +1,232 @@
+import { createRequire } from 'node:module';
+import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
+import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+
+/**
+ * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
+ * and macros, the strings extension, RE2 regular expressions (linear time), and a cost limit.
+ *
+ * The cost of an expression is estimated before it runs, from its syntax tree and the size of the
+ * data it is given: every node costs 1, and the body of a comprehension (`all`, `exists`, `map`,
+ * `filter`) costs as many times as the largest list or map in the data has entries, nested
+ * comprehensions multiplying. An expression over its limit is not evaluated and is reported.
+ */
+
+/** The default limit of one expression's estimated cost; Kubernetes allows 1,000,000 per expression. */
+export const DEFAULT_COST_LIMIT = 1_000_000;
+
+type CelLibrary = typeof import('@bufbuild/cel');
+let library: CelLibrary | undefined;
+let sharedEnv: CelEnv | undefined;
+
+/** Loaded when the first policy is compiled: scans without policies never pay for it (it takes a good part of a second). */
+function cel(): CelLibrary {
+  if (!library) {
+    const require = createRequire(import.meta.url);
+    library = require('@bufbuild/cel') as CelLibrary;
+    const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+    sharedEnv = library.celEnv({ funcs: strings });
+  }
+  return library;
+}
+
+function env(): CelEnv {
+  cel();
+  return sharedEnv!;
+}
+
+export class CelCompileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CelCompileError';
+  }
+}
+
+export class CelEvaluationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CelEvaluationError';
+  }
+}
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** Estimated cost for data whose largest list or map has `n` entries. */
+  cost(n: number): number;
+  /** Evaluates with the variables given (already CEL values: see `toCel`); throws CelEvaluationError. */
+  evaluate(bindings: Record<string, CelInput>, sizeBound: number, costLimit: number): unknown;
+}
+
+/**
+ * Parses and plans an expression. `variables` are the top-level names it may use; any other name
+ * (outside a comprehension's own variables) is a compile error, as the API server's type check says.
+ */
+export function compileExpression(source: string, variables: readonly string[]): CompiledExpression {
+  if (typeof source !== 'string' || source.trim() === '') throw new CelCompileError('the expression is empty');
+  let ast: ReturnType<CelLibrary['parse']>;
+  try {
+    ast = cel().parse(source);
+  } catch (e) {
+    throw new CelCompileError(String((e as Error).message ?? e).replace(/^<input>:/, 'at '));
+  }
+  const unknown = unknownIdentifiers(ast.expr, new Set(variables));
+  if (unknown.length) throw new CelCompileError(`undeclared reference to '${unknown[0]}' (known: ${variables.join(', ')})`);
+  let run: ReturnType<CelLibrary['plan']>;
+  try {
+    run = cel().plan(env(), ast);
+  } catch (e) {
+    throw new CelCompileError((e as Error).message);
+  }
+  const costs = new Map<number, number>();
+  const cost = (n: number): number => {
+    let c = costs.get(n);
+    if (c === undefined) costs.set(n, (c = estimateCost(ast.expr, n)));
+    return c;
+  };
+  return {
+    source,
+    cost,
+    evaluate(bindings, sizeBound, costLimit) {
+      const estimate = cost(Math.max(1, sizeBound));
+      if (estimate > costLimit)
+        throw new CelEvaluationError(
+          `estimated cost ${formatCost(estimate)} exceeds the limit of ${formatCost(costLimit)} for data with up to ${sizeBound} entries per list`,
+        );
+      let out: CelValue;
+      try {
+        out = run(bindings as never) as CelValue;
+      } catch (e) {
+        throw new CelEvaluationError((e as Error).message);
+      }
+      if (cel().isCelError(out)) throw new CelEvaluationError(out.message);
+      return fromCel(out);
+    },
+  };
+}
+
+function formatCost(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en') : 'unbounded';
+}
+
+/** Top-level names the expression reads that are neither declared nor bound by a comprehension around them. */
+function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const visit = (e: Expr | undefined, bound: ReadonlySet<string>): void => {
+    if (!e) return;
+    const k = e.exprKind;
+    switch (k.case) {
+      case 'identExpr':
+        if (!bound.has(k.value.name) && !known.has(k.value.name) && !out.includes(k.value.name)) out.push(k.value.name);
+        return;
+      case 'selectExpr':
+        return visit(k.value.operand, bound);
+      case 'callExpr':
+        visit(k.value.target, bound);
+        for (const a of k.value.args) visit(a, bound);
+        return;
+      case 'listExpr':
+        for (const a of k.value.elements) visit(a, bound);
+        return;
+      case 'structExpr':
+        for (const entry of k.value.entries) {
+          if (entry.keyKind.case === 'mapKey') visit(entry.keyKind.value, bound);
+          visit(entry.value, bound);
+        }
+        return;
+      case 'comprehensionExpr': {
+        const c = k.value;
+        visit(c.iterRange, bound);
+        visit(c.accuInit, bound);
+        const inner = new Set([...bound, c.iterVar, c.iterVar2, c.accuVar].filter(Boolean));
+        visit(c.loopCondition, inner);
+        visit(c.loopStep, inner);
+        visit(c.result, new Set([...bound, c.accuVar]));
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  visit(expr, new Set());
+  return out;
+}
+
+function estimateCost(e: Expr | undefined, n: number): number {
+  if (!e) return 0;
+  const k = e.exprKind;
+  switch (k.case) {
+    case 'selectExpr':
+      return 1 + estimateCost(k.value.operand, n);
+    case 'callExpr':
+      return 1 + estimateCost(k.value.target, n) + k.value.args.reduce((s, a) => s + estimateCost(a, n), 0);
+    case 'listExpr':
+      return 1 + k.value.elements.reduce((s, a) => s + estimateCost(a, n), 0);
+    case 'structExpr':
+      return (
+        1 +
+        k.value.entries.reduce(
+          (s, en) => s + estimateCost(en.value, n) + (en.keyKind.case === 'mapKey' ? estimateCost(en.keyKind.value, n) : 0),
+          0,
+        )
+      );
+    case 'comprehensionExpr': {
+      const c = k.value;
+      const body = estimateCost(c.loopCondition, n) + estimateCost(c.loopStep, n);
+      return 1 + estimateCost(c.iterRange, n) + estimateCost(c.accuInit, n) + n * body + estimateCost(c.result, n);
+    }
+    default:
+      return 1;
+  }
+}
+
+/**
+ * A JSON value as CEL input: objects become maps, whole numbers `int` (as Kubernetes' OpenAPI
+ * integers are), other numbers `double`.
+ */
+export function toCel(v: unknown): CelInput {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(toCel);
+  if (typeof v === 'object') {
+    const m = new Map<string, CelInput>();
+    for (const [key, value] of Object.entries(v as Record<string, unknown>)) m.set(key, toCel(value));
+    return m;
+  }
+  if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
+  if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  return String(v);
+}
+
+/** A CEL result as plain JS (lists as arrays, maps as objects, ints as numbers when they fit). */
+export function fromCel(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  const { isCelList, isCelMap } = cel();
+  if (isCelList(v)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.size; i++) out.push(fromCel(v.get(i)));
+    return out;
+  }
+  if (isCelMap(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of v.entries()) out[String(key)] = fromCel(value);
+    return out;
+  }
+  return v;
+}
+
+/** The largest number of entries of any list or map in the values: the `n` of cost estimates. */
+export function largestCollection(...values: unknown[]): number {
+  let max = 0;
+  const stack: unknown[] = [...values];
+  while (stack.length) {
+    const v = stack.pop();
+    if (Array.isArray(v)) {
+      max = Math.max(max, v.length);
+      for (const x of v) stack.push(x);
+    } else if (v && typeof v === 'object') {
+      const vals = Object.values(v as Record<string, unknown>);
+      max = Math.max(max, vals.length);
+      for (const x of vals) stack.push(x);
+    } else if (typeof v === 'string') max = Math.max(max, Math.ceil(v.length / 64));
+  }
+  return max;
+}

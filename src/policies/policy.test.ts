@@ -1,0 +1,218 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../core/source-file.js';
+import { scanSync, ScanSetupError } from '../scan.js';
+import { compilePolicy, loadPolicies, parseFieldPath, PolicyError, type PolicySpec } from './policy.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/policies', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sanctum-policies-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+const deployment = (opts: { namespace?: string; image?: string; env?: string; gpu?: boolean; labels?: string } = {}) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm
+  namespace: ${opts.namespace ?? 'llm'}
+  labels: {${opts.labels ?? 'app.kubernetes.io/component: model-server'}}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+      - name: vllm
+        image: ${opts.image ?? 'vllm/vllm-openai:v0.6.3'}
+${opts.env ?? ''}${opts.gpu ? '        resources:\n          limits: {nvidia.com/gpu: 1}\n' : ''}`;
+
+function scanWithExamples(text: string, path = 'deploy/app.yaml') {
+  return scanSync({
+    targets: [path],
+    files: [new MemorySourceFile(path, text)],
+    config: false,
+    policies: [EXAMPLES],
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+  }).findings.filter((f) => f.ruleId.startsWith('policy:'));
+}
+
+describe('custom CEL policies in scan', () => {
+  it('model images by digest: reported with the images, on the object name', () => {
+    const findings = scanWithExamples(deployment());
+    const f = findings.find((x) => x.ruleId === 'policy:model-images-by-digest')!;
+    expect(f.message).toBe('images not pinned by digest: vllm/vllm-openai:v0.6.3');
+    expect(f.severity).toBe('high');
+    expect(f.location).toEqual(
+      expect.objectContaining({ path: 'deploy/app.yaml', startLine: 4, startColumn: 3, objectPath: '/metadata/name' }),
+    );
+    const pinned = scanWithExamples(
+      deployment({ image: 'vllm/vllm-openai@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945' }),
+    );
+    expect(pinned.map((x) => x.ruleId)).not.toContain('policy:model-images-by-digest');
+    // Objects the match leaves out (no model-server label) are not checked.
+    expect(scanWithExamples(deployment({ labels: 'app: web' })).map((x) => x.ruleId)).not.toContain('policy:model-images-by-digest');
+  });
+
+  it('forbid trust_remote_code in the environment, in pod templates of AI operators too', () => {
+    const env = '        env:\n        - {name: TRUST_REMOTE_CODE, value: "True"}\n';
+    expect(scanWithExamples(deployment({ env })).find((x) => x.ruleId === 'policy:forbid-trust-remote-code')?.message).toBe(
+      'trust_remote_code turned on by the environment of vllm',
+    );
+    expect(scanWithExamples(deployment({ env: env.replace('"True"', '"false"') })).map((x) => x.ruleId)).not.toContain(
+      'policy:forbid-trust-remote-code',
+    );
+    const rayService = `apiVersion: ray.io/v1
+kind: RayService
+metadata: {name: llm, namespace: serve}
+spec:
+  rayClusterConfig:
+    headGroupSpec:
+      template:
+        spec:
+          containers:
+          - name: head
+            image: rayproject/ray:2.9.0
+            env: [{name: HF_TRUST_REMOTE_CODE, value: "1"}]
+`;
+    expect(scanWithExamples(rayService).map((x) => `${x.ruleId} ${x.severity} ${x.message}`)).toContain(
+      'policy:forbid-trust-remote-code critical trust_remote_code turned on by the environment of head',
+    );
+  });
+
+  it('GPU requests in GPU namespaces only', () => {
+    const missing = scanWithExamples(deployment({ namespace: 'gpu-a' }));
+    expect(missing.find((x) => x.ruleId === 'policy:gpu-requests-in-gpu-namespaces')?.message).toBe(
+      'no container requests nvidia.com/gpu in a GPU namespace',
+    );
+    expect(scanWithExamples(deployment({ namespace: 'gpu-a', gpu: true })).map((x) => x.ruleId)).not.toContain(
+      'policy:gpu-requests-in-gpu-namespaces',
+    );
+    expect(scanWithExamples(deployment({ namespace: 'web' })).map((x) => x.ruleId)).not.toContain('policy:gpu-requests-in-gpu-namespaces');
+  });
+
+  it('reports at the validation fieldPath, and runs from .sanctum/policies/ by default', () => {
+    const dir = workspace({
+      '.sanctum/policies/replicas.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: two-replicas}
+spec:
+  match: {kinds: [apps/Deployment]}
+  validations:
+  - expression: "object.spec.replicas >= 2"
+    message: model servers run at least two replicas
+    fieldPath: spec.replicas
+`,
+      'deploy/app.yaml': deployment(),
+    });
+    const r = scanSync({ targets: ['deploy'], cwd: dir, config: false });
+    const f = r.findings.find((x) => x.ruleId === 'policy:two-replicas')!;
+    expect(f.location).toEqual(
+      expect.objectContaining({ path: 'deploy/app.yaml', startLine: 8, startColumn: 3, endColumn: 14, objectPath: '/spec/replicas' }),
+    );
+    expect(f.severity).toBe('medium');
+    expect(
+      scanSync({ targets: ['deploy'], cwd: dir, config: false, policies: false }).findings.some((x) => x.ruleId.startsWith('policy:')),
+    ).toBe(false);
+  });
+
+  it('a CEL compile error names the policy, the field and the expression, and stops the scan (exit 2)', () => {
+    const dir = workspace({
+      'bad.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: broken}
+spec:
+  validations:
+  - expression: "object.spec.replicas >"
+`,
+      'unknown.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: typo}
+spec:
+  validations:
+  - expression: "objekt.spec.replicas > 1"
+`,
+    });
+    expect(() => loadPolicies(['bad.yaml'], dir)).toThrow(
+      /^policy broken \(bad\.yaml\): validations\[0\]\.expression: at 1:\d+: .*: "object\.spec\.replicas >"$/,
+    );
+    expect(() => loadPolicies(['unknown.yaml'], dir)).toThrow(
+      'policy typo (unknown.yaml): validations[0].expression: undeclared reference to \'objekt\' (known: object, oldObject, params, namespaceObject, request, variables, podSpecs, containers): "objekt.spec.replicas > 1"',
+    );
+    expect(() => scanSync({ targets: ['.'], cwd: dir, config: false, policies: ['bad.yaml'] })).toThrow(ScanSetupError);
+    expect(() => loadPolicies(['missing.yaml'], dir)).toThrow('no such policy file or directory: missing.yaml');
+  });
+
+  it('a document that is not a policy is a clear error', () => {
+    const dir = workspace({
+      'p.yaml': 'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: x}\nspec: {validations: []}\n',
+    });
+    expect(() => loadPolicies(['p.yaml'], dir)).toThrow(
+      'p.yaml: not a SanctumPolicy policies.sanctum.dev/v1: spec.validations: a policy needs at least one validation',
+    );
+  });
+});
+
+describe('policy evaluation', () => {
+  const spec = (validations: PolicySpec['validations'], extra: Partial<PolicySpec> = {}): PolicySpec => ({ validations, ...extra });
+  const object = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'c', namespace: 'n' },
+    data: Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, 'v'])),
+  };
+
+  it('stops an expression whose estimated cost is over the limit, and says so', () => {
+    const p = compilePolicy(
+      'nested',
+      'test',
+      spec([{ expression: 'object.data.all(a, object.data.all(b, object.data.all(c, a != b || b != c)))' }]),
+    );
+    const [v] = p.evaluate({ object });
+    expect(v.error).toBe(true);
+    expect(v.message).toMatch(
+      /^policy nested: ".*" could not be evaluated: estimated cost [\d,]+ exceeds the limit of 1,000,000 for data with up to 200 entries per list$/,
+    );
+    const cheap = compilePolicy('flat', 'test', spec([{ expression: "object.data.all(k, object.data[k] == 'v')" }]));
+    expect(cheap.evaluate({ object })).toEqual([]);
+  });
+
+  it('messageExpression falls back to message when it fails; a non-bool result is an error', () => {
+    const p = compilePolicy(
+      'm',
+      'test',
+      spec([{ expression: 'false', message: 'plain', messageExpression: 'object.nope' }, { expression: "'yes'" }]),
+    );
+    const [a, b] = p.evaluate({ object });
+    expect(a.message).toBe('plain');
+    expect(b).toEqual(expect.objectContaining({ error: true, message: 'policy m: "\'yes\'" gave string, not a bool' }));
+  });
+
+  it('binds request, oldObject and params', () => {
+    const p = compilePolicy(
+      'r',
+      'test',
+      spec([{ expression: "request.operation != 'UPDATE' || oldObject.metadata.name == object.metadata.name && params.max == 3" }]),
+    );
+    expect(p.evaluate({ object, oldObject: { metadata: { name: 'c' } }, request: { operation: 'UPDATE' }, params: { max: 3 } })).toEqual(
+      [],
+    );
+    expect(
+      p.evaluate({ object, oldObject: { metadata: { name: 'd' } }, request: { operation: 'UPDATE' }, params: { max: 3 } }),
+    ).toHaveLength(1);
+  });
+
+  it('reads field paths with indexes and quoted keys', () => {
+    expect(parseFieldPath("spec.containers[0].env['A.B']", 'x')).toEqual(['spec', 'containers', 0, 'env', 'A.B']);
+    expect(() => parseFieldPath('spec..x', 'where')).toThrow(PolicyError);
+  });
+});

@@ -1,0 +1,370 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import yaml from 'js-yaml';
+import { z } from 'zod';
+import { isSeverity, type ObjectPath, type Severity } from '../core/types.js';
+import {
+  CelCompileError,
+  CelEvaluationError,
+  compileExpression,
+  DEFAULT_COST_LIMIT,
+  largestCollection,
+  toCel,
+  type CompiledExpression,
+} from './cel.js';
+import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
+import { matchesSelector, LabelSelectorSchema } from './label-selector.js';
+
+/**
+ * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
+ *
+ *   apiVersion: policies.sanctum.dev/v1
+ *   kind: SanctumPolicy
+ *   metadata: { name: model-images-by-digest }
+ *   spec:
+ *     severity: high
+ *     match: { kinds: [Deployment, serving.kserve.io/InferenceService], namespaces: [ml-*], labels: { matchLabels: { tier: serving } } }
+ *     matchConditions: [{ name: not-a-job, expression: "object.kind != 'Job'" }]
+ *     variables: [{ name: images, expression: "containers.map(c, c.image)" }]
+ *     validations:
+ *       - expression: "variables.images.all(i, i.contains('@sha256:'))"
+ *         messageExpression: "'images not pinned by digest: ' + variables.images.filter(i, !i.contains('@sha256:')).join(', ')"
+ *         fieldPath: spec.template.spec.containers
+ */
+export const POLICY_API_VERSION = 'policies.sanctum.dev/v1';
+export const POLICY_KIND = 'SanctumPolicy';
+/** Where policies are looked up when none are named: beside `.sanctum.yaml`, or in the current directory. */
+export const DEFAULT_POLICY_DIR = '.sanctum/policies';
+
+/** Names an expression can read: those of ValidatingAdmissionPolicy, and Sanctum's pod-spec views. */
+export const POLICY_VARIABLES = [
+  'object',
+  'oldObject',
+  'params',
+  'namespaceObject',
+  'request',
+  'variables',
+  'podSpecs',
+  'containers',
+] as const;
+
+const severity = z
+  .string()
+  .refine((s) => isSeverity(s.toLowerCase()), { message: 'expected one of critical, high, medium, low, info' })
+  .transform((s) => s.toLowerCase() as Severity);
+
+const namedExpression = z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a CEL identifier'), expression: z.string() });
+const matchCondition = z.object({ name: z.string().min(1), expression: z.string() });
+
+export const PolicySpecSchema = z.object({
+  severity: severity.optional(),
+  description: z.string().optional(),
+  match: z
+    .object({
+      kinds: z.array(z.string()).optional(),
+      namespaces: z.array(z.string()).optional(),
+      excludeNamespaces: z.array(z.string()).optional(),
+      labels: LabelSelectorSchema.optional(),
+    })
+    .strict()
+    .optional(),
+  matchConditions: z.array(matchCondition).optional(),
+  variables: z.array(namedExpression).optional(),
+  validations: z
+    .array(
+      z
+        .object({
+          expression: z.string(),
+          message: z.string().optional(),
+          messageExpression: z.string().optional(),
+          fieldPath: z.string().optional(),
+          reason: z.string().optional(),
+          severity: severity.optional(),
+        })
+        .strict(),
+    )
+    .min(1, 'a policy needs at least one validation'),
+  costLimit: z.number().int().positive().optional(),
+});
+
+const PolicyDocumentSchema = z.object({
+  apiVersion: z.literal(POLICY_API_VERSION),
+  kind: z.literal(POLICY_KIND),
+  metadata: z.object({ name: z.string().min(1) }),
+  spec: PolicySpecSchema,
+});
+
+export type PolicySpec = z.infer<typeof PolicySpecSchema>;
+
+export class PolicyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+/** What an object is checked with: the bindings of ValidatingAdmissionPolicy. */
+export interface PolicyBindings {
+  object: Record<string, unknown>;
+  oldObject?: Record<string, unknown> | null;
+  params?: unknown;
+  namespaceObject?: Record<string, unknown> | null;
+  /** The admission request (for a file, one synthesised as a CREATE of the object). */
+  request?: Record<string, unknown>;
+}
+
+export interface Violation {
+  message: string;
+  severity: Severity;
+  /** Where, relative to the object: the validation's `fieldPath`, else the object's name. */
+  at: ObjectPath;
+  reason?: string;
+  /** The expression that failed or could not be evaluated. */
+  expression: string;
+  /** True when the expression could not be evaluated (error or cost limit), not found false. */
+  error?: boolean;
+}
+
+interface CompiledValidation {
+  expression: CompiledExpression;
+  message?: string;
+  messageExpression?: CompiledExpression;
+  at: ObjectPath;
+  reason?: string;
+  severity: Severity;
+}
+
+export interface Policy {
+  readonly name: string;
+  /** Where it was read from (a file, or the manifest of a ValidatingAdmissionPolicy). */
+  readonly source: string;
+  readonly severity: Severity;
+  readonly description?: string;
+  /** True when the policy applies to the object (kinds, namespaces, labels; not the match conditions). */
+  matches(object: Record<string, unknown>): boolean;
+  /** The violations of one object; empty when it passes or the match conditions leave it out. */
+  evaluate(bindings: PolicyBindings): Violation[];
+}
+
+/** Compiles a policy spec; a CEL error is a PolicyError naming the policy, the field and the expression. */
+export function compilePolicy(name: string, source: string, spec: PolicySpec): Policy {
+  const where = (field: string, expr: string, e: unknown): PolicyError =>
+    new PolicyError(`policy ${name} (${source}): ${field}: ${(e as Error).message}: ${JSON.stringify(expr)}`);
+  const compile = (field: string, expr: string, names: readonly string[]): CompiledExpression => {
+    try {
+      return compileExpression(expr, names);
+    } catch (e) {
+      if (e instanceof CelCompileError) throw where(field, expr, e);
+      throw e;
+    }
+  };
+  const names = [...POLICY_VARIABLES];
+  const conditions = (spec.matchConditions ?? []).map((c, i) => ({
+    name: c.name,
+    expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names),
+  }));
+  const variables = (spec.variables ?? []).map((v, i) => ({
+    name: v.name,
+    expr: compile(`variables[${i}] (${v.name})`, v.expression, names),
+  }));
+  const policySeverity = spec.severity ?? 'medium';
+  const validations: CompiledValidation[] = spec.validations.map((v, i) => ({
+    expression: compile(`validations[${i}].expression`, v.expression, names),
+    message: v.message,
+    messageExpression:
+      v.messageExpression !== undefined ? compile(`validations[${i}].messageExpression`, v.messageExpression, names) : undefined,
+    at: v.fieldPath ? parseFieldPath(v.fieldPath, `policy ${name} (${source}): validations[${i}].fieldPath`) : ['metadata', 'name'],
+    reason: v.reason,
+    severity: v.severity ?? policySeverity,
+  }));
+  const costLimit = spec.costLimit ?? DEFAULT_COST_LIMIT;
+  const match = spec.match ?? {};
+
+  return {
+    name,
+    source,
+    severity: policySeverity,
+    description: spec.description,
+    matches(object) {
+      if (match.kinds?.length && !match.kinds.some((k) => kindMatches(k, object))) return false;
+      const ns = namespaceOf(object);
+      if (match.namespaces?.length && !(ns !== undefined && match.namespaces.some((p) => globMatch(p, ns)))) return false;
+      if (match.excludeNamespaces?.length && ns !== undefined && match.excludeNamespaces.some((p) => globMatch(p, ns))) return false;
+      if (match.labels && !matchesSelector(match.labels, labelsOf(object))) return false;
+      return true;
+    },
+    evaluate(b) {
+      const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject);
+      const pods = podViews(b.object);
+      const bound: Record<string, unknown> = {
+        object: toCel(b.object),
+        oldObject: toCel(b.oldObject ?? null),
+        params: toCel(b.params ?? null),
+        namespaceObject: toCel(b.namespaceObject ?? null),
+        request: toCel(b.request ?? syntheticRequest(b.object)),
+        podSpecs: toCel(pods.specs),
+        containers: toCel(pods.containers),
+      };
+      const vars = new Map<string, unknown>();
+      bound.variables = vars;
+      const failed = (expression: string, message: string, at: ObjectPath = ['metadata', 'name'], sev = policySeverity): Violation[] => [
+        { message: `policy ${name}: ${message}`, severity: sev, at, expression, error: true },
+      ];
+      for (const c of conditions) {
+        try {
+          const r = c.expr.evaluate(bound as never, n, costLimit);
+          if (r !== true && r !== false) return failed(c.expr.source, `match condition ${c.name} gave ${typeof r}, not a bool`);
+          if (r === false) return [];
+        } catch (e) {
+          return failed(c.expr.source, `match condition ${c.name} could not be evaluated: ${(e as Error).message}`);
+        }
+      }
+      for (const v of variables) {
+        try {
+          vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
+        } catch (e) {
+          return failed(v.expr.source, `variable ${v.name} could not be evaluated: ${(e as Error).message}`);
+        }
+      }
+      const out: Violation[] = [];
+      for (const v of validations) {
+        let ok: unknown;
+        try {
+          ok = v.expression.evaluate(bound as never, n, costLimit);
+        } catch (e) {
+          if (!(e instanceof CelEvaluationError)) throw e;
+          out.push(
+            ...failed(v.expression.source, `${JSON.stringify(v.expression.source)} could not be evaluated: ${e.message}`, v.at, v.severity),
+          );
+          continue;
+        }
+        if (ok === true) continue;
+        if (ok !== false) {
+          out.push(
+            ...failed(v.expression.source, `${JSON.stringify(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity),
+          );
+          continue;
+        }
+        let message = v.message ?? `failed expression: ${v.expression.source}`;
+        if (v.messageExpression) {
+          try {
+            const m = v.messageExpression.evaluate(bound as never, n, costLimit);
+            if (typeof m === 'string' && m.trim() !== '') message = m;
+          } catch {
+            // As the API server does: a messageExpression that fails falls back to message.
+          }
+        }
+        out.push({ message, severity: v.severity, at: v.at, expression: v.expression.source, ...(v.reason ? { reason: v.reason } : {}) });
+      }
+      return out;
+    },
+  };
+}
+
+/** Reads policies from files and directories (every `.yaml`/`.yml` file inside, documents of kind SanctumPolicy). */
+export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Policy[] {
+  const files: string[] = [];
+  for (const p of paths) {
+    const abs = resolve(cwd, p);
+    if (!existsSync(abs)) throw new PolicyError(`no such policy file or directory: ${p}`);
+    if (statSync(abs).isDirectory()) {
+      for (const name of readdirSync(abs).sort())
+        if (/\.ya?ml$/i.test(name) && statSync(join(abs, name)).isFile()) files.push(join(abs, name));
+    } else files.push(abs);
+  }
+  const out: Policy[] = [];
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const display = relative(cwd, file).split('\\').join('/') || file;
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(readFileSync(file, 'utf8'), null, { filename: display });
+    } catch (e) {
+      throw new PolicyError(`${display}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    docs.forEach((doc, i) => {
+      if (doc === null || doc === undefined) return;
+      const r = PolicyDocumentSchema.safeParse(doc);
+      if (!r.success) {
+        const issues = r.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ');
+        throw new PolicyError(
+          `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}: not a ${POLICY_KIND} ${POLICY_API_VERSION}: ${issues}`,
+        );
+      }
+      const name = r.data.metadata.name;
+      if (seen.has(name)) throw new PolicyError(`policy ${name} is defined twice: in ${seen.get(name)} and ${display}`);
+      seen.set(name, display);
+      out.push(compilePolicy(name, display, r.data.spec));
+    });
+  }
+  return out;
+}
+
+/** `spec.template.spec.containers[0].image`, `metadata.labels['app.kubernetes.io/name']` as an object path. */
+export function parseFieldPath(path: string, where: string): ObjectPath {
+  const out: Array<string | number> = [];
+  const re = /\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/gy;
+  let m: RegExpExecArray | null;
+  let pos = 0;
+  while (pos < path.length && (m = re.exec(path))) {
+    pos = re.lastIndex;
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(m[3] ?? m[4]);
+  }
+  if (pos !== path.length || out.length === 0) throw new PolicyError(`${where}: cannot read field path ${JSON.stringify(path)}`);
+  return out;
+}
+
+function kindMatches(spec: string, object: Record<string, unknown>): boolean {
+  const slash = spec.lastIndexOf('/');
+  const kind = slash === -1 ? spec : spec.slice(slash + 1);
+  if (kind !== '*' && kind !== object.kind) return false;
+  if (slash === -1) return true;
+  const group = spec.slice(0, slash);
+  const apiVersion = String(object.apiVersion ?? '');
+  const objectGroup = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  // `apps/Deployment` names the group; `apps/v1/Deployment` the group and version; `v1/Pod` the core group.
+  return group === objectGroup || group === apiVersion || (objectGroup === '' && group === 'core');
+}
+
+export function namespaceOf(object: Record<string, unknown>): string | undefined {
+  const md = object.metadata as Record<string, unknown> | undefined;
+  return md && typeof md.namespace === 'string' ? md.namespace : undefined;
+}
+
+export function labelsOf(object: Record<string, unknown> | null | undefined): Record<string, string> {
+  const md = object?.metadata as Record<string, unknown> | undefined;
+  const labels = md?.labels;
+  return labels && typeof labels === 'object' && !Array.isArray(labels) ? (labels as Record<string, string>) : {};
+}
+
+function globMatch(pattern: string, value: string): boolean {
+  return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : pattern === value;
+}
+
+function syntheticRequest(object: Record<string, unknown>): Record<string, unknown> {
+  const md = (object.metadata ?? {}) as Record<string, unknown>;
+  const apiVersion = String(object.apiVersion ?? '');
+  const slash = apiVersion.lastIndexOf('/');
+  return {
+    operation: 'CREATE',
+    kind: { group: slash === -1 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind: object.kind },
+    name: md.name ?? '',
+    namespace: md.namespace ?? '',
+    userInfo: {},
+    dryRun: false,
+  };
+}
+
+/** Every pod spec of the object (workloads, AI operators' resources) and every container in them. */
+function podViews(object: Record<string, unknown>): { specs: unknown[]; containers: unknown[] } {
+  const specs: unknown[] = [];
+  const containers: unknown[] = [];
+  for (const loc of findPodSpecs(object)) {
+    const spec = getAt(object, loc.specPath);
+    if (spec && typeof spec === 'object') specs.push(spec);
+    for (const c of containersOf(object, loc)) containers.push(c.container);
+  }
+  return { specs, containers };
+}

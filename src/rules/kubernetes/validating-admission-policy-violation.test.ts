@@ -1,0 +1,198 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './validating-admission-policy-violation.js';
+
+const policy = (validation: string, extra = '') => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: gpu-limits
+spec:
+${extra}  matchConstraints:
+    resourceRules:
+    - apiGroups: ["apps"]
+      apiVersions: ["v1"]
+      operations: ["CREATE", "UPDATE"]
+      resources: ["deployments"]
+  validations:
+${validation}---
+`;
+const binding = (actions: string, extra = '') => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: gpu-limits-ml
+spec:
+  policyName: gpu-limits
+  validationActions: [${actions}]
+${extra}---
+`;
+const namespace = (labels: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: llm
+  labels: {${labels}}
+---
+`;
+const deployment = (limits: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: vllm
+  namespace: llm
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+      - name: vllm
+        image: vllm/vllm-openai:v0.6.3
+        resources:
+          limits: {${limits}}
+`;
+const needsGpu = `  - expression: "object.spec.template.spec.containers.all(c, has(c.resources.limits) && 'nvidia.com/gpu' in c.resources.limits)"
+    messageExpression: "'every container of ' + object.metadata.name + ' must limit nvidia.com/gpu'"
+    fieldPath: spec.template.spec.containers[0].resources
+`;
+const paramsPolicy = `  - expression: "object.spec.replicas <= int(params.data.maxReplicas)"
+    messageExpression: "'at most ' + params.data.maxReplicas + ' replicas in ' + namespaceObject.metadata.name"
+    fieldPath: spec.replicas
+`;
+const params = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: gpu-quota
+  namespace: llm
+data:
+  maxReplicas: "1"
+---
+`;
+const withParams = '  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'the object satisfies the policy',
+      path: 'a.yaml',
+      content: policy(needsGpu) + binding('Deny') + deployment('nvidia.com/gpu: 1'),
+    },
+    {
+      name: 'binding selects labelled namespaces only',
+      path: 'a.yaml',
+      content:
+        policy(needsGpu) +
+        binding('Deny', '  matchResources:\n    namespaceSelector:\n      matchLabels: {gpu: "true"}\n') +
+        namespace('team: ml') +
+        deployment('cpu: 1'),
+    },
+    { name: 'binding to a policy that is not in the scan', path: 'a.yaml', content: binding('Deny') + deployment('cpu: 1') },
+    { name: 'policy without a binding', path: 'a.yaml', content: policy(needsGpu) + deployment('cpu: 1') },
+    {
+      name: 'match condition leaves the object out',
+      path: 'a.yaml',
+      content:
+        policy(
+          needsGpu,
+          '  matchConditions:\n  - name: gpu-namespaces\n    expression: "object.metadata.namespace.startsWith(\'gpu-\')"\n',
+        ) +
+        binding('Deny') +
+        deployment('cpu: 1'),
+    },
+    {
+      name: 'params within the limit',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, withParams) +
+        binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
+        params.replace('"1"', '"4"') +
+        deployment('cpu: 1'),
+    },
+  ],
+  invalid: [
+    {
+      name: 'Deny binding',
+      path: 'a.yaml',
+      content: policy(needsGpu) + binding('Deny') + deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 37,
+          startColumn: 9,
+          endLine: 38,
+          endColumn: 27,
+          severity: 'high',
+          objectPath: '/spec/template/spec/containers/0/resources',
+          message: 'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): every container of vllm must limit nvidia.com/gpu',
+        },
+      ],
+    },
+    {
+      name: 'Warn and Audit binding on a labelled namespace',
+      path: 'a.yaml',
+      content:
+        policy(needsGpu) +
+        binding('Warn, Audit', '  matchResources:\n    namespaceSelector:\n      matchLabels: {gpu: "true"}\n') +
+        namespace('gpu: "true"') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 46,
+          startColumn: 9,
+          endLine: 47,
+          endColumn: 27,
+          severity: 'medium',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Warn+Audit): every container of vllm must limit nvidia.com/gpu',
+        },
+      ],
+    },
+    {
+      name: 'params and namespaceObject',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, withParams) +
+        binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
+        params +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 45,
+          startColumn: 3,
+          endLine: 45,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): at most 1 replicas in llm',
+        },
+      ],
+    },
+    {
+      name: 'params not found with parameterNotFoundAction Deny',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, withParams) +
+        binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 34,
+          startColumn: 3,
+          endLine: 34,
+          endColumn: 13,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml): no ConfigMap params found; the request would be denied',
+        },
+      ],
+    },
+    {
+      name: 'CEL that does not compile, reported on the policy',
+      path: 'a.yaml',
+      content: policy('  - expression: "object.spec.replicas >"\n') + binding('Deny') + deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 1,
+          endLine: 13,
+          endColumn: 41,
+          severity: 'high',
+          message:
+            /^policy gpu-limits \(ValidatingAdmissionPolicy gpu-limits\): validations\[0\]\.expression: at .*: "object\.spec\.replicas >"; the policy cannot be evaluated$/,
+        },
+      ],
+    },
+  ],
+});
