@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { severityRank, type Finding } from '../src/core/types.js';
+import { scanSync } from '../src/scan.js';
+import { realRenderers } from '../src/testing/real-renderers.js';
+
+// Sanctum's own deployment (deploy/): its Dockerfile and Helm chart pass Sanctum's own rules.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const real = realRenderers();
+const atOrAboveMedium = (findings: Finding[]) =>
+  findings
+    .filter((f) => f.status === 'fail' && severityRank(f.severity) >= severityRank('medium'))
+    .map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`);
+
+describe('deploy/Dockerfile', () => {
+  const text = readFileSync(join(ROOT, 'deploy/Dockerfile'), 'utf8');
+
+  it('is multi-stage, pinned by digest, and runs as a non-root user in a distroless final stage', () => {
+    const froms = [...text.matchAll(/^FROM (\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const image of froms) expect(image).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(froms.at(-1)).toMatch(/^gcr\.io\/distroless\/nodejs20-debian12@/);
+    expect(text).toMatch(/^USER 65532:65532$/m);
+  });
+
+  it("has no finding at or above medium under Sanctum's own rules", () => {
+    const r = scanSync({ targets: ['deploy/Dockerfile'], cwd: ROOT, config: false, policies: false });
+    expect(r.errors).toEqual([]);
+    expect(r.stats.files).toBe(1);
+    expect(atOrAboveMedium(r.findings)).toEqual([]);
+  });
+});
+
+describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
+  const variants: Array<[string, string[]]> = [
+    ['defaults (generated certificate)', []],
+    ['cert-manager and the mutating webhook', ['certificates.certManager.enabled=true', 'webhook.mutating.enabled=true']],
+  ];
+
+  for (const [name, set] of variants) {
+    it(`renders with the real Helm and passes Sanctum's scan with nothing at or above medium: ${name}`, () => {
+      const r = scanSync({
+        targets: ['deploy/helm/sanctum'],
+        cwd: ROOT,
+        config: false,
+        policies: false,
+        renderers: { helm: real.helm },
+        helmSet: set,
+      });
+      expect(r.errors).toEqual([]);
+      expect(r.stats.resources).toBeGreaterThanOrEqual(12);
+      expect(atOrAboveMedium(r.findings)).toEqual([]);
+    }, 120_000);
+  }
+
+  it('holds the webhook (two replicas, PDB, webhook configurations, TLS) and a read-only cluster scan', () => {
+    const rendered = execFileSync(
+      real.helm!,
+      ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', '--set', 'webhook.mutating.enabled=true'],
+      { encoding: 'utf8' },
+    );
+    const objects = yaml.loadAll(rendered).filter(Boolean) as Array<Record<string, any>>;
+    const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+    const deployment = byKind('Deployment')[0];
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.containers[0].args).toEqual(
+      expect.arrayContaining(['webhook', '--tls-cert=/tls/tls.crt', '--tls-key=/tls/tls.key']),
+    );
+    expect(byKind('PodDisruptionBudget')[0].spec.minAvailable).toBe(1);
+    for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+      const [hook] = byKind(kind)[0].webhooks;
+      expect(hook.admissionReviewVersions).toEqual(['v1']);
+      expect(hook.sideEffects).toBe('None');
+      expect(hook.clientConfig.caBundle).toMatch(/^[A-Za-z0-9+/=]{100,}$/);
+      expect(hook.namespaceSelector.matchExpressions[0].values).toContain('sanctum-system');
+    }
+    const secret = byKind('Secret')[0];
+    const ca = Buffer.from(secret.data['ca.crt'], 'base64').toString();
+    expect(Buffer.from(byKind('ValidatingWebhookConfiguration')[0].webhooks[0].clientConfig.caBundle, 'base64').toString()).toBe(ca);
+    const role = byKind('ClusterRole')[0];
+    const verbs = new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
+    expect([...verbs].sort()).toEqual(['get', 'list']);
+    expect(role.rules.some((r: { resources: string[] }) => r.resources.includes('secrets') || r.resources.includes('*'))).toBe(false);
+    expect(byKind('CronJob')[0].spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(
+      byKind('ClusterRoleBinding')[0].subjects[0].name,
+    );
+  }, 120_000);
+});
+
+describe('action.yml and .pre-commit-hooks.yaml', () => {
+  it('run sanctum scan', () => {
+    const action = yaml.load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Record<string, any>;
+    expect(action.runs.using).toBe('composite');
+    expect(JSON.stringify(action.runs.steps)).toContain('sanctum-scanner');
+    const hooks = yaml.load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, any>>;
+    expect(hooks[0]).toEqual(expect.objectContaining({ id: 'sanctum-scan', entry: 'sanctum scan', language: 'node' }));
+  });
+});
