@@ -3,9 +3,22 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../src/core/source-file.js';
 import { buildSbom as sbom } from '../src/inventory/sbom.js';
 import { scan } from '../src/scan.js';
 import { testVulnerabilities } from '../src/testing/memory-vulnerabilities.js';
+
+const FIXED = { timestamp: new Date('2026-01-01T00:00:00Z'), serialNumber: 'urn:uuid:00000000-0000-4000-8000-000000000000' };
+
+function schemaErrors(bom: unknown): string {
+  const schema = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, 'schemas', name), 'utf8'));
+  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+  (addFormatsModule as unknown as (a: Ajv) => Ajv)(ajv);
+  ajv.addSchema(schema('spdx.schema.json'), 'spdx.schema.json');
+  ajv.addSchema(schema('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
+  const validate = ajv.compile(schema('bom-1.6.schema.json'));
+  return validate(bom) ? '' : JSON.stringify(validate.errors?.slice(0, 3));
+}
 
 // A real Debian 12 root filesystem made by `debootstrap --variant=minbase bookworm` (.ci/setup.d/40-debian-rootfs.sh).
 const ROOTFS = process.env.SANCTUM_TEST_DEBIAN_ROOTFS;
@@ -49,5 +62,31 @@ describe.skipIf(!ROOTFS)(`the SBOM of a Debian root filesystem${ROOTFS ? '' : ` 
     const libc6 = purls.find((p) => p.startsWith('pkg:deb/debian/libc6@'));
     expect(libc6).toMatch(/^pkg:deb\/debian\/libc6@2\.36-9\+deb12u\d+\?arch=amd64&distro=debian-12&upstream=glibc$/);
     expect(purls.filter((p) => p.startsWith('pkg:deb/')).length).toBeGreaterThan(50);
+  });
+});
+
+describe('the GPU stack in an SBOM', () => {
+  it('gives CUDA, cuDNN and NCCL as NVIDIA library components with where each was read', () => {
+    const files = [
+      new MemorySourceFile('rootfs/usr/local/cuda-12.4/version.json', '{"cuda": {"name": "CUDA SDK", "version": "12.4.1"}}'),
+      new MemorySourceFile(
+        'rootfs/usr/include/cudnn_version.h',
+        '#define CUDNN_MAJOR 9\n#define CUDNN_MINOR 1\n#define CUDNN_PATCHLEVEL 0\n',
+      ),
+      new MemorySourceFile('rootfs/usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0])),
+    ];
+    const { bom, errors } = sbom(['rootfs'], { ...FIXED, files });
+    expect(errors).toEqual([]);
+    expect(schemaErrors(bom)).toBe('');
+    const gpu = (
+      bom.components as Array<{ name: string; group?: string; version?: string; properties?: Array<{ name: string; value: string }> }>
+    )
+      .filter((c) => c.group === 'nvidia')
+      .map((c) => [c.name, c.version, c.properties?.find((p) => p.name === 'sanctum:location')?.value]);
+    expect(gpu).toEqual([
+      ['CUDA', '12.4.1', 'rootfs/usr/local/cuda-12.4/version.json'],
+      ['cuDNN', '9.1.0', 'rootfs/usr/include/cudnn_version.h'],
+      ['NCCL', '2.21.5', 'rootfs/usr/lib/x86_64-linux-gnu/libnccl.so.2.21.5'],
+    ]);
   });
 });

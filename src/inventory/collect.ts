@@ -6,6 +6,7 @@ import { looksBinary, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
 import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
+import { gpuFromFile, gpuFromLibraryPath, gpuFromManifest, gpuPathKind } from '../parsers/os-packages/gpu-stack.js';
 import { osPackagesParser } from '../parsers/os-packages/os-packages-parser.js';
 import { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { k8sClassifier } from '../parsers/k8s/k8s-classifier.js';
@@ -108,6 +109,9 @@ function readFile(
     for (const e of out.errors ?? []) error(file.path, e.message, e.line);
     for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
   }
+  const gpu = gpuPathKind(file.path);
+  if (gpu === 'library') (inv.gpu ??= []).push(gpuFromLibraryPath(file.path)!);
+  else if (gpu === 'file' && file.size <= CONFIG_MAX) (inv.gpu ??= []).push(...gpuFromFile(file.path, file.text()));
   // rpm databases and Go executables: binary package sources, read by their headers.
   if (osPackagesParser.matches(file)) {
     const out = osPackagesParser.parse(file, ctx);
@@ -138,6 +142,10 @@ function readFile(
 }
 
 function addPackages(doc: DependencyDocument, inv: Inventory): void {
+  if (doc.manifest.os) {
+    const gpu = gpuFromManifest(doc.file.path, doc.manifest, doc.manifest.binary ? undefined : doc.file.text());
+    if (gpu.length) (inv.gpu ??= []).push(...gpu);
+  }
   let lines: LineIndex | undefined;
   for (const dep of doc.manifest.packages) {
     const { span, ...rest } = dep;

@@ -5,6 +5,7 @@ import type { ScanError } from '../core/types.js';
 import { normalizePythonName } from '../parsers/deps/pep508.js';
 import { VERSION } from '../version.js';
 import { collectInventory, type InventoryOptions } from './collect.js';
+import { gpuStack, type GpuComponent } from '../parsers/os-packages/gpu-stack.js';
 import type { DatasetRef, Inventory, InventoryModel, InventoryPackage, Origin, RemoteModel } from './types.js';
 
 export interface SbomOptions extends InventoryOptions {
@@ -38,6 +39,7 @@ export function buildSbom(targets: string[], opts: SbomOptions = {}): SbomResult
   bom.metadata.component = root;
 
   addPackages(bom, root, inventory.packages);
+  addGpuStack(bom, inventory.gpu ?? []);
   const extra = new Map<string, Json>(); // bom-ref → fields the library does not model (modelCard, data)
   const datasetRefs = addDatasets(bom, inventory.datasets, extra);
   addModels(bom, root, inventory.models, datasetRefs, extra);
@@ -113,6 +115,36 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
       const target = byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, name)}`);
       if (target && target !== c) c.dependencies.add(target.bomRef);
     }
+  }
+}
+
+const GPU_NAMES: Record<string, string> = {
+  cuda: 'CUDA',
+  cudnn: 'cuDNN',
+  nccl: 'NCCL',
+  cublas: 'cuBLAS',
+  cufft: 'cuFFT',
+  cusparse: 'cuSPARSE',
+  tensorrt: 'TensorRT',
+};
+
+/** The GPU stack as NVIDIA library components: one per name and version, with every place it was read. */
+function addGpuStack(bom: Models.Bom, found: GpuComponent[]): void {
+  const byRef = new Map<string, Models.Component>();
+  for (const g of gpuStack(found).components) {
+    const ref = `gpu:${g.name}@${g.version}`;
+    let c = byRef.get(ref);
+    if (!c) {
+      c = new Models.Component(Enums.ComponentType.Library, GPU_NAMES[g.name] ?? g.name, {
+        bomRef: ref,
+        version: g.version,
+        group: 'nvidia',
+      });
+      c.properties.add(new Models.Property('sanctum:gpu-stack', g.name));
+      byRef.set(ref, c);
+      bom.components.add(c);
+    }
+    c.properties.add(new Models.Property('sanctum:location', g.source));
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ScanError } from '../core/types.js';
 import type { DeclaredDependency, ManifestKind } from '../parsers/deps/types.js';
+import type { GpuComponent } from '../parsers/os-packages/gpu-stack.js';
 
 /** Where an inventory entry was found: a file and a 1-based line. */
 export interface Origin {
@@ -74,5 +75,7 @@ export interface Inventory {
   remoteModels: RemoteModel[];
   datasets: DatasetRef[];
   services: AiService[];
+  /** CUDA, cuDNN, NCCL and other NVIDIA libraries found in a root filesystem, each with where its version was read. */
+  gpu?: GpuComponent[];
   errors: ScanError[];
 }
