@@ -347,10 +347,12 @@ describe('Go < 1.18 build information (pointer layout)', () => {
     ]);
   });
 
-  it('gives the module list from a stream too (without the version string, which lies before the header)', () => {
-    const info = stream(elf, 100);
-    expect(info?.goVersion).toBeUndefined();
-    expect(info?.deps.map((d) => d.replacedBy?.version ?? d.version)).toEqual(['v0.3.7', '']);
+  it('gives the module list from a stream too (without the version string, which lies before the header), whatever the chunk seams', () => {
+    for (const size of [7, 13, 64, 100, 165, 168, 1000, 1030, 4096]) {
+      const info = stream(elf, size);
+      expect(info?.goVersion).toBeUndefined();
+      expect(info?.deps.map((d) => d.replacedBy?.version ?? d.version)).toEqual(['v0.3.7', '']);
+    }
   });
 
   it('finds nothing in an ELF file that is not a Go program', () => {

@@ -246,6 +246,8 @@ export class GoBuildInfoScanner {
   private done: GoBuildInfo | undefined;
   private legacyModinfo: string | undefined;
   private sawHeader = false;
+  /** The module information found at a seam took this chunk whole already. */
+  private chunkCollected = false;
 
   push(chunk: Uint8Array): void {
     if (this.done) return;
@@ -255,31 +257,49 @@ export class GoBuildInfoScanner {
       this.tryInline();
       return;
     }
-    const buf = this.tail.length ? Buffer.concat([this.tail, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const base = this.offset - this.tail.length;
-    if (this.modinfoCapture) this.collectModinfo(chunk);
-    else {
+    const c = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    // Matches that start in the previous chunk's last bytes: searched in those bytes joined with this chunk's first ones.
+    if (this.tail.length) {
+      const head = c.subarray(0, HEADER + 16);
+      const seam = Buffer.concat([this.tail, head]);
+      if (this.search(seam, this.offset - this.tail.length, this.tail.length, c.subarray(head.length))) return;
+    }
+    if (this.search(c, this.offset, c.length, undefined)) return;
+    this.offset += c.length;
+    const keep = HEADER + 15;
+    this.tail = Buffer.from(c.length >= keep ? c.subarray(c.length - keep) : Buffer.concat([this.tail, c]).subarray(-keep));
+  }
+
+  /**
+   * Looks for the module information sentinel and the build information header starting in
+   * `buf[0, limit)` (`base` is the stream offset of `buf[0]`; `rest` follows `buf` in the stream).
+   * True when the inline build information began: the rest of the stream is captured.
+   */
+  private search(buf: Buffer, base: number, limit: number, rest: Buffer | undefined): boolean {
+    if (this.modinfoCapture) {
+      if (rest === undefined && !this.chunkCollected) this.collectModinfo(buf);
+      this.chunkCollected = false;
+    } else {
       const s = buf.indexOf(MODINFO_START);
-      if (s !== -1) {
+      if (s !== -1 && s < limit) {
         this.modinfoCapture = [];
-        this.collectModinfo(buf.subarray(s));
+        this.collectModinfo(rest ? Buffer.concat([buf.subarray(s), rest]) : buf.subarray(s));
+        this.chunkCollected = rest !== undefined;
       }
     }
-    for (let i = buf.indexOf(BUILDINFO_MAGIC); i !== -1; i = buf.indexOf(BUILDINFO_MAGIC, i + 1)) {
+    for (let i = buf.indexOf(BUILDINFO_MAGIC); i !== -1 && i < limit; i = buf.indexOf(BUILDINFO_MAGIC, i + 1)) {
       if ((base + i) % 16 !== 0) continue;
       if (i + HEADER > buf.length) break; // completed with the next chunk (kept in the tail)
       this.sawHeader = true;
       this.inline = (buf[i + 15] & FLAG_VERSION_INLINE) !== 0;
       if (this.inline) {
-        this.capture = [buf.subarray(i + HEADER)];
-        this.captured = buf.length - i - HEADER;
-        this.offset += chunk.length;
+        this.capture = rest ? [buf.subarray(i + HEADER), rest] : [buf.subarray(i + HEADER)];
+        this.captured = buf.length - i - HEADER + (rest?.length ?? 0);
         this.tryInline();
-        return;
+        return true;
       }
     }
-    this.offset += chunk.length;
-    this.tail = buf.subarray(Math.max(0, buf.length - (HEADER + 15)));
+    return false;
   }
 
   private tryInline(): void {
