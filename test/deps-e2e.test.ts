@@ -2,6 +2,7 @@
  * End to end: OSV fixtures imported with `sanctum db import`, then `sanctum scan` finds the advisories
  * at the manifest lines; without a database, one error says so and the rest of the scan goes on.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run, workspace } from './cli-helpers.js';
@@ -74,13 +75,23 @@ describe('db import → scan', () => {
     const out = JSON.parse(r.stdout);
     expect(out.errors).toEqual([
       {
-        path: join(ws.dir, '.cache', 'db'),
+        path: '$SANCTUM_CACHE_DIR/db',
         message:
           'no vulnerability database: dependencies were not matched against advisories. Run `sanctum db update` (downloads from OSV) or `sanctum db import all.zip`',
       },
     ]);
     expect(out.findings.some((f: { location: { path: string } }) => f.location.path === 'Dockerfile')).toBe(true);
     expect(out.findings.some((f: { ruleId: string }) => f.ruleId === 'SCA-0001')).toBe(false);
+  });
+
+  it('a damaged database: the error names it symbolically, never by its absolute path', async () => {
+    mkdirSync(join(ws.dir, '.cache', 'db'), { recursive: true });
+    writeFileSync(join(ws.dir, '.cache', 'db', 'meta.json'), '{');
+    const r = await run(['scan', 'requirements.txt', '-f', 'json'], { cwd: ws.dir });
+    const errors = JSON.parse(r.stdout).errors as Array<{ path: string; message: string }>;
+    expect(errors).toEqual([{ path: '$SANCTUM_CACHE_DIR/db', message: expect.stringMatching(/damaged/) }]);
+    expect(errors[0].message).not.toContain(ws.dir);
+    expect(errors[0].message).toContain('$SANCTUM_CACHE_DIR/db');
   });
 
   it('a scan with nothing to match never opens the database nor complains', async () => {

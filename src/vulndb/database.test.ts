@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { zip } from '../rules/models/lib/builders/zip-builder.js';
-import { cacheDir, DatabaseError, defaultDatabaseDir, VulnerabilityDatabase } from './database.js';
+import { cacheDir, databaseDisplayPath, DatabaseError, defaultDatabaseDir, VulnerabilityDatabase } from './database.js';
 import { importOsv, ImportError } from './import.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', 'test', 'corpora', 'osv');
@@ -239,6 +239,16 @@ describe('where the database lives', () => {
     expect(cacheDir({ LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'win32')).toMatch(/sanctum[\\/]cache$/);
     expect(existsSync(FIXTURES)).toBe(true);
     expect(readFileSync(join(FIXTURES, 'README.md'), 'utf8')).toMatch(/GitHub Advisory Database/);
+  });
+
+  it("is named symbolically in results, never by this machine's absolute path", () => {
+    const env = { SANCTUM_CACHE_DIR: '/x/cache', HOME: '/home/u' };
+    expect(databaseDisplayPath(join('/x/cache', 'db'), env, 'linux')).toBe('$SANCTUM_CACHE_DIR/db');
+    expect(databaseDisplayPath(join('/home/u/.cache', 'sanctum', 'db'), { XDG_CACHE_HOME: '/home/u/.cache' }, 'linux')).toBe(
+      '$XDG_CACHE_HOME/sanctum/db',
+    );
+    expect(databaseDisplayPath(defaultDatabaseDir({}), {}, 'linux')).toBe('~/.cache/sanctum/db');
+    expect(databaseDisplayPath('/somewhere/else', env, 'linux')).toBe('<vulnerability database>');
   });
 });
 

@@ -41,6 +41,23 @@ export function defaultDatabaseDir(env: NodeJS.ProcessEnv = process.env): string
   return join(cacheDir(env), 'db');
 }
 
+/**
+ * How results name the database directory: symbolically, never as this machine's absolute path
+ * (`$SANCTUM_CACHE_DIR/db`, `$XDG_CACHE_HOME/sanctum/db`, `~/.cache/sanctum/db`), or
+ * `<vulnerability database>` for a directory outside the cache.
+ */
+export function databaseDisplayPath(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  if (dir !== join(cacheDir(env, platform), 'db')) return '<vulnerability database>';
+  if (env.SANCTUM_CACHE_DIR) return '$SANCTUM_CACHE_DIR/db';
+  if (platform === 'win32') return env.LOCALAPPDATA ? '%LOCALAPPDATA%/sanctum/cache/db' : '~/AppData/Local/sanctum/cache/db';
+  if (platform === 'darwin') return '~/Library/Caches/sanctum/db';
+  return env.XDG_CACHE_HOME ? '$XDG_CACHE_HOME/sanctum/db' : '~/.cache/sanctum/db';
+}
+
 export class DatabaseError extends Error {}
 
 export function readMeta(dir: string): DatabaseMeta | undefined {
