@@ -32,5 +32,21 @@ testRule(rule, {
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 27 },
       ],
     },
+    {
+      name: 'a multi-line bash -c script: the flag on its own line, not the whole block',
+      path: 'Dockerfile',
+      content:
+        'FROM python:3.12\nRUN bash -c "set -e; \\\n    pip install -U transformers; \\\n    python -c \'AutoModel.from_pretrained(\\"x\\", trust_remote_code=True)\'"\nCMD bash -c "vllm serve org/model \\\n    --port 8000 \\\n    --trust-remote-code"\n',
+      findings: [
+        { startLine: 4, startColumn: 49, endLine: 4, endColumn: 71, message: 'RUN loads a model with trust_remote_code=True' },
+        {
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 24,
+          message: 'CMD runs a script that passes --trust-remote-code: the server runs code from the model repository',
+        },
+      ],
+    },
   ],
 });

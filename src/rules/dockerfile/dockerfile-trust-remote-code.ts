@@ -2,11 +2,9 @@ import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
 import type { TextSpan } from '../../core/document.js';
 import { instructionCommands } from './lib/commands.js';
-import { findTrustRemoteCode, type TrustRemoteCodeHit } from './lib/trust-remote-code.js';
+import { commandHits, findTrustRemoteCode, type TrustRemoteCodeHit } from './lib/trust-remote-code.js';
 
 const FLAG = /^--trust[-_]remote[-_]code(?:=(?:true|1|yes))?$/i;
-const PRINTERS = new Set(['echo', 'printf']);
-const REDIRECT = /^\d*>/;
 
 export default defineRule<DockerfileDocument>({
   meta: {
@@ -36,10 +34,19 @@ export default defineRule<DockerfileDocument>({
   },
   check(doc, ctx) {
     const text = doc.file.text();
-    /** The hit's own span when the word is written as it reads (no line continuation inside), else the word's. */
+    /**
+     * The hit's own span: the word as written may hold line continuations (`bash -c "…\\` lines), so
+     * the hit is found as the same occurrence of its text in the file; the word's span when it is not there.
+     */
     const spanOf = (word: { raw: string; span: TextSpan }, hit: TrustRemoteCodeHit): TextSpan => {
-      const span = { start: word.span.start + hit.start, end: word.span.start + hit.end };
-      return text.slice(span.start, span.end) === hit.text ? span : word.span;
+      const nth = occurrences(word.raw.slice(0, hit.start), hit.text);
+      const written = text.slice(word.span.start, word.span.end);
+      let at = -1;
+      for (let k = 0; k <= nth; k++) {
+        at = written.indexOf(hit.text, at + 1);
+        if (at < 0) return word.span;
+      }
+      return { start: word.span.start + at, end: word.span.start + at + hit.text.length };
     };
     for (const ins of doc.instructions) {
       if (ins.keyword === 'ENV') {
@@ -58,23 +65,25 @@ export default defineRule<DockerfileDocument>({
       }
       if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT' && ins.keyword !== 'RUN') continue;
       for (const cmd of instructionCommands(doc, ins)) {
-        // `RUN echo --trust-remote-code` prints; written into a file it becomes a start script.
-        if (ins.keyword === 'RUN' && PRINTERS.has(cmd.program) && !cmd.words.some((w) => REDIRECT.test(w.raw))) continue;
-        for (const w of cmd.words) {
-          for (const hit of findTrustRemoteCode(w.raw)) {
-            const kwarg = !hit.text.startsWith('--');
-            const message = kwarg
-              ? `${ins.keyword} loads a model with trust_remote_code=True`
-              : FLAG.test(w.value)
-                ? `${ins.keyword} passes ${w.value}: the server runs code from the model repository`
-                : `${ins.keyword} runs a script that passes ${hit.text}: the server runs code from the model repository`;
-            ctx.report({ message, at: spanOf(w, hit) });
-          }
+        for (const { word, hit } of commandHits(cmd)) {
+          const kwarg = !hit.text.startsWith('--');
+          const message = kwarg
+            ? `${ins.keyword} loads a model with trust_remote_code=True`
+            : FLAG.test(word.value)
+              ? `${ins.keyword} passes ${word.value}: the server runs code from the model repository`
+              : `${ins.keyword} runs a script that passes ${hit.text}: the server runs code from the model repository`;
+          ctx.report({ message, at: spanOf(word, hit) });
         }
       }
     }
   },
 });
+
+function occurrences(text: string, needle: string): number {
+  let n = 0;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) n++;
+  return n;
+}
 
 /** The span of `needle` inside `span` of the text. */
 function spanInside(text: string, span: TextSpan, needle: string): TextSpan {

@@ -2,8 +2,9 @@
  * Finds `--trust-remote-code` (and `--trust_remote_code`, with or without `=true`) or Python's
  * `trust_remote_code=True` inside a piece of text: a shell script (`bash -c "…"`, a RUN line), the
  * value of an environment variable that a launcher splices into a command (`EXTRA_ARGS`), or inline
- * Python. Shared by the Dockerfile, compose and Kubernetes rules.
+ * Python. Shared by the Dockerfile, compose, Kubernetes and shell script rules.
  */
+import type { ShellCommand, ShellWord } from '../../../parsers/dockerfile/shell.js';
 
 /** Each pattern is a fixed token with bounded neighbours: linear on any input. */
 const FLAG = /(^|[\s"'[(,=])(--trust[-_]remote[-_]code)(?:=([A-Za-z0-9]+))?(?=$|[\s"'\\;,)\]&|])/gi;
@@ -31,4 +32,16 @@ export function findTrustRemoteCode(text: string): TrustRemoteCodeHit[] {
   }
   for (const m of text.matchAll(KWARG)) out.push({ start: m.index, end: m.index + m[0].length, text: m[0] });
   return out.sort((a, b) => a.start - b.start);
+}
+
+const PRINTERS = new Set(['echo', 'printf']);
+const REDIRECT = /^\d*>/;
+
+/**
+ * The hits in the words of one shell command. `echo --trust-remote-code` prints; written into a file
+ * (`> /start.sh`) it becomes a start script, so printers count only when redirected.
+ */
+export function commandHits(cmd: ShellCommand): Array<{ word: ShellWord; hit: TrustRemoteCodeHit }> {
+  if (PRINTERS.has(cmd.program) && !cmd.words.some((w) => REDIRECT.test(w.raw))) return [];
+  return cmd.words.flatMap((word) => findTrustRemoteCode(word.raw).map((hit) => ({ word, hit })));
 }

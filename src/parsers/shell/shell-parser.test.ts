@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { ShellDocument, shellParser } from './shell-parser.js';
+
+const file = (path: string, text: string) => new MemorySourceFile(path, text);
+
+describe('shell parser', () => {
+  it('reads *.sh files and extensionless files whose #! line names a shell', () => {
+    expect(shellParser.matches(file('scripts/serve.sh', 'vllm serve m\n'))).toBe(true);
+    expect(shellParser.matches(file('run.bash', 'x\n'))).toBe(true);
+    expect(shellParser.matches(file('docker/entrypoint', '#!/bin/sh\nexec "$@"\n'))).toBe(true);
+    expect(shellParser.matches(file('bin/start', '#!/usr/bin/env bash\nset -e\n'))).toBe(true);
+    expect(shellParser.matches(file('bin/tool', '#!/usr/bin/env python3\nprint(1)\n'))).toBe(false);
+    expect(shellParser.matches(file('notes.txt', '#!/bin/sh\n'))).toBe(false);
+    expect(shellParser.matches(file('empty.sh', ''))).toBe(false);
+  });
+
+  it('gives the commands with their words and spans in the file', () => {
+    const text = '#!/bin/sh\nvllm serve "$MODEL" \\\n  --trust-remote-code\n';
+    const doc = shellParser.parse(file('serve.sh', text), { limits: DEFAULT_LIMITS }).documents[0] as ShellDocument;
+    const cmd = doc.script.commands[0];
+    expect(cmd.program).toBe('vllm');
+    const flag = cmd.words[cmd.words.length - 1];
+    expect(text.slice(flag.span.start, flag.span.end)).toBe('--trust-remote-code');
+    expect(doc.locate(flag.span).range).toEqual({ startLine: 3, startColumn: 3, endLine: 3, endColumn: 22 });
+  });
+
+  it('reports binary content as an error, never as commands', () => {
+    expect(() => shellParser.parse(new MemorySourceFile('x.sh', new Uint8Array([0, 1, 2, 0, 0])), { limits: DEFAULT_LIMITS })).toThrow(
+      /binary/,
+    );
+  });
+});
