@@ -15,8 +15,18 @@ export interface LineSpan {
   endColumn?: number;
 }
 
-/** Where a rule reports: an object path into the document, a text span, or a line span. */
-export type At = ObjectPath | TextSpan | LineSpan;
+/**
+ * Text inside the value at an object path: a flag in a multi-line `bash -c` script, a line of a block
+ * scalar. Located at its first occurrence in the value as written (the whole value when it is not written
+ * there verbatim), and through rendering on the source line that holds it.
+ */
+export interface TextInValue {
+  path: ObjectPath;
+  find: string;
+}
+
+/** Where a rule reports: an object path into the document, a text span, a line span, or text inside a value. */
+export type At = ObjectPath | TextSpan | LineSpan | TextInValue;
 
 export interface Located {
   /** The file `range` lies in, when it is not the document's own (a rendered object traced back to its source). */
@@ -77,6 +87,10 @@ export interface RenderOrigins {
 
 export function isTextSpan(at: At): at is TextSpan {
   return !Array.isArray(at) && typeof (at as TextSpan).start === 'number';
+}
+
+export function isTextInValue(at: At): at is TextInValue {
+  return !Array.isArray(at) && typeof (at as TextInValue).find === 'string';
 }
 
 export function isLineSpan(at: At): at is LineSpan {

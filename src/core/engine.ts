@@ -1,4 +1,5 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
+import { isTextInValue } from './document.js';
 import { fingerprintDigest } from './fingerprint.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
@@ -246,7 +247,8 @@ export class Engine {
       located = {};
     }
     const file = located.file ?? doc.file;
-    const objectPath = located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : undefined);
+    const objectPath =
+      located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : at && isTextInValue(at) ? pointerFromPath(at.path) : undefined);
     const location: Location = { path: file.path, ...located.range };
     if (objectPath !== undefined) location.objectPath = objectPath;
     if (doc.resource) location.resource = doc.resource;

@@ -429,15 +429,61 @@ function loadText(textSources: TextSources, abs: string, display: string): TextS
   return t;
 }
 
+/** What the templates of one chart render share: source texts, and the chart's values files read with positions. */
+export class HelmRenderSources {
+  readonly text: TextSources = new Map();
+  readonly values: SourceCache;
+  private readonly leaves = new Map<string, ValuesLeaf[]>();
+  constructor(cwd: string) {
+    this.values = new SourceCache(cwd);
+  }
+
+  /** Every key of a values file with its path (lists are not followed: charts index them rarely). */
+  leavesOf(abs: string): ValuesLeaf[] {
+    let out = this.leaves.get(abs);
+    if (!out) {
+      out = [];
+      const src = this.values.get(abs);
+      if (src && isMapping(src.docs[0])) collectLeaves(src.docs[0], [], out, 0);
+      this.leaves.set(abs, out);
+    }
+    return out;
+  }
+}
+
+interface ValuesLeaf {
+  path: string[];
+  value: unknown;
+}
+
+const MAX_VALUES_LEAVES = 20_000;
+
+function collectLeaves(v: Record<string, unknown>, path: string[], out: ValuesLeaf[], depth: number): void {
+  if (depth > 40) return;
+  for (const [k, child] of Object.entries(v)) {
+    if (out.length >= MAX_VALUES_LEAVES) return;
+    const p = [...path, k];
+    out.push({ path: p, value: child });
+    if (isMapping(child)) collectLeaves(child, p, out, depth + 1);
+  }
+}
+
+/** `.Values.a.b` references of a template: `[['a', 'b'], …]`. */
+const VALUES_REF = /\.Values((?:\.[A-Za-z_][\w-]*)+)/g;
+
 /**
  * Origins of the documents `helm template` rendered from one template: a rendered line is placed on
- * the template line with the same text when both hold that text equally often; a line the template
- * does not hold (`{{ toYaml .Values.securityContext }}`) is placed on the values file line with the
- * same text when exactly one values file line and one rendered line hold it.
+ * the template line with the same text when both hold that text equally often. A value the template
+ * takes from the values (`{{ .Values.service.type }}`, `{{ toYaml .Values.securityContext }}`) is
+ * placed on the values key that holds it: the key whose path ends like the rendered object path and
+ * holds the same value, among those the template reads (the last values file that sets it wins, as
+ * in Helm). A value made from values another way (`"{{ .Values.repo }}:{{ .Values.tag }}"`, a
+ * `--set`) is placed on the template line that writes its key.
  */
 export class HelmOrigins implements RenderOrigins {
   private renderedByText: Map<string, number[]> | undefined;
   private readonly renderedLines: LineIndex;
+  private refs: string[][] | undefined;
 
   constructor(
     renderedText: string,
@@ -445,34 +491,92 @@ export class HelmOrigins implements RenderOrigins {
     private readonly templateDisplay: string,
     /** The chart's values files (its `values.yaml`, then `--values` files): absolute and display paths. */
     private readonly valuesFiles: ReadonlyArray<{ abs: string; display: string }> = [],
-    private readonly sources: TextSources = new Map(),
+    private readonly shared: HelmRenderSources = new HelmRenderSources(process.cwd()),
   ) {
     this.renderedLines = new LineIndex(renderedText);
   }
 
-  locate(_docIndex: number, _path: ObjectPath, _value: unknown, rendered: Located): Located | undefined {
+  locate(_docIndex: number, path: ObjectPath, value: unknown, rendered: Located): Located | undefined {
     if (!rendered.range) return undefined;
-    const tpl = loadText(this.sources, this.templateAbs, this.templateDisplay);
+    const sources = this.shared.text;
+    const tpl = loadText(sources, this.templateAbs, this.templateDisplay);
     if (!tpl) return undefined;
     this.renderedByText ??= linesByText(this.renderedLines);
     const line = rendered.range.startLine;
     const raw = this.renderedLines.lineText(line);
     const key = raw.trim();
-    if (key.length < 3) return undefined;
     const inOutput = this.renderedByText.get(key) ?? [];
-    const inTemplate = tpl.byText.get(key) ?? [];
+    const inTemplate = key.length < 3 ? [] : (tpl.byText.get(key) ?? []);
     if (inTemplate.length > 0) {
       if (inTemplate.length !== inOutput.length) return undefined;
       const target = inTemplate[inOutput.indexOf(line)];
       return target === undefined ? undefined : moved(tpl, target, raw, rendered.range);
     }
-    if (inOutput.length !== 1) return undefined;
-    const inValues = this.valuesFiles.flatMap((v) => {
-      const src = loadText(this.sources, v.abs, v.display);
-      return src ? (src.byText.get(key) ?? []).map((l) => ({ src, line: l })) : [];
-    });
-    return inValues.length === 1 ? moved(inValues[0].src, inValues[0].line, raw, rendered.range) : undefined;
+    const fromValues = this.valuesKey(tpl, path, value);
+    if (fromValues) return fromValues;
+    if (key.length >= 3 && inOutput.length === 1) {
+      const inValues = this.valuesFiles.flatMap((v) => {
+        const src = loadText(sources, v.abs, v.display);
+        return src ? (src.byText.get(key) ?? []).map((l) => ({ src, line: l })) : [];
+      });
+      if (inValues.length === 1) return moved(inValues[0].src, inValues[0].line, raw, rendered.range);
+    }
+    return this.templateLineOfKey(tpl, raw);
   }
+
+  /** The values key a rendered scalar comes from (see the class comment), when exactly one fits. */
+  private valuesKey(tpl: TextSource, path: ObjectPath, value: unknown): Located | undefined {
+    const last = path[path.length - 1];
+    if (typeof last !== 'string' || isCollection(value)) return undefined;
+    this.refs ??= [...tpl.lines.text.matchAll(VALUES_REF)].map((m) => m[1].slice(1).split('.'));
+    if (this.refs.length === 0) return undefined;
+    const read = (p: string[]) => this.refs!.some((r) => r.length <= p.length && r.every((seg, i) => p[i] === seg));
+    let best: Array<{ file: { abs: string }; leaf: ValuesLeaf; score: number }> = [];
+    const seen = new Set<string>();
+    // Later values files override earlier ones: a key set in several is placed in the last.
+    for (let f = this.valuesFiles.length - 1; f >= 0; f--) {
+      const file = this.valuesFiles[f];
+      for (const leaf of this.shared.leavesOf(file.abs)) {
+        const id = leaf.path.join('\u0000');
+        if (seen.has(id)) continue;
+        seen.add(id);
+        if (leaf.path[leaf.path.length - 1] !== last || !sameScalar(leaf.value, value) || !read(leaf.path)) continue;
+        const score = commonSuffix(leaf.path, path);
+        if (best.length === 0 || score > best[0].score) best = [{ file, leaf, score }];
+        else if (score === best[0].score) best.push({ file, leaf, score });
+      }
+    }
+    if (best.length !== 1) return undefined;
+    const src = this.shared.values.get(best[0].file.abs);
+    return src ? spanOf(src, 0, best[0].leaf.path) : undefined;
+  }
+
+  /** The template line that writes the rendered line's key with a template action, when exactly one does. */
+  private templateLineOfKey(tpl: TextSource, raw: string): Located | undefined {
+    const m = /^\s*(-\s+)?([\w./-]+|"[^"]*"):(?:\s|$)/.exec(raw);
+    if (!m) return undefined;
+    const prefix = `${m[1] ? '- ' : ''}${m[2]}:`;
+    const hits: number[] = [];
+    for (let l = 1; l <= tpl.lines.lineCount; l++) {
+      const t = tpl.lines.lineText(l).trim().replace(/^-\s+/, '- ');
+      if (t.startsWith(prefix) && t.includes('{{')) hits.push(l);
+    }
+    if (hits.length !== 1) return undefined;
+    const text = tpl.lines.lineText(hits[0]);
+    const indent = text.length - text.trimStart().length;
+    return {
+      file: tpl.file,
+      range: { startLine: hits[0], startColumn: indent + 1, endLine: hits[0], endColumn: text.trimEnd().length + 1 },
+      snippet: text.trim(),
+    };
+  }
+}
+
+/** How many trailing segments of `a` equal those of the object path `b`. */
+function commonSuffix(a: readonly string[], b: ObjectPath): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
 }
 
 /** The rendered range moved onto `target` of `src`, whose text equals the rendered line up to indentation. */

@@ -437,14 +437,88 @@ spec:
       expect(rows.filter((r) => r[0] === 'K8S-0199')).toEqual([]);
       // privileged: true comes from values.yaml through toYaml: placed there.
       expect(rows).toContainEqual(['K8S-0003', 'charts/ollama/values.yaml', 5, 3, 5, 19, ['helm template charts/ollama']]);
-      // Whatever is placed on a line is placed on a line of a file that holds it, never on a template action.
+      // Whatever is placed on a line is placed on a line of a file that holds it: a line with a template
+      // action only when it writes the key the finding is about (`name: {{ .Release.Name }}-ollama`).
       for (const f of result.findings) {
         const l = f.location;
         if (l.startLine === undefined) continue;
         const lines = readFileSync(join(dir, l.path), 'utf8').split('\n');
         expect(l.endLine!, `${f.ruleId} ${l.path}`).toBeLessThanOrEqual(lines.length);
-        expect(lines[l.startLine - 1], `${f.ruleId} ${l.path}:${l.startLine}`).not.toContain('{{');
+        const text = lines[l.startLine - 1];
+        if (text.includes('{{'))
+          expect(text.trim(), `${f.ruleId} ${l.path}:${l.startLine}`).toMatch(new RegExp(`^(- )?${l.objectPath!.split('/').pop()}:`));
       }
+    },
+  );
+
+  it.skipIf(!realHelm)(
+    'with a real helm: a value taken from the values is placed on its values key, else on the template line that writes it',
+    () => {
+      write('chart/Chart.yaml', 'apiVersion: v2\nname: chart\nversion: 1.0.0\n');
+      // Two keys read `privileged: true`: only the one the template reads, at the same object path, is the origin.
+      write(
+        'chart/values.yaml',
+        'image:\n  repository: vllm/vllm-openai\n  tag: v0.6.3\ninit:\n  securityContext:\n    privileged: true\nsecurityContext:\n  privileged: true\nhostNetwork: true\nservice:\n  type: "LoadBalancer"\n',
+      );
+      write(
+        'chart/templates/deploy.yaml',
+        `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-vllm
+spec:
+  selector:
+    matchLabels: {app: vllm}
+  template:
+    metadata:
+      labels: {app: vllm}
+    spec:
+      hostNetwork: {{ .Values.hostNetwork }}
+      containers:
+      - name: vllm
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+        securityContext:
+          {{- toYaml .Values.securityContext | nindent 10 }}
+        command:
+        - bash
+        - -c
+        - |
+          set -e
+          vllm serve org/model \\
+            --trust-remote-code
+`,
+      );
+      write(
+        'chart/templates/svc.yaml',
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: vllm\nspec:\n  type: {{ .Values.service.type }}\n  selector: {app: vllm}\n  ports:\n  - port: 8000\n',
+      );
+      const result = scanSync({
+        targets: ['chart'],
+        cwd: dir,
+        config: false,
+        rules: ['K8S-0003', 'K8S-0001', 'K8S-0150', 'K8S-0125', 'K8S-0101'],
+        renderers: { helm: realHelm, kustomize: false, kubectl: false },
+      });
+      expect(result.errors).toEqual([]);
+      const rows = result.findings.map((f) => [
+        f.ruleId,
+        f.location.path,
+        f.location.startLine,
+        f.location.startColumn,
+        f.location.endLine,
+        f.location.endColumn,
+      ]);
+      expect(rows).toEqual([
+        // The image is made of two values: the template line that writes it.
+        ['K8S-0101', 'chart/templates/deploy.yaml', 15, 9, 15, 72],
+        // A flag inside a `bash -c` block: its own line of the template.
+        ['K8S-0125', 'chart/templates/deploy.yaml', 24, 13, 24, 32],
+        ['K8S-0150', 'chart/templates/svc.yaml', 9, 5, 9, 15],
+        // Through toYaml: the securityContext key the template reads, not the init one with the same text.
+        ['K8S-0003', 'chart/values.yaml', 8, 3, 8, 19],
+        // `hostNetwork: {{ .Values.hostNetwork }}`: the values key.
+        ['K8S-0001', 'chart/values.yaml', 9, 1, 9, 18],
+      ]);
     },
   );
 });
@@ -473,6 +547,26 @@ describe('a real Kustomize', () => {
         f.location.resource?.name,
       ]),
     ).toEqual([['k/prod/kustomization.yaml', 9, 7, 9, 18, 'prod-ollama']]);
+  });
+
+  it.skipIf(!realKubectl)('places a flag inside a bash -c block of a base on its own line', () => {
+    write('k/base/kustomization.yaml', 'resources:\n- pod.yaml\n');
+    write(
+      'k/base/pod.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    command: ["bash", "-c"]\n    args:\n    - |\n      set -e\n      vllm serve org/model \\\n        --trust-remote-code\n',
+    );
+    write('k/prod/kustomization.yaml', 'namePrefix: prod-\nresources:\n- ../base\n');
+    const result = scanSync({
+      targets: ['k'],
+      cwd: dir,
+      config: false,
+      rules: ['K8S-0125'],
+      renderers: { helm: false, kustomize: false, kubectl: realKubectl },
+    });
+    expect(result.errors).toEqual([]);
+    expect(
+      result.findings.map((f) => [f.location.path, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]),
+    ).toEqual([['k/base/pod.yaml', 14, 9, 14, 28]]);
   });
 });
 

@@ -13,7 +13,7 @@ import { formatBytes } from '../core/engine.js';
 import type { RenderOrigins } from '../core/document.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
-import { HelmOrigins, KustomizeOrigins, type KustomizationModel, type PatchEntry, type TextSources } from './render-origins.js';
+import { HelmOrigins, HelmRenderSources, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
 
 export interface RendererOptions {
   /** Values files for every chart (`helm template --values`), relative to `cwd`. */
@@ -382,7 +382,7 @@ function* renderChart(chart: Chart, chartFile: DiskFile, helm: string | undefine
     abs,
     display: relative(ctx.cwd, abs).split(sep).join('/'),
   }));
-  const sources: TextSources = new Map();
+  const sources = new HelmRenderSources(ctx.cwd);
   for (const part of splitHelmOutput(r.stdout, chart.display))
     yield new RenderedSourceFile(
       part.path,

@@ -1,5 +1,6 @@
 import type { At, DocumentSuppression, Located, RenderOrigins, ScanDocument } from '../../core/document.js';
-import { isLineSpan, isTextSpan } from '../../core/document.js';
+import { isLineSpan, isTextInValue, isTextSpan } from '../../core/document.js';
+import { LineIndex } from '../../core/line-index.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
 import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/types.js';
@@ -57,20 +58,26 @@ export abstract class YamlValueDocument implements ScanDocument {
       // A line of rendered output is no line of a file.
       return this.file.origins ? { snippet: inText.snippet } : inText;
     }
-    const path = [...this.basePath, ...((at as ObjectPath | undefined) ?? [])];
+    const within = at !== undefined && isTextInValue(at) ? at : undefined;
+    const path = [...this.basePath, ...((within ? within.path : (at as ObjectPath | undefined)) ?? [])];
     const table = this.source.table;
     const root = table.roots[this.docIndex];
     if (root === undefined) return { objectPath: pointerFromPath(path) };
     const hit = table.find(root, path);
-    const start = hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
-    const end = table.end(hit.node);
+    let start = hit.key >= 0 ? table.start(hit.key) : table.start(hit.node);
+    let end = table.end(hit.node);
+    const inner = within && hit.found ? findIn(table.text, table.start(hit.node), end, within.find) : undefined;
+    if (inner) [start, end] = inner;
+    const lines = this.source.textLocator.lines;
     const located: Located = {
-      range: this.source.textLocator.lines.range(start, end),
+      range: lines.range(start, end),
       objectPath: pointerFromPath(path),
-      snippet: table.text.slice(start, Math.min(end, start + 200)),
+      snippet: inner ? lines.lineText(lines.position(start).line).trim() : table.text.slice(start, Math.min(end, start + 200)),
     };
     const origins = this.file.origins;
-    return origins ? this.locateOrigin(origins, table.results[root], path, located) : located;
+    if (!origins) return located;
+    const traced = this.locateOrigin(origins, table.results[root], path, located);
+    return inner ? narrowTraced(traced, within!.find) : traced;
   }
 
   /**
@@ -89,6 +96,28 @@ export abstract class YamlValueDocument implements ScanDocument {
     const traced = origins.locate(this.docIndex, path.slice(0, depth), value, rendered);
     return { ...traced, objectPath: pointerFromPath(path) };
   }
+}
+
+/** The span of the first occurrence of `needle` in `text[start, end)`, if any. */
+function findIn(text: string, start: number, end: number, needle: string): [number, number] | undefined {
+  if (!needle) return undefined;
+  const i = text.slice(start, end).indexOf(needle);
+  return i < 0 ? undefined : [start + i, start + i + needle.length];
+}
+
+/**
+ * A value traced from rendered output to its source (a Kustomize base or patch) spans the whole source
+ * value: narrowed there to the text searched for, when the source holds it verbatim.
+ */
+function narrowTraced(traced: Located, needle: string): Located {
+  const r = traced.range;
+  if (!traced.file || !r || (r.startLine === r.endLine && r.endColumn - r.startColumn === needle.length)) return traced;
+  const text = traced.file.text();
+  const lines = new LineIndex(text);
+  const inner = findIn(text, lines.offset(r.startLine, r.startColumn), lines.offset(r.endLine, r.endColumn), needle);
+  if (!inner) return traced;
+  const line = lines.position(inner[0]).line;
+  return { ...traced, range: lines.range(inner[0], inner[1]), snippet: lines.lineText(line).trim() };
 }
 
 function childOf(v: unknown, seg: string | number): unknown {

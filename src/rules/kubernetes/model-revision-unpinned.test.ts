@@ -40,7 +40,7 @@ testRule(rule, {
       name: 'vllm serve in a script, revision a branch',
       path: 'pod.yaml',
       content: pod('python:3.12-slim', '    command:\n    - bash\n    - -c\n    - exec vllm serve Qwen/Qwen2.5-7B-Instruct --revision main --port 8000\n'),
-      findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 75, message: "Container 'server' pulls 'Qwen/Qwen2.5-7B-Instruct' with vLLM at revision 'main', a branch or tag that can move; pin a commit id", severity: 'low' }],
+      findings: [{ startLine: 12, startColumn: 23, endLine: 12, endColumn: 47, message: "Container 'server' pulls 'Qwen/Qwen2.5-7B-Instruct' with vLLM at revision 'main', a branch or tag that can move; pin a commit id", severity: 'low' }],
     },
     {
       name: 'TGI MODEL_ID without REVISION',

@@ -49,12 +49,12 @@ export default defineRule<PodSpecDocument>({
         if (m.revision !== undefined && m.revision.trim() !== '') {
           ctx.report({
             message: `${describe(c)} pulls '${m.model}' with ${m.tool} at revision '${m.revision.trim()}', a branch or tag that can move; pin a commit id`,
-            at: m.path,
+            at: m.at,
             severity: 'low',
           });
           continue;
         }
-        ctx.report({ message: `${describe(c)} pulls '${m.model}' from the Hugging Face Hub with ${m.tool} without a pinned revision`, at: m.path });
+        ctx.report({ message: `${describe(c)} pulls '${m.model}' from the Hugging Face Hub with ${m.tool} without a pinned revision`, at: m.at });
       }
     }
   },

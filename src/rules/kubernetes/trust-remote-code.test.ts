@@ -27,8 +27,8 @@ testRule(rule, {
         '    command: ["sh", "-c", "vllm serve $MODEL $EXTRA_ARGS"]\n    env:\n    - name: EXTRA_ARGS\n      value: "--max-model-len 4096 --trust-remote-code"\n  - name: launcher\n    image: vllm/vllm-openai:v0.6.3\n    command: ["/bin/bash", "-c"]\n    args:\n    - |\n      set -e\n      python3 -m vllm.entrypoints.openai.api_server \\\n        --model "$MODEL" \\\n        "--trust-remote-code"\n',
       ),
       findings: [
-        { startLine: 12, startColumn: 7, endLine: 12, endColumn: 56, message: "Container 'server' passes --trust-remote-code through EXTRA_ARGS: code from the model repository is executed", objectPath: '/spec/containers/0/env/0/value' },
-        { startLine: 17, startColumn: 7, endLine: 21, endColumn: 30, message: "Container 'launcher' runs with trust_remote_code enabled: code from the model repository is executed" },
+        { startLine: 12, startColumn: 36, endLine: 12, endColumn: 55, message: "Container 'server' passes --trust-remote-code through EXTRA_ARGS: code from the model repository is executed", objectPath: '/spec/containers/0/env/0/value' },
+        { startLine: 21, startColumn: 10, endLine: 21, endColumn: 29, message: "Container 'launcher' runs with trust_remote_code enabled: code from the model repository is executed" },
       ],
     },
     {
@@ -47,14 +47,14 @@ testRule(rule, {
       name: 'inside a shell script',
       path: 'pod.yaml',
       content: pod('    command: ["/bin/sh", "-c"]\n    args: ["python -m sglang.launch_server --model-path acme/x --trust-remote-code && sleep 1"]\n'),
-      findings: [{ startLine: 10, startColumn: 12, endLine: 10, endColumn: 95, objectPath: '/spec/containers/0/args/0' }],
+      findings: [{ startLine: 10, startColumn: 64, endLine: 10, endColumn: 83, objectPath: '/spec/containers/0/args/0' }],
     },
     {
       name: 'inline Python and the TGI environment switch',
       path: 'pod.yaml',
       content: pod('    command: ["python", "-c", "AutoModel.from_pretrained(\'x/y\', trust_remote_code=True)"]\n    env:\n    - name: TRUST_REMOTE_CODE\n      value: "true"\n'),
       findings: [
-        { startLine: 9, startColumn: 31, endLine: 9, endColumn: 89, objectPath: '/spec/containers/0/command/2' },
+        { startLine: 9, startColumn: 65, endLine: 9, endColumn: 87, objectPath: '/spec/containers/0/command/2' },
         { startLine: 12, startColumn: 7, endLine: 12, endColumn: 20, message: "Container 'server' sets TRUST_REMOTE_CODE=true: code from the model repository is executed" },
       ],
     },

@@ -63,11 +63,13 @@ export default defineRule<PodSpecDocument>({
     for (const c of pod.containers) {
       const line = commandLine(c);
       line.forEach((t, i) => {
-        const words = /\s/.test(t.value) ? shellWords(t.value) : [t.value];
-        const hit =
-          words.some((w, k) => enables(w, k + 1 < words.length ? words[k + 1] : words.length === 1 ? line[i + 1]?.value : undefined)) ||
-          PY_KWARG.test(t.value);
-        if (hit) ctx.report({ message: `${describe(c)} runs with trust_remote_code enabled: code from the model repository is executed`, at: t.path });
+        const script = /\s/.test(t.value);
+        const words = script ? shellWords(t.value) : [t.value];
+        const word = words.find((w, k) => enables(w, k + 1 < words.length ? words[k + 1] : words.length === 1 ? line[i + 1]?.value : undefined));
+        const found = word ?? PY_KWARG.exec(t.value)?.[0];
+        // In a script (`bash -c "…"`), the flag's own line.
+        if (found !== undefined)
+          ctx.report({ message: `${describe(c)} runs with trust_remote_code enabled: code from the model repository is executed`, at: script ? { path: t.path, find: found } : t.path });
       });
       for (const e of envOf(c)) {
         if (e.value === undefined) continue;
@@ -77,7 +79,8 @@ export default defineRule<PodSpecDocument>({
         }
         // Launchers splice variables such as EXTRA_ARGS into the server's command line.
         const hit = findTrustRemoteCode(e.value)[0];
-        if (hit) ctx.report({ message: `${describe(c)} passes ${hit.text} through ${e.name}: code from the model repository is executed`, at: [...e.path, 'value'] });
+        if (hit)
+          ctx.report({ message: `${describe(c)} passes ${hit.text} through ${e.name}: code from the model repository is executed`, at: { path: [...e.path, 'value'], find: hit.text } });
       }
     }
   },

@@ -7,7 +7,7 @@ const view = (container: Record<string, unknown>): ContainerView => ({ container
 describe('hubModels', () => {
   it('reads vLLM positional models after serve, skipping flag values', () => {
     const c = view({ image: 'python:3.12', command: ['vllm', 'serve', '--port', '8000', 'org/model', '--revision', 'abc'] });
-    expect(hubModels(c)).toEqual([{ tool: 'vLLM', model: 'org/model', path: ['spec', 'containers', 0, 'command', 4], revision: 'abc' }]);
+    expect(hubModels(c)).toEqual([{ tool: 'vLLM', model: 'org/model', at: ['spec', 'containers', 0, 'command', 4], revision: 'abc' }]);
   });
   it('keeps each command of a script apart', () => {
     const c = view({ image: 'python:3.12', args: ['huggingface-cli download org/a --revision x; vllm serve org/b'] });

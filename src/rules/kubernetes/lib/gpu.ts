@@ -1,8 +1,8 @@
-import type { ObjectPath } from '../../../core/types.js';
+import type { At } from '../../../core/document.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { imageRepo } from './ai-services.js';
-import { asList, asMapping, commandWords, envValue, type Word } from './workload.js';
+import { asList, asMapping, commandWords, envValue, wordAt, type Word } from './workload.js';
 
 /** Extended resources handed out by NVIDIA's device plugin: `nvidia.com/gpu`, MIG slices, shared GPUs. */
 export function isNvidiaResource(name: string): boolean {
@@ -104,7 +104,7 @@ export function flag(seg: Segment, ...names: string[]): Word | undefined {
     const w = seg[i].value;
     for (const n of names) {
       if (w === n && i + 1 < seg.length) return seg[i + 1];
-      if (w.startsWith(n + '=')) return { value: w.slice(n.length + 1), path: seg[i].path };
+      if (w.startsWith(n + '=')) return { ...seg[i], value: w.slice(n.length + 1) };
     }
   }
   return undefined;
@@ -115,8 +115,8 @@ export interface ModelSource {
   /** `vLLM`, `TGI`, `SGLang`, `huggingface-cli download`, `KServe`. */
   tool: string;
   model: string;
-  /** Object path of the word or env entry naming the model. */
-  path: ObjectPath;
+  /** Where the model is named: the word (inside its script, for `bash -c "…"`) or the env entry. */
+  at: At;
   /** The revision given, if any. */
   revision: string | undefined;
 }
@@ -177,35 +177,35 @@ export function hubModels(c: ContainerView): ModelSource[] {
     const serve = names.indexOf('vllm') >= 0 && words[names.indexOf('vllm') + 1] === 'serve' ? names.indexOf('vllm') : -1;
     if (serve >= 0 || words.some((w) => w.startsWith('vllm.entrypoints')) || (image.includes('vllm') && flag(seg, '--model'))) {
       const m = flag(seg, '--model') ?? (serve >= 0 ? positional(seg, serve + 2, VLLM_VALUE_FLAGS) : undefined);
-      if (m) out.push({ tool: 'vLLM', model: m.value, path: m.path, revision: rev });
+      if (m) out.push({ tool: 'vLLM', model: m.value, at: wordAt(m), revision: rev });
       continue;
     }
     if (names.includes('text-generation-launcher') || (image.includes('text-generation-inference') && flag(seg, '--model-id'))) {
       const m = flag(seg, '--model-id');
-      if (m) out.push({ tool: 'TGI', model: m.value, path: m.path, revision: rev ?? envValue(c, 'REVISION')?.value });
+      if (m) out.push({ tool: 'TGI', model: m.value, at: wordAt(m), revision: rev ?? envValue(c, 'REVISION')?.value });
       continue;
     }
     if (words.some((w) => w === 'sglang.launch_server') || (image.includes('sglang') && flag(seg, '--model-path'))) {
       const m = flag(seg, '--model-path', '--model');
-      if (m) out.push({ tool: 'SGLang', model: m.value, path: m.path, revision: rev });
+      if (m) out.push({ tool: 'SGLang', model: m.value, at: wordAt(m), revision: rev });
       continue;
     }
     const dl = names.findIndex((n, i) => (n === 'huggingface-cli' || n === 'hf') && words[i + 1] === 'download');
     if (dl >= 0) {
       const m = positional(seg, dl + 2, HF_DOWNLOAD_VALUE_FLAGS);
-      if (m) out.push({ tool: `${names[dl]} download`, model: m.value, path: m.path, revision: rev });
+      if (m) out.push({ tool: `${names[dl]} download`, model: m.value, at: wordAt(m), revision: rev });
       continue;
     }
     const kserve = flag(seg, '--model_id');
     if (kserve && (image.includes('huggingfaceserver') || words.includes('huggingfaceserver'))) {
-      out.push({ tool: 'KServe Hugging Face runtime', model: kserve.value, path: kserve.path, revision: flag(seg, '--model_revision')?.value });
+      out.push({ tool: 'KServe Hugging Face runtime', model: kserve.value, at: wordAt(kserve), revision: flag(seg, '--model_revision')?.value });
     }
   }
   // TGI reads its model from the environment when no flag names it.
   const tgiImage = image.includes('text-generation-inference');
   if (tgiImage && !out.some((m) => m.tool === 'TGI')) {
     const id = envValue(c, 'MODEL_ID');
-    if (id?.value) out.push({ tool: 'TGI', model: id.value, path: [...id.path, 'value'], revision: envValue(c, 'REVISION')?.value });
+    if (id?.value) out.push({ tool: 'TGI', model: id.value, at: [...id.path, 'value'], revision: envValue(c, 'REVISION')?.value });
   }
   if (typeof c.container.storageUri === 'string' && c.container.storageUri.startsWith('hf://')) {
     const ref = c.container.storageUri.slice('hf://'.length);
@@ -213,7 +213,7 @@ export function hubModels(c: ContainerView): ModelSource[] {
     out.push({
       tool: 'KServe storage initializer',
       model: colon > 0 ? ref.slice(0, colon) : ref,
-      path: [...c.path, 'storageUri'],
+      at: [...c.path, 'storageUri'],
       revision: colon > 0 ? ref.slice(colon + 1) : undefined,
     });
   }

@@ -1,3 +1,4 @@
+import type { At } from '../../../core/document.js';
 import type { ObjectPath } from '../../../core/types.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
@@ -104,6 +105,13 @@ export function shellWords(s: string): string[] {
 export interface Word {
   value: string;
   path: ObjectPath;
+  /** Set when the word was read from a shell script held in one entry (`bash -c "…"`). */
+  inScript?: boolean;
+}
+
+/** Where to report a word: the entry that is the word, or the word inside the script that holds it. */
+export function wordAt(w: Word): At {
+  return w.inScript ? { path: w.path, find: w.value } : w.path;
 }
 
 /**
@@ -113,7 +121,7 @@ export interface Word {
 export function commandWords(c: ContainerView): Word[] {
   const out: Word[] = [];
   for (const t of commandLine(c)) {
-    if (/\s/.test(t.value)) for (const w of shellWords(t.value)) out.push({ value: w, path: t.path });
+    if (/\s/.test(t.value)) for (const w of shellWords(t.value)) out.push({ value: w, path: t.path, inScript: true });
     else out.push(t);
   }
   return out;
