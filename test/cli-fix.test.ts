@@ -22,11 +22,11 @@ ${podSc}  containers:
 ${containerSc}`;
 
 describe('scan --fix', () => {
-  it('offers no fix on rendered output and leaves the chart alone', async () => {
+  it('on rendered output: reports the fix with the source line to change, and leaves the chart alone', async () => {
     const template =
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n  - name: app\n    image: "{{ .Values.image }}"\n';
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n  - name: app\n    image: "{{ .Values.image }}"\n    securityContext:\n      runAsNonRoot: true\n';
     const rendered =
-      '---\n# Source: app/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: release-name\nspec:\n  containers:\n  - name: app\n    image: "app:1.0"\n';
+      '---\n# Source: app/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: release-name\nspec:\n  containers:\n  - name: app\n    image: "app:1.0"\n    securityContext:\n      runAsNonRoot: true\n';
     const w = workspace({
       'app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
       'app/values.yaml': 'image: app:1.0\n',
@@ -42,11 +42,19 @@ describe('scan --fix', () => {
       const before = await run(['scan', 'app', '--rule', 'K8S-0014', '-f', 'json', '--fail-on', 'info'], { cwd: w.dir });
       const findings = JSON.parse(before.stdout).findings as Finding[];
       expect(findings.length).toBe(1);
-      expect(findings[0].fix).toBeUndefined();
+      // Traced to the template line it sits on; the fix is described, with no edit to apply.
+      expect([findings[0].location.path, findings[0].location.startLine]).toEqual(['app/templates/pod.yaml', 9]);
+      expect(findings[0].fix?.edits).toEqual([]);
+      expect(findings[0].fix?.manual).toContain('the finding is on output of `helm template app`, which --fix never writes');
+      expect(findings[0].fix?.manual).toContain('make the change by hand in app/templates/pod.yaml:9 (where the value is set): Set securityContext.allowPrivilegeEscalation: false. In the rendered output:\n');
+      expect(findings[0].fix?.manual).toMatch(/\n {12}runAsNonRoot: true\n {4}\+ {7}allowPrivilegeEscalation: false$/);
       const r = await run(['scan', 'app', '--rule', 'K8S-0014', '--fix', '--fail-on', 'info'], { cwd: w.dir });
       expect(readFileSync(join(w.dir, 'app/templates/pod.yaml'), 'utf8')).toBe(template);
-      expect(r.stderr).toBe('nothing to fix\n');
+      expect(r.stderr).toMatch(/^not fixed: K8S-0014 at app\/templates\/pod\.yaml:9: the finding is on output of `helm template app`/);
+      expect(r.stderr).not.toContain('nothing to fix');
       expect(r.stderr).not.toContain('fixed 1');
+      const table = await run(['scan', 'app', '--rule', 'K8S-0014', '--fail-on', 'info', '--no-color'], { cwd: w.dir });
+      expect(table.stdout).not.toContain('(fixable)');
     } finally {
       process.env.PATH = oldPath;
       w.cleanup();

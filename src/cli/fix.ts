@@ -26,6 +26,10 @@ export function fixFiles(findings: readonly Finding[], cwd: string, check?: FixC
   const byFile = new Map<string, FileFix<Finding>[]>();
   const outcome: FixOutcome = { fixed: [], skipped: [] };
   for (const f of findings) {
+    if (f.fix?.manual) {
+      outcome.skipped.push({ finding: f, reason: f.fix.manual });
+      continue;
+    }
     if (!f.fix?.edits.length) continue;
     const path = f.fix.edits[0].path;
     const list = byFile.get(path) ?? [];

@@ -271,10 +271,10 @@ export class Engine {
       fingerprint: print,
     };
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
-    // A fix computed on rendered output edits text that is in no file: never offered.
-    if (input.fix && !doc.file.renderedBy) {
+    if (input.fix) {
       const fix = resolveFix(doc, input.fix);
-      if (fix) finding.fix = fix;
+      // A fix computed on rendered output edits text that is in no file: reported, never applied.
+      if (fix) finding.fix = doc.file.renderedBy ? renderedFix(doc, fix, location, file !== doc.file) : fix;
     }
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
@@ -435,6 +435,48 @@ function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined
     description: fix.description,
     edits: fix.edits.map((e) => ({ path: doc.file.path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
   };
+}
+
+/** Most lines of rendered output shown in the description of a fix that cannot be applied. */
+const RENDERED_FIX_PREVIEW_LINES = 12;
+
+/**
+ * The fix of a finding on rendered output, described instead of applied: the render that produced
+ * the text, the source line to change by hand (the template, values key or patch the finding was
+ * traced to) and the change as it would look in the rendered output.
+ */
+function renderedFix(doc: ScanDocument, fix: FixSuggestion, location: Location, traced: boolean): FixSuggestion {
+  const render = doc.file.renderedBy!;
+  const where = traced
+    ? `${location.path}${location.startLine ? `:${location.startLine}` : ''} (where the value is set)`
+    : `the source that produces ${location.resource ? `${location.resource.kind} ${location.resource.name ?? ''}`.trim() : doc.file.path} (the line could not be traced)`;
+  const lines = fixLines(doc.file);
+  const preview: string[] = [];
+  for (const e of [...fix.edits].sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn)) {
+    const first = e.range.startLine;
+    const last = e.range.endLine;
+    const before: string[] = [];
+    for (let l = first; l <= last; l++) before.push(lines.lineText(l));
+    const joined = before.join('\n');
+    const from = lines.offset(e.range.startLine, e.range.startColumn) - lines.offset(first);
+    const to = lines.offset(e.range.endLine, e.range.endColumn) - lines.offset(first);
+    const after = (joined.slice(0, from) + e.replacement + joined.slice(to)).split('\n');
+    // Only the lines that change, after the line above them for context.
+    let head = 0;
+    while (head < before.length && head < after.length && before[head] === after[head]) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    const context = first + head - 1;
+    if (context >= 1) preview.push(`      ${lines.lineText(context)}`);
+    for (const b of before.slice(head, before.length - tail)) preview.push(`    - ${b}`);
+    for (const a of after.slice(head, after.length - tail)) preview.push(`    + ${a}`);
+  }
+  const shown = preview.slice(0, RENDERED_FIX_PREVIEW_LINES);
+  if (preview.length > shown.length) shown.push(`    … ${preview.length - shown.length} more lines`);
+  const manual =
+    `the finding is on output of \`${render}\`, which --fix never writes; make the change by hand in ${where}: ${fix.description}` +
+    (shown.length ? `. In the rendered output:\n${shown.join('\n')}` : '');
+  return { description: fix.description, edits: [], manual };
 }
 
 function safeMatch(p: Parser, file: SourceFile): boolean {

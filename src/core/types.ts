@@ -61,6 +61,11 @@ export interface TextEdit {
 export interface FixSuggestion {
   description: string;
   edits: TextEdit[];
+  /**
+   * Set when the fix cannot be applied mechanically (`edits` is then empty): why, where to make the
+   * change by hand, and what it would change. A finding on rendered output (Helm, Kustomize) gets one.
+   */
+  manual?: string;
 }
 
 /** The advisory a supply-chain finding is about (OSV id, aliases, fixed versions). */

@@ -40,7 +40,7 @@ function resourceName(f: Finding): string {
 
 function note(f: Finding): string {
   if (f.status === 'suppressed') return ` (suppressed: ${f.suppression?.reason ?? f.suppression?.kind ?? 'yes'})`;
-  return f.fix ? ' (fixable)' : '';
+  return f.fix?.edits.length ? ' (fixable)' : '';
 }
 
 /** Human output: findings grouped by file, then a summary line with counts and errors. */

@@ -204,9 +204,12 @@ describe.skipIf(!real.kubectl)(`Kustomize through kubectl${real.kubectl ? '' : `
       if (f.evidence?.startsWith(`${key}:`))
         expect(text, `${f.ruleId} ${l.path}:${l.startLine}`).toMatch(new RegExp(`(^|\\s|-)(${key}|value):`));
     }
-    // Fixes computed on rendered text would edit no file: none is offered (the rule still reports).
+    // Fixes computed on rendered text would edit no file: each is described (where to change it), none applied.
     expect(result.findings.some((f) => f.slug === 'root-filesystem-writable')).toBe(true);
-    expect(result.findings.filter((f) => f.fix)).toEqual([]);
+    expect(result.findings.filter((f) => f.fix?.edits.length)).toEqual([]);
+    const described = result.findings.filter((f) => f.fix);
+    expect(described.length).toBeGreaterThan(0);
+    for (const f of described) expect(f.fix!.manual).toMatch(/^the finding is on output of `kubectl kustomize apps\/notebooks\/overlays\/\w+`/);
     // A patch without serviceAccountName is no workload on the default service account.
     expect(result.findings.filter((f) => f.ruleId === 'K8S-0106')).toEqual([]);
     // One binding of cluster-admin, deployed by two overlays: one finding.
