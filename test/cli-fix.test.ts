@@ -46,7 +46,9 @@ describe('scan --fix', () => {
       expect([findings[0].location.path, findings[0].location.startLine]).toEqual(['app/templates/pod.yaml', 9]);
       expect(findings[0].fix?.edits).toEqual([]);
       expect(findings[0].fix?.manual).toContain('the finding is on output of `helm template app`, which --fix never writes');
-      expect(findings[0].fix?.manual).toContain('make the change by hand in app/templates/pod.yaml:9 (where the value is set): Set securityContext.allowPrivilegeEscalation: false. In the rendered output:\n');
+      expect(findings[0].fix?.manual).toContain(
+        'make the change by hand in app/templates/pod.yaml:9 (where the value is set): Set securityContext.allowPrivilegeEscalation: false. In the rendered output:\n',
+      );
       expect(findings[0].fix?.manual).toMatch(/\n {12}runAsNonRoot: true\n {4}\+ {7}allowPrivilegeEscalation: false$/);
       const r = await run(['scan', 'app', '--rule', 'K8S-0014', '--fix', '--fail-on', 'info'], { cwd: w.dir });
       expect(readFileSync(join(w.dir, 'app/templates/pod.yaml'), 'utf8')).toBe(template);

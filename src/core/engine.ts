@@ -465,7 +465,8 @@ function renderedFix(doc: ScanDocument, fix: FixSuggestion, location: Location, 
     let head = 0;
     while (head < before.length && head < after.length && before[head] === after[head]) head++;
     let tail = 0;
-    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail])
+      tail++;
     const context = first + head - 1;
     if (context >= 1) preview.push(`      ${lines.lineText(context)}`);
     for (const b of before.slice(head, before.length - tail)) preview.push(`    - ${b}`);

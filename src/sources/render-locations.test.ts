@@ -209,7 +209,8 @@ describe.skipIf(!real.kubectl)(`Kustomize through kubectl${real.kubectl ? '' : `
     expect(result.findings.filter((f) => f.fix?.edits.length)).toEqual([]);
     const described = result.findings.filter((f) => f.fix);
     expect(described.length).toBeGreaterThan(0);
-    for (const f of described) expect(f.fix!.manual).toMatch(/^the finding is on output of `kubectl kustomize apps\/notebooks\/overlays\/\w+`/);
+    for (const f of described)
+      expect(f.fix!.manual).toMatch(/^the finding is on output of `kubectl kustomize apps\/notebooks\/overlays\/\w+`/);
     // A patch without serviceAccountName is no workload on the default service account.
     expect(result.findings.filter((f) => f.ruleId === 'K8S-0106')).toEqual([]);
     // One binding of cluster-admin, deployed by two overlays: one finding.
