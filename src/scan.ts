@@ -22,6 +22,7 @@ import { withRenderedSources, type RendererOptions } from './sources/renderers.j
 import { JsonFindingSpool } from './reporters/json-spool.js';
 import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
 import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
+import { ManifestPins } from './inventory/pinned-versions.js';
 import { VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -216,7 +217,12 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
     parsers: allParsers,
     rules,
     lookup: (k) => reg.get(k),
-    settings: { strictModels: opts.strictModels ?? config.models?.strict ?? false, vulnerabilities: opts.vulnerabilities ?? defaultDb },
+    settings: {
+      strictModels: opts.strictModels ?? config.models?.strict ?? false,
+      vulnerabilities: opts.vulnerabilities ?? defaultDb,
+      // Version-aware rules read the manifests next to the scanned files (not for in-memory files).
+      packages: opts.files ? undefined : new ManifestPins(cwd),
+    },
     limits: opts.limits,
     ruleConfig,
     frameworksOf: findingFrameworks(reg, frameworks),

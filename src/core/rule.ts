@@ -1,3 +1,4 @@
+import type { ProjectPackages } from './packages.js';
 import type { At, ScanDocument, TextSpan } from './document.js';
 import type { FindingPackage, FindingVulnerability, FrameworkRef, ScannerName, Severity } from './types.js';
 import type { VulnerabilitySource } from './vulnerability.js';
@@ -66,6 +67,8 @@ export interface ScanSettings {
   vulnerabilities?: VulnerabilitySource;
   /** The scan's date (`YYYY-MM-DD`), for rules that depend on it (end of life). */
   today?: string;
+  /** The versions the scanned project pins (version-aware code and model rules). */
+  packages?: ProjectPackages;
 }
 
 export interface RuleContext {
