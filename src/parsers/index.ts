@@ -7,10 +7,11 @@ import { helmValuesClassifier } from './helm/helm-values.js';
 import { k8sClassifier, k8sSet } from './k8s/k8s-classifier.js';
 import { modelParser } from './models/model-parser.js';
 import { notebookParser } from './notebook/notebook-parser.js';
+import { chatTemplateParser } from './models/chat-template-files.js';
 import { osPackagesParser } from './os-packages/os-packages-parser.js';
 import { shellParser } from './shell/shell-parser.js';
 import { textParser } from './text/text-parser.js';
 import { createYamlParser } from './yaml/yaml-parser.js';
 
 /** Every parser of a scan. Each file is read once and offered to each parser that matches it. */
-export const allParsers: readonly Parser[] = [createYamlParser([k8sClassifier, helmValuesClassifier, composeClassifier], k8sSet), dockerfileParser, codeParser, modelParser, textParser, notebookParser, depsParser, osPackagesParser, shellParser];
+export const allParsers: readonly Parser[] = [createYamlParser([k8sClassifier, helmValuesClassifier, composeClassifier], k8sSet), dockerfileParser, codeParser, modelParser, textParser, notebookParser, depsParser, osPackagesParser, shellParser, chatTemplateParser];
