@@ -16,6 +16,7 @@ import type { ByteSource } from '../parsers/models/byte-source.js';
 import { looksLikeZip, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget } from '../parsers/models/zip.js';
 import { compactRecord, InvalidRecord } from './compact.js';
 import { INDEX_FILE, META_FILE, readMeta, RECORDS_FILE, type DatabaseMeta, type EcosystemMeta } from './database.js';
+import { acquireImportLock } from './import-lock.js';
 import { writeIndex, type RecordRef } from './index-file.js';
 import type { StoredRecord } from './osv.js';
 import { packageKey } from './osv.js';
@@ -43,6 +44,8 @@ export interface ImportOptions {
   /** Label for the sources in `db status` (defaults to the input paths). */
   sourceLabels?: string[];
   now?: Date;
+  /** How long to wait for another import of the same database to finish (default 10 minutes). */
+  lockWaitMs?: number;
 }
 
 export interface ImportProblem {
@@ -136,6 +139,17 @@ const NEWLINE = Buffer.from('\n');
 
 /** Reads OSV records from files, directories and zip archives (`all.zip`) into the database in `dbDir`. */
 export function importOsv(dbDir: string, inputs: string[], options: ImportOptions = {}): ImportResult {
+  mkdirSync(dirname(dbDir), { recursive: true });
+  // One import at a time: each builds on the database the previous one swapped in.
+  const release = acquireImportLock(dbDir, options.lockWaitMs);
+  try {
+    return importLocked(dbDir, inputs, options);
+  } finally {
+    release();
+  }
+}
+
+function importLocked(dbDir: string, inputs: string[], options: ImportOptions): ImportResult {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? new Date();
   const previous = readMeta(dbDir);
