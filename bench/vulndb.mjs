@@ -205,27 +205,33 @@ export function generateVulndbCorpus(dir) {
 }
 
 /**
- * A project whose lockfiles hold 5,000 entries, from the inventory: a package-lock.json (npm, 2,500
- * entries, 500 of them nested copies at other versions), a poetry.lock (PyPI, 2,000) and a go.mod
- * (Go, 500). `sanctum scan --scanners deps` inventories and matches it as a user's scan would.
+ * A project whose lockfiles hold 5,000 entries, from the inventory: a package-lock.json (npm, about
+ * 2,600 entries, some of them nested copies at other versions), a poetry.lock (PyPI, about 1,900) and
+ * a go.mod (Go, about 500). `sanctum scan --scanners deps` inventories and matches it as a user's scan would.
  */
 export function generateLockfileProject(dir) {
   const project = join(dir, 'project');
   if (existsSync(join(project, 'go.mod'))) return project;
   mkdirSync(project, { recursive: true });
   const inventory = JSON.parse(readFileSync(join(dir, 'inventory.json'), 'utf8'));
-  const of = (eco) => inventory.filter((p) => p.ecosystem === eco);
+  // One entry per name in each lockfile (the inventory repeats some names).
+  const of = (eco) => [...new Map(inventory.filter((p) => p.ecosystem === eco).map((p) => [p.name, p])).values()];
   const npm = of('npm');
   const packages = { '': { name: 'ai-app', version: '1.0.0', dependencies: Object.fromEntries(npm.slice(0, 50).map((p) => [p.name, `^${p.version}`])) } };
   const integrity = (i) => `sha512-${Buffer.from(`bench-${i}`.padEnd(64, '.')).toString('base64')}`;
   npm.forEach((p, i) => {
     packages[`node_modules/${p.name}`] = { version: p.version, resolved: `https://registry.npmjs.org/${p.name}/-/x-${p.version}.tgz`, integrity: integrity(i) };
   });
-  npm.slice(0, 500).forEach((p, i) => {
+  // Nested copies (other versions under another package) bring the three lockfiles to 5,000 entries.
+  const npmEntries = 5000 - of('PyPI').length - of('Go').length;
+  for (let i = 0, nested = 0; nested < npmEntries - npm.length; i++) {
+    const p = npm[i % npm.length];
     const [a, b, c] = p.version.split('.').map(Number);
-    const parent = npm[(i * 7 + 3) % npm.length].name;
-    packages[`node_modules/${parent}/node_modules/${p.name}`] = { version: `${a}.${(b + 1) % 30}.${c}`, integrity: integrity(10_000 + i) };
-  });
+    const key = `node_modules/${npm[(i * 7 + 3) % npm.length].name}/node_modules/${p.name}`;
+    if (packages[key]) continue;
+    packages[key] = { version: `${a}.${(b + 1) % 30}.${c}`, integrity: integrity(10_000 + i) };
+    nested++;
+  }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'ai-app', version: '1.0.0', dependencies: packages[''].dependencies }, null, 2));
   writeFileSync(join(project, 'package-lock.json'), JSON.stringify({ name: 'ai-app', version: '1.0.0', lockfileVersion: 3, requires: true, packages }, null, 2));
   const poetry = of('PyPI')
