@@ -30,6 +30,15 @@ describe('sanctum sbom', () => {
 
   it('a missing path or an unknown format is exit 2', async () => {
     expect((await run(['sbom', 'nope'], { cwd: dir })).stderr).toBe('sanctum: no such file or directory: nope\n');
-    expect((await run(['sbom', '.', '--format', 'spdx'], { cwd: dir })).code).toBe(2);
+    expect((await run(['sbom', '.', '--format', 'swid'], { cwd: dir })).code).toBe(2);
+  });
+
+  it('--format spdx writes SPDX 2.3 JSON', async () => {
+    const r = await run(['sbom', '.', '--name', 'demo', '--format', 'spdx'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'demo' });
+    expect(doc.packages.map((p: { name: string }) => p.name).sort()).toEqual(['bert-base-uncased', 'demo', 'torch']);
+    expect(doc.relationships[0]).toMatchObject({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES' });
   });
 });
