@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
 import { listFindings, listInventory, listRuns } from '../src/store/queries.js';
-import { run } from './cli-helpers.js';
+import { PRIVILEGED_POD, run } from './cli-helpers.js';
 
 const root = resolve(import.meta.dirname, '..');
 const EXAMPLE = 'examples/ai-platform';
@@ -69,6 +69,17 @@ describe('scan --upload, --shard, serve and token commands', () => {
     expect(stored.total).toBeGreaterThan(10);
     const services = await listInventory(server.store, { kind: 'service' });
     expect(services.length).toBeGreaterThan(0);
+  });
+
+  it('uploads what it read from stdin (no inventory to collect)', async () => {
+    process.env.SANCTUM_TOKEN = token;
+    const r = await run(['scan', '-', '--format', 'json', '--upload', server.url, '--upload-target', 'stdin-pod', '--fail-on', 'none'], {
+      cwd: dir,
+      stdin: PRIVILEGED_POD,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/uploaded run \d+: [1-9]\d* findings/);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
   });
 
   it('a wrong token fails the command with the server answer (exit 2)', async () => {

@@ -88,9 +88,9 @@ export async function uploadIfAsked(
   const runKey = flags.runKey ?? ciRunKey(process.env);
   if (shard && shard.total > 1 && !runKey)
     throw new ScanSetupError('--shard with --upload needs --run-key (or a CI pipeline id in the environment) that every shard shares');
-  // One shard sends the target's inventory: every shard would send the same.
+  // One shard sends the target's inventory (every shard would send the same); stdin has none.
   let inventory;
-  if (ctx.withInventory !== false && (!shard || shard.index === 1)) {
+  if (ctx.withInventory !== false && !ctx.targets.includes('-') && (!shard || shard.index === 1)) {
     const { collectInventory } = await import('../inventory/collect.js');
     inventory = collectInventory(ctx.targets.length ? ctx.targets : ['.'], { cwd: ctx.cwd });
   }
