@@ -250,6 +250,27 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
       .where('id', '=', run.id)
       .execute();
 
+    const controls = new Map<string, { framework: string; control: string; level: string; failing: number }>();
+    for (const f of findings) {
+      if (f.status !== 'fail') continue;
+      for (const x of f.frameworks) {
+        const key = `${x.id}\u0000${x.control}\u0000${x.level ?? ''}`;
+        const c =
+          controls.get(key) ?? controls.set(key, { framework: x.id, control: x.control, level: x.level ?? '', failing: 0 }).get(key)!;
+        c.failing++;
+      }
+    }
+    for (const part of chunks([...controls.values()]))
+      await trx
+        .insertInto('run_controls')
+        .values(part.map((c) => ({ run_id: run.id, ...c })))
+        .onConflict((oc) =>
+          oc
+            .columns(['run_id', 'framework', 'control', 'level'])
+            .doUpdateSet((eb) => ({ failing: eb('run_controls.failing', '+', eb.ref('excluded.failing')) })),
+        )
+        .execute();
+
     let fixed = 0;
     if (complete) {
       const r = await trx
@@ -261,6 +282,17 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         .executeTakeFirst();
       fixed = Number(r.numUpdatedRows);
     }
+    if (fresh.length > 0 || fixed > 0)
+      await trx
+        .insertInto('daily_changes')
+        .values({ target_id: targetId, day: at.slice(0, 10), opened: fresh.length, fixed })
+        .onConflict((oc) =>
+          oc.columns(['target_id', 'day']).doUpdateSet((eb) => ({
+            opened: eb('daily_changes.opened', '+', eb.ref('excluded.opened')),
+            fixed: eb('daily_changes.fixed', '+', eb.ref('excluded.fixed')),
+          })),
+        )
+        .execute();
     return {
       runId: run.id,
       targetId,

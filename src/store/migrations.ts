@@ -163,6 +163,61 @@ export function migrations(engine: Engine): Record<string, Migration> {
           await db.schema.dropTable(t).execute();
       },
     },
+    '0002-open-findings-index': {
+      // The findings table and its counts walk open findings by state and severity, newest first.
+      async up(db: Kysely<any>) {
+        await db.schema.createIndex('findings_state').on('findings').columns(['fixed_at', 'status', 'severity']).execute();
+        await db.schema
+          .createIndex('findings_target_state')
+          .on('findings')
+          .columns(['target_id', 'fixed_at', 'status', 'severity'])
+          .execute();
+        await db.schema.dropIndex('findings_open').execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.createIndex('findings_open').on('findings').columns(['fixed_at', 'severity']).execute();
+        await db.schema.dropIndex('findings_target_state').execute();
+        await db.schema.dropIndex('findings_state').execute();
+      },
+    },
+    '0003-rollups': {
+      // Counts kept as runs arrive, so that compliance and opened/fixed per day read a few rows,
+      // not every finding: failing findings per control of each run, and finding events per day.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('run_controls')
+          .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+          .addColumn('framework', 'text', (c) => c.notNull())
+          .addColumn('control', 'text', (c) => c.notNull())
+          .addColumn('level', 'text', (c) => c.notNull())
+          .addColumn('failing', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('run_controls_pk', ['run_id', 'framework', 'control', 'level'])
+          .execute();
+        await db.schema
+          .createTable('daily_changes')
+          .addColumn('target_id', 'integer', (c) => c.notNull().references('targets.id').onDelete('cascade'))
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('opened', 'integer', (c) => c.notNull())
+          .addColumn('fixed', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('daily_changes_pk', ['target_id', 'day'])
+          .execute();
+        // Stores written before this migration: the rollups of what they hold.
+        await sql`insert into run_controls (run_id, framework, control, level, failing)
+          select o.run_id, ff.framework, ff.control, ff.level, count(*) from observations o
+          join finding_frameworks ff on ff.finding_id = o.finding_id
+          where o.status = 'fail' group by o.run_id, ff.framework, ff.control, ff.level`.execute(db);
+        await sql`insert into daily_changes (target_id, day, opened, fixed)
+          select target_id, day, sum(opened), sum(fixed) from (
+            select target_id, substr(first_seen_at, 1, 10) as day, 1 as opened, 0 as fixed from findings
+            union all
+            select target_id, substr(fixed_at, 1, 10) as day, 0 as opened, 1 as fixed from findings where fixed_at is not null
+          ) changes group by target_id, day`.execute(db);
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('daily_changes').execute();
+        await db.schema.dropTable('run_controls').execute();
+      },
+    },
   };
 }
 

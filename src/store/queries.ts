@@ -188,7 +188,7 @@ export async function getRun(
 export interface Posture {
   /** Complete runs, oldest first: open findings by severity at each run. */
   runs: RunSummary[];
-  /** Findings first seen and fixed per UTC day. */
+  /** Findings first seen and fixed per UTC day (a finding fixed, back and fixed again counts each time it was fixed). */
   daily: Array<{ day: string; opened: number; fixed: number }>;
 }
 
@@ -199,27 +199,20 @@ export async function posture(store: Store, opts: { targetId?: number; days?: nu
   if (opts.targetId !== undefined) runs = runs.where('r.target_id', '=', opts.targetId);
   const runRows = await runs.orderBy('r.completed_at', 'desc').limit(2000).execute();
 
-  const day = (col: 'first_seen_at' | 'fixed_at') => sql<string>`substr(${sql.ref(col)}, 1, 10)`;
-  const perDay = async (col: 'first_seen_at' | 'fixed_at') => {
-    let q = store.db
-      .selectFrom('findings')
-      .select([day(col).as('day'), (eb) => eb.fn.countAll().as('n')])
-      .where(col, '>=', since);
-    if (opts.targetId !== undefined) q = q.where('target_id', '=', opts.targetId);
-    return q.groupBy(day(col)).execute();
-  };
-  const [opened, fixed] = await Promise.all([perDay('first_seen_at'), perDay('fixed_at')]);
+  let changes = store.db
+    .selectFrom('daily_changes')
+    .select(['day', (eb) => eb.fn.sum<number>('opened').as('opened'), (eb) => eb.fn.sum<number>('fixed').as('fixed')])
+    .where('day', '>=', since.slice(0, 10));
+  if (opts.targetId !== undefined) changes = changes.where('target_id', '=', opts.targetId);
   const days = new Map<string, { day: string; opened: number; fixed: number }>();
-  const at = (d: string) => days.get(d) ?? days.set(d, { day: d, opened: 0, fixed: 0 }).get(d)!;
-  for (const r of opened) at(r.day).opened = num(r.n);
-  for (const r of fixed) at(r.day).fixed = num(r.n);
+  for (const r of await changes.groupBy('day').execute()) days.set(r.day, { day: r.day, opened: num(r.opened), fixed: num(r.fixed) });
   return { runs: runRows.map(toRun).reverse(), daily: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)) };
 }
 
 export interface ComplianceControl {
   id: string;
   title: string;
-  /** Open, unsuppressed findings mapped to the control. */
+  /** Unsuppressed findings mapped to the control in the newest complete run of each target. */
   failing: number;
   levels: string[];
 }
@@ -242,13 +235,12 @@ export async function compliance(
   opts: { targetId?: number } = {},
 ): Promise<FrameworkCompliance[]> {
   let q = store.db
-    .selectFrom('finding_frameworks as ff')
-    .innerJoin('findings as f', 'f.id', 'ff.finding_id')
-    .select(['ff.framework', 'ff.control', 'ff.level', (eb) => eb.fn.count('ff.finding_id').as('n')])
-    .where('f.fixed_at', 'is', null)
-    .where('f.status', '=', 'fail');
-  if (opts.targetId !== undefined) q = q.where('f.target_id', '=', opts.targetId);
-  const rows = await q.groupBy(['ff.framework', 'ff.control', 'ff.level']).execute();
+    .selectFrom('run_controls as rc')
+    .select(['rc.framework', 'rc.control', 'rc.level', (eb) => eb.fn.sum<number>('rc.failing').as('n')])
+    .where('rc.run_id', 'in', (eb) => latestRunIds(eb));
+  if (opts.targetId !== undefined)
+    q = q.where('rc.run_id', 'in', (eb) => eb.selectFrom('runs').select('id').where('target_id', '=', opts.targetId!));
+  const rows = await q.groupBy(['rc.framework', 'rc.control', 'rc.level']).execute();
   const failing = new Map<string, { n: number; levels: Set<string> }>();
   for (const r of rows) {
     const key = `${r.framework}\u0000${r.control}`;
@@ -315,19 +307,27 @@ function applyFindingFilter<O>(q: SelectQueryBuilder<FindingsJoin, 'f' | 't', O>
   return q;
 }
 
-/** The findings table: filtered, most severe first, a page at a time. */
+/** The findings table: filtered, most severe first (newest first within a severity), a page at a time. */
 export async function listFindings(store: Store, filter: FindingFilter = {}): Promise<{ total: number; items: FindingSummary[] }> {
   const base = store.db.selectFrom('findings as f').innerJoin('targets as t', 't.id', 'f.target_id');
-  const severityOrder = sql<number>`case f.severity ${sql.join(
-    SEVERITIES.map((s, i) => sql`when ${s} then ${i}`),
-    sql` `,
-  )} else 9 end`;
-  const [count, rows] = await Promise.all([
-    applyFindingFilter(
-      base.select((eb) => eb.fn.countAll().as('n')),
-      filter,
-    ).executeTakeFirstOrThrow(),
-    applyFindingFilter(
+  // Counted per severity, then read a severity at a time, newest first: each step walks an index
+  // (fixed_at, status, severity, id) instead of sorting every open finding.
+  const counted = await applyFindingFilter(base.select(['f.severity', (eb) => eb.fn.countAll().as('n')]), filter)
+    .groupBy('f.severity')
+    .execute();
+  const perSeverity = new Map(counted.map((c) => [c.severity, num(c.n)]));
+  const total = [...perSeverity.values()].reduce((a, b) => a + b, 0);
+  let skip = Math.max(0, Math.floor(filter.offset ?? 0));
+  let wanted = clamp(filter.limit, 50, 500);
+  const rows = [];
+  for (const severity of SEVERITIES) {
+    const n = perSeverity.get(severity) ?? 0;
+    if (wanted === 0) break;
+    if (skip >= n) {
+      skip -= n;
+      continue;
+    }
+    const page = await applyFindingFilter(
       base.select([
         'f.id',
         'f.target_id',
@@ -349,15 +349,17 @@ export async function listFindings(store: Store, filter: FindingFilter = {}): Pr
       ]),
       filter,
     )
-      .orderBy(severityOrder)
-      .orderBy('f.last_seen_at', 'desc')
-      .orderBy('f.id')
-      .limit(clamp(filter.limit, 50, 500))
-      .offset(Math.max(0, Math.floor(filter.offset ?? 0)))
-      .execute(),
-  ]);
+      .where('f.severity', '=', severity)
+      .orderBy('f.id', 'desc')
+      .limit(wanted)
+      .offset(skip)
+      .execute();
+    rows.push(...page);
+    wanted -= page.length;
+    skip = 0;
+  }
   return {
-    total: num(count.n),
+    total,
     items: rows.map((r) => ({
       id: r.id,
       targetId: r.target_id,

@@ -132,7 +132,26 @@ export interface TokenTable {
   revoked_at: IsoTime | null;
 }
 
+/** Failing findings per framework control of a run (all its shards): compliance reads these. */
+export interface RunControlTable {
+  run_id: number;
+  framework: string;
+  control: string;
+  level: string;
+  failing: number;
+}
+
+/** Findings first seen and fixed per target and UTC day (`2026-12-04`), counted as runs arrive. */
+export interface DailyChangeTable {
+  target_id: number;
+  day: string;
+  opened: number;
+  fixed: number;
+}
+
 export interface StoreSchema {
+  run_controls: RunControlTable;
+  daily_changes: DailyChangeTable;
   targets: TargetTable;
   runs: RunTable;
   run_shards: RunShardTable;

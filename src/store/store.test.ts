@@ -186,8 +186,10 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
       [1, 0, 1],
       [2, 0, 0],
     ]);
+    // Events of each day: app-2 fixed on day 2 (and back on day 3, not new), app-3 fixed on day 3.
     expect(p.daily).toEqual([
       { day: '2026-11-01', opened: 3, fixed: 0 },
+      { day: '2026-11-02', opened: 0, fixed: 1 },
       { day: '2026-11-03', opened: 0, fixed: 1 },
     ]);
 
@@ -221,7 +223,10 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     expect(await q({ framework: 'owasp-llm-2025' })).toEqual(['deploy/app-12.yaml']);
     expect(await q({ text: 'AKIA' })).toEqual(['deploy/app-11.yaml']);
     expect(await q({ text: '100%_' })).toEqual([]);
-    expect((await listFindings(store(), { targetId: r.targetId, limit: 1, offset: 1 })).total).toBe(3);
+    const second = await listFindings(store(), { targetId: r.targetId, limit: 1, offset: 1 });
+    expect([second.total, second.items.map((i) => i.path)]).toEqual([3, ['deploy/app-11.yaml']]);
+    const lastTwo = await listFindings(store(), { targetId: r.targetId, limit: 5, offset: 1 });
+    expect(lastTwo.items.map((i) => i.path)).toEqual(['deploy/app-11.yaml', 'deploy/app-12.yaml']);
 
     const c = await compliance(store(), allFrameworks, { targetId: r.targetId });
     const pss = c.find((f) => f.id === 'pss')!;

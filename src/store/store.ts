@@ -66,6 +66,9 @@ async function openSqlite(file: string): Promise<Kysely<StoreSchema>> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  // Indexes of a large store stay in memory while a run is written (64 MiB page cache).
+  database.pragma('cache_size = -65536');
+  database.pragma('temp_store = MEMORY');
   return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database }) });
 }
 
