@@ -312,7 +312,9 @@ export async function listFindings(store: Store, filter: FindingFilter = {}): Pr
   const base = store.db.selectFrom('findings as f').innerJoin('targets as t', 't.id', 'f.target_id');
   // Counted per severity, then read a severity at a time, newest first: each step walks an index
   // (fixed_at, status, severity, id) instead of sorting every open finding.
-  const counted = await applyFindingFilter(base.select(['f.severity', (eb) => eb.fn.countAll().as('n')]), filter)
+  // The count needs no target name: without the join it reads the index alone.
+  const unjoined = store.db.selectFrom('findings as f') as unknown as typeof base;
+  const counted = await applyFindingFilter(unjoined.select(['f.severity', (eb) => eb.fn.countAll().as('n')]), filter)
     .groupBy('f.severity')
     .execute();
   const perSeverity = new Map(counted.map((c) => [c.severity, num(c.n)]));
