@@ -35,6 +35,8 @@ export const IgnoreEntrySchema = z
     paths: z.array(z.string()).describe('Path globs, relative to the current directory').optional(),
     resources: z.array(z.string()).describe('Kubernetes resources as kind/namespace/name globs, e.g. Deployment/llm/*').optional(),
     fingerprints: z.array(z.string()).describe('Finding fingerprints (sha256:…)').optional(),
+    users: z.array(z.string()).describe('Runtime detections: identities (user or system:serviceaccount:NS:NAME) as globs').optional(),
+    namespaces: z.array(z.string()).describe('Runtime detections: namespaces of the object or pod, as globs').optional(),
     reason: z.string().describe('Why the finding is accepted').optional(),
     expires: date.describe('YYYY-MM-DD; the entry stops suppressing after this day').optional(),
   })

@@ -1,5 +1,5 @@
 import type { SourceFile } from './source-file.js';
-import type { ObjectPath, ResourceRef, SourceRange } from './types.js';
+import type { EventRef, ObjectPath, ResourceRef, SourceRange } from './types.js';
 
 /** A span of the file's text as UTF-16 offsets, end exclusive. */
 export interface TextSpan {
@@ -61,6 +61,8 @@ export interface ScanDocument {
   readonly detail?: string;
   /** Rule ids or slugs suppressed on the document itself, e.g. from an annotation. */
   readonly suppressions?: ReadonlyArray<DocumentSuppression>;
+  /** For an event (audit, Falco, Tetragon): which one; findings carry it as `location.event`. */
+  readonly event?: EventRef;
   /** True for views derived from another document (a pod spec of an object): not counted as a resource. */
   readonly derived?: boolean;
   /** Turns `at` into a source range and an object path. */

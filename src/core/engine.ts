@@ -253,6 +253,7 @@ export class Engine {
     if (objectPath !== undefined) location.objectPath = objectPath;
     if (doc.resource) location.resource = doc.resource;
     if (doc.detail) location.detail = doc.detail;
+    if (doc.event) location.event = doc.event;
     if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
     const evidence = input.evidence ?? firstLine(located.snippet);
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.

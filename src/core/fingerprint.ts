@@ -14,5 +14,8 @@ export function fingerprint(ruleId: string, loc: Location, anchor: string, occur
 export function fingerprintDigest(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   const r = loc.resource;
   const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
-  return hash('sha256', [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)].join('\u0000'), 'hex');
+  const parts = [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)];
+  // An event detection is about that event, wherever it was read from; other fingerprints stay as they were.
+  if (loc.event) parts[1] = `event:${loc.event.source ?? 'audit'}:${loc.event.auditID}`;
+  return hash('sha256', parts.join('\u0000'), 'hex');
 }

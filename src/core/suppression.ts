@@ -22,7 +22,15 @@ function entryMatches(e: IgnoreEntry, f: Finding): boolean {
     if (!key || !e.resources.some((g) => matchesGlob(key, g))) return false;
   }
   if (e.fingerprints?.length && !fingerprintsOf(f).some((p) => e.fingerprints!.includes(p))) return false;
-  return Boolean(e.rule || e.paths?.length || e.resources?.length || e.fingerprints?.length);
+  if (e.users?.length) {
+    const user = f.location.event?.user;
+    if (user === undefined || !e.users.some((g) => matchesGlob(user, g))) return false;
+  }
+  if (e.namespaces?.length) {
+    const ns = f.location.resource?.namespace;
+    if (ns === undefined || !e.namespaces.some((g) => matchesGlob(ns, g))) return false;
+  }
+  return Boolean(e.rule || e.paths?.length || e.resources?.length || e.fingerprints?.length || e.users?.length || e.namespaces?.length);
 }
 
 /**

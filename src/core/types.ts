@@ -1,7 +1,7 @@
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const SCANNERS = ['misconfig', 'secrets', 'models', 'code', 'deps'] as const;
+export const SCANNERS = ['misconfig', 'secrets', 'models', 'code', 'deps', 'runtime'] as const;
 export type ScannerName = (typeof SCANNERS)[number];
 
 export type PathSegment = string | number;
@@ -22,6 +22,19 @@ export interface ResourceRef {
   name?: string;
 }
 
+/** The event a runtime detection is about (`location.event`). */
+export interface EventRef {
+  /** The audit event's `auditID`, or the id of a Falco or Tetragon event (its exec id or a digest of it). */
+  auditID: string;
+  /** RFC 3339 time of the event. */
+  time: string;
+  /** Who acted: the user or service account of an audit event, the pod (namespace/name) of a host event. */
+  user: string;
+  sourceIPs: string[];
+  /** `audit`, `falco` or `tetragon`. */
+  source?: string;
+}
+
 export interface Location extends Partial<SourceRange> {
   /** Relative to the current directory, `/`-separated. */
   path: string;
@@ -35,6 +48,8 @@ export interface Location extends Partial<SourceRange> {
    * `helm template charts/app`), several when overlays share the base that holds the value.
    */
   renderedBy?: string[];
+  /** For a runtime detection: the event it is about. */
+  event?: EventRef;
 }
 
 export interface FrameworkRef {
