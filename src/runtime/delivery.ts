@@ -1,0 +1,110 @@
+/**
+ * Delivers detections to a webhook (a SIEM, falcosidekick, a chat bridge): in order, in batches,
+ * with retries and backoff, through a bounded queue. When the receiver is down for long, the oldest
+ * alerts are dropped and counted, never held without limit.
+ */
+import type { Finding } from '../core/types.js';
+import { falcoAlert } from '../reporters/event-stream.js';
+
+export interface DeliveryOptions {
+  url: string;
+  /** `json`: a JSON array of findings per POST; `falco`: one Falco-shaped alert per POST (falcosidekick's input). */
+  format?: 'json' | 'falco';
+  /** Most findings waiting (default 10,000). */
+  maxQueue?: number;
+  /** Most findings per POST in the `json` format (default 100). */
+  batchSize?: number;
+  /** Attempts per batch before it is dropped (default 6). */
+  attempts?: number;
+  /** First retry delay (ms, doubled each retry; default 500). */
+  backoffMs?: number;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  onError?(message: string): void;
+}
+
+export interface DeliveryStats {
+  delivered: number;
+  /** Dropped because the queue was full, or after every attempt failed. */
+  dropped: number;
+  retries: number;
+}
+
+export class WebhookDelivery {
+  readonly stats: DeliveryStats = { delivered: 0, dropped: 0, retries: 0 };
+  private readonly queue: Finding[] = [];
+  private running: Promise<void> | undefined;
+  private readonly maxQueue: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly opts: DeliveryOptions) {
+    this.maxQueue = opts.maxQueue ?? 10_000;
+    this.batchSize = opts.format === 'falco' ? 1 : (opts.batchSize ?? 100);
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  send(f: Finding): void {
+    if (this.queue.length >= this.maxQueue) {
+      this.queue.shift();
+      this.stats.dropped++;
+    }
+    this.queue.push(f);
+    this.running ??= this.drain().finally(() => (this.running = undefined));
+  }
+
+  /** Waits until the queue is empty (or `timeoutMs` passed); what is left is counted as dropped. */
+  async flush(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.running || this.queue.length) && Date.now() < deadline) {
+      await Promise.race([this.running ?? Promise.resolve(), new Promise((r) => setTimeout(r, 50))]);
+    }
+    this.stats.dropped += this.queue.length;
+    this.queue.length = 0;
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.slice(0, this.batchSize);
+      const body = this.opts.format === 'falco' ? JSON.stringify(falcoAlert(batch[0])) : JSON.stringify(batch);
+      const ok = await this.post(body);
+      // Taken off the queue only now: new findings may have pushed the oldest out meanwhile.
+      const sent = batch.filter((f) => this.queue.includes(f));
+      this.queue.splice(0, sent.length);
+      if (ok) this.stats.delivered += sent.length;
+      else this.stats.dropped += sent.length;
+    }
+  }
+
+  private async post(body: string): Promise<boolean> {
+    const attempts = this.opts.attempts ?? 6;
+    let delay = this.opts.backoffMs ?? 500;
+    for (let i = 0; i < attempts; i++) {
+      if (i > 0) {
+        this.stats.retries++;
+        await new Promise((r) => setTimeout(r, delay));
+        delay *= 2;
+      }
+      try {
+        const res = await fetch(this.opts.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...this.opts.headers },
+          body,
+          signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        if (res.ok) return true;
+        // A request the receiver will never accept is not retried.
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          this.opts.onError?.(`webhook ${this.opts.url} refused the alert: HTTP ${res.status}`);
+          return false;
+        }
+      } catch (e) {
+        if (i === attempts - 1) this.opts.onError?.(`webhook ${this.opts.url}: ${(e as Error).message}`);
+      }
+    }
+    return false;
+  }
+}

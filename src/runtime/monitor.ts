@@ -1,0 +1,106 @@
+/**
+ * Runs the runtime rules over event documents as they arrive and turns their reports into findings
+ * of the result contract (`location.event`), suppressed as scan findings are. One event at a time:
+ * nothing is kept per event, so memory stays flat however long the stream.
+ */
+import { fingerprint } from '../core/fingerprint.js';
+import type { AnyRule, ReportInput, RuleContext, RuleMeta } from '../core/rule.js';
+import type { ConfigSuppressor } from '../core/suppression.js';
+import type { Finding, FrameworkRef, Location, Severity } from '../core/types.js';
+import type { EventDocument } from '../parsers/events/event-documents.js';
+
+export interface MonitorOptions {
+  rules: readonly AnyRule[];
+  ruleConfig?: ReadonlyMap<string, { severity?: Severity; options?: Record<string, unknown> }>;
+  frameworksOf?(meta: RuleMeta): FrameworkRef[];
+  suppressor?: ConfigSuppressor;
+  onFinding(f: Finding): void;
+  /** A rule that threw on an event: reported, the stream goes on. */
+  onRuleError?(message: string): void;
+}
+
+export interface MonitorStats {
+  /** Events judged by the rules. */
+  events: number;
+  findings: number;
+  suppressed: number;
+  ruleErrors: number;
+}
+
+interface Bound {
+  rule: AnyRule;
+  ctx: RuleContext;
+}
+
+export class RuntimeMonitor {
+  readonly stats: MonitorStats = { events: 0, findings: 0, suppressed: 0, ruleErrors: 0 };
+  private readonly byKind = new Map<string, Bound[]>();
+  private pending: Array<{ rule: AnyRule; input: ReportInput }> = [];
+
+  constructor(private readonly opts: MonitorOptions) {
+    for (const rule of opts.rules) {
+      const defaults: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(rule.meta.options ?? {})) defaults[k] = v.default;
+      const ctx: RuleContext = {
+        report: (input) => this.pending.push({ rule, input }),
+        options: { ...defaults, ...opts.ruleConfig?.get(rule.meta.id)?.options },
+        settings: { strictModels: false },
+      };
+      for (const kind of rule.meta.appliesTo) {
+        const list = this.byKind.get(kind) ?? [];
+        list.push({ rule, ctx });
+        this.byKind.set(kind, list);
+      }
+    }
+  }
+
+  /** Judges one event. */
+  check(doc: EventDocument): void {
+    const rules = this.byKind.get(doc.kind);
+    this.stats.events++;
+    if (!rules) return;
+    for (const { rule, ctx } of rules) {
+      try {
+        rule.check(doc, ctx);
+      } catch (e) {
+        this.stats.ruleErrors++;
+        this.opts.onRuleError?.(
+          `rule ${rule.meta.id} (${rule.meta.slug}) failed on event ${doc.event.auditID}: ${(e as Error).message ?? String(e)}`,
+        );
+      }
+    }
+    if (this.pending.length === 0) return;
+    const reports = this.pending;
+    this.pending = [];
+    const seen = new Map<string, number>();
+    for (const { rule, input } of reports) this.emit(rule.meta, doc, input, seen);
+  }
+
+  private emit(meta: RuleMeta, doc: EventDocument, input: ReportInput, seen: Map<string, number>): void {
+    const located = doc.locate(input.at);
+    const location: Location = { path: doc.file.path, ...located.range };
+    if (located.objectPath !== undefined) location.objectPath = located.objectPath;
+    if (doc.resource) location.resource = doc.resource;
+    if (doc.detail) location.detail = doc.detail;
+    location.event = doc.event;
+    const key = `${meta.id}\u0000${location.objectPath ?? ''}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    const finding: Finding = {
+      ruleId: meta.id,
+      slug: meta.slug,
+      title: meta.title,
+      severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
+      message: input.message,
+      location,
+      frameworks: this.opts.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]),
+      status: 'fail',
+      fingerprint: fingerprint(meta.id, location, '', occurrence),
+    };
+    if (input.evidence) finding.evidence = input.evidence;
+    this.opts.suppressor?.apply(finding);
+    if (finding.status === 'suppressed') this.stats.suppressed++;
+    this.stats.findings++;
+    this.opts.onFinding(finding);
+  }
+}
