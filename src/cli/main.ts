@@ -9,6 +9,7 @@ import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult
 import { bufferedSink, formatExtensions, reporters, sourceReader, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
 import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
 import { VERSION } from '../version.js';
+import { addAuditCommand } from './audit-command.js';
 import { addDbCommand } from './db-command.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
@@ -294,6 +295,8 @@ export interface CliIO {
   stdin?: NodeJS.ReadableStream;
   /** Directory that relative paths (targets, --output, --config, --baseline) resolve against; defaults to process.cwd(). */
   cwd?: string;
+  /** Ends `audit --follow` and `audit --listen` (default: SIGINT and SIGTERM). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -434,6 +437,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   addDbCommand(program, io);
   addWebhookCommand(program, io);
   addServeCommand(program, io);
+  addAuditCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);
