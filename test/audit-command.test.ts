@@ -10,9 +10,34 @@ import { expectNoStackTrace, FakeStream, run, workspace } from './cli-helpers.js
 
 const lines = (...events: Array<Record<string, unknown>>) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
-const exec = auditEvent({ auditID: 'exec-1', verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0', code: 101, sourceIPs: ['192.0.2.8'], time: '2026-03-02T10:15:00.000000Z' });
-const anon = auditEvent({ auditID: 'anon-1', verb: 'list', resource: 'secrets', user: 'system:anonymous', groups: ['system:unauthenticated'], sourceIPs: ['203.0.113.50'], time: '2026-03-02T10:16:00.000000Z' });
-const benign = auditEvent({ auditID: 'ok-1', verb: 'get', resource: 'configmaps', namespace: 'shop', name: 'c', time: '2026-03-02T10:14:00.000000Z' });
+const exec = auditEvent({
+  auditID: 'exec-1',
+  verb: 'create',
+  resource: 'pods',
+  subresource: 'exec',
+  namespace: 'shop',
+  name: 'web-0',
+  code: 101,
+  sourceIPs: ['192.0.2.8'],
+  time: '2026-03-02T10:15:00.000000Z',
+});
+const anon = auditEvent({
+  auditID: 'anon-1',
+  verb: 'list',
+  resource: 'secrets',
+  user: 'system:anonymous',
+  groups: ['system:unauthenticated'],
+  sourceIPs: ['203.0.113.50'],
+  time: '2026-03-02T10:16:00.000000Z',
+});
+const benign = auditEvent({
+  auditID: 'ok-1',
+  verb: 'get',
+  resource: 'configmaps',
+  namespace: 'shop',
+  name: 'c',
+  time: '2026-03-02T10:14:00.000000Z',
+});
 const received = { ...exec, stage: 'RequestReceived' };
 
 let ws: ReturnType<typeof workspace>;
@@ -20,10 +45,22 @@ beforeAll(() => {
   ws = workspace({
     'audit.log': lines(benign, received, exec) + 'not json at all\n' + lines(anon),
     'list.json': JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [benign, exec] }, null, 2),
-    'falco.json': lines(falcoAlert('Terminal shell in container', { 'evt.type': 'execve', 'proc.name': 'bash', 'proc.exepath': '/bin/bash', 'proc.cmdline': 'bash -i', 'proc.pname': 'python3', 'k8s.pod.name': 'vllm-0', 'container.image.repository': 'vllm/vllm-openai' })),
+    'falco.json': lines(
+      falcoAlert('Terminal shell in container', {
+        'evt.type': 'execve',
+        'proc.name': 'bash',
+        'proc.exepath': '/bin/bash',
+        'proc.cmdline': 'bash -i',
+        'proc.pname': 'python3',
+        'k8s.pod.name': 'vllm-0',
+        'container.image.repository': 'vllm/vllm-openai',
+      }),
+    ),
     'tetragon.json': lines(tetragonExec({ binary: '/tmp/xmrig', args: '-o stratum+tcp://p:3333' })),
     'manifests/notebook.yaml': `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: research-lab\n  namespace: ml\nspec:\n  template:\n    spec:\n      containers:\n      - name: lab\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n`,
-    'ctx.log': lines(auditEvent({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'ml', name: 'research-lab-0', code: 101 })),
+    'ctx.log': lines(
+      auditEvent({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'ml', name: 'research-lab-0', code: 101 }),
+    ),
     '.sanctum.yaml': 'ignore:\n  - rule: RT-0002\n    users: ["alice@*"]\n    namespaces: [shop]\n    reason: on-call runbook\n',
   });
 });
@@ -38,8 +75,19 @@ describe('sanctum audit', () => {
     const result = JSON.parse(ok.stdout) as ScanResult;
     expect(result.findings.map((f) => f.ruleId)).toEqual(['RT-0002', 'RT-0001', 'RT-0011']);
     const f = result.findings[0];
-    expect(f.location).toMatchObject({ path: 'audit.log', startLine: 3, objectPath: '/objectRef', resource: { kind: 'Pod', namespace: 'shop', name: 'web-0' } });
-    expect(f.location.event).toEqual({ auditID: 'exec-1', time: '2026-03-02T10:15:00.004211Z', user: 'alice@example.com', sourceIPs: ['192.0.2.8'], source: 'audit' });
+    expect(f.location).toMatchObject({
+      path: 'audit.log',
+      startLine: 3,
+      objectPath: '/objectRef',
+      resource: { kind: 'Pod', namespace: 'shop', name: 'web-0' },
+    });
+    expect(f.location.event).toEqual({
+      auditID: 'exec-1',
+      time: '2026-03-02T10:15:00.004211Z',
+      user: 'alice@example.com',
+      sourceIPs: ['192.0.2.8'],
+      source: 'audit',
+    });
     expect(result.errors).toEqual([{ path: 'audit.log', message: expect.stringMatching(/^line 4: not JSON/) }]);
     expect(ok.stderr).toMatch(/5 lines, 3 events judged, 1 skipped \(other stages\), 1 malformed; 3 detections/);
     expect(ok.code).toBe(1);
@@ -47,22 +95,41 @@ describe('sanctum audit', () => {
 
   it('suppresses by rule, user and namespace from .sanctum.yaml, with the reason', async () => {
     const r = await run(['audit', 'audit.log', '--format', 'jsonl'], { cwd: ws.dir });
-    const found = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Finding);
-    expect(found.find((f) => f.ruleId === 'RT-0002')).toMatchObject({ status: 'suppressed', suppression: { kind: 'config', reason: 'on-call runbook' } });
+    const found = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Finding);
+    expect(found.find((f) => f.ruleId === 'RT-0002')).toMatchObject({
+      status: 'suppressed',
+      suppression: { kind: 'config', reason: 'on-call runbook' },
+    });
     expect(found.find((f) => f.ruleId === 'RT-0001')?.status).toBe('fail');
   });
 
   it('reads a pretty-printed EventList from stdin, and writes a table', async () => {
-    const r = await run(['audit', '-', '--config', '/dev/null'], { cwd: ws.dir, stdin: readFileSync(join(ws.dir, 'list.json'), 'utf8').replace(/\n\s*/g, '') });
-    expect(r.stdout).toMatch(/^TIME\s+SEVERITY\s+RULE\s+WHO\s+MESSAGE\n2026-03-02 10:15:00\s+MEDIUM\s+RT-0002\s+alice@example.com\s+'alice@example.com' opened exec of pod shop\/web-0\n$/);
+    const r = await run(['audit', '-', '--config', '/dev/null'], {
+      cwd: ws.dir,
+      stdin: readFileSync(join(ws.dir, 'list.json'), 'utf8').replace(/\n\s*/g, ''),
+    });
+    expect(r.stdout).toMatch(
+      /^TIME\s+SEVERITY\s+RULE\s+WHO\s+MESSAGE\n2026-03-02 10:15:00\s+MEDIUM\s+RT-0002\s+alice@example.com\s+'alice@example.com' opened exec of pod shop\/web-0\n$/,
+    );
   });
 
   it('--falco and --tetragon feed the same rules; --format falco writes Falco-compatible alerts', async () => {
     const r = await run(['audit', '--falco', 'falco.json', '--tetragon', 'tetragon.json', '--format', 'falco'], { cwd: ws.dir });
-    const alerts = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const alerts = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(alerts.map((a) => a.output_fields['sanctum.rule_id']).sort()).toEqual(['RT-0021', 'RT-0025']);
     const shell = alerts.find((a) => a.output_fields['sanctum.rule_id'] === 'RT-0021');
-    expect(shell).toMatchObject({ priority: 'Critical', rule: 'Shell or interpreter started inside a model server', source: 'syscall', output_fields: { 'k8s.ns.name': 'llm', 'k8s.pod.name': 'vllm-0' } });
+    expect(shell).toMatchObject({
+      priority: 'Critical',
+      rule: 'Shell or interpreter started inside a model server',
+      source: 'syscall',
+      output_fields: { 'k8s.ns.name': 'llm', 'k8s.pod.name': 'vllm-0' },
+    });
     expect(typeof shell.time).toBe('string');
   });
 
@@ -70,13 +137,19 @@ describe('sanctum audit', () => {
     const without = await run(['audit', 'ctx.log', '--format', 'jsonl'], { cwd: ws.dir });
     expect(without.stdout).toMatch(/"RT-0002"/);
     const withCtx = await run(['audit', 'ctx.log', '--format', 'jsonl', '--context', 'manifests'], { cwd: ws.dir });
-    expect(JSON.parse(withCtx.stdout.trim())).toMatchObject({ ruleId: 'RT-0015', message: expect.stringMatching(/Jupyter notebook pod ml\/research-lab-0 \(recognised by manifest manifests\/notebook.yaml\)/) });
+    expect(JSON.parse(withCtx.stdout.trim())).toMatchObject({
+      ruleId: 'RT-0015',
+      message: expect.stringMatching(/Jupyter notebook pod ml\/research-lab-0 \(recognised by manifest manifests\/notebook.yaml\)/),
+    });
   });
 
   it('--learn writes baselines; a later run reports departures from them', async () => {
     const learn = lines(auditEvent({ verb: 'get', resource: 'pods', namespace: 'shop', user: 'dave', time: '2026-03-01T10:00:00Z' }));
     const later = lines(auditEvent({ verb: 'delete', resource: 'pods', namespace: 'shop', user: 'dave', time: '2026-03-02T10:00:00Z' }));
-    const a = await run(['audit', '-', '--learn', '--baselines', 'state/baselines.json', '--format', 'jsonl'], { cwd: ws.dir, stdin: learn + later.replace('"delete"', '"get"') });
+    const a = await run(['audit', '-', '--learn', '--baselines', 'state/baselines.json', '--format', 'jsonl'], {
+      cwd: ws.dir,
+      stdin: learn + later.replace('"delete"', '"get"'),
+    });
     expect(a.stdout).toBe('');
     expect(existsSync(join(ws.dir, 'state/baselines.json'))).toBe(true);
     const stored = JSON.parse(readFileSync(join(ws.dir, 'state/baselines.json'), 'utf8'));
@@ -126,28 +199,61 @@ describe('sanctum audit --listen and --webhook', () => {
     const stderr = new FakeStream();
     const stop = new AbortController();
     const { port: sinkPort } = sink.address() as { port: number };
-    const running = main(['node', 'sanctum', 'audit', '--listen', '127.0.0.1:0', '--format', 'jsonl', '--webhook', `http://127.0.0.1:${sinkPort}/alerts`, '--config', '/dev/null'], {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      stdin: Readable.from([]),
-      cwd: ws.dir,
-      signal: stop.signal,
-    });
+    const running = main(
+      [
+        'node',
+        'sanctum',
+        'audit',
+        '--listen',
+        '127.0.0.1:0',
+        '--format',
+        'jsonl',
+        '--webhook',
+        `http://127.0.0.1:${sinkPort}/alerts`,
+        '--config',
+        '/dev/null',
+      ],
+      {
+        stdout: stdout as unknown as NodeJS.WriteStream,
+        stderr: stderr as unknown as NodeJS.WriteStream,
+        stdin: Readable.from([]),
+        cwd: ws.dir,
+        signal: stop.signal,
+      },
+    );
     let port = 0;
     for (let i = 0; i < 200 && !port; i++) {
       await new Promise((r) => setTimeout(r, 10));
       port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr.data)?.[1] ?? 0);
     }
-    const nb = auditEvent({ verb: 'create', resource: 'pods', namespace: 'ml', name: 'jupyter-0', user: 'system:serviceaccount:kube-system:statefulset-controller', requestObject: pod('jupyter-0', 'ml', { serviceAccountName: 'jupyter', containers: [{ name: 'nb', image: 'quay.io/jupyter/base-notebook:latest' }] }) });
+    const nb = auditEvent({
+      verb: 'create',
+      resource: 'pods',
+      namespace: 'ml',
+      name: 'jupyter-0',
+      user: 'system:serviceaccount:kube-system:statefulset-controller',
+      requestObject: pod('jupyter-0', 'ml', {
+        serviceAccountName: 'jupyter',
+        containers: [{ name: 'nb', image: 'quay.io/jupyter/base-notebook:latest' }],
+      }),
+    });
     const list = auditEvent({ verb: 'list', resource: 'secrets', namespace: 'ml', user: 'system:serviceaccount:ml:jupyter' });
     for (const items of [[nb], [list, exec]]) {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }) });
+      const res = await fetch(`http://127.0.0.1:${port}/`, {
+        method: 'POST',
+        body: JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items }),
+      });
       expect(res.status).toBe(200);
     }
     for (let i = 0; i < 100 && stdout.data.split('\n').length < 3; i++) await new Promise((r) => setTimeout(r, 20));
     stop.abort();
     const code = await running;
-    expect(stdout.data.trim().split('\n').map((l) => (JSON.parse(l) as Finding).ruleId)).toEqual(['RT-0016', 'RT-0002']);
+    expect(
+      stdout.data
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as Finding).ruleId),
+    ).toEqual(['RT-0016', 'RT-0002']);
     expect(stderr.data).toMatch(/webhook: 3 accepted, 0 requests refused/);
     expect(delivered.map((f) => (f as Finding).ruleId).sort()).toEqual(['RT-0002', 'RT-0016']);
     expect(stderr.data).toMatch(/delivered 2, dropped 0/);

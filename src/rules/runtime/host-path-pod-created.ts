@@ -28,9 +28,7 @@ export default defineRule<AuditEventDocument>({
     severity: 'high',
     scanner: 'runtime',
     appliesTo: ['audit-event'],
-    frameworks: [
-      { id: 'nsa-cisa', control: 'pod-security' },
-    ],
+    frameworks: [{ id: 'nsa-cisa', control: 'pod-security' }],
     options: trustedImagesOption,
     rationale:
       'A hostPath volume mounts a directory of the node into the pod. The node root, `/proc`, `/etc`, kubelet credentials and container runtime sockets are a node takeover (high); other host directories leak or let the pod tamper with what other pods read (medium). Static pods and trusted node agents are not reported.',

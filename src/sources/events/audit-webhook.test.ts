@@ -7,7 +7,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { auditEvent } from '../../rules/runtime/lib/examples.js';
 import { AuditWebhookReceiver } from './audit-webhook.js';
 
-const list = (n: number) => JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items: Array.from({ length: n }, (_, i) => auditEvent({ verb: 'get', resource: 'pods', namespace: 'ml', name: `p${i}` })) });
+const list = (n: number) =>
+  JSON.stringify({
+    kind: 'EventList',
+    apiVersion: 'audit.k8s.io/v1',
+    metadata: {},
+    items: Array.from({ length: n }, (_, i) => auditEvent({ verb: 'get', resource: 'pods', namespace: 'ml', name: `p${i}` })),
+  });
 
 async function post(url: string, body: string, method = 'POST'): Promise<number> {
   const res = await fetch(url, { method, body: method === 'POST' ? body : undefined, headers: { 'content-type': 'application/json' } });
@@ -50,7 +56,29 @@ describe('AuditWebhookReceiver', () => {
     let dir: string;
     try {
       dir = mkdtempSync(join(tmpdir(), 'sanctum-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-addext',
+          'subjectAltName=IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
     } catch {
       ctx.skip('openssl is not installed: no certificate to serve');
       return;
@@ -60,10 +88,13 @@ describe('AuditWebhookReceiver', () => {
     receivers.push(r);
     const { port } = await r.listen();
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', ca: cert, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: '127.0.0.1', port, method: 'POST', path: '/', ca: cert, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(list(2));
     });

@@ -34,7 +34,8 @@ describe('LineSplitter', () => {
 describe('streamLines', () => {
   it('reads a stream to its end', async () => {
     const lines: string[] = [];
-    for await (const batch of streamLines(Readable.from([Buffer.from('x\ny'), Buffer.from('\nz')]))) lines.push(...batch.map((l) => l.text));
+    for await (const batch of streamLines(Readable.from([Buffer.from('x\ny'), Buffer.from('\nz')])))
+      lines.push(...batch.map((l) => l.text));
     expect(lines).toEqual(['x', 'y', 'z']);
   });
 });
