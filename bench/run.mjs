@@ -81,6 +81,7 @@ for (const [name, file, fn] of [
   ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
   ['webhook', 'webhook.mjs', 'runWebhookBench'],
   ['store', 'store.mjs', 'runStoreBench'],
+  ['audit', 'audit.mjs', 'runAuditBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
