@@ -104,6 +104,31 @@ export class IdentityBaselines {
     return this.identities.size;
   }
 
+  /** Learns a value while learning; afterwards a value never held is a departure, reported once. */
+  private value(s: IdentityState, d: SetDimension, v: string, learning: boolean, out: Departure[]): void {
+    const set = s.sets[d];
+    if (set.has(v)) return;
+    if (!learning && !set.full) out.push({ dimension: d, value: v, baseline: set.sample() });
+    // Reported once: the same value again is the identity's new normal, not a new alert.
+    set.add(v);
+  }
+
+  // The same few addresses and clients come again and again: their reductions are kept (bounded).
+  private readonly networks = new BoundedMap<string, string>(4096);
+  private readonly clients = new BoundedMap<string, string>(1024);
+
+  private network(ip: string): string {
+    let n = this.networks.peek(ip);
+    if (n === undefined) this.networks.set(ip, (n = networkOf(ip)));
+    return n;
+  }
+
+  private client(ua: string): string {
+    let c = this.clients.peek(ua);
+    if (c === undefined) this.clients.set(ua, (c = clientOf(ua)));
+    return c;
+  }
+
   /** Learns from the observation, and returns its departures when the identity has finished learning. */
   observe(o: BaselineObservation): Departure[] {
     let s = this.identities.get(o.identity);
@@ -120,24 +145,14 @@ export class IdentityBaselines {
       s.hourCount = 0;
     }
     s.hourCount++;
-    const values: Array<[SetDimension, string]> = [['verb', o.verb]];
-    if (o.resource) values.push(['resource', o.resource]);
-    if (o.namespace) values.push(['namespace', o.namespace]);
-    for (const ip of o.sourceIPs) values.push(['sourceIP', networkOf(ip)]);
-    if (o.userAgent) values.push(['userAgent', clientOf(o.userAgent)]);
-    if (learning) {
-      for (const [d, v] of values) s.sets[d].add(v);
-      if (s.hourCount > s.maxHourly) s.maxHourly = s.hourCount;
-      return [];
-    }
+    if (learning && s.hourCount > s.maxHourly) s.maxHourly = s.hourCount;
     const out: Departure[] = [];
-    for (const [d, v] of values) {
-      const set = s.sets[d];
-      if (set.has(v) || set.full) continue;
-      out.push({ dimension: d, value: v, baseline: set.sample() });
-      // Reported once: the same value again is the identity's new normal, not a new alert.
-      set.add(v);
-    }
+    this.value(s, 'verb', o.verb, learning, out);
+    if (o.resource) this.value(s, 'resource', o.resource, learning, out);
+    if (o.namespace) this.value(s, 'namespace', o.namespace, learning, out);
+    for (const ip of o.sourceIPs) this.value(s, 'sourceIP', this.network(ip), learning, out);
+    if (o.userAgent) this.value(s, 'userAgent', this.client(o.userAgent), learning, out);
+    if (learning) return out;
     if (s.rateReported !== hour && s.hourCount > rateLimit(s.maxHourly)) {
       s.rateReported = hour;
       out.push({

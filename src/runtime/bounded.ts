@@ -1,34 +1,55 @@
-/** A map that forgets its least recently used entries beyond `capacity`: state that never grows with events. */
+interface Entry<V> {
+  value: V;
+  /** When the entry was last moved to the young end. */
+  stamp: number;
+}
+
+/**
+ * A map that forgets its least recently used entries beyond `capacity`: state that never grows with
+ * events. Recency is approximate: an entry read is moved to the young end only when a quarter of the
+ * capacity has been touched since it last moved, which keeps a read on the hot path a plain lookup.
+ */
 export class BoundedMap<K, V> {
-  private readonly map = new Map<K, V>();
-  constructor(readonly capacity: number) {}
+  private readonly map = new Map<K, Entry<V>>();
+  private tick = 0;
+  private readonly refreshAfter: number;
+  constructor(readonly capacity: number) {
+    this.refreshAfter = Math.max(1, capacity >> 2);
+  }
 
   get size(): number {
     return this.map.size;
   }
 
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (++this.tick - e.stamp > this.refreshAfter) {
       this.map.delete(key);
-      this.map.set(key, v);
+      e.stamp = this.tick;
+      this.map.set(key, e);
     }
-    return v;
+    return e.value;
   }
 
   /** Reads without refreshing the entry's age. */
   peek(key: K): V | undefined {
-    return this.map.get(key);
+    return this.map.get(key)?.value;
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
-    this.map.set(key, value);
+    const e = this.map.get(key);
+    if (e) this.map.delete(key);
+    this.map.set(key, { value, stamp: ++this.tick });
     if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
   }
 
-  entries(): IterableIterator<[K, V]> {
-    return this.map.entries();
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    for (const [k, e] of this.map) yield [k, e.value];
   }
 }
 

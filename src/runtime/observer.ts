@@ -31,7 +31,8 @@ export class RuntimeObserver {
   private readonly gpuNamespaces = new Set<string>();
   private readonly secretReaders: BoundedMap<string, CappedSet>;
   private readonly destinations: BoundedMap<string, { since: number; seen: CappedSet }>;
-  private readonly judged = new BoundedMap<string, true>(8192);
+  /** Requests whose ResponseStarted was judged and whose ResponseComplete has not come yet. */
+  private readonly started = new BoundedMap<string, true>(8192);
   private readonly warmupMs: number;
   private readonly learnOnly: boolean;
   /** Event time (ms) of the first event; the cluster-wide state is learned one warm-up later. */
@@ -56,11 +57,22 @@ export class RuntimeObserver {
     }
   }
 
-  /** True when the event should be judged: it completed a request not judged before (one request is logged at several stages). */
+  /**
+   * True when the event should be judged: a request is judged once, at the first of its response
+   * stages (long-running requests log ResponseStarted, then ResponseComplete under the same auditID).
+   */
   admit(ev: AuditEvent): boolean {
     if (!JUDGED_STAGES.has(ev.stage)) return false;
-    if (this.judged.peek(ev.auditID)) return false;
-    this.judged.set(ev.auditID, true);
+    if (ev.stage === 'ResponseStarted') {
+      if (this.started.peek(ev.auditID)) return false;
+      this.started.set(ev.auditID, true);
+      return true;
+    }
+    // Most requests are logged at ResponseComplete only: the lookup is skipped while nothing is open.
+    if (this.started.size > 0 && this.started.peek(ev.auditID)) {
+      this.started.delete(ev.auditID);
+      return false;
+    }
     return true;
   }
 

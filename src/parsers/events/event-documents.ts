@@ -106,25 +106,36 @@ const RESOURCE_KINDS: Readonly<Record<string, string>> = {
 /** One audit event, with what the runtime state knew when it arrived. */
 export class AuditEventDocument extends EventDocumentBase {
   readonly kind = 'audit-event';
-  readonly event: EventRef;
-  readonly resource?: ResourceRef;
+  // Built on first use: only events with findings need them, and most events have none.
+  private eventRef: EventRef | undefined;
+  private resourceRef: ResourceRef | null | undefined;
   constructor(
     readonly audit: AuditEvent,
     origin: EventOrigin,
     facts: EventFacts,
   ) {
     super(origin, facts);
-    this.event = { auditID: audit.auditID, time: timeOf(audit), user: actorOf(audit), sourceIPs: audit.sourceIPs ?? [], source: 'audit' };
-    const ref = audit.objectRef;
-    if (ref?.resource) {
-      const kind = RESOURCE_KINDS[ref.resource] ?? ref.resource;
-      this.resource = {
-        ...(ref.apiVersion ? { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion } : {}),
-        kind,
-        ...(ref.namespace ? { namespace: ref.namespace } : {}),
-        ...(ref.name ? { name: ref.name } : {}),
-      };
+  }
+
+  get event(): EventRef {
+    const a = this.audit;
+    this.eventRef ??= { auditID: a.auditID, time: timeOf(a), user: actorOf(a), sourceIPs: a.sourceIPs ?? [], source: 'audit' };
+    return this.eventRef;
+  }
+
+  get resource(): ResourceRef | undefined {
+    if (this.resourceRef === undefined) {
+      const ref = this.audit.objectRef;
+      this.resourceRef = ref?.resource
+        ? {
+            ...(ref.apiVersion ? { apiVersion: ref.apiGroup ? `${ref.apiGroup}/${ref.apiVersion}` : ref.apiVersion } : {}),
+            kind: RESOURCE_KINDS[ref.resource] ?? ref.resource,
+            ...(ref.namespace ? { namespace: ref.namespace } : {}),
+            ...(ref.name ? { name: ref.name } : {}),
+          }
+        : null;
     }
+    return this.resourceRef ?? undefined;
   }
 
   override get detail(): string | undefined {
