@@ -20,6 +20,18 @@ export {
   type CollectorOptions,
 } from './parsers/os-packages/collector.js';
 export type { OsIdentity, DependencyManifest, DeclaredDependency } from './parsers/deps/types.js';
+export {
+  loadPolicies,
+  compilePolicy,
+  PolicyError,
+  DEFAULT_POLICY_DIR,
+  type Policy,
+  type PolicySpec,
+  type PolicyBindings,
+  type Violation,
+} from './policies/policy.js';
+export { policyRules, policyRuleId } from './policies/policy-rules.js';
+export { evaluateAdmissionPolicies, type AdmissionPolicyFinding } from './policies/admission-policy.js';
 export { AuditSession, type AuditSessionOptions, type AuditStats } from './runtime/session.js';
 export { WorkloadIndex } from './runtime/workloads.js';
 export { loadContext } from './runtime/context.js';
