@@ -228,6 +228,8 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
     frameworksOf: findingFrameworks(reg, frameworks),
     today,
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
+    // One walked target: its files (and the held-back files of Kustomize trees, after them) come depth first.
+    depthFirst: !opts.files && opts.targets.length === 1,
     onFileFindings: spool
       ? (findings) => {
           for (const f of findings) suppressor.apply(f);

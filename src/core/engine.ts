@@ -30,6 +30,12 @@ export interface EngineOptions {
   onFile?(file: SourceFile, index: number): void;
   /** Receives the findings of each file once its own rules are done (they then leave `findings`); cross-object findings stay. */
   onFileFindings?(findings: Finding[]): void;
+  /**
+   * Files arrive in the order of one depth-first directory walk: the cross-document rules of a
+   * directory's part of a set (`Parser.setDirectory`) run as soon as a file from outside that
+   * directory arrives, and its documents are dropped (their findings then go to `onFileFindings`).
+   */
+  depthFirst?: boolean;
 }
 
 export interface EngineResult {
@@ -51,6 +57,16 @@ interface RuleRun {
   reports: RawReport[];
 }
 
+/** The documents a set parser keeps for its cross-document rules until their part of the set is complete. */
+interface SetDocuments {
+  /** Documents collected at `finish`, with their order of arrival. */
+  pending: Array<{ doc: ScanDocument; seq: number }>;
+  /** Parts made of one directory's files (see `Parser.setDirectory`), by directory. */
+  directories: Map<string, Array<{ doc: ScanDocument; seq: number }>>;
+  /** True once a part was collected before `finish`. */
+  collectedEarly: boolean;
+}
+
 const EVIDENCE_MAX = 160;
 
 /** Parses each file once, hands every document to the rules that apply, and resolves findings. */
@@ -61,7 +77,8 @@ export class Engine {
   private readonly activeParsers: Parser[];
   private readonly setParsers: Parser[];
   private readonly today: string;
-  private readonly setDocs = new Map<Parser, ScanDocument[]>();
+  private readonly setDocs = new Map<Parser, SetDocuments>();
+  private setSeq = 0;
   private readonly occurrences = new Map<string, number>();
   private readonly engineReported = new Set<string>();
   private readonly runs = new Map<AnyRule, RuleRun>();
@@ -87,7 +104,7 @@ export class Engine {
       (p) => p.produces.some((k) => this.rulesByKind.has(k)) || (p.setKind !== undefined && this.rulesByKind.has(p.setKind)),
     );
     this.setParsers = this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
-    for (const p of this.setParsers) this.setDocs.set(p, []);
+    for (const p of this.setParsers) this.setDocs.set(p, { pending: [], directories: new Map(), collectedEarly: false });
   }
 
   /** True when some active parser would read this file. */
@@ -96,6 +113,7 @@ export class Engine {
   }
 
   scanFile(file: SourceFile): void {
+    if (this.opts.depthFirst && !file.renderedBy) this.collectDirectoriesLeft(file.path);
     this.opts.onFile?.(file, this.files);
     this.files++;
     const reports: RawReport[] = [];
@@ -125,7 +143,16 @@ export class Engine {
       }
       const set = this.setDocs.get(parser);
       if (set) {
-        set.push(...documents);
+        for (const doc of documents) {
+          const entry = { doc, seq: this.setSeq++ };
+          const dir = this.opts.depthFirst ? parser.setDirectory?.(doc) : undefined;
+          if (dir === undefined) set.pending.push(entry);
+          else {
+            const list = set.directories.get(dir);
+            if (list) list.push(entry);
+            else set.directories.set(dir, [entry]);
+          }
+        }
         retained.push(...documents);
       }
     }
@@ -138,29 +165,54 @@ export class Engine {
   /** Runs the cross-document rules and returns everything found. */
   finish(): EngineResult {
     for (const parser of this.setParsers) {
-      const docs = this.setDocs.get(parser) ?? [];
-      let setDocs: ScanDocument[];
-      try {
-        setDocs = [parser.collect!(docs)].flat();
-      } catch (e) {
-        this.error('.', describeError(e, parser.name));
-        continue;
-      }
-      const reports: RawReport[] = [];
-      for (const setDoc of setDocs) this.runRules(setDoc, reports);
-      // File by file, so that positions rebuilt for one file's findings are dropped before the next.
-      const byFile = new Map<SourceFile, RawReport[]>();
-      for (const r of reports) {
-        const list = byFile.get(r.doc.file);
-        if (list) list.push(r);
-        else byFile.set(r.doc.file, [r]);
-      }
-      for (const group of byFile.values()) {
-        this.resolve(group);
-        for (const doc of new Set(group.map((r) => r.doc))) doc.compact?.();
-      }
+      const set = this.setDocs.get(parser)!;
+      const remaining = [...set.pending, ...[...set.directories.values()].flat()].sort((a, b) => a.seq - b.seq).map((e) => e.doc);
+      set.pending = [];
+      set.directories.clear();
+      // Parts collected early are done; without any, `collect` sees every document (or none) as before.
+      if (remaining.length > 0 || !set.collectedEarly) this.runSet(parser, remaining);
     }
     return { findings: this.findings, errors: this.errors, files: this.files, resources: this.resources };
+  }
+
+  /** In a depth-first walk, the directories that `path` lies outside of can receive no more files: their parts of the sets are complete. */
+  private collectDirectoriesLeft(path: string): void {
+    for (const parser of this.setParsers) {
+      const set = this.setDocs.get(parser)!;
+      for (const [dir, entries] of set.directories) {
+        if (path.startsWith(dir) && path[dir.length] === '/') continue;
+        set.directories.delete(dir);
+        set.collectedEarly = true;
+        this.runSet(
+          parser,
+          entries.map((e) => e.doc),
+        );
+      }
+    }
+  }
+
+  /** Builds the set views of `docs` and runs their rules. */
+  private runSet(parser: Parser, docs: ScanDocument[]): void {
+    let setDocs: ScanDocument[];
+    try {
+      setDocs = [parser.collect!(docs)].flat();
+    } catch (e) {
+      this.error('.', describeError(e, parser.name));
+      return;
+    }
+    const reports: RawReport[] = [];
+    for (const setDoc of setDocs) this.runRules(setDoc, reports);
+    // File by file, so that positions rebuilt for one file's findings are dropped before the next.
+    const byFile = new Map<SourceFile, RawReport[]>();
+    for (const r of reports) {
+      const list = byFile.get(r.doc.file);
+      if (list) list.push(r);
+      else byFile.set(r.doc.file, [r]);
+    }
+    for (const group of byFile.values()) {
+      this.resolve(group);
+      for (const doc of new Set(group.map((r) => r.doc))) doc.compact?.();
+    }
   }
 
   private runRules(doc: ScanDocument, reports: RawReport[]): void {

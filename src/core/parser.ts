@@ -57,6 +57,13 @@ export interface Parser {
    */
   readonly setKind?: string;
   collect?(documents: ScanDocument[]): ScanDocument | ScanDocument[];
+  /**
+   * The directory whose files alone make up the part of `collect` a document belongs to (for
+   * Kubernetes: the plain manifests of one directory), or undefined when its part is not one
+   * directory's files. When files arrive in the order of one depth-first walk, such a part is
+   * complete, and collected, as soon as a file from outside the directory arrives.
+   */
+  setDirectory?(document: ScanDocument): string | undefined;
 }
 
 /** An error a parser throws to report a clear, user-facing message. */

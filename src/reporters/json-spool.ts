@@ -7,19 +7,21 @@ import { ArrayItemFormat, writeString, type ChunkSink } from './json-stream.js';
 /** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
 export const FINDINGS_INDENT = 2;
 
-/** What orders a finding in the report (as `sortFindings`), and where its text is. */
-interface Entry {
-  path: string;
-  line: number;
-  column: number;
-  ruleId: string;
-  message: string;
-  /** Order of arrival: equal findings keep it, as the stable sort of the in-memory report does. */
-  seq: number;
-  /** Byte offset and length in the spool file of `,\n` and the finding's text; -1 for a finding held in memory. */
-  offset: number;
-  length: number;
-  finding?: Finding;
+/** What orders a finding in the report (as `sortFindings`), and where its text is. One class, so that every entry shares one shape. */
+class Entry {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly column: number,
+    readonly ruleId: string,
+    readonly message: string,
+    /** Order of arrival: equal findings keep it, as the stable sort of the in-memory report does. */
+    readonly seq: number,
+    /** Byte offset and length in the spool file of `,\n` and the finding's text; -1 for a finding held in memory. */
+    readonly offset: number,
+    readonly length: number,
+    readonly finding: Finding | undefined,
+  ) {}
 }
 
 const READ_MAX = 1 << 20;
@@ -35,7 +37,9 @@ export class JsonFindingSpool {
   private readonly fd: number;
   private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
-  private pending: string[] = [];
+  /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
+  private readonly separator = Buffer.from(',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{');
+  private pending: Buffer[] = [];
   private pendingBytes = 0;
   private bytes = 0;
   private seq = 0;
@@ -52,19 +56,25 @@ export class JsonFindingSpool {
 
   /** Writes findings out; only their sort keys stay in memory. */
   spool(findings: readonly Finding[]): void {
-    for (const f of findings) {
-      const text = ',\n' + this.format.items([f]);
-      const length = Buffer.byteLength(text);
-      this.entries.push({ ...keyOf(f, this.seq++), offset: this.bytes + this.pendingBytes, length });
-      this.pending.push(text);
-      this.pendingBytes += length;
-      if (this.pendingBytes >= READ_MAX) this.flush();
+    if (findings.length === 0) return;
+    // One serializer call for the batch; items are then found by their separator, which no item's
+    // own text can hold (deeper lines are indented further, and strings never hold a line break).
+    const text = Buffer.from(',\n' + this.format.items(findings));
+    let start = 0;
+    for (let i = 0; i < findings.length; i++) {
+      const end = i + 1 < findings.length ? text.indexOf(this.separator, start + this.separator.length) : text.length;
+      if (end === -1) throw new Error('findings spool: an item separator is missing');
+      this.entries.push(entryOf(findings[i], this.seq++, this.bytes + this.pendingBytes + start, end - start));
+      start = end;
     }
+    this.pending.push(text);
+    this.pendingBytes += text.length;
+    if (this.pendingBytes >= READ_MAX) this.flush();
   }
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
   hold(findings: readonly Finding[]): void {
-    for (const f of findings) this.entries.push({ ...keyOf(f, this.seq++), offset: -1, length: 0, finding: f });
+    for (const f of findings) this.entries.push(entryOf(f, this.seq++, -1, 0, f));
   }
 
   /** Writes the items of the `findings` array, whose opening bracket ends a line indented by `indent` spaces. */
@@ -123,18 +133,19 @@ export class JsonFindingSpool {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    writeString(this.fd, this.pending.join(''));
+    writeString(this.fd, this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes));
     this.bytes += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
   }
 }
 
-function keyOf(f: Finding, seq: number): Omit<Entry, 'offset' | 'length'> {
+function entryOf(f: Finding, seq: number, offset: number, length: number, held?: Finding): Entry {
   const message = f.message;
   // A message built by a template is a tree of pieces: reading a character flattens it to one string.
   message.charCodeAt(0);
-  return { path: f.location.path, line: f.location.startLine ?? 0, column: f.location.startColumn ?? 0, ruleId: f.ruleId, message, seq };
+  const l = f.location;
+  return new Entry(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, message, seq, offset, length, held);
 }
 
 /** The order of `sortFindings`, then the order of arrival. */

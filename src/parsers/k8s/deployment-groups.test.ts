@@ -82,6 +82,45 @@ describe('cross-object rules join objects deployed together', () => {
     ).toEqual([]);
   });
 
+  it('in a depth-first walk, joins a directory as soon as the walk leaves it, with the same findings', () => {
+    const files = (): SourceFile[] => [
+      new MemorySourceFile('deploy/a/nb.yaml', NOTEBOOK),
+      new MemorySourceFile('deploy/a/sub/nb.yaml', NOTEBOOK),
+      new MemorySourceFile('deploy/a/svc.yaml', LOAD_BALANCER),
+      new MemorySourceFile('deploy/b/nb.yaml', NOTEBOOK),
+      new MemorySourceFile('deploy/b/svc.yaml', LOAD_BALANCER),
+      new MemorySourceFile('nb.yaml', NOTEBOOK),
+      new MemorySourceFile('svc.yaml', LOAD_BALANCER),
+    ];
+    const arrived: Array<[string, string | undefined]> = [];
+    const engine = new Engine({
+      parsers: allParsers,
+      rules: [exposedByService],
+      lookup: () => undefined,
+      today: '2026-01-01',
+      depthFirst: true,
+      onFileFindings: (batch) => arrived.push(...batch.map((f): [string, string | undefined] => [f.location.path, f.location.objectPath])),
+    });
+    const seen: string[][] = [];
+    for (const f of files()) {
+      engine.scanFile(f);
+      seen.push(arrived.map(([path]) => path));
+    }
+    // deploy/a is complete once deploy/b/nb.yaml arrives; deploy/b once nb.yaml does; the top directory at the end.
+    expect(seen).toEqual([
+      [],
+      [],
+      [],
+      ['deploy/a/svc.yaml'],
+      ['deploy/a/svc.yaml'],
+      ['deploy/a/svc.yaml', 'deploy/b/svc.yaml'],
+      ['deploy/a/svc.yaml', 'deploy/b/svc.yaml'],
+    ]);
+    const rest = engine.finish().findings.map((f) => f.location.path);
+    expect([...arrived.map(([path]) => path), ...rest]).toEqual(findings(files()).map(([path]) => path));
+    expect(rest).toEqual(['svc.yaml']);
+  });
+
   it('names the group of a file', () => {
     expect(deploymentGroup(new MemorySourceFile('a/b/c.yaml', ''))).toBe('a/b');
     expect(deploymentGroup(new MemorySourceFile('c.yaml', ''))).toBe('.');

@@ -3,7 +3,7 @@ import { MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { YamlClassifier } from '../yaml/yaml-parser.js';
 import type { YamlFile } from '../yaml/yaml-document.js';
-import { K8sObjectDocument, K8sSetDocument, type K8sObject } from './k8s-documents.js';
+import { K8sObjectDocument, K8sSetDocument, PodSpecDocument, type K8sObject } from './k8s-documents.js';
 
 function isK8sObject(v: unknown): v is K8sObject {
   return isMapping(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
@@ -72,5 +72,12 @@ export const k8sSet = {
     }
     if (groups.size === 0) return [new K8sSetDocument([], SET_FILE)];
     return [...groups].map(([group, objects]) => new K8sSetDocument(objects, SET_FILE, group));
+  },
+  setDirectory(document: ScanDocument): string | undefined {
+    // A pod spec goes with the object that holds it (the set reads it from there).
+    const object = document instanceof PodSpecDocument ? document.owner : document;
+    if (!(object instanceof K8sObjectDocument) || document.file.renderedBy) return undefined;
+    const group = deploymentGroup(document.file);
+    return group === '.' ? undefined : group;
   },
 };

@@ -139,7 +139,7 @@ function isHelmTemplate(file: SourceFile, text: string): boolean {
  * The one YAML/JSON parser: each file is loaded once and every document is offered to the
  * classifiers in turn (Kubernetes, compose, …).
  */
-export function createYamlParser(classifiers: readonly YamlClassifier[], set?: Pick<Parser, 'setKind' | 'collect'>): Parser {
+export function createYamlParser(classifiers: readonly YamlClassifier[], set?: Pick<Parser, 'setKind' | 'collect' | 'setDirectory'>): Parser {
   return {
     name: 'yaml',
     // Size is checked in `parse`, which can tell large JSON data from a large manifest by its head.
