@@ -21,6 +21,8 @@ export interface SourceFile {
 }
 
 export const HEAD_BYTES = 8192;
+/** Files up to this size are read whole when their head is first asked for. */
+const WHOLE_READ_BYTES = 64 * 1024;
 
 const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
@@ -70,6 +72,8 @@ export class DiskSourceFile extends BaseSourceFile {
     super();
   }
   override head(): Uint8Array {
+    // A small file is read whole at once: whoever sniffs its head usually reads the rest next.
+    if (!this.data && this.size <= WHOLE_READ_BYTES) this.bytes();
     if (this.data) return this.data.subarray(0, HEAD_BYTES);
     if (!this.headData) this.headData = this.read(0, HEAD_BYTES);
     return this.headData;
@@ -118,12 +122,14 @@ export class DiskSourceFile extends BaseSourceFile {
   }
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** True when the bytes look like binary content (NUL bytes or invalid UTF-8 in the head). */
 export function looksBinary(head: Uint8Array): boolean {
   const n = Math.min(head.length, HEAD_BYTES);
   for (let i = 0; i < n; i++) if (head[i] === 0) return true;
   try {
-    new TextDecoder('utf-8', { fatal: true }).decode(trimPartialUtf8(head.subarray(0, n)));
+    strictUtf8.decode(trimPartialUtf8(head.subarray(0, n)));
     return false;
   } catch {
     return true;

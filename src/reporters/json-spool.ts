@@ -38,8 +38,8 @@ export class JsonFindingSpool {
   private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
   /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
-  private readonly separator = Buffer.from(',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{');
-  private pending: Buffer[] = [];
+  private readonly separator = ',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{';
+  private pending: Array<string | Buffer> = [];
   private pendingBytes = 0;
   private bytes = 0;
   private seq = 0;
@@ -59,16 +59,22 @@ export class JsonFindingSpool {
     if (findings.length === 0) return;
     // One serializer call for the batch; items are then found by their separator, which no item's
     // own text can hold (deeper lines are indented further, and strings never hold a line break).
-    const text = Buffer.from(',\n' + this.format.items(findings));
+    const text = ',\n' + this.format.items(findings);
+    const length = Buffer.byteLength(text);
+    // ASCII text (the usual case) is searched as it is: its offsets are byte offsets.
+    const ascii = length === text.length;
+    const bytes = ascii ? undefined : Buffer.from(text);
+    const separator = this.separator;
     let start = 0;
     for (let i = 0; i < findings.length; i++) {
-      const end = i + 1 < findings.length ? text.indexOf(this.separator, start + this.separator.length) : text.length;
+      const next = start + separator.length;
+      const end = i + 1 === findings.length ? length : bytes ? bytes.indexOf(separator, next) : text.indexOf(separator, next);
       if (end === -1) throw new Error('findings spool: an item separator is missing');
       this.entries.push(entryOf(findings[i], this.seq++, this.bytes + this.pendingBytes + start, end - start));
       start = end;
     }
-    this.pending.push(text);
-    this.pendingBytes += text.length;
+    this.pending.push(bytes ?? text);
+    this.pendingBytes += length;
     if (this.pendingBytes >= READ_MAX) this.flush();
   }
 
@@ -133,7 +139,13 @@ export class JsonFindingSpool {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    writeString(this.fd, this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes));
+    const pending = this.pending;
+    writeString(
+      this.fd,
+      pending.every((p) => typeof p === 'string')
+        ? pending.join('')
+        : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))),
+    );
     this.bytes += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;

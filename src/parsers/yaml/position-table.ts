@@ -85,9 +85,12 @@ export class PositionTable {
   private unwrap(node: number): number {
     let n = node;
     for (;;) {
-      const kids = this.childrenOf(n);
-      if (kids.length !== 1 || this.results[kids[0]] !== this.results[n] || typeof this.results[n] !== 'object' || this.results[n] === null) return n;
-      n = kids[0];
+      const value = this.results[n];
+      if (typeof value !== 'object' || value === null) return n;
+      const only = n + 1;
+      // Exactly one child: it spans the whole subtree.
+      if (only >= this.after[n] || this.after[only] !== this.after[n] || this.results[only] !== value) return n;
+      n = only;
     }
   }
 
@@ -102,26 +105,33 @@ export class PositionTable {
     for (const seg of path) {
       node = this.unwrap(node);
       const value = this.results[node];
-      const kids = this.childrenOf(node);
       let next = -1;
       let nextKey = -1;
       if (Array.isArray(value)) {
-        if (typeof seg === 'number' && seg < value.length) next = this.item(value, kids, seg);
+        if (typeof seg === 'number' && seg < value.length) next = this.item(value, this.childrenOf(node), seg);
       } else if (isMapping(value)) {
         const want = String(seg);
         let merge = -1;
-        // Keys are unique (js-yaml rejects duplicates), so the first match is the one.
-        for (let k = 0; k + 1 < kids.length; k += 2) {
-          const name = this.results[kids[k]];
+        let mergeValue = -1;
+        const stop = this.after[node];
+        // Children alternate key, value. Keys are unique (js-yaml rejects duplicates), so the first match is the one.
+        for (let k = node + 1; k < stop; ) {
+          const v = this.after[k];
+          if (v >= stop) break;
+          const name = this.results[k];
           if (name === want || (typeof name !== 'string' && String(name) === want)) {
-            nextKey = kids[k];
-            next = kids[k + 1];
+            nextKey = k;
+            next = v;
             break;
           }
-          if (name === '<<' && this.text[this.start(kids[k])] === '<') merge = k;
+          if (name === '<<' && this.text[this.start(k)] === '<') {
+            merge = k;
+            mergeValue = v;
+          }
+          k = this.after[v];
         }
         if (next === -1 && merge !== -1 && Object.prototype.hasOwnProperty.call(value, want))
-          return { node: kids[merge + 1], key: kids[merge], found: false };
+          return { node: mergeValue, key: merge, found: false };
       }
       if (next === -1) return { node, key, found: false };
       node = next;
@@ -166,12 +176,19 @@ export class PositionTable {
     const node = this.unwrap(of);
     const s = this.start(node);
     if (this.empty(node)) return s;
-    const kids = this.childrenOf(node);
     const first = this.text[skipProperties(this.text, s)];
-    if (kids.length > 0 && first !== '{' && first !== '[' && this.isCollection(node)) {
+    if (first !== '{' && first !== '[' && this.isCollection(node)) {
+      let count = 0;
+      let last = -1;
+      let beforeLast = -1;
+      for (let c = node + 1; c < this.after[node]; c = this.after[c]) {
+        beforeLast = last;
+        last = c;
+        count++;
+      }
       // A block mapping that ends at a document marker (`...`) leaves a trailing key node without content.
-      const last = isMapping(this.results[node]) && kids.length % 2 === 1 ? kids.length - 2 : kids.length - 1;
-      if (last >= 0) return Math.max(this.end(kids[last]), s);
+      const lastNode = isMapping(this.results[node]) && count % 2 === 1 ? beforeLast : last;
+      if (lastNode >= 0) return Math.max(this.end(lastNode), s);
     }
     let e = this.close[node];
     while (e > s && /\s/.test(this.text[e - 1])) e--;

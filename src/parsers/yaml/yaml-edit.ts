@@ -127,10 +127,9 @@ function hasProperties(ctx: Ctx, node: number): boolean {
 }
 
 function childrenOf(ctx: Ctx, node: number): number[] {
+  const { after } = ctx.table;
   const out: number[] = [];
-  for (let i = node + 1; i < ctx.table.parent.length && ctx.table.open[i] <= ctx.table.close[node]; i++) {
-    if (ctx.table.parent[i] === node) out.push(i);
-  }
+  for (let i = node + 1; i < after[node]; i = after[i]) out.push(i);
   return out;
 }
 
