@@ -160,6 +160,45 @@ export function scanStreamed(opts: ScanOptions): StreamedScan {
 
 /** Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of the result. */
 function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): ScanResult {
+  const run = openScan(opts, spool);
+  try {
+    for (const file of run.files) run.scanFile(file);
+  } finally {
+    run.close();
+  }
+  return run.finish();
+}
+
+/** Where a source that reads files asynchronously (the layers of a container image) hands them to the scan. */
+export interface FileSink {
+  /** True when some selected rule reads this file (decided from its path, size and first bytes). */
+  wants(file: SourceFile): boolean;
+  scan(file: SourceFile): void;
+}
+
+/**
+ * Scans the files `produce` hands to the sink as it reads them; the options are those of `scan`,
+ * without `targets` being walked.
+ */
+export async function scanFiles(opts: ScanOptions, produce: (sink: FileSink) => Promise<void>): Promise<ScanResult> {
+  const run = openScan({ ...opts, files: [] });
+  try {
+    await produce({ wants: (file) => run.wants(file), scan: (file) => run.scanFile(file) });
+  } finally {
+    run.close();
+  }
+  return run.finish();
+}
+
+interface OpenScan {
+  readonly files: Iterable<SourceFile>;
+  wants(file: SourceFile): boolean;
+  scanFile(file: SourceFile): void;
+  close(): void;
+  finish(): ScanResult;
+}
+
+function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void): OpenScan {
   const started = performance.now();
   const cwd = opts.cwd ?? process.cwd();
   const reg = getRegistry();
@@ -252,18 +291,27 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
       onError: (p, m, notRendered) => (notRendered ? engine.errors.push({ path: p, message: m, notRendered }) : engine.error(p, m)),
     });
   }
-  try {
-    for (const file of files) {
-      if (!engine.wants(file)) {
-        release(file);
-        continue;
-      }
-      engine.scanFile(file);
+  return {
+    files,
+    wants: (file) => engine.wants(file),
+    scanFile(file) {
+      if (engine.wants(file)) engine.scanFile(file);
       release(file);
-    }
-  } finally {
-    defaultDb?.close();
-  }
+    },
+    close: () => defaultDb?.close(),
+    finish: () => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length),
+  };
+}
+
+function finishScan(
+  opts: ScanOptions,
+  engine: Engine,
+  suppressor: ConfigSuppressor,
+  configPath: string | undefined,
+  cwd: string,
+  started: number,
+  ruleCount: number,
+): ScanResult {
   const result = engine.finish();
   for (const f of result.findings) suppressor.apply(f);
   const hygiene = suppressor.hygiene();
@@ -284,7 +332,7 @@ function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): Sc
     targets: opts.targets,
     findings: sortFindings(foldRenderedDuplicates(result.findings)),
     errors: result.errors,
-    stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: rules.length },
+    stats: { files: result.files, resources: result.resources, durationMs: Math.round(performance.now() - started), rules: ruleCount },
   };
 }
 

@@ -10,6 +10,7 @@ import { bufferedSink, formatExtensions, reporters, sourceReader, streamingRepor
 import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addAuditCommand } from './audit-command.js';
+import { addClusterCommand } from './cluster-command.js';
 import { addDbCommand } from './db-command.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
@@ -438,6 +439,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   addWebhookCommand(program, io);
   addServeCommand(program, io);
   addAuditCommand(program, io, (c) => (code = c));
+  addClusterCommand(program, io, (c) => (code = c));
 
   try {
     await program.parseAsync(argv);

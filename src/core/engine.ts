@@ -276,6 +276,8 @@ export class Engine {
         finding.status = 'suppressed';
         finding.suppression = suppression;
       }
+      // An object read from a cluster has no lines (its text was written for the scan): they served to fold.
+      if (file.cluster) withoutRange(finding.location);
       this.findings.push(finding);
     }
     for (const [file, inline] of inlineByFile) {
@@ -307,6 +309,7 @@ export class Engine {
     if (doc.detail) location.detail = doc.detail;
     if (doc.event) location.event = doc.event;
     if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
+    if (file.cluster) location.cluster = file.cluster.ref;
     const evidence = input.evidence ?? firstLine(located.snippet);
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
@@ -324,7 +327,8 @@ export class Engine {
       fingerprint: print,
     };
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
-    if (input.fix) {
+    // An object read from a cluster has no file to edit.
+    if (input.fix && !doc.file.cluster) {
       const fix = resolveFix(doc, input.fix);
       // A fix computed on rendered output edits text that is in no file: reported, never applied.
       if (fix) finding.fix = doc.file.renderedBy ? renderedFix(doc, fix, location, file !== doc.file) : fix;
@@ -460,6 +464,13 @@ export class Engine {
   error(path: string, message: string, line?: number): void {
     this.errors.push(line !== undefined ? { path, message, line } : { path, message });
   }
+}
+
+function withoutRange(location: Location): void {
+  delete location.startLine;
+  delete location.startColumn;
+  delete location.endLine;
+  delete location.endColumn;
 }
 
 function inlineFor(file: SourceFile): { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null {

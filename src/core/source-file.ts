@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RenderOrigins } from './document.js';
+import type { ClusterRef } from './types.js';
 
 /** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
 export interface SourceFile {
@@ -18,6 +19,15 @@ export interface SourceFile {
   readonly renderedBy?: string;
   /** For rendered output: where its values come from. */
   readonly origins?: RenderOrigins;
+  /** For a Kubernetes object read from a live cluster (its text is the object as JSON): which cluster, and what was listed. */
+  readonly cluster?: ClusterListing;
+}
+
+/** A cluster scan's reach: findings name `ref`; cross-object rules ask whether a kind was listed in full. */
+export interface ClusterListing {
+  readonly ref: ClusterRef;
+  /** True when every object of this kind (of API group `group`, `''` for core) was listed, in `namespace` or in every namespace. */
+  listed(group: string, kind: string, namespace?: string): boolean;
 }
 
 export const HEAD_BYTES = 8192;

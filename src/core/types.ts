@@ -35,6 +35,14 @@ export interface EventRef {
   source?: string;
 }
 
+/** The live cluster a finding's object was read from (`sanctum cluster`). */
+export interface ClusterRef {
+  /** The kubeconfig context (`in-cluster` inside a pod). */
+  context: string;
+  /** The API server URL. */
+  server: string;
+}
+
 export interface Location extends Partial<SourceRange> {
   /** Relative to the current directory, `/`-separated. */
   path: string;
@@ -50,6 +58,8 @@ export interface Location extends Partial<SourceRange> {
   renderedBy?: string[];
   /** For a runtime detection: the event it is about. */
   event?: EventRef;
+  /** For an object read from a live cluster: which cluster (such findings have `resource` and no lines). */
+  cluster?: ClusterRef;
 }
 
 export interface FrameworkRef {

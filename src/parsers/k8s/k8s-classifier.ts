@@ -50,6 +50,7 @@ const SET_FILE = new MemorySourceFile('.', '');
  * chart), else the directory of a plain manifest.
  */
 export function deploymentGroup(file: SourceFile): string {
+  if (file.cluster) return `cluster ${file.cluster.ref.context}`;
   if (file.renderedBy) return file.renderedBy;
   const slash = file.path.lastIndexOf('/');
   return slash === -1 ? '.' : file.path.slice(0, slash);
@@ -71,7 +72,7 @@ export const k8sSet = {
       else groups.set(key, [d]);
     }
     if (groups.size === 0) return [new K8sSetDocument([], SET_FILE)];
-    return [...groups].map(([group, objects]) => new K8sSetDocument(objects, SET_FILE, group));
+    return [...groups].map(([group, objects]) => new K8sSetDocument(objects, SET_FILE, group, objects[0].file.cluster));
   },
   setDirectory(document: ScanDocument): string | undefined {
     // A pod spec goes with the object that holds it (the set reads it from there).

@@ -1,5 +1,5 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from '../../core/document.js';
-import type { SourceFile } from '../../core/source-file.js';
+import type { ClusterListing, SourceFile } from '../../core/source-file.js';
 import type { ObjectPath, ResourceRef } from '../../core/types.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
 import { isMapping } from '../yaml/position-table.js';
@@ -124,6 +124,8 @@ export class K8sSetDocument implements ScanDocument {
     readonly file: SourceFile,
     /** What the objects have in common: `kustomize build deploy/prod`, `helm template charts/app`, or a directory. */
     readonly group = '.',
+    /** Set when the objects are a live cluster's: what was listed (a kind missing from a full listing does not exist). */
+    readonly cluster?: ClusterListing,
   ) {
     this.pods = objects.flatMap((o) => o.pods);
   }

@@ -129,6 +129,7 @@ function loadTemplateAware(file: SourceFile, text: string, ctx: ParseContext): L
 }
 
 function isHelmTemplate(file: SourceFile, text: string): boolean {
+  if (file.cluster) return false;
   // Set by the Helm/Kustomize renderer source: its output is read, a rendered chart's raw templates are not.
   const state = (file as { renderState?: 'rendered' | 'raw-template' }).renderState;
   if (state !== undefined) return state === 'raw-template';
@@ -148,7 +149,7 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
     ...set,
     matches(file: SourceFile): boolean {
       // By name: a binary file named like YAML or JSON is reported by `parse`, not skipped.
-      return YAML_NAME.test(file.path) || JSON_NAME.test(file.path);
+      return YAML_NAME.test(file.path) || JSON_NAME.test(file.path) || file.cluster !== undefined;
     },
     parse(original: SourceFile, ctx: ParseContext): ParseOutput {
       let file = original;

@@ -1,0 +1,191 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } from '../core/config.js';
+import type { AnyRule } from '../core/rule.js';
+import { severityRank } from '../core/types.js';
+import { reporters } from '../reporters/index.js';
+import { getRegistry, ScanSetupError } from '../scan.js';
+
+interface ClusterFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace: string[];
+  allNamespaces?: boolean;
+  pageSize: string;
+  apply?: boolean;
+  format: string[];
+  output: string[];
+  framework: string[];
+  rule: string[];
+  skipRule: string[];
+  failOn?: string;
+  failOnError?: boolean;
+  config?: string;
+  baseline?: string;
+  quiet?: boolean;
+  color: boolean;
+  showSuppressed?: boolean;
+}
+
+interface ClusterIO {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  cwd?: string;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
+
+const FORMATS = (): string[] => [...Object.keys(reporters), 'policyreport'];
+
+function failOnOf(flags: ClusterFlags, cwd: string): FailOn {
+  if (flags.failOn !== undefined) {
+    const level = parseFailOn(flags.failOn);
+    if (!level) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got '${flags.failOn}')`);
+    return level;
+  }
+  try {
+    const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFor(['.'], cwd);
+    return (path && loadConfig(path).failOn) || 'high';
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
+}
+
+function write(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+/**
+ * `sanctum cluster`: scans a live cluster through its API (kubeconfig or in-cluster service account)
+ * with the rules of `scan`; `--format policyreport --apply` writes wg-policy reports back to it.
+ */
+export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: (code: number) => void): void {
+  program
+    .command('cluster')
+    .description('scan a live Kubernetes cluster through its API: every object the rules read, and what only a cluster shows')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, else the pod service account)')
+    .option('--context <name>', 'kubeconfig context (default: the current context)')
+    .addOption(
+      new Option('-n, --namespace <name>', 'only this namespace (repeatable); cluster-scoped objects are scanned too')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('-A, --all-namespaces', 'every namespace (the default)')
+    .option('--page-size <n>', 'objects per list request', '500')
+    .addOption(new Option('-f, --format <format>', `output format, repeatable: ${FORMATS().join('|')}`).argParser(collect).default([]))
+    .addOption(
+      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('--apply', 'with --format policyreport: write the PolicyReport and ClusterPolicyReport objects to the cluster')
+    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (default: high)`)
+    .option('--fail-on-error', 'exit 1 when a resource could not be listed')
+    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward from the current directory)')
+    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .option('--show-suppressed', 'list suppressed findings in the table')
+    .option('-q, --quiet', 'print nothing but the report')
+    .option('--no-color', 'no colours')
+    .action(async (flags: ClusterFlags) => {
+      const cwd = io.cwd ?? process.cwd();
+      if (flags.allNamespaces && flags.namespace.length) throw new ScanSetupError('--all-namespaces and --namespace exclude each other');
+      const pageSize = Number(flags.pageSize);
+      if (!Number.isInteger(pageSize) || pageSize < 1)
+        throw new ScanSetupError(`--page-size must be a positive whole number (got '${flags.pageSize}')`);
+      const formats = flags.format.length ? flags.format : ['table'];
+      for (const f of formats)
+        if (!FORMATS().includes(f)) throw new ScanSetupError(`unknown format '${f}' (known: ${FORMATS().join(', ')})`);
+      if (flags.apply && !formats.includes('policyreport'))
+        throw new ScanSetupError('--apply writes Policy Reports: give --format policyreport');
+      if (flags.output.length > 0 && flags.output.length !== formats.length) throw new ScanSetupError('give one --output per --format');
+      const failOn = failOnOf(flags, cwd);
+      const { scanCluster } = await import('../scan-cluster.js');
+      const { connect, ClusterConfigError } = await import('../sources/cluster/kubeconfig.js');
+      let conn;
+      try {
+        conn = connect({ kubeconfig: flags.kubeconfig === undefined ? undefined : resolve(cwd, flags.kubeconfig), context: flags.context });
+      } catch (e) {
+        if (e instanceof ClusterConfigError) throw new ScanSetupError(e.message);
+        throw e;
+      }
+      let ran: readonly AnyRule[] = getRegistry().rules;
+      const result = await scanCluster({
+        connection: conn,
+        namespaces: flags.namespace,
+        pageSize,
+        cwd,
+        frameworks: flags.framework,
+        rules: flags.rule,
+        skipRules: flags.skipRule,
+        config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
+        baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
+        onRules: (r) => (ran = r),
+      });
+      if (!flags.quiet) {
+        const c = result.cluster;
+        io.stderr.write(
+          `sanctum: cluster '${c.context}' (${c.server}): ${result.stats.files} objects of ${c.listed.length} resource types scanned` +
+            (c.managedSkipped ? `, ${c.managedSkipped} managed by a scanned controller skipped` : '') +
+            (result.errors.length ? `, ${result.errors.length} could not be read (see errors)` : '') +
+            '\n',
+        );
+      }
+      const shown = flags.quiet
+        ? {
+            ...result,
+            findings: result.findings.filter(
+              (f) => f.status === 'fail' && (failOn === 'none' || severityRank(f.severity) >= severityRank(failOn)),
+            ),
+          }
+        : result;
+      let applyFailed = false;
+      for (const [i, format] of formats.entries()) {
+        let text: string;
+        if (format === 'policyreport') {
+          const { policyReportReporter, policyReports } = await import('../reporters/policyreport.js');
+          text = policyReportReporter(shown);
+          if (flags.apply) {
+            const { applyObjects } = await import('../sources/cluster/apply.js');
+            const outcome = await applyObjects(conn, policyReports(shown), (kind) =>
+              kind === 'PolicyReport' ? 'policyreports' : 'clusterpolicyreports',
+            );
+            for (const e of outcome.errors) io.stderr.write(`sanctum: ${e}\n`);
+            if (!flags.quiet)
+              io.stderr.write(
+                `sanctum: wrote ${outcome.applied.length} Policy Report${outcome.applied.length === 1 ? '' : 's'} to the cluster\n`,
+              );
+            applyFailed ||= outcome.errors.length > 0;
+          }
+        } else {
+          const color = flags.output[i] === undefined && flags.color && !('NO_COLOR' in process.env) && Boolean(io.stdout.isTTY);
+          text = reporters[format](shown, {
+            rules: ran,
+            lookup: (k) => getRegistry().get(k),
+            failOn,
+            color,
+            showSuppressed: flags.showSuppressed,
+          });
+        }
+        if (flags.output[i] !== undefined) write(resolve(cwd, flags.output[i]), text);
+        else io.stdout.write(text);
+      }
+      const { exitCodeFor } = await import('./main.js');
+      setExitCode(applyFailed ? 2 : exitCodeFor(result, failOn, Boolean(flags.failOnError)));
+    });
+}

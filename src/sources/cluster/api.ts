@@ -1,0 +1,143 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+/** A request the API server answered with an error, or could not be sent. */
+export class KubeApiError extends Error {
+  constructor(
+    /** HTTP status; 0 when the server could not be reached. */
+    readonly status: number,
+    /** `Status.reason` (`Forbidden`, `Expired`, `NotFound`…) or the network error code. */
+    readonly reason: string,
+    message: string,
+    /** A `metadata.continue` token the server offered with a 410 (the rest of the list, inconsistently). */
+    readonly continueToken?: string,
+  ) {
+    super(message);
+    this.name = 'KubeApiError';
+  }
+}
+
+export interface KubeApiOptions {
+  /** Largest response read, in bytes (one page of a list). */
+  maxResponseBytes?: number;
+  timeoutMs?: number;
+}
+
+const DEFAULT_MAX_RESPONSE = 256 * 1024 * 1024;
+
+/**
+ * JSON requests to the API server with the connection settings of the client library: TLS (CA,
+ * client certificates, server name, insecure-skip-tls-verify), proxies, and credentials (tokens,
+ * token files, exec plugins, OIDC, basic auth) as the kubeconfig gives them. Objects come back as
+ * the server wrote them (no conversion to typed models, which drops fields the models do not know).
+ */
+export class KubeApi {
+  private readonly server: URL;
+  private readonly maxBytes: number;
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    opts: KubeApiOptions = {},
+  ) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('no current cluster');
+    this.server = new URL(cluster.server.endsWith('/') ? cluster.server : cluster.server + '/');
+    this.maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+  }
+
+  /** GET `path` (e.g. `/apis/apps/v1/deployments`) with `query`; the parsed JSON body. */
+  get(path: string, query: Record<string, string | number | undefined> = {}, accept = 'application/json'): Promise<unknown> {
+    return this.request('GET', path, query, undefined, accept);
+  }
+
+  /** A request with a JSON body (`PATCH` with `contentType`, `POST`, `PUT`). */
+  send(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType = 'application/json',
+    query: Record<string, string | undefined> = {},
+  ): Promise<unknown> {
+    return this.request(method, path, query, { text: JSON.stringify(body), contentType }, 'application/json');
+  }
+
+  private async request(
+    method: string,
+    path: string,
+    query: Record<string, string | number | undefined>,
+    body: { text: string; contentType: string } | undefined,
+    accept: string,
+  ): Promise<unknown> {
+    const url = new URL(path.replace(/^\//, ''), this.server);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const opts: https.RequestOptions = { method, headers: { Accept: accept, 'User-Agent': 'sanctum' } };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (e) {
+      throw new KubeApiError(0, 'Unauthorized', `cannot get credentials for the cluster: ${firstLine(e)}`);
+    }
+    if (body) {
+      opts.headers = { ...opts.headers, 'Content-Type': body.contentType, 'Content-Length': Buffer.byteLength(body.text) };
+    }
+    const client = url.protocol === 'http:' ? http : https;
+    return new Promise((resolve, reject) => {
+      const req = client.request(url, opts, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > this.maxBytes) {
+            req.destroy(new KubeApiError(0, 'TooLarge', `response to GET ${url.pathname} is larger than ${this.maxBytes} bytes`));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (e) => reject(networkError(e, url)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          let parsed: unknown;
+          try {
+            parsed = text === '' ? undefined : JSON.parse(text);
+          } catch {
+            parsed = undefined;
+          }
+          if (status >= 200 && status < 300) {
+            if (parsed === undefined && text !== '')
+              reject(new KubeApiError(status, 'BadResponse', `${url.pathname} answered with something that is not JSON`));
+            else resolve(parsed);
+            return;
+          }
+          reject(statusError(status, parsed, text, url));
+        });
+      });
+      req.setTimeout(this.timeoutMs, () =>
+        req.destroy(new KubeApiError(0, 'Timeout', `no answer from ${url.origin} within ${this.timeoutMs / 1000} s`)),
+      );
+      req.on('error', (e) => reject(networkError(e, url)));
+      if (body) req.write(body.text);
+      req.end();
+    });
+  }
+}
+
+function statusError(status: number, parsed: unknown, text: string, url: URL): KubeApiError {
+  const s = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  const reason = typeof s.reason === 'string' && s.reason ? s.reason : `HTTP ${status}`;
+  const message = typeof s.message === 'string' && s.message ? s.message : text.trim().slice(0, 200) || `HTTP ${status}`;
+  const md = typeof s.metadata === 'object' && s.metadata !== null ? (s.metadata as Record<string, unknown>) : {};
+  const cont = typeof md.continue === 'string' && md.continue ? md.continue : undefined;
+  return new KubeApiError(status, reason, `${url.pathname}: ${message}`, cont);
+}
+
+function networkError(e: unknown, url: URL): KubeApiError {
+  if (e instanceof KubeApiError) return e;
+  return new KubeApiError(0, (e as NodeJS.ErrnoException).code ?? 'Error', `cannot reach ${url.origin}: ${firstLine(e)}`);
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+/** Where `sanctum cluster` connects, and with which identity. */
+export interface ClusterConnection {
+  kc: KubeConfig;
+  /** The kubeconfig context used (`in-cluster` for a pod's service account). */
+  context: string;
+  /** The API server URL. */
+  server: string;
+}
+
+export interface ConnectionOptions {
+  /** A kubeconfig file (`--kubeconfig`); else `KUBECONFIG`, `~/.kube/config`, then the pod's service account. */
+  kubeconfig?: string;
+  /** A context of the kubeconfig (`--context`); else its current context. */
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+  /** A directory the pod's service account path (`/var/run/secrets/kubernetes.io/serviceaccount`) is under (tests). */
+  serviceAccountRoot?: string;
+}
+
+/** The kubeconfig cannot be used: a clear message, the scan does not start. */
+export class ClusterConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClusterConfigError';
+  }
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Loads the kubeconfig the way kubectl finds it, or the in-cluster service account, and selects the context. */
+export function connect(opts: ConnectionOptions = {}): ClusterConnection {
+  const env = opts.env ?? process.env;
+  const kc = new KubeConfig();
+  const saRoot = opts.serviceAccountRoot ?? '';
+  const home = env.HOME ?? homedir();
+  const defaultFile = join(home, '.kube', 'config');
+  let inCluster = false;
+  try {
+    if (opts.kubeconfig !== undefined) {
+      if (!existsSync(opts.kubeconfig)) throw new ClusterConfigError(`kubeconfig ${opts.kubeconfig} does not exist`);
+      kc.loadFromFile(opts.kubeconfig);
+    } else if (env.KUBECONFIG) {
+      const files = env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
+      const present = files.filter((f) => existsSync(f));
+      if (present.length === 0) throw new ClusterConfigError(`none of the KUBECONFIG files exists (${files.join(', ')})`);
+      // Several files are merged as kubectl merges them: the first to set a name wins.
+      const merged = new KubeConfig();
+      for (const f of present) {
+        const one = new KubeConfig();
+        one.loadFromFile(f);
+        mergeInto(merged, one);
+      }
+      kc.loadFromOptions({
+        clusters: merged.clusters,
+        users: merged.users,
+        contexts: merged.contexts,
+        currentContext: merged.currentContext,
+      });
+    } else if (existsSync(defaultFile)) {
+      kc.loadFromFile(defaultFile);
+    } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${saRoot}${SERVICE_ACCOUNT_DIR}/token`)) {
+      // The client reads KUBERNETES_SERVICE_HOST/PORT and the token, CA and namespace files itself.
+      kc.loadFromCluster(saRoot);
+      inCluster = true;
+    } else {
+      throw new ClusterConfigError(
+        'no kubeconfig found: give --kubeconfig FILE, set KUBECONFIG, create ~/.kube/config, or run in a pod with a service account',
+      );
+    }
+  } catch (e) {
+    if (e instanceof ClusterConfigError) throw e;
+    throw new ClusterConfigError(`cannot read the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (opts.context !== undefined) {
+    if (!kc.getContextObject(opts.context)) {
+      const known = kc.getContexts().map((c) => c.name);
+      throw new ClusterConfigError(`no context '${opts.context}' in the kubeconfig (contexts: ${known.join(', ') || 'none'})`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  const context = kc.getCurrentContext();
+  if (!context || !kc.getContextObject(context)) throw new ClusterConfigError('the kubeconfig has no current context: give --context NAME');
+  const cluster = kc.getCurrentCluster();
+  if (!cluster?.server) throw new ClusterConfigError(`context '${context}' names no cluster with a server address`);
+  return { kc, context: inCluster ? 'in-cluster' : context, server: cluster.server };
+}
+
+function mergeInto(into: KubeConfig, from: KubeConfig): void {
+  const add = <T extends { name: string }>(list: T[], more: readonly T[]): T[] => [
+    ...list,
+    ...more.filter((m) => !list.some((x) => x.name === m.name)),
+  ];
+  into.clusters = add(into.clusters, from.clusters);
+  into.users = add(into.users, from.users);
+  into.contexts = add(into.contexts, from.contexts);
+  if (!into.currentContext) into.currentContext = from.currentContext;
+}

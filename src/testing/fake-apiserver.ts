@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'selfsigned';
+
+/**
+ * A Kubernetes API server for tests, on 127.0.0.1 over TLS, that answers as kube-apiserver 1.31 does
+ * on the wire: discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION` as APIVersions,
+ * APIGroupList and APIResourceList), lists with `limit`/`continue` (items without `apiVersion`/`kind`
+ * for built-in kinds, as the server writes them), `410 Gone` with reason `Expired` for an expired
+ * continue token, `403 Forbidden` and `401 Unauthorized` as `Status` objects, bearer tokens, and
+ * server-side apply (`PATCH application/apply-patch+yaml`) of the objects it serves.
+ */
+
+export interface FakeResource {
+  group: string;
+  version: string;
+  /** Plural, as in URLs. */
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  /** Custom resources keep `apiVersion`/`kind` in list items. */
+  custom?: boolean;
+}
+
+export interface FakeApiServerOptions {
+  objects?: Array<Record<string, unknown>>;
+  /** Extra resource types (CRDs) beyond the built-in ones. */
+  resources?: FakeResource[];
+  /** `resource.group` names (`secrets`, `roles.rbac.authorization.k8s.io`) whose list answers 403. */
+  forbidden?: string[];
+  /** API groups whose discovery answers 503 (an aggregated API that is down). */
+  unavailableGroups?: string[];
+  /** The first N requests with a continue token answer 410 Gone. */
+  expireContinue?: number;
+  /** With `expireContinue`: the 410 carries a token for the rest of the list, as the server offers when it can. */
+  offerInconsistentContinue?: boolean;
+  token?: string;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+}
+
+export const BUILTIN_RESOURCES: FakeResource[] = [
+  { group: '', version: 'v1', name: 'namespaces', kind: 'Namespace', namespaced: false },
+  { group: '', version: 'v1', name: 'nodes', kind: 'Node', namespaced: false },
+  { group: '', version: 'v1', name: 'pods', kind: 'Pod', namespaced: true },
+  { group: '', version: 'v1', name: 'podtemplates', kind: 'PodTemplate', namespaced: true },
+  { group: '', version: 'v1', name: 'replicationcontrollers', kind: 'ReplicationController', namespaced: true },
+  { group: '', version: 'v1', name: 'services', kind: 'Service', namespaced: true },
+  { group: '', version: 'v1', name: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+  { group: '', version: 'v1', name: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: '', version: 'v1', name: 'secrets', kind: 'Secret', namespaced: true },
+  { group: '', version: 'v1', name: 'resourcequotas', kind: 'ResourceQuota', namespaced: true },
+  { group: '', version: 'v1', name: 'limitranges', kind: 'LimitRange', namespaced: true },
+  { group: '', version: 'v1', name: 'events', kind: 'Event', namespaced: true },
+  { group: 'apps', version: 'v1', name: 'deployments', kind: 'Deployment', namespaced: true },
+  { group: 'apps', version: 'v1', name: 'statefulsets', kind: 'StatefulSet', namespaced: true },
+  { group: 'apps', version: 'v1', name: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  { group: 'apps', version: 'v1', name: 'replicasets', kind: 'ReplicaSet', namespaced: true },
+  { group: 'apps', version: 'v1', name: 'controllerrevisions', kind: 'ControllerRevision', namespaced: true },
+  { group: 'batch', version: 'v1', name: 'jobs', kind: 'Job', namespaced: true },
+  { group: 'batch', version: 'v1', name: 'cronjobs', kind: 'CronJob', namespaced: true },
+  { group: 'networking.k8s.io', version: 'v1', name: 'ingresses', kind: 'Ingress', namespaced: true },
+  { group: 'networking.k8s.io', version: 'v1', name: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', name: 'roles', kind: 'Role', namespaced: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', name: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', name: 'rolebindings', kind: 'RoleBinding', namespaced: true },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', name: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
+];
+
+/** Custom resources of AI operators, as their CRDs install them. */
+export const AI_OPERATOR_RESOURCES: FakeResource[] = [
+  { group: 'serving.kserve.io', version: 'v1beta1', name: 'inferenceservices', kind: 'InferenceService', namespaced: true, custom: true },
+  { group: 'ray.io', version: 'v1', name: 'rayclusters', kind: 'RayCluster', namespaced: true, custom: true },
+  { group: 'ray.io', version: 'v1', name: 'rayjobs', kind: 'RayJob', namespaced: true, custom: true },
+  { group: 'kubeflow.org', version: 'v1', name: 'pytorchjobs', kind: 'PyTorchJob', namespaced: true, custom: true },
+  { group: 'kubeflow.org', version: 'v1', name: 'notebooks', kind: 'Notebook', namespaced: true, custom: true },
+  {
+    group: 'machinelearning.seldon.io',
+    version: 'v1',
+    name: 'seldondeployments',
+    kind: 'SeldonDeployment',
+    namespaced: true,
+    custom: true,
+  },
+  { group: 'argoproj.io', version: 'v1alpha1', name: 'workflows', kind: 'Workflow', namespaced: true, custom: true },
+];
+
+export const POLICY_REPORT_RESOURCES: FakeResource[] = [
+  { group: 'wgpolicyk8s.io', version: 'v1alpha2', name: 'policyreports', kind: 'PolicyReport', namespaced: true, custom: true },
+  {
+    group: 'wgpolicyk8s.io',
+    version: 'v1alpha2',
+    name: 'clusterpolicyreports',
+    kind: 'ClusterPolicyReport',
+    namespaced: false,
+    custom: true,
+  },
+];
+
+const EXPIRED_MESSAGE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+function status(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+  continueToken?: string,
+): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: continueToken ? { continue: continueToken } : {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
+}
+
+function groupOf(apiVersion: unknown): string {
+  const v = String(apiVersion ?? '');
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+}
+
+export class FakeApiServer {
+  readonly requests: FakeRequest[] = [];
+  resources: FakeResource[];
+  private readonly objects: Array<Record<string, unknown>>;
+  private server: https.Server | undefined;
+  private tmp: string | undefined;
+  private expireLeft: number;
+  private resourceVersion = 1000;
+  url = '';
+  kubeconfigPath = '';
+  caPem = '';
+  readonly token: string;
+
+  constructor(private readonly opts: FakeApiServerOptions = {}) {
+    this.resources = [...BUILTIN_RESOURCES, ...(opts.resources ?? [])];
+    this.objects = (opts.objects ?? []).map((o) => withServerFields(o, this.nextVersion()));
+    this.expireLeft = opts.expireContinue ?? 0;
+    this.token = opts.token ?? `fake-${randomUUID()}`;
+  }
+
+  /** Serves other objects (and extra resource types) from now on. */
+  reset(objects: Array<Record<string, unknown>>, resources: FakeResource[] = []): void {
+    this.objects.length = 0;
+    for (const o of objects) this.objects.push(withServerFields(o, this.nextVersion()));
+    // The types given first: they decide each group's preferred version.
+    const base = [...BUILTIN_RESOURCES, ...(this.opts.resources ?? [])].filter(
+      (r) => !resources.some((x) => x.group === r.group && x.kind === r.kind),
+    );
+    this.resources = [...resources, ...base];
+    this.requests.length = 0;
+    this.expireLeft = this.opts.expireContinue ?? 0;
+  }
+
+  /** Objects the server holds now (including those written to it). */
+  stored(kind?: string): Array<Record<string, unknown>> {
+    return kind ? this.objects.filter((o) => o.kind === kind) : [...this.objects];
+  }
+
+  async start(): Promise<this> {
+    const attrs = [{ name: 'commonName', value: 'sanctum-test-ca' }];
+    const ca = await generate(attrs, {
+      keySize: 2048,
+      algorithm: 'sha256',
+      extensions: [
+        { name: 'basicConstraints', cA: true, critical: true },
+        { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      ],
+    });
+    const leaf = await generate([{ name: 'commonName', value: 'kube-apiserver' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+        { name: 'extKeyUsage', serverAuth: true },
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 7, ip: '127.0.0.1' },
+            { type: 2, value: 'kubernetes.default.svc' },
+          ],
+        },
+      ],
+    });
+    this.caPem = ca.cert;
+    this.server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const { code, body } = this.handle(
+          req.method ?? 'GET',
+          req.url ?? '/',
+          req.headers.authorization,
+          Buffer.concat(chunks).toString('utf8'),
+        );
+        res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.tmp = mkdtempSync(join(tmpdir(), 'sanctum-fake-apiserver-'));
+    this.kubeconfigPath = join(this.tmp, 'kubeconfig');
+    writeFileSync(this.kubeconfigPath, this.kubeconfig());
+    return this;
+  }
+
+  /** A kubeconfig (YAML) with a context `fake` for this server and a second one, `other`, that points nowhere. */
+  kubeconfig(token = this.token): string {
+    const ca = Buffer.from(this.caPem).toString('base64');
+    return [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: fake',
+      'clusters:',
+      '- name: fake',
+      '  cluster:',
+      `    server: ${this.url}`,
+      `    certificate-authority-data: ${ca}`,
+      '- name: other',
+      '  cluster:',
+      '    server: https://127.0.0.1:1',
+      `    certificate-authority-data: ${ca}`,
+      'users:',
+      '- name: scanner',
+      '  user:',
+      `    token: ${token}`,
+      'contexts:',
+      '- name: fake',
+      '  context: {cluster: fake, user: scanner}',
+      '- name: other',
+      '  context: {cluster: other, user: scanner}',
+      '',
+    ].join('\n');
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+    if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  private nextVersion(): string {
+    return String(++this.resourceVersion);
+  }
+
+  private handle(method: string, rawUrl: string, auth: string | undefined, body: string): { code: number; body: unknown } {
+    const url = new URL(rawUrl, 'https://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    this.requests.push({ method, path: url.pathname, query });
+    if (auth !== `Bearer ${this.token}`) return { code: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
+    const parts = url.pathname.split('/').filter(Boolean);
+    if (url.pathname === '/api')
+      return {
+        code: 200,
+        body: {
+          kind: 'APIVersions',
+          versions: ['v1'],
+          serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }],
+        },
+      };
+    if (url.pathname === '/apis') return { code: 200, body: this.groupList() };
+    // /api/v1[/...] or /apis/G/V[/...]
+    const [group, version, rest] = parts[0] === 'api' ? ['', parts[1], parts.slice(2)] : [parts[1], parts[2], parts.slice(3)];
+    if (parts[0] !== 'api' && parts[0] !== 'apis')
+      return { code: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
+    if (this.opts.unavailableGroups?.includes(group))
+      return { code: 503, body: status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request') };
+    const inVersion = this.resources.filter((r) => r.group === group && r.version === version);
+    if (inVersion.length === 0) return { code: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
+    if (rest.length === 0) return { code: 200, body: this.resourceList(group, version, inVersion) };
+    let namespace: string | undefined;
+    let path = rest;
+    if (path[0] === 'namespaces' && path.length >= 3) {
+      namespace = decodeURIComponent(path[1]);
+      path = path.slice(2);
+    }
+    const res = inVersion.find((r) => r.name === path[0]);
+    if (!res) return { code: 404, body: status(404, 'NotFound', 'the server could not find the requested resource') };
+    const full = res.group ? `${res.name}.${res.group}` : res.name;
+    if (method === 'GET' && path.length === 1) {
+      if (this.opts.forbidden?.includes(full)) {
+        const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+        return {
+          code: 403,
+          body: status(
+            403,
+            'Forbidden',
+            `${full} is forbidden: User "system:serviceaccount:sanctum:scanner" cannot list resource "${res.name}" in API group "${res.group}" ${scope}`,
+            { group: res.group, kind: res.name },
+          ),
+        };
+      }
+      return this.list(res, namespace, query);
+    }
+    if (method === 'PATCH' && path.length === 2) return this.apply(res, namespace, decodeURIComponent(path[1]), body);
+    return { code: 405, body: status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') };
+  }
+
+  private groupList(): unknown {
+    const groups = [...new Set(this.resources.filter((r) => r.group !== '').map((r) => r.group))];
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: groups.map((name) => {
+        const versions = [...new Set(this.resources.filter((r) => r.group === name).map((r) => r.version))];
+        return {
+          name,
+          versions: versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v })),
+          preferredVersion: { groupVersion: `${name}/${versions[0]}`, version: versions[0] },
+        };
+      }),
+    };
+  }
+
+  private resourceList(group: string, version: string, resources: FakeResource[]): unknown {
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: group ? `${group}/${version}` : version,
+      resources: resources.flatMap((r) => [
+        {
+          name: r.name,
+          singularName: r.kind.toLowerCase(),
+          namespaced: r.namespaced,
+          kind: r.kind,
+          verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+          storageVersionHash: Buffer.from(r.name).toString('base64').slice(0, 11),
+        },
+        { name: `${r.name}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] },
+      ]),
+    };
+  }
+
+  private list(res: FakeResource, namespace: string | undefined, query: Record<string, string>): { code: number; body: unknown } {
+    const all = this.objects.filter(
+      (o) =>
+        o.kind === res.kind &&
+        groupOf(o.apiVersion) === res.group &&
+        (namespace === undefined || (o.metadata as Record<string, unknown>).namespace === namespace),
+    );
+    let start = 0;
+    if (query.continue) {
+      let token: { rv: string; start: number };
+      try {
+        token = JSON.parse(Buffer.from(query.continue, 'base64url').toString('utf8'));
+      } catch {
+        return { code: 400, body: status(400, 'BadRequest', 'continue key is not valid: illegal base64 data') };
+      }
+      if (this.expireLeft > 0) {
+        this.expireLeft--;
+        const offer = this.opts.offerInconsistentContinue ? continueToken('inconsistent', token.start) : undefined;
+        return { code: 410, body: status(410, 'Expired', EXPIRED_MESSAGE, undefined, offer) };
+      }
+      start = token.start;
+    }
+    const limit = query.limit ? Number(query.limit) : all.length;
+    const page = all.slice(start, start + limit);
+    const next = start + limit < all.length ? continueToken(String(this.resourceVersion), start + limit) : undefined;
+    return {
+      code: 200,
+      body: {
+        kind: `${res.kind}List`,
+        apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
+        metadata: {
+          resourceVersion: String(this.resourceVersion),
+          ...(next ? { continue: next, remainingItemCount: all.length - start - limit } : {}),
+        },
+        items: page.map((o) => (res.custom ? o : withoutTypeMeta(o))),
+      },
+    };
+  }
+
+  private apply(res: FakeResource, namespace: string | undefined, name: string, body: string): { code: number; body: unknown } {
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(body) as Record<string, unknown>;
+    } catch {
+      return { code: 400, body: status(400, 'BadRequest', 'error decoding YAML: the body is not an object') };
+    }
+    const md = { ...((obj.metadata as Record<string, unknown>) ?? {}), name, ...(namespace ? { namespace } : {}) };
+    const i = this.objects.findIndex(
+      (o) =>
+        o.kind === res.kind &&
+        (o.metadata as Record<string, unknown>).name === name &&
+        (o.metadata as Record<string, unknown>).namespace === md.namespace,
+    );
+    const stored = withServerFields({ ...obj, metadata: md }, this.nextVersion());
+    if (i === -1) this.objects.push(stored);
+    else this.objects[i] = stored;
+    return { code: i === -1 ? 201 : 200, body: stored };
+  }
+}
+
+function continueToken(rv: string, start: number): string {
+  return Buffer.from(JSON.stringify({ rv, start })).toString('base64url');
+}
+
+function withServerFields(o: Record<string, unknown>, resourceVersion: string): Record<string, unknown> {
+  const md = { ...((o.metadata as Record<string, unknown>) ?? {}) };
+  md.uid ??= randomUUID();
+  md.resourceVersion = resourceVersion;
+  md.creationTimestamp ??= '2026-12-01T10:00:00Z';
+  md.managedFields ??= [
+    {
+      manager: 'kubectl-client-side-apply',
+      operation: 'Update',
+      apiVersion: String(o.apiVersion),
+      time: '2026-12-01T10:00:00Z',
+      fieldsType: 'FieldsV1',
+      fieldsV1: {},
+    },
+  ];
+  return { ...o, metadata: md };
+}
+
+function withoutTypeMeta(o: Record<string, unknown>): Record<string, unknown> {
+  const { apiVersion: _a, kind: _k, ...rest } = o;
+  return rest;
+}

@@ -1,0 +1,391 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import yaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { scanCluster } from '../src/scan-cluster.js';
+import { ScanSetupError } from '../src/scan.js';
+import { connect } from '../src/sources/cluster/kubeconfig.js';
+import { AI_OPERATOR_RESOURCES, FakeApiServer, POLICY_REPORT_RESOURCES } from '../src/testing/fake-apiserver.js';
+
+const deployment = (name: string, ns: string, container: Record<string, unknown> = {}) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: ns, uid: `uid-${ns}-${name}` },
+  spec: {
+    selector: { matchLabels: { app: name } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name, image: `registry.example.com/${name}:1.0`, ...container }] },
+    },
+  },
+});
+
+const inferenceService = {
+  apiVersion: 'serving.kserve.io/v1beta1',
+  kind: 'InferenceService',
+  metadata: { name: 'llama', namespace: 'llm' },
+  spec: {
+    predictor: { containers: [{ name: 'kserve-container', image: 'vllm/vllm-openai:v0.6.3', securityContext: { privileged: true } }] },
+  },
+};
+
+/** A Pod its ReplicaSet manages, and that ReplicaSet, which a Deployment manages. */
+const managed = [
+  {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: 'api-7d9f',
+      namespace: 'web',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: 'uid-web-api', controller: true }],
+    },
+    spec: {
+      selector: { matchLabels: { app: 'api' } },
+      template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'api:latest' }] } },
+    },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: 'api-7d9f-x2x1',
+      namespace: 'web',
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'api-7d9f', uid: 'u', controller: true }],
+    },
+    spec: { containers: [{ name: 'api', image: 'api:latest' }] },
+  },
+];
+
+const secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'hf-token', namespace: 'llm' },
+  type: 'Opaque',
+  data: { HF_TOKEN: Buffer.from('hf_abcdefghijklmnopqrstuvwxyzABCDEFGH').toString('base64') },
+};
+
+function capture(): { stream: NodeJS.WriteStream; text: () => string } {
+  const s = new PassThrough();
+  let out = '';
+  s.on('data', (c: Buffer) => (out += c.toString()));
+  return { stream: s as unknown as NodeJS.WriteStream, text: () => out };
+}
+
+describe('sanctum cluster against a fake API server (TLS, bearer token, real client)', () => {
+  let srv: FakeApiServer;
+  beforeAll(async () => {
+    const many = Array.from({ length: 7 }, (_, i) => deployment(`svc-${i}`, 'web'));
+    srv = await new FakeApiServer({
+      objects: [
+        deployment('api', 'web'),
+        ...many,
+        ...managed,
+        inferenceService,
+        secret,
+        deployment('vllm', 'llm', { securityContext: { privileged: true } }),
+      ],
+      resources: AI_OPERATOR_RESOURCES,
+      forbidden: ['rolebindings.rbac.authorization.k8s.io'],
+      unavailableGroups: ['machinelearning.seldon.io'],
+    }).start();
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it('lists every kind the rules read, pages with limit/continue, and feeds each object to the rules', async () => {
+    srv.requests.length = 0;
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 3 });
+    const deploymentLists = srv.requests.filter((q) => q.path === '/apis/apps/v1/deployments');
+    // 9 Deployments at 3 per page: 3 requests, each with the limit, all but the first with a continue token.
+    expect(deploymentLists.map((q) => q.query.limit)).toEqual(['3', '3', '3']);
+    expect(deploymentLists.filter((q) => q.query.continue).length).toBe(2);
+    expect(r.findings.filter((f) => f.location.resource?.kind === 'Deployment').map((f) => f.location.resource!.name)).toEqual(
+      expect.arrayContaining(['api', 'vllm', 'svc-0', 'svc-6']),
+    );
+    // The AI operator's custom resource is discovered and its pod template checked.
+    const kserve = r.findings.find((f) => f.ruleId === 'K8S-0003' && f.location.resource?.kind === 'InferenceService');
+    expect(kserve?.location).toMatchObject({
+      path: 'llm/InferenceService.serving.kserve.io/llama',
+      objectPath: '/spec/predictor/containers/0/securityContext/privileged',
+      resource: { apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', namespace: 'llm', name: 'llama' },
+      cluster: { context: 'fake', server: srv.url },
+    });
+    expect(r.cluster.listed).toEqual(
+      expect.arrayContaining([
+        'inferenceservices.serving.kserve.io',
+        'rayclusters.ray.io',
+        'pytorchjobs.kubeflow.org',
+        'workflows.argoproj.io',
+      ]),
+    );
+  });
+
+  it('gives findings a resource and the cluster instead of lines', async () => {
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const privileged = r.findings.find((f) => f.ruleId === 'K8S-0003' && f.location.resource?.name === 'vllm')!;
+    expect(privileged.location).toEqual({
+      path: 'llm/Deployment.apps/vllm',
+      objectPath: '/spec/template/spec/containers/0/securityContext/privileged',
+      resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+      cluster: { context: 'fake', server: srv.url },
+    });
+    for (const f of r.findings) expect(f.location.startLine).toBeUndefined();
+  });
+
+  it('turns a forbidden list and an unavailable API group into errors and goes on', async () => {
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        {
+          path: 'rolebindings.rbac.authorization.k8s.io',
+          message: expect.stringMatching(
+            /^no permission to list rolebindings\.rbac\.authorization\.k8s\.io in any namespace \(.*cannot list resource "rolebindings"/,
+          ),
+        },
+        {
+          path: expect.stringContaining('machinelearning.seldon.io'),
+          message: expect.stringMatching(/^cannot discover .*503 ServiceUnavailable/),
+        },
+      ]),
+    );
+    expect(r.cluster.listed).not.toContain('rolebindings.rbac.authorization.k8s.io');
+    expect(r.findings.length).toBeGreaterThan(0);
+  });
+
+  it('skips objects a scanned controller manages (its template is checked once)', async () => {
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    expect(r.cluster.managedSkipped).toBe(2);
+    expect(r.findings.some((f) => f.location.resource?.kind === 'Pod' || f.location.resource?.kind === 'ReplicaSet')).toBe(false);
+  });
+
+  it('keeps Secret values out of the scan and its output', async () => {
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    expect(JSON.stringify(r)).not.toContain('hf_abcdefghij');
+    expect(r.findings.some((f) => f.location.resource?.kind === 'Secret' && f.ruleId === 'SEC-0017')).toBe(false);
+  });
+
+  it('lists only the namespaces asked for', async () => {
+    srv.requests.length = 0;
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, namespaces: ['llm'] });
+    expect(srv.requests.some((q) => q.path === '/apis/apps/v1/namespaces/llm/deployments')).toBe(true);
+    expect(srv.requests.some((q) => q.path === '/apis/apps/v1/deployments')).toBe(false);
+    expect(new Set(r.findings.map((f) => f.location.resource?.namespace).filter(Boolean))).toEqual(new Set(['llm']));
+  });
+
+  it('refuses a context the kubeconfig does not have, and reports a cluster it cannot reach', async () => {
+    await expect(scanCluster({ kubeconfig: srv.kubeconfigPath, context: 'nope' })).rejects.toThrow(
+      /no context 'nope' in the kubeconfig \(contexts: fake, other\)/,
+    );
+    await expect(scanCluster({ kubeconfig: srv.kubeconfigPath, context: 'other' })).rejects.toThrow(ScanSetupError);
+    await expect(scanCluster({ kubeconfig: srv.kubeconfigPath, context: 'other' })).rejects.toThrow(
+      /cannot read the API of cluster 'other' \(https:\/\/127\.0\.0\.1:1\): cannot reach/,
+    );
+  });
+
+  it('reports refused credentials clearly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-kc-'));
+    try {
+      const file = join(dir, 'kubeconfig');
+      writeFileSync(file, srv.kubeconfig('wrong-token'));
+      await expect(scanCluster({ kubeconfig: file, config: false })).rejects.toThrow(/401 Unauthorized|Unauthorized/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the kubeconfig through KUBECONFIG (several files merged) and through the pod service account', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-kc-'));
+    try {
+      const empty = join(dir, 'empty');
+      writeFileSync(empty, 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n');
+      const c = connect({ env: { KUBECONFIG: `${empty}:${srv.kubeconfigPath}`, HOME: dir } });
+      expect(c).toMatchObject({ context: 'fake', server: srv.url });
+      const sa = join(dir, 'var/run/secrets/kubernetes.io/serviceaccount');
+      mkdirSync(sa, { recursive: true });
+      writeFileSync(join(sa, 'token'), srv.token);
+      writeFileSync(join(sa, 'ca.crt'), srv.caPem);
+      writeFileSync(join(sa, 'namespace'), 'sanctum');
+      const port = new URL(srv.url).port;
+      const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+      process.env.KUBERNETES_SERVICE_HOST = '127.0.0.1';
+      process.env.KUBERNETES_SERVICE_PORT = port;
+      try {
+        const inCluster = connect({ env: { KUBERNETES_SERVICE_HOST: '127.0.0.1', HOME: dir }, serviceAccountRoot: dir });
+        expect(inCluster).toMatchObject({ context: 'in-cluster', server: `https://127.0.0.1:${port}` });
+      } finally {
+        for (const [k, v] of [
+          ['KUBERNETES_SERVICE_HOST', saved.host],
+          ['KUBERNETES_SERVICE_PORT', saved.port],
+        ] as const) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+      expect(() => connect({ env: { HOME: dir } })).toThrow(/no kubeconfig found/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('expired continue tokens (410 Gone)', () => {
+  const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
+
+  async function privilegedNames(opts: ConstructorParameters<typeof FakeApiServer>[0]): Promise<{ names: string[]; expired: number }> {
+    const srv = await new FakeApiServer({ objects, ...opts }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 4, rules: ['K8S-0003'] });
+      expect(r.errors).toEqual([]);
+      const expired = srv.requests.filter((q) => q.path === '/apis/apps/v1/deployments' && q.query.continue).length;
+      return { names: r.findings.map((f) => f.location.resource!.name!).sort(), expired };
+    } finally {
+      await srv.close();
+    }
+  }
+
+  it('starts the list again and skips what it has scanned', async () => {
+    const { names } = await privilegedNames({ expireContinue: 1 });
+    expect(names).toEqual(objects.map((o) => o.metadata.name).sort());
+  });
+
+  it('goes on from the token the server offers with the 410', async () => {
+    const { names } = await privilegedNames({ expireContinue: 1, offerInconsistentContinue: true });
+    expect(names).toEqual(objects.map((o) => o.metadata.name).sort());
+  });
+
+  it('gives up after repeated expiries with an error, keeping what it scanned', async () => {
+    const srv = await new FakeApiServer({ objects, expireContinue: 100 }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 4, rules: ['K8S-0003'] });
+      expect(r.errors).toEqual([{ path: 'deployments.apps', message: expect.stringMatching(/kept expiring \(410 Gone\)/) }]);
+      expect(r.findings.length).toBe(4);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('sanctum cluster (CLI)', () => {
+  let srv: FakeApiServer;
+  beforeAll(async () => {
+    srv = await new FakeApiServer({
+      objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } }), deployment('ok', 'web')],
+      resources: POLICY_REPORT_RESOURCES,
+    }).start();
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it('prints the JSON report and exits 1 on findings at or above --fail-on', async () => {
+    const out = capture();
+    const err = capture();
+    const code = await main(['node', 'sanctum', 'cluster', '--kubeconfig', srv.kubeconfigPath, '--format', 'json', '--rule', 'K8S-0003'], {
+      stdout: out.stream,
+      stderr: err.stream,
+    });
+    expect(code).toBe(1);
+    const report = JSON.parse(out.text());
+    expect(report.targets).toEqual(['cluster fake']);
+    expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['llm/Deployment.apps/vllm']);
+    expect(err.text()).toMatch(/cluster 'fake' \(https:\/\/127\.0\.0\.1:\d+\): 2 objects of \d+ resource types scanned/);
+  });
+
+  it('writes wg-policy reports and applies them to the cluster with --apply', async () => {
+    const out = capture();
+    const code = await main(
+      [
+        'node',
+        'sanctum',
+        'cluster',
+        '--kubeconfig',
+        srv.kubeconfigPath,
+        '--format',
+        'policyreport',
+        '--apply',
+        '--rule',
+        'K8S-0003',
+        '--fail-on',
+        'none',
+      ],
+      { stdout: out.stream, stderr: capture().stream },
+    );
+    expect(code).toBe(0);
+    const docs = yaml.loadAll(out.text()) as Array<Record<string, any>>;
+    expect(docs.map((d) => `${d.kind} ${d.metadata.namespace ?? ''}/${d.metadata.name}`)).toEqual([
+      'PolicyReport llm/sanctum',
+      'ClusterPolicyReport /sanctum-cluster',
+    ]);
+    expect(docs[0].results[0]).toMatchObject({
+      source: 'sanctum',
+      policy: 'K8S-0003',
+      rule: 'privileged-container',
+      severity: 'critical',
+      result: 'fail',
+      resources: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'vllm', namespace: 'llm' }],
+    });
+    expect(docs[0].summary).toEqual({ pass: 0, fail: 1, warn: 0, error: 0, skip: 0 });
+    const stored = srv.stored('PolicyReport');
+    expect(stored.map((o) => (o.metadata as { namespace: string }).namespace)).toEqual(['llm']);
+    expect(srv.requests.some((q) => q.method === 'PATCH' && q.query.fieldManager === 'sanctum')).toBe(true);
+  });
+
+  it('exits 2 with a clear message when the PolicyReport CRDs are missing', async () => {
+    const bare = await new FakeApiServer({ objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } })] }).start();
+    try {
+      const err = capture();
+      const code = await main(
+        [
+          'node',
+          'sanctum',
+          'cluster',
+          '--kubeconfig',
+          bare.kubeconfigPath,
+          '--format',
+          'policyreport',
+          '--apply',
+          '-o',
+          join(tmpdir(), `sanctum-pr-${process.pid}.yaml`),
+        ],
+        {
+          stdout: capture().stream,
+          stderr: err.stream,
+        },
+      );
+      expect(code).toBe(2);
+      expect(err.text()).toMatch(/does not serve wgpolicyk8s\.io\/v1alpha2 PolicyReport \(install the wg-policy PolicyReport CRDs\)/);
+    } finally {
+      rmSync(join(tmpdir(), `sanctum-pr-${process.pid}.yaml`), { force: true });
+      await bare.close();
+    }
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    const err = capture();
+    expect(
+      await main(['node', 'sanctum', 'cluster', '--kubeconfig', srv.kubeconfigPath, '-n', 'a', '-A'], {
+        stdout: capture().stream,
+        stderr: err.stream,
+      }),
+    ).toBe(2);
+    expect(
+      await main(['node', 'sanctum', 'cluster', '--kubeconfig', srv.kubeconfigPath, '--apply'], {
+        stdout: capture().stream,
+        stderr: err.stream,
+      }),
+    ).toBe(2);
+    expect(
+      await main(['node', 'sanctum', 'cluster', '--kubeconfig', '/nonexistent/kubeconfig'], {
+        stdout: capture().stream,
+        stderr: err.stream,
+      }),
+    ).toBe(2);
+    expect(err.text()).toMatch(/--all-namespaces and --namespace exclude each other/);
+    expect(err.text()).toMatch(/--apply writes Policy Reports/);
+    expect(err.text()).toMatch(/kubeconfig \/nonexistent\/kubeconfig does not exist/);
+  });
+});

@@ -1,0 +1,168 @@
+/**
+ * Parity by construction, tested: for every rule that reads Kubernetes objects, the objects of its
+ * examples yield the same findings (rule id, resource, message) whichever way they reach the rules.
+ *
+ * Each entry point is a leg: `file` (a manifest file, `sanctum scan`) is the reference; `cluster`
+ * serves the objects from a fake API server and scans them with `scanCluster` (real client, real
+ * wire format). Another entry point (admission) joins by adding one `ParityLeg` to `LEGS`.
+ */
+import yaml from 'js-yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnyRule } from '../src/core/rule.js';
+import { MemorySourceFile } from '../src/core/source-file.js';
+import type { Finding } from '../src/core/types.js';
+import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
+import { allRules } from '../src/rules/index.js';
+import { scanCluster } from '../src/scan-cluster.js';
+import { scanSync } from '../src/scan.js';
+import { AI_OPERATOR_RESOURCES, BUILTIN_RESOURCES, FakeApiServer, type FakeResource } from '../src/testing/fake-apiserver.js';
+
+export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
+
+/** One entry point's view of a set of objects: the findings of `rule` as comparable keys. */
+export interface ParityLeg {
+  name: string;
+  /** False for rules the entry point cannot run (an admission request holds one object: no cross-object rules). */
+  covers(rule: AnyRule): boolean;
+  findings(objects: K8sObject[], rule: AnyRule): Promise<string[]>;
+}
+
+/** What parity compares: rule, resource and message. */
+export function parityKeys(findings: readonly Finding[], ruleId: string): string[] {
+  return findings
+    .filter((f) => f.ruleId === ruleId)
+    .map((f) => {
+      const r = f.location.resource;
+      return `${f.ruleId} ${r ? `${r.apiVersion}/${r.kind} ${r.namespace ?? ''}/${r.name ?? ''}` : '-'}: ${f.message}`;
+    })
+    .sort();
+}
+
+const K8S_KINDS = ['k8s', 'k8s-pod', 'k8s-set'];
+const readsObjects = (r: AnyRule): boolean => r.meta.appliesTo.some((k) => K8S_KINDS.includes(k));
+
+/**
+ * Differences by design, not by accident: a cluster scan never reads Secret values (a cluster holds
+ * Secrets to hold them; a repository must not).
+ */
+const CLUSTER_EXCEPTIONS = new Map<string, string>([['SEC-0017', 'Secret values are not read from a cluster']]);
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+}
+
+const KNOWN_TYPES = [...BUILTIN_RESOURCES, ...AI_OPERATOR_RESOURCES];
+
+/** The resource type an object is served as; kinds the fake server does not know become namespaced custom resources. */
+function typeOf(o: K8sObject): FakeResource {
+  const group = groupOf(o.apiVersion);
+  const version = o.apiVersion.slice(group ? group.length + 1 : 0);
+  const known = KNOWN_TYPES.find((t) => t.kind === o.kind && t.group === group);
+  // Served at the object's own version (a real server converts between the versions of a CRD).
+  if (known) return known.version === version ? known : { ...known, version };
+  const clusterScoped = /^(Cluster|Global|BaselineAdmin|Admin)/.test(o.kind);
+  return { group, version, name: plural(o.kind), kind: o.kind, namespaced: !clusterScoped, custom: true };
+}
+
+/** The plural a CRD would name its resource (`SecurityPolicy` → `securitypolicies`). */
+function plural(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return /(s|x|ch|sh)$/.test(k) ? `${k}es` : `${k}s`;
+}
+
+/**
+ * The objects of a rule's examples as an API server would hold them: namespaced objects without a
+ * namespace are in `default` (the server sets it; the file scan then reads the same object).
+ */
+function corpusOf(rule: AnyRule): K8sObject[][] {
+  const sets: K8sObject[][] = [];
+  for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
+    if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path) || ex.options) continue;
+    // Comments (inline suppressions) exist in files only.
+    if (ex.content.includes('sanctum:ignore')) continue;
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
+    } catch {
+      continue;
+    }
+    const objects = docs.filter(
+      (d): d is K8sObject =>
+        typeof d === 'object' && d !== null && typeof (d as K8sObject).apiVersion === 'string' && typeof (d as K8sObject).kind === 'string',
+    );
+    if (objects.length === 0 || objects.length !== docs.filter((d) => d != null).length) continue;
+    if (objects.some((o) => o.kind.endsWith('List'))) continue;
+    sets.push(
+      objects.map((o) => {
+        const metadata = { ...((o.metadata as Record<string, unknown>) ?? {}) };
+        if (typeOf(o).namespaced && typeof metadata.namespace !== 'string') metadata.namespace = 'default';
+        return { ...o, metadata };
+      }),
+    );
+  }
+  return sets;
+}
+
+const fileLeg: ParityLeg = {
+  name: 'file',
+  covers: () => true,
+  async findings(objects, rule) {
+    const text = objects.map((o) => yaml.dump(o, { noRefs: true })).join('---\n');
+    const result = scanSync({
+      targets: ['parity'],
+      files: [new MemorySourceFile('parity/objects.yaml', text)],
+      rules: [rule.meta.id],
+      config: false,
+      renderers: false,
+      today: '2026-01-01',
+    });
+    expect(result.errors).toEqual([]);
+    return parityKeys(result.findings, rule.meta.id);
+  },
+};
+
+let server: FakeApiServer | undefined;
+
+const clusterLeg: ParityLeg = {
+  name: 'cluster',
+  covers: (rule) => !CLUSTER_EXCEPTIONS.has(rule.meta.id),
+  async findings(objects, rule) {
+    const resources = [...new Map(objects.map(typeOf).map((t) => [`${t.group}/${t.kind}`, t])).values()];
+    server!.reset(objects, resources);
+    const result = await scanCluster({ kubeconfig: server!.kubeconfigPath, rules: [rule.meta.id], config: false, today: '2026-01-01' });
+    expect(result.errors).toEqual([]);
+    return parityKeys(result.findings, rule.meta.id);
+  },
+};
+
+/** The entry points compared with the file scan. */
+const LEGS: ParityLeg[] = [clusterLeg];
+
+describe('parity: the same objects give the same findings as a file and from every other entry point', () => {
+  beforeAll(async () => {
+    server = await new FakeApiServer().start();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const rules = allRules.filter(readsObjects);
+  it('covers the rules that read Kubernetes objects', () => {
+    expect(rules.length).toBeGreaterThan(60);
+  });
+
+  for (const rule of rules) {
+    const corpus = corpusOf(rule);
+    if (corpus.length === 0) continue;
+    for (const leg of LEGS) {
+      if (!leg.covers(rule)) continue;
+      it(`${rule.meta.id} ${rule.meta.slug}: ${leg.name} = file`, async () => {
+        for (const objects of corpus) {
+          const expected = await fileLeg.findings(objects, rule);
+          expect(await leg.findings(objects, rule)).toEqual(expected);
+        }
+      });
+    }
+  }
+});
