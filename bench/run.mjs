@@ -82,6 +82,7 @@ for (const [name, file, fn] of [
   ['webhook', 'webhook.mjs', 'runWebhookBench'],
   ['store', 'store.mjs', 'runStoreBench'],
   ['audit', 'audit.mjs', 'runAuditBench'],
+  ['cluster', 'cluster.mjs', 'runClusterBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));

@@ -10,6 +10,8 @@ export interface RuleExample {
   content: string | Uint8Array;
   /** Rule options the example needs (e.g. an allow-list that the default leaves open). */
   options?: Record<string, unknown>;
+  /** The example's objects as a live cluster serves them to `sanctum cluster` (every kind listed), not as a file. */
+  cluster?: boolean;
 }
 
 export interface RuleMeta {

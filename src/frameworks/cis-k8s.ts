@@ -14,6 +14,7 @@ export const cisK8s = defineFramework({
     '5.1.6': 'Ensure that Service Account Tokens are only mounted where necessary',
     '5.1.8': 'Limit use of the Bind, Impersonate and Escalate permissions in the Kubernetes cluster',
     '5.1.10': 'Minimize access to the proxy sub-resource of nodes',
+    '5.2.1': 'Ensure that the cluster has at least one active policy control mechanism in place',
     '5.2.2': 'Minimize the admission of privileged containers',
     '5.2.3': 'Minimize the admission of containers wishing to share the host process ID namespace',
     '5.2.4': 'Minimize the admission of containers wishing to share the host IPC namespace',

@@ -5,6 +5,7 @@ import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import type { Finding, ScanError, Severity } from '../core/types.js';
 import { allParsers } from '../parsers/index.js';
 import { allRules } from '../rules/index.js';
+import { clusterExampleFiles } from './cluster-example.js';
 
 export interface ExpectedFinding {
   startLine: number;
@@ -55,8 +56,11 @@ export function runRule(
     ruleConfig: opts.options ? new Map([[rule.meta.id, { options: opts.options }]]) : undefined,
     today: opts.today ?? '2026-01-01',
   });
-  for (const f of Array.isArray(files) ? files : [files as RuleExample | SourceFile])
-    engine.scanFile('content' in f ? new MemorySourceFile(f.path, f.content) : f);
+  for (const f of Array.isArray(files) ? files : [files as RuleExample | SourceFile]) {
+    if (!('content' in f)) engine.scanFile(f);
+    else if (f.cluster) for (const file of clusterExampleFiles(f)) engine.scanFile(file);
+    else engine.scanFile(new MemorySourceFile(f.path, f.content));
+  }
   const { findings, errors } = engine.finish();
   return { findings: findings.filter((f) => f.ruleId === rule.meta.id), errors };
 }

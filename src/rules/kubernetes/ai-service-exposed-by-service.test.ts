@@ -67,6 +67,17 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a live Service (cluster scan) names the address its load balancer was given',
+      path: 'a.yaml',
+      content: deploy(jupyter) + service(lb + 'status:\n  loadBalancer:\n    ingress:\n    - ip: 203.0.113.7\n    - hostname: nb.elb.example.com\n'),
+      findings: [
+        {
+          startLine: 26, startColumn: 5, endLine: 27, endColumn: 21,
+          message: "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer at 203.0.113.7, nb.elb.example.com",
+        },
+      ],
+    },
+    {
       name: 'Jupyter without a token behind a LoadBalancer (named target port)',
       path: 'a.yaml',
       content: deploy(jupyter) + service(lb),

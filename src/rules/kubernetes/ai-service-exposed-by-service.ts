@@ -22,9 +22,13 @@ function exposure(svc: K8sObjectDocument): { how: string; narrowed: boolean } | 
     const internal = Object.entries(INTERNAL_LB).find(([k, test]) => typeof svc.annotations[k] === 'string' && test(svc.annotations[k]));
     const ranges = svc.get(['spec', 'loadBalancerSourceRanges']);
     const restricted = Array.isArray(ranges) && ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0');
-    if (internal) return { how: 'an internal LoadBalancer', narrowed: true };
-    if (restricted) return { how: `a LoadBalancer limited to ${ranges.join(', ')}`, narrowed: true };
-    return { how: 'a LoadBalancer', narrowed: false };
+    // A live Service (a cluster scan) shows the address the load balancer was given.
+    const ingress = svc.get(['status', 'loadBalancer', 'ingress']);
+    const addresses = (Array.isArray(ingress) ? ingress : []).map((i) => (i as Record<string, unknown>)?.ip ?? (i as Record<string, unknown>)?.hostname).filter((a) => typeof a === 'string');
+    const at = addresses.length ? ` at ${addresses.join(', ')}` : '';
+    if (internal) return { how: `an internal LoadBalancer${at}`, narrowed: true };
+    if (restricted) return { how: `a LoadBalancer${at} limited to ${ranges.join(', ')}`, narrowed: true };
+    return { how: `a LoadBalancer${at}`, narrowed: false };
   }
   if (hasExternal) return { how: `externalIPs ${externalIPs.join(', ')}`, narrowed: false };
   if (type === 'NodePort') return { how: "a NodePort on every node's address", narrowed: true };

@@ -71,7 +71,7 @@ export function objectName(type: ResourceType, item: RawObject): string {
  */
 export class ClusterObjectFile implements SourceFile {
   readonly size: number;
-  private readonly content: string;
+  private readonly json: string;
   private data: Buffer | undefined;
 
   constructor(
@@ -79,16 +79,16 @@ export class ClusterObjectFile implements SourceFile {
     object: RawObject,
     readonly cluster: ClusterListing,
   ) {
-    this.content = JSON.stringify(object, null, 2);
-    this.data = Buffer.from(this.content, 'utf8');
+    this.json = JSON.stringify(object, null, 2);
+    this.data = Buffer.from(this.json, 'utf8');
     this.size = this.data.length;
   }
 
   text(): string {
-    return this.content;
+    return this.json;
   }
   bytes(): Uint8Array {
-    this.data ??= Buffer.from(this.content, 'utf8');
+    this.data ??= Buffer.from(this.json, 'utf8');
     return this.data;
   }
   head(): Uint8Array {

@@ -1,0 +1,74 @@
+import { defineRule } from '../../core/rule.js';
+import type { ObjectPath } from '../../core/types.js';
+import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
+import { isNvidiaResource } from './lib/gpu.js';
+
+const SHARING = 'nvidia.com/gpu.sharing-strategy';
+const REPLICAS = 'nvidia.com/gpu.replicas';
+const PRODUCT = 'nvidia.com/gpu.product';
+
+const node = (labels: string) =>
+  `apiVersion: v1\nkind: Node\nmetadata:\n  name: gpu-a100-1\n  labels:\n    nvidia.com/gpu.present: "true"\n    nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB\n${labels}status:\n  capacity:\n    nvidia.com/gpu: "8"\n`;
+
+/** True when the Node has NVIDIA GPUs: feature discovery says so, or the device plugin advertises them. */
+function hasGpus(doc: K8sObjectDocument): boolean {
+  if (doc.labels['nvidia.com/gpu.present'] === 'true') return true;
+  for (const field of ['capacity', 'allocatable']) {
+    const res = doc.get(['status', field]);
+    if (typeof res === 'object' && res !== null && Object.entries(res).some(([k, v]) => isNvidiaResource(k) && String(v) !== '0'))
+      return true;
+  }
+  return false;
+}
+
+export default defineRule<K8sObjectDocument>({
+  meta: {
+    id: 'K8S-0172',
+    slug: 'gpu-node-shared-without-isolation',
+    title: 'GPU node shares its GPUs between pods without isolation',
+    severity: 'medium',
+    scanner: 'misconfig',
+    appliesTo: ['k8s'],
+    frameworks: [
+      { id: 'nsa-cisa', control: 'hardening-container-environments' },
+      { id: 'mitre-atlas', control: 'AML.T0025' },
+      { id: 'mitre-atlas', control: 'AML.T0029' },
+    ],
+    rationale:
+      'NVIDIA\u2019s device plugin can advertise each GPU several times (`replicas`) and hand the replicas to different pods, by time-slicing or through MPS; GPU feature discovery labels the node with the strategy (`nvidia.com/gpu.sharing-strategy`, `nvidia.com/gpu.replicas`, a `-SHARED` product name). Time-sliced pods share the GPU\u2019s memory with no isolation between them: one can read what another left in device memory (model weights, prompts, activations; LeftoverLocals, CVE-2023-4969, showed how), fill the memory so that the other fails, or crash the GPU under it. MPS clients share one server: memory limits are enforced, but a fault in one client stops every other. Neither fits pods of different teams or tenants. MIG partitions (`nvidia.com/mig.strategy`) are isolated in hardware and are not reported. A cluster scan reads the labels from the live Node objects.',
+    remediation:
+      'Give tenants that must not see each other whole GPUs or MIG instances (set `sharing` to none in the device plugin configuration and use MIG profiles on A100/H100-class GPUs). Where sharing is wanted, keep it to the pods of one team: a node pool with a taint that only that team\u2019s workloads tolerate (`kubectl taint nodes NAME nvidia.com/gpu=shared:NoSchedule`) and a node selector on the shared product label.',
+    references: [
+      'https://github.com/NVIDIA/k8s-device-plugin#shared-access-to-gpus',
+      'https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-sharing.html',
+      'https://docs.nvidia.com/datacenter/tesla/mig-user-guide/',
+      'https://nvd.nist.gov/vuln/detail/CVE-2023-4969',
+    ],
+    examples: {
+      bad: [{ path: 'node.yaml', content: node(`    ${SHARING}: time-slicing\n    ${REPLICAS}: "4"\n`) }],
+      good: [{ path: 'node.yaml', content: node('    nvidia.com/mig.strategy: single\n') }],
+    },
+  },
+  check(doc, ctx) {
+    if (doc.object.kind !== 'Node' || doc.object.apiVersion !== 'v1' || !hasGpus(doc)) return;
+    const labels = doc.labels;
+    const strategy = labels[SHARING];
+    const replicas = Number(labels[REPLICAS]);
+    const shared = typeof labels[PRODUCT] === 'string' && labels[PRODUCT].endsWith('-SHARED');
+    let how: string;
+    let at: ObjectPath;
+    if (strategy === 'time-slicing' || strategy === 'mps') {
+      how = strategy === 'mps' ? 'through MPS' : 'by time-slicing';
+      at = ['metadata', 'labels', SHARING];
+    } else if (strategy === undefined && (replicas > 1 || shared)) {
+      how = 'by time-slicing';
+      at = ['metadata', 'labels', replicas > 1 ? REPLICAS : PRODUCT];
+    } else return;
+    const count = replicas > 1 ? ` (${replicas} pods per GPU)` : '';
+    const risk =
+      strategy === 'mps'
+        ? 'its pods share one MPS server per GPU, and a fault in one stops the others'
+        : 'its pods share each GPU\u2019s memory with no isolation: one can read or exhaust what another holds there';
+    ctx.report({ at, message: `Node '${doc.name}' shares its GPUs between pods ${how}${count}: ${risk}` });
+  },
+});
