@@ -55,11 +55,11 @@ const r = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 const want = {
   'K8S-0003': 'llm/Deployment.apps/vllm',
   'K8S-0110': 'ClusterRoleBinding.rbac.authorization.k8s.io/ray-dashboard-view',
-  'K8S-0170': 'llm/RoleBinding.rbac.authorization.k8s.io/model-registry-reader',
-  'K8S-0172': null,
-  'K8S-0173': 'llm/CronJob.batch/sync',
+  'K8S-0200': 'llm/RoleBinding.rbac.authorization.k8s.io/model-registry-reader',
+  'K8S-0202': null,
+  'K8S-0203': 'llm/CronJob.batch/sync',
   'K8S-0150': 'llm/Service/jupyter',
-  'K8S-0171': 'Namespace/llm',
+  'K8S-0201': 'Namespace/llm',
 };
 let bad = 0;
 for (const [rule, path] of Object.entries(want)) {

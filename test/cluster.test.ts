@@ -232,6 +232,28 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   });
 });
 
+describe('kinds that could not be listed prove nothing by their absence', () => {
+  it('says nothing of missing NetworkPolicies, ResourceQuotas or LimitRanges it may not list, and reports them when it may', async () => {
+    const objects = [deployment('vllm', 'llm')];
+    const tenancy = ['namespace-without-default-deny-ingress', 'namespace-without-resource-quota', 'namespace-without-limit-range'];
+    const blind = await new FakeApiServer({
+      objects,
+      forbidden: ['networkpolicies.networking.k8s.io', 'resourcequotas', 'limitranges'],
+    }).start();
+    const seeing = await new FakeApiServer({ objects }).start();
+    try {
+      const a = await scanCluster({ kubeconfig: blind.kubeconfigPath, config: false, rules: tenancy });
+      expect(a.findings).toEqual([]);
+      expect(a.errors.map((e) => e.path)).toEqual(['resourcequotas', 'limitranges', 'networkpolicies.networking.k8s.io']);
+      const b = await scanCluster({ kubeconfig: seeing.kubeconfigPath, config: false, rules: tenancy });
+      expect(b.findings.map((f) => f.slug).sort()).toEqual([...tenancy].sort());
+    } finally {
+      await blind.close();
+      await seeing.close();
+    }
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

@@ -43,9 +43,14 @@ const readsObjects = (r: AnyRule): boolean => r.meta.appliesTo.some((k) => K8S_K
 
 /**
  * Differences by design, not by accident: a cluster scan never reads Secret values (a cluster holds
- * Secrets to hold them; a repository must not).
+ * Secrets to hold them; a repository must not), and a cluster, which lists every role, knows that a
+ * role missing from it does not exist, where a file scan only knows it is not in the scan.
  */
-const CLUSTER_EXCEPTIONS = new Map<string, string>([['SEC-0017', 'Secret values are not read from a cluster']]);
+const CLUSTER_EXCEPTIONS = new Map<string, string>([
+  ['SEC-0017', 'Secret values are not read from a cluster'],
+  ['K8S-0128', 'a role not in a file scan: a cluster that lists roles reports K8S-0200 instead'],
+  ['K8S-0200', 'a role that does not exist: only a cluster, which lists every role, can tell'],
+]);
 
 function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';

@@ -23,7 +23,7 @@ function hasGpus(doc: K8sObjectDocument): boolean {
 
 export default defineRule<K8sObjectDocument>({
   meta: {
-    id: 'K8S-0172',
+    id: 'K8S-0202',
     slug: 'gpu-node-shared-without-isolation',
     title: 'GPU node shares its GPUs between pods without isolation',
     severity: 'medium',

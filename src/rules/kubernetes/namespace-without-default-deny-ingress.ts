@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isDefaultDeny, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import { isDefaultDeny, notListed, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
 
 const WORKLOAD =
   'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\n  namespace: llm\nspec:\n  template:\n    metadata:\n      labels: {app: vllm}\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n';
@@ -39,6 +39,7 @@ export default defineRule<K8sSetDocument>({
     const view = tenants(set);
     if (view.clusterPolicies.length > 0) return;
     for (const t of view.tenants) {
+      if (notListed(set, t, 'networking.k8s.io', 'NetworkPolicy')) continue;
       if (t.otherPolicies.length > 0 || t.networkPolicies.some((np) => isDefaultDeny(np, 'Ingress'))) continue;
       const { doc, at } = tenantLocation(t);
       const note = t.networkPolicies.length ? `its ${t.networkPolicies.length} NetworkPolicies select only some pods or allow everything` : 'it has no NetworkPolicy';

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { quotaCovers, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import { notListed, quotaCovers, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
 
 const WORKLOAD =
   'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: finetune\n  namespace: research\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: {nvidia.com/gpu: 8}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\n  namespace: research\nspec:\n  hard:\n    requests.cpu: "64"\n';
@@ -34,6 +34,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     for (const t of tenants(set).tenants) {
+      if (notListed(set, t, '', 'ResourceQuota')) continue;
       const missing = [...t.gpuResources].filter((r) => !quotaCovers(t.quotas, r)).sort();
       if (missing.length === 0) continue;
       const { doc, at } = tenantLocation(t);

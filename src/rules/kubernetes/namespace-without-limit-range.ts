@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import { notListed, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
 
 const WORKLOAD =
   'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: notebooks\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: nb\n  namespace: notebooks\nspec:\n  containers:\n  - name: nb\n    image: quay.io/jupyter/base-notebook:2024-10-07\n';
@@ -32,6 +32,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     for (const t of tenants(set).tenants) {
+      if (notListed(set, t, '', 'LimitRange')) continue;
       if (t.limitRanges.length > 0) continue;
       const { doc, at } = tenantLocation(t);
       ctx.report({ doc, at, message: `${tenantName(t)} runs workloads without a LimitRange` });

@@ -10,7 +10,7 @@ const ns = (labels: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  na
 
 export default defineRule<K8sObjectDocument>({
   meta: {
-    id: 'K8S-0171',
+    id: 'K8S-0201',
     slug: 'namespace-without-pod-security-labels',
     title: 'Namespace without a Pod Security Admission level',
     severity: 'medium',

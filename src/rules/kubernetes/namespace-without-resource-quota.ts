@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import { notListed, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
 
 const WORKLOAD =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: team-a\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n      - name: api\n        image: ghcr.io/example/api:1.4.2\n';
@@ -33,6 +33,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     for (const t of tenants(set).tenants) {
+      if (notListed(set, t, '', 'ResourceQuota')) continue;
       if (t.quotas.length > 0) continue;
       const { doc, at } = tenantLocation(t);
       ctx.report({ doc, at, message: `${tenantName(t)} runs workloads without a ResourceQuota` });

@@ -17,7 +17,7 @@ function clusterFindings(content: string, listing?: ClusterListing) {
   return engine.finish().findings;
 }
 
-describe('K8S-0170 rbac-binding-role-missing in a cluster', () => {
+describe('K8S-0200 rbac-binding-role-missing in a cluster', () => {
   it('reports a ClusterRoleBinding to a ClusterRole that does not exist, at its roleRef, without lines', () => {
     const [f, ...rest] = clusterFindings(binding('ClusterRoleBinding', 'ClusterRole', 'gpu-operator', ''));
     expect(rest).toEqual([]);

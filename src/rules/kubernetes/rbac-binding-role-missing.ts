@@ -11,7 +11,7 @@ const ROLE =
 
 export default defineRule<K8sSetDocument>({
   meta: {
-    id: 'K8S-0170',
+    id: 'K8S-0200',
     slug: 'rbac-binding-role-missing',
     title: 'Binding grants a role that does not exist in the cluster',
     severity: 'high',

@@ -43,7 +43,7 @@ export default defineRule<K8sSetDocument>({
       const ref = roleRefOf(binding);
       if (!ref || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')) continue;
       if (ref.kind === 'ClusterRole' && (BUILT_IN.has(ref.name) || ref.name.startsWith('system:'))) continue;
-      // A cluster that listed the role's kind knows whether it exists (K8S-0170 reports it when it does not).
+      // A cluster that listed the role's kind knows whether it exists (K8S-0200 reports it when it does not).
       if (set.cluster?.listed('rbac.authorization.k8s.io', ref.kind, ref.kind === 'Role' ? binding.namespace : undefined)) continue;
       if (resolveRole(binding, ref, set.objects)) continue;
       const where = ref.kind === 'Role' ? ` in namespace '${binding.namespace}'` : '';

@@ -70,7 +70,7 @@ const POD =
 
 export default defineRule<K8sSetDocument>({
   meta: {
-    id: 'K8S-0173',
+    id: 'K8S-0203',
     slug: 'secret-mounted-not-for-workloads',
     title: 'Workload takes a Secret that is meant for the kubelet or the control plane',
     severity: 'high',

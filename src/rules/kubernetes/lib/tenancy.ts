@@ -126,6 +126,14 @@ export function tenants(set: K8sSetDocument): TenantView {
   return view;
 }
 
+/**
+ * In a cluster scan, true when objects of this kind could not be listed in the tenant's namespace
+ * (forbidden, unavailable): their absence there proves nothing, and the rule says nothing.
+ */
+export function notListed(set: K8sSetDocument, t: Tenant, group: string, kind: string): boolean {
+  return set.cluster !== undefined && !set.cluster.listed(group, kind, t.name);
+}
+
 /** Where a namespace finding goes: the Namespace object, else the first workload of the namespace. */
 export function tenantLocation(t: Tenant): { doc: K8sObjectDocument; at: At } {
   if (t.namespaceDoc) return { doc: t.namespaceDoc, at: ['metadata', 'name'] };
