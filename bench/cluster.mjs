@@ -3,7 +3,7 @@
 // server (TLS, paged lists of 500) and scanned by `scanCluster` in a child process, beside a file scan
 // of the same objects. Usage: node bench/run.mjs cluster
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,12 +28,23 @@ async function child(script, args) {
   return JSON.parse(stdout);
 }
 
+/** The fake API server of the tests (test code, not built into dist/), transpiled for this run. */
+async function fakeServerModule(corpus) {
+  const ts = (await import('typescript')).default;
+  const source = readFileSync(join(root, 'src', 'testing', 'fake-apiserver.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  mkdirSync(corpus, { recursive: true });
+  const out = join(corpus, 'fake-apiserver.mjs');
+  writeFileSync(out, outputText);
+  return out;
+}
+
 export async function runClusterBench({ corpus }) {
   const dir = join(corpus, 'k8s');
   generateK8sCorpus(dir, 5000, 10);
   const objects = [];
   for (const f of files(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
-  const { FakeApiServer } = await import('../dist/testing/fake-apiserver.js');
+  const { FakeApiServer } = await import(await fakeServerModule(corpus));
   const server = await new FakeApiServer({ objects }).start();
   const load = loadavg()[0];
   let cluster;
