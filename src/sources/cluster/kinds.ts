@@ -25,6 +25,7 @@ export const WANTED_RESOURCES: ReadonlyMap<string, ReadonlySet<string> | 'all'> 
   ['batch', new Set(['jobs', 'cronjobs'])],
   ['networking.k8s.io', new Set(['ingresses', 'networkpolicies'])],
   ['rbac.authorization.k8s.io', new Set(['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'])],
+  ['admissionregistration.k8s.io', new Set(['validatingadmissionpolicies', 'validatingadmissionpolicybindings'])],
   ['gateway.networking.k8s.io', new Set(['gateways', 'httproutes', 'grpcroutes'])],
   ['inference.networking.k8s.io', new Set(['inferencepools'])],
   ['inference.networking.x-k8s.io', new Set(['inferencepools'])],
