@@ -18,13 +18,14 @@ import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
 import { addServeCommand } from './serve-command.js';
 import { addUploadOptions, shardOf, uploadIfAsked, type UploadFlags } from './upload-options.js';
+import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-interface ScanFlags extends UploadFlags {
+export interface ScanFlags extends UploadFlags {
   format: string[];
   output: string[];
   scanners?: string;
@@ -48,7 +49,7 @@ interface ScanFlags extends UploadFlags {
   includeIgnored?: boolean;
 }
 
-const collect = (v: string, prev: string[] = []): string[] => [
+export const collect = (v: string, prev: string[] = []): string[] => [
   ...prev,
   ...v
     .split(',')
@@ -65,7 +66,7 @@ function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolea
 }
 
 /** Formats that exist: a format is advertised once its reporter is written. */
-const availableFormats = (): string[] => Object.keys(reporters);
+export const availableFormats = (): string[] => Object.keys(reporters);
 /** Scanners that have rules. */
 const availableScanners = (): string[] => SCANNERS.filter((s) => getRegistry().rules.some((r) => r.meta.scanner === s));
 
@@ -115,7 +116,7 @@ function addScanOptions(cmd: Command): Command {
 }
 
 /** --fail-on, else `failOn` of the configuration file, else high. */
-function effectiveFailOn(flags: ScanFlags, cwd: string, targets: string[]): FailOn {
+export function effectiveFailOn(flags: Pick<ScanFlags, 'failOn' | 'config'>, cwd: string, targets: string[]): FailOn {
   if (flags.failOn !== undefined) {
     const level = parseFailOn(flags.failOn);
     if (!level) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got '${flags.failOn}')`);
@@ -218,7 +219,7 @@ function runWith<T>(
   }
 }
 
-function outputs(flags: ScanFlags): Array<{ format: string; file?: string }> {
+export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ format: string; file?: string }> {
   const formats = flags.format.length ? flags.format : ['table'];
   for (const f of formats) if (!reporters[f]) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
   if (flags.output.length === 0) {
@@ -268,6 +269,43 @@ function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, writ
     throw new ScanSetupError(`cannot write ${path}: ${code}`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Writes the result in each requested format, to its file or to stdout (`--quiet` keeps what counts for the exit code). */
+export function writeOutputs(
+  result: ScanResult,
+  outs: Array<{ format: string; file?: string }>,
+  opts: {
+    rules: readonly AnyRule[];
+    failOn: FailOn;
+    flags: { quiet?: boolean; showSuppressed?: boolean; color: boolean };
+    io: CliIO;
+    cwd: string;
+    /** `false` when finding paths are not files of this machine (an image scan). */
+    localFiles?: boolean;
+  },
+): void {
+  const { flags, io, cwd, failOn } = opts;
+  const reportCtx = {
+    rules: opts.rules,
+    lookup: (k: string) => getRegistry().get(k),
+    failOn,
+    showSuppressed: flags.showSuppressed,
+    // Paths of findings in a container image are not files of this machine: never read them here.
+    readSource: opts.localFiles === false ? () => undefined : sourceReader(cwd),
+  };
+  for (const o of outs) {
+    const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
+    const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
+    const stream = streamingReporters[o.format];
+    if (stream) {
+      streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => stream(shown, ctx, sink));
+      continue;
+    }
+    const text = reporters[o.format](shown, ctx);
+    if (o.file) writeReport(resolve(cwd, o.file), text);
+    else io.stdout.write(text);
   }
 }
 
@@ -340,8 +378,11 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         const streamed = runWith(paths, flags, io, undefined, stdin, scanStreamed);
         try {
           if (streamed.result.stats.files === 0 && streamed.result.errors.length === 0)
-            io.stderr.write(`sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`);
-          for (const o of outs) streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => streamed.writeJson(sink));
+            io.stderr.write(
+              `sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`,
+            );
+          for (const o of outs)
+            streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => streamed.writeJson(sink));
         } finally {
           streamed.dispose();
         }
@@ -377,25 +418,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         }
         if (run.fixed.size === 0 && run.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
       }
-      const reportCtx = {
-        rules: ran,
-        lookup: (k: string) => getRegistry().get(k),
-        failOn,
-        showSuppressed: flags.showSuppressed,
-        readSource: sourceReader(cwd),
-      };
-      for (const o of outs) {
-        const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
-        const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
-        const stream = streamingReporters[o.format];
-        if (stream) {
-          streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => stream(shown, ctx, sink));
-          continue;
-        }
-        const text = reporters[o.format](shown, ctx);
-        if (o.file) writeReport(resolve(cwd, o.file), text);
-        else io.stdout.write(text);
-      }
+      writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd });
       await uploadIfAsked(result, flags, { targets: paths, cwd, kind: 'repository', stderr: io.stderr, quiet: flags.quiet });
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
     });
@@ -415,6 +438,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   });
 
   addSbomCommand(program, io);
+  addImageCommand(program, io, (c) => (code = c));
 
   program
     .command('rules')

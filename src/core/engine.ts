@@ -310,6 +310,8 @@ export class Engine {
     if (doc.event) location.event = doc.event;
     if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
     if (file.cluster) location.cluster = file.cluster.ref;
+    const image = file.image ?? doc.file.image;
+    if (image) location.image = image;
     const evidence = input.evidence ?? firstLine(located.snippet);
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
+import type { ImageLocation } from './types.js';
 
 /** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
 export interface SourceFile {
@@ -19,6 +20,8 @@ export interface SourceFile {
   readonly renderedBy?: string;
   /** For rendered output: where its values come from. */
   readonly origins?: RenderOrigins;
+  /** For a file of a container image: the image and the layer it comes from. */
+  readonly image?: ImageLocation;
   /** For a Kubernetes object read from a live cluster (its text is the object as JSON): which cluster, and what was listed. */
   readonly cluster?: ClusterListing;
 }

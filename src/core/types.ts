@@ -43,6 +43,25 @@ export interface ClusterRef {
   server: string;
 }
 
+/** A layer of a container image: its position (0 = the base), digest and the build step that made it. */
+export interface ImageLayerRef {
+  index: number;
+  digest: string;
+  createdBy?: string;
+}
+
+/** Where in a container image a finding is: the image, and the layer that holds the file. */
+export interface ImageLocation {
+  /** The reference as given (`registry/repo:tag`, an archive path). */
+  ref: string;
+  /** The image's digest (manifest digest when known, else the config digest). */
+  digest: string;
+  /** The layer the file comes from; absent for the image config and its history. */
+  layer?: ImageLayerRef;
+  /** A later layer that deleted or replaced the file: it is no longer in the filesystem, but still in the image. */
+  removedBy?: ImageLayerRef;
+}
+
 export interface Location extends Partial<SourceRange> {
   /** Relative to the current directory, `/`-separated. */
   path: string;
@@ -60,6 +79,8 @@ export interface Location extends Partial<SourceRange> {
   event?: EventRef;
   /** For an object read from a live cluster: which cluster (such findings have `resource` and no lines). */
   cluster?: ClusterRef;
+  /** For a finding in a container image (`path` is then the path inside the image). */
+  image?: ImageLocation;
 }
 
 export interface FrameworkRef {
@@ -144,6 +165,8 @@ export interface FoldedFinding {
 export interface ScanError {
   path: string;
   message: string;
+  /** For an error in a container image: the image and layer. */
+  image?: ImageLocation;
   line?: number;
   /** Set when a Helm chart or Kustomize overlay could not be rendered (the error is on its `Chart.yaml` or kustomization). */
   notRendered?: 'chart' | 'overlay';

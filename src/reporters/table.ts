@@ -43,19 +43,46 @@ function note(f: Finding): string {
   return f.fix?.edits.length ? ' (fixable)' : '';
 }
 
-/** Human output: findings grouped by file, then a summary line with counts and errors. */
+/** `image · layer 2 sha256:0123… · RUN pip install …`; config and history findings come first as layer "config". */
+function imageHeading(f: Finding): string | undefined {
+  const img = f.location.image;
+  if (!img) return undefined;
+  const layer = img.layer;
+  if (!layer) return `${img.ref} · image config and history`;
+  const step = layer.createdBy ? ` · ${layer.createdBy.replace(/\s+/g, ' ').slice(0, 100)}` : '';
+  return `${img.ref} · layer ${layer.index} ${layer.digest.slice(0, 19)}${step}`;
+}
+
+function byImageLayer(a: Finding, b: Finding): number {
+  const ia = a.location.image;
+  const ib = b.location.image;
+  if (!ia || !ib) return ia ? 1 : ib ? -1 : 0;
+  if (ia.ref !== ib.ref) return ia.ref < ib.ref ? -1 : 1;
+  return (ia.layer?.index ?? -1) - (ib.layer?.index ?? -1);
+}
+
+/** Human output: findings grouped by file (for images: by layer, then file), then a summary line with counts and errors. */
 export const tableReporter: Reporter = (result: ScanResult, ctx) => {
   const p = painter(ctx.color);
   const out: string[] = [];
   const shown = result.findings.filter((f) => f.status === 'fail' || ctx.showSuppressed);
   const byFile = new Map<string, Finding[]>();
-  for (const f of shown) {
-    const list = byFile.get(f.location.path) ?? [];
+  // Findings in container images: by image and layer, then by file.
+  const ordered = shown.some((f) => f.location.image) ? [...shown].sort(byImageLayer) : shown;
+  for (const f of ordered) {
+    const key = `${imageHeading(f) ?? ''}\u0000${f.location.path}`;
+    const list = byFile.get(key) ?? [];
     list.push(f);
-    byFile.set(f.location.path, list);
+    byFile.set(key, list);
   }
-  for (const [path, findings] of byFile) {
-    out.push(p.bold(clean(path)));
+  let lastHeading: string | undefined;
+  for (const findings of byFile.values()) {
+    const heading = imageHeading(findings[0]);
+    if (heading !== undefined && heading !== lastHeading) out.push(p.bold(clean(heading)));
+    lastHeading = heading;
+    const removed = findings[0].location.image?.removedBy;
+    const path = findings[0].location.path + (removed ? ` (deleted by layer ${removed.index}, still in the image)` : '');
+    out.push((heading !== undefined ? '  ' : '') + p.bold(clean(path)));
     const rows = findings.map((f) => [
       where(f),
       (p[f.severity] as Paint)(f.severity.toUpperCase()),
@@ -68,7 +95,8 @@ export const tableReporter: Reporter = (result: ScanResult, ctx) => {
     for (let k = 0; k < rows.length; k++) {
       const r = rows[k];
       const pad = (i: number) => ' '.repeat(widths[i] - plain[k][i].length);
-      out.push(`  ${r[0]}${pad(0)}  ${r[1]}${pad(1)}  ${r[2]}${pad(2)}  ${r[3]}${r[4] ? '  ' + r[4] : ''}`);
+      const indent = heading !== undefined ? '    ' : '  ';
+      out.push(`${indent}${r[0]}${pad(0)}  ${r[1]}${pad(1)}  ${r[2]}${pad(2)}  ${r[3]}${r[4] ? '  ' + r[4] : ''}`);
     }
     out.push('');
   }

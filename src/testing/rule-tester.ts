@@ -8,10 +8,13 @@ import { allRules } from '../rules/index.js';
 import { clusterExampleFiles } from './cluster-example.js';
 
 export interface ExpectedFinding {
-  startLine: number;
-  startColumn: number;
-  endLine: number;
-  endColumn: number;
+  /** `undefined` for findings without a position (a file of a container image named by its path). */
+  startLine: number | undefined;
+  startColumn: number | undefined;
+  endLine: number | undefined;
+  endColumn: number | undefined;
+  /** The location's path, when it is not the case's own file. */
+  path?: string;
   message?: string | RegExp;
   objectPath?: string;
   severity?: Severity;
@@ -107,6 +110,7 @@ export function testRule(rule: AnyRule, cases: { valid: ValidCase[]; invalid: In
           if (e.message instanceof RegExp) expect(f.message).toMatch(e.message);
           else if (e.message !== undefined) expect(f.message).toBe(e.message);
           if (e.objectPath !== undefined) expect(f.location.objectPath).toBe(e.objectPath);
+          if (e.path !== undefined) expect(f.location.path).toBe(e.path);
           if (e.severity !== undefined) expect(f.severity).toBe(e.severity);
           if (e.evidence instanceof RegExp) expect(f.evidence).toMatch(e.evidence);
           else if (e.evidence !== undefined) expect(f.evidence).toBe(e.evidence);

@@ -46,6 +46,8 @@ export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
 const YAML_NAME = /\.(ya?ml)$/i;
 const JSON_NAME = /\.json$/i;
 const ANCHOR = /&[^\s&]/;
+/** JSON files read by a classifier carry one of these keys: Kubernetes objects, image configs, image layer facts. */
+const CLASSIFIED_JSON = /"(?:apiVersion|rootfs|sanctumImageFacts)"/;
 
 export interface LoadedYaml {
   source: YamlFile;
@@ -157,7 +159,7 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
         const head = file.head();
         if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
         // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
-        if (JSON_NAME.test(file.path) && !new TextDecoder().decode(head).includes('"apiVersion"')) return { documents: [] };
+        if (JSON_NAME.test(file.path) && !CLASSIFIED_JSON.test(new TextDecoder().decode(head))) return { documents: [] };
         throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
@@ -168,7 +170,7 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
       if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
-      if (JSON_NAME.test(file.path) && !text.includes('"apiVersion"')) return { documents: [] };
+      if (JSON_NAME.test(file.path) && !CLASSIFIED_JSON.test(text)) return { documents: [] };
       // Chart templates are rendered by the Helm renderer, not read as YAML.
       if (isHelmTemplate(file, text)) return { documents: [] };
       const { source, documents } = loadTemplateAware(file, text, ctx);

@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { FAIL_ON_LEVELS } from '../core/config.js';
+import type { ScannerName } from '../core/types.js';
+import { getRegistry } from '../scan.js';
+import { scanImage } from '../scan-image.js';
+import { availableFormats, collect, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
+import { Progress } from './progress.js';
+
+type ImageFlags = Pick<
+  ScanFlags,
+  | 'format'
+  | 'output'
+  | 'scanners'
+  | 'framework'
+  | 'rule'
+  | 'skipRule'
+  | 'failOn'
+  | 'failOnError'
+  | 'config'
+  | 'baseline'
+  | 'strictModels'
+  | 'showSuppressed'
+  | 'quiet'
+  | 'color'
+  | 'progress'
+> & { platform?: string };
+
+/**
+ * `sanctum image REF...`: container images (`docker save` tarballs, OCI layouts as directories or
+ * tars) scanned without a Docker daemon; exit codes as for `scan`.
+ */
+export function addImageCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command('image')
+    .description('scan container images: docker save tarballs and OCI layouts (directory or tar), config, history and every layer')
+    .argument('<images...>', 'image archives or OCI layout directories')
+    .addOption(
+      new Option('-f, --format <format>', `output format, repeatable: ${availableFormats().join('|')}`).argParser(collect).default([]),
+    )
+    .addOption(
+      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option('--platform <os/arch[/variant]>', "image to pick from a multi-platform index (default: the host's, or the only one)")
+    .option('--scanners <list>', 'scanners to run: misconfig,secrets,models,code,deps (default: all)')
+    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
+    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
+    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (default: high)`)
+    .option('--fail-on-error', 'exit 1 when part of an image could not be scanned')
+    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
+    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .option('--strict-models', 'report any pickle import outside the allow-list as high')
+    .option('--show-suppressed', 'list suppressed findings in the table')
+    .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
+    .option('--no-color', 'no colours')
+    .option('--no-progress', 'no progress indicator')
+    .action(async (images: string[], flags: ImageFlags) => {
+      const outs = outputs(flags);
+      const cwd = io.cwd ?? process.cwd();
+      const failOn = effectiveFailOn(flags, cwd, []);
+      const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
+      let ran = getRegistry().rules;
+      let result;
+      try {
+        result = await scanImage({
+          images,
+          cwd,
+          platform: flags.platform,
+          scanners: flags.scanners
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean) as ScannerName[] | undefined,
+          frameworks: flags.framework,
+          rules: flags.rule,
+          skipRules: flags.skipRule,
+          config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
+          baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
+          strictModels: flags.strictModels,
+          onRules: (r) => (ran = r),
+          onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
+        });
+      } finally {
+        progress?.done();
+      }
+      writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
+      setExit(exitCodeFor(result, failOn, Boolean(flags.failOnError)));
+    });
+}

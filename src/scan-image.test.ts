@@ -1,0 +1,252 @@
+import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from './core/types.js';
+import { fakes } from './rules/secrets/lib/fakes.js';
+import { scanImage } from './scan-image.js';
+import { dockerSave, layerTar, ociLayout, sha256, zstdAvailable, type TestImage } from './testing/images.js';
+
+const HF = fakes.huggingface('image');
+const OPENAI = fakes.openaiProject('image');
+const AWS_SECRET = fakes.awsSecretKey('image');
+const AWS_SECRET_FILE = `[default]\naws_access_key_id = ${fakes.awsAccessKeyId('image')}\naws_secret_access_key = ${AWS_SECRET}\n`;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sanctum-image-test-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** An image whose second layer deletes the credentials the first one added, with a root user and a curl | sh step. */
+const insecure: TestImage = {
+  config: {
+    Env: ['PATH=/usr/local/bin:/usr/bin:/bin', `HF_TOKEN=${HF}`],
+    ExposedPorts: { '22/tcp': {}, '8000/tcp': {} },
+    Cmd: ['python', '/app/serve.py'],
+  },
+  emptyHistory: ['/bin/sh -c #(nop)  ENV HF_TOKEN=hidden'],
+  layers: [
+    {
+      createdBy: '/bin/sh -c #(nop) ADD file:0123456789abcdef in / ',
+      entries: [
+        { name: 'root/', type: 'directory', mode: 0o700 },
+        { name: 'root/.aws/credentials', content: AWS_SECRET_FILE },
+        { name: 'usr/local/bin/', type: 'directory', mode: 0o777 },
+        { name: 'usr/local/bin/helper', content: '#!/bin/sh\necho hi\n', mode: 0o4755 },
+        { name: 'etc/passwd', content: 'root:x:0:0:root:/root:/bin/bash\n' },
+      ],
+    },
+    {
+      createdBy: `|1 GH_TOKEN=${fakes.githubClassic('image')} /bin/sh -c curl -fsSL https://get.example.com/install.sh | sh && rm -rf /root/.aws`,
+      entries: [
+        { name: 'root/', type: 'directory', mode: 0o700 },
+        { name: 'root/.wh..aws', content: '' },
+        { name: 'app/serve.py', content: 'import pickle, sys\nmodel = pickle.load(open(sys.argv[1], "rb"))\n' },
+      ],
+    },
+  ],
+};
+
+function ids(findings: Finding[]): string[] {
+  return [...new Set(findings.map((f) => f.ruleId))].sort();
+}
+
+describe('scanImage on a docker save archive', () => {
+  it('scans config, history and every layer, deleted files included, with image locations', async () => {
+    const path = join(dir, 'insecure.tar');
+    const { configDigest } = await dockerSave(path, insecure, { tag: 'acme/serve:1.0' });
+    const result = await scanImage({ images: [path], config: false, cwd: dir });
+    expect(result.errors).toEqual([]);
+    const found = ids(result.findings);
+    for (const id of ['IMG-0001', 'IMG-0003', 'IMG-0005', 'IMG-0006', 'IMG-0007', 'DF-0004', 'DF-0006']) expect(found, id).toContain(id);
+    // The credentials file was deleted by layer 1: still found, and said so.
+    const aws = result.findings.find((f) => f.location.path === '/root/.aws/credentials');
+    expect(aws, 'deleted credentials are scanned').toBeDefined();
+    expect(aws!.location.image).toMatchObject({
+      ref: 'acme/serve:1.0',
+      digest: configDigest,
+      layer: { index: 0, createdBy: '/bin/sh -c #(nop) ADD file:0123456789abcdef in / ' },
+      removedBy: { index: 1 },
+    });
+    expect(aws!.message).toMatch(/deleted or replaced: still in the image's layer 0/);
+    expect(JSON.stringify(result)).not.toContain(AWS_SECRET);
+    // The config finding is on the config, at its line.
+    const env = result.findings.find((f) => f.ruleId === 'IMG-0003')!;
+    expect(env.location).toMatchObject({ path: 'config.json', objectPath: '/config/Env/1', image: { ref: 'acme/serve:1.0' } });
+    expect(env.location.startLine).toBeGreaterThan(0);
+    // History: the build argument and the curl | sh step are in the rebuilt Dockerfile.
+    const arg = result.findings.find((f) => f.ruleId === 'DF-0004')!;
+    expect(arg.location.path).toBe('history.Dockerfile');
+    expect(arg.evidence).toBe('ARG GH_TOKEN=ghp_…');
+    // The root user is reported once, on the config (the rebuilt history does not repeat it).
+    expect(result.findings.filter((f) => f.ruleId === 'DF-0001')).toEqual([]);
+    // SUID file: located at the file, in its layer.
+    const suid = result.findings.find((f) => f.ruleId === 'IMG-0006')!;
+    expect(suid.location).toMatchObject({ path: '/usr/local/bin/helper', image: { layer: { index: 0 } } });
+    expect(result.stats.files).toBeGreaterThan(3);
+  });
+
+  it('reads the legacy layout (<id>/layer.tar, uncompressed) and names the image by its path', async () => {
+    const path = join(dir, 'legacy.tar');
+    await dockerSave(
+      path,
+      { config: { User: 'app' }, layers: [{ compression: 'none', entries: [{ name: 'srv/app.env', content: `HF_TOKEN=${HF}\n` }] }] },
+      { legacy: true },
+    );
+    const result = await scanImage({ images: [path], config: false, cwd: dir });
+    expect(result.errors).toEqual([]);
+    const secret = result.findings.find((f) => f.location.path === '/srv/app.env')!;
+    expect(secret.ruleId).toMatch(/^SEC-/);
+    expect(secret.location.image?.ref).toBe(path);
+    expect(secret.location.image?.removedBy).toBeUndefined();
+    expect(ids(result.findings)).not.toContain('IMG-0001');
+  });
+});
+
+describe('scanImage on an OCI layout', () => {
+  const twoPlatforms = (compression: 'gzip' | 'zstd'): Array<TestImage & { platform: { os: string; architecture: string } }> => [
+    {
+      platform: { os: 'linux', architecture: 'amd64' },
+      config: { User: '1000' },
+      layers: [{ compression, entries: [{ name: 'etc/amd64.env', content: `OPENAI_API_KEY=${OPENAI}\n` }] }],
+    },
+    {
+      platform: { os: 'linux', architecture: 'arm64' },
+      architecture: 'arm64',
+      config: { User: '1000' },
+      layers: [{ compression, entries: [{ name: 'etc/arm64.env', content: `HF_TOKEN=${HF}\n` }] }],
+    },
+  ];
+
+  it('picks the platform asked for from the index (directory layout, gzip)', async () => {
+    const path = join(dir, 'oci-dir');
+    const { manifestDigests } = await ociLayout(path, twoPlatforms('gzip'));
+    const result = await scanImage({ images: [path], platform: 'linux/arm64', config: false, cwd: dir });
+    expect(result.errors).toEqual([]);
+    const paths = result.findings.map((f) => f.location.path);
+    expect(paths).toContain('/etc/arm64.env');
+    expect(paths).not.toContain('/etc/amd64.env');
+    expect(result.findings.find((f) => f.location.path === '/etc/arm64.env')!.location.image?.digest).toBe(manifestDigests[1]);
+  });
+
+  it('says which platforms exist when the one asked for does not', async () => {
+    const path = join(dir, 'oci-dir-2');
+    await ociLayout(path, twoPlatforms('gzip'));
+    const result = await scanImage({ images: [path], platform: 'linux/s390x', config: false, cwd: dir });
+    expect(result.errors).toEqual([{ path, message: 'no image for platform linux/s390x (available: linux/amd64, linux/arm64)' }]);
+  });
+
+  it.skipIf(!zstdAvailable())('reads zstd layers from an OCI layout tar (skipped without the zstd binary, which writes them)', async () => {
+    const path = join(dir, 'oci.tar');
+    await ociLayout(path, twoPlatforms('zstd'), { tar: true });
+    const result = await scanImage({ images: [path], platform: 'linux/amd64', config: false, cwd: dir });
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => f.location.path)).toContain('/etc/amd64.env');
+  });
+
+  it('applies opaque directories: files under them from lower layers are reported as removed', async () => {
+    const path = join(dir, 'opaque');
+    await ociLayout(path, [
+      {
+        layers: [
+          {
+            entries: [
+              { name: 'opt/conf/', type: 'directory' },
+              { name: 'opt/conf/token.env', content: `HF_TOKEN=${HF}\n` },
+            ],
+          },
+          {
+            entries: [
+              { name: 'opt/conf/', type: 'directory' },
+              { name: 'opt/conf/.wh..wh..opq', content: '' },
+              { name: 'opt/conf/ok.txt', content: 'fine\n' },
+            ],
+          },
+        ],
+      },
+    ]);
+    const result = await scanImage({ images: [path], config: false, cwd: dir });
+    const f = result.findings.find((x) => x.location.path === '/opt/conf/token.env')!;
+    expect(f.location.image?.removedBy?.index).toBe(1);
+  });
+});
+
+describe('broken and hostile images are errors, never crashes', () => {
+  it('reports path traversal, a truncated layer and a layer that does not match its digest, and scans the rest', async () => {
+    const path = join(dir, 'hostile');
+    await ociLayout(path, [
+      {
+        layers: [
+          {
+            entries: [
+              { name: '../../etc/cron.d/evil', content: '* * * * * root sh\n' },
+              { name: 'ok/app.env', content: `HF_TOKEN=${HF}\n` },
+            ],
+          },
+          { entries: [{ name: 'b/file', content: 'x'.repeat(100_000) }] },
+        ],
+      },
+    ]);
+    // Truncate the second layer's blob in place (its digest no longer matches either).
+    const index = JSON.parse(readFileSync(join(path, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(path, 'blobs/sha256', index.manifests[0].digest.slice(7)), 'utf8'));
+    const second = join(path, 'blobs/sha256', manifest.layers[1].digest.slice(7));
+    writeFileSync(second, readFileSync(second).subarray(0, 200));
+    const result = await scanImage({ images: [path], config: false, cwd: dir });
+    const messages = result.errors.map((e) => `${e.path}: ${e.message}`);
+    expect(
+      messages.some((m) => /\.\.\/\.\.\/etc\/cron\.d\/evil: .*path traversal/.test(m)),
+      messages.join('\n'),
+    ).toBe(true);
+    expect(
+      messages.some((m) => /^layer 1 .*truncated/.test(m)),
+      messages.join('\n'),
+    ).toBe(true);
+    expect(result.findings.map((f) => f.location.path)).toContain('/ok/app.env');
+  });
+
+  it('reports a huge extended header and a decompression bomb', async () => {
+    const path = join(dir, 'bombs');
+    const huge = await layerTar([{ name: 'x', content: 'a', pax: { comment: 'z'.repeat(5 * 1024 * 1024) } }]);
+    await ociLayout(path, [{ layers: [{ entries: [{ name: 'big', content: Buffer.alloc(4 * 1024 * 1024) }] }] }]);
+    const limited = await scanImage({
+      images: [path],
+      config: false,
+      cwd: dir,
+      walkLimits: { maxLayerBytes: 1024 * 1024 },
+    });
+    expect(limited.errors.map((e) => e.message).join('\n')).toMatch(/expands beyond 1048576 bytes/);
+    // The huge header: replace the layer blob with it (gzip), keeping the layout otherwise valid.
+    const index = JSON.parse(readFileSync(join(path, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(path, 'blobs/sha256', index.manifests[0].digest.slice(7)), 'utf8'));
+    writeFileSync(join(path, 'blobs/sha256', manifest.layers[0].digest.slice(7)), gzipSync(huge));
+    const result = await scanImage({ images: [path], config: false, cwd: dir });
+    expect(result.errors.map((e) => e.message).join('\n')).toMatch(/huge header/);
+  });
+
+  it('reports an archive that is not an image and a missing file, and goes on with the next image', async () => {
+    const notImage = join(dir, 'not-image.tar');
+    writeFileSync(notImage, Buffer.alloc(1024));
+    const good = join(dir, 'good.tar');
+    await dockerSave(good, { config: { User: 'app' }, layers: [{ entries: [{ name: 'a.env', content: `HF_TOKEN=${HF}\n` }] }] });
+    const result = await scanImage({ images: [notImage, join(dir, 'missing.tar'), good], config: false, cwd: dir });
+    expect(result.errors.map((e) => e.path)).toEqual([notImage, join(dir, 'missing.tar')]);
+    expect(result.findings.some((f) => f.location.path === '/a.env')).toBe(true);
+  });
+
+  it('spools a large model file that a parser reads by range, and scans it', async () => {
+    const path = join(dir, 'model');
+    // A protocol-2 pickle calling os.system, padded past the in-memory limit.
+    const pickle = Buffer.concat([Buffer.from('\x80\x02cos\nsystem\nq\x00X\x02\x00\x00\x00idq\x01\x85q\x02Rq\x03.', 'latin1')]);
+    const padded = Buffer.concat([pickle, Buffer.alloc(300_000)]);
+    await ociLayout(path, [{ layers: [{ entries: [{ name: 'models/model.pkl', content: padded }] }] }]);
+    const result = await scanImage({ images: [path], config: false, cwd: dir, walkLimits: { maxMemoryFileBytes: 100_000 } });
+    const mdl = result.findings.find((f) => f.location.path === '/models/model.pkl');
+    expect(mdl?.ruleId).toMatch(/^MDL-/);
+    expect(sha256(padded)).toMatch(/^sha256:/);
+  });
+});

@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { SourceFile } from './core/source-file.js';
+import type { Finding, ImageLocation, ScanError, ScanResult } from './core/types.js';
+import { historyToDockerfile } from './parsers/image/history-dockerfile.js';
+import { scanFiles, ScanSetupError, sortFindings, type FileSink, type ScanOptions } from './scan.js';
+import { ImageFormatError } from './sources/image/blob-store.js';
+import { ImageFactsFile, ImageMemoryFile } from './sources/image/image-file.js';
+import { openArchive, type OpenedArchive } from './sources/image/image-archive.js';
+import { parsePlatform, type ImageDescription } from './sources/image/image-source.js';
+import { walkImage, type ImageFileCollector, type LayerFact, type WalkLimits } from './sources/image/image-walker.js';
+import { TarIndexError } from './sources/image/tar-index.js';
+
+export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'> {
+  /** `docker save` tarballs, OCI layouts (directory or tar). */
+  images: string[];
+  /** `os/arch[/variant]`: the image picked from an index (default: the host's, or the only one). */
+  platform?: string;
+  /** Collectors of final-filesystem files (OS package databases). */
+  collectors?: readonly ImageFileCollector[];
+  walkLimits?: Partial<WalkLimits>;
+  /** Directory for spooled files. */
+  tmpDir?: string;
+}
+
+/** Path of the image config in findings (paths of files inside the image start with `/`). */
+export const CONFIG_PATH = 'config.json';
+/** Path of the history rebuilt as a Dockerfile. */
+export const HISTORY_PATH = 'history.Dockerfile';
+/** Path of the layer facts document (SUID files, world-writable directories, caches). */
+export const FACTS_PATH = 'image-facts.json';
+
+/**
+ * Dockerfile rules whose finding on the rebuilt history repeats an image rule on the config (the
+ * config is what runs): the image rule stands.
+ */
+const COVERED_BY_CONFIG_RULES = new Set(['DF-0001', 'DF-0009']);
+
+/**
+ * Scans container images: each image's config and history, and every file of every layer through
+ * the same parsers and rules as `scan` (files a later layer deleted included). Several images may be
+ * given; an image that cannot be read is an entry in `errors` and the others are scanned.
+ */
+export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
+  if (opts.images.length === 0) throw new ScanSetupError('no image given');
+  const cwd = opts.cwd ?? process.cwd();
+  const platform = opts.platform ? parsePlatformOrThrow(opts.platform) : undefined;
+  const extraErrors: ScanError[] = [];
+  const result = await scanFiles({ ...opts, targets: opts.images }, async (sink) => {
+    for (const ref of opts.images) {
+      const abs = resolve(cwd, ref);
+      if (!existsSync(abs)) {
+        extraErrors.push({ path: ref, message: 'no such file or directory (registry references are not supported yet)' });
+        continue;
+      }
+      let archive: OpenedArchive;
+      try {
+        archive = openArchive(abs, { platform });
+      } catch (e) {
+        extraErrors.push({ path: ref, message: describeOpenError(e) });
+        continue;
+      }
+      try {
+        for (const image of archive.images) {
+          if (image.ref === abs) image.ref = ref;
+          else if (image.ref.startsWith(abs)) image.ref = ref + image.ref.slice(abs.length);
+          await scanOne(image, sink, opts, extraErrors);
+        }
+      } finally {
+        archive.store.close();
+      }
+    }
+  });
+  const findings = result.findings.filter((f) => !(f.location.path === HISTORY_PATH && COVERED_BY_CONFIG_RULES.has(f.ruleId)));
+  for (const f of findings) describeRemoved(f);
+  return {
+    ...result,
+    targets: opts.images,
+    findings: sortFindings(findings),
+    errors: [...extraErrors, ...result.errors],
+  };
+}
+
+async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<void> {
+  const base: ImageLocation = { ref: image.ref, digest: image.digest };
+  for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
+  // The history goes to the rebuilt Dockerfile, where the Dockerfile rules judge each step.
+  const { history: _history, ...config } = image.config;
+  offer(sink, new ImageMemoryFile(CONFIG_PATH, Buffer.from(JSON.stringify(config, null, 2) + '\n'), base));
+  const dockerfile = historyToDockerfile(image.config.history ?? []);
+  if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
+  const walk = await walkImage(image, { sink, collectors: opts.collectors, limits: opts.walkLimits, tmpDir: opts.tmpDir });
+  errors.push(...walk.errors);
+  const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
+  offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));
+}
+
+function offer(sink: FileSink, file: SourceFile): void {
+  if (sink.wants(file)) sink.scan(file);
+}
+
+function factsDocument(image: ImageDescription, facts: LayerFact[]): string {
+  const env = image.config.config?.Env ?? [];
+  const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5);
+  const doc = {
+    sanctumImageFacts: 1,
+    path: (pathVar ?? '').split(':').filter(Boolean),
+    // Build steps stay out of this text (it is scanned for secrets too; the history is judged as a Dockerfile).
+    layers: image.layers.map((l) => ({ index: l.index, digest: l.digest })),
+    facts: facts.map((f) => ({
+      kind: f.kind,
+      path: f.path,
+      mode: (f.mode & 0o7777).toString(8),
+      layer: f.image.layer?.index ?? 0,
+      ...(f.bytes !== undefined ? { bytes: f.bytes } : {}),
+      ...(f.image.removedBy ? { removedBy: f.image.removedBy.index } : {}),
+    })),
+  };
+  return JSON.stringify(doc, null, 2) + '\n';
+}
+
+/** A finding in a file that a later layer deleted says so: the file is not in the filesystem, but anyone with the image has it. */
+function describeRemoved(f: Finding): void {
+  const removedBy = f.location.image?.removedBy;
+  if (!removedBy) return;
+  f.message += ` (in a file layer ${removedBy.index} deleted or replaced: still in the image's layer ${f.location.image?.layer?.index ?? '?'})`;
+}
+
+function parsePlatformOrThrow(spec: string) {
+  try {
+    return parsePlatform(spec);
+  } catch (e) {
+    throw new ScanSetupError((e as Error).message);
+  }
+}
+
+function describeOpenError(e: unknown): string {
+  if (e instanceof ImageFormatError || e instanceof TarIndexError) return e.message;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code) return `cannot read the image: ${err.code}`;
+  return `cannot read the image: ${err.message ?? String(e)}`;
+}

@@ -1,0 +1,184 @@
+import { statSync } from 'node:fs';
+import { DirectoryStore, ImageFormatError, TarStore, type BlobStore } from './blob-store.js';
+import {
+  DIGEST,
+  formatPlatform,
+  hostPlatform,
+  layerCommands,
+  parseJson,
+  sha256,
+  type ImageConfig,
+  type ImageDescription,
+  type Platform,
+} from './image-source.js';
+
+interface OciDescriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: Partial<Platform>;
+  annotations?: Record<string, string>;
+}
+
+interface OciIndex {
+  mediaType?: string;
+  manifests?: OciDescriptor[];
+}
+
+interface OciManifest {
+  mediaType?: string;
+  config?: OciDescriptor;
+  layers?: OciDescriptor[];
+  manifests?: OciDescriptor[];
+}
+
+interface DockerSaveEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
+
+export interface OpenOptions {
+  platform?: Platform;
+}
+
+/** The images in a `docker save` tarball or an OCI image layout (directory or tar), and the store that holds their blobs. */
+export interface OpenedArchive {
+  store: BlobStore;
+  images: ImageDescription[];
+}
+
+/**
+ * Opens a `docker save` archive (with `manifest.json`, or only the OCI `index.json` newer Docker also
+ * writes) or an OCI image layout, as a directory or a tar. Every image of a `docker save` archive
+ * is returned; from an index, the manifest of the requested (or the host's) platform.
+ */
+export function openArchive(path: string, opts: OpenOptions = {}): OpenedArchive {
+  const store: BlobStore = statSync(path).isDirectory() ? new DirectoryStore(path) : new TarStore(path);
+  try {
+    let images: ImageDescription[];
+    if (store.has('manifest.json') && !opts.platform) images = dockerSaveImages(store, path);
+    else if (store.has('index.json')) images = [ociImage(store, path, opts.platform)];
+    else if (store.has('manifest.json')) images = dockerSaveImages(store, path);
+    else throw new ImageFormatError(`${path} is neither a docker save archive (no manifest.json) nor an OCI image layout (no index.json)`);
+    return { store, images };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}
+
+function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
+  const entries = parseJson<DockerSaveEntry[]>(store.read('manifest.json'), 'manifest.json');
+  if (!Array.isArray(entries) || entries.length === 0) throw new ImageFormatError('manifest.json lists no image');
+  return entries.map((entry, i) => {
+    if (typeof entry?.Config !== 'string' || !Array.isArray(entry.Layers))
+      throw new ImageFormatError(`manifest.json entry ${i} has no Config or Layers`);
+    const configBytes = store.read(entry.Config);
+    const config = parseJson<ImageConfig>(configBytes, entry.Config);
+    const configDigest = sha256(configBytes);
+    const warnings: string[] = [];
+    const named = /(?:^|\/)([0-9a-f]{64})(?:\.json)?$/.exec(entry.Config)?.[1];
+    if (named && `sha256:${named}` !== configDigest) warnings.push(`config ${entry.Config} does not match its digest (${configDigest})`);
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const commands = layerCommands(config);
+    const tag = entry.RepoTags?.[0];
+    return {
+      ref: tag ?? (entries.length > 1 ? `${path}#${i}` : path),
+      digest: configDigest,
+      configBytes,
+      config,
+      warnings,
+      layers: entry.Layers.map((layerPath, index) => {
+        const blob = /(?:^|\/)sha256\/([0-9a-f]{64})$/.exec(layerPath)?.[1];
+        const diffId = diffIds[index];
+        return {
+          index,
+          digest: blob ? `sha256:${blob}` : (diffId ?? layerPath),
+          diffId,
+          createdBy: commands[index],
+          open: async () => store.stream(layerPath),
+        };
+      }),
+    };
+  });
+}
+
+function blobPath(digest: string): string {
+  if (!DIGEST.test(digest)) throw new ImageFormatError(`unsupported digest '${digest}'`);
+  return `blobs/sha256/${digest.slice('sha256:'.length)}`;
+}
+
+/** Reads a blob and checks it against its digest. */
+function verifiedBlob(store: BlobStore, digest: string, what: string): Buffer {
+  const path = blobPath(digest);
+  if (!store.has(path)) throw new ImageFormatError(`${what} ${digest} is not in the layout`);
+  const bytes = store.read(path);
+  if (sha256(bytes) !== digest) throw new ImageFormatError(`${what} ${digest} does not match its digest`);
+  return bytes;
+}
+
+function ociImage(store: BlobStore, path: string, wanted: Platform | undefined): ImageDescription {
+  const index = parseJson<OciIndex>(store.read('index.json'), 'index.json');
+  const { descriptor, manifest } = chooseManifest(store, index.manifests ?? [], wanted, 0);
+  if (!manifest.config?.digest || !Array.isArray(manifest.layers))
+    throw new ImageFormatError(`manifest ${descriptor.digest} has no config or layers`);
+  const configBytes = verifiedBlob(store, manifest.config.digest, 'config');
+  const config = parseJson<ImageConfig>(configBytes, 'config');
+  const commands = layerCommands(config);
+  const name = descriptor.annotations?.['io.containerd.image.name'] ?? descriptor.annotations?.['org.opencontainers.image.ref.name'];
+  return {
+    ref: name && !name.includes('/') && !name.includes(':') ? `${path}:${name}` : (name ?? path),
+    digest: descriptor.digest,
+    configBytes,
+    config,
+    warnings: [],
+    layers: manifest.layers.map((layer, i) => ({
+      index: i,
+      digest: layer.digest,
+      diffId: config.rootfs?.diff_ids?.[i],
+      mediaType: layer.mediaType,
+      createdBy: commands[i],
+      open: async () => {
+        const p = blobPath(layer.digest);
+        if (!store.has(p)) throw new ImageFormatError(`layer ${layer.digest} is not in the layout`);
+        return store.stream(p);
+      },
+    })),
+  };
+}
+
+/** Follows an index (possibly nested) down to one image manifest. */
+function chooseManifest(
+  store: BlobStore,
+  descriptors: OciDescriptor[],
+  wanted: Platform | undefined,
+  depth: number,
+): { descriptor: OciDescriptor; manifest: OciManifest } {
+  if (depth > 4) throw new ImageFormatError('indexes nested more than 4 deep');
+  const candidates = descriptors.filter((d) => d.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
+  if (candidates.length === 0) throw new ImageFormatError('the index lists no image manifest');
+  const descriptor = pickPlatform(candidates, wanted);
+  const manifest = parseJson<OciManifest>(verifiedBlob(store, descriptor.digest, 'manifest'), `manifest ${descriptor.digest}`);
+  if (INDEX_TYPES.has(descriptor.mediaType ?? '') || INDEX_TYPES.has(manifest.mediaType ?? '') || (manifest.manifests && !manifest.layers))
+    return chooseManifest(store, manifest.manifests ?? [], wanted, depth + 1);
+  return { descriptor, manifest };
+}
+
+export function pickPlatform<D extends { platform?: Partial<Platform> }>(candidates: D[], wanted: Platform | undefined): D {
+  const withPlatform = candidates.filter((d) => d.platform?.os && d.platform.architecture);
+  if (!wanted && withPlatform.length <= 1) return candidates[0];
+  const target = wanted ?? hostPlatform();
+  const matches = (d: D) =>
+    d.platform?.os === target.os &&
+    d.platform.architecture === target.architecture &&
+    (!target.variant || d.platform.variant === target.variant);
+  const found = withPlatform.find(matches);
+  if (found) return found;
+  if (!wanted) return withPlatform[0];
+  throw new ImageFormatError(
+    `no image for platform ${formatPlatform(wanted)} (available: ${withPlatform.map((d) => formatPlatform(d.platform)).join(', ') || 'none named'})`,
+  );
+}

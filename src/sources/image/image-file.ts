@@ -1,0 +1,75 @@
+import { MemorySourceFile, DiskSourceFile, HEAD_BYTES } from '../../core/source-file.js';
+import type { ImageLayerRef, ImageLocation } from '../../core/types.js';
+
+/** What the tar header says about a file of an image. */
+export interface EntryInfo {
+  mode: number;
+  uid: number;
+  gid: number;
+}
+
+/** A file of an image layer, read whole into memory (small files). */
+export class ImageMemoryFile extends MemorySourceFile {
+  constructor(
+    path: string,
+    content: Uint8Array,
+    readonly image: ImageLocation,
+    readonly entry?: EntryInfo,
+  ) {
+    super(path, content);
+  }
+}
+
+/** The layer facts document of an image, with the layers its findings are located in. */
+export class ImageFactsFile extends MemorySourceFile {
+  constructor(
+    path: string,
+    content: Uint8Array,
+    readonly image: ImageLocation,
+    readonly layers: readonly ImageLayerRef[],
+  ) {
+    super(path, content);
+  }
+}
+
+/** A large file of an image layer, spooled to a temporary file for parsers that read by range (models, archives). */
+export class ImageSpooledFile extends DiskSourceFile {
+  constructor(
+    path: string,
+    absPath: string,
+    size: number,
+    readonly image: ImageLocation,
+    readonly entry?: EntryInfo,
+  ) {
+    super(path, absPath, size);
+  }
+}
+
+export class BeyondProbe extends Error {}
+
+/**
+ * The first bytes of a large file, to ask the parsers whether they want it before its content is
+ * read or spooled. Reading past the probe throws (the parser then does not match).
+ */
+export class ProbeFile extends MemorySourceFile {
+  override readonly size: number;
+  constructor(
+    path: string,
+    private readonly start: Uint8Array,
+    size: number,
+    readonly image: ImageLocation,
+  ) {
+    super(path, start);
+    this.size = size;
+  }
+  override head(): Uint8Array {
+    return this.start.subarray(0, HEAD_BYTES);
+  }
+  override bytes(): Uint8Array {
+    throw new BeyondProbe('probe');
+  }
+  override read(offset: number, length: number): Uint8Array {
+    if (offset + length > this.start.length && offset + length <= this.size) throw new BeyondProbe('probe');
+    return this.start.subarray(offset, Math.min(this.size, offset + length));
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { ImageFormatError } from './blob-store.js';
+
+/** The image config (the parts Sanctum reads; everything else is kept in `raw`). */
+export interface ImageConfig {
+  architecture?: string;
+  os?: string;
+  variant?: string;
+  config?: {
+    User?: string;
+    Env?: string[];
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    ExposedPorts?: Record<string, unknown>;
+    Labels?: Record<string, string> | null;
+    Healthcheck?: { Test?: string[] };
+    WorkingDir?: string;
+  };
+  rootfs?: { type?: string; diff_ids?: string[] };
+  history?: HistoryEntry[];
+}
+
+export interface HistoryEntry {
+  created?: string;
+  created_by?: string;
+  comment?: string;
+  empty_layer?: boolean;
+}
+
+/** One layer, in order from the base (index 0). */
+export interface ImageLayer {
+  index: number;
+  /** Digest of the blob as stored (compressed), or of the uncompressed tar when that is all the archive says. */
+  digest: string;
+  /** The uncompressed tar's digest from the config (`rootfs.diff_ids`). */
+  diffId?: string;
+  mediaType?: string;
+  /** The build step that made it (the history entry of the layer). */
+  createdBy?: string;
+  /** The compressed bytes as stored. */
+  open(): Promise<Readable>;
+}
+
+/** One image to scan: its config and its layers. */
+export interface ImageDescription {
+  /** What the user named (archive path, `repo:tag`, a tag inside an archive). */
+  ref: string;
+  /** Manifest digest when known, else the config digest (the image ID). */
+  digest: string;
+  configBytes: Buffer;
+  config: ImageConfig;
+  layers: ImageLayer[];
+  /** Problems found while reading the archive or manifest that did not stop the scan. */
+  warnings: string[];
+}
+
+/** `os/arch[/variant]`, as in `--platform linux/arm64/v8`. */
+export interface Platform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+export function parsePlatform(spec: string): Platform {
+  const [os, architecture, variant] = spec.split('/');
+  if (!os || !architecture) throw new ImageFormatError(`--platform must be os/arch[/variant], e.g. linux/amd64 (got '${spec}')`);
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+export function formatPlatform(p: Partial<Platform> | undefined): string {
+  if (!p) return 'unknown';
+  return [p.os ?? '?', p.architecture ?? '?', p.variant].filter(Boolean).join('/');
+}
+
+export function hostPlatform(): Platform {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch === 'ia32' ? '386' : process.arch;
+  return { os: 'linux', architecture: arch };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return 'sha256:' + createHash('sha256').update(bytes).digest('hex');
+}
+
+export function parseJson<T>(bytes: Buffer, what: string): T {
+  try {
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    if (value === null || typeof value !== 'object') throw new Error('not a JSON object');
+    return value as T;
+  } catch (e) {
+    throw new ImageFormatError(`${what} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Each layer's build step: history entries that made a layer (not `empty_layer`), in order. */
+export function layerCommands(config: ImageConfig): (string | undefined)[] {
+  return (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by);
+}
+
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
