@@ -39,3 +39,5 @@ export type { EventRef } from './core/types.js';
 export { scanCluster, type ClusterScanOptions, type ClusterScanResult, type ClusterScanSummary } from './scan-cluster.js';
 export { policyReports, POLICY_REPORT_API_VERSION } from './reporters/policyreport.js';
 export type { ClusterRef } from './core/types.js';
+export { scanImage, type ImageScanOptions } from './scan-image.js';
+export type { ImageLocation, ImageLayerRef } from './core/types.js';

@@ -7,13 +7,19 @@ import { scanFiles, ScanSetupError, sortFindings, type FileSink, type ScanOption
 import { ImageFormatError } from './sources/image/blob-store.js';
 import { ImageFactsFile, ImageMemoryFile } from './sources/image/image-file.js';
 import { openArchive, type OpenedArchive } from './sources/image/image-archive.js';
-import { parsePlatform, type ImageDescription } from './sources/image/image-source.js';
+import { parsePlatform, type ImageDescription, type Platform } from './sources/image/image-source.js';
+import { formatReference, parseReference } from './sources/image/reference.js';
+import { pullImage } from './sources/image/registry.js';
 import { walkImage, type ImageFileCollector, type LayerFact, type WalkLimits } from './sources/image/image-walker.js';
 import { TarIndexError } from './sources/image/tar-index.js';
 
 export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'> {
-  /** `docker save` tarballs, OCI layouts (directory or tar). */
+  /** `docker save` tarballs, OCI layouts (directory or tar), or registry references (`ghcr.io/acme/serve:1.4`). */
   images: string[];
+  /** Registries (`host[:port]`) pulled from over plain HTTP. */
+  insecureRegistries?: string[];
+  /** Directory of the Docker config file with registry credentials (default: `$DOCKER_CONFIG`, else `~/.docker`). */
+  dockerConfigDir?: string;
   /** `os/arch[/variant]`: the image picked from an index (default: the host's, or the only one). */
   platform?: string;
   /** Collectors of final-filesystem files (OS package databases). */
@@ -50,7 +56,7 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
     for (const ref of opts.images) {
       const abs = resolve(cwd, ref);
       if (!existsSync(abs)) {
-        extraErrors.push({ path: ref, message: 'no such file or directory (registry references are not supported yet)' });
+        await scanPulled(ref, sink, opts, platform, extraErrors);
         continue;
       }
       let archive: OpenedArchive;
@@ -79,6 +85,33 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
     findings: sortFindings(findings),
     errors: [...extraErrors, ...result.errors],
   };
+}
+
+/** A registry reference: pulled with the distribution API, layers streamed straight into the scan. */
+async function scanPulled(
+  ref: string,
+  sink: FileSink,
+  opts: ImageScanOptions,
+  platform: Platform | undefined,
+  errors: ScanError[],
+): Promise<void> {
+  let parsed;
+  try {
+    // A missing archive or layout is not a repository on Docker Hub.
+    if (/^[./~]|\.(?:tar|tgz|tar\.gz|oci)$/i.test(ref)) throw new Error('a path');
+    parsed = parseReference(ref);
+  } catch {
+    errors.push({ path: ref, message: 'no such file or directory, and not an image reference' });
+    return;
+  }
+  let image: ImageDescription;
+  try {
+    image = await pullImage(ref, { platform, insecureRegistries: opts.insecureRegistries, dockerConfigDir: opts.dockerConfigDir });
+  } catch (e) {
+    errors.push({ path: ref, message: `cannot pull ${formatReference(parsed)}: ${(e as Error).message}` });
+    return;
+  }
+  await scanOne(image, sink, opts, errors);
 }
 
 async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<void> {

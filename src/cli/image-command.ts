@@ -24,7 +24,7 @@ type ImageFlags = Pick<
   | 'quiet'
   | 'color'
   | 'progress'
-> & { platform?: string };
+> & { platform?: string; insecureRegistry: string[] };
 
 /**
  * `sanctum image REF...`: container images (`docker save` tarballs, OCI layouts as directories or
@@ -33,8 +33,8 @@ type ImageFlags = Pick<
 export function addImageCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
   program
     .command('image')
-    .description('scan container images: docker save tarballs and OCI layouts (directory or tar), config, history and every layer')
-    .argument('<images...>', 'image archives or OCI layout directories')
+    .description('scan container images (docker save tarballs, OCI layouts, registry references): config, history and every layer')
+    .argument('<images...>', 'docker save tarballs, OCI layouts (directory or tar), or registry references')
     .addOption(
       new Option('-f, --format <format>', `output format, repeatable: ${availableFormats().join('|')}`).argParser(collect).default([]),
     )
@@ -44,6 +44,11 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
         .default([]),
     )
     .option('--platform <os/arch[/variant]>', "image to pick from a multi-platform index (default: the host's, or the only one)")
+    .addOption(
+      new Option('--insecure-registry <host[:port]>', 'pull from this registry over plain HTTP (repeatable)')
+        .argParser(collect)
+        .default([]),
+    )
     .option('--scanners <list>', 'scanners to run: misconfig,secrets,models,code,deps (default: all)')
     .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
@@ -69,6 +74,7 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
           images,
           cwd,
           platform: flags.platform,
+          insecureRegistries: flags.insecureRegistry,
           scanners: flags.scanners
             ?.split(',')
             .map((s) => s.trim())
