@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from './core/types.js';
 import { fakes } from './rules/secrets/lib/fakes.js';
 import { scanImage } from './scan-image.js';
+import { testVulnerabilities } from './testing/memory-vulnerabilities.js';
 import { dockerSave, layerTar, ociLayout, sha256, zstdAvailable, type TestImage } from './testing/images.js';
 
 const HF = fakes.huggingface('image');
@@ -248,5 +249,54 @@ describe('broken and hostile images are errors, never crashes', () => {
     const mdl = result.findings.find((f) => f.location.path === '/models/model.pkl');
     expect(mdl?.ruleId).toMatch(/^MDL-/);
     expect(sha256(padded)).toMatch(/^sha256:/);
+  });
+});
+
+describe('OS packages through the package collector', () => {
+  const osRelease = 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.14.2\nPRETTY_NAME="Alpine Linux v3.14"\n';
+  const apkDb = (version: string) =>
+    `C:Q1abc=\nP:apk-tools\nV:${version}\nA:x86_64\no:apk-tools\nL:GPL-2.0-only\n\nC:Q1def=\nP:musl\nV:1.2.2-r3\nA:x86_64\no:musl\n\n`;
+
+  it('matches the final apk database against the advisories of the image’s release, once', async () => {
+    const path = join(dir, 'alpine');
+    await ociLayout(path, [
+      {
+        config: { User: 'app' },
+        layers: [
+          {
+            entries: [
+              { name: 'etc/os-release', content: osRelease },
+              { name: 'lib/apk/db/installed', content: apkDb('2.12.5-r0') },
+            ],
+          },
+        ],
+      },
+    ]);
+    const result = await scanImage({ images: [path], scanners: ['deps'], vulnerabilities: testVulnerabilities(), config: false, cwd: dir });
+    const sca = result.findings.filter((f) => f.ruleId === 'SCA-0001');
+    expect(
+      sca.map((f) => [f.location.path, f.package?.name, f.package?.ecosystem, f.vulnerability?.id, f.location.image?.layer?.index]),
+    ).toEqual([['/lib/apk/db/installed', 'apk-tools', 'Alpine:v3.14', 'ALPINE-CVE-2021-36159', 0]]);
+    expect(sca[0].location.startLine).toBe(2);
+  });
+
+  it('an upgrade in a later layer leaves no finding on the old database', async () => {
+    const path = join(dir, 'alpine-upgraded');
+    await ociLayout(path, [
+      {
+        layers: [
+          {
+            entries: [
+              { name: 'etc/os-release', content: osRelease },
+              { name: 'lib/apk/db/installed', content: apkDb('2.12.5-r0') },
+            ],
+          },
+          { entries: [{ name: 'lib/apk/db/installed', content: apkDb('2.12.6-r0') }] },
+        ],
+      },
+    ]);
+    const result = await scanImage({ images: [path], scanners: ['deps'], vulnerabilities: testVulnerabilities(), config: false, cwd: dir });
+    expect(result.findings.filter((f) => f.ruleId === 'SCA-0001')).toEqual([]);
+    expect(result.errors).toEqual([]);
   });
 });

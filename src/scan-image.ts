@@ -10,7 +10,8 @@ import { openArchive, type OpenedArchive } from './sources/image/image-archive.j
 import { parsePlatform, type ImageDescription, type Platform } from './sources/image/image-source.js';
 import { formatReference, parseReference } from './sources/image/reference.js';
 import { pullImage } from './sources/image/registry.js';
-import { walkImage, type ImageFileCollector, type LayerFact, type WalkLimits } from './sources/image/image-walker.js';
+import { walkImage, type LayerFact, type WalkLimits } from './sources/image/image-walker.js';
+import { ImagePackageCollector } from './parsers/os-packages/collector.js';
 import { TarIndexError } from './sources/image/tar-index.js';
 
 export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'> {
@@ -22,8 +23,8 @@ export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'>
   dockerConfigDir?: string;
   /** `os/arch[/variant]`: the image picked from an index (default: the host's, or the only one). */
   platform?: string;
-  /** Collectors of final-filesystem files (OS package databases). */
-  collectors?: readonly ImageFileCollector[];
+  /** `false`: do not inventory OS packages, Go executables and the GPU stack (faster; no package findings). */
+  packages?: boolean;
   walkLimits?: Partial<WalkLimits>;
   /** Directory for spooled files. */
   tmpDir?: string;
@@ -122,7 +123,8 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   offer(sink, new ImageMemoryFile(CONFIG_PATH, Buffer.from(JSON.stringify(config, null, 2) + '\n'), base));
   const dockerfile = historyToDockerfile(image.config.history ?? []);
   if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
-  const walk = await walkImage(image, { sink, collectors: opts.collectors, limits: opts.walkLimits, tmpDir: opts.tmpDir });
+  const packages = opts.packages === false ? undefined : new ImagePackageCollector();
+  const walk = await walkImage(image, { sink, packages, limits: opts.walkLimits, tmpDir: opts.tmpDir });
   errors.push(...walk.errors);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));

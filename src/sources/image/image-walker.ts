@@ -1,9 +1,10 @@
-import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { SourceFile } from '../../core/source-file.js';
+import type { CollectedPackages, PackageCollector } from '../../parsers/os-packages/collector.js';
 import type { ImageLayerRef, ImageLocation, ScanError } from '../../core/types.js';
 import type { ImageDescription, ImageLayer } from './image-source.js';
 import { ImageMemoryFile, ImageSpooledFile, ProbeFile, type EntryInfo } from './image-file.js';
@@ -13,25 +14,6 @@ import { DEFAULT_LAYER_LIMITS, LayerError, readLayer, type LayerLimits } from '.
 export interface ImageFileSink {
   wants(file: SourceFile): boolean;
   scan(file: SourceFile): void;
-}
-
-/**
- * Something that needs some files of the image's final filesystem (package databases), not every
- * version of them layer by layer: it names the paths, the walker keeps their last version and hands
- * them over once the walk is done.
- */
-export interface ImageFileCollector {
-  readonly name: string;
-  /** `path` is absolute inside the image (`/var/lib/dpkg/status`). */
-  wants(path: string, size: number): boolean;
-  /** The wanted files as they are in the final filesystem; returns files to scan (default: those files). */
-  collect?(files: readonly CollectedFile[]): SourceFile[];
-}
-
-export interface CollectedFile {
-  path: string;
-  bytes: Uint8Array;
-  image: ImageLocation;
 }
 
 /** A file, directory or link of a layer with a property image rules look at (SUID, world-writable, caches). */
@@ -49,20 +31,18 @@ export interface WalkLimits extends LayerLimits {
   maxMemoryFileBytes: number;
   /** Largest file spooled to a temporary file; larger files are reported in `errors`. */
   maxSpoolBytes: number;
-  /** Largest file a collector receives. */
-  maxCollectedBytes: number;
 }
 
 export const DEFAULT_WALK_LIMITS: WalkLimits = {
   ...DEFAULT_LAYER_LIMITS,
   maxMemoryFileBytes: 16 * 1024 * 1024,
   maxSpoolBytes: 8 * 1024 * 1024 * 1024,
-  maxCollectedBytes: 128 * 1024 * 1024,
 };
 
 export interface WalkOptions {
   sink: ImageFileSink;
-  collectors?: readonly ImageFileCollector[];
+  /** Collects the OS and language package databases, Go executables and the GPU stack (see `PackageCollector`). */
+  packages?: PackageCollector;
   limits?: Partial<WalkLimits>;
   /** Directory for spooled files (default: the system temporary directory). */
   tmpDir?: string;
@@ -75,6 +55,8 @@ export interface WalkResult {
   files: number;
   /** Files added by a layer and deleted or replaced by a later one (still in the image). */
   removed: number;
+  /** What the package collector found: OS, end of life, GPU stack, package inventories. */
+  packages?: CollectedPackages;
 }
 
 /** First bytes read from a large file to ask the parsers whether they want it (model sniffing reads up to 64 KiB). */
@@ -101,8 +83,6 @@ interface Node {
   children?: Map<string, Node>;
   /** Set for files that were offered to the scan: findings share this object. */
   loc?: ImageLocation;
-  /** Set when a collector wants this path. */
-  collected?: CollectedFile;
 }
 
 /**
@@ -116,7 +96,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
   const root: Node = { layer: -1, dir: true, children: new Map() };
   const errors: ScanError[] = [];
   const facts: LayerFact[] = [];
-  const collectors = opts.collectors ?? [];
+  const packages = opts.packages;
   let spoolDir: string | undefined;
   let removed = 0;
   const refs = image.layers.map((l): ImageLayerRef => ({
@@ -125,19 +105,30 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     ...(l.createdBy ? { createdBy: l.createdBy } : {}),
   }));
   const locOf = (layer: number): ImageLocation => ({ ref: image.ref, digest: image.digest, layer: refs[layer] });
+  /** The location of a path of the final filesystem: the layer that last wrote it. */
+  const finalLoc = (path: string): ImageLocation => {
+    let node: Node | undefined = root;
+    for (const part of path.split('/')) if (part) node = node?.children?.get(part);
+    return node && node.layer >= 0 ? locOf(node.layer) : { ref: image.ref, digest: image.digest };
+  };
 
-  /** Marks everything under `node` as removed by `layer`. */
-  const removeTree = (node: Node, layer: number): void => {
+  /** Marks everything under `node` (at `path`) as removed by `layer`. */
+  const removeTree = (node: Node, layer: number, path: string): void => {
     if (node.loc && !node.loc.removedBy) node.loc.removedBy = refs[layer];
-    if (!node.dir) removed++;
-    for (const child of node.children?.values() ?? []) removeTree(child, layer);
+    if (!node.dir) {
+      removed++;
+      packages?.forget(path);
+    }
+    for (const [name, child] of node.children ?? []) removeTree(child, layer, `${path}/${name}`);
   };
   const parentOf = (parts: string[], layer: number): Node => {
     let node = root;
+    let at = '';
     for (const part of parts) {
+      at += `/${part}`;
       let next = node.children!.get(part);
       if (!next || !next.dir) {
-        if (next) removeTree(next, layer);
+        if (next) removeTree(next, layer, at);
         next = { layer, dir: true, children: new Map() };
         node.children!.set(part, next);
       }
@@ -192,7 +183,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
             const dir = parentOf(parts, layer.index);
             for (const [childName, child] of dir.children!) {
               if (child.layer < layer.index) {
-                removeTree(child, layer.index);
+                removeTree(child, layer.index, `/${[...parts, childName].join('/')}`);
                 dir.children!.delete(childName);
               }
             }
@@ -204,7 +195,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
             const target = base.slice(WHITEOUT.length);
             const victim = dir.children!.get(target);
             if (victim) {
-              removeTree(victim, layer.index);
+              removeTree(victim, layer.index, `/${[...parts, target].join('/')}`);
               dir.children!.delete(target);
             }
             await stream.drain();
@@ -215,7 +206,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
           const mode = header.mode ?? 0;
           if (header.type === 'directory') {
             if (existing && !existing.dir) {
-              removeTree(existing, layer.index);
+              removeTree(existing, layer.index, path);
               parent.children!.delete(base);
             }
             if (!existing || !existing.dir) parent.children!.set(base, { layer: layer.index, dir: true, children: new Map() });
@@ -224,12 +215,14 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
             continue;
           }
           if (existing) {
-            removeTree(existing, layer.index);
+            removeTree(existing, layer.index, path);
             parent.children!.delete(base);
           }
           const node: Node = { layer: layer.index, dir: false };
           parent.children!.set(base, node);
           if (header.type !== 'file' && header.type !== 'contiguous-file') {
+            // Library names (libcudnn.so.9) tell the GPU stack from links too.
+            packages?.wants(path, 0, (mode & 0o7777) | (header.type === 'symlink' ? 0o120000 : 0o010000));
             if (header.type === 'link' && cleanName(header.linkname ?? '') === undefined)
               errors.push({ path, message: `${where}: hard link target escapes the image root`, image: locOf(layer.index) });
             await stream.drain();
@@ -248,8 +241,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
           }
           const size = header.size ?? 0;
           const entry: EntryInfo = { mode, uid: header.uid, gid: header.gid };
-          const collector = collectors.find((c) => c.wants(path, size));
-          await offer(stream, path, size, entry, node, layer, collector !== undefined);
+          await offer(stream, path, size, entry, node, layer, packages?.wants(path, size, mode & 0o7777) ?? false);
         }
       } catch (e) {
         const message = e instanceof LayerError ? e.message : `cannot read the layer: ${(e as Error).message}`;
@@ -267,25 +259,31 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
           image: locOf(layer.index),
         });
     }
-    // Files collectors asked for, as they are in the final filesystem.
-    const wanted: CollectedFile[] = [];
-    visit(root, (n) => {
-      if (n.collected) wanted.push(n.collected);
-    });
-    for (const c of collectors) {
-      const mine = wanted.filter((f) => c.wants(f.path, f.bytes.length));
-      const files = c.collect ? c.collect(mine) : mine.map((f) => new ImageMemoryFile(f.path, f.bytes, f.image));
-      for (const f of files) if (opts.sink.wants(f)) opts.sink.scan(f);
+    const collected = packages?.result();
+    if (collected) {
+      for (const e of collected.errors) errors.push({ ...e, path: `/${e.path.replace(/^\/+/, '')}`, image: finalLoc(e.path) });
+      // The package databases as they are in the final filesystem, tied to the image's OS.
+      for (const file of collected.files) {
+        // The collector's files keep their identity (the OS and parsed manifest are tied to them): the
+        // path inside the image and its location are set on them as on every other file of the image.
+        Object.defineProperty(file, 'image', { value: finalLoc(file.path), enumerable: true });
+        Object.defineProperty(file, 'path', { value: `/${file.path.replace(/^\/+/, '')}`, enumerable: true });
+        if (opts.sink.wants(file)) opts.sink.scan(file);
+      }
     }
     let files = 0;
     visit(root, (n) => {
       if (!n.dir) files++;
     });
-    return { errors, facts, files, removed };
+    return { errors, facts, files, removed, ...(collected ? { packages: collected } : {}) };
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
 
+  /**
+   * Hands a regular file to the scan and, when it wants it, to the package collector. A file the
+   * parsers do not want is never read whole: it is streamed to the collector or skipped.
+   */
   async function offer(
     stream: EntryReader,
     path: string,
@@ -300,39 +298,33 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
       return;
     }
     const loc = node.loc ?? locOf(layer.index);
-    // The first bytes decide: small files are then whole.
+    // A package database is scanned from the collector's result, tied to the image's OS; executables go to both.
+    const scannable = !collect || (entry.mode & 0o111) !== 0;
     const start = await stream.start(Math.min(size, PROBE_BYTES));
-    if (collect && size <= limits.maxCollectedBytes) {
-      const bytes = start.length === size ? start : Buffer.concat([start, await stream.rest(size - start.length)]);
-      node.collected = { path, bytes, image: loc };
-      node.loc = loc;
-      return;
-    }
-    if (start.length >= size) {
-      const file = new ImageMemoryFile(path, start, loc, entry);
-      if (opts.sink.wants(file)) {
-        node.loc = loc;
-        opts.sink.scan(file);
-      }
-      return;
-    }
-    if (!opts.sink.wants(new ProbeFile(path, start, size, loc))) {
-      await stream.drain();
+    const whole = start.length >= size;
+    const wanted =
+      scannable && opts.sink.wants(whole ? new ImageMemoryFile(path, start, loc, entry) : new ProbeFile(path, start, size, loc));
+    if (!wanted) {
+      if (collect) await packages!.accept(path, whole ? start : stream.chunks(start));
+      else await stream.drain();
       return;
     }
     node.loc = loc;
     if (size <= limits.maxMemoryFileBytes) {
-      const bytes = Buffer.concat([start, await stream.rest(size - start.length)]);
+      const bytes = whole ? start : Buffer.concat([start, await stream.rest(size - start.length)]);
+      if (collect) await packages!.accept(path, bytes);
       opts.sink.scan(new ImageMemoryFile(path, bytes, loc, entry));
       return;
     }
     if (size > limits.maxSpoolBytes) {
       errors.push({ path, message: `file is ${size} bytes, over the ${limits.maxSpoolBytes}-byte spool limit; not scanned`, image: loc });
-      await stream.drain();
+      if (collect) await packages!.accept(path, stream.chunks(start));
+      else await stream.drain();
       return;
     }
     const spoolFile = await spool(stream, start);
     try {
+      if (collect) await packages!.accept(path, createReadStream(spoolFile) as AsyncIterable<Buffer>);
       opts.sink.scan(new ImageSpooledFile(path, spoolFile, size, loc, entry));
     } finally {
       rmSync(spoolFile, { force: true });
@@ -381,6 +373,11 @@ class EntryReader {
       off += n;
     }
     return off === expected ? out : out.subarray(0, off);
+  }
+  /** `first`, then everything left, as a stream of chunks (read once). */
+  async *chunks(first: Buffer): AsyncGenerator<Buffer> {
+    if (first.length) yield first;
+    for (let chunk = await this.next(); chunk !== undefined; chunk = await this.next()) yield chunk;
   }
   async drain(): Promise<void> {
     while ((await this.next()) !== undefined);
