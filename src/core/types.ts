@@ -1,7 +1,7 @@
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-export const SCANNERS = ['misconfig', 'secrets', 'models', 'code', 'deps', 'runtime'] as const;
+export const SCANNERS = ['misconfig', 'secrets', 'models', 'code', 'deps', 'runtime', 'malware'] as const;
 export type ScannerName = (typeof SCANNERS)[number];
 
 export type PathSegment = string | number;
