@@ -123,7 +123,7 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   offer(sink, new ImageMemoryFile(CONFIG_PATH, Buffer.from(JSON.stringify(config, null, 2) + '\n'), base));
   const dockerfile = historyToDockerfile(image.config.history ?? []);
   if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
-  const packages = opts.packages === false ? undefined : new ImagePackageCollector();
+  const packages = opts.packages === false ? undefined : new ImagePackageCollector({ today: opts.today });
   const walk = await walkImage(image, { sink, packages, limits: opts.walkLimits, tmpDir: opts.tmpDir });
   errors.push(...walk.errors);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
