@@ -73,7 +73,7 @@ describe('exit codes', () => {
     [['scan', 'bad', '--skip-rule', 'no-such-rule'], /unknown rule no-such-rule/],
     [['scan', 'bad', '--framework', 'iso-27001'], /unknown framework 'iso-27001' \(known: pss/],
     [['scan', 'bad', '--framework', 'pss:strict'], /unknown level or control 'strict' of framework 'pss'/],
-    [['scan', 'bad', '--scanners', 'misconfig,viruses'], /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps, runtime\)/],
+    [['scan', 'bad', '--scanners', 'misconfig,viruses'], /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps, runtime, malware\)/],
     [['scan', 'no-such-dir'], /cannot read target 'no-such-dir': ENOENT/],
     [['scan', 'bad', '--config', 'missing.yaml'], /cannot read configuration .*missing\.yaml: ENOENT/],
     [['scan', 'bad', '--baseline', 'missing.json'], /ENOENT/],

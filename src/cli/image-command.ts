@@ -49,7 +49,7 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
         .argParser(collect)
         .default([]),
     )
-    .option('--scanners <list>', 'scanners to run: misconfig,secrets,models,code,deps (default: all)')
+    .option('--scanners <list>', 'scanners to run: misconfig,secrets,models,code,deps,malware (default: all)')
     .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
