@@ -83,6 +83,7 @@ for (const [name, file, fn] of [
   ['store', 'store.mjs', 'runStoreBench'],
   ['audit', 'audit.mjs', 'runAuditBench'],
   ['cluster', 'cluster.mjs', 'runClusterBench'],
+  ['images', 'images.mjs', 'runImagesBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
