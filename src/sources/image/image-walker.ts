@@ -302,8 +302,8 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     const scannable = !collect || (entry.mode & 0o111) !== 0;
     const start = await stream.start(Math.min(size, PROBE_BYTES));
     const whole = start.length >= size;
-    const wanted =
-      scannable && opts.sink.wants(whole ? new ImageMemoryFile(path, start, loc, entry) : new ProbeFile(path, start, size, loc));
+    const small = whole ? new ImageMemoryFile(path, start, loc, entry) : undefined;
+    const wanted = scannable && opts.sink.wants(small ?? new ProbeFile(path, start, size, loc));
     if (!wanted) {
       if (collect) await packages!.accept(path, whole ? start : stream.chunks(start));
       else await stream.drain();
@@ -313,7 +313,8 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     if (size <= limits.maxMemoryFileBytes) {
       const bytes = whole ? start : Buffer.concat([start, await stream.rest(size - start.length)]);
       if (collect) await packages!.accept(path, bytes);
-      opts.sink.scan(new ImageMemoryFile(path, bytes, loc, entry));
+      // A small file is scanned as the object the parsers were asked about (their sniffing is cached on it).
+      opts.sink.scan(small ?? new ImageMemoryFile(path, bytes, loc, entry));
       return;
     }
     if (size > limits.maxSpoolBytes) {
