@@ -175,9 +175,20 @@ export async function runImagesBench({ corpus }) {
     0,
   );
   const loadBefore = os.loadavg()[0];
-  const gzip = Math.min(
-    ...[0, 1].map(() => layerFiles.reduce((ms, f) => ms + timedChild('sh', ['-c', `gzip -dc "${f}" > /dev/null`]).ms, 0)),
+  // Wall and CPU time (user + system, from bash's `time`) of decompressing every layer; best of 2.
+  const gzipRuns = [0, 1].map(() =>
+    layerFiles.reduce(
+      (acc, f) => {
+        const r = timedChild('bash', ['-c', `TIMEFORMAT='%3U %3S'; { time gzip -dc "${f}" > /dev/null; } 2>&1`]);
+        const [user, sys] = r.stdout.trim().split(/\s+/).map(Number);
+        return { ms: acc.ms + r.ms, cpuMs: acc.cpuMs + (user + sys) * 1000 };
+      },
+      { ms: 0, cpuMs: 0 },
+    ),
   );
+  gzipRuns.sort((a, b) => a.ms - b.ms);
+  const gzip = gzipRuns[0].ms;
+  const gzipCpu = gzipRuns[0].cpuMs;
   const runs = [0, 1].map(() => JSON.parse(timedChild(process.execPath, [join(here, 'images-child.mjs'), archive]).stdout));
   runs.sort((a, b) => a.ms - b.ms);
   const scan = runs[0];
@@ -189,8 +200,8 @@ export async function runImagesBench({ corpus }) {
     `${(uncompressed / MB).toFixed(0)} MB of tar uncompressed (~50,000 small files, 400 files of 1 MiB, six of 200 MiB). Best of 2 runs each. ` +
     `The machine is shared (2 cores): its 1-minute load average was ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after, so these are figures under load; compare the ratio of one run.\n\n` +
     `| work | time | CPU | ratio to bare decompression | files scanned | findings | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
-    `| \`gzip -dc\` of every layer (bare decompression) | ${s(gzip)} | — | 1.00× | — | — | — |\n` +
-    `| \`scanImage\` (every scanner, JSON result) | ${s(scan.ms)} | ${s(scan.cpuMs)} | ${(scan.ms / gzip).toFixed(2)}× | ${scan.files.toLocaleString('en')} | ${scan.findings} | ${scan.maxRssMB.toFixed(0)} MB |\n\n` +
+    `| \`gzip -dc\` of every layer (bare decompression) | ${s(gzip)} | ${s(gzipCpu)} | 1.00× | — | — | — |\n` +
+    `| \`scanImage\` (every scanner, JSON result) | ${s(scan.ms)} | ${s(scan.cpuMs)} | ${(scan.ms / gzip).toFixed(2)}× (CPU ${(scan.cpuMs / gzipCpu).toFixed(2)}×) | ${scan.files.toLocaleString('en')} | ${scan.findings} | ${scan.maxRssMB.toFixed(0)} MB |\n\n` +
     `Budget: ≤ 1.5× bare decompression of the layers, peak RSS ≤ 300 MB whatever the image size.\n`
   );
 }
