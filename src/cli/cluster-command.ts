@@ -7,6 +7,7 @@ import type { AnyRule } from '../core/rule.js';
 import { severityRank } from '../core/types.js';
 import { reporters } from '../reporters/index.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
+import { collect } from './list-flag.js';
 
 interface ClusterFlags {
   kubeconfig?: string;
@@ -34,14 +35,6 @@ interface ClusterIO {
   stderr: NodeJS.WritableStream;
   cwd?: string;
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 const FORMATS = (): string[] => [...Object.keys(reporters), 'policyreport'];
 

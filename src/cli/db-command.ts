@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { ScanSetupError } from '../scan.js';
 import type { DatabaseMeta } from '../vulndb/database.js';
 import type { ImportOptions, ImportResult } from '../vulndb/import.js';
+import { collect } from './list-flag.js';
 
 /** Where OSV publishes one zip of all records per ecosystem. */
 export const OSV_BUCKET = 'https://osv-vulnerabilities.storage.googleapis.com';
@@ -20,14 +21,6 @@ interface DbIO {
   stderr: NodeJS.WritableStream;
   cwd?: string;
 }
-
-const collect = (v: string, prev: string[] = []): string[] => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 
 // The vulndb modules (version schemes, CVSS calculator) load only when a db command runs, not at every start.
 const database = () => import('../vulndb/database.js');

@@ -4,7 +4,8 @@ import { FAIL_ON_LEVELS } from '../core/config.js';
 import type { ScannerName } from '../core/types.js';
 import { getRegistry } from '../scan.js';
 import { scanImage } from '../scan-image.js';
-import { availableFormats, collect, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
+import { collect } from './list-flag.js';
+import { availableFormats, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
 import { Progress } from './progress.js';
 
 type ImageFlags = Pick<

@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { addAuditCommand } from './audit-command.js';
 import { addClusterCommand } from './cluster-command.js';
 import { addDbCommand } from './db-command.js';
+import { collect } from './list-flag.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
@@ -49,13 +50,6 @@ export interface ScanFlags extends UploadFlags {
   includeIgnored?: boolean;
 }
 
-export const collect = (v: string, prev: string[] = []): string[] => [
-  ...prev,
-  ...v
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 /** Repeatable flag whose values may contain commas (`--helm-set a=b,c=d`). */
 const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 

@@ -1,0 +1,8 @@
+/** Repeatable flag whose values may also be comma-separated (`--rule A,B --rule C`). */
+export const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
