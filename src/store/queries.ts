@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { FrameworkCatalogue } from '../core/framework.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import type { FindingTable, StoreSchema, TargetTable } from './schema.js';
@@ -59,6 +59,54 @@ export interface FindingSummary {
   firstSeenAt: string;
   lastSeenAt: string;
   fixedAt: string | null;
+}
+
+type FindingSummaryRow = Pick<
+  Selectable<FindingTable>,
+  | 'id'
+  | 'target_id'
+  | 'rule_id'
+  | 'slug'
+  | 'title'
+  | 'severity'
+  | 'message'
+  | 'path'
+  | 'start_line'
+  | 'resource_kind'
+  | 'resource_namespace'
+  | 'resource_name'
+  | 'status'
+  | 'first_seen_at'
+  | 'last_seen_at'
+  | 'fixed_at'
+> & { target: string };
+
+function findingSummaryOf(r: FindingSummaryRow): FindingSummary {
+  return {
+    id: r.id,
+    targetId: r.target_id,
+    target: r.target,
+    ruleId: r.rule_id,
+    slug: r.slug,
+    title: r.title,
+    severity: r.severity as Severity,
+    message: r.message,
+    path: r.path,
+    startLine: r.start_line,
+    ...(r.resource_kind
+      ? {
+          resource: {
+            kind: r.resource_kind,
+            ...(r.resource_namespace ? { namespace: r.resource_namespace } : {}),
+            ...(r.resource_name ? { name: r.resource_name } : {}),
+          },
+        }
+      : {}),
+    status: r.status,
+    firstSeenAt: r.first_seen_at,
+    lastSeenAt: r.last_seen_at,
+    fixedAt: r.fixed_at,
+  };
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -362,31 +410,7 @@ export async function listFindings(store: Store, filter: FindingFilter = {}): Pr
   }
   return {
     total,
-    items: rows.map((r) => ({
-      id: r.id,
-      targetId: r.target_id,
-      target: r.target,
-      ruleId: r.rule_id,
-      slug: r.slug,
-      title: r.title,
-      severity: r.severity as Severity,
-      message: r.message,
-      path: r.path,
-      startLine: r.start_line,
-      ...(r.resource_kind
-        ? {
-            resource: {
-              kind: r.resource_kind,
-              ...(r.resource_namespace ? { namespace: r.resource_namespace } : {}),
-              ...(r.resource_name ? { name: r.resource_name } : {}),
-            },
-          }
-        : {}),
-      status: r.status,
-      firstSeenAt: r.first_seen_at,
-      lastSeenAt: r.last_seen_at,
-      fixedAt: r.fixed_at,
-    })),
+    items: rows.map(findingSummaryOf),
   };
 }
 
@@ -431,29 +455,7 @@ export async function getFinding(store: Store, id: number): Promise<FindingDetai
       .execute(),
   ]);
   return {
-    id: r.id,
-    targetId: r.target_id,
-    target: r.target,
-    ruleId: r.rule_id,
-    slug: r.slug,
-    title: r.title,
-    severity: r.severity as Severity,
-    message: r.message,
-    path: r.path,
-    startLine: r.start_line,
-    ...(r.resource_kind
-      ? {
-          resource: {
-            kind: r.resource_kind,
-            ...(r.resource_namespace ? { namespace: r.resource_namespace } : {}),
-            ...(r.resource_name ? { name: r.resource_name } : {}),
-          },
-        }
-      : {}),
-    status: r.status,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
-    fixedAt: r.fixed_at,
+    ...findingSummaryOf(r),
     fingerprint: r.fingerprint,
     location: { startColumn: r.start_column, endLine: r.end_line, endColumn: r.end_column, objectPath: r.object_path },
     evidence: r.evidence,
