@@ -32,7 +32,7 @@ function randomBytes(n, seed) {
 }
 
 const CODE = 'def handler(request):\n    value = request.args.get("q", "")\n    return {"status": "ok", "value": value}\n\n';
-const CONFIG = 'server:\n  port: 8080\n  workers: 4\nlogging:\n  level: info\n';
+const CONFIG = '---\nserver:\n  port: 8080\n  workers: 4\nlogging:\n  level: info\n';
 
 /** Layers: [name, files()] where files yields [path, bytes]. About 2 GB in all. */
 function layers() {
@@ -161,7 +161,8 @@ function timedChild(cmd, args) {
 }
 
 export async function runImagesBench({ corpus }) {
-  const dir = join(corpus, 'images');
+  // Named by the corpus version: a changed generator makes a new corpus.
+  const dir = join(corpus, 'images-2');
   const { archive, layerFiles } = await generate(dir);
   const raw = layers().length;
   const uncompressed = layerFiles.reduce(

@@ -300,3 +300,87 @@ describe('OS packages through the package collector', () => {
     expect(result.errors).toEqual([]);
   });
 });
+
+describe('stable fingerprints and installed code', () => {
+  it('a fact keeps its fingerprint when the image is rebuilt with other facts before it', async () => {
+    const suid = { name: 'usr/local/bin/helper', content: '#!/bin/sh\n', mode: 0o4755 };
+    const first = join(dir, 'facts-1.tar');
+    const second = join(dir, 'facts-2.tar');
+    await dockerSave(first, { config: { User: 'app' }, layers: [{ entries: [suid] }] });
+    // Rebuilt: a world-writable directory and another SUID file come first, in a new base layer.
+    await dockerSave(second, {
+      config: { User: 'app', Env: ['PATH=/usr/bin'] },
+      layers: [
+        {
+          entries: [
+            { name: 'opt/drop/', type: 'directory', mode: 0o777 },
+            { name: 'opt/tool', content: '#!/bin/sh\n', mode: 0o4755 },
+          ],
+        },
+        { entries: [suid] },
+      ],
+    });
+    const print = async (path: string) => {
+      const result = await scanImage({ images: [path], rules: ['IMG-0006'], config: false, cwd: dir });
+      return new Map(result.findings.map((f) => [f.location.path, f]));
+    };
+    const before = await print(first);
+    const after = await print(second);
+    const helper = after.get('/usr/local/bin/helper')!;
+    expect(helper.location).toMatchObject({ objectPath: '', image: { layer: { index: 1 } } });
+    expect(helper.fingerprint).toBe(before.get('/usr/local/bin/helper')!.fingerprint);
+    expect(after.get('/opt/tool')!.fingerprint).not.toBe(helper.fingerprint);
+  });
+
+  it('judges the application’s code, not the packages installed beside it (unless asked)', async () => {
+    const code = 'import pickle, sys\nmodel = pickle.load(open(sys.argv[1], "rb"))\n';
+    const path = join(dir, 'installed.tar');
+    await dockerSave(path, {
+      config: { User: 'app' },
+      layers: [
+        {
+          entries: [
+            { name: 'usr/local/lib/python3.11/site-packages/lib/loader.py', content: code },
+            { name: 'usr/lib/python3/dist-packages/other/loader.py', content: code },
+            { name: 'opt/venv/lib/python3.12/pickletools.py', content: code },
+            { name: 'srv/web/node_modules/pkg/index.js', content: `const key = "${OPENAI}";\n` },
+            { name: 'app/serve.py', content: code },
+          ],
+        },
+      ],
+    });
+    const paths = (findings: Finding[], prefix: string) =>
+      [...new Set(findings.filter((f) => f.ruleId.startsWith(prefix)).map((f) => f.location.path))].sort();
+    const plain = await scanImage({ images: [path], config: false, cwd: dir });
+    expect(paths(plain.findings, 'LLM-')).toEqual(['/app/serve.py']);
+    // Secrets are found in installed packages all the same.
+    expect(paths(plain.findings, 'SEC-')).toEqual(['/srv/web/node_modules/pkg/index.js']);
+    const asked = await scanImage({ images: [path], config: false, cwd: dir, installedCode: true });
+    expect(paths(asked.findings, 'LLM-')).toEqual([
+      '/app/serve.py',
+      '/opt/venv/lib/python3.12/pickletools.py',
+      '/usr/lib/python3/dist-packages/other/loader.py',
+      '/usr/local/lib/python3.11/site-packages/lib/loader.py',
+    ]);
+  });
+
+  it('runs custom policies on the manifests inside the image, as scan does', async () => {
+    const policy = join(dir, 'replicas-policy.yaml');
+    writeFileSync(
+      policy,
+      'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: two-replicas}\nspec:\n  match: {kinds: [apps/Deployment]}\n  validations:\n  - expression: "object.spec.replicas >= 2"\n    message: model servers run at least two replicas\n    fieldPath: spec.replicas\n',
+    );
+    const manifest =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: serve}\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: serve}}\n  template:\n    metadata: {labels: {app: serve}}\n    spec:\n      containers: [{name: serve, image: acme/serve:1}]\n';
+    const path = join(dir, 'with-manifest.tar');
+    await dockerSave(path, { config: { User: 'app' }, layers: [{ entries: [{ name: 'deploy/serve.yaml', content: manifest }] }] });
+    const result = await scanImage({ images: [path], config: false, cwd: dir, policies: [policy] });
+    const f = result.findings.find((x) => x.ruleId === 'policy:two-replicas');
+    expect(f?.location).toMatchObject({
+      path: '/deploy/serve.yaml',
+      startLine: 5,
+      objectPath: '/spec/replicas',
+      image: { layer: { index: 0 } },
+    });
+  });
+});

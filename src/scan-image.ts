@@ -25,6 +25,12 @@ export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'>
   platform?: string;
   /** `false`: do not inventory OS packages, Go executables and the GPU stack (faster; no package findings). */
   packages?: boolean;
+  /**
+   * Also run the code rules over code a package manager installed (`site-packages`, `dist-packages`,
+   * `node_modules`, an interpreter's `lib/pythonX.Y`). Default: off; those files still get the
+   * secret, model and package scanners.
+   */
+  installedCode?: boolean;
   walkLimits?: Partial<WalkLimits>;
   /** Directory for spooled files. */
   tmpDir?: string;
@@ -124,7 +130,7 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   const dockerfile = historyToDockerfile(image.config.history ?? []);
   if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
   const packages = opts.packages === false ? undefined : new ImagePackageCollector({ today: opts.today });
-  const walk = await walkImage(image, { sink, packages, limits: opts.walkLimits, tmpDir: opts.tmpDir });
+  const walk = await walkImage(image, { sink, packages, limits: opts.walkLimits, tmpDir: opts.tmpDir, installedCode: opts.installedCode });
   errors.push(...walk.errors);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));

@@ -25,7 +25,8 @@ type ImageFlags = Pick<
   | 'quiet'
   | 'color'
   | 'progress'
-> & { platform?: string; insecureRegistry: string[] };
+  | 'policy'
+> & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
 
 /**
  * `sanctum image REF...`: container images (`docker save` tarballs, OCI layouts as directories or
@@ -58,6 +59,15 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
     .option('--fail-on-error', 'exit 1 when part of an image could not be scanned')
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .addOption(
+      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
+        .argParser(collect)
+        .default([]),
+    )
+    .option(
+      '--installed-code',
+      'run the code rules over installed packages too (site-packages, node_modules); they always get the secret, model and package scanners',
+    )
     .option('--strict-models', 'report any pickle import outside the allow-list as high')
     .option('--show-suppressed', 'list suppressed findings in the table')
     .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
@@ -86,6 +96,8 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
           config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
           baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
           strictModels: flags.strictModels,
+          policies: flags.policy.length ? flags.policy : undefined,
+          installedCode: flags.installedCode,
           onRules: (r) => (ran = r),
           onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
         });

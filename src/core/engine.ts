@@ -82,6 +82,8 @@ export class Engine {
   private readonly occurrences = new Map<string, number>();
   private readonly engineReported = new Set<string>();
   private readonly runs = new Map<AnyRule, RuleRun>();
+  /** The parsers the last file asked about matched: `wants` then `scanFile` on one file sniff it once. */
+  private lastMatch: { file: SourceFile; parsers: Parser[] } | undefined;
   readonly findings: Finding[] = [];
   readonly errors: ScanError[] = [];
   private files = 0;
@@ -109,7 +111,12 @@ export class Engine {
 
   /** True when some active parser would read this file. */
   wants(file: SourceFile): boolean {
-    return this.activeParsers.some((p) => safeMatch(p, file));
+    return this.matching(file).length > 0;
+  }
+
+  private matching(file: SourceFile): Parser[] {
+    if (this.lastMatch?.file !== file) this.lastMatch = { file, parsers: this.activeParsers.filter((p) => safeMatch(p, file)) };
+    return this.lastMatch.parsers;
   }
 
   scanFile(file: SourceFile): void {
@@ -118,8 +125,9 @@ export class Engine {
     this.files++;
     const reports: RawReport[] = [];
     const retained: ScanDocument[] = [];
-    for (const parser of this.activeParsers) {
-      if (!safeMatch(parser, file)) continue;
+    const parsers = this.matching(file);
+    this.lastMatch = undefined;
+    for (const parser of parsers) {
       const max = parser.maxBytes ?? this.limits.maxFileBytes;
       if (file.size > max) {
         this.error(

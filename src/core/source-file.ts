@@ -24,6 +24,11 @@ export interface SourceFile {
   readonly image?: ImageLocation;
   /** For a Kubernetes object read from a live cluster (its text is the object as JSON): which cluster, and what was listed. */
   readonly cluster?: ClusterListing;
+  /**
+   * Code installed by a package manager (an image's `site-packages`, `node_modules`): read for
+   * secrets, models and inventory, not judged by the code scanner's rules about the application.
+   */
+  readonly installedPackage?: boolean;
 }
 
 /** A cluster scan's reach: findings name `ref`; cross-object rules ask whether a kind was listed in full. */

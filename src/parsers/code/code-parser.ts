@@ -16,12 +16,12 @@ const GENERATED_LINE_CHARS = 1000;
 
 function looksGenerated(file: SourceFile): boolean {
   const head = file.head();
-  let run = 0;
-  for (const byte of head) {
-    run = byte === 0x0a ? 0 : run + 1;
-    if (run > GENERATED_LINE_CHARS) return true;
+  for (let start = 0; ;) {
+    const newline = head.indexOf(0x0a, start);
+    if ((newline === -1 ? head.length : newline) - start > GENERATED_LINE_CHARS) return true;
+    if (newline === -1) return false;
+    start = newline + 1;
   }
-  return false;
 }
 
 function languageOf(path: string): CodeLanguage | undefined {
@@ -35,7 +35,7 @@ export const codeParser: Parser = {
   produces: ['code-python', 'code-js'],
   maxBytes: 2 * 1024 * 1024,
   matches(file: SourceFile): boolean {
-    return languageOf(file.path) !== undefined && !looksGenerated(file);
+    return !file.installedPackage && languageOf(file.path) !== undefined && !looksGenerated(file);
   },
   parse(file: SourceFile): ParseOutput {
     if (looksBinary(file.head())) throw new ParseFailure('binary content in a source file; not scanned as code');

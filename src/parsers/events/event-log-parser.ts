@@ -13,9 +13,17 @@ const decoder = new TextDecoder();
 
 function looksLikeEventLog(file: SourceFile): boolean {
   if (/\.(?:ya?ml|ipynb)$/i.test(file.path)) return false;
-  const head = decoder.decode(file.head());
-  const start = head.trimStart();
-  return start.startsWith('{') && SIGNATURE.test(head);
+  const bytes = file.head();
+  // Most files are not JSON: their first byte says so before any decoding.
+  if (bytes[firstContentByte(bytes)] !== 0x7b) return false;
+  return SIGNATURE.test(decoder.decode(bytes));
+}
+
+/** Index of the first byte after a UTF-8 byte order mark and ASCII whitespace. */
+function firstContentByte(bytes: Uint8Array): number {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0d))) i++;
+  return i;
 }
 
 export const eventLogParser: Parser = {

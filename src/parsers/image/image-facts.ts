@@ -26,7 +26,8 @@ export interface ImageFact {
  * What the image walker saw in the layers that image rules judge (SUID/SGID files, world-writable
  * directories, package manager caches), with the image's `PATH`. Written by `sanctum image` as
  * `image-facts.json` (`{"sanctumImageFacts": 1, "layers": [...], "path": [...], "facts": [...]}`);
- * a finding at `['facts', i]` is located at the file inside the image, in the layer that added it.
+ * a finding at `['facts', i]` is located at the file inside the image, in the layer that added it,
+ * with an empty object path (so that its fingerprint does not depend on `i`).
  */
 export class ImageFactsDocument extends YamlValueDocument {
   readonly kind = 'image-facts';
@@ -78,7 +79,9 @@ export class ImageFactsDocument extends YamlValueDocument {
         const image: ImageLocation | undefined = base
           ? { ...base, ...(layer ? { layer } : {}), ...(removedBy ? { removedBy } : {}) }
           : undefined;
-        return { file: new FactFile(fact.path, image), snippet: `${fact.path} mode ${fact.mode} (layer ${fact.layer})` };
+        // The finding is about the file itself: no pointer into this document, whose order changes with every rebuild
+        // (the fingerprint then rests on the rule and the path inside the image).
+        return { file: new FactFile(fact.path, image), objectPath: '', snippet: `${fact.path} mode ${fact.mode} (layer ${fact.layer})` };
       }
     }
     return super.locate(at);

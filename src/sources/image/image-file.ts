@@ -8,6 +8,17 @@ export interface EntryInfo {
   gid: number;
 }
 
+/**
+ * Where package managers install code: an interpreter's library tree (the standard library, a
+ * virtual environment's or conda's `lib/pythonX.Y`), `site-packages`, `dist-packages`, `node_modules`.
+ */
+const INSTALLED_CODE = /\/(?:lib\/python\d[\d.]*|site-packages|dist-packages|node_modules)\//;
+
+/** True for a path of an image where a package manager put third-party code (see `SourceFile.installedPackage`). */
+export function isInstalledPackagePath(path: string): boolean {
+  return INSTALLED_CODE.test(path);
+}
+
 /** A file of an image layer, read whole into memory (small files). */
 export class ImageMemoryFile extends MemorySourceFile {
   constructor(
@@ -15,6 +26,7 @@ export class ImageMemoryFile extends MemorySourceFile {
     content: Uint8Array,
     readonly image: ImageLocation,
     readonly entry?: EntryInfo,
+    readonly installedPackage?: boolean,
   ) {
     super(path, content);
   }
@@ -40,6 +52,7 @@ export class ImageSpooledFile extends DiskSourceFile {
     size: number,
     readonly image: ImageLocation,
     readonly entry?: EntryInfo,
+    readonly installedPackage?: boolean,
   ) {
     super(path, absPath, size);
   }
@@ -58,6 +71,7 @@ export class ProbeFile extends MemorySourceFile {
     private readonly start: Uint8Array,
     size: number,
     readonly image: ImageLocation,
+    readonly installedPackage?: boolean,
   ) {
     super(path, start);
     this.size = size;

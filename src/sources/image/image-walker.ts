@@ -7,7 +7,7 @@ import type { SourceFile } from '../../core/source-file.js';
 import type { CollectedPackages, PackageCollector } from '../../parsers/os-packages/collector.js';
 import type { ImageLayerRef, ImageLocation, ScanError } from '../../core/types.js';
 import type { ImageDescription, ImageLayer } from './image-source.js';
-import { ImageMemoryFile, ImageSpooledFile, ProbeFile, type EntryInfo } from './image-file.js';
+import { ImageMemoryFile, ImageSpooledFile, isInstalledPackagePath, ProbeFile, type EntryInfo } from './image-file.js';
 import { DEFAULT_LAYER_LIMITS, LayerError, readLayer, type LayerLimits } from './layer-stream.js';
 
 /** Where the files of an image go: the scan's parsers, through `wants` and `scan`. */
@@ -46,6 +46,8 @@ export interface WalkOptions {
   limits?: Partial<WalkLimits>;
   /** Directory for spooled files (default: the system temporary directory). */
   tmpDir?: string;
+  /** Run the code rules over installed third-party code too (`site-packages`, `node_modules`; see `isInstalledPackagePath`). */
+  installedCode?: boolean;
 }
 
 export interface WalkResult {
@@ -302,8 +304,9 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     const scannable = !collect || (entry.mode & 0o111) !== 0;
     const start = await stream.start(Math.min(size, PROBE_BYTES));
     const whole = start.length >= size;
-    const small = whole ? new ImageMemoryFile(path, start, loc, entry) : undefined;
-    const wanted = scannable && opts.sink.wants(small ?? new ProbeFile(path, start, size, loc));
+    const installed = !opts.installedCode && isInstalledPackagePath(path);
+    const small = whole ? new ImageMemoryFile(path, start, loc, entry, installed) : undefined;
+    const wanted = scannable && opts.sink.wants(small ?? new ProbeFile(path, start, size, loc, installed));
     if (!wanted) {
       if (collect) await packages!.accept(path, whole ? start : stream.chunks(start));
       else await stream.drain();
@@ -314,7 +317,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
       const bytes = whole ? start : Buffer.concat([start, await stream.rest(size - start.length)]);
       if (collect) await packages!.accept(path, bytes);
       // A small file is scanned as the object the parsers were asked about (their sniffing is cached on it).
-      opts.sink.scan(small ?? new ImageMemoryFile(path, bytes, loc, entry));
+      opts.sink.scan(small ?? new ImageMemoryFile(path, bytes, loc, entry, installed));
       return;
     }
     if (size > limits.maxSpoolBytes) {
@@ -326,7 +329,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     const spoolFile = await spool(stream, start);
     try {
       if (collect) await packages!.accept(path, createReadStream(spoolFile) as AsyncIterable<Buffer>);
-      opts.sink.scan(new ImageSpooledFile(path, spoolFile, size, loc, entry));
+      opts.sink.scan(new ImageSpooledFile(path, spoolFile, size, loc, entry, installed));
     } finally {
       rmSync(spoolFile, { force: true });
     }
