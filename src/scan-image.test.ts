@@ -299,6 +299,68 @@ describe('OS packages through the package collector', () => {
     expect(result.findings.filter((f) => f.ruleId === 'SCA-0001')).toEqual([]);
     expect(result.errors).toEqual([]);
   });
+
+  it('summarizes each image in the result: identity, runtime settings, layers, OS and package counts', async () => {
+    const path = join(dir, 'summary.tar');
+    const layers: TestImage['layers'] = [
+      {
+        createdBy: '/bin/sh -c #(nop) ADD file:abc in /',
+        entries: [
+          { name: 'etc/os-release', content: osRelease },
+          { name: 'lib/apk/db/installed', content: apkDb('2.12.5-r0') },
+          { name: 'tmp/gone', content: 'x' },
+        ],
+      },
+      {
+        createdBy: '/bin/sh -c pip install flask',
+        entries: [
+          { name: 'tmp/.wh.gone', content: '' },
+          {
+            name: 'usr/lib/python3.9/site-packages/flask-2.0.1.dist-info/METADATA',
+            content: 'Metadata-Version: 2.1\nName: Flask\nVersion: 2.0.1\n',
+          },
+        ],
+      },
+    ];
+    const { configDigest } = await dockerSave(
+      path,
+      {
+        config: { User: 'app', Entrypoint: ['python'], Cmd: ['-m', 'serve'], WorkingDir: '/srv', ExposedPorts: { '8000/tcp': {} } },
+        layers,
+        architecture: 'arm64',
+      },
+      { tag: 'acme/serve:2.0' },
+    );
+    const result = await scanImage({ images: [path], config: false, cwd: dir, today: '2025-01-01' });
+    expect(Object.keys(result).slice(0, 4)).toEqual(['schemaVersion', 'tool', 'targets', 'images']);
+    const [summary] = result.images!;
+    const tars = await Promise.all(layers.map((l) => layerTar(l.entries)));
+    expect(summary).toEqual({
+      ref: 'acme/serve:2.0',
+      digest: configDigest,
+      configDigest,
+      platform: 'linux/arm64',
+      os: { id: 'alpine', version: '3.14.2', name: 'Alpine Linux v3.14', endOfLife: '2023-05-01', endOfLifeReached: true },
+      user: 'app',
+      entrypoint: ['python'],
+      cmd: ['-m', 'serve'],
+      workingDir: '/srv',
+      exposedPorts: ['8000/tcp'],
+      layers: layers.map((l, index) => ({
+        index,
+        digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+        diffId: sha256(tars[index]),
+        createdBy: l.createdBy,
+        storedBytes: expect.any(Number),
+        bytes: tars[index].length,
+      })),
+      storedBytes: summary.layers.reduce((n, l) => n + l.storedBytes!, 0),
+      bytes: tars[0].length + tars[1].length,
+      files: 3,
+      removedFiles: 1,
+      packages: { Alpine: 2, PyPI: 1 },
+    });
+  });
 });
 
 describe('stable fingerprints and installed code', () => {

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SourceFile } from './core/source-file.js';
-import type { Finding, ImageLocation, ScanError, ScanResult } from './core/types.js';
+import type { Finding, ImageLocation, ImageSummary, ScanError, ScanResult } from './core/types.js';
 import { historyToDockerfile } from './parsers/image/history-dockerfile.js';
 import { scanFiles, ScanSetupError, sortFindings, type FileSink, type ScanOptions } from './scan.js';
 import { ImageFormatError } from './sources/image/blob-store.js';
 import { ImageFactsFile, ImageMemoryFile } from './sources/image/image-file.js';
 import { openArchive, type OpenedArchive } from './sources/image/image-archive.js';
-import { parsePlatform, type ImageDescription, type Platform } from './sources/image/image-source.js';
+import { formatPlatform, parsePlatform, sha256, type ImageDescription, type Platform } from './sources/image/image-source.js';
 import { formatReference, parseReference } from './sources/image/reference.js';
 import { pullImage } from './sources/image/registry.js';
-import { walkImage, type LayerFact, type WalkLimits } from './sources/image/image-walker.js';
+import { walkImage, type LayerFact, type WalkLimits, type WalkResult } from './sources/image/image-walker.js';
 import { ImagePackageCollector } from './parsers/os-packages/collector.js';
 import { TarIndexError } from './sources/image/tar-index.js';
 
@@ -59,11 +59,12 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
   const cwd = opts.cwd ?? process.cwd();
   const platform = opts.platform ? parsePlatformOrThrow(opts.platform) : undefined;
   const extraErrors: ScanError[] = [];
+  const summaries: ImageSummary[] = [];
   const result = await scanFiles({ ...opts, targets: opts.images }, async (sink) => {
     for (const ref of opts.images) {
       const abs = resolve(cwd, ref);
       if (!existsSync(abs)) {
-        await scanPulled(ref, sink, opts, platform, extraErrors);
+        await scanPulled(ref, sink, opts, platform, extraErrors, summaries);
         continue;
       }
       let archive: OpenedArchive;
@@ -77,7 +78,7 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
         for (const image of archive.images) {
           if (image.ref === abs) image.ref = ref;
           else if (image.ref.startsWith(abs)) image.ref = ref + image.ref.slice(abs.length);
-          await scanOne(image, sink, opts, extraErrors);
+          summaries.push(await scanOne(image, sink, opts, extraErrors));
         }
       } finally {
         archive.store.close();
@@ -86,9 +87,13 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
   });
   const findings = result.findings.filter((f) => !(f.location.path === HISTORY_PATH && COVERED_BY_CONFIG_RULES.has(f.ruleId)));
   for (const f of findings) describeRemoved(f);
+  const { schemaVersion, tool, targets: _targets, ...rest } = result;
   return {
-    ...result,
+    schemaVersion,
+    tool,
     targets: opts.images,
+    images: summaries,
+    ...rest,
     findings: sortFindings(findings),
     errors: [...extraErrors, ...result.errors],
   };
@@ -101,6 +106,7 @@ async function scanPulled(
   opts: ImageScanOptions,
   platform: Platform | undefined,
   errors: ScanError[],
+  summaries: ImageSummary[],
 ): Promise<void> {
   let parsed;
   try {
@@ -118,10 +124,10 @@ async function scanPulled(
     errors.push({ path: ref, message: `cannot pull ${formatReference(parsed)}: ${(e as Error).message}` });
     return;
   }
-  await scanOne(image, sink, opts, errors);
+  summaries.push(await scanOne(image, sink, opts, errors));
 }
 
-async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<void> {
+async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<ImageSummary> {
   const base: ImageLocation = { ref: image.ref, digest: image.digest };
   for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
   // The history goes to the rebuilt Dockerfile, where the Dockerfile rules judge each step.
@@ -134,6 +140,67 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   errors.push(...walk.errors);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));
+  return summarize(image, walk);
+}
+
+/** The image's identity, runtime settings, layers and inventory counts (`ScanResult.images`). */
+function summarize(image: ImageDescription, walk: WalkResult): ImageSummary {
+  const config = image.config;
+  const run = config.config ?? {};
+  const sizes = new Map(walk.layers.map((l) => [l.index, l]));
+  const collected = walk.packages;
+  const packages: Record<string, number> = {};
+  const seen = new Set<string>();
+  for (const { manifest } of collected?.manifests ?? []) {
+    for (const p of manifest.packages) {
+      const ecosystem = p.ecosystem.replace(/:.*$/, '');
+      const key = `${ecosystem}\0${p.name}\0${p.version ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      packages[ecosystem] = (packages[ecosystem] ?? 0) + 1;
+    }
+  }
+  const os = collected?.os;
+  const gpu = (collected?.gpu.components ?? []).filter((c, i, all) => all.findIndex((o) => o.name === c.name) === i);
+  const created = (config as { created?: unknown }).created;
+  return {
+    ref: image.ref,
+    digest: image.digest,
+    configDigest: sha256(image.configBytes),
+    ...(config.os || config.architecture ? { platform: formatPlatform(config) } : {}),
+    ...(typeof created === 'string' ? { created } : {}),
+    ...(os
+      ? {
+          os: {
+            id: os.id,
+            ...(os.versionId ? { version: os.versionId } : {}),
+            name: os.name,
+            ...(collected?.endOfLife ? { endOfLife: collected.endOfLife.date, endOfLifeReached: collected.endOfLife.ended } : {}),
+          },
+        }
+      : {}),
+    user: run.User ?? '',
+    ...(run.Entrypoint?.length ? { entrypoint: run.Entrypoint } : {}),
+    ...(run.Cmd?.length ? { cmd: run.Cmd } : {}),
+    ...(run.WorkingDir ? { workingDir: run.WorkingDir } : {}),
+    ...(run.ExposedPorts && Object.keys(run.ExposedPorts).length ? { exposedPorts: Object.keys(run.ExposedPorts) } : {}),
+    layers: image.layers.map((l) => {
+      const size = sizes.get(l.index);
+      return {
+        index: l.index,
+        digest: l.digest,
+        ...(l.diffId ? { diffId: l.diffId } : {}),
+        ...(l.createdBy ? { createdBy: l.createdBy } : {}),
+        ...(size ? { storedBytes: size.storedBytes, bytes: size.bytes } : {}),
+      };
+    }),
+    storedBytes: walk.layers.reduce((n, l) => n + l.storedBytes, 0),
+    bytes: walk.layers.reduce((n, l) => n + l.bytes, 0),
+    files: walk.files,
+    removedFiles: walk.removed,
+    packages,
+    ...(gpu.length ? { gpu: gpu.map((c) => ({ name: c.name, version: c.version })) } : {}),
+  };
 }
 
 function offer(sink: FileSink, file: SourceFile): void {

@@ -37,12 +37,17 @@ describe('sanctum image', () => {
     expect(lines[layer0 + 1]).toBe('  /srv/app.env (deleted by layer 1, still in the image)');
     expect(r.stdout).toMatch(/IMG-0005 {2}The image exposes port 22\/tcp \(SSH\)/);
     expect(r.stdout).toMatch(/DF-0006/);
+    // One line per image above the summary line.
+    expect(lines[lines.length - 3]).toMatch(
+      /^Image acme\/demo:1 · OS not identified · linux\/amd64 · 2 layers, [\d.]+ KiB · user root · no packages found$/,
+    );
   });
 
   it('writes JSON with location.image, and SARIF', async () => {
     const r = await run(['image', 'demo.tar', '--format', 'json'], { cwd: dir });
     const result = JSON.parse(r.stdout);
     expect(result.targets).toEqual(['demo.tar']);
+    expect(result.images).toEqual([expect.objectContaining({ ref: 'acme/demo:1', user: '', files: 0, removedFiles: 1 })]);
     const secret = result.findings.find((f: { location: { path: string } }) => f.location.path === '/srv/app.env');
     expect(secret.location.image).toMatchObject({ ref: 'acme/demo:1', layer: { index: 0 }, removedBy: { index: 1 } });
     const sarif = JSON.parse((await run(['image', 'demo.tar', '--format', 'sarif'], { cwd: dir })).stdout);

@@ -179,10 +179,44 @@ export interface ScanStats {
   rules: number;
 }
 
+/** What `sanctum image` read of one image: its identity, runtime settings, layers and inventory counts. */
+export interface ImageSummary {
+  ref: string;
+  /** Manifest digest when known, else the config digest. */
+  digest: string;
+  /** The config blob's digest (the image ID). */
+  configDigest: string;
+  /** `os/arch[/variant]` from the config. */
+  platform?: string;
+  /** When the image was built, as its config says. */
+  created?: string;
+  /** The operating system its files say it is (os-release), with the end of its security support when known. */
+  os?: { id: string; version?: string; name: string; endOfLife?: string; endOfLifeReached?: boolean };
+  /** The runtime settings of the config (`User` is `''` when unset: root). */
+  user: string;
+  entrypoint?: string[];
+  cmd?: string[];
+  workingDir?: string;
+  exposedPorts?: string[];
+  layers: Array<ImageLayerRef & { diffId?: string; storedBytes?: number; bytes?: number }>;
+  /** Bytes of the layers as stored (compressed) and unpacked, over the layers read. */
+  storedBytes: number;
+  bytes: number;
+  /** Regular files in the final filesystem, and files added by a layer and removed by a later one. */
+  files: number;
+  removedFiles: number;
+  /** Installed packages found (OS and language), by OSV ecosystem without its release (`Debian`, `PyPI`, `npm`, `Go`). */
+  packages: Record<string, number>;
+  /** NVIDIA libraries found (CUDA, cuDNN, NCCL, …): one version per component. */
+  gpu?: Array<{ name: string; version: string }>;
+}
+
 export interface ScanResult {
   schemaVersion: 1;
   tool: { name: 'sanctum'; version: string };
   targets: string[];
+  /** For `sanctum image`: one summary per image read. */
+  images?: ImageSummary[];
   findings: Finding[];
   errors: ScanError[];
   stats: ScanStats;

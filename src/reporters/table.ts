@@ -1,6 +1,7 @@
 import pc from 'picocolors';
-import type { Finding, ScanResult, Severity } from '../core/types.js';
+import type { Finding, ImageSummary, ScanResult, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
+import { formatBytes } from '../core/engine.js';
 import type { Reporter } from './reporter.js';
 
 type Paint = (s: string) => string;
@@ -105,11 +106,28 @@ export const tableReporter: Reporter = (result: ScanResult, ctx) => {
     for (const e of result.errors) out.push(clean(`  ${e.path}${e.line ? `:${e.line}` : ''}  ${e.message}`));
     out.push('');
   }
+  for (const image of result.images ?? []) out.push(clean(imageLine(image)));
   out.push(summaryLine(result, ctx.color));
   const hidden = ctx.showSuppressed ? 0 : result.findings.filter((f) => f.status === 'suppressed').length;
   if (hidden > 0) out.push(p.dim(`${hidden} suppressed finding${hidden === 1 ? '' : 's'} not shown: --show-suppressed lists them`));
   return out.join('\n') + '\n';
 };
+
+/** `Image acme/serve:1.4 · Debian GNU/Linux 12 · linux/amd64 · 7 layers, 812.4 MiB · user root · 431 Debian, 87 PyPI packages`. */
+function imageLine(image: ImageSummary): string {
+  const os = image.os ? image.os.name + (image.os.endOfLifeReached ? ` (end of life ${image.os.endOfLife})` : '') : 'OS not identified';
+  const packages = Object.entries(image.packages).map(([ecosystem, n]) => `${n} ${ecosystem}`);
+  return [
+    `Image ${image.ref}`,
+    os,
+    image.platform,
+    `${image.layers.length} layer${image.layers.length === 1 ? '' : 's'}, ${formatBytes(image.bytes)}`,
+    `user ${image.user || 'root'}`,
+    packages.length ? `${packages.join(', ')} packages` : 'no packages found',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
 
 export function summaryLine(result: ScanResult, color: boolean): string {
   const p = painter(color);

@@ -57,6 +57,8 @@ export interface WalkResult {
   files: number;
   /** Files added by a layer and deleted or replaced by a later one (still in the image). */
   removed: number;
+  /** Bytes of each layer read: as stored, and unpacked (up to where reading stopped, for a broken layer). */
+  layers: Array<{ index: number; storedBytes: number; bytes: number }>;
   /** What the package collector found: OS, end of life, GPU stack, package inventories. */
   packages?: CollectedPackages;
 }
@@ -101,6 +103,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
   const packages = opts.packages;
   let spoolDir: string | undefined;
   let removed = 0;
+  const sizes: WalkResult['layers'] = [];
   const refs = image.layers.map((l): ImageLayerRef => ({
     index: l.index,
     digest: l.digest,
@@ -248,11 +251,14 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
       } catch (e) {
         const message = e instanceof LayerError ? e.message : `cannot read the layer: ${(e as Error).message}`;
         errors.push({ path: where, message, image: locOf(layer.index) });
+        const partial = read.summary();
+        sizes.push({ index: layer.index, storedBytes: partial.compressedBytes, bytes: partial.bytes });
         continue;
       }
       for (const [dir, c] of cacheBytes)
         facts.push({ kind: 'package-cache', path: dir.replace(/\/$/, ''), mode: c.mode, bytes: c.bytes, image: locOf(layer.index) });
       const summary = read.summary();
+      sizes.push({ index: layer.index, storedBytes: summary.compressedBytes, bytes: summary.bytes });
       const expected = layer.mediaType || read.compression !== 'none' ? layer.digest : (layer.diffId ?? layer.digest);
       if (summary.digest && /^sha256:/.test(expected) && summary.digest !== expected && summary.digest !== layer.diffId)
         errors.push({
@@ -277,7 +283,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     visit(root, (n) => {
       if (!n.dir) files++;
     });
-    return { errors, facts, files, removed, ...(collected ? { packages: collected } : {}) };
+    return { errors, facts, files, removed, layers: sizes, ...(collected ? { packages: collected } : {}) };
   } finally {
     if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
   }
