@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { addAuditCommand } from './audit-command.js';
 import { addClusterCommand } from './cluster-command.js';
 import { addDbCommand } from './db-command.js';
+import { addGatewayCommand } from './gateway-command.js';
 import { collect } from './list-flag.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
@@ -458,6 +459,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   addServeCommand(program, io);
   addAuditCommand(program, io, (c) => (code = c));
   addClusterCommand(program, io, (c) => (code = c));
+  addGatewayCommand(program, io);
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,100 @@
+import type { BudgetLimits } from './config.js';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/** One scope's counts in the current UTC minute and UTC day. */
+interface Counts {
+  minute: number;
+  minuteRequests: number;
+  minuteTokens: number;
+  day: number;
+  dayRequests: number;
+  dayTokens: number;
+}
+
+export interface BudgetScope {
+  /** `key:NAME` or `team:NAME`. */
+  readonly id: string;
+  readonly limits: BudgetLimits;
+}
+
+export interface BudgetRefusal {
+  scope: string;
+  limit: keyof BudgetLimits;
+  /** Whole seconds until the window that refused starts again. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * Request and token budgets over fixed windows (the UTC minute and the UTC day). Requests count when
+ * admitted; tokens when the upstream reported (or the gateway estimated) them, so requests in flight
+ * together may overshoot a token budget by their own size. Counts live in memory, per process.
+ */
+export class Budgets {
+  private readonly counts = new Map<string, Counts>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  private countsOf(id: string, t: number): Counts {
+    const minute = Math.floor(t / MINUTE);
+    const day = Math.floor(t / DAY);
+    let c = this.counts.get(id);
+    if (!c) {
+      c = { minute, minuteRequests: 0, minuteTokens: 0, day, dayRequests: 0, dayTokens: 0 };
+      this.counts.set(id, c);
+    }
+    if (c.minute !== minute) Object.assign(c, { minute, minuteRequests: 0, minuteTokens: 0 });
+    if (c.day !== day) Object.assign(c, { day, dayRequests: 0, dayTokens: 0 });
+    return c;
+  }
+
+  /** Admits one request against every scope (all or none count it), or says which budget refused and for how long. */
+  admit(scopes: readonly BudgetScope[]): BudgetRefusal | undefined {
+    const t = this.now();
+    const all = scopes.map((s) => [s, this.countsOf(s.id, t)] as const);
+    for (const [s, c] of all) {
+      const { requestsPerMinute: rpm, requestsPerDay: rpd, tokensPerMinute: tpm, tokensPerDay: tpd } = s.limits;
+      const untilMinute = (c.minute + 1) * MINUTE - t;
+      const untilDay = (c.day + 1) * DAY - t;
+      const refuse = (limit: keyof BudgetLimits, ms: number): BudgetRefusal => ({
+        scope: s.id,
+        limit,
+        retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
+      });
+      if (rpd !== undefined && c.dayRequests >= rpd) return refuse('requestsPerDay', untilDay);
+      if (tpd !== undefined && c.dayTokens >= tpd) return refuse('tokensPerDay', untilDay);
+      if (rpm !== undefined && c.minuteRequests >= rpm) return refuse('requestsPerMinute', untilMinute);
+      if (tpm !== undefined && c.minuteTokens >= tpm) return refuse('tokensPerMinute', untilMinute);
+    }
+    for (const [, c] of all) {
+      c.minuteRequests++;
+      c.dayRequests++;
+    }
+    return undefined;
+  }
+
+  /** Counts tokens spent against every scope. */
+  spend(scopes: readonly BudgetScope[], tokens: number): void {
+    if (!(tokens > 0)) return;
+    const t = this.now();
+    for (const s of scopes) {
+      const c = this.countsOf(s.id, t);
+      c.minuteTokens += tokens;
+      c.dayTokens += tokens;
+    }
+  }
+
+  /** What is left in each window of a scope (for `x-ratelimit-*` headers and tests). */
+  remaining(scope: BudgetScope): Partial<Record<keyof BudgetLimits, number>> {
+    const c = this.countsOf(scope.id, this.now());
+    const { requestsPerMinute: rpm, requestsPerDay: rpd, tokensPerMinute: tpm, tokensPerDay: tpd } = scope.limits;
+    const left = (limit: number | undefined, used: number) => (limit === undefined ? undefined : Math.max(0, limit - used));
+    return {
+      requestsPerMinute: left(rpm, c.minuteRequests),
+      requestsPerDay: left(rpd, c.dayRequests),
+      tokensPerMinute: left(tpm, c.minuteTokens),
+      tokensPerDay: left(tpd, c.dayTokens),
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GatewayConfigError, loadGatewayConfig } from './config.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sanctum-gateway-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const HASH = 'a'.repeat(64);
+const UPSTREAM = `upstreams:
+  - name: local-vllm
+    baseURL: "http://vllm.llm.svc:8000/v1"
+    apiKey: "env:VLLM_KEY"
+    models: ["llama-3.1-8b"]
+`;
+
+function load(text: string, env: NodeJS.ProcessEnv = { VLLM_KEY: 'k' }, name = 'gateway.yaml') {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return loadGatewayConfig(path, env);
+}
+
+function errorOf(text: string, env?: NodeJS.ProcessEnv): string {
+  try {
+    load(text, env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(GatewayConfigError);
+    return (e as Error).message;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('gateway configuration', () => {
+  it("loads the issue's example with defaults and the upstream key from the environment", () => {
+    const c = load(`listen: "127.0.0.1:8080"
+${UPSTREAM}keys:
+  - name: support-bot
+    sha256: "${HASH.toUpperCase()}"
+    models: ["llama-3.1-8b"]
+    requestsPerMinute: 60
+    tokensPerDay: 200000
+guardrails:
+  secrets: redact
+`);
+    expect(c.listen).toBe('127.0.0.1:8080');
+    expect(c.keys[0]).toMatchObject({ name: 'support-bot', sha256: HASH, requestsPerMinute: 60, tokensPerDay: 200000 });
+    expect(c.upstreams[0]).toMatchObject({ retries: 2, timeoutMs: 300000, connectTimeoutMs: 5000 });
+    expect(c.upstreamKeys.get('local-vllm')).toBe('k');
+    expect(c.audit).toEqual({ file: '-', prompts: false });
+    expect(c.guardrails).toEqual({ secrets: 'redact' });
+  });
+
+  it('names the file, line and key of a wrong value', () => {
+    const msg = errorOf(`${UPSTREAM}keys:
+  - name: support-bot
+    sha256: "not-a-hash"
+    models: ["llama-3.1-8b"]
+`);
+    expect(msg).toContain(`${join(dir, 'gateway.yaml')}:8:13: keys[0].sha256: the hex SHA-256 of the key`);
+  });
+
+  it('refuses unknown settings (typos) and a key written in clear', () => {
+    expect(errorOf(`${UPSTREAM}lisen: ":8080"\n`)).toMatch(/gateway\.yaml:\d+:\d+: \(top level\): Unrecognized key: "lisen"/);
+    const msg = errorOf(UPSTREAM.replace('env:VLLM_KEY', 'sk-live-1234'));
+    expect(msg).toContain('upstreams[0].apiKey: env:NAME or file:PATH');
+  });
+
+  it('says which environment variable is missing', () => {
+    expect(errorOf(UPSTREAM, {})).toMatch(/gateway\.yaml:4:13: upstreams\[0\]\.apiKey: the environment variable VLLM_KEY is not set/);
+  });
+
+  it('reads the upstream key from a file', () => {
+    writeFileSync(join(dir, 'vllm.key'), 'from-file\n');
+    expect(load(UPSTREAM.replace('env:VLLM_KEY', 'file:vllm.key')).upstreamKeys.get('local-vllm')).toBe('from-file');
+  });
+
+  it('refuses duplicate names, models served twice, unknown teams and unserved models', () => {
+    const msg = errorOf(`${UPSTREAM}  - name: local-vllm
+    baseURL: "http://other:8000/v1"
+    models: ["llama-3.1-8b"]
+keys:
+  - { name: a, sha256: "${HASH}", models: ["nope"], team: ghosts }
+  - { name: a, sha256: "${HASH}", models: ["*"] }
+`);
+    expect(msg).toContain("a second upstream named 'local-vllm'");
+    expect(msg).toContain("model 'llama-3.1-8b' is already served by upstream 'local-vllm'");
+    expect(msg).toContain("keys[0].team: no team 'ghosts' in teams");
+    expect(msg).toContain("keys[0].models: no upstream serves model 'nope'");
+    expect(msg).toContain("a second key named 'a'");
+    expect(msg).toContain("the same sha256 as key 'a'");
+  });
+
+  it('reports YAML syntax errors with their position, and empty or wrong-shaped files', () => {
+    expect(errorOf('listen: [\n')).toMatch(/gateway\.yaml:\d+:\d+: not valid YAML/);
+    expect(errorOf('')).toContain('expected a mapping of settings');
+    expect(errorOf('- a\n- b\n')).toContain('expected a mapping of settings');
+    expect(() => loadGatewayConfig(join(dir, 'missing.yaml'))).toThrow(/cannot read gateway configuration .*missing\.yaml: ENOENT/);
+  });
+
+  it('adds the keys of keysFile, with errors naming that file', () => {
+    writeFileSync(join(dir, 'keys.yaml'), `keys:\n  - { name: from-file, sha256: "${HASH}", models: ["llama-3.1-8b"] }\n`);
+    expect(load(`${UPSTREAM}keysFile: keys.yaml\n`).keys.map((k) => k.name)).toEqual(['from-file']);
+    writeFileSync(join(dir, 'keys.yaml'), `keys:\n  - { name: from-file, models: ["llama-3.1-8b"] }\n`);
+    expect(errorOf(`${UPSTREAM}keysFile: keys.yaml\n`)).toMatch(
+      /keys\.yaml:2:5: keys\[0\]: a key needs sha256, clientCertSubject or jwtSubject/,
+    );
+  });
+
+  it('needs tls.clientCA for certificate subjects and a jwt section for token subjects', () => {
+    const msg = errorOf(`${UPSTREAM}keys:
+  - { name: svc, clientCertSubject: batch, models: ["*"] }
+  - { name: job, jwtSubject: "system:serviceaccount:ml:job", models: ["*"] }
+`);
+    expect(msg).toContain('keys[0].clientCertSubject: needs tls.clientCA');
+    expect(msg).toContain('keys[1].jwtSubject: needs a jwt section');
+  });
+});

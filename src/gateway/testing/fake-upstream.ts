@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request the fake upstream received. */
+export interface ReceivedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+export interface FakeUpstreamBehaviour {
+  /** Words the completion answers with (one streamed chunk each). */
+  words: string[];
+  /** Report `usage` (non-streamed always; streamed when the client asked with `stream_options.include_usage`). */
+  usage: boolean;
+  /** Wait this long between streamed chunks (ms). */
+  chunkDelayMs: number;
+  /** Never answer (the client's disconnect must cancel the request). */
+  hang: boolean;
+  /** Answer with this status and an OpenAI-shaped error instead. */
+  failWith?: number;
+}
+
+/**
+ * A small OpenAI-compatible server for tests: chat completions, completions, responses and embeddings,
+ * streamed or not, answering with fixed words and honest `usage`, and recording what it received.
+ */
+export class FakeUpstream {
+  readonly requests: ReceivedRequest[] = [];
+  /** Requests whose connection closed before the answer was complete (the gateway cancelled them). */
+  cancelled = 0;
+  /** Streamed chunks written (before any cancellation). */
+  chunksWritten = 0;
+  behaviour: FakeUpstreamBehaviour = { words: ['Hello', ' from', ' the', ' upstream'], usage: true, chunkDelayMs: 0, hang: false };
+  private server!: Server;
+  private readonly waiters: Array<() => void> = [];
+  port = 0;
+
+  get baseURL(): string {
+    return `http://127.0.0.1:${this.port}/v1`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Resolves when the next request arrives (or at once if `count` were already received). */
+  received(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.requests.length >= count) resolve();
+        else this.waiters.push(check);
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    for (const w of this.waiters.splice(0)) w();
+    let finished = false;
+    res.on('close', () => {
+      if (!finished) this.cancelled++;
+    });
+    res.on('finish', () => (finished = true));
+    const b = this.behaviour;
+    if (b.hang) return;
+    if (b.failWith) {
+      res.writeHead(b.failWith, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'upstream refused', type: 'server_error', code: 'upstream_says_no', param: null } }));
+      return;
+    }
+    const path = (req.url ?? '').replace(/^\/v1/, '');
+    const model = String(body.model);
+    const promptTokens = 7;
+    const completionTokens = b.words.length;
+    const text = b.words.join('');
+    if (path === '/embeddings') {
+      return json(res, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2, 0.3] }],
+        model,
+        usage: b.usage ? { prompt_tokens: promptTokens, total_tokens: promptTokens } : undefined,
+      });
+    }
+    const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    const responsesUsage = { input_tokens: promptTokens, output_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
+    if (body.stream === true) {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const send = async (event: unknown, name?: string): Promise<void> => {
+        if (b.chunkDelayMs) await new Promise((r) => setTimeout(r, b.chunkDelayMs));
+        if (res.destroyed) return;
+        res.write(`${name ? `event: ${name}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+        this.chunksWritten++;
+      };
+      const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+      if (path === '/responses') {
+        for (const [i, w] of b.words.entries())
+          await send(
+            { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: w, sequence_number: i },
+            'response.output_text.delta',
+          );
+        await send(
+          {
+            type: 'response.completed',
+            sequence_number: b.words.length,
+            response: responseObject(model, text, b.usage ? responsesUsage : undefined),
+          },
+          'response.completed',
+        );
+      } else {
+        for (const w of b.words) {
+          const choice =
+            path === '/completions'
+              ? { index: 0, text: w, finish_reason: null }
+              : { index: 0, delta: { role: 'assistant', content: w }, finish_reason: null };
+          await send({
+            id: 'chatcmpl-1',
+            object: path === '/completions' ? 'text_completion' : 'chat.completion.chunk',
+            created: 1,
+            model,
+            choices: [choice],
+            ...(includeUsage ? { usage: null } : {}),
+          });
+        }
+        if (includeUsage && b.usage)
+          await send({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model, choices: [], usage });
+        await send('[DONE]');
+      }
+      if (!res.destroyed) res.end();
+      return;
+    }
+    if (path === '/responses') return json(res, responseObject(model, text, b.usage ? responsesUsage : undefined));
+    if (path === '/completions')
+      return json(res, {
+        id: 'cmpl-1',
+        object: 'text_completion',
+        created: 1,
+        model,
+        choices: [{ index: 0, text, finish_reason: 'stop', logprobs: null }],
+        usage: b.usage ? usage : undefined,
+      });
+    return json(res, {
+      id: 'chatcmpl-1',
+      object: 'chat.completion',
+      created: 1,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, finish_reason: 'stop', logprobs: null }],
+      usage: b.usage ? usage : undefined,
+    });
+  }
+}
+
+function responseObject(model: string, text: string, usage: unknown): Record<string, unknown> {
+  return {
+    id: 'resp_1',
+    object: 'response',
+    created_at: 1,
+    status: 'completed',
+    model,
+    output: [
+      { type: 'message', id: 'msg_1', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [] }] },
+    ],
+    usage,
+  };
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
