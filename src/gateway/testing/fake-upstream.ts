@@ -19,6 +19,10 @@ export interface FakeUpstreamBehaviour {
   hang: boolean;
   /** Answer with this status and an OpenAI-shaped error instead. */
   failWith?: number;
+  /** Streams: after the first chunk, wait for this before sending the rest. */
+  holdAfterFirst?: Promise<void>;
+  /** Streams: pad each chunk's content to this many bytes (for back-pressure). */
+  chunkBytes?: number;
 }
 
 /**
@@ -31,6 +35,8 @@ export class FakeUpstream {
   cancelled = 0;
   /** Streamed chunks written (before any cancellation). */
   chunksWritten = 0;
+  /** True while a stream waits for the gateway to take what was written (back-pressure). */
+  waitingForDrain = false;
   behaviour: FakeUpstreamBehaviour = { words: ['Hello', ' from', ' the', ' upstream'], usage: true, chunkDelayMs: 0, hang: false };
   private server!: Server;
   private readonly waiters: Array<() => void> = [];
@@ -99,11 +105,23 @@ export class FakeUpstream {
     const responsesUsage = { input_tokens: promptTokens, output_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
     if (body.stream === true) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      let sentHere = 0;
       const send = async (event: unknown, name?: string): Promise<void> => {
         if (b.chunkDelayMs) await new Promise((r) => setTimeout(r, b.chunkDelayMs));
         if (res.destroyed) return;
-        res.write(`${name ? `event: ${name}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
+        const written = res.write(
+          `${name ? `event: ${name}\n` : ''}data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`,
+        );
         this.chunksWritten++;
+        if (++sentHere === 1 && b.holdAfterFirst) await b.holdAfterFirst;
+        if (!written && !res.destroyed) {
+          this.waitingForDrain = true;
+          await new Promise((r) => {
+            res.once('drain', r);
+            res.once('close', r);
+          });
+          this.waitingForDrain = false;
+        }
       };
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
       if (path === '/responses') {
@@ -122,10 +140,11 @@ export class FakeUpstream {
         );
       } else {
         for (const w of b.words) {
+          const piece = b.chunkBytes ? w.padEnd(b.chunkBytes, '.') : w;
           const choice =
             path === '/completions'
-              ? { index: 0, text: w, finish_reason: null }
-              : { index: 0, delta: { role: 'assistant', content: w }, finish_reason: null };
+              ? { index: 0, text: piece, finish_reason: null }
+              : { index: 0, delta: { role: 'assistant', content: piece }, finish_reason: null };
           await send({
             id: 'chatcmpl-1',
             object: path === '/completions' ? 'text_completion' : 'chat.completion.chunk',
