@@ -42,8 +42,16 @@ if (want('k8s')) {
   const rows = [
     ['bare `js-yaml` loadAll (read + parse)', parse, '—'],
     ['`scan`, all scanners', scan, (scan.ms / parse.ms).toFixed(2) + '× (CPU ' + (scan.cpuMs / parse.cpuMs).toFixed(2) + '×)'],
-    ['`scan --scanners misconfig`', misconfig, (misconfig.ms / parse.ms).toFixed(2) + '× (CPU ' + (misconfig.cpuMs / parse.cpuMs).toFixed(2) + '×)'],
-    ['`scan --framework pss:baseline`', baseline, (baseline.ms / parse.ms).toFixed(2) + '× (CPU ' + (baseline.cpuMs / parse.cpuMs).toFixed(2) + '×)'],
+    [
+      '`scan --scanners misconfig`',
+      misconfig,
+      (misconfig.ms / parse.ms).toFixed(2) + '× (CPU ' + (misconfig.cpuMs / parse.cpuMs).toFixed(2) + '×)',
+    ],
+    [
+      '`scan --framework pss:baseline`',
+      baseline,
+      (baseline.ms / parse.ms).toFixed(2) + '× (CPU ' + (baseline.cpuMs / parse.cpuMs).toFixed(2) + '×)',
+    ],
   ];
   sections.push(
     `## Kubernetes manifests\n\n${objects.toLocaleString('en')} objects in 5,000 files (\`bench/k8s-corpus.mjs\`, seed 42); best of 3, each in a fresh process. ` +
@@ -71,7 +79,9 @@ if (want('startup')) {
   }
   runs.sort((a, b) => a - b);
   const median = runs[Math.floor(runs.length / 2)];
-  sections.push(`## Cold start\n\n\`sanctum --version\`, median of 15 runs: **${median.toFixed(0)} ms** (min ${runs[0].toFixed(0)} ms). Budget ≤ 150 ms.\n`);
+  sections.push(
+    `## Cold start\n\n\`sanctum --version\`, median of 15 runs: **${median.toFixed(0)} ms** (min ${runs[0].toFixed(0)} ms). Budget ≤ 150 ms.\n`,
+  );
   console.log(sections.at(-1));
 }
 
@@ -80,6 +90,7 @@ for (const [name, file, fn] of [
   ['secrets', 'secrets.mjs', 'runSecretsBench'],
   ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
   ['webhook', 'webhook.mjs', 'runWebhookBench'],
+  ['gateway', 'gateway.mjs', 'runGatewayBench'],
   ['store', 'store.mjs', 'runStoreBench'],
   ['audit', 'audit.mjs', 'runAuditBench'],
   ['cluster', 'cluster.mjs', 'runClusterBench'],

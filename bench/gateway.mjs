@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// LLM gateway benchmark: small chat completions at 1,000 requests/s on loopback, sent by autocannon
+// straight to an upstream and through `sanctum gateway` (the built CLI in its own process, audit log
+// on) to the same upstream, in alternating rounds of one run; and the time to the first streamed
+// token both ways. Budgets: ≤ 2 ms added p99, ≤ 1 ms added to the first token.
+// Usage: node bench/gateway.mjs            (prints a Markdown section; needs dist/: npm run build)
+//        import { runGatewayBench } from './gateway.mjs'
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import os from 'node:os';
+import { join } from 'node:path';
+import { clearTimeout, setTimeout } from 'node:timers';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..');
+const RATE = 1000;
+const ROUND_S = 10;
+const ROUNDS = 2;
+const WARM_UP_S = 3;
+const FIRST_TOKEN_SAMPLES = 300;
+const KEY = 'sk-sanctum-bench-key-0000000000000000000000000000';
+
+/** Starts a child and resolves with the first stdout (or stderr) line that `pick` accepts. */
+function startChild(args, opts, pick) {
+  const child = spawn(process.execPath, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start in 60 s: ${out}`)), 60_000);
+    const onData = (c) => {
+      out += c.toString();
+      for (const line of out.split('\n')) {
+        const value = pick(line);
+        if (value === undefined) continue;
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        child.stderr.off('data', onData);
+        child.stdout.resume();
+        child.stderr.resume();
+        resolve({ child, value });
+        return;
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${args[0]} exited with ${code}: ${out}`)));
+  });
+}
+
+const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Hello, how are you?' }], max_tokens: 16 });
+
+/** Fires small chat completions at `rate` for `seconds`; collects each response time (ms, fractional). */
+async function fire(baseURL, seconds, rate) {
+  const times = [];
+  let non2xx = 0;
+  const instance = autocannon({
+    url: `${baseURL}/v1/chat/completions`,
+    connections: 20,
+    overallRate: rate,
+    duration: seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body,
+  });
+  instance.on('response', (_client, status, _bytes, ms) => {
+    if (status >= 200 && status < 300) times.push(ms);
+    else non2xx++;
+  });
+  const result = await instance;
+  return { times, non2xx, errors: result.errors + result.timeouts, requests: result.requests.total };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function stats(times) {
+  const s = [...times].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), p999: percentile(s, 99.9), max: s.at(-1) };
+}
+
+/** Time from sending a streamed chat request to the first byte of its first event (ms). */
+function firstToken(baseURL, agent) {
+  const streamed = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let first;
+    const req = request(`${baseURL}/v1/chat/completions`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, 'content-length': Buffer.byteLength(streamed) },
+    });
+    req.on('response', (res) => {
+      res.on('data', () => {
+        first ??= performance.now() - t0;
+      });
+      res.on('end', () => resolve(first));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(streamed);
+  });
+}
+
+export async function measureGatewayBench() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'sanctum-bench-gateway-'));
+  const children = [];
+  try {
+    const upstream = await startChild([join(here, 'gateway-upstream.mjs')], {}, (l) => (/^\d+$/.test(l.trim()) ? Number(l) : undefined));
+    children.push(upstream.child);
+    const direct = `http://127.0.0.1:${upstream.value}`;
+    writeFileSync(
+      join(dir, 'gateway.yaml'),
+      `listen: "127.0.0.1:0"
+upstreams:
+  - name: bench
+    baseURL: "${direct}/v1"
+    apiKey: "env:BENCH_UPSTREAM_KEY"
+    models: ["bench-model"]
+keys:
+  - name: bench
+    sha256: "${createHash('sha256').update(KEY).digest('hex')}"
+    models: ["bench-model"]
+    requestsPerMinute: 1000000
+    tokensPerDay: 1000000000
+audit:
+  file: audit.jsonl
+`,
+    );
+    const gateway = await startChild(
+      [join(root, 'bin/sanctum'), 'gateway', '--config', 'gateway.yaml'],
+      { cwd: dir, env: { ...process.env, BENCH_UPSTREAM_KEY: 'upstream-secret' } },
+      (l) => (l.includes('sanctum gateway listening') ? JSON.parse(l).url : undefined),
+    );
+    children.push(gateway.child);
+    const proxied = gateway.value;
+
+    await fire(direct, WARM_UP_S, RATE / 2);
+    await fire(proxied, WARM_UP_S, RATE / 2);
+    const loadBefore = os.loadavg()[0];
+    const runs = { direct: [], gateway: [] };
+    const problems = { direct: 0, gateway: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [name, url] of [
+        ['direct', direct],
+        ['gateway', proxied],
+      ]) {
+        const r = await fire(url, ROUND_S, RATE);
+        runs[name].push(...r.times);
+        problems[name] += r.non2xx + r.errors;
+      }
+    }
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ttft = { direct: [], gateway: [] };
+    for (let i = 0; i < 20; i++) await Promise.all([firstToken(direct, agent), firstToken(proxied, agent)]);
+    for (let i = 0; i < FIRST_TOKEN_SAMPLES; i++) {
+      ttft.direct.push(await firstToken(direct, agent));
+      ttft.gateway.push(await firstToken(proxied, agent));
+    }
+    agent.destroy();
+    const loadAfter = os.loadavg()[0];
+    const auditMB = statSync(join(dir, 'audit.jsonl')).size / 1e6;
+    return {
+      direct: stats(runs.direct),
+      gateway: stats(runs.gateway),
+      problems,
+      ttftDirect: stats(ttft.direct),
+      ttftGateway: stats(ttft.gateway),
+      loadBefore,
+      loadAfter,
+      auditMB,
+    };
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ms = (v) => `${v.toFixed(2)} ms`;
+
+export async function runGatewayBench() {
+  const r = await measureGatewayBench();
+  const added = (k) => r.gateway[k] - r.direct[k];
+  const row = (name, s) =>
+    `| ${name} | ${s.n.toLocaleString('en')} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
+  const addedP99 = added('p99');
+  const addedFirst = r.ttftGateway.p50 - r.ttftDirect.p50;
+  return {
+    markdown:
+      `## LLM gateway\n\n` +
+      `Small chat completions (one user message; a 300-byte answer with \`usage\`) at ${RATE.toLocaleString('en')} requests/s from autocannon (20 keep-alive connections, this process) ` +
+      `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, audit log to a file, metrics), ` +
+      `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way after a ${WARM_UP_S} s warm-up of each. Latencies are each response's own time as autocannon measured it (fractional milliseconds), not autocannon's whole-millisecond histogram. ` +
+      `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +
+      `| path | responses | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+      `${row('upstream directly', r.direct)}\n${row('through the gateway', r.gateway)}\n` +
+      `| **added by the gateway** | | ${ms(added('p50'))} | ${ms(added('p90'))} | **${ms(addedP99)}** | ${ms(added('p999'))} | |\n\n` +
+      `Failed or non-2xx responses: ${r.problems.direct} direct, ${r.problems.gateway} through the gateway. Audit log written: ${r.auditMB.toFixed(1)} MB.\n\n` +
+      `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk as soon as it has the request):\n\n` +
+      `| path | p50 | p90 | p99 |\n| --- | ---: | ---: | ---: |\n` +
+      `| upstream directly | ${ms(r.ttftDirect.p50)} | ${ms(r.ttftDirect.p90)} | ${ms(r.ttftDirect.p99)} |\n` +
+      `| through the gateway | ${ms(r.ttftGateway.p50)} | ${ms(r.ttftGateway.p90)} | ${ms(r.ttftGateway.p99)} |\n` +
+      `| **added** | **${ms(addedFirst)}** | ${ms(r.ttftGateway.p90 - r.ttftDirect.p90)} | ${ms(r.ttftGateway.p99 - r.ttftDirect.p99)} |\n\n` +
+      `Budgets: ≤ 2 ms added p99 at 1,000 requests/s — ${addedP99 <= 2 ? 'met' : 'not met'} in this run; ≤ 1 ms added to the first token (median) — ${addedFirst <= 1 ? 'met' : 'not met'} in this run.\n`,
+    addedP99,
+    addedFirst,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log((await runGatewayBench()).markdown);
