@@ -309,6 +309,8 @@ async function measureChild(mode, dir) {
     );
     const t2 = performance.now();
     const cpu = process.cpuUsage(cpu0);
+    // The peak of the scan itself, before this process reads the report back.
+    const maxRssMB = rss();
     if (code !== 0) throw new Error(`scan exited ${code}`);
     const result = JSON.parse(readFileSync(out, 'utf8'));
     if (result.errors.length) throw new Error(`scan errors: ${JSON.stringify(result.errors.slice(0, 3))}`);
@@ -319,7 +321,7 @@ async function measureChild(mode, dir) {
       cpuMs: (cpu.user + cpu.system) / 1000,
       findings: result.findings.length,
       files: result.stats.files,
-      maxRssMB: rss(),
+      maxRssMB,
     };
   }
   // lookup: module load, open, 5,000 lookups with matching.

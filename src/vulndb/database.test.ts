@@ -156,6 +156,21 @@ describe('import from archives and repeated imports', () => {
     expect(readdirSync(join(work, 'cache'))).toEqual(['db']);
   });
 
+  it('stores the records of one package together, superseded copies left out', () => {
+    // Interleaved as an all.zip lists them (by id), with a newer copy of one record coming later.
+    const recs = ['a', 'b', 'a', 'b', 'a'].map((name, i) => JSON.parse(record(`PYSEC-${i}`, name, `${i + 1}.0`)));
+    recs.push(JSON.parse(record('PYSEC-1', 'b', '9.0', { modified: '2024-06-01T00:00:00Z' })));
+    writeFileSync(join(work, 'all.json'), JSON.stringify(recs));
+    importOsv(dbDir, [join(work, 'all.json')]);
+    const lines = readFileSync(join(dbDir, 'records.jsonl'), 'utf8').trimEnd().split('\n');
+    const stored = lines.map((l) => JSON.parse(l) as { id: string; affected: Array<{ name: string }> });
+    expect(stored.map((r) => `${r.affected[0].name}:${r.id}`)).toEqual(['a:PYSEC-0', 'a:PYSEC-2', 'a:PYSEC-4', 'b:PYSEC-3', 'b:PYSEC-1']);
+    const db = open();
+    expect(db.affecting({ ecosystem: 'PyPI', name: 'a', version: '0.5' }).map((m) => m.id)).toEqual(['PYSEC-0', 'PYSEC-2', 'PYSEC-4']);
+    expect(db.affecting({ ecosystem: 'PyPI', name: 'b', version: '5.0' }).map((m) => [m.id, m.fixed])).toEqual([['PYSEC-1', ['9.0']]]);
+    db.close();
+  });
+
   it('a full download of an ecosystem replaces its old records, and only its', () => {
     writeFileSync(
       join(work, 'old.json'),

@@ -60,6 +60,15 @@ export function databaseDisplayPath(
 
 export class DatabaseError extends Error {}
 
+/** Matches an open database keeps while a scan runs (every deps rule asks about the same packages). */
+const MAX_MATCHES = 100_000;
+/**
+ * Packages whose parsed records it keeps: few, since a package is matched once per version and the
+ * records of the packages seen just before are the likely ones to be asked again (nested copies of
+ * one package at other versions sit together in a lockfile). Memory stays flat whatever the database.
+ */
+const MAX_RECORD_SETS = 512;
+
 export function readMeta(dir: string): DatabaseMeta | undefined {
   const path = join(dir, META_FILE);
   if (!existsSync(path)) return undefined;
@@ -78,6 +87,7 @@ export function readMeta(dir: string): DatabaseMeta | undefined {
  */
 export class VulnerabilityDatabase implements VulnerabilitySource {
   private readonly cache = new Map<string, StoredRecord[]>();
+  private readonly matched = new Map<string, VulnerabilityMatch[]>();
 
   private constructor(
     readonly dir: string,
@@ -116,15 +126,26 @@ export class VulnerabilityDatabase implements VulnerabilitySource {
     const hit = this.cache.get(key);
     if (hit) return hit;
     const out: StoredRecord[] = [];
-    for (const ref of this.index.lookup(key)) {
-      const buf = Buffer.alloc(ref.length);
-      const n = readSync(this.recordsFd, buf, 0, ref.length, ref.offset);
-      try {
-        out.push(JSON.parse(buf.toString('utf8', 0, n)) as StoredRecord);
-      } catch {
-        throw new DatabaseError(`the vulnerability database in ${this.dir} is damaged (record at byte ${ref.offset}); import it again`);
+    // The importer writes the records of a package one after the other: one read per run of them.
+    const refs = this.index.lookup(key).sort((a, b) => a.offset - b.offset);
+    for (let i = 0; i < refs.length;) {
+      let j = i + 1;
+      while (j < refs.length && refs[j].offset === refs[j - 1].offset + refs[j - 1].length + 1) j++;
+      const start = refs[i].offset;
+      const buf = Buffer.alloc(refs[j - 1].offset + refs[j - 1].length - start);
+      const n = readSync(this.recordsFd, buf, 0, buf.length, start);
+      for (; i < j; i++) {
+        const at = refs[i].offset - start;
+        try {
+          out.push(JSON.parse(buf.toString('utf8', at, Math.min(n, at + refs[i].length))) as StoredRecord);
+        } catch {
+          throw new DatabaseError(
+            `the vulnerability database in ${this.dir} is damaged (record at byte ${refs[i].offset}); import it again`,
+          );
+        }
       }
     }
+    if (this.cache.size >= MAX_RECORD_SETS) this.cache.clear();
     this.cache.set(key, out);
     return out;
   }
@@ -140,6 +161,17 @@ export class VulnerabilityDatabase implements VulnerabilitySource {
   }
 
   affecting(pkg: PackageRef): VulnerabilityMatch[] {
+    const key = `${pkg.ecosystem}\u0000${pkg.name}\u0000${pkg.version}`;
+    let out = this.matched.get(key);
+    if (!out) {
+      out = this.match(pkg);
+      if (this.matched.size >= MAX_MATCHES) this.matched.clear();
+      this.matched.set(key, out);
+    }
+    return out;
+  }
+
+  private match(pkg: PackageRef): VulnerabilityMatch[] {
     const { records, keys } = this.applicable(pkg.ecosystem, pkg.name);
     const out: VulnerabilityMatch[] = [];
     for (const rec of records) {

@@ -303,6 +303,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     throw e;
   }
 
+  groupRecords(tmp, builder.kept.values());
   const index = new Map<string, RecordRef[]>();
   const counts = new Map<string, { records: number; newest?: string }>();
   let total = 0;
@@ -344,6 +345,45 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
   for (const id of builder.fromInputs.keys())
     for (const e of builder.kept.get(id)?.ecosystems ?? []) byEcosystem[e] = (byEcosystem[e] ?? 0) + 1;
   return { imported, skipped, total, ecosystems: byEcosystem, problems };
+}
+
+/**
+ * Rewrites the records file in the order of the packages they name, so that the records of one
+ * package lie together and a scan reads them in one go; superseded copies of a record are left
+ * behind. Updates each kept record's reference.
+ */
+function groupRecords(dir: string, kept: Iterable<Kept | null>): void {
+  const order = [...kept]
+    .filter((k): k is Kept => k !== null)
+    .sort((a, b) => (a.keys[0] < b.keys[0] ? -1 : a.keys[0] > b.keys[0] ? 1 : a.ref.offset - b.ref.offset));
+  const from = join(dir, RECORDS_FILE);
+  const to = `${from}.grouped`;
+  const src = openSync(from, 'r');
+  const out = openSync(to, 'w');
+  try {
+    let pos = 0;
+    let batch: Buffer[] = [];
+    let size = 0;
+    for (const k of order) {
+      const buf = Buffer.alloc(k.ref.length + 1, '\n');
+      if (readSync(src, buf, 0, k.ref.length, k.ref.offset) !== k.ref.length)
+        throw new ImportError('the records file was cut short while importing');
+      k.ref = { offset: pos, length: k.ref.length };
+      pos += buf.length;
+      batch.push(buf);
+      size += buf.length;
+      if (size > 1 << 20) {
+        writeSync(out, Buffer.concat(batch));
+        batch = [];
+        size = 0;
+      }
+    }
+    if (batch.length) writeSync(out, Buffer.concat(batch));
+  } finally {
+    closeSync(src);
+    closeSync(out);
+  }
+  renameSync(to, from);
 }
 
 /** Copies the records of the current database that the import neither replaced nor withdrew. */

@@ -54,16 +54,15 @@ function inRange(version: string, events: Event[], scheme: VersionScheme): Affec
   const limits = events.filter((e) => e.kind === 'limit');
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
+    if (e.kind === 'limit') continue;
+    const order = isZero(e) ? 1 : scheme.compare(version, e.version);
+    // Events are in version order: none from here on is at or below the version.
+    if (order < 0) break;
     if (e.kind === 'introduced') {
-      if (isZero(e) || scheme.compare(version, e.version) >= 0) {
-        affected = true;
-        from = i;
-      }
-    } else if (e.kind === 'fixed') {
-      if (scheme.compare(version, e.version) >= 0) affected = false;
-    } else if (e.kind === 'last_affected') {
-      if (scheme.compare(version, e.version) > 0) affected = false;
-    }
+      affected = true;
+      from = i;
+    } else if (e.kind === 'fixed') affected = false;
+    else if (e.kind === 'last_affected' && order > 0) affected = false;
   }
   if (affected && limits.length > 0 && !limits.some((l) => scheme.compare(version, l.version) < 0)) affected = false;
   if (!affected) return { affected, fixed: [] };

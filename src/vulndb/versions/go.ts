@@ -1,6 +1,9 @@
 import semverCompare from 'semver/functions/compare.js';
 import semverParse from 'semver/functions/parse.js';
+import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
+
+const parse = memoize((v) => semverParse(strip(v)));
 
 /**
  * Go module versions: semantic versions with a `v` prefix (OSV writes them without it). A
@@ -10,8 +13,12 @@ import type { VersionScheme } from './scheme.js';
  */
 export const go: VersionScheme = {
   name: 'go',
-  valid: (v) => semverParse(strip(v)) !== null,
-  compare: (a, b) => semverCompare(strip(a), strip(b)),
+  valid: (v) => parse(v) !== null,
+  compare(a, b) {
+    const x = parse(a);
+    const y = parse(b);
+    return x && y ? x.compare(y) : semverCompare(strip(a), strip(b));
+  },
 };
 
 function strip(v: string): string {

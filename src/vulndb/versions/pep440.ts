@@ -1,5 +1,8 @@
 import { compare, valid } from '@renovatebot/pep440';
+import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
+
+const readable = memoize((v) => valid(v) !== null);
 
 /**
  * PEP 440 (PyPI): epochs, pre/post/dev releases and normalisation from `@renovatebot/pep440`. As in a
@@ -8,7 +11,7 @@ import type { VersionScheme } from './scheme.js';
  */
 export const pep440: VersionScheme = {
   name: 'pep440',
-  valid: (v) => valid(v) !== null,
+  valid: readable,
   compare(candidate, bound) {
     // `+` starts the local label and appears nowhere else in a valid version.
     if (candidate.includes('+') && !bound.includes('+')) return compare(publicPart(candidate), bound);
