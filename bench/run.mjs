@@ -89,6 +89,7 @@ for (const [name, file, fn] of [
   ['models', 'models.mjs', 'runModelBench'],
   ['secrets', 'secrets.mjs', 'runSecretsBench'],
   ['vulndb', 'vulndb.mjs', 'runVulndbBench'],
+  ['sbom', 'sbom.mjs', 'runSbomBench'],
   ['webhook', 'webhook.mjs', 'runWebhookBench'],
   ['gateway', 'gateway.mjs', 'runGatewayBench'],
   ['store', 'store.mjs', 'runStoreBench'],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { run, workspace } from './cli-helpers.js';
+import { spdx23Problems } from './spdx23.js';
 
 describe('sanctum sbom', () => {
   const ws = workspace({
@@ -40,5 +41,14 @@ describe('sanctum sbom', () => {
     expect(doc).toMatchObject({ spdxVersion: 'SPDX-2.3', dataLicense: 'CC0-1.0', SPDXID: 'SPDXRef-DOCUMENT', name: 'demo' });
     expect(doc.packages.map((p: { name: string }) => p.name).sort()).toEqual(['bert-base-uncased', 'demo', 'torch']);
     expect(doc.relationships[0]).toMatchObject({ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES' });
+    expect(spdx23Problems(doc)).toEqual([]);
+  });
+
+  it('--format spdx of examples/ai-platform (libraries, models, datasets, services) keeps every rule of SPDX 2.3', async () => {
+    const r = await run(['sbom', 'examples/ai-platform', '--format', 'spdx'], { cwd: join(import.meta.dirname, '..') });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.packages.length).toBeGreaterThan(10);
+    expect(spdx23Problems(doc)).toEqual([]);
   });
 });

@@ -41,6 +41,8 @@ const files = () => [
           dependencies: { qs: '6.11.0' },
         },
         'node_modules/qs': { version: '6.11.0', license: 'BSD-3-Clause' },
+        'node_modules/dual': { version: '1.0.0', license: 'MIT OR Apache-2.0' },
+        'node_modules/custom': { version: '1.0.0', license: 'MIT OR Some Custom Licence' },
       },
     }),
   ),
@@ -115,6 +117,9 @@ describe('sanctum sbom', () => {
     expect(torch.properties).toContainEqual({ name: 'sanctum:location', value: 'app/requirements.txt:1' });
     const express = byRef.get('pkg:npm/express@4.18.2');
     expect(express.licenses).toEqual([{ license: { id: 'MIT' } }]);
+    // An SPDX expression stays one; words that are none are a licence name, never an expression.
+    expect(byRef.get('pkg:npm/dual@1.0.0').licenses).toEqual([{ expression: 'MIT OR Apache-2.0' }]);
+    expect(byRef.get('pkg:npm/custom@1.0.0').licenses).toEqual([{ license: { name: 'MIT OR Some Custom Licence' } }]);
     expect(express.hashes).toEqual([{ alg: 'SHA-512', content: '07'.repeat(64) }]);
     // transformers>=4.30 in requirements.txt is left out: pyproject pins 4.36.0
     expect(components.filter((c) => c.name === 'transformers').map((c) => c.version)).toEqual(['4.36.0']);

@@ -5,6 +5,7 @@ import type { ScanError } from '../core/types.js';
 import { normalizePythonName } from '../parsers/deps/pep508.js';
 import { VERSION } from '../version.js';
 import { collectInventory, type InventoryOptions } from './collect.js';
+import { isSpdxExpression } from './spdx-expression.js';
 import { gpuStack, type GpuComponent } from '../parsers/os-packages/gpu-stack.js';
 import type { DatasetRef, Inventory, InventoryModel, InventoryPackage, Origin, RemoteModel } from './types.js';
 
@@ -70,7 +71,7 @@ function hashOf(h: string): [Enums.HashAlgorithm, string] | undefined {
 function licenseOf(value: string): Models.License {
   const fixed = SPDX.fixupSpdxId(value);
   if (fixed) return new Models.SpdxLicense(fixed);
-  if (/\s(?:AND|OR|WITH)\s/.test(value) || /^\(.*\)$/.test(value)) return new Models.LicenseExpression(value);
+  if (isSpdxExpression(value)) return new Models.LicenseExpression(value);
   return new Models.NamedLicense(value);
 }
 

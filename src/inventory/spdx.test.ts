@@ -5,6 +5,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { gguf } from '../rules/models/lib/builders/formats-builder.js';
 import { buildSbom } from './sbom.js';
 import { toSpdx23 } from './spdx.js';
+import { spdx23Problems } from '../../test/spdx23.js';
 
 /** The SPDX licence list as CycloneDX ships it (`test/schemas/spdx.schema.json`): every id the document declares must be on it. */
 const LICENSE_IDS = new Set<string>(
@@ -145,15 +146,49 @@ describe('SPDX 2.3 JSON', () => {
       relatedSpdxElement: root.SPDXID,
     });
     for (const r of doc.relationships.slice(1)) {
-      expect(r.relationshipType).toBe('DEPENDS_ON');
+      expect(['DEPENDS_ON', 'CONTAINS']).toContain(r.relationshipType);
       expect(ids.has(r.spdxElementId) && ids.has(r.relatedSpdxElement)).toBe(true);
     }
     const id = (name: string) => doc.packages.find((p) => p.name === name)!.SPDXID;
+    // What the dependency graph does not reach, the application contains.
+    expect(doc.relationships.filter((r) => r.relationshipType === 'CONTAINS')).toEqual(
+      ['squad', 'odd'].map((n) => ({
+        spdxElementId: root.SPDXID,
+        relationshipType: 'CONTAINS',
+        relatedSpdxElement: id(n),
+        comment: 'in the inventory, outside the dependency graph',
+      })),
+    );
     expect(doc.relationships).toContainEqual({
       spdxElementId: id('express'),
       relationshipType: 'DEPENDS_ON',
       relatedSpdxElement: id('qs'),
     });
+  });
+
+  it('keeps every rule of SPDX 2.3: fields, ids, checksums, purls, licence expressions, relationships that reach every package', () => {
+    expect(spdx23Problems(spdx())).toEqual([]);
+  });
+
+  it('the SPDX 2.3 check itself finds what breaks those rules', () => {
+    const doc = spdx();
+    const torch = doc.packages.find((p) => p.name === 'torch')!;
+    torch.SPDXID = 'SPDXRef-torch_2';
+    torch.licenseDeclared = 'MIT OR Some Custom Licence';
+    torch.checksums[0].checksumValue = 'abc';
+    torch.externalRefs[0].referenceLocator = 'torch==2.1.0';
+    doc.relationships.push({ spdxElementId: 'SPDXRef-nowhere', relationshipType: 'DEPENDS_ON', relatedSpdxElement: 'SPDXRef-DOCUMENT' });
+    doc.creationInfo.created = '2025-03-04T05:06:07.891Z';
+    expect(spdx23Problems(doc)).toEqual([
+      'creationInfo.created (6.9): 2025-03-04T05:06:07.891Z',
+      'packages[6] (torch): SPDXID SPDXRef-torch_2 (7.2)',
+      "packages[6] (torch): licenseDeclared 'MIT OR Some Custom Licence' is no SPDX licence expression (Annex D)",
+      'packages[6] (torch): SHA256 value abc',
+      expect.stringMatching(/^packages\[6\] \(torch\): purl torch==2\.1\.0: /),
+      expect.stringMatching(/^relationships\[\d+\]: SPDXRef-pkg-pypi-torch-2\.1\.0 is no element of the document$/),
+      expect.stringMatching(/^relationships\[\d+\]: SPDXRef-nowhere is no element of the document$/),
+      'SPDXRef-torch_2 (torch) is not reached from what the document describes',
+    ]);
   });
 
   it('is a new document each time when no serial number fixes it', () => {

@@ -72,7 +72,7 @@ function spdxTime(iso: unknown): string {
  * The same SBOM as SPDX 2.3 JSON: one package per CycloneDX component (the described application,
  * libraries with their purls, checksums and declared licences, models and datasets as `OTHER`
  * packages whose comment says what they are), `DESCRIBES` and `DEPENDS_ON` relationships from the
- * dependency graph. The document namespace is unique per document: the CycloneDX serial number
+ * dependency graph, and `CONTAINS` from the application for what that graph does not reach. The document namespace is unique per document: the CycloneDX serial number
  * when there is one (a fixed one gives a reproducible document), else a random UUID.
  */
 export function toSpdx23(bom: Json): Json {
@@ -127,6 +127,26 @@ export function toSpdx23(bom: Json): Json {
       if (target) relationships.push({ spdxElementId: from, relationshipType: 'DEPENDS_ON', relatedSpdxElement: target });
     }
   }
+  // Every package hangs off the described application: what the dependency graph does not reach
+  // (a lockfile entry nothing depends on, a dataset named in code, a model file) it contains.
+  const reached = new Set<string>();
+  const edges = new Map<string, string[]>();
+  for (const r of relationships)
+    edges.set(String(r.spdxElementId), [...(edges.get(String(r.spdxElementId)) ?? []), String(r.relatedSpdxElement)]);
+  for (const todo = [rootId]; todo.length;) {
+    const id = todo.pop()!;
+    if (reached.has(id)) continue;
+    reached.add(id);
+    todo.push(...(edges.get(id) ?? []));
+  }
+  for (const p of packages)
+    if (!reached.has(String(p.SPDXID)))
+      relationships.push({
+        spdxElementId: rootId,
+        relationshipType: 'CONTAINS',
+        relatedSpdxElement: p.SPDXID,
+        comment: 'in the inventory, outside the dependency graph',
+      });
   const name = str(root.name) ?? 'project';
   const serial = str(bom.serialNumber) ?? `urn:uuid:${randomUUID()}`;
   return {
