@@ -24,7 +24,8 @@ for (const d of MARKER_DETECTORS) {
     byMarker.set(m, list);
   }
 }
-const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER];
+/** Every literal that anchors a detector: a secret of a marker-anchored format contains one of them. */
+export const MARKERS = [...byMarker.keys(), PRIVATE_KEY_MARKER, JWT_MARKER, URL_MARKER];
 
 /** Names under which secrets are assigned (case-insensitive); `_` stands for `_`, `-`, `.` or nothing. */
 const KEYWORD_STEMS = [

@@ -1,0 +1,69 @@
+import { isObj, requestSlots } from './body.js';
+import { decisionOf, rewrite, type TextFinding } from './findings.js';
+import { scoreInjection } from './injection.js';
+import { exceededLimit } from './limits.js';
+import type { GuardrailSettings } from './settings.js';
+import { actionFor, editsOf, findInText } from './text.js';
+import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, GuardrailVerdict } from './types.js';
+
+const NAMES = { secrets: 'a secret', pii: 'personal data' } as const;
+
+/**
+ * Checks a request before it leaves for the model: limits first, then each piece of text for
+ * secrets and personal data (redacted or refused) and, in user and tool text, for prompt injection
+ * (flagged or refused by score). The body returned is a rewritten copy when anything was redacted.
+ */
+export function guardRequest(endpoint: GatewayEndpoint, body: unknown, settings: GuardrailSettings): GuardrailVerdict {
+  if (!isObj(body)) return { body, decisions: [] };
+  const slots = requestSlots(endpoint, body);
+  const limit = exceededLimit(endpoint, body, slots, settings.limits);
+  if (limit) return { body, decisions: [limit.decision], block: limit.block };
+
+  const decisions: GuardrailDecision[] = [];
+  const edits: TextFinding[][] = [];
+  let anyEdit = false;
+  const injection = settings.injection;
+  for (const slot of slots) {
+    const found = findInText(slot.text, settings, false);
+    for (const f of found) {
+      const action = actionFor(f, settings);
+      decisions.push(decisionOf(f, action, slot.where));
+      if (action === 'block' && (f.guardrail === 'secrets' || f.guardrail === 'pii')) {
+        const block: GuardrailBlock = {
+          status: 400,
+          code: `guardrail_${f.guardrail}`,
+          message: `The request was refused by the gateway: ${NAMES[f.guardrail]} (${f.detail}) at ${slot.where}.`,
+        };
+        return { body, decisions, block };
+      }
+    }
+    const e = editsOf(found, settings);
+    edits.push(e);
+    if (e.length > 0) anyEdit = true;
+
+    if (injection.action !== 'off' && slot.source !== 'system' && slot.source !== 'assistant') {
+      const { score, signals } = scoreInjection(slot.text, slot.source === 'tool');
+      if (score >= injection.flagScore || (injection.action === 'block' && score >= injection.blockScore)) {
+        const blocks = injection.action === 'block' && score >= injection.blockScore;
+        const detail = `prompt injection suspected in ${slot.source === 'tool' ? 'tool or document text' : `${slot.source} text`}: ${signals.map((s) => s.family).join(', ')}`;
+        decisions.push({ guardrail: 'injection', action: blocks ? 'block' : 'flag', where: slot.where, detail, score });
+        if (blocks)
+          return {
+            body,
+            decisions,
+            block: {
+              status: 400,
+              code: 'guardrail_injection',
+              message: `The request was refused by the gateway: ${detail} (score ${score}) at ${slot.where}.`,
+            },
+          };
+      }
+    }
+  }
+  if (!anyEdit) return { body, decisions };
+  const copy = structuredClone(body);
+  requestSlots(endpoint, copy).forEach((s, i) => {
+    if (edits[i].length > 0) s.set(rewrite(s.text, edits[i]));
+  });
+  return { body: copy, decisions };
+}
