@@ -8,16 +8,20 @@ import type { TextFinding } from './findings.js';
  * reach no host and pass.
  */
 
-const MD_IMAGE = /!\[([^\]\n]{0,1000})\]\(\s{0,8}<?([^\s)>]{1,4096})>?(?:\s{1,8}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\s{0,8}\)/g;
-const MD_LINK = /(?<![!\]\\])\[([^\]\n]{0,1000})\]\(\s{0,8}<?([^\s)>]{1,4096})>?(?:\s{1,8}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\s{0,8}\)/g;
+const MD_IMAGE = /!\[([^\]\n]{0,1000})\]\(\s{0,8}<?([^\s)>[\]]{1,4096})>?(?:\s{1,8}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\s{0,8}\)/g;
+const MD_LINK =
+  /(?<![!\]\\])\[([^\]\n]{0,1000})\]\(\s{0,8}<?([^\s)>[\]]{1,4096})>?(?:\s{1,8}(?:"[^"\n]{0,500}"|'[^'\n]{0,500}'))?\s{0,8}\)/g;
 const MD_REFERENCE = /^ {0,3}\[([^\]\n]{1,200})\]:[ \t]{0,8}<?([^\s>]{1,4096})>?[^\n]{0,600}$/gm;
-const HTML_IMAGE = /<img\b[^>]{0,2000}?\bsrc[ \t\n]{0,4}=[ \t\n]{0,4}(?:"([^"]{1,4096})"|'([^']{1,4096})'|([^\s>]{1,4096}))[^>]{0,2000}>/gi;
+const IMG_OPEN = /<img\b/gi;
+/** The `src` of one `<img …>` tag (the tag alone, at most 8 KB, is matched). */
+const IMG_SRC = /\bsrc[ \t\n]{0,4}=[ \t\n]{0,4}(?:"([^"]{1,4096})"|'([^']{1,4096})'|([^\s>]{1,4096}))/i;
 
 export const EXFILTRATION_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'markdown image', re: MD_IMAGE },
   { name: 'markdown link', re: MD_LINK },
   { name: 'markdown reference', re: MD_REFERENCE },
-  { name: 'HTML image', re: HTML_IMAGE },
+  { name: 'HTML image', re: IMG_OPEN },
+  { name: 'HTML image source', re: IMG_SRC },
 ];
 
 /** The host a URL reaches, lower case; undefined for relative, `data:` and unparseable URLs. */
@@ -51,17 +55,27 @@ function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
 
 export function findExfiltration(text: string, allowed: readonly string[]): TextFinding[] {
   const out: TextFinding[] = [];
-  const check = (m: RegExpExecArray, url: string, kind: string, replacement: string) => {
+  const check = (start: number, length: number, url: string, kind: string, replacement: string) => {
     const host = hostOf(url);
     if (host === undefined || hostAllowed(host, allowed)) return;
-    out.push({ start: m.index, end: m.index + m[0].length, guardrail: 'exfiltration', detail: `${kind} to ${host}`, replacement });
+    out.push({ start, end: start + length, guardrail: 'exfiltration', detail: `${kind} to ${host}`, replacement });
   };
   if (text.includes('](')) {
-    for (const m of matches(MD_IMAGE, text)) check(m, m[2], 'markdown image', '');
-    for (const m of matches(MD_LINK, text)) check(m, m[2], 'markdown link', m[1]);
+    for (const m of matches(MD_IMAGE, text)) check(m.index, m[0].length, m[2], 'markdown image', '');
+    for (const m of matches(MD_LINK, text)) check(m.index, m[0].length, m[2], 'markdown link', m[1]);
   }
-  if (text.includes(']:')) for (const m of matches(MD_REFERENCE, text)) check(m, m[2], 'markdown reference', '');
-  if (/<img/i.test(text)) for (const m of matches(HTML_IMAGE, text)) check(m, m[1] ?? m[2] ?? m[3], 'HTML image', '');
+  if (text.includes(']:')) for (const m of matches(MD_REFERENCE, text)) check(m.index, m[0].length, m[2], 'markdown reference', '');
+  if (/<img/i.test(text)) {
+    let gt = -1;
+    for (const m of matches(IMG_OPEN, text)) {
+      if (gt < m.index) gt = text.indexOf('>', m.index);
+      if (gt < 0) break;
+      if (gt - m.index > 8192) continue;
+      const tag = text.slice(m.index, gt + 1);
+      const src = IMG_SRC.exec(tag);
+      if (src) check(m.index, tag.length, src[1] ?? src[2] ?? src[3], 'HTML image', '');
+    }
+  }
   return out;
 }
 

@@ -13,3 +13,4 @@ export {
 export { guardRequest } from './request.js';
 export { guardResponse } from './response.js';
 export { scoreInjection, decodeTagCharacters, type InjectionScore } from './injection.js';
+export { createStreamGuard } from './stream.js';

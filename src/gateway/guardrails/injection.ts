@@ -105,25 +105,26 @@ function invisibleCount(text: string): number {
  */
 export function decodeTagCharacters(text: string): string {
   let out = '';
+  let flag = false;
   for (let i = 0; i < text.length; i++) {
     const hi = text.charCodeAt(i);
-    if (hi !== 0xdb40) continue;
-    const cp = text.codePointAt(i)!;
-    if (cp < 0xe0000 || cp > 0xe007f) continue;
-    if (inFlagSequence(text, i)) {
-      i++;
+    if (hi !== 0xdb40) {
+      if (hi >= 0xd800 && hi <= 0xdbff) {
+        flag = text.codePointAt(i) === 0x1f3f4;
+        i++;
+      } else flag = false;
       continue;
     }
-    out += cp === 0xe007f ? '' : String.fromCharCode(cp - 0xe0000);
+    const cp = text.codePointAt(i)!;
     i++;
+    if (cp < 0xe0000 || cp > 0xe007f) {
+      flag = false;
+      continue;
+    }
+    if (cp === 0xe007f) flag = false;
+    else if (!flag) out += String.fromCharCode(cp - 0xe0000);
   }
   return out;
-}
-
-function inFlagSequence(text: string, i: number): boolean {
-  let j = i;
-  while (j >= 2 && text.charCodeAt(j - 2) === 0xdb40) j -= 2;
-  return j >= 2 && text.codePointAt(j - 2) === 0x1f3f4;
 }
 
 function normalise(text: string): string {

@@ -231,8 +231,20 @@ export function piiPendingFrom(text: string, classes: readonly PiiClass[]): numb
       break;
     j--;
   }
-  while (j < n && text.charCodeAt(j) === 32) j++;
-  const trailing = text.slice(j);
-  if (digits > 0 || /^[A-Z]{1,2}$/.test(trailing) || trailing === '+' || trailing === '(') from = Math.min(from, j);
+  // start at what can begin a number: not at a word of hex letters (`Card`) or a separator
+  while (j < n) {
+    const c = text.charCodeAt(j);
+    if (c === 32 || c === 45 || c === 46 || c === 41) j++;
+    else if (c >= 97 && c <= 102) {
+      let k = j;
+      while (k < n && text.charCodeAt(k) >= 97 && text.charCodeAt(k) <= 102) k++;
+      if (k < n && text.charCodeAt(k) !== 32) break;
+      j = k;
+    } else break;
+  }
+  if (digits > 0) return Math.min(from, j);
+  // the start of an IBAN (country letters) or of a phone number
+  const word = text.slice(text.lastIndexOf(' ', n - 1) + 1);
+  if (/^[A-Z]{1,2}$/.test(word) || word === '+' || word === '(') from = Math.min(from, n - word.length);
   return from;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MARKER_DETECTORS } from './detectors.js';
 import { ALNUM, fake, fakePem } from './fakes.js';
+import { nestedQuantifier } from '../../../testing/linear-time.js';
 import { findSecrets, SCANNING_PATTERNS } from './scan.js';
 
 /**
@@ -12,26 +13,6 @@ import { findSecrets, SCANNING_PATTERNS } from './scan.js';
 
 const SIZE = 100 * 1024;
 const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
-
-/** Removes escapes and character classes, leaving the structure of groups and quantifiers. */
-function structure(source: string): string {
-  return source.replace(/\\./g, 'e').replace(/\[(?:[^\]\\]|\\.)*\]/g, 'c');
-}
-
-function nestedQuantifier(source: string): boolean {
-  const s = structure(source);
-  const stack: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] === '(') stack.push(i);
-    else if (s[i] === ')') {
-      const open = stack.pop()!;
-      const body = s.slice(open + 1, i).replace(/^\?(?:<[A-Za-z]\w*>|[:=!]|<[=!])/, '');
-      const next = s[i + 1];
-      if ((next === '*' || next === '+' || next === '{') && /[*+{]/.test(body)) return true;
-    }
-  }
-  return false;
-}
 
 function timed(text: string, path: string): number {
   const t = performance.now();

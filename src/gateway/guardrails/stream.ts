@@ -1,0 +1,393 @@
+import { isObj, responseSlots } from './body.js';
+import { exfiltrationPendingFrom } from './exfiltration.js';
+import { decisionOf, rewrite } from './findings.js';
+import { piiPendingFrom } from './pii.js';
+import { secretPendingFrom } from './secrets.js';
+import type { GuardrailSettings } from './settings.js';
+import { actionFor, editsOf, findInText } from './text.js';
+import { refuseTools, refusalNote } from './tools.js';
+import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } from './types.js';
+
+/**
+ * Guards a streamed answer (server-sent events) as it passes. Each choice's text (chat `delta.content`,
+ * completions `text`, Responses `response.output_text.delta`) goes through a `HeldText`, which
+ * releases at once every character that can no longer become part of a secret, personal data or an
+ * image link, checked and redacted, and holds back only the tail that still could. Events are
+ * rewritten in place (same shape, text replaced); an event whose text is all held and that carries
+ * nothing else is dropped, and the held text goes out with the next event of its choice. Chunk
+ * boundaries may fall anywhere: inside a UTF-8 sequence, a line or an event.
+ */
+
+/** A held tail longer than this is released (checked) even though it might still grow. */
+const MAX_HELD = 70_000;
+
+type Obj = Record<string, unknown>;
+
+class HeldText {
+  private pending = '';
+  constructor(
+    private readonly settings: GuardrailSettings,
+    private readonly where: string,
+    private readonly out: StreamGuardImpl,
+  ) {}
+
+  /** Text to send now for `piece` arriving; `final` releases everything. */
+  push(piece: string, final = false): string {
+    this.pending += piece;
+    const text = this.pending;
+    if (text === '') return '';
+    let hold = text.length;
+    if (!final && text.length <= MAX_HELD) {
+      const s = this.settings;
+      if (s.secrets !== 'off') hold = Math.min(hold, secretPendingFrom(text));
+      if (s.pii.action !== 'off' && s.pii.classes.length > 0 && hold > 0)
+        hold = Math.min(hold, piiPendingFrom(text.slice(0, hold), s.pii.classes));
+      if (s.exfiltration.action !== 'off' && hold > 0) hold = Math.min(hold, exfiltrationPendingFrom(text.slice(0, hold)));
+    }
+    if (hold === 0) return '';
+    const ready = text.slice(0, hold);
+    this.pending = text.slice(hold);
+    const found = findInText(ready, this.settings, true);
+    for (const f of found) {
+      const action = actionFor(f, this.settings);
+      this.out.decide(decisionOf(f, action, this.where));
+      if (action === 'block') {
+        this.out.cut({
+          status: 502,
+          code: `guardrail_${f.guardrail}`,
+          message: `The model's answer was cut by the gateway: it contained ${f.guardrail === 'secrets' ? 'a secret' : 'personal data'} (${f.detail}).`,
+        });
+        return '';
+      }
+    }
+    return rewrite(ready, editsOf(found, this.settings));
+  }
+
+  get holding(): boolean {
+    return this.pending.length > 0;
+  }
+}
+
+interface ParsedEvent {
+  raw: string;
+  event?: string;
+  data?: string;
+  /** Lines other than `event:` and `data:` (`id:`, `retry:`, comments), kept as they were. */
+  other: string[];
+}
+
+function parseEvent(raw: string): ParsedEvent {
+  const ev: ParsedEvent = { raw, other: [] };
+  const data: string[] = [];
+  for (const line of raw.split('\n')) {
+    if (line.startsWith('data:')) data.push(line.slice(line[5] === ' ' ? 6 : 5));
+    else if (line.startsWith('event:')) ev.event = line.slice(line[6] === ' ' ? 7 : 6);
+    else ev.other.push(line);
+  }
+  if (data.length > 0) ev.data = data.join('\n');
+  return ev;
+}
+
+function serialise(ev: ParsedEvent, data: unknown): string {
+  const lines = [...ev.other];
+  if (ev.event !== undefined) lines.push(`event: ${ev.event}`);
+  lines.push(`data: ${JSON.stringify(data)}`);
+  return lines.join('\n') + '\n\n';
+}
+
+class StreamGuardImpl implements StreamGuard {
+  readonly decisions: GuardrailDecision[] = [];
+  block?: GuardrailBlock;
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly encoder = new TextEncoder();
+  private buffer = '';
+  private ended = false;
+  private out = '';
+  private readonly texts = new Map<string, HeldText>();
+  /** The last chunk object seen, as the template of a chunk made to carry held text. */
+  private template?: Obj;
+  private readonly refusedCalls = new Map<number, Set<number>>();
+  private readonly allowedCalls = new Set<number>();
+  private readonly refusedNames = new Map<number, string[]>();
+  private readonly refusedOutputs = new Set<number>();
+  private sequence = 0;
+
+  constructor(
+    private readonly endpoint: GatewayEndpoint,
+    private readonly settings: GuardrailSettings,
+  ) {}
+
+  decide(d: GuardrailDecision): void {
+    this.decisions.push(d);
+  }
+
+  cut(block: GuardrailBlock): void {
+    if (this.block) return;
+    this.block = block;
+    const error = { message: block.message, type: 'guardrail_error', code: block.code, param: null };
+    if (this.endpoint === 'responses')
+      this.out += `event: error\ndata: ${JSON.stringify({ type: 'error', code: block.code, message: block.message, param: null, sequence_number: this.sequence + 1, error })}\n\n`;
+    else this.out += `data: ${JSON.stringify({ error })}\n\n`;
+    this.ended = true;
+  }
+
+  push(chunk: Uint8Array): Uint8Array {
+    if (this.ended) return new Uint8Array(0);
+    this.buffer += this.decoder.decode(chunk, { stream: true });
+    this.drain(false);
+    return this.take();
+  }
+
+  end(): Uint8Array {
+    if (this.ended) return this.take();
+    this.buffer += this.decoder.decode();
+    this.drain(true);
+    if (!this.ended) this.flushAll();
+    this.ended = true;
+    return this.take();
+  }
+
+  private take(): Uint8Array {
+    const s = this.out;
+    this.out = '';
+    return s === '' ? new Uint8Array(0) : this.encoder.encode(s);
+  }
+
+  private drain(final: boolean): void {
+    if (this.buffer.includes('\r')) this.buffer = this.buffer.replace(/\r\n/g, '\n');
+    let at: number;
+    while (!this.ended && (at = this.buffer.indexOf('\n\n')) >= 0) {
+      const raw = this.buffer.slice(0, at);
+      this.buffer = this.buffer.slice(at + 2);
+      this.onEvent(raw);
+    }
+    if (final && !this.ended && this.buffer.trim() !== '') {
+      const raw = this.buffer.replace(/\n+$/, '');
+      this.buffer = '';
+      this.onEvent(raw);
+    }
+  }
+
+  private onEvent(raw: string): void {
+    const ev = parseEvent(raw);
+    if (ev.data === undefined) {
+      this.out += raw + '\n\n';
+      return;
+    }
+    if (ev.data.trim() === '[DONE]') {
+      this.flushAll();
+      if (!this.ended) this.out += raw + '\n\n';
+      return;
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(ev.data);
+    } catch {
+      this.out += raw + '\n\n';
+      return;
+    }
+    if (!isObj(data)) {
+      this.out += raw + '\n\n';
+      return;
+    }
+    if (typeof data.sequence_number === 'number') this.sequence = data.sequence_number;
+    const rewritten = this.endpoint === 'responses' ? this.onResponsesEvent(data) : this.onChunk(data);
+    if (this.ended) return;
+    if (rewritten === 'same') this.out += raw + '\n\n';
+    else if (rewritten !== 'drop') this.out += serialise(ev, rewritten);
+  }
+
+  private held(key: string, where: string): HeldText {
+    let h = this.texts.get(key);
+    if (!h) this.texts.set(key, (h = new HeldText(this.settings, where, this)));
+    return h;
+  }
+
+  /** chat.completions and completions chunks. */
+  private onChunk(chunk: Obj): Obj | 'same' | 'drop' {
+    if (!Array.isArray(chunk.choices)) return 'same';
+    this.template = chunk;
+    let changed = false;
+    let keep = chunk.choices.length === 0 || chunk.usage != null;
+    const choices = chunk.choices.map((c: unknown) => {
+      if (!isObj(c)) return c;
+      const index = typeof c.index === 'number' ? c.index : 0;
+      const finished = c.finish_reason != null;
+      const choice = { ...c };
+      if (this.endpoint === 'completions') {
+        const text = typeof c.text === 'string' ? c.text : '';
+        const h = this.held(`c${index}`, `choices[${index}].text`);
+        const out = h.push(text, finished);
+        if (out !== text) changed = true;
+        choice.text = out;
+        if (out !== '' || finished || (text === '' && !h.holding) || c.logprobs != null) keep = true;
+        return choice;
+      }
+      const delta = isObj(c.delta) ? { ...c.delta } : undefined;
+      if (delta) {
+        if (typeof delta.content === 'string' || finished) {
+          const text = typeof delta.content === 'string' ? delta.content : '';
+          const out = this.held(`c${index}`, `choices[${index}].delta.content`).push(text, finished);
+          if (out !== text) {
+            changed = true;
+            if (out !== '' || typeof delta.content === 'string') delta.content = out;
+          }
+          if (out !== '' || (typeof delta.content === 'string' && text === '')) keep = true;
+        }
+        if (Array.isArray(delta.tool_calls)) {
+          const calls = this.filterToolCalls(index, delta.tool_calls);
+          if (calls.length !== delta.tool_calls.length) {
+            changed = true;
+            if (calls.length > 0) delta.tool_calls = calls;
+            else delete delta.tool_calls;
+          }
+          if (calls.length > 0) keep = true;
+        }
+        for (const k of Object.keys(delta)) if (k !== 'content' && k !== 'tool_calls' && delta[k] != null) keep = true;
+        choice.delta = delta;
+      }
+      if (finished) {
+        keep = true;
+        const names = this.refusedNames.get(index);
+        if (names && !this.allowedCalls.has(index) && (c.finish_reason === 'tool_calls' || c.finish_reason === 'function_call')) {
+          choice.finish_reason = 'stop';
+          if (delta) delta.content = (typeof delta.content === 'string' ? delta.content : '') + refusalNote(names);
+          changed = true;
+        }
+      }
+      return choice;
+    });
+    if (!keep) return 'drop';
+    return changed ? { ...chunk, choices } : 'same';
+  }
+
+  private filterToolCalls(choice: number, calls: unknown[]): unknown[] {
+    const allowed = this.settings.tools.allowed;
+    if (allowed === undefined) return calls;
+    let refused = this.refusedCalls.get(choice);
+    return calls.filter((call) => {
+      if (!isObj(call)) return true;
+      const k = typeof call.index === 'number' ? call.index : 0;
+      const name = isObj(call.function) ? call.function.name : undefined;
+      if (typeof name === 'string') {
+        if (allowed.includes(name)) this.allowedCalls.add(choice);
+        else {
+          if (!refused) this.refusedCalls.set(choice, (refused = new Set()));
+          refused.add(k);
+          this.refusedNames.set(choice, [...(this.refusedNames.get(choice) ?? []), name]);
+          this.decide({
+            guardrail: 'tools',
+            action: 'refuse',
+            where: `choices[${choice}].delta.tool_calls[${k}]`,
+            detail: `call to tool '${name.slice(0, 64)}' is not allowed`,
+          });
+        }
+      }
+      return !refused?.has(k);
+    });
+  }
+
+  /** Responses API events. */
+  private onResponsesEvent(ev: Obj): Obj | 'same' | 'drop' {
+    const type = ev.type;
+    const outputIndex = typeof ev.output_index === 'number' ? ev.output_index : -1;
+    if (this.refusedOutputs.has(outputIndex) && type !== 'response.completed') return 'drop';
+    switch (type) {
+      case 'response.output_text.delta': {
+        this.template = ev;
+        const delta = typeof ev.delta === 'string' ? ev.delta : '';
+        const out = this.held(
+          `r${outputIndex}:${String(ev.content_index ?? 0)}`,
+          `output[${outputIndex}].content[${String(ev.content_index ?? 0)}].text`,
+        ).push(delta);
+        if (out === delta) return 'same';
+        return out === '' ? 'drop' : { ...ev, delta: out };
+      }
+      case 'response.output_text.done': {
+        const key = `r${outputIndex}:${String(ev.content_index ?? 0)}`;
+        const rest = this.texts.get(key)?.push('', true) ?? '';
+        if (this.ended) return 'drop';
+        if (rest !== '')
+          this.out += `event: response.output_text.delta\ndata: ${JSON.stringify({ ...this.template, type: 'response.output_text.delta', output_index: outputIndex, content_index: ev.content_index ?? 0, item_id: ev.item_id, delta: rest })}\n\n`;
+        return typeof ev.text === 'string' ? { ...ev, text: this.quietly(ev.text) } : 'same';
+      }
+      case 'response.output_item.added': {
+        const item = ev.item;
+        const allowed = this.settings.tools.allowed;
+        if (
+          allowed &&
+          isObj(item) &&
+          (item.type === 'function_call' || item.type === 'custom_tool_call') &&
+          typeof item.name === 'string' &&
+          !allowed.includes(item.name)
+        ) {
+          this.refusedOutputs.add(outputIndex);
+          this.decide({
+            guardrail: 'tools',
+            action: 'refuse',
+            where: `output[${outputIndex}]`,
+            detail: `call to tool '${item.name.slice(0, 64)}' is not allowed`,
+          });
+          return 'drop';
+        }
+        return 'same';
+      }
+      case 'response.content_part.done':
+        return isObj(ev.part) && typeof ev.part.text === 'string'
+          ? { ...ev, part: { ...ev.part, text: this.quietly(ev.part.text) } }
+          : 'same';
+      case 'response.output_item.done':
+        return isObj(ev.item) ? { ...ev, item: this.quietlyOutput([ev.item])[0] } : 'same';
+      case 'response.completed':
+      case 'response.incomplete':
+      case 'response.failed':
+        if (isObj(ev.response) && Array.isArray(ev.response.output)) {
+          this.flushAll();
+          const response = { ...ev.response, output: this.quietlyOutput(ev.response.output) };
+          if (this.settings.tools.allowed) refuseTools('responses', response, this.settings.tools.allowed, []);
+          return { ...ev, response };
+        }
+        return 'same';
+      default:
+        return 'same';
+    }
+  }
+
+  /** The full text a summary event repeats, rewritten as the streamed pieces were (decisions already taken). */
+  private quietly(text: string): string {
+    return rewrite(text, editsOf(findInText(text, this.settings, true), this.settings));
+  }
+
+  private quietlyOutput(items: unknown[]): unknown[] {
+    const copy = structuredClone({ output: items });
+    for (const s of responseSlots('responses', copy))
+      s.set(rewrite(s.text, editsOf(findInText(s.text, this.settings, true, !s.arguments), this.settings)));
+    return copy.output;
+  }
+
+  /** Releases every held tail, checked, in events shaped like the stream's. */
+  private flushAll(): void {
+    for (const [key, h] of this.texts) {
+      if (!h.holding) continue;
+      const text = h.push('', true);
+      if (this.ended) return;
+      if (text === '') continue;
+      const index = Number(key.slice(1).split(':')[0]);
+      if (this.endpoint === 'responses') {
+        const contentIndex = Number(key.split(':')[1]);
+        this.out += `event: response.output_text.delta\ndata: ${JSON.stringify({ ...this.template, type: 'response.output_text.delta', output_index: index, content_index: contentIndex, delta: text })}\n\n`;
+      } else {
+        const choice =
+          this.endpoint === 'completions'
+            ? { index, text, logprobs: null, finish_reason: null }
+            : { index, delta: { content: text }, finish_reason: null };
+        const { usage: _usage, ...template } = this.template ?? {};
+        this.out += `data: ${JSON.stringify({ ...template, choices: [choice] })}\n\n`;
+      }
+    }
+  }
+}
+
+export function createStreamGuard(endpoint: GatewayEndpoint, settings: GuardrailSettings): StreamGuard {
+  return new StreamGuardImpl(endpoint, settings);
+}
