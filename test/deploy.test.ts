@@ -39,6 +39,7 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
   const variants: Array<[string, string[]]> = [
     ['defaults (generated certificate)', []],
     ['cert-manager and the mutating webhook', ['certificates.certManager.enabled=true', 'webhook.mutating.enabled=true']],
+    ['the LLM gateway', ['gateway.enabled=true', 'gateway.modelServers.namespace=llm', 'gateway.envFromSecret=llm-keys']],
   ];
 
   for (const [name, set] of variants) {
@@ -89,6 +90,108 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
       byKind('ClusterRoleBinding')[0].subjects[0].name,
     );
   }, 120_000);
+});
+
+describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
+  const render = (...set: string[]) =>
+    (
+      yaml.loadAll(
+        execFileSync(
+          real.helm!,
+          ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', ...set.flatMap((s) => ['--set', s])],
+          {
+            encoding: 'utf8',
+          },
+        ),
+      ) as Array<Record<string, any>>
+    ).filter((o) => o?.metadata?.name?.startsWith('rel-sanctum-gateway'));
+
+  it('renders nothing for the gateway by default', () => {
+    expect(render()).toEqual([]);
+  });
+
+  it('runs `sanctum gateway --config` from a ConfigMap that listens on the pod port, behind a Service', () => {
+    const objects = render('gateway.enabled=true', 'gateway.port=9090', 'gateway.envFromSecret=llm-keys');
+    const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+    const deployment = byKind('Deployment')[0];
+    const container = deployment.spec.template.spec.containers[0];
+    expect(container.args).toEqual(['gateway', '--config', '/config/gateway.yaml']);
+    expect(container.envFrom).toEqual([{ secretRef: { name: 'llm-keys' } }]);
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 9090, protocol: 'TCP' }]);
+    expect(container.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(deployment.spec.template.spec.automountServiceAccountToken).toBe(false);
+    const config = yaml.load(byKind('ConfigMap')[0].data['gateway.yaml']) as Record<string, any>;
+    expect(config).toEqual({
+      listen: '0.0.0.0:9090',
+      upstreams: [],
+      keys: [],
+      guardrails: { secrets: 'redact', injection: 'block', exfiltration: 'strip' },
+    });
+    expect(byKind('Service')[0].spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    expect(byKind('PodDisruptionBudget')[0].spec.minAvailable).toBe(1);
+  });
+
+  it('takes the configuration from an existing Secret when asked', () => {
+    const objects = render('gateway.enabled=true', 'gateway.configSecret=gateway-config');
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toEqual([]);
+    const volume = objects
+      .find((o) => o.kind === 'Deployment')!
+      .spec.template.spec.volumes.find((v: { name: string }) => v.name === 'config');
+    expect(volume.secret).toEqual({ secretName: 'gateway-config', items: [{ key: 'gateway.yaml', path: 'gateway.yaml' }] });
+  });
+
+  it('lets only the gateway reach the model servers, and the gateway reach only them, DNS and the listed provider ranges', () => {
+    const objects = render(
+      'gateway.enabled=true',
+      'gateway.modelServers.namespace=llm',
+      'gateway.modelServers.ports={8000}',
+      'gateway.egressCIDRs={203.0.113.0/24}',
+    );
+    const policies = Object.fromEntries(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => [o.metadata.name, o]));
+    const servers = policies['rel-sanctum-gateway-model-servers'];
+    expect(servers.metadata.namespace).toBe('llm');
+    expect(servers.spec).toEqual({
+      podSelector: { matchLabels: { 'sanctum.dev/model-server': 'true' } },
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'sanctum-system' } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/instance': 'rel', 'app.kubernetes.io/component': 'gateway' } },
+            },
+          ],
+          ports: [{ port: 8000, protocol: 'TCP' }],
+        },
+      ],
+    });
+    const gateway = policies['rel-sanctum-gateway'];
+    expect(gateway.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(gateway.spec.egress).toEqual([
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'llm' } },
+            podSelector: { matchLabels: { 'sanctum.dev/model-server': 'true' } },
+          },
+        ],
+        ports: [{ port: 8000, protocol: 'TCP' }],
+      },
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          },
+        ],
+        ports: [
+          { port: 53, protocol: 'UDP' },
+          { port: 53, protocol: 'TCP' },
+        ],
+      },
+      { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] },
+    ]);
+  });
 });
 
 describe('action.yml and .pre-commit-hooks.yaml', () => {
