@@ -96,6 +96,7 @@ for (const [name, file, fn] of [
   ['audit', 'audit.mjs', 'runAuditBench'],
   ['cluster', 'cluster.mjs', 'runClusterBench'],
   ['images', 'images.mjs', 'runImagesBench'],
+  ['gateway-guardrails', 'gateway-guardrails.mjs', 'runGatewayGuardrailsBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
