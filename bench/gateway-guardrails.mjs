@@ -7,6 +7,7 @@
 // Usage: node bench/gateway-guardrails.mjs   (prints a Markdown section; needs dist/: npm run build)
 //        import { runGatewayGuardrailsBench } from './gateway-guardrails.mjs'
 import os from 'node:os';
+import { TextEncoder } from 'node:util';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
