@@ -83,6 +83,28 @@ describe('the deps parser', () => {
   });
 });
 
+describe('installed packages', () => {
+  it("a virtualenv's site-packages, an egg and node_modules are inventories, matched at the name", () => {
+    const r = scanFiles({
+      'venv/lib/python3.11/site-packages/torch-2.1.0+cu121.dist-info/METADATA':
+        'Metadata-Version: 2.1\nName: torch\nVersion: 2.1.0+cu121\nLicense: BSD-3-Clause\n\nName: not-a-header\n',
+      'lib/transformers.egg-info/PKG-INFO': 'Metadata-Version: 1.2\nName: transformers\nVersion: 4.35.0\n',
+      'web/node_modules/lodash/package.json': '{\n  "name": "lodash",\n  "version": "4.17.20",\n  "license": "MIT"\n}\n',
+      'web/node_modules/lodash/node_modules/nothing/package.json': '{ "name": "nothing" }\n',
+    });
+    expect(r.errors).toEqual([]);
+    expect(
+      r.findings
+        .filter((f) => f.ruleId === 'SCA-0001')
+        .map((f) => `${f.location.path}:${f.location.startLine}:${f.location.startColumn} ${f.package?.purl} ${f.vulnerability?.id}`),
+    ).toEqual([
+      'lib/transformers.egg-info/PKG-INFO:2:1 pkg:pypi/transformers@4.35.0 GHSA-3863-2447-669p',
+      'venv/lib/python3.11/site-packages/torch-2.1.0+cu121.dist-info/METADATA:2:1 pkg:pypi/torch@2.1.0+cu121 GHSA-53q9-r3pm-6pq6',
+      'web/node_modules/lodash/package.json:2:3 pkg:npm/lodash@4.17.20 GHSA-35jh-r3h4-6jhm',
+    ]);
+  });
+});
+
 describe('examples/ai-platform', () => {
   it('has vulnerable AI libraries at their manifest lines', () => {
     const root = fileURLToPath(new URL('../../..', import.meta.url));

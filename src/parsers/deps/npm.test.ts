@@ -29,6 +29,17 @@ describe('package.json', () => {
   });
 });
 
+describe('an installed package.json (node_modules)', () => {
+  it('is the installed package, at its name, with its licence; without a version it is nothing', () => {
+    const text = '{\n  "name": "@scope/pkg",\n  "version": "1.2.3",\n  "license": "Apache-2.0",\n  "dependencies": { "x": "^1.0.0" }\n}\n';
+    const m = parsePackageJson(text, 'node_modules/@scope/pkg/package.json', 100);
+    expect(m.lockfile).toBe(true);
+    expect(m.packages.map((p) => [p.name, p.version, p.license])).toEqual([['@scope/pkg', '1.2.3', 'Apache-2.0']]);
+    expect(at(text, m.packages[0].span)).toBe('"name": "@scope/pkg"');
+    expect(parsePackageJson('{ "name": "x" }', 'a/node_modules/x/package.json', 100).packages).toEqual([]);
+  });
+});
+
 describe('package-lock.json', () => {
   it('v3: direct and transitive, dev, integrity, licence, nested copies, links', () => {
     const text = `{
@@ -55,6 +66,31 @@ describe('package-lock.json', () => {
     expect(m.packages[0]).toMatchObject({ hashes: ['sha512-AAAA'], license: 'MIT', dependsOn: ['qs'] });
     expect(at(text, m.packages[2].span)).toBe('"node_modules/express/node_modules/qs"');
   });
+  it('v2: the packages section is read, the v1 copy of it is not read again', () => {
+    const text = `{
+  "lockfileVersion": 2,
+  "packages": {
+    "": { "name": "app", "dependencies": { "express": "^4.0.0" } },
+    "node_modules/express": { "version": "4.18.2", "dependencies": { "qs": "6.11.0" } },
+    "node_modules/qs": { "version": "6.11.0", "resolved": "http://registry.internal.example/qs/-/qs-6.11.0.tgz" }
+  },
+  "dependencies": {
+    "express": { "version": "4.18.2", "requires": { "qs": "6.11.0" } },
+    "qs": { "version": "6.11.0" }
+  }
+}`;
+    const m = parsePackageLock(text, 100);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct])).toEqual([
+      ['express', '4.18.2', true],
+      ['qs', '6.11.0', false],
+    ]);
+    expect(at(text, m.packages[1].span)).toBe('"node_modules/qs"');
+    // A tarball over plain HTTP makes its registry an index the rules see.
+    expect(m.indexes.map((i) => [i.url, i.role, at(text, i.span)])).toEqual([
+      ['http://registry.internal.example/', 'primary', '"node_modules/qs"'],
+    ]);
+  });
+
   it('v1: nested dependencies and aliases', () => {
     const text = `{
   "lockfileVersion": 1,
