@@ -166,6 +166,19 @@ describe('installed metadata', () => {
   });
 });
 
+describe('Dockerfile install lines: what is not a registry package', () => {
+  it('local paths, editable installs and wheels are not registry packages; npm ci names none', () => {
+    const text = `FROM python:3.11
+RUN pip install -e . && pip install ./dist/app-1.0-py3-none-any.whl --upgrade pip==24.0
+RUN npm ci && npm install ./vendor/lib.tgz file:../shared
+`;
+    const m = parseDockerfileInstalls(new MemorySourceFile('Dockerfile', text));
+    const registry = m.packages.filter((p) => !p.source);
+    expect(registry.map((p) => [p.ecosystem, p.name, p.version])).toEqual([['PyPI', 'pip', '24.0']]);
+    expect(at(text, registry[0].span)).toBe('pip==24.0');
+  });
+});
+
 describe('Dockerfile install lines', () => {
   it('pip and npm installs, with indexes and requirement files', () => {
     const text = `FROM python:3.11
@@ -184,6 +197,7 @@ RUN npm install -g @anthropic-ai/sdk@0.20.0 lodash
     ]);
     expect(at(text, m.packages[0].span)).toBe('torch==2.1.0');
     expect(m.includes.map((i) => i.path)).toEqual(['requirements.txt']);
+    expect(at(text, m.packages[3].span)).toBe('@anthropic-ai/sdk@0.20.0');
     expect(m.indexes.map((i) => [i.role, i.url])).toEqual([
       ['extra', 'https://download.pytorch.org/whl/cu121'],
       ['primary', 'https://mirror.example/simple'],
