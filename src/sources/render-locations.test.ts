@@ -169,8 +169,8 @@ describe.skipIf(!real.kubectl)(`Kustomize through kubectl${real.kubectl ? '' : `
       ['K8S-0003', 'apps/notebooks/base/deployment.yaml', 14, 11, 14, 27, [ISTIO, STANDALONE]],
       // The proxy container has no securityContext in the standalone overlay: the base's container entry.
       ['K8S-0014', 'apps/notebooks/base/deployment.yaml', 15, 9, 16, 54, [STANDALONE]],
-      // The base's images transformer sets the mutable tag.
-      ['K8S-0100', 'apps/notebooks/base/kustomization.yaml', 11, 1, 13, 17, [ISTIO, STANDALONE]],
+      // The base's images transformer sets the mutable tag: its entry for this image.
+      ['K8S-0100', 'apps/notebooks/base/kustomization.yaml', 12, 3, 13, 17, [ISTIO, STANDALONE]],
       // The JSON 6902 patch file of the istio overlay adds hostPID.
       ['K8S-0001', 'apps/notebooks/overlays/istio/host-pid.yaml', 3, 3, 3, 14, [ISTIO]],
       // The kubeflow overlay's strategic-merge patch gives the proxy a securityContext (matched by container name, not position).
@@ -216,6 +216,77 @@ describe.skipIf(!real.kubectl)(`Kustomize through kubectl${real.kubectl ? '' : `
     // One binding of cluster-admin, deployed by two overlays: one finding.
     expect(result.findings.filter((f) => f.ruleId === 'K8S-0111').map(row)).toEqual([
       ['K8S-0111', 'apps/notebooks/base/rbac.yaml', 8, 3, 8, 22, [ISTIO, STANDALONE]],
+    ]);
+  });
+});
+
+describe.skipIf(!real.kubectl)(`an aggregate of apps through kubectl${real.kubectl ? '' : ` (skipped: ${real.reason})`}`, () => {
+  let agg: string;
+  const put = (rel: string, content: string): void => {
+    mkdirSync(dirname(join(agg, rel)), { recursive: true });
+    writeFileSync(join(agg, rel), content);
+  };
+  const app = (name: string, image: string, extra: string): void => {
+    put(
+      `apps/${name}/base/kustomization.yaml`,
+      `resources:\n- deployment.yaml\nnamePrefix: ${name}-\nimages:\n- name: ${image}\n  newTag: latest\n`,
+    );
+    put(
+      `apps/${name}/base/deployment.yaml`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: ${name}\n        image: ${image}\n${extra}`,
+    );
+    put(
+      `apps/${name}/overlays/kubeflow/kustomization.yaml`,
+      `namespace: kubeflow\nresources:\n- ../../base\nimages:\n- name: ${image}\n  newTag: v2\n`,
+    );
+  };
+  beforeAll(() => {
+    agg = mkdtempSync(join(tmpdir(), 'sanctum-render-agg-'));
+    app('web', 'example.com/web', '');
+    app('trainer', 'example.com/trainer', '        securityContext:\n          privileged: true\n');
+    put('apps/trainer/overlays/standalone/kustomization.yaml', 'resources:\n- ../../base\n');
+    put('example/kustomization.yaml', 'resources:\n- ../apps/web/overlays/kubeflow\n- ../apps/trainer/base\n');
+  });
+  afterAll(() => {
+    rmSync(agg, { recursive: true, force: true });
+  });
+
+  it('follows each object down its own overlays: same-named bases and the images entry that made the tag', () => {
+    const result = scanSync({
+      targets: ['.'],
+      cwd: agg,
+      config: false,
+      rules: ['K8S-0003', 'K8S-0100'],
+      renderers: { helm: false, kustomize: false, kubectl: real.kubectl! },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [...row(f), f.location.resource?.name])).toEqual([
+      // Both apps declare Deployment 'deployment': the trainer's privileged flag is in the trainer's base, never the web's.
+      [
+        'K8S-0003',
+        'apps/trainer/base/deployment.yaml',
+        12,
+        11,
+        12,
+        27,
+        [
+          'kubectl kustomize apps/trainer/overlays/kubeflow',
+          'kubectl kustomize apps/trainer/overlays/standalone',
+          'kubectl kustomize example',
+        ],
+        'trainer-deployment',
+      ],
+      // The trainer's mutable tag comes from its base's images entry; the web app's overlay retags only the web image.
+      [
+        'K8S-0100',
+        'apps/trainer/base/kustomization.yaml',
+        5,
+        3,
+        6,
+        17,
+        ['kubectl kustomize apps/trainer/overlays/standalone', 'kubectl kustomize example'],
+        'trainer-deployment',
+      ],
     ]);
   });
 });

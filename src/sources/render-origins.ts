@@ -42,6 +42,10 @@ export interface KustomizationModel {
   /** Local resource files. */
   files: string[];
   patches: PatchEntry[];
+  /** Kustomization files of the bases it includes as resources. */
+  bases?: string[];
+  /** Kustomization files of the components it includes. */
+  components?: string[];
 }
 
 /** A source file loaded with positions, shared by every finding that points into it. */
@@ -157,6 +161,20 @@ function identityOf(v: unknown): Identity | undefined {
   return id;
 }
 
+/** A resource declaration reached through one way down the overlay tree. */
+interface Candidate extends Identity {
+  abs: string;
+  docIndex: number;
+  /** The kustomizations from the rendered overlay (first) down to the one that lists the file. */
+  path: KustomizationModel[];
+  /** The object's name as each kustomization of `path` receives it (before its own prefix and suffix). */
+  entering: string[];
+  rendered: Identity;
+}
+
+/** Bounds the ways down an overlay tree that are followed (diamonds of shared bases multiply them). */
+const MAX_OVERLAY_PATHS = 512;
+
 /** A source a rendered object is built from: its declaration, or one patch. */
 type Layer =
   | { type: 'object'; src: Loaded; docIndex: number; value: unknown; locate?: (l: Located) => Located }
@@ -213,7 +231,9 @@ export class KustomizeOrigins implements RenderOrigins {
   private readonly cache: SourceCache;
   private renderedDocs: unknown[] | undefined;
   private readonly layersByDoc = new Map<number, Layer[]>();
-  private candidates: Array<Identity & { abs: string; docIndex: number }> | undefined;
+  private candidates: Candidate[] | undefined;
+  private treePaths: KustomizationModel[][] | undefined;
+  private readonly declarations = new Map<number, Candidate | undefined>();
 
   constructor(
     private readonly output: string,
@@ -234,19 +254,80 @@ export class KustomizeOrigins implements RenderOrigins {
     return this.renderedDocs[docIndex];
   }
 
-  private resourceCandidates(): Array<Identity & { abs: string; docIndex: number }> {
+  /**
+   * Every way down the overlay tree from the rendered kustomization to a kustomization that declares
+   * resources, root first (a base included by two of its overlays is reached twice).
+   */
+  private paths(): KustomizationModel[][] {
+    if (!this.treePaths) {
+      const byAbs = new Map(this.chain.map((k) => [k.abs, k]));
+      const root = this.chain[this.chain.length - 1];
+      const out: KustomizationModel[][] = [];
+      const walk = (k: KustomizationModel, trail: KustomizationModel[]): void => {
+        if (out.length >= MAX_OVERLAY_PATHS || trail.includes(k)) return;
+        const here = [...trail, k];
+        out.push(here);
+        for (const b of k.bases ?? []) {
+          const base = byAbs.get(b);
+          if (base) walk(base, here);
+        }
+      };
+      if (root) walk(root, []);
+      this.treePaths = out;
+    }
+    return this.treePaths;
+  }
+
+  private fields(k: KustomizationModel): Record<string, unknown> {
+    const doc = this.cache.get(k.abs)?.docs[0];
+    return isMapping(doc) ? doc : {};
+  }
+
+  /**
+   * The resource declarations, each with the name and namespace Kustomize gives it on its way up to
+   * the rendered overlay (each kustomization's `namePrefix`/`nameSuffix`, the outermost `namespace`).
+   */
+  private resourceCandidates(): Candidate[] {
     if (!this.candidates) {
       this.candidates = [];
-      for (const k of this.chain)
+      for (const path of this.paths()) {
+        const k = path[path.length - 1];
         for (const abs of k.files) {
           const src = this.cache.get(abs);
           src?.docs.forEach((d, docIndex) => {
             const id = identityOf(d);
-            if (id) this.candidates!.push({ ...id, abs, docIndex });
+            if (!id) return;
+            const entering: string[] = [];
+            let name = id.name;
+            let namespace = id.namespace;
+            for (let i = path.length - 1; i >= 0; i--) {
+              entering[i] = name;
+              const f = this.fields(path[i]);
+              name = `${typeof f.namePrefix === 'string' ? f.namePrefix : ''}${name}${typeof f.nameSuffix === 'string' ? f.nameSuffix : ''}`;
+              if (typeof f.namespace === 'string') namespace = f.namespace;
+            }
+            this.candidates!.push({ ...id, abs, docIndex, path, entering, rendered: { kind: id.kind, name, namespace } });
           });
         }
+      }
     }
     return this.candidates;
+  }
+
+  /** The declaration a rendered object comes from, and the overlays it went through. */
+  private declaration(docIndex: number): Candidate | undefined {
+    if (!this.declarations.has(docIndex)) {
+      const id = identityOf(this.rendered(docIndex));
+      const matches = (c: Candidate): boolean =>
+        c.kind === id!.kind &&
+        c.rendered.name === id!.name &&
+        (id!.namespace === undefined || c.rendered.namespace === undefined || c.rendered.namespace === id!.namespace);
+      // Kustomize leaves some names alone (a Namespace keeps its name under a prefix): then the declared name is the rendered one.
+      const found =
+        id && (this.resourceCandidates().find(matches) ?? this.resourceCandidates().find((c) => c.kind === id.kind && c.name === id.name));
+      this.declarations.set(docIndex, found ?? undefined);
+    }
+    return this.declarations.get(docIndex);
   }
 
   private layers(docIndex: number): Layer[] {
@@ -254,19 +335,20 @@ export class KustomizeOrigins implements RenderOrigins {
     if (known) return known;
     const layers: Layer[] = [];
     this.layersByDoc.set(docIndex, layers);
-    const id = identityOf(this.rendered(docIndex));
-    if (!id) return layers;
-    let best: (Identity & { abs: string; docIndex: number }) | undefined;
-    for (const c of this.resourceCandidates()) {
-      if (c.kind !== id.kind || !id.name.includes(c.name)) continue;
-      if (!best || c.name.length > best.name.length || (c.name.length === best.name.length && c.namespace === id.namespace)) best = c;
+    const decl = this.declaration(docIndex);
+    if (!decl) return layers;
+    const base = this.cache.get(decl.abs)!;
+    layers.push({ type: 'object', src: base, docIndex: decl.docIndex, value: base.docs[decl.docIndex] });
+    const byAbs = new Map(this.chain.map((k) => [k.abs, k]));
+    // Each kustomization, from the one that declares the resource up to the rendered overlay, applies
+    // its components' patches and then its own, to the object under the name it has at that level.
+    for (let i = decl.path.length - 1; i >= 0; i--) {
+      const k = decl.path[i];
+      // Kustomize matches a patch by the object's current name or any name it had before (a base's own).
+      const names = decl.entering.slice(i);
+      const entries = [...(k.components ?? []).flatMap((c) => byAbs.get(c)?.patches ?? []), ...k.patches];
+      for (const entry of entries) layers.push(...this.patchLayers(entry, { kind: decl.kind, name: names[0] }, names));
     }
-    if (!best) return layers;
-    const base = this.cache.get(best.abs)!;
-    layers.push({ type: 'object', src: base, docIndex: best.docIndex, value: base.docs[best.docIndex] });
-    const names = [best.name, id.name];
-    for (const k of this.chain)
-      for (const entry of k.patches) layers.push(...this.patchLayers(entry, { kind: id.kind, name: best.name }, names));
     return layers;
   }
 
@@ -289,7 +371,7 @@ export class KustomizeOrigins implements RenderOrigins {
         return;
       }
       const pid = identityOf(doc);
-      if (!entry.target && (!pid || pid.kind !== id.kind || pid.name !== id.name)) return;
+      if (!entry.target && (!pid || pid.kind !== id.kind || !names.includes(pid.name))) return;
       if (pid && pid.kind !== id.kind) return;
       out.push({ type: 'object', src: src!, docIndex, value: doc, locate });
     });
@@ -365,7 +447,7 @@ export class KustomizeOrigins implements RenderOrigins {
         return place(layer, hit.path);
       }
     }
-    return this.transformer(path);
+    return this.transformer(docIndex, path, value);
   }
 
   /** The last `add`/`replace` operation that writes `path` (or an ancestor of it), and the value it writes there. */
@@ -388,17 +470,43 @@ export class KustomizeOrigins implements RenderOrigins {
     return undefined;
   }
 
-  /** The transformer field of the overlay (or the nearest base that sets it) that produced a value. */
-  private transformer(path: ObjectPath): Located | undefined {
+  /**
+   * The transformer field that produced a value: of the outermost kustomization, on the object's way
+   * up to the rendered overlay, that sets it (an `images` entry only when it yields this image).
+   */
+  private transformer(docIndex: number, path: ObjectPath, value: unknown): Located | undefined {
     const fields = transformerFields(path);
-    if (fields.length === 0) return undefined;
-    for (let i = this.chain.length - 1; i >= 0; i--) {
-      const kust = this.cache.get(this.chain[i].abs);
+    const decl = this.declaration(docIndex);
+    if (fields.length === 0 || !decl) return undefined;
+    for (const k of decl.path) {
+      const kust = this.cache.get(k.abs);
       if (!kust || !isMapping(kust.docs[0])) continue;
-      for (const f of fields) if (kust.docs[0][f] !== undefined) return spanOf(kust, 0, [f]);
+      const doc = kust.docs[0];
+      for (const f of fields) {
+        if (doc[f] === undefined) continue;
+        if (f !== 'images') return spanOf(kust, 0, [f]);
+        const i = Array.isArray(doc.images) ? doc.images.findIndex((e) => producesImage(e, value)) : -1;
+        if (i >= 0) return spanOf(kust, 0, ['images', i]);
+      }
     }
     return undefined;
   }
+}
+
+/** Whether an `images` entry of a kustomization (`name`, `newName`, `newTag`, `digest`) yields `image`. */
+function producesImage(entry: unknown, image: unknown): boolean {
+  if (!isMapping(entry) || typeof image !== 'string') return false;
+  const at = image.indexOf('@');
+  const digest = at >= 0 ? image.slice(at + 1) : undefined;
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const colon = ref.lastIndexOf(':');
+  const tag = colon > ref.lastIndexOf('/') ? ref.slice(colon + 1) : undefined;
+  const repo = tag !== undefined ? ref.slice(0, colon) : ref;
+  const name = typeof entry.newName === 'string' ? entry.newName : entry.name;
+  if (name !== repo) return false;
+  if (entry.newTag !== undefined && String(entry.newTag) !== tag) return false;
+  if (entry.digest !== undefined && String(entry.digest) !== digest) return false;
+  return true;
 }
 
 interface TextSource {

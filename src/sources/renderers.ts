@@ -201,6 +201,8 @@ interface KustomizationRefs {
   /** Its patch entries, in order, inline ones included. */
   patchEntries: PatchEntry[];
   remote: string[];
+  /** The directories of `components` (also in `dirs`). */
+  componentDirs: string[];
   /** A `kind: Component` is only built as part of an overlay. */
   component: boolean;
   /** Uses `helmCharts`, which kustomize only inflates with `--enable-helm` (and may download). */
@@ -208,7 +210,16 @@ interface KustomizationRefs {
 }
 
 function kustomizationRefs(absPath: string): KustomizationRefs {
-  const out: KustomizationRefs = { dirs: [], files: [], patches: [], patchEntries: [], remote: [], component: false, helmCharts: false };
+  const out: KustomizationRefs = {
+    dirs: [],
+    files: [],
+    patches: [],
+    patchEntries: [],
+    remote: [],
+    componentDirs: [],
+    component: false,
+    helmCharts: false,
+  };
   let doc: unknown;
   try {
     doc = yaml.load(readFileSync(absPath, 'utf8'), { schema: yaml.CORE_SCHEMA });
@@ -241,6 +252,7 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
         /* missing: kustomize reports it */
       }
       (dir ? out.dirs : out.files).push(p);
+      if (dir && key === 'components') out.componentDirs.push(p);
     }
   }
   // Kustomize applies patchesStrategicMerge, then patchesJson6902, then patches.
@@ -468,7 +480,18 @@ function* renderKustomizations(
       continue;
     }
     for (const k of seen) for (const f of [k, ...refs(k).files, ...refs(k).patches]) covered.add(f);
-    const chain: KustomizationModel[] = [...seen].map((k) => ({ abs: k, files: refs(k).files, patches: refs(k).patchEntries }));
+    const kustomizationsIn = (dirs: string[]): string[] => dirs.map(kustomizationFileIn).filter((k): k is string => k !== undefined);
+    const chain: KustomizationModel[] = [...seen].map((k) => {
+      const r = refs(k);
+      const bases = r.dirs.filter((d) => !r.componentDirs.includes(d));
+      return {
+        abs: k,
+        files: r.files,
+        patches: r.patchEntries,
+        bases: kustomizationsIn(bases),
+        components: kustomizationsIn(r.componentDirs),
+      };
+    });
     const label = `${tool.label} ${dirPath(file.path)}`;
     yield new RenderedSourceFile(file.path, r.stdout, label, new KustomizeOrigins(r.stdout, chain, ctx.cwd));
   }
