@@ -28,16 +28,42 @@ spec:
         - name: NVIDIA_VISIBLE_DEVICES
           value: all
 `;
+const operand = (image: string) =>
+  dcgm(image).replace('    spec:\n', '    spec:\n      nodeSelector:\n        nvidia.com/gpu.deploy.device-plugin: "true"\n');
 const GPU = '    resources:\n      limits:\n        nvidia.com/gpu: 1\n';
 
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', GPU) },
-    { name: 'void disables the runtime', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: void\n    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: all\n') },
-    { name: 'a MIG slice is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n', '    resources:\n      limits:\n        nvidia.com/mig-1g.10gb: 1\n') },
-    { name: 'a DRA claim is a GPU request', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', '    resources:\n      claims:\n      - name: gpu\n') },
-    { name: 'the DCGM exporter DaemonSet of the GPU Operator', path: 'ds.yaml', content: dcgm('nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04') },
+    {
+      name: 'void disables the runtime',
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: void\n    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: all\n'),
+    },
+    {
+      name: 'a MIG slice is a GPU request',
+      path: 'pod.yaml',
+      content: pod(
+        '    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n',
+        '    resources:\n      limits:\n        nvidia.com/mig-1g.10gb: 1\n',
+      ),
+    },
+    {
+      name: 'a DRA claim is a GPU request',
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n', '    resources:\n      claims:\n      - name: gpu\n'),
+    },
+    {
+      name: 'the DCGM exporter DaemonSet of the GPU Operator',
+      path: 'ds.yaml',
+      content: dcgm('nvcr.io/nvidia/k8s/dcgm-exporter:3.3.9-3.6.1-ubuntu22.04'),
+    },
     { name: 'the NVIDIA device plugin DaemonSet', path: 'ds.yaml', content: dcgm('nvcr.io/nvidia/k8s-device-plugin:v0.17.0') },
+    {
+      name: 'an operand manifest of the GPU Operator (the operator fills in the image)',
+      path: 'ds.yaml',
+      content: operand('FILLED BY THE OPERATOR'),
+    },
     { name: 'unrelated variables', path: 'pod.yaml', content: pod('    - name: CUDA_VISIBLE_DEVICES\n      value: "0"\n') },
   ],
   invalid: [
@@ -48,12 +74,22 @@ testRule(rule, {
       findings: [{ startLine: 16, startColumn: 11, endLine: 16, endColumn: 21, message: /Container 'exporter' selects every GPU/ }],
     },
     {
+      name: "the GPU Operator's node selector does not vouch for another image",
+      path: 'ds.yaml',
+      content: operand('docker.io/acme/dcgm-exporter:1.0'),
+      findings: [{ startLine: 18, startColumn: 11, endLine: 18, endColumn: 21, message: /Container 'exporter' selects every GPU/ }],
+    },
+    {
       path: 'pod.yaml',
       content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: all\n'),
       findings: [
         {
-          startLine: 11, startColumn: 7, endLine: 11, endColumn: 17,
-          message: "Container 'train' selects every GPU of the node through NVIDIA_VISIBLE_DEVICES without requesting nvidia.com/gpu, bypassing the device plugin",
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 17,
+          message:
+            "Container 'train' selects every GPU of the node through NVIDIA_VISIBLE_DEVICES without requesting nvidia.com/gpu, bypassing the device plugin",
           objectPath: '/spec/containers/0/env/0/value',
           severity: 'high',
         },
@@ -62,15 +98,34 @@ testRule(rule, {
     {
       name: 'device UUIDs; a zero GPU limit is no request',
       path: 'pod.yaml',
-      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: "GPU-3a5e,GPU-77c1"\n', '    resources:\n      limits:\n        nvidia.com/gpu: 0\n'),
-      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 33, message: /selects GPU\(s\) GPU-3a5e,GPU-77c1 through/, severity: 'high' }],
+      content: pod(
+        '    - name: NVIDIA_VISIBLE_DEVICES\n      value: "GPU-3a5e,GPU-77c1"\n',
+        '    resources:\n      limits:\n        nvidia.com/gpu: 0\n',
+      ),
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 33,
+          message: /selects GPU\(s\) GPU-3a5e,GPU-77c1 through/,
+          severity: 'high',
+        },
+      ],
     },
-    { name: 'none: libraries only, low', path: 'pod.yaml', content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: none\n'), findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 18, severity: 'low' }] },
+    {
+      name: 'none: libraries only, low',
+      path: 'pod.yaml',
+      content: pod('    - name: NVIDIA_VISIBLE_DEVICES\n      value: none\n'),
+      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 18, severity: 'low' }],
+    },
     {
       name: 'driver capabilities alone: medium',
       path: 'pod.yaml',
       content: pod('    - name: NVIDIA_DRIVER_CAPABILITIES\n      value: compute,utility\n'),
-      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 29, severity: 'medium', objectPath: '/spec/containers/0/env/0/value' }],
+      findings: [
+        { startLine: 11, startColumn: 7, endLine: 11, endColumn: 29, severity: 'medium', objectPath: '/spec/containers/0/env/0/value' },
+      ],
     },
     {
       name: 'PyTorchJob worker replica',
@@ -91,7 +146,16 @@ spec:
             env:
             - {name: NVIDIA_VISIBLE_DEVICES, value: "0,1"}
 `,
-      findings: [{ startLine: 15, startColumn: 46, endLine: 15, endColumn: 58, objectPath: '/spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/env/0/value', message: /selects GPU\(s\) 0,1/ }],
+      findings: [
+        {
+          startLine: 15,
+          startColumn: 46,
+          endLine: 15,
+          endColumn: 58,
+          objectPath: '/spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/env/0/value',
+          message: /selects GPU\(s\) 0,1/,
+        },
+      ],
     },
   ],
 });

@@ -14,7 +14,8 @@ export function gpuResources(c: ContainerView): Array<{ section: 'requests' | 'l
   const out: Array<{ section: 'requests' | 'limits'; name: string; value: unknown }> = [];
   const res = asMapping(c.container.resources);
   for (const section of ['limits', 'requests'] as const)
-    for (const [name, value] of Object.entries(asMapping(res[section]))) if (isNvidiaResource(name) && !isZero(value)) out.push({ section, name, value });
+    for (const [name, value] of Object.entries(asMapping(res[section])))
+      if (isNvidiaResource(name) && !isZero(value)) out.push({ section, name, value });
   return out;
 }
 
@@ -56,7 +57,10 @@ const GPU_SYSTEM_IMAGES: ReadonlyArray<{ re: RegExp; label: string }> = [
   { re: /^nvidia\/driver$/, label: 'NVIDIA driver installer' },
   { re: /^nvidia\/(?:k8s\/)?dcgm-exporter$/, label: 'NVIDIA DCGM exporter' },
   { re: /^nvidia\/cloud-native\/dcgm$/, label: 'NVIDIA DCGM' },
-  { re: /^nvidia\/cloud-native\/(?:k8s-mig-manager|gpu-operator-validator|k8s-driver-manager|k8s-kata-manager|k8s-cc-manager|vgpu-device-manager)$/, label: 'NVIDIA GPU Operator component' },
+  {
+    re: /^nvidia\/cloud-native\/(?:k8s-mig-manager|gpu-operator-validator|k8s-driver-manager|k8s-kata-manager|k8s-cc-manager|vgpu-device-manager)$/,
+    label: 'NVIDIA GPU Operator component',
+  },
   { re: /^nvidia\/(?:cloud-native\/)?k8s-dra-driver(?:-gpu)?$/, label: 'NVIDIA DRA driver' },
   { re: /^nvidia\/gpu-operator$/, label: 'NVIDIA GPU Operator' },
   { re: /^rocm\/k8s-device-plugin$/, label: 'AMD GPU device plugin' },
@@ -70,8 +74,17 @@ const GPU_SYSTEM_IMAGES: ReadonlyArray<{ re: RegExp; label: string }> = [
 export function gpuSystemComponent(pod: PodSpecDocument): string | undefined {
   if (pod.owner.resource.kind !== 'DaemonSet') return undefined;
   let label: string | undefined;
+  // The GPU Operator's own operand manifests (its `assets/`) leave the image to the operator and pin
+  // the DaemonSet to the nodes it prepares with a `nvidia.com/gpu.deploy.<operand>` node selector.
+  const selector = pod.spec.nodeSelector;
+  const operand =
+    typeof selector === 'object' && selector !== null && Object.keys(selector).some((k) => k.startsWith('nvidia.com/gpu.deploy.'));
   for (const c of pod.containers) {
     if (typeof c.container.image !== 'string') continue;
+    if (operand && /\s/.test(c.container.image.trim())) {
+      label ??= 'NVIDIA GPU Operator operand';
+      continue;
+    }
     const repo = imageRepo(c.container.image);
     const hit = GPU_SYSTEM_IMAGES.find((g) => g.re.test(repo));
     if (hit) label ??= hit.label;
@@ -157,7 +170,16 @@ function positional(seg: Segment, from: number, valueFlags: ReadonlySet<string>)
   return undefined;
 }
 
-const HF_DOWNLOAD_VALUE_FLAGS = new Set(['--revision', '--repo-type', '--local-dir', '--cache-dir', '--include', '--exclude', '--token', '--max-workers']);
+const HF_DOWNLOAD_VALUE_FLAGS = new Set([
+  '--revision',
+  '--repo-type',
+  '--local-dir',
+  '--cache-dir',
+  '--include',
+  '--exclude',
+  '--token',
+  '--max-workers',
+]);
 const VLLM_VALUE_FLAGS = new Set(['--revision', '--host', '--port', '--tokenizer', '--config', '--served-model-name']);
 
 /**
@@ -198,7 +220,12 @@ export function hubModels(c: ContainerView): ModelSource[] {
     }
     const kserve = flag(seg, '--model_id');
     if (kserve && (image.includes('huggingfaceserver') || words.includes('huggingfaceserver'))) {
-      out.push({ tool: 'KServe Hugging Face runtime', model: kserve.value, at: wordAt(kserve), revision: flag(seg, '--model_revision')?.value });
+      out.push({
+        tool: 'KServe Hugging Face runtime',
+        model: kserve.value,
+        at: wordAt(kserve),
+        revision: flag(seg, '--model_revision')?.value,
+      });
     }
   }
   // TGI reads its model from the environment when no flag names it.
