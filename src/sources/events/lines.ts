@@ -104,6 +104,7 @@ export async function* followLines(path: string, opts: FollowOptions = {}): Asyn
   let ino = -1;
   let pos = 0;
   let first = true;
+  let draining = false;
   const sleep = () =>
     new Promise<void>((resolve) => {
       if (opts.signal?.aborted) return resolve();
@@ -155,6 +156,13 @@ export async function* followLines(path: string, opts: FollowOptions = {}): Asyn
         atPath = undefined;
       }
       if (atPath && atPath.ino !== ino) {
+        // Lines written to the old file just before it was moved may have landed after the read that
+        // found its end: read it to its end once more before switching to the new file.
+        if (!draining) {
+          draining = true;
+          continue;
+        }
+        draining = false;
         const last: Line[] = [];
         splitter.end(last);
         if (last.length) yield last;
