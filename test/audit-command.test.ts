@@ -62,6 +62,9 @@ beforeAll(() => {
       auditEvent({ verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'ml', name: 'research-lab-0', code: 101 }),
     ),
     '.sanctum.yaml': 'ignore:\n  - rule: RT-0002\n    users: ["alice@*"]\n    namespaces: [shop]\n    reason: on-call runbook\n',
+    'hygiene.yaml':
+      'ignore:\n  - rule: RT-0002\n    users: ["alice@*"]\n  - rule: RT-0002\n    namespaces: [other]\n    reason: not this namespace\n' +
+      '  - rule: RT-0011\n    reason: a past exception\n    expires: 2020-01-31\n',
   });
 });
 afterAll(() => ws.cleanup());
@@ -104,6 +107,35 @@ describe('sanctum audit', () => {
       suppression: { kind: 'config', reason: 'on-call runbook' },
     });
     expect(found.find((f) => f.ruleId === 'RT-0001')?.status).toBe('fail');
+  });
+
+  it('reports an ignore entry without a reason (SAN-0001) and an expired one (SAN-0002) once; the expired one no longer suppresses', async () => {
+    // The log twice: each entry is reported once however often it matches.
+    const twice = await run(['audit', '-', '--format', 'jsonl', '--config', 'hygiene.yaml'], {
+      cwd: ws.dir,
+      stdin: readFileSync(join(ws.dir, 'audit.log'), 'utf8').repeat(2),
+    });
+    expectNoStackTrace(twice.stderr);
+    const found = twice.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Finding);
+    const brief = found.map((f) => [f.ruleId, f.status, f.location.path, f.suppression?.reason ?? f.suppression?.kind ?? null]);
+    expect(brief).toEqual([
+      // Suppressed by the entry without a reason (it still suppresses, as in scans), which is reported once.
+      ['RT-0002', 'suppressed', '-', 'config'],
+      ['SAN-0001', 'fail', 'hygiene.yaml', null],
+      ['RT-0001', 'fail', '-', null],
+      // The expired entry matches the anonymous request but no longer suppresses it.
+      ['RT-0011', 'fail', '-', null],
+      ['SAN-0002', 'fail', 'hygiene.yaml', null],
+      ['RT-0002', 'suppressed', '-', 'config'],
+      ['RT-0001', 'fail', '-', null],
+      ['RT-0011', 'fail', '-', null],
+    ]);
+    expect(found.find((f) => f.ruleId === 'SAN-0002')?.message).toBe(
+      'Ignore entry for RT-0011 expired on 2020-01-31; its detections are reported again',
+    );
   });
 
   it('reads a pretty-printed EventList from stdin, and writes a table', async () => {
@@ -258,5 +290,51 @@ describe('sanctum audit --listen and --webhook', () => {
     expect(delivered.map((f) => (f as Finding).ruleId).sort()).toEqual(['RT-0002', 'RT-0016']);
     expect(stderr.data).toMatch(/delivered 2, dropped 0/);
     expect(code).toBe(1);
+  });
+
+  it('--follow with --baselines writes them every --baselines-every, before it stops', async () => {
+    const stderr = new FakeStream();
+    const stop = new AbortController();
+    const path = join(ws.dir, 'follow/baselines.json');
+    const running = main(
+      [
+        'node',
+        'sanctum',
+        'audit',
+        'audit.log',
+        '--follow',
+        '--format',
+        'jsonl',
+        '--baselines',
+        'follow/baselines.json',
+        '--baselines-every',
+        '50ms',
+      ],
+      {
+        stdout: new FakeStream() as unknown as NodeJS.WriteStream,
+        stderr: stderr as unknown as NodeJS.WriteStream,
+        stdin: Readable.from([]),
+        cwd: ws.dir,
+        signal: stop.signal,
+      },
+    );
+    for (let i = 0; i < 500 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 10));
+    const whileRunning = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+    stop.abort();
+    await running;
+    expect(whileRunning?.identities?.['alice@example.com']).toBeDefined();
+    expectNoStackTrace(stderr.data);
+  });
+
+  it('takes the alert URL from SANCTUM_AUDIT_WEBHOOK (a URL with a token stays out of the command line)', async () => {
+    const before = delivered.length;
+    process.env.SANCTUM_AUDIT_WEBHOOK = `http://127.0.0.1:${(sink.address() as { port: number }).port}/alerts`;
+    try {
+      const r = await run(['audit', 'audit.log', '--format', 'jsonl', '--config', '/dev/null'], { cwd: ws.dir });
+      expect(r.stderr).toMatch(/delivered 3, dropped 0/);
+    } finally {
+      delete process.env.SANCTUM_AUDIT_WEBHOOK;
+    }
+    expect(delivered.length - before).toBe(3);
   });
 });

@@ -20,6 +20,7 @@ interface AuditFlags {
   tetragon: string[];
   context: string[];
   baselines?: string;
+  baselinesEvery: string;
   learn?: boolean;
   warmup: string;
   maxIdentities: string;
@@ -100,10 +101,13 @@ export function addAuditCommand(program: Command, io: AuditIO, setExit: (code: n
         .default([]),
     )
     .option('--baselines <file>', 'per-identity baselines: read at start when present, written at the end')
+    .option('--baselines-every <duration>', 'with --follow or --listen, also write the baselines this often (e.g. 5m)', '5m')
     .option('--learn', 'learn baselines only (no departures reported); write them with --baselines')
     .option('--warmup <duration>', 'learning time of a new identity or workload, in event time (e.g. 30m, 1h, 1d)', '1h')
     .option('--max-identities <n>', 'most identities kept in memory (least recently seen are forgotten)', '20000')
-    .option('--webhook <url>', 'also deliver detections to this URL (POST, retried, bounded queue)')
+    .addOption(
+      new Option('--webhook <url>', 'also deliver detections to this URL (POST, retried, bounded queue)').env('SANCTUM_AUDIT_WEBHOOK'),
+    )
     .option('--webhook-format <format>', 'json (arrays of findings) or falco (one Falco alert per POST)', 'json')
     .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
     .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
@@ -125,6 +129,8 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   if (!failOn) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')}`);
   const warmupMs = parseDuration(flags.warmup);
   if (warmupMs === undefined) throw new ScanSetupError(`--warmup wants a duration such as 30m or 1h (got '${flags.warmup}')`);
+  const saveEveryMs = parseDuration(flags.baselinesEvery);
+  if (!saveEveryMs) throw new ScanSetupError(`--baselines-every wants a duration such as 5m (got '${flags.baselinesEvery}')`);
   if (!file && !flags.listen && flags.falco.length === 0 && flags.tetragon.length === 0)
     throw new ScanSetupError('give an audit log (FILE or -), --listen, --falco or --tetragon');
   const stdinUsers = [file, ...flags.falco, ...flags.tetragon].filter((x) => x === '-').length;
@@ -243,14 +249,24 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
       })(),
     );
   }
-  try {
-    await Promise.all(sources);
-  } finally {
-    if (baselinesPath) {
+  const saveBaselines = (): void => {
+    if (!baselinesPath) return;
+    try {
       mkdirSync(dirname(baselinesPath), { recursive: true });
       writeFileSync(baselinesPath + '.tmp', JSON.stringify(session.observer.toJSON()) + '\n');
       renameSync(baselinesPath + '.tmp', baselinesPath);
+    } catch (e) {
+      io.stderr.write(`sanctum: cannot write ${flags.baselines}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     }
+  };
+  // A long-running receiver keeps what it learned even if it is killed without notice.
+  const saver = baselinesPath && endless ? setInterval(saveBaselines, saveEveryMs) : undefined;
+  saver?.unref();
+  try {
+    await Promise.all(sources);
+  } finally {
+    clearInterval(saver);
+    saveBaselines();
     await delivery?.flush();
   }
   const stats = session.stats;

@@ -17,7 +17,15 @@ export interface MonitorOptions {
   onFinding(f: Finding): void;
   /** A rule that threw on an event: reported, the stream goes on. */
   onRuleError?(message: string): void;
+  /**
+   * Suppression hygiene as for scans: an ignore entry without a reason (SAN-0001) or past its expiry
+   * (SAN-0002) is reported once, when it first matches a detection; `path` is the configuration file.
+   */
+  hygiene?: { path: string; lookup(ruleId: string): AnyRule | undefined };
 }
+
+const SUPPRESSION_WITHOUT_REASON = 'SAN-0001';
+const EXPIRED_SUPPRESSION = 'SAN-0002';
 
 export interface MonitorStats {
   /** Events judged by the rules. */
@@ -36,6 +44,8 @@ export class RuntimeMonitor {
   readonly stats: MonitorStats = { events: 0, findings: 0, suppressed: 0, ruleErrors: 0 };
   private readonly byKind = new Map<string, Bound[]>();
   private pending: Array<{ rule: AnyRule; input: ReportInput }> = [];
+  private readonly hygieneReported = new Set<string>();
+  private readonly entryIds = new Map<object, number>();
 
   constructor(private readonly opts: MonitorOptions) {
     for (const rule of opts.rules) {
@@ -102,5 +112,41 @@ export class RuntimeMonitor {
     if (finding.status === 'suppressed') this.stats.suppressed++;
     this.stats.findings++;
     this.opts.onFinding(finding);
+    if (this.opts.hygiene && this.opts.suppressor) this.reportHygiene(this.opts.hygiene);
+  }
+
+  private reportHygiene(hygiene: NonNullable<MonitorOptions['hygiene']>): void {
+    const { unreasoned, expired } = this.opts.suppressor!.hygiene();
+    const what = (e: { rule?: string }) => `Ignore entry for ${e.rule ?? 'paths'}`;
+    const found: Array<[string, object, string]> = [
+      ...unreasoned.map((e): [string, object, string] => [SUPPRESSION_WITHOUT_REASON, e, `${what(e)} has no reason`]),
+      ...expired.map((e): [string, object, string] => [
+        EXPIRED_SUPPRESSION,
+        e,
+        `${what(e)} expired on ${e.expires}; its detections are reported again`,
+      ]),
+    ];
+    for (const [ruleId, entry, message] of found) {
+      let n = this.entryIds.get(entry);
+      if (n === undefined) this.entryIds.set(entry, (n = this.entryIds.size));
+      const key = `${ruleId}\u0000${n}`;
+      if (this.hygieneReported.has(key)) continue;
+      this.hygieneReported.add(key);
+      const rule = hygiene.lookup(ruleId);
+      if (!rule) continue;
+      const location: Location = { path: hygiene.path };
+      this.stats.findings++;
+      this.opts.onFinding({
+        ruleId,
+        slug: rule.meta.slug,
+        title: rule.meta.title,
+        severity: rule.meta.severity,
+        message,
+        location,
+        frameworks: this.opts.frameworksOf?.(rule.meta) ?? (rule.meta.frameworks as FrameworkRef[]),
+        status: 'fail',
+        fingerprint: fingerprint(ruleId, location, message, 0),
+      });
+    }
   }
 }

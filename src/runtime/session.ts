@@ -3,6 +3,7 @@
  * together. Sources hand it lines (files, stdin, followed files) or parsed values (webhook batches).
  */
 import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { findConfig, loadConfig, type SanctumConfig } from '../core/config.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import { ConfigSuppressor } from '../core/suppression.js';
@@ -60,7 +61,7 @@ export class AuditSession {
   constructor(private readonly opts: AuditSessionOptions) {
     const reg = getRegistry();
     const cwd = opts.cwd ?? process.cwd();
-    const config = resolveConfig(opts.config, cwd);
+    const { config, path: configPath } = resolveConfig(opts.config, cwd);
     const unknown = reg.unknown([...(opts.rules ?? []), ...(opts.skipRules ?? [])]);
     if (unknown.length) throw new ScanSetupError(`unknown rule ${unknown.join(', ')} (see \`sanctum rules\`)`);
     const ruleConfig = new Map<string, { severity?: Severity; options?: Record<string, unknown> }>();
@@ -97,6 +98,10 @@ export class AuditSession {
       suppressor,
       onFinding: opts.onFinding,
       onRuleError: (m) => this.problem('.', m),
+      hygiene: {
+        path: configPath ? relative(cwd, configPath).split(sep).join('/') : '.sanctum.yaml',
+        lookup: (id) => reg.get(id),
+      },
     });
   }
 
@@ -156,13 +161,13 @@ export class AuditSession {
   }
 }
 
-function resolveConfig(config: AuditSessionOptions['config'], cwd: string): SanctumConfig {
-  if (config === false) return {};
-  if (typeof config === 'object') return config;
+function resolveConfig(config: AuditSessionOptions['config'], cwd: string): { config: SanctumConfig; path?: string } {
+  if (config === false) return { config: {} };
+  if (typeof config === 'object') return { config };
   const path = config ?? findConfig(cwd);
-  if (!path) return {};
+  if (!path) return { config: {} };
   try {
-    return loadConfig(path);
+    return { config: loadConfig(path), path };
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }
