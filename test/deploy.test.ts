@@ -40,6 +40,17 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     ['defaults (generated certificate)', []],
     ['cert-manager and the mutating webhook', ['certificates.certManager.enabled=true', 'webhook.mutating.enabled=true']],
     ['the LLM gateway', ['gateway.enabled=true', 'gateway.modelServers.namespace=llm', 'gateway.envFromSecret=llm-keys']],
+    ['the audit receiver (generated certificate)', ['audit.enabled=true']],
+    [
+      'the audit receiver with cert-manager, a fixed ClusterIP, alerts to a URL from a Secret',
+      [
+        'audit.enabled=true',
+        'certificates.certManager.enabled=true',
+        'audit.service.clusterIP=10.96.0.50',
+        'audit.alerts.webhook.urlFromSecret.name=alerts',
+        'audit.alerts.webhook.urlFromSecret.key=url',
+      ],
+    ],
   ];
 
   for (const [name, set] of variants) {
@@ -191,6 +202,74 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' 
       },
       { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] },
     ]);
+  });
+});
+
+describe.skipIf(!real.helm)(`deploy/helm/sanctum audit receiver${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
+  const render = (...set: string[]) =>
+    (
+      yaml.loadAll(
+        execFileSync(
+          real.helm!,
+          ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', ...set.flatMap((x) => ['--set', x])],
+          { encoding: 'utf8' },
+        ),
+      ) as Array<Record<string, any>>
+    ).filter((o) => o && o.metadata?.name?.startsWith('rel-sanctum-audit'));
+
+  it('is off by default', () => {
+    expect(render()).toEqual([]);
+  });
+
+  it('runs `sanctum audit --listen` over TLS with persisted baselines, no API access, and a kubeconfig for the API server', () => {
+    const objects = render('audit.enabled=true');
+    const of = (kind: string) => objects.filter((o) => o.kind === kind);
+    const pod = of('Deployment')[0].spec.template.spec;
+    expect(of('Deployment')[0].spec.replicas).toBe(1);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].args).toEqual(
+      expect.arrayContaining([
+        'audit',
+        '--listen=:8443',
+        '--tls-cert=/tls/tls.crt',
+        '--tls-key=/tls/tls.key',
+        '--baselines=/state/baselines.json',
+        '--config=/config/sanctum.yaml',
+      ]),
+    );
+    expect(pod.containers[0].readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'https', scheme: 'HTTPS' });
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'state').persistentVolumeClaim.claimName).toBe(
+      of('PersistentVolumeClaim')[0].metadata.name,
+    );
+    const secret = of('Secret')[0];
+    const kubeconfig = yaml.load(
+      of('ConfigMap').find((c) => c.data['audit-webhook.kubeconfig']).data['audit-webhook.kubeconfig'],
+    ) as Record<string, any>;
+    expect(kubeconfig.clusters[0].cluster).toEqual({
+      server: 'https://rel-sanctum-audit.sanctum-system.svc:443/',
+      'certificate-authority-data': secret.data['ca.crt'],
+    });
+    const policy = of('NetworkPolicy')[0];
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toEqual([]);
+  });
+
+  it('takes receiver suppressions from values and the alert URL from a Secret, with egress to it', () => {
+    const objects = render(
+      'audit.enabled=true',
+      'audit.alerts.webhook.urlFromSecret.name=alerts',
+      'audit.alerts.webhook.urlFromSecret.key=url',
+      'audit.alerts.egress[0].to[0].ipBlock.cidr=10.0.0.0/8',
+      'audit.config.ignore[0].rule=RT-0002',
+      'audit.config.ignore[0].namespaces[0]=staging',
+      'audit.config.ignore[0].reason=on-call runbook',
+    );
+    const container = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
+    expect(container.env).toEqual([{ name: 'SANCTUM_AUDIT_WEBHOOK', valueFrom: { secretKeyRef: { name: 'alerts', key: 'url' } } }]);
+    expect(container.args.some((a: string) => a.startsWith('--webhook='))).toBe(false);
+    const config = yaml.load(objects.find((o) => o.kind === 'ConfigMap' && o.data['sanctum.yaml']).data['sanctum.yaml']);
+    expect(config).toEqual({ ignore: [{ rule: 'RT-0002', namespaces: ['staging'], reason: 'on-call runbook' }] });
+    expect(objects.find((o) => o.kind === 'NetworkPolicy')!.spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] });
   });
 });
 
