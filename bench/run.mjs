@@ -97,6 +97,7 @@ for (const [name, file, fn] of [
   ['cluster', 'cluster.mjs', 'runClusterBench'],
   ['images', 'images.mjs', 'runImagesBench'],
   ['gateway-guardrails', 'gateway-guardrails.mjs', 'runGatewayGuardrailsBench'],
+  ['trust', 'trust.mjs', 'runTrustBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
