@@ -243,7 +243,7 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum audit receiver${real.helm ? '' 
     );
     const secret = of('Secret')[0];
     const kubeconfig = yaml.load(
-      of('ConfigMap').find((c) => c.data['audit-webhook.kubeconfig']).data['audit-webhook.kubeconfig'],
+      of('ConfigMap').find((c) => c.data['audit-webhook.kubeconfig'])!.data['audit-webhook.kubeconfig'],
     ) as Record<string, any>;
     expect(kubeconfig.clusters[0].cluster).toEqual({
       server: 'https://rel-sanctum-audit.sanctum-system.svc:443/',
@@ -267,7 +267,7 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum audit receiver${real.helm ? '' 
     const container = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec.containers[0];
     expect(container.env).toEqual([{ name: 'SANCTUM_AUDIT_WEBHOOK', valueFrom: { secretKeyRef: { name: 'alerts', key: 'url' } } }]);
     expect(container.args.some((a: string) => a.startsWith('--webhook='))).toBe(false);
-    const config = yaml.load(objects.find((o) => o.kind === 'ConfigMap' && o.data['sanctum.yaml']).data['sanctum.yaml']);
+    const config = yaml.load(objects.find((o) => o.kind === 'ConfigMap' && o.data['sanctum.yaml'])!.data['sanctum.yaml']);
     expect(config).toEqual({ ignore: [{ rule: 'RT-0002', namespaces: ['staging'], reason: 'on-call runbook' }] });
     expect(objects.find((o) => o.kind === 'NetworkPolicy')!.spec.egress[0]).toEqual({ to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] });
   });
