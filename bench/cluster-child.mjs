@@ -1,28 +1,32 @@
 // One cluster scan in a fresh process (peak RSS is the scanner's alone; the fake API server runs in the parent).
 // Usage: node bench/cluster-child.mjs KUBECONFIG
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [kubeconfig] = process.argv.slice(2);
 const t0 = performance.now();
-const { scanCluster, reporters, getRegistry } = await import('../dist/index.js');
-// As `sanctum cluster --format json --output FILE` runs.
-const r = await scanCluster({ kubeconfig, config: false });
+const { scanClusterStreamed } = await import('../dist/index.js');
+const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
+// As `sanctum cluster --format json --output FILE` runs: findings spooled as objects finish, then the report streamed to the file.
+const r = await scanClusterStreamed({ kubeconfig, config: false });
 const scanned = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), 'sanctum-bench-'));
 const reportPath = join(tmp, 'report.json');
 const fd = openSync(reportPath, 'w');
-writeSync(fd, reporters.json(r, { rules: getRegistry().rules, color: false, failOn: 'high' }));
+const sink = bufferedSink((c) => writeString(fd, c));
+r.writeJson(sink.write);
+sink.flush();
 closeSync(fd);
+r.dispose();
 const reported = performance.now();
 const out = {
-  objects: r.stats.files,
-  resources: r.stats.resources,
-  managedSkipped: r.cluster.managedSkipped,
-  findings: r.findings.length,
-  errors: r.errors.length,
-  rules: r.stats.rules,
+  objects: r.result.stats.files,
+  resources: r.result.stats.resources,
+  managedSkipped: r.result.cluster.managedSkipped,
+  findings: r.findingCount,
+  errors: r.result.errors.length,
+  rules: r.result.stats.rules,
   jsonMB: statSync(reportPath).size / 1048576,
   scanMs: scanned - t0,
   jsonMs: reported - scanned,

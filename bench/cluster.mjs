@@ -62,7 +62,7 @@ export async function runClusterBench({ corpus }) {
   const rate = (r, n) => Math.round((n / r.ms) * 1000).toLocaleString('en');
   return (
     `## Cluster scan\n\n${objects.length.toLocaleString('en')} objects (the corpus of the Kubernetes section) served by \`src/testing/fake-apiserver.ts\` ` +
-    `over TLS on loopback, in pages of 500, and scanned by \`scanCluster\` with every rule, the JSON report written to a file; best of 2, each in a fresh process ` +
+    `over TLS on loopback, in pages of 500, and scanned with every rule as \`sanctum cluster --format json --output FILE\` runs (\`scanClusterStreamed\`: findings spooled as objects finish, the report streamed to the file); best of 2, each in a fresh process ` +
     `(the server runs in the parent). The file scan of the same objects is measured in the same run. The machine is shared (2 cores, up to 8 helpers): ` +
     `its 1-minute load average was ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after, so these are figures under load; compare the two rows, not runs on other days.\n\n` +
     `| work | objects | time | objects/s | CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +

@@ -37,6 +37,7 @@ export { WorkloadIndex } from './runtime/workloads.js';
 export { loadContext } from './runtime/context.js';
 export type { EventRef } from './core/types.js';
 export { scanCluster, type ClusterScanOptions, type ClusterScanResult, type ClusterScanSummary } from './scan-cluster.js';
+export { scanClusterStreamed, type StreamedClusterScan } from './scan-cluster.js';
 export { policyReports, POLICY_REPORT_API_VERSION } from './reporters/policyreport.js';
 export type { ClusterRef } from './core/types.js';
 export { scanImage, type ImageScanOptions } from './scan-image.js';

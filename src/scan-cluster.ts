@@ -1,13 +1,13 @@
 import { findConfigFor } from './core/config.js';
 import type { ClusterListing } from './core/source-file.js';
-import type { ClusterRef, ScanError, ScanResult } from './core/types.js';
-import { scanFiles, ScanSetupError, type ScanOptions } from './scan.js';
+import type { ClusterRef, ScanResult } from './core/types.js';
+import { scanFiles, scanFilesStreamed, ScanSetupError, type FileSink, type ScanOptions, type StreamedScan } from './scan.js';
 import { KubeApi, KubeApiError } from './sources/cluster/api.js';
 import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
 import { listPages } from './sources/cluster/list.js';
-import { asManifest, ClusterObjectFile, isManagedByListedController, objectName } from './sources/cluster/objects.js';
+import { asManifest, ClusterObjectFile, isManagedByListedController, objectName, StringPool } from './sources/cluster/objects.js';
 
 export interface ClusterScanOptions extends Omit<
   ScanOptions,
@@ -41,12 +41,34 @@ export type ClusterScanResult = ScanResult & { cluster: ClusterScanSummary };
 
 const DEFAULT_PAGE_SIZE = 500;
 
+/** A cluster scan whose findings were spooled to a temporary file (see `scanStreamed`), as `--format json` writes them. */
+export type StreamedClusterScan = StreamedScan & { readonly result: ClusterScanResult };
+
 /**
  * Scans a live cluster: lists every kind the rules read, page by page, and hands each object to the
  * engine as its page arrives (memory holds a page and what the cross-object rules keep). Forbidden or
  * unreachable resources become `errors` entries and the scan goes on.
  */
 export async function scanCluster(opts: ClusterScanOptions = {}): Promise<ClusterScanResult> {
+  const { options, produce, summary } = await openClusterScan(opts);
+  const result = await scanFiles(options, produce);
+  return { ...result, cluster: summary() };
+}
+
+/** `scanCluster` with each object's findings written out as it is done, so that memory does not grow with them. */
+export async function scanClusterStreamed(opts: ClusterScanOptions = {}): Promise<StreamedClusterScan> {
+  const { options, produce, summary } = await openClusterScan(opts);
+  return scanFilesStreamed(options, produce, (result) => ({ ...result, cluster: summary() }));
+}
+
+interface OpenClusterScan {
+  options: ScanOptions;
+  produce(sink: FileSink): Promise<void>;
+  summary(): ClusterScanSummary;
+}
+
+/** Connects, reads discovery, and returns what lists the cluster's objects into a scan. */
+async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterScan> {
   let conn: ClusterConnection;
   try {
     conn = opts.connection ?? connect({ kubeconfig: opts.kubeconfig, context: opts.context, env: opts.env });
@@ -64,7 +86,6 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
       throw new ScanSetupError(`cannot read the API of cluster '${conn.context}' (${conn.server}): ${e.message}`);
     throw e;
   }
-  const errors: ScanError[] = discovery.problems.map((p) => ({ path: p.what, message: `cannot discover ${p.what}: ${describe(p.error)}` }));
   const namespaces = opts.namespaces?.length ? [...new Set(opts.namespaces)] : undefined;
   const listedKinds = new Set(discovery.types.map((t) => `${t.group}/${t.kind}`));
   const complete = new Map<string, 'all' | Set<string>>();
@@ -77,6 +98,7 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
   };
   let managedSkipped = 0;
   let index = 0;
+  const strings = new StringPool();
   const listedTypes: string[] = [];
   const cwd = opts.cwd ?? process.cwd();
   let config = opts.config;
@@ -88,7 +110,8 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
     }
   }
 
-  const result = await scanFiles({ ...opts, config, cwd, targets: [`cluster ${conn.context}`] }, async (sink) => {
+  async function produce(sink: FileSink): Promise<void> {
+    for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
     for (const type of discovery.types) {
       const scopes: Array<string | undefined> = type.namespaced && namespaces ? namespaces : [undefined];
       let fullyListed = true;
@@ -103,23 +126,23 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
               }
               const name = objectName(type, item);
               opts.onObject?.(name, index++);
-              sink.scan(new ClusterObjectFile(name, asManifest(item, type), listing));
+              sink.scan(new ClusterObjectFile(name, asManifest(item, type, strings), listing));
             }
           }
           markListed(complete, type, ns);
         } catch (e) {
           if (!(e instanceof KubeApiError)) throw e;
           fullyListed = false;
-          errors.push({ path: typeName(type), message: listError(type, ns, e) });
+          sink.error(typeName(type), listError(type, ns, e));
         }
       }
       if (fullyListed) listedTypes.push(typeName(type));
     }
-  });
+  }
   return {
-    ...result,
-    errors: [...errors, ...result.errors],
-    cluster: { ...ref, listed: listedTypes, managedSkipped },
+    options: { ...opts, config, cwd, targets: [`cluster ${conn.context}`] },
+    produce,
+    summary: () => ({ ...ref, listed: listedTypes, managedSkipped }),
   };
 }
 

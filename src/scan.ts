@@ -129,33 +129,66 @@ export interface StreamedScan {
  * the file is done, so that memory does not grow with the findings (large scans, `--format json`).
  */
 export function scanStreamed(opts: ScanOptions): StreamedScan {
+  const spool = findingsSpool();
+  try {
+    return spool.streamed(runEngine(opts, spool.add));
+  } catch (e) {
+    spool.dispose();
+    throw e;
+  }
+}
+
+/**
+ * `scanFiles`, with the findings spooled as `scanStreamed` does (a live cluster's objects); `extend`
+ * adds what the source knows to the result before the report is written.
+ */
+export async function scanFilesStreamed<R extends ScanResult>(
+  opts: ScanOptions,
+  produce: (sink: FileSink) => Promise<void>,
+  extend: (result: ScanResult) => R,
+): Promise<StreamedScan & { readonly result: R }> {
+  const spool = findingsSpool();
+  try {
+    return spool.streamed(extend(await scanFilesWith(opts, produce, spool.add)));
+  } catch (e) {
+    spool.dispose();
+    throw e;
+  }
+}
+
+/** Where the findings of a streamed scan go as files finish, and the `StreamedScan` made of its result. */
+function findingsSpool(): {
+  add(batch: Finding[]): void;
+  streamed<R extends ScanResult>(result: R): StreamedScan & { readonly result: R };
+  dispose(): void;
+} {
   const spool = new JsonFindingSpool();
   let worst = 0;
   const tally = (findings: readonly Finding[]): void => {
     for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
   };
-  try {
-    const result = runEngine(opts, (batch) => {
+  return {
+    add(batch) {
       tally(batch);
       spool.spool(batch);
-    });
-    tally(result.findings);
-    spool.hold(result.findings);
-    const summary: ScanResult = { ...result, findings: [] };
-    return {
-      result: summary,
-      findingCount: spool.count,
-      failsAt: (severity) => worst > 0 && worst >= severityRank(severity),
-      writeJson(sink) {
-        writeJsonAround(summary, summary.findings, (indent) => spool.writeItems(indent, sink), sink);
-        sink('\n');
-      },
-      dispose: () => spool.dispose(),
-    };
-  } catch (e) {
-    spool.dispose();
-    throw e;
-  }
+    },
+    streamed(result) {
+      tally(result.findings);
+      spool.hold(result.findings);
+      const summary = { ...result, findings: [] };
+      return {
+        result: summary,
+        findingCount: spool.count,
+        failsAt: (severity) => worst > 0 && worst >= severityRank(severity),
+        writeJson(sink) {
+          writeJsonAround(summary, summary.findings, (indent) => spool.writeItems(indent, sink), sink);
+          sink('\n');
+        },
+        dispose: () => spool.dispose(),
+      };
+    },
+    dispose: () => spool.dispose(),
+  };
 }
 
 /** Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of the result. */
@@ -174,6 +207,8 @@ export interface FileSink {
   /** True when some selected rule reads this file (decided from its path, size and first bytes). */
   wants(file: SourceFile): boolean;
   scan(file: SourceFile): void;
+  /** Reports what the source could not read (an entry of `errors`); the scan goes on. */
+  error(path: string, message: string): void;
 }
 
 /**
@@ -181,9 +216,21 @@ export interface FileSink {
  * without `targets` being walked.
  */
 export async function scanFiles(opts: ScanOptions, produce: (sink: FileSink) => Promise<void>): Promise<ScanResult> {
-  const run = openScan({ ...opts, files: [] });
+  return scanFilesWith(opts, produce);
+}
+
+async function scanFilesWith(
+  opts: ScanOptions,
+  produce: (sink: FileSink) => Promise<void>,
+  spool?: (findings: Finding[]) => void,
+): Promise<ScanResult> {
+  const run = openScan({ ...opts, files: [] }, spool);
   try {
-    await produce({ wants: (file) => run.wants(file), scan: (file) => run.scanFile(file) });
+    await produce({
+      wants: (file) => run.wants(file),
+      scan: (file) => run.scanFile(file),
+      error: (path, message) => run.error(path, message),
+    });
   } finally {
     run.close();
   }
@@ -194,6 +241,7 @@ interface OpenScan {
   readonly files: Iterable<SourceFile>;
   wants(file: SourceFile): boolean;
   scanFile(file: SourceFile): void;
+  error(path: string, message: string): void;
   close(): void;
   finish(): ScanResult;
 }
@@ -298,6 +346,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void): Ope
       if (engine.wants(file)) engine.scanFile(file);
       release(file);
     },
+    error: (path, message) => engine.error(path, message),
     close: () => defaultDb?.close(),
     finish: () => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length),
   };

@@ -136,6 +136,34 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     for (const f of r.findings) expect(f.location.startLine).toBeUndefined();
   });
 
+  it('locates findings of cross-object rules by object path once the objects keep no text', async () => {
+    // K8S-0106 (pods running as the default service account) is a cross-object rule.
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0106'] });
+    const token = r.findings.find((f) => f.location.resource?.name === 'vllm')!;
+    expect(token.location).toMatchObject({ path: 'llm/Deployment.apps/vllm', objectPath: '/spec/template/spec' });
+    expect(token.evidence).toBe('"spec": {');
+  });
+
+  it('streams the JSON report with the findings and errors of the in-memory scan', async () => {
+    const { scanClusterStreamed } = await import('../src/scan-cluster.js');
+    const { jsonReporter } = await import('../src/reporters/json.js');
+    const plain = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const streamed = await scanClusterStreamed({ kubeconfig: srv.kubeconfigPath, config: false });
+    try {
+      let text = '';
+      streamed.writeJson((c) => (text += c));
+      const a = JSON.parse(text);
+      const b = JSON.parse(jsonReporter(plain, { rules: [], color: false, failOn: 'high' }));
+      expect(a.findings.length).toBeGreaterThan(10);
+      expect(a.findings).toEqual(b.findings);
+      expect(a.errors).toEqual(b.errors);
+      expect(a.cluster).toEqual(b.cluster);
+      expect(streamed.findingCount).toBe(plain.findings.length);
+    } finally {
+      streamed.dispose();
+    }
+  });
+
   it('turns a forbidden list and an unavailable API group into errors and goes on', async () => {
     const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
     expect(r.errors).toEqual(
@@ -315,6 +343,50 @@ describe('sanctum cluster (CLI)', () => {
     expect(report.targets).toEqual(['cluster fake']);
     expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['llm/Deployment.apps/vllm']);
     expect(err.text()).toMatch(/cluster 'fake' \(https:\/\/127\.0\.0\.1:\d+\): 2 objects of \d+ resource types scanned/);
+  });
+
+  it('runs custom CEL policies given with --policy on the cluster objects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-cluster-policy-'));
+    try {
+      writeFileSync(
+        join(dir, 'no-privileged.yaml'),
+        [
+          'apiVersion: policies.sanctum.dev/v1',
+          'kind: SanctumPolicy',
+          'metadata: {name: no-privileged-in-llm}',
+          'spec:',
+          '  severity: high',
+          '  match: {kinds: [Deployment], namespaces: [llm]}',
+          '  validations:',
+          '  - expression: "!object.spec.template.spec.containers.exists(c, has(c.securityContext) && has(c.securityContext.privileged) && c.securityContext.privileged)"',
+          '    message: no privileged containers in llm',
+          '',
+        ].join('\n'),
+      );
+      const out = capture();
+      const code = await main(
+        [
+          'node',
+          'sanctum',
+          'cluster',
+          '--kubeconfig',
+          srv.kubeconfigPath,
+          '--format',
+          'json',
+          '--policy',
+          join(dir, 'no-privileged.yaml'),
+          '--fail-on',
+          'none',
+        ],
+        { stdout: out.stream, stderr: capture().stream, cwd: dir },
+      );
+      expect(code).toBe(0);
+      const report = JSON.parse(out.text());
+      const hits = report.findings.filter((f: { slug: string }) => f.slug === 'no-privileged-in-llm');
+      expect(hits.map((f: { location: { path: string } }) => f.location.path)).toEqual(['llm/Deployment.apps/vllm']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes wg-policy reports and applies them to the cluster with --apply', async () => {

@@ -6,6 +6,7 @@ import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } f
 import type { AnyRule } from '../core/rule.js';
 import { severityRank } from '../core/types.js';
 import { reporters } from '../reporters/index.js';
+import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
 
@@ -28,6 +29,7 @@ interface ClusterFlags {
   quiet?: boolean;
   color: boolean;
   showSuppressed?: boolean;
+  policy: string[];
 }
 
 interface ClusterIO {
@@ -92,6 +94,11 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     .option('--fail-on-error', 'exit 1 when a resource could not be listed')
     .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward from the current directory)')
     .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .addOption(
+      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
+        .argParser(collect)
+        .default([]),
+    )
     .option('--show-suppressed', 'list suppressed findings in the table')
     .option('-q, --quiet', 'print nothing but the report')
     .option('--no-color', 'no colours')
@@ -108,7 +115,16 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         throw new ScanSetupError('--apply writes Policy Reports: give --format policyreport');
       if (flags.output.length > 0 && flags.output.length !== formats.length) throw new ScanSetupError('give one --output per --format');
       const failOn = failOnOf(flags, cwd);
-      const { scanCluster } = await import('../scan-cluster.js');
+      const summarize = (result: ClusterScanResult): void => {
+        const c = result.cluster;
+        io.stderr.write(
+          `sanctum: cluster '${c.context}' (${c.server}): ${result.stats.files} objects of ${c.listed.length} resource types scanned` +
+            (c.managedSkipped ? `, ${c.managedSkipped} managed by a scanned controller skipped` : '') +
+            (result.errors.length ? `, ${result.errors.length} could not be read (see errors)` : '') +
+            '\n',
+        );
+      };
+      const { scanCluster, scanClusterStreamed } = await import('../scan-cluster.js');
       const { connect, ClusterConfigError } = await import('../sources/cluster/kubeconfig.js');
       let conn;
       try {
@@ -118,7 +134,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         throw e;
       }
       let ran: readonly AnyRule[] = getRegistry().rules;
-      const result = await scanCluster({
+      const options = {
         connection: conn,
         namespaces: flags.namespace,
         pageSize,
@@ -126,19 +142,30 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         frameworks: flags.framework,
         rules: flags.rule,
         skipRules: flags.skipRule,
+        policies: flags.policy.length ? flags.policy.map((p) => resolve(cwd, p)) : undefined,
         config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
         baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
-        onRules: (r) => (ran = r),
-      });
-      if (!flags.quiet) {
-        const c = result.cluster;
-        io.stderr.write(
-          `sanctum: cluster '${c.context}' (${c.server}): ${result.stats.files} objects of ${c.listed.length} resource types scanned` +
-            (c.managedSkipped ? `, ${c.managedSkipped} managed by a scanned controller skipped` : '') +
-            (result.errors.length ? `, ${result.errors.length} could not be read (see errors)` : '') +
-            '\n',
-        );
+        onRules: (r: readonly AnyRule[]) => (ran = r),
+      };
+      const { exitCodeFor, streamReport } = await import('./main.js');
+      if (!flags.quiet && formats.every((f) => f === 'json')) {
+        // Findings go to a temporary file as objects finish: memory does not grow with them.
+        const streamed = await scanClusterStreamed(options);
+        try {
+          summarize(streamed.result);
+          for (const [i] of formats.entries()) {
+            const out = flags.output[i];
+            streamReport(out === undefined ? undefined : resolve(cwd, out), io.stdout, (sink) => streamed.writeJson(sink));
+          }
+        } finally {
+          streamed.dispose();
+        }
+        const base = exitCodeFor(streamed.result, failOn, Boolean(flags.failOnError));
+        setExitCode(base === 0 && failOn !== 'none' && streamed.failsAt(failOn) ? 1 : base);
+        return;
       }
+      const result = await scanCluster(options);
+      if (!flags.quiet) summarize(result);
       const shown = flags.quiet
         ? {
             ...result,
@@ -178,7 +205,6 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         if (flags.output[i] !== undefined) write(resolve(cwd, flags.output[i]), text);
         else io.stdout.write(text);
       }
-      const { exitCodeFor } = await import('./main.js');
       setExitCode(applyFailed ? 2 : exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });
 }

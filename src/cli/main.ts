@@ -240,7 +240,7 @@ function writeReport(path: string, text: string): void {
 }
 
 /** Writes a report piece by piece to a file (or to `stdout` when `path` is undefined), so that it never exists whole in memory. */
-function streamReport(path: string | undefined, stdout: NodeJS.WriteStream, write: (sink: ChunkSink) => void): void {
+export function streamReport(path: string | undefined, stdout: Pick<NodeJS.WritableStream, 'write'>, write: (sink: ChunkSink) => void): void {
   if (path === undefined) {
     const out = bufferedSink((c) => stdout.write(c));
     write(out.write);

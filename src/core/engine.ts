@@ -484,7 +484,8 @@ function withoutRange(location: Location): void {
 }
 
 function inlineFor(file: SourceFile): { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null {
-  if (looksBinary(file.head())) return null;
+  // An object read from a cluster has no comments (its text is JSON written for the scan).
+  if (file.cluster || looksBinary(file.head())) return null;
   const text = file.text();
   if (!text.includes('sanctum:ignore')) return null;
   const lines = new LineIndex(text);

@@ -29,6 +29,11 @@ export interface SourceFile {
    * secrets, models and inventory, not judged by the code scanner's rules about the application.
    */
   readonly installedPackage?: boolean;
+  /**
+   * For a Kubernetes object read from a live cluster: the object as the API's answer was parsed. Its
+   * documents hold it rather than a copy parsed from `text()`, whose strings would keep the text alive.
+   */
+  readonly object?: Record<string, unknown>;
 }
 
 /** A cluster scan's reach: findings name `ref`; cross-object rules ask whether a kind was listed in full. */

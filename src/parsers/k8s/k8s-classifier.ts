@@ -26,7 +26,9 @@ function isToolConfig(o: K8sObject): boolean {
 export const k8sClassifier: YamlClassifier = {
   name: 'kubernetes',
   produces: ['k8s', 'k8s-pod'],
-  classify(value: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined {
+  classify(parsed: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined {
+    // A cluster object's text is the object itself as JSON: its documents keep the object, not the copy.
+    const value = source.file.cluster && source.file.object && docIndex === 0 ? source.file.object : parsed;
     if (!isK8sObject(value)) return undefined;
     if (isToolConfig(value)) return [];
     const out: ScanDocument[] = [];

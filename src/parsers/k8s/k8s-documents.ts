@@ -1,8 +1,16 @@
-import type { At, DocumentSuppression, Located, ScanDocument } from '../../core/document.js';
+import {
+  isLineSpan,
+  isTextInValue,
+  isTextSpan,
+  type At,
+  type DocumentSuppression,
+  type Located,
+  type ScanDocument,
+} from '../../core/document.js';
 import type { ClusterListing, SourceFile } from '../../core/source-file.js';
-import type { ObjectPath, ResourceRef } from '../../core/types.js';
-import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
-import { isMapping } from '../yaml/position-table.js';
+import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/types.js';
+import { YamlFile, YamlValueDocument } from '../yaml/yaml-document.js';
+import { isMapping, PositionTable } from '../yaml/position-table.js';
 import { containersOf, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
 
 export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
@@ -16,7 +24,12 @@ export class K8sObjectDocument extends YamlValueDocument {
   override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
 
-  constructor(source: YamlFile, docIndex: number, basePath: ObjectPath, readonly object: K8sObject) {
+  constructor(
+    source: YamlFile,
+    docIndex: number,
+    basePath: ObjectPath,
+    readonly object: K8sObject,
+  ) {
     super(source, docIndex, basePath);
     const md = isMapping(object.metadata) ? object.metadata : {};
     this.resource = { apiVersion: object.apiVersion, kind: object.kind };
@@ -55,6 +68,56 @@ export class K8sObjectDocument extends YamlValueDocument {
     if (!this.podsCache) this.podsCache = findPodSpecs(this.object).map((loc) => new PodSpecDocument(this, loc));
     return this.podsCache;
   }
+
+  /**
+   * An object read from a cluster has no lines to point at (its text was written for the scan): once
+   * its own findings are resolved, the text and its positions are dropped for good, and findings of
+   * the cross-object rules are located by object path, with the value as JSON for evidence.
+   */
+  override compact(): void {
+    if (!this.file.cluster) return super.compact();
+    if (this.source.table !== DETACHED.table) this.source = new YamlFile(this.file, DETACHED.table);
+  }
+
+  override locate(at: At | undefined): Located {
+    if (!this.file.cluster || this.source.table !== DETACHED.table) return super.locate(at);
+    return locateByPath(this.object, this.basePath, at);
+  }
+}
+
+const DETACHED = { table: new PositionTable('').seal() };
+
+/** Where `at` points in `value` without a text: its object path, and the first line of `"key": value` as indented JSON. */
+function locateByPath(value: unknown, basePath: ObjectPath, at: At | undefined): Located {
+  if (at !== undefined && (isTextSpan(at) || isLineSpan(at))) return {};
+  const path = (at !== undefined && isTextInValue(at) ? at.path : (at as ObjectPath | undefined)) ?? [];
+  let node = value;
+  let key: string | undefined;
+  for (const seg of path) {
+    const next = isMapping(node)
+      ? Object.prototype.hasOwnProperty.call(node, seg)
+        ? node[seg]
+        : undefined
+      : Array.isArray(node) && typeof seg === 'number'
+        ? node[seg]
+        : undefined;
+    if (next === undefined) break;
+    key = Array.isArray(node) ? undefined : String(seg);
+    node = next;
+  }
+  // The first line of a non-empty collection as indented JSON is its opening bracket.
+  const first =
+    (key === undefined ? '' : `${JSON.stringify(key)}: `) +
+    (Array.isArray(node)
+      ? node.length
+        ? '['
+        : '[]'
+      : isMapping(node)
+        ? Object.keys(node).length
+          ? '{'
+          : '{}'
+        : (JSON.stringify(node) ?? 'null'));
+  return { objectPath: pointerFromPath([...basePath, ...path]), snippet: first.slice(0, 200) };
 }
 
 /**

@@ -38,7 +38,8 @@ export abstract class YamlValueDocument implements ScanDocument {
   readonly suppressions?: ReadonlyArray<DocumentSuppression>;
 
   constructor(
-    readonly source: YamlFile,
+    /** Replaced by a document that keeps no positions once they can no longer be needed (see `K8sObjectDocument.compact`). */
+    public source: YamlFile,
     /** Index of the document in the file (0-based). */
     readonly docIndex: number,
     readonly basePath: ObjectPath,

@@ -17,9 +17,9 @@ function record(v: unknown): RawObject | undefined {
  * A Secret's values are dropped: a cluster holds Secrets to hold values, the scan needs their
  * names, types and keys only, and their values never enter the scanner's memory longer than a page.
  */
-export function asManifest(item: RawObject, type: ResourceType): RawObject {
+export function asManifest(item: RawObject, type: ResourceType, strings?: StringPool): RawObject {
   const { apiVersion: _a, kind: _k, metadata, status, ...rest } = item;
-  const out: RawObject = { apiVersion: apiVersionOf(type), kind: type.kind };
+  const out: RawObject = { apiVersion: strings ? strings.intern(apiVersionOf(type)) : apiVersionOf(type), kind: type.kind };
   const md = record(metadata);
   if (md) {
     const { managedFields: _m, ...keep } = md;
@@ -38,7 +38,48 @@ export function asManifest(item: RawObject, type: ResourceType): RawObject {
       if (values) out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, '']));
     }
   }
+  if (strings) strings.internIn(out);
   return out;
+}
+
+const POOLED_MAX_LENGTH = 256;
+const POOL_MAX_SIZE = 200_000;
+
+/**
+ * One copy of each short string value of the objects a scan keeps for its cross-object rules (image
+ * names, label values, API versions, mount paths repeat across thousands of objects; the API's JSON
+ * gives each its own copy).
+ */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+
+  intern(s: string): string {
+    if (s.length > POOLED_MAX_LENGTH) return s;
+    const known = this.pool.get(s);
+    if (known !== undefined) return known;
+    if (this.pool.size < POOL_MAX_SIZE) this.pool.set(s, s);
+    return s;
+  }
+
+  /** Replaces the string values inside `value` (mappings and lists, any depth) with their pooled copies. */
+  internIn(value: RawObject | unknown[]): void {
+    const stack: Array<RawObject | unknown[]> = [value];
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+      if (Array.isArray(node)) {
+        for (let i = 0; i < node.length; i++) {
+          const v = node[i];
+          if (typeof v === 'string') node[i] = this.intern(v);
+          else if (typeof v === 'object' && v !== null) stack.push(v as RawObject);
+        }
+      } else {
+        for (const k in node) {
+          const v = node[k];
+          if (typeof v === 'string') node[k] = this.intern(v);
+          else if (typeof v === 'object' && v !== null) stack.push(v as RawObject);
+        }
+      }
+    }
+  }
 }
 
 /**
@@ -66,29 +107,29 @@ export function objectName(type: ResourceType, item: RawObject): string {
 
 /**
  * One cluster object as a file of the scan: its text is the object as indented JSON, parsed by the
- * same YAML/JSON parser and checked by the same rules as a manifest file. The text stays (the parsed
- * document shares it); its bytes are dropped on `release()`.
+ * same YAML/JSON parser and checked by the same rules as a manifest file. The text is dropped on
+ * `release()`, once the object's own findings are resolved (its documents keep no positions then).
  */
 export class ClusterObjectFile implements SourceFile {
   readonly size: number;
-  private readonly json: string;
+  private json: string | undefined;
   private data: Buffer | undefined;
 
   constructor(
     readonly path: string,
-    object: RawObject,
+    readonly object: RawObject,
     readonly cluster: ClusterListing,
   ) {
     this.json = JSON.stringify(object, null, 2);
-    this.data = Buffer.from(this.json, 'utf8');
-    this.size = this.data.length;
+    this.size = Buffer.byteLength(this.json, 'utf8');
   }
 
   text(): string {
+    if (this.json === undefined) throw new Error(`the text of ${this.path} was released once its findings were resolved`);
     return this.json;
   }
   bytes(): Uint8Array {
-    this.data ??= Buffer.from(this.json, 'utf8');
+    this.data ??= Buffer.from(this.text(), 'utf8');
     return this.data;
   }
   head(): Uint8Array {
@@ -100,5 +141,6 @@ export class ClusterObjectFile implements SourceFile {
   }
   release(): void {
     this.data = undefined;
+    this.json = undefined;
   }
 }
