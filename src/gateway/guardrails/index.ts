@@ -14,3 +14,4 @@ export { guardRequest } from './request.js';
 export { guardResponse } from './response.js';
 export { scoreInjection, decodeTagCharacters, type InjectionScore } from './injection.js';
 export { createStreamGuard } from './stream.js';
+export { redactForLog, redactText, streamNeedsGuard } from './log.js';
