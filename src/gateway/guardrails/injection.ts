@@ -29,7 +29,7 @@ const FAMILIES: readonly Family[] = [
     family: 'ignore-previous-instructions',
     weight: 0.75,
     re: w(
-      String.raw`\b(?:ignore|disregard|forget|overlook|skip|override|bypass|abandon|drop)\bGAP\b(?:previous|prior|above|earlier|preceding|former|foregoing|original|initial|all|any|every|your|system)\b[^.!?\n]{0,30}\b(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|restrictions|programming|system (?:prompt|message))\b`,
+      String.raw`(?<!\b(?:don'?t|do not|never|not|won'?t) )\b(?:ignore|disregard|forget|overlook|skip|override|bypass|abandon|drop)\bGAP\b(?:previous|prior|above|earlier|preceding|former|foregoing|original|initial|all|any|every|your|system)\b[^.!?\n]{0,30}\b(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|restrictions|programming|system (?:prompt|message))\b`,
     ),
   },
   {
@@ -50,7 +50,7 @@ const FAMILIES: readonly Family[] = [
     family: 'system-prompt-exfiltration',
     weight: 0.6,
     re: w(
-      String.raw`\b(?:reveal|print|show|repeat|output|display|leak|dump|tell me|give me|write out|what (?:is|are|was|were))\bGAP\b(?:your|the|its)\b (?:(?:full|entire|exact|original|initial|hidden|secret|complete) ){0,2}(?:system (?:prompt|message|instructions)|initial (?:prompt|instructions)|hidden (?:prompt|instructions)|developer (?:message|prompt|instructions)|pre-?prompt|instructions you were given)|\brepeat (?:the|all) (?:words|text) above\b|\bstarting with ["'“]?you are\b`,
+      String.raw`(?:\b(?:reveal|print|show|repeat|output|display|leak|dump)\bGAP\b(?:your|the|its)|\b(?:tell me|give me|write out|what (?:is|are|was|were))\bGAP\byour)\b (?:(?:full|entire|exact|original|initial|hidden|secret|complete) ){0,2}(?:system (?:prompt|message|instructions)|initial (?:prompt|instructions)|hidden (?:prompt|instructions)|developer (?:message|prompt|instructions)|pre-?prompt|instructions you were given)|\brepeat (?:the|all) (?:words|text) above\b|\bstarting with ["'“]?you are\b`,
     ),
   },
   {
