@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Insertable, type Transaction } from 'kysely';
 import type { Finding, Severity } from '../core/types.js';
 import type { RunInput } from './run-input.js';
 import type { FindingTable, StoreSchema, TargetKind } from './schema.js';
 import type { Store } from './store.js';
+import { insertRows, selectByKeys } from './bulk.js';
 
 export interface RunMeta {
   /** Name of what was scanned (a repository, an image reference, a cluster); default: the result's targets joined. */
@@ -36,15 +37,6 @@ export class IngestConflict extends Error {
     super(message);
     this.name = 'IngestConflict';
   }
-}
-
-/** Rows per multi-row statement: well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
-const BATCH = 500;
-
-function chunks<T>(items: readonly T[], size = BATCH): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -136,52 +128,51 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
       string,
       { id: number; status: string; suppression: string | null; severity: string; message: string; fixed: boolean }
     >();
-    for (const part of chunks(findings.map((f) => f.fingerprint))) {
-      const rows = await trx
-        .selectFrom('findings')
-        .select(['id', 'fingerprint', 'status', 'suppression', 'severity', 'message', 'fixed_at'])
-        .where('target_id', '=', targetId)
-        .where('fingerprint', 'in', part)
-        .execute();
-      for (const r of rows)
-        known.set(r.fingerprint, {
-          id: r.id,
-          status: r.status,
-          suppression: r.suppression,
-          severity: r.severity,
-          message: r.message,
-          fixed: r.fixed_at !== null,
-        });
-    }
+    const rows = await selectByKeys(
+      store,
+      trx,
+      findings.map((f) => f.fingerprint),
+      (t, keys) =>
+        t
+          .selectFrom('findings')
+          .select(['id', 'fingerprint', 'status', 'suppression', 'severity', 'message', 'fixed_at'])
+          .where('target_id', '=', targetId)
+          .where('fingerprint', 'in', keys),
+    );
+    for (const r of rows)
+      known.set(r.fingerprint, {
+        id: r.id,
+        status: r.status,
+        suppression: r.suppression,
+        severity: r.severity,
+        message: r.message,
+        fixed: r.fixed_at !== null,
+      });
 
     const fresh = findings.filter((f) => !known.has(f.fingerprint));
     const ids = new Map<string, number>();
     for (const [fp, k] of known) ids.set(fp, k.id);
-    for (const part of chunks(fresh, Math.floor(BATCH / 2))) {
-      const rows = await trx
-        .insertInto('findings')
-        .values(part.map((f) => findingRow(f, targetId, run.id, at)))
-        .returning(['id', 'fingerprint'])
-        .execute();
-      for (const r of rows) ids.set(r.fingerprint, r.id);
-    }
-    const frameworkRows = fresh.flatMap((f) =>
-      f.frameworks.map((x) => ({ finding_id: ids.get(f.fingerprint)!, framework: x.id, control: x.control, level: x.level ?? '' })),
+    const inserted = await insertRows(
+      store,
+      trx,
+      fresh.map((f) => findingRow(f, targetId, run.id, at)),
+      (t, v) => t.insertInto('findings').values(v),
+      ['fingerprint'],
     );
-    for (const part of chunks(frameworkRows))
-      await trx
-        .insertInto('finding_frameworks')
-        .values(part)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    for (const r of inserted) ids.set(r.fingerprint, r.id);
+    await insertRows(
+      store,
+      trx,
+      fresh.flatMap((f) =>
+        f.frameworks.map((x) => ({ finding_id: ids.get(f.fingerprint)!, framework: x.id, control: x.control, level: x.level ?? '' })),
+      ),
+      (t, v) =>
+        t
+          .insertInto('finding_frameworks')
+          .values(v)
+          .onConflict((oc) => oc.doNothing()),
+    );
 
-    const seenAgain = [...known.values()];
-    for (const part of chunks(seenAgain.map((k) => k.id)))
-      await trx
-        .updateTable('findings')
-        .set({ last_seen_run: run.id, last_seen_at: at, fixed_at: null, fixed_run: null })
-        .where('id', 'in', part)
-        .execute();
     // A finding whose state changed (suppressed since, severity raised by a new rule version) keeps the newest.
     for (const f of findings) {
       const k = known.get(f.fingerprint);
@@ -195,33 +186,53 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         .execute();
     }
 
-    for (const part of chunks(findings))
+    await insertRows(
+      store,
+      trx,
+      findings.map((f) => ({ run_id: run.id, finding_id: ids.get(f.fingerprint)!, status: f.status })),
+      (t, v) =>
+        t
+          .insertInto('observations')
+          .values(v)
+          .onConflict((oc) => oc.columns(['run_id', 'finding_id']).doNothing()),
+    );
+    // Known findings this run reports again: seen now, and open again if they had been fixed.
+    const reportedByThisRun = (eb: ExpressionBuilder<StoreSchema, 'findings'>) =>
+      eb.selectFrom('observations').select('finding_id').where('run_id', '=', run.id);
+    if (known.size > 0) {
       await trx
-        .insertInto('observations')
-        .values(part.map((f) => ({ run_id: run.id, finding_id: ids.get(f.fingerprint)!, status: f.status })))
-        .onConflict((oc) => oc.columns(['run_id', 'finding_id']).doNothing())
+        .updateTable('findings')
+        .set({ last_seen_run: run.id, last_seen_at: at })
+        .where('id', 'in', reportedByThisRun)
+        .where('last_seen_run', '<>', run.id)
         .execute();
-
-    for (const part of chunks(input.errors))
       await trx
-        .insertInto('run_errors')
-        .values(part.map((e) => ({ run_id: run.id, path: e.path, message: e.message, line: e.line ?? null })))
+        .updateTable('findings')
+        .set({ fixed_at: null, fixed_run: null })
+        .where('id', 'in', reportedByThisRun)
+        .where('fixed_at', 'is not', null)
         .execute();
-    for (const part of chunks(input.inventory))
-      await trx
-        .insertInto('inventory')
-        .values(
-          part.map((e) => ({
-            run_id: run.id,
-            target_id: targetId,
-            kind: e.kind,
-            name: e.name,
-            version: e.version ?? null,
-            path: e.path ?? null,
-            detail: JSON.stringify(e.detail),
-          })),
-        )
-        .execute();
+    }
+    await insertRows(
+      store,
+      trx,
+      input.errors.map((e) => ({ run_id: run.id, path: e.path, message: e.message, line: e.line ?? null })),
+      (t, v) => t.insertInto('run_errors').values(v),
+    );
+    await insertRows(
+      store,
+      trx,
+      input.inventory.map((e) => ({
+        run_id: run.id,
+        target_id: targetId,
+        kind: e.kind,
+        name: e.name,
+        version: e.version ?? null,
+        path: e.path ?? null,
+        detail: JSON.stringify(e.detail),
+      })),
+      (t, v) => t.insertInto('inventory').values(v),
+    );
 
     const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     let suppressed = 0;
@@ -260,16 +271,20 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         c.failing++;
       }
     }
-    for (const part of chunks([...controls.values()]))
-      await trx
-        .insertInto('run_controls')
-        .values(part.map((c) => ({ run_id: run.id, ...c })))
-        .onConflict((oc) =>
-          oc
-            .columns(['run_id', 'framework', 'control', 'level'])
-            .doUpdateSet((eb) => ({ failing: eb('run_controls.failing', '+', eb.ref('excluded.failing')) })),
-        )
-        .execute();
+    await insertRows(
+      store,
+      trx,
+      [...controls.values()].map((c) => ({ run_id: run.id, ...c })),
+      (t, v) =>
+        t
+          .insertInto('run_controls')
+          .values(v)
+          .onConflict((oc) =>
+            oc
+              .columns(['run_id', 'framework', 'control', 'level'])
+              .doUpdateSet((eb) => ({ failing: eb('run_controls.failing', '+', eb.ref('excluded.failing')) })),
+          ),
+    );
 
     let fixed = 0;
     if (complete) {

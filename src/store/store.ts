@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { migrateToLatest, type Engine } from './migrations.js';
 import type { StoreSchema } from './schema.js';
+import type BetterSqlite3 from 'better-sqlite3';
 
 export type { Engine } from './migrations.js';
 
@@ -31,12 +32,18 @@ export class Store {
   private constructor(
     readonly db: Kysely<StoreSchema>,
     readonly engine: Engine,
+    /** SQLite's connection (the one Kysely uses): bulk writes run prepared statements on it row by row. */
+    readonly sqlite?: SqliteStatements,
   ) {}
 
   static async open(url: string | StoreLocation, opts: { migrate?: boolean } = {}): Promise<Store> {
     const loc = typeof url === 'string' ? parseStoreUrl(url) : url;
-    const db = loc.engine === 'sqlite' ? await openSqlite(loc.target) : await openPostgres(loc.target);
-    const store = new Store(db, loc.engine);
+    let store: Store;
+    if (loc.engine === 'sqlite') {
+      const statements = await openSqlite(loc.target);
+      store = new Store(new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: statements }) }), 'sqlite', statements);
+    } else store = new Store(await openPostgres(loc.target), 'postgres');
+    const db = store.db;
     try {
       if (opts.migrate !== false) await migrateToLatest(db, loc.engine);
       else await sql`select 1`.execute(db);
@@ -52,7 +59,36 @@ export class Store {
   }
 }
 
-async function openSqlite(file: string): Promise<Kysely<StoreSchema>> {
+type SqliteStatement = ReturnType<BetterSqlite3.Database['prepare']>;
+
+/**
+ * better-sqlite3 behind Kysely with its prepared statements kept: Kysely prepares every query it
+ * runs, and preparing costs more than running for the small statements of the dashboard and ingest.
+ */
+export class SqliteStatements {
+  private readonly cache = new Map<string, SqliteStatement>();
+  constructor(readonly database: BetterSqlite3.Database) {}
+
+  prepare(sqlText: string): SqliteStatement {
+    let stmt = this.cache.get(sqlText);
+    if (stmt) {
+      // Most recently used last: the oldest goes when the cache is full.
+      this.cache.delete(sqlText);
+    } else {
+      stmt = this.database.prepare(sqlText);
+      if (this.cache.size >= 500) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(sqlText, stmt);
+    return stmt;
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.database.close();
+  }
+}
+
+async function openSqlite(file: string): Promise<SqliteStatements> {
   const { default: Database } = await import('better-sqlite3');
   let database: InstanceType<typeof Database>;
   try {
@@ -69,7 +105,7 @@ async function openSqlite(file: string): Promise<Kysely<StoreSchema>> {
   // Indexes of a large store stay in memory while a run is written (64 MiB page cache).
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
-  return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database }) });
+  return new SqliteStatements(database);
 }
 
 async function openPostgres(url: string): Promise<Kysely<StoreSchema>> {
