@@ -7,6 +7,7 @@ import { scanImage } from '../scan-image.js';
 import { collect } from './list-flag.js';
 import { availableFormats, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
 import { Progress } from './progress.js';
+import { addUploadOptions, uploadIfAsked, type UploadFlags } from './upload-options.js';
 
 type ImageFlags = Pick<
   ScanFlags,
@@ -26,15 +27,15 @@ type ImageFlags = Pick<
   | 'color'
   | 'progress'
   | 'policy'
-> & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
+> &
+  UploadFlags & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
 
 /**
  * `sanctum image REF...`: container images (`docker save` tarballs, OCI layouts as directories or
  * tars) scanned without a Docker daemon; exit codes as for `scan`.
  */
 export function addImageCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  program
-    .command('image')
+  addUploadOptions(program.command('image'), { shards: false, defaultTarget: 'the image references' })
     .description('scan container images (docker save tarballs, OCI layouts, registry references): config, history and every layer')
     .argument('<images...>', 'docker save tarballs, OCI layouts (directory or tar), or registry references')
     .addOption(
@@ -105,6 +106,16 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
         progress?.done();
       }
       writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
+      const target = images.join(', ');
+      await uploadIfAsked(result, flags, {
+        targets: images,
+        cwd,
+        kind: 'image',
+        stderr: io.stderr,
+        quiet: flags.quiet,
+        withInventory: false,
+        target,
+      });
       setExit(exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });
 }

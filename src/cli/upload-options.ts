@@ -14,12 +14,20 @@ export interface UploadFlags {
   shard?: string;
 }
 
-/** `--upload URL --token T` and `--shard I/N`, for every command whose result can go to `sanctum serve`. */
-export function addUploadOptions(cmd: Command): Command {
-  return cmd
+/**
+ * `--upload URL --token T` (and for `scan`, `--run-key` and `--shard I/N`), for every command whose
+ * result can go to `sanctum serve`. `defaultTarget` says what names the run without --upload-target.
+ */
+export function addUploadOptions(cmd: Command, opts: { shards?: boolean; defaultTarget?: string } = {}): Command {
+  cmd
     .option('--upload <url>', 'send the result to a `sanctum serve` (its URL); the token comes from --token or $SANCTUM_TOKEN')
     .option('--token <token>', 'API token for --upload (default: $SANCTUM_TOKEN)')
-    .option('--upload-target <name>', 'name the run is stored under (default: the Git remote, else the directory name)')
+    .option(
+      '--upload-target <name>',
+      `name the run is stored under (default: ${opts.defaultTarget ?? 'the Git remote, else the directory name'})`,
+    );
+  if (opts.shards === false) return cmd;
+  return cmd
     .option('--run-key <key>', 'what the shards of one run share (default: the CI pipeline id: GitHub, GitLab, Buildkite, Azure, Jenkins)')
     .option('--shard <I/N>', 'scan only part I of N of the files (split a big repository across CI jobs; the server merges the shards)');
 }
@@ -80,7 +88,16 @@ function defaultTarget(targets: string[], cwd: string): string {
 export async function uploadIfAsked(
   result: ScanResult,
   flags: UploadFlags,
-  ctx: { targets: string[]; cwd: string; kind: TargetKind; stderr: NodeJS.WritableStream; quiet?: boolean; withInventory?: boolean },
+  ctx: {
+    targets: string[];
+    cwd: string;
+    kind: TargetKind;
+    stderr: NodeJS.WritableStream;
+    quiet?: boolean;
+    withInventory?: boolean;
+    /** The run's name without --upload-target (default: the Git remote of the first target, else its directory name). */
+    target?: string;
+  },
 ): Promise<void> {
   if (!flags.upload) return;
   const { uploadResult, UploadError } = await import('../store/upload.js');
@@ -98,7 +115,7 @@ export async function uploadIfAsked(
     const r = await uploadResult(result, {
       url: flags.upload,
       token: flags.token ?? process.env.SANCTUM_TOKEN,
-      target: flags.uploadTarget ?? defaultTarget(ctx.targets, ctx.cwd),
+      target: flags.uploadTarget ?? ctx.target ?? defaultTarget(ctx.targets, ctx.cwd),
       kind: ctx.kind,
       runKey,
       shard,

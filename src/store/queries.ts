@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { FrameworkCatalogue } from '../core/framework.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
+import { FINDING_TEXT } from './migrations.js';
 import type { FindingTable, StoreSchema, TargetTable } from './schema.js';
 import type { Store } from './store.js';
 
@@ -41,6 +42,8 @@ export interface FindingFilter {
   text?: string;
   limit?: number;
   offset?: number;
+  /** Count matches up to this many (default FINDINGS_COUNT_CAP). */
+  countCap?: number;
 }
 
 export interface FindingSummary {
@@ -321,11 +324,21 @@ function clamp(v: number | undefined, fallback: number, max: number): number {
 
 type FindingsJoin = StoreSchema & { f: FindingTable; t: TargetTable };
 
-function applyFindingFilter<O>(q: SelectQueryBuilder<FindingsJoin, 'f' | 't', O>, filter: FindingFilter) {
+function whereState<Q extends { where: (...args: any[]) => Q }>(q: Q, state: FindingState, alias: '' | 'f.' = 'f.'): Q {
+  const col = (c: string) => `${alias}${c}`;
+  if (state === 'open') return q.where(col('fixed_at'), 'is', null).where(col('status'), '=', 'fail');
+  if (state === 'suppressed') return q.where(col('fixed_at'), 'is', null).where(col('status'), '=', 'suppressed');
+  if (state === 'fixed') return q.where(col('fixed_at'), 'is not', null);
+  return q;
+}
+
+/** A filter whose text search has been answered already: `ids` are the findings that match the text. */
+type ResolvedFilter = FindingFilter & { ids?: number[] };
+
+function applyFindingFilter<O>(q: SelectQueryBuilder<FindingsJoin, 'f' | 't', O>, filter: ResolvedFilter) {
   const state = filter.state ?? 'open';
-  if (state === 'open') q = q.where('f.fixed_at', 'is', null).where('f.status', '=', 'fail');
-  else if (state === 'suppressed') q = q.where('f.fixed_at', 'is', null).where('f.status', '=', 'suppressed');
-  else if (state === 'fixed') q = q.where('f.fixed_at', 'is not', null);
+  q = whereState(q, state);
+  if (filter.ids) q = q.where('f.id', 'in', filter.ids);
   if (filter.targetId !== undefined) q = q.where('f.target_id', '=', filter.targetId);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity);
   if (filter.ruleId) q = q.where((eb) => eb.or([eb('f.rule_id', '=', filter.ruleId!), eb('f.slug', '=', filter.ruleId!)]));
@@ -342,63 +355,99 @@ function applyFindingFilter<O>(q: SelectQueryBuilder<FindingsJoin, 'f' | 't', O>
       ),
     );
   }
-  if (filter.text) {
-    const like = `%${filter.text.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
-    q = q.where((eb) =>
-      eb.or([
-        eb(sql`lower(f.path)`, 'like', sql`${like} escape '\\'`),
-        eb(sql`lower(f.message)`, 'like', sql`${like} escape '\\'`),
-        eb(sql`lower(f.rule_id)`, 'like', sql`${like} escape '\\'`),
-      ]),
-    );
-  }
+  if (filter.text) q = q.where('f.id', 'in', (eb) => textMatches(eb.selectFrom('findings').select('id'), filter));
   return q;
 }
 
-/** The findings table: filtered, most severe first (newest first within a severity), a page at a time. */
-export async function listFindings(store: Store, filter: FindingFilter = {}): Promise<{ total: number; items: FindingSummary[] }> {
+/** Findings whose rule id, path or message contain the text: answered by the search index alone (migration 0004). */
+function textMatches(q: SelectQueryBuilder<StoreSchema, 'findings', { id: number }>, filter: FindingFilter) {
+  const like = `%${filter.text!.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+  return whereState(q, filter.state ?? 'open', '').where(FINDING_TEXT, 'like', sql<string>`${like} escape '\\'`);
+}
+
+/** Above this many matches the findings table says "10,000+" rather than count them all. */
+export const FINDINGS_COUNT_CAP = 10_000;
+
+const SUMMARY_COLUMNS = [
+  'f.id',
+  'f.target_id',
+  't.name as target',
+  'f.rule_id',
+  'f.slug',
+  'f.title',
+  'f.severity',
+  'f.message',
+  'f.path',
+  'f.start_line',
+  'f.resource_kind',
+  'f.resource_namespace',
+  'f.resource_name',
+  'f.status',
+  'f.first_seen_at',
+  'f.last_seen_at',
+  'f.fixed_at',
+] as const;
+
+const SEVERITY_RANK = new Map(SEVERITIES.map((s, i) => [s as string, i]));
+
+/**
+ * The findings table: filtered, most severe first (newest first within a severity), a page at a time.
+ * The matches' ids and severities are read first, up to FINDINGS_COUNT_CAP of them, from the indexes
+ * alone: that is the total, and the page is taken from them. Past the cap (`capped`: the total is a
+ * lower bound), each severity is read from its index, newest first, up to the page's end: no call
+ * reads every open finding of a large store.
+ */
+export async function listFindings(
+  store: Store,
+  filter: FindingFilter = {},
+): Promise<{ total: number; capped: boolean; items: FindingSummary[] }> {
   const base = store.db.selectFrom('findings as f').innerJoin('targets as t', 't.id', 'f.target_id');
-  // Counted per severity, then read a severity at a time, newest first: each step walks an index
-  // (fixed_at, status, severity, id) instead of sorting every open finding.
-  // The count needs no target name: without the join it reads the index alone.
+  // Without the join to targets these read the indexes alone.
   const unjoined = store.db.selectFrom('findings as f') as unknown as typeof base;
-  const counted = await applyFindingFilter(unjoined.select(['f.severity', (eb) => eb.fn.countAll().as('n')]), filter)
-    .groupBy('f.severity')
-    .execute();
-  const perSeverity = new Map(counted.map((c) => [c.severity, num(c.n)]));
-  const total = [...perSeverity.values()].reduce((a, b) => a + b, 0);
+  const cap = filter.countCap ?? FINDINGS_COUNT_CAP;
   let skip = Math.max(0, Math.floor(filter.offset ?? 0));
   let wanted = clamp(filter.limit, 50, 500);
+
+  let resolved: ResolvedFilter = filter;
+  if (filter.text) {
+    // The text first, through its index, and the other conditions on those findings only.
+    const ids = await textMatches(store.db.selectFrom('findings').select('id'), filter)
+      .limit(cap + 1)
+      .execute();
+    if (ids.length === 0) return { total: 0, capped: false, items: [] };
+    if (ids.length <= cap) resolved = { ...filter, text: undefined, ids: ids.map((r) => r.id) };
+  }
+  const matched = await applyFindingFilter(unjoined.select(['f.id', 'f.severity']), resolved)
+    .limit(cap + 1)
+    .execute();
+  if (matched.length <= cap) {
+    matched.sort((a, b) => SEVERITY_RANK.get(a.severity)! - SEVERITY_RANK.get(b.severity)! || b.id - a.id);
+    const ids = matched.slice(skip, skip + wanted).map((m) => m.id);
+    const rows = ids.length ? await base.select(SUMMARY_COLUMNS).where('f.id', 'in', ids).execute() : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return { total: matched.length, capped: false, items: ids.map((id) => findingSummaryOf(byId.get(id)!)) };
+  }
+
+  const countUpTo = async (n: number, severity: Severity): Promise<number> => {
+    const some = applyFindingFilter(unjoined.select('f.id'), filter).where('f.severity', '=', severity).limit(n);
+    const r = await store.db
+      .selectFrom(some.as('m'))
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return num(r.n);
+  };
   const rows = [];
   for (const severity of SEVERITIES) {
-    const n = perSeverity.get(severity) ?? 0;
     if (wanted === 0) break;
-    if (skip >= n) {
-      skip -= n;
-      continue;
+    if (filter.severity?.length && !filter.severity.includes(severity)) continue;
+    if (skip > 0) {
+      const here = await countUpTo(skip, severity);
+      if (here < skip) {
+        skip -= here;
+        continue;
+      }
     }
-    const page = await applyFindingFilter(
-      base.select([
-        'f.id',
-        'f.target_id',
-        't.name as target',
-        'f.rule_id',
-        'f.slug',
-        'f.title',
-        'f.severity',
-        'f.message',
-        'f.path',
-        'f.start_line',
-        'f.resource_kind',
-        'f.resource_namespace',
-        'f.resource_name',
-        'f.status',
-        'f.first_seen_at',
-        'f.last_seen_at',
-        'f.fixed_at',
-      ]),
-      filter,
-    )
+    const page = await applyFindingFilter(base.select(SUMMARY_COLUMNS), filter)
       .where('f.severity', '=', severity)
       .orderBy('f.id', 'desc')
       .limit(wanted)
@@ -408,10 +457,7 @@ export async function listFindings(store: Store, filter: FindingFilter = {}): Pr
     wanted -= page.length;
     skip = 0;
   }
-  return {
-    total,
-    items: rows.map(findingSummaryOf),
-  };
+  return { total: cap, capped: true, items: rows.map(findingSummaryOf) };
 }
 
 export interface FindingDetail extends FindingSummary {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../core/types.js';
 import { allFrameworks } from '../frameworks/index.js';
 import { ingestRun, IngestConflict } from './ingest.js';
-import { appliedMigrations, migrations } from './migrations.js';
+import { sql } from 'kysely';
+import { appliedMigrations, FINDING_TEXT, migrations } from './migrations.js';
 import { compliance, getFinding, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
 import { parseRunInput, RunInputError, type RunInput } from './run-input.js';
 import { Store, parseStoreUrl } from './store.js';
@@ -205,6 +206,18 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     expect(await listInventory(store(), { targetId: third.targetId })).toEqual([]);
   });
 
+  it.skipIf(skip)('answers text search from the search index, not by reading every finding', async () => {
+    const s = store();
+    if (s.engine === 'sqlite') {
+      const plan = await sql<{ detail: string }>`explain query plan select id from findings
+        where fixed_at is null and status = 'fail' and ${FINDING_TEXT} like '%x%'`.execute(s.db);
+      expect(plan.rows.map((r) => r.detail).join('\n')).toMatch(/USING COVERING INDEX findings_search/);
+    } else {
+      const idx = await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname = 'findings_search'`.execute(s.db);
+      expect(idx.rows[0]?.indexdef).toMatch(/gin .*gin_trgm_ops/);
+    }
+  });
+
   it.skipIf(skip)('filters findings by severity, rule, framework control and text', async () => {
     const r = await ingestRun(
       store(),
@@ -227,6 +240,17 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     expect([second.total, second.items.map((i) => i.path)]).toEqual([3, ['deploy/app-11.yaml']]);
     const lastTwo = await listFindings(store(), { targetId: r.targetId, limit: 5, offset: 1 });
     expect(lastTwo.items.map((i) => i.path)).toEqual(['deploy/app-11.yaml', 'deploy/app-12.yaml']);
+
+    // Any substring of the rule id, the path or the message, in any case.
+    expect(await q({ text: 'sec-00' })).toEqual(['deploy/app-11.yaml']);
+    expect(await q({ text: 'PP-12.Y' })).toEqual(['deploy/app-12.yaml']);
+    expect(await q({ text: "container 'c1" })).toEqual(['deploy/app-10.yaml', 'deploy/app-12.yaml']);
+    expect(await q({ text: 'app-1_' })).toEqual([]);
+    expect(await q({ text: 'AKIA', state: 'fixed' })).toEqual([]);
+    // Counted up to a cap: past it the total is a lower bound and pages still come.
+    const capped = await listFindings(store(), { targetId: r.targetId, countCap: 2, limit: 1, offset: 2 });
+    expect([capped.total, capped.capped, capped.items.map((i) => i.path)]).toEqual([2, true, ['deploy/app-12.yaml']]);
+    expect((await listFindings(store(), { targetId: r.targetId, countCap: 3 })).capped).toBe(false);
 
     const c = await compliance(store(), allFrameworks, { targetId: r.targetId });
     const pss = c.find((f) => f.id === 'pss')!;

@@ -16,7 +16,7 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
   const offset = Number(params.get('offset') ?? 0) || 0;
   const [text, setText] = useState(q);
   const targets = useApi<{ targets: TargetSummary[] }>('targets', {}, onUnauthorized);
-  const list = useApi<{ total: number; items: FindingSummary[] }>(
+  const list = useApi<{ total: number; capped: boolean; items: FindingSummary[] }>(
     'findings',
     { target, severity, state, rule, framework, q, limit: PAGE, offset },
     onUnauthorized,
@@ -33,6 +33,9 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
     go({ severity: [...next].join(',') });
   };
   const total = list.data?.total ?? 0;
+  // Past the count cap the server says how many at least, and the pager goes on while pages are full.
+  const shown = list.data?.capped ? `${total.toLocaleString('en')}+` : total.toLocaleString('en');
+  const more = list.data?.capped ? (list.data.items.length ?? 0) === PAGE : offset + PAGE < total;
   return (
     <div>
       <Panel title="Filters" id="filters">
@@ -83,7 +86,7 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
           )}
         </form>
       </Panel>
-      <Panel title={`Findings (${total})`} id="findings">
+      <Panel title={`Findings (${shown})`} id="findings">
         <Status {...list} />
         <table class="findings">
           <thead>
@@ -128,9 +131,10 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
         <div class="pager">
           {offset > 0 && <a href={href('findings', { ...current, offset: Math.max(0, offset - PAGE) })}>← previous</a>}
           <span class="muted">
-            {total ? offset + 1 : 0}–{Math.min(offset + PAGE, total)} of {total}
+            {total ? offset + 1 : 0}–{list.data?.capped ? offset + (list.data.items.length ?? 0) : Math.min(offset + PAGE, total)} of{' '}
+            {shown}
           </span>
-          {offset + PAGE < total && <a href={href('findings', { ...current, offset: offset + PAGE })}>next →</a>}
+          {more && <a href={href('findings', { ...current, offset: offset + PAGE })}>next →</a>}
         </div>
       </Panel>
     </div>
