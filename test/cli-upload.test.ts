@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
-import { listFindings, listInventory, listRuns } from '../src/store/queries.js';
+import { fakes } from '../src/rules/secrets/lib/fakes.js';
+import { getFinding, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
+import { clusterTargetName } from '../src/cli/upload-options.js';
+import { FakeApiServer } from '../src/testing/fake-apiserver.js';
+import { dockerSave } from '../src/testing/images.js';
 import { PRIVILEGED_POD, run } from './cli-helpers.js';
 
 const root = resolve(import.meta.dirname, '..');
 const EXAMPLE = 'examples/ai-platform';
 
-describe('scan --upload, --shard, serve and token commands', () => {
+describe('scan, image and cluster --upload, --shard, serve and token commands', () => {
   let dir: string;
   let server: RunningServer;
   let token: string;
@@ -172,5 +176,54 @@ describe('scan --upload, --shard, serve and token commands', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it('image --upload stores the image under its reference, as a target of kind image', async () => {
+    await dockerSave(join(dir, 'app.tar'), {
+      config: { ExposedPorts: { '22/tcp': {} } },
+      layers: [{ entries: [{ name: 'srv/app.env', content: `HF_TOKEN=${fakes.huggingface('upload')}\n` }] }],
+    });
+    const r = await run(['image', 'app.tar', '--no-progress', '--upload', server.url, '--token', token, '--fail-on', 'none'], {
+      cwd: dir,
+    });
+    expect(r.stderr).toMatch(/uploaded run \d+: [1-9]\d* findings/);
+    expect(r.code).toBe(0);
+    const target = (await listTargets(server.store)).find((t) => t.name === 'app.tar');
+    expect(target).toMatchObject({ kind: 'image', lastRun: expect.objectContaining({ id: expect.any(Number) }) });
+    const stored = await listFindings(server.store, { targetId: target!.id });
+    const secret = stored.items.find((f) => f.ruleId.startsWith('SEC-') && f.path.endsWith('srv/app.env'));
+    expect(secret).toBeDefined();
+    expect(JSON.stringify(await getFinding(server.store, secret!.id))).not.toContain(fakes.huggingface('upload'));
+  });
+
+  it('cluster --upload stores the cluster under its context and API server', async () => {
+    const api = await new FakeApiServer({
+      objects: [
+        {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name: 'vllm', namespace: 'llm' },
+          spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai:v0.6.3', securityContext: { privileged: true } }] },
+        },
+      ],
+    }).start();
+    try {
+      const r = await run(
+        ['cluster', '--kubeconfig', api.kubeconfigPath, '--quiet', '--upload', server.url, '--token', token, '--fail-on', 'none'],
+        { cwd: dir },
+      );
+      expect(r.code).toBe(0);
+      const target = (await listTargets(server.store)).find((t) => t.kind === 'cluster');
+      expect(target?.name).toMatch(/^fake \(127\.0\.0\.1:\d+\)$/);
+      const stored = await listFindings(server.store, { targetId: target!.id });
+      expect(stored.items.some((f) => f.resource?.kind === 'Pod' && f.resource.name === 'vllm')).toBe(true);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('names a cluster by context and API server host, without credentials', () => {
+    expect(clusterTargetName({ context: 'prod', server: 'https://api.prod.example.com:6443' })).toBe('prod (api.prod.example.com:6443)');
+    expect(clusterTargetName({ context: 'x', server: 'https://user:secret@10.0.0.1/' })).toBe('x (10.0.0.1)');
   });
 });

@@ -9,8 +9,9 @@ import { reporters } from '../reporters/index.js';
 import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
+import { addUploadOptions, clusterTargetName, uploadIfAsked, type UploadFlags } from './upload-options.js';
 
-interface ClusterFlags {
+interface ClusterFlags extends UploadFlags {
   kubeconfig?: string;
   context?: string;
   namespace: string[];
@@ -68,8 +69,7 @@ function write(path: string, text: string): void {
  * with the rules of `scan`; `--format policyreport --apply` writes wg-policy reports back to it.
  */
 export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: (code: number) => void): void {
-  program
-    .command('cluster')
+  addUploadOptions(program.command('cluster'), { shards: false, defaultTarget: 'the context and the API server' })
     .description('scan a live Kubernetes cluster through its API: every object the rules read, and what only a cluster shows')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, else the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
@@ -148,7 +148,8 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         onRules: (r: readonly AnyRule[]) => (ran = r),
       };
       const { exitCodeFor, streamReport } = await import('./main.js');
-      if (!flags.quiet && formats.every((f) => f === 'json')) {
+      // An upload needs the findings in memory: it takes the path below.
+      if (!flags.quiet && !flags.upload && formats.every((f) => f === 'json')) {
         // Findings go to a temporary file as objects finish: memory does not grow with them.
         const streamed = await scanClusterStreamed(options);
         try {
@@ -205,6 +206,15 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         if (flags.output[i] !== undefined) write(resolve(cwd, flags.output[i]), text);
         else io.stdout.write(text);
       }
+      await uploadIfAsked(result, flags, {
+        targets: [],
+        cwd,
+        kind: 'cluster',
+        stderr: io.stderr,
+        quiet: flags.quiet,
+        withInventory: false,
+        target: clusterTargetName(result.cluster),
+      });
       setExitCode(applyFailed ? 2 : exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });
 }

@@ -69,6 +69,20 @@ export function remoteName(url: string): string {
   return hostPath.replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
+/** A cluster's run name: its context and its API server's host (`prod (api.prod.example.com:6443)`), never credentials. */
+export function clusterTargetName(c: { context: string; server: string }): string {
+  let host: string;
+  try {
+    host = new URL(c.server).host || c.server;
+  } catch {
+    host = c.server
+      .replace(/^[a-z]+:\/\//i, '')
+      .replace(/^[^@/]*@/, '')
+      .replace(/\/.*$/, '');
+  }
+  return `${c.context} (${host})`;
+}
+
 function defaultTarget(targets: string[], cwd: string): string {
   const dir = resolve(cwd, targets[0] ?? '.');
   try {
