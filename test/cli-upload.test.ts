@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
 import { fakes } from '../src/rules/secrets/lib/fakes.js';
-import { getFinding, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
+import { auditEvent } from '../src/rules/runtime/lib/examples.js';
+import { getFinding, listAlerts, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
 import { clusterTargetName } from '../src/cli/upload-options.js';
 import { FakeApiServer } from '../src/testing/fake-apiserver.js';
 import { dockerSave } from '../src/testing/images.js';
@@ -13,7 +14,7 @@ import { PRIVILEGED_POD, run } from './cli-helpers.js';
 const root = resolve(import.meta.dirname, '..');
 const EXAMPLE = 'examples/ai-platform';
 
-describe('scan, image and cluster --upload, --shard, serve and token commands', () => {
+describe('scan, image, cluster and audit --upload, --shard, serve and token commands', () => {
   let dir: string;
   let server: RunningServer;
   let token: string;
@@ -225,5 +226,39 @@ describe('scan, image and cluster --upload, --shard, serve and token commands', 
   it('names a cluster by context and API server host, without credentials', () => {
     expect(clusterTargetName({ context: 'prod', server: 'https://api.prod.example.com:6443' })).toBe('prod (api.prod.example.com:6443)');
     expect(clusterTargetName({ context: 'x', server: 'https://user:secret@10.0.0.1/' })).toBe('x (10.0.0.1)');
+  });
+
+  it('audit --upload sends alerts to the store as they come, in batches, as runs of a runtime target', async () => {
+    const events = [
+      auditEvent({ auditID: 'exec-1', verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'shop', name: 'web-0', code: 101 }),
+      auditEvent({
+        auditID: 'anon-1',
+        verb: 'list',
+        resource: 'secrets',
+        user: 'system:anonymous',
+        groups: ['system:unauthenticated'],
+        time: '2026-03-02T10:16:00.000000Z',
+      }),
+    ];
+    const r = await run(
+      ['audit', '-', '--format', 'jsonl', '--upload', server.url, '--token', token, '--upload-target', 'prod-cluster', '--fail-on', 'none'],
+      { cwd: dir, stdin: events.map((e) => JSON.stringify(e)).join('\n') + '\n' },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/uploaded [1-9]\d*, dropped 0/);
+    const target = (await listTargets(server.store)).find((t) => t.name === 'prod-cluster');
+    expect(target?.kind).toBe('runtime');
+    const { alerts } = await listAlerts(server.store);
+    expect(alerts.length).toBeGreaterThanOrEqual(2);
+    expect(alerts.every((a) => a.target === 'prod-cluster' && a.time)).toBe(true);
+    expect(alerts.map((a) => a.user)).toContain('system:anonymous');
+    // Newest event first.
+    expect([...alerts].sort((a, b) => b.time.localeCompare(a.time)).map((a) => a.id)).toEqual(alerts.map((a) => a.id));
+  });
+
+  it('audit --upload with a bad URL is a setup error (exit 2)', async () => {
+    const r = await run(['audit', '-', '--upload', 'ftp://x'], { cwd: dir, stdin: '' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--upload must be an http\(s\) URL/);
   });
 });

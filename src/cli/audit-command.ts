@@ -7,8 +7,9 @@ import { jsonReporter } from '../reporters/json.js';
 import { ScanSetupError, sortFindings } from '../scan.js';
 import type { AuditWebhookReceiver } from '../sources/events/audit-webhook.js';
 import { VERSION } from '../version.js';
+import { addUploadOptions, alertUploadOf, type UploadFlags } from './upload-options.js';
 
-interface AuditFlags {
+interface AuditFlags extends UploadFlags {
   format: string;
   output?: string;
   follow?: boolean;
@@ -71,8 +72,7 @@ function positiveInt(name: string, v: string): number {
 
 /** `sanctum audit FILE|-`: runtime detections over audit, Falco and Tetragon events. */
 export function addAuditCommand(program: Command, io: AuditIO, setExit: (code: number) => void): void {
-  program
-    .command('audit')
+  addUploadOptions(program.command('audit'), { shards: false, defaultTarget: "'runtime'" })
     .description(
       'detect attacks and anomalies in Kubernetes audit events (file, stdin, or --listen as the audit webhook) and Falco/Tetragon events',
     )
@@ -172,6 +172,8 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
         onError: (m) => io.stderr.write(`sanctum: ${m}\n`),
       })
     : undefined;
+  const storeAlerts = await alertUploadOf(flags);
+  const upload = storeAlerts && new WebhookDelivery({ ...storeAlerts, onError: (m) => io.stderr.write(`sanctum: store: ${m}\n`) });
   const workloads = new WorkloadIndex();
   for (const c of flags.context) {
     const loaded = loadContext(resolve(cwd, c), workloads, cwd);
@@ -195,7 +197,10 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
     },
     onFinding: (f) => {
       if (f.status === 'fail' && severityRank(f.severity) >= threshold) failing = true;
-      if (f.status === 'fail') delivery?.send(f);
+      if (f.status === 'fail') {
+        delivery?.send(f);
+        upload?.send(f);
+      }
       if (format === 'json') kept.push(f);
       else if (format !== 'table' || f.status === 'fail' || flags.showSuppressed) out.write(formatLine(f, format, color));
     },
@@ -268,6 +273,7 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
     clearInterval(saver);
     saveBaselines();
     await delivery?.flush();
+    await upload?.flush();
   }
   const stats = session.stats;
   const durationMs = Math.round(performance.now() - started);
@@ -282,7 +288,7 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
     };
     out.write(jsonReporter(result, { rules: [], color: false, failOn: failOn === 'none' ? 'none' : failOn }));
   }
-  const summary = `${stats.lines} lines, ${stats.events} events judged, ${stats.skipped} skipped (other stages), ${stats.malformed} malformed; ${stats.findings} detections (${stats.suppressed} suppressed); ${stats.identities} identities${receiver ? `; webhook: ${receiver.stats.accepted} accepted, ${receiver.stats.refusedRequests} requests refused (queue full)` : ''}${delivery ? `; delivered ${delivery.stats.delivered}, dropped ${delivery.stats.dropped}` : ''}${baselinesPath ? `; baselines written to ${flags.baselines}` : ''}\n`;
+  const summary = `${stats.lines} lines, ${stats.events} events judged, ${stats.skipped} skipped (other stages), ${stats.malformed} malformed; ${stats.findings} detections (${stats.suppressed} suppressed); ${stats.identities} identities${receiver ? `; webhook: ${receiver.stats.accepted} accepted, ${receiver.stats.refusedRequests} requests refused (queue full)` : ''}${delivery ? `; delivered ${delivery.stats.delivered}, dropped ${delivery.stats.dropped}` : ''}${upload ? `; uploaded ${upload.stats.delivered}, dropped ${upload.stats.dropped}` : ''}${baselinesPath ? `; baselines written to ${flags.baselines}` : ''}\n`;
   io.stderr.write(`sanctum: ${summary}`);
   if (out !== io.stdout) await new Promise<void>((r) => (out as NodeJS.WritableStream).end(r));
   return failing ? 1 : 0;

@@ -69,6 +69,18 @@ export function remoteName(url: string): string {
   return hostPath.replace(/\.git$/, '').replace(/\/+$/, '');
 }
 
+/** `--upload` of `sanctum audit`: where its alerts go (each batch a run of a `runtime` target), or undefined without --upload. */
+export async function alertUploadOf(flags: UploadFlags): Promise<{ url: string; headers: Record<string, string> } | undefined> {
+  if (!flags.upload) return undefined;
+  const { alertsEndpoint, UploadError } = await import('../store/upload.js');
+  try {
+    return alertsEndpoint({ url: flags.upload, token: flags.token ?? process.env.SANCTUM_TOKEN, target: flags.uploadTarget ?? 'runtime' });
+  } catch (e) {
+    if (e instanceof UploadError) throw new ScanSetupError(e.message);
+    throw e;
+  }
+}
+
 /** A cluster's run name: its context and its API server's host (`prod (api.prod.example.com:6443)`), never credentials. */
 export function clusterTargetName(c: { context: string; server: string }): string {
   let host: string;

@@ -4,4 +4,4 @@ export { parseRunInput, RunInputError, type RunInput, type InventoryEntry } from
 export * from './queries.js';
 export { createToken, verifyToken, listTokens, revokeToken, hashToken, TOKEN_PREFIX, type TokenInfo } from './tokens.js';
 export type { TargetKind, TokenScope } from './schema.js';
-export { uploadResult, inventoryEntries, UploadError, type UploadOptions } from './upload.js';
+export { uploadResult, inventoryEntries, alertsEndpoint, UploadError, type UploadOptions } from './upload.js';

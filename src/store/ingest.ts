@@ -39,6 +39,9 @@ export class IngestConflict extends Error {
   }
 }
 
+/** Targets whose runs are streams of events: a finding of one is never "fixed" by a later run. */
+const EVENT_KINDS: ReadonlySet<string> = new Set<TargetKind>(['runtime', 'admission']);
+
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
 function findingRow(f: Finding, targetId: number, runId: number, at: string): Insertable<FindingTable> {
@@ -88,6 +91,8 @@ function findingRow(f: Finding, targetId: number, runId: number, at: string): In
     last_seen_at: at,
     fixed_at: null,
     fixed_run: null,
+    event_time: l.event?.time ?? null,
+    event_user: l.event?.user ?? null,
   };
 }
 
@@ -287,7 +292,8 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
     );
 
     let fixed = 0;
-    if (complete) {
+    // Alerts are events, not state: a batch of runtime alerts or admission decisions fixes nothing.
+    if (complete && !EVENT_KINDS.has(kind)) {
       const r = await trx
         .updateTable('findings')
         .set({ fixed_at: at, fixed_run: run.id })

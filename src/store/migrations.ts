@@ -254,6 +254,26 @@ export function migrations(engine: Engine): Record<string, Migration> {
         await sql`drop index if exists findings_search`.execute(db);
       },
     },
+    '0005-runtime-alerts': {
+      // Runtime alerts (findings with location.event) listed newest first and filtered by identity:
+      // the event's time and who acted, with an index over the alerts alone (partial: other findings
+      // neither hold an entry nor pay for one at ingest).
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('findings').addColumn('event_time', 'text').execute();
+        await db.schema.alterTable('findings').addColumn('event_user', 'text').execute();
+        await db.schema
+          .createIndex('findings_events')
+          .on('findings')
+          .columns(['event_time', 'id'])
+          .where(sql.ref('event_time'), 'is not', null)
+          .execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropIndex('findings_events').execute();
+        await db.schema.alterTable('findings').dropColumn('event_user').execute();
+        await db.schema.alterTable('findings').dropColumn('event_time').execute();
+      },
+    },
   };
 }
 

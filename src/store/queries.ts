@@ -589,3 +589,84 @@ export async function findingsOnResources(
     name: r.resource_name,
   }));
 }
+
+export interface AlertFilter {
+  ruleId?: string;
+  namespace?: string;
+  /** Who acted (`location.event.user`). */
+  user?: string;
+  /** Only alerts of events after this time (ISO 8601), for a page that polls. */
+  since?: string;
+  limit?: number;
+}
+
+export interface Alert {
+  id: number;
+  targetId: number;
+  target: string;
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  message: string;
+  time: string;
+  user: string | null;
+  namespace: string | null;
+  resource?: { kind: string; name?: string };
+  status: string;
+  sourceIPs: string[];
+  source?: string;
+}
+
+/** Runtime alerts (findings of events), newest event first, through the index over alerts alone. */
+export async function listAlerts(store: Store, filter: AlertFilter = {}): Promise<{ alerts: Alert[] }> {
+  let q = store.db
+    .selectFrom('findings as f')
+    .innerJoin('targets as t', 't.id', 'f.target_id')
+    .select([
+      'f.id',
+      'f.target_id',
+      't.name as target',
+      'f.rule_id',
+      'f.title',
+      'f.severity',
+      'f.message',
+      'f.event_time',
+      'f.event_user',
+      'f.resource_kind',
+      'f.resource_namespace',
+      'f.resource_name',
+      'f.status',
+      'f.detail',
+    ])
+    .where('f.event_time', 'is not', null);
+  if (filter.ruleId) q = q.where('f.rule_id', '=', filter.ruleId);
+  if (filter.namespace) q = q.where('f.resource_namespace', '=', filter.namespace);
+  if (filter.user) q = q.where('f.event_user', '=', filter.user);
+  if (filter.since) q = q.where('f.event_time', '>', filter.since);
+  const rows = await q
+    .orderBy('f.event_time', 'desc')
+    .orderBy('f.id', 'desc')
+    .limit(clamp(filter.limit, 100, 1000))
+    .execute();
+  const alerts = rows.map((r) => {
+    const event = ((parse(r.detail) as { location?: { event?: { sourceIPs?: string[]; source?: string } } } | null)?.location?.event ??
+      {}) as { sourceIPs?: string[]; source?: string };
+    return {
+      id: r.id,
+      targetId: r.target_id,
+      target: r.target,
+      ruleId: r.rule_id,
+      title: r.title,
+      severity: r.severity as Severity,
+      message: r.message,
+      time: r.event_time!,
+      user: r.event_user,
+      namespace: r.resource_namespace,
+      ...(r.resource_kind ? { resource: { kind: r.resource_kind, ...(r.resource_name ? { name: r.resource_name } : {}) } } : {}),
+      status: r.status,
+      sourceIPs: event.sourceIPs ?? [],
+      ...(event.source ? { source: event.source } : {}),
+    };
+  });
+  return { alerts };
+}

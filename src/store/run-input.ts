@@ -93,6 +93,10 @@ const sanctumResult = z.object({
   inventory: z.array(inventoryEntry).default([]),
 });
 
+/** Other tools' findings may lack a slug or a title: the rule id and the message stand in. */
+const completeFinding = (f: z.infer<typeof finding>): Finding =>
+  ({ ...f, slug: f.slug ?? f.ruleId.toLowerCase(), title: f.title ?? f.message }) as Finding;
+
 function describe(error: z.ZodError): string {
   const first = error.issues[0];
   const where = first.path.length ? first.path.join('.') : 'body';
@@ -100,9 +104,16 @@ function describe(error: z.ZodError): string {
   return `${where}: ${first.message}${more}`;
 }
 
-/** Turns an uploaded body (the JSON result contract, or SARIF 2.1.0 from any tool) into a run. */
+/** Most findings in one upload given as a bare array (a batch of runtime alerts). */
+const MAX_BATCH = 100_000;
+
+/**
+ * Turns an uploaded body into a run: the JSON result contract, SARIF 2.1.0 from any tool, or a bare
+ * JSON array of findings (a batch of alerts as `sanctum audit` delivers them).
+ */
 export function parseRunInput(body: unknown): RunInput {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new RunInputError('the body must be a JSON object');
+  if (Array.isArray(body)) return fromFindingBatch(body);
+  if (body === null || typeof body !== 'object') throw new RunInputError('the body must be a JSON object or an array of findings');
   const o = body as Record<string, unknown>;
   if (o.version === '2.1.0' && Array.isArray(o.runs)) return fromSarif(o);
   if (o.schemaVersion === undefined)
@@ -114,7 +125,7 @@ export function parseRunInput(body: unknown): RunInput {
     source: 'sanctum',
     tool: r.tool,
     targets: r.targets,
-    findings: r.findings.map((f) => ({ ...f, slug: f.slug ?? f.ruleId.toLowerCase(), title: f.title ?? f.message }) as Finding),
+    findings: r.findings.map(completeFinding),
     errors: r.errors as ScanError[],
     stats: {
       files: r.stats.files ?? 0,
@@ -123,6 +134,22 @@ export function parseRunInput(body: unknown): RunInput {
       rules: r.stats.rules ?? 0,
     },
     inventory: r.inventory as InventoryEntry[],
+  };
+}
+
+function fromFindingBatch(body: unknown[]): RunInput {
+  if (body.length === 0) throw new RunInputError('an empty array: a batch needs at least one finding');
+  if (body.length > MAX_BATCH) throw new RunInputError(`a batch holds at most ${MAX_BATCH} findings (got ${body.length})`);
+  const parsed = z.array(finding).safeParse(body);
+  if (!parsed.success) throw new RunInputError(`invalid findings: ${describe(parsed.error)}`);
+  return {
+    source: 'sanctum',
+    tool: { name: 'sanctum', version: '' },
+    targets: [],
+    findings: parsed.data.map(completeFinding),
+    errors: [],
+    stats: { files: 0, resources: 0, durationMs: 0, rules: 0 },
+    inventory: [],
   };
 }
 

@@ -82,6 +82,9 @@ export interface FindingTable {
   /** Set when a complete run of the target no longer reports it; cleared when it comes back. */
   fixed_at: IsoTime | null;
   fixed_run: number | null;
+  /** Runtime alerts: the event's time and who acted (`location.event`). */
+  event_time: Generated<string | null>;
+  event_user: Generated<string | null>;
 }
 
 export interface FindingFrameworkTable {

@@ -4,7 +4,7 @@ import { allFrameworks } from '../frameworks/index.js';
 import { ingestRun, IngestConflict } from './ingest.js';
 import { sql } from 'kysely';
 import { appliedMigrations, FINDING_TEXT, migrations } from './migrations.js';
-import { compliance, getFinding, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
+import { compliance, getFinding, listAlerts, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
 import { parseRunInput, RunInputError, type RunInput } from './run-input.js';
 import { Store, parseStoreUrl } from './store.js';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens.js';
@@ -66,6 +66,15 @@ describe('run input', () => {
     expect(() =>
       parseRunInput({ schemaVersion: 1, tool: { name: 's', version: '1' }, findings: [{ ...finding(1), severity: 'urgent' }] }),
     ).toThrow(/severity must be/);
+  });
+
+  it('takes a bare array of findings as one batch (runtime alerts), and refuses bad entries', () => {
+    const r = parseRunInput([finding(1), { ...finding(2), slug: undefined, title: undefined }]);
+    expect(r.findings.map((f) => [f.slug, f.title])).toEqual([
+      ['privileged-container', 'Privileged container'],
+      ['k8s-0003', "Container 'c2' runs privileged"],
+    ]);
+    expect(() => parseRunInput([{ ruleId: 'RT-0001' }])).toThrow(/invalid findings: 0\./);
   });
 
   it('cuts long evidence so that no stored value is unbounded', () => {
@@ -287,6 +296,43 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     expect((await listFindings(store(), { targetId: s2.targetId, state: 'fixed' })).items.map((f) => f.path)).toEqual([
       'deploy/app-22.yaml',
     ]);
+  });
+
+  it.skipIf(skip)('keeps runtime alerts as they arrive in batches: newest event first, filtered, never "fixed"', async () => {
+    const alert = (n: number, user: string, namespace: string, ruleId = 'RT-0001') =>
+      finding(100 + n, {
+        ruleId,
+        slug: ruleId.toLowerCase(),
+        severity: 'high',
+        message: `Alert ${n}`,
+        frameworks: [],
+        location: {
+          path: 'audit.log',
+          startLine: n,
+          resource: { kind: 'Secret', namespace, name: `s${n}` },
+          event: { auditID: `a-${n}`, time: `2026-12-05T01:0${n}:00Z`, user, sourceIPs: ['10.0.0.9'], source: 'audit' },
+        },
+      });
+    const batch = (fs: Finding[]) => parseRunInput(JSON.parse(JSON.stringify(fs)));
+    await ingestRun(store(), batch([alert(1, 'alice', 'llm'), alert(2, 'bob', 'web', 'RT-0002')]), { target: 'prod', kind: 'runtime' });
+    const second = await ingestRun(store(), batch([alert(3, 'alice', 'web')]), { target: 'prod', kind: 'runtime' });
+    expect(second.fixed).toBe(0);
+    const all = await listAlerts(store());
+    expect(all.alerts.map((a) => [a.message, a.user, a.namespace, a.sourceIPs])).toEqual([
+      ['Alert 3', 'alice', 'web', ['10.0.0.9']],
+      ['Alert 2', 'bob', 'web', ['10.0.0.9']],
+      ['Alert 1', 'alice', 'llm', ['10.0.0.9']],
+    ]);
+    const m = async (f: object) => (await listAlerts(store(), f)).alerts.map((a) => a.message);
+    expect(await m({ user: 'alice' })).toEqual(['Alert 3', 'Alert 1']);
+    expect(await m({ namespace: 'web', ruleId: 'RT-0002' })).toEqual(['Alert 2']);
+    expect(await m({ since: '2026-12-05T01:01:30Z' })).toEqual(['Alert 3', 'Alert 2']);
+    // Earlier batches' alerts stay open: a later batch does not report them, and that fixes nothing.
+    const open = await listFindings(store(), { targetId: second.targetId });
+    expect(open.total).toBe(3);
+    // Scan findings are no alerts.
+    await ingestRun(store(), result([finding(1)]), { target: 'repo-next-to-alerts' });
+    expect((await listAlerts(store())).alerts).toHaveLength(3);
   });
 
   it.skipIf(skip)('writes a run in one transaction: a failure part-way leaves nothing of it', async () => {

@@ -67,6 +67,20 @@ export function runsEndpoint(url: string): URL {
   return u;
 }
 
+/**
+ * Where a stream of runtime alerts goes in `sanctum serve`, for a batching delivery (retries, bounded
+ * queue) that POSTs JSON arrays of findings: each batch is stored as a run of a `runtime` target.
+ */
+export function alertsEndpoint(opts: { url: string; token?: string; target: string }): {
+  url: string;
+  headers: Record<string, string>;
+} {
+  const u = runsEndpoint(opts.url);
+  u.searchParams.set('kind', 'runtime');
+  u.searchParams.set('target', opts.target);
+  return { url: u.toString(), headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} };
+}
+
 /** Sends a result to `sanctum serve` (`POST /api/v1/runs`); any entry point (scan, image, cluster) can call it. */
 export async function uploadResult(result: ScanResult, opts: UploadOptions): Promise<IngestResult> {
   const u = runsEndpoint(opts.url);

@@ -11,6 +11,7 @@ import {
   findingsOnResources,
   getFinding,
   getRun,
+  listAlerts,
   listFindings,
   listInventory,
   listRuns,
@@ -200,6 +201,18 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
           }
         : undefined,
     };
+  });
+  app.get('/api/v1/alerts', read, async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const since = str(q.since);
+    if (since !== undefined && Number.isNaN(Date.parse(since))) throw new HttpError(400, `since must be an ISO 8601 time (got '${since}')`);
+    return listAlerts(store, {
+      ruleId: str(q.rule),
+      namespace: str(q.namespace),
+      user: str(q.user),
+      since,
+      limit: int(q.limit),
+    });
   });
   app.get('/api/v1/inventory', read, async (req) => {
     const q = req.query as Record<string, unknown>;
