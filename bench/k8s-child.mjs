@@ -23,7 +23,9 @@ if (mode === 'parse') {
   out = { objects };
 } else {
   // As `sanctum scan --format json --output FILE` runs: findings spooled as files finish, then the report streamed to the file.
-  const { scanStreamed } = await import('../dist/index.js');
+  // The modules `sanctum scan` loads (the CLI), not the whole public API (cluster, image, audit, SBOM…).
+  await import('../dist/cli/main.js');
+  const { scanStreamed } = await import('../dist/scan.js');
   const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
   const r = scanStreamed({
     targets: [dir],
