@@ -124,10 +124,13 @@ describe('JsonFindingSpool', () => {
     const spool = new JsonFindingSpool();
     try {
       const spooled: Finding[] = [];
-      for (let i = 0; i < 3000; i++) spooled.push(finding(`f${i % 7}.yaml`, i, 'K8S-0001', `modèle ${'x'.repeat(500)} ${i} – ok`));
+      // Batches of ASCII items with a few multi-byte ones (two- and three-byte characters, surrogate pairs) among them.
+      for (let i = 0; i < 3000; i++)
+        spooled.push(finding(`f${i % 7}.yaml`, i, 'K8S-0001', i % 5 === 0 ? `modèle ${'x'.repeat(500)} ${i} – ok 🤖` : `model ${i}`));
       spool.spool(spooled.slice(0, 1500));
       spool.hold([finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')]);
-      spool.spool(spooled.slice(1500));
+      spool.spool(spooled.slice(1500, 1501));
+      spool.spool(spooled.slice(1501));
       const parts: string[] = [];
       spool.writeItems(2, (c) => parts.push(chunkText(c)));
       const all = [...spooled, finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')];

@@ -39,7 +39,7 @@ export class JsonFindingSpool {
   private readonly entries: Entry[] = [];
   /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
   private readonly separator = ',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{';
-  private pending: Array<string | Buffer> = [];
+  private pending: string[] = [];
   private pendingBytes = 0;
   private bytes = 0;
   private seq = 0;
@@ -59,22 +59,25 @@ export class JsonFindingSpool {
     if (findings.length === 0) return;
     // One serializer call for the batch; items are then found by their separator, which no item's
     // own text can hold (deeper lines are indented further, and strings never hold a line break).
-    const text = ',\n' + this.format.items(findings);
-    const length = Buffer.byteLength(text);
-    // ASCII text (the usual case) is searched as it is: its offsets are byte offsets.
-    const ascii = length === text.length;
-    const bytes = ascii ? undefined : Buffer.from(text);
+    // Each item is stored with the `,\n` before it; the batch's first one is written here.
+    const items = this.format.items(findings);
+    const itemsBytes = Buffer.byteLength(items);
+    // ASCII text (the usual case) is searched as it is: its offsets are byte offsets. Otherwise each
+    // item's byte length is measured on its own (a few items carry `…`): no copy of the batch as bytes.
+    const ascii = itemsBytes === items.length;
     const separator = this.separator;
     let start = 0;
+    let byteStart = this.bytes + this.pendingBytes;
     for (let i = 0; i < findings.length; i++) {
-      const next = start + separator.length;
-      const end = i + 1 === findings.length ? length : bytes ? bytes.indexOf(separator, next) : text.indexOf(separator, next);
+      const end = i + 1 === findings.length ? items.length : items.indexOf(separator, start + separator.length);
       if (end === -1) throw new Error('findings spool: an item separator is missing');
-      this.entries.push(entryOf(findings[i], this.seq++, this.bytes + this.pendingBytes + start, end - start));
+      const bytes = (i === 0 ? 2 : 0) + (ascii ? end - start : Buffer.byteLength(items.slice(start, end)));
+      this.entries.push(entryOf(findings[i], this.seq++, byteStart, bytes));
+      byteStart += bytes;
       start = end;
     }
-    this.pending.push(bytes ?? text);
-    this.pendingBytes += length;
+    this.pending.push(',\n', items);
+    this.pendingBytes += 2 + itemsBytes;
     if (this.pendingBytes >= READ_MAX) this.flush();
   }
 
@@ -140,12 +143,7 @@ export class JsonFindingSpool {
   private flush(): void {
     if (this.pending.length === 0) return;
     const pending = this.pending;
-    writeString(
-      this.fd,
-      pending.every((p) => typeof p === 'string')
-        ? pending.join('')
-        : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))),
-    );
+    writeString(this.fd, pending.join(''));
     this.bytes += this.pendingBytes;
     this.pending = [];
     this.pendingBytes = 0;
