@@ -25,6 +25,7 @@ class Entry {
 }
 
 const READ_MAX = 1 << 20;
+const COMMA = 0x2c;
 
 /**
  * Findings of the JSON report written to a temporary file as the scan finds them, already in the
@@ -38,9 +39,10 @@ export class JsonFindingSpool {
   private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
   /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
-  private readonly separator = ',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{';
-  private pending: string[] = [];
-  private pendingBytes = 0;
+  private readonly separator = Buffer.from(',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{');
+  /** Spooled text not yet written to the file: `staged` bytes of `staging`. */
+  private readonly staging = Buffer.allocUnsafe(READ_MAX);
+  private staged = 0;
   private bytes = 0;
   private seq = 0;
   private closed = false;
@@ -57,28 +59,38 @@ export class JsonFindingSpool {
   /** Writes findings out; only their sort keys stay in memory. */
   spool(findings: readonly Finding[]): void {
     if (findings.length === 0) return;
-    // One serializer call for the batch; items are then found by their separator, which no item's
-    // own text can hold (deeper lines are indented further, and strings never hold a line break).
-    // Each item is stored with the `,\n` before it; the batch's first one is written here.
-    const items = this.format.items(findings);
-    const itemsBytes = Buffer.byteLength(items);
-    // ASCII text (the usual case) is searched as it is: its offsets are byte offsets. Otherwise each
-    // item's byte length is measured on its own (a few items carry `…`): no copy of the batch as bytes.
-    const ascii = itemsBytes === items.length;
+    // One serializer call for the batch, encoded once into the staging buffer; items are then found
+    // by their separator, which no item's own text can hold (deeper lines are indented further, and
+    // strings never hold a line break). Each item is stored with the `,\n` before it: the batch's
+    // first one is the `[\n` that ends the wrapping head, its bracket overwritten.
+    const format = this.format;
+    const text = format.wrapped(findings);
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    if (this.staged + 3 * text.length > this.staging.length) this.flush();
+    const direct = 3 * text.length > this.staging.length;
+    const at = direct ? 0 : this.staged;
+    const buffer = direct ? Buffer.from(text, 'utf8') : this.staging;
+    const end = at + buffer.write(text, at);
+    const first = at + format.headLength - 2;
+    buffer[first] = COMMA;
+    const last = end - format.tailLength;
     const separator = this.separator;
-    let start = 0;
-    let byteStart = this.bytes + this.pendingBytes;
+    const base = this.bytes + (direct ? this.staged : at) - first;
+    let start = first;
     for (let i = 0; i < findings.length; i++) {
-      const end = i + 1 === findings.length ? items.length : items.indexOf(separator, start + separator.length);
-      if (end === -1) throw new Error('findings spool: an item separator is missing');
-      const bytes = (i === 0 ? 2 : 0) + (ascii ? end - start : Buffer.byteLength(items.slice(start, end)));
-      this.entries.push(entryOf(findings[i], this.seq++, byteStart, bytes));
-      byteStart += bytes;
-      start = end;
+      const next = i + 1 === findings.length ? last : buffer.indexOf(separator, start + separator.length);
+      if (next === -1 || next > last) throw new Error('findings spool: an item separator is missing');
+      this.entries.push(entryOf(findings[i], this.seq++, base + start, next - start));
+      start = next;
     }
-    this.pending.push(',\n', items);
-    this.pendingBytes += 2 + itemsBytes;
-    if (this.pendingBytes >= READ_MAX) this.flush();
+    if (direct) {
+      writeString(this.fd, buffer.subarray(first, last));
+      this.bytes += last - first;
+      return;
+    }
+    // The wrapping head is dropped: the items move to where it started.
+    buffer.copyWithin(at, first, last);
+    this.staged += last - first;
   }
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
@@ -141,12 +153,10 @@ export class JsonFindingSpool {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    const pending = this.pending;
-    writeString(this.fd, pending.join(''));
-    this.bytes += this.pendingBytes;
-    this.pending = [];
-    this.pendingBytes = 0;
+    if (this.staged === 0) return;
+    writeString(this.fd, this.staging.subarray(0, this.staged));
+    this.bytes += this.staged;
+    this.staged = 0;
   }
 }
 

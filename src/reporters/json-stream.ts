@@ -73,10 +73,23 @@ export class ArrayItemFormat {
 
   /** The items, indented, separated by `,\n`, without a separator after the last. */
   items(values: readonly unknown[]): string {
+    const text = this.wrapped(values);
+    return text.slice(this.head.length, text.length - this.tail.length);
+  }
+
+  /** The items as `items` writes them, between `headLength` characters before them and `tailLength` after (all ASCII; the head ends with `[\n`). */
+  wrapped(values: readonly unknown[]): string {
     let batch: unknown = values;
     for (let j = 0; j < this.depth; j++) batch = [batch];
-    const text = JSON.stringify(batch, null, 2);
-    return text.slice(this.head.length, text.length - this.tail.length);
+    return JSON.stringify(batch, null, 2);
+  }
+
+  get headLength(): number {
+    return this.head.length;
+  }
+
+  get tailLength(): number {
+    return this.tail.length;
   }
 
   get close(): string {
