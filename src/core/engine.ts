@@ -265,7 +265,7 @@ export class Engine {
 
   private resolve(reports: RawReport[]): void {
     if (reports.length === 0) return;
-    const inlineByFile = new Map<SourceFile, { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null>();
+    const inlineByFile = new Map<SourceFile, InlineSuppressions>();
     const usedInline = new Set<InlineSuppression>();
     const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
     const resolved = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input));
@@ -483,7 +483,21 @@ function withoutRange(location: Location): void {
   delete location.endColumn;
 }
 
-function inlineFor(file: SourceFile): { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null {
+type InlineSuppressions = { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null;
+
+/** The inline suppressions of each file, read once: findings of cross-object rules come back to files whose text was released. */
+const inlineOfFile = new WeakMap<SourceFile, InlineSuppressions>();
+
+function inlineFor(file: SourceFile): InlineSuppressions {
+  let inline = inlineOfFile.get(file);
+  if (inline === undefined) {
+    inline = readInline(file);
+    inlineOfFile.set(file, inline);
+  }
+  return inline;
+}
+
+function readInline(file: SourceFile): InlineSuppressions {
   // An object read from a cluster has no comments (its text is JSON written for the scan).
   if (file.cluster || looksBinary(file.head())) return null;
   const text = file.text();

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
@@ -145,18 +146,10 @@ export class DiskSourceFile extends BaseSourceFile {
   }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
 /** True when the bytes look like binary content (NUL bytes or invalid UTF-8 in the head). */
 export function looksBinary(head: Uint8Array): boolean {
-  const n = Math.min(head.length, HEAD_BYTES);
-  for (let i = 0; i < n; i++) if (head[i] === 0) return true;
-  try {
-    strictUtf8.decode(trimPartialUtf8(head.subarray(0, n)));
-    return false;
-  } catch {
-    return true;
-  }
+  const bytes = head.length > HEAD_BYTES ? head.subarray(0, HEAD_BYTES) : head;
+  return bytes.indexOf(0) !== -1 || !isUtf8(trimPartialUtf8(bytes));
 }
 
 function trimPartialUtf8(b: Uint8Array): Uint8Array {
