@@ -127,6 +127,8 @@ describe('JsonFindingSpool', () => {
       // Batches of ASCII items with a few multi-byte ones (two- and three-byte characters, surrogate pairs) among them.
       for (let i = 0; i < 3000; i++)
         spooled.push(finding(`f${i % 7}.yaml`, i, 'K8S-0001', i % 5 === 0 ? `modèle ${'x'.repeat(500)} ${i} – ok 🤖` : `model ${i}`));
+      // One item larger than a read of the spool.
+      spooled.push(finding('f2.yaml', 5000, 'K8S-0001', 'y'.repeat(300_000)));
       spool.spool(spooled.slice(0, 1500));
       spool.hold([finding('f3.yaml', 10, 'K8S-0002', 'held'), finding('a.yaml', 1, 'K8S-0001', 'held first')]);
       spool.spool(spooled.slice(1500, 1501));

@@ -63,8 +63,10 @@ export class JsonFindingSpool {
     // by their separator, which no item's own text can hold (deeper lines are indented further, and
     // strings never hold a line break). Each item is stored with the `,\n` before it: the batch's
     // first one is the `[\n` that ends the wrapping head, its bracket overwritten.
+    // In report order, so that the report reads the spool in long runs.
+    const sorted = findings.length > 1 ? [...findings].sort(compareFindings) : findings;
     const format = this.format;
-    const text = format.wrapped(findings);
+    const text = format.wrapped(sorted);
     // A UTF-16 code unit takes at most 3 bytes of UTF-8.
     if (this.staged + 3 * text.length > this.staging.length) this.flush();
     const direct = 3 * text.length > this.staging.length;
@@ -80,7 +82,7 @@ export class JsonFindingSpool {
     for (let i = 0; i < findings.length; i++) {
       const next = i + 1 === findings.length ? last : buffer.indexOf(separator, start + separator.length);
       if (next === -1 || next > last) throw new Error('findings spool: an item separator is missing');
-      this.entries.push(entryOf(findings[i], this.seq++, base + start, next - start));
+      this.entries.push(entryOf(sorted[i], this.seq++, base + start, next - start));
       start = next;
     }
     if (direct) {
@@ -114,33 +116,29 @@ export class JsonFindingSpool {
       sink(first ? text.slice(1) : text);
       first = false;
     };
-    let runStart = -1;
-    let runEnd = -1;
-    const flushRun = (): void => {
-      if (runStart === -1) return;
-      const buf = Buffer.allocUnsafe(runEnd - runStart);
-      for (let off = 0; off < buf.length;) {
-        const n = readSync(this.fd, buf, off, buf.length - off, runStart + off);
-        if (n === 0) throw new Error('findings spool ended early');
-        off += n;
-      }
-      // Copied as bytes: the text is neither decoded nor encoded again.
-      emit(buf);
-      runStart = runEnd = -1;
+    // Items are copied as bytes (neither decoded nor encoded again) into chunks of up to READ_MAX.
+    const windows = new SpoolWindows(this.fd, this.bytes);
+    let out = Buffer.allocUnsafe(READ_MAX);
+    let used = 0;
+    const flushOut = (): void => {
+      if (used === 0) return;
+      emit(out.subarray(0, used));
+      out = Buffer.allocUnsafe(READ_MAX);
+      used = 0;
     };
     for (const e of this.entries) {
       if (e.offset === -1) {
-        flushRun();
+        flushOut();
         emit(',\n' + this.format.items([e.finding]));
-        continue;
+      } else if (e.length > WINDOW_BYTES) {
+        flushOut();
+        emit(readAt(this.fd, e.offset, e.length));
+      } else {
+        if (used + e.length > out.length) flushOut();
+        used += windows.copy(e.offset, e.length, out, used);
       }
-      if (e.offset !== runEnd || runEnd - runStart >= READ_MAX) {
-        flushRun();
-        runStart = e.offset;
-      }
-      runEnd = e.offset + e.length;
     }
-    flushRun();
+    flushOut();
     sink('\n' + this.format.close);
   }
 
@@ -158,6 +156,71 @@ export class JsonFindingSpool {
     this.bytes += this.staged;
     this.staged = 0;
   }
+}
+
+/** Bytes of the spool read at a time: a few windows follow the runs that the report interleaves (a file's findings, its directory's cross-object ones). */
+const WINDOW_BYTES = 256 * 1024;
+const WINDOWS = 4;
+
+class SpoolWindows {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly buffers: Buffer[] = [];
+  private readonly used: number[] = [];
+  private clock = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly size: number,
+  ) {}
+
+  /** Copies `length` bytes of the spool at `offset` into `target` at `at`; returns `length`. */
+  copy(offset: number, length: number, target: Buffer, at: number): number {
+    let w = this.starts.findIndex((start, i) => start <= offset && offset + length <= this.ends[i]);
+    if (w === -1) w = this.load(offset);
+    this.used[w] = ++this.clock;
+    this.buffers[w].copy(target, at, offset - this.starts[w], offset - this.starts[w] + length);
+    return length;
+  }
+
+  /** Reads the window at `offset` into the least recently used buffer. */
+  private load(offset: number): number {
+    let w = this.buffers.length;
+    if (w < WINDOWS) this.buffers.push(Buffer.allocUnsafe(WINDOW_BYTES));
+    else w = this.used.indexOf(Math.min(...this.used));
+    const length = Math.min(WINDOW_BYTES, this.size - offset);
+    readInto(this.fd, this.buffers[w], length, offset);
+    this.starts[w] = offset;
+    this.ends[w] = offset + length;
+    return w;
+  }
+}
+
+function readAt(fd: number, offset: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  readInto(fd, buf, length, offset);
+  return buf;
+}
+
+function readInto(fd: number, buf: Buffer, length: number, position: number): void {
+  for (let off = 0; off < length;) {
+    const n = readSync(fd, buf, off, length - off, position + off);
+    if (n === 0) throw new Error('findings spool ended early');
+    off += n;
+  }
+}
+
+/** The order of `sortFindings`. */
+function compareFindings(a: Finding, b: Finding): number {
+  const l = a.location;
+  const m = b.location;
+  return (
+    cmp(l.path, m.path) ||
+    (l.startLine ?? 0) - (m.startLine ?? 0) ||
+    (l.startColumn ?? 0) - (m.startColumn ?? 0) ||
+    cmp(a.ruleId, b.ruleId) ||
+    cmp(a.message, b.message)
+  );
 }
 
 function entryOf(f: Finding, seq: number, offset: number, length: number, held?: Finding): Entry {
