@@ -36,6 +36,8 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
+    // Recognising services is the costly part: only for pods that listen on the node at all.
+    if (pod.spec.hostNetwork !== true && !pod.containers.some((c) => c.group === 'containers' && hasHostPort(c.container.ports))) return;
     const services = aiServicesOfPod(pod);
     if (services.length === 0) return;
     if (pod.spec.hostNetwork === true) {
@@ -67,3 +69,10 @@ export default defineRule<PodSpecDocument>({
     }
   },
 });
+
+function hasHostPort(ports: unknown): boolean {
+  return (
+    Array.isArray(ports) &&
+    ports.some((p) => typeof p === 'object' && p !== null && typeof (p as Record<string, unknown>).hostPort === 'number')
+  );
+}
