@@ -24,8 +24,24 @@ export interface EnvEntry {
   path: ObjectPath;
 }
 
-/** The container's `env` entries, in order, with their object paths. */
-export function envOf(c: ContainerView): EnvEntry[] {
+/**
+ * One value per container view, computed once: many rules read the same container's env and command
+ * line, and a view (like the object it was read from) does not change during a scan.
+ */
+function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T {
+  const cache = new WeakMap<ContainerView, T>();
+  return (c) => {
+    let v = cache.get(c);
+    if (v === undefined) {
+      v = compute(c);
+      cache.set(c, v);
+    }
+    return v;
+  };
+}
+
+/** The container's `env` entries, in order, with their object paths (shared: not to be modified). */
+export const envOf: (c: ContainerView) => readonly EnvEntry[] = memoized((c) => {
   const out: EnvEntry[] = [];
   asList(c.container.env).forEach((e, i) => {
     if (!isMapping(e) || typeof e.name !== 'string') return;
@@ -34,7 +50,7 @@ export function envOf(c: ContainerView): EnvEntry[] {
     out.push({ name: e.name, value, fromRef: e.valueFrom !== undefined, path: [...c.path, 'env', i] });
   });
   return out;
-}
+});
 
 /** The entry that sets an env name (the last one: Kubernetes lets a later entry win). */
 export function envValue(c: ContainerView, name: string): EnvEntry | undefined {
@@ -49,8 +65,8 @@ export interface ArgToken {
   path: ObjectPath;
 }
 
-/** `command` then `args`, as the runtime joins them. */
-export function commandLine(c: ContainerView): ArgToken[] {
+/** `command` then `args`, as the runtime joins them (shared: not to be modified). */
+export const commandLine: (c: ContainerView) => readonly ArgToken[] = memoized((c) => {
   const out: ArgToken[] = [];
   for (const key of ['command', 'args'] as const) {
     asList(c.container[key]).forEach((v, i) => {
@@ -58,7 +74,7 @@ export function commandLine(c: ContainerView): ArgToken[] {
     });
   }
   return out;
-}
+});
 
 /**
  * Splits a shell string into words, well enough to read the flags of a command line
@@ -87,7 +103,17 @@ export function shellWords(s: string): string[] {
         cur += next;
         inWord = true;
       }
-    } else if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === '(' || ch === ')') {
+    } else if (
+      ch === ' ' ||
+      ch === '\t' ||
+      ch === '\n' ||
+      ch === '\r' ||
+      ch === ';' ||
+      ch === '&' ||
+      ch === '|' ||
+      ch === '(' ||
+      ch === ')'
+    ) {
       if (inWord) out.push(cur);
       cur = '';
       inWord = false;
@@ -118,14 +144,14 @@ export function wordAt(w: Word): At {
  * The words of the container's command line: list entries as they are, and entries that hold a
  * shell script (anything with a space) split into words. Shell separators are kept as words.
  */
-export function commandWords(c: ContainerView): Word[] {
+export const commandWords: (c: ContainerView) => readonly Word[] = memoized((c) => {
   const out: Word[] = [];
   for (const t of commandLine(c)) {
     if (/\s/.test(t.value)) for (const w of shellWords(t.value)) out.push({ value: w, path: t.path, inScript: true });
     else out.push(t);
   }
   return out;
-}
+});
 
 /** A quantity-valued entry of `resources.requests` or `resources.limits`. */
 export function resourceValue(c: ContainerView, section: 'requests' | 'limits', name: string): unknown {
@@ -184,9 +210,11 @@ function workflowDefaults(pod: PodSpecDocument): { spec: Obj; path: ObjectPath }
 
 /** A pod-level field, or the workflow-wide default of an Argo template; with its object path. */
 function podField(pod: PodSpecDocument, name: string): { value: unknown; path: ObjectPath } | undefined {
-  if (pod.spec[name] !== undefined && pod.spec[name] !== null && pod.spec[name] !== '') return { value: pod.spec[name], path: pod.at(name) };
+  if (pod.spec[name] !== undefined && pod.spec[name] !== null && pod.spec[name] !== '')
+    return { value: pod.spec[name], path: pod.at(name) };
   const wf = workflowDefaults(pod);
-  if (wf && wf.spec[name] !== undefined && wf.spec[name] !== null && wf.spec[name] !== '') return { value: wf.spec[name], path: [...wf.path, name] };
+  if (wf && wf.spec[name] !== undefined && wf.spec[name] !== null && wf.spec[name] !== '')
+    return { value: wf.spec[name], path: [...wf.path, name] };
   return undefined;
 }
 
@@ -221,7 +249,11 @@ export function parseImage(image: string): ImageRef | undefined {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   const tag = colon > slash ? name.slice(colon + 1) : undefined;
-  return { repository: colon > slash ? name.slice(0, colon) : name, tag: tag === '' ? undefined : tag, digest: digest === '' ? undefined : digest };
+  return {
+    repository: colon > slash ? name.slice(0, colon) : name,
+    tag: tag === '' ? undefined : tag,
+    digest: digest === '' ? undefined : digest,
+  };
 }
 
 /**
@@ -256,7 +288,8 @@ function accountsOf(objects: readonly K8sObjectDocument[]): Map<string, K8sObjec
   let index = accountIndexes.get(objects);
   if (!index) {
     index = new Map();
-    for (const o of objects) if (o.object.kind === 'ServiceAccount' && o.object.apiVersion === 'v1') index.set(`${o.namespace}/${o.name}`, o);
+    for (const o of objects)
+      if (o.object.kind === 'ServiceAccount' && o.object.apiVersion === 'v1') index.set(`${o.namespace}/${o.name}`, o);
     accountIndexes.set(objects, index);
   }
   return index;
@@ -303,8 +336,17 @@ export function identityDecidedHere(pod: PodSpecDocument): boolean {
 }
 
 const POD_SPEC_GROUPS = new Set([
-  'v1', 'apps', 'batch', 'extensions', 'ray.io', 'kubeflow.org', 'serving.kserve.io', 'machinelearning.seldon.io', 'argoproj.io',
-  'jobset.x-k8s.io', 'leaderworkerset.x-k8s.io',
+  'v1',
+  'apps',
+  'batch',
+  'extensions',
+  'ray.io',
+  'kubeflow.org',
+  'serving.kserve.io',
+  'machinelearning.seldon.io',
+  'argoproj.io',
+  'jobset.x-k8s.io',
+  'leaderworkerset.x-k8s.io',
 ]);
 
 /**
@@ -330,9 +372,11 @@ export function mergedWithRuntime(pod: PodSpecDocument, c: ContainerView): 'runt
 }
 
 /** Environment names that hold credentials: `HF_TOKEN`, `OPENAI_API_KEY`, `DB_PASSWORD`, `AWS_SECRET_ACCESS_KEY`. */
-const SECRET_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?KEY|CLIENT_?SECRET)(?:_|$)/i;
+const SECRET_NAME =
+  /(?:^|_)(?:PASSWORD|PASSWD|PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?|AUTH_?KEY|CLIENT_?SECRET)(?:_|$)/i;
 /** Names that point at a secret rather than hold it. */
-const REFERENCE_NAME = /(?:_|^)(?:FILE|PATH|DIR|NAME|ID|URL|URI|ENDPOINT|HOST|TYPE|HEADER|LENGTH|LIMIT|TTL|EXPIRY|EXPIRES|ENABLED|REQUIRED|MODE)$/i;
+const REFERENCE_NAME =
+  /(?:_|^)(?:FILE|PATH|DIR|NAME|ID|URL|URI|ENDPOINT|HOST|TYPE|HEADER|LENGTH|LIMIT|TTL|EXPIRY|EXPIRES|ENABLED|REQUIRED|MODE)$/i;
 
 /** Credential formats recognisable by their shape. Each pattern is anchored and linear. */
 const KEY_FORMATS: ReadonlyArray<{ name: string; re: RegExp }> = [
@@ -353,7 +397,8 @@ const KEY_FORMATS: ReadonlyArray<{ name: string; re: RegExp }> = [
 /** `scheme://user:password@host`: credentials inside a connection URL. */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:([^/\s@]+)@/i;
 const NOT_A_SECRET = /^(?:true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,6})$/i;
-const PLACEHOLDER = /^(?:<[^>]*>|\$[A-Za-z_][A-Za-z0-9_]*|\$\(.*\)|\$\{.*\}|\{\{.*\}\}|x+|\*+|\.+|-+|changeme|change-me|replace-?me|your[-_].*|dummy|example|placeholder|redacted)$/i;
+const PLACEHOLDER =
+  /^(?:<[^>]*>|\$[A-Za-z_][A-Za-z0-9_]*|\$\(.*\)|\$\{.*\}|\{\{.*\}\}|x+|\*+|\.+|-+|changeme|change-me|replace-?me|your[-_].*|dummy|example|placeholder|redacted)$/i;
 
 /**
  * Whether a literal value under a name (an environment variable, a command-line flag as
@@ -363,7 +408,8 @@ export function classifySecret(name: string, value: string): { kind: string; cer
   const v = value.trim();
   if (v === '' || v.length < 4 || NOT_A_SECRET.test(v) || PLACEHOLDER.test(v) || isKnownFalse(v)) return undefined;
   const format = KEY_FORMATS.find((f) => f.re.test(v));
-  if (format && (format.name !== 'Weights & Biases key' || SECRET_NAME.test(name) || /WANDB/i.test(name))) return { kind: format.name, certain: true };
+  if (format && (format.name !== 'Weights & Biases key' || SECRET_NAME.test(name) || /WANDB/i.test(name)))
+    return { kind: format.name, certain: true };
   const url = URL_WITH_PASSWORD.exec(v);
   if (url && !PLACEHOLDER.test(url[1])) return { kind: 'password in a connection URL', certain: true };
   if (!SECRET_NAME.test(name) || REFERENCE_NAME.test(name)) return undefined;
