@@ -77,6 +77,7 @@ describe('gateway with the openai client', () => {
       tokens: { prompt: 7, completion: 4, total: 11, estimated: false },
     });
     expect(JSON.stringify(gw.audit.entries)).not.toContain(SUPPORT_KEY);
+    expect(entry.request).toBeUndefined(); // prompts are not logged unless asked for
   });
 
   it('proxies completions, responses and embeddings', async () => {
@@ -215,5 +216,72 @@ describe('gateway with the openai client', () => {
     expect(text).toMatch(/sanctum_gateway_tokens_total\{key="support-bot",model="llama-3.1-8b",kind="prompt"\} \d+/);
     expect(text).toContain('sanctum_gateway_overhead_seconds_bucket');
     expect(text).not.toContain(SUPPORT_KEY);
+  });
+});
+
+describe('gateway: timeouts and prompt logging', () => {
+  let upstream: FakeUpstream;
+  let gw: TestGateway;
+  const client = () => new OpenAI({ apiKey: ADMIN_KEY, baseURL: `${gw.gateway.url}/v1`, maxRetries: 0 });
+
+  beforeAll(async () => {
+    upstream = await new FakeUpstream().start();
+    gw = await startTestGateway(`
+upstreams:
+  - { name: slow, baseURL: "${upstream.baseURL}", models: [m], timeoutMs: 300, idleTimeoutMs: 300 }
+keys:
+  - { name: admin, sha256: "${hashKey(ADMIN_KEY)}", models: ["*"] }
+audit: { prompts: true }
+`);
+  });
+  afterAll(async () => {
+    await gw?.close();
+    await upstream?.close();
+  });
+
+  it('answers 504 when the upstream does not answer in timeoutMs', async () => {
+    upstream.behaviour = { ...upstream.behaviour, hang: true };
+    try {
+      const err = await client()
+        .chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 504, code: 'upstream_timeout' });
+    } finally {
+      upstream.behaviour = { ...upstream.behaviour, hang: false };
+    }
+  });
+
+  it('ends a stream that stalls longer than idleTimeoutMs with an error event', async () => {
+    let release!: () => void;
+    upstream.behaviour = { ...upstream.behaviour, holdAfterFirst: new Promise<void>((r) => (release = r)) };
+    try {
+      const stream = await client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      const got: string[] = [];
+      const err = await (async () => {
+        for await (const chunk of stream) got.push(chunk.choices[0]?.delta.content ?? '');
+      })().catch((e: unknown) => e);
+      expect(got).toEqual(['Hello']);
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect((err as Error).message).toContain('did not answer in time');
+      expect(gw.audit.entries.at(-1)).toMatchObject({ stream: true, error: 'upstream_timeout' });
+    } finally {
+      release();
+      upstream.behaviour = { ...upstream.behaviour, holdAfterFirst: undefined };
+    }
+  });
+
+  it('logs the request and the answer (streamed: its text) when audit.prompts is on', async () => {
+    await client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'what is 2+2?' }] });
+    expect(gw.audit.entries.at(-1)).toMatchObject({
+      request: { model: 'm', messages: [{ role: 'user', content: 'what is 2+2?' }] },
+      response: { choices: [{ message: { content: 'Hello from the upstream' } }] },
+    });
+    const stream = await client().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'again' }], stream: true });
+    for await (const chunk of stream) void chunk;
+    expect(gw.audit.entries.at(-1)).toMatchObject({
+      stream: true,
+      request: { messages: [{ content: 'again' }] },
+      response: 'Hello from the upstream',
+    });
   });
 });

@@ -10,6 +10,13 @@ export interface Guardrails {
   response(endpoint: GatewayEndpoint, body: unknown, settings: unknown): GuardrailVerdict;
   /** A guard for one streamed response, or undefined when nothing needs watching. */
   stream(endpoint: GatewayEndpoint, settings: unknown): StreamGuard | undefined;
+  /** Whether the caller's settings ask for prompts and answers in the audit log. */
+  logPrompts(settings: unknown): boolean;
+  /**
+   * A body (or, for a stream, the text it carried) as the audit log may keep it: secrets and PII
+   * redacted whatever the caller's settings let through.
+   */
+  forLog(endpoint: GatewayEndpoint, what: 'request' | 'response' | 'stream', body: unknown, settings: unknown): unknown;
 }
 
 /** Lets everything through unchanged. */
@@ -18,6 +25,8 @@ export const noGuardrails: Guardrails = {
   request: (_endpoint, body) => ({ body, decisions: [] }),
   response: (_endpoint, body) => ({ body, decisions: [] }),
   stream: () => undefined,
+  logPrompts: () => false,
+  forLog: (_endpoint, _what, body) => body,
 };
 
 /** The guardrails a configuration asks for. */

@@ -12,7 +12,7 @@ import { guardrailsFor, type Guardrails } from './guard.js';
 import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } from './guardrails/types.js';
 import { KeyRing, mayUse, type Principal } from './keys.js';
 import { GatewayMetrics } from './metrics.js';
-import { estimatedUsage, estimateTokens, StreamUsage, usageOf, type TokenCount } from './usage.js';
+import { estimatedUsage, estimateTokens, StreamTranscript, StreamUsage, usageOf, type TokenCount } from './usage.js';
 import { upstreamFailure, Upstreams } from './upstreams.js';
 
 export interface GatewayOptions {
@@ -85,6 +85,8 @@ interface Exchange {
   upstreamMs?: number;
   tokens?: TokenCount;
   decisions: GuardrailDecision[];
+  /** Set when bodies go to the audit log (`audit.prompts`, or the caller's guardrail settings ask for it). */
+  logPrompts?: boolean;
   logged?: unknown;
   responseLogged?: unknown;
   done: boolean;
@@ -177,7 +179,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       guardrails: x.decisions.length ? x.decisions : undefined,
       client: request.ip,
     };
-    if (x.state.config.audit.prompts) {
+    if (x.logPrompts) {
       entry.request = x.logged;
       entry.response = x.responseLogged;
     }
@@ -322,7 +324,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     let forward = verdict.body as Record<string, unknown>;
     if (route.upstreamModel) forward = { ...forward, model: route.upstreamModel };
     const payload = JSON.stringify(forward);
-    if (s.config.audit.prompts) x.logged = verdict.body;
+    x.logPrompts = s.config.audit.prompts || s.guardrails.logPrompts(settings);
+    if (x.logPrompts) x.logged = s.guardrails.forLog(endpoint, 'request', verdict.body, settings);
 
     const abort = new AbortController();
     const raw = reply.raw;
@@ -341,7 +344,18 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     }
     const contentType = String(res.headers['content-type'] ?? 'application/json');
     if (contentType.startsWith('text/event-stream'))
-      return relayStream(request, reply, res, contentType, s.guardrails.stream(endpoint, settings), scopes, payload.length, sent, abort);
+      return relayStream(
+        request,
+        reply,
+        res,
+        contentType,
+        s.guardrails.stream(endpoint, settings),
+        scopes,
+        payload.length,
+        sent,
+        abort,
+        settings,
+      );
 
     let text: string;
     try {
@@ -372,7 +386,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       x.decisions.push(...checked.decisions);
       if (checked.block) throw new GatewayError(checked.block.status, 'invalid_request_error', checked.block.code, checked.block.message);
       if (checked.body !== parsed) out = JSON.stringify(checked.body);
-      if (s.config.audit.prompts) x.responseLogged = checked.body;
+      if (x.logPrompts) x.responseLogged = s.guardrails.forLog(endpoint, 'response', checked.body, settings);
     }
     finish(request, res.statusCode, res.statusCode >= 400 ? 'upstream_error' : undefined);
     return reply.code(res.statusCode).type(contentType).send(out);
@@ -394,8 +408,10 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     requestBytes: number,
     sent: number,
     abort: AbortController,
+    settings: unknown,
   ): Promise<void> {
     const x = request.gw;
+    const transcript = x.logPrompts ? new StreamTranscript() : undefined;
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(res.statusCode, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
@@ -407,6 +423,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       for await (const chunk of res.body as AsyncIterable<Buffer>) {
         usage.push(chunk);
         const out = guard ? guard.push(chunk) : chunk;
+        transcript?.push(out);
         if (out.length > 0 && !raw.write(out)) {
           const t = performance.now();
           await waitForDrain(raw);
@@ -421,6 +438,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       }
       if (guard && !guard.block && !raw.destroyed) {
         const rest = guard.end();
+        transcript?.push(rest);
         if (rest.length) raw.write(rest);
         // end() may cut the stream too: what it held back is checked last.
         const cut = guard.block as GuardrailBlock | undefined;
@@ -446,6 +464,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     x.tokens = usage.usage ?? estimatedUsage(requestBytes, usage.events);
     budgets.spend(scopes, x.tokens.total);
     if (guard) x.decisions.push(...guard.decisions);
+    if (transcript) x.responseLogged = x.state.guardrails.forLog(x.endpoint as GatewayEndpoint, 'stream', transcript.text, settings);
     finish(request, status, error);
   }
 

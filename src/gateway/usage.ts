@@ -30,39 +30,72 @@ export function estimatedUsage(requestBytes: number, completion: number): TokenC
 
 const MAX_LINE = 1 << 20;
 
+/** Splits server-sent-event bytes into the data of each `data:` line, across chunk boundaries. */
+class SseData {
+  private readonly decoder = new StringDecoder('utf8');
+  private tail = '';
+
+  push(chunk: Uint8Array, onData: (data: string) => void): void {
+    const text = this.tail + this.decoder.write(chunk as Buffer);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      if (text.startsWith('data:', start)) {
+        const data = text.slice(start + 5, nl).trim();
+        if (data !== '[DONE]' && data !== '') onData(data);
+      }
+      start = nl + 1;
+    }
+    this.tail = text.length - start > MAX_LINE ? '' : text.slice(start);
+  }
+}
+
 /**
  * Watches a server-sent-event stream go by for its usage: the final chunk of a chat completion streamed
  * with `stream_options.include_usage`, or the `response.completed` event of the Responses API. Counts
  * the data events too: one event carries about one token, the estimate when no usage comes.
  */
 export class StreamUsage {
-  private readonly decoder = new StringDecoder('utf8');
-  private tail = '';
+  private readonly sse = new SseData();
   events = 0;
   usage?: TokenCount;
 
   push(chunk: Uint8Array): void {
-    const text = this.tail + this.decoder.write(chunk as Buffer);
-    let start = 0;
-    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.line(text, start, nl);
-      start = nl + 1;
-    }
-    this.tail = text.length - start > MAX_LINE ? '' : text.slice(start);
+    this.sse.push(chunk, (data) => {
+      this.events++;
+      if (!data.includes('"usage"')) return;
+      try {
+        const event = JSON.parse(data) as { usage?: unknown; response?: { usage?: unknown } };
+        const found = usageOf(event) ?? usageOf(event.response);
+        if (found) this.usage = found;
+      } catch {
+        // Not JSON: not a usage event.
+      }
+    });
   }
+}
 
-  private line(text: string, start: number, end: number): void {
-    if (!text.startsWith('data:', start)) return;
-    const data = text.slice(start + 5, end).trim();
-    if (data === '[DONE]' || data === '') return;
-    this.events++;
-    if (!data.includes('"usage"')) return;
-    try {
-      const event = JSON.parse(data) as { usage?: unknown; response?: { usage?: unknown } };
-      const found = usageOf(event) ?? usageOf(event.response);
-      if (found) this.usage = found;
-    } catch {
-      // Not JSON: not a usage event.
-    }
+const MAX_TRANSCRIPT = 64 * 1024;
+
+/** The text a stream carried (chat deltas, completion text, Responses text deltas), for the audit log; at most 64 KiB. */
+export class StreamTranscript {
+  private readonly sse = new SseData();
+  text = '';
+
+  push(chunk: Uint8Array): void {
+    if (this.text.length >= MAX_TRANSCRIPT) return;
+    this.sse.push(chunk, (data) => {
+      try {
+        const e = JSON.parse(data) as {
+          type?: string;
+          delta?: unknown;
+          choices?: Array<{ delta?: { content?: unknown }; text?: unknown }>;
+        };
+        const c = e.choices?.[0];
+        const piece = c ? (c.delta?.content ?? c.text) : e.type === 'response.output_text.delta' ? e.delta : undefined;
+        if (typeof piece === 'string') this.text = (this.text + piece).slice(0, MAX_TRANSCRIPT);
+      } catch {
+        // Not JSON: nothing to transcribe.
+      }
+    });
   }
 }
