@@ -112,8 +112,8 @@ function describeFastifyError(error: FastifyError, maxBody: number): GatewayErro
 }
 
 /** An SSE event carrying an error, for a stream already under way (the status line was sent). */
-const sseError = (block: GuardrailBlock | GatewayError): string =>
-  `data: ${JSON.stringify({ error: { message: block.message, type: 'invalid_request_error', code: block.code, param: null } })}\n\n`;
+const sseError = (e: GatewayError): string =>
+  `data: ${JSON.stringify({ error: { message: e.message, type: e.type, code: e.code, param: null } })}\n\n`;
 
 function waitForDrain(raw: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -429,8 +429,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
           await waitForDrain(raw);
           waited += performance.now() - t;
         }
+        // The guard cut the stream: what it returned ends with its own error event.
         if (guard?.block) {
-          raw.write(sseError(guard.block));
           error = guard.block.code;
           break;
         }
@@ -440,12 +440,9 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
         const rest = guard.end();
         transcript?.push(rest);
         if (rest.length) raw.write(rest);
-        // end() may cut the stream too: what it held back is checked last.
+        // end() may cut the stream too (what it held back is checked last), its error event included.
         const cut = guard.block as GuardrailBlock | undefined;
-        if (cut) {
-          raw.write(sseError(cut));
-          error = cut.code;
-        }
+        if (cut) error = cut.code;
       }
     } catch (e) {
       if (!abort.signal.aborted && !raw.destroyed) {
