@@ -34,6 +34,8 @@ export interface AuditLog {
   write(entry: AuditEntry): void;
   /** Flushes what is buffered and closes the file. */
   close(): void;
+  /** Opens the file again (after logrotate moved it away). */
+  reopen?(): void;
 }
 
 /** JSON lines to a file (appended) or standard output (`-`), written asynchronously off the request path. */
@@ -43,6 +45,9 @@ export function openAuditLog(file: string): AuditLog {
   return {
     write(entry) {
       if (!closed) dest.write(JSON.stringify(entry) + '\n');
+    },
+    reopen() {
+      if (!closed && file !== '-') dest.reopen();
     },
     close() {
       if (closed) return;

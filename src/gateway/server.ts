@@ -35,7 +35,10 @@ export interface GatewayServer {
   readonly url: string;
   readonly port: number;
   readonly metrics: GatewayMetrics;
-  /** Swaps in a new configuration (keys, upstreams, budgets' limits); requests in flight finish on the old one. */
+  /**
+   * Swaps in a new configuration (keys, upstreams, budgets' limits, guardrails) and reopens the audit
+   * file; requests in flight finish on the old configuration. `listen`, `tls` and `audit` are read at start only.
+   */
   reload(config: LoadedGatewayConfig): void;
   close(): Promise<void>;
 }
@@ -478,6 +481,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       const old = state;
       state = buildState(config, opts.guardrails);
       void old.upstreams.close().catch(() => undefined);
+      audit.reopen?.();
       log?.info({ keys: config.keys.length, upstreams: config.upstreams.map((u) => u.name) }, 'gateway configuration reloaded');
     },
     async close() {
