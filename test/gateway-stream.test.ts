@@ -33,6 +33,8 @@ keys:
   - name: streamer
     sha256: "${hashKey(KEY)}"
     models: ["*"]
+# The transport on its own: guardrails on answers hold back text that may still become a secret.
+guardrails: { secrets: off, pii: off, exfiltration: off }
 `);
   });
   afterAll(async () => {

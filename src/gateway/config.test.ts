@@ -42,13 +42,15 @@ ${UPSTREAM}keys:
     tokensPerDay: 200000
 guardrails:
   secrets: redact
+  injection: block
+  exfiltration: strip
 `);
     expect(c.listen).toBe('127.0.0.1:8080');
     expect(c.keys[0]).toMatchObject({ name: 'support-bot', sha256: HASH, requestsPerMinute: 60, tokensPerDay: 200000 });
     expect(c.upstreams[0]).toMatchObject({ retries: 2, timeoutMs: 300000, connectTimeoutMs: 5000 });
     expect(c.upstreamKeys.get('local-vllm')).toBe('k');
     expect(c.audit).toEqual({ file: '-', prompts: false });
-    expect(c.guardrails).toEqual({ secrets: 'redact' });
+    expect(c.guardrails).toMatchObject({ secrets: 'redact', injection: { action: 'block' }, exfiltration: { action: 'strip' } });
   });
 
   it('names the file, line and key of a wrong value', () => {
@@ -64,6 +66,19 @@ guardrails:
     expect(errorOf(`${UPSTREAM}lisen: ":8080"\n`)).toMatch(/gateway\.yaml:\d+:\d+: \(top level\): Unrecognized key: "lisen"/);
     const msg = errorOf(UPSTREAM.replace('env:VLLM_KEY', 'sk-live-1234'));
     expect(msg).toContain('upstreams[0].apiKey: env:NAME or file:PATH');
+  });
+
+  it('validates the guardrails, global and per key, with file, line and key', () => {
+    const msg = errorOf(`${UPSTREAM}guardrails:
+  secrets: maybe
+keys:
+  - name: a
+    sha256: "${HASH}"
+    models: ["*"]
+    guardrails: { injection: { blockScore: 2 } }
+`);
+    expect(msg).toMatch(/gateway\.yaml:7:12: guardrails\.secrets: /);
+    expect(msg).toMatch(/gateway\.yaml:\d+:\d+: keys\[0\]\.guardrails\.injection\.blockScore: /);
   });
 
   it('says which environment variable is missing', () => {

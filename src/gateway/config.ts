@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { guardrailOverrideSchema, guardrailSettingsSchema } from './guardrails/index.js';
 
 /** A configuration file that cannot be used: the message names the file, the line and the key. */
 export class GatewayConfigError extends Error {}
@@ -70,7 +71,7 @@ const keySchema = z
     createdAt: z.union([z.string(), z.date().transform((d) => d.toISOString())]).optional(),
     revokedAt: z.union([z.string(), z.date().transform((d) => d.toISOString())]).optional(),
     /** Per-key guardrail settings, over the file's `guardrails:` section. */
-    guardrails: z.unknown().optional(),
+    guardrails: guardrailOverrideSchema.optional(),
   })
   .refine((k) => k.sha256 || k.clientCertSubject || k.jwtSubject, {
     message: 'a key needs sha256, clientCertSubject or jwtSubject',
@@ -124,7 +125,8 @@ export const gatewayConfigSchema = z.strictObject({
       maxBodyBytes: positiveInt.default(8 * 1024 * 1024),
     })
     .default({ maxBodyBytes: 8 * 1024 * 1024 }),
-  guardrails: z.unknown().optional(),
+  /** docs/gateway-guardrails.md; absent: the defaults. */
+  guardrails: guardrailSettingsSchema,
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

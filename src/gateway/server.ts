@@ -450,8 +450,11 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     } catch (e) {
       if (!abort.signal.aborted && !raw.destroyed) {
         const failure = upstreamFailure(x.upstream ?? '', e);
-        raw.write(sseError(failure));
-        error = failure.code;
+        // What the guard held back is checked by end(): it goes out before the error.
+        const rest = guard && !guard.block ? guard.end() : undefined;
+        if (rest?.length) raw.write(rest);
+        if (!guard?.block) raw.write(sseError(failure));
+        error = guard?.block?.code ?? failure.code;
       }
     }
     if (raw.destroyed || abort.signal.aborted) {
