@@ -7,7 +7,7 @@
 //        import { runGatewayBench } from './gateway.mjs'
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +71,16 @@ async function fire(baseURL, seconds, rate) {
   });
   const result = await instance;
   return { times, non2xx, errors: result.errors + result.timeouts, requests: result.requests.total };
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in ms; undefined elsewhere. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(sorted, p) {
@@ -140,22 +150,33 @@ ${guardrails}`;
         (l) => (l.includes('sanctum gateway listening') ? JSON.parse(l).url : undefined),
       );
       children.push(g.child);
-      return g.value;
+      return { url: g.value, pid: g.child.pid };
     };
-    const proxied = await start('gateway.yaml');
-    const transport = await start('transport.yaml');
+    const gatewayProcess = await start('gateway.yaml');
+    const proxied = gatewayProcess.url;
+    const transport = (await start('transport.yaml')).url;
 
     await fire(direct, WARM_UP_S, RATE / 2);
     await fire(proxied, WARM_UP_S, RATE / 2);
     const loadBefore = os.loadavg()[0];
     const runs = { direct: [], gateway: [] };
     const problems = { direct: 0, gateway: 0 };
+    const cpu = { gateway: 0, upstream: 0, gatewayRequests: 0, upstreamRequests: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, url] of [
         ['direct', direct],
         ['gateway', proxied],
       ]) {
+        const before = [cpuMs(gatewayProcess.pid), cpuMs(upstream.child.pid)];
         const r = await fire(url, ROUND_S, RATE);
+        const after = [cpuMs(gatewayProcess.pid), cpuMs(upstream.child.pid)];
+        if (name === 'gateway') {
+          cpu.gateway += after[0] - before[0];
+          cpu.gatewayRequests += r.requests;
+        } else {
+          cpu.upstream += after[1] - before[1];
+          cpu.upstreamRequests += r.requests;
+        }
         runs[name].push(...r.times);
         problems[name] += r.non2xx + r.errors;
       }
@@ -181,6 +202,8 @@ ${guardrails}`;
       loadBefore,
       loadAfter,
       auditMB,
+      seconds: ROUNDS * ROUND_S,
+      cpuPerRequest: { gateway: cpu.gateway / cpu.gatewayRequests, upstream: cpu.upstream / cpu.upstreamRequests },
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -194,7 +217,7 @@ export async function runGatewayBench() {
   const r = await measureGatewayBench();
   const added = (k) => r.gateway[k] - r.direct[k];
   const row = (name, s) =>
-    `| ${name} | ${s.n.toLocaleString('en')} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
+    `| ${name} | ${s.n.toLocaleString('en')} | ${Math.round(s.n / r.seconds).toLocaleString('en')}/s | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
   const addedP99 = added('p99');
   const addedFirst = r.ttftTransport.p50 - r.ttftDirect.p50;
   return {
@@ -204,10 +227,13 @@ export async function runGatewayBench() {
       `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, the default guardrails, audit log to a file, metrics), ` +
       `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way after a ${WARM_UP_S} s warm-up of each. Latencies are each response's own time as autocannon measured it (fractional milliseconds), not autocannon's whole-millisecond histogram. ` +
       `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +
-      `| path | responses | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+      `| path | responses | achieved rate | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       `${row('upstream directly', r.direct)}\n${row('through the gateway', r.gateway)}\n` +
-      `| **added by the gateway** | | ${ms(added('p50'))} | ${ms(added('p90'))} | **${ms(addedP99)}** | ${ms(added('p999'))} | |\n\n` +
-      `Failed or non-2xx responses: ${r.problems.direct} direct, ${r.problems.gateway} through the gateway. Audit log written: ${r.auditMB.toFixed(1)} MB.\n\n` +
+      `| **added by the gateway** | | | ${ms(added('p50'))} | ${ms(added('p90'))} | **${ms(addedP99)}** | ${ms(added('p999'))} | |\n\n` +
+      `Failed or non-2xx responses: ${r.problems.direct} direct, ${r.problems.gateway} through the gateway. Audit log written: ${r.auditMB.toFixed(1)} MB. ` +
+      `CPU time per request (user + system, from /proc, over the measured rounds; less sensitive to the other work on the machine than wall times): ` +
+      `gateway ${ms(r.cpuPerRequest.gateway)}, upstream ${ms(r.cpuPerRequest.upstream)}. ` +
+      `When the achieved rate through the gateway falls short of ${RATE.toLocaleString('en')}/s, the gateway process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), and its latencies are queueing, not its own work.\n\n` +
       `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
       `With the default guardrails on, the stream guard holds back the tail of the text that could still grow into a secret, an address or a link until the next chunk shows it cannot, so the first token waits for the second chunk; the transport alone is measured through a second gateway with the answer-side guardrails off:\n\n` +
       `| path | p50 | p90 | p99 | added p50 |\n| --- | ---: | ---: | ---: | ---: |\n` +
