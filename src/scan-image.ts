@@ -13,6 +13,10 @@ import { pullImage } from './sources/image/registry.js';
 import { walkImage, type LayerFact, type WalkLimits, type WalkResult } from './sources/image/image-walker.js';
 import { ImagePackageCollector } from './parsers/os-packages/collector.js';
 import { TarIndexError } from './sources/image/tar-index.js';
+import { InventoryBuilder } from './inventory/collect.js';
+import type { Inventory } from './inventory/types.js';
+import type { BomSubject } from './inventory/sbom.js';
+import { PackageURL } from 'packageurl-js';
 
 export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'> {
   /** `docker save` tarballs, OCI layouts (directory or tar), or registry references (`ghcr.io/acme/serve:1.4`). */
@@ -31,6 +35,11 @@ export interface ImageScanOptions extends Omit<ScanOptions, 'targets' | 'files'>
    * secret, model and package scanners.
    */
   installedCode?: boolean;
+  /**
+   * Receives each image's inventory (packages, models, datasets, GPU stack) for an SBOM, read from
+   * the same pass over the layers (files only the inventory needs are read too).
+   */
+  onInventory?: (image: ImageSummary, inventory: Inventory) => void;
   walkLimits?: Partial<WalkLimits>;
   /** Directory for spooled files. */
   tmpDir?: string;
@@ -136,11 +145,37 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   const dockerfile = historyToDockerfile(image.config.history ?? []);
   if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
   const packages = opts.packages === false ? undefined : new ImagePackageCollector({ today: opts.today });
-  const walk = await walkImage(image, { sink, packages, limits: opts.walkLimits, tmpDir: opts.tmpDir, installedCode: opts.installedCode });
+  const inventory = opts.onInventory ? new InventoryBuilder() : undefined;
+  const walk = await walkImage(image, {
+    sink: inventory ? inventorySink(sink, inventory) : sink,
+    packages,
+    limits: opts.walkLimits,
+    tmpDir: opts.tmpDir,
+    installedCode: opts.installedCode,
+  });
   errors.push(...walk.errors);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));
-  return summarize(image, walk);
+  const summary = summarize(image, walk);
+  if (inventory) {
+    const found = inventory.finish();
+    // The collector saw every library name of the GPU stack, links included.
+    found.gpu = walk.packages?.gpu.components ?? [];
+    opts.onInventory!(summary, found);
+  }
+  return summary;
+}
+
+/** The scan's sink, with every file the inventory reads handed to it first (while the file can be read). */
+function inventorySink(sink: FileSink, inventory: InventoryBuilder): FileSink {
+  return {
+    wants: (file) => sink.wants(file) || inventory.wants(file),
+    scan(file) {
+      inventory.add(file);
+      sink.scan(file);
+    },
+    error: (path, message) => sink.error(path, message),
+  };
 }
 
 /** The image's identity, runtime settings, layers and inventory counts (`ScanResult.images`). */
@@ -247,4 +282,41 @@ function describeOpenError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   if (err.code) return `cannot read the image: ${err.code}`;
   return `cannot read the image: ${err.message ?? String(e)}`;
+}
+
+/**
+ * What an image's SBOM describes: the image as a `container` component (with a `pkg:oci` purl when
+ * the reference names a repository), and its operating system.
+ */
+export function imageBomSubject(image: ImageSummary): BomSubject {
+  let purl: string | undefined;
+  try {
+    const ref = parseReference(image.ref);
+    const name = ref.repository.slice(ref.repository.lastIndexOf('/') + 1);
+    const arch = image.platform?.split('/')[1];
+    purl = new PackageURL('oci', undefined, name, image.digest, {
+      repository_url: `${ref.authKey === 'docker.io' ? 'index.docker.io' : ref.registry}/${ref.repository}`,
+      ...(arch ? { arch } : {}),
+      ...(ref.tag ? { tag: ref.tag } : {}),
+    }).toString();
+  } catch {
+    // An archive path, not a repository: no purl.
+  }
+  const properties: Array<[string, string]> = [
+    ['sanctum:image:digest', image.digest],
+    ['sanctum:image:configDigest', image.configDigest],
+    ['sanctum:image:layers', String(image.layers.length)],
+  ];
+  if (image.platform) properties.push(['sanctum:image:platform', image.platform]);
+  if (image.os?.endOfLife) properties.push(['sanctum:os:endOfLife', image.os.endOfLife]);
+  return {
+    type: 'container',
+    name: image.ref,
+    version: image.digest,
+    ...(purl ? { purl } : {}),
+    properties,
+    ...(image.os
+      ? { os: { name: image.os.id, ...(image.os.version ? { version: image.os.version } : {}), description: image.os.name } }
+      : {}),
+  };
 }

@@ -1,8 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakes } from '../src/rules/secrets/lib/fakes.js';
-import { dockerSave } from '../src/testing/images.js';
+import { dockerSave, sha256 } from '../src/testing/images.js';
 import { run, workspace } from './cli-helpers.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const schema = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`./schemas/${name}`, import.meta.url)), 'utf8'));
+
+/** A safetensors file: its header length, the JSON header, one float. */
+function safetensors(): Buffer {
+  const header = Buffer.from(JSON.stringify({ w: { dtype: 'F32', shape: [1], data_offsets: [0, 4] }, __metadata__: { format: 'pt' } }));
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64LE(BigInt(header.length));
+  return Buffer.concat([length, header, Buffer.alloc(4)]);
+}
 
 describe('sanctum image', () => {
   const ws = workspace({});
@@ -61,5 +76,97 @@ describe('sanctum image', () => {
     const missing = await run(['image', 'nope.tar'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stdout).toMatch(/nope\.tar {2}no such file or directory/);
+  });
+
+  describe('--format cyclonedx and spdx: the image SBOM', () => {
+    const model = safetensors();
+    beforeAll(async () => {
+      await dockerSave(
+        join(dir, 'ml.tar'),
+        {
+          config: { User: 'app' },
+          layers: [
+            {
+              entries: [
+                {
+                  name: 'etc/os-release',
+                  content: 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.14.2\nPRETTY_NAME="Alpine Linux v3.14"\n',
+                },
+                {
+                  name: 'lib/apk/db/installed',
+                  content: 'P:apk-tools\nV:2.12.5-r0\nA:x86_64\nL:GPL-2.0-only\n\nP:musl\nV:1.2.2-r3\nA:x86_64\n\n',
+                },
+              ],
+            },
+            {
+              entries: [
+                {
+                  name: 'usr/lib/python3.9/site-packages/flask-2.0.1.dist-info/METADATA',
+                  content: 'Metadata-Version: 2.1\nName: Flask\nVersion: 2.0.1\n',
+                },
+                { name: 'models/tiny.safetensors', content: model },
+              ],
+            },
+          ],
+        },
+        { tag: 'acme/ml:1' },
+      );
+    });
+
+    it('writes a CycloneDX 1.6 document valid against the schema: the image, its OS, OS and Python packages, models', async () => {
+      const r = await run(['image', 'ml.tar', '--format', 'cyclonedx', '--fail-on', 'none'], { cwd: dir });
+      expect(r.code).toBe(0);
+      const bom = JSON.parse(r.stdout);
+      const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+      addFormats(ajv);
+      ajv.addSchema(schema('spdx.schema.json'), 'spdx.schema.json');
+      ajv.addSchema(schema('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
+      const validate = ajv.compile(schema('bom-1.6.schema.json'));
+      expect(validate(bom) ? '' : JSON.stringify(validate.errors?.slice(0, 5))).toBe('');
+      const root = bom.metadata.component;
+      expect(root).toMatchObject({ type: 'container', name: 'acme/ml:1', 'bom-ref': 'root' });
+      expect(root.version).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(root.purl).toBe(`pkg:oci/ml@${root.version}?arch=amd64&repository_url=index.docker.io%2Facme%2Fml&tag=1`);
+      type Component = {
+        type: string;
+        name: string;
+        version?: string;
+        purl?: string;
+        'bom-ref': string;
+        hashes?: Array<{ alg: string; content: string }>;
+      };
+      const components: Component[] = bom.components;
+      const byName = (name: string) => components.find((c) => c.name === name)!;
+      expect(byName('alpine')).toMatchObject({ type: 'operating-system', version: '3.14.2', description: 'Alpine Linux v3.14' });
+      expect(byName('apk-tools').purl).toMatch(/^pkg:apk\/alpine\/apk-tools@2\.12\.5-r0\?.*distro=alpine-3\.14\.2/);
+      expect(byName('Flask').purl).toBe('pkg:pypi/flask@2.0.1');
+      const tiny = components.find((c) => c.type === 'machine-learning-model')!;
+      expect(tiny.hashes).toEqual([{ alg: 'SHA-256', content: sha256(model).slice(7) }]);
+      const deps = new Map<string, string[]>(
+        bom.dependencies.map((d: { ref: string; dependsOn?: string[] }) => [d.ref, d.dependsOn ?? []]),
+      );
+      expect(deps.get('root')).toEqual(expect.arrayContaining([byName('alpine')['bom-ref'], byName('Flask')['bom-ref'], tiny['bom-ref']]));
+      expect(deps.get(byName('alpine')['bom-ref'])).toEqual([byName('apk-tools')['bom-ref'], byName('musl')['bom-ref']].sort());
+    });
+
+    it('writes the SBOM beside the other reports, as SPDX too, for one image at a time', async () => {
+      const r = await run(
+        ['image', 'ml.tar', '--format', 'json', '--format', 'cyclonedx', '--format', 'spdx', '--output', 'out/ml', '--fail-on', 'none'],
+        {
+          cwd: dir,
+        },
+      );
+      expect(r.stderr + r.stdout).toBe('');
+      expect(r.code).toBe(0);
+      const result = JSON.parse(readFileSync(join(dir, 'out/ml.json'), 'utf8'));
+      expect(result.images[0].packages).toEqual({ Alpine: 2, PyPI: 1 });
+      expect(JSON.parse(readFileSync(join(dir, 'out/ml.cdx.json'), 'utf8')).bomFormat).toBe('CycloneDX');
+      const spdx = JSON.parse(readFileSync(join(dir, 'out/ml.spdx.json'), 'utf8'));
+      expect(spdx.spdxVersion).toBe('SPDX-2.3');
+      expect(JSON.stringify(spdx.packages)).toContain('pkg:pypi/flask@2.0.1');
+      const two = await run(['image', 'ml.tar', 'demo.tar', '--format', 'cyclonedx'], { cwd: dir });
+      expect(two.code).toBe(2);
+      expect(two.stderr).toMatch(/an SBOM \(--format cyclonedx\|spdx\) describes one image/);
+    });
   });
 });

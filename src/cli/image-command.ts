@@ -1,9 +1,11 @@
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { FAIL_ON_LEVELS } from '../core/config.js';
-import type { ScannerName } from '../core/types.js';
-import { getRegistry } from '../scan.js';
-import { scanImage } from '../scan-image.js';
+import type { ImageSummary, ScannerName } from '../core/types.js';
+import type { Inventory } from '../inventory/types.js';
+import { getRegistry, ScanSetupError } from '../scan.js';
+import { imageBomSubject, scanImage } from '../scan-image.js';
 import { collect } from './list-flag.js';
 import { availableFormats, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
 import { Progress } from './progress.js';
@@ -39,7 +41,9 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
     .description('scan container images (docker save tarballs, OCI layouts, registry references): config, history and every layer')
     .argument('<images...>', 'docker save tarballs, OCI layouts (directory or tar), or registry references')
     .addOption(
-      new Option('-f, --format <format>', `output format, repeatable: ${availableFormats().join('|')}`).argParser(collect).default([]),
+      new Option('-f, --format <format>', `output format, repeatable: ${[...availableFormats(), ...SBOM_FORMATS].join('|')}`)
+        .argParser(collect)
+        .default([]),
     )
     .addOption(
       new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
@@ -75,7 +79,10 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
     .option('--no-color', 'no colours')
     .option('--no-progress', 'no progress indicator')
     .action(async (images: string[], flags: ImageFlags) => {
-      const outs = outputs(flags);
+      const { reports: outs, sboms } = splitOutputs(flags);
+      if (sboms.length && images.length > 1)
+        throw new ScanSetupError('an SBOM (--format cyclonedx|spdx) describes one image: give one image per run');
+      let inventory: { image: ImageSummary; inventory: Inventory } | undefined;
       const cwd = io.cwd ?? process.cwd();
       const failOn = effectiveFailOn(flags, cwd, []);
       const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
@@ -99,6 +106,7 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
           strictModels: flags.strictModels,
           policies: flags.policy.length ? flags.policy : undefined,
           installedCode: flags.installedCode,
+          onInventory: sboms.length ? (image, found) => (inventory = { image, inventory: found }) : undefined,
           onRules: (r) => (ran = r),
           onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
         });
@@ -106,6 +114,8 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
         progress?.done();
       }
       writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
+      if (sboms.length && !inventory) io.stderr.write('sanctum: no SBOM written: the image could not be read\n');
+      if (inventory) await writeSboms(inventory.image, inventory.inventory, sboms, io, cwd);
       const target = images.join(', ');
       await uploadIfAsked(result, flags, {
         targets: images,
@@ -118,4 +128,45 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       });
       setExit(exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });
+}
+
+/** Formats of the image's SBOM (CycloneDX 1.6, or SPDX 2.3 converted from it), besides the scan's reports. */
+const SBOM_FORMATS = ['cyclonedx', 'spdx'];
+const SBOM_EXTENSIONS: Record<string, string> = { cyclonedx: '.cdx.json', spdx: '.spdx.json' };
+
+type Output = { format: string; file?: string };
+
+/** The `--format`/`--output` pairs, split into the scan's reports and the SBOMs. */
+function splitOutputs(flags: Pick<ImageFlags, 'format' | 'output'>): { reports: Output[]; sboms: Output[] } {
+  const formats = flags.format.length ? flags.format : ['table'];
+  const isSbom = (f: string) => SBOM_FORMATS.includes(f);
+  // Paired as any report is (an SBOM stands in as JSON), then given its own extension after one --output base name.
+  const paired = outputs({ format: formats.map((f) => (isSbom(f) ? 'json' : f)), output: flags.output }).map((o, i): Output => {
+    if (!isSbom(formats[i])) return o;
+    const file =
+      o.file !== undefined && flags.output.length === 1 && formats.length > 1 ? flags.output[0] + SBOM_EXTENSIONS[formats[i]] : o.file;
+    return file === undefined ? { format: formats[i] } : { format: formats[i], file };
+  });
+  return { reports: paired.filter((o) => !isSbom(o.format)), sboms: paired.filter((o) => isSbom(o.format)) };
+}
+
+async function writeSboms(image: ImageSummary, inventory: Inventory, sboms: Output[], io: CliIO, cwd: string): Promise<void> {
+  // Loaded on use: the CycloneDX library stays out of every other command's start-up.
+  const { inventoryBom } = await import('../inventory/sbom.js');
+  const bom = inventoryBom(inventory, imageBomSubject(image));
+  for (const o of sboms) {
+    const doc = o.format === 'spdx' ? (await import('../inventory/spdx.js')).toSpdx23(bom) : bom;
+    const text = JSON.stringify(doc, null, 2) + '\n';
+    if (o.file === undefined) {
+      io.stdout.write(text);
+      continue;
+    }
+    const out = resolve(cwd, o.file);
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, text);
+    } catch (e) {
+      throw new ScanSetupError(`cannot write ${o.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
 }

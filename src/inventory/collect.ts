@@ -36,6 +36,8 @@ export interface InventoryOptions {
 
 const yamlParser = createYamlParser([k8sClassifier]);
 const HASH_CHUNK = 4 * 1024 * 1024;
+/** Text files `readFile` looks into for cards, model configs and references to models and datasets. */
+const INVENTORY_TEXT = /^(?:readme\.md|config\.json)$|\.(?:py|ya?ml|sh|json|toml|env)$/i;
 const CONFIG_MAX = 1024 * 1024;
 
 function dirOf(path: string): string {
@@ -53,46 +55,81 @@ function baseName(path: string): string {
  * manifests deploy. Nothing is executed; unreadable files are `errors` entries.
  */
 export function collectInventory(targets: string[], opts: InventoryOptions = {}): Inventory {
-  const inv: Inventory = { packages: [], models: [], remoteModels: [], datasets: [], services: [], errors: [] };
-  const limits: Limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const ctx: ParseContext = { limits };
-  const error = (path: string, message: string, line?: number) =>
-    inv.errors.push(line !== undefined ? { path, message, line } : { path, message });
-  const cards = new Map<string, ModelCard>();
-  const configs = new Map<string, Record<string, string>>();
-  const files = opts.files ?? walkTargets(targets, { cwd: opts.cwd, exclude: opts.exclude, onError: error });
+  const builder = new InventoryBuilder(opts);
+  const files = opts.files ?? walkTargets(targets, { cwd: opts.cwd, exclude: opts.exclude, onError: (p, m) => builder.error(p, m) });
   for (const file of files) {
     try {
-      readFile(file, inv, ctx, cards, configs, error);
-    } catch (e) {
-      error(file.path, describeError(e, 'inventory'), e instanceof ParseFailure ? e.line : undefined);
+      builder.add(file);
     } finally {
       (file as { release?: () => void }).release?.();
     }
   }
-  // A card or config.json describes the model files of its directory.
-  for (const model of inv.models) {
-    const dir = dirOf(model.origin.path);
-    const card = cards.get(dir);
-    if (card) model.card = card;
-    Object.assign(model.metadata, configs.get(dir) ?? {});
+  return builder.finish();
+}
+
+/**
+ * The inventory of files handed over one at a time (the files of an image as its layers stream):
+ * `add` each file while it can be read, then `finish` once.
+ */
+export class InventoryBuilder {
+  private readonly inv: Inventory = { packages: [], models: [], remoteModels: [], datasets: [], services: [], errors: [] };
+  private readonly ctx: ParseContext;
+  private readonly cards = new Map<string, ModelCard>();
+  private readonly configs = new Map<string, Record<string, string>>();
+
+  constructor(opts: Pick<InventoryOptions, 'limits'> = {}) {
+    this.ctx = { limits: { ...DEFAULT_LIMITS, ...opts.limits } };
   }
-  const withModels = new Set(inv.models.map((m) => dirOf(m.origin.path)));
-  for (const [dir, card] of cards) {
-    if (!withModels.has(dir) && (card.pipelineTag || card.baseModels.length || card.libraryName)) {
-      inv.models.push({
-        origin: card.origin,
-        name: baseName(dir) || 'model',
-        format: 'model-card',
-        size: 0,
-        sha256: '',
-        metadata: { ...(configs.get(dir) ?? {}) },
-        card,
-      });
+
+  error(path: string, message: string, line?: number): void {
+    this.inv.errors.push(line !== undefined ? { path, message, line } : { path, message });
+  }
+
+  /** True when `add` would read something of this file (a source that hands files over can skip the rest). */
+  wants(file: SourceFile): boolean {
+    return (
+      formatOf(file.path) !== undefined ||
+      gpuPathKind(file.path) !== undefined ||
+      INVENTORY_TEXT.test(baseName(file.path)) ||
+      osPackagesParser.matches(file) ||
+      modelParser.matches(file)
+    );
+  }
+
+  add(file: SourceFile): void {
+    try {
+      readFile(file, this.inv, this.ctx, this.cards, this.configs, (p, m, l) => this.error(p, m, l));
+    } catch (e) {
+      this.error(file.path, describeError(e, 'inventory'), e instanceof ParseFailure ? e.line : undefined);
     }
-    for (const name of card.datasets) inv.datasets.push({ origin: card.origin, name, source: 'card' });
   }
-  return inv;
+
+  finish(): Inventory {
+    const { inv, cards, configs } = this;
+    // A card or config.json describes the model files of its directory.
+    for (const model of inv.models) {
+      const dir = dirOf(model.origin.path);
+      const card = cards.get(dir);
+      if (card) model.card = card;
+      Object.assign(model.metadata, configs.get(dir) ?? {});
+    }
+    const withModels = new Set(inv.models.map((m) => dirOf(m.origin.path)));
+    for (const [dir, card] of cards) {
+      if (!withModels.has(dir) && (card.pipelineTag || card.baseModels.length || card.libraryName)) {
+        inv.models.push({
+          origin: card.origin,
+          name: baseName(dir) || 'model',
+          format: 'model-card',
+          size: 0,
+          sha256: '',
+          metadata: { ...(configs.get(dir) ?? {}) },
+          card,
+        });
+      }
+      for (const name of card.datasets) inv.datasets.push({ origin: card.origin, name, source: 'card' });
+    }
+    return inv;
+  }
 }
 
 function readFile(

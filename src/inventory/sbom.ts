@@ -31,16 +31,36 @@ const where = (o: Origin) => (o.line ? `${o.path}:${o.line}` : o.path);
 /** A CycloneDX 1.6 SBOM and AI-BOM of what the targets contain (see `collectInventory`). */
 export function buildSbom(targets: string[], opts: SbomOptions = {}): SbomResult {
   const inventory = collectInventory(targets, opts);
+  const rootName = opts.name ?? basename(resolve(opts.cwd ?? process.cwd(), targets[0] ?? '.'));
+  const bom = inventoryBom(inventory, { name: rootName || 'project' }, opts);
+  return { bom, inventory, errors: inventory.errors };
+}
+
+/** What an SBOM describes: a project directory (an application) or a container image. */
+export interface BomSubject {
+  type?: 'application' | 'container';
+  name: string;
+  version?: string;
+  purl?: string;
+  properties?: Array<[name: string, value: string]>;
+  /** A container's operating system: a component its OS packages (deb, apk, rpm) belong to. */
+  os?: { name: string; version?: string; description?: string };
+}
+
+/** The CycloneDX 1.6 document of an inventory, about `subject`. */
+export function inventoryBom(inventory: Inventory, subject: BomSubject, opts: Pick<SbomOptions, 'timestamp' | 'serialNumber'> = {}): Json {
   const bom = new Models.Bom();
   if (opts.serialNumber) bom.serialNumber = opts.serialNumber;
   bom.metadata.timestamp = opts.timestamp ?? new Date();
   bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, 'sanctum', { version: VERSION }));
-  const rootName = opts.name ?? basename(resolve(opts.cwd ?? process.cwd(), targets[0] ?? '.'));
-  const root = new Models.Component(Enums.ComponentType.Application, rootName || 'project', { bomRef: 'root' });
+  const type = subject.type === 'container' ? Enums.ComponentType.Container : Enums.ComponentType.Application;
+  const root = new Models.Component(type, subject.name, { bomRef: 'root', version: subject.version, purl: subject.purl });
+  for (const [name, value] of subject.properties ?? []) root.properties.add(new Models.Property(name, value));
   bom.metadata.component = root;
 
   addPackages(bom, root, inventory.packages);
   addGpuStack(bom, inventory.gpu ?? []);
+  if (subject.type === 'container') addContainerGraph(bom, root, subject.os);
   const extra = new Map<string, Json>(); // bom-ref → fields the library does not model (modelCard, data)
   const datasetRefs = addDatasets(bom, inventory.datasets, extra);
   addModels(bom, root, inventory.models, datasetRefs, extra);
@@ -54,7 +74,28 @@ export function buildSbom(targets: string[], opts: SbomOptions = {}): SbomResult
     const more = extra.get(String(c['bom-ref']));
     if (more) Object.assign(c, more);
   }
-  return { bom: normalized, inventory, errors: inventory.errors };
+  return normalized;
+}
+
+/** In an image everything installed is part of it: OS packages belong to the OS component, the rest to the image. */
+function addContainerGraph(bom: Models.Bom, root: Models.Component, os: BomSubject['os']): void {
+  const osPackage = (c: Models.Component) => /^pkg:(?:deb|apk|rpm)\//.test(c.purl?.toString() ?? '');
+  let system: Models.Component | undefined;
+  if (os) {
+    system = new Models.Component(Enums.ComponentType.OperatingSystem, os.name, {
+      bomRef: `os:${os.name}${os.version ? `@${os.version}` : ''}`,
+      version: os.version,
+      description: os.description,
+    });
+  }
+  for (const c of bom.components) {
+    if (system && osPackage(c)) system.dependencies.add(c.bomRef);
+    else root.dependencies.add(c.bomRef);
+  }
+  if (system) {
+    bom.components.add(system);
+    root.dependencies.add(system.bomRef);
+  }
 }
 
 /** CycloneDX hashes are hex: lockfiles write `sha256:hex` (PyPI) or `sha512-base64` (npm integrity). */

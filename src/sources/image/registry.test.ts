@@ -38,7 +38,7 @@ describe('image references', () => {
     });
   });
 
-  it('reads credentials from the Docker config file (auth, username/password), never from helpers', () => {
+  it('reads credentials from the Docker config file (auth, username/password)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanctum-docker-config-'));
     try {
       writeFileSync(
@@ -48,7 +48,6 @@ describe('image references', () => {
             'https://index.docker.io/v1/': { auth: Buffer.from('hub:pw:with:colons').toString('base64') },
             'ghcr.io': { username: 'u', password: 'p' },
           },
-          credsStore: 'desktop',
         }),
       );
       expect(dockerCredentials(parseReference('python'), dir)).toEqual({ username: 'hub', password: 'pw:with:colons' });

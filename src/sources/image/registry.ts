@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { CredentialHelperError, runCredentialHelper, type Credentials } from './credential-helper.js';
 import { ImageFormatError, MAX_METADATA_BYTES } from './blob-store.js';
 import { pickPlatform } from './image-archive.js';
 import { layerCommands, parseJson, sha256, type ImageConfig, type ImageDescription, type Platform } from './image-source.js';
@@ -28,12 +29,6 @@ export interface RegistryOptions {
   timeoutMs?: number;
 }
 
-interface Credentials {
-  username?: string;
-  password?: string;
-  identityToken?: string;
-}
-
 interface Descriptor {
   mediaType?: string;
   digest: string;
@@ -55,7 +50,7 @@ export class RegistryError extends Error {}
  * Reads an image from a registry with the OCI distribution API: manifest (an index is resolved to
  * the requested platform), config, and layers as streams. Anonymous access, bearer tokens (the
  * registry's token service, with the Docker config file's credentials when it has some) and basic
- * authentication are supported; credential helpers are not run.
+ * authentication are supported; credentials come from the Docker config file or its credential helpers.
  */
 export async function pullImage(ref: string, opts: RegistryOptions = {}): Promise<ImageDescription> {
   const parsed = parseReference(ref);
@@ -96,7 +91,8 @@ export async function pullImage(ref: string, opts: RegistryOptions = {}): Promis
 class RegistryClient {
   private readonly base: string;
   private readonly fetch: typeof fetch;
-  private readonly credentials: Credentials | undefined;
+  /** Looked up at the first challenge: a registry that asks for no login never runs a credential helper. */
+  private credentials: Credentials | undefined | null = null;
   private authorization: string | undefined;
 
   constructor(
@@ -106,7 +102,6 @@ class RegistryClient {
     const insecure = (opts.insecureRegistries ?? []).includes(ref.registry) || (opts.insecureRegistries ?? []).includes(ref.authKey);
     this.base = `${insecure ? 'http' : 'https'}://${ref.registry}/v2/${ref.repository}`;
     this.fetch = opts.fetch ?? fetch;
-    this.credentials = dockerCredentials(ref, opts.dockerConfigDir);
   }
 
   async manifest(reference: string): Promise<{ manifest: Manifest; digest: string; bytes: Buffer }> {
@@ -161,6 +156,14 @@ class RegistryClient {
   /** Answers a `WWW-Authenticate` challenge: a bearer token from the realm, or basic credentials. */
   private async authorize(challenge: string): Promise<string> {
     const scheme = challenge.split(' ')[0].toLowerCase();
+    if (this.credentials === null) {
+      try {
+        this.credentials = dockerCredentials(this.ref, this.opts.dockerConfigDir);
+      } catch (e) {
+        if (e instanceof CredentialHelperError) throw new RegistryError(`${this.ref.authKey}: ${e.message}`);
+        throw e;
+      }
+    }
     const c = this.credentials;
     const basic = c?.username !== undefined ? `Basic ${Buffer.from(`${c.username}:${c.password ?? ''}`).toString('base64')}` : undefined;
     if (scheme === 'basic') {
@@ -222,21 +225,39 @@ export function challengeParams(header: string): Record<string, string> {
   return out;
 }
 
-/** Credentials for the registry from the Docker config file (`auths`); helpers (`credsStore`) are not run. */
+interface DockerConfig {
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+}
+
+/**
+ * Credentials for the registry from the Docker config file, looked up as Docker does: the
+ * registry's own helper (`credHelpers`), then an `auths` entry with credentials in it, then the
+ * default helper (`credsStore`). Helpers run by `runCredentialHelper` (argument vector, bounded); one
+ * that fails is a `CredentialHelperError`.
+ */
 export function dockerCredentials(ref: ImageReference, dir?: string): Credentials | undefined {
   const configDir = dir ?? process.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   const file = join(configDir, 'config.json');
   if (!existsSync(file)) return undefined;
-  let auths: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+  let config: DockerConfig;
   try {
-    auths = (JSON.parse(readFileSync(file, 'utf8')) as { auths?: typeof auths }).auths ?? {};
+    config = JSON.parse(readFileSync(file, 'utf8')) as DockerConfig;
+    if (config === null || typeof config !== 'object') return undefined;
   } catch {
     return undefined;
   }
-  const keys =
-    ref.authKey === 'docker.io'
-      ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io']
-      : [ref.authKey, `https://${ref.authKey}`, `http://${ref.authKey}`];
+  const hub = ref.authKey === 'docker.io';
+  // The server address Docker hands helpers and writes in `auths` for Docker Hub.
+  const server = hub ? 'https://index.docker.io/v1/' : ref.authKey;
+  const keys = hub
+    ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io']
+    : [ref.authKey, `https://${ref.authKey}`, `http://${ref.authKey}`];
+  const helpers = typeof config.credHelpers === 'object' && config.credHelpers ? config.credHelpers : {};
+  const own = keys.map((k) => helpers[k]).find((h) => typeof h === 'string' && h !== '');
+  if (own) return runCredentialHelper(own, server);
+  const auths = typeof config.auths === 'object' && config.auths ? config.auths : {};
   for (const key of keys) {
     const entry = auths[key] ?? auths[`${key}/`];
     if (!entry) continue;
@@ -248,5 +269,6 @@ export function dockerCredentials(ref: ImageReference, dir?: string): Credential
     }
     if (entry.username !== undefined) return { username: entry.username, password: entry.password };
   }
+  if (typeof config.credsStore === 'string' && config.credsStore !== '') return runCredentialHelper(config.credsStore, server);
   return undefined;
 }
