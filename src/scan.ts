@@ -192,8 +192,8 @@ function findingsSpool(): {
 }
 
 /** Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of the result. */
-function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void): ScanResult {
-  const run = openScan(opts, spool);
+function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void, setup?: ScanSetup): ScanResult {
+  const run = openScan(opts, spool, setup);
   try {
     for (const file of run.files) run.scanFile(file);
   } finally {
@@ -246,8 +246,19 @@ interface OpenScan {
   finish(): ScanResult;
 }
 
-function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void): OpenScan {
-  const started = performance.now();
+/** What a scan resolves before it reads a file: configuration, frameworks, the rules to run, the baseline. */
+interface ScanSetup {
+  cwd: string;
+  config: SanctumConfig;
+  configPath: string | undefined;
+  today: string;
+  frameworks: FrameworkSelector[];
+  rules: AnyRule[];
+  ruleConfig: Map<string, { severity?: Severity; options?: Record<string, unknown> }>;
+  baseline: ReadonlySet<string> | undefined;
+}
+
+function setUpScan(opts: ScanOptions): ScanSetup {
   const cwd = opts.cwd ?? process.cwd();
   const reg = getRegistry();
   const { config, path: configPath } = resolveConfig(opts, cwd);
@@ -294,6 +305,27 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void): Ope
     }
   } else baseline = opts.baseline;
 
+  return { cwd, config, configPath, today, frameworks, rules, ruleConfig, baseline };
+}
+
+/**
+ * Resolves the configuration and the rules once; each call then scans in-memory files with them (the
+ * admission webhook: one object a request), with `extraRules` beside the selected ones.
+ */
+export function prepareScan(
+  opts: Omit<ScanOptions, 'files' | 'targets'>,
+): (files: SourceFile[], targets: string[], extraRules?: readonly AnyRule[]) => ScanResult {
+  const setup = setUpScan({ ...opts, targets: [] });
+  return (files, targets, extraRules) => {
+    const rules = extraRules?.length ? [...setup.rules, ...extraRules] : setup.rules;
+    return runEngine({ ...opts, targets, files }, undefined, { ...setup, rules });
+  };
+}
+
+function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setup = setUpScan(opts)): OpenScan {
+  const started = performance.now();
+  const { cwd, config, configPath, today, frameworks, rules, ruleConfig, baseline } = setup;
+  const reg = getRegistry();
   const suppressor = new ConfigSuppressor(config.ignore ?? [], baseline, today);
   // Without a database given, the deps rules use the default one, opened when they first need it.
   const defaultDb =

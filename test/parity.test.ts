@@ -4,7 +4,7 @@
  *
  * Each entry point is a leg: `file` (a manifest file, `sanctum scan`) is the reference; `cluster`
  * serves the objects from a fake API server and scans them with `scanCluster` (real client, real
- * wire format). Another entry point (admission) joins by adding one `ParityLeg` to `LEGS`.
+ * wire format); `admission` sends each object as an AdmissionReview through the webhook's evaluator.
  */
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
 import { allRules } from '../src/rules/index.js';
 import { scanCluster } from '../src/scan-cluster.js';
 import { scanSync } from '../src/scan.js';
+import { AdmissionEvaluator } from '../src/server/webhook/admission-evaluator.js';
+import type { AdmissionRequest } from '../src/server/webhook/admission-review.js';
 import { AI_OPERATOR_RESOURCES, BUILTIN_RESOURCES, FakeApiServer, type FakeResource } from '../src/testing/fake-apiserver.js';
 
 export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata: Record<string, unknown> };
@@ -29,13 +31,16 @@ export interface ParityLeg {
 
 /** What parity compares: rule, resource and message. */
 export function parityKeys(findings: readonly Finding[], ruleId: string): string[] {
-  return findings
-    .filter((f) => f.ruleId === ruleId)
-    .map((f) => {
-      const r = f.location.resource;
-      return `${f.ruleId} ${r ? `${r.apiVersion}/${r.kind} ${r.namespace ?? ''}/${r.name ?? ''}` : '-'}: ${f.message}`;
-    })
-    .sort();
+  return (
+    findings
+      // A suppressed finding is no decision at admission: every leg compares what stands.
+      .filter((f) => f.ruleId === ruleId && f.status !== 'suppressed')
+      .map((f) => {
+        const r = f.location.resource;
+        return `${f.ruleId} ${r ? `${r.apiVersion}/${r.kind} ${r.namespace ?? ''}/${r.name ?? ''}` : '-'}: ${f.message}`;
+      })
+      .sort()
+  );
 }
 
 const K8S_KINDS = ['k8s', 'k8s-pod', 'k8s-set'];
@@ -141,8 +146,44 @@ const clusterLeg: ParityLeg = {
   },
 };
 
+let evaluator: AdmissionEvaluator | undefined;
+
+/** Each object as an AdmissionReview CREATE through `sanctum webhook`'s evaluator, every finding audited. */
+const admissionLeg: ParityLeg = {
+  name: 'admission',
+  // One request holds one object: the cross-object rules need the set.
+  covers: (rule) => rule.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod'),
+  async findings(objects, rule) {
+    evaluator ??= new AdmissionEvaluator({
+      config: { webhook: { actions: { critical: 'audit', high: 'audit', medium: 'audit', low: 'audit', info: 'audit' } } },
+      today: '2026-01-01',
+    });
+    const findings = objects.flatMap((object, i) => {
+      const decision = evaluator!.evaluate(admissionRequest(object, i), 'validate');
+      expect(decision.outcome, decision.failure).not.toBe('failure-policy');
+      return decision.findings.map((d) => d.finding);
+    });
+    return parityKeys(findings, rule.meta.id);
+  },
+};
+
+function admissionRequest(object: K8sObject, i: number): AdmissionRequest {
+  const group = groupOf(object.apiVersion);
+  const name = object.metadata.name;
+  const namespace = object.metadata.namespace;
+  return {
+    uid: `parity-${i}`,
+    kind: { group, version: object.apiVersion.slice(group ? group.length + 1 : 0), kind: object.kind },
+    operation: 'CREATE',
+    ...(typeof namespace === 'string' ? { namespace } : {}),
+    ...(typeof name === 'string' ? { name } : {}),
+    userInfo: { username: 'parity', groups: ['system:authenticated'] },
+    object,
+  };
+}
+
 /** The entry points compared with the file scan. */
-const LEGS: ParityLeg[] = [clusterLeg];
+const LEGS: ParityLeg[] = [clusterLeg, admissionLeg];
 
 describe('parity: the same objects give the same findings as a file and from every other entry point', () => {
   beforeAll(async () => {

@@ -79,7 +79,10 @@ export function addWebhookCommand(
       } catch (e) {
         throw new ScanSetupError((e as Error).message);
       }
-      const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, io.stdout);
+      // On the process's stdout, lines are written asynchronously and in batches: a synchronous write to a
+      // pipe whose reader lags (the container runtime, a log shipper) would stall every request behind it.
+      const destination = io.stdout === process.stdout ? pino.destination({ dest: 1, sync: false }) : io.stdout;
+      const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, destination);
       const evaluator = new AdmissionEvaluator({ config, policies });
       let server;
       try {
@@ -101,7 +104,8 @@ export function addWebhookCommand(
           signals.off('SIGTERM', onTerm);
           signals.off('SIGINT', onInt);
           logger.info({ signal }, 'shutting down');
-          void server.close().then(done, done);
+          const finish = (): void => logger.flush(() => done());
+          void server.close().then(finish, finish);
         };
         const onTerm = (): void => stop('SIGTERM');
         const onInt = (): void => stop('SIGINT');

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { quantityFunctions } from './cel-quantity.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
@@ -25,7 +26,7 @@ function cel(): CelLibrary {
     const require = createRequire(import.meta.url);
     library = require('@bufbuild/cel') as CelLibrary;
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    sharedEnv = library.celEnv({ funcs: strings });
+    sharedEnv = library.celEnv({ funcs: [...strings, ...quantityFunctions(library)] });
   }
   return library;
 }
@@ -70,6 +71,10 @@ export function compileExpression(source: string, variables: readonly string[]):
     throw new CelCompileError(String((e as Error).message ?? e).replace(/^<input>:/, 'at '));
   }
   const unknown = unknownIdentifiers(ast.expr, new Set(variables));
+  if (unknown.includes('authorizer'))
+    throw new CelCompileError(
+      "'authorizer' is not supported: a scan cannot ask the cluster's authorizer, so the expression is not evaluated (it neither passes nor fails)",
+    );
   if (unknown.length) throw new CelCompileError(`undeclared reference to '${unknown[0]}' (known: ${variables.join(', ')})`);
   let run: ReturnType<CelLibrary['plan']>;
   try {

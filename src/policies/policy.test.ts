@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../core/source-file.js';
 import { scanSync, ScanSetupError } from '../scan.js';
+import { compileExpression } from './cel.js';
 import { compilePolicy, loadPolicies, parseFieldPath, PolicyError, type PolicySpec } from './policy.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/policies', import.meta.url));
@@ -214,5 +215,71 @@ describe('policy evaluation', () => {
   it('reads field paths with indexes and quoted keys', () => {
     expect(parseFieldPath("spec.containers[0].env['A.B']", 'x')).toEqual(['spec', 'containers', 0, 'env', 'A.B']);
     expect(() => parseFieldPath('spec..x', 'where')).toThrow(PolicyError);
+  });
+});
+
+describe('the Kubernetes quantity library', () => {
+  const evaluate = (expression: string): unknown => {
+    const c = compileExpression(expression, []);
+    return c.evaluate({}, 1, 1_000_000);
+  };
+
+  it('compares quantities exactly across suffixes and exponents', () => {
+    expect(evaluate("quantity('1') == quantity('1000m')")).toBe(true);
+    expect(evaluate("quantity('1Gi') == quantity('1073741824')")).toBe(true);
+    expect(evaluate("quantity('1.5Gi').isGreaterThan(quantity('1500Mi'))")).toBe(true);
+    expect(evaluate("quantity('2e3').compareTo(quantity('2k'))")).toBe(0);
+    expect(evaluate("quantity('100m').isLessThan(quantity('0.2'))")).toBe(true);
+    expect(evaluate("quantity('-500m').sign()")).toBe(-1);
+  });
+
+  it('converts, adds and subtracts', () => {
+    expect(evaluate("quantity('2Ki').asInteger()")).toBe(2048);
+    expect(evaluate("quantity('500m').isInteger()")).toBe(false);
+    expect(evaluate("quantity('500m').asApproximateFloat()")).toBe(0.5);
+    expect(evaluate("quantity('1').add(quantity('500m')) == quantity('1500m')")).toBe(true);
+    expect(evaluate("quantity('4').sub(1).asInteger()")).toBe(3);
+    expect(evaluate("isQuantity('8Gi') && !isQuantity('8 GB')")).toBe(true);
+  });
+
+  it('fails the expression with a clear error for what is not a quantity', () => {
+    expect(() => evaluate("quantity('eight').isInteger()")).toThrow(/'eight' is not a Kubernetes quantity/);
+    expect(() => evaluate("quantity('500m').asInteger()")).toThrow(/not an integer/);
+  });
+
+  it('lets a policy read GPU limits as quantities', () => {
+    const dir = workspace({
+      '.sanctum/policies/gpu.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: at-most-one-gpu}
+spec:
+  severity: high
+  validations:
+  - expression: "containers.all(c, !has(c.resources) || !has(c.resources.limits) || !('nvidia.com/gpu' in c.resources.limits) || !quantity(string(c.resources.limits['nvidia.com/gpu'])).isGreaterThan(quantity('1')))"
+    message: at most one GPU a container
+`,
+    });
+    const scan = (gpus: string) =>
+      scanSync({
+        targets: ['deploy/app.yaml'],
+        files: [
+          new MemorySourceFile(
+            'deploy/app.yaml',
+            deployment().replace('image:', `resources: {limits: {nvidia.com/gpu: ${gpus}}}\n        image:`),
+          ),
+        ],
+        config: false,
+        cwd: dir,
+      }).findings.filter((f) => f.ruleId === 'policy:at-most-one-gpu');
+    expect(scan('2')).toHaveLength(1);
+    expect(scan('"1"')).toHaveLength(0);
+  });
+});
+
+describe('unsupported Kubernetes CEL', () => {
+  it('says that the authorizer is not supported instead of passing', () => {
+    expect(() => compileExpression("authorizer.group('').resource('pods').check('get').allowed()", ['object'])).toThrow(
+      /'authorizer' is not supported/,
+    );
   });
 });

@@ -5,7 +5,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
 import type { Policy } from '../../policies/policy.js';
 import { policyRules } from '../../policies/policy-rules.js';
-import { getRegistry, scanSync, ScanSetupError } from '../../scan.js';
+import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
 export type Endpoint = 'validate' | 'mutate';
@@ -62,6 +62,8 @@ export class AdmissionEvaluator {
   private readonly ruleIds: string[];
   private readonly mutateRules: ReadonlySet<string> | undefined;
   private readonly now: () => number;
+  /** The configuration and rules resolved once, for every request. */
+  private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
 
   constructor(private readonly opts: EvaluatorOptions = {}) {
@@ -79,6 +81,7 @@ export class AdmissionEvaluator {
       this.mutateRules = new Set(this.settings.mutate.rules.map((k) => reg.get(k)!.meta.id));
     }
     // Bad configuration (frameworks, rule options) is found now, not on the first request.
+    this.scanObject = prepareScan({ config: this.config, rules: this.ruleIds, policies: false, today: opts.today });
     this.scan({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sanctum-warm-up', namespace: 'default' } });
   }
 
@@ -195,15 +198,7 @@ export class AdmissionEvaluator {
           req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {},
         )
       : undefined;
-    const result = scanSync({
-      targets: [path],
-      files: [new MemorySourceFile(path, text)],
-      config: this.config,
-      rules: this.ruleIds,
-      policies: false,
-      extraRules: policies,
-      today: this.opts.today,
-    });
+    const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies);
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     return { findings: result.findings, path, text };
   }
