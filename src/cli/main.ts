@@ -6,7 +6,15 @@ import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } f
 import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
-import { bufferedSink, formatExtensions, reporters, sourceReader, streamingReporters, writeString, type ChunkSink } from '../reporters/index.js';
+import {
+  bufferedSink,
+  formatExtensions,
+  reporters,
+  sourceReader,
+  streamingReporters,
+  writeString,
+  type ChunkSink,
+} from '../reporters/index.js';
 import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
 import { VERSION } from '../version.js';
 import { addAuditCommand } from './audit-command.js';
@@ -99,7 +107,11 @@ function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]),
     )
-    .addOption(new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)').argParser(repeat).default([]))
+    .addOption(
+      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
+        .argParser(repeat)
+        .default([]),
+    )
     .option('--show-suppressed', 'list suppressed findings in the table')
     .option('-q, --quiet', 'print nothing but the report, in every format, of findings at or above --fail-on')
     .option(
@@ -240,7 +252,11 @@ function writeReport(path: string, text: string): void {
 }
 
 /** Writes a report piece by piece to a file (or to `stdout` when `path` is undefined), so that it never exists whole in memory. */
-export function streamReport(path: string | undefined, stdout: Pick<NodeJS.WritableStream, 'write'>, write: (sink: ChunkSink) => void): void {
+export function streamReport(
+  path: string | undefined,
+  stdout: Pick<NodeJS.WritableStream, 'write'>,
+  write: (sink: ChunkSink) => void,
+): void {
   if (path === undefined) {
     const out = bufferedSink((c) => stdout.write(c));
     write(out.write);

@@ -17,7 +17,20 @@ export function listRules(framework: string | undefined, format: string, color: 
     rules = reg.select({ frameworks: [sel] });
   }
   if (format === 'json') {
-    return JSON.stringify(rules.map((r) => ({ id: r.meta.id, slug: r.meta.slug, severity: r.meta.severity, scanner: r.meta.scanner, title: r.meta.title, frameworks: r.meta.frameworks })), null, 2) + '\n';
+    return (
+      JSON.stringify(
+        rules.map((r) => ({
+          id: r.meta.id,
+          slug: r.meta.slug,
+          severity: r.meta.severity,
+          scanner: r.meta.scanner,
+          title: r.meta.title,
+          frameworks: r.meta.frameworks,
+        })),
+        null,
+        2,
+      ) + '\n'
+    );
   }
   if (format !== 'table') throw new ScanSetupError(`unknown format '${format}' for rules (table or json)`);
   const c = pc.createColors(color);
