@@ -170,7 +170,7 @@ describe('Dockerfile install lines: what is not a registry package', () => {
   it('local paths, editable installs and wheels are not registry packages; npm ci names none', () => {
     const text = `FROM python:3.11
 RUN pip install -e . && pip install ./dist/app-1.0-py3-none-any.whl --upgrade pip==24.0
-RUN npm ci && npm install ./vendor/lib.tgz file:../shared
+RUN npm ci && npm install ./vendor/lib.tgz file:../common-lib
 `;
     const m = parseDockerfileInstalls(new MemorySourceFile('Dockerfile', text));
     const registry = m.packages.filter((p) => !p.source);
