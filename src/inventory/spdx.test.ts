@@ -11,39 +11,6 @@ import { spdx23Problems } from '../../test/spdx23.js';
 const LICENSE_IDS = new Set<string>(
   JSON.parse(readFileSync(fileURLToPath(new URL('../../test/schemas/spdx.schema.json', import.meta.url)), 'utf8')).enum,
 );
-const CHECKSUM_ALGORITHMS = [
-  'SHA1',
-  'SHA224',
-  'SHA256',
-  'SHA384',
-  'SHA512',
-  'SHA3-256',
-  'SHA3-384',
-  'SHA3-512',
-  'BLAKE2b-256',
-  'BLAKE2b-384',
-  'BLAKE2b-512',
-  'BLAKE3',
-  'MD2',
-  'MD4',
-  'MD5',
-  'MD6',
-  'ADLER32',
-];
-const PURPOSES = [
-  'APPLICATION',
-  'FRAMEWORK',
-  'LIBRARY',
-  'CONTAINER',
-  'OPERATING-SYSTEM',
-  'DEVICE',
-  'FIRMWARE',
-  'SOURCE',
-  'ARCHIVE',
-  'FILE',
-  'INSTALL',
-  'OTHER',
-];
 
 const files = () => [
   new MemorySourceFile(
@@ -100,21 +67,14 @@ describe('SPDX 2.3 JSON', () => {
 
   it('gives every component a package with a unique id, valid checksums, purls, purposes and licences', () => {
     const doc = spdx();
-    const ids = doc.packages.map((p) => p.SPDXID);
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(spdx23Problems(doc)).toEqual([]);
     for (const p of doc.packages) {
-      expect(p.SPDXID).toMatch(/^SPDXRef-[A-Za-z0-9.-]+$/);
       expect(p).toMatchObject({
         downloadLocation: expect.any(String),
         filesAnalyzed: false,
         licenseConcluded: 'NOASSERTION',
         copyrightText: 'NOASSERTION',
       });
-      expect(PURPOSES).toContain(p.primaryPackagePurpose);
-      for (const c of p.checksums ?? []) {
-        expect(CHECKSUM_ALGORITHMS).toContain(c.algorithm);
-        expect(c.checksumValue).toMatch(/^[0-9a-f]+$/);
-      }
       for (const id of String(p.licenseDeclared).match(/[A-Za-z0-9.+-]+/g) ?? [])
         if (!['AND', 'OR', 'WITH', 'NOASSERTION', 'NONE'].includes(id)) expect(LICENSE_IDS, id).toContain(id);
     }
