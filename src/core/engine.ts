@@ -1,6 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
 import { fingerprintDigest } from './fingerprint.js';
+import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
 import { LineIndex } from './line-index.js';
@@ -325,17 +326,7 @@ export class Engine {
     const anchor =
       (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
     const print = this.uniqueFingerprint(meta.id, location, anchor);
-    const finding: Finding = {
-      ruleId: meta.id,
-      slug: meta.slug,
-      title: meta.title,
-      severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
-      message: input.message,
-      location,
-      frameworks: this.opts.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]),
-      status: 'fail',
-      fingerprint: print,
-    };
+    const finding = failingFinding(meta, input, location, print, this.opts);
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
     // An object read from a cluster has no file to edit.
     if (input.fix && !doc.file.cluster) {

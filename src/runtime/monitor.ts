@@ -4,6 +4,7 @@
  * nothing is kept per event, so memory stays flat however long the stream.
  */
 import { fingerprint } from '../core/fingerprint.js';
+import { failingFinding } from '../core/finding.js';
 import type { AnyRule, ReportInput, RuleContext, RuleMeta } from '../core/rule.js';
 import type { ConfigSuppressor } from '../core/suppression.js';
 import type { Finding, FrameworkRef, Location, Severity } from '../core/types.js';
@@ -96,17 +97,7 @@ export class RuntimeMonitor {
     const key = `${meta.id}\u0000${location.objectPath ?? ''}`;
     const occurrence = seen.get(key) ?? 0;
     seen.set(key, occurrence + 1);
-    const finding: Finding = {
-      ruleId: meta.id,
-      slug: meta.slug,
-      title: meta.title,
-      severity: input.severity ?? this.opts.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
-      message: input.message,
-      location,
-      frameworks: this.opts.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]),
-      status: 'fail',
-      fingerprint: fingerprint(meta.id, location, '', occurrence),
-    };
+    const finding = failingFinding(meta, input, location, fingerprint(meta.id, location, '', occurrence), this.opts);
     if (input.evidence) finding.evidence = input.evidence;
     this.opts.suppressor?.apply(finding);
     if (finding.status === 'suppressed') this.stats.suppressed++;
