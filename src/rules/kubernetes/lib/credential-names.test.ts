@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialKind } from './credential-names.js';
+import { credentialKind, namesCredential } from './credential-names.js';
 
 describe('credentialKind', () => {
   it('recognises credential key names in any case style', () => {
@@ -17,11 +17,21 @@ describe('credentialKind', () => {
     expect(credentialKind('HF_TOKEN')).toBe('token');
     expect(credentialKind('refreshToken')).toBe('token');
     expect(credentialKind('gcp-credentials')).toBe('credentials');
+    expect(credentialKind('AWSSecretKey')).toBe('secret');
   });
 
   it('leaves references, settings and text tokens alone', () => {
-    for (const k of ['password_file', 'secretName', 'TOKEN_URL', 'api_key_header', 'max_tokens', 'maxNewTokens', 'tokenizer', 'token_ttl', 'PASSWORD_MIN_LENGTH', 'model', 'secrets_enabled', 'keycloak']) {
+    for (const k of ['password_file', 'secretName', 'TOKEN_URL', 'api_key_header', 'max_tokens', 'maxNewTokens', 'tokenizer', 'token_ttl', 'PASSWORD_MIN_LENGTH', 'model', 'secrets_enabled', 'keycloak', 's3AccessKeyIDName', 'gcsCredentialFileName']) {
       expect(credentialKind(k), k).toBeUndefined();
     }
+  });
+
+  it('tells a key that names where a credential is kept from the credential', () => {
+    expect(namesCredential('s3SecretAccessKeyName', 'AWS_SECRET_ACCESS_KEY')).toBe(true);
+    expect(namesCredential('storageSecretNameAnnotation', 'serving.kserve.io/storageSecretName')).toBe(true);
+    expect(namesCredential('passwordSecretRef', 'postgres-credentials')).toBe(true);
+    expect(namesCredential('s3SecretAccessKey', 'AWS_SECRET_ACCESS_KEY')).toBe(false);
+    expect(namesCredential('s3SecretAccessKeyName', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8t4Vw2Lm')).toBe(false);
+    expect(namesCredential('passwordRef', 'Tr0ub4dor&3')).toBe(false);
   });
 });

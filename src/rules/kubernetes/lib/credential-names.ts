@@ -85,6 +85,7 @@ const TEXT_TOKEN_WORDS = new Set([
 export function keyWords(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter((w) => w !== '');
@@ -104,4 +105,23 @@ export function credentialKind(key: string): string | undefined {
     return c.kind;
   }
   return undefined;
+}
+
+/** Words that make a key name where a credential is kept: `s3AccessKeyIDName`, `passwordSecretRef`, `storageSecretNameAnnotation`. */
+const NAMING_WORDS = new Set(['name', 'names', 'ref', 'annotation', 'label', 'env', 'var', 'variable']);
+/** An environment variable or Secret key: `AWS_SECRET_ACCESS_KEY`. */
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+/** A Kubernetes object name (`storage-config`), file name or annotation key (`serving.kserve.io/storageSecretName`). */
+const OBJECT_NAME =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)+\/[A-Za-z0-9][-A-Za-z0-9_.]*|[a-z0-9][-a-z0-9_.]*)$/;
+
+/**
+ * True when `key: value` only names a credential kept elsewhere: a key ending in a naming word whose value
+ * is an identifier (`"s3SecretAccessKeyName": "AWS_SECRET_ACCESS_KEY"` in KServe's `credentials`).
+ * Callers check recognised key formats first: a real key under a naming key is still a key.
+ */
+export function namesCredential(key: string, value: string): boolean {
+  if (!keyWords(key).some((w) => NAMING_WORDS.has(w))) return false;
+  const v = value.trim();
+  return ENV_NAME.test(v) || OBJECT_NAME.test(v);
 }
