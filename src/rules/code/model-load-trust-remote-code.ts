@@ -1,15 +1,43 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import type { SgNode } from '@ast-grep/napi';
-import { allCalls, calleeText, enclosingScope, flavorOf, isTrue, namedArg, type Flavor } from './lib/syntax.js';
+import { pythonPin, type PythonPin } from './lib/pinned.js';
+import {
+  allCalls,
+  calleeName,
+  calleeText,
+  enclosingScope,
+  flavorOf,
+  hasSpreadArgs,
+  isTrue,
+  namedArg,
+  positional,
+  type Flavor,
+} from './lib/syntax.js';
 
 /** The server flag of vLLM, SGLang, TGI, lm-eval and friends, not turned off (`=false`). */
 const FLAG = /--trust[-_]remote[-_]code(?![\w-])(?!\s*=\s*(?:false|0|no)\b)/i;
 const PY_LAUNCHER =
   /^(?:subprocess\.(?:run|call|Popen|check_output|check_call|getoutput|getstatusoutput)|Popen|os\.(?:system|popen|spawn\w*|exec\w*|posix_spawnp?)|asyncio\.create_subprocess_(?:exec|shell)|pexpect\.(?:spawn|run))$/;
-const JS_LAUNCHER = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^execa(?:Sync|Command|CommandSync)?$/;
+const JS_LAUNCHER =
+  /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)$|^execa(?:Sync|Command|CommandSync)?$/;
 const STRING_KINDS: Record<Flavor, string[]> = { python: ['string'], js: ['string', 'template_string'] };
-const BINDING_KINDS: Record<Flavor, string[]> = { python: ['assignment', 'augmented_assignment'], js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'] };
+const BINDING_KINDS: Record<Flavor, string[]> = {
+  python: ['assignment', 'augmented_assignment'],
+  js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'],
+};
+
+/** Hugging Face loaders that read a repository's `config.json`: `AutoModelForCausalLM.from_pretrained`, `pipeline`. */
+const HF_LOADER = /^(?:transformers\.)?(?:(?:Auto\w*|\w+(?:For\w+|Model|Config))\.from_pretrained|pipeline)$/;
+/**
+ * Published ways a crafted model repository runs its code through these loaders with `trust_remote_code`
+ * off, oldest first. CVE-2026-4372 needs the optional `kernels` package; LightGlue's config, which carried
+ * its own `trust_remote_code` into nested configs (CVE-2026-5241), arrived in 4.54.0.
+ */
+const REMOTE_CODE_BYPASSES = [
+  { id: 'CVE-2026-5241', introduced: '4.54.0', fixed: '5.5.0', needs: undefined },
+  { id: 'CVE-2026-4372', introduced: '4.56.0', fixed: '5.3.0', needs: 'kernels' },
+];
 
 /**
  * Where the command a launcher runs is written: its arguments, and for each variable among them the
@@ -64,25 +92,47 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0010.003' },
     ],
     rationale:
-      '`trust_remote_code=True` makes Hugging Face `transformers` (and `datasets`, `sentence-transformers`, vLLM) download and import Python files from the model repository. Whoever controls that repository, or a later revision of it, runs code in your process with its credentials. Code that starts a model server (`vllm serve`, SGLang, TGI) with `--trust-remote-code` through `subprocess`, `os.system` or `child_process` hands the same power to the repository, in the server process.',
+      '`trust_remote_code=True` makes Hugging Face `transformers` (and `datasets`, `sentence-transformers`, vLLM) download and import Python files from the model repository. Whoever controls that repository, or a later revision of it, runs code in your process with its credentials. Code that starts a model server (`vllm serve`, SGLang, TGI) with `--trust-remote-code` through `subprocess`, `os.system` or `child_process` hands the same power to the repository, in the server process. Keeping the flag off is not enough on every release: when the project pins a transformers version with a published bypass (the nearest `requirements*.txt`, `pyproject.toml` or lockfile above the file), `from_pretrained` and `pipeline(model=…)` calls without the flag are reported too (medium): LightGlue configs passing their own `trust_remote_code` on (CVE-2026-5241, 4.54.0 to before 5.5.0) and Hub kernels named by `config.json` (CVE-2026-4372, 4.56.0 to before 5.3.0, when the project also pins `kernels`).',
     remediation:
-      'Use architectures supported natively by the library. If custom code is unavoidable, review it, vendor it, and pin the exact `revision=` (a commit hash) so that a later push cannot change what runs.',
+      'Use architectures supported natively by the library. If custom code is unavoidable, review it, vendor it, and pin the exact `revision=` (a commit hash) so that a later push cannot change what runs. Upgrade transformers to 5.5.0 or later, where the published bypasses of `trust_remote_code=False` are fixed.',
     references: [
       'https://huggingface.co/docs/transformers/main/en/models#custom-models',
       'https://genai.owasp.org/llmrisk/llm032025-supply-chain/',
+      'https://github.com/advisories/GHSA-fgcw-684q-jj6r',
+      'https://github.com/advisories/GHSA-29pf-2h5f-8g72',
     ],
     examples: {
-      bad: [{ path: 'load.py', content: 'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("acme/chat-7b", trust_remote_code=True)\n' }],
-      good: [{ path: 'load.py', content: 'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("acme/chat-7b", revision="3f2a9c1")\n' }],
+      bad: [
+        {
+          path: 'load.py',
+          content:
+            'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("acme/chat-7b", trust_remote_code=True)\n',
+        },
+      ],
+      good: [
+        {
+          path: 'load.py',
+          content:
+            'from transformers import AutoModelForCausalLM\nmodel = AutoModelForCausalLM.from_pretrained("acme/chat-7b", revision="3f2a9c1")\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
-    if (!/trust[-_]remote[-_]code/.test(doc.text)) return;
+    if (!/trust[-_]remote[-_]code/.test(doc.text)) {
+      if (flavorOf(doc) === 'python') reportBypasses(doc, ctx);
+      return;
+    }
     const flavor = flavorOf(doc);
     for (const call of allCalls(doc.root, flavor)) {
       const v = namedArg(call, 'trust_remote_code');
-      if (isTrue(v)) ctx.report({ message: `${calleeText(call)}() runs code from the model repository (trust_remote_code=True)`, at: spanOf(v!.parent()!) });
+      if (isTrue(v))
+        ctx.report({
+          message: `${calleeText(call)}() runs code from the model repository (trust_remote_code=True)`,
+          at: spanOf(v!.parent()!),
+        });
     }
+    if (flavor === 'python') reportBypasses(doc, ctx);
     for (const { launcher, flag } of launchedFlags(doc.root, flavor))
       ctx.report({
         message: `${calleeText(launcher)}() starts a process with --trust-remote-code: the server it launches runs code from the model repository`,
@@ -90,3 +140,32 @@ export default defineRule<CodeDocument>({
       });
   },
 });
+
+/**
+ * Loads that keep `trust_remote_code` off still run a crafted repository's code when the project pins a
+ * transformers release with a published bypass (the nearest `requirements*.txt`, `pyproject.toml` or
+ * lockfile above the file); an unknown version says nothing.
+ */
+function reportBypasses(doc: CodeDocument, ctx: RuleContext): void {
+  if (!doc.text.includes('transformers') || (!doc.text.includes('from_pretrained') && !doc.text.includes('pipeline'))) return;
+  let pin: PythonPin | undefined | null = null;
+  for (const call of allCalls(doc.root, 'python')) {
+    const callee = calleeText(call);
+    if (!HF_LOADER.test(callee) || isTrue(namedArg(call, 'trust_remote_code')) || hasSpreadArgs(call)) continue;
+    // `pipeline(task)` alone loads the task's default model, not one the code names.
+    if (calleeName(call) === 'pipeline' && !namedArg(call, 'model') && positional(call).length < 2) continue;
+    if (pin === null) pin = pythonPin(ctx, doc.file, 'transformers');
+    if (!pin) return;
+    const found = pin;
+    const bypasses = REMOTE_CODE_BYPASSES.filter(
+      (b) => !found.below(b.introduced) && found.below(b.fixed) && (!b.needs || pythonPin(ctx, doc.file, b.needs)),
+    );
+    if (bypasses.length === 0) return;
+    const which = bypasses.map((b) => `${b.id}${b.needs ? ` with ${b.needs} installed` : ''}, fixed in ${b.fixed}`).join('; ');
+    ctx.report({
+      message: `${callee}() relies on trust_remote_code being off, which a crafted model repository bypasses in ${found.label} (${which})`,
+      at: spanOf(call),
+      severity: 'medium',
+    });
+  }
+}
