@@ -59,6 +59,27 @@ describe('examples/ai-platform (insecure)', () => {
     ]);
   });
 
+  it('judges code by the library versions its project pins and locks', () => {
+    const versionAware = failing
+      .filter((f) => ['LLM-0002', 'LLM-0009'].includes(f.ruleId) && !f.message.includes('(weights_only=False)'))
+      .map((f) => `${f.location.path}:${f.location.startLine} ${f.ruleId} ${f.severity}`);
+    expect(versionAware).toEqual([
+      // langchain 0.0.131 (app/requirements.txt) unpickles a FAISS index without asking.
+      'examples/ai-platform/app/assistant.py:20 LLM-0009 high',
+      // torch 2.5.1, locked by the training job's compiled requirements, defaults to weights_only=False.
+      'examples/ai-platform/training/train.py:13 LLM-0002 high',
+    ]);
+    expect(failing.find((f) => f.ruleId === 'LLM-0002' && f.location.path.endsWith('train.py'))?.message).toContain(
+      'torch 2.5.1 (pinned in examples/ai-platform/training/requirements.txt:160)',
+    );
+  });
+
+  it('matches the locked AI libraries against the advisories', () => {
+    const vulnerable = failing.filter((f) => f.ruleId === 'SCA-0001').map((f) => `${f.location.path}:${f.location.startLine} ${f.package?.name}@${f.package?.version}`);
+    expect(vulnerable).toContain('examples/ai-platform/training/requirements.txt:160 torch@2.5.1');
+    expect(vulnerable).toContain('examples/ai-platform/app/requirements.txt:6 torch@2.1.0');
+  });
+
   it('finds the pod specs inside the AI operators’ custom resources', () => {
     const kinds = new Set(failing.map((f) => f.location.resource?.kind));
     for (const kind of ['Deployment', 'RayCluster', 'PyTorchJob']) expect(kinds.has(kind), kind).toBe(true);

@@ -18,6 +18,8 @@ const PRECEDENCE: Partial<Record<ManifestKind, number>> = {
   'uv-lock': 3,
 };
 
+const LOCKFILE_RANK = 3;
+
 /** Names of the Python manifests among the formats the deps scanner reads (the others are never parsed here). */
 const PYTHON_MANIFEST = /requirements|constraints|^pyproject\.toml$|^poetry\.lock$|^uv\.lock$|^Pipfile\.lock$|^(?:environment|conda)\b/i;
 
@@ -79,8 +81,10 @@ export class ManifestPins implements ProjectPackages {
         if (looksBinary(file.head())) continue;
         const text = file.text();
         const manifest = format.parse(text, file.path, { limits: DEFAULT_LIMITS }, file);
-        const rank = PRECEDENCE[manifest.kind];
-        if (rank === undefined) continue;
+        const kindRank = PRECEDENCE[manifest.kind];
+        if (kindRank === undefined) continue;
+        // A compiled requirements file (pip-compile, uv) is a lockfile too: it outranks its own input.
+        const rank = manifest.lockfile ? Math.max(kindRank, LOCKFILE_RANK) : kindRank;
         const lines = new LineIndex(text);
         for (const dep of manifest.packages) {
           if (dep.ecosystem !== 'PyPI' || !dep.version || dep.source) continue;

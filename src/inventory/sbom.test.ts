@@ -211,4 +211,13 @@ describe('sanctum sbom of examples/ai-platform', () => {
     expect(components.some((c) => c.type === 'data' && c.name === 'stanfordnlp/imdb')).toBe(true);
     expect((bom.services as any[]).length).toBeGreaterThan(0);
   });
+
+  it("keeps the training job's compiled lockfile graph: what it asks for hangs off the application, the rest off their parents", () => {
+    const dependsOn = new Map((bom.dependencies as any[]).map((d) => [d.ref, d.dependsOn ?? []]));
+    const application = dependsOn.get((bom.metadata as any).component['bom-ref']);
+    expect(application).toEqual(expect.arrayContaining(['pkg:pypi/torch@2.5.1', 'pkg:pypi/peft@0.13.2', 'pkg:pypi/datasets@3.1.0']));
+    expect(application).not.toContain('pkg:pypi/filelock@3.16.1');
+    expect(dependsOn.get('pkg:pypi/torch@2.5.1')).toEqual(expect.arrayContaining(['pkg:pypi/filelock@3.16.1', 'pkg:pypi/triton@3.1.0', 'pkg:pypi/nvidia-cudnn-cu12@9.1.0.70']));
+    expect(dependsOn.get('pkg:pypi/nvidia-cudnn-cu12@9.1.0.70')).toEqual(['pkg:pypi/nvidia-cublas-cu12@12.4.5.8']);
+  });
 });

@@ -5,6 +5,8 @@ import torch
 from flask import Flask, request
 from langchain_experimental.tools import PythonREPLTool
 from langchain.agents import initialize_agent
+from langchain.embeddings import OpenAIEmbeddings
+from langchain.vectorstores import FAISS
 from openai import OpenAI
 from transformers import AutoModelForCausalLM
 
@@ -14,6 +16,8 @@ client = OpenAI()
 reranker = AutoModelForCausalLM.from_pretrained("acme-labs/reranker-7b", trust_remote_code=True)
 adapter = torch.load("/models/adapter.pt", weights_only=False)
 agent = initialize_agent([PythonREPLTool()], llm=None)
+# Runbook index built by the nightly job and synced from the shared bucket.
+runbooks = FAISS.load_local("/data/runbook-index", OpenAIEmbeddings())
 
 
 @app.post("/ask")
