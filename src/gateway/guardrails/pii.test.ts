@@ -72,12 +72,22 @@ describe('findPii: each class with a valid value and an invalid twin', () => {
 });
 
 describe('piiPendingFrom', () => {
-  it('holds the trailing number and, when emails count, the trailing word', () => {
+  it('holds the trailing number and, when emails count, the trailing word once it has an @', () => {
     expect(piiPendingFrom('Card 4111 1111', ['credit-card'])).toBe(5);
     expect(piiPendingFrom('Call me', ['credit-card'])).toBe(7);
-    expect(piiPendingFrom('Call me', ['email'])).toBe(5);
+    expect(piiPendingFrom('Call me', ['email'])).toBe(7);
+    expect(piiPendingFrom('Mail jane.doe', ['email'])).toBe(13);
     expect(piiPendingFrom('Mail jane.doe@corp', ['email'])).toBe(5);
-    expect(piiPendingFrom('IBAN DE', ['iban'])).toBe(5);
+    expect(piiPendingFrom('@corp.exam', ['email'])).toBe(0);
+    // country letters alone are not held: the check after them still sees them
+    expect(piiPendingFrom('IBAN DE', ['iban'])).toBe(7);
+    expect(piiPendingFrom('IBAN DE89 3704', ['iban'])).toBe(0);
+  });
+
+  it('holds every trailing word with holdWords', () => {
+    expect(piiPendingFrom('Call me', ['email'], true)).toBe(5);
+    expect(piiPendingFrom('Mail jane.doe', ['email'], true)).toBe(5);
+    expect(piiPendingFrom('Call me', ['credit-card'], true)).toBe(7);
   });
 });
 

@@ -196,20 +196,27 @@ function isEmailChar(c: number): boolean {
 }
 
 /**
- * Where, in text still growing, a piece of personal data that is not complete yet could start:
- * the trailing number (with its group separators) and, when emails are redacted, the trailing word
- * (it could be the local part of an address whose `@` has not arrived).
+ * Where, in text still growing, a piece of personal data that is not complete yet could start: the
+ * trailing number (with its group separators) and, when emails are redacted, the trailing word once
+ * it holds an `@` (its domain is still being written). With `holdWords`, every trailing word is held
+ * (it could be the local part of an address whose `@` has not arrived): whole addresses are redacted
+ * even when the model splits them before the `@`, at the cost of one chunk of delay on every word.
  */
-export function piiPendingFrom(text: string, classes: readonly PiiClass[]): number {
+export function piiPendingFrom(text: string, classes: readonly PiiClass[], holdWords = false): number {
   const n = text.length;
   if (classes.length === 0 || n === 0) return n;
   let i = n;
   const email = classes.includes('email');
   const numbers = classes.some((c) => c !== 'email');
-  // the trailing email-like word
-  while (i > 0 && n - i < 320 && isEmailChar(text.charCodeAt(i - 1))) i--;
   let from = n;
-  if (i < n && email) from = i;
+  if (email) {
+    let at = false;
+    while (i > 0 && n - i < 320 && isEmailChar(text.charCodeAt(i - 1))) {
+      i--;
+      if (text.charCodeAt(i) === 64) at = true;
+    }
+    if (i < n && (at || holdWords)) from = i;
+  }
   if (!numbers) return from;
   // the trailing number: digits, group separators, IPv6 colons, IBAN letters, phone punctuation
   let j = n;
@@ -231,6 +238,7 @@ export function piiPendingFrom(text: string, classes: readonly PiiClass[]): numb
       break;
     j--;
   }
+  if (digits === 0) return from;
   // start at what can begin a number: not at a word of hex letters (`Card`) or a separator
   while (j < n) {
     const c = text.charCodeAt(j);
@@ -242,9 +250,5 @@ export function piiPendingFrom(text: string, classes: readonly PiiClass[]): numb
       j = k;
     } else break;
   }
-  if (digits > 0) return Math.min(from, j);
-  // the start of an IBAN (country letters) or of a phone number
-  const word = text.slice(text.lastIndexOf(' ', n - 1) + 1);
-  if (/^[A-Z]{1,2}$/.test(word) || word === '+' || word === '(') from = Math.min(from, n - word.length);
-  return from;
+  return Math.min(from, j);
 }

@@ -27,7 +27,11 @@ export interface GuardrailLimits {
 
 export interface GuardrailSettings {
   secrets: SecretsAction;
-  pii: { action: PiiAction; classes: PiiClass[] };
+  /**
+   * `holdWords`: in streamed answers, hold back every word being written until the next chunk shows
+   * whether it becomes an email address (see `piiPendingFrom`); default: only once it holds an `@`.
+   */
+  pii: { action: PiiAction; classes: PiiClass[]; holdWords?: boolean };
   injection: { action: InjectionAction; blockScore: number; flagScore: number };
   exfiltration: { action: ExfiltrationAction; allowedDomains: string[] };
   /** Tools a model's answer may call; absent: every tool the request defined. */
@@ -59,7 +63,11 @@ const secrets = z.enum(['redact', 'block', 'off']);
 /** `name: action` is short for `name: { action }`. */
 const actionOr = <T extends z.ZodRawShape>(shape: T) =>
   z.preprocess((v) => (typeof v === 'string' ? { action: v } : v), z.strictObject(shape));
-const pii = actionOr({ action: z.enum(['redact', 'block', 'off']).optional(), classes: z.array(z.enum(PII_CLASSES)).optional() });
+const pii = actionOr({
+  action: z.enum(['redact', 'block', 'off']).optional(),
+  classes: z.array(z.enum(PII_CLASSES)).optional(),
+  holdWords: z.boolean().optional(),
+});
 const injection = actionOr({
   action: z.enum(['block', 'flag', 'off']).optional(),
   blockScore: score.optional(),

@@ -209,10 +209,32 @@ describe('createStreamGuard: chat completions', () => {
     ]);
   });
 
-  it('redacts personal data split across tokens, with the word lag emails need', () => {
+  it('redacts personal data split across tokens: an address from its @ on, or whole with holdWords', () => {
     const tokens = ['Card', ' 4111', ' 1111', ' 1111', ' 1111', ', mail', ' jane', '.doe', '@', 'corp', '.example', '.com', ' ok'];
-    const { out } = run('chat.completions', chatStream(tokens), settings(), 2);
-    expect(chatText(out)).toBe('Card [REDACTED:credit-card], mail [REDACTED:email] ok');
+    for (const parts of [1, 'bytes'] as const) {
+      const fast = run('chat.completions', chatStream(tokens), settings(), parts);
+      expect(chatText(fast.out)).toBe('Card [REDACTED:credit-card], mail jane.doe[REDACTED:email] ok');
+      expect(fast.out).not.toContain('corp.example');
+      expect(fast.guard.decisions.map((d) => d.detail)).toEqual([
+        'Visa card number ending 1111',
+        'email address, its first 8 characters already sent',
+      ]);
+      const whole = run('chat.completions', chatStream(tokens), settings({ pii: { holdWords: true } }), parts);
+      expect(chatText(whole.out)).toBe('Card [REDACTED:credit-card], mail [REDACTED:email] ok');
+      expect(whole.guard.decisions.map((d) => d.detail)).toEqual(['Visa card number ending 1111', 'email address']);
+    }
+    // an address that arrives in one token is redacted whole either way
+    expect(chatText(run('chat.completions', chatStream(['Mail', ' jane.doe@corp.example.com', ' ok']), settings()).out)).toBe(
+      'Mail [REDACTED:email] ok',
+    );
+  });
+
+  it('sends the first word at once with the default guardrails, and holds it with holdWords', () => {
+    const first = chatEvent({ content: 'Hello' });
+    expect(dec.decode(createStreamGuard('chat.completions', settings()).push(enc.encode(first)))).toBe(first);
+    expect(dec.decode(createStreamGuard('chat.completions', settings({ pii: { holdWords: true } })).push(enc.encode(first)))).toBe('');
+    const iban = ['IBAN', ' DE', '89 3704 0044 0532 0130 00', ' thanks'];
+    expect(chatText(run('chat.completions', chatStream(iban), settings(), 'bytes').out)).toBe('IBAN DE[REDACTED:iban] thanks');
   });
 
   it('cuts the stream with an error event when secrets block', () => {
@@ -254,6 +276,90 @@ describe('createStreamGuard: chat completions', () => {
     expect(guard.decisions).toEqual([
       { guardrail: 'tools', action: 'refuse', where: 'choices[0].delta.tool_calls[0]', detail: "call to tool 'run_shell' is not allowed" },
     ]);
+  });
+
+  describe('tool-call arguments', () => {
+    const call = (index: number, fn: Record<string, unknown>, id?: string) =>
+      chatEvent({ tool_calls: [{ index, ...(id ? { id, type: 'function' } : {}), function: fn }] });
+    /** Each call's arguments as a client assembles them. */
+    const argumentsOf = (sse: string): string[] => {
+      const out: string[] = [];
+      for (const e of events(sse)) {
+        if (!e.data.startsWith('{')) continue;
+        const chunk = JSON.parse(e.data) as {
+          choices?: Array<{ delta?: { tool_calls?: Array<{ index: number; function?: { arguments?: string } }> } }>;
+        };
+        for (const c of chunk.choices?.[0]?.delta?.tool_calls ?? []) out[c.index] = (out[c.index] ?? '') + (c.function?.arguments ?? '');
+      }
+      return out;
+    };
+    const secretArgs = [
+      '{"note": "use ',
+      key.slice(0, 5),
+      key.slice(5, 40),
+      key.slice(40),
+      '", "to": "jane',
+      '.doe',
+      '@corp',
+      '.example.com"}',
+    ];
+    const stream =
+      chatEvent({ role: 'assistant', content: null }) +
+      call(0, { name: 'send_mail', arguments: '' }, 'call_1') +
+      call(1, { name: 'lookup', arguments: '' }, 'call_2') +
+      secretArgs.map((a) => call(0, { arguments: a })).join('') +
+      call(1, { arguments: '{"q": "![x](https://evil.example/a.png)"}' }) +
+      chatEvent({}, 'tool_calls') +
+      'data: [DONE]\n\n';
+
+    it.each([1, 3, 'bytes'] as const)('redacts secrets and personal data split across argument deltas (cut in %s)', (parts) => {
+      const { out, guard } = run('chat.completions', stream, settings(), parts);
+      const args = argumentsOf(out);
+      expect(args[0]).toBe('{"note": "use [REDACTED:SEC-0001]", "to": "jane.doe[REDACTED:email]"}');
+      expect(out).not.toContain(key.slice(10, 30));
+      expect(out).not.toContain('corp.example');
+      // arguments are JSON, not rendered: links in them are not stripped
+      expect(args[1]).toBe('{"q": "![x](https://evil.example/a.png)"}');
+      expect(guard.decisions).toEqual([
+        expect.objectContaining({ guardrail: 'secrets', action: 'redact', where: 'choices[0].delta.tool_calls[0].function.arguments' }),
+        expect.objectContaining({ guardrail: 'pii', action: 'redact', where: 'choices[0].delta.tool_calls[0].function.arguments' }),
+      ]);
+      const finish = events(out)
+        .filter((e) => e.data.startsWith('{'))
+        .at(-1)!;
+      expect(JSON.parse(finish.data).choices[0].finish_reason).toBe('tool_calls');
+      expect(out.endsWith('data: [DONE]\n\n')).toBe(true);
+    });
+
+    it('keeps the first delta of each call (id, name) and passes clean arguments at once', () => {
+      const guard = createStreamGuard('chat.completions', settings());
+      const first = call(0, { name: 'get_weather', arguments: '' }, 'call_9');
+      expect(dec.decode(guard.push(enc.encode(first)))).toBe(first);
+      const clean = call(0, { arguments: '{"city": "Paris"}' });
+      expect(dec.decode(guard.push(enc.encode(clean)))).toBe(clean);
+    });
+
+    it('releases what a call still holds at the finish of its choice', () => {
+      const s =
+        call(0, { name: 'f', arguments: '' }, 'c1') +
+        call(0, { arguments: '{"k": "' + key.slice(0, 30) }) +
+        call(0, { arguments: key.slice(30) }) +
+        chatEvent({}, 'tool_calls');
+      const { out } = run('chat.completions', s, settings());
+      expect(argumentsOf(out)[0]).toBe('{"k": "[REDACTED:SEC-0001]');
+      const last = JSON.parse(events(out).at(-1)!.data);
+      expect(last.choices[0]).toMatchObject({
+        finish_reason: 'tool_calls',
+        delta: { tool_calls: [{ index: 0, function: { arguments: '"[REDACTED:SEC-0001]' } }] },
+      });
+    });
+
+    it('cuts the stream when secrets block', () => {
+      const { out, guard } = run('chat.completions', stream, settings({ secrets: 'block' }), 'bytes');
+      expect(guard.block).toMatchObject({ code: 'guardrail_secrets' });
+      expect(out).not.toContain(key.slice(5, 40));
+      expect(out).not.toContain('[DONE]');
+    });
   });
 
   it('passes non-JSON data and events it does not know as they are', () => {
@@ -327,6 +433,39 @@ describe('createStreamGuard: Responses API', () => {
     expect(JSON.parse(last.data)).toMatchObject({ type: 'error', code: 'guardrail_secrets', error: { code: 'guardrail_secrets' } });
     expect(guard.block?.code).toBe('guardrail_secrets');
     expect(out).not.toContain('response.completed');
+  });
+
+  it('redacts function-call arguments as they stream and in every event that repeats them', () => {
+    const args = `{"token": "${anth}", "cc": "jane.doe@corp.example.com"}`;
+    const call = { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'c1', name: 'save', arguments: args };
+    const cuts = [0, 12, 30, 80, 100, 115, args.length];
+    const s =
+      ev('response.output_item.added', { output_index: 0, item: { ...call, arguments: '' } }, 1) +
+      cuts
+        .slice(1)
+        .map((end, i) =>
+          ev('response.function_call_arguments.delta', { item_id: 'fc_1', output_index: 0, delta: args.slice(cuts[i], end) }, 2 + i),
+        )
+        .join('') +
+      ev('response.function_call_arguments.done', { item_id: 'fc_1', output_index: 0, arguments: args }, 8) +
+      ev('response.output_item.done', { output_index: 0, item: call }, 9) +
+      ev('response.completed', { response: { id: 'resp_3', status: 'completed', output: [call] } }, 10);
+    const want = '{"token": "[REDACTED:SEC-0002]", "cc": "[REDACTED:email]"}';
+    for (const parts of [1, 'bytes'] as const) {
+      const { out, guard } = run('responses', s, settings({ pii: { holdWords: true } }), parts);
+      expect(out).not.toContain(anth.slice(14, 40));
+      expect(out).not.toContain('corp.example');
+      const evs = events(out).map((e) => ({ event: e.event, data: JSON.parse(e.data) as Record<string, any> }));
+      const deltas = evs.filter((e) => e.event === 'response.function_call_arguments.delta').map((e) => e.data.delta as string);
+      expect(deltas.join('')).toBe(want);
+      expect(evs.find((e) => e.event === 'response.function_call_arguments.done')!.data.arguments).toBe(want);
+      expect(evs.find((e) => e.event === 'response.output_item.done')!.data.item.arguments).toBe(want);
+      expect(evs.find((e) => e.event === 'response.completed')!.data.response.output[0].arguments).toBe(want);
+      expect(guard.decisions.map((d) => [d.guardrail, d.where])).toEqual([
+        ['secrets', 'output[0].arguments'],
+        ['pii', 'output[0].arguments'],
+      ]);
+    }
   });
 
   it('drops a function call to a tool outside the allow-list', () => {

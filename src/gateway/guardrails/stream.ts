@@ -1,6 +1,6 @@
 import { isObj, responseSlots } from './body.js';
 import { exfiltrationPendingFrom } from './exfiltration.js';
-import { decisionOf, rewrite } from './findings.js';
+import { decisionOf, rewrite, type TextFinding } from './findings.js';
 import { piiPendingFrom } from './pii.js';
 import { secretPendingFrom } from './secrets.js';
 import type { GuardrailSettings } from './settings.js';
@@ -10,7 +10,9 @@ import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } 
 
 /**
  * Guards a streamed answer (server-sent events) as it passes. Each choice's text (chat `delta.content`,
- * completions `text`, Responses `response.output_text.delta`) goes through a `HeldText`, which
+ * completions `text`, Responses `response.output_text.delta`) and each tool call's arguments (chat
+ * `delta.tool_calls[].function.arguments`, Responses `response.function_call_arguments.delta`) goes
+ * through a `HeldText`, which
  * releases at once every character that can no longer become part of a secret, personal data or an
  * image link, checked and redacted, and holds back only the tail that still could. Events are
  * rewritten in place (same shape, text replaced); an event whose text is all held and that carries
@@ -20,15 +22,28 @@ import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } 
 
 /** A held tail longer than this is released (checked) even though it might still grow. */
 const MAX_HELD = 70_000;
+/** Text already sent that the next check still sees: the last word (an email's local part) and the character before it. */
+const CONTEXT = 80;
 
 type Obj = Record<string, unknown>;
 
+/** The end of `text` kept as context: from the whitespace before its last word, at most CONTEXT characters. */
+function contextOf(text: string): string {
+  const tail = text.length > CONTEXT ? text.slice(-CONTEXT) : text;
+  const ws = Math.max(tail.lastIndexOf(' '), tail.lastIndexOf('\n'), tail.lastIndexOf('\t'));
+  return ws > 0 ? tail.slice(ws) : tail;
+}
+
 class HeldText {
   private pending = '';
+  /** The end of what was sent, as the model wrote it: a pattern that began there is still recognised. */
+  private sent = '';
   constructor(
     private readonly settings: GuardrailSettings,
     private readonly where: string,
     private readonly out: StreamGuardImpl,
+    /** False for tool-call arguments: JSON written by the model, where links are not rendered. */
+    private readonly prose: boolean,
   ) {}
 
   /** Text to send now for `piece` arriving; `final` releases everything. */
@@ -41,13 +56,13 @@ class HeldText {
       const s = this.settings;
       if (s.secrets !== 'off') hold = Math.min(hold, secretPendingFrom(text));
       if (s.pii.action !== 'off' && s.pii.classes.length > 0 && hold > 0)
-        hold = Math.min(hold, piiPendingFrom(text.slice(0, hold), s.pii.classes));
-      if (s.exfiltration.action !== 'off' && hold > 0) hold = Math.min(hold, exfiltrationPendingFrom(text.slice(0, hold)));
+        hold = Math.min(hold, piiPendingFrom(text.slice(0, hold), s.pii.classes, s.pii.holdWords));
+      if (this.prose && s.exfiltration.action !== 'off' && hold > 0) hold = Math.min(hold, exfiltrationPendingFrom(text.slice(0, hold)));
     }
     if (hold === 0) return '';
     const ready = text.slice(0, hold);
     this.pending = text.slice(hold);
-    const found = findInText(ready, this.settings, true);
+    const found = this.check(ready);
     for (const f of found) {
       const action = actionFor(f, this.settings);
       this.out.decide(decisionOf(f, action, this.where));
@@ -63,9 +78,35 @@ class HeldText {
     return rewrite(ready, editsOf(found, this.settings));
   }
 
+  /**
+   * What the guardrails find in `ready`, read after the end of what was already sent: a finding that
+   * began there (an address whose local part went out before its `@` arrived) is cut to the part not
+   * sent yet, which is still redacted; one that ended there was decided when it was sent.
+   */
+  private check(ready: string): TextFinding[] {
+    const ctx = this.sent;
+    const whole = ctx + ready;
+    this.sent = contextOf(whole);
+    if (ctx === '') return findInText(ready, this.settings, true, this.prose);
+    const n = ctx.length;
+    const found: TextFinding[] = [];
+    for (const f of findInText(whole, this.settings, true, this.prose)) {
+      if (f.end <= n) continue;
+      if (f.start >= n) found.push({ ...f, start: f.start - n, end: f.end - n });
+      else found.push({ ...f, start: 0, end: f.end - n, detail: `${f.detail}, its first ${n - f.start} characters already sent` });
+    }
+    return found;
+  }
+
   get holding(): boolean {
     return this.pending.length > 0;
   }
+}
+
+/** A held text, and how to send what it still holds as an event of the stream's own shape. */
+interface Held {
+  text: HeldText;
+  event(text: string): string;
 }
 
 interface ParsedEvent {
@@ -103,7 +144,7 @@ class StreamGuardImpl implements StreamGuard {
   private buffer = '';
   private ended = false;
   private out = '';
-  private readonly texts = new Map<string, HeldText>();
+  private readonly texts = new Map<string, Held>();
   /** The last chunk object seen, as the template of a chunk made to carry held text. */
   private template?: Obj;
   private readonly refusedCalls = new Map<number, Set<number>>();
@@ -197,10 +238,22 @@ class StreamGuardImpl implements StreamGuard {
     else if (rewritten !== 'drop') this.out += serialise(ev, rewritten);
   }
 
-  private held(key: string, where: string): HeldText {
+  /** The held text of `key`, made on first use with the event that carries what it still holds at the end. */
+  private held(key: string, where: string, event: (text: string) => string, prose = true): HeldText {
     let h = this.texts.get(key);
-    if (!h) this.texts.set(key, (h = new HeldText(this.settings, where, this)));
-    return h;
+    if (!h) this.texts.set(key, (h = { text: new HeldText(this.settings, where, this, prose), event }));
+    return h.text;
+  }
+
+  /** A chat or completions chunk like the stream's (without its usage) carrying one choice. */
+  private chunkWith(choice: Obj): string {
+    const { usage: _usage, ...template } = this.template ?? {};
+    return `data: ${JSON.stringify({ ...template, choices: [choice] })}\n\n`;
+  }
+
+  /** A Responses API event like the stream's. */
+  private responsesEvent(type: string, fields: Obj): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ ...this.template, type, ...fields })}\n\n`;
   }
 
   /** chat.completions and completions chunks. */
@@ -216,7 +269,9 @@ class StreamGuardImpl implements StreamGuard {
       const choice = { ...c };
       if (this.endpoint === 'completions') {
         const text = typeof c.text === 'string' ? c.text : '';
-        const h = this.held(`c${index}`, `choices[${index}].text`);
+        const h = this.held(`c${index}`, `choices[${index}].text`, (t) =>
+          this.chunkWith({ index, text: t, logprobs: null, finish_reason: null }),
+        );
         const out = h.push(text, finished);
         if (out !== text) changed = true;
         choice.text = out;
@@ -227,7 +282,9 @@ class StreamGuardImpl implements StreamGuard {
       if (delta) {
         if (typeof delta.content === 'string' || finished) {
           const text = typeof delta.content === 'string' ? delta.content : '';
-          const out = this.held(`c${index}`, `choices[${index}].delta.content`).push(text, finished);
+          const out = this.held(`c${index}`, `choices[${index}].delta.content`, (t) =>
+            this.chunkWith({ index, delta: { content: t }, finish_reason: null }),
+          ).push(text, finished);
           if (out !== text) {
             changed = true;
             if (out !== '' || typeof delta.content === 'string') delta.content = out;
@@ -235,15 +292,41 @@ class StreamGuardImpl implements StreamGuard {
           if (out !== '' || (typeof delta.content === 'string' && text === '')) keep = true;
         }
         if (Array.isArray(delta.tool_calls)) {
-          const calls = this.filterToolCalls(index, delta.tool_calls);
-          if (calls.length !== delta.tool_calls.length) {
+          const allowed = this.filterToolCalls(index, delta.tool_calls);
+          const calls = this.guardToolCalls(index, allowed, finished);
+          if (calls !== delta.tool_calls) {
             changed = true;
             if (calls.length > 0) delta.tool_calls = calls;
             else delete delta.tool_calls;
           }
           if (calls.length > 0) keep = true;
+        } else if (finished) {
+          const rest = this.releaseToolCalls(index);
+          if (rest.length > 0) {
+            delta.tool_calls = rest;
+            changed = true;
+          }
         }
-        for (const k of Object.keys(delta)) if (k !== 'content' && k !== 'tool_calls' && delta[k] != null) keep = true;
+        if (isObj(delta.function_call) || finished) {
+          const fn = isObj(delta.function_call) ? { ...delta.function_call } : {};
+          const args = typeof fn.arguments === 'string' ? fn.arguments : '';
+          const h = this.texts.get(`f${index}`)?.text;
+          if (typeof fn.arguments === 'string' || h?.holding) {
+            const out = this.held(
+              `f${index}`,
+              `choices[${index}].delta.function_call.arguments`,
+              (t) => this.chunkWith({ index, delta: { function_call: { arguments: t } }, finish_reason: null }),
+              false,
+            ).push(args, finished);
+            if (out !== args) {
+              changed = true;
+              fn.arguments = out;
+              if (Object.keys(fn).some((k) => k !== 'arguments') || out !== '') delta.function_call = fn;
+              else delete delta.function_call;
+            }
+          }
+        }
+        for (const k of Object.keys(delta)) if (k !== 'content' && delta[k] != null) keep = true;
         choice.delta = delta;
       }
       if (finished) {
@@ -259,6 +342,65 @@ class StreamGuardImpl implements StreamGuard {
     });
     if (!keep) return 'drop';
     return changed ? { ...chunk, choices } : 'same';
+  }
+
+  /**
+   * The tool-call deltas of one choice with their arguments checked as they grow (held like text, no
+   * link stripping: arguments are JSON, not rendered). A delta left with nothing to say is dropped;
+   * at the choice's finish, what each call still holds goes out in the same chunk.
+   */
+  private guardToolCalls(choice: number, calls: unknown[], finished: boolean): unknown[] {
+    let changed = false;
+    const out: unknown[] = [];
+    const seen = new Set<number>();
+    for (const call of calls) {
+      if (!isObj(call) || !isObj(call.function) || typeof call.function.arguments !== 'string') {
+        out.push(call);
+        continue;
+      }
+      const k = typeof call.index === 'number' ? call.index : 0;
+      seen.add(k);
+      const args = call.function.arguments;
+      const text = this.held(
+        `t${choice}:${k}`,
+        `choices[${choice}].delta.tool_calls[${k}].function.arguments`,
+        (t) => this.toolCallChunk(choice, k, t),
+        false,
+      ).push(args, finished);
+      if (text === args) {
+        out.push(call);
+        continue;
+      }
+      changed = true;
+      const fn = { ...call.function, arguments: text };
+      if (text === '' && Object.keys(call).every((key) => key === 'index' || key === 'function') && Object.keys(fn).length === 1) continue;
+      out.push({ ...call, function: fn });
+    }
+    if (finished)
+      for (const rest of this.releaseToolCalls(choice, seen)) {
+        out.push(rest);
+        changed = true;
+      }
+    return changed ? out : calls;
+  }
+
+  private toolCallChunk(choice: number, call: number, args: string): string {
+    return this.chunkWith({ index: choice, delta: { tool_calls: [{ index: call, function: { arguments: args } }] }, finish_reason: null });
+  }
+
+  /** What the tool calls of a finishing choice still hold, checked, as tool-call deltas. */
+  private releaseToolCalls(choice: number, except?: Set<number>): Obj[] {
+    const out: Obj[] = [];
+    const prefix = `t${choice}:`;
+    for (const [key, h] of this.texts) {
+      if (!key.startsWith(prefix) || !h.text.holding) continue;
+      const call = Number(key.slice(prefix.length));
+      if (except?.has(call)) continue;
+      const text = h.text.push('', true);
+      if (this.ended) return [];
+      if (text !== '') out.push({ index: call, function: { arguments: text } });
+    }
+    return out;
   }
 
   private filterToolCalls(choice: number, calls: unknown[]): unknown[] {
@@ -287,6 +429,14 @@ class StreamGuardImpl implements StreamGuard {
     });
   }
 
+  /** Releases what `key` holds, checked, as an event of its own (before the event that ends its text). */
+  private release(key: string): void {
+    const h = this.texts.get(key);
+    if (!h?.text.holding) return;
+    const text = h.text.push('', true);
+    if (!this.ended && text !== '') this.out += h.event(text);
+  }
+
   /** Responses API events. */
   private onResponsesEvent(ev: Obj): Obj | 'same' | 'drop' {
     const type = ev.type;
@@ -296,20 +446,45 @@ class StreamGuardImpl implements StreamGuard {
       case 'response.output_text.delta': {
         this.template = ev;
         const delta = typeof ev.delta === 'string' ? ev.delta : '';
+        const contentIndex = ev.content_index ?? 0;
         const out = this.held(
-          `r${outputIndex}:${String(ev.content_index ?? 0)}`,
-          `output[${outputIndex}].content[${String(ev.content_index ?? 0)}].text`,
+          `r${outputIndex}:${String(contentIndex)}`,
+          `output[${outputIndex}].content[${String(contentIndex)}].text`,
+          (t) =>
+            this.responsesEvent('response.output_text.delta', {
+              output_index: outputIndex,
+              content_index: contentIndex,
+              item_id: ev.item_id,
+              delta: t,
+            }),
         ).push(delta);
         if (out === delta) return 'same';
         return out === '' ? 'drop' : { ...ev, delta: out };
       }
-      case 'response.output_text.done': {
-        const key = `r${outputIndex}:${String(ev.content_index ?? 0)}`;
-        const rest = this.texts.get(key)?.push('', true) ?? '';
+      case 'response.output_text.done':
+        this.release(`r${outputIndex}:${String(ev.content_index ?? 0)}`);
         if (this.ended) return 'drop';
-        if (rest !== '')
-          this.out += `event: response.output_text.delta\ndata: ${JSON.stringify({ ...this.template, type: 'response.output_text.delta', output_index: outputIndex, content_index: ev.content_index ?? 0, item_id: ev.item_id, delta: rest })}\n\n`;
         return typeof ev.text === 'string' ? { ...ev, text: this.quietly(ev.text) } : 'same';
+      case 'response.function_call_arguments.delta':
+      case 'response.custom_tool_call_input.delta': {
+        this.template ??= ev;
+        const delta = typeof ev.delta === 'string' ? ev.delta : '';
+        const field = type === 'response.function_call_arguments.delta' ? 'arguments' : 'input';
+        const out = this.held(
+          `a${outputIndex}`,
+          `output[${outputIndex}].${field}`,
+          (t) => this.responsesEvent(type, { output_index: outputIndex, item_id: ev.item_id, delta: t }),
+          false,
+        ).push(delta);
+        if (out === delta) return 'same';
+        return out === '' ? 'drop' : { ...ev, delta: out };
+      }
+      case 'response.function_call_arguments.done':
+      case 'response.custom_tool_call_input.done': {
+        this.release(`a${outputIndex}`);
+        if (this.ended) return 'drop';
+        const field = type === 'response.function_call_arguments.done' ? 'arguments' : 'input';
+        return typeof ev[field] === 'string' ? { ...ev, [field]: this.quietly(ev[field], false) } : 'same';
       }
       case 'response.output_item.added': {
         const item = ev.item;
@@ -337,6 +512,8 @@ class StreamGuardImpl implements StreamGuard {
           ? { ...ev, part: { ...ev.part, text: this.quietly(ev.part.text) } }
           : 'same';
       case 'response.output_item.done':
+        this.release(`a${outputIndex}`);
+        if (this.ended) return 'drop';
         return isObj(ev.item) ? { ...ev, item: this.quietlyOutput([ev.item])[0] } : 'same';
       case 'response.completed':
       case 'response.incomplete':
@@ -354,8 +531,8 @@ class StreamGuardImpl implements StreamGuard {
   }
 
   /** The full text a summary event repeats, rewritten as the streamed pieces were (decisions already taken). */
-  private quietly(text: string): string {
-    return rewrite(text, editsOf(findInText(text, this.settings, true), this.settings));
+  private quietly(text: string, prose = true): string {
+    return rewrite(text, editsOf(findInText(text, this.settings, true, prose), this.settings));
   }
 
   private quietlyOutput(items: unknown[]): unknown[] {
@@ -367,23 +544,9 @@ class StreamGuardImpl implements StreamGuard {
 
   /** Releases every held tail, checked, in events shaped like the stream's. */
   private flushAll(): void {
-    for (const [key, h] of this.texts) {
-      if (!h.holding) continue;
-      const text = h.push('', true);
+    for (const key of this.texts.keys()) {
+      this.release(key);
       if (this.ended) return;
-      if (text === '') continue;
-      const index = Number(key.slice(1).split(':')[0]);
-      if (this.endpoint === 'responses') {
-        const contentIndex = Number(key.split(':')[1]);
-        this.out += `event: response.output_text.delta\ndata: ${JSON.stringify({ ...this.template, type: 'response.output_text.delta', output_index: index, content_index: contentIndex, delta: text })}\n\n`;
-      } else {
-        const choice =
-          this.endpoint === 'completions'
-            ? { index, text, logprobs: null, finish_reason: null }
-            : { index, delta: { content: text }, finish_reason: null };
-        const { usage: _usage, ...template } = this.template ?? {};
-        this.out += `data: ${JSON.stringify({ ...template, choices: [choice] })}\n\n`;
-      }
     }
   }
 }

@@ -23,6 +23,8 @@ export interface FakeUpstreamBehaviour {
   holdAfterFirst?: Promise<void>;
   /** Streams: pad each chunk's content to this many bytes (for back-pressure). */
   chunkBytes?: number;
+  /** Answer with a call to this tool instead of text; streamed, its arguments go out in these pieces. */
+  toolCall?: { name: string; arguments: string[] };
 }
 
 /**
@@ -124,7 +126,59 @@ export class FakeUpstream {
         }
       };
       const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-      if (path === '/responses') {
+      if (b.toolCall && path === '/responses') {
+        const call = functionCallItem(b.toolCall);
+        await send(
+          { type: 'response.output_item.added', output_index: 0, item: { ...call, arguments: '' }, sequence_number: 0 },
+          'response.output_item.added',
+        );
+        for (const [i, piece] of b.toolCall.arguments.entries())
+          await send(
+            { type: 'response.function_call_arguments.delta', item_id: call.id, output_index: 0, delta: piece, sequence_number: 1 + i },
+            'response.function_call_arguments.delta',
+          );
+        const seq = 1 + b.toolCall.arguments.length;
+        await send(
+          {
+            type: 'response.function_call_arguments.done',
+            item_id: call.id,
+            output_index: 0,
+            arguments: call.arguments,
+            sequence_number: seq,
+          },
+          'response.function_call_arguments.done',
+        );
+        await send(
+          { type: 'response.output_item.done', output_index: 0, item: call, sequence_number: seq + 1 },
+          'response.output_item.done',
+        );
+        await send(
+          {
+            type: 'response.completed',
+            sequence_number: seq + 2,
+            response: { ...responseObject(model, '', b.usage ? responsesUsage : undefined), output: [call] },
+          },
+          'response.completed',
+        );
+      } else if (b.toolCall) {
+        const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+          id: 'chatcmpl-1',
+          object: 'chat.completion.chunk',
+          created: 1,
+          model,
+          choices: [{ index: 0, delta, finish_reason: finish }],
+        });
+        await send(
+          chunk({
+            role: 'assistant',
+            content: null,
+            tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: b.toolCall.name, arguments: '' } }],
+          }),
+        );
+        for (const piece of b.toolCall.arguments) await send(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }));
+        await send(chunk({}, 'tool_calls'));
+        await send('[DONE]');
+      } else if (path === '/responses') {
         for (const [i, w] of b.words.entries())
           await send(
             { type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: w, sequence_number: i },
@@ -194,6 +248,10 @@ function responseObject(model: string, text: string, usage: unknown): Record<str
     ],
     usage,
   };
+}
+
+function functionCallItem(call: { name: string; arguments: string[] }) {
+  return { id: 'fc_1', type: 'function_call', status: 'completed', call_id: 'call_1', name: call.name, arguments: call.arguments.join('') };
 }
 
 function json(res: ServerResponse, body: unknown): void {
