@@ -32,8 +32,8 @@ export interface AuditEntry {
 
 export interface AuditLog {
   write(entry: AuditEntry): void;
-  /** Flushes what is buffered and closes the file. */
-  close(): void;
+  /** Flushes what is buffered and closes the file (or sends what is queued). */
+  close(): void | Promise<void>;
   /** Opens the file again (after logrotate moved it away). */
   reopen?(): void;
 }

@@ -53,6 +53,28 @@ guardrails:
     expect(c.guardrails).toMatchObject({ secrets: 'redact', injection: { action: 'block' }, exfiltration: { action: 'strip' } });
   });
 
+  it('reads the store of audit.store, its write token from the environment or a file, never from the file itself', () => {
+    const c = load(`${UPSTREAM}audit:\n  store: { url: "https://sanctum.example.com", token: "env:SANCTUM_TOKEN", name: prod-eu }\n`, {
+      VLLM_KEY: 'k',
+      SANCTUM_TOKEN: 'sanctum_abc',
+    });
+    expect(c.audit.store).toEqual({
+      url: 'https://sanctum.example.com',
+      token: 'env:SANCTUM_TOKEN',
+      name: 'prod-eu',
+      maxQueue: 10000,
+      batchSize: 500,
+    });
+    expect(c.storeToken).toBe('sanctum_abc');
+    expect(errorOf(`${UPSTREAM}audit:\n  store: { url: "https://s.example.com", token: "sanctum_abc" }\n`)).toMatch(
+      /gateway\.yaml:\d+:\d+: audit\.store\.token: env:NAME or file:PATH/,
+    );
+    expect(errorOf(`${UPSTREAM}audit:\n  store: { url: "ftp://s.example.com" }\n`)).toMatch(/audit\.store\.url: an http\(s\) URL/);
+    expect(errorOf(`${UPSTREAM}audit:\n  store: { url: "https://s.example.com", token: "env:NOPE" }\n`)).toMatch(
+      /audit\.store\.token: the environment variable NOPE is not set/,
+    );
+  });
+
   it('names the file, line and key of a wrong value', () => {
     const msg = errorOf(`${UPSTREAM}keys:
   - name: support-bot

@@ -117,6 +117,23 @@ export const gatewayConfigSchema = z.strictObject({
       file: z.string().min(1).default('-'),
       /** Log request and response bodies (after the guardrails redacted them). */
       prompts: z.boolean().default(false),
+      /** Also send each request's record (never its bodies) to `sanctum serve`, batched, off the request path. */
+      store: z
+        .strictObject({
+          url: z
+            .string()
+            .url()
+            .refine((u) => /^https?:/i.test(u), 'an http(s) URL'),
+          /** A write token of the store: `env:NAME` or `file:PATH`. */
+          token: secretReference.optional(),
+          /** This gateway's name in the store (default: the host name). */
+          name: name.optional(),
+          /** Records held while the store is slow or away; the oldest are dropped beyond this. */
+          maxQueue: positiveInt.default(10_000),
+          /** Records per upload. */
+          batchSize: positiveInt.max(10_000).default(500),
+        })
+        .optional(),
     })
     .default({ file: '-', prompts: false }),
   limits: z
@@ -142,6 +159,8 @@ export interface LoadedGatewayConfig extends GatewayConfig {
   path?: string;
   /** Upstream name → its API key, read from `env:` or `file:`. */
   upstreamKeys: ReadonlyMap<string, string>;
+  /** The store's write token (`audit.store.token`), read from `env:` or `file:`. */
+  storeToken?: string;
 }
 
 type Path = ReadonlyArray<PropertyKey>;
@@ -239,7 +258,12 @@ export function loadGatewayConfig(
     throw new GatewayConfigError(`${where(file, doc, lines, ['tls'])}: requireClientCert needs clientCA`);
   const jwt = config.jwt && { ...config.jwt, jwksFile: config.jwt.jwksFile && resolve(dir, config.jwt.jwksFile) };
   const audit = { ...config.audit, file: config.audit.file === '-' ? '-' : resolve(dir, config.audit.file) };
-  return { ...config, tls, jwt, audit, path: file, upstreamKeys };
+  const storeRef = config.audit.store?.token;
+  const storeToken =
+    storeRef && opts.secrets !== false
+      ? resolveSecret(storeRef, dir, where(file, doc, lines, ['audit', 'store', 'token']), env)
+      : undefined;
+  return { ...config, tls, jwt, audit, path: file, upstreamKeys, ...(storeToken ? { storeToken } : {}) };
 }
 
 /** Names that must be unique and references that must exist, across the file and the keys file. */

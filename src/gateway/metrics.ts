@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { DeliveryStats } from '../runtime/delivery.js';
 
 /** Prometheus metrics of one gateway (its own registry: several gateways in one process do not mix). */
 export class GatewayMetrics {
@@ -51,5 +52,21 @@ export class GatewayMetrics {
       registers,
     });
     collectDefaultMetrics({ register: this.registry, prefix: 'sanctum_gateway_' });
+  }
+
+  /** Exposes the delivery of request records to the store (`audit.store`). */
+  watchStoreDelivery(delivery: { readonly stats: DeliveryStats; readonly pending: number }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'sanctum_gateway_audit_store_records',
+      help: 'Request records for the store: delivered, dropped (queue full or every attempt failed) and waiting',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        this.set({ state: 'delivered' }, delivery.stats.delivered);
+        this.set({ state: 'dropped' }, delivery.stats.dropped);
+        this.set({ state: 'waiting' }, delivery.pending);
+      },
+    });
   }
 }

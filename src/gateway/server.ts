@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { openAuditLog, type AuditEntry, type AuditLog } from './audit.js';
+import { storeAuditLog, teeAuditLog } from './audit-store.js';
 import { authenticate, JwtVerifier, type Caller } from './auth.js';
 import { Budgets, type BudgetScope } from './budgets.js';
 import type { LoadedGatewayConfig } from './config.js';
@@ -136,7 +138,20 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
   const log = opts.logger || undefined;
   const metrics = new GatewayMetrics();
   const budgets = new Budgets(opts.now);
-  const audit = opts.audit ?? openAuditLog(opts.config.audit.file);
+  const fileAudit = opts.audit ?? openAuditLog(opts.config.audit.file);
+  const storeConfig = opts.config.audit.store;
+  const storeAudit =
+    storeConfig &&
+    storeAuditLog({
+      url: storeConfig.url,
+      token: opts.config.storeToken,
+      gateway: storeConfig.name ?? hostname(),
+      maxQueue: storeConfig.maxQueue,
+      batchSize: storeConfig.batchSize,
+      onError: (message) => log?.warn({ store: storeConfig.url }, `gateway audit to the store: ${message}`),
+    });
+  const audit = storeAudit ? teeAuditLog(fileAudit, storeAudit) : fileAudit;
+  if (storeAudit) metrics.watchStoreDelivery(storeAudit);
   const tls = opts.config.tls;
   const maxBody = opts.config.limits.maxBodyBytes;
   const app = Fastify({
@@ -490,7 +505,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     async close() {
       await app.close();
       await state.upstreams.close().catch(() => undefined);
-      audit.close();
+      await audit.close();
     },
   };
 }

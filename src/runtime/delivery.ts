@@ -6,8 +6,10 @@
 import type { Finding } from '../core/types.js';
 import { falcoAlert } from '../reporters/event-stream.js';
 
-export interface DeliveryOptions {
+export interface DeliveryOptions<T = Finding> {
   url: string;
+  /** The body of one POST for a batch (default: a JSON array; other items than findings need it with the `json` format). */
+  encode?(batch: T[]): string;
   /** `json`: a JSON array of findings per POST; `falco`: one Falco-shaped alert per POST (falcosidekick's input). */
   format?: 'json' | 'falco';
   /** Most findings waiting (default 10,000). */
@@ -30,14 +32,16 @@ export interface DeliveryStats {
   retries: number;
 }
 
-export class WebhookDelivery {
+export class WebhookDelivery<T = Finding> {
   readonly stats: DeliveryStats = { delivered: 0, dropped: 0, retries: 0 };
-  private readonly queue: Finding[] = [];
+  private readonly queue: T[] = [];
+  /** Items pushed out of the front of the queue while it was full. */
+  private evicted = 0;
   private running: Promise<void> | undefined;
   private readonly maxQueue: number;
   private readonly batchSize: number;
 
-  constructor(private readonly opts: DeliveryOptions) {
+  constructor(private readonly opts: DeliveryOptions<T>) {
     this.maxQueue = opts.maxQueue ?? 10_000;
     this.batchSize = opts.format === 'falco' ? 1 : (opts.batchSize ?? 100);
   }
@@ -46,9 +50,10 @@ export class WebhookDelivery {
     return this.queue.length;
   }
 
-  send(f: Finding): void {
+  send(f: T): void {
     if (this.queue.length >= this.maxQueue) {
       this.queue.shift();
+      this.evicted++;
       this.stats.dropped++;
     }
     this.queue.push(f);
@@ -68,13 +73,19 @@ export class WebhookDelivery {
   private async drain(): Promise<void> {
     while (this.queue.length) {
       const batch = this.queue.slice(0, this.batchSize);
-      const body = this.opts.format === 'falco' ? JSON.stringify(falcoAlert(batch[0])) : JSON.stringify(batch);
+      const body =
+        this.opts.format === 'falco'
+          ? JSON.stringify(falcoAlert(batch[0] as Finding))
+          : this.opts.encode
+            ? this.opts.encode(batch)
+            : JSON.stringify(batch);
+      const evictedBefore = this.evicted;
       const ok = await this.post(body);
-      // Taken off the queue only now: new findings may have pushed the oldest out meanwhile.
-      const sent = batch.filter((f) => this.queue.includes(f));
-      this.queue.splice(0, sent.length);
-      if (ok) this.stats.delivered += sent.length;
-      else this.stats.dropped += sent.length;
+      // Taken off the queue only now: new items may have pushed the oldest (of this batch) out meanwhile.
+      const sent = Math.max(0, batch.length - (this.evicted - evictedBefore));
+      this.queue.splice(0, sent);
+      if (ok) this.stats.delivered += sent;
+      else this.stats.dropped += sent;
     }
   }
 

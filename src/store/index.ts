@@ -5,3 +5,15 @@ export * from './queries.js';
 export { createToken, verifyToken, listTokens, revokeToken, hashToken, TOKEN_PREFIX, type TokenInfo } from './tokens.js';
 export type { TargetKind, TokenScope } from './schema.js';
 export { uploadResult, inventoryEntries, alertsEndpoint, UploadError, type UploadOptions } from './upload.js';
+export {
+  parseGatewayRequests,
+  ingestGatewayRequests,
+  listGatewayRequests,
+  gatewayUsage,
+  GatewayRecordsError,
+  MAX_GATEWAY_BATCH,
+  type GatewayRequest,
+  type GatewayRequestRecord,
+  type GatewayRequestFilter,
+  type GatewayUsage,
+} from './gateway-requests.js';

@@ -274,6 +274,44 @@ export function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable('findings').dropColumn('event_time').execute();
       },
     },
+    '0006-gateway-requests': {
+      // Request records of `sanctum gateway` (src/store/gateway-requests.ts), listed newest first
+      // and by key; no key and no prompt is ever stored.
+      async up(db: Kysely<any>) {
+        const real = engine === 'postgres' ? ('double precision' as const) : ('real' as const);
+        await db.schema
+          .createTable('gateway_requests')
+          .addColumn('id', id, (c) => c.primaryKey())
+          .addColumn('gateway', 'text', (c) => c.notNull())
+          .addColumn('time', 'text', (c) => c.notNull())
+          .addColumn('received_at', 'text', (c) => c.notNull())
+          .addColumn('request_id', 'text', (c) => c.notNull())
+          .addColumn('endpoint', 'text', (c) => c.notNull())
+          .addColumn('key_name', 'text')
+          .addColumn('team', 'text')
+          .addColumn('auth', 'text')
+          .addColumn('model', 'text')
+          .addColumn('upstream', 'text')
+          .addColumn('stream', 'integer')
+          .addColumn('status', 'integer', (c) => c.notNull())
+          .addColumn('error', 'text')
+          .addColumn('latency_ms', real, (c) => c.notNull())
+          .addColumn('upstream_ms', real)
+          .addColumn('prompt_tokens', big)
+          .addColumn('completion_tokens', big)
+          .addColumn('total_tokens', big)
+          .addColumn('tokens_estimated', 'integer')
+          .addColumn('guardrail_count', 'integer', (c) => c.notNull())
+          .addColumn('guardrails', 'text')
+          .addColumn('client', 'text')
+          .execute();
+        await db.schema.createIndex('gateway_requests_time').on('gateway_requests').columns(['time', 'id']).execute();
+        await db.schema.createIndex('gateway_requests_key_time').on('gateway_requests').columns(['key_name', 'time']).execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('gateway_requests').execute();
+      },
+    },
   };
 }
 

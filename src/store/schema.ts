@@ -152,7 +152,37 @@ export interface DailyChangeTable {
   fixed: number;
 }
 
+/** One request through `sanctum gateway` (src/store/gateway-requests.ts): never a key, never a prompt. */
+export interface GatewayRequestTable {
+  id: Generated<number>;
+  /** The gateway that served it (its `audit.store.name`). */
+  gateway: string;
+  time: IsoTime;
+  received_at: IsoTime;
+  request_id: string;
+  endpoint: string;
+  key_name: string | null;
+  team: string | null;
+  auth: string | null;
+  model: string | null;
+  upstream: string | null;
+  stream: number | null;
+  status: number;
+  error: string | null;
+  latency_ms: number;
+  upstream_ms: number | null;
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  total_tokens: number | null;
+  tokens_estimated: number | null;
+  guardrail_count: number;
+  /** JSON: the guardrail decisions (guardrail, action, where, detail, rule id). */
+  guardrails: string | null;
+  client: string | null;
+}
+
 export interface StoreSchema {
+  gateway_requests: GatewayRequestTable;
   run_controls: RunControlTable;
   daily_changes: DailyChangeTable;
   targets: TargetTable;

@@ -24,6 +24,7 @@ import type { TargetKind, TokenScope } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { verifyToken } from '../../store/tokens.js';
 import { exposurePaths } from './exposure.js';
+import { addGatewayRoutes } from './gateway-routes.js';
 
 export interface DashboardOptions {
   store: Store;
@@ -214,6 +215,7 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
       limit: int(q.limit),
     });
   });
+  addGatewayRoutes(app, store, { read: need('read'), write: need('write') });
   app.get('/api/v1/inventory', read, async (req) => {
     const q = req.query as Record<string, unknown>;
     const items = await listInventory(store, { targetId: int(q.target), kind: str(q.kind) });
