@@ -218,8 +218,8 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     const e = describeFastifyError(error, maxBody);
     if (e.status >= 500) log?.error({ err: error, url: request.url }, 'gateway request failed');
     if (e.keyName && request.gw) request.gw.refusedKey = e.keyName;
-    finish(request, e.status, e.code);
     void reply.code(e.status).headers(e.headers).send(e.toJSON());
+    finish(request, e.status, e.code);
   });
   app.setNotFoundHandler((request, reply) => {
     void reply
@@ -406,8 +406,10 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       if (checked.body !== parsed) out = JSON.stringify(checked.body);
       if (x.logPrompts) x.responseLogged = s.guardrails.forLog(endpoint, 'response', checked.body, settings);
     }
+    // The answer leaves first; the audit line and the metrics are written after it.
+    void reply.code(res.statusCode).type(contentType).send(out);
     finish(request, res.statusCode, res.statusCode >= 400 ? 'upstream_error' : undefined);
-    return reply.code(res.statusCode).type(contentType).send(out);
+    return reply;
   }
 
   function clientGone(request: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -23,7 +23,8 @@ export class Upstream {
   readonly name: string;
   private readonly pool: Pool;
   private readonly basePath: string;
-  private readonly headers: Record<string, string>;
+  /** The request headers by `accept` (JSON answers, event streams): built once, not per request. */
+  private readonly headers: Record<string, Record<string, string>>;
 
   constructor(
     private readonly config: UpstreamConfig,
@@ -40,15 +41,24 @@ export class Upstream {
       keepAliveTimeout: 30_000,
       pipelining: 1,
     });
-    this.headers = { ...config.headers, 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+    const headers = { ...config.headers, 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+    this.headers = {
+      'application/json': { ...headers, accept: 'application/json' },
+      'text/event-stream': { ...headers, accept: 'text/event-stream' },
+    };
   }
 
   /**
    * POSTs a JSON body to `basePath + path`. Retries only when the connection could not be made (nothing
    * was sent, so nothing can be completed twice); any other failure is final.
    */
-  async post(path: string, body: string, signal: AbortSignal, accept: string): Promise<Dispatcher.ResponseData> {
-    const headers = { ...this.headers, accept };
+  async post(
+    path: string,
+    body: string,
+    signal: AbortSignal,
+    accept: 'application/json' | 'text/event-stream',
+  ): Promise<Dispatcher.ResponseData> {
+    const headers = this.headers[accept];
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.pool.request({ path: this.basePath + path, method: 'POST', headers, body, signal });
