@@ -203,6 +203,19 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' 
       { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] },
     ]);
   });
+
+  it('lets the gateway reach the results store through extraEgress (audit.store)', () => {
+    const objects = render(
+      'gateway.enabled=true',
+      'gateway.extraEgress[0].to[0].podSelector.matchLabels.app=sanctum-serve',
+      'gateway.extraEgress[0].ports[0].port=8080',
+    );
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'rel-sanctum-gateway')!;
+    expect(policy.spec.egress.at(-1)).toEqual({
+      to: [{ podSelector: { matchLabels: { app: 'sanctum-serve' } } }],
+      ports: [{ port: 8080 }],
+    });
+  });
 });
 
 describe.skipIf(!real.helm)(`deploy/helm/sanctum audit receiver${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
