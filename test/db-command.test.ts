@@ -70,6 +70,8 @@ describe('sanctum db', () => {
     expect(lines[1]).toMatch(/^8 records, updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(less than an hour ago\)$/);
     expect(lines[3]).toMatch(/^ECOSYSTEM +RECORDS +IMPORTED +NEWEST RECORD +SOURCE$/);
     expect(s.stdout).toMatch(/\nPyPI +2 +\d{4}-\d\d-\d\d \(less than an hour ago\) +2025-08-29 +.*osv\n/);
+    // GO-2023-2102 carries Go's zero time as its modified date, as the Go database publishes it: no date.
+    expect(s.stdout).toMatch(/\nGo +1 +\d{4}-\d\d-\d\d \(less than an hour ago\) +— +.*osv\n/);
     const j = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
     expect(j).toMatchObject({ present: true, records: 8, ageDays: 0 });
     expect(j.ecosystems.npm.records).toBe(1);

@@ -318,7 +318,9 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     for (const e of kept.ecosystems) {
       const c = counts.get(e) ?? { records: 0 };
       c.records++;
-      if (kept.modified && (!c.newest || kept.modified > c.newest)) c.newest = kept.modified;
+      // The Go database publishes many records with Go's zero time (0001-01-01): no date at all.
+      const dated = kept.modified && !kept.modified.startsWith('0001-') ? kept.modified : undefined;
+      if (dated && (!c.newest || dated > c.newest)) c.newest = dated;
       counts.set(e, c);
     }
   }
