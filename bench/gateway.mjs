@@ -105,8 +105,9 @@ async function fire(baseURL, seconds, rate) {
     };
     setTimeout(tick, 20);
   });
+  const elapsedS = (performance.now() - start) / 1000;
   await pool.close();
-  return { times, lag, non2xx, errors, requests: total };
+  return { times, lag, non2xx, errors, requests: total, elapsedS };
 }
 
 /** CPU time (user + system) a process has used so far, from /proc (Linux), in ms; undefined elsewhere. */
@@ -198,6 +199,7 @@ ${guardrails}`;
     const runs = { direct: [], gateway: [] };
     const lags = { direct: [], gateway: [] };
     const problems = { direct: 0, gateway: 0 };
+    const elapsed = { direct: 0, gateway: 0 };
     const cpu = { gateway: 0, upstream: 0, gatewayRequests: 0, upstreamRequests: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, url] of [
@@ -216,6 +218,7 @@ ${guardrails}`;
         }
         runs[name].push(...r.times);
         lags[name].push(...r.lag);
+        elapsed[name] += r.elapsedS;
         problems[name] += r.non2xx + r.errors;
       }
     }
@@ -244,6 +247,7 @@ ${guardrails}`;
       lagGateway: stats(lags.gateway),
       inside: stats(inside),
       problems,
+      elapsed,
       ttftDirect: stats(ttft.direct),
       ttftGateway: stats(ttft.gateway),
       ttftTransport: stats(ttft.transport),
@@ -264,26 +268,29 @@ const ms = (v) => `${v.toFixed(2)} ms`;
 export async function runGatewayBench() {
   const r = await measureGatewayBench();
   const added = (k) => r.gateway[k] - r.direct[k];
-  const row = (name, s) =>
-    `| ${name} | ${s.n.toLocaleString('en')} | ${Math.round(s.n / r.seconds).toLocaleString('en')}/s | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
+  const row = (name, s, seconds) =>
+    `| ${name} | ${s.n.toLocaleString('en')} | ${Math.round(s.n / seconds).toLocaleString('en')}/s | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.p999)} | ${ms(s.max)} |`;
   const addedP99 = added('p99');
   const addedFirst = r.ttftTransport.p50 - r.ttftDirect.p50;
   return {
     markdown:
       `## LLM gateway\n\n` +
+      (r.loadBefore > os.cpus().length
+        ? `**Measured under load** (1-minute load average ${r.loadBefore.toFixed(1)} on ${os.cpus().length} cores, other sessions' test suites): these figures show how the gateway degrades when starved of CPU, not whether it meets its budgets; rerun on a quiet machine for that.\n\n`
+        : '') +
       `Small chat completions (one user message; a 300-byte answer with \`usage\`) at ${RATE.toLocaleString('en')} requests/s, open-loop: request *i* leaves at *i* ms whatever the earlier answers did (this process, undici keep-alive pool of 128 connections opened beforehand), ` +
       `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, the default guardrails, audit log to a file, metrics; its keep-alive pool to the upstream), ` +
       `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way after a ${WARM_UP_S} s warm-up of each. Each latency runs from the request's scheduled time to the last byte of its answer, so nothing a slow answer delays is left out; ` +
       `the sender's own lateness (its timer firing after the scheduled time) is in both paths alike: p50 ${ms(r.lagDirect.p50)} / p99 ${ms(r.lagDirect.p99)} direct, p50 ${ms(r.lagGateway.p50)} / p99 ${ms(r.lagGateway.p99)} through the gateway. ` +
       `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +
-      `| path | responses | achieved rate | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
-      `${row('upstream directly', r.direct)}\n${row('through the gateway', r.gateway)}\n` +
+      `| path | responses | answered (first request to last answer) | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+      `${row('upstream directly', r.direct, r.elapsed.direct)}\n${row('through the gateway', r.gateway, r.elapsed.gateway)}\n` +
       `| **added by the gateway** | | | ${ms(added('p50'))} | ${ms(added('p90'))} | **${ms(addedP99)}** | ${ms(added('p999'))} | |\n\n` +
       `Failed or non-2xx responses: ${r.problems.direct} direct, ${r.problems.gateway} through the gateway. Audit log written: ${r.auditMB.toFixed(1)} MB. ` +
       `Time inside the gateway (its audit line's \`latencyMs − upstreamMs\`: from the request's first byte to its answer's last, less the wait for the upstream; ${r.inside.n.toLocaleString('en')} requests): p50 ${ms(r.inside.p50)}, p90 ${ms(r.inside.p90)}, p99 ${ms(r.inside.p99)}, p99.9 ${ms(r.inside.p999)}. ` +
       `CPU time per request (user + system, from /proc, over the measured rounds; less sensitive to the other work on the machine than wall times): ` +
       `gateway ${ms(r.cpuPerRequest.gateway)}, upstream ${ms(r.cpuPerRequest.upstream)}. ` +
-      `When the achieved rate through the gateway falls short of ${RATE.toLocaleString('en')}/s, the gateway process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), and its latencies are queueing, not its own work.\n\n` +
+      `When the gateway answers fewer than ${RATE.toLocaleString('en')} requests/s it did not keep up: its process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), requests queue through the round, and its latencies are that queue, not its own work.\n\n` +
       `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
       `With the default guardrails on, the stream guard holds back only a tail that could still grow into a secret, a number, an address (once its \`@\` has arrived) or a link; \`Hello\` is none of those, so it goes out at once (with \`pii.holdWords: true\` it would wait for the second chunk, 5 ms later). ` +
       `The transport alone is measured through a second gateway with the answer-side guardrails off:\n\n` +
