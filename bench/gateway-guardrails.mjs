@@ -121,7 +121,7 @@ export async function runGatewayGuardrailsBench() {
   const tokens = sentence.repeat(20).split(/(?= )/).map(event);
   for (const [label, s] of [
     ['secrets, card numbers, IBANs, SSNs, exfiltration', noEmail],
-    ['defaults (emails too: the word being typed is held)', defaults],
+    ['defaults (emails too: an address is held from its @)', defaults],
   ]) {
     rows.push([
       `stream guard, first content event (${label})`,
