@@ -16,6 +16,8 @@ interface WebhookFlags {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_BATCH_BYTES = 8 * 1024;
+const LOG_FLUSH_MS = 250;
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -80,8 +82,12 @@ export function addWebhookCommand(
         throw new ScanSetupError((e as Error).message);
       }
       // On the process's stdout, lines are written asynchronously and in batches: a synchronous write to a
-      // pipe whose reader lags (the container runtime, a log shipper) would stall every request behind it.
-      const destination = io.stdout === process.stdout ? pino.destination({ dest: 1, sync: false }) : io.stdout;
+      // pipe whose reader lags (the container runtime, a log shipper) would stall every request behind it,
+      // and a write per decision costs a system call each. A batch goes out at 8 KB or after 250 ms.
+      const destination =
+        io.stdout === process.stdout
+          ? pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS })
+          : io.stdout;
       const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, destination);
       const evaluator = new AdmissionEvaluator({ config, policies });
       let server;
