@@ -207,7 +207,7 @@ export class AdmissionEvaluator {
 /** The request as a policy's `request` variable sees it: everything but the objects. */
 function requestBinding(req: AdmissionRequest): Record<string, unknown> {
   const { object: _o, oldObject: _old, ...rest } = req;
-  return { dryRun: false, ...rest };
+  return { ...rest, dryRun: req.dryRun === true };
 }
 
 function serialize(object: unknown): string {

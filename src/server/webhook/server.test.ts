@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
-import { compilePolicy, loadPolicies } from '../../policies/policy.js';
+import { compilePolicy, loadPolicies, type Policy } from '../../policies/policy.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
 import { startWebhookServer, type WebhookServer } from './server.js';
 
@@ -276,6 +276,129 @@ describe('time budget', () => {
     const annotated = structuredClone(deployment);
     annotated.object.metadata.annotations['sanctum.dev/ignore'] = 'K8S-0003: needs the device';
     expect(new AdmissionEvaluator().evaluate(annotated, 'validate').response.allowed).toBe(true);
+  });
+});
+
+describe('failure policy and dry runs', () => {
+  const deployment = testdata('deployment-create.json').request;
+  /** A clock that is within the budget when the request is first checked and past it once the rules ran. */
+  const lateAfterRules = (): (() => number) => {
+    let calls = 0;
+    return () => (calls++ === 0 ? 0 : 10_000);
+  };
+  /** A policy whose check throws, as a rule with a bug would: the engine records it as an error of the scan. */
+  const broken: Policy = {
+    name: 'broken',
+    source: 'test',
+    severity: 'high',
+    matches: (object) => object.kind === 'Deployment',
+    evaluate: () => {
+      throw new Error('cannot read the model registry');
+    },
+  };
+
+  it('answers by the failure policy when the rules run past the budget, open or closed', () => {
+    const open = new AdmissionEvaluator({ config: { webhook: { timeoutMs: 500 } }, now: lateAfterRules() });
+    const d = open.evaluate(deployment, 'validate', 0);
+    expect(d.outcome).toBe('failure-policy');
+    expect(d.failure).toBe('the rules and policies took more than 500 ms');
+    expect(d.response).toEqual({
+      uid: deployment.uid,
+      allowed: true,
+      warnings: ['Sanctum could not decide: the rules and policies took more than 500 ms; allowed (failurePolicy Ignore)'],
+    });
+    const closed = new AdmissionEvaluator({ config: { webhook: { timeoutMs: 500, failurePolicy: 'Fail' } }, now: lateAfterRules() });
+    const m = closed.evaluate(deployment, 'mutate', 0);
+    expect(m.response).toEqual({
+      uid: deployment.uid,
+      allowed: false,
+      status: {
+        code: 503,
+        reason: 'ServiceUnavailable',
+        message: 'Sanctum could not decide: the rules and policies took more than 500 ms (failurePolicy Fail)',
+      },
+    });
+  });
+
+  it('answers by the failure policy when a check fails, and names what failed', () => {
+    const open = new AdmissionEvaluator({ policies: [broken] }).evaluate(deployment, 'validate');
+    expect(open.outcome).toBe('failure-policy');
+    expect(open.response.allowed).toBe(true);
+    expect(open.response.warnings?.[0]).toMatch(/^Sanctum could not decide: the check failed: .*cannot read the model registry/);
+    const closed = new AdmissionEvaluator({ policies: [broken], config: { webhook: { failurePolicy: 'Fail' } } });
+    const d = closed.evaluate({ ...deployment, dryRun: true }, 'mutate');
+    expect(d.response.allowed).toBe(false);
+    expect(d.response.patch).toBeUndefined();
+    expect(d.response.status?.message).toMatch(/cannot read the model registry.*\(failurePolicy Fail\)$/);
+    expect(d.dryRun).toBe(true);
+  });
+
+  it('patches a dry-run request exactly as the real one', () => {
+    const ev = new AdmissionEvaluator();
+    const real = ev.evaluate(deployment, 'mutate');
+    const dry = ev.evaluate({ ...deployment, dryRun: true }, 'mutate');
+    expect(real.outcome).toBe('patched');
+    expect(dry.dryRun).toBe(true);
+    expect(real.dryRun).toBe(false);
+    expect(dry.response).toEqual(real.response);
+    expect(dry.findings.map((f) => f.finding.ruleId)).toEqual(real.findings.map((f) => f.finding.ruleId));
+  });
+
+  it("shows a policy the request's dryRun", () => {
+    const probe = compilePolicy('no-dry-runs', 'test', {
+      severity: 'high',
+      validations: [{ expression: '!request.dryRun', message: 'dry runs are refused here' }],
+    });
+    const ev = new AdmissionEvaluator({ policies: [probe], config: { webhook: { actions: { critical: 'audit', high: 'audit' } } } });
+    const rules = (d: { findings: Array<{ finding: { ruleId: string } }> }) => d.findings.map((f) => f.finding.ruleId);
+    expect(rules(ev.evaluate({ ...deployment, dryRun: true }, 'validate'))).toContain('policy:no-dry-runs');
+    expect(rules(ev.evaluate(deployment, 'validate'))).not.toContain('policy:no-dry-runs');
+    const { dryRun: _, ...withoutDryRun } = deployment;
+    expect(rules(ev.evaluate(withoutDryRun as typeof deployment, 'validate'))).not.toContain('policy:no-dry-runs');
+    expect(rules(ev.evaluate({ ...deployment, dryRun: undefined }, 'validate'))).not.toContain('policy:no-dry-runs');
+  });
+});
+
+describe('failure policy over TLS', () => {
+  let tls: TlsFiles;
+  let server: WebhookServer;
+
+  beforeAll(async () => {
+    tls = await makeTlsFiles();
+    server = await startWebhookServer({
+      tlsCert: tls.certPath,
+      tlsKey: tls.keyPath,
+      host: '127.0.0.1',
+      port: 0,
+      // Every request looks as if it had waited a minute before it could be checked.
+      evaluator: new AdmissionEvaluator({
+        config: { webhook: { timeoutMs: 1000, failurePolicy: 'Fail' } },
+        now: () => performance.now() + 60_000,
+      }),
+      logger: false,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.close();
+    tls?.remove();
+  });
+
+  it('answers HTTP 200 with the failure policy, and counts it', async () => {
+    const r = await call(server, tls.cert, 'POST', '/validate', review('pod-create-restricted.json'));
+    expect(r.status).toBe(200);
+    expect(r.body.response).toEqual({
+      uid: '7b8f1c2e-3a4d-4e5f-9a6b-1c2d3e4f5a6b',
+      allowed: false,
+      status: {
+        code: 503,
+        reason: 'ServiceUnavailable',
+        message: 'Sanctum could not decide: the request waited more than 1000 ms before it could be checked (failurePolicy Fail)',
+      },
+    });
+    const metrics = (await call(server, tls.cert, 'GET', '/metrics')).text;
+    expect(metrics).toMatch(/^sanctum_webhook_failure_policy_total\{endpoint="validate"\} 1$/m);
+    expect(metrics).toMatch(/^sanctum_webhook_requests_total\{endpoint="validate",outcome="failure-policy"\} 1$/m);
   });
 });
 
