@@ -310,7 +310,8 @@ function setUpScan(opts: ScanOptions): ScanSetup {
 
 /**
  * Resolves the configuration and the rules once; each call then scans in-memory files with them (the
- * admission webhook: one object a request), with `extraRules` beside the selected ones.
+ * admission webhook: one object a request), with `extraRules` beside the selected ones. Without
+ * `opts.today`, each call reads the date again: a server outlives the day a suppression expires.
  */
 export function prepareScan(
   opts: Omit<ScanOptions, 'files' | 'targets'>,
@@ -318,7 +319,8 @@ export function prepareScan(
   const setup = setUpScan({ ...opts, targets: [] });
   return (files, targets, extraRules) => {
     const rules = extraRules?.length ? [...setup.rules, ...extraRules] : setup.rules;
-    return runEngine({ ...opts, targets, files }, undefined, { ...setup, rules });
+    const today = opts.today ?? new Date().toISOString().slice(0, 10);
+    return runEngine({ ...opts, today, targets, files }, undefined, { ...setup, rules, today });
   };
 }
 

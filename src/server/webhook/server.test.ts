@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import jsonPatch, { type Operation } from 'fast-json-patch';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
@@ -266,6 +266,21 @@ describe('time budget', () => {
     const d = ev.evaluate(deployment, 'validate');
     expect(d.response.allowed).toBe(true);
     expect(d.response.warnings).toEqual(["Sanctum K8S-0003 (critical): Container 'vllm' runs privileged"]);
+  });
+
+  it('stops honouring a suppression once it expires, without a restart', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-03-01T23:59:00Z'));
+      const ev = new AdmissionEvaluator({
+        config: { ignore: [{ rule: 'K8S-0003', resources: ['Deployment/llm/vllm'], reason: 'GPU driver test', expires: '2026-03-01' }] },
+      });
+      expect(ev.evaluate(deployment, 'validate').response.allowed).toBe(true);
+      vi.setSystemTime(new Date('2026-03-02T00:01:00Z'));
+      expect(ev.evaluate(deployment, 'validate').response.allowed).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("honours suppressions of the configuration and the object's annotation", () => {
