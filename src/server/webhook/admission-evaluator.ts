@@ -104,10 +104,10 @@ export class AdmissionEvaluator {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
       const stored = withoutManagedFields(object);
-      const { findings } = this.scan(stored, req);
+      const { findings, text } = this.scan(stored, req);
       if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
       const active = findings.filter((f) => f.status === 'fail').map((finding) => ({ finding, action: this.actions[finding.severity] }));
-      return endpoint === 'mutate' ? this.mutation(req, stored, active, dryRun) : this.validation(req, active, dryRun);
+      return endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun);
     } catch (e) {
       return this.failurePolicy(req, dryRun, `the check failed: ${(e as Error).message ?? String(e)}`);
     }
@@ -135,25 +135,34 @@ export class AdmissionEvaluator {
     return { response, outcome: denied.length ? 'denied' : 'allowed', findings: active, dryRun };
   }
 
-  /** The rules' fixes, applied to the object as the JSON the rules saw, as a JSON Patch against the request's object. */
-  private mutation(req: AdmissionRequest, object: Record<string, unknown>, active: Decision['findings'], dryRun: boolean): Decision {
+  /**
+   * The rules' fixes, applied to the object as the JSON the rules saw (`text`), as a JSON Patch against
+   * the request's object.
+   */
+  private mutation(
+    req: AdmissionRequest,
+    object: Record<string, unknown>,
+    text: string,
+    active: Decision['findings'],
+    dryRun: boolean,
+  ): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     let current = object;
+    let currentText = text;
     let pending = active.map((a) => a.finding);
     for (let pass = 0; pass < FIX_PASSES; pass++) {
       const fixes: Array<FileFix<Finding>> = pending
         .filter((f) => f.status === 'fail' && f.fix && (!this.mutateRules || this.mutateRules.has(f.ruleId)))
         .map((f) => ({ tag: f, edits: f.fix!.edits }));
       if (fixes.length === 0) break;
-      const text = serialize(current);
-      const { text: fixedText, applied, skipped } = applyFixes(text, fixes);
+      const { text: fixedText, applied, skipped } = applyFixes(currentText, fixes);
       if (applied.length === 0) break;
       const fixed = parseFixed(fixedText);
       if (!fixed) break;
       current = fixed;
       // Fixes that overlapped an applied one are computed again on the fixed object.
       if (skipped.length === 0) break;
-      pending = this.scan(current, req).findings;
+      ({ findings: pending, text: currentText } = this.scan(current, req));
     }
     const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);
     if (patch.length) {
