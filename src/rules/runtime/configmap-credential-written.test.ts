@@ -17,6 +17,9 @@ testRule(rule, {
     validEvents('placeholders and references', [
       cm({ DB_PASSWORD: 'changeme', TOKEN_URL: 'https://auth.example.com/token', MAX_TOKENS: '4096' }),
     ]),
+    validEvents('keys that name the Secret or variable holding the credential (KServe)', [
+      cm({ storageSecretNameAnnotation: 'serving.kserve.io/storageSecretName', s3SecretAccessKeyName: 'AWS_SECRET_ACCESS_KEY' }),
+    ]),
   ],
   invalid: [
     invalidEvents(

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
-import { credentialKind } from '../kubernetes/lib/credential-names.js';
+import { credentialKind, namesCredential } from '../kubernetes/lib/credential-names.js';
 import { describeActor, isObj, isRequest, objectName, writtenObject } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
 
@@ -62,7 +62,10 @@ export default defineRule<AuditEventDocument>({
       if (typeof raw !== 'string') continue;
       const value = raw.trim();
       const byValue = VALUE_PATTERNS.find((p) => p.re.test(value))?.kind;
-      const byKey = !byValue && !PLACEHOLDER.test(value) && value.length >= 8 && !value.includes('\n') ? credentialKind(key) : undefined;
+      const byKey =
+        !byValue && !PLACEHOLDER.test(value) && value.length >= 8 && !value.includes('\n') && !namesCredential(key, value)
+          ? credentialKind(key)
+          : undefined;
       const kind = byValue ?? byKey;
       if (!kind) continue;
       ctx.report({
