@@ -209,7 +209,7 @@ export async function runWebhookBench() {
       `The machine is shared by other work (2 cores): 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; latencies on a quiet machine are lower.\n\n` +
       `| | requests | rate | non-2xx | errors | p50 | p90 | p97.5 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       `| client (open loop) | ${r.sent.toLocaleString('en')} | ${Math.round(r.rate)}/s | ${statuses} | ${r.errors} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l['p97.5'])} | **${ms(p99)}** | ${ms(l['p99.9'])} | ${ms(l.p100)} |\n\n` +
-      `The load generator kept its schedule: a request left ${ms(r.sendLag.p99)} late at p99 (${ms(r.sendLag.p100)} at worst).\n\n` +
+      `How late the load generator sent against its schedule (its own stalls, not counted in the latencies above): p99 ${ms(r.sendLag.p99)}, max ${ms(r.sendLag.p100)}.\n\n` +
       `Server-side (\`sanctum_webhook_request_duration_seconds\`, body read to answer written, same run):\n\n| latency | requests (cumulative) | share |\n| --- | ---: | ---: |\n${rows.join('\n')}\n\n` +
       `The server over the same run: ${cpuMsPerRequest.toFixed(2)} ms of CPU per request (TLS, HTTP, rules, logs); garbage collection: ${gcLine || 'none'}; heap ${heapMB.toFixed(0)} MB at the end. ` +
       `Its event loop (\`monitorEventLoopDelay\` sampling every ${LOOP_SAMPLE_MS} ms, so ${LOOP_SAMPLE_MS} ms means no delay): p99 ${ms(loop.p99 * 1000)}, max ${ms(loop.max * 1000)}.\n\n` +
