@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { SourceFile } from './core/source-file.js';
 import type { Finding, ImageLocation, ImageSummary, ScanError, ScanResult } from './core/types.js';
 import { historyToDockerfile } from './parsers/image/history-dockerfile.js';
+import type { ImageHistorySource } from './parsers/image/image-config.js';
 import { scanFiles, ScanSetupError, sortFindings, type FileSink, type ScanOptions } from './scan.js';
 import { ImageFormatError } from './sources/image/blob-store.js';
 import { ImageFactsFile, ImageMemoryFile } from './sources/image/image-file.js';
@@ -141,7 +142,7 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
   // The history goes to the rebuilt Dockerfile, where the Dockerfile rules judge each step.
   const { history: _history, ...config } = image.config;
-  offer(sink, new ImageMemoryFile(CONFIG_PATH, Buffer.from(JSON.stringify(config, null, 2) + '\n'), base));
+  offer(sink, new ImageConfigFile(CONFIG_PATH, Buffer.from(JSON.stringify(config, null, 2) + '\n'), base, image.config.history ?? []));
   const dockerfile = historyToDockerfile(image.config.history ?? []);
   if (dockerfile) offer(sink, new ImageMemoryFile(HISTORY_PATH, Buffer.from(dockerfile), base));
   const packages = opts.packages === false ? undefined : new ImagePackageCollector({ today: opts.today });
@@ -164,6 +165,18 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
     opts.onInventory!(summary, found);
   }
   return summary;
+}
+
+/** The image config as the rules read it: the text without the history, which policies still read (see `ImageHistorySource`). */
+class ImageConfigFile extends ImageMemoryFile implements ImageHistorySource {
+  constructor(
+    path: string,
+    content: Uint8Array,
+    image: ImageLocation,
+    readonly configHistory: readonly unknown[],
+  ) {
+    super(path, content, image);
+  }
 }
 
 /** The scan's sink, with every file the inventory reads handed to it first (while the file can be read). */

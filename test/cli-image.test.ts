@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -76,6 +76,38 @@ describe('sanctum image', () => {
     const missing = await run(['image', 'nope.tar'], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stdout).toMatch(/nope\.tar {2}no such file or directory/);
+  });
+
+  it('runs image-config policies given with --policy on the image config', async () => {
+    writeFileSync(
+      join(dir, 'no-ssh.yaml'),
+      `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: no-ssh}
+spec:
+  target: image-config
+  severity: critical
+  validations:
+  - expression: "!('22/tcp' in image.exposedPorts)"
+    message: images do not expose SSH
+    fieldPath: config.ExposedPorts
+`,
+    );
+    const r = await run(['image', 'demo.tar', 'clean.tar', '--policy', 'no-ssh.yaml', '--format', 'json', '--scanners', 'misconfig'], {
+      cwd: dir,
+    });
+    const policy = JSON.parse(r.stdout).findings.filter((f: { ruleId: string }) => f.ruleId === 'policy:no-ssh');
+    expect(policy).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        message: 'images do not expose SSH',
+        location: expect.objectContaining({
+          path: 'config.json',
+          objectPath: '/config/ExposedPorts',
+          image: expect.objectContaining({ ref: 'acme/demo:1' }),
+        }),
+      }),
+    ]);
   });
 
   describe('--format cyclonedx and spdx: the image SBOM', () => {

@@ -1,5 +1,7 @@
 import type { AnyRule } from '../core/rule.js';
+import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
+import { imageConfigBindings } from './image-config-view.js';
 import type { Policy, PolicyBindings } from './policy.js';
 
 /** The rule id findings of a custom policy carry. */
@@ -8,29 +10,40 @@ export function policyRuleId(policy: Pick<Policy, 'name'>): string {
 }
 
 /**
- * Custom policies as rules of the engine: each runs on every Kubernetes object it matches, in `scan`
- * (files, rendered charts), `cluster` and `webhook` alike, and reports at the validation's
- * `fieldPath` (else the object's name). `context` adds the admission request's bindings.
+ * Custom policies as rules of the engine: a Kubernetes policy runs on every object it matches, in
+ * `scan` (files, rendered charts), `cluster` and `webhook` alike; an image-config policy runs on the
+ * config of every image `sanctum image` reads (and on image config files a scan finds). Findings are
+ * at the validation's `fieldPath` (else the object's name, or the config's runtime part). `context`
+ * adds the admission request's bindings.
  */
 export function policyRules(policies: readonly Policy[], context: Omit<PolicyBindings, 'object'> = {}): AnyRule[] {
-  return policies.map((policy) => ({
-    meta: {
-      id: policyRuleId(policy),
-      slug: policy.name,
-      title: policy.description ?? `Custom policy ${policy.name}`,
-      severity: policy.severity,
-      scanner: 'misconfig',
-      appliesTo: ['k8s'],
-      frameworks: [],
-      rationale: policy.description ?? `Custom CEL policy from ${policy.source}.`,
-      remediation: `Change the object so that the validations of ${policy.name} (${policy.source}) hold.`,
-      references: [],
-      examples: { bad: [], good: [] },
-    },
-    check(doc: K8sObjectDocument, ctx) {
-      if (!policy.matches(doc.object)) return;
-      for (const v of policy.evaluate({ ...context, object: doc.object }))
+  return policies.map((policy) => {
+    const report = (bindings: PolicyBindings, ctx: Parameters<AnyRule['check']>[1]) => {
+      for (const v of policy.evaluate(bindings))
         ctx.report({ message: v.message, at: v.at, severity: v.severity, ...(v.error ? { evidence: v.expression } : {}) });
-    },
-  }));
+    };
+    const image = policy.target === 'image-config';
+    return {
+      meta: {
+        id: policyRuleId(policy),
+        slug: policy.name,
+        title: policy.description ?? `Custom policy ${policy.name}`,
+        severity: policy.severity,
+        scanner: 'misconfig',
+        appliesTo: [image ? 'image-config' : 'k8s'],
+        frameworks: [],
+        rationale: policy.description ?? `Custom CEL policy from ${policy.source}.`,
+        remediation: image
+          ? `Change the image (its Dockerfile or build) so that the validations of ${policy.name} (${policy.source}) hold.`
+          : `Change the object so that the validations of ${policy.name} (${policy.source}) hold.`,
+        references: [],
+        examples: { bad: [], good: [] },
+      },
+      check: image
+        ? (doc: ImageConfigDocument, ctx) => report(imageConfigBindings(doc), ctx)
+        : (doc: K8sObjectDocument, ctx) => {
+            if (policy.matches(doc.object)) report({ ...context, object: doc.object }, ctx);
+          },
+    } as AnyRule;
+  });
 }

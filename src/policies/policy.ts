@@ -36,7 +36,15 @@ export const POLICY_KIND = 'SanctumPolicy';
 /** Where policies are looked up when none are named: beside `.sanctum.yaml`, or in the current directory. */
 export const DEFAULT_POLICY_DIR = '.sanctum/policies';
 
-/** Names an expression can read: those of ValidatingAdmissionPolicy, and Sanctum's pod-spec views. */
+/**
+ * What a policy checks: Kubernetes objects (the default), or the configuration of a container image
+ * (`User`, `Env`, `ExposedPorts`, `Labels`, `Healthcheck`, the build history) in `sanctum image`, and
+ * an image config file (`config.json`) a scan finds.
+ */
+export const POLICY_TARGETS = ['kubernetes', 'image-config'] as const;
+export type PolicyTarget = (typeof POLICY_TARGETS)[number];
+
+/** Names an expression of a Kubernetes policy can read: those of ValidatingAdmissionPolicy, and Sanctum's pod-spec views. */
 export const POLICY_VARIABLES = [
   'object',
   'oldObject',
@@ -48,6 +56,9 @@ export const POLICY_VARIABLES = [
   'containers',
 ] as const;
 
+/** Names an expression of an image-config policy can read: the config as stored, and a normalised view of it (docs/policies.md). */
+export const IMAGE_POLICY_VARIABLES = ['object', 'image', 'variables'] as const;
+
 const severity = z
   .string()
   .refine((s) => isSeverity(s.toLowerCase()), { message: 'expected one of critical, high, medium, low, info' })
@@ -57,6 +68,7 @@ const namedExpression = z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_
 const matchCondition = z.object({ name: z.string().min(1), expression: z.string() });
 
 export const PolicySpecSchema = z.object({
+  target: z.enum(POLICY_TARGETS).optional(),
   severity: severity.optional(),
   description: z.string().optional(),
   match: z
@@ -111,6 +123,8 @@ export interface PolicyBindings {
   namespaceObject?: Record<string, unknown> | null;
   /** The admission request (for a file, one synthesised as a CREATE of the object). */
   request?: Record<string, unknown>;
+  /** For an image-config policy: the normalised view of the image config (`object` is the config as stored). */
+  image?: Record<string, unknown>;
 }
 
 export interface Violation {
@@ -140,6 +154,7 @@ export interface Policy {
   readonly source: string;
   readonly severity: Severity;
   readonly description?: string;
+  readonly target: PolicyTarget;
   /** True when the policy applies to the object (kinds, namespaces, labels; not the match conditions). */
   matches(object: Record<string, unknown>): boolean;
   /** The violations of one object; empty when it passes or the match conditions leave it out. */
@@ -158,7 +173,18 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       throw e;
     }
   };
-  const names = [...POLICY_VARIABLES];
+  const target = spec.target ?? 'kubernetes';
+  const match = spec.match ?? {};
+  if (target === 'image-config') {
+    const objectFields = Object.keys(match).filter((k) => match[k as keyof typeof match] !== undefined);
+    if (objectFields.length)
+      throw new PolicyError(
+        `policy ${name} (${source}): match.${objectFields[0]} selects Kubernetes objects, and this policy's target is image-config: select images with matchConditions (image.ref, image.labels, …)`,
+      );
+  }
+  const names: readonly string[] = target === 'image-config' ? IMAGE_POLICY_VARIABLES : POLICY_VARIABLES;
+  // Where a finding points without a fieldPath: the object's name, or the runtime part of an image config.
+  const defaultAt: ObjectPath = target === 'image-config' ? ['config'] : ['metadata', 'name'];
   const conditions = (spec.matchConditions ?? []).map((c, i) => ({
     name: c.name,
     expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names),
@@ -173,19 +199,20 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     message: v.message,
     messageExpression:
       v.messageExpression !== undefined ? compile(`validations[${i}].messageExpression`, v.messageExpression, names) : undefined,
-    at: v.fieldPath ? parseFieldPath(v.fieldPath, `policy ${name} (${source}): validations[${i}].fieldPath`) : ['metadata', 'name'],
+    at: v.fieldPath ? parseFieldPath(v.fieldPath, `policy ${name} (${source}): validations[${i}].fieldPath`) : defaultAt,
     reason: v.reason,
     severity: v.severity ?? policySeverity,
   }));
   const costLimit = spec.costLimit ?? DEFAULT_COST_LIMIT;
-  const match = spec.match ?? {};
 
   return {
     name,
     source,
     severity: policySeverity,
     description: spec.description,
+    target,
     matches(object) {
+      if (target === 'image-config') return true;
       if (match.kinds?.length && !match.kinds.some((k) => kindMatches(k, object))) return false;
       const ns = namespaceOf(object);
       if (match.namespaces?.length && !(ns !== undefined && match.namespaces.some((p) => globMatch(p, ns)))) return false;
@@ -194,20 +221,11 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       return true;
     },
     evaluate(b) {
-      const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject);
-      const pods = podViews(b.object);
-      const bound: Record<string, unknown> = {
-        object: toCel(b.object),
-        oldObject: toCel(b.oldObject ?? null),
-        params: toCel(b.params ?? null),
-        namespaceObject: toCel(b.namespaceObject ?? null),
-        request: toCel(b.request ?? syntheticRequest(b.object)),
-        podSpecs: toCel(pods.specs),
-        containers: toCel(pods.containers),
-      };
+      const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject, b.image);
+      const bound: Record<string, unknown> = target === 'image-config' ? imageBindings(b) : kubernetesBindings(b);
       const vars = new Map<string, unknown>();
       bound.variables = vars;
-      const failed = (expression: string, message: string, at: ObjectPath = ['metadata', 'name'], sev = policySeverity): Violation[] => [
+      const failed = (expression: string, message: string, at: ObjectPath = defaultAt, sev = policySeverity): Violation[] => [
         { message: `policy ${name}: ${message}`, severity: sev, at, expression, error: true },
       ];
       for (const c of conditions) {
@@ -355,6 +373,23 @@ function syntheticRequest(object: Record<string, unknown>): Record<string, unkno
     userInfo: {},
     dryRun: false,
   };
+}
+
+function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
+  const pods = podViews(b.object);
+  return {
+    object: toCel(b.object),
+    oldObject: toCel(b.oldObject ?? null),
+    params: toCel(b.params ?? null),
+    namespaceObject: toCel(b.namespaceObject ?? null),
+    request: toCel(b.request ?? syntheticRequest(b.object)),
+    podSpecs: toCel(pods.specs),
+    containers: toCel(pods.containers),
+  };
+}
+
+function imageBindings(b: PolicyBindings): Record<string, unknown> {
+  return { object: toCel(b.object), image: toCel(b.image ?? {}) };
 }
 
 /** Every pod spec of the object (workloads, AI operators' resources) and every container in them. */

@@ -12,6 +12,15 @@ export interface ConfigEnv {
 }
 
 /**
+ * A source of an image config file that keeps the build history beside the text: `sanctum image`
+ * leaves the history out of `config.json` (it is judged as a rebuilt Dockerfile, and its secrets are
+ * reported there once), yet policies on the image config read it.
+ */
+export interface ImageHistorySource {
+  readonly configHistory: readonly unknown[];
+}
+
+/**
  * An OCI/Docker image configuration (`docker inspect`'s `Config`, the config blob of a manifest):
  * user, environment, ports, labels, healthcheck and the build history.
  */
@@ -65,6 +74,13 @@ export class ImageConfigDocument extends YamlValueDocument {
       if (m) out.push({ port: Number(m[1]), protocol: (m[2] ?? 'tcp').toLowerCase(), path: ['config', 'ExposedPorts', key] });
     }
     return out;
+  }
+
+  /** The build history: the config's own `history`, else the one its source kept beside the text. */
+  get history(): unknown[] {
+    if (Array.isArray(this.value.history)) return this.value.history;
+    const kept = (this.file as Partial<ImageHistorySource>).configHistory;
+    return Array.isArray(kept) ? [...kept] : [];
   }
 
   /** The healthcheck test, or undefined when none is set (`["NONE"]` disables one inherited). */
