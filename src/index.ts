@@ -28,6 +28,7 @@ export {
   type Policy,
   type PolicySpec,
   type PolicyBindings,
+  type PolicyTarget,
   type Violation,
 } from './policies/policy.js';
 export { policyRules, policyRuleId } from './policies/policy-rules.js';
@@ -41,4 +42,5 @@ export { scanClusterStreamed, type StreamedClusterScan } from './scan-cluster.js
 export { policyReports, POLICY_REPORT_API_VERSION } from './reporters/policyreport.js';
 export type { ClusterRef } from './core/types.js';
 export { scanImage, type ImageScanOptions } from './scan-image.js';
+export { inventoryImages, imageBomSubject, type ImageInventory, type ImageInventoryOptions } from './scan-image.js';
 export type { ImageLocation, ImageLayerRef } from './core/types.js';

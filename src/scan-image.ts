@@ -66,34 +66,12 @@ const COVERED_BY_CONFIG_RULES = new Set(['DF-0001', 'DF-0009']);
  */
 export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
   if (opts.images.length === 0) throw new ScanSetupError('no image given');
-  const cwd = opts.cwd ?? process.cwd();
-  const platform = opts.platform ? parsePlatformOrThrow(opts.platform) : undefined;
   const extraErrors: ScanError[] = [];
   const summaries: ImageSummary[] = [];
   const result = await scanFiles({ ...opts, targets: opts.images }, async (sink) => {
-    for (const ref of opts.images) {
-      const abs = resolve(cwd, ref);
-      if (!existsSync(abs)) {
-        await scanPulled(ref, sink, opts, platform, extraErrors, summaries);
-        continue;
-      }
-      let archive: OpenedArchive;
-      try {
-        archive = openArchive(abs, { platform });
-      } catch (e) {
-        extraErrors.push({ path: ref, message: describeOpenError(e) });
-        continue;
-      }
-      try {
-        for (const image of archive.images) {
-          if (image.ref === abs) image.ref = ref;
-          else if (image.ref.startsWith(abs)) image.ref = ref + image.ref.slice(abs.length);
-          summaries.push(await scanOne(image, sink, opts, extraErrors));
-        }
-      } finally {
-        archive.store.close();
-      }
-    }
+    await forEachImage(opts, extraErrors, async (image) => {
+      summaries.push(await scanOne(image, sink, opts, extraErrors));
+    });
   });
   const findings = result.findings.filter((f) => !(f.location.path === HISTORY_PATH && COVERED_BY_CONFIG_RULES.has(f.ruleId)));
   for (const f of findings) describeRemoved(f);
@@ -109,15 +87,53 @@ export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
   };
 }
 
-/** A registry reference: pulled with the distribution API, layers streamed straight into the scan. */
-async function scanPulled(
+/** Where `forEachImage` finds images: archives and layouts on disk, else registries. */
+type ImageSourceOptions = Pick<ImageScanOptions, 'images' | 'cwd' | 'platform' | 'insecureRegistries' | 'dockerConfigDir'>;
+
+/**
+ * Opens each image given (an archive or layout may hold several) and hands it to `visit`; what
+ * cannot be opened or pulled is an entry of `errors`, and the others are visited.
+ */
+async function forEachImage(
+  opts: ImageSourceOptions,
+  errors: ScanError[],
+  visit: (image: ImageDescription) => Promise<void>,
+): Promise<void> {
+  const cwd = opts.cwd ?? process.cwd();
+  const platform = opts.platform ? parsePlatformOrThrow(opts.platform) : undefined;
+  for (const ref of opts.images) {
+    const abs = resolve(cwd, ref);
+    if (!existsSync(abs)) {
+      const pulled = await pull(ref, opts, platform, errors);
+      if (pulled) await visit(pulled);
+      continue;
+    }
+    let archive: OpenedArchive;
+    try {
+      archive = openArchive(abs, { platform });
+    } catch (e) {
+      errors.push({ path: ref, message: describeOpenError(e) });
+      continue;
+    }
+    try {
+      for (const image of archive.images) {
+        if (image.ref === abs) image.ref = ref;
+        else if (image.ref.startsWith(abs)) image.ref = ref + image.ref.slice(abs.length);
+        await visit(image);
+      }
+    } finally {
+      archive.store.close();
+    }
+  }
+}
+
+/** A registry reference, pulled with the distribution API (its layers are streamed when walked), or undefined with an `errors` entry. */
+async function pull(
   ref: string,
-  sink: FileSink,
-  opts: ImageScanOptions,
+  opts: ImageSourceOptions,
   platform: Platform | undefined,
   errors: ScanError[],
-  summaries: ImageSummary[],
-): Promise<void> {
+): Promise<ImageDescription | undefined> {
   let parsed;
   try {
     // A missing archive or layout is not a repository on Docker Hub.
@@ -125,16 +141,14 @@ async function scanPulled(
     parsed = parseReference(ref);
   } catch {
     errors.push({ path: ref, message: 'no such file or directory, and not an image reference' });
-    return;
+    return undefined;
   }
-  let image: ImageDescription;
   try {
-    image = await pullImage(ref, { platform, insecureRegistries: opts.insecureRegistries, dockerConfigDir: opts.dockerConfigDir });
+    return await pullImage(ref, { platform, insecureRegistries: opts.insecureRegistries, dockerConfigDir: opts.dockerConfigDir });
   } catch (e) {
     errors.push({ path: ref, message: `cannot pull ${formatReference(parsed)}: ${(e as Error).message}` });
-    return;
+    return undefined;
   }
-  summaries.push(await scanOne(image, sink, opts, errors));
 }
 
 async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<ImageSummary> {
@@ -158,13 +172,48 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));
   const summary = summarize(image, walk);
-  if (inventory) {
-    const found = inventory.finish();
-    // The collector saw every library name of the GPU stack, links included.
-    found.gpu = walk.packages?.gpu.components ?? [];
-    opts.onInventory!(summary, found);
-  }
+  if (inventory) opts.onInventory!(summary, finishInventory(inventory, walk));
   return summary;
+}
+
+function finishInventory(inventory: InventoryBuilder, walk: WalkResult): Inventory {
+  const found = inventory.finish();
+  // The collector saw every library name of the GPU stack, links included.
+  found.gpu = walk.packages?.gpu.components ?? [];
+  return found;
+}
+
+export interface ImageInventoryOptions extends ImageSourceOptions, Pick<ImageScanOptions, 'walkLimits' | 'tmpDir' | 'today'> {}
+
+/** What one image contains, for its SBOM: the summary (identity, OS, layers) and the inventory. */
+export interface ImageInventory {
+  image: ImageSummary;
+  inventory: Inventory;
+}
+
+/**
+ * The inventory of each image (packages of the OS, Python, npm and Go executables, models, datasets,
+ * the GPU stack) from one pass over its layers, without running the rules: what `sanctum sbom --image`
+ * describes, the same as `sanctum image --format cyclonedx` does. What could not be read is in `errors`.
+ */
+export async function inventoryImages(opts: ImageInventoryOptions): Promise<{ images: ImageInventory[]; errors: ScanError[] }> {
+  if (opts.images.length === 0) throw new ScanSetupError('no image given');
+  const errors: ScanError[] = [];
+  const images: ImageInventory[] = [];
+  await forEachImage(opts, errors, async (image) => {
+    const base: ImageLocation = { ref: image.ref, digest: image.digest };
+    for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
+    const inventory = new InventoryBuilder();
+    const walk = await walkImage(image, {
+      sink: { wants: (file) => inventory.wants(file), scan: (file) => inventory.add(file) },
+      packages: new ImagePackageCollector({ today: opts.today }),
+      limits: opts.walkLimits,
+      tmpDir: opts.tmpDir,
+    });
+    errors.push(...walk.errors);
+    images.push({ image: summarize(image, walk), inventory: finishInventory(inventory, walk) });
+  });
+  return { images, errors };
 }
 
 /** The image config as the rules read it: the text without the history, which policies still read (see `ImageHistorySource`). */

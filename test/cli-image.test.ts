@@ -1,15 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakes } from '../src/rules/secrets/lib/fakes.js';
 import { dockerSave, sha256 } from '../src/testing/images.js';
 import { run, workspace } from './cli-helpers.js';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const schema = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`./schemas/${name}`, import.meta.url)), 'utf8'));
+import { cyclonedx16Problems } from './cyclonedx16.js';
 
 /** A safetensors file: its header length, the JSON header, one float. */
 function safetensors(): Buffer {
@@ -149,12 +144,7 @@ spec:
       const r = await run(['image', 'ml.tar', '--format', 'cyclonedx', '--fail-on', 'none'], { cwd: dir });
       expect(r.code).toBe(0);
       const bom = JSON.parse(r.stdout);
-      const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-      addFormats(ajv);
-      ajv.addSchema(schema('spdx.schema.json'), 'spdx.schema.json');
-      ajv.addSchema(schema('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
-      const validate = ajv.compile(schema('bom-1.6.schema.json'));
-      expect(validate(bom) ? '' : JSON.stringify(validate.errors?.slice(0, 5))).toBe('');
+      expect(cyclonedx16Problems(bom)).toBe('');
       const root = bom.metadata.component;
       expect(root).toMatchObject({ type: 'container', name: 'acme/ml:1', 'bom-ref': 'root' });
       expect(root.version).toMatch(/^sha256:[0-9a-f]{64}$/);

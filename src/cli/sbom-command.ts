@@ -1,15 +1,23 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import type { ScanError } from '../core/types.js';
 import { ScanSetupError } from '../scan.js';
+import { collect } from './list-flag.js';
 
 interface SbomFlags {
   output?: string;
   format: string;
   name?: string;
+  image?: string;
+  platform?: string;
+  insecureRegistry: string[];
 }
 
-/** `sanctum sbom PATH... [--output FILE] [--format cyclonedx|spdx]`: the CycloneDX (or SPDX 2.3) document on stdout or in a file; unreadable files on stderr. */
+/**
+ * `sanctum sbom PATH... [--output FILE] [--format cyclonedx|spdx]`, or `sanctum sbom --image REF`:
+ * the CycloneDX (or SPDX 2.3) document on stdout or in a file; what could not be read on stderr.
+ */
 export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd?: string }): void {
   program
     .command('sbom')
@@ -17,17 +25,42 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
     .argument('[paths...]', 'files or directories', [])
     .option('-o, --output <file>', 'write the SBOM to this file instead of stdout')
     .option('--format <format>', 'cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)', 'cyclonedx')
-    .option('--name <name>', 'name of the described application (default: the first path)')
+    .option('--name <name>', 'name of the described application (default: the first path, or the image reference)')
+    .option(
+      '--image <ref>',
+      'describe a container image instead of paths: a docker save tarball, an OCI layout (directory or tar), or a registry reference',
+    )
+    .option(
+      '--platform <os/arch[/variant]>',
+      "with --image: the image to pick from a multi-platform index (default: the host's, or the only one)",
+    )
+    .addOption(
+      new Option('--insecure-registry <host[:port]>', 'with --image: pull from this registry over plain HTTP (repeatable)')
+        .argParser(collect)
+        .default([]),
+    )
     .action(async (paths: string[], flags: SbomFlags) => {
       if (flags.format !== 'cyclonedx' && flags.format !== 'spdx')
         throw new ScanSetupError(`unknown SBOM format '${flags.format}' (known: cyclonedx, spdx)`);
       const cwd = io.cwd ?? process.cwd();
-      const targets = paths.length ? paths : ['.'];
-      for (const t of targets) if (!existsSync(resolve(cwd, t))) throw new ScanSetupError(`no such file or directory: ${t}`);
-      // Loaded on use: the CycloneDX library stays out of every other command's start-up.
-      const { buildSbom } = await import('../inventory/sbom.js');
-      const { bom, errors } = buildSbom(targets, { cwd, name: flags.name });
-      for (const e of errors) io.stderr.write(`sanctum: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+      const printErrors = (errors: ScanError[]) => {
+        for (const e of errors) io.stderr.write(`sanctum: ${e.path}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
+      };
+      let bom: Record<string, unknown>;
+      if (flags.image !== undefined) {
+        if (paths.length) throw new ScanSetupError('give paths or --image, not both: an SBOM describes one application or one image');
+        bom = await imageSbom(flags, cwd, printErrors);
+      } else {
+        if (flags.platform !== undefined || flags.insecureRegistry.length)
+          throw new ScanSetupError('--platform and --insecure-registry go with --image');
+        const targets = paths.length ? paths : ['.'];
+        for (const t of targets) if (!existsSync(resolve(cwd, t))) throw new ScanSetupError(`no such file or directory: ${t}`);
+        // Loaded on use: the CycloneDX library stays out of every other command's start-up.
+        const { buildSbom } = await import('../inventory/sbom.js');
+        const built = buildSbom(targets, { cwd, name: flags.name });
+        printErrors(built.errors);
+        bom = built.bom;
+      }
       const doc = flags.format === 'spdx' ? (await import('../inventory/spdx.js')).toSpdx23(bom) : bom;
       const text = JSON.stringify(doc, null, 2) + '\n';
       if (!flags.output) {
@@ -42,4 +75,28 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
         throw new ScanSetupError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
       }
     });
+}
+
+/** The SBOM of one image, from the image reader and the same inventory as `sanctum image --format cyclonedx`. */
+async function imageSbom(flags: SbomFlags, cwd: string, printErrors: (errors: ScanError[]) => void): Promise<Record<string, unknown>> {
+  const [{ inventoryImages, imageBomSubject }, { inventoryBom }] = await Promise.all([
+    import('../scan-image.js'),
+    import('../inventory/sbom.js'),
+  ]);
+  const ref = flags.image!;
+  const { images, errors } = await inventoryImages({
+    images: [ref],
+    cwd,
+    platform: flags.platform,
+    insecureRegistries: flags.insecureRegistry,
+  });
+  if (images.length === 0) throw new ScanSetupError(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || `no image in ${ref}`);
+  if (images.length > 1)
+    throw new ScanSetupError(
+      `${ref} holds ${images.length} images (${images.map((i) => i.image.ref).join(', ')}): an SBOM describes one; save or pull that one alone`,
+    );
+  const [{ image, inventory }] = images;
+  printErrors([...errors, ...inventory.errors]);
+  const subject = imageBomSubject(image);
+  return inventoryBom(inventory, flags.name !== undefined ? { ...subject, name: flags.name } : subject);
 }

@@ -1,27 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../core/source-file.js';
 import { gguf, packedSafetensors } from '../rules/models/lib/builders/formats-builder.js';
+import { cyclonedx16Problems } from '../../test/cyclonedx16.js';
 import { buildSbom } from './sbom.js';
 
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-const schema = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`../../test/schemas/${name}`, import.meta.url)), 'utf8'));
-
-let validate: ValidateFunction;
-beforeAll(() => {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
-  addFormats(ajv);
-  ajv.addSchema(schema('spdx.schema.json'), 'spdx.schema.json');
-  ajv.addSchema(schema('jsf-0.82.schema.json'), 'jsf-0.82.schema.json');
-  validate = ajv.compile(schema('bom-1.6.schema.json'));
-});
-
-function errorsOf(doc: unknown): string {
-  return validate(doc) ? '' : JSON.stringify(validate.errors?.slice(0, 5), null, 1);
-}
+const errorsOf = (doc: unknown): string => cyclonedx16Problems(doc);
 
 const files = () => [
   new MemorySourceFile(

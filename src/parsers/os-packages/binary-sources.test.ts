@@ -10,6 +10,7 @@ import { goBinaryManifest } from './go-binary.js';
 import { BUILDINFO_MAGIC, GoBuildInfoScanner, MODINFO_END, MODINFO_START, readGoBuildInfo } from './go-buildinfo.js';
 import { parseRpmHeaderBlob, parseRpmSqlite, sourceRpmParts } from './rpm.js';
 import { SqliteFile, SqliteFormatError } from './sqlite.js';
+import { buildGoProgram, goProgramAvailable } from '../../testing/go-program.js';
 
 const has = (cmd: string, args: string[]) => {
   try {
@@ -208,44 +209,14 @@ describe('rpm database reading is bounded and says what it cannot read', () => {
 
 // ---- Go build information ------------------------------------------------------------------------
 
-const GO = process.env.SANCTUM_TEST_GO_BINARY || has('go', ['version']);
-
-function buildGoBinary(): string {
-  if (process.env.SANCTUM_TEST_GO_BINARY) return process.env.SANCTUM_TEST_GO_BINARY;
-  const src = join(work, 'go-src');
-  mkdirSync(join(src, 'vendor', 'example.com', 'greeting'), { recursive: true });
-  writeFileSync(join(src, 'go.mod'), 'module example.com/sanctum-fixture\n\ngo 1.19\n\nrequire example.com/greeting v1.2.3\n');
-  writeFileSync(
-    join(src, 'main.go'),
-    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greeting"\n)\n\nfunc main() { fmt.Println(greeting.Hello()) }\n',
-  );
-  writeFileSync(
-    join(src, 'vendor', 'example.com', 'greeting', 'greeting.go'),
-    'package greeting\n\nfunc Hello() string { return "hello" }\n',
-  );
-  writeFileSync(join(src, 'vendor', 'modules.txt'), '# example.com/greeting v1.2.3\n## explicit\nexample.com/greeting\n');
-  const out = join(work, 'go-bin', 'hello');
-  execFileSync('go', ['build', '-trimpath', '-ldflags=-s -w', '-o', out, '.'], {
-    cwd: src,
-    stdio: 'ignore',
-    env: {
-      ...process.env,
-      GOFLAGS: '-mod=vendor',
-      GOPROXY: 'off',
-      CGO_ENABLED: '0',
-      GOCACHE: join(work, 'go-cache'),
-      GOPATH: join(work, 'go-path'),
-    },
-  });
-  return out;
-}
+const GO = goProgramAvailable();
 
 describe.skipIf(!GO)(
   `a Go executable built by Debian's Go toolchain${GO ? '' : ' (skipped: no go toolchain; .ci/setup.d/41-go.sh installs golang-go)'}`,
   () => {
     let bin: string;
     beforeAll(() => {
-      bin = buildGoBinary();
+      bin = buildGoProgram(work);
     }, 300_000);
 
     it('gives its modules and Go version by positioned reads and from a stream alike', () => {
