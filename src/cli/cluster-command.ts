@@ -2,35 +2,22 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } from '../core/config.js';
 import type { AnyRule } from '../core/rule.js';
 import { severityRank } from '../core/types.js';
 import { reporters } from '../reporters/index.js';
 import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
-import { addUploadOptions, clusterTargetName, uploadIfAsked, type UploadFlags } from './upload-options.js';
+import { clusterTargetName, uploadIfAsked } from './upload-options.js';
+import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 
-interface ClusterFlags extends UploadFlags {
+interface ClusterFlags extends ReportFlags {
   kubeconfig?: string;
   context?: string;
   namespace: string[];
   allNamespaces?: boolean;
   pageSize: string;
   apply?: boolean;
-  format: string[];
-  output: string[];
-  framework: string[];
-  rule: string[];
-  skipRule: string[];
-  failOn?: string;
-  failOnError?: boolean;
-  config?: string;
-  baseline?: string;
-  quiet?: boolean;
-  color: boolean;
-  showSuppressed?: boolean;
-  policy: string[];
 }
 
 interface ClusterIO {
@@ -40,20 +27,6 @@ interface ClusterIO {
 }
 
 const FORMATS = (): string[] => [...Object.keys(reporters), 'policyreport'];
-
-function failOnOf(flags: ClusterFlags, cwd: string): FailOn {
-  if (flags.failOn !== undefined) {
-    const level = parseFailOn(flags.failOn);
-    if (!level) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got '${flags.failOn}')`);
-    return level;
-  }
-  try {
-    const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFor(['.'], cwd);
-    return (path && loadConfig(path).failOn) || 'high';
-  } catch (e) {
-    throw new ScanSetupError((e as Error).message);
-  }
-}
 
 function write(path: string, text: string): void {
   try {
@@ -69,7 +42,13 @@ function write(path: string, text: string): void {
  * with the rules of `scan`; `--format policyreport --apply` writes wg-policy reports back to it.
  */
 export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: (code: number) => void): void {
-  addUploadOptions(program.command('cluster'), { shards: false, defaultTarget: 'the context and the API server' })
+  addReportFlags(program.command('cluster'), {
+    formats: FORMATS(),
+    failOnError: 'exit 1 when a resource could not be listed',
+    config: 'configuration file (default: .sanctum.yaml found upward from the current directory)',
+    quiet: 'print nothing but the report',
+    upload: { shards: false, defaultTarget: 'the context and the API server' },
+  })
     .description('scan a live Kubernetes cluster through its API: every object the rules read, and what only a cluster shows')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, else the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
@@ -80,28 +59,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     )
     .option('-A, --all-namespaces', 'every namespace (the default)')
     .option('--page-size <n>', 'objects per list request', '500')
-    .addOption(new Option('-f, --format <format>', `output format, repeatable: ${FORMATS().join('|')}`).argParser(collect).default([]))
-    .addOption(
-      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
-        .argParser(collect)
-        .default([]),
-    )
     .option('--apply', 'with --format policyreport: write the PolicyReport and ClusterPolicyReport objects to the cluster')
-    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
-    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (default: high)`)
-    .option('--fail-on-error', 'exit 1 when a resource could not be listed')
-    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward from the current directory)')
-    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
-    .addOption(
-      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
-        .argParser(collect)
-        .default([]),
-    )
-    .option('--show-suppressed', 'list suppressed findings in the table')
-    .option('-q, --quiet', 'print nothing but the report')
-    .option('--no-color', 'no colours')
     .action(async (flags: ClusterFlags) => {
       const cwd = io.cwd ?? process.cwd();
       if (flags.allNamespaces && flags.namespace.length) throw new ScanSetupError('--all-namespaces and --namespace exclude each other');
@@ -114,7 +72,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
       if (flags.apply && !formats.includes('policyreport'))
         throw new ScanSetupError('--apply writes Policy Reports: give --format policyreport');
       if (flags.output.length > 0 && flags.output.length !== formats.length) throw new ScanSetupError('give one --output per --format');
-      const failOn = failOnOf(flags, cwd);
+      const failOn = effectiveFailOn(flags, cwd, ['.']);
       const summarize = (result: ClusterScanResult): void => {
         const c = result.cluster;
         io.stderr.write(
@@ -139,12 +97,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         namespaces: flags.namespace,
         pageSize,
         cwd,
-        frameworks: flags.framework,
-        rules: flags.rule,
-        skipRules: flags.skipRule,
-        policies: flags.policy.length ? flags.policy.map((p) => resolve(cwd, p)) : undefined,
-        config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
-        baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
+        ...reportOptionsFrom(flags, cwd),
         onRules: (r: readonly AnyRule[]) => (ran = r),
       };
       const { exitCodeFor, streamReport } = await import('./main.js');

@@ -1,71 +1,37 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { FAIL_ON_LEVELS } from '../core/config.js';
-import type { ImageSummary, ScannerName } from '../core/types.js';
+import type { ImageSummary } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { imageBomSubject, scanImage } from '../scan-image.js';
 import { collect } from './list-flag.js';
-import { availableFormats, effectiveFailOn, exitCodeFor, outputs, writeOutputs, type CliIO, type ScanFlags } from './main.js';
+import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from './main.js';
+import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 import { Progress } from './progress.js';
-import { addUploadOptions, uploadIfAsked, type UploadFlags } from './upload-options.js';
+import { uploadIfAsked } from './upload-options.js';
 
-type ImageFlags = Pick<
-  ScanFlags,
-  | 'format'
-  | 'output'
-  | 'scanners'
-  | 'framework'
-  | 'rule'
-  | 'skipRule'
-  | 'failOn'
-  | 'failOnError'
-  | 'config'
-  | 'baseline'
-  | 'strictModels'
-  | 'showSuppressed'
-  | 'quiet'
-  | 'color'
-  | 'progress'
-  | 'policy'
-> &
-  UploadFlags & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
+type ImageFlags = ReportFlags & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
 
 /**
  * `sanctum image REF...`: container images (`docker save` tarballs, OCI layouts as directories or
  * tars) scanned without a Docker daemon; exit codes as for `scan`.
  */
 export function addImageCommand(program: Command, io: CliIO, setExit: (code: number) => void): void {
-  addUploadOptions(program.command('image'), { shards: false, defaultTarget: 'the image references' })
+  addReportFlags(program.command('image'), {
+    formats: [...availableFormats(), ...SBOM_FORMATS],
+    scanners: 'scanners to run: misconfig,secrets,models,code,deps,malware (default: all)',
+    failOnError: 'exit 1 when part of an image could not be scanned',
+    quiet: 'print nothing but the report of findings at or above --fail-on',
+    strictModels: true,
+    progress: true,
+    upload: { shards: false, defaultTarget: 'the image references' },
+  })
     .description('scan container images (docker save tarballs, OCI layouts, registry references): config, history and every layer')
     .argument('<images...>', 'docker save tarballs, OCI layouts (directory or tar), or registry references')
-    .addOption(
-      new Option('-f, --format <format>', `output format, repeatable: ${[...availableFormats(), ...SBOM_FORMATS].join('|')}`)
-        .argParser(collect)
-        .default([]),
-    )
-    .addOption(
-      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
-        .argParser(collect)
-        .default([]),
-    )
     .option('--platform <os/arch[/variant]>', "image to pick from a multi-platform index (default: the host's, or the only one)")
     .addOption(
       new Option('--insecure-registry <host[:port]>', 'pull from this registry over plain HTTP (repeatable)')
-        .argParser(collect)
-        .default([]),
-    )
-    .option('--scanners <list>', 'scanners to run: misconfig,secrets,models,code,deps,malware (default: all)')
-    .addOption(new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
-    .option('--fail-on <severity>', `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (default: high)`)
-    .option('--fail-on-error', 'exit 1 when part of an image could not be scanned')
-    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
-    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
-    .addOption(
-      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
         .argParser(collect)
         .default([]),
     )
@@ -73,11 +39,6 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       '--installed-code',
       'run the code rules over installed packages too (site-packages, node_modules); they always get the secret, model and package scanners',
     )
-    .option('--strict-models', 'report any pickle import outside the allow-list as high')
-    .option('--show-suppressed', 'list suppressed findings in the table')
-    .option('-q, --quiet', 'print nothing but the report of findings at or above --fail-on')
-    .option('--no-color', 'no colours')
-    .option('--no-progress', 'no progress indicator')
     .action(async (images: string[], flags: ImageFlags) => {
       const { reports: outs, sboms } = splitOutputs(flags);
       if (sboms.length && images.length > 1)
@@ -94,17 +55,7 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
           cwd,
           platform: flags.platform,
           insecureRegistries: flags.insecureRegistry,
-          scanners: flags.scanners
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean) as ScannerName[] | undefined,
-          frameworks: flags.framework,
-          rules: flags.rule,
-          skipRules: flags.skipRule,
-          config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
-          baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
-          strictModels: flags.strictModels,
-          policies: flags.policy.length ? flags.policy : undefined,
+          ...reportOptionsFrom(flags, cwd),
           installedCode: flags.installedCode,
           onInventory: sboms.length ? (image, found) => (inventory = { image, inventory: found }) : undefined,
           onRules: (r) => (ran = r),

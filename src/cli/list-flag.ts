@@ -6,3 +6,6 @@ export const collect = (v: string, prev: string[] = []): string[] => [
     .map((s) => s.trim())
     .filter(Boolean),
 ];
+
+/** Repeatable flag whose values may contain commas (`--helm-set a=b,c=d`, paths). */
+export const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];

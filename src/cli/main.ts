@@ -2,10 +2,10 @@ import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeF
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
-import { FAIL_ON_LEVELS, findConfigFor, loadConfig, parseFailOn, type FailOn } from '../core/config.js';
+import { FAIL_ON_LEVELS, type FailOn } from '../core/config.js';
 import { MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
-import { SCANNERS, severityRank, type Finding, type ScannerName, type ScanResult } from '../core/types.js';
+import { SCANNERS, severityRank, type Finding, type ScanResult } from '../core/types.js';
 import {
   bufferedSink,
   formatExtensions,
@@ -21,13 +21,14 @@ import { addAuditCommand } from './audit-command.js';
 import { addClusterCommand } from './cluster-command.js';
 import { addDbCommand } from './db-command.js';
 import { addGatewayCommand } from './gateway-command.js';
-import { collect } from './list-flag.js';
+import { repeat } from './list-flag.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
 import { addServeCommand } from './serve-command.js';
-import { addUploadOptions, shardOf, uploadIfAsked, type UploadFlags } from './upload-options.js';
+import { shardOf, uploadIfAsked } from './upload-options.js';
+import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags, type ReportFlagsSpec } from './report-flags.js';
 import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
 
@@ -35,32 +36,14 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_ERROR = 2;
 
-export interface ScanFlags extends UploadFlags {
-  format: string[];
-  output: string[];
-  scanners?: string;
-  framework: string[];
-  rule: string[];
-  skipRule: string[];
-  failOn?: string;
-  failOnError?: boolean;
-  config?: string;
-  baseline?: string;
-  quiet?: boolean;
-  color: boolean;
+export interface ScanFlags extends ReportFlags {
   progress: boolean;
-  strictModels?: boolean;
   helmValues: string[];
   helmSet: string[];
-  policy: string[];
-  showSuppressed?: boolean;
   fix?: boolean;
   stdinName?: string;
   includeIgnored?: boolean;
 }
-
-/** Repeatable flag whose values may contain commas (`--helm-set a=b,c=d`). */
-const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 function useColor(flags: { color: boolean }, stream: NodeJS.WriteStream): boolean {
   if (!flags.color || 'NO_COLOR' in process.env) return false;
@@ -73,32 +56,18 @@ export const availableFormats = (): string[] => Object.keys(reporters);
 /** Scanners that have rules. */
 const availableScanners = (): string[] => SCANNERS.filter((s) => getRegistry().rules.some((r) => r.meta.scanner === s));
 
-function addScanOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option('-f, --format <format>', `output format, repeatable: ${availableFormats().join('|')}`).argParser(collect).default([]),
-    )
-    .addOption(
-      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
-        .argParser(collect)
-        .default([]),
-    )
-    .option('--scanners <list>', `scanners to run: ${availableScanners().join(',')} (default: all that apply)`)
-    .addOption(
-      new Option('--framework <id[:level]>', 'only rules mapped to this framework (repeatable), e.g. pss:restricted')
-        .argParser(collect)
-        .default([]),
-    )
-    .addOption(new Option('--rule <id>', 'only this rule (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--skip-rule <id>', 'skip this rule (repeatable)').argParser(collect).default([]))
-    .option(
-      '--fail-on <severity>',
-      `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (none: report only; default: failOn of the config, else high)`,
-    )
-    .option('--fail-on-error', 'exit 1 when a file could not be scanned')
-    .option('-c, --config <file>', 'configuration file (default: .sanctum.yaml found upward)')
-    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
-    .option('--strict-models', 'report any pickle import outside the allow-list as high')
+function addScanOptions(cmd: Command, upload?: ReportFlagsSpec['upload']): Command {
+  return addReportFlags(cmd, {
+    formats: availableFormats(),
+    scanners: `scanners to run: ${availableScanners().join(',')} (default: all that apply)`,
+    framework: 'only rules mapped to this framework (repeatable), e.g. pss:restricted',
+    failOn: `exit 1 when a finding is at or above this severity: ${FAIL_ON_LEVELS.join('|')} (none: report only; default: failOn of the config, else high)`,
+    failOnError: 'exit 1 when a file could not be scanned',
+    quiet: 'print nothing but the report, in every format, of findings at or above --fail-on',
+    strictModels: true,
+    progress: true,
+    upload,
+  })
     .option(
       '--include-ignored',
       'scan files that .gitignore and .sanctumignore leave out too, e.g. a Docker build context (files Git tracks are always scanned)',
@@ -107,34 +76,10 @@ function addScanOptions(cmd: Command): Command {
     .addOption(
       new Option('--helm-set <key=value>', 'value for every Helm chart rendered, as helm --set (repeatable)').argParser(repeat).default([]),
     )
-    .addOption(
-      new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
-        .argParser(repeat)
-        .default([]),
-    )
-    .option('--show-suppressed', 'list suppressed findings in the table')
-    .option('-q, --quiet', 'print nothing but the report, in every format, of findings at or above --fail-on')
     .option(
       '--stdin-name <name>',
       'file name that decides how the document read from stdin (`scan -`) is parsed (default: stdin.yaml, or Dockerfile when it looks like one)',
-    )
-    .option('--no-color', 'no colours')
-    .option('--no-progress', 'no progress indicator');
-}
-
-/** --fail-on, else `failOn` of the configuration file, else high. */
-export function effectiveFailOn(flags: Pick<ScanFlags, 'failOn' | 'config'>, cwd: string, targets: string[]): FailOn {
-  if (flags.failOn !== undefined) {
-    const level = parseFailOn(flags.failOn);
-    if (!level) throw new ScanSetupError(`--fail-on must be one of ${FAIL_ON_LEVELS.join(', ')} (got '${flags.failOn}')`);
-    return level;
-  }
-  try {
-    const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFor(targets, cwd);
-    return (path && loadConfig(path).failOn) || 'high';
-  } catch (e) {
-    throw new ScanSetupError((e as Error).message);
-  }
+    );
 }
 
 /** A target named on the command line must be a readable file or directory: anything else stops the scan (exit 2). */
@@ -196,27 +141,16 @@ function runWith<T>(
   const cwd = io.cwd ?? process.cwd();
   const list = targets.length ? targets : ['.'];
   if (!stdin) for (const t of list) checkTarget(t, cwd);
-  const scanners = flags.scanners
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
   const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
   try {
     return scan({
       targets: list,
       cwd,
       onRules,
-      scanners: scanners as ScannerName[] | undefined,
-      frameworks: flags.framework,
-      rules: flags.rule,
-      skipRules: flags.skipRule,
-      config: flags.config === undefined ? undefined : resolve(cwd, flags.config),
-      baseline: flags.baseline === undefined ? undefined : resolve(cwd, flags.baseline),
-      strictModels: flags.strictModels,
+      ...reportOptionsFrom(flags, cwd),
       includeIgnored: flags.includeIgnored,
       helmValues: flags.helmValues.map((v) => resolve(cwd, v)),
       helmSet: flags.helmSet,
-      policies: flags.policy.length ? flags.policy : undefined,
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
       files: stdin ? [stdin] : undefined,
       shard: shardOf(flags),
@@ -375,9 +309,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
-  addUploadOptions(
-    addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', [])),
-  )
+  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', []), {})
     .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
     .action(async (paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
