@@ -154,7 +154,8 @@ export interface Policy {
   readonly source: string;
   readonly severity: Severity;
   readonly description?: string;
-  readonly target: PolicyTarget;
+  /** What it checks (default: Kubernetes objects). */
+  readonly target?: PolicyTarget;
   /** True when the policy applies to the object (kinds, namespaces, labels; not the match conditions). */
   matches(object: Record<string, unknown>): boolean;
   /** The violations of one object; empty when it passes or the match conditions leave it out. */
