@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
 import { fakes } from '../src/rules/secrets/lib/fakes.js';
 import { auditEvent } from '../src/rules/runtime/lib/examples.js';
-import { getFinding, listAlerts, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
+import { getFinding, getRun, listAlerts, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
 import { clusterTargetName } from '../src/cli/upload-options.js';
 import { FakeApiServer } from '../src/testing/fake-apiserver.js';
 import { dockerSave } from '../src/testing/images.js';
@@ -158,6 +158,11 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
     expect(Math.max(...counts)).toBeLessThan(whole.length);
     const r = (await listRuns(server.store)).find((x) => x.target === 'sharded')!;
     expect(r.shards).toEqual({ received: 2, total: 2 });
+    // Errors every shard meets (the walk's, the set-up's) are the run's once, as in the whole scan.
+    const errorsOf = async (name: string) =>
+      (await getRun(server.store, (await listRuns(server.store)).find((x) => x.target === name)!.id))!.errorList;
+    const wholeErrors = await errorsOf('whole');
+    expect(await errorsOf('sharded')).toEqual(wholeErrors);
   });
 
   it('--shard needs a run key to upload, and a valid I/N', async () => {

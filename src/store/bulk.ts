@@ -34,17 +34,34 @@ export async function insertRows<R extends Row, K extends keyof R & string = nev
   build: (trx: Transaction<StoreSchema>, values: R | R[]) => InsertQueryBuilder<StoreSchema, any, any>,
   returning: readonly K[] = [],
 ): Promise<Array<Pick<R, K> & { id: number }>> {
+  return insertMapped(store, trx, rows, (r) => r, build, returning);
+}
+
+/**
+ * `insertRows` of `toRow(item)` for each item: on SQLite each row is made just before it is written
+ * and dropped after, so a large upload never holds a second copy of itself as rows.
+ */
+export async function insertMapped<T, R extends Row, K extends keyof R & string = never>(
+  store: Store,
+  trx: Transaction<StoreSchema>,
+  items: readonly T[],
+  toRow: (item: T) => R,
+  build: (trx: Transaction<StoreSchema>, values: R | R[]) => InsertQueryBuilder<StoreSchema, any, any>,
+  returning: readonly K[] = [],
+): Promise<Array<Pick<R, K> & { id: number }>> {
   const out: Array<Pick<R, K> & { id: number }> = [];
-  if (rows.length === 0) return out;
-  const columns = Object.keys(rows[0]);
+  if (items.length === 0) return out;
+  const first = toRow(items[0]);
+  const columns = Object.keys(first);
   if (store.sqlite) {
-    const compiled = build(trx, rows[0]).compile();
-    const first = columns.map((c) => rows[0][c]);
-    if (compiled.parameters.length !== first.length || compiled.parameters.some((p, i) => p !== first[i]))
+    const compiled = build(trx, first).compile();
+    const firstValues = columns.map((c) => first[c]);
+    if (compiled.parameters.length !== firstValues.length || compiled.parameters.some((p, i) => p !== firstValues[i]))
       throw new Error(`insertRows: the statement's parameters are not the row's columns in order (${compiled.sql})`);
     const stmt = store.sqlite.prepare(compiled.sql);
     const values: unknown[] = new Array(columns.length);
-    for (const row of rows) {
+    for (let n = 0; n < items.length; n++) {
+      const row = n === 0 ? first : toRow(items[n]);
       for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]];
       const r = stmt.run(values);
       if (returning.length && r.changes > 0) {
@@ -55,8 +72,8 @@ export async function insertRows<R extends Row, K extends keyof R & string = nev
     }
     return out;
   }
-  for (const part of chunks(rows, Math.max(1, Math.floor(PARAMETERS / columns.length)))) {
-    const q = build(trx, part);
+  for (const part of chunks(items, Math.max(1, Math.floor(PARAMETERS / columns.length)))) {
+    const q = build(trx, part.map(toRow));
     if (returning.length) out.push(...((await q.returning(['id', ...returning] as any).execute()) as Array<Pick<R, K> & { id: number }>));
     else await q.execute();
   }

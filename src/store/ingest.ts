@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Insertable, type Transaction } from 'kysely';
-import type { Finding, Severity } from '../core/types.js';
+import type { Finding, ScanError, Severity } from '../core/types.js';
 import type { RunInput } from './run-input.js';
-import type { FindingTable, StoreSchema, TargetKind } from './schema.js';
+import { EVENT_TARGET_KINDS, type FindingTable, type StoreSchema, type TargetKind } from './schema.js';
 import type { Store } from './store.js';
-import { insertRows, selectByKeys } from './bulk.js';
+import { insertMapped, insertRows, selectByKeys } from './bulk.js';
 
 export interface RunMeta {
   /** Name of what was scanned (a repository, an image reference, a cluster); default: the result's targets joined. */
@@ -40,29 +40,46 @@ export class IngestConflict extends Error {
 }
 
 /** Targets whose runs are streams of events: a finding of one is never "fixed" by a later run. */
-const EVENT_KINDS: ReadonlySet<string> = new Set<TargetKind>(['runtime', 'admission']);
+const EVENT_KINDS: ReadonlySet<string> = new Set(EVENT_TARGET_KINDS);
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
+/** Fields of a finding (and of its location) that have columns: the rest is kept as JSON in `detail`. */
+const FINDING_COLUMNS = new Set([
+  'ruleId',
+  'slug',
+  'title',
+  'severity',
+  'message',
+  'location',
+  'frameworks',
+  'status',
+  'fingerprint',
+  'evidence',
+  'suppression',
+  'fix',
+]);
+const LOCATION_COLUMNS = new Set(['path', 'startLine', 'startColumn', 'endLine', 'endColumn', 'objectPath', 'resource']);
+
+/** What of `o` has no column, or undefined when everything has one (the common case: no copy is made). */
+function extras(o: object, columns: ReadonlySet<string>): Record<string, unknown> | undefined {
+  let out: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined && !columns.has(k)) (out ??= {})[k] = v;
+  }
+  return out;
+}
+
+function findingDetail(f: Finding): string | null {
+  const rest = extras(f, FINDING_COLUMNS);
+  const location = extras(f.location, LOCATION_COLUMNS);
+  if (location) return JSON.stringify({ ...rest, location });
+  return rest ? JSON.stringify(rest) : null;
+}
+
 function findingRow(f: Finding, targetId: number, runId: number, at: string): Insertable<FindingTable> {
   const l = f.location;
-  const { path: _p, startLine: _sl, startColumn: _sc, endLine: _el, endColumn: _ec, objectPath: _o, resource: _r, ...locationRest } = l;
-  const {
-    ruleId: _1,
-    slug: _2,
-    title: _3,
-    severity: _4,
-    message: _5,
-    location: _6,
-    frameworks: _7,
-    status: _8,
-    fingerprint: _9,
-    evidence: _10,
-    suppression: _11,
-    fix: _12,
-    ...rest
-  } = f;
-  const detail = Object.keys(locationRest).length ? { ...rest, location: locationRest } : rest;
   return {
     target_id: targetId,
     fingerprint: f.fingerprint,
@@ -84,7 +101,7 @@ function findingRow(f: Finding, targetId: number, runId: number, at: string): In
     status: f.status,
     suppression: json(f.suppression),
     fix: json(f.fix),
-    detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+    detail: findingDetail(f),
     first_seen_run: runId,
     first_seen_at: at,
     last_seen_run: runId,
@@ -129,38 +146,15 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
       .executeTakeFirst();
     if (!duplicate) throw new IngestConflict(`shard ${shard.index}/${shard.total} of run '${runKey}' was already received`);
 
-    const known = new Map<
-      string,
-      { id: number; status: string; suppression: string | null; severity: string; message: string; fixed: boolean }
-    >();
-    const rows = await selectByKeys(
-      store,
-      trx,
-      findings.map((f) => f.fingerprint),
-      (t, keys) =>
-        t
-          .selectFrom('findings')
-          .select(['id', 'fingerprint', 'status', 'suppression', 'severity', 'message', 'fixed_at'])
-          .where('target_id', '=', targetId)
-          .where('fingerprint', 'in', keys),
-    );
-    for (const r of rows)
-      known.set(r.fingerprint, {
-        id: r.id,
-        status: r.status,
-        suppression: r.suppression,
-        severity: r.severity,
-        message: r.message,
-        fixed: r.fixed_at !== null,
-      });
-
+    const { known, stored } = await knownFindings(store, trx, targetId, findings);
     const fresh = findings.filter((f) => !known.has(f.fingerprint));
     const ids = new Map<string, number>();
     for (const [fp, k] of known) ids.set(fp, k.id);
-    const inserted = await insertRows(
+    const inserted = await insertMapped(
       store,
       trx,
-      fresh.map((f) => findingRow(f, targetId, run.id, at)),
+      fresh,
+      (f) => findingRow(f, targetId, run.id, at),
       (t, v) => t.insertInto('findings').values(v),
       ['fingerprint'],
     );
@@ -191,10 +185,11 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         .execute();
     }
 
-    await insertRows(
+    await insertMapped(
       store,
       trx,
-      findings.map((f) => ({ run_id: run.id, finding_id: ids.get(f.fingerprint)!, status: f.status })),
+      findings,
+      (f) => ({ run_id: run.id, finding_id: ids.get(f.fingerprint)!, status: f.status }),
       (t, v) =>
         t
           .insertInto('observations')
@@ -218,10 +213,11 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         .where('fixed_at', 'is not', null)
         .execute();
     }
+    const errors = await newErrors(trx, run.id, input.errors, run.shards_received > 0);
     await insertRows(
       store,
       trx,
-      input.errors.map((e) => ({ run_id: run.id, path: e.path, message: e.message, line: e.line ?? null })),
+      errors.map((e) => ({ run_id: run.id, path: e.path, message: e.message, line: e.line ?? null })),
       (t, v) => t.insertInto('run_errors').values(v),
     );
     await insertRows(
@@ -261,7 +257,7 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
         low: eb('low', '+', counts.low),
         info: eb('info', '+', counts.info),
         suppressed: eb('suppressed', '+', suppressed),
-        error_count: eb('error_count', '+', input.errors.length),
+        error_count: eb('error_count', '+', errors.length),
       }))
       .where('id', '=', run.id)
       .execute();
@@ -293,7 +289,8 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
 
     let fixed = 0;
     // Alerts are events, not state: a batch of runtime alerts or admission decisions fixes nothing.
-    if (complete && !EVENT_KINDS.has(kind)) {
+    // Nor does a target's first upload: everything it holds was reported by this run.
+    if (complete && !EVENT_KINDS.has(kind) && stored > 0) {
       const r = await trx
         .updateTable('findings')
         .set({ fixed_at: at, fixed_run: run.id })
@@ -326,6 +323,87 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
       shardTotal: shard.total,
     };
   });
+}
+
+const errorKey = (e: { path: string; message: string; line?: number | null }): string => `${e.path}\u0000${e.line ?? ''}\u0000${e.message}`;
+
+/**
+ * The upload's errors that the run does not hold yet. Every shard of a run walks the whole tree and
+ * sets up the same scan, so an error of the walk (an unreadable directory, a broken link) or of the
+ * set-up (no vulnerability database) comes with each shard: the run keeps it once.
+ */
+async function newErrors(
+  trx: Transaction<StoreSchema>,
+  runId: number,
+  errors: readonly ScanError[],
+  runHasShards: boolean,
+): Promise<ScanError[]> {
+  const seen = new Set<string>();
+  if (runHasShards)
+    for (const e of await trx.selectFrom('run_errors').select(['path', 'message', 'line']).where('run_id', '=', runId).execute())
+      seen.add(errorKey(e));
+  const out: ScanError[] = [];
+  for (const e of errors) {
+    const key = errorKey(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+interface KnownFinding {
+  id: number;
+  status: string;
+  suppression: string | null;
+  severity: string;
+  message: string;
+  fixed: boolean;
+}
+
+/**
+ * The target's stored findings among `findings`, by fingerprint. A target with none stored (its first
+ * run) needs no lookup; an upload about as large as what the target holds reads the target's findings
+ * in one pass; a small upload into a large target looks each fingerprint up.
+ */
+async function knownFindings(
+  store: Store,
+  trx: Transaction<StoreSchema>,
+  targetId: number,
+  findings: readonly Finding[],
+): Promise<{ known: Map<string, KnownFinding>; stored: number }> {
+  const known = new Map<string, KnownFinding>();
+  if (findings.length === 0) return { known, stored: 0 };
+  const { stored } = await trx
+    .selectFrom('findings')
+    .select((eb) => eb.fn.countAll<number>().as('stored'))
+    .where('target_id', '=', targetId)
+    .executeTakeFirstOrThrow();
+  if (Number(stored) === 0) return { known, stored: 0 };
+  const columns = ['id', 'fingerprint', 'status', 'suppression', 'severity', 'message', 'fixed_at'] as const;
+  let rows;
+  if (Number(stored) <= 2 * findings.length) {
+    const wanted = new Set(findings.map((f) => f.fingerprint));
+    rows = (await trx.selectFrom('findings').select(columns).where('target_id', '=', targetId).execute()).filter((r) =>
+      wanted.has(r.fingerprint),
+    );
+  } else
+    rows = await selectByKeys(
+      store,
+      trx,
+      findings.map((f) => f.fingerprint),
+      (t, keys) => t.selectFrom('findings').select(columns).where('target_id', '=', targetId).where('fingerprint', 'in', keys),
+    );
+  for (const r of rows)
+    known.set(r.fingerprint, {
+      id: r.id,
+      status: r.status,
+      suppression: r.suppression,
+      severity: r.severity,
+      message: r.message,
+      fixed: r.fixed_at !== null,
+    });
+  return { known, stored: Number(stored) };
 }
 
 async function upsertTarget(trx: Transaction<StoreSchema>, name: string, kind: string, at: string): Promise<number> {

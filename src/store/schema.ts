@@ -4,6 +4,8 @@ import type { Generated } from 'kysely';
 export type IsoTime = string;
 
 export type TargetKind = 'repository' | 'image' | 'cluster' | 'admission' | 'runtime' | 'external';
+/** Targets whose runs are batches of events (runtime alerts, admission decisions), not the state of something scanned. */
+export const EVENT_TARGET_KINDS: readonly TargetKind[] = ['runtime', 'admission'];
 export type RunSource = 'sanctum' | 'sarif';
 export type TokenScope = 'read' | 'write';
 

@@ -4,7 +4,7 @@ import { allFrameworks } from '../frameworks/index.js';
 import { ingestRun, IngestConflict } from './ingest.js';
 import { sql } from 'kysely';
 import { appliedMigrations, FINDING_TEXT, migrations } from './migrations.js';
-import { compliance, getFinding, listAlerts, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
+import { compliance, getFinding, getRun, listAlerts, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
 import { parseRunInput, RunInputError, type RunInput } from './run-input.js';
 import { Store, parseStoreUrl } from './store.js';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens.js';
@@ -276,7 +276,13 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
   it.skipIf(skip)('merges the shards of one run: complete (and fixed computed) only when the last arrives', async () => {
     const target = 'sharded';
     await ingestRun(store(), result([finding(20), finding(21), finding(22)]), { target });
-    const s1 = await ingestRun(store(), result([finding(20)]), { target, runKey: 'ci-77', shard: { index: 1, total: 2 } });
+    // Every shard walks the whole tree: an error of the walk comes with each of them.
+    const walkError = { path: 'models/private', message: 'cannot read directory: EACCES' };
+    const s1 = await ingestRun(store(), result([finding(20)], { errors: [walkError] }), {
+      target,
+      runKey: 'ci-77',
+      shard: { index: 1, total: 2 },
+    });
     expect(s1).toMatchObject({ complete: false, shardsReceived: 1, fixed: 0 });
     expect((await listTargets(store())).find((x) => x.name === target)!.lastRun!.id).not.toBe(s1.runId);
     await expect(ingestRun(store(), result([finding(20)]), { target, runKey: 'ci-77', shard: { index: 1, total: 2 } })).rejects.toThrow(
@@ -285,14 +291,22 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     await expect(ingestRun(store(), result([]), { target, runKey: 'ci-77', shard: { index: 2, total: 3 } })).rejects.toThrow(
       /has 2 shards/,
     );
-    const s2 = await ingestRun(store(), result([finding(21)], { errors: [{ path: 'x.yaml', message: 'YAML parse error' }] }), {
-      target,
-      runKey: 'ci-77',
-      shard: { index: 2, total: 2 },
-    });
+    const s2 = await ingestRun(
+      store(),
+      result([finding(21)], { errors: [walkError, { path: 'x.yaml', message: 'YAML parse error', line: 3 }] }),
+      {
+        target,
+        runKey: 'ci-77',
+        shard: { index: 2, total: 2 },
+      },
+    );
     expect(s2).toMatchObject({ runId: s1.runId, complete: true, shardsReceived: 2, fixed: 1 });
     const [run] = await listRuns(store(), { targetId: s2.targetId, limit: 1 });
-    expect(run).toMatchObject({ id: s1.runId, files: 6, counts: { critical: 2 }, errors: 1, shards: { received: 2, total: 2 } });
+    expect(run).toMatchObject({ id: s1.runId, files: 6, counts: { critical: 2 }, errors: 2, shards: { received: 2, total: 2 } });
+    expect((await getRun(store(), s1.runId))!.errorList).toEqual([
+      { path: 'models/private', message: 'cannot read directory: EACCES', line: null },
+      { path: 'x.yaml', message: 'YAML parse error', line: 3 },
+    ]);
     expect((await listFindings(store(), { targetId: s2.targetId, state: 'fixed' })).items.map((f) => f.path)).toEqual([
       'deploy/app-22.yaml',
     ]);
@@ -333,6 +347,14 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     // Scan findings are no alerts.
     await ingestRun(store(), result([finding(1)]), { target: 'repo-next-to-alerts' });
     expect((await listAlerts(store())).alerts).toHaveLength(3);
+    expect(await m({ severity: ['critical'] })).toEqual([]);
+    expect(await m({ kind: 'runtime', severity: ['high'] })).toEqual(['Alert 3', 'Alert 2', 'Alert 1']);
+    expect(await m({ kind: 'admission' })).toEqual([]);
+    expect(await m({ targetId: second.targetId, user: 'bob' })).toEqual(['Alert 2']);
+    // Posture is the state of what is scanned: batches of alerts are not in it.
+    const p = await posture(store(), { now: new Date(), days: 3650 });
+    expect(p.runs.map((r) => r.target)).not.toContain('prod');
+    expect(p.runs.map((r) => r.target)).toContain('repo-next-to-alerts');
   });
 
   it.skipIf(skip)('writes a run in one transaction: a failure part-way leaves nothing of it', async () => {
