@@ -11,6 +11,10 @@ import { parseRunInput } from '../src/store/run-input.js';
 import type { ScanResult } from '../src/core/types.js';
 import { CHROMIUM_SKIP, collectProblems, launchChromium, type Browser } from './browser.js';
 import { run } from './cli-helpers.js';
+import { auditEvent } from '../src/rules/runtime/lib/examples.js';
+import { AdmissionEvaluator } from '../src/server/webhook/admission-evaluator.js';
+import { readAdmissionReview } from '../src/server/webhook/admission-review.js';
+import { DecisionUpload } from '../src/server/webhook/decision-upload.js';
 
 const root = resolve(import.meta.dirname, '..');
 const WEB = join(root, 'dist', 'web');
@@ -31,13 +35,11 @@ async function seed(server: RunningServer, dir: string): Promise<void> {
   );
   expect(history.code).toBe(0);
   const result = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as ScanResult;
-  const extra = result.findings
-    .slice(0, 12)
-    .map((f, i) => ({
-      ...f,
-      fingerprint: `${f.fingerprint}-old-${i}`,
-      location: { ...f.location, startLine: (f.location.startLine ?? 1) + 1000 },
-    }));
+  const extra = result.findings.slice(0, 12).map((f, i) => ({
+    ...f,
+    fingerprint: `${f.fingerprint}-old-${i}`,
+    location: { ...f.location, startLine: (f.location.startLine ?? 1) + 1000 },
+  }));
   for (const [daysAgo, keep] of [
     [21, 12],
     [14, 8],
@@ -74,6 +76,34 @@ async function seed(server: RunningServer, dir: string): Promise<void> {
     const r = await scan(path, target);
     expect(r.stderr).toMatch(/uploaded run/);
   }
+  // Runtime alerts through the real `sanctum audit --upload`, and admission decisions of the real
+  // evaluator through the webhook's upload queue.
+  const events = [
+    auditEvent({ auditID: 'exec-1', verb: 'create', resource: 'pods', subresource: 'exec', namespace: 'llm', name: 'vllm-0', code: 101 }),
+    auditEvent({
+      auditID: 'anon-1',
+      verb: 'list',
+      resource: 'secrets',
+      namespace: 'llm',
+      user: 'system:anonymous',
+      groups: ['system:unauthenticated'],
+      time: '2026-03-02T10:16:00.000000Z',
+    }),
+  ];
+  const audit = await run(
+    ['audit', '-', '--format', 'jsonl', '--upload', server.url, '--upload-target', 'prod-cluster', '--fail-on', 'none'],
+    {
+      cwd: root,
+      stdin: events.map((e) => JSON.stringify(e)).join('\n') + '\n',
+    },
+  );
+  expect(audit.stderr).toMatch(/uploaded [1-9]\d*, dropped 0/);
+  const decisions = new DecisionUpload({ url: server.url, token, target: 'prod-cluster (admission)', lingerMs: 0 });
+  const review = JSON.parse(readFileSync(join(root, 'src/server/webhook/testdata/deployment-create.json'), 'utf8')) as unknown;
+  const req = readAdmissionReview(review);
+  decisions.record('validate', req, new AdmissionEvaluator({}).evaluate(req, 'validate'));
+  await decisions.flush(10_000);
+  expect(decisions.stats.delivered).toBe(1);
   delete process.env.SANCTUM_TOKEN;
 }
 
@@ -113,7 +143,8 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
   it('asks for a token, then shows posture over time with its charts', { timeout: 120_000 }, async () => {
     const { page, problems } = await signedIn();
     await page.waitForSelector('#targets td a');
-    expect(await page.locator('#targets tbody tr').count()).toBe(2);
+    // Two repositories, the cluster's runtime alerts and its admission decisions.
+    expect(await page.locator('#targets tbody tr').count()).toBe(4);
     expect(Number(await page.locator('#totals [data-severity="critical"] b').textContent())).toBeGreaterThan(0);
     expect(await page.locator('#daily canvas').count()).toBe(1);
     await page.screenshot({ path: join(SHOTS, 'dashboard-posture.png'), fullPage: true });
@@ -161,4 +192,83 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it(
+    'lists runtime alerts and admission decisions newest first, filters them, and shows new ones as they arrive',
+    { timeout: 120_000 },
+    async () => {
+      const { page, problems } = await signedIn();
+      await page.click('nav a[href^="#/alerts"]');
+      await page.waitForSelector('table.alerts tbody tr');
+      const times = () => page.locator('table.alerts tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-time')!));
+      const before = await times();
+      expect(before.length).toBeGreaterThan(3);
+      expect([...before].sort((a, b) => Date.parse(b) - Date.parse(a))).toEqual(before);
+      const kinds = await page.locator('table.alerts tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
+      expect(new Set(kinds)).toEqual(new Set(['runtime', 'admission']));
+      expect(await page.locator('#alerts-chart canvas').count()).toBe(1);
+      expect(await page.locator('table.alerts .action-deny').count()).toBeGreaterThan(0);
+
+      // An alert that arrives while the page is open shows up on its own, first, marked as new.
+      const message = "'mallory@example.com' opened exec of model server pod llm/vllm-0";
+      await ingestRun(
+        server.store,
+        parseRunInput([
+          {
+            ruleId: 'RT-0001',
+            slug: 'pod-exec',
+            title: 'Shell in a pod',
+            severity: 'high',
+            message,
+            location: {
+              path: 'audit.log',
+              resource: { kind: 'Pod', namespace: 'llm', name: 'vllm-0' },
+              event: {
+                auditID: 'live-1',
+                time: new Date().toISOString(),
+                user: 'mallory@example.com',
+                sourceIPs: ['10.0.0.9'],
+                source: 'audit',
+              },
+            },
+            frameworks: [],
+            status: 'fail',
+            fingerprint: 'sha256:live-1',
+          },
+        ]),
+        { target: 'prod-cluster', kind: 'runtime' },
+      );
+      await page.waitForFunction((m) => document.querySelector('table.alerts tbody tr')?.textContent?.includes(m), message, {
+        timeout: 30_000,
+      });
+      expect(await page.locator('table.alerts tbody tr').first().getAttribute('class')).toBe('new');
+      expect(await page.locator('table.alerts tbody tr').count()).toBe(before.length + 1);
+      await page.screenshot({ path: join(SHOTS, 'dashboard-alerts.png') });
+
+      // Filters: the source, a severity, who acted (a link in the list).
+      await page.selectOption('#alert-filters select[name="kind"]', 'admission');
+      await page.waitForFunction(() => location.hash.includes('kind=admission'));
+      await page.waitForFunction(() =>
+        Array.from(document.querySelectorAll('table.alerts tbody tr')).every((tr) => tr.getAttribute('data-kind') === 'admission'),
+      );
+      await page.check('#alert-filters .severity-filter input[value="critical"]');
+      await page.waitForFunction(() => {
+        const rows = Array.from(document.querySelectorAll('table.alerts tbody tr'));
+        return (
+          rows.length > 0 &&
+          rows.every((tr) => tr.getAttribute('data-severity') === 'critical' && tr.getAttribute('data-kind') === 'admission')
+        );
+      });
+      await page.click('#alert-filters a');
+      await page.waitForFunction((n) => document.querySelectorAll('table.alerts tbody tr').length === n, before.length + 1);
+      await page.click('table.alerts td.who a[href*="user=mallory"]');
+      await page.waitForFunction(() => location.hash.includes('user=mallory'));
+      await page.waitForFunction(() => document.querySelectorAll('table.alerts tbody tr').length === 1);
+      // An alert opens as a finding, with its rule's explanation.
+      await page.locator('table.alerts a.finding-link').first().click();
+      await page.waitForSelector('#finding');
+      expect(problems).toEqual([]);
+      await page.close();
+    },
+  );
 });

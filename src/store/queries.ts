@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder }
 import type { FrameworkCatalogue } from '../core/framework.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { FINDING_TEXT } from './migrations.js';
-import type { FindingTable, StoreSchema, TargetTable } from './schema.js';
+import { EVENT_TARGET_KINDS, type FindingTable, type StoreSchema, type TargetTable } from './schema.js';
 import type { Store } from './store.js';
 
 type Counts = Record<Severity, number>;
@@ -246,14 +246,19 @@ export interface Posture {
 /** Posture over time: findings by severity per run of each target, and findings opened and fixed per day. */
 export async function posture(store: Store, opts: { targetId?: number; days?: number; now?: Date } = {}): Promise<Posture> {
   const since = new Date((opts.now ?? new Date()).getTime() - clamp(opts.days, 90, 3650) * 86_400_000).toISOString();
-  let runs = runSelect(store).where('r.completed_at', 'is not', null).where('r.completed_at', '>=', since);
+  // Posture is the state of what is scanned: batches of alerts and admission decisions have their own page.
+  let runs = runSelect(store)
+    .where('r.completed_at', 'is not', null)
+    .where('r.completed_at', '>=', since)
+    .where('t.kind', 'not in', EVENT_TARGET_KINDS);
   if (opts.targetId !== undefined) runs = runs.where('r.target_id', '=', opts.targetId);
   const runRows = await runs.orderBy('r.completed_at', 'desc').limit(2000).execute();
 
   let changes = store.db
     .selectFrom('daily_changes')
     .select(['day', (eb) => eb.fn.sum<number>('opened').as('opened'), (eb) => eb.fn.sum<number>('fixed').as('fixed')])
-    .where('day', '>=', since.slice(0, 10));
+    .where('day', '>=', since.slice(0, 10))
+    .where('target_id', 'not in', (eb) => eb.selectFrom('targets').select('id').where('kind', 'in', EVENT_TARGET_KINDS));
   if (opts.targetId !== undefined) changes = changes.where('target_id', '=', opts.targetId);
   const days = new Map<string, { day: string; opened: number; fixed: number }>();
   for (const r of await changes.groupBy('day').execute()) days.set(r.day, { day: r.day, opened: num(r.opened), fixed: num(r.fixed) });
@@ -597,6 +602,10 @@ export interface AlertFilter {
   user?: string;
   /** Only alerts of events after this time (ISO 8601), for a page that polls. */
   since?: string;
+  severity?: Severity[];
+  /** Where the alerts came from: `runtime` (audit, Falco, Tetragon) or `admission` (the webhook's decisions). */
+  kind?: string;
+  targetId?: number;
   limit?: number;
 }
 
@@ -604,6 +613,8 @@ export interface Alert {
   id: number;
   targetId: number;
   target: string;
+  /** The target's kind: `runtime` or `admission`. */
+  kind: string;
   ruleId: string;
   title: string;
   severity: Severity;
@@ -614,6 +625,13 @@ export interface Alert {
   resource?: { kind: string; name?: string };
   status: string;
   sourceIPs: string[];
+  source?: string;
+  /** An admission decision's action on this finding: `deny`, `warn` or `audit`. */
+  action?: string;
+}
+
+interface AlertEvent {
+  sourceIPs?: string[];
   source?: string;
 }
 
@@ -626,6 +644,7 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
       'f.id',
       'f.target_id',
       't.name as target',
+      't.kind as target_kind',
       'f.rule_id',
       'f.title',
       'f.severity',
@@ -643,18 +662,23 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
   if (filter.namespace) q = q.where('f.resource_namespace', '=', filter.namespace);
   if (filter.user) q = q.where('f.event_user', '=', filter.user);
   if (filter.since) q = q.where('f.event_time', '>', filter.since);
+  if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity);
+  if (filter.kind) q = q.where('t.kind', '=', filter.kind);
+  if (filter.targetId !== undefined) q = q.where('f.target_id', '=', filter.targetId);
   const rows = await q
     .orderBy('f.event_time', 'desc')
     .orderBy('f.id', 'desc')
     .limit(clamp(filter.limit, 100, 1000))
     .execute();
   const alerts = rows.map((r) => {
-    const event = ((parse(r.detail) as { location?: { event?: { sourceIPs?: string[]; source?: string } } } | null)?.location?.event ??
-      {}) as { sourceIPs?: string[]; source?: string };
+    const detail = parse(r.detail) as { location?: { event?: AlertEvent }; admission?: { action?: string } } | null;
+    const event = detail?.location?.event ?? {};
+    const action = detail?.admission?.action;
     return {
       id: r.id,
       targetId: r.target_id,
       target: r.target,
+      kind: r.target_kind,
       ruleId: r.rule_id,
       title: r.title,
       severity: r.severity as Severity,
@@ -666,6 +690,7 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
       status: r.status,
       sourceIPs: event.sourceIPs ?? [],
       ...(event.source ? { source: event.source } : {}),
+      ...(typeof action === 'string' ? { action } : {}),
     };
   });
   return { alerts };

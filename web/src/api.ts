@@ -1,4 +1,5 @@
 import type {
+  Alert,
   FindingDetail,
   FindingSummary,
   FrameworkCompliance,
@@ -9,7 +10,7 @@ import type {
 } from '../../src/store/queries.js';
 import type { ExposurePath } from '../../src/server/dashboard/exposure.js';
 
-export type { FindingDetail, FindingSummary, FrameworkCompliance, InventoryItem, Posture, RunSummary, TargetSummary, ExposurePath };
+export type { Alert, FindingDetail, FindingSummary, FrameworkCompliance, InventoryItem, Posture, RunSummary, TargetSummary, ExposurePath };
 
 export interface FindingWithRule extends FindingDetail {
   rule?: { id: string; title: string; rationale: string; remediation: string; references: string[]; docs: string };

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import { token } from './api.js';
 import { useApi } from './hooks.js';
+import { Alerts } from './pages/alerts.js';
 import { Compliance } from './pages/compliance.js';
 import { Finding } from './pages/finding.js';
 import { Findings } from './pages/findings.js';
@@ -15,6 +16,7 @@ const PAGES = [
   { page: 'compliance', title: 'Compliance' },
   { page: 'inventory', title: 'AI inventory' },
   { page: 'findings', title: 'Findings' },
+  { page: 'alerts', title: 'Alerts' },
 ];
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
@@ -93,6 +95,8 @@ function App() {
           <Compliance {...props} />
         ) : page === 'inventory' ? (
           <Inventory {...props} />
+        ) : page === 'alerts' ? (
+          <Alerts {...props} />
         ) : page === 'findings' ? (
           <Findings {...props} />
         ) : page === 'finding' ? (

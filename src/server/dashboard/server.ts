@@ -78,6 +78,17 @@ export function parseShard(v: string): { index: number; total: number } {
   return { index, total };
 }
 
+/** `critical,high` → the severities, or 400 naming the unknown one. */
+function severities(v: unknown): Severity[] | undefined {
+  return str(v)
+    ?.split(',')
+    .filter(Boolean)
+    .map((s) => {
+      if (!isSeverity(s)) throw new HttpError(400, `unknown severity '${s}'`);
+      return s;
+    });
+}
+
 function bearer(req: FastifyRequest): string | undefined {
   const h = req.headers.authorization;
   if (!h) return undefined;
@@ -165,13 +176,7 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
   });
   app.get('/api/v1/findings', read, async (req) => {
     const q = req.query as Record<string, unknown>;
-    const severity = str(q.severity)
-      ?.split(',')
-      .filter(Boolean)
-      .map((s) => {
-        if (!isSeverity(s)) throw new HttpError(400, `unknown severity '${s}'`);
-        return s as Severity;
-      });
+    const severity = severities(q.severity);
     const state = str(q.state) ?? 'open';
     if (!FINDING_STATES.includes(state as FindingState)) throw new HttpError(400, `state must be one of ${FINDING_STATES.join(', ')}`);
     return listFindings(store, {
@@ -207,11 +212,16 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
     const q = req.query as Record<string, unknown>;
     const since = str(q.since);
     if (since !== undefined && Number.isNaN(Date.parse(since))) throw new HttpError(400, `since must be an ISO 8601 time (got '${since}')`);
+    const kind = str(q.kind);
+    if (kind !== undefined && kind !== 'runtime' && kind !== 'admission') throw new HttpError(400, 'kind must be runtime or admission');
     return listAlerts(store, {
       ruleId: str(q.rule),
       namespace: str(q.namespace),
       user: str(q.user),
       since,
+      severity: severities(q.severity),
+      kind,
+      targetId: int(q.target),
       limit: int(q.limit),
     });
   });

@@ -34,6 +34,8 @@ export function Overview({ target, onUnauthorized }: PageProps) {
   const totals = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const t of targets.data?.targets ?? []) {
     if (target !== undefined && t.id !== target) continue;
+    // Open findings of what is scanned: alerts and admission decisions are counted on their own page.
+    if (t.kind === 'runtime' || t.kind === 'admission') continue;
     for (const s of SEVERITIES) totals[s] += t.lastRun?.counts[s] ?? 0;
   }
   return (

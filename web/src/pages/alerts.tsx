@@ -1,0 +1,205 @@
+import { useRef, useState } from 'preact/hooks';
+import type { Alert } from '../api.js';
+import { ChartView, SEVERITY_COLOURS } from '../chart.js';
+import { Panel, SEVERITIES, SeverityBadge, Status, type PageProps } from '../common.js';
+import { useApi } from '../hooks.js';
+import { href } from '../router.js';
+
+/** How often the page asks for alerts that arrived since. */
+export const ALERTS_REFRESH_MS = 3000;
+const LIMIT = 200;
+
+/** Alerts per hour of event time by severity, oldest hour first, for the chart above the list. */
+export function alertsPerHour(alerts: readonly Alert[]): { hours: string[]; counts: Array<Record<string, number>> } {
+  const byHour = new Map<string, Record<string, number>>();
+  for (const a of alerts) {
+    const hour = a.time.slice(0, 13);
+    const c = byHour.get(hour) ?? byHour.set(hour, { critical: 0, high: 0, medium: 0, low: 0, info: 0 }).get(hour)!;
+    c[a.severity] = (c[a.severity] ?? 0) + 1;
+  }
+  const hours = [...byHour.keys()].sort();
+  return { hours, counts: hours.map((h) => byHour.get(h)!) };
+}
+
+/** An event's time in UTC to the second (`2026-12-05 04:21:33 UTC`), whatever offset it was written with. */
+export function eventTime(time: string): string {
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? time : new Date(t).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+interface FilterProps {
+  current: Record<string, string | number | undefined>;
+  go(change: Record<string, string | number | undefined>): void;
+  chosen: Set<string>;
+  toggle(severity: string): void;
+}
+
+/** The filter form: what is typed stays while the list refreshes, and is applied on submit. */
+function AlertFilters({ current, go, chosen, toggle }: FilterProps) {
+  const [text, setText] = useState({
+    rule: String(current.rule ?? ''),
+    namespace: String(current.namespace ?? ''),
+    user: String(current.user ?? ''),
+  });
+  const field = (name: keyof typeof text, placeholder: string) => (
+    <input
+      name={name}
+      placeholder={placeholder}
+      value={text[name]}
+      onInput={(e) => setText({ ...text, [name]: (e.target as HTMLInputElement).value })}
+    />
+  );
+  const any = ['rule', 'namespace', 'user', 'kind', 'severity'].some((k) => current[k]);
+  return (
+    <form
+      class="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        go({ rule: text.rule.trim(), namespace: text.namespace.trim(), user: text.user.trim() });
+      }}
+    >
+      <label>
+        Source{' '}
+        <select name="kind" value={String(current.kind ?? '')} onChange={(e) => go({ kind: (e.target as HTMLSelectElement).value })}>
+          <option value="">all</option>
+          <option value="runtime">runtime (audit, Falco, Tetragon)</option>
+          <option value="admission">admission webhook</option>
+        </select>
+      </label>
+      <span class="severity-filter">
+        {SEVERITIES.map((s) => (
+          <label>
+            <input type="checkbox" name="severity" value={s} checked={chosen.has(s)} onChange={() => toggle(s)} /> {s}
+          </label>
+        ))}
+      </span>
+      {field('rule', 'rule (RT-0001)')}
+      {field('namespace', 'namespace')}
+      {field('user', 'who acted')}
+      <button type="submit">Filter</button>
+      {any && <a href={href('alerts', { target: current.target })}>clear</a>}
+    </form>
+  );
+}
+
+/**
+ * Runtime alerts and admission decisions as they arrive: newest event first, polled every few
+ * seconds; filters (severity, source, rule, namespace, who acted) live in the URL.
+ */
+export function Alerts({ target, params, onUnauthorized }: PageProps) {
+  const severity = params.get('severity') ?? '';
+  const kind = params.get('kind') ?? '';
+  const rule = params.get('rule') ?? '';
+  const namespace = params.get('namespace') ?? '';
+  const user = params.get('user') ?? '';
+  const current = { target, severity, kind, rule, namespace, user };
+  const list = useApi<{ alerts: Alert[] }>('alerts', { ...current, limit: LIMIT }, onUnauthorized, ALERTS_REFRESH_MS);
+  // Alerts not on the page before the newest refresh are marked as new (not on the first load of a filter).
+  const seen = useRef<{ key: string; ids: Set<number> | undefined; fresh: Set<number> }>({ key: '', ids: undefined, fresh: new Set() });
+  const key = JSON.stringify(current);
+  if (seen.current.key !== key) seen.current = { key, ids: undefined, fresh: new Set() };
+  const alerts = list.data?.alerts;
+  if (alerts) {
+    const before = seen.current.ids;
+    const ids = new Set(alerts.map((a) => a.id));
+    if (before && alerts.some((a) => !before.has(a.id)))
+      seen.current.fresh = new Set(alerts.filter((a) => !before.has(a.id)).map((a) => a.id));
+    seen.current.ids = ids;
+  }
+  const go = (change: Record<string, string | number | undefined>) => {
+    location.hash = href('alerts', { ...current, ...change });
+  };
+  const chosen = new Set(severity.split(',').filter(Boolean));
+  const toggle = (s: string) => {
+    const next = new Set(chosen);
+    if (next.has(s)) next.delete(s);
+    else next.add(s);
+    go({ severity: [...next].join(',') });
+  };
+  const perHour = alerts ? alertsPerHour(alerts) : undefined;
+  const filterLink = (change: Record<string, string>, text: string) => <a href={href('alerts', { ...current, ...change })}>{text}</a>;
+  return (
+    <div>
+      <Panel title="Filters" id="alert-filters">
+        <AlertFilters key={key} current={current} go={go} chosen={chosen} toggle={toggle} />
+      </Panel>
+      <Panel title="Alerts per hour" id="alerts-chart">
+        {perHour && perHour.hours.length > 0 ? (
+          <ChartView
+            label="Alerts per hour by severity"
+            height={160}
+            config={{
+              type: 'bar',
+              data: {
+                labels: perHour.hours.map((h) => h.replace('T', ' ') + ':00'),
+                datasets: SEVERITIES.map((s) => ({
+                  label: s,
+                  data: perHour.counts.map((c) => c[s] ?? 0),
+                  backgroundColor: SEVERITY_COLOURS[s],
+                })),
+              },
+              options: { scales: { y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, x: { stacked: true } } },
+            }}
+          />
+        ) : (
+          !list.loading && <p class="muted">No alerts.</p>
+        )}
+      </Panel>
+      <Panel title={`Alerts (${alerts ? (alerts.length === LIMIT ? `newest ${LIMIT}` : alerts.length) : '…'}, live)`} id="alerts">
+        <Status loading={list.loading && !alerts} error={list.error} />
+        {alerts && alerts.length === 0 && (
+          <p class="muted">
+            None yet. Send them with <code>sanctum audit … --upload URL</code> or run <code>sanctum webhook --upload URL</code>.
+          </p>
+        )}
+        <table class="alerts">
+          <thead>
+            <tr>
+              <th>Time (event)</th>
+              <th>Severity</th>
+              <th>Rule</th>
+              <th>Alert</th>
+              <th>Who</th>
+              <th>Namespace</th>
+              <th>Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(alerts ?? []).map((a) => (
+              <tr
+                data-id={a.id}
+                data-time={a.time}
+                data-severity={a.severity}
+                data-kind={a.kind}
+                class={seen.current.fresh.has(a.id) ? 'new' : ''}
+              >
+                <td class="nowrap">{eventTime(a.time)}</td>
+                <td>
+                  <SeverityBadge severity={a.severity} />
+                </td>
+                <td class="nowrap">{filterLink({ rule: a.ruleId }, a.ruleId)}</td>
+                <td>
+                  <a class="finding-link" href={`#/findings/${a.id}`}>
+                    {a.message}
+                  </a>
+                  {a.resource && <div class="muted">{`${a.resource.kind} ${a.resource.name ?? ''}`}</div>}
+                  {a.action && <span class={`tag action action-${a.action}`}>{a.action === 'deny' ? 'denied' : a.action}</span>}
+                  {a.status === 'suppressed' && <span class="tag">suppressed</span>}
+                </td>
+                <td class="who">
+                  {a.user ? filterLink({ user: a.user }, a.user) : ''}
+                  {a.sourceIPs.length > 0 && <div class="muted">{a.sourceIPs.join(', ')}</div>}
+                </td>
+                <td>{a.namespace ? filterLink({ namespace: a.namespace }, a.namespace) : ''}</td>
+                <td>
+                  {filterLink({ kind: a.kind }, a.source ?? a.kind)}
+                  <div class="muted">{a.target}</div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Panel>
+    </div>
+  );
+}
