@@ -1,8 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboard } from '../src/server/dashboard/start.js';
+import { listAlerts } from '../src/store/queries.js';
+import { createToken } from '../src/store/tokens.js';
 import { httpsRequest } from '../src/testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../src/testing/tls-files.js';
 import { expectNoStackTrace } from './cli-helpers.js';
@@ -81,6 +85,54 @@ describe('sanctum webhook', () => {
       const exited = new Promise<number | null>((done) => child.on('exit', done));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+    }
+  }, 90_000);
+
+  it('--upload sends decisions to sanctum serve off the request path, with their count in /metrics', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'sanctum-webhook-store-'));
+    const dashboard = await startDashboard({
+      db: `sqlite:${join(store, 'store.db')}`,
+      host: '127.0.0.1',
+      port: 0,
+      webRoot: join(store, 'none'),
+    });
+    const { token } = await createToken(dashboard.store, 'webhook', 'write');
+    const { child, url } = await startWebhook([
+      '--tls-cert',
+      'tls.crt',
+      '--tls-key',
+      'tls.key',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--upload',
+      dashboard.url,
+      '--token',
+      token,
+      '--upload-target',
+      'prod (admission)',
+    ]);
+    try {
+      const r = await httpsRequest(`${url}/validate`, tls.cert, 'POST', REVIEW);
+      expect(r.body.response.allowed).toBe(false);
+      // Sent within the linger time (1 s), not when the process ends.
+      let alerts: Awaited<ReturnType<typeof listAlerts>>['alerts'] = [];
+      for (let i = 0; i < 100 && alerts.length === 0; i++) {
+        await new Promise((done) => setTimeout(done, 200));
+        alerts = (await listAlerts(dashboard.store, { kind: 'admission' })).alerts;
+      }
+      expect(alerts.find((a) => a.ruleId === 'K8S-0003')).toMatchObject({ target: 'prod (admission)', action: 'deny', namespace: 'llm' });
+      const metrics = await httpsRequest(`${url}/metrics`, tls.cert, 'GET');
+      expect(metrics.text).toMatch(/^sanctum_webhook_store_decisions_total\{result="delivered"\} 1$/m);
+      expect(metrics.text).toMatch(/^sanctum_webhook_store_decisions_total\{result="dropped"\} 0$/m);
+      expect(metrics.text).toMatch(/^sanctum_webhook_store_queue 0$/m);
+    } finally {
+      const exited = new Promise<number | null>((done) => child.on('exit', done));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await dashboard.close();
+      rmSync(store, { recursive: true, force: true });
     }
   }, 90_000);
 

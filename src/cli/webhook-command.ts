@@ -3,8 +3,9 @@ import { dirname, join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { findConfigFor, loadConfig, type SanctumConfig } from '../core/config.js';
 import { ScanSetupError } from '../scan.js';
+import { addUploadOptions, type UploadFlags } from './upload-options.js';
 
-interface WebhookFlags {
+interface WebhookFlags extends UploadFlags {
   tlsCert: string;
   tlsKey: string;
   host: string;
@@ -40,8 +41,7 @@ export function addWebhookCommand(
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; cwd?: string },
   signals: NodeJS.EventEmitter = process,
 ): void {
-  program
-    .command('webhook')
+  addUploadOptions(program.command('webhook'), { shards: false, defaultTarget: "'admission'" })
     .description('serve the validating and mutating admission webhook (AdmissionReview v1 over TLS) with the scan rules')
     .requiredOption('--tls-cert <file>', 'PEM certificate (chain) served; reloaded when the file changes')
     .requiredOption('--tls-key <file>', 'PEM private key of the certificate; reloaded when the file changes')
@@ -90,6 +90,7 @@ export function addWebhookCommand(
           : io.stdout;
       const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, destination);
       const evaluator = new AdmissionEvaluator({ config, policies });
+      const upload = await decisionUploadOf(flags, (m) => logger.warn(`store: ${m}`));
       let server;
       try {
         server = await startWebhookServer({
@@ -100,18 +101,34 @@ export function addWebhookCommand(
           evaluator,
           logger,
           certificateCheckMs: flags.certificateCheck,
+          onDecision: upload && ((endpoint, req, decision) => upload.record(endpoint, req, decision)),
         });
+        if (upload)
+          server.metrics.trackUploads(
+            () => upload.stats,
+            () => upload.pending,
+          );
       } catch (e) {
         throw new ScanSetupError((e as Error).message);
       }
-      logger.info({ url: server.url, policies: policies.map((p) => p.name) }, 'sanctum webhook listening');
+      logger.info(
+        { url: server.url, policies: policies.map((p) => p.name), ...(upload ? { store: new URL(flags.upload!).origin } : {}) },
+        'sanctum webhook listening',
+      );
       await new Promise<void>((done) => {
         const stop = (signal: string): void => {
           signals.off('SIGTERM', onTerm);
           signals.off('SIGINT', onInt);
           logger.info({ signal }, 'shutting down');
-          const finish = (): void => logger.flush(() => done());
-          void server.close().then(finish, finish);
+          const finish = (): void => {
+            if (upload) logger.info({ ...upload.stats }, 'decisions sent to the store');
+            logger.flush(() => done());
+          };
+          // Decisions still queued go to the store before the process ends (what cannot is counted as dropped).
+          void server
+            .close()
+            .then(() => upload?.flush(5000))
+            .then(finish, finish);
         };
         const onTerm = (): void => stop('SIGTERM');
         const onInt = (): void => stop('SIGINT');
@@ -119,4 +136,24 @@ export function addWebhookCommand(
         signals.on('SIGINT', onInt);
       });
     });
+}
+
+/** `--upload`: where the decisions go (a target of kind `admission` in `sanctum serve`), or undefined. */
+async function decisionUploadOf(flags: WebhookFlags, onError: (message: string) => void) {
+  if (!flags.upload) return undefined;
+  const [{ DecisionUpload }, { UploadError }] = await Promise.all([
+    import('../server/webhook/decision-upload.js'),
+    import('../store/upload.js'),
+  ]);
+  try {
+    return new DecisionUpload({
+      url: flags.upload,
+      token: flags.token ?? process.env.SANCTUM_TOKEN,
+      target: flags.uploadTarget ?? 'admission',
+      onError,
+    });
+  } catch (e) {
+    if (e instanceof UploadError) throw new ScanSetupError(e.message);
+    throw e;
+  }
 }

@@ -65,4 +65,29 @@ describe('WebhookDelivery', () => {
       expect.objectContaining({ priority: 'Error', rule: 't', output_fields: expect.objectContaining({ 'sanctum.rule_id': 'RT-0001' }) }),
     ]);
   });
+
+  it('with lingerMs, send only queues: what arrives together goes in one POST', async () => {
+    bodies.length = 0;
+    const d = new WebhookDelivery({ url: `${url}/ok`, lingerMs: 100, batchSize: 10 });
+    for (let i = 0; i < 3; i++) d.send(finding(i));
+    expect(d.pending).toBe(3);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(bodies).toEqual([]);
+    for (let i = 3; i < 5; i++) d.send(finding(i));
+    await d.flush(5000);
+    expect(bodies.map((b) => (b as Finding[]).map((f) => f.message))).toEqual([['m0', 'm1', 'm2', 'm3', 'm4']]);
+    expect(d.stats).toEqual({ delivered: 5, dropped: 0, retries: 0 });
+  });
+
+  it('encodes batches of any item with its own encoder', async () => {
+    bodies.length = 0;
+    const d = new WebhookDelivery<number>({
+      url: `${url}/ok`,
+      batchSize: 2,
+      encode: (batch) => JSON.stringify({ sum: batch.reduce((a, b) => a + b, 0) }),
+    });
+    for (const n of [1, 2, 3]) d.send(n);
+    await d.flush(5000);
+    expect(bodies).toEqual([{ sum: 1 }, { sum: 5 }]);
+  });
 });

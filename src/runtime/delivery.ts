@@ -16,6 +16,11 @@ export interface DeliveryOptions<T = Finding> {
   maxQueue?: number;
   /** Most findings per POST in the `json` format (default 100). */
   batchSize?: number;
+  /**
+   * Wait this long after an item arrives before sending, so that items sent in a burst go together
+   * and `send` never does more than queue (default 0: sending starts at once).
+   */
+  lingerMs?: number;
   /** Attempts per batch before it is dropped (default 6). */
   attempts?: number;
   /** First retry delay (ms, doubled each retry; default 500). */
@@ -38,6 +43,7 @@ export class WebhookDelivery<T = Finding> {
   /** Items pushed out of the front of the queue while it was full. */
   private evicted = 0;
   private running: Promise<void> | undefined;
+  private lingering: NodeJS.Timeout | undefined;
   private readonly maxQueue: number;
   private readonly batchSize: number;
 
@@ -57,17 +63,30 @@ export class WebhookDelivery<T = Finding> {
       this.stats.dropped++;
     }
     this.queue.push(f);
-    this.running ??= this.drain().finally(() => (this.running = undefined));
+    if (this.running) return;
+    if (!this.opts.lingerMs || this.queue.length >= this.batchSize) this.start();
+    else
+      this.lingering ??= setTimeout(() => {
+        this.lingering = undefined;
+        this.start();
+      }, this.opts.lingerMs).unref();
   }
 
   /** Waits until the queue is empty (or `timeoutMs` passed); what is left is counted as dropped. */
   async flush(timeoutMs = 10_000): Promise<void> {
+    this.start();
     const deadline = Date.now() + timeoutMs;
     while ((this.running || this.queue.length) && Date.now() < deadline) {
       await Promise.race([this.running ?? Promise.resolve(), new Promise((r) => setTimeout(r, 50))]);
     }
     this.stats.dropped += this.queue.length;
     this.queue.length = 0;
+  }
+
+  private start(): void {
+    if (this.lingering) clearTimeout(this.lingering);
+    this.lingering = undefined;
+    if (this.queue.length) this.running ??= this.drain().finally(() => (this.running = undefined));
   }
 
   private async drain(): Promise<void> {

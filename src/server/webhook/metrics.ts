@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Decision, Endpoint } from './admission-evaluator.js';
 
 /** Prometheus metrics of one webhook server (its own registry: several servers in one process do not mix). */
@@ -46,6 +46,32 @@ export class WebhookMetrics {
     if (endpoint !== 'validate') return;
     const dryRun = decision.dryRun ? 'true' : 'false';
     for (const { finding, action } of decision.findings) this.decisions.inc({ rule: finding.ruleId, action, dry_run: dryRun });
+  }
+
+  /** Decisions sent to the store and dropped on the way (queue full, or every attempt failed), read when scraped. */
+  trackUploads(stats: () => Readonly<{ delivered: number; dropped: number }>, pending: () => number): void {
+    const counted = { delivered: 0, dropped: 0 };
+    new Counter({
+      name: 'sanctum_webhook_store_decisions_total',
+      help: 'Admission decisions sent to the store (result="delivered") or dropped on the way (result="dropped": queue full or upload failed)',
+      labelNames: ['result'],
+      registers: [this.registry],
+      collect() {
+        const now = stats();
+        for (const result of ['delivered', 'dropped'] as const) {
+          this.inc({ result }, Math.max(0, now[result] - counted[result]));
+          counted[result] = Math.max(counted[result], now[result]);
+        }
+      },
+    });
+    new Gauge({
+      name: 'sanctum_webhook_store_queue',
+      help: 'Admission decisions waiting to be sent to the store',
+      registers: [this.registry],
+      collect() {
+        this.set(pending());
+      },
+    });
   }
 
   badRequest(endpoint: string, seconds: number): void {

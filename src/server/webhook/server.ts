@@ -19,6 +19,8 @@ export interface WebhookServerOptions {
   logger?: Logger | false;
   /** How often the certificate files are checked for changes (default 2000 ms). */
   certificateCheckMs?: number;
+  /** Called with each decision once it is made (it must only queue: the request waits for it). */
+  onDecision?(endpoint: Endpoint, req: AdmissionRequest, decision: Decision): void;
 }
 
 export interface WebhookServer {
@@ -80,6 +82,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       const decision = evaluator.evaluate(req, endpoint, receivedAt);
       metrics.observe(endpoint, decision, (performance.now() - receivedAt) / 1000);
       if (log) logDecision(log, endpoint, req, decision);
+      opts.onDecision?.(endpoint, req, decision);
       return reply.send(reviewResponse(decision.response));
     });
   }
