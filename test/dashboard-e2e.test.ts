@@ -215,9 +215,9 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
         server.store,
         parseRunInput([
           {
-            ruleId: 'RT-0001',
-            slug: 'pod-exec',
-            title: 'Shell in a pod',
+            ruleId: 'RT-0015',
+            slug: 'ai-workload-interactive-access',
+            title: 'Exec, attach or port-forward into a notebook, model server or Ray head',
             severity: 'high',
             message,
             location: {
