@@ -82,8 +82,10 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       const decision = evaluator.evaluate(req, endpoint, receivedAt);
       metrics.observe(endpoint, decision, (performance.now() - receivedAt) / 1000);
       if (log) logDecision(log, endpoint, req, decision);
+      const sent = reply.send(reviewResponse(decision.response));
+      // After the answer has gone out: whatever is done with the decision is not the request's wait.
       opts.onDecision?.(endpoint, req, decision);
-      return reply.send(reviewResponse(decision.response));
+      return sent;
     });
   }
   app.get('/healthz', (_request, reply) => reply.send({ status: 'ok' }));
