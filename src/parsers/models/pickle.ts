@@ -217,23 +217,27 @@ export function normaliseModule(module: string): string {
   return mapped === undefined ? module : mapped + (dot === -1 ? '' : module.slice(dot));
 }
 
-class PickleError extends Error {
+/**
+ * Why the machine stops reading a stream: thrown inside it and caught by `run`, never beyond. Not an
+ * `Error`, so that no stack is captured: every text file whose first byte is also a text opcode is
+ * sniffed, and almost all of them stop here within a few bytes.
+ */
+class PickleStop {
+  constructor(
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+class PickleError extends PickleStop {
   constructor(
     message: string,
-    readonly offset: number,
+    offset: number,
     readonly eof = false,
   ) {
-    super(message);
+    super(message, offset);
   }
 }
-class PickleLimit extends Error {
-  constructor(
-    message: string,
-    readonly offset: number,
-  ) {
-    super(message);
-  }
-}
+class PickleLimit extends PickleStop {}
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
