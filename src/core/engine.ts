@@ -325,7 +325,11 @@ export class Engine {
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
       (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
-    const print = this.uniqueFingerprint(meta.id, location, anchor);
+    const print = this.uniqueFingerprint(
+      meta.id,
+      input.identity === undefined ? location : { ...location, objectPath: `identity:${input.identity}` },
+      anchor,
+    );
     const finding = failingFinding(meta, input, location, print, this.opts);
     if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
     // An object read from a cluster has no file to edit.

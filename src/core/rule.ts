@@ -55,6 +55,12 @@ export interface ReportInput {
   doc?: ScanDocument;
   /** What was found; redacted by the rule when it is a secret. Defaults to the located source text. */
   evidence?: string;
+  /**
+   * For `at` pointing into a list by index (`config.Env[3]`): a name of the entry that stays when
+   * entries are added or removed around it (a variable's name, never its value). The fingerprint is
+   * made of it instead of the index, so that a baseline keeps matching.
+   */
+  identity?: string;
   severity?: Severity;
   fix?: FixInput;
   /** Supply-chain findings: the advisory and the package it concerns. */

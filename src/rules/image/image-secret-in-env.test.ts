@@ -1,4 +1,5 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import { imageConfigJson } from './lib/examples.js';
 import rule from './image-secret-in-env.js';
 
@@ -37,4 +38,22 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+describe('fingerprints', () => {
+  const printOf = (env: string[]) =>
+    runRule(rule, { path: 'config.json', content: imageConfigJson({ Env: env }) }).findings.map((f) => f.fingerprint);
+  const token = 'HF_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+
+  it('stay when variables are added before the secret (named by the variable, not its index)', () => {
+    const [before] = printOf(['PATH=/usr/bin', token]);
+    const [after] = printOf(['LANG=C.UTF-8', 'HF_HOME=/models', 'PATH=/usr/bin', token]);
+    expect(after).toBe(before);
+  });
+
+  it('stay when the value changes, and differ by variable name', () => {
+    const [first] = printOf([token]);
+    expect(printOf(['HF_TOKEN=hf_ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210'])).toEqual([first]);
+    expect(printOf(['HUGGING_FACE_HUB_TOKEN=hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'])).not.toEqual([first]);
+  });
 });

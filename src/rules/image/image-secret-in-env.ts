@@ -42,6 +42,7 @@ export default defineRule<ImageConfigDocument>({
       ctx.report({
         message: `Env ${env.name} holds ${secret.byValue ? `a ${secret.kind}` : 'a literal secret'}: it ships with the image`,
         at: env.path,
+        identity: `Env ${env.name}`,
         evidence: `${env.name}=${redact(env.value)}`,
         severity: secret.byValue ? 'critical' : 'high',
       });
