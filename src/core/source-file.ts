@@ -67,7 +67,8 @@ abstract class BaseSourceFile implements SourceFile {
 
 export class MemorySourceFile extends BaseSourceFile {
   readonly size: number;
-  private readonly data: Uint8Array;
+  /** Replaced by subclasses only with the same bytes (an image's file given a buffer of its own). */
+  protected data: Uint8Array;
   constructor(
     readonly path: string,
     content: string | Uint8Array,

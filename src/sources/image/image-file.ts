@@ -19,6 +19,18 @@ export function isInstalledPackagePath(path: string): boolean {
   return INSTALLED_CODE.test(path);
 }
 
+/**
+ * Bytes as a buffer of their own when they are a small view into a larger one. A small entry of a layer
+ * arrives as a view into a chunk of the decompressed stream (256 KiB from gunzip, 1 MiB read from an
+ * uncompressed layer): whoever keeps the view keeps the whole chunk.
+ */
+export function unpinned<T extends Uint8Array>(bytes: T): T | Buffer {
+  if (bytes.length * 2 >= bytes.buffer.byteLength) return bytes;
+  const own = Buffer.allocUnsafeSlow(bytes.length);
+  own.set(bytes);
+  return own;
+}
+
 /** A file of an image layer, read whole into memory (small files). */
 export class ImageMemoryFile extends MemorySourceFile {
   constructor(
@@ -29,6 +41,11 @@ export class ImageMemoryFile extends MemorySourceFile {
     readonly installedPackage?: boolean,
   ) {
     super(path, content);
+  }
+
+  /** Before the file is kept beyond its entry of the layer: its bytes no longer keep the chunk they arrived in. */
+  unpin(): void {
+    this.data = unpinned(this.data);
   }
 }
 

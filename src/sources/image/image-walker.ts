@@ -7,7 +7,7 @@ import type { SourceFile } from '../../core/source-file.js';
 import type { CollectedPackages, PackageCollector } from '../../parsers/os-packages/collector.js';
 import type { ImageLayerRef, ImageLocation, ScanError } from '../../core/types.js';
 import type { ImageDescription, ImageLayer } from './image-source.js';
-import { ImageMemoryFile, ImageSpooledFile, isInstalledPackagePath, ProbeFile, type EntryInfo } from './image-file.js';
+import { ImageMemoryFile, ImageSpooledFile, isInstalledPackagePath, ProbeFile, unpinned, type EntryInfo } from './image-file.js';
 import { DEFAULT_LAYER_LIMITS, LayerError, readLayer, type LayerLimits } from './layer-stream.js';
 
 /** Where the files of an image go: the scan's parsers, through `wants` and `scan`. */
@@ -314,16 +314,19 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     const small = whole ? new ImageMemoryFile(path, start, loc, entry, installed) : undefined;
     const wanted = scannable && opts.sink.wants(small ?? new ProbeFile(path, start, size, loc, installed));
     if (!wanted) {
-      if (collect) await packages!.accept(path, whole ? start : stream.chunks(start));
+      if (collect) await packages!.accept(path, whole ? unpinned(start) : stream.chunks(start));
       else await stream.drain();
       return;
     }
     node.loc = loc;
     if (size <= limits.maxMemoryFileBytes) {
-      const bytes = whole ? start : Buffer.concat([start, await stream.rest(size - start.length)]);
-      if (collect) await packages!.accept(path, bytes);
-      // A small file is scanned as the object the parsers were asked about (their sniffing is cached on it).
-      opts.sink.scan(small ?? new ImageMemoryFile(path, bytes, loc, entry, installed));
+      // A small file is scanned as the object the parsers were asked about (their sniffing is cached on
+      // it), with bytes of its own: the scan may keep it (documents for cross-object rules), not its chunk.
+      small?.unpin();
+      const file =
+        small ?? new ImageMemoryFile(path, Buffer.concat([start, await stream.rest(size - start.length)]), loc, entry, installed);
+      if (collect) await packages!.accept(path, file.bytes());
+      opts.sink.scan(file);
       return;
     }
     if (size > limits.maxSpoolBytes) {
