@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // One image scan in a fresh process (bench/images.mjs): prints time, CPU, peak RSS and counts as JSON.
 // It loads what `sanctum image` loads (the image scan, not the whole public API of dist/index.js).
+import { clearInterval, setInterval } from 'node:timers';
 import { scanImage } from '../dist/scan-image.js';
 import { peakRssMB } from './peak-rss.mjs';
 

@@ -47,7 +47,7 @@ describe('walkImage reads a layer no faster than the scan takes its files', () =
     const ahead: number[] = [];
     let offered = 0;
     const sink = {
-      wants(file: SourceFile) {
+      wants() {
         offered++;
         // Stored bytes pulled beyond the end of this file (gzip of random bytes keeps the tar offsets).
         ahead.push(pulled() - offered * (MiB + 512));
