@@ -89,17 +89,21 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   const namespaces = opts.namespaces?.length ? [...new Set(opts.namespaces)] : undefined;
   const listedKinds = new Set(discovery.types.map((t) => `${t.group}/${t.kind}`));
   const complete = new Map<string, 'all' | Set<string>>();
+  let admissionPolicyBound = false;
   const listing: ClusterListing = {
     ref,
     listed(group, kind, namespace) {
       const c = complete.get(`${group}/${kind}`);
       return c === 'all' || (c !== undefined && namespace !== undefined && c.has(namespace));
     },
+    get keepWholeObjects() {
+      return admissionPolicyBound;
+    },
   };
   let managedSkipped = 0;
   let index = 0;
   const strings = new StringPool();
-  const listedTypes: string[] = [];
+  const fullyListedTypes = new Set<ResourceType>();
   const cwd = opts.cwd ?? process.cwd();
   let config = opts.config;
   if (config === undefined) {
@@ -112,7 +116,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
 
   async function produce(sink: FileSink): Promise<void> {
     for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
-    for (const type of discovery.types) {
+    for (const type of listingOrder(discovery.types)) {
       const scopes: Array<string | undefined> = type.namespaced && namespaces ? namespaces : [undefined];
       let fullyListed = true;
       for (const ns of scopes) {
@@ -124,6 +128,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
                 managedSkipped++;
                 continue;
               }
+              if (type.group === ADMISSION_GROUP && type.kind === 'ValidatingAdmissionPolicyBinding') admissionPolicyBound = true;
               const name = objectName(type, item);
               opts.onObject?.(name, index++);
               sink.scan(new ClusterObjectFile(name, asManifest(item, type, strings), listing));
@@ -136,14 +141,25 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
           sink.error(typeName(type), listError(type, ns, e));
         }
       }
-      if (fullyListed) listedTypes.push(typeName(type));
+      if (fullyListed) fullyListedTypes.add(type);
     }
   }
   return {
     options: { ...opts, config, cwd, targets: [`cluster ${conn.context}`] },
     produce,
-    summary: () => ({ ...ref, listed: listedTypes, managedSkipped }),
+    // In the order of discovery, whatever the order of listing.
+    summary: () => ({ ...ref, listed: discovery.types.filter((t) => fullyListedTypes.has(t)).map(typeName), managedSkipped }),
   };
+}
+
+const ADMISSION_GROUP = 'admissionregistration.k8s.io';
+
+/**
+ * Admission policies first: when the cluster binds any, its objects are kept whole for them (see
+ * `ClusterListing.keepWholeObjects`), which must be known before the first workload arrives.
+ */
+function listingOrder(types: readonly ResourceType[]): ResourceType[] {
+  return [...types.filter((t) => t.group === ADMISSION_GROUP), ...types.filter((t) => t.group !== ADMISSION_GROUP)];
 }
 
 function markListed(complete: Map<string, 'all' | Set<string>>, type: ResourceType, ns: string | undefined): void {

@@ -282,6 +282,63 @@ describe('kinds that could not be listed prove nothing by their absence', () => 
   });
 });
 
+describe('objects kept for the cross-object rules', () => {
+  // A policy reading a field the cross-object rules do not (tolerations), bound to every namespace.
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'no-gpu-tolerations' },
+    spec: {
+      matchConstraints: {
+        resourceRules: [{ apiGroups: ['apps'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['deployments'] }],
+      },
+      validations: [{ expression: '!has(object.spec.template.spec.tolerations)', message: 'no tolerations' }],
+    },
+  };
+  const binding = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'no-gpu-tolerations' },
+    spec: { policyName: 'no-gpu-tolerations', validationActions: ['Deny'] },
+  };
+  const tolerating = deployment('vllm', 'llm');
+  (tolerating.spec.template.spec as Record<string, unknown>).tolerations = [{ key: 'nvidia.com/gpu', operator: 'Exists' }];
+
+  it('keeps objects whole when the cluster binds admission policies, whose CEL may read any field', async () => {
+    const srv = await new FakeApiServer({ objects: [tolerating, policy, binding] }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0190'] });
+      expect(r.findings.map((f) => [f.location.resource?.name, f.message])).toEqual([['vllm', expect.stringContaining('no tolerations')]]);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('gives the same findings of the cross-object rules from projected objects as from whole ones', async () => {
+    const objects = [tolerating, deployment('api', 'web', { ports: [{ containerPort: 8888 }] }), secret, inferenceService];
+    const plain = await new FakeApiServer({ objects }).start();
+    // An unbound policy changes nothing but what is kept; its binding matches no namespace that exists.
+    const bound = await new FakeApiServer({
+      objects: [
+        ...objects,
+        policy,
+        { ...binding, spec: { ...binding.spec, matchResources: { namespaceSelector: { matchLabels: { none: 'x' } } } } },
+      ],
+    }).start();
+    try {
+      const setRules = ['K8S-0105', 'K8S-0106', 'K8S-0150'];
+      const a = await scanCluster({ kubeconfig: plain.kubeconfigPath, config: false, rules: setRules });
+      const b = await scanCluster({ kubeconfig: bound.kubeconfigPath, config: false, rules: setRules });
+      expect(a.findings.length).toBeGreaterThan(0);
+      const strip = (r: typeof a) => r.findings.map(({ location: { cluster: _c, ...location }, ...f }) => ({ ...f, location }));
+      expect(strip(a)).toEqual(strip(b));
+    } finally {
+      await plain.close();
+      await bound.close();
+    }
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

@@ -153,6 +153,8 @@ export class Engine {
       const set = this.setDocs.get(parser);
       if (set) {
         for (const doc of documents) {
+          // A derived view (a pod spec of an object) is rebuilt from the document it comes from.
+          if (doc.derived) continue;
           const entry = { doc, seq: this.setSeq++ };
           const dir = this.opts.depthFirst ? parser.setDirectory?.(doc) : undefined;
           if (dir === undefined) set.pending.push(entry);

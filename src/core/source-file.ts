@@ -42,6 +42,11 @@ export interface ClusterListing {
   readonly ref: ClusterRef;
   /** True when every object of this kind (of API group `group`, `''` for core) was listed, in `namespace` or in every namespace. */
   listed(group: string, kind: string, namespace?: string): boolean;
+  /**
+   * True when objects are kept whole for the cross-object rules rather than as what those rules read
+   * of them: the cluster's ValidatingAdmissionPolicies are evaluated against them, and CEL reads any field.
+   */
+  readonly keepWholeObjects?: boolean;
 }
 
 export const HEAD_BYTES = 8192;

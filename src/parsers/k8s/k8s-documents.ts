@@ -12,6 +12,7 @@ import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/t
 import { YamlFile, YamlValueDocument } from '../yaml/yaml-document.js';
 import { isMapping, PositionTable } from '../yaml/position-table.js';
 import { containersOf, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
+import { setProjection } from './set-projection.js';
 
 export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
 
@@ -23,20 +24,22 @@ export class K8sObjectDocument extends YamlValueDocument {
   override readonly resource: ResourceRef;
   override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
+  private current: K8sObject;
 
-  constructor(
-    source: YamlFile,
-    docIndex: number,
-    basePath: ObjectPath,
-    readonly object: K8sObject,
-  ) {
+  constructor(source: YamlFile, docIndex: number, basePath: ObjectPath, object: K8sObject) {
     super(source, docIndex, basePath);
+    this.current = object;
     const md = isMapping(object.metadata) ? object.metadata : {};
     this.resource = { apiVersion: object.apiVersion, kind: object.kind };
     if (typeof md.namespace === 'string') this.resource.namespace = md.namespace;
     if (typeof md.name === 'string') this.resource.name = md.name;
     else if (typeof md.generateName === 'string') this.resource.name = md.generateName;
     this.suppressions = parseIgnoreAnnotation(md.annotations);
+  }
+
+  /** The object; for one read from a cluster, once compacted, what the cross-object rules read of it (see `setProjection`). */
+  get object(): K8sObject {
+    return this.current;
   }
 
   get name(): string {
@@ -72,11 +75,18 @@ export class K8sObjectDocument extends YamlValueDocument {
   /**
    * An object read from a cluster has no lines to point at (its text was written for the scan): once
    * its own findings are resolved, the text and its positions are dropped for good, and findings of
-   * the cross-object rules are located by object path, with the value as JSON for evidence.
+   * the cross-object rules are located by object path, with the value as JSON for evidence. What is
+   * kept of the object is what the cross-object rules read (a cluster scan holds every object until
+   * its end), unless the cluster's admission policies, which may read any field, ask for it whole.
    */
   override compact(): void {
     if (!this.file.cluster) return super.compact();
-    if (this.source.table !== DETACHED.table) this.source = new YamlFile(this.file, DETACHED.table);
+    if (this.source.table === DETACHED.table) return;
+    this.source = new YamlFile(this.file, DETACHED.table);
+    if (this.file.cluster.keepWholeObjects) return;
+    this.current = setProjection(this.current);
+    // Rebuilt from the projection when the cross-object rules ask: the views of the whole object (and what rules cached for them) go.
+    this.podsCache = undefined;
   }
 
   override locate(at: At | undefined): Located {

@@ -114,12 +114,15 @@ export class ClusterObjectFile implements SourceFile {
   readonly size: number;
   private json: string | undefined;
   private data: Buffer | undefined;
+  /** Dropped on `release()`: the documents keep what they need of it. */
+  object: RawObject | undefined;
 
   constructor(
     readonly path: string,
-    readonly object: RawObject,
+    object: RawObject,
     readonly cluster: ClusterListing,
   ) {
+    this.object = object;
     this.json = JSON.stringify(object, null, 2);
     this.size = Buffer.byteLength(this.json, 'utf8');
   }
@@ -142,5 +145,6 @@ export class ClusterObjectFile implements SourceFile {
   release(): void {
     this.data = undefined;
     this.json = undefined;
+    this.object = undefined;
   }
 }

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterListing } from '../../core/source-file.js';
+import { allRules } from '../../rules/index.js';
+import { scanSync } from '../../scan.js';
+import { clusterExampleFiles, LISTS_EVERYTHING } from '../../testing/cluster-example.js';
+import { setProjection } from './set-projection.js';
+import type { K8sObject } from './k8s-documents.js';
+
+const KEEPS_WHOLE: ClusterListing = { ...LISTS_EVERYTHING, keepWholeObjects: true };
+
+function scanAsCluster(content: string, listing: ClusterListing, rule: string): unknown {
+  const files = clusterExampleFiles({ path: 'cluster.yaml', content }, listing);
+  const r = scanSync({ targets: ['cluster'], files, rules: [rule], config: false, renderers: false, today: '2026-01-01' });
+  return { findings: r.findings, errors: r.errors };
+}
+
+describe('what a cluster scan keeps of each object for the cross-object rules', () => {
+  const setRules = allRules.filter((r) => r.meta.appliesTo.includes('k8s-set'));
+
+  it('covers the cross-object rules', () => {
+    expect(setRules.length).toBeGreaterThan(10);
+  });
+
+  // Every example of every cross-object rule, read from a cluster: the findings (messages, object paths,
+  // evidence, severities) are the same whether the objects are kept whole or as their projections.
+  for (const rule of setRules) {
+    const examples = [...rule.meta.examples.bad, ...rule.meta.examples.good].filter(
+      (ex) => typeof ex.content === 'string' && /\.(ya?ml|json)$/.test(ex.path) && !ex.options,
+    );
+    it(`${rule.meta.id} ${rule.meta.slug}: projected = whole`, () => {
+      for (const ex of examples) {
+        const whole = scanAsCluster(ex.content as string, KEEPS_WHOLE, rule.meta.id);
+        expect(scanAsCluster(ex.content as string, LISTS_EVERYTHING, rule.meta.id), ex.path).toEqual(whole);
+      }
+    });
+  }
+
+  it('drops scheduling, security contexts, probes, bookkeeping and ConfigMap values, and keeps pod specs where they were', () => {
+    const deployment: K8sObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'vllm', namespace: 'llm', uid: 'u-1', resourceVersion: '42', labels: { app: 'vllm' }, annotations: { a: 'b' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'vllm' } },
+        template: {
+          metadata: { labels: { app: 'vllm' } },
+          spec: {
+            serviceAccountName: 'llm',
+            affinity: { nodeAffinity: {} },
+            tolerations: [{ key: 'gpu' }],
+            securityContext: { runAsNonRoot: true },
+            containers: [
+              {
+                name: 'vllm',
+                image: 'vllm/vllm-openai:v0.6.3',
+                args: ['--port', '8000'],
+                env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }],
+                ports: [{ containerPort: 8000 }],
+                resources: { limits: { 'nvidia.com/gpu': '1' } },
+                securityContext: { privileged: true },
+                livenessProbe: { httpGet: { path: '/health', port: 8000 } },
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(setProjection(deployment)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'vllm', namespace: 'llm', labels: { app: 'vllm' }, annotations: { a: 'b' } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'vllm' } },
+        template: {
+          metadata: { labels: { app: 'vllm' } },
+          spec: {
+            serviceAccountName: 'llm',
+            containers: [
+              {
+                name: 'vllm',
+                image: 'vllm/vllm-openai:v0.6.3',
+                args: ['--port', '8000'],
+                env: [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: 'hf', key: 'token' } } }],
+                ports: [{ containerPort: 8000 }],
+                resources: { limits: { 'nvidia.com/gpu': '1' } },
+              },
+            ],
+          },
+        },
+      },
+    });
+    // The object itself is not changed.
+    expect(deployment.metadata?.uid).toBe('u-1');
+    const configMap: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'c' },
+      data: { 'config.yaml': 'x'.repeat(1000) },
+    };
+    expect(setProjection(configMap)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'config.yaml': '' } });
+    // An AI operator's resource: its pod templates are found in the projection where they were.
+    const ray: K8sObject = {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayCluster',
+      metadata: { name: 'rc' },
+      spec: {
+        headGroupSpec: { template: { spec: { containers: [{ name: 'head', image: 'rayproject/ray:2.38.0', readinessProbe: {} }] } } },
+        workerGroupSpecs: [
+          { groupName: 'gpu', template: { spec: { tolerations: [], containers: [{ name: 'w', image: 'rayproject/ray:2.38.0-gpu' }] } } },
+        ],
+      },
+    };
+    expect(setProjection(ray).spec).toEqual({
+      headGroupSpec: { template: { spec: { containers: [{ name: 'head', image: 'rayproject/ray:2.38.0' }] } } },
+      workerGroupSpecs: [{ groupName: 'gpu', template: { spec: { containers: [{ name: 'w', image: 'rayproject/ray:2.38.0-gpu' }] } } }],
+    });
+  });
+});
