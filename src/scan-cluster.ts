@@ -8,6 +8,7 @@ import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
 import { listPages } from './sources/cluster/list.js';
 import { asManifest, ClusterObjectFile, isManagedByListedController, objectName, StringPool } from './sources/cluster/objects.js';
+import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
 export interface ClusterScanOptions extends Omit<
   ScanOptions,
@@ -17,7 +18,7 @@ export interface ClusterScanOptions extends Omit<
   kubeconfig?: string;
   /** A kubeconfig context; else the current one. */
   context?: string;
-  /** Only these namespaces (cluster-scoped objects are scanned too); default: all. */
+  /** Only these namespaces, and the cluster-scoped objects that act in them (see `NamespaceScope`); default: all. */
   namespaces?: string[];
   /** Objects per list request (`limit`). */
   pageSize?: number;
@@ -116,14 +117,16 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
 
   async function produce(sink: FileSink): Promise<void> {
     for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
-    for (const type of listingOrder(discovery.types)) {
-      const scopes: Array<string | undefined> = type.namespaced && namespaces ? namespaces : [undefined];
+    const scope = namespaces ? new NamespaceScope(namespaces) : undefined;
+    for (const type of listingOrder(scope ? scope.order(discovery.types) : discovery.types)) {
+      const requests: ListRequest[] = scope ? scope.requests(type) : [{}];
+      if (requests.length === 0) continue;
       let fullyListed = true;
-      for (const ns of scopes) {
+      for (const { namespace: ns, selectors } of requests) {
         try {
-          for await (const page of listPages(api, type, ns, opts.pageSize ?? DEFAULT_PAGE_SIZE)) {
+          for await (const page of listPages(api, type, ns, opts.pageSize ?? DEFAULT_PAGE_SIZE, selectors)) {
             for (const item of page) {
-              if (type.kind === 'Namespace' && type.group === '' && namespaces && !namespaces.includes(nameOf(item))) continue;
+              if (scope && !scope.keeps(type, item)) continue;
               if (isManagedByListedController(item, listedKinds)) {
                 managedSkipped++;
                 continue;
@@ -172,11 +175,6 @@ function markListed(complete: Map<string, 'all' | Set<string>>, type: ResourceTy
   if (c === 'all') return;
   if (c) c.add(ns);
   else complete.set(key, new Set([ns]));
-}
-
-function nameOf(item: Record<string, unknown>): string {
-  const md = item.metadata as Record<string, unknown> | undefined;
-  return typeof md?.name === 'string' ? md.name : '';
 }
 
 function describe(e: KubeApiError): string {

@@ -282,6 +282,75 @@ describe('kinds that could not be listed prove nothing by their absence', () => 
   });
 });
 
+describe('sanctum cluster --namespace', () => {
+  const rbac = 'rbac.authorization.k8s.io/v1';
+  const clusterRole = (name: string) => ({
+    apiVersion: rbac,
+    kind: 'ClusterRole',
+    metadata: { name },
+    rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }],
+  });
+  const binding = (kind: string, name: string, role: string, subjects: unknown[], namespace?: string) => ({
+    apiVersion: rbac,
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}) },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects,
+  });
+
+  it('reads of the cluster-scoped kinds only what acts in the namespaces asked for', async () => {
+    const srv = await new FakeApiServer({
+      objects: [
+        deployment('vllm', 'llm'),
+        deployment('api', 'web'),
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web' } },
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'gpu-1' }, status: { capacity: { 'nvidia.com/gpu': '8' } } },
+        clusterRole('llm-secrets'),
+        clusterRole('everyone-secrets'),
+        clusterRole('llm-local'),
+        clusterRole('alice-secrets'),
+        clusterRole('web-local'),
+        binding('ClusterRoleBinding', 'llm-sa', 'llm-secrets', [{ kind: 'ServiceAccount', name: 'default', namespace: 'llm' }]),
+        binding('ClusterRoleBinding', 'all-sa', 'everyone-secrets', [
+          { kind: 'Group', name: 'system:serviceaccounts', apiGroup: 'rbac.authorization.k8s.io' },
+        ]),
+        binding('ClusterRoleBinding', 'alice', 'alice-secrets', [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }]),
+        binding('ClusterRoleBinding', 'web-sa', 'web-local', [{ kind: 'ServiceAccount', name: 'default', namespace: 'web' }]),
+        binding('RoleBinding', 'local', 'llm-local', [{ kind: 'ServiceAccount', name: 'default', namespace: 'llm' }], 'llm'),
+      ],
+    }).start();
+    try {
+      const scanned: string[] = [];
+      const r = await scanCluster({
+        kubeconfig: srv.kubeconfigPath,
+        config: false,
+        namespaces: ['llm'],
+        onObject: (name) => scanned.push(name),
+      });
+      expect(r.errors).toEqual([]);
+      expect(scanned.sort()).toEqual([
+        'ClusterRole.rbac.authorization.k8s.io/everyone-secrets',
+        'ClusterRole.rbac.authorization.k8s.io/llm-local',
+        'ClusterRole.rbac.authorization.k8s.io/llm-secrets',
+        'ClusterRoleBinding.rbac.authorization.k8s.io/all-sa',
+        'ClusterRoleBinding.rbac.authorization.k8s.io/llm-sa',
+        'Namespace/llm',
+        'llm/Deployment.apps/vllm',
+        'llm/RoleBinding.rbac.authorization.k8s.io/local',
+      ]);
+      const lists = srv.requests.filter((q) => q.method === 'GET' && !q.query.continue);
+      expect(lists.some((q) => q.path === '/api/v1/nodes')).toBe(false);
+      expect(lists.filter((q) => q.path === '/api/v1/namespaces').map((q) => q.query.fieldSelector)).toEqual(['metadata.name=llm']);
+      expect(lists.some((q) => q.path.includes('/namespaces/web/'))).toBe(false);
+      // No finding of an object outside the scope: the ClusterRoles bound to alice and to web's service account were not read.
+      expect(r.findings.some((f) => /alice|web/.test(f.location.path))).toBe(false);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('objects kept for the cross-object rules', () => {
   // A policy reading a field the cross-object rules do not (tolerations), bound to every namespace.
   const policy = {
@@ -538,5 +607,99 @@ describe('sanctum cluster (CLI)', () => {
     expect(err.text()).toMatch(/--all-namespaces and --namespace exclude each other/);
     expect(err.text()).toMatch(/--apply writes Policy Reports/);
     expect(err.text()).toMatch(/kubeconfig \/nonexistent\/kubeconfig does not exist/);
+  });
+});
+
+describe('sanctum cluster --apply replaces its earlier reports', () => {
+  const report = (
+    kind: string,
+    name: string,
+    namespace?: string,
+    labels: Record<string, string> = { 'app.kubernetes.io/managed-by': 'sanctum' },
+  ) => ({
+    apiVersion: 'wgpolicyk8s.io/v1alpha2',
+    kind,
+    metadata: { name, ...(namespace ? { namespace } : {}), labels },
+    results: [],
+  });
+  const names = (srv: FakeApiServer) =>
+    [...srv.stored('PolicyReport'), ...srv.stored('ClusterPolicyReport')]
+      .map((o) => {
+        const md = o.metadata as { name: string; namespace?: string };
+        return `${String(o.kind)} ${md.namespace ?? ''}/${md.name}`;
+      })
+      .sort();
+  const apply = async (srv: FakeApiServer, ...more: string[]) => {
+    const err = capture();
+    const code = await main(
+      [
+        'node',
+        'sanctum',
+        'cluster',
+        '--kubeconfig',
+        srv.kubeconfigPath,
+        '--format',
+        'policyreport',
+        '--apply',
+        '--rule',
+        'K8S-0003',
+        '--fail-on',
+        'none',
+        ...more,
+      ],
+      { stdout: capture().stream, stderr: err.stream },
+    );
+    return { code, err: err.text() };
+  };
+
+  it('deletes the reports of earlier scans it did not write again, and only its own', async () => {
+    const srv = await new FakeApiServer({
+      objects: [
+        deployment('vllm', 'llm', { securityContext: { privileged: true } }),
+        deployment('api', 'web'),
+        // An earlier scan found something in `web` (fixed since) and split the cluster report in two.
+        report('PolicyReport', 'sanctum', 'web'),
+        report('PolicyReport', 'sanctum-2', 'llm'),
+        report('ClusterPolicyReport', 'sanctum-cluster-2'),
+        // Another tool's reports stay.
+        report('PolicyReport', 'kyverno-polr', 'web', { 'app.kubernetes.io/managed-by': 'kyverno' }),
+        report('ClusterPolicyReport', 'kube-bench', undefined, {}),
+      ],
+      resources: POLICY_REPORT_RESOURCES,
+    }).start();
+    try {
+      const { code, err } = await apply(srv);
+      expect(code).toBe(0);
+      expect(err).toMatch(/wrote 2 Policy Reports to the cluster, deleted 3 stale ones/);
+      expect(names(srv)).toEqual([
+        'ClusterPolicyReport /kube-bench',
+        'ClusterPolicyReport /sanctum-cluster',
+        'PolicyReport llm/sanctum',
+        'PolicyReport web/kyverno-polr',
+      ]);
+      expect(srv.requests.filter((q) => q.method === 'DELETE').map((q) => q.path)).toEqual([
+        '/apis/wgpolicyk8s.io/v1alpha2/namespaces/web/policyreports/sanctum',
+        '/apis/wgpolicyk8s.io/v1alpha2/namespaces/llm/policyreports/sanctum-2',
+        '/apis/wgpolicyk8s.io/v1alpha2/clusterpolicyreports/sanctum-cluster-2',
+      ]);
+      expect(srv.requests.some((q) => q.query.labelSelector === 'app.kubernetes.io/managed-by=sanctum')).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('leaves the reports of namespaces a --namespace scan did not read', async () => {
+    const srv = await new FakeApiServer({
+      objects: [deployment('api', 'web'), report('PolicyReport', 'sanctum', 'web'), report('PolicyReport', 'sanctum', 'llm')],
+      resources: POLICY_REPORT_RESOURCES,
+    }).start();
+    try {
+      const { code } = await apply(srv, '--namespace', 'llm');
+      expect(code).toBe(0);
+      // `llm` has no finding left: its report goes; `web` was not scanned: its report stays.
+      expect(names(srv)).toEqual(['ClusterPolicyReport /sanctum-cluster', 'PolicyReport web/sanctum']);
+    } finally {
+      await srv.close();
+    }
   });
 });

@@ -53,7 +53,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, ~/.kube/config, else the pod service account)')
     .option('--context <name>', 'kubeconfig context (default: the current context)')
     .addOption(
-      new Option('-n, --namespace <name>', 'only this namespace (repeatable); cluster-scoped objects are scanned too')
+      new Option('-n, --namespace <name>', 'only this namespace (repeatable), with the cluster-scoped objects that act in it')
         .argParser(collect)
         .default([]),
     )
@@ -135,16 +135,28 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
           const { policyReportReporter, policyReports } = await import('../reporters/policyreport.js');
           text = policyReportReporter(shown);
           if (flags.apply) {
-            const { applyObjects } = await import('../sources/cluster/apply.js');
-            const outcome = await applyObjects(conn, policyReports(shown), (kind) =>
-              kind === 'PolicyReport' ? 'policyreports' : 'clusterpolicyreports',
+            const { POLICY_REPORT_KINDS } = await import('../reporters/policyreport.js');
+            const { applyObjects, pruneStale } = await import('../sources/cluster/apply.js');
+            const reports = policyReports(shown);
+            const outcome = await applyObjects(
+              conn,
+              reports,
+              (kind) => POLICY_REPORT_KINDS.find((k) => k.type.kind === kind)!.type.resource,
             );
             for (const e of outcome.errors) io.stderr.write(`sanctum: ${e}\n`);
+            // Reports of earlier scans that this one did not write again go, once every new one is written.
+            const pruned =
+              outcome.errors.length === 0
+                ? await pruneStale(conn, reports, POLICY_REPORT_KINDS, flags.namespace)
+                : { deleted: [], errors: [] };
+            for (const e of pruned.errors) io.stderr.write(`sanctum: ${e}\n`);
             if (!flags.quiet)
               io.stderr.write(
-                `sanctum: wrote ${outcome.applied.length} Policy Report${outcome.applied.length === 1 ? '' : 's'} to the cluster\n`,
+                `sanctum: wrote ${outcome.applied.length} Policy Report${outcome.applied.length === 1 ? '' : 's'} to the cluster` +
+                  (pruned.deleted.length ? `, deleted ${pruned.deleted.length} stale one${pruned.deleted.length === 1 ? '' : 's'}` : '') +
+                  '\n',
               );
-            applyFailed ||= outcome.errors.length > 0;
+            applyFailed ||= outcome.errors.length > 0 || pruned.errors.length > 0;
           }
         } else {
           const color = flags.output[i] === undefined && flags.color && !('NO_COLOR' in process.env) && Boolean(io.stdout.isTTY);

@@ -15,6 +15,15 @@ const MAX_RESULTS = 1000;
 
 type Obj = Record<string, unknown>;
 
+/** The kinds of report Sanctum writes, and the label that selects its own (a later scan replaces them). */
+export const POLICY_REPORT_KINDS = [
+  { kind: 'PolicyReport', resource: 'policyreports', namespaced: true },
+  { kind: 'ClusterPolicyReport', resource: 'clusterpolicyreports', namespaced: false },
+].map((k) => ({
+  type: { group: 'wgpolicyk8s.io', version: POLICY_REPORT_API_VERSION.split('/')[1], ...k },
+  labelSelector: `app.kubernetes.io/managed-by=${SOURCE}`,
+}));
+
 export interface PolicyReportOptions {
   /** Time the results carry (default: now). */
   now?: Date;

@@ -11,8 +11,9 @@ import { generate } from 'selfsigned';
  * on the wire: discovery (`/api`, `/apis`, `/api/v1`, `/apis/GROUP/VERSION` as APIVersions,
  * APIGroupList and APIResourceList), lists with `limit`/`continue` (items without `apiVersion`/`kind`
  * for built-in kinds, as the server writes them), `410 Gone` with reason `Expired` for an expired
- * continue token, `403 Forbidden` and `401 Unauthorized` as `Status` objects, bearer tokens, and
- * server-side apply (`PATCH application/apply-patch+yaml`) of the objects it serves.
+ * continue token, `403 Forbidden` and `401 Unauthorized` as `Status` objects, bearer tokens,
+ * equality-based label and field selectors (`metadata.name`, `metadata.namespace`), server-side apply
+ * (`PATCH application/apply-patch+yaml`) and `DELETE` of the objects it serves.
  */
 
 export interface FakeResource {
@@ -323,6 +324,7 @@ export class FakeApiServer {
       return this.list(res, namespace, query);
     }
     if (method === 'PATCH' && path.length === 2) return this.apply(res, namespace, decodeURIComponent(path[1]), body);
+    if (method === 'DELETE' && path.length === 2) return this.delete(res, namespace, decodeURIComponent(path[1]));
     return { code: 405, body: status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') };
   }
 
@@ -362,12 +364,24 @@ export class FakeApiServer {
   }
 
   private list(res: FakeResource, namespace: string | undefined, query: Record<string, string>): { code: number; body: unknown } {
-    const all = this.objects.filter(
-      (o) =>
+    let labels: Requirement[];
+    let fields: Requirement[];
+    try {
+      labels = parseSelector(query.labelSelector ?? '', 'label');
+      fields = parseSelector(query.fieldSelector ?? '', 'field');
+    } catch (e) {
+      return { code: 400, body: status(400, 'BadRequest', (e as Error).message) };
+    }
+    const all = this.objects.filter((o) => {
+      const md = o.metadata as Record<string, unknown>;
+      return (
         o.kind === res.kind &&
         groupOf(o.apiVersion) === res.group &&
-        (namespace === undefined || (o.metadata as Record<string, unknown>).namespace === namespace),
-    );
+        (namespace === undefined || md.namespace === namespace) &&
+        labels.every((r) => r.matches((md.labels as Record<string, string> | undefined)?.[r.key])) &&
+        fields.every((r) => r.matches(fieldValue(o, r.key)))
+      );
+    });
     let start = 0;
     if (query.continue) {
       let token: { rv: string; start: number };
@@ -419,6 +433,46 @@ export class FakeApiServer {
     else this.objects[i] = stored;
     return { code: i === -1 ? 201 : 200, body: stored };
   }
+
+  private delete(res: FakeResource, namespace: string | undefined, name: string): { code: number; body: unknown } {
+    const i = this.objects.findIndex((o) => {
+      const md = o.metadata as Record<string, unknown>;
+      return o.kind === res.kind && groupOf(o.apiVersion) === res.group && md.name === name && md.namespace === namespace;
+    });
+    if (i === -1) {
+      const what = res.group ? `${res.name}.${res.group}` : res.name;
+      return { code: 404, body: status(404, 'NotFound', `${what} "${name}" not found`, { name, group: res.group, kind: res.name }) };
+    }
+    const [gone] = this.objects.splice(i, 1);
+    return { code: 200, body: gone };
+  }
+}
+
+/** One requirement of a label or field selector (`k=v`, `k==v`, `k!=v`; for labels also `k` and `!k`). */
+interface Requirement {
+  key: string;
+  matches(value: string | undefined): boolean;
+}
+
+/** Parses a selector as the API server does for the equality-based forms; a set-based one (`in`, `notin`) is refused. */
+function parseSelector(text: string, what: 'label' | 'field'): Requirement[] {
+  if (text.trim() === '') return [];
+  return text.split(',').map((part) => {
+    const m = /^\s*(!?)([A-Za-z0-9._/-]+)\s*(?:(==|=|!=)\s*([A-Za-z0-9._-]*))?\s*$/.exec(part);
+    if (!m || (what === 'field' && m[3] === undefined) || (m[1] && m[3] !== undefined))
+      throw new Error(`unable to parse requirement: ${what} selector "${text}"`);
+    const [, not, key, op, value] = m;
+    if (op === undefined) return { key, matches: (v: string | undefined) => (not ? v === undefined : v !== undefined) };
+    return { key, matches: (v: string | undefined) => (op === '!=' ? v !== value : v === value) };
+  });
+}
+
+/** The fields every kind supports in a field selector. */
+function fieldValue(o: Record<string, unknown>, key: string): string | undefined {
+  const md = o.metadata as Record<string, unknown>;
+  if (key === 'metadata.name') return String(md.name ?? '');
+  if (key === 'metadata.namespace') return String(md.namespace ?? '');
+  return undefined;
 }
 
 function continueToken(rv: string, start: number): string {

@@ -53,6 +53,11 @@ export class KubeApi {
     return this.request('GET', path, query, undefined, accept);
   }
 
+  /** DELETE `path` (one object); the server's answer (the object, or a `Status`). */
+  delete(path: string): Promise<unknown> {
+    return this.request('DELETE', path, {}, undefined, 'application/json');
+  }
+
   /** A request with a JSON body (`PATCH` with `contentType`, `POST`, `PUT`). */
   send(
     method: string,

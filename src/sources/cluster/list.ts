@@ -3,6 +3,12 @@ import { listPath, type ResourceType } from './kinds.js';
 
 export type RawObject = Record<string, unknown>;
 
+/** Selectors the API server filters a list by (`app.kubernetes.io/managed-by=sanctum`, `metadata.name=llm`). */
+export interface ListSelectors {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
 /** How often an expired list is started again before the resource is reported as not listed. */
 const MAX_RELISTS = 3;
 
@@ -16,15 +22,17 @@ export async function* listPages(
   type: ResourceType,
   namespace: string | undefined,
   limit: number,
+  selectors: ListSelectors = {},
 ): AsyncGenerator<RawObject[]> {
   const path = listPath(type, namespace);
+  const query = (cont: string | undefined) => ({ limit, continue: cont, ...selectors });
   let token: string | undefined;
   // Uids yielded so far: a list started again after an expired token skips them.
   const seen = new Set<string>();
   let restarted = false;
   let relists = 0;
   // The next page is requested while the caller works on the current one.
-  let pending: Promise<unknown> | undefined = api.get(path, { limit });
+  let pending: Promise<unknown> | undefined = api.get(path, query(undefined));
   while (pending) {
     let body: unknown;
     try {
@@ -37,13 +45,13 @@ export async function* listPages(
         token = undefined;
         restarted = true;
       }
-      pending = api.get(path, { limit, continue: token });
+      pending = api.get(path, query(token));
       continue;
     }
     const list = typeof body === 'object' && body !== null ? (body as RawObject) : {};
     const md = typeof list.metadata === 'object' && list.metadata !== null ? (list.metadata as RawObject) : {};
     token = typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
-    pending = token === undefined ? undefined : api.get(path, { limit, continue: token });
+    pending = token === undefined ? undefined : api.get(path, query(token));
     // An error of the prefetched page is handled when it is awaited.
     pending?.catch(() => undefined);
     const items = (Array.isArray(list.items) ? list.items : []).filter((i): i is RawObject => typeof i === 'object' && i !== null);
