@@ -1,11 +1,33 @@
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { listFunctions } from './cel-lists.js';
 import { quantityFunctions } from './cel-quantity.js';
+import { urlFunctions } from './cel-urls.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
- * and macros, the strings extension, RE2 regular expressions (linear time), and a cost limit.
+ * and macros, the strings extension, RE2 regular expressions (linear time), Kubernetes' quantity,
+ * list and URL libraries, and a cost limit. What the API server has and this does not (optional
+ * values, the regex, IP/CIDR, semver and sets libraries) is a compile error that says so.
+ */
+
+/** Kubernetes CEL library functions not provided here, with the library they belong to. */
+const UNSUPPORTED_FUNCTIONS = new Map<string, string>([
+  ['find', 'regex'],
+  ['findAll', 'regex'],
+  ['ip', 'IP address'],
+  ['isIP', 'IP address'],
+  ['cidr', 'CIDR'],
+  ['isCIDR', 'CIDR'],
+  ['semver', 'semver'],
+  ['isSemver', 'semver'],
+]);
+
+const OPTIONALS =
+  "optional values (`.?field`, `[?key]`, `optional.of()`, `orValue()`) are not supported by Sanctum's CEL (@bufbuild/cel 0.6 cannot parse them): test with has() instead, e.g. `has(object.spec.x) ? object.spec.x : default`";
+
+/**
  *
  * The cost of an expression is estimated before it runs, from its syntax tree and the size of the
  * data it is given: every node costs 1, and the body of a comprehension (`all`, `exists`, `map`,
@@ -26,7 +48,9 @@ function cel(): CelLibrary {
     const require = createRequire(import.meta.url);
     library = require('@bufbuild/cel') as CelLibrary;
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    sharedEnv = library.celEnv({ funcs: [...strings, ...quantityFunctions(library)] });
+    sharedEnv = library.celEnv({
+      funcs: [...strings, ...quantityFunctions(library), ...listFunctions(library), ...urlFunctions(library)],
+    });
   }
   return library;
 }
@@ -68,9 +92,21 @@ export function compileExpression(source: string, variables: readonly string[]):
   try {
     ast = cel().parse(source);
   } catch (e) {
+    if (/\.\?|\[\?/.test(source)) throw new CelCompileError(OPTIONALS);
     throw new CelCompileError(String((e as Error).message ?? e).replace(/^<input>:/, 'at '));
   }
   const unknown = unknownIdentifiers(ast.expr, new Set(variables));
+  if (unknown.includes('optional')) throw new CelCompileError(OPTIONALS);
+  if (unknown.includes('sets'))
+    throw new CelCompileError(
+      "the sets extension (sets.contains(), sets.equivalent(), sets.intersects()) is not supported by Sanctum's CEL yet: write `b.all(x, x in a)` for sets.contains(a, b)",
+    );
+  const missing = calledFunctions(ast.expr).find((f) => UNSUPPORTED_FUNCTIONS.has(f) || f === 'orValue' || f === 'hasValue');
+  if (missing === 'orValue' || missing === 'hasValue') throw new CelCompileError(OPTIONALS);
+  if (missing)
+    throw new CelCompileError(
+      `${missing}() of Kubernetes' ${UNSUPPORTED_FUNCTIONS.get(missing)} library is not supported by Sanctum's CEL yet, so the expression is not evaluated (it neither passes nor fails)`,
+    );
   if (unknown.includes('authorizer'))
     throw new CelCompileError(
       "'authorizer' is not supported: a scan cannot ask the cluster's authorizer, so the expression is not evaluated (it neither passes nor fails)",
@@ -154,6 +190,26 @@ function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>):
   };
   visit(expr, new Set());
   return out;
+}
+
+/** The names of the functions and methods the expression calls. */
+function calledFunctions(expr: Expr | undefined): string[] {
+  const out = new Set<string>();
+  const stack: Array<Expr | undefined> = [expr];
+  for (let e = stack.pop(); stack.length > 0 || e !== undefined; e = stack.pop()) {
+    if (!e) continue;
+    const k = e.exprKind;
+    if (k.case === 'callExpr') {
+      out.add(k.value.function);
+      stack.push(k.value.target, ...k.value.args);
+    } else if (k.case === 'selectExpr') stack.push(k.value.operand);
+    else if (k.case === 'listExpr') stack.push(...k.value.elements);
+    else if (k.case === 'structExpr')
+      for (const entry of k.value.entries) stack.push(entry.value, entry.keyKind.case === 'mapKey' ? entry.keyKind.value : undefined);
+    else if (k.case === 'comprehensionExpr')
+      stack.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
+  }
+  return [...out];
 }
 
 function estimateCost(e: Expr | undefined, n: number): number {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../core/source-file.js';
 import { scanSync, ScanSetupError } from '../scan.js';
-import { compileExpression } from './cel.js';
+import { compileExpression, toCel } from './cel.js';
 import { compilePolicy, loadPolicies, parseFieldPath, PolicyError, type PolicySpec } from './policy.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/policies', import.meta.url));
@@ -276,10 +276,67 @@ spec:
   });
 });
 
+describe('the Kubernetes list and URL libraries', () => {
+  const evaluate = (expression: string, object: unknown = {}): unknown =>
+    compileExpression(expression, ['object']).evaluate({ object: toCel(object) }, 8, 1_000_000);
+
+  it('sorts, sums, finds extremes and positions in lists', () => {
+    expect(evaluate('[1, 2, 2, 5].isSorted() && !["b", "a"].isSorted() && [].isSorted()')).toBe(true);
+    expect(evaluate('[1, 2, 3].sum()')).toBe(6);
+    expect(evaluate('[0.5, 1.25].sum()')).toBe(1.75);
+    expect(evaluate('[].sum()')).toBe(0);
+    expect(evaluate('[3, 1, 2].min() == 1 && [3, 1, 2].max() == 3 && ["b", "c", "a"].max() == "c"')).toBe(true);
+    expect(evaluate('[1, 2, 1].indexOf(1) == 0 && [1, 2, 1].lastIndexOf(1) == 2 && [1].indexOf(7) == -1')).toBe(true);
+    // On the object: container names in order.
+    const pod = { spec: { containers: [{ name: 'a' }, { name: 'c' }, { name: 'b' }] } };
+    expect(evaluate('object.spec.containers.map(c, c.name).isSorted()', pod)).toBe(false);
+    expect(() => evaluate('[].min()')).toThrow(/min called on empty list/);
+    expect(() => evaluate('[1, "a"].isSorted()')).toThrow(/elements of one type/);
+  });
+
+  it('parses URLs as Kubernetes does: absolute URIs and absolute paths', () => {
+    expect(evaluate("url('https://user@example.com:8443/v1/models?limit=1&tag=a&tag=b').getScheme()")).toBe('https');
+    expect(evaluate("url('https://user@example.com:8443/v1/models').getHost()")).toBe('example.com:8443');
+    expect(evaluate("url('https://example.com:8443/').getHostname()")).toBe('example.com');
+    expect(evaluate("url('https://example.com:443/').getPort()")).toBe('443');
+    expect(evaluate("url('http://[::1]:8000/x').getHostname()")).toBe('::1');
+    expect(evaluate("url('http://[::1]:8000/x').getHost()")).toBe('[::1]:8000');
+    expect(evaluate("url('/a%20b/c d').getEscapedPath()")).toBe('/a%20b/c%20d');
+    expect(evaluate("url('https://e.com/?tag=a&tag=b+c&x').getQuery()")).toEqual({ tag: ['a', 'b c'], x: [''] });
+    expect(
+      evaluate("isURL('https://example.com') && isURL('/healthz') && !isURL('example.com') && !isURL('../up') && !isURL('http://a b')"),
+    ).toBe(true);
+    expect(() => evaluate("url('example.com').getHost()")).toThrow(/neither an absolute URI nor an absolute path/);
+    const svc = { spec: { endpoint: 'http://vllm.llm.svc:8000/v1' } };
+    expect(evaluate("url(object.spec.endpoint).getScheme() == 'https'", svc)).toBe(false);
+  });
+});
+
 describe('unsupported Kubernetes CEL', () => {
   it('says that the authorizer is not supported instead of passing', () => {
     expect(() => compileExpression("authorizer.group('').resource('pods').check('get').allowed()", ['object'])).toThrow(
       /'authorizer' is not supported/,
+    );
+  });
+
+  it('says that optional values are not supported, instead of a parse error', () => {
+    for (const expression of [
+      'object.?spec.replicas.orValue(1) > 0',
+      "object.metadata.labels[?'team'].hasValue()",
+      'optional.of(1).hasValue()',
+    ])
+      expect(() => compileExpression(expression, ['object']), expression).toThrow(
+        /optional values .* are not supported .* test with has\(\) instead/,
+      );
+  });
+
+  it('names the Kubernetes library functions it does not provide', () => {
+    expect(() => compileExpression("object.spec.image.find('[0-9]+') != ''", ['object'])).toThrow(
+      /find\(\) of Kubernetes' regex library is not supported by Sanctum's CEL yet/,
+    );
+    expect(() => compileExpression('isCIDR(object.spec.cidr)', ['object'])).toThrow(/isCIDR\(\) of Kubernetes' CIDR library/);
+    expect(() => compileExpression("sets.contains(['a', 'b'], object.spec.tags)", ['object'])).toThrow(
+      /the sets extension .* is not supported/,
     );
   });
 });
