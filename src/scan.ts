@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
-import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON } from './core/engine.js';
+import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, type EngineResult } from './core/engine.js';
 import { foldRenderedDuplicates } from './core/rendered-duplicates.js';
 import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
@@ -10,7 +10,16 @@ import type { AnyRule, RuleMeta } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
 import { ConfigSuppressor, parseBaseline } from './core/suppression.js';
 import type { VulnerabilitySource } from './core/vulnerability.js';
-import { SCANNERS, severityRank, type Finding, type FrameworkRef, type ScannerName, type ScanResult, type Severity } from './core/types.js';
+import {
+  SCANNERS,
+  severityRank,
+  type Finding,
+  type FrameworkRef,
+  type ScanError,
+  type ScannerName,
+  type ScanResult,
+  type Severity,
+} from './core/types.js';
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { DEFAULT_POLICY_DIR, loadPolicies, PolicyError } from './policies/policy.js';
@@ -19,7 +28,8 @@ import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
 import { shardFiles, type Shard } from './sources/shard.js';
 import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
-import { JsonFindingSpool } from './reporters/json-spool.js';
+import { JsonFindingSpool, type SpoolExport } from './reporters/json-spool.js';
+import { ScanThreads, type ScanPart } from './scan-threads.js';
 import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
 import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
 import { ManifestPins } from './inventory/pinned-versions.js';
@@ -131,7 +141,7 @@ export interface StreamedScan {
 export function scanStreamed(opts: ScanOptions): StreamedScan {
   const spool = findingsSpool();
   try {
-    return spool.streamed(runEngine(opts, spool.add));
+    return spool.streamed(runEngine(opts, spool.add, undefined, spool.adopt));
   } catch (e) {
     spool.dispose();
     throw e;
@@ -159,6 +169,8 @@ export async function scanFilesStreamed<R extends ScanResult>(
 /** Where the findings of a streamed scan go as files finish, and the `StreamedScan` made of its result. */
 function findingsSpool(): {
   add(batch: Finding[]): void;
+  /** Merges the spool of another thread of the scan, and the worst severity it failed at (`severityRank`). */
+  adopt(part: SpoolExport, worst: number): void;
   streamed<R extends ScanResult>(result: R): StreamedScan & { readonly result: R };
   dispose(): void;
 } {
@@ -171,6 +183,10 @@ function findingsSpool(): {
     add(batch) {
       tally(batch);
       spool.spool(batch);
+    },
+    adopt(part, partWorst) {
+      spool.adopt(part);
+      worst = Math.max(worst, partWorst);
     },
     streamed(result) {
       tally(result.findings);
@@ -191,15 +207,38 @@ function findingsSpool(): {
   };
 }
 
-/** Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of the result. */
-function runEngine(opts: ScanOptions, spool?: (findings: Finding[]) => void, setup?: ScanSetup): ScanResult {
+/**
+ * Runs a scan; with `spool`, each file's findings (config suppressions applied) go there instead of
+ * the result. With `adopt` too, a large directory walk may share its directories with a worker
+ * thread (`ScanThreads`), whose spool is adopted at the end.
+ */
+function runEngine(
+  opts: ScanOptions,
+  spool?: (findings: Finding[]) => void,
+  setup?: ScanSetup,
+  adopt?: (part: SpoolExport, worst: number) => void,
+): ScanResult {
   const run = openScan(opts, spool, setup);
+  const threads = adopt ? ScanThreads.for(opts, run.today) : undefined;
+  let part: ScanPart | undefined;
   try {
-    for (const file of run.files) run.scanFile(file);
+    if (threads) part = threads.run(run.files, run);
+    else for (const file of run.files) run.scanFile(file);
   } finally {
     run.close();
+    if (!part) threads?.close();
   }
-  return run.finish();
+  if (!part) return run.finish();
+  try {
+    return run.finish((result) => threads!.merge(result, part!, run, adopt!));
+  } finally {
+    threads!.close();
+  }
+}
+
+/** The part of a threaded scan a worker runs (see `ScanThreads`): the scan as `opts` sets it up, fed file by file. */
+export function openScanPart(opts: ScanOptions, spool: (findings: Finding[]) => void): OpenScan {
+  return openScan(opts, spool);
 }
 
 /** Where a source that reads files asynchronously (the layers of a container image) hands them to the scan. */
@@ -237,13 +276,25 @@ async function scanFilesWith(
   return run.finish();
 }
 
-interface OpenScan {
+export interface OpenScan {
   readonly files: Iterable<SourceFile>;
+  readonly today: string;
+  /** The scan's errors so far (the engine's own list: a threaded scan puts them in walk order before `finish`). */
+  readonly errors: ScanError[];
+  /** Errors among `errors` about the scan as a whole, met once per thread. */
+  readonly onceErrors: readonly ScanError[];
   wants(file: SourceFile): boolean;
   scanFile(file: SourceFile): void;
+  /** A file of the walk that another thread scans came by (see `Engine.passed`). */
+  passed(path: string): void;
   error(path: string, message: string): void;
   close(): void;
-  finish(): ScanResult;
+  /** The cross-object rules left, then what the engine found, unsorted and without configuration hygiene (a worker's part). */
+  finishPart(): { result: EngineResult; usedSuppressions: number[] };
+  /** `merge` adds what other threads found to the engine's result before suppressions, hygiene and order are applied. */
+  finish(merge?: (result: EngineResult) => void): ScanResult;
+  /** Counts configuration ignore entries another thread used (see `ConfigSuppressor.usedPositions`). */
+  markSuppressionsUsed(positions: readonly number[]): void;
 }
 
 /** What a scan resolves before it reads a file: configuration, frameworks, the rules to run, the baseline. */
@@ -330,9 +381,14 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
   const reg = getRegistry();
   const suppressor = new ConfigSuppressor(config.ignore ?? [], baseline, today);
   // Without a database given, the deps rules use the default one, opened when they first need it.
+  // Errors about the scan as a whole (no database), which each thread of a threaded scan meets on its own.
+  const onceErrors: ScanError[] = [];
   const defaultDb =
     opts.vulnerabilities === undefined && rules.some((r) => r.meta.scanner === 'deps')
-      ? new DefaultVulnerabilitySource((p, m) => engine.error(p, m))
+      ? new DefaultVulnerabilitySource((p, m) => {
+          engine.error(p, m);
+          onceErrors.push(engine.errors.at(-1)!);
+        })
       : undefined;
   const engine: Engine = new Engine({
     parsers: allParsers,
@@ -375,14 +431,20 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
   }
   return {
     files,
+    today,
+    errors: engine.errors,
+    onceErrors,
     wants: (file) => engine.wants(file),
     scanFile(file) {
       if (engine.wants(file)) engine.scanFile(file);
       release(file);
     },
+    passed: (path) => engine.passed(path),
     error: (path, message) => engine.error(path, message),
     close: () => defaultDb?.close(),
-    finish: () => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length),
+    finishPart: () => ({ result: engine.finish(), usedSuppressions: suppressor.usedPositions() }),
+    finish: (merge) => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length, merge),
+    markSuppressionsUsed: (positions) => suppressor.markUsed(positions),
   };
 }
 
@@ -394,8 +456,10 @@ function finishScan(
   cwd: string,
   started: number,
   ruleCount: number,
+  merge?: (result: EngineResult) => void,
 ): ScanResult {
   const result = engine.finish();
+  merge?.(result);
   for (const f of result.findings) suppressor.apply(f);
   const hygiene = suppressor.hygiene();
   const cfgPath = configPath ? relative(cwd, configPath).split('\\').join('/') : '.sanctum.yaml';

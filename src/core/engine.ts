@@ -1,6 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
-import { fingerprintDigest } from './fingerprint.js';
+import { DigestCounter } from './digest-counter.js';
+import { fingerprintBytes, fingerprintDigest } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
@@ -80,7 +81,7 @@ export class Engine {
   private readonly today: string;
   private readonly setDocs = new Map<Parser, SetDocuments>();
   private setSeq = 0;
-  private readonly occurrences = new Map<string, number>();
+  private readonly occurrences = new DigestCounter();
   private readonly engineReported = new Set<string>();
   private readonly runs = new Map<AnyRule, RuleRun>();
   /** The parsers the last file asked about matched: `wants` then `scanFile` on one file sniff it once. */
@@ -184,6 +185,14 @@ export class Engine {
       if (remaining.length > 0 || !set.collectedEarly) this.runSet(parser, remaining);
     }
     return { findings: this.findings, errors: this.errors, files: this.files, resources: this.resources };
+  }
+
+  /**
+   * A file at `path` came by in the depth-first walk but is scanned elsewhere (another thread of a
+   * parallel scan): the directories it lies outside of are complete here, as when a file arrives.
+   */
+  passed(path: string): void {
+    if (this.opts.depthFirst) this.collectDirectoriesLeft(path);
   }
 
   /** In a depth-first walk, the directories that `path` lies outside of can receive no more files: their parts of the sets are complete. */
@@ -429,18 +438,12 @@ export class Engine {
 
   /**
    * The fingerprint of a finding; equal findings within a file are told apart by their occurrence.
-   * Keyed by the first occurrence's fingerprint, which the first finding keeps anyway.
+   * Counted by the first occurrence's digest.
    */
   private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
-    // Keyed by the flat hex digest: a `sha256:…` concatenation would be flattened again on every lookup.
-    const first = fingerprintDigest(ruleId, location, anchor, 0);
-    const seen = this.occurrences.get(first);
-    if (seen === undefined) {
-      this.occurrences.set(first, 1);
-      return 'sha256:' + first;
-    }
-    this.occurrences.set(first, seen + 1);
-    return 'sha256:' + fingerprintDigest(ruleId, location, anchor, seen);
+    const first = fingerprintBytes(ruleId, location, anchor, 0);
+    const seen = this.occurrences.add(first);
+    return 'sha256:' + (seen === 0 ? first.toString('hex') : fingerprintDigest(ruleId, location, anchor, seen));
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */

@@ -12,10 +12,19 @@ export function fingerprint(ruleId: string, loc: Location, anchor: string, occur
 
 /** The hex digest of `fingerprint`, without its `sha256:` prefix. */
 export function fingerprintDigest(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'hex');
+}
+
+/** The digest of `fingerprint` as bytes. */
+export function fingerprintBytes(ruleId: string, loc: Location, anchor: string, occurrence: number): Buffer {
+  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'buffer');
+}
+
+function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   const r = loc.resource;
   const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
   const parts = [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)];
   // An event detection is about that event, wherever it was read from; other fingerprints stay as they were.
   if (loc.event) parts[1] = `event:${loc.event.source ?? 'audit'}:${loc.event.auditID}`;
-  return hash('sha256', parts.join('\u0000'), 'hex');
+  return parts.join('\u0000');
 }

@@ -62,6 +62,16 @@ export class ConfigSuppressor {
     }
   }
 
+  /** Positions in the configuration's list of the entries used so far (to merge what another thread used). */
+  usedPositions(): number[] {
+    return [...this.used].map((e) => this.entries.indexOf(e));
+  }
+
+  /** Counts the entries at these positions as used (see `usedPositions`). */
+  markUsed(positions: readonly number[]): void {
+    for (const i of positions) if (this.entries[i]) this.used.add(this.entries[i]);
+  }
+
   /** The entries used so far that lack a reason or have expired, for hygiene reporting. */
   hygiene(): { unreasoned: IgnoreEntry[]; expired: IgnoreEntry[] } {
     const list = [...this.used];
@@ -92,7 +102,8 @@ export function parseBaseline(text: string, path: string): Set<string> {
     throw new Error(`${path}: not a baseline file: ${(e as Error).message}`, { cause: e });
   }
   const fps = (raw as Partial<Baseline>)?.fingerprints;
-  if (!Array.isArray(fps) || !fps.every((x) => typeof x === 'string')) throw new Error(`${path}: not a baseline file: no "fingerprints" list`);
+  if (!Array.isArray(fps) || !fps.every((x) => typeof x === 'string'))
+    throw new Error(`${path}: not a baseline file: no "fingerprints" list`);
   return new Set(fps);
 }
 

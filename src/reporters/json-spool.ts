@@ -21,7 +21,30 @@ class Entry {
     readonly offset: number,
     readonly length: number,
     readonly finding: Finding | undefined,
+    /** Which spool file holds the text: 0 for this spool's own, else an adopted one (`adopt`). */
+    readonly source: number,
   ) {}
+}
+
+/**
+ * A spool handed from one thread to another (`detach`, then `adopt`): its file, and its entries as
+ * columns (strings that repeat are sent once).
+ */
+export interface SpoolExport {
+  dir: string;
+  file: string;
+  bytes: number;
+  /** One past the last order of arrival used. */
+  seqEnd: number;
+  strings: string[];
+  path: Int32Array;
+  line: Int32Array;
+  column: Int32Array;
+  ruleId: Int32Array;
+  message: string[];
+  seq: Float64Array;
+  offset: Float64Array;
+  length: Int32Array;
 }
 
 const READ_MAX = 1 << 20;
@@ -36,6 +59,8 @@ const COMMA = 0x2c;
 export class JsonFindingSpool {
   private readonly dir: string;
   private readonly fd: number;
+  /** Spool files of other threads merged into this one (`adopt`); entry source i + 1 is `adopted[i]`. */
+  private readonly adopted: Array<{ dir: string; fd: number; bytes: number }> = [];
   private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
   /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
@@ -49,7 +74,11 @@ export class JsonFindingSpool {
 
   constructor() {
     this.dir = mkdtempSync(join(tmpdir(), 'sanctum-findings-'));
-    this.fd = openSync(join(this.dir, 'findings.json'), 'w+');
+    this.fd = openSync(this.file, 'w+');
+  }
+
+  private get file(): string {
+    return join(this.dir, 'findings.json');
   }
 
   get count(): number {
@@ -82,7 +111,7 @@ export class JsonFindingSpool {
     for (let i = 0; i < findings.length; i++) {
       const next = i + 1 === findings.length ? last : buffer.indexOf(separator, start + separator.length);
       if (next === -1 || next > last) throw new Error('findings spool: an item separator is missing');
-      this.entries.push(entryOf(sorted[i], this.seq++, base + start, next - start));
+      this.entries.push(entryOf(sorted[i], this.seq++, base + start, next - start, undefined, 0));
       start = next;
     }
     if (direct) {
@@ -97,7 +126,84 @@ export class JsonFindingSpool {
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
   hold(findings: readonly Finding[]): void {
-    for (const f of findings) this.entries.push(entryOf(f, this.seq++, -1, 0, f));
+    for (const f of findings) this.entries.push(entryOf(f, this.seq++, -1, 0, f, 0));
+  }
+
+  /**
+   * Closes the spool for writing and hands it over: the file stays until the spool that adopts it is
+   * disposed. Only spooled findings are handed over (none may be held).
+   */
+  detach(): SpoolExport {
+    this.flush();
+    if (this.entries.some((e) => e.offset === -1)) throw new Error('findings spool: held findings cannot be handed over');
+    const strings: string[] = [];
+    const index = new Map<string, number>();
+    const intern = (s: string): number => {
+      let i = index.get(s);
+      if (i === undefined) {
+        i = strings.length;
+        strings.push(s);
+        index.set(s, i);
+      }
+      return i;
+    };
+    const n = this.entries.length;
+    const out: SpoolExport = {
+      dir: this.dir,
+      file: this.file,
+      bytes: this.bytes,
+      seqEnd: this.seq,
+      strings,
+      path: new Int32Array(n),
+      line: new Int32Array(n),
+      column: new Int32Array(n),
+      ruleId: new Int32Array(n),
+      message: new Array<string>(n),
+      seq: new Float64Array(n),
+      offset: new Float64Array(n),
+      length: new Int32Array(n),
+    };
+    this.entries.forEach((e, i) => {
+      out.path[i] = intern(e.path);
+      out.line[i] = e.line;
+      out.column[i] = e.column;
+      out.ruleId[i] = intern(e.ruleId);
+      out.message[i] = e.message;
+      out.seq[i] = e.seq;
+      out.offset[i] = e.offset;
+      out.length[i] = e.length;
+    });
+    this.entries.length = 0;
+    this.closed = true;
+    closeSync(this.fd);
+    return out;
+  }
+
+  /**
+   * Merges a spool detached by another thread: its findings are written with these. Findings that
+   * tie in the report's order come from one file, hence from one spool, and keep their order of
+   * arrival there; findings held afterwards come after every adopted one, as after spooled ones.
+   */
+  adopt(x: SpoolExport): void {
+    const fd = openSync(x.file, 'r');
+    this.adopted.push({ dir: x.dir, fd, bytes: x.bytes });
+    const source = this.adopted.length;
+    for (let i = 0; i < x.message.length; i++)
+      this.entries.push(
+        new Entry(
+          x.strings[x.path[i]],
+          x.line[i],
+          x.column[i],
+          x.strings[x.ruleId[i]],
+          x.message[i],
+          x.seq[i],
+          x.offset[i],
+          x.length[i],
+          undefined,
+          source,
+        ),
+      );
+    this.seq = Math.max(this.seq, x.seqEnd);
   }
 
   /** Writes the items of the `findings` array, whose opening bracket ends a line indented by `indent` spaces. */
@@ -117,7 +223,8 @@ export class JsonFindingSpool {
       first = false;
     };
     // Items are copied as bytes (neither decoded nor encoded again) into chunks of up to READ_MAX.
-    const windows = new SpoolWindows(this.fd, this.bytes);
+    const sources = [{ fd: this.fd, bytes: this.bytes }, ...this.adopted];
+    const windows = sources.map((s) => new SpoolWindows(s.fd, s.bytes));
     let out = Buffer.allocUnsafe(READ_MAX);
     let used = 0;
     const flushOut = (): void => {
@@ -132,10 +239,10 @@ export class JsonFindingSpool {
         emit(',\n' + this.format.items([e.finding]));
       } else if (e.length > WINDOW_BYTES) {
         flushOut();
-        emit(readAt(this.fd, e.offset, e.length));
+        emit(readAt(sources[e.source].fd, e.offset, e.length));
       } else {
         if (used + e.length > out.length) flushOut();
-        used += windows.copy(e.offset, e.length, out, used);
+        used += windows[e.source].copy(e.offset, e.length, out, used);
       }
     }
     flushOut();
@@ -144,6 +251,10 @@ export class JsonFindingSpool {
 
   /** Removes the temporary file. */
   dispose(): void {
+    for (const a of this.adopted.splice(0)) {
+      closeSync(a.fd);
+      rmSync(a.dir, { recursive: true, force: true });
+    }
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
@@ -223,12 +334,12 @@ function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function entryOf(f: Finding, seq: number, offset: number, length: number, held?: Finding): Entry {
+function entryOf(f: Finding, seq: number, offset: number, length: number, held: Finding | undefined, source: number): Entry {
   const message = f.message;
   // A message built by a template is a tree of pieces: reading a character flattens it to one string.
   message.charCodeAt(0);
   const l = f.location;
-  return new Entry(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, message, seq, offset, length, held);
+  return new Entry(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, message, seq, offset, length, held, source);
 }
 
 /** The order of `sortFindings`, then the order of arrival. */

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DigestCounter } from './digest-counter.js';
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+describe('DigestCounter', () => {
+  it('counts the occurrences that came before, through many growths of its tables', () => {
+    const counter = new DigestCounter();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) expect(counter.add(digest(`k${i}`))).toBe(0);
+    for (let i = 0; i < n; i += 7) expect(counter.add(digest(`k${i}`))).toBe(1);
+    expect(counter.add(digest('k0'))).toBe(2);
+    expect(counter.add(digest('k7'))).toBe(2);
+    expect(counter.add(digest('k1'))).toBe(1);
+  });
+
+  it('tells apart digests that share their first bytes (the same slot)', () => {
+    const counter = new DigestCounter();
+    const a = Buffer.alloc(32, 1);
+    const b = Buffer.from(a);
+    b[31] = 2;
+    expect(counter.add(a)).toBe(0);
+    expect(counter.add(b)).toBe(0);
+    expect(counter.add(Buffer.from(a))).toBe(1);
+    expect(counter.add(Buffer.from(b))).toBe(1);
+  });
+
+  it('refuses what is not a SHA-256 digest', () => {
+    expect(() => new DigestCounter().add(new Uint8Array(20))).toThrow(/32 bytes/);
+  });
+});

@@ -1,0 +1,66 @@
+const DIGEST_BYTES = 32;
+
+/**
+ * Counts occurrences of SHA-256 digests, kept as raw bytes in typed arrays: a scan's hundreds of
+ * thousands of fingerprints cost 40 bytes each, off the JavaScript heap, instead of a hex string and
+ * a map entry each that every garbage collection walks.
+ */
+export class DigestCounter {
+  /** Open addressing: an entry number + 1 per slot, 0 for an empty slot. */
+  private slots = new Int32Array(1 << 12);
+  private digests = new Uint8Array(DIGEST_BYTES * 1024);
+  private counts = new Uint32Array(1024);
+  private size = 0;
+
+  /** Counts one more occurrence of `digest` (32 bytes) and returns how many came before it. */
+  add(digest: Uint8Array): number {
+    if (digest.length !== DIGEST_BYTES) throw new Error(`DigestCounter: a digest has ${DIGEST_BYTES} bytes, not ${digest.length}`);
+    const mask = this.slots.length - 1;
+    // SHA-256 output is uniform: its first bytes are a hash already.
+    for (let slot = (digest[0] | (digest[1] << 8) | (digest[2] << 16) | (digest[3] << 24)) & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot] - 1;
+      if (entry === -1) {
+        this.insert(slot, digest);
+        return 0;
+      }
+      if (this.equals(entry, digest)) return this.counts[entry]++;
+    }
+  }
+
+  private equals(entry: number, digest: Uint8Array): boolean {
+    const at = entry * DIGEST_BYTES;
+    const d = this.digests;
+    for (let i = 0; i < DIGEST_BYTES; i++) if (d[at + i] !== digest[i]) return false;
+    return true;
+  }
+
+  private insert(slot: number, digest: Uint8Array): void {
+    const entry = this.size++;
+    if (entry === this.counts.length) {
+      const counts = new Uint32Array(2 * entry);
+      counts.set(this.counts);
+      this.counts = counts;
+      const digests = new Uint8Array(2 * entry * DIGEST_BYTES);
+      digests.set(this.digests);
+      this.digests = digests;
+    }
+    this.digests.set(digest, entry * DIGEST_BYTES);
+    this.counts[entry] = 1;
+    this.slots[slot] = entry + 1;
+    // Kept at most half full, so that probes stay short.
+    if (2 * this.size > this.slots.length) this.grow();
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(2 * this.slots.length);
+    const mask = slots.length - 1;
+    const d = this.digests;
+    for (let entry = 0; entry < this.size; entry++) {
+      const at = entry * DIGEST_BYTES;
+      let slot = (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) & mask;
+      while (slots[slot] !== 0) slot = (slot + 1) & mask;
+      slots[slot] = entry + 1;
+    }
+    this.slots = slots;
+  }
+}

@@ -1,0 +1,255 @@
+import { existsSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { debuglog } from 'node:util';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { EngineResult } from './core/engine.js';
+import { DiskSourceFile, type SourceFile } from './core/source-file.js';
+import type { Finding, ScanError } from './core/types.js';
+import type { SpoolExport } from './reporters/json-spool.js';
+import type { OpenScan, ScanOptions } from './scan.js';
+
+const WORKER = new URL('./scan-worker.js', import.meta.url);
+
+/** Files the worker could take, seen before it is worth starting (loading its modules costs a few hundred milliseconds). */
+const START_AFTER_FILES = 256;
+
+/**
+ * The worker's young generation, in MB (V8's default is about 48): the second heap is what a
+ * threaded scan adds to peak memory, and a smaller nursery keeps the two under the budget of
+ * DESIGN.md at the cost of more frequent (cheap) scavenges.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+
+/** `NODE_DEBUG=sanctum` shows whether a scan used the worker. */
+const debug = debuglog('sanctum');
+
+/**
+ * Where an error falls in the walk: errors are put back in the order a single thread reports them,
+ * `3 × file index + phase`. Walk errors come before the file they precede, errors of the
+ * cross-object rules of the directories a file leaves come next, then the file's own.
+ */
+const PHASE_WALK = 0;
+const PHASE_LEFT = 1;
+const PHASE_FILE = 2;
+
+/** One file of the walk, in order: the worker scans it (`absPath` set) or lets it pass by (see `Engine.passed`). */
+export interface ScanStep {
+  index: number;
+  path: string;
+  absPath?: string;
+  size?: number;
+}
+
+/** What the main thread sends the worker: steps, and once the walk is done, its length. */
+export interface ToWorker {
+  steps: ScanStep[];
+  end?: number;
+}
+
+/** What the worker sends back once it is done. */
+export type FromWorker =
+  | {
+      ok: true;
+      spool: SpoolExport;
+      worst: number;
+      /** Findings of the cross-object rules run at the end (not spooled), as `Engine.finish` returns them. */
+      held: Finding[];
+      errors: ScanError[];
+      errorKeys: number[];
+      /** Positions (in `errors`) of errors a scan reports once, whichever thread meets them. */
+      onceErrors: number[];
+      files: number;
+      resources: number;
+      usedSuppressions: number[];
+    }
+  | { ok: false; message: string };
+
+/** What `ScanThreads.run` leaves for `merge`: the walk's length. */
+export interface ScanPart {
+  end: number;
+}
+
+/** The options a worker sets its scan up with: those of the main thread, without what cannot cross threads. */
+export interface WorkerData {
+  opts: ScanOptions;
+  port: MessagePort;
+  done: Int32Array;
+}
+
+/**
+ * A directory walk shared by two threads: the main thread walks, renders and writes the report; it
+ * hands whole directories of plainly walked files to one worker thread and scans the others itself.
+ * Cross-object rules see one directory's objects (see `k8sSet`), and fingerprints count equal
+ * findings per file, so each thread finds exactly what a single thread finds in its directories;
+ * the worker is told of every file of the walk so that its directories are complete at the same
+ * moments. Findings merge into the report's order, errors into the walk's.
+ */
+export class ScanThreads {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  private done: Int32Array | undefined;
+  private steps: ScanStep[] = [];
+  private candidates = 0;
+  /** Directories and the thread that scans their files (true: the worker). */
+  private readonly owners = new Map<string, boolean>();
+  private bytesMain = 0;
+  private bytesWorker = 0;
+  /** `3 × index + phase` of each error of the main thread, in its order. */
+  private readonly keys: number[] = [];
+  private spoolDir: string | undefined;
+
+  private constructor(
+    private readonly opts: ScanOptions,
+    private readonly startAfter: number,
+  ) {}
+
+  /**
+   * Threads for a scan that writes its findings to a spool (`scanStreamed`): one walked directory
+   * tree, two cores or more. `SANCTUM_SCAN_THREADS=1` keeps a scan on one thread; `2` starts the
+   * worker whatever the size of the scan (otherwise it starts once the walk proves large).
+   */
+  static for(opts: ScanOptions, today: string): ScanThreads | undefined {
+    const setting = process.env.SANCTUM_SCAN_THREADS?.trim();
+    const forced = setting !== undefined && setting !== '';
+    const threads = forced ? Number(setting) : availableParallelism();
+    if (!(threads >= 2)) return undefined;
+    if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.vulnerabilities || opts.extraRules) return undefined;
+    if (!existsSync(fileURLToPath(WORKER))) return undefined;
+    const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
+    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false }, forced ? 0 : START_AFTER_FILES);
+  }
+
+  /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
+  run(files: Iterable<SourceFile>, scan: OpenScan): ScanPart | undefined {
+    let index = 0;
+    const tag = (phase: number): void => {
+      while (this.keys.length < scan.errors.length) this.keys.push(3 * index + phase);
+    };
+    for (const file of files) {
+      tag(PHASE_WALK);
+      if (this.delegated(file)) {
+        scan.passed(file.path);
+        tag(PHASE_LEFT);
+        this.send({ index, path: file.path, absPath: (file as DiskSourceFile).absPath, size: file.size }, true);
+      } else {
+        if (!file.renderedBy && scan.wants(file)) {
+          scan.passed(file.path);
+          if (this.worker) this.send({ index, path: file.path }, false);
+        }
+        tag(PHASE_LEFT);
+        scan.scanFile(file);
+        tag(PHASE_FILE);
+      }
+      index++;
+    }
+    tag(PHASE_WALK);
+    if (!this.worker) return undefined;
+    this.port!.postMessage({ steps: this.steps, end: index } satisfies ToWorker);
+    this.steps = [];
+    return { end: index };
+  }
+
+  /**
+   * Waits for the worker and adds what it found to `result` (the main thread's, its cross-object
+   * rules run): its spool, held findings, counts, suppressions used and errors, in walk order.
+   */
+  merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
+    const reply = this.wait();
+    // Its heap is freed before the report is written.
+    void this.worker?.terminate();
+    this.worker = undefined;
+    if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
+    debug('scan: the worker thread scanned %d files, %d findings spooled', reply.files, reply.spool.message.length);
+    adopt(reply.spool, reply.worst);
+    this.spoolDir = undefined;
+    result.findings.push(...reply.held);
+    result.files += reply.files;
+    result.resources += reply.resources;
+    scan.markSuppressionsUsed(reply.usedSuppressions);
+    while (this.keys.length < result.errors.length) this.keys.push(3 * part.end + PHASE_LEFT);
+    const once = new Set(scan.onceErrors);
+    const workerOnce = new Set(reply.onceErrors.map((i) => reply.errors[i]));
+    const all = [
+      ...result.errors.map((error, i) => ({ error, key: this.keys[i], thread: 0, i, once: once.has(error) })),
+      ...reply.errors.map((error, i) => ({ error, key: reply.errorKeys[i], thread: 1, i, once: workerOnce.has(error) })),
+    ].sort((a, b) => a.key - b.key || a.thread - b.thread || a.i - b.i);
+    const seen = new Set<string>();
+    const errors = all
+      .filter((e) => {
+        if (!e.once) return true;
+        const text = `${e.error.path}\u0000${e.error.message}`;
+        if (seen.has(text)) return false;
+        seen.add(text);
+        return true;
+      })
+      .map((e) => e.error);
+    result.errors.splice(0, result.errors.length, ...errors);
+  }
+
+  /** Stops the worker and removes what it left. */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.port?.close();
+    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+  }
+
+  /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
+  private delegated(file: SourceFile): boolean {
+    if (!plainlyWalked(file)) return false;
+    const dir = dirname(file.path);
+    if (dir === '.') return false;
+    if (!this.worker && ++this.candidates > this.startAfter) this.start();
+    let worker = this.owners.get(dir);
+    if (worker === undefined) {
+      // A new directory goes to the thread with less to scan so far.
+      worker = this.worker !== undefined && this.bytesWorker <= this.bytesMain;
+      this.owners.set(dir, worker);
+    }
+    if (worker) this.bytesWorker += file.size;
+    else this.bytesMain += file.size;
+    return worker;
+  }
+
+  private start(): void {
+    const channel = new MessageChannel();
+    this.done = new Int32Array(new SharedArrayBuffer(4));
+    this.port = channel.port1;
+    const data: WorkerData = { opts: this.opts, port: channel.port2, done: this.done };
+    this.worker = new Worker(WORKER, {
+      workerData: data,
+      transferList: [channel.port2],
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    debug('scan: a worker thread takes whole directories of the walk');
+    this.worker.unref();
+  }
+
+  private send(step: ScanStep, now: boolean): void {
+    this.steps.push(step);
+    if (!now && this.steps.length < 256) return;
+    this.port!.postMessage({ steps: this.steps } satisfies ToWorker);
+    this.steps = [];
+  }
+
+  /** Blocks until the worker has replied (the scan is synchronous). */
+  private wait(): FromWorker {
+    const done = this.done!;
+    while (Atomics.load(done, 0) === 0) Atomics.wait(done, 0, 0, 1000);
+    const reply = receiveMessageOnPort(this.port!)?.message as FromWorker | undefined;
+    if (!reply) return { ok: false, message: 'no reply' };
+    if (reply.ok) this.spoolDir = reply.spool.dir;
+    return reply;
+  }
+}
+
+/** A file of the walk as it is on disk, with nothing a renderer marked on it: a worker can open it again by its path. */
+function plainlyWalked(file: SourceFile): file is DiskSourceFile {
+  if (file.renderedBy || file.origins || !(file instanceof DiskSourceFile)) return false;
+  // Renderers mark files they read (chart templates, values files) with properties of their own.
+  return Object.getOwnPropertyNames(file).every((name) => DISK_FILE_PROPERTIES.has(name));
+}
+
+const DISK_FILE_PROPERTIES = new Set(Object.getOwnPropertyNames(new DiskSourceFile('', '', 0)));

@@ -1,0 +1,78 @@
+// The worker thread of a threaded scan (see `ScanThreads`): scans the files it is sent, as the main
+// thread would, spools their findings, and replies once the walk is done.
+import { workerData } from 'node:worker_threads';
+import { DiskSourceFile } from './core/source-file.js';
+import { severityRank, type Finding, type ScanError } from './core/types.js';
+import { JsonFindingSpool } from './reporters/json-spool.js';
+import type { FromWorker, ToWorker, WorkerData } from './scan-threads.js';
+
+const { opts, port, done } = workerData as WorkerData;
+
+function reply(message: FromWorker): void {
+  try {
+    port.postMessage(message);
+  } finally {
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+    port.close();
+  }
+}
+
+try {
+  const { openScanPart } = await import('./scan.js');
+  const spool = new JsonFindingSpool();
+  let worst = 0;
+  const scan = openScanPart(opts, (findings: Finding[]) => {
+    for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
+    spool.spool(findings);
+  });
+  const errorKeys: number[] = [];
+  const tag = (key: number): void => {
+    while (errorKeys.length < scan.errors.length) errorKeys.push(key);
+  };
+  const finish = (end: number): void => {
+    let finished: ReturnType<typeof scan.finishPart>;
+    try {
+      finished = scan.finishPart();
+    } finally {
+      scan.close();
+    }
+    tag(3 * end + 1);
+    const { result, usedSuppressions } = finished;
+    const once = new Set<ScanError>(scan.onceErrors);
+    reply({
+      ok: true,
+      spool: spool.detach(),
+      worst,
+      held: result.findings,
+      errors: result.errors,
+      errorKeys,
+      onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),
+      files: result.files,
+      resources: result.resources,
+      usedSuppressions,
+    });
+  };
+  port.on('message', (message: ToWorker) => {
+    try {
+      for (const step of message.steps) {
+        if (step.absPath === undefined) {
+          scan.passed(step.path);
+          tag(3 * step.index + 1);
+          continue;
+        }
+        const file = new DiskSourceFile(step.path, step.absPath, step.size ?? 0);
+        if (scan.wants(file)) scan.passed(step.path);
+        tag(3 * step.index + 1);
+        scan.scanFile(file);
+        tag(3 * step.index + 2);
+      }
+      if (message.end !== undefined) finish(message.end);
+    } catch (e) {
+      spool.dispose();
+      reply({ ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+  });
+} catch (e) {
+  reply({ ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PRIVILEGED_POD, workspace } from './cli-helpers.js';
+
+// The worker thread is the built one (dist/scan-worker.js): these run bin/sanctum, as cli-e2e does.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'sanctum');
+
+const pod = (name: string, namespace: string): string =>
+  PRIVILEGED_POD.replace('name: vllm\n  namespace: llm', `name: ${name}\n  namespace: ${namespace}`);
+
+const service = (namespace: string): string => `apiVersion: v1
+kind: Service
+metadata:
+  name: ui
+  namespace: ${namespace}
+spec:
+  type: LoadBalancer
+  selector:
+    app: jupyter
+  ports:
+  - name: jupyter
+    port: 8888
+`;
+
+let ws: ReturnType<typeof workspace>;
+/** Reports go outside the scanned tree. */
+let out: string;
+beforeAll(() => {
+  out = mkdtempSync(join(tmpdir(), 'sanctum-threads-'));
+  if (!existsSync(join(ROOT, 'dist', 'scan-worker.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  ws = workspace({
+    // An ignore entry without a reason, used only by files of some directories: its hygiene finding comes once.
+    '.sanctum.yaml': 'ignore:\n  - rule: K8S-0003\n    paths: ["apps/b/**"]\n',
+    'top.yaml': pod('top', 'default'),
+    'apps/a/pod.yaml': `${pod('a1', 'team-a')}---\n${pod('a2', 'team-a')}`,
+    'apps/a/service.yaml': service('team-a'),
+    'apps/a/sub/pod.yaml': pod('sub', 'team-a'),
+    'apps/a/z.yaml': pod('a3', 'team-a'),
+    'apps/b/pod.yaml': `# sanctum:ignore K8S-0003\n${pod('b1', 'team-b')}`,
+    'apps/b/dup.yaml': `${pod('same', 'team-b')}---\n${pod('same', 'team-b')}`,
+    'apps/c/broken.yaml': 'kind: [\n',
+    'apps/c/pod.yaml': pod('c1', 'team-c'),
+    'apps/c/requirements.txt': 'requests==2.19.0\n',
+    'apps/d/requirements.txt': 'urllib3==1.24.1\n',
+    'apps/d/Dockerfile': 'FROM python:3.11\nRUN pip install torch\n',
+    'apps/e/config.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: creds\n  namespace: team-e\ndata:\n  OPENAI_API_KEY: changeme\n',
+  });
+});
+afterAll(() => {
+  ws?.cleanup();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+function scan(threads: string): { code: number | null; report: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SANCTUM_SCAN_THREADS: threads,
+    // No vulnerability database: each thread meets its absence, the report names it once.
+    SANCTUM_CACHE_DIR: join(out, 'no-cache'),
+    NODE_DEBUG: 'sanctum',
+  };
+  delete env.FORCE_COLOR;
+  const file = join(out, `report-${threads}.json`);
+  const r = spawnSync(process.execPath, [BIN, 'scan', '.', '--format', 'json', '--output', file, '--no-progress'], {
+    cwd: ws.dir,
+    encoding: 'utf8',
+    env,
+  });
+  const report = readFileSync(file, 'utf8').replace(/"durationMs": \d+/, '"durationMs": 0');
+  return { code: r.status, report, stderr: r.stderr };
+}
+
+describe('sanctum scan with a worker thread', () => {
+  it('writes the report of one thread byte for byte: findings, fingerprints, errors, suppressions and their hygiene', () => {
+    const one = scan('1');
+    const two = scan('2');
+    expect(one.stderr).not.toMatch(/worker thread/);
+    const scanned = /the worker thread scanned (\d+) files, (\d+) findings spooled/.exec(two.stderr);
+    expect(scanned, two.stderr).not.toBeNull();
+    expect(Number(scanned![1])).toBeGreaterThan(0);
+    expect(Number(scanned![2])).toBeGreaterThan(0);
+
+    const report = JSON.parse(one.report);
+    const rules = new Set(report.findings.map((f: { ruleId: string }) => f.ruleId));
+    // The tree exercises what the threads must merge: cross-object findings, suppressions and their hygiene, errors.
+    expect(rules).toContain('SAN-0001');
+    expect(report.findings.some((f: { status: string }) => f.status === 'suppressed')).toBe(true);
+    expect(report.findings.some((f: { location: { path: string } }) => f.location.path === 'top.yaml')).toBe(true);
+    expect(report.errors.map((e: { message: string }) => e.message).join('\n')).toMatch(/no vulnerability database/);
+    expect(report.errors.filter((e: { message: string }) => /no vulnerability database/.test(e.message))).toHaveLength(1);
+    expect(report.errors.some((e: { path: string }) => e.path === 'apps/c/broken.yaml')).toBe(true);
+    const prints = report.findings.map((f: { fingerprint: string }) => f.fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+
+    expect(two.report).toBe(one.report);
+    expect(two.code).toBe(one.code);
+  });
+});
