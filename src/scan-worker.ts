@@ -14,7 +14,6 @@ function reply(message: FromWorker): void {
   } finally {
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
-    port.close();
   }
 }
 
