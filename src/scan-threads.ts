@@ -12,9 +12,6 @@ import type { OpenScan, ScanOptions } from './scan.js';
 
 const WORKER = new URL('./scan-worker.js', import.meta.url);
 
-/** Files the worker could take, seen before it is worth starting (loading its modules costs a few hundred milliseconds). */
-const START_AFTER_FILES = 256;
-
 /**
  * The worker's young generation, in MB (V8's default is about 48): the second heap is what a
  * threaded scan adds to peak memory, and a smaller nursery keeps the two under the budget of
@@ -91,7 +88,6 @@ export class ScanThreads {
   private port: MessagePort | undefined;
   private done: Int32Array | undefined;
   private steps: ScanStep[] = [];
-  private candidates = 0;
   /** Directories and the thread that scans their files (true: the worker). */
   private readonly owners = new Map<string, boolean>();
   private bytesMain = 0;
@@ -100,25 +96,19 @@ export class ScanThreads {
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
 
-  private constructor(
-    private readonly opts: ScanOptions,
-    private readonly startAfter: number,
-  ) {}
+  private constructor(private readonly opts: ScanOptions) {}
 
   /**
-   * Threads for a scan that writes its findings to a spool (`scanStreamed`): one walked directory
-   * tree, two cores or more. `SANCTUM_SCAN_THREADS=1` keeps a scan on one thread; `2` starts the
-   * worker whatever the size of the scan (otherwise it starts once the walk proves large).
+   * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
+   * tree, when `SANCTUM_SCAN_THREADS` asks for two and the machine has two cores. Not the default:
+   * the second heap takes the peak memory of a large scan over the budget of DESIGN.md.
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
-    const setting = process.env.SANCTUM_SCAN_THREADS?.trim();
-    const forced = setting !== undefined && setting !== '';
-    const threads = forced ? Number(setting) : availableParallelism();
-    if (!(threads >= 2)) return undefined;
+    if (!(Number(process.env.SANCTUM_SCAN_THREADS) >= 2) || availableParallelism() < 2) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
-    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false }, forced ? 0 : START_AFTER_FILES);
+    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false });
   }
 
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
@@ -201,7 +191,7 @@ export class ScanThreads {
     if (!plainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
-    if (!this.worker && ++this.candidates > this.startAfter) this.start();
+    if (!this.worker) this.start();
     let worker = this.owners.get(dir);
     if (worker === undefined) {
       // A new directory goes to the thread with less to scan so far.
