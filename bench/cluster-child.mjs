@@ -3,6 +3,7 @@
 import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { peakRssMB } from './peak-rss.mjs';
 
 const [kubeconfig] = process.argv.slice(2);
 const t0 = performance.now();
@@ -34,6 +35,6 @@ const out = {
 };
 rmSync(tmp, { recursive: true, force: true });
 const usage = process.resourceUsage();
-out.maxRssMB = usage.maxRSS / 1024;
+out.maxRssMB = peakRssMB();
 out.cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
 process.stdout.write(JSON.stringify(out));

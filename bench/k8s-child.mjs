@@ -3,6 +3,7 @@
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { peakRssMB } from './peak-rss.mjs';
 
 const [mode, dir] = process.argv.slice(2);
 
@@ -52,6 +53,6 @@ if (mode === 'parse') {
 }
 out.ms ??= performance.now() - t0;
 const usage = process.resourceUsage();
-out.maxRssMB = usage.maxRSS / 1024;
+out.maxRssMB = peakRssMB();
 out.cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
 process.stdout.write(JSON.stringify(out));

@@ -66,7 +66,7 @@ if (want('k8s')) {
   sections.push(
     `## Kubernetes manifests\n\n${objects.toLocaleString('en')} objects in 5,000 files (\`bench/k8s-corpus.mjs\`, seed 42); best of 3, each in a fresh process. ` +
       `The machine is shared (2 cores): its 1-minute load average was ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after these runs, so compare the ratios and CPU times of one run rather than wall times across runs.\n\n` +
-      `Time is the scan (walk, read, parse, rules, findings) and the JSON report streamed to a file, as \`sanctum scan --format json --output FILE\` writes it; the two are also shown apart. The two-thread row shares the directories with a worker thread (\`SANCTUM_SCAN_THREADS=2\`; both threads' CPU is counted). CPU is the process's user + system time (module loading included). Peak RSS is the whole process, worker and report included.\n\n` +
+      `Time is the scan (walk, read, parse, rules, findings) and the JSON report streamed to a file, as \`sanctum scan --format json --output FILE\` writes it; the two are also shown apart. The two-thread row shares the directories with a worker thread (\`SANCTUM_SCAN_THREADS=2\`; both threads' CPU is counted). CPU is the process's user + system time (module loading included). Peak RSS is the whole process, worker and report included: its own high-water mark (VmHWM, \`bench/peak-rss.mjs\`), since getrusage's maxRSS carries the parent's peak over into a child.\n\n` +
       `| work | rules | scan + JSON report | objects/s | ratio to bare parse | CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       rows
         .map(

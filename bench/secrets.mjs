@@ -175,6 +175,7 @@ function precision(trees, review) {
 // One scan in a fresh process, so that every run pays for module loading and a cold heap alike.
 const CHILD = `
 const { scanSync } = await import(process.argv[1]);
+const { peakRssMB } = await import(process.argv[3]);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const r = scanSync({ targets: [process.argv[2]], config: false, scanners: ['secrets'] });
@@ -183,7 +184,7 @@ const cpu = process.cpuUsage(c0);
 const cpuMs = (cpu.user + cpu.system) / 1000;
 const byRule = {};
 for (const f of r.findings) byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
-process.stdout.write(JSON.stringify({ ms, cpuMs, files: r.stats.files, rules: r.stats.rules, findings: r.findings.length, errors: r.errors.length, byRule, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+process.stdout.write(JSON.stringify({ ms, cpuMs, files: r.stats.files, rules: r.stats.rules, findings: r.findings.length, errors: r.errors.length, byRule, maxRssMB: peakRssMB() }));
 `;
 
 // The floor of any scanner: walk the tree, read every file and decode the text ones.
@@ -220,7 +221,7 @@ function readOnce() {
 }
 
 function scanOnce(dist) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree], {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree, join(here, 'peak-rss.mjs')], {
     cwd: root,
     maxBuffer: 1 << 26,
   });

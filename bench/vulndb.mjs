@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { peakRssMB } from './peak-rss.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
@@ -274,11 +275,7 @@ function child(args, env = {}) {
 }
 
 async function measureChild(mode, dir) {
-  // Peak RSS of this process alone: VmHWM (getrusage's maxRSS keeps the parent's peak across exec).
-  const rss = () => {
-    const hwm = /VmHWM:\s*(\d+) kB/.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '');
-    return hwm ? Number(hwm[1]) / 1024 : process.resourceUsage().maxRSS / 1024;
-  };
+
   if (mode === 'import') {
     const { main } = await import('../dist/cli/main.js');
     const { zips } = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8'));
@@ -291,7 +288,7 @@ async function measureChild(mode, dir) {
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     if (code !== 0) throw new Error(`db import exited ${code}`);
-    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: rss() };
+    return { ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: peakRssMB() };
   }
   if (mode === 'scan') {
     // The whole user-facing step: `sanctum scan --scanners deps` of the project, module loading included.
@@ -312,7 +309,7 @@ async function measureChild(mode, dir) {
     const t2 = performance.now();
     const cpu = process.cpuUsage(cpu0);
     // The peak of the scan itself, before this process reads the report back.
-    const maxRssMB = rss();
+    const maxRssMB = peakRssMB();
     if (code !== 0) throw new Error(`scan exited ${code}`);
     const result = JSON.parse(readFileSync(out, 'utf8'));
     if (result.errors.length) throw new Error(`scan errors: ${JSON.stringify(result.errors.slice(0, 3))}`);
@@ -353,7 +350,7 @@ async function measureChild(mode, dir) {
     packages: inventory.length,
     matches,
     vulnerable,
-    maxRssMB: rss(),
+    maxRssMB: peakRssMB(),
   };
 }
 
