@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanResult } from '../core/types.js';
 import { allFrameworks } from '../frameworks/index.js';
@@ -134,6 +137,24 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     await t?.dispose();
   });
   const store = () => t.store;
+
+  it.skipIf(skip || engine !== 'sqlite')('makes a new SQLite store with 16 KiB pages and keeps an existing one as it is', async () => {
+    expect((await sql<{ page_size: number }>`pragma page_size`.execute(store().db)).rows[0].page_size).toBe(16384);
+    const { default: Database } = await import('better-sqlite3');
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-pages-'));
+    try {
+      const old = new Database(join(dir, 'old.db'));
+      old.pragma('page_size = 4096');
+      old.exec('create table x (a)');
+      old.close();
+      const reopened = await Store.open(`sqlite:${join(dir, 'old.db')}`);
+      expect((await sql<{ page_size: number }>`pragma page_size`.execute(reopened.db)).rows[0].page_size).toBe(4096);
+      expect(await appliedMigrations(reopened.db)).toEqual(Object.keys(migrations('sqlite')));
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it.skipIf(skip)(`runs every migration when opened, and again is a no-op ${skip || ''}`, async () => {
     expect(await appliedMigrations(store().db)).toEqual(Object.keys(migrations(engine)));
