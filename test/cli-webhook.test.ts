@@ -66,12 +66,17 @@ describe('sanctum webhook', () => {
       expect(r.status).toBe(200);
       expect(r.body.response.allowed).toBe(true);
       expect(r.body.response.warnings).toContain("Sanctum K8S-0003 (critical): Container 'vllm' runs privileged");
-      await new Promise((done) => setTimeout(done, 200));
-      const decision = log()
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l))
-        .find((l) => l.msg === 'admission allowed');
+      // Decision lines are written in batches (every 250 ms): wait for the batch, not a fixed time.
+      const loggedDecision = () =>
+        log()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .find((l) => l.msg === 'admission allowed');
+      for (let waited = 0; !loggedDecision() && waited < 10_000; waited += 50) {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      const decision = loggedDecision();
       expect(decision).toEqual(
         expect.objectContaining({ name: 'vllm', namespace: 'llm', kind: 'Deployment', user: 'kubernetes-admin', dryRun: false }),
       );
