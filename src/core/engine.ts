@@ -458,17 +458,7 @@ export class Engine {
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };
     const print = this.uniqueFingerprint(ruleId, location, message);
-    this.findings.push({
-      ruleId,
-      slug: rule.meta.slug,
-      title: rule.meta.title,
-      severity: rule.meta.severity,
-      message,
-      location,
-      frameworks: this.opts.frameworksOf?.(rule.meta) ?? (rule.meta.frameworks as FrameworkRef[]),
-      status: 'fail',
-      fingerprint: print,
-    });
+    this.findings.push(failingFinding(rule.meta, { message }, location, print, this.opts));
   }
 
   error(path: string, message: string, line?: number): void {

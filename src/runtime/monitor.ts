@@ -127,17 +127,7 @@ export class RuntimeMonitor {
       if (!rule) continue;
       const location: Location = { path: hygiene.path };
       this.stats.findings++;
-      this.opts.onFinding({
-        ruleId,
-        slug: rule.meta.slug,
-        title: rule.meta.title,
-        severity: rule.meta.severity,
-        message,
-        location,
-        frameworks: this.opts.frameworksOf?.(rule.meta) ?? (rule.meta.frameworks as FrameworkRef[]),
-        status: 'fail',
-        fingerprint: fingerprint(ruleId, location, message, 0),
-      });
+      this.opts.onFinding(failingFinding(rule.meta, { message }, location, fingerprint(ruleId, location, message, 0), this.opts));
     }
   }
 }
