@@ -3,6 +3,26 @@ import type { ComponentChildren } from 'preact';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 
+/** One checkbox per severity, kept in the page's `severity` parameter as a comma-separated list. */
+export function SeverityFilter({ severity, go }: { severity: string; go(change: { severity: string }): void }) {
+  const chosen = new Set(severity.split(',').filter(Boolean));
+  const toggle = (s: string) => {
+    const next = new Set(chosen);
+    if (next.has(s)) next.delete(s);
+    else next.add(s);
+    go({ severity: [...next].join(',') });
+  };
+  return (
+    <span class="severity-filter">
+      {SEVERITIES.map((s) => (
+        <label>
+          <input type="checkbox" name="severity" value={s} checked={chosen.has(s)} onChange={() => toggle(s)} /> {s}
+        </label>
+      ))}
+    </span>
+  );
+}
+
 export function SeverityBadge({ severity }: { severity: string }) {
   return <span class={`sev sev-${severity}`}>{severity}</span>;
 }

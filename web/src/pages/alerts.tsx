@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { Alert } from '../api.js';
 import { ChartView, SEVERITY_COLOURS } from '../chart.js';
-import { Panel, SEVERITIES, SeverityBadge, Status, type PageProps } from '../common.js';
+import { Panel, SEVERITIES, SeverityBadge, SeverityFilter, Status, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 
@@ -30,12 +30,11 @@ export function eventTime(time: string): string {
 interface FilterProps {
   current: Record<string, string | number | undefined>;
   go(change: Record<string, string | number | undefined>): void;
-  chosen: Set<string>;
-  toggle(severity: string): void;
+  severity: string;
 }
 
 /** The filter form: what is typed stays while the list refreshes, and is applied on submit. */
-function AlertFilters({ current, go, chosen, toggle }: FilterProps) {
+function AlertFilters({ current, go, severity }: FilterProps) {
   const [text, setText] = useState({
     rule: String(current.rule ?? ''),
     namespace: String(current.namespace ?? ''),
@@ -66,13 +65,7 @@ function AlertFilters({ current, go, chosen, toggle }: FilterProps) {
           <option value="admission">admission webhook</option>
         </select>
       </label>
-      <span class="severity-filter">
-        {SEVERITIES.map((s) => (
-          <label>
-            <input type="checkbox" name="severity" value={s} checked={chosen.has(s)} onChange={() => toggle(s)} /> {s}
-          </label>
-        ))}
-      </span>
+      <SeverityFilter severity={severity} go={go} />
       {field('rule', 'rule (RT-0001)')}
       {field('namespace', 'namespace')}
       {field('user', 'who acted')}
@@ -109,19 +102,12 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
   const go = (change: Record<string, string | number | undefined>) => {
     location.hash = href('alerts', { ...current, ...change });
   };
-  const chosen = new Set(severity.split(',').filter(Boolean));
-  const toggle = (s: string) => {
-    const next = new Set(chosen);
-    if (next.has(s)) next.delete(s);
-    else next.add(s);
-    go({ severity: [...next].join(',') });
-  };
   const perHour = alerts ? alertsPerHour(alerts) : undefined;
   const filterLink = (change: Record<string, string>, text: string) => <a href={href('alerts', { ...current, ...change })}>{text}</a>;
   return (
     <div>
       <Panel title="Filters" id="alert-filters">
-        <AlertFilters key={key} current={current} go={go} chosen={chosen} toggle={toggle} />
+        <AlertFilters key={key} current={current} go={go} severity={severity} />
       </Panel>
       <Panel title="Alerts per hour" id="alerts-chart">
         {perHour && perHour.hours.length > 0 ? (

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { FindingSummary, TargetSummary } from '../api.js';
-import { Panel, SEVERITIES, SeverityBadge, Status, day, type PageProps } from '../common.js';
+import { Panel, SeverityBadge, SeverityFilter, Status, day, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 
@@ -25,13 +25,6 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
   const go = (change: Record<string, string | number | undefined>) => {
     location.hash = href('findings', { ...current, ...change, offset: change.offset ?? undefined });
   };
-  const chosen = new Set(severity.split(',').filter(Boolean));
-  const toggle = (s: string) => {
-    const next = new Set(chosen);
-    if (next.has(s)) next.delete(s);
-    else next.add(s);
-    go({ severity: [...next].join(',') });
-  };
   const total = list.data?.total ?? 0;
   // Past the count cap the server says how many at least, and the pager goes on while pages are full.
   const shown = list.data?.capped ? `${total.toLocaleString('en')}+` : total.toLocaleString('en');
@@ -55,13 +48,7 @@ export function Findings({ target, params, onUnauthorized }: PageProps) {
               ))}
             </select>
           </label>
-          <span class="severity-filter">
-            {SEVERITIES.map((s) => (
-              <label>
-                <input type="checkbox" name="severity" value={s} checked={chosen.has(s)} onChange={() => toggle(s)} /> {s}
-              </label>
-            ))}
-          </span>
+          <SeverityFilter severity={severity} go={go} />
           <label>
             State{' '}
             <select name="state" value={state} onChange={(e) => go({ state: (e.target as HTMLSelectElement).value })}>
