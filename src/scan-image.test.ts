@@ -368,20 +368,25 @@ describe('stable fingerprints and installed code', () => {
     const suid = { name: 'usr/local/bin/helper', content: '#!/bin/sh\n', mode: 0o4755 };
     const first = join(dir, 'facts-1.tar');
     const second = join(dir, 'facts-2.tar');
-    await dockerSave(first, { config: { User: 'app' }, layers: [{ entries: [suid] }] });
+    // Rebuilt under the same name: the name, not the changed digest, is the image to fingerprints.
+    await dockerSave(first, { config: { User: 'app' }, layers: [{ entries: [suid] }] }, { tag: 'acme/tools:1.0' });
     // Rebuilt: a world-writable directory and another SUID file come first, in a new base layer.
-    await dockerSave(second, {
-      config: { User: 'app', Env: ['PATH=/usr/bin'] },
-      layers: [
-        {
-          entries: [
-            { name: 'opt/drop/', type: 'directory', mode: 0o777 },
-            { name: 'opt/tool', content: '#!/bin/sh\n', mode: 0o4755 },
-          ],
-        },
-        { entries: [suid] },
-      ],
-    });
+    await dockerSave(
+      second,
+      {
+        config: { User: 'app', Env: ['PATH=/usr/bin'] },
+        layers: [
+          {
+            entries: [
+              { name: 'opt/drop/', type: 'directory', mode: 0o777 },
+              { name: 'opt/tool', content: '#!/bin/sh\n', mode: 0o4755 },
+            ],
+          },
+          { entries: [suid] },
+        ],
+      },
+      { tag: 'acme/tools:1.0' },
+    );
     const print = async (path: string) => {
       const result = await scanImage({ images: [path], rules: ['IMG-0006'], config: false, cwd: dir });
       return new Map(result.findings.map((f) => [f.location.path, f]));
@@ -392,6 +397,43 @@ describe('stable fingerprints and installed code', () => {
     expect(helper.location).toMatchObject({ objectPath: '', image: { layer: { index: 1 } } });
     expect(helper.fingerprint).toBe(before.get('/usr/local/bin/helper')!.fingerprint);
     expect(after.get('/opt/tool')!.fingerprint).not.toBe(helper.fingerprint);
+  });
+
+  it('keeps the fingerprints of two images scanned in one run apart, whatever their order, and the same on a re-scan', async () => {
+    const entries = (token: string) => [
+      { name: 'usr/local/bin/helper', content: '#!/bin/sh\n', mode: 0o4755 },
+      { name: 'srv/app.env', content: `HF_TOKEN=${token}\n` },
+    ];
+    const a = join(dir, 'two-a.tar');
+    const b = join(dir, 'two-b.tar');
+    const named = join(dir, 'two-named.tar');
+    // The same paths, rules and (for the SUID file) evidence in each: only the image tells the findings apart.
+    await dockerSave(a, { config: { User: 'app', Env: ['A=1'] }, layers: [{ entries: entries(HF) }] });
+    await dockerSave(b, { config: { User: 'app', Env: ['B=1'] }, layers: [{ entries: entries(HF) }] });
+    await dockerSave(named, { config: { User: 'app', Env: ['C=1'] }, layers: [{ entries: entries(HF) }] }, { tag: 'acme/serve:1.0' });
+    const prints = async (images: string[]) => {
+      const result = await scanImage({ images, config: false, cwd: dir });
+      expect(result.errors).toEqual([]);
+      const byImage = new Map<string, string[]>();
+      for (const f of result.findings) {
+        const key = f.location.image!.ref;
+        byImage.set(key, [...(byImage.get(key) ?? []), `${f.ruleId} ${f.location.path} ${f.fingerprint}`].sort());
+      }
+      return { all: result.findings.map((f) => f.fingerprint), byImage };
+    };
+    const forward = await prints([a, b, named]);
+    const backward = await prints([named, b, a]);
+    expect(new Set(forward.all).size, 'no fingerprint is shared between images').toBe(forward.all.length);
+    expect(forward.byImage.get(a)!.some((p) => p.startsWith('IMG-0006 /usr/local/bin/helper'))).toBe(true);
+    expect(forward.byImage.get(a)!.some((p) => p.includes('/srv/app.env'))).toBe(true);
+    for (const ref of [a, b, 'acme/serve:1.0']) expect(backward.byImage.get(ref), ref).toEqual(forward.byImage.get(ref));
+    const alone = await prints([b]);
+    expect(alone.byImage.get(b)).toEqual(forward.byImage.get(b));
+    // The identity is in the location: the canonical name for a named image, else the config digest.
+    const result = await scanImage({ images: [named, a], rules: ['IMG-0006'], config: false, cwd: dir });
+    const identities = result.findings.map((f) => f.location.image!.identity).sort();
+    expect(identities[0]).toBe('docker.io/acme/serve:1.0');
+    expect(identities[1]).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it('judges the application’s code, not the packages installed beside it (unless asked)', async () => {

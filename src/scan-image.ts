@@ -8,7 +8,14 @@ import { scanFiles, ScanSetupError, sortFindings, type FileSink, type ScanOption
 import { ImageFormatError } from './sources/image/blob-store.js';
 import { ImageFactsFile, ImageMemoryFile } from './sources/image/image-file.js';
 import { openArchive, type OpenedArchive } from './sources/image/image-archive.js';
-import { formatPlatform, parsePlatform, sha256, type ImageDescription, type Platform } from './sources/image/image-source.js';
+import {
+  formatPlatform,
+  imageLocation,
+  parsePlatform,
+  sha256,
+  type ImageDescription,
+  type Platform,
+} from './sources/image/image-source.js';
 import { formatReference, parseReference } from './sources/image/reference.js';
 import { pullImage } from './sources/image/registry.js';
 import { walkImage, type LayerFact, type WalkLimits, type WalkResult } from './sources/image/image-walker.js';
@@ -152,7 +159,7 @@ async function pull(
 }
 
 async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanOptions, errors: ScanError[]): Promise<ImageSummary> {
-  const base: ImageLocation = { ref: image.ref, digest: image.digest };
+  const base = imageLocation(image);
   for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
   // The history goes to the rebuilt Dockerfile, where the Dockerfile rules judge each step.
   const { history: _history, ...config } = image.config;
@@ -201,7 +208,7 @@ export async function inventoryImages(opts: ImageInventoryOptions): Promise<{ im
   const errors: ScanError[] = [];
   const images: ImageInventory[] = [];
   await forEachImage(opts, errors, async (image) => {
-    const base: ImageLocation = { ref: image.ref, digest: image.digest };
+    const base = imageLocation(image);
     for (const w of image.warnings) errors.push({ path: image.ref, message: w, image: base });
     const inventory = new InventoryBuilder();
     const walk = await walkImage(image, {

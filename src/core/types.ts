@@ -56,6 +56,11 @@ export interface ImageLocation {
   ref: string;
   /** The image's digest (manifest digest when known, else the config digest). */
   digest: string;
+  /**
+   * What the image is to fingerprints: its name (`registry/repository:tag`, or `@digest` when pinned) when the
+   * input gives one, the same from a registry and from an archive; else the config digest (an archive's path says nothing).
+   */
+  identity?: string;
   /** The layer the file comes from; absent for the image config and its history. */
   layer?: ImageLayerRef;
   /** A later layer that deleted or replaced the file: it is no longer in the filesystem, but still in the image. */

@@ -87,6 +87,7 @@ function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
     const tag = entry.RepoTags?.[0];
     return {
       ref: tag ?? (entries.length > 1 ? `${path}#${i}` : path),
+      ...(tag ? { name: tag } : {}),
       digest: configDigest,
       configBytes,
       config,
@@ -129,8 +130,11 @@ function ociImage(store: BlobStore, path: string, wanted: Platform | undefined):
   const config = parseJson<ImageConfig>(configBytes, 'config');
   const commands = layerCommands(config);
   const name = descriptor.annotations?.['io.containerd.image.name'] ?? descriptor.annotations?.['org.opencontainers.image.ref.name'];
+  // `org.opencontainers.image.ref.name` is often a tag alone: no repository, no name.
+  const fullName = name && (name.includes('/') || name.includes(':')) ? name : undefined;
   return {
-    ref: name && !name.includes('/') && !name.includes(':') ? `${path}:${name}` : (name ?? path),
+    ref: name && !fullName ? `${path}:${name}` : (name ?? path),
+    ...(fullName ? { name: fullName } : {}),
     digest: descriptor.digest,
     configBytes,
     config,

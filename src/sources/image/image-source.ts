@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { ImageLocation } from '../../core/types.js';
 import { ImageFormatError } from './blob-store.js';
+import { formatReference, parseReference } from './reference.js';
 
 /** The image config (the parts Sanctum reads; everything else is kept in `raw`). */
 export interface ImageConfig {
@@ -48,11 +50,34 @@ export interface ImageDescription {
   ref: string;
   /** Manifest digest when known, else the config digest (the image ID). */
   digest: string;
+  /** The image's name when the input gives one: the reference pulled, an archive's tag (`repo:tag`). */
+  name?: string;
   configBytes: Buffer;
   config: ImageConfig;
   layers: ImageLayer[];
   /** Problems found while reading the archive or manifest that did not stop the scan. */
   warnings: string[];
+}
+
+/**
+ * Where in the image a finding is, before its layer is known. Its identity keeps fingerprints of
+ * one image apart from another's in the same run, and the same when the image is rebuilt under its name.
+ */
+export function imageLocation(image: ImageDescription): ImageLocation {
+  return { ref: image.ref, digest: image.digest, identity: imageIdentity(image) };
+}
+
+/** The image's canonical name (`docker.io/library/nginx:1.27`, `…@sha256:…` when pinned), else its config digest. */
+export function imageIdentity(image: Pick<ImageDescription, 'name' | 'configBytes'>): string {
+  if (image.name) {
+    try {
+      const ref = parseReference(image.name);
+      return formatReference(ref.digest ? { ...ref, tag: undefined } : ref);
+    } catch {
+      // Not a name a registry would take: the content names the image.
+    }
+  }
+  return sha256(image.configBytes);
 }
 
 /** `os/arch[/variant]`, as in `--platform linux/arm64/v8`. */

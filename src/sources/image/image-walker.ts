@@ -6,7 +6,7 @@ import { finished } from 'node:stream/promises';
 import type { SourceFile } from '../../core/source-file.js';
 import type { CollectedPackages, PackageCollector } from '../../parsers/os-packages/collector.js';
 import type { ImageLayerRef, ImageLocation, ScanError } from '../../core/types.js';
-import type { ImageDescription, ImageLayer } from './image-source.js';
+import { imageLocation, type ImageDescription, type ImageLayer } from './image-source.js';
 import { ImageMemoryFile, ImageSpooledFile, isInstalledPackagePath, ProbeFile, unpinned, type EntryInfo } from './image-file.js';
 import { DEFAULT_LAYER_LIMITS, LayerError, readLayer, type LayerLimits } from './layer-stream.js';
 
@@ -109,12 +109,13 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     digest: l.digest,
     ...(l.createdBy ? { createdBy: l.createdBy } : {}),
   }));
-  const locOf = (layer: number): ImageLocation => ({ ref: image.ref, digest: image.digest, layer: refs[layer] });
+  const base = imageLocation(image);
+  const locOf = (layer: number): ImageLocation => ({ ...base, layer: refs[layer] });
   /** The location of a path of the final filesystem: the layer that last wrote it. */
   const finalLoc = (path: string): ImageLocation => {
     let node: Node | undefined = root;
     for (const part of path.split('/')) if (part) node = node?.children?.get(part);
-    return node && node.layer >= 0 ? locOf(node.layer) : { ref: image.ref, digest: image.digest };
+    return node && node.layer >= 0 ? locOf(node.layer) : { ...base };
   };
 
   /** Marks everything under `node` (at `path`) as removed by `layer`. */

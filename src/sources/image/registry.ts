@@ -73,6 +73,7 @@ export async function pullImage(ref: string, opts: RegistryOptions = {}): Promis
   const commands = layerCommands(config);
   return {
     ref,
+    name: ref,
     digest,
     configBytes,
     config,
