@@ -1,4 +1,5 @@
 import type { CelFunc } from '@bufbuild/cel';
+import { parses, tagged, taggedFunctions, textOf } from './cel-tagged.js';
 
 type CelLibrary = typeof import('@bufbuild/cel');
 
@@ -9,8 +10,6 @@ type CelLibrary = typeof import('@bufbuild/cel');
  * ten), so `quantity('1') == quantity('1000m')` and `1Gi` compares exactly with `1073741824`.
  */
 
-/** The key of the one-entry map a Quantity is in CEL; its value is the exact fraction `numerator/denominator`. */
-const KEY = '__kubernetes_quantity__';
 const QUANTITY = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?\d+)?$/;
 const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
@@ -64,64 +63,51 @@ function sum(a: Fraction, b: Fraction, sign: 1n | -1n): Fraction {
 
 /** The CEL functions of the library, made with the CEL library given (loaded lazily by the caller). */
 export function quantityFunctions(cel: CelLibrary): CelFunc[] {
-  const { celFunc, celMethod, CelScalar, mapType } = cel;
-  const Q = mapType(CelScalar.STRING, CelScalar.STRING);
-  const wrap = (f: Fraction): Map<string, string> => new Map([[KEY, `${f.num}/${f.den}`]]);
-  const unwrap = (q: { get(key: string): unknown }): Fraction => {
-    const v = q.get(KEY);
-    if (typeof v !== 'string') throw new QuantityError('not a quantity (make one with quantity())');
-    const [num, den] = v.split('/');
+  const { celFunc, CelScalar } = cel;
+  const { STRING, BOOL, INT, DOUBLE, DYN } = CelScalar;
+  const t = taggedFunctions(cel);
+  const wrap = (f: Fraction) => tagged('quantity', `${f.num}/${f.den}`);
+  const unwrap = (q: unknown): Fraction => {
+    const [num, den] = textOf(q, 'quantity', 'quantity()').split('/');
     return { num: BigInt(num), den: BigInt(den) };
   };
+  // add() and sub() take a Quantity or an int.
+  const operand = (v: unknown): Fraction => (typeof v === 'bigint' ? { num: v, den: 1n } : unwrap(v));
   // An exception of a function (QuantityError) becomes a CEL error: the expression fails with its message.
-  const fromInt = (n: bigint): Fraction => ({ num: n, den: 1n });
   return [
-    celFunc('quantity', [CelScalar.STRING], Q, (s: string) => wrap(parseQuantity(s))),
-    celFunc('isQuantity', [CelScalar.STRING], CelScalar.BOOL, (s: string) => {
-      try {
-        parseQuantity(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
-    celMethod('sign', Q, [], CelScalar.INT, function () {
+    celFunc('quantity', [STRING], DYN, (s: string) => wrap(parseQuantity(s))),
+    celFunc('isQuantity', [STRING], BOOL, parses(parseQuantity)),
+    t.method('quantity', 'sign', [], INT, function () {
       return BigInt(Math.sign(Number(unwrap(this).num)));
     }),
-    celMethod('isInteger', Q, [], CelScalar.BOOL, function () {
+    t.method('quantity', 'isInteger', [], BOOL, function () {
       const f = unwrap(this);
       return f.den === 1n && f.num >= INT64_MIN && f.num <= INT64_MAX;
     }),
-    celMethod('asInteger', Q, [], CelScalar.INT, function () {
+    t.method('quantity', 'asInteger', [], INT, function () {
       const f = unwrap(this);
       if (f.den !== 1n || f.num < INT64_MIN || f.num > INT64_MAX)
         throw new QuantityError('the quantity is not an integer that fits 64 bits');
       return f.num;
     }),
-    celMethod('asApproximateFloat', Q, [], CelScalar.DOUBLE, function () {
+    t.method('quantity', 'asApproximateFloat', [], DOUBLE, function () {
       const f = unwrap(this);
       return Number(f.num) / Number(f.den);
     }),
-    celMethod('isGreaterThan', Q, [Q], CelScalar.BOOL, function (other) {
+    t.method('quantity', 'isGreaterThan', [DYN], BOOL, function (other: unknown) {
       return compare(unwrap(this), unwrap(other)) > 0;
     }),
-    celMethod('isLessThan', Q, [Q], CelScalar.BOOL, function (other) {
+    t.method('quantity', 'isLessThan', [DYN], BOOL, function (other: unknown) {
       return compare(unwrap(this), unwrap(other)) < 0;
     }),
-    celMethod('compareTo', Q, [Q], CelScalar.INT, function (other) {
+    t.method('quantity', 'compareTo', [DYN], INT, function (other: unknown) {
       return BigInt(compare(unwrap(this), unwrap(other)));
     }),
-    celMethod('add', Q, [Q], Q, function (other) {
-      return wrap(sum(unwrap(this), unwrap(other), 1n));
+    t.method('quantity', 'add', [DYN], DYN, function (other: unknown) {
+      return wrap(sum(unwrap(this), operand(other), 1n));
     }),
-    celMethod('add', Q, [CelScalar.INT], Q, function (n) {
-      return wrap(sum(unwrap(this), fromInt(n), 1n));
-    }),
-    celMethod('sub', Q, [Q], Q, function (other) {
-      return wrap(sum(unwrap(this), unwrap(other), -1n));
-    }),
-    celMethod('sub', Q, [CelScalar.INT], Q, function (n) {
-      return wrap(sum(unwrap(this), fromInt(n), -1n));
+    t.method('quantity', 'sub', [DYN], DYN, function (other: unknown) {
+      return wrap(sum(unwrap(this), operand(other), -1n));
     }),
   ];
 }

@@ -1,4 +1,5 @@
 import type { CelFunc } from '@bufbuild/cel';
+import { parses } from './cel-tagged.js';
 
 type CelLibrary = typeof import('@bufbuild/cel');
 
@@ -119,14 +120,7 @@ export function urlFunctions(cel: CelLibrary): CelFunc[] {
       parseUrl(s);
       return new Map([[KEY, s]]);
     }),
-    celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s: string) => {
-      try {
-        parseUrl(s);
-        return true;
-      } catch {
-        return false;
-      }
-    }),
+    celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, parses(parseUrl)),
     getter('getScheme', (u) => u.scheme),
     getter('getHost', (u) => u.host),
     getter('getHostname', (u) => hostName(u.host)),

@@ -1,28 +1,23 @@
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
 import { quantityFunctions } from './cel-quantity.js';
+import { regexFunctions } from './cel-regex.js';
+import { semverFunctions } from './cel-semver.js';
+import { setFunctions } from './cel-sets.js';
 import { urlFunctions } from './cel-urls.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
  * and macros, the strings extension, RE2 regular expressions (linear time), Kubernetes' quantity,
- * list and URL libraries, and a cost limit. What the API server has and this does not (optional
- * values, the regex, IP/CIDR, semver and sets libraries) is a compile error that says so.
+ * list, regex, URL, IP/CIDR and semver libraries, the sets extension, and a cost limit. What the
+ * API server has and this does not (optional values, the authorizer) is a compile error that says so.
  */
 
 /** Kubernetes CEL library functions not provided here, with the library they belong to. */
-const UNSUPPORTED_FUNCTIONS = new Map<string, string>([
-  ['find', 'regex'],
-  ['findAll', 'regex'],
-  ['ip', 'IP address'],
-  ['isIP', 'IP address'],
-  ['cidr', 'CIDR'],
-  ['isCIDR', 'CIDR'],
-  ['semver', 'semver'],
-  ['isSemver', 'semver'],
-]);
+const UNSUPPORTED_FUNCTIONS = new Map<string, string>([]);
 
 const OPTIONALS =
   "optional values (`.?field`, `[?key]`, `optional.of()`, `orValue()`) are not supported by Sanctum's CEL (@bufbuild/cel 0.6 cannot parse them): test with has() instead, e.g. `has(object.spec.x) ? object.spec.x : default`";
@@ -41,6 +36,8 @@ export const DEFAULT_COST_LIMIT = 1_000_000;
 type CelLibrary = typeof import('@bufbuild/cel');
 let library: CelLibrary | undefined;
 let sharedEnv: CelEnv | undefined;
+/** Functions with a namespace (`sets.contains`, `ip.isCanonical`): `sets` there is no variable. */
+const qualifiedFunctions = new Set<string>();
 
 /** Loaded when the first policy is compiled: scans without policies never pay for it (it takes a good part of a second). */
 function cel(): CelLibrary {
@@ -48,9 +45,18 @@ function cel(): CelLibrary {
     const require = createRequire(import.meta.url);
     library = require('@bufbuild/cel') as CelLibrary;
     const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
-    sharedEnv = library.celEnv({
-      funcs: [...strings, ...quantityFunctions(library), ...listFunctions(library), ...urlFunctions(library)],
-    });
+    const funcs = [
+      ...strings,
+      ...quantityFunctions(library),
+      ...listFunctions(library),
+      ...urlFunctions(library),
+      ...regexFunctions(library),
+      ...ipFunctions(library),
+      ...semverFunctions(library),
+      ...setFunctions(library),
+    ];
+    for (const f of funcs) if (f.name.includes('.')) qualifiedFunctions.add(f.name);
+    sharedEnv = library.celEnv({ funcs });
   }
   return library;
 }
@@ -97,10 +103,6 @@ export function compileExpression(source: string, variables: readonly string[]):
   }
   const unknown = unknownIdentifiers(ast.expr, new Set(variables));
   if (unknown.includes('optional')) throw new CelCompileError(OPTIONALS);
-  if (unknown.includes('sets'))
-    throw new CelCompileError(
-      "the sets extension (sets.contains(), sets.equivalent(), sets.intersects()) is not supported by Sanctum's CEL yet: write `b.all(x, x in a)` for sets.contains(a, b)",
-    );
   const missing = calledFunctions(ast.expr).find((f) => UNSUPPORTED_FUNCTIONS.has(f) || f === 'orValue' || f === 'hasValue');
   if (missing === 'orValue' || missing === 'hasValue') throw new CelCompileError(OPTIONALS);
   if (missing)
@@ -162,7 +164,7 @@ function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>):
       case 'selectExpr':
         return visit(k.value.operand, bound);
       case 'callExpr':
-        visit(k.value.target, bound);
+        if (!isQualifiedCall(k.value.target, k.value.function)) visit(k.value.target, bound);
         for (const a of k.value.args) visit(a, bound);
         return;
       case 'listExpr':
@@ -192,6 +194,11 @@ function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>):
   return out;
 }
 
+/** `ns.f(...)` where `ns.f` is a function of a namespace, not a method of a variable `ns`. */
+function isQualifiedCall(target: Expr | undefined, fn: string): boolean {
+  return target?.exprKind.case === 'identExpr' && qualifiedFunctions.has(`${target.exprKind.value.name}.${fn}`);
+}
+
 /** The names of the functions and methods the expression calls. */
 function calledFunctions(expr: Expr | undefined): string[] {
   const out = new Set<string>();
@@ -212,14 +219,49 @@ function calledFunctions(expr: Expr | undefined): string[] {
   return [...out];
 }
 
+/** Functions that walk a list or a string (linear), or compare two lists (quadratic), cost accordingly. */
+const LINEAR_FUNCTIONS = new Set([
+  'matches',
+  'find',
+  'findAll',
+  'isSorted',
+  'sum',
+  'min',
+  'max',
+  'indexOf',
+  'lastIndexOf',
+  'join',
+  'split',
+  'replace',
+  'format',
+  'contains',
+  'startsWith',
+  'endsWith',
+  '@in',
+]);
+const QUADRATIC_FUNCTIONS = new Set(['sets.contains', 'sets.equivalent', 'sets.intersects']);
+
+function callCost(fn: string, n: number): number {
+  if (QUADRATIC_FUNCTIONS.has(fn)) return n * n;
+  return LINEAR_FUNCTIONS.has(fn) ? n : 0;
+}
+
 function estimateCost(e: Expr | undefined, n: number): number {
   if (!e) return 0;
   const k = e.exprKind;
   switch (k.case) {
     case 'selectExpr':
       return 1 + estimateCost(k.value.operand, n);
-    case 'callExpr':
-      return 1 + estimateCost(k.value.target, n) + k.value.args.reduce((s, a) => s + estimateCost(a, n), 0);
+    case 'callExpr': {
+      const { target, function: fn } = k.value;
+      if (isQualifiedCall(target, fn))
+        return (
+          1 +
+          callCost(`${(target!.exprKind.value as { name: string }).name}.${fn}`, n) +
+          k.value.args.reduce((s, a) => s + estimateCost(a, n), 0)
+        );
+      return 1 + callCost(fn, n) + estimateCost(target, n) + k.value.args.reduce((s, a) => s + estimateCost(a, n), 0);
+    }
     case 'listExpr':
       return 1 + k.value.elements.reduce((s, a) => s + estimateCost(a, n), 0);
     case 'structExpr':
