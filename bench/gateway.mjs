@@ -292,7 +292,7 @@ export async function runGatewayBench() {
       `gateway ${ms(r.cpuPerRequest.gateway)}, upstream ${ms(r.cpuPerRequest.upstream)}. ` +
       `When the gateway answers fewer than ${RATE.toLocaleString('en')} requests/s it did not keep up: its process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), requests queue through the round, and its latencies are that queue, not its own work.\n\n` +
       `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
-      `With the default guardrails on, the stream guard holds back only a tail that could still grow into a secret, a number, an address (once its \`@\` has arrived) or a link; \`Hello\` is none of those, so it goes out at once (with \`pii.holdWords: true\` it would wait for the second chunk, 5 ms later). ` +
+      `With the default guardrails on, the stream guard holds back only a tail that could still grow into a secret, a number, an email address or a link; \`Hello\` could be the local part of an address whose \`@\` is in the next chunk, so it goes out with the second chunk, 5 ms later (with \`pii.holdWords: false\` it goes out at once). ` +
       `The transport alone is measured through a second gateway with the answer-side guardrails off:\n\n` +
       `| path | p50 | p90 | p99 | added p50 |\n| --- | ---: | ---: | ---: | ---: |\n` +
       `| upstream directly | ${ms(r.ttftDirect.p50)} | ${ms(r.ttftDirect.p90)} | ${ms(r.ttftDirect.p99)} | |\n` +

@@ -98,7 +98,7 @@ guardrails:
       .finalChatCompletion();
     const call = chat.choices[0].message.tool_calls![0] as OpenAI.ChatCompletionMessageFunctionToolCall;
     expect(call.function.name).toBe('send_mail');
-    expect(call.function.arguments).toBe('{"to": "j[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
+    expect(call.function.arguments).toBe('{"to": "[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
     expect(chat.choices[0].finish_reason).toBe('tool_calls');
     expect(gw.audit.entries.at(-1)!.guardrails).toEqual([
       expect.objectContaining({ guardrail: 'pii', where: 'choices[0].delta.tool_calls[0].function.arguments' }),
@@ -112,11 +112,31 @@ guardrails:
       if (ev.type === 'response.function_call_arguments.delta') streamed += ev.delta;
       if (ev.type === 'response.function_call_arguments.done') done = ev.arguments;
     }
-    expect(streamed).toBe('{"to": "j[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
-    // the event that repeats the arguments whole is checked whole: the address goes from its first letter
+    expect(streamed).toBe('{"to": "[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
     expect(done).toBe('{"to": "[REDACTED:email]", "body": "your key is [REDACTED:SEC-0001]"}');
     expect(JSON.stringify(gw.audit.entries)).not.toContain(secret);
     upstream.behaviour = { ...upstream.behaviour, toolCall: undefined };
+  });
+
+  it('redacts an address split before its @ from the first letter on, in chat, completions and Responses streams', async () => {
+    const text = 'Write to jane.doe@corp.example.com today';
+    for (const at of [9, 10, 13, 17, 18, 22]) {
+      upstream.behaviour = { ...upstream.behaviour, words: [text.slice(0, at), text.slice(at)] };
+      const want = 'Write to [REDACTED:email] today';
+      const chat = await client(APP).chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+      let chatText = '';
+      for await (const chunk of chat) chatText += chunk.choices[0]?.delta.content ?? '';
+      expect({ at, chatText }).toEqual({ at, chatText: want });
+      const completion = await client(APP).completions.create({ model: 'm', prompt: 'hi', stream: true });
+      let completionText = '';
+      for await (const chunk of completion) completionText += chunk.choices[0]?.text ?? '';
+      expect({ at, completionText }).toEqual({ at, completionText: want });
+      const responses = await client(APP).responses.create({ model: 'm', input: 'hi', stream: true });
+      let deltas = '';
+      for await (const ev of responses) if (ev.type === 'response.output_text.delta') deltas += ev.delta;
+      expect({ at, deltas }).toEqual({ at, deltas: want });
+    }
+    expect(JSON.stringify(gw.audit.entries)).not.toContain('jane');
   });
 
   it('strips a markdown image to a foreign domain from an answer', async () => {

@@ -72,22 +72,30 @@ describe('findPii: each class with a valid value and an invalid twin', () => {
 });
 
 describe('piiPendingFrom', () => {
-  it('holds the trailing number and, when emails count, the trailing word once it has an @', () => {
+  it('holds the trailing number, a word that may still become an address, and what may start a phone number or an IBAN', () => {
     expect(piiPendingFrom('Card 4111 1111', ['credit-card'])).toBe(5);
     expect(piiPendingFrom('Call me', ['credit-card'])).toBe(7);
-    expect(piiPendingFrom('Call me', ['email'])).toBe(7);
-    expect(piiPendingFrom('Mail jane.doe', ['email'])).toBe(13);
+    expect(piiPendingFrom('Call me', ['email'])).toBe(5);
+    expect(piiPendingFrom('Call me ', ['email'])).toBe(8);
+    expect(piiPendingFrom('Mail jane.doe', ['email'])).toBe(5);
     expect(piiPendingFrom('Mail jane.doe@corp', ['email'])).toBe(5);
     expect(piiPendingFrom('@corp.exam', ['email'])).toBe(0);
-    // country letters alone are not held: the check after them still sees them
-    expect(piiPendingFrom('IBAN DE', ['iban'])).toBe(7);
+    // no address starts with a dot, or in a word longer than a local part may be
+    expect(piiPendingFrom('end .x', ['email'])).toBe(6);
+    expect(piiPendingFrom('x' + 'y'.repeat(64), ['email'])).toBe(65);
+    expect(piiPendingFrom('Call +', ['phone'])).toBe(5);
+    expect(piiPendingFrom('Call (', ['phone'])).toBe(5);
+    expect(piiPendingFrom('Call (', ['credit-card'])).toBe(6);
+    expect(piiPendingFrom('IBAN D', ['iban'])).toBe(5);
+    expect(piiPendingFrom('IBAN DE', ['iban'])).toBe(5);
+    expect(piiPendingFrom('IBAN DEX', ['iban'])).toBe(8);
     expect(piiPendingFrom('IBAN DE89 3704', ['iban'])).toBe(0);
   });
 
-  it('holds every trailing word with holdWords', () => {
-    expect(piiPendingFrom('Call me', ['email'], true)).toBe(5);
-    expect(piiPendingFrom('Mail jane.doe', ['email'], true)).toBe(5);
-    expect(piiPendingFrom('Call me', ['credit-card'], true)).toBe(7);
+  it('sends a word that may become an address at once with holdWords: false', () => {
+    expect(piiPendingFrom('Call me', ['email'], false)).toBe(7);
+    expect(piiPendingFrom('Mail jane.doe', ['email'], false)).toBe(13);
+    expect(piiPendingFrom('Mail jane.doe@corp', ['email'], false)).toBe(5);
   });
 });
 

@@ -195,14 +195,25 @@ function isEmailChar(c: number): boolean {
   );
 }
 
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+function isAlnum(c: number): boolean {
+  return isDigit(c) || isUpper(c) || (c >= 97 && c <= 122);
+}
+
 /**
- * Where, in text still growing, a piece of personal data that is not complete yet could start: the
- * trailing number (with its group separators) and, when emails are redacted, the trailing word once
- * it holds an `@` (its domain is still being written). With `holdWords`, every trailing word is held
- * (it could be the local part of an address whose `@` has not arrived): whole addresses are redacted
- * even when the model splits them before the `@`, at the cost of one chunk of delay on every word.
+ * Where, in text still growing, a piece of personal data that is not complete yet could start, so
+ * that none of it is sent before it can be redacted whole:
+ * - emails: the trailing word once it holds an `@` (its domain is still being written), and the
+ *   trailing word that could still become a local part (it starts with a letter or digit and is at
+ *   most 64 characters), since its `@` may be in the next chunk; `holdWords: false` sends such a
+ *   word at once (a faster first token, but the local part of an address split before its `@` goes
+ *   out unredacted);
+ * - numbers: the trailing number with its group separators, a trailing `+` or `(` (a phone number's
+ *   first character), and a trailing one or two capital letters that may be an IBAN's country code.
  */
-export function piiPendingFrom(text: string, classes: readonly PiiClass[], holdWords = false): number {
+export function piiPendingFrom(text: string, classes: readonly PiiClass[], holdWords = true): number {
   const n = text.length;
   if (classes.length === 0 || n === 0) return n;
   let i = n;
@@ -215,9 +226,15 @@ export function piiPendingFrom(text: string, classes: readonly PiiClass[], holdW
       i--;
       if (text.charCodeAt(i) === 64) at = true;
     }
-    if (i < n && (at || holdWords)) from = i;
+    if (i < n && (at || (holdWords && n - i <= 64 && isAlnum(text.charCodeAt(i))))) from = i;
   }
   if (!numbers) return from;
+  const last = text.charCodeAt(n - 1);
+  if ((last === 43 || last === 40) && classes.includes('phone')) from = Math.min(from, n - 1);
+  if (classes.includes('iban') && isUpper(last)) {
+    const k = n >= 2 && isUpper(text.charCodeAt(n - 2)) ? n - 2 : n - 1;
+    if (k === 0 || !isAlnum(text.charCodeAt(k - 1))) from = Math.min(from, k);
+  }
   // the trailing number: digits, group separators, IPv6 colons, IBAN letters, phone punctuation
   let j = n;
   let digits = 0;

@@ -48,6 +48,20 @@ const KEYWORD_TAIL = new RegExp(
   'i',
 );
 
+/** Whether a trailing run of token characters holds a marker, could still become one, or is long enough to be a key's body. */
+function trailingTokenMayBeSecret(token: string): boolean {
+  if (token.length >= LONG_RUN) return true;
+  for (const { marker, wordStart } of SECRET_MARKERS) {
+    if (token.includes(marker)) return true;
+    for (let k = Math.max(0, token.length - marker.length + 1); k < token.length; k++) {
+      if (wordStart && k > 0 && isWordChar(token.charCodeAt(k - 1))) continue;
+      if (!wordStart && token.length - k < 2) continue;
+      if (marker.startsWith(token.slice(k))) return true;
+    }
+  }
+  return false;
+}
+
 /**
  * Where, in text that is still growing, the part that could yet become (part of) a secret starts;
  * `text.length` when every secret that can be in `text` is already complete. Used to hold back the
@@ -62,18 +76,7 @@ export function secretPendingFrom(text: string): number {
   // the trailing run of token characters: a marker inside it, a marker it could still become, or a long opaque run
   let t = n;
   while (t > 0 && n - t < 1024 && isTokenChar(text.charCodeAt(t - 1))) t--;
-  if (t < n) {
-    const token = text.slice(t);
-    if (token.length >= LONG_RUN) return Math.min(from, t);
-    for (const { marker, wordStart } of SECRET_MARKERS) {
-      if (token.includes(marker)) return Math.min(from, t);
-      for (let k = Math.max(0, token.length - marker.length + 1); k < token.length; k++) {
-        if (wordStart && k > 0 && isWordChar(token.charCodeAt(k - 1))) continue;
-        if (!wordStart && token.length - k < 2) continue;
-        if (marker.startsWith(token.slice(k))) return Math.min(from, t);
-      }
-    }
-  }
+  if (t < n && trailingTokenMayBeSecret(text.slice(t))) from = Math.min(from, t);
   // a key assignment whose value has not ended (`api_key = "sk-…`), on the current line
   const lineStart = text.lastIndexOf('\n', n - 1) + 1;
   if (n - lineStart <= 2048) {

@@ -28,8 +28,9 @@ export interface GuardrailLimits {
 export interface GuardrailSettings {
   secrets: SecretsAction;
   /**
-   * `holdWords`: in streamed answers, hold back every word being written until the next chunk shows
-   * whether it becomes an email address (see `piiPendingFrom`); default: only once it holds an `@`.
+   * `holdWords` (default true): in streamed answers, hold back the last word of each chunk until the
+   * next chunk shows whether it becomes an email address (see `piiPendingFrom`); false sends it at
+   * once, and the local part of an address split before its `@` goes out unredacted.
    */
   pii: { action: PiiAction; classes: PiiClass[]; holdWords?: boolean };
   injection: { action: InjectionAction; blockScore: number; flagScore: number };

@@ -209,32 +209,37 @@ describe('createStreamGuard: chat completions', () => {
     ]);
   });
 
-  it('redacts personal data split across tokens: an address from its @ on, or whole with holdWords', () => {
+  it('redacts personal data split across tokens whole, or an address only from its @ on with holdWords: false', () => {
     const tokens = ['Card', ' 4111', ' 1111', ' 1111', ' 1111', ', mail', ' jane', '.doe', '@', 'corp', '.example', '.com', ' ok'];
     for (const parts of [1, 'bytes'] as const) {
-      const fast = run('chat.completions', chatStream(tokens), settings(), parts);
+      const whole = run('chat.completions', chatStream(tokens), settings(), parts);
+      expect(chatText(whole.out)).toBe('Card [REDACTED:credit-card], mail [REDACTED:email] ok');
+      expect(whole.out).not.toContain('jane');
+      expect(whole.guard.decisions.map((d) => d.detail)).toEqual(['Visa card number ending 1111', 'email address']);
+      const fast = run('chat.completions', chatStream(tokens), settings({ pii: { holdWords: false } }), parts);
       expect(chatText(fast.out)).toBe('Card [REDACTED:credit-card], mail jane.doe[REDACTED:email] ok');
       expect(fast.out).not.toContain('corp.example');
       expect(fast.guard.decisions.map((d) => d.detail)).toEqual([
         'Visa card number ending 1111',
         'email address, its first 8 characters already sent',
       ]);
-      const whole = run('chat.completions', chatStream(tokens), settings({ pii: { holdWords: true } }), parts);
-      expect(chatText(whole.out)).toBe('Card [REDACTED:credit-card], mail [REDACTED:email] ok');
-      expect(whole.guard.decisions.map((d) => d.detail)).toEqual(['Visa card number ending 1111', 'email address']);
     }
     // an address that arrives in one token is redacted whole either way
-    expect(chatText(run('chat.completions', chatStream(['Mail', ' jane.doe@corp.example.com', ' ok']), settings()).out)).toBe(
-      'Mail [REDACTED:email] ok',
-    );
+    expect(
+      chatText(
+        run('chat.completions', chatStream(['Mail', ' jane.doe@corp.example.com', ' ok']), settings({ pii: { holdWords: false } })).out,
+      ),
+    ).toBe('Mail [REDACTED:email] ok');
   });
 
-  it('sends the first word at once with the default guardrails, and holds it with holdWords', () => {
+  it('holds the first word until the next token shows it is not an address, and sends it at once with holdWords: false', () => {
     const first = chatEvent({ content: 'Hello' });
-    expect(dec.decode(createStreamGuard('chat.completions', settings()).push(enc.encode(first)))).toBe(first);
-    expect(dec.decode(createStreamGuard('chat.completions', settings({ pii: { holdWords: true } })).push(enc.encode(first)))).toBe('');
+    const guard = createStreamGuard('chat.completions', settings());
+    expect(dec.decode(guard.push(enc.encode(first)))).toBe('');
+    expect(dec.decode(guard.push(enc.encode(chatEvent({ content: ' world' }))))).toBe(chatEvent({ content: 'Hello ' }));
+    expect(dec.decode(createStreamGuard('chat.completions', settings({ pii: { holdWords: false } })).push(enc.encode(first)))).toBe(first);
     const iban = ['IBAN', ' DE', '89 3704 0044 0532 0130 00', ' thanks'];
-    expect(chatText(run('chat.completions', chatStream(iban), settings(), 'bytes').out)).toBe('IBAN DE[REDACTED:iban] thanks');
+    expect(chatText(run('chat.completions', chatStream(iban), settings(), 'bytes').out)).toBe('IBAN [REDACTED:iban] thanks');
   });
 
   it('cuts the stream with an error event when secrets block', () => {
@@ -315,7 +320,7 @@ describe('createStreamGuard: chat completions', () => {
     it.each([1, 3, 'bytes'] as const)('redacts secrets and personal data split across argument deltas (cut in %s)', (parts) => {
       const { out, guard } = run('chat.completions', stream, settings(), parts);
       const args = argumentsOf(out);
-      expect(args[0]).toBe('{"note": "use [REDACTED:SEC-0001]", "to": "jane.doe[REDACTED:email]"}');
+      expect(args[0]).toBe('{"note": "use [REDACTED:SEC-0001]", "to": "[REDACTED:email]"}');
       expect(out).not.toContain(key.slice(10, 30));
       expect(out).not.toContain('corp.example');
       // arguments are JSON, not rendered: links in them are not stripped
@@ -452,7 +457,7 @@ describe('createStreamGuard: Responses API', () => {
       ev('response.completed', { response: { id: 'resp_3', status: 'completed', output: [call] } }, 10);
     const want = '{"token": "[REDACTED:SEC-0002]", "cc": "[REDACTED:email]"}';
     for (const parts of [1, 'bytes'] as const) {
-      const { out, guard } = run('responses', s, settings({ pii: { holdWords: true } }), parts);
+      const { out, guard } = run('responses', s, settings(), parts);
       expect(out).not.toContain(anth.slice(14, 40));
       expect(out).not.toContain('corp.example');
       const evs = events(out).map((e) => ({ event: e.event, data: JSON.parse(e.data) as Record<string, any> }));
