@@ -1,8 +1,12 @@
+import { LANGUAGE_FAMILIES, LATIN_CUE } from './injection-languages.js';
+
 /**
  * Prompt-injection and jailbreak heuristics, scored 0..1. Each family of known phrasings carries a
- * weight; hidden text (Unicode tag characters, which render as nothing) is decoded and scored as
- * well, and invisible formatting characters add to the score. Text that came back from a tool or a
- * retrieved document weighs more: there, instructions addressed to the model are the attack.
+ * weight (English here, eight more languages in `injection-languages.ts`); hidden text (Unicode
+ * tag characters, which render as nothing) is decoded and scored as well, and invisible formatting
+ * characters and words spelled with look-alike letters of another script add to the score. Text
+ * that came back from a tool or a retrieved document weighs more: there, instructions addressed to
+ * the model are the attack.
  */
 
 export interface InjectionSignal {
@@ -127,36 +131,113 @@ export function decodeTagCharacters(text: string): string {
   return out;
 }
 
-function normalise(text: string): string {
-  let t = text;
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(t))
-    t = t.normalize('NFKC').replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g, '');
-  return t.length > 20_000 ? t.slice(0, 10_000) + '\n' + t.slice(-10_000) : t;
+/** Cyrillic and Greek letters that look like Latin ones, for words that mix scripts. */
+// prettier-ignore
+const TO_LATIN: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x', і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S',
+  α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+/** Latin letters that look like Cyrillic ones, for a Cyrillic word with Latin letters slipped in. */
+// prettier-ignore
+const TO_CYRILLIC: Record<string, string> = {
+  a: 'а', c: 'с', e: 'е', k: 'к', o: 'о', p: 'р', x: 'х', y: 'у', A: 'А', B: 'В', C: 'С', E: 'Е', H: 'Н', K: 'К', M: 'М', O: 'О', P: 'Р', T: 'Т', X: 'Х', Y: 'У',
+};
+
+const WORD = /[\p{L}\p{M}]+/gu;
+const LATIN = /[A-Za-z\u00c0-\u024f]/g;
+const CYRILLIC_OR_GREEK = /[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]/g;
+
+/**
+ * The text with each word that mixes Latin letters with Cyrillic or Greek ones (`ignоre` with a
+ * Cyrillic `о`) spelled in the script most of its letters use; `mixed` counts those words.
+ */
+function foldMixedScripts(text: string): { text: string; mixed: number } {
+  let mixed = 0;
+  const folded = text.replace(WORD, (word) => {
+    const latin = word.match(LATIN)?.length ?? 0;
+    if (latin === 0) return word;
+    const other = word.match(CYRILLIC_OR_GREEK)?.length ?? 0;
+    if (other === 0) return word;
+    mixed++;
+    const table = latin >= other ? TO_LATIN : TO_CYRILLIC;
+    let out = '';
+    for (const c of word) out += table[c] ?? c;
+    return out;
+  });
+  return { text: folded, mixed };
 }
 
+/**
+ * The text as the patterns read it: NFKC (full-width and mathematical letters become plain ones),
+ * invisible characters and tag characters removed, typographic apostrophes made plain, mixed-script
+ * words folded, and the accents of Latin letters removed (`précédentes` → `precedentes`). ASCII
+ * text is read as it is.
+ */
+export function foldForMatching(text: string): { text: string; mixed: number } {
+  let t = text;
+  let mixed = 0;
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(t)) {
+    t = t
+      .normalize('NFKC')
+      .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g, '')
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .replace(/[ıɑɡ]/g, (c) => (c === 'ı' ? 'i' : c === 'ɑ' ? 'a' : 'g'));
+    ({ text: t, mixed } = foldMixedScripts(t));
+    t = t
+      .normalize('NFD')
+      .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1')
+      .normalize('NFC');
+  }
+  return { text: t.length > 20_000 ? t.slice(0, 10_000) + '\n' + t.slice(-10_000) : t, mixed };
+}
+
+const HAS_CYRILLIC = /[\u0400-\u04ff]/;
+const HAS_CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]/;
+
 function familiesIn(text: string, signals: InjectionSignal[], factor: number, suffix = ''): void {
-  for (const f of FAMILIES)
-    if (f.re.test(text)) signals.push({ family: f.family + suffix, weight: Math.min(MAX_WEIGHT, f.weight * factor) });
+  const seen = new Set<string>();
+  const add = (family: string, weight: number, label: string) => {
+    if (seen.has(family)) return;
+    seen.add(family);
+    signals.push({ family: label + suffix, weight: Math.min(MAX_WEIGHT, weight * factor) });
+  };
+  for (const f of FAMILIES) if (f.re.test(text)) add(f.family, f.weight, f.family);
+  const latin = LATIN_CUE.test(text);
+  const cyrillic = HAS_CYRILLIC.test(text);
+  const cjk = HAS_CJK.test(text);
+  for (const f of LANGUAGE_FAMILIES) {
+    if (seen.has(f.family)) continue;
+    if (!(f.lang === 'ru' ? cyrillic : f.lang === 'zh' || f.lang === 'ja' ? cjk : latin)) continue;
+    if (f.re.test(text)) add(f.family, f.weight, `${f.family} (${f.lang})`);
+  }
 }
 
 /** The injection score of one piece of text; `fromTool` for tool results and retrieved documents. */
 export function scoreInjection(text: string, fromTool = false): InjectionScore {
   const factor = fromTool ? TOOL_FACTOR : 1;
   const signals: InjectionSignal[] = [];
-  familiesIn(normalise(text), signals, factor);
+  const folded = foldForMatching(text);
+  familiesIn(folded.text, signals, factor);
   if (text.includes('\udb40')) {
     const hidden = decodeTagCharacters(text);
     if (hidden.trim().length > 0) {
       signals.push({ family: 'tag-characters', weight: Math.min(MAX_WEIGHT, 0.6 * factor) });
-      familiesIn(hidden, signals, factor * 1.3, ' (hidden in tag characters)');
+      familiesIn(foldForMatching(hidden).text, signals, factor * 1.3, ' (hidden in tag characters)');
     }
   }
   const invisible = invisibleCount(text);
   if (invisible > 0) signals.push({ family: 'invisible-characters', weight: Math.min(MAX_WEIGHT, (invisible >= 3 ? 0.35 : 0.2) * factor) });
+  if (folded.mixed > 0)
+    signals.push({ family: 'look-alike-letters', weight: Math.min(MAX_WEIGHT, (folded.mixed >= 3 ? 0.35 : 0.2) * factor) });
   let keep = 1;
   for (const s of signals) keep *= 1 - s.weight;
   return { score: Math.round((1 - keep) * 1000) / 1000, signals };
 }
 
-export const INJECTION_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = FAMILIES.map((f) => ({ name: f.family, re: f.re }));
+export const INJECTION_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
+  ...FAMILIES.map((f) => ({ name: f.family, re: f.re })),
+  ...LANGUAGE_FAMILIES.map((f) => ({ name: `${f.family} (${f.lang})`, re: f.re })),
+];

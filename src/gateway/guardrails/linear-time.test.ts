@@ -55,6 +55,17 @@ const adversarial: Array<[string, string]> = [
   ['keyword density', fill('password token secret ')],
   ['tag characters', fill(String.fromCodePoint(0xe0041))],
   ['zero-width characters', fill('a\u200b')],
+  ['Spanish verbs without an object', fill('ignora todas las ')],
+  ['French verbs and qualifiers', fill('oubliez toutes les precedentes ')],
+  ['German qualifiers without a verb', fill('alle vorherigen Anweisungen ')],
+  ['Italian role-play openers', fill('comportati come una IA ')],
+  ['Russian verbs without an object', fill('игнорируй все предыдущие ')],
+  ['Chinese verbs without an object', fill('忽略之前的所有')],
+  ['Japanese qualifiers without a verb', fill('以前の指示を')],
+  ['one word mixing scripts', fill('a\u0430')],
+  ['words mixing scripts', fill('ign\u043ere ')],
+  ['accented letters', fill('pr\u00e9c\u00e9dentes ')],
+  ['full-width letters', fill('\uff49\uff47\uff4e\uff4f\uff52\uff45 ')],
 ];
 
 describe('guardrail patterns are linear-time', () => {
