@@ -82,9 +82,20 @@ function responseItems(out: TextSlot[], items: unknown[], key: string, defaultSo
     const type = item.type ?? 'message';
     if (type === 'message')
       content(out, item, 'content', `${where}.content`, item.role === undefined ? defaultSource : sourceOf(item.role));
-    else if (type === 'function_call_output' || type === 'custom_tool_call_output' || type === 'mcp_call') {
+    else if (
+      type === 'function_call_output' ||
+      type === 'custom_tool_call_output' ||
+      type === 'mcp_call' ||
+      type === 'local_shell_call_output'
+    ) {
       content(out, item, 'output', `${where}.output`, 'tool');
-    } else if (type === 'function_call') slot(out, item, 'arguments', `${where}.arguments`, 'assistant', true);
+    } else if (type === 'mcp_list_tools' && Array.isArray(item.tools))
+      item.tools.forEach((t, j) => {
+        if (!isObj(t)) return;
+        slot(out, t, 'description', `${where}.tools[${j}].description`, 'tool');
+        schemaDescriptions(out, t.input_schema, `${where}.tools[${j}].input_schema`);
+      });
+    else if (type === 'function_call') slot(out, item, 'arguments', `${where}.arguments`, 'assistant', true);
     else if (type === 'custom_tool_call') slot(out, item, 'input', `${where}.input`, 'assistant', true);
     else if (type === 'reasoning' && Array.isArray(item.summary))
       item.summary.forEach((s, j) => isObj(s) && slot(out, s, 'text', `${where}.summary[${j}].text`, 'assistant'));
@@ -106,11 +117,50 @@ export function toolDefinitions(endpoint: GatewayEndpoint, body: Obj): Array<{ w
   return out;
 }
 
+/** Parameter descriptions read per tool: a schema with more is refused by the size limit long before this matters. */
+const MAX_SCHEMA_DESCRIPTIONS = 256;
+const MAX_SCHEMA_DEPTH = 8;
+/** Between the descriptions of one schema in their joined slot: a line break for the patterns, a mark no rewrite makes. */
+const SEPARATOR = '\n\u001f\n';
+
+function collectDescriptions(schema: unknown, depth: number, refs: Obj[]): void {
+  if (!isObj(schema) || depth > MAX_SCHEMA_DEPTH) return;
+  for (const [k, v] of Object.entries(schema)) {
+    if (refs.length >= MAX_SCHEMA_DESCRIPTIONS) return;
+    if (k === 'description' && typeof v === 'string') refs.push(schema);
+    else if (Array.isArray(v)) for (const item of v) collectDescriptions(item, depth + 1, refs);
+    else if (isObj(v)) collectDescriptions(v, depth + 1, refs);
+  }
+}
+
+/**
+ * The `description`s inside a tool's JSON Schema (its properties, items, definitions…), as one slot
+ * of tool text: the model reads them as it reads the tool's own description, so instructions hidden
+ * there count as tool text. One slot per schema keeps a request with many tools cheap to check.
+ */
+function schemaDescriptions(out: TextSlot[], schema: unknown, where: string): void {
+  const refs: Obj[] = [];
+  collectDescriptions(schema, 0, refs);
+  if (refs.length === 0) return;
+  out.push({
+    where: `${where} (descriptions)`,
+    source: 'tool',
+    text: refs.map((r) => r.description as string).join(SEPARATOR),
+    set: (text) => {
+      const parts = text.split(SEPARATOR);
+      refs.forEach((r, i) => (r.description = parts.length === refs.length ? parts[i] : i === 0 ? parts.join('\n') : ''));
+    },
+  });
+}
+
 /** Every piece of text a request carries to the model, tool descriptions included (they are read as instructions). */
 export function requestSlots(endpoint: GatewayEndpoint, body: Obj): TextSlot[] {
   const out: TextSlot[] = [];
-  for (const t of toolDefinitions(endpoint, body))
-    slot(out, t.fn, 'description', `${t.where}${t.fn === t.def ? '' : '.function'}.description`, 'tool');
+  for (const t of toolDefinitions(endpoint, body)) {
+    const where = `${t.where}${t.fn === t.def ? '' : '.function'}`;
+    slot(out, t.fn, 'description', `${where}.description`, 'tool');
+    schemaDescriptions(out, t.fn.parameters, `${where}.parameters`);
+  }
   switch (endpoint) {
     case 'chat.completions':
       if (Array.isArray(body.messages))

@@ -37,9 +37,6 @@ export function exceededLimit(
   const [key, items] = itemsOf(endpoint, body);
   if (Array.isArray(items) && items.length > limits.maxMessages)
     return refuse(key, `${items.length} items, more than maxMessages ${limits.maxMessages}`);
-  for (const s of slots)
-    if (s.text.length > limits.maxMessageChars)
-      return refuse(s.where, `${s.text.length} characters, more than maxMessageChars ${limits.maxMessageChars}`);
   const tools = toolDefinitions(endpoint, body);
   if (tools.length > limits.maxTools) return refuse('tools', `${tools.length} tool definitions, more than maxTools ${limits.maxTools}`);
   for (const t of tools) {
@@ -47,5 +44,8 @@ export function exceededLimit(
     if (n > limits.maxToolDefinitionChars)
       return refuse(t.where, `tool definition of ${n} characters, more than maxToolDefinitionChars ${limits.maxToolDefinitionChars}`);
   }
+  for (const s of slots)
+    if (s.text.length > limits.maxMessageChars)
+      return refuse(s.where, `${s.text.length} characters, more than maxMessageChars ${limits.maxMessageChars}`);
   return undefined;
 }

@@ -169,3 +169,33 @@ describe('guardRequest: limits', () => {
     expect(guardRequest('completions', { prompt: ['a', 'b', 'c'] }, limited).block).toBeUndefined();
   });
 });
+
+describe('guardRequest: tool parameter descriptions', () => {
+  it('redacts a secret in one description of a schema and leaves the others as they were', () => {
+    const key = fakes.openaiProject('schema');
+    const body = {
+      messages: [{ role: 'user', content: 'hi' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'call_api',
+            parameters: {
+              type: 'object',
+              properties: {
+                token: { type: 'string', description: `Defaults to ${key} when empty.` },
+                items: { type: 'array', items: { type: 'object', properties: { id: { description: 'Item id.\nOne per line.' } } } },
+              },
+            },
+          },
+        },
+      ],
+    };
+    const v = guardRequest('chat.completions', body, settings());
+    const props = (v.body as typeof body).tools[0].function.parameters.properties;
+    expect(props.token.description).toBe('Defaults to [REDACTED:SEC-0001] when empty.');
+    expect(props.items.items.properties.id.description).toBe('Item id.\nOne per line.');
+    expect(v.decisions).toEqual([expect.objectContaining({ guardrail: 'secrets', where: 'tools[0].function.parameters (descriptions)' })]);
+    expect(body.tools[0].function.parameters.properties.token.description).toContain(key);
+  });
+});

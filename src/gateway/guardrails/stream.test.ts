@@ -488,3 +488,42 @@ describe('createStreamGuard: Responses API', () => {
     ]);
   });
 });
+
+describe('createStreamGuard: legacy function_call', () => {
+  const fnEvent = (fn: Record<string, unknown>) => chatEvent({ function_call: fn });
+  const stream = (name: string) =>
+    chatEvent({ role: 'assistant', content: null }) +
+    fnEvent({ name, arguments: '' }) +
+    fnEvent({ arguments: '{"cmd":' }) +
+    fnEvent({ arguments: '"id"}' }) +
+    chatEvent({}, 'function_call') +
+    'data: [DONE]\n\n';
+
+  it('refuses a streamed function_call to a function outside the allow-list', () => {
+    for (const parts of [1, 3, 'bytes'] as const) {
+      const { out, guard } = run('chat.completions', stream('run_shell'), settings({ tools: { allowed: ['get_weather'] } }), parts);
+      expect(out).not.toContain('run_shell"');
+      expect(out).not.toContain('cmd');
+      const finish = JSON.parse(events(out).at(-2)!.data).choices[0];
+      expect(finish).toMatchObject({
+        finish_reason: 'stop',
+        delta: { content: "[The gateway refused a call to 'run_shell': not an allowed tool.]" },
+      });
+      expect(guard.decisions).toEqual([
+        {
+          guardrail: 'tools',
+          action: 'refuse',
+          where: 'choices[0].delta.function_call',
+          detail: "call to tool 'run_shell' is not allowed",
+        },
+      ]);
+    }
+  });
+
+  it('passes an allowed one with its arguments', () => {
+    const s = stream('get_weather');
+    const { out, guard } = run('chat.completions', s, settings({ tools: { allowed: ['get_weather'] } }), 'bytes');
+    expect(out).toBe(s);
+    expect(guard.decisions).toEqual([]);
+  });
+});

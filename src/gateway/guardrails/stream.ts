@@ -151,6 +151,8 @@ class StreamGuardImpl implements StreamGuard {
   private readonly allowedCalls = new Set<number>();
   private readonly refusedNames = new Map<number, string[]>();
   private readonly refusedOutputs = new Set<number>();
+  /** Choices whose legacy `function_call` was refused. */
+  private readonly refusedFunctionCalls = new Set<number>();
   private sequence = 0;
 
   constructor(
@@ -307,6 +309,10 @@ class StreamGuardImpl implements StreamGuard {
             changed = true;
           }
         }
+        if (isObj(delta.function_call) && this.refusesFunctionCall(index, delta.function_call)) {
+          delete delta.function_call;
+          changed = true;
+        }
         if (isObj(delta.function_call) || finished) {
           const fn = isObj(delta.function_call) ? { ...delta.function_call } : {};
           const args = typeof fn.arguments === 'string' ? fn.arguments : '';
@@ -401,6 +407,27 @@ class StreamGuardImpl implements StreamGuard {
       if (text !== '') out.push({ index: call, function: { arguments: text } });
     }
     return out;
+  }
+
+  /** Whether a legacy `function_call` delta belongs to a call refused by the allow-list (its first delta names the function). */
+  private refusesFunctionCall(choice: number, call: Obj): boolean {
+    const allowed = this.settings.tools.allowed;
+    if (allowed === undefined) return false;
+    if (typeof call.name === 'string') {
+      if (allowed.includes(call.name)) {
+        this.allowedCalls.add(choice);
+        return false;
+      }
+      this.refusedFunctionCalls.add(choice);
+      this.refusedNames.set(choice, [...(this.refusedNames.get(choice) ?? []), call.name]);
+      this.decide({
+        guardrail: 'tools',
+        action: 'refuse',
+        where: `choices[${choice}].delta.function_call`,
+        detail: `call to tool '${call.name.slice(0, 64)}' is not allowed`,
+      });
+    }
+    return this.refusedFunctionCalls.has(choice);
   }
 
   private filterToolCalls(choice: number, calls: unknown[]): unknown[] {
