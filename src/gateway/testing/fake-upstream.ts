@@ -215,7 +215,22 @@ export class FakeUpstream {
       if (!res.destroyed) res.end();
       return;
     }
+    if (path === '/responses' && b.toolCall)
+      return json(res, { ...responseObject(model, '', b.usage ? responsesUsage : undefined), output: [functionCallItem(b.toolCall)] });
     if (path === '/responses') return json(res, responseObject(model, text, b.usage ? responsesUsage : undefined));
+    if (path === '/chat/completions' && b.toolCall) {
+      const call = { id: 'call_1', type: 'function', function: { name: b.toolCall.name, arguments: b.toolCall.arguments.join('') } };
+      return json(res, {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: null, tool_calls: [call] }, finish_reason: 'tool_calls', logprobs: null },
+        ],
+        usage: b.usage ? usage : undefined,
+      });
+    }
     if (path === '/completions')
       return json(res, {
         id: 'cmpl-1',
