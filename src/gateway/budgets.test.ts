@@ -45,3 +45,16 @@ describe('budgets', () => {
     expect(b.remaining(a).requestsPerMinute).toBe(8);
   });
 });
+
+describe('budgets: Retry-After when several budgets are spent', () => {
+  it('names the budget that frees last, so waiting Retry-After is enough', () => {
+    const now = T0 + 15_000;
+    const b = new Budgets(() => now);
+    const key: BudgetScope = { id: 'key:a', limits: { requestsPerMinute: 1 } };
+    const team: BudgetScope = { id: 'team:t', limits: { tokensPerDay: 10 } };
+    expect(b.admit([key, team])).toBeUndefined();
+    b.spend([key, team], 10);
+    expect(b.admit([key, team])).toEqual({ scope: 'team:t', limit: 'tokensPerDay', retryAfterSeconds: 14 * 3600 - 15 });
+    expect(b.admit([key])).toEqual({ scope: 'key:a', limit: 'requestsPerMinute', retryAfterSeconds: 45 });
+  });
+});

@@ -49,10 +49,15 @@ export class Budgets {
     return c;
   }
 
-  /** Admits one request against every scope (all or none count it), or says which budget refused and for how long. */
+  /**
+   * Admits one request against every scope (all or none count it), or says which budget refused and
+   * for how long: when several are spent, the one that frees last, so a client that waits
+   * `Retry-After` is not refused again by another.
+   */
   admit(scopes: readonly BudgetScope[]): BudgetRefusal | undefined {
     const t = this.now();
     const all = scopes.map((s) => [s, this.countsOf(s.id, t)] as const);
+    let worst: BudgetRefusal | undefined;
     for (const [s, c] of all) {
       const { requestsPerMinute: rpm, requestsPerDay: rpd, tokensPerMinute: tpm, tokensPerDay: tpd } = s.limits;
       const untilMinute = (c.minute + 1) * MINUTE - t;
@@ -62,11 +67,19 @@ export class Budgets {
         limit,
         retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
       });
-      if (rpd !== undefined && c.dayRequests >= rpd) return refuse('requestsPerDay', untilDay);
-      if (tpd !== undefined && c.dayTokens >= tpd) return refuse('tokensPerDay', untilDay);
-      if (rpm !== undefined && c.minuteRequests >= rpm) return refuse('requestsPerMinute', untilMinute);
-      if (tpm !== undefined && c.minuteTokens >= tpm) return refuse('tokensPerMinute', untilMinute);
+      const refusal =
+        rpd !== undefined && c.dayRequests >= rpd
+          ? refuse('requestsPerDay', untilDay)
+          : tpd !== undefined && c.dayTokens >= tpd
+            ? refuse('tokensPerDay', untilDay)
+            : rpm !== undefined && c.minuteRequests >= rpm
+              ? refuse('requestsPerMinute', untilMinute)
+              : tpm !== undefined && c.minuteTokens >= tpm
+                ? refuse('tokensPerMinute', untilMinute)
+                : undefined;
+      if (refusal && (!worst || refusal.retryAfterSeconds > worst.retryAfterSeconds)) worst = refusal;
     }
+    if (worst) return worst;
     for (const [, c] of all) {
       c.minuteRequests++;
       c.dayRequests++;
