@@ -30,6 +30,10 @@ upstreams:
     baseURL: "http://127.0.0.1:${deadPort}/v1"
     models: ["nowhere-model"]
     retries: 2
+  - name: gone-patient
+    baseURL: "http://127.0.0.1:${deadPort}/v1"
+    models: ["patient-model"]
+    retries: 10
 keys:
   - name: support-bot
     sha256: "${hashKey(SUPPORT_KEY)}"
@@ -104,7 +108,7 @@ describe('gateway with the openai client', () => {
     expect(support.sort()).toEqual(['llama-3.1-8b', 'text-embed']);
     const admin = [];
     for await (const m of client(ADMIN_KEY).models.list()) admin.push(m.id);
-    expect(admin.sort()).toEqual(['llama-3.1-8b', 'nowhere-model', 'small', 'text-embed']);
+    expect(admin.sort()).toEqual(['llama-3.1-8b', 'nowhere-model', 'patient-model', 'small', 'text-embed']);
     expect((await client(SUPPORT_KEY).models.retrieve('text-embed')).owned_by).toBe('local-vllm');
     await expect(client(SUPPORT_KEY).models.retrieve('small')).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
@@ -181,6 +185,19 @@ describe('gateway with the openai client', () => {
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err).toMatchObject({ status: 502, code: 'upstream_unavailable' });
     expect((err as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('stops retrying a refused connection once the client has gone, and audits 499', async () => {
+    const abort = new AbortController();
+    const pending = client(ADMIN_KEY).chat.completions.create(
+      { model: 'patient-model', messages: [{ role: 'user', content: 'hi' }] },
+      { signal: abort.signal },
+    );
+    // Ten retries wait 50 ms, 100 ms, 200 ms, … (7.5 s in all): the client leaves while the gateway waits.
+    setTimeout(() => abort.abort(), 300);
+    await expect(pending).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
+    for (let i = 0; i < 100 && gw.audit.entries.at(-1)?.model !== 'patient-model'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(gw.audit.entries.at(-1)).toMatchObject({ model: 'patient-model', status: 499, error: 'client_closed_request' });
   });
 
   it("passes the upstream's own errors through", async () => {

@@ -38,20 +38,49 @@ export interface AuditLog {
   reopen?(): void;
 }
 
-/** JSON lines to a file (appended) or standard output (`-`), written asynchronously off the request path. */
+/** How long an audit line may wait in memory before it is written, and how much may wait at most. */
+const AUDIT_FLUSH_MS = 100;
+const AUDIT_MAX_PENDING_CHARS = 256 * 1024;
+
+/**
+ * JSON lines to a file (appended) or standard output (`-`), written off the request path: a request only
+ * adds its line to a list, and the lines go out together (one asynchronous write) at most 100 ms later,
+ * however few requests come. At 1,000 requests/s that is 10 writes a second instead of one per line or per
+ * 4 KB, and no request pays for the join or the system call.
+ */
 export function openAuditLog(file: string): AuditLog {
-  const dest = pino.destination({ dest: file === '-' ? 1 : file, sync: false, mkdir: file !== '-', minLength: 4096 });
+  const dest = pino.destination({ dest: file === '-' ? 1 : file, sync: false, mkdir: file !== '-' });
+  let pending: string[] = [];
+  let pendingChars = 0;
+  let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const batch = pending.join('');
+    pending = [];
+    pendingChars = 0;
+    dest.write(batch);
+  };
   return {
     write(entry) {
-      if (!closed) dest.write(JSON.stringify(entry) + '\n');
+      if (closed) return;
+      const line = JSON.stringify(entry) + '\n';
+      pending.push(line);
+      pendingChars += line.length;
+      if (pendingChars >= AUDIT_MAX_PENDING_CHARS) flush();
+      else timer ??= setTimeout(flush, AUDIT_FLUSH_MS).unref();
     },
     reopen() {
-      if (!closed && file !== '-') dest.reopen();
+      if (closed || file === '-') return;
+      flush();
+      dest.reopen();
     },
     close() {
       if (closed) return;
       closed = true;
+      flush();
       try {
         dest.flushSync();
       } catch {

@@ -1,11 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import type { BudgetLimits, KeyConfig, LoadedGatewayConfig } from './config.js';
 
 /** Virtual keys start with this, so that secret scanners (Sanctum's own included) recognise a leaked one. */
 export const KEY_PREFIX = 'sk-sanctum-';
 
 /** The lowercase hex SHA-256 of a key: what the configuration stores. */
-export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
+export const hashKey = (key: string): string => hash('sha256', key, 'hex');
 
 /** A new random virtual key (256 bits). */
 export const generateKey = (): string => KEY_PREFIX + randomBytes(32).toString('base64url');

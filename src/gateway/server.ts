@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import type { ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
 import { openAuditLog, type AuditEntry, type AuditLog } from './audit.js';
 import { storeAuditLog, teeAuditLog } from './audit-store.js';
 import { authenticate, JwtVerifier, type Caller } from './auth.js';
@@ -15,7 +13,7 @@ import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } 
 import { KeyRing, mayUse, type Principal } from './keys.js';
 import { GatewayMetrics } from './metrics.js';
 import { estimatedUsage, estimateTokens, StreamTranscript, StreamUsage, usageOf, type TokenCount } from './usage.js';
-import { upstreamFailure, Upstreams } from './upstreams.js';
+import { upstreamFailure, Upstreams, type UpstreamExchange, type UpstreamResponse } from './upstreams.js';
 
 export interface GatewayOptions {
   config: LoadedGatewayConfig;
@@ -119,18 +117,6 @@ function describeFastifyError(error: FastifyError, maxBody: number): GatewayErro
 /** An SSE event carrying an error, for a stream already under way (the status line was sent). */
 const sseError = (e: GatewayError): string =>
   `data: ${JSON.stringify({ error: { message: e.message, type: e.type, code: e.code, param: null } })}\n\n`;
-
-function waitForDrain(raw: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      raw.off('drain', done);
-      raw.off('close', done);
-      resolve();
-    };
-    raw.on('drain', done);
-    raw.on('close', done);
-  });
-}
 
 /** The OpenAI-compatible gateway: authorises, budgets, guards and proxies each request, and logs it. */
 export async function startGateway(opts: GatewayOptions): Promise<GatewayServer> {
@@ -345,42 +331,37 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     x.logPrompts = s.config.audit.prompts || s.guardrails.logPrompts(settings);
     if (x.logPrompts) x.logged = s.guardrails.forLog(endpoint, 'request', verdict.body, settings);
 
-    const abort = new AbortController();
     const raw = reply.raw;
+    const sent = performance.now();
+    const exchange = route.upstream.post(path, payload, x.stream ? 'text/event-stream' : 'application/json');
     const onClose = (): void => {
-      if (!raw.writableFinished) abort.abort();
+      if (!raw.writableFinished) exchange.abort();
     };
     raw.on('close', onClose);
-    const sent = performance.now();
-    let res: Dispatcher.ResponseData;
+    let res: UpstreamResponse;
     try {
-      res = await route.upstream.post(path, payload, abort.signal, x.stream ? 'text/event-stream' : 'application/json');
+      res = await exchange.response;
     } catch (e) {
       x.upstreamMs = performance.now() - sent;
-      if (abort.signal.aborted) return clientGone(request, reply);
+      if (exchange.aborted) return clientGone(request, reply);
       throw e instanceof GatewayError ? e : upstreamFailure(route.upstream.name, e);
     }
     const contentType = String(res.headers['content-type'] ?? 'application/json');
     if (contentType.startsWith('text/event-stream'))
-      return relayStream(
-        request,
-        reply,
-        res,
-        contentType,
-        s.guardrails.stream(endpoint, settings),
+      return relayStream(request, reply, exchange, res.statusCode, contentType, {
+        guard: s.guardrails.stream(endpoint, settings),
         scopes,
-        payload.length,
+        requestBytes: payload.length,
         sent,
-        abort,
         settings,
-      );
+      });
 
     let text: string;
     try {
-      text = await res.body.text();
+      text = await exchange.text();
     } catch (e) {
       x.upstreamMs = performance.now() - sent;
-      if (abort.signal.aborted) return clientGone(request, reply);
+      if (exchange.aborted) return clientGone(request, reply);
       throw upstreamFailure(route.upstream.name, e);
     }
     x.upstreamMs = performance.now() - sent;
@@ -417,75 +398,103 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     return reply.hijack();
   }
 
-  /** Passes the upstream's server-sent events on chunk by chunk, as fast as the client takes them. */
-  async function relayStream(
+  /**
+   * Passes the upstream's server-sent events on chunk by chunk, as fast as the client takes them: each
+   * piece is written to the client in the turn of the event loop that read it from the upstream, and the
+   * upstream is paused while the client's socket is full.
+   */
+  function relayStream(
     request: FastifyRequest,
     reply: FastifyReply,
-    res: Dispatcher.ResponseData,
+    exchange: UpstreamExchange,
+    statusCode: number,
     contentType: string,
-    guard: StreamGuard | undefined,
-    scopes: BudgetScope[],
-    requestBytes: number,
-    sent: number,
-    abort: AbortController,
-    settings: unknown,
+    o: { guard?: StreamGuard; scopes: BudgetScope[]; requestBytes: number; sent: number; settings: unknown },
   ): Promise<void> {
     const x = request.gw;
+    const guard = o.guard;
     const transcript = x.logPrompts ? new StreamTranscript() : undefined;
     reply.hijack();
     const raw = reply.raw;
-    raw.writeHead(res.statusCode, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    raw.writeHead(statusCode, { 'content-type': contentType, 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
     const usage = new StreamUsage();
-    let waited = 0;
-    let status = res.statusCode;
-    let error: string | undefined;
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        usage.push(chunk);
-        const out = guard ? guard.push(chunk) : chunk;
-        transcript?.push(out);
-        if (out.length > 0 && !raw.write(out)) {
-          const t = performance.now();
-          await waitForDrain(raw);
-          waited += performance.now() - t;
-        }
-        // The guard cut the stream: what it returned ends with its own error event.
-        if (guard?.block) {
-          error = guard.block.code;
-          break;
-        }
-        if (raw.destroyed) break;
-      }
-      if (guard && !guard.block && !raw.destroyed) {
-        const rest = guard.end();
-        transcript?.push(rest);
-        if (rest.length) raw.write(rest);
-        // end() may cut the stream too (what it held back is checked last), its error event included.
-        const cut = guard.block as GuardrailBlock | undefined;
-        if (cut) error = cut.code;
-      }
-    } catch (e) {
-      if (!abort.signal.aborted && !raw.destroyed) {
-        const failure = upstreamFailure(x.upstream ?? '', e);
-        // What the guard held back is checked by end(): it goes out before the error.
-        const rest = guard && !guard.block ? guard.end() : undefined;
-        if (rest?.length) raw.write(rest);
-        if (!guard?.block) raw.write(sseError(failure));
-        error = guard?.block?.code ?? failure.code;
-      }
-    }
-    if (raw.destroyed || abort.signal.aborted) {
-      status = 499;
-      error = 'client_closed_request';
-      abort.abort();
-    } else raw.end();
     // Waiting on a slow client is not upstream time, and not gateway overhead either.
-    x.upstreamMs = performance.now() - sent - waited;
-    x.tokens = usage.usage ?? estimatedUsage(requestBytes, usage.events);
-    budgets.spend(scopes, x.tokens.total);
-    if (guard) x.decisions.push(...guard.decisions);
-    if (transcript) x.responseLogged = x.state.guardrails.forLog(x.endpoint as GatewayEndpoint, 'stream', transcript.text, settings);
-    finish(request, status, error);
+    let waited = 0;
+    let drainFrom = 0;
+    const onDrain = (): void => {
+      if (!drainFrom) return;
+      waited += performance.now() - drainFrom;
+      drainFrom = 0;
+      exchange.resume();
+    };
+    raw.on('drain', onDrain);
+    return new Promise<void>((settled) => {
+      let over = false;
+      const conclude = (status: number, error?: string): void => {
+        over = true;
+        raw.off('drain', onDrain);
+        if (drainFrom) waited += performance.now() - drainFrom;
+        x.upstreamMs = performance.now() - o.sent - waited;
+        x.tokens = usage.usage ?? estimatedUsage(o.requestBytes, usage.events);
+        budgets.spend(o.scopes, x.tokens.total);
+        if (guard) x.decisions.push(...guard.decisions);
+        if (transcript) x.responseLogged = x.state.guardrails.forLog(x.endpoint as GatewayEndpoint, 'stream', transcript.text, o.settings);
+        finish(request, status, error);
+        settled();
+      };
+      const clientGone = (): void => {
+        conclude(499, 'client_closed_request');
+        exchange.abort();
+      };
+      exchange.pipe({
+        data(chunk) {
+          if (over) return false;
+          if (raw.destroyed) {
+            clientGone();
+            return false;
+          }
+          usage.push(chunk);
+          const out = guard ? guard.push(chunk) : chunk;
+          transcript?.push(out);
+          const flowing = out.length === 0 || raw.write(out);
+          // The guard cut the stream: what it returned ends with its own error event.
+          if (guard?.block) {
+            raw.end();
+            conclude(statusCode, guard.block.code);
+            exchange.abort();
+            return false;
+          }
+          if (!flowing) drainFrom = performance.now();
+          return flowing;
+        },
+        end() {
+          if (over) return;
+          if (raw.destroyed) return clientGone();
+          let error: string | undefined;
+          if (guard) {
+            const rest = guard.end();
+            transcript?.push(rest);
+            if (rest.length) raw.write(rest);
+            // end() may cut the stream too (what it held back is checked last), its error event included.
+            const cut = guard.block as GuardrailBlock | undefined;
+            if (cut) error = cut.code;
+          }
+          raw.end();
+          conclude(statusCode, error);
+        },
+        error(e) {
+          if (over) return;
+          if (exchange.aborted || raw.destroyed) return clientGone();
+          const failure = upstreamFailure(x.upstream ?? '', e);
+          // What the guard held back is checked by end(): it goes out before the error.
+          const rest = guard ? guard.end() : undefined;
+          if (rest?.length) raw.write(rest);
+          if (!guard?.block) raw.write(sseError(failure));
+          raw.end();
+          conclude(statusCode, guard?.block?.code ?? failure.code);
+        },
+      });
+    });
   }
 
   const [host, portText] = splitListen(opts.config.listen);

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import type { LoadedGatewayConfig, UpstreamConfig } from './config.js';
 import { GatewayError } from './errors.js';
@@ -18,19 +18,160 @@ export const isConnectError = (e: unknown): boolean => {
   return CONNECT_ERRORS.has(err?.code ?? '') || CONNECT_ERRORS.has(err?.cause?.code ?? '');
 };
 
+/** The status line and headers of an upstream's answer; its body follows through the exchange. */
+export interface UpstreamResponse {
+  readonly statusCode: number;
+  readonly headers: IncomingHttpHeaders;
+}
+
+/** Where an answer's body goes, piece by piece, once the proxy knows what to do with it. */
+export interface BodySink {
+  /** A piece of the body; false asks the upstream to wait until `resume()`. */
+  data(chunk: Buffer): boolean;
+  end(): void;
+  /** The upstream failed (or timed out) in the middle of the body, or the exchange was aborted. */
+  error(e: unknown): void;
+}
+
+/** Raised by an exchange the proxy aborted (its client went away, or a guardrail cut the stream). */
+export class ExchangeAborted extends Error {
+  constructor() {
+    super('the request to the upstream was aborted');
+  }
+}
+
+/**
+ * One request to an upstream, on undici's dispatch API: the answer's status and headers come as a promise,
+ * its body is pushed to a sink as it arrives (held until the sink is given). No stream object, abort
+ * signal or async iterator per request: each costs allocations and event-loop turns on the path of every
+ * answer and of every streamed token. Retries only while the connection could not be made (nothing was
+ * sent, so nothing can be completed twice).
+ */
+export class UpstreamExchange implements Dispatcher.DispatchHandler {
+  readonly response: Promise<UpstreamResponse>;
+  private resolve!: (r: UpstreamResponse) => void;
+  private reject!: (e: unknown) => void;
+  private controller?: Dispatcher.DispatchController;
+  private started = false;
+  private attempt = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private sink?: BodySink;
+  /** Body pieces (then the end, or a failure) that arrived before the sink was given. */
+  private held: Buffer[] = [];
+  private finished = false;
+  private failure?: unknown;
+  aborted = false;
+
+  constructor(
+    private readonly upstream: Upstream,
+    private readonly options: Dispatcher.DispatchOptions,
+  ) {
+    this.response = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    upstream.dispatch(options, this);
+  }
+
+  /** Stops the exchange: an unsent request is not sent, a running one is cut (the upstream sees its connection close). */
+  abort(): void {
+    if (this.aborted || (this.finished && this.sink)) return;
+    this.aborted = true;
+    clearTimeout(this.retryTimer);
+    if (this.controller && !this.controller.aborted) this.controller.abort(new ExchangeAborted());
+    else this.fail(new ExchangeAborted());
+  }
+
+  pause(): void {
+    this.controller?.pause();
+  }
+
+  resume(): void {
+    this.controller?.resume();
+  }
+
+  /** Sends the body to `sink`: first what already arrived, then the rest as it comes. */
+  pipe(sink: BodySink): void {
+    this.sink = sink;
+    const held = this.held;
+    this.held = [];
+    for (const chunk of held) if (!sink.data(chunk)) this.pause();
+    if (this.failure !== undefined) sink.error(this.failure);
+    else if (this.finished) sink.end();
+  }
+
+  /** The whole body as text. */
+  text(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      this.pipe({
+        data: (chunk) => chunks.push(chunk) > 0,
+        end: () => resolve(chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()),
+        error: reject,
+      });
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.aborted) controller.abort(new ExchangeAborted());
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    // 1xx informational answers come before the real one.
+    if (statusCode < 200) return;
+    this.started = true;
+    this.resolve({ statusCode, headers });
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.sink) this.held.push(chunk);
+    else if (!this.sink.data(chunk)) controller.pause();
+  }
+
+  onResponseEnd(): void {
+    this.finished = true;
+    this.sink?.end();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    if (!this.started) {
+      if (!this.aborted && isConnectError(error) && this.attempt < this.upstream.retries) {
+        this.controller = undefined;
+        const delay = Math.min(1000, 50 * 2 ** this.attempt++);
+        this.retryTimer = setTimeout(() => this.upstream.dispatch(this.options, this), delay);
+        return;
+      }
+      this.fail(this.aborted ? new ExchangeAborted() : upstreamFailure(this.upstream.name, error));
+      return;
+    }
+    this.fail(this.aborted ? new ExchangeAborted() : error);
+  }
+
+  private fail(e: unknown): void {
+    if (!this.started) {
+      this.started = true;
+      this.reject(e);
+      return;
+    }
+    if (this.failure !== undefined || (this.finished && this.sink)) return;
+    this.failure = e;
+    this.sink?.error(e);
+  }
+}
+
 /** One OpenAI-compatible server, with its connection pool. */
 export class Upstream {
   readonly name: string;
+  readonly retries: number;
   private readonly pool: Pool;
   private readonly basePath: string;
   /** The request headers by `accept` (JSON answers, event streams): built once, not per request. */
   private readonly headers: Record<string, Record<string, string>>;
 
-  constructor(
-    private readonly config: UpstreamConfig,
-    apiKey: string | undefined,
-  ) {
+  constructor(config: UpstreamConfig, apiKey: string | undefined) {
     this.name = config.name;
+    this.retries = config.retries;
     const url = new URL(config.baseURL);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {
@@ -48,29 +189,14 @@ export class Upstream {
     };
   }
 
-  /**
-   * POSTs a JSON body to `basePath + path`. Retries only when the connection could not be made (nothing
-   * was sent, so nothing can be completed twice); any other failure is final.
-   */
-  async post(
-    path: string,
-    body: string,
-    signal: AbortSignal,
-    accept: 'application/json' | 'text/event-stream',
-  ): Promise<Dispatcher.ResponseData> {
-    const headers = this.headers[accept];
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.pool.request({ path: this.basePath + path, method: 'POST', headers, body, signal });
-      } catch (e) {
-        if (signal.aborted) throw e;
-        if (isConnectError(e) && attempt < this.config.retries) {
-          await sleep(Math.min(1000, 50 * 2 ** attempt), undefined, { signal }).catch(() => undefined);
-          continue;
-        }
-        throw upstreamFailure(this.name, e);
-      }
-    }
+  /** POSTs a JSON body to `basePath + path`; the exchange is under way when this returns. */
+  post(path: string, body: string, accept: 'application/json' | 'text/event-stream'): UpstreamExchange {
+    return new UpstreamExchange(this, { path: this.basePath + path, method: 'POST', headers: this.headers[accept], body });
+  }
+
+  /** @internal */
+  dispatch(options: Dispatcher.DispatchOptions, exchange: UpstreamExchange): void {
+    this.pool.dispatch(options, exchange);
   }
 
   close(): Promise<void> {
