@@ -14,13 +14,13 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { clearTimeout, setTimeout } from 'node:timers';
 import { fileURLToPath } from 'node:url';
-import { Pool } from 'undici';
+import { Pool, request as undiciRequest } from 'undici';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
 const RATE = 1000;
-const ROUND_S = 10;
-const ROUNDS = 2;
+const ROUND_S = 4;
+const ROUNDS = 5;
 const WARM_UP_S = 3;
 const FIRST_TOKEN_SAMPLES = 300;
 const KEY = 'sk-sanctum-bench-key-0000000000000000000000000000';
@@ -120,6 +120,27 @@ function cpuMs(pid) {
   }
 }
 
+/**
+ * The gateway's own garbage-collection and event-loop figures, from its Prometheus /metrics (prom-client's
+ * default metrics): GC pauses by kind (cumulative count and seconds) and the event-loop delay since the
+ * previous scrape (monitorEventLoopDelay, reset by each scrape). Its timer fires every 10 ms and records
+ * the whole time between two firings, so the delay is what exceeds those 10 ms.
+ */
+const lag = (seconds) => Math.max(0, seconds * 1000 - 10);
+
+async function gatewayRuntime(baseURL) {
+  const text = await (await undiciRequest(`${baseURL}/metrics`)).body.text();
+  const value = (name) => Number(new RegExp(`^${name} ([^\\s]+)$`, 'm').exec(text)?.[1] ?? NaN);
+  const gc = (kind, what) => value(`sanctum_gateway_nodejs_gc_duration_seconds_${what}\\{kind="${kind}"\\}`) || 0;
+  return {
+    gcCount: { minor: gc('minor', 'count'), major: gc('major', 'count') + gc('incremental', 'count') },
+    gcSeconds: { minor: gc('minor', 'sum'), major: gc('major', 'sum') + gc('incremental', 'sum') },
+    lagP50: lag(value('sanctum_gateway_nodejs_eventloop_lag_p50_seconds')),
+    lagP99: lag(value('sanctum_gateway_nodejs_eventloop_lag_p99_seconds')),
+    lagMax: lag(value('sanctum_gateway_nodejs_eventloop_lag_max_seconds')),
+  };
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -201,15 +222,26 @@ ${guardrails}`;
     const problems = { direct: 0, gateway: 0 };
     const elapsed = { direct: 0, gateway: 0 };
     const cpu = { gateway: 0, upstream: 0, gatewayRequests: 0, upstreamRequests: 0 };
+    const runtime = { gcCount: { minor: 0, major: 0 }, gcSeconds: { minor: 0, major: 0 }, lagP50: [], lagP99: [], lagMax: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       for (const [name, url] of [
         ['direct', direct],
         ['gateway', proxied],
       ]) {
+        // Read (and so reset) the gateway's event-loop delay just before its round, and again just after.
+        const runtimeBefore = name === 'gateway' ? await gatewayRuntime(proxied) : undefined;
         const before = [cpuMs(gatewayProcess.pid), cpuMs(upstream.child.pid)];
         const r = await fire(url, ROUND_S, RATE);
         const after = [cpuMs(gatewayProcess.pid), cpuMs(upstream.child.pid)];
         if (name === 'gateway') {
+          const runtimeAfter = await gatewayRuntime(proxied);
+          for (const k of ['minor', 'major']) {
+            runtime.gcCount[k] += runtimeAfter.gcCount[k] - runtimeBefore.gcCount[k];
+            runtime.gcSeconds[k] += runtimeAfter.gcSeconds[k] - runtimeBefore.gcSeconds[k];
+          }
+          runtime.lagP50.push(runtimeAfter.lagP50);
+          runtime.lagP99.push(runtimeAfter.lagP99);
+          runtime.lagMax = Math.max(runtime.lagMax, runtimeAfter.lagMax);
           cpu.gateway += after[0] - before[0];
           cpu.gatewayRequests += r.requests;
         } else {
@@ -256,6 +288,7 @@ ${guardrails}`;
       auditMB,
       seconds: ROUNDS * ROUND_S,
       cpuPerRequest: { gateway: cpu.gateway / cpu.gatewayRequests, upstream: cpu.upstream / cpu.upstreamRequests },
+      runtime: { ...runtime, requests: cpu.gatewayRequests },
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -264,6 +297,16 @@ ${guardrails}`;
 }
 
 const ms = (v) => `${v.toFixed(2)} ms`;
+const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
+
+/** "N minor GC pauses (one per X requests, mean Y ms) and M major", from the gateway's counters. */
+function gcLine(rt) {
+  const minor = rt.gcCount.minor;
+  const per = minor
+    ? `one per ${Math.round(rt.requests / minor).toLocaleString('en')} requests, mean ${ms((rt.gcSeconds.minor * 1000) / minor)}`
+    : 'none';
+  return `${minor} minor GC pauses (${per}), ${rt.gcCount.major} major or incremental (${ms(rt.gcSeconds.major * 1000)} in all)`;
+}
 
 export async function runGatewayBench() {
   const r = await measureGatewayBench();
@@ -290,6 +333,7 @@ export async function runGatewayBench() {
       `Time inside the gateway (its audit line's \`latencyMs − upstreamMs\`: from the request's first byte to its answer's last, less the wait for the upstream; ${r.inside.n.toLocaleString('en')} requests): p50 ${ms(r.inside.p50)}, p90 ${ms(r.inside.p90)}, p99 ${ms(r.inside.p99)}, p99.9 ${ms(r.inside.p999)}. ` +
       `CPU time per request (user + system, from /proc, over the measured rounds; less sensitive to the other work on the machine than wall times): ` +
       `gateway ${ms(r.cpuPerRequest.gateway)}, upstream ${ms(r.cpuPerRequest.upstream)}. ` +
+      `Its garbage collection and event loop over its measured rounds (from its own Prometheus \`/metrics\`): ${gcLine(r.runtime)}; event-loop delay (beyond its 10 ms sampling interval) p50 ${ms(mean(r.runtime.lagP50))}, p99 ${ms(mean(r.runtime.lagP99))} (mean of the rounds), max ${ms(r.runtime.lagMax)}. ` +
       `When the gateway answers fewer than ${RATE.toLocaleString('en')} requests/s it did not keep up: its process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), requests queue through the round, and its latencies are that queue, not its own work.\n\n` +
       `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, alternating; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
       `With the default guardrails on, the stream guard holds back only a tail that could still grow into a secret, a number, an email address or a link; \`Hello\` could be the local part of an address whose \`@\` is in the next chunk, so it goes out with the second chunk, 5 ms later (with \`pii.holdWords: false\` it goes out at once). ` +
