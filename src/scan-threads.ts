@@ -19,6 +19,9 @@ const WORKER = new URL('./scan-worker.js', import.meta.url);
  */
 const WORKER_YOUNG_GENERATION_MB = 12;
 
+/** By default the worker starts once the main thread has scanned this much (about 5,000 Kubernetes objects). */
+const WORKER_AFTER_BYTES = 4 * 1024 * 1024;
+
 /** `NODE_DEBUG=sanctum` shows whether a scan used the worker. */
 const debug = debuglog('sanctum');
 
@@ -96,19 +99,28 @@ export class ScanThreads {
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
 
-  private constructor(private readonly opts: ScanOptions) {}
+  private constructor(
+    private readonly opts: ScanOptions,
+    /** Bytes of plainly walked files the main thread scans before the worker starts. */
+    private readonly workerAfter: number,
+  ) {}
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, when `SANCTUM_SCAN_THREADS` asks for two and the machine has two cores. Not the default:
-   * the second heap takes the peak memory of a large scan over the budget of DESIGN.md.
+   * tree, on a machine with two cores or more, unless `SANCTUM_SCAN_THREADS=1`. The worker starts
+   * once the main thread has scanned `WORKER_AFTER_BYTES` of a tree (a small tree is over before a
+   * worker has loaded its modules); `SANCTUM_SCAN_THREADS=2` starts it with the first directory.
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
-    if (!(Number(process.env.SANCTUM_SCAN_THREADS) >= 2) || availableParallelism() < 2) return undefined;
+    const asked = process.env.SANCTUM_SCAN_THREADS ? Number(process.env.SANCTUM_SCAN_THREADS) : undefined;
+    if ((asked !== undefined && !(asked >= 2)) || availableParallelism() < 2) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
-    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false });
+    return new ScanThreads(
+      { ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false },
+      asked === undefined ? WORKER_AFTER_BYTES : 0,
+    );
   }
 
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
@@ -191,7 +203,7 @@ export class ScanThreads {
     if (!plainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
-    if (!this.worker) this.start();
+    if (!this.worker && this.bytesMain >= this.workerAfter) this.start();
     let worker = this.owners.get(dir);
     if (worker === undefined) {
       // A new directory goes to the thread with less to scan so far.

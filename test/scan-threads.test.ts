@@ -48,6 +48,10 @@ beforeAll(() => {
     'apps/c/requirements.txt': 'requests==2.19.0\n',
     'apps/d/requirements.txt': 'urllib3==1.24.1\n',
     'apps/d/Dockerfile': 'FROM python:3.11\nRUN pip install torch\n',
+    // Over 4 MiB that the main thread scans first: by default the worker starts once it is past them.
+    ...Object.fromEntries(
+      [0, 1, 2, 3, 4].map((i) => [`apps/0-large/pod-${i}.yaml`, `${pod(`large-${i}`, 'team-0')}# ${'x'.repeat(1 << 20)}\n`]),
+    ),
     'apps/e/config.yaml':
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: creds\n  namespace: team-e\ndata:\n  OPENAI_API_KEY: changeme\n',
   });
@@ -57,7 +61,7 @@ afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-function scan(threads: string): { code: number | null; report: string; stderr: string } {
+function scan(threads: string, target = '.'): { code: number | null; report: string; stderr: string } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SANCTUM_SCAN_THREADS: threads,
@@ -66,8 +70,10 @@ function scan(threads: string): { code: number | null; report: string; stderr: s
     NODE_DEBUG: 'sanctum',
   };
   delete env.FORCE_COLOR;
+  // Unset: the default.
+  if (threads === '') delete env.SANCTUM_SCAN_THREADS;
   const file = join(out, `report-${threads}.json`);
-  const r = spawnSync(process.execPath, [BIN, 'scan', '.', '--format', 'json', '--output', file, '--no-progress'], {
+  const r = spawnSync(process.execPath, [BIN, 'scan', target, '--format', 'json', '--output', file, '--no-progress'], {
     cwd: ws.dir,
     encoding: 'utf8',
     env,
@@ -100,5 +106,21 @@ describe('sanctum scan with a worker thread', () => {
 
     expect(two.report).toBe(one.report);
     expect(two.code).toBe(one.code);
+  });
+
+  it('by default, starts the worker once the main thread has scanned 4 MiB of the tree, with the same report', () => {
+    const one = scan('1');
+    const byDefault = scan('');
+    const scanned = /the worker thread scanned (\d+) files/.exec(byDefault.stderr);
+    expect(scanned, byDefault.stderr).not.toBeNull();
+    // The large files came first and were the main thread's.
+    expect(Number(scanned![1])).toBeLessThan(13);
+    expect(byDefault.report).toBe(one.report);
+  });
+
+  it('by default, scans a small tree in one thread', () => {
+    const small = scan('', 'apps/a');
+    expect(small.stderr).not.toMatch(/worker thread/);
+    expect(JSON.parse(small.report).findings.length).toBeGreaterThan(0);
   });
 });
