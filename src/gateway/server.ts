@@ -453,10 +453,11 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
             clientGone();
             return false;
           }
-          usage.push(chunk);
           const out = guard ? guard.push(chunk) : chunk;
-          transcript?.push(out);
           const flowing = out.length === 0 || raw.write(out);
+          // Counted once the piece is on its way: the client does not wait for the bookkeeping.
+          usage.push(chunk);
+          transcript?.push(out);
           // The guard cut the stream: what it returned ends with its own error event.
           if (guard?.block) {
             raw.end();
