@@ -219,11 +219,25 @@ export function migrations(engine: Engine): Record<string, Migration> {
           select o.run_id, ff.framework, ff.control, ff.level, count(*) from observations o
           join finding_frameworks ff on ff.finding_id = o.finding_id
           where o.status = 'fail' group by o.run_id, ff.framework, ff.control, ff.level`.execute(db);
+        // Opened: each finding on the day it was first seen. Fixed: as ingest counts it, on the day a
+        // complete run of a scanned (not event) target no longer reports what the target's previous
+        // complete run reported, read from the observations; a finding fixed, reopened and fixed
+        // again counts on both days, where its `fixed_at` only holds the last.
         await sql`insert into daily_changes (target_id, day, opened, fixed)
+          with complete_runs as (
+            select r.id, r.target_id, r.completed_at,
+              row_number() over (partition by r.target_id order by r.completed_at, r.id) as n
+            from runs r join targets t on t.id = r.target_id
+            where r.completed_at is not null and t.kind not in ('runtime', 'admission')
+          )
           select target_id, day, sum(opened), sum(fixed) from (
             select target_id, substr(first_seen_at, 1, 10) as day, 1 as opened, 0 as fixed from findings
             union all
-            select target_id, substr(fixed_at, 1, 10) as day, 0 as opened, 1 as fixed from findings where fixed_at is not null
+            select cur.target_id, substr(cur.completed_at, 1, 10) as day, 0 as opened, 1 as fixed
+            from complete_runs cur
+            join complete_runs prev on prev.target_id = cur.target_id and prev.n = cur.n - 1
+            join observations o on o.run_id = prev.id
+            where not exists (select 1 from observations seen where seen.run_id = cur.id and seen.finding_id = o.finding_id)
           ) changes group by target_id, day`.execute(db);
       },
       async down(db: Kysely<any>) {
@@ -322,15 +336,19 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-/** Brings the schema to the newest migration; throws with the failing migration's name on error. */
-export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({
+/** The migrator of a store's schema (tests take a store back to an earlier migration with it). */
+export function storeMigrator(db: Kysely<any>, engine: Engine): Migrator {
+  return new Migrator({
     db,
     provider: new StaticProvider(migrations(engine)),
     migrationTableName: 'sanctum_migrations',
     migrationLockTableName: 'sanctum_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Brings the schema to the newest migration; throws with the failing migration's name on error. */
+export async function migrateToLatest(db: Kysely<any>, engine: Engine): Promise<string[]> {
+  const { error, results } = await storeMigrator(db, engine).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
