@@ -114,7 +114,7 @@ export class ScanThreads {
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
     const asked = process.env.SANCTUM_SCAN_THREADS ? Number(process.env.SANCTUM_SCAN_THREADS) : undefined;
     if ((asked !== undefined && !(asked >= 2)) || availableParallelism() < 2) return undefined;
-    if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.vulnerabilities || opts.extraRules) return undefined;
+    if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
     return new ScanThreads(

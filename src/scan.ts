@@ -5,6 +5,7 @@ import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from 
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, type EngineResult } from './core/engine.js';
 import { foldRenderedDuplicates } from './core/rendered-duplicates.js';
+import type { ScanDocument } from './core/document.js';
 import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
 import type { AnyRule, RuleMeta } from './core/rule.js';
@@ -75,6 +76,8 @@ export interface ScanOptions {
   policies?: readonly string[] | false;
   /** Rules that run besides the selected ones (compiled policies bound to an admission request). */
   extraRules?: readonly AnyRule[];
+  /** Receives each set of documents the cross-document rules see (a directory's or a cluster's Kubernetes objects). */
+  onSet?(doc: ScanDocument): void;
 }
 
 /** Bad arguments or configuration: the scan cannot run (CLI exit code 2). */
@@ -423,6 +426,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     frameworksOf: findingFrameworks(reg, frameworks),
     today,
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
+    onSet: opts.onSet,
     // One walked target: its files (and the held-back files of Kustomize trees, after them) come depth first.
     depthFirst: !opts.files && opts.targets.length === 1,
     onFileFindings: spool

@@ -74,6 +74,12 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
     expect(stored.total).toBeGreaterThan(10);
     const services = await listInventory(server.store, { kind: 'service' });
     expect(services.length).toBeGreaterThan(0);
+    // Workloads that run on GPUs, read from the objects the scan's cross-object rules saw.
+    const gpus = await listInventory(server.store, { kind: 'gpu' });
+    expect(gpus.find((g) => g.path?.endsWith('k8s/training-job.yaml'))).toMatchObject({
+      resource: { kind: expect.any(String), namespace: expect.any(String) },
+      detail: { role: 'workload', resources: { 'nvidia.com/gpu': expect.any(String) } },
+    });
   });
 
   it('uploads what it read from stdin (no inventory to collect)', async () => {
@@ -209,8 +215,33 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
           apiVersion: 'v1',
           kind: 'Pod',
           metadata: { name: 'vllm', namespace: 'llm' },
-          spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai:v0.6.3', securityContext: { privileged: true } }] },
+          spec: {
+            containers: [
+              {
+                name: 'vllm',
+                image: 'vllm/vllm-openai:v0.6.3',
+                securityContext: { privileged: true },
+                resources: { limits: { 'nvidia.com/gpu': 2 } },
+              },
+            ],
+          },
         },
+        {
+          apiVersion: 'v1',
+          kind: 'Node',
+          metadata: {
+            name: 'gpu-a100-1',
+            labels: {
+              'nvidia.com/gpu.present': 'true',
+              'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB-SHARED',
+              'nvidia.com/gpu.count': '8',
+              'nvidia.com/gpu.sharing-strategy': 'time-slicing',
+              'nvidia.com/gpu.replicas': '4',
+            },
+          },
+          status: { capacity: { cpu: '96', 'nvidia.com/gpu': '32' }, allocatable: { 'nvidia.com/gpu': '32' } },
+        },
+        { apiVersion: 'v1', kind: 'Node', metadata: { name: 'cpu-1' }, status: { capacity: { cpu: '16' } } },
       ],
     }).start();
     try {
@@ -223,6 +254,29 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
       expect(target?.name).toMatch(/^fake \(127\.0\.0\.1:\d+\)$/);
       const stored = await listFindings(server.store, { targetId: target!.id });
       expect(stored.items.some((f) => f.resource?.kind === 'Pod' && f.resource.name === 'vllm')).toBe(true);
+
+      // The GPUs the scan saw: the node with how it shares them, the pod with what it asks for.
+      const gpus = await listInventory(server.store, { targetId: target!.id, kind: 'gpu' });
+      expect(gpus.map((g) => [g.resource, g.version])).toEqual([
+        [{ kind: 'Node', name: 'gpu-a100-1' }, 'NVIDIA-A100-SXM4-80GB-SHARED'],
+        [{ kind: 'Pod', namespace: 'llm', name: 'vllm' }, null],
+      ]);
+      expect(gpus[0].detail).toMatchObject({
+        role: 'node',
+        resources: { 'nvidia.com/gpu': '32' },
+        sharing: 'time-slicing',
+        replicas: 4,
+        count: 8,
+      });
+      expect(gpus[1].detail).toMatchObject({ role: 'workload', resources: { 'nvidia.com/gpu': '2' }, containers: [{ name: 'vllm' }] });
+      // The inventory API gives each GPU entry the open findings on its object.
+      const res = await fetch(`${server.url}/api/v1/inventory?kind=gpu&target=${target!.id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const body = (await res.json()) as { items: Array<{ name: string; findings: Array<{ ruleId: string }> }> };
+      const rules = Object.fromEntries(body.items.map((i) => [i.name, i.findings.map((f) => f.ruleId)]));
+      expect(rules['gpu-a100-1']).toContain('K8S-0202');
+      expect(rules.vllm).toContain('K8S-0003');
     } finally {
       await api.close();
     }

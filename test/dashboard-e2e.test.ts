@@ -188,6 +188,9 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
     await page.click('nav a[href^="#/inventory"]');
     await page.waitForSelector('#exposure .exposure');
     expect(await page.locator('#exposure .hop').count()).toBeGreaterThan(1);
+    // GPU workloads of the uploaded manifests, with the findings on each.
+    await page.waitForSelector('#inventory-gpu table.gpus tr[data-role="workload"]');
+    expect(await page.locator('#inventory-gpu tr[data-role="workload"] .hop-finding').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'dashboard-inventory.png'), fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

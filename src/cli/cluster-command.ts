@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import type { ScanDocument } from '../core/document.js';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -8,7 +9,7 @@ import { reporters } from '../reporters/index.js';
 import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
-import { clusterTargetName, uploadIfAsked } from './upload-options.js';
+import { clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 
 interface ClusterFlags extends ReportFlags {
@@ -92,6 +93,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         throw e;
       }
       let ran: readonly AnyRule[] = getRegistry().rules;
+      const kubernetes = kubernetesFactsFor(flags);
       const options = {
         connection: conn,
         namespaces: flags.namespace,
@@ -99,6 +101,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         cwd,
         ...reportOptionsFrom(flags, cwd),
         onRules: (r: readonly AnyRule[]) => (ran = r),
+        onSet: kubernetes && ((doc: ScanDocument) => kubernetes.add(doc)),
       };
       const { exitCodeFor, streamReport } = await import('./main.js');
       // An upload needs the findings in memory: it takes the path below.
@@ -179,6 +182,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         quiet: flags.quiet,
         withInventory: false,
         target: clusterTargetName(result.cluster),
+        kubernetes,
       });
       setExitCode(applyFailed ? 2 : exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });

@@ -27,7 +27,7 @@ import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
 import { addServeCommand } from './serve-command.js';
-import { shardOf, uploadIfAsked } from './upload-options.js';
+import { kubernetesFactsFor, shardOf, uploadIfAsked } from './upload-options.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags, type ReportFlagsSpec } from './report-flags.js';
 import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
@@ -126,8 +126,9 @@ function runScan(
   io: CliIO,
   onRules?: (rules: readonly AnyRule[]) => void,
   stdin?: MemorySourceFile,
+  onSet?: ScanOptions['onSet'],
 ): ScanResult {
-  return runWith(targets, flags, io, onRules, stdin, scanSync);
+  return runWith(targets, flags, io, onRules, stdin, scanSync, onSet);
 }
 
 function runWith<T>(
@@ -137,6 +138,7 @@ function runWith<T>(
   onRules: ((rules: readonly AnyRule[]) => void) | undefined,
   stdin: MemorySourceFile | undefined,
   scan: (opts: ScanOptions) => T,
+  onSet?: ScanOptions['onSet'],
 ): T {
   const cwd = io.cwd ?? process.cwd();
   const list = targets.length ? targets : ['.'];
@@ -154,6 +156,7 @@ function runWith<T>(
       onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
       files: stdin ? [stdin] : undefined,
       shard: shardOf(flags),
+      onSet,
     });
   } finally {
     progress?.done();
@@ -335,7 +338,8 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         return;
       }
       let ran: readonly AnyRule[] = getRegistry().rules;
-      let result = runScan(paths, flags, io, (r) => (ran = r), stdin);
+      const kubernetes = kubernetesFactsFor(flags);
+      let result = runScan(paths, flags, io, (r) => (ran = r), stdin, kubernetes && ((doc) => kubernetes.add(doc)));
       if (result.stats.files === 0 && result.errors.length === 0 && !flags.quiet)
         io.stderr.write(`sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`);
       if (flags.fix) {
@@ -362,7 +366,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         if (run.fixed.size === 0 && run.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
       }
       writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd });
-      await uploadIfAsked(result, flags, { targets: paths, cwd, kind: 'repository', stderr: io.stderr, quiet: flags.quiet });
+      await uploadIfAsked(result, flags, { targets: paths, cwd, kind: 'repository', stderr: io.stderr, quiet: flags.quiet, kubernetes });
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
     });
 

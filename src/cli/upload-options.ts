@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ScanResult } from '../core/types.js';
+import { KubernetesFacts } from '../inventory/kubernetes-facts.js';
 import { ScanSetupError } from '../scan.js';
 import { parseShardSpec, type Shard } from '../sources/shard.js';
 import type { TargetKind } from '../store/schema.js';
@@ -110,6 +111,11 @@ function defaultTarget(targets: string[], cwd: string): string {
   return basename(dir) || dir;
 }
 
+/** With `--upload`, what the scan learns of Kubernetes objects for the store (pass `add` as `ScanOptions.onSet`); else undefined. */
+export function kubernetesFactsFor(flags: UploadFlags): KubernetesFacts | undefined {
+  return flags.upload ? new KubernetesFacts() : undefined;
+}
+
 /** Uploads a finished result when `--upload` was given; says what the server stored on stderr. */
 export async function uploadIfAsked(
   result: ScanResult,
@@ -123,6 +129,8 @@ export async function uploadIfAsked(
     withInventory?: boolean;
     /** The run's name without --upload-target (default: the Git remote of the first target, else its directory name). */
     target?: string;
+    /** What the scan learnt of the Kubernetes objects it read (see `kubernetesFactsFor`). */
+    kubernetes?: KubernetesFacts;
   },
 ): Promise<void> {
   if (!flags.upload) return;
@@ -146,6 +154,7 @@ export async function uploadIfAsked(
       runKey,
       shard,
       inventory,
+      kubernetes: ctx.kubernetes,
     });
     if (!ctx.quiet)
       ctx.stderr.write(

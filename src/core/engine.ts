@@ -38,6 +38,8 @@ export interface EngineOptions {
    * directory arrives, and its documents are dropped (their findings then go to `onFileFindings`).
    */
   depthFirst?: boolean;
+  /** Receives each set document (`Parser.collect`) before its cross-document rules run: what a scan learns of the set as a whole. */
+  onSet?(doc: ScanDocument): void;
 }
 
 export interface EngineResult {
@@ -220,6 +222,14 @@ export class Engine {
       this.error('.', describeError(e, parser.name));
       return;
     }
+    if (this.opts.onSet)
+      for (const setDoc of setDocs) {
+        try {
+          this.opts.onSet(setDoc);
+        } catch (e) {
+          this.error('.', describeError(e, parser.name));
+        }
+      }
     const reports: RawReport[] = [];
     for (const setDoc of setDocs) this.runRules(setDoc, reports);
     // File by file, so that positions rebuilt for one file's findings are dropped before the next.

@@ -138,6 +138,31 @@ describe.each(ENGINES)('migrations over a store with data on $engine', ({ engine
     expect(daily).toEqual([{ day: '2026-11-06', opened: 1 }]);
   });
 
+  it.skipIf(skip)('0007 gives the AI services of a store written before it their namespace and name', async () => {
+    const input = {
+      ...result([finding(1)]),
+      inventory: [
+        { kind: 'service' as const, name: 'vllm', path: 'k8s/vllm.yaml', detail: { kind: 'vLLM', namespace: 'llm', models: [] } },
+        { kind: 'service' as const, name: 'jupyter', path: 'k8s/nb.yaml', detail: { kind: 'Jupyter', models: [] } },
+        { kind: 'model' as const, name: 'm.gguf', path: 'm.gguf', detail: {} },
+      ],
+    };
+    await ingestRun(t.store, input, { target: 'with-services', at: day(7) });
+    await migrateDownTo(t.store, '0006-gateway-requests');
+    await t.store.close();
+    t.store = await Store.open(t.url);
+    const rows = await t.store.db
+      .selectFrom('inventory')
+      .select(['name', 'resource_kind', 'resource_namespace', 'resource_name'])
+      .orderBy('name')
+      .execute();
+    expect(rows).toEqual([
+      { name: 'jupyter', resource_kind: null, resource_namespace: null, resource_name: 'jupyter' },
+      { name: 'm.gguf', resource_kind: null, resource_namespace: null, resource_name: null },
+      { name: 'vllm', resource_kind: null, resource_namespace: 'llm', resource_name: 'vllm' },
+    ]);
+  });
+
   it.skipIf(skip)('undoes and redoes every migration over a store with data', async () => {
     const before = await rollups(t.store);
     const first = Object.keys(migrations(engine))[0];

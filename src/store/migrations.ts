@@ -326,6 +326,33 @@ export function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.dropTable('gateway_requests').execute();
       },
     },
+    '0007-inventory-resources': {
+      // The Kubernetes object an inventory entry is (a GPU node or workload, an AI service), so that
+      // the findings on that object are the entry's. AI services stored before know their namespace
+      // and name (their kind of object was not kept).
+      async up(db: Kysely<any>) {
+        for (const column of ['resource_kind', 'resource_namespace', 'resource_name'])
+          await db.schema.alterTable('inventory').addColumn(column, 'text').execute();
+        const services = await db.selectFrom('inventory').select(['id', 'name', 'detail']).where('kind', '=', 'service').execute();
+        for (const s of services as Array<{ id: number; name: string; detail: string }>) {
+          let namespace: unknown;
+          try {
+            namespace = (JSON.parse(s.detail) as { namespace?: unknown }).namespace;
+          } catch {
+            namespace = undefined;
+          }
+          await db
+            .updateTable('inventory')
+            .set({ resource_namespace: typeof namespace === 'string' ? namespace : null, resource_name: s.name })
+            .where('id', '=', s.id)
+            .execute();
+        }
+      },
+      async down(db: Kysely<any>) {
+        for (const column of ['resource_name', 'resource_namespace', 'resource_kind'])
+          await db.schema.alterTable('inventory').dropColumn(column).execute();
+      },
+    },
   };
 }
 

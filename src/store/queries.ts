@@ -526,6 +526,8 @@ export interface InventoryItem {
   name: string;
   version: string | null;
   path: string | null;
+  /** The Kubernetes object the entry is (GPU nodes and workloads). */
+  resource?: { kind: string; namespace?: string; name: string };
   detail: unknown;
 }
 
@@ -537,7 +539,19 @@ export async function listInventory(
   let q = store.db
     .selectFrom('inventory as i')
     .innerJoin('targets as t', 't.id', 'i.target_id')
-    .select(['i.target_id', 't.name as target', 'i.run_id', 'i.kind', 'i.name', 'i.version', 'i.path', 'i.detail'])
+    .select([
+      'i.target_id',
+      't.name as target',
+      'i.run_id',
+      'i.kind',
+      'i.name',
+      'i.version',
+      'i.path',
+      'i.resource_kind',
+      'i.resource_namespace',
+      'i.resource_name',
+      'i.detail',
+    ])
     .where('i.run_id', 'in', (eb) => latestRunIds(eb));
   if (opts.targetId !== undefined) q = q.where('i.target_id', '=', opts.targetId);
   if (opts.kind) q = q.where('i.kind', '=', opts.kind);
@@ -554,6 +568,15 @@ export async function listInventory(
     name: r.name,
     version: r.version,
     path: r.path,
+    ...(r.resource_kind && r.resource_name !== null
+      ? {
+          resource: {
+            kind: r.resource_kind,
+            ...(r.resource_namespace !== null ? { namespace: r.resource_namespace } : {}),
+            name: r.resource_name,
+          },
+        }
+      : {}),
     detail: JSON.parse(r.detail),
   }));
 }

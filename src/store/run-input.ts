@@ -15,10 +15,12 @@ export interface RunInput {
 }
 
 export interface InventoryEntry {
-  kind: 'package' | 'model' | 'remote-model' | 'dataset' | 'service';
+  kind: 'package' | 'model' | 'remote-model' | 'dataset' | 'service' | 'gpu';
   name: string;
   version?: string;
   path?: string;
+  /** The Kubernetes object the entry is (a GPU node, a workload): findings on it are findings on the entry. */
+  resource?: { kind: string; namespace?: string; name: string };
   detail: Record<string, unknown>;
 }
 
@@ -68,10 +70,11 @@ const finding = z
 const scanError = z.object({ path: z.string(), message: text(), line: line }).loose();
 
 const inventoryEntry = z.object({
-  kind: z.enum(['package', 'model', 'remote-model', 'dataset', 'service']),
+  kind: z.enum(['package', 'model', 'remote-model', 'dataset', 'service', 'gpu']),
   name: z.string().min(1).max(MAX_TEXT),
   version: z.string().max(500).optional(),
   path: z.string().max(MAX_TEXT).optional(),
+  resource: z.object({ kind: z.string().min(1).max(200), namespace: z.string().max(300).optional(), name: z.string().max(300) }).optional(),
   detail: z.record(z.string(), z.unknown()).default({}),
 });
 

@@ -115,11 +115,15 @@ export interface InventoryTable {
   id: Generated<number>;
   run_id: number;
   target_id: number;
-  /** `package`, `model`, `remote-model`, `dataset`, `service`. */
+  /** `package`, `model`, `remote-model`, `dataset`, `service`, `gpu`. */
   kind: string;
   name: string;
   version: string | null;
   path: string | null;
+  /** The Kubernetes object the entry is, when it is one (GPU nodes and workloads, AI services). */
+  resource_kind: Generated<string | null>;
+  resource_namespace: Generated<string | null>;
+  resource_name: Generated<string | null>;
   /** JSON: the whole inventory entry. */
   detail: string;
 }

@@ -1,4 +1,5 @@
 import type { ScanResult } from '../core/types.js';
+import type { GpuResource, KubernetesFacts } from '../inventory/kubernetes-facts.js';
 import type { Inventory } from '../inventory/types.js';
 import type { IngestResult } from './ingest.js';
 import type { InventoryEntry } from './run-input.js';
@@ -15,6 +16,8 @@ export interface UploadOptions {
   runKey?: string;
   shard?: { index: number; total: number };
   inventory?: Inventory;
+  /** What the scan learnt of the Kubernetes objects it read (GPU nodes and workloads). */
+  kubernetes?: KubernetesFacts;
   timeoutMs?: number;
 }
 
@@ -55,6 +58,18 @@ export function inventoryEntries(inv: Inventory): InventoryEntry[] {
   ];
 }
 
+/** GPU nodes and the workloads that run on GPUs, as inventory entries of the objects they are. */
+export function gpuEntries(gpus: readonly GpuResource[]): InventoryEntry[] {
+  return gpus.map((g) => ({
+    kind: 'gpu' as const,
+    name: g.resource.name,
+    ...(g.role === 'node' && g.product ? { version: g.product } : {}),
+    path: g.origin.path,
+    resource: g.resource,
+    detail: { ...g },
+  }));
+}
+
 export function runsEndpoint(url: string): URL {
   let u: URL;
   try {
@@ -88,7 +103,11 @@ export async function uploadResult(result: ScanResult, opts: UploadOptions): Pro
   if (opts.kind) u.searchParams.set('kind', opts.kind);
   if (opts.runKey) u.searchParams.set('run', opts.runKey);
   if (opts.shard) u.searchParams.set('shard', `${opts.shard.index}/${opts.shard.total}`);
-  const body = JSON.stringify({ ...result, ...(opts.inventory ? { inventory: inventoryEntries(opts.inventory) } : {}) });
+  const inventory = [
+    ...(opts.inventory ? inventoryEntries(opts.inventory) : []),
+    ...(opts.kubernetes ? gpuEntries(opts.kubernetes.gpus) : []),
+  ];
+  const body = JSON.stringify({ ...result, ...(inventory.length ? { inventory } : {}) });
   let res: Response;
   try {
     res = await fetch(u, {

@@ -8,9 +8,20 @@ import type {
   RunSummary,
   TargetSummary,
 } from '../../src/store/queries.js';
-import type { ExposurePath } from '../../src/server/dashboard/exposure.js';
+import type { ExposurePath, InventoryItemWithFindings } from '../../src/server/dashboard/exposure.js';
 
-export type { Alert, FindingDetail, FindingSummary, FrameworkCompliance, InventoryItem, Posture, RunSummary, TargetSummary, ExposurePath };
+export type {
+  Alert,
+  FindingDetail,
+  FindingSummary,
+  FrameworkCompliance,
+  InventoryItem,
+  InventoryItemWithFindings,
+  Posture,
+  RunSummary,
+  TargetSummary,
+  ExposurePath,
+};
 
 export interface FindingWithRule extends FindingDetail {
   rule?: { id: string; title: string; rationale: string; remediation: string; references: string[]; docs: string };

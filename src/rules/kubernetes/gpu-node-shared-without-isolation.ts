@@ -1,25 +1,14 @@
 import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isNvidiaResource } from './lib/gpu.js';
+import { GPU_NODE_LABELS, gpuNode } from './lib/gpu.js';
 
-const SHARING = 'nvidia.com/gpu.sharing-strategy';
-const REPLICAS = 'nvidia.com/gpu.replicas';
-const PRODUCT = 'nvidia.com/gpu.product';
+const SHARING = GPU_NODE_LABELS.sharing;
+const REPLICAS = GPU_NODE_LABELS.replicas;
+const PRODUCT = GPU_NODE_LABELS.product;
 
 const node = (labels: string) =>
   `apiVersion: v1\nkind: Node\nmetadata:\n  name: gpu-a100-1\n  labels:\n    nvidia.com/gpu.present: "true"\n    nvidia.com/gpu.product: NVIDIA-A100-SXM4-80GB\n${labels}status:\n  capacity:\n    nvidia.com/gpu: "8"\n`;
-
-/** True when the Node has NVIDIA GPUs: feature discovery says so, or the device plugin advertises them. */
-function hasGpus(doc: K8sObjectDocument): boolean {
-  if (doc.labels['nvidia.com/gpu.present'] === 'true') return true;
-  for (const field of ['capacity', 'allocatable']) {
-    const res = doc.get(['status', field]);
-    if (typeof res === 'object' && res !== null && Object.entries(res).some(([k, v]) => isNvidiaResource(k) && String(v) !== '0'))
-      return true;
-  }
-  return false;
-}
 
 export default defineRule<K8sObjectDocument>({
   meta: {
@@ -50,7 +39,7 @@ export default defineRule<K8sObjectDocument>({
     },
   },
   check(doc, ctx) {
-    if (doc.object.kind !== 'Node' || doc.object.apiVersion !== 'v1' || !hasGpus(doc)) return;
+    if (!gpuNode(doc)) return;
     const labels = doc.labels;
     const strategy = labels[SHARING];
     const replicas = Number(labels[REPLICAS]);

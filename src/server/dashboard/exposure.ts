@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/types.js';
 import type { InventoryItem } from '../../store/queries.js';
 
-type ResourceFinding = {
+export type ResourceFinding = {
   id: number;
   ruleId: string;
   severity: Severity;
@@ -76,4 +76,30 @@ export function exposurePaths(
     });
   }
   return paths;
+}
+
+export type HopFinding = ExposureHop['findings'][number];
+
+/** An inventory entry with the open findings on the Kubernetes object it is (a GPU node, a GPU workload). */
+export type InventoryItemWithFindings = InventoryItem & { findings?: HopFinding[] };
+
+/** The open findings on each entry's object (same kind, namespace and name, in the entry's target). */
+export function withResourceFindings(
+  items: readonly InventoryItem[],
+  onResources: ReadonlyMap<number, readonly ResourceFinding[]>,
+): InventoryItemWithFindings[] {
+  const index = new Map<string, HopFinding[]>();
+  const key = (target: number, kind: string, namespace: string | null | undefined, name: string | null | undefined) =>
+    `${target}\u0000${kind}\u0000${namespace ?? ''}\u0000${name ?? ''}`;
+  for (const [target, list] of onResources)
+    for (const f of list) {
+      const k = key(target, f.kind, f.namespace, f.name);
+      const hit = { id: f.id, ruleId: f.ruleId, severity: f.severity, message: f.message };
+      const at = index.get(k);
+      if (at) at.push(hit);
+      else index.set(k, [hit]);
+    }
+  return items.map((i) =>
+    i.resource ? { ...i, findings: index.get(key(i.targetId, i.resource.kind, i.resource.namespace, i.resource.name)) ?? [] } : i,
+  );
 }

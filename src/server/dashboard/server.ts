@@ -23,7 +23,7 @@ import { parseRunInput, RunInputError } from '../../store/run-input.js';
 import type { TargetKind, TokenScope } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { verifyToken } from '../../store/tokens.js';
-import { exposurePaths } from './exposure.js';
+import { exposurePaths, withResourceFindings } from './exposure.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 
 export interface DashboardOptions {
@@ -229,9 +229,9 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
   app.get('/api/v1/inventory', read, async (req) => {
     const q = req.query as Record<string, unknown>;
     const items = await listInventory(store, { targetId: int(q.target), kind: str(q.kind) });
-    const targets = [...new Set(items.filter((i) => i.kind === 'service').map((i) => i.targetId))];
+    const targets = [...new Set(items.filter((i) => i.kind === 'service' || i.resource).map((i) => i.targetId))];
     const onResources = new Map(await Promise.all(targets.map(async (t) => [t, await findingsOnResources(store, t)] as const)));
-    return { items, exposure: exposurePaths(items, onResources) };
+    return { items: withResourceFindings(items, onResources), exposure: exposurePaths(items, onResources) };
   });
 
   if (opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {

@@ -1,4 +1,4 @@
-import type { ExposurePath, InventoryItem } from '../api.js';
+import type { ExposurePath, InventoryItem, InventoryItemWithFindings } from '../api.js';
 import { Panel, SeverityBadge, Status, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
@@ -9,6 +9,98 @@ const KINDS: Array<{ kind: string; title: string }> = [
   { kind: 'dataset', title: 'Datasets' },
   { kind: 'package', title: 'Packages' },
 ];
+
+type Finding = NonNullable<InventoryItemWithFindings['findings']>[number];
+
+function FindingLinks({ findings }: { findings: readonly Finding[] }) {
+  return (
+    <>
+      {findings.map((f) => (
+        <a class="hop-finding" href={`#/findings/${f.id}`} title={f.message}>
+          <SeverityBadge severity={f.severity} /> {f.ruleId}
+        </a>
+      ))}
+    </>
+  );
+}
+
+interface GpuDetail {
+  role: 'node' | 'workload';
+  resources?: Record<string, string>;
+  product?: string;
+  count?: number;
+  memoryMiB?: number;
+  sharing?: string;
+  replicas?: number;
+  migStrategy?: string;
+  runtimeClass?: string;
+  system?: string;
+  containers?: Array<{ name: string; claims?: string[]; visibleDevices?: string }>;
+}
+
+/** What the device plugin hands out: `nvidia.com/gpu: 8, nvidia.com/mig-1g.10gb: 7`, or how a workload gets its GPUs otherwise. */
+function gpuAmount(d: GpuDetail): string {
+  const res = Object.entries(d.resources ?? {}).map(([k, v]) => `${k}: ${v}`);
+  if (res.length) return res.join(', ');
+  const claims = (d.containers ?? []).flatMap((c) => c.claims ?? []);
+  if (claims.length) return `DRA claims: ${claims.join(', ')}`;
+  const visible = (d.containers ?? []).find((c) => c.visibleDevices)?.visibleDevices;
+  if (visible) return `NVIDIA_VISIBLE_DEVICES=${visible}`;
+  return d.runtimeClass ? `runtime class ${d.runtimeClass}` : '';
+}
+
+function gpuSetup(d: GpuDetail): string {
+  const parts: string[] = [];
+  if (d.product) parts.push(d.product + (d.count ? ` ×${d.count}` : '') + (d.memoryMiB ? ` (${Math.round(d.memoryMiB / 1024)} GiB)` : ''));
+  if (d.migStrategy) parts.push(`MIG ${d.migStrategy}`);
+  if (d.sharing && d.sharing !== 'none') parts.push(`shared: ${d.sharing}${d.replicas && d.replicas > 1 ? ` ×${d.replicas}` : ''}`);
+  else if (d.replicas && d.replicas > 1) parts.push(`${d.replicas} pods per GPU`);
+  if (d.runtimeClass && Object.keys(d.resources ?? {}).length) parts.push(`runtime class ${d.runtimeClass}`);
+  if (d.system) parts.push(d.system);
+  return parts.join(' · ');
+}
+
+/** GPU nodes and the workloads that run on GPUs, each with the open findings on its object. */
+function Gpus({ items }: { items: readonly InventoryItemWithFindings[] }) {
+  const nodes = items.filter((i) => (i.detail as GpuDetail).role === 'node').length;
+  return (
+    <Panel
+      title={`GPUs (${nodes} node${nodes === 1 ? '' : 's'}, ${items.length - nodes} workload${items.length - nodes === 1 ? '' : 's'})`}
+      id="inventory-gpu"
+    >
+      <table class="gpus">
+        <thead>
+          <tr>
+            <th>Object</th>
+            <th>GPUs</th>
+            <th>Set-up</th>
+            <th>Findings</th>
+            <th>Target</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.slice(0, 500).map((i) => {
+            const d = i.detail as GpuDetail;
+            return (
+              <tr data-role={d.role} data-name={i.name}>
+                <td>
+                  <span class="muted">{i.resource?.kind ?? d.role}</span> {i.resource?.namespace ? `${i.resource.namespace}/` : ''}
+                  {i.name}
+                </td>
+                <td>{gpuAmount(d)}</td>
+                <td>{gpuSetup(d)}</td>
+                <td class="findings-cell">
+                  <FindingLinks findings={i.findings ?? []} />
+                </td>
+                <td>{i.target}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </Panel>
+  );
+}
 
 function ExposureRow({ path }: { path: ExposurePath }) {
   return (
@@ -34,8 +126,9 @@ function ExposureRow({ path }: { path: ExposurePath }) {
 
 /** The AI inventory of each target's newest run: AI services with their exposure paths, models, datasets, packages. */
 export function Inventory({ target, onUnauthorized }: PageProps) {
-  const inv = useApi<{ items: InventoryItem[]; exposure: ExposurePath[] }>('inventory', { target }, onUnauthorized);
+  const inv = useApi<{ items: InventoryItemWithFindings[]; exposure: ExposurePath[] }>('inventory', { target }, onUnauthorized);
   const items = inv.data?.items ?? [];
+  const gpus = items.filter((i) => i.kind === 'gpu');
   return (
     <div>
       <Status {...inv} />
@@ -45,6 +138,7 @@ export function Inventory({ target, onUnauthorized }: PageProps) {
           <ExposureRow path={p} />
         ))}
       </Panel>
+      {gpus.length > 0 && <Gpus items={gpus} />}
       {KINDS.map(({ kind, title }) => {
         const list = items.filter((i) => i.kind === kind);
         if (list.length === 0) return null;

@@ -1,12 +1,69 @@
 import type { At } from '../../../core/document.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
-import type { PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { imageRepo } from './ai-services.js';
 import { asList, asMapping, commandWords, envValue, wordAt, type Word } from './workload.js';
 
 /** Extended resources handed out by NVIDIA's device plugin: `nvidia.com/gpu`, MIG slices, shared GPUs. */
 export function isNvidiaResource(name: string): boolean {
   return name === 'nvidia.com/gpu' || name.startsWith('nvidia.com/gpu.') || name.startsWith('nvidia.com/mig-');
+}
+
+/** Labels NVIDIA's GPU feature discovery and GPU Operator put on a node. */
+export const GPU_NODE_LABELS = {
+  present: 'nvidia.com/gpu.present',
+  product: 'nvidia.com/gpu.product',
+  count: 'nvidia.com/gpu.count',
+  memory: 'nvidia.com/gpu.memory',
+  sharing: 'nvidia.com/gpu.sharing-strategy',
+  replicas: 'nvidia.com/gpu.replicas',
+  migStrategy: 'nvidia.com/mig.strategy',
+  migCapable: 'nvidia.com/mig.capable',
+} as const;
+
+/** What a Node says about its NVIDIA GPUs: the device plugin's resources and feature discovery's labels. */
+export interface GpuNode {
+  /** Extended resources the device plugin advertises (`nvidia.com/gpu: "8"`, `nvidia.com/mig-1g.10gb: "7"`), from capacity, else allocatable. */
+  resources: Record<string, string>;
+  product?: string;
+  count?: number;
+  /** Memory of one GPU, in MiB. */
+  memoryMiB?: number;
+  /** How the device plugin shares each GPU: `time-slicing`, `mps`, or `none`. */
+  sharing?: string;
+  /** Pods per GPU when shared. */
+  replicas?: number;
+  /** `single` or `mixed` when MIG partitions the GPUs. */
+  migStrategy?: string;
+}
+
+/** The GPU facts of a Node (apiVersion v1) with NVIDIA GPUs, or undefined for any other object. */
+export function gpuNode(doc: K8sObjectDocument): GpuNode | undefined {
+  if (doc.object.kind !== 'Node' || doc.object.apiVersion !== 'v1') return undefined;
+  const resources: Record<string, string> = {};
+  for (const field of ['capacity', 'allocatable']) {
+    const res = doc.get(['status', field]);
+    if (typeof res !== 'object' || res === null) continue;
+    for (const [k, v] of Object.entries(res)) if (isNvidiaResource(k) && String(v) !== '0') resources[k] ??= String(v);
+  }
+  const labels = doc.labels;
+  if (labels[GPU_NODE_LABELS.present] !== 'true' && Object.keys(resources).length === 0) return undefined;
+  const num = (v: unknown) => (Number.isFinite(Number(v)) && String(v).trim() !== '' ? Number(v) : undefined);
+  const out: GpuNode = { resources };
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const product = text(labels[GPU_NODE_LABELS.product]);
+  if (product) out.product = product;
+  const count = num(labels[GPU_NODE_LABELS.count]);
+  if (count !== undefined) out.count = count;
+  const memory = num(labels[GPU_NODE_LABELS.memory]);
+  if (memory !== undefined) out.memoryMiB = memory;
+  const sharing = text(labels[GPU_NODE_LABELS.sharing]);
+  if (sharing) out.sharing = sharing;
+  const replicas = num(labels[GPU_NODE_LABELS.replicas]);
+  if (replicas !== undefined) out.replicas = replicas;
+  const mig = text(labels[GPU_NODE_LABELS.migStrategy]);
+  if (mig && mig !== 'none') out.migStrategy = mig;
+  return out;
 }
 
 /** GPU resources a container asks for, from its limits and requests. */
