@@ -104,6 +104,49 @@ async function seed(server: RunningServer, dir: string): Promise<void> {
   decisions.record('validate', req, new AdmissionEvaluator({}).evaluate(req, 'validate'));
   await decisions.flush(10_000);
   expect(decisions.stats.delivered).toBe(1);
+  // LLM gateway requests, as `sanctum gateway` uploads its records to the store (audit.store).
+  const hour = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+  const request = (n: number, over: Record<string, unknown> = {}) => ({
+    time: hour(n % 6),
+    requestId: `req-${n}`,
+    endpoint: 'chat.completions',
+    key: n % 3 === 0 ? 'batch-job' : 'support-bot',
+    team: 'support',
+    model: n % 2 ? 'llama-3.1-8b' : 'qwen2.5-7b',
+    upstream: 'vllm',
+    stream: n % 4 === 0,
+    status: 200,
+    latencyMs: 40 + n,
+    upstreamMs: 38 + n,
+    tokens: { prompt: 100 + 10 * n, completion: 20 + n, total: 120 + 11 * n, estimated: false },
+    ...over,
+  });
+  const records = [
+    ...Array.from({ length: 12 }, (_, n) => request(n)),
+    request(20, { status: 403, error: 'model_not_allowed', model: 'gpt-4o', tokens: undefined, upstreamMs: undefined }),
+    request(21, {
+      guardrails: [
+        {
+          guardrail: 'secrets',
+          action: 'redact',
+          where: 'messages[0].content',
+          detail: 'OpenAI API key sk-proj-ab… (164 chars)',
+          ruleId: 'SEC-0001',
+        },
+      ],
+    }),
+    request(22, {
+      status: 400,
+      error: 'prompt_injection',
+      guardrails: [{ guardrail: 'injection', action: 'block', where: 'messages[1].content', detail: 'instruction override' }],
+    }),
+  ];
+  const posted = await fetch(`${server.url}/api/v1/gateway/requests?gateway=prod-gw`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(records),
+  });
+  expect(posted.status).toBe(201);
   delete process.env.SANCTUM_TOKEN;
 }
 
@@ -192,6 +235,43 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
     await page.waitForSelector('#inventory-gpu table.gpus tr[data-role="workload"]');
     expect(await page.locator('#inventory-gpu tr[data-role="workload"] .hop-finding').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'dashboard-inventory.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the LLM gateway requests and usage over time, and filters them', { timeout: 120_000 }, async () => {
+    const { page, problems } = await signedIn();
+    await page.click('nav a[href^="#/gateway"]');
+    await page.waitForSelector('table.gateway-requests tbody tr');
+    const rows = page.locator('table.gateway-requests tbody tr');
+    expect(await rows.count()).toBe(15);
+    expect(await page.locator('#gateway-usage-chart canvas').count()).toBe(1);
+    expect(await page.locator('table.gateway-usage tbody tr').count()).toBeGreaterThan(2);
+    expect(await page.locator('table.gateway-requests .action-block').count()).toBe(1);
+    // A guardrail's detail is as the gateway redacted it; no prompt is on the page.
+    expect(await page.locator('table.gateway-requests .action-redact').getAttribute('title')).toContain('sk-proj-ab…');
+    await page.screenshot({ path: join(SHOTS, 'dashboard-gateway.png'), fullPage: true });
+
+    // A key in the usage table filters everything by it.
+    await page.click('table.gateway-usage tr[data-key="batch-job"] a');
+    await page.waitForFunction(() => location.hash.includes('key=batch-job'));
+    await page.waitForFunction(() => {
+      const trs = Array.from(document.querySelectorAll('table.gateway-requests tbody tr'));
+      return trs.length > 0 && trs.every((tr) => tr.getAttribute('data-key') === 'batch-job');
+    });
+    await page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('table.gateway-usage tbody tr')).every((tr) => tr.getAttribute('data-key') === 'batch-job'),
+    );
+    // Guardrail decisions only, over every key.
+    await page.click('#gateway-filters a');
+    await page.waitForFunction(() => !location.hash.includes('key='));
+    await page.check('#gateway-filters input[name="guarded"]');
+    await page.waitForFunction(() => location.hash.includes('guarded=1'));
+    await page.waitForFunction(() => document.querySelectorAll('table.gateway-requests tbody tr').length === 2);
+    // Lines per model instead of per key.
+    await page.click('#gateway-usage-chart a');
+    await page.waitForFunction(() => location.hash.includes('series=model'));
+    await page.waitForSelector('#gateway-usage-chart canvas');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -127,4 +127,27 @@ describe.each(ENGINES)('gateway requests in the store ($engine)', ({ engine, ski
       expect.objectContaining({ gateway: 'gw-b', requests: 1, promptTokens: 100 }),
     ]);
   });
+
+  it.skipIf(skip)('sums usage per hour or day, oldest first, filtered by key and model', async () => {
+    await ingestGatewayRequests(t.store, 'gw-a', [
+      record(5, { time: '2026-12-04T23:30:00Z', tokens: { prompt: 7, completion: 3, total: 10, estimated: false } }),
+    ]);
+    const since = '2026-12-01T00:00:00Z';
+    const rows = async (f: object) =>
+      (await gatewayUsage(t.store, { since, key: 'support-bot', gateway: 'gw-a', ...f })).usage.map((u) => [
+        u.period,
+        u.requests,
+        u.promptTokens,
+      ]);
+    expect(await rows({ by: 'hour' })).toEqual([
+      ['2026-12-04T23', 1, 7],
+      ['2026-12-05T04', 2, 20],
+    ]);
+    expect(await rows({ by: 'day' })).toEqual([
+      ['2026-12-04', 1, 7],
+      ['2026-12-05', 2, 20],
+    ]);
+    expect(await rows({ by: 'day', model: 'gpt-4o-mini' })).toEqual([]);
+    expect(await rows({})).toEqual([[undefined, 3, 27]]);
+  });
 });

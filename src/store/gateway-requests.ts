@@ -166,6 +166,8 @@ export async function listGatewayRequests(store: Store, f: GatewayRequestFilter 
 }
 
 export interface GatewayUsage {
+  /** With `by`: the UTC hour (`2026-12-05T04`) or day (`2026-12-05`) the requests were made in. */
+  period?: string;
   gateway: string;
   key: string | null;
   model: string | null;
@@ -179,11 +181,27 @@ export interface GatewayUsage {
   meanLatencyMs: number;
 }
 
-/** Requests, tokens and guardrail decisions per gateway, key and model since a time (default: the last 24 hours). */
-export async function gatewayUsage(store: Store, f: { gateway?: string; since?: string } = {}): Promise<{ usage: GatewayUsage[] }> {
+export interface GatewayUsageFilter {
+  gateway?: string;
+  key?: string;
+  model?: string;
+  /** Default: the last 24 hours. */
+  since?: string;
+  /** Sums per UTC hour or day as well (usage over time), oldest first. */
+  by?: 'hour' | 'day';
+}
+
+/** Length of the ISO 8601 time prefix that names an hour (`2026-12-05T04`) or a day (`2026-12-05`). */
+const PERIOD_LENGTH = { hour: 13, day: 10 } as const;
+
+/** Requests, tokens and guardrail decisions per gateway, key and model since a time, and per hour or day with `by`. */
+export async function gatewayUsage(store: Store, f: GatewayUsageFilter = {}): Promise<{ usage: GatewayUsage[] }> {
   const since = new Date(f.since ?? Date.now() - 86_400_000).toISOString();
+  // Times are stored as ISO 8601 UTC strings: a prefix of the string is the hour or the day on both engines.
+  const period = sql<string>`substr(time, 1, ${sql.lit(f.by ? PERIOD_LENGTH[f.by] : 0)})`;
   let q = store.db
     .selectFrom('gateway_requests')
+    .$if(f.by !== undefined, (qb) => qb.select(period.as('period')))
     .select((eb) => [
       'gateway',
       'key_name',
@@ -197,9 +215,13 @@ export async function gatewayUsage(store: Store, f: { gateway?: string; since?: 
     ])
     .where('time', '>', since);
   if (f.gateway) q = q.where('gateway', '=', f.gateway);
-  const rows = await q.groupBy(['gateway', 'key_name', 'model']).orderBy('requests', 'desc').execute();
+  if (f.key) q = q.where('key_name', '=', f.key);
+  if (f.model) q = q.where('model', '=', f.model);
+  const grouped = f.by ? q.groupBy([period, 'gateway', 'key_name', 'model']).orderBy(period) : q.groupBy(['gateway', 'key_name', 'model']);
+  const rows = await grouped.orderBy('requests', 'desc').execute();
   return {
     usage: rows.map((r) => ({
+      ...(f.by ? { period: r.period } : {}),
       gateway: r.gateway,
       key: r.key_name,
       model: r.model,

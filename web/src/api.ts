@@ -9,6 +9,7 @@ import type {
   TargetSummary,
 } from '../../src/store/queries.js';
 import type { ExposurePath, InventoryItemWithFindings } from '../../src/server/dashboard/exposure.js';
+import type { GatewayRequest, GatewayUsage } from '../../src/store/gateway-requests.js';
 
 export type {
   Alert,
@@ -21,6 +22,8 @@ export type {
   RunSummary,
   TargetSummary,
   ExposurePath,
+  GatewayRequest,
+  GatewayUsage,
 };
 
 export interface FindingWithRule extends FindingDetail {

@@ -6,6 +6,7 @@ import { Alerts } from './pages/alerts.js';
 import { Compliance } from './pages/compliance.js';
 import { Finding } from './pages/finding.js';
 import { Findings } from './pages/findings.js';
+import { Gateway } from './pages/gateway.js';
 import { Inventory } from './pages/inventory.js';
 import { Overview } from './pages/overview.js';
 import { href, useRoute } from './router.js';
@@ -17,6 +18,7 @@ const PAGES = [
   { page: 'inventory', title: 'AI inventory' },
   { page: 'findings', title: 'Findings' },
   { page: 'alerts', title: 'Alerts' },
+  { page: 'gateway', title: 'LLM gateway' },
 ];
 
 function TokenForm({ onSaved }: { onSaved(): void }) {
@@ -97,6 +99,8 @@ function App() {
           <Inventory {...props} />
         ) : page === 'alerts' ? (
           <Alerts {...props} />
+        ) : page === 'gateway' ? (
+          <Gateway {...props} />
         ) : page === 'findings' ? (
           <Findings {...props} />
         ) : page === 'finding' ? (

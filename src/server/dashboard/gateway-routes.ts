@@ -14,7 +14,8 @@ const GATEWAY_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,199}$/;
 /**
  * The store's side of `sanctum gateway`'s audit: `POST /api/v1/gateway/requests?gateway=NAME` takes
  * a JSON array of request records (write token); `GET /api/v1/gateway/requests` lists them newest
- * first and `GET /api/v1/gateway/usage` sums them per gateway, key and model (read token).
+ * first and `GET /api/v1/gateway/usage` sums them per gateway, key and model, and per hour or day with
+ * `by` (read token).
  */
 export function addGatewayRoutes(
   app: FastifyInstance,
@@ -64,6 +65,8 @@ export function addGatewayRoutes(
     const since = text(q.since);
     if (since !== undefined && Number.isNaN(Date.parse(since)))
       return reply.code(400).send({ error: `since must be an ISO 8601 time (got '${since}')` });
-    return gatewayUsage(store, { gateway: text(q.gateway), since });
+    const by = text(q.by);
+    if (by !== undefined && by !== 'hour' && by !== 'day') return reply.code(400).send({ error: `by must be hour or day (got '${by}')` });
+    return gatewayUsage(store, { gateway: text(q.gateway), key: text(q.key), model: text(q.model), since, by });
   });
 }
