@@ -231,6 +231,14 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
     await page.click('nav a[href^="#/inventory"]');
     await page.waitForSelector('#exposure .exposure');
     expect(await page.locator('#exposure .hop').count()).toBeGreaterThan(1);
+    // Paths walked on the stored graph: the LoadBalancer Service in front of vLLM, hop by hop.
+    const vllm = page
+      .locator('#exposure .exposure[data-source="graph"][data-service="vllm"]')
+      .filter({ has: page.locator('.hop-entry', { hasText: "Service 'vllm'" }) })
+      .first();
+    expect(await vllm.locator('.hop-entry').textContent()).toMatch(/LoadBalancer/);
+    expect(await vllm.locator('.hop-workload').textContent()).toMatch(/Deployment 'vllm'.*runs vLLM/);
+    expect(await vllm.locator('.hop-workload .hop-finding').count()).toBeGreaterThan(0);
     // GPU workloads of the uploaded manifests, with the findings on each.
     await page.waitForSelector('#inventory-gpu table.gpus tr[data-role="workload"]');
     expect(await page.locator('#inventory-gpu tr[data-role="workload"] .hop-finding').count()).toBeGreaterThan(0);

@@ -286,7 +286,8 @@ function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void 
   }
 }
 
-function collectStorageUris(v: unknown, out: Set<string>, depth: number): void {
+/** Model locations (`storageUri`, `modelUri`) anywhere in an object, as KServe and Seldon name them. */
+export function collectStorageUris(v: unknown, out: Set<string>, depth: number): void {
   if (depth > 20 || v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
     for (const x of v) collectStorageUris(x, out, depth + 1);

@@ -9,6 +9,7 @@ import {
   type GpuNode,
 } from '../rules/kubernetes/lib/gpu.js';
 import { asList, asMapping, envValue } from '../rules/kubernetes/lib/workload.js';
+import { exposureGraph, type ExposureEdge } from './exposure-graph.js';
 import type { Origin } from './types.js';
 
 /** The Kubernetes object an inventory entry is: findings on that object are findings on the entry. */
@@ -111,12 +112,15 @@ export function gpusOf(doc: K8sObjectDocument): GpuResource[] {
 
 /**
  * What a scan learns of the Kubernetes objects it reads, for the store: the GPUs (nodes that have
- * them, workloads that run on them). It receives each set of objects the cross-object rules see
+ * them, workloads that run on them) and the exposure graph. It receives each set of objects the cross-object rules see
  * (`ScanOptions.onSet`), so a live cluster's objects are read once, as the rules read them.
  */
 export class KubernetesFacts {
   readonly gpus: GpuResource[] = [];
+  /** The exposure graph: entries → Services → workloads → models. */
+  readonly exposure: ExposureEdge[] = [];
   private readonly seen = new Set<string>();
+  private readonly seenEdges = new Set<string>();
 
   /** Takes what a set of objects says; documents of other kinds are left alone. */
   add(doc: ScanDocument): void {
@@ -129,6 +133,12 @@ export class KubernetesFacts {
         this.seen.add(key);
         this.gpus.push(g);
       }
+    }
+    for (const e of exposureGraph(doc)) {
+      const key = JSON.stringify([e.from, e.to]);
+      if (this.seenEdges.has(key)) continue;
+      this.seenEdges.add(key);
+      this.exposure.push(e);
     }
   }
 }

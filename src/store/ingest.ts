@@ -237,6 +237,25 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
       })),
       (t, v) => t.insertInto('inventory').values(v),
     );
+    await insertMapped(
+      store,
+      trx,
+      input.exposure,
+      (e) => ({
+        run_id: run.id,
+        target_id: targetId,
+        from_role: e.from.role,
+        from_kind: e.from.kind,
+        from_namespace: e.from.namespace ?? null,
+        from_name: e.from.name,
+        to_role: e.to.role,
+        to_kind: e.to.kind,
+        to_namespace: e.to.namespace ?? null,
+        to_name: e.to.name,
+        detail: e.detail ? JSON.stringify(e.detail) : null,
+      }),
+      (t, v) => t.insertInto('exposure_edges').values(v),
+    );
 
     const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
     let suppressed = 0;

@@ -353,6 +353,31 @@ export function migrations(engine: Engine): Record<string, Migration> {
           await db.schema.alterTable('inventory').dropColumn(column).execute();
       },
     },
+    '0008-exposure-edges': {
+      // The exposure graph of each run (entries → Services → workloads → models), read for the
+      // newest run of each target. Runs stored before have none: their AI services keep the paths
+      // pieced together from the exposure findings.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('exposure_edges')
+          .addColumn('run_id', 'integer', (c) => c.notNull().references('runs.id').onDelete('cascade'))
+          .addColumn('target_id', 'integer', (c) => c.notNull().references('targets.id').onDelete('cascade'))
+          .addColumn('from_role', 'text', (c) => c.notNull())
+          .addColumn('from_kind', 'text', (c) => c.notNull())
+          .addColumn('from_namespace', 'text')
+          .addColumn('from_name', 'text', (c) => c.notNull())
+          .addColumn('to_role', 'text', (c) => c.notNull())
+          .addColumn('to_kind', 'text', (c) => c.notNull())
+          .addColumn('to_namespace', 'text')
+          .addColumn('to_name', 'text', (c) => c.notNull())
+          .addColumn('detail', 'text')
+          .execute();
+        await db.schema.createIndex('exposure_edges_run').on('exposure_edges').column('run_id').execute();
+      },
+      async down(db: Kysely<any>) {
+        await db.schema.dropTable('exposure_edges').execute();
+      },
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { ExposureEdge, ExposureRole } from '../inventory/exposure-types.js';
 import type { FrameworkCatalogue } from '../core/framework.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import { FINDING_TEXT } from './migrations.js';
@@ -578,6 +579,47 @@ export async function listInventory(
         }
       : {}),
     detail: JSON.parse(r.detail),
+  }));
+}
+
+/** The exposure graph of each target's newest complete run. */
+export async function listExposureEdges(
+  store: Store,
+  opts: { targetId?: number } = {},
+): Promise<Array<{ targetId: number; target: string; edge: ExposureEdge }>> {
+  let q = store.db
+    .selectFrom('exposure_edges as e')
+    .innerJoin('targets as t', 't.id', 'e.target_id')
+    .select([
+      'e.target_id',
+      't.name as target',
+      'e.from_role',
+      'e.from_kind',
+      'e.from_namespace',
+      'e.from_name',
+      'e.to_role',
+      'e.to_kind',
+      'e.to_namespace',
+      'e.to_name',
+      'e.detail',
+    ])
+    .where('e.run_id', 'in', (eb) => latestRunIds(eb));
+  if (opts.targetId !== undefined) q = q.where('e.target_id', '=', opts.targetId);
+  const rows = await q.limit(50_000).execute();
+  const node = (role: string, kind: string, namespace: string | null, name: string) => ({
+    role: role as ExposureRole,
+    kind,
+    ...(namespace !== null ? { namespace } : {}),
+    name,
+  });
+  return rows.map((r) => ({
+    targetId: r.target_id,
+    target: r.target,
+    edge: {
+      from: node(r.from_role, r.from_kind, r.from_namespace, r.from_name),
+      to: node(r.to_role, r.to_kind, r.to_namespace, r.to_name),
+      ...(r.detail ? { detail: JSON.parse(r.detail) as Record<string, string> } : {}),
+    },
   }));
 }
 

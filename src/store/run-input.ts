@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { isSeverity, type Finding, type FrameworkRef, type ScanError, type ScanStats, type Severity } from '../core/types.js';
+import type { ExposureEdge } from '../inventory/exposure-types.js';
 
 /** What one upload brings to the store, whichever format it came in. */
 export interface RunInput {
@@ -12,6 +13,8 @@ export interface RunInput {
   stats: ScanStats;
   /** Inventory entries of the target (`sanctum scan --upload` sends them along with the result). */
   inventory: InventoryEntry[];
+  /** The exposure graph of the Kubernetes objects scanned (entries → Services → workloads → models). */
+  exposure: ExposureEdge[];
 }
 
 export interface InventoryEntry {
@@ -78,6 +81,18 @@ const inventoryEntry = z.object({
   detail: z.record(z.string(), z.unknown()).default({}),
 });
 
+const exposureNode = z.object({
+  role: z.enum(['entry', 'service', 'workload', 'model']),
+  kind: z.string().min(1).max(200),
+  namespace: z.string().max(300).optional(),
+  name: z.string().min(1).max(MAX_TEXT),
+});
+const exposureEdge = z.object({
+  from: exposureNode,
+  to: exposureNode,
+  detail: z.record(z.string().max(100), z.string().max(1000)).optional(),
+});
+
 const sanctumResult = z.object({
   schemaVersion: z.literal(1),
   tool: z.object({ name: z.string(), version: z.string() }),
@@ -94,6 +109,7 @@ const sanctumResult = z.object({
     .partial()
     .default({}),
   inventory: z.array(inventoryEntry).default([]),
+  exposure: z.array(exposureEdge).max(100_000).default([]),
 });
 
 /** Other tools' findings may lack a slug or a title: the rule id and the message stand in. */
@@ -137,6 +153,7 @@ export function parseRunInput(body: unknown): RunInput {
       rules: r.stats.rules ?? 0,
     },
     inventory: r.inventory as InventoryEntry[],
+    exposure: r.exposure,
   };
 }
 
@@ -153,6 +170,7 @@ function fromFindingBatch(body: unknown[]): RunInput {
     errors: [],
     stats: { files: 0, resources: 0, durationMs: 0, rules: 0 },
     inventory: [],
+    exposure: [],
   };
 }
 
@@ -304,5 +322,6 @@ function fromSarif(body: unknown): RunInput {
     errors: [],
     stats: { files: 0, resources: 0, durationMs: 0, rules: runs.reduce((n, r) => n + (r.tool.driver.rules?.length ?? 0), 0) },
     inventory: [],
+    exposure: [],
   };
 }

@@ -187,7 +187,25 @@ export interface GatewayRequestTable {
   client: string | null;
 }
 
+/** One edge of a run's exposure graph (src/inventory/exposure-graph.ts): entry → Service → workload → model. */
+export interface ExposureEdgeTable {
+  run_id: number;
+  target_id: number;
+  /** `entry`, `service`, `workload` or `model`, with the object (kind, namespace, name) or the model's name. */
+  from_role: string;
+  from_kind: string;
+  from_namespace: string | null;
+  from_name: string;
+  to_role: string;
+  to_kind: string;
+  to_namespace: string | null;
+  to_name: string;
+  /** JSON: how the hop is reached (host, port, Service type, what the workload runs), or null. */
+  detail: string | null;
+}
+
 export interface StoreSchema {
+  exposure_edges: ExposureEdgeTable;
   gateway_requests: GatewayRequestTable;
   run_controls: RunControlTable;
   daily_changes: DailyChangeTable;

@@ -107,7 +107,8 @@ export async function uploadResult(result: ScanResult, opts: UploadOptions): Pro
     ...(opts.inventory ? inventoryEntries(opts.inventory) : []),
     ...(opts.kubernetes ? gpuEntries(opts.kubernetes.gpus) : []),
   ];
-  const body = JSON.stringify({ ...result, ...(inventory.length ? { inventory } : {}) });
+  const exposure = opts.kubernetes?.exposure ?? [];
+  const body = JSON.stringify({ ...result, ...(inventory.length ? { inventory } : {}), ...(exposure.length ? { exposure } : {}) });
   let res: Response;
   try {
     res = await fetch(u, {

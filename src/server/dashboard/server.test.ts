@@ -137,6 +137,59 @@ describe('sanctum serve API', () => {
     await expect(uploadResult(RESULT, { url: 'ftp://x' })).rejects.toThrow(/http\(s\) URL/);
   });
 
+  it('walks exposure paths on the stored graph, hop by hop with the findings on each; older runs keep the paths of their findings', async () => {
+    const service = (name: string, namespace: string) => ({ kind: 'service', name, detail: { kind: 'vLLM', namespace, models: [] } });
+    const edges = [
+      {
+        from: { role: 'entry', kind: 'Ingress', namespace: 'llm', name: 'chat' },
+        to: { role: 'service', kind: 'Service', namespace: 'llm', name: 'vllm' },
+        detail: { host: 'chat.example.com', port: '80' },
+      },
+      {
+        from: { role: 'service', kind: 'Service', namespace: 'llm', name: 'vllm' },
+        to: { role: 'workload', kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+        detail: { runs: 'vLLM' },
+      },
+      {
+        from: { role: 'workload', kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+        to: { role: 'model', kind: 'Model', name: 'meta-llama/Llama-3.1-8B-Instruct' },
+      },
+      // A route to something that runs no AI service is no path of the AI inventory.
+      {
+        from: { role: 'entry', kind: 'Service', namespace: 'web', name: 'shop' },
+        to: { role: 'workload', kind: 'Deployment', namespace: 'web', name: 'shop' },
+        detail: { type: 'LoadBalancer' },
+      },
+    ];
+    const withGraph = { ...RESULT, inventory: [service('vllm', 'llm'), service('tgi', 'llm')], exposure: edges };
+    expect((await post(JSON.stringify(withGraph), write, '?target=graph')).status).toBe(201);
+    expect((await post(JSON.stringify({ ...withGraph, exposure: [] }), write, '?target=no-graph')).status).toBe(201);
+    const inv = (await (await get('/api/v1/inventory', readOnly)).json()) as any;
+    const paths = inv.exposure.filter((p: { target: string }) => p.target === 'graph');
+    expect(
+      paths.map((p: any) => [p.source, p.service, p.hops.map((h: any) => `${h.role} ${h.label}${h.via ? ` (${h.via})` : ''}`)]),
+    ).toEqual([
+      [
+        'graph',
+        'vllm',
+        [
+          "entry Ingress 'chat'",
+          "service Service 'vllm' (host chat.example.com, port 80)",
+          "workload Deployment 'vllm' (runs vLLM)",
+          'model meta-llama/Llama-3.1-8B-Instruct',
+        ],
+      ],
+      ['graph', 'tgi', ["workload workload 'tgi' (not reachable from outside the cluster in the scan)"]],
+    ]);
+    expect(paths[0].hops[2].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['K8S-0003']);
+    expect(inv.exposure.filter((p: { target: string }) => p.target === 'no-graph').map((p: any) => [p.source, p.service])).toEqual([
+      ['findings', 'tgi'],
+      ['findings', 'vllm'],
+    ]);
+    const bad = { ...RESULT, exposure: [{ from: { role: 'door', kind: 'X', name: 'y' }, to: edges[0].to }] };
+    expect((await post(JSON.stringify(bad), write)).status).toBe(400);
+  });
+
   it('takes SARIF from other tools', async () => {
     const sarif = {
       version: '2.1.0',

@@ -12,6 +12,7 @@ import {
   getFinding,
   getRun,
   listAlerts,
+  listExposureEdges,
   listFindings,
   listInventory,
   listRuns,
@@ -23,7 +24,7 @@ import { parseRunInput, RunInputError } from '../../store/run-input.js';
 import type { TargetKind, TokenScope } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { verifyToken } from '../../store/tokens.js';
-import { exposurePaths, withResourceFindings } from './exposure.js';
+import { exposurePaths, graphPaths, withResourceFindings } from './exposure.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 
 export interface DashboardOptions {
@@ -229,9 +230,19 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
   app.get('/api/v1/inventory', read, async (req) => {
     const q = req.query as Record<string, unknown>;
     const items = await listInventory(store, { targetId: int(q.target), kind: str(q.kind) });
-    const targets = [...new Set(items.filter((i) => i.kind === 'service' || i.resource).map((i) => i.targetId))];
+    const edges = await listExposureEdges(store, { targetId: int(q.target) });
+    const graphed = new Set(edges.map((e) => e.targetId));
+    const targets = [...new Set([...items.filter((i) => i.kind === 'service' || i.resource).map((i) => i.targetId), ...graphed])];
     const onResources = new Map(await Promise.all(targets.map(async (t) => [t, await findingsOnResources(store, t)] as const)));
-    return { items: withResourceFindings(items, onResources), exposure: exposurePaths(items, onResources) };
+    // Runs stored with their exposure graph are walked on it; older ones keep the paths read from their findings.
+    const exposure = [
+      ...graphPaths(edges, items, onResources),
+      ...exposurePaths(
+        items.filter((i) => !graphed.has(i.targetId)),
+        onResources,
+      ),
+    ];
+    return { items: withResourceFindings(items, onResources), exposure };
   });
 
   if (opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {

@@ -104,7 +104,7 @@ function Gpus({ items }: { items: readonly InventoryItemWithFindings[] }) {
 
 function ExposureRow({ path }: { path: ExposurePath }) {
   return (
-    <div class="exposure" data-service={path.service}>
+    <div class="exposure" data-service={path.service} data-source={path.source}>
       <div>
         <b>{path.service}</b> <span class="muted">{[path.kind, path.namespace, path.target].filter(Boolean).join(' · ')}</span>
       </div>
@@ -112,6 +112,7 @@ function ExposureRow({ path }: { path: ExposurePath }) {
         {path.hops.map((h) => (
           <li class={`hop hop-${h.role}`}>
             <span class="role">{h.role}</span> {h.label}
+            {h.via && <span class="muted via"> ({h.via})</span>}
             {h.findings.map((f) => (
               <a class="hop-finding" href={href('findings', {}).replace('findings', `findings/${f.id}`)} title={f.message}>
                 <SeverityBadge severity={f.severity} /> {f.ruleId}
