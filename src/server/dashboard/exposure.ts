@@ -162,8 +162,12 @@ export function graphPaths(
     const walk = (trail: ExposureEdge[]) => {
       if (count >= MAX_PATHS) return;
       const last = trail[trail.length - 1].to;
-      const next =
-        trail.length < MAX_HOPS ? (out.get(nodeKey(last)) ?? []).filter((e) => !trail.some((t) => nodeKey(t.from) === nodeKey(e.to))) : [];
+      // One object can be an entry and a hop (a LoadBalancer Service behind an Ingress): its edges onward count once.
+      const onward = new Map<string, ExposureEdge>();
+      if (trail.length < MAX_HOPS)
+        for (const e of out.get(nodeKey(last)) ?? [])
+          if (!trail.some((t) => nodeKey(t.from) === nodeKey(e.to)) && !onward.has(nodeKey(e.to))) onward.set(nodeKey(e.to), e);
+      const next = [...onward.values()];
       if (next.length) {
         for (const e of next) walk([...trail, e]);
         return;

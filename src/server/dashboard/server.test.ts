@@ -154,6 +154,12 @@ describe('sanctum serve API', () => {
         from: { role: 'workload', kind: 'Deployment', namespace: 'llm', name: 'vllm' },
         to: { role: 'model', kind: 'Model', name: 'meta-llama/Llama-3.1-8B-Instruct' },
       },
+      // The same Service is a LoadBalancer too: an entry of its own, and still one hop of the Ingress's path.
+      {
+        from: { role: 'entry', kind: 'Service', namespace: 'llm', name: 'vllm' },
+        to: { role: 'workload', kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+        detail: { type: 'LoadBalancer', runs: 'vLLM' },
+      },
       // A route to something that runs no AI service is no path of the AI inventory.
       {
         from: { role: 'entry', kind: 'Service', namespace: 'web', name: 'shop' },
@@ -178,6 +184,11 @@ describe('sanctum serve API', () => {
           "workload Deployment 'vllm' (runs vLLM)",
           'model meta-llama/Llama-3.1-8B-Instruct',
         ],
+      ],
+      [
+        'graph',
+        'vllm',
+        ["entry Service 'vllm' (LoadBalancer)", "workload Deployment 'vllm' (runs vLLM)", 'model meta-llama/Llama-3.1-8B-Instruct'],
       ],
       ['graph', 'tgi', ["workload workload 'tgi' (not reachable from outside the cluster in the scan)"]],
     ]);
