@@ -82,6 +82,29 @@ export async function runGatewayGuardrailsBench() {
       },
     ],
   };
+  const tool = (i) => ({
+    type: 'function',
+    function: {
+      name: `lookup_${i}`,
+      description: `Looks up records of kind ${i} in the catalogue and returns them as JSON.`,
+      parameters: {
+        type: 'object',
+        properties: Object.fromEntries(
+          Array.from({ length: 4 }, (_, j) => [`p${j}`, { type: 'string', description: `Filter ${j}: a name, an identifier or a date.` }]),
+        ),
+        required: ['p0'],
+      },
+    },
+  });
+  const agent = {
+    model: 'llama-3.1-8b',
+    messages: [small.messages[0], { role: 'user', content: 'Find the orders of customer 42 placed last week.' }],
+    tools: Array.from({ length: 8 }, (_, i) => tool(i)),
+  };
+  // as the proxy sees them: every request parsed afresh (no string of one request is reused by the next)
+  const agentText = JSON.stringify(agent);
+  const agents = Array.from({ length: 5_501 }, () => JSON.parse(agentText)); // the warm-up and the 5,000 measured calls
+  let nextAgent = 0;
   const chars = (b) => JSON.stringify(b).length;
 
   const N = 20_000;
@@ -101,6 +124,10 @@ export async function runGatewayGuardrailsBench() {
     [
       `guardRequest, 10-message request (${chars(medium)} B), defaults`,
       measure(N / 4, () => g.guardRequest('chat.completions', medium, defaults)),
+    ],
+    [
+      `guardRequest, agent request with 8 tools of 4 described parameters (${chars(agent)} B), defaults`,
+      measure(N / 4, () => g.guardRequest('chat.completions', agents[nextAgent++ % agents.length], defaults)),
     ],
     [
       `guardResponse, small answer (${chars(answer)} B) with an image link, every guardrail on`,

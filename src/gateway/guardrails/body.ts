@@ -10,6 +10,8 @@ export interface TextSlot {
   source: TextSource;
   /** Tool-call arguments are JSON written by the model, not prose (no markdown images in them). */
   arguments?: boolean;
+  /** Part of a tool definition (a description), which an agent sends again unchanged with every request. */
+  definition?: boolean;
   text: string;
   set(text: string): void;
 }
@@ -40,6 +42,11 @@ function sourceOf(role: unknown): TextSource {
 function slot(out: TextSlot[], holder: Obj, key: string, where: string, source: TextSource, args?: boolean): void {
   const v = holder[key];
   if (typeof v === 'string') out.push({ where, source, text: v, set: (t) => (holder[key] = t), ...(args ? { arguments: true } : {}) });
+}
+
+function definitionSlot(out: TextSlot[], holder: Obj, where: string): void {
+  const v = holder.description;
+  if (typeof v === 'string') out.push({ where, source: 'tool', definition: true, text: v, set: (t) => (holder.description = t) });
 }
 
 /** Strings of a `string | string[]` field (completion prompts, embedding inputs); token arrays carry no text. */
@@ -92,7 +99,7 @@ function responseItems(out: TextSlot[], items: unknown[], key: string, defaultSo
     } else if (type === 'mcp_list_tools' && Array.isArray(item.tools))
       item.tools.forEach((t, j) => {
         if (!isObj(t)) return;
-        slot(out, t, 'description', `${where}.tools[${j}].description`, 'tool');
+        definitionSlot(out, t, `${where}.tools[${j}].description`);
         schemaDescriptions(out, t.input_schema, `${where}.tools[${j}].input_schema`);
       });
     else if (type === 'function_call') slot(out, item, 'arguments', `${where}.arguments`, 'assistant', true);
@@ -145,6 +152,7 @@ function schemaDescriptions(out: TextSlot[], schema: unknown, where: string): vo
   out.push({
     where: `${where} (descriptions)`,
     source: 'tool',
+    definition: true,
     text: refs.map((r) => r.description as string).join(SEPARATOR),
     set: (text) => {
       const parts = text.split(SEPARATOR);
@@ -158,7 +166,7 @@ export function requestSlots(endpoint: GatewayEndpoint, body: Obj): TextSlot[] {
   const out: TextSlot[] = [];
   for (const t of toolDefinitions(endpoint, body)) {
     const where = `${t.where}${t.fn === t.def ? '' : '.function'}`;
-    slot(out, t.fn, 'description', `${where}.description`, 'tool');
+    definitionSlot(out, t.fn, `${where}.description`);
     schemaDescriptions(out, t.fn.parameters, `${where}.parameters`);
   }
   switch (endpoint) {

@@ -1,12 +1,36 @@
 import { isObj, requestSlots } from './body.js';
 import { decisionOf, rewrite, type TextFinding } from './findings.js';
-import { scoreInjection } from './injection.js';
+import { scoreInjection, type InjectionScore } from './injection.js';
 import { exceededLimit } from './limits.js';
 import type { GuardrailSettings } from './settings.js';
 import { actionFor, editsOf, findInText } from './text.js';
 import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, GuardrailVerdict } from './types.js';
 
 const NAMES = { secrets: 'a secret', pii: 'personal data' } as const;
+
+/** Tool definitions remembered per settings object (built once per configuration), at most this many texts each. */
+const MAX_DEFINITIONS = 1024;
+interface Checked {
+  found: TextFinding[];
+  score?: InjectionScore;
+}
+const definitions = new WeakMap<GuardrailSettings, Map<string, Checked>>();
+
+/**
+ * What the guardrails find in a tool definition's text. An agent sends the same tools with every
+ * request, so the result is remembered (by the text, per settings) instead of computed again; the
+ * oldest is forgotten past MAX_DEFINITIONS.
+ */
+function checkDefinition(text: string, settings: GuardrailSettings): Checked {
+  let seen = definitions.get(settings);
+  if (!seen) definitions.set(settings, (seen = new Map()));
+  let c = seen.get(text);
+  if (c) return c;
+  c = { found: findInText(text, settings, false), ...(settings.injection.action !== 'off' ? { score: scoreInjection(text, true) } : {}) };
+  if (seen.size >= MAX_DEFINITIONS) seen.delete(seen.keys().next().value!);
+  seen.set(text, c);
+  return c;
+}
 
 /**
  * Checks a request before it leaves for the model: limits first, then each piece of text for
@@ -24,7 +48,8 @@ export function guardRequest(endpoint: GatewayEndpoint, body: unknown, settings:
   let anyEdit = false;
   const injection = settings.injection;
   for (const slot of slots) {
-    const found = findInText(slot.text, settings, false);
+    const definition = slot.definition ? checkDefinition(slot.text, settings) : undefined;
+    const found = definition ? definition.found : findInText(slot.text, settings, false);
     for (const f of found) {
       const action = actionFor(f, settings);
       decisions.push(decisionOf(f, action, slot.where));
@@ -42,7 +67,7 @@ export function guardRequest(endpoint: GatewayEndpoint, body: unknown, settings:
     if (e.length > 0) anyEdit = true;
 
     if (injection.action !== 'off' && slot.source !== 'system' && slot.source !== 'assistant') {
-      const { score, signals } = scoreInjection(slot.text, slot.source === 'tool');
+      const { score, signals } = definition?.score ?? scoreInjection(slot.text, slot.source === 'tool');
       if (score >= injection.flagScore || (injection.action === 'block' && score >= injection.blockScore)) {
         const blocks = injection.action === 'block' && score >= injection.blockScore;
         const detail = `prompt injection suspected in ${slot.source === 'tool' ? 'tool or document text' : `${slot.source} text`}: ${signals.map((s) => s.family).join(', ')}`;
