@@ -221,20 +221,39 @@ export function scoreInjection(text: string, fromTool = false): InjectionScore {
   const signals: InjectionSignal[] = [];
   const folded = foldForMatching(text);
   familiesIn(folded.text, signals, factor);
-  if (text.includes('\udb40')) {
-    const hidden = decodeTagCharacters(text);
-    if (hidden.trim().length > 0) {
-      signals.push({ family: 'tag-characters', weight: Math.min(MAX_WEIGHT, 0.6 * factor) });
-      familiesIn(foldForMatching(hidden).text, signals, factor * 1.3, ' (hidden in tag characters)');
-    }
-  }
+  hiddenIn(text, signals, factor);
   const invisible = invisibleCount(text);
   if (invisible > 0) signals.push({ family: 'invisible-characters', weight: Math.min(MAX_WEIGHT, (invisible >= 3 ? 0.35 : 0.2) * factor) });
   if (folded.mixed > 0)
     signals.push({ family: 'look-alike-letters', weight: Math.min(MAX_WEIGHT, (folded.mixed >= 3 ? 0.35 : 0.2) * factor) });
+  return scored(signals);
+}
+
+/** Text spelled in tag characters, decoded and scored, 1.3×. */
+function hiddenIn(text: string, signals: InjectionSignal[], factor: number): void {
+  if (!text.includes('\udb40')) return;
+  const hidden = decodeTagCharacters(text);
+  if (hidden.trim().length === 0) return;
+  signals.push({ family: 'tag-characters', weight: Math.min(MAX_WEIGHT, 0.6 * factor) });
+  familiesIn(foldForMatching(hidden).text, signals, factor * 1.3, ' (hidden in tag characters)');
+}
+
+function scored(signals: InjectionSignal[]): InjectionScore {
   let keep = 1;
   for (const s of signals) keep *= 1 - s.weight;
   return { score: Math.round((1 - keep) * 1000) / 1000, signals };
+}
+
+/**
+ * The score of what is hidden in text that is otherwise not scored (system and developer
+ * messages: the application's own words, where "never reveal your instructions" is no attack):
+ * only text spelled in tag characters, which no application writes on purpose and which arrives
+ * with retrieved documents pasted into a system prompt.
+ */
+export function scoreHiddenInjection(text: string): InjectionScore {
+  const signals: InjectionSignal[] = [];
+  hiddenIn(text, signals, 1);
+  return scored(signals);
 }
 
 export const INJECTION_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [

@@ -1,6 +1,6 @@
 import { isObj, requestSlots } from './body.js';
 import { decisionOf, rewrite, type TextFinding } from './findings.js';
-import { scoreInjection, type InjectionScore } from './injection.js';
+import { scoreHiddenInjection, scoreInjection, type InjectionScore } from './injection.js';
 import { exceededLimit } from './limits.js';
 import type { GuardrailSettings } from './settings.js';
 import { actionFor, editsOf, findInText } from './text.js';
@@ -66,8 +66,11 @@ export function guardRequest(endpoint: GatewayEndpoint, body: unknown, settings:
     edits.push(e);
     if (e.length > 0) anyEdit = true;
 
-    if (injection.action !== 'off' && slot.source !== 'system' && slot.source !== 'assistant') {
-      const { score, signals } = definition?.score ?? scoreInjection(slot.text, slot.source === 'tool');
+    const scored = slot.source !== 'system' && slot.source !== 'assistant';
+    if (injection.action !== 'off' && (scored || slot.text.includes('\udb40'))) {
+      const { score, signals } = scored
+        ? (definition?.score ?? scoreInjection(slot.text, slot.source === 'tool'))
+        : scoreHiddenInjection(slot.text);
       if (score >= injection.flagScore || (injection.action === 'block' && score >= injection.blockScore)) {
         const blocks = injection.action === 'block' && score >= injection.blockScore;
         const detail = `prompt injection suspected in ${slot.source === 'tool' ? 'tool or document text' : `${slot.source} text`}: ${signals.map((s) => s.family).join(', ')}`;
