@@ -7,7 +7,9 @@ import { peakRssMB } from './peak-rss.mjs';
 
 const [kubeconfig] = process.argv.slice(2);
 const t0 = performance.now();
-const { scanClusterStreamed } = await import('../dist/index.js');
+// The modules `sanctum cluster` loads (the CLI, then the cluster scan), not the whole public API (images, audit, SBOM…).
+await import('../dist/cli/main.js');
+const { scanClusterStreamed } = await import('../dist/scan-cluster.js');
 const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
 // As `sanctum cluster --format json --output FILE` runs: findings spooled as objects finish, then the report streamed to the file.
 const r = await scanClusterStreamed({ kubeconfig, config: false });

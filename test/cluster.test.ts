@@ -408,6 +408,21 @@ describe('objects kept for the cross-object rules', () => {
   });
 });
 
+describe('objects named like files of other formats', () => {
+  it('reads a ConfigMap named like a pickle as the object it is, not as a model', async () => {
+    const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'weights.pkl', namespace: 'llm' }, data: { note: 'x' } };
+    const srv = await new FakeApiServer({ objects: [configMap] }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.filter((f) => f.location.path === 'llm/ConfigMap/weights.pkl' && !f.location.resource)).toEqual([]);
+      expect(r.stats.resources).toBe(1);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

@@ -17,6 +17,8 @@ export const textParser: Parser = {
   produces: ['text'],
   matches(file: SourceFile): boolean {
     if (file.size === 0 || NOTEBOOK.test(file.path)) return false;
+    // A cluster object's text is JSON written for the scan: text by construction.
+    if (file.cluster) return true;
     let text = sniffed.get(file);
     if (text === undefined) {
       text = !looksBinary(file.head());

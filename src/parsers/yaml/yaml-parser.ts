@@ -54,8 +54,21 @@ export interface LoadedYaml {
   documents: unknown[];
 }
 
+/**
+ * A file written from a value, whose node positions were recorded as it was written (a cluster
+ * object as JSON): loaded without parsing its text again. Undefined when they could not be.
+ */
+export interface PositionedFile extends SourceFile {
+  positions(): PositionTable | undefined;
+}
+
 /** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
 export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
+  const given = (file as Partial<PositionedFile>).positions?.();
+  if (given) {
+    checkDepth(given, ctx);
+    return { source: new YamlFile(file, given), documents: given.roots.map((r) => given.results[r]) };
+  }
   const text = file.text();
   const table = new PositionTable(text);
   let documents: unknown[];
@@ -73,8 +86,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     throw e;
   }
   table.seal();
-  if (table.maxDepth > ctx.limits.maxDepth)
-    throw new ParseFailure(`YAML nesting is ${table.maxDepth} levels deep, over the limit of ${ctx.limits.maxDepth}; not scanned`);
+  checkDepth(table, ctx);
   if (ANCHOR.test(text)) {
     for (let i = 0; i < documents.length; i++) {
       // Aliases may add at most maxAliasExpansion nodes to what the document holds itself: a large
@@ -88,6 +100,11 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     }
   }
   return { source: new YamlFile(file, table), documents };
+}
+
+function checkDepth(table: PositionTable, ctx: ParseContext): void {
+  if (table.maxDepth > ctx.limits.maxDepth)
+    throw new ParseFailure(`YAML nesting is ${table.maxDepth} levels deep, over the limit of ${ctx.limits.maxDepth}; not scanned`);
 }
 
 /** Counts nodes as rules would see them (aliases expanded), stopping past `limit`. */
@@ -163,11 +180,13 @@ export function createYamlParser(classifiers: readonly YamlClassifier[], set?: P
         throw new ParseFailure(`file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`);
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
-      // Read whole once (the file is parsed anyway), then sniffed.
-      const head = file.bytes().subarray(0, HEAD_BYTES);
-      const encoding = utf16(head);
-      if (encoding) file = new MemorySourceFile(file.path, new TextDecoder(encoding).decode(file.bytes()));
-      if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      // Read whole once (the file is parsed anyway), then sniffed. A cluster object's text is JSON written for the scan.
+      if (!file.cluster) {
+        const head = file.bytes().subarray(0, HEAD_BYTES);
+        const encoding = utf16(head);
+        if (encoding) file = new MemorySourceFile(file.path, new TextDecoder(encoding).decode(file.bytes()));
+        if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+      }
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
       if (JSON_NAME.test(file.path) && !CLASSIFIED_JSON.test(text)) return { documents: [] };

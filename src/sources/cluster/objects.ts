@@ -1,6 +1,9 @@
-import { HEAD_BYTES, type ClusterListing, type SourceFile } from '../../core/source-file.js';
+import { HEAD_BYTES, type ClusterListing } from '../../core/source-file.js';
+import type { PositionTable } from '../../parsers/yaml/position-table.js';
+import type { PositionedFile } from '../../parsers/yaml/yaml-parser.js';
 import { apiVersionOf, type ResourceType } from './kinds.js';
 import type { RawObject } from './list.js';
+import { positionsOf } from './object-text.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Kinds whose `status` rules read: a Service's load balancer addresses, a Node's GPU capacity. */
@@ -106,11 +109,12 @@ export function objectName(type: ResourceType, item: RawObject): string {
 }
 
 /**
- * One cluster object as a file of the scan: its text is the object as indented JSON, parsed by the
- * same YAML/JSON parser and checked by the same rules as a manifest file. The text is dropped on
- * `release()`, once the object's own findings are resolved (its documents keep no positions then).
+ * One cluster object as a file of the scan: its text is the object as indented JSON, read by the
+ * same YAML/JSON parser and checked by the same rules as a manifest file; the parser takes the
+ * positions of its nodes found as the text is written rather than parsing it again. The text is
+ * dropped on `release()`, once the object's own findings are resolved (its documents keep no positions then).
  */
-export class ClusterObjectFile implements SourceFile {
+export class ClusterObjectFile implements PositionedFile {
   readonly size: number;
   private json: string | undefined;
   private data: Buffer | undefined;
@@ -130,6 +134,9 @@ export class ClusterObjectFile implements SourceFile {
   text(): string {
     if (this.json === undefined) throw new Error(`the text of ${this.path} was released once its findings were resolved`);
     return this.json;
+  }
+  positions(): PositionTable | undefined {
+    return this.object && positionsOf(this.object, this.text());
   }
   bytes(): Uint8Array {
     this.data ??= Buffer.from(this.text(), 'utf8');

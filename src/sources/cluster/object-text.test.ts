@@ -1,0 +1,120 @@
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import type { At, Located } from '../../core/document.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { MemorySourceFile, type SourceFile } from '../../core/source-file.js';
+import type { ObjectPath } from '../../core/types.js';
+import { YamlValueDocument, type YamlFile } from '../../parsers/yaml/yaml-document.js';
+import { KUBE_SCHEMA, loadYaml } from '../../parsers/yaml/yaml-parser.js';
+import { allRules } from '../../rules/index.js';
+import { positionsOf } from './object-text.js';
+
+class ValueDocument extends YamlValueDocument {
+  readonly kind = 'value';
+  constructor(source: YamlFile) {
+    super(source, 0, []);
+  }
+}
+
+const ctx = { limits: DEFAULT_LIMITS };
+
+/** Every path in `value`, parents before children. */
+function pathsOf(value: unknown, base: ObjectPath = []): ObjectPath[] {
+  const out: ObjectPath[] = [base];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...base, i])));
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out.push(...pathsOf(v, [...base, k]));
+  return out;
+}
+
+/** What the positions of `value`'s text found by walking it locate, beside what parsing that text with js-yaml locates. */
+function locateBothWays(value: Record<string, unknown>, at: (path: ObjectPath) => At[]): Array<[Located, Located]> {
+  const text = JSON.stringify(value, null, 2);
+  const table = positionsOf(value, text);
+  expect(table).toBeDefined();
+  const walked = Object.assign(new MemorySourceFile('object.json', text), { positions: () => table }) as SourceFile;
+  const parsed = new MemorySourceFile('object.json', text);
+  const byWalk = new ValueDocument(loadYaml(walked, ctx).source);
+  const byParse = new ValueDocument(loadYaml(parsed, ctx).source);
+  const pairs: Array<[Located, Located]> = [];
+  for (const path of [...pathsOf(value), ['missing'], ['metadata', 'missing', 'deeper']])
+    for (const a of at(path)) pairs.push([byWalk.locate(a), byParse.locate(a)]);
+  return pairs;
+}
+
+const atEveryNode = (path: ObjectPath): At[] => [path];
+
+const tricky = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'tricky', labels: {}, annotations: { 'a"b': 'quote " and backslash \\ and \\"', 'line\nbreak': 'tab\there' } },
+  data: {
+    unicode: 'ünïcødé ✓ 𝄞',
+    lone: 'broken \ud800 surrogate',
+    control: '\u0001\u001f',
+    trailingBackslash: 'ends with \\',
+    empty: '',
+    '': 'empty key',
+    '0': 'integer-like key',
+  },
+  spec: {
+    numbers: [0, -1, 1.5, 1e21, -0, 123456789012, 5e-7],
+    flags: [true, false, null],
+    nested: [[], [[]], {}, [{}], [{ only: 1 }], [[1, [2, { three: [3] }]]]],
+    skipped: undefined,
+    holes: [undefined, 1],
+  },
+};
+
+describe('positionsOf', () => {
+  it('locates every node of an object as parsing its text does', () => {
+    for (const [walk, parse] of locateBothWays(tricky, atEveryNode)) expect(walk).toEqual(parse);
+  });
+
+  it('locates text inside values as parsing does', () => {
+    const find = (path: ObjectPath): At[] => [
+      { path, find: 'and' },
+      { path, find: '\\' },
+      { path, find: 'absent' },
+    ];
+    for (const [walk, parse] of locateBothWays(tricky, find)) expect(walk).toEqual(parse);
+  });
+
+  it('locates every node of the Kubernetes objects of the rules’ examples as parsing does', () => {
+    let objects = 0;
+    for (const rule of allRules)
+      for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
+        if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path)) continue;
+        let docs: unknown[];
+        try {
+          docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
+        } catch {
+          continue;
+        }
+        for (const doc of docs) {
+          if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('kind' in doc)) continue;
+          // As the API answers it: JSON values only.
+          const object = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
+          for (const [walk, parse] of locateBothWays(object, atEveryNode)) expect(walk).toEqual(parse);
+          objects++;
+        }
+      }
+    expect(objects).toBeGreaterThan(100);
+  });
+
+  it('gives up, for the text to be parsed, when the text is not the value written as indented JSON', () => {
+    const value = { kind: 'Pod', spec: { a: 'x' } };
+    expect(positionsOf(value, JSON.stringify(value))).toBeUndefined();
+    expect(positionsOf(value, JSON.stringify({ ...value, more: true }, null, 2))).toBeUndefined();
+    expect(positionsOf({ at: new Date(0) }, JSON.stringify({ at: new Date(0) }, null, 2))).toBeUndefined();
+  });
+
+  it('records the depth of nesting for the parser to hold to its limit', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 150; i++) deep = { n: deep };
+    const value = deep as Record<string, unknown>;
+    const text = JSON.stringify(value, null, 2);
+    const file = Object.assign(new MemorySourceFile('deep.json', text), { positions: () => positionsOf(value, text) }) as SourceFile;
+    expect(() => loadYaml(file, ctx)).toThrow(/nesting is \d+ levels deep, over the limit/);
+  });
+});
