@@ -116,6 +116,14 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   }
 
   async function produce(sink: FileSink): Promise<void> {
+    try {
+      await listInto(sink);
+    } finally {
+      api.close();
+    }
+  }
+
+  async function listInto(sink: FileSink): Promise<void> {
     for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
     const scope = namespaces ? new NamespaceScope(namespaces) : undefined;
     for (const type of listingOrder(scope ? scope.order(discovery.types) : discovery.types)) {
@@ -134,7 +142,8 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
               if (type.group === ADMISSION_GROUP && type.kind === 'ValidatingAdmissionPolicyBinding') admissionPolicyBound = true;
               const name = objectName(type, item);
               opts.onObject?.(name, index++);
-              sink.scan(new ClusterObjectFile(name, asManifest(item, type, strings), listing));
+              // Whole objects kept to the end share one copy of each short string; a projection keeps too few to pay for the pool.
+              sink.scan(new ClusterObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
             }
           }
           markListed(complete, type, ns);

@@ -124,6 +124,15 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     );
   });
 
+  it('keeps its connection to the API server open from request to request', async () => {
+    srv.requests.length = 0;
+    const before = srv.connections;
+    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 2 });
+    expect(srv.requests.length).toBeGreaterThan(20);
+    // The next page is asked for while the current one is scanned: at most two at a time.
+    expect(srv.connections - before).toBeLessThanOrEqual(2);
+  });
+
   it('gives findings a resource and the cluster instead of lines', async () => {
     const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
     const privileged = r.findings.find((f) => f.ruleId === 'K8S-0003' && f.location.resource?.name === 'vllm')!;

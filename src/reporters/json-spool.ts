@@ -63,6 +63,8 @@ export class JsonFindingSpool {
   private readonly adopted: Array<{ dir: string; fd: number; bytes: number }> = [];
   private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
+  /** One copy of each message: a rule's message repeats across thousands of objects of a large scan. */
+  private readonly messages = new Map<string, string>();
   /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
   private readonly separator = Buffer.from(',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{');
   /** Spooled text not yet written to the file: `staged` bytes of `staging`. */
@@ -111,7 +113,7 @@ export class JsonFindingSpool {
     for (let i = 0; i < findings.length; i++) {
       const next = i + 1 === findings.length ? last : buffer.indexOf(separator, start + separator.length);
       if (next === -1 || next > last) throw new Error('findings spool: an item separator is missing');
-      this.entries.push(entryOf(sorted[i], this.seq++, base + start, next - start, undefined, 0));
+      this.entries.push(entryOf(sorted[i], this.messages, this.seq++, base + start, next - start, undefined, 0));
       start = next;
     }
     if (direct) {
@@ -126,7 +128,7 @@ export class JsonFindingSpool {
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
   hold(findings: readonly Finding[]): void {
-    for (const f of findings) this.entries.push(entryOf(f, this.seq++, -1, 0, f, 0));
+    for (const f of findings) this.entries.push(entryOf(f, this.messages, this.seq++, -1, 0, f, 0));
   }
 
   /**
@@ -334,10 +336,22 @@ function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function entryOf(f: Finding, seq: number, offset: number, length: number, held: Finding | undefined, source: number): Entry {
-  const message = f.message;
-  // A message built by a template is a tree of pieces: reading a character flattens it to one string.
-  message.charCodeAt(0);
+function entryOf(
+  f: Finding,
+  messages: Map<string, string>,
+  seq: number,
+  offset: number,
+  length: number,
+  held: Finding | undefined,
+  source: number,
+): Entry {
+  let message = messages.get(f.message);
+  if (message === undefined) {
+    message = f.message;
+    // A message built by a template is a tree of pieces: reading a character flattens it to one string.
+    message.charCodeAt(0);
+    messages.set(message, message);
+  }
   const l = f.location;
   return new Entry(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, message, seq, offset, length, held, source);
 }

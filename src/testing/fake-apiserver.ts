@@ -149,6 +149,8 @@ function groupOf(apiVersion: unknown): string {
 
 export class FakeApiServer {
   readonly requests: FakeRequest[] = [];
+  /** TLS connections accepted. */
+  connections = 0;
   resources: FakeResource[];
   private readonly objects: Array<Record<string, unknown>>;
   private server: https.Server | undefined;
@@ -227,6 +229,7 @@ export class FakeApiServer {
         res.end(JSON.stringify(body));
       });
     });
+    this.server.on('secureConnection', () => this.connections++);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.tmp = mkdtempSync(join(tmpdir(), 'sanctum-fake-apiserver-'));

@@ -36,6 +36,10 @@ export class KubeApi {
   private readonly server: URL;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
+  /** One connection kept open for the requests that share its TLS settings (the client library makes an agent per request). */
+  private reused: { key: string; agent: http.Agent } | undefined;
+  /** Agents of settings that changed (a rotated client certificate), closed with this client: a request may still be using one. */
+  private readonly retired: http.Agent[] = [];
 
   constructor(
     private readonly kc: KubeConfig,
@@ -69,6 +73,31 @@ export class KubeApi {
     return this.request(method, path, query, { text: JSON.stringify(body), contentType }, 'application/json');
   }
 
+  /** Closes the connections kept open. */
+  close(): void {
+    for (const agent of [...this.retired.splice(0), ...(this.reused ? [this.reused.agent] : [])]) agent.destroy();
+    this.reused = undefined;
+  }
+
+  /**
+   * A plain HTTP(S) agent made for one request is replaced by one kept alive for the next requests
+   * with the same connection settings: a scan lists a hundred pages, each a TLS handshake otherwise.
+   * Proxy agents are left as they are.
+   */
+  private keptAlive(agent: https.RequestOptions['agent']): https.RequestOptions['agent'] {
+    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
+    const options = (agent as http.Agent & { options: Record<string, unknown> }).options;
+    const key = `${agent.constructor === https.Agent ? 'https' : 'http'} ${connectionKey(options)}`;
+    if (this.reused?.key !== key) {
+      if (this.reused) this.retired.push(this.reused.agent);
+      const { keepAlive: _k, ...rest } = options;
+      const Agent = agent.constructor as typeof http.Agent;
+      this.reused = { key, agent: new Agent({ ...rest, keepAlive: true }) };
+    }
+    agent.destroy();
+    return this.reused.agent;
+  }
+
   private async request(
     method: string,
     path: string,
@@ -87,6 +116,7 @@ export class KubeApi {
     if (body) {
       opts.headers = { ...opts.headers, 'Content-Type': body.contentType, 'Content-Length': Buffer.byteLength(body.text) };
     }
+    opts.agent = this.keptAlive(opts.agent);
     const client = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       const req = client.request(url, opts, (res) => {
@@ -127,6 +157,31 @@ export class KubeApi {
       req.end();
     });
   }
+}
+
+/** What decides the connection an agent makes: TLS material and settings (a rotated client certificate makes a new one). */
+const CONNECTION_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'rejectUnauthorized',
+  'servername',
+  'ciphers',
+  'honorCipherOrder',
+  'ecdhCurve',
+  'crl',
+  'dhparam',
+  'secureOptions',
+  'secureProtocol',
+  'sessionIdContext',
+] as const;
+
+function connectionKey(options: Record<string, unknown>): string {
+  return JSON.stringify(
+    CONNECTION_OPTIONS.map((k) => (Buffer.isBuffer(options[k]) ? (options[k] as Buffer).toString('base64') : (options[k] ?? null))),
+  );
 }
 
 function statusError(status: number, parsed: unknown, text: string, url: URL): KubeApiError {

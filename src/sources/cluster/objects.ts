@@ -22,7 +22,7 @@ function record(v: unknown): RawObject | undefined {
  */
 export function asManifest(item: RawObject, type: ResourceType, strings?: StringPool): RawObject {
   const { apiVersion: _a, kind: _k, metadata, status, ...rest } = item;
-  const out: RawObject = { apiVersion: strings ? strings.intern(apiVersionOf(type)) : apiVersionOf(type), kind: type.kind };
+  const out: RawObject = { apiVersion: sharedApiVersion(type), kind: type.kind };
   const md = record(metadata);
   if (md) {
     const { managedFields: _m, ...keep } = md;
@@ -43,6 +43,15 @@ export function asManifest(item: RawObject, type: ResourceType, strings?: String
   }
   if (strings) strings.internIn(out);
   return out;
+}
+
+const apiVersions = new WeakMap<ResourceType, string>();
+
+/** One string for the `apiVersion` of every object of a type. */
+function sharedApiVersion(type: ResourceType): string {
+  let v = apiVersions.get(type);
+  if (v === undefined) apiVersions.set(type, (v = apiVersionOf(type)));
+  return v;
 }
 
 const POOLED_MAX_LENGTH = 256;
