@@ -11,8 +11,20 @@ const t0 = performance.now();
 await import('../dist/cli/main.js');
 const { scanClusterStreamed } = await import('../dist/scan-cluster.js');
 const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
+// Where resident memory goes: sampled once the modules are loaded, every 1,000 objects (the scan is
+// synchronous page by page, so a timer would miss its peaks), and after the scan and the report.
+const MB = 1048576;
+const loaded = process.memoryUsage();
+const peak = { heapUsedMB: 0, heapTotalMB: 0, arrayBuffersMB: 0 };
+const sample = () => {
+  const m = process.memoryUsage();
+  peak.heapUsedMB = Math.max(peak.heapUsedMB, m.heapUsed / MB);
+  peak.heapTotalMB = Math.max(peak.heapTotalMB, m.heapTotal / MB);
+  peak.arrayBuffersMB = Math.max(peak.arrayBuffersMB, m.arrayBuffers / MB);
+};
 // As `sanctum cluster --format json --output FILE` runs: findings spooled as objects finish, then the report streamed to the file.
-const r = await scanClusterStreamed({ kubeconfig, config: false });
+const r = await scanClusterStreamed({ kubeconfig, config: false, onObject: (_name, i) => i % 1000 === 0 && sample() });
+sample();
 const scanned = performance.now();
 const tmp = mkdtempSync(join(tmpdir(), 'sanctum-bench-'));
 const reportPath = join(tmp, 'report.json');
@@ -21,6 +33,7 @@ const sink = bufferedSink((c) => writeString(fd, c));
 r.writeJson(sink.write);
 sink.flush();
 closeSync(fd);
+sample();
 r.dispose();
 const reported = performance.now();
 const out = {
@@ -34,6 +47,9 @@ const out = {
   scanMs: scanned - t0,
   jsonMs: reported - scanned,
   ms: reported - t0,
+  loadedRssMB: loaded.rss / MB,
+  loadedHeapMB: loaded.heapUsed / MB,
+  ...peak,
 };
 rmSync(tmp, { recursive: true, force: true });
 const usage = process.resourceUsage();

@@ -59,6 +59,7 @@ export async function runClusterBench({ corpus }) {
   }
   const loadAfter = loadavg()[0];
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const mb = (v) => `${v.toFixed(0)} MB`;
   const rate = (r, n) => Math.round((n / r.ms) * 1000).toLocaleString('en');
   return (
     `## Cluster scan\n\n${objects.length.toLocaleString('en')} objects (the corpus of the Kubernetes section) served by \`src/testing/fake-apiserver.ts\` ` +
@@ -69,6 +70,9 @@ export async function runClusterBench({ corpus }) {
     `| \`sanctum cluster\` (list + scan + report) | ${cluster.objects.toLocaleString('en')} | ${s(cluster.ms)} | ${rate(cluster, cluster.objects)} | ${s(cluster.cpuMs)} | ${cluster.findings.toLocaleString('en')} | ${s(cluster.scanMs)} | ${s(cluster.jsonMs)}, ${cluster.jsonMB.toFixed(0)} MB | ${cluster.maxRssMB.toFixed(0)} MB |\n` +
     `| \`sanctum scan\` of the files | ${file.objects.toLocaleString('en')} | ${s(file.ms)} | ${rate(file, file.objects)} | ${s(file.cpuMs)} | ${file.findings.toLocaleString('en')} | ${s(file.scanMs)} | ${s(file.jsonMs)}, ${file.jsonMB.toFixed(0)} MB | ${file.maxRssMB.toFixed(0)} MB |\n\n` +
     `Budget (the file-scan budgets): ≥ 20,000 objects/s and ≤ 400 MB peak RSS at 50,000 objects. ` +
-    `${cluster.managedSkipped} objects were skipped as managed by a scanned controller; ${cluster.errors} errors.\n`
+    `${cluster.managedSkipped} objects were skipped as managed by a scanned controller; ${cluster.errors} errors.\n\n` +
+    `Where the cluster scan's resident memory goes: ${mb(cluster.loadedRssMB)} once the CLI's modules are loaded (of which ${mb(cluster.loadedHeapMB)} heap); ` +
+    `at the most, ${mb(cluster.heapUsedMB)} of heap in use (${mb(cluster.heapTotalMB)} reserved) and ${mb(cluster.arrayBuffersMB)} of array buffers ` +
+    `(sampled every 1,000 objects and after the scan and the report), against ${mb(cluster.maxRssMB)} peak RSS (VmHWM).\n`
   );
 }
