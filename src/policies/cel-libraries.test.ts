@@ -224,3 +224,48 @@ describe('the cost limit covers the library functions', () => {
     expect(walk.evaluate({ object: toCel({ items }) }, 2000, 1_000_000)).toBe(true);
   });
 });
+
+describe('the format library', () => {
+  it("validates names in the API server's words", () => {
+    expect(evaluate("format.dns1123Label().validate('my-name').hasValue()")).toBe(false);
+    expect(evaluate("format.dns1123Label().validate('My_Name').value()")).toEqual([
+      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name', or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+    ]);
+    expect(evaluate(`format.dns1123Label().validate('${'a'.repeat(64)}').value()`)).toEqual(['must be no more than 63 characters']);
+    expect(
+      evaluate("format.dns1123LabelPrefix().validate('my-prefix-').hasValue() || format.dns1123Label().validate('x-').hasValue() == false"),
+    ).toBe(false);
+    expect(evaluate("format.dns1123Subdomain().validate('apiextensions.k8s.io').hasValue()")).toBe(false);
+    expect(evaluate("format.dns1035Label().validate('1abc').hasValue()")).toBe(true);
+    expect(evaluate("format.qualifiedName().validate('example.com/My.Name').hasValue()")).toBe(false);
+    expect(evaluate("format.qualifiedName().validate('/x').value()")).toEqual(['prefix part must be non-empty']);
+    expect(evaluate("format.labelValue().validate('').hasValue() || format.portName().validate('http').hasValue()")).toBe(false);
+    expect(evaluate("format.portName().validate('http--x').value()")).toEqual(['must not contain consecutive hyphens']);
+    expect(evaluate("format.uuid().validate('123e4567-e89b-12d3-a456-426614174000').hasValue()")).toBe(false);
+    expect(evaluate("format.byte().validate('aGVsbG8=').hasValue() || format.date().validate('2024-02-29').hasValue()")).toBe(false);
+    expect(evaluate("format.date().validate('2023-02-29').value() == ['invalid date']")).toBe(true);
+    expect(
+      evaluate("format.datetime().validate('2024-01-01T10:00:00Z').hasValue() || !format.datetime().validate('yesterday').hasValue()"),
+    ).toBe(false);
+    expect(evaluate("format.uri().validate('https://example.com').hasValue() || !format.uri().validate('example.com').hasValue()")).toBe(
+      false,
+    );
+    expect(evaluate("format.named('labelValue').hasValue() && !format.named('nope').hasValue()")).toBe(true);
+    expect(evaluate("format.named('dns1035Label').value().validate('abc').hasValue()")).toBe(false);
+  });
+
+  it('in a policy: model server port names are valid', () => {
+    const expression = 'object.spec.ports.all(p, !has(p.name) || !format.portName().validate(p.name).hasValue())';
+    expect(violations(expression, service('  ports: [{name: http, port: 80}]\n'))).toEqual([]);
+    expect(violations(expression, service('  ports: [{name: grpc--api, port: 80}]\n'))).toEqual(['violated']);
+  });
+});
+
+describe('optional values in policies', () => {
+  it('in a policy: at most 4 replicas, one when unset', () => {
+    const expression = 'object.?spec.?replicas.orValue(1) <= 4';
+    const deployment = (spec: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n${spec}`;
+    expect(violations(expression, deployment('  template: {}\n'))).toEqual([]);
+    expect(violations(expression, deployment('  replicas: 8\n'))).toEqual(['violated']);
+  });
+});

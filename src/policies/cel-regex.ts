@@ -87,3 +87,8 @@ export function regexFunctions(cel: CelLibrary): CelFunc[] {
     }),
   ];
 }
+
+/** True when the whole text matches the pattern (linear time, as find). */
+export function matchesWhole(text: string, pattern: string): boolean {
+  return compile(pattern).matcher(text).matches();
+}

@@ -14,7 +14,7 @@ type CelLibrary = typeof import('@bufbuild/cel');
  * `string()` of an IP and of a CIDR, live side by side.
  */
 
-export type Tag = 'quantity' | 'url' | 'ip' | 'cidr' | 'semver' | 'optional' | 'format';
+export type Tag = 'quantity' | 'url' | 'ip' | 'cidr' | 'semver' | 'optional' | 'optional-entry' | 'format';
 
 const keyOf = (tag: Tag): string => `__kubernetes_${tag}__`;
 

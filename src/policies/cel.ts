@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { formatFunctions } from './cel-format.js';
 import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
+import { optionalFunctions } from './cel-optional.js';
+import { rewriteOptionalSyntax } from './cel-optional-syntax.js';
 import { quantityFunctions } from './cel-quantity.js';
 import { regexFunctions } from './cel-regex.js';
 import { semverFunctions } from './cel-semver.js';
@@ -11,16 +14,21 @@ import { urlFunctions } from './cel-urls.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
- * and macros, the strings extension, RE2 regular expressions (linear time), Kubernetes' quantity,
- * list, regex, URL, IP/CIDR and semver libraries, the sets extension, and a cost limit. What the
- * API server has and this does not (optional values, the authorizer) is a compile error that says so.
+ * and macros, optional values, the strings and sets extensions, RE2 regular expressions (linear
+ * time), Kubernetes' quantity, list, regex, URL, IP/CIDR, semver and format libraries, and a cost
+ * limit. What the API server has and this does not (the authorizer, newer extensions) is a compile
+ * error that says so.
  */
 
-/** Kubernetes CEL library functions not provided here, with the library they belong to. */
-const UNSUPPORTED_FUNCTIONS = new Map<string, string>([]);
-
-const OPTIONALS =
-  "optional values (`.?field`, `[?key]`, `optional.of()`, `orValue()`) are not supported by Sanctum's CEL (@bufbuild/cel 0.6 cannot parse them): test with has() instead, e.g. `has(object.spec.x) ? object.spec.x : default`";
+/** Functions of CEL libraries that Kubernetes may offer and Sanctum does not, with what they belong to. */
+const UNSUPPORTED_FUNCTIONS = new Map<string, string>([
+  ...['slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'lists.range', 'first', 'last'].map(
+    (f) => [f, "CEL's lists extension"] as const,
+  ),
+  ...['optional.unwrap', 'unwrapOpt'].map((f) => [f, 'the optional library of cel-go v0.22+'] as const),
+  ...['transformList', 'transformMap', 'transformMapEntry'].map((f) => [f, 'two-variable comprehensions (Kubernetes 1.33+)'] as const),
+  ...['all', 'exists', 'existsOne', 'exists_one'].map((f) => [f, 'two-variable comprehensions (Kubernetes 1.33+)'] as const),
+]);
 
 /**
  *
@@ -54,6 +62,8 @@ function cel(): CelLibrary {
       ...ipFunctions(library),
       ...semverFunctions(library),
       ...setFunctions(library),
+      ...optionalFunctions(library),
+      ...formatFunctions(library),
     ];
     for (const f of funcs) if (f.name.includes('.')) qualifiedFunctions.add(f.name);
     sharedEnv = library.celEnv({ funcs });
@@ -94,26 +104,32 @@ export interface CompiledExpression {
  */
 export function compileExpression(source: string, variables: readonly string[]): CompiledExpression {
   if (typeof source !== 'string' || source.trim() === '') throw new CelCompileError('the expression is empty');
+  const rewritten = rewriteOptionalSyntax(source);
   let ast: ReturnType<CelLibrary['parse']>;
   try {
-    ast = cel().parse(source);
+    ast = cel().parse(rewritten);
   } catch (e) {
-    if (/\.\?|\[\?/.test(source)) throw new CelCompileError(OPTIONALS);
-    throw new CelCompileError(String((e as Error).message ?? e).replace(/^<input>:/, 'at '));
-  }
-  const unknown = unknownIdentifiers(ast.expr, new Set(variables));
-  if (unknown.includes('optional')) throw new CelCompileError(OPTIONALS);
-  const missing = calledFunctions(ast.expr).find((f) => UNSUPPORTED_FUNCTIONS.has(f) || f === 'orValue' || f === 'hasValue');
-  if (missing === 'orValue' || missing === 'hasValue') throw new CelCompileError(OPTIONALS);
-  if (missing)
+    const message = String((e as Error).message ?? e).replace(/^<input>:/, 'at ');
     throw new CelCompileError(
-      `${missing}() of Kubernetes' ${UNSUPPORTED_FUNCTIONS.get(missing)} library is not supported by Sanctum's CEL yet, so the expression is not evaluated (it neither passes nor fails)`,
+      rewritten === source ? message : `${message} (in the expression as rewritten for optional values: ${rewritten})`,
     );
-  if (unknown.includes('authorizer'))
+  }
+  const { identifiers, functions } = references(ast.expr, new Set(variables));
+  if (identifiers.includes('authorizer') || functions.some((f) => f.startsWith('authorizer.')))
     throw new CelCompileError(
       "'authorizer' is not supported: a scan cannot ask the cluster's authorizer, so the expression is not evaluated (it neither passes nor fails)",
     );
-  if (unknown.length) throw new CelCompileError(`undeclared reference to '${unknown[0]}' (known: ${variables.join(', ')})`);
+  const { funcs } = env();
+  const missing = functions.find((f) => /^[A-Za-z]/.test(f) && !funcs.find(f));
+  if (missing) {
+    const library = UNSUPPORTED_FUNCTIONS.get(missing) ?? UNSUPPORTED_FUNCTIONS.get(missing.slice(missing.lastIndexOf('.') + 1));
+    throw new CelCompileError(
+      library
+        ? `${missing}() of ${library} is not supported by Sanctum's CEL yet, so the expression is not evaluated (it neither passes nor fails)`
+        : `undeclared reference to function '${missing}'`,
+    );
+  }
+  if (identifiers.length) throw new CelCompileError(`undeclared reference to '${identifiers[0]}' (known: ${variables.join(', ')})`);
   let run: ReturnType<CelLibrary['plan']>;
   try {
     run = cel().plan(env(), ast);
@@ -151,22 +167,33 @@ function formatCost(n: number): string {
   return Number.isFinite(n) ? Math.round(n).toLocaleString('en') : 'unbounded';
 }
 
-/** Top-level names the expression reads that are neither declared nor bound by a comprehension around them. */
-function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>): string[] {
-  const out: string[] = [];
+/**
+ * What the expression refers to: top-level names it reads that are neither declared nor bound by a
+ * comprehension around them, and the functions it calls. `ns.f(x)` where `ns` is no variable is a
+ * call of the namespaced function `ns.f` (`sets.contains`, `optional.of`), as cel-go resolves it.
+ */
+function references(expr: Expr | undefined, known: ReadonlySet<string>): { identifiers: string[]; functions: string[] } {
+  const identifiers = new Set<string>();
+  const functions = new Set<string>();
   const visit = (e: Expr | undefined, bound: ReadonlySet<string>): void => {
     if (!e) return;
     const k = e.exprKind;
     switch (k.case) {
       case 'identExpr':
-        if (!bound.has(k.value.name) && !known.has(k.value.name) && !out.includes(k.value.name)) out.push(k.value.name);
+        if (!bound.has(k.value.name) && !known.has(k.value.name)) identifiers.add(k.value.name);
         return;
       case 'selectExpr':
         return visit(k.value.operand, bound);
-      case 'callExpr':
-        if (!isQualifiedCall(k.value.target, k.value.function)) visit(k.value.target, bound);
+      case 'callExpr': {
+        const namespace = namespaceOf(k.value.target, known, bound);
+        if (namespace) functions.add(`${namespace}.${k.value.function}`);
+        else {
+          functions.add(k.value.function);
+          visit(k.value.target, bound);
+        }
         for (const a of k.value.args) visit(a, bound);
         return;
+      }
       case 'listExpr':
         for (const a of k.value.elements) visit(a, bound);
         return;
@@ -191,32 +218,19 @@ function unknownIdentifiers(expr: Expr | undefined, known: ReadonlySet<string>):
     }
   };
   visit(expr, new Set());
-  return out;
+  return { identifiers: [...identifiers], functions: [...functions] };
 }
 
-/** `ns.f(...)` where `ns.f` is a function of a namespace, not a method of a variable `ns`. */
+/** The `ns` of `ns.f(...)` when `ns` is a name that is neither a variable nor bound by a comprehension. */
+function namespaceOf(target: Expr | undefined, known: ReadonlySet<string>, bound: ReadonlySet<string>): string | undefined {
+  if (target?.exprKind.case !== 'identExpr') return undefined;
+  const name = target.exprKind.value.name;
+  return known.has(name) || bound.has(name) ? undefined : name;
+}
+
+/** `ns.f(...)` where `ns.f` is a function of a namespace (for the cost estimate, which has no variables). */
 function isQualifiedCall(target: Expr | undefined, fn: string): boolean {
   return target?.exprKind.case === 'identExpr' && qualifiedFunctions.has(`${target.exprKind.value.name}.${fn}`);
-}
-
-/** The names of the functions and methods the expression calls. */
-function calledFunctions(expr: Expr | undefined): string[] {
-  const out = new Set<string>();
-  const stack: Array<Expr | undefined> = [expr];
-  for (let e = stack.pop(); stack.length > 0 || e !== undefined; e = stack.pop()) {
-    if (!e) continue;
-    const k = e.exprKind;
-    if (k.case === 'callExpr') {
-      out.add(k.value.function);
-      stack.push(k.value.target, ...k.value.args);
-    } else if (k.case === 'selectExpr') stack.push(k.value.operand);
-    else if (k.case === 'listExpr') stack.push(...k.value.elements);
-    else if (k.case === 'structExpr')
-      for (const entry of k.value.entries) stack.push(entry.value, entry.keyKind.case === 'mapKey' ? entry.keyKind.value : undefined);
-    else if (k.case === 'comprehensionExpr')
-      stack.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
-  }
-  return [...out];
 }
 
 /** Functions that walk a list or a string (linear), or compare two lists (quadratic), cost accordingly. */

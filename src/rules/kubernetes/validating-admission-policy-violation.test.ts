@@ -1,5 +1,24 @@
+import { readFileSync } from 'node:fs';
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './validating-admission-policy-violation.js';
+
+/** A policy with optional values, quantities and CIDRs, and its binding (fixtures/vap-model-serving.yaml). */
+const modelServing = readFileSync(new URL('./fixtures/vap-model-serving.yaml', import.meta.url), 'utf8');
+const modelServer = (replicas: string, memory: string, sourceRange: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: llama
+  namespace: llm
+${sourceRange ? `  annotations: {serving.example/source-range: "${sourceRange}"}\n` : ''}spec:
+${replicas ? `  replicas: ${replicas}\n` : ''}  template:
+    spec:
+      containers:
+      - name: server
+        image: vllm/vllm-openai:v0.6.3
+        resources: {limits: {memory: ${memory}}}
+      - name: sidecar
+        image: envoyproxy/envoy:v1.31.0
+`;
 
 const policy = (validation: string, extra = '') => `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -68,6 +87,16 @@ const withParams = '  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n';
 testRule(rule, {
   valid: [
     {
+      name: 'model server within the limits: optional replicas and source range present',
+      path: 'a.yaml',
+      content: modelServing + modelServer('2', '8Gi', '10.20.0.0/16'),
+    },
+    {
+      name: 'model server within the limits: no replicas (defaults to 1), no source range, a container without limits',
+      path: 'a.yaml',
+      content: modelServing + modelServer('', '16384Mi', ''),
+    },
+    {
       name: 'the object satisfies the policy',
       path: 'a.yaml',
       content: policy(needsGpu) + binding('Deny') + deployment('nvidia.com/gpu: 1'),
@@ -105,6 +134,40 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'model server over the limits: replicas, memory as a quantity, source range outside the CIDR',
+      path: 'a.yaml',
+      content: modelServing + modelServer('6', '32Gi', '0.0.0.0/0'),
+      findings: [
+        {
+          startLine: 46,
+          startColumn: 3,
+          endLine: 46,
+          endColumn: 14,
+          severity: 'high',
+          objectPath: '/spec/replicas',
+          message:
+            'ValidatingAdmissionPolicy model-serving-limits (binding model-serving-limits, Deny): at most 4 replicas of a model server, not 6',
+        },
+        {
+          startLine: 49,
+          startColumn: 7,
+          endLine: 54,
+          endColumn: 40,
+          objectPath: '/spec/template/spec/containers',
+          message: 'ValidatingAdmissionPolicy model-serving-limits (binding model-serving-limits, Deny): memory limits above 16Gi: 32Gi',
+        },
+        {
+          startLine: 42,
+          startColumn: 3,
+          endLine: 42,
+          endColumn: 14,
+          objectPath: '/metadata/name',
+          message:
+            'ValidatingAdmissionPolicy model-serving-limits (binding model-serving-limits, Deny): source range 0.0.0.0/0 is not inside 10.0.0.0/8',
+        },
+      ],
+    },
     {
       name: 'Deny binding',
       path: 'a.yaml',
