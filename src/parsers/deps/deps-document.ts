@@ -10,6 +10,8 @@ export class DependencyDocument implements ScanDocument {
   constructor(
     readonly file: SourceFile,
     readonly manifest: DependencyManifest,
+    /** The deps parser gathers it into the scan's `deps-set`, where rules that pair a manifest with its lockfile judge it. */
+    readonly inSet = false,
   ) {
     this.locator = new TextLocator(file);
   }

@@ -126,9 +126,11 @@ describe('examples/ai-platform', () => {
       'examples/ai-platform/app/requirements.txt:3 langchain GHSA-fprp-p869-w6q2 0.0.132',
       'examples/ai-platform/app/requirements.txt:6 torch GHSA-53q9-r3pm-6pq6 2.6.0',
       'examples/ai-platform/app/requirements.txt:7 transformers GHSA-3863-2447-669p 4.36.0',
-      // The training job pins torch in its pip-compile input and locks it in the compiled file.
-      'examples/ai-platform/training/requirements.in:3 torch GHSA-53q9-r3pm-6pq6 2.6.0',
+      // The training job pins torch in its pip-compile input and locks it in the compiled file: reported once, at the lock.
       'examples/ai-platform/training/requirements.txt:160 torch GHSA-53q9-r3pm-6pq6 2.6.0',
     ]);
+    expect(r.findings.find((f) => f.location.path.endsWith('training/requirements.txt'))?.message).toMatch(
+      /^torch 2\.5\.1 \(required in requirements\.in\) is affected by GHSA-53q9-r3pm-6pq6/,
+    );
   });
 });

@@ -80,7 +80,7 @@ export const depsParser: Parser = {
     if (file.size > 0 && looksBinary(file.head()))
       return { documents: [], errors: [{ message: 'binary content where a dependency manifest was expected; not read' }] };
     const manifest = format.parse(file.text(), file.path, ctx, file);
-    return { documents: [new DependencyDocument(file, manifest)], errors: manifest.problems };
+    return { documents: [new DependencyDocument(file, manifest, true)], errors: manifest.problems };
   },
   setKind: 'deps-set',
   collect(documents: ScanDocument[]): ScanDocument {

@@ -1,20 +1,11 @@
 import { defineRule } from '../../core/rule.js';
 import type { DependencyDocument, DependencySetDocument } from '../../parsers/deps/deps-document.js';
 import type { ManifestKind } from '../../parsers/deps/types.js';
+import { hasLockfileFormat, Lockfiles } from './lib/lockfiles.js';
 import { registryPackages } from './lib/packages.js';
 
 /** Files that install exactly what they name: their own entries must be pinned. */
 const INSTALL_LISTS = new Set<ManifestKind>(['requirements', 'dockerfile', 'conda']);
-/** Manifests whose ranges a lockfile next to them resolves. */
-const LOCKED_BY: Partial<Record<ManifestKind, ManifestKind[]>> = {
-  pyproject: ['poetry-lock', 'uv-lock', 'pipfile-lock'],
-  'package-json': ['package-lock', 'pnpm-lock', 'yarn-lock'],
-};
-
-function dirOf(path: string): string {
-  const i = path.lastIndexOf('/');
-  return i === -1 ? '' : path.slice(0, i);
-}
 
 export default defineRule<DependencySetDocument>({
   meta: {
@@ -39,15 +30,9 @@ export default defineRule<DependencySetDocument>({
     },
   },
   check(set, ctx) {
-    const kindsByDir = new Map<string, Set<ManifestKind>>();
-    for (const d of set.manifests) {
-      const dir = dirOf(d.file.path);
-      const kinds = kindsByDir.get(dir) ?? new Set();
-      kinds.add(d.manifest.kind);
-      kindsByDir.set(dir, kinds);
-    }
+    const lockfiles = new Lockfiles(set.manifests);
     for (const doc of set.manifests) {
-      if (!isUnlocked(doc, kindsByDir.get(dirOf(doc.file.path)) ?? new Set())) continue;
+      if (!isUnlocked(doc, lockfiles)) continue;
       for (const dep of registryPackages(doc.manifest)) {
         if (dep.version || dep.direct === false || dep.dev) continue;
         const range = dep.requirement ? ` (${dep.requirement})` : '';
@@ -57,10 +42,9 @@ export default defineRule<DependencySetDocument>({
   },
 });
 
-function isUnlocked(doc: DependencyDocument, siblings: Set<ManifestKind>): boolean {
+function isUnlocked(doc: DependencyDocument, lockfiles: Lockfiles): boolean {
   const m = doc.manifest;
   if (m.lockfile || !m.application) return false;
   if (INSTALL_LISTS.has(m.kind)) return !m.includes.some((i) => i.constraint);
-  const locks = LOCKED_BY[m.kind];
-  return locks !== undefined && !locks.some((k) => siblings.has(k));
+  return hasLockfileFormat(m.kind) && lockfiles.of(doc).length === 0;
 }

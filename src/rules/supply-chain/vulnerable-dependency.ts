@@ -1,22 +1,23 @@
 import { defineRule } from '../../core/rule.js';
-import type { DependencyDocument } from '../../parsers/deps/deps-document.js';
+import type { DependencyDocument, DependencySetDocument } from '../../parsers/deps/deps-document.js';
 import { findingPackage } from '../../parsers/deps/purl.js';
-import { affecting, describePackage, registryPackages } from './lib/packages.js';
+import { judgedPackages, requestedBy } from './lib/lockfiles.js';
+import { affecting, describePackage } from './lib/packages.js';
 
-export default defineRule<DependencyDocument>({
+export default defineRule<DependencyDocument | DependencySetDocument>({
   meta: {
     id: 'SCA-0001',
     slug: 'vulnerable-dependency',
     title: 'Dependency with a known vulnerability',
     severity: 'high',
     scanner: 'deps',
-    appliesTo: ['deps'],
+    appliesTo: ['deps', 'deps-set'],
     frameworks: [
       { id: 'owasp-llm-2025', control: 'LLM03' },
       { id: 'mitre-atlas', control: 'AML.T0010.001' },
     ],
     rationale:
-      "A pinned or locked version that a published advisory (OSV: GitHub, PyPI, Go advisories) names as affected is exploitable as shipped: ML libraries such as torch, transformers and langchain have had remote code execution through model loading and prompt-driven code paths. The finding carries the advisory, its aliases and the versions that fix it; its severity is the advisory's.",
+      "A pinned or locked version that a published advisory (OSV: GitHub, PyPI, Go advisories) names as affected is exploitable as shipped: ML libraries such as torch, transformers and langchain have had remote code execution through model loading and prompt-driven code paths. The finding carries the advisory, its aliases and the versions that fix it; its severity is the advisory's. A package that a manifest asks for (`requirements.in`, `pyproject.toml`, `package.json`) and a lockfile beside it resolves (the `requirements.txt` pip-compile wrote from it, `uv.lock`, `poetry.lock`, `Pipfile.lock`, `package-lock.json`, `pnpm-lock.yaml`, `yarn.lock`) is reported once, at the lockfile, which says what installs.",
     remediation:
       'Upgrade to a fixed version (the finding lists them) and regenerate the lockfile; if no fix exists, remove the dependency or isolate the code path the advisory describes.',
     references: ['https://osv.dev/', 'https://github.com/advisories/GHSA-53q9-r3pm-6pq6'],
@@ -28,14 +29,15 @@ export default defineRule<DependencyDocument>({
   check(doc, ctx) {
     const db = ctx.settings.vulnerabilities;
     if (!db) return;
-    for (const dep of registryPackages(doc.manifest)) {
+    for (const { doc: manifest, dep, requestedIn } of judgedPackages(doc)) {
       if (!dep.version) continue;
       for (const v of affecting(db, dep)) {
         if (v.malicious) continue;
         const aliases = v.aliases.length ? ` (${v.aliases.join(', ')})` : '';
         const fix = v.fixed.length ? `fixed in ${v.fixed.join(', ')}` : 'no fixed version';
         ctx.report({
-          message: `${describePackage(dep)} is affected by ${v.id}${aliases}: ${v.summary}; ${fix}`,
+          doc: manifest,
+          message: `${describePackage(dep)}${requestedBy(requestedIn)} is affected by ${v.id}${aliases}: ${v.summary}; ${fix}`,
           at: dep.span,
           severity: v.severity,
           vulnerability: {
