@@ -430,6 +430,36 @@ describe('objects named like files of other formats', () => {
       await srv.close();
     }
   });
+
+  it('reads ConfigMaps named like code, dependency manifests, Dockerfiles and notebooks as objects only', async () => {
+    const named = (name: string, data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'llm' },
+      data,
+    });
+    const objects = [
+      named('app.py', { main: 'import pickle' }),
+      named('package.json', { dependencies: 'left-pad' }),
+      named('requirements.txt', { torch: '1.0' }),
+      named('Dockerfile', { from: 'ubuntu' }),
+      named('cells.ipynb', { notes: 'aws_secret_access_key = 9dKx2Lq8ZpT4vWm7Rb1Ns6Yc3Hf0Ju5Ge8Ao2Qi' }),
+    ];
+    const srv = await new FakeApiServer({ objects }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+      expect(r.errors).toEqual([]);
+      expect(r.stats.resources).toBe(objects.length);
+      const byFileRules = r.findings
+        .filter((f) => !f.location.resource && !/^SEC-/.test(f.ruleId))
+        .map((f) => `${f.ruleId} ${f.location.path}`);
+      expect(byFileRules).toEqual([]);
+      // The notebook-named object is still read as text: the token in it is found.
+      expect(r.findings.some((f) => /^SEC-/.test(f.ruleId) && f.location.path === 'llm/ConfigMap/cells.ipynb')).toBe(true);
+    } finally {
+      await srv.close();
+    }
+  });
 });
 
 describe('expired continue tokens (410 Gone)', () => {

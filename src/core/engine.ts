@@ -119,7 +119,11 @@ export class Engine {
   }
 
   private matching(file: SourceFile): Parser[] {
-    if (this.lastMatch?.file !== file) this.lastMatch = { file, parsers: this.activeParsers.filter((p) => safeMatch(p, file)) };
+    if (this.lastMatch?.file !== file)
+      this.lastMatch = {
+        file,
+        parsers: this.activeParsers.filter((p) => (file.cluster === undefined || p.readsClusterObjects === true) && safeMatch(p, file)),
+      };
     return this.lastMatch.parsers;
   }
 

@@ -48,6 +48,12 @@ export interface Parser {
    * Defaults to `limits.maxFileBytes`; binary parsers that read by range may accept more.
    */
   readonly maxBytes?: number;
+  /**
+   * True when the parser reads a live cluster's objects (their text is the object as JSON). Other
+   * parsers never see them, whatever the object is called: a ConfigMap named `app.py`, `package.json`
+   * or `Dockerfile` is a Kubernetes object, not a file of that format.
+   */
+  readonly readsClusterObjects?: boolean;
   /** Decides from the name and the first bytes; never from the extension alone for binary formats. */
   matches(file: SourceFile): boolean;
   parse(file: SourceFile, ctx: ParseContext): ParseOutput;

@@ -499,8 +499,7 @@ export function createModelParser(pickleLimits: PickleLimits = DEFAULT_PICKLE_LI
     name: 'models',
     produces: MODEL_KINDS,
     maxBytes: Number.MAX_SAFE_INTEGER,
-    // A cluster object (JSON written for the scan, named after the object) is never a model, whatever its name.
-    matches: (file) => !file.cluster && sniff(file) !== undefined,
+    matches: (file) => sniff(file) !== undefined,
     parse(file: SourceFile, ctx: ParseContext): ParseOutput {
       const format = sniff(file);
       if (!format) return { documents: [] };

@@ -15,10 +15,12 @@ const sniffed = new WeakMap<SourceFile, boolean>();
 export const textParser: Parser = {
   name: 'text',
   produces: ['text'],
+  readsClusterObjects: true,
   matches(file: SourceFile): boolean {
-    if (file.size === 0 || NOTEBOOK.test(file.path)) return false;
-    // A cluster object's text is JSON written for the scan: text by construction.
+    if (file.size === 0) return false;
+    // A cluster object's text is JSON written for the scan: text by construction, whatever it is called.
     if (file.cluster) return true;
+    if (NOTEBOOK.test(file.path)) return false;
     let text = sniffed.get(file);
     if (text === undefined) {
       text = !looksBinary(file.head());

@@ -162,6 +162,7 @@ function isHelmTemplate(file: SourceFile, text: string): boolean {
 export function createYamlParser(classifiers: readonly YamlClassifier[], set?: Pick<Parser, 'setKind' | 'collect' | 'setDirectory'>): Parser {
   return {
     name: 'yaml',
+    readsClusterObjects: true,
     // Size is checked in `parse`, which can tell large JSON data from a large manifest by its head.
     maxBytes: Number.MAX_SAFE_INTEGER,
     produces: [...new Set(classifiers.flatMap((c) => c.produces))],
