@@ -14,10 +14,10 @@ const WORKER = new URL('./scan-worker.js', import.meta.url);
 
 /**
  * The worker's young generation, in MB (V8's default is about 48): the second heap is what a
- * threaded scan adds to peak memory, and a smaller nursery keeps the two under the budget of
- * DESIGN.md at the cost of more frequent (cheap) scavenges.
+ * threaded scan adds to peak memory. At 24 MB a 50,000-object scan took 3–4% less CPU than at 12 MB
+ * (fewer scavenges) for 5 MB more peak RSS; at 48 MB, 6% less for 40 MB more.
  */
-const WORKER_YOUNG_GENERATION_MB = 12;
+const WORKER_YOUNG_GENERATION_MB = 24;
 
 /** By default the worker starts once the main thread has scanned this much (about 5,000 Kubernetes objects). */
 const WORKER_AFTER_BYTES = 4 * 1024 * 1024;

@@ -5,7 +5,7 @@ import { fingerprintBytes, fingerprintDigest } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
-import { LineIndex } from './line-index.js';
+import { fileLines, type LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
 import { looksBinary, type SourceFile } from './source-file.js';
@@ -506,24 +506,12 @@ function readInline(file: SourceFile): InlineSuppressions {
   if (file.cluster || looksBinary(file.head())) return null;
   const text = file.text();
   if (!text.includes('sanctum:ignore')) return null;
-  const lines = new LineIndex(text);
+  const lines = fileLines(file);
   return { lines, map: findInlineSuppressions(text, lines) };
 }
 
-/** Line indexes of the files fixes point into: one per file, not one per fix. */
-const fixLineIndexes = new WeakMap<SourceFile, LineIndex>();
-
-function fixLines(file: SourceFile): LineIndex {
-  let lines = fixLineIndexes.get(file);
-  if (!lines) {
-    lines = new LineIndex(file.text());
-    fixLineIndexes.set(file, lines);
-  }
-  return lines;
-}
-
 function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined {
-  const lines = fixLines(doc.file);
+  const lines = fileLines(doc.file);
   return {
     description: fix.description,
     edits: fix.edits.map((e) => ({ path: doc.file.path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
@@ -543,7 +531,7 @@ function renderedFix(doc: ScanDocument, fix: FixSuggestion, location: Location, 
   const where = traced
     ? `${location.path}${location.startLine ? `:${location.startLine}` : ''} (where the value is set)`
     : `the source that produces ${location.resource ? `${location.resource.kind} ${location.resource.name ?? ''}`.trim() : doc.file.path} (the line could not be traced)`;
-  const lines = fixLines(doc.file);
+  const lines = fileLines(doc.file);
   const preview: string[] = [];
   for (const e of [...fix.edits].sort((a, b) => a.range.startLine - b.range.startLine || a.range.startColumn - b.range.startColumn)) {
     const first = e.range.startLine;

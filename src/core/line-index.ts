@@ -58,3 +58,18 @@ export class LineIndex {
     return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
   }
 }
+
+const linesOfFile = new WeakMap<{ text(): string }, LineIndex>();
+
+/**
+ * The line index of a file's text, built once for the file: the locations of its findings (its own
+ * and, later, those of cross-object rules), their fixes and its inline suppressions share it.
+ */
+export function fileLines(file: { text(): string }): LineIndex {
+  let lines = linesOfFile.get(file);
+  if (!lines) {
+    lines = new LineIndex(file.text());
+    linesOfFile.set(file, lines);
+  }
+  return lines;
+}

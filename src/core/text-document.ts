@@ -1,18 +1,16 @@
 import type { At, Located, ScanDocument } from './document.js';
 import { isLineSpan, isTextSpan } from './document.js';
-import { LineIndex } from './line-index.js';
+import { fileLines, type LineIndex } from './line-index.js';
 import type { SourceFile } from './source-file.js';
 
 const SNIPPET_MAX = 200;
 
 /** Locates text and line spans in a plain text file. Reusable by any text-based document. */
 export class TextLocator {
-  private index: LineIndex | undefined;
   constructor(readonly file: SourceFile) {}
 
   get lines(): LineIndex {
-    if (!this.index) this.index = new LineIndex(this.file.text());
-    return this.index;
+    return fileLines(this.file);
   }
 
   locate(at: At | undefined): Located {
@@ -29,7 +27,10 @@ export class TextLocator {
       const endColumn = at.endColumn ?? this.lines.lineText(endLine).length + 1;
       return {
         range: { startLine: at.line, startColumn, endLine, endColumn },
-        snippet: this.lines.lineText(at.line).slice(startColumn - 1).slice(0, SNIPPET_MAX),
+        snippet: this.lines
+          .lineText(at.line)
+          .slice(startColumn - 1)
+          .slice(0, SNIPPET_MAX),
       };
     }
     return {};

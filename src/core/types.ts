@@ -235,8 +235,13 @@ export function isSeverity(s: string): s is Severity {
   return (SEVERITIES as readonly string[]).includes(s);
 }
 
+function escapeSegment(seg: PathSegment): string {
+  if (typeof seg === 'number') return String(seg);
+  return seg.includes('~') || seg.includes('/') ? seg.replace(/~/g, '~0').replace(/\//g, '~1') : seg;
+}
+
 export function pointerFromPath(path: ObjectPath): string {
   if (path.length === 0) return '';
   // One join makes a flat string; `+=` would keep a chain of pieces alive per finding.
-  return '/' + path.map((seg) => (typeof seg === 'number' ? String(seg) : seg.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+  return '/' + path.map(escapeSegment).join('/');
 }
