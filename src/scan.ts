@@ -161,7 +161,7 @@ let heapCompact = false;
  * objects) while it allocates gigabytes of short-lived text, so that headroom is most of its peak
  * memory; growing by half instead keeps a large scan, a worker thread's heap included, within the
  * budget of DESIGN.md for a few more full collections (cheap on a small live heap). Process-wide,
- * set once: a streamed scan is the CLI's batch job.
+ * set once: a streamed scan (a tree, a live cluster) is the CLI's batch job.
  */
 function keepHeapCompact(): void {
   if (heapCompact) return;
@@ -178,6 +178,7 @@ export async function scanFilesStreamed<R extends ScanResult>(
   produce: (sink: FileSink) => Promise<void>,
   extend: (result: ScanResult) => R,
 ): Promise<StreamedScan & { readonly result: R }> {
+  keepHeapCompact();
   const spool = findingsSpool();
   try {
     return spool.streamed(extend(await scanFilesWith(opts, produce, spool.add)));
