@@ -62,19 +62,19 @@ describe('sanctum db', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^imported 8 records \(Alpine:v3\.18 1, Alpine:v3\.20 1, Debian:11 1, Debian:12 2, Go 1, npm 1, PyPI 2, Red Hat:enterprise_linux:8::baseos 1, RubyGems 1\); the database in .* holds 8 records\n$/,
+      /^imported 13 records \(Alpine:v3\.10 1, Alpine:v3\.14 1, Alpine:v3\.18 1, Alpine:v3\.20 1, Debian:11 1, Debian:12 3, Go 1, npm 2, PyPI 4, Red Hat:enterprise_linux:8::baseos 1, RubyGems 1\); the database in .* holds 13 records\n$/,
     );
     const s = await run(['db', 'status'], { cwd: ws.dir });
     expect(s.code).toBe(0);
     const lines = s.stdout.split('\n');
-    expect(lines[1]).toMatch(/^8 records, updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(less than an hour ago\)$/);
+    expect(lines[1]).toMatch(/^13 records, updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(less than an hour ago\)$/);
     expect(lines[3]).toMatch(/^ECOSYSTEM +RECORDS +IMPORTED +NEWEST RECORD +SOURCE$/);
-    expect(s.stdout).toMatch(/\nPyPI +2 +\d{4}-\d\d-\d\d \(less than an hour ago\) +2025-08-29 +.*osv\n/);
+    expect(s.stdout).toMatch(/\nPyPI +4 +\d{4}-\d\d-\d\d \(less than an hour ago\) +2025-08-29 +.*osv\n/);
     // GO-2023-2102 carries Go's zero time as its modified date, as the Go database publishes it: no date.
     expect(s.stdout).toMatch(/\nGo +1 +\d{4}-\d\d-\d\d \(less than an hour ago\) +— +.*osv\n/);
     const j = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
-    expect(j).toMatchObject({ present: true, records: 8, ageDays: 0 });
-    expect(j.ecosystems.npm.records).toBe(1);
+    expect(j).toMatchObject({ present: true, records: 13, ageDays: 0 });
+    expect(j.ecosystems.npm.records).toBe(2);
   });
 
   it('import of a missing path or of nothing usable is exit 2 with a message', async () => {
@@ -110,7 +110,7 @@ describe('sanctum db', () => {
       /sanctum: cannot download http:\/\/127\.0\.0\.1:\d+\/PyPI\/all\.zip: connection refused \(ECONNREFUSED\)\. No network\? .*sanctum db import all\.zip`; the database was not changed\n$/,
     );
     const s = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
-    expect(s.records).toBe(8);
+    expect(s.records).toBe(13);
     expect(readdirSync(join(ws.dir, 'cache'))).toEqual(['db']);
   });
 

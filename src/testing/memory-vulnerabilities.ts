@@ -108,9 +108,9 @@ function compareVersions(ecosystem: string, a: string, b: string): number {
   return 0;
 }
 
-/** The OSV fixtures of `src/testing/osv/` (real advisories; see its README). */
+/** The OSV fixtures of `test/corpora/osv/` (real advisories; see its README), which `db import` tests read too. */
 export function fixtureRecords(): OsvRecord[] {
-  const dir = new URL('./osv/', import.meta.url);
+  const dir = new URL('../../test/corpora/osv/', import.meta.url);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()

@@ -34,7 +34,7 @@ describe('import of the OSV fixtures and lookups', () => {
   it('finds each advisory by the ecosystem rules, with fixed versions, aliases and severity', () => {
     const r = importOsv(dbDir, [FIXTURES], { now: new Date('2025-01-01T00:00:00Z') });
     expect(r.problems).toEqual([]);
-    expect(r.imported).toBe(8);
+    expect(r.imported).toBe(13);
     const db = open();
     try {
       const torch = db.affecting({ ecosystem: 'PyPI', name: 'torch', version: '2.5.1+cu121' });
@@ -70,8 +70,13 @@ describe('import of the OSV fixtures and lookups', () => {
       expect(db.affecting({ ecosystem: 'Go', name: 'stdlib', version: 'v1.21.2' })[0]?.fixed).toEqual(['1.21.3']);
       expect(db.affecting({ ecosystem: 'Go', name: 'Golang.org/x/net', version: 'v0.1.0' })).toEqual([]);
 
-      expect(db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u2' })[0]?.fixed).toEqual(['2.36-9+deb12u3']);
-      expect(db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u3' })).toEqual([]);
+      const glibc12 = (version: string) => db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version });
+      expect(glibc12('2.36-9+deb12u2').map((m) => [m.id, m.fixed])).toEqual([
+        ['DSA-5514-1', ['2.36-9+deb12u3']],
+        ['DEBIAN-CVE-2010-4756', []],
+      ]);
+      // Fixed by the DSA; the unfixed low-urgency CVE stays.
+      expect(glibc12('2.36-9+deb12u3').map((m) => m.id)).toEqual(['DEBIAN-CVE-2010-4756']);
       expect(db.affecting({ ecosystem: 'Debian:11', name: 'glibc', version: '2.31-13+deb11u6' })[0]?.fixed).toEqual(['2.31-13+deb11u7']);
       expect(db.affecting({ ecosystem: 'Debian:12', name: 'openssl', version: '3.0.11-1~deb12u1' })).toEqual([]);
       expect(db.affecting({ ecosystem: 'Debian:12', name: 'openssl', version: '3.0.9-1' })).toHaveLength(1);
@@ -268,7 +273,7 @@ describe('where the database lives', () => {
 });
 
 describe('OS ecosystems and their releases', () => {
-  const osv = join(import.meta.dirname, '..', 'testing', 'osv');
+  const osv = FIXTURES;
   it('matches a Debian 12 package against Debian:12 records only, by the dpkg scheme', () => {
     const r = importOsv(dbDir, [join(osv, 'DSA-5514-1.json'), join(osv, 'ALPINE-CVE-2021-36159.json')], {
       now: new Date('2025-01-01T00:00:00Z'),
@@ -277,7 +282,7 @@ describe('OS ecosystems and their releases', () => {
     const db = open();
     try {
       const hit = db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u1' });
-      expect(hit.map((m) => [m.id, m.aliases, m.fixed])).toEqual([['DSA-5514-1', ['CVE-2023-4911'], ['2.36-9+deb12u3']]]);
+      expect(hit.map((m) => [m.id, m.aliases, m.fixed])).toEqual([['DSA-5514-1', ['CVE-2023-4911', 'DEBIAN-CVE-2023-4911'], ['2.36-9+deb12u3']]]);
       expect(db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u3' })).toEqual([]);
       // Debian 11's fix is lower than the Debian 12 version: only the Debian:11 entry applies to Debian 11.
       expect(db.affecting({ ecosystem: 'Debian:11', name: 'glibc', version: '2.31-13+deb11u6' }).map((m) => m.fixed)).toEqual([

@@ -37,7 +37,7 @@ testRule(rule, {
           endColumn: 13,
           severity: 'critical',
           message:
-            'torch 2.1.0 is affected by GHSA-53q9-r3pm-6pq6 (CVE-2025-32434, PYSEC-2025-41): PyTorch: `torch.load` with `weights_only=True` leads to remote code execution; fixed in 2.6.0',
+            'torch 2.1.0 is affected by GHSA-53q9-r3pm-6pq6 (CVE-2025-32434): PyTorch: `torch.load` with `weights_only=True` leads to remote code execution; fixed in 2.6.0',
         },
         {
           startLine: 3,
@@ -85,7 +85,7 @@ it('carries the advisory and the package in the finding', () => {
   expect(findings).toHaveLength(1);
   expect(findings[0].vulnerability).toEqual({
     id: 'GHSA-53q9-r3pm-6pq6',
-    aliases: ['CVE-2025-32434', 'PYSEC-2025-41'],
+    aliases: ['CVE-2025-32434'],
     summary: 'PyTorch: `torch.load` with `weights_only=True` leads to remote code execution',
     severity: 'critical',
     cvss: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N',
@@ -93,6 +93,7 @@ it('carries the advisory and the package in the finding', () => {
     references: [
       'https://github.com/pytorch/pytorch/security/advisories/GHSA-53q9-r3pm-6pq6',
       'https://nvd.nist.gov/vuln/detail/CVE-2025-32434',
+      'https://github.com/pytorch/pytorch',
     ],
   });
   expect(findings[0].package).toEqual({ ecosystem: 'PyPI', name: 'Torch', version: '2.5.1', purl: 'pkg:pypi/torch@2.5.1' });
@@ -125,9 +126,9 @@ describe('OS packages', () => {
       expect.stringMatching(
         /^62:1-62:18 libc-bin 2\.36-9\+deb12u1 \(source glibc\) is affected by DEBIAN-CVE-2010-4756 \(CVE-2010-4756\): The glob implementation .*; no fixed version$/,
       ),
-      '62:1-62:18 libc-bin 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
+      '62:1-62:18 libc-bin 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911, DEBIAN-CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
       expect.stringMatching(/^93:1-93:15 libc6 2\.36-9\+deb12u1 \(source glibc\) is affected by DEBIAN-CVE-2010-4756/),
-      '93:1-93:15 libc6 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
+      '93:1-93:15 libc6 2.36-9+deb12u1 (source glibc) is affected by DSA-5514-1 (CVE-2023-4911, DEBIAN-CVE-2023-4911): glibc - security update; fixed in 2.36-9+deb12u3',
     ]);
     expect(findings[1].package).toEqual({
       ecosystem: 'Debian:12',
