@@ -4,7 +4,7 @@ import type { Finding, ScanResult } from '../core/types.js';
 import { allFrameworks } from '../frameworks/index.js';
 import { ingestRun } from './ingest.js';
 import { appliedMigrations, migrations } from './migrations.js';
-import { compliance, listFindings, posture } from './queries.js';
+import { compliance, listAlerts, listFindings, posture } from './queries.js';
 import { parseRunInput, type RunInput } from './run-input.js';
 import { Store } from './store.js';
 import { ENGINES, freshStore, migrateDownTo, type TestStore } from './testing/engines.js';
@@ -43,6 +43,11 @@ function result(findings: Finding[]): RunInput {
 }
 
 const day = (d: number) => new Date(`2026-11-0${d}T10:00:00Z`);
+
+async function targetId(name: string, store: Store): Promise<number> {
+  const row = await store.db.selectFrom('targets').select('id').where('name', '=', name).executeTakeFirstOrThrow();
+  return Number(row.id);
+}
 
 /**
  * History that exercises every rollup: findings opened and fixed on different days, one fixed,
@@ -161,6 +166,48 @@ describe.each(ENGINES)('migrations over a store with data on $engine', ({ engine
       { name: 'm.gguf', resource_kind: null, resource_namespace: null, resource_name: null },
       { name: 'vllm', resource_kind: null, resource_namespace: 'llm', resource_name: 'vllm' },
     ]);
+  });
+
+  it.skipIf(skip)('0009 lists the runtime alerts stored before 0005 by their event time and user', async () => {
+    const alert = (n: number, time: string, user: string) =>
+      finding(n, {
+        ruleId: 'RT-0001',
+        location: { path: 'audit.log', resource: { kind: 'Pod', namespace: 'llm', name: `p-${n}` }, event: { id: `e${n}`, time, user } },
+      });
+    await ingestRun(
+      t.store,
+      parseRunInput(JSON.parse(JSON.stringify([alert(20, '2026-11-08T10:00:00Z', 'alice'), alert(21, '2026-11-08T11:00:00Z', 'bob')]))),
+      {
+        target: 'audit',
+        kind: 'runtime',
+        at: day(8),
+      },
+    );
+    const listed = async () =>
+      (await listAlerts(t.store, { targetId: await targetId('audit', t.store) })).alerts.map((a) => [a.time, a.user]);
+    const expected = [
+      ['2026-11-08T11:00:00Z', 'bob'],
+      ['2026-11-08T10:00:00Z', 'alice'],
+    ];
+    expect(await listed()).toEqual(expected);
+    // A store written before 0005 had no such columns; 0005 alone left them empty.
+    await migrateDownTo(t.store, '0004-finding-search');
+    await t.store.db.schema.alterTable('findings').addColumn('event_time', 'text').execute();
+    await t.store.db.schema.alterTable('findings').addColumn('event_user', 'text').execute();
+    await t.store.db.schema
+      .createIndex('findings_events')
+      .on('findings')
+      .columns(['event_time', 'id'])
+      .where(sql.ref('event_time'), 'is not', null)
+      .execute();
+    await t.store.db
+      .insertInto('sanctum_migrations' as never)
+      .values({ name: '0005-runtime-alerts', timestamp: new Date().toISOString() } as never)
+      .execute();
+    expect(await listed()).toEqual([]);
+    await t.store.close();
+    t.store = await Store.open(t.url);
+    expect(await listed()).toEqual(expected);
   });
 
   it.skipIf(skip)('undoes and redoes every migration over a store with data', async () => {

@@ -378,7 +378,51 @@ export function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.dropTable('exposure_edges').execute();
       },
     },
+    '0009-runtime-alert-times': {
+      // 0005 added the event's time and user as columns but left them empty for the alerts stored
+      // before it, which the alert list (ordered by that time) therefore never showed. Both are in
+      // the finding's stored detail (`location.event`): copied from there, a page at a time.
+      async up(db: Kysely<any>) {
+        let after = 0;
+        for (;;) {
+          const rows: { id: number; detail: string }[] = await db
+            .selectFrom('findings')
+            .select(['id', 'detail'])
+            .where('event_time', 'is', null)
+            .where('detail', 'like', '%"event"%')
+            .where('id', '>', after)
+            .orderBy('id')
+            .limit(1000)
+            .execute();
+          if (!rows.length) break;
+          for (const r of rows) {
+            const event = storedEvent(r.detail);
+            if (event?.time)
+              await db
+                .updateTable('findings')
+                .set({ event_time: event.time, event_user: event.user ?? null })
+                .where('id', '=', r.id)
+                .execute();
+          }
+          after = Number(rows[rows.length - 1].id);
+        }
+      },
+      async down() {
+        // The times stay: 0005's columns hold them and its own down removes them.
+      },
+    },
   };
+}
+
+/** The `location.event` of a finding's stored detail (JSON), when it has a time. */
+function storedEvent(detail: string): { time: string; user?: string } | undefined {
+  try {
+    const event = (JSON.parse(detail) as { location?: { event?: { time?: unknown; user?: unknown } } } | null)?.location?.event;
+    if (typeof event?.time !== 'string') return undefined;
+    return { time: event.time, ...(typeof event.user === 'string' ? { user: event.user } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 class StaticProvider implements MigrationProvider {
