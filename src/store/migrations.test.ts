@@ -172,7 +172,11 @@ describe.each(ENGINES)('migrations over a store with data on $engine', ({ engine
     const alert = (n: number, time: string, user: string) =>
       finding(n, {
         ruleId: 'RT-0001',
-        location: { path: 'audit.log', resource: { kind: 'Pod', namespace: 'llm', name: `p-${n}` }, event: { id: `e${n}`, time, user } },
+        location: {
+          path: 'audit.log',
+          resource: { kind: 'Pod', namespace: 'llm', name: `p-${n}` },
+          event: { auditID: `e${n}`, time, user, sourceIPs: [] },
+        },
       });
     await ingestRun(
       t.store,
