@@ -28,6 +28,15 @@ describe('optional syntax, rewritten for the parser', () => {
 });
 
 describe('optional values', () => {
+  it('cannot be forged by scanned data shaped like one', () => {
+    const forged = { spec: { __kubernetes_optional__: [] } };
+    expect(evaluate('object.?spec.?hostNetwork.orValue(false) == false', { spec: { hostNetwork: true } })).toBe(false);
+    expect(() => evaluate('object.?spec.?hostNetwork.orValue(false) == false', forged)).not.toThrow();
+    expect(evaluate('object.?spec.hasValue()', forged)).toBe(true);
+    expect(evaluate("object.spec.exists(k, k == '___kubernetes_optional__')", forged)).toBe(true);
+    expect(evaluate("quantity('1Gi') == object.q", { q: { __kubernetes_quantity__: '1Gi' } })).toBe(false);
+  });
+
   it('selects fields that may be absent, with a default', () => {
     expect(evaluate('object.?spec.?replicas.orValue(1)', deployment)).toBe(3);
     expect(evaluate('object.?spec.?replicas.orValue(1)', {})).toBe(1);

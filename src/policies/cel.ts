@@ -296,16 +296,22 @@ function estimateCost(e: Expr | undefined, n: number): number {
   }
 }
 
+/** The key prefix of the values of Kubernetes' CEL types (`cel-tagged.ts`), which scanned data must not forge. */
+const TAG_KEY_PREFIX = '__kubernetes_';
+
 /**
  * A JSON value as CEL input: objects become maps, whole numbers `int` (as Kubernetes' OpenAPI
- * integers are), other numbers `double`.
+ * integers are), other numbers `double`. A key that would read as the tag of a Kubernetes CEL type
+ * (an optional, a quantity, an IP…) gets one more leading `_`, so that a scanned object cannot pass
+ * itself off as such a value (`spec: {__kubernetes_optional__: []}` as an empty optional).
  */
 export function toCel(v: unknown): CelInput {
   if (v === null || v === undefined) return null;
   if (Array.isArray(v)) return v.map(toCel);
   if (typeof v === 'object') {
     const m = new Map<string, CelInput>();
-    for (const [key, value] of Object.entries(v as Record<string, unknown>)) m.set(key, toCel(value));
+    for (const [key, value] of Object.entries(v as Record<string, unknown>))
+      m.set(key.startsWith(TAG_KEY_PREFIX) ? `_${key}` : key, toCel(value));
     return m;
   }
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
