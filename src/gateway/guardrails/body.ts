@@ -124,19 +124,24 @@ export function toolDefinitions(endpoint: GatewayEndpoint, body: Obj): Array<{ w
   return out;
 }
 
-/** Parameter descriptions read per tool: a schema with more is refused by the size limit long before this matters. */
-const MAX_SCHEMA_DESCRIPTIONS = 256;
-const MAX_SCHEMA_DEPTH = 8;
 /** Between the descriptions of one schema in their joined slot: a line break for the patterns, a mark no rewrite makes. */
 const SEPARATOR = '\n\u001f\n';
 
-function collectDescriptions(schema: unknown, depth: number, refs: Obj[]): void {
-  if (!isObj(schema) || depth > MAX_SCHEMA_DEPTH) return;
-  for (const [k, v] of Object.entries(schema)) {
-    if (refs.length >= MAX_SCHEMA_DESCRIPTIONS) return;
-    if (k === 'description' && typeof v === 'string') refs.push(schema);
-    else if (Array.isArray(v)) for (const item of v) collectDescriptions(item, depth + 1, refs);
-    else if (isObj(v)) collectDescriptions(v, depth + 1, refs);
+/**
+ * Every object of a JSON Schema that holds a string `description`, at any depth and however many
+ * (the size limit on tool definitions bounds the walk): a cap would let text past it go unchecked.
+ */
+function collectDescriptions(schema: unknown, refs: Obj[]): void {
+  const stack: unknown[] = [schema];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push(node[i]);
+    } else if (isObj(node)) {
+      if (typeof node.description === 'string') refs.push(node);
+      const children = Object.values(node);
+      for (let i = children.length - 1; i >= 0; i--) if (typeof children[i] === 'object') stack.push(children[i]);
+    }
   }
 }
 
@@ -147,7 +152,7 @@ function collectDescriptions(schema: unknown, depth: number, refs: Obj[]): void 
  */
 function schemaDescriptions(out: TextSlot[], schema: unknown, where: string): void {
   const refs: Obj[] = [];
-  collectDescriptions(schema, 0, refs);
+  collectDescriptions(schema, refs);
   if (refs.length === 0) return;
   out.push({
     where: `${where} (descriptions)`,

@@ -403,6 +403,23 @@ describe('guardRequest: instructions hidden in tool schemas and tool lists', () 
     expect(v.decisions[0]).toMatchObject({ where: 'tools[0].function.parameters (descriptions)', score: 0.97 });
   });
 
+  it('finds a description however deep it is nested and however many come before it', () => {
+    let deep: Record<string, unknown> = { type: 'string', description: poisoned };
+    for (let i = 0; i < 20; i++) deep = { type: 'object', properties: { [`level${i}`]: deep } };
+    const many = Object.fromEntries(Array.from({ length: 400 }, (_, i) => [`p${i}`, { type: 'string', description: 'x' }]));
+    for (const parameters of [deep, { type: 'object', properties: { ...many, last: { type: 'string', description: poisoned } } }]) {
+      const v = guardRequest(
+        'chat.completions',
+        {
+          messages: [{ role: 'user', content: 'Read my notes.' }],
+          tools: [{ type: 'function', function: { name: 'read_file', parameters } }],
+        },
+        block,
+      );
+      expect(v.block?.code).toBe('guardrail_injection');
+    }
+  });
+
   it('scores the tools an MCP server listed (Responses mcp_list_tools) and shell output', () => {
     const v = guardRequest(
       'responses',
