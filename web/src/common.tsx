@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -49,4 +50,22 @@ export interface PageProps {
   target?: number;
   params: URLSearchParams;
   onUnauthorized(): void;
+}
+
+/**
+ * The text fields of a filter form: what is typed stays while the list refreshes (the form is keyed
+ * by the filters in the URL), and `typed()` gives the values, trimmed, to apply on submit.
+ */
+export function useTextFilters<K extends string>(current: Record<string, string | number | undefined>, names: readonly K[]) {
+  const [text, setText] = useState(() => Object.fromEntries(names.map((n) => [n, String(current[n] ?? '')])) as Record<K, string>);
+  const field = (name: K, placeholder: string) => (
+    <input
+      name={name}
+      placeholder={placeholder}
+      value={text[name]}
+      onInput={(e) => setText({ ...text, [name]: (e.target as HTMLInputElement).value })}
+    />
+  );
+  const typed = () => Object.fromEntries(names.map((n) => [n, text[n].trim()])) as Record<K, string>;
+  return { field, typed };
 }

@@ -1,7 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
+import { useRef } from 'preact/hooks';
 import type { Alert } from '../api.js';
 import { ChartView, SEVERITY_COLOURS } from '../chart.js';
-import { Panel, SEVERITIES, SeverityBadge, SeverityFilter, Status, type PageProps } from '../common.js';
+import { Panel, SEVERITIES, SeverityBadge, SeverityFilter, Status, useTextFilters, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 
@@ -35,26 +35,14 @@ interface FilterProps {
 
 /** The filter form: what is typed stays while the list refreshes, and is applied on submit. */
 function AlertFilters({ current, go, severity }: FilterProps) {
-  const [text, setText] = useState({
-    rule: String(current.rule ?? ''),
-    namespace: String(current.namespace ?? ''),
-    user: String(current.user ?? ''),
-  });
-  const field = (name: keyof typeof text, placeholder: string) => (
-    <input
-      name={name}
-      placeholder={placeholder}
-      value={text[name]}
-      onInput={(e) => setText({ ...text, [name]: (e.target as HTMLInputElement).value })}
-    />
-  );
+  const { field, typed } = useTextFilters(current, ['rule', 'namespace', 'user']);
   const any = ['rule', 'namespace', 'user', 'kind', 'severity'].some((k) => current[k]);
   return (
     <form
       class="filters"
       onSubmit={(e) => {
         e.preventDefault();
-        go({ rule: text.rule.trim(), namespace: text.namespace.trim(), user: text.user.trim() });
+        go(typed());
       }}
     >
       <label>

@@ -1,7 +1,6 @@
-import { useState } from 'preact/hooks';
 import type { GatewayRequest, GatewayUsage } from '../api.js';
 import { ChartView } from '../chart.js';
-import { Panel, Status, type PageProps } from '../common.js';
+import { Panel, Status, useTextFilters, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 import { eventTime } from './alerts.js';
@@ -70,15 +69,7 @@ function totals(usage: readonly GatewayUsage[]): GatewayUsage[] {
 type Current = Record<string, string | undefined>;
 
 function GatewayFilters({ current, go }: { current: Current; go(change: Current): void }) {
-  const [text, setText] = useState({ key: current.key ?? '', model: current.model ?? '', gateway: current.gateway ?? '' });
-  const field = (name: keyof typeof text, placeholder: string) => (
-    <input
-      name={name}
-      placeholder={placeholder}
-      value={text[name]}
-      onInput={(e) => setText({ ...text, [name]: (e.target as HTMLInputElement).value })}
-    />
-  );
+  const { field, typed } = useTextFilters(current, ['key', 'model', 'gateway']);
   const flag = (name: 'failed' | 'guarded', label: string) => (
     <label>
       <input
@@ -96,7 +87,7 @@ function GatewayFilters({ current, go }: { current: Current; go(change: Current)
       class="filters"
       onSubmit={(e) => {
         e.preventDefault();
-        go({ key: text.key.trim(), model: text.model.trim(), gateway: text.gateway.trim() });
+        go(typed());
       }}
     >
       <label>
@@ -129,7 +120,7 @@ function tokensOf(r: GatewayRequest): string {
  * newest requests with their guardrail decisions. Filters live in the URL.
  */
 export function Gateway({ params, onUnauthorized }: PageProps) {
-  const range: Range = (params.get('range') as Range) in RANGES ? (params.get('range') as Range) : '24h';
+  const range: Range = Object.hasOwn(RANGES, params.get('range') ?? '') ? (params.get('range') as Range) : '24h';
   const series = params.get('series') === 'model' ? 'model' : 'key';
   const current: Current = {
     range,
