@@ -56,6 +56,23 @@ testRule(rule, {
       ],
     },
     {
+      name: 'secrets_from_env from a run-time value: medium on any release',
+      path: 'history.py',
+      content: 'from langchain_core.load import loads\n\ndef restore(request, cfg):\n    return loads(request.body, secrets_from_env=cfg.trust)\n',
+      settings: pinned('1.2.6'),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 32,
+          endLine: 4,
+          endColumn: 58,
+          severity: 'medium',
+          message:
+            "loads() takes secrets_from_env from a value known only at run time: when it is true, serialized data that is not the application's own can hand any environment variable to an object it chooses",
+        },
+      ],
+    },
+    {
       name: 'no argument, version unknown: low',
       path: 'app/chat.py',
       content: RESTORE,

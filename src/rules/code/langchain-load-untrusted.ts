@@ -3,7 +3,7 @@ import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { isFixedFile } from './lib/paths.js';
 import { pythonPin } from './lib/pinned.js';
-import { allCalls, calleeText, constantString, hasSpreadArgs, isTrue, namedArg, positional } from './lib/syntax.js';
+import { allCalls, calleeText, constantString, hasSpreadArgs, isFalse, isTrue, namedArg, positional } from './lib/syntax.js';
 
 /** The modules that export LangChain's `load` and `loads` (langchain re-exports langchain-core's). */
 const LOAD_MODULES = new Set(['langchain_core.load', 'langchain_core.load.load', 'langchain.load', 'langchain.load.load']);
@@ -107,7 +107,15 @@ export default defineRule<CodeDocument>({
         });
         continue;
       }
-      if (flag || hasSpreadArgs(call) || isFixedData(positional(call)[0])) continue;
+      if (isFalse(flag) || hasSpreadArgs(call) || isFixedData(positional(call)[0])) continue;
+      if (flag) {
+        ctx.report({
+          message: `${callee}() takes secrets_from_env from a value known only at run time: when it is true, serialized data that is not the application's own can hand any environment variable to an object it chooses`,
+          at: spanOf(flag.parent()!),
+          severity: 'medium',
+        });
+        continue;
+      }
       // Without the argument, the langchain-core release decides whether secrets come from the environment.
       const pin = pythonPin(ctx, doc.file, 'langchain-core');
       if (!pin)
