@@ -98,7 +98,9 @@ function portName(value: string): string[] {
 }
 
 function validDate(year: string, month: string, day: string): boolean {
-  const d = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const d = new Date(0);
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  d.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
   return d.getUTCFullYear() === Number(year) && d.getUTCMonth() === Number(month) - 1 && d.getUTCDate() === Number(day);
 }
 

@@ -245,6 +245,10 @@ describe('the format library', () => {
     expect(evaluate("format.byte().validate('aGVsbG8=').hasValue() || format.date().validate('2024-02-29').hasValue()")).toBe(false);
     expect(evaluate("format.date().validate('2023-02-29').value() == ['invalid date']")).toBe(true);
     expect(
+      evaluate("format.date().validate('0012-01-01').hasValue() || format.datetime().validate('0099-12-31T23:59:59Z').hasValue()"),
+    ).toBe(false);
+    expect(evaluate("format.date().validate('0012-02-30').hasValue()")).toBe(true);
+    expect(
       evaluate("format.datetime().validate('2024-01-01T10:00:00Z').hasValue() || !format.datetime().validate('yesterday').hasValue()"),
     ).toBe(false);
     expect(evaluate("format.uri().validate('https://example.com').hasValue() || !format.uri().validate('example.com').hasValue()")).toBe(
