@@ -75,8 +75,15 @@ export interface ScanPart {
 export interface WorkerData {
   opts: ScanOptions;
   port: MessagePort;
+  /** [0]: 1 once the worker has replied; [1]: counts the steps it has taken, so that a worker that died is told from a slow one. */
   done: Int32Array;
 }
+
+/**
+ * How long the main thread waits for a worker that takes no step before it gives up: a worker that
+ * dies without replying (out of memory) cannot tell the blocked main thread, which would wait forever.
+ */
+const WORKER_STALL_MS = 10 * 60_000;
 
 /**
  * A directory walk shared by two threads: the main thread walks, renders and writes the report; it
@@ -217,7 +224,7 @@ export class ScanThreads {
 
   private start(): void {
     const channel = new MessageChannel();
-    this.done = new Int32Array(new SharedArrayBuffer(4));
+    this.done = new Int32Array(new SharedArrayBuffer(8));
     this.port = channel.port1;
     const data: WorkerData = { opts: this.opts, port: channel.port2, done: this.done };
     this.worker = new Worker(WORKER, {
@@ -239,9 +246,20 @@ export class ScanThreads {
   /** Blocks until the worker has replied (the scan is synchronous). */
   private wait(): FromWorker {
     const done = this.done!;
-    while (Atomics.load(done, 0) === 0) Atomics.wait(done, 0, 0, 1000);
+    let steps = Atomics.load(done, 1);
+    let since = Date.now();
+    while (Atomics.load(done, 0) === 0) {
+      Atomics.wait(done, 0, 0, 1000);
+      const now = Atomics.load(done, 1);
+      if (now !== steps) [steps, since] = [now, Date.now()];
+      else if (Date.now() - since > WORKER_STALL_MS)
+        return {
+          ok: false,
+          message: `the worker thread took no step for ${WORKER_STALL_MS / 60_000} minutes (it may have run out of memory)`,
+        };
+    }
     const reply = receiveMessageOnPort(this.port!)?.message as FromWorker | undefined;
-    if (!reply) return { ok: false, message: 'no reply' };
+    if (!reply) return { ok: false, message: 'the worker thread stopped without a reply' };
     if (reply.ok) this.spoolDir = reply.spool.dir;
     return reply;
   }

@@ -31,6 +31,7 @@ try {
   };
   const finish = (end: number): void => {
     let finished: ReturnType<typeof scan.finishPart>;
+    Atomics.add(done, 1, 1);
     try {
       finished = scan.finishPart();
     } finally {
@@ -65,13 +66,14 @@ try {
         tag(3 * step.index + 1);
         scan.scanFile(file);
         tag(3 * step.index + 2);
+        Atomics.add(done, 1, 1);
       }
       if (message.end !== undefined) finish(message.end);
     } catch (e) {
       spool.dispose();
-      reply({ ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
     }
   });
 } catch (e) {
-  reply({ ok: false, message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+  reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
 }
