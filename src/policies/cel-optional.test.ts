@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, toCel } from './cel.js';
+import { compileExpression, dataToCel, toCel } from './cel.js';
 import { rewriteOptionalSyntax } from './cel-optional-syntax.js';
 import { compilePolicy, PolicyError } from './policy.js';
 
 const evaluate = (expression: string, object: unknown = {}): unknown =>
-  compileExpression(expression, ['object']).evaluate({ object: toCel(object) }, 8, 1_000_000);
+  compileExpression(expression, ['object']).evaluate({ object: dataToCel(object) }, 8, 1_000_000);
 
 const deployment = { spec: { replicas: 3, template: { metadata: { labels: { team: 'ml' } } } } };
 

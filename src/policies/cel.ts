@@ -300,18 +300,26 @@ function estimateCost(e: Expr | undefined, n: number): number {
 const TAG_KEY_PREFIX = '__kubernetes_';
 
 /**
- * A JSON value as CEL input: objects become maps, whole numbers `int` (as Kubernetes' OpenAPI
- * integers are), other numbers `double`. A key that would read as the tag of a Kubernetes CEL type
- * (an optional, a quantity, an IP…) gets one more leading `_`, so that a scanned object cannot pass
- * itself off as such a value (`spec: {__kubernetes_optional__: []}` as an empty optional).
+ * Scanned data (objects, params, requests, image configs) as CEL input, like `toCel`, except that a
+ * key shaped like the tag of a Kubernetes CEL type gets one more leading `_`: an object cannot pass
+ * itself off as an optional, a quantity or an IP (`spec: {__kubernetes_optional__: []}`).
  */
-export function toCel(v: unknown): CelInput {
+export function dataToCel(v: unknown): CelInput {
+  return toCel(v, true);
+}
+
+/**
+ * A JSON value as CEL input: objects become maps, whole numbers `int` (as Kubernetes' OpenAPI
+ * integers are), other numbers `double`. Values of Kubernetes' CEL types (`cel-tagged.ts`) pass
+ * through as such: this is for values CEL itself produced (variables); data goes through `dataToCel`.
+ */
+export function toCel(v: unknown, escapeTags = false): CelInput {
   if (v === null || v === undefined) return null;
-  if (Array.isArray(v)) return v.map(toCel);
+  if (Array.isArray(v)) return v.map((item) => toCel(item, escapeTags));
   if (typeof v === 'object') {
     const m = new Map<string, CelInput>();
     for (const [key, value] of Object.entries(v as Record<string, unknown>))
-      m.set(key.startsWith(TAG_KEY_PREFIX) ? `_${key}` : key, toCel(value));
+      m.set(escapeTags && key.startsWith(TAG_KEY_PREFIX) ? `_${key}` : key, toCel(value, escapeTags));
     return m;
   }
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;

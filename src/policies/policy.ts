@@ -8,6 +8,7 @@ import {
   CelEvaluationError,
   compileExpression,
   DEFAULT_COST_LIMIT,
+  dataToCel,
   largestCollection,
   toCel,
   type CompiledExpression,
@@ -379,18 +380,18 @@ function syntheticRequest(object: Record<string, unknown>): Record<string, unkno
 function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
   const pods = podViews(b.object);
   return {
-    object: toCel(b.object),
-    oldObject: toCel(b.oldObject ?? null),
-    params: toCel(b.params ?? null),
-    namespaceObject: toCel(b.namespaceObject ?? null),
-    request: toCel(b.request ?? syntheticRequest(b.object)),
-    podSpecs: toCel(pods.specs),
-    containers: toCel(pods.containers),
+    object: dataToCel(b.object),
+    oldObject: dataToCel(b.oldObject ?? null),
+    params: dataToCel(b.params ?? null),
+    namespaceObject: dataToCel(b.namespaceObject ?? null),
+    request: dataToCel(b.request ?? syntheticRequest(b.object)),
+    podSpecs: dataToCel(pods.specs),
+    containers: dataToCel(pods.containers),
   };
 }
 
 function imageBindings(b: PolicyBindings): Record<string, unknown> {
-  return { object: toCel(b.object), image: toCel(b.image ?? {}) };
+  return { object: dataToCel(b.object), image: dataToCel(b.image ?? {}) };
 }
 
 /** Every pod spec of the object (workloads, AI operators' resources) and every container in them. */
