@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ describe('audit log file', () => {
       for (let i = 0; i < 200 && lines(file).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
       expect(lines(file).map((e) => e.requestId)).toEqual(['req-1']);
     } finally {
-      log.close();
+      await log.close();
     }
   });
 
@@ -55,5 +55,77 @@ describe('audit log file', () => {
     log.write(entry('after-close'));
     await new Promise((r) => setTimeout(r, 150));
     expect(lines(file)).toHaveLength(ids.length);
+  });
+
+  it('has every line in the file, whole and in order, once close resolves (with writes still in flight)', async () => {
+    const file = fileIn();
+    const log = openAuditLog(file);
+    // The file is open and a first write is under way when the rest come and close is called.
+    log.write(entry('first'));
+    await new Promise((r) => setTimeout(r, 150));
+    const big = 'x'.repeat(40_000);
+    const ids = Array.from({ length: 400 }, (_, i) => `req-${i}`);
+    for (const id of ids) log.write({ ...entry(id), client: big });
+    await log.close();
+    const written = lines(file);
+    expect(written.map((e) => e.requestId)).toEqual(['first', ...ids]);
+    expect(written.slice(1).every((e) => e.client === big)).toBe(true);
+  });
+
+  it('has the lines in the file once close resolves, even when the log closes right after it opened', async () => {
+    const file = fileIn();
+    const log = openAuditLog(file);
+    log.write(entry('only'));
+    await log.close();
+    expect(lines(file).map((e) => e.requestId)).toEqual(['only']);
+  });
+
+  it('sends the lines written before a reopen to the moved file and the later ones to the new file', async () => {
+    const file = fileIn();
+    const log = openAuditLog(file);
+    log.write(entry('before'));
+    renameSync(file.replace(/logs\/audit\.jsonl$/, 'logs'), file.replace(/logs\/audit\.jsonl$/, 'rotated'));
+    log.reopen!();
+    log.write(entry('after'));
+    await log.close();
+    expect(lines(file.replace(/logs\/audit\.jsonl$/, 'rotated/audit.jsonl')).map((e) => e.requestId)).toEqual(['before']);
+    expect(lines(file).map((e) => e.requestId)).toEqual(['after']);
+  });
+
+  it('reports a full disk once (and at close what was lost), and goes on taking lines without throwing', async (ctx) => {
+    if (!existsSync('/dev/full')) ctx.skip('no /dev/full on this system');
+    const reports: string[] = [];
+    const log = openAuditLog('/dev/full', { onError: (m) => reports.push(m) });
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 200; i++) log.write(entry(`req-${round}-${i}`));
+      await new Promise((r) => setTimeout(r, 120));
+    }
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/^audit log \/dev\/full: cannot write to it \(ENOSPC: .*requests are served/);
+    await log.close();
+    // Closing tells what never reached the file.
+    expect(reports).toHaveLength(2);
+    expect(reports[1]).toMatch(/^audit log \/dev\/full: \d+ bytes of lines could not be written$/);
+  });
+
+  it('reports a file it cannot open once, and writes to it once a reopen succeeds', async () => {
+    const file = fileIn();
+    const logs = file.replace(/\/audit\.jsonl$/, '');
+    // A regular file where the directory should be: neither mkdir nor open can succeed.
+    writeFileSync(logs, 'not a directory\n');
+    const reports: string[] = [];
+    const log = openAuditLog(file, { onError: (m) => reports.push(m) });
+    log.write(entry('lost-1'));
+    log.write(entry('lost-2'));
+    log.reopen!();
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatch(/cannot open it \((?:EEXIST|ENOTDIR)/);
+    rmSync(logs);
+    mkdirSync(logs);
+    log.reopen!();
+    log.write(entry('kept'));
+    await log.close();
+    expect(lines(file).map((e) => e.requestId)).toEqual(['kept']);
+    expect(reports[1]).toBe(`audit log ${file}: writable again; 2 lines were dropped meanwhile`);
   });
 });

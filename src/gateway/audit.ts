@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino } from 'pino';
 import type { GatewayEndpoint, GuardrailDecision } from './guardrails/types.js';
 import type { TokenCount } from './usage.js';
@@ -38,55 +40,135 @@ export interface AuditLog {
   reopen?(): void;
 }
 
-/** How long an audit line may wait in memory before it is written, and how much may wait at most. */
+/** How long an audit line may wait in memory before it is written. */
 const AUDIT_FLUSH_MS = 100;
-const AUDIT_MAX_PENDING_CHARS = 256 * 1024;
+/** Lines gather until this much waits (sonic-boom writes at most 16 KB at once) or `AUDIT_FLUSH_MS` has passed. */
+const AUDIT_BATCH_BYTES = 12 * 1024;
+/** Most bytes that wait while the file cannot be written (disk full): further lines are dropped, and counted. */
+const AUDIT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
+
+export interface AuditLogOptions {
+  /** Told once when the file cannot be opened or written (and once when it can again); the gateway goes on serving. */
+  onError?(message: string): void;
+}
+
+type Destination = ReturnType<typeof pino.destination>;
 
 /**
- * JSON lines to a file (appended) or standard output (`-`), written off the request path: a request only
- * adds its line to a list, and the lines go out together (one asynchronous write) at most 100 ms later,
- * however few requests come. At 1,000 requests/s that is 10 writes a second instead of one per line or per
- * 4 KB, and no request pays for the join or the system call.
+ * JSON lines to a file (appended) or standard output (`-`), written off the request path by sonic-boom:
+ * a request only appends its line to the buffer, which goes out in one asynchronous write once 12 KB
+ * wait or 100 ms have passed. One write at a time, whole lines in order: lines never interleave.
+ * `close` resolves once every line is in the file. A file that cannot be opened or written (disk full,
+ * permissions) is reported once; lines wait (up to 16 MB) for it to be writable again, then are dropped
+ * and counted, and requests are served all the same.
  */
-export function openAuditLog(file: string): AuditLog {
-  const dest = pino.destination({ dest: file === '-' ? 1 : file, sync: false, mkdir: file !== '-' });
-  let pending: string[] = [];
-  let pendingChars = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let closed = false;
-  const flush = (): void => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return;
-    const batch = pending.join('');
-    pending = [];
-    pendingChars = 0;
-    dest.write(batch);
+export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog {
+  const where = file === '-' ? 'standard output' : file;
+  let failing = false;
+  let dropped = 0;
+  /** Bytes handed to the writers and not yet written. */
+  let unwritten = 0;
+  let closing: Promise<void> | undefined;
+  const fail = (what: string, e: NodeJS.ErrnoException): void => {
+    if (failing) return;
+    failing = true;
+    opts.onError?.(
+      `audit log ${where}: cannot ${what} (${e.code ? `${e.code}: ` : ''}${e.message}); requests are served, their lines wait or are dropped`,
+    );
   };
+  const recovered = (): void => {
+    if (!failing) return;
+    failing = false;
+    opts.onError?.(`audit log ${where}: writable again${dropped ? `; ${dropped} lines were dropped meanwhile` : ''}`);
+    dropped = 0;
+  };
+
+  /** A writer on a freshly opened file (or standard output); undefined when the file cannot be opened. */
+  const open = (): Destination | undefined => {
+    let fd: number;
+    if (file === '-') fd = 1;
+    else
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+        fd = openSync(file, 'a');
+      } catch (e) {
+        fail('open it', e as NodeJS.ErrnoException);
+        return undefined;
+      }
+    const d = pino.destination({
+      dest: fd,
+      sync: false,
+      minLength: AUDIT_BATCH_BYTES,
+      periodicFlush: AUDIT_FLUSH_MS,
+      maxLength: AUDIT_MAX_PENDING_BYTES,
+    });
+    d.on('error', (e: NodeJS.ErrnoException) => {
+      fail('write to it', e);
+      // A writer being closed gives up on what it still holds rather than wait forever.
+      retiring.get(d)?.();
+    });
+    d.on('write', (n: number) => {
+      unwritten -= n;
+      if (n > 0) recovered();
+    });
+    d.on('drop', () => dropped++);
+    return d;
+  };
+  /** Writers being closed (the one before a reopen, the last one), each with how to stop waiting for it. */
+  const retiring = new Map<Destination, () => void>();
+  const retirements = new Set<Promise<void>>();
+  const retire = (d: Destination): void => {
+    const done = new Promise<void>((resolve) => {
+      const finish = (): void => {
+        retiring.delete(d);
+        resolve();
+      };
+      retiring.set(d, () => {
+        // What it still holds cannot be written: closing the file is all that is left to do.
+        if (!(d as Destination & { destroyed?: boolean }).destroyed) d.destroy();
+        finish();
+      });
+      d.once('close', finish);
+      d.end();
+    });
+    retirements.add(done);
+    void done.then(() => retirements.delete(done));
+  };
+
+  let dest = open();
   return {
     write(entry) {
-      if (closed) return;
+      if (closing) return;
+      if (!dest) {
+        dropped++;
+        return;
+      }
       const line = JSON.stringify(entry) + '\n';
-      pending.push(line);
-      pendingChars += line.length;
-      if (pendingChars >= AUDIT_MAX_PENDING_CHARS) flush();
-      else timer ??= setTimeout(flush, AUDIT_FLUSH_MS).unref();
+      const droppedBefore = dropped;
+      dest.write(line);
+      if (dropped === droppedBefore) unwritten += Buffer.byteLength(line);
     },
+    /** The old file keeps the lines written before; the new one gets the lines after. */
     reopen() {
-      if (closed || file === '-') return;
-      flush();
-      dest.reopen();
+      if (closing || file === '-') return;
+      const next = open();
+      if (!next) return;
+      if (dest) retire(dest);
+      else recovered();
+      dest = next;
     },
     close() {
-      if (closed) return;
-      closed = true;
-      flush();
-      try {
-        dest.flushSync();
-      } catch {
-        // Nothing buffered, or the destination is not open yet.
+      if (!closing) {
+        if (dest) retire(dest);
+        closing = Promise.all(retirements).then(() => {
+          const lost = [
+            dropped ? `${dropped} lines were dropped` : '',
+            unwritten > 0 ? `${unwritten} bytes of lines could not be written` : '',
+          ];
+          if (dropped || unwritten > 0) opts.onError?.(`audit log ${where}: ${lost.filter(Boolean).join('; ')}`);
+        });
       }
-      if (file !== '-') dest.end();
+      return closing;
     },
   };
 }

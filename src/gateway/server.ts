@@ -124,7 +124,11 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
   const log = opts.logger || undefined;
   const metrics = new GatewayMetrics();
   const budgets = new Budgets(opts.now);
-  const fileAudit = opts.audit ?? openAuditLog(opts.config.audit.file);
+  const fileAudit =
+    opts.audit ??
+    openAuditLog(opts.config.audit.file, {
+      onError: (message) => (log ? log.error(message) : process.emitWarning(message)),
+    });
   const storeConfig = opts.config.audit.store;
   const storeAudit =
     storeConfig &&
