@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Engine } from '../../../core/engine.js';
+import { MemorySourceFile } from '../../../core/source-file.js';
+import { allParsers } from '../../../parsers/index.js';
 import type { Finding } from '../../../core/types.js';
 import { testVulnerabilities } from '../../../testing/memory-vulnerabilities.js';
 import { runRule } from '../../../testing/rule-tester.js';
 import malicious from '../malicious-package.js';
 import vulnerable from '../vulnerable-dependency.js';
+import { Lockfiles } from './lockfiles.js';
 
 const settings = { vulnerabilities: testVulnerabilities() };
 const at = (findings: Finding[]) => findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.message}`);
@@ -104,5 +108,26 @@ describe('a package a manifest asks for and a lockfile next to it resolves is re
     expect(at(runRule(malicious, manifest, { settings }).findings)).toEqual([
       expect.stringMatching(/^package\.json:1 chalk has malicious releases and the manifest does not pin a version/),
     ]);
+  });
+});
+
+describe('judgedPackages', () => {
+  it('works out the packages of a file set once per scan, whichever rules judge them', () => {
+    const judged = vi.spyOn(Lockfiles.prototype, 'judged');
+    try {
+      const engine = new Engine({
+        parsers: allParsers,
+        rules: [vulnerable, malicious],
+        settings,
+        today: '2026-01-01',
+      });
+      engine.scanFile(new MemorySourceFile('train/requirements.in', 'torch==2.1.0\n'));
+      engine.scanFile(new MemorySourceFile('train/requirements.txt', compiled));
+      const { findings } = engine.finish();
+      expect(findings.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`)).toContain('SCA-0001 train/requirements.txt:9');
+      expect(judged).toHaveBeenCalledTimes(1);
+    } finally {
+      judged.mockRestore();
+    }
   });
 });

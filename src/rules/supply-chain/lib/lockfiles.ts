@@ -31,7 +31,7 @@ export interface JudgedPackage {
   doc: DependencyDocument;
   dep: DeclaredDependency;
   /** Names of the manifests next to this lockfile that ask for the package (`requirements.in`, `package.json`). */
-  requestedIn: string[];
+  requestedIn: readonly string[];
 }
 
 /**
@@ -94,14 +94,22 @@ export class Lockfiles {
   }
 }
 
+/** `judgedPackages` of each document, worked out once for all the rules that judge its packages. */
+const judgedCache = new WeakMap<DependencyDocument | DependencySetDocument, readonly JudgedPackage[]>();
+
 /**
  * The registry packages a rule judges in `doc`: those of a `deps-set`, each once (see `Lockfiles.judged`);
  * those of a `deps` document no set gathers (an rpm database, a Go executable: no lockfile pairs with them).
+ * Worked out once per document: every rule of the scan that judges packages gets the same list.
  */
-export function judgedPackages(doc: DependencyDocument | DependencySetDocument): JudgedPackage[] {
-  if (doc.kind === 'deps-set') return new Lockfiles(doc.manifests).judged(doc.manifests);
-  if (doc.inSet) return [];
-  return registryPackages(doc.manifest).map((dep) => ({ doc, dep, requestedIn: [] }));
+export function judgedPackages(doc: DependencyDocument | DependencySetDocument): readonly JudgedPackage[] {
+  let judged = judgedCache.get(doc);
+  if (!judged) {
+    if (doc.kind === 'deps-set') judged = new Lockfiles(doc.manifests).judged(doc.manifests);
+    else judged = doc.inSet ? [] : registryPackages(doc.manifest).map((dep) => ({ doc, dep, requestedIn: [] }));
+    judgedCache.set(doc, judged);
+  }
+  return judged;
 }
 
 /** ` (required in requirements.in)`: the manifests whose request the lockfile's entry resolves. */
