@@ -118,6 +118,7 @@ describe('judgedPackages', () => {
       const engine = new Engine({
         parsers: allParsers,
         rules: [vulnerable, malicious],
+        lookup: () => undefined,
         settings,
         today: '2026-01-01',
       });
