@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
-import { DiskSourceFile, type SourceFile } from './core/source-file.js';
+import { isPlainlyWalked, type DiskSourceFile, type SourceFile } from './core/source-file.js';
 import type { Finding, ScanError } from './core/types.js';
 import type { SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
@@ -207,7 +207,7 @@ export class ScanThreads {
 
   /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
   private delegated(file: SourceFile): boolean {
-    if (!plainlyWalked(file)) return false;
+    if (!isPlainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
     if (!this.worker && this.bytesMain >= this.workerAfter) this.start();
@@ -264,12 +264,3 @@ export class ScanThreads {
     return reply;
   }
 }
-
-/** A file of the walk as it is on disk, with nothing a renderer marked on it: a worker can open it again by its path. */
-function plainlyWalked(file: SourceFile): file is DiskSourceFile {
-  if (file.renderedBy || file.origins || !(file instanceof DiskSourceFile)) return false;
-  // Renderers mark files they read (chart templates, values files) with properties of their own.
-  return Object.getOwnPropertyNames(file).every((name) => DISK_FILE_PROPERTIES.has(name));
-}
-
-const DISK_FILE_PROPERTIES = new Set(Object.getOwnPropertyNames(new DiskSourceFile('', '', 0)));

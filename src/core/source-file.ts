@@ -169,3 +169,27 @@ function trimPartialUtf8(b: Uint8Array): Uint8Array {
   if (end > 0 && (b[end - 1] & 0xc0) === 0xc0) end--;
   return b.subarray(0, end);
 }
+
+/** On a file a directory walk yields (see `markWalked`); `annotateFile` takes it off. */
+const PLAINLY_WALKED = Symbol('sanctum.plainlyWalked');
+
+/** Marks a file the directory walk yields: opened again by its path alone, it reads the same. */
+export function markWalked<F extends DiskSourceFile>(file: F): F {
+  Object.defineProperty(file, PLAINLY_WALKED, { value: true, configurable: true, enumerable: false });
+  return file;
+}
+
+/** True for a file of the directory walk that nothing has annotated since: another thread can open it by its path and scan it. */
+export function isPlainlyWalked(file: SourceFile): file is DiskSourceFile {
+  return PLAINLY_WALKED in file;
+}
+
+/**
+ * Gives a file a reading its path alone does not tell (a chart template that rendered output stands
+ * for, a values file judged in the rendered objects): the property is set, and the file is no longer
+ * plainly walked. Every such mark on a walked file goes through here.
+ */
+export function annotateFile(file: object, name: string, value: unknown): void {
+  Object.defineProperty(file, name, { value, enumerable: false });
+  delete (file as { [PLAINLY_WALKED]?: true })[PLAINLY_WALKED];
+}

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { DiskSourceFile } from '../core/source-file.js';
+import { DiskSourceFile, markWalked } from '../core/source-file.js';
 
 export interface WalkOptions {
   cwd?: string;
@@ -62,7 +62,7 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
       continue;
     }
     if (st.isFile()) {
-      yield new DiskSourceFile(displayPath(abs, cwd), abs, st.size);
+      yield markWalked(new DiskSourceFile(displayPath(abs, cwd), abs, st.size));
       continue;
     }
     if (!st.isDirectory()) {
@@ -254,7 +254,7 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
         opts.onError(displayPath(abs, cwd), `cannot read file: ${code(e)}`);
         continue;
       }
-      yield new DiskSourceFile(displayPath(abs, cwd), abs, size);
+      yield markWalked(new DiskSourceFile(displayPath(abs, cwd), abs, size));
     } else if (type === 'link') {
       if (skipped(filters, abs, false)) continue;
       checkLink(abs, dirReal, root, cwd, opts);

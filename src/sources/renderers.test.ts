@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../core/engine.js';
+import { DiskSourceFile, isPlainlyWalked } from '../core/source-file.js';
 import type { AnyRule } from '../core/rule.js';
 import { allParsers } from '../parsers/index.js';
 import exposedByService from '../rules/kubernetes/ai-service-exposed-by-service.js';
@@ -193,6 +194,30 @@ describe('Helm charts', () => {
       resource: { apiVersion: 'v1', kind: 'Service', name: 'release-name-nb' },
       renderedBy: ['helm template chart'],
     });
+  });
+
+  it('leaves only the files it did not annotate plainly walked (a worker thread may open those again by their path)', () => {
+    chart();
+    write('apps/pod.yaml', OLLAMA_POD + '\n');
+    const helm = fakeRenderer('helm', `process.stdout.write(${JSON.stringify(HELM_OUTPUT)});`);
+    const files = [
+      ...withRenderedSources(walkTargets(['.'], { cwd: dir, onError: () => undefined }), {
+        helm,
+        kustomize: false,
+        kubectl: false,
+        cwd: dir,
+        onError: () => undefined,
+      }),
+    ];
+    const walked = (path: string) => isPlainlyWalked(files.find((f) => f.path === path && !f.renderedBy)!);
+    expect(walked('apps/pod.yaml')).toBe(true);
+    expect(walked('chart/Chart.yaml')).toBe(true);
+    // A template the rendered output stands for and a values file judged in it read otherwise than their path says.
+    expect(walked('chart/templates/plain.yaml')).toBe(false);
+    expect(walked('chart/values.yaml')).toBe(false);
+    expect(files.filter((f) => f.renderedBy).every((f) => !isPlainlyWalked(f))).toBe(true);
+    // A file on disk that no walk yielded (a values file a renderer reads, say) is not one either.
+    expect(isPlainlyWalked(new DiskSourceFile('apps/pod.yaml', join(dir, 'apps/pod.yaml'), 1))).toBe(false);
   });
 
   it('reports a chart it cannot render in errors: helm missing', () => {

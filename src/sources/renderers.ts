@@ -11,7 +11,7 @@ import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep 
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
 import type { RenderOrigins } from '../core/document.js';
-import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
+import { annotateFile, MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
 import { HelmOrigins, HelmRenderSources, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
 
@@ -68,7 +68,7 @@ export class RenderedSourceFile extends MemorySourceFile {
 }
 
 function markRawTemplate(file: SourceFile): void {
-  Object.defineProperty(file, 'renderState', { value: 'raw-template' satisfies RenderState, enumerable: false });
+  annotateFile(file, 'renderState', 'raw-template' satisfies RenderState);
 }
 
 interface DiskFile extends SourceFile {

@@ -1,5 +1,6 @@
 import type { ScanDocument } from '../../core/document.js';
 import type { ObjectPath } from '../../core/types.js';
+import { annotateFile } from '../../core/source-file.js';
 import { isMapping } from '../yaml/position-table.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
 import type { YamlClassifier } from '../yaml/yaml-parser.js';
@@ -54,7 +55,7 @@ export class HelmValuesDocument extends YamlValueDocument {
 
 /** Marks a values file that a rendered chart stands for: its settings are judged in the rendered objects. */
 export function markValuesRendered(file: object): void {
-  Object.defineProperty(file, 'helmValuesRendered', { value: true, enumerable: false });
+  annotateFile(file, 'helmValuesRendered', true);
 }
 
 export const helmValuesClassifier: YamlClassifier = {
