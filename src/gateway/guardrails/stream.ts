@@ -5,7 +5,7 @@ import { piiPendingFrom } from './pii.js';
 import { secretPendingFrom } from './secrets.js';
 import type { GuardrailSettings } from './settings.js';
 import { actionFor, editsOf, findInText } from './text.js';
-import { refuseTools, refusalNote } from './tools.js';
+import { refuseTools, refusalNote, toolRefusal } from './tools.js';
 import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } from './types.js';
 
 /**
@@ -147,12 +147,11 @@ class StreamGuardImpl implements StreamGuard {
   private readonly texts = new Map<string, Held>();
   /** The last chunk object seen, as the template of a chunk made to carry held text. */
   private template?: Obj;
-  private readonly refusedCalls = new Map<number, Set<number>>();
+  /** Per choice, its refused calls: tool calls by index, and the legacy function call. */
+  private readonly refusedCalls = new Map<number, Set<number | 'function_call'>>();
   private readonly allowedCalls = new Set<number>();
   private readonly refusedNames = new Map<number, string[]>();
   private readonly refusedOutputs = new Set<number>();
-  /** Choices whose legacy `function_call` was refused. */
-  private readonly refusedFunctionCalls = new Set<number>();
   private sequence = 0;
 
   constructor(
@@ -309,7 +308,10 @@ class StreamGuardImpl implements StreamGuard {
             changed = true;
           }
         }
-        if (isObj(delta.function_call) && this.refusesFunctionCall(index, delta.function_call)) {
+        if (
+          isObj(delta.function_call) &&
+          this.refusesCall(index, 'function_call', delta.function_call.name, `choices[${index}].delta.function_call`)
+        ) {
           delete delta.function_call;
           changed = true;
         }
@@ -409,50 +411,33 @@ class StreamGuardImpl implements StreamGuard {
     return out;
   }
 
-  /** Whether a legacy `function_call` delta belongs to a call refused by the allow-list (its first delta names the function). */
-  private refusesFunctionCall(choice: number, call: Obj): boolean {
+  /**
+   * Whether a call of a choice (a tool call by its index, or the legacy `function_call`) is refused by the
+   * allow-list. Its first delta names the function: that one decides, and the call's later deltas follow.
+   */
+  private refusesCall(choice: number, call: number | 'function_call', name: unknown, where: string): boolean {
     const allowed = this.settings.tools.allowed;
     if (allowed === undefined) return false;
-    if (typeof call.name === 'string') {
-      if (allowed.includes(call.name)) {
-        this.allowedCalls.add(choice);
-        return false;
+    let refused = this.refusedCalls.get(choice);
+    if (typeof name === 'string') {
+      if (allowed.includes(name)) this.allowedCalls.add(choice);
+      else {
+        if (!refused) this.refusedCalls.set(choice, (refused = new Set()));
+        refused.add(call);
+        this.refusedNames.set(choice, [...(this.refusedNames.get(choice) ?? []), name]);
+        this.decide(toolRefusal(name, where));
       }
-      this.refusedFunctionCalls.add(choice);
-      this.refusedNames.set(choice, [...(this.refusedNames.get(choice) ?? []), call.name]);
-      this.decide({
-        guardrail: 'tools',
-        action: 'refuse',
-        where: `choices[${choice}].delta.function_call`,
-        detail: `call to tool '${call.name.slice(0, 64)}' is not allowed`,
-      });
     }
-    return this.refusedFunctionCalls.has(choice);
+    return refused?.has(call) ?? false;
   }
 
   private filterToolCalls(choice: number, calls: unknown[]): unknown[] {
-    const allowed = this.settings.tools.allowed;
-    if (allowed === undefined) return calls;
-    let refused = this.refusedCalls.get(choice);
+    if (this.settings.tools.allowed === undefined) return calls;
     return calls.filter((call) => {
       if (!isObj(call)) return true;
       const k = typeof call.index === 'number' ? call.index : 0;
       const name = isObj(call.function) ? call.function.name : undefined;
-      if (typeof name === 'string') {
-        if (allowed.includes(name)) this.allowedCalls.add(choice);
-        else {
-          if (!refused) this.refusedCalls.set(choice, (refused = new Set()));
-          refused.add(k);
-          this.refusedNames.set(choice, [...(this.refusedNames.get(choice) ?? []), name]);
-          this.decide({
-            guardrail: 'tools',
-            action: 'refuse',
-            where: `choices[${choice}].delta.tool_calls[${k}]`,
-            detail: `call to tool '${name.slice(0, 64)}' is not allowed`,
-          });
-        }
-      }
-      return !refused?.has(k);
+      return !this.refusesCall(choice, k, name, `choices[${choice}].delta.tool_calls[${k}]`);
     });
   }
 
@@ -524,12 +509,7 @@ class StreamGuardImpl implements StreamGuard {
           !allowed.includes(item.name)
         ) {
           this.refusedOutputs.add(outputIndex);
-          this.decide({
-            guardrail: 'tools',
-            action: 'refuse',
-            where: `output[${outputIndex}]`,
-            detail: `call to tool '${item.name.slice(0, 64)}' is not allowed`,
-          });
+          this.decide(toolRefusal(item.name, `output[${outputIndex}]`));
           return 'drop';
         }
         return 'same';

@@ -24,7 +24,7 @@ export function refuseTools(
             isObj(call) && isObj(call.function) ? call.function.name : isObj(call) && isObj(call.custom) ? call.custom.name : undefined;
           if (typeof name !== 'string' || ok.has(name)) return true;
           refused.push(name);
-          decisions.push(refusal(name, `choices[${i}].message.tool_calls[${k}]`));
+          decisions.push(toolRefusal(name, `choices[${i}].message.tool_calls[${k}]`));
           return false;
         });
         if (refused.length > 0) {
@@ -34,7 +34,7 @@ export function refuseTools(
       }
       if (isObj(msg.function_call) && typeof msg.function_call.name === 'string' && !ok.has(msg.function_call.name)) {
         refused.push(msg.function_call.name);
-        decisions.push(refusal(msg.function_call.name, `choices[${i}].message.function_call`));
+        decisions.push(toolRefusal(msg.function_call.name, `choices[${i}].message.function_call`));
         delete msg.function_call;
       }
       if (refused.length > 0 && !msg.tool_calls && !msg.function_call) {
@@ -53,7 +53,7 @@ export function refuseTools(
       )
         return true;
       refused.push(item.name);
-      decisions.push(refusal(item.name, `output[${i}]`));
+      decisions.push(toolRefusal(item.name, `output[${i}]`));
       return false;
     });
     if (refused.length > 0 && !(body.output as unknown[]).some((it) => isObj(it) && it.type === 'message'))
@@ -67,7 +67,8 @@ export function refuseTools(
   }
 }
 
-function refusal(name: string, where: string): GuardrailDecision {
+/** The decision that refuses a call to tool `name` found at `where`. */
+export function toolRefusal(name: string, where: string): GuardrailDecision {
   return { guardrail: 'tools', action: 'refuse', where, detail: `call to tool '${name.slice(0, 64)}' is not allowed` };
 }
 
