@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { Finding, ScanResult } from '../core/types.js';
 import { allFrameworks } from '../frameworks/index.js';
@@ -223,5 +223,125 @@ describe.each(ENGINES)('migrations over a store with data on $engine', ({ engine
     await t.store.close();
     t.store = await Store.open(t.url);
     expect(await rollups(t.store)).toEqual(before);
+  });
+});
+
+/** Makes every update of the row of `table` whose `column` is `value` fail, as a crash in the middle of a migration would stop it. */
+async function failUpdatesOf(t: TestStore, table: string, column: string, value: string): Promise<void> {
+  const when = sql`old.${sql.ref(column)} = ${sql.lit(value)}`;
+  if (t.store.engine === 'sqlite') {
+    await sql`create trigger sanctum_test_crash before update on ${sql.table(table)} when ${when}
+      begin select raise(abort, 'crash in the middle'); end`.execute(t.store.db);
+    return;
+  }
+  await sql`create or replace function sanctum_test_crash() returns trigger language plpgsql as $$
+      begin raise exception 'crash in the middle'; end $$`.execute(t.store.db);
+  await sql`create trigger sanctum_test_crash before update on ${sql.table(table)} for each row when (${when})
+    execute function sanctum_test_crash()`.execute(t.store.db);
+}
+
+async function allowUpdates(t: TestStore, table: string): Promise<void> {
+  if (t.store.engine === 'sqlite') await sql`drop trigger sanctum_test_crash`.execute(t.store.db);
+  else await sql`drop trigger sanctum_test_crash on ${sql.table(table)}`.execute(t.store.db);
+}
+
+/** Reopening the store fails in the migration; the store is then read as it is, without migrating. */
+async function failedStart(t: TestStore, migration: string): Promise<void> {
+  await t.store.close();
+  await expect(Store.open(t.url)).rejects.toThrow(new RegExp(`${migration} failed: .*crash in the middle`));
+  t.store = await Store.open(t.url, { migrate: false });
+  expect(await appliedMigrations(t.store.db)).not.toContain(migration);
+}
+
+describe.each(ENGINES)('a migration that fails part way on $engine', ({ engine, skip }) => {
+  let t: TestStore;
+  beforeEach(async () => {
+    if (!skip) t = await freshStore(engine);
+  });
+  afterEach(async () => {
+    await t?.dispose();
+  });
+
+  it.skipIf(skip)(`0007 leaves no column and no row of it behind; the next start runs it whole ${skip || ''}`, async () => {
+    const service = (name: string, namespace?: string) => ({
+      kind: 'service' as const,
+      name,
+      path: `k8s/${name}.yaml`,
+      detail: { kind: 'vLLM', ...(namespace ? { namespace } : {}), models: [] },
+    });
+    await ingestRun(
+      t.store,
+      { ...result([finding(1)]), inventory: [service('a', 'llm'), service('b'), service('c', 'llm')] },
+      { target: 'x' },
+    );
+    await migrateDownTo(t.store, '0006-gateway-requests');
+    await failUpdatesOf(t, 'inventory', 'name', 'c');
+    await failedStart(t, '0007-inventory-resources');
+    const inventory = (await t.store.db.introspection.getTables()).find((x) => x.name === 'inventory')!;
+    expect(inventory.columns.map((c) => c.name)).not.toContain('resource_name');
+
+    await allowUpdates(t, 'inventory');
+    await t.store.close();
+    t.store = await Store.open(t.url);
+    expect(
+      await t.store.db.selectFrom('inventory').select(['name', 'resource_namespace', 'resource_name']).orderBy('name').execute(),
+    ).toEqual([
+      { name: 'a', resource_namespace: 'llm', resource_name: 'a' },
+      { name: 'b', resource_namespace: null, resource_name: 'b' },
+      { name: 'c', resource_namespace: 'llm', resource_name: 'c' },
+    ]);
+  });
+
+  it.skipIf(skip)(`0009 gives no alert its time unless it gives every alert its time ${skip || ''}`, async () => {
+    const alert = (n: number, time: unknown, user?: unknown) =>
+      finding(n, {
+        ruleId: 'RT-0001',
+        location: { path: 'audit.log', event: { auditID: `e${n}`, time, user, sourceIPs: [] } as never },
+      });
+    await ingestRun(
+      t.store,
+      parseRunInput(
+        JSON.parse(
+          JSON.stringify([
+            alert(1, '2026-11-08T10:00:00Z', 'alice'),
+            alert(2, '2026-11-08T11:00:00Z'),
+            alert(3, '2026-11-08T12:00:00Z', 'carol'),
+            alert(4, '2026-11-08T13:00:00Z', 'dave'),
+          ]),
+        ),
+      ),
+      { target: 'audit', kind: 'runtime', at: day(8) },
+    );
+    // Detail that no JSON reader takes, and an event time that is not a string: neither stops the migration.
+    await t.store.db
+      .updateTable('findings')
+      .set({ detail: '{"location": {"event": broken' })
+      .where('fingerprint', '=', 'sha256:4')
+      .execute();
+    await t.store.db
+      .updateTable('findings')
+      .set({ detail: JSON.stringify({ location: { event: { time: 1733380800, user: 'erin' } } }) })
+      .where('fingerprint', '=', 'sha256:2')
+      .execute();
+    await migrateDownTo(t.store, '0008-exposure-edges');
+    await t.store.db.updateTable('findings').set({ event_time: null, event_user: null }).execute();
+    await failUpdatesOf(t, 'findings', 'fingerprint', 'sha256:3');
+    await failedStart(t, '0009-runtime-alert-times');
+    expect(await t.store.db.selectFrom('findings').select('fingerprint').where('event_time', 'is not', null).execute()).toEqual([]);
+
+    await allowUpdates(t, 'findings');
+    await t.store.close();
+    t.store = await Store.open(t.url);
+    const times = await t.store.db
+      .selectFrom('findings')
+      .select(['fingerprint', 'event_time', 'event_user'])
+      .orderBy('fingerprint')
+      .execute();
+    expect(times).toEqual([
+      { fingerprint: 'sha256:1', event_time: '2026-11-08T10:00:00Z', event_user: 'alice' },
+      { fingerprint: 'sha256:2', event_time: null, event_user: null },
+      { fingerprint: 'sha256:3', event_time: '2026-11-08T12:00:00Z', event_user: 'carol' },
+      { fingerprint: 'sha256:4', event_time: null, event_user: null },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type RawBuilder } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -333,20 +333,12 @@ export function migrations(engine: Engine): Record<string, Migration> {
       async up(db: Kysely<any>) {
         for (const column of ['resource_kind', 'resource_namespace', 'resource_name'])
           await db.schema.alterTable('inventory').addColumn(column, 'text').execute();
-        const services = await db.selectFrom('inventory').select(['id', 'name', 'detail']).where('kind', '=', 'service').execute();
-        for (const s of services as Array<{ id: number; name: string; detail: string }>) {
-          let namespace: unknown;
-          try {
-            namespace = (JSON.parse(s.detail) as { namespace?: unknown }).namespace;
-          } catch {
-            namespace = undefined;
-          }
-          await db
-            .updateTable('inventory')
-            .set({ resource_namespace: typeof namespace === 'string' ? namespace : null, resource_name: s.name })
-            .where('id', '=', s.id)
-            .execute();
-        }
+        // One statement: the migrator runs the migration in a transaction, and a store with a million
+        // inventory rows is not read into memory and written back row by row.
+        await withJsonStrings(db, engine, (text) =>
+          sql`update inventory set resource_namespace = ${text('detail', ['namespace'])}, resource_name = name
+            where kind = 'service'`.execute(db),
+        );
       },
       async down(db: Kysely<any>) {
         for (const column of ['resource_name', 'resource_namespace', 'resource_kind'])
@@ -381,31 +373,14 @@ export function migrations(engine: Engine): Record<string, Migration> {
     '0009-runtime-alert-times': {
       // 0005 added the event's time and user as columns but left them empty for the alerts stored
       // before it, which the alert list (ordered by that time) therefore never showed. Both are in
-      // the finding's stored detail (`location.event`): copied from there, a page at a time.
+      // the finding's stored detail (`location.event`): copied from there in one statement (the
+      // migrator's transaction holds it; a crash leaves the times of no alert or of all).
       async up(db: Kysely<any>) {
-        let after = 0;
-        for (;;) {
-          const rows: { id: number; detail: string }[] = await db
-            .selectFrom('findings')
-            .select(['id', 'detail'])
-            .where('event_time', 'is', null)
-            .where('detail', 'like', '%"event"%')
-            .where('id', '>', after)
-            .orderBy('id')
-            .limit(1000)
-            .execute();
-          if (!rows.length) break;
-          for (const r of rows) {
-            const event = storedEvent(r.detail);
-            if (event?.time)
-              await db
-                .updateTable('findings')
-                .set({ event_time: event.time, event_user: event.user ?? null })
-                .where('id', '=', r.id)
-                .execute();
-          }
-          after = Number(rows[rows.length - 1].id);
-        }
+        await withJsonStrings(db, engine, (text) => {
+          const time = text('detail', ['location', 'event', 'time']);
+          return sql`update findings set event_time = ${time}, event_user = ${text('detail', ['location', 'event', 'user'])}
+            where event_time is null and detail like '%"event"%' and ${time} is not null`.execute(db);
+        });
       },
       async down() {
         // The times stay: 0005's columns hold them and its own down removes them.
@@ -414,15 +389,40 @@ export function migrations(engine: Engine): Record<string, Migration> {
   };
 }
 
-/** The `location.event` of a finding's stored detail (JSON), when it has a time. */
-function storedEvent(detail: string): { time: string; user?: string } | undefined {
-  try {
-    const event = (JSON.parse(detail) as { location?: { event?: { time?: unknown; user?: unknown } } } | null)?.location?.event;
-    if (typeof event?.time !== 'string') return undefined;
-    return { time: event.time, ...(typeof event.user === 'string' ? { user: event.user } : {}) };
-  } catch {
-    return undefined;
+/** A string at `path` in a column of JSON text, else null (not JSON, no such field, not a string). */
+type JsonString = (column: string, path: readonly string[]) => RawBuilder<string | null>;
+
+const PG_JSON_STRING = 'pg_temp.sanctum_json_string';
+
+/**
+ * Runs `update` with a `JsonString` of this engine, for migrations that copy a field of stored JSON
+ * into a column in one statement. Text that is not JSON gives null on both engines (PostgreSQL's
+ * cast would fail the whole statement: a function of the migration's session catches it).
+ */
+async function withJsonStrings(db: Kysely<any>, engine: Engine, update: (text: JsonString) => Promise<unknown>): Promise<void> {
+  if (engine === 'sqlite') {
+    // CASE, not AND: SQLite's JSON functions fail on text that is not JSON, and only CASE fixes the order.
+    await update((column, path) => {
+      const col = sql.ref(column);
+      const at = sql.lit('$' + path.map((k) => `.${k}`).join(''));
+      return sql<
+        string | null
+      >`case when json_valid(${col}) then case when json_type(${col}, ${at}) = 'text' then json_extract(${col}, ${at}) end end`;
+    });
+    return;
   }
+  await sql`create function ${sql.raw(PG_JSON_STRING)}(t text, path text[]) returns text language plpgsql immutable as $$
+      declare v jsonb;
+      begin
+        v := t::jsonb #> path;
+        if jsonb_typeof(v) = 'string' then return v #>> '{}'; end if;
+        return null;
+      exception when others then return null;
+      end $$`.execute(db);
+  await update(
+    (column, path) => sql<string | null>`${sql.raw(PG_JSON_STRING)}(${sql.ref(column)}, ${sql.lit(`{${path.join(',')}}`)}::text[])`,
+  );
+  await sql`drop function ${sql.raw(PG_JSON_STRING)}(text, text[])`.execute(db);
 }
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql, type DialectAdapter } from 'kysely';
 import { migrateToLatest, type Engine } from './migrations.js';
 import type { StoreSchema } from './schema.js';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -41,7 +41,11 @@ export class Store {
     let store: Store;
     if (loc.engine === 'sqlite') {
       const statements = await openSqlite(loc.target);
-      store = new Store(new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: statements }) }), 'sqlite', statements);
+      store = new Store(
+        new Kysely<StoreSchema>({ dialect: new TransactionalSqliteDialect({ database: statements }) }),
+        'sqlite',
+        statements,
+      );
     } else store = new Store(await openPostgres(loc.target), 'postgres');
     const db = store.db;
     try {
@@ -56,6 +60,25 @@ export class Store {
 
   async close(): Promise<void> {
     await this.db.destroy();
+  }
+}
+
+/**
+ * SQLite runs schema changes in transactions, but Kysely's SQLite adapter says it does not, and its
+ * migrator then runs each migration bare: a crash or an error part way through left a store with
+ * half a migration (columns added, rows half updated, the migration not recorded, so the next start
+ * failed on the columns). Saying so makes the migrator run the pending migrations in one
+ * transaction, as it does on PostgreSQL.
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
   }
 }
 
