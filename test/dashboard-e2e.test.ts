@@ -298,6 +298,10 @@ describe.skipIf(skip)(`dashboard in Chromium ${skip || ''}`, () => {
       const kinds = await page.locator('table.alerts tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-kind')));
       expect(new Set(kinds)).toEqual(new Set(['runtime', 'admission']));
       expect(await page.locator('#alerts-chart canvas').count()).toBe(1);
+      // The store counts the chart's alerts over the range chosen in the form.
+      await page.selectOption('#alert-filters select[name="range"]', '7d');
+      await page.waitForFunction(() => location.hash.includes('range=7d'));
+      await page.waitForSelector('#alerts-chart canvas');
       expect(await page.locator('table.alerts .action-deny').count()).toBeGreaterThan(0);
 
       // An alert that arrives while the page is open shows up on its own, first, marked as new.

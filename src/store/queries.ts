@@ -582,14 +582,27 @@ export async function listInventory(
   }));
 }
 
-/** The exposure graph of each target's newest complete run. */
-export async function listExposureEdges(
-  store: Store,
-  opts: { targetId?: number } = {},
-): Promise<Array<{ targetId: number; target: string; edge: ExposureEdge }>> {
+/** Most exposure edges read at once (the graphs are walked in memory). */
+export const EXPOSURE_EDGE_LIMIT = 50_000;
+
+export interface ExposureEdges {
+  edges: Array<{ targetId: number; target: string; edge: ExposureEdge }>;
+  /**
+   * Targets whose graphs were not read: the newest runs hold more edges than the limit in all. The
+   * graphs are read target by target, so every graph in `edges` is whole; none is walked in part.
+   */
+  cut: Array<{ targetId: number; target: string }>;
+}
+
+/** The exposure graph of each target's newest complete run, whole graphs up to `limit` edges in all (default `EXPOSURE_EDGE_LIMIT`). */
+export async function listExposureEdges(store: Store, opts: { targetId?: number; limit?: number } = {}): Promise<ExposureEdges> {
+  const limit = opts.limit ?? EXPOSURE_EDGE_LIMIT;
   let q = store.db
     .selectFrom('exposure_edges as e')
     .innerJoin('targets as t', 't.id', 'e.target_id')
+    .where('e.run_id', 'in', (eb) => latestRunIds(eb));
+  if (opts.targetId !== undefined) q = q.where('e.target_id', '=', opts.targetId);
+  const rows = await q
     .select([
       'e.target_id',
       't.name as target',
@@ -603,16 +616,29 @@ export async function listExposureEdges(
       'e.to_name',
       'e.detail',
     ])
-    .where('e.run_id', 'in', (eb) => latestRunIds(eb));
-  if (opts.targetId !== undefined) q = q.where('e.target_id', '=', opts.targetId);
-  const rows = await q.limit(50_000).execute();
+    .orderBy('e.target_id')
+    .limit(limit + 1)
+    .execute();
+  let cut: ExposureEdges['cut'] = [];
+  if (rows.length > limit) {
+    // The first target not read to its end, and every one after it.
+    const first = rows[limit].target_id;
+    rows.splice(rows.findIndex((r) => r.target_id === first));
+    const left = await q
+      .select(['e.target_id', 't.name as target'])
+      .distinct()
+      .where('e.target_id', '>=', first)
+      .orderBy('e.target_id')
+      .execute();
+    cut = left.map((r) => ({ targetId: r.target_id, target: r.target }));
+  }
   const node = (role: string, kind: string, namespace: string | null, name: string) => ({
     role: role as ExposureRole,
     kind,
     ...(namespace !== null ? { namespace } : {}),
     name,
   });
-  return rows.map((r) => ({
+  const edges = rows.map((r) => ({
     targetId: r.target_id,
     target: r.target,
     edge: {
@@ -621,6 +647,7 @@ export async function listExposureEdges(
       ...(r.detail ? { detail: JSON.parse(r.detail) as Record<string, string> } : {}),
     },
   }));
+  return { edges, cut };
 }
 
 /** Findings of one target's open set on a resource (`kind`, `namespace`, `name`), for exposure paths. */
@@ -701,35 +728,37 @@ interface AlertEvent {
 }
 
 /** Runtime alerts (findings of events), newest event first, through the index over alerts alone. */
-export async function listAlerts(store: Store, filter: AlertFilter = {}): Promise<{ alerts: Alert[] }> {
-  let q = store.db
-    .selectFrom('findings as f')
-    .innerJoin('targets as t', 't.id', 'f.target_id')
-    .select([
-      'f.id',
-      'f.target_id',
-      't.name as target',
-      't.kind as target_kind',
-      'f.rule_id',
-      'f.title',
-      'f.severity',
-      'f.message',
-      'f.event_time',
-      'f.event_user',
-      'f.resource_kind',
-      'f.resource_namespace',
-      'f.resource_name',
-      'f.status',
-      'f.detail',
-    ])
-    .where('f.event_time', 'is not', null);
+/** The alerts a filter selects, newest first (`listAlerts`) or counted per hour (`alertsPerHour`). */
+function alertsOf(store: Store, filter: Omit<AlertFilter, 'since' | 'limit'>) {
+  let q = store.db.selectFrom('findings as f').innerJoin('targets as t', 't.id', 'f.target_id').where('f.event_time', 'is not', null);
   if (filter.ruleId) q = q.where('f.rule_id', '=', filter.ruleId);
   if (filter.namespace) q = q.where('f.resource_namespace', '=', filter.namespace);
   if (filter.user) q = q.where('f.event_user', '=', filter.user);
-  if (filter.since) q = q.where('f.event_time', '>', filter.since);
   if (filter.severity?.length) q = q.where('f.severity', 'in', filter.severity);
   if (filter.kind) q = q.where('t.kind', '=', filter.kind);
   if (filter.targetId !== undefined) q = q.where('f.target_id', '=', filter.targetId);
+  return q;
+}
+
+export async function listAlerts(store: Store, filter: AlertFilter = {}): Promise<{ alerts: Alert[] }> {
+  let q = alertsOf(store, filter).select([
+    'f.id',
+    'f.target_id',
+    't.name as target',
+    't.kind as target_kind',
+    'f.rule_id',
+    'f.title',
+    'f.severity',
+    'f.message',
+    'f.event_time',
+    'f.event_user',
+    'f.resource_kind',
+    'f.resource_namespace',
+    'f.resource_name',
+    'f.status',
+    'f.detail',
+  ]);
+  if (filter.since) q = q.where('f.event_time', '>', filter.since);
   const rows = await q
     .orderBy('f.event_time', 'desc')
     .orderBy('f.id', 'desc')
@@ -759,4 +788,32 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
     };
   });
   return { alerts };
+}
+
+export interface AlertHour extends Record<Severity, number> {
+  /** The UTC hour of the events' time (`2026-12-05T04`). */
+  hour: string;
+}
+
+/**
+ * Alerts per hour of event time by severity, oldest hour first, counted by the store over every
+ * alert of the range that the filter selects (not over one page of the list). Hours without alerts
+ * are left out. Event times are ISO 8601 text: the hour is a prefix, on both engines.
+ */
+export async function alertsPerHour(
+  store: Store,
+  filter: Omit<AlertFilter, 'limit'> & { since: string; until?: string },
+): Promise<{ hours: AlertHour[] }> {
+  const hour = sql<string>`substr(f.event_time, 1, 13)`;
+  let q = alertsOf(store, filter)
+    .select((eb) => [hour.as('hour'), 'f.severity', eb.fn.countAll<number>().as('n')])
+    .where('f.event_time', '>=', filter.since);
+  if (filter.until) q = q.where('f.event_time', '<', filter.until);
+  const rows = await q.groupBy([hour, 'f.severity']).orderBy(hour).execute();
+  const hours = new Map<string, AlertHour>();
+  for (const r of rows) {
+    const h = hours.get(r.hour) ?? hours.set(r.hour, { hour: r.hour, critical: 0, high: 0, medium: 0, low: 0, info: 0 }).get(r.hour)!;
+    h[r.severity as Severity] += Number(r.n);
+  }
+  return { hours: [...hours.values()] };
 }

@@ -7,7 +7,19 @@ import { allFrameworks } from '../frameworks/index.js';
 import { ingestRun, IngestConflict } from './ingest.js';
 import { sql } from 'kysely';
 import { appliedMigrations, FINDING_TEXT, migrations } from './migrations.js';
-import { compliance, getFinding, getRun, listAlerts, listFindings, listInventory, listRuns, listTargets, posture } from './queries.js';
+import {
+  alertsPerHour,
+  compliance,
+  getFinding,
+  getRun,
+  listAlerts,
+  listExposureEdges,
+  listFindings,
+  listInventory,
+  listRuns,
+  listTargets,
+  posture,
+} from './queries.js';
 import { parseRunInput, RunInputError, type RunInput } from './run-input.js';
 import { Store, parseStoreUrl } from './store.js';
 import { createToken, listTokens, revokeToken, verifyToken } from './tokens.js';
@@ -376,6 +388,77 @@ describe.each(ENGINES)('store on $engine', ({ engine, skip }) => {
     const p = await posture(store(), { now: new Date(), days: 3650 });
     expect(p.runs.map((r) => r.target)).not.toContain('prod');
     expect(p.runs.map((r) => r.target)).toContain('repo-next-to-alerts');
+  });
+
+  it.skipIf(skip)('counts alerts per hour over every alert of the range, not over a page of the list', async () => {
+    // 1,250 alerts over three hours: more than the list gives at once (at most 1,000).
+    const alerts = Array.from({ length: 1250 }, (_, n) =>
+      finding(10_000 + n, {
+        ruleId: 'RT-0009',
+        severity: n % 5 ? 'high' : 'critical',
+        message: `Burst ${n}`,
+        frameworks: [],
+        location: {
+          path: 'audit.log',
+          resource: { kind: 'Pod', namespace: n % 2 ? 'llm' : 'web', name: `p${n}` },
+          event: {
+            auditID: `b-${n}`,
+            time: `2026-12-04T0${7 + (n % 3)}:${String(n % 60).padStart(2, '0')}:00.123456Z`,
+            user: 'mallory',
+            sourceIPs: [],
+          },
+        },
+      }),
+    );
+    const r = await ingestRun(store(), parseRunInput(JSON.parse(JSON.stringify(alerts))), { target: 'burst', kind: 'runtime' });
+    expect((await listAlerts(store(), { targetId: r.targetId, limit: 5000 })).alerts).toHaveLength(1000);
+    const since = '2026-12-04T00:00:00.000Z';
+    const { hours } = await alertsPerHour(store(), { targetId: r.targetId, since });
+    expect(hours).toEqual([
+      { hour: '2026-12-04T07', critical: 84, high: 333, medium: 0, low: 0, info: 0 },
+      { hour: '2026-12-04T08', critical: 83, high: 334, medium: 0, low: 0, info: 0 },
+      { hour: '2026-12-04T09', critical: 83, high: 333, medium: 0, low: 0, info: 0 },
+    ]);
+    // The same filters as the list, and the range's bounds (from `since`, before `until`).
+    const count = async (f: object) =>
+      (await alertsPerHour(store(), { targetId: r.targetId, since, ...f })).hours.reduce((n, h) => n + h.critical + h.high, 0);
+    expect(await count({ namespace: 'llm' })).toBe(625);
+    expect(await count({ severity: ['critical'], namespace: 'web' })).toBe(125);
+    expect(await count({ since: '2026-12-04T08:00:00.000Z', until: '2026-12-04T09:00:00.000Z' })).toBe(417);
+    expect(await count({ user: 'alice' })).toBe(0);
+    expect(await count({ kind: 'admission' })).toBe(0);
+  });
+
+  it.skipIf(skip)('reads whole exposure graphs up to a limit of edges and names the targets it did not read', async () => {
+    const graph = (target: string, n: number) => ({
+      ...result([]),
+      exposure: Array.from({ length: n }, (_, i) => ({
+        from: { role: 'entry' as const, kind: 'Ingress', namespace: 'llm', name: `${target}-in-${i}` },
+        to: { role: 'service' as const, kind: 'Service', namespace: 'llm', name: `svc-${i}` },
+      })),
+    });
+    const ids: Record<string, number> = {};
+    for (const [target, n] of [
+      ['graph-a', 3],
+      ['graph-b', 4],
+      ['graph-c', 2],
+    ] as const)
+      ids[target] = (await ingestRun(store(), graph(target, n), { target })).targetId;
+    const mine = (list: Array<{ target: string }>) => list.map((e) => e.target).filter((t) => t.startsWith('graph-'));
+    const all = await listExposureEdges(store(), { limit: 10_000 });
+    expect(mine(all.edges)).toHaveLength(9);
+    expect(all.cut).toEqual([]);
+    // Edges of other tests' targets are read too: the limit here counts from what is already stored.
+    const before = all.edges.filter((e) => e.targetId < ids['graph-a']).length;
+    // Target b is read only in part at this limit: neither it nor c is walked, both are named.
+    const cut = await listExposureEdges(store(), { limit: before + 5 });
+    expect(mine(cut.edges)).toEqual(['graph-a', 'graph-a', 'graph-a']);
+    expect(mine(cut.cut)).toEqual(['graph-b', 'graph-c']);
+    // No part of a graph, even when the first one is too large.
+    const none = await listExposureEdges(store(), { targetId: ids['graph-b'], limit: 3 });
+    expect(none).toEqual({ edges: [], cut: [{ targetId: ids['graph-b'], target: 'graph-b' }] });
+    const one = await listExposureEdges(store(), { targetId: ids['graph-b'], limit: 4 });
+    expect([one.edges.length, one.cut]).toEqual([4, []]);
   });
 
   it.skipIf(skip)('writes a run in one transaction: a failure part-way leaves nothing of it', async () => {

@@ -1,5 +1,6 @@
 import type {
   Alert,
+  AlertHour,
   FindingDetail,
   FindingSummary,
   FrameworkCompliance,
@@ -8,11 +9,12 @@ import type {
   RunSummary,
   TargetSummary,
 } from '../../src/store/queries.js';
-import type { ExposurePath, InventoryItemWithFindings } from '../../src/server/dashboard/exposure.js';
+import type { ExposureCut, ExposurePath, InventoryItemWithFindings } from '../../src/server/dashboard/exposure.js';
 import type { GatewayRequest, GatewayUsage } from '../../src/store/gateway-requests.js';
 
 export type {
   Alert,
+  AlertHour,
   FindingDetail,
   FindingSummary,
   FrameworkCompliance,
@@ -21,6 +23,7 @@ export type {
   Posture,
   RunSummary,
   TargetSummary,
+  ExposureCut,
   ExposurePath,
   GatewayRequest,
   GatewayUsage,

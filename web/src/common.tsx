@@ -43,6 +43,11 @@ export function Status({ loading, error }: { loading: boolean; error?: string })
   return null;
 }
 
+/** The start of a range of `ms` that ends now, on the hour: the same URL (and answer) for every render within the hour. */
+export function rangeStart(ms: number, now = Date.now()): string {
+  return new Date(Math.floor(now / 3_600_000) * 3_600_000 - ms).toISOString();
+}
+
 export const day = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '');
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '');
 

@@ -33,6 +33,12 @@ export interface ExposurePath {
   hops: ExposureHop[];
 }
 
+/** The targets whose exposure graphs the inventory did not walk: more edges than `limit` in all (their paths come from their findings). */
+export interface ExposureCut {
+  limit: number;
+  targets: string[];
+}
+
 const ENTRY_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'Gateway', 'IngressRoute', 'VirtualService']);
 
 /**

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../core/types.js';
 import { createToken } from '../../store/tokens.js';
 import { uploadResult, UploadError } from '../../store/upload.js';
-import { isLoopback } from './server.js';
+import type { FastifyInstance } from 'fastify';
+import { ingestRun } from '../../store/ingest.js';
+import { parseRunInput } from '../../store/run-input.js';
+import { Store } from '../../store/store.js';
+import { createDashboardServer, isLoopback } from './server.js';
 import { startDashboard, type RunningServer } from './start.js';
 
 const RESULT: ScanResult = {
@@ -201,6 +205,42 @@ describe('sanctum serve API', () => {
     expect((await post(JSON.stringify(bad), write)).status).toBe(400);
   });
 
+  it('counts alerts per hour for the alerts chart over the range, with the filters of the list', async () => {
+    const alert = (n: number, hour: number) => ({
+      ...RESULT.findings[0],
+      ruleId: 'RT-0001',
+      severity: n % 2 ? 'high' : 'medium',
+      fingerprint: `sha256:alert-${n}`,
+      location: {
+        path: 'audit.log',
+        resource: { kind: 'Pod', namespace: 'llm', name: 'p' },
+        event: { time: `2026-12-03T1${hour}:00:0${n % 10}Z`, user: n % 3 ? 'bob' : 'alice' },
+      },
+    });
+    const batch = Array.from({ length: 30 }, (_, n) => alert(n, n % 2));
+    const stored = await post(JSON.stringify(batch), write, '?kind=runtime&target=hourly');
+    expect(stored.status).toBe(201);
+    const { targetId } = (await stored.json()) as { targetId: number };
+    const hourly = async (query: string) => {
+      const r = await get(`/api/v1/alerts/hourly?target=${targetId}&${query}`, readOnly);
+      expect(r.status).toBe(200);
+      return ((await r.json()) as { hours: Array<Record<string, unknown>> }).hours;
+    };
+    expect(await hourly('since=2026-12-03T00:00:00Z')).toEqual([
+      { hour: '2026-12-03T10', critical: 0, high: 0, medium: 15, low: 0, info: 0 },
+      { hour: '2026-12-03T11', critical: 0, high: 15, medium: 0, low: 0, info: 0 },
+    ]);
+    expect(await hourly('since=2026-12-03T00:00:00Z&user=alice&severity=medium')).toEqual([
+      { hour: '2026-12-03T10', critical: 0, high: 0, medium: 5, low: 0, info: 0 },
+    ]);
+    expect(await hourly('since=2026-12-03T11:00:00Z')).toHaveLength(1);
+    // Without a range: the last 24 hours, which these alerts are not in.
+    expect(await hourly('')).toEqual([]);
+    expect((await get('/api/v1/alerts/hourly?since=yesterday', readOnly)).status).toBe(400);
+    expect((await get('/api/v1/alerts/hourly?kind=scan', readOnly)).status).toBe(400);
+    expect((await get('/api/v1/alerts/hourly')).status).toBe(401);
+  });
+
   it('takes SARIF from other tools', async () => {
     const sarif = {
       version: '2.1.0',
@@ -218,5 +258,56 @@ describe('sanctum serve API', () => {
       kind: 'external',
       lastRun: { counts: { high: 1 } },
     });
+  });
+});
+
+describe('inventory over more exposure edges than it reads at once', () => {
+  let dir: string;
+  let store: Store;
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-serve-cut-'));
+    store = await Store.open(`sqlite:${join(dir, 'store.db')}`);
+    app = await createDashboardServer({ store, noAuth: true, frameworks: [], lookupRule: () => undefined, exposureEdgeLimit: 3 });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('names the targets whose graphs it did not walk, and shows their paths from their findings', async () => {
+    const upload = (target: string, services: string[]) =>
+      ingestRun(
+        store,
+        parseRunInput({
+          ...RESULT,
+          inventory: services.map((name) => ({ kind: 'service', name, detail: { kind: 'vLLM', namespace: 'llm', models: [] } })),
+          exposure: services.flatMap((name) => [
+            {
+              from: { role: 'entry', kind: 'Ingress', namespace: 'llm', name: `${name}-in` },
+              to: { role: 'service', kind: 'Service', namespace: 'llm', name },
+            },
+            {
+              from: { role: 'service', kind: 'Service', namespace: 'llm', name },
+              to: { role: 'workload', kind: 'Deployment', namespace: 'llm', name },
+              detail: { runs: 'vLLM' },
+            },
+          ]),
+        }),
+        { target },
+      );
+    await upload('small', ['vllm']);
+    await upload('large', ['tgi', 'ollama']);
+    const inv = async (query = '') => (await app.inject({ url: `/api/v1/inventory${query}` })).json();
+    const all = await inv();
+    expect(all.exposureCut).toEqual({ limit: 3, targets: ['large'] });
+    expect(all.exposure.map((p: any) => [p.target, p.source, p.service])).toEqual([
+      ['small', 'graph', 'vllm'],
+      ['large', 'findings', 'ollama'],
+      ['large', 'findings', 'tgi'],
+    ]);
+    const small = await inv(`?target=${all.items.find((i: any) => i.target === 'small').targetId}`);
+    expect(small.exposureCut).toBeUndefined();
   });
 });

@@ -11,7 +11,9 @@ import {
   findingsOnResources,
   getFinding,
   getRun,
+  alertsPerHour,
   listAlerts,
+  EXPOSURE_EDGE_LIMIT,
   listExposureEdges,
   listFindings,
   listInventory,
@@ -24,7 +26,7 @@ import { parseRunInput, RunInputError } from '../../store/run-input.js';
 import type { TargetKind, TokenScope } from '../../store/schema.js';
 import type { Store } from '../../store/store.js';
 import { verifyToken } from '../../store/tokens.js';
-import { exposurePaths, graphPaths, withResourceFindings } from './exposure.js';
+import { exposurePaths, graphPaths, withResourceFindings, type ExposureCut } from './exposure.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 
 export interface DashboardOptions {
@@ -39,6 +41,8 @@ export interface DashboardOptions {
   /** Rule metadata for a finding's explanation and fix. */
   lookupRule(idOrSlug: string): AnyRule | undefined;
   logger?: boolean;
+  /** Most exposure edges the inventory reads at once (default `EXPOSURE_EDGE_LIMIT`); the answer names the targets past it. */
+  exposureEdgeLimit?: number;
 }
 
 export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
@@ -209,32 +213,44 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
         : undefined,
     };
   });
-  app.get('/api/v1/alerts', read, async (req) => {
-    const q = req.query as Record<string, unknown>;
-    const since = str(q.since);
-    if (since !== undefined && Number.isNaN(Date.parse(since))) throw new HttpError(400, `since must be an ISO 8601 time (got '${since}')`);
+  /** The alert filters of the alerts page (its list and its chart), checked. */
+  const alertFilter = (q: Record<string, unknown>) => {
     const kind = str(q.kind);
     if (kind !== undefined && kind !== 'runtime' && kind !== 'admission') throw new HttpError(400, 'kind must be runtime or admission');
-    return listAlerts(store, {
+    return {
       ruleId: str(q.rule),
       namespace: str(q.namespace),
       user: str(q.user),
-      since,
       severity: severities(q.severity),
       kind,
       targetId: int(q.target),
-      limit: int(q.limit),
-    });
+    };
+  };
+  const time = (q: Record<string, unknown>, name: string) => {
+    const v = str(q[name]);
+    if (v !== undefined && Number.isNaN(Date.parse(v))) throw new HttpError(400, `${name} must be an ISO 8601 time (got '${v}')`);
+    return v;
+  };
+  app.get('/api/v1/alerts', read, async (req) => {
+    const q = req.query as Record<string, unknown>;
+    return listAlerts(store, { ...alertFilter(q), since: time(q, 'since'), limit: int(q.limit) });
+  });
+  // Alerts per hour for the page's chart, counted over the whole range (default: the last 24 hours).
+  app.get('/api/v1/alerts/hourly', read, async (req) => {
+    const q = req.query as Record<string, unknown>;
+    const since = time(q, 'since') ?? new Date(Date.now() - 86_400_000).toISOString();
+    return alertsPerHour(store, { ...alertFilter(q), since, until: time(q, 'until') });
   });
   addGatewayRoutes(app, store, { read: need('read'), write: need('write') });
   app.get('/api/v1/inventory', read, async (req) => {
     const q = req.query as Record<string, unknown>;
     const items = await listInventory(store, { targetId: int(q.target), kind: str(q.kind) });
-    const edges = await listExposureEdges(store, { targetId: int(q.target) });
+    const { edges, cut } = await listExposureEdges(store, { targetId: int(q.target), limit: opts.exposureEdgeLimit });
     const graphed = new Set(edges.map((e) => e.targetId));
     const targets = [...new Set([...items.filter((i) => i.kind === 'service' || i.resource).map((i) => i.targetId), ...graphed])];
     const onResources = new Map(await Promise.all(targets.map(async (t) => [t, await findingsOnResources(store, t)] as const)));
-    // Runs stored with their exposure graph are walked on it; older ones keep the paths read from their findings.
+    // Runs stored with their exposure graph are walked on it; older ones keep the paths read from their
+    // findings, and so do targets whose graphs were not read (too many edges), which the answer names.
     const exposure = [
       ...graphPaths(edges, items, onResources),
       ...exposurePaths(
@@ -242,7 +258,10 @@ export async function createDashboardServer(opts: DashboardOptions): Promise<Fas
         onResources,
       ),
     ];
-    return { items: withResourceFindings(items, onResources), exposure };
+    const exposureCut: ExposureCut | undefined = cut.length
+      ? { limit: opts.exposureEdgeLimit ?? EXPOSURE_EDGE_LIMIT, targets: cut.map((c) => c.target) }
+      : undefined;
+    return { items: withResourceFindings(items, onResources), exposure, ...(exposureCut ? { exposureCut } : {}) };
   });
 
   if (opts.webRoot && existsSync(join(opts.webRoot, 'index.html'))) {

@@ -1,7 +1,7 @@
 import { useRef } from 'preact/hooks';
-import type { Alert } from '../api.js';
+import type { Alert, AlertHour } from '../api.js';
 import { ChartView, SEVERITY_COLOURS } from '../chart.js';
-import { Panel, SEVERITIES, SeverityBadge, SeverityFilter, Status, useTextFilters, type PageProps } from '../common.js';
+import { Panel, rangeStart, SEVERITIES, SeverityBadge, SeverityFilter, Status, useTextFilters, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 
@@ -9,16 +9,19 @@ import { href } from '../router.js';
 export const ALERTS_REFRESH_MS = 3000;
 const LIMIT = 200;
 
-/** Alerts per hour of event time by severity, oldest hour first, for the chart above the list. */
-export function alertsPerHour(alerts: readonly Alert[]): { hours: string[]; counts: Array<Record<string, number>> } {
-  const byHour = new Map<string, Record<string, number>>();
-  for (const a of alerts) {
-    const hour = a.time.slice(0, 13);
-    const c = byHour.get(hour) ?? byHour.set(hour, { critical: 0, high: 0, medium: 0, low: 0, info: 0 }).get(hour)!;
-    c[a.severity] = (c[a.severity] ?? 0) + 1;
+/** How far back the chart counts alerts. */
+const RANGES = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+type Range = keyof typeof RANGES;
+
+/** Every hour of the range, oldest first, with the store's counts (zero where there were none). */
+export function hoursOfRange(since: string, counted: readonly AlertHour[], now = Date.now()): AlertHour[] {
+  const at = new Map(counted.map((h) => [h.hour, h]));
+  const out: AlertHour[] = [];
+  for (let t = Date.parse(since); t <= now; t += 3_600_000) {
+    const hour = new Date(t).toISOString().slice(0, 13);
+    out.push(at.get(hour) ?? { hour, critical: 0, high: 0, medium: 0, low: 0, info: 0 });
   }
-  const hours = [...byHour.keys()].sort();
-  return { hours, counts: hours.map((h) => byHour.get(h)!) };
+  return out;
 }
 
 /** An event's time in UTC to the second (`2026-12-05 04:21:33 UTC`), whatever offset it was written with. */
@@ -46,6 +49,14 @@ function AlertFilters({ current, go, severity }: FilterProps) {
       }}
     >
       <label>
+        Chart{' '}
+        <select name="range" value={String(current.range)} onChange={(e) => go({ range: (e.target as HTMLSelectElement).value })}>
+          <option value="24h">last 24 hours</option>
+          <option value="7d">last 7 days</option>
+          <option value="30d">last 30 days</option>
+        </select>
+      </label>
+      <label>
         Source{' '}
         <select name="kind" value={String(current.kind ?? '')} onChange={(e) => go({ kind: (e.target as HTMLSelectElement).value })}>
           <option value="">all</option>
@@ -58,7 +69,7 @@ function AlertFilters({ current, go, severity }: FilterProps) {
       {field('namespace', 'namespace')}
       {field('user', 'who acted')}
       <button type="submit">Filter</button>
-      {any && <a href={href('alerts', { target: current.target })}>clear</a>}
+      {any && <a href={href('alerts', { target: current.target, range: current.range })}>clear</a>}
     </form>
   );
 }
@@ -73,11 +84,16 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
   const rule = params.get('rule') ?? '';
   const namespace = params.get('namespace') ?? '';
   const user = params.get('user') ?? '';
-  const current = { target, severity, kind, rule, namespace, user };
-  const list = useApi<{ alerts: Alert[] }>('alerts', { ...current, limit: LIMIT }, onUnauthorized, ALERTS_REFRESH_MS);
+  const range: Range = Object.hasOwn(RANGES, params.get('range') ?? '') ? (params.get('range') as Range) : '24h';
+  const filters = { target, severity, kind, rule, namespace, user };
+  const current = { ...filters, range };
+  const list = useApi<{ alerts: Alert[] }>('alerts', { ...filters, limit: LIMIT }, onUnauthorized, ALERTS_REFRESH_MS);
+  // Counted by the store over the whole range, not over the page of alerts listed below.
+  const since = rangeStart(RANGES[range]);
+  const counted = useApi<{ hours: AlertHour[] }>('alerts/hourly', { ...filters, since }, onUnauthorized, ALERTS_REFRESH_MS);
   // Alerts not on the page before the newest refresh are marked as new (not on the first load of a filter).
   const seen = useRef<{ key: string; ids: Set<number> | undefined; fresh: Set<number> }>({ key: '', ids: undefined, fresh: new Set() });
-  const key = JSON.stringify(current);
+  const key = JSON.stringify(filters);
   if (seen.current.key !== key) seen.current = { key, ids: undefined, fresh: new Set() };
   const alerts = list.data?.alerts;
   if (alerts) {
@@ -90,7 +106,7 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
   const go = (change: Record<string, string | number | undefined>) => {
     location.hash = href('alerts', { ...current, ...change });
   };
-  const perHour = alerts ? alertsPerHour(alerts) : undefined;
+  const perHour = counted.data && counted.data.hours.length > 0 ? hoursOfRange(since, counted.data.hours) : undefined;
   const filterLink = (change: Record<string, string>, text: string) => <a href={href('alerts', { ...current, ...change })}>{text}</a>;
   return (
     <div>
@@ -98,17 +114,18 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
         <AlertFilters key={key} current={current} go={go} severity={severity} />
       </Panel>
       <Panel title="Alerts per hour" id="alerts-chart">
-        {perHour && perHour.hours.length > 0 ? (
+        <Status loading={counted.loading && !counted.data} error={counted.error} />
+        {perHour ? (
           <ChartView
             label="Alerts per hour by severity"
             height={160}
             config={{
               type: 'bar',
               data: {
-                labels: perHour.hours.map((h) => h.replace('T', ' ') + ':00'),
+                labels: perHour.map((h) => h.hour.replace('T', ' ') + ':00'),
                 datasets: SEVERITIES.map((s) => ({
                   label: s,
-                  data: perHour.counts.map((c) => c[s] ?? 0),
+                  data: perHour.map((h) => h[s]),
                   backgroundColor: SEVERITY_COLOURS[s],
                 })),
               },
@@ -116,7 +133,7 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
             }}
           />
         ) : (
-          !list.loading && <p class="muted">No alerts.</p>
+          counted.data && <p class="muted">No alerts in this range.</p>
         )}
       </Panel>
       <Panel title={`Alerts (${alerts ? (alerts.length === LIMIT ? `newest ${LIMIT}` : alerts.length) : '…'}, live)`} id="alerts">

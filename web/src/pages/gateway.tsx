@@ -1,6 +1,6 @@
 import type { GatewayRequest, GatewayUsage } from '../api.js';
 import { ChartView } from '../chart.js';
-import { Panel, Status, useTextFilters, type PageProps } from '../common.js';
+import { Panel, rangeStart, Status, useTextFilters, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 import { eventTime } from './alerts.js';
@@ -15,11 +15,6 @@ const RANGES = {
 } as const;
 type Range = keyof typeof RANGES;
 const PALETTE = ['#3a86ff', '#e4572e', '#2a9d8f', '#f0a202', '#8338ec', '#b3122e', '#6c757d', '#06d6a0', '#ff006e', '#495057'];
-
-/** The start of a range, on the hour: the same URL (and answer) for every render within the hour. */
-function sinceOf(range: Range, now = Date.now()): string {
-  return new Date(Math.floor(now / 3_600_000) * 3_600_000 - RANGES[range].ms).toISOString();
-}
 
 /** Tokens per period and per key (or model), oldest period first: the periods with requests, zero where a line had none. */
 export function tokensOverTime(
@@ -131,7 +126,7 @@ export function Gateway({ params, onUnauthorized }: PageProps) {
     failed: params.get('failed') ?? '',
     guarded: params.get('guarded') ?? '',
   };
-  const since = sinceOf(range);
+  const since = rangeStart(RANGES[range].ms);
   const scope = { key: current.key, model: current.model, gateway: current.gateway, since };
   const overTime = useApi<{ usage: GatewayUsage[] }>('gateway/usage', { ...scope, by: RANGES[range].by }, onUnauthorized);
   const summed = useApi<{ usage: GatewayUsage[] }>('gateway/usage', scope, onUnauthorized);

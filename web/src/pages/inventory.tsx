@@ -1,4 +1,4 @@
-import type { ExposurePath, InventoryItem, InventoryItemWithFindings } from '../api.js';
+import type { ExposureCut, ExposurePath, InventoryItem, InventoryItemWithFindings } from '../api.js';
 import { Panel, SeverityBadge, Status, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
@@ -127,13 +127,24 @@ function ExposureRow({ path }: { path: ExposurePath }) {
 
 /** The AI inventory of each target's newest run: AI services with their exposure paths, models, datasets, packages. */
 export function Inventory({ target, onUnauthorized }: PageProps) {
-  const inv = useApi<{ items: InventoryItemWithFindings[]; exposure: ExposurePath[] }>('inventory', { target }, onUnauthorized);
+  const inv = useApi<{ items: InventoryItemWithFindings[]; exposure: ExposurePath[]; exposureCut?: ExposureCut }>(
+    'inventory',
+    { target },
+    onUnauthorized,
+  );
+  const cut = inv.data?.exposureCut;
   const items = inv.data?.items ?? [];
   const gpus = items.filter((i) => i.kind === 'gpu');
   return (
     <div>
       <Status {...inv} />
       <Panel title="AI services and their exposure paths" id="exposure">
+        {cut && (
+          <p class="warning" id="exposure-cut">
+            {`The exposure graphs of ${cut.targets.length === 1 ? 'one target' : `${cut.targets.length} targets`} were not walked: the newest runs hold more than ${cut.limit.toLocaleString('en')} exposure edges in all. Their AI services show the paths read from their findings instead${target === undefined ? '; choose one target to walk its graph' : ''}: `}
+            {cut.targets.join(', ')}
+          </p>
+        )}
         {inv.data && inv.data.exposure.length === 0 && <p class="muted">No AI service in the newest runs.</p>}
         {(inv.data?.exposure ?? []).map((p) => (
           <ExposureRow path={p} />
