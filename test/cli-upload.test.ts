@@ -1,11 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDashboard, type RunningServer } from '../src/server/dashboard/start.js';
 import { fakes } from '../src/rules/secrets/lib/fakes.js';
 import { auditEvent } from '../src/rules/runtime/lib/examples.js';
-import { getFinding, getRun, listAlerts, listFindings, listInventory, listRuns, listTargets } from '../src/store/queries.js';
+import {
+  getFinding,
+  getRun,
+  listAlerts,
+  listExposureEdges,
+  listFindings,
+  listInventory,
+  listRuns,
+  listTargets,
+} from '../src/store/queries.js';
 import { clusterTargetName } from '../src/cli/upload-options.js';
 import { FakeApiServer } from '../src/testing/fake-apiserver.js';
 import { dockerSave } from '../src/testing/images.js';
@@ -169,6 +178,126 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
       (await getRun(server.store, (await listRuns(server.store)).find((x) => x.target === name)!.id))!.errorList;
     const wholeErrors = await errorsOf('whole');
     expect(await errorsOf('sharded')).toEqual(wholeErrors);
+  });
+
+  it('walks one exposure graph for the shards of a run, the same as the whole scan', async () => {
+    // Deployment directories (each its own set of objects, as the exposure graph is built): four
+    // copies of one environment, a team's LoadBalancer, and an Ingress to that team's Service from
+    // a directory of its own (a hop to a Service that is not in its set, whole or sharded).
+    const repo = join(dir, 'graph-repo');
+    const app = (name: string, namespace: string, image: string) => `apiVersion: v1
+kind: Service
+metadata: {name: ${name}, namespace: ${namespace}}
+spec: {selector: {app: ${name}}, ports: [{port: 8000}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  selector: {matchLabels: {app: ${name}}}
+  template:
+    metadata: {labels: {app: ${name}}}
+    spec:
+      containers:
+        - name: server
+          image: ${image}
+          args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+`;
+    const ingress = (name: string, namespace: string, service: string) => `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: ${name}, namespace: ${namespace}}
+spec:
+  rules:
+    - host: ${name}.example.com
+      http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: ${service}, port: {number: 8000}}}}]}
+`;
+    const files: Record<string, string> = {
+      'teams/a/tgi.yaml': app('tgi', 'team-a', 'ghcr.io/huggingface/text-generation-inference:2.0.4').replace(
+        'spec: {selector',
+        'spec: {type: LoadBalancer, selector',
+      ),
+      'edge/ingress.yaml': ingress('tgi-in', 'team-a', 'tgi'),
+    };
+    for (const env of ['dev', 'prod', 'stage', 'qa'])
+      files[`envs/${env}/app.yaml`] = `${ingress('chat', 'llm', 'vllm')}---\n${app('vllm', 'llm', 'vllm/vllm-openai:v0.6.3')}`;
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(repo, path)), { recursive: true });
+      writeFileSync(join(repo, path), text);
+    }
+    const scan = (target: string, shard?: number) =>
+      run(
+        [
+          'scan',
+          repo,
+          '--format',
+          'json',
+          '--output',
+          join(dir, `graph-${target}-${shard ?? 0}.json`),
+          '--upload',
+          server.url,
+          '--token',
+          token,
+          '--upload-target',
+          target,
+          '--fail-on',
+          'none',
+          ...(shard ? ['--run-key', 'graph-pipeline', '--shard', `${shard}/2`] : []),
+        ],
+        { cwd: root },
+      );
+    expect((await scan('graph-whole')).code).toBe(0);
+    expect((await scan('graph-sharded', 1)).code).toBe(0);
+    expect((await scan('graph-sharded', 2)).stderr).toMatch(/shard 2\/2, complete\)/);
+    // The copies of the environment are split between the shards (else this would test nothing).
+    const envsOf = (shard: number) => {
+      const out = JSON.parse(readFileSync(join(dir, `graph-graph-sharded-${shard}.json`), 'utf8')) as {
+        findings: Array<{ location: { path: string } }>;
+      };
+      return new Set(out.findings.map((f) => /envs\/(\w+)\//.exec(f.location.path)?.[1]).filter(Boolean));
+    };
+    expect([envsOf(1).size, envsOf(2).size].every((n) => n > 0)).toBe(true);
+
+    const targetOf = async (name: string) => (await listTargets(server.store)).find((t) => t.name === name)!.id;
+    const graphOf = async (name: string) =>
+      (await listExposureEdges(server.store, { targetId: await targetOf(name) })).edges
+        .map((e) => JSON.stringify([e.edge.from, e.edge.to]))
+        .sort();
+    const whole = await graphOf('graph-whole');
+    expect(whole).toHaveLength(5);
+    expect(await graphOf('graph-sharded')).toEqual(whole);
+    type Path = {
+      targetId: number;
+      target: string;
+      hops: Array<{ label: string; findings: Array<{ id: number; ruleId: string; message: string }> }>;
+    };
+    const pathsOf = async (name: string) => {
+      const r = await fetch(`${server.url}/api/v1/inventory?target=${await targetOf(name)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { exposure } = (await r.json()) as { exposure: Path[] };
+      // Everything but the target and the ids its findings have.
+      return exposure
+        .map(({ targetId: _id, target: _name, hops, ...path }) =>
+          JSON.stringify({
+            ...path,
+            hops: hops.map((h) => ({ ...h, findings: h.findings.map((f) => `${f.ruleId} ${f.message}`).sort() })),
+          }),
+        )
+        .sort();
+    };
+    const wholePaths = await pathsOf('graph-whole');
+    expect(
+      wholePaths.map((p) =>
+        JSON.parse(p)
+          .hops.map((h: { label: string }) => h.label)
+          .join(' → '),
+      ),
+    ).toEqual([
+      "Ingress 'tgi-in' → Service 'tgi' → Deployment 'tgi'",
+      "Service 'tgi' → Deployment 'tgi'",
+      "Ingress 'chat' → Service 'vllm' → Deployment 'vllm' → meta-llama/Llama-3.1-8B-Instruct",
+    ]);
+    expect(await pathsOf('graph-sharded')).toEqual(wholePaths);
   });
 
   it('--shard needs a run key to upload, and a valid I/N', async () => {

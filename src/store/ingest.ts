@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Insertable, type Transaction } from 'kysely';
 import type { Finding, ScanError, Severity } from '../core/types.js';
+import type { ExposureEdge } from '../inventory/exposure-types.js';
 import type { RunInput } from './run-input.js';
 import { EVENT_TARGET_KINDS, type FindingTable, type StoreSchema, type TargetKind } from './schema.js';
 import type { Store } from './store.js';
@@ -240,7 +241,7 @@ export async function ingestRun(store: Store, input: RunInput, meta: RunMeta = {
     await insertMapped(
       store,
       trx,
-      input.exposure,
+      await newExposureEdges(trx, run.id, input.exposure, run.shards_received > 0),
       (e) => ({
         run_id: run.id,
         target_id: targetId,
@@ -360,16 +361,50 @@ async function newErrors(
   errors: readonly ScanError[],
   runHasShards: boolean,
 ): Promise<ScanError[]> {
-  const seen = new Set<string>();
-  if (runHasShards)
-    for (const e of await trx.selectFrom('run_errors').select(['path', 'message', 'line']).where('run_id', '=', runId).execute())
-      seen.add(errorKey(e));
-  const out: ScanError[] = [];
-  for (const e of errors) {
-    const key = errorKey(e);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(e);
+  const stored = runHasShards
+    ? await trx.selectFrom('run_errors').select(['path', 'message', 'line']).where('run_id', '=', runId).execute()
+    : [];
+  return unseen(errors, errorKey, stored.map(errorKey));
+}
+
+/** One edge from one object to another, whatever its detail. */
+const edgeKey = (parts: ReadonlyArray<string | null | undefined>): string => parts.map((p) => p ?? '').join('\u0000');
+
+/**
+ * The upload's exposure edges that the run does not hold yet. A scan keeps one edge from one object
+ * to another however many sets of objects give it (an object in two deployment directories); the
+ * shards of a sharded run see those sets in different jobs, and the run keeps each edge once, as
+ * the whole scan does (else the path through it would be walked twice).
+ */
+async function newExposureEdges(
+  trx: Transaction<StoreSchema>,
+  runId: number,
+  edges: readonly ExposureEdge[],
+  runHasShards: boolean,
+): Promise<ExposureEdge[]> {
+  const stored = runHasShards
+    ? await trx
+        .selectFrom('exposure_edges')
+        .select(['from_role', 'from_kind', 'from_namespace', 'from_name', 'to_role', 'to_kind', 'to_namespace', 'to_name'])
+        .where('run_id', '=', runId)
+        .execute()
+    : [];
+  return unseen(
+    edges,
+    ({ from, to }) => edgeKey([from.role, from.kind, from.namespace, from.name, to.role, to.kind, to.namespace, to.name]),
+    stored.map((e) => edgeKey([e.from_role, e.from_kind, e.from_namespace, e.from_name, e.to_role, e.to_kind, e.to_namespace, e.to_name])),
+  );
+}
+
+/** The items whose key is neither in `stored` nor of an item before them. */
+function unseen<T>(items: readonly T[], key: (item: T) => string, stored: Iterable<string>): T[] {
+  const seen = new Set(stored);
+  const out: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(item);
   }
   return out;
 }
