@@ -5,7 +5,8 @@ type CelLibrary = typeof import('@bufbuild/cel');
 
 /**
  * CEL's optional values, as the API server offers them (Kubernetes 1.29+): `optional.of(x)`,
- * `optional.none()`, `optional.ofNonZeroValue(x)`, and on an optional `hasValue()`, `value()`,
+ * `optional.none()`, `optional.ofNonZeroValue(x)`, `optional.unwrap(list)` and `list.unwrapOpt()` (the
+ * values of a list of optionals, the none dropped), and on an optional `hasValue()`, `value()`,
  * `orValue(x)`, `or(o)`, `optMap(v, e)`, `optFlatMap(v, e)`; with the syntax of
  * cel-optional-syntax.ts (`a.?b`, `a[?k]`, `[?x]`, `{?k: v}`), e.g.
  * `object.?spec.?replicas.orValue(1) <= 3`.
@@ -67,6 +68,16 @@ function entryValues(e: unknown): CelInput[] {
   return (entry as ListLike).size > 0 ? [(entry as ListLike).get(0) as CelInput] : [];
 }
 
+/** `optional.unwrap(list)` and `list.unwrapOpt()`: the values of the optionals that have one, in order. */
+function unwrap(list: ListLike): CelInput[] {
+  const out: CelInput[] = [];
+  for (let i = 0; i < list.size; i++) {
+    const o = valueOf(list.get(i));
+    if (o.present) out.push(o.value as CelInput);
+  }
+  return out;
+}
+
 /** cel-go's zero values: '', 0, false, empty lists and maps, null. */
 function isZero(v: unknown): boolean {
   if (v === null || v === '' || v === false || v === 0 || v === 0n) return true;
@@ -96,6 +107,10 @@ export function optionalFunctions(cel: CelLibrary): CelFunc[] {
     t.method('optional', 'orValue', [DYN], DYN, function (fallback: CelValue) {
       const o = valueOf(this);
       return (o.present ? o.value : fallback) as CelInput;
+    }),
+    celFunc('optional.unwrap', [L], L, (list: ListLike) => unwrap(list)),
+    celMethod('unwrapOpt', L, [], L, function () {
+      return unwrap(this);
     }),
     t.method('optional', 'or', [DYN], DYN, function (other: CelValue) {
       if (valueOf(this).present) return this as CelInput;

@@ -1,5 +1,5 @@
 import type { CelFunc } from '@bufbuild/cel';
-import { parses } from './cel-tagged.js';
+import { parses, tagged, taggedFunctions, textOf } from './cel-tagged.js';
 
 type CelLibrary = typeof import('@bufbuild/cel');
 
@@ -10,8 +10,6 @@ type CelLibrary = typeof import('@bufbuild/cel');
  * `url.ParseRequestURI`), a URL is an absolute URI or an absolute path, and a `#` is no fragment.
  */
 
-/** The key of the one-entry map a URL is in CEL; its value is the text of the URL. */
-const KEY = '__kubernetes_url__';
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 
 export class UrlError extends Error {}
@@ -104,21 +102,17 @@ function queryMap(query: string): Map<string, string[]> {
 
 /** The CEL functions of the library, made with the CEL library given (loaded lazily by the caller). */
 export function urlFunctions(cel: CelLibrary): CelFunc[] {
-  const { celFunc, celMethod, CelScalar, mapType, listType } = cel;
-  const U = mapType(CelScalar.STRING, CelScalar.STRING);
-  const unwrap = (u: { get(key: string): unknown }): ParsedUrl => {
-    const v = u.get(KEY);
-    if (typeof v !== 'string') throw new UrlError('not a URL (make one with url())');
-    return parseUrl(v);
-  };
+  const { celFunc, CelScalar, mapType, listType } = cel;
+  const t = taggedFunctions(cel);
+  const unwrap = (u: unknown): ParsedUrl => parseUrl(textOf(u, 'url', 'url()'));
   const getter = (name: string, part: (u: ParsedUrl) => string): CelFunc =>
-    celMethod(name, U, [], CelScalar.STRING, function () {
+    t.method('url', name, [], CelScalar.STRING, function () {
       return part(unwrap(this));
     });
   return [
-    celFunc('url', [CelScalar.STRING], U, (s: string) => {
+    celFunc('url', [CelScalar.STRING], CelScalar.DYN, (s: string) => {
       parseUrl(s);
-      return new Map([[KEY, s]]);
+      return tagged('url', s);
     }),
     celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, parses(parseUrl)),
     getter('getScheme', (u) => u.scheme),
@@ -126,7 +120,7 @@ export function urlFunctions(cel: CelLibrary): CelFunc[] {
     getter('getHostname', (u) => hostName(u.host)),
     getter('getPort', (u) => hostPort(u.host)),
     getter('getEscapedPath', (u) => escapedPath(u.path)),
-    celMethod('getQuery', U, [], mapType(CelScalar.STRING, listType(CelScalar.STRING)), function () {
+    t.method('url', 'getQuery', [], mapType(CelScalar.STRING, listType(CelScalar.STRING)), function () {
       return queryMap(unwrap(this).query);
     }),
   ];

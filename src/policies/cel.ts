@@ -4,6 +4,7 @@ import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import { formatFunctions } from './cel-format.js';
 import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
+import { expandMacros, MacroError, macroFunctions } from './cel-macros.js';
 import { optionalFunctions } from './cel-optional.js';
 import { rewriteOptionalSyntax } from './cel-optional-syntax.js';
 import { quantityFunctions } from './cel-quantity.js';
@@ -14,20 +15,15 @@ import { urlFunctions } from './cel-urls.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
- * and macros, optional values, the strings and sets extensions, RE2 regular expressions (linear
- * time), Kubernetes' quantity, list, regex, URL, IP/CIDR, semver and format libraries, and a cost
- * limit. What the API server has and this does not (the authorizer, newer extensions) is a compile
- * error that says so.
+ * and macros, two-variable comprehensions, optional values, the strings, sets and lists extensions,
+ * RE2 regular expressions (linear time), Kubernetes' quantity, list, regex, URL, IP/CIDR, semver and
+ * format libraries, and a cost limit. What the API server has and this does not is a compile error
+ * that says so.
  */
 
 /** Functions of CEL libraries that Kubernetes may offer and Sanctum does not, with what they belong to. */
 const UNSUPPORTED_FUNCTIONS = new Map<string, string>([
-  ...['slice', 'flatten', 'distinct', 'reverse', 'sort', 'sortBy', 'lists.range', 'first', 'last'].map(
-    (f) => [f, "CEL's lists extension"] as const,
-  ),
-  ...['optional.unwrap', 'unwrapOpt'].map((f) => [f, 'the optional library of cel-go v0.22+'] as const),
-  ...['transformList', 'transformMap', 'transformMapEntry'].map((f) => [f, 'two-variable comprehensions (Kubernetes 1.33+)'] as const),
-  ...['all', 'exists', 'existsOne', 'exists_one'].map((f) => [f, 'two-variable comprehensions (Kubernetes 1.33+)'] as const),
+  ...['first', 'last'].map((f) => [f, "cel-go's lists extension after version 3, which the API server does not offer"] as const),
 ]);
 
 /**
@@ -57,6 +53,7 @@ function cel(): CelLibrary {
       ...strings,
       ...quantityFunctions(library),
       ...listFunctions(library),
+      ...macroFunctions(library),
       ...urlFunctions(library),
       ...regexFunctions(library),
       ...ipFunctions(library),
@@ -114,6 +111,12 @@ export function compileExpression(source: string, variables: readonly string[]):
       rewritten === source ? message : `${message} (in the expression as rewritten for optional values: ${rewritten})`,
     );
   }
+  try {
+    expandMacros(ast.expr!);
+  } catch (e) {
+    if (e instanceof MacroError) throw new CelCompileError(e.message);
+    throw e;
+  }
   const { identifiers, functions } = references(ast.expr, new Set(variables));
   if (identifiers.includes('authorizer') || functions.some((f) => f.startsWith('authorizer.')))
     throw new CelCompileError(
@@ -125,7 +128,7 @@ export function compileExpression(source: string, variables: readonly string[]):
     const library = UNSUPPORTED_FUNCTIONS.get(missing) ?? UNSUPPORTED_FUNCTIONS.get(missing.slice(missing.lastIndexOf('.') + 1));
     throw new CelCompileError(
       library
-        ? `${missing}() of ${library} is not supported by Sanctum's CEL yet, so the expression is not evaluated (it neither passes nor fails)`
+        ? `${missing}() of ${library}, so the expression is not evaluated (it neither passes nor fails)`
         : `undeclared reference to function '${missing}'`,
     );
   }
@@ -248,12 +251,22 @@ const LINEAR_FUNCTIONS = new Set([
   'split',
   'replace',
   'format',
+  'slice',
+  'flatten',
+  'reverse',
+  'sort',
+  '@sortByAssociatedKeys',
+  '@entries',
+  '@mapInsert',
+  'unwrapOpt',
+  'optional.unwrap',
+  'lists.range',
   'contains',
   'startsWith',
   'endsWith',
   '@in',
 ]);
-const QUADRATIC_FUNCTIONS = new Set(['sets.contains', 'sets.equivalent', 'sets.intersects']);
+const QUADRATIC_FUNCTIONS = new Set(['sets.contains', 'sets.equivalent', 'sets.intersects', 'distinct']);
 
 function callCost(fn: string, n: number): number {
   if (QUADRATIC_FUNCTIONS.has(fn)) return n * n;
