@@ -1,6 +1,8 @@
 import type { ObjectPath, Severity } from '../core/types.js';
 import { LabelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
-import { compilePolicy, labelsOf, namespaceOf, PolicyError, type Policy, type Violation } from './policy.js';
+import type { AuthorizerContext } from './cel-authorizer.js';
+import { compilePolicy, labelsOf, namespaceOf, PolicyError, resourceOf, type Policy, type Violation } from './policy.js';
+import { RbacAuthorizer } from './rbac-authorizer.js';
 
 /**
  * ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding objects found among scanned manifests,
@@ -46,14 +48,6 @@ function selector(v: unknown): LabelSelector | undefined {
   if (v === undefined || v === null) return undefined;
   const r = LabelSelectorSchema.safeParse(v);
   return r.success ? r.data : { matchLabels: { '\u0000invalid': '' } };
-}
-
-/** The resource name of a kind, as the API server pluralises it (`NetworkPolicy` → `networkpolicies`). */
-export function resourceOf(kind: string): string {
-  const k = kind.toLowerCase();
-  if (/[^aeiou]y$/.test(k)) return k.slice(0, -1) + 'ies';
-  if (/(s|x|z|ch|sh)$/.test(k)) return k + 'es';
-  return k + 's';
 }
 
 function groupVersion(o: Obj): { group: string; version: string } {
@@ -136,6 +130,12 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
     else if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(nameOf(o), o);
   });
   if (bindings.length === 0) return out;
+  const rbac = new RbacAuthorizer(objects);
+  const authorizer: AuthorizerContext = rbac.hasRbac
+    ? { rbac }
+    : { rbacMissing: 'the scan holds no Roles, ClusterRoles or bindings to decide with' };
+  /** Validations not evaluated, reported once per policy and expression. */
+  const notEvaluated = new Set<string>();
 
   const namespaceObject = (ns: string): Obj => {
     const found = namespaces.get(ns);
@@ -181,8 +181,13 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
         paramSets = found;
       }
       for (const params of paramSets)
-        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: nsObject }))
-          out.push(finding(i, v, compiled.policy!.name, nameOf(binding), actions, severity));
+        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: nsObject, authorizer })) {
+          if (!v.notEvaluated) out.push(finding(i, v, compiled.policy!.name, nameOf(binding), actions, severity));
+          else if (!notEvaluated.has(`${compiled.policy!.name}\0${v.expression}`)) {
+            notEvaluated.add(`${compiled.policy!.name}\0${v.expression}`);
+            out.push({ ...finding(compiled.object, v, compiled.policy!.name, nameOf(binding), actions, 'info'), at: ['spec'] });
+          }
+        }
     });
   }
   return out;

@@ -3,7 +3,7 @@ import type { CelFunc, CelInput, CelType, CelValue } from '@bufbuild/cel';
 type CelLibrary = typeof import('@bufbuild/cel');
 
 /**
- * The values of Kubernetes' CEL types (Quantity, URL, IP, CIDR, Semver, optional, Format) as
+ * The values of Kubernetes' CEL types (Quantity, URL, IP, CIDR, Semver, optional, Format, the authorizer's) as
  * @bufbuild/cel holds them: a map of one entry whose key names the type and whose value is the
  * canonical text (or, for an optional, the list of its zero or one value). Equal values have equal
  * maps, so CEL's `==` compares them as the API server does.
@@ -14,7 +14,20 @@ type CelLibrary = typeof import('@bufbuild/cel');
  * `string()` of an IP and of a CIDR, live side by side.
  */
 
-export type Tag = 'quantity' | 'url' | 'ip' | 'cidr' | 'semver' | 'optional' | 'optional-entry' | 'format';
+export type Tag =
+  | 'quantity'
+  | 'url'
+  | 'ip'
+  | 'cidr'
+  | 'semver'
+  | 'optional'
+  | 'optional-entry'
+  | 'format'
+  | 'authorizer'
+  | 'authz-group'
+  | 'authz-resource'
+  | 'authz-path'
+  | 'authz-decision';
 
 const keyOf = (tag: Tag): string => `__kubernetes_${tag}__`;
 

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { AuthorizerUnknownError, authorizerFunctions } from './cel-authorizer.js';
 import { formatFunctions } from './cel-format.js';
 import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
@@ -61,6 +62,7 @@ function cel(): CelLibrary {
       ...setFunctions(library),
       ...optionalFunctions(library),
       ...formatFunctions(library),
+      ...authorizerFunctions(library),
     ];
     for (const f of funcs) if (f.name.includes('.')) qualifiedFunctions.add(f.name);
     sharedEnv = library.celEnv({ funcs });
@@ -85,6 +87,20 @@ export class CelEvaluationError extends Error {
     super(message);
     this.name = 'CelEvaluationError';
   }
+}
+
+/** An expression that could not be decided where it runs (an authorizer check without the user or the RBAC objects): it neither passes nor fails. */
+export class CelNotEvaluatedError extends CelEvaluationError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CelNotEvaluatedError';
+  }
+}
+
+function evaluationError(e: { message: string; cause?: unknown }): CelEvaluationError {
+  return e.cause instanceof AuthorizerUnknownError || e instanceof AuthorizerUnknownError
+    ? new CelNotEvaluatedError(e.message.replace(/^not evaluated: /, ''))
+    : new CelEvaluationError(e.message);
 }
 
 export interface CompiledExpression {
@@ -118,10 +134,6 @@ export function compileExpression(source: string, variables: readonly string[]):
     throw e;
   }
   const { identifiers, functions } = references(ast.expr, new Set(variables));
-  if (identifiers.includes('authorizer') || functions.some((f) => f.startsWith('authorizer.')))
-    throw new CelCompileError(
-      "'authorizer' is not supported: a scan cannot ask the cluster's authorizer, so the expression is not evaluated (it neither passes nor fails)",
-    );
   const { funcs } = env();
   const missing = functions.find((f) => /^[A-Za-z]/.test(f) && !funcs.find(f));
   if (missing) {
@@ -158,9 +170,9 @@ export function compileExpression(source: string, variables: readonly string[]):
       try {
         out = run(bindings as never) as CelValue;
       } catch (e) {
-        throw new CelEvaluationError((e as Error).message);
+        throw evaluationError(e as Error);
       }
-      if (cel().isCelError(out)) throw new CelEvaluationError(out.message);
+      if (cel().isCelError(out)) throw evaluationError(out);
       return fromCel(out);
     },
   };

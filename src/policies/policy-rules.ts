@@ -14,13 +14,27 @@ export function policyRuleId(policy: Pick<Policy, 'name'>): string {
  * `scan` (files, rendered charts), `cluster` and `webhook` alike; an image-config policy runs on the
  * config of every image `sanctum image` reads (and on image config files a scan finds). Findings are
  * at the validation's `fieldPath` (else the object's name, or the config's runtime part). `context`
- * adds the admission request's bindings.
+ * adds the admission request's bindings. A validation that cannot be decided (an `authorizer` check
+ * without the RBAC objects) is skipped; with `reportNotEvaluated`, the first is an entry of the scan's
+ * errors (the engine records what a rule throws).
  */
-export function policyRules(policies: readonly Policy[], context: Omit<PolicyBindings, 'object'> = {}): AnyRule[] {
+export function policyRules(
+  policies: readonly Policy[],
+  context: Omit<PolicyBindings, 'object'> = {},
+  options: { reportNotEvaluated?: boolean } = {},
+): AnyRule[] {
   return policies.map((policy) => {
+    let announced = false;
     const report = (bindings: PolicyBindings, ctx: Parameters<AnyRule['check']>[1]) => {
+      let skipped: string | undefined;
       for (const v of policy.evaluate(bindings))
-        ctx.report({ message: v.message, at: v.at, severity: v.severity, ...(v.error ? { evidence: v.expression } : {}) });
+        if (v.notEvaluated) skipped ??= v.message;
+        else ctx.report({ message: v.message, at: v.at, severity: v.severity, ...(v.error ? { evidence: v.expression } : {}) });
+      // A validation that cannot be decided here is neither a pass nor a fail: one entry in the scan's errors says so.
+      if (skipped && options.reportNotEvaluated && !announced) {
+        announced = true;
+        throw new Error(skipped);
+      }
     };
     const image = policy.target === 'image-config';
     return {

@@ -6,6 +6,7 @@ import { isSeverity, type ObjectPath, type Severity } from '../core/types.js';
 import {
   CelCompileError,
   CelEvaluationError,
+  CelNotEvaluatedError,
   compileExpression,
   DEFAULT_COST_LIMIT,
   dataToCel,
@@ -15,6 +16,7 @@ import {
 } from './cel.js';
 import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
 import { matchesSelector, LabelSelectorSchema } from './label-selector.js';
+import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerContext } from './cel-authorizer.js';
 
 /**
  * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
@@ -55,6 +57,7 @@ export const POLICY_VARIABLES = [
   'variables',
   'podSpecs',
   'containers',
+  'authorizer',
 ] as const;
 
 /** Names an expression of an image-config policy can read: the config as stored, and a normalised view of it (docs/policies.md). */
@@ -126,6 +129,8 @@ export interface PolicyBindings {
   request?: Record<string, unknown>;
   /** For an image-config policy: the normalised view of the image config (`object` is the config as stored). */
   image?: Record<string, unknown>;
+  /** What `authorizer` checks are decided with (the RBAC objects, the requesting user); none decided without. */
+  authorizer?: AuthorizerContext;
 }
 
 export interface Violation {
@@ -138,6 +143,8 @@ export interface Violation {
   expression: string;
   /** True when the expression could not be evaluated (error or cost limit), not found false. */
   error?: boolean;
+  /** True when it could not be decided here (an authorizer check without the user or RBAC objects): neither a pass nor a fail. */
+  notEvaluated?: boolean;
 }
 
 interface CompiledValidation {
@@ -223,62 +230,86 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       return true;
     },
     evaluate(b) {
-      const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject, b.image);
-      const bound: Record<string, unknown> = target === 'image-config' ? imageBindings(b) : kubernetesBindings(b);
-      const vars = new Map<string, unknown>();
-      bound.variables = vars;
-      const failed = (expression: string, message: string, at: ObjectPath = defaultAt, sev = policySeverity): Violation[] => [
-        { message: `policy ${name}: ${message}`, severity: sev, at, expression, error: true },
-      ];
-      for (const c of conditions) {
-        try {
-          const r = c.expr.evaluate(bound as never, n, costLimit);
-          if (r !== true && r !== false) return failed(c.expr.source, `match condition ${c.name} gave ${typeof r}, not a bool`);
-          if (r === false) return [];
-        } catch (e) {
-          return failed(c.expr.source, `match condition ${c.name} could not be evaluated: ${(e as Error).message}`);
-        }
-      }
-      for (const v of variables) {
-        try {
-          vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
-        } catch (e) {
-          return failed(v.expr.source, `variable ${v.name} could not be evaluated: ${(e as Error).message}`);
-        }
-      }
-      const out: Violation[] = [];
-      for (const v of validations) {
-        let ok: unknown;
-        try {
-          ok = v.expression.evaluate(bound as never, n, costLimit);
-        } catch (e) {
-          if (!(e instanceof CelEvaluationError)) throw e;
-          out.push(
-            ...failed(v.expression.source, `${JSON.stringify(v.expression.source)} could not be evaluated: ${e.message}`, v.at, v.severity),
-          );
-          continue;
-        }
-        if (ok === true) continue;
-        if (ok !== false) {
-          out.push(
-            ...failed(v.expression.source, `${JSON.stringify(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity),
-          );
-          continue;
-        }
-        let message = v.message ?? `failed expression: ${v.expression.source}`;
-        if (v.messageExpression) {
-          try {
-            const m = v.messageExpression.evaluate(bound as never, n, costLimit);
-            if (typeof m === 'string' && m.trim() !== '') message = m;
-          } catch {
-            // As the API server does: a messageExpression that fails falls back to message.
-          }
-        }
-        out.push({ message, severity: v.severity, at: v.at, expression: v.expression.source, ...(v.reason ? { reason: v.reason } : {}) });
-      }
-      return out;
+      return withAuthorizer(b.authorizer ?? { rbacMissing: NO_RBAC }, () => evaluate(b));
     },
   };
+
+  function evaluate(b: PolicyBindings): Violation[] {
+    const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject, b.image);
+    const bound: Record<string, unknown> = target === 'image-config' ? imageBindings(b) : kubernetesBindings(b);
+    const vars = new Map<string, unknown>();
+    bound.variables = vars;
+    const failed = (expression: string, message: string, at: ObjectPath = defaultAt, sev = policySeverity, e?: unknown): Violation[] => [
+      {
+        message: `policy ${name}: ${message}`,
+        severity: sev,
+        at,
+        expression,
+        error: true,
+        ...(e instanceof CelNotEvaluatedError ? { notEvaluated: true } : {}),
+      },
+    ];
+    const notEvaluated = (e: unknown, what: string, message: string): string =>
+      e instanceof CelNotEvaluatedError ? `${what} not evaluated: ${e.message}; it neither passes nor fails` : message;
+    for (const c of conditions) {
+      try {
+        const r = c.expr.evaluate(bound as never, n, costLimit);
+        if (r !== true && r !== false) return failed(c.expr.source, `match condition ${c.name} gave ${typeof r}, not a bool`);
+        if (r === false) return [];
+      } catch (e) {
+        return failed(
+          c.expr.source,
+          notEvaluated(e, `match condition ${c.name}`, `match condition ${c.name} could not be evaluated: ${(e as Error).message}`),
+          defaultAt,
+          policySeverity,
+          e,
+        );
+      }
+    }
+    for (const v of variables) {
+      try {
+        vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
+      } catch (e) {
+        return failed(
+          v.expr.source,
+          notEvaluated(e, `variable ${v.name}`, `variable ${v.name} could not be evaluated: ${(e as Error).message}`),
+          defaultAt,
+          policySeverity,
+          e,
+        );
+      }
+    }
+    const out: Violation[] = [];
+    for (const v of validations) {
+      let ok: unknown;
+      try {
+        ok = v.expression.evaluate(bound as never, n, costLimit);
+      } catch (e) {
+        if (!(e instanceof CelEvaluationError)) throw e;
+        const source = JSON.stringify(v.expression.source);
+        out.push(
+          ...failed(v.expression.source, notEvaluated(e, source, `${source} could not be evaluated: ${e.message}`), v.at, v.severity, e),
+        );
+        continue;
+      }
+      if (ok === true) continue;
+      if (ok !== false) {
+        out.push(...failed(v.expression.source, `${JSON.stringify(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity));
+        continue;
+      }
+      let message = v.message ?? `failed expression: ${v.expression.source}`;
+      if (v.messageExpression) {
+        try {
+          const m = v.messageExpression.evaluate(bound as never, n, costLimit);
+          if (typeof m === 'string' && m.trim() !== '') message = m;
+        } catch {
+          // As the API server does: a messageExpression that fails falls back to message.
+        }
+      }
+      out.push({ message, severity: v.severity, at: v.at, expression: v.expression.source, ...(v.reason ? { reason: v.reason } : {}) });
+    }
+    return out;
+  }
 }
 
 /** Reads policies from files and directories (every `.yaml`/`.yml` file inside, documents of kind SanctumPolicy). */
@@ -377,9 +408,37 @@ function syntheticRequest(object: Record<string, unknown>): Record<string, unkno
   };
 }
 
+/** Why a policy has no RBAC objects to decide `authorizer` checks with, unless its caller gives them. */
+const NO_RBAC = "a custom policy runs on one object at a time, without the scan's RBAC objects";
+
+/** The resource name of a kind, as the API server pluralises it (`NetworkPolicy` → `networkpolicies`). */
+export function resourceOf(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/[^aeiou]y$/.test(k)) return k.slice(0, -1) + 'ies';
+  if (/(s|x|z|ch|sh)$/.test(k)) return k + 'es';
+  return k + 's';
+}
+
+/** `authorizer.requestResource`: the request's resource when the request names it, else the object's. */
+function requestResource(object: Record<string, unknown>, request: Record<string, unknown> | undefined): Record<string, string> {
+  const md = (object.metadata ?? {}) as Record<string, unknown>;
+  const resource = (request?.resource ?? {}) as Record<string, unknown>;
+  const apiVersion = String(object.apiVersion ?? '');
+  const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
+  return {
+    group: str(resource.group, apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''),
+    resource: str(resource.resource, resourceOf(String(object.kind ?? ''))),
+    subresource: str(request?.subResource, ''),
+    namespace: str(request?.namespace, str(md.namespace, '')),
+    name: str(request?.name, str(md.name, '')),
+  };
+}
+
 function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
   const pods = podViews(b.object);
   return {
+    authorizer: authorizerValue(),
+    'authorizer.requestResource': requestResourceValue(requestResource(b.object, b.request)),
     object: dataToCel(b.object),
     oldObject: dataToCel(b.oldObject ?? null),
     params: dataToCel(b.params ?? null),
