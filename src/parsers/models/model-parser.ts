@@ -1,9 +1,9 @@
 import type { ScanDocument } from '../../core/document.js';
 import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
-import type { SourceFile } from '../../core/source-file.js';
+import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { ascii, BufferSource, readAll, utf8Text, type ByteSource } from './byte-source.js';
-import { findH5ModelConfig, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
+import { findH5ModelConfig, HDF5_MAGIC, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
 import { ProtobufError } from './protobuf.js';
 import { looksLikeSavedModel, readSavedModel } from './savedmodel.js';
@@ -47,7 +47,8 @@ export type ModelFormat =
   | 'savedmodel'
   | 'hdf5'
   | '7z'
-  | 'rar';
+  | 'rar'
+  | 'unrecognised';
 
 /** Archive formats Sanctum does not read, by signature: reported, never skipped in silence. */
 const UNREAD_ARCHIVES: [Exclude<ModelFormat, 'zip'>, number[]][] = [
@@ -66,6 +67,32 @@ const PICKLE_NAME = /\.(?:pkl|pickle|p|pt|pth|bin|ckpt|joblib|sav|dat|data|model
  */
 const STRONG_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib)$/i;
 const OPCODE_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib|pt)$/i;
+/**
+ * Names that promise one model format. A binary file under one of them that is none of the formats
+ * Sanctum reads is reported (damaged, truncated, or a payload in disguise), never skipped in silence;
+ * text under them (Git LFS pointers, Chameleon `.pt` page templates) is not a model.
+ */
+const CLAIMED_FORMATS: [RegExp, string][] = [
+  [/\.safetensors$/i, 'safetensors'],
+  [/\.gguf$/i, 'GGUF'],
+  [/\.onnx$/i, 'ONNX'],
+  [/\.(?:h5|hdf5)$/i, 'HDF5'],
+  [/\.keras$/i, 'Keras'],
+  [/\.npy$/i, 'NumPy array'],
+  [/\.npz$/i, 'NumPy archive'],
+  [/\.(?:pt|pth)$/i, 'PyTorch'],
+];
+
+function claimedFormat(name: string): string | undefined {
+  return CLAIMED_FORMATS.find(([re]) => re.test(name))?.[1];
+}
+
+/** HDF5 allows a user block before the superblock: the signature may also sit at 512, 1024, 2048… */
+function hdf5AfterUserBlock(head: Uint8Array): boolean {
+  for (let at = 512; at + HDF5_MAGIC.length <= head.length; at *= 2) if (HDF5_MAGIC.every((b, i) => head[at + i] === b)) return true;
+  return false;
+}
+
 /** Checkpoint names other files share (`.pth` path files of site-packages): a text stream must import a well-formed name. */
 const CHECKPOINT_NAME = /\.(?:pth|ckpt|sav)$/i;
 /** A Git LFS pointer stands in for a file that was not fetched: it is text, not a model. */
@@ -215,6 +242,19 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'compressed-pickle':
       analyseCompressed(w, src, detail, depth);
       return;
+    case 'unrecognised': {
+      const claimed = claimedFormat(w.file.path)!;
+      const doc = new ModelFileDocument(w.file, detail, claimed);
+      const first = Array.from(src.read(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+      doc.problems.push({
+        kind: 'malformed',
+        message: `its name says ${claimed} but its content is not a ${claimed} file nor any model format Sanctum reads (first bytes: ${first})`,
+        offset: 0,
+        end: 1,
+      });
+      w.docs.push(doc);
+      return;
+    }
     case '7z':
     case 'rar': {
       const doc = new ModelFileDocument(w.file, detail, format);
@@ -489,6 +529,7 @@ function sniff(file: SourceFile): ModelFormat | undefined {
     f = file.size === 0 ? null : (identifyModel(head, file.size, file.path) ?? null);
     // A text (protocol 0) pickle longer than the head, under a name that does not say so: look further.
     if (f === null && textPickleUndecided(head, file.size) && sniffPickle(file.read(0, TEXT_SNIFF_BYTES), file.size, false)) f = 'pickle';
+    if (f === null && file.size > 0 && claimedFormat(file.path) && looksBinary(head) && !hdf5AfterUserBlock(head)) f = 'unrecognised';
     sniffCache.set(file, f);
   }
   return f ?? undefined;

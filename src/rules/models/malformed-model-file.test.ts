@@ -32,6 +32,22 @@ testRule(rule, {
       content: joblibObjectDump(2, (p) => p.str('cat').str('dog')),
     },
     { name: 'complete protocol 0 stream', path: 'model.pkl', content: text("(dp0\nS'a'\np1\nI1\ns.") },
+    {
+      name: 'a Git LFS pointer named like safetensors is text, not a model',
+      path: 'model.safetensors',
+      content: text('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 1024\n'),
+    },
+    {
+      name: 'a Chameleon page template named .pt is text, not a model',
+      path: 'templates/home.pt',
+      content: text('<html tal:define="x 1"></html>'),
+    },
+    { name: 'an empty file named like a model holds nothing to load', path: 'model.gguf', content: new Uint8Array(0) },
+    {
+      name: 'an HDF5 file with a user block (the signature at byte 512)',
+      path: 'data.h5',
+      content: Uint8Array.from([...new Uint8Array(512), 0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]),
+    },
   ],
   invalid: [
     {
@@ -57,6 +73,28 @@ testRule(rule, {
       content: text('<html>not a model</html>'),
       findings: [{ ...col(0, 1), message: 'Pickle stream is malformed: invalid pickle opcode 0x3c at byte 0' }],
     },
+    ...(
+      [
+        ['model.safetensors', 'safetensors'],
+        ['model.gguf', 'GGUF'],
+        ['model.onnx', 'ONNX'],
+        ['weights.h5', 'HDF5'],
+        ['model.keras', 'Keras'],
+        ['x.npy', 'NumPy array'],
+        ['x.npz', 'NumPy archive'],
+        ['model.pt', 'PyTorch'],
+      ] as const
+    ).map(([path, claimed]) => ({
+      name: `binary junk named ${path}`,
+      path,
+      content: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x10, 0x20, 0x30]),
+      findings: [
+        {
+          ...col(0, 1),
+          message: `${claimed} file is malformed: its name says ${claimed} but its content is not a ${claimed} file nor any model format Sanctum reads (first bytes: de ad be ef 00 ff 10 20)`,
+        },
+      ],
+    })),
     {
       name: 'payload followed by garbage (nullifAI)',
       path: 'model.pkl',

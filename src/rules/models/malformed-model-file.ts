@@ -56,7 +56,7 @@ function describe(doc: ModelDocument): string {
     case 'model-pickle':
       return 'Pickle stream';
     case 'model-file':
-      return `${doc.format === 'pytorch-zip' ? 'PyTorch checkpoint' : 'Archive'}`;
+      return doc.format === 'pytorch-zip' ? 'PyTorch checkpoint' : doc.format === 'zip' ? 'Archive' : `${doc.format} file`;
     default:
       return `${doc.format} file`;
   }
