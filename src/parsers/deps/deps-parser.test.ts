@@ -63,6 +63,13 @@ describe('the deps parser', () => {
     expect(r.errors).toEqual([{ path: 'poetry.lock', message: 'binary content where a dependency manifest was expected; not read' }]);
   });
 
+  it('a Dockerfile over the Dockerfile size limit is an errors entry, not parsed for minutes', () => {
+    const r = scanFiles({ Dockerfile: 'FROM python:3.12\nRUN ' + 'echo a && '.repeat(60_000) + 'pip install torch==2.1.0\n' });
+    expect(r.errors).toEqual([
+      { path: 'Dockerfile', message: 'file is over the 512 KiB limit of Dockerfiles; its installs were not read' },
+    ]);
+  });
+
   it('finds a vulnerable version in each format at its line', () => {
     const r = scanFiles({
       Dockerfile: 'FROM python:3.11\nRUN pip install --no-cache-dir \\\n    torch==2.1.0\n',

@@ -2,7 +2,7 @@ import type { ScanDocument } from '../../core/document.js';
 import type { ParseContext, ParseOutput, Parser } from '../../core/parser.js';
 import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
-import { isDockerfileName } from '../dockerfile/dockerfile-parser.js';
+import { isDockerfileName, MAX_DOCKERFILE_BYTES } from '../dockerfile/dockerfile-parser.js';
 import { parseCondaEnvironment } from './conda.js';
 import { parseDockerfileInstalls } from './dockerfile-installs.js';
 import { parseGoMod } from './go-mod.js';
@@ -22,6 +22,8 @@ interface Format {
   /** Tested on the `/`-separated path. */
   matches(path: string, name: string): boolean;
   parse(text: string, path: string, ctx: ParseContext, file: SourceFile): DependencyManifest;
+  /** Largest file of this format read (default: the parser's limit); with its name for the message. */
+  maxBytes?: [number, string];
 }
 
 /** Every file format the inventory reads, by file name (these are text formats: a binary file of that name is an error). */
@@ -46,7 +48,11 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
   { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
-  { matches: (path) => isDockerfileName(path), parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file) },
+  {
+    matches: (path) => isDockerfileName(path),
+    parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file),
+    maxBytes: [MAX_DOCKERFILE_BYTES, '512 KiB limit of Dockerfiles'],
+  },
   { matches: (path) => /(?:^|\/)(?:etc|usr\/lib)\/os-release$/.test(path), parse: (text, path) => parseOsReleaseManifest(text, path) },
   {
     matches: (path) => packageDatabaseOf(path)?.format === 'dpkg',
@@ -77,6 +83,8 @@ export const depsParser: Parser = {
   },
   parse(file: SourceFile, ctx: ParseContext): ParseOutput {
     const format = formatOf(file.path)!;
+    if (format.maxBytes && file.size > format.maxBytes[0])
+      return { documents: [], errors: [{ message: `file is over the ${format.maxBytes[1]}; its installs were not read` }] };
     if (file.size > 0 && looksBinary(file.head()))
       return { documents: [], errors: [{ message: 'binary content where a dependency manifest was expected; not read' }] };
     const manifest = format.parse(file.text(), file.path, ctx, file);

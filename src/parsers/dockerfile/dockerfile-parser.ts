@@ -1,4 +1,14 @@
-import { Copy, DockerfileParser, From, JSONInstruction, ModifiableInstruction, PropertyInstruction, Run, type Heredoc, type Instruction } from 'dockerfile-ast';
+import {
+  Copy,
+  DockerfileParser,
+  From,
+  JSONInstruction,
+  ModifiableInstruction,
+  PropertyInstruction,
+  Run,
+  type Heredoc,
+  type Instruction,
+} from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
@@ -33,11 +43,13 @@ export function isDockerfileName(path: string): boolean {
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
+/** Real Dockerfiles are a few KiB; dockerfile-ast slows down superlinearly on huge single instructions. */
+export const MAX_DOCKERFILE_BYTES = 512 * 1024;
+
 export const dockerfileParser: Parser = {
   name: 'dockerfile',
   produces: ['dockerfile'],
-  // Real Dockerfiles are a few KiB; dockerfile-ast slows down superlinearly on huge single instructions.
-  maxBytes: 512 * 1024,
+  maxBytes: MAX_DOCKERFILE_BYTES,
   matches(file: SourceFile): boolean {
     return isDockerfileName(file.path);
   },
@@ -96,7 +108,9 @@ function toInstruction(
 ): DockerInstruction {
   const whole = span(ins.getRange());
   const flags: DockerFlag[] =
-    ins instanceof ModifiableInstruction ? ins.getFlags().map((f) => ({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) })) : [];
+    ins instanceof ModifiableInstruction
+      ? ins.getFlags().map((f) => ({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) }))
+      : [];
   const args: DockerArg[] = ins.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
   const properties: DockerProperty[] = [];
   for (const p of ins instanceof PropertyInstruction ? ins.getProperties() : []) {
