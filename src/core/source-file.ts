@@ -91,6 +91,15 @@ export class MemorySourceFile extends BaseSourceFile {
 }
 
 /** A file on disk. Small files are read whole on first use; large ones by range. */
+/** Opens a file to read; a failure is a message for `errors` (the error code, not the absolute path). */
+function openForReading(absPath: string): number {
+  try {
+    return openSync(absPath, 'r');
+  } catch (e) {
+    throw new Error(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 export class DiskSourceFile extends BaseSourceFile {
   private data: Uint8Array | undefined;
   private headData: Uint8Array | undefined;
@@ -110,7 +119,7 @@ export class DiskSourceFile extends BaseSourceFile {
   }
   bytes(): Uint8Array {
     if (!this.data) {
-      const fd = openSync(this.absPath, 'r');
+      const fd = openForReading(this.absPath);
       try {
         const size = fstatSync(fd).size;
         const buf = Buffer.allocUnsafe(size);
@@ -132,7 +141,7 @@ export class DiskSourceFile extends BaseSourceFile {
     const len = Math.max(0, Math.min(length, this.size - offset));
     const buf = Buffer.allocUnsafe(len);
     if (len === 0) return buf;
-    const fd = openSync(this.absPath, 'r');
+    const fd = openForReading(this.absPath);
     try {
       let off = 0;
       while (off < len) {

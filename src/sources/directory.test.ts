@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DiskSourceFile } from '../core/source-file.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
 
@@ -251,6 +252,33 @@ describe('directory scan', () => {
     ]);
     expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
   });
+
+  it('reports a file that cannot be opened by its error code, without the machine's absolute path', () => {
+    // Listed by the walk, gone when read (as a file whose permissions changed): no absolute path, no silent skip.
+    const r = scanSync({
+      targets: [],
+      cwd: base,
+      config: false,
+      files: [new DiskSourceFile('gone.yaml', join(base, 'gone.yaml'), 120), new DiskSourceFile('gone.pkl', join(base, 'gone.pkl'), 120)],
+    });
+    expect(r.errors).toContainEqual({ path: 'gone.yaml', message: 'cannot read file: ENOENT' });
+    expect(JSON.stringify(r.errors)).not.toContain(base);
+  });
+
+  it.skipIf(process.getuid?.() === 0)(
+    'reports a file without read permission when the walk reaches it (root reads every file: skipped as root)',
+    () => {
+      write({ 'proj/model.pkl': 'x', 'proj/ok.yaml': pod('ok') });
+      chmodSync(join(base, 'proj/model.pkl'), 0);
+      try {
+        const r = scanSync({ targets: ['proj'], cwd: base, config: false, rules: ['K8S-0003', 'MDL-0004'] });
+        expect(r.errors).toEqual([{ path: 'proj/model.pkl', message: 'cannot read file: EACCES' }]);
+        expect(r.findings).toHaveLength(1);
+      } finally {
+        chmodSync(join(base, 'proj/model.pkl'), 0o644);
+      }
+    },
+  );
 
   it('reports walker errors in the scan result', () => {
     write({ 'proj/ok.yaml': pod('ok') });

@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  lstatSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DiskSourceFile, markWalked } from '../core/source-file.js';
@@ -250,6 +261,8 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
       let size: number;
       try {
         size = lstatSync(abs).size;
+        // An unreadable file is reported here, once: parsers that sniff content would pass it by in silence.
+        accessSync(abs, constants.R_OK);
       } catch (e) {
         opts.onError(displayPath(abs, cwd), `cannot read file: ${code(e)}`);
         continue;
