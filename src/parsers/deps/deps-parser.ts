@@ -1,4 +1,5 @@
 import type { ScanDocument } from '../../core/document.js';
+import { formatBytes } from '../../core/engine.js';
 import type { ParseContext, ParseOutput, Parser } from '../../core/parser.js';
 import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
@@ -22,8 +23,8 @@ interface Format {
   /** Tested on the `/`-separated path. */
   matches(path: string, name: string): boolean;
   parse(text: string, path: string, ctx: ParseContext, file: SourceFile): DependencyManifest;
-  /** Largest file of this format read (default: the parser's limit); with its name for the message. */
-  maxBytes?: [number, string];
+  /** Largest file of this format read (default: the parser's limit). */
+  maxBytes?: number;
 }
 
 /** Every file format the inventory reads, by file name (these are text formats: a binary file of that name is an error). */
@@ -51,7 +52,7 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   {
     matches: (path) => isDockerfileName(path),
     parse: (_text, _path, _ctx, file) => parseDockerfileInstalls(file),
-    maxBytes: [MAX_DOCKERFILE_BYTES, '512 KiB limit of Dockerfiles'],
+    maxBytes: MAX_DOCKERFILE_BYTES,
   },
   { matches: (path) => /(?:^|\/)(?:etc|usr\/lib)\/os-release$/.test(path), parse: (text, path) => parseOsReleaseManifest(text, path) },
   {
@@ -83,8 +84,10 @@ export const depsParser: Parser = {
   },
   parse(file: SourceFile, ctx: ParseContext): ParseOutput {
     const format = formatOf(file.path)!;
-    if (format.maxBytes && file.size > format.maxBytes[0])
-      return { documents: [], errors: [{ message: `file is over the ${format.maxBytes[1]}; its installs were not read` }] };
+    if (format.maxBytes !== undefined && file.size > format.maxBytes) {
+      const message = `file is ${formatBytes(file.size)}, over the ${formatBytes(format.maxBytes)} limit of the deps parser for this format; not scanned`;
+      return { documents: [], errors: [{ message }] };
+    }
     if (file.size > 0 && looksBinary(file.head()))
       return { documents: [], errors: [{ message: 'binary content where a dependency manifest was expected; not read' }] };
     const manifest = format.parse(file.text(), file.path, ctx, file);
