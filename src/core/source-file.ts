@@ -96,7 +96,7 @@ function openForReading(absPath: string): number {
   try {
     return openSync(absPath, 'r');
   } catch (e) {
-    throw new Error(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 

@@ -253,7 +253,7 @@ describe('directory scan', () => {
     expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
   });
 
-  it('reports a file that cannot be opened by its error code, without the machine's absolute path', () => {
+  it("reports a file that cannot be opened by its error code, without the machine's absolute path", () => {
     // Listed by the walk, gone when read (as a file whose permissions changed): no absolute path, no silent skip.
     const r = scanSync({
       targets: [],

@@ -18,6 +18,7 @@ import { hdf5, kerasArchive, kerasConfig } from '../../rules/models/lib/builders
 import { gguf } from '../../rules/models/lib/builders/formats-builder.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
 import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
+import { pack } from '../../testing/tar-pack.js';
 
 function parse(content: Uint8Array | string, name = 'model.pt', limits: Partial<Limits> = {}, parser = modelParser): ModelDocument[] {
   const file = new MemorySourceFile(name, content);
@@ -101,7 +102,7 @@ describe('PyTorch zip checkpoints', () => {
     expect(identifyModel(bytes, bytes.length, 'model.pt')).toBeUndefined();
     // torch.load reads a zip only when the file starts with one: the rest is a broken file under a PyTorch name.
     const docs = modelParser.parse(file, { limits: DEFAULT_LIMITS }).documents;
-    expect(docs.map((d) => [d.kind, d.problems.map((p) => p.kind)])).toEqual([['model-file', ['malformed']]]);
+    expect(docs.map((d) => [d.kind, (d as ModelDocument).problems.map((p) => p.kind)])).toEqual([['model-file', ['malformed']]]);
     const plain = zip()
       .add('archive/data.pkl', osSystemPayload('id'), { localName: 'other/name.bin', flags: 0x8, crc: 0 })
       .build({ zip64: true });
@@ -358,5 +359,51 @@ describe('Keras archives with pickled weights', () => {
     const pkl = docs.find((d) => d instanceof PickleDocument) as PickleDocument;
     expect(pkl.detail).toBe('model.weights.npz!/arr_0.npy');
     expect(pkl.imports.filter((i) => i.callCount > 0).map((i) => i.dotted)).toContain('subprocess.call');
+  });
+});
+
+describe('tarballs', () => {
+  const payload = osSystemPayload('id');
+  const file = (name: string, content: Uint8Array | string) => ({
+    header: { name, size: Buffer.byteLength(content) },
+    content: Buffer.from(content),
+  });
+
+  it('reads a SageMaker model.tar.gz member by member, and shows a traversal name without following it', async () => {
+    const tar = await pack([
+      file('code/inference.py', 'import torch\n'),
+      file('model.pth', payload),
+      file('../../../tmp/evil.pkl', payload),
+      file('nested/weights.tar', await pack([file('inner.pkl', payload)])),
+    ]);
+    const docs = parse(gzipSync(tar), 'model.tar.gz');
+    const pickles = docs.filter((d): d is PickleDocument => d instanceof PickleDocument);
+    expect(pickles.map((d) => [d.detail, d.imports.map((i) => i.dotted)])).toEqual([
+      ['model.pth', ['posix.system']],
+      ['tmp/evil.pkl', ['posix.system']],
+      ['nested/weights.tar!/inner.pkl', ['posix.system']],
+    ]);
+    expect((docs[0] as ModelFileDocument).members).toEqual(['code/inference.py', 'model.pth', 'tmp/evil.pkl', 'nested/weights.tar']);
+    expect(identifyModel(tar, tar.length, 'bundle.tar')).toBe('tar');
+  });
+
+  it('passes by a tarball with no model in it', async () => {
+    const tar = await pack([file('src/app.py', 'print(1)\n'), file('README.md', '# x\n')]);
+    expect(parse(tar, 'source.tar')).toEqual([]);
+  });
+
+  it('reports a tarball nested past the archive depth limit', async () => {
+    const inner = await pack([file('m.pkl', payload)]);
+    const docs = parse(await pack([file('a.tar', await pack([file('b.tar', inner)]))]), 'x.tar', { maxArchiveDepth: 1 });
+    expect(docs.flatMap((d) => d.problems.map((p) => p.message))).toEqual([
+      "tar member 'b.tar' is an archive nested deeper than 1 levels; not scanned",
+    ]);
+  });
+
+  it('a broken tarball is an error, not a crash', async () => {
+    const tar = await pack([file('m.pkl', payload)]);
+    tar[0] ^= 0xff;
+    const f = new MemorySourceFile('model.tar', tar);
+    expect(() => modelParser.parse(f, { limits: DEFAULT_LIMITS })).toThrow(/^tar archive: bad tar header checksum at byte 0$/);
   });
 });

@@ -2,7 +2,8 @@ import type { ScanDocument } from '../../core/document.js';
 import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { constants, gunzipSync, inflateSync } from 'node:zlib';
-import { ascii, BufferSource, readAll, utf8Text, type ByteSource } from './byte-source.js';
+import { ascii, BufferSource, readAll, SliceSource, utf8Text, type ByteSource } from './byte-source.js';
+import { indexTarWith, TarIndexError, type TarMember } from '../../sources/image/tar-index.js';
 import { findH5ModelConfig, HDF5_MAGIC, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
 import { ProtobufError } from './protobuf.js';
@@ -36,6 +37,8 @@ import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, 
 
 export type ModelFormat =
   | 'zip'
+  | 'tar'
+  | 'tar-gzip'
   | 'pickle'
   | 'pytorch-legacy'
   | 'npy'
@@ -51,7 +54,7 @@ export type ModelFormat =
   | 'unrecognised';
 
 /** Archive formats Sanctum does not read, by signature: reported, never skipped in silence. */
-const UNREAD_ARCHIVES: [Exclude<ModelFormat, 'zip'>, number[]][] = [
+const UNREAD_ARCHIVES: [ModelFormat, number[]][] = [
   ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
   ['rar', [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
 ];
@@ -100,6 +103,16 @@ const LFS_POINTER = 'version https://git-lfs.github.com/spec/';
 const HEAD = 8192;
 /** How far a text pickle without a telling name is followed to decide whether it is one. */
 const TEXT_SNIFF_BYTES = 1024 * 1024;
+/** Archives read member by member, each counting one level of nesting. */
+const ARCHIVES = new Set<ModelFormat>(['zip', 'tar', 'tar-gzip']);
+/** Gzipped tarballs (SageMaker's `model.tar.gz` model artifacts): the name must say so. */
+const TAR_GZIP_NAME = /\.(?:tar\.gz|tgz)$/i;
+
+/** A POSIX (ustar) or GNU tar header: the magic at byte 257. */
+function looksLikeTar(head: Uint8Array): boolean {
+  return head.length >= 263 && ascii(head.subarray(257, 262)) === 'ustar';
+}
+
 /** joblib's compressed dumps (`compress=…`) and gzipped pickles: the name must say so. */
 const COMPRESSED_PICKLE_NAME = /\.(?:joblib|pkl|pickle|sav)(?:\.(?:gz|z|zlib|bz2|xz|lzma|lz4))?$|\.(?:pkl|pickle|joblib)\.\w+$/i;
 
@@ -128,6 +141,7 @@ function inflateHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array | undefin
 /** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
 export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
+  if (looksLikeTar(head)) return 'tar';
   for (const [format, magic] of UNREAD_ARCHIVES) if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return format;
   if (looksLikeNpy(head)) return 'npy';
   if (looksLikeSafetensors(head, size)) return 'safetensors';
@@ -136,6 +150,10 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (looksLikeSavedModel(head, name)) return 'savedmodel';
   if (looksLikeOnnx(head, name)) return 'onnx';
   const compression = compressionOf(head);
+  if (compression === 'gzip' && TAR_GZIP_NAME.test(name)) {
+    const inner = inflateHead(head, compression);
+    return inner && looksLikeTar(inner) ? 'tar-gzip' : undefined;
+  }
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
       const inner = inflateHead(head, compression);
@@ -195,6 +213,14 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
     case 'zip':
       analyseZip(w, src, detail, depth);
       return;
+    case 'tar':
+      analyseTar(w, src, detail, depth);
+      return;
+    case 'tar-gzip': {
+      const out = inflateWithin(w, src, detail, 'gzip', 'tar');
+      if (out) analyseTar(w, new BufferSource(out), detail, depth);
+      return;
+    }
     case 'npy':
       analyseNpy(w, src, detail);
       return;
@@ -297,40 +323,90 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
   if (read.header.objectArray) doc.embedded = pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, limitsFor(w)));
 }
 
-function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
-  const c = compressionOf(src.read(0, 16))!;
-  if (src.size > w.budget.remaining) {
-    const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
-    doc.problems.push({
-      kind: 'limit',
-      message: `${c} stream of ${src.size} bytes is larger than what is left of the ${w.budget.limit}-byte decompression limit; not scanned`,
-    });
+/** Decompresses a whole stream within what is left of the file's decompression budget; a failure is a problem of a `format` document. */
+function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: Compression, format: string): Uint8Array | undefined {
+  const problem = (kind: 'limit' | 'malformed', message: string) => {
+    const doc = new ModelFileDocument(w.file, detail, format);
+    doc.problems.push({ kind, message });
     w.docs.push(doc);
-    return;
-  }
+    return undefined;
+  };
+  if (src.size > w.budget.remaining)
+    return problem(
+      'limit',
+      `${c} stream of ${src.size} bytes is larger than what is left of the ${w.budget.limit}-byte decompression limit; not scanned`,
+    );
   const compressed = readAll(src, 0, src.size);
   let out: Uint8Array;
   try {
     const opts = { maxOutputLength: Math.max(1, w.budget.remaining) };
     out = c === 'zlib' ? inflateSync(compressed, opts) : gunzipSync(compressed, opts);
   } catch (e) {
-    const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
-      doc.problems.push({
-        kind: 'limit',
-        message: `${c} stream decompresses past the ${w.budget.limit}-byte decompression limit (a decompression bomb?)`,
-      });
-    else doc.problems.push({ kind: 'malformed', message: `${c} stream cannot be decompressed: ${(e as Error).message}` });
-    w.docs.push(doc);
-    return;
+      return problem('limit', `${c} stream decompresses past the ${w.budget.limit}-byte decompression limit (a decompression bomb?)`);
+    return problem('malformed', `${c} stream cannot be decompressed: ${(e as Error).message}`);
   }
   w.budget.remaining -= out.length;
+  return out;
+}
+
+function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+  const out = inflateWithin(w, src, detail, compressionOf(src.read(0, 16)) as 'zlib' | 'gzip', 'compressed-pickle');
+  if (!out) return;
   const inner = new BufferSource(out);
   const format = identifyModel(out.subarray(0, HEAD), out.length, 'x.pkl');
   if (format === 'npy') analyseNpy(w, inner, detail);
   else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
   else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, limitsFor(w)));
+}
+
+/**
+ * A tarball's regular files, read in place (tar stores them whole): each is identified by content and
+ * analysed as an archive member. Member names are shown as the archive holds them, never used as paths.
+ */
+function analyseTar(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+  let members: TarMember[];
+  try {
+    const readAt = (buf: Buffer, position: number) => {
+      const b = readAll(src, position, buf.length);
+      buf.set(b);
+      return b.length;
+    };
+    members = [...indexTarWith(readAt, src.size).values()];
+  } catch (e) {
+    if (!(e instanceof TarIndexError)) throw e;
+    if (depth === 0) throw new ParseFailure(`tar archive: ${e.message}`);
+    const broken = new ModelFileDocument(w.file, detail, 'tar');
+    broken.problems.push({ kind: 'malformed', message: `tar archive: ${e.message}` });
+    w.docs.push(broken);
+    return;
+  }
+  const container = new ModelFileDocument(w.file, detail, 'tar');
+  const at = w.docs.length;
+  w.docs.push(container);
+  const read = new Set<number>();
+  for (const m of members) {
+    // A link resolves to the member it names: read once.
+    if (read.has(m.offset)) continue;
+    read.add(m.offset);
+    if (read.size > w.limits.maxArchiveEntries || Date.now() > w.deadline) {
+      container.problems.push({
+        kind: 'limit',
+        message:
+          read.size > w.limits.maxArchiveEntries
+            ? `tar archive has more than ${w.limits.maxArchiveEntries} members; the rest were not scanned`
+            : `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.name}'; the remaining members were not scanned`,
+      });
+      break;
+    }
+    container.members.push(m.name);
+    const data = new SliceSource(src, m.offset, m.size);
+    const head = data.read(0, HEAD);
+    const format = identifyMember(w, head, m.size, m.name, depth, container, 'tar');
+    if (format !== undefined) analyseMember(w, data, format, m.name, memberDetail(detail, m.name), depth, 'tar');
+  }
+  if (!container.containsModels && container.problems.length === 0) w.docs.splice(at, 1);
 }
 
 const STORAGE_MEMBER = /(?:^|\/)data\/([^/]+)$/;
@@ -469,17 +545,8 @@ function member(
       });
     return undefined;
   }
-  const format = identifyModel(head, e.size, e.name);
-  const namedPickle = /\.pkl$/i.test(e.name);
-  if (!format && !namedPickle) return undefined;
-  container.containsModels = true;
-  if (format === 'zip' && depth + 1 > w.limits.maxArchiveDepth) {
-    container.problems.push({
-      kind: 'limit',
-      message: `zip member '${e.name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
-    });
-    return undefined;
-  }
+  const format = identifyMember(w, head, e.size, e.name, depth, container, 'zip');
+  if (format === undefined) return undefined;
   if (e.method === 8 && (format === 'npy' || format === 'hdf5')) {
     // Deflated arrays and HDF5 files are identified from their first megabyte; only object arrays (pickles) are inflated whole.
     const h = memberHead(src, e, 1024 * 1024);
@@ -506,17 +573,57 @@ function member(
     else throw err;
     return undefined;
   }
-  if (format === 'zip') {
-    analyseZip(w, data, detail, depth + 1);
+  return analyseMember(w, data, format, e.name, detail, depth, archiveFormat);
+}
+
+/**
+ * The model format of an archive member, `null` for a `.pkl` member that is no known format (read as
+ * a broken pickle), or undefined when it is not a model file or is nested too deep.
+ */
+function identifyMember(
+  w: Walk,
+  head: Uint8Array,
+  size: number,
+  name: string,
+  depth: number,
+  container: ModelFileDocument,
+  archive: string,
+): ModelFormat | null | undefined {
+  const format = identifyModel(head, size, name);
+  if (!format && !/\.pkl$/i.test(name)) return undefined;
+  container.containsModels = true;
+  if (format && ARCHIVES.has(format) && depth + 1 > w.limits.maxArchiveDepth) {
+    container.problems.push({
+      kind: 'limit',
+      message: `${archive} member '${name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
+    });
     return undefined;
   }
-  if (format === 'pickle' || (!format && namedPickle)) {
+  return format ?? null;
+}
+
+/** Analyses an identified archive member; returns the pickle document when it was a pickle. */
+function analyseMember(
+  w: Walk,
+  data: ByteSource,
+  format: ModelFormat | null,
+  name: string,
+  detail: string,
+  depth: number,
+  archiveFormat: string,
+): ModelDocument | undefined {
+  if (format && ARCHIVES.has(format)) {
+    analyse(w, data, format, detail, depth + 1);
+    return undefined;
+  }
+  if (format === 'pickle' || format === null) {
+    const namedPickle = /\.pkl$/i.test(name);
     const scan = scanPickles(data, 0, limitsFor(w));
     // Bytes that merely start like a pickle (and no loader would read as one) are not a pickle.
     if (!namedPickle && scan.imports.length === 0 && scan.streams.every((s) => !s.stopped)) return undefined;
     return pickleDocument(w, detail, archiveFormat === 'pytorch-zip' ? 'pytorch-zip' : 'pickle', scan);
   }
-  analyse(w, data, format!, detail, depth);
+  analyse(w, data, format, detail, depth);
   return undefined;
 }
 

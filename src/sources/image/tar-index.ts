@@ -23,6 +23,11 @@ export class TarIndexError extends Error {}
  * a few kilobytes. Symbolic and hard links between members resolve to their target's bytes.
  */
 export function indexTar(fd: number, archiveSize: number): Map<string, TarMember> {
+  return indexTarWith((buf, position) => readFully(fd, buf, position), archiveSize);
+}
+
+/** `indexTar` over any random-access reader: `readAt` fills `buf` from `position` and returns how many bytes it read. */
+export function indexTarWith(readAt: (buf: Buffer, position: number) => number, archiveSize: number): Map<string, TarMember> {
   const members = new Map<string, TarMember>();
   const links = new Map<string, string>();
   const header = Buffer.alloc(BLOCK);
@@ -32,7 +37,7 @@ export function indexTar(fd: number, archiveSize: number): Map<string, TarMember
   let paxSize: number | undefined;
   let count = 0;
   while (pos + BLOCK <= archiveSize) {
-    if (readFully(fd, header, pos) < BLOCK) throw new TarIndexError(`archive ends inside a header at byte ${pos}`);
+    if (readAt(header, pos) < BLOCK) throw new TarIndexError(`archive ends inside a header at byte ${pos}`);
     if (header.every((b) => b === 0)) break;
     if (!checksumOk(header)) throw new TarIndexError(`bad tar header checksum at byte ${pos}`);
     if (++count > MAX_MEMBERS) throw new TarIndexError(`more than ${MAX_MEMBERS} members`);
@@ -44,7 +49,7 @@ export function indexTar(fd: number, archiveSize: number): Map<string, TarMember
     if (type === 'L' || type === 'x' || type === 'g') {
       if (size > MAX_LONG_HEADER) throw new TarIndexError(`extended header of ${size} bytes at byte ${pos}`);
       const body = Buffer.alloc(size);
-      readFully(fd, body, dataStart);
+      readAt(body, dataStart);
       if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');
       else if (type === 'x') ({ path: paxPath, size: paxSize } = parsePax(body));
       pos = next;
