@@ -380,10 +380,15 @@ describe('tarballs', () => {
     const pickles = docs.filter((d): d is PickleDocument => d instanceof PickleDocument);
     expect(pickles.map((d) => [d.detail, d.imports.map((i) => i.dotted)])).toEqual([
       ['model.pth', ['posix.system']],
-      ['tmp/evil.pkl', ['posix.system']],
+      ['../../../tmp/evil.pkl', ['posix.system']],
       ['nested/weights.tar!/inner.pkl', ['posix.system']],
     ]);
-    expect((docs[0] as ModelFileDocument).members).toEqual(['code/inference.py', 'model.pth', 'tmp/evil.pkl', 'nested/weights.tar']);
+    expect((docs[0] as ModelFileDocument).members).toEqual([
+      'code/inference.py',
+      'model.pth',
+      '../../../tmp/evil.pkl',
+      'nested/weights.tar',
+    ]);
     expect(identifyModel(tar, tar.length, 'bundle.tar')).toBe('tar');
   });
 

@@ -396,15 +396,15 @@ function analyseTar(w: Walk, src: ByteSource, detail: string | undefined, depth:
         message:
           read.size > w.limits.maxArchiveEntries
             ? `tar archive has more than ${w.limits.maxArchiveEntries} members; the rest were not scanned`
-            : `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.name}'; the remaining members were not scanned`,
+            : `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.stored}'; the remaining members were not scanned`,
       });
       break;
     }
-    container.members.push(m.name);
+    container.members.push(m.stored);
     const data = new SliceSource(src, m.offset, m.size);
     const head = data.read(0, HEAD);
-    const format = identifyMember(w, head, m.size, m.name, depth, container, 'tar');
-    if (format !== undefined) analyseMember(w, data, format, m.name, memberDetail(detail, m.name), depth, 'tar');
+    const format = identifyMember(w, head, m.size, m.stored, depth, container, 'tar');
+    if (format !== undefined) analyseMember(w, data, format, m.stored, memberDetail(detail, m.stored), depth, 'tar');
   }
   if (!container.containsModels && container.problems.length === 0) w.docs.splice(at, 1);
 }

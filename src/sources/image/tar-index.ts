@@ -3,6 +3,8 @@ import { readSync } from 'node:fs';
 /** A regular file inside an uncompressed tar archive: where its bytes are. */
 export interface TarMember {
   name: string;
+  /** The name as the archive stores it, before `normalize` (`../../etc/x` stays visible). */
+  stored: string;
   /** Byte offset of the content in the archive. */
   offset: number;
   size: number;
@@ -55,9 +57,10 @@ export function indexTarWith(readAt: (buf: Buffer, position: number) => number, 
       pos = next;
       continue;
     }
-    const name = normalize(longName ?? paxPath ?? headerName(header));
+    const stored = longName ?? paxPath ?? headerName(header);
+    const name = normalize(stored);
     longName = paxPath = paxSize = undefined;
-    if (type === '0' || type === '\0' || type === '7') members.set(name, { name, offset: dataStart, size });
+    if (type === '0' || type === '\0' || type === '7') members.set(name, { name, stored, offset: dataStart, size });
     else if (type === '1') links.set(name, normalize(cString(header, 157, 100)));
     else if (type === '2') links.set(name, resolveRelative(name, cString(header, 157, 100)));
     pos = next;
