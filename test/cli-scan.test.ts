@@ -73,7 +73,10 @@ describe('exit codes', () => {
     [['scan', 'bad', '--skip-rule', 'no-such-rule'], /unknown rule no-such-rule/],
     [['scan', 'bad', '--framework', 'iso-27001'], /unknown framework 'iso-27001' \(known: pss/],
     [['scan', 'bad', '--framework', 'pss:strict'], /unknown level or control 'strict' of framework 'pss'/],
-    [['scan', 'bad', '--scanners', 'misconfig,viruses'], /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps, runtime, malware\)/],
+    [
+      ['scan', 'bad', '--scanners', 'misconfig,viruses'],
+      /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps, runtime, malware\)/,
+    ],
     [['scan', 'no-such-dir'], /cannot read target 'no-such-dir': ENOENT/],
     [['scan', 'bad', '--config', 'missing.yaml'], /cannot read configuration .*missing\.yaml: ENOENT/],
     [['scan', 'bad', '--baseline', 'missing.json'], /ENOENT/],
@@ -227,6 +230,18 @@ describe('suppression from the command line', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings[0]).toMatchObject({ status: 'suppressed', suppression: { kind: 'baseline' } });
     expect((await run(['baseline', 'bad', ...ONLY, '-o', 'quiet.json', '--quiet'], { cwd: cwd() })).stderr).toBe('');
+  });
+
+  it("`baseline --help` describes what it does: -o names the baseline file; the report's flags are not listed", async () => {
+    const help = (await run(['baseline', '--help'], { cwd: cwd() })).stdout;
+    const flat = help.replace(/\s+/g, ' ');
+    expect(flat).toContain('-o, --output <file> baseline file to write (default: .sanctum-baseline.json) --scanners');
+    expect(flat).toContain('-q, --quiet print nothing (not even the count of fingerprints written)');
+    expect(flat).toContain('paths files or directories (default: .) Options');
+    expect(help).not.toMatch(/^ +(?:-f, )?--(?:format|fail-on|fail-on-error|show-suppressed) /m);
+    expect((await run(['scan', '--help'], { cwd: cwd() })).stdout.replace(/\s+/g, ' ')).toContain(
+      'paths files or directories (default: .) Options',
+    );
   });
 
   it('--baseline with a file that is not a baseline is exit 2', async () => {

@@ -82,6 +82,19 @@ function addScanOptions(cmd: Command, upload?: ReportFlagsSpec['upload']): Comma
     );
 }
 
+/** `baseline` takes the scan's flags but writes no report: -o names the baseline file, and the report's own flags are hidden. */
+function baselineHelp(cmd: Command): Command {
+  for (const o of cmd.options) {
+    if (o.long === '--output') {
+      o.description = 'baseline file to write';
+      o.defaultValueDescription = '.sanctum-baseline.json';
+    }
+    if (o.long === '--quiet') o.description = 'print nothing (not even the count of fingerprints written)';
+    if (['--format', '--fail-on', '--fail-on-error', '--show-suppressed'].includes(o.long ?? '')) o.hideHelp();
+  }
+  return cmd;
+}
+
 /** A target named on the command line must be a readable file or directory: anything else stops the scan (exit 2). */
 function checkTarget(target: string, cwd: string): void {
   const abs = resolve(cwd, target);
@@ -312,7 +325,10 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError();
 
-  addScanOptions(program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories', []), {})
+  addScanOptions(
+    program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories (default: .)'),
+    {},
+  )
     .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
     .action(async (paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
@@ -370,11 +386,13 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
     });
 
-  addScanOptions(
-    program
-      .command('baseline')
-      .description('write a baseline file of the current findings, for --baseline')
-      .argument('[paths...]', 'files or directories', []),
+  baselineHelp(
+    addScanOptions(
+      program
+        .command('baseline')
+        .description('write a baseline file of the current findings, for --baseline')
+        .argument('[paths...]', 'files or directories (default: .)'),
+    ),
   ).action(async (paths: string[], flags: ScanFlags) => {
     effectiveFailOn(flags, io.cwd ?? process.cwd(), paths);
     const result = runScan(paths, { ...flags, baseline: undefined }, io, undefined, await stdinTarget(paths, flags, io));
