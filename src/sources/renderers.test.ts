@@ -657,6 +657,17 @@ spec:
     expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/overlays/prod/patch.yaml']);
   });
 
+  it("reports kubectl's failure without its log header (time, process id, source line), so that two runs report the same", () => {
+    overlay();
+    const stderr =
+      'E1205 10:33:53.659977   10508 run.go:72] "command failed" err="accumulating resources: accumulation err=\'accumulating resources from \'../missing\'\': \\"quoted\\" must build at directory"\n';
+    const kubectl = fakeRenderer('kubectl', `process.stderr.write(${JSON.stringify(stderr)}); process.exit(1);`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl } });
+    expect(result.errors.map((e) => e.message)).toEqual([
+      `Kustomize overlay not rendered (kubectl kustomize: exit status 1: accumulating resources: accumulation err='accumulating resources from '../missing'': "quoted" must build at directory)`,
+    ]);
+  });
+
   it('reads the resources as plain YAML when the overlay cannot be rendered, never its patches', () => {
     overlay();
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize: false, kubectl: false } });

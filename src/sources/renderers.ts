@@ -120,14 +120,20 @@ interface RunResult {
   message: string;
 }
 
+/** kubectl's log header: severity and date, time, process id, source line (`E1205 10:33:53.659977   10508 run.go:72] `). */
+const KLOG_HEADER = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ [\w.-]+:\d+\] /;
+/** kubectl's structured failure: `"command failed" err="…"` (the message quoted as Go quotes it). */
+const KLOG_FAILURE = /^"command failed" err="(.*)"$/;
+
+/** A renderer's stderr line as a message: without kubectl's log header, which differs on every run. */
+function messageLine(line: string): string {
+  const l = line.trim().replace(KLOG_HEADER, '');
+  const failure = KLOG_FAILURE.exec(l);
+  return failure ? failure[1].replace(/\\(["\\])/g, '$1') : l;
+}
+
 function firstLines(s: string, n = 3): string {
-  return s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(0, n)
-    .join(' | ')
-    .slice(0, 500);
+  return s.split('\n').map(messageLine).filter(Boolean).slice(0, n).join(' | ').slice(0, 500);
 }
 
 /** Runs a renderer by argument vector (no shell), bounded in time and output. */
