@@ -75,19 +75,21 @@ const OPCODE_PICKLE_NAME = /\.(?:pkl|pickle|pk|joblib|pt)$/i;
  * Sanctum reads is reported (damaged, truncated, or a payload in disguise), never skipped in silence;
  * text under them (Git LFS pointers, Chameleon `.pt` page templates) is not a model.
  */
-const CLAIMED_FORMATS: [RegExp, string][] = [
-  [/\.safetensors$/i, 'safetensors'],
-  [/\.gguf$/i, 'GGUF'],
-  [/\.onnx$/i, 'ONNX'],
-  [/\.(?:h5|hdf5)$/i, 'HDF5'],
-  [/\.keras$/i, 'Keras'],
-  [/\.npy$/i, 'NumPy array'],
-  [/\.npz$/i, 'NumPy archive'],
-  [/\.(?:pt|pth)$/i, 'PyTorch'],
+const CLAIMED_FORMATS: [RegExp, string, string][] = [
+  [/\.safetensors$/i, 'safetensors', 'safetensors'],
+  [/\.gguf$/i, 'gguf', 'GGUF'],
+  [/\.onnx$/i, 'onnx', 'ONNX'],
+  [/\.(?:h5|hdf5)$/i, 'hdf5', 'HDF5'],
+  [/\.keras$/i, 'keras', 'Keras'],
+  [/\.npy$/i, 'npy', 'NumPy array'],
+  [/\.npz$/i, 'npz', 'NumPy archive'],
+  [/\.(?:pt|pth)$/i, 'pytorch', 'PyTorch'],
 ];
 
-function claimedFormat(name: string): string | undefined {
-  return CLAIMED_FORMATS.find(([re]) => re.test(name))?.[1];
+/** The format a file's name promises: its id (as documents name formats) and how people call it. */
+function claimedFormat(name: string): { id: string; label: string; extension: string } | undefined {
+  const claim = CLAIMED_FORMATS.find(([re]) => re.test(name));
+  return claim && { id: claim[1], label: claim[2], extension: name.slice(name.lastIndexOf('.')) };
 }
 
 /** HDF5 allows a user block before the superblock: the signature may also sit at 512, 1024, 2048… */
@@ -270,11 +272,11 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
       return;
     case 'unrecognised': {
       const claimed = claimedFormat(w.file.path)!;
-      const doc = new ModelFileDocument(w.file, detail, claimed);
+      const doc = new ModelFileDocument(w.file, detail, claimed.id);
       const first = Array.from(src.read(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
       doc.problems.push({
         kind: 'malformed',
-        message: `its name says ${claimed} but its content is not a ${claimed} file nor any model format Sanctum reads (first bytes: ${first})`,
+        message: `its name ends in ${claimed.extension} but its content is no ${claimed.label} model, nor any other format Sanctum reads (first bytes: ${first})`,
         offset: 0,
         end: 1,
       });

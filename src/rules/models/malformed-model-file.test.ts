@@ -75,23 +75,23 @@ testRule(rule, {
     },
     ...(
       [
-        ['model.safetensors', 'safetensors'],
-        ['model.gguf', 'GGUF'],
-        ['model.onnx', 'ONNX'],
-        ['weights.h5', 'HDF5'],
-        ['model.keras', 'Keras'],
-        ['x.npy', 'NumPy array'],
-        ['x.npz', 'NumPy archive'],
-        ['model.pt', 'PyTorch'],
+        ['model.safetensors', 'safetensors', 'safetensors'],
+        ['model.gguf', 'gguf', 'GGUF'],
+        ['model.onnx', 'onnx', 'ONNX'],
+        ['weights.h5', 'hdf5', 'HDF5'],
+        ['model.keras', 'keras', 'Keras'],
+        ['x.npy', 'npy', 'NumPy array'],
+        ['x.npz', 'npz', 'NumPy archive'],
+        ['model.pt', 'pytorch', 'PyTorch'],
       ] as const
-    ).map(([path, claimed]) => ({
+    ).map(([path, id, label]) => ({
       name: `binary junk named ${path}`,
       path,
       content: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff, 0x10, 0x20, 0x30]),
       findings: [
         {
           ...col(0, 1),
-          message: `${claimed} file is malformed: its name says ${claimed} but its content is not a ${claimed} file nor any model format Sanctum reads (first bytes: de ad be ef 00 ff 10 20)`,
+          message: `${id} file is malformed: its name ends in ${path.slice(path.lastIndexOf('.'))} but its content is no ${label} model, nor any other format Sanctum reads (first bytes: de ad be ef 00 ff 10 20)`,
         },
       ],
     })),
