@@ -73,3 +73,8 @@ export function fileLines(file: { text(): string }): LineIndex {
   }
   return lines;
 }
+
+/** Forgets the line index of a file that drops its text but lives on (a cluster object kept for the cross-object rules). */
+export function forgetFileLines(file: { text(): string }): void {
+  linesOfFile.delete(file);
+}

@@ -1,3 +1,4 @@
+import { forgetFileLines } from '../../core/line-index.js';
 import { HEAD_BYTES, type ClusterListing } from '../../core/source-file.js';
 import type { PositionTable } from '../../parsers/yaml/position-table.js';
 import type { PositionedFile } from '../../parsers/yaml/yaml-parser.js';
@@ -162,5 +163,7 @@ export class ClusterObjectFile implements PositionedFile {
     this.data = undefined;
     this.json = undefined;
     this.object = undefined;
+    // The line index holds the text too.
+    forgetFileLines(this);
   }
 }
