@@ -4,7 +4,7 @@
 // of the same objects. Usage: node bench/run.mjs cluster
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -39,14 +39,23 @@ async function fakeServerModule(corpus) {
   return out;
 }
 
+/** What the load average says of the machine the runs shared: quiet, partly loaded, or under load. */
+export function describeLoad(before, after, cores = cpus().length) {
+  const figures = `its 1-minute load average was ${before.toFixed(1)} before and ${after.toFixed(1)} after these runs (${cores} cores; the runs themselves count for about 1 of the figure after)`;
+  if (before < 1) return `${figures}: a quiet machine.`;
+  if (before < cores)
+    return `${figures}: partly loaded (other work used about ${before.toFixed(1)} of the ${cores} cores), so wall times are longer than on a quiet machine; CPU times are the steadier figures.`;
+  return `${figures}: under load (more work than cores), so wall times say little; compare CPU times and the two rows of one run, not runs on other days.`;
+}
+
 export async function runClusterBench({ corpus }) {
+  const load = loadavg()[0];
   const dir = join(corpus, 'k8s');
   generateK8sCorpus(dir, 5000, 10);
   const objects = [];
   for (const f of files(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
   const { FakeApiServer } = await import(await fakeServerModule(corpus));
   const server = await new FakeApiServer({ objects }).start();
-  const load = loadavg()[0];
   let cluster;
   let file;
   try {
@@ -64,8 +73,8 @@ export async function runClusterBench({ corpus }) {
   return (
     `## Cluster scan\n\n${objects.length.toLocaleString('en')} objects (the corpus of the Kubernetes section) served by \`src/testing/fake-apiserver.ts\` ` +
     `over TLS on loopback, in pages of 500, and scanned with every rule as \`sanctum cluster --format json --output FILE\` runs (\`scanClusterStreamed\`: findings spooled as objects finish, the report streamed to the file); best of 2, each in a fresh process ` +
-    `(the server runs in the parent). The file scan of the same objects is measured in the same run. The machine is shared (2 cores, up to 8 helpers): ` +
-    `its 1-minute load average was ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after, so these are figures under load; compare the two rows, not runs on other days.\n\n` +
+    `(the server runs in the parent). The file scan of the same objects is measured in the same run. ` +
+    `The machine is shared at times: ${describeLoad(load, loadAfter)}\n\n` +
     `| work | objects | time | objects/s | CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
     `| \`sanctum cluster\` (list + scan + report) | ${cluster.objects.toLocaleString('en')} | ${s(cluster.ms)} | ${rate(cluster, cluster.objects)} | ${s(cluster.cpuMs)} | ${cluster.findings.toLocaleString('en')} | ${s(cluster.scanMs)} | ${s(cluster.jsonMs)}, ${cluster.jsonMB.toFixed(0)} MB | ${cluster.maxRssMB.toFixed(0)} MB |\n` +
     `| \`sanctum scan\` of the files | ${file.objects.toLocaleString('en')} | ${s(file.ms)} | ${rate(file, file.objects)} | ${s(file.cpuMs)} | ${file.findings.toLocaleString('en')} | ${s(file.scanMs)} | ${s(file.jsonMs)}, ${file.jsonMB.toFixed(0)} MB | ${file.maxRssMB.toFixed(0)} MB |\n\n` +
