@@ -4,7 +4,6 @@ import { Option, type Command } from 'commander';
 import type { ImageSummary } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
-import { imageBomSubject, scanImage } from '../scan-image.js';
 import { collect } from './list-flag.js';
 import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from './main.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
@@ -49,6 +48,8 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
       let ran = getRegistry().rules;
       let result;
+      // Loaded on use: the image readers (archives, registries, zstd) stay out of every other command's start-up.
+      const { scanImage } = await import('../scan-image.js');
       try {
         result = await scanImage({
           images,
@@ -104,6 +105,7 @@ function splitOutputs(flags: Pick<ImageFlags, 'format' | 'output'>): { reports: 
 async function writeSboms(image: ImageSummary, inventory: Inventory, sboms: Output[], io: CliIO, cwd: string): Promise<void> {
   // Loaded on use: the CycloneDX library stays out of every other command's start-up.
   const { inventoryBom } = await import('../inventory/sbom.js');
+  const { imageBomSubject } = await import('../scan-image.js');
   const bom = inventoryBom(inventory, imageBomSubject(image));
   for (const o of sboms) {
     const doc = o.format === 'spdx' ? (await import('../inventory/spdx.js')).toSpdx23(bom) : bom;
