@@ -19,9 +19,6 @@ const WORKER = new URL('./scan-worker.js', import.meta.url);
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
 
-/** By default the worker starts once the main thread has scanned this much (about 5,000 Kubernetes objects). */
-const WORKER_AFTER_BYTES = 4 * 1024 * 1024;
-
 /** `NODE_DEBUG=sanctum` shows whether a scan used the worker. */
 const debug = debuglog('sanctum');
 
@@ -83,7 +80,7 @@ export interface WorkerData {
  * How long the main thread waits for a worker that takes no step before it gives up: a worker that
  * dies without replying (out of memory) cannot tell the blocked main thread, which would wait forever.
  */
-const WORKER_STALL_MS = 10 * 60_000;
+export const WORKER_STALL_MS = 10 * 60_000;
 
 /**
  * A directory walk shared by two threads: the main thread walks, renders and writes the report; it
@@ -106,28 +103,22 @@ export class ScanThreads {
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
 
-  private constructor(
-    private readonly opts: ScanOptions,
-    /** Bytes of plainly walked files the main thread scans before the worker starts. */
-    private readonly workerAfter: number,
-  ) {}
+  private constructor(private readonly opts: ScanOptions) {}
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, on a machine with two cores or more, unless `SANCTUM_SCAN_THREADS=1`. The worker starts
-   * once the main thread has scanned `WORKER_AFTER_BYTES` of a tree (a small tree is over before a
-   * worker has loaded its modules); `SANCTUM_SCAN_THREADS=2` starts it with the first directory.
+   * tree, when `SANCTUM_SCAN_THREADS=2` asks for them on a machine with two cores or more. One thread
+   * is the default: a one-thread scan already keeps a second core about a third busy with V8's
+   * collector, so a second scanning thread shortens the wall time by 10% at best, for a quarter more
+   * CPU (a second module load and heap) and 60 MB more memory (bench/RESULTS.md).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
-    const asked = process.env.SANCTUM_SCAN_THREADS ? Number(process.env.SANCTUM_SCAN_THREADS) : undefined;
-    if ((asked !== undefined && !(asked >= 2)) || availableParallelism() < 2) return undefined;
+    const asked = Number(process.env.SANCTUM_SCAN_THREADS ?? 1);
+    if (!(asked >= 2) || availableParallelism() < 2) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
-    return new ScanThreads(
-      { ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false },
-      asked === undefined ? WORKER_AFTER_BYTES : 0,
-    );
+    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false });
   }
 
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
@@ -210,7 +201,7 @@ export class ScanThreads {
     if (!isPlainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
-    if (!this.worker && this.bytesMain >= this.workerAfter) this.start();
+    if (!this.worker) this.start();
     let worker = this.owners.get(dir);
     if (worker === undefined) {
       // A new directory goes to the thread with less to scan so far.
@@ -245,22 +236,30 @@ export class ScanThreads {
 
   /** Blocks until the worker has replied (the scan is synchronous). */
   private wait(): FromWorker {
-    const done = this.done!;
-    let steps = Atomics.load(done, 1);
-    let since = Date.now();
-    while (Atomics.load(done, 0) === 0) {
-      Atomics.wait(done, 0, 0, 1000);
-      const now = Atomics.load(done, 1);
-      if (now !== steps) [steps, since] = [now, Date.now()];
-      else if (Date.now() - since > WORKER_STALL_MS)
-        return {
-          ok: false,
-          message: `the worker thread took no step for ${WORKER_STALL_MS / 60_000} minutes (it may have run out of memory)`,
-        };
-    }
-    const reply = receiveMessageOnPort(this.port!)?.message as FromWorker | undefined;
-    if (!reply) return { ok: false, message: 'the worker thread stopped without a reply' };
+    const reply = awaitReply(this.done!, this.port!);
     if (reply.ok) this.spoolDir = reply.spool.dir;
     return reply;
   }
+}
+
+/**
+ * Blocks until a worker has replied on `port` (`done[0]` set), or has taken no step (`done[1]`
+ * unchanged) for `stallMs`: then it is given up for dead.
+ */
+export function awaitReply(done: Int32Array, port: MessagePort, stallMs = WORKER_STALL_MS): FromWorker {
+  let steps = Atomics.load(done, 1);
+  let since = Date.now();
+  while (Atomics.load(done, 0) === 0) {
+    Atomics.wait(done, 0, 0, Math.min(1000, stallMs));
+    const now = Atomics.load(done, 1);
+    if (now !== steps) [steps, since] = [now, Date.now()];
+    else if (Date.now() - since > stallMs)
+      return { ok: false, message: `the worker thread took no step for ${formatWait(stallMs)} (it may have run out of memory)` };
+  }
+  const reply = receiveMessageOnPort(port)?.message as FromWorker | undefined;
+  return reply ?? { ok: false, message: 'the worker thread stopped without a reply' };
+}
+
+function formatWait(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} minutes` : `${ms / 1000} s`;
 }

@@ -1,0 +1,72 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { awaitReply } from './scan-threads.js';
+
+// Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
+// their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
+const STEPS_THEN_REPLY = `
+const { workerData } = require('node:worker_threads');
+const { port, done, steps, every } = workerData;
+let n = 0;
+const timer = setInterval(() => {
+  Atomics.add(done, 1, 1);
+  if (++n < steps) return;
+  clearInterval(timer);
+  port.postMessage({ ok: true, steps: n });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+}, every);
+`;
+
+// A worker stuck without a step or a reply (one that died out of memory cannot tell either).
+const STUCK = `
+const { workerData } = require('node:worker_threads');
+Atomics.add(workerData.done, 1, 1);
+setInterval(() => {}, 1000);
+`;
+
+const workers: Worker[] = [];
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.terminate()));
+});
+
+function start(code: string, data: Record<string, unknown> = {}): { done: Int32Array; port: MessageChannel['port1'] } {
+  const channel = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(8));
+  const worker = new Worker(code, { eval: true, workerData: { port: channel.port2, done, ...data }, transferList: [channel.port2] });
+  workers.push(worker);
+  return { done, port: channel.port1 };
+}
+
+/** Resolves once the worker has taken its first step: the stall times below leave its start-up aside. */
+async function running(done: Int32Array): Promise<void> {
+  while (Atomics.load(done, 1) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('awaitReply (the main thread waiting for the scan worker)', () => {
+  it('returns the reply of a worker that keeps taking steps, however long it takes beyond the stall time', async () => {
+    const { done, port } = start(STEPS_THEN_REPLY, { steps: 30, every: 50 });
+    await running(done);
+    const started = Date.now();
+    const reply = awaitReply(done, port, 1000);
+    expect(reply).toEqual({ ok: true, steps: 30 });
+    // 29 more steps of 50 ms: longer than the stall time, which counts only time without a step.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+  });
+
+  it('gives up on a worker that takes no step for the stall time, with a message that says so', async () => {
+    const { done, port } = start(STUCK);
+    await running(done);
+    const started = Date.now();
+    const reply = awaitReply(done, port, 300);
+    expect(reply).toEqual({ ok: false, message: 'the worker thread took no step for 0.3 s (it may have run out of memory)' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('reports a worker that marked itself done without a reply', () => {
+    const { done, port } = start(STUCK);
+    Atomics.store(done, 0, 1);
+    expect(awaitReply(done, port, 300)).toEqual({ ok: false, message: 'the worker thread stopped without a reply' });
+  });
+});
