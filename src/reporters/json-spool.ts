@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../core/types.js';
+import { JsonBytesWriter } from './json-bytes.js';
 import { ArrayItemFormat, writeString, type ChunkSink } from './json-stream.js';
 
 /** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
@@ -48,11 +49,12 @@ export interface SpoolExport {
 }
 
 const READ_MAX = 1 << 20;
-const COMMA = 0x2c;
+/** What precedes each item of the findings array: the `,` after the previous one and the indentation of its line. */
+const ITEM_SEPARATOR = ',\n' + ' '.repeat(FINDINGS_INDENT + 2);
 
 /**
  * Findings of the JSON report written to a temporary file as the scan finds them, already in the
- * report's text, so that neither the findings nor the report exist whole in memory. Only what orders
+ * report's text (UTF-8 bytes, never a string), so that neither the findings nor the report exist whole in memory. Only what orders
  * them is kept; `writeItems` merges them (with findings held in memory, e.g. those of cross-object
  * rules) in the order of `sortFindings`, reading their text back in runs.
  */
@@ -65,11 +67,8 @@ export class JsonFindingSpool {
   private readonly entries: Entry[] = [];
   /** One copy of each message: a rule's message repeats across thousands of objects of a large scan. */
   private readonly messages = new Map<string, string>();
-  /** Bytes that start every item but the first: `,\n` and the indentation of an item's opening brace. */
-  private readonly separator = Buffer.from(',\n' + ' '.repeat(FINDINGS_INDENT + 2) + '{');
-  /** Spooled text not yet written to the file: `staged` bytes of `staging`. */
-  private readonly staging = Buffer.allocUnsafe(READ_MAX);
-  private staged = 0;
+  /** Spooled text not yet written to the file, written as `JSON.stringify` would without a string in between. */
+  private readonly text = new JsonBytesWriter(READ_MAX + (READ_MAX >> 2));
   private bytes = 0;
   private seq = 0;
   private closed = false;
@@ -90,40 +89,17 @@ export class JsonFindingSpool {
   /** Writes findings out; only their sort keys stay in memory. */
   spool(findings: readonly Finding[]): void {
     if (findings.length === 0) return;
-    // One serializer call for the batch, encoded once into the staging buffer; items are then found
-    // by their separator, which no item's own text can hold (deeper lines are indented further, and
-    // strings never hold a line break). Each item is stored with the `,\n` before it: the batch's
-    // first one is the `[\n` that ends the wrapping head, its bracket overwritten.
-    // In report order, so that the report reads the spool in long runs.
+    // In report order, so that the report reads the spool in long runs. Each item is stored with the
+    // `,\n` before it; the report writes the first one's as the `\n` after its `[`.
     const sorted = findings.length > 1 ? [...findings].sort(compareFindings) : findings;
-    const format = this.format;
-    const text = format.wrapped(sorted);
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
-    if (this.staged + 3 * text.length > this.staging.length) this.flush();
-    const direct = 3 * text.length > this.staging.length;
-    const at = direct ? 0 : this.staged;
-    const buffer = direct ? Buffer.from(text, 'utf8') : this.staging;
-    const end = at + buffer.write(text, at);
-    const first = at + format.headLength - 2;
-    buffer[first] = COMMA;
-    const last = end - format.tailLength;
-    const separator = this.separator;
-    const base = this.bytes + (direct ? this.staged : at) - first;
-    let start = first;
-    for (let i = 0; i < findings.length; i++) {
-      const next = i + 1 === findings.length ? last : buffer.indexOf(separator, start + separator.length);
-      if (next === -1 || next > last) throw new Error('findings spool: an item separator is missing');
-      this.entries.push(entryOf(sorted[i], this.messages, this.seq++, base + start, next - start, undefined, 0));
-      start = next;
+    const text = this.text;
+    for (const f of sorted) {
+      const start = text.length;
+      text.ascii(ITEM_SEPARATOR);
+      text.value(f, FINDINGS_INDENT + 2);
+      this.entries.push(entryOf(f, this.messages, this.seq++, this.bytes + start, text.length - start, undefined, 0));
+      if (text.length >= READ_MAX) this.flush();
     }
-    if (direct) {
-      writeString(this.fd, buffer.subarray(first, last));
-      this.bytes += last - first;
-      return;
-    }
-    // The wrapping head is dropped: the items move to where it started.
-    buffer.copyWithin(at, first, last);
-    this.staged += last - first;
   }
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
@@ -264,10 +240,10 @@ export class JsonFindingSpool {
   }
 
   private flush(): void {
-    if (this.staged === 0) return;
-    writeString(this.fd, this.staging.subarray(0, this.staged));
-    this.bytes += this.staged;
-    this.staged = 0;
+    if (this.text.length === 0) return;
+    writeString(this.fd, this.text.buffer.subarray(0, this.text.length));
+    this.bytes += this.text.length;
+    this.text.reset();
   }
 }
 
