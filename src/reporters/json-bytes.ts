@@ -61,24 +61,26 @@ export class JsonBytesWriter {
   }
 
   private object(o: Record<string, unknown>, indent: number): void {
-    const inner = indent + 2;
-    let empty = true;
     this.depth++;
-    const keys = Object.keys(o);
-    for (let k = 0; k < keys.length; k++) {
-      const key = keys[k];
-      const v = o[key];
-      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-      this.open(empty ? BRACE : COMMA, inner);
-      empty = false;
-      this.string(key);
-      this.reserve(2);
-      this.buffer[this.length++] = COLON;
-      this.buffer[this.length++] = SPACE;
-      this.value(v, inner);
-    }
+    let empty = true;
+    // A plain object's own keys are those `for…in` walks, without the array `Object.keys` allocates.
+    const proto = Object.getPrototypeOf(o);
+    if (proto === Object.prototype || proto === null) {
+      for (const key in o) if (this.property(key, o[key], empty, indent)) empty = false;
+    } else for (const key of Object.keys(o)) if (this.property(key, o[key], empty, indent)) empty = false;
     this.depth--;
     this.close(empty, BRACE_CLOSE, BRACE, indent);
+  }
+
+  /** One property of an object whose line is indented by `indent`; false when JSON leaves it out. */
+  private property(key: string, v: unknown, first: boolean, indent: number): boolean {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
+    this.open(first ? BRACE : COMMA, indent + 2);
+    this.string(key);
+    this.buffer[this.length++] = COLON;
+    this.buffer[this.length++] = SPACE;
+    this.value(v, indent + 2);
+    return true;
   }
 
   private array(a: readonly unknown[], indent: number): void {
@@ -116,43 +118,16 @@ export class JsonBytesWriter {
     this.length = p;
   }
 
-  /** A JSON string: escapes as `JSON.stringify` does (lone surrogates included), UTF-8 otherwise. */
+  /** A JSON string: escapes as `JSON.stringify` does (lone surrogates included), UTF-8 otherwise; room for 2 more bytes after it. */
   private string(s: string): void {
-    // At most 6 bytes per UTF-16 code unit (`\uXXXX`), and the quotes.
-    this.reserve(6 * s.length + 2);
+    // At most 6 bytes per UTF-16 code unit (`\uXXXX`), the quotes and 2 bytes after.
+    this.reserve(6 * s.length + 4);
     const b = this.buffer;
     let p = this.length;
     b[p++] = QUOTE;
-    if (!NEEDS_CARE.test(s)) {
-      p += s.length < 16 ? writeAscii(b, p, s) : b.write(s, p, 'latin1');
-      b[p++] = QUOTE;
-      this.length = p;
-      return;
-    }
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) b[p++] = c;
-        else p = escape(b, p, c);
-      } else if (c < 0x800) {
-        b[p++] = 0xc0 | (c >> 6);
-        b[p++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        b[p++] = 0xe0 | (c >> 12);
-        b[p++] = 0x80 | ((c >> 6) & 0x3f);
-        b[p++] = 0x80 | (c & 0x3f);
-      } else {
-        const d = c <= 0xdbff && i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-        if (d >= 0xdc00 && d <= 0xdfff) {
-          const u = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-          b[p++] = 0xf0 | (u >> 18);
-          b[p++] = 0x80 | ((u >> 12) & 0x3f);
-          b[p++] = 0x80 | ((u >> 6) & 0x3f);
-          b[p++] = 0x80 | (u & 0x3f);
-          i++;
-        } else p = unicodeEscape(b, p, c);
-      }
-    }
+    if (NEEDS_CARE.test(s)) p = encodeRest(s, 0, b, p);
+    else if (s.length < 16) for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
+    else p += b.write(s, p, 'latin1');
     b[p++] = QUOTE;
     this.length = p;
   }
@@ -174,14 +149,9 @@ export class JsonBytesWriter {
   }
 }
 
-/** Characters a string may hold that need more than copying its UTF-8 bytes (plain ASCII but for quotes and backslashes needs none). */
+/** What a string may hold that needs more than copying it byte for byte: JSON's escapes, and characters beyond ASCII. */
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const NEEDS_CARE = /[\u0000-\u001f"\\\u007f-\uffff]/;
-
-function writeAscii(b: Buffer, p: number, s: string): number {
-  for (let i = 0; i < s.length; i++) b[p + i] = s.charCodeAt(i);
-  return s.length;
-}
 
 /** Nesting past which the serializer itself takes over (it reports a cycle as `JSON.stringify` does). */
 const MAX_DEPTH = 64;
@@ -206,6 +176,35 @@ SHORT_ESCAPES[0x0c] = 0x66; // \f
 SHORT_ESCAPES[0x0d] = 0x72; // \r
 SHORT_ESCAPES[QUOTE] = QUOTE;
 SHORT_ESCAPES[BACKSLASH] = BACKSLASH;
+
+/** Writes `s` from `i` on as a JSON string's content, escaped and UTF-8 encoded; returns the position after it. */
+function encodeRest(s: string, i: number, b: Buffer, p: number): number {
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== QUOTE && c !== BACKSLASH) b[p++] = c;
+      else p = escape(b, p, c);
+    } else if (c < 0x800) {
+      b[p++] = 0xc0 | (c >> 6);
+      b[p++] = 0x80 | (c & 0x3f);
+    } else if (c < 0xd800 || c > 0xdfff) {
+      b[p++] = 0xe0 | (c >> 12);
+      b[p++] = 0x80 | ((c >> 6) & 0x3f);
+      b[p++] = 0x80 | (c & 0x3f);
+    } else {
+      const d = c <= 0xdbff && i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        const u = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        b[p++] = 0xf0 | (u >> 18);
+        b[p++] = 0x80 | ((u >> 12) & 0x3f);
+        b[p++] = 0x80 | ((u >> 6) & 0x3f);
+        b[p++] = 0x80 | (u & 0x3f);
+        i++;
+      } else p = unicodeEscape(b, p, c);
+    }
+  }
+  return p;
+}
 
 function escape(b: Buffer, p: number, c: number): number {
   const short = SHORT_ESCAPES[c];

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { JsonBytesWriter } from './json-bytes.js';
+
+/** What the writer gives for `value` nested at `indent`, as text. */
+function written(value: unknown, indent = 0, capacity?: number): string {
+  const w = new JsonBytesWriter(capacity);
+  w.value(value, indent);
+  return w.buffer.subarray(0, w.length).toString('utf8');
+}
+
+/** `JSON.stringify(value, null, 2)` of `value` wrapped in arrays that indent it by `indent`, the wrapping cut off. */
+function extract(text: string, indent: number): string {
+  if (indent === 0) return text;
+  // Remove the wrapping arrays: their opening lines before the value and closing lines after it.
+  const lines = text.split('\n');
+  const depth = indent / 2;
+  return lines
+    .slice(depth, lines.length - depth)
+    .join('\n')
+    .slice(indent);
+}
+
+const STRINGS = [
+  '',
+  'plain ASCII text, longer than sixteen characters',
+  'short',
+  'quote " and backslash \\ inside',
+  'controls \u0000 \u0001 \b \t \n \f \r \u000b \u001b \u001f',
+  'DEL \u007f stays, NEL \u0085 and line separators \u2028 \u2029 stay',
+  'Latin-1 é ü ß, Greek αβγ, CJK 漢字, emoji 🔥👩‍💻',
+  'a lone high surrogate \ud800 in the middle',
+  'a lone low surrogate \udc00 in the middle',
+  'a high surrogate at the end \udbff',
+  'reversed pair \udc00\ud800',
+  'replacement character \ufffd and non-characters \uffff \ufffe',
+];
+
+describe('JsonBytesWriter', () => {
+  it('writes strings as JSON.stringify does: escapes, UTF-8, lone surrogates escaped', () => {
+    for (const s of STRINGS) expect(written(s), JSON.stringify(s)).toBe(JSON.stringify(s));
+    // Every code unit on its own and after an ASCII prefix.
+    for (let c = 0; c < 0x10000; c += c < 0x800 ? 1 : 7) {
+      const s = String.fromCharCode(c);
+      expect(written(s)).toBe(JSON.stringify(s));
+      expect(written('prefix long enough ' + s)).toBe(JSON.stringify('prefix long enough ' + s));
+    }
+  });
+
+  it('writes numbers, booleans and null as JSON.stringify does', () => {
+    for (const v of [0, -0, 1, -1, 42, 2 ** 31, 2 ** 53 + 2, 1.5, -9.8, 1e21, 1e-7, 5e-324, NaN, Infinity, -Infinity, true, false, null])
+      expect(written(v)).toBe(JSON.stringify(v));
+    expect(written([NaN, undefined, () => 1, Symbol('s')])).toBe(JSON.stringify([NaN, undefined, () => 1, Symbol('s')], null, 2));
+  });
+
+  it('writes nested objects and arrays with JSON.stringify indentation, at any depth', () => {
+    const finding = {
+      ruleId: 'K8S-0001',
+      empty: {},
+      none: [],
+      skipped: undefined,
+      fn: () => 1,
+      sym: Symbol('x'),
+      location: { path: 'a "b".yaml', startLine: 3, resource: { kind: 'Pod', name: 'ü' } },
+      frameworks: [{ id: 'pss', control: 'privileged' }, [], [[]], {}],
+      date: new Date(0),
+      boxed: { toJSON: () => ({ replaced: true }) },
+      nullProto: Object.assign(Object.create(null) as object, { a: 1 }),
+      instance: new (class {
+        x = 1;
+        method(): number {
+          return 2;
+        }
+      })(),
+      7: 'integer-like keys first',
+    };
+    for (const indent of [0, 2, 4, 6])
+      expect(written(finding, indent)).toBe(extract(JSON.stringify(nest(finding, indent), null, 2), indent));
+  });
+
+  it('grows its buffer for a value larger than its capacity', () => {
+    const big = { text: 'x'.repeat(70_000), items: Array.from({ length: 2000 }, (_, i) => ({ i, s: 'é'.repeat(i % 7) })) };
+    expect(written(big, 0, 64)).toBe(JSON.stringify(big, null, 2));
+  });
+
+  it('fails as JSON.stringify does on a cycle', () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { cyclic };
+    expect(() => written(cyclic)).toThrow(TypeError);
+  });
+
+  it('appends: ascii text and values after one another, reset starts over', () => {
+    const w = new JsonBytesWriter(16);
+    w.ascii(',\n    ');
+    w.value({ a: 'b' }, 4);
+    expect(w.buffer.subarray(0, w.length).toString()).toBe(',\n    {\n      "a": "b"\n    }');
+    w.reset();
+    expect(w.value(undefined, 0)).toBe(false);
+    expect(w.length).toBe(0);
+  });
+});
+
+function nest(value: unknown, indent: number): unknown {
+  let wrapped = value;
+  for (let i = 0; i < indent / 2; i++) wrapped = [wrapped];
+  return wrapped;
+}
