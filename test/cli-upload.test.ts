@@ -83,6 +83,9 @@ describe('scan, image, cluster and audit --upload, --shard, serve and token comm
     expect(stored.total).toBeGreaterThan(10);
     const services = await listInventory(server.store, { kind: 'service' });
     expect(services.length).toBeGreaterThan(0);
+    // Each AI service is the object that deploys it: the findings on that object are the service's.
+    expect(services.find((x) => x.name === 'vllm')?.resource).toEqual({ kind: 'Deployment', namespace: 'llm', name: 'vllm' });
+    expect(services.every((x) => x.resource?.kind)).toBe(true);
     // Workloads that run on GPUs, read from the objects the scan's cross-object rules saw.
     const gpus = await listInventory(server.store, { kind: 'gpu' });
     expect(gpus.find((g) => g.path?.endsWith('k8s/training-job.yaml'))).toMatchObject({

@@ -278,6 +278,7 @@ function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void 
       origin: { path: file.path, line },
       name: doc.resource.name ?? String(obj.kind),
       kind: [...kinds].join(', '),
+      objectKind: doc.resource.kind,
       models: [...models],
       images: [...images],
     };

@@ -63,6 +63,8 @@ export interface AiService {
   origin: Origin;
   name: string;
   kind: string;
+  /** The Kubernetes kind of the object that deploys it (`Deployment`, `InferenceService`, `RayService`). */
+  objectKind?: string;
   namespace?: string;
   /** Models it serves: URIs or hub names. */
   models: string[];

@@ -214,6 +214,63 @@ describe.each(ENGINES)('migrations over a store with data on $engine', ({ engine
     expect(await listed()).toEqual(expected);
   });
 
+  it.skipIf(skip)('0010 gives AI services stored before it the kind of object they are, where the store says it', async () => {
+    const service = (name: string, kind: string, namespace?: string) => ({
+      kind: 'service' as const,
+      name,
+      path: `k8s/${name}.yaml`,
+      detail: { kind, ...(namespace ? { namespace } : {}), models: [] },
+    });
+    const on = (n: number, kind: string, namespace: string, name: string) =>
+      finding(n, { fingerprint: `sha256:kinds-${n}`, location: { path: `k8s/${name}.yaml`, resource: { kind, namespace, name } } });
+    const input = {
+      ...result([
+        on(1, 'Service', 'llm', 'tgi'),
+        on(2, 'StatefulSet', 'llm', 'tgi'),
+        on(3, 'Deployment', 'llm', 'both'),
+        on(4, 'StatefulSet', 'llm', 'both'),
+        on(5, 'Deployment', 'llm', 'elsewhere'),
+      ]),
+      inventory: [
+        service('kserve', 'InferenceService, vLLM', 'llm'),
+        service('vllm', 'vLLM', 'llm'),
+        service('tgi', 'Text Generation Inference', 'llm'),
+        service('both', 'vLLM', 'llm'),
+        service('elsewhere', 'vLLM', 'web'),
+        service('notebook', 'Jupyter'),
+      ],
+      exposure: [
+        {
+          from: { role: 'service' as const, kind: 'Service', namespace: 'llm', name: 'vllm' },
+          to: { role: 'workload' as const, kind: 'Deployment', namespace: 'llm', name: 'vllm' },
+        },
+      ],
+    };
+    // Uploaded as scans before 0010 did: the services name no object.
+    await ingestRun(t.store, input, { target: 'service-kinds', at: day(9) });
+    await migrateDownTo(t.store, '0009-runtime-alert-times');
+    await t.store.close();
+    t.store = await Store.open(t.url);
+    const rows = await t.store.db
+      .selectFrom('inventory as i')
+      .innerJoin('targets as t', 't.id', 'i.target_id')
+      .select(['i.name', 'i.resource_kind', 'i.resource_namespace', 'i.resource_name'])
+      .where('t.name', '=', 'service-kinds')
+      .orderBy('i.name')
+      .execute();
+    expect(rows).toEqual([
+      // Deployment and StatefulSet findings both name it: no kind is sure.
+      { name: 'both', resource_kind: null, resource_namespace: 'llm', resource_name: 'both' },
+      // Findings name a Deployment of that name in another namespace only.
+      { name: 'elsewhere', resource_kind: null, resource_namespace: 'web', resource_name: 'elsewhere' },
+      { name: 'kserve', resource_kind: 'InferenceService', resource_namespace: 'llm', resource_name: 'kserve' },
+      { name: 'notebook', resource_kind: null, resource_namespace: null, resource_name: 'notebook' },
+      // The Service of that name runs no pod: the StatefulSet is the service.
+      { name: 'tgi', resource_kind: 'StatefulSet', resource_namespace: 'llm', resource_name: 'tgi' },
+      { name: 'vllm', resource_kind: 'Deployment', resource_namespace: 'llm', resource_name: 'vllm' },
+    ]);
+  });
+
   it.skipIf(skip)('undoes and redoes every migration over a store with data', async () => {
     const before = await rollups(t.store);
     const first = Object.keys(migrations(engine))[0];

@@ -386,8 +386,88 @@ export function migrations(engine: Engine): Record<string, Migration> {
         // The times stay: 0005's columns hold them and its own down removes them.
       },
     },
+    '0010-service-object-kinds': {
+      // The kind of object an AI service is (so that the findings on it are the service's) was not
+      // uploaded before: taken from what the store holds where that says it without doubt. The
+      // service's own record when it is a KServe, Seldon or Ray object (its kind is among the labels
+      // the scan gave it); else the workload of the run's exposure graph with its namespace and name;
+      // else the one kind of object with that namespace and name that findings of the target name
+      // (kinds that never run a pod left out). Services of no such object stay without a kind, which
+      // the dashboard says. Services uploaded between 0007 and this one get their namespace and name too.
+      async up(db: Kysely<any>) {
+        const unknown = sql`kind = 'service' and resource_kind is null`;
+        await withJsonStrings(db, engine, async (text) => {
+          await sql`update inventory set resource_namespace = ${text('detail', ['namespace'])}, resource_name = name
+            where kind = 'service' and resource_name is null`.execute(db);
+          const labels = sql`', ' || ${text('detail', ['kind'])} || ', '`;
+          for (const kind of ['InferenceService', 'ServingRuntime', 'ClusterServingRuntime', 'SeldonDeployment', 'RayService'])
+            await sql`update inventory set resource_kind = ${kind} where ${unknown} and ${labels} like ${`%, ${kind}, %`}`.execute(db);
+        });
+        await sql`update inventory set resource_kind = (
+            select min(e.to_kind) from exposure_edges e
+            where e.run_id = inventory.run_id and e.to_role = 'workload' and e.to_name = inventory.resource_name
+              and e.to_namespace is not distinct from inventory.resource_namespace
+            having count(distinct e.to_kind) = 1)
+          where ${unknown}`.execute(db);
+        const notWorkloads = sql.join(NEVER_RUN_PODS.map((k) => sql.lit(k)));
+        await sql`with kinds as materialized (
+            select target_id, coalesce(resource_namespace, '') as namespace, resource_name as name, min(resource_kind) as kind
+            from findings
+            where resource_name is not null and resource_kind not in (${notWorkloads})
+              and target_id in (select target_id from inventory where ${unknown})
+            group by target_id, coalesce(resource_namespace, ''), resource_name
+            having count(distinct resource_kind) = 1)
+          update inventory set resource_kind = kinds.kind from kinds
+          where inventory.kind = 'service' and inventory.resource_kind is null and kinds.target_id = inventory.target_id
+            and kinds.namespace = coalesce(inventory.resource_namespace, '') and kinds.name = inventory.resource_name`.execute(db);
+      },
+      async down() {
+        // The kinds stay: 0007's columns hold them and its own down removes them.
+      },
+    },
   };
 }
+
+/** Kinds of objects that never run a pod, so never are an AI service (their names are often a workload's). */
+const NEVER_RUN_PODS = [
+  'Service',
+  'Endpoints',
+  'EndpointSlice',
+  'Ingress',
+  'IngressClass',
+  'Gateway',
+  'HTTPRoute',
+  'GRPCRoute',
+  'TCPRoute',
+  'TLSRoute',
+  'UDPRoute',
+  'InferencePool',
+  'InferenceModel',
+  'VirtualService',
+  'DestinationRule',
+  'AuthorizationPolicy',
+  'PeerAuthentication',
+  'IngressRoute',
+  'NetworkPolicy',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'Role',
+  'RoleBinding',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolumeClaim',
+  'PersistentVolume',
+  'StorageClass',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'Namespace',
+  'LimitRange',
+  'ResourceQuota',
+  'Certificate',
+  'ServiceMonitor',
+  'PodMonitor',
+];
 
 /** A string at `path` in a column of JSON text, else null (not JSON, no such field, not a string). */
 type JsonString = (column: string, path: readonly string[]) => RawBuilder<string | null>;

@@ -39,6 +39,9 @@ export interface ExposureCut {
   targets: string[];
 }
 
+/** An AI service whose kind of object neither the upload nor the store's data say (stored before kinds were kept). */
+const UNKNOWN_KIND = '(unknown kind)';
+
 const ENTRY_KINDS = new Set(['Ingress', 'HTTPRoute', 'GRPCRoute', 'Gateway', 'IngressRoute', 'VirtualService']);
 
 /**
@@ -74,8 +77,10 @@ export function exposurePaths(
     }
     for (const [label, list] of byResource) hops.push(hop(list[0].kind === 'Service' ? 'service' : 'entry', label, list));
     hops.sort((a, b) => (a.role === b.role ? a.label.localeCompare(b.label) : a.role === 'entry' ? -1 : 1));
-    const own = findings.filter((f) => f.name === item.name && sameNs(f) && !ENTRY_KINDS.has(f.kind) && f.kind !== 'Service');
-    hops.push(hop('workload', `${own[0]?.kind ?? 'workload'} '${item.name}'`, own));
+    const ownKind = (f: ResourceFinding) =>
+      item.resource ? f.kind === item.resource.kind : !ENTRY_KINDS.has(f.kind) && f.kind !== 'Service';
+    const own = findings.filter((f) => f.name === item.name && sameNs(f) && ownKind(f));
+    hops.push(hop('workload', `${item.resource?.kind ?? own[0]?.kind ?? UNKNOWN_KIND} '${item.name}'`, own));
     for (const m of d.models ?? []) hops.push(hop('model', m, []));
     paths.push({
       source: 'findings',
@@ -208,7 +213,10 @@ export function graphPaths(
       )?.to;
       if (workload && reached.has(nodeKey(workload))) continue;
       if (!workload && [...reached].some((k) => k.endsWith(`\u0000${item.name}`))) continue;
-      const own = [...findings.entries()].find(([k]) => k.endsWith(`\u0000${d.namespace ?? ''}\u0000${item.name}`));
+      // The findings on the service's object: its own kind's when the store knows it, else those of any kind of that name.
+      const own = item.resource
+        ? ([nodeKey(item.resource), findings.get(nodeKey(item.resource)) ?? []] as const)
+        : [...findings.entries()].find(([k]) => k.endsWith(`\u0000${d.namespace ?? ''}\u0000${item.name}`));
       paths.push({
         source: 'graph',
         targetId,
@@ -219,7 +227,7 @@ export function graphPaths(
         hops: [
           {
             role: 'workload',
-            label: `${workload?.kind ?? own?.[0].split('\u0000')[0] ?? 'workload'} '${item.name}'`,
+            label: `${workload?.kind ?? own?.[0].split('\u0000')[0] ?? UNKNOWN_KIND} '${item.name}'`,
             via: 'not reachable from outside the cluster in the scan',
             findings: own?.[1] ?? [],
           },

@@ -142,7 +142,12 @@ describe('sanctum serve API', () => {
   });
 
   it('walks exposure paths on the stored graph, hop by hop with the findings on each; older runs keep the paths of their findings', async () => {
-    const service = (name: string, namespace: string) => ({ kind: 'service', name, detail: { kind: 'vLLM', namespace, models: [] } });
+    const service = (name: string, namespace: string, kind?: string) => ({
+      kind: 'service',
+      name,
+      ...(kind ? { resource: { kind, namespace, name } } : {}),
+      detail: { kind: 'vLLM', namespace, models: [] },
+    });
     const edges = [
       {
         from: { role: 'entry', kind: 'Ingress', namespace: 'llm', name: 'chat' },
@@ -171,7 +176,12 @@ describe('sanctum serve API', () => {
         detail: { type: 'LoadBalancer' },
       },
     ];
-    const withGraph = { ...RESULT, inventory: [service('vllm', 'llm'), service('tgi', 'llm')], exposure: edges };
+    // A service uploaded with the kind of object it is, and one stored before kinds were kept.
+    const withGraph = {
+      ...RESULT,
+      inventory: [service('vllm', 'llm'), service('tgi', 'llm', 'StatefulSet'), service('ollama', 'llm')],
+      exposure: edges,
+    };
     expect((await post(JSON.stringify(withGraph), write, '?target=graph')).status).toBe(201);
     expect((await post(JSON.stringify({ ...withGraph, exposure: [] }), write, '?target=no-graph')).status).toBe(201);
     const inv = (await (await get('/api/v1/inventory', readOnly)).json()) as any;
@@ -194,12 +204,16 @@ describe('sanctum serve API', () => {
         'vllm',
         ["entry Service 'vllm' (LoadBalancer)", "workload Deployment 'vllm' (runs vLLM)", 'model meta-llama/Llama-3.1-8B-Instruct'],
       ],
-      ['graph', 'tgi', ["workload workload 'tgi' (not reachable from outside the cluster in the scan)"]],
+      ['graph', 'ollama', ["workload (unknown kind) 'ollama' (not reachable from outside the cluster in the scan)"]],
+      ['graph', 'tgi', ["workload StatefulSet 'tgi' (not reachable from outside the cluster in the scan)"]],
     ]);
     expect(paths[0].hops[2].findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['K8S-0003']);
-    expect(inv.exposure.filter((p: { target: string }) => p.target === 'no-graph').map((p: any) => [p.source, p.service])).toEqual([
-      ['findings', 'tgi'],
-      ['findings', 'vllm'],
+    expect(
+      inv.exposure.filter((p: { target: string }) => p.target === 'no-graph').map((p: any) => [p.source, p.service, p.hops.at(-1).label]),
+    ).toEqual([
+      ['findings', 'ollama', "(unknown kind) 'ollama'"],
+      ['findings', 'tgi', "StatefulSet 'tgi'"],
+      ['findings', 'vllm', "Deployment 'vllm'"],
     ]);
     const bad = { ...RESULT, exposure: [{ from: { role: 'door', kind: 'X', name: 'y' }, to: edges[0].to }] };
     expect((await post(JSON.stringify(bad), write)).status).toBe(400);
