@@ -3,7 +3,7 @@
 // 1. Ingest: one 50,000-finding result into a fresh store (all new), then the same run again (all
 //    known: the steady state of a repository scanned every day). Budget ≥ 50,000 findings/s.
 // 2. Queries: a store of 1,000 runs over 20 targets (5,000 findings each, 2% churn per run: 5 million
-//    observations), then the dashboard's main API calls through the real HTTP handlers (Fastify
+//    observations) and 100,000 runtime alerts over 30 days, then the dashboard's main API calls through the real HTTP handlers (Fastify
 //    inject), 40 times each. Budget ≤ 100 ms p95.
 // Usage: node bench/store.mjs   (prints a Markdown section; npm run build first)
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -65,6 +65,37 @@ function result(target, ids) {
     findings: ids.map((n) => finding(target, n)),
     errors: [],
     stats: { files: 400, resources: 900, durationMs: 1000, rules: 180 },
+  };
+}
+
+const ALERTS = 100_000;
+const ALERTS_END = Date.parse('2026-12-01T00:00:00Z');
+const ALERT_RULES = [
+  ['RT-0001', 'high'],
+  ['RT-0004', 'critical'],
+  ['RT-0009', 'medium'],
+  ['RT-0015', 'low'],
+];
+
+/** Alert `n` of the bench's cluster, spread evenly over the 30 days before ALERTS_END (newest first). */
+function alert(n) {
+  const [ruleId, severity] = ALERT_RULES[n % ALERT_RULES.length];
+  const time = new Date(ALERTS_END - Math.floor(((n + 1) * 30 * 86_400_000) / ALERTS)).toISOString();
+  return {
+    ruleId,
+    slug: ruleId.toLowerCase(),
+    title: ruleId,
+    severity,
+    message: `Alert ${n}: exec into pod llm/vllm-${n % 50}`,
+    location: {
+      path: 'audit.log',
+      startLine: n + 1,
+      resource: { kind: 'Pod', namespace: `ns-${n % 13}`, name: `vllm-${n % 50}` },
+      event: { auditID: `bench-${n}`, time, user: `user-${n % 40}`, sourceIPs: ['10.0.0.9'], source: 'audit' },
+    },
+    frameworks: [],
+    status: 'fail',
+    fingerprint: `sha256:alert-${n.toString(16).padStart(12, '0')}`,
   };
 }
 
@@ -140,6 +171,11 @@ export async function runStoreBench({ corpus }) {
       const input = parseRunInput(result(`target-${t}`, ids));
       await ingestRun(big, input, { target: `github.com/acme/target-${t}`, at: new Date(start + r * 3_600_000 * 6) });
     }
+    // Runtime alerts of one cluster: 100,000 over the 30 days before ALERTS_END, in batches of 5,000.
+    for (let b = 0; b < ALERTS / 5000; b++) {
+      const batch = Array.from({ length: 5000 }, (_, i) => alert(b * 5000 + i));
+      await ingestRun(big, parseRunInput(batch), { target: 'prod-cluster', kind: 'runtime', at: new Date(ALERTS_END) });
+    }
     buildMs = performance.now() - t0;
     await big.close();
     renameSync(building, bigFile);
@@ -169,9 +205,12 @@ export async function runStoreBench({ corpus }) {
     ['finding page', `/api/v1/findings/${oneFinding.id}`],
     ['runs', '/api/v1/runs'],
     ['inventory', '/api/v1/inventory'],
+    ['alerts, newest first', '/api/v1/alerts?limit=200'],
+    ['alerts per hour, 24 hours', `/api/v1/alerts/hourly?since=${new Date(ALERTS_END - 86_400_000).toISOString()}`],
+    ['alerts per hour, 30 days', `/api/v1/alerts/hourly?since=${new Date(ALERTS_END - 30 * 86_400_000).toISOString()}`],
   ];
   lines.push(
-    `Dashboard API over ${RUNS.toLocaleString('en')} runs, ${Number(counts.n).toLocaleString('en')} finding observations, ${Number(findings.n).toLocaleString('en')} distinct findings (SQLite${buildMs ? `; built by ingesting every run in ${(buildMs / 1000).toFixed(0)} s: ${Math.round((RUNS * PER_RUN) / (buildMs / 1000)).toLocaleString('en')} findings/s` : ''}), each call 40 times through the HTTP handlers:`,
+    `Dashboard API over ${RUNS.toLocaleString('en')} runs, ${Number(counts.n).toLocaleString('en')} finding observations, ${Number(findings.n).toLocaleString('en')} distinct findings of which ${ALERTS.toLocaleString('en')} are runtime alerts over 30 days (SQLite${buildMs ? `; built by ingesting every run in ${(buildMs / 1000).toFixed(0)} s: ${Math.round((RUNS * PER_RUN + ALERTS) / (buildMs / 1000)).toLocaleString('en')} findings/s` : ''}), each call 40 times through the HTTP handlers:`,
     '',
     '| call | p50 | p95 | max | CPU of this process per call, p50 |',
     '| --- | ---: | ---: | ---: | ---: |',
