@@ -24,7 +24,9 @@ import { urlFunctions } from './cel-urls.js';
 
 /** Functions of CEL libraries that Kubernetes may offer and Sanctum does not, with what they belong to. */
 const UNSUPPORTED_FUNCTIONS = new Map<string, string>([
-  ...['first', 'last'].map((f) => [f, "cel-go's lists extension after version 3, which the API server does not offer"] as const),
+  ...['first', 'last'].map(
+    (f) => [f, "no part of the API server's CEL (its lists extension is cel-go's version 3, which has none)"] as const,
+  ),
 ]);
 
 /**
@@ -140,7 +142,7 @@ export function compileExpression(source: string, variables: readonly string[]):
     const library = UNSUPPORTED_FUNCTIONS.get(missing) ?? UNSUPPORTED_FUNCTIONS.get(missing.slice(missing.lastIndexOf('.') + 1));
     throw new CelCompileError(
       library
-        ? `${missing}() of ${library}, so the expression is not evaluated (it neither passes nor fails)`
+        ? `${missing}() is ${library}, so the expression is not evaluated (it neither passes nor fails)`
         : `undeclared reference to function '${missing}'`,
     );
   }
