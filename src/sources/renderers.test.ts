@@ -707,4 +707,21 @@ spec:
     ]);
     expect(none.errors[1].message).toMatch(/^Kustomize overlay not rendered: neither kustomize nor kubectl was found on PATH/);
   });
+
+  it('knows every remote form Kustomize would clone or download, and never runs it on them', () => {
+    const forms = [
+      'git::https://github.com/example/app//base',
+      'gh:example/app//base',
+      'example.com/org/app.git//base?ref=v1',
+      'example.com/org/app.git',
+      'dev.azure.com/org/project/_git/app//base',
+    ];
+    forms.forEach((f, i) => write(`remote${i}/kustomization.yaml`, `resources:\n- ${f}\n`));
+    const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
+    const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
+    expect(calls(kustomize)).toEqual([]);
+    expect(result.errors.map((e) => e.message)).toEqual(
+      forms.map((f) => `Kustomize overlay not rendered: it refers to remote resources (${f}) and scans run offline`),
+    );
+  });
 });

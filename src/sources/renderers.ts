@@ -80,7 +80,12 @@ function onDisk(f: SourceFile): f is DiskFile {
 }
 
 const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/i;
+/**
+ * What Kustomize clones or downloads instead of reading from disk: URLs (`https://`, `ssh://`, `file://`),
+ * go-getter's `git::` and `gh:` forms, scp-like `git@host:`, the well-known hosts, and any path through a
+ * `.git` repository or an Azure DevOps `_git` one.
+ */
+const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git::|gh:|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\.git(?:\/|$)|\/_git\//i;
 
 /** Finds an executable on a PATH string. */
 export function findExecutable(name: string, pathEnv: string | undefined): string | undefined {
