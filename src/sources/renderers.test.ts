@@ -716,7 +716,7 @@ spec:
       'example.com/org/app.git',
       'dev.azure.com/org/project/_git/app//base',
     ];
-    forms.forEach((f, i) => write(`remote${i}/kustomization.yaml`, `resources:\n- ${f}\n`));
+    forms.forEach((f, i) => write(`remote${i}/kustomization.yaml`, `${i === 0 ? 'transformers' : 'resources'}:\n- ${f}\n`));
     const kustomize = fakeRenderer('kustomize', `process.stdout.write(${JSON.stringify(RENDERED)});`);
     const result = scan({ rules: ['K8S-0153'], renderers: { helm: false, kustomize, kubectl: false } });
     expect(calls(kustomize)).toEqual([]);

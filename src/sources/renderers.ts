@@ -266,6 +266,12 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
       if (dir && key === 'components') out.componentDirs.push(p);
     }
   }
+  // Generators, transformers and the like load their entries as resources are loaded: remote ones are fetched too.
+  for (const key of ['generators', 'transformers', 'validators', 'configurations', 'crds']) {
+    const list = k[key];
+    if (Array.isArray(list))
+      for (const entry of list) if (typeof entry === 'string' && (REMOTE.test(entry) || entry.includes('?ref='))) out.remote.push(entry);
+  }
   // Kustomize applies patchesStrategicMerge, then patchesJson6902, then patches.
   for (const key of ['patchesStrategicMerge', 'patchesJson6902', 'patches']) {
     const list = k[key];
