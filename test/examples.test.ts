@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,7 @@ import { scanSync } from '../src/scan.js';
 import { walkTargets } from '../src/sources/directory.js';
 import { VulnerabilityDatabase } from '../src/vulndb/database.js';
 import { importOsv } from '../src/vulndb/import.js';
+import { run } from './cli-helpers.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // The examples are matched against the OSV fixtures, not whatever database this machine has.
@@ -105,5 +106,26 @@ describe('examples/ai-platform-hardened', () => {
     const medium = severityRank('medium');
     const serious = result.findings.filter((f) => f.status === 'fail' && severityRank(f.severity) >= medium);
     expect(serious.map((f) => `${f.ruleId} ${f.severity} ${f.location.path}:${f.location.startLine} ${f.message}`)).toEqual([]);
+  });
+});
+
+describe("the README's first-run sample", () => {
+  it('shows lines the scan of examples/ai-platform prints today, under the file they belong to', async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('```text\n$ npm start -- scan examples/ai-platform\n');
+    const sample = readme
+      .slice(start, readme.indexOf('```\n', start + 8))
+      .split('\n')
+      .slice(2);
+    const out = (await run(['scan', 'examples/ai-platform', '--no-color', '--no-progress'], { cwd: root })).stdout.split('\n');
+    let file = '';
+    for (const line of sample) {
+      if (/^\S/.test(line) && line.startsWith('examples/')) file = line;
+      if (!/^ {2}\d+:\d+ /.test(line)) continue;
+      const at = out.indexOf(file);
+      expect(at, file).toBeGreaterThanOrEqual(0);
+      const end = out.indexOf('', at);
+      expect(out.slice(at, end), `${file}\n${line}`).toContain(line);
+    }
   });
 });
