@@ -56,6 +56,7 @@ interface RawReport {
 }
 
 interface RuleRun {
+  rule: AnyRule;
   ctx: RuleContext;
   doc: ScanDocument | undefined;
   reports: RawReport[];
@@ -77,7 +78,8 @@ const EVIDENCE_MAX = 160;
 export class Engine {
   private readonly limits: Limits;
   private readonly settings: ScanSettings;
-  private readonly rulesByKind = new Map<string, AnyRule[]>();
+  /** The rules of each document kind, each with the one context it reports through for the whole scan. */
+  private readonly rulesByKind = new Map<string, RuleRun[]>();
   private readonly activeParsers: Parser[];
   private readonly setParsers: Parser[];
   private readonly today: string;
@@ -85,7 +87,6 @@ export class Engine {
   private setSeq = 0;
   private readonly occurrences = new DigestCounter();
   private readonly engineReported = new Set<string>();
-  private readonly runs = new Map<AnyRule, RuleRun>();
   /** The parsers the last file asked about matched: `wants` then `scanFile` on one file sniff it once. */
   private lastMatch: { file: SourceFile; parsers: Parser[] } | undefined;
   readonly findings: Finding[] = [];
@@ -99,9 +100,10 @@ export class Engine {
     this.today = opts.today ?? new Date().toISOString().slice(0, 10);
     this.settings.today ??= this.today;
     for (const rule of opts.rules) {
+      const run = this.runOf(rule);
       for (const kind of rule.meta.appliesTo) {
         const list = this.rulesByKind.get(kind) ?? [];
-        list.push(rule);
+        list.push(run);
         this.rulesByKind.set(kind, list);
       }
     }
@@ -250,36 +252,32 @@ export class Engine {
   }
 
   private runRules(doc: ScanDocument, reports: RawReport[]): void {
-    const rules = this.rulesByKind.get(doc.kind);
-    if (!rules) return;
-    for (const rule of rules) {
-      const run = this.contextOf(rule);
+    const runs = this.rulesByKind.get(doc.kind);
+    if (!runs) return;
+    for (const run of runs) {
       run.doc = doc;
       run.reports = reports;
       try {
-        rule.check(doc, run.ctx);
+        run.rule.check(doc, run.ctx);
       } catch (e) {
-        this.error(doc.file.path, `rule ${rule.meta.id} (${rule.meta.slug}) failed: ${describeError(e, rule.meta.slug)}`);
+        const { meta } = run.rule;
+        this.error(doc.file.path, `rule ${meta.id} (${meta.slug}) failed: ${describeError(e, meta.slug)}`);
       }
     }
   }
 
   /** One context per rule for the whole scan, pointed at the document being checked. */
-  private contextOf(rule: AnyRule): RuleRun {
-    let run = this.runs.get(rule);
-    if (!run) {
-      const r: RuleRun = {
-        doc: undefined,
-        reports: [],
-        ctx: {
-          report: (input) => r.reports.push({ rule, doc: input.doc ?? r.doc!, input }),
-          options: this.optionsFor(rule.meta),
-          settings: this.settings,
-        },
-      };
-      run = r;
-      this.runs.set(rule, run);
-    }
+  private runOf(rule: AnyRule): RuleRun {
+    const run: RuleRun = {
+      rule,
+      doc: undefined,
+      reports: [],
+      ctx: {
+        report: (input) => run.reports.push({ rule, doc: input.doc ?? run.doc!, input }),
+        options: this.optionsFor(rule.meta),
+        settings: this.settings,
+      },
+    };
     return run;
   }
 
