@@ -108,14 +108,14 @@ export class PositionTable {
       let next = -1;
       let nextKey = -1;
       if (Array.isArray(value)) {
-        if (typeof seg === 'number' && seg < value.length) next = this.item(value, this.childrenOf(node), seg);
+        if (typeof seg === 'number' && seg < value.length) next = this.item(node, value, seg);
       } else if (isMapping(value)) {
         const want = String(seg);
         let merge = -1;
         let mergeValue = -1;
         const stop = this.after[node];
         // Children alternate key, value. Keys are unique (js-yaml rejects duplicates), so the first match is the one.
-        for (let k = node + 1; k < stop; ) {
+        for (let k = node + 1; k < stop;) {
           const v = this.after[k];
           if (v >= stop) break;
           const name = this.results[k];
@@ -144,8 +144,16 @@ export class PositionTable {
    * The node of item `index` of a sequence. An empty entry (`-` alone on its line) has no node, so
    * when counts differ the items are matched to the nodes by value, in order.
    */
-  private item(value: unknown[], kids: number[], index: number): number {
-    if (kids.length === value.length) return kids[index];
+  private item(node: number, value: unknown[], index: number): number {
+    const stop = this.after[node];
+    let count = 0;
+    let at = -1;
+    for (let c = node + 1; c < stop; c = this.after[c]) {
+      if (count === index) at = c;
+      count++;
+    }
+    if (count === value.length) return at;
+    const kids = this.childrenOf(node);
     let k = 0;
     for (let i = 0; i < value.length && k <= kids.length; i++) {
       const hit = k < kids.length && Object.is(this.results[kids[k]], value[i]);
@@ -155,27 +163,34 @@ export class PositionTable {
     return -1;
   }
 
-  /** True for a node without content: the null value of `key:` with nothing after it. */
-  private empty(node: number): boolean {
-    return skipTrivia(this.text, this.open[node]) >= this.close[node] && !this.isCollection(node);
-  }
-
   private isCollection(node: number): boolean {
     const r = this.results[node];
     return typeof r === 'object' && r !== null && !(r instanceof Date);
   }
 
+  /**
+   * Start offset of a node's content: after separating spaces, line breaks and comments. A node
+   * without content (the null value of `key:` with nothing after it) starts where it opens; -1 - that
+   * offset is returned for it when `markEmpty` is set.
+   */
+  private contentStart(node: number, markEmpty: boolean): number {
+    const open = this.open[node];
+    const s = skipTrivia(this.text, open);
+    if (s >= this.close[node] && !this.isCollection(node)) return markEmpty ? -1 - open : open;
+    return s;
+  }
+
   /** Start offset of a node's content: after separating spaces, line breaks and comments. */
   start(node: number): number {
-    if (this.empty(node)) return this.open[node];
-    return skipTrivia(this.text, this.open[node]);
+    return this.contentStart(node, false);
   }
 
   /** End offset (exclusive) of a node: its last descendant's end for block collections. */
   end(of: number): number {
     const node = this.unwrap(of);
-    const s = this.start(node);
-    if (this.empty(node)) return s;
+    const marked = this.contentStart(node, true);
+    if (marked < 0) return -1 - marked;
+    const s = marked;
     const first = this.text[skipProperties(this.text, s)];
     if (first !== '{' && first !== '[' && this.isCollection(node)) {
       let count = 0;
@@ -191,7 +206,7 @@ export class PositionTable {
       if (lastNode >= 0) return Math.max(this.end(lastNode), s);
     }
     let e = this.close[node];
-    while (e > s && /\s/.test(this.text[e - 1])) e--;
+    while (e > s && isSpace(this.text.charCodeAt(e - 1))) e--;
     return e;
   }
 }
@@ -200,15 +215,25 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+const SPACE = /\s/;
+
+/** What `/\s/` matches, without a string for the character when it is ASCII. */
+function isSpace(code: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return SPACE.test(String.fromCharCode(code));
+}
+
 function skipTrivia(text: string, pos: number): number {
   let i = pos;
+  const n = text.length;
   for (;;) {
-    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r' || text[i] === '\n')) i++;
-    if (text[i] === '#') {
-      while (i < text.length && text[i] !== '\n') i++;
+    let c = text.charCodeAt(i);
+    while (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) c = text.charCodeAt(++i);
+    if (c === 0x23 /* # */) {
+      while (i < n && text.charCodeAt(i) !== 0x0a) i++;
       continue;
     }
-    if (text.startsWith('---', i) && (i === 0 || text[i - 1] === '\n')) {
+    if (c === 0x2d /* - */ && text.startsWith('---', i) && (i === 0 || text.charCodeAt(i - 1) === 0x0a)) {
       i += 3;
       continue;
     }

@@ -126,23 +126,18 @@ function hasProperties(ctx: Ctx, node: number): boolean {
   return c === '&' || c === '*' || c === '!' || c === '?';
 }
 
-function childrenOf(ctx: Ctx, node: number): number[] {
-  const { after } = ctx.table;
-  const out: number[] = [];
-  for (let i = node + 1; i < after[node]; i = after[i]) out.push(i);
-  return out;
-}
-
 /** The indentation step of the file around a block mapping: from a nested block child, else its parent, else 2. */
 function indentUnit(ctx: Ctx, node: number, key: number): number {
   const { text, table } = ctx;
   const col = column(text, table.start(node));
-  const kids = childrenOf(ctx, node);
-  for (let k = 1; k < kids.length; k += 2) {
-    const v = table.results[kids[k]];
-    if (typeof v === 'object' && v !== null && !isFlow(ctx, kids[k])) {
-      const step = column(text, table.start(kids[k])) - col;
-      if (step > 0 && lineStart(text, table.start(kids[k])) !== lineStart(text, table.start(kids[k - 1]))) return step;
+  // Children alternate key, value.
+  const { after } = table;
+  for (let k = node + 1; k < after[node] && after[k] < after[node]; k = after[after[k]]) {
+    const child = after[k];
+    const v = table.results[child];
+    if (typeof v === 'object' && v !== null && !isFlow(ctx, child)) {
+      const step = column(text, table.start(child)) - col;
+      if (step > 0 && lineStart(text, table.start(child)) !== lineStart(text, table.start(k))) return step;
     }
   }
   if (key >= 0) {
@@ -170,7 +165,8 @@ function blockLines(ctx: Ctx, keys: readonly string[], value: YamlEditValue, ind
 /** `k1: {k2: value}` for flow collections. */
 function flowPair(ctx: Ctx, keys: readonly string[], value: YamlEditValue): string {
   let out = formatValue(value, ctx.json);
-  for (let i = keys.length - 1; i >= 0; i--) out = i === keys.length - 1 ? `${formatScalar(keys[i], ctx.json)}: ${out}` : `${formatScalar(keys[i], ctx.json)}: {${out}}`;
+  for (let i = keys.length - 1; i >= 0; i--)
+    out = i === keys.length - 1 ? `${formatScalar(keys[i], ctx.json)}: ${out}` : `${formatScalar(keys[i], ctx.json)}: {${out}}`;
   return out;
 }
 
@@ -238,7 +234,12 @@ function deepest(table: PositionTable, root: number, path: ObjectPath): { node: 
   let value = table.results[root];
   let depth = 0;
   for (const seg of path) {
-    if (Array.isArray(value) ? typeof seg !== 'number' || seg >= value.length : !isMapping(value) || !Object.prototype.hasOwnProperty.call(value, seg)) break;
+    if (
+      Array.isArray(value)
+        ? typeof seg !== 'number' || seg >= value.length
+        : !isMapping(value) || !Object.prototype.hasOwnProperty.call(value, seg)
+    )
+      break;
     value = (value as Record<string | number, unknown>)[seg];
     depth++;
   }
