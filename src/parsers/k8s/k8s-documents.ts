@@ -141,6 +141,7 @@ export class PodSpecDocument implements ScanDocument {
   readonly metadataPath: ObjectPath | undefined;
   readonly origin: string;
   readonly containers: ContainerView[];
+  private specCache: Record<string, unknown> | undefined;
 
   constructor(
     readonly owner: K8sObjectDocument,
@@ -164,9 +165,13 @@ export class PodSpecDocument implements ScanDocument {
     const own = parseIgnoreAnnotation(this.metadata.annotations, this.metadataPath);
     return own.length ? [...this.owner.suppressions, ...own] : this.owner.suppressions;
   }
+  /** Read once: every pod rule reads it, and the owner's object does not change while this view lives. */
   get spec(): Record<string, unknown> {
-    const s = this.owner.get(this.specPath);
-    return isMapping(s) ? s : {};
+    if (!this.specCache) {
+      const s = this.owner.get(this.specPath);
+      this.specCache = isMapping(s) ? s : {};
+    }
+    return this.specCache;
   }
   /** Pod (template) metadata: labels and annotations of the pods this spec creates. */
   get metadata(): Record<string, unknown> {

@@ -11,6 +11,11 @@ export interface ContainerView {
   readonly path: ObjectPath;
   readonly group: ContainerGroup;
   readonly name: string;
+  /**
+   * What rule helpers derive from the container once for every rule (its env, its command line), by
+   * slot: a view, like the object it was read from, does not change during a scan.
+   */
+  readonly memo: unknown[];
 }
 
 export interface PodSpecLocation {
@@ -29,8 +34,20 @@ export interface PodSpecLocation {
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
 const KSERVE_FRAMEWORKS = [
-  'model', 'sklearn', 'xgboost', 'tensorflow', 'pytorch', 'triton', 'onnx', 'huggingface', 'lightgbm',
-  'paddle', 'pmml', 'art', 'alibi', 'container',
+  'model',
+  'sklearn',
+  'xgboost',
+  'tensorflow',
+  'pytorch',
+  'triton',
+  'onnx',
+  'huggingface',
+  'lightgbm',
+  'paddle',
+  'pmml',
+  'art',
+  'alibi',
+  'container',
 ];
 const GENERIC_SEARCH_DEPTH = 8;
 
@@ -107,7 +124,8 @@ function genericSearch(v: unknown, path: ObjectPath, depth: number, origin: stri
     return;
   }
   if (Array.isArray(v)) v.forEach((x, i) => genericSearch(x, [...path, i], depth + 1, origin, out));
-  else if (isMapping(v)) for (const [k, x] of Object.entries(v)) if (k !== 'metadata' && k !== 'status') genericSearch(x, [...path, k], depth + 1, origin, out);
+  else if (isMapping(v))
+    for (const [k, x] of Object.entries(v)) if (k !== 'metadata' && k !== 'status') genericSearch(x, [...path, k], depth + 1, origin, out);
 }
 
 const BUILTIN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'autoscaling', 'extensions']);
@@ -170,7 +188,7 @@ export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
   const add = (path: ObjectPath, g: ContainerGroup): void => {
     const c = get(obj, path);
     if (!isMapping(c)) return;
-    out.push({ container: c, path, group: g, name: typeof c.name === 'string' ? c.name : String(path[path.length - 1]) });
+    out.push({ container: c, path, group: g, name: typeof c.name === 'string' ? c.name : String(path[path.length - 1]), memo: [] });
   };
   if (loc.extraContainers) {
     for (const e of loc.extraContainers) add(e.path, e.group);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { hubModels, isHubId, isPinnedRevision, requestsGpu } from './gpu.js';
 
-const view = (container: Record<string, unknown>): ContainerView => ({ container, path: ['spec', 'containers', 0], group: 'containers', name: 'c' });
+const view = (container: Record<string, unknown>): ContainerView => ({
+  container,
+  path: ['spec', 'containers', 0],
+  group: 'containers',
+  name: 'c',
+  memo: [],
+});
 
 describe('hubModels', () => {
   it('reads vLLM positional models after serve, skipping flag values', () => {
@@ -17,12 +23,16 @@ describe('hubModels', () => {
     ]);
   });
   it('reads KServe hf:// URIs with and without a revision', () => {
-    expect(hubModels(view({ storageUri: 'hf://org/m:0e9e39f249a16976918f6564b8830bc894c89659' }))[0].revision).toBe('0e9e39f249a16976918f6564b8830bc894c89659');
+    expect(hubModels(view({ storageUri: 'hf://org/m:0e9e39f249a16976918f6564b8830bc894c89659' }))[0].revision).toBe(
+      '0e9e39f249a16976918f6564b8830bc894c89659',
+    );
     expect(hubModels(view({ storageUri: 'hf://org/m' }))[0].revision).toBeUndefined();
   });
   it('ignores local paths and offline hubs', () => {
     expect(hubModels(view({ image: 'vllm/vllm-openai:v1', args: ['--model', './models/x'] }))).toEqual([]);
-    expect(hubModels(view({ image: 'vllm/vllm-openai:v1', args: ['--model', 'org/x'], env: [{ name: 'TRANSFORMERS_OFFLINE', value: '1' }] }))).toEqual([]);
+    expect(
+      hubModels(view({ image: 'vllm/vllm-openai:v1', args: ['--model', 'org/x'], env: [{ name: 'TRANSFORMERS_OFFLINE', value: '1' }] })),
+    ).toEqual([]);
   });
 });
 

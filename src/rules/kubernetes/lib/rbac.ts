@@ -37,8 +37,19 @@ function entries(rule: Record<string, unknown>, key: string, base: ObjectPath): 
   return { values: asList(rule[key]).map((v) => (typeof v === 'string' ? v : String(v))), path: [...base, key] };
 }
 
-/** The policy rules of a Role or ClusterRole. */
-export function policyRules(doc: K8sObjectDocument): PolicyRule[] {
+const rulesOfObject = new WeakMap<object, readonly PolicyRule[]>();
+
+/** The policy rules of a Role or ClusterRole, read once per object for the RBAC rules (shared: not to be modified). */
+export function policyRules(doc: K8sObjectDocument): readonly PolicyRule[] {
+  let rules = rulesOfObject.get(doc.object);
+  if (!rules) {
+    rules = readPolicyRules(doc);
+    rulesOfObject.set(doc.object, rules);
+  }
+  return rules;
+}
+
+function readPolicyRules(doc: K8sObjectDocument): PolicyRule[] {
   const out: PolicyRule[] = [];
   asList(doc.object.rules).forEach((r, index) => {
     if (!isMapping(r)) return;

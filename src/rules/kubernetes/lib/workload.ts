@@ -24,17 +24,19 @@ export interface EnvEntry {
   path: ObjectPath;
 }
 
+let memoSlots = 0;
+
 /**
- * One value per container view, computed once: many rules read the same container's env and command
- * line, and a view (like the object it was read from) does not change during a scan.
+ * One value per container view, computed once (in a slot of `ContainerView.memo`): many rules read
+ * the same container's env and command line, and a view does not change during a scan.
  */
 function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T {
-  const cache = new WeakMap<ContainerView, T>();
+  const slot = memoSlots++;
   return (c) => {
-    let v = cache.get(c);
+    let v = c.memo[slot] as T | undefined;
     if (v === undefined) {
       v = compute(c);
-      cache.set(c, v);
+      c.memo[slot] = v;
     }
     return v;
   };
