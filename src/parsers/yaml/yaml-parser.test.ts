@@ -87,7 +87,9 @@ describe('locate in block and flow YAML', () => {
   });
 
   it('falls back to the nearest existing ancestor (with its key) for a missing path', () => {
-    expect(at(pod, ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'])).toBe('9:5-10:23 securityContext:\n      privileged: true');
+    expect(at(pod, ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'])).toBe(
+      '9:5-10:23 securityContext:\n      privileged: true',
+    );
     expect(at(pod, ['spec', 'containers', 7, 'image'])).toMatch(/^7:3-21:13 containers:\n/);
     expect(at(pod, ['spec', 'containers', 0, 'args', 5])).toBe('11:5-11:21 args: ["a", \'b\']');
     expect(at(pod, ['metadata', 'labels', 'nope', 'deeper'])).toBe('5:23-5:58 labels: {app.kubernetes.io/name: b}');
@@ -108,12 +110,17 @@ describe('documents', () => {
     const text = `# header only\n---\n---\n# just a comment\n---   # c\n${pod('a')}...\n--- !!map\n${pod('b')}---\n\n${pod('c')}# trailing comment\n\n---\n`;
     const { objects } = parse(text);
     expect(objects.map((o) => `${o.name}@${o.docIndex}`)).toEqual(['a@2', 'b@3', 'c@4']);
-    expect(objects.map((o) => at(o, ['spec', 'hostPID']))).toEqual(['11:3-11:16 hostPID: true', '19:3-19:16 hostPID: true', '27:3-27:16 hostPID: true']);
+    expect(objects.map((o) => at(o, ['spec', 'hostPID']))).toEqual([
+      '11:3-11:16 hostPID: true',
+      '19:3-19:16 hostPID: true',
+      '27:3-27:16 hostPID: true',
+    ]);
     expect(at(objects[2], [])).toMatch(/^22:1-27:16 apiVersion/);
   });
 
   it('splits List kinds into their items, with paths relative to each item and pointers relative to the document', () => {
-    const text = 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- not an object\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    hostNetwork: true\n';
+    const text =
+      'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- not an object\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: b\n  spec:\n    hostNetwork: true\n';
     const { objects } = parse(text);
     expect(objects.map((o) => o.name)).toEqual(['a', 'b']);
     expect(at(objects[1], ['spec', 'hostNetwork'])).toBe('13:5-13:22 hostNetwork: true');
@@ -123,14 +130,16 @@ describe('documents', () => {
   });
 
   it('splits typed lists (DeploymentList, …) too', () => {
-    const text = '{"apiVersion": "apps/v1", "kind": "DeploymentList", "items": [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "ml"}}]}';
+    const text =
+      '{"apiVersion": "apps/v1", "kind": "DeploymentList", "items": [{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "ml"}}]}';
     const { objects } = parse(text, 'list.json');
     expect(objects.map((o) => o.resource)).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', namespace: 'ml' }]);
     expect(at(objects[0], ['metadata', 'namespace'])).toBe('1:137-1:154 "namespace": "ml"');
   });
 
   it('reads JSON manifests with exact positions', () => {
-    const text = '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "j"},\n  "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}\n}\n';
+    const text =
+      '{\n  "apiVersion": "v1",\n  "kind": "Pod",\n  "metadata": {"name": "j"},\n  "spec": {"containers": [{"name": "c", "securityContext": {"privileged": true}}]}\n}\n';
     const [pod] = parse(text, 'pod.json').objects;
     expect(at(pod, ['spec', 'containers', 0, 'securityContext', 'privileged'])).toBe('5:61-5:79 "privileged": true');
     expect(at(pod, ['spec', 'containers', 0])).toBe('5:27-5:81 {"name": "c", "securityContext": {"privileged": true}}');
@@ -139,7 +148,9 @@ describe('documents', () => {
   });
 
   it('handles CRLF line endings', () => {
-    const [pod] = parse('apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: crlf\r\nspec:\r\n  containers:\r\n  - name: c\r\n    securityContext:\r\n      privileged: true\r\n').objects;
+    const [pod] = parse(
+      'apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: crlf\r\nspec:\r\n  containers:\r\n  - name: c\r\n    securityContext:\r\n      privileged: true\r\n',
+    ).objects;
     expect(at(pod, ['spec', 'containers', 0, 'securityContext', 'privileged'])).toBe('9:7-9:23 privileged: true');
     expect(at(pod, ['metadata'])).toBe('3:1-4:13 metadata:\r\n  name: crlf');
   });
@@ -147,7 +158,9 @@ describe('documents', () => {
   it('handles a byte order mark, unicode (UTF-16 columns) and tabs after keys', () => {
     const bytes = Buffer.concat([
       Buffer.from([0xef, 0xbb, 0xbf]),
-      Buffer.from('apiVersion: v1\nkind: Pod\nmetadata:\n  name: bom # é 日本\n  labels: {"x/é": "日本語", "😀": ok}\n  annotations:\n    a:\tvalue\n'),
+      Buffer.from(
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bom # é 日本\n  labels: {"x/é": "日本語", "😀": ok}\n  annotations:\n    a:\tvalue\n',
+      ),
     ]);
     const [pod] = parse(bytes).objects;
     expect(at(pod, ['kind'])).toBe('2:1-2:10 kind: Pod');
@@ -169,7 +182,8 @@ describe('documents', () => {
   });
 
   it('handles quoted, explicit and numeric-looking keys', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  "quoted/key": \'v\'\n  ? explicit\n  : x\n  123: num\n  0x1F: hex\n  "007": s\n  \'single\': q\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  "quoted/key": \'v\'\n  ? explicit\n  : x\n  123: num\n  0x1F: hex\n  "007": s\n  \'single\': q\n';
     const [cm] = parse(text).objects;
     expect(at(cm, ['data', 'quoted/key'])).toBe('6:3-6:20 "quoted/key": \'v\'');
     expect(at(cm, ['data', 'explicit'])).toBe('7:5-8:6 explicit\n  : x');
@@ -191,7 +205,9 @@ describe('documents', () => {
     expect(at(pod, ['spec', 'containers', 1, 'name'])).toBe('15:5-15:12 name: d');
     expect(at(pod, ['spec', 'containers', 1, 'nope'])).toMatch(/^14:5-15:12 <<: \*c\n/);
     expect(at(pod, ['spec', 'containers', 2, 'securityContext', 'privileged'])).toBe('17:5-17:25 securityContext: *sc');
-    expect((pod.object.spec as { containers: Array<{ securityContext: unknown }> }).containers[2].securityContext).toEqual({ privileged: true });
+    expect((pod.object.spec as { containers: Array<{ securityContext: unknown }> }).containers[2].securityContext).toEqual({
+      privileged: true,
+    });
   });
 
   it('matches sequence items to nodes when an item is empty', () => {
@@ -202,11 +218,47 @@ describe('documents', () => {
   });
 
   it('reads YAML 1.1 booleans as Kubernetes does, and leaves timestamps as strings', () => {
-    const [pod] = parse('apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  annotations:\n    t: 2024-01-01\nspec:\n  hostPID: yes\n  hostIPC: "yes"\n  hostNetwork: On\n').objects;
+    const [pod] = parse(
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  annotations:\n    t: 2024-01-01\nspec:\n  hostPID: yes\n  hostIPC: "yes"\n  hostNetwork: On\n',
+    ).objects;
     expect(pod.get(['spec', 'hostPID'])).toBe(true);
     expect(pod.get(['spec', 'hostIPC'])).toBe('yes');
     expect(pod.get(['spec', 'hostNetwork'])).toBe(true);
     expect(pod.get(['metadata', 'annotations', 't'])).toBe('2024-01-01');
+  });
+
+  it('reads words that start with a letter as strings, but null and boolean words as what they are', () => {
+    const values =
+      'n, N, no, NO, y, Yes, off, OFF, on, true, False, null, Null, NULL, ~, nil, none, nullable, Yesterday, offset, 0x1F, 1e3, .inf, .5, -2, onion';
+    const [obj] = parse(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: words\ndata: [${values}]\n`).objects;
+    expect(obj.get(['data'])).toEqual([
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      false,
+      false,
+      true,
+      true,
+      false,
+      null,
+      null,
+      null,
+      null,
+      'nil',
+      'none',
+      'nullable',
+      'Yesterday',
+      'offset',
+      31,
+      1000,
+      Infinity,
+      0.5,
+      -2,
+      'onion',
+    ]);
   });
 });
 
@@ -256,7 +308,9 @@ describe('what is not Kubernetes', () => {
   });
 
   it('reads application tags (CloudFormation, GitLab CI) as plain values instead of failing', () => {
-    expect(parse('Resources:\n  B:\n    Properties: {BucketName: !Ref Name, Tags: !Split [",", x]}\nout: !GetAtt\n  a: 1\n').all).toEqual([]);
+    expect(parse('Resources:\n  B:\n    Properties: {BucketName: !Ref Name, Tags: !Split [",", x]}\nout: !GetAtt\n  a: 1\n').all).toEqual(
+      [],
+    );
     const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: !custom t}\ndata:\n  a: !reference [x, z]\n').objects;
     expect(cm.name).toBe('t');
     expect(cm.get(['data', 'a'])).toEqual(['x', 'z']);
@@ -276,7 +330,9 @@ describe('comments between nodes', () => {
     const [pod] = parse(text).objects;
     expect(at(pod, ['spec', 'containers', 0])).toBe('6:5-6:28 {name: a, image: "x:1"}');
     expect(at(pod, ['spec', 'containers', 1])).toBe('8:5-9:15 name: b\n    image: y:1');
-    expect(at(pod, ['spec', 'containers'])).toBe('5:3-9:15 containers:\n  - {name: a, image: "x:1"}  # flow item\n  # between items\n  - name: b\n    image: y:1');
+    expect(at(pod, ['spec', 'containers'])).toBe(
+      '5:3-9:15 containers:\n  - {name: a, image: "x:1"}  # flow item\n  # between items\n  - name: b\n    image: y:1',
+    );
     expect(at(pod, ['spec', 'volumes'])).toBe('13:3-13:14 volumes: []');
   });
 });
@@ -284,7 +340,12 @@ describe('comments between nodes', () => {
 describe('compaction', () => {
   it('keeps the compact positions, drops the line index, and locates the same after', () => {
     const { objects } = parse(POD + '---\n' + POD.replace('name: "x"', 'name: "y"'));
-    const paths: Array<Array<string | number>> = [[], ['spec', 'containers', 0, 'env', 0, 'value'], ['spec', 'nodeName'], ['metadata', 'labels', 'nope']];
+    const paths: Array<Array<string | number>> = [
+      [],
+      ['spec', 'containers', 0, 'env', 0, 'value'],
+      ['spec', 'nodeName'],
+      ['metadata', 'labels', 'nope'],
+    ];
     const before = objects.map((o) => paths.map((p) => at(o, p)));
     const table = objects[0].source.table;
     const lines = objects[0].source.textLocator;
@@ -326,7 +387,9 @@ describe('more layouts', () => {
 
 describe('node properties', () => {
   it('spans anchored and tagged flow collections to their closing bracket', () => {
-    const [cm] = parse('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: &x {k: v}\n  b: !!map {k: w}\n  c: &y [1, 2]\n').objects;
+    const [cm] = parse(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: p}\ndata:\n  a: &x {k: v}\n  b: !!map {k: w}\n  c: &y [1, 2]\n',
+    ).objects;
     expect(at(cm, ['data', 'a'])).toBe('5:3-5:15 a: &x {k: v}');
     expect(at(cm, ['data', 'b'])).toBe('6:3-6:18 b: !!map {k: w}');
     expect(at(cm, ['data', 'c'])).toBe('7:3-7:15 c: &y [1, 2]');
