@@ -4,8 +4,22 @@ import type { ObjectPath } from '../../core/types.js';
  * Node positions recorded from js-yaml's `listener` while a file is loaded, in pre-order.
  * Spans are resolved lazily, only for the nodes a finding points at.
  */
-/** Node offsets of the file being loaded, reused from file to file; `seal` copies them out at their size. */
-let scratch = new Int32Array(4 * 4096);
+/**
+ * Node offsets of the file being loaded, one array per field, reused from file to file; `seal`
+ * copies each out at its size.
+ */
+let capacity = 4096;
+let scratchOpen = new Int32Array(capacity);
+let scratchClose = new Int32Array(capacity);
+let scratchParent = new Int32Array(capacity);
+let scratchAfter = new Int32Array(capacity);
+
+function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(capacity);
+  bigger.set(a);
+  return bigger;
+}
+
 const NONE = new Int32Array(0);
 
 export class PositionTable {
@@ -22,7 +36,7 @@ export class PositionTable {
   /** Number of nodes recorded. */
   count = 0;
   private readonly stack: number[] = [];
-  /** Recording into `scratch`, four numbers a node, until `seal` (the offset arrays are empty until then). */
+  /** Recording into the scratch arrays until `seal` (the offset arrays are empty until then). */
   private recording = true;
 
   constructor(readonly text: string) {}
@@ -30,25 +44,26 @@ export class PositionTable {
   readonly listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
     if (event === 'open') {
       const i = this.count++;
-      if (4 * i + 4 > scratch.length) {
-        const bigger = new Int32Array(scratch.length * 2);
-        bigger.set(scratch);
-        scratch = bigger;
+      if (i >= capacity) {
+        capacity *= 2;
+        scratchOpen = grown(scratchOpen);
+        scratchClose = grown(scratchClose);
+        scratchParent = grown(scratchParent);
+        scratchAfter = grown(scratchAfter);
       }
       const depth = this.stack.length;
-      const k = 4 * i;
-      scratch[k] = state.position;
-      scratch[k + 1] = -1;
-      scratch[k + 2] = depth ? this.stack[depth - 1] : -1;
-      scratch[k + 3] = -1;
+      scratchOpen[i] = state.position;
+      scratchClose[i] = -1;
+      scratchParent[i] = depth ? this.stack[depth - 1] : -1;
+      scratchAfter[i] = -1;
       this.results.push(undefined);
       if (depth === 0) this.roots.push(i);
       else if (depth > this.maxDepth) this.maxDepth = depth;
       this.stack.push(i);
     } else {
       const i = this.stack.pop()!;
-      scratch[4 * i + 1] = state.position;
-      scratch[4 * i + 3] = this.count;
+      scratchClose[i] = state.position;
+      scratchAfter[i] = this.count;
       this.results[i] = state.result;
     }
   };
@@ -59,16 +74,14 @@ export class PositionTable {
     this.recording = false;
     const n = this.count;
     const all = new Int32Array(4 * n);
+    all.set(scratchOpen.subarray(0, n), 0);
+    all.set(scratchClose.subarray(0, n), n);
+    all.set(scratchParent.subarray(0, n), 2 * n);
+    all.set(scratchAfter.subarray(0, n), 3 * n);
     this.open = all.subarray(0, n);
     this.close = all.subarray(n, 2 * n);
     this.parent = all.subarray(2 * n, 3 * n);
     this.after = all.subarray(3 * n, 4 * n);
-    for (let i = 0, k = 0; i < n; i++, k += 4) {
-      this.open[i] = scratch[k];
-      this.close[i] = scratch[k + 1];
-      this.parent[i] = scratch[k + 2];
-      this.after[i] = scratch[k + 3];
-    }
     return this;
   }
 
