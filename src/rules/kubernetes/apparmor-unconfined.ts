@@ -1,7 +1,19 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
+import {
+  CONFINED_PROFILE_TYPES,
+  containerLabel,
+  containerSecurityContext,
+  isSet,
+  mapping,
+  podSecurityContext,
+  podSecurityContextPath,
+  reportsPodLevel,
+  PSA_CHECKS,
+  PSS_DOC,
+  str,
+} from './lib/pss.js';
 
 /** The deprecated per-container annotation, still enforced by Pod Security Admission. */
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -10,8 +22,8 @@ function allowedAnnotation(value: string): boolean {
   return value === '' || value === 'runtime/default' || value.startsWith('localhost/');
 }
 
+/** A profile that is set: its type must be a confined one. */
 function checkField(ctx: RuleContext, profile: unknown, at: ObjectPath, who: string): void {
-  if (!isSet(profile)) return;
   const type = mapping(profile)?.type;
   if (CONFINED_PROFILE_TYPES.has(str(type))) return;
   if (isSet(type)) ctx.report({ message: `${who} sets AppArmor profile type '${str(type)}'`, at: [...at, 'type'] });
@@ -53,9 +65,11 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    if (reportsPodLevel(pod)) checkField(ctx, podSecurityContext(pod)?.appArmorProfile, [...podSecurityContextPath(pod), 'appArmorProfile'], 'Pod');
+    const podProfile = podSecurityContext(pod)?.appArmorProfile;
+    if (isSet(podProfile) && reportsPodLevel(pod)) checkField(ctx, podProfile, [...podSecurityContextPath(pod), 'appArmorProfile'], 'Pod');
     for (const c of pod.containers) {
-      checkField(ctx, containerSecurityContext(c)?.appArmorProfile, [...c.path, 'securityContext', 'appArmorProfile'], containerLabel(c));
+      const profile = containerSecurityContext(c)?.appArmorProfile;
+      if (isSet(profile)) checkField(ctx, profile, [...c.path, 'securityContext', 'appArmorProfile'], containerLabel(c));
     }
     const annotations = mapping(pod.metadata.annotations);
     if (!annotations || !pod.metadataPath) return;

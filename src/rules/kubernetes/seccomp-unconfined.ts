@@ -1,10 +1,22 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { CONFINED_PROFILE_TYPES, containerLabel, containerSecurityContext, isSet, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
+import {
+  CONFINED_PROFILE_TYPES,
+  containerLabel,
+  containerSecurityContext,
+  isSet,
+  mapping,
+  podSecurityContext,
+  podSecurityContextPath,
+  reportsPodLevel,
+  PSA_CHECKS,
+  PSS_DOC,
+  str,
+} from './lib/pss.js';
 
+/** A profile that is set: its type must be a confined one. */
 function checkProfile(ctx: RuleContext, profile: unknown, at: ObjectPath, who: string): void {
-  if (!isSet(profile)) return;
   const type = mapping(profile)?.type;
   if (CONFINED_PROFILE_TYPES.has(str(type))) return;
   if (isSet(type)) ctx.report({ message: `${who} sets seccomp profile type '${str(type)}'`, at: [...at, 'type'] });
@@ -27,7 +39,7 @@ export default defineRule<PodSpecDocument>({
     rationale:
       'Seccomp filters the system calls a container may make; the runtime default profile blocks the rarely needed calls behind many kernel exploits and container escapes (keyctl, unshare, mount, bpf, …). `type: Unconfined` turns the filter off. Pod Security Admission rejects any seccomp profile type other than RuntimeDefault and Localhost, at pod and container level, at baseline.',
     remediation:
-      'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (containers inherit it), or ship a custom profile to the nodes and use `type: Localhost` with `localhostProfile`. Profile GPU or JIT workloads that seem to need more with the runtime\'s audit mode instead of disabling seccomp.',
+      "Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (containers inherit it), or ship a custom profile to the nodes and use `type: Localhost` with `localhostProfile`. Profile GPU or JIT workloads that seem to need more with the runtime's audit mode instead of disabling seccomp.",
     references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tutorials/security/seccomp/', PSA_CHECKS],
     examples: {
       bad: [
@@ -47,9 +59,11 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    if (reportsPodLevel(pod)) checkProfile(ctx, podSecurityContext(pod)?.seccompProfile, [...podSecurityContextPath(pod), 'seccompProfile'], 'Pod');
+    const podProfile = podSecurityContext(pod)?.seccompProfile;
+    if (isSet(podProfile) && reportsPodLevel(pod)) checkProfile(ctx, podProfile, [...podSecurityContextPath(pod), 'seccompProfile'], 'Pod');
     for (const c of pod.containers) {
-      checkProfile(ctx, containerSecurityContext(c)?.seccompProfile, [...c.path, 'securityContext', 'seccompProfile'], containerLabel(c));
+      const profile = containerSecurityContext(c)?.seccompProfile;
+      if (isSet(profile)) checkProfile(ctx, profile, [...c.path, 'securityContext', 'seccompProfile'], containerLabel(c));
     }
   },
 });
