@@ -302,6 +302,23 @@ function accountsOf(objects: readonly K8sObjectDocument[]): Map<string, K8sObjec
  * otherwise the ServiceAccount's (when it is among `objects`), otherwise the token is mounted.
  */
 export function tokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
+  let byPod = tokenMounts.get(objects);
+  if (!byPod) {
+    byPod = new WeakMap();
+    tokenMounts.set(objects, byPod);
+  }
+  let mount = byPod.get(pod);
+  if (!mount) {
+    mount = decideTokenMount(pod, objects);
+    byPod.set(pod, mount);
+  }
+  return mount;
+}
+
+/** Decided once per pod of a set for the rules that read it (shared: not to be modified). */
+const tokenMounts = new WeakMap<readonly K8sObjectDocument[], WeakMap<PodSpecDocument, TokenMount>>();
+
+function decideTokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
   const sa = serviceAccountOf(pod).name;
   const account = accountsOf(objects).get(`${namespaceOf(pod)}/${sa}`);
   const own = podField(pod, 'automountServiceAccountToken');
