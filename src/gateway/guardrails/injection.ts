@@ -169,29 +169,86 @@ function foldMixedScripts(text: string): { text: string; mixed: number } {
   return { text: folded, mixed };
 }
 
+/** The patterns read a long text's first and last this many characters (folded), joined by a line break. */
+const MATCH_WINDOW = 10_000;
+/** Raw characters taken beyond a window at first, for what folding removes (invisible characters, accents). */
+const FOLD_MARGIN = 1_000;
+/** How far a window's raw edge moves to reach a white space, where folding cuts nothing in two. */
+const EDGE_SEARCH = 256;
+
 /**
  * The text as the patterns read it: NFKC (full-width and mathematical letters become plain ones),
  * invisible characters and tag characters removed, typographic apostrophes made plain, mixed-script
  * words folded, and the accents of Latin letters removed (`précédentes` → `precedentes`). ASCII
- * text is read as it is.
+ * text is read as it is. Of a long text, only the first and last 10,000 folded characters are read,
+ * and only they are folded: the raw text is cut first, at a white space past the window (so that no
+ * word or accented letter is cut in two), with a margin for what folding removes; a window that still
+ * folds short is taken again twice as long. `mixed` counts the mixed-script words of what is read.
  */
 export function foldForMatching(text: string): { text: string; mixed: number } {
-  let t = text;
-  let mixed = 0;
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(t)) {
-    t = t
-      .normalize('NFKC')
-      .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g, '')
-      .replace(/[\u2018\u2019\u02bc]/g, "'")
-      .replace(/[ıɑɡ]/g, (c) => (c === 'ı' ? 'i' : c === 'ɑ' ? 'a' : 'g'));
-    ({ text: t, mixed } = foldMixedScripts(t));
-    t = t
-      .normalize('NFD')
-      .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1')
-      .normalize('NFC');
+  if (!/[^\x00-\x7f]/.test(text)) return { text: keepEnds(text), mixed: 0 };
+  for (let take = MATCH_WINDOW + FOLD_MARGIN; 2 * take < text.length; take *= 2) {
+    const headEnd = edgeAfter(text, take);
+    const tailStart = edgeBefore(text, text.length - take);
+    if (tailStart <= headEnd) break;
+    const head = foldText(text.slice(0, headEnd));
+    const tail = foldText(text.slice(tailStart));
+    if (head.text.length < MATCH_WINDOW || tail.text.length < MATCH_WINDOW) continue;
+    return { text: firstChars(head.text, MATCH_WINDOW) + '\n' + lastChars(tail.text, MATCH_WINDOW), mixed: head.mixed + tail.mixed };
   }
-  return { text: t.length > 20_000 ? t.slice(0, 10_000) + '\n' + t.slice(-10_000) : t, mixed };
+  const folded = foldText(text);
+  return { text: keepEnds(folded.text), mixed: folded.mixed };
+}
+
+/** The folding of `foldForMatching`, of the whole text. */
+export function foldText(text: string): { text: string; mixed: number } {
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return { text, mixed: 0 };
+  const plain = text
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|\udb40[\udc00-\udc7f]/g, '')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/[ıɑɡ]/g, (c) => (c === 'ı' ? 'i' : c === 'ɑ' ? 'a' : 'g'));
+  const { text: unmixed, mixed } = foldMixedScripts(plain);
+  const t = unmixed
+    .normalize('NFD')
+    .replace(/([A-Za-z])[\u0300-\u036f]+/g, '$1')
+    .normalize('NFC');
+  return { text: t, mixed };
+}
+
+/** A text the patterns read whole, or its first and last `MATCH_WINDOW` characters. */
+function keepEnds(t: string): string {
+  return t.length > 2 * MATCH_WINDOW ? firstChars(t, MATCH_WINDOW) + '\n' + lastChars(t, MATCH_WINDOW) : t;
+}
+
+const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;
+
+/** The first `n` UTF-16 units of `t`, one fewer rather than half a surrogate pair. */
+function firstChars(t: string, n: number): string {
+  return t.slice(0, isHighSurrogate(t.charCodeAt(n - 1)) ? n - 1 : n);
+}
+
+/** The last `n` UTF-16 units of `t`, one fewer rather than half a surrogate pair. */
+function lastChars(t: string, n: number): string {
+  const start = t.length - n;
+  return t.slice(isLowSurrogate(t.charCodeAt(start)) ? start + 1 : start);
+}
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
+
+/** A cut at or after `i`: just after a white space when one comes soon, else not inside a surrogate pair. */
+function edgeAfter(t: string, i: number): number {
+  for (let j = i; j < Math.min(t.length, i + EDGE_SEARCH); j++) if (isSpace(t.charCodeAt(j))) return j + 1;
+  return isLowSurrogate(t.charCodeAt(i)) ? i + 1 : i;
+}
+
+/** A cut at or before `i`: just after a white space when one comes soon before it, else not inside a surrogate pair. */
+function edgeBefore(t: string, i: number): number {
+  for (let j = i - 1; j >= Math.max(0, i - EDGE_SEARCH); j--) if (isSpace(t.charCodeAt(j))) return j + 1;
+  return isLowSurrogate(t.charCodeAt(i)) ? i - 1 : i;
 }
 
 const HAS_CYRILLIC = /[\u0400-\u04ff]/;
