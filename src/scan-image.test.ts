@@ -364,13 +364,15 @@ describe('OS packages through the package collector', () => {
 });
 
 describe('stable fingerprints and installed code', () => {
-  it('a fact keeps its fingerprint when the image is rebuilt with other facts before it', async () => {
+  it('fingerprints a named image by its name and content: a rebuild under the name is another image, the same content the same one', async () => {
     const suid = { name: 'usr/local/bin/helper', content: '#!/bin/sh\n', mode: 0o4755 };
     const first = join(dir, 'facts-1.tar');
+    const again = join(dir, 'facts-1-again.tar');
     const second = join(dir, 'facts-2.tar');
-    // Rebuilt under the same name: the name, not the changed digest, is the image to fingerprints.
-    await dockerSave(first, { config: { User: 'app' }, layers: [{ entries: [suid] }] }, { tag: 'acme/tools:1.0' });
-    // Rebuilt: a world-writable directory and another SUID file come first, in a new base layer.
+    const image = { config: { User: 'app' }, layers: [{ entries: [suid] }] };
+    await dockerSave(first, image, { tag: 'acme/tools:1.0' });
+    await dockerSave(again, image, { tag: 'acme/tools:1.0' });
+    // Rebuilt under the same name: a world-writable directory and another SUID file come first, in a new base layer.
     await dockerSave(
       second,
       {
@@ -387,16 +389,22 @@ describe('stable fingerprints and installed code', () => {
       },
       { tag: 'acme/tools:1.0' },
     );
-    const print = async (path: string) => {
-      const result = await scanImage({ images: [path], rules: ['IMG-0006'], config: false, cwd: dir });
-      return new Map(result.findings.map((f) => [f.location.path, f]));
+    const print = async (images: string[]) => {
+      const result = await scanImage({ images, rules: ['IMG-0006'], config: false, cwd: dir });
+      expect(result.errors).toEqual([]);
+      return result.findings;
     };
-    const before = await print(first);
-    const after = await print(second);
-    const helper = after.get('/usr/local/bin/helper')!;
-    expect(helper.location).toMatchObject({ objectPath: '', image: { layer: { index: 1 } } });
-    expect(helper.fingerprint).toBe(before.get('/usr/local/bin/helper')!.fingerprint);
-    expect(after.get('/opt/tool')!.fingerprint).not.toBe(helper.fingerprint);
+    const helpers = (found: Finding[]) => found.filter((f) => f.location.path === '/usr/local/bin/helper').map((f) => f.fingerprint);
+    // Both builds of acme/tools:1.0 in one run: their findings stay apart.
+    const both = await print([first, second]);
+    expect(both.map((f) => f.location.image!.ref)).toContain('acme/tools:1.0');
+    expect(new Set(both.map((f) => f.fingerprint)).size).toBe(both.length);
+    // The same content, from another archive or scanned alone, has the same fingerprints.
+    const [firstAlone] = helpers(await print([first]));
+    const [secondAlone] = helpers(await print([second]));
+    expect(helpers(await print([again]))).toEqual([firstAlone]);
+    expect(firstAlone).not.toBe(secondAlone);
+    expect(helpers(both).sort()).toEqual([firstAlone, secondAlone].sort());
   });
 
   it('keeps the fingerprints of two images scanned in one run apart, whatever their order, and the same on a re-scan', async () => {
@@ -429,11 +437,13 @@ describe('stable fingerprints and installed code', () => {
     for (const ref of [a, b, 'acme/serve:1.0']) expect(backward.byImage.get(ref), ref).toEqual(forward.byImage.get(ref));
     const alone = await prints([b]);
     expect(alone.byImage.get(b)).toEqual(forward.byImage.get(b));
-    // The identity is in the location: the canonical name for a named image, else the config digest.
+    // The identity is in the location: the canonical name for a named image, else the config digest; and the config digest, as imageId.
     const result = await scanImage({ images: [named, a], rules: ['IMG-0006'], config: false, cwd: dir });
-    const identities = result.findings.map((f) => f.location.image!.identity).sort();
-    expect(identities[0]).toBe('docker.io/acme/serve:1.0');
-    expect(identities[1]).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const images = result.findings.map((f) => f.location.image!).sort((x, y) => (x.identity! < y.identity! ? -1 : 1));
+    expect(images[0].identity).toBe('docker.io/acme/serve:1.0');
+    expect(images[0].imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(images[1].identity).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(images[1].imageId).toBe(images[1].identity);
   });
 
   it('judges the application’s code, not the packages installed beside it (unless asked)', async () => {

@@ -61,6 +61,12 @@ export interface ImageLocation {
    * input gives one, the same from a registry and from an archive; else the config digest (an archive's path says nothing).
    */
   identity?: string;
+  /**
+   * The config digest (the image ID `docker images` shows): the image's content, the same from a registry
+   * and from an archive. Fingerprints of a named image hash it with the name, so that two images of one
+   * name scanned in one run never share a fingerprint.
+   */
+  imageId?: string;
   /** The layer the file comes from; absent for the image config and its history. */
   layer?: ImageLayerRef;
   /** A later layer that deleted or replaced the file: it is no longer in the filesystem, but still in the image. */

@@ -60,11 +60,12 @@ export interface ImageDescription {
 }
 
 /**
- * Where in the image a finding is, before its layer is known. Its identity keeps fingerprints of
- * one image apart from another's in the same run, and the same when the image is rebuilt under its name.
+ * Where in the image a finding is, before its layer is known. Its identity and its content (`imageId`)
+ * keep fingerprints of one image apart from another's in the same run, the same tag included, and the
+ * same for the same image wherever it is read from.
  */
 export function imageLocation(image: ImageDescription): ImageLocation {
-  return { ref: image.ref, digest: image.digest, identity: imageIdentity(image) };
+  return { ref: image.ref, digest: image.digest, identity: imageIdentity(image), imageId: sha256(image.configBytes) };
 }
 
 /** The image's canonical name (`docker.io/library/nginx:1.27`, `…@sha256:…` when pinned), else its config digest. */
