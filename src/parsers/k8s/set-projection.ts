@@ -66,11 +66,12 @@ const CONTAINER_FIELDS_DROPPED = [
 export function setProjection(obj: K8sObject): K8sObject {
   const dropped: DropTree = new Map();
   for (const loc of findPodSpecs(obj)) {
-    for (const field of POD_FIELDS_DROPPED) addPath(dropped, [...loc.specPath, field]);
-    for (const c of containersOf(obj, loc)) for (const field of CONTAINER_FIELDS_DROPPED) addPath(dropped, [...c.path, field]);
+    addFields(dropped, loc.specPath, POD_FIELDS_DROPPED);
+    for (const c of containersOf(obj, loc)) addFields(dropped, c.path, CONTAINER_FIELDS_DROPPED);
   }
   const out: Obj = {};
-  for (const [key, value] of Object.entries(obj)) {
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
     const below = dropped.get(key);
     if (key === 'metadata' && isMapping(value)) out.metadata = pick(value, METADATA_KEPT);
     else out[key] = below === undefined || below === true ? value : copyWithout(value, below);
@@ -83,18 +84,19 @@ export function setProjection(obj: K8sObject): K8sObject {
 /** The fields to leave out, as a tree of path segments (`true` marks a field dropped whole). */
 type DropTree = Map<string | number, DropTree | true>;
 
-function addPath(tree: DropTree, path: ObjectPath): void {
+/** Marks `fields` of the value at `path` dropped (unless a field on the way is dropped whole already). */
+function addFields(tree: DropTree, path: ObjectPath, fields: readonly string[]): void {
   let node = tree;
-  path.forEach((seg, i) => {
-    if (i === path.length - 1) {
-      node.set(seg, true);
-      return;
-    }
-    let next = node.get(seg);
+  for (const seg of path) {
+    const next = node.get(seg);
     if (next === true) return;
-    if (next === undefined) node.set(seg, (next = new Map()));
-    node = next;
-  });
+    if (next === undefined) {
+      const made: DropTree = new Map();
+      node.set(seg, made);
+      node = made;
+    } else node = next;
+  }
+  for (const field of fields) node.set(field, true);
 }
 
 function pick(o: Obj, keys: ReadonlySet<string>): Obj {
@@ -119,9 +121,10 @@ function copyWithout(value: unknown, dropped: DropTree): unknown {
   }
   if (!isMapping(value)) return value;
   const out: Obj = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
     const below = dropped.get(k);
     if (below === true) continue;
+    const v = value[k];
     out[k] = below === undefined ? v : copyWithout(v, below);
   }
   return out;
