@@ -6,7 +6,7 @@ import { KubeApi, KubeApiError } from './sources/cluster/api.js';
 import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
-import { listPages } from './sources/cluster/list.js';
+import { listPages, requestFirstPage } from './sources/cluster/list.js';
 import { asManifest, ClusterObjectFile, isManagedByListedController, objectName, StringPool } from './sources/cluster/objects.js';
 import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
@@ -126,35 +126,41 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   async function listInto(sink: FileSink): Promise<void> {
     for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
     const scope = namespaces ? new NamespaceScope(namespaces) : undefined;
-    for (const type of listingOrder(scope ? scope.order(discovery.types) : discovery.types)) {
-      const requests: ListRequest[] = scope ? scope.requests(type) : [{}];
-      if (requests.length === 0) continue;
-      let fullyListed = true;
-      for (const { namespace: ns, selectors } of requests) {
-        try {
-          for await (const page of listPages(api, type, ns, opts.pageSize ?? DEFAULT_PAGE_SIZE, selectors)) {
-            for (const item of page) {
-              if (scope && !scope.keeps(type, item)) continue;
-              if (isManagedByListedController(item, listedKinds)) {
-                managedSkipped++;
-                continue;
-              }
-              if (type.group === ADMISSION_GROUP && type.kind === 'ValidatingAdmissionPolicyBinding') admissionPolicyBound = true;
-              const name = objectName(type, item);
-              opts.onObject?.(name, index++);
-              // Whole objects kept to the end share one copy of each short string; a projection keeps too few to pay for the pool.
-              sink.scan(new ClusterObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
+    const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;
+    const lists = listingOrder(scope ? scope.order(discovery.types) : discovery.types).flatMap((type) =>
+      (scope ? scope.requests(type) : [{}]).map((request): ListRequest & { type: ResourceType } => ({ type, ...request })),
+    );
+    const failed = new Set<ResourceType>();
+    const first = (i: number): Promise<unknown> => requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
+    let ahead = lists.length > 0 ? first(0) : undefined;
+    for (let i = 0; i < lists.length; i++) {
+      const { type, namespace: ns, selectors } = lists[i];
+      const current = ahead;
+      // The next list's first page is on its way while this list is read and scanned.
+      ahead = i + 1 < lists.length ? first(i + 1) : undefined;
+      try {
+        for await (const page of listPages(api, type, ns, pageSize, selectors, current)) {
+          for (const item of page) {
+            if (scope && !scope.keeps(type, item)) continue;
+            if (isManagedByListedController(item, listedKinds)) {
+              managedSkipped++;
+              continue;
             }
+            if (type.group === ADMISSION_GROUP && type.kind === 'ValidatingAdmissionPolicyBinding') admissionPolicyBound = true;
+            const name = objectName(type, item);
+            opts.onObject?.(name, index++);
+            // Whole objects kept to the end share one copy of each short string; a projection keeps too few to pay for the pool.
+            sink.scan(new ClusterObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
           }
-          markListed(complete, type, ns);
-        } catch (e) {
-          if (!(e instanceof KubeApiError)) throw e;
-          fullyListed = false;
-          sink.error(typeName(type), listError(type, ns, e));
         }
+        markListed(complete, type, ns);
+      } catch (e) {
+        if (!(e instanceof KubeApiError)) throw e;
+        failed.add(type);
+        sink.error(typeName(type), listError(type, ns, e));
       }
-      if (fullyListed) fullyListedTypes.add(type);
     }
+    for (const { type } of lists) if (!failed.has(type)) fullyListedTypes.add(type);
   }
   return {
     options: { ...opts, config, cwd, targets: [`cluster ${conn.context}`] },

@@ -124,6 +124,16 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     );
   });
 
+  it('asks for the next list while it reads the current one', async () => {
+    srv.requests.length = 0;
+    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 3 });
+    const paths = srv.requests.map((q) => q.path);
+    const lastDeploymentPage = paths.lastIndexOf('/apis/apps/v1/deployments');
+    // StatefulSets are listed after Deployments: their first page was on its way before the last page of Deployments was asked for.
+    expect(paths.indexOf('/apis/apps/v1/statefulsets')).toBeGreaterThan(-1);
+    expect(paths.indexOf('/apis/apps/v1/statefulsets')).toBeLessThan(lastDeploymentPage);
+  });
+
   it('keeps its connection to the API server open from request to request', async () => {
     srv.requests.length = 0;
     const before = srv.connections;

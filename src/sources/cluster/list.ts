@@ -13,9 +13,26 @@ export interface ListSelectors {
 const MAX_RELISTS = 3;
 
 /**
+ * Asks for the first page of a list before its turn (while the list before it is read), for
+ * `listPages` to go on from. Its failure is met when the list is read.
+ */
+export function requestFirstPage(
+  api: KubeApi,
+  type: ResourceType,
+  namespace: string | undefined,
+  limit: number,
+  selectors: ListSelectors = {},
+): Promise<unknown> {
+  const first = api.get(listPath(type, namespace), { limit, continue: undefined, ...selectors });
+  first.catch(() => undefined);
+  return first;
+}
+
+/**
  * Lists one resource page by page (`limit`/`continue`), yielding each page's items as it arrives.
  * When a continue token expires (410 Gone) the list goes on from the token the server offers with
- * the error, else starts again, skipping the objects already yielded (by uid).
+ * the error, else starts again, skipping the objects already yielded (by uid). `first` is its first
+ * page asked for already (`requestFirstPage`).
  */
 export async function* listPages(
   api: KubeApi,
@@ -23,6 +40,7 @@ export async function* listPages(
   namespace: string | undefined,
   limit: number,
   selectors: ListSelectors = {},
+  first?: Promise<unknown>,
 ): AsyncGenerator<RawObject[]> {
   const path = listPath(type, namespace);
   const query = (cont: string | undefined) => ({ limit, continue: cont, ...selectors });
@@ -32,7 +50,7 @@ export async function* listPages(
   let restarted = false;
   let relists = 0;
   // The next page is requested while the caller works on the current one.
-  let pending: Promise<unknown> | undefined = api.get(path, query(undefined));
+  let pending: Promise<unknown> | undefined = first ?? api.get(path, query(undefined));
   while (pending) {
     let body: unknown;
     try {
