@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { findConfigFor } from './core/config.js';
 import type { ClusterListing } from './core/source-file.js';
 import type { ClusterRef, ScanResult } from './core/types.js';
@@ -41,6 +42,8 @@ export interface ClusterScanSummary extends ClusterRef {
 export type ClusterScanResult = ScanResult & { cluster: ClusterScanSummary };
 
 const DEFAULT_PAGE_SIZE = 500;
+/** Longest stretch of scanning before the event loop is let in: the bytes of the pages asked for ahead are read meanwhile. */
+const SCAN_SLICE_MS = 10;
 
 /** A cluster scan whose findings were spooled to a temporary file (see `scanStreamed`), as `--format json` writes them. */
 export type StreamedClusterScan = StreamedScan & { readonly result: ClusterScanResult };
@@ -140,7 +143,12 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       ahead = i + 1 < lists.length ? first(i + 1) : undefined;
       try {
         for await (const page of listPages(api, type, ns, pageSize, selectors, current)) {
+          let slice = performance.now();
           for (const item of page) {
+            if (performance.now() - slice > SCAN_SLICE_MS) {
+              await setImmediate();
+              slice = performance.now();
+            }
             if (scope && !scope.keeps(type, item)) continue;
             if (isManagedByListedController(item, listedKinds)) {
               managedSkipped++;

@@ -134,6 +134,27 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     expect(paths.indexOf('/apis/apps/v1/statefulsets')).toBeLessThan(lastDeploymentPage);
   });
 
+  it('lets the event loop in while it scans a page (the next page is read meanwhile)', async () => {
+    const configMaps = Array.from({ length: 1000 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `settings-${i}`, namespace: 'web' },
+      data: { LOG_LEVEL: 'info' },
+    }));
+    const big = await new FakeApiServer({ objects: configMaps }).start();
+    let current = -1;
+    const seen: number[] = [];
+    const timer = setInterval(() => seen.push(current), 1);
+    try {
+      await scanCluster({ kubeconfig: big.kubeconfigPath, config: false, pageSize: 1000, onObject: (_name, i) => (current = i) });
+    } finally {
+      clearInterval(timer);
+      await big.close();
+    }
+    // Timers ran between two objects of the one page of 1,000 ConfigMaps.
+    expect(seen.some((i) => i > 0 && i < 999)).toBe(true);
+  });
+
   it('keeps its connection to the API server open from request to request', async () => {
     srv.requests.length = 0;
     const before = srv.connections;
