@@ -364,7 +364,7 @@ describe('OS packages through the package collector', () => {
 });
 
 describe('stable fingerprints and installed code', () => {
-  it('fingerprints a named image by its name and content: a rebuild under the name is another image, the same content the same one', async () => {
+  it('fingerprints a named image by its name: a rebuild under the name keeps them, a second build under that name in the same run is known by its content', async () => {
     const suid = { name: 'usr/local/bin/helper', content: '#!/bin/sh\n', mode: 0o4755 };
     const first = join(dir, 'facts-1.tar');
     const again = join(dir, 'facts-1-again.tar');
@@ -394,17 +394,26 @@ describe('stable fingerprints and installed code', () => {
       expect(result.errors).toEqual([]);
       return result.findings;
     };
-    const helpers = (found: Finding[]) => found.filter((f) => f.location.path === '/usr/local/bin/helper').map((f) => f.fingerprint);
-    // Both builds of acme/tools:1.0 in one run: their findings stay apart.
-    const both = await print([first, second]);
-    expect(both.map((f) => f.location.image!.ref)).toContain('acme/tools:1.0');
-    expect(new Set(both.map((f) => f.fingerprint)).size).toBe(both.length);
-    // The same content, from another archive or scanned alone, has the same fingerprints.
+    const helpers = (found: Finding[]) => found.filter((f) => f.location.path === '/usr/local/bin/helper');
+    // Rebuilt under the same name, scanned alone: the name, not the changed content, is the image to fingerprints (baselines and history follow it).
     const [firstAlone] = helpers(await print([first]));
     const [secondAlone] = helpers(await print([second]));
-    expect(helpers(await print([again]))).toEqual([firstAlone]);
-    expect(firstAlone).not.toBe(secondAlone);
-    expect(helpers(both).sort()).toEqual([firstAlone, secondAlone].sort());
+    expect(secondAlone.location).toMatchObject({ objectPath: '', image: { layer: { index: 1 } } });
+    expect(secondAlone.fingerprint).toBe(firstAlone.fingerprint);
+    expect(secondAlone.location.image!.imageId).not.toBe(firstAlone.location.image!.imageId);
+    expect(helpers(await print([again])).map((f) => f.fingerprint)).toEqual([firstAlone.fingerprint]);
+    // Both builds of acme/tools:1.0 in one run: the first keeps its name, the second is known by its content; their findings stay apart.
+    const both = await print([first, second]);
+    expect(new Set(both.map((f) => f.fingerprint)).size).toBe(both.length);
+    const fromFirst = helpers(both).find((f) => f.location.image!.imageId === firstAlone.location.image!.imageId)!;
+    const fromSecond = helpers(both).find((f) => f.location.image!.imageId === secondAlone.location.image!.imageId)!;
+    expect(fromFirst.fingerprint).toBe(firstAlone.fingerprint);
+    expect(fromFirst.location.image!.identity).toBe('docker.io/acme/tools:1.0');
+    expect(fromSecond.location.image!.identity).toBe(fromSecond.location.image!.imageId);
+    expect(fromSecond.fingerprint).not.toBe(firstAlone.fingerprint);
+    // The same content twice under one name is one image: nothing to tell apart.
+    const twice = helpers(await print([first, again]));
+    expect(twice.map((f) => f.location.image!.identity)).toEqual(['docker.io/acme/tools:1.0', 'docker.io/acme/tools:1.0']);
   });
 
   it('keeps the fingerprints of two images scanned in one run apart, whatever their order, and the same on a re-scan', async () => {

@@ -11,6 +11,7 @@ import { openArchive, type OpenedArchive } from './sources/image/image-archive.j
 import {
   formatPlatform,
   imageLocation,
+  ImageNames,
   parsePlatform,
   sha256,
   type ImageDescription,
@@ -108,11 +109,15 @@ async function forEachImage(
 ): Promise<void> {
   const cwd = opts.cwd ?? process.cwd();
   const platform = opts.platform ? parsePlatformOrThrow(opts.platform) : undefined;
+  const names = new ImageNames();
   for (const ref of opts.images) {
     const abs = resolve(cwd, ref);
     if (!existsSync(abs)) {
       const pulled = await pull(ref, opts, platform, errors);
-      if (pulled) await visit(pulled);
+      if (pulled) {
+        names.claim(pulled);
+        await visit(pulled);
+      }
       continue;
     }
     let archive: OpenedArchive;
@@ -126,6 +131,7 @@ async function forEachImage(
       for (const image of archive.images) {
         if (image.ref === abs) image.ref = ref;
         else if (image.ref.startsWith(abs)) image.ref = ref + image.ref.slice(abs.length);
+        names.claim(image);
         await visit(image);
       }
     } finally {

@@ -1,10 +1,10 @@
 import { hash } from 'node:crypto';
-import type { ImageLocation, Location } from './types.js';
+import type { Location } from './types.js';
 
 /**
  * A fingerprint that survives edits elsewhere in the file: it hashes the rule, the file, the
  * resource and the object path (or, for text findings, the evidence), never line numbers. A finding
- * in a container image hashes the image's identity and content with its path (see `ImageLocation.imageId`).
+ * in a container image hashes the image's identity with its path (see `ImageLocation.identity`).
  * `occurrence` separates equal findings within one file.
  */
 export function fingerprint(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
@@ -27,13 +27,7 @@ function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurre
   const parts = [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)];
   // An event detection is about that event, wherever it was read from; other fingerprints stay as they were.
   if (loc.event) parts[1] = `event:${loc.event.source ?? 'audit'}:${loc.event.auditID}`;
-  // A path inside an image is a path of that image (its name and content): two images scanned in one run never share a fingerprint.
-  else if (loc.image) parts[1] = `image:${imageFingerprintName(loc.image)}:${loc.path}`;
+  // A path inside an image is a path of that image: two images scanned in one run never share a fingerprint.
+  else if (loc.image) parts[1] = `image:${loc.image.identity ?? loc.image.digest}:${loc.path}`;
   return parts.join('\u0000');
-}
-
-/** A named image by its name and content; an unnamed one by its content alone (its identity is its config digest). */
-function imageFingerprintName(image: ImageLocation): string {
-  const name = image.identity ?? image.digest;
-  return image.imageId && image.imageId !== name ? `${name}@${image.imageId}` : name;
 }

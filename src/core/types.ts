@@ -58,13 +58,14 @@ export interface ImageLocation {
   digest: string;
   /**
    * What the image is to fingerprints: its name (`registry/repository:tag`, or `@digest` when pinned) when the
-   * input gives one, the same from a registry and from an archive; else the config digest (an archive's path says nothing).
+   * input gives one, the same from a registry and from an archive, and across rebuilds pushed under that name; else the
+   * config digest (an archive's path says nothing). An image whose name an earlier image of the same run had with other
+   * content (two builds under one tag) is known by its config digest.
    */
   identity?: string;
   /**
    * The config digest (the image ID `docker images` shows): the image's content, the same from a registry
-   * and from an archive. Fingerprints of a named image hash it with the name, so that two images of one
-   * name scanned in one run never share a fingerprint.
+   * and from an archive.
    */
   imageId?: string;
   /** The layer the file comes from; absent for the image config and its history. */

@@ -57,15 +57,35 @@ export interface ImageDescription {
   layers: ImageLayer[];
   /** Problems found while reading the archive or manifest that did not stop the scan. */
   warnings: string[];
+  /** Set when an earlier image of the same run had this name with other content: this one is known by its content. */
+  nameTaken?: boolean;
 }
 
 /**
- * Where in the image a finding is, before its layer is known. Its identity and its content (`imageId`)
- * keep fingerprints of one image apart from another's in the same run, the same tag included, and the
- * same for the same image wherever it is read from.
+ * Where in the image a finding is, before its layer is known. Its identity keeps fingerprints of one
+ * image apart from another's in the same run and the same across rebuilds pushed under one name;
+ * `imageId` is its content (the config digest).
  */
 export function imageLocation(image: ImageDescription): ImageLocation {
-  return { ref: image.ref, digest: image.digest, identity: imageIdentity(image), imageId: sha256(image.configBytes) };
+  const imageId = sha256(image.configBytes);
+  return { ref: image.ref, digest: image.digest, identity: image.nameTaken ? imageId : imageIdentity(image), imageId };
+}
+
+/**
+ * Marks each image whose name an earlier image of the run had with other content (two builds under
+ * one tag): the first keeps its name as identity, the later ones are known by their content.
+ */
+export class ImageNames {
+  private readonly contentByName = new Map<string, string>();
+
+  claim(image: ImageDescription): void {
+    if (!image.name) return;
+    const name = imageIdentity(image);
+    const content = sha256(image.configBytes);
+    const first = this.contentByName.get(name);
+    if (first === undefined) this.contentByName.set(name, content);
+    else if (first !== content) image.nameTaken = true;
+  }
 }
 
 /** The image's canonical name (`docker.io/library/nginx:1.27`, `…@sha256:…` when pinned), else its config digest. */
