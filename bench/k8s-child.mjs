@@ -45,7 +45,14 @@ if (mode === 'parse') {
   r.dispose();
   const reported = performance.now();
   const s = r.result.stats;
-  out = { objects: s.resources, files: s.files, findings: r.findingCount, errors: r.result.errors.length, rules: s.rules, jsonMB: statSync(reportPath).size / 1048576 };
+  out = {
+    objects: s.resources,
+    files: s.files,
+    findings: r.findingCount,
+    errors: r.result.errors.length,
+    rules: s.rules,
+    jsonMB: statSync(reportPath).size / 1048576,
+  };
   rmSync(tmp, { recursive: true, force: true });
   out.scanMs = scanned - t0;
   out.jsonMs = reported - scanned;

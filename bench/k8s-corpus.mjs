@@ -14,7 +14,15 @@ function rng(seed) {
   };
 }
 
-const IMAGES = ['vllm/vllm-openai:v0.6.3', 'ghcr.io/huggingface/text-generation-inference:2.4.0', 'jupyter/scipy-notebook:latest', 'rayproject/ray:2.38.0-gpu', 'nginx:1.27', 'python:3.12-slim', 'registry.example.com/team/api@sha256:' + 'a'.repeat(64)];
+const IMAGES = [
+  'vllm/vllm-openai:v0.6.3',
+  'ghcr.io/huggingface/text-generation-inference:2.4.0',
+  'jupyter/scipy-notebook:latest',
+  'rayproject/ray:2.38.0-gpu',
+  'nginx:1.27',
+  'python:3.12-slim',
+  'registry.example.com/team/api@sha256:' + 'a'.repeat(64),
+];
 
 function container(r, i, hardened) {
   const img = IMAGES[Math.floor(r() * IMAGES.length)];

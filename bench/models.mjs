@@ -177,14 +177,22 @@ console.log(JSON.stringify({ ms, findings: r.findings.length, errors: r.errors.l
 `;
 
 function childScan(dist, target, scanners) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, dist, target, scanners], { cwd: root, maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, dist, target, scanners], {
+    cwd: root,
+    maxBuffer: 1 << 26,
+  });
   return JSON.parse(out.toString());
 }
 
 const best = (runs) => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
 
 /** Generates the corpora (once) and returns the measured figures. */
-export async function measureModelBench({ corpus = join(here, '.corpus'), dist = process.env.SANCTUM_DIST ?? join(root, 'dist'), runs = 3, log = (m) => console.error(m) } = {}) {
+export async function measureModelBench({
+  corpus = join(here, '.corpus'),
+  dist = process.env.SANCTUM_DIST ?? join(root, 'dist'),
+  runs = 3,
+  log = (m) => console.error(m),
+} = {}) {
   const dir = join(corpus, 'models');
   mkdirSync(dir, { recursive: true });
   const picklePath = join(dir, 'floats.pkl');
@@ -210,7 +218,8 @@ export async function measureModelBench({ corpus = join(here, '.corpus'), dist =
     const t0 = performance.now();
     const r = scanPickles(src);
     const ms = performance.now() - t0;
-    if (!r.streams[0]?.stopped) throw new Error('bench pickle did not parse: ' + JSON.stringify(r.streams[0]?.error ?? r.streams[0]?.limit));
+    if (!r.streams[0]?.stopped)
+      throw new Error('bench pickle did not parse: ' + JSON.stringify(r.streams[0]?.error ?? r.streams[0]?.limit));
     return { ms, opcodes: r.streams[0].opcodes };
   };
   const mem = best(Array.from({ length: runs }, () => emulate(inMemory)));

@@ -221,10 +221,14 @@ function readOnce() {
 }
 
 function scanOnce(dist) {
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree, join(here, 'peak-rss.mjs')], {
-    cwd: root,
-    maxBuffer: 1 << 26,
-  });
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', CHILD, join(dist, 'index.js'), tree, join(here, 'peak-rss.mjs')],
+    {
+      cwd: root,
+      maxBuffer: 1 << 26,
+    },
+  );
   return JSON.parse(out.toString());
 }
 

@@ -275,7 +275,6 @@ function child(args, env = {}) {
 }
 
 async function measureChild(mode, dir) {
-
   if (mode === 'import') {
     const { main } = await import('../dist/cli/main.js');
     const { zips } = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8'));

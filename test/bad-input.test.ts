@@ -8,7 +8,8 @@ import type { ScanResult } from '../src/core/types.js';
 import { MemorySourceFile } from '../src/core/source-file.js';
 import { scanSync } from '../src/scan.js';
 
-const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n';
+const POD =
+  'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ok\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      privileged: true\n';
 const HEADER = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 
 /** A YAML alias bomb: `levels` anchors, each a list of `fanout` aliases to the one before. */
@@ -68,9 +69,9 @@ function errorFor(name: string): string {
 
 describe('bad input', () => {
   it('still scans the good file', () => {
-    expect(result.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`)).toContain(
-      'K8S-0003 in/good.yaml:10',
-    );
+    expect(
+      result.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine}`),
+    ).toContain('K8S-0003 in/good.yaml:10');
   });
 
   it('reports malformed YAML and JSON with the line', () => {
@@ -82,7 +83,8 @@ describe('bad input', () => {
   });
 
   it('reports binary content in files named like text', () => {
-    for (const name of ['binary.yaml', 'binary.json', 'latin1.yml']) expect(errorFor(name)).toBe('binary content in a YAML/JSON file; not scanned');
+    for (const name of ['binary.yaml', 'binary.json', 'latin1.yml'])
+      expect(errorFor(name)).toBe('binary content in a YAML/JSON file; not scanned');
     expect(errorFor('late-nul.yaml')).toBe('YAML parse error at line 1: null byte is not allowed in input');
   });
 
@@ -111,7 +113,9 @@ describe('bad input', () => {
   });
 
   it('reports nothing else, and no message carries a stack trace or an absolute path', () => {
-    const expected = [...Object.keys(INPUTS).filter((n) => n !== 'good.yaml'), 'huge.yaml', 'loop', 'a-link', 'b-link'].map((n) => `in/${n}`).sort();
+    const expected = [...Object.keys(INPUTS).filter((n) => n !== 'good.yaml'), 'huge.yaml', 'loop', 'a-link', 'b-link']
+      .map((n) => `in/${n}`)
+      .sort();
     expect(result.errors.map((e) => e.path).sort()).toEqual(expected);
     for (const e of result.errors) {
       expect(e.message).not.toMatch(/\n|\s+at .*:\d+:\d+/);
@@ -167,15 +171,25 @@ describe('large documents without aliases', () => {
       targets: ['.'],
       config: false,
       scanners: ['misconfig'],
-      files: [new MemorySourceFile('big.yaml', `${HEADER}  annotations: {docs: "https://example.com/?a=1&b=2"}\ndata:\n${data}\n---\n${POD}`)],
+      files: [
+        new MemorySourceFile('big.yaml', `${HEADER}  annotations: {docs: "https://example.com/?a=1&b=2"}\ndata:\n${data}\n---\n${POD}`),
+      ],
     });
     expect(r.errors).toEqual([]);
     expect(r.findings.some((f) => f.ruleId === 'K8S-0003')).toBe(true);
   });
 
   it('but a few aliases that expand past the limit are', () => {
-    const r = scanSync({ targets: ['.'], config: false, scanners: ['misconfig'], limits: { maxAliasExpansion: 1000 }, files: [new MemorySourceFile('b.yaml', aliasBomb(3, 12))] });
-    expect(r.errors).toEqual([{ path: 'b.yaml', message: 'YAML document 1 expands to more than 1000 nodes through aliases (an alias bomb?); not scanned' }]);
+    const r = scanSync({
+      targets: ['.'],
+      config: false,
+      scanners: ['misconfig'],
+      limits: { maxAliasExpansion: 1000 },
+      files: [new MemorySourceFile('b.yaml', aliasBomb(3, 12))],
+    });
+    expect(r.errors).toEqual([
+      { path: 'b.yaml', message: 'YAML document 1 expands to more than 1000 nodes through aliases (an alias bomb?); not scanned' },
+    ]);
   });
 });
 

@@ -18,7 +18,13 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dbDir = join(mkdtempSync(join(tmpdir(), 'sanctum-examples-')), 'db');
 importOsv(dbDir, [join(root, 'test', 'corpora', 'osv')]);
 const scanExample = (name: string): ScanResult =>
-  scanSync({ targets: [`examples/${name}`], cwd: root, config: false, today: '2026-06-15', vulnerabilities: VulnerabilityDatabase.open(dbDir) });
+  scanSync({
+    targets: [`examples/${name}`],
+    cwd: root,
+    config: false,
+    today: '2026-06-15',
+    vulnerabilities: VulnerabilityDatabase.open(dbDir),
+  });
 
 describe('examples/ai-platform (insecure)', () => {
   const result = scanExample('ai-platform');
@@ -53,7 +59,10 @@ describe('examples/ai-platform (insecure)', () => {
   it('reports the privileged containers where they are', () => {
     const privileged = failing
       .filter((f) => f.ruleId === 'K8S-0003')
-      .map((f) => `${f.location.path}:${f.location.startLine}:${f.location.startColumn} ${f.location.resource?.kind}/${f.location.resource?.name} ${f.location.objectPath}`);
+      .map(
+        (f) =>
+          `${f.location.path}:${f.location.startLine}:${f.location.startColumn} ${f.location.resource?.kind}/${f.location.resource?.name} ${f.location.objectPath}`,
+      );
     expect(privileged).toEqual([
       'examples/ai-platform/k8s/llm-serving.yaml:44:11 Deployment/vllm /spec/template/spec/containers/0/securityContext/privileged',
       'examples/ai-platform/k8s/training-job.yaml:51:15 PyTorchJob/llama-finetune /spec/pytorchReplicaSpecs/Worker/template/spec/containers/0/securityContext/privileged',
@@ -76,7 +85,9 @@ describe('examples/ai-platform (insecure)', () => {
   });
 
   it('matches the locked AI libraries against the advisories', () => {
-    const vulnerable = failing.filter((f) => f.ruleId === 'SCA-0001').map((f) => `${f.location.path}:${f.location.startLine} ${f.package?.name}@${f.package?.version}`);
+    const vulnerable = failing
+      .filter((f) => f.ruleId === 'SCA-0001')
+      .map((f) => `${f.location.path}:${f.location.startLine} ${f.package?.name}@${f.package?.version}`);
     expect(vulnerable).toContain('examples/ai-platform/training/requirements.txt:160 torch@2.5.1');
     expect(vulnerable).toContain('examples/ai-platform/app/requirements.txt:6 torch@2.1.0');
   });
@@ -96,9 +107,20 @@ describe('examples/ai-platform-hardened', () => {
     const kinds = new Set<string>();
     const parser = createYamlParser([k8sClassifier]);
     for (const file of walkTargets(['examples/ai-platform-hardened'], { cwd: root, onError: () => {} }))
-      if (parser.matches(file)) for (const d of parser.parse(file, { limits: DEFAULT_LIMITS }).documents) if (d.resource) kinds.add(d.resource.kind);
+      if (parser.matches(file))
+        for (const d of parser.parse(file, { limits: DEFAULT_LIMITS }).documents) if (d.resource) kinds.add(d.resource.kind);
     // The same workloads as the insecure platform, plus the guard rails that make them safe.
-    for (const kind of ['Deployment', 'Notebook', 'RayCluster', 'PyTorchJob', 'Service', 'Ingress', 'NetworkPolicy', 'ResourceQuota', 'LimitRange'])
+    for (const kind of [
+      'Deployment',
+      'Notebook',
+      'RayCluster',
+      'PyTorchJob',
+      'Service',
+      'Ingress',
+      'NetworkPolicy',
+      'ResourceQuota',
+      'LimitRange',
+    ])
       expect(kinds.has(kind), kind).toBe(true);
   });
 

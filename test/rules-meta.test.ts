@@ -11,12 +11,15 @@ import { testVulnerabilities } from '../src/testing/memory-vulnerabilities.js';
 import { runRule } from '../src/testing/rule-tester.js';
 
 /** Module file of each rule, in the order of the generated index. */
-const modules = [...readFileSync(new URL('../src/rules/index.ts', import.meta.url), 'utf8').matchAll(/^import rule\d+ from '(.+)';$/gm)].map((m) => m[1]);
+const modules = [
+  ...readFileSync(new URL('../src/rules/index.ts', import.meta.url), 'utf8').matchAll(/^import rule\d+ from '(.+)';$/gm),
+].map((m) => m[1]);
 
 /** Rules the engine reports itself have no check of their own: their examples need every rule. Supply-chain examples read the OSV fixtures. */
 function findingsOf(rule: AnyRule, examples: readonly RuleExample[]): number {
   const settings = { vulnerabilities: testVulnerabilities() };
-  if (rule.meta.appliesTo.length > 0) return examples.reduce((n, e) => n + runRule(rule, e, { options: e.options, settings }).findings.length, 0);
+  if (rule.meta.appliesTo.length > 0)
+    return examples.reduce((n, e) => n + runRule(rule, e, { options: e.options, settings }).findings.length, 0);
   const files = examples.map((e) => new MemorySourceFile(e.path, e.content));
   return scanSync({ targets: [], files, config: false, today: '2026-06-01' }).findings.filter((f) => f.ruleId === rule.meta.id).length;
 }
@@ -62,14 +65,21 @@ describe('the registry', () => {
     expect(() => new RuleRegistry([bad], allFrameworks)).toThrow(/unknown control 'noSuchCheck'/);
   });
   it('rejects an unknown framework and a malformed id', () => {
-    expect(() => new RuleRegistry([{ ...a, meta: { ...a.meta, frameworks: [{ id: 'iso-42001', control: 'x' }] } }], allFrameworks)).toThrow(/unknown framework/);
+    expect(() => new RuleRegistry([{ ...a, meta: { ...a.meta, frameworks: [{ id: 'iso-42001', control: 'x' }] } }], allFrameworks)).toThrow(
+      /unknown framework/,
+    );
     expect(() => new RuleRegistry([{ ...a, meta: { ...a.meta, id: 'K8S-1' } }], allFrameworks)).toThrow(/does not match/);
   });
   it('rejects a framework override of an unknown control or level', () => {
     const pssCat = allFrameworks.find((f) => f.id === 'pss')!;
-    const withOverrides = (overrides: Record<string, Record<string, string>>) => allFrameworks.map((f) => (f === pssCat ? { ...f, overrides } : f));
-    expect(() => new RuleRegistry([a], withOverrides({ restricted: { restrictedVolumes: 'noSuchCheck' } }))).toThrow(/unknown control 'noSuchCheck'/);
-    expect(() => new RuleRegistry([a], withOverrides({ strict: { restrictedVolumes: 'hostPathVolumes' } }))).toThrow(/unknown level 'strict'/);
+    const withOverrides = (overrides: Record<string, Record<string, string>>) =>
+      allFrameworks.map((f) => (f === pssCat ? { ...f, overrides } : f));
+    expect(() => new RuleRegistry([a], withOverrides({ restricted: { restrictedVolumes: 'noSuchCheck' } }))).toThrow(
+      /unknown control 'noSuchCheck'/,
+    );
+    expect(() => new RuleRegistry([a], withOverrides({ strict: { restrictedVolumes: 'hostPathVolumes' } }))).toThrow(
+      /unknown level 'strict'/,
+    );
   });
   it('selects by framework level: pss:restricted includes baseline controls, pss:baseline only those', () => {
     const reg = new RuleRegistry(allRules, allFrameworks);

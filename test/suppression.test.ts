@@ -29,7 +29,9 @@ function scan(files: Record<string, string>, opts: Partial<ScanOptions> = {}): F
 function show(fs: Finding[]): string[] {
   return fs.map((f) => {
     const l = f.location;
-    const s = f.suppression ? ` [${f.suppression.kind}${f.suppression.reason ? ` "${f.suppression.reason}"` : ''}${f.suppression.expires ? ` ${f.suppression.expires}` : ''}]` : '';
+    const s = f.suppression
+      ? ` [${f.suppression.kind}${f.suppression.reason ? ` "${f.suppression.reason}"` : ''}${f.suppression.expires ? ` ${f.suppression.expires}` : ''}]`
+      : '';
     return `${f.ruleId} ${f.status} ${l.path}:${l.startLine ?? '-'}:${l.startColumn ?? '-'}-${l.endLine ?? '-'}:${l.endColumn ?? '-'}${s}`;
   });
 }
@@ -42,7 +44,9 @@ function pod(opts: { annotations?: string; sc?: string; before?: string } = {}):
 
 describe('inline suppression', () => {
   it('on the line before, with reason and expiry', () => {
-    const fs = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="GPU operator needs it" expires=2027-01-31\n      privileged: true\n' }) });
+    const fs = scan({
+      'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="GPU operator needs it" expires=2027-01-31\n      privileged: true\n' }),
+    });
     expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:11:7-11:23 [inline "GPU operator needs it" 2027-01-31]']);
     expect(fs[0].suppression).toEqual({ kind: 'inline', reason: 'GPU operator needs it', expires: '2027-01-31' });
   });
@@ -69,7 +73,10 @@ describe('inline suppression', () => {
     ];
     for (const sc of cases) {
       const fs = scan({ 'p.yaml': pod({ sc }) });
-      expect(fs.map((f) => `${f.ruleId} ${f.status}`), sc).toEqual(['K8S-0003 fail']);
+      expect(
+        fs.map((f) => `${f.ruleId} ${f.status}`),
+        sc,
+      ).toEqual(['K8S-0003 fail']);
     }
   });
 
@@ -86,16 +93,22 @@ describe('inline suppression', () => {
   });
 
   it('stops suppressing after its expiry date, which is reported as SAN-0002', () => {
-    const expired = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-14\n      privileged: true\n' }) });
+    const expired = scan({
+      'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-14\n      privileged: true\n' }),
+    });
     expect(show(expired)).toEqual(['SAN-0002 fail p.yaml:10:9-10:70', 'K8S-0003 fail p.yaml:11:7-11:23']);
     expect(expired[0].message).toBe('Suppression of K8S-0003 expired on 2026-06-14; the finding is reported again');
-    const lastDay = scan({ 'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-15\n      privileged: true\n' }) });
+    const lastDay = scan({
+      'p.yaml': pod({ sc: '      # sanctum:ignore K8S-0003 reason="temporary" expires=2026-06-15\n      privileged: true\n' }),
+    });
     expect(show(lastDay)).toEqual(['K8S-0003 suppressed p.yaml:11:7-11:23 [inline "temporary" 2026-06-15]']);
   });
 
   it('is reported once even when it covers several findings', () => {
     const fs = scan({
-      'p.yaml': pod({ sc: '      privileged: true # sanctum:ignore *\n' }) + '  - name: d\n    image: x:1\n    securityContext: {privileged: true} # sanctum:ignore *\n',
+      'p.yaml':
+        pod({ sc: '      privileged: true # sanctum:ignore *\n' }) +
+        '  - name: d\n    image: x:1\n    securityContext: {privileged: true} # sanctum:ignore *\n',
     });
     expect(fs.map((f) => `${f.ruleId} ${f.status} ${f.location.startLine}`)).toEqual([
       'K8S-0003 suppressed 10',
@@ -115,7 +128,10 @@ describe('annotation suppression', () => {
 
   it('accepts slugs, several entries and an expiry date', () => {
     const fs = scan({
-      'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0001: other; privileged-container, K8S-0005: accepted until the driver upgrade expires=2027-03-01"\n' }),
+      'p.yaml': pod({
+        annotations:
+          '    sanctum.dev/ignore: "K8S-0001: other; privileged-container, K8S-0005: accepted until the driver upgrade expires=2027-03-01"\n',
+      }),
     });
     expect(show(fs)).toEqual(['K8S-0003 suppressed p.yaml:12:7-12:23 [annotation "accepted until the driver upgrade" 2027-03-01]']);
   });
@@ -161,18 +177,20 @@ describe('configuration ignore entries and baselines', () => {
       'K8S-0003 suppressed k8s/b.yaml:10:7-10:23 [config "lab cluster"]',
       'K8S-0003 fail other/c.yaml:10:7-10:23',
     ]);
-    expect(withConfig({ ignore: [{ rule: 'privileged-container', paths: ['k8s/b.yaml', 'other/'], reason: 'x' }] }).map((s) => s.split(' ')[1])).toEqual([
-      'fail',
-      'suppressed',
-      'suppressed',
-    ]);
+    expect(
+      withConfig({ ignore: [{ rule: 'privileged-container', paths: ['k8s/b.yaml', 'other/'], reason: 'x' }] }).map((s) => s.split(' ')[1]),
+    ).toEqual(['fail', 'suppressed', 'suppressed']);
   });
 
   it('by resource glob (kind/namespace/name) and by fingerprint', () => {
     const all = scan(files);
     expect(withConfig({ ignore: [{ resources: ['Pod/default/g*'], reason: 'r' }] }).every((s) => s.includes('suppressed'))).toBe(true);
     expect(withConfig({ ignore: [{ resources: ['Pod/kube-system/*'], reason: 'r' }] }).every((s) => s.includes(' fail '))).toBe(true);
-    expect(withConfig({ ignore: [{ fingerprints: [all[1].fingerprint], reason: 'reviewed' }] }).map((s) => s.split(' ')[1])).toEqual(['fail', 'suppressed', 'fail']);
+    expect(withConfig({ ignore: [{ fingerprints: [all[1].fingerprint], reason: 'reviewed' }] }).map((s) => s.split(' ')[1])).toEqual([
+      'fail',
+      'suppressed',
+      'fail',
+    ]);
   });
 
   it('an entry without any selector suppresses nothing', () => {
@@ -200,7 +218,14 @@ describe('configuration ignore entries and baselines', () => {
   });
 
   it('reports each entry without a reason', () => {
-    const fs = scan(files, { config: { ignore: [{ rule: 'K8S-0003', paths: ['k8s/a.yaml'] }, { rule: 'K8S-0003', paths: ['other/**'] }] } });
+    const fs = scan(files, {
+      config: {
+        ignore: [
+          { rule: 'K8S-0003', paths: ['k8s/a.yaml'] },
+          { rule: 'K8S-0003', paths: ['other/**'] },
+        ],
+      },
+    });
     expect(fs.filter((f) => f.ruleId === 'SAN-0001')).toHaveLength(2);
     expect(new Set(fs.map((f) => f.fingerprint)).size).toBe(fs.length);
   });
@@ -208,16 +233,29 @@ describe('configuration ignore entries and baselines', () => {
   it('reads entries from a .sanctum.yaml file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sanctum-cfg-'));
     try {
-      writeFileSync(join(dir, '.sanctum.yaml'), 'ignore:\n  - rule: K8S-0003\n    paths: ["k8s/*.yaml"]\n    reason: lab\n    expires: 2027-01-01\n');
+      writeFileSync(
+        join(dir, '.sanctum.yaml'),
+        'ignore:\n  - rule: K8S-0003\n    paths: ["k8s/*.yaml"]\n    reason: lab\n    expires: 2027-01-01\n',
+      );
       const fs = scan(files, { config: join(dir, '.sanctum.yaml') });
-      expect(fs.map((f) => f.suppression ?? null)).toEqual([{ kind: 'config', reason: 'lab', expires: '2027-01-01' }, { kind: 'config', reason: 'lab', expires: '2027-01-01' }, null]);
+      expect(fs.map((f) => f.suppression ?? null)).toEqual([
+        { kind: 'config', reason: 'lab', expires: '2027-01-01' },
+        { kind: 'config', reason: 'lab', expires: '2027-01-01' },
+        null,
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('a baseline suppresses the findings it lists and no new ones', () => {
-    const first = scanSync({ targets: ['.'], files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)), config: false, rules: ['K8S-0003'], today: TODAY });
+    const first = scanSync({
+      targets: ['.'],
+      files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
+      config: false,
+      rules: ['K8S-0003'],
+      today: TODAY,
+    });
     const baseline = makeBaseline(first.findings);
     expect(baseline.fingerprints).toHaveLength(3);
     const fs = show(scan({ ...files, 'new.yaml': pod() }, { baseline: new Set(baseline.fingerprints) }));
@@ -263,7 +301,12 @@ describe('suppressed findings and the exit code', () => {
     expect(r.findings.map((f) => [f.ruleId, f.severity, f.status])).toEqual([['K8S-0003', 'critical', 'suppressed']]);
     expect(exitCodeFor(r, 'high', false)).toBe(0);
     // Nothing at all could be scanned (no file reached the scanners, and something failed): exit 2.
-    const nothing = { ...r, findings: [], errors: [{ path: 'charts/x/Chart.yaml', message: 'not rendered', notRendered: 'chart' as const }], stats: { ...r.stats, files: 0 } };
+    const nothing = {
+      ...r,
+      findings: [],
+      errors: [{ path: 'charts/x/Chart.yaml', message: 'not rendered', notRendered: 'chart' as const }],
+      stats: { ...r.stats, files: 0 },
+    };
     expect(exitCodeFor(nothing, 'high', false)).toBe(2);
     expect(exitCodeFor({ ...nothing, errors: [] }, 'high', false)).toBe(0);
     expect(exitCodeFor({ ...r, findings: r.findings.map((f) => ({ ...f, status: 'fail' as const })) }, 'high', false)).toBe(1);
@@ -274,7 +317,10 @@ describe('fingerprints', () => {
   it('do not change when lines shift, and differ between equal findings', () => {
     const text = pod() + '  - name: d\n    image: x:1\n    securityContext: {privileged: true}\n';
     const a = scan({ 'p.yaml': text });
-    const b = scan({ 'p.yaml': pod({ before: '# a new comment\n\n# and another\n' }) + '  - name: d\n    image: x:1\n    securityContext: {privileged: true}\n' });
+    const b = scan({
+      'p.yaml':
+        pod({ before: '# a new comment\n\n# and another\n' }) + '  - name: d\n    image: x:1\n    securityContext: {privileged: true}\n',
+    });
     expect(a.map((f) => f.location.startLine)).toEqual([10, 13]);
     expect(b.map((f) => f.location.startLine)).toEqual([13, 16]);
     expect(b.map((f) => f.fingerprint)).toEqual(a.map((f) => f.fingerprint));
@@ -341,16 +387,25 @@ describe('expiry dates that are not dates', () => {
       ['2027-02-30', "'2027-02-30'"],
       ['31/01/2027', "'31/01/2027'"],
     ]) {
-      const fs = scan({ 'p.yaml': pod({ sc: `      # sanctum:ignore K8S-0003 reason="temporary" expires=${value}\n      privileged: true\n` }) });
-      expect(fs.map((f) => `${f.ruleId} ${f.status}`), value).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
-      expect(fs[0].message).toBe(`Suppression of K8S-0003 has an expiry date that is not a date as YYYY-MM-DD (${shown}); the finding is reported again`);
+      const fs = scan({
+        'p.yaml': pod({ sc: `      # sanctum:ignore K8S-0003 reason="temporary" expires=${value}\n      privileged: true\n` }),
+      });
+      expect(
+        fs.map((f) => `${f.ruleId} ${f.status}`),
+        value,
+      ).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
+      expect(fs[0].message).toBe(
+        `Suppression of K8S-0003 has an expiry date that is not a date as YYYY-MM-DD (${shown}); the finding is reported again`,
+      );
     }
   });
 
   it('stop an annotation suppression and are reported', () => {
     const fs = scan({ 'p.yaml': pod({ annotations: '    sanctum.dev/ignore: "K8S-0003: driver expires=next-week"\n' }) });
     expect(fs.map((f) => `${f.ruleId} ${f.status}`)).toEqual(['SAN-0002 fail', 'K8S-0003 fail']);
-    expect(fs[0].message).toBe("Suppression of K8S-0003 in an annotation has an expiry date that is not a date as YYYY-MM-DD ('next-week'); the finding is reported again");
+    expect(fs[0].message).toBe(
+      "Suppression of K8S-0003 in an annotation has an expiry date that is not a date as YYYY-MM-DD ('next-week'); the finding is reported again",
+    );
   });
 
   it('stop a configuration entry', () => {

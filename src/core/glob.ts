@@ -123,7 +123,12 @@ function matchOne(g: string, gi: number, ch: string): number {
  * Wildcard matching with one backtracking point (the last star): O(length of p × length of g) at
  * worst, never exponential. `eq` compares one unit (a character, or a path segment).
  */
-function wildcard<T>(p: readonly T[] | string, g: readonly T[] | string, isStar: (gi: number) => boolean, step: (gi: number, pi: number) => number): boolean {
+function wildcard<T>(
+  p: readonly T[] | string,
+  g: readonly T[] | string,
+  isStar: (gi: number) => boolean,
+  step: (gi: number, pi: number) => number,
+): boolean {
   let pi = 0;
   let gi = 0;
   let starG = -1;

@@ -44,7 +44,8 @@ export class RuleRegistry {
       for (const [level, pairs] of Object.entries(f.overrides ?? {})) {
         if (!(f.levels ?? []).includes(level)) throw new RegistryError(`framework ${f.id}: override at unknown level '${level}'`);
         for (const [by, replaced] of Object.entries(pairs))
-          if (!(by in f.controls) || !(replaced in f.controls)) throw new RegistryError(`framework ${f.id}: override of unknown control '${replaced}' by '${by}'`);
+          if (!(by in f.controls) || !(replaced in f.controls))
+            throw new RegistryError(`framework ${f.id}: override of unknown control '${replaced}' by '${by}'`);
       }
     }
     for (const rule of rules) this.add(rule);

@@ -16,7 +16,7 @@ export const nsaCisa = defineFramework({
     'resource-policies': 'Resource policies: LimitRanges and ResourceQuotas',
     'control-plane-hardening': 'Control plane hardening: restrict access to the API and dashboards',
     'authentication-authorization': 'Authentication and authorization: RBAC least privilege, no anonymous access',
-    'secrets': 'Encrypt and protect Secrets; keep credentials out of manifests',
+    secrets: 'Encrypt and protect Secrets; keep credentials out of manifests',
     'audit-logging': 'Audit logging and threat detection',
   },
 });

@@ -48,7 +48,10 @@ describe('ManifestPins', () => {
     expect(pins.pinned('repo/serve/load.py', 'npm', 'torch')).toBeUndefined();
     // A compiled requirements file is a lockfile: it wins over its input.
     expect(pins.pinned('repo/jobs/run.py', 'PyPI', 'torch')).toEqual({ version: '2.5.1', path: 'repo/jobs/requirements.txt', line: 4 });
-    expect(pins.pinned('repo/jobs/run.py', 'PyPI', 'transformers')).toMatchObject({ version: '4.46.3', path: 'repo/jobs/requirements.txt' });
+    expect(pins.pinned('repo/jobs/run.py', 'PyPI', 'transformers')).toMatchObject({
+      version: '4.46.3',
+      path: 'repo/jobs/requirements.txt',
+    });
     expect(pins.pinned('x.py', 'PyPI', 'torch')).toMatchObject({ version: '1.13.1', path: 'requirements.txt' });
   });
 

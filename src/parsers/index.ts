@@ -17,4 +17,16 @@ import { textParser } from './text/text-parser.js';
 import { createYamlParser } from './yaml/yaml-parser.js';
 
 /** Every parser of a scan. Each file is read once and offered to each parser that matches it. */
-export const allParsers: readonly Parser[] = [createYamlParser([k8sClassifier, helmValuesClassifier, composeClassifier, imageConfigClassifier, imageFactsClassifier], k8sSet), dockerfileParser, codeParser, modelParser, textParser, notebookParser, depsParser, osPackagesParser, shellParser, chatTemplateParser, eventLogParser];
+export const allParsers: readonly Parser[] = [
+  createYamlParser([k8sClassifier, helmValuesClassifier, composeClassifier, imageConfigClassifier, imageFactsClassifier], k8sSet),
+  dockerfileParser,
+  codeParser,
+  modelParser,
+  textParser,
+  notebookParser,
+  depsParser,
+  osPackagesParser,
+  shellParser,
+  chatTemplateParser,
+  eventLogParser,
+];

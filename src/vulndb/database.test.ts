@@ -282,7 +282,9 @@ describe('OS ecosystems and their releases', () => {
     const db = open();
     try {
       const hit = db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u1' });
-      expect(hit.map((m) => [m.id, m.aliases, m.fixed])).toEqual([['DSA-5514-1', ['CVE-2023-4911', 'DEBIAN-CVE-2023-4911'], ['2.36-9+deb12u3']]]);
+      expect(hit.map((m) => [m.id, m.aliases, m.fixed])).toEqual([
+        ['DSA-5514-1', ['CVE-2023-4911', 'DEBIAN-CVE-2023-4911'], ['2.36-9+deb12u3']],
+      ]);
       expect(db.affecting({ ecosystem: 'Debian:12', name: 'glibc', version: '2.36-9+deb12u3' })).toEqual([]);
       // Debian 11's fix is lower than the Debian 12 version: only the Debian:11 entry applies to Debian 11.
       expect(db.affecting({ ecosystem: 'Debian:11', name: 'glibc', version: '2.31-13+deb11u6' }).map((m) => m.fixed)).toEqual([

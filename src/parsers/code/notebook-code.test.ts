@@ -28,7 +28,13 @@ describe('notebook code cells', () => {
     expect(findings).toHaveLength(1);
     const line = text.split('\n').findIndex((l) => l.includes('subprocess.run(cmd')) + 1;
     const col = text.split('\n')[line - 1].indexOf('subprocess.run') + 1;
-    expect(findings[0].location).toMatchObject({ path: 'nb/explore.ipynb', startLine: line, startColumn: col, endLine: line, endColumn: col + 'subprocess.run(cmd, shell=True)'.length });
+    expect(findings[0].location).toMatchObject({
+      path: 'nb/explore.ipynb',
+      startLine: line,
+      startColumn: col,
+      endLine: line,
+      endColumn: col + 'subprocess.run(cmd, shell=True)'.length,
+    });
     expect(findings[0].message).toBe('Model output reaches subprocess.run(shell=True)');
   });
 

@@ -27,7 +27,8 @@ export const composeClassifier: YamlClassifier = {
     if (!list.every((s) => isMapping(s) || s === null)) return undefined;
     if (!isComposeName(source.file.path)) {
       const looksLikeCompose =
-        list.length > 0 && list.every((s) => isMapping(s) && (typeof s.image === 'string' || 'build' in s) && SERVICE_KEYS.some((k) => k in s));
+        list.length > 0 &&
+        list.every((s) => isMapping(s) && (typeof s.image === 'string' || 'build' in s) && SERVICE_KEYS.some((k) => k in s));
       if (!looksLikeCompose) return undefined;
     }
     return [new ComposeDocument(source, docIndex, value)];

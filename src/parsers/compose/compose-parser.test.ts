@@ -41,7 +41,14 @@ volumes:
 
 describe('compose parser', () => {
   it('recognises compose file names', () => {
-    for (const p of ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'a/docker-compose.prod.yaml', 'compose.override.yml', 'stack.compose.yaml'])
+    for (const p of [
+      'compose.yaml',
+      'compose.yml',
+      'docker-compose.yml',
+      'a/docker-compose.prod.yaml',
+      'compose.override.yml',
+      'stack.compose.yaml',
+    ])
       expect(isComposeName(p), p).toBe(true);
     for (const p of ['values.yaml', 'composer.yaml', 'deploy/pod.yaml']) expect(isComposeName(p), p).toBe(false);
   });
@@ -64,10 +71,21 @@ describe('compose parser', () => {
       { name: 'OLLAMA_HOST', value: '0.0.0.0', path: ['services', 'ollama', 'environment', 0] },
       { name: 'DEBUG', path: ['services', 'ollama', 'environment', 1] },
     ]);
-    expect(doc.environment(ui).map((e) => [e.name, e.value])).toEqual([['WEBUI_SECRET_KEY', 'abc'], ['PORT', '8080']]);
+    expect(doc.environment(ui).map((e) => [e.name, e.value])).toEqual([
+      ['WEBUI_SECRET_KEY', 'abc'],
+      ['PORT', '8080'],
+    ]);
     const loc = doc.locate(['services', 'ollama', 'ports', 0]);
-    expect(loc).toMatchObject({ objectPath: '/services/ollama/ports/0', range: { startLine: 6, startColumn: 9, endLine: 6, endColumn: 22 } });
-    expect(doc.locate(['services', 'ui', 'environment', 'WEBUI_SECRET_KEY']).range).toEqual({ startLine: 23, startColumn: 7, endLine: 23, endColumn: 28 });
+    expect(loc).toMatchObject({
+      objectPath: '/services/ollama/ports/0',
+      range: { startLine: 6, startColumn: 9, endLine: 6, endColumn: 22 },
+    });
+    expect(doc.locate(['services', 'ui', 'environment', 'WEBUI_SECRET_KEY']).range).toEqual({
+      startLine: 23,
+      startColumn: 7,
+      endLine: 23,
+      endColumn: 28,
+    });
     const span = doc.valueSpan(['services', 'ollama', 'ports', 0])!;
     expect(project.slice(span.start, span.end)).toBe('"11434:11434"');
     const entry = doc.entrySpan(['services', 'ollama', 'image'])!;
@@ -93,7 +111,12 @@ describe('compose short syntax', () => {
     expect(parseShortPort('[::1]:8080:80')).toEqual({ hostIp: '::1', published: '8080', target: '80', protocol: 'tcp' });
     expect(parseShortPort('${OLLAMA_PORT:-11434}:11434')).toEqual({ published: '11434', target: '11434', protocol: 'tcp' });
     expect(parseShortPort('${BIND}:${PORT}:8080')).toEqual({ hostIp: '$BIND', published: '$PORT', target: '8080', protocol: 'tcp' });
-    expect(parseShortPort('${BIND-127.0.0.1}:8080:8080')).toEqual({ hostIp: '127.0.0.1', published: '8080', target: '8080', protocol: 'tcp' });
+    expect(parseShortPort('${BIND-127.0.0.1}:8080:8080')).toEqual({
+      hostIp: '127.0.0.1',
+      published: '8080',
+      target: '8080',
+      protocol: 'tcp',
+    });
     expect(parseShortPort('8000-8010:8000-8010')).toEqual({ published: '8000-8010', target: '8000-8010', protocol: 'tcp' });
   });
 

@@ -9,7 +9,7 @@ import { parseDockerfile } from './dockerfile-parser.js';
 const N = 5_000;
 const ADVERSARIAL: Record<string, string> = {
   substitutions: `FROM a:1\nRUN ${'$('.repeat(N)} ${'<('.repeat(N)} ${'`'.repeat(N)}\n`,
-  quotes: `FROM a:1\nRUN echo "${'\\"'.repeat(N)} '${"x".repeat(N)}\n`,
+  quotes: `FROM a:1\nRUN echo "${'\\"'.repeat(N)} '${'x'.repeat(N)}\n`,
   continuations: `FROM a:1\nRUN a \\\n${'  # c\n \\\n'.repeat(N)} b\n`,
   urls: `FROM a:1\nRUN curl https://huggingface.co/${'huggingface.co/resolve/'.repeat(N)}x ${'#sha256='.repeat(N)} | ${'| '.repeat(N)}\n`,
   pip: `FROM a:1\nRUN pip install ${'a'.repeat(N)} @ ${'git+'.repeat(N)} ${'x.git'.repeat(N)}\n`,

@@ -179,9 +179,11 @@ export class DockerfileDocument implements ScanDocument {
     for (const stage of chain) {
       for (const i of stage.instructions) {
         if (i === ins || (stage.index === ins.stage && i.index > ins.index)) break;
-        if (i.keyword === 'ENV') for (const p of i.properties) vars.set(p.name, p.value === null ? null : substituteVariables(p.value, vars));
+        if (i.keyword === 'ENV')
+          for (const p of i.properties) vars.set(p.name, p.value === null ? null : substituteVariables(p.value, vars));
         else if (i.keyword === 'ARG' && stage.index === ins.stage)
-          for (const p of i.properties) vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
+          for (const p of i.properties)
+            vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
       }
     }
     return vars;
@@ -219,4 +221,3 @@ export class DockerfileDocument implements ScanDocument {
 }
 
 export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
-

@@ -10,9 +10,26 @@ const at = (doc: DockerfileDocument, s: { start: number; end: number }): string 
 
 describe('dockerfile parser', () => {
   it('matches Dockerfile names only', () => {
-    for (const p of ['Dockerfile', 'a/b/Dockerfile', 'Containerfile', 'Dockerfile.gpu', 'Dockerfile-dev', 'Dockerfile_prod', 'api.Dockerfile', 'x/serve.containerfile', 'dockerfile'])
+    for (const p of [
+      'Dockerfile',
+      'a/b/Dockerfile',
+      'Containerfile',
+      'Dockerfile.gpu',
+      'Dockerfile-dev',
+      'Dockerfile_prod',
+      'api.Dockerfile',
+      'x/serve.containerfile',
+      'dockerfile',
+    ])
       expect(isDockerfileName(p), p).toBe(true);
-    for (const p of ['Dockerfile.dockerignore', 'Dockerfiles/readme', 'README.md', 'Dockerfile.md', 'my-dockerfile-notes', 'docker-compose.yml'])
+    for (const p of [
+      'Dockerfile.dockerignore',
+      'Dockerfiles/readme',
+      'README.md',
+      'Dockerfile.md',
+      'my-dockerfile-notes',
+      'docker-compose.yml',
+    ])
       expect(isDockerfileName(p), p).toBe(false);
   });
 
@@ -46,13 +63,16 @@ USER 1000
   });
 
   it('expands ARG defaults that refer to earlier ARGs, and ENV in stage scope', () => {
-    const doc = parse('ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/$OWNER/scipy-notebook\nFROM $BASE\nARG OWNER\nENV HOME_DIR=/home/${OWNER}\nUSER x\n');
+    const doc = parse(
+      'ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE=$REGISTRY/$OWNER/scipy-notebook\nFROM $BASE\nARG OWNER\nENV HOME_DIR=/home/${OWNER}\nUSER x\n',
+    );
     expect(doc.stages[0].resolvedImage).toBe('quay.io/jupyter/scipy-notebook');
     expect(doc.variablesAt(doc.byKeyword('USER')[0]).get('HOME_DIR')).toBe('/home/jupyter');
   });
 
   it('joins continuation lines, drops comment lines inside them and keeps exact positions', () => {
-    const text = 'FROM debian:12\nRUN apt-get update && \\\n    # a comment\n    apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n';
+    const text =
+      'FROM debian:12\nRUN apt-get update && \\\n    # a comment\n    apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n';
     const doc = parse(text);
     const run = doc.byKeyword('RUN')[0];
     expect(run.command?.text).toBe('apt-get update &&     apt-get install -y curl  && rm -rf /var/lib/apt/lists/*');
@@ -77,7 +97,9 @@ USER 1000
   });
 
   it('skips the bodies of here-documents inside shell scripts', () => {
-    const doc = parse("FROM a:1\nRUN <<EOF\ncat > /etc/x.conf <<'CONF'\nsudo = false\ncurl | sh\nCONF\nchmod 644 /etc/x.conf\ncat <<-END >> /y\n\tsudo x\n\tEND\nls\nEOF\n");
+    const doc = parse(
+      "FROM a:1\nRUN <<EOF\ncat > /etc/x.conf <<'CONF'\nsudo = false\ncurl | sh\nCONF\nchmod 644 /etc/x.conf\ncat <<-END >> /y\n\tsudo x\n\tEND\nls\nEOF\n",
+    );
     const cmds = doc.shell(doc.byKeyword('RUN')[0]).flatMap((sc) => sc.commands.filter((c) => c.name).map((c) => c.program));
     expect(cmds).toEqual(['cat', 'chmod', 'cat', 'ls']);
   });
@@ -90,13 +112,18 @@ USER 1000
   });
 
   it('reads BuildKit heredocs and tells scripts from data', () => {
-    const text = 'FROM alpine:3.20\nRUN <<EOF\nset -e\ncurl -fsSL https://x.example/i.sh | sh\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<CONF /etc/app.conf\nkey=value\nCONF\nRUN bash <<-SH\n\techo hi\nSH\n';
+    const text =
+      'FROM alpine:3.20\nRUN <<EOF\nset -e\ncurl -fsSL https://x.example/i.sh | sh\nEOF\nRUN python3 <<PY\nimport os\nPY\nCOPY <<CONF /etc/app.conf\nkey=value\nCONF\nRUN bash <<-SH\n\techo hi\nSH\n';
     const doc = parse(text);
     const [r1, r2, r3] = doc.byKeyword('RUN');
-    expect(r1.heredocs.map((h) => [h.name, h.isScript, h.content.text])).toEqual([['EOF', true, 'set -e\ncurl -fsSL https://x.example/i.sh | sh']]);
+    expect(r1.heredocs.map((h) => [h.name, h.isScript, h.content.text])).toEqual([
+      ['EOF', true, 'set -e\ncurl -fsSL https://x.example/i.sh | sh'],
+    ]);
     expect(r2.heredocs[0].isScript).toBe(false);
     expect(r3.heredocs[0].isScript).toBe(true);
-    const shebangs = parse('FROM a:1\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\nRUN <<EOF\n#!/bin/bash\necho hi\nEOF\n').byKeyword('RUN');
+    const shebangs = parse('FROM a:1\nRUN <<EOF\n#!/usr/bin/env python3\nimport os\nEOF\nRUN <<EOF\n#!/bin/bash\necho hi\nEOF\n').byKeyword(
+      'RUN',
+    );
     expect(shebangs.map((r) => r.heredocs[0].isScript)).toEqual([false, true]);
     expect(doc.byKeyword('COPY')[0].heredocs[0].isScript).toBe(false);
     const scripts = doc.shell(r1);
@@ -105,11 +132,17 @@ USER 1000
     expect(sh.pipeIndex).toBe(1);
     expect(scripts[scripts.length - 1].pipelineOf(sh).map((c) => c.program)).toEqual(['curl', 'sh']);
     expect(doc.locate(sh.span).range).toEqual({ startLine: 4, startColumn: 37, endLine: 4, endColumn: 39 });
-    expect(doc.shell(r2).flatMap((s) => s.commands).map((c) => c.program)).toEqual(['python3']);
+    expect(
+      doc
+        .shell(r2)
+        .flatMap((s) => s.commands)
+        .map((c) => c.program),
+    ).toEqual(['python3']);
   });
 
   it('decodes exec forms and sh -c scripts', () => {
-    const text = 'FROM x:1\nCMD ["python", "-m", "vllm.entrypoints.openai.api_server", "--trust-remote-code"]\nENTRYPOINT ["/bin/sh", "-c", "curl -s http://a | bash"]\n';
+    const text =
+      'FROM x:1\nCMD ["python", "-m", "vllm.entrypoints.openai.api_server", "--trust-remote-code"]\nENTRYPOINT ["/bin/sh", "-c", "curl -s http://a | bash"]\n';
     const doc = parse(text);
     const cmd = doc.byKeyword('CMD')[0];
     expect(cmd.execForm?.map((e) => e.text)).toEqual(['python', '-m', 'vllm.entrypoints.openai.api_server', '--trust-remote-code']);
@@ -148,15 +181,33 @@ USER 1000
 
 describe('image references', () => {
   it('splits registry, repository, tag and digest', () => {
-    expect(parseImageRef('nvcr.io/nvidia/pytorch:24.05-py3')).toMatchObject({ registry: 'nvcr.io', repository: 'nvidia/pytorch', tag: '24.05-py3' });
+    expect(parseImageRef('nvcr.io/nvidia/pytorch:24.05-py3')).toMatchObject({
+      registry: 'nvcr.io',
+      repository: 'nvidia/pytorch',
+      tag: '24.05-py3',
+    });
     expect(parseImageRef('localhost:5000/app')).toMatchObject({ registry: 'localhost:5000', repository: 'app', explicitRegistry: true });
-    expect(parseImageRef('vllm/vllm-openai')).toEqual({ reference: 'vllm/vllm-openai', registry: 'docker.io', explicitRegistry: false, repository: 'vllm/vllm-openai' });
-    expect(parseImageRef('docker.io/library/ubuntu:24.04@sha256:abc')).toMatchObject({ registry: 'docker.io', repository: 'library/ubuntu', tag: '24.04', digest: 'sha256:abc' });
+    expect(parseImageRef('vllm/vllm-openai')).toEqual({
+      reference: 'vllm/vllm-openai',
+      registry: 'docker.io',
+      explicitRegistry: false,
+      repository: 'vllm/vllm-openai',
+    });
+    expect(parseImageRef('docker.io/library/ubuntu:24.04@sha256:abc')).toMatchObject({
+      registry: 'docker.io',
+      repository: 'library/ubuntu',
+      tag: '24.04',
+      digest: 'sha256:abc',
+    });
     expect(parseImageRef('${BASE}')).toBeUndefined();
   });
 
   it('substitutes variables with defaults', () => {
-    const vars = new Map<string, string | null>([['A', 'x'], ['E', ''], ['N', null]]);
+    const vars = new Map<string, string | null>([
+      ['A', 'x'],
+      ['E', ''],
+      ['N', null],
+    ]);
     expect(substituteVariables('$A/${A}/${E:-d}/${U:-d}/${N}/${A:+y}/$U', vars)).toBe('x/x/d/d/${N}/y/$U');
   });
 });

@@ -180,8 +180,7 @@ export function parseShell(src: LogicalText): ShellScript {
       words.push({ value, raw, span: src.span(start, end) });
       const here = /^\d*<<(-?)\s*(.*)$/.exec(raw.startsWith('<<<') ? '' : raw);
       if (here && here[2] !== '') heredocs.push({ delimiter: here[2].replace(/^(['"])(.*)\1$/, '$2'), stripTabs: here[1] === '-' });
-    }
-    else i++;
+    } else i++;
   }
   endCommand(false);
 

@@ -31,8 +31,12 @@ const tmpl = (indent: number, name = 'main'): string => {
 describe('pod-spec discovery', () => {
   it('Pod, with init and ephemeral containers', () => {
     expect(
-      specs(`apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n${C('init', 2)}  containers:\n${C('app', 2)}${C('side', 2)}  ephemeralContainers:\n${C('debug', 2)}`),
-    ).toEqual(['Pod @ /spec [/metadata]: app@/spec/containers/0, side@/spec/containers/1, initContainers:init@/spec/initContainers/0, ephemeralContainers:debug@/spec/ephemeralContainers/0']);
+      specs(
+        `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n${C('init', 2)}  containers:\n${C('app', 2)}${C('side', 2)}  ephemeralContainers:\n${C('debug', 2)}`,
+      ),
+    ).toEqual([
+      'Pod @ /spec [/metadata]: app@/spec/containers/0, side@/spec/containers/1, initContainers:init@/spec/initContainers/0, ephemeralContainers:debug@/spec/ephemeralContainers/0',
+    ]);
   });
 
   it.each([
@@ -51,7 +55,11 @@ describe('pod-spec discovery', () => {
 
   it('CronJob (batch/v1 and v1beta1)', () => {
     for (const v of ['batch/v1', 'batch/v1beta1'])
-      expect(specs(`apiVersion: ${v}\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n${tmpl(8)}`)).toEqual([
+      expect(
+        specs(
+          `apiVersion: ${v}\nkind: CronJob\nmetadata: {name: c}\nspec:\n  schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n${tmpl(8)}`,
+        ),
+      ).toEqual([
         'CronJob @ /spec/jobTemplate/spec/template/spec [/spec/jobTemplate/spec/template/metadata]: main@/spec/jobTemplate/spec/template/spec/containers/0',
       ]);
   });
@@ -91,9 +99,11 @@ ${C('tx', 4)}  explainer:
 
   it('KServe ServingRuntime and ClusterServingRuntime', () => {
     for (const kind of ['ServingRuntime', 'ClusterServingRuntime'])
-      expect(specs(`apiVersion: serving.kserve.io/v1alpha1\nkind: ${kind}\nmetadata: {name: vllm}\nspec:\n  supportedModelFormats: [{name: huggingface}]\n${podSpec(2, 'kserve-container')}`)).toEqual([
-        `${kind} @ /spec: kserve-container@/spec/containers/0`,
-      ]);
+      expect(
+        specs(
+          `apiVersion: serving.kserve.io/v1alpha1\nkind: ${kind}\nmetadata: {name: vllm}\nspec:\n  supportedModelFormats: [{name: huggingface}]\n${podSpec(2, 'kserve-container')}`,
+        ),
+      ).toEqual([`${kind} @ /spec: kserve-container@/spec/containers/0`]);
   });
 
   it('KubeRay RayCluster head and worker groups', () => {
@@ -124,14 +134,17 @@ ${C('tx', 4)}  explainer:
   ])('Kubeflow %s replica specs', (kind, key, roles) => {
     const body = roles.map((r) => `    ${r}:\n      replicas: 1\n      template:\n${tmpl(8, r.toLowerCase())}`).join('');
     expect(specs(`apiVersion: kubeflow.org/v1\nkind: ${kind}\nmetadata: {name: t}\nspec:\n  ${key}:\n${body}`)).toEqual(
-      roles.map((r) => `${kind} ${r} @ /spec/${key}/${r}/template/spec [/spec/${key}/${r}/template/metadata]: ${r.toLowerCase()}@/spec/${key}/${r}/template/spec/containers/0`),
+      roles.map(
+        (r) =>
+          `${kind} ${r} @ /spec/${key}/${r}/template/spec [/spec/${key}/${r}/template/metadata]: ${r.toLowerCase()}@/spec/${key}/${r}/template/spec/containers/0`,
+      ),
     );
   });
 
   it('Kubeflow Notebook', () => {
-    expect(specs(`apiVersion: kubeflow.org/v1\nkind: Notebook\nmetadata: {name: nb}\nspec:\n  template:\n    spec:\n${podSpec(6, 'jupyter')}`)).toEqual([
-      'Notebook @ /spec/template/spec [/spec/template/metadata]: jupyter@/spec/template/spec/containers/0',
-    ]);
+    expect(
+      specs(`apiVersion: kubeflow.org/v1\nkind: Notebook\nmetadata: {name: nb}\nspec:\n  template:\n    spec:\n${podSpec(6, 'jupyter')}`),
+    ).toEqual(['Notebook @ /spec/template/spec [/spec/template/metadata]: jupyter@/spec/template/spec/containers/0']);
   });
 
   it('Katib Experiment: the trial Job inside, found by the generic search', () => {
@@ -178,19 +191,26 @@ ${C('a', 6)}${C('b', 6)}  - name: k8s
   });
 
   it('Argo WorkflowTemplate, ClusterWorkflowTemplate and CronWorkflow', () => {
-    const t = (indent: number): string => `${' '.repeat(indent)}templates:\n${' '.repeat(indent)}- name: t\n${' '.repeat(indent)}  container: {name: c, image: "x:1"}\n`;
+    const t = (indent: number): string =>
+      `${' '.repeat(indent)}templates:\n${' '.repeat(indent)}- name: t\n${' '.repeat(indent)}  container: {name: c, image: "x:1"}\n`;
     for (const kind of ['WorkflowTemplate', 'ClusterWorkflowTemplate'])
       expect(specs(`apiVersion: argoproj.io/v1alpha1\nkind: ${kind}\nmetadata: {name: w}\nspec:\n${t(2)}`)).toEqual([
         `${kind} template 't' @ /spec/templates/0 [/spec/templates/0/metadata]: c@/spec/templates/0/container`,
       ]);
-    expect(specs(`apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: w}\nspec:\n  schedule: "0 * * * *"\n  workflowSpec:\n${t(4)}`)).toEqual([
+    expect(
+      specs(
+        `apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: w}\nspec:\n  schedule: "0 * * * *"\n  workflowSpec:\n${t(4)}`,
+      ),
+    ).toEqual([
       "CronWorkflow template 't' @ /spec/workflowSpec/templates/0 [/spec/workflowSpec/templates/0/metadata]: c@/spec/workflowSpec/templates/0/container",
     ]);
   });
 
   it('JobSet replicated jobs', () => {
     const js = `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata: {name: j}\nspec:\n  replicatedJobs:\n  - name: workers\n    replicas: 4\n    template:\n      spec:\n        template:\n${tmpl(10, 'w')}`;
-    expect(specs(js)).toEqual(['JobSet @ /spec/replicatedJobs/0/template/spec/template/spec [/spec/replicatedJobs/0/template/spec/template/metadata]: w@/spec/replicatedJobs/0/template/spec/template/spec/containers/0']);
+    expect(specs(js)).toEqual([
+      'JobSet @ /spec/replicatedJobs/0/template/spec/template/spec [/spec/replicatedJobs/0/template/spec/template/metadata]: w@/spec/replicatedJobs/0/template/spec/template/spec/containers/0',
+    ]);
   });
 
   it('LeaderWorkerSet leader and worker templates', () => {
@@ -202,10 +222,14 @@ ${C('a', 6)}${C('b', 6)}  - name: k8s
   });
 
   it('unknown custom resources with pod templates (Knative, Volcano, OpenShift)', () => {
-    expect(specs(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: k}\nspec:\n  template:\n${tmpl(4, 'user')}`)).toEqual([
-      'Service @ /spec/template/spec [/spec/template/metadata]: user@/spec/template/spec/containers/0',
-    ]);
-    expect(specs(`apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: v}\nspec:\n  tasks:\n  - name: a\n    template:\n${tmpl(6, 'a')}  - name: b\n    template:\n${tmpl(6, 'b')}`)).toEqual([
+    expect(specs(`apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: k}\nspec:\n  template:\n${tmpl(4, 'user')}`)).toEqual(
+      ['Service @ /spec/template/spec [/spec/template/metadata]: user@/spec/template/spec/containers/0'],
+    );
+    expect(
+      specs(
+        `apiVersion: batch.volcano.sh/v1alpha1\nkind: Job\nmetadata: {name: v}\nspec:\n  tasks:\n  - name: a\n    template:\n${tmpl(6, 'a')}  - name: b\n    template:\n${tmpl(6, 'b')}`,
+      ),
+    ).toEqual([
       'Job @ /spec/tasks/0/template/spec [/spec/tasks/0/template/metadata]: a@/spec/tasks/0/template/spec/containers/0',
       'Job @ /spec/tasks/1/template/spec [/spec/tasks/1/template/metadata]: b@/spec/tasks/1/template/spec/containers/0',
     ]);
@@ -235,7 +259,12 @@ describe('pod-spec documents', () => {
     ]);
     const head = pods[0];
     expect(head.containers[0].name).toBe('head');
-    expect(head.locate([...head.containers[0].path, 'securityContext', 'privileged']).range).toEqual({ startLine: 11, startColumn: 29, endLine: 11, endColumn: 45 });
+    expect(head.locate([...head.containers[0].path, 'securityContext', 'privileged']).range).toEqual({
+      startLine: 11,
+      startColumn: 29,
+      endLine: 11,
+      endColumn: 45,
+    });
     expect(head.at('securityContext')).toEqual(['spec', 'headGroupSpec', 'template', 'spec', 'securityContext']);
     expect(pods[1].spec).toEqual({ containers: [{ name: 'worker', image: 'rayproject/ray:2.9.0-gpu' }] });
     expect(pods[1].metadata).toEqual({});

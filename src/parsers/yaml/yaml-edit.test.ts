@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { ObjectPath } from '../../core/types.js';
-import { appendToSequence, applyEdits, formatScalar, setValue, type EditResult, type YamlEditSource, type YamlEditValue } from './yaml-edit.js';
+import {
+  appendToSequence,
+  applyEdits,
+  formatScalar,
+  setValue,
+  type EditResult,
+  type YamlEditSource,
+  type YamlEditValue,
+} from './yaml-edit.js';
 import { KUBE_SCHEMA, loadYaml } from './yaml-parser.js';
 
 function docOf(text: string, docIndex = 0, basePath: ObjectPath = [], path = 'f.yaml'): YamlEditSource {
@@ -23,7 +31,12 @@ function edited(text: string, r: EditResult): string {
 }
 
 /** Sets the value, checks that the result parses back with the value in place and nothing else changed. */
-function set(text: string, path: ObjectPath, value: YamlEditValue, opts: { docIndex?: number; basePath?: ObjectPath; file?: string } = {}): string {
+function set(
+  text: string,
+  path: ObjectPath,
+  value: YamlEditValue,
+  opts: { docIndex?: number; basePath?: ObjectPath; file?: string } = {},
+): string {
   const out = edited(text, setValue(docOf(text, opts.docIndex, opts.basePath, opts.file), path, value));
   const before = yaml.loadAll(text, null, { schema: KUBE_SCHEMA });
   const after = yaml.loadAll(out, null, { schema: KUBE_SCHEMA });
@@ -87,7 +100,8 @@ describe('setValue', () => {
   });
 
   it('adds a key at the end of a block mapping with the indentation of its keys', () => {
-    const text = 'spec:\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      privileged: false # ok\n  volumes: []\n';
+    const text =
+      'spec:\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      privileged: false # ok\n  volumes: []\n';
     expect(set(text, ['spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation'], false)).toBe(
       'spec:\n  containers:\n  - name: app\n    image: app:1\n    securityContext:\n      privileged: false # ok\n      allowPrivilegeEscalation: false\n  volumes: []\n',
     );
@@ -150,7 +164,8 @@ describe('setValue', () => {
   });
 
   it('inserts before comments and siblings that follow the mapping', () => {
-    const text = 'spec:\n  containers:\n  - name: app\n    args:\n    - a\n    - b\n    # about b\n  - name: c\n    command: echo\n      hello\n';
+    const text =
+      'spec:\n  containers:\n  - name: app\n    args:\n    - a\n    - b\n    # about b\n  - name: c\n    command: echo\n      hello\n';
     expect(set(text, ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'], true)).toBe(
       'spec:\n  containers:\n  - name: app\n    args:\n    - a\n    - b\n    securityContext:\n      runAsNonRoot: true\n    # about b\n  - name: c\n    command: echo\n      hello\n',
     );
@@ -196,7 +211,9 @@ describe('appendToSequence', () => {
   };
 
   it('appends to block sequences at their indentation, keeping comments', () => {
-    expect(append('drop:\n  - NET_RAW # no raw sockets\nx: 1\n', ['drop'], 'ALL')).toBe('drop:\n  - NET_RAW # no raw sockets\n  - ALL\nx: 1\n');
+    expect(append('drop:\n  - NET_RAW # no raw sockets\nx: 1\n', ['drop'], 'ALL')).toBe(
+      'drop:\n  - NET_RAW # no raw sockets\n  - ALL\nx: 1\n',
+    );
     expect(append('c:\n  drop:\n  - A\n  - B\n', ['c', 'drop'], 'ALL')).toBe('c:\n  drop:\n  - A\n  - B\n  - ALL\n');
   });
 
@@ -219,7 +236,17 @@ describe('appendToSequence', () => {
 
 describe('applyEdits', () => {
   it('applies edits from the end and refuses overlaps', () => {
-    expect(applyEdits('abcdef', [{ span: { start: 1, end: 2 }, replacement: 'X' }, { span: { start: 4, end: 4 }, replacement: 'Y' }])).toBe('aXcdYef');
-    expect(() => applyEdits('abc', [{ span: { start: 0, end: 2 }, replacement: '' }, { span: { start: 1, end: 3 }, replacement: '' }])).toThrow(RangeError);
+    expect(
+      applyEdits('abcdef', [
+        { span: { start: 1, end: 2 }, replacement: 'X' },
+        { span: { start: 4, end: 4 }, replacement: 'Y' },
+      ]),
+    ).toBe('aXcdYef');
+    expect(() =>
+      applyEdits('abc', [
+        { span: { start: 0, end: 2 }, replacement: '' },
+        { span: { start: 1, end: 3 }, replacement: '' },
+      ]),
+    ).toThrow(RangeError);
   });
 });

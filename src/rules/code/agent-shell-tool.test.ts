@@ -9,13 +9,23 @@ testRule(rule, {
   invalid: [
     {
       path: 'agent.py',
-      content: 'from langchain_experimental.tools import PythonREPLTool\nfrom langchain.agents import initialize_agent\n\nagent = initialize_agent([PythonREPLTool()], llm)\n',
-      findings: [{ startLine: 4, startColumn: 27, endLine: 4, endColumn: 43, message: 'PythonREPLTool lets the agent run arbitrary code on this host' }],
+      content:
+        'from langchain_experimental.tools import PythonREPLTool\nfrom langchain.agents import initialize_agent\n\nagent = initialize_agent([PythonREPLTool()], llm)\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 27,
+          endLine: 4,
+          endColumn: 43,
+          message: 'PythonREPLTool lets the agent run arbitrary code on this host',
+        },
+      ],
     },
     {
       name: 'load_tools terminal and ShellTool',
       path: 'agent.py',
-      content: 'tools = load_tools(["terminal", "wikipedia"], llm=llm)\ntools.append(ShellTool())\nagent = create_python_agent(llm=llm, tool=PythonREPLTool())\n',
+      content:
+        'tools = load_tools(["terminal", "wikipedia"], llm=llm)\ntools.append(ShellTool())\nagent = create_python_agent(llm=llm, tool=PythonREPLTool())\n',
       findings: [
         { startLine: 1, startColumn: 21, endLine: 1, endColumn: 31, message: 'load_tools(["terminal"]) gives the agent a shell' },
         { startLine: 2, startColumn: 14, endLine: 2, endColumn: 25 },

@@ -5,10 +5,26 @@ import { allCalls, calleeName, constantString, flavorOf, namedArg, positional } 
 
 /** Tools that give an agent a shell or a Python interpreter. */
 const TOOL_CLASSES = new Set([
-  'PythonREPLTool', 'PythonAstREPLTool', 'PythonREPL', 'ShellTool', 'BashProcess', 'TerminalTool', 'E2BDataAnalysisTool',
-  'CodeInterpreterTool', 'PythonInterpreterTool', 'ShellToolkit', 'CodeInterpreter', 'LocalPythonExecutor',
+  'PythonREPLTool',
+  'PythonAstREPLTool',
+  'PythonREPL',
+  'ShellTool',
+  'BashProcess',
+  'TerminalTool',
+  'E2BDataAnalysisTool',
+  'CodeInterpreterTool',
+  'PythonInterpreterTool',
+  'ShellToolkit',
+  'CodeInterpreter',
+  'LocalPythonExecutor',
 ]);
-const AGENT_FACTORIES = new Set(['create_python_agent', 'create_pandas_dataframe_agent', 'create_csv_agent', 'create_spark_dataframe_agent', 'create_xorbits_agent']);
+const AGENT_FACTORIES = new Set([
+  'create_python_agent',
+  'create_pandas_dataframe_agent',
+  'create_csv_agent',
+  'create_spark_dataframe_agent',
+  'create_xorbits_agent',
+]);
 const LOADABLE = new Set(['terminal', 'python_repl', 'shell', 'bash']);
 
 export default defineRule<CodeDocument>({
@@ -27,10 +43,7 @@ export default defineRule<CodeDocument>({
       'An agent with a shell or REPL tool runs whatever commands the model decides on. Anything the model reads (web pages, documents, emails, tool results) can carry a prompt injection that turns into commands on the host, with its files, credentials and network.',
     remediation:
       'Give agents narrow tools with validated parameters instead of a shell or interpreter. If code execution is the product, run it in a disposable sandbox (a separate container or microVM with no credentials and no network) and require human approval for side effects.',
-    references: [
-      'https://genai.owasp.org/llmrisk/llm062025-excessive-agency/',
-      'https://python.langchain.com/docs/security/',
-    ],
+    references: ['https://genai.owasp.org/llmrisk/llm062025-excessive-agency/', 'https://python.langchain.com/docs/security/'],
     examples: {
       bad: [
         {
@@ -42,7 +55,8 @@ export default defineRule<CodeDocument>({
       good: [
         {
           path: 'agent.py',
-          content: 'from langchain_community.tools import WikipediaQueryRun\nfrom langchain.agents import initialize_agent\n\nagent = initialize_agent([WikipediaQueryRun(api_wrapper=wiki)], llm)\n',
+          content:
+            'from langchain_community.tools import WikipediaQueryRun\nfrom langchain.agents import initialize_agent\n\nagent = initialize_agent([WikipediaQueryRun(api_wrapper=wiki)], llm)\n',
         },
       ],
     },

@@ -7,7 +7,15 @@ testRule(rule, {
     {
       path: 'a.py',
       content: 'toolkit = RequestsToolkit(requests_wrapper=w, allow_dangerous_requests=True)\n',
-      findings: [{ startLine: 1, startColumn: 47, endLine: 1, endColumn: 76, message: 'RequestsToolkit() lets the model send arbitrary HTTP requests' }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 47,
+          endLine: 1,
+          endColumn: 76,
+          message: 'RequestsToolkit() lets the model send arbitrary HTTP requests',
+        },
+      ],
     },
     {
       name: 'JavaScript object option',

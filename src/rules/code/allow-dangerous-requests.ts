@@ -19,7 +19,9 @@ export default defineRule<CodeDocument>({
     remediation: 'Give the agent tools bound to specific endpoints with validated parameters, behind an egress allow-list.',
     references: ['https://python.langchain.com/docs/security/', 'https://genai.owasp.org/llmrisk/llm062025-excessive-agency/'],
     examples: {
-      bad: [{ path: 'a.py', content: 'toolkit = RequestsToolkit(requests_wrapper=TextRequestsWrapper(), allow_dangerous_requests=True)\n' }],
+      bad: [
+        { path: 'a.py', content: 'toolkit = RequestsToolkit(requests_wrapper=TextRequestsWrapper(), allow_dangerous_requests=True)\n' },
+      ],
       good: [{ path: 'a.py', content: 'toolkit = RequestsToolkit(requests_wrapper=TextRequestsWrapper())\n' }],
     },
   },

@@ -4,9 +4,19 @@ import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { isLlmCall, isRequestHandler } from './lib/flow.js';
 import { allCalls, calleeName, calleeText, flavorOf, hasSpreadArgs, isFunction, namedArg } from './lib/syntax.js';
 
-const LIMIT_ARGS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens', 'maxTokens', 'maxOutputTokens', 'max_new_tokens', 'generation_config', 'config'];
+const LIMIT_ARGS = [
+  'max_tokens',
+  'max_completion_tokens',
+  'max_output_tokens',
+  'maxTokens',
+  'maxOutputTokens',
+  'max_new_tokens',
+  'generation_config',
+  'config',
+];
 /** Provider API calls (not LangChain runnables, whose limit is set where the model is built). */
-const API_CALL = /(?:^|\.)(?:completions\.create|responses\.create|generate_content|generateContent|generateContentStream)$|^(?:litellm\.)?a?completion$|^(?:generateText|streamText|generateObject|streamObject)$/;
+const API_CALL =
+  /(?:^|\.)(?:completions\.create|responses\.create|generate_content|generateContent|generateContentStream)$|^(?:litellm\.)?a?completion$|^(?:generateText|streamText|generateObject|streamObject)$/;
 
 function inRequestHandler(node: SgNode): boolean {
   return node.ancestors().some((a) => isFunction(a) && isRequestHandler(a));
@@ -26,13 +36,15 @@ export default defineRule<CodeDocument>({
     ],
     rationale:
       'A completion requested on behalf of a web request without `max_tokens` lets each caller make the model generate up to the context limit: cost and latency are set by the attacker (denial of wallet, denial of service).',
-    remediation: 'Set `max_tokens` / `max_completion_tokens` / `max_output_tokens` (or `maxTokens`) to what the feature needs, and rate-limit the endpoint per user.',
+    remediation:
+      'Set `max_tokens` / `max_completion_tokens` / `max_output_tokens` (or `maxTokens`) to what the feature needs, and rate-limit the endpoint per user.',
     references: ['https://genai.owasp.org/llmrisk/llm102025-unbounded-consumption/'],
     examples: {
       bad: [
         {
           path: 'app.py',
-          content: '@app.post("/summarise")\ndef summarise():\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": request.json["text"]}])\n',
+          content:
+            '@app.post("/summarise")\ndef summarise():\n    return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": request.json["text"]}])\n',
         },
       ],
       good: [

@@ -8,7 +8,13 @@ testRule(rule, {
       path: 'a.py',
       content: 'tools = FileManagementToolkit().get_tools()\nw = WriteFileTool()\n',
       findings: [
-        { startLine: 1, startColumn: 9, endLine: 1, endColumn: 32, message: 'FileManagementToolkit can reach every file of the process (no root_dir)' },
+        {
+          startLine: 1,
+          startColumn: 9,
+          endLine: 1,
+          endColumn: 32,
+          message: 'FileManagementToolkit can reach every file of the process (no root_dir)',
+        },
         { startLine: 2, startColumn: 5, endLine: 2, endColumn: 20 },
       ],
     },

@@ -2,7 +2,16 @@ import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { allCalls, calleeName, flavorOf, hasSpreadArgs, namedArg } from './lib/syntax.js';
 
-const FILE_TOOLS = new Set(['FileManagementToolkit', 'ReadFileTool', 'WriteFileTool', 'CopyFileTool', 'DeleteFileTool', 'MoveFileTool', 'ListDirectoryTool', 'FileSearchTool']);
+const FILE_TOOLS = new Set([
+  'FileManagementToolkit',
+  'ReadFileTool',
+  'WriteFileTool',
+  'CopyFileTool',
+  'DeleteFileTool',
+  'MoveFileTool',
+  'ListDirectoryTool',
+  'FileSearchTool',
+]);
 
 export default defineRule<CodeDocument>({
   meta: {
@@ -15,11 +24,20 @@ export default defineRule<CodeDocument>({
     frameworks: [{ id: 'owasp-llm-2025', control: 'LLM06' }],
     rationale:
       'LangChain file-management tools without `root_dir` can read, write and delete any path the process can reach (credentials, SSH keys, source code), as the model decides.',
-    remediation: 'Pass `root_dir=` pointing at a dedicated scratch directory, and give only the tools needed (`selected_tools=["read_file"]`).',
-    references: ['https://python.langchain.com/docs/integrations/tools/filesystem/', 'https://genai.owasp.org/llmrisk/llm062025-excessive-agency/'],
+    remediation:
+      'Pass `root_dir=` pointing at a dedicated scratch directory, and give only the tools needed (`selected_tools=["read_file"]`).',
+    references: [
+      'https://python.langchain.com/docs/integrations/tools/filesystem/',
+      'https://genai.owasp.org/llmrisk/llm062025-excessive-agency/',
+    ],
     examples: {
       bad: [{ path: 'a.py', content: 'tools = FileManagementToolkit().get_tools()\n' }],
-      good: [{ path: 'a.py', content: 'tools = FileManagementToolkit(root_dir="/srv/agent-scratch", selected_tools=["read_file"]).get_tools()\n' }],
+      good: [
+        {
+          path: 'a.py',
+          content: 'tools = FileManagementToolkit(root_dir="/srv/agent-scratch", selected_tools=["read_file"]).get_tools()\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {

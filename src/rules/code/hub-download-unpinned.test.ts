@@ -4,7 +4,11 @@ import rule from './hub-download-unpinned.js';
 testRule(rule, {
   valid: [
     { name: 'pinned', path: 'a.py', content: 'tok = AutoTokenizer.from_pretrained("org/m", revision="0e9e39f")\n' },
-    { name: 'local path', path: 'a.py', content: 'tok = AutoTokenizer.from_pretrained("./models/m")\nm = AutoModel.from_pretrained("/mnt/models/m")\n' },
+    {
+      name: 'local path',
+      path: 'a.py',
+      content: 'tok = AutoTokenizer.from_pretrained("./models/m")\nm = AutoModel.from_pretrained("/mnt/models/m")\n',
+    },
     { name: 'id from a variable', path: 'a.py', content: 'tok = AutoTokenizer.from_pretrained(model_id)\n' },
   ],
   invalid: [
@@ -13,7 +17,11 @@ testRule(rule, {
       content: 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")\n',
       findings: [
         {
-          startLine: 2, startColumn: 7, endLine: 2, endColumn: 72, severity: 'low',
+          startLine: 2,
+          startColumn: 7,
+          endLine: 2,
+          endColumn: 72,
+          severity: 'low',
           message: "AutoTokenizer.from_pretrained() downloads 'meta-llama/Llama-3.1-8B-Instruct' without a pinned revision",
         },
       ],

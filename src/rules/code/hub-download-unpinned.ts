@@ -23,8 +23,19 @@ export default defineRule<CodeDocument>({
     remediation: 'Pass `revision=` with a commit hash (not a branch or tag name) and update it deliberately.',
     references: ['https://huggingface.co/docs/huggingface_hub/guides/download', 'https://genai.owasp.org/llmrisk/llm032025-supply-chain/'],
     examples: {
-      bad: [{ path: 'a.py', content: 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")\n' }],
-      good: [{ path: 'a.py', content: 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct", revision="0e9e39f249a16976918f6564b8830bc894c89659")\n' }],
+      bad: [
+        {
+          path: 'a.py',
+          content: 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct")\n',
+        },
+      ],
+      good: [
+        {
+          path: 'a.py',
+          content:
+            'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("meta-llama/Llama-3.1-8B-Instruct", revision="0e9e39f249a16976918f6564b8830bc894c89659")\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -33,7 +44,10 @@ export default defineRule<CodeDocument>({
       const name = calleeName(call);
       if (!DOWNLOADERS.has(name)) continue;
       if (namedArg(call, 'revision') || hasSpreadArgs(call)) continue;
-      const idNode = name === 'pipeline' ? namedArg(call, 'model') : (namedArg(call, 'repo_id', 'pretrained_model_name_or_path', 'model_name_or_path', 'path') ?? positional(call)[0]);
+      const idNode =
+        name === 'pipeline'
+          ? namedArg(call, 'model')
+          : (namedArg(call, 'repo_id', 'pretrained_model_name_or_path', 'model_name_or_path', 'path') ?? positional(call)[0]);
       const id = constantString(idNode);
       if (!id || !HUB_ID.test(id)) continue;
       ctx.report({ message: `${calleeText(call)}() downloads '${id}' without a pinned revision`, at: spanOf(call) });

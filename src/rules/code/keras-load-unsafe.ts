@@ -24,8 +24,12 @@ export default defineRule<CodeDocument>({
     ],
     rationale:
       'Keras `safe_mode` refuses to deserialise `Lambda` layers, whose Python bytecode is stored in the model file. `safe_mode=False` runs that bytecode on load (CVE-2024-3660 class), so loading a third-party model runs its code. Without the argument, the version the project pins decides (the nearest `requirements*.txt`, `pyproject.toml` or lockfile above the file): Keras and TensorFlow before 2.13 have no safe mode at all (high), and Keras 3 before 3.11 lets a crafted `.keras` file bypass it (CVE-2025-1550, CVE-2025-8747; medium).',
-    remediation: 'Keep the default `safe_mode=True` on Keras 3.11 or later; rebuild models with custom layers registered in code instead of `Lambda` layers.',
-    references: ['https://keras.io/api/models/model_saving_apis/model_saving_and_loading/', 'https://nvd.nist.gov/vuln/detail/CVE-2024-3660'],
+    remediation:
+      'Keep the default `safe_mode=True` on Keras 3.11 or later; rebuild models with custom layers registered in code instead of `Lambda` layers.',
+    references: [
+      'https://keras.io/api/models/model_saving_apis/model_saving_and_loading/',
+      'https://nvd.nist.gov/vuln/detail/CVE-2024-3660',
+    ],
     examples: {
       bad: [{ path: 'a.py', content: 'import keras\nmodel = keras.models.load_model("model.keras", safe_mode=False)\n' }],
       good: [{ path: 'a.py', content: 'import keras\nmodel = keras.models.load_model("model.keras")\n' }],
@@ -37,7 +41,10 @@ export default defineRule<CodeDocument>({
       if (!LOADERS.includes(calleeName(call))) continue;
       const v = namedArg(call, 'safe_mode');
       if (isFalse(v)) {
-        ctx.report({ message: `${calleeText(call)}() runs Lambda layer bytecode from the file (safe_mode=False)`, at: spanOf(v!.parent()!) });
+        ctx.report({
+          message: `${calleeText(call)}() runs Lambda layer bytecode from the file (safe_mode=False)`,
+          at: spanOf(v!.parent()!),
+        });
         continue;
       }
       if (v || calleeName(call) !== 'load_model' || !/^(?:keras|tf|tensorflow)\./.test(calleeText(call))) continue;
@@ -46,7 +53,10 @@ export default defineRule<CodeDocument>({
       const pin = pythonPin(ctx, doc.file, tf ? 'tensorflow' : 'keras');
       if (!pin) continue;
       if (pin.below('2.13')) {
-        ctx.report({ message: `${calleeText(call)}() runs Lambda layer bytecode from the file: ${pin.label} has no safe_mode (CVE-2024-3660)`, at: spanOf(call) });
+        ctx.report({
+          message: `${calleeText(call)}() runs Lambda layer bytecode from the file: ${pin.label} has no safe_mode (CVE-2024-3660)`,
+          at: spanOf(call),
+        });
         continue;
       }
       const bypass = tf ? undefined : SAFE_MODE_BYPASSES.find((b) => !pin.below(b.introduced) && pin.below(b.fixed));

@@ -6,8 +6,17 @@ const LOAD = 'from langchain_community.vectorstores import FAISS\n\nindex = FAIS
 
 testRule(rule, {
   valid: [
-    { name: 'the flag off', path: 'rag.py', content: 'index = FAISS.load_local("/data/index", embeddings, allow_dangerous_deserialization=False)\n' },
-    { name: 'a loader without pickle', path: 'rag.py', content: 'from langchain_core.vectorstores import InMemoryVectorStore\nstore = InMemoryVectorStore.load("/data/store.json", embeddings)\n' },
+    {
+      name: 'the flag off',
+      path: 'rag.py',
+      content: 'index = FAISS.load_local("/data/index", embeddings, allow_dangerous_deserialization=False)\n',
+    },
+    {
+      name: 'a loader without pickle',
+      path: 'rag.py',
+      content:
+        'from langchain_core.vectorstores import InMemoryVectorStore\nstore = InMemoryVectorStore.load("/data/store.json", embeddings)\n',
+    },
     { name: 'kwargs may carry the flag', path: 'rag.py', content: 'index = FAISS.load_local("/data/index", embeddings, **opts)\n' },
     {
       name: 'a release that refuses without the flag',
@@ -15,16 +24,26 @@ testRule(rule, {
       content: LOAD,
       settings: { packages: pins({ 'langchain-community': { version: '0.3.27', path: 'uv.lock', line: 412 } }) },
     },
-    { name: 'the flag named in a comment only', path: 'rag.py', content: '# never pass allow_dangerous_deserialization=True here\nindex = Chroma(persist_directory="/data")\n', settings: { packages: pins({}) } },
+    {
+      name: 'the flag named in a comment only',
+      path: 'rag.py',
+      content: '# never pass allow_dangerous_deserialization=True here\nindex = Chroma(persist_directory="/data")\n',
+      settings: { packages: pins({}) },
+    },
   ],
   invalid: [
     {
       name: 'the flag on',
       path: 'rag.py',
-      content: 'from langchain_community.vectorstores import FAISS\n\nindex = FAISS.load_local(\n    "/data/index", embeddings, allow_dangerous_deserialization=True\n)\n',
+      content:
+        'from langchain_community.vectorstores import FAISS\n\nindex = FAISS.load_local(\n    "/data/index", embeddings, allow_dangerous_deserialization=True\n)\n',
       findings: [
         {
-          startLine: 4, startColumn: 32, endLine: 4, endColumn: 68, severity: 'high',
+          startLine: 4,
+          startColumn: 32,
+          endLine: 4,
+          endColumn: 68,
+          severity: 'high',
           message: 'FAISS.load_local() unpickles stored data, which runs any code it holds (allow_dangerous_deserialization=True)',
         },
       ],
@@ -45,8 +64,13 @@ testRule(rule, {
       content: LOAD,
       findings: [
         {
-          startLine: 3, startColumn: 9, endLine: 3, endColumn: 52, severity: 'low',
-          message: 'FAISS.load_local() unpickles stored data without asking on langchain-community < 0.0.27 (later releases refuse without allow_dangerous_deserialization=True)',
+          startLine: 3,
+          startColumn: 9,
+          endLine: 3,
+          endColumn: 52,
+          severity: 'low',
+          message:
+            'FAISS.load_local() unpickles stored data without asking on langchain-community < 0.0.27 (later releases refuse without allow_dangerous_deserialization=True)',
         },
       ],
     },
@@ -57,7 +81,11 @@ testRule(rule, {
       settings: { packages: pins({ 'langchain-community': { version: '0.0.24', path: 'app/requirements.txt', line: 4 } }) },
       findings: [
         {
-          startLine: 3, startColumn: 9, endLine: 3, endColumn: 52, severity: 'high',
+          startLine: 3,
+          startColumn: 9,
+          endLine: 3,
+          endColumn: 52,
+          severity: 'high',
           message:
             'FAISS.load_local() unpickles stored data without asking: langchain-community 0.0.24 (pinned in app/requirements.txt:4) predates the allow_dangerous_deserialization guard (langchain-community 0.0.27)',
         },
@@ -68,7 +96,16 @@ testRule(rule, {
       path: 'app/rag.py',
       content: 'from langchain.retrievers import TFIDFRetriever\nretriever = TFIDFRetriever.load_local("/data/tfidf")\n',
       settings: { packages: pins({ langchain: { version: '0.0.131', path: 'app/requirements.txt', line: 3 } }) },
-      findings: [{ startLine: 2, startColumn: 13, endLine: 2, endColumn: 53, severity: 'high', message: /langchain 0\.0\.131 \(pinned in app\/requirements\.txt:3\) predates/ }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 13,
+          endLine: 2,
+          endColumn: 53,
+          severity: 'high',
+          message: /langchain 0\.0\.131 \(pinned in app\/requirements\.txt:3\) predates/,
+        },
+      ],
     },
   ],
 });

@@ -58,7 +58,8 @@ testRule(rule, {
     {
       name: 'secrets_from_env from a run-time value: medium on any release',
       path: 'history.py',
-      content: 'from langchain_core.load import loads\n\ndef restore(request, cfg):\n    return loads(request.body, secrets_from_env=cfg.trust)\n',
+      content:
+        'from langchain_core.load import loads\n\ndef restore(request, cfg):\n    return loads(request.body, secrets_from_env=cfg.trust)\n',
       settings: pinned('1.2.6'),
       findings: [
         {

@@ -4,10 +4,24 @@ import rule from './llm-output-code-execution.js';
 testRule(rule, {
   valid: [
     { name: 'constant argument', path: 'a.py', content: 'def f(llm):\n    out = llm.invoke("hi")\n    return eval("1 + 2")\n' },
-    { name: 'output parsed as JSON', path: 'a.py', content: 'import json\ndef f(client):\n    r = client.chat.completions.create(model="m", messages=[])\n    return json.loads(r.choices[0].message.content)\n' },
+    {
+      name: 'output parsed as JSON',
+      path: 'a.py',
+      content:
+        'import json\ndef f(client):\n    r = client.chat.completions.create(model="m", messages=[])\n    return json.loads(r.choices[0].message.content)\n',
+    },
     { name: 'eval of unrelated data', path: 'a.py', content: 'def f(llm, expr):\n    out = llm.invoke("hi")\n    return eval(expr)\n' },
-    { name: 'functions that never call each other share no values', path: 'a.py', content: 'def f(llm):\n    code = llm.invoke("x")\n    return code\n\ndef g(code):\n    exec(code)\n' },
-    { name: 'JS JSON.parse', path: 'a.ts', content: 'async function f(openai: any) {\n  const r = await openai.chat.completions.create({ model: "m" });\n  return JSON.parse(r.choices[0].message.content);\n}\n' },
+    {
+      name: 'functions that never call each other share no values',
+      path: 'a.py',
+      content: 'def f(llm):\n    code = llm.invoke("x")\n    return code\n\ndef g(code):\n    exec(code)\n',
+    },
+    {
+      name: 'JS JSON.parse',
+      path: 'a.ts',
+      content:
+        'async function f(openai: any) {\n  const r = await openai.chat.completions.create({ model: "m" });\n  return JSON.parse(r.choices[0].message.content);\n}\n',
+    },
   ],
   invalid: [
     {
@@ -46,7 +60,8 @@ testRule(rule, {
     {
       name: 'through an f-string and a second variable',
       path: 'a.py',
-      content: 'def run(llm):\n    text = llm.predict("write code")\n    src = f"def main():\\n{text}"\n    compiled = compile(src, "<llm>", "exec")\n',
+      content:
+        'def run(llm):\n    text = llm.predict("write code")\n    src = f"def main():\\n{text}"\n    compiled = compile(src, "<llm>", "exec")\n',
       findings: [{ startLine: 4, startColumn: 16, endLine: 4, endColumn: 45, message: 'Model output reaches compile()' }],
     },
     {
@@ -62,7 +77,8 @@ testRule(rule, {
     {
       name: 'Vercel AI SDK generateText into eval',
       path: 'route.js',
-      content: 'export async function POST(req) {\n  const { text } = await generateText({ model, prompt: "x" });\n  return eval(text);\n}\n',
+      content:
+        'export async function POST(req) {\n  const { text } = await generateText({ model, prompt: "x" });\n  return eval(text);\n}\n',
       findings: [{ startLine: 3, startColumn: 10, endLine: 3, endColumn: 20 }],
     },
   ],

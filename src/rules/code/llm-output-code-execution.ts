@@ -39,8 +39,27 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (!mentions(doc.text, ['eval', 'exec', 'compile', 'Function', 'vm.', 'runIn', 'setTimeout', 'setInterval', 'repl', 'REPL', 'interpreter', 'runsource', 'runcode'])) return;
+    if (
+      !mentions(doc.text, [
+        'eval',
+        'exec',
+        'compile',
+        'Function',
+        'vm.',
+        'runIn',
+        'setTimeout',
+        'setInterval',
+        'repl',
+        'REPL',
+        'interpreter',
+        'runsource',
+        'runcode',
+      ])
+    )
+      return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(codeExecutionSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
+    reportModelOutputAt(codeExecutionSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) =>
+      ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
+    );
   },
 });

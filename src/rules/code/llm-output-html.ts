@@ -40,9 +40,21 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (!mentions(doc.text, ['innerHTML', 'outerHTML', 'dangerouslySetInnerHTML', 'insertAdjacentHTML', 'document.write', 'render_template_string', 'Markup']))
+    if (
+      !mentions(doc.text, [
+        'innerHTML',
+        'outerHTML',
+        'dangerouslySetInnerHTML',
+        'insertAdjacentHTML',
+        'document.write',
+        'render_template_string',
+        'Markup',
+      ])
+    )
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
+    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm'), (sink) =>
+      ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
+    );
   },
 });

@@ -8,9 +8,18 @@ testRule(rule, {
       path: 'ops.py',
       content: 'class Ops:\n    def disk(self):\n        return self.shell.run("df -h")\n',
     },
-    { name: 'argument vector without shell', path: 'a.py', content: 'import subprocess\ndef f(llm):\n    name = llm.invoke("x").content\n    subprocess.run(["ls", name])\n' },
+    {
+      name: 'argument vector without shell',
+      path: 'a.py',
+      content: 'import subprocess\ndef f(llm):\n    name = llm.invoke("x").content\n    subprocess.run(["ls", name])\n',
+    },
     { name: 'constant command', path: 'a.py', content: 'import os\ndef f(llm):\n    llm.invoke("x")\n    os.system("uptime")\n' },
-    { name: 'JS execFile without shell', path: 'a.js', content: 'const { execFile } = require("child_process");\nasync function f(llm) {\n  const r = await llm.invoke("x");\n  execFile("ls", [r.content]);\n}\n' },
+    {
+      name: 'JS execFile without shell',
+      path: 'a.js',
+      content:
+        'const { execFile } = require("child_process");\nasync function f(llm) {\n  const r = await llm.invoke("x");\n  execFile("ls", [r.content]);\n}\n',
+    },
   ],
   invalid: [
     {
@@ -22,7 +31,8 @@ testRule(rule, {
     },
     {
       path: 'ops.py',
-      content: 'import subprocess\n\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    return subprocess.run(cmd, shell=True, capture_output=True)\n',
+      content:
+        'import subprocess\n\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    return subprocess.run(cmd, shell=True, capture_output=True)\n',
       findings: [{ startLine: 5, startColumn: 12, endLine: 5, endColumn: 64, message: 'Model output reaches subprocess.run(shell=True)' }],
     },
     {
@@ -46,7 +56,8 @@ testRule(rule, {
     {
       name: 'model picks a key of a fixed command table',
       path: 'a.py',
-      content: 'import subprocess\nALLOWED = {"a": ["df", "-h"]}\ndef f(llm):\n    choice = llm.invoke("x").content\n    subprocess.run(ALLOWED[choice])\n',
+      content:
+        'import subprocess\nALLOWED = {"a": ["df", "-h"]}\ndef f(llm):\n    choice = llm.invoke("x").content\n    subprocess.run(ALLOWED[choice])\n',
     },
   ],
   invalid: [
@@ -54,7 +65,9 @@ testRule(rule, {
       name: 'shlex.split of model output',
       path: 'a.py',
       content: 'import shlex, subprocess\ndef f(llm):\n    cmd = llm.invoke("x").content\n    subprocess.run(shlex.split(cmd))\n',
-      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 37, message: 'Model output reaches subprocess.run(shlex.split(...))' }],
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 37, message: 'Model output reaches subprocess.run(shlex.split(...))' },
+      ],
     },
   ],
 });

@@ -39,8 +39,26 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (!mentions(doc.text, ['system', 'popen', 'subprocess', 'Popen', 'exec', 'spawn', 'getoutput', 'run(', 'bash', 'shell', 'terminal', 'process'])) return;
+    if (
+      !mentions(doc.text, [
+        'system',
+        'popen',
+        'subprocess',
+        'Popen',
+        'exec',
+        'spawn',
+        'getoutput',
+        'run(',
+        'bash',
+        'shell',
+        'terminal',
+        'process',
+      ])
+    )
+      return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(shellSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }));
+    reportModelOutputAt(shellSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) =>
+      ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
+    );
   },
 });

@@ -6,7 +6,8 @@ testRule(rule, {
     {
       name: 'parameterised query',
       path: 'a.py',
-      content: 'def f(conn, chain, q):\n    city = chain.invoke({"q": q})\n    conn.cursor().execute("SELECT name FROM stores WHERE city = %s", (city,))\n',
+      content:
+        'def f(conn, chain, q):\n    city = chain.invoke({"q": q})\n    conn.cursor().execute("SELECT name FROM stores WHERE city = %s", (city,))\n',
     },
     {
       name: 'a fixed query on the database object',
@@ -16,9 +17,15 @@ testRule(rule, {
     {
       name: 'an attribute that never holds model output',
       path: 'agent.py',
-      content: 'class A:\n    def plan(self, q):\n        self.query = build_query(q)\n        self.note = self.llm.invoke(q).content\n\n    def answer(self):\n        return self.db.execute(self.query)\n',
+      content:
+        'class A:\n    def plan(self, q):\n        self.query = build_query(q)\n        self.note = self.llm.invoke(q).content\n\n    def answer(self):\n        return self.db.execute(self.query)\n',
     },
-    { name: 'JS parameterised', path: 'a.js', content: 'async function f(pool, llm) {\n  const r = await llm.invoke("x");\n  await pool.query("SELECT * FROM t WHERE a = $1", [r.content]);\n}\n' },
+    {
+      name: 'JS parameterised',
+      path: 'a.js',
+      content:
+        'async function f(pool, llm) {\n  const r = await llm.invoke("x");\n  await pool.query("SELECT * FROM t WHERE a = $1", [r.content]);\n}\n',
+    },
   ],
   invalid: [
     {
@@ -26,7 +33,15 @@ testRule(rule, {
       path: 'sql_chain.py',
       content:
         'class SQLDatabaseChain:\n    def _call(self, inputs):\n        llm_inputs = {"input": inputs["query"], "dialect": self.database.dialect}\n        sql_cmd = self.llm_chain.predict(**llm_inputs)\n        result = self.database.run(sql_cmd)\n        return result\n',
-      findings: [{ startLine: 5, startColumn: 18, endLine: 5, endColumn: 44, message: 'Model output is part of the SQL text of self.database.run()' }],
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 18,
+          endLine: 5,
+          endColumn: 44,
+          message: 'Model output is part of the SQL text of self.database.run()',
+        },
+      ],
     },
     {
       name: 'through an attribute set by one method and a query run by another',
@@ -37,13 +52,17 @@ testRule(rule, {
     },
     {
       path: 'text2sql.py',
-      content: 'def answer(conn, chain, question):\n    sql = chain.invoke({"question": question})\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM ({sql}) LIMIT 100")\n    return cur.fetchall()\n',
-      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 52, message: 'Model output is part of the SQL text of cur.execute()' }],
+      content:
+        'def answer(conn, chain, question):\n    sql = chain.invoke({"question": question})\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM ({sql}) LIMIT 100")\n    return cur.fetchall()\n',
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 52, message: 'Model output is part of the SQL text of cur.execute()' },
+      ],
     },
     {
       name: 'JS template literal into pool.query',
       path: 'q.ts',
-      content: 'export async function q(pool: any, llm: any) {\n  const where = (await llm.invoke("filter")).content;\n  return pool.query(`SELECT * FROM orders WHERE ${where}`);\n}\n',
+      content:
+        'export async function q(pool: any, llm: any) {\n  const where = (await llm.invoke("filter")).content;\n  return pool.query(`SELECT * FROM orders WHERE ${where}`);\n}\n',
       findings: [{ startLine: 3, startColumn: 10, endLine: 3, endColumn: 59 }],
     },
   ],

@@ -38,6 +38,8 @@ export default defineRule<CodeDocument>({
   check(doc, ctx) {
     if (!mentions(doc.text, ['execute', 'query', 'raw', 'read_sql', 'unsafe', 'exec', '.run(', '.sql('])) return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(sqlSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) => ctx.report({ message: `Model output is part of the SQL text of ${sink.what}`, at: spanOf(sink.node) }));
+    reportModelOutputAt(sqlSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) =>
+      ctx.report({ message: `Model output is part of the SQL text of ${sink.what}`, at: spanOf(sink.node) }),
+    );
   },
 });

@@ -10,7 +10,9 @@ testRule(rule, {
     {
       path: 'a.py',
       content: 'import numpy as np\nemb = np.load("embeddings.npy", allow_pickle=True)\n',
-      findings: [{ startLine: 2, startColumn: 33, endLine: 2, endColumn: 50, message: 'np.load() unpickles object arrays (allow_pickle=True)' }],
+      findings: [
+        { startLine: 2, startColumn: 33, endLine: 2, endColumn: 50, message: 'np.load() unpickles object arrays (allow_pickle=True)' },
+      ],
     },
   ],
 });

@@ -4,7 +4,11 @@ import rule from './pickle-load-untrusted.js';
 testRule(rule, {
   valid: [
     { name: 'constant path', path: 'a.py', content: 'import joblib\nclf = joblib.load("models/clf.joblib")\n' },
-    { name: 'constant path through open()', path: 'a.py', content: 'import pickle\nwith open("vocab.pkl", "rb") as f:\n    pass\nv = pickle.load(open("vocab.pkl", "rb"))\n' },
+    {
+      name: 'constant path through open()',
+      path: 'a.py',
+      content: 'import pickle\nwith open("vocab.pkl", "rb") as f:\n    pass\nv = pickle.load(open("vocab.pkl", "rb"))\n',
+    },
     {
       name: 'a fixed path outside the directory, opened in a with statement',
       path: 'a.py',
@@ -34,7 +38,15 @@ testRule(rule, {
     {
       path: 'serve.py',
       content: 'import pickle\n\ndef handle(request):\n    model = pickle.loads(request.data)\n    return model\n',
-      findings: [{ startLine: 4, startColumn: 13, endLine: 4, endColumn: 39, message: 'pickle.loads() deserialises data that is not a fixed local file; loading it can run code' }],
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 13,
+          endLine: 4,
+          endColumn: 39,
+          message: 'pickle.loads() deserialises data that is not a fixed local file; loading it can run code',
+        },
+      ],
     },
     {
       name: 'path from a variable, dill and pandas',

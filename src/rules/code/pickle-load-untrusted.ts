@@ -3,7 +3,8 @@ import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { allCalls, calleeText, flavorOf, positional } from './lib/syntax.js';
 import { isFixedFile, isFixedPath } from './lib/paths.js';
 
-const LOADERS = /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib|pd|pandas|shelve|jsonpickle)\.(?:load|loads|read_pickle|open|decode|Unpickler)$|^(?:read_pickle)$/;
+const LOADERS =
+  /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib|pd|pandas|shelve|jsonpickle)\.(?:load|loads|read_pickle|open|decode|Unpickler)$|^(?:read_pickle)$/;
 
 export default defineRule<CodeDocument>({
   meta: {
@@ -24,7 +25,9 @@ export default defineRule<CodeDocument>({
       'Load models and data from formats that carry no code (safetensors, ONNX, JSON, Parquet). If pickle is unavoidable, load only files you produced, verified by hash, and scan them (`sanctum scan --scanners models`).',
     references: ['https://docs.python.org/3/library/pickle.html', 'https://cwe.mitre.org/data/definitions/502.html'],
     examples: {
-      bad: [{ path: 'serve.py', content: 'import pickle\n\ndef handle(request):\n    model = pickle.loads(request.data)\n    return model\n' }],
+      bad: [
+        { path: 'serve.py', content: 'import pickle\n\ndef handle(request):\n    model = pickle.loads(request.data)\n    return model\n' },
+      ],
       good: [{ path: 'serve.py', content: 'import json\n\ndef handle(request):\n    return json.loads(request.data)\n' }],
     },
   },

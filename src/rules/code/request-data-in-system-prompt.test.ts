@@ -12,7 +12,8 @@ testRule(rule, {
     {
       name: 'system prompt from config',
       path: 'app.ts',
-      content: 'app.post("/chat", async (req, res) => {\n  const messages = [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: req.body.q }];\n});\n',
+      content:
+        'app.post("/chat", async (req, res) => {\n  const messages = [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: req.body.q }];\n});\n',
     },
   ],
   invalid: [

@@ -39,11 +39,16 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (!/system|instructions|SystemMessage/.test(doc.text) || !/req|params|query|body|@\w+\.(?:get|post|put|patch|delete|route|api_route|websocket)\b/.test(doc.text)) return;
+    if (
+      !/system|instructions|SystemMessage/.test(doc.text) ||
+      !/req|params|query|body|@\w+\.(?:get|post|put|patch|delete|route|api_route|websocket)\b/.test(doc.text)
+    )
+      return;
     const flavor = flavorOf(doc);
     const flow = Flow.of(doc, 'request');
     for (const content of systemPrompts(doc.root, flavor)) {
-      if (!isConstant(content) && flow.reaches(content)) ctx.report({ message: 'Request data reaches the system prompt', at: spanOf(content) });
+      if (!isConstant(content) && flow.reaches(content))
+        ctx.report({ message: 'Request data reaches the system prompt', at: spanOf(content) });
     }
   },
 });

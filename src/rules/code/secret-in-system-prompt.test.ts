@@ -13,7 +13,16 @@ testRule(rule, {
     {
       path: 'bot.py',
       content: 'SYSTEM = [{"role": "system", "content": "You are the ops bot. The admin password is Hunter2-prod!"}]\n',
-      findings: [{ startLine: 1, startColumn: 41, endLine: 1, endColumn: 99, message: 'The system prompt contains a secret', evidence: 'passwo… (25 chars)' }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 41,
+          endLine: 1,
+          endColumn: 99,
+          message: 'The system prompt contains a secret',
+          evidence: 'passwo… (25 chars)',
+        },
+      ],
     },
     {
       name: 'API key in a JS system message',

@@ -34,7 +34,8 @@ export default defineRule<CodeDocument>({
     ],
     rationale:
       'System prompts leak: users extract them with simple requests, and they are logged by providers, proxies and tracing tools. A credential or password placed in a system prompt must be assumed public.',
-    remediation: 'Remove the secret from the prompt and rotate it. Tools that need credentials get them from the runtime (a secret store or environment), never through the model.',
+    remediation:
+      'Remove the secret from the prompt and rotate it. Tools that need credentials get them from the runtime (a secret store or environment), never through the model.',
     references: ['https://genai.owasp.org/llmrisk/llm072025-system-prompt-leakage/'],
     examples: {
       bad: [
@@ -54,7 +55,11 @@ export default defineRule<CodeDocument>({
       for (const re of SECRET) {
         const m = re.exec(text);
         if (!m) continue;
-        ctx.report({ message: 'The system prompt contains a secret', at: spanOf(content), evidence: `${m[0].slice(0, 6)}… (${m[0].length} chars)` });
+        ctx.report({
+          message: 'The system prompt contains a secret',
+          at: spanOf(content),
+          evidence: `${m[0].slice(0, 6)}… (${m[0].length} chars)`,
+        });
         break;
       }
     }

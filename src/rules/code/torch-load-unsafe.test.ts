@@ -12,7 +12,16 @@ testRule(rule, {
     {
       path: 'load.py',
       content: 'import torch\nstate = torch.load("model.pt", weights_only=False)\n',
-      findings: [{ startLine: 2, startColumn: 32, endLine: 2, endColumn: 50, severity: 'high', message: 'torch.load() unpickles arbitrary objects (weights_only=False)' }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 32,
+          endLine: 2,
+          endColumn: 50,
+          severity: 'high',
+          message: 'torch.load() unpickles arbitrary objects (weights_only=False)',
+        },
+      ],
     },
     {
       name: 'missing argument is medium',
@@ -27,8 +36,13 @@ testRule(rule, {
       settings: { packages: pins({ torch: { version: '2.5.1+cu121', path: 'requirements.txt', line: 3 } }) },
       findings: [
         {
-          startLine: 2, startColumn: 9, endLine: 2, endColumn: 31, severity: 'high',
-          message: 'torch.load() without weights_only=True unpickles arbitrary objects: torch 2.5.1+cu121 (pinned in requirements.txt:3) defaults to weights_only=False',
+          startLine: 2,
+          startColumn: 9,
+          endLine: 2,
+          endColumn: 31,
+          severity: 'high',
+          message:
+            'torch.load() without weights_only=True unpickles arbitrary objects: torch 2.5.1+cu121 (pinned in requirements.txt:3) defaults to weights_only=False',
         },
       ],
     },
@@ -37,7 +51,16 @@ testRule(rule, {
       path: 'src/load.py',
       content: 'import torch\nstate = torch.load("model.pt")\n',
       settings: { packages: pins({ torch: { version: '2.6.0', path: 'uv.lock', line: 40 } }) },
-      findings: [{ startLine: 2, startColumn: 9, endLine: 2, endColumn: 31, severity: 'low', message: /safe by default on torch 2\.6\.0 \(pinned in uv\.lock:40\)/ }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 9,
+          endLine: 2,
+          endColumn: 31,
+          severity: 'low',
+          message: /safe by default on torch 2\.6\.0 \(pinned in uv\.lock:40\)/,
+        },
+      ],
     },
   ],
 });

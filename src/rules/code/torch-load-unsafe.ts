@@ -37,9 +37,18 @@ export default defineRule<CodeDocument>({
       else if (!w && !hasSpreadArgs(call)) {
         // The default changed in PyTorch 2.6: the pinned version decides.
         const pin = pythonPin(ctx, doc.file, 'torch');
-        if (!pin) ctx.report({ message: `${callee}() without weights_only=True unpickles arbitrary objects on PyTorch < 2.6`, at: spanOf(call), severity: 'medium' });
+        if (!pin)
+          ctx.report({
+            message: `${callee}() without weights_only=True unpickles arbitrary objects on PyTorch < 2.6`,
+            at: spanOf(call),
+            severity: 'medium',
+          });
         else if (pin.below('2.6'))
-          ctx.report({ message: `${callee}() without weights_only=True unpickles arbitrary objects: ${pin.label} defaults to weights_only=False`, at: spanOf(call), severity: 'high' });
+          ctx.report({
+            message: `${callee}() without weights_only=True unpickles arbitrary objects: ${pin.label} defaults to weights_only=False`,
+            at: spanOf(call),
+            severity: 'high',
+          });
         else
           ctx.report({
             message: `${callee}() without weights_only=True: safe by default on ${pin.label}, but unpickles arbitrary objects wherever an older PyTorch runs it`,

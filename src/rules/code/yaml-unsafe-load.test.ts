@@ -10,7 +10,15 @@ testRule(rule, {
     {
       path: 'a.py',
       content: 'import yaml\ncfg = yaml.load(open("config.yaml"), Loader=yaml.Loader)\n',
-      findings: [{ startLine: 2, startColumn: 7, endLine: 2, endColumn: 57, message: 'yaml.load() with yaml.Loader constructs arbitrary Python objects' }],
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 7,
+          endLine: 2,
+          endColumn: 57,
+          message: 'yaml.load() with yaml.Loader constructs arbitrary Python objects',
+        },
+      ],
     },
     {
       path: 'a.py',

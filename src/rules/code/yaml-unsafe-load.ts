@@ -33,7 +33,10 @@ export default defineRule<CodeDocument>({
       if (callee !== 'yaml.load' && callee !== 'yaml.load_all') continue;
       const loader = namedArg(call, 'Loader') ?? positional(call)[1];
       if (loader && SAFE_LOADERS.test(loader.text())) continue;
-      ctx.report({ message: loader ? `${callee}() with ${loader.text()} constructs arbitrary Python objects` : `${callee}() without a safe Loader`, at: spanOf(call) });
+      ctx.report({
+        message: loader ? `${callee}() with ${loader.text()} constructs arbitrary Python objects` : `${callee}() without a safe Loader`,
+        at: spanOf(call),
+      });
     }
   },
 });

@@ -16,11 +16,36 @@ testRule(rule, {
       content:
         'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n  vllm:\n    image: registry.acme.dev/serving:1\n    command: ["vllm", "serve", "org/m", "--port", "9000"]\n    ports:\n      - 0.0.0.0:9000:9000\n      - target: 9001\n        published: 9001\n  notebook:\n    image: acme/notebook:3\n    ports: ["8888:8888"]\n  ray:\n    image: rayproject/ray:2.37.0\n    ports:\n      - "${RAY_DASHBOARD_PORT:-8265}:8265"\n',
       findings: [
-        { startLine: 5, startColumn: 9, endLine: 5, endColumn: 22, message: "Ollama port 11434 of service 'ollama' is published on host port 11434 on all interfaces", objectPath: '/services/ollama/ports/0' },
-        { startLine: 10, startColumn: 9, endLine: 10, endColumn: 26, message: "vLLM port 9000 of service 'vllm' is published on host port 9000 on all interfaces" },
+        {
+          startLine: 5,
+          startColumn: 9,
+          endLine: 5,
+          endColumn: 22,
+          message: "Ollama port 11434 of service 'ollama' is published on host port 11434 on all interfaces",
+          objectPath: '/services/ollama/ports/0',
+        },
+        {
+          startLine: 10,
+          startColumn: 9,
+          endLine: 10,
+          endColumn: 26,
+          message: "vLLM port 9000 of service 'vllm' is published on host port 9000 on all interfaces",
+        },
         { startLine: 11, startColumn: 9, endLine: 12, endColumn: 24 },
-        { startLine: 15, startColumn: 13, endLine: 15, endColumn: 24, message: "Jupyter port 8888 of service 'notebook' is published on host port 8888 on all interfaces" },
-        { startLine: 19, startColumn: 9, endLine: 19, endColumn: 43, message: "Ray port 8265 of service 'ray' is published on host port 8265 on all interfaces" },
+        {
+          startLine: 15,
+          startColumn: 13,
+          endLine: 15,
+          endColumn: 24,
+          message: "Jupyter port 8888 of service 'notebook' is published on host port 8888 on all interfaces",
+        },
+        {
+          startLine: 19,
+          startColumn: 9,
+          endLine: 19,
+          endColumn: 43,
+          message: "Ray port 8265 of service 'ray' is published on host port 8265 on all interfaces",
+        },
       ],
     },
     {
@@ -29,9 +54,23 @@ testRule(rule, {
       content:
         'services:\n  lab:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    command: start-notebook.py --ServerApp.token=\'\'\n    ports: ["8888:8888"]\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    command: ["--model", "org/m", "--api-key", "${VLLM_KEY}"]\n    ports: ["8000:8000"]\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.35\n    environment:\n      WEBUI_AUTH: "False"\n    ports: ["3000:8080"]\n',
       findings: [
-        { startLine: 5, startColumn: 13, endLine: 5, endColumn: 24, severity: 'critical', message: "Jupyter port 8888 of service 'lab' is published on host port 8888 on all interfaces with authentication disabled" },
+        {
+          startLine: 5,
+          startColumn: 13,
+          endLine: 5,
+          endColumn: 24,
+          severity: 'critical',
+          message: "Jupyter port 8888 of service 'lab' is published on host port 8888 on all interfaces with authentication disabled",
+        },
         { startLine: 9, startColumn: 13, endLine: 9, endColumn: 24, severity: 'medium', message: /\(it requires an API key or a login\)$/ },
-        { startLine: 14, startColumn: 13, endLine: 14, endColumn: 24, severity: 'critical', message: "Open WebUI port 8080 of service 'ui' is published on host port 3000 on all interfaces with authentication disabled" },
+        {
+          startLine: 14,
+          startColumn: 13,
+          endLine: 14,
+          endColumn: 24,
+          severity: 'critical',
+          message: "Open WebUI port 8080 of service 'ui' is published on host port 3000 on all interfaces with authentication disabled",
+        },
       ],
     },
   ],

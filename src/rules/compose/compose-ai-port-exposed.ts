@@ -11,7 +11,11 @@ function commandText(v: unknown): string {
 }
 
 /** How the exposed service authenticates: `none` (explicitly disabled), `key` (a key or login is required) or `default`. */
-function authOf(doc: ComposeDocument, view: ComposeDocument['services'][number], kind: AiServiceKind | undefined): 'none' | 'key' | 'default' {
+function authOf(
+  doc: ComposeDocument,
+  view: ComposeDocument['services'][number],
+  kind: AiServiceKind | undefined,
+): 'none' | 'key' | 'default' {
   const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
   if (kind?.name === 'Jupyter') {
@@ -19,7 +23,12 @@ function authOf(doc: ComposeDocument, view: ComposeDocument['services'][number],
     return 'default';
   }
   if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
-  if (kind && API_KEY_SERVERS.has(kind.name) && (/(^|\s)--api-key(=|\s)\S/.test(cmd) || env.has('VLLM_API_KEY') || env.has('API_KEY') || env.has('LOCALAI_API_KEY'))) return 'key';
+  if (
+    kind &&
+    API_KEY_SERVERS.has(kind.name) &&
+    (/(^|\s)--api-key(=|\s)\S/.test(cmd) || env.has('VLLM_API_KEY') || env.has('API_KEY') || env.has('LOCALAI_API_KEY'))
+  )
+    return 'key';
   return 'default';
 }
 
@@ -38,8 +47,10 @@ function bindToLoopback(doc: ComposeDocument, port: ComposePort, service: string
       return { description, edits: [{ span, replacement: `"127.0.0.1::${raw}"` }] };
     }
     const ip = port.hostIp;
-    if (ip !== undefined && raw.startsWith(ip)) return { description, edits: [{ span: { start, end: start + ip.length }, replacement: '127.0.0.1' }] };
-    if (ip !== undefined && raw.startsWith(`[${ip}]`)) return { description, edits: [{ span: { start, end: start + ip.length + 2 }, replacement: '127.0.0.1' }] };
+    if (ip !== undefined && raw.startsWith(ip))
+      return { description, edits: [{ span: { start, end: start + ip.length }, replacement: '127.0.0.1' }] };
+    if (ip !== undefined && raw.startsWith(`[${ip}]`))
+      return { description, edits: [{ span: { start, end: start + ip.length + 2 }, replacement: '127.0.0.1' }] };
     // The address comes from interpolation (`${HOST:-0.0.0.0}`): the edit is not mechanical.
     if (ip !== undefined) return undefined;
     return { description, edits: [{ span: { start, end: start }, replacement: '127.0.0.1:' }] };
@@ -51,7 +62,8 @@ function bindToLoopback(doc: ComposeDocument, port: ComposePort, service: string
   let k = target.start;
   while (k > 0 && (text[k - 1] === ' ' || text[k - 1] === '\t')) k--;
   const before = text[k - 1];
-  if (before === '{' || before === ',') return { description, edits: [{ span: { start: target.start, end: target.start }, replacement: 'host_ip: 127.0.0.1, ' }] };
+  if (before === '{' || before === ',')
+    return { description, edits: [{ span: { start: target.start, end: target.start }, replacement: 'host_ip: 127.0.0.1, ' }] };
   const indent = text.slice(text.lastIndexOf('\n', target.start - 1) + 1, target.start).replace(/[^ \t]/g, ' ');
   return { description, edits: [{ span: { start: target.start, end: target.start }, replacement: `host_ip: 127.0.0.1\n${indent}` }] };
 }
@@ -81,8 +93,15 @@ export default defineRule<ComposeDocument>({
     ],
     fixable: true,
     examples: {
-      bad: [{ path: 'compose.yaml', content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n' }],
-      good: [{ path: 'compose.yaml', content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434"\n' }],
+      bad: [
+        { path: 'compose.yaml', content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "11434:11434"\n' },
+      ],
+      good: [
+        {
+          path: 'compose.yaml',
+          content: 'services:\n  ollama:\n    image: ollama/ollama:0.3.14\n    ports:\n      - "127.0.0.1:11434:11434"\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {

@@ -17,11 +17,25 @@ export default defineRule<ComposeDocument>({
       '`cap_add: [ALL]` is privileged in all but name, and `SYS_ADMIN` alone allows mounts, namespace tricks and most known container escapes. `SYS_MODULE`, `SYS_RAWIO`, `SYS_PTRACE`, `DAC_READ_SEARCH` and `BPF` each give a direct path to the host kernel or to other processes.',
     remediation:
       'Drop the capability; GPU access does not need any. Start from `cap_drop: [ALL]` and add back only narrow capabilities such as `NET_BIND_SERVICE` when a workload proves it needs them.',
-    references: ['https://docs.docker.com/reference/compose-file/services/#cap_add', 'https://man7.org/linux/man-pages/man7/capabilities.7.html'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#cap_add',
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+    ],
     fixable: true,
     examples: {
-      bad: [{ path: 'compose.yaml', content: 'services:\n  trainer:\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n    cap_add:\n      - SYS_ADMIN\n' }],
-      good: [{ path: 'compose.yaml', content: 'services:\n  trainer:\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n    cap_drop:\n      - ALL\n    cap_add:\n      - NET_BIND_SERVICE\n' }],
+      bad: [
+        {
+          path: 'compose.yaml',
+          content: 'services:\n  trainer:\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n    cap_add:\n      - SYS_ADMIN\n',
+        },
+      ],
+      good: [
+        {
+          path: 'compose.yaml',
+          content:
+            'services:\n  trainer:\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n    cap_drop:\n      - ALL\n    cap_add:\n      - NET_BIND_SERVICE\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {

@@ -25,8 +25,19 @@ export default defineRule<ComposeDocument>({
       'https://docs.docker.com/engine/security/protect-access/',
     ],
     examples: {
-      bad: [{ path: 'docker-compose.yml', content: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.0\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n' }],
-      good: [{ path: 'docker-compose.yml', content: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.0\n    volumes:\n      - ./workspace:/workspace\n' }],
+      bad: [
+        {
+          path: 'docker-compose.yml',
+          content:
+            'services:\n  agent:\n    image: ghcr.io/acme/agent:1.0\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock:ro\n',
+        },
+      ],
+      good: [
+        {
+          path: 'docker-compose.yml',
+          content: 'services:\n  agent:\n    image: ghcr.io/acme/agent:1.0\n    volumes:\n      - ./workspace:/workspace\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -35,7 +46,10 @@ export default defineRule<ComposeDocument>({
         if (!v.source || (v.type !== 'bind' && !v.source.startsWith('/'))) continue;
         const src = v.source.replace(/\/+$/, '').replace(/\/\/+/g, '/');
         if (SOCKETS.test(src) || RUNTIME_DIRS.has(src))
-          ctx.report({ message: `Service '${s.name}' mounts the container runtime socket ${src}${v.readOnly ? ' (read-only does not restrict the API)' : ''}`, at: v.path });
+          ctx.report({
+            message: `Service '${s.name}' mounts the container runtime socket ${src}${v.readOnly ? ' (read-only does not restrict the API)' : ''}`,
+            at: v.path,
+          });
       }
     }
   },

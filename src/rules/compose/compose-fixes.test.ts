@@ -15,12 +15,14 @@ function fixed(rule: AnyRule, text: string): string {
 
 describe('compose fixes', () => {
   it('drops privileged: true and keeps comments', () => {
-    const text = 'services:\n  vllm:\n    # GPU server\n    image: vllm/vllm-openai:v0.6.3\n    privileged: true # needed?\n    ipc: host\n';
+    const text =
+      'services:\n  vllm:\n    # GPU server\n    image: vllm/vllm-openai:v0.6.3\n    privileged: true # needed?\n    ipc: host\n';
     expect(fixed(privileged, text)).toBe('services:\n  vllm:\n    # GPU server\n    image: vllm/vllm-openai:v0.6.3\n    ipc: host\n');
   });
 
   it('removes dangerous capabilities, the whole key when nothing else is left', () => {
-    const text = 'services:\n  a:\n    image: x:1\n    cap_add:\n      - NET_ADMIN\n      - SYS_ADMIN # fuse\n  b:\n    image: y:1\n    cap_add: [ALL]\n    user: app\n  c:\n    image: z:1\n    cap_add: [SYS_PTRACE, CHOWN]\n';
+    const text =
+      'services:\n  a:\n    image: x:1\n    cap_add:\n      - NET_ADMIN\n      - SYS_ADMIN # fuse\n  b:\n    image: y:1\n    cap_add: [ALL]\n    user: app\n  c:\n    image: z:1\n    cap_add: [SYS_PTRACE, CHOWN]\n';
     expect(fixed(caps, text)).toBe(
       'services:\n  a:\n    image: x:1\n    cap_add:\n      - NET_ADMIN\n  b:\n    image: y:1\n    user: app\n  c:\n    image: z:1\n    cap_add: [CHOWN]\n',
     );

@@ -24,20 +24,23 @@ export default defineRule<ComposeDocument>({
       bad: [
         {
           path: 'compose.yaml',
-          content: 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n              capabilities: [gpu]\n',
+          content:
+            'services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: all\n              capabilities: [gpu]\n',
         },
       ],
       good: [
         {
           path: 'compose.yaml',
-          content: 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: 1\n              capabilities: [gpu]\n',
+          content:
+            'services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    deploy:\n      resources:\n        reservations:\n          devices:\n            - driver: nvidia\n              count: 1\n              capabilities: [gpu]\n',
         },
       ],
     },
   },
   check(doc, ctx) {
     for (const s of doc.services) {
-      if (s.service.gpus === 'all') ctx.report({ message: `Service '${s.name}' is given every GPU of the host (gpus: all)`, at: [...s.path, 'gpus'] });
+      if (s.service.gpus === 'all')
+        ctx.report({ message: `Service '${s.name}' is given every GPU of the host (gpus: all)`, at: [...s.path, 'gpus'] });
       const deploy = s.service.deploy;
       const res = isMapping(deploy) && isMapping(deploy.resources) ? deploy.resources : undefined;
       const devices = res && isMapping(res.reservations) && Array.isArray(res.reservations.devices) ? res.reservations.devices : [];

@@ -7,7 +7,16 @@ testRule(rule, {
     {
       path: 'compose.yaml',
       content: 'services:\n  a:\n    image: x:1\n    ipc: host\n',
-      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 14, message: "Service 'a' shares the host IPC namespace", severity: 'medium' }],
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 5,
+          endLine: 4,
+          endColumn: 14,
+          message: "Service 'a' shares the host IPC namespace",
+          severity: 'medium',
+        },
+      ],
     },
   ],
 });

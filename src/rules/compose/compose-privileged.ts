@@ -18,7 +18,10 @@ export default defineRule<ComposeDocument>({
       '`privileged: true` gives the container every capability, every host device and no seccomp or AppArmor confinement: root in it is root on the host. It is often added to reach GPUs, which the NVIDIA runtime provides without it.',
     remediation:
       'Remove `privileged: true`. Request GPUs with `deploy.resources.reservations.devices` (`capabilities: [gpu]`) and add only the specific capability a workload needs with `cap_add`.',
-    references: ['https://docs.docker.com/reference/compose-file/services/#privileged', 'https://docs.docker.com/compose/how-tos/gpu-support/'],
+    references: [
+      'https://docs.docker.com/reference/compose-file/services/#privileged',
+      'https://docs.docker.com/compose/how-tos/gpu-support/',
+    ],
     fixable: true,
     examples: {
       bad: [{ path: 'compose.yaml', content: 'services:\n  vllm:\n    image: vllm/vllm-openai:v0.6.3\n    privileged: true\n' }],

@@ -21,10 +21,25 @@ export default defineRule<ComposeDocument>({
     remediation:
       'Reference the value from the shell or an untracked `.env` file (`OPENAI_API_KEY: ${OPENAI_API_KEY}`), or better use compose `secrets:` and point the application at the file (`HF_TOKEN_FILE: /run/secrets/hf_token`). Rotate any key that was committed.',
     supersedes: SECRET_VALUE_RULE_IDS,
-    references: ['https://docs.docker.com/compose/how-tos/use-secrets/', 'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/'],
+    references: [
+      'https://docs.docker.com/compose/how-tos/use-secrets/',
+      'https://docs.docker.com/compose/how-tos/environment-variables/set-environment-variables/',
+    ],
     examples: {
-      bad: [{ path: 'compose.yaml', content: 'services:\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.32\n    environment:\n      OPENAI_API_KEY: sk-proj-Abcdefghijklmnopqrstuvwx1234\n' }],
-      good: [{ path: 'compose.yaml', content: 'services:\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.32\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n' }],
+      bad: [
+        {
+          path: 'compose.yaml',
+          content:
+            'services:\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.32\n    environment:\n      OPENAI_API_KEY: sk-proj-Abcdefghijklmnopqrstuvwx1234\n',
+        },
+      ],
+      good: [
+        {
+          path: 'compose.yaml',
+          content:
+            'services:\n  ui:\n    image: ghcr.io/open-webui/open-webui:v0.3.32\n    environment:\n      OPENAI_API_KEY: ${OPENAI_API_KEY}\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {

@@ -39,8 +39,15 @@ export default defineRule<ComposeDocument>({
     ],
     fixable: true,
     examples: {
-      bad: [{ path: 'compose.yaml', content: 'services:\n  sandbox:\n    image: python:3.12\n    security_opt:\n      - seccomp:unconfined\n' }],
-      good: [{ path: 'compose.yaml', content: 'services:\n  sandbox:\n    image: python:3.12\n    security_opt:\n      - no-new-privileges:true\n' }],
+      bad: [
+        { path: 'compose.yaml', content: 'services:\n  sandbox:\n    image: python:3.12\n    security_opt:\n      - seccomp:unconfined\n' },
+      ],
+      good: [
+        {
+          path: 'compose.yaml',
+          content: 'services:\n  sandbox:\n    image: python:3.12\n    security_opt:\n      - no-new-privileges:true\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -53,7 +60,11 @@ export default defineRule<ComposeDocument>({
         if (!w) return;
         const listPath = [...s.path, 'security_opt'];
         const fix = removeItem(doc, listPath, i, opts.length - bad + 1, `Remove '${String(opts[i])}' from service '${s.name}'`);
-        ctx.report({ message: `Service '${s.name}' disables ${w} with '${String(opts[i])}'`, at: [...listPath, i], ...(fix ? { fix } : {}) });
+        ctx.report({
+          message: `Service '${s.name}' disables ${w} with '${String(opts[i])}'`,
+          at: [...listPath, i],
+          ...(fix ? { fix } : {}),
+        });
       });
     }
   },

@@ -18,7 +18,8 @@ export default defineRule({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0003\n      privileged: true\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n    securityContext:\n      # sanctum:ignore K8S-0003\n      privileged: true\n',
         },
       ],
       good: [

@@ -42,10 +42,18 @@ export default defineRule<DockerfileDocument>({
     },
     examples: {
       bad: [
-        { path: 'Dockerfile', content: 'FROM docker.io/library/python:3.12-slim\nUSER 1000\n', options: { allowedRegistries: ['registry.acme.dev'] } },
+        {
+          path: 'Dockerfile',
+          content: 'FROM docker.io/library/python:3.12-slim\nUSER 1000\n',
+          options: { allowedRegistries: ['registry.acme.dev'] },
+        },
       ],
       good: [
-        { path: 'Dockerfile', content: 'FROM registry.acme.dev/mirror/python:3.12-slim\nUSER 1000\n', options: { allowedRegistries: ['registry.acme.dev'] } },
+        {
+          path: 'Dockerfile',
+          content: 'FROM registry.acme.dev/mirror/python:3.12-slim\nUSER 1000\n',
+          options: { allowedRegistries: ['registry.acme.dev'] },
+        },
       ],
     },
   },
@@ -55,11 +63,17 @@ export default defineRule<DockerfileDocument>({
     for (const stage of doc.stages) {
       const ref = stage.image;
       if (!ref || registryAllowed(ref.registry, ref.repository, allowed)) continue;
-      ctx.report({ message: `Base image ${stage.resolvedImage} comes from ${ref.registry}, which is not an allowed registry`, at: stage.imageSpan });
+      ctx.report({
+        message: `Base image ${stage.resolvedImage} comes from ${ref.registry}, which is not an allowed registry`,
+        at: stage.imageSpan,
+      });
     }
     for (const x of doc.externalSources()) {
       if (registryAllowed(x.image.registry, x.image.repository, allowed)) continue;
-      ctx.report({ message: `${x.ins.keyword === 'RUN' ? 'RUN --mount' : 'COPY --from'} image ${x.image.reference} comes from ${x.image.registry}, which is not an allowed registry`, at: x.span });
+      ctx.report({
+        message: `${x.ins.keyword === 'RUN' ? 'RUN --mount' : 'COPY --from'} image ${x.image.reference} comes from ${x.image.registry}, which is not an allowed registry`,
+        at: x.span,
+      });
     }
   },
 });

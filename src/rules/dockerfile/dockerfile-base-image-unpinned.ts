@@ -29,8 +29,26 @@ export default defineRule<DockerfileDocument>({
   },
   check(doc, ctx) {
     const sources = [
-      ...doc.stages.filter((s) => s.image).map((s) => ({ line: s.from.span.start, what: 'Base image', text: s.imageText, resolved: s.resolvedImage, ref: s.image!, span: s.imageSpan })),
-      ...doc.externalSources().map((x) => ({ line: x.span.start, what: x.ins.keyword === 'RUN' ? 'RUN --mount image' : 'COPY --from image', text: x.text, resolved: x.image.reference, ref: x.image, span: x.span })),
+      ...doc.stages
+        .filter((s) => s.image)
+        .map((s) => ({
+          line: s.from.span.start,
+          what: 'Base image',
+          text: s.imageText,
+          resolved: s.resolvedImage,
+          ref: s.image!,
+          span: s.imageSpan,
+        })),
+      ...doc
+        .externalSources()
+        .map((x) => ({
+          line: x.span.start,
+          what: x.ins.keyword === 'RUN' ? 'RUN --mount image' : 'COPY --from image',
+          text: x.text,
+          resolved: x.image.reference,
+          ref: x.image,
+          span: x.span,
+        })),
     ].sort((a, b) => a.line - b.line);
     for (const { what, text, resolved, ref, span } of sources) {
       if (ref.digest) continue;

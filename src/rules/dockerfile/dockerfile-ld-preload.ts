@@ -34,7 +34,11 @@ export default defineRule<DockerfileDocument>({
     for (const ins of doc.instructions) {
       if (ins.keyword === 'ENV') {
         for (const p of ins.properties)
-          if (p.name === 'LD_PRELOAD' && p.value) ctx.report({ message: `ENV LD_PRELOAD=${p.value} preloads a library into every process, GPU runtime hooks included`, at: p.span });
+          if (p.name === 'LD_PRELOAD' && p.value)
+            ctx.report({
+              message: `ENV LD_PRELOAD=${p.value} preloads a library into every process, GPU runtime hooks included`,
+              at: p.span,
+            });
       } else if (ins.keyword === 'RUN') {
         for (const cmd of instructionCommands(doc, ins)) {
           if (READERS.has(cmd.program)) continue;

@@ -10,7 +10,8 @@ const HUB_CALL = /\b(snapshot_download|hf_hub_download|from_pretrained)\s*\(/;
 function verifies(cmds: readonly ShellCommand[]): boolean {
   return cmds.some(
     (c) =>
-      (CHECKSUM_TOOLS.has(c.program) && c.args.some((a) => a.value === '-c' || a.value === '--check' || /^-[a-z]*c[a-z]*$/.test(a.value))) ||
+      (CHECKSUM_TOOLS.has(c.program) &&
+        c.args.some((a) => a.value === '-c' || a.value === '--check' || /^-[a-z]*c[a-z]*$/.test(a.value))) ||
       (c.program === 'gpg' && c.args.some((a) => a.value === '--verify')) ||
       (c.program === 'cosign' && c.args.some((a) => a.value.startsWith('verify'))),
   );
@@ -18,7 +19,10 @@ function verifies(cmds: readonly ShellCommand[]): boolean {
 
 /** `git checkout <commit>`, `git -C dir checkout <commit>`, `git reset --hard <commit>`. */
 function checksOutCommit(cmds: readonly ShellCommand[]): boolean {
-  return cmds.some((c) => c.program === 'git' && c.args.some((a) => a.value === 'checkout' || a.value === 'reset') && c.args.some((a) => COMMIT.test(a.value)));
+  return cmds.some(
+    (c) =>
+      c.program === 'git' && c.args.some((a) => a.value === 'checkout' || a.value === 'reset') && c.args.some((a) => COMMIT.test(a.value)),
+  );
 }
 
 function optionValue(cmd: ShellCommand, name: string): string | undefined {
@@ -56,7 +60,10 @@ export default defineRule<DockerfileDocument>({
     examples: {
       bad: [
         { path: 'Dockerfile', content: 'FROM python:3.12\nADD https://huggingface.co/org/model/resolve/main/model.safetensors /models/\n' },
-        { path: 'Dockerfile', content: 'FROM python:3.12\nRUN huggingface-cli download meta-llama/Llama-3.1-8B-Instruct --local-dir /models/llama\n' },
+        {
+          path: 'Dockerfile',
+          content: 'FROM python:3.12\nRUN huggingface-cli download meta-llama/Llama-3.1-8B-Instruct --local-dir /models/llama\n',
+        },
       ],
       good: [
         {
@@ -72,7 +79,8 @@ export default defineRule<DockerfileDocument>({
       if (ins.keyword === 'ADD') {
         if (ins.flag('checksum')?.value) continue;
         for (const src of ins.args.slice(0, -1))
-          if (isMutableModelUrl(src.value)) ctx.report({ message: `ADD downloads model files from ${urlPath(src.value)} without --checksum`, at: src.span });
+          if (isMutableModelUrl(src.value))
+            ctx.report({ message: `ADD downloads model files from ${urlPath(src.value)} without --checksum`, at: src.span });
         continue;
       }
       const cmds = instructionCommands(doc, ins);
@@ -92,11 +100,18 @@ export default defineRule<DockerfileDocument>({
         } else if (cmd.program === 'curl' || cmd.program === 'wget') {
           const url = cmd.args.find((a) => isModelUrl(a.value));
           if (url && !verified && (isWeightsUrl(url.value) || isMutableModelUrl(url.value)))
-            ctx.report({ message: `${cmd.program} downloads model weights from ${urlPath(url.value)} without verifying a checksum`, at: cmd.span });
+            ctx.report({
+              message: `${cmd.program} downloads model weights from ${urlPath(url.value)} without verifying a checksum`,
+              at: cmd.span,
+            });
         } else if (cmd.program === 'git' && !pinnedGit) {
           const lfs = cmd.args[0]?.value === 'lfs' && ['pull', 'fetch', 'clone'].includes(cmd.args[1]?.value ?? '');
           const hubClone = sub === 'clone' && cmd.args.some((a) => /huggingface\.co\//i.test(a.value));
-          if (lfs || hubClone) ctx.report({ message: `git ${lfs ? 'lfs ' : ''}${lfs ? cmd.args[1].value : 'clone'} fetches model files without checking out a pinned commit`, at: cmd.span });
+          if (lfs || hubClone)
+            ctx.report({
+              message: `git ${lfs ? 'lfs ' : ''}${lfs ? cmd.args[1].value : 'clone'} fetches model files without checking out a pinned commit`,
+              at: cmd.span,
+            });
         } else if (programFamily(cmd.program) === 'python') {
           const code = cmd.args.find((a) => HUB_CALL.test(a.value));
           if (code && !/\brevision\s*=/.test(code.value))

@@ -18,13 +18,38 @@ testRule(rule, {
   invalid: [
     {
       path: 'Dockerfile',
-      content: 'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && apt-get install -y git\nRUN apk add git\nRUN yum install -y gcc\nRUN --mount=type=cache,target=/root/.cache/huggingface python3 -m pip install torch==2.4.0\n',
+      content:
+        'FROM debian:12\nRUN apt-get update\nRUN apt-get install -y curl && apt-get install -y git\nRUN apk add git\nRUN yum install -y gcc\nRUN --mount=type=cache,target=/root/.cache/huggingface python3 -m pip install torch==2.4.0\n',
       findings: [
-        { startLine: 2, startColumn: 5, endLine: 2, endColumn: 19, message: 'apt-get update without an install in the same RUN leaves a stale package index layer' },
+        {
+          startLine: 2,
+          startColumn: 5,
+          endLine: 2,
+          endColumn: 19,
+          message: 'apt-get update without an install in the same RUN leaves a stale package index layer',
+        },
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 28, message: /leaves the apt package lists/ },
-        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 16, message: 'apk add without --no-cache leaves the package index in the layer' },
-        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 23, message: "yum install without 'yum clean all' leaves its cache in the layer" },
-        { startLine: 6, startColumn: 56, endLine: 6, endColumn: 91, message: 'pip install without --no-cache-dir keeps downloaded wheels in the layer' },
+        {
+          startLine: 4,
+          startColumn: 5,
+          endLine: 4,
+          endColumn: 16,
+          message: 'apk add without --no-cache leaves the package index in the layer',
+        },
+        {
+          startLine: 5,
+          startColumn: 5,
+          endLine: 5,
+          endColumn: 23,
+          message: "yum install without 'yum clean all' leaves its cache in the layer",
+        },
+        {
+          startLine: 6,
+          startColumn: 56,
+          endLine: 6,
+          endColumn: 91,
+          message: 'pip install without --no-cache-dir keeps downloaded wheels in the layer',
+        },
       ],
     },
   ],

@@ -51,7 +51,12 @@ export default defineRule<DockerfileDocument>({
     ],
     examples: {
       bad: [{ path: 'Dockerfile', content: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8\n' }],
-      good: [{ path: 'Dockerfile', content: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\n' }],
+      good: [
+        {
+          path: 'Dockerfile',
+          content: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -67,17 +72,33 @@ export default defineRule<DockerfileDocument>({
       for (const cmd of cmds) {
         const install = packageInstall(cmd);
         if (APT_CONSUMERS.has(aptSub(cmd) ?? '') && !cached('apt') && once('apt'))
-          ctx.report({ message: `${cmd.program} ${aptSub(cmd)} leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN`, at: cmd.span });
+          ctx.report({
+            message: `${cmd.program} ${aptSub(cmd)} leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN`,
+            at: cmd.span,
+          });
         else if (install?.manager === 'apk' && !install.options.some((o) => o.value === '--no-cache') && !cached('apk') && once('apk'))
           ctx.report({ message: 'apk add without --no-cache leaves the package index in the layer', at: cmd.span });
         else if (install?.manager === 'yum') {
           const cleans = cmds.some((c) => managerOf(c) === 'yum' && subcommand(c, 'yum')?.name === 'clean');
-          if (!cleans && !cached('yum') && once('yum')) ctx.report({ message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`, at: cmd.span });
+          if (!cleans && !cached('yum') && once('yum'))
+            ctx.report({
+              message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`,
+              at: cmd.span,
+            });
         } else if (aptSub(cmd) === 'update' && !installsApt && mounts.length === 0) {
-          ctx.report({ message: `${cmd.program} update without an install in the same RUN leaves a stale package index layer`, at: cmd.span });
+          ctx.report({
+            message: `${cmd.program} update without an install in the same RUN leaves a stale package index layer`,
+            at: cmd.span,
+          });
         } else if (!install) {
           const pip = pipInstallArgs(cmd);
-          if (pip && !pip.some((a) => a.value === '--no-cache-dir') && !cached('pip') && !pipCacheDisabled(doc, ins) && cmd.program !== 'uv')
+          if (
+            pip &&
+            !pip.some((a) => a.value === '--no-cache-dir') &&
+            !cached('pip') &&
+            !pipCacheDisabled(doc, ins) &&
+            cmd.program !== 'uv'
+          )
             ctx.report({ message: 'pip install without --no-cache-dir keeps downloaded wheels in the layer', at: cmd.span });
         }
       }

@@ -12,10 +12,24 @@ testRule(rule, {
   invalid: [
     {
       path: 'Dockerfile',
-      content: 'FROM debian:12\nRUN apt-get update \\\n && apt-get install -y curl git=1:2.39.5-0+deb12u1 wget ca-certificates jq\nRUN apk add --no-cache -t .deps bash\nRUN microdnf install -y python3\n',
+      content:
+        'FROM debian:12\nRUN apt-get update \\\n && apt-get install -y curl git=1:2.39.5-0+deb12u1 wget ca-certificates jq\nRUN apk add --no-cache -t .deps bash\nRUN microdnf install -y python3\n',
       findings: [
-        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 75, severity: 'low', message: 'apt-get installs curl, wget, ca-certificates and 1 more without a pinned version (e.g. curl=8.5.0-2ubuntu10)' },
-        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 37, message: 'apk installs bash without a pinned version (e.g. curl=8.9.1-r2)' },
+        {
+          startLine: 3,
+          startColumn: 5,
+          endLine: 3,
+          endColumn: 75,
+          severity: 'low',
+          message: 'apt-get installs curl, wget, ca-certificates and 1 more without a pinned version (e.g. curl=8.5.0-2ubuntu10)',
+        },
+        {
+          startLine: 4,
+          startColumn: 5,
+          endLine: 4,
+          endColumn: 37,
+          message: 'apk installs bash without a pinned version (e.g. curl=8.9.1-r2)',
+        },
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 32, message: /microdnf installs python3/ },
       ],
     },

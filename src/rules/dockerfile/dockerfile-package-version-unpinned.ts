@@ -20,11 +20,17 @@ export default defineRule<DockerfileDocument>({
       'Pin versions (`apt-get install curl=8.5.0-2ubuntu10`, `apk add curl=8.9.1-r2`, `dnf install curl-7.76.1`) and let a bot update them, or build from a digest-pinned base image that already has the packages.',
     references: ['https://docs.docker.com/build/building/best-practices/#apt-get', 'https://github.com/hadolint/hadolint/wiki/DL3008'],
     examples: {
-      bad: [{ path: 'Dockerfile', content: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n' }],
+      bad: [
+        {
+          path: 'Dockerfile',
+          content: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n',
+        },
+      ],
       good: [
         {
           path: 'Dockerfile',
-          content: 'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\n',
+          content:
+            'FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8 && rm -rf /var/lib/apt/lists/*\n',
         },
       ],
     },

@@ -50,15 +50,27 @@ export default defineRule<DockerfileDocument>({
       'https://pip.pypa.io/en/stable/cli/pip_install/#cmdoption-trusted-host',
     ],
     examples: {
-      bad: [{ path: 'Dockerfile', content: 'FROM python:3.12\nRUN pip install --no-cache-dir --trusted-host pypi.internal --index-url http://pypi.internal/simple torch\n' }],
-      good: [{ path: 'Dockerfile', content: 'FROM python:3.12\nRUN pip install --no-cache-dir --index-url https://pypi.internal/simple torch==2.4.0\n' }],
+      bad: [
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM python:3.12\nRUN pip install --no-cache-dir --trusted-host pypi.internal --index-url http://pypi.internal/simple torch\n',
+        },
+      ],
+      good: [
+        {
+          path: 'Dockerfile',
+          content: 'FROM python:3.12\nRUN pip install --no-cache-dir --index-url https://pypi.internal/simple torch==2.4.0\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
     for (const ins of doc.instructions) {
       if (ins.keyword === 'ENV') {
         for (const p of ins.properties) {
-          if (p.name === 'PIP_TRUSTED_HOST' && p.value) ctx.report({ message: `ENV PIP_TRUSTED_HOST turns off TLS verification for ${p.value}`, at: p.span });
+          if (p.name === 'PIP_TRUSTED_HOST' && p.value)
+            ctx.report({ message: `ENV PIP_TRUSTED_HOST turns off TLS verification for ${p.value}`, at: p.span });
           else if (/^PIP_(EXTRA_)?INDEX_URL$|^PIP_FIND_LINKS$/.test(p.name) && p.value && /(^|\s)http:\/\//i.test(p.value))
             ctx.report({ message: `ENV ${p.name} points pip at a plain-HTTP index`, at: p.span });
         }
@@ -69,8 +81,10 @@ export default defineRule<DockerfileDocument>({
         const args = pipInstallArgs(cmd);
         if (!args) continue;
         for (const o of options(args)) {
-          if (o.name === '--trusted-host') ctx.report({ message: `pip install --trusted-host ${o.value} turns off TLS verification for that host`, at: o.span });
-          else if (INDEX_OPTIONS.has(o.name) && /^http:\/\//i.test(o.value)) ctx.report({ message: `pip install ${o.name} ${o.value} fetches packages over plain HTTP`, at: o.span });
+          if (o.name === '--trusted-host')
+            ctx.report({ message: `pip install --trusted-host ${o.value} turns off TLS verification for that host`, at: o.span });
+          else if (INDEX_OPTIONS.has(o.name) && /^http:\/\//i.test(o.value))
+            ctx.report({ message: `pip install ${o.name} ${o.value} fetches packages over plain HTTP`, at: o.span });
         }
         const hashed = args.some((a) => a.value === '--require-hashes' || a.value.startsWith('--hash'));
         for (let i = 0; i < args.length; i++) {
@@ -80,7 +94,11 @@ export default defineRule<DockerfileDocument>({
             continue;
           }
           if (REMOTE.test(a.value) && !HASH_PINNED.test(a.value) && !hashed)
-            ctx.report({ message: `pip install ${a.value} installs from a URL without a hash or pinned commit`, at: a.span, severity: 'medium' });
+            ctx.report({
+              message: `pip install ${a.value} installs from a URL without a hash or pinned commit`,
+              at: a.span,
+              severity: 'medium',
+            });
         }
       }
     }

@@ -9,13 +9,19 @@ testRule(rule, {
       content:
         'FROM ubuntu:24.04\nRUN curl -fsSL https://x.example/k.gpg | gpg --dearmor -o /k.gpg\nRUN curl -s https://api.example/v | python3 -c "import json,sys; print(json.load(sys.stdin))"\nRUN wget -qO- https://x.example/a.tgz | tar xz -C /opt\nRUN echo "curl https://x | sh"\n',
     },
-    { name: 'download, verify, then run', path: 'Dockerfile', content: 'FROM ubuntu:24.04\nRUN curl -fsSLo i.sh https://x.example/i.sh && sha256sum -c i.sum && sh i.sh\n' },
+    {
+      name: 'download, verify, then run',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\nRUN curl -fsSLo i.sh https://x.example/i.sh && sha256sum -c i.sum && sh i.sh\n',
+    },
   ],
   invalid: [
     {
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nRUN apt-get update && \\\n    curl -fsSL https://ollama.com/install.sh | sh\n',
-      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 50, message: 'Output of curl is piped into sh and run unverified' }],
+      findings: [
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 50, message: 'Output of curl is piped into sh and run unverified' },
+      ],
     },
     {
       name: 'heredoc script, sudo, wget -O-, exec form and substitution',
@@ -24,7 +30,13 @@ testRule(rule, {
         'FROM ubuntu:24.04\nRUN <<EOF\nset -eux\nwget -qO- https://x.example/get | sudo -E bash -s -- --yes\nEOF\nRUN bash -c "$(curl -fsSL https://x.example/install.sh)"\nENTRYPOINT ["sh", "-c", "curl -s http://cfg.example/boot | bash"]\n',
       findings: [
         { startLine: 4, startColumn: 1, endLine: 4, endColumn: 59, message: 'Output of wget is piped into bash and run unverified' },
-        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 57, message: 'bash runs a script downloaded by command substitution, unverified' },
+        {
+          startLine: 6,
+          startColumn: 5,
+          endLine: 6,
+          endColumn: 57,
+          message: 'bash runs a script downloaded by command substitution, unverified',
+        },
         { startLine: 7, startColumn: 26, endLine: 7, endColumn: 64 },
       ],
     },
@@ -32,7 +44,9 @@ testRule(rule, {
       name: 'interpreter with a version from a build argument',
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nARG PY=3.12\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python${PY}\n',
-      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 64, message: 'Output of curl is piped into python${PY} and run unverified' }],
+      findings: [
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 64, message: 'Output of curl is piped into python${PY} and run unverified' },
+      ],
     },
   ],
 });

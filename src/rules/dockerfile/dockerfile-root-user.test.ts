@@ -4,16 +4,30 @@ import rule from './dockerfile-root-user.js';
 testRule(rule, {
   valid: [
     { path: 'Dockerfile', content: 'FROM python:3.12-slim\nUSER 10001\nCMD ["python"]\n' },
-    { name: 'root in the build stage only', path: 'Dockerfile', content: 'FROM golang:1.23 AS build\nUSER root\nRUN go build ./...\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n' },
-    { name: 'USER inherited from the stage the final one builds on', path: 'Dockerfile', content: 'FROM python:3.12 AS base\nUSER app\nFROM base\nCMD ["python"]\n' },
+    {
+      name: 'root in the build stage only',
+      path: 'Dockerfile',
+      content:
+        'FROM golang:1.23 AS build\nUSER root\nRUN go build ./...\nFROM gcr.io/distroless/static:nonroot\nCOPY --from=build /app /app\n',
+    },
+    {
+      name: 'USER inherited from the stage the final one builds on',
+      path: 'Dockerfile',
+      content: 'FROM python:3.12 AS base\nUSER app\nFROM base\nCMD ["python"]\n',
+    },
     { name: 'root first, then a user', path: 'Dockerfile', content: 'FROM ubuntu:24.04\nUSER root\nRUN apt-get update\nUSER 1000:1000\n' },
     { name: 'user from an unresolved build argument', path: 'Containerfile', content: 'FROM ubuntu:24.04\nARG APP_UID\nUSER ${APP_UID}\n' },
     { name: 'base image chosen at build time', path: 'Dockerfile', content: 'ARG BASE\nFROM ${BASE}\n' },
-    { name: 'global ARG not redeclared in the stage is empty there', path: 'Dockerfile', content: 'ARG U=root\nFROM alpine:3.20\nUSER ${U:-app}\n' },
+    {
+      name: 'global ARG not redeclared in the stage is empty there',
+      path: 'Dockerfile',
+      content: 'ARG U=root\nFROM alpine:3.20\nUSER ${U:-app}\n',
+    },
     {
       name: 'base images that run as a non-root user',
       path: 'Dockerfile',
-      content: 'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07 AS a\nFROM bitnami/pytorch:2.4.1 AS b\nFROM cgr.dev/chainguard/python:latest\n',
+      content:
+        'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07 AS a\nFROM bitnami/pytorch:2.4.1 AS b\nFROM cgr.dev/chainguard/python:latest\n',
     },
     { name: 'empty Dockerfile', path: 'Dockerfile', content: '# nothing yet\n' },
   ],
@@ -21,13 +35,30 @@ testRule(rule, {
     {
       path: 'Dockerfile',
       content: 'FROM python:3.12-slim AS runtime\nRUN pip install flask\n',
-      findings: [{ startLine: 1, startColumn: 1, endLine: 1, endColumn: 33, message: 'The final stage (FROM python:3.12-slim) sets no USER: the container runs as root', severity: 'medium' }],
+      findings: [
+        {
+          startLine: 1,
+          startColumn: 1,
+          endLine: 1,
+          endColumn: 33,
+          message: 'The final stage (FROM python:3.12-slim) sets no USER: the container runs as root',
+          severity: 'medium',
+        },
+      ],
     },
     {
       name: 'USER root at the end of the final stage',
       path: 'Dockerfile',
       content: 'FROM node:22 AS build\nUSER node\nFROM nvcr.io/nvidia/pytorch:24.05-py3\nUSER app\nRUN make\nUSER root:root\n',
-      findings: [{ startLine: 6, startColumn: 1, endLine: 6, endColumn: 15, message: "The final stage switches to 'root:root': the container runs as root" }],
+      findings: [
+        {
+          startLine: 6,
+          startColumn: 1,
+          endLine: 6,
+          endColumn: 15,
+          message: "The final stage switches to 'root:root': the container runs as root",
+        },
+      ],
     },
     {
       name: 'USER 0 through a redeclared global ARG',

@@ -11,7 +11,11 @@ testRule(rule, {
       content:
         'FROM python:3.12\nENV HF_HOME=/models MAX_TOKENS=4096 TOKENIZERS_PARALLELISM=false\nENV HF_TOKEN_FILE=/run/secrets/hf_token\nENV DB_PASSWORD=changeme\nARG API_KEY_HEADER=X-Api-Key\nENV JUPYTER_TOKEN=""\n',
     },
-    { name: 'BuildKit secret mount', path: 'Dockerfile', content: 'FROM python:3.12\nRUN --mount=type=secret,id=hf HF_TOKEN=$(cat /run/secrets/hf) hf download org/m\n' },
+    {
+      name: 'BuildKit secret mount',
+      path: 'Dockerfile',
+      content: 'FROM python:3.12\nRUN --mount=type=secret,id=hf HF_TOKEN=$(cat /run/secrets/hf) hf download org/m\n',
+    },
   ],
   invalid: [
     {
@@ -19,7 +23,10 @@ testRule(rule, {
       content: 'FROM python:3.12\nENV HF_TOKEN=hf_abcdefghijklmnopqrstuvwxyzABCDEF1234 MODEL=llama\n',
       findings: [
         {
-          startLine: 2, startColumn: 5, endLine: 2, endColumn: 53,
+          startLine: 2,
+          startColumn: 5,
+          endLine: 2,
+          endColumn: 53,
           message: 'ENV HF_TOKEN holds a literal Hugging Face token; it is stored in the image',
           evidence: 'ENV HF_TOKEN=hf_a…',
           severity: 'high',
@@ -29,9 +36,17 @@ testRule(rule, {
     {
       name: 'secret by name, ARG default, value shape under another name',
       path: 'Dockerfile',
-      content: 'ARG WANDB_API_KEY=0123456789abcdef0123\nFROM python:3.12\nENV PGPASSWORD=s3cr3t-pw\nLABEL x=y\nENV CONFIG_URL=postgres://app:hunter22@db:5432/app\n',
+      content:
+        'ARG WANDB_API_KEY=0123456789abcdef0123\nFROM python:3.12\nENV PGPASSWORD=s3cr3t-pw\nLABEL x=y\nENV CONFIG_URL=postgres://app:hunter22@db:5432/app\n',
       findings: [
-        { startLine: 1, startColumn: 5, endLine: 1, endColumn: 39, message: 'ARG WANDB_API_KEY holds a literal secret; it is stored in the image', evidence: 'ARG WANDB_API_KEY=0123…' },
+        {
+          startLine: 1,
+          startColumn: 5,
+          endLine: 1,
+          endColumn: 39,
+          message: 'ARG WANDB_API_KEY holds a literal secret; it is stored in the image',
+          evidence: 'ARG WANDB_API_KEY=0123…',
+        },
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 25, evidence: 'ENV PGPASSWORD=s3…' },
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 51, message: /URL with an embedded password/ },
       ],
@@ -41,8 +56,22 @@ testRule(rule, {
       path: 'Dockerfile',
       content: 'FROM python:3.12\nARG HF_TOKEN\nENV HUGGING_FACE_HUB_TOKEN=${HF_TOKEN}\n',
       findings: [
-        { startLine: 2, startColumn: 5, endLine: 2, endColumn: 13, severity: 'medium', message: 'ARG HF_TOKEN passes a secret as a build argument; use a BuildKit secret mount' },
-        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 39, severity: 'high', message: 'ENV HUGGING_FACE_HUB_TOKEN copies the build variable HF_TOKEN into the image configuration' },
+        {
+          startLine: 2,
+          startColumn: 5,
+          endLine: 2,
+          endColumn: 13,
+          severity: 'medium',
+          message: 'ARG HF_TOKEN passes a secret as a build argument; use a BuildKit secret mount',
+        },
+        {
+          startLine: 3,
+          startColumn: 5,
+          endLine: 3,
+          endColumn: 39,
+          severity: 'high',
+          message: 'ENV HUGGING_FACE_HUB_TOKEN copies the build variable HF_TOKEN into the image configuration',
+        },
       ],
     },
   ],

@@ -33,7 +33,8 @@ export default defineRule<DockerfileDocument>({
       good: [
         {
           path: 'Dockerfile',
-          content: 'FROM python:3.12-slim\nRUN --mount=type=secret,id=hf_token HF_TOKEN=$(cat /run/secrets/hf_token) python -c "print(1)"\n',
+          content:
+            'FROM python:3.12-slim\nRUN --mount=type=secret,id=hf_token HF_TOKEN=$(cat /run/secrets/hf_token) python -c "print(1)"\n',
         },
       ],
     },
@@ -54,7 +55,11 @@ export default defineRule<DockerfileDocument>({
         if (ins.keyword === 'ENV' && p.value) {
           const ref = REFERENCE.exec(p.value)?.[1];
           if (ref && (isSecretName(ref) || isSecretName(p.name)))
-            ctx.report({ message: `ENV ${p.name} copies the build variable ${ref} into the image configuration`, at: p.span, evidence: `ENV ${p.name}=$${ref}` });
+            ctx.report({
+              message: `ENV ${p.name} copies the build variable ${ref} into the image configuration`,
+              at: p.span,
+              evidence: `ENV ${p.name}=$${ref}`,
+            });
         } else if (ins.keyword === 'ARG' && p.value === null && isSecretName(p.name)) {
           ctx.report({
             message: `ARG ${p.name} passes a secret as a build argument; use a BuildKit secret mount`,

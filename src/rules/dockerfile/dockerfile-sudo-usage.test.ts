@@ -7,7 +7,9 @@ testRule(rule, {
     {
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nUSER app\nRUN mkdir -p /x && /usr/bin/sudo chown app /x\n',
-      findings: [{ startLine: 3, startColumn: 20, endLine: 3, endColumn: 33, message: '/usr/bin/sudo runs a command as root inside the image' }],
+      findings: [
+        { startLine: 3, startColumn: 20, endLine: 3, endColumn: 33, message: '/usr/bin/sudo runs a command as root inside the image' },
+      ],
     },
   ],
 });

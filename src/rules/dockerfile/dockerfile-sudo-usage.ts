@@ -26,7 +26,8 @@ export default defineRule<DockerfileDocument>({
   },
   check(doc, ctx) {
     for (const { cmd } of commandsOf(doc, ['RUN', 'CMD', 'ENTRYPOINT'])) {
-      if (cmd.program === 'sudo') ctx.report({ message: `${cmd.name?.value ?? 'sudo'} runs a command as root inside the image`, at: cmd.name!.span });
+      if (cmd.program === 'sudo')
+        ctx.report({ message: `${cmd.name?.value ?? 'sudo'} runs a command as root inside the image`, at: cmd.name!.span });
     }
   },
 });

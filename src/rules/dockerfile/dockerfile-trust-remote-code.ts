@@ -28,8 +28,16 @@ export default defineRule<DockerfileDocument>({
       'https://docs.vllm.ai/en/latest/configuration/engine_args.html',
     ],
     examples: {
-      bad: [{ path: 'Dockerfile', content: 'FROM vllm/vllm-openai:v0.6.3\nUSER 1000\nCMD ["--model", "org/model", "--trust-remote-code"]\n' }],
-      good: [{ path: 'Dockerfile', content: 'FROM vllm/vllm-openai:v0.6.3\nUSER 1000\nCMD ["--model", "org/model", "--revision", "0123456789abcdef0123456789abcdef01234567"]\n' }],
+      bad: [
+        { path: 'Dockerfile', content: 'FROM vllm/vllm-openai:v0.6.3\nUSER 1000\nCMD ["--model", "org/model", "--trust-remote-code"]\n' },
+      ],
+      good: [
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM vllm/vllm-openai:v0.6.3\nUSER 1000\nCMD ["--model", "org/model", "--revision", "0123456789abcdef0123456789abcdef01234567"]\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -58,8 +66,14 @@ export default defineRule<DockerfileDocument>({
           }
           const hit = findTrustRemoteCode(p.value)[0];
           if (!hit) continue;
-          const at = p.valueSpan && text.slice(p.valueSpan.start, p.valueSpan.end).includes(hit.text) ? spanInside(text, p.valueSpan, hit.text) : p.span;
-          ctx.report({ message: `ENV ${p.name} carries ${hit.text} into the command that expands it: the server runs code from the model repository`, at });
+          const at =
+            p.valueSpan && text.slice(p.valueSpan.start, p.valueSpan.end).includes(hit.text)
+              ? spanInside(text, p.valueSpan, hit.text)
+              : p.span;
+          ctx.report({
+            message: `ENV ${p.name} carries ${hit.text} into the command that expands it: the server runs code from the model repository`,
+            at,
+          });
         }
         continue;
       }

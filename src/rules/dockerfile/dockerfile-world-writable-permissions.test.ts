@@ -4,7 +4,11 @@ import rule, { worldWritable } from './dockerfile-world-writable-permissions.js'
 
 testRule(rule, {
   valid: [
-    { path: 'Dockerfile', content: 'FROM alpine:3.20\nRUN chmod 755 /app && chmod 1777 /scratch && chmod +x /entry.sh && chmod o-w /data\nCOPY --chmod=644 a /a\n' },
+    {
+      path: 'Dockerfile',
+      content:
+        'FROM alpine:3.20\nRUN chmod 755 /app && chmod 1777 /scratch && chmod +x /entry.sh && chmod o-w /data\nCOPY --chmod=644 a /a\n',
+    },
   ],
   invalid: [
     {
@@ -22,6 +26,14 @@ testRule(rule, {
 describe('worldWritable', () => {
   it('reads octal and symbolic modes', () => {
     expect(['777', '0777', '666', '772', 'o+w', 'a=rwx', 'u+x,o+w'].map(worldWritable)).toEqual([true, true, true, true, true, true, true]);
-    expect(['755', '1777', '644', '+x', 'u+w', 'o-w', 'go=rx'].map(worldWritable)).toEqual([false, false, false, false, false, false, false]);
+    expect(['755', '1777', '644', '+x', 'u+w', 'o-w', 'go=rx'].map(worldWritable)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -41,11 +41,13 @@ export default defineRule<DockerfileDocument>({
         for (const cmd of instructionCommands(doc, ins)) {
           if (cmd.program !== 'chmod') continue;
           const mode = cmd.args.find((a) => !a.value.startsWith('-') || /^-[rwxXst]+$/.test(a.value));
-          if (mode && worldWritable(mode.value)) ctx.report({ message: `chmod ${mode.value} makes files writable by every user`, at: cmd.span });
+          if (mode && worldWritable(mode.value))
+            ctx.report({ message: `chmod ${mode.value} makes files writable by every user`, at: cmd.span });
         }
       } else if (ins.keyword === 'COPY' || ins.keyword === 'ADD') {
         const chmod = ins.flag('chmod');
-        if (chmod?.value && worldWritable(chmod.value)) ctx.report({ message: `${ins.keyword} --chmod=${chmod.value} makes files writable by every user`, at: chmod.span });
+        if (chmod?.value && worldWritable(chmod.value))
+          ctx.report({ message: `${ins.keyword} --chmod=${chmod.value} makes files writable by every user`, at: chmod.span });
       }
     }
   },

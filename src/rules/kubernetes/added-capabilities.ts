@@ -1,7 +1,16 @@
 import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { BASELINE_CAPABILITIES, containerLabel, containerSecurityContext, mapping, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC, str } from './lib/pss.js';
+import {
+  BASELINE_CAPABILITIES,
+  containerLabel,
+  containerSecurityContext,
+  mapping,
+  PSA_CHECKS,
+  PSS_DOC,
+  SECURITY_CONTEXT_DOC,
+  str,
+} from './lib/pss.js';
 
 /** Capabilities that amount to root on the node (or close to it) from inside a container. */
 const CRITICAL = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_RAWIO', 'SYS_PTRACE', 'DAC_READ_SEARCH', 'BPF']);
@@ -34,10 +43,15 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'pod-security' },
     ],
     rationale:
-      'Linux capabilities split root\'s power; adding one outside the default container set hands a piece of it back. SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, BPF or ALL each open known container escapes; NET_RAW allows packet spoofing and ARP/DNS poisoning of neighbouring pods. Pod Security Admission accepts only the thirteen default capabilities, written exactly (upper case, without the `CAP_` prefix), in `capabilities.add` of every container, init container and ephemeral container.',
+      "Linux capabilities split root's power; adding one outside the default container set hands a piece of it back. SYS_ADMIN, SYS_MODULE, SYS_PTRACE, SYS_RAWIO, DAC_READ_SEARCH, BPF or ALL each open known container escapes; NET_RAW allows packet spoofing and ARP/DNS poisoning of neighbouring pods. Pod Security Admission accepts only the thirteen default capabilities, written exactly (upper case, without the `CAP_` prefix), in `capabilities.add` of every container, init container and ephemeral container.",
     remediation:
       'Remove the capability from `securityContext.capabilities.add`. GPU access comes from the device plugin (`resources.limits["nvidia.com/gpu"]`), not from SYS_ADMIN; binding ports below 1024 needs only NET_BIND_SERVICE. Write capability names in upper case without `CAP_` (e.g. `CHOWN`).',
-    references: [`${PSS_DOC}#baseline`, `${SECURITY_CONTEXT_DOC}#set-capabilities-for-a-container`, 'https://man7.org/linux/man-pages/man7/capabilities.7.html', PSA_CHECKS],
+    references: [
+      `${PSS_DOC}#baseline`,
+      `${SECURITY_CONTEXT_DOC}#set-capabilities-for-a-container`,
+      'https://man7.org/linux/man-pages/man7/capabilities.7.html',
+      PSA_CHECKS,
+    ],
     examples: {
       bad: [
         {

@@ -42,18 +42,46 @@ const lb = `  type: LoadBalancer
 
 testRule(rule, {
   valid: [
-    { name: 'a LoadBalancer Service of an ordinary application outside the scan', path: 'a.yaml', content: service('  type: LoadBalancer\n  selector: {app.kubernetes.io/name: shop}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n').slice(4) },
+    {
+      name: 'a LoadBalancer Service of an ordinary application outside the scan',
+      path: 'a.yaml',
+      content: service(
+        '  type: LoadBalancer\n  selector: {app.kubernetes.io/name: shop}\n  ports:\n  - {name: http, port: 80, targetPort: 8080}\n',
+      ).slice(4),
+    },
     { name: 'same Service as ClusterIP', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('LoadBalancer', 'ClusterIP')) },
-    { name: 'vLLM with an API key behind a LoadBalancer', path: 'a.yaml', content: deploy(vllm('--model, m, --api-key, $(KEY)')) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n') },
-    { name: 'selector does not match the pods', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('{app: ai}', '{app: other}')) },
+    {
+      name: 'vLLM with an API key behind a LoadBalancer',
+      path: 'a.yaml',
+      content:
+        deploy(vllm('--model, m, --api-key, $(KEY)')) +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n'),
+    },
+    {
+      name: 'selector does not match the pods',
+      path: 'a.yaml',
+      content: deploy(jupyter) + service(lb.replace('{app: ai}', '{app: other}')),
+    },
     { name: 'pods in another namespace', path: 'a.yaml', content: deploy(jupyter, 'ml') + service(lb) },
-    { name: 'port to a different container port', path: 'a.yaml', content: deploy(jupyter) + service(lb.replace('targetPort: http', 'targetPort: 9090')) },
-    { name: 'a container named jupyter running nginx', path: 'a.yaml', content: deploy('      - name: jupyter\n        image: nginx:1.27\n        ports: [{containerPort: 8888, name: http}]\n') + service(lb) },
+    {
+      name: 'port to a different container port',
+      path: 'a.yaml',
+      content: deploy(jupyter) + service(lb.replace('targetPort: http', 'targetPort: 9090')),
+    },
+    {
+      name: 'a container named jupyter running nginx',
+      path: 'a.yaml',
+      content:
+        deploy('      - name: jupyter\n        image: nginx:1.27\n        ports: [{containerPort: 8888, name: http}]\n') + service(lb),
+    },
     {
       name: 'Kubeflow gateway with Istio request authentication',
       path: 'a.yaml',
       content:
-        deploy('      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n', 'kubeflow') +
+        deploy(
+          '      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n',
+          'kubeflow',
+        ) +
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8080\n', '\n  namespace: kubeflow') +
         '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: dex-jwt\n  namespace: istio-system\nspec:\n  jwtRules: [{issuer: "http://dex.auth.svc.cluster.local:5556/dex"}]\n',
     },
@@ -69,11 +97,17 @@ testRule(rule, {
     {
       name: 'a live Service (cluster scan) names the address its load balancer was given',
       path: 'a.yaml',
-      content: deploy(jupyter) + service(lb + 'status:\n  loadBalancer:\n    ingress:\n    - ip: 203.0.113.7\n    - hostname: nb.elb.example.com\n'),
+      content:
+        deploy(jupyter) +
+        service(lb + 'status:\n  loadBalancer:\n    ingress:\n    - ip: 203.0.113.7\n    - hostname: nb.elb.example.com\n'),
       findings: [
         {
-          startLine: 26, startColumn: 5, endLine: 27, endColumn: 21,
-          message: "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer at 203.0.113.7, nb.elb.example.com",
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer at 203.0.113.7, nb.elb.example.com",
         },
       ],
     },
@@ -83,10 +117,14 @@ testRule(rule, {
       content: deploy(jupyter) + service(lb),
       findings: [
         {
-          startLine: 26, startColumn: 5, endLine: 27, endColumn: 21,
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
           severity: 'critical',
           objectPath: '/spec/ports/0',
-          message: "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer",
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) through a LoadBalancer",
         },
       ],
     },
@@ -94,23 +132,51 @@ testRule(rule, {
       name: 'vLLM without an API key on a NodePort',
       path: 'a.yaml',
       content: deploy(vllm('--model, m')) + service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - name: web\n    port: 8000\n'),
-      findings: [{ startLine: 26, startColumn: 5, endLine: 27, endColumn: 15, severity: 'medium', message: /^Service 'ai' exposes vLLM OpenAI-compatible inference API on port 8000 of Deployment 'app' \(authentication off: .*\) through a NodePort on every node's address$/ }],
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 15,
+          severity: 'medium',
+          message:
+            /^Service 'ai' exposes vLLM OpenAI-compatible inference API on port 8000 of Deployment 'app' \(authentication off: .*\) through a NodePort on every node's address$/,
+        },
+      ],
     },
     {
       name: 'Ray head through externalIPs, second port',
       path: 'a.yaml',
       content:
-        deploy('      - name: head\n        image: rayproject/ray:2.9.0\n        command: [ray, start, --head, --dashboard-host=0.0.0.0, --block]\n') +
-        service('  selector: {app: ai, tier: serving}\n  externalIPs: [203.0.113.10]\n  ports:\n  - {name: gcs, port: 6379}\n  - {name: dashboard, port: 8265}\n'),
-      findings: [{ startLine: 26, startColumn: 5, endLine: 26, endColumn: 34, severity: 'critical', message: /Ray dashboard and Jobs API \(runs code\) on port 8265 .* through externalIPs 203\.0\.113\.10$/ }],
+        deploy(
+          '      - name: head\n        image: rayproject/ray:2.9.0\n        command: [ray, start, --head, --dashboard-host=0.0.0.0, --block]\n',
+        ) +
+        service(
+          '  selector: {app: ai, tier: serving}\n  externalIPs: [203.0.113.10]\n  ports:\n  - {name: gcs, port: 6379}\n  - {name: dashboard, port: 8265}\n',
+        ),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 26,
+          endColumn: 34,
+          severity: 'critical',
+          message: /Ray dashboard and Jobs API \(runs code\) on port 8265 .* through externalIPs 203\.0\.113\.10$/,
+        },
+      ],
     },
     {
       name: 'Ollama behind an internal load balancer',
       path: 'a.yaml',
       content:
         deploy('      - name: ollama\n        image: ollama/ollama:0.3.12\n        env: [{name: OLLAMA_HOST, value: "0.0.0.0"}]\n') +
-        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 11434\n', '\n  annotations:\n    networking.gke.io/load-balancer-type: Internal'),
-      findings: [{ startLine: 27, startColumn: 5, endLine: 27, endColumn: 16, severity: 'high', message: /through an internal LoadBalancer$/ }],
+        service(
+          '  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 11434\n',
+          '\n  annotations:\n    networking.gke.io/load-balancer-type: Internal',
+        ),
+      findings: [
+        { startLine: 27, startColumn: 5, endLine: 27, endColumn: 16, severity: 'high', message: /through an internal LoadBalancer$/ },
+      ],
     },
     {
       name: 'the same KubeRay head without token authentication',
@@ -118,70 +184,154 @@ testRule(rule, {
       content:
         'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: rc\nspec:\n  headGroupSpec:\n    template:\n      metadata:\n        labels: {app: ai}\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n' +
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8265\n'),
-      findings: [{ startLine: 23, startColumn: 5, endLine: 23, endColumn: 15, severity: 'critical', message: /Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc'/ }],
+      findings: [
+        {
+          startLine: 23,
+          startColumn: 5,
+          endLine: 23,
+          endColumn: 15,
+          severity: 'critical',
+          message: /Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc'/,
+        },
+      ],
     },
     {
       name: 'Triton metrics port only',
       path: 'a.yaml',
-      content: deploy('      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.08-py3\n        args: [tritonserver, --model-repository=/models]\n') + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8002\n'),
-      findings: [{ startLine: 25, startColumn: 5, endLine: 25, endColumn: 15, severity: 'low', message: /Triton Inference Server metrics on port 8002/ }],
+      content:
+        deploy(
+          '      - name: triton\n        image: nvcr.io/nvidia/tritonserver:24.08-py3\n        args: [tritonserver, --model-repository=/models]\n',
+        ) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8002\n'),
+      findings: [
+        {
+          startLine: 25,
+          startColumn: 5,
+          endLine: 25,
+          endColumn: 15,
+          severity: 'low',
+          message: /Triton Inference Server metrics on port 8002/,
+        },
+      ],
     },
     {
       name: 'Kubeflow gateway as LoadBalancer without visible authentication',
       path: 'a.yaml',
       content:
-        deploy('      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n', 'kubeflow') +
+        deploy(
+          '      - name: istio-proxy\n        image: docker.io/istio/proxyv2:1.22.1\n        args: [proxy, router]\n        ports: [{containerPort: 8080, name: http2}]\n',
+          'kubeflow',
+        ) +
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: http2\n', '\n  namespace: kubeflow'),
-      findings: [{ startLine: 28, startColumn: 5, endLine: 29, endColumn: 22, severity: 'medium', message: /Kubeflow Istio ingress gateway entry point on port 8080/ }],
+      findings: [
+        {
+          startLine: 28,
+          startColumn: 5,
+          endLine: 29,
+          endColumn: 22,
+          severity: 'medium',
+          message: /Kubeflow Istio ingress gateway entry point on port 8080/,
+        },
+      ],
     },
     {
       name: 'Redis without a password on a NodePort',
       path: 'a.yaml',
-      content: deploy('      - name: redis\n        image: redis:7.4\n        ports: [{containerPort: 6379, name: redis}]\n') + service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - port: 6379\n    targetPort: redis\n'),
+      content:
+        deploy('      - name: redis\n        image: redis:7.4\n        ports: [{containerPort: 6379, name: redis}]\n') +
+        service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - port: 6379\n    targetPort: redis\n'),
       findings: [
         {
-          startLine: 25, startColumn: 5, endLine: 26, endColumn: 22,
+          startLine: 25,
+          startColumn: 5,
+          endLine: 26,
+          endColumn: 22,
           severity: 'high',
-          message: "Service 'ai' exposes Redis data store (CONFIG and MODULE commands run code) on port 6379 of Deployment 'app' (authentication off: Redis accepts every client unless requirepass or ACL users are configured) through a NodePort on every node's address",
+          message:
+            "Service 'ai' exposes Redis data store (CONFIG and MODULE commands run code) on port 6379 of Deployment 'app' (authentication off: Redis accepts every client unless requirepass or ACL users are configured) through a NodePort on every node's address",
         },
       ],
     },
     {
       name: 'Qdrant without an API key on a LoadBalancer',
       path: 'a.yaml',
-      content: deploy('      - name: qdrant\n        image: qdrant/qdrant:v1.12.1\n') + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 6333\n'),
-      findings: [{ startLine: 24, startColumn: 5, endLine: 24, endColumn: 15, severity: 'high', message: /Qdrant HTTP API \(collections and snapshots\) on port 6333/ }],
+      content:
+        deploy('      - name: qdrant\n        image: qdrant/qdrant:v1.12.1\n') +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 6333\n'),
+      findings: [
+        {
+          startLine: 24,
+          startColumn: 5,
+          endLine: 24,
+          endColumn: 15,
+          severity: 'high',
+          message: /Qdrant HTTP API \(collections and snapshots\) on port 6333/,
+        },
+      ],
     },
     {
       name: 'the KubeRay API server on the NodePort its chart defaults to',
       path: 'a.yaml',
       content:
-        deploy('      - name: kuberay-apiserver\n        image: quay.io/kuberay/apiserver:v1.2.2\n        ports: [{containerPort: 8888, name: http}, {containerPort: 8887, name: grpc}]\n') +
-        service('  type: NodePort\n  selector: {app: ai}\n  ports:\n  - {name: http, port: 8888, targetPort: 8888, nodePort: 31888}\n  - {name: rpc, port: 8887, targetPort: 8887, nodePort: 31887}\n'),
+        deploy(
+          '      - name: kuberay-apiserver\n        image: quay.io/kuberay/apiserver:v1.2.2\n        ports: [{containerPort: 8888, name: http}, {containerPort: 8887, name: grpc}]\n',
+        ) +
+        service(
+          '  type: NodePort\n  selector: {app: ai}\n  ports:\n  - {name: http, port: 8888, targetPort: 8888, nodePort: 31888}\n  - {name: rpc, port: 8887, targetPort: 8887, nodePort: 31887}\n',
+        ),
       findings: [
-        { startLine: 25, startColumn: 5, endLine: 25, endColumn: 64, severity: 'high', message: /KubeRay API server HTTP API \(creates Ray clusters and jobs\) on port 8888/ },
+        {
+          startLine: 25,
+          startColumn: 5,
+          endLine: 25,
+          endColumn: 64,
+          severity: 'high',
+          message: /KubeRay API server HTTP API \(creates Ray clusters and jobs\) on port 8888/,
+        },
         { startLine: 26, startColumn: 5, endLine: 26, endColumn: 63, severity: 'high', message: /KubeRay API server gRPC API/ },
       ],
     },
     {
       name: 'the head Service of a KubeRay cluster the scan does not hold',
       path: 'a.yaml',
-      content: service('  type: LoadBalancer\n  selector: {ray.io/cluster: rc, ray.io/node-type: head}\n  ports:\n  - {name: dashboard, port: 8265}\n  - {name: client, port: 10001}\n').slice(4),
+      content: service(
+        '  type: LoadBalancer\n  selector: {ray.io/cluster: rc, ray.io/node-type: head}\n  ports:\n  - {name: dashboard, port: 8265}\n  - {name: client, port: 10001}\n',
+      ).slice(4),
       findings: [
         {
-          startLine: 9, startColumn: 5, endLine: 9, endColumn: 34,
+          startLine: 9,
+          startColumn: 5,
+          endLine: 9,
+          endColumn: 34,
           severity: 'medium',
           message:
             "Service 'ai' exposes Ray dashboard and Jobs API (runs code) on port 8265 of the pods behind Service 'ai' (not in the scan; recognised by selector ray.io/node-type: head) (authentication not visible: Ray has no authentication unless RAY_AUTH_MODE=token is set; the pods are not in the scan, so their settings are not visible) through a LoadBalancer",
         },
-        { startLine: 10, startColumn: 5, endLine: 10, endColumn: 32, severity: 'medium', message: /Ray client server \(runs code\) on port 10001/ },
+        {
+          startLine: 10,
+          startColumn: 5,
+          endLine: 10,
+          endColumn: 32,
+          severity: 'medium',
+          message: /Ray client server \(runs code\) on port 10001/,
+        },
       ],
     },
     {
       name: 'an Ollama chart Service on a NodePort, its pods elsewhere',
       path: 'a.yaml',
-      content: service('  type: NodePort\n  selector: {app.kubernetes.io/name: ollama, app.kubernetes.io/instance: llm}\n  ports:\n  - {name: http, port: 11434, targetPort: http}\n').slice(4),
-      findings: [{ startLine: 9, startColumn: 5, endLine: 9, endColumn: 48, severity: 'high', message: /exposes Ollama API .* \(authentication off: Ollama has no authentication\) through a NodePort/ }],
+      content: service(
+        '  type: NodePort\n  selector: {app.kubernetes.io/name: ollama, app.kubernetes.io/instance: llm}\n  ports:\n  - {name: http, port: 11434, targetPort: http}\n',
+      ).slice(4),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 5,
+          endLine: 9,
+          endColumn: 48,
+          severity: 'high',
+          message: /exposes Ollama API .* \(authentication off: Ollama has no authentication\) through a NodePort/,
+        },
+      ],
     },
   ],
 });

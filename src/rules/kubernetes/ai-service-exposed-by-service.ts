@@ -24,7 +24,9 @@ function exposure(svc: K8sObjectDocument): { how: string; narrowed: boolean } | 
     const restricted = Array.isArray(ranges) && ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0');
     // A live Service (a cluster scan) shows the address the load balancer was given.
     const ingress = svc.get(['status', 'loadBalancer', 'ingress']);
-    const addresses = (Array.isArray(ingress) ? ingress : []).map((i) => (i as Record<string, unknown>)?.ip ?? (i as Record<string, unknown>)?.hostname).filter((a) => typeof a === 'string');
+    const addresses = (Array.isArray(ingress) ? ingress : [])
+      .map((i) => (i as Record<string, unknown>)?.ip ?? (i as Record<string, unknown>)?.hostname)
+      .filter((a) => typeof a === 'string');
     const at = addresses.length ? ` at ${addresses.join(', ')}` : '';
     if (internal) return { how: `an internal LoadBalancer${at}`, narrowed: true };
     if (restricted) return { how: `a LoadBalancer${at} limited to ${ranges.join(', ')}`, narrowed: true };
@@ -65,14 +67,14 @@ export default defineRule<K8sSetDocument>({
         {
           path: 'jupyter.yaml',
           content:
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, \"--ServerApp.token=''\"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: LoadBalancer\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n",
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, "--ServerApp.token=\'\'"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: LoadBalancer\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n',
         },
       ],
       good: [
         {
           path: 'jupyter.yaml',
           content:
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, \"--ServerApp.token=''\"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: ClusterIP\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n",
+            'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nb\nspec:\n  selector:\n    matchLabels: {app: nb}\n  template:\n    metadata:\n      labels: {app: nb}\n    spec:\n      containers:\n      - name: nb\n        image: quay.io/jupyter/scipy-notebook:2024-10-07\n        args: [start-notebook.py, "--ServerApp.token=\'\'"]\n        ports: [{containerPort: 8888, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: nb\nspec:\n  type: ClusterIP\n  selector: {app: nb}\n  ports:\n  - port: 80\n    targetPort: http\n',
         },
       ],
     },

@@ -17,10 +17,29 @@ testRule(rule, {
   valid: [
     { name: 'same pod without hostNetwork', path: 'p.yaml', content: pod('', jupyter) },
     { name: 'hostNetwork false', path: 'p.yaml', content: pod('  hostNetwork: false\n', jupyter) },
-    { name: 'an Istio ingress gateway on the host network is not an AI service', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: istio-proxy\n    image: docker.io/istio/proxyv2:1.22.1\n    args: [proxy, router]\n') },
-    { name: 'host network for a non-AI container', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: dns\n    image: coredns/coredns:1.11.1\n') },
-    { name: 'vLLM with an API key on the host network', path: 'p.yaml', content: pod('  hostNetwork: true\n', '  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    args: [--api-key, k]\n') },
-    { name: 'hostPort on a non-AI port', path: 'p.yaml', content: pod('', jupyter + '    ports: [{containerPort: 9100, hostPort: 9100}]\n') },
+    {
+      name: 'an Istio ingress gateway on the host network is not an AI service',
+      path: 'p.yaml',
+      content: pod(
+        '  hostNetwork: true\n',
+        '  - name: istio-proxy\n    image: docker.io/istio/proxyv2:1.22.1\n    args: [proxy, router]\n',
+      ),
+    },
+    {
+      name: 'host network for a non-AI container',
+      path: 'p.yaml',
+      content: pod('  hostNetwork: true\n', '  - name: dns\n    image: coredns/coredns:1.11.1\n'),
+    },
+    {
+      name: 'vLLM with an API key on the host network',
+      path: 'p.yaml',
+      content: pod('  hostNetwork: true\n', '  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    args: [--api-key, k]\n'),
+    },
+    {
+      name: 'hostPort on a non-AI port',
+      path: 'p.yaml',
+      content: pod('', jupyter + '    ports: [{containerPort: 9100, hostPort: 9100}]\n'),
+    },
   ],
   invalid: [
     {
@@ -29,10 +48,14 @@ testRule(rule, {
       content: pod('  hostNetwork: true\n', jupyter),
       findings: [
         {
-          startLine: 6, startColumn: 3, endLine: 6, endColumn: 20,
+          startLine: 6,
+          startColumn: 3,
+          endLine: 6,
+          endColumn: 20,
           severity: 'critical',
           objectPath: '/spec/hostNetwork',
-          message: "Pod runs on the host network: Jupyter notebook server (runs code) on port 8888 of Pod 'p' (authentication off: --ServerApp.token='' disables the token and no password is set) listens on the node's address",
+          message:
+            "Pod runs on the host network: Jupyter notebook server (runs code) on port 8888 of Pod 'p' (authentication off: --ServerApp.token='' disables the token and no password is set) listens on the node's address",
         },
       ],
     },
@@ -40,14 +63,33 @@ testRule(rule, {
       name: 'hostPort on the vLLM port',
       path: 'p.yaml',
       content: pod('', '  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    ports:\n    - {containerPort: 8000, hostPort: 80}\n'),
-      findings: [{ startLine: 10, startColumn: 29, endLine: 10, endColumn: 41, severity: 'high', objectPath: '/spec/containers/0/ports/0/hostPort', message: /^Container 'vllm' publishes vLLM OpenAI-compatible inference API on port 8000 .* on host port 80$/ }],
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 29,
+          endLine: 10,
+          endColumn: 41,
+          severity: 'high',
+          objectPath: '/spec/containers/0/ports/0/hostPort',
+          message: /^Container 'vllm' publishes vLLM OpenAI-compatible inference API on port 8000 .* on host port 80$/,
+        },
+      ],
     },
     {
       name: 'KubeRay head group on the host network',
       path: 'ray.yaml',
       content:
         'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: rc\nspec:\n  headGroupSpec:\n    template:\n      spec:\n        hostNetwork: true\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.9.0\n',
-      findings: [{ startLine: 9, startColumn: 9, endLine: 9, endColumn: 26, severity: 'critical', message: /^RayCluster head group runs on the host network: Ray dashboard and Jobs API/ }],
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 9,
+          endLine: 9,
+          endColumn: 26,
+          severity: 'critical',
+          message: /^RayCluster head group runs on the host network: Ray dashboard and Jobs API/,
+        },
+      ],
     },
   ],
 });

@@ -44,17 +44,54 @@ ${backendYaml}
 
 testRule(rule, {
   valid: [
-    { name: 'an Ingress alone, to an ordinary Service outside the scan', path: 'a.yaml', content: ingress('', '          service: {name: shop, port: {number: 80}}') },
-    { name: 'oauth2-proxy through nginx auth-url', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"\n') },
-    { name: 'basic auth', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: nb-users\n') },
-    { name: 'Traefik middleware', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    traefik.ingress.kubernetes.io/router.middlewares: auth-forward@kubernetescrd\n') },
-    { name: 'Jupyter with a token', path: 'a.yaml', content: backend(jupyter.replace("--ServerApp.token=''", '--ServerApp.token=$(TOKEN)')) + ingress('') },
-    { name: 'backend Service not in the scan', path: 'a.yaml', content: backend(jupyter) + ingress('', '          service: {name: other, port: {number: 80}}') },
-    { name: 'ALB with Cognito', path: 'a.yaml', content: backend(jupyter) + ingress('  annotations:\n    alb.ingress.kubernetes.io/auth-type: cognito\n') },
+    {
+      name: 'an Ingress alone, to an ordinary Service outside the scan',
+      path: 'a.yaml',
+      content: ingress('', '          service: {name: shop, port: {number: 80}}'),
+    },
+    {
+      name: 'oauth2-proxy through nginx auth-url',
+      path: 'a.yaml',
+      content:
+        backend(jupyter) + ingress('  annotations:\n    nginx.ingress.kubernetes.io/auth-url: "https://oauth2.example.com/oauth2/auth"\n'),
+    },
+    {
+      name: 'basic auth',
+      path: 'a.yaml',
+      content:
+        backend(jupyter) +
+        ingress(
+          '  annotations:\n    nginx.ingress.kubernetes.io/auth-type: basic\n    nginx.ingress.kubernetes.io/auth-secret: nb-users\n',
+        ),
+    },
+    {
+      name: 'Traefik middleware',
+      path: 'a.yaml',
+      content:
+        backend(jupyter) + ingress('  annotations:\n    traefik.ingress.kubernetes.io/router.middlewares: auth-forward@kubernetescrd\n'),
+    },
+    {
+      name: 'Jupyter with a token',
+      path: 'a.yaml',
+      content: backend(jupyter.replace("--ServerApp.token=''", '--ServerApp.token=$(TOKEN)')) + ingress(''),
+    },
+    {
+      name: 'backend Service not in the scan',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress('', '          service: {name: other, port: {number: 80}}'),
+    },
+    {
+      name: 'ALB with Cognito',
+      path: 'a.yaml',
+      content: backend(jupyter) + ingress('  annotations:\n    alb.ingress.kubernetes.io/auth-type: cognito\n'),
+    },
     {
       name: 'Istio ingress class with RequestAuthentication',
       path: 'a.yaml',
-      content: backend(jupyter) + ingress('  annotations:\n    kubernetes.io/ingress.class: istio\n') + '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\nspec:\n  jwtRules: [{issuer: "https://id.example.com"}]\n',
+      content:
+        backend(jupyter) +
+        ingress('  annotations:\n    kubernetes.io/ingress.class: istio\n') +
+        '---\napiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\nspec:\n  jwtRules: [{issuer: "https://id.example.com"}]\n',
     },
     { name: 'a plain web app', path: 'a.yaml', content: backend('      - name: web\n        image: nginx:1.27\n') + ingress('') },
   ],
@@ -65,7 +102,10 @@ testRule(rule, {
       content: ingress('', '          service: {name: ollama, port: {number: 11434}}'),
       findings: [
         {
-          startLine: 13, startColumn: 9, endLine: 14, endColumn: 57,
+          startLine: 13,
+          startColumn: 9,
+          endLine: 14,
+          endColumn: 57,
           severity: 'critical',
           message:
             "Ingress 'nb' (host nb.example.com) publishes Ollama API (pull, create and delete models) on port 11434 of the pods behind Service 'ollama' (not in the scan; recognised by port 11434) (authentication off: Ollama has no authentication) with no authentication annotation",
@@ -75,8 +115,20 @@ testRule(rule, {
     {
       name: 'a Service whose MLflow pods come from another chart',
       path: 'a.yaml',
-      content: '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: tracking\nspec:\n  selector: {app.kubernetes.io/name: mlflow}\n  ports:\n  - {name: web, port: 80, targetPort: 5000}\n---\n' + ingress('', '          service: {name: tracking, port: {name: web}}'),
-      findings: [{ startLine: 23, startColumn: 9, endLine: 24, endColumn: 55, severity: 'medium', message: /MLflow tracking server and model registry on port 5000 of the pods behind Service 'tracking' \(not in the scan; recognised by selector app.kubernetes.io\/name: mlflow\)/ }],
+      content:
+        '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: tracking\nspec:\n  selector: {app.kubernetes.io/name: mlflow}\n  ports:\n  - {name: web, port: 80, targetPort: 5000}\n---\n' +
+        ingress('', '          service: {name: tracking, port: {name: web}}'),
+      findings: [
+        {
+          startLine: 23,
+          startColumn: 9,
+          endLine: 24,
+          endColumn: 55,
+          severity: 'medium',
+          message:
+            /MLflow tracking server and model registry on port 5000 of the pods behind Service 'tracking' \(not in the scan; recognised by selector app.kubernetes.io\/name: mlflow\)/,
+        },
+      ],
     },
     {
       name: 'Jupyter without a token, port by name',
@@ -84,10 +136,14 @@ testRule(rule, {
       content: backend(jupyter) + ingress(''),
       findings: [
         {
-          startLine: 36, startColumn: 9, endLine: 37, endColumn: 49,
+          startLine: 36,
+          startColumn: 9,
+          endLine: 37,
+          endColumn: 49,
           severity: 'critical',
           objectPath: '/spec/rules/0/http/paths/0/backend',
-          message: "Ingress 'nb' (host nb.example.com) publishes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) with no authentication annotation",
+          message:
+            "Ingress 'nb' (host nb.example.com) publishes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token='' disables the token and no password is set) with no authentication annotation",
         },
       ],
     },
@@ -97,7 +153,17 @@ testRule(rule, {
       content:
         backend('      - name: ollama\n        image: ollama/ollama:0.3.12\n').replace('targetPort: 8888', 'targetPort: 11434') +
         'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: ollama\nspec:\n  backend:\n    serviceName: ai\n    servicePort: 80\n',
-      findings: [{ startLine: 28, startColumn: 3, endLine: 30, endColumn: 20, severity: 'critical', objectPath: '/spec/backend', message: /^Ingress 'ollama' publishes Ollama API/ }],
+      findings: [
+        {
+          startLine: 28,
+          startColumn: 3,
+          endLine: 30,
+          endColumn: 20,
+          severity: 'critical',
+          objectPath: '/spec/backend',
+          message: /^Ingress 'ollama' publishes Ollama API/,
+        },
+      ],
     },
     {
       name: 'Istio ingress class without any Istio authentication',
@@ -114,8 +180,20 @@ testRule(rule, {
     {
       name: 'Gradio app whose auth is not visible',
       path: 'a.yaml',
-      content: backend('      - name: demo\n        image: myorg/demo:1\n        env: [{name: GRADIO_SERVER_NAME, value: 0.0.0.0}, {name: GRADIO_SERVER_PORT, value: "8888"}]\n') + ingress(''),
-      findings: [{ startLine: 36, startColumn: 9, endLine: 37, endColumn: 49, severity: 'medium', message: /Gradio app on port 8888 .*authentication not visible/ }],
+      content:
+        backend(
+          '      - name: demo\n        image: myorg/demo:1\n        env: [{name: GRADIO_SERVER_NAME, value: 0.0.0.0}, {name: GRADIO_SERVER_PORT, value: "8888"}]\n',
+        ) + ingress(''),
+      findings: [
+        {
+          startLine: 36,
+          startColumn: 9,
+          endLine: 37,
+          endColumn: 49,
+          severity: 'medium',
+          message: /Gradio app on port 8888 .*authentication not visible/,
+        },
+      ],
     },
   ],
 });

@@ -60,13 +60,36 @@ spec:
 
 testRule(rule, {
   valid: [
-    { name: 'TLS for the host', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: [llm.example.com]\n    secretName: llm-tls\n') },
-    { name: 'TLS by wildcard', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n') },
-    { name: 'TLS entry without hosts', path: 'a.yaml', content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - secretName: default\n') },
-    { name: 'plain web app', path: 'a.yaml', content: backend('  - name: web\n    image: nginx:1.27\n    ports: [{containerPort: 8000}]\n') + ingress('') },
+    {
+      name: 'TLS for the host',
+      path: 'a.yaml',
+      content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: [llm.example.com]\n    secretName: llm-tls\n'),
+    },
+    {
+      name: 'TLS by wildcard',
+      path: 'a.yaml',
+      content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n'),
+    },
+    {
+      name: 'TLS entry without hosts',
+      path: 'a.yaml',
+      content: backend(vllm('--api-key, k')) + ingress('  tls:\n  - secretName: default\n'),
+    },
+    {
+      name: 'plain web app',
+      path: 'a.yaml',
+      content: backend('  - name: web\n    image: nginx:1.27\n    ports: [{containerPort: 8000}]\n') + ingress(''),
+    },
     { name: 'HTTPRoute on an HTTPS listener', path: 'a.yaml', content: backend(vllm('--api-key, k')) + gateway('HTTPS') + route() },
     { name: 'HTTPRoute whose Gateway is not in the scan', path: 'a.yaml', content: backend(vllm('--api-key, k')) + route() },
-    { name: 'HTTPRoute on a Gateway with both listeners, no section', path: 'a.yaml', content: backend(vllm('--api-key, k')) + gateway('HTTP').replace('  listeners:\n', '  listeners:\n  - {name: https, protocol: HTTPS, port: 443}\n') + route() },
+    {
+      name: 'HTTPRoute on a Gateway with both listeners, no section',
+      path: 'a.yaml',
+      content:
+        backend(vllm('--api-key, k')) +
+        gateway('HTTP').replace('  listeners:\n', '  listeners:\n  - {name: https, protocol: HTTPS, port: 443}\n') +
+        route(),
+    },
   ],
   invalid: [
     {
@@ -75,9 +98,13 @@ testRule(rule, {
       content: backend(vllm('--api-key, k')) + ingress(''),
       findings: [
         {
-          startLine: 32, startColumn: 9, endLine: 33, endColumn: 53,
+          startLine: 32,
+          startColumn: 9,
+          endLine: 33,
+          endColumn: 53,
           severity: 'high',
-          message: "Ingress 'llm' serves host llm.example.com without TLS in front of vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm'; its credentials travel in clear text",
+          message:
+            "Ingress 'llm' serves host llm.example.com without TLS in front of vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm'; its credentials travel in clear text",
         },
       ],
     },
@@ -85,7 +112,16 @@ testRule(rule, {
       name: 'wildcard does not cover a deeper host',
       path: 'a.yaml',
       content: backend(vllm('--model, m')) + ingress('  tls:\n  - hosts: ["*.example.com"]\n    secretName: wild\n', 'a.llm.example.com'),
-      findings: [{ startLine: 35, startColumn: 9, endLine: 36, endColumn: 53, severity: 'medium', message: /serves host a\.llm\.example\.com without TLS in front of vLLM/ }],
+      findings: [
+        {
+          startLine: 35,
+          startColumn: 9,
+          endLine: 36,
+          endColumn: 53,
+          severity: 'medium',
+          message: /serves host a\.llm\.example\.com without TLS in front of vLLM/,
+        },
+      ],
     },
     {
       name: 'HTTPRoute on a plain HTTP listener',
@@ -93,17 +129,32 @@ testRule(rule, {
       content: backend(vllm('--api-key, k')) + gateway('HTTP') + route(),
       findings: [
         {
-          startLine: 37, startColumn: 19, endLine: 37, endColumn: 42,
+          startLine: 37,
+          startColumn: 19,
+          endLine: 37,
+          endColumn: 42,
           severity: 'high',
-          message: "HTTPRoute 'llm' serves vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm' over plain HTTP (listener 'web' of Gateway 'public'); its credentials travel in clear text",
+          message:
+            "HTTPRoute 'llm' serves vLLM OpenAI-compatible inference API on port 8000 of Pod 'llm' over plain HTTP (listener 'web' of Gateway 'public'); its credentials travel in clear text",
         },
       ],
     },
     {
       name: 'default backend, no TLS',
       path: 'a.yaml',
-      content: backend(vllm('--model, m')) + 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: llm\nspec:\n  defaultBackend:\n    service: {name: llm, port: {number: 8000}}\n',
-      findings: [{ startLine: 26, startColumn: 3, endLine: 27, endColumn: 47, severity: 'medium', message: /^Ingress 'llm' serves every host without TLS in front of vLLM/ }],
+      content:
+        backend(vllm('--model, m')) +
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: llm\nspec:\n  defaultBackend:\n    service: {name: llm, port: {number: 8000}}\n',
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 3,
+          endLine: 27,
+          endColumn: 47,
+          severity: 'medium',
+          message: /^Ingress 'llm' serves every host without TLS in front of vLLM/,
+        },
+      ],
     },
   ],
 });

@@ -15,7 +15,7 @@ import {
 } from './lib/network.js';
 
 const DEPLOY =
-  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\nspec:\n  selector:\n    matchLabels: {app: vllm}\n  template:\n    metadata:\n      labels: {app: vllm}\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n        args: [--model, meta-llama/Llama-3.1-8B-Instruct, --api-key, $(VLLM_KEY)]\n        env: [{name: VLLM_KEY, valueFrom: {secretKeyRef: {name: vllm, key: key}}}]\n        ports: [{containerPort: 8000, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: vllm\nspec:\n  selector: {app: vllm}\n  ports:\n  - {port: 8000, targetPort: http}\n---\n";
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\nspec:\n  selector:\n    matchLabels: {app: vllm}\n  template:\n    metadata:\n      labels: {app: vllm}\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n        args: [--model, meta-llama/Llama-3.1-8B-Instruct, --api-key, $(VLLM_KEY)]\n        env: [{name: VLLM_KEY, valueFrom: {secretKeyRef: {name: vllm, key: key}}}]\n        ports: [{containerPort: 8000, name: http}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: vllm\nspec:\n  selector: {app: vllm}\n  ports:\n  - {port: 8000, targetPort: http}\n---\n';
 const INGRESS = (tls: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: vllm\nspec:\n${tls}  rules:\n  - host: llm.example.com\n    http:\n      paths:\n      - path: /v1\n        pathType: Prefix\n        backend:\n          service: {name: vllm, port: {number: 8000}}\n`;
 

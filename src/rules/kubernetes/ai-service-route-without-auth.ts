@@ -1,6 +1,16 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { describeReach, isGatewayRoute, lower, networkIndex, reachOfRouteBackend, routeAuth, routeBackends, routeOnInternalGateways, worstReach } from './lib/network.js';
+import {
+  describeReach,
+  isGatewayRoute,
+  lower,
+  networkIndex,
+  reachOfRouteBackend,
+  routeAuth,
+  routeBackends,
+  routeOnInternalGateways,
+  worstReach,
+} from './lib/network.js';
 
 const BACKEND =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ollama\n  namespace: llm\nspec:\n  selector:\n    matchLabels: {app: ollama}\n  template:\n    metadata:\n      labels: {app: ollama}\n    spec:\n      containers:\n      - name: ollama\n        image: ollama/ollama:0.3.12\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ollama\n  namespace: llm\nspec:\n  selector: {app: ollama}\n  ports:\n  - {port: 11434}\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ollama\n  namespace: llm\nspec:\n  parentRefs: [{name: public, namespace: gateway}]\n  hostnames: [llm.example.com]\n  rules:\n  - backendRefs:\n    - {name: ollama, port: 11434}\n';

@@ -28,10 +28,27 @@ testRule(rule, {
     {
       name: 'Unconfined at pod and container level',
       path: 'pod.yaml',
-      content: pod('', '  securityContext:\n    appArmorProfile:\n      type: Unconfined\n', '    securityContext:\n      appArmorProfile: {}\n'),
+      content: pod(
+        '',
+        '  securityContext:\n    appArmorProfile:\n      type: Unconfined\n',
+        '    securityContext:\n      appArmorProfile: {}\n',
+      ),
       findings: [
-        { startLine: 8, startColumn: 7, endLine: 8, endColumn: 23, message: "Pod sets AppArmor profile type 'Unconfined'", objectPath: '/spec/securityContext/appArmorProfile/type' },
-        { startLine: 13, startColumn: 7, endLine: 13, endColumn: 26, message: "Container 'app' sets an AppArmor profile without a type (RuntimeDefault or Localhost)" },
+        {
+          startLine: 8,
+          startColumn: 7,
+          endLine: 8,
+          endColumn: 23,
+          message: "Pod sets AppArmor profile type 'Unconfined'",
+          objectPath: '/spec/securityContext/appArmorProfile/type',
+        },
+        {
+          startLine: 13,
+          startColumn: 7,
+          endLine: 13,
+          endColumn: 26,
+          message: "Container 'app' sets an AppArmor profile without a type (RuntimeDefault or Localhost)",
+        },
       ],
     },
     {
@@ -56,7 +73,10 @@ spec:
 `,
       findings: [
         {
-          startLine: 11, startColumn: 9, endLine: 11, endColumn: 71,
+          startLine: 11,
+          startColumn: 9,
+          endLine: 11,
+          endColumn: 71,
           message: "Annotation sets AppArmor profile 'unconfined' for container 'app'",
           objectPath: '/spec/template/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1app',
         },

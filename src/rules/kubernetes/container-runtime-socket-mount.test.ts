@@ -34,28 +34,55 @@ testRule(rule, {
       content: pod('/var/run/docker.sock'),
       findings: [
         {
-          startLine: 18, startColumn: 7, endLine: 18, endColumn: 33,
+          startLine: 18,
+          startColumn: 7,
+          endLine: 18,
+          endColumn: 33,
           message: "Volume 'host' mounts the container runtime socket '/var/run/docker.sock' into 'agent'",
           objectPath: '/spec/volumes/1/hostPath/path',
           severity: 'critical',
         },
       ],
     },
-    { name: 'containerd socket', path: 'pod.yaml', content: pod('/run/containerd/containerd.sock'), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 44, severity: 'critical' }] },
-    { name: 'CRI-O socket in a non-standard place', path: 'pod.yaml', content: pod('/opt/crio/crio.sock'), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 32, severity: 'critical' }] },
+    {
+      name: 'containerd socket',
+      path: 'pod.yaml',
+      content: pod('/run/containerd/containerd.sock'),
+      findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 44, severity: 'critical' }],
+    },
+    {
+      name: 'CRI-O socket in a non-standard place',
+      path: 'pod.yaml',
+      content: pod('/opt/crio/crio.sock'),
+      findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 32, severity: 'critical' }],
+    },
     {
       name: 'the directory that holds the sockets',
       path: 'pod.yaml',
       content: pod('/var/run/'),
       findings: [
         {
-          startLine: 18, startColumn: 7, endLine: 18, endColumn: 22,
-          message: "Volume 'host' mounts host directory '/var/run/' into 'agent', which holds the container runtime socket /var/run/docker.sock",
+          startLine: 18,
+          startColumn: 7,
+          endLine: 18,
+          endColumn: 22,
+          message:
+            "Volume 'host' mounts host directory '/var/run/' into 'agent', which holds the container runtime socket /var/run/docker.sock",
           severity: 'high',
         },
       ],
     },
-    { name: 'Docker named pipe on Windows', path: 'pod.yaml', content: pod("'\\\\.\\pipe\\docker_engine'"), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 37, severity: 'critical' }] },
-    { name: 'the host root', path: 'pod.yaml', content: pod('/'), findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 14, severity: 'high' }] },
+    {
+      name: 'Docker named pipe on Windows',
+      path: 'pod.yaml',
+      content: pod("'\\\\.\\pipe\\docker_engine'"),
+      findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 37, severity: 'critical' }],
+    },
+    {
+      name: 'the host root',
+      path: 'pod.yaml',
+      content: pod('/'),
+      findings: [{ startLine: 18, startColumn: 7, endLine: 18, endColumn: 14, severity: 'high' }],
+    },
   ],
 });

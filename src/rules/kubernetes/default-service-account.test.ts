@@ -45,30 +45,54 @@ testRule(rule, {
     {
       name: 'default ServiceAccount opts out',
       path: 'pod.yaml',
-      content: 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: research}\nautomountServiceAccountToken: false\n---\n' + pod(''),
+      content:
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default, namespace: research}\nautomountServiceAccountToken: false\n---\n' +
+        pod(''),
     },
     {
       name: 'a ServingRuntime runs under the InferenceService account',
       path: 'rt.yaml',
-      content: 'apiVersion: serving.kserve.io/v1alpha1\nkind: ServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n',
+      content:
+        'apiVersion: serving.kserve.io/v1alpha1\nkind: ServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n',
     },
-    { name: 'a WorkflowTemplate gets its account when submitted', path: 'wft.yaml', content: workflow('').replace('kind: Workflow', 'kind: WorkflowTemplate') },
+    {
+      name: 'a WorkflowTemplate gets its account when submitted',
+      path: 'wft.yaml',
+      content: workflow('').replace('kind: Workflow', 'kind: WorkflowTemplate'),
+    },
     { name: 'Argo templates inherit the workflow service account', path: 'wf.yaml', content: workflow('  serviceAccountName: trainer\n') },
-    { name: 'Argo templates inherit automountServiceAccountToken', path: 'wf.yaml', content: workflow('  automountServiceAccountToken: false\n') },
+    {
+      name: 'Argo templates inherit automountServiceAccountToken',
+      path: 'wf.yaml',
+      content: workflow('  automountServiceAccountToken: false\n'),
+    },
   ],
   invalid: [
     {
       name: 'an Argo workflow without a service account',
       path: 'wf.yaml',
       content: workflow(''),
-      findings: [{ startLine: 9, startColumn: 5, endLine: 11, endColumn: 36, message: "Workflow 'train' (template 'main') runs as the default service account of namespace 'research' with its API token mounted", objectPath: '/spec/templates/0' }],
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 5,
+          endLine: 11,
+          endColumn: 36,
+          message:
+            "Workflow 'train' (template 'main') runs as the default service account of namespace 'research' with its API token mounted",
+          objectPath: '/spec/templates/0',
+        },
+      ],
     },
     {
       path: 'pod.yaml',
       content: pod(''),
       findings: [
         {
-          startLine: 6, startColumn: 1, endLine: 9, endColumn: 52,
+          startLine: 6,
+          startColumn: 1,
+          endLine: 9,
+          endColumn: 52,
           message: "Pod 'nb' runs as the default service account of namespace 'research' with its API token mounted",
           objectPath: '/spec',
           severity: 'low',
@@ -81,8 +105,12 @@ testRule(rule, {
       content: binding + pod('  serviceAccountName: default\n'),
       findings: [
         {
-          startLine: 17, startColumn: 3, endLine: 17, endColumn: 30,
-          message: "Pod 'nb' runs as the default service account of namespace 'research' with its API token mounted, and that account is granted roles by RoleBinding 'default-edit' (edit)",
+          startLine: 17,
+          startColumn: 3,
+          endLine: 17,
+          endColumn: 30,
+          message:
+            "Pod 'nb' runs as the default service account of namespace 'research' with its API token mounted, and that account is granted roles by RoleBinding 'default-edit' (edit)",
           objectPath: '/spec/serviceAccountName',
           severity: 'medium',
         },
@@ -91,8 +119,20 @@ testRule(rule, {
     {
       name: 'a cluster-wide grant to the default account: high',
       path: 'pod.yaml',
-      content: binding.replace('kind: RoleBinding', 'kind: ClusterRoleBinding').replace('  name: default\n', '  name: default\n  namespace: research\n') + pod(''),
-      findings: [{ startLine: 17, startColumn: 1, endLine: 20, endColumn: 52, severity: 'high', message: /granted roles by ClusterRoleBinding 'default-edit' \(edit\)$/ }],
+      content:
+        binding
+          .replace('kind: RoleBinding', 'kind: ClusterRoleBinding')
+          .replace('  name: default\n', '  name: default\n  namespace: research\n') + pod(''),
+      findings: [
+        {
+          startLine: 17,
+          startColumn: 1,
+          endLine: 20,
+          endColumn: 52,
+          severity: 'high',
+          message: /granted roles by ClusterRoleBinding 'default-edit' \(edit\)$/,
+        },
+      ],
     },
     {
       name: 'a binding in another namespace does not raise the severity',
@@ -115,7 +155,8 @@ describe('K8S-0106 fix', () => {
 
 describe('K8S-0106 on custom resources found by search', () => {
   it('reports but writes no pod field into an unknown schema', () => {
-    const content = 'apiVersion: example.com/v1\nkind: ModelDeployment\nmetadata: {name: m, namespace: ml}\nspec:\n  containers:\n  - name: server\n    image: acme/server:1.0\n';
+    const content =
+      'apiVersion: example.com/v1\nkind: ModelDeployment\nmetadata: {name: m, namespace: ml}\nspec:\n  containers:\n  - name: server\n    image: acme/server:1.0\n';
     const { findings } = runRule(rule, { path: 'cr.yaml', content });
     expect(findings).toHaveLength(1);
     expect(findings[0].fix).toBeUndefined();

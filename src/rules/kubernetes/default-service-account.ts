@@ -34,7 +34,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'nsa-cisa', control: 'service-account-tokens' },
     ],
     rationale:
-      'Every pod that names no service account runs as its namespace\'s `default` account. Its identity is shared by everything in the namespace: a permission granted to it for one workload is granted to all, and every pod that mounts its token can use them. The finding is medium when the scan contains a RoleBinding that grants the namespace\'s `default` account a role, and high when that grant is cluster-wide (a ClusterRoleBinding) or cluster-admin.',
+      "Every pod that names no service account runs as its namespace's `default` account. Its identity is shared by everything in the namespace: a permission granted to it for one workload is granted to all, and every pod that mounts its token can use them. The finding is medium when the scan contains a RoleBinding that grants the namespace's `default` account a role, and high when that grant is cluster-wide (a ClusterRoleBinding) or cluster-admin.",
     remediation:
       'Give each workload its own ServiceAccount (`serviceAccountName`), grant roles to that account only, and set `automountServiceAccountToken: false` on the `default` ServiceAccount or in pods that do not call the API.',
     references: [
@@ -46,7 +46,8 @@ export default defineRule<K8sSetDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\n  namespace: research\nspec:\n  containers:\n  - name: jupyter\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\n  namespace: research\nspec:\n  containers:\n  - name: jupyter\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
         },
       ],
       good: [
@@ -77,7 +78,11 @@ export default defineRule<K8sSetDocument>({
           `${podLabel(pod)} runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
           (granted ? `, and that account is granted roles by ${granted}` : ''),
         at: (t.explicit ? t.explicitPath : undefined) ?? serviceAccountOf(pod).path ?? pod.specPath,
-        severity: bindings.some((b) => b.object.kind === 'ClusterRoleBinding' || roleRefOf(b)?.name === 'cluster-admin') ? 'high' : bindings.length > 0 ? 'medium' : 'low',
+        severity: bindings.some((b) => b.object.kind === 'ClusterRoleBinding' || roleRefOf(b)?.name === 'cluster-admin')
+          ? 'high'
+          : bindings.length > 0
+            ? 'medium'
+            : 'low',
         ...(edit ? { fix: { description: 'Set automountServiceAccountToken: false in the pod spec', edits: [edit] } } : {}),
       });
     }

@@ -43,7 +43,11 @@ testRule(rule, {
     { name: 'other device nodes are not GPUs', path: 'pod.yaml', content: pod('/dev/fuse') },
     { name: 'a prefix that is not the device directory', path: 'pod.yaml', content: pod('/devices') },
     { name: 'the NVIDIA device plugin DaemonSet', path: 'ds.yaml', content: daemonSet('nvcr.io/nvidia/k8s-device-plugin:v0.17.0') },
-    { name: 'the GPU Operator validator', path: 'ds.yaml', content: daemonSet('nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.0') },
+    {
+      name: 'the GPU Operator validator',
+      path: 'ds.yaml',
+      content: daemonSet('nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.0'),
+    },
   ],
   invalid: [
     {
@@ -63,14 +67,27 @@ testRule(rule, {
       content: pod('/dev/nvidia0'),
       findings: [
         {
-          startLine: 15, startColumn: 7, endLine: 15, endColumn: 25,
+          startLine: 15,
+          startColumn: 7,
+          endLine: 15,
+          endColumn: 25,
           message: "Volume 'dev' mounts host path '/dev/nvidia0' (NVIDIA GPU device nodes) into 'infer', outside the GPU device plugin",
           objectPath: '/spec/volumes/0/hostPath/path',
           severity: 'high',
         },
       ],
     },
-    { name: 'all of /dev', path: 'pod.yaml', content: pod('/dev/'), findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 18, message: /every device of the node/ }] },
-    { name: 'render nodes', path: 'pod.yaml', content: pod('/dev/dri/renderD128'), findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 32 }] },
+    {
+      name: 'all of /dev',
+      path: 'pod.yaml',
+      content: pod('/dev/'),
+      findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 18, message: /every device of the node/ }],
+    },
+    {
+      name: 'render nodes',
+      path: 'pod.yaml',
+      content: pod('/dev/dri/renderD128'),
+      findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 32 }],
+    },
   ],
 });

@@ -55,7 +55,12 @@ export default defineRule<PodSpecDocument>({
             ? setValueEdit(pod.owner, [...c.path, 'resources', 'limits', r.name], scalar(r.value))
             : setValueEdit(pod.owner, [...c.path, 'resources', 'requests', r.name], scalar(limit));
         const fix = edit
-          ? { fix: { description: limit === undefined ? `Set the ${r.name} limit to the request` : `Set the ${r.name} request to the limit`, edits: [edit] } }
+          ? {
+              fix: {
+                description: limit === undefined ? `Set the ${r.name} limit to the request` : `Set the ${r.name} request to the limit`,
+                edits: [edit],
+              },
+            }
           : {};
         ctx.report({
           ...fix,

@@ -22,7 +22,15 @@ testRule(rule, {
       path: 'pod.yaml',
       content: pod('  hostNetwork: true\n  hostPID: true\n  hostIPC: yes\n'),
       findings: [
-        { startLine: 7, startColumn: 3, endLine: 7, endColumn: 16, message: /process ID namespace.*\(hostPID: true\)$/, objectPath: '/spec/hostPID', evidence: 'hostPID: true' },
+        {
+          startLine: 7,
+          startColumn: 3,
+          endLine: 7,
+          endColumn: 16,
+          message: /process ID namespace.*\(hostPID: true\)$/,
+          objectPath: '/spec/hostPID',
+          evidence: 'hostPID: true',
+        },
         { startLine: 8, startColumn: 3, endLine: 8, endColumn: 15, message: /IPC namespace/, objectPath: '/spec/hostIPC' },
         { startLine: 6, startColumn: 3, endLine: 6, endColumn: 20, message: /network namespace/, objectPath: '/spec/hostNetwork' },
       ],
@@ -45,7 +53,9 @@ spec:
           - name: eval
             image: eval:1
 `,
-      findings: [{ startLine: 11, startColumn: 11, endLine: 11, endColumn: 28, objectPath: '/spec/jobTemplate/spec/template/spec/hostNetwork' }],
+      findings: [
+        { startLine: 11, startColumn: 11, endLine: 11, endColumn: 28, objectPath: '/spec/jobTemplate/spec/template/spec/hostNetwork' },
+      ],
     },
   ],
 });

@@ -24,12 +24,18 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'pod-security' },
     ],
     rationale:
-      'hostPID, hostIPC and hostNetwork remove the isolation between the pod and the node. With hostPID a container sees every process of the node (including other tenants\' model servers and their environment), with hostIPC it shares memory segments, and with hostNetwork it listens on node interfaces and reaches the kubelet, the cloud metadata service and node-local daemons that trust localhost. Pod Security Admission rejects all three at baseline.',
+      "hostPID, hostIPC and hostNetwork remove the isolation between the pod and the node. With hostPID a container sees every process of the node (including other tenants' model servers and their environment), with hostIPC it shares memory segments, and with hostNetwork it listens on node interfaces and reaches the kubelet, the cloud metadata service and node-local daemons that trust localhost. Pod Security Admission rejects all three at baseline.",
     remediation:
       'Remove `hostPID`, `hostIPC` and `hostNetwork` from the pod spec (or set them to `false`). Expose services through a Service or an Ingress instead of the node network, and share data between containers of a pod with volumes (an `emptyDir` with `medium: Memory` for shared memory).',
     references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/security/linux-kernel-security-constraints/', PSA_CHECKS],
     examples: {
-      bad: [{ path: 'pod.yaml', content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: trainer\nspec:\n  hostIPC: true\n  containers:\n  - name: trainer\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n' }],
+      bad: [
+        {
+          path: 'pod.yaml',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: trainer\nspec:\n  hostIPC: true\n  containers:\n  - name: trainer\n    image: pytorch/pytorch:2.4.0-cuda12.1-cudnn9-runtime\n',
+        },
+      ],
       good: [
         {
           path: 'pod.yaml',

@@ -5,9 +5,22 @@ import { isSet, mapping, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
 /** Host paths that hand over the node: its configuration, kernel interfaces, container runtime or kubelet. */
 const SENSITIVE = [
-  '/etc', '/root', '/boot', '/proc', '/sys', '/var/lib/kubelet', '/var/lib/docker', '/var/lib/containerd',
-  '/var/run/docker.sock', '/run/docker.sock', '/var/run/containerd', '/run/containerd', '/var/run/crio', '/run/crio',
-  '/var/run/cri-dockerd.sock', '/run/cri-dockerd.sock',
+  '/etc',
+  '/root',
+  '/boot',
+  '/proc',
+  '/sys',
+  '/var/lib/kubelet',
+  '/var/lib/docker',
+  '/var/lib/containerd',
+  '/var/run/docker.sock',
+  '/run/docker.sock',
+  '/var/run/containerd',
+  '/run/containerd',
+  '/var/run/crio',
+  '/run/crio',
+  '/var/run/cri-dockerd.sock',
+  '/run/cri-dockerd.sock',
 ];
 
 function normalizePath(p: string): string {
@@ -36,7 +49,7 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'pod-security' },
     ],
     rationale:
-      'A hostPath volume mounts a directory of the node into the pod. The container runtime socket, the kubelet\'s directory, `/etc`, `/proc` or `/` are a direct path to root on the node and to every other pod\'s secrets; even a harmless-looking data directory lets one workload read or poison another\'s files (model weights, caches) and survives the pod. Pod Security Admission rejects any hostPath volume at baseline.',
+      "A hostPath volume mounts a directory of the node into the pod. The container runtime socket, the kubelet's directory, `/etc`, `/proc` or `/` are a direct path to root on the node and to every other pod's secrets; even a harmless-looking data directory lets one workload read or poison another's files (model weights, caches) and survives the pod. Pod Security Admission rejects any hostPath volume at baseline.",
     remediation:
       'Replace the hostPath volume: model weights and datasets belong in a PersistentVolumeClaim (or a read-only `image` volume), scratch space in an `emptyDir`, configuration in a ConfigMap or Secret. Node agents that need host files belong in a dedicated namespace with a privileged Pod Security level.',
     references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/concepts/storage/volumes/#hostpath', PSA_CHECKS],

@@ -22,9 +22,20 @@ testRule(rule, {
   invalid: [
     {
       path: 'pod.yaml',
-      content: pod('    ports:\n    - containerPort: 8080\n      hostPort: 80\n    - containerPort: 9090\n', '    ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]\n'),
+      content: pod(
+        '    ports:\n    - containerPort: 8080\n      hostPort: 80\n    - containerPort: 9090\n',
+        '    ports: [{containerPort: 53, hostPort: 53, protocol: UDP}]\n',
+      ),
       findings: [
-        { startLine: 11, startColumn: 7, endLine: 11, endColumn: 19, message: "Container 'app' binds host port 80", objectPath: '/spec/containers/0/ports/0/hostPort', evidence: 'hostPort: 80' },
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 19,
+          message: "Container 'app' binds host port 80",
+          objectPath: '/spec/containers/0/ports/0/hostPort',
+          evidence: 'hostPort: 80',
+        },
         { startLine: 16, startColumn: 33, endLine: 16, endColumn: 45, message: "Init container 'init' binds host port 53" },
       ],
     },

@@ -19,10 +19,14 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'network-separation' },
     ],
     rationale:
-      'HTTP and TCP probes and lifecycle hooks are sent by the kubelet, from the node\'s network. Setting their `host` makes the kubelet connect wherever the pod author chooses: node-local services bound to 127.0.0.1, the cloud metadata endpoint, or other internal hosts (server-side request forgery, with the result visible in events and probe status). Pod Security Admission rejects any non-empty `host` in probes and lifecycle handlers at baseline since policy v1.34.',
+      "HTTP and TCP probes and lifecycle hooks are sent by the kubelet, from the node's network. Setting their `host` makes the kubelet connect wherever the pod author chooses: node-local services bound to 127.0.0.1, the cloud metadata endpoint, or other internal hosts (server-side request forgery, with the result visible in events and probe status). Pod Security Admission rejects any non-empty `host` in probes and lifecycle handlers at baseline since policy v1.34.",
     remediation:
-      'Remove `host` from `httpGet` and `tcpSocket` in probes and lifecycle hooks: the kubelet then targets the pod\'s own IP. To check an HTTP virtual host, set a `Host` header in `httpGet.httpHeaders` instead.',
-    references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes', PSA_CHECKS],
+      "Remove `host` from `httpGet` and `tcpSocket` in probes and lifecycle hooks: the kubelet then targets the pod's own IP. To check an HTTP virtual host, set a `Host` header in `httpGet.httpHeaders` instead.",
+    references: [
+      `${PSS_DOC}#baseline`,
+      'https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#http-probes',
+      PSA_CHECKS,
+    ],
     examples: {
       bad: [
         {

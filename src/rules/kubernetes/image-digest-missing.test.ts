@@ -22,7 +22,17 @@ testRule(rule, {
     {
       path: 'pod.yaml',
       content: pod('vllm/vllm-openai:v0.6.3'),
-      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 35, message: "Container 'app' uses image 'vllm/vllm-openai:v0.6.3' by tag, not by digest", severity: 'low', evidence: 'image: vllm/vllm-openai:v0.6.3' }],
+      findings: [
+        {
+          startLine: 8,
+          startColumn: 5,
+          endLine: 8,
+          endColumn: 35,
+          message: "Container 'app' uses image 'vllm/vllm-openai:v0.6.3' by tag, not by digest",
+          severity: 'low',
+          evidence: 'image: vllm/vllm-openai:v0.6.3',
+        },
+      ],
     },
   ],
 });

@@ -23,7 +23,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: tgi\nspec:\n  containers:\n  - name: tgi\n    image: ghcr.io/huggingface/text-generation-inference:2.4.0\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: tgi\nspec:\n  containers:\n  - name: tgi\n    image: ghcr.io/huggingface/text-generation-inference:2.4.0\n',
         },
       ],
       good: [

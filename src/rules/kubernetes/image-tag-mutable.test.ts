@@ -15,10 +15,21 @@ testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('vllm/vllm-openai:v0.6.3') },
     { name: 'registry with a port and a tag', path: 'pod.yaml', content: pod('registry.local:5000/ml/vllm:v0.6.3') },
-    { name: 'latest pinned by digest', path: 'pod.yaml', content: pod('ollama/ollama:latest@sha256:0a7f0e5c6a3f2b1d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e') },
-    { name: 'digest without a tag', path: 'pod.yaml', content: pod('ollama/ollama@sha256:0a7f0e5c6a3f2b1d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e') },
+    {
+      name: 'latest pinned by digest',
+      path: 'pod.yaml',
+      content: pod('ollama/ollama:latest@sha256:0a7f0e5c6a3f2b1d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e'),
+    },
+    {
+      name: 'digest without a tag',
+      path: 'pod.yaml',
+      content: pod('ollama/ollama@sha256:0a7f0e5c6a3f2b1d9e8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e'),
+    },
     { name: 'unrendered template value', path: 'pod.yaml', content: pod('"$(IMAGE)"') },
-    { name: 'KServe model component without an image', path: 'isvc.yaml', content: `apiVersion: serving.kserve.io/v1beta1
+    {
+      name: 'KServe model component without an image',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata:
   name: llama
@@ -27,19 +38,38 @@ spec:
     model:
       modelFormat: {name: huggingface}
       storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
-` },
+`,
+    },
   ],
   invalid: [
     {
       path: 'pod.yaml',
       content: pod('ollama/ollama:latest'),
-      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 32, message: "Container 'app' uses the mutable tag ':latest' of image 'ollama/ollama'", objectPath: '/spec/containers/0/image', severity: 'medium' }],
+      findings: [
+        {
+          startLine: 8,
+          startColumn: 5,
+          endLine: 8,
+          endColumn: 32,
+          message: "Container 'app' uses the mutable tag ':latest' of image 'ollama/ollama'",
+          objectPath: '/spec/containers/0/image',
+          severity: 'medium',
+        },
+      ],
     },
     {
       name: 'no tag, registry with a port',
       path: 'pod.yaml',
       content: pod('registry.local:5000/ml/vllm'),
-      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 39, message: "Container 'app' uses image 'registry.local:5000/ml/vllm' without a tag, so it runs whatever ':latest' is at pull time" }],
+      findings: [
+        {
+          startLine: 8,
+          startColumn: 5,
+          endLine: 8,
+          endColumn: 39,
+          message: "Container 'app' uses image 'registry.local:5000/ml/vllm' without a tag, so it runs whatever ':latest' is at pull time",
+        },
+      ],
     },
     {
       name: 'init container of a RayCluster worker group',
@@ -60,7 +90,16 @@ spec:
         - name: worker
           image: rayproject/ray:2.38.0-gpu
 `,
-      findings: [{ startLine: 12, startColumn: 11, endLine: 12, endColumn: 25, message: /^Init container 'wait' uses image 'busybox' without a tag/, objectPath: '/spec/workerGroupSpecs/0/template/spec/initContainers/0/image' }],
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 11,
+          endLine: 12,
+          endColumn: 25,
+          message: /^Init container 'wait' uses image 'busybox' without a tag/,
+          objectPath: '/spec/workerGroupSpecs/0/template/spec/initContainers/0/image',
+        },
+      ],
     },
   ],
 });

@@ -23,13 +23,15 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:latest\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:latest\n',
         },
       ],
       good: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.4.7\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n  containers:\n  - name: ollama\n    image: ollama/ollama:0.4.7\n',
         },
       ],
     },
@@ -39,8 +41,13 @@ export default defineRule<PodSpecDocument>({
       if (typeof c.container.image !== 'string') continue;
       const ref = parseImage(c.container.image);
       if (!ref || ref.digest) continue;
-      if (ref.tag === undefined) ctx.report({ message: `${describe(c)} uses image '${ref.repository}' without a tag, so it runs whatever ':latest' is at pull time`, at: [...c.path, 'image'] });
-      else if (ref.tag === 'latest') ctx.report({ message: `${describe(c)} uses the mutable tag ':latest' of image '${ref.repository}'`, at: [...c.path, 'image'] });
+      if (ref.tag === undefined)
+        ctx.report({
+          message: `${describe(c)} uses image '${ref.repository}' without a tag, so it runs whatever ':latest' is at pull time`,
+          at: [...c.path, 'image'],
+        });
+      else if (ref.tag === 'latest')
+        ctx.report({ message: `${describe(c)} uses the mutable tag ':latest' of image '${ref.repository}'`, at: [...c.path, 'image'] });
     }
   },
 });

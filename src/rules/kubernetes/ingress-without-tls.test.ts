@@ -45,15 +45,34 @@ spec:
 
 testRule(rule, {
   valid: [
-    { name: 'tls covers the host', path: 'ing.yaml', content: ingress(`  tls:\n  - hosts: [shop.example.com]\n    secretName: t\n  rules:\n${rule0('shop.example.com')}`) },
-    { name: 'a wildcard certificate', path: 'ing.yaml', content: ingress(`  tls:\n  - hosts: ['*.example.com']\n  rules:\n${rule0('shop.example.com')}`) },
-    { name: 'a tls entry without hosts covers every host', path: 'ing.yaml', content: ingress(`  tls:\n  - secretName: t\n  rules:\n${rule0('shop.example.com')}`) },
+    {
+      name: 'tls covers the host',
+      path: 'ing.yaml',
+      content: ingress(`  tls:\n  - hosts: [shop.example.com]\n    secretName: t\n  rules:\n${rule0('shop.example.com')}`),
+    },
+    {
+      name: 'a wildcard certificate',
+      path: 'ing.yaml',
+      content: ingress(`  tls:\n  - hosts: ['*.example.com']\n  rules:\n${rule0('shop.example.com')}`),
+    },
+    {
+      name: 'a tls entry without hosts covers every host',
+      path: 'ing.yaml',
+      content: ingress(`  tls:\n  - secretName: t\n  rules:\n${rule0('shop.example.com')}`),
+    },
     {
       name: 'the ALB terminates TLS',
       path: 'ing.yaml',
-      content: ingress(`  rules:\n${rule0('shop.example.com')}`, '  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:eu-west-1:1:certificate/x\n'),
+      content: ingress(
+        `  rules:\n${rule0('shop.example.com')}`,
+        '  annotations:\n    alb.ingress.kubernetes.io/certificate-arn: arn:aws:acm:eu-west-1:1:certificate/x\n',
+      ),
     },
-    { name: 'an AI service is K8S-0152\u2019s finding', path: 'ing.yaml', content: vllm + ingress(`  rules:\n${rule0('llm.example.com')}`) },
+    {
+      name: 'an AI service is K8S-0152\u2019s finding',
+      path: 'ing.yaml',
+      content: vllm + ingress(`  rules:\n${rule0('llm.example.com')}`),
+    },
   ],
   invalid: [
     {
@@ -62,7 +81,10 @@ testRule(rule, {
       content: ingress(`  rules:\n${rule0('shop.example.com')}`),
       findings: [
         {
-          startLine: 7, startColumn: 5, endLine: 7, endColumn: 27,
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 27,
           message: "Ingress 'web' serves host shop.example.com over plain HTTP: no tls entry covers it",
           objectPath: '/spec/rules/0/host',
           severity: 'low',
@@ -72,10 +94,19 @@ testRule(rule, {
     {
       name: 'a host outside the certificate, and a rule without host',
       path: 'ing.yaml',
-      content: ingress(`  tls:\n  - hosts: [a.example.com]\n  rules:\n${rule0('a.example.com')}${rule0('b.example.com')}  - http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n`),
+      content: ingress(
+        `  tls:\n  - hosts: [a.example.com]\n  rules:\n${rule0('a.example.com')}${rule0('b.example.com')}  - http:\n      paths:\n      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}\n`,
+      ),
       findings: [
         { startLine: 20, startColumn: 5, endLine: 20, endColumn: 24, message: /host b\.example\.com over plain HTTP/ },
-        { startLine: 31, startColumn: 5, endLine: 33, endColumn: 89, message: "Ingress 'web' serves every host over plain HTTP: no tls entry covers it", objectPath: '/spec/rules/2' },
+        {
+          startLine: 31,
+          startColumn: 5,
+          endLine: 33,
+          endColumn: 89,
+          message: "Ingress 'web' serves every host over plain HTTP: no tls entry covers it",
+          objectPath: '/spec/rules/2',
+        },
       ],
     },
     {

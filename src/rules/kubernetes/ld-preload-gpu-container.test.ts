@@ -25,8 +25,12 @@ testRule(rule, {
       content: pod('    - name: LD_PRELOAD\n      value: ./poc.so\n' + GPU),
       findings: [
         {
-          startLine: 10, startColumn: 7, endLine: 11, endColumn: 22,
-          message: "Container 'job' is a GPU container and sets LD_PRELOAD to './poc.so': on NVIDIA Container Toolkit 1.17.7 and earlier the host-side hook loads it as root (CVE-2025-23266)",
+          startLine: 10,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 22,
+          message:
+            "Container 'job' is a GPU container and sets LD_PRELOAD to './poc.so': on NVIDIA Container Toolkit 1.17.7 and earlier the host-side hook loads it as root (CVE-2025-23266)",
           objectPath: '/spec/containers/0/env/0',
           severity: 'high',
         },
@@ -35,7 +39,10 @@ testRule(rule, {
     {
       name: 'GPU runtime class, value from a ConfigMap',
       path: 'pod.yaml',
-      content: pod('    - name: LD_PRELOAD\n      valueFrom:\n        configMapKeyRef: {name: x, key: y}\n', '  runtimeClassName: nvidia\n'),
+      content: pod(
+        '    - name: LD_PRELOAD\n      valueFrom:\n        configMapKeyRef: {name: x, key: y}\n',
+        '  runtimeClassName: nvidia\n',
+      ),
       findings: [{ startLine: 11, startColumn: 7, endLine: 13, endColumn: 43, message: /sets LD_PRELOAD from a reference/ }],
     },
     {

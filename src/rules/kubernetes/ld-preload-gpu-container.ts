@@ -18,7 +18,7 @@ export default defineRule<PodSpecDocument>({
     rationale:
       'The NVIDIA Container Toolkit runs an OCI `createContainer` hook on the host, as root, for every GPU container. Up to version 1.17.7 (GPU Operator 25.3.0) the hook inherited the container\'s environment, so `LD_PRELOAD` pointing at a library inside the image made the host-side hook load attacker code: a three-line container escape to root on the GPU node (CVE-2025-23266, "NVIDIAScape", CVSS 9.0). Legitimate GPU workloads have no need to preload libraries through the pod spec, so the variable in a GPU container is either an exploit attempt or a risk worth removing even on patched nodes.',
     remediation:
-      'Remove `LD_PRELOAD` from GPU containers (load the library from the application, or build it into the image\'s linker configuration). Upgrade the NVIDIA Container Toolkit to 1.17.8 or later (GPU Operator 25.3.1 or later); on older versions disable the `enable-cuda-compat` hook (`features.disable-cuda-compat-lib-hook = true`).',
+      "Remove `LD_PRELOAD` from GPU containers (load the library from the application, or build it into the image's linker configuration). Upgrade the NVIDIA Container Toolkit to 1.17.8 or later (GPU Operator 25.3.1 or later); on older versions disable the `enable-cuda-compat` hook (`features.disable-cuda-compat-lib-hook = true`).",
     references: [
       'https://nvd.nist.gov/vuln/detail/CVE-2025-23266',
       'https://docs.nvidia.com/datacenter/cloud-native/container-toolkit/latest/release-notes.html',

@@ -18,9 +18,24 @@ testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod(VLLM, `    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--revision", "${SHA}"]\n`) },
     { name: 'local model directory', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "/models/llama"]\n') },
-    { name: 'hub offline', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n    env:\n    - {name: HF_HUB_OFFLINE, value: "1"}\n') },
-    { name: 'TGI pinned through the environment', path: 'pod.yaml', content: pod(TGI, `    env:\n    - {name: MODEL_ID, value: bigscience/bloom-560m}\n    - {name: REVISION, value: ${SHA}}\n`) },
-    { name: 'download pinned, then served from disk', path: 'pod.yaml', content: pod('python:3.12-slim', `    command: ["sh", "-c", "huggingface-cli download acme/x --revision ${SHA} --local-dir /m && vllm serve /m"]\n`) },
+    {
+      name: 'hub offline',
+      path: 'pod.yaml',
+      content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n    env:\n    - {name: HF_HUB_OFFLINE, value: "1"}\n'),
+    },
+    {
+      name: 'TGI pinned through the environment',
+      path: 'pod.yaml',
+      content: pod(TGI, `    env:\n    - {name: MODEL_ID, value: bigscience/bloom-560m}\n    - {name: REVISION, value: ${SHA}}\n`),
+    },
+    {
+      name: 'download pinned, then served from disk',
+      path: 'pod.yaml',
+      content: pod(
+        'python:3.12-slim',
+        `    command: ["sh", "-c", "huggingface-cli download acme/x --revision ${SHA} --local-dir /m && vllm serve /m"]\n`,
+      ),
+    },
     { name: 'a URL is not a hub id', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "s3://bucket/llama"]\n') },
   ],
   invalid: [
@@ -29,8 +44,12 @@ testRule(rule, {
       content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n'),
       findings: [
         {
-          startLine: 9, startColumn: 23, endLine: 9, endColumn: 57,
-          message: "Container 'server' pulls 'meta-llama/Llama-3.1-8B-Instruct' from the Hugging Face Hub with vLLM without a pinned revision",
+          startLine: 9,
+          startColumn: 23,
+          endLine: 9,
+          endColumn: 57,
+          message:
+            "Container 'server' pulls 'meta-llama/Llama-3.1-8B-Instruct' from the Hugging Face Hub with vLLM without a pinned revision",
           objectPath: '/spec/containers/0/args/1',
           severity: 'medium',
         },
@@ -39,22 +58,53 @@ testRule(rule, {
     {
       name: 'vllm serve in a script, revision a branch',
       path: 'pod.yaml',
-      content: pod('python:3.12-slim', '    command:\n    - bash\n    - -c\n    - exec vllm serve Qwen/Qwen2.5-7B-Instruct --revision main --port 8000\n'),
-      findings: [{ startLine: 12, startColumn: 23, endLine: 12, endColumn: 47, message: "Container 'server' pulls 'Qwen/Qwen2.5-7B-Instruct' with vLLM at revision 'main', a branch or tag that can move; pin a commit id", severity: 'low' }],
+      content: pod(
+        'python:3.12-slim',
+        '    command:\n    - bash\n    - -c\n    - exec vllm serve Qwen/Qwen2.5-7B-Instruct --revision main --port 8000\n',
+      ),
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 23,
+          endLine: 12,
+          endColumn: 47,
+          message:
+            "Container 'server' pulls 'Qwen/Qwen2.5-7B-Instruct' with vLLM at revision 'main', a branch or tag that can move; pin a commit id",
+          severity: 'low',
+        },
+      ],
     },
     {
       name: 'TGI MODEL_ID without REVISION',
       path: 'pod.yaml',
       content: pod(TGI, '    env:\n    - name: MODEL_ID\n      value: bigscience/bloom-560m\n'),
-      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 35, message: /pulls 'bigscience\/bloom-560m' .* with TGI without a pinned revision|with TGI without/, objectPath: '/spec/containers/0/env/0/value' }],
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 35,
+          message: /pulls 'bigscience\/bloom-560m' .* with TGI without a pinned revision|with TGI without/,
+          objectPath: '/spec/containers/0/env/0/value',
+        },
+      ],
     },
     {
       name: 'hf download in an init container, SGLang and TGI flags',
       path: 'pod.yaml',
-      content: pod(TGI, '    args: ["--model-id", "acme/tgi-model"]\n  initContainers:\n  - name: fetch\n    image: python:3.12-slim\n    command: ["hf", "download", "--repo-type", "model", "acme/weights"]\n  - name: sglang\n    image: lmsysorg/sglang:v0.3.5\n    command: ["python3", "-m", "sglang.launch_server", "--model-path=acme/sg"]\n'),
+      content: pod(
+        TGI,
+        '    args: ["--model-id", "acme/tgi-model"]\n  initContainers:\n  - name: fetch\n    image: python:3.12-slim\n    command: ["hf", "download", "--repo-type", "model", "acme/weights"]\n  - name: sglang\n    image: lmsysorg/sglang:v0.3.5\n    command: ["python3", "-m", "sglang.launch_server", "--model-path=acme/sg"]\n',
+      ),
       findings: [
         { startLine: 9, startColumn: 26, endLine: 9, endColumn: 42, message: /with TGI without/ },
-        { startLine: 13, startColumn: 57, endLine: 13, endColumn: 71, message: "Init container 'fetch' pulls 'acme/weights' from the Hugging Face Hub with hf download without a pinned revision" },
+        {
+          startLine: 13,
+          startColumn: 57,
+          endLine: 13,
+          endColumn: 71,
+          message: "Init container 'fetch' pulls 'acme/weights' from the Hugging Face Hub with hf download without a pinned revision",
+        },
         { startLine: 16, startColumn: 56, endLine: 16, endColumn: 78, message: /'acme\/sg' .* SGLang/ },
       ],
     },
@@ -71,7 +121,16 @@ spec:
       modelFormat: {name: huggingface}
       storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
 `,
-      findings: [{ startLine: 9, startColumn: 7, endLine: 9, endColumn: 56, message: /KServe storage initializer/, objectPath: '/spec/predictor/model/storageUri' }],
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 7,
+          endLine: 9,
+          endColumn: 56,
+          message: /KServe storage initializer/,
+          objectPath: '/spec/predictor/model/storageUri',
+        },
+      ],
     },
   ],
 });

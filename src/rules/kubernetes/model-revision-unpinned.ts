@@ -17,7 +17,7 @@ export default defineRule<PodSpecDocument>({
       { id: 'mitre-atlas', control: 'AML.T0010.003' },
     ],
     rationale:
-      'A model server started with `--model org/name` (vLLM, SGLang), `--model-id` or `MODEL_ID` (TGI), `huggingface-cli download org/name`, `--model_id` (KServe) or an `hf://` storage URI downloads whatever the repository\'s default branch holds when the pod starts. A push to that repository, a compromised maintainer account or a repository taken over after a rename changes the weights, tokenizer, chat template or custom code in production without a change to the manifest, and replicas started at different times serve different models. Only a commit id pins a revision: a branch or tag name moves (low).',
+      "A model server started with `--model org/name` (vLLM, SGLang), `--model-id` or `MODEL_ID` (TGI), `huggingface-cli download org/name`, `--model_id` (KServe) or an `hf://` storage URI downloads whatever the repository's default branch holds when the pod starts. A push to that repository, a compromised maintainer account or a repository taken over after a rename changes the weights, tokenizer, chat template or custom code in production without a change to the manifest, and replicas started at different times serve different models. Only a commit id pins a revision: a branch or tag name moves (low).",
     remediation:
       'Pass the commit id of the reviewed revision: `--revision <40-hex sha>` (vLLM, SGLang, TGI, `huggingface-cli download`), `REVISION` for TGI, `--model_revision` for KServe, `hf://org/name:<sha>` for KServe storage URIs; better, mirror the model into storage you control and set `HF_HUB_OFFLINE=1`.',
     references: [
@@ -54,7 +54,10 @@ export default defineRule<PodSpecDocument>({
           });
           continue;
         }
-        ctx.report({ message: `${describe(c)} pulls '${m.model}' from the Hugging Face Hub with ${m.tool} without a pinned revision`, at: m.at });
+        ctx.report({
+          message: `${describe(c)} pulls '${m.model}' from the Hugging Face Hub with ${m.tool} without a pinned revision`,
+          at: m.at,
+        });
       }
     }
   },

@@ -39,7 +39,11 @@ export default defineRule<K8sSetDocument>({
       if (t.otherPolicies.length > 0 || t.networkPolicies.some((np) => isDefaultDeny(np, 'Egress'))) continue;
       const { doc, at } = tenantLocation(t);
       const why = t.aiServices ? 'runs AI services' : `requests ${[...t.gpuResources].join(', ')}`;
-      ctx.report({ doc, at, message: `${tenantName(t)} ${why} without a default-deny egress NetworkPolicy: its pods can connect anywhere` });
+      ctx.report({
+        doc,
+        at,
+        message: `${tenantName(t)} ${why} without a default-deny egress NetworkPolicy: its pods can connect anywhere`,
+      });
     }
   },
 });

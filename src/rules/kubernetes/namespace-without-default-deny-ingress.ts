@@ -30,7 +30,9 @@ export default defineRule<K8sSetDocument>({
       good: [
         {
           path: 'llm.yaml',
-          content: WORKLOAD + '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: llm\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n',
+          content:
+            WORKLOAD +
+            '---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: llm\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n',
         },
       ],
     },
@@ -42,7 +44,9 @@ export default defineRule<K8sSetDocument>({
       if (notListed(set, t, 'networking.k8s.io', 'NetworkPolicy')) continue;
       if (t.otherPolicies.length > 0 || t.networkPolicies.some((np) => isDefaultDeny(np, 'Ingress'))) continue;
       const { doc, at } = tenantLocation(t);
-      const note = t.networkPolicies.length ? `its ${t.networkPolicies.length} NetworkPolicies select only some pods or allow everything` : 'it has no NetworkPolicy';
+      const note = t.networkPolicies.length
+        ? `its ${t.networkPolicies.length} NetworkPolicies select only some pods or allow everything`
+        : 'it has no NetworkPolicy';
       ctx.report({ doc, at, message: `${tenantName(t)} runs workloads without a default-deny ingress NetworkPolicy: ${note}` });
     }
   },

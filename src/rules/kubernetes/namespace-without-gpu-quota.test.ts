@@ -2,8 +2,10 @@ import { testRule } from '../../testing/rule-tester.js';
 import rule from './namespace-without-gpu-quota.js';
 
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: research\n---\n';
-const job = (limits: string) => `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n  namespace: research\nspec:\n  template:\n    spec:\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: ${limits}\n`;
-const quota = (hard: string) => `---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\n  namespace: research\nspec:\n  hard: ${hard}\n`;
+const job = (limits: string) =>
+  `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n  namespace: research\nspec:\n  template:\n    spec:\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: ${limits}\n`;
+const quota = (hard: string) =>
+  `---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\n  namespace: research\nspec:\n  hard: ${hard}\n`;
 
 testRule(rule, {
   valid: [
@@ -16,13 +18,31 @@ testRule(rule, {
       name: 'GPU job, no quota',
       path: 'a.yaml',
       content: NS + job('{nvidia.com/gpu: 4}'),
-      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, severity: 'medium', message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota" }],
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          severity: 'medium',
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
     },
     {
       name: 'quota without the GPU key, and a MIG profile',
       path: 'a.yaml',
       content: NS + job('{nvidia.com/gpu: 1, nvidia.com/mig-1g.10gb: 1}') + quota('{requests.cpu: "32", limits.nvidia.com/gpu: "8"}'),
-      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: "Namespace 'research' requests nvidia.com/gpu, nvidia.com/mig-1g.10gb but its ResourceQuota does not cap requests.nvidia.com/gpu, requests.nvidia.com/mig-1g.10gb" }],
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          message:
+            "Namespace 'research' requests nvidia.com/gpu, nvidia.com/mig-1g.10gb but its ResourceQuota does not cap requests.nvidia.com/gpu, requests.nvidia.com/mig-1g.10gb",
+        },
+      ],
     },
   ],
 });

@@ -38,7 +38,9 @@ export default defineRule<K8sSetDocument>({
       const missing = [...t.gpuResources].filter((r) => !quotaCovers(t.quotas, r)).sort();
       if (missing.length === 0) continue;
       const { doc, at } = tenantLocation(t);
-      const quotas = t.quotas.length ? `its ResourceQuota does not cap ${missing.map((r) => `requests.${r}`).join(', ')}` : 'it has no ResourceQuota';
+      const quotas = t.quotas.length
+        ? `its ResourceQuota does not cap ${missing.map((r) => `requests.${r}`).join(', ')}`
+        : 'it has no ResourceQuota';
       ctx.report({ doc, at, message: `${tenantName(t)} requests ${missing.join(', ')} but ${quotas}` });
     }
   },

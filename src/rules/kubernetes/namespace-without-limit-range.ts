@@ -16,8 +16,12 @@ export default defineRule<K8sSetDocument>({
     frameworks: [{ id: 'nsa-cisa', control: 'resource-policies' }],
     rationale:
       'A LimitRange gives containers that set no requests or limits sane defaults and caps what one container may ask for. Without it, a pod that forgets its limits runs unbounded (BestEffort): a notebook that loads a model too large for its node takes the node\u2019s memory with it, and a ResourceQuota on `limits.*` rejects such pods outright. Only namespaces that run workloads in the scan are judged.',
-    remediation: 'Add a LimitRange of `type: Container` with `default`, `defaultRequest` and `max` for cpu and memory to each tenant namespace.',
-    references: ['https://kubernetes.io/docs/concepts/policy/limit-range/', 'https://kubernetes.io/docs/concepts/security/multi-tenancy/#quotas'],
+    remediation:
+      'Add a LimitRange of `type: Container` with `default`, `defaultRequest` and `max` for cpu and memory to each tenant namespace.',
+    references: [
+      'https://kubernetes.io/docs/concepts/policy/limit-range/',
+      'https://kubernetes.io/docs/concepts/security/multi-tenancy/#quotas',
+    ],
     examples: {
       bad: [{ path: 'nb.yaml', content: WORKLOAD }],
       good: [

@@ -16,7 +16,8 @@ export default defineRule<K8sSetDocument>({
     frameworks: [{ id: 'nsa-cisa', control: 'resource-policies' }],
     rationale:
       'Without a ResourceQuota one tenant (or one runaway job, or an attacker with create rights) can take every CPU, byte of memory and pod slot of the cluster, starving the others. Only namespaces that run workloads in the scan are judged.',
-    remediation: 'Add a ResourceQuota to each tenant namespace with `requests.cpu`, `requests.memory`, `limits.memory` and `pods`, sized for the team.',
+    remediation:
+      'Add a ResourceQuota to each tenant namespace with `requests.cpu`, `requests.memory`, `limits.memory` and `pods`, sized for the team.',
     references: [
       'https://kubernetes.io/docs/concepts/policy/resource-quotas/',
       'https://kubernetes.io/docs/concepts/security/multi-tenancy/#quotas',
@@ -26,7 +27,9 @@ export default defineRule<K8sSetDocument>({
       good: [
         {
           path: 'team-a.yaml',
-          content: WORKLOAD + '---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-a\n  namespace: team-a\nspec:\n  hard: {requests.cpu: "20", requests.memory: 64Gi, pods: "50"}\n',
+          content:
+            WORKLOAD +
+            '---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: team-a\n  namespace: team-a\nspec:\n  hard: {requests.cpu: "20", requests.memory: 64Gi, pods: "50"}\n',
         },
       ],
     },

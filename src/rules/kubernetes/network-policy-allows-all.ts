@@ -28,7 +28,14 @@ export default defineRule<K8sSetDocument>({
     ],
     examples: {
       bad: [{ path: 'np.yaml', content: POLICY('  - {}\n') }],
-      good: [{ path: 'np.yaml', content: POLICY('  - from:\n    - namespaceSelector:\n        matchLabels: {kubernetes.io/metadata.name: ingress-nginx}\n    ports: [{port: 8000}]\n') }],
+      good: [
+        {
+          path: 'np.yaml',
+          content: POLICY(
+            '  - from:\n    - namespaceSelector:\n        matchLabels: {kubernetes.io/metadata.name: ingress-nginx}\n    ports: [{port: 8000}]\n',
+          ),
+        },
+      ],
     },
   },
   check(set, ctx) {

@@ -52,10 +52,17 @@ export default defineRule<PodSpecDocument>({
         if (v === '' || v === 'void') continue;
         const at = [...visible.path, 'value'];
         if (v === 'none') {
-          ctx.report({ message: `${describe(c)} sets NVIDIA_VISIBLE_DEVICES=none: the NVIDIA driver libraries and tools are injected without a GPU request`, at, severity: 'low' });
+          ctx.report({
+            message: `${describe(c)} sets NVIDIA_VISIBLE_DEVICES=none: the NVIDIA driver libraries and tools are injected without a GPU request`,
+            at,
+            severity: 'low',
+          });
         } else {
           const which = v === 'all' ? 'every GPU of the node' : `GPU(s) ${visible.value.trim()}`;
-          ctx.report({ message: `${describe(c)} selects ${which} through NVIDIA_VISIBLE_DEVICES without requesting nvidia.com/gpu, bypassing the device plugin`, at });
+          ctx.report({
+            message: `${describe(c)} selects ${which} through NVIDIA_VISIBLE_DEVICES without requesting nvidia.com/gpu, bypassing the device plugin`,
+            at,
+          });
         }
         continue;
       }

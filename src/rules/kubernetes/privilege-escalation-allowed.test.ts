@@ -29,8 +29,23 @@ testRule(rule, {
       path: 'pod.yaml',
       content: pod('    securityContext:\n      allowPrivilegeEscalation: true\n', ''),
       findings: [
-        { startLine: 10, startColumn: 7, endLine: 10, endColumn: 37, message: "Container 'app' allows privilege escalation (allowPrivilegeEscalation: true)", objectPath: '/spec/containers/0/securityContext/allowPrivilegeEscalation' },
-        { startLine: 12, startColumn: 5, endLine: 13, endColumn: 19, message: "Init container 'init' does not set securityContext.allowPrivilegeEscalation: false", objectPath: '/spec/initContainers/0', evidence: 'allowPrivilegeEscalation not set' },
+        {
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 37,
+          message: "Container 'app' allows privilege escalation (allowPrivilegeEscalation: true)",
+          objectPath: '/spec/containers/0/securityContext/allowPrivilegeEscalation',
+        },
+        {
+          startLine: 12,
+          startColumn: 5,
+          endLine: 13,
+          endColumn: 19,
+          message: "Init container 'init' does not set securityContext.allowPrivilegeEscalation: false",
+          objectPath: '/spec/initContainers/0',
+          evidence: 'allowPrivilegeEscalation not set',
+        },
       ],
     },
     {
@@ -43,7 +58,15 @@ testRule(rule, {
       name: 'ephemeral containers too',
       path: 'pod.yaml',
       content: `${pod(ok, ok)}  ephemeralContainers:\n  - name: debug\n    image: busybox:1.36\n    securityContext: {}\n`,
-      findings: [{ startLine: 19, startColumn: 5, endLine: 19, endColumn: 24, message: "Ephemeral container 'debug' does not set securityContext.allowPrivilegeEscalation: false" }],
+      findings: [
+        {
+          startLine: 19,
+          startColumn: 5,
+          endLine: 19,
+          endColumn: 24,
+          message: "Ephemeral container 'debug' does not set securityContext.allowPrivilegeEscalation: false",
+        },
+      ],
     },
   ],
 });
@@ -53,7 +76,11 @@ describe('K8S-0014 fix', () => {
     const content = pod('    securityContext:\n      allowPrivilegeEscalation: true # why?\n', '', '  # the pod\n');
     const fixed = fixAll(rule, content);
     expect(fixed).toBe(
-      pod('    securityContext:\n      allowPrivilegeEscalation: false # why?\n', '    securityContext:\n      allowPrivilegeEscalation: false\n', '  # the pod\n'),
+      pod(
+        '    securityContext:\n      allowPrivilegeEscalation: false # why?\n',
+        '    securityContext:\n      allowPrivilegeEscalation: false\n',
+        '  # the pod\n',
+      ),
     );
   });
 
@@ -77,10 +104,27 @@ spec:
   });
 
   it('keeps JSON manifests JSON', () => {
-    const content = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'a:1', securityContext: {} }, { name: 'b', image: 'b:1' }] } }, null, 2);
+    const content = JSON.stringify(
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: {
+          containers: [
+            { name: 'a', image: 'a:1', securityContext: {} },
+            { name: 'b', image: 'b:1' },
+          ],
+        },
+      },
+      null,
+      2,
+    );
     const fixed = fixAll(rule, content, 'pod.json');
     const spec = (JSON.parse(fixed) as { spec: { containers: Array<{ securityContext?: unknown }> } }).spec;
-    expect(spec.containers.map((c) => c.securityContext)).toEqual([{ allowPrivilegeEscalation: false }, { allowPrivilegeEscalation: false }]);
+    expect(spec.containers.map((c) => c.securityContext)).toEqual([
+      { allowPrivilegeEscalation: false },
+      { allowPrivilegeEscalation: false },
+    ]);
   });
 
   it('describes the fix on the finding', () => {

@@ -1,7 +1,15 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, isWindowsPod, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC } from './lib/pss.js';
+import {
+  containerLabel,
+  containerSecurityContext,
+  existingPath,
+  isWindowsPod,
+  PSA_CHECKS,
+  PSS_DOC,
+  SECURITY_CONTEXT_DOC,
+} from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -17,14 +25,15 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'pod-security' },
     ],
     rationale:
-      'Unless `allowPrivilegeEscalation` is false, the container\'s processes may gain more privileges than their parent (the `no_new_privs` flag is not set): setuid binaries such as `sudo` or `su` in an ML base image, or file capabilities, turn a compromised non-root process into root. The restricted level requires every container, init container and ephemeral container to set it to false explicitly; Windows pods (`spec.os.name: windows`) are exempt.',
+      "Unless `allowPrivilegeEscalation` is false, the container's processes may gain more privileges than their parent (the `no_new_privs` flag is not set): setuid binaries such as `sudo` or `su` in an ML base image, or file capabilities, turn a compromised non-root process into root. The restricted level requires every container, init container and ephemeral container to set it to false explicitly; Windows pods (`spec.os.name: windows`) are exempt.",
     remediation: 'Set `securityContext.allowPrivilegeEscalation: false` on every container.',
     references: [`${PSS_DOC}#restricted`, SECURITY_CONTEXT_DOC, PSA_CHECKS],
     examples: {
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: api:1.0\n    securityContext:\n      runAsNonRoot: true\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: api:1.0\n    securityContext:\n      runAsNonRoot: true\n',
         },
       ],
       good: [

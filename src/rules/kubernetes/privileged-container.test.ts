@@ -22,7 +22,10 @@ testRule(rule, {
       content: pod('    securityContext:\n      privileged: true\n'),
       findings: [
         {
-          startLine: 10, startColumn: 7, endLine: 10, endColumn: 23,
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 23,
           message: "Container 'app' runs privileged",
           objectPath: '/spec/containers/0/securityContext/privileged',
           evidence: 'privileged: true',
@@ -41,7 +44,14 @@ testRule(rule, {
       content: `${pod('')}  initContainers:\n  - name: init\n    image: app:1.0\n    securityContext: {privileged: true}\n  ephemeralContainers:\n  - name: debug\n    image: busybox:1.36\n    securityContext:\n      privileged: true\n`,
       findings: [
         { startLine: 12, startColumn: 23, endLine: 12, endColumn: 39, message: "Init container 'init' runs privileged" },
-        { startLine: 17, startColumn: 7, endLine: 17, endColumn: 23, message: "Ephemeral container 'debug' runs privileged", objectPath: '/spec/ephemeralContainers/0/securityContext/privileged' },
+        {
+          startLine: 17,
+          startColumn: 7,
+          endLine: 17,
+          endColumn: 23,
+          message: "Ephemeral container 'debug' runs privileged",
+          objectPath: '/spec/ephemeralContainers/0/securityContext/privileged',
+        },
       ],
     },
     {
@@ -69,7 +79,15 @@ spec:
         securityContext:
           privileged: true # GPU access
 `,
-      findings: [{ startLine: 21, startColumn: 11, endLine: 21, endColumn: 27, objectPath: '/spec/template/spec/containers/0/securityContext/privileged' }],
+      findings: [
+        {
+          startLine: 21,
+          startColumn: 11,
+          endLine: 21,
+          endColumn: 27,
+          objectPath: '/spec/template/spec/containers/0/securityContext/privileged',
+        },
+      ],
     },
   ],
 });

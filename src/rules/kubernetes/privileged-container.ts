@@ -28,13 +28,15 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    securityContext:\n      privileged: true\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    securityContext:\n      privileged: true\n',
         },
       ],
       good: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    securityContext:\n      privileged: false\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n    securityContext:\n      privileged: false\n',
         },
       ],
     },

@@ -15,22 +15,48 @@ ${container}`;
 
 testRule(rule, {
   valid: [
-    { path: 'deploy.yaml', content: workload('Deployment', '        ports: [{containerPort: 8000}]\n        readinessProbe: {httpGet: {path: /health, port: 8000}}\n        livenessProbe: {httpGet: {path: /health, port: 8000}}\n') },
+    {
+      path: 'deploy.yaml',
+      content: workload(
+        'Deployment',
+        '        ports: [{containerPort: 8000}]\n        readinessProbe: {httpGet: {path: /health, port: 8000}}\n        livenessProbe: {httpGet: {path: /health, port: 8000}}\n',
+      ),
+    },
     { name: 'no ports: not a server', path: 'deploy.yaml', content: workload('Deployment', '') },
     { name: 'a Job is batch work', path: 'job.yaml', content: workload('Job', '        ports: [{containerPort: 8000}]\n') },
-    { name: 'a bare Pod is not managed', path: 'pod.yaml', content: 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: s\n    image: s:1.0\n    ports: [{containerPort: 80}]\n' },
+    {
+      name: 'a bare Pod is not managed',
+      path: 'pod.yaml',
+      content:
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: s\n    image: s:1.0\n    ports: [{containerPort: 80}]\n',
+    },
   ],
   invalid: [
     {
       path: 'deploy.yaml',
       content: workload('Deployment', '        ports:\n        - containerPort: 8000\n'),
-      findings: [{ startLine: 9, startColumn: 9, endLine: 9, endColumn: 21, message: "Container 'server' serves ports but has no readinessProbe or livenessProbe", objectPath: '/spec/template/spec/containers/0/name', severity: 'low' }],
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 9,
+          endLine: 9,
+          endColumn: 21,
+          message: "Container 'server' serves ports but has no readinessProbe or livenessProbe",
+          objectPath: '/spec/template/spec/containers/0/name',
+          severity: 'low',
+        },
+      ],
     },
     {
       name: 'StatefulSet with a readiness probe only',
       path: 'sts.yaml',
-      content: workload('StatefulSet', '        ports: [{containerPort: 8000}]\n        readinessProbe: {httpGet: {path: /health, port: 8000}}\n'),
-      findings: [{ startLine: 9, startColumn: 9, endLine: 9, endColumn: 21, message: "Container 'server' serves ports but has no livenessProbe" }],
+      content: workload(
+        'StatefulSet',
+        '        ports: [{containerPort: 8000}]\n        readinessProbe: {httpGet: {path: /health, port: 8000}}\n',
+      ),
+      findings: [
+        { startLine: 9, startColumn: 9, endLine: 9, endColumn: 21, message: "Container 'server' serves ports but has no livenessProbe" },
+      ],
     },
   ],
 });

@@ -25,7 +25,16 @@ testRule(rule, {
     {
       path: 'pod.yaml',
       content: pod('  hostUsers: false\n', 'Unmasked'),
-      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 26, message: "Container 'app' sets procMount 'Unmasked'", objectPath: '/spec/containers/0/securityContext/procMount' }],
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 26,
+          message: "Container 'app' sets procMount 'Unmasked'",
+          objectPath: '/spec/containers/0/securityContext/procMount',
+        },
+      ],
     },
   ],
 });

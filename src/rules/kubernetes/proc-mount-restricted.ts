@@ -16,8 +16,13 @@ export default defineRule<PodSpecDocument>({
     ],
     rationale:
       'Baseline allows an unmasked /proc when the pod has its own user namespace (`hostUsers: false`), because container root is then an unprivileged user on the node. The restricted level does not: it accepts only the `Default` procMount for every pod, so the masked kernel interfaces stay masked even where a user namespace limits the damage. (An unmasked /proc in the host user namespace is reported by K8S-0009.)',
-    remediation: 'Remove `securityContext.procMount` (or set it to `Default`), or run the workload in a namespace enforcing the baseline level only.',
-    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/#integration-with-pod-security-admission-checks', PSA_CHECKS],
+    remediation:
+      'Remove `securityContext.procMount` (or set it to `Default`), or run the workload in a namespace enforcing the baseline level only.',
+    references: [
+      `${PSS_DOC}#restricted`,
+      'https://kubernetes.io/docs/concepts/workloads/pods/user-namespaces/#integration-with-pod-security-admission-checks',
+      PSA_CHECKS,
+    ],
     examples: {
       bad: [
         {

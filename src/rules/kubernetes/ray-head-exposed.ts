@@ -17,7 +17,13 @@ function tokenAuth(head: unknown): boolean {
   const containers = (head as { template?: { spec?: { containers?: unknown } } } | undefined)?.template?.spec?.containers;
   if (!Array.isArray(containers)) return false;
   return containers.some(
-    (c) => Array.isArray(c?.env) && c.env.some((e: unknown) => (e as { name?: unknown; value?: unknown })?.name === 'RAY_AUTH_MODE' && String((e as { value?: unknown }).value).toLowerCase() === 'token'),
+    (c) =>
+      Array.isArray(c?.env) &&
+      c.env.some(
+        (e: unknown) =>
+          (e as { name?: unknown; value?: unknown })?.name === 'RAY_AUTH_MODE' &&
+          String((e as { value?: unknown }).value).toLowerCase() === 'token',
+      ),
   );
 }
 
@@ -71,6 +77,7 @@ export default defineRule<K8sObjectDocument>({
       if (t.type === 'LoadBalancer') report(t.at, 'a LoadBalancer Service', 'critical');
       else if (t.type === 'NodePort') report(t.at, 'a NodePort Service', 'high');
     }
-    if (doc.get([...base, 'enableIngress']) === true) report([...base, 'enableIngress'], 'an Ingress (no TLS, no authentication)', 'critical');
+    if (doc.get([...base, 'enableIngress']) === true)
+      report([...base, 'enableIngress'], 'an Ingress (no TLS, no authentication)', 'critical');
   },
 });

@@ -19,9 +19,21 @@ ${subject}`;
 testRule(rule, {
   valid: [
     { path: 'rbac.yaml', content: binding('ClusterRoleBinding', 'view', '') },
-    { name: 'public discovery roles are meant for everyone', path: 'rbac.yaml', content: binding('ClusterRoleBinding', 'system:public-info-viewer', '- kind: Group\n  name: system:unauthenticated\n') },
-    { name: 'a user whose name only looks similar', path: 'rbac.yaml', content: binding('RoleBinding', 'view', '- kind: User\n  name: system:anonymous-reader\n') },
-    { name: 'not RBAC', path: 'x.yaml', content: 'apiVersion: example.com/v1\nkind: RoleBinding\nmetadata: {name: x}\nsubjects:\n- kind: User\n  name: system:anonymous\n' },
+    {
+      name: 'public discovery roles are meant for everyone',
+      path: 'rbac.yaml',
+      content: binding('ClusterRoleBinding', 'system:public-info-viewer', '- kind: Group\n  name: system:unauthenticated\n'),
+    },
+    {
+      name: 'a user whose name only looks similar',
+      path: 'rbac.yaml',
+      content: binding('RoleBinding', 'view', '- kind: User\n  name: system:anonymous-reader\n'),
+    },
+    {
+      name: 'not RBAC',
+      path: 'x.yaml',
+      content: 'apiVersion: example.com/v1\nkind: RoleBinding\nmetadata: {name: x}\nsubjects:\n- kind: User\n  name: system:anonymous\n',
+    },
   ],
   invalid: [
     {
@@ -29,7 +41,10 @@ testRule(rule, {
       content: binding('ClusterRoleBinding', 'view', '- kind: User\n  apiGroup: rbac.authorization.k8s.io\n  name: system:anonymous\n'),
       findings: [
         {
-          startLine: 16, startColumn: 3, endLine: 16, endColumn: 25,
+          startLine: 16,
+          startColumn: 3,
+          endLine: 16,
+          endColumn: 25,
           message: "ClusterRoleBinding 'b' grants ClusterRole 'view' to unauthenticated requests (User system:anonymous)",
           objectPath: '/subjects/1/name',
           severity: 'critical',
@@ -39,10 +54,21 @@ testRule(rule, {
     {
       name: 'unauthenticated and authenticated groups',
       path: 'rbac.yaml',
-      content: binding('RoleBinding', 'edit', '- {kind: Group, name: system:unauthenticated}\n- {kind: Group, name: system:authenticated}\n'),
+      content: binding(
+        'RoleBinding',
+        'edit',
+        '- {kind: Group, name: system:unauthenticated}\n- {kind: Group, name: system:authenticated}\n',
+      ),
       findings: [
         { startLine: 14, startColumn: 17, endLine: 14, endColumn: 45, severity: 'critical' },
-        { startLine: 15, startColumn: 17, endLine: 15, endColumn: 43, severity: 'high', message: "RoleBinding 'b' grants ClusterRole 'edit' to every authenticated identity (Group system:authenticated)" },
+        {
+          startLine: 15,
+          startColumn: 17,
+          endLine: 15,
+          endColumn: 43,
+          severity: 'high',
+          message: "RoleBinding 'b' grants ClusterRole 'edit' to every authenticated identity (Group system:authenticated)",
+        },
       ],
     },
   ],

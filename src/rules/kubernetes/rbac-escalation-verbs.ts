@@ -4,8 +4,18 @@ import { coversGroup, entryPath, findEntry, isCheckableRole, policyRules, roleLa
 
 /** The verbs that step around RBAC, with the resources they apply to. */
 const ESCALATIONS: ReadonlyArray<{ verb: string; groups: readonly string[]; resources: readonly string[]; effect: string }> = [
-  { verb: 'escalate', groups: ['rbac.authorization.k8s.io'], resources: ['roles', 'clusterroles'], effect: 'add permissions it does not hold to roles' },
-  { verb: 'bind', groups: ['rbac.authorization.k8s.io'], resources: ['roles', 'clusterroles'], effect: 'bind roles with permissions it does not hold' },
+  {
+    verb: 'escalate',
+    groups: ['rbac.authorization.k8s.io'],
+    resources: ['roles', 'clusterroles'],
+    effect: 'add permissions it does not hold to roles',
+  },
+  {
+    verb: 'bind',
+    groups: ['rbac.authorization.k8s.io'],
+    resources: ['roles', 'clusterroles'],
+    effect: 'bind roles with permissions it does not hold',
+  },
   {
     verb: 'impersonate',
     groups: ['', 'authentication.k8s.io'],
@@ -31,7 +41,7 @@ export default defineRule<K8sObjectDocument>({
       { id: 'nsa-cisa', control: 'authentication-authorization' },
     ],
     rationale:
-      'RBAC prevents a subject from granting more than it holds, except through three verbs: `escalate` lets it edit roles to add any permission, `bind` lets it bind roles it does not hold (cluster-admin included), `impersonate` lets it send requests as any user, group (`system:masters`) or service account. Each is a path to cluster-admin. Rules limited by `resourceNames` are reported too, since the named roles or identities may be powerful; review them. A wildcard verb is K8S-0112\'s finding.',
+      "RBAC prevents a subject from granting more than it holds, except through three verbs: `escalate` lets it edit roles to add any permission, `bind` lets it bind roles it does not hold (cluster-admin included), `impersonate` lets it send requests as any user, group (`system:masters`) or service account. Each is a path to cluster-admin. Rules limited by `resourceNames` are reported too, since the named roles or identities may be powerful; review them. A wildcard verb is K8S-0112's finding.",
     remediation:
       'Remove these verbs from roles of workloads and operators. Where an operator must create bindings, give it `bind` with `resourceNames` listing the roles it hands out; give impersonation only to the proxy that needs it, restricted by `resourceNames`.',
     references: [
@@ -62,7 +72,10 @@ export default defineRule<K8sObjectDocument>({
         const e = ESCALATIONS.find((x) => x.verb === verb);
         if (!e || !appliesTo(r, e)) continue;
         const scoped = r.resourceNames.length > 0 ? ` (limited to ${r.resourceNames.join(', ')})` : '';
-        ctx.report({ message: `${roleLabel(doc)} grants '${e.verb}': it can ${e.effect}${scoped} (rule ${r.index})`, at: entryPath(r.verbs, i) });
+        ctx.report({
+          message: `${roleLabel(doc)} grants '${e.verb}': it can ${e.effect}${scoped} (rule ${r.index})`,
+          at: entryPath(r.verbs, i),
+        });
       }
     }
   },

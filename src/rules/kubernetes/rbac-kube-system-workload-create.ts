@@ -34,9 +34,9 @@ export default defineRule<K8sSetDocument>({
       { id: 'nsa-cisa', control: 'authentication-authorization' },
     ],
     rationale:
-      'Whoever can create a pod (or a Deployment, DaemonSet, Job…) in `kube-system` can run it as any service account there, the controllers\' and the CNI\'s included, and mount their tokens: that is cluster-admin in all but name. Reported on Roles in `kube-system` that grant it and on RoleBindings in `kube-system` whose role (from the scan, or the built-in `admin`/`edit`) grants it. A ClusterRoleBinding to a role that creates workloads (other than cluster-admin, K8S-0111\'s finding) grants it in every namespace including `kube-system` (low: operators commonly need it, but review them).',
+      "Whoever can create a pod (or a Deployment, DaemonSet, Job…) in `kube-system` can run it as any service account there, the controllers' and the CNI's included, and mount their tokens: that is cluster-admin in all but name. Reported on Roles in `kube-system` that grant it and on RoleBindings in `kube-system` whose role (from the scan, or the built-in `admin`/`edit`) grants it. A ClusterRoleBinding to a role that creates workloads (other than cluster-admin, K8S-0111's finding) grants it in every namespace including `kube-system` (low: operators commonly need it, but review them).",
     remediation:
-      'Deploy add-ons with their own namespace and service account. Keep create rights in `kube-system` to the cluster\'s own controllers and break-glass administrators; give operators namespaced Roles in the namespaces they manage.',
+      "Deploy add-ons with their own namespace and service account. Keep create rights in `kube-system` to the cluster's own controllers and break-glass administrators; give operators namespaced Roles in the namespaces they manage.",
     references: [
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation',
       'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#rolebinding-and-clusterrolebinding',

@@ -11,7 +11,11 @@ ${rules}`;
 testRule(rule, {
   valid: [
     { path: 'rbac.yaml', content: role('- apiGroups: [""]\n  resources: ["nodes", "nodes/metrics", "nodes/stats"]\n  verbs: ["get"]\n') },
-    { name: 'another API group', path: 'rbac.yaml', content: role('- apiGroups: ["metrics.k8s.io"]\n  resources: ["nodes/proxy"]\n  verbs: ["get"]\n') },
+    {
+      name: 'another API group',
+      path: 'rbac.yaml',
+      content: role('- apiGroups: ["metrics.k8s.io"]\n  resources: ["nodes/proxy"]\n  verbs: ["get"]\n'),
+    },
   ],
   invalid: [
     {
@@ -19,7 +23,10 @@ testRule(rule, {
       content: role('- apiGroups: [""]\n  resources: ["nodes", "nodes/proxy"]\n  verbs: ["get", "list"]\n'),
       findings: [
         {
-          startLine: 7, startColumn: 24, endLine: 7, endColumn: 37,
+          startLine: 7,
+          startColumn: 24,
+          endLine: 7,
+          endColumn: 37,
           message: "ClusterRole 'r' grants get, list on nodes/proxy: the kubelet API of every node (rule 0)",
           objectPath: '/rules/0/resources/1',
           severity: 'high',

@@ -45,7 +45,10 @@ export default defineRule<K8sObjectDocument>({
       if (!coversGroup(r, '') || r.verbs.values.length === 0) continue;
       r.resources.values.forEach((res, i) => {
         if (res !== 'nodes/proxy' && res !== 'nodes/*') return;
-        ctx.report({ message: `${roleLabel(doc)} grants ${r.verbs.values.join(', ')} on ${res}: the kubelet API of every node (rule ${r.index})`, at: entryPath(r.resources, i) });
+        ctx.report({
+          message: `${roleLabel(doc)} grants ${r.verbs.values.join(', ')} on ${res}: the kubelet API of every node (rule ${r.index})`,
+          at: entryPath(r.resources, i),
+        });
       });
     }
   },

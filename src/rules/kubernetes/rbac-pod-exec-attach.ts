@@ -1,14 +1,6 @@
 import { defineRule, type RuleContext } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import {
-  reportBuiltinGrant,
-  coversGroup,
-  entryPath,
-  isCheckableRole,
-  matchingVerbs,
-  policyRules,
-  roleLabel,
-} from './lib/rbac.js';
+import { reportBuiltinGrant, coversGroup, entryPath, isCheckableRole, matchingVerbs, policyRules, roleLabel } from './lib/rbac.js';
 
 const SUBRESOURCES = ['pods/exec', 'pods/attach', 'pods/*'];
 /** Exec and attach are `create` on the subresource; WebSocket upgrades were long authorized as `get`. */

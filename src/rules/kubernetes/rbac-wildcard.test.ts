@@ -11,11 +11,21 @@ ${rules}`;
 testRule(rule, {
   valid: [
     { path: 'rbac.yaml', content: role('- apiGroups: ["ray.io"]\n  resources: ["rayclusters"]\n  verbs: ["get", "list"]\n') },
-    { name: 'aggregated ClusterRole: rules written by the controller', path: 'rbac.yaml', content: role('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n', 'aggregationRule:\n  clusterRoleSelectors: [{matchLabels: {agg: "true"}}]\n') },
+    {
+      name: 'aggregated ClusterRole: rules written by the controller',
+      path: 'rbac.yaml',
+      content: role(
+        '- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n',
+        'aggregationRule:\n  clusterRoleSelectors: [{matchLabels: {agg: "true"}}]\n',
+      ),
+    },
     {
       name: 'built-in role from a cluster export',
       path: 'rbac.yaml',
-      content: role('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n').replace('  name: r\n', '  name: cluster-admin\n  labels: {kubernetes.io/bootstrapping: rbac-defaults}\n'),
+      content: role('- apiGroups: ["*"]\n  resources: ["*"]\n  verbs: ["*"]\n').replace(
+        '  name: r\n',
+        '  name: cluster-admin\n  labels: {kubernetes.io/bootstrapping: rbac-defaults}\n',
+      ),
     },
   ],
   invalid: [
@@ -24,7 +34,10 @@ testRule(rule, {
       content: role('- apiGroups: ["ray.io"]\n  resources: ["*"]\n  verbs: ["*"]\n'),
       findings: [
         {
-          startLine: 8, startColumn: 11, endLine: 8, endColumn: 14,
+          startLine: 8,
+          startColumn: 11,
+          endLine: 8,
+          endColumn: 14,
           message: "ClusterRole 'r' grants every verb on every resource in API group 'ray.io' (rule 0)",
           objectPath: '/rules/0/verbs/0',
           severity: 'critical',
@@ -41,10 +54,40 @@ testRule(rule, {
           '- nonResourceURLs: ["*"]\n  verbs: ["get"]\n',
       ),
       findings: [
-        { startLine: 8, startColumn: 18, endLine: 8, endColumn: 21, message: "ClusterRole 'r' grants every verb on pods (rule 0)", objectPath: '/rules/0/verbs/1', severity: 'high' },
-        { startLine: 10, startColumn: 15, endLine: 10, endColumn: 18, message: "ClusterRole 'r' grants get on every resource in API groups '', 'apps' (rule 1)", severity: 'high' },
-        { startLine: 13, startColumn: 5, endLine: 13, endColumn: 8, message: "ClusterRole 'r' matches configmaps in every API group (rule 2)", objectPath: '/rules/2/apiGroups/0', severity: 'low' },
-        { startLine: 16, startColumn: 21, endLine: 16, endColumn: 24, message: "ClusterRole 'r' grants get on every non-resource URL (rule 3)", severity: 'low' },
+        {
+          startLine: 8,
+          startColumn: 18,
+          endLine: 8,
+          endColumn: 21,
+          message: "ClusterRole 'r' grants every verb on pods (rule 0)",
+          objectPath: '/rules/0/verbs/1',
+          severity: 'high',
+        },
+        {
+          startLine: 10,
+          startColumn: 15,
+          endLine: 10,
+          endColumn: 18,
+          message: "ClusterRole 'r' grants get on every resource in API groups '', 'apps' (rule 1)",
+          severity: 'high',
+        },
+        {
+          startLine: 13,
+          startColumn: 5,
+          endLine: 13,
+          endColumn: 8,
+          message: "ClusterRole 'r' matches configmaps in every API group (rule 2)",
+          objectPath: '/rules/2/apiGroups/0',
+          severity: 'low',
+        },
+        {
+          startLine: 16,
+          startColumn: 21,
+          endLine: 16,
+          endColumn: 24,
+          message: "ClusterRole 'r' grants get on every non-resource URL (rule 3)",
+          severity: 'low',
+        },
       ],
     },
   ],

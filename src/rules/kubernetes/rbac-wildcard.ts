@@ -46,19 +46,43 @@ export default defineRule<K8sObjectDocument>({
       const verb = r.verbs.values.indexOf('*');
       const resource = r.resources.values.indexOf('*');
       const group = r.apiGroups.values.indexOf('*');
-      const groups = group >= 0 ? 'in every API group' : `in API group${r.apiGroups.values.length === 1 ? '' : 's'} ${r.apiGroups.values.map((g) => `'${g}'`).join(', ')}`;
+      const groups =
+        group >= 0
+          ? 'in every API group'
+          : `in API group${r.apiGroups.values.length === 1 ? '' : 's'} ${r.apiGroups.values.map((g) => `'${g}'`).join(', ')}`;
       if (verb >= 0 && resource >= 0) {
-        ctx.report({ message: `${role} grants every verb on every resource ${groups} (rule ${r.index})`, at: entryPath(r.verbs, verb), severity: 'critical' });
+        ctx.report({
+          message: `${role} grants every verb on every resource ${groups} (rule ${r.index})`,
+          at: entryPath(r.verbs, verb),
+          severity: 'critical',
+        });
         continue;
       }
       if (verb >= 0)
-        ctx.report({ message: `${role} grants every verb on ${r.resources.values.join(', ') || 'its resources'} (rule ${r.index})`, at: entryPath(r.verbs, verb), severity: 'high' });
+        ctx.report({
+          message: `${role} grants every verb on ${r.resources.values.join(', ') || 'its resources'} (rule ${r.index})`,
+          at: entryPath(r.verbs, verb),
+          severity: 'high',
+        });
       if (resource >= 0)
-        ctx.report({ message: `${role} grants ${r.verbs.values.join(', ')} on every resource ${groups} (rule ${r.index})`, at: entryPath(r.resources, resource), severity: 'high' });
+        ctx.report({
+          message: `${role} grants ${r.verbs.values.join(', ')} on every resource ${groups} (rule ${r.index})`,
+          at: entryPath(r.resources, resource),
+          severity: 'high',
+        });
       else if (group >= 0 && r.resources.values.length > 0)
-        ctx.report({ message: `${role} matches ${r.resources.values.join(', ')} in every API group (rule ${r.index})`, at: entryPath(r.apiGroups, group), severity: 'low' });
+        ctx.report({
+          message: `${role} matches ${r.resources.values.join(', ')} in every API group (rule ${r.index})`,
+          at: entryPath(r.apiGroups, group),
+          severity: 'low',
+        });
       const url = r.nonResourceURLs.values.indexOf('*');
-      if (url >= 0 && verb < 0) ctx.report({ message: `${role} grants ${r.verbs.values.join(', ')} on every non-resource URL (rule ${r.index})`, at: entryPath(r.nonResourceURLs, url), severity: 'low' });
+      if (url >= 0 && verb < 0)
+        ctx.report({
+          message: `${role} grants ${r.verbs.values.join(', ')} on every non-resource URL (rule ${r.index})`,
+          at: entryPath(r.nonResourceURLs, url),
+          severity: 'low',
+        });
     }
   },
 });

@@ -23,7 +23,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: embed\nspec:\n  containers:\n  - name: embed\n    image: ghcr.io/acme/embed:1.2.0\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: embed\nspec:\n  containers:\n  - name: embed\n    image: ghcr.io/acme/embed:1.2.0\n',
         },
       ],
       good: [
@@ -42,7 +43,12 @@ export default defineRule<PodSpecDocument>({
       const missing = ['memory', 'cpu'].filter((r) => !hasResource(c, 'limits', r));
       if (missing.length === 0) continue;
       const res = c.container.resources;
-      const at = res === undefined ? containerAnchor(c) : asMapping(res).limits !== undefined ? [...c.path, 'resources', 'limits'] : [...c.path, 'resources'];
+      const at =
+        res === undefined
+          ? containerAnchor(c)
+          : asMapping(res).limits !== undefined
+            ? [...c.path, 'resources', 'limits']
+            : [...c.path, 'resources'];
       const what = missing.map((m) => (m === 'cpu' ? 'CPU' : m)).join(' or ');
       ctx.report({
         message: `${describe(c)} has no ${what} limit`,

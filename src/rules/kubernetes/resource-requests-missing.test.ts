@@ -15,7 +15,10 @@ testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('    resources:\n      requests: {cpu: 500m, memory: 1Gi}\n') },
     { name: 'limits default the requests', path: 'pod.yaml', content: pod('    resources:\n      limits: {cpu: "1", memory: 1Gi}\n') },
-    { name: 'KServe model component: resources merged with the runtime', path: 'isvc.yaml', content: `apiVersion: serving.kserve.io/v1beta1
+    {
+      name: 'KServe model component: resources merged with the runtime',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
 kind: InferenceService
 metadata:
   name: llama
@@ -24,20 +27,44 @@ spec:
     model:
       modelFormat: {name: huggingface}
       storageUri: hf://meta-llama/Llama-3.1-8B-Instruct:0e9e39f249a16976918f6564b8830bc894c89659
-` },
-    { name: 'KServe serving runtime: resources merged with the InferenceService', path: 'rt.yaml', content: 'apiVersion: serving.kserve.io/v1alpha1\nkind: ClusterServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n' },
+`,
+    },
+    {
+      name: 'KServe serving runtime: resources merged with the InferenceService',
+      path: 'rt.yaml',
+      content:
+        'apiVersion: serving.kserve.io/v1alpha1\nkind: ClusterServingRuntime\nmetadata: {name: vllm}\nspec:\n  containers:\n  - name: kserve-container\n    image: vllm/vllm-openai:v0.6.3\n',
+    },
   ],
   invalid: [
     {
       path: 'pod.yaml',
       content: pod(''),
-      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 14, message: "Container 'app' has no memory or CPU request", severity: 'low' }],
+      findings: [
+        {
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 14,
+          message: "Container 'app' has no memory or CPU request",
+          severity: 'low',
+        },
+      ],
     },
     {
       name: 'memory request only',
       path: 'pod.yaml',
       content: pod('    resources:\n      requests:\n        memory: 1Gi\n'),
-      findings: [{ startLine: 10, startColumn: 7, endLine: 11, endColumn: 20, message: "Container 'app' has no CPU request", objectPath: '/spec/containers/0/resources/requests' }],
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 20,
+          message: "Container 'app' has no CPU request",
+          objectPath: '/spec/containers/0/resources/requests',
+        },
+      ],
     },
   ],
 });

@@ -26,10 +26,27 @@ testRule(rule, {
   invalid: [
     {
       path: 'pod.yaml',
-      content: pod('  - name: data\n    nfs:\n      server: nfs.example.com\n      path: /data\n  - name: repo\n    gitRepo:\n      repository: https://github.com/example/model.git\n  - name: ok\n    emptyDir: {}\n'),
+      content: pod(
+        '  - name: data\n    nfs:\n      server: nfs.example.com\n      path: /data\n  - name: repo\n    gitRepo:\n      repository: https://github.com/example/model.git\n  - name: ok\n    emptyDir: {}\n',
+      ),
       findings: [
-        { startLine: 11, startColumn: 5, endLine: 13, endColumn: 18, message: "Volume 'data' uses the nfs volume type, outside the restricted set", severity: 'medium', objectPath: '/spec/volumes/0/nfs' },
-        { startLine: 15, startColumn: 5, endLine: 16, endColumn: 55, message: "Volume 'repo' uses the gitRepo volume type, outside the restricted set", severity: 'high' },
+        {
+          startLine: 11,
+          startColumn: 5,
+          endLine: 13,
+          endColumn: 18,
+          message: "Volume 'data' uses the nfs volume type, outside the restricted set",
+          severity: 'medium',
+          objectPath: '/spec/volumes/0/nfs',
+        },
+        {
+          startLine: 15,
+          startColumn: 5,
+          endLine: 16,
+          endColumn: 55,
+          message: "Volume 'repo' uses the gitRepo volume type, outside the restricted set",
+          severity: 'high',
+        },
       ],
     },
   ],

@@ -9,9 +9,26 @@ const ALLOWED = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'im
  * already and is reported by K8S-0005.
  */
 const RESTRICTED = [
-  'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'nfs', 'iscsi', 'glusterfs', 'rbd', 'flexVolume', 'cinder',
-  'cephfs', 'flocker', 'fc', 'azureFile', 'vsphereVolume', 'quobyte', 'azureDisk', 'portworxVolume', 'photonPersistentDisk',
-  'scaleIO', 'storageos',
+  'gcePersistentDisk',
+  'awsElasticBlockStore',
+  'gitRepo',
+  'nfs',
+  'iscsi',
+  'glusterfs',
+  'rbd',
+  'flexVolume',
+  'cinder',
+  'cephfs',
+  'flocker',
+  'fc',
+  'azureFile',
+  'vsphereVolume',
+  'quobyte',
+  'azureDisk',
+  'portworxVolume',
+  'photonPersistentDisk',
+  'scaleIO',
+  'storageos',
 ];
 
 export default defineRule<PodSpecDocument>({
@@ -30,7 +47,12 @@ export default defineRule<PodSpecDocument>({
       'Inline volume sources such as nfs, iscsi, rbd, cephfs or cloud disks let a pod author attach storage by address, with credentials in the pod spec and outside the PersistentVolume access controls the cluster administrators manage; `flexVolume` runs a driver binary on the node, and `gitRepo` clones with git on the node (CVE-2024-10220 allowed command execution through it). The restricted level accepts only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes.',
     remediation:
       'Use a PersistentVolumeClaim bound to a PersistentVolume (or a CSI driver) for network and cloud storage, and an init container that clones into an emptyDir instead of `gitRepo`.',
-    references: [`${PSS_DOC}#restricted`, 'https://kubernetes.io/docs/concepts/storage/volumes/', 'https://github.com/kubernetes/kubernetes/issues/128885', PSA_CHECKS],
+    references: [
+      `${PSS_DOC}#restricted`,
+      'https://kubernetes.io/docs/concepts/storage/volumes/',
+      'https://github.com/kubernetes/kubernetes/issues/128885',
+      PSA_CHECKS,
+    ],
     examples: {
       bad: [
         {

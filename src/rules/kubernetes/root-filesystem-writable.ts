@@ -28,7 +28,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: ghcr.io/acme/rag-api:1.4.2\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\nspec:\n  containers:\n  - name: api\n    image: ghcr.io/acme/rag-api:1.4.2\n',
         },
       ],
       good: [
@@ -52,7 +53,10 @@ export default defineRule<PodSpecDocument>({
       const field = [...c.path, 'securityContext', 'readOnlyRootFilesystem'];
       const edit = setValueEdit(pod.owner, field, true);
       ctx.report({
-        message: value === false ? `${describe(c)} sets readOnlyRootFilesystem: false` : `${describe(c)} does not set readOnlyRootFilesystem: true`,
+        message:
+          value === false
+            ? `${describe(c)} sets readOnlyRootFilesystem: false`
+            : `${describe(c)} does not set readOnlyRootFilesystem: true`,
         at: value === false ? field : sc !== undefined ? [...c.path, 'securityContext'] : containerAnchor(c),
         ...(edit ? { fix: { description: `Set readOnlyRootFilesystem: true on ${describe(c).toLowerCase()}`, edits: [edit] } } : {}),
       });

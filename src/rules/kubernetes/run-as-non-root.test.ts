@@ -24,7 +24,11 @@ testRule(rule, {
     { name: 'pod level covers all containers', path: 'pod.yaml', content: pod(podTrue, '') },
     { name: 'every container', path: 'pod.yaml', content: pod('', cTrue, cTrue) },
     { name: 'user-namespaced pods are exempt', path: 'pod.yaml', content: pod('  hostUsers: false\n', '') },
-    { name: 'Windows pods are not exempt, but this one is fine', path: 'pod.yaml', content: pod(`  os:\n    name: windows\n${podTrue}`, '') },
+    {
+      name: 'Windows pods are not exempt, but this one is fine',
+      path: 'pod.yaml',
+      content: pod(`  os:\n    name: windows\n${podTrue}`, ''),
+    },
     {
       name: 'KServe: the predictor carries the pod-level securityContext',
       path: 'isvc.yaml',
@@ -65,15 +69,38 @@ spec:
       path: 'pod.yaml',
       content: pod('', '    securityContext: {}\n'),
       findings: [
-        { startLine: 9, startColumn: 5, endLine: 9, endColumn: 24, message: "Container 'app' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/containers/0/securityContext' },
-        { startLine: 11, startColumn: 5, endLine: 12, endColumn: 19, message: /^Init container 'init' may run as root/, objectPath: '/spec/initContainers/0' },
+        {
+          startLine: 9,
+          startColumn: 5,
+          endLine: 9,
+          endColumn: 24,
+          message: "Container 'app' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true",
+          objectPath: '/spec/containers/0/securityContext',
+        },
+        {
+          startLine: 11,
+          startColumn: 5,
+          endLine: 12,
+          endColumn: 19,
+          message: /^Init container 'init' may run as root/,
+          objectPath: '/spec/initContainers/0',
+        },
       ],
     },
     {
       name: 'explicit false at pod level is reported once, not per container',
       path: 'pod.yaml',
       content: pod('  securityContext:\n    runAsNonRoot: false\n', ''),
-      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 24, message: 'Pod sets runAsNonRoot: false', objectPath: '/spec/securityContext/runAsNonRoot' }],
+      findings: [
+        {
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 24,
+          message: 'Pod sets runAsNonRoot: false',
+          objectPath: '/spec/securityContext/runAsNonRoot',
+        },
+      ],
     },
     {
       name: 'explicit false in a container overrides the pod',
@@ -103,7 +130,16 @@ spec:
         - name: ray-worker
           image: rayproject/ray:2.37.0-gpu
 `,
-      findings: [{ startLine: 17, startColumn: 11, endLine: 18, endColumn: 43, message: "Container 'ray-worker' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/workerGroupSpecs/0/template/spec/containers/0' }],
+      findings: [
+        {
+          startLine: 17,
+          startColumn: 11,
+          endLine: 18,
+          endColumn: 43,
+          message: "Container 'ray-worker' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true",
+          objectPath: '/spec/workerGroupSpecs/0/template/spec/containers/0',
+        },
+      ],
     },
     {
       name: 'Argo: a template securityContext replaces the workflow one',
@@ -129,8 +165,22 @@ spec:
         image: report:1.0
 `,
       findings: [
-        { startLine: 15, startColumn: 7, endLine: 16, endColumn: 24, message: "Container 'container' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true", objectPath: '/spec/workflowSpec/templates/0/container' },
-        { startLine: 10, startColumn: 7, endLine: 10, endColumn: 26, message: 'Pod sets runAsNonRoot: false', objectPath: '/spec/workflowSpec/securityContext/runAsNonRoot' },
+        {
+          startLine: 15,
+          startColumn: 7,
+          endLine: 16,
+          endColumn: 24,
+          message: "Container 'container' may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true",
+          objectPath: '/spec/workflowSpec/templates/0/container',
+        },
+        {
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 26,
+          message: 'Pod sets runAsNonRoot: false',
+          objectPath: '/spec/workflowSpec/securityContext/runAsNonRoot',
+        },
       ],
     },
     {
@@ -149,7 +199,10 @@ describe('K8S-0015 fix', () => {
   });
 
   it('flips explicit false values', () => {
-    const fixed = fixAll(rule, pod('  securityContext:\n    runAsNonRoot: false # legacy\n', '', '    securityContext:\n      runAsNonRoot: false\n'));
+    const fixed = fixAll(
+      rule,
+      pod('  securityContext:\n    runAsNonRoot: false # legacy\n', '', '    securityContext:\n      runAsNonRoot: false\n'),
+    );
     const spec = (parseAll(fixed)[0] as { spec: { securityContext: unknown; initContainers: Array<{ securityContext: unknown }> } }).spec;
     expect(spec.securityContext).toEqual({ runAsNonRoot: true });
     expect(spec.initContainers[0].securityContext).toEqual({ runAsNonRoot: true });

@@ -1,7 +1,18 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC, SECURITY_CONTEXT_DOC, usesUserNamespace } from './lib/pss.js';
+import {
+  containerLabel,
+  containerSecurityContext,
+  existingPath,
+  podSecurityContext,
+  podSecurityContextPath,
+  reportsPodLevel,
+  PSA_CHECKS,
+  PSS_DOC,
+  SECURITY_CONTEXT_DOC,
+  usesUserNamespace,
+} from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -25,7 +36,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\nspec:\n  containers:\n  - name: notebook\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: notebook\nspec:\n  containers:\n  - name: notebook\n    image: quay.io/jupyter/base-notebook:2024-10-07\n',
         },
       ],
       good: [
@@ -46,17 +58,25 @@ export default defineRule<PodSpecDocument>({
     const podLevelFix = (): FixInput | undefined => {
       if (podFix === null) {
         const edit = setValueEdit(pod.owner, podPath, true);
-        podFix = edit && { description: 'Set runAsNonRoot: true in the pod securityContext (the kubelet then refuses images whose user is root)', edits: [edit] };
+        podFix = edit && {
+          description: 'Set runAsNonRoot: true in the pod securityContext (the kubelet then refuses images whose user is root)',
+          edits: [edit],
+        };
       }
       return podFix;
     };
-    if (podValue === false && reportsPodLevel(pod)) ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
+    if (podValue === false && reportsPodLevel(pod))
+      ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
     for (const c of pod.containers) {
       const value = containerSecurityContext(c)?.runAsNonRoot;
       const path = [...c.path, 'securityContext', 'runAsNonRoot'];
       if (value === false) {
         const edit = setValueEdit(pod.owner, path, true);
-        ctx.report({ message: `${containerLabel(c)} sets runAsNonRoot: false`, at: path, fix: edit && { description: 'Set runAsNonRoot: true (the kubelet then refuses images whose user is root)', edits: [edit] } });
+        ctx.report({
+          message: `${containerLabel(c)} sets runAsNonRoot: false`,
+          at: path,
+          fix: edit && { description: 'Set runAsNonRoot: true (the kubelet then refuses images whose user is root)', edits: [edit] },
+        });
       } else if (value !== true && podValue !== true && podValue !== false) {
         // The pod-level setting covers every container at once; each container's finding carries the same edit.
         ctx.report({

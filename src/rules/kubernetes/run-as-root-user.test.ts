@@ -15,14 +15,25 @@ testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('', '') },
     { path: 'pod.yaml', content: pod('  securityContext:\n    runAsUser: 1000\n', '    securityContext:\n      runAsUser: 65532\n') },
-    { name: 'user namespace: UID 0 is not node root', path: 'pod.yaml', content: pod('  hostUsers: false\n  securityContext:\n    runAsUser: 0\n', '') },
+    {
+      name: 'user namespace: UID 0 is not node root',
+      path: 'pod.yaml',
+      content: pod('  hostUsers: false\n  securityContext:\n    runAsUser: 0\n', ''),
+    },
   ],
   invalid: [
     {
       path: 'pod.yaml',
       content: pod('  securityContext:\n    runAsUser: 0\n', '    securityContext:\n      runAsUser: 0\n'),
       findings: [
-        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 17, message: 'Pod runs as root (runAsUser: 0)', objectPath: '/spec/securityContext/runAsUser' },
+        {
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 17,
+          message: 'Pod runs as root (runAsUser: 0)',
+          objectPath: '/spec/securityContext/runAsUser',
+        },
         { startLine: 12, startColumn: 7, endLine: 12, endColumn: 19, message: "Container 'app' runs as root (runAsUser: 0)" },
       ],
     },
@@ -45,7 +56,16 @@ spec:
     securityContext: {runAsUser: 1000}
     container: {image: c:1}
 `,
-      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 17, message: 'Pod runs as root (runAsUser: 0)', objectPath: '/spec/securityContext/runAsUser' }],
+      findings: [
+        {
+          startLine: 7,
+          startColumn: 5,
+          endLine: 7,
+          endColumn: 17,
+          message: 'Pod runs as root (runAsUser: 0)',
+          objectPath: '/spec/securityContext/runAsUser',
+        },
+      ],
     },
   ],
 });

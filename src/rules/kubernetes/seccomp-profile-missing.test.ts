@@ -21,9 +21,17 @@ const rd = '    securityContext:\n      seccompProfile:\n        type: RuntimeDe
 testRule(rule, {
   valid: [
     { name: 'pod level', path: 'pod.yaml', content: pod('  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n', '') },
-    { name: 'every container', path: 'pod.yaml', content: pod('', rd, '    securityContext:\n      seccompProfile: {type: Localhost, localhostProfile: p.json}\n') },
+    {
+      name: 'every container',
+      path: 'pod.yaml',
+      content: pod('', rd, '    securityContext:\n      seccompProfile: {type: Localhost, localhostProfile: p.json}\n'),
+    },
     { name: 'Windows pods are exempt', path: 'pod.yaml', content: pod('  os:\n    name: windows\n', '') },
-    { name: 'an unconfined pod profile is K8S-0010, not reported twice', path: 'pod.yaml', content: pod('  securityContext:\n    seccompProfile:\n      type: Unconfined\n', '') },
+    {
+      name: 'an unconfined pod profile is K8S-0010, not reported twice',
+      path: 'pod.yaml',
+      content: pod('  securityContext:\n    seccompProfile:\n      type: Unconfined\n', ''),
+    },
   ],
   invalid: [
     {
@@ -32,9 +40,14 @@ testRule(rule, {
       content: pod('', '', '    securityContext:\n      runAsNonRoot: true\n'),
       findings: [
         {
-          startLine: 7, startColumn: 5, endLine: 8, endColumn: 19,
-          message: "Container 'app' has no seccomp profile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or the container",
-          objectPath: '/spec/containers/0', evidence: 'seccompProfile not set',
+          startLine: 7,
+          startColumn: 5,
+          endLine: 8,
+          endColumn: 19,
+          message:
+            "Container 'app' has no seccomp profile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or the container",
+          objectPath: '/spec/containers/0',
+          evidence: 'seccompProfile not set',
         },
         { startLine: 12, startColumn: 5, endLine: 13, endColumn: 25, objectPath: '/spec/initContainers/0/securityContext' },
       ],
@@ -75,13 +88,17 @@ items:
         - {name: b, image: b:1}
 `;
     const fixed = fixAll(rule, content, 'list.yaml');
-    const items = (parseAll(fixed)[0] as { items: Array<{ spec: { securityContext?: unknown; template?: { spec: { securityContext: unknown } } } }> }).items;
+    const items = (
+      parseAll(fixed)[0] as { items: Array<{ spec: { securityContext?: unknown; template?: { spec: { securityContext: unknown } } } }> }
+    ).items;
     expect(items[0].spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
     expect(items[1].spec.template?.spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
   });
 
   it('adds a pod securityContext when there is none', () => {
     const fixed = fixAll(rule, pod('', ''));
-    expect((parseAll(fixed)[0] as { spec: { securityContext: unknown } }).spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect((parseAll(fixed)[0] as { spec: { securityContext: unknown } }).spec.securityContext).toEqual({
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
   });
 });

@@ -1,7 +1,17 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
-import { containerLabel, containerSecurityContext, existingPath, isSet, isWindowsPod, podSecurityContext, podSecurityContextPath, PSA_CHECKS, PSS_DOC } from './lib/pss.js';
+import {
+  containerLabel,
+  containerSecurityContext,
+  existingPath,
+  isSet,
+  isWindowsPod,
+  podSecurityContext,
+  podSecurityContextPath,
+  PSA_CHECKS,
+  PSS_DOC,
+} from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -24,7 +34,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: vllm\nspec:\n  containers:\n  - name: vllm\n    image: vllm/vllm-openai:v0.6.3\n',
         },
       ],
       good: [

@@ -16,7 +16,7 @@ ${initSc}`;
 
 testRule(rule, {
   valid: [
-    { name: 'unset is the restricted rule\'s business (K8S-0017)', path: 'pod.yaml', content: pod('', '') },
+    { name: "unset is the restricted rule's business (K8S-0017)", path: 'pod.yaml', content: pod('', '') },
     {
       path: 'pod.yaml',
       content: pod(
@@ -29,17 +29,43 @@ testRule(rule, {
   invalid: [
     {
       path: 'pod.yaml',
-      content: pod('  securityContext:\n    seccompProfile:\n      type: Unconfined\n', '', '    securityContext:\n      seccompProfile: {}\n'),
+      content: pod(
+        '  securityContext:\n    seccompProfile:\n      type: Unconfined\n',
+        '',
+        '    securityContext:\n      seccompProfile: {}\n',
+      ),
       findings: [
-        { startLine: 8, startColumn: 7, endLine: 8, endColumn: 23, message: "Pod sets seccomp profile type 'Unconfined'", objectPath: '/spec/securityContext/seccompProfile/type', evidence: 'type: Unconfined' },
-        { startLine: 16, startColumn: 7, endLine: 16, endColumn: 25, message: "Init container 'init' sets a seccomp profile without a type (RuntimeDefault or Localhost)" },
+        {
+          startLine: 8,
+          startColumn: 7,
+          endLine: 8,
+          endColumn: 23,
+          message: "Pod sets seccomp profile type 'Unconfined'",
+          objectPath: '/spec/securityContext/seccompProfile/type',
+          evidence: 'type: Unconfined',
+        },
+        {
+          startLine: 16,
+          startColumn: 7,
+          endLine: 16,
+          endColumn: 25,
+          message: "Init container 'init' sets a seccomp profile without a type (RuntimeDefault or Localhost)",
+        },
       ],
     },
     {
       name: 'container level, any unknown type',
       path: 'pod.yaml',
       content: pod('', '    securityContext:\n      seccompProfile: {type: runtime/default}\n'),
-      findings: [{ startLine: 10, startColumn: 24, endLine: 10, endColumn: 45, message: "Container 'app' sets seccomp profile type 'runtime/default'" }],
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 24,
+          endLine: 10,
+          endColumn: 45,
+          message: "Container 'app' sets seccomp profile type 'runtime/default'",
+        },
+      ],
     },
   ],
 });

@@ -16,8 +16,16 @@ const KEY = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('    args: ["--api-key", "$(VLLM_API_KEY)"]\n') },
-    { name: 'shell variable in a script', path: 'pod.yaml', content: pod('    command: ["sh", "-c", "vllm serve /m --api-key \\"$VLLM_API_KEY\\" --port 8000"]\n') },
-    { name: 'not credentials', path: 'pod.yaml', content: pod('    args: ["--max-tokens", "4096", "--tokenizer", "meta-llama/Llama-3.1-8B", "--token-file", "/var/run/hf/token"]\n') },
+    {
+      name: 'shell variable in a script',
+      path: 'pod.yaml',
+      content: pod('    command: ["sh", "-c", "vllm serve /m --api-key \\"$VLLM_API_KEY\\" --port 8000"]\n'),
+    },
+    {
+      name: 'not credentials',
+      path: 'pod.yaml',
+      content: pod('    args: ["--max-tokens", "4096", "--tokenizer", "meta-llama/Llama-3.1-8B", "--token-file", "/var/run/hf/token"]\n'),
+    },
     { name: 'a flag without a value', path: 'pod.yaml', content: pod('    args: ["--api-key", "--port", "8000"]\n') },
   ],
   invalid: [
@@ -26,7 +34,10 @@ testRule(rule, {
       content: pod(`    args: ["--model", "/models/llama", "--api-key", "${KEY}"]\n`),
       findings: [
         {
-          startLine: 9, startColumn: 53, endLine: 9, endColumn: 91,
+          startLine: 9,
+          startColumn: 53,
+          endLine: 9,
+          endColumn: 91,
           message: "Container 'server' passes an OpenAI API key on its command line after --api-key (sk-p…)",
           objectPath: '/spec/containers/0/args/3',
           evidence: '--api-key sk-p…',
@@ -38,14 +49,26 @@ testRule(rule, {
       name: 'inside a shell script, flag=value, credential-like flag: medium',
       path: 'pod.yaml',
       content: pod('    command:\n    - sh\n    - -c\n    - text-generation-launcher --model-id /m --api-key=correct-horse-battery\n'),
-      findings: [{ startLine: 12, startColumn: 7, endLine: 12, endColumn: 77, message: "Container 'server' passes a literal value after --api-key (corr…) instead of a reference to a Secret", severity: 'medium' }],
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 77,
+          message: "Container 'server' passes a literal value after --api-key (corr…) instead of a reference to a Secret",
+          severity: 'medium',
+        },
+      ],
     },
   ],
 });
 
 describe('K8S-0127 redaction', () => {
   it('never puts the value in the finding', () => {
-    const { findings } = runRule(rule, { path: 'pod.yaml', content: pod(`    args: ["--hf-token", "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]\n`) });
+    const { findings } = runRule(rule, {
+      path: 'pod.yaml',
+      content: pod(`    args: ["--hf-token", "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]\n`),
+    });
     expect(findings).toHaveLength(1);
     expect(JSON.stringify(findings)).not.toContain('hf_aBcDeF');
   });

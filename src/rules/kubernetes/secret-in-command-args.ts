@@ -16,7 +16,8 @@ function flagValues(words: readonly Word[]): Array<{ flag: string; value: string
     if (!w.startsWith('-') || w.length < 3) continue;
     const eq = w.indexOf('=');
     if (eq > 0) out.push({ flag: w.slice(0, eq), value: w.slice(eq + 1), word: words[i] });
-    else if (i + 1 < words.length && !words[i + 1].value.startsWith('-')) out.push({ flag: w, value: words[i + 1].value, word: words[i + 1] });
+    else if (i + 1 < words.length && !words[i + 1].value.startsWith('-'))
+      out.push({ flag: w, value: words[i + 1].value, word: words[i + 1] });
   }
   return out;
 }

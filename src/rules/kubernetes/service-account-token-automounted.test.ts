@@ -26,9 +26,18 @@ ${extra}---
 testRule(rule, {
   valid: [
     { path: 'deploy.yaml', content: deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: false\n') },
-    { name: 'the ServiceAccount opts out', path: 'deploy.yaml', content: sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n') },
+    {
+      name: 'the ServiceAccount opts out',
+      path: 'deploy.yaml',
+      content: sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n'),
+    },
     { name: 'default service account: K8S-0106', path: 'deploy.yaml', content: deploy('') },
-    { name: 'pod opts out although the account does not', path: 'deploy.yaml', content: sa('automountServiceAccountToken: true\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: false\n') },
+    {
+      name: 'pod opts out although the account does not',
+      path: 'deploy.yaml',
+      content:
+        sa('automountServiceAccountToken: true\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: false\n'),
+    },
   ],
   invalid: [
     {
@@ -36,7 +45,10 @@ testRule(rule, {
       content: deploy('      serviceAccountName: vllm\n'),
       findings: [
         {
-          startLine: 9, startColumn: 7, endLine: 9, endColumn: 31,
+          startLine: 9,
+          startColumn: 7,
+          endLine: 9,
+          endColumn: 31,
           message: "Deployment 'vllm' gets an API token of service account 'vllm' mounted: the pod does not disable automounting",
           objectPath: '/spec/template/spec/serviceAccountName',
           severity: 'low',
@@ -46,11 +58,16 @@ testRule(rule, {
     {
       name: 'an Argo template inherits the workflow service account',
       path: 'wf.yaml',
-      content: 'apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: nightly}\nspec:\n  workflowSpec:\n    serviceAccountName: trainer\n    templates:\n    - name: main\n      container: {image: "ghcr.io/acme/train:1.0"}\n',
+      content:
+        'apiVersion: argoproj.io/v1alpha1\nkind: CronWorkflow\nmetadata: {name: nightly}\nspec:\n  workflowSpec:\n    serviceAccountName: trainer\n    templates:\n    - name: main\n      container: {image: "ghcr.io/acme/train:1.0"}\n',
       findings: [
         {
-          startLine: 6, startColumn: 5, endLine: 6, endColumn: 32,
-          message: "CronWorkflow 'nightly' (template 'main') gets an API token of service account 'trainer' mounted: the pod does not disable automounting",
+          startLine: 6,
+          startColumn: 5,
+          endLine: 6,
+          endColumn: 32,
+          message:
+            "CronWorkflow 'nightly' (template 'main') gets an API token of service account 'trainer' mounted: the pod does not disable automounting",
           objectPath: '/spec/workflowSpec/serviceAccountName',
         },
       ],
@@ -64,10 +81,14 @@ testRule(rule, {
     {
       name: 'the pod overrides the ServiceAccount',
       path: 'deploy.yaml',
-      content: sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: true\n'),
+      content:
+        sa('automountServiceAccountToken: false\n') + deploy('      serviceAccountName: vllm\n      automountServiceAccountToken: true\n'),
       findings: [
         {
-          startLine: 17, startColumn: 7, endLine: 17, endColumn: 41,
+          startLine: 17,
+          startColumn: 7,
+          endLine: 17,
+          endColumn: 41,
           message: "Deployment 'vllm' sets automountServiceAccountToken: true for service account 'vllm'",
           objectPath: '/spec/template/spec/automountServiceAccountToken',
         },
@@ -77,7 +98,15 @@ testRule(rule, {
       name: 'ServiceAccount in the scan without opt-out, deprecated serviceAccount field',
       path: 'deploy.yaml',
       content: sa('') + deploy('      serviceAccount: vllm\n'),
-      findings: [{ startLine: 15, startColumn: 7, endLine: 15, endColumn: 27, message: /neither the pod nor the ServiceAccount disables automounting$/ }],
+      findings: [
+        {
+          startLine: 15,
+          startColumn: 7,
+          endLine: 15,
+          endColumn: 27,
+          message: /neither the pod nor the ServiceAccount disables automounting$/,
+        },
+      ],
     },
   ],
 });

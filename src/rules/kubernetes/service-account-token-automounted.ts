@@ -16,7 +16,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'nsa-cisa', control: 'service-account-tokens' },
     ],
     rationale:
-      'Unless told otherwise, the kubelet mounts an API token of the pod\'s service account at /var/run/secrets/kubernetes.io/serviceaccount. Model servers, notebooks and agents rarely call the Kubernetes API, but anything that runs code in them (a pickled model, a prompt-injected tool, a vulnerable dependency) can read that file and act with the account\'s RBAC permissions. The pod\'s own `automountServiceAccountToken` wins over the ServiceAccount\'s; this rule reads the ServiceAccount when the scan contains it. Pods running as the namespace\'s `default` account are reported by K8S-0106 instead.',
+      "Unless told otherwise, the kubelet mounts an API token of the pod's service account at /var/run/secrets/kubernetes.io/serviceaccount. Model servers, notebooks and agents rarely call the Kubernetes API, but anything that runs code in them (a pickled model, a prompt-injected tool, a vulnerable dependency) can read that file and act with the account's RBAC permissions. The pod's own `automountServiceAccountToken` wins over the ServiceAccount's; this rule reads the ServiceAccount when the scan contains it. Pods running as the namespace's `default` account are reported by K8S-0106 instead.",
     remediation:
       'Set `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount) of every workload that does not call the API. Workloads that do should mount a short-lived, audience-bound projected token only in the container that needs it.',
     references: [

@@ -29,8 +29,12 @@ testRule(rule, {
       content: pod('', '      medium: Memory\n'),
       findings: [
         {
-          startLine: 14, startColumn: 5, endLine: 15, endColumn: 21,
-          message: "Memory-backed emptyDir 'shm' mounted at /dev/shm has no sizeLimit, and 'vllm' has no memory limit: it can fill the node's RAM",
+          startLine: 14,
+          startColumn: 5,
+          endLine: 15,
+          endColumn: 21,
+          message:
+            "Memory-backed emptyDir 'shm' mounted at /dev/shm has no sizeLimit, and 'vllm' has no memory limit: it can fill the node's RAM",
           objectPath: '/spec/volumes/0/emptyDir',
           severity: 'medium',
         },
@@ -40,7 +44,16 @@ testRule(rule, {
       name: 'memory limit on the container: low',
       path: 'pod.yaml',
       content: pod(LIMIT, '      medium: Memory\n'),
-      findings: [{ startLine: 17, startColumn: 5, endLine: 18, endColumn: 21, message: "Memory-backed emptyDir 'shm' mounted at /dev/shm has no sizeLimit", severity: 'low' }],
+      findings: [
+        {
+          startLine: 17,
+          startColumn: 5,
+          endLine: 18,
+          endColumn: 21,
+          message: "Memory-backed emptyDir 'shm' mounted at /dev/shm has no sizeLimit",
+          severity: 'low',
+        },
+      ],
     },
   ],
 });

@@ -10,11 +10,9 @@ export default defineRule<PodSpecDocument>({
     severity: 'medium',
     scanner: 'misconfig',
     appliesTo: ['k8s-pod'],
-    frameworks: [
-      { id: 'nsa-cisa', control: 'resource-policies' },
-    ],
+    frameworks: [{ id: 'nsa-cisa', control: 'resource-policies' }],
     rationale:
-      'PyTorch data loaders, NCCL and vLLM need a large `/dev/shm`, usually given as `emptyDir: {medium: Memory}`. That is a tmpfs in the node\'s RAM: without `sizeLimit` it is bounded only by the memory limit of the pod, and when a writing container has no memory limit, by the node. A runaway data loader, a large batch or a tenant filling the volume on purpose then takes the node\'s memory and gets other pods OOM-killed or evicted. With memory limits on every container that mounts it the finding is low: the container is killed instead of the node suffering.',
+      "PyTorch data loaders, NCCL and vLLM need a large `/dev/shm`, usually given as `emptyDir: {medium: Memory}`. That is a tmpfs in the node's RAM: without `sizeLimit` it is bounded only by the memory limit of the pod, and when a writing container has no memory limit, by the node. A runaway data loader, a large batch or a tenant filling the volume on purpose then takes the node's memory and gets other pods OOM-killed or evicted. With memory limits on every container that mounts it the finding is low: the container is killed instead of the node suffering.",
     remediation:
       'Set `emptyDir.sizeLimit` (for `/dev/shm`, a few GiB to a fraction of the memory limit) and give the containers that mount it a memory limit.',
     references: [
@@ -44,12 +42,16 @@ export default defineRule<PodSpecDocument>({
       const ed = asMapping(v.volume.emptyDir);
       if (ed.medium !== 'Memory' || (ed.sizeLimit !== undefined && ed.sizeLimit !== null && ed.sizeLimit !== '')) continue;
       const mounts = mountsOf(pod, v.name);
-      const unlimited = [...new Set(mounts.filter((m) => !hasResource(m.container, 'limits', 'memory')).map((m) => `'${m.container.name}'`))];
+      const unlimited = [
+        ...new Set(mounts.filter((m) => !hasResource(m.container, 'limits', 'memory')).map((m) => `'${m.container.name}'`)),
+      ];
       const where = mounts.length > 0 ? ` mounted at ${[...new Set(mounts.map((m) => m.mountPath))].join(', ')}` : '';
       ctx.report({
         message:
           `Memory-backed emptyDir '${v.name}'${where} has no sizeLimit` +
-          (unlimited.length > 0 ? `, and ${unlimited.join(', ')} ha${unlimited.length > 1 ? 've' : 's'} no memory limit: it can fill the node's RAM` : ''),
+          (unlimited.length > 0
+            ? `, and ${unlimited.join(', ')} ha${unlimited.length > 1 ? 've' : 's'} no memory limit: it can fill the node's RAM`
+            : ''),
         at: [...v.path, 'emptyDir'],
         severity: unlimited.length > 0 ? 'medium' : 'low',
       });

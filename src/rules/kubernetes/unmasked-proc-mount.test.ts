@@ -26,9 +26,28 @@ testRule(rule, {
     {
       path: 'pod.yaml',
       content: pod('', 'Unmasked'),
-      findings: [{ startLine: 10, startColumn: 7, endLine: 10, endColumn: 26, message: "Container 'app' sets procMount 'Unmasked' in the host user namespace", objectPath: '/spec/containers/0/securityContext/procMount' }],
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 26,
+          message: "Container 'app' sets procMount 'Unmasked' in the host user namespace",
+          objectPath: '/spec/containers/0/securityContext/procMount',
+        },
+      ],
     },
-    { name: 'hostUsers: true', path: 'pod.yaml', content: pod('  hostUsers: true\n', 'Unmasked'), findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 26 }] },
-    { name: 'any value but Default', path: 'pod.yaml', content: pod('', 'default'), findings: [{ startLine: 10, startColumn: 7, endLine: 10, endColumn: 25 }] },
+    {
+      name: 'hostUsers: true',
+      path: 'pod.yaml',
+      content: pod('  hostUsers: true\n', 'Unmasked'),
+      findings: [{ startLine: 11, startColumn: 7, endLine: 11, endColumn: 26 }],
+    },
+    {
+      name: 'any value but Default',
+      path: 'pod.yaml',
+      content: pod('', 'default'),
+      findings: [{ startLine: 10, startColumn: 7, endLine: 10, endColumn: 25 }],
+    },
   ],
 });

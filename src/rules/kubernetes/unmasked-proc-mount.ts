@@ -23,7 +23,8 @@ export default defineRule<PodSpecDocument>({
       bad: [
         {
           path: 'pod.yaml',
-          content: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: builder\nspec:\n  containers:\n  - name: buildkit\n    image: moby/buildkit:v0.16.0-rootless\n    securityContext:\n      procMount: Unmasked\n',
+          content:
+            'apiVersion: v1\nkind: Pod\nmetadata:\n  name: builder\nspec:\n  containers:\n  - name: buildkit\n    image: moby/buildkit:v0.16.0-rootless\n    securityContext:\n      procMount: Unmasked\n',
         },
       ],
       good: [

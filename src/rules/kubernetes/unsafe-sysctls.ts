@@ -33,7 +33,7 @@ export default defineRule<PodSpecDocument>({
       { id: 'nsa-cisa', control: 'hardening-container-environments' },
     ],
     rationale:
-      "Only a handful of sysctls are known to be both namespaced and isolated between pods. The others a pod can set (the IPC limits `kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`, and most `net.*` parameters) can exhaust kernel memory shared with the node and its other pods, or change network behaviour the node does not account for; the kubelet refuses them unless an administrator allowed them with `--allowed-unsafe-sysctls`. Pod Security Admission accepts only the safe set, by exact name, at baseline.",
+      'Only a handful of sysctls are known to be both namespaced and isolated between pods. The others a pod can set (the IPC limits `kernel.shm*`, `kernel.msg*`, `kernel.sem`, `fs.mqueue.*`, and most `net.*` parameters) can exhaust kernel memory shared with the node and its other pods, or change network behaviour the node does not account for; the kubelet refuses them unless an administrator allowed them with `--allowed-unsafe-sysctls`. Pod Security Admission accepts only the safe set, by exact name, at baseline.',
     remediation:
       'Remove the sysctl from `spec.securityContext.sysctls`. Tune node-wide kernel parameters in the node image or with a node tuning operator, where cluster administrators control them, not from a workload.',
     references: [`${PSS_DOC}#baseline`, 'https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/', PSA_CHECKS],
@@ -60,7 +60,10 @@ export default defineRule<PodSpecDocument>({
     sysctls.forEach((s, i) => {
       const name = str(mapping(s)?.name);
       if (SAFE_SYSCTLS.has(name)) return;
-      ctx.report({ message: `Pod sets sysctl '${name}', outside the safe set`, at: [...podSecurityContextPath(pod), 'sysctls', i, 'name'] });
+      ctx.report({
+        message: `Pod sets sysctl '${name}', outside the safe set`,
+        at: [...podSecurityContextPath(pod), 'sysctls', i, 'name'],
+      });
     });
   },
 });

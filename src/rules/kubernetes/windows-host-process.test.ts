@@ -22,17 +22,26 @@ testRule(rule, {
     {
       name: 'hostProcess false and other Windows options',
       path: 'pod.yaml',
-      content: pod('  securityContext:\n    windowsOptions:\n      hostProcess: false\n', '    securityContext:\n      windowsOptions:\n        runAsUserName: ContainerUser\n'),
+      content: pod(
+        '  securityContext:\n    windowsOptions:\n      hostProcess: false\n',
+        '    securityContext:\n      windowsOptions:\n        runAsUserName: ContainerUser\n',
+      ),
     },
   ],
   invalid: [
     {
       name: 'pod level',
       path: 'pod.yaml',
-      content: pod('  securityContext:\n    windowsOptions:\n      hostProcess: true\n', '    securityContext:\n      windowsOptions: {}\n'),
+      content: pod(
+        '  securityContext:\n    windowsOptions:\n      hostProcess: true\n',
+        '    securityContext:\n      windowsOptions: {}\n',
+      ),
       findings: [
         {
-          startLine: 10, startColumn: 7, endLine: 10, endColumn: 24,
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 24,
           message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)',
           objectPath: '/spec/securityContext/windowsOptions/hostProcess',
         },
@@ -44,7 +53,10 @@ testRule(rule, {
       content: pod('', '    securityContext:\n      windowsOptions:\n        hostProcess: true\n'),
       findings: [
         {
-          startLine: 13, startColumn: 9, endLine: 13, endColumn: 26,
+          startLine: 13,
+          startColumn: 9,
+          endLine: 13,
+          endColumn: 26,
           message: "Container 'app' runs as a Windows HostProcess container",
           objectPath: '/spec/containers/0/securityContext/windowsOptions/hostProcess',
         },

@@ -1,6 +1,15 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { containerLabel, containerSecurityContext, mapping, podSecurityContext, podSecurityContextPath, reportsPodLevel, PSA_CHECKS, PSS_DOC } from './lib/pss.js';
+import {
+  containerLabel,
+  containerSecurityContext,
+  mapping,
+  podSecurityContext,
+  podSecurityContextPath,
+  reportsPodLevel,
+  PSA_CHECKS,
+  PSS_DOC,
+} from './lib/pss.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -39,11 +48,17 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     if (mapping(podSecurityContext(pod)?.windowsOptions)?.hostProcess === true && reportsPodLevel(pod)) {
-      ctx.report({ message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)', at: [...podSecurityContextPath(pod), 'windowsOptions', 'hostProcess'] });
+      ctx.report({
+        message: 'Pod runs as a Windows HostProcess (securityContext.windowsOptions.hostProcess: true)',
+        at: [...podSecurityContextPath(pod), 'windowsOptions', 'hostProcess'],
+      });
     }
     for (const c of pod.containers) {
       if (mapping(containerSecurityContext(c)?.windowsOptions)?.hostProcess === true) {
-        ctx.report({ message: `${containerLabel(c)} runs as a Windows HostProcess container`, at: [...c.path, 'securityContext', 'windowsOptions', 'hostProcess'] });
+        ctx.report({
+          message: `${containerLabel(c)} runs as a Windows HostProcess container`,
+          at: [...c.path, 'securityContext', 'windowsOptions', 'hostProcess'],
+        });
       }
     }
   },

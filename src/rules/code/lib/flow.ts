@@ -1,6 +1,18 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { allCalls, calleeName, calleeText, enclosingScope, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
+import {
+  allCalls,
+  calleeName,
+  calleeText,
+  enclosingScope,
+  flavorOf,
+  hasJsx,
+  isCall,
+  isFunction,
+  positional,
+  unquote,
+  type Flavor,
+} from './syntax.js';
 
 /**
  * Calls whose result is model output: OpenAI/Azure/Anthropic/Gemini/Mistral/Cohere clients, LiteLLM,
@@ -19,8 +31,25 @@ const LLM_CALLEE = [
   /^(?:generateText|streamText|generateObject|streamObject)$/,
   /(?:^|\.)(?:chat|generate)$/,
 ];
-const RUNNABLE_METHODS = new Set(['invoke', 'ainvoke', 'run', 'arun', 'predict', 'apredict', 'stream', 'astream', 'batch', 'query', 'aquery', 'chat', 'complete', 'kickoff', 'generate']);
-const MODEL_RECEIVER = /(?:llm|chain|agent|model|chat|qa|executor|graph|crew|engine|bot|assistant|gpt|claude|gemini|ollama|openai|anthropic|client)/i;
+const RUNNABLE_METHODS = new Set([
+  'invoke',
+  'ainvoke',
+  'run',
+  'arun',
+  'predict',
+  'apredict',
+  'stream',
+  'astream',
+  'batch',
+  'query',
+  'aquery',
+  'chat',
+  'complete',
+  'kickoff',
+  'generate',
+]);
+const MODEL_RECEIVER =
+  /(?:llm|chain|agent|model|chat|qa|executor|graph|crew|engine|bot|assistant|gpt|claude|gemini|ollama|openai|anthropic|client)/i;
 
 export function isLlmCall(call: SgNode): boolean {
   if (!isCall(call)) return false;
@@ -38,12 +67,18 @@ export function isLlmCall(call: SgNode): boolean {
 }
 
 /** Request data: Flask `request.*`, Express/Koa/Next `req.body|query|params`, `request.json()`. */
-const REQUEST_EXPR = /^(?:flask\.)?request\.(?:args|form|json|values|data|get_json|get_data|files|headers|cookies|query_params|path_params|body)\b|^(?:req|request|ctx\.request)\.(?:body|query|params|json|text|formData|searchParams)\b/;
+const REQUEST_EXPR =
+  /^(?:flask\.)?request\.(?:args|form|json|values|data|get_json|get_data|files|headers|cookies|query_params|path_params|body)\b|^(?:req|request|ctx\.request)\.(?:body|query|params|json|text|formData|searchParams)\b/;
 
 export function isRequestExpression(node: SgNode): boolean {
   const k = node.kind();
   if (k !== 'attribute' && k !== 'member_expression' && k !== 'call' && k !== 'call_expression') return false;
-  return REQUEST_EXPR.test(node.text().replace(/\s+/g, '').replace(/^await/, ''));
+  return REQUEST_EXPR.test(
+    node
+      .text()
+      .replace(/\s+/g, '')
+      .replace(/^await/, ''),
+  );
 }
 
 const ROUTE_DECORATOR = /^@\s*\w+(?:\.\w+)*\.(?:route|get|post|put|patch|delete|websocket|api_route)\s*\(/;
@@ -74,7 +109,16 @@ function handlerParameters(fn: SgNode): string[] {
   if (!params) return [];
   return params
     .namedChildren()
-    .map((p) => (p.kind() === 'identifier' ? p.text() : (p.field('name')?.text() ?? p.namedChildren().find((c) => c.kind() === 'identifier')?.text() ?? '')))
+    .map((p) =>
+      p.kind() === 'identifier'
+        ? p.text()
+        : (p.field('name')?.text() ??
+          p
+            .namedChildren()
+            .find((c) => c.kind() === 'identifier')
+            ?.text() ??
+          ''),
+    )
     .filter((n) => n && n !== 'self' && n !== 'cls');
 }
 
@@ -118,7 +162,19 @@ export type SourceKind = 'llm' | 'request';
  * `llmResponse`, `aiAnswer`, `assistantMessage`, `generatedHtml`… A bare `answer` or `response` is
  * not enough on its own; it carries model output when a call site in the file passes some.
  */
-const OUTPUT_WORDS = new Set(['response', 'output', 'reply', 'answer', 'message', 'text', 'content', 'result', 'markdown', 'html', 'summary']);
+const OUTPUT_WORDS = new Set([
+  'response',
+  'output',
+  'reply',
+  'answer',
+  'message',
+  'text',
+  'content',
+  'result',
+  'markdown',
+  'html',
+  'summary',
+]);
 const MODEL_WORDS = new Set(['llm', 'gpt', 'ai', 'model', 'assistant', 'chat', 'bot', 'generated', 'completion']);
 
 export function namesModelOutput(name: string): boolean {
@@ -207,12 +263,23 @@ function functionInfo(fn: SgNode): FunctionInfo {
   const params: Param[] = [];
   for (const n of nodes) {
     const k = n.kind();
-    if (k === 'list_splat_pattern' || k === 'dictionary_splat_pattern' || k === 'rest_pattern' || k === 'keyword_separator' || k === 'positional_separator')
+    if (
+      k === 'list_splat_pattern' ||
+      k === 'dictionary_splat_pattern' ||
+      k === 'rest_pattern' ||
+      k === 'keyword_separator' ||
+      k === 'positional_separator'
+    )
       continue;
     params.push(patternParam(n, params.length));
   }
   const first = params[0]?.keyword;
-  return { node: fn, name: functionName(fn), params, receiverParam: fn.kind() === 'function_definition' && (first === 'self' || first === 'cls') };
+  return {
+    node: fn,
+    name: functionName(fn),
+    params,
+    receiverParam: fn.kind() === 'function_definition' && (first === 'self' || first === 'cls'),
+  };
 }
 
 /** The function a call names when it can be resolved within the file: `f(…)`, `self.f(…)`, `this.f(…)`. */
@@ -285,7 +352,8 @@ export class Flow {
     if (cached) return cached;
     const tainted = new Set<string>([...(this.inbound.get(scope.id()) ?? []), ...this.attributes]);
     this.scopes.set(scope.id(), tainted);
-    if (this.kind === 'request' && isRequestHandler(scope) && this.flavor === 'python') for (const p of handlerParameters(scope)) tainted.add(p);
+    if (this.kind === 'request' && isRequestHandler(scope) && this.flavor === 'python')
+      for (const p of handlerParameters(scope)) tainted.add(p);
     const assignments = this.assignmentsIn(scope);
     for (let pass = 0; pass < 3; pass++) {
       const before = tainted.size;
@@ -325,7 +393,10 @@ export class Flow {
   private assignmentsIn(scope: SgNode): SgNode[] {
     if (!this.assignmentsByScope) {
       this.assignmentsByScope = new Map();
-      for (const a of scope.getRoot().root().findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
+      for (const a of scope
+        .getRoot()
+        .root()
+        .findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
         const id = this.scope(a).id();
         const list = this.assignmentsByScope.get(id);
         if (list) list.push(a);
@@ -363,9 +434,7 @@ export class Flow {
   /** Builds the file's functions and runs the cross-function propagation to a fixed point. */
   private analyse(root: SgNode): void {
     if (this.functions) return;
-    this.functions = root
-      .findAll({ rule: { any: FUNCTION_KINDS[this.flavor].map((kind) => ({ kind })) } })
-      .map(functionInfo);
+    this.functions = root.findAll({ rule: { any: FUNCTION_KINDS[this.flavor].map((kind) => ({ kind })) } }).map(functionInfo);
     for (const f of this.functions) if (f.name) this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f]);
     if (this.kind === 'llm' && this.flavor === 'js')
       for (const f of this.functions) {
@@ -382,7 +451,11 @@ export class Flow {
       const n = calledName(c);
       return n !== undefined && (this.byName.has(n) || /^set[A-Z]/.test(n));
     });
-    const elements = this.jsx ? root.findAll({ rule: { any: JSX_ELEMENTS.map((kind) => ({ kind })) } }).filter((e) => this.byName.has(e.field('name')?.text() ?? '')) : [];
+    const elements = this.jsx
+      ? root
+          .findAll({ rule: { any: JSX_ELEMENTS.map((kind) => ({ kind })) } })
+          .filter((e) => this.byName.has(e.field('name')?.text() ?? ''))
+      : [];
     const setters = this.stateSetters(root);
     const returns = root.findAll({ rule: { any: RETURN_KINDS.map((kind) => ({ kind })) } });
     // Names carried into a scope invalidate that scope; a new returning function or attribute invalidates all.
@@ -399,7 +472,13 @@ export class Flow {
       }
       for (const f of this.functions) {
         const body = f.node.field('body');
-        if ((f.node.kind() === 'arrow_function' || f.node.kind() === 'lambda') && body && body.kind() !== 'statement_block' && !this.returning.has(f.node.id()) && this.carriedAt(body)) {
+        if (
+          (f.node.kind() === 'arrow_function' || f.node.kind() === 'lambda') &&
+          body &&
+          body.kind() !== 'statement_block' &&
+          !this.returning.has(f.node.id()) &&
+          this.carriedAt(body)
+        ) {
           this.returning.add(f.node.id());
           changed = true;
         }
@@ -416,7 +495,12 @@ export class Flow {
           positional(call).forEach((arg, i) => {
             if (arg.kind() === 'object' && fn.params[i + (fn.receiverParam ? 1 : 0)]?.props) {
               for (const pair of arg.namedChildren()) {
-                const key = pair.kind() === 'pair' ? unquote(pair.field('key')?.text() ?? '') : pair.kind() === 'shorthand_property_identifier' ? pair.text() : undefined;
+                const key =
+                  pair.kind() === 'pair'
+                    ? unquote(pair.field('key')?.text() ?? '')
+                    : pair.kind() === 'shorthand_property_identifier'
+                      ? pair.text()
+                      : undefined;
                 const value = pair.kind() === 'pair' ? pair.field('value') : pair;
                 if (key && value && this.carriedAt(value) && this.taintParam(fn, i, undefined, key)) changed = true;
               }
@@ -434,7 +518,8 @@ export class Flow {
           const [nameNode, valueNode] = attr.namedChildren();
           const value = valueNode?.kind() === 'jsx_expression' ? valueNode.namedChildren()[0] : undefined;
           if (!nameNode || !value || !this.carriedAt(value)) continue;
-          for (const fn of this.byName.get(el.field('name')!.text()) ?? []) if (this.taintParam(fn, 0, undefined, nameNode.text())) changed = true;
+          for (const fn of this.byName.get(el.field('name')!.text()) ?? [])
+            if (this.taintParam(fn, 0, undefined, nameNode.text())) changed = true;
         }
       }
       const before = this.attributes.size;
@@ -455,7 +540,8 @@ export class Flow {
       if (pattern?.kind() !== 'array_pattern' || !value || !isCall(value) || !STATE_HOOK.test(calleeText(value))) continue;
       const [state, setter] = pattern.namedChildren();
       const owner = this.functions!.find((f) => f.node.id() === this.scope(d).id());
-      if (state?.kind() === 'identifier' && setter?.kind() === 'identifier' && owner) out.set(setter.text(), { state: state.text(), owner });
+      if (state?.kind() === 'identifier' && setter?.kind() === 'identifier' && owner)
+        out.set(setter.text(), { state: state.text(), owner });
     }
     return out;
   }

@@ -8,7 +8,8 @@ import { calleeText, constantString, enclosingScope, isCall, isFunction, positio
  * not one an attacker picks at run time.
  */
 
-const PATH_CALL = /^(?:os\.path\.(?:join|dirname|abspath|realpath|normpath|expanduser|basename)|(?:pathlib\.)?(?:Path|PurePath|PosixPath|WindowsPath)|os\.fspath|str)$/;
+const PATH_CALL =
+  /^(?:os\.path\.(?:join|dirname|abspath|realpath|normpath|expanduser|basename)|(?:pathlib\.)?(?:Path|PurePath|PosixPath|WindowsPath)|os\.fspath|str)$/;
 const PATH_METHOD = /\.(?:resolve|absolute|with_suffix|with_name|with_stem|joinpath|expanduser)$/;
 const PATH_ATTRIBUTE = new Set(['parent', 'parents', 'stem', 'name']);
 const OPEN_CALL = /^(?:open|io\.open|builtins\.open|gzip\.open|bz2\.open|lzma\.open|gzip\.GzipFile|bz2\.BZ2File|lzma\.LZMAFile)$/;
@@ -24,7 +25,11 @@ export function isFixedPath(expr: SgNode | undefined, depth = 0): boolean {
       return isFixedPath(expr.namedChildren()[0], depth + 1);
     case 'binary_operator': {
       const op = expr.field('operator')?.text();
-      return (op === '/' || op === '+') && isFixedPath(expr.field('left') ?? undefined, depth + 1) && isFixedPath(expr.field('right') ?? undefined, depth + 1);
+      return (
+        (op === '/' || op === '+') &&
+        isFixedPath(expr.field('left') ?? undefined, depth + 1) &&
+        isFixedPath(expr.field('right') ?? undefined, depth + 1)
+      );
     }
     case 'attribute':
       return PATH_ATTRIBUTE.has(expr.field('attribute')?.text() ?? '') && isFixedPath(expr.field('object') ?? undefined, depth + 1);

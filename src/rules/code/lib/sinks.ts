@@ -9,7 +9,11 @@ export interface Sink {
   what: string;
 }
 
-function callSinks(root: SgNode, flavor: Flavor, match: (callee: string, call: SgNode) => { what: string; value?: SgNode } | undefined): Sink[] {
+function callSinks(
+  root: SgNode,
+  flavor: Flavor,
+  match: (callee: string, call: SgNode) => { what: string; value?: SgNode } | undefined,
+): Sink[] {
   const out: Sink[] = [];
   for (const call of allCalls(root, flavor)) {
     const m = match(calleeText(call), call);
@@ -23,7 +27,8 @@ const PY_EXEC = /^(?:builtins\.)?(?:eval|exec|compile)$/;
 const JS_VM = /^(?:vm\.)?(?:runInNewContext|runInThisContext|runInContext|compileFunction)$/;
 
 /** Objects that run code they are given: LangChain's `PythonREPL`/`PythonAstREPLTool`, `code.InteractiveInterpreter`. */
-const PY_REPL_CALL = /(?:^|\.)(?:python_?repl|repl|interpreter|py_?repl|code_?executor|python_?tool)\.(?:run|exec|execute|runsource|runcode|invoke)$/i;
+const PY_REPL_CALL =
+  /(?:^|\.)(?:python_?repl|repl|interpreter|py_?repl|code_?executor|python_?tool)\.(?:run|exec|execute|runsource|runcode|invoke)$/i;
 
 export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
@@ -37,16 +42,24 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
     if (JS_VM.test(callee)) return { what: `${callee}()` };
     if (/^(?:setTimeout|setInterval)$/.test(callee)) {
       const first = positional(call)[0];
-      if (first && (first.kind() === 'string' || first.kind() === 'template_string' || first.kind() === 'identifier' || first.kind() === 'binary_expression'))
+      if (
+        first &&
+        (first.kind() === 'string' ||
+          first.kind() === 'template_string' ||
+          first.kind() === 'identifier' ||
+          first.kind() === 'binary_expression')
+      )
         return { what: `${callee}() with a string` };
     }
     return undefined;
   });
 }
 
-const PY_SHELL = /^(?:os\.(?:system|popen)|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput)$/;
+const PY_SHELL =
+  /^(?:os\.(?:system|popen)|commands\.getoutput|commands\.getstatusoutput|subprocess\.getoutput|subprocess\.getstatusoutput)$/;
 /** Objects that run shell commands they are given: LangChain's `BashProcess`, a `ShellTool`, a terminal wrapper. */
-const PY_SHELL_OBJECT = /(?:^|\.)(?:bash|shell|bash_?process|shell_?tool|terminal|persistent_?process)\.(?:run|process|exec|execute|invoke|send_command)$/i;
+const PY_SHELL_OBJECT =
+  /(?:^|\.)(?:bash|shell|bash_?process|shell_?tool|terminal|persistent_?process)\.(?:run|process|exec|execute|invoke|send_command)$/i;
 const PY_SUBPROCESS = /^(?:subprocess\.)?(?:run|call|Popen|check_output|check_call)$/;
 const JS_SHELL = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync)$/;
 const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|execFile|execFileSync)$/;
@@ -85,7 +98,8 @@ export function sqlSinks(root: SgNode, flavor: Flavor): Sink[] {
     if (flavor === 'python') {
       if (PY_SQL_OBJECT.test(callee)) return { what: `${callee}()` };
       if (!PY_SQL.test(callee)) return undefined;
-      if (/^(?:pd|pandas)\./.test(callee) || /\.(?:execute|executemany|executescript|exec_driver_sql|raw)$/.test(callee)) return { what: `${callee}()` };
+      if (/^(?:pd|pandas)\./.test(callee) || /\.(?:execute|executemany|executescript|exec_driver_sql|raw)$/.test(callee))
+        return { what: `${callee}()` };
       return undefined;
     }
     if (!JS_SQL.test(callee) || !callee.includes('.')) return undefined;
@@ -123,10 +137,6 @@ export function htmlSinks(root: SgNode, flavor: Flavor, jsx: boolean): Sink[] {
 }
 
 /** Reports every sink that model output reaches, followed through the file (see `Flow`). */
-export function reportModelOutputAt(
-  sinks: readonly Sink[],
-  flow: { reaches(node: SgNode): boolean },
-  report: (sink: Sink) => void,
-): void {
+export function reportModelOutputAt(sinks: readonly Sink[], flow: { reaches(node: SgNode): boolean }, report: (sink: Sink) => void): void {
   for (const sink of sinks) if (flow.reaches(sink.value)) report(sink);
 }

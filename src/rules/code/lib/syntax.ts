@@ -76,7 +76,12 @@ export function namedArg(call: SgNode, ...names: string[]): SgNode | undefined {
 
 /** True when the call passes `**kwargs` or a spread, so a missing named argument may still be given. */
 export function hasSpreadArgs(call: SgNode): boolean {
-  return argumentList(call).some((a) => a.kind() === 'dictionary_splat' || a.kind() === 'spread_element' || (a.kind() === 'object' && a.namedChildren().some((p) => p.kind() === 'spread_element')));
+  return argumentList(call).some(
+    (a) =>
+      a.kind() === 'dictionary_splat' ||
+      a.kind() === 'spread_element' ||
+      (a.kind() === 'object' && a.namedChildren().some((p) => p.kind() === 'spread_element')),
+  );
 }
 
 /** The value of `key` in a JavaScript object literal or a Python dict literal. */
@@ -125,7 +130,11 @@ export function constantString(node: SgNode | undefined): string | undefined {
   if (!node || !isConstant(node)) return undefined;
   const k = node.kind();
   if (k === 'string' || k === 'template_string') return unquote(node.text().replace(/^[rbuRBU]{0,2}('''|""")([\s\S]*)\1$/, '"$2"'));
-  if (k === 'concatenated_string') return node.namedChildren().map((c) => constantString(c) ?? '').join('');
+  if (k === 'concatenated_string')
+    return node
+      .namedChildren()
+      .map((c) => constantString(c) ?? '')
+      .join('');
   return undefined;
 }
 

@@ -11,7 +11,12 @@ export interface AiServiceKind {
 /** AI services recognised by image or command (never by service name alone). */
 export const AI_SERVICES: readonly AiServiceKind[] = [
   { name: 'Ollama', ports: [11434], image: /(^|\/)ollama\/ollama(:|@|$)/, command: /\bollama\s+serve\b/ },
-  { name: 'Jupyter', ports: [8888], image: /(^|\/)jupyter\/|(^|\/)jupyterhub\/|jupyterlab|-notebook(:|@|$)/, command: /\bjupyter(?:-|\s+)(?:lab|notebook|server)\b/ },
+  {
+    name: 'Jupyter',
+    ports: [8888],
+    image: /(^|\/)jupyter\/|(^|\/)jupyterhub\/|jupyterlab|-notebook(:|@|$)/,
+    command: /\bjupyter(?:-|\s+)(?:lab|notebook|server)\b/,
+  },
   { name: 'Ray', ports: [8265, 10001, 6379], image: /(^|\/)rayproject\/ray(-ml)?(:|@|$)/, command: /\bray\s+start\b[^;&|]*--head\b/ },
   { name: 'MLflow', ports: [5000], image: /(^|\/)mlflow(:|@|$)|mlflow\/mlflow|ghcr\.io\/mlflow/, command: /\bmlflow\s+(server|ui)\b/ },
   { name: 'vLLM', ports: [8000], image: /(^|\/)vllm\/vllm-openai(:|@|$)/, command: /\bvllm\s+serve\b|vllm\.entrypoints\./ },

@@ -34,7 +34,13 @@ export function removeEntry(doc: ComposeDocument, path: ObjectPath, description:
  * Removes one item of a sequence (`- ALL` or `ALL` in `[ALL, NET_ADMIN]`); removes the whole
  * `key: [...]` entry when it is the only item.
  */
-export function removeItem(doc: ComposeDocument, listPath: ObjectPath, index: number, count: number, description: string): FixInput | undefined {
+export function removeItem(
+  doc: ComposeDocument,
+  listPath: ObjectPath,
+  index: number,
+  count: number,
+  description: string,
+): FixInput | undefined {
   if (count === 1) return removeEntry(doc, listPath, description);
   const span = doc.valueSpan([...listPath, index]);
   if (!span) return undefined;

@@ -40,20 +40,32 @@ describe('recogniseAiServices', () => {
     expect(s.ports.map((p) => p.port)).toEqual([8888]);
   });
   it('Jupyter with a token from a secret is authenticated', () => {
-    const s = one({ image: 'jupyter/base-notebook', env: [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: 't', key: 't' } } }] });
+    const s = one({
+      image: 'jupyter/base-notebook',
+      env: [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: 't', key: 't' } } }],
+    });
     expect(s.auth).toBe('on');
   });
   it('JupyterHub single-user servers authenticate through the hub; Kubeflow notebooks do not', () => {
     expect(one({ image: 'quay.io/jupyterhub/k8s-singleuser-sample:3.3.8', args: ['jupyterhub-singleuser'] }).auth).toBe('on');
-    expect(one({ image: 'kubeflownotebookswg/jupyter-scipy:v1.9.2', env: [{ name: 'NB_PREFIX', value: '/notebook/team/nb' }] }).auth).toBe('off');
+    expect(one({ image: 'kubeflownotebookswg/jupyter-scipy:v1.9.2', env: [{ name: 'NB_PREFIX', value: '/notebook/team/nb' }] }).auth).toBe(
+      'off',
+    );
   });
   it('Jupyter via --IdentityProvider.token="" and a custom port', () => {
-    const s = one({ image: 'myorg/trainer:1', command: ['jupyter', 'lab'], args: ['--IdentityProvider.token=""', '--ServerApp.port=9000'], ports: [{ containerPort: 9000, name: 'nb' }] });
+    const s = one({
+      image: 'myorg/trainer:1',
+      command: ['jupyter', 'lab'],
+      args: ['--IdentityProvider.token=""', '--ServerApp.port=9000'],
+      ports: [{ containerPort: 9000, name: 'nb' }],
+    });
     expect(s.auth).toBe('off');
     expect(s.ports).toEqual([{ port: 9000, name: 'nb', role: 'notebook server (runs code)', impact: 'control' }]);
   });
   it('Ray head by command, and by image on a KubeRay head group', () => {
-    expect(one({ image: 'rayproject/ray:2.9.0', command: ['ray', 'start', '--head', '--dashboard-host=0.0.0.0'] }).ports.map((p) => p.port)).toEqual([8265, 10001]);
+    expect(
+      one({ image: 'rayproject/ray:2.9.0', command: ['ray', 'start', '--head', '--dashboard-host=0.0.0.0'] }).ports.map((p) => p.port),
+    ).toEqual([8265, 10001]);
     expect(one({ image: 'rayproject/ray:2.9.0' }, { rayHead: true }).auth).toBe('off');
     expect(recogniseAiServices({ image: 'rayproject/ray:2.9.0' })).toEqual([]);
     expect(one({ image: 'rayproject/ray:2.52.0', env: [{ name: 'RAY_AUTH_MODE', value: 'token' }] }, { rayHead: true }).auth).toBe('on');
@@ -71,7 +83,9 @@ describe('recogniseAiServices', () => {
   it('vLLM with and without an API key', () => {
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', args: ['--model', 'm'] }).auth).toBe('off');
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', args: ['--api-key', 'k'] }).auth).toBe('on');
-    expect(one({ image: 'vllm/vllm-openai:v0.6.3', env: [{ name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: 'k', key: 'k' } } }] }).auth).toBe('on');
+    expect(
+      one({ image: 'vllm/vllm-openai:v0.6.3', env: [{ name: 'VLLM_API_KEY', valueFrom: { secretKeyRef: { name: 'k', key: 'k' } } }] }).auth,
+    ).toBe('on');
     expect(one({ image: 'vllm/vllm-openai:v0.6.3', envFrom: [{ secretRef: { name: 'k' } }] }).auth).toBe('unknown');
     const docsExample = {
       image: 'vllm/vllm-openai:latest',
@@ -82,21 +96,34 @@ describe('recogniseAiServices', () => {
     };
     expect(one(docsExample).auth).toBe('off');
     expect(one(docsExample).signals).toEqual(["image 'vllm/vllm-openai:latest'", "command 'vllm serve'"]);
-    expect(one({ image: 'python:3.11', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--port', '8080'] }).ports[0].port).toBe(8080);
+    expect(
+      one({ image: 'python:3.11', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--port', '8080'] }).ports[0].port,
+    ).toBe(8080);
   });
   it('Triton, TorchServe, Argo server, TensorBoard, Gradio, Streamlit, Istio gateway', () => {
-    expect(one({ image: 'nvcr.io/nvidia/tritonserver:24.08-py3', args: ['tritonserver', '--model-repository=s3://m'] }).ports.map((p) => p.port)).toEqual([8000, 8001, 8002]);
+    expect(
+      one({ image: 'nvcr.io/nvidia/tritonserver:24.08-py3', args: ['tritonserver', '--model-repository=s3://m'] }).ports.map((p) => p.port),
+    ).toEqual([8000, 8001, 8002]);
     expect(one({ image: 'pytorch/torchserve:0.12.0-gpu', args: ['torchserve', '--start', '--disable-token-auth'] }).auth).toBe('off');
     expect(one({ image: 'quay.io/argoproj/argocli:v3.5.11', args: ['server', '--auth-mode=server'] }).auth).toBe('off');
     expect(one({ image: 'quay.io/argoproj/argocli:v3.5.11', args: ['server', '--auth-mode', 'sso'] }).auth).toBe('on');
-    expect(one({ image: 'tensorflow/tensorflow:2.16.1', command: ['tensorboard', '--logdir', '/logs', '--bind_all'] }).type).toBe('tensorboard');
+    expect(one({ image: 'tensorflow/tensorflow:2.16.1', command: ['tensorboard', '--logdir', '/logs', '--bind_all'] }).type).toBe(
+      'tensorboard',
+    );
     expect(one({ image: 'myorg/demo:1', env: [{ name: 'GRADIO_SERVER_NAME', value: '0.0.0.0' }] }).ports[0].port).toBe(7860);
     expect(one({ image: 'myorg/demo:1', command: ['streamlit', 'run', 'app.py'] }).ports[0].port).toBe(8501);
     expect(one({ image: 'docker.io/istio/proxyv2:1.22.1', args: ['proxy', 'router'] }).type).toBe('istio-ingressgateway');
   });
   it('survives adversarial containers (regexes are linear, inputs bounded)', () => {
     const long = 'a/'.repeat(100_000) + 'jupyter-' + '-'.repeat(100_000) + ':' + '1'.repeat(50_000);
-    expect(recogniseAiServices({ image: long, command: ['--x='.repeat(50_000)], args: [' '.repeat(200_000)], env: [{ name: 'OLLAMA_HOST', value: ':' + '9'.repeat(100_000) }] }).map((s) => s.type)).toEqual(['jupyter', 'ollama']);
+    expect(
+      recogniseAiServices({
+        image: long,
+        command: ['--x='.repeat(50_000)],
+        args: [' '.repeat(200_000)],
+        env: [{ name: 'OLLAMA_HOST', value: ':' + '9'.repeat(100_000) }],
+      }).map((s) => s.type),
+    ).toEqual(['jupyter', 'ollama']);
     expect(recogniseAiServices({ image: 'raaaaaay'.repeat(50_000), ports: 'x', env: 'y', command: 'z' })).toEqual([]);
   });
   it('never by name or port alone', () => {
@@ -109,9 +136,18 @@ describe('recogniseAiServices', () => {
 describe('data stores and the KubeRay API server', () => {
   it('Redis: off by default, on with a password, unknown when it may hide in envFrom', () => {
     const off = one({ image: 'redis:7.4', ports: [{ containerPort: 6379, name: 'redis' }] });
-    expect([off.type, off.label, off.auth, off.dataStore, off.ports[0].name, off.ports[0].impact]).toEqual(['redis', 'Redis', 'off', true, 'redis', 'control']);
+    expect([off.type, off.label, off.auth, off.dataStore, off.ports[0].name, off.ports[0].impact]).toEqual([
+      'redis',
+      'Redis',
+      'off',
+      true,
+      'redis',
+      'control',
+    ]);
     expect(one({ image: 'redis:7.4', args: ['--requirepass', '$(REDIS_PASSWORD)'] }).auth).toBe('on');
-    expect(one({ image: 'bitnami/redis:7.4', env: [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'r', key: 'p' } } }] }).auth).toBe('on');
+    expect(
+      one({ image: 'bitnami/redis:7.4', env: [{ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'r', key: 'p' } } }] }).auth,
+    ).toBe('on');
     expect(one({ image: 'bitnami/redis:7.4', env: [{ name: 'ALLOW_EMPTY_PASSWORD', value: 'yes' }] }).auth).toBe('off');
     expect(one({ image: 'redis:7.4', envFrom: [{ secretRef: { name: 'r' } }] }).auth).toBe('unknown');
     expect(one({ image: 'python:3.12', command: ['redis-server', '--port', '6380'] }).ports[0].port).toBe(6380);
@@ -120,16 +156,30 @@ describe('data stores and the KubeRay API server', () => {
   it('vector databases by image, with their authentication settings', () => {
     const q = one({ image: 'qdrant/qdrant:v1.12.1' });
     expect([q.label, q.auth, q.ports.map((p) => p.port)]).toEqual(['Qdrant', 'off', [6333, 6334]]);
-    expect(one({ image: 'qdrant/qdrant:v1.12.1', env: [{ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'q', key: 'k' } } }] }).auth).toBe('on');
-    expect(one({ image: 'cr.weaviate.io/semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_APIKEY_ENABLED', value: 'true' }] }).auth).toBe('on');
-    expect(one({ image: 'semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED', value: 'true' }] }).auth).toBe('off');
+    expect(
+      one({
+        image: 'qdrant/qdrant:v1.12.1',
+        env: [{ name: 'QDRANT__SERVICE__API_KEY', valueFrom: { secretKeyRef: { name: 'q', key: 'k' } } }],
+      }).auth,
+    ).toBe('on');
+    expect(
+      one({ image: 'cr.weaviate.io/semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_APIKEY_ENABLED', value: 'true' }] })
+        .auth,
+    ).toBe('on');
+    expect(
+      one({ image: 'semitechnologies/weaviate:1.27.0', env: [{ name: 'AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED', value: 'true' }] }).auth,
+    ).toBe('off');
     expect(one({ image: 'milvusdb/milvus:v2.4.15' }).auth).toBe('unknown');
     expect(one({ image: 'chromadb/chroma:0.5.20' }).label).toBe('Chroma');
   });
 
   it('the KubeRay API server runs code through Ray clusters it creates', () => {
     const s = one({ image: 'quay.io/kuberay/apiserver:v1.2.2' });
-    expect([s.type, s.auth, s.ports.map((p) => `${p.port} ${p.impact}`)]).toEqual(['kuberay-apiserver', 'off', ['8888 control', '8887 control']]);
+    expect([s.type, s.auth, s.ports.map((p) => `${p.port} ${p.impact}`)]).toEqual([
+      'kuberay-apiserver',
+      'off',
+      ['8888 control', '8887 control'],
+    ]);
   });
 
   it('an application that only talks to Redis is not Redis', () => {

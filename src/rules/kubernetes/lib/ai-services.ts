@@ -241,7 +241,17 @@ const JUPYTER_IMAGES = [
   /^kubeflownotebookswg\/jupyter/,
   /(^|\/)jupyter(lab)?(-[a-z0-9-]+)?$/,
 ];
-const JUPYTER_PROGRAMS = ['jupyter', 'jupyter-lab', 'jupyter-notebook', 'jupyter-server', 'jupyterhub-singleuser', 'start-notebook.sh', 'start-notebook.py', 'start-singleuser.sh', 'start-singleuser.py'];
+const JUPYTER_PROGRAMS = [
+  'jupyter',
+  'jupyter-lab',
+  'jupyter-notebook',
+  'jupyter-server',
+  'jupyterhub-singleuser',
+  'start-notebook.sh',
+  'start-notebook.py',
+  'start-singleuser.sh',
+  'start-singleuser.py',
+];
 
 const jupyter: Detector = {
   type: 'jupyter',
@@ -253,8 +263,12 @@ const jupyter: Detector = {
     if (f.env.has('JUPYTER_TOKEN') || f.env.has('JUPYTER_ENABLE_LAB') || f.env.has('NB_PREFIX')) signals.push('Jupyter environment');
     if (signals.length === 0) return undefined;
     const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
-    const tokenFlag = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'].find((n) => flagValue(f.words, n) !== undefined);
-    const pwFlag = ['--ServerApp.password', '--NotebookApp.password', '--PasswordIdentityProvider.hashed_password'].find((n) => flagValue(f.words, n) !== undefined);
+    const tokenFlag = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'].find(
+      (n) => flagValue(f.words, n) !== undefined,
+    );
+    const pwFlag = ['--ServerApp.password', '--NotebookApp.password', '--PasswordIdentityProvider.hashed_password'].find(
+      (n) => flagValue(f.words, n) !== undefined,
+    );
     const token = tokenFlag ? unquote(flagValue(f.words, tokenFlag)!) : undefined;
     const password = pwFlag ? unquote(flagValue(f.words, pwFlag)!) : undefined;
     const envToken = f.env.get('JUPYTER_TOKEN');
@@ -276,7 +290,13 @@ const jupyter: Detector = {
       auth = 'off';
       authReason = "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication";
     }
-    return { label: 'Jupyter', ports: portsFor(f, [{ port, role: 'notebook server (runs code)', impact: 'control' }]), auth, authReason, signals };
+    return {
+      label: 'Jupyter',
+      ports: portsFor(f, [{ port, role: 'notebook server (runs code)', impact: 'control' }]),
+      auth,
+      authReason,
+      signals,
+    };
   },
 };
 
@@ -325,7 +345,9 @@ const mlflow: Detector = {
       label: 'MLflow',
       ports: portsFor(f, [{ port, role: 'tracking server and model registry', impact: 'control' }]),
       auth: authApp ? 'on' : 'off',
-      authReason: authApp ? `--app-name ${authApp}` : 'mlflow server has no authentication unless started with --app-name basic-auth (or an auth plugin)',
+      authReason: authApp
+        ? `--app-name ${authApp}`
+        : 'mlflow server has no authentication unless started with --app-name basic-auth (or an auth plugin)',
       signals,
     };
   },
@@ -428,7 +450,13 @@ const openAiCompatible: Detector = {
         auth = 'off';
         authReason = `started without --api-key${s.keyEnv.length ? ` or ${s.keyEnv.join('/')}` : ''}: anyone who reaches the port can use the model`;
       }
-      return { label: s.label, ports: portsFor(f, [{ port, role: 'OpenAI-compatible inference API', impact: 'access' }]), auth, authReason, signals };
+      return {
+        label: s.label,
+        ports: portsFor(f, [{ port, role: 'OpenAI-compatible inference API', impact: 'access' }]),
+        auth,
+        authReason,
+        signals,
+      };
     }
     return undefined;
   },
@@ -444,7 +472,8 @@ const triton: Detector = {
     const http = portFlag(f.words, '--http-port') ?? 8000;
     const grpc = portFlag(f.words, '--grpc-port') ?? 8001;
     const metrics = portFlag(f.words, '--metrics-port') ?? 8002;
-    const restricted = flagValue(f.words, '--http-restricted-api') !== undefined || flagValue(f.words, '--grpc-restricted-api') !== undefined;
+    const restricted =
+      flagValue(f.words, '--http-restricted-api') !== undefined || flagValue(f.words, '--grpc-restricted-api') !== undefined;
     const mode = flagValue(f.words, '--model-control-mode');
     const explicit = mode !== undefined && unquote(mode) === 'explicit';
     return {
@@ -455,7 +484,9 @@ const triton: Detector = {
         { port: metrics, role: 'metrics', impact: 'info' },
       ]),
       auth: restricted ? 'on' : 'off',
-      authReason: restricted ? 'restricted APIs require a header key' : 'Triton has no authentication unless --http-restricted-api/--grpc-restricted-api are set',
+      authReason: restricted
+        ? 'restricted APIs require a header key'
+        : 'Triton has no authentication unless --http-restricted-api/--grpc-restricted-api are set',
       signals,
     };
   },
@@ -468,7 +499,8 @@ const torchserve: Detector = {
     if (/(^|\/)torchserve(-[a-z0-9]+)?$/.test(f.repo)) signals.push(`image '${f.image}'`);
     if (hasProgram(f.words, 'torchserve')) signals.push("command 'torchserve'");
     if (signals.length === 0) return undefined;
-    const disabled = hasWord(f.words, '--disable-token-auth') || (f.env.get('TS_DISABLE_TOKEN_AUTHORIZATION') ?? '').toLowerCase() === 'true';
+    const disabled =
+      hasWord(f.words, '--disable-token-auth') || (f.env.get('TS_DISABLE_TOKEN_AUTHORIZATION') ?? '').toLowerCase() === 'true';
     return {
       label: 'TorchServe',
       ports: portsFor(f, [
@@ -529,7 +561,13 @@ const gradio: Detector = {
     if (signals.length === 0) return undefined;
     const p = f.env.get('GRADIO_SERVER_PORT');
     const port = p && /^\d{1,5}$/.test(p) ? Number(p) : 7860;
-    return { label: 'Gradio', ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]), auth: 'unknown', authReason: 'Gradio authentication is configured in code', signals };
+    return {
+      label: 'Gradio',
+      ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]),
+      auth: 'unknown',
+      authReason: 'Gradio authentication is configured in code',
+      signals,
+    };
   },
 };
 
@@ -542,7 +580,13 @@ const streamlit: Detector = {
     if (signals.length === 0) return undefined;
     const e = f.env.get('STREAMLIT_SERVER_PORT');
     const port = portFlag(f.words, '--server.port') ?? (e && /^\d{1,5}$/.test(e) ? Number(e) : 8501);
-    return { label: 'Streamlit', ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]), auth: 'unknown', authReason: 'Streamlit authentication is configured in code', signals };
+    return {
+      label: 'Streamlit',
+      ports: portsFor(f, [{ port, role: 'app', impact: 'access' }]),
+      auth: 'unknown',
+      authReason: 'Streamlit authentication is configured in code',
+      signals,
+    };
   },
 };
 
@@ -551,8 +595,18 @@ const istioGateway: Detector = {
   detect(f) {
     if (!/(^|\/)proxyv2$/.test(f.repo) || !hasWord(f.words, 'router')) return undefined;
     const declared = f.ports.filter((p) => p.port !== 15090 && p.port !== 15021);
-    const ports: AiPort[] = (declared.length ? declared : [{ port: 8080 }, { port: 8443 }]).map((p) => ({ ...p, role: 'entry point', impact: 'access' as const }));
-    return { label: 'Istio ingress gateway', ports, auth: 'unknown', authReason: 'authentication is enforced by Istio policies', signals: [`image '${f.image}'`, "argument 'router'"] };
+    const ports: AiPort[] = (declared.length ? declared : [{ port: 8080 }, { port: 8443 }]).map((p) => ({
+      ...p,
+      role: 'entry point',
+      impact: 'access' as const,
+    }));
+    return {
+      label: 'Istio ingress gateway',
+      ports,
+      auth: 'unknown',
+      authReason: 'authentication is enforced by Istio policies',
+      signals: [`image '${f.image}'`, "argument 'router'"],
+    };
   },
 };
 
@@ -563,11 +617,20 @@ const kuberayApiServer: Detector = {
     return {
       label: 'KubeRay API server',
       ports: portsFor(f, [
-        { port: portFlag(f.words, '-httpPortFlag', '--httpPortFlag') ?? 8888, role: 'HTTP API (creates Ray clusters and jobs)', impact: 'control' },
-        { port: portFlag(f.words, '-rpcPortFlag', '--rpcPortFlag') ?? 8887, role: 'gRPC API (creates Ray clusters and jobs)', impact: 'control' },
+        {
+          port: portFlag(f.words, '-httpPortFlag', '--httpPortFlag') ?? 8888,
+          role: 'HTTP API (creates Ray clusters and jobs)',
+          impact: 'control',
+        },
+        {
+          port: portFlag(f.words, '-rpcPortFlag', '--rpcPortFlag') ?? 8887,
+          role: 'gRPC API (creates Ray clusters and jobs)',
+          impact: 'control',
+        },
       ]),
       auth: 'off',
-      authReason: 'the KubeRay API server has no authentication of its own (only the optional security proxy in front of it checks a token)',
+      authReason:
+        'the KubeRay API server has no authentication of its own (only the optional security proxy in front of it checks a token)',
       signals: [`image '${f.image}'`],
     };
   },
@@ -583,7 +646,9 @@ const redis: Detector = {
     if (hasProgram(f.words, 'redis-server') || hasProgram(f.words, 'valkey-server')) signals.push("command 'redis-server'");
     if (signals.length === 0) return undefined;
     const pass = flagValue(f.words, '--requirepass');
-    const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find((e) => f.env.has(e) && f.env.get(e) !== '');
+    const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find(
+      (e) => f.env.has(e) && f.env.get(e) !== '',
+    );
     const emptyAllowed = (f.env.get('ALLOW_EMPTY_PASSWORD') ?? '').toLowerCase() === 'yes';
     const bitnami = f.repo.startsWith('bitnami/');
     let auth: AuthState = 'off';
@@ -606,7 +671,9 @@ const redis: Detector = {
     } else if (emptyAllowed) authReason = 'ALLOW_EMPTY_PASSWORD=yes';
     return {
       label: 'Redis',
-      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 6379, role: 'data store (CONFIG and MODULE commands run code)', impact: 'control' }]),
+      ports: portsFor(f, [
+        { port: portFlag(f.words, '--port') ?? 6379, role: 'data store (CONFIG and MODULE commands run code)', impact: 'control' },
+      ]),
       auth,
       authReason,
       signals,
@@ -701,16 +768,34 @@ const vectorDb: Detector = {
   },
 };
 
-const DETECTORS: readonly Detector[] = [jupyter, ray, mlflow, ollama, openAiCompatible, triton, torchserve, argoServer, tensorboard, gradio, streamlit, istioGateway, kuberayApiServer, redis, vectorDb];
+const DETECTORS: readonly Detector[] = [
+  jupyter,
+  ray,
+  mlflow,
+  ollama,
+  openAiCompatible,
+  triton,
+  torchserve,
+  argoServer,
+  tensorboard,
+  gradio,
+  streamlit,
+  istioGateway,
+  kuberayApiServer,
+  redis,
+  vectorDb,
+];
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
-const PREFILTER = /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
+const PREFILTER =
+  /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];
   for (const key of ['command', 'args'] as const) {
     const v = container[key];
-    if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') parts.push(x.length > MAX_WORD_INPUT ? x.slice(0, MAX_WORD_INPUT) : x);
+    if (Array.isArray(v))
+      for (const x of v) if (typeof x === 'string') parts.push(x.length > MAX_WORD_INPUT ? x.slice(0, MAX_WORD_INPUT) : x);
   }
   if (Array.isArray(container.env)) for (const e of container.env) if (isObj(e) && typeof e.name === 'string') parts.push(e.name);
   return PREFILTER.test(parts.join(' '));

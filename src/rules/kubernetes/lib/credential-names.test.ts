@@ -21,7 +21,22 @@ describe('credentialKind', () => {
   });
 
   it('leaves references, settings and text tokens alone', () => {
-    for (const k of ['password_file', 'secretName', 'TOKEN_URL', 'api_key_header', 'max_tokens', 'maxNewTokens', 'tokenizer', 'token_ttl', 'PASSWORD_MIN_LENGTH', 'model', 'secrets_enabled', 'keycloak', 's3AccessKeyIDName', 'gcsCredentialFileName']) {
+    for (const k of [
+      'password_file',
+      'secretName',
+      'TOKEN_URL',
+      'api_key_header',
+      'max_tokens',
+      'maxNewTokens',
+      'tokenizer',
+      'token_ttl',
+      'PASSWORD_MIN_LENGTH',
+      'model',
+      'secrets_enabled',
+      'keycloak',
+      's3AccessKeyIDName',
+      'gcsCredentialFileName',
+    ]) {
       expect(credentialKind(k), k).toBeUndefined();
     }
   });

@@ -13,7 +13,20 @@ import quota from '../namespace-without-resource-quota.js';
 import allowsAll from '../network-policy-allows-all.js';
 import rayHead from '../ray-head-exposed.js';
 
-const RULES = [exposedByService, hostNetwork, ingressAuth, ingressTls, routeAuth, egress, ingress, gpuQuota, limitRange, quota, allowsAll, rayHead];
+const RULES = [
+  exposedByService,
+  hostNetwork,
+  ingressAuth,
+  ingressTls,
+  routeAuth,
+  egress,
+  ingress,
+  gpuQuota,
+  limitRange,
+  quota,
+  allowsAll,
+  rayHead,
+];
 
 /** Objects with every field of the wrong shape: rules must neither throw nor report nonsense. */
 const MALFORMED = `apiVersion: v1

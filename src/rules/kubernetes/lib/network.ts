@@ -59,11 +59,21 @@ function servicePortReach(serviceName: string, selector: unknown, sp: Obj | unde
     selector: isObj(selector) ? selector : undefined,
     port: Number.isInteger(portNumber) ? portNumber : undefined,
     portName: sp ? (typeof sp.name === 'string' ? sp.name : undefined) : typeof port === 'string' ? port : undefined,
-    targetPort: sp && (typeof sp.targetPort === 'number' || typeof sp.targetPort === 'string') ? (/^\d+$/.test(String(sp.targetPort)) ? Number(sp.targetPort) : sp.targetPort) : undefined,
+    targetPort:
+      sp && (typeof sp.targetPort === 'number' || typeof sp.targetPort === 'string')
+        ? /^\d+$/.test(String(sp.targetPort))
+          ? Number(sp.targetPort)
+          : sp.targetPort
+        : undefined,
   });
   if (!hit) return [];
   const why = hit.service.signals.join(', ');
-  return [{ target: { service: hit.service, where: `the pods behind Service '${serviceName}' (not in the scan; recognised by ${why})` }, port: hit.port }];
+  return [
+    {
+      target: { service: hit.service, where: `the pods behind Service '${serviceName}' (not in the scan; recognised by ${why})` },
+      port: hit.port,
+    },
+  ];
 }
 
 const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
@@ -87,7 +97,9 @@ function allServicesOfPod(pod: PodSpecDocument): PodAiService[] {
       if (c.group !== 'containers') continue;
       for (const found of recogniseAiServices(c.container, { rayHead })) {
         const service: AiService =
-          rayToken && found.type === 'ray' ? { ...found, auth: 'on', authReason: 'the KubeRay cluster sets authOptions.mode: token' } : found;
+          rayToken && found.type === 'ray'
+            ? { ...found, auth: 'on', authReason: 'the KubeRay cluster sets authOptions.mode: token' }
+            : found;
         out.push({ pod, container: c, service });
       }
     }
@@ -384,7 +396,8 @@ export function tlsCovers(ingress: K8sObjectDocument, host: string | undefined):
     if (host === undefined) continue;
     for (const h of t.hosts) {
       if (h === host) return true;
-      if (typeof h === 'string' && h.startsWith('*.') && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes('.')) return true;
+      if (typeof h === 'string' && h.startsWith('*.') && host.endsWith(h.slice(1)) && !host.slice(0, -h.length + 1).includes('.'))
+        return true;
     }
   }
   return false;
@@ -422,7 +435,9 @@ export function worstReach(reaches: readonly Reach[]): { reach: Reach; severity:
 /** `Jupyter notebook server (runs code) on port 8888 of Deployment 'nb' (authentication off: …)`. */
 export function describeReach(r: Reach): string {
   const auth =
-    r.target.service.auth === 'off' ? `authentication off: ${r.target.service.authReason}` : `authentication not visible: ${r.target.service.authReason}`;
+    r.target.service.auth === 'off'
+      ? `authentication off: ${r.target.service.authReason}`
+      : `authentication not visible: ${r.target.service.authReason}`;
   return `${r.target.service.label} ${r.port.role} on port ${r.port.port} of ${reachOwner(r)} (${auth})`;
 }
 
@@ -440,7 +455,9 @@ export interface RouteBackend {
 }
 
 export function isGatewayRoute(o: K8sObjectDocument): boolean {
-  return (o.resource.kind === 'HTTPRoute' || o.resource.kind === 'GRPCRoute') && apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io';
+  return (
+    (o.resource.kind === 'HTTPRoute' || o.resource.kind === 'GRPCRoute') && apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io'
+  );
 }
 
 /** Every Service backend of a Gateway API route. */
@@ -479,7 +496,9 @@ export function reachOfRouteBackend(idx: NetworkIndex, b: RouteBackend): Reach[]
 /** The model server ports an InferencePool sends requests to: `targetPorts[].number` (v1) or `targetPortNumber` (v1alpha2). */
 function poolPorts(pool: K8sObjectDocument): number[] {
   const many = pool.get(['spec', 'targetPorts']);
-  const ports = Array.isArray(many) ? many.map((p) => (isObj(p) ? Number(p.number) : NaN)) : [Number(pool.get(['spec', 'targetPortNumber']))];
+  const ports = Array.isArray(many)
+    ? many.map((p) => (isObj(p) ? Number(p.number) : NaN))
+    : [Number(pool.get(['spec', 'targetPortNumber']))];
   return ports.filter((n) => Number.isInteger(n) && n > 0);
 }
 
@@ -554,7 +573,9 @@ export function routeAuth(idx: NetworkIndex, route: K8sObjectDocument, rule: num
   const parents = route.get(['spec', 'parentRefs']);
   const gateways = new Set<string>();
   if (Array.isArray(parents))
-    for (const p of parents) if (isObj(p) && typeof p.name === 'string' && (p.kind === undefined || p.kind === 'Gateway')) gateways.add(`${typeof p.namespace === 'string' ? p.namespace : route.namespace}/${p.name}`);
+    for (const p of parents)
+      if (isObj(p) && typeof p.name === 'string' && (p.kind === undefined || p.kind === 'Gateway'))
+        gateways.add(`${typeof p.namespace === 'string' ? p.namespace : route.namespace}/${p.name}`);
   for (const sp of idx.securityPolicies) {
     if (!ENVOY_GATEWAY_AUTH.some((k) => sp.get(['spec', k]) !== undefined)) continue;
     const single = sp.get(['spec', 'targetRef']);
@@ -573,7 +594,10 @@ export function routeAuth(idx: NetworkIndex, route: K8sObjectDocument, rule: num
  * The listeners of the scan's Gateways a route attaches to, or undefined when a parent Gateway is
  * not in the scan (nothing can be said about its TLS then).
  */
-export function routeListeners(idx: NetworkIndex, route: K8sObjectDocument): Array<{ gateway: string; name: string; protocol: string }> | undefined {
+export function routeListeners(
+  idx: NetworkIndex,
+  route: K8sObjectDocument,
+): Array<{ gateway: string; name: string; protocol: string }> | undefined {
   const parents = route.get(['spec', 'parentRefs']);
   if (!Array.isArray(parents) || parents.length === 0) return undefined;
   const out: Array<{ gateway: string; name: string; protocol: string }> = [];

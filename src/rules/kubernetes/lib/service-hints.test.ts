@@ -8,17 +8,26 @@ const what = (f: Parameters<typeof recogniseFromService>[0]) => {
 
 describe('recogniseFromService', () => {
   it('reads the labels operators and charts put on the pods', () => {
-    expect(what({ serviceName: 'rc-head-svc', selector: { 'ray.io/cluster': 'rc', 'ray.io/node-type': 'head' }, port: 8265, portName: 'dashboard' })).toBe(
-      'Ray 8265 control unknown (selector ray.io/node-type: head)',
+    expect(
+      what({
+        serviceName: 'rc-head-svc',
+        selector: { 'ray.io/cluster': 'rc', 'ray.io/node-type': 'head' },
+        port: 8265,
+        portName: 'dashboard',
+      }),
+    ).toBe('Ray 8265 control unknown (selector ray.io/node-type: head)');
+    expect(what({ serviceName: 'llm', selector: { 'app.kubernetes.io/name': 'ollama' }, port: 80, targetPort: 11434 })).toBe(
+      'Ollama 11434 control off (selector app.kubernetes.io/name: ollama)',
     );
-    expect(what({ serviceName: 'llm', selector: { 'app.kubernetes.io/name': 'ollama' }, port: 80, targetPort: 11434 })).toBe('Ollama 11434 control off (selector app.kubernetes.io/name: ollama)');
     expect(what({ serviceName: 'kr', selector: { 'app.kubernetes.io/name': 'kuberay-apiserver' }, port: 8888, portName: 'http' })).toBe(
       'KubeRay API server 8888 control off (selector app.kubernetes.io/name: kuberay-apiserver)',
     );
-    expect(what({ serviceName: 'cache', selector: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/component': 'master' }, port: 6379 })).toBe(
-      'Redis 6379 control unknown (selector app.kubernetes.io/name: redis)',
+    expect(
+      what({ serviceName: 'cache', selector: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/component': 'master' }, port: 6379 }),
+    ).toBe('Redis 6379 control unknown (selector app.kubernetes.io/name: redis)');
+    expect(what({ serviceName: 'nb', selector: { 'notebook-name': 'alice' }, port: 80, targetPort: 8888 })).toBe(
+      'Kubeflow notebook 8888 control unknown (selector notebook-name: alice)',
     );
-    expect(what({ serviceName: 'nb', selector: { 'notebook-name': 'alice' }, port: 80, targetPort: 8888 })).toBe('Kubeflow notebook 8888 control unknown (selector notebook-name: alice)');
   });
 
   it('falls back to port names, ports that only one product uses, and the Service name', () => {

@@ -26,11 +26,14 @@ describe('findings folded into the more specific rule', () => {
   });
 
   it('another hostPath stays K8S-0005', () => {
-    expect(scan('pod.yaml', pod('/data/models')).filter((f) => f.line === 11)).toEqual([{ rule: 'K8S-0005', line: 11, severity: 'high', folded: [] }]);
+    expect(scan('pod.yaml', pod('/data/models')).filter((f) => f.line === 11)).toEqual([
+      { rule: 'K8S-0005', line: 11, severity: 'high', folded: [] },
+    ]);
   });
 
   it('a provider key in a ConfigMap is one K8S-0129 finding', () => {
-    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  OPENAI_API_KEY: sk-proj-Q7vXk2L9mR4tW8zN1pB6yH3cJ5dF0gSaT1uE7wKqZ\n';
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  OPENAI_API_KEY: sk-proj-Q7vXk2L9mR4tW8zN1pB6yH3cJ5dF0gSaT1uE7wKqZ\n';
     const found = scan('cm.yaml', text);
     expect(found.map((f) => f.rule)).toEqual(['K8S-0129']);
     expect(found[0].folded.length).toBeGreaterThan(0);

@@ -17,7 +17,23 @@ describe('K8S-0150…0199 on secure configurations', () => {
   const findings = (files: RuleExample[]) => mine.flatMap((r) => runRule(r, files).findings);
 
   it('are all in the catalogue', () => {
-    expect(mine.map((r) => r.meta.id).sort()).toEqual(['K8S-0150', 'K8S-0151', 'K8S-0152', 'K8S-0153', 'K8S-0154', 'K8S-0155', 'K8S-0156', 'K8S-0160', 'K8S-0161', 'K8S-0162', 'K8S-0163', 'K8S-0164', 'K8S-0165', 'K8S-0190', 'K8S-0199']);
+    expect(mine.map((r) => r.meta.id).sort()).toEqual([
+      'K8S-0150',
+      'K8S-0151',
+      'K8S-0152',
+      'K8S-0153',
+      'K8S-0154',
+      'K8S-0155',
+      'K8S-0156',
+      'K8S-0160',
+      'K8S-0161',
+      'K8S-0162',
+      'K8S-0163',
+      'K8S-0164',
+      'K8S-0165',
+      'K8S-0190',
+      'K8S-0199',
+    ]);
   });
 
   const hardened = join(root, 'examples', 'ai-platform-hardened');
@@ -29,7 +45,11 @@ describe('K8S-0150…0199 on secure configurations', () => {
 
   const insecure = join(root, 'examples', 'ai-platform');
   it('report the exposure of the insecure example', () => {
-    const ids = new Set(findings(yamlFiles(insecure)).filter((f) => severityRank(f.severity) >= severityRank('high')).map((f) => f.ruleId));
+    const ids = new Set(
+      findings(yamlFiles(insecure))
+        .filter((f) => severityRank(f.severity) >= severityRank('high'))
+        .map((f) => f.ruleId),
+    );
     expect([...ids]).toEqual(expect.arrayContaining(['K8S-0150', 'K8S-0153', 'K8S-0154']));
   });
 

@@ -26,7 +26,8 @@ const TEMPLATES = new Set(['PodTemplate', 'ServingRuntime', 'WorkflowTemplate'])
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
 
 /** Extended resources of accelerators, as requested by containers. */
-const GPU_RESOURCE = /^(nvidia\.com\/(gpu|mig-[a-z0-9.-]+)|amd\.com\/gpu|gpu\.intel\.com\/[a-z0-9_-]+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(core|device)?|google\.com\/tpu)$/;
+const GPU_RESOURCE =
+  /^(nvidia\.com\/(gpu|mig-[a-z0-9.-]+)|amd\.com\/gpu|gpu\.intel\.com\/[a-z0-9_-]+|habana\.ai\/gaudi|aws\.amazon\.com\/neuron(core|device)?|google\.com\/tpu)$/;
 
 /** Policy engines whose own (often cluster-wide) policies Sanctum does not evaluate. */
 const CLUSTER_POLICY_KINDS = new Set([
@@ -36,7 +37,11 @@ const CLUSTER_POLICY_KINDS = new Set([
   'policy.networking.k8s.io/AdminNetworkPolicy',
   'policy.networking.k8s.io/BaselineAdminNetworkPolicy',
 ]);
-const NAMESPACED_POLICY_KINDS = new Set(['cilium.io/CiliumNetworkPolicy', 'crd.projectcalico.org/NetworkPolicy', 'projectcalico.org/NetworkPolicy']);
+const NAMESPACED_POLICY_KINDS = new Set([
+  'cilium.io/CiliumNetworkPolicy',
+  'crd.projectcalico.org/NetworkPolicy',
+  'projectcalico.org/NetworkPolicy',
+]);
 
 export interface Tenant {
   name: string;
@@ -87,7 +92,17 @@ export function tenants(set: K8sSetDocument): TenantView {
   const get = (name: string): Tenant => {
     let t = byName.get(name);
     if (!t) {
-      t = { name, workloads: [], pods: [], networkPolicies: [], otherPolicies: [], quotas: [], limitRanges: [], gpuResources: new Set(), aiServices: false };
+      t = {
+        name,
+        workloads: [],
+        pods: [],
+        networkPolicies: [],
+        otherPolicies: [],
+        quotas: [],
+        limitRanges: [],
+        gpuResources: new Set(),
+        aiServices: false,
+      };
       byName.set(name, t);
     }
     return t;
@@ -176,10 +191,15 @@ export function allowAllReason(rule: unknown, d: Direction): string | undefined 
   const peers = d === 'Ingress' ? rule.from : rule.to;
   const ports = rule.ports;
   if (Array.isArray(ports) && ports.length > 0) return undefined;
-  if (!Array.isArray(peers) || peers.length === 0) return `an ${field(d)} rule with no ${d === 'Ingress' ? 'from' : 'to'} and no ports allows all traffic`;
+  if (!Array.isArray(peers) || peers.length === 0)
+    return `an ${field(d)} rule with no ${d === 'Ingress' ? 'from' : 'to'} and no ports allows all traffic`;
   for (const p of peers) {
     if (!isObj(p)) continue;
-    if (isObj(p.ipBlock) && (p.ipBlock.cidr === '0.0.0.0/0' || p.ipBlock.cidr === '::/0') && (!Array.isArray(p.ipBlock.except) || p.ipBlock.except.length === 0))
+    if (
+      isObj(p.ipBlock) &&
+      (p.ipBlock.cidr === '0.0.0.0/0' || p.ipBlock.cidr === '::/0') &&
+      (!Array.isArray(p.ipBlock.except) || p.ipBlock.except.length === 0)
+    )
       return `${d === 'Ingress' ? 'from' : 'to'} ipBlock ${String(p.ipBlock.cidr)} on every port allows all traffic`;
     if (p.namespaceSelector !== undefined && selectsAll(p.namespaceSelector) && selectsAll(p.podSelector))
       return `namespaceSelector: {} on every port allows every pod of every namespace`;

@@ -11,7 +11,19 @@ import { parseImage, redact, shellWords } from './workload.js';
 describe('shellWords', () => {
   it('groups quotes, keeps separators as words and expands nothing', () => {
     expect(shellWords(`vllm serve "org/m" --served-model-name 'a b' && echo $HOME;ls|wc`)).toEqual([
-      'vllm', 'serve', 'org/m', '--served-model-name', 'a b', '&', '&', 'echo', '$HOME', ';', 'ls', '|', 'wc',
+      'vllm',
+      'serve',
+      'org/m',
+      '--served-model-name',
+      'a b',
+      '&',
+      '&',
+      'echo',
+      '$HOME',
+      ';',
+      'ls',
+      '|',
+      'wc',
     ]);
   });
   it('handles escapes, line continuations and empty quotes', () => {
