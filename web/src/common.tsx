@@ -48,6 +48,20 @@ export function rangeStart(ms: number, now = Date.now()): string {
   return new Date(Math.floor(now / 3_600_000) * 3_600_000 - ms).toISOString();
 }
 
+/** The range select of a page's filter form (24 hours, 7 or 30 days), applied at once. */
+export function RangeSelect({ label, value, go }: { label: string; value: string | undefined; go(change: { range: string }): void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select name="range" value={value} onChange={(e) => go({ range: (e.target as HTMLSelectElement).value })}>
+        <option value="24h">last 24 hours</option>
+        <option value="7d">last 7 days</option>
+        <option value="30d">last 30 days</option>
+      </select>
+    </label>
+  );
+}
+
 export const day = (iso: string | null | undefined): string => (iso ? iso.slice(0, 10) : '');
 export const when = (iso: string | null | undefined): string => (iso ? iso.replace('T', ' ').slice(0, 16) + ' UTC' : '');
 

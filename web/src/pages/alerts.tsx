@@ -1,7 +1,17 @@
 import { useRef } from 'preact/hooks';
 import type { Alert, AlertHour } from '../api.js';
 import { ChartView, SEVERITY_COLOURS } from '../chart.js';
-import { Panel, rangeStart, SEVERITIES, SeverityBadge, SeverityFilter, Status, useTextFilters, type PageProps } from '../common.js';
+import {
+  Panel,
+  RangeSelect,
+  rangeStart,
+  SEVERITIES,
+  SeverityBadge,
+  SeverityFilter,
+  Status,
+  useTextFilters,
+  type PageProps,
+} from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 
@@ -48,14 +58,7 @@ function AlertFilters({ current, go, severity }: FilterProps) {
         go(typed());
       }}
     >
-      <label>
-        Chart{' '}
-        <select name="range" value={String(current.range)} onChange={(e) => go({ range: (e.target as HTMLSelectElement).value })}>
-          <option value="24h">last 24 hours</option>
-          <option value="7d">last 7 days</option>
-          <option value="30d">last 30 days</option>
-        </select>
-      </label>
+      <RangeSelect label="Chart" value={String(current.range)} go={go} />
       <label>
         Source{' '}
         <select name="kind" value={String(current.kind ?? '')} onChange={(e) => go({ kind: (e.target as HTMLSelectElement).value })}>

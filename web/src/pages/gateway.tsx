@@ -1,6 +1,6 @@
 import type { GatewayRequest, GatewayUsage } from '../api.js';
 import { ChartView } from '../chart.js';
-import { Panel, rangeStart, Status, useTextFilters, type PageProps } from '../common.js';
+import { Panel, RangeSelect, rangeStart, Status, useTextFilters, type PageProps } from '../common.js';
 import { useApi } from '../hooks.js';
 import { href } from '../router.js';
 import { eventTime } from './alerts.js';
@@ -85,14 +85,7 @@ function GatewayFilters({ current, go }: { current: Current; go(change: Current)
         go(typed());
       }}
     >
-      <label>
-        Range{' '}
-        <select name="range" value={current.range} onChange={(e) => go({ range: (e.target as HTMLSelectElement).value })}>
-          <option value="24h">last 24 hours</option>
-          <option value="7d">last 7 days</option>
-          <option value="30d">last 30 days</option>
-        </select>
-      </label>
+      <RangeSelect label="Range" value={current.range} go={go} />
       {field('key', 'key name')}
       {field('model', 'model')}
       {field('gateway', 'gateway')}
