@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './kube-client.js';
 
 /** Where `sanctum cluster` connects, and with which identity. */
 export interface ClusterConnection {
