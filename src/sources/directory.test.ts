@@ -233,6 +233,19 @@ describe('directory walker', () => {
     expect(errors).toEqual(['proj/b: cannot read directory: ENOTDIR']);
   });
 
+  it('reports a file or directory whose name is not valid UTF-8, and goes on', () => {
+    write({ 'proj/ok.yaml': 'a: 1\n', 'proj/\uFFFD.yaml': 'a real U+FFFD in a name is read\n' });
+    const latin1 = (name: string) => Buffer.concat([Buffer.from(join(base, 'proj') + '/'), Buffer.from(name, 'latin1')]);
+    writeFileSync(latin1('caf\u00e9.yaml'), 'a: 1\n');
+    mkdirSync(latin1('d\u00e9p\u00f4t'));
+    writeFileSync(Buffer.concat([latin1('d\u00e9p\u00f4t'), Buffer.from('/x.yaml')]), 'a: 1\n');
+    const why = 'name is not valid UTF-8, so it cannot be opened by it; not scanned (rename it to scan it)';
+    expect(walk(['proj'])).toEqual({
+      files: ['proj/ok.yaml', 'proj/\uFFFD.yaml'],
+      errors: [`proj/caf\uFFFD.yaml: ${why}`, `proj/d\uFFFDp\uFFFDt: ${why}`],
+    });
+  });
+
   it('reports a target that is neither a file nor a directory', () => {
     const r = walk(['/dev/null']);
     expect(r.files).toEqual([]);

@@ -224,6 +224,20 @@ function entryType(entry: Dirent, abs: string): 'dir' | 'file' | 'link' | 'other
   }
 }
 
+/**
+ * A name that is not valid UTF-8 (a Latin-1 `café.yaml`) is read back with U+FFFD in place of the
+ * bad bytes, and no file has that name: it cannot be opened by the path the walk knows.
+ */
+function unreachableName(name: string, abs: string): boolean {
+  if (!name.includes('\uFFFD')) return false;
+  try {
+    lstatSync(abs);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 interface Filters {
   /** Configured excludes: nothing re-includes what they leave out. */
   exclude: IgnoreScope[];
@@ -250,6 +264,10 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const abs = join(dir, entry.name);
+    if (unreachableName(entry.name, abs)) {
+      opts.onError(displayPath(abs, cwd), 'name is not valid UTF-8, so it cannot be opened by it; not scanned (rename it to scan it)');
+      continue;
+    }
     const type = entryType(entry, abs);
     if (type === 'dir') {
       if (SKIPPED_DIRS.has(entry.name)) continue;
