@@ -99,7 +99,7 @@ function resolveConfig(opts: ScanOptions, cwd: string): { config: SanctumConfig;
   if (typeof opts.config === 'object') return { config: opts.config };
   try {
     const path = opts.config ?? findConfigFor(opts.targets, cwd);
-    return path ? { config: loadConfig(path), path } : { config: {} };
+    return path ? { config: loadConfig(path, cwd), path } : { config: {} };
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }

@@ -90,6 +90,44 @@ describe('rule options', () => {
   });
 });
 
+describe('unknown keys', () => {
+  const error = (text: string) => {
+    try {
+      parseConfig(text, 'cfg.yaml');
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+
+  it('a key spelled as the flag or in snake case names the key meant', () => {
+    expect(error('fail-on: critical\n')).toBe('cfg.yaml: invalid configuration: (root): unknown key "fail-on" (did you mean "failOn"?)');
+    expect(error('webhook:\n  timeout_ms: 100\n')).toBe(
+      'cfg.yaml: invalid configuration: webhook: unknown key "timeout_ms" (did you mean "timeoutMs"?)',
+    );
+  });
+
+  it('any other unknown key lists the keys allowed where it stands', () => {
+    expect(error('ignore:\n  - rule: K8S-0003\n    reasons: demo\n')).toBe(
+      'cfg.yaml: invalid configuration: ignore.0: unknown key "reasons" (known: rule, paths, resources, fingerprints, users, namespaces, reason, expires)',
+    );
+    expect(error('rules:\n  K8S-0003:\n    disabled: true\n')).toBe(
+      'cfg.yaml: invalid configuration: rules.K8S-0003: unknown key "disabled" (known: enabled, severity, options)',
+    );
+  });
+
+  it('names the file found upward relative to the current directory, not by its absolute path', async () => {
+    const w = workspace({ 'repo/.sanctum.yaml': 'fail-on: critical\n', 'repo/k8s/pod.yaml': SAFE_POD });
+    try {
+      const r = await run(['scan', 'repo/k8s'], { cwd: w.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('sanctum: repo/.sanctum.yaml: invalid configuration: (root): unknown key "fail-on" (did you mean "failOn"?)\n');
+    } finally {
+      w.cleanup();
+    }
+  });
+});
+
 describe('docs/configuration.md', () => {
   it('its example is a valid configuration, rule options included', () => {
     const doc = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');

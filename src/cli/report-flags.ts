@@ -120,7 +120,7 @@ export function effectiveFailOn(flags: Pick<ReportFlags, 'failOn' | 'config'>, c
   }
   try {
     const path = flags.config !== undefined ? resolve(cwd, flags.config) : findConfigFor(targets, cwd);
-    return (path && loadConfig(path).failOn) || 'high';
+    return (path && loadConfig(path, cwd).failOn) || 'high';
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }

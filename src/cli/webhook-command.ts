@@ -71,7 +71,7 @@ export function addWebhookCommand(
       let policies;
       try {
         const path = flags.config ? resolve(cwd, flags.config) : findConfigFor([], cwd);
-        if (path) config = loadConfig(path);
+        if (path) config = loadConfig(path, cwd);
         const policyPaths = flags.policy.length
           ? flags.policy
           : [path ? join(dirname(path), DEFAULT_POLICY_DIR) : undefined, join(cwd, DEFAULT_POLICY_DIR)]

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import type { RuleMeta } from './rule.js';
@@ -186,7 +186,7 @@ export function findConfig(start: string): string | undefined {
 export function findConfigFor(targets: readonly string[], cwd: string): string | undefined {
   const found = new Set((targets.length ? targets : ['.']).map((t) => findConfig(resolve(cwd, t))));
   if (found.size > 1) {
-    const names = [...found].map((p) => p ?? '(none)').join(', ');
+    const names = [...found].map((p) => (p ? shownPath(p, cwd) : '(none)')).join(', ');
     throw new ConfigError(
       `the targets are governed by different configurations (${names}): scan them separately or name one with --config`,
     );
@@ -203,20 +203,59 @@ export function parseConfig(text: string, path: string): SanctumConfig {
   }
   const r = ConfigSchema.safeParse(raw);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${issueMessage(i)}`).join('; ');
     throw new ConfigError(`${path}: invalid configuration: ${issues}`);
   }
   return r.data;
 }
 
-export function loadConfig(path: string): SanctumConfig {
+/** An unknown key spelled as a flag (`fail-on`) or in snake case (`fail_on`) names the key meant (`failOn`), any other the keys allowed there. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== 'unrecognized_keys') return issue.message;
+  const known = keysAt(ConfigSchema, issue.path);
+  return issue.keys
+    .map((key) => {
+      const camel = key.replace(/[-_]+([a-zA-Z])/g, (_, c: string) => c.toUpperCase());
+      if (camel !== key && known.includes(camel)) return `unknown key "${key}" (did you mean "${camel}"?)`;
+      return known.length ? `unknown key "${key}" (known: ${known.join(', ')})` : `unknown key "${key}"`;
+    })
+    .join(', ');
+}
+
+/** The keys the configuration schema allows in the mapping at `path`. */
+function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  let def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
+  const unwrap = () => {
+    while (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')
+      def = (def.innerType as z.core.$ZodType)._zod.def as typeof def;
+  };
+  unwrap();
+  for (const seg of path) {
+    if (def.type === 'object')
+      def = ((def.shape as Record<string, z.core.$ZodType>)[String(seg)]?._zod.def ?? { type: 'never' }) as typeof def;
+    else if (def.type === 'array') def = (def.element as z.core.$ZodType)._zod.def as typeof def;
+    else if (def.type === 'record') def = (def.valueType as z.core.$ZodType)._zod.def as typeof def;
+    else return [];
+    unwrap();
+  }
+  return def.type === 'object' ? Object.keys(def.shape as object) : [];
+}
+
+/** A configuration file as messages name it: relative to the current directory when it is below it. */
+function shownPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
+}
+
+export function loadConfig(path: string, cwd = process.cwd()): SanctumConfig {
+  const shown = shownPath(path, cwd);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read configuration ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ConfigError(`cannot read configuration ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return parseConfig(text, path);
+  return parseConfig(text, shown);
 }
 
 type RuleOptionSpecs = NonNullable<RuleMeta['options']>;

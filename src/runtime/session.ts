@@ -167,7 +167,7 @@ function resolveConfig(config: AuditSessionOptions['config'], cwd: string): { co
   const path = config ?? findConfig(cwd);
   if (!path) return { config: {} };
   try {
-    return { config: loadConfig(path), path };
+    return { config: loadConfig(path, cwd), path };
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }
