@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
@@ -401,7 +401,12 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
   const started = performance.now();
   const { cwd, config, configPath, today, frameworks, rules, ruleConfig, baseline } = setup;
   const reg = getRegistry();
-  const suppressor = new ConfigSuppressor(config.ignore ?? [], baseline, today);
+  const suppressor = new ConfigSuppressor(
+    config.ignore ?? [],
+    baseline,
+    today,
+    configPath ? { cwd, configDir: dirname(resolve(cwd, configPath)) } : undefined,
+  );
   // Without a database given, the deps rules use the default one, opened when they first need it.
   // Errors about the scan as a whole (no database), which each thread of a threaded scan meets on its own.
   const onceErrors: ScanError[] = [];

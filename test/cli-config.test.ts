@@ -181,6 +181,30 @@ describe('configuration and excludes follow the scanned target', () => {
     expect(json(inside.stdout).findings.map((f) => `${f.severity} ${f.location.path}`)).toEqual(['low pod.yaml']);
   });
 
+  it("ignore paths of a repository's .sanctum.yaml are relative to it, wherever the scan runs from", async () => {
+    const w = workspace({
+      'repo/.sanctum.yaml': 'ignore:\n  - rule: K8S-0003\n    paths: ["k8s/lab-*.yaml"]\n    reason: lab cluster\n',
+      'repo/k8s/lab-gpu.yaml': PRIVILEGED_POD,
+      'repo/k8s/prod.yaml': PRIVILEGED_POD,
+    });
+    const statuses = (stdout: string) =>
+      (JSON.parse(stdout) as { findings: Array<{ status: string; location: { path: string } }> }).findings.map(
+        (f) => `${f.status} ${f.location.path}`,
+      );
+    try {
+      for (const [dir, target, prefix] of [
+        ['repo', '.', 'k8s/'],
+        ['.', 'repo', 'repo/k8s/'],
+        ['repo/k8s', '.', ''],
+      ]) {
+        const r = await run(['scan', target, ...ONLY, '-f', 'json'], { cwd: join(w.dir, dir) });
+        expect(statuses(r.stdout)).toEqual([`suppressed ${prefix}lab-gpu.yaml`, `fail ${prefix}prod.yaml`]);
+      }
+    } finally {
+      w.cleanup();
+    }
+  });
+
   it('a file target uses the configuration above it', async () => {
     const r = await run(['scan', 'other/pod.yaml', ...ONLY, '--fail-on', 'high'], { cwd: cwd() });
     expect(r.code).toBe(1);

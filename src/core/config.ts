@@ -32,7 +32,10 @@ export function parseFailOn(value: string): FailOn | undefined {
 export const IgnoreEntrySchema = z
   .object({
     rule: z.string().describe('Rule id or slug; `*` for every rule').optional(),
-    paths: z.array(z.string()).describe('Path globs, relative to the current directory').optional(),
+    paths: z
+      .array(z.string())
+      .describe('Path globs, relative to the directory of the configuration file (or to the current directory)')
+      .optional(),
     resources: z.array(z.string()).describe('Kubernetes resources as kind/namespace/name globs, e.g. Deployment/llm/*').optional(),
     fingerprints: z.array(z.string()).describe('Finding fingerprints (sha256:…)').optional(),
     users: z.array(z.string()).describe('Runtime detections: identities (user or system:serviceaccount:NS:NAME) as globs').optional(),

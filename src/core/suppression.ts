@@ -1,3 +1,4 @@
+import { relative, resolve, sep } from 'node:path';
 import type { IgnoreEntry } from './config.js';
 import { answersTo, fingerprintsOf } from './fold.js';
 import { matchesGlob } from './glob.js';
@@ -14,9 +15,9 @@ export function resourceKey(f: Finding): string | undefined {
   return r ? `${r.kind}/${r.namespace ?? 'default'}/${r.name ?? ''}` : undefined;
 }
 
-function entryMatches(e: IgnoreEntry, f: Finding): boolean {
+function entryMatches(e: IgnoreEntry, f: Finding, paths: readonly string[]): boolean {
   if (e.rule && !answersTo(f, e.rule)) return false;
-  if (e.paths?.length && !e.paths.some((g) => matchesGlob(f.location.path, g))) return false;
+  if (e.paths?.length && !e.paths.some((g) => paths.some((p) => matchesGlob(p, g)))) return false;
   if (e.resources?.length) {
     const key = resourceKey(f);
     if (!key || !e.resources.some((g) => matchesGlob(key, g))) return false;
@@ -39,17 +40,30 @@ function entryMatches(e: IgnoreEntry, f: Finding): boolean {
  */
 export class ConfigSuppressor {
   private readonly used = new Set<IgnoreEntry>();
+  /**
+   * With `base`, `paths` globs also match relative to the configuration's directory: a repository's
+   * `.sanctum.yaml` suppresses the same findings wherever the scan runs from.
+   */
   constructor(
     private readonly entries: readonly IgnoreEntry[],
     private readonly baseline: ReadonlySet<string> | undefined,
     private readonly today: string,
+    private readonly base?: { cwd: string; configDir: string },
   ) {}
+
+  private pathsOf(f: Finding): string[] {
+    const p = f.location.path;
+    if (!this.base || this.base.cwd === this.base.configDir) return [p];
+    const rel = relative(this.base.configDir, resolve(this.base.cwd, p)).split(sep).join('/');
+    return rel === p || rel.startsWith('../') ? [p] : [p, rel];
+  }
 
   apply(f: Finding): void {
     if (f.status === 'suppressed') return;
     let s: Suppression | undefined;
+    const paths = this.entries.some((e) => e.paths?.length) ? this.pathsOf(f) : [];
     for (const e of this.entries) {
-      if (!entryMatches(e, f)) continue;
+      if (!entryMatches(e, f, paths)) continue;
       this.used.add(e);
       if (isExpired(e.expires, this.today)) continue;
       s = { kind: 'config', ...(e.reason ? { reason: e.reason } : {}), ...(e.expires ? { expires: e.expires } : {}) };
