@@ -231,7 +231,8 @@ spec:
       run(
         [
           'scan',
-          repo,
+          // Relative: shards are chosen by a hash of the display path, which must not hold the random temporary directory.
+          'graph-repo',
           '--format',
           'json',
           '--output',
@@ -246,7 +247,7 @@ spec:
           'none',
           ...(shard ? ['--run-key', 'graph-pipeline', '--shard', `${shard}/2`] : []),
         ],
-        { cwd: root },
+        { cwd: dir },
       );
     expect((await scan('graph-whole')).code).toBe(0);
     expect((await scan('graph-sharded', 1)).code).toBe(0);
