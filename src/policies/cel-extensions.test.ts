@@ -19,11 +19,11 @@ describe("cel-go's lists extension", () => {
     expect(() => evaluate('[1, 2].slice(1, 3)')).toThrow('cannot slice(1, 3), list is length 2');
     expect(() => evaluate('[1, 2].slice(2, 1)')).toThrow('start index must be less than or equal to end index');
     expect(() => evaluate('[1, 2].slice(-1, 1)')).toThrow('negative indexes not supported');
-    expect(evaluate('[1, [2, 3], [4]].flatten()')).toEqual([1, 2, 3, 4]);
-    expect(evaluate('[1, [2, [3, 4]]].flatten()')).toEqual([1, 2, [3, 4]]);
-    expect(evaluate('[1, 2, [], [], [3, 4]].flatten()')).toEqual([1, 2, 3, 4]);
-    expect(evaluate('[1, [2, [3, [4]]]].flatten(2)')).toEqual([1, 2, 3, [4]]);
-    expect(() => evaluate('[1, [2, [3, [4]]]].flatten(-1)')).toThrow('level must be non-negative');
+    expect(evaluate('[dyn(1), dyn([2, 3]), dyn([4])].flatten()')).toEqual([1, 2, 3, 4]);
+    expect(evaluate('[dyn(1), dyn([dyn(2), dyn([3, 4])])].flatten()')).toEqual([1, 2, [3, 4]]);
+    expect(evaluate('[dyn(1), dyn(2), dyn([]), dyn([]), dyn([3, 4])].flatten()')).toEqual([1, 2, 3, 4]);
+    expect(evaluate('[dyn(1), dyn([dyn(2), dyn([dyn(3), dyn([4])])])].flatten(2)')).toEqual([1, 2, 3, [4]]);
+    expect(() => evaluate('[dyn(1), dyn([dyn(2), dyn([dyn(3), dyn([4])])])].flatten(-1)')).toThrow('level must be non-negative');
     expect(evaluate('[5, 3, 1, 2].reverse()')).toEqual([2, 1, 3, 5]);
     expect(evaluate('lists.range(5)')).toEqual([0, 1, 2, 3, 4]);
     expect(evaluate('lists.range(0)')).toEqual([]);
@@ -32,9 +32,13 @@ describe("cel-go's lists extension", () => {
   it('keeps the first of equal elements with CEL equality', () => {
     expect(evaluate('[1, 2, 2, 3, 3, 3].distinct()')).toEqual([1, 2, 3]);
     expect(evaluate('["b", "b", "c", "a", "c"].distinct()')).toEqual(['b', 'c', 'a']);
-    expect(evaluate('[1, "b", 2, "b"].distinct()')).toEqual([1, 'b', 2]);
+    expect(evaluate('[dyn(1), dyn("b"), dyn(2), dyn("b")].distinct()')).toEqual([1, 'b', 2]);
     // 1, 1u and 1.0 are equal in CEL; lists and maps compare by their contents.
-    expect(evaluate('[1, 1u, 1.0, [1], [1.0], {"a": 1}, {"a": 1.0}].distinct()')).toEqual([1, [1], { a: 1 }]);
+    expect(evaluate('[dyn(1), dyn(1u), dyn(1.0), dyn([1]), dyn([1.0]), dyn({"a": 1}), dyn({"a": 1.0})].distinct()')).toEqual([
+      1,
+      [1],
+      { a: 1 },
+    ]);
   });
 
   it('sorts comparable elements of one type, and by a key', () => {
@@ -42,9 +46,10 @@ describe("cel-go's lists extension", () => {
     expect(evaluate('["b", "c", "a"].sort()')).toEqual(['a', 'b', 'c']);
     expect(evaluate('[3u, 1u].sort() == [1u, 3u] && [b"b", b"a"].sort() == [b"a", b"b"]')).toBe(true);
     expect(evaluate('[duration("2m"), duration("90s")].sort() == [duration("90s"), duration("2m")]')).toBe(true);
-    expect(() => evaluate('[1, "b"].sort()')).toThrow('sort() needs a list of elements of one type (found int and string)');
+    expect(() => evaluate('[dyn(1), dyn("b")].sort()')).toThrow('sort() needs a list of elements of one type (found int and string)');
     expect(() => evaluate('[[1, 2, 3]].sort()')).toThrow(/sort\(\) needs a list of ints, uints, doubles/);
-    const players = '[{"name": "foo", "score": 0}, {"name": "bar", "score": -10}, {"name": "baz", "score": 1000}]';
+    const players =
+      '[{"name": dyn("foo"), "score": dyn(0)}, {"name": dyn("bar"), "score": dyn(-10)}, {"name": dyn("baz"), "score": dyn(1000)}]';
     expect(evaluate(`${players}.sortBy(e, e.score).map(e, e.name)`)).toEqual(['bar', 'foo', 'baz']);
     // The list is evaluated once, and its name does not leak: `e` is free again after sortBy.
     expect(evaluate('object.xs.sortBy(x, -x) == [3, 2, 1] && object.xs.sortBy(e, e)[0] == 1', { xs: [2, 1, 3] })).toBe(true);
@@ -60,11 +65,11 @@ describe("cel-go's lists extension", () => {
 
 describe("Kubernetes' list library with CEL semantics", () => {
   it('finds elements with CEL equality: lists, maps, bytes and numbers of other types', () => {
-    expect(evaluate('[[1], [2]].indexOf([1.0])')).toBe(0);
-    expect(evaluate('[{"a": [1]}, {"a": [2]}, {"a": [1]}].lastIndexOf({"a": [1u]})')).toBe(2);
+    expect(evaluate('[[1], [2]].indexOf(dyn([1.0]))')).toBe(0);
+    expect(evaluate('[{"a": [1]}, {"a": [2]}, {"a": [1]}].lastIndexOf(dyn({"a": [1u]}))')).toBe(2);
     expect(evaluate('[b"a", b"b", b"a"].lastIndexOf(b"a")')).toBe(2);
-    expect(evaluate('[1, 2, 3].indexOf(2.0)')).toBe(1);
-    expect(evaluate('["1", "2"].indexOf(1)')).toBe(-1);
+    expect(evaluate('[1, 2, 3].indexOf(dyn(2.0))')).toBe(1);
+    expect(evaluate('["1", "2"].indexOf(dyn(1))')).toBe(-1);
   });
 
   it('sums ints with overflow detection, uints as uints and doubles as doubles', () => {
@@ -136,9 +141,9 @@ describe('two-variable comprehensions', () => {
 describe('optional.unwrap', () => {
   it('keeps the values of a list of optionals, in order', () => {
     expect(evaluate('optional.unwrap([optional.of(42), optional.none()])')).toEqual([42]);
-    expect(evaluate('[optional.of(42), optional.none(), optional.of("a")].unwrapOpt()')).toEqual([42, 'a']);
+    expect(evaluate('[optional.of(dyn(42)), optional.none(), optional.of(dyn("a"))].unwrapOpt()')).toEqual([42, 'a']);
     expect(evaluate('[object.?a, object.?b].unwrapOpt()', { b: 2 })).toEqual([2]);
-    expect(() => evaluate('[1].unwrapOpt()')).toThrow(/not an optional value/);
+    expect(() => evaluate('[dyn(1)].unwrapOpt()')).toThrow(/not an optional value/);
   });
 });
 

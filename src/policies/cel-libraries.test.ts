@@ -77,7 +77,7 @@ describe('the regex library (find, findAll) on RE2', () => {
 
 describe('the sets extension', () => {
   it('contains, equivalent and intersects with CEL equality', () => {
-    expect(evaluate('sets.contains([1, 2, 3], [1.0, 2u]) && sets.contains([1], [])')).toBe(true);
+    expect(evaluate('sets.contains([1, 2, 3], [dyn(1.0), dyn(2u)]) && sets.contains([1], [])')).toBe(true);
     expect(evaluate('sets.contains([1], [1, 2])')).toBe(false);
     expect(evaluate("sets.equivalent(['a', 'b'], ['b', 'a', 'a']) && !sets.equivalent(['a'], ['a', 'b'])")).toBe(true);
     expect(evaluate("sets.intersects(['a', 'b'], ['c', 'b']) && !sets.intersects([], ['a'])")).toBe(true);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import { AuthorizerUnknownError, authorizerFunctions } from './cel-authorizer.js';
+import { ADMISSION_REQUEST, AUTHORIZER, checkTypes, CelTypeError, isTypeIdentifier, lineColumn } from './cel-checker.js';
 import { formatFunctions } from './cel-format.js';
 import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
@@ -13,6 +14,7 @@ import { regexFunctions } from './cel-regex.js';
 import { semverFunctions } from './cel-semver.js';
 import { setFunctions } from './cel-sets.js';
 import { urlFunctions } from './cel-urls.js';
+import { DYN, type CelType } from './cel-types.js';
 
 /**
  * CEL for policies, as Kubernetes' ValidatingAdmissionPolicy evaluates it: the standard functions
@@ -107,17 +109,28 @@ function evaluationError(e: { message: string; cause?: unknown }): CelEvaluation
 
 export interface CompiledExpression {
   readonly source: string;
+  /** The type the checker infers for the result (`dyn` when it depends on data without a schema). */
+  readonly type: CelType;
   /** Estimated cost for data whose largest list or map has `n` entries. */
   cost(n: number): number;
   /** Evaluates with the variables given (already CEL values: see `toCel`); throws CelEvaluationError. */
   evaluate(bindings: Record<string, CelInput>, sizeBound: number, costLimit: number): unknown;
 }
 
+/** The types of the names Kubernetes declares with a fixed type; any other name given by name only is `dyn`. */
+const STANDARD_TYPES: Readonly<Record<string, CelType>> = { request: ADMISSION_REQUEST, authorizer: AUTHORIZER };
+
 /**
- * Parses and plans an expression. `variables` are the top-level names it may use; any other name
- * (outside a comprehension's own variables) is a compile error, as the API server's type check says.
+ * Parses, type-checks and plans an expression. `declarations` are the top-level names it may use,
+ * with their types (a list of names: the standard type of `request` and `authorizer`, `dyn` for
+ * the others); any other name (outside a comprehension's own variables) and any type error (see
+ * `cel-checker.ts`) is a compile error, as the API server's type check says.
  */
-export function compileExpression(source: string, variables: readonly string[]): CompiledExpression {
+export function compileExpression(source: string, declarations: readonly string[] | ReadonlyMap<string, CelType>): CompiledExpression {
+  const types: ReadonlyMap<string, CelType> = Array.isArray(declarations)
+    ? new Map(declarations.map((name: string) => [name, STANDARD_TYPES[name] ?? DYN]))
+    : (declarations as ReadonlyMap<string, CelType>);
+  const variables = [...types.keys()];
   if (typeof source !== 'string' || source.trim() === '') throw new CelCompileError('the expression is empty');
   const rewritten = rewriteOptionalSyntax(source);
   let ast: ReturnType<CelLibrary['parse']>;
@@ -147,6 +160,16 @@ export function compileExpression(source: string, variables: readonly string[]):
     );
   }
   if (identifiers.length) throw new CelCompileError(`undeclared reference to '${identifiers[0]}' (known: ${variables.join(', ')})`);
+  let type: CelType;
+  try {
+    type = checkTypes(ast.expr!, types, ast.sourceInfo?.positions ?? {});
+  } catch (e) {
+    if (!(e instanceof CelTypeError)) throw e;
+    const at = e.offset === undefined ? '' : `at ${lineColumn(rewritten, e.offset)}: `;
+    throw new CelCompileError(
+      `${at}${e.message}${rewritten === source ? '' : ` (in the expression as rewritten for optional values: ${rewritten})`}`,
+    );
+  }
   let run: ReturnType<CelLibrary['plan']>;
   try {
     run = cel().plan(env(), ast);
@@ -161,6 +184,7 @@ export function compileExpression(source: string, variables: readonly string[]):
   };
   return {
     source,
+    type,
     cost,
     evaluate(bindings, sizeBound, costLimit) {
       const estimate = cost(Math.max(1, sizeBound));
@@ -197,7 +221,7 @@ function references(expr: Expr | undefined, known: ReadonlySet<string>): { ident
     const k = e.exprKind;
     switch (k.case) {
       case 'identExpr':
-        if (!bound.has(k.value.name) && !known.has(k.value.name)) identifiers.add(k.value.name);
+        if (!bound.has(k.value.name) && !known.has(k.value.name) && !isTypeIdentifier(k.value.name)) identifiers.add(k.value.name);
         return;
       case 'selectExpr':
         return visit(k.value.operand, bound);

@@ -191,11 +191,11 @@ describe('policy evaluation', () => {
     const p = compilePolicy(
       'm',
       'test',
-      spec([{ expression: 'false', message: 'plain', messageExpression: 'object.nope' }, { expression: "'yes'" }]),
+      spec([{ expression: 'false', message: 'plain', messageExpression: 'object.nope' }, { expression: "dyn('yes')" }]),
     );
     const [a, b] = p.evaluate({ object });
     expect(a.message).toBe('plain');
-    expect(b).toEqual(expect.objectContaining({ error: true, message: 'policy m: "\'yes\'" gave string, not a bool' }));
+    expect(b).toEqual(expect.objectContaining({ error: true, message: 'policy m: "dyn(\'yes\')" gave string, not a bool' }));
   });
 
   it('binds request, oldObject and params', () => {
@@ -291,7 +291,7 @@ describe('the Kubernetes list and URL libraries', () => {
     const pod = { spec: { containers: [{ name: 'a' }, { name: 'c' }, { name: 'b' }] } };
     expect(evaluate('object.spec.containers.map(c, c.name).isSorted()', pod)).toBe(false);
     expect(() => evaluate('[].min()')).toThrow(/min called on empty list/);
-    expect(() => evaluate('[1, "a"].isSorted()')).toThrow(/elements of one type/);
+    expect(() => evaluate('[dyn(1), dyn("a")].isSorted()')).toThrow(/elements of one type/);
   });
 
   it('parses URLs as Kubernetes does: absolute URIs and absolute paths', () => {

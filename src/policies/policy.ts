@@ -17,6 +17,8 @@ import {
 import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
 import { matchesSelector, LabelSelectorSchema } from './label-selector.js';
 import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerContext } from './cel-authorizer.js';
+import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
+import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 
 /**
  * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
@@ -62,6 +64,15 @@ export const POLICY_VARIABLES = [
 
 /** Names an expression of an image-config policy can read: the config as stored, and a normalised view of it (docs/policies.md). */
 export const IMAGE_POLICY_VARIABLES = ['object', 'image', 'variables'] as const;
+
+/** The types of the names, as the API server declares them (`object`, `oldObject` and `params` are dyn there too; `variables` is typed per policy). */
+const DECLARED_TYPES: Readonly<Record<string, CelType>> = {
+  request: ADMISSION_REQUEST,
+  namespaceObject: NAMESPACE_OBJECT,
+  authorizer: AUTHORIZER,
+  podSpecs: listOf(DYN),
+  containers: listOf(DYN),
+};
 
 const severity = z
   .string()
@@ -174,13 +185,23 @@ export interface Policy {
 export function compilePolicy(name: string, source: string, spec: PolicySpec): Policy {
   const where = (field: string, expr: string, e: unknown): PolicyError =>
     new PolicyError(`policy ${name} (${source}): ${field}: ${(e as Error).message}: ${JSON.stringify(expr)}`);
-  const compile = (field: string, expr: string, names: readonly string[]): CompiledExpression => {
+  /** Variables declared so far, with the types inferred for them: an expression reads those before it. */
+  const declaredVariables = new Map<string, CelType>();
+  const compile = (field: string, expr: string, names: readonly string[], expected?: 'bool' | 'string'): CompiledExpression => {
+    const declarations = new Map<string, CelType>(
+      names.map((n) => [n, n === 'variables' ? variablesType(declaredVariables) : (DECLARED_TYPES[n] ?? DYN)]),
+    );
+    let compiled: CompiledExpression;
     try {
-      return compileExpression(expr, names);
+      compiled = compileExpression(expr, declarations);
     } catch (e) {
       if (e instanceof CelCompileError) throw where(field, expr, e);
       throw e;
     }
+    // The API server's compile check: a validation or condition is a bool, a message a string (dyn is decided when it runs).
+    if (expected && compiled.type.kind !== 'dyn' && compiled.type.kind !== expected)
+      throw where(field, expr, new Error(`must evaluate to ${expected}, and it evaluates to ${typeName(compiled.type)}`));
+    return compiled;
   };
   const target = spec.target ?? 'kubernetes';
   const match = spec.match ?? {};
@@ -194,20 +215,23 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
   const names: readonly string[] = target === 'image-config' ? IMAGE_POLICY_VARIABLES : POLICY_VARIABLES;
   // Where a finding points without a fieldPath: the object's name, or the runtime part of an image config.
   const defaultAt: ObjectPath = target === 'image-config' ? ['config'] : ['metadata', 'name'];
+  const variables = (spec.variables ?? []).map((v, i) => {
+    const expr = compile(`variables[${i}] (${v.name})`, v.expression, names);
+    declaredVariables.set(v.name, variableDeclarationType(expr.type));
+    return { name: v.name, expr };
+  });
+  // As in the API server, match conditions can read every variable.
   const conditions = (spec.matchConditions ?? []).map((c, i) => ({
     name: c.name,
-    expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names),
+    expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names, 'bool'),
   }));
-  const variables = (spec.variables ?? []).map((v, i) => ({
-    name: v.name,
-    expr: compile(`variables[${i}] (${v.name})`, v.expression, names),
-  }));
+  const conditionsReadVariables = conditions.some((c) => /\bvariables\b/.test(c.expr.source));
   const policySeverity = spec.severity ?? 'medium';
   const validations: CompiledValidation[] = spec.validations.map((v, i) => ({
-    expression: compile(`validations[${i}].expression`, v.expression, names),
+    expression: compile(`validations[${i}].expression`, v.expression, names, 'bool'),
     message: v.message,
     messageExpression:
-      v.messageExpression !== undefined ? compile(`validations[${i}].messageExpression`, v.messageExpression, names) : undefined,
+      v.messageExpression !== undefined ? compile(`validations[${i}].messageExpression`, v.messageExpression, names, 'string') : undefined,
     at: v.fieldPath ? parseFieldPath(v.fieldPath, `policy ${name} (${source}): validations[${i}].fieldPath`) : defaultAt,
     reason: v.reason,
     severity: v.severity ?? policySeverity,
@@ -251,6 +275,25 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     ];
     const notEvaluated = (e: unknown, what: string, message: string): string =>
       e instanceof CelNotEvaluatedError ? `${what} not evaluated: ${e.message}; it neither passes nor fails` : message;
+    const evaluateVariables = (): Violation[] | undefined => {
+      for (const v of variables) {
+        try {
+          vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
+        } catch (e) {
+          return failed(
+            v.expr.source,
+            notEvaluated(e, `variable ${v.name}`, `variable ${v.name} could not be evaluated: ${(e as Error).message}`),
+            defaultAt,
+            policySeverity,
+            e,
+          );
+        }
+      }
+      return undefined;
+    };
+    // Variables are evaluated after the match conditions, unless a condition reads them.
+    const early = conditionsReadVariables ? evaluateVariables() : undefined;
+    if (early) return early;
     for (const c of conditions) {
       try {
         const r = c.expr.evaluate(bound as never, n, costLimit);
@@ -266,19 +309,8 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
         );
       }
     }
-    for (const v of variables) {
-      try {
-        vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
-      } catch (e) {
-        return failed(
-          v.expr.source,
-          notEvaluated(e, `variable ${v.name}`, `variable ${v.name} could not be evaluated: ${(e as Error).message}`),
-          defaultAt,
-          policySeverity,
-          e,
-        );
-      }
-    }
+    const late = conditionsReadVariables ? undefined : evaluateVariables();
+    if (late) return late;
     const out: Violation[] = [];
     for (const v of validations) {
       let ok: unknown;
