@@ -102,7 +102,8 @@ export class CelNotEvaluatedError extends CelEvaluationError {
 }
 
 function evaluationError(e: { message: string; cause?: unknown }): CelEvaluationError {
-  return e.cause instanceof AuthorizerUnknownError || e instanceof AuthorizerUnknownError
+  // `a || check` and `a && check` fold the check's error into one of their own, without its cause.
+  return e.cause instanceof AuthorizerUnknownError || e instanceof AuthorizerUnknownError || e.message.startsWith('not evaluated: ')
     ? new CelNotEvaluatedError(e.message.replace(/^not evaluated: /, ''))
     : new CelEvaluationError(e.message);
 }
@@ -111,6 +112,8 @@ export interface CompiledExpression {
   readonly source: string;
   /** The type the checker infers for the result (`dyn` when it depends on data without a schema). */
   readonly type: CelType;
+  /** The declared names it reads (`object`, `request`, `authorizer`, …). */
+  readonly reads: ReadonlySet<string>;
   /** Estimated cost for data whose largest list or map has `n` entries. */
   cost(n: number): number;
   /** Evaluates with the variables given (already CEL values: see `toCel`); throws CelEvaluationError. */
@@ -148,7 +151,7 @@ export function compileExpression(source: string, declarations: readonly string[
     if (e instanceof MacroError) throw new CelCompileError(e.message);
     throw e;
   }
-  const { identifiers, functions } = references(ast.expr, new Set(variables));
+  const { identifiers, functions, reads } = references(ast.expr, new Set(variables));
   const { funcs } = env();
   const missing = functions.find((f) => /^[A-Za-z]/.test(f) && !funcs.find(f));
   if (missing) {
@@ -185,6 +188,7 @@ export function compileExpression(source: string, declarations: readonly string[
   return {
     source,
     type,
+    reads,
     cost,
     evaluate(bindings, sizeBound, costLimit) {
       const estimate = cost(Math.max(1, sizeBound));
@@ -213,15 +217,21 @@ function formatCost(n: number): string {
  * comprehension around them, and the functions it calls. `ns.f(x)` where `ns` is no variable is a
  * call of the namespaced function `ns.f` (`sets.contains`, `optional.of`), as cel-go resolves it.
  */
-function references(expr: Expr | undefined, known: ReadonlySet<string>): { identifiers: string[]; functions: string[] } {
+function references(
+  expr: Expr | undefined,
+  known: ReadonlySet<string>,
+): { identifiers: string[]; functions: string[]; reads: Set<string> } {
   const identifiers = new Set<string>();
+  const reads = new Set<string>();
   const functions = new Set<string>();
   const visit = (e: Expr | undefined, bound: ReadonlySet<string>): void => {
     if (!e) return;
     const k = e.exprKind;
     switch (k.case) {
       case 'identExpr':
-        if (!bound.has(k.value.name) && !known.has(k.value.name) && !isTypeIdentifier(k.value.name)) identifiers.add(k.value.name);
+        if (bound.has(k.value.name)) return;
+        if (known.has(k.value.name)) reads.add(k.value.name);
+        else if (!isTypeIdentifier(k.value.name)) identifiers.add(k.value.name);
         return;
       case 'selectExpr':
         return visit(k.value.operand, bound);
@@ -259,7 +269,7 @@ function references(expr: Expr | undefined, known: ReadonlySet<string>): { ident
     }
   };
   visit(expr, new Set());
-  return { identifiers: [...identifiers], functions: [...functions] };
+  return { identifiers: [...identifiers], functions: [...functions], reads };
 }
 
 /** The `ns` of `ns.f(...)` when `ns` is a name that is neither a variable nor bound by a comprehension. */

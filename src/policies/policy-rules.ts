@@ -2,7 +2,7 @@ import type { AnyRule } from '../core/rule.js';
 import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { imageConfigBindings } from './image-config-view.js';
-import type { Policy, PolicyBindings } from './policy.js';
+import type { Policy, PolicyBindings, Violation } from './policy.js';
 
 /** The rule id findings of a custom policy carry. */
 export function policyRuleId(policy: Pick<Policy, 'name'>): string {
@@ -16,20 +16,26 @@ export function policyRuleId(policy: Pick<Policy, 'name'>): string {
  * at the validation's `fieldPath` (else the object's name, or the config's runtime part). `context`
  * adds the admission request's bindings. A validation that cannot be decided (an `authorizer` check
  * without the RBAC objects) is skipped; with `reportNotEvaluated`, the first is an entry of the scan's
- * errors (the engine records what a rule throws).
+ * errors (the engine records what a rule throws); `onNotEvaluated` hears of each.
  */
 export function policyRules(
   policies: readonly Policy[],
   context: Omit<PolicyBindings, 'object'> = {},
-  options: { reportNotEvaluated?: boolean } = {},
+  options: {
+    reportNotEvaluated?: boolean;
+    /** Called with each validation that could not be decided (the webhook makes them visible on its response). */
+    onNotEvaluated?(policy: Policy, violation: Violation): void;
+  } = {},
 ): AnyRule[] {
   return policies.map((policy) => {
     let announced = false;
     const report = (bindings: PolicyBindings, ctx: Parameters<AnyRule['check']>[1]) => {
       let skipped: string | undefined;
       for (const v of policy.evaluate(bindings))
-        if (v.notEvaluated) skipped ??= v.message;
-        else ctx.report({ message: v.message, at: v.at, severity: v.severity, ...(v.error ? { evidence: v.expression } : {}) });
+        if (v.notEvaluated) {
+          skipped ??= v.message;
+          options.onNotEvaluated?.(policy, v);
+        } else ctx.report({ message: v.message, at: v.at, severity: v.severity, ...(v.error ? { evidence: v.expression } : {}) });
       // A validation that cannot be decided here is neither a pass nor a fail: one entry in the scan's errors says so.
       if (skipped && options.reportNotEvaluated && !announced) {
         announced = true;

@@ -175,6 +175,8 @@ export interface Policy {
   readonly description?: string;
   /** What it checks (default: Kubernetes objects). */
   readonly target?: PolicyTarget;
+  /** True when an expression reads `authorizer`: checks that only RBAC objects decide. */
+  readonly usesAuthorizer?: boolean;
   /** True when the policy applies to the object (kinds, namespaces, labels; not the match conditions). */
   matches(object: Record<string, unknown>): boolean;
   /** The violations of one object; empty when it passes or the match conditions leave it out. */
@@ -237,6 +239,11 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     severity: v.severity ?? policySeverity,
   }));
   const costLimit = spec.costLimit ?? DEFAULT_COST_LIMIT;
+  const usesAuthorizer = [
+    ...conditions.map((c) => c.expr),
+    ...variables.map((v) => v.expr),
+    ...validations.flatMap((v) => [v.expression, ...(v.messageExpression ? [v.messageExpression] : [])]),
+  ].some((e) => e.reads.has('authorizer'));
 
   return {
     name,
@@ -244,6 +251,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     severity: policySeverity,
     description: spec.description,
     target,
+    usesAuthorizer,
     matches(object) {
       if (target === 'image-config') return true;
       if (match.kinds?.length && !match.kinds.some((k) => kindMatches(k, object))) return false;

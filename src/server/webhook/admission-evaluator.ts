@@ -35,17 +35,28 @@ export interface EvaluatorOptions {
 
 export type Outcome = 'allowed' | 'denied' | 'patched' | 'exempt' | 'skipped' | 'failure-policy';
 
+/** A validation of a custom policy that the webhook could not decide (an `authorizer` check: it does not read the cluster's RBAC). */
+export interface NotEvaluated {
+  policy: string;
+  expression: string;
+}
+
 export interface Decision {
   response: AdmissionResponse;
   outcome: Outcome;
   /** The findings that were not suppressed, each with what it did. */
   findings: Array<{ finding: Finding; action: AdmissionAction }>;
+  /** Validations of custom policies that could not be decided here: neither allowed nor denied by them. */
+  notEvaluated?: NotEvaluated[];
   dryRun: boolean;
   /** Why the failure policy answered, when it did. */
   failure?: string;
 }
 
 const MAX_WARNING = 256;
+/** Why `authorizer` checks are not decided by the webhook. */
+export const WEBHOOK_NO_RBAC =
+  "the webhook does not read the cluster's RBAC (Roles, ClusterRoles and their bindings), so it cannot decide authorizer checks";
 const MAX_DENY_MESSAGE = 4096;
 const MAX_AUDIT_VALUE = 8192;
 const FIX_PASSES = 3;
@@ -104,19 +115,28 @@ export class AdmissionEvaluator {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
       const stored = withoutManagedFields(object);
-      const { findings, text } = this.scan(stored, req);
+      const { findings, text, notEvaluated } = this.scan(stored, req);
       if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
       const active = findings.filter((f) => f.status === 'fail').map((finding) => ({ finding, action: this.actions[finding.severity] }));
-      return endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun);
+      const decision =
+        endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun, notEvaluated);
+      return notEvaluated.length ? { ...decision, notEvaluated } : decision;
     } catch (e) {
       return this.failurePolicy(req, dryRun, `the check failed: ${(e as Error).message ?? String(e)}`);
     }
   }
 
-  private validation(req: AdmissionRequest, active: Decision['findings'], dryRun: boolean): Decision {
+  private validation(req: AdmissionRequest, active: Decision['findings'], dryRun: boolean, notEvaluated: NotEvaluated[]): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     const denied = active.filter((a) => a.action === 'deny');
     const warned = active.filter((a) => a.action === 'warn');
+    // Said on the validating answer only: the mutating call of the same request would repeat it to the user.
+    const skipped = notEvaluated.map((n) =>
+      truncate(
+        `Sanctum policy:${n.policy}: an authorizer check was not evaluated (the webhook does not read the cluster's RBAC), so it neither allowed nor denied: ${n.expression}`,
+        MAX_WARNING,
+      ),
+    );
     if (denied.length) {
       response.allowed = false;
       const what = describeObject(req);
@@ -129,9 +149,16 @@ export class AdmissionEvaluator {
         message: truncate(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
       };
     }
-    if (warned.length)
-      response.warnings = warned.map(({ finding: f }) => truncate(`Sanctum ${f.ruleId} (${f.severity}): ${f.message}`, MAX_WARNING));
-    if (active.length) response.auditAnnotations = auditAnnotations(active);
+    if (warned.length || skipped.length)
+      response.warnings = [
+        ...warned.map(({ finding: f }) => truncate(`Sanctum ${f.ruleId} (${f.severity}): ${f.message}`, MAX_WARNING)),
+        ...skipped,
+      ];
+    if (active.length || notEvaluated.length)
+      response.auditAnnotations = {
+        ...(active.length ? auditAnnotations(active) : {}),
+        ...(notEvaluated.length ? { 'policy-checks-not-evaluated': boundedList(notEvaluated) } : {}),
+      };
     return { response, outcome: denied.length ? 'denied' : 'allowed', findings: active, dryRun };
   }
 
@@ -197,19 +224,37 @@ export class AdmissionEvaluator {
     return (user?.groups ?? []).some((g) => matchesAny(ex.groups, g));
   }
 
+  /** Custom policies with `authorizer` checks, which the webhook cannot decide (it does not read the cluster's RBAC). */
+  get policiesWithAuthorizerChecks(): string[] {
+    return (this.opts.policies ?? []).filter((p) => p.usesAuthorizer).map((p) => p.name);
+  }
+
   /** Runs the rules and policies on one object, as the file `admission/<namespace>/<kind>/<name>.json`. */
-  private scan(object: Record<string, unknown>, req?: AdmissionRequest): { findings: Finding[]; path: string; text: string } {
+  private scan(
+    object: Record<string, unknown>,
+    req?: AdmissionRequest,
+  ): { findings: Finding[]; path: string; text: string; notEvaluated: NotEvaluated[] } {
     const path = objectFilePath(object);
     const text = serialize(object);
+    const notEvaluated: NotEvaluated[] = [];
     const policies = this.opts.policies?.length
       ? policyRules(
           this.opts.policies,
-          req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {},
+          {
+            ...(req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {}),
+            authorizer: { rbacMissing: WEBHOOK_NO_RBAC },
+          },
+          {
+            onNotEvaluated: (policy, v) => {
+              if (!notEvaluated.some((n) => n.policy === policy.name && n.expression === v.expression))
+                notEvaluated.push({ policy: policy.name, expression: v.expression });
+            },
+          },
         )
       : undefined;
     const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies);
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-    return { findings: result.findings, path, text };
+    return { findings: result.findings, path, text, notEvaluated };
   }
 }
 
@@ -247,6 +292,17 @@ function withoutManagedFields(object: Record<string, unknown>): Record<string, u
   return { ...object, metadata: rest };
 }
 
+/** A JSON list within the size of one audit annotation value, the last entries dropped (and counted) when it is too long. */
+function boundedList(list: readonly object[]): string {
+  const kept = [...list];
+  let value = JSON.stringify(kept);
+  while (value.length > MAX_AUDIT_VALUE && kept.length > 1) {
+    kept.pop();
+    value = JSON.stringify([...kept, { truncated: list.length - kept.length }]);
+  }
+  return value;
+}
+
 function auditAnnotations(active: Decision['findings']): Record<string, string> {
   const list = active.map(({ finding: f, action }) => ({
     rule: f.ruleId,
@@ -255,12 +311,7 @@ function auditAnnotations(active: Decision['findings']): Record<string, string> 
     path: f.location.objectPath,
     message: f.message,
   }));
-  let value = JSON.stringify(list);
-  while (value.length > MAX_AUDIT_VALUE && list.length > 1) {
-    list.pop();
-    value = JSON.stringify([...list, { truncated: active.length - list.length }]);
-  }
-  return { findings: value };
+  return { findings: boundedList(list) };
 }
 
 function describeObject(req: AdmissionRequest): string {

@@ -8,6 +8,7 @@ export class WebhookMetrics {
   private readonly latency: Histogram<'endpoint'>;
   private readonly decisions: Counter<'rule' | 'action' | 'dry_run'>;
   private readonly failures: Counter<'endpoint'>;
+  private readonly notEvaluated: Counter<'policy'>;
 
   constructor() {
     this.requests = new Counter({
@@ -35,6 +36,12 @@ export class WebhookMetrics {
       labelNames: ['endpoint'],
       registers: [this.registry],
     });
+    this.notEvaluated = new Counter({
+      name: 'sanctum_webhook_policy_checks_not_evaluated_total',
+      help: "Validations of custom policies the webhook could not decide, by policy: authorizer checks, since it does not read the cluster's RBAC (they neither allow nor deny)",
+      labelNames: ['policy'],
+      registers: [this.registry],
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'sanctum_webhook_' });
   }
 
@@ -46,6 +53,7 @@ export class WebhookMetrics {
     if (endpoint !== 'validate') return;
     const dryRun = decision.dryRun ? 'true' : 'false';
     for (const { finding, action } of decision.findings) this.decisions.inc({ rule: finding.ruleId, action, dry_run: dryRun });
+    for (const { policy } of decision.notEvaluated ?? []) this.notEvaluated.inc({ policy });
   }
 
   /** Decisions sent to the store and dropped on the way (queue full, or every attempt failed), read when scraped. */

@@ -93,6 +93,12 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   await app.listen({ host: opts.host ?? '0.0.0.0', port: opts.port ?? 8443 });
+  const unchecked = evaluator.policiesWithAuthorizerChecks;
+  if (unchecked.length)
+    log?.warn(
+      { policies: unchecked },
+      "custom policies with authorizer checks: the webhook does not read the cluster's RBAC, so those checks are not evaluated (neither allow nor deny); each request they skip gets an admission warning, the audit annotation policy-checks-not-evaluated and sanctum_webhook_policy_checks_not_evaluated_total",
+    );
   const tls = app.server as unknown as TlsServer;
   const stopWatching = watchKeyPair(
     opts.tlsCert,
