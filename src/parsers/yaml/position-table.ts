@@ -42,31 +42,38 @@ export class PositionTable {
   constructor(readonly text: string) {}
 
   readonly listener = (event: 'open' | 'close', state: { position: number; result: unknown }): void => {
-    if (event === 'open') {
-      const i = this.count++;
-      if (i >= capacity) {
-        capacity *= 2;
-        scratchOpen = grown(scratchOpen);
-        scratchClose = grown(scratchClose);
-        scratchParent = grown(scratchParent);
-        scratchAfter = grown(scratchAfter);
-      }
-      const depth = this.stack.length;
-      scratchOpen[i] = state.position;
-      scratchClose[i] = -1;
-      scratchParent[i] = depth ? this.stack[depth - 1] : -1;
-      scratchAfter[i] = -1;
-      this.results.push(undefined);
-      if (depth === 0) this.roots.push(i);
-      else if (depth > this.maxDepth) this.maxDepth = depth;
-      this.stack.push(i);
-    } else {
-      const i = this.stack.pop()!;
-      scratchClose[i] = state.position;
-      scratchAfter[i] = this.count;
-      this.results[i] = state.result;
-    }
+    if (event === 'open') this.enter(state.position);
+    else this.leave(state.position, state.result);
   };
+
+  /** A node opens at `position` (js-yaml's `open` event). */
+  enter(position: number): void {
+    const i = this.count++;
+    if (i >= capacity) {
+      capacity *= 2;
+      scratchOpen = grown(scratchOpen);
+      scratchClose = grown(scratchClose);
+      scratchParent = grown(scratchParent);
+      scratchAfter = grown(scratchAfter);
+    }
+    const depth = this.stack.length;
+    scratchOpen[i] = position;
+    scratchClose[i] = -1;
+    scratchParent[i] = depth ? this.stack[depth - 1] : -1;
+    scratchAfter[i] = -1;
+    this.results.push(undefined);
+    if (depth === 0) this.roots.push(i);
+    else if (depth > this.maxDepth) this.maxDepth = depth;
+    this.stack.push(i);
+  }
+
+  /** The innermost open node closes at `position` with its value (js-yaml's `close` event). */
+  leave(position: number, result: unknown): void {
+    const i = this.stack.pop()!;
+    scratchClose[i] = position;
+    scratchAfter[i] = this.count;
+    this.results[i] = result;
+  }
 
   /** Copies the recorded offsets out of the shared scratch space, once loading is done (or has failed). */
   seal(): this {

@@ -4,8 +4,12 @@ import { formatBytes } from '../../core/engine.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-file.js';
+import { loadBlockYaml } from './block-yaml.js';
+import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
 import { YamlFile } from './yaml-document.js';
+
+export { KUBE_SCHEMA } from './kube-schema.js';
 
 /** Turns one parsed YAML document into typed documents (Kubernetes objects, a compose project, …). */
 export interface YamlClassifier {
@@ -14,55 +18,6 @@ export interface YamlClassifier {
   /** Returns the documents found in `value`, or undefined when the value is not of this format. */
   classify(value: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined;
 }
-
-/** YAML 1.1 booleans, as Kubernetes (go-yaml) reads them: `privileged: yes` is true. */
-const YAML11_BOOLEANS = new Map<string, boolean>([
-  ...['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE'].map((k) => [k, true] as const),
-  ...['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE'].map((k) => [k, false] as const),
-]);
-const bool11 = new yaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && data.length <= 5 && YAML11_BOOLEANS.has(data),
-  construct: (data: string) => YAML11_BOOLEANS.get(data),
-  predicate: (v: unknown) => typeof v === 'boolean',
-});
-/**
- * The schema Kubernetes effectively reads manifests with: null, YAML 1.1 booleans, ints, floats and
- * merge keys; no timestamps or other implicit types (they stay strings, as after YAML→JSON conversion).
- */
-const builtin = (yaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', yaml.Type> }).types;
-/**
- * Application tags (`!Ref`, `!reference`, `!vault`) are read as the plain value they tag, so that
- * YAML written for other tools loads instead of failing; Kubernetes manifests do not use them.
- */
-const localTags = (['scalar', 'sequence', 'mapping'] as const).map(
-  (kind) =>
-    new yaml.Type('!', {
-      kind,
-      multi: true,
-      construct: (data: unknown) => data ?? (kind === 'scalar' ? '' : kind === 'sequence' ? [] : {}),
-    }),
-);
-/**
- * A plain scalar that starts with a letter and is no null or boolean word is a string: no other
- * implicit type can read it (numbers start with a digit, a sign or a dot, merge keys with `<`).
- * Tried first, it spares most keys and values the four other resolvers (about a tenth of the parse).
- * For loading only: a dumper would quote every such string.
- */
-const letterString = new yaml.Type('tag:yaml.org,2002:str', {
-  kind: 'scalar',
-  resolve: (data: string | null) => {
-    if (data === null || data.length === 0) return false;
-    const lower = data.charCodeAt(0) | 0x20;
-    if (lower < 0x61 || lower > 0x7a) return false;
-    return data.length > 5 || !(YAML11_BOOLEANS.has(data) || data === 'null' || data === 'Null' || data === 'NULL');
-  },
-  construct: (data: string) => data,
-});
-export const KUBE_SCHEMA = yaml.FAILSAFE_SCHEMA.extend({
-  implicit: [letterString, builtin.null, bool11, builtin.int, builtin.float, builtin.merge],
-  explicit: localTags,
-});
 
 const YAML_NAME = /\.(ya?ml)$/i;
 const JSON_NAME = /\.json$/i;
@@ -91,11 +46,36 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     return { source: new YamlFile(file, given), documents: given.roots.map((r) => given.results[r]) };
   }
   const text = file.text();
-  const table = new PositionTable(text);
-  let documents: unknown[];
-  const options = { schema: KUBE_SCHEMA, filename: file.path, maxDepth: ctx.limits.maxDepth };
+  let table = new PositionTable(text);
+  let documents = loadBlockYaml(text, table, ctx.limits.maxDepth);
+  // The block reader reads no aliases: only what js-yaml read can expand.
+  const aliased = documents === undefined && ANCHOR.test(text);
+  if (documents === undefined) {
+    table = new PositionTable(text);
+    documents = loadWithJsYaml(text, table, file.path, ctx);
+  }
+  table.seal();
+  checkDepth(table, ctx);
+  if (aliased) {
+    for (let i = 0; i < documents.length; i++) {
+      // Aliases may add at most maxAliasExpansion nodes to what the document holds itself: a large
+      // manifest without aliases is never mistaken for a bomb.
+      const own = (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i];
+      const bound = own + ctx.limits.maxAliasExpansion;
+      if (expandedSize(documents[i], bound) > bound)
+        throw new ParseFailure(
+          `YAML document ${i + 1} expands to more than ${ctx.limits.maxAliasExpansion} nodes through aliases (an alias bomb?); not scanned`,
+        );
+    }
+  }
+  return { source: new YamlFile(file, table), documents };
+}
+
+/** js-yaml with the position listener: the reference, for every file outside the block subset. */
+function loadWithJsYaml(text: string, table: PositionTable, path: string, ctx: ParseContext): unknown[] {
+  const options = { schema: KUBE_SCHEMA, filename: path, maxDepth: ctx.limits.maxDepth };
   try {
-    documents = yaml.loadAll(text, null, { ...options, listener: table.listener } as yaml.LoadOptions) as unknown[];
+    return yaml.loadAll(text, null, { ...options, listener: table.listener } as yaml.LoadOptions) as unknown[];
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
@@ -109,21 +89,6 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
     throw e;
   }
-  table.seal();
-  checkDepth(table, ctx);
-  if (ANCHOR.test(text)) {
-    for (let i = 0; i < documents.length; i++) {
-      // Aliases may add at most maxAliasExpansion nodes to what the document holds itself: a large
-      // manifest without aliases is never mistaken for a bomb.
-      const own = (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i];
-      const bound = own + ctx.limits.maxAliasExpansion;
-      if (expandedSize(documents[i], bound) > bound)
-        throw new ParseFailure(
-          `YAML document ${i + 1} expands to more than ${ctx.limits.maxAliasExpansion} nodes through aliases (an alias bomb?); not scanned`,
-        );
-    }
-  }
-  return { source: new YamlFile(file, table), documents };
 }
 
 function checkDepth(table: PositionTable, ctx: ParseContext): void {

@@ -1,0 +1,638 @@
+/**
+ * A fast reader for the block-style YAML that manifests, rendered charts and compose files are
+ * written in, used before js-yaml: documents and their markers, comments, block mappings and
+ * sequences, one-line plain and quoted scalars, literal and folded block scalars.
+ *
+ * It yields exactly what `js-yaml` yields with `KUBE_SCHEMA` and records exactly the nodes and
+ * offsets its `listener` reports into the position table (abandoned attempts included, such as the
+ * empty key node js-yaml opens at a `---` that ends a mapping): it takes the same decisions in the
+ * same order as js-yaml's loader, for less of the language. Anything else (anchors, aliases, tags,
+ * flow collections, explicit keys, directives, merge keys, scalars over several lines, tabs in
+ * separation space, a byte js-yaml refuses) and every error make it give the file up: js-yaml then
+ * reads the file, so its values, positions and errors stay the reference. A deliberate departure
+ * from "prefer a library": js-yaml is a third of the cost of a manifest scan's parse, and no
+ * maintained YAML library records positions more cheaply.
+ */
+import { MERGE_KEY, resolvePlainScalar } from './kube-schema.js';
+import type { PositionTable } from './position-table.js';
+
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const BANG = 0x21;
+const DQUOTE = 0x22;
+const HASH = 0x23;
+const PERCENT = 0x25;
+const AMP = 0x26;
+const QUOTE = 0x27;
+const STAR = 0x2a;
+const COMMA = 0x2c;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const GT = 0x3e;
+const QUESTION = 0x3f;
+const AT = 0x40;
+const LBRACKET = 0x5b;
+const BACKSLASH = 0x5c;
+const RBRACKET = 0x5d;
+const BACKTICK = 0x60;
+const LBRACE = 0x7b;
+const PIPE = 0x7c;
+const RBRACE = 0x7d;
+
+/** js-yaml's node contexts. */
+const FLOW_IN = 1;
+const FLOW_OUT = 2;
+const BLOCK_IN = 3;
+const BLOCK_OUT = 4;
+
+const CLIP = 1;
+const STRIP = 2;
+const KEEP = 3;
+
+/** What js-yaml refuses in plain and block scalars (its `PATTERN_NON_PRINTABLE`). */
+const NON_PRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+
+/** Thrown to give the file up to js-yaml; not an Error, so no stack is captured. */
+const GIVE_UP = { reason: 'outside the block subset' };
+
+function giveUp(): never {
+  throw GIVE_UP;
+}
+
+function isWhiteSpace(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isEol(c: number): boolean {
+  return c === LF || c === CR;
+}
+
+function isWsOrEol(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === CR;
+}
+
+function isFlowIndicator(c: number): boolean {
+  return c === COMMA || c === LBRACKET || c === RBRACKET || c === LBRACE || c === RBRACE;
+}
+
+/** The character a one-character escape of a double-quoted scalar stands for; '' when it is none. */
+function simpleEscape(c: number): string {
+  switch (c) {
+    case 0x30:
+      return '\x00';
+    case 0x61:
+      return '\x07';
+    case 0x62:
+      return '\x08';
+    case 0x74:
+    case TAB:
+      return '\x09';
+    case 0x6e:
+      return '\x0A';
+    case 0x76:
+      return '\x0B';
+    case 0x66:
+      return '\x0C';
+    case 0x72:
+      return '\x0D';
+    case 0x65:
+      return '\x1B';
+    case SPACE:
+      return ' ';
+    case DQUOTE:
+      return '"';
+    case 0x2f:
+      return '/';
+    case BACKSLASH:
+      return '\\';
+    case 0x4e:
+      return '\x85';
+    case 0x5f:
+      return '\xA0';
+    case 0x4c:
+      return '\u2028';
+    case 0x50:
+      return '\u2029';
+    default:
+      return '';
+  }
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const lower = c | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+}
+
+function setProperty(map: Record<string, unknown>, key: unknown, value: unknown): void {
+  // A collection as a key is turned into text by js-yaml's own rules: left to it.
+  if (typeof key === 'object' && key !== null) giveUp();
+  const name = typeof key === 'string' ? key : String(key);
+  // js-yaml reports a duplicated key: its error is the one to give.
+  if (Object.prototype.hasOwnProperty.call(map, name)) giveUp();
+  if (name === '__proto__') Object.defineProperty(map, name, { configurable: true, enumerable: true, writable: true, value });
+  else map[name] = value;
+}
+
+class BlockReader {
+  private pos = 0;
+  private line = 0;
+  private lineStart = 0;
+  private lineIndent = 0;
+  private depth = 0;
+  private result: unknown = null;
+
+  constructor(
+    /** The text as js-yaml reads it: a line break at the end, no byte order mark, a NUL after it. */
+    private readonly input: string,
+    /** Its length without the NUL. */
+    private readonly length: number,
+    private readonly table: PositionTable,
+    private readonly maxDepth: number,
+  ) {}
+
+  documents(): unknown[] {
+    const s = this.input;
+    const documents: unknown[] = [];
+    while (s.charCodeAt(this.pos) === SPACE) {
+      this.lineIndent++;
+      this.pos++;
+    }
+    while (this.pos < this.length - 1) documents.push(this.document());
+    return documents;
+  }
+
+  private document(): unknown {
+    const s = this.input;
+    while (s.charCodeAt(this.pos) !== 0) {
+      this.skipSeparation(true);
+      if (this.lineIndent > 0 || s.charCodeAt(this.pos) !== PERCENT) break;
+      giveUp(); // a directive
+    }
+    this.skipSeparation(true);
+    const p = this.pos;
+    if (this.lineIndent === 0 && s.charCodeAt(p) === DASH && s.charCodeAt(p + 1) === DASH && s.charCodeAt(p + 2) === DASH) {
+      this.pos += 3;
+      this.skipSeparation(true);
+    }
+    this.compose(this.lineIndent - 1, BLOCK_OUT, false, true);
+    this.skipSeparation(true);
+    const value = this.result;
+    if (this.pos === this.lineStart && this.atDocumentSeparator()) {
+      if (s.charCodeAt(this.pos) === DOT) {
+        this.pos += 3;
+        this.skipSeparation(true);
+      }
+    } else if (this.pos < this.length - 1) giveUp(); // js-yaml: end of the stream or a document separator is expected
+    return value;
+  }
+
+  private readLineBreak(): void {
+    const s = this.input;
+    const ch = s.charCodeAt(this.pos);
+    if (ch === LF) this.pos++;
+    else if (ch === CR) {
+      this.pos++;
+      if (s.charCodeAt(this.pos) === LF) this.pos++;
+    } else giveUp();
+    this.line++;
+    this.lineStart = this.pos;
+  }
+
+  /** Skips spaces, line breaks and (when allowed) comments; returns the number of line breaks. */
+  private skipSeparation(allowComments: boolean): number {
+    const s = this.input;
+    let lineBreaks = 0;
+    let ch = s.charCodeAt(this.pos);
+    while (ch !== 0) {
+      while (ch === SPACE) ch = s.charCodeAt(++this.pos);
+      // A tab here would decide whether a block collection may start on this line.
+      if (ch === TAB) giveUp();
+      if (allowComments && ch === HASH) {
+        do ch = s.charCodeAt(++this.pos);
+        while (ch !== LF && ch !== CR && ch !== 0);
+      }
+      if (ch !== LF && ch !== CR) break;
+      this.readLineBreak();
+      ch = s.charCodeAt(this.pos);
+      lineBreaks++;
+      this.lineIndent = 0;
+      while (ch === SPACE) {
+        this.lineIndent++;
+        ch = s.charCodeAt(++this.pos);
+      }
+    }
+    return lineBreaks;
+  }
+
+  private atDocumentSeparator(): boolean {
+    const s = this.input;
+    const p = this.pos;
+    const ch = s.charCodeAt(p);
+    if ((ch === DASH || ch === DOT) && ch === s.charCodeAt(p + 1) && ch === s.charCodeAt(p + 2)) {
+      const after = s.charCodeAt(p + 3);
+      return after === 0 || isWsOrEol(after);
+    }
+    return false;
+  }
+
+  /** js-yaml's `composeNode`, for the contexts and node kinds of the block subset. */
+  private compose(parentIndent: number, context: number, allowToSeek: boolean, allowCompact: boolean): boolean {
+    if (this.depth >= this.maxDepth) giveUp();
+    this.depth++;
+    this.table.enter(this.pos);
+    this.result = null;
+    const blockStyles = context === BLOCK_IN || context === BLOCK_OUT;
+    let blockCollections = blockStyles;
+    let indentStatus = 1;
+    let atNewLine = false;
+    if (allowToSeek && this.skipSeparation(true) !== 0) {
+      atNewLine = true;
+      indentStatus = this.lineIndent > parentIndent ? 1 : this.lineIndent === parentIndent ? 0 : -1;
+    }
+    const s = this.input;
+    if (indentStatus === 1) {
+      const ch = s.charCodeAt(this.pos);
+      if (ch === BANG || ch === AMP) giveUp(); // a tag or an anchor
+    }
+    if (blockCollections) blockCollections = atNewLine || allowCompact;
+    let hasContent = false;
+    if (indentStatus === 1 || context === BLOCK_OUT) {
+      const flowIndent = context === FLOW_IN || context === FLOW_OUT ? parentIndent : parentIndent + 1;
+      const blockIndent = this.pos - this.lineStart;
+      if (indentStatus === 1) {
+        if ((blockCollections && (this.sequence(blockIndent) || this.mapping(blockIndent, flowIndent))) || this.flowCollection(flowIndent))
+          hasContent = true;
+        else {
+          const ch = s.charCodeAt(this.pos);
+          if (ch === STAR) giveUp(); // an alias
+          if (blockStyles && (ch === PIPE || ch === GT)) {
+            this.blockScalar(flowIndent);
+            hasContent = true;
+          } else if (ch === QUOTE) {
+            this.singleQuoted();
+            hasContent = true;
+          } else if (ch === DQUOTE) {
+            this.doubleQuoted();
+            hasContent = true;
+          } else hasContent = this.plain(flowIndent, context === FLOW_IN);
+        }
+      } else if (indentStatus === 0) {
+        hasContent = blockCollections && this.sequence(blockIndent);
+      }
+    }
+    this.table.leave(this.pos, this.result);
+    this.depth--;
+    return hasContent;
+  }
+
+  private sequence(nodeIndent: number): boolean {
+    const s = this.input;
+    let items: unknown[] | undefined;
+    let ch = s.charCodeAt(this.pos);
+    while (ch !== 0) {
+      if (ch !== DASH || !isWsOrEol(s.charCodeAt(this.pos + 1))) break;
+      items ??= [];
+      this.pos++;
+      if (this.skipSeparation(true) !== 0 && this.lineIndent <= nodeIndent) {
+        items.push(null);
+        ch = s.charCodeAt(this.pos);
+        continue;
+      }
+      const line = this.line;
+      this.compose(nodeIndent, BLOCK_IN, false, true);
+      items.push(this.result);
+      this.skipSeparation(true);
+      ch = s.charCodeAt(this.pos);
+      if ((this.line === line || this.lineIndent > nodeIndent) && ch !== 0)
+        giveUp(); // bad indentation of a sequence entry
+      else if (this.lineIndent < nodeIndent) break;
+    }
+    if (items === undefined) return false;
+    this.result = items;
+    return true;
+  }
+
+  private mapping(nodeIndent: number, flowIndent: number): boolean {
+    const s = this.input;
+    let map: Record<string, unknown> | undefined;
+    let ch = s.charCodeAt(this.pos);
+    while (ch !== 0) {
+      const line = this.line;
+      if ((ch === QUESTION || ch === COLON) && isWsOrEol(s.charCodeAt(this.pos + 1))) giveUp(); // an explicit key
+      if (!this.compose(flowIndent, FLOW_OUT, false, true)) break;
+      if (this.line !== line) {
+        if (map !== undefined) giveUp(); // a multiline key may not be an implicit key
+        return true; // not a mapping: the scalar read is the node's content
+      }
+      ch = s.charCodeAt(this.pos);
+      while (isWhiteSpace(ch)) ch = s.charCodeAt(++this.pos);
+      if (ch !== COLON) {
+        if (map !== undefined) giveUp(); // a colon is missed
+        return true;
+      }
+      ch = s.charCodeAt(++this.pos);
+      if (!isWsOrEol(ch)) giveUp(); // a whitespace character is expected after the key-value separator
+      const key = this.result;
+      map ??= {};
+      const value = this.compose(nodeIndent, BLOCK_OUT, true, false) ? this.result : null;
+      setProperty(map, key, value);
+      this.skipSeparation(true);
+      ch = s.charCodeAt(this.pos);
+      if ((this.line === line || this.lineIndent > nodeIndent) && ch !== 0)
+        giveUp(); // bad indentation of a mapping entry
+      else if (this.lineIndent < nodeIndent) break;
+    }
+    if (map === undefined) return false;
+    this.result = map;
+    return true;
+  }
+
+  /** js-yaml's `readFlowCollection`: `[…]` and `{…}` without explicit keys (`? `). */
+  private flowCollection(nodeIndent: number): boolean {
+    const s = this.input;
+    let ch = s.charCodeAt(this.pos);
+    let terminator: number;
+    let collection: unknown[] | Record<string, unknown>;
+    if (ch === LBRACKET) {
+      terminator = RBRACKET;
+      collection = [];
+    } else if (ch === LBRACE) {
+      terminator = RBRACE;
+      collection = {};
+    } else return false;
+    let readNext = true;
+    ch = s.charCodeAt(++this.pos);
+    while (ch !== 0) {
+      this.skipSeparation(true);
+      ch = s.charCodeAt(this.pos);
+      if (ch === terminator) {
+        this.pos++;
+        this.result = collection;
+        return true;
+      }
+      if (!readNext || ch === COMMA) giveUp(); // a missed comma, or an empty entry
+      if (ch === QUESTION && isWsOrEol(s.charCodeAt(this.pos + 1))) giveUp(); // an explicit key
+      const line = this.line;
+      this.compose(nodeIndent, FLOW_IN, false, true);
+      const key = this.result;
+      let value: unknown = null;
+      let isPair = false;
+      this.skipSeparation(true);
+      ch = s.charCodeAt(this.pos);
+      if (this.line === line && ch === COLON) {
+        isPair = true;
+        this.pos++;
+        this.skipSeparation(true);
+        this.compose(nodeIndent, FLOW_IN, false, true);
+        value = this.result;
+      }
+      if (Array.isArray(collection)) {
+        if (isPair) {
+          const pair: Record<string, unknown> = {};
+          setProperty(pair, key, value);
+          collection.push(pair);
+        } else collection.push(key);
+      } else setProperty(collection, key, value);
+      this.skipSeparation(true);
+      ch = s.charCodeAt(this.pos);
+      if (ch === COMMA) {
+        readNext = true;
+        ch = s.charCodeAt(++this.pos);
+      } else readNext = false;
+    }
+    giveUp(); // the end of the stream within a flow collection
+  }
+
+  private plain(nodeIndent: number, inFlow: boolean): boolean {
+    const s = this.input;
+    let ch = s.charCodeAt(this.pos);
+    if (
+      isWsOrEol(ch) ||
+      isFlowIndicator(ch) ||
+      ch === HASH ||
+      ch === AMP ||
+      ch === STAR ||
+      ch === BANG ||
+      ch === PIPE ||
+      ch === GT ||
+      ch === QUOTE ||
+      ch === DQUOTE ||
+      ch === PERCENT ||
+      ch === AT ||
+      ch === BACKTICK
+    )
+      return false;
+    if (ch === QUESTION || ch === DASH) {
+      const following = s.charCodeAt(this.pos + 1);
+      if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) return false;
+    }
+    const start = this.pos;
+    let end = start;
+    let unusual = false;
+    while (ch !== 0) {
+      if (ch === COLON) {
+        const following = s.charCodeAt(this.pos + 1);
+        if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
+      } else if (ch === HASH) {
+        if (isWsOrEol(s.charCodeAt(this.pos - 1))) break;
+      } else if ((this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch))) break;
+      else if (ch === LF || ch === CR) {
+        const line = this.line;
+        const lineStart = this.lineStart;
+        const lineIndent = this.lineIndent;
+        this.skipSeparation(false);
+        if (this.lineIndent >= nodeIndent) {
+          // js-yaml reads on into the next line; only a line that ends the scalar at once is read here.
+          ch = s.charCodeAt(this.pos);
+          if (ch === 0 || ch === HASH || (this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch)))
+            break;
+          if (ch === COLON) {
+            const following = s.charCodeAt(this.pos + 1);
+            if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
+          }
+          giveUp(); // a scalar over several lines
+        }
+        this.pos = end;
+        this.line = line;
+        this.lineStart = lineStart;
+        this.lineIndent = lineIndent;
+        break;
+      }
+      if (ch !== SPACE && ch !== TAB) {
+        end = this.pos + 1;
+        if (ch < SPACE || ch >= 0x7f) unusual = true;
+      }
+      ch = s.charCodeAt(++this.pos);
+    }
+    if (end === start) return false;
+    const text = s.slice(start, end);
+    if (unusual && NON_PRINTABLE.test(text)) giveUp();
+    const value = resolvePlainScalar(text);
+    if (value === MERGE_KEY) giveUp();
+    this.result = value;
+    return true;
+  }
+
+  private singleQuoted(): void {
+    const s = this.input;
+    let result = '';
+    let start = ++this.pos;
+    for (;;) {
+      const ch = s.charCodeAt(this.pos);
+      if (ch === QUOTE) {
+        result += s.slice(start, this.pos);
+        if (s.charCodeAt(++this.pos) !== QUOTE) break;
+        start = this.pos++;
+      } else if (ch < SPACE && ch !== TAB)
+        giveUp(); // a line break, the end of the stream, or a control character
+      else this.pos++;
+    }
+    this.result = result;
+  }
+
+  private doubleQuoted(): void {
+    const s = this.input;
+    let result = '';
+    let start = ++this.pos;
+    for (;;) {
+      let ch = s.charCodeAt(this.pos);
+      if (ch === DQUOTE) {
+        result += s.slice(start, this.pos++);
+        break;
+      } else if (ch === BACKSLASH) {
+        result += s.slice(start, this.pos);
+        ch = s.charCodeAt(++this.pos);
+        const simple = ch < 256 ? simpleEscape(ch) : '';
+        if (simple !== '') {
+          result += simple;
+          this.pos++;
+        } else {
+          let digits = ch === 0x78 ? 2 : ch === 0x75 ? 4 : ch === 0x55 ? 8 : 0;
+          if (digits === 0) giveUp(); // an escaped line break, or an unknown escape
+          let code = 0;
+          for (; digits > 0; digits--) {
+            const v = hexValue(s.charCodeAt(++this.pos));
+            if (v < 0) giveUp();
+            code = (code << 4) + v;
+          }
+          result +=
+            code <= 0xffff
+              ? String.fromCharCode(code)
+              : String.fromCharCode(((code - 0x10000) >> 10) + 0xd800, ((code - 0x10000) & 0x3ff) + 0xdc00);
+          this.pos++;
+        }
+        start = this.pos;
+      } else if (ch < SPACE && ch !== TAB)
+        giveUp(); // a line break, the end of the stream, or a control character
+      else this.pos++;
+    }
+    this.result = result;
+  }
+
+  /** js-yaml's `readBlockScalar`: `|` and `>` with their chomping and indentation indicators. */
+  private blockScalar(nodeIndent: number): void {
+    const s = this.input;
+    const folding = s.charCodeAt(this.pos) === GT;
+    let chomping = CLIP;
+    let didReadContent = false;
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let result = '';
+    let ch = s.charCodeAt(this.pos);
+    while (ch !== 0) {
+      ch = s.charCodeAt(++this.pos);
+      if (ch === 0x2b || ch === DASH) {
+        if (chomping !== CLIP) giveUp();
+        chomping = ch === 0x2b ? KEEP : STRIP;
+      } else if (ch >= 0x30 && ch <= 0x39) {
+        if (ch === 0x30 || detectedIndent) giveUp();
+        textIndent = nodeIndent + (ch - 0x30) - 1;
+        detectedIndent = true;
+      } else break;
+    }
+    if (isWhiteSpace(ch)) {
+      do ch = s.charCodeAt(++this.pos);
+      while (isWhiteSpace(ch));
+      if (ch === HASH) {
+        do ch = s.charCodeAt(++this.pos);
+        while (!isEol(ch) && ch !== 0);
+      }
+    }
+    while (ch !== 0) {
+      this.readLineBreak();
+      this.lineIndent = 0;
+      ch = s.charCodeAt(this.pos);
+      while ((!detectedIndent || this.lineIndent < textIndent) && ch === SPACE) {
+        this.lineIndent++;
+        ch = s.charCodeAt(++this.pos);
+      }
+      if (!detectedIndent && this.lineIndent > textIndent) textIndent = this.lineIndent;
+      if (isEol(ch)) {
+        emptyLines++;
+        continue;
+      }
+      if (!detectedIndent && textIndent === 0) giveUp(); // missing indentation for block scalar
+      if (this.lineIndent < textIndent) {
+        if (chomping === KEEP) result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        else if (chomping === CLIP && didReadContent) result += '\n';
+        break;
+      }
+      if (folding) {
+        if (isWhiteSpace(ch)) {
+          atMoreIndented = true;
+          result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          result += '\n'.repeat(emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) result += ' ';
+        } else result += '\n'.repeat(emptyLines);
+      } else result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const start = this.pos;
+      let unusual = false;
+      while (!isEol(ch) && ch !== 0) {
+        if ((ch < SPACE && ch !== TAB) || ch >= 0x7f) unusual = true;
+        ch = s.charCodeAt(++this.pos);
+      }
+      if (start < this.pos) {
+        const segment = s.slice(start, this.pos);
+        if (unusual && NON_PRINTABLE.test(segment)) giveUp();
+        result += segment;
+      }
+    }
+    this.result = result;
+  }
+}
+
+/**
+ * Loads every document of `text` as `js-yaml.loadAll` does with `KUBE_SCHEMA`, recording node
+ * positions into `table` as its listener would. Returns undefined, with `table` to be discarded, when
+ * the text is not entirely in the block subset this reader takes (js-yaml must read it then).
+ */
+export function loadBlockYaml(text: string, table: PositionTable, maxDepth: number): unknown[] | undefined {
+  let input = text;
+  if (input.length !== 0) {
+    const last = input.charCodeAt(input.length - 1);
+    if (last !== LF && last !== CR) input += '\n';
+    if (input.charCodeAt(0) === 0xfeff) input = input.slice(1);
+  }
+  if (input.indexOf('\0') !== -1) return undefined;
+  try {
+    return new BlockReader(input + '\0', input.length, table, maxDepth).documents();
+  } catch (e) {
+    // A RangeError is a stack too deep for this reader; js-yaml decides what it is.
+    if (e === GIVE_UP || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
