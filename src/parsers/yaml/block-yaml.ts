@@ -57,6 +57,18 @@ const NON_PRINTABLE =
   // eslint-disable-next-line no-control-regex
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
+/**
+ * Characters that continue a plain scalar wherever they are (outside line starts): printable ASCII
+ * but `:` and `#`, and in flow collections the flow indicators.
+ */
+const ORDINARY = new Uint8Array(128);
+const ORDINARY_IN_FLOW = new Uint8Array(128);
+for (let c = 0x21; c < 0x7f; c++) {
+  if (c === COLON || c === HASH) continue;
+  ORDINARY[c] = 1;
+  if (!isFlowIndicator(c)) ORDINARY_IN_FLOW[c] = 1;
+}
+
 /** Thrown to give the file up to js-yaml; not an Error, so no stack is captured. */
 const GIVE_UP = { reason: 'outside the block subset' };
 
@@ -129,14 +141,21 @@ function hexValue(c: number): number {
   return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
 }
 
+/**
+ * Sets a pair of a mapping. Duplicated keys are found afterwards, by `checkKeys`: js-yaml reports
+ * them, and its error is the one to give.
+ */
 function setProperty(map: Record<string, unknown>, key: unknown, value: unknown): void {
   // A collection as a key is turned into text by js-yaml's own rules: left to it.
   if (typeof key === 'object' && key !== null) giveUp();
   const name = typeof key === 'string' ? key : String(key);
-  // js-yaml reports a duplicated key: its error is the one to give.
-  if (Object.prototype.hasOwnProperty.call(map, name)) giveUp();
   if (name === '__proto__') Object.defineProperty(map, name, { configurable: true, enumerable: true, writable: true, value });
   else map[name] = value;
+}
+
+/** Gives up a mapping that has fewer keys than pairs were set: a key was duplicated. */
+function checkKeys(map: Record<string, unknown>, pairs: number): void {
+  if (Object.keys(map).length !== pairs) giveUp();
 }
 
 class BlockReader {
@@ -321,6 +340,7 @@ class BlockReader {
   private mapping(nodeIndent: number, flowIndent: number): boolean {
     const s = this.input;
     let map: Record<string, unknown> | undefined;
+    let pairs = 0;
     let ch = s.charCodeAt(this.pos);
     while (ch !== 0) {
       const line = this.line;
@@ -340,6 +360,7 @@ class BlockReader {
       if (!isWsOrEol(ch)) giveUp(); // a whitespace character is expected after the key-value separator
       const key = this.result;
       map ??= {};
+      pairs++;
       const value = this.compose(nodeIndent, BLOCK_OUT, true, false) ? this.result : null;
       setProperty(map, key, value);
       this.skipSeparation(true);
@@ -349,6 +370,7 @@ class BlockReader {
       else if (this.lineIndent < nodeIndent) break;
     }
     if (map === undefined) return false;
+    checkKeys(map, pairs);
     this.result = map;
     return true;
   }
@@ -367,12 +389,14 @@ class BlockReader {
       collection = {};
     } else return false;
     let readNext = true;
+    let pairs = 0;
     ch = s.charCodeAt(++this.pos);
     while (ch !== 0) {
       this.skipSeparation(true);
       ch = s.charCodeAt(this.pos);
       if (ch === terminator) {
         this.pos++;
+        if (!Array.isArray(collection)) checkKeys(collection, pairs);
         this.result = collection;
         return true;
       }
@@ -398,7 +422,10 @@ class BlockReader {
           setProperty(pair, key, value);
           collection.push(pair);
         } else collection.push(key);
-      } else setProperty(collection, key, value);
+      } else {
+        setProperty(collection, key, value);
+        pairs++;
+      }
       this.skipSeparation(true);
       ch = s.charCodeAt(this.pos);
       if (ch === COMMA) {
@@ -435,13 +462,21 @@ class BlockReader {
     const start = this.pos;
     let end = start;
     let unusual = false;
+    // A document marker ends the scalar before it starts (js-yaml tests for one at each line start).
+    if (start === this.lineStart && this.atDocumentSeparator()) return false;
+    const ordinary = inFlow ? ORDINARY_IN_FLOW : ORDINARY;
     while (ch !== 0) {
+      if (ch < 0x80 && ordinary[ch] === 1) {
+        end = ++this.pos;
+        ch = s.charCodeAt(end);
+        continue;
+      }
       if (ch === COLON) {
         const following = s.charCodeAt(this.pos + 1);
         if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
       } else if (ch === HASH) {
         if (isWsOrEol(s.charCodeAt(this.pos - 1))) break;
-      } else if ((this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch))) break;
+      } else if (inFlow && isFlowIndicator(ch)) break;
       else if (ch === LF || ch === CR) {
         const line = this.line;
         const lineStart = this.lineStart;

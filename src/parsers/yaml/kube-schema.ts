@@ -59,6 +59,9 @@ export const MERGE_KEY = Symbol('merge key');
  * implicit types tried in order, the text itself when none matches.
  */
 export function resolvePlainScalar(text: string): unknown {
+  // What the first type, `letterString`, takes without a look at the boolean and null words.
+  const lower = text.charCodeAt(0) | 0x20;
+  if (lower >= 0x61 && lower <= 0x7a && text.length > 5) return text;
   for (let i = 0; i < IMPLICIT.length; i++) {
     const type = IMPLICIT[i];
     if (type.resolve(text)) return type.tag === MERGE_TAG ? MERGE_KEY : type.construct(text);
