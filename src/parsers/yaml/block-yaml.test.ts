@@ -207,9 +207,11 @@ describe('the block YAML reader against js-yaml', () => {
   });
 
   it('reads seeded random block YAML as js-yaml does, or gives it up', () => {
-    const random = rng(20261205);
+    // BLOCK_YAML_FUZZ=SEED:CASES runs a longer search with another seed.
+    const [seed, cases] = (process.env.BLOCK_YAML_FUZZ ?? '20261205:4000').split(':').map(Number);
+    const random = rng(seed);
     const texts: Array<[string, string]> = [];
-    for (let i = 0; i < 4000; i++) {
+    for (let i = 0; i < cases; i++) {
       let text = randomStream(random);
       if (random() < 0.35) text = mutate(text, random);
       texts.push([`random #${i}`, text]);
@@ -440,7 +442,8 @@ function randomValue(random: () => number, indent: string, depth: number): strin
   const r = random();
   if (depth > 4 || r < 0.45) {
     const s = randomScalar(random);
-    return s === '' ? '' : ` ${s}${random() < 0.1 ? ' # comment' : ''}`;
+    if (s !== '' && random() < 0.08) return `${pick(random, ['', ' # comment', '   '])}\n${indent}${pick(random, ['  ', ' ', ''])}${s}`;
+    return s === '' ? '' : `${pick(random, [' ', ' ', ' ', '   '])}${s}${random() < 0.1 ? ' # comment' : ''}`;
   }
   if (r < 0.55) return ` ${blockScalar(random, indent)}`;
   if (r < 0.75) return `\n${randomMapping(random, indent + pick(random, ['  ', '  ', '    ', ' ']), depth + 1)}`;
@@ -458,7 +461,8 @@ function randomMapping(random: () => number, indent: string, depth: number): str
     // Now and then a duplicated key, which js-yaml refuses.
     while (used.has(key) && random() < 0.97) key = randomKey(random);
     used.add(key);
-    lines.push(`${indent}${key}:${randomValue(random, indent, depth)}`);
+    const colon = random() < 0.05 ? pick(random, [' :', '  :', ':']) : ':';
+    lines.push(`${indent}${key}${colon}${randomValue(random, indent, depth)}`);
   }
   return lines.join('\n');
 }
@@ -476,7 +480,8 @@ function randomSequence(random: () => number, indent: string, depth: number): st
       const inner = randomMapping(random, `${indent}  `, depth + 1);
       items.push(`${indent}- ${inner.trimStart()}`);
     } else if (r < 0.85) items.push(`${indent}- ${randomSequence(random, `${indent}  `, depth + 1).trimStart()}`);
-    else if (r < 0.92) items.push(`${indent}-`);
+    else if (r < 0.9) items.push(`${indent}-`);
+    else if (r < 0.92) items.push(`${indent}- # comment\n${randomMapping(random, `${indent}  `, depth + 1)}`);
     else items.push(`${indent}- ${blockScalar(random, indent)}`);
   }
   return items.join('\n');
