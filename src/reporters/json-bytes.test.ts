@@ -46,6 +46,41 @@ describe('JsonBytesWriter', () => {
     }
   });
 
+  it('writes short and long strings alike, whatever needs care and wherever it is', () => {
+    // Short strings are copied code by code, longer ones searched for what needs care: both sides of the length that parts them.
+    for (const special of ['"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '漢', '🔥', '\ud800', '\udfff'])
+      for (let length = 0; length <= 40; length++)
+        for (const at of [0, Math.floor(length / 2), length]) {
+          const s = 'a'.repeat(at) + special + 'b'.repeat(length - at);
+          expect(written(s), JSON.stringify(s)).toBe(JSON.stringify(s));
+        }
+    for (let length = 0; length <= 40; length++) expect(written('k'.repeat(length))).toBe(JSON.stringify('k'.repeat(length)));
+  });
+
+  it('writes integers digit by digit as JSON.stringify does', () => {
+    for (const v of [
+      0,
+      -0,
+      7,
+      9,
+      10,
+      99,
+      100,
+      101,
+      65535,
+      999_999_999,
+      1_000_000_000,
+      2 ** 31 - 1,
+      2 ** 31,
+      2 ** 32,
+      -5,
+      -(2 ** 31),
+      0.5,
+      1e-7,
+    ])
+      expect(written({ v }, 4)).toBe(extract(JSON.stringify(nest({ v }, 4), null, 2), 4));
+  });
+
   it('writes numbers, booleans and null as JSON.stringify does', () => {
     for (const v of [0, -0, 1, -1, 42, 2 ** 31, 2 ** 53 + 2, 1.5, -9.8, 1e21, 1e-7, 5e-324, NaN, Infinity, -Infinity, true, false, null])
       expect(written(v)).toBe(JSON.stringify(v));

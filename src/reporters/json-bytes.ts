@@ -10,7 +10,7 @@ export class JsonBytesWriter {
   buffer: Buffer;
   length = 0;
   /** Objects and arrays open around the value being written. */
-  private depth = 0;
+  protected depth = 0;
 
   constructor(capacity = 1 << 20) {
     this.buffer = Buffer.allocUnsafe(capacity);
@@ -60,7 +60,14 @@ export class JsonBytesWriter {
     }
   }
 
-  private object(o: Record<string, unknown>, indent: number): void {
+  /** Appends bytes as they are (text written before, at the same indentation). */
+  bytes(chunk: Uint8Array): void {
+    this.reserve(chunk.length);
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  protected object(o: Record<string, unknown>, indent: number): void {
     this.depth++;
     let empty = true;
     // A plain object's own keys are those `for…in` walks, without the array `Object.keys` allocates.
@@ -69,18 +76,28 @@ export class JsonBytesWriter {
       for (const key in o) if (this.property(key, o[key], empty, indent)) empty = false;
     } else for (const key of Object.keys(o)) if (this.property(key, o[key], empty, indent)) empty = false;
     this.depth--;
-    this.close(empty, BRACE_CLOSE, BRACE, indent);
+    this.closeObject(empty, indent);
   }
 
   /** One property of an object whose line is indented by `indent`; false when JSON leaves it out. */
-  private property(key: string, v: unknown, first: boolean, indent: number): boolean {
+  protected property(key: string, v: unknown, first: boolean, indent: number): boolean {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
+    this.key(key, first, indent);
+    this.value(v, indent + 2);
+    return true;
+  }
+
+  /** The `{` (or `,` after the property before), line break and indentation, key and `: ` of a property of an object whose line is indented by `indent`. */
+  protected key(key: string, first: boolean, indent: number): void {
     this.open(first ? BRACE : COMMA, indent + 2);
     this.string(key);
     this.buffer[this.length++] = COLON;
     this.buffer[this.length++] = SPACE;
-    this.value(v, indent + 2);
-    return true;
+  }
+
+  /** Closes an object whose line is indented by `indent`; `empty` when it has no property. */
+  protected closeObject(empty: boolean, indent: number): void {
+    this.close(empty, BRACE_CLOSE, BRACE, indent);
   }
 
   private array(a: readonly unknown[], indent: number): void {
@@ -119,15 +136,27 @@ export class JsonBytesWriter {
   }
 
   /** A JSON string: escapes as `JSON.stringify` does (lone surrogates included), UTF-8 otherwise; room for 2 more bytes after it. */
-  private string(s: string): void {
+  protected string(s: string): void {
+    const n = s.length;
     // At most 6 bytes per UTF-16 code unit (`\uXXXX`), the quotes and 2 bytes after.
-    this.reserve(6 * s.length + 4);
-    const b = this.buffer;
+    this.reserve(6 * n + 4);
+    const b = this.buffer as LatinWritable;
     let p = this.length;
     b[p++] = QUOTE;
-    if (NEEDS_CARE.test(s)) p = encodeRest(s, 0, b, p);
-    else if (s.length < 16) for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
-    else p += b.write(s, p, 'latin1');
+    if (n <= SHORT_STRING) {
+      // Keys, ids and most values: copied code by code until the first one that needs care.
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) break;
+        b[p++] = c;
+      }
+      if (i < n) p = encodeRest(s, i, b, p);
+    } else {
+      const care = s.search(NEEDS_CARE);
+      if (care === -1) p += b.latin1Write(s, p);
+      else p = encodeRest(s, care, b, p + b.latin1Write(s, p, care));
+    }
     b[p++] = QUOTE;
     this.length = p;
   }
@@ -152,6 +181,12 @@ export class JsonBytesWriter {
 /** What a string may hold that needs more than copying it byte for byte: JSON's escapes, and characters beyond ASCII. */
 // eslint-disable-next-line no-control-regex -- control characters are what JSON escapes
 const NEEDS_CARE = /[\u0000-\u001f"\\\u007f-\uffff]/;
+
+/** `buffer.write(text, at, 'latin1')` without its argument checks: Node's own method, not in its typings. */
+type LatinWritable = Buffer & { latin1Write(text: string, offset: number, length?: number): number };
+
+/** Strings up to this length are copied by a loop over their codes; longer ones are searched for the first code that needs care and copied up to it by `latin1Write` (a loop is faster for short strings, measured). */
+const SHORT_STRING = 16;
 
 /** Nesting past which the serializer itself takes over (it reports a cycle as `JSON.stringify` does). */
 const MAX_DEPTH = 64;

@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../core/types.js';
-import { JsonBytesWriter } from './json-bytes.js';
+import { FindingBytesWriter } from './finding-bytes.js';
 import { ArrayItemFormat, writeString, type ChunkSink } from './json-stream.js';
 
 /** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
@@ -68,7 +68,7 @@ export class JsonFindingSpool {
   /** One copy of each message: a rule's message repeats across thousands of objects of a large scan. */
   private readonly messages = new Map<string, string>();
   /** Spooled text not yet written to the file, written as `JSON.stringify` would without a string in between. */
-  private readonly text = new JsonBytesWriter(READ_MAX + (READ_MAX >> 2));
+  private readonly text = new FindingBytesWriter(READ_MAX + (READ_MAX >> 2));
   private bytes = 0;
   private seq = 0;
   private closed = false;
@@ -96,7 +96,7 @@ export class JsonFindingSpool {
     for (const f of sorted) {
       const start = text.length;
       text.ascii(ITEM_SEPARATOR);
-      text.value(f, FINDINGS_INDENT + 2);
+      text.finding(f, FINDINGS_INDENT + 2);
       this.entries.push(entryOf(f, this.messages, this.seq++, this.bytes + start, text.length - start, undefined, 0));
       if (text.length >= READ_MAX) this.flush();
     }

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../core/types.js';
+import { FindingBytesWriter } from './finding-bytes.js';
+
+/** `JSON.stringify(value, null, 2)` of `value` as it reads nested at `indent` (what the writer must give). */
+function stringified(value: unknown, indent: number): string {
+  return JSON.stringify(value, null, 2).replaceAll('\n', '\n' + ' '.repeat(indent));
+}
+
+/** Each finding written by one writer (one after another, as the spool writes them), as text. */
+function writtenEach(findings: readonly unknown[], indent: number): string[] {
+  const w = new FindingBytesWriter(64);
+  return findings.map((f) => {
+    const start = w.length;
+    w.finding(f as Finding, indent);
+    return w.buffer.subarray(start, w.length).toString('utf8');
+  });
+}
+
+function expectSameAsStringify(findings: readonly unknown[], indent = 4): void {
+  const texts = writtenEach(findings, indent);
+  findings.forEach((f, i) => expect(texts[i], `finding ${i}`).toBe(stringified(f, indent)));
+}
+
+const FRAMEWORKS = [
+  { id: 'cis-k8s', control: '5.1.6' },
+  { id: 'nsa-cisa', control: 'service-account-tokens' },
+];
+const RESOURCE = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'team-0', name: 'svc-0-3' };
+
+function finding(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    ruleId: 'K8S-0105',
+    slug: 'service-account-token-automounted',
+    title: 'Service account token mounted into the pod',
+    severity: 'low',
+    message: "Deployment 'svc-0-3' gets an API token",
+    location: {
+      path: 'team-0/app-0.yaml',
+      startLine: 61,
+      startColumn: 7,
+      endLine: 61,
+      endColumn: 34,
+      objectPath: '/spec/template/spec/serviceAccountName',
+      resource: RESOURCE,
+    },
+    frameworks: FRAMEWORKS,
+    status: 'fail',
+    fingerprint: 'sha256:63b705765e17108db7282e72a9cd29e4daaedcb135893eee4b5d42a80fb65d1a',
+    evidence: 'serviceAccountName: svc-0-3',
+    fix: {
+      description: 'Set automountServiceAccountToken: false in the pod spec',
+      edits: [
+        {
+          path: 'team-0/app-0.yaml',
+          range: { startLine: 87, startColumn: 1, endLine: 87, endColumn: 1 },
+          replacement: '      automountServiceAccountToken: false\n',
+        },
+      ],
+    },
+    ...over,
+  };
+}
+
+describe('FindingBytesWriter', () => {
+  it('writes findings as JSON.stringify does, at any indentation, the parts a rule repeats included', () => {
+    for (const indent of [0, 2, 4, 6]) expectSameAsStringify([finding(), finding({ message: 'second' }), finding()], indent);
+  });
+
+  it('writes escapes, non-ASCII text and lone surrogates in every part of a finding', () => {
+    const odd = 'quote " backslash \\ tab \t newline \n é 漢 🔥 lone \ud800 and \udc00 end';
+    expectSameAsStringify([
+      finding({ ruleId: odd, slug: odd, title: odd, severity: odd, message: odd, evidence: odd, fingerprint: odd }),
+      finding({
+        frameworks: [{ id: odd, control: odd, level: odd }],
+        location: { path: odd, startLine: 1, objectPath: odd, resource: { kind: odd, name: odd } },
+      }),
+      finding({ ruleId: odd, slug: odd, title: odd, severity: odd }),
+    ]);
+  });
+
+  it('writes the head again when a finding of the same rule differs in slug, title or severity', () => {
+    expectSameAsStringify([
+      finding(),
+      finding({ severity: 'high' }),
+      finding(),
+      finding({ title: 'Another title' }),
+      finding({ slug: 'another-slug' }),
+      finding(),
+    ]);
+  });
+
+  it('never copies frameworks or a resource that changed since they were written, even in the same object', () => {
+    const frameworks = FRAMEWORKS.map((f) => ({ ...f }));
+    const resource: Record<string, unknown> = { ...RESOURCE };
+    const location = { path: 'a.yaml', startLine: 1, resource };
+    const f = finding({ frameworks, location });
+    const texts: string[] = [];
+    const expected: string[] = [];
+    const w = new FindingBytesWriter(64);
+    const step = (): void => {
+      const start = w.length;
+      w.finding(f as unknown as Finding, 4);
+      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
+      expected.push(stringified(f, 4));
+    };
+    step();
+    frameworks[1].control = 'changed';
+    step();
+    frameworks.push({ id: 'pss', control: 'privileged' });
+    step();
+    (frameworks[0] as Record<string, unknown>).level = 'restricted';
+    step();
+    frameworks.length = 0;
+    step();
+    resource.name = 'renamed';
+    step();
+    delete resource.namespace;
+    step();
+    resource.extra = 'after';
+    step();
+    resource.kind = 42;
+    step();
+    resource.kind = undefined;
+    step();
+    expect(texts).toEqual(expected);
+  });
+
+  it('writes findings in another shape as any object: keys in another order, missing, extra or not strings', () => {
+    const { ruleId, ...rest } = finding();
+    const reordered = { slug: 'x', ruleId: 'K8S-0105', title: 't', severity: 'low', message: 'm' };
+    expectSameAsStringify([
+      finding(),
+      { ...rest, ruleId },
+      reordered,
+      { ruleId: 'K8S-0105', slug: 'service-account-token-automounted' },
+      {
+        ruleId: 'K8S-0105',
+        slug: 'service-account-token-automounted',
+        title: 'Service account token mounted into the pod',
+        severity: 'low',
+      },
+      finding({ severity: undefined }),
+      finding({ title: 3 as unknown as string }),
+      finding({ frameworks: [{ id: 'x', control: 1 }, 'loose', null, []] }),
+      finding({ frameworks: undefined }),
+      finding({ frameworks: [] }),
+      finding({ location: { resource: RESOURCE, path: 'resource first.yaml' } }),
+      finding({ location: { path: 'p', resource: { kind: 'Pod', labels: { a: 'b' } } } }),
+      finding({ location: {} }),
+      finding({ location: { toJSON: () => ({ replaced: true }) } }),
+      finding({ location: null }),
+      finding({ folded: [{ ruleId: 'K8S-0001', slug: 's', severity: 'low', fingerprint: 'f' }], extra: () => 1 }),
+      finding(),
+    ]);
+  });
+
+  it('writes a finding of another prototype, or with a toJSON method, as JSON.stringify does', () => {
+    class Custom {
+      ruleId = 'K8S-0105';
+      slug = 's';
+      title = 't';
+      severity = 'low';
+    }
+    expectSameAsStringify([new Custom(), { ...finding(), toJSON: () => ({ replaced: true }) }, finding()]);
+  });
+});
