@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../core/engine.js';
+import type { Limits } from '../core/parser.js';
 import type { AnyRule, RuleExample, ScanSettings } from '../core/rule.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import type { Finding, ScanError, Severity } from '../core/types.js';
@@ -26,18 +27,22 @@ export interface InvalidCase extends RuleExample {
   findings: ExpectedFinding[];
   options?: Record<string, unknown>;
   settings?: Partial<ScanSettings>;
+  /** Parser limits lower than the defaults, to reach a bound with a small file. */
+  limits?: Partial<Limits>;
 }
 
 export interface ValidCase extends RuleExample {
   name?: string;
   options?: Record<string, unknown>;
   settings?: Partial<ScanSettings>;
+  limits?: Partial<Limits>;
 }
 
 export interface RunOptions {
   options?: Record<string, unknown>;
   settings?: Partial<ScanSettings>;
   today?: string;
+  limits?: Partial<Limits>;
 }
 
 /**
@@ -58,6 +63,7 @@ export function runRule(
     settings: opts.settings,
     ruleConfig: opts.options ? new Map([[rule.meta.id, { options: opts.options }]]) : undefined,
     today: opts.today ?? '2026-01-01',
+    limits: opts.limits,
   });
   for (const f of Array.isArray(files) ? files : [files as RuleExample | SourceFile]) {
     if (!('content' in f)) engine.scanFile(f);

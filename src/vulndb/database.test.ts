@@ -228,7 +228,7 @@ describe('bad input and bounds', () => {
     const r = importOsv(dbDir, [join(work, 'all.zip')], { limits: { maxRecordBytes: 1000, maxEntries: 2 } });
     expect(r.imported).toBe(1);
     expect(r.problems.map((p) => p.message)).toEqual([
-      'zip archive has more than 2 members (declares 3); the rest were not scanned',
+      'zip archive has 3 members, over the limit of 2 members per archive: 1 member(s) not read',
       `record is ${Buffer.byteLength(big)} bytes, over the 1000-byte limit; skipped`,
     ]);
     const bomb = zip()

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deflateSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
@@ -19,6 +19,16 @@ import { gguf } from '../../rules/models/lib/builders/formats-builder.js';
 import { createModelParser, identifyModel, modelParser } from './model-parser.js';
 import { DEFAULT_PICKLE_LIMITS } from './pickle.js';
 import { pack } from '../../testing/tar-pack.js';
+import { gzipTarBomb, tar } from '../../rules/models/lib/builders/tar-builder.js';
+import { sevenZip } from '../../rules/models/lib/builders/formats-builder.js';
+import { BufferSource } from './byte-source.js';
+import { BlockSource, InflateError, Inflater } from './inflate.js';
+
+/** Documents and `errors` entries of one file. */
+function parseAll(content: Uint8Array, name: string, limits: Partial<Limits> = {}) {
+  const out = modelParser.parse(new MemorySourceFile(name, content), { limits: { ...DEFAULT_LIMITS, ...limits } });
+  return { docs: out.documents as ModelDocument[], errors: (out.errors ?? []).map((e) => e.message) };
+}
 
 function parse(content: Uint8Array | string, name = 'model.pt', limits: Partial<Limits> = {}, parser = modelParser): ModelDocument[] {
   const file = new MemorySourceFile(name, content);
@@ -125,7 +135,7 @@ describe('bounds', () => {
     for (let i = 0; i < 5; i++) z.add(`m${i}/data.pkl`, pickle().proto(2).none().stop().bytes());
     const docs = parse(z.build(), 'model.pt', { maxArchiveEntries: 3 });
     expect((docs[0] as ModelFileDocument).problems).toEqual([
-      { kind: 'limit', message: 'zip archive has more than 3 members (declares 5); the rest were not scanned' },
+      { kind: 'limit', message: 'zip archive has 5 members, over the limit of 3 members per archive: 2 member(s) not read' },
     ]);
     expect(docs.filter((d) => d instanceof PickleDocument)).toHaveLength(3);
   });
@@ -137,7 +147,7 @@ describe('bounds', () => {
       maxDecompressedBytes: 1024 * 1024,
     });
     expect((docs[0] as ModelFileDocument).problems[0].message).toMatch(
-      /would decompress to 4194304 bytes, over what is left of the 1048576-byte decompression limit/,
+      /would decompress to 4194304 bytes, over what is left of the 1 MiB decompression limit/,
     );
   });
 
@@ -318,6 +328,51 @@ describe('archives that are not models', () => {
   });
 });
 
+describe('streamed decompression', () => {
+  it('holds one piece of output at a time, whatever the compression ratio', () => {
+    const bomb = gzipTarBomb([], 'zeros', 64 * 1024 * 1024);
+    const budget = { remaining: Infinity, limit: Infinity };
+    let largest = 0;
+    let total = 0;
+    new Inflater(new BufferSource(bomb), 'gzip', budget).pipe(Infinity, (c) => {
+      largest = Math.max(largest, c.length);
+      total += c.length;
+    });
+    expect(total).toBe(512 + 64 * 1024 * 1024 + 1024);
+    expect(largest).toBeLessThanOrEqual(17 * 1024 * 1024);
+  });
+
+  it('keeps what it decoded before a truncation, and says where a stream breaks', () => {
+    const data = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251);
+    const z = deflateSync(data);
+    const whole = new BlockSource();
+    new Inflater(new BufferSource(z), 'zlib', { remaining: Infinity, limit: Infinity }).pipe(Infinity, (c) => whole.append(c));
+    expect(Buffer.from(whole.read(0, whole.size)).equals(Buffer.from(data))).toBe(true);
+    expect(Buffer.from(whole.read(1024 * 1024 - 10, 20))).toEqual(Buffer.alloc(0));
+    // A truncated raw deflate stream (a zip member cut short) gives what it decoded; a zlib stream says it broke.
+    const raw = deflateRawSync(data);
+    const cut = new BlockSource();
+    const endless = { remaining: Infinity, limit: Infinity };
+    new Inflater(new BufferSource(raw.subarray(0, raw.length / 2)), 'deflate-raw', endless).pipe(Infinity, (c) => cut.append(c));
+    expect(cut.size).toBeGreaterThan(0);
+    expect(Buffer.from(cut.read(0, cut.size)).equals(Buffer.from(data.subarray(0, cut.size)))).toBe(true);
+    const broken = new Inflater(new BufferSource(z.subarray(0, z.length / 2)), 'zlib', endless);
+    expect(() => broken.skip(Infinity)).toThrow(InflateError);
+    expect(broken.position).toBeGreaterThan(0);
+  });
+
+  it('reads across its blocks', () => {
+    const s = new BlockSource();
+    const data = Uint8Array.from({ length: 3 * 1024 * 1024 + 5 }, (_, i) => i % 256);
+    for (let at = 0; at < data.length; at += 100_000) s.append(data.subarray(at, at + 100_000));
+    expect(s.size).toBe(data.length);
+    expect(
+      Buffer.from(s.read(1024 * 1024 - 3, 2 * 1024 * 1024 + 6)).equals(Buffer.from(data.subarray(1024 * 1024 - 3, 3 * 1024 * 1024 + 3))),
+    ).toBe(true);
+    expect(s.read(data.length - 2, 10)).toEqual(data.subarray(data.length - 2));
+  });
+});
+
 describe('deflated members', () => {
   it('reads only the header of a large deflated numeric array', () => {
     const big = npy('<f4', [8 * 1024 * 1024], new Uint8Array(32 * 1024 * 1024));
@@ -403,6 +458,98 @@ describe('tarballs', () => {
     expect(docs.flatMap((d) => d.problems.map((p) => p.message))).toEqual([
       "tar member 'b.tar' is an archive nested deeper than 1 levels; not scanned",
     ]);
+  });
+
+  it('a gzip bomb stops at the limit, after what came before it was scanned', () => {
+    const bomb = gzipTarBomb([['model.pkl', payload]], 'weights.bin', 64 * 1024 * 1024);
+    expect(bomb.length).toBeLessThan(128 * 1024);
+    const { docs, errors } = parseAll(bomb, 'model.tar.gz', { maxDecompressedBytes: 4 * 1024 * 1024 });
+    expect(errors).toEqual([]);
+    expect(docs.map((d) => [d.kind, d.detail, d.problems.map((p) => p.message)])).toEqual([
+      [
+        'model-file',
+        undefined,
+        [
+          "gzipped tar archive decompresses past the 4 MiB decompression limit (a decompression bomb?), reached in member 'weights.bin': it and the members after it were not read",
+        ],
+      ],
+      ['model-pickle', 'model.pkl', []],
+    ]);
+    expect((docs[1] as PickleDocument).imports.map((i) => i.dotted)).toEqual(['posix.system']);
+  });
+
+  it('a gzip bomb that holds no model is an errors entry naming the member and the limit', () => {
+    const bomb = gzipTarBomb([['README.md', '# model\n']], 'weights.bin', 64 * 1024 * 1024);
+    expect(parseAll(bomb, 'model.tar.gz', { maxDecompressedBytes: 4 * 1024 * 1024 })).toEqual({
+      docs: [],
+      errors: [
+        "gzipped tar archive decompresses past the 4 MiB decompression limit (a decompression bomb?), reached in member 'weights.bin': it and the members after it were not read",
+      ],
+    });
+  });
+
+  it('reads a gzipped tarball as a stream: members are analysed in order, with their names', () => {
+    const inner = tar([['inner.pkl', payload]]);
+    const gz = gzipSync(
+      tar([
+        ['a/model.pkl', payload],
+        ['nested.tar', inner],
+        ['weights.7z', sevenZip(payload)],
+      ]),
+    );
+    const { docs, errors } = parseAll(gz, 'model.tar.gz');
+    expect(errors).toEqual([]);
+    expect(docs.map((d) => [d.format, d.detail])).toEqual([
+      ['tar', undefined],
+      ['pickle', 'a/model.pkl'],
+      ['tar', 'nested.tar'],
+      ['pickle', 'nested.tar!/inner.pkl'],
+      ['7z', 'weights.7z'],
+    ]);
+    const cut = parseAll(gz.subarray(0, gz.length - 40), 'model.tar.gz');
+    expect(cut.docs.filter((d) => d instanceof PickleDocument).map((d) => d.detail)).toEqual(['a/model.pkl', 'nested.tar!/inner.pkl']);
+  });
+
+  it('past the member limit says how many members were not read; with no model among them, in errors', () => {
+    const files: [string, string][] = Array.from({ length: 5 }, (_, i) => [`src/f${i}.py`, 'print(1)\n']);
+    expect(parseAll(tar(files), 'source.tar', { maxArchiveEntries: 3 })).toEqual({
+      docs: [],
+      errors: ['tar archive has 5 members, over the limit of 3 members per archive: 2 member(s) not read'],
+    });
+    const z = zip();
+    for (const [n, c] of files) z.add(n, c);
+    expect(parseAll(z.build(), 'source.zip', { maxArchiveEntries: 3 })).toEqual({
+      docs: [],
+      errors: ['zip archive has 5 members, over the limit of 3 members per archive: 2 member(s) not read'],
+    });
+    const local = parseAll(z.build({ centralDirectory: false }), 'source.zip', { maxArchiveEntries: 3 });
+    expect(local.errors).toContain('zip archive has 5 members, over the limit of 3 members per archive: 2 member(s) not read');
+    const nested = parseAll(
+      tar([
+        ['model.pkl', payload],
+        ['src.tar', tar(files)],
+      ]),
+      'bundle.tar',
+      { maxArchiveEntries: 3 },
+    );
+    expect(nested.errors).toEqual(['src.tar: tar archive has 5 members, over the limit of 3 members per archive: 2 member(s) not read']);
+    expect(nested.docs.map((d) => [d.format, d.detail, d.problems])).toEqual([
+      ['tar', undefined, []],
+      ['pickle', 'model.pkl', []],
+    ]);
+  });
+
+  it('a tarball holding only archives without models holds no model', () => {
+    const inner = tar([['README.md', '# x\n']]);
+    expect(
+      parseAll(
+        tar([
+          ['a.tar', inner],
+          ['b.zip', zip().add('x.txt', 'x').build()],
+        ]),
+        'bundle.tar',
+      ),
+    ).toEqual({ docs: [], errors: [] });
   });
 
   it('a broken tarball is an error, not a crash', async () => {

@@ -1,9 +1,10 @@
 import type { ScanDocument } from '../../core/document.js';
-import { ParseFailure, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
+import { ParseFailure, type Limits, type ParseContext, type ParseError, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
-import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { ascii, BufferSource, readAll, SliceSource, utf8Text, type ByteSource } from './byte-source.js';
-import { indexTarWith, TarIndexError, type TarMember } from '../../sources/image/tar-index.js';
+import { TarIndexError, walkTar, type TarEntry } from '../../sources/image/tar-index.js';
+import { memberLimitProblem } from './archive-limits.js';
+import { BlockSource, inflateHead, Inflater, InflateError, InflateLimit, type Codec } from './inflate.js';
 import { findH5ModelConfig, HDF5_MAGIC, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
 import { ProtobufError } from './protobuf.js';
@@ -131,13 +132,9 @@ function compressionOf(h: Uint8Array): Compression | undefined {
   return undefined;
 }
 
-function inflateHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array | undefined {
-  try {
-    const opts = { finishFlush: constants.Z_SYNC_FLUSH };
-    return (c === 'zlib' ? inflateSync(head, opts) : gunzipSync(head, opts)).subarray(0, HEAD);
-  } catch {
-    return undefined;
-  }
+/** The first bytes of what a compressed file's head decompresses to (as far as the head goes). */
+function inflatedHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array {
+  return inflateHead(new BufferSource(head), c, HEAD);
 }
 
 /** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
@@ -153,13 +150,12 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (looksLikeOnnx(head, name)) return 'onnx';
   const compression = compressionOf(head);
   if (compression === 'gzip' && TAR_GZIP_NAME.test(name)) {
-    const inner = inflateHead(head, compression);
-    return inner && looksLikeTar(inner) ? 'tar-gzip' : undefined;
+    return looksLikeTar(inflatedHead(head, compression)) ? 'tar-gzip' : undefined;
   }
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
-      const inner = inflateHead(head, compression);
-      return inner && (sniffPickle(inner, Infinity, true) || looksLikeNpy(inner)) ? 'compressed-pickle' : undefined;
+      const inner = inflatedHead(head, compression);
+      return inner.length > 0 && (sniffPickle(inner, Infinity, true) || looksLikeNpy(inner)) ? 'compressed-pickle' : undefined;
     }
     return 'compressed-unsupported';
   }
@@ -177,6 +173,8 @@ interface Walk {
   pickleLimits: PickleLimits;
   budget: InflateBudget;
   docs: ScanDocument[];
+  /** What could not be read in archives that hold no model file: said in `errors`, not as a model finding. */
+  errors: ParseError[];
   /** The whole file must be done by then (time bound per file). */
   deadline: number;
 }
@@ -202,6 +200,13 @@ function pickleDocument(w: Walk, detail: string | undefined, format: string, sca
   return doc;
 }
 
+/** Analyses an archive; true when it holds a model file among the members read (or may: it is broken). */
+function analyseArchive(w: Walk, src: ByteSource, format: 'zip' | 'tar' | 'tar-gzip', detail: string | undefined, depth: number): boolean {
+  if (format === 'zip') return analyseZip(w, src, detail, depth);
+  if (format === 'tar') return analyseTar(w, tarInPlace(src), detail, depth);
+  return analyseTar(w, tarInGzip(src, w.budget), detail, depth);
+}
+
 /** Analyses one file or archive member of a known format. */
 function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string | undefined, depth: number): void {
   switch (format) {
@@ -213,16 +218,10 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
       pickleDocument(w, detail, 'pytorch-legacy', scanPickles(src, 0, limitsFor(w), 5));
       return;
     case 'zip':
-      analyseZip(w, src, detail, depth);
-      return;
     case 'tar':
-      analyseTar(w, src, detail, depth);
+    case 'tar-gzip':
+      analyseArchive(w, src, format, detail, depth);
       return;
-    case 'tar-gzip': {
-      const out = inflateWithin(w, src, detail, 'gzip', 'tar');
-      if (out) analyseTar(w, new BufferSource(out), detail, depth);
-      return;
-    }
     case 'npy':
       analyseNpy(w, src, detail);
       return;
@@ -325,95 +324,178 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
   if (read.header.objectArray) doc.embedded = pickleDocument(w, detail, 'npy', scanPickles(src, read.dataOffset, limitsFor(w)));
 }
 
-/** Decompresses a whole stream within what is left of the file's decompression budget; a failure is a problem of a `format` document. */
-function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: Compression, format: string): Uint8Array | undefined {
+/**
+ * Decompresses a whole stream as far as what is left of the file's decompression budget allows; what
+ * stops it is a problem of a `format` document. What came out before a limit or a break is returned.
+ */
+function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: Codec, format: string): ByteSource | undefined {
+  const out = new BlockSource();
   const problem = (kind: 'limit' | 'malformed', message: string) => {
     const doc = new ModelFileDocument(w.file, detail, format);
     doc.problems.push({ kind, message });
     w.docs.push(doc);
-    return undefined;
   };
-  if (src.size > w.budget.remaining)
-    return problem(
-      'limit',
-      `${c} stream of ${src.size} bytes is larger than what is left of the ${w.budget.limit}-byte decompression limit; not scanned`,
-    );
-  const compressed = readAll(src, 0, src.size);
-  let out: Uint8Array;
   try {
-    const opts = { maxOutputLength: Math.max(1, w.budget.remaining) };
-    out = c === 'zlib' ? inflateSync(compressed, opts) : gunzipSync(compressed, opts);
+    new Inflater(src, c, w.budget).pipe(Infinity, (chunk) => out.append(chunk));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
-      return problem('limit', `${c} stream decompresses past the ${w.budget.limit}-byte decompression limit (a decompression bomb?)`);
-    return problem('malformed', `${c} stream cannot be decompressed: ${(e as Error).message}`);
+    if (e instanceof InflateLimit) problem('limit', `${c} stream ${e.message}: only its first ${out.size} bytes were scanned`);
+    else if (e instanceof InflateError) problem('malformed', `${c} stream cannot be decompressed past byte ${out.size}: ${e.message}`);
+    else throw e;
   }
-  w.budget.remaining -= out.length;
-  return out;
+  return out.size > 0 ? out : undefined;
 }
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
-  const out = inflateWithin(w, src, detail, compressionOf(src.read(0, 16)) as 'zlib' | 'gzip', 'compressed-pickle');
-  if (!out) return;
-  const inner = new BufferSource(out);
-  const format = identifyModel(out.subarray(0, HEAD), out.length, 'x.pkl');
+  const inner = inflateWithin(w, src, detail, compressionOf(src.read(0, 16)) as 'zlib' | 'gzip', 'compressed-pickle');
+  if (!inner) return;
+  const format = identifyModel(inner.read(0, HEAD), inner.size, 'x.pkl');
   if (format === 'npy') analyseNpy(w, inner, detail);
   else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
   else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, limitsFor(w)));
 }
 
-/**
- * A tarball's regular files, read in place (tar stores them whole): each is identified by content and
- * analysed as an archive member. Member names are shown as the archive holds them, never used as paths.
- */
-function analyseTar(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
-  let members: TarMember[];
-  try {
-    const readAt = (buf: Buffer, position: number) => {
+/** A tar archive's bytes: headers read forward, and each member's first bytes and then, if it is a model, all of it. */
+interface TarBytes {
+  readonly size: number;
+  readAt(buf: Buffer, position: number): number;
+  head(m: TarEntry, n: number): Uint8Array;
+  /** The whole member; called at most once per member, after `head`. */
+  whole(m: TarEntry): ByteSource;
+  /** How the archive is stored, for messages. */
+  readonly label: string;
+}
+
+/** An uncompressed tarball: members are read in place (tar stores them whole). */
+function tarInPlace(src: ByteSource): TarBytes {
+  return {
+    size: src.size,
+    label: 'tar archive',
+    readAt(buf, position) {
       const b = readAll(src, position, buf.length);
       buf.set(b);
       return b.length;
-    };
-    members = [...indexTarWith(readAt, src.size).values()];
-  } catch (e) {
-    if (!(e instanceof TarIndexError)) throw e;
-    if (depth === 0) throw new ParseFailure(`tar archive: ${e.message}`);
-    const broken = new ModelFileDocument(w.file, detail, 'tar');
-    broken.problems.push({ kind: 'malformed', message: `tar archive: ${e.message}` });
-    w.docs.push(broken);
-    return;
-  }
+    },
+    head: (m, n) => src.read(m.offset, Math.min(n, m.size)),
+    whole: (m) => new SliceSource(src, m.offset, m.size),
+  };
+}
+
+/**
+ * A gzipped tarball (SageMaker's `model.tar.gz`) decompressed as a stream: headers and each member's
+ * head pass through; only a member identified as a model is kept, whole, for its analysis. Bytes
+ * passed by are decompressed (and charged to the budget) but never held.
+ */
+function tarInGzip(src: ByteSource, budget: Walk['budget']): TarBytes {
+  const stream = new Inflater(src, 'gzip', budget);
+  let head: { member: TarEntry; bytes: Uint8Array } | undefined;
+  const seek = (position: number) => {
+    if (position < stream.position) throw new TarIndexError(`tar archive read backwards at byte ${position}`);
+    if (stream.skip(position - stream.position) < position - stream.position) return false;
+    return true;
+  };
+  return {
+    size: Infinity,
+    label: 'gzipped tar archive',
+    readAt(buf, position) {
+      if (!seek(position)) return 0;
+      const b = stream.read(buf.length);
+      buf.set(b);
+      return b.length;
+    },
+    head(m, n) {
+      seek(m.offset);
+      head = { member: m, bytes: stream.read(Math.min(n, m.size)) };
+      return head.bytes;
+    },
+    whole(m) {
+      const out = new BlockSource();
+      if (head?.member === m) out.append(head.bytes);
+      else seek(m.offset);
+      stream.pipe(m.size - out.size, (chunk) => out.append(chunk));
+      if (out.size < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
+      return out;
+    },
+  };
+}
+
+/**
+ * A tarball's regular files, in archive order: each is identified by its first bytes and, if it is a
+ * model, analysed as an archive member. A link's bytes are its target's, read as the target. Member
+ * names are shown as the archive holds them, never used as paths. Returns whether it holds a model.
+ */
+function analyseTar(w: Walk, bytes: TarBytes, detail: string | undefined, depth: number): boolean {
   const container = new ModelFileDocument(w.file, detail, 'tar');
   const at = w.docs.length;
   w.docs.push(container);
-  const read = new Set<number>();
-  for (const m of members) {
-    // A link resolves to the member it names: read once.
-    if (read.has(m.offset)) continue;
-    read.add(m.offset);
-    if (read.size > w.limits.maxArchiveEntries || Date.now() > w.deadline) {
-      container.problems.push({
-        kind: 'limit',
-        message:
-          read.size > w.limits.maxArchiveEntries
-            ? `tar archive has more than ${w.limits.maxArchiveEntries} members; the rest were not scanned`
-            : `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.stored}'; the remaining members were not scanned`,
-      });
-      break;
+  let read = 0;
+  let unread = 0;
+  let atLeast = false;
+  let current: string | undefined;
+  try {
+    for (const m of walkTar((buf, position) => bytes.readAt(buf, position), bytes.size)) {
+      if (m.link !== undefined) continue;
+      if (read >= w.limits.maxArchiveEntries) {
+        // Past the member limit the rest is only counted, to say how much was not read.
+        unread++;
+        if (Date.now() > w.deadline) {
+          atLeast = true;
+          break;
+        }
+        continue;
+      }
+      current = m.stored;
+      if (Date.now() > w.deadline) {
+        container.problems.push({
+          kind: 'limit',
+          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.stored}'; the remaining members were not scanned`,
+        });
+        break;
+      }
+      read++;
+      container.members.push(m.stored);
+      const format = identifyMember(w, bytes.head(m, HEAD), m.size, m.stored, depth, container, 'tar');
+      if (format !== undefined) analyseMember(w, bytes.whole(m), format, m.stored, memberDetail(detail, m.stored), depth, 'tar', container);
     }
-    container.members.push(m.stored);
-    const data = new SliceSource(src, m.offset, m.size);
-    const head = data.read(0, HEAD);
-    const format = identifyMember(w, head, m.size, m.stored, depth, container, 'tar');
-    if (format !== undefined) analyseMember(w, data, format, m.stored, memberDetail(detail, m.stored), depth, 'tar');
+  } catch (e) {
+    if (e instanceof InflateLimit) {
+      if (unread > 0) atLeast = true;
+      else
+        container.problems.push({
+          kind: 'limit',
+          message: `${bytes.label} ${e.message}, reached in member '${current}': it and the members after it were not read`,
+        });
+    } else if (e instanceof TarIndexError || e instanceof InflateError) {
+      const message = `${bytes.label}: ${e.message}`;
+      if (depth === 0 && read === 0) throw new ParseFailure(message);
+      container.problems.push({ kind: 'malformed', message });
+    } else throw e;
   }
-  if (!container.containsModels && container.problems.length === 0) w.docs.splice(at, 1);
+  if (unread > 0) container.problems.unshift(memberLimitProblem('tar', w.limits.maxArchiveEntries, unread, atLeast));
+  return settle(w, container, at, depth, container.containsModels);
+}
+
+/**
+ * Keeps an archive's document when it holds a model file among the members read. One that holds none
+ * is no model file: the bounds it met (members or bytes not read) are said in `errors`, naming the
+ * archive, and at the top level its other problems too (a broken tarball); nested, a broken archive
+ * stays a document of its own. Returns whether the document was kept.
+ */
+function settle(w: Walk, container: ModelFileDocument, at: number, depth: number, holdsModels: boolean, dropBroken = depth === 0): boolean {
+  if (holdsModels) return true;
+  const where = container.detail === undefined ? '' : `${container.detail}: `;
+  const rest = container.problems.filter((p) => p.kind !== 'limit');
+  for (const p of container.problems) if (p.kind === 'limit' || depth === 0) w.errors.push({ message: `${where}${p.message}` });
+  if (rest.length > 0 && !dropBroken) {
+    container.problems.splice(0, container.problems.length, ...rest);
+    return true;
+  }
+  w.docs.splice(at, 1);
+  return false;
 }
 
 const STORAGE_MEMBER = /(?:^|\/)data\/([^/]+)$/;
 
-function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
+function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth: number): boolean {
   let archive;
   try {
     archive = readZip(src, w.limits.maxArchiveEntries);
@@ -423,7 +505,7 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
     const broken = new ModelFileDocument(w.file, detail, 'zip');
     broken.problems.push({ kind: 'malformed', message: e.message });
     w.docs.push(broken);
-    return;
+    return true;
   }
   const container = new ModelFileDocument(w.file, detail, 'zip');
   for (const p of archive.problems) container.problems.push({ kind: p.kind, message: p.message });
@@ -469,8 +551,7 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
   for (const e of later) if (!storages.has(e.name)) visit(e);
   // An ordinary archive (a wheel, a jar, an office document) with nothing model-like in it is not a model file.
   const modelNames = [...names].some((n) => /\.(?:pkl|pickle|npy|pt|pth|ckpt|safetensors|gguf|onnx|keras|h5|joblib)$/i.test(n));
-  if (container.format === 'zip' && !container.containsModels && !modelNames && (depth === 0 || container.problems.length === 0))
-    w.docs.splice(at, 1);
+  return settle(w, container, at, depth, container.format !== 'zip' || container.containsModels || modelNames);
 }
 
 const MAX_KERAS_CONFIG = 64 * 1024 * 1024;
@@ -502,8 +583,11 @@ function analyseKeras(w: Walk, src: ByteSource, entries: ZipEntry[], parent: str
       });
       return undefined;
     }
+    // The declared size may lie: the member may not decompress past the config limit either.
+    const budget = { remaining: Math.min(w.budget.remaining, MAX_KERAS_CONFIG), limit: MAX_KERAS_CONFIG };
     try {
-      const data = memberSource(src, e, w.budget);
+      const data = memberSource(src, e, budget);
+      w.budget.remaining -= data.size;
       return utf8Text(readAll(data, 0, data.size));
     } catch (err) {
       if (err instanceof ZipLimit || err instanceof ZipFailure)
@@ -575,12 +659,13 @@ function member(
     else throw err;
     return undefined;
   }
-  return analyseMember(w, data, format, e.name, detail, depth, archiveFormat);
+  return analyseMember(w, data, format, e.name, detail, depth, archiveFormat, container);
 }
 
 /**
  * The model format of an archive member, `null` for a `.pkl` member that is no known format (read as
- * a broken pickle), or undefined when it is not a model file or is nested too deep.
+ * a broken pickle), or undefined when it is not a model file or is nested too deep. A nested archive
+ * makes its container hold models only when it holds some itself (or is too deep to tell).
  */
 function identifyMember(
   w: Walk,
@@ -593,8 +678,10 @@ function identifyMember(
 ): ModelFormat | null | undefined {
   const format = identifyModel(head, size, name);
   if (!format && !/\.pkl$/i.test(name)) return undefined;
-  container.containsModels = true;
-  if (format && ARCHIVES.has(format) && depth + 1 > w.limits.maxArchiveDepth) {
+  const nested = format !== undefined && ARCHIVES.has(format);
+  if (!nested) container.containsModels = true;
+  else if (depth + 1 > w.limits.maxArchiveDepth) {
+    container.containsModels = true;
     container.problems.push({
       kind: 'limit',
       message: `${archive} member '${name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
@@ -613,9 +700,10 @@ function analyseMember(
   detail: string,
   depth: number,
   archiveFormat: string,
+  container: ModelFileDocument,
 ): ModelDocument | undefined {
-  if (format && ARCHIVES.has(format)) {
-    analyse(w, data, format, detail, depth + 1);
+  if (format === 'zip' || format === 'tar' || format === 'tar-gzip') {
+    if (analyseArchive(w, data, format, detail, depth + 1)) container.containsModels = true;
     return undefined;
   }
   if (format === 'pickle' || format === null) {
@@ -659,10 +747,11 @@ export function createModelParser(pickleLimits: PickleLimits = DEFAULT_PICKLE_LI
         pickleLimits,
         budget: { remaining: ctx.limits.maxDecompressedBytes, limit: ctx.limits.maxDecompressedBytes },
         docs: [],
+        errors: [],
         deadline: Date.now() + pickleLimits.maxMillis,
       };
       analyse(w, file, format, undefined, 0);
-      return { documents: w.docs };
+      return w.errors.length > 0 ? { documents: w.docs, errors: w.errors } : { documents: w.docs };
     },
   };
 }

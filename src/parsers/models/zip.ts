@@ -1,5 +1,6 @@
-import { constants, inflateRawSync } from 'node:zlib';
-import { BufferSource, readAll, SliceSource, u16, u32, u64, utf8Text, type ByteSource } from './byte-source.js';
+import { readAll, SliceSource, u16, u32, u64, utf8Text, type ByteSource } from './byte-source.js';
+import { memberLimitProblem, formatLimit } from './archive-limits.js';
+import { inflateAll, InflateError, inflateHead, InflateLimit, type InflateBudget } from './inflate.js';
 
 /**
  * A lenient zip reader for model archives. It accepts what PyTorch's reader accepts: any
@@ -53,7 +54,7 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
     });
     return { entries, problems };
   }
-  const { cdSize, total } = eocd;
+  const { cdSize } = eocd;
   let cdOffset = eocd.cdOffset;
   // Data prepended to the archive shifts every offset: detect it from where the directory really ends.
   const shift = eocd.cdEnd - (cdOffset + cdSize);
@@ -75,10 +76,10 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
       break;
     }
     if (entries.length >= maxEntries) {
-      problems.push({
-        kind: 'limit',
-        message: `zip archive has more than ${maxEntries} members (declares ${total}); the rest were not scanned`,
-      });
+      let rest = 0;
+      for (let q = p; q + 46 <= cd.length && u32(cd, q) === SIG_CENTRAL; q += 46 + u16(cd, q + 28) + u16(cd, q + 30) + u16(cd, q + 32))
+        rest++;
+      problems.push(memberLimitProblem('zip', maxEntries, rest, false));
       break;
     }
     const flags = u16(cd, p + 8);
@@ -174,7 +175,8 @@ function walkLocalHeaders(src: ByteSource, maxEntries: number, problems: ZipArch
     const h = src.read(pos, 30);
     if (u32(h, 0) !== SIG_LOCAL) break;
     if (entries.length >= maxEntries) {
-      problems.push({ kind: 'limit', message: `zip archive has more than ${maxEntries} members; the rest were not scanned` });
+      const rest = countLocalHeaders(src, pos);
+      problems.push(memberLimitProblem('zip', maxEntries, rest.count, rest.more));
       break;
     }
     const flags = u16(h, 6);
@@ -204,11 +206,22 @@ function walkLocalHeaders(src: ByteSource, maxEntries: number, problems: ZipArch
   return entries;
 }
 
-export interface InflateBudget {
-  /** Bytes that may still be decompressed from the scanned file. */
-  remaining: number;
-  limit: number;
+/** Counting stops here: past it, the count is "more than". */
+const MAX_COUNTED = 1_000_000;
+
+/** The local headers from `pos` on, counted without reading their data (for the message past the member limit). */
+function countLocalHeaders(src: ByteSource, pos: number): { count: number; more: boolean } {
+  let count = 0;
+  while (pos + 30 <= src.size && count < MAX_COUNTED) {
+    const h = src.read(pos, 30);
+    if (u32(h, 0) !== SIG_LOCAL || (u16(h, 6) & 8 && u32(h, 18) === 0)) return { count, more: count > 0 && u32(h, 0) === SIG_LOCAL };
+    count++;
+    pos += 30 + u16(h, 26) + u16(h, 28) + u32(h, 18);
+  }
+  return { count, more: count >= MAX_COUNTED };
 }
+
+export type { InflateBudget };
 
 export class ZipLimit extends Error {}
 
@@ -216,41 +229,25 @@ export class ZipLimit extends Error {}
 export function memberHead(src: ByteSource, e: ZipEntry, n: number): Uint8Array {
   if (e.method === 0) return src.read(e.dataOffset, Math.min(n, e.compressedSize));
   if (e.method !== 8) return new Uint8Array(0);
-  let best: Uint8Array = new Uint8Array(0);
-  // Grow the compressed input until enough output comes out; deflate expands at most ~1032:1.
-  for (let input = 64; ; input *= 4) {
-    const chunk = src.read(e.dataOffset, Math.min(e.compressedSize, input));
-    try {
-      best = inflateRawSync(chunk, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 8 * n + 1032 * 64 });
-    } catch {
-      return best.subarray(0, n);
-    }
-    if (best.length >= n || chunk.length >= e.compressedSize || input >= n) return best.subarray(0, n);
-  }
+  return inflateHead(src, 'deflate-raw', n, e.dataOffset, e.compressedSize);
 }
 
-/** The member's data: a window of the archive when stored, decompressed within `budget` when deflated. */
+/**
+ * The member's data: a window of the archive when stored; when deflated, decompressed as a stream
+ * within `budget` (a member that declares a small size and inflates past the budget stops there).
+ */
 export function memberSource(src: ByteSource, e: ZipEntry, budget: InflateBudget): ByteSource {
   if (e.method === 0) return new SliceSource(src, e.dataOffset, Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset)));
   if (e.method !== 8) throw new ZipFailure(`zip member '${e.name}' uses compression method ${e.method}, which is not supported`);
   if (e.size > budget.remaining)
     throw new ZipLimit(
-      `zip member '${e.name}' would decompress to ${e.size} bytes, over what is left of the ${budget.limit}-byte decompression limit`,
+      `zip member '${e.name}' would decompress to ${e.size} bytes, over what is left of the ${formatLimit(budget.limit)} decompression limit`,
     );
-  const compressed = readAll(src, e.dataOffset, Math.min(e.compressedSize, src.size - e.dataOffset));
-  let out: Uint8Array;
   try {
-    out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, budget.remaining) });
+    return inflateAll(src, 'deflate-raw', budget, e.dataOffset, Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset)));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError)
-      throw new ZipLimit(`zip member '${e.name}' decompresses past the ${budget.limit}-byte decompression limit (a zip bomb?)`);
-    try {
-      out = inflateRawSync(compressed, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: Math.max(1, budget.remaining) });
-    } catch {
-      throw new ZipFailure(`zip member '${e.name}' cannot be decompressed: ${(err as Error).message}`);
-    }
+    if (err instanceof InflateLimit) throw new ZipLimit(`zip member '${e.name}' ${err.message}; not scanned`);
+    if (err instanceof InflateError) throw new ZipFailure(`zip member '${e.name}' cannot be decompressed: ${err.message}`);
+    throw err;
   }
-  budget.remaining -= out.length;
-  return new BufferSource(out);
 }

@@ -32,38 +32,9 @@ export function indexTar(fd: number, archiveSize: number): Map<string, TarMember
 export function indexTarWith(readAt: (buf: Buffer, position: number) => number, archiveSize: number): Map<string, TarMember> {
   const members = new Map<string, TarMember>();
   const links = new Map<string, string>();
-  const header = Buffer.alloc(BLOCK);
-  let pos = 0;
-  let longName: string | undefined;
-  let paxPath: string | undefined;
-  let paxSize: number | undefined;
-  let count = 0;
-  while (pos + BLOCK <= archiveSize) {
-    if (readAt(header, pos) < BLOCK) throw new TarIndexError(`archive ends inside a header at byte ${pos}`);
-    if (header.every((b) => b === 0)) break;
-    if (!checksumOk(header)) throw new TarIndexError(`bad tar header checksum at byte ${pos}`);
-    if (++count > MAX_MEMBERS) throw new TarIndexError(`more than ${MAX_MEMBERS} members`);
-    const type = String.fromCharCode(header[156] || 0x30);
-    const size = paxSize ?? parseNumber(header, 124, 12);
-    const dataStart = pos + BLOCK;
-    if (dataStart + size > archiveSize) throw new TarIndexError(`archive is truncated: member at byte ${pos} needs ${size} bytes`);
-    const next = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'L' || type === 'x' || type === 'g') {
-      if (size > MAX_LONG_HEADER) throw new TarIndexError(`extended header of ${size} bytes at byte ${pos}`);
-      const body = Buffer.alloc(size);
-      readAt(body, dataStart);
-      if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');
-      else if (type === 'x') ({ path: paxPath, size: paxSize } = parsePax(body));
-      pos = next;
-      continue;
-    }
-    const stored = longName ?? paxPath ?? headerName(header);
-    const name = normalize(stored);
-    longName = paxPath = paxSize = undefined;
-    if (type === '0' || type === '\0' || type === '7') members.set(name, { name, stored, offset: dataStart, size });
-    else if (type === '1') links.set(name, normalize(cString(header, 157, 100)));
-    else if (type === '2') links.set(name, resolveRelative(name, cString(header, 157, 100)));
-    pos = next;
+  for (const entry of walkTar(readAt, archiveSize)) {
+    if (entry.link === undefined) members.set(entry.name, entry);
+    else links.set(entry.name, entry.link);
   }
   for (const name of links.keys()) {
     let target = links.get(name)!;
@@ -75,6 +46,52 @@ export function indexTarWith(readAt: (buf: Buffer, position: number) => number, 
     if (member) members.set(name, { ...member, name });
   }
   return members;
+}
+
+/** A regular file, or a link (`link` names its target, normalized), in archive order. */
+export type TarEntry = TarMember & { link?: string };
+
+/**
+ * The regular files and links of a tar archive in the order it stores them, reading headers only.
+ * Reads go forward only, so `readAt` may be a stream (`archiveSize` Infinity: the stream's end is the
+ * archive's end); a consumer may read an entry's content before asking for the next entry.
+ */
+export function* walkTar(readAt: (buf: Buffer, position: number) => number, archiveSize: number): Generator<TarEntry> {
+  const header = Buffer.alloc(BLOCK);
+  let pos = 0;
+  let longName: string | undefined;
+  let paxPath: string | undefined;
+  let paxSize: number | undefined;
+  let count = 0;
+  while (pos + BLOCK <= archiveSize) {
+    const got = readAt(header, pos);
+    if (got === 0 && archiveSize === Infinity) break;
+    if (got < BLOCK) throw new TarIndexError(`archive ends inside a header at byte ${pos}`);
+    if (header.every((b) => b === 0)) break;
+    if (!checksumOk(header)) throw new TarIndexError(`bad tar header checksum at byte ${pos}`);
+    if (++count > MAX_MEMBERS) throw new TarIndexError(`more than ${MAX_MEMBERS} members`);
+    const type = String.fromCharCode(header[156] || 0x30);
+    const size = paxSize ?? parseNumber(header, 124, 12);
+    const dataStart = pos + BLOCK;
+    if (dataStart + size > archiveSize) throw new TarIndexError(`archive is truncated: member at byte ${pos} needs ${size} bytes`);
+    const next = dataStart + Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'L' || type === 'x' || type === 'g') {
+      if (size > MAX_LONG_HEADER) throw new TarIndexError(`extended header of ${size} bytes at byte ${pos}`);
+      const body = Buffer.alloc(size);
+      if (readAt(body, dataStart) < size) throw new TarIndexError(`archive is truncated: member at byte ${pos} needs ${size} bytes`);
+      if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');
+      else if (type === 'x') ({ path: paxPath, size: paxSize } = parsePax(body));
+      pos = next;
+      continue;
+    }
+    const stored = longName ?? paxPath ?? headerName(header);
+    const name = normalize(stored);
+    longName = paxPath = paxSize = undefined;
+    if (type === '0' || type === '\0' || type === '7') yield { name, stored, offset: dataStart, size };
+    else if (type === '1') yield { name, stored, offset: dataStart, size: 0, link: normalize(cString(header, 157, 100)) };
+    else if (type === '2') yield { name, stored, offset: dataStart, size: 0, link: resolveRelative(name, cString(header, 157, 100)) };
+    pos = next;
+  }
 }
 
 function readFully(fd: number, buf: Buffer, position: number): number {

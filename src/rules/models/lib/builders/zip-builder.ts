@@ -13,6 +13,8 @@ export interface ZipMemberOptions {
   rawMethod?: number;
   /** Pad the local extra field so the data starts at a multiple of this (PyTorch aligns to 64). */
   align?: number;
+  /** Record this uncompressed size instead of the real one (a member that lies about its size). */
+  size?: number;
 }
 
 interface Member {
@@ -71,7 +73,7 @@ export class ZipBuilder {
       local.writeUInt16LE(method, 8);
       local.writeUInt32LE(crc >>> 0, 14);
       local.writeUInt32LE(opts.zip64 ? 0xffffffff : body.length, 18);
-      local.writeUInt32LE(opts.zip64 ? 0xffffffff : m.data.length, 22);
+      local.writeUInt32LE(opts.zip64 ? 0xffffffff : (m.opts.size ?? m.data.length), 22);
       local.writeUInt16LE(localName.length, 26);
       local.writeUInt16LE(zip64Extra.length + pad.length, 28);
       push(local);
@@ -95,7 +97,7 @@ export class ZipBuilder {
       c.writeUInt16LE(method, 10);
       c.writeUInt32LE(crc >>> 0, 16);
       c.writeUInt32LE(opts.zip64 ? 0xffffffff : body.length, 20);
-      c.writeUInt32LE(opts.zip64 ? 0xffffffff : m.data.length, 24);
+      c.writeUInt32LE(opts.zip64 ? 0xffffffff : (m.opts.size ?? m.data.length), 24);
       c.writeUInt16LE(name.length, 28);
       c.writeUInt16LE(cExtra.length, 30);
       c.writeUInt32LE(opts.zip64 ? 0xffffffff : offset, 42);
