@@ -18,9 +18,9 @@ export default defineRule<ModelDocument>({
       { id: 'owasp-llm-2025', control: 'LLM03' },
     ],
     rationale:
-      'The scanner bounds every model file it reads (opcodes, memo and stack size, archive members, decompressed bytes, archive nesting, time) so that a hostile file cannot exhaust it, and it reads only the compression methods and formats it knows. Whatever lies past a bound or in an unsupported encoding was not checked, and hiding a payload there is the point of some crafted files.',
+      'The scanner bounds every model file it reads (opcodes, memo and stack size, archive members, decompressed bytes, archive nesting, time) so that a hostile file cannot exhaust it, and it reads only the compression methods and formats it knows. Archives are decompressed as a stream: a gzip or deflate bomb stops at the decompression limit, after the members before it were scanned. Whatever lies past a bound or in an unsupported encoding was not checked, and hiding a payload there is the point of some crafted files. The finding is for files that hold a model among what was read; an archive that holds none (a source tarball past the member limit) is listed under `errors` with the number of members not read.',
     remediation:
-      'Inspect the file in an isolated environment, or raise the limit in `.sanctum.yaml` if the file is legitimately this large. Convert weights to safetensors so they can be verified without executing anything.',
+      'Inspect the file in an isolated environment, or split a legitimately large archive so that each part stays within the limits (10,000 members, 512 MiB decompressed, 3 levels of nesting per file). Convert weights to safetensors so they can be verified without executing anything.',
     references: ['https://huggingface.co/docs/hub/security-pickle', 'https://atlas.mitre.org/techniques/AML.T0010'],
     examples: {
       bad: [{ path: 'model.pt', content: lzmaMember }],
