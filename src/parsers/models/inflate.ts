@@ -70,6 +70,11 @@ export class Inflater {
     this.stream = codec === 'gzip' ? new Gunzip(onData) : codec === 'zlib' ? new Unzlib(onData) : new Inflate(onData);
   }
 
+  /** Bytes decompressed (and charged) but not yet read or skipped. */
+  get buffered(): number {
+    return this.queued;
+  }
+
   /** Up to `n` bytes; fewer only at the end of the stream. */
   read(n: number): Uint8Array {
     this.fill(n);
@@ -170,11 +175,11 @@ export class BlockSource implements ByteSource {
     let at = 0;
     while (at < chunk.length) {
       const used = this.size % BLOCK;
-      if (used === 0) this.blocks.push(new Uint8Array(Math.min(BLOCK, Math.max(chunk.length - at, 64 * 1024))));
+      // Only the first block starts small (a small member stays small) and grows up to BLOCK.
+      if (used === 0) this.blocks.push(new Uint8Array(this.size === 0 ? Math.min(BLOCK, Math.max(chunk.length, 64 * 1024)) : BLOCK));
       let block = this.blocks[this.blocks.length - 1];
       const k = Math.min(chunk.length - at, BLOCK - used);
       if (used + k > block.length) {
-        // The last block starts small (small members stay small) and grows up to BLOCK.
         const grown = new Uint8Array(Math.min(BLOCK, Math.max(block.length * 2, used + k)));
         grown.set(block.subarray(0, used));
         this.blocks[this.blocks.length - 1] = block = grown;

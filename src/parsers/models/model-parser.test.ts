@@ -488,6 +488,16 @@ describe('tarballs', () => {
     });
   });
 
+  it('never starts holding a model member larger than what is left of the budget', () => {
+    const bomb = gzipTarBomb([], 'model.pkl', 64 * 1024 * 1024);
+    const { docs } = parseAll(bomb, 'model.tar.gz', { maxDecompressedBytes: 4 * 1024 * 1024 });
+    expect(docs.map((d) => d.problems.map((p) => p.message))).toEqual([
+      [
+        "gzipped tar archive would decompress a 67108864-byte member, more than what is left of the 4 MiB decompression limit, reached in member 'model.pkl': it and the members after it were not read",
+      ],
+    ]);
+  });
+
   it('reads a gzipped tarball as a stream: members are analysed in order, with their names', () => {
     const inner = tar([['inner.pkl', payload]]);
     const gz = gzipSync(

@@ -3,7 +3,7 @@ import { ParseFailure, type Limits, type ParseContext, type ParseError, type Par
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { ascii, BufferSource, readAll, SliceSource, utf8Text, type ByteSource } from './byte-source.js';
 import { TarIndexError, walkTar, type TarEntry } from '../../sources/image/tar-index.js';
-import { memberLimitProblem } from './archive-limits.js';
+import { formatLimit, memberLimitProblem } from './archive-limits.js';
 import { BlockSource, inflateHead, Inflater, InflateError, InflateLimit, type Codec } from './inflate.js';
 import { findH5ModelConfig, HDF5_MAGIC, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
@@ -408,12 +408,25 @@ function tarInGzip(src: ByteSource, budget: Walk['budget']): TarBytes {
       return head.bytes;
     },
     whole(m) {
-      const out = new BlockSource();
-      if (head?.member === m) out.append(head.bytes);
-      else seek(m.offset);
-      stream.pipe(m.size - out.size, (chunk) => out.append(chunk));
-      if (out.size < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
-      return out;
+      // A tar member's size is exact (the next header's place depends on it): one that cannot fit in
+      // the budget is not started, and the stream stops there.
+      const started = head?.member === m ? head.bytes.length : 0;
+      if (m.size - started - stream.buffered > budget.remaining)
+        throw new InflateLimit(
+          `would decompress a ${m.size}-byte member, more than what is left of the ${formatLimit(budget.limit)} decompression limit`,
+        );
+      const out = new Uint8Array(m.size);
+      let got = 0;
+      if (started > 0) {
+        out.set(head!.bytes);
+        got = started;
+      } else seek(m.offset);
+      stream.pipe(m.size - got, (chunk) => {
+        out.set(chunk, got);
+        got += chunk.length;
+      });
+      if (got < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
+      return new BufferSource(out);
     },
   };
 }
