@@ -1,18 +1,19 @@
 #!/usr/bin/env node
-// Part of `npm run build`, after tsc: replaces dist/sources/cluster/kube-client.js (a re-export of
-// `KubeConfig` from `@kubernetes/client-node`) with a bundle of what `KubeConfig` uses of the package.
+// Part of `npm run build`, after tsc: replaces dist/sources/cluster/kube-client.js (or the file given:
+// a re-export of `KubeConfig` from `@kubernetes/client-node`) with a bundle of what `KubeConfig` uses of the package.
 // The package's entry loads every generated API model and client (827 modules, ~0.4 s of CPU and
 // ~45 MB of memory for each `sanctum cluster`); `KubeConfig` needs about 20 of them. The package's
-// own dependencies (js-yaml, openid-client, node-fetch, proxy agents…) stay imports, resolved as npm
-// installs them beside it.
+// own dependencies stay imports, resolved as npm installs them beside it; those only some kubeconfigs
+// need (OIDC, proxies, the generated client's fetch: ~0.15 s and ~25 MB) load when first used.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
 const PACKAGE = '@kubernetes/client-node';
 const root = fileURLToPath(new URL('..', import.meta.url));
-const target = join(root, 'dist', 'sources', 'cluster', 'kube-client.js');
+const target = process.argv[2] ? resolve(process.argv[2]) : join(root, 'dist', 'sources', 'cluster', 'kube-client.js');
 
 const emitted = readFileSync(target, 'utf8');
 if (!emitted.includes(`from '${PACKAGE}'`)) {
@@ -21,26 +22,91 @@ if (!emitted.includes(`from '${PACKAGE}'`)) {
 }
 
 const inPackage = (id) => id.includes(`/node_modules/${PACKAGE}/`);
+
+/** CommonJS dependencies loaded (`require`) when one of their exports is first called or constructed. */
+const LAZY_CJS = ['node-fetch', 'socks-proxy-agent', 'hpagent'];
+/** ES module dependencies of which `KubeConfig` only awaits async functions: imported when one is first called. */
+const LAZY_ESM = { 'openid-client': ['discovery', 'refreshTokenGrant'] };
+const LAZY = '\0lazy:';
+const require = createRequire(import.meta.url);
+
+function lazyCjs(name) {
+  const exported = require(name);
+  const names = Object.keys(exported).filter((k) => /^[A-Za-z_$][\w$]*$/.test(k) && k !== 'default');
+  return [
+    `import { createRequire } from 'node:module';`,
+    `let loaded;`,
+    `const load = () => (loaded ??= createRequire(import.meta.url)(${JSON.stringify(name)}));`,
+    // A function stand-in: calls, `new`, `instanceof` and properties reach the real export.
+    `const lazy = (get) => new Proxy(function () {}, {`,
+    `  apply: (_t, self, args) => Reflect.apply(get(), self, args),`,
+    `  construct: (_t, args) => Reflect.construct(get(), args),`,
+    `  get: (_t, key) => get()[key],`,
+    `});`,
+    `export default /* @__PURE__ */ lazy(load);`,
+    ...names.map((k) => `export const ${k} = /* @__PURE__ */ lazy(() => load()[${JSON.stringify(k)}]);`),
+  ].join('\n');
+}
+
+async function lazyEsm(name, functions) {
+  const real = await import(name);
+  for (const f of functions)
+    if (real[f]?.constructor?.name !== 'AsyncFunction') throw new Error(`bundle-kube-client: ${name}.${f} is not an async function`);
+  return [
+    `const load = () => import(${JSON.stringify(name)});`,
+    ...functions.map((f) => `export const ${f} = async (...args) => (await load()).${f}(...args);`),
+  ].join('\n');
+}
+
+const lazyDependencies = {
+  name: 'lazy-dependencies',
+  resolveId(id, importer) {
+    if (!LAZY_CJS.includes(id) && !(id in LAZY_ESM)) return null;
+    // The stand-in's own `import()` is of the real package.
+    return importer?.startsWith(LAZY) ? { id, external: true } : `${LAZY}${id}`;
+  },
+  load: (id) => {
+    if (!id.startsWith(LAZY)) return null;
+    const name = id.slice(LAZY.length);
+    return LAZY_CJS.includes(name) ? lazyCjs(name) : lazyEsm(name, LAZY_ESM[name]);
+  },
+};
 const bundle = await rolldown({
   input: target,
   platform: 'node',
-  logLevel: 'warn',
+  plugins: [lazyDependencies],
+  // A name the package imports that a stand-in lacks (IMPORT_IS_UNDEFINED) would fail at run time: fail now.
+  onLog: (level, log) => {
+    if (level === 'warn') {
+      console.error(`bundle-kube-client: ${log.message}`);
+      process.exitCode = 1;
+    }
+  },
   // Only the package is bundled; its dependencies and Node's modules are imported.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/') && id !== PACKAGE && !id.startsWith(`${PACKAGE}/`),
+  external: (id) =>
+    !id.startsWith('.') &&
+    !id.startsWith('/') &&
+    !id.startsWith(LAZY) &&
+    !LAZY_CJS.includes(id) &&
+    !(id in LAZY_ESM) &&
+    id !== PACKAGE &&
+    !id.startsWith(`${PACKAGE}/`),
   // Its modules only declare (classes, functions, constants): what `KubeConfig` does not reach is left out.
-  treeshake: { moduleSideEffects: (id) => !inPackage(id) },
+  treeshake: { moduleSideEffects: (id) => !inPackage(id) && !id.startsWith(LAZY) },
 });
 const { output } = await bundle.generate({ format: 'esm' });
 await bundle.close();
+if (process.exitCode) process.exit();
 if (output.length !== 1) {
   console.error(`bundle-kube-client: expected one chunk, got ${output.length}`);
   process.exit(1);
 }
 const code = `// Generated by scripts/bundle-kube-client.mjs from ${PACKAGE} (Apache-2.0, the Kubernetes Authors).\n${output[0].code}`;
-if (code.includes(`from "${PACKAGE}`) || code.includes(`from '${PACKAGE}`)) {
-  console.error(`bundle-kube-client: the bundle still imports ${PACKAGE}`);
-  process.exit(1);
-}
+for (const eager of [PACKAGE, ...LAZY_CJS, ...Object.keys(LAZY_ESM)])
+  if (code.includes(`from "${eager}`) || code.includes(`from '${eager}`)) {
+    console.error(`bundle-kube-client: the bundle still imports ${eager} when it loads`);
+    process.exit(1);
+  }
 writeFileSync(target, code);
 const { KubeConfig } = await import(pathToFileURL(target).href);
 if (typeof KubeConfig !== 'function' || typeof new KubeConfig().applyToHTTPSOptions !== 'function') {
