@@ -58,7 +58,7 @@ class Walk {
   value(v: unknown, pos: number, parent: number, depth: number): number {
     const i = this.open(pos, parent, depth, v);
     let end: number;
-    if (typeof v === 'string') end = this.stringEnd(pos);
+    if (typeof v === 'string') end = this.stringEnd(pos, v.length);
     else if (typeof v === 'number') end = pos + (Number.isFinite(v) ? String(v) : 'null').length;
     else if (typeof v === 'boolean') end = pos + (v ? 4 : 5);
     else if (v === null) end = pos + 4;
@@ -122,7 +122,7 @@ class Walk {
       members++;
       const keyStart = at + 1 + indent;
       const k = this.open(keyStart, node, depth + 1, key);
-      const keyEnd = this.stringEnd(keyStart);
+      const keyEnd = this.stringEnd(keyStart, key.length);
       this.close(k, keyEnd);
       // `"key": value`
       at = this.value(item, keyEnd + 2, node, depth + 1) + 1;
@@ -131,10 +131,16 @@ class Walk {
     return this.expect(at + 2 * depth, CLOSE_BRACE) + 1;
   }
 
-  /** The offset just past the JSON string that starts at `pos`: its closing quote is the first not escaped. */
-  private stringEnd(pos: number): number {
+  /**
+   * The offset just past the JSON string of `length` characters that starts at `pos`: its closing
+   * quote is the first not escaped. Most strings need no escape, and end `length + 2` on: a quote
+   * there not preceded by a backslash closes the string (JSON escapes every quote inside one).
+   */
+  private stringEnd(pos: number, length: number): number {
     const text = this.text;
     if (text.charCodeAt(pos) !== QUOTE) throw new TextMismatch();
+    const unescaped = pos + 1 + length;
+    if (text.charCodeAt(unescaped) === QUOTE && text.charCodeAt(unescaped - 1) !== BACKSLASH) return unescaped + 1;
     let q = text.indexOf('"', pos + 1);
     for (;;) {
       if (q === -1) throw new TextMismatch();
