@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Models benchmark: the pickle emulator over a 70 MB pickle of floats (budget ≥ 200 MB/s of
 // opcodes) and a whole scan of a 400 MB PyTorch zip checkpoint (budget ≤ 1 s: tensor bytes are
-// never read). Corpora are generated into bench/.corpus/models (gitignored).
+// never read), and the peak memory of a scan of gzip bombs shaped like SageMaker model.tar.gz artifacts
+// (1 GiB of tar in 1 MB: memory stays bounded by the 512 MiB decompression limit, not by the bomb).
+// Corpora are generated into bench/.corpus/models (gitignored).
 // Usage: node bench/models.mjs            (prints a Markdown section; needs dist/: npm run build)
 //        import { runModelBench, measureModelBench } from './models.mjs'
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32 } from 'node:zlib';
@@ -167,13 +172,46 @@ export function writeTorchZip(path, size = ZIP_BYTES) {
   return { tensors: n, bytes: pos };
 }
 
+const BOMB_BYTES = 1024 * 1024 * 1024;
+
+/** A ustar header for a regular file. */
+function tarHeader(name, size) {
+  const h = Buffer.alloc(512);
+  h.write(name, 0);
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
+  h.write('00000000000\0', 136);
+  h.write('        ', 148);
+  h[156] = 0x30;
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
+  return h;
+}
+
+/** A gzipped tarball of one member `name` of `size` zero bytes, written as a stream (about 1 MB per GiB). */
+export async function writeGzipBomb(path, name, size = BOMB_BYTES) {
+  async function* tar() {
+    yield tarHeader(name, size);
+    const zeros = Buffer.alloc(1 << 20);
+    for (let left = size; left > 0; left -= zeros.length) yield zeros.subarray(0, Math.min(left, zeros.length));
+    yield Buffer.alloc(1024);
+  }
+  await pipeline(Readable.from(tar()), createGzip({ level: 9 }), createWriteStream(path));
+}
+
 const CHILD = `
 const [dist, target, scanners] = process.argv.slice(1);
 const { scanSync } = await import(dist + '/index.js');
+const { peakRssMB } = await import(${JSON.stringify(join(here, 'peak-rss.mjs'))});
 const t0 = performance.now();
 const r = scanSync({ targets: [target], config: false, ...(scanners === 'all' ? {} : { scanners: scanners.split(',') }) });
 const ms = performance.now() - t0;
-console.log(JSON.stringify({ ms, findings: r.findings.length, errors: r.errors.length, rules: r.findings.map((f) => f.ruleId) }));
+console.log(JSON.stringify({ ms, peakRssMB: peakRssMB(), findings: r.findings.length, errors: r.errors.length, rules: r.findings.map((f) => f.ruleId) }));
 `;
 
 function childScan(dist, target, scanners) {
@@ -228,6 +266,25 @@ export async function measureModelBench({
   const intRun = best(Array.from({ length: runs }, () => emulate(ints)));
   const pickleScan = best(Array.from({ length: runs }, () => childScan(dist, picklePath, 'models')));
 
+  const bombs = {};
+  for (const [key, member] of [
+    ['data', 'weights.bin'],
+    ['pickle', 'model.pkl'],
+  ]) {
+    const path = join(dir, `bomb-${key}`, 'model.tar.gz');
+    if (!existsSync(path)) {
+      log(`models bench: writing a gzip bomb model.tar.gz (1 GiB of tar, member ${member})…`);
+      mkdirSync(join(dir, `bomb-${key}`), { recursive: true });
+      await writeGzipBomb(path, member);
+    }
+    const scans = Array.from({ length: runs }, () => childScan(dist, path, 'models'));
+    bombs[key] = { member, bytes: statSync(path).size, ...best(scans), peakRssMB: Math.max(...scans.map((r) => r.peakRssMB)) };
+  }
+  const empty = join(dir, 'empty');
+  mkdirSync(empty, { recursive: true });
+  const baseline = Array.from({ length: runs }, () => childScan(dist, empty, 'models'));
+  const baselineRssMB = Math.max(...baseline.map((r) => r.peakRssMB));
+
   const zipSize = statSync(zipPath).size;
   const zipModels = best(Array.from({ length: runs }, () => childScan(dist, zipPath, 'models')));
   const zipAll = best(Array.from({ length: runs }, () => childScan(dist, zipPath, 'all')));
@@ -246,6 +303,8 @@ export async function measureModelBench({
     },
     ints: { bytes: ints.size, opcodes: intRun.opcodes, emulatorInMemoryMs: intRun.ms, emulatorInMemoryMBps: mbps(ints.size, intRun.ms) },
     zip: { bytes: zipSize, scanModelsMs: zipModels.ms, scanAllMs: zipAll.ms, findings: zipModels.findings, errors: zipModels.errors },
+    bombs,
+    baselineRssMB,
   };
 }
 
@@ -263,7 +322,16 @@ export async function runModelBench(opts = {}) {
     `| pickle emulator, in memory, same size of BININT opcodes (${f.ints.opcodes.toLocaleString('en')} opcodes, no fast path) | ${mb(f.ints.bytes)} | ${f.ints.emulatorInMemoryMs.toFixed(0)} ms | ${f.ints.emulatorInMemoryMBps.toFixed(0)} MB/s | — |\n` +
     `| \`scanSync --scanners models\` of the pickle (fresh process) | ${mb(f.pickle.bytes)} | ${f.pickle.scanMs.toFixed(0)} ms | ${f.pickle.scanMBps.toFixed(0)} MB/s | — |\n` +
     `| \`scanSync --scanners models\` of the PyTorch zip (fresh process) | ${mb(f.zip.bytes)} | ${f.zip.scanModelsMs.toFixed(0)} ms | — | ≤ 1 s |\n` +
-    `| \`scanSync\`, all scanners, of the PyTorch zip (fresh process) | ${mb(f.zip.bytes)} | ${f.zip.scanAllMs.toFixed(0)} ms | — | ≤ 1 s |\n`
+    `| \`scanSync\`, all scanners, of the PyTorch zip (fresh process) | ${mb(f.zip.bytes)} | ${f.zip.scanAllMs.toFixed(0)} ms | — | ≤ 1 s |\n` +
+    `\nGzip bombs shaped like a SageMaker \`model.tar.gz\` (1 GiB of tar; the default decompression limit is 512 MiB). ` +
+    `Peak RSS is the process's high-water mark (VmHWM), the highest of 3 runs; a scan of an empty directory peaks at ${f.baselineRssMB.toFixed(0)} MB.\n\n` +
+    `| \`scanSync --scanners models\` of | compressed | time | peak RSS | budget |\n| --- | ---: | ---: | ---: | --- |\n` +
+    Object.values(f.bombs)
+      .map(
+        (b) =>
+          `| a bomb whose 1 GiB member is \`${b.member}\` (${b.member === 'model.pkl' ? 'a model: it would be kept, so it is never started' : 'not a model: passed by, never kept'}) | ${(b.bytes / 1024 / 1024).toFixed(1)} MB | ${b.ms.toFixed(0)} ms | ${b.peakRssMB.toFixed(0)} MB | < 512 MiB above the baseline |\n`,
+      )
+      .join('')
   );
 }
 
