@@ -96,6 +96,25 @@ describe('CEL type check: what the API server refuses when a policy is created',
     expect(typeOf('lists.range(3).sum()')).toEqual({ kind: 'int' });
   });
 
+  it("types protobuf's well-known messages, which the API server's CEL builds, and refuses other message literals", () => {
+    expect(typeOf('google.protobuf.Duration{seconds: 90}')).toEqual({ kind: 'duration' });
+    expect(typeOf('google.protobuf.Int64Value{value: 1} + 1')).toEqual({ kind: 'int' });
+    expect(typeOf("google.protobuf.Struct{fields: {'a': 1}}")).toEqual({ kind: 'map', key: { kind: 'string' }, value: { kind: 'dyn' } });
+    expect(compileExpression("google.protobuf.Duration{seconds: 90} > duration('1m')", []).evaluate({}, 1, 1000)).toBe(true);
+    expect(refused('google.protobuf.Duration{seconds: 90} == 90')).toThrow(
+      "found no matching overload for '==' applied to '(duration, int)'",
+    );
+    expect(refused("google.protobuf.Duration{secs: 1} > duration('0s')")).toThrow(
+      "at 1:32: undefined field 'secs' (google.protobuf.Duration has seconds, nanos)",
+    );
+    expect(refused("google.protobuf.Timestamp{seconds: '0'} < timestamp('2025-01-01T00:00:00Z')")).toThrow(
+      "expected type of field 'seconds' is 'int' but provided type is 'string'",
+    );
+    expect(refused('k8s.io.api.core.v1.Pod{spec: object.spec} == object')).toThrow(
+      /^at 1:\d+: unknown type 'k8s\.io\.api\.core\.v1\.Pod' in a message literal: the API server's CEL has no message types but protobuf's well-known ones \(google\.protobuf\.Duration, .*\); build a map instead/,
+    );
+  });
+
   it('points into the expression as written (line and column), or says it was rewritten for optional values', () => {
     expect(refused("request.name == 'a' &&\n  size(request.dryRun) > 0")).toThrow(
       "at 2:3: found no matching overload for 'size' applied to '(bool)'",

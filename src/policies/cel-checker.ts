@@ -134,6 +134,40 @@ export function variablesType(declared: ReadonlyMap<string, CelType>): CelType {
   return objectType(VARIABLES_TYPE, Object.fromEntries(declared));
 }
 
+/**
+ * The protobuf messages an expression can build (`google.protobuf.Duration{seconds: 90}`): the
+ * well-known types, which cel-go's environments (the API server's too) register by default, with
+ * their fields and the CEL type a value of each becomes. Kubernetes declares no other message type:
+ * its objects are maps here and dyn there.
+ */
+const WELL_KNOWN_MESSAGES: Readonly<Record<string, { fields: Readonly<Record<string, CelType>>; type: CelType }>> = {
+  'google.protobuf.Duration': { fields: { seconds: INT, nanos: INT }, type: DURATION },
+  'google.protobuf.Timestamp': { fields: { seconds: INT, nanos: INT }, type: TIMESTAMP },
+  'google.protobuf.BoolValue': { fields: { value: BOOL }, type: BOOL },
+  'google.protobuf.BytesValue': { fields: { value: BYTES }, type: BYTES },
+  'google.protobuf.DoubleValue': { fields: { value: DOUBLE }, type: DOUBLE },
+  'google.protobuf.FloatValue': { fields: { value: DOUBLE }, type: DOUBLE },
+  'google.protobuf.Int32Value': { fields: { value: INT }, type: INT },
+  'google.protobuf.Int64Value': { fields: { value: INT }, type: INT },
+  'google.protobuf.UInt32Value': { fields: { value: UINT }, type: UINT },
+  'google.protobuf.UInt64Value': { fields: { value: UINT }, type: UINT },
+  'google.protobuf.StringValue': { fields: { value: STRING }, type: STRING },
+  'google.protobuf.Struct': { fields: { fields: mapOf(STRING, DYN) }, type: mapOf(STRING, DYN) },
+  'google.protobuf.ListValue': { fields: { values: listOf(DYN) }, type: listOf(DYN) },
+  'google.protobuf.Value': {
+    fields: {
+      null_value: DYN,
+      number_value: DOUBLE,
+      string_value: STRING,
+      bool_value: BOOL,
+      struct_value: mapOf(STRING, DYN),
+      list_value: listOf(DYN),
+    },
+    type: DYN,
+  },
+  'google.protobuf.Any': { fields: { type_url: STRING, value: BYTES }, type: DYN },
+};
+
 /** Type identifiers, which are values of type `type` (`type(x) == string`). */
 const TYPE_IDENTIFIERS: Readonly<Record<string, CelType>> = {
   int: INT,
@@ -190,7 +224,7 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
         return listOf(types.length ? types.reduce(join) : DYN);
       }
       case 'structExpr': {
-        if (k.value.messageName) return DYN;
+        if (k.value.messageName) return message(k.value.messageName, k.value.entries, scope, at);
         const keys: CelType[] = [];
         const values: CelType[] = [];
         const valueExprs: Expr[] = [];
@@ -240,6 +274,27 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
       default:
         return DYN;
     }
+  };
+
+  type Entries = Extract<Expr['exprKind'], { case: 'structExpr' }>['value']['entries'];
+  const message = (written: string, entries: Entries, scope: Scope, at: number | undefined): CelType => {
+    const name = written.replace(/^\./, '');
+    const declared = WELL_KNOWN_MESSAGES[name];
+    if (!declared)
+      return fail(
+        `unknown type '${name}' in a message literal: the API server's CEL has no message types but protobuf's well-known ones (${Object.keys(WELL_KNOWN_MESSAGES).join(', ')}); build a map instead ({'key': value})`,
+        at,
+      );
+    for (const entry of entries) {
+      const field = entry.keyKind.case === 'fieldKey' ? entry.keyKind.value : '';
+      const expected = declared.fields[field];
+      const where = positionOf(entry.value) ?? at;
+      if (!expected) return fail(`undefined field '${field}' (${name} has ${Object.keys(declared.fields).join(', ')})`, where);
+      const actual = entry.value ? check(entry.value, scope, at) : DYN;
+      if (!isAssignable(expected, actual, new Map()))
+        fail(`expected type of field '${field}' is '${typeName(expected)}' but provided type is '${typeName(actual)}'`, where);
+    }
+    return declared.type;
   };
 
   const positionOf = (e: Expr | undefined): number | undefined => (e ? positions[String(e.id)] : undefined);
