@@ -95,6 +95,21 @@ describe('exit codes', () => {
     expectNoStackTrace(r.stderr);
   });
 
+  it('2 when the report cannot be written: a file where a directory should be, a directory that cannot be made', async () => {
+    writeFileSync(join(cwd(), 'a-file'), '');
+    for (const format of ['table', 'json']) {
+      const r = await run(['scan', 'good', '-f', format, '-o', 'a-file/report.out'], { cwd: cwd() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('sanctum: cannot write a-file/report.out: ENOTDIR\n');
+    }
+    // Under /proc, mkdir with { recursive: true } never returns (Node 20).
+    if (existsSync('/proc/self')) {
+      const r = await run(['scan', 'good', '-f', 'json', '-o', '/proc/no-such-dir/report.json'], { cwd: cwd() });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('sanctum: cannot write /proc/no-such-dir/report.json: ENOENT\n');
+    }
+  });
+
   it('2 for an invalid configuration, naming the bad key', async () => {
     writeFileSync(join(cwd(), 'bad-config.yaml'), 'failOn: severe\nignores: []\n');
     const r = await run(['scan', 'good', '--config', 'bad-config.yaml'], { cwd: cwd() });

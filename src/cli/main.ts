@@ -192,12 +192,33 @@ export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ fo
   throw new ScanSetupError('give one --output per --format, or a single --output base name');
 }
 
-function writeReport(path: string, text: string): void {
+/**
+ * Creates the missing directories above a report, one at a time: `mkdirSync(…, { recursive: true })`
+ * answers EEXIST when a file stands in the way and never returns under /proc (Node 20).
+ */
+function makeParentDirs(path: string): void {
+  const missing: string[] = [];
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw e;
+      missing.push(dir);
+      continue;
+    }
+    if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
+    break;
+  }
+  for (const dir of missing.reverse()) mkdirSync(dir);
+}
+
+function writeReport(path: string, text: string, shown = path): void {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParentDirs(path);
     writeFileSync(path, text);
   } catch (e) {
-    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ScanSetupError(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
@@ -206,6 +227,7 @@ export function streamReport(
   path: string | undefined,
   stdout: Pick<NodeJS.WritableStream, 'write'>,
   write: (sink: ChunkSink) => void,
+  shown = path,
 ): void {
   if (path === undefined) {
     const out = bufferedSink((c) => stdout.write(c));
@@ -215,10 +237,10 @@ export function streamReport(
   }
   let fd: number;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    makeParentDirs(path);
     fd = openSync(path, 'w');
   } catch (e) {
-    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ScanSetupError(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
   try {
     const out = bufferedSink((c) => writeString(fd, c));
@@ -227,7 +249,7 @@ export function streamReport(
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;
-    throw new ScanSetupError(`cannot write ${path}: ${code}`);
+    throw new ScanSetupError(`cannot write ${shown}: ${code}`);
   } finally {
     closeSync(fd);
   }
@@ -261,11 +283,11 @@ export function writeOutputs(
     const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
     const stream = streamingReporters[o.format];
     if (stream) {
-      streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => stream(shown, ctx, sink));
+      streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => stream(shown, ctx, sink), o.file);
       continue;
     }
     const text = reporters[o.format](shown, ctx);
-    if (o.file) writeReport(resolve(cwd, o.file), text);
+    if (o.file) writeReport(resolve(cwd, o.file), text, o.file);
     else io.stdout.write(text);
   }
 }
@@ -344,7 +366,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
               `sanctum: nothing scanned: no file in ${paths.length ? paths.join(', ') : '.'} is one the selected rules read\n`,
             );
           for (const o of outs)
-            streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => streamed.writeJson(sink));
+            streamReport(o.file === undefined ? undefined : resolve(cwd, o.file), io.stdout, (sink) => streamed.writeJson(sink), o.file);
         } finally {
           streamed.dispose();
         }
@@ -398,7 +420,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     const result = runScan(paths, { ...flags, baseline: undefined }, io, undefined, await stdinTarget(paths, flags, io));
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);
-    writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n');
+    writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n', file);
     if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
   });
 
