@@ -8,6 +8,8 @@ import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
 import { gpuFromFile, gpuFromLibraryPath, gpuFromManifest, gpuPathKind } from '../parsers/os-packages/gpu-stack.js';
 import { osPackagesParser } from '../parsers/os-packages/os-packages-parser.js';
+import { composeClassifier } from '../parsers/compose/compose-classifier.js';
+import { ComposeDocument } from '../parsers/compose/compose-document.js';
 import { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { k8sClassifier } from '../parsers/k8s/k8s-classifier.js';
 import {
@@ -20,7 +22,8 @@ import {
 } from '../parsers/models/documents.js';
 import { modelParser } from '../parsers/models/model-parser.js';
 import { createYamlParser } from '../parsers/yaml/yaml-parser.js';
-import { recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
+import { aiServiceOf } from '../rules/compose/lib/ai-services.js';
+import { commandWords, flagValue, recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
 import { walkTargets } from '../sources/directory.js';
 import { codeReferences, uriReferences } from './code-refs.js';
 import { readModelCard } from './model-card.js';
@@ -34,7 +37,7 @@ export interface InventoryOptions {
   files?: Iterable<SourceFile>;
 }
 
-const yamlParser = createYamlParser([k8sClassifier]);
+const yamlParser = createYamlParser([k8sClassifier, composeClassifier]);
 const HASH_CHUNK = 4 * 1024 * 1024;
 /** Text files `readFile` looks into for cards, model configs and references to models and datasets. */
 const INVENTORY_TEXT = /^(?:readme\.md|config\.json)$|\.(?:py|ya?ml|sh|json|toml|env)$/i;
@@ -257,6 +260,7 @@ function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void 
     return; // not YAML the scan could read: `scan` reports it
   }
   for (const doc of docs) {
+    if (doc instanceof ComposeDocument) addComposeServices(doc, inv);
     if (!(doc instanceof K8sObjectDocument)) continue;
     const obj = doc.object;
     const line = doc.locate(['metadata']).range?.startLine;
@@ -284,6 +288,25 @@ function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void 
     };
     if (doc.resource.namespace) service.namespace = doc.resource.namespace;
     inv.services.push(service);
+  }
+}
+
+/** The AI services of a compose project (Ollama, vLLM, Jupyter, …), recognised by image or command. */
+function addComposeServices(doc: ComposeDocument, inv: Inventory): void {
+  for (const view of doc.services) {
+    const kind = aiServiceOf(view);
+    if (!kind) continue;
+    const words = commandWords([view.service.entrypoint, view.service.command].flat());
+    const model =
+      flagValue(words, '--model', '--model-id', '--model-path') || (words[0] === 'vllm' && words[1] === 'serve' ? words[2] : undefined);
+    const image = view.service.image;
+    inv.services.push({
+      origin: { path: doc.file.path, line: doc.locate(view.path).range?.startLine },
+      name: view.name,
+      kind: kind.name,
+      models: model ? [model] : [],
+      images: typeof image === 'string' ? [image] : [],
+    });
   }
 }
 

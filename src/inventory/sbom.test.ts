@@ -207,3 +207,46 @@ describe('sanctum sbom of examples/ai-platform', () => {
     expect(dependsOn.get('pkg:pypi/nvidia-cudnn-cu12@9.1.0.70')).toEqual(['pkg:pypi/nvidia-cublas-cu12@12.4.5.8']);
   });
 });
+
+describe('sanctum sbom of a compose project', () => {
+  const compose = [
+    'services:',
+    '  ollama:',
+    '    image: ollama/ollama:0.3.12',
+    '  vllm:',
+    '    image: vllm/vllm-openai:v0.6.3',
+    '    command: ["--model", "meta-llama/Llama-3.1-8B-Instruct", "--api-key", "${VLLM_API_KEY}"]',
+    '  lab:',
+    '    build: .',
+    '    command: jupyter lab --ip=0.0.0.0',
+    '  db:',
+    '    image: postgres:16',
+    '',
+  ].join('\n');
+  const { bom, errors } = buildSbom(['.'], { files: [new MemorySourceFile('deploy/compose.yaml', compose)], name: 'chat' });
+
+  it('lists the AI services it runs, with their images and the model they serve, and not the others', () => {
+    expect(errorsOf(bom)).toBe('');
+    expect(errors).toEqual([]);
+    const services = (bom.services as Array<{ name: string; properties: Array<{ name: string; value: string }> }>).map((s) => ({
+      name: s.name,
+      properties: s.properties.map((p) => `${p.name}=${p.value}`),
+    }));
+    expect(services).toEqual([
+      {
+        name: 'ollama',
+        properties: ['sanctum:location=deploy/compose.yaml:2', 'sanctum:service:image=ollama/ollama:0.3.12', 'sanctum:service:kind=Ollama'],
+      },
+      {
+        name: 'vllm',
+        properties: [
+          'sanctum:location=deploy/compose.yaml:4',
+          'sanctum:service:image=vllm/vllm-openai:v0.6.3',
+          'sanctum:service:kind=vLLM',
+          'sanctum:service:model=meta-llama/Llama-3.1-8B-Instruct',
+        ],
+      },
+      { name: 'lab', properties: ['sanctum:location=deploy/compose.yaml:7', 'sanctum:service:kind=Jupyter'] },
+    ]);
+  });
+});

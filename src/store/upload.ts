@@ -32,14 +32,17 @@ export class UploadError extends Error {
 /** The inventory as the store keeps it: one entry per package, model, downloaded model, dataset and AI service. */
 export function inventoryEntries(inv: Inventory): InventoryEntry[] {
   return [
-    ...inv.services.map((s) => ({
-      kind: 'service' as const,
-      name: s.name,
-      path: s.origin.path,
-      // The object it is: the findings on that object are the service's.
-      ...(s.objectKind ? { resource: { kind: s.objectKind, ...(s.namespace ? { namespace: s.namespace } : {}), name: s.name } } : {}),
-      detail: { ...s },
-    })),
+    // The store knows a service as the Kubernetes object that deploys it; compose services are in the SBOM only.
+    ...inv.services
+      .filter((s) => s.objectKind)
+      .map((s) => ({
+        kind: 'service' as const,
+        name: s.name,
+        path: s.origin.path,
+        // The object it is: the findings on that object are the service's.
+        ...(s.objectKind ? { resource: { kind: s.objectKind, ...(s.namespace ? { namespace: s.namespace } : {}), name: s.name } } : {}),
+        detail: { ...s },
+      })),
     ...inv.models.map((m) => ({ kind: 'model' as const, name: m.name, path: m.origin.path, detail: { ...m } })),
     ...inv.remoteModels.map((m) => ({
       kind: 'remote-model' as const,
