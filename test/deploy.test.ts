@@ -27,6 +27,26 @@ describe('deploy/Dockerfile', () => {
     expect(text).toMatch(/^USER 65532:65532$/m);
   });
 
+  it('copies into its build stage every file `npm run build` reads', () => {
+    const buildStage = text.split(/^FROM /m)[1]!;
+    const copied = [...buildStage.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/).slice(0, -1));
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const named = [scripts.build, scripts['build:web']]
+      .flatMap((command) => command!.split(/\s+/))
+      .filter((word) => /^[\w.-]+(\/[\w.-]+)*\.(json|mjs|js|ts)$/.test(word));
+    const tsconfig = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { extends: string; include: string[] };
+    const needed = [
+      ...named,
+      tsconfig.extends.replace(/^\.\//, ''),
+      ...tsconfig.include.map((glob) => glob.split('/')[0]!),
+      // Vite builds the whole directory of its configuration (the dashboard's pages).
+      ...named.filter((word) => /vite\.config\./.test(word)).map((word) => word.split('/')[0]!),
+    ];
+    expect(named).toEqual(expect.arrayContaining(['tsconfig.build.json', 'web/vite.config.ts']));
+    const covered = (path: string) => copied.some((source) => path === source || path.startsWith(`${source.replace(/\/$/, '')}/`));
+    expect(needed.filter((path) => !covered(path))).toEqual([]);
+  });
+
   it("has no finding at or above medium under Sanctum's own rules", () => {
     const r = scanSync({ targets: ['deploy/Dockerfile'], cwd: ROOT, config: false, policies: false });
     expect(r.errors).toEqual([]);
