@@ -149,5 +149,9 @@ describe("the README's first-run sample", () => {
       const end = out.indexOf('', at);
       expect(out.slice(at, end), `${file}\n${line}`).toContain(line);
     }
+    const withoutDuration = (line: string | undefined) => line?.replace(/ · \d+ ms$/, '');
+    const summary = (lines: string[]) => withoutDuration(lines.find((line) => /^\d+ findings \(/.test(line)));
+    expect(summary(sample)).toBeDefined();
+    expect(summary(sample)).toBe(summary(out));
   });
 });
