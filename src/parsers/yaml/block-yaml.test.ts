@@ -165,6 +165,8 @@ describe('the block YAML reader against js-yaml', () => {
       '\uFEFFkind: Pod\n',
       'kind: Pod\r\nmetadata:\r\n  name: x\r\n',
       '- a\n- b: c\n  d: e\n- |\n  x\n',
+      'description: a long\n  plain text\n\n  over lines # and a comment\nnext: "and a\n  quoted \\\n  one"\nlast: \'single\n\n  quoted\'\n',
+      'key: value\n  # indented comment after a value\nother: x\n',
     ];
     for (const text of cases) {
       const diff = differences(text);
@@ -179,9 +181,8 @@ describe('the block YAML reader against js-yaml', () => {
       '<<: {a: 1}\n',
       '? a\n: b\n',
       '%YAML 1.2\n---\na: 1\n',
-      'a: one\n  two\n',
-      'a: "one\n  two"\n',
-      "a: 'one\n  two'\n",
+      'a: "one\n---\n  two"\n',
+      'a: "one\n\ttwo"\n',
       'a:\n\t- b\n',
       'a: 1\na: 2\n',
       'a: 1\n b: 2\n',
@@ -375,6 +376,22 @@ const SCALARS = [
   'x\u00a0y',
   'a\u00a0#b',
   '[a # c\n  , b]',
+  'one\n  two',
+  'one  \n\n   two\n  three',
+  'a\n  b: c',
+  'a\n  # c',
+  'a\n  b #c',
+  'x\n  -y',
+  'x\n  - y',
+  'long\n key: v',
+  '"one\n  two"',
+  '"a \\\n   b"',
+  '"a  \n\n  b"',
+  '"a\n"',
+  "'one\n  two'",
+  "'a''\n\n  b  '",
+  '[a\n  b]',
+  '{a: x\n  y}',
 ];
 /** Scalars that js-yaml refuses or that the reader leaves to it. */
 const EDGE_SCALARS = [
@@ -402,8 +419,6 @@ const EDGE_SCALARS = [
   'a: b',
   '#',
   '\ud800',
-  'one\n  two',
-  '"one\n  two"',
   '{<<: {a: 1}}',
   '[[a]: b]',
 ];
@@ -442,6 +457,7 @@ function randomValue(random: () => number, indent: string, depth: number): strin
   const r = random();
   if (depth > 4 || r < 0.45) {
     const s = randomScalar(random);
+    if (s.includes('\n')) return ` ${s.replace(/\n/g, `\n${indent}${pick(random, ['', ' ', '  '])}`)}`;
     if (s !== '' && random() < 0.08) return `${pick(random, ['', ' # comment', '   '])}\n${indent}${pick(random, ['  ', ' ', ''])}${s}`;
     return s === '' ? '' : `${pick(random, [' ', ' ', ' ', '   '])}${s}${random() < 0.1 ? ' # comment' : ''}`;
   }

@@ -1,17 +1,17 @@
 /**
- * A fast reader for the block-style YAML that manifests, rendered charts and compose files are
- * written in, used before js-yaml: documents and their markers, comments, block mappings and
- * sequences, one-line plain and quoted scalars, literal and folded block scalars.
+ * A fast reader for the YAML that manifests, rendered charts and compose files are written in, used
+ * before js-yaml: documents and their markers, comments, block mappings and sequences, flow
+ * collections, plain and quoted scalars (over several lines too), literal and folded block scalars.
  *
  * It yields exactly what `js-yaml` yields with `KUBE_SCHEMA` and records exactly the nodes and
  * offsets its `listener` reports into the position table (abandoned attempts included, such as the
  * empty key node js-yaml opens at a `---` that ends a mapping): it takes the same decisions in the
  * same order as js-yaml's loader, for less of the language. Anything else (anchors, aliases, tags,
- * flow collections, explicit keys, directives, merge keys, scalars over several lines, tabs in
- * separation space, a byte js-yaml refuses) and every error make it give the file up: js-yaml then
- * reads the file, so its values, positions and errors stay the reference. A deliberate departure
- * from "prefer a library": js-yaml is a third of the cost of a manifest scan's parse, and no
- * maintained YAML library records positions more cheaply.
+ * explicit keys `? `, directives, merge keys, collections as keys, tabs in separation space, a
+ * character js-yaml refuses, nesting at the depth limit) and every error make it give the file up:
+ * js-yaml then reads the file, so its values, positions and errors stay the reference. A deliberate
+ * departure from "prefer a library": js-yaml with the position listener was the largest part of a
+ * manifest scan after the report, and no maintained YAML library records positions more cheaply.
  */
 import { MERGE_KEY, resolvePlainScalar } from './kube-schema.js';
 import type { PositionTable } from './position-table.js';
@@ -67,6 +67,11 @@ for (let c = 0x21; c < 0x7f; c++) {
   if (c === COLON || c === HASH) continue;
   ORDINARY[c] = 1;
   if (!isFlowIndicator(c)) ORDINARY_IN_FLOW[c] = 1;
+}
+
+/** What js-yaml writes for the line breaks between two lines of a folded scalar. */
+function foldedBreaks(count: number): string {
+  return count === 1 ? ' ' : count > 1 ? '\n'.repeat(count - 1) : '';
 }
 
 /** Thrown to give the file up to js-yaml; not an Error, so no stack is captured. */
@@ -460,13 +465,19 @@ class BlockReader {
       if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) return false;
     }
     const start = this.pos;
-    let end = start;
-    let unusual = false;
     // A document marker ends the scalar before it starts (js-yaml tests for one at each line start).
     if (start === this.lineStart && this.atDocumentSeparator()) return false;
     const ordinary = inFlow ? ORDINARY_IN_FLOW : ORDINARY;
+    let captureStart = start;
+    let end = start;
+    let unusual = false;
+    /** The scalar's lines before the current one, folded; set once it is read on into a next line. */
+    let folded: string | undefined;
+    /** A next line is to be read on: the current one is folded in front of its first character. */
+    let pending = false;
+    let breakLine = 0;
     while (ch !== 0) {
-      if (ch < 0x80 && ordinary[ch] === 1) {
+      if (!pending && ch < 0x80 && ordinary[ch] === 1) {
         end = ++this.pos;
         ch = s.charCodeAt(end);
         continue;
@@ -476,28 +487,28 @@ class BlockReader {
         if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
       } else if (ch === HASH) {
         if (isWsOrEol(s.charCodeAt(this.pos - 1))) break;
-      } else if (inFlow && isFlowIndicator(ch)) break;
+      } else if ((this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch))) break;
       else if (ch === LF || ch === CR) {
-        const line = this.line;
+        breakLine = this.line;
         const lineStart = this.lineStart;
         const lineIndent = this.lineIndent;
         this.skipSeparation(false);
         if (this.lineIndent >= nodeIndent) {
-          // js-yaml reads on into the next line; only a line that ends the scalar at once is read here.
+          // Read on into the next line, as js-yaml does.
+          pending = true;
           ch = s.charCodeAt(this.pos);
-          if (ch === 0 || ch === HASH || (this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch)))
-            break;
-          if (ch === COLON) {
-            const following = s.charCodeAt(this.pos + 1);
-            if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
-          }
-          giveUp(); // a scalar over several lines
+          continue;
         }
         this.pos = end;
-        this.line = line;
+        this.line = breakLine;
         this.lineStart = lineStart;
         this.lineIndent = lineIndent;
         break;
+      }
+      if (pending) {
+        folded = (folded ?? '') + s.slice(captureStart, end) + foldedBreaks(this.line - breakLine);
+        captureStart = end = this.pos;
+        pending = false;
       }
       if (ch !== SPACE && ch !== TAB) {
         end = this.pos + 1;
@@ -505,8 +516,8 @@ class BlockReader {
       }
       ch = s.charCodeAt(++this.pos);
     }
-    if (end === start) return false;
-    const text = s.slice(start, end);
+    const text = folded === undefined ? s.slice(captureStart, end) : folded + s.slice(captureStart, end);
+    if (text === '') return false;
     if (unusual && NON_PRINTABLE.test(text)) giveUp();
     const value = resolvePlainScalar(text);
     if (value === MERGE_KEY) giveUp();
@@ -518,15 +529,24 @@ class BlockReader {
     const s = this.input;
     let result = '';
     let start = ++this.pos;
+    let end = start;
     for (;;) {
       const ch = s.charCodeAt(this.pos);
       if (ch === QUOTE) {
         result += s.slice(start, this.pos);
         if (s.charCodeAt(++this.pos) !== QUOTE) break;
         start = this.pos++;
+        end = this.pos;
+      } else if (ch === LF || ch === CR) {
+        result += s.slice(start, end) + foldedBreaks(this.skipSeparation(false));
+        start = end = this.pos;
       } else if (ch < SPACE && ch !== TAB)
-        giveUp(); // a line break, the end of the stream, or a control character
-      else this.pos++;
+        giveUp(); // the end of the stream, or a control character
+      else if (this.pos === this.lineStart && this.atDocumentSeparator()) giveUp();
+      else {
+        this.pos++;
+        if (ch !== SPACE && ch !== TAB) end = this.pos;
+      }
     }
     this.result = result;
   }
@@ -535,6 +555,7 @@ class BlockReader {
     const s = this.input;
     let result = '';
     let start = ++this.pos;
+    let end = start;
     for (;;) {
       let ch = s.charCodeAt(this.pos);
       if (ch === DQUOTE) {
@@ -544,12 +565,14 @@ class BlockReader {
         result += s.slice(start, this.pos);
         ch = s.charCodeAt(++this.pos);
         const simple = ch < 256 ? simpleEscape(ch) : '';
-        if (simple !== '') {
+        if (ch === LF || ch === CR)
+          this.skipSeparation(false); // an escaped line break: no space
+        else if (simple !== '') {
           result += simple;
           this.pos++;
         } else {
           let digits = ch === 0x78 ? 2 : ch === 0x75 ? 4 : ch === 0x55 ? 8 : 0;
-          if (digits === 0) giveUp(); // an escaped line break, or an unknown escape
+          if (digits === 0) giveUp(); // an unknown escape
           let code = 0;
           for (; digits > 0; digits--) {
             const v = hexValue(s.charCodeAt(++this.pos));
@@ -562,10 +585,17 @@ class BlockReader {
               : String.fromCharCode(((code - 0x10000) >> 10) + 0xd800, ((code - 0x10000) & 0x3ff) + 0xdc00);
           this.pos++;
         }
-        start = this.pos;
+        start = end = this.pos;
+      } else if (ch === LF || ch === CR) {
+        result += s.slice(start, end) + foldedBreaks(this.skipSeparation(false));
+        start = end = this.pos;
       } else if (ch < SPACE && ch !== TAB)
-        giveUp(); // a line break, the end of the stream, or a control character
-      else this.pos++;
+        giveUp(); // the end of the stream, or a control character
+      else if (this.pos === this.lineStart && this.atDocumentSeparator()) giveUp();
+      else {
+        this.pos++;
+        if (ch !== SPACE && ch !== TAB) end = this.pos;
+      }
     }
     this.result = result;
   }
