@@ -26,7 +26,27 @@ describe('DigestCounter', () => {
     expect(counter.add(Buffer.from(b))).toBe(1);
   });
 
+  it('counts digests given in hex as the same digests given as bytes', () => {
+    const counter = new DigestCounter();
+    for (let i = 0; i < 5000; i++) expect(counter.addHex(digest(`k${i}`).toString('hex'))).toBe(0);
+    for (let i = 0; i < 5000; i += 3) expect(counter.add(digest(`k${i}`))).toBe(1);
+    for (let i = 0; i < 5000; i += 3) expect(counter.addHex(digest(`k${i}`).toString('hex'))).toBe(2);
+    expect(counter.addHex('00'.repeat(16) + 'ff'.repeat(16))).toBe(0);
+    expect(counter.add(Buffer.from('00'.repeat(16) + 'ff'.repeat(16), 'hex'))).toBe(1);
+  });
+
   it('refuses what is not a SHA-256 digest', () => {
     expect(() => new DigestCounter().add(new Uint8Array(20))).toThrow(/32 bytes/);
+    const hex = digest('x').toString('hex');
+    for (const bad of [
+      hex.slice(2),
+      hex + '00',
+      hex.toUpperCase(),
+      hex.slice(0, 63) + 'g',
+      hex.slice(0, 63) + '`',
+      hex.slice(0, 63) + ':',
+      'X' + hex.slice(1),
+    ])
+      expect(() => new DigestCounter().addHex(bad), bad).toThrow(/hex digits/);
   });
 });

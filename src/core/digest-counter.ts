@@ -1,4 +1,8 @@
 const DIGEST_BYTES = 32;
+/** The value of a lower-case hex digit's character code; -1 for any other code. */
+function hexValue(c: number): number {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
+}
 
 /**
  * Counts occurrences of SHA-256 digests, kept as raw bytes in typed arrays: a scan's hundreds of
@@ -11,6 +15,23 @@ export class DigestCounter {
   private digests = new Uint8Array(DIGEST_BYTES * 1024);
   private counts = new Uint32Array(1024);
   private size = 0;
+
+  private readonly scratch = new Uint8Array(DIGEST_BYTES);
+
+  /** `add` for a digest written in lower-case hex (64 characters), as `hash(…, 'hex')` returns it without a Buffer. */
+  addHex(hex: string): number {
+    const d = this.scratch;
+    let bad = hex.length !== 2 * DIGEST_BYTES;
+    for (let i = 0; i < DIGEST_BYTES && !bad; i++) {
+      const high = hexValue(hex.charCodeAt(2 * i));
+      const low = hexValue(hex.charCodeAt(2 * i + 1));
+      bad = (high | low) < 0;
+      d[i] = (high << 4) | low;
+    }
+    if (bad)
+      throw new Error(`DigestCounter: a digest is ${2 * DIGEST_BYTES} lower-case hex digits, not ${JSON.stringify(hex.slice(0, 80))}`);
+    return this.add(d);
+  }
 
   /** Counts one more occurrence of `digest` (32 bytes) and returns how many came before it. */
   add(digest: Uint8Array): number {

@@ -1,7 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
 import { DigestCounter } from './digest-counter.js';
-import { fingerprintBytes, fingerprintDigest } from './fingerprint.js';
+import { fingerprintDigest } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
@@ -453,9 +453,9 @@ export class Engine {
    * Counted by the first occurrence's digest.
    */
   private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
-    const first = fingerprintBytes(ruleId, location, anchor, 0);
-    const seen = this.occurrences.add(first);
-    return 'sha256:' + (seen === 0 ? first.toString('hex') : fingerprintDigest(ruleId, location, anchor, seen));
+    const first = fingerprintDigest(ruleId, location, anchor, 0);
+    const seen = this.occurrences.addHex(first);
+    return 'sha256:' + (seen === 0 ? first : fingerprintDigest(ruleId, location, anchor, seen));
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */

@@ -16,18 +16,30 @@ export function fingerprintDigest(ruleId: string, loc: Location, anchor: string,
   return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'hex');
 }
 
-/** The digest of `fingerprint` as bytes. */
-export function fingerprintBytes(ruleId: string, loc: Location, anchor: string, occurrence: number): Buffer {
-  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'buffer');
-}
-
 function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   const r = loc.resource;
-  const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
-  const parts = [ruleId, loc.path, resource, loc.objectPath ?? '', loc.detail ?? '', anchor, String(occurrence)];
   // An event detection is about that event, wherever it was read from; other fingerprints stay as they were.
-  if (loc.event) parts[1] = `event:${loc.event.source ?? 'audit'}:${loc.event.auditID}`;
   // A path inside an image is a path of that image: two images scanned in one run never share a fingerprint.
-  else if (loc.image) parts[1] = `image:${loc.image.identity ?? loc.image.digest}:${loc.path}`;
-  return parts.join('\u0000');
+  const path = loc.event
+    ? `event:${loc.event.source ?? 'audit'}:${loc.event.auditID}`
+    : loc.image
+      ? `image:${loc.image.identity ?? loc.image.digest}:${loc.path}`
+      : loc.path;
+  const resource = r ? (r.apiVersion ?? '') + '/' + r.kind + '/' + (r.namespace ?? '') + '/' + (r.name ?? '') : '';
+  // Its parts joined by NUL, concatenated in one expression (an array to join costs more).
+  return (
+    ruleId +
+    '\u0000' +
+    path +
+    '\u0000' +
+    resource +
+    '\u0000' +
+    (loc.objectPath ?? '') +
+    '\u0000' +
+    (loc.detail ?? '') +
+    '\u0000' +
+    anchor +
+    '\u0000' +
+    occurrence
+  );
 }

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { fingerprint, fingerprintDigest } from './fingerprint.js';
+import type { EventRef, ImageLocation, Location } from './types.js';
+
+const event = (auditID: string, source?: EventRef['source']): EventRef =>
+  ({ auditID, time: '2026-12-05T00:00:00Z', user: 'u', sourceIPs: [], ...(source ? { source } : {}) }) as EventRef;
+const image = (digest: string, identity?: string): ImageLocation =>
+  ({ ref: 'reg/x', digest, ...(identity ? { identity } : {}) }) as ImageLocation;
+
+describe('fingerprint', () => {
+  // Fingerprints are stored keys (baselines, suppression files, the store's history): these values must never change.
+  const cases: Array<[string, string, Location, string, number, string]> = [
+    [
+      'a file',
+      'K8S-0001',
+      { path: 'k8s/app.yaml', startLine: 3 },
+      '',
+      0,
+      '1aff7f6bce5121d9deb02cab6cd93279fdf3c30eae8a3c919de5a4f578ad05eb',
+    ],
+    [
+      'a resource',
+      'K8S-0014',
+      {
+        path: 'k8s/app.yaml',
+        objectPath: '/spec/containers/0',
+        resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ml', name: 'vllm' },
+      },
+      '',
+      0,
+      'b2f43c5479e509f9a307b4b63841d24df55d0e87c0a71a41a77cc77d615e869a',
+    ],
+    [
+      'a resource without namespace, a detail, a third occurrence',
+      'K8S-0014',
+      { path: 'k8s/app.yaml', objectPath: '/spec', detail: 'values.yaml', resource: { kind: 'Pod', name: 'p' } },
+      '',
+      2,
+      'ccbd75005dd0b6d4a1782d231476b1ca244e582fc5f8cf985c05d252f8ceda74',
+    ],
+    [
+      'a text anchor',
+      'SEC-0001',
+      { path: '.env' },
+      'OPENAI_API_KEY=sk-… é',
+      1,
+      'c37035d8f57293c1b293fec4b67c1d3d5abddb0b2630a6262fabd54e87c7be07',
+    ],
+    [
+      'an audit event',
+      'RT-0001',
+      { path: 'audit.log', event: event('abc-123') },
+      '',
+      0,
+      '8fc95b5eab4795a29dc1cca59428d06b1ee752e0073897362ee154598e783e18',
+    ],
+    [
+      'a Falco event',
+      'RT-0001',
+      { path: 'audit.log', event: event('abc-123', 'falco') },
+      '',
+      0,
+      '778f462b7a4c4734f4c91dae02d39677be59b80125d1d99db11cfd64c50d66a0',
+    ],
+    [
+      'an image by name',
+      'IMG-0001',
+      { path: 'etc/passwd', image: image('sha256:aa', 'reg/x@sha256:aa') },
+      '',
+      0,
+      '014b2cc193254d3644cdaa1de8cbfc2389a888eb9a2e25a25269dfacf3baa3df',
+    ],
+    [
+      'an image by digest',
+      'IMG-0001',
+      { path: 'etc/passwd', image: image('sha256:aa') },
+      'x',
+      0,
+      '807a671d581fb3bb67876b828977c50225220ca66d64aadafa7153d81feea0d8',
+    ],
+  ];
+  it.each(cases)('of %s stays what it was', (_, ruleId, location, anchor, occurrence, digest) => {
+    expect(fingerprint(ruleId, location, anchor, occurrence)).toBe('sha256:' + digest);
+    expect(fingerprintDigest(ruleId, location, anchor, occurrence)).toBe(digest);
+  });
+});
