@@ -82,6 +82,19 @@ describe('sanctum explain', () => {
     expect(v.code).toBe(0);
     expect(v.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
+
+  it("every command's help names its repeatable options without an empty '(default: [])'", async () => {
+    const commands = [...(await run(['--help'], { cwd: cwd() })).stdout.matchAll(/^ {2}([a-z-]+) /gm)]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'help');
+    expect(commands).toEqual(expect.arrayContaining(['scan', 'cluster', 'audit', 'image']));
+    for (const command of commands) {
+      const help = await run([command, '--help'], { cwd: cwd() });
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).not.toContain('(default: [])');
+    }
+    expect((await run(['scan', '--help'], { cwd: cwd() })).stdout).toMatch(/--rule <id> +only this rule \(repeatable\)\n/);
+  });
 });
 
 describe('--fix', () => {

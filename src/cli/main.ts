@@ -1,6 +1,6 @@
 import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, Help, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../core/config.js';
 import { MemorySourceFile } from '../core/source-file.js';
@@ -336,6 +336,16 @@ export function endQuietlyOnClosedPipe(streams: NodeJS.WriteStream[]): void {
   }
 }
 
+/** Help for an option; a repeatable option's empty starting list is not shown as "(default: [])". */
+function describeOption(this: Help, option: Option): string {
+  const startsEmpty =
+    Array.isArray(option.defaultValue) && option.defaultValue.length === 0 && option.defaultValueDescription === undefined;
+  return Help.prototype.optionDescription.call(
+    this,
+    startsEmpty ? Object.assign(Object.create(option) as Option, { defaultValue: undefined }) : option,
+  );
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code = EXIT_OK;
@@ -345,6 +355,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureHelp({ optionDescription: describeOption })
     .showHelpAfterError();
 
   addScanOptions(
