@@ -8,7 +8,7 @@ import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type
 import { fileLines, type LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
-import { looksBinary, type SourceFile } from './source-file.js';
+import { FileReadError, looksBinary, type SourceFile } from './source-file.js';
 import type { Finding, FixSuggestion, FrameworkRef, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
 import { pointerFromPath } from './types.js';
 
@@ -122,11 +122,18 @@ export class Engine {
 
   private matching(file: SourceFile): Parser[] {
     if (this.lastMatch?.file !== file)
-      this.lastMatch = {
-        file,
-        parsers: this.activeParsers.filter((p) => (file.cluster === undefined || p.readsClusterObjects === true) && safeMatch(p, file)),
-      };
+      this.lastMatch = { file, parsers: this.matchParsers(file) };
     return this.lastMatch.parsers;
+  }
+
+  private matchParsers(file: SourceFile): Parser[] {
+    try {
+      return this.activeParsers.filter((p) => (file.cluster === undefined || p.readsClusterObjects === true) && safeMatch(p, file));
+    } catch (e) {
+      // Gone (or unreadable) between the walk and the sniff of its first bytes: said once, and the scan goes on.
+      this.error(file.path, (e as FileReadError).message);
+      return [];
+    }
   }
 
   scanFile(file: SourceFile): void {
@@ -153,6 +160,8 @@ export class Engine {
         for (const e of out.errors ?? []) this.error(file.path, e.message, e.line);
       } catch (e) {
         this.error(file.path, describeError(e, parser.name), e instanceof ParseFailure ? e.line : undefined);
+        // A file that cannot be read is said once, not once per parser.
+        if (e instanceof FileReadError) break;
         continue;
       }
       for (const doc of documents) {
@@ -562,7 +571,8 @@ function renderedFix(doc: ScanDocument, fix: FixSuggestion, location: Location, 
 function safeMatch(p: Parser, file: SourceFile): boolean {
   try {
     return p.matches(file);
-  } catch {
+  } catch (e) {
+    if (e instanceof FileReadError) throw e;
     return false;
   }
 }

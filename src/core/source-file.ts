@@ -90,16 +90,49 @@ export class MemorySourceFile extends BaseSourceFile {
   }
 }
 
-/** A file on disk. Small files are read whole on first use; large ones by range. */
-/** Opens a file to read; a failure is a message for `errors` (the error code, not the absolute path). */
-function openForReading(absPath: string): number {
-  try {
-    return openSync(absPath, 'r');
-  } catch (e) {
-    throw new Error(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+/** A file that could not be read: its message names the error code, never the absolute path. */
+export class FileReadError extends Error {
+  constructor(
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
+    super(readFailureMessage(code), options);
   }
 }
 
+/** What an `errors` entry says of a file the scan could not read, by its error code. */
+export function readFailureMessage(code: string): string {
+  // Listed by the walk, gone (or its directory gone) when read.
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `file vanished during the scan (${code})`;
+  if (code === 'EISDIR') return 'cannot read file: it is a directory now (EISDIR)';
+  return `cannot read file: ${code}`;
+}
+
+function readError(e: unknown): FileReadError {
+  if (e instanceof FileReadError) return e;
+  return new FileReadError((e as NodeJS.ErrnoException).code ?? (e as Error).message, { cause: e });
+}
+
+/** Opens a regular file, runs `read` on it and closes it; any failure is a `FileReadError`. */
+function readOpened<T>(absPath: string, read: (fd: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(absPath, 'r');
+  } catch (e) {
+    throw readError(e);
+  }
+  try {
+    // A directory opens for reading; it is the reads that fail.
+    if (fstatSync(fd).isDirectory()) throw new FileReadError('EISDIR');
+    return read(fd);
+  } catch (e) {
+    throw readError(e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A file on disk. Small files are read whole on first use; large ones by range. */
 export class DiskSourceFile extends BaseSourceFile {
   private data: Uint8Array | undefined;
   private headData: Uint8Array | undefined;
@@ -118,22 +151,17 @@ export class DiskSourceFile extends BaseSourceFile {
     return this.headData;
   }
   bytes(): Uint8Array {
-    if (!this.data) {
-      const fd = openForReading(this.absPath);
-      try {
-        const size = fstatSync(fd).size;
-        const buf = Buffer.allocUnsafe(size);
-        let off = 0;
-        while (off < size) {
-          const n = readSync(fd, buf, off, size - off, off);
-          if (n === 0) break;
-          off += n;
-        }
-        this.data = off === size ? buf : buf.subarray(0, off);
-      } finally {
-        closeSync(fd);
+    this.data ??= readOpened(this.absPath, (fd) => {
+      const size = fstatSync(fd).size;
+      const buf = Buffer.allocUnsafe(size);
+      let off = 0;
+      while (off < size) {
+        const n = readSync(fd, buf, off, size - off, off);
+        if (n === 0) break;
+        off += n;
       }
-    }
+      return off === size ? buf : buf.subarray(0, off);
+    });
     return this.data;
   }
   read(offset: number, length: number): Uint8Array {
@@ -141,8 +169,7 @@ export class DiskSourceFile extends BaseSourceFile {
     const len = Math.max(0, Math.min(length, this.size - offset));
     const buf = Buffer.allocUnsafe(len);
     if (len === 0) return buf;
-    const fd = openForReading(this.absPath);
-    try {
+    return readOpened(this.absPath, (fd) => {
       let off = 0;
       while (off < len) {
         const n = readSync(fd, buf, off, len - off, offset + off);
@@ -150,9 +177,7 @@ export class DiskSourceFile extends BaseSourceFile {
         off += n;
       }
       return off === len ? buf : buf.subarray(0, off);
-    } finally {
-      closeSync(fd);
-    }
+    });
   }
   /** Drop the cached bytes once every parser is done with the file. */
   release(): void {

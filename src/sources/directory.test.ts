@@ -266,16 +266,35 @@ describe('directory scan', () => {
     expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
   });
 
-  it("reports a file that cannot be opened by its error code, without the machine's absolute path", () => {
-    // Listed by the walk, gone when read (as a file whose permissions changed): no absolute path, no silent skip.
+  it("reports a file that vanished (or became a directory) after the walk once each, without the machine's absolute path", () => {
+    // Listed by the walk, gone when read: whether a parser takes it by its name or by sniffing its first bytes, no silent skip.
+    const names = ['gone.yaml', 'Dockerfile', 'gone.pkl', 'app.py', 'model.safetensors', 'noext', '.env'];
+    mkdirSync(join(base, 'now-a-dir.py'));
+    const files = [...names, 'now-a-dir.py'].map((n) => new DiskSourceFile(n, join(base, n), 120));
+    write({ 'ok.yaml': pod('ok') });
+    files.push(new DiskSourceFile('ok.yaml', join(base, 'ok.yaml'), pod('ok').length));
+    const r = scanSync({ targets: [], cwd: base, config: false, files });
+    expect(r.errors).toEqual([
+      ...names.map((path) => ({ path, message: 'file vanished during the scan (ENOENT)' })),
+      { path: 'now-a-dir.py', message: 'cannot read file: it is a directory now (EISDIR)' },
+    ]);
+    expect(JSON.stringify(r.errors)).not.toContain(base);
+    expect(r.findings.map((f) => f.location.path)).toContain('ok.yaml');
+  });
+
+  it('reports a file that vanishes while the walk is under way, and scans the rest', () => {
+    write({ 'proj/a.yaml': pod('a'), 'proj/b.py': 'import os\n', 'proj/c.yaml': pod('c') });
     const r = scanSync({
-      targets: [],
+      targets: ['proj'],
       cwd: base,
       config: false,
-      files: [new DiskSourceFile('gone.yaml', join(base, 'gone.yaml'), 120), new DiskSourceFile('gone.pkl', join(base, 'gone.pkl'), 120)],
+      rules: ['K8S-0003', 'LLM-0011'],
+      onFile: (path) => {
+        if (path === 'proj/a.yaml') rmSync(join(base, 'proj/b.py'));
+      },
     });
-    expect(r.errors).toContainEqual({ path: 'gone.yaml', message: 'cannot read file: ENOENT' });
-    expect(JSON.stringify(r.errors)).not.toContain(base);
+    expect(r.errors).toEqual([{ path: 'proj/b.py', message: 'file vanished during the scan (ENOENT)' }]);
+    expect(r.findings.map((f) => f.location.path)).toEqual(['proj/a.yaml', 'proj/c.yaml']);
   });
 
   it.skipIf(process.getuid?.() === 0)(

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { DiskSourceFile, markWalked } from '../core/source-file.js';
+import { DiskSourceFile, markWalked, readFailureMessage } from '../core/source-file.js';
 
 export interface WalkOptions {
   cwd?: string;
@@ -282,7 +282,7 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
         // An unreadable file is reported here, once: parsers that sniff content would pass it by in silence.
         accessSync(abs, constants.R_OK);
       } catch (e) {
-        opts.onError(displayPath(abs, cwd), `cannot read file: ${code(e)}`);
+        opts.onError(displayPath(abs, cwd), readFailureMessage(code(e)));
         continue;
       }
       yield markWalked(new DiskSourceFile(displayPath(abs, cwd), abs, size));
