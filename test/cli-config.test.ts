@@ -312,6 +312,18 @@ describe('scan - (stdin)', () => {
     expect(json(named.stdout).findings.map((f) => f.location.path)).toEqual(['k8s/pod.yaml']);
   });
 
+  it('binary content on stdin is exit 2 with a clear message, unless --stdin-name says what it is', async () => {
+    const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const r = await run(['scan', '-', '-f', 'json'], { cwd: cwd(), stdin: binary });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^sanctum: stdin is binary content, not a YAML\/JSON document or a Dockerfile: name what it is with --stdin-name/);
+    // Named, it is read as a file of that name: a pickle that imports os.system is a model finding.
+    const pickle = Buffer.from('\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94.', 'latin1');
+    const named = await run(['scan', '-', '--stdin-name', 'model.pkl', '--scanners', 'models', '-f', 'json'], { cwd: cwd(), stdin: pickle });
+    expect(json(named.stdout).findings.map((f) => f.location.path)).toContain('model.pkl');
+  });
+
   it('stdin stands alone, and --stdin-name needs it', async () => {
     const mixed = await run(['scan', '-', 'good'], { cwd: cwd(), stdin: PRIVILEGED_POD });
     expect(mixed.code).toBe(2);

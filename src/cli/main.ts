@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../core/config.js';
-import { MemorySourceFile } from '../core/source-file.js';
+import { looksBinary, MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScanResult } from '../core/types.js';
 import {
@@ -123,6 +123,11 @@ async function readStdin(stream: NodeJS.ReadableStream, name: string | undefined
     chunks.push(b);
   }
   const bytes = Buffer.concat(chunks);
+  // Unnamed, stdin is read as a YAML/JSON document or a Dockerfile: binary content there is a mistake, not a document.
+  if (name === undefined && looksBinary(bytes.subarray(0, 8192)))
+    throw new ScanSetupError(
+      'stdin is binary content, not a YAML/JSON document or a Dockerfile: name what it is with --stdin-name (model.safetensors, image.tar), or save it to a file and scan that',
+    );
   const guessed = DOCKERFILE_START.test(bytes.subarray(0, 4096).toString('utf8')) ? 'Dockerfile' : 'stdin.yaml';
   return new MemorySourceFile(name ?? guessed, bytes);
 }
