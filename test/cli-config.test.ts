@@ -317,10 +317,15 @@ describe('scan - (stdin)', () => {
     const r = await run(['scan', '-', '-f', 'json'], { cwd: cwd(), stdin: binary });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^sanctum: stdin is binary content, not a YAML\/JSON document or a Dockerfile: name what it is with --stdin-name/);
+    expect(r.stderr).toMatch(
+      /^sanctum: stdin is binary content, not a YAML\/JSON document or a Dockerfile: name what it is with --stdin-name/,
+    );
     // Named, it is read as a file of that name: a pickle that imports os.system is a model finding.
     const pickle = Buffer.from('\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94.', 'latin1');
-    const named = await run(['scan', '-', '--stdin-name', 'model.pkl', '--scanners', 'models', '-f', 'json'], { cwd: cwd(), stdin: pickle });
+    const named = await run(['scan', '-', '--stdin-name', 'model.pkl', '--scanners', 'models', '-f', 'json'], {
+      cwd: cwd(),
+      stdin: pickle,
+    });
     expect(json(named.stdout).findings.map((f) => f.location.path)).toContain('model.pkl');
   });
 

@@ -23,7 +23,10 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with fake streams; `argv` excludes `node sanctum`. */
-export async function run(argv: string[], opts: { cwd: string; tty?: boolean; errTty?: boolean; stdin?: string | Uint8Array }): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  opts: { cwd: string; tty?: boolean; errTty?: boolean; stdin?: string | Uint8Array },
+): Promise<RunResult> {
   const stdout = new FakeStream(Boolean(opts.tty));
   const stderr = new FakeStream(Boolean(opts.errTty ?? opts.tty));
   // Colour follows the fake streams' isTTY, whatever the environment running the tests forces.

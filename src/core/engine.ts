@@ -121,8 +121,7 @@ export class Engine {
   }
 
   private matching(file: SourceFile): Parser[] {
-    if (this.lastMatch?.file !== file)
-      this.lastMatch = { file, parsers: this.matchParsers(file) };
+    if (this.lastMatch?.file !== file) this.lastMatch = { file, parsers: this.matchParsers(file) };
     return this.lastMatch.parsers;
   }
 
