@@ -1,6 +1,6 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../core/engine.js';
 import { DiskSourceFile, isPlainlyWalked } from '../core/source-file.js';
@@ -13,7 +13,7 @@ import { summaryLine } from '../reporters/table.js';
 import { scanSync } from '../scan.js';
 import { walkTargets } from './directory.js';
 import { realRenderers } from '../testing/real-renderers.js';
-import { findExecutable, splitHelmOutput, withRenderedSources, type RendererOptions } from './renderers.js';
+import { findExecutable, splitHelmOutput, withDisplayPaths, withRenderedSources, type RendererOptions } from './renderers.js';
 
 let dir: string;
 
@@ -592,6 +592,50 @@ describe('a real Kustomize', () => {
     expect(
       result.findings.map((f) => [f.location.path, f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn]),
     ).toEqual([['k/base/pod.yaml', 14, 9, 14, 28]]);
+  });
+});
+
+describe('render errors', () => {
+  /** Renders the tree under `work/` from `cwd` (relative to the test directory), and returns its errors. */
+  const renderErrors = (cwd: string, renderers: RendererOptions, helmValues?: string[]): string[] => {
+    mkdirSync(join(dir, cwd), { recursive: true });
+    const target = relative(join(dir, cwd), join(dir, 'work')) || '.';
+    const result = scanSync({ targets: [target], cwd: join(dir, cwd), config: false, rules: ['K8S-0003'], renderers, helmValues });
+    return result.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+
+  it.skipIf(!realKubectl)("name the files Kustomize could not find relative to the scan, not by this machine's absolute paths", () => {
+    write('work/k/a/kustomization.yaml', 'resources:\n- missing.yaml\n');
+    write('work/k/b/kustomization.yaml', 'resources:\n- pod.yaml\npatches:\n- path: nopatch.yaml\n');
+    write('work/k/b/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n');
+    write('work/k/c/kustomization.yaml', 'resources:\n- ../../../outside\n');
+    for (const cwd of ['work', 'elsewhere']) {
+      const errors = renderErrors(cwd, { helm: false, kustomize: false, kubectl: realKubectl });
+      const root = cwd === 'work' ? '' : '../work/';
+      expect(errors).toHaveLength(3);
+      expect(errors[0]).toContain(`lstat ${root}k/a/missing.yaml: no such file or directory`);
+      expect(errors[1]).toContain(`lstat ${root}k/b/nopatch.yaml: no such file or directory`);
+      expect(errors[2]).toContain(`lstat ../outside: no such file or directory`);
+      for (const e of errors) expect(e).not.toContain(dir);
+    }
+  });
+
+  it.skipIf(!realHelm)("name a values file Helm could not open relative to the scan, not by this machine's absolute path", () => {
+    write('work/app/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+    write('work/app/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    expect(renderErrors('work', { helm: realHelm, kustomize: false, kubectl: false }, ['values/missing.yaml'])).toEqual([
+      'app/Chart.yaml: Helm chart not rendered (helm template: exit status 1: Error: open values/missing.yaml: no such file or directory); its templates are not scanned, only its values',
+    ]);
+  });
+
+  it('leave what is not a path of this machine as it is: JSON pointers, URLs', () => {
+    const root = realpathSync(dir);
+    expect(
+      withDisplayPaths(
+        `lstat ${root}/a/b.yaml: no such file; path '/spec/hostNetwork' (${root}) see https://kubernetes.io/docs and =${root}/c`,
+        join(root, 'a'),
+      ),
+    ).toBe(`lstat b.yaml: no such file; path '/spec/hostNetwork' (..) see https://kubernetes.io/docs and =../c`);
   });
 });
 

@@ -6,7 +6,7 @@
  * cannot be rendered is reported as a scan error, never skipped silently.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
@@ -141,6 +141,40 @@ function firstLines(s: string, n = 3): string {
   return s.split('\n').map(messageLine).filter(Boolean).slice(0, n).join(' | ').slice(0, 500);
 }
 
+/** An absolute POSIX path in a renderer's message: after a space, quote, bracket or `=`, up to a space, quote or bracket. */
+const ABSOLUTE_PATH = /(?<=^|[\s'"`([=,])\/[^\s'"`()[\],]+/g;
+
+/**
+ * A renderer's message with the absolute paths of this machine (the overlay, chart and values
+ * files it was given, and what it found from them) made relative to the scan's display root, as
+ * every other error names files. A path whose first segment is no directory of the file system
+ * (a JSON pointer such as `/spec/hostNetwork`) is left as it is.
+ */
+export function withDisplayPaths(message: string, cwd: string): string {
+  let realCwd = cwd;
+  try {
+    realCwd = realpathSync(cwd);
+  } catch {
+    // The scan's directory is gone: paths are made relative to it as given.
+  }
+  const roots = new Map<string, boolean>();
+  const isRoot = (segment: string): boolean => {
+    let known = roots.get(segment);
+    if (known === undefined) {
+      known = existsSync(`/${segment}`);
+      roots.set(segment, known);
+    }
+    return known;
+  };
+  return message.replace(ABSOLUTE_PATH, (token) => {
+    const path = token.replace(/[:.;]+$/, '');
+    if (!isRoot(path.split('/')[1])) return token;
+    const base = realCwd !== cwd && (path === realCwd || path.startsWith(realCwd + '/')) ? realCwd : cwd;
+    const rel = relative(base, path) || '.';
+    return rel.split(sep).join('/') + token.slice(path.length);
+  });
+}
+
 /** Runs a renderer by argument vector (no shell), bounded in time and output. */
 function run(bin: string, args: string[], cwd: string, ctx: RenderContext): RunResult {
   const timeout = ctx.timeoutMs ?? DEFAULT_RENDER_TIMEOUT_MS;
@@ -163,7 +197,7 @@ function run(bin: string, args: string[], cwd: string, ctx: RenderContext): RunR
     if (err.code === 'ENOBUFS') return { ok: false, stdout: '', message: `output over the ${formatBytes(maxBuffer)} limit` };
     if (err.code === 'ETIMEDOUT' || (err.signal && err.status === null))
       return { ok: false, stdout: '', message: `timed out after ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`}` };
-    const detail = firstLines(stderr) || err.message.split('\n')[0];
+    const detail = firstLines(withDisplayPaths(stderr, ctx.cwd)) || withDisplayPaths(err.message.split('\n')[0], ctx.cwd);
     return { ok: false, stdout: '', message: `exit status ${err.status ?? '?'}: ${detail}` };
   }
 }
