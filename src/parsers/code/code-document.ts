@@ -29,6 +29,7 @@ const LANGS: Record<CodeLanguage, string> = {
 export class CodeDocument implements ScanDocument {
   readonly kind: 'code-python' | 'code-js';
   private tree: SgRoot | undefined;
+  private rootNode: SgNode | undefined;
   private readonly locator: Pick<TextLocator, 'locate'>;
   /** The program text rules read: the file, or the code cells of a notebook. */
   readonly text: string;
@@ -44,6 +45,7 @@ export class CodeDocument implements ScanDocument {
     this.locator = embedded ?? new TextLocator(file);
   }
 
+  /** The module node: one object for every rule, so that what they derive from it can be shared (see `allCalls`). */
   get root(): SgNode {
     if (!this.tree) {
       if (this.language === 'python') ensurePython();
@@ -52,8 +54,9 @@ export class CodeDocument implements ScanDocument {
       } catch (e) {
         throw new ParseFailure(`cannot parse ${this.language}: ${(e as Error).message}`);
       }
+      this.rootNode = this.tree.root();
     }
-    return this.tree.root();
+    return this.rootNode!;
   }
 
   locate(at: At | undefined): Located {

@@ -1,18 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import {
-  allCalls,
-  calleeName,
-  calleeText,
-  enclosingScope,
-  flavorOf,
-  hasJsx,
-  isCall,
-  isFunction,
-  positional,
-  unquote,
-  type Flavor,
-} from './syntax.js';
+import { allCalls, calleeText, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
 
 /**
  * Calls whose result is model output: OpenAI/Azure/Anthropic/Gemini/Mistral/Cohere clients, LiteLLM,
@@ -52,10 +40,13 @@ const MODEL_RECEIVER =
   /(?:llm|chain|agent|model|chat|qa|executor|graph|crew|engine|bot|assistant|gpt|claude|gemini|ollama|openai|anthropic|client)/i;
 
 export function isLlmCall(call: SgNode): boolean {
-  if (!isCall(call)) return false;
-  const callee = calleeText(call);
+  return isCall(call) && isLlmCallee(calleeText(call));
+}
+
+/** `isLlmCall` on the callee as `calleeText` reads it. */
+function isLlmCallee(callee: string): boolean {
   if (!callee) return false;
-  const method = calleeName(call);
+  const method = callee.slice(callee.lastIndexOf('.') + 1);
   if (callee.includes('.')) {
     const receiver = callee.slice(0, callee.lastIndexOf('.'));
     if (/(?:^|\.)chat$/.test(callee) || /(?:^|\.)generate$/.test(callee)) return /ollama|client|llm|model/i.test(receiver);
@@ -198,6 +189,7 @@ interface Param {
 
 interface FunctionInfo {
   node: SgNode;
+  id: number;
   name?: string;
   params: Param[];
   /** Python methods: the first parameter (`self`, `cls`) is the receiver, not an argument. */
@@ -276,6 +268,7 @@ function functionInfo(fn: SgNode): FunctionInfo {
   const first = params[0]?.keyword;
   return {
     node: fn,
+    id: fn.id(),
     name: functionName(fn),
     params,
     receiverParam: fn.kind() === 'function_definition' && (first === 'self' || first === 'cls'),
@@ -283,8 +276,7 @@ function functionInfo(fn: SgNode): FunctionInfo {
 }
 
 /** The function a call names when it can be resolved within the file: `f(…)`, `self.f(…)`, `this.f(…)`. */
-function calledName(call: SgNode): string | undefined {
-  const callee = calleeText(call);
+function calledNameOf(callee: string): string | undefined {
   if (/^[A-Za-z_$][\w$]*$/.test(callee)) return callee;
   if (RECEIVER.test(callee) && callee.indexOf('.') === callee.lastIndexOf('.')) return callee.slice(callee.indexOf('.') + 1);
   return undefined;
@@ -310,11 +302,49 @@ const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
  */
 const flows = new WeakMap<CodeDocument, Map<SourceKind, Flow>>();
 
+/**
+ * What `carries` reads of an expression, taken from the syntax tree once: the passes of the analysis
+ * then only look names up (asking the native tree again on every pass cost most of the time on large files).
+ */
+interface Carrier {
+  /** It is, or contains, a source (a model call, request data). */
+  source: boolean;
+  /** The references in it that a carried name can match: identifiers, attributes, members (never a call: no carried name is one). */
+  refs: string[];
+  /** The functions it calls by name (`f(…)`, `self.f(…)`): it carries the source once one of them returns it. */
+  calls: string[];
+}
+
+/** An expression with the scope whose carried names it reads. */
+interface Use {
+  scope: SgNode;
+  scopeId: number;
+  carrier: Carrier;
+}
+
+/** A call of a function of the file (or of a state setter), read once. */
+interface CallSite {
+  name: string;
+  /** Positional arguments; for an object literal, its `key: value` pairs too. */
+  positional: Array<{ use: Use; pairs?: Array<{ key: string; use: Use }> }>;
+  /** The first positional argument as a state setter reads it: the body of a function passed (`setX(prev => …)`). */
+  setterValue?: Use;
+  keywords: Array<{ name: string | undefined; use: Use }>;
+}
+
+/** A function's body when it is an expression (`x => x.text`, `lambda: …`): its value is returned. */
+interface ExpressionBody {
+  fn: FunctionInfo;
+  use: Use;
+}
+
 export class Flow {
   private readonly scopes = new Map<number, Set<string>>();
-  /** Assignments of the file by the id of their scope, and each node's scope: found once, reused by every pass. */
-  private assignmentsByScope: Map<number, SgNode[]> | undefined;
-  private readonly scopeOf = new Map<number, SgNode>();
+  /** Assignments of the file by the id of their scope (the names they bind, what their value carries): found once, reused by every pass. */
+  private assignmentsByScope: Map<number, Array<{ names: string[]; value: Carrier }>> | undefined;
+  private readonly carriers = new Map<number, Carrier>();
+  /** Parameters of Python request handlers (request data), by scope id; empty for other scopes. */
+  private readonly handlerParams = new Map<number, string[]>();
   /** Names carried into a function's scope from outside it (parameters, props, state), by function node id. */
   private readonly inbound = new Map<number, Set<string>>();
   /** Functions whose return value carries the source, by node id. */
@@ -322,96 +352,153 @@ export class Flow {
   /** `self.x` / `this.x` attributes assigned a carried value somewhere in the file. */
   private readonly attributes = new Set<string>();
   private functions: FunctionInfo[] | undefined;
+  /** Parameters tainted in every function of a name (see `taintOnce`). */
+  private readonly tainted = new Set<string>();
   private byName = new Map<string, FunctionInfo[]>();
+  /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
+  private root: { node: SgNode; id: number } | undefined;
+  private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
 
-  constructor(
-    private readonly flavor: Flavor,
+  private readonly flavor: Flavor;
+  /** The grammar has JSX (JavaScript, TSX; not plain TypeScript). */
+  private readonly jsx: boolean;
+
+  private constructor(
+    private readonly doc: CodeDocument,
     private readonly kind: SourceKind,
-    /** The grammar has JSX (JavaScript, TSX; not plain TypeScript). */
-    private readonly jsx = false,
-  ) {}
+  ) {
+    this.flavor = flavorOf(doc);
+    this.jsx = hasJsx(doc);
+  }
 
   /** The flow of `kind` through a parsed file, shared by the rules that ask about the same document. */
   static of(doc: CodeDocument, kind: SourceKind): Flow {
     let byKind = flows.get(doc);
     if (!byKind) flows.set(doc, (byKind = new Map()));
     let flow = byKind.get(kind);
-    if (!flow) byKind.set(kind, (flow = new Flow(flavorOf(doc), kind, hasJsx(doc))));
+    if (!flow) byKind.set(kind, (flow = new Flow(doc, kind)));
     return flow;
   }
 
-  private isSource(node: SgNode): boolean {
-    if (this.kind === 'request' ? isRequestExpression(node) : isCall(node) && isLlmCall(node)) return true;
-    if (this.returning.size === 0 || !isCall(node)) return false;
-    const name = calledName(node);
-    return name !== undefined && (this.byName.get(name) ?? []).some((f) => this.returning.has(f.node.id()));
-  }
-
-  private taintedNames(scope: SgNode): Set<string> {
-    const cached = this.scopes.get(scope.id());
+  private taintedNames(scope: SgNode, scopeId: number): Set<string> {
+    const cached = this.scopes.get(scopeId);
     if (cached) return cached;
-    const tainted = new Set<string>([...(this.inbound.get(scope.id()) ?? []), ...this.attributes]);
-    this.scopes.set(scope.id(), tainted);
-    if (this.kind === 'request' && isRequestHandler(scope) && this.flavor === 'python')
-      for (const p of handlerParameters(scope)) tainted.add(p);
-    const assignments = this.assignmentsIn(scope);
+    const tainted = new Set<string>([...(this.inbound.get(scopeId) ?? []), ...this.attributes]);
+    this.scopes.set(scopeId, tainted);
+    if (this.kind === 'request' && this.flavor === 'python') {
+      let params = this.handlerParams.get(scopeId);
+      if (!params) this.handlerParams.set(scopeId, (params = isRequestHandler(scope) ? handlerParameters(scope) : []));
+      for (const p of params) tainted.add(p);
+    }
+    const assignments = this.assignmentsIn(scopeId);
     for (let pass = 0; pass < 3; pass++) {
       const before = tainted.size;
-      for (const a of assignments) {
-        const [target, value] = targetAndValue(a);
-        if (!target || !value) continue;
-        if (this.carries(value, tainted)) for (const n of names(target, this.flavor)) tainted.add(n);
-      }
+      for (const a of assignments) if (this.carried(a.value, tainted)) for (const n of a.names) tainted.add(n);
       if (tainted.size === before) break;
     }
     return tainted;
   }
 
-  private carries(expr: SgNode, tainted: Set<string>): boolean {
-    if (isFunction(expr)) return false;
-    if (this.isSource(expr)) return true;
+  /** What the expression carries, read once: it is or contains a source, the names it reads, the functions it calls. */
+  private carrier(expr: SgNode): Carrier {
+    const id = expr.id();
+    let c = this.carriers.get(id);
+    if (!c) {
+      c = { source: false, refs: [], calls: [] };
+      this.collect(expr, c);
+      this.carriers.set(id, c);
+    }
+    return c;
+  }
+
+  private collect(expr: SgNode, into: Carrier): void {
+    if (into.source || isFunction(expr)) return;
     const k = String(expr.kind());
-    if (REFERENCE_KINDS[this.flavor].includes(k) && tainted.has(expr.text())) return true;
+    if (isCall(expr)) {
+      const callee = calleeText(expr);
+      if (this.kind === 'llm' && isLlmCallee(callee)) {
+        into.source = true;
+        return;
+      }
+      const name = calledNameOf(callee);
+      if (name !== undefined && this.byName.has(name)) into.calls.push(name);
+    }
+    if (this.kind === 'request' && isRequestExpression(expr)) {
+      into.source = true;
+      return;
+    }
+    // A call's text is never a carried name (those are identifiers, attributes and members): only its parts are kept.
+    if (REFERENCE_KINDS[this.flavor].includes(k) && !isCall(expr)) into.refs.push(expr.text());
     // Indexing a container with a carried key picks one of the container's own values: `ALLOWED[choice]`.
     if (k === 'subscript' || k === 'subscript_expression') {
       const container = expr.field('value') ?? expr.field('object');
-      return container ? this.carries(container, tainted) : false;
+      if (container) this.collect(container, into);
+      return;
     }
-    return expr.namedChildren().some((c) => this.carries(c, tainted));
+    for (const c of expr.namedChildren()) this.collect(c, into);
   }
 
-  private carriedAt(expr: SgNode): boolean {
-    return this.carries(expr, this.taintedNames(this.scope(expr)));
+  private carried(c: Carrier, tainted: Set<string>): boolean {
+    if (c.source) return true;
+    for (const r of c.refs) if (tainted.has(r)) return true;
+    if (this.returning.size === 0) return false;
+    return c.calls.some((n) => this.byName.get(n)!.some((f) => this.returning.has(f.id)));
   }
 
-  private scope(node: SgNode): SgNode {
-    let s = this.scopeOf.get(node.id());
-    if (!s) this.scopeOf.set(node.id(), (s = enclosingScope(node)));
-    return s;
+  private use(expr: SgNode, scope?: { node: SgNode; id: number }): Use {
+    const s = scope ?? this.scope(expr);
+    return { scope: s.node, scopeId: s.id, carrier: this.carrier(expr) };
   }
 
-  private assignmentsIn(scope: SgNode): SgNode[] {
+  private carriedAt(use: Use): boolean {
+    return this.carried(use.carrier, this.taintedNames(use.scope, use.scopeId));
+  }
+
+  /** The innermost function around a node (not the node itself), or the module: found by offsets among the file's functions. */
+  private scope(node: SgNode): { node: SgNode; id: number } {
+    const { starts, ends, parent } = this.nesting;
+    const r = node.range();
+    const start = r.start.index;
+    const end = r.end.index;
+    let lo = 0;
+    let hi = starts.length - 1;
+    let i = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= start) {
+        i = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    // Functions nest: the innermost one around the node is the last one to start before it, or one it is nested in.
+    while (i !== -1 && !(ends[i] >= end && (starts[i] < start || ends[i] > end))) i = parent[i];
+    if (i === -1) return this.root!;
+    const fn = this.functions![i];
+    return { node: fn.node, id: fn.id };
+  }
+
+  private assignmentsIn(scopeId: number): Array<{ names: string[]; value: Carrier }> {
     if (!this.assignmentsByScope) {
       this.assignmentsByScope = new Map();
-      for (const a of scope
-        .getRoot()
-        .root()
-        .findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
-        const id = this.scope(a).id();
+      for (const a of this.root!.node.findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
+        const [target, value] = targetAndValue(a);
+        if (!target || !value) continue;
+        const entry = { names: names(target, this.flavor), value: this.carrier(value) };
+        const id = this.scope(a).id;
         const list = this.assignmentsByScope.get(id);
-        if (list) list.push(a);
-        else this.assignmentsByScope.set(id, [a]);
+        if (list) list.push(entry);
+        else this.assignmentsByScope.set(id, [entry]);
       }
     }
-    return this.assignmentsByScope.get(scope.id()) ?? [];
+    return this.assignmentsByScope.get(scopeId) ?? [];
   }
 
   private addInbound(fn: FunctionInfo, name: string): boolean {
-    let set = this.inbound.get(fn.node.id());
-    if (!set) this.inbound.set(fn.node.id(), (set = new Set()));
+    let set = this.inbound.get(fn.id);
+    if (!set) this.inbound.set(fn.id, (set = new Set()));
     if (set.has(name)) return false;
     set.add(name);
-    this.scopes.delete(fn.node.id());
+    this.scopes.delete(fn.id);
     return true;
   }
 
@@ -431,11 +518,51 @@ export class Flow {
     return changed;
   }
 
+  /**
+   * Taints a parameter of every function of one name, once per `key` (the name and the parameter): a
+   * tainted parameter stays tainted, so doing it again for another call changes nothing. Without
+   * this, a name defined many times and called many times costs their product.
+   */
+  private taintOnce(key: string, fns: readonly FunctionInfo[], taint: (fn: FunctionInfo) => boolean): boolean {
+    if (this.tainted.has(key)) return false;
+    this.tainted.add(key);
+    let changed = false;
+    for (const fn of fns) changed = taint(fn) || changed;
+    return changed;
+  }
+
+  /** The file's functions, and how they nest (for `scope`). */
+  private findFunctions(root: SgNode): FunctionInfo[] {
+    const functions = root
+      .findAll({ rule: { any: FUNCTION_KINDS[this.flavor].map((kind) => ({ kind })) } })
+      .map(functionInfo)
+      .map((f) => ({ f, r: f.node.range() }))
+      // Outer before inner when two start together.
+      .sort((a, b) => a.r.start.index - b.r.start.index || b.r.end.index - a.r.end.index);
+    const starts = functions.map((x) => x.r.start.index);
+    const ends = functions.map((x) => x.r.end.index);
+    const parent: number[] = [];
+    const open: number[] = [];
+    for (let i = 0; i < functions.length; i++) {
+      while (open.length > 0 && ends[open[open.length - 1]] < ends[i]) open.pop();
+      parent.push(open.length > 0 ? open[open.length - 1] : -1);
+      open.push(i);
+    }
+    this.nesting = { starts, ends, parent };
+    return functions.map((x) => x.f);
+  }
+
   /** Builds the file's functions and runs the cross-function propagation to a fixed point. */
   private analyse(root: SgNode): void {
     if (this.functions) return;
-    this.functions = root.findAll({ rule: { any: FUNCTION_KINDS[this.flavor].map((kind) => ({ kind })) } }).map(functionInfo);
-    for (const f of this.functions) if (f.name) this.byName.set(f.name, [...(this.byName.get(f.name) ?? []), f]);
+    this.root = { node: root, id: root.id() };
+    this.functions = this.findFunctions(root);
+    for (const f of this.functions) {
+      if (!f.name) continue;
+      const list = this.byName.get(f.name);
+      if (list) list.push(f);
+      else this.byName.set(f.name, [f]);
+    }
     if (this.kind === 'llm' && this.flavor === 'js')
       for (const f of this.functions) {
         const first = f.params[0];
@@ -444,90 +571,135 @@ export class Flow {
           for (const m of f.node.findAll({ rule: { kind: 'member_expression' } }))
             if (m.field('object')?.text() === 'props' && namesModelOutput(m.field('property')?.text() ?? '')) this.addInbound(f, m.text());
       }
-    const allCallNodes = allCalls(root, this.flavor);
+    const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
-    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some(isLlmCall)) return;
-    const calls = allCallNodes.filter((c) => {
-      const n = calledName(c);
-      return n !== undefined && (this.byName.has(n) || /^set[A-Z]/.test(n));
-    });
+    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee))) return;
+    const setters = this.stateSetters(root);
+    const calls: CallSite[] = [];
+    for (const { node, callee } of allCallNodes) {
+      const name = calledNameOf(callee);
+      if (name !== undefined && (this.byName.has(name) || /^set[A-Z]/.test(name))) calls.push(this.callSite(node, name, setters.has(name)));
+    }
     const elements = this.jsx
       ? root
           .findAll({ rule: { any: JSX_ELEMENTS.map((kind) => ({ kind })) } })
           .filter((e) => this.byName.has(e.field('name')?.text() ?? ''))
+          .map((el) => {
+            const scope = this.scope(el);
+            const attributes: Array<{ name: string; use: Use }> = [];
+            for (const attr of el.namedChildren().filter((c) => c.kind() === 'jsx_attribute')) {
+              const [nameNode, valueNode] = attr.namedChildren();
+              const value = valueNode?.kind() === 'jsx_expression' ? valueNode.namedChildren()[0] : undefined;
+              if (nameNode && value) attributes.push({ name: nameNode.text(), use: this.use(value, scope) });
+            }
+            return { name: el.field('name')!.text(), attributes };
+          })
       : [];
-    const setters = this.stateSetters(root);
-    const returns = root.findAll({ rule: { any: RETURN_KINDS.map((kind) => ({ kind })) } });
+    const returns: Array<{ fnId: number; use: Use }> = [];
+    for (const r of root.findAll({ rule: { any: RETURN_KINDS.map((kind) => ({ kind })) } })) {
+      const value = r.namedChildren()[0];
+      const scope = this.scope(r);
+      if (value && scope !== this.root) returns.push({ fnId: scope.id, use: this.use(value, scope) });
+    }
+    const expressionBodies: ExpressionBody[] = [];
+    for (const f of this.functions) {
+      const kind = f.node.kind();
+      if (kind !== 'arrow_function' && kind !== 'lambda') continue;
+      const body = f.node.field('body');
+      if (body && body.kind() !== 'statement_block') expressionBodies.push({ fn: f, use: this.use(body, f) });
+    }
     // Names carried into a scope invalidate that scope; a new returning function or attribute invalidates all.
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let changed = false;
       const known = this.returning.size + this.attributes.size;
       for (const r of returns) {
-        const value = r.namedChildren()[0];
-        const fn = this.scope(r);
-        if (value && isFunction(fn) && !this.returning.has(fn.id()) && this.carriedAt(value)) {
-          this.returning.add(fn.id());
+        if (!this.returning.has(r.fnId) && this.carriedAt(r.use)) {
+          this.returning.add(r.fnId);
           changed = true;
         }
       }
-      for (const f of this.functions) {
-        const body = f.node.field('body');
-        if (
-          (f.node.kind() === 'arrow_function' || f.node.kind() === 'lambda') &&
-          body &&
-          body.kind() !== 'statement_block' &&
-          !this.returning.has(f.node.id()) &&
-          this.carriedAt(body)
-        ) {
-          this.returning.add(f.node.id());
+      for (const b of expressionBodies) {
+        if (!this.returning.has(b.fn.id) && this.carriedAt(b.use)) {
+          this.returning.add(b.fn.id);
           changed = true;
         }
       }
       for (const call of calls) {
-        const name = calledName(call)!;
-        const setter = setters.get(name);
-        if (setter) {
-          const arg = positional(call)[0];
-          const value = arg && isFunction(arg) ? arg.field('body') : arg;
-          if (value && this.carriedAt(value) && this.addInbound(setter.owner, setter.state)) changed = true;
-        }
-        for (const fn of this.byName.get(name) ?? []) {
-          positional(call).forEach((arg, i) => {
-            if (arg.kind() === 'object' && fn.params[i + (fn.receiverParam ? 1 : 0)]?.props) {
-              for (const pair of arg.namedChildren()) {
-                const key =
-                  pair.kind() === 'pair'
-                    ? unquote(pair.field('key')?.text() ?? '')
-                    : pair.kind() === 'shorthand_property_identifier'
-                      ? pair.text()
-                      : undefined;
-                const value = pair.kind() === 'pair' ? pair.field('value') : pair;
-                if (key && value && this.carriedAt(value) && this.taintParam(fn, i, undefined, key)) changed = true;
-              }
-            } else if (this.carriedAt(arg) && this.taintParam(fn, i, undefined)) changed = true;
-          });
-          for (const a of call.field('arguments')?.namedChildren() ?? []) {
-            if (a.kind() !== 'keyword_argument') continue;
-            const value = a.field('value');
-            if (value && this.carriedAt(value) && this.taintParam(fn, 0, a.field('name')?.text())) changed = true;
-          }
-        }
+        const setter = setters.get(call.name);
+        if (setter && call.setterValue && this.carriedAt(call.setterValue) && this.addInbound(setter.owner, setter.state)) changed = true;
+        const fns = this.byName.get(call.name);
+        if (!fns) continue;
+        const hasProps = (fn: FunctionInfo, i: number): boolean => fn.params[i + (fn.receiverParam ? 1 : 0)]?.props !== undefined;
+        call.positional.forEach((arg, i) => {
+          if (arg.pairs) {
+            for (const pair of arg.pairs)
+              if (
+                this.carriedAt(pair.use) &&
+                this.taintOnce(`${call.name}|${i}.${pair.key}`, fns, (fn) => hasProps(fn, i) && this.taintParam(fn, i, undefined, pair.key))
+              )
+                changed = true;
+            if (
+              this.carriedAt(arg.use) &&
+              this.taintOnce(`${call.name}|${i}|plain`, fns, (fn) => !hasProps(fn, i) && this.taintParam(fn, i, undefined))
+            )
+              changed = true;
+          } else if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}`, fns, (fn) => this.taintParam(fn, i, undefined)))
+            changed = true;
+        });
+        for (const k of call.keywords)
+          if (this.carriedAt(k.use) && this.taintOnce(`${call.name}|=${k.name}`, fns, (fn) => this.taintParam(fn, 0, k.name)))
+            changed = true;
       }
       for (const el of elements) {
-        for (const attr of el.namedChildren().filter((c) => c.kind() === 'jsx_attribute')) {
-          const [nameNode, valueNode] = attr.namedChildren();
-          const value = valueNode?.kind() === 'jsx_expression' ? valueNode.namedChildren()[0] : undefined;
-          if (!nameNode || !value || !this.carriedAt(value)) continue;
-          for (const fn of this.byName.get(el.field('name')!.text()) ?? [])
-            if (this.taintParam(fn, 0, undefined, nameNode.text())) changed = true;
-        }
+        const fns = this.byName.get(el.name)!;
+        for (const attr of el.attributes)
+          if (
+            this.carriedAt(attr.use) &&
+            this.taintOnce(`${el.name}|<${attr.name}`, fns, (fn) => this.taintParam(fn, 0, undefined, attr.name))
+          )
+            changed = true;
       }
       const before = this.attributes.size;
-      for (const f of this.functions) for (const n of this.taintedNames(f.node)) if (RECEIVER.test(n)) this.attributes.add(n);
+      for (const f of this.functions) for (const n of this.taintedNames(f.node, f.id)) if (RECEIVER.test(n)) this.attributes.add(n);
       if (this.attributes.size !== before) changed = true;
       if (this.returning.size + this.attributes.size !== known) this.scopes.clear();
       if (!changed) break;
     }
+  }
+
+  /** Reads a call's arguments once: every pass asks what they carry. */
+  private callSite(call: SgNode, name: string, setter: boolean): CallSite {
+    const scope = this.scope(call);
+    const args = positional(call);
+    const site: CallSite = {
+      name,
+      positional: args.map((arg) => {
+        if (arg.kind() !== 'object') return { use: this.use(arg, scope) };
+        const pairs: Array<{ key: string; use: Use }> = [];
+        for (const pair of arg.namedChildren()) {
+          const key =
+            pair.kind() === 'pair'
+              ? unquote(pair.field('key')?.text() ?? '')
+              : pair.kind() === 'shorthand_property_identifier'
+                ? pair.text()
+                : undefined;
+          const value = pair.kind() === 'pair' ? pair.field('value') : pair;
+          if (key && value) pairs.push({ key, use: this.use(value, scope) });
+        }
+        return { use: this.use(arg, scope), pairs };
+      }),
+      keywords: [],
+    };
+    if (setter && args[0]) {
+      const value = isFunction(args[0]) ? args[0].field('body') : args[0];
+      if (value) site.setterValue = this.use(value);
+    }
+    for (const a of call.field('arguments')?.namedChildren() ?? []) {
+      if (a.kind() !== 'keyword_argument') continue;
+      const value = a.field('value');
+      if (value) site.keywords.push({ name: a.field('name')?.text(), use: this.use(value, scope) });
+    }
+    return site;
   }
 
   /** `const [answer, setAnswer] = useState(…)`: setter name → the state variable and the component that owns it. */
@@ -539,7 +711,8 @@ export class Flow {
       const value = d.field('value');
       if (pattern?.kind() !== 'array_pattern' || !value || !isCall(value) || !STATE_HOOK.test(calleeText(value))) continue;
       const [state, setter] = pattern.namedChildren();
-      const owner = this.functions!.find((f) => f.node.id() === this.scope(d).id());
+      const scopeId = this.scope(d).id;
+      const owner = this.functions!.find((f) => f.id === scopeId);
       if (state?.kind() === 'identifier' && setter?.kind() === 'identifier' && owner)
         out.set(setter.text(), { state: state.text(), owner });
     }
@@ -548,7 +721,7 @@ export class Flow {
 
   /** True when the expression carries the source: it is one, contains one, or uses a variable that does. */
   reaches(expr: SgNode): boolean {
-    this.analyse(expr.getRoot().root());
-    return this.carriedAt(expr);
+    if (!this.functions) this.analyse(this.doc.root);
+    return this.carriedAt(this.use(expr));
   }
 }

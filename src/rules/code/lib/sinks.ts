@@ -17,8 +17,9 @@ function callSinks(
   const out: Sink[] = [];
   for (const call of allCalls(root, flavor)) {
     const m = match(calleeText(call), call);
-    const value = m?.value ?? positional(call)[0];
-    if (m && value && !isConstant(value)) out.push({ node: call, value, what: m.what });
+    if (!m) continue;
+    const value = m.value ?? positional(call)[0];
+    if (value && !isConstant(value)) out.push({ node: call, value, what: m.what });
   }
   return out;
 }

@@ -25,10 +25,22 @@ const FUNCTION_KINDS = new Set([
   'generator_function_declaration',
 ]);
 
+/** The calls under each node asked about (a document's root, shared by its rules), in source order. */
+const callsUnder = new WeakMap<SgNode, SgNode[]>();
+
 export function allCalls(root: SgNode, flavor: Flavor): SgNode[] {
-  return CALL_KINDS[flavor]
-    .flatMap((kind) => root.findAll({ rule: { kind } }))
-    .sort((a, b) => a.range().start.index - b.range().start.index);
+  let calls = callsUnder.get(root);
+  if (!calls) {
+    const kinds = CALL_KINDS[flavor];
+    if (kinds.length === 1) calls = root.findAll({ rule: { kind: kinds[0] } });
+    else {
+      // Each node's offset is asked once: the native tree is slow to ask.
+      const found = kinds.flatMap((kind) => root.findAll({ rule: { kind } })).map((node) => ({ node, at: node.range().start.index }));
+      calls = found.sort((a, b) => a.at - b.at).map((c) => c.node);
+    }
+    callsUnder.set(root, calls);
+  }
+  return calls;
 }
 
 export function isCall(node: SgNode): boolean {
@@ -38,9 +50,17 @@ export function isCall(node: SgNode): boolean {
 
 /** The callee as written, without spaces, `await`, optional chaining or `new`: `client.chat.completions.create`. */
 export function calleeText(call: SgNode): string {
-  const f = call.field('function') ?? call.field('constructor');
-  return (f?.text() ?? '').replace(/\s+/g, '').replace(/\?\./g, '.');
+  let text = callees.get(call);
+  if (text === undefined) {
+    const f = call.field('function') ?? call.field('constructor');
+    text = (f?.text() ?? '').replace(/\s+/g, '').replace(/\?\./g, '.');
+    callees.set(call, text);
+  }
+  return text;
 }
+
+/** The callee of each call node read (the nodes of `allCalls` are shared by a document's rules). */
+const callees = new WeakMap<SgNode, string>();
 
 /** The last segment of the callee: `create` for `client.chat.completions.create`. */
 export function calleeName(call: SgNode): string {
