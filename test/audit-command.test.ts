@@ -7,6 +7,7 @@ import { main } from '../src/cli/main.js';
 import type { Finding, ScanResult } from '../src/core/types.js';
 import { auditEvent, falcoAlert, pod, tetragonExec } from '../src/rules/runtime/lib/examples.js';
 import { expectNoStackTrace, FakeStream, run, workspace } from './cli-helpers.js';
+import { until } from './wait.js';
 
 const lines = (...events: Array<Record<string, unknown>>) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
@@ -253,11 +254,10 @@ describe('sanctum audit --listen and --webhook', () => {
         signal: stop.signal,
       },
     );
-    let port = 0;
-    for (let i = 0; i < 200 && !port; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr.data)?.[1] ?? 0);
-    }
+    const port = await until(
+      () => Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr.data)?.[1] ?? 0) || undefined,
+      "the 'listening on' line",
+    );
     const nb = auditEvent({
       verb: 'create',
       resource: 'pods',
@@ -277,7 +277,7 @@ describe('sanctum audit --listen and --webhook', () => {
       });
       expect(res.status).toBe(200);
     }
-    for (let i = 0; i < 100 && stdout.data.split('\n').length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => stdout.data.split('\n').length >= 3, 'two detections on stdout');
     stop.abort();
     const code = await running;
     expect(
@@ -318,13 +318,19 @@ describe('sanctum audit --listen and --webhook', () => {
         signal: stop.signal,
       },
     );
-    for (let i = 0; i < 500 && !existsSync(path); i++) await new Promise((r) => setTimeout(r, 10));
-    const whileRunning = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
-    stop.abort();
+    // Written while it follows the log: wait for the identity it learnt there, however loaded the machine.
+    const whileRunning = await until(
+      () => {
+        const written = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+        return written?.identities?.['alice@example.com'] ? written : undefined;
+      },
+      'baselines with alice@example.com written while following',
+      { ms: 60_000 },
+    ).finally(() => stop.abort());
     await running;
-    expect(whileRunning?.identities?.['alice@example.com']).toBeDefined();
+    expect(whileRunning.identities['alice@example.com']).toBeDefined();
     expectNoStackTrace(stderr.data);
-  });
+  }, 90_000);
 
   it('takes the alert URL from SANCTUM_AUDIT_WEBHOOK (a URL with a token stays out of the command line)', async () => {
     const before = delivered.length;

@@ -10,6 +10,7 @@ import { createToken } from '../src/store/tokens.js';
 import { httpsRequest } from '../src/testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../src/testing/tls-files.js';
 import { expectNoStackTrace } from './cli-helpers.js';
+import { until } from './wait.js';
 
 // The built executable (bin/sanctum over dist/), as a container runs it; `npm test` builds first.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -73,10 +74,7 @@ describe('sanctum webhook', () => {
           .filter(Boolean)
           .map((l) => JSON.parse(l))
           .find((l) => l.msg === 'admission allowed');
-      for (let waited = 0; !loggedDecision() && waited < 10_000; waited += 50) {
-        await new Promise((done) => setTimeout(done, 50));
-      }
-      const decision = loggedDecision();
+      const decision = await until(loggedDecision, 'the logged decision', { ms: 60_000, everyMs: 50 });
       expect(decision).toEqual(
         expect.objectContaining({ name: 'vllm', namespace: 'llm', kind: 'Deployment', user: 'kubernetes-admin', dryRun: false }),
       );
@@ -122,11 +120,14 @@ describe('sanctum webhook', () => {
       const r = await httpsRequest(`${url}/validate`, tls.cert, 'POST', REVIEW);
       expect(r.body.response.allowed).toBe(false);
       // Sent within the linger time (1 s), not when the process ends.
-      let alerts: Awaited<ReturnType<typeof listAlerts>>['alerts'] = [];
-      for (let i = 0; i < 100 && alerts.length === 0; i++) {
-        await new Promise((done) => setTimeout(done, 200));
-        alerts = (await listAlerts(dashboard.store, { kind: 'admission' })).alerts;
-      }
+      const alerts = await until(
+        async () => {
+          const { alerts } = await listAlerts(dashboard.store, { kind: 'admission' });
+          return alerts.length > 0 ? alerts : undefined;
+        },
+        'the decision in the store',
+        { ms: 60_000, everyMs: 200 },
+      );
       expect(alerts.find((a) => a.ruleId === 'K8S-0003')).toMatchObject({ target: 'prod (admission)', action: 'deny', namespace: 'llm' });
       const metrics = await httpsRequest(`${url}/metrics`, tls.cert, 'GET');
       expect(metrics.text).toMatch(/^sanctum_webhook_store_decisions_total\{result="delivered"\} 1$/m);

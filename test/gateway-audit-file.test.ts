@@ -9,6 +9,7 @@ import { loadGatewayConfig } from '../src/gateway/config.js';
 import { hashKey } from '../src/gateway/keys.js';
 import { startGateway } from '../src/gateway/server.js';
 import { FakeUpstream } from '../src/gateway/testing/fake-upstream.js';
+import { until } from './wait.js';
 
 const KEY = 'sk-sanctum-audit-file-test-key-0001';
 
@@ -83,6 +84,8 @@ describe('gateway audit file', () => {
         expect(answers.every((a) => a.choices[0].message.content === 'Hello from the upstream')).toBe(true);
         await new Promise((r) => setTimeout(r, 150));
       }
+      // The writes fail off the request path: wait for the failure to be logged, however loaded the machine.
+      await until(() => logged.some((l) => l.level >= 50), 'the failed write in the log');
       const errors = logged.filter((l) => l.level >= 50);
       expect(errors.map((e) => e.msg)).toEqual([expect.stringMatching(/^audit log \/dev\/full: cannot write to it \(ENOSPC/)]);
     } finally {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashKey } from '../src/gateway/keys.js';
 import { FakeUpstream } from '../src/gateway/testing/fake-upstream.js';
 import { startTestGateway, type TestGateway } from '../src/gateway/testing/harness.js';
+import { until } from './wait.js';
 
 const SUPPORT_KEY = 'sk-sanctum-support-bot-test-key-0001';
 const ADMIN_KEY = 'sk-sanctum-admin-test-key-0002';
@@ -196,7 +197,7 @@ describe('gateway with the openai client', () => {
     // Ten retries wait 50 ms, 100 ms, 200 ms, … (7.5 s in all): the client leaves while the gateway waits.
     setTimeout(() => abort.abort(), 300);
     await expect(pending).rejects.toBeInstanceOf(OpenAI.APIUserAbortError);
-    for (let i = 0; i < 100 && gw.audit.entries.at(-1)?.model !== 'patient-model'; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => gw.audit.entries.at(-1)?.model === 'patient-model', 'the audit entry of the abandoned request');
     expect(gw.audit.entries.at(-1)).toMatchObject({ model: 'patient-model', status: 499, error: 'client_closed_request' });
   });
 
