@@ -71,3 +71,35 @@ testRule(rule, {
     },
   ],
 });
+
+// The flow across functions: scopes nest by position, and a name defined more than once takes the
+// arguments of every call of that name (each definition's parameter is tainted once, whatever the number of calls).
+testRule(rule, {
+  valid: [
+    {
+      name: "a nested function's variable is not the outer function's variable of the same name",
+      path: 'a.py',
+      content:
+        'import os\ndef outer(llm):\n    cmd = "uptime"\n    def inner():\n        cmd = llm.invoke("x").content\n        return cmd\n    os.system(cmd)\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the nested function runs its own model output',
+      path: 'a.py',
+      content:
+        'import os\ndef outer(llm):\n    cmd = "uptime"\n    def inner():\n        cmd = llm.invoke("x").content\n        os.system(cmd)\n',
+      findings: [{ startLine: 6, startColumn: 9, endLine: 6, endColumn: 23, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'every definition of a name defined twice, called by position and by keyword',
+      path: 'a.py',
+      content:
+        'import os\ndef run(cmd, quiet=False):\n    os.system(cmd)\ndef run(cmd, quiet=False):\n    os.system("echo " + cmd)\ndef go(llm):\n    run("uptime")\n    run(llm.invoke("x").content)\n    run(cmd=llm.invoke("y").content)\n',
+      findings: [
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 29, message: 'Model output reaches os.system()' },
+      ],
+    },
+  ],
+});
