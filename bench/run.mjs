@@ -108,6 +108,7 @@ for (const [name, file, fn] of [
   ['images', 'images.mjs', 'runImagesBench'],
   ['gateway-guardrails', 'gateway-guardrails.mjs', 'runGatewayGuardrailsBench'],
   ['trust', 'trust.mjs', 'runTrustBench'],
+  ['code', 'code.mjs', 'runCodeBench'],
 ]) {
   if (!want(name) || !existsSync(join(here, file))) continue;
   const mod = await import(join(here, file));
