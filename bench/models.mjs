@@ -174,27 +174,9 @@ export function writeTorchZip(path, size = ZIP_BYTES) {
 
 const BOMB_BYTES = 1024 * 1024 * 1024;
 
-/** A ustar header for a regular file. */
-function tarHeader(name, size) {
-  const h = Buffer.alloc(512);
-  h.write(name, 0);
-  h.write('0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(size.toString(8).padStart(11, '0') + '\0', 124);
-  h.write('00000000000\0', 136);
-  h.write('        ', 148);
-  h[156] = 0x30;
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(sum.toString(8).padStart(6, '0') + '\0 ', 148);
-  return h;
-}
-
 /** A gzipped tarball of one member `name` of `size` zero bytes, written as a stream (about 1 MB per GiB). */
 export async function writeGzipBomb(path, name, size = BOMB_BYTES) {
+  const { tarHeader } = await import('../dist/rules/models/lib/builders/tar-builder.js');
   async function* tar() {
     yield tarHeader(name, size);
     const zeros = Buffer.alloc(1 << 20);
