@@ -596,22 +596,22 @@ describe('a real Kustomize', () => {
 });
 
 describe('render errors', () => {
-  /** Renders the tree under `work/` from `cwd` (relative to the test directory), and returns its errors. */
+  /** Renders the tree under `tree/` from `cwd` (relative to the test directory), and returns its errors. */
   const renderErrors = (cwd: string, renderers: RendererOptions, helmValues?: string[]): string[] => {
     mkdirSync(join(dir, cwd), { recursive: true });
-    const target = relative(join(dir, cwd), join(dir, 'work')) || '.';
+    const target = relative(join(dir, cwd), join(dir, 'tree')) || '.';
     const result = scanSync({ targets: [target], cwd: join(dir, cwd), config: false, rules: ['K8S-0003'], renderers, helmValues });
     return result.errors.map((e) => `${e.path}: ${e.message}`);
   };
 
   it.skipIf(!realKubectl)("name the files Kustomize could not find relative to the scan, not by this machine's absolute paths", () => {
-    write('work/k/a/kustomization.yaml', 'resources:\n- missing.yaml\n');
-    write('work/k/b/kustomization.yaml', 'resources:\n- pod.yaml\npatches:\n- path: nopatch.yaml\n');
-    write('work/k/b/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n');
-    write('work/k/c/kustomization.yaml', 'resources:\n- ../../../outside\n');
-    for (const cwd of ['work', 'elsewhere']) {
+    write('tree/k/a/kustomization.yaml', 'resources:\n- missing.yaml\n');
+    write('tree/k/b/kustomization.yaml', 'resources:\n- pod.yaml\npatches:\n- path: nopatch.yaml\n');
+    write('tree/k/b/pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n');
+    write('tree/k/c/kustomization.yaml', 'resources:\n- ../../../outside\n');
+    for (const cwd of ['tree', 'elsewhere']) {
       const errors = renderErrors(cwd, { helm: false, kustomize: false, kubectl: realKubectl });
-      const root = cwd === 'work' ? '' : '../work/';
+      const root = cwd === 'tree' ? '' : '../tree/';
       expect(errors).toHaveLength(3);
       expect(errors[0]).toContain(`lstat ${root}k/a/missing.yaml: no such file or directory`);
       expect(errors[1]).toContain(`lstat ${root}k/b/nopatch.yaml: no such file or directory`);
@@ -621,9 +621,9 @@ describe('render errors', () => {
   });
 
   it.skipIf(!realHelm)("name a values file Helm could not open relative to the scan, not by this machine's absolute path", () => {
-    write('work/app/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
-    write('work/app/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
-    expect(renderErrors('work', { helm: realHelm, kustomize: false, kubectl: false }, ['values/missing.yaml'])).toEqual([
+    write('tree/app/Chart.yaml', 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+    write('tree/app/templates/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n');
+    expect(renderErrors('tree', { helm: realHelm, kustomize: false, kubectl: false }, ['values/missing.yaml'])).toEqual([
       'app/Chart.yaml: Helm chart not rendered (helm template: exit status 1: Error: open values/missing.yaml: no such file or directory); its templates are not scanned, only its values',
     ]);
   });
