@@ -2,18 +2,7 @@
 // CI deploys, SREs, data scientists, model servers, notebooks and a gateway doing their usual work over
 // several hours, with attacks embedded after the first hours. Deterministic for a seed. Used by the
 // precision/recall test (test/runtime-detection.test.ts) and by the audit bench.
-
-/** mulberry32: a small seeded PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './seeded-random.mjs';
 
 const KCM_UA = (c) => `kube-controller-manager/v1.30.2 (linux/amd64) kubernetes/3905d6c/system:serviceaccount:kube-system:${c}`;
 const KUBECTL = 'kubectl/v1.30.2 (linux/amd64) kubernetes/3905d6c';

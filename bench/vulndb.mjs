@@ -14,21 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { peakRssMB } from './peak-rss.mjs';
+import { rng } from './seeded-random.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
-
-/** A seeded generator (mulberry32) so that every run builds the same corpus. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SHAPE = {
   // ecosystem: [records, distinct packages]

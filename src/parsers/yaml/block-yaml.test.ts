@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../../bench/seeded-random.mjs';
 import { allRules } from '../../rules/index.js';
 import { loadBlockYaml } from './block-yaml.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
@@ -223,17 +224,6 @@ describe('the block YAML reader against js-yaml', () => {
     expect(read).toBeLessThan(total);
   });
 });
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
