@@ -43,6 +43,32 @@ describe('first run', { timeout: 600_000 }, () => {
     }
   });
 
+  it('bin/sanctum in a clone that was never built says so in one line (exit 2); any other import error surfaces as it is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-unbuilt-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      copyFileSync(join(ROOT, 'bin', 'sanctum'), join(dir, 'bin', 'sanctum'));
+      copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      const sanctum = (...args: string[]) =>
+        spawnSync(process.execPath, [join(dir, 'bin', 'sanctum'), ...args], { cwd: dir, encoding: 'utf8' });
+      const r = sanctum('scan', '.');
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        'sanctum: the build is missing (no dist/cli/main.js): run `npm run build` first, or use `npm start -- ...`, which builds first\n',
+      );
+      // A build whose dependency is missing (node_modules not installed) is not a missing build.
+      mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
+      writeFileSync(join(dir, 'dist', 'cli', 'main.js'), "import 'sanctum-no-such-package';\n");
+      const broken = sanctum('scan', '.');
+      expect(broken.status).not.toBe(0);
+      expect(broken.stderr).toContain("Cannot find package 'sanctum-no-such-package'");
+      expect(broken.stderr).not.toContain('the build is missing');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   const parsers: Record<string, (out: string) => void> = {
     json: (out) => expect(JSON.parse(out).schemaVersion).toBe(1),
     sarif: (out) => expect(JSON.parse(out).version).toBe('2.1.0'),
