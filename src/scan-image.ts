@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { SourceFile } from './core/source-file.js';
+import { describeSystemError } from './core/system-error.js';
 import type { Finding, ImageLocation, ImageSummary, ScanError, ScanResult } from './core/types.js';
 import { historyToDockerfile } from './parsers/image/history-dockerfile.js';
 import type { ImageHistorySource } from './parsers/image/image-config.js';
@@ -354,9 +355,7 @@ function parsePlatformOrThrow(spec: string) {
 
 function describeOpenError(e: unknown): string {
   if (e instanceof ImageFormatError || e instanceof TarIndexError) return e.message;
-  const err = e as NodeJS.ErrnoException;
-  if (err.code) return `cannot read the image: ${err.code}`;
-  return `cannot read the image: ${err.message ?? String(e)}`;
+  return `cannot read the image: ${describeSystemError(e)}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './
 import type { AnyRule, RuleMeta } from './core/rule.js';
 import type { SourceFile } from './core/source-file.js';
 import { ConfigSuppressor, parseBaseline } from './core/suppression.js';
+import { describeSystemError, isSystemError, shownPath } from './core/system-error.js';
 import type { VulnerabilitySource } from './core/vulnerability.js';
 import {
   SCANNERS,
@@ -374,6 +375,7 @@ function setUpScan(opts: ScanOptions): ScanSetup {
     try {
       baseline = parseBaseline(readFileSync(opts.baseline, 'utf8'), opts.baseline);
     } catch (e) {
+      if (isSystemError(e)) throw new ScanSetupError(`cannot read baseline ${shownPath(opts.baseline, cwd)}: ${describeSystemError(e)}`);
       throw new ScanSetupError((e as Error).message);
     }
   } else baseline = opts.baseline;

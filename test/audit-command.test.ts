@@ -198,7 +198,7 @@ describe('sanctum audit', () => {
       [['audit', '-', '--follow'], /--follow needs an audit log file/],
       [['audit', 'audit.log', '--follow', '--format', 'json'], /use jsonl or falco/],
       [['audit', 'audit.log', '--warmup', 'soon'], /--warmup wants a duration/],
-      [['audit', 'missing.log'], /cannot read missing.log: ENOENT/],
+      [['audit', 'missing.log'], /^sanctum: cannot read missing.log: no such file or directory\n$/],
     ] as const) {
       const r = await run([...args], { cwd: ws.dir });
       expect(r.code).toBe(2);

@@ -133,7 +133,7 @@ describe('--fix', () => {
     expect(out.skipped.map((s) => s.reason)).toEqual([
       'overlaps another fix',
       'cannot read fix-latin1.yaml: not valid UTF-8',
-      'cannot read gone.yaml: ENOENT',
+      'cannot read gone.yaml: no such file or directory',
     ]);
   });
 

@@ -238,7 +238,7 @@ describe('targets', () => {
   it('a missing target is exit 2 naming it', async () => {
     const r = await run(['scan', 'good', 'nowhere'], { cwd: cwd() });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("sanctum: cannot read target 'nowhere': ENOENT\n");
+    expect(r.stderr).toBe("sanctum: cannot read target 'nowhere': no such file or directory\n");
   });
 
   it('a target that is neither a file nor a directory is exit 2', async () => {
@@ -258,7 +258,7 @@ describe('targets', () => {
         for (const t of ['closed.yaml', 'secret']) {
           const r = await run(['scan', t], { cwd: w.dir });
           expect(r.code).toBe(2);
-          expect(r.stderr).toBe(`sanctum: cannot read target '${t}': EACCES\n`);
+          expect(r.stderr).toBe(`sanctum: cannot read target '${t}': permission denied\n`);
         }
       } finally {
         chmodSync(join(w.dir, 'secret'), 0o755);

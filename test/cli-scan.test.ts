@@ -77,9 +77,11 @@ describe('exit codes', () => {
       ['scan', 'bad', '--scanners', 'misconfig,viruses'],
       /unknown scanner 'viruses' \(known: misconfig, secrets, models, code, deps, runtime, malware\)/,
     ],
-    [['scan', 'no-such-dir'], /cannot read target 'no-such-dir': ENOENT/],
-    [['scan', 'bad', '--config', 'missing.yaml'], /cannot read configuration .*missing\.yaml: ENOENT/],
-    [['scan', 'bad', '--baseline', 'missing.json'], /ENOENT/],
+    [['scan', 'no-such-dir'], /^sanctum: cannot read target 'no-such-dir': no such file or directory\n$/],
+    [['scan', 'bad', '--config', 'missing.yaml'], /^sanctum: cannot read configuration missing\.yaml: no such file or directory\n$/],
+    [['scan', 'bad', '--baseline', 'missing.json'], /^sanctum: cannot read baseline missing\.json: no such file or directory\n$/],
+    [['scan', 'bad', '--baseline', 'bad'], /^sanctum: cannot read baseline bad: is a directory\n$/],
+    [['scan', 'bad', '--config', 'bad'], /^sanctum: cannot read configuration bad: is a directory\n$/],
     [['scan', 'bad', '--format', 'json', '--format', 'sarif'], /several formats need --output/],
     [
       ['scan', 'bad', '-f', 'json', '-f', 'sarif', '-o', 'a', '-o', 'b', '-o', 'c'],
@@ -100,13 +102,13 @@ describe('exit codes', () => {
     for (const format of ['table', 'json']) {
       const r = await run(['scan', 'good', '-f', format, '-o', 'a-file/report.out'], { cwd: cwd() });
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('sanctum: cannot write a-file/report.out: ENOTDIR\n');
+      expect(r.stderr).toBe('sanctum: cannot write a-file/report.out: not a directory\n');
     }
     // Under /proc, mkdir with { recursive: true } never returns (Node 20).
     if (existsSync('/proc/self')) {
       const r = await run(['scan', 'good', '-f', 'json', '-o', '/proc/no-such-dir/report.json'], { cwd: cwd() });
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('sanctum: cannot write /proc/no-such-dir/report.json: ENOENT\n');
+      expect(r.stderr).toBe('sanctum: cannot write /proc/no-such-dir/report.json: no such file or directory\n');
     }
   });
 

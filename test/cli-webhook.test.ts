@@ -147,7 +147,7 @@ describe('sanctum webhook', () => {
     for (const [args, message] of [
       [
         ['--tls-cert', 'missing.crt', '--tls-key', 'tls.key', '--port', '0'],
-        /^sanctum: cannot read the TLS certificate .*missing\.crt: ENOENT\n$/,
+        /^sanctum: cannot read the TLS certificate .*missing\.crt: no such file or directory\n$/,
       ],
       [
         ['--tls-cert', 'tls.crt', '--tls-key', 'tls.key', '--port', '0', '--config', 'bad.yaml'],

@@ -1,12 +1,15 @@
-import { createReadStream, createWriteStream, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseFailOn, FAIL_ON_LEVELS } from '../core/config.js';
+import { makeParentDirs } from '../core/parent-dirs.js';
+import { describeSystemError } from '../core/system-error.js';
 import { severityRank, type Finding, type ScanResult } from '../core/types.js';
 import { jsonReporter } from '../reporters/json.js';
 import { ScanSetupError, sortFindings } from '../scan.js';
 import type { AuditWebhookReceiver } from '../sources/events/audit-webhook.js';
 import { VERSION } from '../version.js';
+import { outputStream } from './output-file.js';
 import { addUploadOptions, alertUploadOf, type UploadFlags } from './upload-options.js';
 
 interface AuditFlags extends UploadFlags {
@@ -160,7 +163,7 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   const { loadContext } = await import('../runtime/context.js');
   const { WebhookDelivery } = await import('../runtime/delivery.js');
 
-  const out = flags.output ? openOutput(resolve(cwd, flags.output)) : io.stdout;
+  const out = flags.output ? outputStream(resolve(cwd, flags.output), flags.output, (m) => io.stderr.write(`sanctum: ${m}\n`)) : io.stdout;
   const color = !flags.output && flags.color && 'NO_COLOR' in process.env === false && Boolean(io.stdout.isTTY);
   const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
   let failing = false;
@@ -214,9 +217,7 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
     try {
       for await (const batch of streamLines(stream)) session.lines(batch, name, kind);
     } catch (e) {
-      throw new ScanSetupError(
-        `cannot read ${name === '-' ? 'stdin' : name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-      );
+      throw new ScanSetupError(`cannot read ${name === '-' ? 'stdin' : name}: ${describeSystemError(e)}`);
     }
   };
   if (file && !flags.follow) sources.push(readStream(file, 'audit'));
@@ -257,11 +258,11 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   const saveBaselines = (): void => {
     if (!baselinesPath) return;
     try {
-      mkdirSync(dirname(baselinesPath), { recursive: true });
+      makeParentDirs(baselinesPath);
       writeFileSync(baselinesPath + '.tmp', JSON.stringify(session.observer.toJSON()) + '\n');
       renameSync(baselinesPath + '.tmp', baselinesPath);
     } catch (e) {
-      io.stderr.write(`sanctum: cannot write ${flags.baselines}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      io.stderr.write(`sanctum: cannot write ${flags.baselines}: ${describeSystemError(e)}\n`);
     }
   };
   // A long-running receiver keeps what it learned even if it is killed without notice.
@@ -302,17 +303,6 @@ function readPem(cwd: string, path: string): Buffer {
   try {
     return readFileSync(resolve(cwd, path));
   } catch (e) {
-    throw new ScanSetupError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ScanSetupError(`cannot read ${path}: ${describeSystemError(e)}`);
   }
-}
-
-function openOutput(path: string): NodeJS.WritableStream {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-  } catch (e) {
-    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  const s = createWriteStream(path);
-  s.on('error', (e: NodeJS.ErrnoException) => process.stderr.write(`sanctum: cannot write ${path}: ${e.code ?? e.message}\n`));
-  return s;
 }

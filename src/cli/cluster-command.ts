@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import type { ScanDocument } from '../core/document.js';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
@@ -10,6 +9,7 @@ import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
 import { clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
+import { streamReport, writeOutputFile } from './output-file.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 
 interface ClusterFlags extends ReportFlags {
@@ -28,15 +28,6 @@ interface ClusterIO {
 }
 
 const FORMATS = (): string[] => [...Object.keys(reporters), 'policyreport'];
-
-function write(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  } catch (e) {
-    throw new ScanSetupError(`cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
 
 /**
  * `sanctum cluster`: scans a live cluster through its API (kubeconfig or in-cluster service account)
@@ -87,7 +78,11 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
       const { connect, ClusterConfigError } = await import('../sources/cluster/kubeconfig.js');
       let conn;
       try {
-        conn = connect({ kubeconfig: flags.kubeconfig === undefined ? undefined : resolve(cwd, flags.kubeconfig), context: flags.context });
+        conn = connect({
+          kubeconfig: flags.kubeconfig === undefined ? undefined : resolve(cwd, flags.kubeconfig),
+          context: flags.context,
+          cwd,
+        });
       } catch (e) {
         if (e instanceof ClusterConfigError) throw new ScanSetupError(e.message);
         throw e;
@@ -103,7 +98,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         onRules: (r: readonly AnyRule[]) => (ran = r),
         onSet: kubernetes && ((doc: ScanDocument) => kubernetes.add(doc)),
       };
-      const { exitCodeFor, streamReport } = await import('./main.js');
+      const { exitCodeFor } = await import('./main.js');
       // An upload needs the findings in memory: it takes the path below.
       if (!flags.quiet && !flags.upload && formats.every((f) => f === 'json')) {
         // Findings go to a temporary file as objects finish: memory does not grow with them.
@@ -112,7 +107,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
           summarize(streamed.result);
           for (const [i] of formats.entries()) {
             const out = flags.output[i];
-            streamReport(out === undefined ? undefined : resolve(cwd, out), io.stdout, (sink) => streamed.writeJson(sink));
+            streamReport(out === undefined ? undefined : resolve(cwd, out), io.stdout, (sink) => streamed.writeJson(sink), out);
           }
         } finally {
           streamed.dispose();
@@ -171,7 +166,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
             showSuppressed: flags.showSuppressed,
           });
         }
-        if (flags.output[i] !== undefined) write(resolve(cwd, flags.output[i]), text);
+        if (flags.output[i] !== undefined) writeOutputFile(resolve(cwd, flags.output[i]), text, flags.output[i]);
         else io.stdout.write(text);
       }
       await uploadIfAsked(result, flags, {

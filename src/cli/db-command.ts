@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { shownPath } from '../core/system-error.js';
 import { ScanSetupError } from '../scan.js';
 import type { DatabaseMeta } from '../vulndb/database.js';
 import type { ImportOptions, ImportResult } from '../vulndb/import.js';
@@ -111,7 +112,8 @@ async function runImport(dir: string, inputs: string[], options: ImportOptions):
 }
 
 function report(result: ImportResult, dir: string, io: DbIO): void {
-  for (const p of result.problems.slice(0, SHOWN_PROBLEMS)) io.stderr.write(`warning: ${p.path}: ${p.message}\n`);
+  for (const p of result.problems.slice(0, SHOWN_PROBLEMS))
+    io.stderr.write(`warning: ${shownPath(p.path, io.cwd ?? process.cwd())}: ${p.message}\n`);
   if (result.problems.length > SHOWN_PROBLEMS) io.stderr.write(`warning: … and ${result.problems.length - SHOWN_PROBLEMS} more problems\n`);
   if (result.imported === 0 && result.problems.length > 0)
     throw new ScanSetupError('no OSV record could be imported; the database was not changed');

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { applyFixes, type ApplyFixesResult, type FileFix } from '../core/apply-fixes.js';
 import type { Finding } from '../core/types.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export interface FixOutcome {
   /** Files written, with the findings fixed in each. */
@@ -50,8 +51,7 @@ export function fixFiles(findings: readonly Finding[], cwd: string, check?: FixC
     try {
       writeFileSync(abs, bom + r.text);
     } catch (e) {
-      for (const f of r.applied)
-        outcome.skipped.push({ finding: f, reason: `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}` });
+      for (const f of r.applied) outcome.skipped.push({ finding: f, reason: `cannot write ${path}: ${describeSystemError(e)}` });
       continue;
     }
     outcome.fixed.push({ path, findings: r.applied });
@@ -81,7 +81,7 @@ function readUtf8(abs: string): string | { error: string } {
   try {
     bytes = readFileSync(abs);
   } catch (e) {
-    return { error: (e as NodeJS.ErrnoException).code ?? String(e) };
+    return { error: describeSystemError(e) };
   }
   try {
     return utf8.decode(bytes);

@@ -1,5 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ImageSummary } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
@@ -8,6 +7,7 @@ import { collect } from './list-flag.js';
 import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from './main.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 import { Progress } from './progress.js';
+import { writeOutputFile } from './output-file.js';
 import { uploadIfAsked } from './upload-options.js';
 
 type ImageFlags = ReportFlags & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
@@ -114,12 +114,6 @@ async function writeSboms(image: ImageSummary, inventory: Inventory, sboms: Outp
       io.stdout.write(text);
       continue;
     }
-    const out = resolve(cwd, o.file);
-    try {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, text);
-    } catch (e) {
-      throw new ScanSetupError(`cannot write ${o.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-    }
+    writeOutputFile(resolve(cwd, o.file), text, o.file);
   }
 }

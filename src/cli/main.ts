@@ -1,21 +1,14 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Command, CommanderError, Help, Option } from 'commander';
 import type { AnyRule } from '../core/rule.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../core/config.js';
 import { looksBinary, MemorySourceFile } from '../core/source-file.js';
 import { makeBaseline } from '../core/suppression.js';
 import { SCANNERS, severityRank, type Finding, type ScanResult } from '../core/types.js';
-import {
-  bufferedSink,
-  formatExtensions,
-  reporters,
-  sourceReader,
-  streamingReporters,
-  writeString,
-  type ChunkSink,
-} from '../reporters/index.js';
+import { formatExtensions, reporters, sourceReader, streamingReporters } from '../reporters/index.js';
 import { getRegistry, scanStreamed, scanSync, ScanSetupError, type ScanOptions } from '../scan.js';
+import { describeSystemError, isSystemError, shownPath } from '../core/system-error.js';
 import { VERSION } from '../version.js';
 import { addAuditCommand } from './audit-command.js';
 import { addClusterCommand } from './cluster-command.js';
@@ -31,6 +24,7 @@ import { kubernetesFactsFor, shardOf, uploadIfAsked } from './upload-options.js'
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags, type ReportFlagsSpec } from './report-flags.js';
 import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
+import { streamReport, writeOutputFile } from './output-file.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -104,7 +98,7 @@ function checkTarget(target: string, cwd: string): void {
     accessSync(abs, st.isDirectory() ? constants.R_OK | constants.X_OK : constants.R_OK);
   } catch (e) {
     if (e instanceof ScanSetupError) throw e;
-    throw new ScanSetupError(`cannot read target '${target}': ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ScanSetupError(`cannot read target '${target}': ${describeSystemError(e)}`);
   }
 }
 
@@ -197,69 +191,6 @@ export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ fo
   throw new ScanSetupError('give one --output per --format, or a single --output base name');
 }
 
-/**
- * Creates the missing directories above a report, one at a time: `mkdirSync(…, { recursive: true })`
- * answers EEXIST when a file stands in the way and never returns under /proc (Node 20).
- */
-function makeParentDirs(path: string): void {
-  const missing: string[] = [];
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    let st;
-    try {
-      st = statSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw e;
-      missing.push(dir);
-      continue;
-    }
-    if (!st.isDirectory()) throw Object.assign(new Error(`${dir} is not a directory`), { code: 'ENOTDIR' });
-    break;
-  }
-  for (const dir of missing.reverse()) mkdirSync(dir);
-}
-
-function writeReport(path: string, text: string, shown = path): void {
-  try {
-    makeParentDirs(path);
-    writeFileSync(path, text);
-  } catch (e) {
-    throw new ScanSetupError(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
-/** Writes a report piece by piece to a file (or to `stdout` when `path` is undefined), so that it never exists whole in memory. */
-export function streamReport(
-  path: string | undefined,
-  stdout: Pick<NodeJS.WritableStream, 'write'>,
-  write: (sink: ChunkSink) => void,
-  shown = path,
-): void {
-  if (path === undefined) {
-    const out = bufferedSink((c) => stdout.write(c));
-    write(out.write);
-    out.flush();
-    return;
-  }
-  let fd: number;
-  try {
-    makeParentDirs(path);
-    fd = openSync(path, 'w');
-  } catch (e) {
-    throw new ScanSetupError(`cannot write ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-  try {
-    const out = bufferedSink((c) => writeString(fd, c));
-    write(out.write);
-    out.flush();
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === undefined) throw e;
-    throw new ScanSetupError(`cannot write ${shown}: ${code}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Writes the result in each requested format, to its file or to stdout (`--quiet` keeps what counts for the exit code). */
 export function writeOutputs(
   result: ScanResult,
@@ -292,7 +223,7 @@ export function writeOutputs(
       continue;
     }
     const text = reporters[o.format](shown, ctx);
-    if (o.file) writeReport(resolve(cwd, o.file), text, o.file);
+    if (o.file) writeOutputFile(resolve(cwd, o.file), text, o.file);
     else io.stdout.write(text);
   }
 }
@@ -335,7 +266,7 @@ export function endQuietlyOnClosedPipe(streams: NodeJS.WriteStream[]): void {
     if (typeof stream.on !== 'function' || stream.listenerCount('error') > 0) continue;
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-      if (stream !== process.stderr) process.stderr.write(`sanctum: cannot write the output: ${e.code ?? e.message}\n`);
+      if (stream !== process.stderr) process.stderr.write(`sanctum: cannot write the output: ${describeSystemError(e)}\n`);
       process.exit(EXIT_ERROR);
     });
   }
@@ -436,7 +367,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     const result = runScan(paths, { ...flags, baseline: undefined }, io, undefined, await stdinTarget(paths, flags, io));
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);
-    writeReport(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n', file);
+    writeOutputFile(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n', file);
     if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
   });
 
@@ -478,6 +409,12 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     }
     if (e instanceof ScanSetupError) {
       io.stderr.write(`sanctum: ${e.message}\n`);
+      return EXIT_ERROR;
+    }
+    if (isSystemError(e)) {
+      // One no command turned into a sentence of its own: said in words all the same.
+      const path = e.path === undefined ? '' : `${shownPath(e.path, io.cwd ?? process.cwd())}: `;
+      io.stderr.write(`sanctum: ${path}${describeSystemError(e)}\n`);
       return EXIT_ERROR;
     }
     io.stderr.write(`sanctum: ${(e as Error).message ?? String(e)}\n`);

@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ScanError } from '../core/types.js';
 import { ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
+import { writeOutputFile } from './output-file.js';
 
 interface SbomFlags {
   output?: string;
@@ -67,13 +68,7 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
         io.stdout.write(text);
         return;
       }
-      const out = resolve(cwd, flags.output);
-      try {
-        mkdirSync(dirname(out), { recursive: true });
-        writeFileSync(out, text);
-      } catch (e) {
-        throw new ScanSetupError(`cannot write ${flags.output}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-      }
+      writeOutputFile(resolve(cwd, flags.output), text, flags.output);
     });
 }
 

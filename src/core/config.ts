@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import type { RuleMeta } from './rule.js';
+import { describeSystemError, shownPath } from './system-error.js';
 import { SCANNERS, SEVERITIES } from './types.js';
 
 const date = z.union([
@@ -244,19 +245,13 @@ function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[]
   return def.type === 'object' ? Object.keys(def.shape as object) : [];
 }
 
-/** A configuration file as messages name it: relative to the current directory when it is below it. */
-function shownPath(path: string, cwd: string): string {
-  const rel = relative(cwd, path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : path;
-}
-
 export function loadConfig(path: string, cwd = process.cwd()): SanctumConfig {
   const shown = shownPath(path, cwd);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read configuration ${shown}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new ConfigError(`cannot read configuration ${shown}: ${describeSystemError(e)}`);
   }
   return parseConfig(text, shown);
 }

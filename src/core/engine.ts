@@ -9,6 +9,7 @@ import { fileLines, type LineIndex } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
 import { FileReadError, looksBinary, type SourceFile } from './source-file.js';
+import { describeSystemError, isSystemError } from './system-error.js';
 import type { Finding, FixSuggestion, FrameworkRef, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
 import { pointerFromPath } from './types.js';
 
@@ -586,6 +587,8 @@ function firstLine(s: string | undefined): string | undefined {
 
 export function describeError(e: unknown, where: string): string {
   if (e instanceof RangeError && /call stack/i.test(e.message)) return `${where}: nesting too deep to parse`;
+  // A file the parser itself opened (FileReadError says what happened already).
+  if (!(e instanceof FileReadError) && isSystemError(e)) return describeSystemError(e);
   if (e instanceof Error) return e.message.split('\n')[0];
   return `${where}: ${String(e)}`;
 }

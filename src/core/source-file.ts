@@ -3,6 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
 import type { ImageLocation } from './types.js';
+import { systemErrorWords } from './system-error.js';
 
 /** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
 export interface SourceFile {
@@ -90,7 +91,7 @@ export class MemorySourceFile extends BaseSourceFile {
   }
 }
 
-/** A file that could not be read: its message names the error code, never the absolute path. */
+/** A file that could not be read: its message says what happened in words, never the absolute path. */
 export class FileReadError extends Error {
   constructor(
     readonly code: string,
@@ -103,9 +104,9 @@ export class FileReadError extends Error {
 /** What an `errors` entry says of a file the scan could not read, by its error code. */
 export function readFailureMessage(code: string): string {
   // Listed by the walk, gone (or its directory gone) when read.
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `file vanished during the scan (${code})`;
-  if (code === 'EISDIR') return 'cannot read file: it is a directory now (EISDIR)';
-  return `cannot read file: ${code}`;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'file vanished during the scan';
+  if (code === 'EISDIR') return 'cannot read file: it is a directory now';
+  return `cannot read file: ${systemErrorWords(code) ?? code}`;
 }
 
 function readError(e: unknown): FileReadError {

@@ -1,8 +1,9 @@
-import { mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSync } from 'node:fs';
 import { pino } from 'pino';
 import type { GatewayEndpoint, GuardrailDecision } from './guardrails/types.js';
 import type { TokenCount } from './usage.js';
+import { describeSystemError } from '../core/system-error.js';
+import { makeParentDirs } from '../core/parent-dirs.js';
 
 /** One line of the audit log: one request. Never holds a key, only its name. */
 export interface AuditEntry {
@@ -72,9 +73,7 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
   const fail = (what: string, e: NodeJS.ErrnoException): void => {
     if (failing) return;
     failing = true;
-    opts.onError?.(
-      `audit log ${where}: cannot ${what} (${e.code ? `${e.code}: ` : ''}${e.message}); requests are served, their lines wait or are dropped`,
-    );
+    opts.onError?.(`audit log ${where}: cannot ${what} (${describeSystemError(e)}); requests are served, their lines wait or are dropped`);
   };
   const recovered = (): void => {
     if (!failing) return;
@@ -89,7 +88,7 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
     if (file === '-') fd = 1;
     else
       try {
-        mkdirSync(dirname(file), { recursive: true });
+        makeParentDirs(file);
         fd = openSync(file, 'a');
       } catch (e) {
         fail('open it', e as NodeJS.ErrnoException);

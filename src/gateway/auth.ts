@@ -5,6 +5,7 @@ import type { LoadedGatewayConfig } from './config.js';
 import { GatewayConfigError } from './config.js';
 import { GatewayError } from './errors.js';
 import { KEY_PREFIX, type KeyRing, type Principal } from './keys.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export type AuthMethod = 'key' | 'client-certificate' | 'jwt';
 
@@ -26,7 +27,7 @@ export class JwtVerifier {
       try {
         jwks = JSON.parse(readFileSync(settings.jwksFile, 'utf8'));
       } catch (e) {
-        throw new GatewayConfigError(`jwt.jwksFile ${settings.jwksFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new GatewayConfigError(`jwt.jwksFile ${settings.jwksFile}: ${describeSystemError(e)}`);
       }
       try {
         this.keys = createLocalJWKSet(jwks);

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { guardrailOverrideSchema, guardrailSettingsSchema } from './guardrails/index.js';
+import { describeSystemError, shownPath } from '../core/system-error.js';
 
 /** A configuration file that cannot be used: the message names the file, the line and the key. */
 export class GatewayConfigError extends Error {}
@@ -207,7 +208,7 @@ function readText(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new GatewayConfigError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new GatewayConfigError(`cannot read ${what} ${shownPath(file, process.cwd())}: ${describeSystemError(e)}`);
   }
 }
 

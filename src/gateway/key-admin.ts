@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
 import { GatewayConfigError, loadGatewayConfig, type BudgetLimits, type KeyConfig } from './config.js';
 import { generateKey, hashKey } from './keys.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export interface NewKey extends BudgetLimits {
   name: string;
@@ -33,7 +34,7 @@ function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new GatewayConfigError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new GatewayConfigError(`cannot read ${path}: ${describeSystemError(e)}`);
   }
 }
 

@@ -5,6 +5,7 @@
  * inventoried as `sanctum sbom` does).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { describeSystemError, isSystemError, shownPath } from '../core/system-error.js';
 import { collectInventory } from '../inventory/collect.js';
 import { kindOfLabel, kindFromName, WorkloadIndex } from './workloads.js';
 
@@ -63,14 +64,17 @@ export function loadContext(path: string, index: WorkloadIndex, cwd: string): Co
   try {
     isDir = statSync(path).isDirectory();
   } catch (e) {
-    return { workloads: 0, errors: [`--context ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`] };
+    return { workloads: 0, errors: [`--context ${shownPath(path, cwd)}: ${describeSystemError(e)}`] };
   }
   if (!isDir && /\.json$/i.test(path)) {
     let v: unknown;
     try {
       v = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      return { workloads: 0, errors: [`--context ${path}: not JSON: ${(e as Error).message}`] };
+      return {
+        workloads: 0,
+        errors: [`--context ${shownPath(path, cwd)}: ${isSystemError(e) ? describeSystemError(e) : `not JSON: ${(e as Error).message}`}`],
+      };
     }
     if (isObj(v) && v.schemaVersion === 1 && Array.isArray(v.findings)) return { workloads: fromScanResult(v, index), errors };
     if (isObj(v) && v.bomFormat === 'CycloneDX') return { workloads: fromSbom(v, index), errors };

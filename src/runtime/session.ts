@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { findConfig, loadConfig, type SanctumConfig } from '../core/config.js';
 import { MemorySourceFile, type SourceFile } from '../core/source-file.js';
+import { describeSystemError, isSystemError, shownPath } from '../core/system-error.js';
 import { ConfigSuppressor } from '../core/suppression.js';
 import type { Finding, Severity } from '../core/types.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
@@ -80,7 +81,11 @@ export class AuditSession {
       try {
         stored = parseBaselines(readFileSync(opts.baselines, 'utf8'), opts.baselines);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ScanSetupError((e as Error).message);
+        // None yet (ENOENT): they are learned, and written at the end.
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new ScanSetupError(
+            isSystemError(e) ? `cannot read ${shownPath(opts.baselines, cwd)}: ${describeSystemError(e)}` : (e as Error).message,
+          );
       }
     } else stored = opts.baselines;
     this.observer = new RuntimeObserver({

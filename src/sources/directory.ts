@@ -14,6 +14,7 @@ import {
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { DiskSourceFile, markWalked, readFailureMessage } from '../core/source-file.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export interface WalkOptions {
   cwd?: string;
@@ -69,7 +70,7 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
     try {
       st = statSync(abs);
     } catch (e) {
-      opts.onError(displayPath(abs, cwd), `cannot read target: ${code(e)}`);
+      opts.onError(displayPath(abs, cwd), `cannot read target: ${describeSystemError(e)}`);
       continue;
     }
     if (st.isFile()) {
@@ -145,7 +146,7 @@ function loadIgnores(dir: string, scopes: IgnoreScope[], cwd: string, opts: Walk
     try {
       content = readFileSync(join(dir, name), 'utf8');
     } catch (e) {
-      if (code(e) !== 'ENOENT') opts.onError(displayPath(join(dir, name), cwd), `cannot read ignore file: ${code(e)}`);
+      if (code(e) !== 'ENOENT') opts.onError(displayPath(join(dir, name), cwd), `cannot read ignore file: ${describeSystemError(e)}`);
       continue;
     }
     ig = (ig ?? ignore()).add(content);
@@ -198,7 +199,7 @@ function checkLink(abs: string, dirReal: string, root: string, cwd: string, opts
     if (c === 'ELOOP') opts.onError(displayPath(abs, cwd), 'symbolic link loop; not followed');
     else if (c === 'ENOENT' || c === 'ENOTDIR')
       opts.onError(displayPath(abs, cwd), 'broken symbolic link (its destination does not exist); not scanned');
-    else opts.onError(displayPath(abs, cwd), `cannot resolve symbolic link: ${c}; not scanned`);
+    else opts.onError(displayPath(abs, cwd), `cannot resolve symbolic link: ${describeSystemError(e)}; not scanned`);
     return;
   }
   if (!inside(root, real)) {
@@ -257,7 +258,7 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
-    opts.onError(displayPath(dir, cwd), `cannot read directory: ${code(e)}`);
+    opts.onError(displayPath(dir, cwd), `cannot read directory: ${describeSystemError(e)}`);
     return;
   }
   const filters: Filters = { ...parent, scopes: opts.includeIgnored ? [] : loadIgnores(dir, parent.scopes, cwd, opts) };

@@ -4,6 +4,7 @@ import type { Inventory } from '../inventory/types.js';
 import type { IngestResult } from './ingest.js';
 import type { InventoryEntry } from './run-input.js';
 import type { TargetKind } from './schema.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export interface UploadOptions {
   /** The server (`https://sanctum.example.com`) or its runs endpoint (`…/api/v1/runs`). */
@@ -129,7 +130,7 @@ export async function uploadResult(result: ScanResult, opts: UploadOptions): Pro
     });
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw new UploadError(`cannot reach ${u.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    throw new UploadError(`cannot reach ${u.origin}: ${describeSystemError(cause ?? e)}`);
   }
   const text = await res.text();
   let answer: unknown;

@@ -6,6 +6,7 @@ import { IndexFormatError, IndexReader } from './index-file.js';
 import { affectedBy } from './match.js';
 import type { StoredRecord } from './osv.js';
 import { applicableEcosystems, packageKey } from './osv.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const INDEX_FILE = 'index.bin';
@@ -110,7 +111,7 @@ export class VulnerabilityDatabase implements VulnerabilitySource {
     } catch (e) {
       if (indexFd !== undefined) closeSync(indexFd);
       if (recordsFd !== undefined) closeSync(recordsFd);
-      const why = e instanceof IndexFormatError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+      const why = e instanceof IndexFormatError ? e.message : describeSystemError(e);
       throw new DatabaseError(`the vulnerability database in ${dir} cannot be opened (${why}); import it again`);
     }
   }

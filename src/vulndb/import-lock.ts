@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { DatabaseError } from './database.js';
+import { describeSystemError } from '../core/system-error.js';
 
 /** How long an import waits for another one to finish before giving up. */
 export const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
@@ -29,7 +30,7 @@ export function acquireImportLock(dbDir: string, waitMs = DEFAULT_LOCK_WAIT_MS):
       return () => rmSync(path, { force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
-        throw new DatabaseError(`cannot lock the database (${path}): ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+        throw new DatabaseError(`cannot lock the database (${path}): ${describeSystemError(e)}`);
     }
     const holder = holderOf(path);
     if (holder !== undefined && !isRunning(holder)) {

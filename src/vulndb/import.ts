@@ -21,6 +21,7 @@ import { writeIndex, type RecordRef } from './index-file.js';
 import type { StoredRecord } from './osv.js';
 import { packageKey } from './osv.js';
 import { ecosystemBase } from './versions/index.js';
+import { describeSystemError } from '../core/system-error.js';
 
 export interface ImportLimits {
   /** Files of a directory walk, and members of each archive. */
@@ -240,7 +241,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     try {
       fd = openSync(path, 'r');
     } catch (e) {
-      problems.push({ path, message: `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      problems.push({ path, message: `cannot read: ${describeSystemError(e)}` });
       return;
     }
     try {
@@ -265,7 +266,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     try {
       names = readdirSync(dir).sort();
     } catch (e) {
-      problems.push({ path: dir, message: `cannot list: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      problems.push({ path: dir, message: `cannot list: ${describeSystemError(e)}` });
       return;
     }
     for (const name of names) {
@@ -289,7 +290,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     for (const [i, input] of inputs.entries()) {
       label = labels[i] ?? basename(input);
       const st = lstatSync(input, { throwIfNoEntry: false });
-      if (!st) throw new ImportError(`cannot read '${input}': no such file or directory`);
+      if (!st) throw new ImportError(`cannot read '${label}': no such file or directory`);
       if (st.isDirectory()) walk(input);
       else takeFile(input);
     }

@@ -1,5 +1,6 @@
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { createSecureContext } from 'node:tls';
+import { describeSystemError, shownPath } from '../../core/system-error.js';
 
 export interface KeyPair {
   cert: Buffer;
@@ -12,7 +13,7 @@ export function readKeyPair(certPath: string, keyPath: string): KeyPair {
     try {
       return readFileSync(path);
     } catch (e) {
-      throw new Error(`cannot read the TLS ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, { cause: e });
+      throw new Error(`cannot read the TLS ${what} ${shownPath(path, process.cwd())}: ${describeSystemError(e)}`, { cause: e });
     }
   };
   const pair = { cert: read(certPath, 'certificate'), key: read(keyPath, 'key') };

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { describeSystemError } from '../../core/system-error.js';
 
 /** A request the API server answered with an error, or could not be sent. */
 export class KubeApiError extends Error {
@@ -195,7 +196,7 @@ function statusError(status: number, parsed: unknown, text: string, url: URL): K
 
 function networkError(e: unknown, url: URL): KubeApiError {
   if (e instanceof KubeApiError) return e;
-  return new KubeApiError(0, (e as NodeJS.ErrnoException).code ?? 'Error', `cannot reach ${url.origin}: ${firstLine(e)}`);
+  return new KubeApiError(0, (e as NodeJS.ErrnoException).code ?? 'Error', `cannot reach ${url.origin}: ${describeSystemError(e)}`);
 }
 
 function firstLine(e: unknown): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { describeSystemError, isSystemError, shownPath } from '../../core/system-error.js';
 import { KubeConfig } from './kube-client.js';
 
 /** Where `sanctum cluster` connects, and with which identity. */
@@ -20,6 +21,8 @@ export interface ConnectionOptions {
   env?: NodeJS.ProcessEnv;
   /** A directory the pod's service account path (`/var/run/secrets/kubernetes.io/serviceaccount`) is under (tests). */
   serviceAccountRoot?: string;
+  /** Directory that messages name files relative to (default: the current directory). */
+  cwd?: string;
 }
 
 /** The kubeconfig cannot be used: a clear message, the scan does not start. */
@@ -40,10 +43,13 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
   const home = env.HOME ?? homedir();
   const defaultFile = join(home, '.kube', 'config');
   let inCluster = false;
+  const shown = (path: string) => shownPath(path, opts.cwd ?? process.cwd());
+  // The file being read, for a message that names it.
+  let reading: string | undefined;
   try {
     if (opts.kubeconfig !== undefined) {
-      if (!existsSync(opts.kubeconfig)) throw new ClusterConfigError(`kubeconfig ${opts.kubeconfig} does not exist`);
-      kc.loadFromFile(opts.kubeconfig);
+      if (!existsSync(opts.kubeconfig)) throw new ClusterConfigError(`kubeconfig ${shown(opts.kubeconfig)} does not exist`);
+      kc.loadFromFile((reading = opts.kubeconfig));
     } else if (env.KUBECONFIG) {
       const files = env.KUBECONFIG.split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
       const present = files.filter((f) => existsSync(f));
@@ -52,7 +58,7 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
       const merged = new KubeConfig();
       for (const f of present) {
         const one = new KubeConfig();
-        one.loadFromFile(f);
+        one.loadFromFile((reading = f));
         mergeInto(merged, one);
       }
       kc.loadFromOptions({
@@ -62,7 +68,7 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
         currentContext: merged.currentContext,
       });
     } else if (existsSync(defaultFile)) {
-      kc.loadFromFile(defaultFile);
+      kc.loadFromFile((reading = defaultFile));
     } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${saRoot}${SERVICE_ACCOUNT_DIR}/token`)) {
       // The client reads KUBERNETES_SERVICE_HOST/PORT and the token, CA and namespace files itself.
       kc.loadFromCluster(saRoot);
@@ -74,6 +80,11 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
     }
   } catch (e) {
     if (e instanceof ClusterConfigError) throw e;
+    if (isSystemError(e)) {
+      if (e.path !== undefined && e.path !== reading)
+        throw new ClusterConfigError(`cannot read ${shown(e.path)}, named in the kubeconfig: ${describeSystemError(e)}`);
+      if (reading !== undefined) throw new ClusterConfigError(`cannot read the kubeconfig ${shown(reading)}: ${describeSystemError(e)}`);
+    }
     throw new ClusterConfigError(`cannot read the kubeconfig: ${(e as Error).message.split('\n')[0]}`);
   }
   if (opts.context !== undefined) {

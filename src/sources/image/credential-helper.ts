@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { describeSystemError } from '../../core/system-error.js';
 
 /** What a registry login gives: a user and password, or an identity (refresh) token. */
 export interface Credentials {
@@ -45,7 +46,7 @@ export function runCredentialHelper(name: string, serverUrl: string, opts: Crede
   if (err?.code === 'ENOENT') throw new CredentialHelperError(`credential helper ${program} is not installed (not found on PATH)`);
   if (err?.code === 'ENOBUFS') throw new CredentialHelperError(`credential helper ${program} printed more than ${MAX_OUTPUT_BYTES} bytes`);
   if (err?.code === 'ETIMEDOUT') throw new CredentialHelperError(`credential helper ${program} did not answer within ${timeout / 1000} s`);
-  if (err) throw new CredentialHelperError(`credential helper ${program} could not run: ${err.code ?? err.message}`);
+  if (err) throw new CredentialHelperError(`credential helper ${program} could not run: ${describeSystemError(err)}`);
   const out = run.stdout.toString('utf8').trim();
   if (run.status !== 0) {
     // The protocol's answer for an unknown server (docker-credential-helpers' `ErrCredentialsNotFound`).

@@ -62,7 +62,7 @@ export function openArchive(path: string, opts: OpenOptions = {}): OpenedArchive
     if (store.has('manifest.json') && !opts.platform) images = dockerSaveImages(store, path);
     else if (store.has('index.json')) images = [ociImage(store, path, opts.platform)];
     else if (store.has('manifest.json')) images = dockerSaveImages(store, path);
-    else throw new ImageFormatError(`${path} is neither a docker save archive (no manifest.json) nor an OCI image layout (no index.json)`);
+    else throw new ImageFormatError('neither a docker save archive (no manifest.json) nor an OCI image layout (no index.json)');
     return { store, images };
   } catch (e) {
     store.close();

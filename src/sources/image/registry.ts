@@ -8,6 +8,7 @@ import { ImageFormatError, MAX_METADATA_BYTES } from './blob-store.js';
 import { pickPlatform } from './image-archive.js';
 import { layerCommands, parseJson, sha256, type ImageConfig, type ImageDescription, type Platform } from './image-source.js';
 import { formatReference, parseReference, type ImageReference } from './reference.js';
+import { describeSystemError } from '../../core/system-error.js';
 
 const MANIFEST_TYPES = [
   'application/vnd.oci.image.index.v1+json',
@@ -133,7 +134,7 @@ class RegistryClient {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      throw new RegistryError(`cannot reach ${new URL(url).host}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+      throw new RegistryError(`cannot reach ${new URL(url).host}: ${describeSystemError(cause ?? e)}`);
     }
     if (res.status === 401 && !retried) {
       const challenge = res.headers.get('www-authenticate') ?? '';
