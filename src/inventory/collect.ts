@@ -22,8 +22,8 @@ import {
 } from '../parsers/models/documents.js';
 import { modelParser } from '../parsers/models/model-parser.js';
 import { createYamlParser } from '../parsers/yaml/yaml-parser.js';
-import { aiServiceOf } from '../rules/compose/lib/ai-services.js';
-import { commandWords, flagValue, recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
+import { aiServiceOf, serviceCommandWords } from '../rules/compose/lib/ai-services.js';
+import { flagValue, recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
 import { walkTargets } from '../sources/directory.js';
 import { codeReferences, uriReferences } from './code-refs.js';
 import { readModelCard } from './model-card.js';
@@ -296,7 +296,7 @@ function addComposeServices(doc: ComposeDocument, inv: Inventory): void {
   for (const view of doc.services) {
     const kind = aiServiceOf(view);
     if (!kind) continue;
-    const words = commandWords([view.service.entrypoint, view.service.command].flat());
+    const words = serviceCommandWords(view);
     const model =
       flagValue(words, '--model', '--model-id', '--model-path') || (words[0] === 'vllm' && words[1] === 'serve' ? words[2] : undefined);
     const image = view.service.image;

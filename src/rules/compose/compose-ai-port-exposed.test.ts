@@ -1,8 +1,45 @@
+import type { Severity } from '../../core/types.js';
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './compose-ai-port-exposed.js';
 
+/** Services built from a Dockerfile: no image name, the command alone says what runs and how it authenticates. */
+const BUILT = `services:
+  lab:
+    build: .
+    command: ["python", "-m", "jupyterlab", "--ServerApp.token=", "--ip=0.0.0.0"]
+    ports: ["8888:8888"]
+  nb:
+    build:
+      context: ./nb
+    command: jupyter notebook --NotebookApp.token='' --NotebookApp.password=''
+    ports: ["8889:8888"]
+  srv:
+    build: ./srv
+    command: ["--IdentityProvider.token=''"]
+    ports: ["9000:9000"]
+  quoted:
+    build: .
+    entrypoint: ["jupyter", "server"]
+    command: ['--NotebookApp.token=""']
+    ports: ["8890:8888"]
+  shell:
+    build: .
+    command: sh -c "exec jupyter lab --ServerApp.token= --port=8080"
+    ports: ["8080:8080"]
+  login:
+    build: .
+    command: jupyter lab --PasswordIdentityProvider.hashed_password=argon2:abc
+    ports: ["8081:8081"]
+`;
+
 testRule(rule, {
   valid: [
+    {
+      name: 'built services: Jupyter on loopback, a trainer that is no server',
+      path: 'compose.yaml',
+      content:
+        'services:\n  lab:\n    build: .\n    command: ["python", "-m", "jupyterlab", "--ServerApp.token="]\n    ports: ["127.0.0.1:8888:8888"]\n  train:\n    build: .\n    command: python -m notebooks.train --token=\n    ports: ["9000:9000"]\n',
+    },
     {
       name: 'loopback bindings and non-AI services',
       path: 'compose.yaml',
@@ -70,6 +107,38 @@ testRule(rule, {
           endColumn: 24,
           severity: 'critical',
           message: "Open WebUI port 8080 of service 'ui' is published on host port 3000 on all interfaces with authentication disabled",
+        },
+      ],
+    },
+    {
+      name: 'services built from a Dockerfile are judged by their command',
+      path: 'compose.yaml',
+      content: BUILT,
+      findings: [
+        ...(
+          [
+            ['lab', 5, 8888, 8888],
+            ['nb', 10, 8888, 8889],
+            ['srv', 14, 9000, 9000],
+            ['quoted', 19, 8888, 8890],
+            ['shell', 23, 8080, 8080],
+          ] as const
+        ).map(([service, line, target, published]) => ({
+          startLine: line,
+          startColumn: 13,
+          endLine: line,
+          endColumn: 24,
+          severity: 'critical' as Severity,
+          message: `Jupyter port ${target} of service '${service}' is published on host port ${published} on all interfaces with authentication disabled`,
+        })),
+        {
+          startLine: 27,
+          startColumn: 13,
+          endLine: 27,
+          endColumn: 24,
+          severity: 'medium',
+          message:
+            "Jupyter port 8081 of service 'login' is published on host port 8081 on all interfaces (it requires an API key or a login)",
         },
       ],
     },

@@ -2,7 +2,8 @@ import type { FixInput } from '../../core/rule.js';
 import { defineRule } from '../../core/rule.js';
 import type { ComposeDocument, ComposePort } from '../../parsers/compose/compose-document.js';
 import type { Severity } from '../../core/types.js';
-import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber, type AiServiceKind } from './lib/ai-services.js';
+import { jupyterAuth } from '../dockerfile/lib/jupyter.js';
+import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber, serviceCommandWords, type AiServiceKind } from './lib/ai-services.js';
 
 const API_KEY_SERVERS = new Set(['vLLM', 'SGLang', 'llama.cpp server', 'LocalAI']);
 
@@ -19,8 +20,10 @@ function authOf(
   const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
   if (kind?.name === 'Jupyter') {
-    if (/--(?:NotebookApp|ServerApp|IdentityProvider)\.token=(?:''|""|\s|$)/.test(cmd) || env.get('JUPYTER_TOKEN') === '') return 'none';
-    return 'default';
+    const flags = jupyterAuth(serviceCommandWords(view));
+    if (flags.state === 'off') return 'none';
+    if (flags.state === 'on') return 'key';
+    return env.get('JUPYTER_TOKEN') === '' ? 'none' : 'default';
   }
   if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
   if (

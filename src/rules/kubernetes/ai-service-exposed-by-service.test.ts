@@ -40,6 +40,32 @@ const lb = `  type: LoadBalancer
     targetPort: http
 `;
 
+/** A custom image started as a Jupyter server: the command line alone tells what runs and that its token is off. */
+const notebookStartedAs = (args: string) => `      - name: nb
+        image: registry.acme.dev/ml/trainer:1.4
+        args: ${args}
+        ports: [{containerPort: 8888, name: http}]
+`;
+
+/** Each way of writing an empty token (and password) on a command line, as the Service exposes it. */
+const TOKEN_OFF_FORMS: Array<[string, string, string]> = [
+  ["jupyter lab, --NotebookApp.token=''", `[jupyter, lab, "--NotebookApp.token=''"]`, "--NotebookApp.token=''"],
+  ['jupyter notebook, --NotebookApp.token=""', `[jupyter, notebook, '--NotebookApp.token=""']`, "--NotebookApp.token=''"],
+  ['jupyter server, --ServerApp.token=', '[jupyter, server, "--ServerApp.token="]', "--ServerApp.token=''"],
+  [
+    'python -m jupyterlab with an empty password too',
+    `[python3, -m, jupyterlab, "--NotebookApp.token=''", "--NotebookApp.password=''"]`,
+    "--NotebookApp.token=''",
+  ],
+  [
+    'a shell script with --ServerApp.token= --ServerApp.password=',
+    '[sh, -c, "exec python -m jupyter lab --ServerApp.token= --ServerApp.password= --ip=0.0.0.0"]',
+    "--ServerApp.token=''",
+  ],
+  ['Jupyter Server 2 option only, value as the next word', `[jupyter-lab, --IdentityProvider.token, "''"]`, "--IdentityProvider.token=''"],
+  ['an option of Jupyter alone recognises the server', `["--IdentityProvider.token=''"]`, "--IdentityProvider.token=''"],
+];
+
 testRule(rule, {
   valid: [
     {
@@ -313,6 +339,36 @@ testRule(rule, {
           endColumn: 32,
           severity: 'medium',
           message: /Ray client server \(runs code\) on port 10001/,
+        },
+      ],
+    },
+    ...TOKEN_OFF_FORMS.map(([name, args, flag]) => ({
+      name: `Jupyter token off: ${name}`,
+      path: 'a.yaml',
+      content: deploy(notebookStartedAs(args)) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'critical' as const,
+          message: `Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: ${flag} disables the token and no password is set) through a LoadBalancer`,
+        },
+      ],
+    })),
+    {
+      name: 'an empty password alone leaves the generated token on (authentication not visible)',
+      path: 'a.yaml',
+      content: deploy(notebookStartedAs(`[python, -m, notebook, "--NotebookApp.password=''"]`)) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'medium',
+          message: /\(authentication not visible: Jupyter generates a token at start-up unless one is configured\)/,
         },
       ],
     },

@@ -1,4 +1,6 @@
 import type { ComposeDocument, ComposeServiceView } from '../../../parsers/compose/compose-document.js';
+import { jupyterLaunch } from '../../dockerfile/lib/jupyter.js';
+import { commandWords } from '../../kubernetes/lib/ai-services.js';
 
 export interface AiServiceKind {
   name: string;
@@ -55,11 +57,23 @@ function text(v: unknown): string {
   return '';
 }
 
-/** The AI service a compose service runs, from its image, command or entrypoint. */
+/** The words of a service's entrypoint and command, as the container runs them (a string is split like a shell would). */
+export function serviceCommandWords(view: ComposeServiceView): string[] {
+  return commandWords([view.service.entrypoint, view.service.command].flat());
+}
+
+const JUPYTER = AI_SERVICES.find((k) => k.name === 'Jupyter')!;
+
+/**
+ * The AI service a compose service runs, from its image, command or entrypoint. A service built from
+ * a Dockerfile (`build:`) has no image name to go by: its command alone must tell, so a command line
+ * that starts Jupyter or passes Jupyter's options (`["--ServerApp.token="]`) recognises it.
+ */
 export function aiServiceOf(view: ComposeServiceView): AiServiceKind | undefined {
   const image = typeof view.service.image === 'string' ? view.service.image.toLowerCase() : '';
   const command = `${text(view.service.entrypoint)} ${text(view.service.command)}`;
-  return AI_SERVICES.find((k) => (k.image && image && k.image.test(image)) || (k.command && k.command.test(command)));
+  const byName = AI_SERVICES.find((k) => (k.image && image && k.image.test(image)) || (k.command && k.command.test(command)));
+  return byName ?? (jupyterLaunch(serviceCommandWords(view)) ? JUPYTER : undefined);
 }
 
 /** True when a host address binds every interface. */

@@ -4,6 +4,8 @@
  * container's name alone. Shared by the exposure, network and tenancy rules.
  */
 
+import { jupyterAuth, jupyterLaunch, unquoteValue as unquote } from '../../dockerfile/lib/jupyter.js';
+
 type Obj = Record<string, unknown>;
 
 export type AiServiceType =
@@ -132,13 +134,6 @@ function stripOuterQuotes(w: string): string {
   return w;
 }
 
-/** Value of a quoted-or-not flag value, with matching outer quotes removed. */
-function unquote(v: string): string {
-  let s = v.trim();
-  while (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]) s = s.slice(1, -1).trim();
-  return s;
-}
-
 function facts(container: Obj): ContainerFacts {
   const image = str(container.image) ?? '';
   const command = Array.isArray(container.command) ? container.command : [];
@@ -241,55 +236,34 @@ const JUPYTER_IMAGES = [
   /^kubeflownotebookswg\/jupyter/,
   /(^|\/)jupyter(lab)?(-[a-z0-9-]+)?$/,
 ];
-const JUPYTER_PROGRAMS = [
-  'jupyter',
-  'jupyter-lab',
-  'jupyter-notebook',
-  'jupyter-server',
-  'jupyterhub-singleuser',
-  'start-notebook.sh',
-  'start-notebook.py',
-  'start-singleuser.sh',
-  'start-singleuser.py',
-];
-
 const jupyter: Detector = {
   type: 'jupyter',
   detect(f) {
     const signals: string[] = [];
     if (repoMatches(f.repo, JUPYTER_IMAGES)) signals.push(`image '${f.image}'`);
-    const prog = JUPYTER_PROGRAMS.find((p) => hasProgram(f.words, p));
-    if (prog) signals.push(`command '${prog}'`);
+    const launch = jupyterLaunch(f.words);
+    if (launch) signals.push(`command '${launch.text}'`);
     if (f.env.has('JUPYTER_TOKEN') || f.env.has('JUPYTER_ENABLE_LAB') || f.env.has('NB_PREFIX')) signals.push('Jupyter environment');
     if (signals.length === 0) return undefined;
     const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
-    const tokenFlag = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'].find(
-      (n) => flagValue(f.words, n) !== undefined,
-    );
-    const pwFlag = ['--ServerApp.password', '--NotebookApp.password', '--PasswordIdentityProvider.hashed_password'].find(
-      (n) => flagValue(f.words, n) !== undefined,
-    );
-    const token = tokenFlag ? unquote(flagValue(f.words, tokenFlag)!) : undefined;
-    const password = pwFlag ? unquote(flagValue(f.words, pwFlag)!) : undefined;
+    const flags = jupyterAuth(f.words);
     const envToken = f.env.get('JUPYTER_TOKEN');
-    let auth: AuthState = 'unknown';
-    let authReason = 'Jupyter generates a token at start-up unless one is configured';
-    if (token === '' && !password) {
-      auth = 'off';
-      authReason = `${tokenFlag}='' disables the token and no password is set`;
-    } else if (token || password) {
-      auth = 'on';
-      authReason = token ? `a token is set with ${tokenFlag}` : `a password is set with ${pwFlag}`;
-    } else if (f.env.has('JUPYTER_TOKEN') && envToken !== '') {
-      auth = 'on';
-      authReason = 'a token is set with JUPYTER_TOKEN';
-    } else if (hasProgram(f.words, 'jupyterhub-singleuser') || f.env.has('JUPYTERHUB_API_TOKEN')) {
-      auth = 'on';
-      authReason = 'the single-user server authenticates through JupyterHub OAuth';
-    } else if (f.env.has('NB_PREFIX')) {
-      auth = 'off';
-      authReason = "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication";
-    }
+    const fromEnvironment = (): Pick<AiService, 'auth' | 'authReason'> | undefined => {
+      if (f.env.has('JUPYTER_TOKEN') && envToken !== '') return { auth: 'on', authReason: 'a token is set with JUPYTER_TOKEN' };
+      if (hasProgram(f.words, 'jupyterhub-singleuser') || f.env.has('JUPYTERHUB_API_TOKEN'))
+        return { auth: 'on', authReason: 'the single-user server authenticates through JupyterHub OAuth' };
+      if (f.env.has('NB_PREFIX'))
+        return {
+          auth: 'off',
+          authReason:
+            "Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication",
+        };
+      return undefined;
+    };
+    const { auth, authReason } = (flags.state === 'unknown' ? fromEnvironment() : undefined) ?? {
+      auth: flags.state,
+      authReason: flags.reason,
+    };
     return {
       label: 'Jupyter',
       ports: portsFor(f, [{ port, role: 'notebook server (runs code)', impact: 'control' }]),
@@ -788,7 +762,7 @@ const DETECTORS: readonly Detector[] = [
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
 const PREFILTER =
-  /jupyter|notebook|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
+  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];

@@ -1,0 +1,177 @@
+import { testRule } from '../../testing/rule-tester.js';
+import rule from './dockerfile-jupyter-without-auth.js';
+
+const FROM = 'FROM python:3.12-slim\nRUN pip install --no-cache-dir jupyterlab==4.2.5\n';
+const OFF = ': no token and no password, anyone who reaches its port runs code in the container';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'a generated token, a token from the environment, a hashed password',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'CMD ["jupyter", "lab", "--ip=0.0.0.0"]\nCMD jupyter lab --ServerApp.token="$JUPYTER_TOKEN"\nCMD ["jupyter", "server", "--ServerApp.token=\'\'", "--PasswordIdentityProvider.hashed_password=argon2:$argon2id$v=19$m=10240,t=10,p=8$abc"]\n',
+    },
+    {
+      name: 'an empty password alone leaves the generated token on; other Jupyter commands are no server',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'RUN jupyter nbconvert --to html --ServerApp.token= a.ipynb\nCMD ["python", "-m", "notebook", "--NotebookApp.password=\'\'"]\n',
+    },
+    {
+      name: 'a config file with a password next to the empty token',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'RUN printf "c.ServerApp.token = \'\'\\nc.ServerApp.password = \'argon2:abc\'\\n" > /etc/jupyter/jupyter_server_config.py\nCMD ["jupyter", "lab"]\n',
+    },
+    {
+      name: 'XSRF checks left on',
+      path: 'Dockerfile',
+      content: FROM + 'CMD ["jupyter", "lab", "--ServerApp.disable_check_xsrf=False"]\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'exec form, every spelling',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'CMD ["jupyter", "lab", "--NotebookApp.token=\'\'"]\n' +
+        'CMD ["jupyter", "notebook", "--NotebookApp.token=\\"\\""]\n' +
+        'CMD ["jupyter", "server", "--ServerApp.token="]\n' +
+        'CMD ["python", "-m", "jupyterlab", "--NotebookApp.token=\'\'", "--NotebookApp.password=\'\'"]\n' +
+        'CMD ["jupyter-lab", "--ServerApp.token=", "--ServerApp.password="]\n' +
+        'CMD ["start-notebook.py", "--IdentityProvider.token=\'\'"]\n',
+      findings: [
+        {
+          startLine: 3,
+          startColumn: 25,
+          endLine: 3,
+          endColumn: 47,
+          message: `Jupyter (jupyter lab) is started with --NotebookApp.token=''${OFF}`,
+        },
+        {
+          startLine: 4,
+          startColumn: 30,
+          endLine: 4,
+          endColumn: 54,
+          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=''${OFF}`,
+        },
+        {
+          startLine: 5,
+          startColumn: 28,
+          endLine: 5,
+          endColumn: 46,
+          message: `Jupyter (jupyter server) is started with --ServerApp.token=''${OFF}`,
+        },
+        {
+          startLine: 6,
+          startColumn: 37,
+          endLine: 6,
+          endColumn: 59,
+          message: `Jupyter (python -m jupyterlab) is started with --NotebookApp.token='' and --NotebookApp.password=''${OFF}`,
+        },
+        {
+          startLine: 7,
+          startColumn: 22,
+          endLine: 7,
+          endColumn: 40,
+          message: `Jupyter (jupyter-lab) is started with --ServerApp.token='' and --ServerApp.password=''${OFF}`,
+        },
+        {
+          startLine: 8,
+          startColumn: 28,
+          endLine: 8,
+          endColumn: 55,
+          message: `Jupyter (start-notebook.py) is started with --IdentityProvider.token=''${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'shell form, a sh -c script, a value in the next word, XSRF checks off',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        "CMD jupyter lab --ip=0.0.0.0 --NotebookApp.token='' --no-browser\n" +
+        'CMD ["sh", "-c", "exec python3 -m jupyter notebook --NotebookApp.token= --NotebookApp.password= --port=8888"]\n' +
+        "CMD jupyter server --IdentityProvider.token '' \\\n    --ServerApp.disable_check_xsrf=True\n",
+      findings: [
+        {
+          startLine: 3,
+          startColumn: 30,
+          endLine: 3,
+          endColumn: 52,
+          message: `Jupyter (jupyter lab) is started with --NotebookApp.token=''${OFF}`,
+        },
+        {
+          startLine: 4,
+          startColumn: 52,
+          endLine: 4,
+          endColumn: 72,
+          message: `Jupyter (python -m jupyter notebook) is started with --NotebookApp.token='' and --NotebookApp.password=''${OFF}`,
+        },
+        {
+          startLine: 5,
+          startColumn: 20,
+          endLine: 5,
+          endColumn: 47,
+          message: `Jupyter (jupyter server) is started with --IdentityProvider.token=''${OFF}`,
+        },
+        {
+          startLine: 6,
+          startColumn: 5,
+          endLine: 6,
+          endColumn: 40,
+          severity: 'medium',
+          message:
+            'Jupyter (jupyter server) is started with --ServerApp.disable_check_xsrf=True: any web page its users open can run code through its API',
+        },
+      ],
+    },
+    {
+      name: 'CMD arguments to an exec-form ENTRYPOINT of the stage built on',
+      path: 'Dockerfile',
+      content:
+        FROM.replace('slim', 'slim AS base') +
+        'ENTRYPOINT ["tini", "-g", "--", "jupyter", "lab"]\nFROM base AS lab\nCMD ["--ServerApp.token=\'\'"]\n',
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 7,
+          endLine: 5,
+          endColumn: 27,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=''${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'a configuration file written by RUN or a here-document',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'RUN echo "c.NotebookApp.token = \'\'" >> /etc/jupyter/jupyter_notebook_config.py\n' +
+        'COPY <<EOF /etc/jupyter/jupyter_server_config.py\nc.ServerApp.ip = "0.0.0.0"\nc.IdentityProvider.token = ""\nEOF\n' +
+        'CMD ["jupyter", "lab"]\n',
+      findings: [
+        {
+          startLine: 3,
+          startColumn: 11,
+          endLine: 3,
+          endColumn: 35,
+          message:
+            "RUN writes a Jupyter configuration with an empty token (c.NotebookApp.token = '') and no password: anyone who reaches its port runs code in the container",
+        },
+        {
+          startLine: 6,
+          startColumn: 1,
+          endLine: 6,
+          endColumn: 30,
+          message: /^COPY writes a Jupyter configuration with an empty token \(c\.IdentityProvider\.token = ""\)/,
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,136 @@
+import type { TextSpan } from '../../core/document.js';
+import { defineRule } from '../../core/rule.js';
+import type { DockerfileDocument, DockerInstruction } from '../../parsers/dockerfile/dockerfile-document.js';
+import type { ShellWord } from '../../parsers/dockerfile/shell.js';
+import { SHELLS } from '../../parsers/dockerfile/dockerfile-document.js';
+import { instructionCommands } from './lib/commands.js';
+import { jupyterAuth, jupyterLaunch, type JupyterFlag } from './lib/jupyter.js';
+
+/** `c.ServerApp.token = ''` in a Jupyter config file written by the build (quotes may be shell-escaped). Bounded: linear. */
+const CONFIG_EMPTY_TOKEN = /c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s{0,8}=\s{0,8}u?(?:\\?["']){2}(?![\w.([])/g;
+/** A password assignment that is not the empty string: `c.ServerApp.password = 'argon2:…'`, `= passwd('…')`. */
+const CONFIG_PASSWORD =
+  /c\.(?:ServerApp|NotebookApp|PasswordIdentityProvider)\.(?:hashed_)?password\s{0,8}=\s{0,8}(?!u?(?:\\?["']){2}(?![\w.([]))\S/;
+
+/** One command line the container may run: the words of a CMD or ENTRYPOINT, after the exec-form ENTRYPOINT a CMD feeds. */
+interface CommandLine {
+  words: ShellWord[];
+}
+
+/** The exec-form ENTRYPOINT in effect for a stage (the last one in the stage and the stages it builds on), unless it runs a shell. */
+function execEntrypoint(doc: DockerfileDocument, stage: number): ShellWord[] {
+  for (const s of doc.lineage(doc.stages[stage])) {
+    const entry = s.instructions.filter((i) => i.keyword === 'ENTRYPOINT').pop();
+    if (!entry) continue;
+    const first = entry.execForm?.[0]?.text;
+    if (first === undefined || SHELLS.has(first.slice(first.lastIndexOf('/') + 1))) return [];
+    return instructionCommands(doc, entry).flatMap((c) => c.words);
+  }
+  return [];
+}
+
+function commandLines(doc: DockerfileDocument): CommandLine[] {
+  const out: CommandLine[] = [];
+  for (const ins of doc.instructions) {
+    if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT') continue;
+    const commands = instructionCommands(doc, ins);
+    const entry = ins.keyword === 'CMD' && ins.execForm && ins.stage >= 0 ? execEntrypoint(doc, ins.stage) : [];
+    for (const c of commands) out.push({ words: [...entry, ...c.words] });
+  }
+  return out;
+}
+
+/**
+ * The file span of a flag: its word, and the next word when the value is given there. A JSON escape
+ * ends the word of an exec form (`"--NotebookApp.token=\"\""`): the span then takes the escaped character too.
+ */
+function flagSpan(text: string, words: readonly ShellWord[], flag: JupyterFlag): TextSpan {
+  const word = words[flag.index];
+  const valueWord = word.value === flag.name ? words[flag.index + 1] : undefined;
+  const end = (valueWord ?? word).span.end;
+  return { start: word.span.start, end: text[end - 1] === '\\' ? end + 1 : end };
+}
+
+/** File regions where the build writes text: RUN words (`echo … >> jupyter_server_config.py`) and here-document bodies. */
+function writtenRegions(doc: DockerfileDocument): Array<{ ins: DockerInstruction; span: TextSpan }> {
+  const out: Array<{ ins: DockerInstruction; span: TextSpan }> = [];
+  for (const ins of doc.instructions) {
+    for (const h of ins.heredocs) if (!h.isScript) out.push({ ins, span: h.contentSpan });
+    if (ins.keyword === 'RUN') for (const c of instructionCommands(doc, ins)) for (const w of c.words) out.push({ ins, span: w.span });
+  }
+  return out;
+}
+
+export default defineRule<DockerfileDocument>({
+  meta: {
+    id: 'DF-0016',
+    slug: 'dockerfile-jupyter-without-auth',
+    title: 'Jupyter server started with its token disabled',
+    severity: 'high',
+    scanner: 'misconfig',
+    appliesTo: ['dockerfile'],
+    frameworks: [
+      { id: 'mitre-atlas', control: 'AML.T0049' },
+      { id: 'owasp-llm-2025', control: 'LLM10' },
+    ],
+    rationale:
+      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
+    remediation:
+      'Drop the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Behind JupyterHub use `jupyterhub-singleuser`, which authenticates through the hub. Keep XSRF checks on.',
+    references: [
+      'https://jupyter-server.readthedocs.io/en/latest/operators/security.html',
+      'https://jupyter-docker-stacks.readthedocs.io/en/latest/using/common.html',
+    ],
+    examples: {
+      bad: [
+        {
+          path: 'Dockerfile',
+          content: 'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nCMD ["start-notebook.py", "--IdentityProvider.token=\'\'"]\n',
+        },
+      ],
+      good: [{ path: 'Dockerfile', content: 'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nCMD ["start-notebook.py"]\n' }],
+    },
+  },
+  check(doc, ctx) {
+    const text = doc.file.text();
+    const passwordInConfig = CONFIG_PASSWORD.test(text);
+    const reported = new Set<string>();
+    const report = (span: TextSpan, message: string, severity?: 'medium'): void => {
+      const key = `${span.start}:${span.end}`;
+      if (reported.has(key)) return;
+      reported.add(key);
+      ctx.report({ message, at: span, ...(severity ? { severity } : {}) });
+    };
+    for (const line of commandLines(doc)) {
+      const values = line.words.map((w) => w.value);
+      const launch = jupyterLaunch(values);
+      if (!launch) continue;
+      const auth = jupyterAuth(values);
+      const what = `Jupyter (${launch.text}) is started`;
+      if (auth.state === 'off' && auth.flag && !passwordInConfig) {
+        const password = auth.emptyPassword ? ` and ${auth.emptyPassword.name}=''` : '';
+        report(
+          flagSpan(text, line.words, auth.flag),
+          `${what} with ${auth.flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`,
+        );
+      }
+      if (auth.xsrfDisabled)
+        report(
+          flagSpan(text, line.words, auth.xsrfDisabled),
+          `${what} with ${auth.xsrfDisabled.name}=${auth.xsrfDisabled.value}: any web page its users open can run code through its API`,
+          'medium',
+        );
+    }
+    if (passwordInConfig) return;
+    for (const region of writtenRegions(doc)) {
+      const written = text.slice(region.span.start, region.span.end);
+      for (const m of written.matchAll(CONFIG_EMPTY_TOKEN)) {
+        const start = region.span.start + m.index;
+        report(
+          { start, end: start + m[0].length },
+          `${region.ins.keyword} writes a Jupyter configuration with an empty token (${m[0].replace(/\\/g, '')}) and no password: anyone who reaches its port runs code in the container`,
+        );
+      }
+    }
+  },
+});
