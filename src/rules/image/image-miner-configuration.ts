@@ -1,6 +1,6 @@
 import type { TextDocument } from '../../core/text-document.js';
 import { defineRule } from '../../core/rule.js';
-import { isDocumentation, spans } from './lib/malware.js';
+import { isDocumentation, mayHoldMalware, spans } from './lib/malware.js';
 
 /** XMRig-style JSON settings: a `"donate-level"`, `"randomx"` or `"cpu"` block with `"pools"`. */
 const XMRIG_KEYS = /"(?:donate-level|donate-over-proxy|randomx|nicehash)"\s*:/g;
@@ -34,7 +34,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
     const text = doc.text;
     if (text.includes('"pools"')) {
       const keys = spans(text, XMRIG_KEYS);

@@ -1,6 +1,6 @@
 import type { TextDocument } from '../../core/text-document.js';
 import { defineRule } from '../../core/rule.js';
-import { isDocumentation, spans } from './lib/malware.js';
+import { isDocumentation, mayHoldMalware, spans } from './lib/malware.js';
 
 /** `stratum+tcp://host:port` and its TLS variants, the protocol of mining pools. */
 const STRATUM = /\bstratum2?\+(?:tcp|ssl|tls|ws|wss):\/\/[A-Za-z0-9.-]{1,253}(?::\d{1,5})?/gi;
@@ -28,7 +28,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
     const text = doc.text;
     const lower = text.toLowerCase();
     const urls = lower.includes('stratum') ? spans(text, STRATUM) : [];

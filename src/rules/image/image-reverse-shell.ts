@@ -1,6 +1,6 @@
 import type { TextDocument } from '../../core/text-document.js';
 import { defineRule } from '../../core/rule.js';
-import { isDocumentation, spans } from './lib/malware.js';
+import { isDocumentation, mayHoldMalware, spans } from './lib/malware.js';
 
 /** Reverse-shell one-liners; each alternative is linear (bounded gaps, no nested quantifiers). */
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
@@ -39,7 +39,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
     const text = doc.text;
     if (!HINTS.some((h) => text.includes(h))) return;
     const reported: Array<{ start: number; end: number }> = [];
