@@ -18,6 +18,9 @@ describe('credentialKind', () => {
     expect(credentialKind('refreshToken')).toBe('token');
     expect(credentialKind('gcp-credentials')).toBe('credentials');
     expect(credentialKind('AWSSecretKey')).toBe('secret');
+    // The Kelvin sign reads as k once lower-cased.
+    expect(credentialKind('API_\u212AEY')).toBe('API key');
+    expect(credentialKind('SAS_TO\u212AEN')).toBe('access key');
   });
 
   it('leaves references, settings and text tokens alone', () => {

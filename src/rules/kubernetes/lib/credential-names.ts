@@ -91,8 +91,15 @@ export function keyWords(key: string): string[] {
     .filter((w) => w !== '');
 }
 
+/**
+ * A literal every pattern of CREDENTIAL_WORDS needs within one word of the key: a key without any
+ * names no credential. `u` makes the Kelvin sign match `k`, as `toLowerCase` in `keyWords` does.
+ */
+const CREDENTIAL_HINT = /pass|pwd|key|secret|token|credential/iu;
+
 /** What kind of credential a key names (`password`, `API key`), or undefined. */
 export function credentialKind(key: string): string | undefined {
+  if (!CREDENTIAL_HINT.test(key)) return undefined;
   const words = keyWords(key);
   if (words.length === 0) return undefined;
   const last = words[words.length - 1];
