@@ -250,3 +250,28 @@ describe('applyEdits', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('edits made from what earlier edits of the file worked out', () => {
+  const text = 'a: 1\n---\nkind: Pod\nspec:\n  containers:\n  - name: api\n    image: api:1\n---\n{"kind": "Pod", "spec": {}}\n';
+
+  it('insert into one mapping again and again at the same place, whatever was asked before', () => {
+    const doc = docOf(text, 1);
+    const first = setValue(doc, ['spec', 'containers', 0, 'securityContext', 'allowPrivilegeEscalation'], false);
+    const second = setValue(doc, ['spec', 'containers', 0, 'securityContext', 'readOnlyRootFilesystem'], true);
+    const fresh = setValue(docOf(text, 1), ['spec', 'containers', 0, 'securityContext', 'readOnlyRootFilesystem'], true);
+    expect(second).toEqual(fresh);
+    expect(first.ok && second.ok && first.edit.span).toEqual(second.ok && second.edit.span);
+    expect(edited(text, second)).toContain('    image: api:1\n    securityContext:\n      readOnlyRootFilesystem: true\n---');
+  });
+
+  it('keep each document of a file in its own style', () => {
+    const source = docOf(text).source;
+    const block = setValue({ source, docIndex: 1, basePath: [] }, ['spec', 'hostUsers'], false);
+    const json = setValue({ source, docIndex: 2, basePath: [] }, ['spec', 'hostUsers'], 'no');
+    expect(block.ok && block.edit.replacement).toBe('  hostUsers: false\n');
+    expect(json.ok && json.edit.replacement).toBe('{"hostUsers": "no"}');
+    expect(formatScalar('no')).toBe('"no"');
+    expect(formatScalar('RuntimeDefault')).toBe('RuntimeDefault');
+    expect(formatScalar('RuntimeDefault', true)).toBe('"RuntimeDefault"');
+  });
+});

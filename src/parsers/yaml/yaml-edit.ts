@@ -50,6 +50,10 @@ interface Ctx {
   eol: string;
   /** The document is JSON-like (flow at its root): new content is written as JSON. */
   json: boolean;
+  /** The document's root node. */
+  root: number;
+  /** Block mappings that new keys went into, by node: several fixes of one object insert into the same container. */
+  insertions: Map<number, BlockInsertion>;
 }
 
 const DEFAULT_INDENT = 2;
@@ -62,6 +66,10 @@ function fail(reason: string): EditResult {
   return { ok: false, reason };
 }
 
+/** Strings as YAML source, by string: fixes write the same few keys and values again and again. */
+const FORMATTED = new Map<string, string>();
+const FORMATTED_MAX = 4096;
+
 /** A scalar as YAML source: plain when that reads back as the same string, double-quoted otherwise. */
 export function formatScalar(v: YamlScalar, json = false): string {
   if (v === null) return 'null';
@@ -70,8 +78,14 @@ export function formatScalar(v: YamlScalar, json = false): string {
     if (!Number.isFinite(v)) throw new RangeError(`cannot write ${v} as a YAML scalar`);
     return String(v);
   }
-  if (!json && PLAIN_SAFE.test(v) && !RESERVED_PLAIN.has(v.toLowerCase())) return v;
-  return JSON.stringify(v);
+  if (json) return JSON.stringify(v);
+  let out = FORMATTED.get(v);
+  if (out === undefined) {
+    out = PLAIN_SAFE.test(v) && !RESERVED_PLAIN.has(v.toLowerCase()) ? v : JSON.stringify(v);
+    if (FORMATTED.size >= FORMATTED_MAX) FORMATTED.clear();
+    FORMATTED.set(v, out);
+  }
+  return out;
 }
 
 /** A value as YAML source; sequences are written in flow style (`[ALL]`). */
@@ -91,24 +105,33 @@ export function applyEdits(text: string, edits: readonly YamlEdit[]): string {
   return out;
 }
 
-const EOLS = new WeakMap<PositionTable, string>();
+/** The edit contexts of a file's documents (by document index), made once: many fixes edit one document. */
+const CONTEXTS = new WeakMap<PositionTable, { eol: string; docs: Array<Ctx | undefined> }>();
 
-function context(doc: YamlEditSource): { ctx: Ctx; root: number } | undefined {
+function context(doc: YamlEditSource): Ctx | undefined {
   const table = doc.source.table;
   const root = table.roots[doc.docIndex];
   if (root === undefined) return undefined;
   const text = table.text;
-  let eol = EOLS.get(table);
-  if (eol === undefined) {
-    eol = text.includes('\r\n') ? '\r\n' : '\n';
-    EOLS.set(table, eol);
+  let file = CONTEXTS.get(table);
+  if (file === undefined) {
+    file = { eol: text.includes('\r\n') ? '\r\n' : '\n', docs: [] };
+    CONTEXTS.set(table, file);
   }
-  const first = text[table.start(root)];
-  return { ctx: { text, table, eol, json: first === '{' || first === '[' }, root };
+  let ctx = file.docs[doc.docIndex];
+  if (ctx === undefined) {
+    const first = text[table.start(root)];
+    ctx = { text, table, eol: file.eol, json: first === '{' || first === '[', root, insertions: new Map() };
+    file.docs[doc.docIndex] = ctx;
+  }
+  return ctx;
 }
 
+/** Offset of the start of the line holding `pos` (a loop: the lines are short, a runtime call is not). */
 function lineStart(text: string, pos: number): number {
-  return text.lastIndexOf('\n', pos - 1) + 1;
+  let i = pos;
+  while (i > 0 && text.charCodeAt(i - 1) !== 10) i--;
+  return i;
 }
 
 function column(text: string, pos: number): number {
@@ -152,14 +175,22 @@ function indentUnit(ctx: Ctx, node: number, key: number): number {
   return DEFAULT_INDENT;
 }
 
+/** Runs of spaces by length, for the indentation of new lines. */
+const PADS: string[] = [];
+
+function pad(n: number): string {
+  if (n >= 128) return ' '.repeat(n);
+  let p = PADS[n];
+  if (p === undefined) p = PADS[n] = ' '.repeat(n);
+  return p;
+}
+
 /** `k1:\n  k2: value\n` at `indent`, each line ending with the file's line break. */
 function blockLines(ctx: Ctx, keys: readonly string[], value: YamlEditValue, indent: number, unit: number): string {
+  const last = keys.length - 1;
   let out = '';
-  keys.forEach((k, i) => {
-    const pad = ' '.repeat(indent + i * unit);
-    out += i === keys.length - 1 ? `${pad}${formatScalar(k)}: ${formatValue(value)}${ctx.eol}` : `${pad}${formatScalar(k)}:${ctx.eol}`;
-  });
-  return out;
+  for (let i = 0; i < last; i++) out += pad(indent + i * unit) + formatScalar(keys[i]) + ':' + ctx.eol;
+  return out + pad(indent + last * unit) + formatScalar(keys[last]) + ': ' + formatValue(value) + ctx.eol;
 }
 
 /** `k1: {k2: value}` for flow collections. */
@@ -176,12 +207,27 @@ function afterLine(text: string, pos: number): number {
   return nl === -1 ? text.length : nl + 1;
 }
 
+/** Where new lines go in a block mapping, and how they are indented. */
+interface BlockInsertion {
+  at: number;
+  indent: number;
+  unit: number;
+}
+
+function blockInsertion(ctx: Ctx, node: number, key: number): BlockInsertion {
+  let spot = ctx.insertions.get(node);
+  if (spot === undefined) {
+    const { text, table } = ctx;
+    spot = { at: afterLine(text, table.end(node)), indent: column(text, table.start(node)), unit: indentUnit(ctx, node, key) };
+    ctx.insertions.set(node, spot);
+  }
+  return spot;
+}
+
 function insertIntoBlockMapping(ctx: Ctx, node: number, key: number, keys: readonly string[], value: YamlEditValue): EditResult {
-  const { text, table } = ctx;
-  const start = table.start(node);
-  const indent = column(text, start);
-  const body = blockLines(ctx, keys, value, indent, indentUnit(ctx, node, key));
-  const at = afterLine(text, table.end(node));
+  const { text } = ctx;
+  const { at, indent, unit } = blockInsertion(ctx, node, key);
+  const body = blockLines(ctx, keys, value, indent, unit);
   if (at === text.length && !text.endsWith('\n')) {
     return { ok: true, edit: { span: { start: at, end: at }, replacement: ctx.eol + body.slice(0, -ctx.eol.length) } };
   }
@@ -257,11 +303,10 @@ function sameValue(a: unknown, b: YamlEditValue): boolean {
  * keys. Fails when the value is already there or the edit cannot be made safely.
  */
 export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditValue): EditResult {
-  const c = context(doc);
-  if (!c) return fail('document not found');
-  const { ctx, root } = c;
-  const { table, text } = ctx;
-  const full = [...doc.basePath, ...path];
+  const ctx = context(doc);
+  if (!ctx) return fail('document not found');
+  const { table, text, root } = ctx;
+  const full = doc.basePath.length === 0 ? path : [...doc.basePath, ...path];
   const hit = deepest(table, root, full);
   if (!hit) return fail('value comes from a merge key or an alias');
   if (hit.depth < doc.basePath.length) return fail('document value not found');
@@ -278,9 +323,12 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
     return { ok: true, edit: { span: { start, end: table.end(hit.node) }, replacement: formatValue(value, ctx.json) } };
   }
 
-  const rest = full.slice(hit.depth);
-  if (rest.some((seg) => typeof seg === 'number')) return fail('cannot create sequence items');
-  const keys = rest.map(String);
+  const keys: string[] = [];
+  for (let i = hit.depth; i < full.length; i++) {
+    const seg = full[i];
+    if (typeof seg === 'number') return fail('cannot create sequence items');
+    keys.push(seg);
+  }
   if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, keys, value);
   if (!isMapping(current)) return fail('parent is not a mapping');
   if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the parent mapping');
@@ -293,11 +341,10 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
 
 /** An edit that appends `item` to the sequence at `path`, creating the sequence (`[item]`) when missing. */
 export function appendToSequence(doc: YamlEditSource, path: ObjectPath, item: YamlScalar): EditResult {
-  const c = context(doc);
-  if (!c) return fail('document not found');
-  const { ctx, root } = c;
-  const { table, text } = ctx;
-  const hit = table.find(root, [...doc.basePath, ...path]);
+  const ctx = context(doc);
+  if (!ctx) return fail('document not found');
+  const { table, text, root } = ctx;
+  const hit = table.find(root, doc.basePath.length === 0 ? path : [...doc.basePath, ...path]);
   if (!hit.found || table.results[hit.node] === null) return setValue(doc, path, [item]);
   const current = table.results[hit.node];
   if (!Array.isArray(current)) return fail('not a sequence');
@@ -306,7 +353,7 @@ export function appendToSequence(doc: YamlEditSource, path: ObjectPath, item: Ya
   const start = table.start(hit.node);
   if (text[start] === '[') return insertIntoFlow(ctx, hit.node, '[', ']', formatScalar(item, ctx.json));
   if (text[start] !== '-') return fail('not a block sequence');
-  const line = `${' '.repeat(column(text, start))}- ${formatScalar(item)}`;
+  const line = pad(column(text, start)) + '- ' + formatScalar(item);
   const at = afterLine(text, table.end(hit.node));
   if (at === text.length && !text.endsWith('\n')) return { ok: true, edit: { span: { start: at, end: at }, replacement: ctx.eol + line } };
   return { ok: true, edit: { span: { start: at, end: at }, replacement: line + ctx.eol } };
