@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitReply } from './scan-threads.js';
+import { awaitReply, scanKib, WorkerBacklog } from './scan-threads.js';
 
 // Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
 // their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
@@ -68,5 +68,41 @@ describe('awaitReply (the main thread waiting for the scan worker)', () => {
     const { done, port } = start(STUCK);
     Atomics.store(done, 0, 1);
     expect(awaitReply(done, port, 300)).toEqual({ ok: false, message: 'the worker thread stopped without a reply' });
+  });
+});
+
+describe('WorkerBacklog (which thread takes a new directory)', () => {
+  /** Decides a directory of `files` files of `size` bytes each and counts them; returns true when the worker takes it. */
+  function directory(backlog: WorkerBacklog, scannedKib: number, files: number, size = 1024): boolean {
+    const toWorker = backlog.wantsMore(scannedKib);
+    for (let i = 0; i < files; i++) backlog.file(size, toWorker);
+    return toWorker;
+  }
+
+  it('counts a file by its KiB, rounded up', () => {
+    expect([0, 1, 1024, 1025, 10 * 1024].map(scanKib)).toEqual([0, 1, 1, 2, 10]);
+  });
+
+  it('gives the worker the first directory, then the main thread the ones that come while the worker has a directory to scan', () => {
+    const backlog = new WorkerBacklog();
+    // The worker has not started yet: it keeps its first directory, the main thread takes the next ones.
+    expect(directory(backlog, 0, 100)).toBe(true);
+    expect(directory(backlog, 0, 100)).toBe(false);
+    expect(directory(backlog, 0, 100)).toBe(false);
+    // It has scanned a third of its directory: less than a directory (100 KiB) is left, so it takes another.
+    expect(directory(backlog, 34, 100)).toBe(true);
+    // 166 KiB left to scan: the main thread takes the next one.
+    expect(directory(backlog, 34, 100)).toBe(false);
+    // Done with both: the worker again.
+    expect(directory(backlog, 200, 100)).toBe(true);
+  });
+
+  it('leaves the worker at most 4 MiB to scan, however large the directories', () => {
+    const backlog = new WorkerBacklog();
+    // Directories of 8 MiB: the first goes to the worker; while it scans it, the main thread takes every other one.
+    expect(directory(backlog, 0, 8, 1 << 20)).toBe(true);
+    expect(directory(backlog, 4096, 8, 1 << 20)).toBe(false);
+    expect(directory(backlog, 4097, 8, 1 << 20)).toBe(true);
+    expect(directory(backlog, 4097, 8, 1 << 20)).toBe(false);
   });
 });

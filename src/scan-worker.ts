@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { DiskSourceFile } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
-import type { FromWorker, ToWorker, WorkerData } from './scan-threads.js';
+import { scanKib, type FromWorker, type ToWorker, type WorkerData } from './scan-threads.js';
 
 const { opts, port, done } = workerData as WorkerData;
 
@@ -67,6 +67,7 @@ try {
         scan.scanFile(file);
         tag(3 * step.index + 2);
         Atomics.add(done, 1, 1);
+        Atomics.add(done, 2, scanKib(file.size));
       }
       if (message.end !== undefined) finish(message.end);
     } catch (e) {
