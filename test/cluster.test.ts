@@ -423,6 +423,47 @@ describe('objects kept for the cross-object rules', () => {
     }
   });
 
+  it("gives a policy the namespace's creationTimestamp as a timestamp, as the API server does", async () => {
+    const frozen = {
+      ...policy,
+      metadata: { name: 'frozen-namespaces' },
+      spec: {
+        ...policy.spec,
+        validations: [
+          {
+            expression: "namespaceObject.metadata.creationTimestamp >= timestamp('2024-01-01T00:00:00Z')",
+            message: 'namespaces created before 2024 are frozen',
+          },
+        ],
+      },
+    };
+    const frozenBinding = {
+      ...binding,
+      metadata: { name: 'frozen-namespaces' },
+      spec: { ...binding.spec, policyName: 'frozen-namespaces' },
+    };
+    const namespaces = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'llm', creationTimestamp: '2023-03-01T09:30:00Z' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', creationTimestamp: '2024-11-20T08:00:00Z' } },
+    ];
+    const srv = await new FakeApiServer({
+      objects: [...namespaces, deployment('vllm', 'llm'), deployment('api', 'web'), frozen, frozenBinding],
+    }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0190'] });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.map((f) => [f.location.resource?.namespace, f.location.resource?.name, f.message])).toEqual([
+        [
+          'llm',
+          'vllm',
+          'ValidatingAdmissionPolicy frozen-namespaces (binding frozen-namespaces, Deny): namespaces created before 2024 are frozen',
+        ],
+      ]);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('gives the same findings of the cross-object rules from projected objects as from whole ones', async () => {
     const objects = [tolerating, deployment('api', 'web', { ports: [{ containerPort: 8888 }] }), secret, inferenceService];
     const plain = await new FakeApiServer({ objects }).start();

@@ -131,20 +131,78 @@ describe('a policy is type-checked as a whole', () => {
   it('requires validations and match conditions to be bool, a messageExpression a string, and names the policy', () => {
     expect(compile(spec([{ expression: "request.name + 'x'" }]))).toThrow(
       new PolicyError(
-        `policy p (test.yaml): validations[0].expression: must evaluate to bool, and it evaluates to string: "request.name + 'x'"`,
+        `policy p (test.yaml): validations[0].expression: at 1:14: must evaluate to bool but got string: "request.name + 'x'"`,
       ),
     );
     expect(compile(spec([{ expression: 'true', messageExpression: 'size(request.name)' }]))).toThrow(
-      'policy p (test.yaml): validations[0].messageExpression: must evaluate to string, and it evaluates to int: "size(request.name)"',
+      'policy p (test.yaml): validations[0].messageExpression: at 1:1: must evaluate to string but got int: "size(request.name)"',
     );
     expect(compile(spec([{ expression: 'true' }], { matchConditions: [{ name: 'c', expression: '1' }] }))).toThrow(
-      'policy p (test.yaml): matchConditions[0] (c): must evaluate to bool, and it evaluates to int',
+      'policy p (test.yaml): matchConditions[0] (c): at 1:1: must evaluate to bool but got int',
     );
     expect(compile(spec([{ expression: 'size(1) == 1' }]))).toThrow(
       `policy p (test.yaml): validations[0].expression: at 1:1: found no matching overload for 'size' applied to '(int)': "size(1) == 1"`,
     );
-    // dyn is decided when it runs, as are objects without a schema.
-    expect(compile(spec([{ expression: 'object.spec.enabled', messageExpression: 'object.metadata.name' }]))).not.toThrow();
+  });
+
+  it('refuses a result typed dyn where a bool or a string must be, as the API server does (its type must be exactly bool)', () => {
+    expect(compile(spec([{ expression: 'object.spec.enabled' }]))).toThrow(
+      new PolicyError(
+        'policy p (test.yaml): validations[0].expression: at 1:12: must evaluate to bool but got dyn (its type is only known when it runs, and the API server refuses it: compare it, e.g. `… == true`): "object.spec.enabled"',
+      ),
+    );
+    expect(compile(spec([{ expression: 'true', messageExpression: 'object.metadata.name' }]))).toThrow(
+      /^policy p \(test\.yaml\): validations\[0\]\.messageExpression: at 1:16: must evaluate to string but got dyn \(.*convert it with string\(\)\)/,
+    );
+    expect(compile(spec([{ expression: 'true' }], { matchConditions: [{ name: 'c', expression: 'object.spec.paused' }] }))).toThrow(
+      'policy p (test.yaml): matchConditions[0] (c): at 1:12: must evaluate to bool but got dyn',
+    );
+    // Where the result sits in a multi-line expression: the node that gives it.
+    expect(compile(spec([{ expression: '// enabled by the operator\nobject.spec.enabled' }]))).toThrow(
+      /validations\[0\]\.expression: at 2:12: must evaluate to bool but got dyn/,
+    );
+    // A comparison, a conversion, a macro, an optional read to the end: bool, as cel-go types them.
+    for (const expression of [
+      'object.spec.enabled == true',
+      'bool(object.spec.enabled)',
+      'object.spec.containers.all(c, c.image != "")',
+      'object.?spec.?enabled.orValue(false) == true',
+      "object.metadata.?labels[?'team'].optMap(t, t.startsWith('ml-')).orValue(false)",
+      'request.?dryRun.orValue(false)',
+    ])
+      expect(compile(spec([{ expression, messageExpression: "'bad: ' + string(object.metadata.name)" }])), expression).not.toThrow();
+    // A variable keeps its inferred type; one typed dyn is refused as a validation.
+    expect(compile(spec([{ expression: 'variables.ok' }], { variables: [{ name: 'ok', expression: 'has(object.spec)' }] }))).not.toThrow();
+    expect(compile(spec([{ expression: 'variables.v' }], { variables: [{ name: 'v', expression: 'object.spec.enabled' }] }))).toThrow(
+      /must evaluate to bool but got dyn/,
+    );
+  });
+
+  it('types null only where cel-go lets it be: compared with anything, a value of dyn, optional, message and time types', () => {
+    for (const expression of [
+      'object.spec.x == null',
+      'request.name != null',
+      'null == request.userInfo.groups',
+      'namespaceObject.metadata.deletionTimestamp == null',
+      'optional.of(null).hasValue()',
+      'dyn(null) == null',
+      'google.protobuf.Value{null_value: null} == null',
+      '[null, timestamp("2024-01-01T00:00:00Z")].size() == 2',
+      '[object.a, null].size() == 2',
+      '(true ? null : object.a) == null',
+    ])
+      expect(refused(expression), expression).not.toThrow();
+    expect(refused('size(null) == 0')).toThrow("at 1:1: found no matching overload for 'size' applied to '(null_type)'");
+    expect(refused('null + 1 == 1')).toThrow("at 1:6: found no matching overload for '+' applied to '(null_type, int)'");
+    expect(refused("'a'.startsWith(null)")).toThrow("found no matching overload for 'startsWith' applied to 'string.(null_type)'");
+    expect(refused('null < 1')).toThrow("found no matching overload for '<' applied to '(null_type, int)'");
+    expect(refused("(true ? null : 'x') == 'x'")).toThrow("found no matching overload for '_?_:_' applied to '(bool, null_type, string)'");
+    expect(refused('[1, null].size() == 2')).toThrow("at 1:5: expected type 'int' but found 'null_type'");
+    expect(refused('[null, 1].size() == 2')).toThrow("at 1:8: expected type 'null_type' but found 'int'");
+    expect(refused("{'a': 'x', 'b': null}.size() == 2")).toThrow("expected type 'string' but found 'null_type'");
+    expect(refused('google.protobuf.Duration{seconds: null} == duration("1s")')).toThrow(
+      "expected type of field 'seconds' is 'int' but provided type is 'null_type'",
+    );
   });
 
   it('types variables in order: a later expression sees their types, and no variable declared after it', () => {

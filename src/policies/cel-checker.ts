@@ -14,6 +14,7 @@ import {
   NAMED_TYPES,
   NULL,
   objectType,
+  optionalOf,
   sameType,
   STRING,
   substitute,
@@ -184,6 +185,9 @@ const TYPE_IDENTIFIERS: Readonly<Record<string, CelType>> = {
   'google.protobuf.Timestamp': TIMESTAMP,
 };
 
+/** The method calls the optional syntax is rewritten into (see `optionalSyntax` below). */
+const OPTIONAL_SYNTAX_HELPERS = new Set(['__opt_select__', '__opt_index__', '__opt_values__', '__opt_first__', '__opt_flatten__']);
+
 /** Functions whose list arguments may mix types (`'%s: %d'.format([name, count])`). */
 const HETEROGENEOUS_ARGUMENTS = new Set(['format']);
 
@@ -216,6 +220,7 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
         const name = namespace ? `${(target.exprKind.value as { name: string }).name}.${fn}` : fn;
         const receiver = target && !namespace ? check(target, scope, at) : undefined;
         const argTypes = args.map((a) => check(a, scope, at, !HETEROGENEOUS_ARGUMENTS.has(fn)));
+        if (receiver && OPTIONAL_SYNTAX_HELPERS.has(fn)) return optionalSyntax(fn, receiver, args, at);
         return resolve(name, receiver, argTypes, at);
       }
       case 'listExpr': {
@@ -299,6 +304,30 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
 
   const positionOf = (e: Expr | undefined): number | undefined => (e ? positions[String(e.id)] : undefined);
 
+  /**
+   * The calls `cel-optional-syntax.ts` writes for `a.?f`, `a[?k]`, `o.optMap(v, e)` and
+   * `o.optFlatMap(v, e)`, typed as cel-go types the syntax they stand for: `request.?dryRun` is an
+   * `optional_type(bool)`, and `o.optMap(v, v > 1)` an `optional_type(bool)`.
+   */
+  const optionalSyntax = (fn: string, receiver: CelType, args: Expr[], at: number | undefined): CelType => {
+    const inner = receiver.kind === 'opaque' && receiver.name === 'optional_type' ? receiver.params[0] : receiver;
+    const elem = receiver.kind === 'list' ? receiver.elem : DYN;
+    switch (fn) {
+      case '__opt_select__': {
+        const field = args[0]?.exprKind.case === 'constExpr' ? args[0].exprKind.value.constantKind.value : undefined;
+        return optionalOf(typeof field === 'string' && inner.kind !== 'dyn' ? select(inner, field, at) : DYN);
+      }
+      case '__opt_index__':
+        return optionalOf(inner.kind === 'list' ? inner.elem : inner.kind === 'map' ? inner.value : DYN);
+      case '__opt_values__':
+        return listOf(inner);
+      case '__opt_first__':
+        return optionalOf(elem);
+      default: // __opt_flatten__: a list of optionals to the first present one.
+        return elem.kind === 'opaque' && elem.name === 'optional_type' ? elem : optionalOf(DYN);
+    }
+  };
+
   /** A name that is neither bound by a comprehension nor a variable: the namespace of a function. */
   const isUnbound = (e: Expr, name: string, scope: Scope): boolean =>
     e.exprKind.case === 'identExpr' && e.exprKind.value.name === name && !scope.has(name) && !variables.has(name);
@@ -328,6 +357,8 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
   };
 
   const resolve = (name: string, receiver: CelType | undefined, args: CelType[], at: number | undefined): CelType => {
+    // Anything may be compared with null.
+    if ((name === '_==_' || name === '_!=_') && args.some((a) => a.kind === 'null')) return BOOL;
     const candidates = overloads().get(name);
     // A function the checker does not know (the evaluator has it, or compilation refuses it elsewhere): its result is dyn.
     if (!candidates) return DYN;
@@ -345,14 +376,17 @@ export function checkTypes(root: Expr, variables: ReadonlyMap<string, CelType>, 
 
   /** Lists and maps written in the expression hold one type (`cel.HomogeneousAggregateLiterals`, which Kubernetes turns on). */
   const homogeneity = (types: CelType[], exprs: Array<Expr | undefined>, at: number | undefined): void => {
-    const firstIndex = types.findIndex((t) => t.kind !== 'dyn' && t.kind !== 'null');
+    const firstIndex = types.findIndex((t) => t.kind !== 'dyn');
     if (firstIndex === -1) return;
-    for (let i = firstIndex + 1; i < types.length; i++)
-      if (!sameType(types[firstIndex], types[i]))
+    let expected = types[firstIndex];
+    for (let i = firstIndex + 1; i < types.length; i++) {
+      if (!sameType(expected, types[i]))
         fail(
-          `expected type '${typeName(types[firstIndex])}' but found '${typeName(types[i])}' (the elements of a list or map literal must have one type; convert them, e.g. with string() or dyn())`,
+          `expected type '${typeName(expected)}' but found '${typeName(types[i])}' (the elements of a list or map literal must have one type; convert them, e.g. with string() or dyn())`,
           positionOf(exprs[i]) ?? at,
         );
+      if (expected.kind === 'null' && types[i].kind !== 'dyn') expected = types[i];
+    }
   };
 
   return check(root, new Map(), undefined);

@@ -172,8 +172,8 @@ function assign(expected: CelType, actual: CelType, s: Substitution): boolean {
   }
   if (expected.kind === 'dyn' || actual.kind === 'dyn') return bindAll(expected, s);
   if (actual.kind === 'param') return true;
-  // cel-go refuses null where a scalar is declared; without the objects' schemas Sanctum cannot tell a nullable field, so null goes anywhere.
-  if (actual.kind === 'null' || expected.kind === 'null') return true;
+  if (actual.kind === 'null') return isNullable(expected);
+  if (expected.kind === 'null') return isNullable(actual);
   switch (expected.kind) {
     case 'list':
       return actual.kind === 'list' && assign(expected.elem, actual.elem, s);
@@ -195,6 +195,26 @@ function assign(expected: CelType, actual: CelType, s: Substitution): boolean {
   }
 }
 
+/**
+ * The types null is a value of, as cel-go's checker has them: messages and objects, optionals and the
+ * libraries' types, durations and timestamps (and dyn, which takes anything). Never a scalar, a list
+ * or a map: `size(null)`, `null + 1`, `'a'.startsWith(null)` and `[1, null]` are refused.
+ */
+export function isNullable(t: CelType): boolean {
+  switch (t.kind) {
+    case 'null':
+    case 'dyn':
+    case 'param':
+    case 'object':
+    case 'opaque':
+    case 'duration':
+    case 'timestamp':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Binds the unbound parameters of a type matched against dyn to dyn. */
 function bindAll(t: CelType, s: Substitution): boolean {
   switch (t.kind) {
@@ -212,10 +232,12 @@ function bindAll(t: CelType, s: Substitution): boolean {
   }
 }
 
-/** True when the types are the same, dyn matching anything (for list and map literals, which must be homogeneous). */
+/** True when the types are the same, dyn matching anything and null any nullable type (for list and map literals, which must be homogeneous). */
 export function sameType(a: CelType, b: CelType): boolean {
-  const loose = (t: CelType) => t.kind === 'dyn' || t.kind === 'param' || t.kind === 'null';
+  const loose = (t: CelType) => t.kind === 'dyn' || t.kind === 'param';
   if (loose(a) || loose(b)) return true;
+  if (a.kind === 'null') return isNullable(b);
+  if (b.kind === 'null') return isNullable(a);
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
     case 'list':
@@ -236,8 +258,8 @@ export function sameType(a: CelType, b: CelType): boolean {
 /** The common type of two branches or elements: the type itself when they agree, else dyn. */
 export function join(a: CelType, b: CelType): CelType {
   if (a.kind === 'dyn' || b.kind === 'dyn') return DYN;
-  if (a.kind === 'null') return b;
-  if (b.kind === 'null') return a;
+  if (a.kind === 'null') return isNullable(b) ? b : DYN;
+  if (b.kind === 'null') return isNullable(a) ? a : DYN;
   if (a.kind === 'list' && b.kind === 'list') return listOf(join(a.elem, b.elem));
   if (a.kind === 'map' && b.kind === 'map') return mapOf(join(a.key, b.key), join(a.value, b.value));
   return typeName(a) === typeName(b) ? a : DYN;

@@ -112,6 +112,8 @@ export interface CompiledExpression {
   readonly source: string;
   /** The type the checker infers for the result (`dyn` when it depends on data without a schema). */
   readonly type: CelType;
+  /** Where the node that gives the result is in the source, as `line:column`. */
+  readonly resultAt: string;
   /** The declared names it reads (`object`, `request`, `authorizer`, …). */
   readonly reads: ReadonlySet<string>;
   /** Estimated cost for data whose largest list or map has `n` entries. */
@@ -185,9 +187,11 @@ export function compileExpression(source: string, declarations: readonly string[
     if (c === undefined) costs.set(n, (c = estimateCost(ast.expr, n)));
     return c;
   };
+  const rootOffset = rewritten === source ? ast.sourceInfo?.positions?.[String(ast.expr!.id)] : undefined;
   return {
     source,
     type,
+    resultAt: lineColumn(source, rootOffset ?? 0),
     reads,
     cost,
     evaluate(bindings, sizeBound, costLimit) {
@@ -386,6 +390,22 @@ export function toCel(v: unknown, escapeTags = false): CelInput {
   if (typeof v === 'number') return Number.isInteger(v) ? BigInt(v) : v;
   if (typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint') return v;
   return String(v);
+}
+
+/** `metav1.Time` and `metav1.MicroTime` as JSON carries them (RFC 3339): `2024-01-01T00:00:00Z`, `2024-01-01T00:00:00.123456+02:00`. */
+const KUBERNETES_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** A Kubernetes time as a CEL timestamp; undefined when the text is not one. */
+export function timestampToCel(text: string): CelInput | undefined {
+  const m = KUBERNETES_TIME.exec(text);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}${m[3].toUpperCase()}`);
+  if (Number.isNaN(ms)) return undefined;
+  cel();
+  const require = createRequire(import.meta.url);
+  const { create } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
+  const { TimestampSchema } = require('@bufbuild/protobuf/wkt') as typeof import('@bufbuild/protobuf/wkt');
+  return create(TimestampSchema, { seconds: BigInt(ms / 1000), nanos: Number((m[2] ?? '').padEnd(9, '0')) });
 }
 
 /** A CEL result as plain JS (lists as arrays, maps as objects, ints as numbers when they fit). */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
+import type { CelInput } from '@bufbuild/cel';
 import { z } from 'zod';
 import { isSeverity, type ObjectPath, type Severity } from '../core/types.js';
 import {
@@ -11,6 +12,7 @@ import {
   DEFAULT_COST_LIMIT,
   dataToCel,
   largestCollection,
+  timestampToCel,
   toCel,
   type CompiledExpression,
 } from './cel.js';
@@ -200,9 +202,16 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       if (e instanceof CelCompileError) throw where(field, expr, e);
       throw e;
     }
-    // The API server's compile check: a validation or condition is a bool, a message a string (dyn is decided when it runs).
-    if (expected && compiled.type.kind !== 'dyn' && compiled.type.kind !== expected)
-      throw where(field, expr, new Error(`must evaluate to ${expected}, and it evaluates to ${typeName(compiled.type)}`));
+    // The API server's compile check: a validation or match condition is exactly a bool, a message exactly a
+    // string. A result typed dyn (a field of an object without a schema) is refused there too.
+    if (expected && compiled.type.kind !== expected)
+      throw where(
+        field,
+        expr,
+        new Error(
+          `at ${compiled.resultAt}: must evaluate to ${expected} but got ${typeName(compiled.type)}${resultHint(expected, compiled.type)}`,
+        ),
+      );
     return compiled;
   };
   const target = spec.target ?? 'kubernetes';
@@ -482,11 +491,34 @@ function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
     object: dataToCel(b.object),
     oldObject: dataToCel(b.oldObject ?? null),
     params: dataToCel(b.params ?? null),
-    namespaceObject: dataToCel(b.namespaceObject ?? null),
+    namespaceObject: namespaceObjectToCel(b.namespaceObject),
     request: dataToCel(b.request ?? syntheticRequest(b.object)),
     podSpecs: dataToCel(pods.specs),
     containers: dataToCel(pods.containers),
   };
+}
+
+/**
+ * `namespaceObject` as the API server gives it: typed as Kubernetes' Namespace (see `NAMESPACE_OBJECT`),
+ * whose times are timestamps, where the JSON of the object has strings. So
+ * `namespaceObject.metadata.creationTimestamp < timestamp('2024-01-01T00:00:00Z')` runs as it type-checks.
+ */
+function namespaceObjectToCel(namespace: Record<string, unknown> | null | undefined): CelInput {
+  const value = dataToCel(namespace ?? null);
+  if (!(value instanceof Map)) return value;
+  const toTimestamp = (holder: unknown, key: string): void => {
+    if (!(holder instanceof Map)) return;
+    const text = holder.get(key);
+    const time = typeof text === 'string' ? timestampToCel(text) : undefined;
+    if (time !== undefined) holder.set(key, time);
+  };
+  const metadata = value.get('metadata');
+  toTimestamp(metadata, 'creationTimestamp');
+  toTimestamp(metadata, 'deletionTimestamp');
+  const status = value.get('status');
+  const conditions = status instanceof Map ? status.get('conditions') : undefined;
+  if (Array.isArray(conditions)) for (const c of conditions) toTimestamp(c, 'lastTransitionTime');
+  return value;
 }
 
 function imageBindings(b: PolicyBindings): Record<string, unknown> {
@@ -503,4 +535,12 @@ function podViews(object: Record<string, unknown>): { specs: unknown[]; containe
     for (const c of containersOf(object, loc)) containers.push(c.container);
   }
   return { specs, containers };
+}
+
+/** What to write instead of a result the API server refuses for its type. */
+function resultHint(expected: 'bool' | 'string', actual: CelType): string {
+  if (actual.kind !== 'dyn') return '';
+  return expected === 'bool'
+    ? ' (its type is only known when it runs, and the API server refuses it: compare it, e.g. `… == true`)'
+    : ' (its type is only known when it runs, and the API server refuses it: convert it with string())';
 }

@@ -242,6 +242,43 @@ testRule(rule, {
       ],
     },
     {
+      name: 'namespaceObject times are timestamps, as the API server types them',
+      path: 'a.yaml',
+      content:
+        policy(
+          '  - expression: "namespaceObject.metadata.creationTimestamp >= timestamp(\'2024-01-01T00:00:00Z\')"\n    message: namespaces created before 2024 are frozen\n',
+        ) +
+        binding('Deny') +
+        'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm\n  creationTimestamp: "2023-03-01T09:30:00Z"\n---\n' +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 33,
+          startColumn: 3,
+          endLine: 33,
+          endColumn: 13,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): namespaces created before 2024 are frozen',
+        },
+      ],
+    },
+    {
+      name: 'a validation typed dyn, which the API server refuses, reported on the policy',
+      path: 'a.yaml',
+      content: policy('  - expression: "object.spec.paused"\n') + binding('Deny') + deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 1,
+          endLine: 13,
+          endColumn: 37,
+          severity: 'high',
+          message:
+            /^policy gpu-limits \(ValidatingAdmissionPolicy gpu-limits\): validations\[0\]\.expression: at 1:12: must evaluate to bool but got dyn .*: "object\.spec\.paused"; the policy cannot be evaluated$/,
+        },
+      ],
+    },
+    {
       name: 'CEL that does not compile, reported on the policy',
       path: 'a.yaml',
       content: policy('  - expression: "object.spec.replicas >"\n') + binding('Deny') + deployment('cpu: 1'),
