@@ -35,6 +35,16 @@ describe('DigestCounter', () => {
     expect(counter.add(Buffer.from('00'.repeat(16) + 'ff'.repeat(16), 'hex'))).toBe(1);
   });
 
+  it('counts digests given one character per byte as the same digests given as bytes', () => {
+    const counter = new DigestCounter();
+    for (let i = 0; i < 3000; i++) expect(counter.addBytes(digest(`k${i}`).toString('latin1'))).toBe(0);
+    for (let i = 0; i < 3000; i += 3) expect(counter.add(digest(`k${i}`))).toBe(1);
+    for (let i = 0; i < 3000; i += 3) expect(counter.addHex(digest(`k${i}`).toString('hex'))).toBe(2);
+    for (let i = 0; i < 3000; i += 3) expect(counter.addBytes(digest(`k${i}`).toString('latin1'))).toBe(3);
+    expect(counter.addBytes('\u00ff'.repeat(32))).toBe(0);
+    expect(counter.add(new Uint8Array(32).fill(0xff))).toBe(1);
+  });
+
   it('refuses what is not a SHA-256 digest', () => {
     expect(() => new DigestCounter().add(new Uint8Array(20))).toThrow(/32 bytes/);
     const hex = digest('x').toString('hex');
@@ -46,7 +56,13 @@ describe('DigestCounter', () => {
       hex.slice(0, 63) + '`',
       hex.slice(0, 63) + ':',
       'X' + hex.slice(1),
+      // Codes above 255 whose low byte is a hex digit ('0', 'a').
+      hex.slice(0, 63) + '\u0130',
+      '\u0161' + hex.slice(1),
     ])
       expect(() => new DigestCounter().addHex(bad), bad).toThrow(/hex digits/);
+    const bytes = digest('x').toString('latin1');
+    for (const bad of [bytes.slice(1), bytes + 'a', bytes.slice(0, 31) + '\u0100', '\u0161' + bytes.slice(1)])
+      expect(() => new DigestCounter().addBytes(bad), JSON.stringify(bad)).toThrow(/32 characters/);
   });
 });

@@ -1,8 +1,8 @@
 const DIGEST_BYTES = 32;
-/** The value of a lower-case hex digit's character code; -1 for any other code. */
-function hexValue(c: number): number {
-  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1;
-}
+
+/** The value of each lower-case hex digit's character code (below 256); -1 for any other code. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let c = 0; c < 16; c++) HEX_VALUE['0123456789abcdef'.charCodeAt(c)] = c;
 
 /**
  * Counts occurrences of SHA-256 digests, kept as raw bytes in typed arrays: a scan's hundreds of
@@ -21,15 +21,34 @@ export class DigestCounter {
   /** `add` for a digest written in lower-case hex (64 characters), as `hash(…, 'hex')` returns it without a Buffer. */
   addHex(hex: string): number {
     const d = this.scratch;
-    let bad = hex.length !== 2 * DIGEST_BYTES;
-    for (let i = 0; i < DIGEST_BYTES && !bad; i++) {
-      const high = hexValue(hex.charCodeAt(2 * i));
-      const low = hexValue(hex.charCodeAt(2 * i + 1));
-      bad = (high | low) < 0;
+    // One table lookup per digit, checked once at the end: the codes seen and the values found.
+    let codes = 0;
+    let values = hex.length === 2 * DIGEST_BYTES ? 0 : -1;
+    for (let i = 0; i < DIGEST_BYTES && values >= 0; i++) {
+      const a = hex.charCodeAt(2 * i);
+      const b = hex.charCodeAt(2 * i + 1);
+      const high = HEX_VALUE[a & 0xff];
+      const low = HEX_VALUE[b & 0xff];
+      codes |= a | b;
+      values |= high | low;
       d[i] = (high << 4) | low;
     }
-    if (bad)
+    if (values < 0 || codes > 0xff)
       throw new Error(`DigestCounter: a digest is ${2 * DIGEST_BYTES} lower-case hex digits, not ${JSON.stringify(hex.slice(0, 80))}`);
+    return this.add(d);
+  }
+
+  /** `add` for a digest written one character per byte (`latin1`, 32 characters), as `hash(…, 'latin1')` returns it. */
+  addBytes(bytes: string): number {
+    const d = this.scratch;
+    let codes = bytes.length === DIGEST_BYTES ? 0 : 0x100;
+    for (let i = 0; i < DIGEST_BYTES && codes <= 0xff; i++) {
+      const c = bytes.charCodeAt(i);
+      codes |= c;
+      d[i] = c;
+    }
+    if (codes > 0xff)
+      throw new Error(`DigestCounter: a digest is ${DIGEST_BYTES} characters below U+0100, not ${JSON.stringify(bytes.slice(0, 80))}`);
     return this.add(d);
   }
 

@@ -1,7 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
 import { DigestCounter } from './digest-counter.js';
-import { fingerprintDigest } from './fingerprint.js';
+import { fingerprintBytes, fingerprintOf } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
@@ -462,9 +462,9 @@ export class Engine {
    * Counted by the first occurrence's digest.
    */
   private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
-    const first = fingerprintDigest(ruleId, location, anchor, 0);
-    const seen = this.occurrences.addHex(first);
-    return 'sha256:' + (seen === 0 ? first : fingerprintDigest(ruleId, location, anchor, seen));
+    const first = fingerprintBytes(ruleId, location, anchor, 0);
+    const seen = this.occurrences.addBytes(first);
+    return fingerprintOf(seen === 0 ? first : fingerprintBytes(ruleId, location, anchor, seen));
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */

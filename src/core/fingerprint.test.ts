@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fingerprintDigest } from './fingerprint.js';
+import { fingerprint, fingerprintBytes, fingerprintDigest, fingerprintOf } from './fingerprint.js';
 import type { EventRef, ImageLocation, Location } from './types.js';
 
 const event = (auditID: string, source?: EventRef['source']): EventRef =>
@@ -82,5 +83,48 @@ describe('fingerprint', () => {
   it.each(cases)('of %s stays what it was', (_, ruleId, location, anchor, occurrence, digest) => {
     expect(fingerprint(ruleId, location, anchor, occurrence)).toBe('sha256:' + digest);
     expect(fingerprintDigest(ruleId, location, anchor, occurrence)).toBe(digest);
+    // The way a scan makes them: the digest's bytes, counted, then written in hex.
+    const bytes = fingerprintBytes(ruleId, location, anchor, occurrence);
+    expect(Buffer.from(bytes, 'latin1').toString('hex')).toBe(digest);
+    expect(fingerprintOf(bytes)).toBe('sha256:' + digest);
+  });
+
+  it('stays what it was for each finding of objects that follow one another (the part an object shares is made once)', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'ml', name: 'vllm' };
+    const at = (path: string, resource?: Location['resource']): Location => ({
+      path,
+      objectPath: '/spec',
+      ...(resource ? { resource } : {}),
+    });
+    const b2f = 'b2f43c5479e509f9a307b4b63841d24df55d0e87c0a71a41a77cc77d615e869a';
+    const expected = (loc: Location): string => {
+      const r = loc.resource;
+      const resource = r ? `${r.apiVersion ?? ''}/${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : '';
+      return createHash('sha256')
+        .update(['K8S-0014', loc.path, resource, loc.objectPath ?? '', '', '', '0'].join('\u0000'))
+        .digest('hex');
+    };
+    const sequence = [
+      at('k8s/app.yaml', deployment),
+      at('k8s/app.yaml', deployment),
+      at('k8s/app.yaml', { ...deployment, name: 'other' }),
+      at('k8s/app.yaml', { ...deployment }),
+      at('k8s/app.yaml'),
+      at('k8s/other.yaml', deployment),
+      at('k8s/other.yaml'),
+      at('k8s/app.yaml', { kind: 'Pod', name: 'é' }),
+      at('k8s/app.yaml', { kind: 'Pod', name: 'é', namespace: '' }),
+    ];
+    for (const loc of sequence) expect(fingerprintDigest('K8S-0014', loc, '', 0), JSON.stringify(loc)).toBe(expected(loc));
+    // A resource changed in place after it was fingerprinted is not taken for the one before.
+    const changing = { ...deployment };
+    expect(fingerprintDigest('K8S-0014', at('k8s/app.yaml', changing), '', 0)).toBe(expected(at('k8s/app.yaml', deployment)));
+    changing.name = 'renamed';
+    expect(fingerprintDigest('K8S-0014', at('k8s/app.yaml', changing), '', 0)).toBe(expected(at('k8s/app.yaml', changing)));
+    expect(fingerprintDigest('K8S-0014', at('k8s/app.yaml', changing), '', 0)).not.toBe(b2f);
+  });
+
+  it('writes fingerprints only of 32-byte digests', () => {
+    expect(() => fingerprintOf('x'.repeat(31))).toThrow(/32 bytes/);
   });
 });

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Location } from './types.js';
+import type { Location, ResourceRef } from './types.js';
 
 /**
  * A fingerprint that survives edits elsewhere in the file: it hashes the rule, the file, the
@@ -16,7 +16,67 @@ export function fingerprintDigest(ruleId: string, loc: Location, anchor: string,
   return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'hex');
 }
 
+/**
+ * The digest of `fingerprint` as 32 characters, one per byte (`binary`, i.e. latin1): what a scan counts
+ * (`DigestCounter.addBytes`) before it writes the fingerprint (`fingerprintOf`), without hex digits to read back.
+ */
+export function fingerprintBytes(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'binary');
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+const PREFIX = 'sha256:';
+/** The fingerprint being written: `sha256:` then the digest's hex digits. */
+const written = Buffer.from(PREFIX + '0'.repeat(64), 'latin1');
+
+/** The fingerprint (`sha256:` and hex digits) of a digest `fingerprintBytes` returned, as one flat string. */
+export function fingerprintOf(bytes: string): string {
+  if (bytes.length !== 32) throw new Error(`fingerprintOf: a digest has 32 bytes, not ${bytes.length}`);
+  for (let i = 0, at = PREFIX.length; i < 32; i++, at += 2) {
+    const b = bytes.charCodeAt(i);
+    written[at] = HEX_DIGITS[(b >> 4) & 15];
+    written[at + 1] = HEX_DIGITS[b & 15];
+  }
+  return written.toString('latin1');
+}
+
+/** The end of the input of most findings: no detail, no anchor, the first occurrence. */
+const PLAIN_END = '\u0000\u0000\u00000';
+
 function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+  const detail = loc.detail ?? '';
+  // Its parts joined by NUL, concatenated in one expression (an array to join costs more).
+  return (
+    ruleId +
+    '\u0000' +
+    objectPart(loc) +
+    (loc.objectPath ?? '') +
+    (detail === '' && anchor === '' && occurrence === 0 ? PLAIN_END : '\u0000' + detail + '\u0000' + anchor + '\u0000' + occurrence)
+  );
+}
+
+/** The file and resource part of the last input made, with what it was made of: an object's findings come one after another. */
+let last: { path: string; resource: ResourceRef | undefined; part: string } = { path: '', resource: undefined, part: '\u0000\u0000' };
+
+/** `path NUL resource NUL` of the input: the part every finding of one object shares, made once for the object. */
+function objectPart(loc: Location): string {
+  if (loc.event || loc.image) return fileAndResource(loc);
+  const r = loc.resource;
+  const was = last.resource;
+  const same =
+    loc.path === last.path &&
+    (r === was ||
+      (r !== undefined &&
+        was !== undefined &&
+        r.apiVersion === was.apiVersion &&
+        r.kind === was.kind &&
+        r.namespace === was.namespace &&
+        r.name === was.name));
+  if (!same) last = { path: loc.path, resource: r && { ...r }, part: fileAndResource(loc) };
+  return last.part;
+}
+
+function fileAndResource(loc: Location): string {
   const r = loc.resource;
   // An event detection is about that event, wherever it was read from; other fingerprints stay as they were.
   // A path inside an image is a path of that image: two images scanned in one run never share a fingerprint.
@@ -25,21 +85,7 @@ function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurre
     : loc.image
       ? `image:${loc.image.identity ?? loc.image.digest}:${loc.path}`
       : loc.path;
-  const resource = r ? (r.apiVersion ?? '') + '/' + r.kind + '/' + (r.namespace ?? '') + '/' + (r.name ?? '') : '';
-  // Its parts joined by NUL, concatenated in one expression (an array to join costs more).
-  return (
-    ruleId +
-    '\u0000' +
-    path +
-    '\u0000' +
-    resource +
-    '\u0000' +
-    (loc.objectPath ?? '') +
-    '\u0000' +
-    (loc.detail ?? '') +
-    '\u0000' +
-    anchor +
-    '\u0000' +
-    occurrence
-  );
+  const resource = r ? [r.apiVersion ?? '', r.kind, r.namespace ?? '', r.name ?? ''].join('/') : '';
+  // Joined into one flat string: it is read again for each finding of the object.
+  return [path, resource, ''].join('\u0000');
 }
