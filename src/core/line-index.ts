@@ -2,18 +2,18 @@ import type { SourceRange } from './types.js';
 
 /** Maps UTF-16 offsets of a text to 1-based lines and columns. Built lazily, once per text. */
 export class LineIndex {
-  private starts: number[] | undefined;
+  private starts: Int32Array | undefined;
   constructor(readonly text: string) {}
 
-  private lineStarts(): number[] {
+  private lineStarts(): Int32Array {
     if (!this.starts) {
-      const starts = [0];
       const t = this.text;
-      let i = t.indexOf('\n');
-      while (i !== -1) {
-        starts.push(i + 1);
-        i = t.indexOf('\n', i + 1);
-      }
+      // Counted first, so that the offsets go into one array of the right size (4 bytes a line).
+      let lines = 1;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) lines++;
+      const starts = new Int32Array(lines);
+      let n = 1;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts[n++] = i + 1;
       this.starts = starts;
     }
     return this.starts;
@@ -24,15 +24,21 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
+    const i = this.lineAt(offset);
+    return { line: i + 1, column: offset - this.lineStarts()[i] + 1 };
+  }
+
+  /** The 0-based index of the line that holds `offset`, searched from line index `from` on. */
+  private lineAt(offset: number, from = 0): number {
     const starts = this.lineStarts();
-    let lo = 0;
+    let lo = from;
     let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: offset - starts[lo] + 1 };
+    return lo;
   }
 
   /** Offset of a 1-based line and column. */
@@ -53,9 +59,11 @@ export class LineIndex {
   }
 
   range(start: number, end: number): SourceRange {
-    const a = this.position(start);
-    const b = this.position(Math.max(start, end));
-    return { startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column };
+    const starts = this.lineStarts();
+    const to = Math.max(start, end);
+    const a = this.lineAt(start);
+    const b = this.lineAt(to, a);
+    return { startLine: a + 1, startColumn: start - starts[a] + 1, endLine: b + 1, endColumn: to - starts[b] + 1 };
   }
 }
 

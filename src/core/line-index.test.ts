@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { LineIndex } from './line-index.js';
+
+describe('LineIndex', () => {
+  const text = 'apiVersion: v1\r\nkind: Pod\n\nspec:\n  x: 1';
+  const lines = new LineIndex(text);
+
+  it('maps offsets to lines and columns, the first of each line and the last of the text included', () => {
+    expect(lines.lineCount).toBe(5);
+    expect(lines.position(0)).toEqual({ line: 1, column: 1 });
+    expect(lines.position(text.indexOf('\r'))).toEqual({ line: 1, column: 15 });
+    expect(lines.position(text.indexOf('kind'))).toEqual({ line: 2, column: 1 });
+    expect(lines.position(text.indexOf('\n\n') + 1)).toEqual({ line: 3, column: 1 });
+    expect(lines.position(text.indexOf('x:'))).toEqual({ line: 5, column: 3 });
+    expect(lines.position(text.length)).toEqual({ line: 5, column: 7 });
+  });
+
+  it('gives the range of a span, an empty span and an end before the start as the start alone', () => {
+    const start = text.indexOf('kind');
+    expect(lines.range(start, text.indexOf('x:') + 1)).toEqual({ startLine: 2, startColumn: 1, endLine: 5, endColumn: 4 });
+    expect(lines.range(start, start + 4)).toEqual({ startLine: 2, startColumn: 1, endLine: 2, endColumn: 5 });
+    expect(lines.range(start, start)).toEqual({ startLine: 2, startColumn: 1, endLine: 2, endColumn: 1 });
+    expect(lines.range(start, 0)).toEqual({ startLine: 2, startColumn: 1, endLine: 2, endColumn: 1 });
+  });
+
+  it('reads lines without their line breaks, and offsets of lines and columns', () => {
+    expect([1, 2, 3, 4, 5].map((l) => lines.lineText(l))).toEqual(['apiVersion: v1', 'kind: Pod', '', 'spec:', '  x: 1']);
+    expect(lines.lineText(0)).toBe('');
+    expect(lines.lineText(6)).toBe('');
+    expect(lines.offset(2)).toBe(text.indexOf('kind'));
+    expect(lines.offset(5, 3)).toBe(text.indexOf('x:'));
+    expect(lines.offset(9, 1)).toBe(text.indexOf('  x'));
+    expect(lines.offset(5, 99)).toBe(text.length);
+  });
+
+  it('reads a text without line breaks, and an empty one', () => {
+    expect(new LineIndex('abc').range(1, 3)).toEqual({ startLine: 1, startColumn: 2, endLine: 1, endColumn: 4 });
+    const empty = new LineIndex('');
+    expect(empty.lineCount).toBe(1);
+    expect(empty.position(0)).toEqual({ line: 1, column: 1 });
+    expect(empty.lineText(1)).toBe('');
+  });
+
+  it('agrees with a count of the line breaks before each offset, over many lines', () => {
+    const big = Array.from({ length: 3000 }, (_, i) => 'x'.repeat(i % 17)).join('\n');
+    const index = new LineIndex(big);
+    expect(index.lineCount).toBe(3000);
+    for (let offset = 0; offset <= big.length; offset += 37) {
+      const before = big.slice(0, offset);
+      const line = before.split('\n').length;
+      const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+      expect(index.position(offset)).toEqual({ line, column });
+      expect(index.range(offset, offset)).toEqual({ startLine: line, startColumn: column, endLine: line, endColumn: column });
+    }
+  });
+});
