@@ -344,7 +344,11 @@ export class Engine {
     const file = located.file ?? doc.file;
     const objectPath =
       located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : at && isTextInValue(at) ? pointerFromPath(at.path) : undefined);
-    const location: Location = { path: file.path, ...located.range };
+    const r = located.range;
+    // Written out rather than spread: one object of one shape per finding.
+    const location: Location = r
+      ? { path: file.path, startLine: r.startLine, startColumn: r.startColumn, endLine: r.endLine, endColumn: r.endColumn }
+      : { path: file.path };
     if (objectPath !== undefined) location.objectPath = objectPath;
     if (doc.resource) location.resource = doc.resource;
     if (doc.detail) location.detail = doc.detail;

@@ -247,8 +247,34 @@ function escapeSegment(seg: PathSegment): string {
   return seg.includes('~') || seg.includes('/') ? seg.replace(/~/g, '~0').replace(/\//g, '~1') : seg;
 }
 
+/** A node of the trie of pointers already made: the pointer of a path and those of its extensions by one segment. */
+interface PointerNode {
+  pointer: string;
+  next: Map<PathSegment, PointerNode> | undefined;
+}
+
+const POINTERS: PointerNode = { pointer: '', next: undefined };
+/** Pointers kept (findings of a scan share a few thousand paths; a scan of odd keys stops adding past this). */
+const MAX_POINTERS = 20_000;
+let pointers = 0;
+
 export function pointerFromPath(path: ObjectPath): string {
-  if (path.length === 0) return '';
-  // One join makes a flat string; `+=` would keep a chain of pieces alive per finding.
+  // Made once per path and shared: the pointers of a scan's findings are mostly the same few thousand.
+  let node = POINTERS;
+  for (const seg of path) {
+    let child = node.next?.get(seg);
+    if (child === undefined) {
+      if (pointers >= MAX_POINTERS) return joinedPointer(path);
+      // One join makes a flat string; `+` would keep a chain of pieces alive.
+      child = { pointer: [node.pointer, escapeSegment(seg)].join('/'), next: undefined };
+      (node.next ??= new Map()).set(seg, child);
+      pointers++;
+    }
+    node = child;
+  }
+  return node.pointer;
+}
+
+function joinedPointer(path: ObjectPath): string {
   return '/' + path.map(escapeSegment).join('/');
 }

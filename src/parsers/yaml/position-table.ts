@@ -1,4 +1,4 @@
-import type { ObjectPath } from '../../core/types.js';
+import type { ObjectPath, PathSegment } from '../../core/types.js';
 
 /**
  * Node positions recorded from js-yaml's `listener` while a file is loaded, in pre-order.
@@ -36,6 +36,8 @@ export class PositionTable {
   /** Number of nodes recorded. */
   count = 0;
   private readonly stack: number[] = [];
+  /** The steps of the last path `find` followed: the node and key node reached by each segment, under `root`. */
+  private memo: { root: number; length: number; segments: PathSegment[]; nodes: number[]; keys: number[] } | undefined;
   /** Recording into the scratch arrays until `seal` (the offset arrays are empty until then). */
   private recording = true;
 
@@ -120,9 +122,21 @@ export class PositionTable {
    * key that a mapping only has through a merge (`<<: *anchor`) stops at the merge entry.
    */
   find(root: number, path: ObjectPath): { node: number; key: number; found: boolean } {
+    const memo = (this.memo ??= { root: -1, length: 0, segments: [], nodes: [], keys: [] });
     let node = root;
     let key = -1;
-    for (const seg of path) {
+    let depth = 0;
+    // Findings of one object come one after another, often under one parent: the steps already taken are not taken again.
+    if (memo.root === root) {
+      while (depth < memo.length && depth < path.length && memo.segments[depth] === path[depth]) depth++;
+      if (depth > 0) {
+        node = memo.nodes[depth - 1];
+        key = memo.keys[depth - 1];
+      }
+    } else memo.root = root;
+    memo.length = depth;
+    for (; depth < path.length; depth++) {
+      const seg = path[depth];
       node = this.unwrap(node);
       const value = this.results[node];
       let next = -1;
@@ -156,6 +170,10 @@ export class PositionTable {
       if (next === -1) return { node, key, found: false };
       node = next;
       key = nextKey;
+      memo.segments[depth] = seg;
+      memo.nodes[depth] = node;
+      memo.keys[depth] = key;
+      memo.length = depth + 1;
     }
     return { node: this.unwrap(node), key, found: true };
   }

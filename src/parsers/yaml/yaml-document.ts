@@ -60,7 +60,9 @@ export abstract class YamlValueDocument implements ScanDocument {
       return this.file.origins ? { snippet: inText.snippet } : inText;
     }
     const within = at !== undefined && isTextInValue(at) ? at : undefined;
-    const path = [...this.basePath, ...((within ? within.path : (at as ObjectPath | undefined)) ?? [])];
+    const relative = (within ? within.path : (at as ObjectPath | undefined)) ?? [];
+    // Read, never changed: the path given serves as is when the value is the document itself.
+    const path = this.basePath.length === 0 ? relative : [...this.basePath, ...relative];
     const table = this.source.table;
     const root = table.roots[this.docIndex];
     if (root === undefined) return { objectPath: pointerFromPath(path) };
