@@ -142,6 +142,7 @@ export class PodSpecDocument implements ScanDocument {
   readonly origin: string;
   readonly containers: ContainerView[];
   private specCache: Record<string, unknown> | undefined;
+  private suppressionsCache: ReadonlyArray<DocumentSuppression> | undefined;
 
   constructor(
     readonly owner: K8sObjectDocument,
@@ -162,8 +163,12 @@ export class PodSpecDocument implements ScanDocument {
   /** The owner's suppressions, and those annotated on the pod template. */
   get suppressions(): ReadonlyArray<DocumentSuppression> {
     if (!this.metadataPath || this.metadataPath.length === 1) return this.owner.suppressions;
-    const own = parseIgnoreAnnotation(this.metadata.annotations, this.metadataPath);
-    return own.length ? [...this.owner.suppressions, ...own] : this.owner.suppressions;
+    // Read once: the engine asks for each finding of the view.
+    if (!this.suppressionsCache) {
+      const own = parseIgnoreAnnotation(this.metadata.annotations, this.metadataPath);
+      this.suppressionsCache = own.length ? [...this.owner.suppressions, ...own] : this.owner.suppressions;
+    }
+    return this.suppressionsCache;
   }
   /** Read once: every pod rule reads it, and the owner's object does not change while this view lives. */
   get spec(): Record<string, unknown> {
