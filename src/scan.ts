@@ -133,7 +133,7 @@ export interface StreamedScan {
   readonly findingCount: number;
   /** True when a finding that is not suppressed is at or above `severity`. */
   failsAt(severity: Severity): boolean;
-  /** Writes the JSON report, byte for byte the text of `jsonReporter` for the same scan; may be called more than once. */
+  /** Writes the JSON report, byte for byte the text of `jsonReporter` for the same scan; may be called more than once. Bytes given to `sink` are lent (valid during the call). */
   writeJson(sink: ChunkSink): void;
   /** Removes the temporary file. */
   dispose(): void;

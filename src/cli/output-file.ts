@@ -40,7 +40,8 @@ export function streamReport(
   shown = path,
 ): void {
   if (path === undefined) {
-    const out = bufferedSink((c) => stdout.write(c));
+    // A stream keeps what it is given until it is written: lent bytes are copied.
+    const out = bufferedSink((c) => stdout.write(typeof c === 'string' ? c : Buffer.from(c)));
     write(out.write);
     out.flush();
     return;

@@ -112,6 +112,21 @@ describe('JsonBytesWriter', () => {
       expect(written(finding, indent)).toBe(extract(JSON.stringify(nest(finding, indent), null, 2), indent));
   });
 
+  it('writes many keys, escaped ones included, first or not, at each indentation, again and again', () => {
+    const w = new JsonBytesWriter(64);
+    const keys = ['a', 'é', 'quote " \\ \n', '🔥', ...Array.from({ length: 300 }, (_, i) => `k${i}`)];
+    for (let round = 0; round < 2; round++)
+      for (const indent of [0, 2, 8]) {
+        const many = Object.fromEntries(keys.map((k, i) => [k, i]));
+        const reversed = Object.fromEntries([...keys].reverse().map((k) => [k, { [k]: k }]));
+        for (const value of [many, reversed, { a: 1 }, { é: { a: [] } }]) {
+          w.reset();
+          w.value(value, indent);
+          expect(w.buffer.subarray(0, w.length).toString('utf8')).toBe(extract(JSON.stringify(nest(value, indent), null, 2), indent));
+        }
+      }
+  });
+
   it('grows its buffer for a value larger than its capacity', () => {
     const big = { text: 'x'.repeat(70_000), items: Array.from({ length: 2000 }, (_, i) => ({ i, s: 'é'.repeat(i % 7) })) };
     expect(written(big, 0, 64)).toBe(JSON.stringify(big, null, 2));

@@ -149,4 +149,34 @@ describe('JsonFindingSpool', () => {
       spool.dispose();
     }
   });
+
+  it('lends each chunk once: megabytes of runs and held findings between them, written twice, the same', () => {
+    const spool = new JsonFindingSpool();
+    try {
+      const spooled: Finding[] = [];
+      for (let i = 0; i < 12_000; i++)
+        spooled.push(finding(`f${i % 3}.yaml`, 2 * i, 'K8S-0001', `m ${'é'.repeat(i % 40)} ${'x'.repeat(i % 300)}`));
+      // Held findings fall between the spooled ones of each file: the runs of adjacent items break there.
+      const held = Array.from({ length: 500 }, (_, i) => finding(`f${i % 3}.yaml`, 48 * i + 1, 'K8S-0002', `held ${i} "quoted"`));
+      for (let i = 0; i < spooled.length; i += 4000) spool.spool(spooled.slice(i, i + 4000));
+      spool.hold(held);
+      const expected = JSON.stringify({ findings: [...spooled, ...held].sort(byPathAndLine) }, null, 2).slice(
+        '{\n  "findings": '.length,
+        -2,
+      );
+      for (let round = 0; round < 2; round++) {
+        const chunks: Buffer[] = [];
+        // Copies the lent bytes as a sink that keeps them must.
+        spool.writeItems(2, (c) => chunks.push(Buffer.from(c)));
+        expect(chunks.length).toBeGreaterThan(4);
+        expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+      }
+    } finally {
+      spool.dispose();
+    }
+  });
 });
+
+function byPathAndLine(a: Finding, b: Finding): number {
+  return a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : a.location.startLine! - b.location.startLine!;
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../core/types.js';
 import { FindingBytesWriter } from './finding-bytes.js';
-import { ArrayItemFormat, writeString, type ChunkSink } from './json-stream.js';
+import { writeString, type ChunkSink } from './json-stream.js';
 
 /** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
 export const FINDINGS_INDENT = 2;
@@ -51,6 +51,9 @@ export interface SpoolExport {
 const READ_MAX = 1 << 20;
 /** What precedes each item of the findings array: the `,` after the previous one and the indentation of its line. */
 const ITEM_SEPARATOR = ',\n' + ' '.repeat(FINDINGS_INDENT + 2);
+/** After the last item: the line that closes the array. */
+const CLOSE = '\n' + ' '.repeat(FINDINGS_INDENT) + ']';
+const BRACKET = 0x5b;
 
 /**
  * Findings of the JSON report written to a temporary file as the scan finds them, already in the
@@ -63,7 +66,6 @@ export class JsonFindingSpool {
   private readonly fd: number;
   /** Spool files of other threads merged into this one (`adopt`); entry source i + 1 is `adopted[i]`. */
   private readonly adopted: Array<{ dir: string; fd: number; bytes: number }> = [];
-  private readonly format = new ArrayItemFormat(FINDINGS_INDENT);
   private readonly entries: Entry[] = [];
   /** One copy of each message: a rule's message repeats across thousands of objects of a large scan. */
   private readonly messages = new Map<string, string>();
@@ -184,7 +186,10 @@ export class JsonFindingSpool {
     this.seq = Math.max(this.seq, x.seqEnd);
   }
 
-  /** Writes the items of the `findings` array, whose opening bracket ends a line indented by `indent` spaces. */
+  /**
+   * Writes the items of the `findings` array, whose opening bracket ends a line indented by `indent`
+   * spaces. Bytes handed to `sink` are lent: valid during the call only (the next chunk reuses them).
+   */
   writeItems(indent: number, sink: ChunkSink): void {
     if (indent !== FINDINGS_INDENT) throw new Error(`findings spooled for an indentation of ${FINDINGS_INDENT}, written at ${indent}`);
     this.flush();
@@ -193,38 +198,50 @@ export class JsonFindingSpool {
       return;
     }
     this.entries.sort(compareEntries);
-    sink('[');
-    let first = true;
-    // Each item starts with its `,\n` separator; the first item's is written as the `\n` after `[`.
-    const emit = (text: string | Uint8Array): void => {
-      sink(first ? text.slice(1) : text);
-      first = false;
-    };
-    // Items are copied as bytes (neither decoded nor encoded again) into chunks of up to READ_MAX.
+    // Findings are assembled in the staging buffer: held ones written there, spooled ones copied as bytes
+    // (neither decoded nor encoded again) a run of adjacent ones at a time.
+    const out = this.text;
     const sources = [{ fd: this.fd, bytes: this.bytes }, ...this.adopted];
     const windows = sources.map((s) => new SpoolWindows(s.fd, s.bytes));
-    let out = Buffer.allocUnsafe(READ_MAX);
-    let used = 0;
-    const flushOut = (): void => {
-      if (used === 0) return;
-      emit(out.subarray(0, used));
-      out = Buffer.allocUnsafe(READ_MAX);
-      used = 0;
+    let first = true;
+    const emit = (): void => {
+      // Each item starts with its `,\n` separator; the first item's `,` becomes the array's `[`.
+      if (first) out.buffer[0] = BRACKET;
+      first = false;
+      sink(out.buffer.subarray(0, out.length));
+      out.reset();
+    };
+    let source = -1;
+    let runStart = 0;
+    let runEnd = 0;
+    const copyRun = (): void => {
+      for (let at = runStart; at < runEnd;) {
+        if (out.length >= READ_MAX) emit();
+        const n = Math.min(runEnd - at, out.buffer.length - out.length);
+        out.length += windows[source].copy(at, n, out.buffer, out.length);
+        at += n;
+      }
+      source = -1;
     };
     for (const e of this.entries) {
+      if (e.source === source && e.offset === runEnd) {
+        runEnd += e.length;
+        continue;
+      }
+      if (source !== -1) copyRun();
       if (e.offset === -1) {
-        flushOut();
-        emit(',\n' + this.format.items([e.finding]));
-      } else if (e.length > WINDOW_BYTES) {
-        flushOut();
-        emit(readAt(sources[e.source].fd, e.offset, e.length));
+        out.ascii(ITEM_SEPARATOR);
+        out.finding(e.finding!, FINDINGS_INDENT + 2);
+        if (out.length >= READ_MAX) emit();
       } else {
-        if (used + e.length > out.length) flushOut();
-        used += windows[e.source].copy(e.offset, e.length, out, used);
+        source = e.source;
+        runStart = e.offset;
+        runEnd = e.offset + e.length;
       }
     }
-    flushOut();
-    sink('\n' + this.format.close);
+    if (source !== -1) copyRun();
+    if (out.length > 0) emit();
+    sink(CLOSE);
   }
 
   /** Removes the temporary file. */
@@ -263,12 +280,21 @@ class SpoolWindows {
     private readonly size: number,
   ) {}
 
-  /** Copies `length` bytes of the spool at `offset` into `target` at `at`; returns `length`. */
+  /** Copies `length` bytes of the spool at `offset` into `target` at `at` (read straight into it when they span a window); returns `length`. */
   copy(offset: number, length: number, target: Buffer, at: number): number {
-    let w = this.starts.findIndex((start, i) => start <= offset && offset + length <= this.ends[i]);
-    if (w === -1) w = this.load(offset);
-    this.used[w] = ++this.clock;
-    this.buffers[w].copy(target, at, offset - this.starts[w], offset - this.starts[w] + length);
+    if (length > WINDOW_BYTES) {
+      readInto(this.fd, target, length, offset, at);
+      return length;
+    }
+    for (let done = 0; done < length;) {
+      const from = offset + done;
+      let w = this.starts.findIndex((start, i) => start <= from && from < this.ends[i]);
+      if (w === -1) w = this.load(from);
+      this.used[w] = ++this.clock;
+      const n = Math.min(length - done, this.ends[w] - from);
+      this.buffers[w].copy(target, at + done, from - this.starts[w], from - this.starts[w] + n);
+      done += n;
+    }
     return length;
   }
 
@@ -285,15 +311,9 @@ class SpoolWindows {
   }
 }
 
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length);
-  readInto(fd, buf, length, offset);
-  return buf;
-}
-
-function readInto(fd: number, buf: Buffer, length: number, position: number): void {
+function readInto(fd: number, buf: Buffer, length: number, position: number, at = 0): void {
   for (let off = 0; off < length;) {
-    const n = readSync(fd, buf, off, length - off, position + off);
+    const n = readSync(fd, buf, at + off, length - off, position + off);
     if (n === 0) throw new Error('findings spool ended early');
     off += n;
   }

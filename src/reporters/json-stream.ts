@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
 
-/** Receives a report piece by piece (text, or UTF-8 bytes copied from a spool); the pieces joined are the whole report. */
+/**
+ * Receives a report piece by piece (text, or UTF-8 bytes copied from a spool); the pieces joined are
+ * the whole report. Bytes are lent: valid during the call only, to be copied by a sink that keeps them.
+ */
 export type ChunkSink = (chunk: string | Uint8Array) => void;
 
 /** A chunk as text. */
