@@ -11,6 +11,8 @@ export class JsonBytesWriter {
   length = 0;
   /** Objects and arrays open around the value being written. */
   protected depth = 0;
+  /** By indentation of the object's line: each key's `,`, line break, indentation, quoted key and `: `, as `key` writes them. */
+  private readonly keyBytes: Array<Map<string, Uint8Array> | undefined> = [];
 
   constructor(capacity = 1 << 20) {
     this.buffer = Buffer.allocUnsafe(capacity);
@@ -41,7 +43,7 @@ export class JsonBytesWriter {
         this.string(value);
         return true;
       case 'number':
-        this.ascii(Number.isFinite(value) ? String(value) : 'null');
+        this.number(value);
         return true;
       case 'boolean':
         this.ascii(value ? 'true' : 'false');
@@ -89,10 +91,42 @@ export class JsonBytesWriter {
 
   /** The `{` (or `,` after the property before), line break and indentation, key and `: ` of a property of an object whose line is indented by `indent`. */
   protected key(key: string, first: boolean, indent: number): void {
-    this.open(first ? BRACE : COMMA, indent + 2);
-    this.string(key);
-    this.buffer[this.length++] = COLON;
-    this.buffer[this.length++] = SPACE;
+    const known = (this.keyBytes[indent] ??= new Map());
+    let bytes = known.get(key);
+    if (bytes === undefined) {
+      const start = this.length;
+      this.open(COMMA, indent + 2);
+      this.string(key);
+      this.buffer[this.length++] = COLON;
+      this.buffer[this.length++] = SPACE;
+      bytes = new Uint8Array(this.buffer.subarray(start, this.length));
+      // Findings have a few dozen keys; objects with keys without end (a map of labels) are written as they come.
+      if (known.size < MAX_KEYS) known.set(key, bytes);
+      this.length = start;
+    }
+    // Copied whole: a loop over its bytes costs more than the call.
+    this.reserve(bytes.length + 2);
+    const p = this.length;
+    this.buffer.set(bytes, p);
+    if (first) this.buffer[p] = BRACE;
+    this.length = p + bytes.length;
+  }
+
+  /** A number as `JSON.stringify` writes it; small integers (lines, columns) digit by digit, without a string. */
+  protected number(v: number): void {
+    if (v >= 0 && v <= 0x7fffffff && (v | 0) === v) {
+      let digits = 1;
+      for (let rest = v; rest >= 10; rest = (rest / 10) | 0) digits++;
+      this.reserve(digits);
+      const b = this.buffer;
+      let p = this.length + digits;
+      this.length = p;
+      do {
+        const next = (v / 10) | 0;
+        b[--p] = DIGIT_0 + v - 10 * next;
+        v = next;
+      } while (v > 0);
+    } else this.ascii(Number.isFinite(v) ? String(v) : 'null');
   }
 
   /** Closes an object whose line is indented by `indent`; `empty` when it has no property. */
@@ -188,6 +222,9 @@ type LatinWritable = Buffer & { latin1Write(text: string, offset: number, length
 /** Strings up to this length are copied by a loop over their codes; longer ones are searched for the first code that needs care and copied up to it by `latin1Write` (a loop is faster for short strings, measured). */
 const SHORT_STRING = 16;
 
+/** Keys remembered as bytes per indentation (`key`). */
+const MAX_KEYS = 256;
+
 /** Nesting past which the serializer itself takes over (it reports a cycle as `JSON.stringify` does). */
 const MAX_DEPTH = 64;
 
@@ -196,6 +233,7 @@ const SPACE = 0x20;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const DIGIT_0 = 0x30;
 const BRACKET = 0x5b;
 const BACKSLASH = 0x5c;
 const BRACKET_CLOSE = 0x5d;
