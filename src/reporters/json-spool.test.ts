@@ -171,6 +171,16 @@ describe('JsonFindingSpool', () => {
         expect(chunks.length).toBeGreaterThan(4);
         expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
       }
+      // A sink that fails (a full disk) leaves nothing behind: the next report is whole.
+      let calls = 0;
+      expect(() =>
+        spool.writeItems(2, () => {
+          if (++calls === 2) throw new Error('ENOSPC');
+        }),
+      ).toThrow('ENOSPC');
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      expect(parts.join('')).toBe(expected);
     } finally {
       spool.dispose();
     }

@@ -223,24 +223,29 @@ export class JsonFindingSpool {
       }
       source = -1;
     };
-    for (const e of this.entries) {
-      if (e.source === source && e.offset === runEnd) {
-        runEnd += e.length;
-        continue;
+    try {
+      for (const e of this.entries) {
+        if (e.source === source && e.offset === runEnd) {
+          runEnd += e.length;
+          continue;
+        }
+        if (source !== -1) copyRun();
+        if (e.offset === -1) {
+          out.ascii(ITEM_SEPARATOR);
+          out.finding(e.finding!, FINDINGS_INDENT + 2);
+          if (out.length >= READ_MAX) emit();
+        } else {
+          source = e.source;
+          runStart = e.offset;
+          runEnd = e.offset + e.length;
+        }
       }
       if (source !== -1) copyRun();
-      if (e.offset === -1) {
-        out.ascii(ITEM_SEPARATOR);
-        out.finding(e.finding!, FINDINGS_INDENT + 2);
-        if (out.length >= READ_MAX) emit();
-      } else {
-        source = e.source;
-        runStart = e.offset;
-        runEnd = e.offset + e.length;
-      }
+      if (out.length > 0) emit();
+    } finally {
+      // A sink that failed leaves report text in the staging buffer: never spooled.
+      out.reset();
     }
-    if (source !== -1) copyRun();
-    if (out.length > 0) emit();
     sink(CLOSE);
   }
 
