@@ -30,6 +30,15 @@ const BUILT = `services:
     build: .
     command: jupyter lab --PasswordIdentityProvider.hashed_password=argon2:abc
     ports: ["8081:8081"]
+  empty-env-token:
+    image: quay.io/jupyter/base-notebook:2024-10-07
+    environment:
+      JUPYTER_TOKEN: ""
+    ports: ["8082:8888"]
+  env-token:
+    image: quay.io/jupyter/base-notebook:2024-10-07
+    environment: [JUPYTER_TOKEN=s3cr3t-from-env]
+    ports: ["8083:8888"]
 `;
 
 testRule(rule, {
@@ -139,6 +148,23 @@ testRule(rule, {
           severity: 'medium',
           message:
             "Jupyter port 8081 of service 'login' is published on host port 8081 on all interfaces (it requires an API key or a login)",
+        },
+        {
+          startLine: 32,
+          startColumn: 13,
+          endLine: 32,
+          endColumn: 24,
+          severity: 'high',
+          message: "Jupyter port 8888 of service 'empty-env-token' is published on host port 8082 on all interfaces",
+        },
+        {
+          startLine: 36,
+          startColumn: 13,
+          endLine: 36,
+          endColumn: 24,
+          severity: 'medium',
+          message:
+            "Jupyter port 8888 of service 'env-token' is published on host port 8083 on all interfaces (it requires an API key or a login)",
         },
       ],
     },

@@ -23,7 +23,8 @@ function authOf(
     const flags = jupyterAuth(serviceCommandWords(view));
     if (flags.state === 'off') return 'none';
     if (flags.state === 'on') return 'key';
-    return env.get('JUPYTER_TOKEN') === '' ? 'none' : 'default';
+    // Jupyter reads JUPYTER_TOKEN only when it is not empty: an empty one leaves the generated token.
+    return env.get('JUPYTER_TOKEN') ? 'key' : 'default';
   }
   if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
   if (
