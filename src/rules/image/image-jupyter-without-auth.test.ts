@@ -1,0 +1,66 @@
+import { testRule } from '../../testing/rule-tester.js';
+import { imageConfigJson } from './lib/examples.js';
+import rule from './image-jupyter-without-auth.js';
+
+const OFF = ': no token and no password, anyone who reaches its port runs code in the container';
+
+testRule(rule, {
+  valid: [
+    { name: 'a generated token', path: 'config.json', content: imageConfigJson({ Cmd: ['jupyter', 'lab', '--ip=0.0.0.0'] }) },
+    {
+      name: 'an empty token with a hashed password',
+      path: 'config.json',
+      content: imageConfigJson({
+        Entrypoint: ['tini', '--'],
+        Cmd: ['jupyter', 'server', '--ServerApp.token=', '--ServerApp.password=argon2:abc'],
+      }),
+    },
+    {
+      name: 'no Jupyter server',
+      path: 'config.json',
+      content: imageConfigJson({ Cmd: ['python', '-m', 'notebooks.train', '--token='] }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'exec form after an ENTRYPOINT',
+      path: 'config.json',
+      content: imageConfigJson({ Entrypoint: ['tini', '-g', '--'], Cmd: ['start-notebook.py', "--IdentityProvider.token=''"] }),
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 36,
+          objectPath: '/config/Cmd/1',
+          message: `The image starts Jupyter (start-notebook.py) with --IdentityProvider.token=''${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'shell form as Docker stores it, with an empty password and XSRF checks off',
+      path: 'config.json',
+      content: imageConfigJson({
+        Cmd: ['/bin/sh', '-c', "python -m jupyterlab --NotebookApp.token='' --NotebookApp.password='' --ServerApp.disable_check_xsrf=True"],
+      }),
+      findings: [
+        {
+          startLine: 8,
+          startColumn: 7,
+          endLine: 8,
+          endColumn: 114,
+          message: `The image starts Jupyter (python -m jupyterlab) with --NotebookApp.token='' and --NotebookApp.password=''${OFF}`,
+        },
+        {
+          startLine: 8,
+          startColumn: 7,
+          endLine: 8,
+          endColumn: 114,
+          severity: 'medium',
+          message:
+            'The image starts Jupyter (python -m jupyterlab) with --ServerApp.disable_check_xsrf=True: any web page its users open can run code through its API',
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,67 @@
+import { defineRule } from '../../core/rule.js';
+import type { ObjectPath } from '../../core/types.js';
+import type { ImageConfigDocument } from '../../parsers/image/image-config.js';
+import { jupyterAuth, jupyterLaunch } from '../dockerfile/lib/jupyter.js';
+import { commandWords } from '../kubernetes/lib/ai-services.js';
+import { imageConfigJson } from './lib/examples.js';
+
+/** The words the container runs (`Entrypoint` then `Cmd`), each with the path of the array entry it comes from. */
+function commandLine(doc: ImageConfigDocument): { words: string[]; paths: ObjectPath[] } {
+  const words: string[] = [];
+  const paths: ObjectPath[] = [];
+  for (const key of ['Entrypoint', 'Cmd'] as const) {
+    const list = doc.runtime[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry, i) => {
+      for (const w of commandWords([entry])) {
+        words.push(w);
+        paths.push(['config', key, i]);
+      }
+    });
+  }
+  return { words, paths };
+}
+
+export default defineRule<ImageConfigDocument>({
+  meta: {
+    id: 'IMG-0012',
+    slug: 'image-jupyter-without-auth',
+    title: 'Image starts Jupyter with its token disabled',
+    severity: 'high',
+    scanner: 'misconfig',
+    appliesTo: ['image-config'],
+    frameworks: [
+      { id: 'mitre-atlas', control: 'AML.T0049' },
+      { id: 'owasp-llm-2025', control: 'LLM10' },
+    ],
+    rationale:
+      "The image's command starts a Jupyter server with `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`) and no password: whoever reaches the port runs code in the container, through any published port, Service or ingress. The same check as the Dockerfile rule (DF-0016), on the config of a built image, whose Dockerfile may not be at hand; `--ServerApp.disable_check_xsrf=True` is reported too (medium).",
+    remediation:
+      'Rebuild the image without the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Keep XSRF checks on.',
+    references: ['https://jupyter-server.readthedocs.io/en/latest/operators/security.html'],
+    examples: {
+      bad: [{ path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py', "--IdentityProvider.token=''"] }) }],
+      good: [{ path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py'] }) }],
+    },
+  },
+  check(doc, ctx) {
+    const { words, paths } = commandLine(doc);
+    const launch = jupyterLaunch(words);
+    if (!launch) return;
+    const auth = jupyterAuth(words);
+    const what = `The image starts Jupyter (${launch.text})`;
+    if (auth.state === 'off' && auth.flag) {
+      const password = auth.emptyPassword ? ` and ${auth.emptyPassword.name}=''` : '';
+      ctx.report({
+        message: `${what} with ${auth.flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`,
+        at: paths[auth.flag.index],
+      });
+    }
+    if (auth.xsrfDisabled)
+      ctx.report({
+        severity: 'medium',
+        message: `${what} with ${auth.xsrfDisabled.name}=${auth.xsrfDisabled.value}: any web page its users open can run code through its API`,
+        at: paths[auth.xsrfDisabled.index],
+      });
+  },
+});
