@@ -128,7 +128,7 @@ describe('sanctum cluster from the build (KubeConfig bundled)', () => {
     expect(report.findings.map((f: { location: { path: string } }) => f.location.path)).toEqual(['llm/Deployment.apps/vllm']);
   });
 
-  it("reaches the API server through the kubeconfig's proxy-url (an HTTP CONNECT proxy)", async () => {
+  it("reaches the API server through the kubeconfig's proxy-url (an HTTP CONNECT proxy), its tunnels kept open for the next requests", async () => {
     const tunnels: string[] = [];
     const sockets: net.Socket[] = [];
     const proxy = http.createServer((_req, res) => res.writeHead(405).end());
@@ -153,12 +153,20 @@ describe('sanctum cluster from the build (KubeConfig bundled)', () => {
         kubeconfig,
         srv.kubeconfig().replace(`    server: ${srv.url}\n`, `    server: ${srv.url}\n    proxy-url: ${proxyUrl}\n`),
       );
-      const r = await built(['cluster', '--kubeconfig', kubeconfig, '--format', 'json', '--rule', 'K8S-0003'], dir);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.code).toBe(1);
-      expect(JSON.parse(r.stdout).findings).toHaveLength(1);
-      expect(tunnels.length).toBeGreaterThan(0);
-      expect(new Set(tunnels)).toEqual(new Set([new URL(srv.url).host]));
+      const args = ['cluster', '--kubeconfig', kubeconfig, '--format', 'json', '--rule', 'K8S-0003'];
+      for (const run of [() => built(args, dir), () => fromSources(args, dir)]) {
+        tunnels.length = 0;
+        srv.requests.length = 0;
+        const r = await run();
+        expect('stderr' in r ? r.stderr : '').not.toMatch(/\n\s+at /);
+        expect(r.code).toBe(1);
+        expect(JSON.parse(r.stdout).findings).toHaveLength(1);
+        expect(new Set(tunnels)).toEqual(new Set([new URL(srv.url).host]));
+        // Tunnels are kept open from request to request, as kubectl keeps them: the next page is asked for while the current one is scanned, so at most two.
+        expect(srv.requests.length).toBeGreaterThan(20);
+        expect(tunnels.length).toBeGreaterThan(0);
+        expect(tunnels.length).toBeLessThanOrEqual(2);
+      }
     } finally {
       // Tunnels are half-open once the CLI has gone: closed here.
       for (const s of sockets) s.destroy();

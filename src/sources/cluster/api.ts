@@ -81,19 +81,22 @@ export class KubeApi {
   }
 
   /**
-   * A plain HTTP(S) agent made for one request is replaced by one kept alive for the next requests
-   * with the same connection settings: a scan lists a hundred pages, each a TLS handshake otherwise.
-   * Proxy agents are left as they are.
+   * An agent made for one request is replaced by one kept alive for the next requests with the same
+   * connection settings: a scan lists a hundred pages, each a TLS handshake otherwise, and through
+   * the kubeconfig's `proxy-url` (an HTTP CONNECT proxy) a tunnel too, as kubectl does not. SOCKS
+   * proxy agents are left as they are.
    */
   private keptAlive(agent: https.RequestOptions['agent']): https.RequestOptions['agent'] {
-    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
+    if (!(agent instanceof http.Agent)) return agent;
+    const Agent = agent.constructor as new (options: Record<string, unknown>) => http.Agent;
+    const tunnel = connectProxyOf(agent);
+    if (!tunnel && Agent !== https.Agent && Agent !== http.Agent) return agent;
     const options = (agent as http.Agent & { options: Record<string, unknown> }).options;
-    const key = `${agent.constructor === https.Agent ? 'https' : 'http'} ${connectionKey(options)}`;
-    if (this.reused?.key !== key) {
+    const key = `${tunnel?.proxy.href ?? ''} ${connectionKey(options)}`;
+    if (this.reused?.key !== key || this.reused.agent.constructor !== Agent) {
       if (this.reused) this.retired.push(this.reused.agent);
       const { keepAlive: _k, ...rest } = options;
-      const Agent = agent.constructor as typeof http.Agent;
-      this.reused = { key, agent: new Agent({ ...rest, keepAlive: true }) };
+      this.reused = { key, agent: new Agent({ ...rest, ...tunnel, keepAlive: true }) };
     }
     agent.destroy();
     return this.reused.agent;
@@ -158,6 +161,17 @@ export class KubeApi {
       req.end();
     });
   }
+}
+
+/**
+ * The proxy of an agent the client library made for a kubeconfig's HTTP(S) `proxy-url` (hpagent's,
+ * which open a CONNECT tunnel per connection), with the options of its CONNECT requests.
+ */
+function connectProxyOf(agent: http.Agent): { proxy: URL; proxyRequestOptions: object } | undefined {
+  const { proxy, proxyRequestOptions } = agent as { proxy?: unknown; proxyRequestOptions?: unknown };
+  return proxy instanceof URL && typeof proxyRequestOptions === 'object' && proxyRequestOptions !== null
+    ? { proxy, proxyRequestOptions }
+    : undefined;
 }
 
 /** What decides the connection an agent makes: TLS material and settings (a rotated client certificate makes a new one). */
