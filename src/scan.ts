@@ -467,6 +467,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     wants: (file) => engine.wants(file),
     scanFile(file) {
       if (engine.wants(file)) engine.scanFile(file);
+      else engine.passOver(file);
       release(file);
     },
     passed: (path) => engine.passed(path),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoStackTrace, PRIVILEGED_POD, run, SAFE_POD, workspace } from './cli-helpers.js';
@@ -130,6 +130,62 @@ describe('exit codes', () => {
     const table = await run(['scan', 'broken', ...ONLY], { cwd: cwd() });
     expect(table.stdout).toContain('Errors (not scanned or partly scanned)\n  broken/broken.yaml');
     expect(table.stdout).toMatch(/· 1 error ·/);
+  });
+});
+
+/** An ELF executable header with nothing a scanner reads (no Go build information). */
+function plainElf(): Buffer {
+  const b = Buffer.alloc(256);
+  b.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  b.writeUInt16LE(2, 16); // executable
+  b.writeUInt16LE(0x3e, 18); // x86-64
+  b.writeUInt32LE(1, 20);
+  b.writeUInt16LE(64, 52); // header size
+  return b;
+}
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1]);
+
+describe('a file named as a target that no scanner reads', () => {
+  let w: ReturnType<typeof workspace>;
+  beforeAll(() => {
+    w = workspace({ 'pod.yaml': PRIVILEGED_POD });
+    writeFileSync(join(w.dir, 'logo.png'), PNG);
+    writeFileSync(join(w.dir, 'server'), plainElf());
+    mkdirSync(join(w.dir, 'dir'));
+    writeFileSync(join(w.dir, 'dir', 'logo.png'), PNG);
+    writeFileSync(join(w.dir, 'dir', 'server'), plainElf());
+    writeFileSync(join(w.dir, 'dir', 'pod.yaml'), SAFE_POD);
+  });
+  afterAll(() => w.cleanup());
+  const NOT_READ = 'binary content that no scanner reads; not scanned';
+
+  it('is an entry in errors; alone, nothing was scanned: exit 2', async () => {
+    for (const target of ['logo.png', 'server']) {
+      const r = await run(['scan', target, '-f', 'json'], { cwd: w.dir });
+      const report = JSON.parse(r.stdout);
+      expect(report.errors).toEqual([{ path: target, message: NOT_READ }]);
+      expect(report.stats.files).toBe(0);
+      expect(r.code).toBe(2);
+    }
+  });
+
+  it('beside files that were scanned, the exit code is theirs (1 with --fail-on-error); the table lists it', async () => {
+    const r = await run(['scan', 'logo.png', 'server', 'dir/pod.yaml', '--fail-on', 'none'], { cwd: w.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`  logo.png  ${NOT_READ}\n  server  ${NOT_READ}\n`);
+    expect(r.stdout).toMatch(/ · 1 file · 1 resource · \d+ rules · 2 errors · /);
+    expect((await run(['scan', 'logo.png', 'dir/pod.yaml', '--fail-on', 'none', '--fail-on-error'], { cwd: w.dir })).code).toBe(1);
+  });
+
+  it('whatever scanners are selected, but an executable only when the scanner that reads them runs', async () => {
+    const r = await run(['scan', 'logo.png', 'server', '--scanners', 'misconfig', '-f', 'json'], { cwd: w.dir });
+    expect(JSON.parse(r.stdout).errors).toEqual([{ path: 'logo.png', message: NOT_READ }]);
+  });
+
+  it('found while walking a directory, such files stay quietly skipped', async () => {
+    const r = await run(['scan', 'dir', '-f', 'json', ...ONLY], { cwd: w.dir });
+    expect(JSON.parse(r.stdout).errors).toEqual([]);
+    expect(r.code).toBe(0);
   });
 });
 

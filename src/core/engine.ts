@@ -136,10 +136,22 @@ export class Engine {
     }
   }
 
+  /**
+   * A file no active parser reads (see `wants`): one named as a target that no parser at all reads,
+   * whatever scanners are selected, is said; a file of a directory walk passes by in silence.
+   */
+  passOver(file: SourceFile): void {
+    if (!file.namedTarget || !isBinary(file)) return;
+    if (this.opts.parsers.some((p) => (file.cluster === undefined || p.readsClusterObjects === true) && safeMatch(p, file))) return;
+    this.error(file.path, NOTHING_READS_IT);
+  }
+
   scanFile(file: SourceFile): void {
     if (this.opts.depthFirst && !file.renderedBy) this.collectDirectoriesLeft(file.path);
     this.opts.onFile?.(file, this.files);
     this.files++;
+    const errorsBefore = this.errors.length;
+    let documentsRead = 0;
     const reports: RawReport[] = [];
     const retained: ScanDocument[] = [];
     const parsers = this.matching(file);
@@ -164,6 +176,7 @@ export class Engine {
         if (e instanceof FileReadError) break;
         continue;
       }
+      documentsRead += documents.length;
       for (const doc of documents) {
         if (doc.resource && !doc.derived) this.resources++;
         this.runRules(doc, reports);
@@ -184,6 +197,11 @@ export class Engine {
         }
         retained.push(...documents);
       }
+    }
+    if (file.namedTarget && documentsRead === 0 && this.errors.length === errorsBefore && isBinary(file)) {
+      // Its parsers looked and found nothing they read (an executable without Go build information): not a file scanned.
+      this.files--;
+      this.error(file.path, NOTHING_READS_IT);
     }
     this.resolve(reports);
     // Kept for the cross-document rules: let them drop what they can rebuild.
@@ -570,6 +588,18 @@ function renderedFix(doc: ScanDocument, fix: FixSuggestion, location: Location, 
     `the finding is on output of \`${render}\`, which --fix never writes; make the change by hand in ${where}: ${fix.description}` +
     (shown.length ? `. In the rendered output:\n${shown.join('\n')}` : '');
   return { description: fix.description, edits: [], manual };
+}
+
+/** What `errors` says of a file named as a target that no scanner reads. */
+export const NOTHING_READS_IT = 'binary content that no scanner reads; not scanned';
+
+function isBinary(file: SourceFile): boolean {
+  try {
+    return file.size > 0 && looksBinary(file.head());
+  } catch {
+    // Unreadable: said where it was read.
+    return false;
+  }
 }
 
 function safeMatch(p: Parser, file: SourceFile): boolean {

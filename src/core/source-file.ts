@@ -36,6 +36,11 @@ export interface SourceFile {
    * documents hold it rather than a copy parsed from `text()`, whose strings would keep the text alive.
    */
   readonly object?: Record<string, unknown>;
+  /**
+   * A file named as a target (not one found in a directory it walked): binary content that no
+   * scanner reads is said, in `errors`, where a walk passes such a file by in silence.
+   */
+  readonly namedTarget?: boolean;
 }
 
 /** A cluster scan's reach: findings name `ref`; cross-object rules ask whether a kind was listed in full. */

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { DiskSourceFile, markWalked, readFailureMessage } from '../core/source-file.js';
+import { annotateFile, DiskSourceFile, markWalked, readFailureMessage } from '../core/source-file.js';
 import { describeSystemError } from '../core/system-error.js';
 
 export interface WalkOptions {
@@ -74,7 +74,9 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
       continue;
     }
     if (st.isFile()) {
-      yield markWalked(new DiskSourceFile(displayPath(abs, cwd), abs, st.size));
+      const file = new DiskSourceFile(displayPath(abs, cwd), abs, st.size);
+      annotateFile(file, 'namedTarget', true);
+      yield file;
       continue;
     }
     if (!st.isDirectory()) {
