@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../test/wait.js';
 import { openAuditLog, type AuditEntry } from './audit.js';
 
 const entry = (requestId: string): AuditEntry => ({
@@ -37,7 +38,7 @@ describe('audit log file', () => {
     const log = openAuditLog(file);
     try {
       log.write(entry('req-1'));
-      for (let i = 0; i < 200 && lines(file).length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await until(() => lines(file).length > 0, 'the line in the file');
       expect(lines(file).map((e) => e.requestId)).toEqual(['req-1']);
     } finally {
       await log.close();
@@ -49,20 +50,22 @@ describe('audit log file', () => {
     const log = openAuditLog(file);
     const ids = Array.from({ length: 3000 }, (_, i) => `req-${i}`);
     for (const id of ids) log.write(entry(id));
-    log.close();
-    for (let i = 0; i < 200 && lines(file).length < ids.length; i++) await new Promise((r) => setTimeout(r, 10));
+    const closed = log.close();
+    await until(() => lines(file).length >= ids.length, `${ids.length} lines in the file`);
     expect(lines(file).map((e) => e.requestId)).toEqual(ids);
+    // A line that comes once the log is closing is not taken: nothing is left to write it later.
     log.write(entry('after-close'));
-    await new Promise((r) => setTimeout(r, 150));
+    await closed;
+    expect(log.stats).toEqual({ failedWrites: 0, droppedLines: 0, unwrittenBytes: 0 });
     expect(lines(file)).toHaveLength(ids.length);
   });
 
   it('has every line in the file, whole and in order, once close resolves (with writes still in flight)', async () => {
     const file = fileIn();
     const log = openAuditLog(file);
-    // The file is open and a first write is under way when the rest come and close is called.
+    // The file is open and a first line written when the rest come and close is called.
     log.write(entry('first'));
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => lines(file).length === 1, 'the first line in the file');
     const big = 'x'.repeat(40_000);
     const ids = Array.from({ length: 400 }, (_, i) => `req-${i}`);
     for (const id of ids) log.write({ ...entry(id), client: big });
@@ -96,10 +99,14 @@ describe('audit log file', () => {
     if (!existsSync('/dev/full')) ctx.skip('no /dev/full on this system');
     const reports: string[] = [];
     const log = openAuditLog('/dev/full', { onError: (m) => reports.push(m) });
+    // Five rounds of lines, each waiting for a write of its own to fail.
     for (let round = 0; round < 5; round++) {
+      const failed = log.stats.failedWrites;
       for (let i = 0; i < 200; i++) log.write(entry(`req-${round}-${i}`));
-      await new Promise((r) => setTimeout(r, 120));
+      await until(() => log.stats.failedWrites > failed, `a failed write in round ${round}`);
     }
+    expect(log.stats.failedWrites).toBeGreaterThanOrEqual(5);
+    expect(log.stats.unwrittenBytes).toBeGreaterThan(0);
     expect(reports).toHaveLength(1);
     expect(reports[0]).toBe(
       'audit log /dev/full: cannot write to it (no space left on device); requests are served, their lines wait or are dropped',

@@ -48,6 +48,16 @@ const AUDIT_BATCH_BYTES = 12 * 1024;
 /** Most bytes that wait while the file cannot be written (disk full): further lines are dropped, and counted. */
 const AUDIT_MAX_PENDING_BYTES = 16 * 1024 * 1024;
 
+/** What a file audit log has not managed to write, for operators and tests. */
+export interface AuditLogStats {
+  /** Writes the file refused (disk full, permissions): each is retried with later lines until they are dropped. */
+  readonly failedWrites: number;
+  /** Lines dropped since the file last failed (or could not be opened). */
+  readonly droppedLines: number;
+  /** Bytes of lines handed to the writer and not yet in the file. */
+  readonly unwrittenBytes: number;
+}
+
 export interface AuditLogOptions {
   /** Told once when the file cannot be opened or written (and once when it can again); the gateway goes on serving. */
   onError?(message: string): void;
@@ -63,10 +73,11 @@ type Destination = ReturnType<typeof pino.destination>;
  * permissions) is reported once; lines wait (up to 16 MB) for it to be writable again, then are dropped
  * and counted, and requests are served all the same.
  */
-export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog {
+export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog & { readonly stats: AuditLogStats } {
   const where = file === '-' ? 'standard output' : file;
   let failing = false;
   let dropped = 0;
+  let failedWrites = 0;
   /** Bytes handed to the writers and not yet written. */
   let unwritten = 0;
   let closing: Promise<void> | undefined;
@@ -102,6 +113,7 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
       maxLength: AUDIT_MAX_PENDING_BYTES,
     });
     d.on('error', (e: NodeJS.ErrnoException) => {
+      failedWrites++;
       fail('write to it', e);
       // A writer being closed gives up on what it still holds rather than wait forever.
       retiring.get(d)?.();
@@ -136,6 +148,9 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
 
   let dest = open();
   return {
+    get stats(): AuditLogStats {
+      return { failedWrites, droppedLines: dropped, unwrittenBytes: unwritten };
+    },
     write(entry) {
       if (closing) return;
       if (!dest) {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { until } from '../../../test/wait.js';
 import { followLines, LineSplitter, MAX_LINE_BYTES, streamLines, type Line } from './lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sanctum-lines-'));
@@ -56,17 +57,13 @@ describe('followLines', () => {
     const seen: string[] = [];
     const done = collectUntil(followLines(path, { pollMs: 10, signal: stop.signal, onReopen: (r) => reopened.push(r) }), 7, seen, stop);
     // Each step waits for the follower to have seen the previous one: on a loaded machine it may lag.
-    const until = async (done: () => boolean) => {
-      for (let i = 0; i < 2000 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
-      expect(done()).toBe(true);
-    };
-    await until(() => seen.length === 2);
+    await until(() => seen.length === 2, 'the first two lines');
     appendFileSync(path, 'a3\n');
-    await until(() => seen.length === 3);
+    await until(() => seen.length === 3, 'the appended line');
     truncateSync(path, 0);
-    await until(() => reopened.length === 1);
+    await until(() => reopened.length === 1, 'the truncation');
     appendFileSync(path, 't1\n');
-    await until(() => seen.length === 4);
+    await until(() => seen.length === 4, 'the line after the truncation');
     appendFileSync(path, 't2-partial');
     renameSync(path, path + '.1');
     writeFileSync(path, 'r1\nr2\n');
@@ -78,8 +75,10 @@ describe('followLines', () => {
     const path = join(dir, 'later.log');
     const stop = new AbortController();
     const seen: string[] = [];
-    const done = collectUntil(followLines(path, { pollMs: 10, signal: stop.signal }), 1, seen, stop);
-    await new Promise((r) => setTimeout(r, 40));
+    let missing = 0;
+    const done = collectUntil(followLines(path, { pollMs: 10, signal: stop.signal, onMissing: () => missing++ }), 1, seen, stop);
+    // The follower has looked twice and found no file (it waited between the two looks).
+    await until(() => missing >= 2, 'the follower to find no file twice');
     writeFileSync(path, 'first\n');
     await done;
     expect(seen).toEqual(['1:first']);

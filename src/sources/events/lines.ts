@@ -87,6 +87,8 @@ export interface FollowOptions {
   signal?: AbortSignal;
   /** Told when the file was rotated or truncated. */
   onReopen?(reason: 'rotated' | 'truncated'): void;
+  /** Told at each check that finds no file it can open at the path (not created yet, or removed). */
+  onMissing?(): void;
 }
 
 const CHUNK = 1024 * 1024;
@@ -129,6 +131,7 @@ export async function* followLines(path: string, opts: FollowOptions = {}): Asyn
           first = false;
           splitter.reset();
         } catch {
+          opts.onMissing?.();
           await sleep();
           continue;
         }
