@@ -100,16 +100,19 @@ describe('unknown keys', () => {
     return 'no error';
   };
 
-  it('a key spelled as the flag or in snake case names the key meant', () => {
+  it('a key spelled as the flag, in snake case or with a slip names the key meant', () => {
     expect(error('fail-on: critical\n')).toBe('cfg.yaml: invalid configuration: (root): unknown key "fail-on" (did you mean "failOn"?)');
     expect(error('webhook:\n  timeout_ms: 100\n')).toBe(
       'cfg.yaml: invalid configuration: webhook: unknown key "timeout_ms" (did you mean "timeoutMs"?)',
     );
+    expect(error('ignore:\n  - rule: K8S-0003\n    reasons: demo\n')).toBe(
+      'cfg.yaml: invalid configuration: ignore.0: unknown key "reasons" (did you mean "reason"?)',
+    );
   });
 
   it('any other unknown key lists the keys allowed where it stands', () => {
-    expect(error('ignore:\n  - rule: K8S-0003\n    reasons: demo\n')).toBe(
-      'cfg.yaml: invalid configuration: ignore.0: unknown key "reasons" (known: rule, paths, resources, fingerprints, users, namespaces, reason, expires)',
+    expect(error('ignore:\n  - rule: K8S-0003\n    because: demo\n')).toBe(
+      'cfg.yaml: invalid configuration: ignore.0: unknown key "because" (known: rule, paths, resources, fingerprints, users, namespaces, reason, expires)',
     );
     expect(error('rules:\n  K8S-0003:\n    disabled: true\n')).toBe(
       'cfg.yaml: invalid configuration: rules.K8S-0003: unknown key "disabled" (known: enabled, severity, options)',

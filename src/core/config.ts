@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { keysAt, unknownKeyMessage } from './config-issues.js';
 import type { RuleMeta } from './rule.js';
 import { describeSystemError, shownPath } from './system-error.js';
 import { SCANNERS, SEVERITIES } from './types.js';
@@ -213,36 +214,11 @@ export function parseConfig(text: string, path: string): SanctumConfig {
   return r.data;
 }
 
-/** An unknown key spelled as a flag (`fail-on`) or in snake case (`fail_on`) names the key meant (`failOn`), any other the keys allowed there. */
+/** An unknown key spelled as a flag (`fail-on`), in snake case (`fail_on`) or with a slip names the key meant (`failOn`), any other the keys allowed there. */
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'unrecognized_keys') return issue.message;
   const known = keysAt(ConfigSchema, issue.path);
-  return issue.keys
-    .map((key) => {
-      const camel = key.replace(/[-_]+([a-zA-Z])/g, (_, c: string) => c.toUpperCase());
-      if (camel !== key && known.includes(camel)) return `unknown key "${key}" (did you mean "${camel}"?)`;
-      return known.length ? `unknown key "${key}" (known: ${known.join(', ')})` : `unknown key "${key}"`;
-    })
-    .join(', ');
-}
-
-/** The keys the configuration schema allows in the mapping at `path`. */
-function keysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
-  let def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
-  const unwrap = () => {
-    while (def.type === 'optional' || def.type === 'nullable' || def.type === 'default')
-      def = (def.innerType as z.core.$ZodType)._zod.def as typeof def;
-  };
-  unwrap();
-  for (const seg of path) {
-    if (def.type === 'object')
-      def = ((def.shape as Record<string, z.core.$ZodType>)[String(seg)]?._zod.def ?? { type: 'never' }) as typeof def;
-    else if (def.type === 'array') def = (def.element as z.core.$ZodType)._zod.def as typeof def;
-    else if (def.type === 'record') def = (def.valueType as z.core.$ZodType)._zod.def as typeof def;
-    else return [];
-    unwrap();
-  }
-  return def.type === 'object' ? Object.keys(def.shape as object) : [];
+  return issue.keys.map((key) => unknownKeyMessage(key, known)).join(', ');
 }
 
 export function loadConfig(path: string, cwd = process.cwd()): SanctumConfig {

@@ -85,7 +85,9 @@ guardrails:
   });
 
   it('refuses unknown settings (typos) and a key written in clear', () => {
-    expect(errorOf(`${UPSTREAM}lisen: ":8080"\n`)).toMatch(/gateway\.yaml:\d+:\d+: \(top level\): Unrecognized key: "lisen"/);
+    expect(errorOf(`${UPSTREAM}lisen: ":8080"\n`)).toMatch(
+      /gateway\.yaml:\d+:\d+: \(top level\): unknown key "lisen" \(did you mean "listen"\?\)$/,
+    );
     const msg = errorOf(UPSTREAM.replace('env:VLLM_KEY', 'sk-live-1234'));
     expect(msg).toContain('upstreams[0].apiKey: env:NAME or file:PATH');
   });
@@ -101,6 +103,77 @@ keys:
 `);
     expect(msg).toMatch(/gateway\.yaml:7:12: guardrails\.secrets: /);
     expect(msg).toMatch(/gateway\.yaml:\d+:\d+: keys\[0\]\.guardrails\.injection\.blockScore: /);
+  });
+
+  it('says in words which key is missing or wrong, by its path, and what it should be', () => {
+    const msg = errorOf(`upstreams:
+  - name: a
+    baseURL: "http://a:8000/v1"
+  - name: b
+    baseURL: "not a url"
+    models: ["m", { name: x }, 3]
+    conections: 4
+keys:
+  - { name: k, sha256: "${HASH}", models: "m", requestsPerMinute: 0, expires: never }
+  - { name: j, sha256: "${HASH}", models: [] }
+listen: 8080
+`);
+    const lines = msg
+      .split('\n')
+      .slice(1)
+      .map((l) => l.replace(/^ +\S+gateway\.yaml:\d+:\d+: /, ''));
+    expect(lines).toEqual([
+      'listen: expected text, found the number 8080',
+      'upstreams[0].models: required, but missing (a list)',
+      'upstreams[1].baseURL: expected a URL (such as https://host:port/path), found text of 9 characters',
+      'upstreams[1].models[1].upstreamModel: required, but missing (text)',
+      'upstreams[1].models[2]: expected text or a mapping, found the number 3',
+      'upstreams[1]: unknown key "conections" (did you mean "connections"?)',
+      'keys[0].models: expected a list, found "m"',
+      'keys[0].requestsPerMinute: must be greater than 0, found the number 0',
+      `keys[0]: unknown key "expires" (known: ${[
+        'name',
+        'sha256',
+        'clientCertSubject',
+        'jwtSubject',
+        'models',
+        'team',
+        'requestsPerMinute',
+        'requestsPerDay',
+        'tokensPerMinute',
+        'tokensPerDay',
+        'revoked',
+        'createdAt',
+        'revokedAt',
+        'guardrails',
+      ].join(', ')})`,
+      'keys[1].models: needs at least one entry, found an empty list',
+    ]);
+    // Each line points at the key, or at the mapping the missing key belongs in.
+    expect(msg).toContain(`${join(dir, 'gateway.yaml')}:2:5: upstreams[0].models: required`);
+    expect(msg).toContain(`${join(dir, 'gateway.yaml')}:6:19: upstreams[1].models[1].upstreamModel: required`);
+  });
+
+  it('says in words what a guardrail setting takes, and never repeats long text (it may be a secret in the wrong place)', () => {
+    const msg = errorOf(`${UPSTREAM}guardrails:
+  pii: { action: maybe, classes: [email, fax] }
+  injection: 3
+  tools: { allowed: "sk-live-0123456789abcdefghijklmnop" }
+audit: { prompts: "yes" }
+`);
+    expect(msg).toContain('guardrails.pii.action: expected one of redact, block, off, found "maybe"');
+    expect(msg).toContain('guardrails.pii.classes[1]: expected one of email, phone, credit-card, iban, us-ssn, ip-address, found "fax"');
+    expect(msg).toContain('guardrails.injection: expected an action (block, flag, off) or a mapping of settings, found the number 3');
+    expect(msg).toContain('guardrails.tools.allowed: expected a list, found text of 34 characters');
+    expect(msg).toContain('audit.prompts: expected true or false, found "yes"');
+    expect(msg).not.toContain('sk-live');
+  });
+
+  it('says in words what is wrong in a keys file, by its path there', () => {
+    writeFileSync(join(dir, 'keys-words.yaml'), `keys:\n  - { name: k, sha256: "${HASH}" }\n`);
+    expect(errorOf(`${UPSTREAM}keysFile: keys-words.yaml\n`)).toMatch(
+      /keys-words\.yaml:2:5: keys\[0\]\.models: required, but missing \(a list\)$/,
+    );
   });
 
   it('says which environment variable is missing', () => {

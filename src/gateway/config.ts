@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
+import { configProblems, inWords, keyPath } from '../core/config-issues.js';
 import { guardrailOverrideSchema, guardrailSettingsSchema } from './guardrails/index.js';
 import { describeSystemError, shownPath } from '../core/system-error.js';
 
@@ -179,7 +180,7 @@ function parseYaml(text: string, file: string): { doc: Document; lines: LineCoun
 
 /** `file:line:col: keys[2].sha256` for a path into the document (the nearest existing ancestor's position). */
 function where(file: string, doc: Document, lines: LineCounter, path: Path): string {
-  const dotted = path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
+  const dotted = keyPath(path);
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
     if (node && typeof node === 'object' && node.range) {
@@ -195,10 +196,11 @@ function validate<T>(schema: z.ZodType<T>, text: string, file: string): { value:
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (data === null || data === undefined || isSeq(doc.contents) || (!isMap(doc.contents) && typeof data !== 'object'))
     throw new GatewayConfigError(`${file}: expected a mapping of settings (listen, upstreams, keys, …)`);
-  const parsed = schema.safeParse(data);
+  const parsed = schema.safeParse(data, { error: inWords });
   if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 10).map((i) => `${where(file, doc, lines, i.path)}: ${i.message}`);
-    const more = parsed.error.issues.length > 10 ? `\n  … and ${parsed.error.issues.length - 10} more` : '';
+    const all = configProblems(schema, parsed.error.issues);
+    const problems = all.slice(0, 10).map((p) => `${where(file, doc, lines, p.path)}: ${p.message}`);
+    const more = all.length > 10 ? `\n  … and ${all.length - 10} more` : '';
     throw new GatewayConfigError(`invalid gateway configuration:\n  ${problems.join('\n  ')}${more}`);
   }
   return { value: parsed.data, doc, lines };

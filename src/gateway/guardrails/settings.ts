@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeValue } from '../../core/config-issues.js';
 
 /**
  * The `guardrails:` section of the gateway configuration, global and per key. Each guardrail takes
@@ -62,8 +63,16 @@ const domain = z
 
 const secrets = z.enum(['redact', 'block', 'off']);
 /** `name: action` is short for `name: { action }`. */
-const actionOr = <T extends z.ZodRawShape>(shape: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? { action: v } : v), z.strictObject(shape));
+const actionOr = <T extends z.ZodRawShape & { action: z.ZodOptional<z.ZodEnum> }>(shape: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? { action: v } : v),
+    z.strictObject(shape, {
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? `expected an action (${shape.action.unwrap().options.join(', ')}) or a mapping of settings, found ${describeValue(issue.input)}`
+          : undefined,
+    }),
+  );
 const pii = actionOr({
   action: z.enum(['redact', 'block', 'off']).optional(),
   classes: z.array(z.enum(PII_CLASSES)).optional(),
