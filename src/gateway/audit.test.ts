@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import fs, { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { until } from '../../test/wait.js';
 import { openAuditLog, type AuditEntry } from './audit.js';
 
@@ -41,6 +41,30 @@ describe('audit log file', () => {
       await until(() => lines(file).length > 0, 'the line in the file');
       expect(lines(file).map((e) => e.requestId)).toEqual(['req-1']);
     } finally {
+      await log.close();
+    }
+  });
+
+  it('keeps no timer and makes no write while no line waits: an idle gateway is not woken by its audit log', async () => {
+    const file = fileIn();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const writes = vi.spyOn(fs, 'write');
+    const log = openAuditLog(file);
+    try {
+      log.write(entry('req-1'));
+      expect(vi.getTimerCount()).toBe(1);
+      vi.advanceTimersByTime(100);
+      // The write is real I/O: wait for it turn by turn of the event loop (timers are fake here).
+      for (let i = 0; i < 1_000_000 && lines(file).length === 0; i++) await new Promise((r) => setImmediate(r));
+      expect(lines(file).map((e) => e.requestId)).toEqual(['req-1']);
+      for (let i = 0; i < 1_000_000 && log.stats.unwrittenBytes > 0; i++) await new Promise((r) => setImmediate(r));
+      const written = writes.mock.calls.length;
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(10_000);
+      expect(writes.mock.calls.length).toBe(written);
+    } finally {
+      writes.mockRestore();
+      vi.useRealTimers();
       await log.close();
     }
   });

@@ -68,7 +68,9 @@ type Destination = ReturnType<typeof pino.destination>;
 /**
  * JSON lines to a file (appended) or standard output (`-`), written off the request path by sonic-boom:
  * a request only appends its line to the buffer, which goes out in one asynchronous write once 12 KB
- * wait or 100 ms have passed. One write at a time, whole lines in order: lines never interleave.
+ * wait or 100 ms have passed. One write at a time, whole lines in order: lines never interleave. The
+ * 100 ms timer runs only while lines wait: an idle gateway is not woken by its audit log (sonic-boom's
+ * `periodicFlush` writes an empty string every period, waiting lines or not).
  * `close` resolves once every line is in the file. A file that cannot be opened or written (disk full,
  * permissions) is reported once; lines wait (up to 16 MB) for it to be writable again, then are dropped
  * and counted, and requests are served all the same.
@@ -109,21 +111,36 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
       dest: fd,
       sync: false,
       minLength: AUDIT_BATCH_BYTES,
-      periodicFlush: AUDIT_FLUSH_MS,
       maxLength: AUDIT_MAX_PENDING_BYTES,
     });
+    waiting.set(d, 0);
     d.on('error', (e: NodeJS.ErrnoException) => {
       failedWrites++;
       fail('write to it', e);
       // A writer being closed gives up on what it still holds rather than wait forever.
-      retiring.get(d)?.();
+      const giveUp = retiring.get(d);
+      if (giveUp) giveUp();
+      else flushSoon();
     });
     d.on('write', (n: number) => {
       unwritten -= n;
+      waiting.set(d, (waiting.get(d) ?? 0) - n);
       if (n > 0) recovered();
+      // Lines that came during that write and are fewer than a batch: written within AUDIT_FLUSH_MS.
+      if ((waiting.get(d) ?? 0) > 0) flushSoon();
     });
     d.on('drop', () => dropped++);
     return d;
+  };
+  /** Bytes handed to each writer and not yet written by it. */
+  const waiting = new Map<Destination, number>();
+  let flushTimer: NodeJS.Timeout | undefined;
+  /** Writes what waits in the current writer within AUDIT_FLUSH_MS (during a write: once that write is done). */
+  const flushSoon = (): void => {
+    flushTimer ??= setTimeout(() => {
+      flushTimer = undefined;
+      if (dest && !closing && (waiting.get(dest) ?? 0) > 0) dest.flush();
+    }, AUDIT_FLUSH_MS).unref();
   };
   /** Writers being closed (the one before a reopen, the last one), each with how to stop waiting for it. */
   const retiring = new Map<Destination, () => void>();
@@ -132,6 +149,7 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
     const done = new Promise<void>((resolve) => {
       const finish = (): void => {
         retiring.delete(d);
+        waiting.delete(d);
         resolve();
       };
       retiring.set(d, () => {
@@ -160,7 +178,11 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
       const line = JSON.stringify(entry) + '\n';
       const droppedBefore = dropped;
       dest.write(line);
-      if (dropped === droppedBefore) unwritten += Buffer.byteLength(line);
+      if (dropped !== droppedBefore) return;
+      const bytes = Buffer.byteLength(line);
+      unwritten += bytes;
+      waiting.set(dest, (waiting.get(dest) ?? 0) + bytes);
+      flushSoon();
     },
     /** The old file keeps the lines written before; the new one gets the lines after. */
     reopen() {
@@ -173,6 +195,7 @@ export function openAuditLog(file: string, opts: AuditLogOptions = {}): AuditLog
     },
     close() {
       if (!closing) {
+        clearTimeout(flushTimer);
         if (dest) retire(dest);
         closing = Promise.all(retirements).then(() => {
           const lost = [

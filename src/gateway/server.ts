@@ -434,6 +434,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
     raw.on('drain', onDrain);
     return new Promise<void>((settled) => {
       let over = false;
+      let firstSent = false;
       const conclude = (status: number, error?: string): void => {
         over = true;
         raw.off('drain', onDrain);
@@ -459,6 +460,13 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
           }
           const out = guard ? guard.push(chunk) : chunk;
           const flowing = out.length === 0 || raw.write(out);
+          // Node sends what a response writes once the current tick is over (it corks the socket): the
+          // status line and the first piece leave now instead, before the bookkeeping below and the
+          // settling of the request's promises. Later pieces that arrive together still go out together.
+          if (!firstSent && out.length > 0) {
+            firstSent = true;
+            raw.socket?.uncork();
+          }
           // Counted once the piece is on its way: the client does not wait for the bookkeeping.
           usage.push(chunk);
           transcript?.push(out);
