@@ -174,7 +174,9 @@ export function flag(seg: Segment, ...names: string[]): Word | undefined {
     const w = seg[i].value;
     for (const n of names) {
       if (w === n && i + 1 < seg.length) return seg[i + 1];
-      if (w.startsWith(n + '=')) return { ...seg[i], value: w.slice(n.length + 1) };
+      // `--flag=value`, told without a string for `--flag=`.
+      if (w.length > n.length && w.charCodeAt(n.length) === 61 && w.startsWith(n))
+        return { value: w.slice(n.length + 1), path: seg[i].path, inScript: seg[i].inScript };
     }
   }
   return undefined;

@@ -8,6 +8,7 @@ import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { getAt } from '../../../parsers/k8s/pod-specs.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 import type { ObjectPath } from '../../../core/types.js';
+import { describe } from './workload.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -112,11 +113,9 @@ export function usesUserNamespace(pod: PodSpecDocument): boolean {
   return facts(pod).userNamespace;
 }
 
-const GROUP_LABEL = { containers: 'Container', initContainers: 'Init container', ephemeralContainers: 'Ephemeral container' } as const;
-
 /** `Container 'app'`, `Init container 'fetch'`, `Ephemeral container 'debug'`. */
 export function containerLabel(c: ContainerView): string {
-  return `${GROUP_LABEL[c.group]} '${c.name}'`;
+  return describe(c);
 }
 
 /** The longest prefix of `path` (relative to the owning object) that exists, for reporting a missing setting. */

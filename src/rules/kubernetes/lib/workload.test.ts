@@ -6,7 +6,41 @@ import type { RuleExample } from '../../../core/rule.js';
 import { severityRank } from '../../../core/types.js';
 import { runRule } from '../../../testing/rule-tester.js';
 import { allRules } from '../../index.js';
-import { parseImage, redact, shellWords } from './workload.js';
+import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
+import { flag } from './gpu.js';
+import { commandLine, commandWords, envOf, envValue, parseImage, redact, shellWords } from './workload.js';
+
+describe('container entries', () => {
+  const view = (container: Record<string, unknown>): ContainerView => ({
+    container,
+    path: ['spec', 'containers', 1],
+    group: 'containers',
+    name: 'c',
+    memo: [],
+  });
+
+  it('give each env, command and args entry its object path, the same array each time', () => {
+    const c = view({
+      command: ['vllm', 7],
+      args: ['--model=org/m', { not: 'a word' }, 'bash -c "x"'],
+      env: [{ name: 'A', value: 'x' }, { value: 'no name' }, { name: 'B', value: 3 }, { name: 'C', valueFrom: { secretKeyRef: {} } }],
+    });
+    expect(envOf(c).map((e) => [e.name, e.value, e.fromRef, e.path])).toEqual([
+      ['A', 'x', false, ['spec', 'containers', 1, 'env', 0]],
+      ['B', '3', false, ['spec', 'containers', 1, 'env', 2]],
+      ['C', undefined, true, ['spec', 'containers', 1, 'env', 3]],
+    ]);
+    expect(envValue(c, 'B')?.path).toBe(envOf(c)[1].path);
+    expect(commandLine(c).map((t) => [t.value, t.path])).toEqual([
+      ['vllm', ['spec', 'containers', 1, 'command', 0]],
+      ['7', ['spec', 'containers', 1, 'command', 1]],
+      ['--model=org/m', ['spec', 'containers', 1, 'args', 0]],
+      ['bash -c "x"', ['spec', 'containers', 1, 'args', 2]],
+    ]);
+    const model = flag([...commandWords(c)], '--model');
+    expect(model).toEqual({ value: 'org/m', path: ['spec', 'containers', 1, 'args', 0], inScript: undefined });
+  });
+});
 
 describe('shellWords', () => {
   it('groups quotes, keeps separators as words and expands nothing', () => {

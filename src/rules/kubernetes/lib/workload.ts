@@ -17,11 +17,11 @@ export function asList(v: unknown): unknown[] {
 
 /** An `env` entry of a container: a literal `value` or a `valueFrom` reference. */
 export interface EnvEntry {
-  name: string;
+  readonly name: string;
   /** The literal value; undefined when the entry takes its value from a reference. */
-  value: string | undefined;
-  fromRef: boolean;
-  path: ObjectPath;
+  readonly value: string | undefined;
+  readonly fromRef: boolean;
+  readonly path: ObjectPath;
 }
 
 let memoSlots = 0;
@@ -42,15 +42,57 @@ function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T 
   };
 }
 
+/**
+ * An entry of a container list (`env`, `command`, `args`) whose object path is made when a rule asks
+ * for it: most entries are read, few are reported.
+ */
+class ListEntry {
+  private own: ObjectPath | undefined;
+  constructor(
+    private readonly container: ObjectPath,
+    private readonly list: string,
+    private readonly index: number,
+  ) {}
+  get path(): ObjectPath {
+    return (this.own ??= [...this.container, this.list, this.index]);
+  }
+}
+
+class EnvListEntry extends ListEntry implements EnvEntry {
+  constructor(
+    readonly name: string,
+    readonly value: string | undefined,
+    readonly fromRef: boolean,
+    container: ObjectPath,
+    index: number,
+  ) {
+    super(container, 'env', index);
+  }
+}
+
+class ArgListEntry extends ListEntry implements ArgToken {
+  constructor(
+    readonly value: string,
+    container: ObjectPath,
+    list: string,
+    index: number,
+  ) {
+    super(container, list, index);
+  }
+}
+
 /** The container's `env` entries, in order, with their object paths (shared: not to be modified). */
 export const envOf: (c: ContainerView) => readonly EnvEntry[] = memoized((c) => {
   const out: EnvEntry[] = [];
-  asList(c.container.env).forEach((e, i) => {
-    if (!isMapping(e) || typeof e.name !== 'string') return;
+  const env = c.container.env;
+  if (!Array.isArray(env)) return out;
+  for (let i = 0; i < env.length; i++) {
+    const e: unknown = env[i];
+    if (!isMapping(e) || typeof e.name !== 'string') continue;
     const v = e.value;
     const value = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
-    out.push({ name: e.name, value, fromRef: e.valueFrom !== undefined, path: [...c.path, 'env', i] });
-  });
+    out.push(new EnvListEntry(e.name, value, e.valueFrom !== undefined, c.path, i));
+  }
   return out;
 });
 
@@ -63,20 +105,24 @@ export function envValue(c: ContainerView, name: string): EnvEntry | undefined {
 
 /** One string of a container's `command` or `args`, with its object path. */
 export interface ArgToken {
-  value: string;
-  path: ObjectPath;
+  readonly value: string;
+  readonly path: ObjectPath;
 }
 
 /** `command` then `args`, as the runtime joins them (shared: not to be modified). */
 export const commandLine: (c: ContainerView) => readonly ArgToken[] = memoized((c) => {
   const out: ArgToken[] = [];
-  for (const key of ['command', 'args'] as const) {
-    asList(c.container[key]).forEach((v, i) => {
-      if (typeof v === 'string' || typeof v === 'number') out.push({ value: String(v), path: [...c.path, key, i] });
-    });
+  for (const key of COMMAND_LISTS) {
+    const list = c.container[key];
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const v: unknown = list[i];
+      if (typeof v === 'string' || typeof v === 'number') out.push(new ArgListEntry(String(v), c.path, key, i));
+    }
   }
   return out;
 });
+const COMMAND_LISTS = ['command', 'args'] as const;
 
 /**
  * Splits a shell string into words, well enough to read the flags of a command line
@@ -186,11 +232,11 @@ export function mountsOf(pod: PodSpecDocument, volume: string): Array<{ containe
   return out;
 }
 
-/** A container description for messages: `Container 'vllm'` or `Init container 'fetch'`. */
-export function describe(c: ContainerView): string {
+/** A container description for messages: `Container 'vllm'` or `Init container 'fetch'` (made once per container). */
+export const describe: (c: ContainerView) => string = memoized((c) => {
   const what = c.group === 'initContainers' ? 'Init container' : c.group === 'ephemeralContainers' ? 'Ephemeral container' : 'Container';
   return `${what} '${c.name}'`;
-}
+});
 
 /** Redacts a secret to a short prefix plus `…`. */
 export function redact(value: string): string {
