@@ -3,18 +3,25 @@ import type { K8sObjectDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 import { asList, asMapping } from './workload.js';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+const RBAC_VERSION_PREFIX = 'rbac.authorization.k8s.io/';
 
-function apiGroupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+/** The API group of the apiVersion is `rbac.authorization.k8s.io` (told without cutting the string: every object is asked). */
+function inRbacGroup(apiVersion: string): boolean {
+  return apiVersion.startsWith(RBAC_VERSION_PREFIX) && apiVersion.indexOf('/', RBAC_VERSION_PREFIX.length) === -1;
 }
 
 export function isRbac(doc: K8sObjectDocument, ...kinds: string[]): boolean {
-  return kinds.includes(doc.object.kind) && apiGroupOf(doc.object.apiVersion) === RBAC_GROUP;
+  return kinds.includes(doc.object.kind) && inRbacGroup(doc.object.apiVersion);
 }
 
-export const isRole = (doc: K8sObjectDocument): boolean => isRbac(doc, 'Role', 'ClusterRole');
-export const isBinding = (doc: K8sObjectDocument): boolean => isRbac(doc, 'RoleBinding', 'ClusterRoleBinding');
+export const isRole = (doc: K8sObjectDocument): boolean => {
+  const { kind, apiVersion } = doc.object;
+  return (kind === 'Role' || kind === 'ClusterRole') && inRbacGroup(apiVersion);
+};
+export const isBinding = (doc: K8sObjectDocument): boolean => {
+  const { kind, apiVersion } = doc.object;
+  return (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && inRbacGroup(apiVersion);
+};
 
 /** A list of strings of a policy rule, with the object path of each entry. */
 export interface Entries {
