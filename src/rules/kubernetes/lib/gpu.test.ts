@@ -28,6 +28,32 @@ describe('hubModels', () => {
     );
     expect(hubModels(view({ storageUri: 'hf://org/m' }))[0].revision).toBeUndefined();
   });
+  it('finds each launcher, whichever word of the command names it', () => {
+    const found = (container: Record<string, unknown>) => hubModels(view(container)).map((m) => [m.tool, m.model, m.revision]);
+    expect(found({ image: 'vllm/vllm-openai:v1', args: ['--port', '8000', '--model=org/a'] })).toEqual([['vLLM', 'org/a', undefined]]);
+    expect(found({ image: 'python:3', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--model', 'org/a'] })).toEqual([
+      ['vLLM', 'org/a', undefined],
+    ]);
+    expect(found({ image: 'python:3', command: ['/usr/local/bin/vllm', 'serve', 'org/a', '--revision=main'] })).toEqual([
+      ['vLLM', 'org/a', 'main'],
+    ]);
+    expect(found({ image: 'ghcr.io/huggingface/text-generation-inference:2', args: ['--model-id', 'org/a'] })).toEqual([
+      ['TGI', 'org/a', undefined],
+    ]);
+    expect(found({ image: 'python:3', args: ['text-generation-launcher --model-id=org/a --revision v1'] })).toEqual([
+      ['TGI', 'org/a', 'v1'],
+    ]);
+    expect(found({ image: 'python:3', command: ['python3', '-m', 'sglang.launch_server', '--model', 'org/a'] })).toEqual([
+      ['SGLang', 'org/a', undefined],
+    ]);
+    expect(found({ image: 'lmsysorg/sglang:v0.4', args: ['--model-path=org/a'] })).toEqual([['SGLang', 'org/a', undefined]]);
+    expect(found({ image: 'python:3', args: ['/opt/bin/hf download org/a && serve'] })).toEqual([['hf download', 'org/a', undefined]]);
+    expect(found({ image: 'kserve/huggingfaceserver:v0.14', args: ['--model_name=m', '--model_id=org/a', '--model_revision=r'] })).toEqual([
+      ['KServe Hugging Face runtime', 'org/a', 'r'],
+    ]);
+    expect(found({ image: 'python:3', args: ['--port', '8000', '--max-model-len', '4096', 'org/a'] })).toEqual([]);
+    expect(found({ image: 'vllm/vllm-openai:v1', args: ['--served-model-name', 'org/a'] })).toEqual([]);
+  });
   it('ignores local paths and offline hubs', () => {
     expect(hubModels(view({ image: 'vllm/vllm-openai:v1', args: ['--model', './models/x'] }))).toEqual([]);
     expect(

@@ -241,6 +241,25 @@ const HF_DOWNLOAD_VALUE_FLAGS = new Set([
 ]);
 const VLLM_VALUE_FLAGS = new Set(['--revision', '--host', '--port', '--tokenizer', '--config', '--served-model-name']);
 
+/** The launchers `hubModels` recognises by their name (the last part of the word's path). */
+const LAUNCHER_NAMES = new Set(['vllm', 'text-generation-launcher', 'huggingface-cli', 'hf']);
+
+/**
+ * Whether a word is one that `hubModels` needs in a command before it reads a model from it: a
+ * launcher's name or module, `huggingfaceserver`, or a `--model…` flag (`--model`, `--model-id`,
+ * `--model-path`, `--model_id`, also as `--flag=value`). Keep it in step with `hubModels`.
+ */
+function mayNameModel(w: Word): boolean {
+  const v = w.value;
+  return (
+    v.startsWith('--model') ||
+    LAUNCHER_NAMES.has(basename(v)) ||
+    v.startsWith('vllm.entrypoints') ||
+    v === 'sglang.launch_server' ||
+    v === 'huggingfaceserver'
+  );
+}
+
 /**
  * Models a container pulls from the Hugging Face Hub when it starts: vLLM (`vllm serve ORG/NAME`,
  * `--model`), TGI (`--model-id`, `MODEL_ID`), SGLang (`--model-path`), `huggingface-cli download`
@@ -252,6 +271,7 @@ export function hubModels(c: ContainerView): ModelSource[] {
   const out: ModelSource[] = [];
   const image = typeof c.container.image === 'string' ? c.container.image.toLowerCase() : '';
   for (const seg of segments(c)) {
+    if (!seg.some(mayNameModel)) continue;
     const words = seg.map((w) => w.value);
     const names = words.map(basename);
     const rev = flag(seg, '--revision')?.value;
