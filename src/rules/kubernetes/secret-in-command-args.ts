@@ -4,8 +4,17 @@ import { classifySecret, commandWords, describe, redact, withArticle, type Word 
 import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 /** `--api-key` → `API_KEY`, so that flags are judged by the same names as variables. */
+/** Flag names by flag, bounded: command lines repeat the same few flags. */
+const FLAG_NAMES = new Map<string, string>();
+
 function flagName(flag: string): string {
-  return flag.replace(/^-+/, '').replace(/[-.]/g, '_').toUpperCase();
+  let name = FLAG_NAMES.get(flag);
+  if (name === undefined) {
+    name = flag.replace(/^-+/, '').replace(/[-.]/g, '_').toUpperCase();
+    if (FLAG_NAMES.size >= 1024) FLAG_NAMES.clear();
+    FLAG_NAMES.set(flag, name);
+  }
+  return name;
 }
 
 /** `--flag value` and `--flag=value` pairs of a command line. */

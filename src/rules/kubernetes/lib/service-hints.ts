@@ -208,6 +208,12 @@ function productByType(type: AiServiceType): Product {
   return PRODUCTS.find((p) => p.type === type)!;
 }
 
+/** The first product whose name pattern matches the name, lower-cased once. */
+function productNamed(name: string): Product | undefined {
+  const lower = name.toLowerCase();
+  return PRODUCTS.find((x) => x.name.test(lower));
+}
+
 /** Which product the Service names, and what gave it away. */
 function productOf(f: ServicePortFacts): { product: Product; signal: string; label?: string } | undefined {
   const selector = f.selector ?? {};
@@ -219,12 +225,12 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
   for (const key of NAME_KEYS) {
     const v = selector[key];
     if (typeof v !== 'string') continue;
-    const p = PRODUCTS.find((x) => x.name.test(v.toLowerCase()));
+    const p = productNamed(v);
     if (p) return { product: p, signal: `selector ${key}: ${v}` };
   }
   const names = [f.portName, typeof f.targetPort === 'string' ? f.targetPort : undefined].filter((n): n is string => !!n);
   for (const n of names) {
-    const p = PRODUCTS.find((x) => x.name.test(n.toLowerCase()));
+    const p = productNamed(n);
     if (p) return { product: p, signal: `port name '${n}'` };
   }
   const numbers = [typeof f.targetPort === 'number' ? f.targetPort : undefined, f.port].filter((n): n is number => n !== undefined);
@@ -232,7 +238,7 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
     const p = PRODUCTS.find((x) => x.ownPorts?.includes(n));
     if (p) return { product: p, signal: `port ${n}` };
   }
-  const p = PRODUCTS.find((x) => x.name.test(f.serviceName.toLowerCase()));
+  const p = productNamed(f.serviceName);
   if (p) return { product: p, signal: `Service name '${f.serviceName}'` };
   return undefined;
 }
