@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitReply, scanKib, WorkerBacklog } from './scan-threads.js';
+import { awaitReply, scanKib, threadStart, WorkerBacklog } from './scan-threads.js';
 
 // Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
 // their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
@@ -104,5 +104,20 @@ describe('WorkerBacklog (which thread takes a new directory)', () => {
     expect(directory(backlog, 4096, 8, 1 << 20)).toBe(false);
     expect(directory(backlog, 4097, 8, 1 << 20)).toBe(true);
     expect(directory(backlog, 4097, 8, 1 << 20)).toBe(false);
+  });
+});
+
+describe('threadStart (SANCTUM_SCAN_THREADS and the cores)', () => {
+  it('starts a worker by default on two cores or more once 4 MiB are scanned, from the first directory with 2, never with 1', () => {
+    expect(threadStart(undefined, 2)).toBe(4 * 1024 * 1024);
+    expect(threadStart('', 8)).toBe(4 * 1024 * 1024);
+    expect(threadStart('2', 2)).toBe(0);
+    expect(threadStart('1', 2)).toBeUndefined();
+    expect(threadStart('0', 2)).toBeUndefined();
+  });
+
+  it('keeps one thread on one core, whatever is asked', () => {
+    expect(threadStart(undefined, 1)).toBeUndefined();
+    expect(threadStart('2', 1)).toBeUndefined();
   });
 });

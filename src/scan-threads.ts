@@ -69,6 +69,8 @@ export type FromWorker =
       /** Positions (in `errors`) of errors a scan reports once, whichever thread meets them. */
       onceErrors: number[];
       files: number;
+      /** Milliseconds the worker waited for files to scan, once it had started. */
+      idleMs: number;
       resources: number;
       usedSuppressions: number[];
     }
@@ -118,22 +120,27 @@ export class ScanThreads {
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
 
-  private constructor(private readonly opts: ScanOptions) {}
+  /** Bytes of plainly walked files the main thread scans before it starts the worker. */
+  private untilStart: number;
+
+  private constructor(
+    private readonly opts: ScanOptions,
+    startAfter: number,
+  ) {
+    this.untilStart = startAfter;
+  }
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, when `SANCTUM_SCAN_THREADS=2` asks for them on a machine with two cores or more. One thread
-   * is the default: a one-thread scan already keeps a second core about a third busy with V8's
-   * collector, so a second scanning thread shortens the wall time by 10% at best, for a quarter more
-   * CPU (a second module load and heap) and 60 MB more memory (bench/RESULTS.md).
+   * tree, on a machine with two cores or more (`threadStart`).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
-    const asked = Number(process.env.SANCTUM_SCAN_THREADS ?? 1);
-    if (!(asked >= 2) || availableParallelism() < 2) return undefined;
+    const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, availableParallelism());
+    if (startAfter === undefined) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
-    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false });
+    return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false }, startAfter);
   }
 
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
@@ -173,12 +180,20 @@ export class ScanThreads {
    * rules run): its spool, held findings, counts, suppressions used and errors, in walk order.
    */
   merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
+    const waitStarted = performance.now();
     const reply = this.wait();
+    const waited = performance.now() - waitStarted;
     // Its heap is freed before the report is written.
     void this.worker?.terminate();
     this.worker = undefined;
     if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
-    debug('scan: the worker thread scanned %d files, %d findings spooled', reply.files, reply.spool.message.length);
+    debug(
+      'scan: the worker thread scanned %d files, %d findings spooled; it waited %d ms for files, the main thread %d ms for it',
+      reply.files,
+      reply.spool.message.length,
+      Math.round(reply.idleMs),
+      Math.round(waited),
+    );
     adopt(reply.spool, reply.worst);
     this.spoolDir = undefined;
     result.findings.push(...reply.held);
@@ -218,12 +233,14 @@ export class ScanThreads {
     if (!isPlainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
-    if (!this.worker) this.start();
     let worker = this.owners.get(dir);
     if (worker === undefined) {
+      // The worker starts with a directory: those the main thread has begun stay its own.
+      if (!this.worker && this.untilStart <= 0) this.start();
       worker = this.worker !== undefined && this.backlog.wantsMore(Atomics.load(this.done!, 2));
       this.owners.set(dir, worker);
     }
+    if (!this.worker) this.untilStart -= file.size;
     this.backlog.file(file.size, worker);
     return worker;
   }
@@ -263,6 +280,21 @@ export class ScanThreads {
     return reply;
   }
 }
+
+/**
+ * After how many bytes of plainly walked files the main thread starts a worker, from
+ * `SANCTUM_SCAN_THREADS` and the number of cores; undefined for one thread. `1`: one thread; `2`: a
+ * worker from the first directory. Unset, the default: on two cores or more, a worker once the main
+ * thread has scanned 4 MiB (about 5,000 objects), so that a smaller tree, done before a worker would
+ * have loaded, is not slowed by one.
+ */
+export function threadStart(setting: string | undefined, cores: number): number | undefined {
+  if (cores < 2) return undefined;
+  if (setting === undefined || setting === '') return DEFAULT_START_BYTES;
+  return Number(setting) >= 2 ? 0 : undefined;
+}
+
+const DEFAULT_START_BYTES = 4 * 1024 * 1024;
 
 /** What a file counts for in the worker's progress (`WorkerData.done[2]`): its size in KiB, rounded up. */
 export function scanKib(size: number): number {

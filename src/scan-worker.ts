@@ -49,11 +49,16 @@ try {
       errorKeys,
       onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),
       files: result.files,
+      idleMs,
       resources: result.resources,
       usedSuppressions,
     });
   };
+  // From the end of one message to the next: time spent waiting for files (after the first).
+  let idleMs = 0;
+  let idleSince: number | undefined;
   port.on('message', (message: ToWorker) => {
+    if (idleSince !== undefined) idleMs += performance.now() - idleSince;
     try {
       for (const step of message.steps) {
         if (step.absPath === undefined) {
@@ -70,6 +75,7 @@ try {
         Atomics.add(done, 2, scanKib(file.size));
       }
       if (message.end !== undefined) finish(message.end);
+      else idleSince = performance.now();
     } catch (e) {
       spool.dispose();
       reply({ ok: false, message: e instanceof Error ? e.message : String(e) });

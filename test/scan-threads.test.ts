@@ -108,7 +108,7 @@ describe('sanctum scan with a worker thread', () => {
     expect(two.code).toBe(one.code);
   });
 
-  it('by default, scans in one thread', () => {
+  it('by default, scans a tree of less than 4 MiB in one thread', () => {
     const byDefault = scan('');
     expect(byDefault.stderr).not.toMatch(/worker thread/);
     expect(JSON.parse(byDefault.report).findings.length).toBeGreaterThan(0);
