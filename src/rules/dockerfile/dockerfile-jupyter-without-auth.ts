@@ -4,7 +4,7 @@ import type { DockerfileDocument, DockerInstruction } from '../../parsers/docker
 import type { ShellWord } from '../../parsers/dockerfile/shell.js';
 import { SHELLS } from '../../parsers/dockerfile/dockerfile-document.js';
 import { instructionCommands } from './lib/commands.js';
-import { jupyterAuth, jupyterLaunch, type JupyterFlag } from './lib/jupyter.js';
+import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage, type JupyterFlag } from './lib/jupyter.js';
 
 /** `c.ServerApp.token = ''` in a Jupyter config file written by the build (quotes may be shell-escaped). Bounded: linear. */
 const CONFIG_EMPTY_TOKEN = /c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s{0,8}=\s{0,8}u?(?:\\?["']){2}(?![\w.([])/g;
@@ -108,18 +108,9 @@ export default defineRule<DockerfileDocument>({
       const auth = jupyterAuth(values);
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
-        const password = auth.emptyPassword ? ` and ${auth.emptyPassword.name}=''` : '';
-        report(
-          flagSpan(text, line.words, auth.flag),
-          `${what} with ${auth.flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`,
-        );
+        report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));
       }
-      if (auth.xsrfDisabled)
-        report(
-          flagSpan(text, line.words, auth.xsrfDisabled),
-          `${what} with ${auth.xsrfDisabled.name}=${auth.xsrfDisabled.value}: any web page its users open can run code through its API`,
-          'medium',
-        );
+      if (auth.xsrfDisabled) report(flagSpan(text, line.words, auth.xsrfDisabled), xsrfDisabledMessage(what, auth.xsrfDisabled), 'medium');
     }
     if (passwordInConfig) return;
     for (const region of writtenRegions(doc)) {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { ImageConfigDocument } from '../../parsers/image/image-config.js';
-import { jupyterAuth, jupyterLaunch } from '../dockerfile/lib/jupyter.js';
+import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage } from '../dockerfile/lib/jupyter.js';
 import { commandWords } from '../kubernetes/lib/ai-services.js';
 import { imageConfigJson } from './lib/examples.js';
 
@@ -51,16 +51,15 @@ export default defineRule<ImageConfigDocument>({
     const auth = jupyterAuth(words);
     const what = `The image starts Jupyter (${launch.text})`;
     if (auth.state === 'off' && auth.flag) {
-      const password = auth.emptyPassword ? ` and ${auth.emptyPassword.name}=''` : '';
       ctx.report({
-        message: `${what} with ${auth.flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`,
+        message: noAuthMessage(what, auth.flag, auth.emptyPassword),
         at: paths[auth.flag.index],
       });
     }
     if (auth.xsrfDisabled)
       ctx.report({
         severity: 'medium',
-        message: `${what} with ${auth.xsrfDisabled.name}=${auth.xsrfDisabled.value}: any web page its users open can run code through its API`,
+        message: xsrfDisabledMessage(what, auth.xsrfDisabled),
         at: paths[auth.xsrfDisabled.index],
       });
   },

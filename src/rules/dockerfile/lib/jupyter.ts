@@ -126,3 +126,14 @@ export function jupyterAuth(words: readonly string[]): JupyterAuth {
     };
   return { state: 'unknown', reason: 'Jupyter generates a token at start-up unless one is configured', ...extra };
 }
+
+/** The message of a server started with its token emptied and no password (`auth.flag` set); `what` names the launch. */
+export function noAuthMessage(what: string, flag: JupyterFlag, emptyPassword: JupyterFlag | undefined): string {
+  const password = emptyPassword ? ` and ${emptyPassword.name}=''` : '';
+  return `${what} with ${flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`;
+}
+
+/** The message of a server started with its XSRF checks off. */
+export function xsrfDisabledMessage(what: string, flag: JupyterFlag): string {
+  return `${what} with ${flag.name}=${flag.value}: any web page its users open can run code through its API`;
+}
