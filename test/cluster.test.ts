@@ -187,11 +187,12 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   it('streams the JSON report with the findings and errors of the in-memory scan', async () => {
     const { scanClusterStreamed } = await import('../src/scan-cluster.js');
     const { jsonReporter } = await import('../src/reporters/json.js');
+    const { chunkText } = await import('../src/reporters/json-stream.js');
     const plain = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
     const streamed = await scanClusterStreamed({ kubeconfig: srv.kubeconfigPath, config: false });
     try {
       let text = '';
-      streamed.writeJson((c) => (text += c));
+      streamed.writeJson((c) => (text += chunkText(c)));
       const a = JSON.parse(text);
       const b = JSON.parse(jsonReporter(plain, { rules: [], color: false, failOn: 'high' }));
       expect(a.findings.length).toBeGreaterThan(10);
