@@ -234,7 +234,11 @@ ${guardrails}`;
     const elapsed = { direct: 0, gateway: 0 };
     const cpu = { gateway: 0, upstream: 0, gatewayRequests: 0, upstreamRequests: 0 };
     const runtime = { gcCount: { minor: 0, major: 0 }, gcSeconds: { minor: 0, major: 0 }, lagP50: [], lagP99: [], lagMax: 0 };
+    /** Each round's added p99 (its gateway p99 less its direct p99), and whether a major GC of the gateway fell in it. */
+    const perRound = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const roundP99 = {};
+      let roundMajorGcs = 0;
       for (const [name, url] of [
         ['direct', direct],
         ['gateway', proxied],
@@ -250,6 +254,7 @@ ${guardrails}`;
             runtime.gcCount[k] += runtimeAfter.gcCount[k] - runtimeBefore.gcCount[k];
             runtime.gcSeconds[k] += runtimeAfter.gcSeconds[k] - runtimeBefore.gcSeconds[k];
           }
+          roundMajorGcs = runtimeAfter.gcCount.major - runtimeBefore.gcCount.major;
           runtime.lagP50.push(runtimeAfter.lagP50);
           runtime.lagP99.push(runtimeAfter.lagP99);
           runtime.lagMax = Math.max(runtime.lagMax, runtimeAfter.lagMax);
@@ -260,10 +265,12 @@ ${guardrails}`;
           cpu.upstreamRequests += r.requests;
         }
         runs[name].push(...r.times);
+        roundP99[name] = stats(r.times).p99;
         lags[name].push(...r.lag);
         elapsed[name] += r.elapsedS;
         problems[name] += r.non2xx + r.errors;
       }
+      perRound.push({ added: roundP99.gateway - roundP99.direct, majorGcs: roundMajorGcs });
     }
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const paths = [
@@ -308,6 +315,7 @@ ${guardrails}`;
       seconds: ROUNDS * ROUND_S,
       cpuPerRequest: { gateway: cpu.gateway / cpu.gatewayRequests, upstream: cpu.upstream / cpu.upstreamRequests },
       runtime: { ...runtime, requests: cpu.gatewayRequests },
+      perRound,
     };
   } finally {
     for (const c of children) c.kill('SIGTERM');
@@ -316,6 +324,16 @@ ${guardrails}`;
 }
 
 const ms = (v) => `${v.toFixed(2)} ms`;
+
+/** The rounds' own added p99s: how much one round (with or without a major GC in it) moves the figure. */
+function roundsLine(perRound) {
+  const sorted = perRound.map((r) => r.added).sort((a, b) => a - b);
+  const withGc = perRound.filter((r) => r.majorGcs > 0);
+  const gcPart = withGc.length
+    ? `; the ${withGc.length} with a major GC of the gateway in them: ${withGc.map((r) => ms(r.added)).join(', ')}`
+    : '; no round had a major GC of the gateway';
+  return `Added p99 of each ${ROUND_S} s round on its own (gateway p99 less direct p99 of the same round): median ${ms(sorted[sorted.length >> 1])}, from ${ms(sorted[0])} to ${ms(sorted.at(-1))}${gcPart}.`;
+}
 const mean = (a) => a.reduce((x, y) => x + y, 0) / a.length;
 
 /** "N minor GC pauses (one per X requests, mean Y ms) and M major", from the gateway's counters. */
@@ -353,7 +371,7 @@ export async function runGatewayBench() {
       `Time inside the gateway (its audit line's \`latencyMs − upstreamMs\`: from the request's first byte to its answer's last, less the wait for the upstream; ${r.inside.n.toLocaleString('en')} requests): p50 ${ms(r.inside.p50)}, p90 ${ms(r.inside.p90)}, p99 ${ms(r.inside.p99)}, p99.9 ${ms(r.inside.p999)}. ` +
       `CPU time per request (user + system, from /proc, over the measured rounds; less sensitive to the other work on the machine than wall times): ` +
       `gateway ${ms(r.cpuPerRequest.gateway)}, upstream ${ms(r.cpuPerRequest.upstream)}. ` +
-      `Its garbage collection and event loop over its measured rounds (from its own Prometheus \`/metrics\`): ${gcLine(r.runtime)}; event-loop delay (beyond its 10 ms sampling interval) p50 ${ms(mean(r.runtime.lagP50))}, p99 ${ms(mean(r.runtime.lagP99))} (mean of the rounds), max ${ms(r.runtime.lagMax)}. ` +
+      `Its garbage collection and event loop over its measured rounds (from its own Prometheus \`/metrics\`): ${gcLine(r.runtime)}; event-loop delay (beyond its 10 ms sampling interval) p50 ${ms(mean(r.runtime.lagP50))}, p99 ${ms(mean(r.runtime.lagP99))} (mean of the rounds), max ${ms(r.runtime.lagMax)}. ${roundsLine(r.perRound)} ` +
       `When the gateway answers fewer than ${RATE.toLocaleString('en')} requests/s it did not keep up: its process did not get the CPU it needed (at ${ms(r.cpuPerRequest.gateway)} per request it needs ${((RATE * r.cpuPerRequest.gateway) / 10).toFixed(0)} % of a core), requests queue through the round, and its latencies are that queue, not its own work.\n\n` +
       `Time to the first streamed token (${FIRST_TOKEN_SAMPLES} streamed chat requests each way, one at a time, one of each path per turn in an order rotated every turn, after ${FIRST_TOKEN_WARM_UP} of each path as warm-up; the upstream sends its first chunk (\`Hello\`) as soon as it has the request and the next ones 5 ms apart). ` +
       `With the default guardrails on, the stream guard holds back only a tail that could still grow into a secret, a number, an email address or a link; \`Hello\` could be the local part of an address whose \`@\` is in the next chunk, so it goes out with the second chunk, 5 ms later (with \`pii.holdWords: false\` it goes out at once). ` +
