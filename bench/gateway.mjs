@@ -239,10 +239,12 @@ ${guardrails}`;
     for (let round = 0; round < ROUNDS; round++) {
       const roundP99 = {};
       let roundMajorGcs = 0;
-      for (const [name, url] of [
+      // Direct first in even rounds, the gateway first in odd ones: neither path always runs second.
+      const order = [
         ['direct', direct],
         ['gateway', proxied],
-      ]) {
+      ];
+      for (const [name, url] of round % 2 ? order.reverse() : order) {
         // Read (and so reset) the gateway's event-loop delay just before its round, and again just after.
         const runtimeBefore = name === 'gateway' ? await gatewayRuntime(proxied) : undefined;
         const before = [cpuMs(gatewayProcess.pid), cpuMs(upstream.child.pid)];
@@ -361,7 +363,7 @@ export async function runGatewayBench() {
         : '') +
       `Small chat completions (one user message; a 300-byte answer with \`usage\`) at ${RATE.toLocaleString('en')} requests/s, open-loop: request *i* leaves at *i* ms whatever the earlier answers did (this process, undici keep-alive pool of 128 connections opened beforehand), ` +
       `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, the default guardrails, audit log to a file, metrics; its keep-alive pool to the upstream), ` +
-      `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way, after the same ${WARM_UP_S} s warm-up at half the rate of each path (the upstream directly and each of the three gateways below). Each latency runs from the request's scheduled time to the last byte of its answer, so nothing a slow answer delays is left out; ` +
+      `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way (which goes first alternates too), after the same ${WARM_UP_S} s warm-up at half the rate of each path (the upstream directly and each of the three gateways below). Each latency runs from the request's scheduled time to the last byte of its answer, so nothing a slow answer delays is left out; ` +
       `the sender's own lateness (its timer firing after the scheduled time) is in both paths alike: p50 ${ms(r.lagDirect.p50)} / p99 ${ms(r.lagDirect.p99)} direct, p50 ${ms(r.lagGateway.p50)} / p99 ${ms(r.lagGateway.p99)} through the gateway. ` +
       `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +
       `| path | responses | answered (first request to last answer) | p50 | p90 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
