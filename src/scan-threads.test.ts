@@ -108,12 +108,22 @@ describe('WorkerBacklog (which thread takes a new directory)', () => {
 });
 
 describe('threadStart (SANCTUM_SCAN_THREADS and the cores)', () => {
-  it('starts a worker by default on two cores or more once 4 MiB are scanned, from the first directory with 2, never with 1', () => {
-    expect(threadStart(undefined, 2)).toBe(4 * 1024 * 1024);
+  it('starts a worker by default on three cores or more once 4 MiB are scanned', () => {
+    expect(threadStart(undefined, 3)).toBe(4 * 1024 * 1024);
     expect(threadStart('', 8)).toBe(4 * 1024 * 1024);
+  });
+
+  it('keeps one thread by default on two cores, where a second one costs about as much CPU as it saves', () => {
+    expect(threadStart(undefined, 2)).toBeUndefined();
+    expect(threadStart('', 2)).toBeUndefined();
+  });
+
+  it('starts the worker with the first directory with 2 on two cores or more, never with 1', () => {
     expect(threadStart('2', 2)).toBe(0);
+    expect(threadStart('2', 8)).toBe(0);
     expect(threadStart('1', 2)).toBeUndefined();
-    expect(threadStart('0', 2)).toBeUndefined();
+    expect(threadStart('1', 8)).toBeUndefined();
+    expect(threadStart('0', 8)).toBeUndefined();
   });
 
   it('keeps one thread on one core, whatever is asked', () => {

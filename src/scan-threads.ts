@@ -132,7 +132,7 @@ export class ScanThreads {
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, on a machine with two cores or more (`threadStart`).
+   * tree, when `threadStart` says so (three cores or more by default).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
     const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, availableParallelism());
@@ -284,16 +284,21 @@ export class ScanThreads {
 /**
  * After how many bytes of plainly walked files the main thread starts a worker, from
  * `SANCTUM_SCAN_THREADS` and the number of cores; undefined for one thread. `1`: one thread; `2`: a
- * worker from the first directory. Unset, the default: on two cores or more, a worker once the main
- * thread has scanned 4 MiB (about 5,000 objects), so that a smaller tree, done before a worker would
- * have loaded, is not slowed by one.
+ * worker from the first directory (two cores or more). Unset, the default: on three cores or more, a
+ * worker once the main thread has scanned 4 MiB (about 5,000 objects), so that a smaller tree, done
+ * before a worker would have loaded, is not slowed by one. On two cores, one thread: a one-thread
+ * scan already keeps the second core a third busy (V8's collector and compiler threads), and a
+ * second thread adds about 30% to the CPU (its module load, compilation and heap), so that the scan
+ * was no faster there (bench/RESULTS.md).
  */
 export function threadStart(setting: string | undefined, cores: number): number | undefined {
   if (cores < 2) return undefined;
-  if (setting === undefined || setting === '') return DEFAULT_START_BYTES;
+  if (setting === undefined || setting === '') return cores >= DEFAULT_MIN_CORES ? DEFAULT_START_BYTES : undefined;
   return Number(setting) >= 2 ? 0 : undefined;
 }
 
+/** The fewest cores on which a scan takes a worker thread by default. */
+const DEFAULT_MIN_CORES = 3;
 const DEFAULT_START_BYTES = 4 * 1024 * 1024;
 
 /** What a file counts for in the worker's progress (`WorkerData.done[2]`): its size in KiB, rounded up. */
