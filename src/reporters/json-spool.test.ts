@@ -185,6 +185,39 @@ describe('JsonFindingSpool', () => {
       spool.dispose();
     }
   });
+  it("adopts another thread's detached spool: each string sent once, the items merged in report order", () => {
+    const main = new JsonFindingSpool();
+    const other = new JsonFindingSpool();
+    try {
+      // Messages repeat across files and spools, as a rule's message does across the objects of a scan.
+      const message = (i: number): string => (i % 4 === 0 ? `naïve ${i % 12} – 🤖` : `rule message ${i % 12}`);
+      const mine = Array.from({ length: 900 }, (_, i) => finding(`a${i % 3}.yaml`, i, `K8S-000${i % 2}`, message(i)));
+      const theirs = Array.from({ length: 1200 }, (_, i) => finding(`${i % 2 ? 'b' : '0'}${i % 5}.yaml`, i, `K8S-000${i % 3}`, message(i)));
+      main.spool(mine.slice(0, 400));
+      other.spool(theirs.slice(0, 700));
+      other.spool(theirs.slice(700));
+      main.spool(mine.slice(400));
+      const sent = structuredClone(other.detach());
+      // Paths, rule ids and messages: each distinct string once, the columns indices into them.
+      expect(sent.strings).toHaveLength(new Set(sent.strings).size);
+      expect(sent.strings.length).toBe(10 + 3 + 12);
+      expect(sent.message).toBeInstanceOf(Int32Array);
+      main.adopt(sent);
+      const held = finding('0.yaml', 1, 'K8S-0009', 'held');
+      main.hold([held]);
+      expect(main.count).toBe(900 + 1200 + 1);
+      const parts: string[] = [];
+      main.writeItems(2, (c) => parts.push(chunkText(c)));
+      const expected = JSON.stringify({ findings: [...mine, ...theirs, held].sort(byPathAndLine) }, null, 2).slice(
+        '{\n  "findings": '.length,
+        -2,
+      );
+      expect(parts.join('')).toBe(expected);
+    } finally {
+      main.dispose();
+      other.dispose();
+    }
+  });
 });
 
 function byPathAndLine(a: Finding, b: Finding): number {

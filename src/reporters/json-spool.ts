@@ -29,7 +29,9 @@ class Entry {
 
 /**
  * A spool handed from one thread to another (`detach`, then `adopt`): its file, and its entries as
- * columns (strings that repeat are sent once).
+ * columns. Paths, rule ids and messages are indices into `strings`, which holds each once: the
+ * structured clone copies every string it is given, and the 10,805 findings of three directories
+ * of the k8s bench corpus hold 1,213 distinct messages.
  */
 export interface SpoolExport {
   dir: string;
@@ -42,7 +44,7 @@ export interface SpoolExport {
   line: Int32Array;
   column: Int32Array;
   ruleId: Int32Array;
-  message: string[];
+  message: Int32Array;
   seq: Float64Array;
   offset: Float64Array;
   length: Int32Array;
@@ -138,7 +140,7 @@ export class JsonFindingSpool {
       line: new Int32Array(n),
       column: new Int32Array(n),
       ruleId: new Int32Array(n),
-      message: new Array<string>(n),
+      message: new Int32Array(n),
       seq: new Float64Array(n),
       offset: new Float64Array(n),
       length: new Int32Array(n),
@@ -148,7 +150,7 @@ export class JsonFindingSpool {
       out.line[i] = e.line;
       out.column[i] = e.column;
       out.ruleId[i] = intern(e.ruleId);
-      out.message[i] = e.message;
+      out.message[i] = intern(e.message);
       out.seq[i] = e.seq;
       out.offset[i] = e.offset;
       out.length[i] = e.length;
@@ -175,7 +177,7 @@ export class JsonFindingSpool {
           x.line[i],
           x.column[i],
           x.strings[x.ruleId[i]],
-          x.message[i],
+          x.strings[x.message[i]],
           x.seq[i],
           x.offset[i],
           x.length[i],
