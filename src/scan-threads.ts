@@ -71,10 +71,24 @@ export type FromWorker =
       files: number;
       /** Milliseconds the worker waited for files to scan, once it had started. */
       idleMs: number;
+      times: WorkerTimes;
       resources: number;
       usedSuppressions: number[];
     }
   | { ok: false; message: string };
+
+/** When the worker reached each stage of its part, in `clock` time, for `NODE_DEBUG=sanctum`. */
+export interface WorkerTimes {
+  loaded: number;
+  firstFiles: number;
+  lastFile: number;
+  replied: number;
+}
+
+/** Milliseconds since the epoch, to the fraction: one clock for both threads (`performance.now()` counts from each thread's start). */
+export function clock(): number {
+  return performance.timeOrigin + performance.now();
+}
 
 /** What `ScanThreads.run` leaves for `merge`: the walk's length. */
 export interface ScanPart {
@@ -119,6 +133,8 @@ export class ScanThreads {
   /** `3 × index + phase` of each error of the main thread, in its order. */
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
+  /** `clock` times of the main thread's stages, for `NODE_DEBUG=sanctum`. */
+  private readonly times = { began: 0, started: 0, walked: 0 };
 
   /** Bytes of plainly walked files the main thread scans before it starts the worker. */
   private untilStart: number;
@@ -145,6 +161,7 @@ export class ScanThreads {
 
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
   run(files: Iterable<SourceFile>, scan: OpenScan): ScanPart | undefined {
+    this.times.began = clock();
     let index = 0;
     const tag = (phase: number): void => {
       while (this.keys.length < scan.errors.length) this.keys.push(3 * index + phase);
@@ -169,6 +186,7 @@ export class ScanThreads {
       index++;
     }
     tag(PHASE_WALK);
+    this.times.walked = clock();
     if (!this.worker) return undefined;
     this.port!.postMessage({ steps: this.steps, end: index } satisfies ToWorker);
     this.steps = [];
@@ -180,9 +198,9 @@ export class ScanThreads {
    * rules run): its spool, held findings, counts, suppressions used and errors, in walk order.
    */
   merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
-    const waitStarted = performance.now();
+    const waitStarted = clock();
     const reply = this.wait();
-    const waited = performance.now() - waitStarted;
+    const received = clock();
     // Its heap is freed before the report is written.
     void this.worker?.terminate();
     this.worker = undefined;
@@ -192,7 +210,7 @@ export class ScanThreads {
       reply.files,
       reply.spool.message.length,
       Math.round(reply.idleMs),
-      Math.round(waited),
+      Math.round(received - waitStarted),
     );
     adopt(reply.spool, reply.worst);
     this.spoolDir = undefined;
@@ -218,6 +236,19 @@ export class ScanThreads {
       })
       .map((e) => e.error);
     result.errors.splice(0, result.errors.length, ...errors);
+    const { began, started, walked } = this.times;
+    const at = (t: number): number => Math.round(t - began);
+    debug(
+      'scan: ms from the first file: worker started %d, its modules loaded %d, its first files %d; walk done %d; its last file %d, its reply ready %d, received %d; merged %d',
+      at(started),
+      at(reply.times.loaded),
+      at(reply.times.firstFiles),
+      at(walked),
+      at(reply.times.lastFile),
+      at(reply.times.replied),
+      at(received),
+      at(clock()),
+    );
   }
 
   /** Stops the worker and removes what it left. */
@@ -246,6 +277,7 @@ export class ScanThreads {
   }
 
   private start(): void {
+    this.times.started = clock();
     setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`);
     const channel = new MessageChannel();
     this.done = new Int32Array(new SharedArrayBuffer(12));

@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { DiskSourceFile } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
-import { scanKib, type FromWorker, type ToWorker, type WorkerData } from './scan-threads.js';
+import { clock, scanKib, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
 
 const { opts, port, done } = workerData as WorkerData;
 
@@ -19,6 +19,7 @@ function reply(message: FromWorker): void {
 
 try {
   const { openScanPart } = await import('./scan.js');
+  const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
   const spool = new JsonFindingSpool();
   let worst = 0;
   const scan = openScanPart(opts, (findings: Finding[]) => {
@@ -30,6 +31,7 @@ try {
     while (errorKeys.length < scan.errors.length) errorKeys.push(key);
   };
   const finish = (end: number): void => {
+    times.lastFile = clock();
     let finished: ReturnType<typeof scan.finishPart>;
     Atomics.add(done, 1, 1);
     try {
@@ -40,9 +42,11 @@ try {
     tag(3 * end + 1);
     const { result, usedSuppressions } = finished;
     const once = new Set<ScanError>(scan.onceErrors);
+    const detached = spool.detach();
+    times.replied = clock();
     reply({
       ok: true,
-      spool: spool.detach(),
+      spool: detached,
       worst,
       held: result.findings,
       errors: result.errors,
@@ -50,6 +54,7 @@ try {
       onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),
       files: result.files,
       idleMs,
+      times,
       resources: result.resources,
       usedSuppressions,
     });
@@ -59,6 +64,7 @@ try {
   let idleSince: number | undefined;
   port.on('message', (message: ToWorker) => {
     if (idleSince !== undefined) idleMs += performance.now() - idleSince;
+    else times.firstFiles = clock();
     try {
       for (const step of message.steps) {
         if (step.absPath === undefined) {
