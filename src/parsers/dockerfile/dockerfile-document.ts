@@ -174,14 +174,27 @@ export class DockerfileDocument implements ScanDocument {
    */
   variablesAt(ins: DockerInstruction): Map<string, string | null> {
     if (ins.stage < 0 || ins.keyword === 'FROM') return new Map(this.globalArgs);
+    return this.stageVariables(this.stages[ins.stage], ins.index);
+  }
+
+  /**
+   * The variables in scope after the stage's last instruction: the ENVs the image built from the stage
+   * keeps, wherever they stand, and the stage's ARGs.
+   */
+  variablesAtEnd(stage: DockerStage): Map<string, string | null> {
+    return this.stageVariables(stage, Infinity);
+  }
+
+  /** Variables set by the stage's lineage and by the stage's instructions before index `before`. */
+  private stageVariables(target: DockerStage, before: number): Map<string, string | null> {
     const vars = new Map<string, string | null>();
-    const chain = this.lineage(this.stages[ins.stage]).reverse();
+    const chain = this.lineage(target).reverse();
     for (const stage of chain) {
       for (const i of stage.instructions) {
-        if (i === ins || (stage.index === ins.stage && i.index > ins.index)) break;
+        if (stage === target && i.index >= before) break;
         if (i.keyword === 'ENV')
           for (const p of i.properties) vars.set(p.name, p.value === null ? null : substituteVariables(p.value, vars));
-        else if (i.keyword === 'ARG' && stage.index === ins.stage)
+        else if (i.keyword === 'ARG' && stage === target)
           for (const p of i.properties)
             vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
       }

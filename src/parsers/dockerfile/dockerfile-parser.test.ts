@@ -70,6 +70,31 @@ USER 1000
     expect(doc.variablesAt(doc.byKeyword('USER')[0]).get('HOME_DIR')).toBe('/home/jupyter');
   });
 
+  it('variables at the end of a stage take every ENV and ARG of the stage, the last one set winning', () => {
+    const doc = parse('FROM debian:12 AS base\nENV A=1 B=""\nFROM base\nARG C\nENV B=2\nCMD x\nENV A=3\nARG D=\n');
+    expect(doc.variablesAt(doc.byKeyword('CMD')[0])).toEqual(
+      new Map([
+        ['A', '1'],
+        ['B', '2'],
+        ['C', null],
+      ]),
+    );
+    expect(doc.variablesAtEnd(doc.stages[1])).toEqual(
+      new Map([
+        ['A', '3'],
+        ['B', '2'],
+        ['C', null],
+        ['D', ''],
+      ]),
+    );
+    expect(doc.variablesAtEnd(doc.stages[0])).toEqual(
+      new Map([
+        ['A', '1'],
+        ['B', ''],
+      ]),
+    );
+  });
+
   it('joins continuation lines, drops comment lines inside them and keeps exact positions', () => {
     const text =
       'FROM debian:12\nRUN apt-get update && \\\n    # a comment\n    apt-get install -y curl \\\n && rm -rf /var/lib/apt/lists/*\n';

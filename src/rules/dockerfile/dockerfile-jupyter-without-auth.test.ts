@@ -28,6 +28,20 @@ testRule(rule, {
         'RUN printf "c.ServerApp.token = \'\'\\nc.ServerApp.password = \'argon2:abc\'\\n" > /etc/jupyter/jupyter_server_config.py\nCMD ["jupyter", "lab"]\n',
     },
     {
+      name: 'a variable the file sets to a token, sets empty only before a later ENV, or leaves to the run-time environment',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'ENV TOKEN=abc EMPTY_FIRST=""\nCMD jupyter lab --ServerApp.token=$TOKEN\n' +
+        'CMD jupyter lab --ServerApp.token=$EMPTY_FIRST\nENV EMPTY_FIRST=set-later\n' +
+        'CMD jupyter lab --ServerApp.token=${FROM_RUN_TIME}\n',
+    },
+    {
+      name: 'an exec form passes $EMPTY as written: no shell expands it, so the token is the text $EMPTY',
+      path: 'Dockerfile',
+      content: FROM + 'ENV EMPTY=""\nCMD ["jupyter", "lab", "--ServerApp.token=$EMPTY"]\n',
+    },
+    {
       name: 'XSRF checks left on',
       path: 'Dockerfile',
       content: FROM + 'CMD ["jupyter", "lab", "--ServerApp.disable_check_xsrf=False"]\n',
@@ -128,6 +142,32 @@ testRule(rule, {
           severity: 'medium',
           message:
             'Jupyter (jupyter server) is started with --ServerApp.disable_check_xsrf=True: any web page its users open can run code through its API',
+        },
+      ],
+    },
+    {
+      name: 'a token from a variable the file sets empty with ENV or ARG (shell form, sh -c, the stage built on)',
+      path: 'Dockerfile',
+      content:
+        FROM.replace('slim', 'slim AS base') +
+        'ENV JUPYTER_TOKEN=""\n' +
+        'FROM base\nARG NB_TOKEN=\n' +
+        'CMD jupyter lab --ServerApp.token=$JUPYTER_TOKEN\n' +
+        'CMD ["sh", "-c", "jupyter notebook --NotebookApp.token=${NB_TOKEN}"]\n',
+      findings: [
+        {
+          startLine: 6,
+          startColumn: 17,
+          endLine: 6,
+          endColumn: 49,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=$JUPYTER_TOKEN (JUPYTER_TOKEN is empty)${OFF}`,
+        },
+        {
+          startLine: 7,
+          startColumn: 36,
+          endLine: 7,
+          endColumn: 67,
+          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
         },
       ],
     },

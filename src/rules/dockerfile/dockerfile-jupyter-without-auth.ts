@@ -15,6 +15,9 @@ const CONFIG_PASSWORD =
 /** One command line the container may run: the words of a CMD or ENTRYPOINT, after the exec-form ENTRYPOINT a CMD feeds. */
 interface CommandLine {
   words: ShellWord[];
+  /** True when a shell runs it (shell form, `["sh", "-c", "…"]`), which expands `$NAME`; an exec form passes it as written. */
+  shell: boolean;
+  stage: number;
 }
 
 /** The exec-form ENTRYPOINT in effect for a stage (the last one in the stage and the stages it builds on), unless it runs a shell. */
@@ -29,13 +32,25 @@ function execEntrypoint(doc: DockerfileDocument, stage: number): ShellWord[] {
   return [];
 }
 
+/** `["sh", "-c", "…"]`. */
+function isShellExec(strings: readonly string[]): boolean {
+  const first = strings[0] ?? '';
+  return SHELLS.has(first.slice(first.lastIndexOf('/') + 1)) && strings[1] === '-c';
+}
+
+/** What the file sets a variable to for a command of the stage: `undefined` when it leaves it to the run-time environment. */
+function stageVariables(doc: DockerfileDocument, stage: number): (name: string) => string | undefined {
+  const vars = stage >= 0 ? doc.variablesAtEnd(doc.stages[stage]) : new Map<string, string | null>();
+  return (name) => vars.get(name) ?? undefined;
+}
+
 function commandLines(doc: DockerfileDocument): CommandLine[] {
   const out: CommandLine[] = [];
   for (const ins of doc.instructions) {
     if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT') continue;
-    const commands = instructionCommands(doc, ins);
     const entry = ins.keyword === 'CMD' && ins.execForm && ins.stage >= 0 ? execEntrypoint(doc, ins.stage) : [];
-    for (const c of commands) out.push({ words: [...entry, ...c.words] });
+    const shell = !ins.execForm || isShellExec(ins.execForm.map((s) => s.text));
+    for (const c of instructionCommands(doc, ins)) out.push({ words: [...entry, ...c.words], shell, stage: ins.stage });
   }
   return out;
 }
@@ -74,7 +89,7 @@ export default defineRule<DockerfileDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
+      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV or ARG) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
     remediation:
       'Drop the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Behind JupyterHub use `jupyterhub-singleuser`, which authenticates through the hub. Keep XSRF checks on.',
     references: [
@@ -105,7 +120,7 @@ export default defineRule<DockerfileDocument>({
       const values = line.words.map((w) => w.value);
       const launch = jupyterLaunch(values);
       if (!launch) continue;
-      const auth = jupyterAuth(values);
+      const auth = jupyterAuth(values, line.shell ? stageVariables(doc, line.stage) : undefined);
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));

@@ -16,6 +16,24 @@ testRule(rule, {
       }),
     },
     {
+      name: 'an empty password alone leaves the generated token on',
+      path: 'config.json',
+      content: imageConfigJson({ Cmd: ['jupyter', 'lab', "--NotebookApp.password=''"] }),
+    },
+    {
+      name: 'a token from a variable the config sets',
+      path: 'config.json',
+      content: imageConfigJson({
+        Env: ['TOKEN=abc'],
+        Cmd: ['/bin/sh', '-c', 'jupyter lab --ServerApp.token=$TOKEN'],
+      }),
+    },
+    {
+      name: 'exec form passes $EMPTY as written',
+      path: 'config.json',
+      content: imageConfigJson({ Env: ['EMPTY='], Cmd: ['jupyter', 'lab', '--ServerApp.token=$EMPTY'] }),
+    },
+    {
       name: 'no Jupyter server',
       path: 'config.json',
       content: imageConfigJson({ Cmd: ['python', '-m', 'notebooks.train', '--token='] }),
@@ -34,6 +52,24 @@ testRule(rule, {
           endColumn: 36,
           objectPath: '/config/Cmd/1',
           message: `The image starts Jupyter (start-notebook.py) with --IdentityProvider.token=''${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'shell form whose token variable the config sets empty',
+      path: 'config.json',
+      content: imageConfigJson({
+        Env: ['PATH=/usr/bin', 'JUPYTER_TOKEN='],
+        Cmd: ['/bin/sh', '-c', 'jupyter lab --ServerApp.token=${JUPYTER_TOKEN}'],
+      }),
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 55,
+          objectPath: '/config/Cmd/2',
+          message: `The image starts Jupyter (jupyter lab) with --ServerApp.token=$JUPYTER_TOKEN (JUPYTER_TOKEN is empty)${OFF}`,
         },
       ],
     },

@@ -5,13 +5,20 @@ import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage } from '
 import { commandWords } from '../kubernetes/lib/ai-services.js';
 import { imageConfigJson } from './lib/examples.js';
 
-/** The words the container runs (`Entrypoint` then `Cmd`), each with the path of the array entry it comes from. */
-function commandLine(doc: ImageConfigDocument): { words: string[]; paths: ObjectPath[] } {
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
+
+/**
+ * The words the container runs (`Entrypoint` then `Cmd`), each with the path of the array entry it comes
+ * from, and whether a shell runs them (`["/bin/sh", "-c", "…"]`, as Docker stores a shell form).
+ */
+function commandLine(doc: ImageConfigDocument): { words: string[]; paths: ObjectPath[]; shell: boolean } {
   const words: string[] = [];
   const paths: ObjectPath[] = [];
+  const entries: unknown[] = [];
   for (const key of ['Entrypoint', 'Cmd'] as const) {
     const list = doc.runtime[key];
     if (!Array.isArray(list)) continue;
+    entries.push(...list);
     list.forEach((entry, i) => {
       for (const w of commandWords([entry])) {
         words.push(w);
@@ -19,7 +26,8 @@ function commandLine(doc: ImageConfigDocument): { words: string[]; paths: Object
       }
     });
   }
-  return { words, paths };
+  const program = typeof entries[0] === 'string' ? entries[0].slice(entries[0].lastIndexOf('/') + 1) : '';
+  return { words, paths, shell: SHELLS.has(program) && entries[1] === '-c' };
 }
 
 export default defineRule<ImageConfigDocument>({
@@ -35,7 +43,7 @@ export default defineRule<ImageConfigDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "The image's command starts a Jupyter server with `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`) and no password: whoever reaches the port runs code in the container, through any published port, Service or ingress. The same check as the Dockerfile rule (DF-0016), on the config of a built image, whose Dockerfile may not be at hand; `--ServerApp.disable_check_xsrf=True` is reported too (medium).",
+      "The image's command starts a Jupyter server with `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, or a shell-form `--ServerApp.token=$TOKEN` where the config's `Env` sets `TOKEN` empty) and no password: whoever reaches the port runs code in the container, through any published port, Service or ingress. The same check as the Dockerfile rule (DF-0016), on the config of a built image, whose Dockerfile may not be at hand; `--ServerApp.disable_check_xsrf=True` is reported too (medium).",
     remediation:
       'Rebuild the image without the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Keep XSRF checks on.',
     references: ['https://jupyter-server.readthedocs.io/en/latest/operators/security.html'],
@@ -45,10 +53,11 @@ export default defineRule<ImageConfigDocument>({
     },
   },
   check(doc, ctx) {
-    const { words, paths } = commandLine(doc);
+    const { words, paths, shell } = commandLine(doc);
     const launch = jupyterLaunch(words);
     if (!launch) return;
-    const auth = jupyterAuth(words);
+    const env = new Map(doc.env().map((e) => [e.name, e.value]));
+    const auth = jupyterAuth(words, shell ? (name) => env.get(name) : undefined);
     const what = `The image starts Jupyter (${launch.text})`;
     if (auth.state === 'off' && auth.flag) {
       ctx.report({

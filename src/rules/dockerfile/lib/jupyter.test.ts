@@ -45,6 +45,27 @@ describe('jupyterAuth', () => {
     expect(jupyterAuth(words("jupyter lab --NotebookApp.password=''")).state).toBe('unknown');
     expect(jupyterAuth(words('jupyter lab')).state).toBe('unknown');
   });
+  it('a variable reference is what the file sets it to; a variable it does not set counts as set', () => {
+    const vars = new Map([
+      ['EMPTY', ''],
+      ['QUOTED_EMPTY', "''"],
+      ['TOKEN', 'abc'],
+    ]);
+    const lookup = (name: string) => vars.get(name);
+    const off = jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), lookup);
+    expect(off.state).toBe('off');
+    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY' });
+    expect(off.reason).toBe('--ServerApp.token=$EMPTY (EMPTY is empty) disables the token and no password is set');
+    expect(jupyterAuth(words('jupyter notebook --NotebookApp.token=${EMPTY}'), lookup).state).toBe('off');
+    expect(jupyterAuth(words('jupyter lab --IdentityProvider.token "$QUOTED_EMPTY"'), lookup).state).toBe('off');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$TOKEN'), lookup).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$UNSET'), lookup).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY')).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY}x'), lookup).state).toBe('on');
+    expect(jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.password=$EMPTY"), lookup).emptyPassword).toMatchObject({
+      variable: 'EMPTY',
+    });
+  });
   it('the last occurrence wins', () => {
     expect(jupyterAuth(words("jupyter lab --ServerApp.token=abc --ServerApp.token=''")).state).toBe('off');
     expect(jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.token=abc")).state).toBe('on');

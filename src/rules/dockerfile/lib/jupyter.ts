@@ -34,10 +34,21 @@ const JUPYTER_OPTION = /^--(?:ServerApp|NotebookApp|IdentityProvider|PasswordIde
 /** A flag as found: `index` is the word that holds it (its name). */
 export interface JupyterFlag {
   name: string;
-  /** The value with outer quotes removed; `''` for an empty one. */
+  /** The value with outer quotes removed; `''` for an empty one. For a variable the file sets, the variable's value. */
   value: string;
   index: number;
+  /** The variable the value comes from (`--ServerApp.token=$TOKEN`), when the file sets it. */
+  variable?: string;
 }
+
+/**
+ * The value a file gives a variable (`ENV TOKEN=""`, a container's `env`), or `undefined` when the file
+ * does not set it: a value from the run-time environment, as far as the file tells, is a token set.
+ */
+export type VariableLookup = (name: string) => string | undefined;
+
+/** `$NAME` or `${NAME}`, the whole value. */
+const VARIABLE_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
 
 /** How a Jupyter command line starts the server. */
 export interface JupyterLaunch {
@@ -89,29 +100,44 @@ export function jupyterLaunch(words: readonly string[]): JupyterLaunch | undefin
   return option >= 0 ? { text: words[option].split('=')[0], index: option } : undefined;
 }
 
+/** A flag's value, with a variable reference replaced by what the file sets the variable to. */
+function flagOf(name: string, written: string, index: number, variables: VariableLookup | undefined): JupyterFlag {
+  const value = unquoteValue(written);
+  const m = variables ? VARIABLE_REFERENCE.exec(value) : null;
+  const variable = m ? (m[1] ?? m[2]) : undefined;
+  const set = variable !== undefined ? variables?.(variable) : undefined;
+  return set !== undefined ? { name, value: unquoteValue(set), index, variable } : { name, value, index };
+}
+
 /** Every occurrence of the flags, `--flag=value` or `--flag value` (a value that is not itself a flag). */
-function flags(words: readonly string[], names: readonly string[]): JupyterFlag[] {
+function flags(words: readonly string[], names: readonly string[], variables: VariableLookup | undefined): JupyterFlag[] {
   const out: JupyterFlag[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     for (const name of names) {
       if (w === name) {
         const next = words[i + 1];
-        out.push({ name, value: next !== undefined && !next.startsWith('--') ? unquoteValue(next) : '', index: i });
-      } else if (w.startsWith(name + '=')) out.push({ name, value: unquoteValue(w.slice(name.length + 1)), index: i });
+        out.push(flagOf(name, next !== undefined && !next.startsWith('--') ? next : '', i, variables));
+      } else if (w.startsWith(name + '=')) out.push(flagOf(name, w.slice(name.length + 1), i, variables));
     }
   }
   return out;
 }
 
+/** How an empty flag was given: `--ServerApp.token=''`, or `--ServerApp.token=$TOKEN (TOKEN is empty)`. */
+export function emptyFlagText(flag: JupyterFlag): string {
+  return flag.variable !== undefined ? `${flag.name}=$${flag.variable} (${flag.variable} is empty)` : `${flag.name}=''`;
+}
+
 /**
  * What the command line says about the server's authentication. The last occurrence of a flag wins,
- * as in traitlets. A value from a variable (`--ServerApp.token=$(TOKEN)`) counts as set.
+ * as in traitlets. A value from a variable (`--ServerApp.token=$TOKEN`) is what `variables` says the
+ * file sets it to; a variable the file does not set (or no `variables`) counts as set.
  */
-export function jupyterAuth(words: readonly string[]): JupyterAuth {
-  const token = flags(words, TOKEN_FLAGS).pop();
-  const password = flags(words, PASSWORD_FLAGS).pop();
-  const xsrf = flags(words, XSRF_FLAGS).pop();
+export function jupyterAuth(words: readonly string[], variables?: VariableLookup): JupyterAuth {
+  const token = flags(words, TOKEN_FLAGS, variables).pop();
+  const password = flags(words, PASSWORD_FLAGS, variables).pop();
+  const xsrf = flags(words, XSRF_FLAGS, variables).pop();
   const extra = xsrf && /^(?:true|1)$/i.test(xsrf.value) ? { xsrfDisabled: xsrf } : {};
   if (password && password.value !== '')
     return { state: 'on', reason: `a password is set with ${password.name}`, flag: password, ...extra };
@@ -119,7 +145,7 @@ export function jupyterAuth(words: readonly string[]): JupyterAuth {
   if (token)
     return {
       state: 'off',
-      reason: `${token.name}='' disables the token and no password is set`,
+      reason: `${emptyFlagText(token)} disables the token and no password is set`,
       flag: token,
       ...(password ? { emptyPassword: password } : {}),
       ...extra,
@@ -129,8 +155,8 @@ export function jupyterAuth(words: readonly string[]): JupyterAuth {
 
 /** The message of a server started with its token emptied and no password (`auth.flag` set); `what` names the launch. */
 export function noAuthMessage(what: string, flag: JupyterFlag, emptyPassword: JupyterFlag | undefined): string {
-  const password = emptyPassword ? ` and ${emptyPassword.name}=''` : '';
-  return `${what} with ${flag.name}=''${password}: no token and no password, anyone who reaches its port runs code in the container`;
+  const password = emptyPassword ? ` and ${emptyFlagText(emptyPassword)}` : '';
+  return `${what} with ${emptyFlagText(flag)}${password}: no token and no password, anyone who reaches its port runs code in the container`;
 }
 
 /** The message of a server started with its XSRF checks off. */
