@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -86,6 +86,29 @@ describe('sanctum db', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('bad.json: not JSON');
     expect(b.stderr).toContain('sanctum: no OSV record could be imported; the database was not changed');
+    expect(readdirSync(join(ws.dir, 'cache'))).toEqual([]);
+  });
+
+  it('import of an empty directory, or one without OSV records, is exit 2 and leaves the database alone', async () => {
+    mkdirSync(join(ws.dir, 'empty', 'sub'), { recursive: true });
+    const fresh = await run(['db', 'import', 'empty'], { cwd: ws.dir });
+    expect(fresh.code).toBe(2);
+    expect(fresh.stdout).toBe('');
+    expect(fresh.stderr).toBe(
+      'sanctum: no OSV record found in empty (records are read from .json files and .zip archives); the database was not changed\n',
+    );
+    expect(readdirSync(join(ws.dir, 'cache'))).toEqual([]);
+    expect(JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout).present).toBe(false);
+
+    await run(['db', 'import', FIXTURES], { cwd: ws.dir });
+    const before = readFileSync(join(ws.dir, 'cache', 'db', 'meta.json'), 'utf8');
+    writeFileSync(join(ws.dir, 'empty', 'sub', 'README.md'), '# advisories\n');
+    const r = await run(['db', 'import', 'empty', 'empty/sub'], { cwd: ws.dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'sanctum: no OSV record found in empty, empty/sub (records are read from .json files and .zip archives); the database was not changed\n',
+    );
+    expect(readFileSync(join(ws.dir, 'cache', 'db', 'meta.json'), 'utf8')).toBe(before);
   });
 
   it('import warns about broken records and imports the rest', async () => {

@@ -45,7 +45,7 @@ export function addDbCommand(program: Command, io: DbIO): void {
         paths.map((p) => resolve(cwd, p)),
         { sourceLabels: paths },
       );
-      report(result, dir, io);
+      report(result, dir, io, paths);
     });
 
   db.command('update')
@@ -76,7 +76,7 @@ export function addDbCommand(program: Command, io: DbIO): void {
           files.push(file);
           urls.push(url);
         }
-        report(await runImport(dir, files, { replaceEcosystems: ecosystems, sourceLabels: urls }), dir, io);
+        report(await runImport(dir, files, { replaceEcosystems: ecosystems, sourceLabels: urls }), dir, io, urls);
       } finally {
         rmSync(downloads, { recursive: true, force: true });
       }
@@ -111,12 +111,17 @@ async function runImport(dir: string, inputs: string[], options: ImportOptions):
   }
 }
 
-function report(result: ImportResult, dir: string, io: DbIO): void {
+/** Prints the outcome of an import of `sources` (as the user named them); an import that read no record at all is a setup error. */
+function report(result: ImportResult, dir: string, io: DbIO, sources: readonly string[]): void {
   for (const p of result.problems.slice(0, SHOWN_PROBLEMS))
     io.stderr.write(`warning: ${shownPath(p.path, io.cwd ?? process.cwd())}: ${p.message}\n`);
   if (result.problems.length > SHOWN_PROBLEMS) io.stderr.write(`warning: … and ${result.problems.length - SHOWN_PROBLEMS} more problems\n`);
-  if (result.imported === 0 && result.problems.length > 0)
+  if (!result.changed && result.problems.length > 0)
     throw new ScanSetupError('no OSV record could be imported; the database was not changed');
+  if (!result.changed)
+    throw new ScanSetupError(
+      `no OSV record found in ${sources.join(', ')} (records are read from .json files and .zip archives); the database was not changed`,
+    );
   const per = Object.entries(result.ecosystems)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([e, n]) => `${e} ${n.toLocaleString('en')}`)

@@ -63,6 +63,8 @@ export interface ImportResult {
   total: number;
   ecosystems: Record<string, number>;
   problems: ImportProblem[];
+  /** False when the inputs held no OSV record at all: the database was left as it was. */
+  changed: boolean;
 }
 
 export class ImportError extends Error {}
@@ -294,6 +296,11 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
       if (st.isDirectory()) walk(input);
       else takeFile(input);
     }
+    if (imported === 0 && skipped === 0) {
+      builder.close();
+      rmSync(tmp, { recursive: true, force: true });
+      return { imported, skipped, total: previous?.records ?? 0, ecosystems: {}, problems, changed: false };
+    }
     // Keep the old records that the inputs did not replace.
     const replaced = new Set((options.replaceEcosystems ?? []).map((e) => e.toLowerCase()));
     if (previous) copyOld(dbDir, builder, replaced);
@@ -347,7 +354,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
   const byEcosystem: Record<string, number> = {};
   for (const id of builder.fromInputs.keys())
     for (const e of builder.kept.get(id)?.ecosystems ?? []) byEcosystem[e] = (byEcosystem[e] ?? 0) + 1;
-  return { imported, skipped, total, ecosystems: byEcosystem, problems };
+  return { imported, skipped, total, ecosystems: byEcosystem, problems, changed: true };
 }
 
 /**
