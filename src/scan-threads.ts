@@ -155,7 +155,7 @@ export class ScanThreads {
     if (startAfter === undefined) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
-    const { onFile: _onFile, onRules: _onRules, renderers: _renderers, ...rest } = opts;
+    const { onFile: _onFile, onRules: _onRules, onNotice: _onNotice, renderers: _renderers, ...rest } = opts;
     return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false }, startAfter);
   }
 

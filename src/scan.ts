@@ -79,6 +79,8 @@ export interface ScanOptions {
   extraRules?: readonly AnyRule[];
   /** Receives each set of documents the cross-document rules see (a directory's or a cluster's Kubernetes objects). */
   onSet?(doc: ScanDocument): void;
+  /** Receives remarks that are neither findings nor errors: options given for nothing (Helm values with no chart to render). */
+  onNotice?(message: string): void;
 }
 
 /** Bad arguments or configuration: the scan cannot run (CLI exit code 2). */
@@ -449,6 +451,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     opts.files ??
     walkTargets(opts.targets, { cwd, exclude: config.exclude, includeIgnored: opts.includeIgnored, onError: (p, m) => engine.error(p, m) });
   if (opts.shard) files = shardFiles(files, opts.shard);
+  let charts = 0;
   if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'))) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
     files = withRenderedSources(files, {
@@ -457,6 +460,15 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
       helmSet: opts.helmSet,
       cwd,
       onError: (p, m, notRendered) => (notRendered ? engine.errors.push({ path: p, message: m, notRendered }) : engine.error(p, m)),
+      onChart: () => charts++,
+    });
+  }
+  const helmFlags = [opts.helmValues?.length ? '--helm-values' : '', opts.helmSet?.length ? '--helm-set' : ''].filter(Boolean);
+  if (helmFlags.length > 0 && opts.onNotice) {
+    const notice = opts.onNotice;
+    files = thenCall(files, () => {
+      if (charts === 0)
+        notice(`${helmFlags.join(' and ')} not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned`);
     });
   }
   return {
@@ -477,6 +489,12 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     finish: (merge) => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length, merge),
     markSuppressionsUsed: (positions) => suppressor.markUsed(positions),
   };
+}
+
+/** The files, then a call to `done` once the last one has been taken. */
+function* thenCall(files: Iterable<SourceFile>, done: () => void): Generator<SourceFile> {
+  yield* files;
+  done();
 }
 
 function finishScan(

@@ -189,6 +189,28 @@ describe('a file named as a target that no scanner reads', () => {
   });
 });
 
+describe('--helm-values and --helm-set with no chart among the targets', () => {
+  const NOTICE = 'sanctum: --helm-values not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned\n';
+  it('are named on stderr after the scan, which goes on as without them', async () => {
+    const r = await run(['scan', 'bad', ...ONLY, '--no-progress', '--helm-values', 'values-prod.yaml'], { cwd: cwd() });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(NOTICE);
+    expect(r.stdout).toContain('K8S-0003');
+    const json = await run(['scan', 'good', ...ONLY, '-f', 'json', '--helm-values', 'v.yaml', '--helm-set', 'a=b'], { cwd: cwd() });
+    expect(json.code).toBe(0);
+    expect(json.stderr).toBe(
+      'sanctum: --helm-values and --helm-set not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned\n',
+    );
+    expect(JSON.parse(json.stdout).errors).toEqual([]);
+  });
+  it('also when no selected rule reads Kubernetes manifests; not with --quiet', async () => {
+    const deps = await run(['scan', 'bad', '--scanners', 'secrets', '--helm-values', 'v.yaml'], { cwd: cwd() });
+    expect(deps.stderr).toBe(NOTICE);
+    const quiet = await run(['scan', 'bad', ...ONLY, '--quiet', '--helm-values', 'v.yaml'], { cwd: cwd() });
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('--format and --output', () => {
   it('prints the JSON result contract on stdout', async () => {
     const r = await run(['scan', 'bad', ...ONLY, '--format', 'json'], { cwd: cwd() });

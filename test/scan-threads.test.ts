@@ -61,7 +61,7 @@ afterAll(() => {
   if (out) rmSync(out, { recursive: true, force: true });
 });
 
-function scan(threads: string, target = '.'): { code: number | null; report: string; stderr: string } {
+function scan(threads: string, target = '.', extra: string[] = []): { code: number | null; report: string; stderr: string } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SANCTUM_SCAN_THREADS: threads,
@@ -73,7 +73,7 @@ function scan(threads: string, target = '.'): { code: number | null; report: str
   // Unset: the default.
   if (threads === '') delete env.SANCTUM_SCAN_THREADS;
   const file = join(out, `report-${threads}.json`);
-  const r = spawnSync(process.execPath, [BIN, 'scan', target, '--format', 'json', '--output', file, '--no-progress'], {
+  const r = spawnSync(process.execPath, [BIN, 'scan', target, '--format', 'json', '--output', file, '--no-progress', ...extra], {
     cwd: ws.dir,
     encoding: 'utf8',
     env,
@@ -106,6 +106,15 @@ describe('sanctum scan with a worker thread', () => {
 
     expect(two.report).toBe(one.report);
     expect(two.code).toBe(one.code);
+  });
+
+  it('tells of --helm-values with no chart to render from the main thread, the worker running', () => {
+    const two = scan('2', '.', ['--helm-values', 'values-prod.yaml']);
+    expect(two.stderr).toMatch(/the worker thread scanned [1-9]/);
+    expect(two.stderr).toContain(
+      'sanctum: --helm-values not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned\n',
+    );
+    expect(two.report).toBe(scan('1').report);
   });
 
   it('by default, scans a tree of less than 4 MiB in one thread', () => {

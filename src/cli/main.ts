@@ -156,6 +156,7 @@ function runWith<T>(
   const list = targets.length ? targets : ['.'];
   if (!stdin) for (const t of list) checkTarget(t, cwd);
   const progress = Progress.enabled(io.stderr, flags) ? new Progress(io.stderr) : undefined;
+  const notices: string[] = [];
   try {
     return scan({
       targets: list,
@@ -169,9 +170,11 @@ function runWith<T>(
       files: stdin ? [stdin] : undefined,
       shard: shardOf(flags),
       onSet,
+      onNotice: flags.quiet ? undefined : (message) => notices.push(message),
     });
   } finally {
     progress?.done();
+    for (const n of notices) io.stderr.write(`sanctum: ${n}\n`);
   }
 }
 

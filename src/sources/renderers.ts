@@ -36,6 +36,8 @@ export interface RenderContext extends RendererOptions {
   path?: string;
   /** `notRendered` names what could not be rendered, for the summary (`3 charts not rendered`). */
   onError(path: string, message: string, notRendered?: 'chart' | 'overlay'): void;
+  /** Called with each chart found (its `Chart.yaml`), rendered or not. */
+  onChart?(chartFile: string): void;
 }
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
@@ -376,6 +378,7 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
     if (name === 'Chart.yaml' && !parent) {
       const chart: Chart = { abs: dirname(file.absPath), display: dirPath(file.path), rendered: false };
       charts.push(chart);
+      ctx.onChart?.(file.path);
       yield* renderChart(chart, file, lookup(ctx.helm, 'helm'), ctx);
       yield file;
       continue;
