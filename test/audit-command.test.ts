@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,11 +199,39 @@ describe('sanctum audit', () => {
       [['audit', 'audit.log', '--follow', '--format', 'json'], /use jsonl or falco/],
       [['audit', 'audit.log', '--warmup', 'soon'], /--warmup wants a duration/],
       [['audit', 'missing.log'], /^sanctum: cannot read missing.log: no such file or directory\n$/],
+      [['audit', 'audit.log', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], /^sanctum: --tls-cert and --tls-key are for --listen\n$/],
     ] as const) {
       const r = await run([...args], { cwd: ws.dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expectNoStackTrace(r.stderr);
+    }
+  });
+});
+
+describe('sanctum audit --listen with TLS files that cannot be used', () => {
+  it('fails before it reads a log, opens the output or writes baselines: one error line, exit 2', async () => {
+    writeFileSync(join(ws.dir, 'not-a-cert.pem'), 'not a certificate\n');
+    for (const [cert, msg] of [
+      ['missing.pem', 'sanctum: cannot read the TLS certificate missing.pem: no such file or directory\n'],
+      ['not-a-cert.pem', /^sanctum: the TLS certificate not-a-cert\.pem and key not-a-cert\.pem cannot be used: .+\n$/],
+    ] as const) {
+      const out = `tls-${cert}.txt`;
+      const r = await run(
+        ['audit', 'audit.log', '--listen', '127.0.0.1:0', '--tls-cert', cert, '--tls-key', 'not-a-cert.pem'].concat([
+          '--output',
+          out,
+          '--baselines',
+          `${out}.baselines.json`,
+        ]),
+        { cwd: ws.dir },
+      );
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      if (typeof msg === 'string') expect(r.stderr).toBe(msg);
+      else expect(r.stderr).toMatch(msg);
+      expect(existsSync(join(ws.dir, out))).toBe(false);
+      expect(existsSync(join(ws.dir, `${out}.baselines.json`))).toBe(false);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseFailOn, FAIL_ON_LEVELS } from '../core/config.js';
@@ -144,7 +144,10 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
     throw new ScanSetupError('--format json writes one document at the end: use jsonl or falco with --follow and --listen');
   if (flags.webhookFormat !== 'json' && flags.webhookFormat !== 'falco') throw new ScanSetupError(`--webhook-format must be json or falco`);
   if (Boolean(flags.tlsCert) !== Boolean(flags.tlsKey)) throw new ScanSetupError('--tls-cert and --tls-key go together');
+  if (flags.tlsCert && !flags.listen) throw new ScanSetupError('--tls-cert and --tls-key are for --listen');
   const listen = flags.listen ? parseListen(flags.listen) : undefined;
+  // Before anything is read or written: a certificate that cannot be used is one error line, nothing else.
+  const tls = flags.tlsCert ? await keyPairOf(resolve(cwd, flags.tlsCert), resolve(cwd, flags.tlsKey!), cwd) : undefined;
   let signal = io.signal;
   if (!signal && endless) {
     // Ctrl-C ends following and listening cleanly: baselines are written, alerts flushed, the summary printed.
@@ -236,7 +239,6 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   for (const f of flags.tetragon) sources.push(readStream(f, 'tetragon'));
   let receiver: AuditWebhookReceiver | undefined;
   if (listen) {
-    const tls = flags.tlsCert ? { cert: readPem(cwd, flags.tlsCert), key: readPem(cwd, flags.tlsKey!) } : undefined;
     receiver = new AuditWebhookReceiver({ ...listen, tls, maxQueuedEvents: positiveInt('--max-queue', flags.maxQueue) });
     const addr = await receiver.listen();
     io.stderr.write(`sanctum: audit webhook listening on ${tls ? 'https' : 'http'}://${addr.address}:${addr.port}\n`);
@@ -299,10 +301,11 @@ function sortByTime(findings: Finding[]): Finding[] {
   return sortFindings(findings).sort((a, b) => (a.location.event?.time ?? '').localeCompare(b.location.event?.time ?? ''));
 }
 
-function readPem(cwd: string, path: string): Buffer {
+async function keyPairOf(certPath: string, keyPath: string, cwd: string): Promise<{ cert: Buffer; key: Buffer }> {
+  const { readKeyPair } = await import('../server/webhook/certificate-files.js');
   try {
-    return readFileSync(resolve(cwd, path));
+    return readKeyPair(certPath, keyPath, cwd);
   } catch (e) {
-    throw new ScanSetupError(`cannot read ${path}: ${describeSystemError(e)}`);
+    throw new ScanSetupError((e as Error).message);
   }
 }

@@ -7,20 +7,26 @@ export interface KeyPair {
   key: Buffer;
 }
 
-/** Reads a certificate and its key, and checks that they belong together; throws an Error that names the file. */
-export function readKeyPair(certPath: string, keyPath: string): KeyPair {
+/**
+ * Reads a certificate and its key, and checks that they belong together; throws an Error that names the
+ * file (relative to `cwd` when it lies below it).
+ */
+export function readKeyPair(certPath: string, keyPath: string, cwd = process.cwd()): KeyPair {
   const read = (path: string, what: string): Buffer => {
     try {
       return readFileSync(path);
     } catch (e) {
-      throw new Error(`cannot read the TLS ${what} ${shownPath(path, process.cwd())}: ${describeSystemError(e)}`, { cause: e });
+      throw new Error(`cannot read the TLS ${what} ${shownPath(path, cwd)}: ${describeSystemError(e)}`, { cause: e });
     }
   };
   const pair = { cert: read(certPath, 'certificate'), key: read(keyPath, 'key') };
   try {
     createSecureContext(pair);
   } catch (e) {
-    throw new Error(`the TLS certificate ${certPath} and key ${keyPath} cannot be used: ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      `the TLS certificate ${shownPath(certPath, cwd)} and key ${shownPath(keyPath, cwd)} cannot be used: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   return pair;
 }
