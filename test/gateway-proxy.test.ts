@@ -185,7 +185,12 @@ describe('gateway with the openai client', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.APIError);
     expect(err).toMatchObject({ status: 502, code: 'upstream_unavailable' });
-    expect((err as Error).message).toContain('ECONNREFUSED');
+    expect((err as InstanceType<typeof OpenAI.APIError>).error).toEqual({
+      message: "upstream 'gone': cannot connect (connection refused)",
+      type: 'upstream_error',
+      param: null,
+      code: 'upstream_unavailable',
+    });
   });
 
   it('stops retrying a refused connection once the client has gone, and audits 499', async () => {

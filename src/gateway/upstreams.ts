@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import type { LoadedGatewayConfig, UpstreamConfig } from './config.js';
+import { describeSystemError, systemErrorWords } from '../core/system-error.js';
 import { GatewayError } from './errors.js';
 
 /** Where one model name goes. */
@@ -204,18 +205,32 @@ export class Upstream {
   }
 }
 
+/** undici's own codes, where its messages ("Connect Timeout Error", "other side closed") say less. */
+const UNDICI_WORDS: Readonly<Record<string, string>> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  UND_ERR_CLOSED: 'the connection was closed',
+  UND_ERR_DESTROYED: 'the connection was closed',
+};
+
+/** Why a connection failed, in words: the system error (`ECONNREFUSED` → "connection refused") of the error or its cause. */
+function failureWords(e: unknown): string {
+  const err = e as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  for (const code of [err?.code, err?.cause?.code])
+    if (typeof code === 'string') {
+      const words = systemErrorWords(code) ?? UNDICI_WORDS[code];
+      if (words) return words;
+    }
+  return describeSystemError(e);
+}
+
 /** An upstream that could not be reached (502) or did not answer in time (504). */
 export function upstreamFailure(upstream: string, e: unknown): GatewayError {
   const code = (e as { code?: string })?.code ?? '';
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
     return new GatewayError(504, 'upstream_error', 'upstream_timeout', `upstream '${upstream}' did not answer in time`);
   const reason = isConnectError(e) ? 'cannot connect' : 'connection failed';
-  return new GatewayError(
-    502,
-    'upstream_error',
-    'upstream_unavailable',
-    `upstream '${upstream}': ${reason} (${code || (e as Error)?.message})`,
-  );
+  return new GatewayError(502, 'upstream_error', 'upstream_unavailable', `upstream '${upstream}': ${reason} (${failureWords(e)})`);
 }
 
 /** The upstreams of one configuration and the model → upstream table. */
