@@ -40,42 +40,59 @@ export class DigestCounter {
 
   /** `add` for a digest written one character per byte (`latin1`, 32 characters), as `hash(…, 'latin1')` returns it. */
   addBytes(bytes: string): number {
-    const d = this.scratch;
+    // Copied once, where a new entry's digest goes: counted there, or left to be overwritten when it was seen before.
+    const entry = this.reserve();
+    const at = entry * DIGEST_BYTES;
+    const d = this.digests;
     let codes = bytes.length === DIGEST_BYTES ? 0 : 0x100;
     for (let i = 0; i < DIGEST_BYTES && codes <= 0xff; i++) {
       const c = bytes.charCodeAt(i);
       codes |= c;
-      d[i] = c;
+      d[at + i] = c;
     }
     if (codes > 0xff)
       throw new Error(`DigestCounter: a digest is ${DIGEST_BYTES} characters below U+0100, not ${JSON.stringify(bytes.slice(0, 80))}`);
-    return this.add(d);
+    return this.count(entry);
   }
 
   /** Counts one more occurrence of `digest` (32 bytes) and returns how many came before it. */
   add(digest: Uint8Array): number {
     if (digest.length !== DIGEST_BYTES) throw new Error(`DigestCounter: a digest has ${DIGEST_BYTES} bytes, not ${digest.length}`);
+    const entry = this.reserve();
+    this.digests.set(digest, entry * DIGEST_BYTES);
+    return this.count(entry);
+  }
+
+  /** Counts the digest written at the place of the next entry (`reserve`): a new entry, or one more occurrence of an equal one. */
+  private count(next: number): number {
+    const d = this.digests;
+    const at = next * DIGEST_BYTES;
     const mask = this.slots.length - 1;
     // SHA-256 output is uniform: its first bytes are a hash already.
-    for (let slot = (digest[0] | (digest[1] << 8) | (digest[2] << 16) | (digest[3] << 24)) & mask; ; slot = (slot + 1) & mask) {
+    for (let slot = (d[at] | (d[at + 1] << 8) | (d[at + 2] << 16) | (d[at + 3] << 24)) & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot] - 1;
       if (entry === -1) {
-        this.insert(slot, digest);
+        this.size++;
+        this.counts[next] = 1;
+        this.slots[slot] = next + 1;
+        // Kept at most half full, so that probes stay short.
+        if (2 * this.size > this.slots.length) this.grow();
         return 0;
       }
-      if (this.equals(entry, digest)) return this.counts[entry]++;
+      if (this.equals(entry, at)) return this.counts[entry]++;
     }
   }
 
-  private equals(entry: number, digest: Uint8Array): boolean {
-    const at = entry * DIGEST_BYTES;
+  private equals(entry: number, at: number): boolean {
+    const from = entry * DIGEST_BYTES;
     const d = this.digests;
-    for (let i = 0; i < DIGEST_BYTES; i++) if (d[at + i] !== digest[i]) return false;
+    for (let i = 0; i < DIGEST_BYTES; i++) if (d[from + i] !== d[at + i]) return false;
     return true;
   }
 
-  private insert(slot: number, digest: Uint8Array): void {
-    const entry = this.size++;
+  /** Makes room for one more entry's digest and returns its number. */
+  private reserve(): number {
+    const entry = this.size;
     if (entry === this.counts.length) {
       const counts = new Uint32Array(2 * entry);
       counts.set(this.counts);
@@ -84,11 +101,7 @@ export class DigestCounter {
       digests.set(this.digests);
       this.digests = digests;
     }
-    this.digests.set(digest, entry * DIGEST_BYTES);
-    this.counts[entry] = 1;
-    this.slots[slot] = entry + 1;
-    // Kept at most half full, so that probes stay short.
-    if (2 * this.size > this.slots.length) this.grow();
+    return entry;
   }
 
   private grow(): void {
