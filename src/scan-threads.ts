@@ -208,7 +208,7 @@ export class ScanThreads {
     debug(
       'scan: the worker thread scanned %d files, %d findings spooled; it waited %d ms for files, the main thread %d ms for it',
       reply.files,
-      reply.spool.message.length,
+      reply.spool.path.length,
       Math.round(reply.idleMs),
       Math.round(received - waitStarted),
     );

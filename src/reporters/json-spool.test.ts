@@ -198,10 +198,11 @@ describe('JsonFindingSpool', () => {
       other.spool(theirs.slice(700));
       main.spool(mine.slice(400));
       const sent = structuredClone(other.detach());
-      // Paths, rule ids and messages: each distinct string once, the columns indices into them.
+      // Paths and rule ids: each distinct string once, the columns indices into them; messages are not sent (read back from the spool when needed).
       expect(sent.strings).toHaveLength(new Set(sent.strings).size);
-      expect(sent.strings.length).toBe(10 + 3 + 12);
-      expect(sent.message).toBeInstanceOf(Int32Array);
+      expect(sent.strings.length).toBe(10 + 3);
+      expect(sent.path).toBeInstanceOf(Int32Array);
+      expect(sent.messages).toEqual([]);
       main.adopt(sent);
       const held = finding('0.yaml', 1, 'K8S-0009', 'held');
       main.hold([held]);
@@ -215,6 +216,33 @@ describe('JsonFindingSpool', () => {
       expect(parts.join('')).toBe(expected);
     } finally {
       main.dispose();
+      other.dispose();
+    }
+  });
+
+  it('orders findings that tie on path, line, column and rule by message, spooled in separate batches, held, or handed over', () => {
+    const tied = (message: string): Finding => finding('same.yaml', 3, 'K8S-0001', message);
+    // Messages in the order they arrive, which is not their order: escapes, non-ASCII text, a lone surrogate, a prefix of another.
+    const messages = ['m "quoted" \\ back', 'm', 'é accent', 'm\nline', 'a 🤖', '\ud800 lone', 'm "quoted"', 'z'];
+    const withJson = { ...tied('b by toJSON'), toJSON: () => ({ ruleId: 'K8S-0001', message: 'not what is compared' }) };
+    const expected = (all: Finding[]): string =>
+      JSON.stringify({ findings: [...all].sort((a, b) => (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)) }, null, 2).slice(
+        '{\n  "findings": '.length,
+        -2,
+      );
+    const spool = new JsonFindingSpool();
+    const other = new JsonFindingSpool();
+    try {
+      for (const m of messages.slice(0, 4)) spool.spool([tied(m)]);
+      spool.spool([withJson as Finding]);
+      for (const m of messages.slice(4, 6)) other.spool([tied(m)]);
+      spool.adopt(other.detach());
+      spool.hold(messages.slice(6).map(tied));
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      expect(parts.join('')).toBe(expected([...messages.map(tied), withJson as Finding]));
+    } finally {
+      spool.dispose();
       other.dispose();
     }
   });

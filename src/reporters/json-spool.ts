@@ -8,30 +8,111 @@ import { writeString, type ChunkSink } from './json-stream.js';
 /** Indentation of the line that opens `findings` in the JSON report (its items are indented by 4 spaces). */
 export const FINDINGS_INDENT = 2;
 
-/** What orders a finding in the report (as `sortFindings`), and where its text is. One class, so that every entry shares one shape. */
-class Entry {
-  constructor(
-    readonly path: string,
-    readonly line: number,
-    readonly column: number,
-    readonly ruleId: string,
-    readonly message: string,
-    /** Order of arrival: equal findings keep it, as the stable sort of the in-memory report does. */
-    readonly seq: number,
-    /** Byte offset and length in the spool file of `,\n` and the finding's text; -1 for a finding held in memory. */
-    readonly offset: number,
-    readonly length: number,
-    readonly finding: Finding | undefined,
-    /** Which spool file holds the text: 0 for this spool's own, else an adopted one (`adopt`). */
-    readonly source: number,
-  ) {}
+/**
+ * What orders each finding in the report (as `sortFindings`) and where its text is, one column per
+ * field: typed arrays off the heap, not an object per finding. A finding's message, the last key
+ * of the order, is not kept: it is read back from the finding's spooled text when two findings tie
+ * on everything before it (rare), or from the finding itself when it is held in memory.
+ */
+class Entries {
+  size = 0;
+  /** `path` and `ruleId` are numbers of strings in `strings`. */
+  path = new Int32Array(1024);
+  line = new Float64Array(1024);
+  column = new Float64Array(1024);
+  ruleId = new Int32Array(1024);
+  /** Order of arrival: equal findings keep it, as the stable sort of the in-memory report does. */
+  seq = new Float64Array(1024);
+  /** Byte offset and length in the spool file of `,\n` and the finding's text; offset -1 for a finding held in memory. */
+  offset = new Float64Array(1024);
+  length = new Int32Array(1024);
+  /** Which spool file holds the text: 0 for this spool's own, else an adopted one (`adopt`). */
+  source = new Int32Array(1024);
+  /** Findings held in memory, by entry. */
+  readonly held = new Map<number, Finding>();
+  /** Messages kept in memory, by entry: of findings whose text may not show them (`messageInText`), or read back once. */
+  readonly messages = new Map<number, string>();
+  readonly strings: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private lastPath = '';
+  private lastPathNumber = -1;
+
+  /** Adds an entry and returns its number; `message` is kept unless the finding's text holds it as a string. */
+  add(path: string, line: number, column: number, ruleId: string, seq: number, offset: number, length: number, source: number): number {
+    const i = this.size;
+    if (i === this.path.length) this.grow();
+    if (path !== this.lastPath || this.lastPathNumber === -1) {
+      this.lastPath = path;
+      this.lastPathNumber = this.number(path);
+    }
+    this.path[i] = this.lastPathNumber;
+    this.line[i] = line;
+    this.column[i] = column;
+    this.ruleId[i] = this.number(ruleId);
+    this.seq[i] = seq;
+    this.offset[i] = offset;
+    this.length[i] = length;
+    this.source[i] = source;
+    this.size++;
+    return i;
+  }
+
+  /** The entries' numbers in report order: that of `sortFindings`, then the order of arrival. */
+  sorted(message: (entry: number) => string): number[] {
+    // Strings compared once: each one's rank among them all stands for it.
+    const byText = this.strings.map((_, i) => i).sort((a, b) => cmp(this.strings[a], this.strings[b]));
+    const rank = new Int32Array(byText.length);
+    byText.forEach((n, r) => (rank[n] = r));
+    const { path, line, column, ruleId, seq } = this;
+    const order = Array.from({ length: this.size }, (_, i) => i);
+    return order.sort(
+      (a, b) =>
+        rank[path[a]] - rank[path[b]] ||
+        line[a] - line[b] ||
+        column[a] - column[b] ||
+        rank[ruleId[a]] - rank[ruleId[b]] ||
+        cmp(message(a), message(b)) ||
+        seq[a] - seq[b],
+    );
+  }
+
+  clear(): void {
+    this.size = 0;
+    this.held.clear();
+    this.messages.clear();
+  }
+
+  private number(s: string): number {
+    let n = this.numbers.get(s);
+    if (n === undefined) {
+      n = this.strings.length;
+      this.strings.push(s);
+      this.numbers.set(s, n);
+    }
+    return n;
+  }
+
+  private grow(): void {
+    const n = 2 * this.path.length;
+    this.path = grown(this.path, new Int32Array(n));
+    this.line = grown(this.line, new Float64Array(n));
+    this.column = grown(this.column, new Float64Array(n));
+    this.ruleId = grown(this.ruleId, new Int32Array(n));
+    this.seq = grown(this.seq, new Float64Array(n));
+    this.offset = grown(this.offset, new Float64Array(n));
+    this.length = grown(this.length, new Int32Array(n));
+    this.source = grown(this.source, new Int32Array(n));
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
 }
 
 /**
  * A spool handed from one thread to another (`detach`, then `adopt`): its file, and its entries as
- * columns. Paths, rule ids and messages are indices into `strings`, which holds each once: the
- * structured clone copies every string it is given, and the 10,805 findings of three directories
- * of the k8s bench corpus hold 1,213 distinct messages.
+ * columns (each string of `path` and `ruleId` sent once).
  */
 export interface SpoolExport {
   dir: string;
@@ -41,13 +122,15 @@ export interface SpoolExport {
   seqEnd: number;
   strings: string[];
   path: Int32Array;
-  line: Int32Array;
-  column: Int32Array;
+  line: Float64Array;
+  column: Float64Array;
   ruleId: Int32Array;
-  message: Int32Array;
   seq: Float64Array;
   offset: Float64Array;
   length: Int32Array;
+  /** The messages kept in memory (`Entries.messages`): entry numbers and values. */
+  messageEntries: Int32Array;
+  messages: string[];
 }
 
 const READ_MAX = 1 << 20;
@@ -68,9 +151,7 @@ export class JsonFindingSpool {
   private readonly fd: number;
   /** Spool files of other threads merged into this one (`adopt`); entry source i + 1 is `adopted[i]`. */
   private readonly adopted: Array<{ dir: string; fd: number; bytes: number }> = [];
-  private readonly entries: Entry[] = [];
-  /** One copy of each message: a rule's message repeats across thousands of objects of a large scan. */
-  private readonly messages = new Map<string, string>();
+  private readonly entries = new Entries();
   /** Spooled text not yet written to the file, written as `JSON.stringify` would without a string in between. */
   private readonly text = new FindingBytesWriter(READ_MAX + (READ_MAX >> 2));
   private bytes = 0;
@@ -87,7 +168,7 @@ export class JsonFindingSpool {
   }
 
   get count(): number {
-    return this.entries.length;
+    return this.entries.size;
   }
 
   /** Writes findings out; only their sort keys stay in memory. */
@@ -97,18 +178,24 @@ export class JsonFindingSpool {
     // `,\n` before it; the report writes the first one's as the `\n` after its `[`.
     const sorted = findings.length > 1 ? [...findings].sort(compareFindings) : findings;
     const text = this.text;
+    const entries = this.entries;
     for (const f of sorted) {
       const start = text.length;
       text.ascii(ITEM_SEPARATOR);
       text.finding(f, FINDINGS_INDENT + 2);
-      this.entries.push(entryOf(f, this.messages, this.seq++, this.bytes + start, text.length - start, undefined, 0));
+      const l = f.location;
+      const i = entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, this.bytes + start, text.length - start, 0);
+      if (!messageInText(f)) entries.messages.set(i, f.message);
       if (text.length >= READ_MAX) this.flush();
     }
   }
 
   /** Keeps findings in memory, to be merged with the spooled ones. */
   hold(findings: readonly Finding[]): void {
-    for (const f of findings) this.entries.push(entryOf(f, this.messages, this.seq++, -1, 0, f, 0));
+    for (const f of findings) {
+      const l = f.location;
+      this.entries.held.set(this.entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, -1, 0, 0), f);
+    }
   }
 
   /**
@@ -117,45 +204,26 @@ export class JsonFindingSpool {
    */
   detach(): SpoolExport {
     this.flush();
-    if (this.entries.some((e) => e.offset === -1)) throw new Error('findings spool: held findings cannot be handed over');
-    const strings: string[] = [];
-    const index = new Map<string, number>();
-    const intern = (s: string): number => {
-      let i = index.get(s);
-      if (i === undefined) {
-        i = strings.length;
-        strings.push(s);
-        index.set(s, i);
-      }
-      return i;
-    };
-    const n = this.entries.length;
+    const e = this.entries;
+    if (e.held.size > 0) throw new Error('findings spool: held findings cannot be handed over');
+    const n = e.size;
     const out: SpoolExport = {
       dir: this.dir,
       file: this.file,
       bytes: this.bytes,
       seqEnd: this.seq,
-      strings,
-      path: new Int32Array(n),
-      line: new Int32Array(n),
-      column: new Int32Array(n),
-      ruleId: new Int32Array(n),
-      message: new Int32Array(n),
-      seq: new Float64Array(n),
-      offset: new Float64Array(n),
-      length: new Int32Array(n),
+      strings: e.strings,
+      path: e.path.slice(0, n),
+      line: e.line.slice(0, n),
+      column: e.column.slice(0, n),
+      ruleId: e.ruleId.slice(0, n),
+      seq: e.seq.slice(0, n),
+      offset: e.offset.slice(0, n),
+      length: e.length.slice(0, n),
+      messageEntries: Int32Array.from(e.messages.keys()),
+      messages: [...e.messages.values()],
     };
-    this.entries.forEach((e, i) => {
-      out.path[i] = intern(e.path);
-      out.line[i] = e.line;
-      out.column[i] = e.column;
-      out.ruleId[i] = intern(e.ruleId);
-      out.message[i] = intern(e.message);
-      out.seq[i] = e.seq;
-      out.offset[i] = e.offset;
-      out.length[i] = e.length;
-    });
-    this.entries.length = 0;
+    e.clear();
     this.closed = true;
     closeSync(this.fd);
     return out;
@@ -170,21 +238,11 @@ export class JsonFindingSpool {
     const fd = openSync(x.file, 'r');
     this.adopted.push({ dir: x.dir, fd, bytes: x.bytes });
     const source = this.adopted.length;
-    for (let i = 0; i < x.message.length; i++)
-      this.entries.push(
-        new Entry(
-          x.strings[x.path[i]],
-          x.line[i],
-          x.column[i],
-          x.strings[x.ruleId[i]],
-          x.strings[x.message[i]],
-          x.seq[i],
-          x.offset[i],
-          x.length[i],
-          undefined,
-          source,
-        ),
-      );
+    const e = this.entries;
+    const first = e.size;
+    for (let i = 0; i < x.path.length; i++)
+      e.add(x.strings[x.path[i]], x.line[i], x.column[i], x.strings[x.ruleId[i]], x.seq[i], x.offset[i], x.length[i], source);
+    x.messageEntries.forEach((i, k) => e.messages.set(first + i, x.messages[k]));
     this.seq = Math.max(this.seq, x.seqEnd);
   }
 
@@ -195,15 +253,16 @@ export class JsonFindingSpool {
   writeItems(indent: number, sink: ChunkSink): void {
     if (indent !== FINDINGS_INDENT) throw new Error(`findings spooled for an indentation of ${FINDINGS_INDENT}, written at ${indent}`);
     this.flush();
-    if (this.entries.length === 0) {
+    const entries = this.entries;
+    if (entries.size === 0) {
       sink('[]');
       return;
     }
-    this.entries.sort(compareEntries);
+    const sources = [{ fd: this.fd, bytes: this.bytes }, ...this.adopted];
+    const order = entries.sorted((i) => this.message(i, sources[entries.source[i]].fd));
     // Findings are assembled in the staging buffer: held ones written there, spooled ones copied as bytes
     // (neither decoded nor encoded again) a run of adjacent ones at a time.
     const out = this.text;
-    const sources = [{ fd: this.fd, bytes: this.bytes }, ...this.adopted];
     const windows = sources.map((s) => new SpoolWindows(s.fd, s.bytes));
     let first = true;
     const emit = (): void => {
@@ -226,20 +285,21 @@ export class JsonFindingSpool {
       source = -1;
     };
     try {
-      for (const e of this.entries) {
-        if (e.source === source && e.offset === runEnd) {
-          runEnd += e.length;
+      for (const i of order) {
+        const offset = entries.offset[i];
+        if (entries.source[i] === source && offset === runEnd) {
+          runEnd += entries.length[i];
           continue;
         }
         if (source !== -1) copyRun();
-        if (e.offset === -1) {
+        if (offset === -1) {
           out.ascii(ITEM_SEPARATOR);
-          out.finding(e.finding!, FINDINGS_INDENT + 2);
+          out.finding(entries.held.get(i)!, FINDINGS_INDENT + 2);
           if (out.length >= READ_MAX) emit();
         } else {
-          source = e.source;
-          runStart = e.offset;
-          runEnd = e.offset + e.length;
+          source = entries.source[i];
+          runStart = offset;
+          runEnd = offset + entries.length[i];
         }
       }
       if (source !== -1) copyRun();
@@ -249,6 +309,22 @@ export class JsonFindingSpool {
       out.reset();
     }
     sink(CLOSE);
+  }
+
+  /** The message of an entry: held in memory, or read back from the finding's text in the spool file `fd`. */
+  private message(i: number, fd: number): string {
+    const e = this.entries;
+    const held = e.held.get(i);
+    if (held) return held.message;
+    let message = e.messages.get(i);
+    if (message === undefined) {
+      const item = Buffer.allocUnsafe(e.length[i]);
+      readInto(fd, item, item.length, e.offset[i]);
+      message = messageOf(item);
+      // Read once: an entry that ties with several others is compared more than once.
+      e.messages.set(i, message);
+    }
+    return message;
   }
 
   /** Removes the temporary file. */
@@ -339,31 +415,32 @@ function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-function entryOf(
-  f: Finding,
-  messages: Map<string, string>,
-  seq: number,
-  offset: number,
-  length: number,
-  held: Finding | undefined,
-  source: number,
-): Entry {
-  let message = messages.get(f.message);
-  if (message === undefined) {
-    message = f.message;
-    // A message built by a template is a tree of pieces: reading a character flattens it to one string.
-    message.charCodeAt(0);
-    messages.set(message, message);
-  }
-  const l = f.location;
-  return new Entry(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, message, seq, offset, length, held, source);
+/** Where a finding's own `message` key is in its text: its properties are on lines indented by 6 spaces, nested ones by more. */
+const MESSAGE_KEY = Buffer.from('\n' + ' '.repeat(FINDINGS_INDENT + 4) + '"message": "', 'latin1');
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * Whether the spooled text of `f` shows its message as it is: `f` is written as its own enumerable
+ * properties (a plain object without `toJSON`) and its message is a string.
+ */
+function messageInText(f: Finding): boolean {
+  return (
+    typeof f.message === 'string' &&
+    Object.getPrototypeOf(f) === Object.prototype &&
+    typeof (f as { toJSON?: unknown }).toJSON !== 'function' &&
+    Object.prototype.propertyIsEnumerable.call(f, 'message')
+  );
 }
 
-/** The order of `sortFindings`, then the order of arrival. */
-function compareEntries(a: Entry, b: Entry): number {
-  return (
-    cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.ruleId, b.ruleId) || cmp(a.message, b.message) || a.seq - b.seq
-  );
+/** The message of a finding from its spooled text (`,\n`, indentation, the finding's JSON). */
+function messageOf(item: Buffer): string {
+  const key = item.indexOf(MESSAGE_KEY);
+  if (key === -1) throw new Error("findings spool: a finding's text has no message");
+  const start = key + MESSAGE_KEY.length - 1;
+  let end = start + 1;
+  while (end < item.length && item[end] !== QUOTE) end += item[end] === BACKSLASH ? 2 : 1;
+  return JSON.parse(item.toString('utf8', start, end + 1)) as string;
 }
 
 function cmp(a: string, b: string): number {
