@@ -119,8 +119,8 @@ function readError(e: unknown): FileReadError {
   return new FileReadError((e as NodeJS.ErrnoException).code ?? (e as Error).message, { cause: e });
 }
 
-/** Opens a regular file, runs `read` on it and closes it; any failure is a `FileReadError`. */
-function readOpened<T>(absPath: string, read: (fd: number) => T): T {
+/** Opens a regular file, runs `read` on it with its current size and closes it; any failure is a `FileReadError`. */
+function readOpened<T>(absPath: string, read: (fd: number, size: number) => T): T {
   let fd: number;
   try {
     fd = openSync(absPath, 'r');
@@ -128,9 +128,10 @@ function readOpened<T>(absPath: string, read: (fd: number) => T): T {
     throw readError(e);
   }
   try {
+    const st = fstatSync(fd);
     // A directory opens for reading; it is the reads that fail.
-    if (fstatSync(fd).isDirectory()) throw new FileReadError('EISDIR');
-    return read(fd);
+    if (st.isDirectory()) throw new FileReadError('EISDIR');
+    return read(fd, st.size);
   } catch (e) {
     throw readError(e);
   } finally {
@@ -138,10 +139,15 @@ function readOpened<T>(absPath: string, read: (fd: number) => T): T {
   }
 }
 
+/** Set on a file the directory walk yields (see `markWalked`); `annotateFile` clears it. */
+const PLAINLY_WALKED = Symbol('sanctum.plainlyWalked');
+
 /** A file on disk. Small files are read whole on first use; large ones by range. */
 export class DiskSourceFile extends BaseSourceFile {
   private data: Uint8Array | undefined;
   private headData: Uint8Array | undefined;
+  /** A field of every instance rather than a property added to some: one object shape for all of them. */
+  [PLAINLY_WALKED] = false;
   constructor(
     readonly path: string,
     readonly absPath: string,
@@ -157,8 +163,7 @@ export class DiskSourceFile extends BaseSourceFile {
     return this.headData;
   }
   bytes(): Uint8Array {
-    this.data ??= readOpened(this.absPath, (fd) => {
-      const size = fstatSync(fd).size;
+    this.data ??= readOpened(this.absPath, (fd, size) => {
       const buf = Buffer.allocUnsafe(size);
       let off = 0;
       while (off < size) {
@@ -210,18 +215,15 @@ function trimPartialUtf8(b: Uint8Array): Uint8Array {
   return b.subarray(0, end);
 }
 
-/** On a file a directory walk yields (see `markWalked`); `annotateFile` takes it off. */
-const PLAINLY_WALKED = Symbol('sanctum.plainlyWalked');
-
 /** Marks a file the directory walk yields: opened again by its path alone, it reads the same. */
 export function markWalked<F extends DiskSourceFile>(file: F): F {
-  Object.defineProperty(file, PLAINLY_WALKED, { value: true, configurable: true, enumerable: false });
+  file[PLAINLY_WALKED] = true;
   return file;
 }
 
 /** True for a file of the directory walk that nothing has annotated since: another thread can open it by its path and scan it. */
 export function isPlainlyWalked(file: SourceFile): file is DiskSourceFile {
-  return PLAINLY_WALKED in file;
+  return file instanceof DiskSourceFile && file[PLAINLY_WALKED];
 }
 
 /**
@@ -231,5 +233,5 @@ export function isPlainlyWalked(file: SourceFile): file is DiskSourceFile {
  */
 export function annotateFile(file: object, name: string, value: unknown): void {
   Object.defineProperty(file, name, { value, enumerable: false });
-  delete (file as { [PLAINLY_WALKED]?: true })[PLAINLY_WALKED];
+  if (file instanceof DiskSourceFile) file[PLAINLY_WALKED] = false;
 }

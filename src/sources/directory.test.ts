@@ -43,6 +43,15 @@ describe('directory walker', () => {
     expect(errors).toEqual([]);
   });
 
+  it('names files relative to the current directory when the target lies above it', () => {
+    write({ 'proj/a.yaml': '', 'proj/sub/b.yaml': '', 'proj/sub/deeper/c.yaml': '', 'proj/subway/d.yaml': '' });
+    const errors: string[] = [];
+    const cwd = join(base, 'proj/sub');
+    const files = [...walkTargets(['..'], { cwd, onError: (p, m) => errors.push(`${p}: ${m}`) })].map((f) => f.path);
+    expect(files).toEqual(['../a.yaml', 'b.yaml', 'deeper/c.yaml', '../subway/d.yaml']);
+    expect(errors).toEqual([]);
+  });
+
   it('respects nested .gitignore files, with deeper files and negations taking precedence', () => {
     write({
       'proj/.gitignore': '*.log\nbuild/\n/top-only.yaml\n',

@@ -95,7 +95,7 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
     // A target named explicitly is scanned even when the repository ignores it.
     if (ignored(inherited, abs, true)) inherited = [];
     const tracked = opts.includeIgnored ? undefined : trackedFiles(abs);
-    yield* walkDir(abs, root, root, cwd, { exclude, scopes: inherited, tracked }, opts);
+    yield* walkDir(abs, root, cwd, { exclude, scopes: inherited, tracked }, opts);
   }
 }
 
@@ -177,7 +177,7 @@ function ancestorScopes(abs: string, cwd: string, opts: WalkOptions): IgnoreScop
 function ignored(scopes: IgnoreScope[], abs: string, isDir: boolean): boolean {
   for (let i = scopes.length - 1; i >= 0; i--) {
     const s = scopes[i];
-    let rel = relative(s.dir, abs);
+    let rel = within(s.dir, abs) ? abs.slice(s.dir.length + 1) : relative(s.dir, abs);
     if (rel === '' || rel.startsWith('..')) continue;
     if (sep !== '/') rel = rel.split(sep).join('/');
     const r = s.ig.test(isDir ? rel + '/' : rel);
@@ -185,6 +185,11 @@ function ignored(scopes: IgnoreScope[], abs: string, isDir: boolean): boolean {
     if (r.unignored) return false;
   }
   return false;
+}
+
+/** True when `abs` lies below `dir` (both resolved): its path relative to `dir` is what follows `dir/`. */
+function within(dir: string, abs: string): boolean {
+  return sep === '/' && abs.length > dir.length + 1 && abs.startsWith(dir) && abs[dir.length] === '/' && dir !== '/';
 }
 
 function inside(root: string, real: string): boolean {
@@ -255,18 +260,45 @@ function skipped(f: Filters, abs: string, isDir: boolean): boolean {
   return ignored(f.scopes, abs, isDir) && !f.tracked?.has(abs);
 }
 
-function* walkDir(dir: string, dirReal: string, root: string, cwd: string, parent: Filters, opts: WalkOptions): Generator<DiskSourceFile> {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    opts.onError(displayPath(dir, cwd), `cannot read directory: ${describeSystemError(e)}`);
-    return;
-  }
-  const filters: Filters = { ...parent, scopes: opts.includeIgnored ? [] : loadIgnores(dir, parent.scopes, cwd, opts) };
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const abs = join(dir, entry.name);
+/** A directory of the walk under way: its sorted entries and the next one to visit. */
+interface DirFrame {
+  dir: string;
+  /** Its real path (the target's real path, then the names below it). */
+  dirReal: string;
+  /** Its display path when a child's is that path, `/` and the child's name (inside `cwd`); else undefined. */
+  display: string | undefined;
+  filters: Filters;
+  entries: Dirent[];
+  next: number;
+}
+
+/** Depth first, entries sorted by name: a directory's files and directories in place, as a recursive walk would. */
+function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, opts: WalkOptions): Generator<DiskSourceFile> {
+  const stack: DirFrame[] = [];
+  const enter = (dir: string, dirReal: string, parent: Filters): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      opts.onError(displayPath(dir, cwd), `cannot read directory: ${describeSystemError(e)}`);
+      return;
+    }
+    const filters: Filters = { ...parent, scopes: opts.includeIgnored ? [] : loadIgnores(dir, parent.scopes, cwd, opts) };
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const shown = displayPath(dir, cwd);
+    const display = sep === '/' && !shown.startsWith('..') && !shown.startsWith('/') ? shown : undefined;
+    stack.push({ dir, dirReal, display, filters, entries, next: 0 });
+  };
+  enter(top, root, topFilters);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const entry = frame.entries[frame.next++];
+    const { filters } = frame;
+    const abs = join(frame.dir, entry.name);
     if (unreachableName(entry.name, abs)) {
       opts.onError(displayPath(abs, cwd), 'name is not valid UTF-8, so it cannot be opened by it; not scanned (rename it to scan it)');
       continue;
@@ -275,7 +307,7 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
     if (type === 'dir') {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       if (skipped(filters, abs, true)) continue;
-      yield* walkDir(abs, join(dirReal, entry.name), root, cwd, filters, opts);
+      enter(abs, join(frame.dirReal, entry.name), filters);
     } else if (type === 'file') {
       if (IGNORE_FILES.includes(entry.name)) continue;
       if (skipped(filters, abs, false)) continue;
@@ -288,10 +320,11 @@ function* walkDir(dir: string, dirReal: string, root: string, cwd: string, paren
         opts.onError(displayPath(abs, cwd), readFailureMessage(code(e)));
         continue;
       }
-      yield markWalked(new DiskSourceFile(displayPath(abs, cwd), abs, size));
+      const path = frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
+      yield markWalked(new DiskSourceFile(path, abs, size));
     } else if (type === 'link') {
       if (skipped(filters, abs, false)) continue;
-      checkLink(abs, dirReal, root, cwd, opts);
+      checkLink(abs, frame.dirReal, root, cwd, opts);
     }
   }
 }
