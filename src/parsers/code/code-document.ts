@@ -1,5 +1,6 @@
-import { Lang, parse, registerDynamicLanguage, type SgNode, type SgRoot } from '@ast-grep/napi';
-import python from '@ast-grep/lang-python';
+import { createRequire } from 'node:module';
+import type * as AstGrep from '@ast-grep/napi';
+import type { Lang, SgNode, SgRoot } from '@ast-grep/napi';
 import type { At, LineSpan, Located, ScanDocument } from '../../core/document.js';
 import { ParseFailure } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
@@ -7,20 +8,25 @@ import { TextLocator } from '../../core/text-document.js';
 
 export type CodeLanguage = 'python' | 'javascript' | 'typescript' | 'tsx';
 
+// The native parser loads when the first syntax tree is built, so that scans without code (and every
+// other command) do not pay for it at start-up.
+const load = createRequire(import.meta.url);
+let astGrep: typeof AstGrep | undefined;
 let pythonRegistered = false;
-function ensurePython(): void {
-  if (!pythonRegistered) {
-    registerDynamicLanguage({ python });
+
+function parser(language: CodeLanguage): typeof AstGrep {
+  astGrep ??= load('@ast-grep/napi') as typeof AstGrep;
+  if (language === 'python' && !pythonRegistered) {
+    astGrep.registerDynamicLanguage({ python: load('@ast-grep/lang-python') as AstGrep.DynamicLangRegistrations[string] });
     pythonRegistered = true;
   }
+  return astGrep;
 }
 
-const LANGS: Record<CodeLanguage, string> = {
-  python: 'python',
-  javascript: Lang.JavaScript,
-  typescript: Lang.TypeScript,
-  tsx: Lang.Tsx,
-};
+function langOf(napi: typeof AstGrep, language: CodeLanguage): Lang {
+  if (language === 'python') return 'python' as Lang;
+  return language === 'javascript' ? napi.Lang.JavaScript : language === 'typescript' ? napi.Lang.TypeScript : napi.Lang.Tsx;
+}
 
 /**
  * Source code of one file (`kind: code-python` or `code-js`). The syntax tree is built on first use, so
@@ -48,9 +54,9 @@ export class CodeDocument implements ScanDocument {
   /** The module node: one object for every rule, so that what they derive from it can be shared (see `allCalls`). */
   get root(): SgNode {
     if (!this.tree) {
-      if (this.language === 'python') ensurePython();
+      const napi = parser(this.language);
       try {
-        this.tree = parse(LANGS[this.language] as Lang, this.text);
+        this.tree = napi.parse(langOf(napi, this.language), this.text);
       } catch (e) {
         throw new ParseFailure(`cannot parse ${this.language}: ${(e as Error).message}`);
       }

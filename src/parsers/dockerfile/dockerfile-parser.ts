@@ -1,14 +1,6 @@
-import {
-  Copy,
-  DockerfileParser,
-  From,
-  JSONInstruction,
-  ModifiableInstruction,
-  PropertyInstruction,
-  Run,
-  type Heredoc,
-  type Instruction,
-} from 'dockerfile-ast';
+import { createRequire } from 'node:module';
+import type * as DockerfileAst from 'dockerfile-ast';
+import type { Heredoc, Instruction } from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
@@ -32,6 +24,12 @@ interface LspRange {
   start: { line: number; character: number };
   end: { line: number; character: number };
 }
+
+// The Dockerfile syntax library loads when the first Dockerfile is parsed, so that scans without one
+// (and every other command) do not pay for it at start-up.
+const load = createRequire(import.meta.url);
+let dockerfileAst: typeof DockerfileAst | undefined;
+const ast = (): typeof DockerfileAst => (dockerfileAst ??= load('dockerfile-ast') as typeof DockerfileAst);
 
 /** `Dockerfile`, `Containerfile`, `Dockerfile.gpu`, `api.Dockerfile`, `api.containerfile`. */
 export function isDockerfileName(path: string): boolean {
@@ -67,7 +65,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
 
   let df;
   try {
-    df = DockerfileParser.parse(text);
+    df = ast().DockerfileParser.parse(text);
   } catch (e) {
     throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
   }
@@ -108,12 +106,12 @@ function toInstruction(
 ): DockerInstruction {
   const whole = span(ins.getRange());
   const flags: DockerFlag[] =
-    ins instanceof ModifiableInstruction
+    ins instanceof ast().ModifiableInstruction
       ? ins.getFlags().map((f) => ({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) }))
       : [];
   const args: DockerArg[] = ins.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
   const properties: DockerProperty[] = [];
-  for (const p of ins instanceof PropertyInstruction ? ins.getProperties() : []) {
+  for (const p of ins instanceof ast().PropertyInstruction ? ins.getProperties() : []) {
     const vr = p.getValueRange();
     const prop: DockerProperty = { name: p.getName(), value: p.getValue(), span: span(p.getRange()), nameSpan: span(p.getNameRange()) };
     if (vr) prop.valueSpan = span(vr);
@@ -144,8 +142,8 @@ function toInstruction(
   let execForm: LogicalText[] | undefined;
   let command: LogicalText | undefined;
   if (COMMAND_KEYWORDS.has(keyword)) {
-    const json = ins instanceof JSONInstruction ? ins.getJSONStrings() : [];
-    const isExec = ins instanceof JSONInstruction && ins.getOpeningBracket() !== null && ins.getClosingBracket() !== null;
+    const json = ins instanceof ast().JSONInstruction ? ins.getJSONStrings() : [];
+    const isExec = ins instanceof ast().JSONInstruction && ins.getOpeningBracket() !== null && ins.getClosingBracket() !== null;
     if (isExec) {
       execForm = [];
       for (const j of json) {
@@ -195,7 +193,7 @@ function toInstruction(
 
 /** Here-documents of RUN, COPY and ADD (dockerfile-ast parses them for every instruction but exposes them only on RUN and COPY). */
 function heredocsOf(ins: Instruction): Heredoc[] {
-  if (ins instanceof Run || ins instanceof Copy) return ins.getHeredocs();
+  if (ins instanceof ast().Run || ins instanceof ast().Copy) return ins.getHeredocs();
   return (ins as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
 }
 
@@ -206,7 +204,7 @@ function toStage(
   globalArgs: ReadonlyMap<string, string | null>,
   span: (r: LspRange) => TextSpan,
 ): DockerStage {
-  if (!(ins instanceof From)) throw new ParseFailure(`line ${di.line}: FROM instruction not recognised`, di.line);
+  if (!(ins instanceof ast().From)) throw new ParseFailure(`line ${di.line}: FROM instruction not recognised`, di.line);
   const from = ins;
   const imageText = from.getImage() ?? '';
   const ir = from.getImageRange();

@@ -1,4 +1,5 @@
-import { Gunzip, Inflate, Unzlib } from 'fflate';
+import { createRequire } from 'node:module';
+import type * as Fflate from 'fflate';
 import { formatLimit } from './archive-limits.js';
 import { readAll, type ByteSource } from './byte-source.js';
 
@@ -31,6 +32,12 @@ const MIN_PIECE = 1024;
 const MAX_PIECE = 16 * 1024;
 
 type Stream = { push(chunk: Uint8Array, final?: boolean): void };
+
+// The decompressor loads when a model archive is first read, so that scans without one (and every other
+// command) do not pay for it at start-up.
+const load = createRequire(import.meta.url);
+let fflate: typeof Fflate | undefined;
+const codecs = (): typeof Fflate => (fflate ??= load('fflate') as typeof Fflate);
 
 /** The fflate error raised when the input ends inside the stream. */
 const UNEXPECTED_EOF = 0;
@@ -67,6 +74,7 @@ export class Inflater {
       this.queue.push(chunk);
       this.queued += chunk.length;
     };
+    const { Gunzip, Inflate, Unzlib } = codecs();
     this.stream = codec === 'gzip' ? new Gunzip(onData) : codec === 'zlib' ? new Unzlib(onData) : new Inflate(onData);
   }
 

@@ -1,4 +1,4 @@
-import debCompare from 'deb-version-compare';
+import { dpkgCompare } from './lazy.js';
 import type { VersionScheme } from './scheme.js';
 import { sign } from './scheme.js';
 
@@ -9,5 +9,5 @@ const DPKG = /^(?:\d+:)?\d[A-Za-z0-9.+~-]*$/;
 export const dpkg: VersionScheme = {
   name: 'dpkg',
   valid: (v) => DPKG.test(v),
-  compare: (a, b) => sign(debCompare(a, b)),
+  compare: (a, b) => sign(dpkgCompare()(a, b)),
 };

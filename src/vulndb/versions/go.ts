@@ -1,9 +1,8 @@
-import semverCompare from 'semver/functions/compare.js';
-import semverParse from 'semver/functions/parse.js';
+import { semverLib } from './lazy.js';
 import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
 
-const parse = memoize((v) => semverParse(strip(v)));
+const parse = memoize((v) => semverLib().parse(strip(v)));
 
 /**
  * Go module versions: semantic versions with a `v` prefix (OSV writes them without it). A
@@ -17,7 +16,7 @@ export const go: VersionScheme = {
   compare(a, b) {
     const x = parse(a);
     const y = parse(b);
-    return x && y ? x.compare(y) : semverCompare(strip(a), strip(b));
+    return x && y ? x.compare(y) : semverLib().compare(strip(a), strip(b));
   },
 };
 

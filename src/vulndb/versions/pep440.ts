@@ -1,8 +1,8 @@
-import { compare, valid } from '@renovatebot/pep440';
+import { pep440Lib } from './lazy.js';
 import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
 
-const readable = memoize((v) => valid(v) !== null);
+const readable = memoize((v) => pep440Lib().valid(v) !== null);
 
 /**
  * PEP 440 (PyPI): epochs, pre/post/dev releases and normalisation from `@renovatebot/pep440`. As in a
@@ -14,8 +14,8 @@ export const pep440: VersionScheme = {
   valid: readable,
   compare(candidate, bound) {
     // `+` starts the local label and appears nowhere else in a valid version.
-    if (candidate.includes('+') && !bound.includes('+')) return compare(publicPart(candidate), bound);
-    return compare(candidate, bound);
+    if (candidate.includes('+') && !bound.includes('+')) return pep440Lib().compare(publicPart(candidate), bound);
+    return pep440Lib().compare(candidate, bound);
   },
 };
 
