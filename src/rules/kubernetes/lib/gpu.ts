@@ -244,6 +244,16 @@ const VLLM_VALUE_FLAGS = new Set(['--revision', '--host', '--port', '--tokenizer
 /** The launchers `hubModels` recognises by their name (the last part of the word's path). */
 const LAUNCHER_NAMES = new Set(['vllm', 'text-generation-launcher', 'huggingface-cli', 'hf']);
 
+const LAUNCHER_LONGEST = Math.max(...[...LAUNCHER_NAMES].map((n) => n.length));
+const LAUNCHER_FIRST = new Set([...LAUNCHER_NAMES].map((n) => n.charCodeAt(0)));
+
+/** `LAUNCHER_NAMES.has(basename(v))`, without cutting the word: most words are no launcher. */
+function isLauncherName(v: string): boolean {
+  const from = v.lastIndexOf('/') + 1;
+  if (v.length - from > LAUNCHER_LONGEST || !LAUNCHER_FIRST.has(v.charCodeAt(from))) return false;
+  return LAUNCHER_NAMES.has(from === 0 ? v : v.slice(from));
+}
+
 /**
  * Whether a word is one that `hubModels` needs in a command before it reads a model from it: a
  * launcher's name or module, `huggingfaceserver`, or a `--model…` flag (`--model`, `--model-id`,
@@ -253,7 +263,7 @@ function mayNameModel(w: Word): boolean {
   const v = w.value;
   return (
     v.startsWith('--model') ||
-    LAUNCHER_NAMES.has(basename(v)) ||
+    isLauncherName(v) ||
     v.startsWith('vllm.entrypoints') ||
     v === 'sglang.launch_server' ||
     v === 'huggingfaceserver'
@@ -267,9 +277,16 @@ function mayNameModel(w: Word): boolean {
  * is reported for containers that run with the hub offline.
  */
 export function hubModels(c: ContainerView): ModelSource[] {
+  const image = typeof c.container.image === 'string' ? c.container.image.toLowerCase() : '';
+  // Most containers name no model: no command word a launcher needs, no TGI image, no `hf://` URI.
+  if (
+    !commandWords(c).some(mayNameModel) &&
+    !image.includes('text-generation-inference') &&
+    !(typeof c.container.storageUri === 'string' && c.container.storageUri.startsWith('hf://'))
+  )
+    return [];
   if (offline(c)) return [];
   const out: ModelSource[] = [];
-  const image = typeof c.container.image === 'string' ? c.container.image.toLowerCase() : '';
   for (const seg of segments(c)) {
     if (!seg.some(mayNameModel)) continue;
     const words = seg.map((w) => w.value);

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { LineIndex } from '../../../core/line-index.js';
 import { LiteralAutomaton } from './automaton.js';
+import { hintThroughUnicodeFolding, MALWARE_HINTS } from '../../image/lib/malware-hints.js';
 import type { Severity } from '../../../core/types.js';
 import { CONTEXT_DETECTORS, MARKER_DETECTORS, type MarkerDetector } from './detectors.js';
 import { CHECK_PATTERNS, validGithubChecksum, validPypiToken, validSlackLayout } from './checksum.js';
@@ -62,10 +63,35 @@ export const KEYWORDS = [
 
 /**
  * The single pre-filter pass: every marker of the marker-anchored detectors (case-sensitive, checked
- * at each hit) and every keyword of the assignment detectors, found in one pass over the text.
+ * at each hit) and every keyword of the assignment detectors, found in one pass over the text; the
+ * malware rules' hints ride along, so that a file's text is read once for both.
  */
-const PREFILTER = new LiteralAutomaton([...MARKERS, ...KEYWORDS]);
+const PREFILTER = new LiteralAutomaton([...MARKERS, ...KEYWORDS, ...MALWARE_HINTS]);
 const MARKER_COUNT = MARKERS.length;
+const SECRET_PATTERNS = MARKER_COUNT + KEYWORDS.length;
+
+/** What the pre-filter pass found in a text. */
+interface Prefiltered {
+  /** Occurrences of the secret markers and keywords, in the order found, as (pattern, start) pairs. */
+  matches: number[];
+  /** Whether a malware hint occurs (see `MALWARE_HINTS`). */
+  malwareHint: boolean;
+}
+
+function prefilter(text: string, ascii: Uint8Array | undefined): Prefiltered {
+  const matches: number[] = [];
+  let malwareHint = false;
+  const onMatch = (p: number, start: number) => {
+    if (p < SECRET_PATTERNS) matches.push(p, start);
+    else malwareHint = true;
+  };
+  if (ascii && ascii.length === text.length) PREFILTER.scanAscii(ascii, onMatch);
+  else {
+    PREFILTER.scan(text, onMatch);
+    malwareHint ||= hintThroughUnicodeFolding(text);
+  }
+  return { matches, malwareHint };
+}
 
 const GENERIC_KEY = /api.?key|apikey|secret|token|passw|pwd|credential|authorization|auth.?key|private.?key|access.?key|signing.?key/;
 const GENERIC_KEY_EXCLUDED =
@@ -86,7 +112,34 @@ export function isLockFile(path: string): boolean {
   return LOCK_FILE.test(path);
 }
 
-const cache = new WeakMap<object, SecretHit[]>();
+/** A document's pre-filter pass, until its secrets are read from it, and then its secrets. */
+interface TextFacts {
+  pass: Prefiltered | undefined;
+  malwareHint: boolean;
+  secrets: SecretHit[] | undefined;
+}
+
+const facts = new WeakMap<object, TextFacts>();
+
+/** A document, or anything with a text (the file, when there is one, may lend the text's bytes). */
+type TextHolder = Pick<TextLikeDocument, 'text'> & Partial<Pick<TextLikeDocument, 'kind' | 'file'>>;
+
+function factsOf(doc: TextHolder): TextFacts {
+  let f = facts.get(doc);
+  if (!f) {
+    const pass = prefilter(doc.text, asciiBytesOf(doc));
+    f = { pass, malwareHint: pass.malwareHint, secrets: undefined };
+    facts.set(doc, f);
+  }
+  return f;
+}
+
+/** The bytes of a text file whose text is pure ASCII (as many bytes as characters), for the faster byte scan. */
+function asciiBytesOf(doc: TextHolder): Uint8Array | undefined {
+  if (doc.kind !== 'text' || !doc.file || doc.text !== doc.file.text()) return undefined;
+  const bytes = doc.file.bytes();
+  return bytes.length === doc.text.length ? bytes : undefined;
+}
 
 /**
  * Every secret in the document's text, found once per document and shared by the secret rules.
@@ -94,18 +147,18 @@ const cache = new WeakMap<object, SecretHit[]>();
  * reported by one rule.
  */
 export function secretsIn(doc: TextLikeDocument): SecretHit[] {
-  let hits = cache.get(doc);
-  if (!hits) {
-    const text = doc.text;
-    let ascii: Uint8Array | undefined;
-    if (doc.kind === 'text' && text === doc.file.text()) {
-      const bytes = doc.file.bytes();
-      if (bytes.length === text.length) ascii = bytes;
-    }
-    hits = findSecrets(text, { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path), ascii });
-    cache.set(doc, hits);
+  const f = factsOf(doc);
+  if (!f.secrets) {
+    const opts = { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path) };
+    f.secrets = secretsFrom(doc.text, opts, f.pass!.matches);
+    f.pass = undefined;
   }
-  return hits;
+  return f.secrets;
+}
+
+/** Whether the document's text holds a hint of the malware rules, told by the same pass as its secrets. */
+export function malwareHintIn(doc: TextHolder): boolean {
+  return factsOf(doc).malwareHint;
 }
 
 export interface FindOptions {
@@ -126,16 +179,20 @@ interface Assignment {
 }
 
 export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
+  return secretsFrom(text, opts, prefilter(text, opts.ascii).matches);
+}
+
+/** The secrets of a text, from the pre-filter's matches of the markers and keywords (in the order found). */
+function secretsFrom(text: string, opts: FindOptions, matches: readonly number[]): SecretHit[] {
   const hits: SecretHit[] = [];
   const jwts: JwtInfo[] = [];
   const markers = new MarkerScan(text, hits, jwts);
   const keywords = new AssignmentScan(text, opts);
-  const onMatch = (p: number, start: number) => {
-    if (p < MARKER_COUNT) markers.hit(MARKERS[p], start);
-    else keywords.hit(start, KEYWORDS[p - MARKER_COUNT].length);
-  };
-  if (opts.ascii && opts.ascii.length === text.length) PREFILTER.scanAscii(opts.ascii, onMatch);
-  else PREFILTER.scan(text, onMatch);
+  for (let i = 0; i < matches.length; i += 2) {
+    const p = matches[i];
+    if (p < MARKER_COUNT) markers.hit(MARKERS[p], matches[i + 1]);
+    else keywords.hit(matches[i + 1], KEYWORDS[p - MARKER_COUNT].length);
+  }
   const assignments = keywords.assignments;
   classifyAssignments(text, assignments, hits, opts);
   if (jwts.length) findJwtSecrets(jwts, assignments, text, hits);
