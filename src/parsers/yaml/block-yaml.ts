@@ -160,7 +160,42 @@ function setProperty(map: Record<string, unknown>, key: unknown, value: unknown)
 
 /** Gives up a mapping that has fewer keys than pairs were set: a key was duplicated. */
 function checkKeys(map: Record<string, unknown>, pairs: number): void {
-  if (Object.keys(map).length !== pairs) giveUp();
+  if (pairs < 2) return;
+  // Counted without the array of names `Object.keys` would make (the mapping's prototype is Object's, which has no enumerable key).
+  let keys = 0;
+  for (const _ in map) keys++;
+  if (keys !== pairs) giveUp();
+}
+
+/**
+ * Short plain scalars by their text, with their values: keys and values such as `name`, `image`,
+ * `TCP` or `true` recur in every object, and are then neither cut out of the text nor resolved again
+ * (one string for all of them, which is already a property name when it is a key).
+ */
+const SCALAR_CACHE_SLOTS = 4096;
+const SCALAR_CACHE_LENGTH = 32;
+const scalarTexts: string[] = new Array<string>(SCALAR_CACHE_SLOTS).fill('');
+const scalarValues: unknown[] = new Array<unknown>(SCALAR_CACHE_SLOTS).fill(null);
+
+/** The value of the plain scalar `s[start, end)` (one line, printable, not empty). */
+function cachedPlainScalar(s: string, start: number, end: number): unknown {
+  const length = end - start;
+  // A slot from the length and four characters: cheaper than hashing every character, and about as good for names.
+  const h =
+    Math.imul(length, 0x9e3779b1) ^
+    Math.imul(s.charCodeAt(start), 0x85ebca6b) ^
+    Math.imul(s.charCodeAt(end - 1), 0xc2b2ae35) ^
+    Math.imul(s.charCodeAt(start + (length >> 1)), 0x27d4eb2f) ^
+    Math.imul(s.charCodeAt(start + (length >> 2)), 0x165667b1);
+  const slot = (h ^ (h >>> 15)) & (SCALAR_CACHE_SLOTS - 1);
+  const known = scalarTexts[slot];
+  if (known.length === length && s.startsWith(known, start)) return scalarValues[slot];
+  const text = s.slice(start, end);
+  const value = resolvePlainScalar(text);
+  if (value === MERGE_KEY) giveUp();
+  scalarTexts[slot] = text;
+  scalarValues[slot] = value;
+  return value;
 }
 
 class BlockReader {
@@ -515,6 +550,10 @@ class BlockReader {
         if (ch < SPACE || ch >= 0x7f) unusual = true;
       }
       ch = s.charCodeAt(++this.pos);
+    }
+    if (folded === undefined && !unusual && end > captureStart && end - captureStart <= SCALAR_CACHE_LENGTH) {
+      this.result = cachedPlainScalar(s, captureStart, end);
+      return true;
     }
     const text = folded === undefined ? s.slice(captureStart, end) : folded + s.slice(captureStart, end);
     if (text === '') return false;

@@ -13,6 +13,10 @@ let scratchOpen = new Int32Array(capacity);
 let scratchClose = new Int32Array(capacity);
 let scratchParent = new Int32Array(capacity);
 let scratchAfter = new Int32Array(capacity);
+/** The values of the nodes being recorded; `seal` copies them out at their size, so no array grows per file. */
+const scratchResults: unknown[] = [];
+/** The nodes open while recording, by depth. */
+let openNodes = new Int32Array(64);
 
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(capacity);
@@ -22,6 +26,26 @@ function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
 
 const NONE = new Int32Array(0);
 
+/**
+ * Sealed offsets are carved out of shared slabs: an `Int32Array` of its own for each file cost more
+ * than the copy into it (an allocation outside the heap, tracked by the collector). A slab lives as
+ * long as one table in it does; a scan keeps every file's table until its end anyway.
+ */
+const SLAB = 1 << 16;
+let slab: Int32Array<ArrayBuffer> = new Int32Array(0);
+let slabUsed = 0;
+
+function offsetSpace(size: number): { space: Int32Array<ArrayBuffer>; at: number } {
+  if (size > SLAB >> 2) return { space: new Int32Array(size), at: 0 };
+  if (slabUsed + size > slab.length) {
+    slab = new Int32Array(SLAB);
+    slabUsed = 0;
+  }
+  const at = slabUsed;
+  slabUsed += size;
+  return { space: slab, at };
+}
+
 export class PositionTable {
   /** Offsets live in typed arrays: off the JavaScript heap, 4 bytes a number, cheap to keep for cross-object rules. */
   open: Int32Array = NONE;
@@ -29,13 +53,14 @@ export class PositionTable {
   parent: Int32Array = NONE;
   /** Index just past the last descendant of each node: the children of `n` are `n + 1`, `after[n + 1]`, … below `after[n]`. */
   after: Int32Array = NONE;
-  readonly results: unknown[] = [];
+  results: unknown[] = [];
   /** Index of the root node of each document, in document order. */
   readonly roots: number[] = [];
   maxDepth = 0;
   /** Number of nodes recorded. */
   count = 0;
-  private readonly stack: number[] = [];
+  /** Number of nodes open while recording. */
+  private depth = 0;
   /** The steps of the last path `find` followed: the node and key node reached by each segment, under `root`. */
   private memo: { root: number; length: number; segments: PathSegment[]; nodes: number[]; keys: number[] } | undefined;
   /** Recording into the scratch arrays until `seal` (the offset arrays are empty until then). */
@@ -58,23 +83,29 @@ export class PositionTable {
       scratchParent = grown(scratchParent);
       scratchAfter = grown(scratchAfter);
     }
-    const depth = this.stack.length;
+    const depth = this.depth;
     scratchOpen[i] = position;
     scratchClose[i] = -1;
-    scratchParent[i] = depth ? this.stack[depth - 1] : -1;
+    scratchParent[i] = depth ? openNodes[depth - 1] : -1;
     scratchAfter[i] = -1;
-    this.results.push(undefined);
+    scratchResults[i] = undefined;
     if (depth === 0) this.roots.push(i);
     else if (depth > this.maxDepth) this.maxDepth = depth;
-    this.stack.push(i);
+    if (depth >= openNodes.length) {
+      const deeper = new Int32Array(2 * openNodes.length);
+      deeper.set(openNodes);
+      openNodes = deeper;
+    }
+    openNodes[depth] = i;
+    this.depth = depth + 1;
   }
 
   /** The innermost open node closes at `position` with its value (js-yaml's `close` event). */
   leave(position: number, result: unknown): void {
-    const i = this.stack.pop()!;
+    const i = openNodes[--this.depth];
     scratchClose[i] = position;
     scratchAfter[i] = this.count;
-    this.results[i] = result;
+    scratchResults[i] = result;
   }
 
   /** Copies the recorded offsets out of the shared scratch space, once loading is done (or has failed). */
@@ -82,15 +113,18 @@ export class PositionTable {
     if (!this.recording) return this;
     this.recording = false;
     const n = this.count;
-    const all = new Int32Array(4 * n);
-    all.set(scratchOpen.subarray(0, n), 0);
-    all.set(scratchClose.subarray(0, n), n);
-    all.set(scratchParent.subarray(0, n), 2 * n);
-    all.set(scratchAfter.subarray(0, n), 3 * n);
-    this.open = all.subarray(0, n);
-    this.close = all.subarray(n, 2 * n);
-    this.parent = all.subarray(2 * n, 3 * n);
-    this.after = all.subarray(3 * n, 4 * n);
+    const { space, at } = offsetSpace(4 * n);
+    space.set(scratchOpen.subarray(0, n), at);
+    space.set(scratchClose.subarray(0, n), at + n);
+    space.set(scratchParent.subarray(0, n), at + 2 * n);
+    space.set(scratchAfter.subarray(0, n), at + 3 * n);
+    this.open = space.subarray(at, at + n);
+    this.close = space.subarray(at + n, at + 2 * n);
+    this.parent = space.subarray(at + 2 * n, at + 3 * n);
+    this.after = space.subarray(at + 3 * n, at + 4 * n);
+    this.results = scratchResults.slice(0, n);
+    // The values are not held for the next file.
+    scratchResults.fill(undefined, 0, n);
     return this;
   }
 
