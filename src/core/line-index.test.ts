@@ -53,4 +53,16 @@ describe('LineIndex', () => {
       expect(index.range(offset, offset)).toEqual({ startLine: line, startColumn: column, endLine: line, endColumn: column });
     }
   });
+
+  it('indexes a text of more lines than the space reused for the first, and a short one after it', () => {
+    const long = Array.from({ length: 10_000 }, (_, i) => `line ${i}`).join('\n');
+    const longIndex = new LineIndex(long);
+    expect(longIndex.lineCount).toBe(10_000);
+    expect(longIndex.lineText(9_999)).toBe('line 9998');
+    expect(longIndex.position(long.indexOf('line 7000'))).toEqual({ line: 7001, column: 1 });
+    const short = new LineIndex('a\nb');
+    expect(short.lineCount).toBe(2);
+    expect(short.lineText(2)).toBe('b');
+    expect(longIndex.lineText(10_000)).toBe('line 9999');
+  });
 });

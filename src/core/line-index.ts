@@ -1,5 +1,8 @@
 import type { SourceRange } from './types.js';
 
+/** Line starts of the text being indexed; the first line starts at 0. */
+let scratchStarts = new Int32Array(4096);
+
 /** Maps UTF-16 offsets of a text to 1-based lines and columns. Built lazily, once per text. */
 export class LineIndex {
   private starts: Int32Array | undefined;
@@ -8,13 +11,17 @@ export class LineIndex {
   private lineStarts(): Int32Array {
     if (!this.starts) {
       const t = this.text;
-      // Counted first, so that the offsets go into one array of the right size (4 bytes a line).
-      let lines = 1;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) lines++;
-      const starts = new Int32Array(lines);
+      // One pass into reused scratch space, then copied out at its size (4 bytes a line).
       let n = 1;
-      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) starts[n++] = i + 1;
-      this.starts = starts;
+      for (let i = t.indexOf('\n'); i !== -1; i = t.indexOf('\n', i + 1)) {
+        if (n === scratchStarts.length) {
+          const bigger = new Int32Array(2 * n);
+          bigger.set(scratchStarts);
+          scratchStarts = bigger;
+        }
+        scratchStarts[n++] = i + 1;
+      }
+      this.starts = scratchStarts.slice(0, n);
     }
     return this.starts;
   }
