@@ -151,25 +151,26 @@ export class PositionTable {
   }
 
   /**
-   * Finds the node at `path` under `root`. Returns the deepest node reached, the key node of the last
-   * mapping step (so a `key: value` pair can be spanned), and whether the whole path was found. A
-   * key that a mapping only has through a merge (`<<: *anchor`) stops at the merge entry.
+   * Finds the node at `path` (its first `length` segments) under `root`. Returns the deepest node
+   * reached, the key node of the last mapping step (so a `key: value` pair can be spanned), and
+   * whether the whole path was found. A key that a mapping only has through a merge (`<<: *anchor`)
+   * stops at the merge entry.
    */
-  find(root: number, path: ObjectPath): { node: number; key: number; found: boolean } {
+  find(root: number, path: ObjectPath, length = path.length): { node: number; key: number; found: boolean } {
     const memo = (this.memo ??= { root: -1, length: 0, segments: [], nodes: [], keys: [] });
     let node = root;
     let key = -1;
     let depth = 0;
     // Findings of one object come one after another, often under one parent: the steps already taken are not taken again.
     if (memo.root === root) {
-      while (depth < memo.length && depth < path.length && memo.segments[depth] === path[depth]) depth++;
+      while (depth < memo.length && depth < length && memo.segments[depth] === path[depth]) depth++;
       if (depth > 0) {
         node = memo.nodes[depth - 1];
         key = memo.keys[depth - 1];
       }
     } else memo.root = root;
     memo.length = depth;
-    for (; depth < path.length; depth++) {
+    for (; depth < length; depth++) {
       const seg = path[depth];
       node = this.unwrap(node);
       const value = this.results[node];

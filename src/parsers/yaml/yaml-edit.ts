@@ -289,7 +289,7 @@ function deepest(table: PositionTable, root: number, path: ObjectPath): { node: 
     value = (value as Record<string | number, unknown>)[seg];
     depth++;
   }
-  const hit = table.find(root, depth === path.length ? path : path.slice(0, depth));
+  const hit = table.find(root, path, depth);
   return hit.found ? { node: hit.node, key: hit.key, depth } : undefined;
 }
 
