@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -357,6 +357,31 @@ describe('sanctum audit --listen and --webhook', () => {
     ).finally(() => stop.abort());
     await running;
     expect(whileRunning.identities['alice@example.com']).toBeDefined();
+    expectNoStackTrace(stderr.data);
+  }, 90_000);
+
+  it('--follow waits for a log that does not exist yet, says so once, and reads it when it appears', async () => {
+    const stdout = new FakeStream();
+    const stderr = new FakeStream();
+    const stop = new AbortController();
+    const running = main(['node', 'sanctum', 'audit', 'later/audit.log', '--follow', '--format', 'jsonl'], {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      stdin: Readable.from([]),
+      cwd: ws.dir,
+      signal: stop.signal,
+    });
+    try {
+      await until(() => stderr.data.includes('waiting'), 'the waiting message', { ms: 60_000 });
+      mkdirSync(join(ws.dir, 'later'));
+      writeFileSync(join(ws.dir, 'later/audit.log'), lines(exec));
+      await until(() => stdout.data.includes('"ruleId"'), 'a detection from the log once it exists', { ms: 60_000 });
+    } finally {
+      stop.abort();
+    }
+    await running;
+    expect(stderr.data.split('\n')[0]).toBe('sanctum: waiting for later/audit.log: it cannot be opened yet');
+    expect(stderr.data.match(/waiting for/g)).toHaveLength(1);
     expectNoStackTrace(stderr.data);
   }, 90_000);
 

@@ -225,13 +225,22 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   };
   if (file && !flags.follow) sources.push(readStream(file, 'audit'));
   if (file && flags.follow) {
+    // Said once each time the file goes missing (not created yet, or removed), not at every check.
+    let waiting = false;
     sources.push(
       (async () => {
         for await (const batch of followLines(resolve(cwd, file), {
           signal,
           onReopen: (why) => io.stderr.write(`sanctum: ${file} was ${why}; reading it from the start\n`),
-        }))
+          onMissing: () => {
+            if (waiting) return;
+            waiting = true;
+            io.stderr.write(`sanctum: waiting for ${file}: it cannot be opened yet\n`);
+          },
+        })) {
+          waiting = false;
           session.lines(batch, file, 'audit');
+        }
       })(),
     );
   }
