@@ -68,7 +68,8 @@ function group(apiVersion: unknown): string {
 
 /** A pod template (`{metadata, spec}`) at `path`, if it holds a pod spec. */
 function template(obj: Obj, path: ObjectPath, origin: string, out: PodSpecLocation[]): void {
-  if (isMapping(get(obj, [...path, 'spec']))) out.push({ specPath: [...path, 'spec'], metadataPath: [...path, 'metadata'], origin });
+  const t = get(obj, path);
+  if (isMapping(t) && isMapping(t.spec)) out.push({ specPath: [...path, 'spec'], metadataPath: [...path, 'metadata'], origin });
 }
 
 function eachEntry(obj: Obj, path: ObjectPath, fn: (key: string | number, p: ObjectPath) => void): void {
@@ -182,6 +183,8 @@ export function findPodSpecs(obj: Obj): PodSpecLocation[] {
   return out;
 }
 
+const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
+
 /** The containers of a pod spec location, with their object paths. */
 export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
   const out: ContainerView[] = [];
@@ -194,9 +197,22 @@ export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
     for (const e of loc.extraContainers) add(e.path, e.group);
     return out;
   }
-  for (const g of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
-    const list = get(obj, [...loc.specPath, g]);
-    if (Array.isArray(list)) list.forEach((_, i) => add([...loc.specPath, g, i], g));
+  const spec = get(obj, loc.specPath);
+  if (!isMapping(spec)) return out;
+  for (const g of CONTAINER_GROUPS) {
+    const list = spec[g];
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const c: unknown = list[i];
+      if (isMapping(c))
+        out.push({
+          container: c,
+          path: [...loc.specPath, g, i],
+          group: g,
+          name: typeof c.name === 'string' ? c.name : String(i),
+          memo: [],
+        });
+    }
   }
   return out;
 }

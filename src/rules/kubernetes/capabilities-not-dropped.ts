@@ -5,7 +5,7 @@ import {
   BASELINE_CAPABILITIES,
   containerLabel,
   containerSecurityContext,
-  existingPath,
+  existingContainerPath,
   isWindowsPod,
   mapping,
   PSA_CHECKS,
@@ -54,13 +54,12 @@ export default defineRule<PodSpecDocument>({
     if (isWindowsPod(pod)) return;
     for (const c of pod.containers) {
       const caps = mapping(containerSecurityContext(c)?.capabilities);
-      const capsPath = [...c.path, 'securityContext', 'capabilities'];
       const drop = caps?.drop;
       if (!(Array.isArray(drop) && drop.includes('ALL'))) {
-        const edit = appendToSequenceEdit(pod.owner, [...capsPath, 'drop'], 'ALL');
+        const edit = appendToSequenceEdit(pod.owner, [...c.path, 'securityContext', 'capabilities', 'drop'], 'ALL');
         ctx.report({
           message: `${containerLabel(c)} does not drop ALL capabilities (securityContext.capabilities.drop)`,
-          at: existingPath(pod, [...capsPath, 'drop']),
+          at: existingContainerPath(c, ['securityContext', 'capabilities', 'drop']),
           evidence: Array.isArray(drop) ? `drop: [${drop.map(str).join(', ')}]` : 'capabilities.drop not set',
           fix: edit && {
             description: 'Add ALL to securityContext.capabilities.drop (add back NET_BIND_SERVICE if the process binds a port below 1024)',
@@ -75,7 +74,7 @@ export default defineRule<PodSpecDocument>({
       if (extra.length > 0) {
         ctx.report({
           message: `${containerLabel(c)} adds ${extra.join(', ')}: the restricted level allows adding only NET_BIND_SERVICE`,
-          at: [...capsPath, 'add'],
+          at: [...c.path, 'securityContext', 'capabilities', 'add'],
         });
       }
     }

@@ -4,7 +4,7 @@ import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import {
   containerLabel,
   containerSecurityContext,
-  existingPath,
+  existingContainerPath,
   isWindowsPod,
   PSA_CHECKS,
   PSS_DOC,
@@ -59,7 +59,7 @@ export default defineRule<PodSpecDocument>({
       } else {
         ctx.report({
           message: `${containerLabel(c)} does not set securityContext.allowPrivilegeEscalation: false`,
-          at: existingPath(pod, path),
+          at: existingContainerPath(c, ['securityContext', 'allowPrivilegeEscalation']),
           evidence: 'allowPrivilegeEscalation not set',
           fix,
         });

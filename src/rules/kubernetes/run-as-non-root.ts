@@ -4,7 +4,7 @@ import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import {
   containerLabel,
   containerSecurityContext,
-  existingPath,
+  existingContainerPath,
   podSecurityContext,
   podSecurityContextPath,
   reportsPodLevel,
@@ -81,7 +81,7 @@ export default defineRule<PodSpecDocument>({
         // The pod-level setting covers every container at once; each container's finding carries the same edit.
         ctx.report({
           message: `${containerLabel(c)} may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true`,
-          at: existingPath(pod, path),
+          at: existingContainerPath(c, ['securityContext', 'runAsNonRoot']),
           evidence: 'runAsNonRoot not set',
           fix: podLevelFix(),
         });

@@ -4,7 +4,7 @@ import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import {
   containerLabel,
   containerSecurityContext,
-  existingPath,
+  existingContainerPath,
   isSet,
   isWindowsPod,
   podSecurityContext,
@@ -60,7 +60,7 @@ export default defineRule<PodSpecDocument>({
       }
       ctx.report({
         message: `${containerLabel(c)} has no seccomp profile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or the container`,
-        at: existingPath(pod, [...c.path, 'securityContext', 'seccompProfile']),
+        at: existingContainerPath(c, ['securityContext', 'seccompProfile']),
         evidence: 'seccompProfile not set',
         fix,
       });

@@ -2,7 +2,8 @@ import type { At } from '../../../core/document.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { imageRepo } from './ai-services.js';
-import { asList, asMapping, commandWords, envValue, wordAt, type Word } from './workload.js';
+import { isMapping } from '../../../parsers/yaml/position-table.js';
+import { asList, asMapping, commandWords, envValue, memoized, wordAt, type Word } from './workload.js';
 
 /** Extended resources handed out by NVIDIA's device plugin: `nvidia.com/gpu`, MIG slices, shared GPUs. */
 export function isNvidiaResource(name: string): boolean {
@@ -66,15 +67,26 @@ export function gpuNode(doc: K8sObjectDocument): GpuNode | undefined {
   return out;
 }
 
-/** GPU resources a container asks for, from its limits and requests. */
-export function gpuResources(c: ContainerView): Array<{ section: 'requests' | 'limits'; name: string; value: unknown }> {
-  const out: Array<{ section: 'requests' | 'limits'; name: string; value: unknown }> = [];
-  const res = asMapping(c.container.resources);
-  for (const section of ['limits', 'requests'] as const)
-    for (const [name, value] of Object.entries(asMapping(res[section])))
-      if (isNvidiaResource(name) && !isZero(value)) out.push({ section, name, value });
-  return out;
+/** A GPU resource a container asks for. */
+export interface GpuResource {
+  readonly section: 'requests' | 'limits';
+  readonly name: string;
+  readonly value: unknown;
 }
+
+/** GPU resources a container asks for, from its limits and requests (read once per container: shared, not to be modified). */
+export const gpuResources: (c: ContainerView) => readonly GpuResource[] = memoized((c) => {
+  const out: GpuResource[] = [];
+  const res = c.container.resources;
+  if (!isMapping(res)) return out;
+  for (const section of ['limits', 'requests'] as const) {
+    const asked = res[section];
+    if (!isMapping(asked)) continue;
+    for (const name of Object.keys(asked))
+      if (isNvidiaResource(name) && !isZero(asked[name])) out.push({ section, name, value: asked[name] });
+  }
+  return out;
+});
 
 function isZero(v: unknown): boolean {
   return v === 0 || v === '0';

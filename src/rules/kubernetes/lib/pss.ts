@@ -118,17 +118,22 @@ export function containerLabel(c: ContainerView): string {
   return describe(c);
 }
 
-/** The longest prefix of `path` (relative to the owning object) that exists, for reporting a missing setting. */
-export function existingPath(pod: PodSpecDocument, path: ObjectPath): ObjectPath {
-  let cur: unknown = pod.owner.object;
+/**
+ * Where to report a container setting that is missing: the longest prefix of `[...c.path, ...rest]`
+ * (relative to the owning object) that exists, walked from the container, which does.
+ */
+export function existingContainerPath(c: ContainerView, rest: ObjectPath): ObjectPath {
+  let cur: unknown = c.container;
   let n = 0;
-  for (const seg of path) {
+  for (const seg of rest) {
     const next = Array.isArray(cur) ? (typeof seg === 'number' ? cur[seg] : undefined) : isMapping(cur) ? cur[String(seg)] : undefined;
     if (next === undefined) break;
     cur = next;
     n++;
   }
-  return n === path.length ? path : path.slice(0, n);
+  const out = c.path.slice();
+  for (let i = 0; i < n; i++) out.push(rest[i]);
+  return out;
 }
 
 /** The capabilities baseline allows containers to add (Docker's default set, without NET_RAW). */

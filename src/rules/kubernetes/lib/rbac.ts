@@ -180,7 +180,9 @@ export function resolveRole(
 
 /** Roles and bindings Kubernetes creates itself (`kubernetes.io/bootstrapping: rbac-defaults`), e.g. in a cluster export. */
 export function isBootstrapDefault(doc: K8sObjectDocument): boolean {
-  return doc.labels['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+  // Read in place: every object is asked, and most have no labels (`doc.labels` would make an empty mapping for each).
+  const md = doc.object.metadata;
+  return isMapping(md) && isMapping(md.labels) && md.labels['kubernetes.io/bootstrapping'] === 'rbac-defaults';
 }
 
 /**

@@ -30,7 +30,7 @@ let memoSlots = 0;
  * One value per container view, computed once (in a slot of `ContainerView.memo`): many rules read
  * the same container's env and command line, and a view does not change during a scan.
  */
-function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T {
+export function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T {
   const slot = memoSlots++;
   return (c) => {
     let v = c.memo[slot] as T | undefined;
@@ -211,12 +211,26 @@ export function hasResource(c: ContainerView, section: 'requests' | 'limits', na
   return v !== undefined && v !== null && v !== '';
 }
 
-/** The pod's volumes with their object paths. */
-export function volumesOf(pod: PodSpecDocument): Array<{ volume: Obj; name: string; path: ObjectPath }> {
-  const out: Array<{ volume: Obj; name: string; path: ObjectPath }> = [];
-  asList(pod.spec.volumes).forEach((v, i) => {
-    if (isMapping(v) && typeof v.name === 'string') out.push({ volume: v, name: v.name, path: pod.at('volumes', i) });
-  });
+/** A named volume of a pod spec. */
+export interface PodVolume {
+  readonly volume: Obj;
+  readonly name: string;
+  readonly path: ObjectPath;
+}
+
+const podVolumes = new WeakMap<PodSpecDocument, readonly PodVolume[]>();
+
+/** The pod's volumes with their object paths, read once per pod spec for the volume rules (shared: not to be modified). */
+export function volumesOf(pod: PodSpecDocument): readonly PodVolume[] {
+  let out = podVolumes.get(pod);
+  if (!out) {
+    const list: PodVolume[] = [];
+    asList(pod.spec.volumes).forEach((v, i) => {
+      if (isMapping(v) && typeof v.name === 'string') list.push({ volume: v, name: v.name, path: pod.at('volumes', i) });
+    });
+    out = list;
+    podVolumes.set(pod, out);
+  }
   return out;
 }
 
@@ -368,10 +382,11 @@ function decideTokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocum
   const sa = serviceAccountOf(pod).name;
   const account = accountsOf(objects).get(`${namespaceOf(pod)}/${sa}`);
   const own = podField(pod, 'automountServiceAccountToken');
-  const base = { serviceAccount: sa, account, explicitPath: own?.path };
-  if (own?.value === false) return { ...base, mounted: false, explicit: false };
-  if (own?.value === true) return { ...base, mounted: true, explicit: true };
-  return { ...base, mounted: account?.object.automountServiceAccountToken !== false, explicit: false };
+  const explicitPath = own?.path;
+  if (own?.value === false) return { serviceAccount: sa, account, explicitPath, mounted: false, explicit: false };
+  if (own?.value === true) return { serviceAccount: sa, account, explicitPath, mounted: true, explicit: true };
+  const mounted = account?.object.automountServiceAccountToken !== false;
+  return { serviceAccount: sa, account, explicitPath, mounted, explicit: false };
 }
 
 /** The object a pod spec belongs to, for messages: `Deployment 'vllm'`, `RayCluster 'rc' (worker group 'gpu')`. */
@@ -381,6 +396,12 @@ export function podLabel(pod: PodSpecDocument): string {
   if (pod.origin === kind) return base;
   const detail = pod.origin.startsWith(kind + ' ') ? pod.origin.slice(kind.length + 1) : pod.origin;
   return `${base} (${detail})`;
+}
+
+/** What comes before the first `/` (the whole string when there is none): the API group of an apiVersion, `v1` for the core group. */
+function firstSegment(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? apiVersion : apiVersion.slice(0, slash);
 }
 
 /** Kinds whose pod spec is merged into pods of another object, which decides the service account. */
@@ -394,7 +415,7 @@ const SUBMITTED_TEMPLATES = new Set(['WorkflowTemplate', 'ClusterWorkflowTemplat
  */
 export function identityDecidedHere(pod: PodSpecDocument): boolean {
   const kind = pod.owner.object.kind;
-  const group = pod.owner.object.apiVersion.split('/')[0];
+  const group = firstSegment(pod.owner.object.apiVersion);
   if (group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(kind)) return false;
   if (group === 'argoproj.io' && SUBMITTED_TEMPLATES.has(kind)) return serviceAccountOf(pod).path !== undefined;
   return true;
@@ -420,7 +441,8 @@ const POD_SPEC_GROUPS = new Set([
  * custom resource may not accept them.
  */
 export function acceptsPodFields(pod: PodSpecDocument): boolean {
-  const group = pod.owner.object.apiVersion.includes('/') ? pod.owner.object.apiVersion.split('/')[0] : 'v1';
+  const v = pod.owner.object.apiVersion;
+  const group = v.includes('/') ? firstSegment(v) : 'v1';
   return POD_SPEC_GROUPS.has(group) && !(group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(pod.owner.object.kind));
 }
 
