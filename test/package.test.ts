@@ -90,8 +90,9 @@ describe('package', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     const unused = Object.keys(pkg.dependencies).filter(
-      // `resolve('pkg')`: a package whose files are read, not imported (Chart.js inlined into the HTML report).
-      (d) => !new RegExp(`(from|import\\(|resolve\\()\\s*'${d.replace(/[/.]/g, '\\$&')}(/[^']*)?'`).test(text),
+      // `resolve('pkg')`: a package whose files are read, not imported (Chart.js inlined into the HTML report);
+      // `load('pkg')`: a package required on first use (`const load = createRequire(import.meta.url)`).
+      (d) => !new RegExp(`(from|import\\(|resolve\\(|load\\()\\s*'${d.replace(/[/.]/g, '\\$&')}(/[^']*)?'`).test(text),
     );
     expect(unused).toEqual([]);
   });
