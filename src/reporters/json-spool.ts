@@ -57,23 +57,43 @@ class Entries {
     return i;
   }
 
-  /** The entries' numbers in report order: that of `sortFindings`, then the order of arrival. */
-  sorted(message: (entry: number) => string): number[] {
+  /**
+   * The entries' numbers in report order: that of `sortFindings`, then the order of arrival. Messages decide
+   * only between entries alike in everything before them: those are handed to `readMessages` all at once
+   * before `message` is asked for any of them.
+   */
+  sorted(message: (entry: number) => string, readMessages: (entries: number[]) => void): number[] {
     // Strings compared once: each one's rank among them all stands for it.
     const byText = this.strings.map((_, i) => i).sort((a, b) => cmp(this.strings[a], this.strings[b]));
     const rank = new Int32Array(byText.length);
     byText.forEach((n, r) => (rank[n] = r));
     const { path, line, column, ruleId, seq } = this;
     const order = Array.from({ length: this.size }, (_, i) => i);
-    return order.sort(
+    order.sort(
       (a, b) =>
         rank[path[a]] - rank[path[b]] ||
         line[a] - line[b] ||
         column[a] - column[b] ||
         rank[ruleId[a]] - rank[ruleId[b]] ||
-        cmp(message(a), message(b)) ||
         seq[a] - seq[b],
     );
+    // Strings are interned: equal numbers are equal strings.
+    const alike = (a: number, b: number): boolean =>
+      path[a] === path[b] && line[a] === line[b] && column[a] === column[b] && ruleId[a] === ruleId[b];
+    const ties: [number, number][] = [];
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1;
+      while (end < order.length && alike(order[start], order[end])) end++;
+      if (end - start > 1) ties.push([start, end]);
+      start = end;
+    }
+    if (ties.length === 0) return order;
+    readMessages(ties.flatMap(([start, end]) => order.slice(start, end)));
+    for (const [start, end] of ties) {
+      const tied = order.slice(start, end).sort((a, b) => cmp(message(a), message(b)) || seq[a] - seq[b]);
+      order.splice(start, tied.length, ...tied);
+    }
+    return order;
   }
 
   clear(): void {
@@ -259,7 +279,10 @@ export class JsonFindingSpool {
       return;
     }
     const sources = [{ fd: this.fd, bytes: this.bytes }, ...this.adopted];
-    const order = entries.sorted((i) => this.message(i, sources[entries.source[i]].fd));
+    const order = entries.sorted(
+      (i) => this.message(i, sources[entries.source[i]].fd),
+      (tied) => this.readMessages(tied, sources),
+    );
     // Findings are assembled in the staging buffer: held ones written there, spooled ones copied as bytes
     // (neither decoded nor encoded again) a run of adjacent ones at a time.
     const out = this.text;
@@ -309,6 +332,22 @@ export class JsonFindingSpool {
       out.reset();
     }
     sink(CLOSE);
+  }
+
+  /** Reads back the messages of `tied` entries that are neither held nor kept, in the order of their texts in the spool files. */
+  private readMessages(tied: number[], sources: { fd: number; bytes: number }[]): void {
+    const e = this.entries;
+    const unread = tied
+      .filter((i) => !e.held.has(i) && !e.messages.has(i))
+      .sort((a, b) => e.source[a] - e.source[b] || e.offset[a] - e.offset[b]);
+    const windows = sources.map((s) => new SpoolWindows(s.fd, s.bytes));
+    let item = Buffer.allocUnsafe(4096);
+    for (const i of unread) {
+      const length = e.length[i];
+      if (item.length < length) item = Buffer.allocUnsafe(length);
+      windows[e.source[i]].copy(e.offset[i], length, item, 0);
+      e.messages.set(i, messageOf(item.subarray(0, length)));
+    }
   }
 
   /** The message of an entry: held in memory, or read back from the finding's text in the spool file `fd`. */
@@ -439,8 +478,13 @@ function messageOf(item: Buffer): string {
   if (key === -1) throw new Error("findings spool: a finding's text has no message");
   const start = key + MESSAGE_KEY.length - 1;
   let end = start + 1;
-  while (end < item.length && item[end] !== QUOTE) end += item[end] === BACKSLASH ? 2 : 1;
-  return JSON.parse(item.toString('utf8', start, end + 1)) as string;
+  let plain = true;
+  while (end < item.length && item[end] !== QUOTE) {
+    if (item[end] === BACKSLASH || item[end] >= 0x80) plain = false;
+    end += item[end] === BACKSLASH ? 2 : 1;
+  }
+  // Printable ASCII without escapes is the message as it stands.
+  return plain ? item.toString('latin1', start + 1, end) : (JSON.parse(item.toString('utf8', start, end + 1)) as string);
 }
 
 function cmp(a: string, b: string): number {
