@@ -120,6 +120,23 @@ describe('JsonFindingSpool', () => {
     fingerprint: `sha256:${path}${line}${ruleId}${message}`,
   });
 
+  it('orders a run of 200,000 findings alike but for their messages by message (a run longer than any argument list)', () => {
+    const spool = new JsonFindingSpool();
+    try {
+      const n = 200_000;
+      spool.spool(Array.from({ length: n }, (_, i) => finding('one.yaml', 1, 'K8S-0001', `m${String(n - i).padStart(6, '0')}`)));
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      const messages = [...parts.join('').matchAll(/"message": "(m\d+)"/g)].map((m) => m[1]);
+      expect(messages).toHaveLength(n);
+      expect(messages[0]).toBe('m000001');
+      expect(messages[n - 1]).toBe('m200000');
+      expect(messages.every((m, i) => i === 0 || messages[i - 1] < m)).toBe(true);
+    } finally {
+      spool.dispose();
+    }
+  });
+
   it('merges spooled and held findings in report order, reading long runs in pieces, multi-byte text included', () => {
     const spool = new JsonFindingSpool();
     try {

@@ -91,7 +91,7 @@ class Entries {
     readMessages(ties.flatMap(([start, end]) => order.slice(start, end)));
     for (const [start, end] of ties) {
       const tied = order.slice(start, end).sort((a, b) => cmp(message(a), message(b)) || seq[a] - seq[b]);
-      order.splice(start, tied.length, ...tied);
+      for (let k = 0; k < tied.length; k++) order[start + k] = tied[k];
     }
     return order;
   }
