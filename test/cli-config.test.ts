@@ -129,6 +129,25 @@ describe('unknown keys', () => {
       w.cleanup();
     }
   });
+
+  it('a custom policy of the wrong shape is exit 2 naming the file, the policy, the field and what was expected', async () => {
+    const w = workspace({
+      'repo/.sanctum/policies/replicas.yaml':
+        'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: replicas}\nspec:\n  severity: urgent\n  validations:\n  - {expresion: "object.spec.replicas > 1"}\n',
+      'repo/pod.yaml': SAFE_POD,
+    });
+    try {
+      const r = await run(['scan', 'pod.yaml'], { cwd: join(w.dir, 'repo') });
+      expect(r.code).toBe(2);
+      expectNoStackTrace(r.stderr);
+      expect(r.stderr).toBe(
+        'sanctum: policy replicas (.sanctum/policies/replicas.yaml): spec.severity: expected one of critical, high, medium, low, info, found "urgent"; ' +
+          'spec.validations[0].expression: required, but missing (text); spec.validations[0]: unknown key "expresion" (did you mean "expression"?)\n',
+      );
+    } finally {
+      w.cleanup();
+    }
+  });
 });
 
 describe('docs/configuration.md', () => {

@@ -240,7 +240,7 @@ describe('image-config policies elsewhere', () => {
     );
     policyFile('typo.yaml', `${head}metadata: {name: typo}\nspec:\n  target: image\n  validations:\n  - expression: "true"\n`);
     expect(() => loadPolicies(['policies/typo.yaml'], dir)).toThrow(
-      'spec.target: Invalid option: expected one of "kubernetes"|"image-config"',
+      new PolicyError('policy typo (policies/typo.yaml): spec.target: expected one of kubernetes, image-config, found "image"'),
     );
   });
 });

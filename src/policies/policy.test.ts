@@ -156,10 +156,87 @@ spec:
   it('a document that is not a policy is a clear error', () => {
     const dir = workspace({
       'p.yaml': 'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: x}\nspec: {validations: []}\n',
+      'deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n',
+      'two.yaml':
+        'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: a}\nspec: {validations: [{expression: "true"}]}\n---\nplain text\n',
     });
-    expect(() => loadPolicies(['p.yaml'], dir)).toThrow(
-      'p.yaml: not a SanctumPolicy policies.sanctum.dev/v1: spec.validations: a policy needs at least one validation',
+    expect(() => loadPolicies(['p.yaml'], dir)).toThrow('policy x (p.yaml): spec.validations: a policy needs at least one validation');
+    expect(() => loadPolicies(['deployment.yaml'], dir)).toThrow(
+      'deployment.yaml: not a SanctumPolicy policies.sanctum.dev/v1: apiVersion: expected policies.sanctum.dev/v1, found "apps/v1"; kind: expected SanctumPolicy, found "Deployment"',
     );
+    expect(() => loadPolicies(['two.yaml'], dir)).toThrow(
+      'two.yaml (document 2): (top level): expected a mapping, found text of 10 characters',
+    );
+  });
+
+  describe('a policy of the wrong shape names the file, the policy, the field and what was expected, in words', () => {
+    const policy = (spec: string, metadata = '{name: p}') =>
+      `apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: ${metadata}\nspec:\n${spec}`;
+    const valid = '  validations:\n  - {expression: "true"}\n';
+    it.each([
+      [
+        'an expression that is a number',
+        '  validations:\n  - expression: 3\n',
+        'spec.validations[0].expression: expected text, found the number 3',
+      ],
+      [
+        'an unknown severity',
+        `  severity: urgent\n${valid}`,
+        'spec.severity: expected one of critical, high, medium, low, info, found "urgent"',
+      ],
+      ['a severity that is a number', `  severity: 3\n${valid}`, 'spec.severity: expected text, found the number 3'],
+      ['one kind where a list goes', `  match: {kinds: Deployment}\n${valid}`, 'spec.match.kinds: expected a list, found "Deployment"'],
+      [
+        'a validation that is a mapping, not a list',
+        '  validations: {expression: "true"}\n',
+        'spec.validations: expected a list, found a mapping',
+      ],
+      [
+        'misspelt keys of a validation',
+        '  validations:\n  - {expresion: "true", mesage: x}\n',
+        'spec.validations[0].expression: required, but missing (text); ' +
+          'spec.validations[0]: unknown key "expresion" (did you mean "expression"?); ' +
+          'spec.validations[0]: unknown key "mesage" (did you mean "message"?)',
+      ],
+      ['a misspelt key of match', `  match: {kind: [Pod]}\n${valid}`, 'spec.match: unknown key "kind" (did you mean "kinds"?)'],
+      [
+        'an unknown target, a variable name CEL cannot read, a fractional cost limit',
+        `  target: images\n  costLimit: 1.5\n  variables: [{name: a-b, expression: "1"}]\n${valid}`,
+        'spec.target: expected one of kubernetes, image-config, found "images"; ' +
+          'spec.variables[0].name: expected a CEL identifier (letters, digits and _, not starting with a digit), found "a-b"; ' +
+          'spec.costLimit: expected a whole number, found the number 1.5',
+      ],
+      [
+        'a match condition without a name, a cost limit of 0',
+        `  costLimit: 0\n  matchConditions: [{expression: "true"}]\n${valid}`,
+        'spec.matchConditions[0].name: required, but missing (text); spec.costLimit: must be greater than 0, found the number 0',
+      ],
+      [
+        'a selector operator in the wrong case',
+        `  match: {labels: {matchExpressions: [{key: a, operator: in}]}}\n${valid}`,
+        'spec.match.labels.matchExpressions[0].operator: expected one of In, NotIn, Exists, DoesNotExist, found "in"',
+      ],
+    ])('%s', (_, spec, problems) => {
+      const dir = workspace({ '.sanctum/policies/p.yaml': policy(spec) });
+      expect(() => loadPolicies(['.sanctum/policies'], dir)).toThrow(new PolicyError(`policy p (.sanctum/policies/p.yaml): ${problems}`));
+    });
+
+    it('without a name, the file alone; without a spec, the spec', () => {
+      const dir = workspace({ 'nameless.yaml': policy(valid, '{}'), 'bare.yaml': policy('', '{name: p}').replace(/spec:\n$/, '') });
+      expect(() => loadPolicies(['nameless.yaml'], dir)).toThrow(
+        new PolicyError('nameless.yaml: metadata.name: required, but missing (text)'),
+      );
+      expect(() => loadPolicies(['bare.yaml'], dir)).toThrow(
+        new PolicyError('policy p (bare.yaml): spec: required, but missing (a mapping)'),
+      );
+    });
+
+    it('stops a scan as a setup error (exit 2) with that message', () => {
+      const dir = workspace({ '.sanctum/policies/p.yaml': policy('  validations:\n  - expression: 3\n'), 'app.yaml': deployment() });
+      expect(() => scanSync({ targets: ['app.yaml'], cwd: dir, config: false })).toThrow(
+        new ScanSetupError('policy p (.sanctum/policies/p.yaml): spec.validations[0].expression: expected text, found the number 3'),
+      );
+    });
   });
 });
 

@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import type { CelInput } from '@bufbuild/cel';
 import { z } from 'zod';
-import { isSeverity, type ObjectPath, type Severity } from '../core/types.js';
+import { configProblems, describeValue, inWords, keyPath } from '../core/config-issues.js';
+import { isSeverity, SEVERITIES, type ObjectPath, type Severity } from '../core/types.js';
 import {
   CelCompileError,
   CelEvaluationError,
@@ -78,10 +79,17 @@ const DECLARED_TYPES: Readonly<Record<string, CelType>> = {
 
 const severity = z
   .string()
-  .refine((s) => isSeverity(s.toLowerCase()), { message: 'expected one of critical, high, medium, low, info' })
+  .refine((s) => isSeverity(s.toLowerCase()), {
+    error: (issue) => `expected one of ${SEVERITIES.join(', ')}, found ${describeValue(issue.input)}`,
+  })
   .transform((s) => s.toLowerCase() as Severity);
 
-const namedExpression = z.object({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a CEL identifier'), expression: z.string() });
+const namedExpression = z.object({
+  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    error: (issue) => `expected a CEL identifier (letters, digits and _, not starting with a digit), found ${describeValue(issue.input)}`,
+  }),
+  expression: z.string(),
+});
 const matchCondition = z.object({ name: z.string().min(1), expression: z.string() });
 
 export const PolicySpecSchema = z.object({
@@ -384,13 +392,8 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Pol
     }
     docs.forEach((doc, i) => {
       if (doc === null || doc === undefined) return;
-      const r = PolicyDocumentSchema.safeParse(doc);
-      if (!r.success) {
-        const issues = r.error.issues.map((x) => `${x.path.join('.') || '(root)'}: ${x.message}`).join('; ');
-        throw new PolicyError(
-          `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}: not a ${POLICY_KIND} ${POLICY_API_VERSION}: ${issues}`,
-        );
-      }
+      const r = PolicyDocumentSchema.safeParse(doc, { error: inWords });
+      if (!r.success) throw shapeError(doc, r.error.issues, `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}`);
       const name = r.data.metadata.name;
       if (seen.has(name)) throw new PolicyError(`policy ${name} is defined twice: in ${seen.get(name)} and ${display}`);
       seen.set(name, display);
@@ -398,6 +401,21 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Pol
     });
   }
   return out;
+}
+
+/**
+ * A policy document of the wrong shape, in words: the file (and document), the policy when it has a
+ * name, and each field with what was expected there and what was found. A document that is not a
+ * SanctumPolicy at all is told by its apiVersion and kind only: its other fields are not a policy's.
+ */
+function shapeError(doc: unknown, issues: readonly z.core.$ZodIssue[], where: string): PolicyError {
+  const problems = configProblems(PolicyDocumentSchema, issues);
+  const told = (list: typeof problems) => list.map((p) => `${keyPath(p.path) || '(top level)'}: ${p.message}`).join('; ');
+  const header = problems.filter((p) => p.path.length === 1 && (p.path[0] === 'apiVersion' || p.path[0] === 'kind'));
+  if (header.length) return new PolicyError(`${where}: not a ${POLICY_KIND} ${POLICY_API_VERSION}: ${told(header)}`);
+  const metadata = doc && typeof doc === 'object' ? (doc as { metadata?: unknown }).metadata : undefined;
+  const name = metadata && typeof metadata === 'object' ? (metadata as { name?: unknown }).name : undefined;
+  return new PolicyError(`${typeof name === 'string' && name ? `policy ${name} (${where})` : where}: ${told(problems)}`);
 }
 
 /** `spec.template.spec.containers[0].image`, `metadata.labels['app.kubernetes.io/name']` as an object path. */
