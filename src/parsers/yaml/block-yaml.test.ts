@@ -2,13 +2,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../../bench/seeded-random.mjs';
+import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
 import { allRules } from '../../rules/index.js';
 import { loadBlockYaml } from './block-yaml.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
+import { loadYaml } from './yaml-parser.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const MAX_DEPTH = 100;
@@ -222,6 +227,49 @@ describe('the block YAML reader against js-yaml', () => {
     // The generator must exercise the reader, not only its way out.
     expect(read / total).toBeGreaterThan(0.3);
     expect(read).toBeLessThan(total);
+  });
+});
+
+describe('the block YAML reader in a long-running process', () => {
+  /** Heap in use after full collections; `gc` is exposed for this process when it is not already. */
+  function heapAfterCollection(): number {
+    if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
+    const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
+    gc();
+    gc();
+    return process.memoryUsage().heapUsed;
+  }
+
+  it('keeps no file text alive through its cache of short scalars', () => {
+    const size = 32 << 20;
+    const before = heapAfterCollection();
+    (() => {
+      // A value new to the cache, long enough (13 characters or more) for V8 to cut it as a view of the text.
+      const value = `kept-${Math.random().toString(36).slice(2, 14)}`;
+      const text = `# ${'x'.repeat(size)}\nname: ${value}\n`;
+      const table = new PositionTable(text);
+      const documents = loadBlockYaml(text, table, MAX_DEPTH);
+      table.seal();
+      if ((documents?.[0] as { name?: string } | undefined)?.name !== value) throw new Error('the text was not read');
+    })();
+    // The last match of a regular expression holds its subject: one on a string of its own.
+    /x/.test('y');
+    const retained = heapAfterCollection() - before;
+    // The text and the reader's copy of it are 32 MB each; what is left of them must be far less.
+    expect(retained).toBeLessThan(size / 4);
+  });
+
+  it('keeps no file text alive through the values recorded for a file it gave up, which js-yaml failed to read', () => {
+    const size = 32 << 20;
+    const before = heapAfterCollection();
+    (() => {
+      const value = `kept-${Math.random().toString(36).slice(2, 14)}`;
+      const text = `# ${'x'.repeat(size)}\nname: ${value}\nports: [80\n`;
+      expect(() => loadYaml(new MemorySourceFile('big.yaml', text), { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);
+    })();
+    /x/.test('y');
+    const retained = heapAfterCollection() - before;
+    expect(retained).toBeLessThan(size / 4);
   });
 });
 

@@ -177,6 +177,16 @@ const SCALAR_CACHE_LENGTH = 32;
 const scalarTexts: string[] = new Array<string>(SCALAR_CACHE_SLOTS).fill('');
 const scalarValues: unknown[] = new Array<unknown>(SCALAR_CACHE_SLOTS).fill(null);
 
+/**
+ * A copy of `slice` that keeps no other text alive. V8 makes a slice of 13 characters or more a view
+ * of the string it was cut from, which it keeps alive: a slice cached here would hold its whole file
+ * text for as long as it stays in the cache (in a server, until the slot is taken). A slice of a
+ * fresh concatenation is a view of that small string instead.
+ */
+function detached(slice: string): string {
+  return (' ' + slice).slice(1);
+}
+
 /** The value of the plain scalar `s[start, end)` (one line, printable, not empty). */
 function cachedPlainScalar(s: string, start: number, end: number): unknown {
   const length = end - start;
@@ -190,7 +200,7 @@ function cachedPlainScalar(s: string, start: number, end: number): unknown {
   const slot = (h ^ (h >>> 15)) & (SCALAR_CACHE_SLOTS - 1);
   const known = scalarTexts[slot];
   if (known.length === length && s.startsWith(known, start)) return scalarValues[slot];
-  const text = s.slice(start, end);
+  const text = detached(s.slice(start, end));
   const value = resolvePlainScalar(text);
   if (value === MERGE_KEY) giveUp();
   scalarTexts[slot] = text;

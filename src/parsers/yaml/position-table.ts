@@ -128,6 +128,15 @@ export class PositionTable {
     return this;
   }
 
+  /** Forgets what was recorded (an attempt given up): the shared scratch space holds none of its values. */
+  discard(): void {
+    if (!this.recording) return;
+    this.recording = false;
+    scratchResults.fill(undefined, 0, this.count);
+    this.count = 0;
+    this.roots.length = 0;
+  }
+
   private childrenOf(node: number): number[] {
     const out: number[] = [];
     for (let c = node + 1; c < this.after[node]; c = this.after[c]) out.push(c);

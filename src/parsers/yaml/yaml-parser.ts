@@ -51,8 +51,14 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   // The block reader reads no aliases: only what js-yaml read can expand.
   const aliased = documents === undefined && ANCHOR.test(text);
   if (documents === undefined) {
+    table.discard();
     table = new PositionTable(text);
-    documents = loadWithJsYaml(text, table, file.path, ctx);
+    try {
+      documents = loadWithJsYaml(text, table, file.path, ctx);
+    } catch (e) {
+      table.discard();
+      throw e;
+    }
   }
   table.seal();
   checkDepth(table, ctx);
