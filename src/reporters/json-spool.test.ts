@@ -1,7 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../../bench/seeded-random.mjs';
 import { exitCodeFor } from '../cli/main.js';
 import type { SanctumConfig } from '../core/config.js';
 import { MemorySourceFile } from '../core/source-file.js';
@@ -134,6 +136,99 @@ describe('JsonFindingSpool', () => {
       expect(messages.every((m, i) => i === 0 || messages[i - 1] < m)).toBe(true);
     } finally {
       spool.dispose();
+    }
+  });
+
+  it('orders a run of 200,000 findings alike but for their messages, spooled in two batches, by message read back from the spool', () => {
+    const spool = new JsonFindingSpool();
+    try {
+      const n = 200_000;
+      // One batch holds the odd messages, the other the even ones: neither is a stretch of the report's order.
+      for (const odd of [1, 0])
+        spool.spool(
+          Array.from({ length: n / 2 }, (_, k) => finding('one.yaml', 1, 'K8S-0001', `m${String(2 * k + odd).padStart(6, '0')}`)),
+        );
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      const messages = [...parts.join('').matchAll(/"message": "(m\d+)"/g)].map((m) => m[1]);
+      expect(messages).toHaveLength(n);
+      expect(messages[0]).toBe('m000000');
+      expect(messages.every((m, i) => i === 0 || messages[i - 1] < m)).toBe(true);
+    } finally {
+      spool.dispose();
+    }
+  });
+
+  it('leaves findings tied within one batch in the order they were spooled in (sorted by message then), reading nothing back', () => {
+    const unplaced = (message: string): Finding => ({
+      ...finding('ns/Deployment.apps/x', 0, 'K8S-0014', message),
+      location: { path: 'ns/Deployment.apps/x' },
+    });
+    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-')));
+    const spool = new JsonFindingSpool();
+    try {
+      spool.spool([unplaced("Container 'c1' is marked"), finding('a.yaml', 2, 'K8S-0001', 'other'), unplaced("Container 'c0' is marked")]);
+      spool.spool([finding('b.yaml', 1, 'K8S-0001', 'later')]);
+      // The spool's own text changed behind its back: a message read back would put 'c2' after 'c1'.
+      spool.writeItems(2, () => {});
+      const file = readdirSync(tmpdir())
+        .filter((n) => n.startsWith('sanctum-findings-') && !before.has(n))
+        .map((n) => join(tmpdir(), n, 'findings.json'))
+        .find((f) => existsSync(f) && readFileSync(f, 'latin1').includes("'c0' is marked"));
+      expect(file).toBeDefined();
+      writeFileSync(file!, readFileSync(file!, 'latin1').replace("'c0' is marked", "'c2' is marked"), 'latin1');
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      expect([...parts.join('').matchAll(/"message": "([^"]*)"/g)].map((m) => m[1])).toEqual([
+        'other',
+        'later',
+        "Container 'c2' is marked",
+        "Container 'c1' is marked",
+      ]);
+    } finally {
+      spool.dispose();
+    }
+  });
+
+  it('orders seeded random findings with many ties, in batches, held and handed over, as a stable sort of them all in order of arrival', () => {
+    const random = rng(11);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    let n = 0;
+    const some = (paths: readonly string[]): Finding => {
+      const f = finding(pick(paths), pick([1, 2]), pick(['K8S-0001', 'K8S-0002']), pick(['m', 'm a', 'm b', 'é', 'm "q"', 'z']));
+      // Findings without a position, as a cluster's objects give; fingerprints tell equal findings apart.
+      const placed = random() < 0.5 ? f : { ...f, location: { path: f.location.path } };
+      return { ...placed, fingerprint: `sha256:${n++}` };
+    };
+    const batches = (paths: readonly string[], count: number): Finding[][] =>
+      Array.from({ length: count }, () => Array.from({ length: Math.floor(random() * 6) }, () => some(paths)));
+    // The other thread's files are not this one's, as a threaded scan shares them out.
+    const mine = batches(['a.yaml', 'b.yaml'], 120);
+    const theirs = batches(['c.yaml', 'a/b.yaml'], 80);
+    const held = Array.from({ length: 40 }, () => some(['a.yaml', 'c.yaml']));
+    const main = new JsonFindingSpool();
+    const other = new JsonFindingSpool();
+    try {
+      for (const b of theirs) other.spool(b);
+      for (const b of mine) main.spool(b);
+      main.adopt(structuredClone(other.detach()));
+      main.hold(held);
+      const parts: string[] = [];
+      main.writeItems(2, (c) => parts.push(chunkText(c)));
+      const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+      const all = [...mine.flat(), ...theirs.flat(), ...held].sort(
+        (a, b) =>
+          cmp(a.location.path, b.location.path) ||
+          (a.location.startLine ?? 0) - (b.location.startLine ?? 0) ||
+          (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) ||
+          cmp(a.ruleId, b.ruleId) ||
+          cmp(a.message, b.message),
+      );
+      expect(all.length).toBeGreaterThan(500);
+      expect(parts.join('')).toBe(JSON.stringify({ findings: all }, null, 2).slice('{\n  "findings": '.length, -2));
+    } finally {
+      main.dispose();
+      other.dispose();
     }
   });
 

@@ -11,8 +11,9 @@ export const FINDINGS_INDENT = 2;
 /**
  * What orders each finding in the report (as `sortFindings`) and where its text is, one column per
  * field: typed arrays off the heap, not an object per finding. A finding's message, the last key
- * of the order, is not kept: it is read back from the finding's spooled text when two findings tie
- * on everything before it (rare), or from the finding itself when it is held in memory.
+ * of the order, is not kept: findings that tie on everything before it and were spooled in one batch
+ * are in order already (each batch is spooled sorted, messages included); for other ties it is read
+ * back from the finding's spooled text, or taken from the finding itself when it is held in memory.
  */
 class Entries {
   size = 0;
@@ -28,6 +29,8 @@ class Entries {
   length = new Int32Array(1024);
   /** Which spool file holds the text: 0 for this spool's own, else an adopted one (`adopt`). */
   source = new Int32Array(1024);
+  /** Which call of `spool` (or adopted spool's call) wrote the finding; -1 for a held finding. */
+  batch = new Int32Array(1024);
   /** Findings held in memory, by entry. */
   readonly held = new Map<number, Finding>();
   /** Messages kept in memory, by entry: of findings whose text may not show them (`messageInText`), or read back once. */
@@ -38,7 +41,17 @@ class Entries {
   private lastPathNumber = -1;
 
   /** Adds an entry and returns its number; `message` is kept unless the finding's text holds it as a string. */
-  add(path: string, line: number, column: number, ruleId: string, seq: number, offset: number, length: number, source: number): number {
+  add(
+    path: string,
+    line: number,
+    column: number,
+    ruleId: string,
+    seq: number,
+    offset: number,
+    length: number,
+    source: number,
+    batch: number,
+  ): number {
     const i = this.size;
     if (i === this.path.length) this.grow();
     if (path !== this.lastPath || this.lastPathNumber === -1) {
@@ -53,14 +66,16 @@ class Entries {
     this.offset[i] = offset;
     this.length[i] = length;
     this.source[i] = source;
+    this.batch[i] = batch;
     this.size++;
     return i;
   }
 
   /**
    * The entries' numbers in report order: that of `sortFindings`, then the order of arrival. Messages decide
-   * only between entries alike in everything before them: those are handed to `readMessages` all at once
-   * before `message` is asked for any of them.
+   * only between entries alike in everything before them, and only when those came in more than one
+   * batch (or a held one is among them): those are handed to `readMessages` all at once before `message`
+   * is asked for any of them.
    */
   sorted(message: (entry: number) => string, readMessages: (entries: number[]) => void): number[] {
     // Strings compared once: each one's rank among them all stands for it.
@@ -80,11 +95,23 @@ class Entries {
     // Strings are interned: equal numbers are equal strings.
     const alike = (a: number, b: number): boolean =>
       path[a] === path[b] && line[a] === line[b] && column[a] === column[b] && ruleId[a] === ruleId[b];
+    // One batch was sorted with its messages before it was spooled, and its order of arrival follows that order.
+    const { batch, messages } = this;
+    const inOneBatch = (start: number, end: number): boolean => {
+      const b = batch[order[start]];
+      if (b === -1) return false;
+      for (let k = start; k < end; k++) {
+        const i = order[k];
+        // A message kept because the text may not show it need not be a string, whose order is total.
+        if (batch[i] !== b || (messages.size > 0 && messages.has(i) && typeof messages.get(i) !== 'string')) return false;
+      }
+      return true;
+    };
     const ties: [number, number][] = [];
     for (let start = 0; start < order.length; ) {
       let end = start + 1;
       while (end < order.length && alike(order[start], order[end])) end++;
-      if (end - start > 1) ties.push([start, end]);
+      if (end - start > 1 && !inOneBatch(start, end)) ties.push([start, end]);
       start = end;
     }
     if (ties.length === 0) return order;
@@ -122,6 +149,7 @@ class Entries {
     this.offset = grown(this.offset, new Float64Array(n));
     this.length = grown(this.length, new Int32Array(n));
     this.source = grown(this.source, new Int32Array(n));
+    this.batch = grown(this.batch, new Int32Array(n));
   }
 }
 
@@ -148,6 +176,9 @@ export interface SpoolExport {
   seq: Float64Array;
   offset: Float64Array;
   length: Int32Array;
+  batch: Int32Array;
+  /** One past the last batch number used. */
+  batchEnd: number;
   /** The messages kept in memory (`Entries.messages`): entry numbers and values. */
   messageEntries: Int32Array;
   messages: string[];
@@ -176,6 +207,8 @@ export class JsonFindingSpool {
   private readonly text = new FindingBytesWriter(READ_MAX + (READ_MAX >> 2));
   private bytes = 0;
   private seq = 0;
+  /** Calls of `spool` so far, and batches of adopted spools. */
+  private batches = 0;
   private closed = false;
 
   constructor() {
@@ -199,12 +232,23 @@ export class JsonFindingSpool {
     const sorted = findings.length > 1 ? [...findings].sort(compareFindings) : findings;
     const text = this.text;
     const entries = this.entries;
+    const batch = this.batches++;
     for (const f of sorted) {
       const start = text.length;
       text.ascii(ITEM_SEPARATOR);
       text.finding(f, FINDINGS_INDENT + 2);
       const l = f.location;
-      const i = entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, this.bytes + start, text.length - start, 0);
+      const i = entries.add(
+        l.path,
+        l.startLine ?? 0,
+        l.startColumn ?? 0,
+        f.ruleId,
+        this.seq++,
+        this.bytes + start,
+        text.length - start,
+        0,
+        batch,
+      );
       if (!messageInText(f)) entries.messages.set(i, f.message);
       if (text.length >= READ_MAX) this.flush();
     }
@@ -214,7 +258,7 @@ export class JsonFindingSpool {
   hold(findings: readonly Finding[]): void {
     for (const f of findings) {
       const l = f.location;
-      this.entries.held.set(this.entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, -1, 0, 0), f);
+      this.entries.held.set(this.entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, -1, 0, 0, -1), f);
     }
   }
 
@@ -240,6 +284,8 @@ export class JsonFindingSpool {
       seq: e.seq.slice(0, n),
       offset: e.offset.slice(0, n),
       length: e.length.slice(0, n),
+      batch: e.batch.slice(0, n),
+      batchEnd: this.batches,
       messageEntries: Int32Array.from(e.messages.keys()),
       messages: [...e.messages.values()],
     };
@@ -260,8 +306,20 @@ export class JsonFindingSpool {
     const source = this.adopted.length;
     const e = this.entries;
     const first = e.size;
+    const batches = this.batches;
     for (let i = 0; i < x.path.length; i++)
-      e.add(x.strings[x.path[i]], x.line[i], x.column[i], x.strings[x.ruleId[i]], x.seq[i], x.offset[i], x.length[i], source);
+      e.add(
+        x.strings[x.path[i]],
+        x.line[i],
+        x.column[i],
+        x.strings[x.ruleId[i]],
+        x.seq[i],
+        x.offset[i],
+        x.length[i],
+        source,
+        batches + x.batch[i],
+      );
+    this.batches += x.batchEnd;
     x.messageEntries.forEach((i, k) => e.messages.set(first + i, x.messages[k]));
     this.seq = Math.max(this.seq, x.seqEnd);
   }
