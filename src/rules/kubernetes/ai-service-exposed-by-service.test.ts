@@ -66,8 +66,26 @@ const TOKEN_OFF_FORMS: Array<[string, string, string]> = [
   ['an option of Jupyter alone recognises the server', `["--IdentityProvider.token=''"]`, "--IdentityProvider.token=''"],
 ];
 
+/** Jupyter with its token from the container's env: the kubelet replaces `$(NB_TOKEN)` by its value. */
+const notebookTokenFrom = (env: string) => `      - name: nb
+        image: registry.acme.dev/ml/trainer:1.4
+        args: [jupyter, lab, "--ServerApp.token=$(NB_TOKEN)"]
+        env: ${env}
+        ports: [{containerPort: 8888, name: http}]
+`;
+
 testRule(rule, {
   valid: [
+    {
+      name: 'Jupyter whose token $(NB_TOKEN) comes from a Secret',
+      path: 'a.yaml',
+      content: deploy(notebookTokenFrom('[{name: NB_TOKEN, valueFrom: {secretKeyRef: {name: nb, key: token}}}]')) + service(lb),
+    },
+    {
+      name: 'Jupyter whose token $(NB_TOKEN) the env sets',
+      path: 'a.yaml',
+      content: deploy(notebookTokenFrom('[{name: NB_TOKEN, value: 7d4f0c2a}]')) + service(lb),
+    },
     {
       name: 'a LoadBalancer Service of an ordinary application outside the scan',
       path: 'a.yaml',
@@ -339,6 +357,23 @@ testRule(rule, {
           endColumn: 32,
           severity: 'medium',
           message: /Ray client server \(runs code\) on port 10001/,
+        },
+      ],
+    },
+    {
+      name: 'Jupyter whose token $(NB_TOKEN) the env sets empty, through another variable',
+      path: 'a.yaml',
+      content: deploy(notebookTokenFrom('[{name: NONE, value: ""}, {name: NB_TOKEN, value: $(NONE)}]')) + service(lb),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token=$(NB_TOKEN) (NB_TOKEN is empty) disables the token and no password is set) through a LoadBalancer",
         },
       ],
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jupyterAuth, jupyterLaunch } from './jupyter.js';
+import { jupyterAuth, jupyterLaunch, KUBERNETES_VARIABLES } from './jupyter.js';
 
 const words = (s: string) => s.split(' ');
 
@@ -54,7 +54,7 @@ describe('jupyterAuth', () => {
     const lookup = (name: string) => vars.get(name);
     const off = jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), lookup);
     expect(off.state).toBe('off');
-    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY' });
+    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY', reference: '$EMPTY' });
     expect(off.reason).toBe('--ServerApp.token=$EMPTY (EMPTY is empty) disables the token and no password is set');
     expect(jupyterAuth(words('jupyter notebook --NotebookApp.token=${EMPTY}'), lookup).state).toBe('off');
     expect(jupyterAuth(words('jupyter lab --IdentityProvider.token "$QUOTED_EMPTY"'), lookup).state).toBe('off');
@@ -65,6 +65,19 @@ describe('jupyterAuth', () => {
     expect(jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.password=$EMPTY"), lookup).emptyPassword).toMatchObject({
       variable: 'EMPTY',
     });
+  });
+  it("Kubernetes' $(NAME), with KUBERNETES_VARIABLES: the whole value, named so in the message", () => {
+    const lookup = (name: string) => (name === 'EMPTY' ? '' : name === 'TOKEN' ? 'abc' : undefined);
+    const off = jupyterAuth(words('jupyter lab --ServerApp.token=$(EMPTY)'), lookup, KUBERNETES_VARIABLES);
+    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY', reference: '$(EMPTY)' });
+    expect(off.reason).toBe('--ServerApp.token=$(EMPTY) (EMPTY is empty) disables the token and no password is set');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(TOKEN)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(UNSET)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
+    // `$$(EMPTY)` is the text `$(EMPTY)`; `$EMPTY` is no reference in a container's args.
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$$(EMPTY)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
+    // And a shell's syntax does not read `$(EMPTY)`, a command substitution there.
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(EMPTY)'), lookup).state).toBe('on');
   });
   it('the last occurrence wins', () => {
     expect(jupyterAuth(words("jupyter lab --ServerApp.token=abc --ServerApp.token=''")).state).toBe('off');

@@ -39,6 +39,8 @@ export interface JupyterFlag {
   index: number;
   /** The variable the value comes from (`--ServerApp.token=$TOKEN`), when the file sets it. */
   variable?: string;
+  /** How the command line refers to that variable: `$TOKEN`, or `$(TOKEN)` in a Kubernetes container's command and args. */
+  reference?: string;
 }
 
 /**
@@ -47,8 +49,28 @@ export interface JupyterFlag {
  */
 export type VariableLookup = (name: string) => string | undefined;
 
-/** `$NAME` or `${NAME}`, the whole value. */
-const VARIABLE_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+/** How a command line refers to a variable, as a flag's whole value. */
+export interface VariableSyntax {
+  /** The name is the first group that matched. */
+  reference: RegExp;
+  /** The reference as a message shows it. */
+  written(name: string): string;
+}
+
+/** A shell's `$NAME` or `${NAME}` (Dockerfile shell forms, an image's `/bin/sh -c`). */
+export const SHELL_VARIABLES: VariableSyntax = {
+  reference: /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/,
+  written: (name) => `$${name}`,
+};
+
+/**
+ * Kubernetes' `$(NAME)` in a container's `command` and `args`, which the kubelet replaces by the
+ * variable's value before the program (or a shell) sees it. `$$(NAME)` is the text `$(NAME)`.
+ */
+export const KUBERNETES_VARIABLES: VariableSyntax = {
+  reference: /^\$\(([^)]*)\)$/,
+  written: (name) => `$(${name})`,
+};
 
 /** How a Jupyter command line starts the server. */
 export interface JupyterLaunch {
@@ -100,17 +122,24 @@ export function jupyterLaunch(words: readonly string[]): JupyterLaunch | undefin
   return option >= 0 ? { text: words[option].split('=')[0], index: option } : undefined;
 }
 
+interface Variables {
+  lookup: VariableLookup;
+  syntax: VariableSyntax;
+}
+
 /** A flag's value, with a variable reference replaced by what the file sets the variable to. */
-function flagOf(name: string, written: string, index: number, variables: VariableLookup | undefined): JupyterFlag {
+function flagOf(name: string, written: string, index: number, variables: Variables | undefined): JupyterFlag {
   const value = unquoteValue(written);
-  const m = variables ? VARIABLE_REFERENCE.exec(value) : null;
-  const variable = m ? (m[1] ?? m[2]) : undefined;
-  const set = variable !== undefined ? variables?.(variable) : undefined;
-  return set !== undefined ? { name, value: unquoteValue(set), index, variable } : { name, value, index };
+  const m = variables ? variables.syntax.reference.exec(value) : null;
+  const variable = m ? m.slice(1).find((g) => g !== undefined) : undefined;
+  const set = variable !== undefined ? variables?.lookup(variable) : undefined;
+  return set !== undefined && variable !== undefined && variables
+    ? { name, value: unquoteValue(set), index, variable, reference: variables.syntax.written(variable) }
+    : { name, value, index };
 }
 
 /** Every occurrence of the flags, `--flag=value` or `--flag value` (a value that is not itself a flag). */
-function flags(words: readonly string[], names: readonly string[], variables: VariableLookup | undefined): JupyterFlag[] {
+function flags(words: readonly string[], names: readonly string[], variables: Variables | undefined): JupyterFlag[] {
   const out: JupyterFlag[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
@@ -126,18 +155,22 @@ function flags(words: readonly string[], names: readonly string[], variables: Va
 
 /** How an empty flag was given: `--ServerApp.token=''`, or `--ServerApp.token=$TOKEN (TOKEN is empty)`. */
 export function emptyFlagText(flag: JupyterFlag): string {
-  return flag.variable !== undefined ? `${flag.name}=$${flag.variable} (${flag.variable} is empty)` : `${flag.name}=''`;
+  return flag.variable !== undefined
+    ? `${flag.name}=${flag.reference ?? SHELL_VARIABLES.written(flag.variable)} (${flag.variable} is empty)`
+    : `${flag.name}=''`;
 }
 
 /**
  * What the command line says about the server's authentication. The last occurrence of a flag wins,
- * as in traitlets. A value from a variable (`--ServerApp.token=$TOKEN`) is what `variables` says the
- * file sets it to; a variable the file does not set (or no `variables`) counts as set.
+ * as in traitlets. A value from a variable (`--ServerApp.token=$TOKEN`, or `$(TOKEN)` with
+ * `KUBERNETES_VARIABLES`) is what `variables` says the file sets it to; a variable the file does not
+ * set (or no `variables`) counts as set.
  */
-export function jupyterAuth(words: readonly string[], variables?: VariableLookup): JupyterAuth {
-  const token = flags(words, TOKEN_FLAGS, variables).pop();
-  const password = flags(words, PASSWORD_FLAGS, variables).pop();
-  const xsrf = flags(words, XSRF_FLAGS, variables).pop();
+export function jupyterAuth(words: readonly string[], variables?: VariableLookup, syntax = SHELL_VARIABLES): JupyterAuth {
+  const vars = variables ? { lookup: variables, syntax } : undefined;
+  const token = flags(words, TOKEN_FLAGS, vars).pop();
+  const password = flags(words, PASSWORD_FLAGS, vars).pop();
+  const xsrf = flags(words, XSRF_FLAGS, vars).pop();
   const extra = xsrf && /^(?:true|1)$/i.test(xsrf.value) ? { xsrfDisabled: xsrf } : {};
   if (password && password.value !== '')
     return { state: 'on', reason: `a password is set with ${password.name}`, flag: password, ...extra };

@@ -26,9 +26,24 @@ describe('command words and flags', () => {
     expect(flagValue(['--api-key'], '--api-key')).toBe('');
     expect(flagValue(['--x'], '--api-key')).toBeUndefined();
   });
+  it("keeps Kubernetes' $(NAME) whole in a script, and splits a shell's $(command) as before", () => {
+    expect(commandWords(['sh', '-c', 'jupyter lab --ServerApp.token=$(TOKEN) --ip=$(hostname -i); echo $(A.B-c)'])).toEqual([
+      'sh',
+      '-c',
+      'jupyter',
+      'lab',
+      '--ServerApp.token=$(TOKEN)',
+      '--ip=$',
+      'hostname',
+      '-i',
+      'echo',
+      '$(A.B-c)',
+    ]);
+  });
   it('is linear on adversarial input', () => {
     const long = ' '.repeat(50_000) + 'x'.repeat(50_000) + "'".repeat(10_000);
     expect(commandWords([long]).length).toBeLessThanOrEqual(2000);
+    expect(commandWords([' ' + '$(a'.repeat(20_000)]).length).toBeLessThanOrEqual(2000);
   });
 });
 
@@ -38,6 +53,41 @@ describe('recogniseAiServices', () => {
     expect(s.type).toBe('jupyter');
     expect(s.auth).toBe('off');
     expect(s.ports.map((p) => p.port)).toEqual([8888]);
+  });
+  describe("a token from a variable, $(NAME) expanded as the kubelet does with the container's env", () => {
+    const notebook = (token: string, env: unknown[], extra: Record<string, unknown> = {}) =>
+      one({ image: 'quay.io/jupyter/scipy-notebook:2024-10-07', args: ['start-notebook.py', token], env, ...extra });
+    it('an empty value turns authentication off, naming the variable', () => {
+      const s = notebook('--ServerApp.token=$(TOKEN)', [{ name: 'TOKEN', value: '' }]);
+      expect(s.auth).toBe('off');
+      expect(s.authReason).toBe('--ServerApp.token=$(TOKEN) (TOKEN is empty) disables the token and no password is set');
+    });
+    it('so does one made empty through another variable, or quotes Jupyter strips, or inside a sh -c script', () => {
+      expect(
+        notebook('--ServerApp.token=$(TOKEN)', [
+          { name: 'NONE', value: '' },
+          { name: 'TOKEN', value: '$(NONE)' },
+        ]).auth,
+      ).toBe('off');
+      expect(notebook('--ServerApp.token=$(TOKEN)', [{ name: 'TOKEN', value: "''" }]).auth).toBe('off');
+      expect(
+        one({
+          image: 'registry.acme.dev/ml/trainer:1',
+          command: ['sh', '-c', 'exec jupyter lab --ip=0.0.0.0 --IdentityProvider.token="$(TOKEN)"'],
+          env: [{ name: 'TOKEN', value: '' }],
+        }).authReason,
+      ).toBe('--IdentityProvider.token=$(TOKEN) (TOKEN is empty) disables the token and no password is set');
+    });
+    it('a value set, from a Secret, from envFrom, undefined (left as written) or escaped keeps it on', () => {
+      expect(notebook('--ServerApp.token=$(TOKEN)', [{ name: 'TOKEN', value: 'f3c1' }]).auth).toBe('on');
+      expect(notebook('--ServerApp.token=$(TOKEN)', [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 't' } } }]).auth).toBe(
+        'on',
+      );
+      expect(notebook('--ServerApp.token=$(TOKEN)', [], { envFrom: [{ secretRef: { name: 'nb' } }] }).auth).toBe('on');
+      expect(notebook('--ServerApp.token=$(TOKEN)', []).auth).toBe('on');
+      expect(notebook('--ServerApp.token=$$(TOKEN)', [{ name: 'TOKEN', value: '' }]).auth).toBe('on');
+      expect(notebook('--ServerApp.token=$TOKEN', [{ name: 'TOKEN', value: '' }]).auth).toBe('on');
+    });
   });
   it('Jupyter with a token from a secret is authenticated', () => {
     const s = one({

@@ -4,7 +4,8 @@
  * container's name alone. Shared by the exposure, network and tenancy rules.
  */
 
-import { jupyterAuth, jupyterLaunch, unquoteValue as unquote } from '../../dockerfile/lib/jupyter.js';
+import { jupyterAuth, jupyterLaunch, KUBERNETES_VARIABLES, unquoteValue as unquote } from '../../dockerfile/lib/jupyter.js';
+import { containerVariables } from './dependent-variables.js';
 
 type Obj = Record<string, unknown>;
 
@@ -77,6 +78,8 @@ interface ContainerFacts {
   /** True when env comes from `envFrom` (its variable names are not visible). */
   hiddenEnv: boolean;
   ports: Array<{ port: number; name?: string }>;
+  /** The container as written, for what only some detectors read (its variables as the kubelet expands them). */
+  container: Obj;
 }
 
 const MAX_WORDS = 2000;
@@ -107,6 +110,12 @@ export function imageRepo(image: string): string {
   return ref;
 }
 
+/**
+ * A word of a shell script, roughly: up to a space or a shell separator. A Kubernetes reference
+ * `$(NAME)` stays whole: the kubelet replaces it before the shell sees the script.
+ */
+const SCRIPT_WORD = /(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|[^\s;|&()])+/g;
+
 /** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
 export function commandWords(values: unknown[]): string[] {
   const out: string[] = [];
@@ -121,8 +130,8 @@ export function commandWords(values: unknown[]): string[] {
       out.push(text);
       continue;
     }
-    for (const w of text.split(/[\s;|&()]+/)) {
-      if (w === '' || out.length >= MAX_WORDS) continue;
+    for (const w of text.match(SCRIPT_WORD) ?? []) {
+      if (out.length >= MAX_WORDS) break;
       out.push(stripOuterQuotes(w));
     }
   }
@@ -155,7 +164,7 @@ function facts(container: Obj): ContainerFacts {
       ports.push(typeof p.name === 'string' ? { port: n, name: p.name } : { port: n });
     }
   }
-  return { image, repo: imageRepo(image), words: commandWords([...command, ...args]), env, hiddenEnv, ports };
+  return { image, repo: imageRepo(image), words: commandWords([...command, ...args]), env, hiddenEnv, ports, container };
 }
 
 /**
@@ -246,7 +255,10 @@ const jupyter: Detector = {
     if (f.env.has('JUPYTER_TOKEN') || f.env.has('JUPYTER_ENABLE_LAB') || f.env.has('NB_PREFIX')) signals.push('Jupyter environment');
     if (signals.length === 0) return undefined;
     const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
-    const flags = jupyterAuth(f.words);
+    // `--ServerApp.token=$(TOKEN)`: the kubelet puts the value the container's env gives TOKEN in its place.
+    let variables: ReturnType<typeof containerVariables> | undefined;
+    const variable = (name: string) => (variables ??= containerVariables(f.container))(name) ?? undefined;
+    const flags = jupyterAuth(f.words, variable, KUBERNETES_VARIABLES);
     const envToken = f.env.get('JUPYTER_TOKEN');
     const fromEnvironment = (): Pick<AiService, 'auth' | 'authReason'> | undefined => {
       if (f.env.has('JUPYTER_TOKEN') && envToken !== '') return { auth: 'on', authReason: 'a token is set with JUPYTER_TOKEN' };
