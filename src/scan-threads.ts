@@ -1,11 +1,11 @@
 import { existsSync, rmSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
+import { usableCpus } from './cpu-limit.js';
 import { isPlainlyWalked, type DiskSourceFile, type SourceFile } from './core/source-file.js';
 import type { Finding, ScanError } from './core/types.js';
 import type { SpoolExport } from './reporters/json-spool.js';
@@ -148,10 +148,10 @@ export class ScanThreads {
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, when `threadStart` says so (three cores or more by default).
+   * tree, when `threadStart` says so (three cores or more by default, counted within a cgroup CPU quota).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
-    const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, availableParallelism());
+    const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, usableCpus());
     if (startAfter === undefined) return undefined;
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
