@@ -139,6 +139,18 @@ function readOpened<T>(absPath: string, read: (fd: number, size: number) => T): 
   }
 }
 
+/** The whole of an open file of `size` bytes (fewer when it shrank). */
+function readWhole(fd: number, size: number): Uint8Array {
+  const buf = Buffer.allocUnsafe(size);
+  let off = 0;
+  while (off < size) {
+    const n = readSync(fd, buf, off, size - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return off === size ? buf : buf.subarray(0, off);
+}
+
 /** Set on a file the directory walk yields (see `markWalked`); `annotateFile` clears it. */
 const PLAINLY_WALKED = Symbol('sanctum.plainlyWalked');
 
@@ -163,16 +175,7 @@ export class DiskSourceFile extends BaseSourceFile {
     return this.headData;
   }
   bytes(): Uint8Array {
-    this.data ??= readOpened(this.absPath, (fd, size) => {
-      const buf = Buffer.allocUnsafe(size);
-      let off = 0;
-      while (off < size) {
-        const n = readSync(fd, buf, off, size - off, off);
-        if (n === 0) break;
-        off += n;
-      }
-      return off === size ? buf : buf.subarray(0, off);
-    });
+    this.data ??= readOpened(this.absPath, readWhole);
     return this.data;
   }
   read(offset: number, length: number): Uint8Array {
@@ -190,6 +193,19 @@ export class DiskSourceFile extends BaseSourceFile {
       return off === len ? buf : buf.subarray(0, off);
     });
   }
+  /**
+   * A file the directory walk found, opened once: its size, whether it can be read (a `FileReadError`
+   * when not), and its bytes when it is small enough to be read whole on first use anyway. Four calls
+   * (open, fstat, read, close) where a check by path (lstat, access) then a read took six.
+   */
+  static opened(path: string, absPath: string): DiskSourceFile {
+    return readOpened(absPath, (fd, size) => {
+      const file = new DiskSourceFile(path, absPath, size);
+      if (size <= WHOLE_READ_BYTES) file.data = readWhole(fd, size);
+      return file;
+    });
+  }
+
   /** Drop the cached bytes once every parser is done with the file. */
   release(): void {
     this.data = undefined;

@@ -1,7 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import {
-  accessSync,
-  constants,
   existsSync,
   lstatSync,
   readdirSync,
@@ -13,7 +11,7 @@ import {
 } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { annotateFile, DiskSourceFile, markWalked, readFailureMessage } from '../core/source-file.js';
+import { annotateFile, DiskSourceFile, markWalked, type FileReadError } from '../core/source-file.js';
 import { describeSystemError } from '../core/system-error.js';
 
 export interface WalkOptions {
@@ -311,17 +309,16 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
     } else if (type === 'file') {
       if (IGNORE_FILES.includes(entry.name)) continue;
       if (skipped(filters, abs, false)) continue;
-      let size: number;
+      const path = frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
+      let file: DiskSourceFile;
       try {
-        size = lstatSync(abs).size;
-        // An unreadable file is reported here, once: parsers that sniff content would pass it by in silence.
-        accessSync(abs, constants.R_OK);
+        file = DiskSourceFile.opened(path, abs);
       } catch (e) {
-        opts.onError(displayPath(abs, cwd), readFailureMessage(code(e)));
+        // An unreadable file is reported here, once: parsers that sniff content would pass it by in silence.
+        opts.onError(displayPath(abs, cwd), (e as FileReadError).message);
         continue;
       }
-      const path = frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
-      yield markWalked(new DiskSourceFile(path, abs, size));
+      yield markWalked(file);
     } else if (type === 'link') {
       if (skipped(filters, abs, false)) continue;
       checkLink(abs, frame.dirReal, root, cwd, opts);
