@@ -185,19 +185,69 @@ function pad(n: number): string {
   return p;
 }
 
-/** `k1:\n  k2: value\n` at `indent`, each line ending with the file's line break. */
-function blockLines(ctx: Ctx, keys: readonly string[], value: YamlEditValue, indent: number, unit: number): string {
-  const last = keys.length - 1;
-  let out = '';
-  for (let i = 0; i < last; i++) out += pad(indent + i * unit) + formatScalar(keys[i]) + ':' + ctx.eol;
-  return out + pad(indent + last * unit) + formatScalar(keys[last]) + ': ' + formatValue(value) + ctx.eol;
+/** The lines written for new keys under one indentation: key by key, then by the value written. */
+interface WrittenLines {
+  readonly deeper: Map<string, WrittenLines>;
+  readonly byValue: Map<string, string>;
 }
 
-/** `k1: {k2: value}` for flow collections. */
-function flowPair(ctx: Ctx, keys: readonly string[], value: YamlEditValue): string {
+/**
+ * Lines `blockLines` wrote, by line break, then by indentation and step: the fixes of many containers
+ * insert the same keys and values at the same indentation.
+ */
+const WRITTEN = new Map<string, Map<number, WrittenLines>>();
+let writtenCount = 0;
+const WRITTEN_MAX = 4096;
+/** Indentation and step below this are remembered (as `indent * STEP_LIMIT + unit`). */
+const STEP_LIMIT = 1024;
+
+function writtenUnder(lines: WrittenLines, key: string): WrittenLines {
+  let next = lines.deeper.get(key);
+  if (next === undefined) {
+    next = { deeper: new Map(), byValue: new Map() };
+    lines.deeper.set(key, next);
+  }
+  return next;
+}
+
+/**
+ * `k1:\n  k2: value\n` for the keys `path[from…]` (strings: `setValue` checked them), at `indent`, each
+ * line ending with the file's line break.
+ */
+function blockLines(ctx: Ctx, path: ObjectPath, from: number, value: YamlEditValue, indent: number, unit: number): string {
+  const written = formatValue(value);
+  let lines: WrittenLines | undefined;
+  if (indent < STEP_LIMIT && unit < STEP_LIMIT) {
+    if (writtenCount >= WRITTEN_MAX) {
+      WRITTEN.clear();
+      writtenCount = 0;
+    }
+    let byIndent = WRITTEN.get(ctx.eol);
+    if (byIndent === undefined) WRITTEN.set(ctx.eol, (byIndent = new Map()));
+    const at = indent * STEP_LIMIT + unit;
+    lines = byIndent.get(at);
+    if (lines === undefined) byIndent.set(at, (lines = { deeper: new Map(), byValue: new Map() }));
+    for (let i = from; i < path.length; i++) lines = writtenUnder(lines, path[i] as string);
+    const known = lines.byValue.get(written);
+    if (known !== undefined) return known;
+  }
+  const last = path.length - 1;
+  let out = '';
+  for (let i = from; i < last; i++) out += pad(indent + (i - from) * unit) + formatScalar(path[i] as string) + ':' + ctx.eol;
+  out += pad(indent + (last - from) * unit) + formatScalar(path[last] as string) + ': ' + written + ctx.eol;
+  if (lines !== undefined) {
+    lines.byValue.set(written, out);
+    writtenCount++;
+  }
+  return out;
+}
+
+/** `k1: {k2: value}` for the keys `path[from…]`, for flow collections. */
+function flowPair(ctx: Ctx, path: ObjectPath, from: number, value: YamlEditValue): string {
   let out = formatValue(value, ctx.json);
-  for (let i = keys.length - 1; i >= 0; i--)
-    out = i === keys.length - 1 ? `${formatScalar(keys[i], ctx.json)}: ${out}` : `${formatScalar(keys[i], ctx.json)}: {${out}}`;
+  const last = path.length - 1;
+  for (let i = last; i >= from; i--)
+    out = i === last ? `${formatScalar(path[i] as string, ctx.json)}: ${out}` : `${formatScalar(path[i] as string, ctx.json)}: {${out}}`;
   return out;
 }
 
@@ -224,10 +274,10 @@ function blockInsertion(ctx: Ctx, node: number, key: number): BlockInsertion {
   return spot;
 }
 
-function insertIntoBlockMapping(ctx: Ctx, node: number, key: number, keys: readonly string[], value: YamlEditValue): EditResult {
+function insertIntoBlockMapping(ctx: Ctx, node: number, key: number, path: ObjectPath, from: number, value: YamlEditValue): EditResult {
   const { text } = ctx;
   const { at, indent, unit } = blockInsertion(ctx, node, key);
-  const body = blockLines(ctx, keys, value, indent, unit);
+  const body = blockLines(ctx, path, from, value, indent, unit);
   if (at === text.length && !text.endsWith('\n')) {
     return { ok: true, edit: { span: { start: at, end: at }, replacement: ctx.eol + body.slice(0, -ctx.eol.length) } };
   }
@@ -249,7 +299,8 @@ function insertIntoFlow(ctx: Ctx, node: number, open: string, close: string, pie
 }
 
 /** A key whose value is empty or null (`key:`, `key: ~`): the value is written after the colon. */
-function fillNullKey(ctx: Ctx, key: number, keys: readonly string[], value: YamlEditValue): EditResult {
+/** Fills the value of the key node `key` with the keys `path[from…]` (none when `from` is the path's length) and `value`. */
+function fillNullKey(ctx: Ctx, key: number, path: ObjectPath, from: number, value: YamlEditValue): EditResult {
   const { text, table } = ctx;
   const parent = table.parent[key];
   if (parent >= 0 && isFlow(ctx, parent)) return fail('empty value inside a flow mapping');
@@ -262,13 +313,13 @@ function fillNullKey(ctx: Ctx, key: number, keys: readonly string[], value: Yaml
   const m = NULL_VALUE.exec(text.slice(c + 1, lineEnd));
   if (!m) return fail('unexpected content after the key');
   const comment = m[4] ? ` ${m[4]}` : '';
-  if (keys.length === 0) {
+  if (from === path.length) {
     const tokenEnd = c + 1 + m[1].length + (m[2]?.length ?? 0);
     return { ok: true, edit: { span: { start: c + 1, end: tokenEnd }, replacement: ` ${formatValue(value)}` } };
   }
   const keyCol = column(text, table.start(key));
   const unit = indentUnit(ctx, parent, -1);
-  const body = blockLines(ctx, keys, value, keyCol + unit, unit);
+  const body = blockLines(ctx, path, from, value, keyCol + unit, unit);
   return { ok: true, edit: { span: { start: c + 1, end: lineEnd }, replacement: `${comment}${ctx.eol}${body.slice(0, -ctx.eol.length)}` } };
 }
 
@@ -314,7 +365,7 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
 
   if (hit.depth === full.length) {
     if (sameValue(current, value)) return fail('value already set');
-    if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, [], value);
+    if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, full, full.length, value);
     if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the value');
     if (typeof current === 'object' && current !== null && !(current instanceof Date)) {
       if (!isFlow(ctx, hit.node)) return fail('replacing a block collection');
@@ -323,20 +374,16 @@ export function setValue(doc: YamlEditSource, path: ObjectPath, value: YamlEditV
     return { ok: true, edit: { span: { start, end: table.end(hit.node) }, replacement: formatValue(value, ctx.json) } };
   }
 
-  const keys: string[] = [];
-  for (let i = hit.depth; i < full.length; i++) {
-    const seg = full[i];
-    if (typeof seg === 'number') return fail('cannot create sequence items');
-    keys.push(seg);
-  }
-  if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, keys, value);
+  // The keys to create are `full[hit.depth…]`.
+  for (let i = hit.depth; i < full.length; i++) if (typeof full[i] === 'number') return fail('cannot create sequence items');
+  if (current === null && hit.key >= 0) return fillNullKey(ctx, hit.key, full, hit.depth, value);
   if (!isMapping(current)) return fail('parent is not a mapping');
   if (hasProperties(ctx, hit.node)) return fail('anchor, alias or tag at the parent mapping');
   if (isFlow(ctx, hit.node)) {
     if (text[table.start(hit.node)] !== '{') return fail('parent is not a mapping');
-    return insertIntoFlow(ctx, hit.node, '{', '}', flowPair(ctx, keys, value));
+    return insertIntoFlow(ctx, hit.node, '{', '}', flowPair(ctx, full, hit.depth, value));
   }
-  return insertIntoBlockMapping(ctx, hit.node, hit.key, keys, value);
+  return insertIntoBlockMapping(ctx, hit.node, hit.key, full, hit.depth, value);
 }
 
 /** An edit that appends `item` to the sequence at `path`, creating the sequence (`[item]`) when missing. */
