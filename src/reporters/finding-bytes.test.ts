@@ -126,6 +126,65 @@ describe('FindingBytesWriter', () => {
     expect(texts).toEqual(expected);
   });
 
+  it('copies a location only when it holds the same data, and only while its bytes are still there', () => {
+    const location = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+      path: 'a.yaml',
+      startLine: 1,
+      startColumn: 3,
+      objectPath: '/spec',
+      resource: { ...RESOURCE },
+      ...over,
+    });
+    const resource = { ...RESOURCE };
+    const shared = location({ resource });
+    const w = new FindingBytesWriter(64);
+    const texts: string[] = [];
+    const expected: string[] = [];
+    const step = (l: unknown, before?: () => void): void => {
+      before?.();
+      const f = finding({ location: l });
+      const start = w.length;
+      w.finding(f as unknown as Finding, 4);
+      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
+      expected.push(stringified(f, 4));
+    };
+    step(shared);
+    step(shared);
+    step(location());
+    step(location({ startLine: 2 }));
+    step(location({ startLine: '2' }));
+    step(location({ startLine: 2 }));
+    step(location({ resource: { ...RESOURCE, name: 'other' } }));
+    step(shared);
+    step(shared, () => (resource.name = 'renamed in place'));
+    step(shared, () => (shared.objectPath = undefined));
+    step(shared, () => delete shared.objectPath);
+    step(location({ extra: true, none: null }));
+    step(location({ extra: true, none: null }));
+    step(location({ extra: false, none: null }));
+    // Alike as far as keys and values go, but not in what is an object and what is not.
+    step({ path: 'a.yaml', resource: { kind: 'x' } });
+    step({ path: 'a.yaml', resource: 'kind', x: {} });
+    step({ path: 'a.yaml', resource: { kind: 'x' } });
+    step({ path: 'a.yaml', resource: {}, kind: 'x' });
+    // Not plain data: written each time.
+    step(location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] }));
+    step(location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] }));
+    step(location({ resource: new Map() }));
+    step(location({ resource: new Map() }));
+    // Given up, then written over: not copied.
+    step(location());
+    let written = w.length;
+    w.reset();
+    w.ascii('#'.repeat(written));
+    step(location());
+    written = w.length;
+    w.length = 10;
+    w.ascii('#'.repeat(written));
+    step(location());
+    expect(texts).toEqual(expected);
+  });
+
   it('writes findings in another shape as any object: keys in another order, missing, extra or not strings', () => {
     const { ruleId, ...rest } = finding();
     const reordered = { slug: 'x', ruleId: 'K8S-0105', title: 't', severity: 'low', message: 'm' };

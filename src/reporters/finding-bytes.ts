@@ -29,6 +29,8 @@ interface Memo {
 }
 
 const END = Symbol('end of object');
+/** Before the data of an object that is a value (`pushNested`). */
+const NESTED = Symbol('object value');
 
 /**
  * A `JsonBytesWriter` that writes findings faster, byte for byte the same: what a rule repeats in
@@ -38,6 +40,8 @@ const END = Symbol('end of object');
 export class FindingBytesWriter extends JsonBytesWriter {
   private readonly rules = new Map<string, RuleBytes>();
   private resource: Memo | undefined;
+  /** The `location` property written last: `buffer[at, end)` while `era` is the writer's, and its data (`pushNested`), `data[0, size)`. */
+  private readonly lastLocation = { data: [] as unknown[], size: 0, at: 0, end: 0, era: -1, indent: -1 };
   private scratch: FindingBytesWriter | undefined;
 
   /** Appends `finding` as `value(finding, indent)` would. */
@@ -48,7 +52,7 @@ export class FindingBytesWriter extends JsonBytesWriter {
       this.value(o, indent);
       return;
     }
-    const start = this.length;
+    const start = this.size;
     this.depth++;
     let seen = 0;
     for (const key in o) {
@@ -75,8 +79,30 @@ export class FindingBytesWriter extends JsonBytesWriter {
     } else this.closeObject(false, indent);
   }
 
-  /** The `location` property (never the first) of a finding whose line is indented by `indent`. */
+  /**
+   * The `location` property (never the first) of a finding whose line is indented by `indent`; copied
+   * from the last one written when it holds the same data (findings on one line of one object).
+   */
   private location(l: Record<string, unknown>, findingIndent: number): void {
+    const last = this.lastLocation;
+    if (last.era === this.era && last.indent === findingIndent && holdsNested(l, last.data, 0) === last.size) {
+      this.copyProperty(last.at, last.end, false);
+      return;
+    }
+    const start = this.size;
+    this.locationProperty(l, findingIndent);
+    // Written over in place: emptying the array would give up its storage, to be grown again.
+    const end = pushNested(l, last.data, 0);
+    if (end >= 0) {
+      last.size = end;
+      last.at = start;
+      last.end = this.size;
+      last.era = this.era;
+      last.indent = findingIndent;
+    } else last.era = -1;
+  }
+
+  private locationProperty(l: Record<string, unknown>, findingIndent: number): void {
     this.key('location', false, findingIndent);
     const indent = findingIndent + 2;
     this.depth++;
@@ -107,7 +133,7 @@ export class FindingBytesWriter extends JsonBytesWriter {
       title: f.title,
       severity: f.severity,
       indent,
-      head: Buffer.from(w.buffer.subarray(0, w.length)),
+      head: Buffer.from(w.buffer.subarray(0, w.size)),
       frameworks: known?.indent === indent ? known.frameworks : undefined,
     };
     this.rules.set(f.ruleId, rule);
@@ -127,7 +153,7 @@ export class FindingBytesWriter extends JsonBytesWriter {
     if (data === undefined) return undefined;
     const w = this.scratchWriter();
     w.property(key, v, false, indent);
-    const bytes = Buffer.from(w.buffer.subarray(0, w.length));
+    const bytes = Buffer.from(w.buffer.subarray(0, w.size));
     this.bytes(bytes);
     return { indent, data, bytes };
   }
@@ -187,5 +213,36 @@ function holds(v: unknown, data: readonly unknown[]): boolean {
 function holdsObject(o: unknown, data: readonly unknown[], i: number): number {
   if (!plain(o)) return -1;
   for (const key in o) if (data[i++] !== key || data[i++] !== o[key]) return -1;
+  return data[i] === END ? i + 1 : -1;
+}
+
+/**
+ * Writes the data of a plain object whose values are strings, numbers, booleans, null or such plain
+ * objects into `data` from `i` on: its keys and values in order (an object value as `NESTED` and its
+ * data), then `END`. Returns where its data ends; -1 for anything else.
+ */
+function pushNested(o: Record<string, unknown>, data: unknown[], i: number): number {
+  for (const key in o) {
+    const value = o[key];
+    data[i++] = key;
+    if (typeof value === 'object' && value !== null) {
+      data[i++] = NESTED;
+      if (!plain(value) || (i = pushNested(value, data, i)) < 0) return -1;
+    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null) data[i++] = value;
+    else return -1;
+  }
+  data[i++] = END;
+  return i;
+}
+
+/** Where `o`'s data ends if `o` holds the data `pushNested` wrote at `i`; -1 otherwise. */
+function holdsNested(o: Record<string, unknown>, data: readonly unknown[], i: number): number {
+  for (const key in o) {
+    if (data[i++] !== key) return -1;
+    const value = o[key];
+    if (typeof value === 'object' && value !== null) {
+      if (data[i++] !== NESTED || !plain(value) || (i = holdsNested(value, data, i)) < 0) return -1;
+    } else if (data[i++] !== value) return -1;
+  }
   return data[i] === END ? i + 1 : -1;
 }

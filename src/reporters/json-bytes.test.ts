@@ -147,6 +147,34 @@ describe('JsonBytesWriter', () => {
     expect(w.value(undefined, 0)).toBe(false);
     expect(w.length).toBe(0);
   });
+
+  it('copies a string property written again only while its bytes are still there: not after a reset or a shorter length', () => {
+    const w = new JsonBytesWriter(16);
+    const texts: string[] = [];
+    const expected: string[] = [];
+    const write = (value: unknown): void => {
+      const start = w.length;
+      w.value(value, 2);
+      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
+      expected.push(JSON.stringify(value, null, 2).replaceAll('\n', '\n  '));
+    };
+    const path = 'team-0/app-0.yaml, a path longer than the buffer';
+    write({ path, status: 'fail' });
+    // First and not first, after the buffer grew.
+    write({ status: 'fail', path, more: 'x'.repeat(100) });
+    write({ path, status: 'fail' });
+    // The bytes of the last `path` and `status` are given up, then written over with others of the same length.
+    w.reset();
+    w.ascii('{"zzzz": "'.padEnd(200, 'z'));
+    w.reset();
+    write({ path, status: 'fail' });
+    w.length = 0;
+    w.ascii('#'.repeat(300));
+    write({ path, status: 'fail' });
+    write({ path: path + '!', status: 'pass' });
+    write({ path, status: 'fail' });
+    expect(texts).toEqual(expected);
+  });
 });
 
 function nest(value: unknown, indent: number): unknown {

@@ -8,28 +8,45 @@
 export class JsonBytesWriter {
   /** The bytes written so far are `buffer[0, length)`; the buffer is replaced when it has to grow. */
   buffer: Buffer;
-  length = 0;
+  /** `length`, as this class and its subclasses write it. */
+  protected size = 0;
+  /**
+   * Counts the times bytes before `length` were given up (`reset`, a shorter `length`): bytes written
+   * before are copied again only while it stays the same.
+   */
+  protected era = 0;
   /** Objects and arrays open around the value being written. */
   protected depth = 0;
-  /** By indentation of the object's line: each key's `,`, line break, indentation, quoted key and `: `, as `key` writes them. */
-  private readonly keyBytes: Array<Map<string, Uint8Array> | undefined> = [];
+  /** By indentation of the object's line: what is known of each key (`KeyMemo`). */
+  private readonly keys: Array<Map<string, KeyMemo> | undefined> = [];
 
   constructor(capacity = 1 << 20) {
     this.buffer = Buffer.allocUnsafe(capacity);
   }
 
+  get length(): number {
+    return this.size;
+  }
+
+  /** Bytes written after `length` are appended; setting it lower gives up the bytes after it. */
+  set length(length: number) {
+    if (length < this.size) this.era++;
+    this.size = length;
+  }
+
   /** Forgets what was written (the buffer is kept). */
   reset(): void {
-    this.length = 0;
+    this.size = 0;
+    this.era++;
   }
 
   /** Appends ASCII text as it is. */
   ascii(text: string): void {
     this.reserve(text.length);
     const b = this.buffer;
-    let p = this.length;
+    let p = this.size;
     for (let i = 0; i < text.length; i++) b[p++] = text.charCodeAt(i);
-    this.length = p;
+    this.size = p;
   }
 
   /**
@@ -65,8 +82,8 @@ export class JsonBytesWriter {
   /** Appends bytes as they are (text written before, at the same indentation). */
   bytes(chunk: Uint8Array): void {
     this.reserve(chunk.length);
-    this.buffer.set(chunk, this.length);
-    this.length += chunk.length;
+    this.buffer.set(chunk, this.size);
+    this.size += chunk.length;
   }
 
   protected object(o: Record<string, unknown>, indent: number): void {
@@ -83,33 +100,90 @@ export class JsonBytesWriter {
 
   /** One property of an object whose line is indented by `indent`; false when JSON leaves it out. */
   protected property(key: string, v: unknown, first: boolean, indent: number): boolean {
+    if (typeof v === 'string') {
+      this.stringProperty(key, v, first, indent);
+      return true;
+    }
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') return false;
     this.key(key, first, indent);
     this.value(v, indent + 2);
     return true;
   }
 
+  /**
+   * A property whose value is a string. A value written again under the same key right after (a file's
+   * path in each of its findings, a status) is copied from where the property was written last.
+   */
+  private stringProperty(key: string, v: string, first: boolean, indent: number): void {
+    const memo = this.keyMemo(key, indent);
+    if (memo === undefined) {
+      this.key(key, first, indent);
+      this.string(v);
+      return;
+    }
+    if (memo.era === this.era && v === memo.last) {
+      this.copyProperty(memo.at, memo.end, first);
+      return;
+    }
+    const start = this.size;
+    this.keyBytes(memo.key, first);
+    this.string(v);
+    memo.last = v;
+    memo.at = start;
+    memo.end = this.size;
+    memo.era = this.era;
+  }
+
+  /** Copies the property written at `buffer[at, end)` (`,` or `{` first, still there: see `era`), `{` first for the first property of an object. */
+  protected copyProperty(at: number, end: number, first: boolean): void {
+    const n = end - at;
+    // Room for 2 more bytes after it, as after any value.
+    this.reserve(n + 2);
+    const p = this.size;
+    this.buffer.copyWithin(p, at, end);
+    this.buffer[p] = first ? BRACE : COMMA;
+    this.size = p + n;
+  }
+
   /** The `{` (or `,` after the property before), line break and indentation, key and `: ` of a property of an object whose line is indented by `indent`. */
   protected key(key: string, first: boolean, indent: number): void {
-    const known = (this.keyBytes[indent] ??= new Map());
-    let bytes = known.get(key);
-    if (bytes === undefined) {
-      const start = this.length;
+    const memo = this.keyMemo(key, indent);
+    if (memo !== undefined) this.keyBytes(memo.key, first);
+    else {
+      this.open(first ? BRACE : COMMA, indent + 2);
+      this.string(key);
+      this.buffer[this.size++] = COLON;
+      this.buffer[this.size++] = SPACE;
+    }
+  }
+
+  /** What is known of `key` in objects whose line is indented by `indent`; undefined past `MAX_KEYS` keys. */
+  private keyMemo(key: string, indent: number): KeyMemo | undefined {
+    const known = (this.keys[indent] ??= new Map());
+    let memo = known.get(key);
+    if (memo === undefined) {
+      // Findings have a few dozen keys; objects with keys without end (a map of labels) are written as they come.
+      if (known.size >= MAX_KEYS) return undefined;
+      const start = this.size;
       this.open(COMMA, indent + 2);
       this.string(key);
-      this.buffer[this.length++] = COLON;
-      this.buffer[this.length++] = SPACE;
-      bytes = new Uint8Array(this.buffer.subarray(start, this.length));
-      // Findings have a few dozen keys; objects with keys without end (a map of labels) are written as they come.
-      if (known.size < MAX_KEYS) known.set(key, bytes);
-      this.length = start;
+      this.buffer[this.size++] = COLON;
+      this.buffer[this.size++] = SPACE;
+      memo = { key: new Uint8Array(this.buffer.subarray(start, this.size)), last: undefined, at: 0, end: 0, era: -1 };
+      known.set(key, memo);
+      this.size = start;
     }
-    // Copied whole: a loop over its bytes costs more than the call.
+    return memo;
+  }
+
+  /** Bytes that start with the `,` of a property, written with `{` instead for the first property of an object. */
+  private keyBytes(bytes: Uint8Array, first: boolean): void {
+    // Copied whole: a loop over its bytes costs more than the call. Room for 2 more bytes after it.
     this.reserve(bytes.length + 2);
-    const p = this.length;
+    const p = this.size;
     this.buffer.set(bytes, p);
     if (first) this.buffer[p] = BRACE;
-    this.length = p + bytes.length;
+    this.size = p + bytes.length;
   }
 
   /** A number as `JSON.stringify` writes it; small integers (lines, columns) digit by digit, without a string. */
@@ -119,8 +193,8 @@ export class JsonBytesWriter {
       for (let rest = v; rest >= 10; rest = (rest / 10) | 0) digits++;
       this.reserve(digits);
       const b = this.buffer;
-      let p = this.length + digits;
-      this.length = p;
+      let p = this.size + digits;
+      this.size = p;
       do {
         const next = (v / 10) | 0;
         b[--p] = DIGIT_0 + v - 10 * next;
@@ -149,24 +223,24 @@ export class JsonBytesWriter {
   private open(mark: number, indent: number): void {
     this.reserve(indent + 2);
     const b = this.buffer;
-    let p = this.length;
+    let p = this.size;
     b[p++] = mark;
     b[p++] = NEWLINE;
     for (let i = 0; i < indent; i++) b[p++] = SPACE;
-    this.length = p;
+    this.size = p;
   }
 
   private close(empty: boolean, mark: number, opening: number, indent: number): void {
     this.reserve(indent + 2);
     const b = this.buffer;
-    let p = this.length;
+    let p = this.size;
     if (empty) b[p++] = opening;
     else {
       b[p++] = NEWLINE;
       for (let i = 0; i < indent; i++) b[p++] = SPACE;
     }
     b[p++] = mark;
-    this.length = p;
+    this.size = p;
   }
 
   /** A JSON string: escapes as `JSON.stringify` does (lone surrogates included), UTF-8 otherwise; room for 2 more bytes after it. */
@@ -175,7 +249,7 @@ export class JsonBytesWriter {
     // At most 6 bytes per UTF-16 code unit (`\uXXXX`), the quotes and 2 bytes after.
     this.reserve(6 * n + 4);
     const b = this.buffer as LatinWritable;
-    let p = this.length;
+    let p = this.size;
     b[p++] = QUOTE;
     if (n <= SHORT_STRING) {
       // Keys, ids and most values: copied code by code until the first one that needs care.
@@ -192,7 +266,7 @@ export class JsonBytesWriter {
       else p = encodeRest(s, care, b, p + b.latin1Write(s, p, care));
     }
     b[p++] = QUOTE;
-    this.length = p;
+    this.size = p;
   }
 
   /** What `JSON.stringify` itself writes for `value`, its lines indented to sit at `indent`. */
@@ -201,13 +275,13 @@ export class JsonBytesWriter {
     const shifted = indent === 0 ? text : text.replaceAll('\n', '\n' + ' '.repeat(indent));
     const bytes = Buffer.byteLength(shifted);
     this.reserve(bytes);
-    this.length += this.buffer.write(shifted, this.length);
+    this.size += this.buffer.write(shifted, this.size);
   }
 
   private reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.length + bytes));
-    this.buffer.copy(grown, 0, 0, this.length);
+    if (this.size + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buffer.length, this.size + bytes));
+    this.buffer.copy(grown, 0, 0, this.size);
     this.buffer = grown;
   }
 }
@@ -222,8 +296,19 @@ type LatinWritable = Buffer & { latin1Write(text: string, offset: number, length
 /** Strings up to this length are copied by a loop over their codes; longer ones are searched for the first code that needs care and copied up to it by `latin1Write` (a loop is faster for short strings, measured). */
 const SHORT_STRING = 16;
 
-/** Keys remembered as bytes per indentation (`key`). */
+/** Keys remembered per indentation (`keyMemo`). */
 const MAX_KEYS = 256;
+
+/** A key of objects at one indentation, as written. */
+interface KeyMemo {
+  /** The key's `,`, line break, indentation, quoted key and `: `. */
+  readonly key: Uint8Array;
+  /** The string value written last under this key, and where: the whole property is `buffer[at, end)` while `era` is the writer's. */
+  last: string | undefined;
+  at: number;
+  end: number;
+  era: number;
+}
 
 /** Nesting past which the serializer itself takes over (it reports a cycle as `JSON.stringify` does). */
 const MAX_DEPTH = 64;
