@@ -117,6 +117,20 @@ describe('positionsOf', () => {
     expect(positionsOf({ at: new Date(0) }, JSON.stringify({ at: new Date(0) }, null, 2))).toBeUndefined();
   });
 
+  it('leaves nothing of a walk it gave up in the space the tables are recorded in: the next table is whole', () => {
+    // Walked to its last node before the text shows one member more.
+    const large = { kind: 'ConfigMap', data: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, `v${i}`])) };
+    expect(positionsOf(large, JSON.stringify({ ...large, more: true }, null, 2))).toBeUndefined();
+    const small = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } };
+    const table = positionsOf(small, JSON.stringify(small, null, 2))!;
+    // A node for each value, and one for each key of a mapping.
+    const paths = pathsOf(small);
+    expect(table.count).toBe(paths.length + paths.filter((p) => typeof p[p.length - 1] === 'string').length);
+    expect(table.results).toHaveLength(table.count);
+    expect(table.results).not.toContain('v499');
+    for (const [walk, parse] of locateBothWays(small, atEveryNode)) expect(walk).toEqual(parse);
+  });
+
   it('records the depth of nesting for the parser to hold to its limit', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 150; i++) deep = { n: deep };
