@@ -26,6 +26,20 @@ describe('DigestCounter', () => {
     expect(counter.add(Buffer.from(b))).toBe(1);
   });
 
+  it('tells apart digests alike in their first 8 bytes (one slot) or in their last, through growths', () => {
+    const counter = new DigestCounter();
+    const alike = (i: number, tail: boolean): Uint8Array => {
+      const d = new Uint8Array(32).fill(7);
+      // The first 8 bytes alike, the rest not; or the first 8 differing and the rest alike.
+      new DataView(d.buffer).setUint32(tail ? 0 : 24, i);
+      return d;
+    };
+    for (let i = 0; i < 1000; i++) expect(counter.add(alike(i, false))).toBe(0);
+    for (let i = 0; i < 1000; i++) expect(counter.add(alike(i, true))).toBe(0);
+    for (let i = 0; i < 1000; i += 11) expect(counter.add(alike(i, false))).toBe(1);
+    for (let i = 0; i < 1000; i += 13) expect(counter.add(alike(i, true))).toBe(1);
+  });
+
   it('counts digests given in hex as the same digests given as bytes', () => {
     const counter = new DigestCounter();
     for (let i = 0; i < 5000; i++) expect(counter.addHex(digest(`k${i}`).toString('hex'))).toBe(0);
