@@ -290,11 +290,12 @@ class BlockReader {
       this.readLineBreak();
       ch = s.charCodeAt(this.pos);
       lineBreaks++;
-      this.lineIndent = 0;
-      while (ch === SPACE) {
-        this.lineIndent++;
-        ch = s.charCodeAt(++this.pos);
-      }
+      // Counted in a local: a field written for every space cost more than the reading.
+      const lineStart = this.pos;
+      let p = lineStart;
+      while (ch === SPACE) ch = s.charCodeAt(++p);
+      this.pos = p;
+      this.lineIndent = p - lineStart;
     }
     return lineBreaks;
   }
@@ -523,8 +524,11 @@ class BlockReader {
     let breakLine = 0;
     while (ch !== 0) {
       if (!pending && ch < 0x80 && ordinary[ch] === 1) {
-        end = ++this.pos;
-        ch = s.charCodeAt(end);
+        // A run of ordinary characters, read with a local position.
+        let p = this.pos;
+        do ch = s.charCodeAt(++p);
+        while (ch < 0x80 && ordinary[ch] === 1);
+        end = this.pos = p;
         continue;
       }
       if (ch === COLON) {
