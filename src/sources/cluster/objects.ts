@@ -23,18 +23,20 @@ function record(v: unknown): RawObject | undefined {
  */
 export function asManifest(item: RawObject, type: ResourceType, strings?: StringPool): RawObject {
   const { apiVersion: _a, kind: _k, metadata, status, ...rest } = item;
-  const out: RawObject = { apiVersion: sharedApiVersion(type), kind: type.kind };
+  const apiVersion = sharedApiVersion(type);
   const md = record(metadata);
+  let keep: RawObject | undefined;
   if (md) {
-    const { managedFields: _m, ...keep } = md;
+    const { managedFields: _m, ...kept } = md;
+    keep = kept;
     const annotations = record(keep.annotations);
     if (annotations && LAST_APPLIED in annotations) {
       const { [LAST_APPLIED]: _l, ...others } = annotations;
       keep.annotations = others;
     }
-    out.metadata = keep;
   }
-  Object.assign(out, rest);
+  // Spread, not Object.assign: an own "__proto__" key (JSON.parse makes one) stays a key instead of setting the prototype.
+  const out: RawObject = keep ? { apiVersion, kind: type.kind, metadata: keep, ...rest } : { apiVersion, kind: type.kind, ...rest };
   if (status !== undefined && STATUS_KEPT.has(type.kind) && type.group === '') out.status = status;
   if (type.kind === 'Secret' && type.group === '') {
     for (const field of ['data', 'stringData'] as const) {
