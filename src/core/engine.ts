@@ -319,15 +319,15 @@ export class Engine {
     const inlineByFile = new Map<SourceFile, InlineSuppressions>();
     const usedInline = new Set<InlineSuppression>();
     const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
-    const resolved = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input));
-    const folded = foldSuperseded(
-      resolved.map((r) => r.finding),
-      (i) => reports[i].rule.meta,
-    );
+    // The file each finding lies in, by index (for a rendered object, the source that set the value).
+    const files: SourceFile[] = [];
+    const findings = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input, files));
+    const folded = foldSuperseded(findings, (i) => reports[i].rule.meta);
     for (let i = 0; i < reports.length; i++) {
       if (folded.has(i)) continue;
       const { doc } = reports[i];
-      const { finding, file } = resolved[i];
+      const finding = findings[i];
+      const file = files[i];
       if (!inlineByFile.has(file)) inlineByFile.set(file, inlineFor(file));
       const inline = inlineByFile.get(file);
       const suppression = this.suppressionFor(finding, doc, inline?.map, usedInline, usedAnnotations);
@@ -346,13 +346,14 @@ export class Engine {
     for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
-  /** The finding, and the file its location lies in (for a rendered object, the source that set the value). */
+  /** The finding; the file its location lies in (for a rendered object, the source that set the value) is pushed to `files`. */
   private toFinding(
     meta: RuleMeta,
     doc: ScanDocument,
     at: At | undefined,
     input: Omit<ReportInput, 'at' | 'doc'>,
-  ): { finding: Finding; file: SourceFile } {
+    files: SourceFile[],
+  ): Finding {
     let located: Located;
     try {
       located = doc.locate(at);
@@ -394,7 +395,8 @@ export class Engine {
     }
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
-    return { finding, file };
+    files.push(file);
+    return finding;
   }
 
   private suppressionFor(

@@ -1,4 +1,5 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, type RuleContext } from '../../core/rule.js';
+import type { ContainerView } from '../../parsers/k8s/pod-specs.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { containerLabel, isSet, mapping, PSA_CHECKS, PSS_DOC, str } from './lib/pss.js';
 
@@ -46,18 +47,21 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of pod.containers) {
+      for (const p of PROBES) checkHandler(ctx, c, c.container[p], p, undefined, p);
       const lifecycle = mapping(c.container.lifecycle);
-      const report = (handler: unknown, at: () => Array<string | number>, what: string): void => {
-        const h = mapping(handler);
-        if (!h) return;
-        for (const kind of HANDLERS) {
-          const host = mapping(h[kind])?.host;
-          if (!isSet(host) || str(host) === '') continue;
-          ctx.report({ message: `${containerLabel(c)} ${what} (${kind}) targets host '${str(host)}'`, at: [...at(), kind, 'host'] });
-        }
-      };
-      for (const p of PROBES) report(c.container[p], () => [...c.path, p], p);
-      if (lifecycle) for (const h of HOOKS) report(lifecycle[h], () => [...c.path, 'lifecycle', h], `${h} hook`);
+      if (lifecycle) for (const h of HOOKS) checkHandler(ctx, c, lifecycle[h], 'lifecycle', h, `${h} hook`);
     }
   },
 });
+
+/** Reports each handler of a probe or hook (at `c.path`/`field`[/`hook`]) that targets a host. */
+function checkHandler(ctx: RuleContext, c: ContainerView, handler: unknown, field: string, hook: string | undefined, what: string): void {
+  const h = mapping(handler);
+  if (!h) return;
+  for (const kind of HANDLERS) {
+    const host = mapping(h[kind])?.host;
+    if (!isSet(host) || str(host) === '') continue;
+    const at = hook === undefined ? [...c.path, field, kind, 'host'] : [...c.path, field, hook, kind, 'host'];
+    ctx.report({ message: `${containerLabel(c)} ${what} (${kind}) targets host '${str(host)}'`, at });
+  }
+}

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { describe, parseImage } from './lib/workload.js';
+import { describe, imageOf } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -38,8 +38,7 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of pod.containers) {
-      if (typeof c.container.image !== 'string') continue;
-      const ref = parseImage(c.container.image);
+      const ref = imageOf(c);
       // No tag and `:latest` are K8S-0100's findings.
       if (!ref || ref.digest || ref.tag === undefined || ref.tag === 'latest') continue;
       ctx.report({ message: `${describe(c)} uses image '${ref.repository}:${ref.tag}' by tag, not by digest`, at: [...c.path, 'image'] });

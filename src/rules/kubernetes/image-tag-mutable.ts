@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { describe, parseImage } from './lib/workload.js';
+import { describe, imageOf } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -38,8 +38,7 @@ export default defineRule<PodSpecDocument>({
   },
   check(pod, ctx) {
     for (const c of pod.containers) {
-      if (typeof c.container.image !== 'string') continue;
-      const ref = parseImage(c.container.image);
+      const ref = imageOf(c);
       if (!ref || ref.digest) continue;
       if (ref.tag === undefined)
         ctx.report({

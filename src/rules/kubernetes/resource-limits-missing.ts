@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { asMapping, containerAnchor, describe, hasResource, mergedWithRuntime, regularContainers } from './lib/workload.js';
+import { asMapping, containerAnchor, describe, hasResource, mergedWithRuntime, missingWhat, regularContainers } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -40,8 +40,9 @@ export default defineRule<PodSpecDocument>({
     for (const c of regularContainers(pod)) {
       // Resources of KServe runtimes and model components are merged from both sides.
       if (mergedWithRuntime(pod, c)) continue;
-      const missing = ['memory', 'cpu'].filter((r) => !hasResource(c, 'limits', r));
-      if (missing.length === 0) continue;
+      const memory = !hasResource(c, 'limits', 'memory');
+      const cpu = !hasResource(c, 'limits', 'cpu');
+      if (!memory && !cpu) continue;
       const res = c.container.resources;
       const at =
         res === undefined
@@ -49,11 +50,10 @@ export default defineRule<PodSpecDocument>({
           : asMapping(res).limits !== undefined
             ? [...c.path, 'resources', 'limits']
             : [...c.path, 'resources'];
-      const what = missing.map((m) => (m === 'cpu' ? 'CPU' : m)).join(' or ');
       ctx.report({
-        message: `${describe(c)} has no ${what} limit`,
+        message: `${describe(c)} has no ${missingWhat(memory, cpu)} limit`,
         at,
-        severity: missing.includes('memory') ? 'medium' : 'low',
+        severity: memory ? 'medium' : 'low',
       });
     }
   },

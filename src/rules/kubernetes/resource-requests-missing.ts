@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { asMapping, containerAnchor, describe, hasResource, mergedWithRuntime, regularContainers } from './lib/workload.js';
+import { asMapping, containerAnchor, describe, hasResource, mergedWithRuntime, missingWhat, regularContainers } from './lib/workload.js';
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -41,8 +41,9 @@ export default defineRule<PodSpecDocument>({
       // Resources of KServe runtimes and model components are merged from both sides.
       if (mergedWithRuntime(pod, c)) continue;
       // A limit without a request defaults the request to the limit.
-      const missing = ['memory', 'cpu'].filter((r) => !hasResource(c, 'requests', r) && !hasResource(c, 'limits', r));
-      if (missing.length === 0) continue;
+      const memory = !hasResource(c, 'requests', 'memory') && !hasResource(c, 'limits', 'memory');
+      const cpu = !hasResource(c, 'requests', 'cpu') && !hasResource(c, 'limits', 'cpu');
+      if (!memory && !cpu) continue;
       const res = c.container.resources;
       const at =
         res === undefined
@@ -50,7 +51,7 @@ export default defineRule<PodSpecDocument>({
           : asMapping(res).requests !== undefined
             ? [...c.path, 'resources', 'requests']
             : [...c.path, 'resources'];
-      ctx.report({ message: `${describe(c)} has no ${missing.map((m) => (m === 'cpu' ? 'CPU' : m)).join(' or ')} request`, at });
+      ctx.report({ message: `${describe(c)} has no ${missingWhat(memory, cpu)} request`, at });
     }
   },
 });

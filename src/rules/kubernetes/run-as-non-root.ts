@@ -1,6 +1,7 @@
 import { defineRule, type FixInput } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
+import type { ObjectPath } from '../../core/types.js';
 import {
   containerLabel,
   containerSecurityContext,
@@ -53,24 +54,16 @@ export default defineRule<PodSpecDocument>({
   check(pod, ctx) {
     if (usesUserNamespace(pod)) return;
     const podValue = podSecurityContext(pod)?.runAsNonRoot;
-    const podPath = [...podSecurityContextPath(pod), 'runAsNonRoot'];
+    // Made when a finding needs it: the same edit for every container the pod-level setting covers.
     let podFix: FixInput | undefined | null = null;
-    const podLevelFix = (): FixInput | undefined => {
-      if (podFix === null) {
-        const edit = setValueEdit(pod.owner, podPath, true);
-        podFix = edit && {
-          description: 'Set runAsNonRoot: true in the pod securityContext (the kubelet then refuses images whose user is root)',
-          edits: [edit],
-        };
-      }
-      return podFix;
-    };
-    if (podValue === false && reportsPodLevel(pod))
-      ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podPath, fix: podLevelFix() });
+    if (podValue === false && reportsPodLevel(pod)) {
+      podFix = podLevelFix(pod);
+      ctx.report({ message: 'Pod sets runAsNonRoot: false', at: podLevelPath(pod), fix: podFix });
+    }
     for (const c of pod.containers) {
       const value = containerSecurityContext(c)?.runAsNonRoot;
-      const path = [...c.path, 'securityContext', 'runAsNonRoot'];
       if (value === false) {
+        const path = [...c.path, 'securityContext', 'runAsNonRoot'];
         const edit = setValueEdit(pod.owner, path, true);
         ctx.report({
           message: `${containerLabel(c)} sets runAsNonRoot: false`,
@@ -79,13 +72,28 @@ export default defineRule<PodSpecDocument>({
         });
       } else if (value !== true && podValue !== true && podValue !== false) {
         // The pod-level setting covers every container at once; each container's finding carries the same edit.
+        if (podFix === null) podFix = podLevelFix(pod);
         ctx.report({
           message: `${containerLabel(c)} may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true`,
           at: existingContainerPath(c, ['securityContext', 'runAsNonRoot']),
           evidence: 'runAsNonRoot not set',
-          fix: podLevelFix(),
+          fix: podFix,
         });
       }
     }
   },
 });
+
+function podLevelPath(pod: PodSpecDocument): ObjectPath {
+  return [...podSecurityContextPath(pod), 'runAsNonRoot'];
+}
+
+function podLevelFix(pod: PodSpecDocument): FixInput | undefined {
+  const edit = setValueEdit(pod.owner, podLevelPath(pod), true);
+  return (
+    edit && {
+      description: 'Set runAsNonRoot: true in the pod securityContext (the kubelet then refuses images whose user is root)',
+      edits: [edit],
+    }
+  );
+}

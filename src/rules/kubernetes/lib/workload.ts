@@ -7,12 +7,18 @@ import { isKnownFalse } from '../../secrets/lib/known-false.js';
 
 export type Obj = Record<string, unknown>;
 
+/** What `asMapping` and `asList` give for a value of another type: one frozen empty value each, read and never allocated again. */
+const NO_FIELDS: Obj = Object.freeze({});
+const NO_ITEMS = Object.freeze([]) as unknown as unknown[];
+
+/** The value when it is a mapping, else an empty one (frozen: to read from). */
 export function asMapping(v: unknown): Obj {
-  return isMapping(v) ? v : {};
+  return isMapping(v) ? v : NO_FIELDS;
 }
 
+/** The value when it is a list, else an empty one (frozen: to read from). */
 export function asList(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
+  return Array.isArray(v) ? v : NO_ITEMS;
 }
 
 /** An `env` entry of a container: a literal `value` or a `valueFrom` reference. */
@@ -43,18 +49,19 @@ export function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView
 }
 
 /**
- * An entry of a container list (`env`, `command`, `args`) whose object path is made when a rule asks
- * for it: most entries are read, few are reported.
+ * An entry of a list of a container (`env`, `command`, `args`) or a pod spec (`volumes`) whose object
+ * path is made when a rule asks for it: most entries are read, few are reported.
  */
 class ListEntry {
   private own: ObjectPath | undefined;
   constructor(
-    private readonly container: ObjectPath,
+    /** Object path of the container or pod spec that holds the list. */
+    private readonly holder: ObjectPath,
     private readonly list: string,
     private readonly index: number,
   ) {}
   get path(): ObjectPath {
-    return (this.own ??= [...this.container, this.list, this.index]);
+    return (this.own ??= [...this.holder, this.list, this.index]);
   }
 }
 
@@ -67,6 +74,17 @@ class EnvListEntry extends ListEntry implements EnvEntry {
     index: number,
   ) {
     super(container, 'env', index);
+  }
+}
+
+class VolumeListEntry extends ListEntry implements PodVolume {
+  constructor(
+    readonly volume: Obj,
+    readonly name: string,
+    spec: ObjectPath,
+    index: number,
+  ) {
+    super(spec, 'volumes', index);
   }
 }
 
@@ -206,6 +224,11 @@ export function resourceValue(c: ContainerView, section: 'requests' | 'limits', 
   return asMapping(asMapping(c.container.resources)[section])[name];
 }
 
+/** `memory or CPU`, `memory` or `CPU`: the resources a container leaves unset, for messages. */
+export function missingWhat(memory: boolean, cpu: boolean): string {
+  return memory && cpu ? 'memory or CPU' : memory ? 'memory' : 'CPU';
+}
+
 export function hasResource(c: ContainerView, section: 'requests' | 'limits', name: string): boolean {
   const v = resourceValue(c, section, name);
   return v !== undefined && v !== null && v !== '';
@@ -225,9 +248,11 @@ export function volumesOf(pod: PodSpecDocument): readonly PodVolume[] {
   let out = podVolumes.get(pod);
   if (!out) {
     const list: PodVolume[] = [];
-    asList(pod.spec.volumes).forEach((v, i) => {
-      if (isMapping(v) && typeof v.name === 'string') list.push({ volume: v, name: v.name, path: pod.at('volumes', i) });
-    });
+    const volumes = asList(pod.spec.volumes);
+    for (let i = 0; i < volumes.length; i++) {
+      const v = volumes[i];
+      if (isMapping(v) && typeof v.name === 'string') list.push(new VolumeListEntry(v, v.name, pod.specPath, i));
+    }
     out = list;
     podVolumes.set(pod, out);
   }
@@ -318,17 +343,25 @@ export function parseImage(image: string): ImageRef | undefined {
   };
 }
 
+/** The container's image reference, parsed once per container (shared: not to be modified); undefined when it has none or it is templated. */
+export const imageOf: (c: ContainerView) => ImageRef | undefined = memoized((c) =>
+  typeof c.container.image === 'string' ? parseImage(c.container.image) : undefined,
+);
+
 /**
  * Where to report something a container lacks: its `name` entry (one line that names it), or
- * the container itself when it has no name.
+ * the container itself when it has no name. Made once per container (shared: not to be modified).
  */
-export function containerAnchor(c: ContainerView): ObjectPath {
-  return typeof c.container.name === 'string' ? [...c.path, 'name'] : c.path;
-}
+export const containerAnchor: (c: ContainerView) => ObjectPath = memoized((c) =>
+  typeof c.container.name === 'string' ? [...c.path, 'name'] : c.path,
+);
 
-/** Containers that take resources and security settings (ephemeral containers cannot have resources). */
-export function regularContainers(pod: PodSpecDocument): ContainerView[] {
-  return pod.containers.filter((c) => c.group !== 'ephemeralContainers');
+/** Containers that take resources and security settings (ephemeral containers cannot have resources); shared, not to be modified. */
+export function regularContainers(pod: PodSpecDocument): readonly ContainerView[] {
+  const all = pod.containers;
+  for (let i = 0; i < all.length; i++)
+    if (all[i].group === 'ephemeralContainers') return all.filter((c) => c.group !== 'ephemeralContainers');
+  return all;
 }
 
 /** Whether a pod gets its service account's API token, and why. */
