@@ -9,7 +9,7 @@ import type { ScanDocument } from './core/document.js';
 import type { Limits } from './core/parser.js';
 import { parseFrameworkSelector, RuleRegistry, type FrameworkSelector } from './core/registry.js';
 import type { AnyRule, RuleMeta } from './core/rule.js';
-import type { SourceFile } from './core/source-file.js';
+import { releaseFile, type SourceFile } from './core/source-file.js';
 import { ConfigSuppressor, parseBaseline } from './core/suppression.js';
 import { describeSystemError, isSystemError, shownPath } from './core/system-error.js';
 import type { VulnerabilitySource } from './core/vulnerability.js';
@@ -480,7 +480,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     scanFile(file) {
       if (engine.wants(file)) engine.scanFile(file);
       else engine.passOver(file);
-      release(file);
+      releaseFile(file);
     },
     passed: (path) => engine.passed(path),
     error: (path, message) => engine.error(path, message),
@@ -572,10 +572,6 @@ function describeSelection(
 /** Scans files and directories; see `ScanOptions`. */
 export async function scan(opts: ScanOptions): Promise<ScanResult> {
   return scanSync(opts);
-}
-
-function release(file: SourceFile): void {
-  (file as { release?: () => void }).release?.();
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

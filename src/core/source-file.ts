@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
 import type { ImageLocation } from './types.js';
@@ -111,8 +111,15 @@ export function readFailureMessage(code: string): string {
   // Listed by the walk, gone (or its directory gone) when read.
   if (code === 'ENOENT' || code === 'ENOTDIR') return 'file vanished during the scan';
   if (code === 'EISDIR') return 'cannot read file: it is a directory now';
+  if (code === NOT_REGULAR) return 'cannot read file: it is no longer a regular file (a pipe, socket or device now)';
   return `cannot read file: ${systemErrorWords(code) ?? code}`;
 }
+
+/** The code of a `FileReadError` for a path that was a regular file when listed and is something else when opened. */
+const NOT_REGULAR = 'NOT_REGULAR';
+
+/** Opened without blocking: a path swapped for a FIFO after it was listed would otherwise wait for a writer for ever. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 function readError(e: unknown): FileReadError {
   if (e instanceof FileReadError) return e;
@@ -123,7 +130,7 @@ function readError(e: unknown): FileReadError {
 function readOpened<T>(absPath: string, read: (fd: number, size: number) => T): T {
   let fd: number;
   try {
-    fd = openSync(absPath, 'r');
+    fd = openSync(absPath, OPEN_FLAGS);
   } catch (e) {
     throw readError(e);
   }
@@ -131,6 +138,7 @@ function readOpened<T>(absPath: string, read: (fd: number, size: number) => T): 
     const st = fstatSync(fd);
     // A directory opens for reading; it is the reads that fail.
     if (st.isDirectory()) throw new FileReadError('EISDIR');
+    if (!st.isFile()) throw new FileReadError(NOT_REGULAR);
     return read(fd, st.size);
   } catch (e) {
     throw readError(e);
@@ -211,6 +219,15 @@ export class DiskSourceFile extends BaseSourceFile {
     this.data = undefined;
     this.headData = undefined;
   }
+}
+
+/**
+ * Drops what a file holds of its bytes (they are read again if asked for): for a file once every
+ * parser is done with it, and for a walked file held back before it is scanned (the walk reads small
+ * files whole as it opens them).
+ */
+export function releaseFile(file: SourceFile): void {
+  (file as { release?: () => void }).release?.();
 }
 
 /** True when the bytes look like binary content (NUL bytes or invalid UTF-8 in the head). */

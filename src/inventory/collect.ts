@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describeError } from '../core/engine.js';
 import { LineIndex } from '../core/line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type ParseContext } from '../core/parser.js';
-import { looksBinary, type SourceFile } from '../core/source-file.js';
+import { looksBinary, releaseFile, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
 import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
@@ -64,7 +64,7 @@ export function collectInventory(targets: string[], opts: InventoryOptions = {})
     try {
       builder.add(file);
     } finally {
-      (file as { release?: () => void }).release?.();
+      releaseFile(file);
     }
   }
   return builder.finish();

@@ -291,6 +291,17 @@ describe('directory scan', () => {
     expect(r.findings.map((f) => f.location.path)).toContain('ok.yaml');
   });
 
+  it.skipIf(process.platform === 'win32')('reports a file that became a pipe after the walk instead of waiting for a writer', () => {
+    execFileSync('mkfifo', [join(base, 'pipe.yaml')]);
+    write({ 'ok.yaml': pod('ok') });
+    const message = 'cannot read file: it is no longer a regular file (a pipe, socket or device now)';
+    expect(() => DiskSourceFile.opened('pipe.yaml', join(base, 'pipe.yaml'))).toThrow(message);
+    const files = [new DiskSourceFile('pipe.yaml', join(base, 'pipe.yaml'), 120), DiskSourceFile.opened('ok.yaml', join(base, 'ok.yaml'))];
+    const r = scanSync({ targets: [], cwd: base, config: false, files, rules: ['K8S-0003'] });
+    expect(r.errors).toEqual([{ path: 'pipe.yaml', message }]);
+    expect(r.findings.map((f) => f.location.path)).toEqual(['ok.yaml']);
+  });
+
   it('reports a file that vanishes while the walk is under way, and scans the rest', () => {
     write({ 'proj/a.yaml': pod('a'), 'proj/b.py': 'import os\n', 'proj/c.yaml': pod('c') });
     const r = scanSync({

@@ -11,7 +11,7 @@ import { basename, delimiter, dirname, isAbsolute, join, relative, resolve, sep 
 import yaml from 'js-yaml';
 import { formatBytes } from '../core/engine.js';
 import type { RenderOrigins } from '../core/document.js';
-import { annotateFile, MemorySourceFile, type SourceFile } from '../core/source-file.js';
+import { annotateFile, MemorySourceFile, releaseFile, type SourceFile } from '../core/source-file.js';
 import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
 import { HelmOrigins, HelmRenderSources, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
 
@@ -391,6 +391,8 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
     }
     if (inKustomizeTree(dirname(file.absPath))) {
       if (KUSTOMIZATION_NAMES.has(name)) kustomizations.push(file);
+      // Held until the walk ends: its bytes are read again when it is scanned.
+      releaseFile(file);
       held.push(file);
       continue;
     }

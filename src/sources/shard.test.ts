@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MemorySourceFile } from '../core/source-file.js';
+import { DiskSourceFile, MemorySourceFile } from '../core/source-file.js';
 import { parseShardSpec, shardFiles } from './shard.js';
 
 const files = (paths: string[]) => paths.map((p) => new MemorySourceFile(p, ''));
@@ -25,6 +28,21 @@ describe('shardFiles', () => {
     for (const p of paths.filter((x) => x.startsWith('charts/app/'))) expect(chart).toContain(p);
     const overlay = parts.find((p) => p.includes('deploy/overlays/prod/kustomization.yaml'))!;
     expect(overlay).toContain('deploy/overlays/prod/patch.yaml');
+  });
+
+  it('holds no bytes of the files it collects: walked files read whole as they were opened are read again when scanned', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-shard-'));
+    try {
+      const names = Array.from({ length: 8 }, (_, i) => `svc-${i}/deploy.yaml`);
+      for (const n of names) writeFileSync(join(dir, n.replace('/', '-')), 'before');
+      const walked = names.map((n) => DiskSourceFile.opened(n, join(dir, n.replace('/', '-'))));
+      for (const n of names) writeFileSync(join(dir, n.replace('/', '-')), 'after');
+      const mine = [...shardFiles(walked, { index: 1, total: 2 })];
+      expect(mine.length).toBeGreaterThan(0);
+      for (const f of mine) expect(f.text()).toBe('after');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is the same split on every run, whatever the file order', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { SourceFile } from '../core/source-file.js';
+import { releaseFile, type SourceFile } from '../core/source-file.js';
 
 /** One of N equal parts of a scan: `index` is 1-based (`--shard 2/4`). */
 export interface Shard {
@@ -34,7 +34,12 @@ export function* shardFiles(files: Iterable<SourceFile>, shard: Shard): Generato
     yield* files;
     return;
   }
-  const all = [...files];
+  const all: SourceFile[] = [];
+  // The other shards' files are never scanned here; this shard's are read again when scanned.
+  for (const f of files) {
+    releaseFile(f);
+    all.push(f);
+  }
   const roots = new Set<string>();
   for (const f of all) if (SET_ROOT_FILES.has(f.path.slice(f.path.lastIndexOf('/') + 1))) roots.add(dirOf(f.path));
   const unitOf = (path: string): string => {
