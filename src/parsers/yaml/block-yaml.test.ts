@@ -259,6 +259,26 @@ describe('the block YAML reader in a long-running process', () => {
     expect(retained).toBeLessThan(size / 4);
   });
 
+  it('keeps no copy of a file text alive through a long value it read: only the text, which the scan keeps anyway', () => {
+    const size = 32 << 20;
+    const before = heapAfterCollection();
+    const kept = (() => {
+      // Longer than the cache takes: a view of what it is cut from.
+      const value = `kept-${'v'.repeat(40)}-${Math.random().toString(36).slice(2, 14)}`;
+      const text = `# ${'x'.repeat(size)}\nname: ${value}\n`;
+      const table = new PositionTable(text);
+      const documents = loadBlockYaml(text, table, MAX_DEPTH);
+      table.seal();
+      return { text, value: (documents?.[0] as { name?: string } | undefined)?.name };
+    })();
+    /x/.test('y');
+    const retained = heapAfterCollection() - before;
+    expect(kept.value).toMatch(/^kept-v{40}-/);
+    // The text itself (32 MB) and nothing like a second copy of it.
+    expect(retained).toBeLessThan(size * 1.25);
+    expect(kept.text.length).toBeGreaterThan(size);
+  });
+
   it('keeps no file text alive through the values recorded for a file it gave up, which js-yaml failed to read', () => {
     const size = 32 << 20;
     const before = heapAfterCollection();

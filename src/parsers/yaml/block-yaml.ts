@@ -219,7 +219,12 @@ class BlockReader {
   constructor(
     /** The text as js-yaml reads it: a line break at the end, no byte order mark, a NUL after it. */
     private readonly input: string,
-    /** Its length without the NUL. */
+    /**
+     * The same text without the NUL, which values are cut from: usually the file's own text, so a long
+     * value (a view of what it is cut from) keeps alive only what the scan keeps anyway, not a copy.
+     */
+    private readonly source: string,
+    /** Its length. */
     private readonly length: number,
     private readonly table: PositionTable,
     private readonly maxDepth: number,
@@ -555,7 +560,7 @@ class BlockReader {
         break;
       }
       if (pending) {
-        folded = (folded ?? '') + s.slice(captureStart, end) + foldedBreaks(this.line - breakLine);
+        folded = (folded ?? '') + this.source.slice(captureStart, end) + foldedBreaks(this.line - breakLine);
         captureStart = end = this.pos;
         pending = false;
       }
@@ -569,7 +574,7 @@ class BlockReader {
       this.result = cachedPlainScalar(s, captureStart, end);
       return true;
     }
-    const text = folded === undefined ? s.slice(captureStart, end) : folded + s.slice(captureStart, end);
+    const text = folded === undefined ? this.source.slice(captureStart, end) : folded + this.source.slice(captureStart, end);
     if (text === '') return false;
     if (unusual && NON_PRINTABLE.test(text)) giveUp();
     const value = resolvePlainScalar(text);
@@ -586,12 +591,12 @@ class BlockReader {
     for (;;) {
       const ch = s.charCodeAt(this.pos);
       if (ch === QUOTE) {
-        result += s.slice(start, this.pos);
+        result += this.source.slice(start, this.pos);
         if (s.charCodeAt(++this.pos) !== QUOTE) break;
         start = this.pos++;
         end = this.pos;
       } else if (ch === LF || ch === CR) {
-        result += s.slice(start, end) + foldedBreaks(this.skipSeparation(false));
+        result += this.source.slice(start, end) + foldedBreaks(this.skipSeparation(false));
         start = end = this.pos;
       } else if (ch < SPACE && ch !== TAB)
         giveUp(); // the end of the stream, or a control character
@@ -612,10 +617,10 @@ class BlockReader {
     for (;;) {
       let ch = s.charCodeAt(this.pos);
       if (ch === DQUOTE) {
-        result += s.slice(start, this.pos++);
+        result += this.source.slice(start, this.pos++);
         break;
       } else if (ch === BACKSLASH) {
-        result += s.slice(start, this.pos);
+        result += this.source.slice(start, this.pos);
         ch = s.charCodeAt(++this.pos);
         const simple = ch < 256 ? simpleEscape(ch) : '';
         if (ch === LF || ch === CR)
@@ -640,7 +645,7 @@ class BlockReader {
         }
         start = end = this.pos;
       } else if (ch === LF || ch === CR) {
-        result += s.slice(start, end) + foldedBreaks(this.skipSeparation(false));
+        result += this.source.slice(start, end) + foldedBreaks(this.skipSeparation(false));
         start = end = this.pos;
       } else if (ch < SPACE && ch !== TAB)
         giveUp(); // the end of the stream, or a control character
@@ -724,7 +729,7 @@ class BlockReader {
         ch = s.charCodeAt(++this.pos);
       }
       if (start < this.pos) {
-        const segment = s.slice(start, this.pos);
+        const segment = this.source.slice(start, this.pos);
         if (unusual && NON_PRINTABLE.test(segment)) giveUp();
         result += segment;
       }
@@ -750,7 +755,7 @@ export function loadBlockYaml(text: string, table: PositionTable, maxDepth: numb
   // header (about a seventh of the reading); `join` writes one flat string.
   const terminated = [input, '\0'].join('');
   try {
-    return new BlockReader(terminated, input.length, table, maxDepth).documents();
+    return new BlockReader(terminated, input, input.length, table, maxDepth).documents();
   } catch (e) {
     // A RangeError is a stack too deep for this reader; js-yaml decides what it is.
     if (e === GIVE_UP || e instanceof RangeError) return undefined;
