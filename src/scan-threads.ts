@@ -151,9 +151,9 @@ export class ScanThreads {
    * tree, when `threadStart` says so (three cores or more by default, counted within a cgroup CPU quota).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
+    if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, usableCpus());
     if (startAfter === undefined) return undefined;
-    if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
     if (!existsSync(fileURLToPath(WORKER))) return undefined;
     const { onFile: _onFile, onRules: _onRules, onNotice: _onNotice, renderers: _renderers, ...rest } = opts;
     return new ScanThreads({ ...rest, cwd: opts.cwd ?? process.cwd(), today, renderers: false }, startAfter);

@@ -6,7 +6,11 @@
  * cycle is handed to `JSON.stringify` itself.
  */
 export class JsonBytesWriter {
-  /** The bytes written so far are `buffer[0, length)`; the buffer is replaced when it has to grow. */
+  /**
+   * The bytes written so far are `buffer[0, length)`; the buffer is replaced when it has to grow.
+   * Read it, never write below `length`: bytes are given up only through `reset()` or a lower
+   * `length`, which is how the writer knows when bytes it wrote before can no longer be copied.
+   */
   buffer: Buffer;
   /** `length`, as this class and its subclasses write it. */
   protected size = 0;

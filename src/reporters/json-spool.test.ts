@@ -122,7 +122,7 @@ describe('JsonFindingSpool', () => {
     fingerprint: `sha256:${path}${line}${ruleId}${message}`,
   });
 
-  it('orders a run of 200,000 findings alike but for their messages by message (a run longer than any argument list)', () => {
+  it('orders a run of 200,000 findings alike but for their messages, spooled in one batch, by message', () => {
     const spool = new JsonFindingSpool();
     try {
       const n = 200_000;

@@ -117,7 +117,7 @@ describe('positionsOf', () => {
     expect(positionsOf({ at: new Date(0) }, JSON.stringify({ at: new Date(0) }, null, 2))).toBeUndefined();
   });
 
-  it('leaves nothing of a walk it gave up in the space the tables are recorded in: the next table is whole', () => {
+  it('records the next table whole after a walk it gave up', () => {
     // Walked to its last node before the text shows one member more.
     const large = { kind: 'ConfigMap', data: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, `v${i}`])) };
     expect(positionsOf(large, JSON.stringify({ ...large, more: true }, null, 2))).toBeUndefined();
