@@ -167,9 +167,10 @@ describe('FindingBytesWriter', () => {
     step({ path: 'a.yaml', resource: 'kind', x: {} });
     step({ path: 'a.yaml', resource: { kind: 'x' } });
     step({ path: 'a.yaml', resource: {}, kind: 'x' });
-    // Not plain data: written each time.
-    step(location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] }));
-    step(location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] }));
+    // Not plain data (an array inside): written each time, so a change made in place shows.
+    const rendered = location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] });
+    step(rendered);
+    step(rendered, () => ((rendered.renderedBy as Array<{ source: string }>)[0].source = 'charts/other/Chart.yaml'));
     step(location({ resource: new Map() }));
     step(location({ resource: new Map() }));
     // Given up, then written over: not copied.
