@@ -452,7 +452,8 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     walkTargets(opts.targets, { cwd, exclude: config.exclude, includeIgnored: opts.includeIgnored, onError: (p, m) => engine.error(p, m) });
   if (opts.shard) files = shardFiles(files, opts.shard);
   let charts = 0;
-  if (!opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'))) {
+  const rendering = !opts.files && rules.some((r) => r.meta.appliesTo.some((k) => k.startsWith('k8s') || k === 'helm-values'));
+  if (rendering) {
     const r = opts.renderers === false ? { helm: false as const, kustomize: false as const, kubectl: false as const } : opts.renderers;
     files = withRenderedSources(files, {
       ...r,
@@ -466,10 +467,12 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
   const helmFlags = [opts.helmValues?.length ? '--helm-values' : '', opts.helmSet?.length ? '--helm-set' : ''].filter(Boolean);
   if (helmFlags.length > 0 && opts.onNotice) {
     const notice = opts.onNotice;
-    files = thenCall(files, () => {
-      if (charts === 0)
-        notice(`${helmFlags.join(' and ')} not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned`);
-    });
+    const unused = `${helmFlags.join(' and ')} not used`;
+    if (!rendering) notice(`${unused}: no rule that reads Kubernetes manifests runs, so no Helm chart is rendered`);
+    else
+      files = thenCall(files, () => {
+        if (charts === 0) notice(`${unused}: no Helm chart (a directory with a Chart.yaml) is among the files scanned`);
+      });
   }
   return {
     files,

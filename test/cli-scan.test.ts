@@ -203,9 +203,16 @@ describe('--helm-values and --helm-set with no chart among the targets', () => {
     );
     expect(JSON.parse(json.stdout).errors).toEqual([]);
   });
-  it('also when no selected rule reads Kubernetes manifests; not with --quiet', async () => {
+  it('also when no selected rule reads Kubernetes manifests, then saying so even with a chart there; not with --quiet', async () => {
     const deps = await run(['scan', 'bad', '--scanners', 'secrets', '--helm-values', 'v.yaml'], { cwd: cwd() });
     expect(deps.stderr).toBe(NOTICE);
+    mkdirSync(join(cwd(), 'chart-for-models'), { recursive: true });
+    writeFileSync(join(cwd(), 'chart-for-models', 'Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 0.1.0\n');
+    const models = await run(['scan', 'chart-for-models', '--scanners', 'models', '--helm-values', 'v.yaml'], { cwd: cwd() });
+    expect(models.stderr).toBe(
+      'sanctum: --helm-values not used: no rule that reads Kubernetes manifests runs, so no Helm chart is rendered\n' +
+        'sanctum: nothing scanned: no file in chart-for-models is one the selected rules read\n',
+    );
     const quiet = await run(['scan', 'bad', ...ONLY, '--quiet', '--helm-values', 'v.yaml'], { cwd: cwd() });
     expect(quiet.stderr).toBe('');
   });
