@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerVariables, expandReferences, type VariableValue } from './dependent-variables.js';
+import { containerVariables, expandReferences, MAX_EXPANDED_LENGTH, type VariableValue } from './dependent-variables.js';
 
 describe('expandReferences, as the kubelet expands command, args and env values', () => {
   const vars = new Map<string, VariableValue>([
@@ -65,5 +65,23 @@ describe('containerVariables', () => {
     const lookup = containerVariables({ envFrom: [{ secretRef: { name: 's' } }], env: [{ name: 'EMPTY', value: '' }] });
     expect(lookup('EMPTY')).toBe('');
     expect(lookup('TOKEN')).toBeNull();
+  });
+});
+
+describe('a list of entries that paste earlier ones in twice (doubling at each)', () => {
+  it('is expanded up to a bound, past which values are not known: no string of gigabytes, no RangeError', () => {
+    const env = [
+      { name: 'V0', value: 'x'.repeat(16) },
+      ...Array.from({ length: 40 }, (_, i) => ({ name: `V${i + 1}`, value: `$(V${i})$(V${i})` })),
+    ];
+    const lookup = containerVariables({ env });
+    expect(lookup('V3')).toBe('x'.repeat(128));
+    expect(lookup('V8')).toBe('x'.repeat(4096));
+    expect(lookup('V9')).toBeNull();
+    expect(lookup('V40')).toBeNull();
+    expect(expandReferences(`--ServerApp.token=$(V40)`, lookup)).toBeNull();
+    expect(expandReferences('$(V9)', lookup)).toBeNull();
+    expect(expandReferences('$(V8)', lookup)).toHaveLength(4096);
+    expect(MAX_EXPANDED_LENGTH).toBe(4096);
   });
 });

@@ -12,11 +12,23 @@
  */
 export type VariableValue = string | null | undefined;
 
-/** `text` with its `$(NAME)` references expanded; `null` when one refers to a variable whose value the spec does not hold. */
+/**
+ * How much longer than its text an expansion may grow, in characters: past it the value counts as
+ * not known (`null`). Each entry may paste in earlier ones whole, so a short list of `$(A)$(A)`
+ * entries would otherwise double its way to gigabytes; no value a rule judges (a token, a flag)
+ * comes near it.
+ */
+export const MAX_EXPANDED_LENGTH = 4096;
+
+/**
+ * `text` with its `$(NAME)` references expanded; `null` when one refers to a variable whose value the
+ * spec does not hold, or when the references add more than `MAX_EXPANDED_LENGTH` characters.
+ */
 export function expandReferences(text: string, lookup: (name: string) => VariableValue): string | null {
   const lastClose = text.lastIndexOf(')');
   let out = '';
   let copied = 0;
+  let grown = 0;
   for (let i = 0; i < text.length - 1; i++) {
     if (text[i] !== '$') continue;
     out += text.slice(copied, i);
@@ -26,6 +38,10 @@ export function expandReferences(text: string, lookup: (name: string) => Variabl
       const name = text.slice(i + 2, close);
       const value = lookup(name);
       if (value === null) return null;
+      if (value !== undefined) {
+        grown += value.length - (close + 1 - i);
+        if (grown > MAX_EXPANDED_LENGTH) return null;
+      }
       out += value ?? text.slice(i, close + 1);
       i = close;
     } else {
