@@ -67,6 +67,58 @@ describe('cgroupCpuQuota', () => {
     });
     expect(cgroupCpuQuota(read)).toBe(2);
   });
+
+  it('a cgroup path that leaves the mount (outside the cgroup namespace) reads the root only, not the cgroup of that name under it', () => {
+    const read = files({
+      '/proc/self/cgroup': '0::/../../user.slice/session-1.scope\n',
+      '/sys/fs/cgroup/user.slice/session-1.scope/cpu.max': '100000 100000\n',
+      '/sys/fs/cgroup/user.slice/cpu.max': '100000 100000\n',
+      '/sys/fs/cgroup/cpu.max': '300000 100000\n',
+    });
+    expect(cgroupCpuQuota(read)).toBe(3);
+    const v1Escaped = files({
+      '/proc/self/cgroup': '4:cpu,cpuacct:/../batch\n0::/\n',
+      '/sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_quota_us': '100000\n',
+      '/sys/fs/cgroup/cpu,cpuacct/batch/cpu.cfs_period_us': '100000\n',
+      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us': '200000\n',
+      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us': '100000\n',
+    });
+    expect(cgroupCpuQuota(v1Escaped)).toBe(2);
+  });
+
+  it('a `..` inside the path steps up as in a file path', () => {
+    const read = files({
+      '/proc/self/cgroup': '0::/kubepods/../batch\n',
+      '/sys/fs/cgroup/kubepods/batch/cpu.max': '100000 100000\n',
+      '/sys/fs/cgroup/batch/cpu.max': '200000 100000\n',
+    });
+    expect(cgroupCpuQuota(read)).toBe(2);
+  });
+
+  it('a `cpu`-only v1 mount is read once, a joint `cpu,cpuacct` mount and its `cpu` name each once', () => {
+    const reads = (cgroup: string): string[] => {
+      const seen: string[] = [];
+      cgroupCpuQuota((path) => {
+        seen.push(path);
+        return path === '/proc/self/cgroup' ? cgroup : undefined;
+      });
+      return seen;
+    };
+    expect(reads('1:cpu:/batch\n0::/\n')).toEqual([
+      '/proc/self/cgroup',
+      '/sys/fs/cgroup/cpu/batch/cpu.cfs_quota_us',
+      '/sys/fs/cgroup/cpu/batch/cpu.cfs_period_us',
+      '/sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+      '/sys/fs/cgroup/cpu/cpu.cfs_period_us',
+    ]);
+    expect(reads('4:cpu,cpuacct:/\n')).toEqual([
+      '/proc/self/cgroup',
+      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us',
+      '/sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us',
+      '/sys/fs/cgroup/cpu/cpu.cfs_quota_us',
+      '/sys/fs/cgroup/cpu/cpu.cfs_period_us',
+    ]);
+  });
 });
 
 describe('usableCpus: the smaller of the affinity and the quota, and so the scan threads', () => {

@@ -31,7 +31,8 @@ export function cgroupCpuQuota(read: (path: string) => string | undefined): numb
     const controllers = line.slice(first + 1, second);
     const path = line.slice(second + 1);
     if (line.slice(0, first) === '0' && controllers === '') v2 = path;
-    else if (controllers.split(',').includes('cpu')) v1 = { path, mounts: [controllers, 'cpu'] };
+    // Mounted under the controllers' joint name, and usually linked as `cpu` too.
+    else if (controllers.split(',').includes('cpu')) v1 = { path, mounts: [...new Set([controllers, 'cpu'])] };
   }
   if (v1) {
     const limits = v1.mounts.flatMap((mount) =>
@@ -49,9 +50,18 @@ export function cgroupCpuQuota(read: (path: string) => string | undefined): numb
   return undefined;
 }
 
-/** `root/a/b`, `root/a`, `root` for the cgroup path `/a/b`: a cgroup's directory and those above it. */
+/**
+ * `root/a/b`, `root/a`, `root` for the cgroup path `/a/b`: a cgroup's directory and those above it.
+ * A path that leaves the mount's root (`/../other`, as a process outside its cgroup namespace's root
+ * sees its cgroup) is one the mount does not show: the root is all there is to read.
+ */
 function ancestors(root: string, path: string): string[] {
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.' && p !== '..');
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') parts.push(part);
+    else if (parts.pop() === undefined) return [root];
+  }
   const out: string[] = [];
   for (let n = parts.length; n >= 0; n--) out.push([root, ...parts.slice(0, n)].join('/'));
   return out;
