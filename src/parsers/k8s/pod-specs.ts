@@ -188,13 +188,11 @@ const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers']
 /** The containers of a pod spec location, with their object paths. */
 export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
   const out: ContainerView[] = [];
-  const add = (path: ObjectPath, g: ContainerGroup): void => {
-    const c = get(obj, path);
-    if (!isMapping(c)) return;
-    out.push({ container: c, path, group: g, name: typeof c.name === 'string' ? c.name : String(path[path.length - 1]), memo: [] });
-  };
   if (loc.extraContainers) {
-    for (const e of loc.extraContainers) add(e.path, e.group);
+    for (const e of loc.extraContainers) {
+      const c = get(obj, e.path);
+      if (isMapping(c)) out.push(containerView(c, e.path, e.group));
+    }
     return out;
   }
   const spec = get(obj, loc.specPath);
@@ -204,17 +202,16 @@ export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
     if (!Array.isArray(list)) continue;
     for (let i = 0; i < list.length; i++) {
       const c: unknown = list[i];
-      if (isMapping(c))
-        out.push({
-          container: c,
-          path: [...loc.specPath, g, i],
-          group: g,
-          name: typeof c.name === 'string' ? c.name : String(i),
-          memo: [],
-        });
+      if (isMapping(c)) out.push(containerView(c, [...loc.specPath, g, i], g));
     }
   }
   return out;
+}
+
+/** A container at `path`, named by its `name`, or else by the last step of its path (its index or key). */
+function containerView(container: Obj, path: ObjectPath, group: ContainerGroup): ContainerView {
+  const name = typeof container.name === 'string' ? container.name : String(path[path.length - 1]);
+  return { container, path, group, name, memo: [] };
 }
 
 export { get as getAt };
