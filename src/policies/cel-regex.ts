@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { CelFunc } from '@bufbuild/cel';
 import type { RE2JS } from 're2js';
+import { lazyModule } from '../core/lazy-module.js';
 
 type CelLibrary = typeof import('@bufbuild/cel');
 
@@ -19,27 +19,16 @@ type CelLibrary = typeof import('@bufbuild/cel');
 const compiled = new Map<string, RE2JS>();
 const MAX_CACHED = 256;
 
-let engines: { syntax: typeof import('@bufbuild/re2').RE2JS; matcher: typeof RE2JS } | undefined;
-
 /** Loaded with the first pattern, as CEL itself is (see cel.ts). */
-function regexEngines(): NonNullable<typeof engines> {
-  if (!engines) {
-    const require = createRequire(import.meta.url);
-    engines = {
-      syntax: (require('@bufbuild/re2') as typeof import('@bufbuild/re2')).RE2JS,
-      matcher: (require('re2js') as typeof import('re2js')).RE2JS,
-    };
-  }
-  return engines;
-}
+const syntaxEngine = lazyModule<typeof import('@bufbuild/re2')>('@bufbuild/re2');
+const matchingEngine = lazyModule<typeof import('re2js')>('re2js');
 
 function compile(pattern: string): RE2JS {
   let re = compiled.get(pattern);
   if (re) return re;
-  const { syntax, matcher } = regexEngines();
   try {
-    syntax.compile(pattern);
-    re = matcher.compile(pattern);
+    syntaxEngine().RE2JS.compile(pattern);
+    re = matchingEngine().RE2JS.compile(pattern);
   } catch (e) {
     throw new Error(`invalid regular expression '${pattern}': ${(e as Error).message}`, { cause: e });
   }

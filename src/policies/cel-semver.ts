@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { CelFunc } from '@bufbuild/cel';
 import type { SemVer } from 'semver';
+import { lazyModule } from '../core/lazy-module.js';
 import { parses, tagged, taggedFunctions, textOf } from './cel-tagged.js';
 
 type CelLibrary = typeof import('@bufbuild/cel');
@@ -14,13 +14,8 @@ type CelLibrary = typeof import('@bufbuild/cel');
  * leading zeros. Build metadata is ignored by comparisons and `==`, as in SemVer.
  */
 
-let library: typeof import('semver') | undefined;
-
 /** Loaded on first use, as CEL itself is (see cel.ts). */
-function semverLibrary(): typeof import('semver') {
-  library ??= createRequire(import.meta.url)('semver') as typeof import('semver');
-  return library;
-}
+const semverLibrary = lazyModule<typeof import('semver')>('semver');
 
 export class SemverError extends Error {}
 

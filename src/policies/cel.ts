@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
+import { lazyModule } from '../core/lazy-module.js';
 import { AuthorizerUnknownError, authorizerFunctions } from './cel-authorizer.js';
 import { ADMISSION_REQUEST, AUTHORIZER, checkTypes, CelTypeError, isTypeIdentifier, lineColumn } from './cel-checker.js';
 import { formatFunctions } from './cel-format.js';
@@ -47,13 +47,16 @@ let library: CelLibrary | undefined;
 let sharedEnv: CelEnv | undefined;
 /** Functions with a namespace (`sets.contains`, `ip.isCanonical`): `sets` there is no variable. */
 const qualifiedFunctions = new Set<string>();
+const celModule = lazyModule<CelLibrary>('@bufbuild/cel');
+const celExtensions = lazyModule<typeof import('@bufbuild/cel/ext')>('@bufbuild/cel/ext');
+const protobuf = lazyModule<typeof import('@bufbuild/protobuf')>('@bufbuild/protobuf');
+const wellKnownTypes = lazyModule<typeof import('@bufbuild/protobuf/wkt')>('@bufbuild/protobuf/wkt');
 
 /** Loaded when the first policy is compiled: scans without policies never pay for it (it takes a good part of a second). */
 function cel(): CelLibrary {
   if (!library) {
-    const require = createRequire(import.meta.url);
-    library = require('@bufbuild/cel') as CelLibrary;
-    const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+    library = celModule();
+    const { strings } = celExtensions();
     const funcs = [
       ...strings,
       ...quantityFunctions(library),
@@ -402,9 +405,8 @@ export function timestampToCel(text: string): CelInput | undefined {
   const ms = Date.parse(`${m[1]}${m[3].toUpperCase()}`);
   if (Number.isNaN(ms)) return undefined;
   cel();
-  const require = createRequire(import.meta.url);
-  const { create } = require('@bufbuild/protobuf') as typeof import('@bufbuild/protobuf');
-  const { TimestampSchema } = require('@bufbuild/protobuf/wkt') as typeof import('@bufbuild/protobuf/wkt');
+  const { create } = protobuf();
+  const { TimestampSchema } = wellKnownTypes();
   return create(TimestampSchema, { seconds: BigInt(ms / 1000), nanos: Number((m[2] ?? '').padEnd(9, '0')) });
 }
 

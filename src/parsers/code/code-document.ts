@@ -1,26 +1,25 @@
-import { createRequire } from 'node:module';
 import type * as AstGrep from '@ast-grep/napi';
 import type { Lang, SgNode, SgRoot } from '@ast-grep/napi';
 import type { At, LineSpan, Located, ScanDocument } from '../../core/document.js';
+import { lazyModule } from '../../core/lazy-module.js';
 import { ParseFailure } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
 
 export type CodeLanguage = 'python' | 'javascript' | 'typescript' | 'tsx';
 
-// The native parser loads when the first syntax tree is built, so that scans without code (and every
-// other command) do not pay for it at start-up.
-const load = createRequire(import.meta.url);
-let astGrep: typeof AstGrep | undefined;
+// The native parser loads when the first syntax tree is built, its Python grammar with the first Python tree.
+const astGrep = lazyModule<typeof AstGrep>('@ast-grep/napi');
+const pythonGrammar = lazyModule<AstGrep.DynamicLangRegistrations[string]>('@ast-grep/lang-python');
 let pythonRegistered = false;
 
 function parser(language: CodeLanguage): typeof AstGrep {
-  astGrep ??= load('@ast-grep/napi') as typeof AstGrep;
+  const napi = astGrep();
   if (language === 'python' && !pythonRegistered) {
-    astGrep.registerDynamicLanguage({ python: load('@ast-grep/lang-python') as AstGrep.DynamicLangRegistrations[string] });
+    napi.registerDynamicLanguage({ python: pythonGrammar() });
     pythonRegistered = true;
   }
-  return astGrep;
+  return napi;
 }
 
 function langOf(napi: typeof AstGrep, language: CodeLanguage): Lang {

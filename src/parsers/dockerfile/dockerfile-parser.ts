@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
 import type * as DockerfileAst from 'dockerfile-ast';
 import type { Heredoc, Instruction } from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
+import { lazyModule } from '../../core/lazy-module.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
@@ -25,11 +25,8 @@ interface LspRange {
   end: { line: number; character: number };
 }
 
-// The Dockerfile syntax library loads when the first Dockerfile is parsed, so that scans without one
-// (and every other command) do not pay for it at start-up.
-const load = createRequire(import.meta.url);
-let dockerfileAst: typeof DockerfileAst | undefined;
-const ast = (): typeof DockerfileAst => (dockerfileAst ??= load('dockerfile-ast') as typeof DockerfileAst);
+// The Dockerfile syntax library loads when the first Dockerfile is parsed.
+const ast = lazyModule<typeof DockerfileAst>('dockerfile-ast');
 
 /** `Dockerfile`, `Containerfile`, `Dockerfile.gpu`, `api.Dockerfile`, `api.containerfile`. */
 export function isDockerfileName(path: string): boolean {

@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type * as Fflate from 'fflate';
+import { lazyModule } from '../../core/lazy-module.js';
 import { formatLimit } from './archive-limits.js';
 import { readAll, type ByteSource } from './byte-source.js';
 
@@ -33,11 +33,8 @@ const MAX_PIECE = 16 * 1024;
 
 type Stream = { push(chunk: Uint8Array, final?: boolean): void };
 
-// The decompressor loads when a model archive is first read, so that scans without one (and every other
-// command) do not pay for it at start-up.
-const load = createRequire(import.meta.url);
-let fflate: typeof Fflate | undefined;
-const codecs = (): typeof Fflate => (fflate ??= load('fflate') as typeof Fflate);
+// The decompressor loads when a model archive is first read.
+const codecs = lazyModule<typeof Fflate>('fflate');
 
 /** The fflate error raised when the input ends inside the stream. */
 const UNEXPECTED_EOF = 0;

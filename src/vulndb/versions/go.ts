@@ -1,8 +1,8 @@
-import { semverLib } from './lazy.js';
+import { semverCompare, semverParse } from './lazy.js';
 import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
 
-const parse = memoize((v) => semverLib().parse(strip(v)));
+const parse = memoize((v) => semverParse()(strip(v)));
 
 /**
  * Go module versions: semantic versions with a `v` prefix (OSV writes them without it). A
@@ -16,7 +16,7 @@ export const go: VersionScheme = {
   compare(a, b) {
     const x = parse(a);
     const y = parse(b);
-    return x && y ? x.compare(y) : semverLib().compare(strip(a), strip(b));
+    return x && y ? x.compare(y) : semverCompare()(strip(a), strip(b));
   },
 };
 

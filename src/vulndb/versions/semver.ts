@@ -1,10 +1,10 @@
-import { semverLib } from './lazy.js';
+import { semverCompare, semverParse } from './lazy.js';
 import { memoize } from './memo.js';
 import type { VersionScheme } from './scheme.js';
 
 const LOOSE = { loose: true } as const;
 
-const parse = memoize((v) => semverLib().parse(strip(v), LOOSE));
+const parse = memoize((v) => semverParse()(strip(v), LOOSE));
 
 /** SemVer 2.0 as npm orders it (`semver`): prereleases before the release, build metadata ignored. */
 export const semver: VersionScheme = {
@@ -14,7 +14,7 @@ export const semver: VersionScheme = {
     const x = parse(a);
     const y = parse(b);
     // An unreadable version throws as `semver` does.
-    return x && y ? x.compare(y) : semverLib().compare(strip(a), strip(b), LOOSE);
+    return x && y ? x.compare(y) : semverCompare()(strip(a), strip(b), LOOSE);
   },
 };
 
