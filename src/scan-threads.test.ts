@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitReply, scanKib, threadStart, WorkerBacklog } from './scan-threads.js';
+import { awaitReply, scanKib, threadStart, withOwnMemory, WorkerBacklog } from './scan-threads.js';
 
 // Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
 // their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
@@ -129,5 +129,24 @@ describe('threadStart (SANCTUM_SCAN_THREADS and the cores)', () => {
   it('keeps one thread on one core, whatever is asked', () => {
     expect(threadStart(undefined, 1)).toBeUndefined();
     expect(threadStart('2', 1)).toBeUndefined();
+  });
+});
+
+describe('withOwnMemory (the bytes of a file moved to the worker)', () => {
+  it('moves a buffer that fills its memory as it is', () => {
+    const bytes = Buffer.allocUnsafeSlow(10_000).fill(7);
+    expect(withOwnMemory(bytes)).toBe(bytes);
+  });
+
+  it("copies a small read out of Node's shared pool, and a part of a larger buffer, into memory of their own size", () => {
+    const pooled = Buffer.from('kind: Pod\n');
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.length);
+    const part = new Uint8Array(100).fill(1).subarray(10, 20);
+    for (const bytes of [pooled, part]) {
+      const own = withOwnMemory(bytes);
+      expect(own).toEqual(new Uint8Array(bytes));
+      expect(own.buffer.byteLength).toBe(bytes.length);
+      expect(own.byteOffset).toBe(0);
+    }
   });
 });

@@ -48,6 +48,8 @@ export interface ScanStep {
   path: string;
   absPath?: string;
   size?: number;
+  /** Its bytes when the walk read them whole, moved to the worker: it does not read them again. */
+  bytes?: Uint8Array;
 }
 
 /** What the main thread sends the worker: steps, and once the walk is done, its length. */
@@ -125,6 +127,8 @@ export class ScanThreads {
   private port: MessagePort | undefined;
   private done: Int32Array | undefined;
   private steps: ScanStep[] = [];
+  /** The memory of the bytes among `steps`, moved to the worker with them. */
+  private transfer: ArrayBuffer[] = [];
   /** Steps among `steps` with a file for the worker to scan. */
   private unsent = 0;
   /** Directories and the thread that scans their files (true: the worker). */
@@ -171,7 +175,7 @@ export class ScanThreads {
       if (this.delegated(file)) {
         scan.passed(file.path);
         tag(PHASE_LEFT);
-        this.send({ index, path: file.path, absPath: (file as DiskSourceFile).absPath, size: file.size }, true);
+        this.send({ index, path: file.path, absPath: file.absPath, size: file.size, bytes: this.movable(file) }, true);
       } else {
         if (!file.renderedBy && scan.wants(file)) {
           scan.passed(file.path);
@@ -188,8 +192,9 @@ export class ScanThreads {
     tag(PHASE_WALK);
     this.times.walked = clock();
     if (!this.worker) return undefined;
-    this.port!.postMessage({ steps: this.steps, end: index } satisfies ToWorker);
+    this.port!.postMessage({ steps: this.steps, end: index } satisfies ToWorker, this.transfer);
     this.steps = [];
+    this.transfer = [];
     return { end: index };
   }
 
@@ -260,7 +265,7 @@ export class ScanThreads {
   }
 
   /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
-  private delegated(file: SourceFile): boolean {
+  private delegated(file: SourceFile): file is DiskSourceFile {
     if (!isPlainlyWalked(file)) return false;
     const dir = dirname(file.path);
     if (dir === '.') return false;
@@ -300,9 +305,19 @@ export class ScanThreads {
   }
 
   private flush(): void {
-    this.port!.postMessage({ steps: this.steps } satisfies ToWorker);
+    this.port!.postMessage({ steps: this.steps } satisfies ToWorker, this.transfer);
     this.steps = [];
+    this.transfer = [];
     this.unsent = 0;
+  }
+
+  /** The bytes the walk read of a file the worker scans, moved to it with the step: the main thread keeps none. */
+  private movable(file: DiskSourceFile): Uint8Array | undefined {
+    const bytes = file.handOverBytes();
+    if (!bytes) return undefined;
+    const moved = withOwnMemory(bytes);
+    this.transfer.push(moved.buffer);
+    return moved;
   }
 
   /** Blocks until the worker has replied (the scan is synchronous). */
@@ -311,6 +326,17 @@ export class ScanThreads {
     if (reply.ok) this.spoolDir = reply.spool.dir;
     return reply;
   }
+}
+
+/**
+ * `bytes` in memory of their own, which a message can move to another thread: themselves when they
+ * fill their memory, else a copy. A small read shares Node's buffer pool, which a move would take from
+ * every buffer in it, and which a message that copies would copy whole.
+ */
+export function withOwnMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  if (bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength)
+    return bytes as Uint8Array<ArrayBuffer>;
+  return new Uint8Array(bytes);
 }
 
 /**

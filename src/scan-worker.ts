@@ -72,7 +72,8 @@ try {
           tag(3 * step.index + 1);
           continue;
         }
-        const file = new DiskSourceFile(step.path, step.absPath, step.size ?? 0);
+        const bytes = step.bytes && Buffer.from(step.bytes.buffer, step.bytes.byteOffset, step.bytes.byteLength);
+        const file = new DiskSourceFile(step.path, step.absPath, step.size ?? 0, bytes);
         if (scan.wants(file)) scan.passed(step.path);
         tag(3 * step.index + 1);
         scan.scanFile(file);

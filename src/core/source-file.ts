@@ -168,12 +168,15 @@ export class DiskSourceFile extends BaseSourceFile {
   private headData: Uint8Array | undefined;
   /** A field of every instance rather than a property added to some: one object shape for all of them. */
   [PLAINLY_WALKED] = false;
+  /** `data`: its bytes when they were read already (by the walk of another thread), whole. */
   constructor(
     readonly path: string,
     readonly absPath: string,
     readonly size: number,
+    data?: Uint8Array,
   ) {
     super();
+    this.data = data;
   }
   override head(): Uint8Array {
     // A small file is read whole at once: whoever sniffs its head usually reads the rest next.
@@ -212,6 +215,16 @@ export class DiskSourceFile extends BaseSourceFile {
       if (size <= WHOLE_READ_BYTES) file.data = readWhole(fd, size);
       return file;
     });
+  }
+
+  /**
+   * The bytes it holds whole (the walk reads small files whole as it opens them), given up for
+   * another thread to scan the file with: read again here if asked for. Undefined when it holds none.
+   */
+  handOverBytes(): Uint8Array | undefined {
+    const data = this.data;
+    this.release();
+    return data;
   }
 
   /** Drop the cached bytes once every parser is done with the file. */
