@@ -2,12 +2,16 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
+import { ClusterObjectFile } from '../../sources/cluster/objects.js';
+import { LISTS_EVERYTHING } from '../../testing/cluster-example.js';
 import type { ObjectPath } from '../../core/types.js';
 import {
   appendToSequence,
   applyEdits,
+  appendToSequenceEdit,
   formatScalar,
   setValue,
+  setValueEdit,
   type EditResult,
   type YamlEditSource,
   type YamlEditValue,
@@ -273,5 +277,22 @@ describe('edits made from what earlier edits of the file worked out', () => {
     expect(formatScalar('no')).toBe('"no"');
     expect(formatScalar('RuntimeDefault')).toBe('RuntimeDefault');
     expect(formatScalar('RuntimeDefault', true)).toBe('"RuntimeDefault"');
+  });
+});
+
+describe('edits of an object read from a cluster', () => {
+  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i:1' }] } };
+  const path = ['spec', 'containers', 0, 'securityContext', 'readOnlyRootFilesystem'];
+
+  it('are not made: there is no file to apply them to (the JSON written for the scan would accept them)', () => {
+    const text = JSON.stringify(object, null, 2);
+    const asFile = docOf(text, 0, [], 'pod.json');
+    expect(setValueEdit(asFile, path, true)).toBeDefined();
+    expect(appendToSequenceEdit(asFile, ['spec', 'containers', 0, 'args'], '--x')).toBeDefined();
+    const { source } = loadYaml(new ClusterObjectFile('default/Pod/p', object, LISTS_EVERYTHING), { limits: DEFAULT_LIMITS });
+    const fromCluster = { source, docIndex: 0, basePath: [] };
+    expect(setValue(fromCluster, path, true).ok).toBe(true);
+    expect(setValueEdit(fromCluster, path, true)).toBeUndefined();
+    expect(appendToSequenceEdit(fromCluster, ['spec', 'containers', 0, 'args'], '--x')).toBeUndefined();
   });
 });

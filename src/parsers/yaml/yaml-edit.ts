@@ -39,7 +39,7 @@ export type EditResult = { ok: true; edit: YamlEdit } | { ok: false; reason: str
 
 /** What the edit functions need of a document: its file's position table and where the value sits. */
 export interface YamlEditSource {
-  readonly source: { readonly table: PositionTable };
+  readonly source: { readonly table: PositionTable; readonly file?: { readonly cluster?: unknown } };
   readonly docIndex: number;
   readonly basePath: ObjectPath;
 }
@@ -406,14 +406,21 @@ export function appendToSequence(doc: YamlEditSource, path: ObjectPath, item: Ya
   return { ok: true, edit: { span: { start: at, end: at }, replacement: line + ctx.eol } };
 }
 
-/** `setValue` as an edit, or undefined when it cannot be made. */
+/** `setValue` as an edit, or undefined when it cannot be made or is of no use (see `hasNoFile`). */
 export function setValueEdit(doc: YamlEditSource, path: ObjectPath, value: YamlEditValue): YamlEdit | undefined {
+  if (hasNoFile(doc)) return undefined;
   const r = setValue(doc, path, value);
   return r.ok ? r.edit : undefined;
 }
 
-/** `appendToSequence` as an edit, or undefined when it cannot be made. */
+/** `appendToSequence` as an edit, or undefined when it cannot be made or is of no use (see `hasNoFile`). */
 export function appendToSequenceEdit(doc: YamlEditSource, path: ObjectPath, item: YamlScalar): YamlEdit | undefined {
+  if (hasNoFile(doc)) return undefined;
   const r = appendToSequence(doc, path, item);
   return r.ok ? r.edit : undefined;
+}
+
+/** An object read from a live cluster: its text was written for the scan, and findings on it carry no fix. */
+function hasNoFile(doc: YamlEditSource): boolean {
+  return doc.source.file?.cluster !== undefined;
 }
