@@ -336,7 +336,7 @@ export class Engine {
         finding.suppression = suppression;
       }
       // An object read from a cluster has no lines (its text was written for the scan): they served to fold.
-      if (file.cluster) withoutRange(finding.location);
+      if (file.cluster) finding.location = withoutRange(finding.location);
       this.findings.push(finding);
     }
     for (const [file, inline] of inlineByFile) {
@@ -511,11 +511,13 @@ export class Engine {
   }
 }
 
-function withoutRange(location: Location): void {
-  delete location.startLine;
-  delete location.startColumn;
-  delete location.endLine;
-  delete location.endColumn;
+const RANGE_KEYS: ReadonlySet<string> = new Set(['startLine', 'startColumn', 'endLine', 'endColumn']);
+
+/** A copy of the location without its lines, in the same order: deleting them would leave a slow dictionary-mode object. */
+function withoutRange(location: Location): Location {
+  const out: Record<string, unknown> = {};
+  for (const key in location) if (!RANGE_KEYS.has(key)) out[key] = location[key as keyof Location];
+  return out as unknown as Location;
 }
 
 type InlineSuppressions = { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null;
@@ -524,6 +526,8 @@ type InlineSuppressions = { lines: LineIndex; map: Map<number, InlineSuppression
 const inlineOfFile = new WeakMap<SourceFile, InlineSuppressions>();
 
 function inlineFor(file: SourceFile): InlineSuppressions {
+  // An object read from a cluster has no comments (its text is JSON written for the scan).
+  if (file.cluster) return null;
   let inline = inlineOfFile.get(file);
   if (inline === undefined) {
     inline = readInline(file);
@@ -533,8 +537,7 @@ function inlineFor(file: SourceFile): InlineSuppressions {
 }
 
 function readInline(file: SourceFile): InlineSuppressions {
-  // An object read from a cluster has no comments (its text is JSON written for the scan).
-  if (file.cluster || looksBinary(file.head())) return null;
+  if (looksBinary(file.head())) return null;
   const text = file.text();
   if (!text.includes('sanctum:ignore')) return null;
   const lines = fileLines(file);
