@@ -214,9 +214,9 @@ export class DockerfileDocument implements ScanDocument {
       if (ins.command) out.push(parseShell(ins.command));
       for (const h of ins.heredocs) if (h.isScript) out.push(parseShell(h.content));
       if (ins.execForm && ins.execForm.length > 0) {
-        const [first, second, third] = ins.execForm;
-        const prog = first.text.slice(first.text.lastIndexOf('/') + 1);
-        if (SHELLS.has(prog) && second?.text === '-c' && third) out.push(parseShell(third));
+        const at = shellScriptIndex(ins.execForm.map((s) => s.text));
+        const script = at === undefined ? undefined : ins.execForm[at];
+        if (script) out.push(parseShell(script));
         else out.push(parseShell(LogicalText.join(ins.execForm)));
       }
       this.scripts.set(ins.index, out);
@@ -233,4 +233,30 @@ export class DockerfileDocument implements ScanDocument {
   }
 }
 
+/** Programs that run a shell script: a Dockerfile's SHELL and `["sh", "-c", …]`, an image's `/bin/sh -c`, a container's `command`. */
 export const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'busybox']);
+
+function programName(word: string): string {
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+/** True when a shell is the program (a path may lead to it). */
+export function isShellProgram(word: string): boolean {
+  return SHELLS.has(programName(word));
+}
+
+/**
+ * Where the script of a command line that runs a shell is: 2 in `["sh", "-c", "…"]`, 3 in
+ * `["busybox", "sh", "-c", "…"]` (busybox runs the applet its first argument names); `undefined`
+ * when no shell runs a script given on the command line.
+ */
+export function shellScriptIndex(words: readonly string[]): number | undefined {
+  if (words.length < 2 || !isShellProgram(words[0])) return undefined;
+  if (words[1] === '-c') return 2;
+  return programName(words[0]) === 'busybox' && words[1] !== 'busybox' && SHELLS.has(words[1]) && words[2] === '-c' ? 3 : undefined;
+}
+
+/** True when a shell runs the script of the command line (`["sh", "-c", "…"]`), expanding its `$NAME` and `$(…)`. */
+export function isShellExec(words: readonly string[]): boolean {
+  return shellScriptIndex(words) !== undefined;
+}

@@ -3,7 +3,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { dockerfileParser, isDockerfileName, parseDockerfile } from './dockerfile-parser.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
-import type { DockerfileDocument } from './dockerfile-document.js';
+import { shellScriptIndex, type DockerfileDocument } from './dockerfile-document.js';
 
 const parse = (text: string, path = 'Dockerfile'): DockerfileDocument => parseDockerfile(new MemorySourceFile(path, text));
 const at = (doc: DockerfileDocument, s: { start: number; end: number }): string => doc.file.text().slice(s.start, s.end);
@@ -176,6 +176,26 @@ USER 1000
     expect(text.slice(flag.span.start, flag.span.end)).toBe('--trust-remote-code');
     const ep = doc.shell(doc.byKeyword('ENTRYPOINT')[0])[0];
     expect(ep.commands.map((c) => c.program)).toEqual(['curl', 'bash']);
+  });
+
+  it('finds the script a shell runs from its command line', () => {
+    expect(shellScriptIndex(['/bin/sh', '-c', 'x'])).toBe(2);
+    expect(shellScriptIndex(['bash', '-c'])).toBe(2);
+    expect(shellScriptIndex(['/bin/busybox', 'sh', '-c', 'x'])).toBe(3);
+    expect(shellScriptIndex(['busybox', 'ash', '-c', 'x'])).toBe(3);
+    expect(shellScriptIndex(['busybox', 'wget', '-c', 'x'])).toBeUndefined();
+    expect(shellScriptIndex(['sh', 'script.sh'])).toBeUndefined();
+    expect(shellScriptIndex(['python', '-c', 'x'])).toBeUndefined();
+  });
+
+  it('reads the script of busybox sh -c as a script', () => {
+    const doc = parse('FROM x:1\nRUN ["/bin/busybox", "sh", "-c", "wget -qO- http://a | sh"]\n');
+    expect(
+      doc
+        .shell(doc.byKeyword('RUN')[0])
+        .flatMap((s) => s.commands)
+        .map((c) => c.program),
+    ).toEqual(['wget', 'sh']);
   });
 
   it('reads ENV and ARG pairs with value spans', () => {

@@ -172,6 +172,20 @@ testRule(rule, {
       ],
     },
     {
+      name: 'busybox sh -c runs a shell that expands the variable',
+      path: 'Dockerfile',
+      content: FROM + 'ENV NB_TOKEN=""\nCMD ["/bin/busybox", "sh", "-c", "jupyter lab --ServerApp.token=$NB_TOKEN"]\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 47,
+          endLine: 4,
+          endColumn: 74,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
       name: 'CMD arguments to an exec-form ENTRYPOINT of the stage built on',
       path: 'Dockerfile',
       content:

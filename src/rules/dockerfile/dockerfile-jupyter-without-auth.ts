@@ -2,7 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument, DockerInstruction } from '../../parsers/dockerfile/dockerfile-document.js';
 import type { ShellWord } from '../../parsers/dockerfile/shell.js';
-import { SHELLS } from '../../parsers/dockerfile/dockerfile-document.js';
+import { isShellExec, isShellProgram } from '../../parsers/dockerfile/dockerfile-document.js';
 import { instructionCommands } from './lib/commands.js';
 import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage, type JupyterFlag } from './lib/jupyter.js';
 
@@ -26,16 +26,10 @@ function execEntrypoint(doc: DockerfileDocument, stage: number): ShellWord[] {
     const entry = s.instructions.filter((i) => i.keyword === 'ENTRYPOINT').pop();
     if (!entry) continue;
     const first = entry.execForm?.[0]?.text;
-    if (first === undefined || SHELLS.has(first.slice(first.lastIndexOf('/') + 1))) return [];
+    if (first === undefined || isShellProgram(first)) return [];
     return instructionCommands(doc, entry).flatMap((c) => c.words);
   }
   return [];
-}
-
-/** `["sh", "-c", "…"]`. */
-function isShellExec(strings: readonly string[]): boolean {
-  const first = strings[0] ?? '';
-  return SHELLS.has(first.slice(first.lastIndexOf('/') + 1)) && strings[1] === '-c';
 }
 
 /** What the file sets a variable to for a command of the stage: `undefined` when it leaves it to the run-time environment. */

@@ -74,6 +74,24 @@ testRule(rule, {
       ],
     },
     {
+      name: 'busybox sh -c is a shell too',
+      path: 'config.json',
+      content: imageConfigJson({
+        Env: ['NB_TOKEN='],
+        Cmd: ['/bin/busybox', 'sh', '-c', 'start-notebook.py --IdentityProvider.token=$NB_TOKEN'],
+      }),
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 61,
+          objectPath: '/config/Cmd/3',
+          message: `The image starts Jupyter (start-notebook.py) with --IdentityProvider.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
       name: 'shell form as Docker stores it, with an empty password and XSRF checks off',
       path: 'config.json',
       content: imageConfigJson({

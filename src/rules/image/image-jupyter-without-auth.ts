@@ -1,11 +1,10 @@
 import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
+import { isShellExec } from '../../parsers/dockerfile/dockerfile-document.js';
 import type { ImageConfigDocument } from '../../parsers/image/image-config.js';
 import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage } from '../dockerfile/lib/jupyter.js';
 import { commandWords } from '../kubernetes/lib/ai-services.js';
 import { imageConfigJson } from './lib/examples.js';
-
-const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh']);
 
 /**
  * The words the container runs (`Entrypoint` then `Cmd`), each with the path of the array entry it comes
@@ -26,8 +25,7 @@ function commandLine(doc: ImageConfigDocument): { words: string[]; paths: Object
       }
     });
   }
-  const program = typeof entries[0] === 'string' ? entries[0].slice(entries[0].lastIndexOf('/') + 1) : '';
-  return { words, paths, shell: SHELLS.has(program) && entries[1] === '-c' };
+  return { words, paths, shell: isShellExec(entries.map((e) => (typeof e === 'string' ? e : ''))) };
 }
 
 export default defineRule<ImageConfigDocument>({
