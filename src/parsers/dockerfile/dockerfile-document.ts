@@ -182,24 +182,46 @@ export class DockerfileDocument implements ScanDocument {
    * keeps, wherever they stand, and the stage's ARGs.
    */
   variablesAtEnd(stage: DockerStage): Map<string, string | null> {
-    return this.stageVariables(stage, Infinity);
+    return this.stageScope(stage, Infinity).variables;
+  }
+
+  /**
+   * The environment a container of the image built from the stage starts with, as far as the file
+   * sets it: the ENVs of the stage and the stages it builds on, wherever they stand, with the values
+   * they were given. Not its ARGs: those exist only while the image is built.
+   */
+  environmentAtEnd(stage: DockerStage): Map<string, string | null> {
+    return this.stageScope(stage, Infinity).environment;
   }
 
   /** Variables set by the stage's lineage and by the stage's instructions before index `before`. */
   private stageVariables(target: DockerStage, before: number): Map<string, string | null> {
+    return this.stageScope(target, before).variables;
+  }
+
+  /** The build variables (ENVs and the stage's ARGs) and the environment (ENVs only) set before index `before`. */
+  private stageScope(
+    target: DockerStage,
+    before: number,
+  ): { variables: Map<string, string | null>; environment: Map<string, string | null> } {
     const vars = new Map<string, string | null>();
+    const environment = new Map<string, string | null>();
     const chain = this.lineage(target).reverse();
     for (const stage of chain) {
       for (const i of stage.instructions) {
         if (stage === target && i.index >= before) break;
         if (i.keyword === 'ENV')
-          for (const p of i.properties) vars.set(p.name, p.value === null ? null : substituteVariables(p.value, vars));
+          for (const p of i.properties) {
+            const value = p.value === null ? null : substituteVariables(p.value, vars);
+            vars.set(p.name, value);
+            environment.set(p.name, value);
+          }
         else if (i.keyword === 'ARG' && stage === target)
           for (const p of i.properties)
             vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
       }
     }
-    return vars;
+    return { variables: vars, environment };
   }
 
   /**

@@ -93,6 +93,13 @@ USER 1000
         ['B', ''],
       ]),
     );
+    // What a container starts with: the ENVs only, an ARG exists while the image is built.
+    expect(doc.environmentAtEnd(doc.stages[1])).toEqual(
+      new Map([
+        ['A', '3'],
+        ['B', '2'],
+      ]),
+    );
   });
 
   it('joins continuation lines, drops comment lines inside them and keeps exact positions', () => {

@@ -37,6 +37,11 @@ testRule(rule, {
         'CMD jupyter lab --ServerApp.token=${FROM_RUN_TIME}\n',
     },
     {
+      name: 'a build argument with a value, or one an ENV of the same name sets: the run-time environment or the ENV gives the token',
+      path: 'Dockerfile',
+      content: FROM + 'ARG NB_TOKEN=abc\nARG T=\nENV T=set\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n',
+    },
+    {
       name: 'an exec form passes $EMPTY as written: no shell expands it, so the token is the text $EMPTY',
       path: 'Dockerfile',
       content: FROM + 'ENV EMPTY=""\nCMD ["jupyter", "lab", "--ServerApp.token=$EMPTY"]\n',
@@ -167,7 +172,7 @@ testRule(rule, {
           startColumn: 36,
           endLine: 7,
           endColumn: 67,
-          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
+          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=${'${NB_TOKEN}'} (the build argument NB_TOKEN is empty and is not set when the container runs)${OFF}`,
         },
       ],
     },

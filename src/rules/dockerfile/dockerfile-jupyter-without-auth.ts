@@ -4,7 +4,7 @@ import type { DockerfileDocument, DockerInstruction } from '../../parsers/docker
 import type { ShellWord } from '../../parsers/dockerfile/shell.js';
 import { isShellExec, isShellProgram } from '../../parsers/dockerfile/dockerfile-document.js';
 import { instructionCommands } from './lib/commands.js';
-import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage, type JupyterFlag } from './lib/jupyter.js';
+import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage, type CommandContext, type JupyterFlag } from './lib/jupyter.js';
 
 /** `c.ServerApp.token = ''` in a Jupyter config file written by the build (quotes may be shell-escaped). Bounded: linear. */
 const CONFIG_EMPTY_TOKEN = /c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s{0,8}=\s{0,8}u?(?:\\?["']){2}(?![\w.([])/g;
@@ -32,10 +32,21 @@ function execEntrypoint(doc: DockerfileDocument, stage: number): ShellWord[] {
   return [];
 }
 
-/** What the file sets a variable to for a command of the stage: `undefined` when it leaves it to the run-time environment. */
-function stageVariables(doc: DockerfileDocument, stage: number): (name: string) => string | undefined {
-  const vars = stage >= 0 ? doc.variablesAtEnd(doc.stages[stage]) : new Map<string, string | null>();
-  return (name) => vars.get(name) ?? undefined;
+/**
+ * What a shell that runs a command of the stage reads from the file: the ENVs the image keeps, and
+ * the stage's ARGs. An ARG is not set when the container runs, so `$NAME` is empty there unless the
+ * run-time environment sets it: an empty ARG is judged empty (the Dockerfile means no token), one with
+ * a value as left to the run-time environment, and the message says which it is.
+ */
+function stageContext(doc: DockerfileDocument, stage: number): CommandContext {
+  if (stage < 0) return { shell: () => undefined };
+  const environment = doc.environmentAtEnd(doc.stages[stage]);
+  const variables = doc.variablesAtEnd(doc.stages[stage]);
+  return {
+    shell: (name) => (environment.has(name) ? environment.get(name) : variables.get(name) === '' ? '' : undefined),
+    describeEmpty: (name) =>
+      environment.has(name) ? `${name} is empty` : `the build argument ${name} is empty and is not set when the container runs`,
+  };
 }
 
 function commandLines(doc: DockerfileDocument): CommandLine[] {
@@ -83,7 +94,7 @@ export default defineRule<DockerfileDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV or ARG) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
+      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV, or declares it as an empty build argument with ARG, which is not set at all when the container runs) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
     remediation:
       'Drop the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Behind JupyterHub use `jupyterhub-singleuser`, which authenticates through the hub. Keep XSRF checks on.',
     references: [
@@ -96,8 +107,25 @@ export default defineRule<DockerfileDocument>({
           path: 'Dockerfile',
           content: 'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nCMD ["start-notebook.py", "--IdentityProvider.token=\'\'"]\n',
         },
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nENV NB_TOKEN=""\nCMD start-notebook.py --IdentityProvider.token="$NB_TOKEN"\n',
+        },
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nARG NB_TOKEN=\nCMD ["sh", "-c", "start-notebook.py --IdentityProvider.token=$NB_TOKEN"]\n',
+        },
       ],
-      good: [{ path: 'Dockerfile', content: 'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nCMD ["start-notebook.py"]\n' }],
+      good: [
+        { path: 'Dockerfile', content: 'FROM quay.io/jupyter/scipy-notebook:2024-10-07\nCMD ["start-notebook.py"]\n' },
+        {
+          path: 'Dockerfile',
+          content:
+            'FROM quay.io/jupyter/scipy-notebook:2024-10-07\n# NB_TOKEN is given when the container runs (docker run -e NB_TOKEN=…, a Secret)\nCMD start-notebook.py --IdentityProvider.token="$NB_TOKEN"\n',
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -114,7 +142,7 @@ export default defineRule<DockerfileDocument>({
       const values = line.words.map((w) => w.value);
       const launch = jupyterLaunch(values);
       if (!launch) continue;
-      const auth = jupyterAuth(values, line.shell ? stageVariables(doc, line.stage) : undefined);
+      const auth = jupyterAuth(values, line.shell ? stageContext(doc, line.stage) : {});
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));

@@ -69,7 +69,7 @@ testRule(rule, {
           endLine: 12,
           endColumn: 55,
           objectPath: '/config/Cmd/2',
-          message: `The image starts Jupyter (jupyter lab) with --ServerApp.token=$JUPYTER_TOKEN (JUPYTER_TOKEN is empty)${OFF}`,
+          message: `The image starts Jupyter (jupyter lab) with --ServerApp.token=${'${JUPYTER_TOKEN}'} (JUPYTER_TOKEN is empty)${OFF}`,
         },
       ],
     },

@@ -41,13 +41,29 @@ export default defineRule<ImageConfigDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "The image's command starts a Jupyter server with `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, or a shell-form `--ServerApp.token=$TOKEN` where the config's `Env` sets `TOKEN` empty) and no password: whoever reaches the port runs code in the container, through any published port, Service or ingress. The same check as the Dockerfile rule (DF-0016), on the config of a built image, whose Dockerfile may not be at hand; `--ServerApp.disable_check_xsrf=True` is reported too (medium).",
+      "The image's command starts a Jupyter server with `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, or a shell-form `--ServerApp.token=$TOKEN` where the config's `Env` sets `TOKEN` empty; one `Env` does not set comes from the run-time environment and counts as a token) and no password: whoever reaches the port runs code in the container, through any published port, Service or ingress. The same check as the Dockerfile rule (DF-0016), on the config of a built image, whose Dockerfile may not be at hand; `--ServerApp.disable_check_xsrf=True` is reported too (medium).",
     remediation:
       'Rebuild the image without the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Keep XSRF checks on.',
     references: ['https://jupyter-server.readthedocs.io/en/latest/operators/security.html'],
     examples: {
-      bad: [{ path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py', "--IdentityProvider.token=''"] }) }],
-      good: [{ path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py'] }) }],
+      bad: [
+        { path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py', "--IdentityProvider.token=''"] }) },
+        {
+          path: 'config.json',
+          content: imageConfigJson({
+            User: '1000',
+            Env: ['NB_TOKEN='],
+            Cmd: ['/bin/sh', '-c', 'start-notebook.py --IdentityProvider.token=$NB_TOKEN'],
+          }),
+        },
+      ],
+      good: [
+        { path: 'config.json', content: imageConfigJson({ User: '1000', Cmd: ['start-notebook.py'] }) },
+        {
+          path: 'config.json',
+          content: imageConfigJson({ User: '1000', Cmd: ['/bin/sh', '-c', 'start-notebook.py --IdentityProvider.token=$NB_TOKEN'] }),
+        },
+      ],
     },
   },
   check(doc, ctx) {
@@ -55,7 +71,7 @@ export default defineRule<ImageConfigDocument>({
     const launch = jupyterLaunch(words);
     if (!launch) return;
     const env = new Map(doc.env().map((e) => [e.name, e.value]));
-    const auth = jupyterAuth(words, shell ? (name) => env.get(name) : undefined);
+    const auth = jupyterAuth(words, shell ? { shell: (name) => env.get(name) } : {});
     const what = `The image starts Jupyter (${launch.text})`;
     if (auth.state === 'off' && auth.flag) {
       ctx.report({

@@ -82,6 +82,15 @@ testRule(rule, {
       content: deploy(notebookTokenFrom('[{name: NB_TOKEN, valueFrom: {secretKeyRef: {name: nb, key: token}}}]')) + service(lb),
     },
     {
+      name: 'Jupyter started by sh -c whose token $TOKEN comes from a Secret',
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs('[sh, -c, "exec jupyter lab --ServerApp.token=$TOKEN"]') +
+            '        env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: nb, key: token}}}]\n',
+        ) + service(lb),
+    },
+    {
       name: 'Jupyter whose token $(NB_TOKEN) the env sets',
       path: 'a.yaml',
       content: deploy(notebookTokenFrom('[{name: NB_TOKEN, value: 7d4f0c2a}]')) + service(lb),
@@ -374,6 +383,61 @@ testRule(rule, {
           objectPath: '/spec/ports/0',
           message:
             "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token=$(NB_TOKEN) (NB_TOKEN is empty) disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: 'Jupyter whose token is $(A)$(B), both empty',
+      path: 'a.yaml',
+      content: deploy(notebookTokenFrom('[{name: A, value: ""}, {name: B, value: ""}]').replace('$(NB_TOKEN)', '$(A)$(B)')) + service(lb),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token=$(A)$(B) (A and B are empty) disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: "Jupyter started by sh -c with the shell's $TOKEN, which the env sets empty",
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs('[sh, -c, "exec jupyter lab --ip=0.0.0.0 --ServerApp.token=$TOKEN"]') +
+            '        env: [{name: TOKEN, value: ""}]\n',
+        ) + service(lb),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token=$TOKEN (TOKEN is empty) disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: 'Jupyter started by sh -c with $(TOKEN), no variable of the container: the shell runs TOKEN, the token is not known',
+      path: 'a.yaml',
+      content: deploy(notebookStartedAs('[sh, -c, "exec jupyter lab --ip=0.0.0.0 --ServerApp.token=$(TOKEN)"]')) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication not visible: --ServerApp.token=$(TOKEN) is a command substitution: the shell runs TOKEN and the token is what it prints, not known before it runs) through a LoadBalancer",
         },
       ],
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jupyterAuth, jupyterLaunch, KUBERNETES_VARIABLES } from './jupyter.js';
+import { jupyterAuth, jupyterLaunch } from './jupyter.js';
 
 const words = (s: string) => s.split(' ');
 
@@ -45,39 +45,71 @@ describe('jupyterAuth', () => {
     expect(jupyterAuth(words("jupyter lab --NotebookApp.password=''")).state).toBe('unknown');
     expect(jupyterAuth(words('jupyter lab')).state).toBe('unknown');
   });
-  it('a variable reference is what the file sets it to; a variable it does not set counts as set', () => {
-    const vars = new Map([
+  it('when a shell runs the line, a variable is what the file sets it to; one it does not set, or sets at run time, counts as set', () => {
+    const vars = new Map<string, string | null>([
       ['EMPTY', ''],
       ['QUOTED_EMPTY', "''"],
       ['TOKEN', 'abc'],
+      ['SECRET', null],
     ]);
-    const lookup = (name: string) => vars.get(name);
-    const off = jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), lookup);
+    const shell = (name: string) => vars.get(name);
+    const off = jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), { shell });
     expect(off.state).toBe('off');
-    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY', reference: '$EMPTY' });
+    expect(off.flag).toEqual({
+      name: '--ServerApp.token',
+      value: '',
+      index: 2,
+      written: '--ServerApp.token=$EMPTY',
+      emptyBecause: 'EMPTY is empty',
+    });
     expect(off.reason).toBe('--ServerApp.token=$EMPTY (EMPTY is empty) disables the token and no password is set');
-    expect(jupyterAuth(words('jupyter notebook --NotebookApp.token=${EMPTY}'), lookup).state).toBe('off');
-    expect(jupyterAuth(words('jupyter lab --IdentityProvider.token "$QUOTED_EMPTY"'), lookup).state).toBe('off');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$TOKEN'), lookup).state).toBe('on');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$UNSET'), lookup).state).toBe('on');
+    expect(jupyterAuth(words('jupyter notebook --NotebookApp.token=${EMPTY}'), { shell }).state).toBe('off');
+    expect(jupyterAuth(words('jupyter lab --IdentityProvider.token "$QUOTED_EMPTY"'), { shell }).state).toBe('off');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$TOKEN'), { shell }).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$UNSET'), { shell }).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$SECRET'), { shell }).state).toBe('on');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY$SECRET'), { shell }).state).toBe('on');
+    // No shell: the program receives `$EMPTY` as written.
     expect(jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY')).state).toBe('on');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY}x'), lookup).state).toBe('on');
-    expect(jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.password=$EMPTY"), lookup).emptyPassword).toMatchObject({
-      variable: 'EMPTY',
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY}x'), { shell }).state).toBe('on');
+    expect(jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.password=$EMPTY"), { shell }).emptyPassword).toMatchObject({
+      written: '--ServerApp.password=$EMPTY',
     });
   });
-  it("Kubernetes' $(NAME), with KUBERNETES_VARIABLES: the whole value, named so in the message", () => {
-    const lookup = (name: string) => (name === 'EMPTY' ? '' : name === 'TOKEN' ? 'abc' : undefined);
-    const off = jupyterAuth(words('jupyter lab --ServerApp.token=$(EMPTY)'), lookup, KUBERNETES_VARIABLES);
-    expect(off.flag).toEqual({ name: '--ServerApp.token', value: '', index: 2, variable: 'EMPTY', reference: '$(EMPTY)' });
-    expect(off.reason).toBe('--ServerApp.token=$(EMPTY) (EMPTY is empty) disables the token and no password is set');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(TOKEN)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(UNSET)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
-    // `$$(EMPTY)` is the text `$(EMPTY)`; `$EMPTY` is no reference in a container's args.
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$$(EMPTY)'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$EMPTY'), lookup, KUBERNETES_VARIABLES).state).toBe('on');
-    // And a shell's syntax does not read `$(EMPTY)`, a command substitution there.
-    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(EMPTY)'), lookup).state).toBe('on');
+  it('several empty variables are all named, and a description may tell each', () => {
+    const shell = (name: string) => (name === 'A' || name === 'B' ? '' : undefined);
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$A${B}'), { shell }).reason).toBe(
+      '--ServerApp.token=$A${B} (A and B are empty) disables the token and no password is set',
+    );
+    const describeEmpty = (name: string) => `the build argument ${name} is empty`;
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$A'), { shell, describeEmpty }).reason).toBe(
+      '--ServerApp.token=$A (the build argument A is empty) disables the token and no password is set',
+    );
+  });
+  it('a command substitution run by the shell gives a value not known; without a shell it is text', () => {
+    const shell = () => '';
+    const substituted = jupyterAuth(words('jupyter lab --ServerApp.token=$(TOKEN)'), { shell });
+    expect(substituted.state).toBe('unknown');
+    expect(substituted.flag).toMatchObject({ name: '--ServerApp.token', notKnown: true });
+    expect(substituted.reason).toBe(
+      '--ServerApp.token=$(TOKEN) is a command substitution: the shell runs TOKEN and the token is what it prints, not known before it runs',
+    );
+    expect(jupyterAuth(['jupyter', 'lab', '--ServerApp.token=`cat /run/token`'], { shell }).state).toBe('unknown');
+    // A password set still turns authentication on; an empty token with a password not known is not known.
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(T) --ServerApp.password=argon2:x'), { shell }).state).toBe('on');
+    const password = jupyterAuth(words("jupyter lab --ServerApp.token='' --ServerApp.password=$(cat)"), { shell });
+    expect(password.state).toBe('unknown');
+    expect(password.flag?.name).toBe('--ServerApp.password');
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=$(TOKEN)')).state).toBe('on');
+  });
+  it('a word the platform expanded is named as the file writes it', () => {
+    const origins = [undefined, undefined, { written: '--ServerApp.token=$(A)$(B)', emptyVariables: ['A', 'B'] }];
+    const off = jupyterAuth(['jupyter', 'lab', '--ServerApp.token='], { origins });
+    expect(off.reason).toBe('--ServerApp.token=$(A)$(B) (A and B are empty) disables the token and no password is set');
+    const separate = jupyterAuth(['jupyter', 'lab', '--ServerApp.token', ''], {
+      origins: [undefined, undefined, undefined, { written: '$(T)', emptyVariables: ['T'] }],
+    });
+    expect(separate.reason).toBe('--ServerApp.token $(T) (T is empty) disables the token and no password is set');
   });
   it('the last occurrence wins', () => {
     expect(jupyterAuth(words("jupyter lab --ServerApp.token=abc --ServerApp.token=''")).state).toBe('off');

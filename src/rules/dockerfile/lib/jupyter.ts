@@ -34,43 +34,44 @@ const JUPYTER_OPTION = /^--(?:ServerApp|NotebookApp|IdentityProvider|PasswordIde
 /** A flag as found: `index` is the word that holds it (its name). */
 export interface JupyterFlag {
   name: string;
-  /** The value with outer quotes removed; `''` for an empty one. For a variable the file sets, the variable's value. */
+  /** The value as Jupyter receives it, outer quotes removed; `''` for an empty one. */
   value: string;
   index: number;
-  /** The variable the value comes from (`--ServerApp.token=$TOKEN`), when the file sets it. */
-  variable?: string;
-  /** How the command line refers to that variable: `$TOKEN`, or `$(TOKEN)` in a Kubernetes container's command and args. */
-  reference?: string;
+  /** The flag as the file writes it, when variables or a command give its value: `--ServerApp.token=$(NB_TOKEN)`. */
+  written?: string;
+  /** Why variables made the value empty: `NB_TOKEN is empty`. */
+  emptyBecause?: string;
+  /** True when a shell's command substitution (`$(…)`, backquotes) gives the value: what the command prints is not known. */
+  notKnown?: true;
 }
 
 /**
- * The value a file gives a variable (`ENV TOKEN=""`, a container's `env`), or `undefined` when the file
- * does not set it: a value from the run-time environment, as far as the file tells, is a token set.
+ * The value a file gives a variable (`ENV TOKEN=""`, a container's `env`): text; `null` when it is set
+ * but its value is known only at run time (a Secret, `envFrom`); `undefined` when the file does not set
+ * it. A value known only at run time, or left to the run-time environment, counts as a token set.
  */
-export type VariableLookup = (name: string) => string | undefined;
-
-/** How a command line refers to a variable, as a flag's whole value. */
-export interface VariableSyntax {
-  /** The name is the first group that matched. */
-  reference: RegExp;
-  /** The reference as a message shows it. */
-  written(name: string): string;
-}
-
-/** A shell's `$NAME` or `${NAME}` (Dockerfile shell forms, an image's `/bin/sh -c`). */
-export const SHELL_VARIABLES: VariableSyntax = {
-  reference: /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/,
-  written: (name) => `$${name}`,
-};
+export type VariableLookup = (name: string) => string | null | undefined;
 
 /**
- * Kubernetes' `$(NAME)` in a container's `command` and `args`, which the kubelet replaces by the
- * variable's value before the program (or a shell) sees it. `$$(NAME)` is the text `$(NAME)`.
+ * A word whose text the platform made by replacing references before the program (or a shell) sees
+ * it: the kubelet's `$(NAME)`, compose's `${NAME:-default}`.
  */
-export const KUBERNETES_VARIABLES: VariableSyntax = {
-  reference: /^\$\(([^)]*)\)$/,
-  written: (name) => `$(${name})`,
-};
+export interface WordOrigin {
+  /** The word as the file writes it. */
+  written: string;
+  /** The variables it names whose values were empty. */
+  emptyVariables: readonly string[];
+}
+
+/** What the file tells about the words of a command line besides their text. */
+export interface CommandContext {
+  /** Set when a shell runs the command line: what the file gives the variables its `$NAME` and `${NAME}` read. */
+  shell?: VariableLookup;
+  /** How an empty variable is told in a message (default `NAME is empty`). */
+  describeEmpty?: (name: string) => string;
+  /** For each word the platform expanded (by index): how the file writes it. */
+  origins?: ReadonlyArray<WordOrigin | undefined>;
+}
 
 /** How a Jupyter command line starts the server. */
 export interface JupyterLaunch {
@@ -80,10 +81,13 @@ export interface JupyterLaunch {
 }
 
 export interface JupyterAuth {
-  /** `off`: the token is empty and no password is set; `on`: a token or password is given; `unknown`: neither flag. */
+  /**
+   * `off`: the token is empty and no password is set; `on`: a token or password is given; `unknown`:
+   * neither flag, or (with `flag`) a command the shell runs gives the value.
+   */
   state: 'off' | 'on' | 'unknown';
   reason: string;
-  /** The flag that empties the token (for `off`) or sets the token or password (for `on`). */
+  /** The flag that empties the token (for `off`), sets the token or password (for `on`), or whose value is not known. */
   flag?: JupyterFlag;
   /** The empty password given with the empty token, if any. */
   emptyPassword?: JupyterFlag;
@@ -122,59 +126,120 @@ export function jupyterLaunch(words: readonly string[]): JupyterLaunch | undefin
   return option >= 0 ? { text: words[option].split('=')[0], index: option } : undefined;
 }
 
-interface Variables {
-  lookup: VariableLookup;
-  syntax: VariableSyntax;
+/** A shell's `$NAME` and `${NAME}`. */
+const SHELL_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+
+/**
+ * A value with a shell's `$NAME` and `${NAME}` replaced by what the file gives them, and the names that
+ * were empty; `undefined` when one of them is not known from the file (it then counts as set).
+ */
+function expandShellVariables(value: string, lookup: VariableLookup): { text: string; empty: string[] } | undefined {
+  const empty: string[] = [];
+  let known = true;
+  const text = value.replace(SHELL_VARIABLE, (_, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare)!;
+    const v = lookup(name);
+    if (v === null || v === undefined) {
+      known = false;
+      return '';
+    }
+    if (unquoteValue(v) === '') empty.push(name);
+    return v;
+  });
+  return known ? { text, empty } : undefined;
 }
 
-/** A flag's value, with a variable reference replaced by what the file sets the variable to. */
-function flagOf(name: string, written: string, index: number, variables: Variables | undefined): JupyterFlag {
-  const value = unquoteValue(written);
-  const m = variables ? variables.syntax.reference.exec(value) : null;
-  const variable = m ? m.slice(1).find((g) => g !== undefined) : undefined;
-  const set = variable !== undefined ? variables?.lookup(variable) : undefined;
-  return set !== undefined && variable !== undefined && variables
-    ? { name, value: unquoteValue(set), index, variable, reference: variables.syntax.written(variable) }
-    : { name, value, index };
+/** `A is empty`, `A and B are empty`, or as `describe` tells each. */
+function emptyText(names: readonly string[], describe: ((name: string) => string) | undefined): string | undefined {
+  const unique = [...new Set(names)];
+  if (unique.length === 0) return undefined;
+  if (describe) return unique.map(describe).join('; ');
+  return unique.length === 1 ? `${unique[0]} is empty` : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1)} are empty`;
+}
+
+/**
+ * A flag's value as Jupyter receives it. `index` holds the flag, `valueIndex` its value when given as
+ * the next word. A shell (`context.shell`) replaces `$NAME` by what the file sets NAME to, and runs a
+ * command substitution, whose output is not known.
+ */
+function flagOf(
+  words: readonly string[],
+  name: string,
+  index: number,
+  valueIndex: number | undefined,
+  context: CommandContext,
+): JupyterFlag {
+  const word = words[index];
+  const written = valueIndex === undefined ? word.slice(name.length + 1) : (words[valueIndex] ?? '');
+  const originOf = (i: number | undefined) => (i === undefined ? undefined : context.origins?.[i]);
+  const origins = [originOf(index), originOf(valueIndex)].filter((o) => o !== undefined);
+  const asWritten = [
+    originOf(index)?.written ?? word,
+    ...(valueIndex === undefined ? [] : [originOf(valueIndex)?.written ?? written]),
+  ].join(' ');
+  const empty = origins.flatMap((o) => o.emptyVariables);
+  let value = unquoteValue(written);
+  let expanded = origins.length > 0;
+  if (context.shell) {
+    if (value.includes('$(') || value.includes('`')) return { name, value, index, written: asWritten, notKnown: true };
+    const shell = value.includes('$') ? expandShellVariables(value, context.shell) : undefined;
+    if (shell) {
+      value = unquoteValue(shell.text);
+      empty.push(...shell.empty);
+      expanded = true;
+    }
+  }
+  if (!expanded) return { name, value, index };
+  const because = value === '' ? emptyText(empty, context.describeEmpty) : undefined;
+  return { name, value, index, written: asWritten, ...(because ? { emptyBecause: because } : {}) };
 }
 
 /** Every occurrence of the flags, `--flag=value` or `--flag value` (a value that is not itself a flag). */
-function flags(words: readonly string[], names: readonly string[], variables: Variables | undefined): JupyterFlag[] {
+function flags(words: readonly string[], names: readonly string[], context: CommandContext): JupyterFlag[] {
   const out: JupyterFlag[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     for (const name of names) {
       if (w === name) {
         const next = words[i + 1];
-        out.push(flagOf(name, next !== undefined && !next.startsWith('--') ? next : '', i, variables));
-      } else if (w.startsWith(name + '=')) out.push(flagOf(name, w.slice(name.length + 1), i, variables));
+        out.push(flagOf(words, name, i, next !== undefined && !next.startsWith('--') ? i + 1 : undefined, context));
+      } else if (w.startsWith(name + '=')) out.push(flagOf(words, name, i, undefined, context));
     }
   }
   return out;
 }
 
-/** How an empty flag was given: `--ServerApp.token=''`, or `--ServerApp.token=$TOKEN (TOKEN is empty)`. */
+/** How an empty flag was given: `--ServerApp.token=''`, `--ServerApp.token=$TOKEN (TOKEN is empty)`, `--ServerApp.token='' (given by $(ARGS))`. */
 export function emptyFlagText(flag: JupyterFlag): string {
-  return flag.variable !== undefined
-    ? `${flag.name}=${flag.reference ?? SHELL_VARIABLES.written(flag.variable)} (${flag.variable} is empty)`
-    : `${flag.name}=''`;
+  if (flag.written === undefined) return `${flag.name}=''`;
+  return flag.emptyBecause ? `${flag.written} (${flag.emptyBecause})` : `${flag.name}='' (given by ${flag.written})`;
+}
+
+/** Why a flag's value is not known: a command the shell runs gives it. */
+function notKnownText(flag: JupyterFlag, what: string): string {
+  const command = /\$\(([^()]*)\)/.exec(flag.value)?.[1]?.trim();
+  const runs = command ? `runs ${command}` : 'runs a command';
+  return `${flag.written ?? flag.name} is a command substitution: the shell ${runs} and the ${what} is what it prints, not known before it runs`;
 }
 
 /**
  * What the command line says about the server's authentication. The last occurrence of a flag wins,
- * as in traitlets. A value from a variable (`--ServerApp.token=$TOKEN`, or `$(TOKEN)` with
- * `KUBERNETES_VARIABLES`) is what `variables` says the file sets it to; a variable the file does not
- * set (or no `variables`) counts as set.
+ * as in traitlets. `words` are what the program receives (after the platform expanded its variables,
+ * `context.origins` telling how the file writes them); when a shell runs the line (`context.shell`), a
+ * value `$TOKEN` is what the file sets TOKEN to, one the file does not set counts as set, and a command
+ * substitution `$(…)` makes the value not known (`unknown`, with the flag).
  */
-export function jupyterAuth(words: readonly string[], variables?: VariableLookup, syntax = SHELL_VARIABLES): JupyterAuth {
-  const vars = variables ? { lookup: variables, syntax } : undefined;
-  const token = flags(words, TOKEN_FLAGS, vars).pop();
-  const password = flags(words, PASSWORD_FLAGS, vars).pop();
-  const xsrf = flags(words, XSRF_FLAGS, vars).pop();
-  const extra = xsrf && /^(?:true|1)$/i.test(xsrf.value) ? { xsrfDisabled: xsrf } : {};
-  if (password && password.value !== '')
+export function jupyterAuth(words: readonly string[], context: CommandContext = {}): JupyterAuth {
+  const token = flags(words, TOKEN_FLAGS, context).pop();
+  const password = flags(words, PASSWORD_FLAGS, context).pop();
+  const xsrf = flags(words, XSRF_FLAGS, context).pop();
+  const extra = xsrf && !xsrf.notKnown && /^(?:true|1)$/i.test(xsrf.value) ? { xsrfDisabled: xsrf } : {};
+  if (password && !password.notKnown && password.value !== '')
     return { state: 'on', reason: `a password is set with ${password.name}`, flag: password, ...extra };
-  if (token && token.value !== '') return { state: 'on', reason: `a token is set with ${token.name}`, flag: token, ...extra };
+  if (token && !token.notKnown && token.value !== '')
+    return { state: 'on', reason: `a token is set with ${token.name}`, flag: token, ...extra };
+  if (token?.notKnown) return { state: 'unknown', reason: notKnownText(token, 'token'), flag: token, ...extra };
+  if (token && password?.notKnown) return { state: 'unknown', reason: notKnownText(password, 'password'), flag: password, ...extra };
   if (token)
     return {
       state: 'off',

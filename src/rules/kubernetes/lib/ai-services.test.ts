@@ -26,18 +26,20 @@ describe('command words and flags', () => {
     expect(flagValue(['--api-key'], '--api-key')).toBe('');
     expect(flagValue(['--x'], '--api-key')).toBeUndefined();
   });
-  it("keeps Kubernetes' $(NAME) whole in a script, and splits a shell's $(command) as before", () => {
-    expect(commandWords(['sh', '-c', 'jupyter lab --ServerApp.token=$(TOKEN) --ip=$(hostname -i); echo $(A.B-c)'])).toEqual([
+  it("keeps Kubernetes' $(NAME) and a shell's $(command) whole in a script", () => {
+    expect(commandWords(['sh', '-c', 'jupyter lab --ServerApp.token=$(TOKEN) --ip=$(hostname -i); echo $(A.B-c) $(a (b) c)'])).toEqual([
       'sh',
       '-c',
       'jupyter',
       'lab',
       '--ServerApp.token=$(TOKEN)',
-      '--ip=$',
-      'hostname',
-      '-i',
+      '--ip=$(hostname -i)',
       'echo',
       '$(A.B-c)',
+      '$',
+      'a',
+      'b',
+      'c',
     ]);
   });
   it('is linear on adversarial input', () => {
@@ -76,7 +78,7 @@ describe('recogniseAiServices', () => {
           command: ['sh', '-c', 'exec jupyter lab --ip=0.0.0.0 --IdentityProvider.token="$(TOKEN)"'],
           env: [{ name: 'TOKEN', value: '' }],
         }).authReason,
-      ).toBe('--IdentityProvider.token=$(TOKEN) (TOKEN is empty) disables the token and no password is set');
+      ).toBe('--IdentityProvider.token="$(TOKEN)" (TOKEN is empty) disables the token and no password is set');
     });
     it('a value set, from a Secret, from envFrom, undefined (left as written) or escaped keeps it on', () => {
       expect(notebook('--ServerApp.token=$(TOKEN)', [{ name: 'TOKEN', value: 'f3c1' }]).auth).toBe('on');
@@ -87,6 +89,64 @@ describe('recogniseAiServices', () => {
       expect(notebook('--ServerApp.token=$(TOKEN)', []).auth).toBe('on');
       expect(notebook('--ServerApp.token=$$(TOKEN)', [{ name: 'TOKEN', value: '' }]).auth).toBe('on');
       expect(notebook('--ServerApp.token=$TOKEN', [{ name: 'TOKEN', value: '' }]).auth).toBe('on');
+    });
+    it('every reference of the value is expanded: two empty ones make it empty, and both are named', () => {
+      const s = notebook('--ServerApp.token=$(A)$(B)', [
+        { name: 'A', value: '' },
+        { name: 'B', value: '' },
+      ]);
+      expect(s.auth).toBe('off');
+      expect(s.authReason).toBe('--ServerApp.token=$(A)$(B) (A and B are empty) disables the token and no password is set');
+      expect(notebook('--ServerApp.token=$(A)$(B)', [{ name: 'A', value: '' }]).auth).toBe('on');
+    });
+    it('a variable whose value gives the flag and its value: the kubelet puts them in the script, the shell splits them', () => {
+      const s = one({
+        image: 'registry.acme.dev/ml/trainer:1',
+        command: ['/bin/sh', '-c'],
+        args: ['exec jupyter lab $(LAB_ARGS)'],
+        env: [{ name: 'LAB_ARGS', value: "--ip=0.0.0.0 --ServerApp.token=''" }],
+      });
+      expect(s.auth).toBe('off');
+      expect(s.authReason).toBe("--ServerApp.token='' (given by $(LAB_ARGS)) disables the token and no password is set");
+    });
+    describe("in a sh -c script, a shell's $TOKEN is the container's variable", () => {
+      const script = (token: string, env: unknown[], extra: Record<string, unknown> = {}) =>
+        one({
+          image: 'registry.acme.dev/ml/trainer:1',
+          command: ['sh', '-c', `exec jupyter lab --ip=0.0.0.0 --ServerApp.token=${token}`],
+          env,
+          ...extra,
+        });
+      it('empty: authentication off, named as the script writes it', () => {
+        const s = script('$TOKEN', [{ name: 'TOKEN', value: '' }]);
+        expect(s.auth).toBe('off');
+        expect(s.authReason).toBe('--ServerApp.token=$TOKEN (TOKEN is empty) disables the token and no password is set');
+        expect(script('"${TOKEN}"', [{ name: 'TOKEN', value: '' }]).auth).toBe('off');
+        expect(
+          script('$TOKEN', [
+            { name: 'NONE', value: '' },
+            { name: 'TOKEN', value: '$(NONE)' },
+          ]).auth,
+        ).toBe('off');
+      });
+      it('set, from a Secret or envFrom, or not defined (the image may set it): on', () => {
+        expect(script('$TOKEN', [{ name: 'TOKEN', value: 'f3c1' }]).auth).toBe('on');
+        expect(script('$TOKEN', [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 't' } } }]).auth).toBe('on');
+        expect(script('$TOKEN', [], { envFrom: [{ secretRef: { name: 'nb' } }] }).auth).toBe('on');
+        expect(script('$TOKEN', []).auth).toBe('on');
+        expect(script('$(TOKEN)', [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 's', key: 't' } } }]).auth).toBe('on');
+      });
+      it('$(TOKEN) that names no variable stays for the shell, which runs it as a command: not known', () => {
+        const s = script('$(TOKEN)', []);
+        expect(s.auth).toBe('unknown');
+        expect(s.authReason).toBe(
+          '--ServerApp.token=$(TOKEN) is a command substitution: the shell runs TOKEN and the token is what it prints, not known before it runs',
+        );
+        expect(script('$$(TOKEN)', [{ name: 'TOKEN', value: 'f3c1' }]).auth).toBe('unknown');
+        expect(script('"$(cat /run/secrets/token)"', []).auth).toBe('unknown');
+        // A token in JUPYTER_TOKEN does not count: the command line's token comes first.
+        expect(script('$(TOKEN)', [{ name: 'JUPYTER_TOKEN', value: 'f3c1' }]).auth).toBe('unknown');
+      });
     });
   });
   it('Jupyter with a token from a secret is authenticated', () => {

@@ -4,8 +4,9 @@
  * container's name alone. Shared by the exposure, network and tenancy rules.
  */
 
-import { jupyterAuth, jupyterLaunch, KUBERNETES_VARIABLES, unquoteValue as unquote } from '../../dockerfile/lib/jupyter.js';
-import { containerVariables } from './dependent-variables.js';
+import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
+import { jupyterAuth, jupyterLaunch, unquoteValue as unquote, type CommandContext, type WordOrigin } from '../../dockerfile/lib/jupyter.js';
+import { containerVariables, expandReferences } from './dependent-variables.js';
 
 type Obj = Record<string, unknown>;
 
@@ -111,36 +112,101 @@ export function imageRepo(image: string): string {
 }
 
 /**
- * A word of a shell script, roughly: up to a space or a shell separator. A Kubernetes reference
- * `$(NAME)` stays whole: the kubelet replaces it before the shell sees the script.
+ * A word of a shell script, roughly: up to a space or a shell separator. A command substitution
+ * `$(…)` stays whole (without nested parentheses), and so does Kubernetes' `$(NAME)`, which the
+ * kubelet replaces before the shell sees the script.
  */
-const SCRIPT_WORD = /(?:\$\([A-Za-z_][A-Za-z0-9_.-]*\)|[^\s;|&()])+/g;
+const SCRIPT_WORD = /(?:\$\([^()]*\)|[^\s;|&()])+/g;
 
-/** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
-export function commandWords(values: unknown[]): string[] {
-  const out: string[] = [];
+/** What the platform makes of a word before the program sees it: its text, and how the file writes it when that differs. */
+type WordExpansion = (word: string) => { text: string; origin?: WordOrigin };
+
+/** The words of a command line, and for each one the platform changed, how the file writes it. */
+interface CommandLineWords {
+  words: string[];
+  origins: Array<WordOrigin | undefined>;
+}
+
+/**
+ * Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell
+ * would, roughly. `expand` is what the platform does to each word first (the kubelet's `$(NAME)`); a
+ * word it gives spaces to is split again, unless quotes hold it together.
+ */
+function splitCommand(values: readonly unknown[], expand?: WordExpansion): CommandLineWords {
+  const words: string[] = [];
+  const origins: Array<WordOrigin | undefined> = [];
   let budget = MAX_WORD_INPUT;
   for (const v of values) {
     const s = str(v);
     if (s === undefined) continue;
-    if (budget <= 0 || out.length >= MAX_WORDS) break;
+    if (budget <= 0 || words.length >= MAX_WORDS) break;
     const text = s.length > budget ? s.slice(0, budget) : s;
     budget -= text.length;
-    if (!/\s/.test(text)) {
-      out.push(text);
-      continue;
-    }
-    for (const w of text.match(SCRIPT_WORD) ?? []) {
-      if (out.length >= MAX_WORDS) break;
-      out.push(stripOuterQuotes(w));
+    const script = /\s/.test(text);
+    for (const raw of script ? (text.match(SCRIPT_WORD) ?? []) : [text]) {
+      if (words.length >= MAX_WORDS) break;
+      const expanded = expand?.(raw);
+      if (!expanded?.origin) {
+        words.push(script ? stripOuterQuotes(raw) : raw);
+        origins.push(undefined);
+        continue;
+      }
+      budget -= Math.max(0, expanded.text.length - raw.length);
+      const origin = { ...expanded.origin, written: script ? stripOuterQuotes(raw) : raw };
+      const split = script && !/^["']/.test(raw) && /[\s;|&()]/.test(expanded.text);
+      for (const w of split ? (expanded.text.match(SCRIPT_WORD) ?? []) : [expanded.text]) {
+        if (words.length >= MAX_WORDS) break;
+        words.push(script ? stripOuterQuotes(w) : w);
+        origins.push(origin);
+      }
     }
   }
-  return out;
+  return { words, origins };
+}
+
+/** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
+export function commandWords(values: unknown[]): string[] {
+  return splitCommand(values).words;
 }
 
 function stripOuterQuotes(w: string): string {
   if (w.length >= 2 && (w[0] === '"' || w[0] === "'") && w[w.length - 1] === w[0]) return w.slice(1, -1);
   return w;
+}
+
+/**
+ * Stands for a variable's value that only the run time knows (a Secret, `envFrom`) where the kubelet
+ * puts it: plain text, which no shell expands, so it counts as set.
+ */
+const RUN_TIME_VALUE = 'value-known-at-run-time';
+
+/**
+ * The container's command and args as its program receives them: the kubelet replaces each `$(NAME)`
+ * by the value of the container's variable NAME (`$$` is a `$`, an undefined reference stays as
+ * written), then a script is split into words. When a shell runs them (`sh -c`), the context tells it
+ * the container's variables, which its `$NAME` reads.
+ */
+export function kubeletCommandLine(container: Obj): CommandLineWords & { context: CommandContext } {
+  const command = Array.isArray(container.command) ? container.command : [];
+  const args = Array.isArray(container.args) ? container.args : [];
+  let variables: ReturnType<typeof containerVariables> | undefined;
+  const lookup = (name: string) => (variables ??= containerVariables(container))(name);
+  const expand: WordExpansion = (word) => {
+    if (!word.includes('$')) return { text: word };
+    const emptyVariables: string[] = [];
+    const text = expandReferences(
+      word,
+      (name) => {
+        const value = lookup(name);
+        if (typeof value === 'string' && unquote(value) === '') emptyVariables.push(name);
+        return value;
+      },
+      () => RUN_TIME_VALUE,
+    );
+    return text === word ? { text } : { text, origin: { written: word, emptyVariables } };
+  };
+  const line = splitCommand([...command, ...args], expand);
+  return { ...line, context: { origins: line.origins, ...(isShellExec(line.words) ? { shell: lookup } : {}) } };
 }
 
 function facts(container: Obj): ContainerFacts {
@@ -255,10 +321,9 @@ const jupyter: Detector = {
     if (f.env.has('JUPYTER_TOKEN') || f.env.has('JUPYTER_ENABLE_LAB') || f.env.has('NB_PREFIX')) signals.push('Jupyter environment');
     if (signals.length === 0) return undefined;
     const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
-    // `--ServerApp.token=$(TOKEN)`: the kubelet puts the value the container's env gives TOKEN in its place.
-    let variables: ReturnType<typeof containerVariables> | undefined;
-    const variable = (name: string) => (variables ??= containerVariables(f.container))(name) ?? undefined;
-    const flags = jupyterAuth(f.words, variable, KUBERNETES_VARIABLES);
+    // Judged on the words as the program receives them: `--ServerApp.token=$(TOKEN)` is the value the container's env gives TOKEN.
+    const line = kubeletCommandLine(f.container);
+    const flags = jupyterAuth(line.words, line.context);
     const envToken = f.env.get('JUPYTER_TOKEN');
     const fromEnvironment = (): Pick<AiService, 'auth' | 'authReason'> | undefined => {
       if (f.env.has('JUPYTER_TOKEN') && envToken !== '') return { auth: 'on', authReason: 'a token is set with JUPYTER_TOKEN' };
@@ -272,7 +337,7 @@ const jupyter: Detector = {
         };
       return undefined;
     };
-    const { auth, authReason } = (flags.state === 'unknown' ? fromEnvironment() : undefined) ?? {
+    const { auth, authReason } = (flags.state === 'unknown' && !flags.flag ? fromEnvironment() : undefined) ?? {
       auth: flags.state,
       authReason: flags.reason,
     };

@@ -29,6 +29,13 @@ describe('expandReferences, as the kubelet expands command, args and env values'
     expect(expandReferences('x$(SECRET)', lookup)).toBeNull();
     expect(expandReferences('$$(SECRET)', lookup)).toBe('$(SECRET)');
   });
+  it('with notKnown, a value known only at run time, or one past the bound, is what it gives, and the rest is expanded', () => {
+    const marker = (name: string) => `<${name}>`;
+    expect(expandReferences('$(TOKEN) x$(SECRET) $(EMPTY)$(UNSET)', lookup, marker)).toBe('abc x<SECRET> $(UNSET)');
+    const big = 'x'.repeat(MAX_EXPANDED_LENGTH);
+    const huge = (name: string) => (name === 'BIG' ? big : vars.get(name));
+    expect(expandReferences('$(BIG)$(BIG)$(TOKEN)', huge, marker)).toBe(`${big}<BIG>abc`);
+  });
   it('is linear on adversarial input', () => {
     const many = '$('.repeat(100_000) + ')';
     expect(expandReferences(many, lookup)).toBe(many);

@@ -22,9 +22,16 @@ export const MAX_EXPANDED_LENGTH = 4096;
 
 /**
  * `text` with its `$(NAME)` references expanded; `null` when one refers to a variable whose value the
- * spec does not hold, or when the references add more than `MAX_EXPANDED_LENGTH` characters.
+ * spec does not hold, or when the references add more than `MAX_EXPANDED_LENGTH` characters. With
+ * `notKnown`, such a reference is replaced by what `notKnown` gives instead, and the expansion goes on.
  */
-export function expandReferences(text: string, lookup: (name: string) => VariableValue): string | null {
+export function expandReferences(text: string, lookup: (name: string) => VariableValue): string | null;
+export function expandReferences(text: string, lookup: (name: string) => VariableValue, notKnown: (name: string) => string): string;
+export function expandReferences(
+  text: string,
+  lookup: (name: string) => VariableValue,
+  notKnown?: (name: string) => string,
+): string | null {
   const lastClose = text.lastIndexOf(')');
   let out = '';
   let copied = 0;
@@ -37,12 +44,14 @@ export function expandReferences(text: string, lookup: (name: string) => Variabl
     if (close >= 0) {
       const name = text.slice(i + 2, close);
       const value = lookup(name);
-      if (value === null) return null;
-      if (value !== undefined) {
-        grown += value.length - (close + 1 - i);
-        if (grown > MAX_EXPANDED_LENGTH) return null;
+      const growth = typeof value === 'string' ? value.length - (close + 1 - i) : 0;
+      if (value === null || grown + growth > MAX_EXPANDED_LENGTH) {
+        if (!notKnown) return null;
+        out += notKnown(name);
+      } else {
+        grown += growth;
+        out += value ?? text.slice(i, close + 1);
       }
-      out += value ?? text.slice(i, close + 1);
       i = close;
     } else {
       // `$$` is one `$`; a `$` before anything else (an unclosed `$(` too) stays as written.
