@@ -4,6 +4,7 @@ import { setFlagsFromString } from 'node:v8';
 import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, type EngineResult } from './core/engine.js';
+import { compareFindings } from './core/finding.js';
 import { foldRenderedDuplicates } from './core/rendered-duplicates.js';
 import type { ScanDocument } from './core/document.js';
 import type { Limits } from './core/parser.js';
@@ -578,16 +579,5 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      cmp(a.location.path, b.location.path) ||
-      (a.location.startLine ?? 0) - (b.location.startLine ?? 0) ||
-      (a.location.startColumn ?? 0) - (b.location.startColumn ?? 0) ||
-      cmp(a.ruleId, b.ruleId) ||
-      cmp(a.message, b.message),
-  );
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return findings.sort(compareFindings);
 }

@@ -8,7 +8,7 @@ import { exitCodeFor } from '../cli/main.js';
 import type { SanctumConfig } from '../core/config.js';
 import { MemorySourceFile } from '../core/source-file.js';
 import { SEVERITIES, type Finding } from '../core/types.js';
-import { getRegistry, scanStreamed, scanSync, type ScanOptions } from '../scan.js';
+import { getRegistry, scanStreamed, scanSync, sortFindings, type ScanOptions } from '../scan.js';
 import { jsonReporter } from './json.js';
 import { JsonFindingSpool } from './json-spool.js';
 import { chunkText } from './json-stream.js';
@@ -356,6 +356,29 @@ describe('JsonFindingSpool', () => {
     } finally {
       spool.dispose();
       other.dispose();
+    }
+  });
+  it('orders a line or column of NaN as sortFindings does (as 0, like a missing one), ties across batches by message', () => {
+    const at = (line: number | undefined, column: number | undefined, message: string): Finding => ({
+      ...finding('same.yaml', 0, 'K8S-0001', message),
+      location: { path: 'same.yaml', startLine: line, startColumn: column },
+    });
+    // Each batch in report order by itself; across batches only the messages order them.
+    const batches = [
+      [at(NaN, 1, 'm4'), at(NaN, NaN, 'm5')],
+      [at(NaN, 1, 'm3'), at(0, NaN, 'm2')],
+      [at(undefined, undefined, 'm1'), at(NaN, 1, 'm0'), at(2, 1, 'm6')],
+    ];
+    const spool = new JsonFindingSpool();
+    try {
+      for (const b of batches) spool.spool(b);
+      const parts: string[] = [];
+      spool.writeItems(2, (c) => parts.push(chunkText(c)));
+      const sorted = sortFindings(batches.flat());
+      expect(sorted.map((f) => f.message)).toEqual(['m1', 'm2', 'm5', 'm0', 'm3', 'm4', 'm6']);
+      expect(parts.join('')).toBe(JSON.stringify({ findings: sorted }, null, 2).slice('{\n  "findings": '.length, -2));
+    } finally {
+      spool.dispose();
     }
   });
 });

@@ -1,6 +1,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareFindings, compareText, positionKey } from '../core/finding.js';
 import type { Finding } from '../core/types.js';
 import { FindingBytesWriter } from './finding-bytes.js';
 import { writeString, type ChunkSink } from './json-stream.js';
@@ -79,18 +80,14 @@ class Entries {
    */
   sorted(message: (entry: number) => string, readMessages: (entries: number[]) => void): number[] {
     // Strings compared once: each one's rank among them all stands for it.
-    const byText = this.strings.map((_, i) => i).sort((a, b) => cmp(this.strings[a], this.strings[b]));
+    const byText = this.strings.map((_, i) => i).sort((a, b) => compareText(this.strings[a], this.strings[b]));
     const rank = new Int32Array(byText.length);
     byText.forEach((n, r) => (rank[n] = r));
     const { path, line, column, ruleId, seq } = this;
     const order = Array.from({ length: this.size }, (_, i) => i);
     order.sort(
       (a, b) =>
-        rank[path[a]] - rank[path[b]] ||
-        line[a] - line[b] ||
-        column[a] - column[b] ||
-        rank[ruleId[a]] - rank[ruleId[b]] ||
-        seq[a] - seq[b],
+        rank[path[a]] - rank[path[b]] || line[a] - line[b] || column[a] - column[b] || rank[ruleId[a]] - rank[ruleId[b]] || seq[a] - seq[b],
     );
     // Strings are interned: equal numbers are equal strings.
     const alike = (a: number, b: number): boolean =>
@@ -108,7 +105,7 @@ class Entries {
       return true;
     };
     const ties: [number, number][] = [];
-    for (let start = 0; start < order.length; ) {
+    for (let start = 0; start < order.length;) {
       let end = start + 1;
       while (end < order.length && alike(order[start], order[end])) end++;
       if (end - start > 1 && !inOneBatch(start, end)) ties.push([start, end]);
@@ -117,7 +114,7 @@ class Entries {
     if (ties.length === 0) return order;
     readMessages(ties.flatMap(([start, end]) => order.slice(start, end)));
     for (const [start, end] of ties) {
-      const tied = order.slice(start, end).sort((a, b) => cmp(message(a), message(b)) || seq[a] - seq[b]);
+      const tied = order.slice(start, end).sort((a, b) => compareText(message(a), message(b)) || seq[a] - seq[b]);
       for (let k = 0; k < tied.length; k++) order[start + k] = tied[k];
     }
     return order;
@@ -240,8 +237,8 @@ export class JsonFindingSpool {
       const l = f.location;
       const i = entries.add(
         l.path,
-        l.startLine ?? 0,
-        l.startColumn ?? 0,
+        positionKey(l.startLine),
+        positionKey(l.startColumn),
         f.ruleId,
         this.seq++,
         this.bytes + start,
@@ -258,7 +255,10 @@ export class JsonFindingSpool {
   hold(findings: readonly Finding[]): void {
     for (const f of findings) {
       const l = f.location;
-      this.entries.held.set(this.entries.add(l.path, l.startLine ?? 0, l.startColumn ?? 0, f.ruleId, this.seq++, -1, 0, 0, -1), f);
+      this.entries.held.set(
+        this.entries.add(l.path, positionKey(l.startLine), positionKey(l.startColumn), f.ruleId, this.seq++, -1, 0, 0, -1),
+        f,
+      );
     }
   }
 
@@ -499,19 +499,6 @@ function readInto(fd: number, buf: Buffer, length: number, position: number, at 
   }
 }
 
-/** The order of `sortFindings`. */
-function compareFindings(a: Finding, b: Finding): number {
-  const l = a.location;
-  const m = b.location;
-  return (
-    cmp(l.path, m.path) ||
-    (l.startLine ?? 0) - (m.startLine ?? 0) ||
-    (l.startColumn ?? 0) - (m.startColumn ?? 0) ||
-    cmp(a.ruleId, b.ruleId) ||
-    cmp(a.message, b.message)
-  );
-}
-
 /** Where a finding's own `message` key is in its text: its properties are on lines indented by 6 spaces, nested ones by more. */
 const MESSAGE_KEY = Buffer.from('\n' + ' '.repeat(FINDINGS_INDENT + 4) + '"message": "', 'latin1');
 const QUOTE = 0x22;
@@ -543,8 +530,4 @@ function messageOf(item: Buffer): string {
   }
   // Printable ASCII without escapes is the message as it stands.
   return plain ? item.toString('latin1', start + 1, end) : (JSON.parse(item.toString('utf8', start, end + 1)) as string);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
