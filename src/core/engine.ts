@@ -56,6 +56,12 @@ interface RawReport {
   input: ReportInput;
 }
 
+/** A finding as the engine resolved it, with the file its location lies in. */
+interface Resolved {
+  finding: Finding;
+  file: SourceFile;
+}
+
 interface RuleRun {
   rule: AnyRule;
   ctx: RuleContext;
@@ -319,9 +325,14 @@ export class Engine {
     const inlineByFile = new Map<SourceFile, InlineSuppressions>();
     const usedInline = new Set<InlineSuppression>();
     const usedAnnotations = new Map<DocumentSuppression, ScanDocument>();
-    // The file each finding lies in, by index (for a rendered object, the source that set the value).
+    const findings: Finding[] = [];
+    // The file each finding lies in, by index.
     const files: SourceFile[] = [];
-    const findings = reports.map(({ rule, doc, input }) => this.toFinding(rule.meta, doc, input.at, input, files));
+    for (const { rule, doc, input } of reports) {
+      const { finding, file } = this.toFinding(rule.meta, doc, input.at, input);
+      findings.push(finding);
+      files.push(file);
+    }
     const folded = foldSuperseded(findings, (i) => reports[i].rule.meta);
     for (let i = 0; i < reports.length; i++) {
       if (folded.has(i)) continue;
@@ -346,14 +357,8 @@ export class Engine {
     for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
-  /** The finding; the file its location lies in (for a rendered object, the source that set the value) is pushed to `files`. */
-  private toFinding(
-    meta: RuleMeta,
-    doc: ScanDocument,
-    at: At | undefined,
-    input: Omit<ReportInput, 'at' | 'doc'>,
-    files: SourceFile[],
-  ): Finding {
+  /** The finding, and the file its location lies in (for a rendered object, the source that set the value). */
+  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Omit<ReportInput, 'at' | 'doc'>): Resolved {
     let located: Located;
     try {
       located = doc.locate(at);
@@ -395,8 +400,7 @@ export class Engine {
     }
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
-    files.push(file);
-    return finding;
+    return { finding, file };
   }
 
   private suppressionFor(
