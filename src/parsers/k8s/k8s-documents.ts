@@ -215,6 +215,23 @@ export class K8sSetDocument implements ScanDocument {
   locate(): Located {
     return {};
   }
+
+  private byKinds: Map<string, readonly K8sObjectDocument[]> | undefined;
+
+  /**
+   * The objects of these kinds, in the set's order (made once per set and list of kinds): most
+   * cross-object rules read one or two kinds of a set of every kind.
+   */
+  ofKind(...kinds: string[]): readonly K8sObjectDocument[] {
+    const key = kinds.join('\u0000');
+    this.byKinds ??= new Map();
+    let list = this.byKinds.get(key);
+    if (!list) {
+      list = this.objects.filter((o) => kinds.includes(o.resource.kind));
+      this.byKinds.set(key, list);
+    }
+    return list;
+  }
 }
 
 const RULE_TOKEN = /^[A-Za-z0-9*_-]+$/;

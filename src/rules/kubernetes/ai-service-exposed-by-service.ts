@@ -91,7 +91,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const svc of set.objects) {
+    for (const svc of set.ofKind('Service')) {
       if (!isService(svc)) continue;
       const how = exposure(svc);
       if (!how) continue;

@@ -48,7 +48,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const ing of set.objects) {
+    for (const ing of set.ofKind('Ingress')) {
       if (!isIngress(ing) || ingressAuth(idx, ing)) continue;
       for (const b of ingressBackends(ing)) {
         const worst = worstReach(reachOfBackend(idx, ing, b));

@@ -57,7 +57,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const ing of set.objects) {
+    for (const ing of set.ofKind('Ingress')) {
       if (!isIngress(ing)) continue;
       for (const b of ingressBackends(ing)) {
         if (tlsCovers(ing, b.host)) continue;
@@ -73,7 +73,7 @@ export default defineRule<K8sSetDocument>({
         });
       }
     }
-    for (const route of set.objects) {
+    for (const route of set.ofKind('HTTPRoute')) {
       if (!isGatewayRoute(route) || route.resource.kind !== 'HTTPRoute') continue;
       const listeners = routeListeners(idx, route);
       if (!listeners || listeners.some((l) => l.protocol !== 'HTTP')) continue;

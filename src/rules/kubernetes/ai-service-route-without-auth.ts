@@ -52,7 +52,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const route of set.objects) {
+    for (const route of set.ofKind('HTTPRoute', 'GRPCRoute')) {
       if (!isGatewayRoute(route)) continue;
       for (const b of routeBackends(route)) {
         if (routeAuth(idx, route, b.rule)) continue;

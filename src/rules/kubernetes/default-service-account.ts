@@ -15,7 +15,11 @@ function bindingsOfDefault(objects: readonly K8sObjectDocument[]): Map<string, K
       const ns = s.namespace ?? (o.object.kind === 'RoleBinding' ? o.namespace : undefined);
       if (ns !== undefined) namespaces.add(ns);
     }
-    for (const ns of namespaces) out.set(ns, [...(out.get(ns) ?? []), o]);
+    for (const ns of namespaces) {
+      const list = out.get(ns);
+      if (list) list.push(o);
+      else out.set(ns, [o]);
+    }
   }
   return out;
 }
@@ -65,7 +69,7 @@ export default defineRule<K8sSetDocument>({
       if (!identityDecidedHere(pod)) continue;
       const t = tokenMount(pod, set.objects);
       if (!t.mounted || t.serviceAccount !== 'default') continue;
-      byNamespace ??= bindingsOfDefault(set.objects);
+      byNamespace ??= bindingsOfDefault(set.ofKind('RoleBinding', 'ClusterRoleBinding'));
       const bindings = byNamespace.get(namespaceOf(pod)) ?? [];
       const granted = bindings
         .slice(0, 3)

@@ -40,7 +40,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const ing of set.objects) {
+    for (const ing of set.ofKind('Ingress')) {
       if (!isIngress(ing)) continue;
       const backends = ingressBackends(ing);
       // One finding per host (or per default backend), not per path.

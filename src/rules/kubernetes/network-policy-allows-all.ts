@@ -40,7 +40,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const idx = networkIndex(set);
-    for (const np of set.objects) {
+    for (const np of set.ofKind('NetworkPolicy')) {
       if (np.resource.kind !== 'NetworkPolicy' || !np.resource.apiVersion?.startsWith('networking.k8s.io/')) continue;
       const all = selectsAll(np.get(['spec', 'podSelector']));
       const types = policyTypes(np);

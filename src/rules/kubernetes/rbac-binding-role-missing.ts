@@ -34,7 +34,7 @@ export default defineRule<K8sSetDocument>({
   check(set, ctx) {
     const cluster = set.cluster;
     if (!cluster) return;
-    for (const binding of set.objects) {
+    for (const binding of set.ofKind('RoleBinding', 'ClusterRoleBinding')) {
       if (!isBinding(binding) || isBootstrapDefault(binding)) continue;
       const ref = roleRefOf(binding);
       if (!ref || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')) continue;

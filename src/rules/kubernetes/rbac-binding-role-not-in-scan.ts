@@ -38,7 +38,7 @@ export default defineRule<K8sSetDocument>({
     },
   },
   check(set, ctx) {
-    for (const binding of set.objects) {
+    for (const binding of set.ofKind('RoleBinding', 'ClusterRoleBinding')) {
       if (!isBinding(binding) || isBootstrapDefault(binding)) continue;
       const ref = roleRefOf(binding);
       if (!ref || (ref.kind !== 'Role' && ref.kind !== 'ClusterRole')) continue;

@@ -59,7 +59,7 @@ export default defineRule<K8sSetDocument>({
     },
   },
   check(set, ctx) {
-    for (const o of set.objects) {
+    for (const o of set.ofKind('Role', 'RoleBinding', 'ClusterRoleBinding')) {
       if (isBootstrapDefault(o)) continue;
       if (o.object.kind === 'Role' && isCheckableRole(o) && o.namespace === KUBE_SYSTEM) {
         for (const r of policyRules(o)) {

@@ -42,7 +42,7 @@ export default defineRule<K8sSetDocument>({
     },
   },
   check(set, ctx) {
-    for (const doc of set.objects) {
+    for (const doc of set.ofKind('Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding')) {
       if (reportBuiltinGrant(doc, set.objects, 'secrets', 'can read Secrets', (r) => ctx.report(r))) continue;
       checkRole(doc, ctx);
     }

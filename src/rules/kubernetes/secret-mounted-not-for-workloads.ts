@@ -96,7 +96,7 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     const secrets = new Map<string, K8sObjectDocument>();
-    for (const o of set.objects) if (o.object.kind === 'Secret' && o.object.apiVersion === 'v1') secrets.set(`${o.namespace}/${o.name}`, o);
+    for (const o of set.ofKind('Secret')) if (o.object.apiVersion === 'v1') secrets.set(`${o.namespace}/${o.name}`, o);
     if (secrets.size === 0) return;
     for (const pod of set.pods) {
       const ns = namespaceOf(pod);
