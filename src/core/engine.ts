@@ -309,6 +309,7 @@ export class Engine {
         report: (input) => run.reports.push({ rule, doc: input.doc ?? run.doc!, input }),
         options: this.optionsFor(rule.meta),
         settings: this.settings,
+        runs: (scanner, kind) => this.rulesByKind.get(kind)?.some((r) => r.rule.meta.scanner === scanner) ?? false,
       },
     };
     return run;

@@ -84,6 +84,11 @@ export interface RuleContext {
   /** Options from `.sanctum.yaml` merged over the defaults of `meta.options`. */
   readonly options: Readonly<Record<string, unknown>>;
   readonly settings: Readonly<ScanSettings>;
+  /**
+   * Whether this scan runs a rule of `scanner` on documents of `kind`: for a helper that shares one
+   * pass over a document between rule families, so that it keeps nothing no rule will read.
+   */
+  runs(scanner: ScannerName, kind: string): boolean;
 }
 
 export interface Rule<D extends ScanDocument = ScanDocument> {

@@ -56,6 +56,7 @@ export class RuntimeMonitor {
         report: (input) => this.pending.push({ rule, input }),
         options: { ...defaults, ...opts.ruleConfig?.get(rule.meta.id)?.options },
         settings: { strictModels: false },
+        runs: (scanner, kind) => this.byKind.get(kind)?.some((b) => b.rule.meta.scanner === scanner) ?? false,
       };
       for (const kind of rule.meta.appliesTo) {
         const list = this.byKind.get(kind) ?? [];

@@ -34,7 +34,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc, ctx)) return;
     const text = doc.text;
     if (text.includes('"pools"')) {
       const keys = spans(text, XMRIG_KEYS);

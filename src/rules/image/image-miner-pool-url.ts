@@ -28,7 +28,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc, ctx)) return;
     const text = doc.text;
     const lower = text.toLowerCase();
     const urls = lower.includes('stratum') ? spans(text, STRATUM) : [];

@@ -39,7 +39,7 @@ export default defineRule<TextDocument>({
     },
   },
   check(doc, ctx) {
-    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc)) return;
+    if (isDocumentation(doc.file.path) || !mayHoldMalware(doc, ctx)) return;
     const text = doc.text;
     if (!HINTS.some((h) => text.includes(h))) return;
     const reported: Array<{ start: number; end: number }> = [];

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemorySourceFile } from '../../../core/source-file.js';
+import { MALWARE_HINTS } from '../../image/lib/malware-hints.js';
+import { LiteralAutomaton } from './automaton.js';
 import { base62, crc32, validGithubChecksum } from './checksum.js';
 import { fakes, githubStyle } from './fakes.js';
-import { findSecrets, MAX_LINE_LENGTH } from './scan.js';
+import { findSecrets, malwareHintIn, MAX_LINE_LENGTH, secretsIn } from './scan.js';
+import type { TextLikeDocument } from './types.js';
 import { entropy, isLowVariety, isPlaceholder, redact } from './values.js';
 
 const find = (text: string, path = 'x.env', isCode = false) =>
@@ -97,5 +101,57 @@ describe('findSecrets', () => {
       'password: "%(DB_PASSWORD)s"',
     ])
       expect(find(s + '\n', 'x.yaml'), s).toEqual([]);
+  });
+});
+
+describe('malwareHintIn and secretsIn: one pass over a text, kept only when secret rules read it', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** Watches the automaton passes: returns the patterns of each pass made so far, in order. */
+  function passes(): () => Array<readonly string[]> {
+    const spies = [vi.spyOn(LiteralAutomaton.prototype, 'scan'), vi.spyOn(LiteralAutomaton.prototype, 'scanAscii')];
+    return () =>
+      spies
+        .flatMap((spy) =>
+          spy.mock.contexts.map((automaton, i) => ({
+            order: spy.mock.invocationCallOrder[i],
+            patterns: (automaton as LiteralAutomaton).patterns,
+          })),
+        )
+        .sort((a, b) => a.order - b.order)
+        .map((pass) => pass.patterns);
+  }
+
+  const textDocument = (text: string): TextLikeDocument =>
+    ({ kind: 'text', text, file: new MemorySourceFile('deploy/start.sh', text) }) as unknown as TextLikeDocument;
+
+  const key = fakes.openaiProject();
+  const script = `OPENAI_API_KEY=${key}\nxmrig -o stratum+tcp://pool.example:3333\n`;
+
+  it('with secret rules to follow, the malware hint comes from the secrets pass, which the secret rules then read', () => {
+    const made = passes();
+    const doc = textDocument(script);
+    expect(malwareHintIn(doc, true)).toBe(true);
+    expect(secretsIn(doc).map((h) => h.value)).toEqual([key]);
+    expect(made()).toHaveLength(1);
+    expect(made()[0]).toEqual(expect.arrayContaining(['-----BEGIN', ...MALWARE_HINTS]));
+  });
+
+  it('without secret rules, a pass over the malware hints alone: no secret markers are looked for or kept', () => {
+    const made = passes();
+    const doc = textDocument(script);
+    expect(malwareHintIn(doc, false)).toBe(true);
+    expect(malwareHintIn(textDocument('echo hello\n'), false)).toBe(false);
+    expect(made()).toEqual([MALWARE_HINTS, MALWARE_HINTS]);
+    // Asked for all the same, the secrets are found by a pass of their own.
+    expect(secretsIn(doc).map((h) => h.value)).toEqual([key]);
+    expect(made()).toHaveLength(3);
+    expect(made()[2]).toContain('-----BEGIN');
+  });
+
+  it('a hint written with ſ or the Kelvin sign is seen by either pass', () => {
+    for (const secretsFollow of [true, false]) expect(malwareHintIn({ text: 'exec /bin/\u017Fh' }, secretsFollow)).toBe(true);
   });
 });

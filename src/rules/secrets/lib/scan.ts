@@ -69,6 +69,8 @@ export const KEYWORDS = [
 const PREFILTER = new LiteralAutomaton([...MARKERS, ...KEYWORDS, ...MALWARE_HINTS]);
 const MARKER_COUNT = MARKERS.length;
 const SECRET_PATTERNS = MARKER_COUNT + KEYWORDS.length;
+/** The malware rules' hints alone, for a text no secret rule reads. */
+const HINTS_ONLY = new LiteralAutomaton(MALWARE_HINTS);
 
 /** What the pre-filter pass found in a text. */
 interface Prefiltered {
@@ -78,16 +80,19 @@ interface Prefiltered {
   malwareHint: boolean;
 }
 
-function prefilter(text: string, ascii: Uint8Array | undefined): Prefiltered {
+/** The pre-filter pass, or with `secrets` false, the pass for the malware hints alone (no `matches`). */
+function prefilter(text: string, ascii: Uint8Array | undefined, secrets = true): Prefiltered {
+  const automaton = secrets ? PREFILTER : HINTS_ONLY;
+  const firstHint = secrets ? SECRET_PATTERNS : 0;
   const matches: number[] = [];
   let malwareHint = false;
   const onMatch = (p: number, start: number) => {
-    if (p < SECRET_PATTERNS) matches.push(p, start);
+    if (p < firstHint) matches.push(p, start);
     else malwareHint = true;
   };
-  if (ascii && ascii.length === text.length) PREFILTER.scanAscii(ascii, onMatch);
+  if (ascii && ascii.length === text.length) automaton.scanAscii(ascii, onMatch);
   else {
-    PREFILTER.scan(text, onMatch);
+    automaton.scan(text, onMatch);
     malwareHint ||= hintThroughUnicodeFolding(text);
   }
   return { matches, malwareHint };
@@ -112,7 +117,10 @@ export function isLockFile(path: string): boolean {
   return LOCK_FILE.test(path);
 }
 
-/** A document's pre-filter pass, until its secrets are read from it, and then its secrets. */
+/**
+ * A document's pre-filter pass, until its secrets are read from it, and then its secrets; of a
+ * document no secret rule reads, whether it holds a malware hint and nothing more.
+ */
 interface TextFacts {
   pass: Prefiltered | undefined;
   malwareHint: boolean;
@@ -124,11 +132,11 @@ const facts = new WeakMap<object, TextFacts>();
 /** A document, or anything with a text (the file, when there is one, may lend the text's bytes). */
 type TextHolder = Pick<TextLikeDocument, 'text'> & Partial<Pick<TextLikeDocument, 'kind' | 'file'>>;
 
-function factsOf(doc: TextHolder): TextFacts {
+function factsOf(doc: TextHolder, secrets = true): TextFacts {
   let f = facts.get(doc);
   if (!f) {
-    const pass = prefilter(doc.text, asciiBytesOf(doc));
-    f = { pass, malwareHint: pass.malwareHint, secrets: undefined };
+    const pass = prefilter(doc.text, asciiBytesOf(doc), secrets);
+    f = { pass: secrets ? pass : undefined, malwareHint: pass.malwareHint, secrets: undefined };
     facts.set(doc, f);
   }
   return f;
@@ -150,15 +158,19 @@ export function secretsIn(doc: TextLikeDocument): SecretHit[] {
   const f = factsOf(doc);
   if (!f.secrets) {
     const opts = { path: doc.file.path, isCode: doc.isCode ?? CODE_PATH.test(doc.file.path) };
-    f.secrets = secretsFrom(doc.text, opts, f.pass!.matches);
+    const pass = f.pass ?? prefilter(doc.text, asciiBytesOf(doc));
+    f.secrets = secretsFrom(doc.text, opts, pass.matches);
     f.pass = undefined;
   }
   return f.secrets;
 }
 
-/** Whether the document's text holds a hint of the malware rules, told by the same pass as its secrets. */
-export function malwareHintIn(doc: TextHolder): boolean {
-  return factsOf(doc).malwareHint;
+/**
+ * Whether the document's text holds a hint of the malware rules: told by the same pass as its
+ * secrets when `secretsFollow` (secret rules read the document too), else by a pass for the hints alone.
+ */
+export function malwareHintIn(doc: TextHolder, secretsFollow: boolean): boolean {
+  return factsOf(doc, secretsFollow).malwareHint;
 }
 
 export interface FindOptions {
