@@ -196,6 +196,16 @@ export function parseShortPort(spec: string): Omit<ComposePort, 'path' | 'short'
  * the default; `${VAR}` and `$VAR` become `$VAR` (a value only known at run time, without colons).
  */
 export function interpolateDefaults(value: string): string {
+  return interpolate(value, (name) => `$${name}`);
+}
+
+/**
+ * Compose interpolation as far as the file alone tells: `$$` is a `$`, `${VAR:-default}` and
+ * `${VAR-default}` become the default; a variable whose value only the environment of `docker compose`
+ * (its shell, the `.env` file) gives, `${VAR}`, `$VAR`, `${VAR:?error}` or `${VAR:+alternative}`,
+ * becomes what `notKnown` returns. The service's `environment` plays no part: it is the container's.
+ */
+export function interpolate(value: string, notKnown: (name: string) => string): string {
   if (!value.includes('$')) return value;
   let out = '';
   let i = 0;
@@ -208,8 +218,13 @@ export function interpolateDefaults(value: string): string {
       const close = value.indexOf('}', i + 2);
       if (close === -1) return out + value.slice(i);
       const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::?-(.*))?/s.exec(value.slice(i + 2, close));
-      out += m ? (m[2] ?? `$${m[1]}`) : '';
+      out += m ? (m[2] ?? notKnown(m[1])) : '';
       i = close + 1;
+    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
+      let end = i + 2;
+      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
+      out += notKnown(value.slice(i + 1, end));
+      i = end;
     } else {
       out += c;
       i++;

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { allParsers } from '../index.js';
 import { isComposeName } from './compose-classifier.js';
-import { ComposeDocument, parseShortPort, parseShortVolume } from './compose-document.js';
+import { ComposeDocument, interpolate, interpolateDefaults, parseShortPort, parseShortVolume } from './compose-document.js';
 
 function parse(path: string, text: string): ComposeDocument[] {
   const file = new MemorySourceFile(path, text);
@@ -99,6 +99,15 @@ describe('compose parser', () => {
     expect(parse('values.yaml', 'services:\n  web:\n    image:\n      repository: nginx\n    ports: [80]\n')).toHaveLength(0);
     expect(parse('compose.yaml', 'apiVersion: v1\nkind: ConfigMap\nservices: {}\n')).toHaveLength(0);
     expect(parse('compose.yaml', 'version: "3"\n')).toHaveLength(0);
+  });
+});
+
+describe('compose interpolation', () => {
+  it('takes defaults, unescapes $$, and leaves to notKnown what only the environment of docker compose gives', () => {
+    const notKnown = (name: string) => `<${name}>`;
+    expect(interpolate('a ${X:-d} ${E-} $Y ${Z} $$W ${V:?e} ${P:+alt} $1 $ ${', notKnown)).toBe('a d  <Y> <Z> $W <V> <P> $1 $ ${');
+    expect(interpolate('--token=$TOKEN_2x', notKnown)).toBe('--token=<TOKEN_2x>');
+    expect(interpolateDefaults('${HOST:-0.0.0.0}:${PORT}:$TARGET')).toBe('0.0.0.0:$PORT:$TARGET');
   });
 });
 

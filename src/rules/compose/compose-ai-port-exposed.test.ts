@@ -41,6 +41,37 @@ const BUILT = `services:
     ports: ["8083:8888"]
 `;
 
+/** Jupyter tokens from variables: compose interpolates `${VAR}` with the environment of `docker compose`, a shell reads the container's. */
+const VARIABLES = `services:
+  default-empty:
+    build: .
+    command: ["jupyter", "lab", "--ServerApp.token=\${LAB_TOKEN:-}"]
+    ports: ["8888:8888"]
+  from-compose-env:
+    build: .
+    command: ["jupyter", "lab", "--ServerApp.token=\${LAB_TOKEN:?set LAB_TOKEN}"]
+    ports: ["8889:8888"]
+  shell-empty:
+    build: .
+    command: ["sh", "-c", "exec jupyter lab --ServerApp.token=$$TOKEN --ip=0.0.0.0"]
+    environment:
+      TOKEN: \${TOKEN:-}
+    ports: ["8890:8888"]
+  shell-env-file:
+    build: .
+    command: ["sh", "-c", "exec jupyter lab --ServerApp.token=$$TOKEN --ip=0.0.0.0"]
+    env_file: lab.env
+    ports: ["8891:8888"]
+  shell-command:
+    build: .
+    command: ["sh", "-c", "exec jupyter lab --ServerApp.token=$$(cat /run/secrets/token) --ip=0.0.0.0"]
+    ports: ["8892:8888"]
+  env-default-empty:
+    image: quay.io/jupyter/base-notebook:2024-10-07
+    environment: ["JUPYTER_TOKEN=\${JUPYTER_TOKEN:-}"]
+    ports: ["8893:8888"]
+`;
+
 testRule(rule, {
   valid: [
     {
@@ -167,6 +198,28 @@ testRule(rule, {
             "Jupyter port 8888 of service 'env-token' is published on host port 8083 on all interfaces (it requires an API key or a login)",
         },
       ],
+    },
+    {
+      name: "a token from variables: a compose default, the environment of docker compose, the container's variables in sh -c, a command",
+      path: 'compose.yaml',
+      content: VARIABLES,
+      findings: (
+        [
+          ['default-empty', 5, 8888, 'critical', ' with authentication disabled'],
+          ['from-compose-env', 9, 8889, 'medium', ' (it requires an API key or a login)'],
+          ['shell-empty', 15, 8890, 'critical', ' with authentication disabled'],
+          ['shell-env-file', 20, 8891, 'medium', ' (it requires an API key or a login)'],
+          ['shell-command', 24, 8892, 'high', ''],
+          ['env-default-empty', 28, 8893, 'high', ''],
+        ] as const
+      ).map(([service, line, published, severity, note]) => ({
+        startLine: line,
+        startColumn: 13,
+        endLine: line,
+        endColumn: 24,
+        severity: severity as Severity,
+        message: `Jupyter port 8888 of service '${service}' is published on host port ${published} on all interfaces${note}`,
+      })),
     },
   ],
 });

@@ -3,7 +3,15 @@ import { defineRule } from '../../core/rule.js';
 import type { ComposeDocument, ComposePort } from '../../parsers/compose/compose-document.js';
 import type { Severity } from '../../core/types.js';
 import { jupyterAuth } from '../dockerfile/lib/jupyter.js';
-import { aiServiceOf, allInterfaces, DISTINCTIVE_PORTS, portNumber, serviceCommandWords, type AiServiceKind } from './lib/ai-services.js';
+import {
+  aiServiceOf,
+  allInterfaces,
+  DISTINCTIVE_PORTS,
+  interpolatedValue,
+  portNumber,
+  serviceCommandLine,
+  type AiServiceKind,
+} from './lib/ai-services.js';
 
 const API_KEY_SERVERS = new Set(['vLLM', 'SGLang', 'llama.cpp server', 'LocalAI']);
 
@@ -20,11 +28,15 @@ function authOf(
   const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
   if (kind?.name === 'Jupyter') {
-    const flags = jupyterAuth(serviceCommandWords(view));
+    const line = serviceCommandLine(doc, view);
+    const flags = jupyterAuth(line.words, line.context);
     if (flags.state === 'off') return 'none';
     if (flags.state === 'on') return 'key';
+    // A command the shell runs gives the token: not known.
+    if (flags.flag) return 'default';
     // Jupyter reads JUPYTER_TOKEN only when it is not empty: an empty one leaves the generated token.
-    return env.get('JUPYTER_TOKEN') ? 'key' : 'default';
+    const token = env.get('JUPYTER_TOKEN');
+    return token !== undefined && interpolatedValue(token) !== '' ? 'key' : 'default';
   }
   if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
   if (
@@ -87,7 +99,7 @@ export default defineRule<ComposeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical; a model server that requires an API key (`--api-key`) or a UI that requires a login is medium.',
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical, a token from a variable counting as compose interpolates it (`${TOKEN:-}` by its default; `${TOKEN}` from the environment of `docker compose` as set) and, in a `sh -c` script, the shell\u2019s `$$TOKEN` as the service\u2019s `environment` sets it; a model server that requires an API key (`--api-key`) or a UI that requires a login is medium.',
     remediation:
       'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
     references: [

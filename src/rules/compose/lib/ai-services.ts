@@ -1,5 +1,6 @@
-import type { ComposeDocument, ComposeServiceView } from '../../../parsers/compose/compose-document.js';
-import { jupyterLaunch } from '../../dockerfile/lib/jupyter.js';
+import { interpolate, type ComposeDocument, type ComposeServiceView } from '../../../parsers/compose/compose-document.js';
+import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
+import { jupyterLaunch, RUN_TIME_VALUE, type CommandContext, type VariableLookup } from '../../dockerfile/lib/jupyter.js';
 import { commandWords } from '../../kubernetes/lib/ai-services.js';
 
 export interface AiServiceKind {
@@ -60,6 +61,41 @@ function text(v: unknown): string {
 /** The words of a service's entrypoint and command, as the container runs them (a string is split like a shell would). */
 export function serviceCommandWords(view: ComposeServiceView): string[] {
   return commandWords([view.service.entrypoint, view.service.command].flat());
+}
+
+/** A compose value as far as the file tells; `null` when the environment of `docker compose` gives part of it. */
+export function interpolatedValue(value: string): string | null {
+  let known = true;
+  const text = interpolate(value, () => {
+    known = false;
+    return '';
+  });
+  return known ? text : null;
+}
+
+/**
+ * The variables a service's container starts with, as far as the file tells: its `environment`,
+ * interpolated. A name given without a value (passed from the environment of `docker compose`), or
+ * any name when an `env_file` is read, is set with a value known only at run time; any other name is
+ * not set by the file (the image may set it).
+ */
+export function serviceVariables(doc: ComposeDocument, view: ComposeServiceView): VariableLookup {
+  const env = new Map(doc.environment(view).map((e) => [e.name, e.value === undefined ? null : interpolatedValue(e.value)]));
+  const envFile = view.service.env_file !== undefined && view.service.env_file !== null;
+  return (name) => (env.has(name) ? env.get(name) : envFile ? null : undefined);
+}
+
+/**
+ * The service's entrypoint and command as its container receives them: interpolated by compose (a
+ * value only the environment of `docker compose` gives stands as plain text, which counts as set), then
+ * split into words. When a shell runs them (`sh -c`), its `$NAME` reads the container's variables.
+ */
+export function serviceCommandLine(doc: ComposeDocument, view: ComposeServiceView): { words: string[]; context: CommandContext } {
+  const values = [view.service.entrypoint, view.service.command]
+    .flat()
+    .map((v) => (typeof v === 'string' ? interpolate(v, () => RUN_TIME_VALUE) : v));
+  const words = commandWords(values);
+  return { words, context: isShellExec(words) ? { shell: serviceVariables(doc, view) } : {} };
 }
 
 const JUPYTER = AI_SERVICES.find((k) => k.name === 'Jupyter')!;

@@ -63,6 +63,12 @@ export interface WordOrigin {
   emptyVariables: readonly string[];
 }
 
+/**
+ * Stands in a command line for a variable's value that only the run time knows (a Secret, `envFrom`,
+ * the environment of `docker compose`): plain text, which no shell expands, so it counts as set.
+ */
+export const RUN_TIME_VALUE = 'value-known-at-run-time';
+
 /** What the file tells about the words of a command line besides their text. */
 export interface CommandContext {
   /** Set when a shell runs the command line: what the file gives the variables its `$NAME` and `${NAME}` read. */

@@ -5,7 +5,14 @@
  */
 
 import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
-import { jupyterAuth, jupyterLaunch, unquoteValue as unquote, type CommandContext, type WordOrigin } from '../../dockerfile/lib/jupyter.js';
+import {
+  jupyterAuth,
+  jupyterLaunch,
+  RUN_TIME_VALUE,
+  unquoteValue as unquote,
+  type CommandContext,
+  type WordOrigin,
+} from '../../dockerfile/lib/jupyter.js';
 import { containerVariables, expandReferences } from './dependent-variables.js';
 
 type Obj = Record<string, unknown>;
@@ -173,12 +180,6 @@ function stripOuterQuotes(w: string): string {
   if (w.length >= 2 && (w[0] === '"' || w[0] === "'") && w[w.length - 1] === w[0]) return w.slice(1, -1);
   return w;
 }
-
-/**
- * Stands for a variable's value that only the run time knows (a Secret, `envFrom`) where the kubelet
- * puts it: plain text, which no shell expands, so it counts as set.
- */
-const RUN_TIME_VALUE = 'value-known-at-run-time';
 
 /**
  * The container's command and args as its program receives them: the kubelet replaces each `$(NAME)`
