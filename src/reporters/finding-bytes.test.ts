@@ -167,7 +167,7 @@ describe('FindingBytesWriter', () => {
     step({ path: 'a.yaml', resource: 'kind', x: {} });
     step({ path: 'a.yaml', resource: { kind: 'x' } });
     step({ path: 'a.yaml', resource: {}, kind: 'x' });
-    // Not plain data (an array inside): written each time, so a change made in place shows.
+    // An array inside: copied while it holds the same items, so a change made in place shows.
     const rendered = location({ renderedBy: [{ kind: 'helm', source: 'Chart.yaml' }] });
     step(rendered);
     step(rendered, () => ((rendered.renderedBy as Array<{ source: string }>)[0].source = 'charts/other/Chart.yaml'));
@@ -184,6 +184,26 @@ describe('FindingBytesWriter', () => {
     w.ascii('#'.repeat(written));
     step(location());
     expect(texts).toEqual(expected);
+  });
+
+  it('copies a location holding an array, as a rendered object has, from the bytes written last', () => {
+    const location = {
+      path: 'chart/templates/deploy.yaml',
+      startLine: 4,
+      resource: { ...RESOURCE },
+      renderedBy: [{ kind: 'helm', source: 'chart/Chart.yaml' }],
+    };
+    const f = finding({ location });
+    const w = new FindingBytesWriter(64);
+    w.finding(f as unknown as Finding, 4);
+    const first = w.buffer.subarray(0, w.length).toString('latin1');
+    expect(first).toBe(stringified(f, 4));
+    // Bytes below the length are never written by the writer's users: changed here, a copy shows them.
+    const at = first.indexOf('chart/Chart.yaml');
+    w.buffer[at] = 'C'.charCodeAt(0);
+    const start = w.length;
+    w.finding({ ...f, location: { ...location, renderedBy: [{ kind: 'helm', source: 'chart/Chart.yaml' }] } } as unknown as Finding, 4);
+    expect(w.buffer.subarray(start, w.length).toString('latin1')).toBe(stringified(f, 4).replace('chart/Chart.yaml', 'Chart/Chart.yaml'));
   });
 
   it('writes findings in another shape as any object: keys in another order, missing, extra or not strings', () => {

@@ -125,17 +125,40 @@ export class JsonBytesWriter {
       this.string(v);
       return;
     }
-    if (memo.era === this.era && v === memo.last) {
-      this.copyProperty(memo.at, memo.end, first);
+    // `copyIfSame` and `remember` for a string, written out: most properties are strings.
+    const last = memo.last;
+    if (last.era === this.era && last.size === 1 && last.data[0] === v) {
+      this.copyProperty(last.at, last.end, first);
       return;
     }
     const start = this.size;
     this.keyBytes(memo.key, first);
     this.string(v);
-    memo.last = v;
-    memo.at = start;
-    memo.end = this.size;
-    memo.era = this.era;
+    last.data[0] = v;
+    last.size = 1;
+    last.at = start;
+    last.end = this.size;
+    last.era = this.era;
+  }
+
+  /** Copies the property `last` remembers when its bytes are still there and `value` holds the data they were written from; false otherwise. */
+  protected copyIfSame(last: WrittenProperty, value: unknown, first: boolean): boolean {
+    if (last.era !== this.era || holdsData(value, last.data, 0) !== last.size) return false;
+    this.copyProperty(last.at, last.end, first);
+    return true;
+  }
+
+  /** Remembers the property just written from `start` on with `value`; nothing when `value` is not plain data (see `pushData`). */
+  protected remember(last: WrittenProperty, value: unknown, start: number): void {
+    const size = pushData(value, last.data, 0);
+    if (size < 0) {
+      last.era = -1;
+      return;
+    }
+    last.size = size;
+    last.at = start;
+    last.end = this.size;
+    last.era = this.era;
   }
 
   /** Copies the property written at `buffer[at, end)` (`,` or `{` first, still there: see `era`), `{` first for the first property of an object. */
@@ -173,7 +196,7 @@ export class JsonBytesWriter {
       this.string(key);
       this.buffer[this.size++] = COLON;
       this.buffer[this.size++] = SPACE;
-      memo = { key: new Uint8Array(this.buffer.subarray(start, this.size)), last: undefined, at: 0, end: 0, era: -1 };
+      memo = { key: new Uint8Array(this.buffer.subarray(start, this.size)), last: writtenProperty() };
       known.set(key, memo);
       this.size = start;
     }
@@ -307,11 +330,91 @@ const MAX_KEYS = 256;
 interface KeyMemo {
   /** The key's `,`, line break, indentation, quoted key and `: `. */
   readonly key: Uint8Array;
-  /** The string value written last under this key, and where: the whole property is `buffer[at, end)` while `era` is the writer's. */
-  last: string | undefined;
+  /** The string property written last under this key. */
+  readonly last: WrittenProperty;
+}
+
+/**
+ * A property as written last: its bytes are `buffer[at, end)` while `era` is the writer's, and its value's
+ * data (`pushData`) is `data[0, size)`. It is copied only for a value that holds the same data, compared
+ * value by value, so a value changed in place since is written again, never copied from old bytes.
+ */
+export interface WrittenProperty {
+  readonly data: unknown[];
+  size: number;
   at: number;
   end: number;
   era: number;
+}
+
+/** A `WrittenProperty` that holds nothing yet. */
+export function writtenProperty(): WrittenProperty {
+  return { data: [], size: 0, at: 0, end: 0, era: -1 };
+}
+
+/** An object that `JSON.stringify` writes as its own enumerable properties, the ones `for…in` walks. */
+export function plain(o: unknown): o is Record<string, unknown> {
+  return (
+    o !== null &&
+    typeof o === 'object' &&
+    Object.getPrototypeOf(o) === Object.prototype &&
+    typeof (o as { toJSON?: unknown }).toJSON !== 'function'
+  );
+}
+
+/** Before the data of an object, of an array (then its length), and after an object's. */
+const OBJECT = Symbol('object');
+const ARRAY = Symbol('array');
+const END = Symbol('end of object');
+
+/**
+ * Writes the data of `value` into `data` from `i` on and returns where it ends: a string, number,
+ * boolean or null as it is; a plain object as `OBJECT`, its keys and their values' data in order, then
+ * `END`; an array as `ARRAY`, its length and its items' data. -1 for anything else inside (written
+ * over in place: emptying the array would give up its storage, to be grown again).
+ */
+function pushData(value: unknown, data: unknown[], i: number): number {
+  if (typeof value !== 'object') {
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return -1;
+    data[i] = value;
+    return i + 1;
+  }
+  if (value === null) {
+    data[i] = null;
+    return i + 1;
+  }
+  if (Array.isArray(value)) {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+    data[i++] = ARRAY;
+    data[i++] = value.length;
+    for (let n = 0; n < value.length && i >= 0; n++) i = pushData(value[n], data, i);
+    return i;
+  }
+  if (!plain(value)) return -1;
+  data[i++] = OBJECT;
+  for (const key in value) {
+    data[i++] = key;
+    if ((i = pushData(value[key], data, i)) < 0) return -1;
+  }
+  data[i++] = END;
+  return i;
+}
+
+/** Where the data of `value` ends if it holds the data `pushData` wrote at `i`; -1 otherwise. */
+function holdsData(value: unknown, data: readonly unknown[], i: number): number {
+  // Only what `pushData` accepts was written: a primitive equal to it is of those kinds.
+  if (typeof value !== 'object' || value === null) return data[i] === value ? i + 1 : -1;
+  if (Array.isArray(value)) {
+    if (data[i++] !== ARRAY || data[i++] !== value.length || typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+    for (let n = 0; n < value.length && i >= 0; n++) i = holdsData(value[n], data, i);
+    return i;
+  }
+  if (data[i++] !== OBJECT || !plain(value)) return -1;
+  for (const key in value) {
+    if (data[i++] !== key) return -1;
+    if ((i = holdsData(value[key], data, i)) < 0) return -1;
+  }
+  return data[i] === END ? i + 1 : -1;
 }
 
 /** Nesting past which the serializer itself takes over (it reports a cycle as `JSON.stringify` does). */
