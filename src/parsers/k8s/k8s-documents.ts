@@ -84,7 +84,8 @@ export class K8sObjectDocument extends YamlValueDocument {
     if (this.source.table === DETACHED.table) return;
     this.source = new YamlFile(this.file, DETACHED.table);
     if (this.file.cluster.keepWholeObjects) return;
-    this.current = setProjection(this.current);
+    // The pod views made for the object's own rules say where its pod specs and containers are.
+    this.current = setProjection(this.current, this.podsCache);
     // Rebuilt from the projection when the cross-object rules ask: the views of the whole object (and what rules cached for them) go.
     this.podsCache = undefined;
   }

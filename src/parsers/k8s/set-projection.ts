@@ -54,6 +54,15 @@ const CONTAINER_FIELDS_DROPPED = [
   'volumeDevices',
 ];
 
+/** Where an object's pod specs and their containers are (a document's pod views, made already, serve). */
+export interface PodSpecPaths {
+  readonly specPath: ObjectPath;
+  readonly containers: ReadonlyArray<{ readonly path: ObjectPath }>;
+}
+
+const POD_DROPPED: ReadonlySet<string> = new Set(POD_FIELDS_DROPPED);
+const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED);
+
 /**
  * What the cross-object (`k8s-set`) rules read of an object read from a live cluster, kept once the
  * object's own rules are done (a cluster scan holds every object until its end, so what it keeps
@@ -61,42 +70,59 @@ const CONTAINER_FIELDS_DROPPED = [
  * timestamps, owner references, finalizers), pod specs and their containers without scheduling,
  * security contexts and probes, and a ConfigMap's keys without their values. Everything else is kept
  * as it is, in the same place: the pod specs are found where they were, and findings of the
- * cross-object rules point at the same paths with the same values.
+ * cross-object rules point at the same paths with the same values. `pods` are the object's pod specs
+ * when they were found already (else they are looked for).
  */
-export function setProjection(obj: K8sObject): K8sObject {
-  const dropped: DropTree = new Map();
-  for (const loc of findPodSpecs(obj)) {
-    addFields(dropped, loc.specPath, POD_FIELDS_DROPPED);
-    for (const c of containersOf(obj, loc)) addFields(dropped, c.path, CONTAINER_FIELDS_DROPPED);
+export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[]): K8sObject {
+  const dropped = new DropNode();
+  for (const pod of pods ?? podSpecPaths(obj)) {
+    addFields(dropped, pod.specPath, POD_DROPPED);
+    for (const c of pod.containers) addFields(dropped, c.path, CONTAINER_DROPPED);
   }
   const out: Obj = {};
   for (const key of Object.keys(obj)) {
     const value = obj[key];
-    const below = dropped.get(key);
+    const below = dropped.children?.get(key);
     if (key === 'metadata' && isMapping(value)) out.metadata = pick(value, METADATA_KEPT);
-    else out[key] = below === undefined || below === true ? value : copyWithout(value, below);
+    else out[key] = below === undefined || dropped.drops(key) ? value : copyWithout(value, below);
   }
   if (obj.kind === 'ConfigMap' && obj.apiVersion === 'v1')
     for (const field of ['data', 'binaryData'] as const) if (isMapping(out[field])) out[field] = keysOnly(out[field]);
   return out as K8sObject;
 }
 
-/** The fields to leave out, as a tree of path segments (`true` marks a field dropped whole). */
-type DropTree = Map<string | number, DropTree | true>;
+function podSpecPaths(obj: K8sObject): PodSpecPaths[] {
+  return findPodSpecs(obj).map((loc) => ({ specPath: loc.specPath, containers: containersOf(obj, loc) }));
+}
+
+/**
+ * The fields to leave out below one node of the object, as a tree of path segments: the names of its
+ * fields dropped whole (shared sets: a pod spec's, a container's), and the nodes below with fields to drop.
+ */
+class DropNode {
+  fields: Array<ReadonlySet<string>> | undefined;
+  children: Map<string | number, DropNode> | undefined;
+
+  drops(key: string | number): boolean {
+    const fields = this.fields;
+    if (fields === undefined || typeof key !== 'string') return false;
+    for (const f of fields) if (f.has(key)) return true;
+    return false;
+  }
+}
 
 /** Marks `fields` of the value at `path` dropped (unless a field on the way is dropped whole already). */
-function addFields(tree: DropTree, path: ObjectPath, fields: readonly string[]): void {
+function addFields(tree: DropNode, path: ObjectPath, fields: ReadonlySet<string>): void {
   let node = tree;
   for (const seg of path) {
-    const next = node.get(seg);
-    if (next === true) return;
-    if (next === undefined) {
-      const made: DropTree = new Map();
-      node.set(seg, made);
-      node = made;
-    } else node = next;
+    if (node.drops(seg)) return;
+    const children = (node.children ??= new Map());
+    let next = children.get(seg);
+    if (next === undefined) children.set(seg, (next = new DropNode()));
+    node = next;
   }
-  for (const field of fields) node.set(field, true);
+  if (node.fields === undefined) node.fields = [fields];
+  else if (!node.fields.includes(fields)) node.fields.push(fields);
 }
 
 function pick(o: Obj, keys: ReadonlySet<string>): Obj {
@@ -112,19 +138,20 @@ function keysOnly(o: Obj): Obj {
 }
 
 /** A copy of `value` without the fields `dropped` names; the subtrees it names nothing in are shared, not copied. */
-function copyWithout(value: unknown, dropped: DropTree): unknown {
+function copyWithout(value: unknown, dropped: DropNode): unknown {
+  const children = dropped.children;
   if (Array.isArray(value)) {
     return value.map((v, i) => {
-      const below = dropped.get(i);
-      return below === undefined || below === true ? v : copyWithout(v, below);
+      const below = children?.get(i);
+      return below === undefined ? v : copyWithout(v, below);
     });
   }
   if (!isMapping(value)) return value;
   const out: Obj = {};
   for (const k of Object.keys(value)) {
-    const below = dropped.get(k);
-    if (below === true) continue;
+    if (dropped.drops(k)) continue;
     const v = value[k];
+    const below = children?.get(k);
     out[k] = below === undefined ? v : copyWithout(v, below);
   }
   return out;

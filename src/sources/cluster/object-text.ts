@@ -80,7 +80,8 @@ class Walk {
     const indent = 2 * (depth + 1);
     let at = pos + 1;
     let members = 0;
-    for (const key of Object.keys(v)) {
+    // The keys JSON writes, in its order (an object of the API's JSON has no inherited enumerable keys); no array of them is made.
+    for (const key in v) {
       const item = v[key];
       // JSON leaves out members it cannot write.
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
