@@ -541,7 +541,7 @@ function customPolicyRules(opts: ScanOptions, cwd: string, configPath: string | 
   const paths = opts.policies ?? defaultPolicyDir(cwd, configPath);
   if (!paths?.length) return [];
   try {
-    return policyRules(loadPolicies(paths, cwd), {}, { reportNotEvaluated: true });
+    return policyRules(loadPolicies(paths, cwd, opts.onNotice), {}, { reportNotEvaluated: true });
   } catch (e) {
     if (e instanceof PolicyError) throw new ScanSetupError(e.message);
     throw e;

@@ -69,6 +69,7 @@ export function addWebhookCommand(
       ]);
       let config: SanctumConfig = {};
       let policies;
+      const policyWarnings: string[] = [];
       try {
         const path = flags.config ? resolve(cwd, flags.config) : findConfigFor([], cwd);
         if (path) config = loadConfig(path, cwd);
@@ -77,7 +78,7 @@ export function addWebhookCommand(
           : [path ? join(dirname(path), DEFAULT_POLICY_DIR) : undefined, join(cwd, DEFAULT_POLICY_DIR)]
               .filter((p): p is string => !!p && existsSync(p))
               .slice(0, 1);
-        policies = loadPolicies(policyPaths, cwd);
+        policies = loadPolicies(policyPaths, cwd, (m) => policyWarnings.push(m));
       } catch (e) {
         throw new ScanSetupError((e as Error).message);
       }
@@ -89,6 +90,7 @@ export function addWebhookCommand(
           ? pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS })
           : io.stdout;
       const logger = pino({ level: flags.logLevel, base: { name: 'sanctum-webhook' } }, destination);
+      for (const w of policyWarnings) logger.warn(w);
       const evaluator = new AdmissionEvaluator({ config, policies });
       const upload = await decisionUploadOf(flags, (m) => logger.warn(`store: ${m}`));
       let server;

@@ -221,6 +221,48 @@ spec:
       expect(() => loadPolicies(['.sanctum/policies'], dir)).toThrow(new PolicyError(`policy p (.sanctum/policies/p.yaml): ${problems}`));
     });
 
+    it('a misspelt key of the spec is a warning naming the key meant, unless a ValidatingAdmissionPolicy has it', () => {
+      const dir = workspace({
+        'p.yaml': policy(
+          '  matchCondition: [{name: a, expression: "false"}]\n  severty: high\n  Validations: []\n  frobnicate: 1\n  validations:\n  - {expression: "false"}\n',
+        ),
+        'vap.yaml': policy(
+          `  failurePolicy: Fail\n  paramKind: {apiVersion: v1, kind: ConfigMap}\n  matchConstraints: {}\n  auditAnnotations: []\n${valid}`,
+        ),
+      });
+      const warnings: string[] = [];
+      const [p] = loadPolicies(['p.yaml'], dir, (m) => warnings.push(m));
+      expect(warnings).toEqual([
+        'policy p (p.yaml): spec: unknown key "matchCondition" (did you mean "matchConditions"?); it is ignored',
+        'policy p (p.yaml): spec: unknown key "severty" (did you mean "severity"?); it is ignored',
+        'policy p (p.yaml): spec: unknown key "Validations" (did you mean "validations"?); it is ignored',
+        'policy p (p.yaml): spec: unknown key "frobnicate" (known: target, severity, description, match, matchConditions, variables, validations, costLimit); it is ignored',
+      ]);
+      // Ignored indeed: the misspelt match condition would have left the object out.
+      expect(p.evaluate({ object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } } })).toHaveLength(1);
+      expect(p.severity).toBe('medium');
+      loadPolicies(['vap.yaml'], dir, (m) => warnings.push(m));
+      expect(warnings).toHaveLength(4);
+    });
+
+    it('a misspelt key that leaves a required one missing is named with the error', () => {
+      const dir = workspace({ 'p.yaml': policy('  validation:\n  - {expression: "true"}\n') });
+      expect(() => loadPolicies(['p.yaml'], dir)).toThrow(
+        new PolicyError(
+          'policy p (p.yaml): spec.validations: required, but missing (a list); spec: unknown key "validation" (did you mean "validations"?)',
+        ),
+      );
+    });
+
+    it('a scan passes the warning on as a notice', () => {
+      const dir = workspace({ '.sanctum/policies/p.yaml': policy(`  validation: []\n${valid}`), 'app.yaml': deployment() });
+      const notices: string[] = [];
+      scanSync({ targets: ['app.yaml'], cwd: dir, config: false, onNotice: (m) => notices.push(m) });
+      expect(notices).toEqual([
+        'policy p (.sanctum/policies/p.yaml): spec: unknown key "validation" (did you mean "validations"?); it is ignored',
+      ]);
+    });
+
     it('without a name, the file alone; without a spec, the spec', () => {
       const dir = workspace({ 'nameless.yaml': policy(valid, '{}'), 'bare.yaml': policy('', '{name: p}').replace(/spec:\n$/, '') });
       expect(() => loadPolicies(['nameless.yaml'], dir)).toThrow(

@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import type { CelInput } from '@bufbuild/cel';
 import { z } from 'zod';
-import { configProblems, describeValue, inWords, keyPath } from '../core/config-issues.js';
+import { configProblems, describeValue, inWords, keyPath, keysAt, unknownKeyMessage } from '../core/config-issues.js';
 import { isSeverity, SEVERITIES, type ObjectPath, type Severity } from '../core/types.js';
 import {
   CelCompileError,
@@ -369,8 +369,32 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
   }
 }
 
-/** Reads policies from files and directories (every `.yaml`/`.yml` file inside, documents of kind SanctumPolicy). */
-export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Policy[] {
+/**
+ * Keys of a ValidatingAdmissionPolicy's spec that a SanctumPolicy does not read: a policy copied from
+ * one may keep them, and they are ignored without a word.
+ */
+const ADMISSION_POLICY_SPEC_KEYS = new Set(['paramKind', 'matchConstraints', 'failurePolicy', 'auditAnnotations']);
+
+/**
+ * The keys of a policy's spec that neither a SanctumPolicy nor a ValidatingAdmissionPolicy has, each
+ * told with the key probably meant: `unknown key "matchCondition" (did you mean "matchConditions"?)`.
+ * The spec is not strict (a policy copied from a ValidatingAdmissionPolicy keeps its other keys), so
+ * such a key would be dropped in silence.
+ */
+function unknownSpecKeys(doc: unknown): string[] {
+  const spec = doc && typeof doc === 'object' ? (doc as { spec?: unknown }).spec : undefined;
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return [];
+  const known = keysAt(PolicySpecSchema, []);
+  return Object.keys(spec)
+    .filter((key) => !known.includes(key) && !ADMISSION_POLICY_SPEC_KEYS.has(key))
+    .map((key) => unknownKeyMessage(key, known));
+}
+
+/**
+ * Reads policies from files and directories (every `.yaml`/`.yml` file inside, documents of kind
+ * SanctumPolicy). `onWarning` receives what is read but ignored: a key of the spec no policy has.
+ */
+export function loadPolicies(paths: readonly string[], cwd = process.cwd(), onWarning?: (message: string) => void): Policy[] {
   const files: string[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
@@ -392,9 +416,11 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Pol
     }
     docs.forEach((doc, i) => {
       if (doc === null || doc === undefined) return;
+      const where = `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}`;
       const r = PolicyDocumentSchema.safeParse(doc, { error: inWords });
-      if (!r.success) throw shapeError(doc, r.error.issues, `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}`);
+      if (!r.success) throw shapeError(doc, r.error.issues, where);
       const name = r.data.metadata.name;
+      for (const problem of unknownSpecKeys(doc)) onWarning?.(`policy ${name} (${where}): spec: ${problem}; it is ignored`);
       if (seen.has(name)) throw new PolicyError(`policy ${name} is defined twice: in ${seen.get(name)} and ${display}`);
       seen.set(name, display);
       out.push(compilePolicy(name, display, r.data.spec));
@@ -409,7 +435,11 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd()): Pol
  * SanctumPolicy at all is told by its apiVersion and kind only: its other fields are not a policy's.
  */
 function shapeError(doc: unknown, issues: readonly z.core.$ZodIssue[], where: string): PolicyError {
-  const problems = configProblems(PolicyDocumentSchema, issues);
+  // A misspelt key of the spec (`validation`) is why a key it needs is missing: both are told.
+  const problems = [
+    ...configProblems(PolicyDocumentSchema, issues),
+    ...unknownSpecKeys(doc).map((message) => ({ path: ['spec'], message })),
+  ];
   const told = (list: typeof problems) => list.map((p) => `${keyPath(p.path) || '(top level)'}: ${p.message}`).join('; ');
   const header = problems.filter((p) => p.path.length === 1 && (p.path[0] === 'apiVersion' || p.path[0] === 'kind'));
   if (header.length) return new PolicyError(`${where}: not a ${POLICY_KIND} ${POLICY_API_VERSION}: ${told(header)}`);
