@@ -1,5 +1,17 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { LineIndex } from './line-index.js';
+
+/** Memory in use (heap and array buffers) after full collections; `gc` is exposed for this process when it is not already. */
+function memoryAfterCollection(): number {
+  if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
+  const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
+  gc();
+  gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
 
 describe('LineIndex', () => {
   const text = 'apiVersion: v1\r\nkind: Pod\n\nspec:\n  x: 1';
@@ -64,5 +76,22 @@ describe('LineIndex', () => {
     expect(short.lineCount).toBe(2);
     expect(short.lineText(2)).toBe('b');
     expect(longIndex.lineText(10_000)).toBe('line 9999');
+  });
+});
+
+describe('LineIndex in a long-running process', () => {
+  it('holds on to no scratch space of the longest text it indexed, once that text is indexed', () => {
+    const lines = 1 << 21;
+    const text = '\n'.repeat(lines);
+    // Searched once before measuring: the search flattens the repeated string into 2 MiB of its own.
+    expect(text.indexOf('x')).toBe(-1);
+    const before = memoryAfterCollection();
+    (() => {
+      if (new LineIndex(text).lineCount !== lines + 1) throw new Error('the text was not indexed');
+    })();
+    // Its line starts alone are 8 MiB; the scratch space grew to 16 MiB for them.
+    expect(memoryAfterCollection() - before).toBeLessThan(1 << 20);
+    // And a text indexed next is indexed as before.
+    expect(new LineIndex('a\nb\n').position(2)).toEqual({ line: 2, column: 1 });
   });
 });

@@ -2,6 +2,12 @@ import type { SourceRange } from './types.js';
 
 /** Line starts of the text being indexed; the first line starts at 0. */
 let scratchStarts = new Int32Array(4096);
+/**
+ * The most line starts the scratch space keeps from one text to the next (256 KiB): grown for a
+ * longer text, it is given back down after it, so that a long-running process (webhook, serve)
+ * does not hold the space of the longest text it ever indexed.
+ */
+const KEPT_LINES = 1 << 16;
 
 /** Maps UTF-16 offsets of a text to 1-based lines and columns. Built lazily, once per text. */
 export class LineIndex {
@@ -22,6 +28,7 @@ export class LineIndex {
         scratchStarts[n++] = i + 1;
       }
       this.starts = scratchStarts.slice(0, n);
+      if (scratchStarts.length > KEPT_LINES) scratchStarts = new Int32Array(KEPT_LINES);
     }
     return this.starts;
   }

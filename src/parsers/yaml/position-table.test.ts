@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { ObjectPath } from '../../core/types.js';
 import { loadBlockYaml } from './block-yaml.js';
@@ -67,5 +69,48 @@ describe('PositionTable.find', () => {
     expect(TEXT.slice(shared.start(expected[1].key), shared.end(expected[1].node))).toBe(
       'securityContext:\n            runAsNonRoot: true',
     );
+  });
+});
+
+describe('PositionTable in a long-running process', () => {
+  /** Memory in use (heap and array buffers) after full collections; `gc` is exposed for this process when it is not already. */
+  function memoryAfterCollection(): number {
+    if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
+    const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
+    gc();
+    gc();
+    const { heapUsed, arrayBuffers } = process.memoryUsage();
+    return heapUsed + arrayBuffers;
+  }
+
+  /** Records a flat sequence of `nodes` scalars, as a file that large would be. */
+  function recorded(nodes: number): PositionTable {
+    const table = new PositionTable('');
+    table.enter(0);
+    for (let i = 1; i < nodes; i++) {
+      table.enter(i);
+      table.leave(i, i);
+    }
+    table.leave(nodes, []);
+    return table;
+  }
+
+  // Each larger than the last, so that each would grow the scratch space again if it were kept.
+  it.each([
+    ['sealed', 1 << 19],
+    ['discarded', 1 << 20],
+  ] as const)('holds on to no scratch space of the largest file it recorded, once its table is %s (%d nodes)', (end, nodes) => {
+    const before = memoryAfterCollection();
+    (() => {
+      const table = recorded(nodes);
+      if (end === 'discarded') table.discard();
+      else if (table.seal().after[0] !== nodes) throw new Error('the nodes were not recorded');
+    })();
+    // The scratch space grew to 16 bytes of offsets a node, and a value for each.
+    expect(memoryAfterCollection() - before).toBeLessThan(3 << 20);
+    // And the next file is recorded as before.
+    const next = recorded(3).seal();
+    expect([...next.open, ...next.close, ...next.parent, ...next.after]).toEqual([0, 1, 2, 3, 1, 2, -1, 0, 0, 3, 2, 3]);
+    expect(next.results).toEqual([[], 1, 2]);
   });
 });

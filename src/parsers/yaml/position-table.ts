@@ -17,6 +17,23 @@ let scratchAfter = new Int32Array(capacity);
 const scratchResults: unknown[] = [];
 /** The nodes open while recording, by depth. */
 let openNodes = new Int32Array(64);
+/**
+ * The most nodes the scratch space keeps from one file to the next (1 MiB of offsets): grown for a
+ * larger file, it is given back down after it, so that a long-running process (webhook, serve)
+ * does not hold the space of the largest file it ever loaded.
+ */
+const KEPT_CAPACITY = 1 << 16;
+
+/** Gives back the scratch space a large file grew, once its offsets and values are copied out (or dropped). */
+function shrinkScratch(): void {
+  if (scratchResults.length > KEPT_CAPACITY) scratchResults.length = KEPT_CAPACITY;
+  if (capacity <= KEPT_CAPACITY) return;
+  capacity = KEPT_CAPACITY;
+  scratchOpen = new Int32Array(capacity);
+  scratchClose = new Int32Array(capacity);
+  scratchParent = new Int32Array(capacity);
+  scratchAfter = new Int32Array(capacity);
+}
 
 function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(capacity);
@@ -125,6 +142,7 @@ export class PositionTable {
     this.results = scratchResults.slice(0, n);
     // The values are not held for the next file.
     scratchResults.fill(undefined, 0, n);
+    shrinkScratch();
     return this;
   }
 
@@ -133,6 +151,7 @@ export class PositionTable {
     if (!this.recording) return;
     this.recording = false;
     scratchResults.fill(undefined, 0, this.count);
+    shrinkScratch();
     this.count = 0;
     this.roots.length = 0;
   }
