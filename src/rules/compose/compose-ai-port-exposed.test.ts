@@ -70,6 +70,15 @@ const VARIABLES = `services:
     image: quay.io/jupyter/base-notebook:2024-10-07
     environment: ["JUPYTER_TOKEN=\${JUPYTER_TOKEN:-}"]
     ports: ["8893:8888"]
+  text-quoted:
+    build: .
+    command: sh -c "exec jupyter lab --ip=0.0.0.0 --ServerApp.token=''"
+    ports: ["8894:8888"]
+  text-shell-empty:
+    build: .
+    command: sh -c "exec jupyter lab --ServerApp.token=$$TOKEN"
+    environment: [TOKEN=]
+    ports: ["8895:8888"]
 `;
 
 testRule(rule, {
@@ -211,6 +220,8 @@ testRule(rule, {
           ['shell-env-file', 20, 8891, 'medium', ' (it requires an API key or a login)'],
           ['shell-command', 24, 8892, 'high', ''],
           ['env-default-empty', 28, 8893, 'high', ''],
+          ['text-quoted', 32, 8894, 'critical', ' with authentication disabled'],
+          ['text-shell-empty', 37, 8895, 'critical', ' with authentication disabled'],
         ] as const
       ).map(([service, line, published, severity, note]) => ({
         startLine: line,

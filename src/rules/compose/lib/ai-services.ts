@@ -1,5 +1,7 @@
 import { interpolate, type ComposeDocument, type ComposeServiceView } from '../../../parsers/compose/compose-document.js';
 import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
+import { LogicalText } from '../../../parsers/dockerfile/logical-text.js';
+import { parseShell } from '../../../parsers/dockerfile/shell.js';
 import { jupyterLaunch, RUN_TIME_VALUE, type CommandContext, type VariableLookup } from '../../dockerfile/lib/jupyter.js';
 import { commandWords } from '../../kubernetes/lib/ai-services.js';
 
@@ -87,13 +89,17 @@ export function serviceVariables(doc: ComposeDocument, view: ComposeServiceView)
 
 /**
  * The service's entrypoint and command as its container receives them: interpolated by compose (a
- * value only the environment of `docker compose` gives stands as plain text, which counts as set), then
- * split into words. When a shell runs them (`sh -c`), its `$NAME` reads the container's variables.
+ * value only the environment of `docker compose` gives stands as plain text, which counts as set), a
+ * command given as text split into words with its quotes removed, a `sh -c` script split again. When a shell runs them (`sh -c`), its `$NAME` reads the container's variables.
  */
 export function serviceCommandLine(doc: ComposeDocument, view: ComposeServiceView): { words: string[]; context: CommandContext } {
-  const values = [view.service.entrypoint, view.service.command]
-    .flat()
-    .map((v) => (typeof v === 'string' ? interpolate(v, () => RUN_TIME_VALUE) : v));
+  const values = [view.service.entrypoint, view.service.command].flatMap((v) => {
+    if (typeof v !== 'string')
+      return Array.isArray(v) ? v.map((e) => (typeof e === 'string' ? interpolate(e, () => RUN_TIME_VALUE) : e)) : [];
+    // Compose splits a command given as text into words as a shell would, quotes removed (it runs no shell).
+    const text = interpolate(v, () => RUN_TIME_VALUE);
+    return parseShell(LogicalText.verbatim(text, 0, text.length)).commands.flatMap((c) => c.words.map((w) => w.value));
+  });
   const words = commandWords(values);
   return { words, context: isShellExec(words) ? { shell: serviceVariables(doc, view) } : {} };
 }
