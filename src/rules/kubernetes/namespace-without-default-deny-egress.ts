@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { isDefaultDeny, notListed, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import { isDefaultDeny, notListed, runsAiServices, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
 
 const WORKLOAD =
   'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\n  namespace: llm\nspec:\n  template:\n    metadata:\n      labels: {app: vllm}\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n        resources:\n          limits: {nvidia.com/gpu: 1}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\n  namespace: llm\nspec:\n  podSelector: {}\n';
@@ -34,11 +34,11 @@ export default defineRule<K8sSetDocument>({
     const view = tenants(set);
     if (view.clusterPolicies.length > 0) return;
     for (const t of view.tenants) {
-      if (!t.aiServices && t.gpuResources.size === 0) continue;
+      if (t.gpuResources.size === 0 && !runsAiServices(t)) continue;
       if (notListed(set, t, 'networking.k8s.io', 'NetworkPolicy')) continue;
       if (t.otherPolicies.length > 0 || t.networkPolicies.some((np) => isDefaultDeny(np, 'Egress'))) continue;
       const { doc, at } = tenantLocation(t);
-      const why = t.aiServices ? 'runs AI services' : `requests ${[...t.gpuResources].join(', ')}`;
+      const why = runsAiServices(t) ? 'runs AI services' : `requests ${[...t.gpuResources].join(', ')}`;
       ctx.report({
         doc,
         at,

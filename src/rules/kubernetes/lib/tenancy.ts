@@ -57,8 +57,8 @@ export interface Tenant {
   limitRanges: K8sObjectDocument[];
   /** Accelerator resources requested or limited by the namespace's containers. */
   gpuResources: Set<string>;
-  /** True when some container runs a recognised AI service. */
-  aiServices: boolean;
+  /** Whether some container runs a recognised AI service: see `runsAiServices`. */
+  aiServices?: boolean;
 }
 
 export interface TenantView {
@@ -75,11 +75,25 @@ function gpuResourcesOf(pod: PodSpecDocument, into: Set<string>): void {
   for (const c of pod.containers) {
     const r = c.container.resources;
     if (!isObj(r)) continue;
-    for (const part of [r.limits, r.requests]) {
-      if (!isObj(part)) continue;
-      for (const [k, v] of Object.entries(part)) if (GPU_RESOURCE.test(k) && Number(v) !== 0) into.add(k);
-    }
+    addGpuResources(r.limits, into);
+    addGpuResources(r.requests, into);
   }
+}
+
+function addGpuResources(part: unknown, into: Set<string>): void {
+  if (!isObj(part)) return;
+  // Every accelerator resource is a domain-prefixed name: `cpu` and `memory` need no pattern.
+  for (const k of Object.keys(part)) if (k.includes('/') && GPU_RESOURCE.test(k) && Number(part[k]) !== 0) into.add(k);
+}
+
+/**
+ * True when some container of the tenant's pods runs a recognised AI service. Recognising services
+ * reads every container's command line and image, which only a tenant without accelerators needs:
+ * asked for, not computed for every tenant.
+ */
+export function runsAiServices(t: Tenant): boolean {
+  t.aiServices ??= t.pods.some((p) => aiServicesOfPod(p).length > 0);
+  return t.aiServices;
 }
 
 const cache = new WeakMap<K8sSetDocument, TenantView>();
@@ -101,7 +115,6 @@ export function tenants(set: K8sSetDocument): TenantView {
         quotas: [],
         limitRanges: [],
         gpuResources: new Set(),
-        aiServices: false,
       };
       byName.set(name, t);
     }
@@ -126,7 +139,6 @@ export function tenants(set: K8sSetDocument): TenantView {
       for (const p of o.pods) {
         t.pods.push(p);
         gpuResourcesOf(p, t.gpuResources);
-        if (!t.aiServices && aiServicesOfPod(p).length > 0) t.aiServices = true;
       }
     }
   }
@@ -134,7 +146,8 @@ export function tenants(set: K8sSetDocument): TenantView {
   for (const t of byName.values()) {
     if (t.workloads.length === 0 || SYSTEM_NAMESPACES.has(t.name)) continue;
     const ns = namespaces.get(t.name);
-    out.push(ns ? { ...t, namespaceDoc: ns } : t);
+    if (ns) t.namespaceDoc = ns;
+    out.push(t);
   }
   const view = { tenants: out, clusterPolicies };
   cache.set(set, view);
