@@ -24,6 +24,11 @@ testRule(rule, {
       path: 'r.yaml',
       content: cluster('    serviceType: LoadBalancer\n').replace('ray.io/v1', 'example.com/v1'),
     },
+    {
+      name: 'a ray.io kind named like an Object property is not a KubeRay head',
+      path: 'r.yaml',
+      content: cluster('    serviceType: LoadBalancer\n').replace('kind: RayCluster', 'kind: constructor'),
+    },
   ],
   invalid: [
     {

@@ -29,6 +29,15 @@ testRule(rule, {
         [{ name: 'f', ops: [{ op: 'Relu', name: 'r' }] }],
       ),
     },
+    {
+      name: 'ops named like Object properties are not dangerous ops',
+      path: 'm/saved_model.pb',
+      content: savedModel([
+        { op: 'constructor', name: 'c' },
+        { op: 'toString', name: 't' },
+        { op: '__proto__', name: 'p' },
+      ]),
+    },
     { name: 'a .pb that is not a SavedModel is ignored', path: 'm/graph.pb', content: savedModel([{ op: 'ReadFile', name: 'r' }]) },
   ],
   invalid: [
