@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.js';
+import { lookupTable } from '../core/lookup-table.js';
 
 type Json = Record<string, unknown>;
 
 /** CycloneDX hash algorithm names → SPDX 2.3 checksum algorithms. */
-const CHECKSUM: Record<string, string> = {
+const CHECKSUM: Readonly<Record<string, string>> = lookupTable({
   MD5: 'MD5',
   'SHA-1': 'SHA1',
   'SHA-256': 'SHA256',
@@ -17,10 +18,10 @@ const CHECKSUM: Record<string, string> = {
   'BLAKE2b-384': 'BLAKE2b-384',
   'BLAKE2b-512': 'BLAKE2b-512',
   BLAKE3: 'BLAKE3',
-};
+});
 
 /** CycloneDX component types → SPDX 2.3 `primaryPackagePurpose`. SPDX 2.3 has no model or dataset purpose: those are `OTHER`, named in the comment. */
-const PURPOSE: Record<string, string> = {
+const PURPOSE: Readonly<Record<string, string>> = lookupTable({
   application: 'APPLICATION',
   framework: 'FRAMEWORK',
   library: 'LIBRARY',
@@ -29,7 +30,7 @@ const PURPOSE: Record<string, string> = {
   device: 'DEVICE',
   firmware: 'FIRMWARE',
   file: 'FILE',
-};
+});
 
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

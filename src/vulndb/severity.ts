@@ -1,6 +1,7 @@
 import cvss from 'ae-cvss-calculator';
 import type { OsvRecord, OsvSeverity, StoredRecord } from './osv.js';
 import { isMaliciousId } from './osv.js';
+import { lookupTable } from '../core/lookup-table.js';
 
 type Level = StoredRecord['severity'];
 
@@ -13,7 +14,7 @@ export function levelOfScore(score: number): Level {
   return 'info';
 }
 
-const WORDS: Record<string, Level> = {
+const WORDS: Readonly<Record<string, Level>> = lookupTable({
   critical: 'critical',
   high: 'high',
   important: 'high',
@@ -22,7 +23,7 @@ const WORDS: Record<string, Level> = {
   low: 'low',
   negligible: 'info',
   unimportant: 'info',
-};
+});
 
 const scores = new Map<string, number | undefined>();
 
@@ -50,7 +51,7 @@ export function baseScore(vector: string): number | undefined {
   return score;
 }
 
-const RANK: Record<string, number> = { CVSS_V4: 3, CVSS_V3: 2, CVSS_V2: 1 };
+const RANK: Readonly<Record<string, number>> = lookupTable({ CVSS_V4: 3, CVSS_V3: 2, CVSS_V2: 1 });
 
 /**
  * A record's severity: critical for a malicious package (`MAL-`); else the base score of its newest

@@ -1,8 +1,11 @@
 import { normalizePythonName, parsePep508, pinnedVersion } from './pep508.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /** pip options that take a value, with the role the value plays. */
-const VALUE_OPTIONS: Record<string, 'requirement' | 'constraint' | 'index' | 'extra-index' | 'find-links' | 'editable' | 'other'> = {
+const VALUE_OPTIONS: Readonly<
+  Record<string, 'requirement' | 'constraint' | 'index' | 'extra-index' | 'find-links' | 'editable' | 'other'>
+> = lookupTable({
   '-r': 'requirement',
   '--requirement': 'requirement',
   '-c': 'constraint',
@@ -20,7 +23,7 @@ const VALUE_OPTIONS: Record<string, 'requirement' | 'constraint' | 'index' | 'ex
   '--use-feature': 'other',
   '--config-settings': 'other',
   '--global-option': 'other',
-};
+});
 
 const VCS = /^(?:git|hg|svn|bzr)\+/i;
 const URL_LIKE = /^(?:https?|file|ftp):\/\//i;

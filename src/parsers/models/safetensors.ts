@@ -1,11 +1,12 @@
 import { readAll, u64, utf8Text, type ByteSource } from './byte-source.js';
 import { SafetensorsDocument, type SafetensorsTensor } from './documents.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /** The safetensors reference implementation refuses headers larger than this. */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
 
 /** Bits per element of each safetensors dtype. */
-const DTYPE_BITS: Record<string, number> = {
+const DTYPE_BITS: Readonly<Record<string, number>> = lookupTable({
   BOOL: 8,
   U8: 8,
   I8: 8,
@@ -26,7 +27,7 @@ const DTYPE_BITS: Record<string, number> = {
   F4: 4,
   F6_E2M3: 6,
   F6_E3M2: 6,
-};
+});
 
 /** An 8-byte little-endian header length, then a JSON object (`{`). */
 export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {

@@ -1,4 +1,5 @@
 import { emptyManifest, type DependencyManifest, type OsDistribution, type OsEcosystem, type OsIdentity } from '../deps/types.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /**
  * Files that identify the operating system of a root filesystem, most precise first (paths relative
@@ -66,7 +67,7 @@ function simple(
  * `Photon OS:5.0`, `Azure Linux:3`, `Mageia:9`. Fedora, CentOS, Amazon Linux and Oracle Linux have no
  * OSV ecosystem: their packages are inventoried, not matched.
  */
-const DISTRIBUTIONS: Record<string, Distribution> = {
+const DISTRIBUTIONS: Readonly<Record<string, Distribution>> = lookupTable({
   debian: simple('Debian', 'debian', major),
   ubuntu: {
     distribution: 'Ubuntu',
@@ -114,7 +115,7 @@ const DISTRIBUTIONS: Record<string, Distribution> = {
   centos: simple('CentOS', 'centos', major, false),
   amzn: simple('Amazon Linux', 'amazon', major, false),
   ol: simple('Oracle Linux', 'oracle', major, false),
-};
+});
 
 const ROLLING = new Set<OsDistribution>(['Wolfi', 'Chainguard']);
 

@@ -2,9 +2,10 @@ import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { asList, asMapping, describe, namespaceOf, serviceAccountOf, volumesOf } from './lib/workload.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /** Secret types that hold credentials of the kubelet or the control plane, never of an application. */
-const NOT_FOR_WORKLOADS: Record<string, { what: string; severity: 'high' | 'medium' }> = {
+const NOT_FOR_WORKLOADS: Readonly<Record<string, { what: string; severity: 'high' | 'medium' }>> = lookupTable({
   'kubernetes.io/dockerconfigjson': {
     what: 'registry credentials, which the kubelet uses to pull images (imagePullSecrets); with them a container can push to the registry',
     severity: 'high',
@@ -18,7 +19,7 @@ const NOT_FOR_WORKLOADS: Record<string, { what: string; severity: 'high' | 'medi
     what: 'a Helm release record, which holds every value the release was installed with, its secrets included',
     severity: 'medium',
   },
-};
+});
 const SA_TOKEN = 'kubernetes.io/service-account-token';
 
 interface SecretRef {

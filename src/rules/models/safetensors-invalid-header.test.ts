@@ -51,6 +51,12 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a dtype named like an Object property is unknown',
+      path: 'model.safetensors',
+      content: safetensors({ a: { dtype: 'constructor', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      findings: [{ ...at(9, 12), message: /unknown dtype "constructor"/ }],
+    },
+    {
       name: 'header that is not JSON',
       path: 'model.safetensors',
       content: safetensors({ a: f32(0, 4) }, new Uint8Array(4)).map((b, i) => (i === 13 ? 0x5b : b)),

@@ -6,12 +6,13 @@ import { pep440 } from './pep440.js';
 import { rpm } from './rpm.js';
 import type { VersionScheme } from './scheme.js';
 import { semver } from './semver.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 export type { VersionScheme } from './scheme.js';
 export { apk, dpkg, generic, go, pep440, rpm, semver };
 
 /** OSV ecosystem (without its `:release` suffix) → the scheme its `ECOSYSTEM` ranges use. */
-const BY_ECOSYSTEM: Record<string, VersionScheme> = {
+const BY_ECOSYSTEM: Readonly<Record<string, VersionScheme>> = lookupTable({
   pypi: pep440,
   npm: semver,
   'crates.io': semver,
@@ -35,7 +36,7 @@ const BY_ECOSYSTEM: Record<string, VersionScheme> = {
   openeuler: rpm,
   'azure linux': rpm,
   'photon os': rpm,
-};
+});
 
 /** `PyPI`, `Debian:12`, `Alpine:v3.20` → `pypi`, `debian`, `alpine`. */
 export function ecosystemBase(ecosystem: string): string {

@@ -8,6 +8,7 @@ import { CHECK_PATTERNS, validGithubChecksum, validPypiToken, validSlackLayout }
 import { DOCUMENTATION_HOSTS } from './known-false.js';
 import type { SecretHit, TextLikeDocument } from './types.js';
 import { charClasses, entropy, isHashAt, isPlaceholder, isReference, isUuid } from './values.js';
+import { lookupTable } from '../../../core/lookup-table.js';
 
 /** Assignment-based detection skips lines longer than this (minified code); marker detectors do not. */
 export const MAX_LINE_LENGTH = 4096;
@@ -480,7 +481,7 @@ function jwtAt(text: string, p: number): JwtInfo | number | undefined {
   return { hit, alg, signingInput: text.slice(p, pl), signature };
 }
 
-const HMAC_ALGS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+const HMAC_ALGS: Readonly<Record<string, string>> = lookupTable({ HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' });
 
 /** An HS* token's signing secret: an assigned value that verifies its signature, or a `jwt_secret`. */
 function findJwtSecrets(all: JwtInfo[], assignments: Assignment[], text: string, hits: SecretHit[]): void {
@@ -514,7 +515,7 @@ function findJwtSecrets(all: JwtInfo[], assignments: Assignment[], text: string,
 // URLs with credentials ---------------------------------------------------------------------------
 
 const URL_USERINFO = /(?<u>[^\s:@/?#"'<>`\\]{0,128}):(?<pw>[^\s@/?#"'<>`\\]{1,256})@(?<h>[^\s/?#:"'<>`@\\]{1,253})/dy;
-const DB_SCHEMES: Record<string, string> = {
+const DB_SCHEMES: Readonly<Record<string, string>> = lookupTable({
   postgres: 'PostgreSQL',
   postgresql: 'PostgreSQL',
   mysql: 'MySQL',
@@ -539,7 +540,7 @@ const DB_SCHEMES: Record<string, string> = {
   kafka: 'Kafka',
   nats: 'NATS',
   memcached: 'Memcached',
-};
+});
 /** `somepassword`, `authpassword`, `mysecret1`: a word for the password, as documentation writes it. */
 const PASSWORD_WORD = /^(?:some|my|your|the|auth|user|db|admin|example|test)?(?:password|passwd|secret)[0-9]{0,3}$/i;
 const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
