@@ -269,13 +269,37 @@ export function isShellProgram(word: string): boolean {
 
 /**
  * Where the script of a command line that runs a shell is: 2 in `["sh", "-c", "…"]`, 3 in
- * `["busybox", "sh", "-c", "…"]` (busybox runs the applet its first argument names); `undefined`
- * when no shell runs a script given on the command line.
+ * `["busybox", "sh", "-c", "…"]` (busybox runs the applet its first argument names) and in
+ * `["bash", "-o", "pipefail", "-c", "…"]`; `undefined` when no shell runs a script given on the
+ * command line.
  */
 export function shellScriptIndex(words: readonly string[]): number | undefined {
   if (words.length < 2 || !isShellProgram(words[0])) return undefined;
-  if (words[1] === '-c') return 2;
-  return programName(words[0]) === 'busybox' && words[1] !== 'busybox' && SHELLS.has(words[1]) && words[2] === '-c' ? 3 : undefined;
+  if (programName(words[0]) !== 'busybox') return scriptAfterOptions(words, 1);
+  return words[1] !== 'busybox' && SHELLS.has(words[1]) ? scriptAfterOptions(words, 2) : undefined;
+}
+
+/** Options of sh and bash whose value is the next word. */
+const SHELL_OPTIONS_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
+/**
+ * The script among a shell's arguments from `from` on: the first word past its options
+ * (`-c`, bundled as in `-lc` or `-ec`, `-o pipefail`, `--login`, `--`) when one of them is `c`.
+ */
+function scriptAfterOptions(words: readonly string[], from: number): number | undefined {
+  let command = false;
+  let i = from;
+  for (; i < words.length; i++) {
+    const word = words[i];
+    if (word === '--' || word === '-') return command ? i + 1 : undefined;
+    if (SHELL_OPTIONS_WITH_VALUE.has(word)) i++;
+    else if (/^[-+][A-Za-z]+$/.test(word)) {
+      if (word[0] === '-' && word.includes('c')) command = true;
+      // `-eo pipefail`: a bundled o takes the next word.
+      if (/[oO]/.test(word.slice(1))) i++;
+    } else if (!word.startsWith('--')) break;
+  }
+  return command ? i : undefined;
 }
 
 /** True when a shell runs the script of the command line (`["sh", "-c", "…"]`), expanding its `$NAME` and `$(…)`. */

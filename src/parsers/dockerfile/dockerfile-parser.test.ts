@@ -195,6 +195,21 @@ USER 1000
     expect(shellScriptIndex(['python', '-c', 'x'])).toBeUndefined();
   });
 
+  it('finds the script past the options a shell is given before it', () => {
+    expect(shellScriptIndex(['bash', '-lc', 'x'])).toBe(2);
+    expect(shellScriptIndex(['sh', '-ec', 'x'])).toBe(2);
+    expect(shellScriptIndex(['/bin/bash', '-l', '-c', 'x'])).toBe(3);
+    expect(shellScriptIndex(['bash', '-o', 'pipefail', '-c', 'x'])).toBe(4);
+    expect(shellScriptIndex(['bash', '-eo', 'pipefail', '-c', 'x'])).toBe(4);
+    expect(shellScriptIndex(['bash', '--login', '--noprofile', '-c', 'x'])).toBe(4);
+    expect(shellScriptIndex(['bash', '--rcfile', 'rc', '-ic', 'x'])).toBe(4);
+    expect(shellScriptIndex(['sh', '-c', '--', 'x'])).toBe(3);
+    expect(shellScriptIndex(['busybox', 'sh', '-ec', 'x'])).toBe(3);
+    expect(shellScriptIndex(['bash', '-e', 'script.sh'])).toBeUndefined();
+    expect(shellScriptIndex(['bash', '-o', 'c', 'script.sh'])).toBeUndefined();
+    expect(shellScriptIndex(['sh', '--', '-c'])).toBeUndefined();
+  });
+
   it('reads the script of busybox sh -c as a script', () => {
     const doc = parse('FROM x:1\nRUN ["/bin/busybox", "sh", "-c", "wget -qO- http://a | sh"]\n');
     expect(

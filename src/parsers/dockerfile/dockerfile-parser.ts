@@ -11,6 +11,7 @@ import { parseShell } from './shell.js';
 import {
   DockerfileDocument,
   SHELLS,
+  shellScriptIndex,
   type DockerArg,
   type DockerDirective,
   type DockerFlag,
@@ -159,7 +160,8 @@ function toInstruction(
     const words = command ? parseShell(command).commands.flatMap((c) => c.words) : [];
     const real = words.filter((w) => !w.raw.startsWith('<<') && !/^\d*[<>]/.test(w.raw));
     const prog = real[0]?.value.slice(real[0].value.lastIndexOf('/') + 1);
-    const fedToShell = real.length === 0 || (prog !== undefined && SHELLS.has(prog) && !real.some((w) => w.value === '-c'));
+    const fedToShell =
+      real.length === 0 || (prog !== undefined && SHELLS.has(prog) && shellScriptIndex(real.map((w) => w.value)) === undefined);
     for (const h of heredocs) {
       // BuildKit runs a heredoc that starts with a shebang with that interpreter.
       const shebang = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(h.content.text);

@@ -39,7 +39,8 @@ testRule(rule, {
     {
       name: 'a build argument with a value, or one an ENV of the same name sets: the run-time environment or the ENV gives the token',
       path: 'Dockerfile',
-      content: FROM + 'ARG NB_TOKEN=abc\nARG T=\nENV T=set\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n',
+      content:
+        FROM + 'ARG NB_TOKEN=abc\nARG T=\nENV T=set\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n',
     },
     {
       name: 'an exec form passes $EMPTY as written: no shell expands it, so the token is the text $EMPTY',
@@ -186,6 +187,20 @@ testRule(rule, {
           startColumn: 47,
           endLine: 4,
           endColumn: 74,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'bash -lc runs a shell that expands the variable',
+      path: 'Dockerfile',
+      content: FROM + 'ENV NB_TOKEN=""\nCMD ["bash", "-lc", "jupyter lab --ServerApp.token=$NB_TOKEN"]\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 34,
+          endLine: 4,
+          endColumn: 61,
           message: `Jupyter (jupyter lab) is started with --ServerApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
         },
       ],
