@@ -1,14 +1,15 @@
+import { lookupTable } from '../../core/lookup-table.js';
 import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/types.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
 import type { ObjectPath } from '../../core/types.js';
 import { lower } from './lib/network.js';
 
-const HEAD_PATHS = new Map<string, ObjectPath>([
-  ['RayCluster', ['spec', 'headGroupSpec']],
-  ['RayJob', ['spec', 'rayClusterSpec', 'headGroupSpec']],
-  ['RayService', ['spec', 'rayClusterConfig', 'headGroupSpec']],
-]);
+const HEAD_PATHS: Readonly<Record<string, ObjectPath>> = lookupTable({
+  RayCluster: ['spec', 'headGroupSpec'],
+  RayJob: ['spec', 'rayClusterSpec', 'headGroupSpec'],
+  RayService: ['spec', 'rayClusterConfig', 'headGroupSpec'],
+});
 
 const CLUSTER = (head: string) =>
   `apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: train\nspec:\n  headGroupSpec:\n${head}    rayStartParams: {dashboard-host: 0.0.0.0}\n    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.9.0\n`;
@@ -57,7 +58,7 @@ export default defineRule<K8sObjectDocument>({
   },
   check(doc, ctx) {
     if (!doc.resource.apiVersion?.startsWith('ray.io/')) return;
-    const base = HEAD_PATHS.get(doc.resource.kind);
+    const base = HEAD_PATHS[doc.resource.kind];
     if (!base) return;
     const head = doc.get(base);
     if (typeof head !== 'object' || head === null) return;

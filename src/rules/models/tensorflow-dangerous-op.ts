@@ -1,20 +1,19 @@
+import { lookupTable } from '../../core/lookup-table.js';
 import { defineRule } from '../../core/rule.js';
 import type { SavedModelDocument } from '../../parsers/models/documents.js';
 import { savedModel } from './lib/builders/protobuf-builder.js';
 
 /** Ops that touch the file system or run Python when a SavedModel is served. */
-const DANGEROUS = new Map<string, string>(
-  Object.entries({
-    ReadFile: 'reads any file the serving process can open',
-    WriteFile: 'writes files on the serving host',
-    MatchingFiles: 'lists files on the serving host',
-    MatchingFilesV2: 'lists files on the serving host',
-    PyFunc: 'runs a Python function',
-    PyFuncStateless: 'runs a Python function',
-    EagerPyFunc: 'runs a Python function',
-    ImmutableConst: 'memory-maps a file named in the graph',
-  }),
-);
+const DANGEROUS: Readonly<Record<string, string>> = lookupTable({
+  ReadFile: 'reads any file the serving process can open',
+  WriteFile: 'writes files on the serving host',
+  MatchingFiles: 'lists files on the serving host',
+  MatchingFilesV2: 'lists files on the serving host',
+  PyFunc: 'runs a Python function',
+  PyFuncStateless: 'runs a Python function',
+  EagerPyFunc: 'runs a Python function',
+  ImmutableConst: 'memory-maps a file named in the graph',
+});
 
 export default defineRule<SavedModelDocument>({
   meta: {
@@ -64,7 +63,7 @@ export default defineRule<SavedModelDocument>({
   },
   check(doc, ctx) {
     for (const o of doc.ops) {
-      const what = DANGEROUS.get(o.op);
+      const what = DANGEROUS[o.op];
       if (!what) continue;
       ctx.report({
         message: `SavedModel op ${o.op} (node '${o.node}'${o.func ? ` in function ${o.func}` : ''}) ${what}`,
