@@ -186,6 +186,16 @@ describe('FindingBytesWriter', () => {
     expect(texts).toEqual(expected);
   });
 
+  it('writes a resource again, never copied, for a finding at another indentation', () => {
+    const first = finding();
+    const second = finding({ location: { ...(first.location as Record<string, unknown>), startLine: 62 } });
+    const w = new FindingBytesWriter(64);
+    w.finding(first as unknown as Finding, 4);
+    const start = w.length;
+    w.finding(second as unknown as Finding, 6);
+    expect(w.buffer.subarray(start, w.length).toString('utf8')).toBe(stringified(second, 6));
+  });
+
   it('copies a location holding an array, as a rendered object has, from the bytes written last', () => {
     const location = {
       path: 'chart/templates/deploy.yaml',

@@ -27,7 +27,7 @@ export class FindingBytesWriter extends JsonBytesWriter {
   /** The `location` property written last, and its `resource` property. */
   private readonly lastLocation = writtenProperty();
   private readonly lastResource = writtenProperty();
-  /** The indentation of the findings `lastLocation` was written in (locations are copied within one). */
+  /** The indentation of the findings `lastLocation` was written in (locations and resources are copied within one). */
   private locationIndent = -1;
   private scratch: FindingBytesWriter | undefined;
 
@@ -77,7 +77,9 @@ export class FindingBytesWriter extends JsonBytesWriter {
   /** The `location` property (never the first) of a finding whose line is indented by `indent`. */
   private location(l: Record<string, unknown>, findingIndent: number): void {
     const last = this.lastLocation;
-    if (this.locationIndent === findingIndent && this.copyIfSame(last, l, false)) return;
+    if (this.locationIndent === findingIndent) {
+      if (this.copyIfSame(last, l, false)) return;
+    } else this.lastResource.era = -1; // Its bytes are at another indentation.
     const start = this.size;
     this.key('location', false, findingIndent);
     const indent = findingIndent + 2;
