@@ -5,6 +5,7 @@ import type { EventRef, ObjectPath, ResourceRef } from '../../core/types.js';
 import { pointerFromPath } from '../../core/types.js';
 import { actorOf, timeOf, type AuditEvent } from '../../sources/events/audit-event.js';
 import type { HostEvent } from '../../sources/events/host-event.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /** What kind of AI workload a pod or service account belongs to, and how that is known. */
 export type AiWorkloadKind = 'notebook' | 'model-server' | 'ray-head' | 'ray-worker' | 'ai-service';
@@ -83,7 +84,7 @@ abstract class EventDocumentBase implements ScanDocument {
   }
 }
 
-const RESOURCE_KINDS: Readonly<Record<string, string>> = {
+const RESOURCE_KINDS: Readonly<Record<string, string>> = lookupTable({
   pods: 'Pod',
   secrets: 'Secret',
   configmaps: 'ConfigMap',
@@ -101,7 +102,7 @@ const RESOURCE_KINDS: Readonly<Record<string, string>> = {
   serviceaccounts: 'ServiceAccount',
   namespaces: 'Namespace',
   nodes: 'Node',
-};
+});
 
 /** One audit event, with what the runtime state knew when it arrived. */
 export class AuditEventDocument extends EventDocumentBase {

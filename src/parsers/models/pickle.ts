@@ -1,4 +1,5 @@
 import { BufferSource, readAll, type ByteSource } from './byte-source.js';
+import { lookupTable } from '../../core/lookup-table.js';
 
 /**
  * A static emulator of the pickle machine (protocols 0–5). It tracks the stack, the memo and the
@@ -189,7 +190,7 @@ export const OPCODE_NAMES: Record<number, string> = {
 };
 
 /** Python 2 module names a Python 3 unpickler maps (`_compat_pickle.IMPORT_MAPPING`, the ones that matter here). */
-const PY2_MODULES: Record<string, string> = {
+const PY2_MODULES: Readonly<Record<string, string>> = lookupTable({
   __builtin__: 'builtins',
   exceptions: 'builtins',
   copy_reg: 'copyreg',
@@ -208,7 +209,7 @@ const PY2_MODULES: Record<string, string> = {
   CGIHTTPServer: 'http.server',
   dbm: 'dbm.ndbm',
   thread: '_thread',
-};
+});
 
 export function normaliseModule(module: string): string {
   const dot = module.indexOf('.');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { K8sObjectDocument } from '../../../parsers/k8s/k8s-documents.js';
-import { isBinding, isRbac, isRole } from './rbac.js';
+import { builtinGrant, isBinding, isRbac, isRole } from './rbac.js';
 
 const doc = (apiVersion: string, kind: string) => ({ object: { apiVersion, kind } }) as unknown as K8sObjectDocument;
 
@@ -23,5 +23,31 @@ describe('RBAC object kinds', () => {
     expect(isRole(doc('rbac.authorization.k8s.io/v1', 'RoleBinding'))).toBe(false);
     expect(isBinding(doc('rbac.authorization.k8s.io/v1', 'ClusterRole'))).toBe(false);
     expect(isRbac(doc('rbac.authorization.k8s.io/v1', 'Role'), 'ClusterRole')).toBe(false);
+  });
+});
+
+describe('builtinGrant', () => {
+  const binding = (roleName: string) =>
+    ({
+      namespace: 'ml',
+      name: 'b',
+      object: {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'b', namespace: 'ml' },
+        roleRef: { kind: 'ClusterRole', name: roleName },
+      },
+    }) as unknown as K8sObjectDocument;
+
+  it('knows the built-in admin and edit ClusterRoles', () => {
+    expect(builtinGrant(binding('edit'), [])).toEqual({
+      ref: { kind: 'ClusterRole', name: 'edit', path: ['roleRef', 'name'] },
+      secrets: true,
+      exec: true,
+    });
+  });
+
+  it('takes no role named like an Object member for a built-in one', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(builtinGrant(binding(name), [])).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import type { ObjectPath } from '../../../core/types.js';
 import type { K8sObjectDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 import { asList, asMapping } from './workload.js';
+import { lookupTable } from '../../../core/lookup-table.js';
 
 const RBAC_VERSION_PREFIX = 'rbac.authorization.k8s.io/';
 
@@ -204,10 +205,10 @@ export function matchingVerbs(rule: PolicyRule, wanted: readonly string[]): stri
 }
 
 /** What the built-in user-facing ClusterRoles grant beyond reading (cluster-admin has its own rule). */
-const BUILTIN_GRANTS: Readonly<Record<string, { secrets: boolean; exec: boolean }>> = {
+const BUILTIN_GRANTS: Readonly<Record<string, { secrets: boolean; exec: boolean }>> = lookupTable({
   admin: { secrets: true, exec: true },
   edit: { secrets: true, exec: true },
-};
+});
 
 /**
  * A binding of the scan to one of the built-in `admin` or `edit` ClusterRoles (when the scan does
@@ -219,9 +220,10 @@ export function builtinGrant(
 ): { ref: RoleRef; secrets: boolean; exec: boolean } | undefined {
   if (!isBinding(binding) || isBootstrapDefault(binding)) return undefined;
   const ref = roleRefOf(binding);
-  if (!ref || ref.kind !== 'ClusterRole' || !(ref.name in BUILTIN_GRANTS)) return undefined;
-  if (resolveRole(binding, ref, objects)) return undefined;
-  return { ref, ...BUILTIN_GRANTS[ref.name] };
+  if (!ref || ref.kind !== 'ClusterRole') return undefined;
+  const grant = BUILTIN_GRANTS[ref.name] as { secrets: boolean; exec: boolean } | undefined;
+  if (!grant || resolveRole(binding, ref, objects)) return undefined;
+  return { ref, ...grant };
 }
 
 /** `ServiceAccount ml/runner, User alice` for messages (three at most). */
