@@ -57,8 +57,6 @@ export interface Tenant {
   limitRanges: K8sObjectDocument[];
   /** Accelerator resources requested or limited by the namespace's containers. */
   gpuResources: Set<string>;
-  /** Whether some container runs a recognised AI service: see `runsAiServices`. */
-  aiServices?: boolean;
 }
 
 export interface TenantView {
@@ -86,14 +84,21 @@ function addGpuResources(part: unknown, into: Set<string>): void {
   for (const k of Object.keys(part)) if (k.includes('/') && GPU_RESOURCE.test(k) && Number(part[k]) !== 0) into.add(k);
 }
 
+/** `runsAiServices` of each tenant it was asked for. */
+const aiServiceTenants = new WeakMap<Tenant, boolean>();
+
 /**
  * True when some container of the tenant's pods runs a recognised AI service. Recognising services
- * reads every container's command line and image, which only a tenant without accelerators needs:
- * asked for, not computed for every tenant.
+ * reads every container's command line and image: computed for a tenant when first asked, not for
+ * every tenant.
  */
 export function runsAiServices(t: Tenant): boolean {
-  t.aiServices ??= t.pods.some((p) => aiServicesOfPod(p).length > 0);
-  return t.aiServices;
+  let runs = aiServiceTenants.get(t);
+  if (runs === undefined) {
+    runs = t.pods.some((p) => aiServicesOfPod(p).length > 0);
+    aiServiceTenants.set(t, runs);
+  }
+  return runs;
 }
 
 const cache = new WeakMap<K8sSetDocument, TenantView>();
