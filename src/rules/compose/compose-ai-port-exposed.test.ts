@@ -79,6 +79,21 @@ const VARIABLES = `services:
     command: sh -c "exec jupyter lab --ServerApp.token=$$TOKEN"
     environment: [TOKEN=]
     ports: ["8895:8888"]
+  shell-default-empty:
+    build: .
+    command: ["sh", "-c", "jupyter lab --ServerApp.token=$\${TOKEN:-}"]
+    environment: [TOKEN=]
+    ports: ["8896:8888"]
+  shell-default-token:
+    build: .
+    command: ["sh", "-c", "jupyter lab --ServerApp.token=$\${TOKEN:-fallback}"]
+    environment: [TOKEN=]
+    ports: ["8897:8888"]
+  shell-default-required:
+    build: .
+    command: ["sh", "-c", "jupyter lab --ServerApp.token=$\${TOKEN:?set TOKEN}"]
+    environment: [TOKEN=]
+    ports: ["8898:8888"]
 `;
 
 testRule(rule, {
@@ -209,7 +224,7 @@ testRule(rule, {
       ],
     },
     {
-      name: "a token from variables: a compose default, the environment of docker compose, the container's variables in sh -c, a command",
+      name: "a token from variables: a compose default, the environment of docker compose, the container's variables in sh -c (with a shell default), a command",
       path: 'compose.yaml',
       content: VARIABLES,
       findings: (
@@ -222,6 +237,9 @@ testRule(rule, {
           ['env-default-empty', 28, 8893, 'high', ''],
           ['text-quoted', 32, 8894, 'critical', ' with authentication disabled'],
           ['text-shell-empty', 37, 8895, 'critical', ' with authentication disabled'],
+          ['shell-default-empty', 42, 8896, 'critical', ' with authentication disabled'],
+          ['shell-default-token', 47, 8897, 'medium', ' (it requires an API key or a login)'],
+          ['shell-default-required', 52, 8898, 'medium', ' (it requires an API key or a login)'],
         ] as const
       ).map(([service, line, published, severity, note]) => ({
         startLine: line,

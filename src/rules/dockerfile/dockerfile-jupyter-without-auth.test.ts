@@ -7,6 +7,13 @@ const OFF = ': no token and no password, anyone who reaches its port runs code i
 testRule(rule, {
   valid: [
     {
+      name: 'a shell default that sets a token, or a parameter form whose value is not known from the file',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'ENV NB_TOKEN=""\nCMD jupyter lab --ServerApp.token=${NB_TOKEN:-fallback}\nCMD jupyter lab --ServerApp.token=${NB_TOKEN:+x}\nCMD jupyter lab --ServerApp.token=${NB_TOKEN:?set it}\nCMD jupyter lab --ServerApp.token=${#NB_TOKEN}\nCMD jupyter lab --ServerApp.token=${NB_TOKEN:-$OTHER}\nCMD jupyter lab --ServerApp.token=${UNSET_TOKEN}\n',
+    },
+    {
       name: 'a generated token, a token from the environment, a hashed password',
       path: 'Dockerfile',
       content:
@@ -202,6 +209,43 @@ testRule(rule, {
           endLine: 4,
           endColumn: 61,
           message: `Jupyter (jupyter lab) is started with --ServerApp.token=$NB_TOKEN (NB_TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'a shell default: ${NAME:-} of an empty variable is empty',
+      path: 'Dockerfile',
+      content: FROM + 'ENV NB_TOKEN=""\nCMD start-notebook.py --IdentityProvider.token=${NB_TOKEN:-}\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 23,
+          endLine: 4,
+          endColumn: 61,
+          message: `Jupyter (start-notebook.py) is started with --IdentityProvider.token=${'${NB_TOKEN:-}'} (NB_TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'a shell default: ${NAME-word} keeps a variable set empty; a variable not set takes the empty default',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'ENV NB_TOKEN=""\nCMD jupyter lab --ServerApp.token=${NB_TOKEN-fallback}\nFROM base\nCMD jupyter lab --ServerApp.token=${LAB_TOKEN:=}\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 17,
+          endLine: 4,
+          endColumn: 55,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${NB_TOKEN-fallback}'} (NB_TOKEN is empty)${OFF}`,
+        },
+        {
+          startLine: 6,
+          startColumn: 17,
+          endLine: 6,
+          endColumn: 49,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${LAB_TOKEN:=}'} (LAB_TOKEN is not set and its default is empty)${OFF}`,
         },
       ],
     },

@@ -91,6 +91,15 @@ testRule(rule, {
         ) + service(lb),
     },
     {
+      name: 'Jupyter started by sh -c whose ${TOKEN:-} comes from a Secret, or falls back to a token of its own',
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs('[sh, -c, "start-notebook.py --IdentityProvider.token=${TOKEN:-} --ServerApp.password=${PW:-argon2:x}"]') +
+            '        env: [{name: TOKEN, valueFrom: {secretKeyRef: {name: nb, key: token}}}]\n',
+        ) + service(lb),
+    },
+    {
       name: 'Jupyter whose token $(NB_TOKEN) the env sets',
       path: 'a.yaml',
       content: deploy(notebookTokenFrom('[{name: NB_TOKEN, value: 7d4f0c2a}]')) + service(lb),
@@ -421,6 +430,27 @@ testRule(rule, {
           objectPath: '/spec/ports/0',
           message:
             "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --ServerApp.token=$TOKEN (TOKEN is empty) disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: "Jupyter started by sh -c with the shell's ${TOKEN:-}, which the env sets empty: the default is empty too",
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs('[sh, -c, "start-notebook.py --IdentityProvider.token=${TOKEN:-}"]') +
+            '        env: [{name: TOKEN, value: ""}]\n',
+        ) + service(lb),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --IdentityProvider.token=${TOKEN:-} (TOKEN is empty) disables the token and no password is set) through a LoadBalancer",
         },
       ],
     },

@@ -76,6 +76,66 @@ describe('jupyterAuth', () => {
       written: '--ServerApp.password=$EMPTY',
     });
   });
+  it('a shell default: `:-` and `:=` replace an unset or empty variable, `-` and `=` an unset one', () => {
+    const vars = new Map<string, string | null>([
+      ['EMPTY', ''],
+      ['TOKEN', 'abc'],
+      ['SECRET', null],
+    ]);
+    const shell = (name: string) => vars.get(name);
+    const state = (value: string) => jupyterAuth(words(`jupyter lab --ServerApp.token=${value}`), { shell }).state;
+    const off = jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY:-}'), { shell });
+    expect(off.flag).toEqual({
+      name: '--ServerApp.token',
+      value: '',
+      index: 2,
+      written: '--ServerApp.token=${EMPTY:-}',
+      emptyBecause: 'EMPTY is empty',
+    });
+    expect(state('${EMPTY:=}')).toBe('off');
+    expect(state("${EMPTY:-''}")).toBe('off');
+    expect(state('${EMPTY-abc}')).toBe('off');
+    expect(state('${EMPTY=abc}')).toBe('off');
+    expect(state('${EMPTY:-abc}')).toBe('on');
+    expect(state('${EMPTY:=abc}')).toBe('on');
+    expect(state('${TOKEN:-}')).toBe('on');
+    expect(state('${TOKEN-}')).toBe('on');
+    // A value known only at run time may be empty or not: it counts as set, default or not.
+    expect(state('${SECRET:-}')).toBe('on');
+    expect(state('${SECRET-}')).toBe('on');
+    // A variable the file does not set takes the default; without one it counts as set, as before.
+    const unset = jupyterAuth(words('jupyter lab --ServerApp.token=${UNSET:-}'), { shell });
+    expect(unset.state).toBe('off');
+    expect(unset.reason).toBe(
+      '--ServerApp.token=${UNSET:-} (UNSET is not set and its default is empty) disables the token and no password is set',
+    );
+    expect(state('${UNSET-""}')).toBe('off');
+    expect(state('${UNSET:-abc}')).toBe('on');
+    expect(state('${UNSET}')).toBe('on');
+    expect(state('${EMPTY:-}${UNSET:-}')).toBe('off');
+    expect(state('${EMPTY:-}x')).toBe('on');
+    // Without a shell the program receives the text as written.
+    expect(jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY:-}')).state).toBe('on');
+  });
+  it('other parameter expansions, and a default that expands further, are not known from the file: they count as set', () => {
+    const shell = (name: string) => (name === 'EMPTY' ? '' : undefined);
+    const state = (value: string) => jupyterAuth(words(`jupyter lab --ServerApp.token=${value}`), { shell }).state;
+    for (const form of [
+      '${EMPTY:+x}',
+      '${EMPTY+x}',
+      '${EMPTY:?unset}',
+      '${EMPTY?}',
+      '${#EMPTY}',
+      '${EMPTY#x}',
+      '${EMPTY:0:1}',
+      '${!EMPTY}',
+    ])
+      expect(state(form), form).toBe('on');
+    expect(state('${EMPTY:-$EMPTY}')).toBe('on');
+    expect(state('${EMPTY:-${EMPTY}}')).toBe('on');
+    // A command in the default is a command substitution, whose output is not known.
+    expect(state('${UNSET:-`true`}')).toBe('unknown');
+  });
   it('several empty variables are all named, and a description may tell each', () => {
     const shell = (name: string) => (name === 'A' || name === 'B' ? '' : undefined);
     expect(jupyterAuth(words('jupyter lab --ServerApp.token=$A${B}'), { shell }).reason).toBe(

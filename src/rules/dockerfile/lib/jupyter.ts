@@ -71,7 +71,7 @@ export const RUN_TIME_VALUE = 'value-known-at-run-time';
 
 /** What the file tells about the words of a command line besides their text. */
 export interface CommandContext {
-  /** Set when a shell runs the command line: what the file gives the variables its `$NAME` and `${NAME}` read. */
+  /** Set when a shell runs the command line: what the file gives the variables its `$NAME`, `${NAME}` and `${NAME:-word}` read. */
   shell?: VariableLookup;
   /** How an empty variable is told in a message (default `NAME is empty`). */
   describeEmpty?: (name: string) => string;
@@ -132,41 +132,73 @@ export function jupyterLaunch(words: readonly string[]): JupyterLaunch | undefin
   return option >= 0 ? { text: words[option].split('=')[0], index: option } : undefined;
 }
 
-/** A shell's `$NAME` and `${NAME}`. */
-const SHELL_VARIABLE = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** A shell's `$NAME` and `${…}` (whose body is parsed by `BRACED_PARAMETER`). */
+const SHELL_VARIABLE = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+/** `NAME`, or `NAME` with a default: `:-word` / `:=word` (unset or empty), `-word` / `=word` (unset). */
+const BRACED_PARAMETER = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)[-=]([^]*))?$/;
+
+/** Why part of an expanded value is empty: a variable the file sets empty, or one it does not set whose default is empty. */
+interface EmptyCause {
+  name: string;
+  /** The variable is not set by the file and its default (`${NAME:-}`) is used. */
+  unset?: true;
+}
 
 /**
- * A value with a shell's `$NAME` and `${NAME}` replaced by what the file gives them, and the names that
- * were empty; `undefined` when one of them is not known from the file (it then counts as set).
+ * What a shell gives for `$NAME` or `${…}`: the file's value, or the default word when the variable
+ * is unset (or empty, for `:-`); `undefined` when not known from the file: a value known only at run
+ * time, a variable the file does not set and without a default, a default that expands further, or a
+ * form other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
  */
-function expandShellVariables(value: string, lookup: VariableLookup): { text: string; empty: string[] } | undefined {
-  const empty: string[] = [];
+function shellParameter(body: string, lookup: VariableLookup, empty: EmptyCause[]): string | undefined {
+  const parsed = BRACED_PARAMETER.exec(body);
+  if (!parsed) return undefined;
+  const [, name, colon, word] = parsed;
+  const v = lookup(name);
+  const useDefault = word !== undefined && (v === undefined || (colon === ':' && v !== null && unquoteValue(v) === ''));
+  if (useDefault) {
+    if (/[$`]/.test(word)) return undefined;
+    const text = unquoteValue(word);
+    if (text === '') empty.push(v === undefined ? { name, unset: true } : { name });
+    return text;
+  }
+  if (v === null || v === undefined) return undefined;
+  // `${NAME:-word}` with NAME empty took the default above; `${NAME-word}` keeps the empty value.
+  if (unquoteValue(v) === '') empty.push({ name });
+  return v;
+}
+
+/**
+ * A value with a shell's `$NAME`, `${NAME}` and `${NAME:-word}` replaced by what the file gives them,
+ * and why parts were empty; `undefined` when one of them is not known from the file (it then counts as set).
+ */
+function expandShellVariables(value: string, lookup: VariableLookup): { text: string; empty: EmptyCause[] } | undefined {
+  const empty: EmptyCause[] = [];
   let known = true;
   const text = value.replace(SHELL_VARIABLE, (_, braced: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare)!;
-    const v = lookup(name);
-    if (v === null || v === undefined) {
-      known = false;
-      return '';
-    }
-    if (unquoteValue(v) === '') empty.push(name);
-    return v;
+    const v = shellParameter(braced ?? bare!, lookup, empty);
+    if (v === undefined) known = false;
+    return v ?? '';
   });
   return known ? { text, empty } : undefined;
 }
 
-/** `A is empty`, `A and B are empty`, or as `describe` tells each. */
-function emptyText(names: readonly string[], describe: ((name: string) => string) | undefined): string | undefined {
-  const unique = [...new Set(names)];
-  if (unique.length === 0) return undefined;
-  if (describe) return unique.map(describe).join('; ');
-  return unique.length === 1 ? `${unique[0]} is empty` : `${unique.slice(0, -1).join(', ')} and ${unique.at(-1)} are empty`;
+/** `A is empty`, `A and B are empty`, or as `describe` tells each; a variable not set whose default is empty is told so. */
+function emptyText(causes: readonly EmptyCause[], describe: ((name: string) => string) | undefined): string | undefined {
+  const unset = [...new Set(causes.filter((c) => c.unset).map((c) => c.name))];
+  const names = [...new Set(causes.filter((c) => !c.unset).map((c) => c.name))];
+  const parts: string[] = [];
+  if (describe) parts.push(...names.map(describe));
+  else if (names.length > 0)
+    parts.push(names.length === 1 ? `${names[0]} is empty` : `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are empty`);
+  parts.push(...unset.map((name) => `${name} is not set and its default is empty`));
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /**
  * A flag's value as Jupyter receives it. `index` holds the flag, `valueIndex` its value when given as
- * the next word. A shell (`context.shell`) replaces `$NAME` by what the file sets NAME to, and runs a
- * command substitution, whose output is not known.
+ * the next word. A shell (`context.shell`) replaces `$NAME` by what the file sets NAME to (or the
+ * default of `${NAME:-word}`), and runs a command substitution, whose output is not known.
  */
 function flagOf(
   words: readonly string[],
@@ -183,7 +215,7 @@ function flagOf(
     originOf(index)?.written ?? word,
     ...(valueIndex === undefined ? [] : [originOf(valueIndex)?.written ?? written]),
   ].join(' ');
-  const empty = origins.flatMap((o) => o.emptyVariables);
+  const empty: EmptyCause[] = origins.flatMap((o) => o.emptyVariables.map((name) => ({ name })));
   let value = unquoteValue(written);
   let expanded = origins.length > 0;
   if (context.shell) {
