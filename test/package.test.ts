@@ -91,8 +91,8 @@ describe('package', () => {
       .join('\n');
     const unused = Object.keys(pkg.dependencies).filter(
       // `resolve('pkg')`: a package whose files are read, not imported (Chart.js inlined into the HTML report);
-      // `load('pkg')`: a package required on first use (`const load = createRequire(import.meta.url)`).
-      (d) => !new RegExp(`(from|import\\(|resolve\\(|load\\()\\s*'${d.replace(/[/.]/g, '\\$&')}(/[^']*)?'`).test(text),
+      // `lazyModule<T>('pkg')`: a package required on first use (core/lazy-module).
+      (d) => !new RegExp(`(from|import\\(|resolve\\(|lazyModule(<[^>]*>)?\\()\\s*'${d.replace(/[/.]/g, '\\$&')}(/[^']*)?'`).test(text),
     );
     expect(unused).toEqual([]);
   });
