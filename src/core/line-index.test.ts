@@ -1,17 +1,6 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { memoryAfterCollection } from '../testing/memory-after-collection.js';
 import { LineIndex } from './line-index.js';
-
-/** Memory in use (heap and array buffers) after full collections; `gc` is exposed for this process when it is not already. */
-function memoryAfterCollection(): number {
-  if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
-  const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
-  gc();
-  gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
 
 describe('LineIndex', () => {
   const text = 'apiVersion: v1\r\nkind: Pod\n\nspec:\n  x: 1';

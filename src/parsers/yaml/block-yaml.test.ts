@@ -2,10 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { heapAfterCollection } from '../../testing/memory-after-collection.js';
 import { rng } from '../../../bench/seeded-random.mjs';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
@@ -231,15 +230,6 @@ describe('the block YAML reader against js-yaml', () => {
 });
 
 describe('the block YAML reader in a long-running process', () => {
-  /** Heap in use after full collections; `gc` is exposed for this process when it is not already. */
-  function heapAfterCollection(): number {
-    if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
-    const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
-    gc();
-    gc();
-    return process.memoryUsage().heapUsed;
-  }
-
   it('keeps no file text alive through its cache of short scalars', () => {
     const size = 32 << 20;
     const before = heapAfterCollection();

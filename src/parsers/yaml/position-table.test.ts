@@ -1,6 +1,5 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { memoryAfterCollection } from '../../testing/memory-after-collection.js';
 import type { ObjectPath } from '../../core/types.js';
 import { loadBlockYaml } from './block-yaml.js';
 import { PositionTable } from './position-table.js';
@@ -73,16 +72,6 @@ describe('PositionTable.find', () => {
 });
 
 describe('PositionTable in a long-running process', () => {
-  /** Memory in use (heap and array buffers) after full collections; `gc` is exposed for this process when it is not already. */
-  function memoryAfterCollection(): number {
-    if (typeof globalThis.gc !== 'function') setFlagsFromString('--expose-gc');
-    const gc = (globalThis.gc ?? runInNewContext('gc')) as () => void;
-    gc();
-    gc();
-    const { heapUsed, arrayBuffers } = process.memoryUsage();
-    return heapUsed + arrayBuffers;
-  }
-
   /** Records a flat sequence of `nodes` scalars, as a file that large would be. */
   function recorded(nodes: number): PositionTable {
     const table = new PositionTable('');
