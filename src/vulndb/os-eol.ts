@@ -1,3 +1,5 @@
+import { lookupTable } from '../core/lookup-table.js';
+
 /**
  * When each operating system release stops receiving security updates without a paid extension:
  * for Debian, the end of its LTS (https://wiki.debian.org/LTS); for Ubuntu, the end of standard
@@ -8,7 +10,7 @@
  * Dates as the vendors publish them, gathered through https://endoflife.date on 2026-12-04; a release
  * missing here has no known end.
  */
-export const OS_END_OF_LIFE: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+export const OS_END_OF_LIFE: Readonly<Record<string, Readonly<Record<string, string>>>> = releaseTables({
   debian: {
     '7': '2018-05-31',
     '8': '2020-06-30',
@@ -52,7 +54,14 @@ export const OS_END_OF_LIFE: Readonly<Record<string, Readonly<Record<string, str
   centos: { '6': '2020-11-30', '7': '2024-06-30', '8': '2021-12-31' },
   amzn: { '2018.03': '2023-12-31', '2': '2026-06-30', '2023': '2029-06-30' },
   fedora: { '37': '2023-12-05', '38': '2024-05-21', '39': '2024-11-26', '40': '2025-05-13', '41': '2025-12-15' },
-};
+});
+
+/** Read with an os-release `ID` and a version from the scanned image: no table inherits Object's members. */
+function releaseTables(byId: Record<string, Record<string, string>>): Readonly<Record<string, Readonly<Record<string, string>>>> {
+  const tables: Record<string, Readonly<Record<string, string>>> = {};
+  for (const [id, releases] of Object.entries(byId)) tables[id] = lookupTable(releases);
+  return lookupTable(tables);
+}
 
 export interface EndOfLife {
   /** `YYYY-MM-DD` */
