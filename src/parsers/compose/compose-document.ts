@@ -199,13 +199,36 @@ export function interpolateDefaults(value: string): string {
   return interpolate(value, (name) => `$${name}`);
 }
 
+/** How deep `${A:-${B:-${C}}}` may nest before the rest counts as not known (compose-go has no limit; this keeps the work linear). */
+const MAX_NESTING = 8;
+
 /**
- * Compose interpolation as far as the file alone tells: `$$` is a `$`, `${VAR:-default}` and
- * `${VAR-default}` become the default; a variable whose value only the environment of `docker compose`
- * (its shell, the `.env` file) gives, `${VAR}`, `$VAR`, `${VAR:?error}` or `${VAR:+alternative}`,
- * becomes what `notKnown` returns. The service's `environment` plays no part: it is the container's.
+ * Index of the `}` that closes the `${` at `open`, counting the `${` nested in it as compose-go does
+ * (`${A:-${B:-}}` closes at the last brace); -1 when it is not closed.
  */
-export function interpolate(value: string, notKnown: (name: string) => string): string {
+function closingBrace(value: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < value.length; i++) {
+    if (value[i] === '}') {
+      depth--;
+      if (depth === 0) return i;
+    } else if (value[i] === '$' && value[i + 1] === '{') {
+      depth++;
+      i++;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Compose interpolation as far as the file alone tells (the compose specification's grammar): `$$`
+ * is a `$`, `${VAR:-default}` and `${VAR-default}` become the default, itself interpolated
+ * (`${A:-${B:-}}` is empty); a variable whose value only the environment of `docker compose` (its
+ * shell, the `.env` file) gives, `${VAR}`, `$VAR`, `${VAR:?error}` or `${VAR:+alternative}`, becomes
+ * what `notKnown` returns, and so does a form compose does not define (`${#VAR}`, `${VAR/a/b}`). The
+ * service's `environment` plays no part: it is the container's.
+ */
+export function interpolate(value: string, notKnown: (name: string) => string, depth = 0): string {
   if (!value.includes('$')) return value;
   let out = '';
   let i = 0;
@@ -215,10 +238,13 @@ export function interpolate(value: string, notKnown: (name: string) => string): 
       out += '$';
       i += 2;
     } else if (c === '$' && value[i + 1] === '{') {
-      const close = value.indexOf('}', i + 2);
+      const close = closingBrace(value, i);
       if (close === -1) return out + value.slice(i);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?::?-(.*))?/s.exec(value.slice(i + 2, close));
-      out += m ? (m[2] ?? notKnown(m[1])) : '';
+      const body = value.slice(i + 2, close);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^]*))?$/.exec(body);
+      if (!m) out += notKnown(body);
+      else if (m[2] === '-' || m[2] === ':-') out += depth < MAX_NESTING ? interpolate(m[3], notKnown, depth + 1) : notKnown(m[1]);
+      else out += notKnown(m[1]);
       i = close + 1;
     } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
       let end = i + 2;

@@ -109,6 +109,21 @@ describe('compose interpolation', () => {
     expect(interpolate('--token=$TOKEN_2x', notKnown)).toBe('--token=<TOKEN_2x>');
     expect(interpolateDefaults('${HOST:-0.0.0.0}:${PORT}:$TARGET')).toBe('0.0.0.0:$PORT:$TARGET');
   });
+
+  it('interpolates a default that nests further, and leaves forms compose does not define to notKnown', () => {
+    const notKnown = (name: string) => `<${name}>`;
+    expect(interpolate('t=${A:-${B:-}}.', notKnown)).toBe('t=.');
+    expect(interpolate('${A:-${B:-x${C-y}z}}-${D:-${E}}-${F?$G}-${H:+${I:-}}', notKnown)).toBe('xyz-<E>-<F>-<H>');
+    expect(interpolate('${#TOKEN}|${TOKEN/a/b}|${1}', notKnown)).toBe('<#TOKEN>|<TOKEN/a/b>|<1>');
+    expect(interpolate('${A:-${B:-}', notKnown)).toBe('${A:-${B:-}');
+    expect(interpolate('${A:-$${B}}', notKnown)).toBe('${B}');
+  });
+
+  it('stops taking nested defaults past a depth, linearly', () => {
+    const deep = '${A:-'.repeat(20_000) + 'x' + '}'.repeat(20_000);
+    expect(interpolate(deep, () => 'N')).toBe('N');
+    expect(interpolate('${A:-'.repeat(3) + 'x' + '}'.repeat(3), () => 'N')).toBe('x');
+  });
 });
 
 describe('compose short syntax', () => {

@@ -94,6 +94,14 @@ const VARIABLES = `services:
     command: ["sh", "-c", "jupyter lab --ServerApp.token=$\${TOKEN:?set TOKEN}"]
     environment: [TOKEN=]
     ports: ["8898:8888"]
+  nested-default-empty:
+    build: .
+    command: ["jupyter", "lab", "--ServerApp.token=\${LAB_TOKEN:-\${OTHER_TOKEN:-}}"]
+    ports: ["8899:8888"]
+  length-form:
+    build: .
+    command: ["jupyter", "lab", "--ServerApp.token=\${#LAB_TOKEN}"]
+    ports: ["8900:8888"]
 `;
 
 testRule(rule, {
@@ -224,7 +232,7 @@ testRule(rule, {
       ],
     },
     {
-      name: "a token from variables: a compose default, the environment of docker compose, the container's variables in sh -c (with a shell default), a command",
+      name: "a token from variables: a compose default (nested too), the environment of docker compose, the container's variables in sh -c (with a shell default), a command",
       path: 'compose.yaml',
       content: VARIABLES,
       findings: (
@@ -240,6 +248,8 @@ testRule(rule, {
           ['shell-default-empty', 42, 8896, 'critical', ' with authentication disabled'],
           ['shell-default-token', 47, 8897, 'medium', ' (it requires an API key or a login)'],
           ['shell-default-required', 52, 8898, 'medium', ' (it requires an API key or a login)'],
+          ['nested-default-empty', 56, 8899, 'critical', ' with authentication disabled'],
+          ['length-form', 60, 8900, 'medium', ' (it requires an API key or a login)'],
         ] as const
       ).map(([service, line, published, severity, note]) => ({
         startLine: line,
