@@ -1,4 +1,5 @@
 import type { TextSpan } from '../../core/document.js';
+import { MAX_PARAMETER_NESTING, readBracedParameter } from '../../core/braced-parameter.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
@@ -199,27 +200,6 @@ export function interpolateDefaults(value: string): string {
   return interpolate(value, (name) => `$${name}`);
 }
 
-/** How deep `${A:-${B:-${C}}}` may nest before the rest counts as not known (compose-go has no limit; this keeps the work linear). */
-const MAX_NESTING = 8;
-
-/**
- * Index of the `}` that closes the `${` at `open`, counting the `${` nested in it as compose-go does
- * (`${A:-${B:-}}` closes at the last brace); -1 when it is not closed.
- */
-function closingBrace(value: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < value.length; i++) {
-    if (value[i] === '}') {
-      depth--;
-      if (depth === 0) return i;
-    } else if (value[i] === '$' && value[i + 1] === '{') {
-      depth++;
-      i++;
-    }
-  }
-  return -1;
-}
-
 /**
  * Compose interpolation as far as the file alone tells (the compose specification's grammar): `$$`
  * is a `$`, `${VAR:-default}` and `${VAR-default}` become the default, itself interpolated
@@ -238,14 +218,14 @@ export function interpolate(value: string, notKnown: (name: string) => string, d
       out += '$';
       i += 2;
     } else if (c === '$' && value[i + 1] === '{') {
-      const close = closingBrace(value, i);
-      if (close === -1) return out + value.slice(i);
-      const body = value.slice(i + 2, close);
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^]*))?$/.exec(body);
-      if (!m) out += notKnown(body);
-      else if (m[2] === '-' || m[2] === ':-') out += depth < MAX_NESTING ? interpolate(m[3], notKnown, depth + 1) : notKnown(m[1]);
-      else out += notKnown(m[1]);
-      i = close + 1;
+      const p = readBracedParameter(value, i);
+      if (!p) return out + value.slice(i);
+      // Compose has no `${VAR=word}`: like `${#VAR}`, a form it does not define.
+      if (p.name === undefined || p.operator === '=' || p.operator === ':=') out += notKnown(p.body);
+      else if (p.operator === '-' || p.operator === ':-')
+        out += depth < MAX_PARAMETER_NESTING ? interpolate(p.word!, notKnown, depth + 1) : notKnown(p.name);
+      else out += notKnown(p.name);
+      i = p.end;
     } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
       let end = i + 2;
       while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;

@@ -250,6 +250,20 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a shell default that nests another default',
+      path: 'Dockerfile',
+      content: FROM + 'ENV NB_TOKEN=""\nCMD jupyter lab --ServerApp.token=${NB_TOKEN:-${LAB_TOKEN:-}}\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 17,
+          endLine: 4,
+          endColumn: 62,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${NB_TOKEN:-${LAB_TOKEN:-}}'} (NB_TOKEN is empty; LAB_TOKEN is not set and its default is empty)${OFF}`,
+        },
+      ],
+    },
+    {
       name: 'CMD arguments to an exec-form ENTRYPOINT of the stage built on',
       path: 'Dockerfile',
       content:

@@ -117,7 +117,7 @@ describe('jupyterAuth', () => {
     // Without a shell the program receives the text as written.
     expect(jupyterAuth(words('jupyter lab --ServerApp.token=${EMPTY:-}')).state).toBe('on');
   });
-  it('other parameter expansions, and a default that expands further, are not known from the file: they count as set', () => {
+  it('other parameter expansions, and a default that expands to a value not known, are not known from the file: they count as set', () => {
     const shell = (name: string) => (name === 'EMPTY' ? '' : undefined);
     const state = (value: string) => jupyterAuth(words(`jupyter lab --ServerApp.token=${value}`), { shell }).state;
     for (const form of [
@@ -131,10 +131,21 @@ describe('jupyterAuth', () => {
       '${!EMPTY}',
     ])
       expect(state(form), form).toBe('on');
-    expect(state('${EMPTY:-$EMPTY}')).toBe('on');
-    expect(state('${EMPTY:-${EMPTY}}')).toBe('on');
+    expect(state('${EMPTY:-$UNSET}')).toBe('on');
+    expect(state('${EMPTY:-${UNSET:-${OTHER}}}')).toBe('on');
+    expect(state('${EMPTY:-${UNSET:+x}}')).toBe('on');
     // A command in the default is a command substitution, whose output is not known.
     expect(state('${UNSET:-`true`}')).toBe('unknown');
+  });
+  it('a default is expanded in turn, through nested braces', () => {
+    const shell = (name: string) => (name === 'EMPTY' ? '' : undefined);
+    const auth = (value: string) => jupyterAuth(words(`jupyter lab --ServerApp.token=${value}`), { shell });
+    expect(auth('${EMPTY:-$EMPTY}').reason).toBe('--ServerApp.token=${EMPTY:-$EMPTY} (EMPTY is empty) disables the token and no password is set');
+    expect(auth('${TOKEN:-${OTHER:-}}').reason).toBe(
+      '--ServerApp.token=${TOKEN:-${OTHER:-}} (OTHER is not set and its default is empty; TOKEN is not set and its default is empty) disables the token and no password is set',
+    );
+    expect(auth('${TOKEN:-${OTHER:-x}}').state).toBe('on');
+    expect(auth('${TOKEN:-"${EMPTY}"}').state).toBe('off');
   });
   it('several empty variables are all named, and a description may tell each', () => {
     const shell = (name: string) => (name === 'A' || name === 'B' ? '' : undefined);

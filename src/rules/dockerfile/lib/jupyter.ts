@@ -1,3 +1,5 @@
+import { MAX_PARAMETER_NESTING, readBracedParameter, type BracedParameter } from '../../../core/braced-parameter.js';
+
 /**
  * Jupyter servers on a command line: what starts one (`jupyter lab`, `jupyter-server`,
  * `python -m jupyterlab`, the Docker stacks' `start-notebook.py`), and whether the command line
@@ -132,11 +134,6 @@ export function jupyterLaunch(words: readonly string[]): JupyterLaunch | undefin
   return option >= 0 ? { text: words[option].split('=')[0], index: option } : undefined;
 }
 
-/** A shell's `$NAME` and `${…}` (whose body is parsed by `BRACED_PARAMETER`). */
-const SHELL_VARIABLE = /\$(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
-/** `NAME`, or `NAME` with a default: `:-word` / `:=word` (unset or empty), `-word` / `=word` (unset). */
-const BRACED_PARAMETER = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?)[-=]([^]*))?$/;
-
 /** Why part of an expanded value is empty: a variable the file sets empty, or one it does not set whose default is empty. */
 interface EmptyCause {
   name: string;
@@ -145,20 +142,22 @@ interface EmptyCause {
 }
 
 /**
- * What a shell gives for `$NAME` or `${…}`: the file's value, or the default word when the variable
- * is unset (or empty, for `:-`); `undefined` when not known from the file: a value known only at run
- * time, a variable the file does not set and without a default, a default that expands further, or a
- * form other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
+ * What a shell gives for a braced parameter: the file's value, or the default word (expanded in turn)
+ * when the variable is unset (or empty, for `:-` and `:=`); `undefined` when not known from the file:
+ * a value known only at run time, a variable the file does not set and without a default, a default
+ * that runs a command, or a form other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
  */
-function shellParameter(body: string, lookup: VariableLookup, empty: EmptyCause[]): string | undefined {
-  const parsed = BRACED_PARAMETER.exec(body);
-  if (!parsed) return undefined;
-  const [, name, colon, word] = parsed;
+function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: EmptyCause[], depth: number): string | undefined {
+  const { name, operator, word } = p;
+  if (name === undefined || (operator !== undefined && !/^:?[-=]$/.test(operator))) return undefined;
   const v = lookup(name);
-  const useDefault = word !== undefined && (v === undefined || (colon === ':' && v !== null && unquoteValue(v) === ''));
+  const useDefault = word !== undefined && (v === undefined || (operator!.startsWith(':') && v !== null && unquoteValue(v) === ''));
   if (useDefault) {
-    if (/[$`]/.test(word)) return undefined;
-    const text = unquoteValue(word);
+    if (depth >= MAX_PARAMETER_NESTING) return undefined;
+    const expanded = expandShellVariables(word, lookup, depth + 1);
+    if (!expanded) return undefined;
+    const text = unquoteValue(expanded.text);
+    empty.push(...expanded.empty);
     if (text === '') empty.push(v === undefined ? { name, unset: true } : { name });
     return text;
   }
@@ -170,17 +169,35 @@ function shellParameter(body: string, lookup: VariableLookup, empty: EmptyCause[
 
 /**
  * A value with a shell's `$NAME`, `${NAME}` and `${NAME:-word}` replaced by what the file gives them,
- * and why parts were empty; `undefined` when one of them is not known from the file (it then counts as set).
+ * and why parts were empty; `undefined` when one of them is not known from the file (it then counts
+ * as set), or a command substitution gives part of it.
  */
-function expandShellVariables(value: string, lookup: VariableLookup): { text: string; empty: EmptyCause[] } | undefined {
+function expandShellVariables(value: string, lookup: VariableLookup, depth = 0): { text: string; empty: EmptyCause[] } | undefined {
   const empty: EmptyCause[] = [];
-  let known = true;
-  const text = value.replace(SHELL_VARIABLE, (_, braced: string | undefined, bare: string | undefined) => {
-    const v = shellParameter(braced ?? bare!, lookup, empty);
-    if (v === undefined) known = false;
-    return v ?? '';
-  });
-  return known ? { text, empty } : undefined;
+  let text = '';
+  for (let i = 0; i < value.length; ) {
+    const c = value[i];
+    if (c === '`' || (c === '$' && value[i + 1] === '(')) return undefined;
+    if (c === '$' && value[i + 1] === '{') {
+      const p = readBracedParameter(value, i);
+      const v = p && shellParameter(p, lookup, empty, depth);
+      if (v === undefined) return undefined;
+      text += v;
+      i = p!.end;
+    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
+      let end = i + 2;
+      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
+      const name = value.slice(i + 1, end);
+      const v = shellParameter({ body: name, name, end }, lookup, empty, depth);
+      if (v === undefined) return undefined;
+      text += v;
+      i = end;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  return { text, empty };
 }
 
 /** `A is empty`, `A and B are empty`, or as `describe` tells each; a variable not set whose default is empty is told so. */
