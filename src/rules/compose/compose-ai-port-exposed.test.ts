@@ -102,6 +102,11 @@ const VARIABLES = `services:
     build: .
     command: ["jupyter", "lab", "--ServerApp.token=\${#LAB_TOKEN}"]
     ports: ["8900:8888"]
+  shell-single-quoted:
+    build: .
+    command: sh -c "exec jupyter lab --ServerApp.token='$$TOKEN'"
+    environment: [TOKEN=]
+    ports: ["8901:8888"]
 `;
 
 testRule(rule, {
@@ -250,6 +255,7 @@ testRule(rule, {
           ['shell-default-required', 52, 8898, 'medium', ' (it requires an API key or a login)'],
           ['nested-default-empty', 56, 8899, 'critical', ' with authentication disabled'],
           ['length-form', 60, 8900, 'medium', ' (it requires an API key or a login)'],
+          ['shell-single-quoted', 65, 8901, 'medium', ' (it requires an API key or a login)'],
         ] as const
       ).map(([service, line, published, severity, note]) => ({
         startLine: line,

@@ -50,6 +50,17 @@ testRule(rule, {
         FROM + 'ARG NB_TOKEN=abc\nARG T=\nENV T=set\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n',
     },
     {
+      name: "single quotes keep $TOKEN as text: the token is the text $TOKEN, not the empty variable (shell form, sh -c, a default's word)",
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'ENV TOKEN=""\nCMD jupyter lab --ServerApp.token=\'$TOKEN\'\n' +
+        'CMD ["sh", "-c", "jupyter lab --ServerApp.token=\'${TOKEN}\'"]\n' +
+        "CMD jupyter lab '--ServerApp.token=$TOKEN'\n" +
+        "CMD jupyter lab --ServerApp.token '$(cat /run/token)'\n" +
+        "CMD jupyter lab --ServerApp.token=${TOKEN:-'$UNSET'}\n",
+    },
+    {
       name: 'an exec form passes $EMPTY as written: no shell expands it, so the token is the text $EMPTY',
       path: 'Dockerfile',
       content: FROM + 'ENV EMPTY=""\nCMD ["jupyter", "lab", "--ServerApp.token=$EMPTY"]\n',
@@ -246,6 +257,27 @@ testRule(rule, {
           endLine: 6,
           endColumn: 49,
           message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${LAB_TOKEN:=}'} (LAB_TOKEN is not set and its default is empty)${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'double quotes expand the variable, and so does a word quoted in parts',
+      path: 'Dockerfile',
+      content: FROM + 'ENV TOKEN=""\nCMD jupyter lab "--ServerApp.token=$TOKEN"\nCMD jupyter lab --ServerApp.token=\'\'"${TOKEN}"\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 17,
+          endLine: 4,
+          endColumn: 43,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=$TOKEN (TOKEN is empty)${OFF}`,
+        },
+        {
+          startLine: 5,
+          startColumn: 17,
+          endLine: 5,
+          endColumn: 47,
+          message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${TOKEN}'} (TOKEN is empty)${OFF}`,
         },
       ],
     },

@@ -17,6 +17,8 @@ interface CommandLine {
   words: ShellWord[];
   /** True when a shell runs it (shell form, `["sh", "-c", "…"]`), which expands `$NAME`; an exec form passes it as written. */
   shell: boolean;
+  /** The words of the ENTRYPOINT a CMD feeds come first: no shell reads them. */
+  entryWords: number;
   stage: number;
 }
 
@@ -55,7 +57,8 @@ function commandLines(doc: DockerfileDocument): CommandLine[] {
     if (ins.keyword !== 'CMD' && ins.keyword !== 'ENTRYPOINT') continue;
     const entry = ins.keyword === 'CMD' && ins.execForm && ins.stage >= 0 ? execEntrypoint(doc, ins.stage) : [];
     const shell = !ins.execForm || isShellExec(ins.execForm.map((s) => s.text));
-    for (const c of instructionCommands(doc, ins)) out.push({ words: [...entry, ...c.words], shell, stage: ins.stage });
+    for (const c of instructionCommands(doc, ins))
+      out.push({ words: [...entry, ...c.words], shell, entryWords: entry.length, stage: ins.stage });
   }
   return out;
 }
@@ -142,7 +145,9 @@ export default defineRule<DockerfileDocument>({
       const values = line.words.map((w) => w.value);
       const launch = jupyterLaunch(values);
       if (!launch) continue;
-      const auth = jupyterAuth(values, line.shell ? stageContext(doc, line.stage) : {});
+      // The shell reads each word as written: `'$TOKEN'` in single quotes is the text $TOKEN.
+      const shellWords = line.words.map((w, i) => (i < line.entryWords ? undefined : w.raw));
+      const auth = jupyterAuth(values, line.shell ? { ...stageContext(doc, line.stage), shellWords } : {});
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));

@@ -29,6 +29,11 @@ testRule(rule, {
       }),
     },
     {
+      name: "single quotes keep $EMPTY as text in the shell's script",
+      path: 'config.json',
+      content: imageConfigJson({ Env: ['EMPTY='], Cmd: ['/bin/sh', '-c', "jupyter lab --ServerApp.token='$EMPTY'"] }),
+    },
+    {
       name: 'exec form passes $EMPTY as written',
       path: 'config.json',
       content: imageConfigJson({ Env: ['EMPTY='], Cmd: ['jupyter', 'lab', '--ServerApp.token=$EMPTY'] }),

@@ -3,15 +3,21 @@ import type { ObjectPath } from '../../core/types.js';
 import { isShellExec } from '../../parsers/dockerfile/dockerfile-document.js';
 import type { ImageConfigDocument } from '../../parsers/image/image-config.js';
 import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage } from '../dockerfile/lib/jupyter.js';
-import { commandWords } from '../kubernetes/lib/ai-services.js';
+import { commandLineWords } from '../kubernetes/lib/ai-services.js';
 import { imageConfigJson } from './lib/examples.js';
 
 /**
  * The words the container runs (`Entrypoint` then `Cmd`), each with the path of the array entry it comes
  * from, and whether a shell runs them (`["/bin/sh", "-c", "…"]`, as Docker stores a shell form).
  */
-function commandLine(doc: ImageConfigDocument): { words: string[]; paths: ObjectPath[]; shell: boolean } {
+function commandLine(doc: ImageConfigDocument): {
+  words: string[];
+  shellWords: Array<string | undefined>;
+  paths: ObjectPath[];
+  shell: boolean;
+} {
   const words: string[] = [];
+  const shellWords: Array<string | undefined> = [];
   const paths: ObjectPath[] = [];
   const entries: unknown[] = [];
   for (const key of ['Entrypoint', 'Cmd'] as const) {
@@ -19,13 +25,15 @@ function commandLine(doc: ImageConfigDocument): { words: string[]; paths: Object
     if (!Array.isArray(list)) continue;
     entries.push(...list);
     list.forEach((entry, i) => {
-      for (const w of commandWords([entry])) {
+      const line = commandLineWords([entry]);
+      line.words.forEach((w, k) => {
         words.push(w);
+        shellWords.push(line.shellWords[k]);
         paths.push(['config', key, i]);
-      }
+      });
     });
   }
-  return { words, paths, shell: isShellExec(entries.map((e) => (typeof e === 'string' ? e : ''))) };
+  return { words, shellWords, paths, shell: isShellExec(entries.map((e) => (typeof e === 'string' ? e : ''))) };
 }
 
 export default defineRule<ImageConfigDocument>({
@@ -67,11 +75,11 @@ export default defineRule<ImageConfigDocument>({
     },
   },
   check(doc, ctx) {
-    const { words, paths, shell } = commandLine(doc);
+    const { words, shellWords, paths, shell } = commandLine(doc);
     const launch = jupyterLaunch(words);
     if (!launch) return;
     const env = new Map(doc.env().map((e) => [e.name, e.value]));
-    const auth = jupyterAuth(words, shell ? { shell: (name) => env.get(name) } : {});
+    const auth = jupyterAuth(words, shell ? { shell: (name) => env.get(name), shellWords } : {});
     const what = `The image starts Jupyter (${launch.text})`;
     if (auth.state === 'off' && auth.flag) {
       ctx.report({

@@ -100,6 +100,15 @@ testRule(rule, {
         ) + service(lb),
     },
     {
+      name: "Jupyter started by sh -c with '$TOKEN' in single quotes: the text $TOKEN, not the empty variable",
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs(`[sh, -c, "exec jupyter lab --ServerApp.token='$TOKEN' --ip=0.0.0.0"]`) +
+            '        env: [{name: TOKEN, value: ""}]\n',
+        ) + service(lb),
+    },
+    {
       name: 'Jupyter whose token $(NB_TOKEN) the env sets',
       path: 'a.yaml',
       content: deploy(notebookTokenFrom('[{name: NB_TOKEN, value: 7d4f0c2a}]')) + service(lb),

@@ -3,7 +3,7 @@ import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js'
 import { LogicalText } from '../../../parsers/dockerfile/logical-text.js';
 import { parseShell } from '../../../parsers/dockerfile/shell.js';
 import { jupyterLaunch, RUN_TIME_VALUE, type CommandContext, type VariableLookup } from '../../dockerfile/lib/jupyter.js';
-import { commandWords } from '../../kubernetes/lib/ai-services.js';
+import { commandLineWords, commandWords } from '../../kubernetes/lib/ai-services.js';
 
 export interface AiServiceKind {
   name: string;
@@ -100,8 +100,8 @@ export function serviceCommandLine(doc: ComposeDocument, view: ComposeServiceVie
     const text = interpolate(v, () => RUN_TIME_VALUE);
     return parseShell(LogicalText.verbatim(text, 0, text.length)).commands.flatMap((c) => c.words.map((w) => w.value));
   });
-  const words = commandWords(values);
-  return { words, context: isShellExec(words) ? { shell: serviceVariables(doc, view) } : {} };
+  const { words, shellWords } = commandLineWords(values);
+  return { words, context: isShellExec(words) ? { shell: serviceVariables(doc, view), shellWords } : {} };
 }
 
 const JUPYTER = AI_SERVICES.find((k) => k.name === 'Jupyter')!;

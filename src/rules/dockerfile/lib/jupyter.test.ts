@@ -147,6 +147,21 @@ describe('jupyterAuth', () => {
     expect(auth('${TOKEN:-${OTHER:-x}}').state).toBe('on');
     expect(auth('${TOKEN:-"${EMPTY}"}').state).toBe('off');
   });
+  it('a shell reads each word as written: single quotes and a backslash keep $NAME as text, double quotes expand it', () => {
+    const shell = (name: string) => (name === 'EMPTY' ? '' : undefined);
+    const state = (written: string, value = written.replace(/['"\\]/g, '')) =>
+      jupyterAuth(['jupyter', 'lab', value], { shell, shellWords: ['jupyter', 'lab', written] }).state;
+    expect(state("--ServerApp.token='$EMPTY'")).toBe('on');
+    expect(state("'--ServerApp.token=${EMPTY}'")).toBe('on');
+    expect(state('--ServerApp.token=\\$EMPTY')).toBe('on');
+    expect(state("--ServerApp.token='$(cat /run/token)'")).toBe('on');
+    expect(state('--ServerApp.token="$EMPTY"')).toBe('off');
+    expect(state('"--ServerApp.token=$EMPTY"\'\'')).toBe('off');
+    expect(state("--ServerApp.token=${UNSET:-'$EMPTY'}")).toBe('on');
+    expect(state("--ServerApp.token=${UNSET:-''}")).toBe('off');
+    // A word no shell reads (an argument after the script) is passed as written.
+    expect(jupyterAuth(['jupyter', 'lab', '--ServerApp.token=$EMPTY'], { shell, shellWords: [] }).state).toBe('on');
+  });
   it('several empty variables are all named, and a description may tell each', () => {
     const shell = (name: string) => (name === 'A' || name === 'B' ? '' : undefined);
     expect(jupyterAuth(words('jupyter lab --ServerApp.token=$A${B}'), { shell }).reason).toBe(

@@ -75,6 +75,12 @@ export const RUN_TIME_VALUE = 'value-known-at-run-time';
 export interface CommandContext {
   /** Set when a shell runs the command line: what the file gives the variables its `$NAME`, `${NAME}` and `${NAME:-word}` read. */
   shell?: VariableLookup;
+  /**
+   * With `shell`: for each word (by index), the word as the shell reads it, quotes kept
+   * (`--ServerApp.token='$TOKEN'`), or `undefined` for a word no shell reads (an argument after the
+   * script); by default the words themselves.
+   */
+  shellWords?: ReadonlyArray<string | undefined>;
   /** How an empty variable is told in a message (default `NAME is empty`). */
   describeEmpty?: (name: string) => string;
   /** For each word the platform expanded (by index): how the file writes it. */
@@ -141,21 +147,24 @@ interface EmptyCause {
   unset?: true;
 }
 
+/** A word as a shell expands it, and why parts of it were empty; `command` when a command substitution gives part of it. */
+type Expansion = { text: string; empty: EmptyCause[] } | 'command';
+
 /**
  * What a shell gives for a braced parameter: the file's value, or the default word (expanded in turn)
  * when the variable is unset (or empty, for `:-` and `:=`); `undefined` when not known from the file:
- * a value known only at run time, a variable the file does not set and without a default, a default
- * that runs a command, or a form other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
+ * a value known only at run time, a variable the file does not set and without a default, or a form
+ * other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
  */
-function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: EmptyCause[], depth: number): string | undefined {
+function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: EmptyCause[], depth: number): string | 'command' | undefined {
   const { name, operator, word } = p;
   if (name === undefined || (operator !== undefined && !/^:?[-=]$/.test(operator))) return undefined;
   const v = lookup(name);
   const useDefault = word !== undefined && (v === undefined || (operator!.startsWith(':') && v !== null && unquoteValue(v) === ''));
   if (useDefault) {
     if (depth >= MAX_PARAMETER_NESTING) return undefined;
-    const expanded = expandShellVariables(word, lookup, depth + 1);
-    if (!expanded) return undefined;
+    const expanded = expandShellWord(word, lookup, depth + 1);
+    if (expanded === undefined || expanded === 'command') return expanded;
     const text = unquoteValue(expanded.text);
     empty.push(...expanded.empty);
     if (text === '') empty.push(v === undefined ? { name, unset: true } : { name });
@@ -168,28 +177,43 @@ function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: Empty
 }
 
 /**
- * A value with a shell's `$NAME`, `${NAME}` and `${NAME:-word}` replaced by what the file gives them,
- * and why parts were empty; `undefined` when one of them is not known from the file (it then counts
- * as set), or a command substitution gives part of it.
+ * A shell word as the shell expands it, quotes removed: `$NAME`, `${NAME}` and `${NAME:-word}` replaced
+ * by what the file gives them, outside single quotes (`'$TOKEN'` is the text `$TOKEN`); `command`
+ * when a command substitution gives part of it; `undefined` when a variable's value is not known from
+ * the file (it then counts as set).
  */
-function expandShellVariables(value: string, lookup: VariableLookup, depth = 0): { text: string; empty: EmptyCause[] } | undefined {
+function expandShellWord(raw: string, lookup: VariableLookup, depth = 0): Expansion | undefined {
   const empty: EmptyCause[] = [];
   let text = '';
-  for (let i = 0; i < value.length; ) {
-    const c = value[i];
-    if (c === '`' || (c === '$' && value[i + 1] === '(')) return undefined;
-    if (c === '$' && value[i + 1] === '{') {
-      const p = readBracedParameter(value, i);
+  let double = false;
+  for (let i = 0; i < raw.length; ) {
+    const c = raw[i];
+    if (c === "'" && !double) {
+      const end = raw.indexOf("'", i + 1);
+      const stop = end < 0 ? raw.length : end;
+      text += raw.slice(i + 1, stop);
+      i = stop + 1;
+    } else if (c === '"') {
+      double = !double;
+      i++;
+    } else if (c === '\\') {
+      const next = raw[i + 1] ?? '';
+      // In double quotes a backslash escapes only `$`, `` ` ``, `"`, `\` and a newline.
+      text += double && !'$`"\\\n'.includes(next) ? c + next : next;
+      i += 2;
+    } else if (c === '`' || (c === '$' && raw[i + 1] === '(')) return 'command';
+    else if (c === '$' && raw[i + 1] === '{') {
+      const p = readBracedParameter(raw, i, { quotes: true });
       const v = p && shellParameter(p, lookup, empty, depth);
-      if (v === undefined) return undefined;
+      if (v === undefined || v === 'command') return v;
       text += v;
       i = p!.end;
-    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
+    } else if (c === '$' && /[A-Za-z_]/.test(raw[i + 1] ?? '')) {
       let end = i + 2;
-      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
-      const name = value.slice(i + 1, end);
+      while (end < raw.length && /[A-Za-z0-9_]/.test(raw[end])) end++;
+      const name = raw.slice(i + 1, end);
       const v = shellParameter({ body: name, name, end }, lookup, empty, depth);
-      if (v === undefined) return undefined;
+      if (v === undefined || v === 'command') return v;
       text += v;
       i = end;
     } else {
@@ -235,11 +259,14 @@ function flagOf(
   const empty: EmptyCause[] = origins.flatMap((o) => o.emptyVariables.map((name) => ({ name })));
   let value = unquoteValue(written);
   let expanded = origins.length > 0;
-  if (context.shell) {
-    if (value.includes('$(') || value.includes('`')) return { name, value, index, written: asWritten, notKnown: true };
-    const shell = value.includes('$') ? expandShellVariables(value, context.shell) : undefined;
-    if (shell) {
-      value = unquoteValue(shell.text);
+  // The word the shell reads, quotes kept: the flag's own (`--ServerApp.token='$TOKEN'`), or the next one.
+  const raw = context.shell && (context.shellWords ? context.shellWords[valueIndex ?? index] : words[valueIndex ?? index]);
+  if (context.shell && raw !== undefined && /[$`]/.test(raw)) {
+    const shell = expandShellWord(raw, context.shell);
+    if (shell === 'command') return { name, value, index, written: asWritten, notKnown: true };
+    // The flag's name is plain text: what follows it (and its `=`) is the value.
+    if (shell && (valueIndex !== undefined || shell.text.startsWith(name + '='))) {
+      value = unquoteValue(valueIndex === undefined ? shell.text.slice(name.length + 1) : shell.text);
       empty.push(...shell.empty);
       expanded = true;
     }

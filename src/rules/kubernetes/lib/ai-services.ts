@@ -132,6 +132,8 @@ type WordExpansion = (word: string) => { text: string; origin?: WordOrigin };
 interface CommandLineWords {
   words: string[];
   origins: Array<WordOrigin | undefined>;
+  /** For each word split from a script, the word as a shell reads it, quotes kept (`--token='$T'`); `undefined` for the others. */
+  shellWords: Array<string | undefined>;
 }
 
 /**
@@ -142,6 +144,7 @@ interface CommandLineWords {
 function splitCommand(values: readonly unknown[], expand?: WordExpansion): CommandLineWords {
   const words: string[] = [];
   const origins: Array<WordOrigin | undefined> = [];
+  const shellWords: Array<string | undefined> = [];
   let budget = MAX_WORD_INPUT;
   for (const v of values) {
     const s = str(v);
@@ -156,6 +159,7 @@ function splitCommand(values: readonly unknown[], expand?: WordExpansion): Comma
       if (!expanded?.origin) {
         words.push(script ? stripOuterQuotes(raw) : raw);
         origins.push(undefined);
+        shellWords.push(script ? raw : undefined);
         continue;
       }
       budget -= Math.max(0, expanded.text.length - raw.length);
@@ -165,15 +169,22 @@ function splitCommand(values: readonly unknown[], expand?: WordExpansion): Comma
         if (words.length >= MAX_WORDS) break;
         words.push(script ? stripOuterQuotes(w) : w);
         origins.push(origin);
+        shellWords.push(script ? w : undefined);
       }
     }
   }
-  return { words, origins };
+  return { words, origins, shellWords };
 }
 
 /** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
 export function commandWords(values: unknown[]): string[] {
   return splitCommand(values).words;
+}
+
+/** The words of `commandWords`, and for those split from a script, each as a shell reads it (quotes kept). */
+export function commandLineWords(values: unknown[]): { words: string[]; shellWords: Array<string | undefined> } {
+  const { words, shellWords } = splitCommand(values);
+  return { words, shellWords };
 }
 
 function stripOuterQuotes(w: string): string {
@@ -207,7 +218,10 @@ export function kubeletCommandLine(container: Obj): CommandLineWords & { context
     return text === word ? { text } : { text, origin: { written: word, emptyVariables } };
   };
   const line = splitCommand([...command, ...args], expand);
-  return { ...line, context: { origins: line.origins, ...(isShellExec(line.words) ? { shell: lookup } : {}) } };
+  return {
+    ...line,
+    context: { origins: line.origins, ...(isShellExec(line.words) ? { shell: lookup, shellWords: line.shellWords } : {}) },
+  };
 }
 
 function facts(container: Obj): ContainerFacts {
