@@ -1,0 +1,134 @@
+/**
+ * One fuzz case, in process: the file is scanned through the public scan API, and offered to each
+ * parser directly (to tell a parser's own clear failure from a JavaScript error escaping it). What
+ * counts as a problem is the contract of DESIGN.md for bad input: no exception escapes the scan,
+ * every failure is an entry of `errors` naming the file in words (not a `TypeError`'s message), no
+ * rule fails on what a parser produced, and a binary file a parser takes is read or said unread.
+ */
+import type { Parser } from '../../core/parser.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import type { VulnerabilitySource } from '../../core/vulnerability.js';
+import { allParsers } from '../../parsers/index.js';
+import { scanSync, type ScanOptions } from '../../scan.js';
+import type { RendererOptions } from '../../sources/renderers.js';
+
+export type ProblemKind =
+  'exception' | 'parser-error' | 'internal-message' | 'rule-failure' | 'foreign-path' | 'silent' | 'allocation' | 'memory' | 'hang';
+
+export interface Problem {
+  kind: ProblemKind;
+  detail: string;
+}
+
+/** A file named as a scan target, as the CLI gives it: binary content no parser reads is said, not passed over. */
+class TargetFile extends MemorySourceFile {
+  readonly namedTarget = true;
+}
+
+/**
+ * Messages of JavaScript's own errors (and of Node's argument checks), which say nothing to a user
+ * about the file: the sign of an exception that a parser or rule did not expect.
+ */
+const INTERNAL_MESSAGE =
+  /Cannot read propert|Cannot set propert|is not a function|is not iterable|is not defined|is not a constructor|Cannot convert|Cannot destructure|Invalid array length|Invalid typed array length|Invalid string length|Array buffer allocation failed|Offset is outside the bounds|out of range|Maximum call stack|\[object Object\]|\bundefined\b|\bNaN\b|ERR_[A-Z_]+/;
+
+/** JavaScript's own error classes: a parser that means to fail throws its own error with a message in words. */
+function builtinError(e: unknown): e is Error {
+  if (!(e instanceof Error)) return true;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return false;
+  return (
+    e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError || e instanceof URIError
+  );
+}
+
+/** The first frames of a stack inside the project, for telling one bug from another. */
+export function frames(e: unknown, n = 3): string {
+  const stack = e instanceof Error ? (e.stack ?? '') : '';
+  return stack
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l) && !/node:internal|node_modules/.test(l))
+    .slice(0, n)
+    .map((l) => l.trim().replace(/\(?(?:file:\/\/)?\/[^\s()]*\/(src\/[^\s():]+):(\d+):\d+\)?/, '$1:$2'))
+    .join(' < ');
+}
+
+/** Parsers that read binary formats by structure: taking such a file and saying nothing of it skips it silently. */
+const BINARY_PARSERS = new Set(['model', 'os-packages']);
+
+export interface CaseOptions {
+  vulnerabilities: VulnerabilitySource;
+  /** Parsers offered the file directly (by default every parser of a scan). */
+  parsers?: readonly Parser[];
+}
+
+export function runCase(path: string, bytes: Uint8Array, opts: CaseOptions): Problem[] {
+  const problems: Problem[] = [];
+  for (const parser of opts.parsers ?? allParsers) {
+    const file = new TargetFile(path, bytes);
+    let matched: boolean;
+    try {
+      matched = parser.matches(file);
+    } catch (e) {
+      problems.push({ kind: 'parser-error', detail: `${parser.name}.matches threw ${describe(e)}` });
+      continue;
+    }
+    if (!matched || file.size > (parser.maxBytes ?? DEFAULT_LIMITS.maxFileBytes)) continue;
+    try {
+      const out = parser.parse(file, { limits: DEFAULT_LIMITS });
+      if (BINARY_PARSERS.has(parser.name) && out.documents.length === 0 && !out.errors?.length)
+        problems.push({ kind: 'silent', detail: `${parser.name} took the file and neither read it nor said why` });
+    } catch (e) {
+      if (builtinError(e)) problems.push({ kind: 'parser-error', detail: `${parser.name}.parse threw ${describe(e)}` });
+    }
+  }
+
+  problems.push(
+    ...scanProblems({ targets: [path], files: [new TargetFile(path, bytes)], vulnerabilities: opts.vulnerabilities }, (p) => p === path),
+  );
+  return problems;
+}
+
+/** A directory case: `target` (relative to `cwd`) scanned from disk, Helm charts and Kustomize overlays rendered by `renderers`. */
+export function runTreeCase(cwd: string, target: string, opts: CaseOptions & { renderers: RendererOptions }): Problem[] {
+  return scanProblems(
+    { targets: [target], cwd, vulnerabilities: opts.vulnerabilities, renderers: opts.renderers },
+    (p) => p === target || p.startsWith(`${target}/`),
+  );
+}
+
+function scanProblems(opts: ScanOptions, ownPath: (path: string) => boolean): Problem[] {
+  const problems: Problem[] = [];
+  let result;
+  try {
+    result = scanSync({ ...opts, config: false, policies: false, today: '2026-06-01' });
+  } catch (e) {
+    return [{ kind: 'exception', detail: `scanSync threw ${describe(e)}` }];
+  }
+  for (const e of result.errors) {
+    if (!ownPath(e.path)) problems.push({ kind: 'foreign-path', detail: `error names ${JSON.stringify(e.path)}: ${e.message}` });
+    // Nesting too deep for a rule's recursion is said and the other rules go on (see code-parser.test.ts).
+    if (/^rule \S+ \(\S+\) failed: /.test(e.message) && !e.message.endsWith('nesting too deep to parse'))
+      problems.push({ kind: 'rule-failure', detail: e.message });
+    else if (INTERNAL_MESSAGE.test(unquoted(e.message))) problems.push({ kind: 'internal-message', detail: e.message });
+  }
+  return problems;
+}
+
+/** A message without what it quotes of the file (a member name that reads `NaN` is no sign of a bug). */
+function unquoted(message: string): string {
+  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '…');
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  return `${e.name}: ${e.message.split('\n')[0].slice(0, 200)} at ${frames(e)}`;
+}
+
+/** What tells one bug from another: the kind and the message with its numbers, quoted names and positions taken out. */
+export function signature(p: Problem): string {
+  return `${p.kind}: ${p.detail
+    .replace(/'[^']*'|"[^"]*"|`[^`]*`/g, '…')
+    .replace(/\d+/g, 'N')
+    .slice(0, 300)}`;
+}
