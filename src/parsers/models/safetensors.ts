@@ -53,12 +53,12 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
   if (n > MAX_SAFETENSORS_HEADER)
     return [{ message: `header length ${n} is over the ${MAX_SAFETENSORS_HEADER}-byte limit of safetensors loaders`, start: 0, end: 8 }];
   if (8 + n > src.size) return [{ message: `header length ${n} runs past the end of the file (${src.size} bytes)`, start: 0, end: 8 }];
-  const text = utf8Text(readAll(src, 8, n));
-  const at = (needle: string): { start: number; end: number } => {
-    const i = text.indexOf(needle);
-    if (i === -1) return { start: 8, end: 8 + n };
-    const start = 8 + Buffer.byteLength(text.slice(0, i));
-    return { start, end: start + Buffer.byteLength(needle) };
+  const raw = readAll(src, 8, n);
+  const text = utf8Text(raw);
+  let keys: Map<string, { start: number; end: number }> | undefined;
+  const at = (name: string): { start: number; end: number } => {
+    keys ??= topLevelKeys(raw, 8);
+    return keys.get(name) ?? { start: 8, end: 8 + n };
   };
   let header: unknown;
   try {
@@ -70,7 +70,7 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
     return [{ message: 'header is not a JSON object', start: 8, end: 8 + n }];
   const bufferSize = src.size - 8 - n;
   for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    const where = at(JSON.stringify(name));
+    const where = at(name);
     if (name === '__metadata__') {
       if (typeof info !== 'object' || info === null || Array.isArray(info) || Object.values(info).some((v) => typeof v !== 'string'))
         problems.push({ message: '__metadata__ must map strings to strings', ...where });
@@ -120,11 +120,11 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
   let cursor = 0;
   for (const t of sorted) {
     if (t.begin < cursor)
-      problems.push({ message: `tensor '${t.name}' data [${t.begin}, ${t.end}) overlaps another tensor`, ...at(JSON.stringify(t.name)) });
+      problems.push({ message: `tensor '${t.name}' data [${t.begin}, ${t.end}) overlaps another tensor`, ...at(t.name) });
     else if (t.begin > cursor)
       problems.push({
         message: `data buffer has ${t.begin - cursor} unused bytes before tensor '${t.name}'`,
-        ...at(JSON.stringify(t.name)),
+        ...at(t.name),
       });
     cursor = Math.max(cursor, t.end);
   }
@@ -135,4 +135,36 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
       end: 8 + n + 1,
     });
   return problems;
+}
+
+/**
+ * Where each key of a JSON object's top level is, as byte offsets (plus `base`) of the quoted key,
+ * the first time it appears: found in one pass over the bytes (JSON's structural characters are
+ * ASCII, never part of a multi-byte sequence), not by searching the header for each name.
+ */
+function topLevelKeys(bytes: Uint8Array, base: number): Map<string, { start: number; end: number }> {
+  const keys = new Map<string, { start: number; end: number }>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x22) {
+      const start = i;
+      for (i++; i < bytes.length && bytes[i] !== 0x22; i++) if (bytes[i] === 0x5c) i++;
+      if (depth !== 1 || !expectKey) continue;
+      expectKey = false;
+      let name: unknown;
+      try {
+        name = JSON.parse(utf8Text(bytes.subarray(start, i + 1)));
+      } catch {
+        continue;
+      }
+      if (typeof name === 'string' && !keys.has(name)) keys.set(name, { start: base + start, end: base + i + 1 });
+    } else if (b === 0x7b || b === 0x5b) {
+      depth++;
+      expectKey = b === 0x7b && depth === 1;
+    } else if (b === 0x7d || b === 0x5d) depth--;
+    else if (b === 0x2c) expectKey = depth === 1;
+  }
+  return keys;
 }

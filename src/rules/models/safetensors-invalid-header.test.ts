@@ -5,6 +5,10 @@ import rule from './safetensors-invalid-header.js';
 const f32 = (begin: number, end: number, shape = [(end - begin) / 4]) => ({ dtype: 'F32', shape, data_offsets: [begin, end] });
 const at = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
 
+const TENSORS = 60_000;
+const MANY = Object.fromEntries(Array.from({ length: TENSORS }, (_, i) => [`t${i}`, f32(4 * i, 4 * i + 4, i === TENSORS - 1 ? [2] : [1])]));
+const LAST_KEY = 8 + JSON.stringify(MANY).indexOf(`,"t${TENSORS - 1}":`) + 1;
+
 testRule(rule, {
   valid: [
     {
@@ -55,6 +59,23 @@ testRule(rule, {
       path: 'model.safetensors',
       content: safetensors({ a: { dtype: 'constructor', shape: [1], data_offsets: [0, 4] } }, new Uint8Array(4)),
       findings: [{ ...at(9, 12), message: /unknown dtype "constructor"/ }],
+    },
+    {
+      name: 'a tensor named like a dtype is found at its key, not at a dtype value before it',
+      path: 'model.safetensors',
+      content: safetensors({ a: f32(0, 4), F32: f32(4, 12, [1]) }, new Uint8Array(12)),
+      findings: [{ ...at(62, 67), message: /tensor 'F32' is 8 bytes but shape \[1\] of F32 needs 4/ }],
+    },
+    {
+      name: 'a header of many tensors is read in one pass (each tensor was looked for from the start of the header)',
+      path: 'model.safetensors',
+      content: safetensors(MANY, new Uint8Array(4 * TENSORS)),
+      findings: [
+        {
+          ...at(LAST_KEY, LAST_KEY + `"t${TENSORS - 1}"`.length),
+          message: new RegExp(`tensor 't${TENSORS - 1}' is 4 bytes but shape \\[2\\]`),
+        },
+      ],
     },
     {
       name: 'header that is not JSON',
