@@ -29,7 +29,7 @@ async function child(script, args) {
 }
 
 /** The fake API server of the tests (test code, not built into dist/), transpiled for this run. */
-async function fakeServerModule(corpus) {
+export async function fakeServerModule(corpus) {
   const ts = (await import('typescript')).default;
   const source = readFileSync(join(root, 'src', 'testing', 'fake-apiserver.ts'), 'utf8');
   const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
@@ -48,12 +48,18 @@ export function describeLoad(before, after, cores = cpus().length) {
   return `${figures}: under load (more work than cores), so wall times say little; compare CPU times and the two rows of one run, not runs on other days.`;
 }
 
+/** The objects of the manifests under `dir`, in the order of their files. */
+export function manifestObjects(dir) {
+  const objects = [];
+  for (const f of files(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
+  return objects;
+}
+
 export async function runClusterBench({ corpus }) {
   const load = loadavg()[0];
   const dir = join(corpus, 'k8s');
   generateK8sCorpus(dir, 5000, 10);
-  const objects = [];
-  for (const f of files(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
+  const objects = manifestObjects(dir);
   const { FakeApiServer } = await import(await fakeServerModule(corpus));
   const server = await new FakeApiServer({ objects }).start();
   let cluster;
