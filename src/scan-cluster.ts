@@ -3,11 +3,11 @@ import { findConfigFor } from './core/config.js';
 import type { ClusterListing } from './core/source-file.js';
 import type { ClusterRef, ScanResult } from './core/types.js';
 import { scanFiles, scanFilesStreamed, ScanSetupError, type FileSink, type ScanOptions, type StreamedScan } from './scan.js';
-import { KubeApi, KubeApiError } from './sources/cluster/api.js';
+import { KubeApi, KubeApiError, type ResponseBody } from './sources/cluster/api.js';
 import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
-import { listPages, requestFirstPage } from './sources/cluster/list.js';
+import { listPages, requestFirstPage, type RawObject } from './sources/cluster/list.js';
 import { asManifest, ClusterObjectFile, isManagedByListedController, objectName, StringPool } from './sources/cluster/objects.js';
 import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
@@ -134,7 +134,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       (scope ? scope.requests(type) : [{}]).map((request): ListRequest & { type: ResourceType } => ({ type, ...request })),
     );
     const failed = new Set<ResourceType>();
-    const first = (i: number): Promise<unknown> => requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
+    const first = (i: number): Promise<ResponseBody> => requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
     let ahead = lists.length > 0 ? first(0) : undefined;
     for (let i = 0; i < lists.length; i++) {
       const { type, namespace: ns, selectors } = lists[i];
@@ -144,7 +144,10 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       try {
         for await (const page of listPages(api, type, ns, pageSize, selectors, current)) {
           let slice = performance.now();
-          for (const item of page) {
+          for (let k = 0; k < page.length; k++) {
+            const item = page[k];
+            // Let go of as it is taken: the rest of the page is what lives through the young generation's collections meanwhile.
+            (page as Array<RawObject | undefined>)[k] = undefined;
             if (performance.now() - slice > SCAN_SLICE_MS) {
               await setImmediate();
               slice = performance.now();

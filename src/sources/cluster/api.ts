@@ -54,13 +54,18 @@ export class KubeApi {
   }
 
   /** GET `path` (e.g. `/apis/apps/v1/deployments`) with `query`; the parsed JSON body. */
-  get(path: string, query: Record<string, string | number | undefined> = {}, accept = 'application/json'): Promise<unknown> {
+  async get(path: string, query: Record<string, string | number | undefined> = {}, accept = 'application/json'): Promise<unknown> {
+    return (await this.getBody(path, query, accept)).json();
+  }
+
+  /** GET as `get`, with the body parsed only when its `json()` is asked for (see `ResponseBody`). */
+  getBody(path: string, query: Record<string, string | number | undefined> = {}, accept = 'application/json'): Promise<ResponseBody> {
     return this.request('GET', path, query, undefined, accept);
   }
 
   /** DELETE `path` (one object); the server's answer (the object, or a `Status`). */
   delete(path: string): Promise<unknown> {
-    return this.request('DELETE', path, {}, undefined, 'application/json');
+    return this.request('DELETE', path, {}, undefined, 'application/json').then((b) => b.json());
   }
 
   /** A request with a JSON body (`PATCH` with `contentType`, `POST`, `PUT`). */
@@ -71,7 +76,7 @@ export class KubeApi {
     contentType = 'application/json',
     query: Record<string, string | undefined> = {},
   ): Promise<unknown> {
-    return this.request(method, path, query, { text: JSON.stringify(body), contentType }, 'application/json');
+    return this.request(method, path, query, { text: JSON.stringify(body), contentType }, 'application/json').then((b) => b.json());
   }
 
   /** Closes the connections kept open. */
@@ -108,7 +113,7 @@ export class KubeApi {
     query: Record<string, string | number | undefined>,
     body: { text: string; contentType: string } | undefined,
     accept: string,
-  ): Promise<unknown> {
+  ): Promise<ResponseBody> {
     const url = new URL(path.replace(/^\//, ''), this.server);
     for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     const opts: https.RequestOptions = { method, headers: { Accept: accept, 'User-Agent': 'sanctum' } };
@@ -136,19 +141,17 @@ export class KubeApi {
         });
         res.on('error', (e) => reject(networkError(e, url)));
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
           const status = res.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            resolve(new ResponseBody(Buffer.concat(chunks, size), status, url.pathname));
+            return;
+          }
+          const text = Buffer.concat(chunks).toString('utf8');
           let parsed: unknown;
           try {
             parsed = text === '' ? undefined : JSON.parse(text);
           } catch {
             parsed = undefined;
-          }
-          if (status >= 200 && status < 300) {
-            if (parsed === undefined && text !== '')
-              reject(new KubeApiError(status, 'BadResponse', `${url.pathname} answered with something that is not JSON`));
-            else resolve(parsed);
-            return;
           }
           reject(statusError(status, parsed, text, url));
         });
@@ -160,6 +163,37 @@ export class KubeApi {
       if (body) req.write(body.text);
       req.end();
     });
+  }
+}
+
+/**
+ * A successful answer's body as received. A page of a list asked for ahead arrives while the page
+ * before it is scanned: kept as bytes (outside the JavaScript heap) until its turn, rather than as
+ * the objects of 500 items, which would outlive the young generation's collections meanwhile and be
+ * copied into the old generation only to die there.
+ */
+export class ResponseBody {
+  private bytes: Buffer | undefined;
+
+  constructor(
+    bytes: Buffer,
+    private readonly status: number,
+    private readonly pathname: string,
+  ) {
+    this.bytes = bytes;
+  }
+
+  /** The parsed JSON (undefined for an empty body); its bytes are let go. */
+  json(): unknown {
+    const bytes = this.bytes;
+    if (bytes === undefined) throw new Error(`the body of ${this.pathname} was read already`);
+    this.bytes = undefined;
+    if (bytes.length === 0) return undefined;
+    try {
+      return JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new KubeApiError(this.status, 'BadResponse', `${this.pathname} answered with something that is not JSON`);
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { KubeApiError, type KubeApi } from './api.js';
+import { KubeApiError, type KubeApi, type ResponseBody } from './api.js';
 import { listPath, type ResourceType } from './kinds.js';
 
 export type RawObject = Record<string, unknown>;
@@ -22,14 +22,15 @@ export function requestFirstPage(
   namespace: string | undefined,
   limit: number,
   selectors: ListSelectors = {},
-): Promise<unknown> {
-  const first = api.get(listPath(type, namespace), { limit, continue: undefined, ...selectors });
+): Promise<ResponseBody> {
+  const first = api.getBody(listPath(type, namespace), { limit, continue: undefined, ...selectors });
   first.catch(() => undefined);
   return first;
 }
 
 /**
- * Lists one resource page by page (`limit`/`continue`), yielding each page's items as it arrives.
+ * Lists one resource page by page (`limit`/`continue`), yielding each page's items as it arrives
+ * (the caller's array: it may let go of each item as it takes it).
  * When a continue token expires (410 Gone) the list goes on from the token the server offers with
  * the error, else starts again, skipping the objects already yielded (by uid). `first` is its first
  * page asked for already (`requestFirstPage`).
@@ -40,7 +41,7 @@ export async function* listPages(
   namespace: string | undefined,
   limit: number,
   selectors: ListSelectors = {},
-  first?: Promise<unknown>,
+  first?: Promise<ResponseBody>,
 ): AsyncGenerator<RawObject[]> {
   const path = listPath(type, namespace);
   const query = (cont: string | undefined) => ({ limit, continue: cont, ...selectors });
@@ -50,11 +51,11 @@ export async function* listPages(
   let restarted = false;
   let relists = 0;
   // The next page is requested while the caller works on the current one.
-  let pending: Promise<unknown> | undefined = first ?? api.get(path, query(undefined));
+  let pending: Promise<ResponseBody> | undefined = first ?? api.getBody(path, query(undefined));
   while (pending) {
-    let body: unknown;
+    let page: Page;
     try {
-      body = await pending;
+      page = pageOf(await pending);
     } catch (e) {
       if (!(e instanceof KubeApiError) || e.status !== 410 || token === undefined || relists >= MAX_RELISTS) throw e;
       relists++;
@@ -63,23 +64,39 @@ export async function* listPages(
         token = undefined;
         restarted = true;
       }
-      pending = api.get(path, query(token));
+      pending = api.getBody(path, query(token));
       continue;
     }
-    const list = typeof body === 'object' && body !== null ? (body as RawObject) : {};
-    const md = typeof list.metadata === 'object' && list.metadata !== null ? (list.metadata as RawObject) : {};
-    token = typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined;
-    pending = token === undefined ? undefined : api.get(path, query(token));
+    token = page.token;
+    pending = token === undefined ? undefined : api.getBody(path, query(token));
     // An error of the prefetched page is handled when it is awaited.
     pending?.catch(() => undefined);
-    const items = (Array.isArray(list.items) ? list.items : []).filter((i): i is RawObject => typeof i === 'object' && i !== null);
-    const fresh = restarted ? items.filter((i) => !seen.has(uidOf(i))) : items;
+    const fresh = restarted ? page.items.filter((i) => !seen.has(uidOf(i))) : page.items;
     for (const i of fresh) seen.add(uidOf(i));
     if (fresh.length) yield fresh;
   }
 }
 
+interface Page {
+  items: RawObject[];
+  token: string | undefined;
+}
+
+/** The items and continue token of a list's answer: nothing else of it is kept, so that the caller alone decides how long an item lives. */
+function pageOf(body: ResponseBody): Page {
+  const list = record(body.json()) ?? {};
+  const md = record(list.metadata) ?? {};
+  return {
+    items: Array.isArray(list.items) ? list.items.filter((i): i is RawObject => record(i) !== undefined) : [],
+    token: typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined,
+  };
+}
+
+function record(v: unknown): RawObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as RawObject) : undefined;
+}
+
 function uidOf(o: RawObject): string {
-  const md = typeof o.metadata === 'object' && o.metadata !== null ? (o.metadata as RawObject) : {};
+  const md = record(o.metadata) ?? {};
   return typeof md.uid === 'string' ? md.uid : `${String(md.namespace ?? '')}/${String(md.name ?? '')}`;
 }
