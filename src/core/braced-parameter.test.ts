@@ -5,7 +5,13 @@ describe('readBracedParameter', () => {
   it('reads a name alone, and a name with each operator and its word', () => {
     expect(readBracedParameter('${TOKEN}', 0)).toEqual({ body: 'TOKEN', name: 'TOKEN', end: 8 });
     for (const op of ['-', ':-', '=', ':=', '?', ':?', '+', ':+'])
-      expect(readBracedParameter(`x\${T${op}w x}y`, 1)).toEqual({ body: `T${op}w x`, name: 'T', operator: op, word: 'w x', end: 8 + op.length });
+      expect(readBracedParameter(`x\${T${op}w x}y`, 1)).toEqual({
+        body: `T${op}w x`,
+        name: 'T',
+        operator: op,
+        word: 'w x',
+        end: 8 + op.length,
+      });
     expect(readBracedParameter('${T:-}', 0)).toEqual({ body: 'T:-', name: 'T', operator: ':-', word: '', end: 6 });
   });
 

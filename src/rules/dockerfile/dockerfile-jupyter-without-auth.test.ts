@@ -44,10 +44,12 @@ testRule(rule, {
         'CMD jupyter lab --ServerApp.token=${FROM_RUN_TIME}\n',
     },
     {
-      name: 'a build argument with a value, or one an ENV of the same name sets: the run-time environment or the ENV gives the token',
+      name: 'a build argument without a default, one an ENV of the same name sets, or one whose shell default is taken: the run-time environment, the ENV or the default gives the token',
       path: 'Dockerfile',
       content:
-        FROM + 'ARG NB_TOKEN=abc\nARG T=\nENV T=set\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n',
+        FROM +
+        'ARG NB_TOKEN\nARG T=\nENV T=set\nARG LAB=abc\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\nCMD jupyter lab --ServerApp.token=$T\n' +
+        "CMD jupyter lab --ServerApp.token=${LAB:-generated}\nCMD jupyter lab --ServerApp.token='$LAB'\n",
     },
     {
       name: "single quotes keep $TOKEN as text: the token is the text $TOKEN, not the empty variable (shell form, sh -c, a default's word)",
@@ -278,6 +280,34 @@ testRule(rule, {
           endLine: 5,
           endColumn: 47,
           message: `Jupyter (jupyter lab) is started with --ServerApp.token=${'${TOKEN}'} (TOKEN is empty)${OFF}`,
+        },
+      ],
+    },
+    {
+      name: 'a token from a build argument with a default (of the stage or global): recorded in the image history, and not set when the container runs',
+      path: 'Dockerfile',
+      content:
+        'ARG LAB_TOKEN=9f2c\n' +
+        FROM +
+        'ARG NB_TOKEN=abc\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\n' +
+        'ARG LAB_TOKEN\nCMD ["sh", "-c", "jupyter lab --IdentityProvider.token=\\"${LAB_TOKEN}\\""]\n',
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 17,
+          endLine: 5,
+          endColumn: 44,
+          severity: 'medium',
+          message:
+            'Jupyter (jupyter lab) is started with --ServerApp.token=$NB_TOKEN, the build argument NB_TOKEN: its default is written in the Dockerfile and recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets NB_TOKEN',
+        },
+        {
+          startLine: 7,
+          startColumn: 31,
+          endLine: 7,
+          endColumn: 72,
+          severity: 'medium',
+          message: /with --IdentityProvider\.token=\\"\$\{LAB_TOKEN\}\\", the build argument LAB_TOKEN: its default is written/,
         },
       ],
     },

@@ -38,7 +38,7 @@ function execEntrypoint(doc: DockerfileDocument, stage: number): ShellWord[] {
  * What a shell that runs a command of the stage reads from the file: the ENVs the image keeps, and
  * the stage's ARGs. An ARG is not set when the container runs, so `$NAME` is empty there unless the
  * run-time environment sets it: an empty ARG is judged empty (the Dockerfile means no token), one with
- * a value as left to the run-time environment, and the message says which it is.
+ * a value as left to the run-time environment (see `buildArgumentDefault`), and the message says which it is.
  */
 function stageContext(doc: DockerfileDocument, stage: number): CommandContext {
   if (stage < 0) return { shell: () => undefined };
@@ -49,6 +49,16 @@ function stageContext(doc: DockerfileDocument, stage: number): CommandContext {
     describeEmpty: (name) =>
       environment.has(name) ? `${name} is empty` : `the build argument ${name} is empty and is not set when the container runs`,
   };
+}
+
+/**
+ * The build argument with a default (`ARG NB_TOKEN=abc`, or a global one) that a value left to the
+ * run-time environment reads, unless an ENV of the same name sets it for the container.
+ */
+function buildArgumentDefault(doc: DockerfileDocument, stage: number, name: string | undefined): string | undefined {
+  if (name === undefined || stage < 0) return undefined;
+  const value = doc.variablesAtEnd(doc.stages[stage]).get(name);
+  return typeof value === 'string' && value !== '' && !doc.environmentAtEnd(doc.stages[stage]).has(name) ? name : undefined;
 }
 
 function commandLines(doc: DockerfileDocument): CommandLine[] {
@@ -97,7 +107,7 @@ export default defineRule<DockerfileDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV, or declares it as an empty build argument with ARG, which is not set at all when the container runs) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code.",
+      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV, or declares it as an empty build argument with ARG, which is not set at all when the container runs) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code. So is (medium) a token taken from a build argument with a default (`ARG NB_TOKEN=abc`, `--ServerApp.token=$NB_TOKEN`): the default is recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets it.",
     remediation:
       'Drop the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Behind JupyterHub use `jupyterhub-singleuser`, which authenticates through the hub. Keep XSRF checks on.',
     references: [
@@ -151,6 +161,16 @@ export default defineRule<DockerfileDocument>({
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));
+      }
+      const buildArgument =
+        auth.state === 'on' && auth.flag?.name.endsWith('.token') ? buildArgumentDefault(doc, line.stage, auth.flag.runTime) : undefined;
+      if (buildArgument && auth.flag) {
+        const span = flagSpan(text, line.words, auth.flag);
+        report(
+          span,
+          `${what} with ${text.slice(span.start, span.end)}, the build argument ${buildArgument}: its default is written in the Dockerfile and recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets ${buildArgument}`,
+          'medium',
+        );
       }
       if (auth.xsrfDisabled) report(flagSpan(text, line.words, auth.xsrfDisabled), xsrfDisabledMessage(what, auth.xsrfDisabled), 'medium');
     }

@@ -140,7 +140,9 @@ describe('jupyterAuth', () => {
   it('a default is expanded in turn, through nested braces', () => {
     const shell = (name: string) => (name === 'EMPTY' ? '' : undefined);
     const auth = (value: string) => jupyterAuth(words(`jupyter lab --ServerApp.token=${value}`), { shell });
-    expect(auth('${EMPTY:-$EMPTY}').reason).toBe('--ServerApp.token=${EMPTY:-$EMPTY} (EMPTY is empty) disables the token and no password is set');
+    expect(auth('${EMPTY:-$EMPTY}').reason).toBe(
+      '--ServerApp.token=${EMPTY:-$EMPTY} (EMPTY is empty) disables the token and no password is set',
+    );
     expect(auth('${TOKEN:-${OTHER:-}}').reason).toBe(
       '--ServerApp.token=${TOKEN:-${OTHER:-}} (OTHER is not set and its default is empty; TOKEN is not set and its default is empty) disables the token and no password is set',
     );

@@ -45,6 +45,8 @@ export interface JupyterFlag {
   emptyBecause?: string;
   /** True when a shell's command substitution (`$(…)`, backquotes) gives the value: what the command prints is not known. */
   notKnown?: true;
+  /** The variable a shell reads for the value whose value the file leaves to the run-time environment (the value counts as set). */
+  runTime?: string;
 }
 
 /**
@@ -156,21 +158,30 @@ type Expansion = { text: string; empty: EmptyCause[] } | 'command';
  * a value known only at run time, a variable the file does not set and without a default, or a form
  * other than a default (`${NAME:?…}`, `${NAME:+…}`, `${#NAME}`).
  */
-function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: EmptyCause[], depth: number): string | 'command' | undefined {
+function shellParameter(
+  p: BracedParameter,
+  lookup: VariableLookup,
+  empty: EmptyCause[],
+  depth: number,
+  runTime: string[],
+): string | 'command' | undefined {
   const { name, operator, word } = p;
   if (name === undefined || (operator !== undefined && !/^:?[-=]$/.test(operator))) return undefined;
   const v = lookup(name);
   const useDefault = word !== undefined && (v === undefined || (operator!.startsWith(':') && v !== null && unquoteValue(v) === ''));
   if (useDefault) {
     if (depth >= MAX_PARAMETER_NESTING) return undefined;
-    const expanded = expandShellWord(word, lookup, depth + 1);
+    const expanded = expandShellWord(word, lookup, depth + 1, runTime);
     if (expanded === undefined || expanded === 'command') return expanded;
     const text = unquoteValue(expanded.text);
     empty.push(...expanded.empty);
     if (text === '') empty.push(v === undefined ? { name, unset: true } : { name });
     return text;
   }
-  if (v === null || v === undefined) return undefined;
+  if (v === null || v === undefined) {
+    runTime.push(name);
+    return undefined;
+  }
   // `${NAME:-word}` with NAME empty took the default above; `${NAME-word}` keeps the empty value.
   if (unquoteValue(v) === '') empty.push({ name });
   return v;
@@ -180,13 +191,13 @@ function shellParameter(p: BracedParameter, lookup: VariableLookup, empty: Empty
  * A shell word as the shell expands it, quotes removed: `$NAME`, `${NAME}` and `${NAME:-word}` replaced
  * by what the file gives them, outside single quotes (`'$TOKEN'` is the text `$TOKEN`); `command`
  * when a command substitution gives part of it; `undefined` when a variable's value is not known from
- * the file (it then counts as set).
+ * the file (it then counts as set), whose name goes to `runTime`.
  */
-function expandShellWord(raw: string, lookup: VariableLookup, depth = 0): Expansion | undefined {
+function expandShellWord(raw: string, lookup: VariableLookup, depth = 0, runTime: string[] = []): Expansion | undefined {
   const empty: EmptyCause[] = [];
   let text = '';
   let double = false;
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     const c = raw[i];
     if (c === "'" && !double) {
       const end = raw.indexOf("'", i + 1);
@@ -204,7 +215,7 @@ function expandShellWord(raw: string, lookup: VariableLookup, depth = 0): Expans
     } else if (c === '`' || (c === '$' && raw[i + 1] === '(')) return 'command';
     else if (c === '$' && raw[i + 1] === '{') {
       const p = readBracedParameter(raw, i, { quotes: true });
-      const v = p && shellParameter(p, lookup, empty, depth);
+      const v = p && shellParameter(p, lookup, empty, depth, runTime);
       if (v === undefined || v === 'command') return v;
       text += v;
       i = p!.end;
@@ -212,7 +223,7 @@ function expandShellWord(raw: string, lookup: VariableLookup, depth = 0): Expans
       let end = i + 2;
       while (end < raw.length && /[A-Za-z0-9_]/.test(raw[end])) end++;
       const name = raw.slice(i + 1, end);
-      const v = shellParameter({ body: name, name, end }, lookup, empty, depth);
+      const v = shellParameter({ body: name, name, end }, lookup, empty, depth, runTime);
       if (v === undefined || v === 'command') return v;
       text += v;
       i = end;
@@ -262,8 +273,10 @@ function flagOf(
   // The word the shell reads, quotes kept: the flag's own (`--ServerApp.token='$TOKEN'`), or the next one.
   const raw = context.shell && (context.shellWords ? context.shellWords[valueIndex ?? index] : words[valueIndex ?? index]);
   if (context.shell && raw !== undefined && /[$`]/.test(raw)) {
-    const shell = expandShellWord(raw, context.shell);
+    const runTime: string[] = [];
+    const shell = expandShellWord(raw, context.shell, 0, runTime);
     if (shell === 'command') return { name, value, index, written: asWritten, notKnown: true };
+    if (!shell && runTime.length > 0) return { name, value, index, runTime: runTime[0] };
     // The flag's name is plain text: what follows it (and its `=`) is the value.
     if (shell && (valueIndex !== undefined || shell.text.startsWith(name + '='))) {
       value = unquoteValue(valueIndex === undefined ? shell.text.slice(name.length + 1) : shell.text);
