@@ -254,4 +254,70 @@ describe('FindingBytesWriter', () => {
     }
     expectSameAsStringify([new Custom(), { ...finding(), toJSON: () => ({ replaced: true }) }, finding()]);
   });
+
+  it('writes fixes as JSON.stringify does: several edits, escapes, odd numbers, and any other shape as any object', () => {
+    const edit = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+      path: 'team-0/app-0.yaml',
+      range: { startLine: 87, startColumn: 1, endLine: 87, endColumn: 1 },
+      replacement: '      automountServiceAccountToken: false\n',
+      ...over,
+    });
+    const fix = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ description: 'Set it', edits: [edit()], ...over });
+    const odd = 'quote " backslash \\ tab \t newline \n é 漢 🔥 lone \ud800 end';
+    class Range {
+      startLine = 1;
+      startColumn = 1;
+      endLine = 1;
+      endColumn = 1;
+    }
+    const holey: unknown[] = [edit()];
+    holey[2] = edit();
+    const fixes: unknown[] = [
+      fix(),
+      fix(),
+      fix({ edits: [edit(), edit({ replacement: 'x' }), edit({ path: odd })] }),
+      fix({ description: odd, edits: [edit({ replacement: odd })] }),
+      fix({ edits: [edit({ range: { startLine: NaN, startColumn: -1, endLine: 1.5, endColumn: Infinity } })] }),
+      fix({ edits: [edit({ range: { startLine: 2 ** 40, startColumn: 0, endLine: -0, endColumn: 1e21 } })] }),
+      // Not the engine's shape: written as any object.
+      { description: 'Rendered', edits: [], manual: 'by hand' },
+      fix({ manual: 'by hand' }),
+      fix({ manual: undefined }),
+      { edits: [edit()], description: 'keys swapped' },
+      fix({ description: 42 }),
+      fix({ edits: [] }),
+      fix({ edits: holey }),
+      fix({ edits: [edit({ range: { startLine: '1', startColumn: 1, endLine: 1, endColumn: 1 } })] }),
+      fix({ edits: [edit({ range: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1, extra: 2 } })] }),
+      fix({ edits: [edit({ range: { startLine: 1, startColumn: 1, endLine: 1 } })] }),
+      fix({ edits: [edit({ range: new Range() })] }),
+      fix({ edits: [edit({ extra: true })] }),
+      fix({ edits: [{ range: edit().range, path: 'a.yaml', replacement: '' }] }),
+      fix({ edits: [edit({ replacement: undefined })] }),
+      fix({ edits: Object.assign([edit()], { toJSON: () => 'edits' }) }),
+      { ...fix(), toJSON: () => 'fix' },
+      'a string',
+      null,
+      fix(),
+    ];
+    for (const indent of [0, 4, 6])
+      expectSameAsStringify(
+        fixes.map((f) => finding({ fix: f })),
+        indent,
+      );
+  });
+
+  it('writes fix strings right past the number it keeps', () => {
+    const many = Array.from({ length: 2600 }, (_, i) =>
+      finding({
+        fix: {
+          description: `Set ${i % 1300}`,
+          edits: [
+            { path: `p${i}.yaml`, range: { startLine: i, startColumn: 1, endLine: i, endColumn: 2 }, replacement: `v: ${i % 700}\n` },
+          ],
+        },
+      }),
+    );
+    expectSameAsStringify(many);
+  });
 });

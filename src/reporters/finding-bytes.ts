@@ -16,6 +16,66 @@ interface RuleBytes {
   readonly frameworks: WrittenProperty;
 }
 
+const FIX_KEYS = ['description', 'edits'];
+const EDIT_KEYS = ['path', 'range', 'replacement'];
+const RANGE_KEYS = ['startLine', 'startColumn', 'endLine', 'endColumn'];
+/** Strings of fixes kept as written (`fixString`); forgotten all at once when full. */
+const FIX_STRINGS_MAX = 1024;
+
+interface Edit {
+  path: string;
+  range: { startLine: number; startColumn: number; endLine: number; endColumn: number };
+  replacement: string;
+}
+
+/** An edit of a fix as the engine makes it: plain, `path`, `range` (plain, four numbers in order), `replacement`. */
+function isEdit(e: unknown): e is Edit {
+  if (!plain(e)) return false;
+  let keys = 0;
+  for (const key in e) if (key !== EDIT_KEYS[keys++]) return false;
+  const { path, range, replacement } = e;
+  if (keys !== EDIT_KEYS.length || typeof path !== 'string' || typeof replacement !== 'string' || !plain(range)) return false;
+  keys = 0;
+  for (const key in range) if (key !== RANGE_KEYS[keys++] || typeof range[key] !== 'number') return false;
+  return keys === RANGE_KEYS.length;
+}
+
+/** The text of a fix between its values, at the indentation of the findings it belongs to. */
+interface FixParts {
+  readonly indent: number;
+  /** `,`, the `fix` key, `{` and the `description` key. */
+  readonly open: Buffer;
+  /** After the description: the `edits` key, `[`, `{` and the `path` key. */
+  readonly firstEdit: Buffer;
+  /** After an edit's replacement: the end of that edit, `,`, `{` and the `path` key. */
+  readonly nextEdit: Buffer;
+  readonly startLine: Buffer;
+  readonly startColumn: Buffer;
+  readonly endLine: Buffer;
+  readonly endColumn: Buffer;
+  /** The end of `range` and the `replacement` key. */
+  readonly replacement: Buffer;
+  /** The end of the last edit, of `edits` and of the fix. */
+  readonly close: Buffer;
+}
+
+function fixParts(indent: number): FixParts {
+  const line = (n: number): string => '\n' + ' '.repeat(indent + n);
+  const text = (s: string): Buffer => Buffer.from(s, 'latin1');
+  return {
+    indent,
+    open: text(`,${line(2)}"fix": {${line(4)}"description": `),
+    firstEdit: text(`,${line(4)}"edits": [${line(6)}{${line(8)}"path": `),
+    nextEdit: text(`${line(6)}},${line(6)}{${line(8)}"path": `),
+    startLine: text(`,${line(8)}"range": {${line(10)}"startLine": `),
+    startColumn: text(`,${line(10)}"startColumn": `),
+    endLine: text(`,${line(10)}"endLine": `),
+    endColumn: text(`,${line(10)}"endColumn": `),
+    replacement: text(`${line(8)}},${line(8)}"replacement": `),
+    close: text(`${line(6)}}${line(4)}]${line(2)}}`),
+  };
+}
+
 /**
  * A `JsonBytesWriter` that writes findings faster, byte for byte the same: a rule's head (its id, slug,
  * title and severity) is written once, and what repeats from finding to finding is copied from where it
@@ -30,6 +90,10 @@ export class FindingBytesWriter extends JsonBytesWriter {
   /** The indentation of the findings `lastLocation` was written in (locations and resources are copied within one). */
   private locationIndent = -1;
   private scratch: FindingBytesWriter | undefined;
+  /** The constant parts of a fix of one edit, for the indentation of the findings they were made for. */
+  private fixParts: FixParts | undefined;
+  /** JSON strings of fix descriptions, edit paths and replacements as written: fixes repeat a few dozen of them. */
+  private readonly fixStrings = new Map<string, Uint8Array>();
 
   /** Appends `finding` as `value(finding, indent)` would. */
   finding(finding: Finding, indent: number): void {
@@ -57,6 +121,7 @@ export class FindingBytesWriter extends JsonBytesWriter {
         this.location(v, indent);
         continue;
       }
+      if (key === 'fix' && this.fix(v, indent)) continue;
       this.property(key, v, false, indent);
     }
     this.depth--;
@@ -97,6 +162,55 @@ export class FindingBytesWriter extends JsonBytesWriter {
     this.closeObject(empty, indent);
     this.remember(last, l, start);
     this.locationIndent = findingIndent;
+  }
+
+  /**
+   * The `fix` property (never the first) of a finding whose line is indented by `indent`, when it has
+   * the shape the engine gives it: `description`, then `edits`, each with `path`, `range` (four numbers)
+   * and `replacement`. Its fixed text is copied whole between the values. False, writing nothing, for
+   * any other value (a `manual` fix, keys in another order, a value of another kind).
+   */
+  private fix(v: unknown, indent: number): boolean {
+    if (!plain(v)) return false;
+    let keys = 0;
+    for (const key in v) if (key !== FIX_KEYS[keys++]) return false;
+    const { description, edits } = v;
+    if (keys !== FIX_KEYS.length || typeof description !== 'string' || !Array.isArray(edits) || edits.length === 0) return false;
+    if (Object.getPrototypeOf(edits) !== Array.prototype || typeof (edits as { toJSON?: unknown }).toJSON === 'function') return false;
+    for (const e of edits as unknown[]) if (!isEdit(e)) return false;
+    const parts = this.fixParts?.indent === indent ? this.fixParts : (this.fixParts = fixParts(indent));
+    this.bytes(parts.open);
+    this.fixString(description);
+    for (let i = 0; i < edits.length; i++) {
+      const e = edits[i] as Edit;
+      this.bytes(i === 0 ? parts.firstEdit : parts.nextEdit);
+      this.fixString(e.path);
+      this.bytes(parts.startLine);
+      this.number(e.range.startLine);
+      this.bytes(parts.startColumn);
+      this.number(e.range.startColumn);
+      this.bytes(parts.endLine);
+      this.number(e.range.endLine);
+      this.bytes(parts.endColumn);
+      this.number(e.range.endColumn);
+      this.bytes(parts.replacement);
+      this.fixString(e.replacement);
+    }
+    this.bytes(parts.close);
+    return true;
+  }
+
+  /** A string of a fix as JSON, copied from the bytes it was written as the first time. */
+  private fixString(s: string): void {
+    const known = this.fixStrings.get(s);
+    if (known !== undefined) {
+      this.bytes(known);
+      return;
+    }
+    const start = this.size;
+    this.string(s);
+    if (this.fixStrings.size >= FIX_STRINGS_MAX) this.fixStrings.clear();
+    this.fixStrings.set(s, new Uint8Array(this.buffer.subarray(start, this.size)));
   }
 
   /** The head of `finding` for its rule, written once per rule (again when a finding's severity differs). */
