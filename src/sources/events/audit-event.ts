@@ -56,6 +56,46 @@ export function auditEventProblem(v: unknown): string | undefined {
   if (typeof v.verb !== 'string') return 'no verb';
   if (!isObj(v.user)) return 'no user';
   if (typeof v.stage !== 'string') return 'no stage';
+  return fieldTypeProblem(v);
+}
+
+const isString = (x: unknown): boolean => typeof x === 'string';
+const isStringList = (x: unknown): boolean => Array.isArray(x) && x.every(isString);
+/** Absent, or null (which readers take for absent), or what `ok` accepts. */
+const optional = (x: unknown, ok: (x: unknown) => boolean): boolean => x === undefined || x === null || ok(x);
+
+const STRING_FIELDS = ['apiVersion', 'level', 'requestURI', 'userAgent', 'requestReceivedTimestamp', 'stageTimestamp'] as const;
+const OBJECT_REF_FIELDS = ['resource', 'namespace', 'name', 'uid', 'apiGroup', 'apiVersion', 'subresource'] as const;
+
+function userProblem(u: unknown, at: string): string | undefined {
+  if (!isObj(u)) return `${at} is not an object`;
+  for (const k of ['username', 'uid'] as const) if (!optional(u[k], isString)) return `${at}.${k} is not a string`;
+  if (!optional(u.groups, isStringList)) return `${at}.groups is not a list of strings`;
+  if (!optional(u.extra, (x) => isObj(x) && Object.values(x).every(isStringList))) return `${at}.extra is not a map of string lists`;
+  return undefined;
+}
+
+/** The fields typed in `AuditEvent` that hold another type: detections read them as typed. */
+function fieldTypeProblem(v: Obj): string | undefined {
+  for (const k of STRING_FIELDS) if (!optional(v[k], isString)) return `${k} is not a string`;
+  const user = userProblem(v.user, 'user');
+  if (user) return user;
+  const impersonated = optional(v.impersonatedUser, () => false) ? undefined : userProblem(v.impersonatedUser, 'impersonatedUser');
+  if (impersonated) return impersonated;
+  if (!optional(v.sourceIPs, isStringList)) return 'sourceIPs is not a list of strings';
+  if (!optional(v.annotations, (x) => isObj(x) && Object.values(x).every(isString))) return 'annotations is not a map of strings';
+  const ref = v.objectRef;
+  if (ref !== undefined && ref !== null) {
+    if (!isObj(ref)) return 'objectRef is not an object';
+    for (const k of OBJECT_REF_FIELDS) if (!optional(ref[k], isString)) return `objectRef.${k} is not a string`;
+  }
+  const status = v.responseStatus;
+  if (status !== undefined && status !== null) {
+    if (!isObj(status)) return 'responseStatus is not an object';
+    if (!optional(status.code, (x) => typeof x === 'number')) return 'responseStatus.code is not a number';
+    for (const k of ['status', 'reason', 'message'] as const)
+      if (!optional(status[k], isString)) return `responseStatus.${k} is not a string`;
+  }
   return undefined;
 }
 

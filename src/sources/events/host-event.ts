@@ -123,8 +123,22 @@ interface TetragonProcess {
   pod?: { namespace?: string; name?: string; container?: { name?: string; image?: { name?: string } } };
 }
 
+/** The fields of a Tetragon process that are read, each of its type or left out. */
 function processOf(v: unknown): TetragonProcess | undefined {
-  return isObj(v) ? (v as TetragonProcess) : undefined;
+  if (!isObj(v)) return undefined;
+  const pod = isObj(v.pod) ? v.pod : undefined;
+  const container = isObj(pod?.container) ? pod.container : undefined;
+  const image = isObj(container?.image) ? container.image : undefined;
+  return {
+    binary: str(v.binary),
+    arguments: str(v.arguments),
+    exec_id: str(v.exec_id),
+    pod: pod && {
+      namespace: str(pod.namespace),
+      name: str(pod.name),
+      container: container && { name: str(container.name), image: image && { name: str(image.name) } },
+    },
+  };
 }
 
 /** One line of Tetragon's JSON export, or why it is not one. */
