@@ -415,18 +415,13 @@ function tarInGzip(src: ByteSource, budget: Walk['budget']): TarBytes {
         throw new InflateLimit(
           `would decompress a ${m.size}-byte member, more than what is left of the ${formatLimit(budget.limit)} decompression limit`,
         );
-      const out = new Uint8Array(m.size);
-      let got = 0;
-      if (started > 0) {
-        out.set(head!.bytes);
-        got = started;
-      } else seek(m.offset);
-      stream.pipe(m.size - got, (chunk) => {
-        out.set(chunk, got);
-        got += chunk.length;
-      });
-      if (got < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
-      return new BufferSource(out);
+      // Kept as it comes out, not in a buffer of the size the header declares: a small file may declare any size.
+      const out = new BlockSource();
+      if (started > 0) out.append(head!.bytes);
+      else seek(m.offset);
+      stream.pipe(m.size - out.size, (chunk) => out.append(chunk));
+      if (out.size < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
+      return out;
     },
   };
 }
