@@ -54,6 +54,12 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a template of many statement blocks and no expression block is read in one pass (each block looked for the next {{ from its start to the end)',
+      path: 'model/chat_template.jinja',
+      content: '{% if x %}'.repeat(300_000) + '\n{% set g = lipsum.__globals__ %}\n',
+      findings: [{ startLine: 2, startColumn: 12, endLine: 2, endColumn: 30 }],
+    },
+    {
       name: 'chat_template.jinja as newer transformers save it',
       path: 'model/chat_template.jinja',
       content: "{% for m in messages %}\n{{ lipsum.__globals__['os'].popen('id').read() }}\n{% endfor %}\n",

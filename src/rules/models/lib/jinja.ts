@@ -96,9 +96,10 @@ const UNDERSCORE_ESCAPE = /\\x5f|\\u005f|\\U0000005f|\\137|\\N\{LOW LINE\}/i;
 
 export function findTemplateInjection(template: string, max = 20): TemplateHit[] {
   const hits: TemplateHit[] = [];
+  const blocks = new BlockFinder(template);
   let i = 0;
   while (hits.length < max) {
-    const open = indexOfBlock(template, i);
+    const open = blocks.next(i);
     if (open === -1) break;
     const closer = template[open + 1] === '{' ? '}}' : '%}';
     let close = template.indexOf(closer, open + 2);
@@ -141,10 +142,20 @@ export function findTemplateInjection(template: string, max = 20): TemplateHit[]
 /** Documented, harmless members of the Jinja globals. */
 const SAFE_GLOBAL_ATTRS = new Set(['cycler.next', 'cycler.reset', 'cycler.current', 'loop.index', 'range.count', 'dict.items']);
 
-function indexOfBlock(s: string, from: number): number {
-  const a = s.indexOf('{{', from);
-  const b = s.indexOf('{%', from);
-  if (a === -1) return b;
-  if (b === -1) return a;
-  return Math.min(a, b);
+/**
+ * The next `{{` or `{%` at or after a position that only grows: each opener is searched for again
+ * only once it has been passed, so that a template of many blocks of one kind is not searched to its
+ * end for the other kind at every block.
+ */
+class BlockFinder {
+  private expression = -2;
+  private statement = -2;
+  constructor(private readonly s: string) {}
+  next(from: number): number {
+    if (this.expression !== -1 && this.expression < from) this.expression = this.s.indexOf('{{', from);
+    if (this.statement !== -1 && this.statement < from) this.statement = this.s.indexOf('{%', from);
+    if (this.expression === -1) return this.statement;
+    if (this.statement === -1) return this.expression;
+    return Math.min(this.expression, this.statement);
+  }
 }
