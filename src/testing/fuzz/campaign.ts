@@ -67,7 +67,7 @@ async function bundleWorker(): Promise<string> {
       },
     ],
   });
-  await bundle.write({ dir, format: 'esm', entryFileNames: 'worker.mjs' });
+  await bundle.write({ dir, format: 'esm', entryFileNames: 'worker.mjs', sourcemap: true });
   await bundle.close();
   return dir;
 }
@@ -79,7 +79,7 @@ class Child {
   stderr = '';
   constructor(entry: string) {
     this.proc = fork(entry, [], {
-      execArgv: ['--max-old-space-size=3072'],
+      execArgv: ['--max-old-space-size=3072', '--enable-source-maps'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

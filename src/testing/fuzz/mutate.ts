@@ -3,6 +3,8 @@
  * (seed, case number): byte and bit flips, interesting integers over binary header fields,
  * truncation, splices with other seeds, deep nesting, long lines, invalid UTF-8 and NUL bytes.
  */
+import yaml from 'js-yaml';
+
 export type Random = () => number;
 
 /** A whole number in [0, n). */
@@ -238,8 +240,102 @@ const MUTATORS: Mutator[] = [
   },
 ];
 
-/** One to four mutations of `bytes`; `others` are other seeds to splice with. */
+/** Values of every type, to put where a rule expects another (a container list that is a number). */
+const CONFUSING: readonly (() => unknown)[] = [
+  () => null,
+  () => 0,
+  () => -1,
+  () => 1e308,
+  () => 2 ** 53 + 1,
+  () => '',
+  () => 'x',
+  () => 'a'.repeat(100_000),
+  () => true,
+  () => [],
+  () => [null],
+  () => [[[]]],
+  () => ({}),
+  () => ({ __proto__: null, constructor: 1 }),
+  () => ({ a: null }),
+  () => '0x1F',
+  () => '1e3',
+  () => '-',
+  () => ':',
+  () => '${X}',
+  () => '{{ .Values.x }}',
+];
+
+/** Every place in a parsed document: the parent and the key of each value. */
+function places(root: unknown): { parent: Record<string, unknown> | unknown[]; key: string | number }[] {
+  const out: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 50 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v))
+      v.forEach((item, i) => {
+        out.push({ parent: v, key: i });
+        walk(item, depth + 1);
+      });
+    else
+      for (const [k, item] of Object.entries(v)) {
+        out.push({ parent: v as Record<string, unknown>, key: k });
+        walk(item, depth + 1);
+      }
+  };
+  walk(root, 0);
+  return out;
+}
+
+/**
+ * A structure-aware mutation of YAML or JSON text: a value replaced by one of another type, a key
+ * removed, renamed to a prototype's name or added, an item repeated; written back as JSON when the
+ * text was JSON. Text that does not parse is left to the byte mutations.
+ */
+function mutateTree(b: Uint8Array, r: Random): Uint8Array | undefined {
+  if (b.length > 512 * 1024 || b.subarray(0, 1024).includes(0)) return undefined;
+  const text = Buffer.from(b).toString('utf8');
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(text, undefined, { json: true });
+  } catch {
+    return undefined;
+  }
+  const all = docs.flatMap((d) => places(d));
+  if (!all.length) return undefined;
+  for (let n = 1 + below(r, 3); n > 0; n--) {
+    const { parent, key } = pick(r, all);
+    const choice = below(r, 6);
+    if (choice <= 2) (parent as Record<string | number, unknown>)[key] = pick(r, CONFUSING)();
+    else if (choice === 3 && !Array.isArray(parent)) {
+      const value = parent[key as string];
+      delete parent[key as string];
+      const name = pick(r, ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']);
+      if (r() < 0.5) Object.defineProperty(parent, name, { value, enumerable: true, writable: true, configurable: true });
+    } else if (choice === 4 && Array.isArray(parent)) {
+      const item = parent[key as number];
+      parent.splice(key as number, 0, ...Array.from({ length: below(r, 2000) }, () => item));
+    } else {
+      const value = (parent as Record<string | number, unknown>)[key];
+      (parent as Record<string | number, unknown>)[key] = r() < 0.5 ? [value] : { [pick(r, ['name', 'value', 'key', 'x'])]: value };
+    }
+  }
+  const json = /^\s*[[{]/.test(text);
+  let out: string;
+  try {
+    out = json
+      ? docs.map((d) => JSON.stringify(d, null, r() < 0.5 ? 2 : undefined)).join('\n')
+      : docs.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
+  } catch {
+    return undefined;
+  }
+  return new Uint8Array(Buffer.from(out, 'utf8'));
+}
+
+/** One to four mutations of `bytes`; `others` are other seeds to splice with. Text formats get structure-aware mutations half the time. */
 export function mutate(bytes: Uint8Array, r: Random, others: readonly Uint8Array[]): Uint8Array {
+  if (r() < 0.5) {
+    const tree = mutateTree(bytes, r);
+    if (tree) return r() < 0.8 ? tree : pick(r, MUTATORS)(tree, r, others);
+  }
   let out = bytes;
   for (let n = 1 + below(r, 4); n > 0; n--) out = pick(r, MUTATORS)(out, r, others);
   return out;
