@@ -8,7 +8,7 @@ import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
 import { listPages, requestFirstPage, type RawObject } from './sources/cluster/list.js';
-import { asManifest, ClusterObjectFile, isManagedByListedController, objectName, StringPool } from './sources/cluster/objects.js';
+import { asManifest, ClusterObjectFile, isManagedByScannedController, objectName, StringPool } from './sources/cluster/objects.js';
 import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
 export interface ClusterScanOptions extends Omit<
@@ -93,13 +93,15 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   const namespaces = opts.namespaces?.length ? [...new Set(opts.namespaces)] : undefined;
   const listedKinds = new Set(discovery.types.map((t) => `${t.group}/${t.kind}`));
   const complete = new Map<string, 'all' | Set<string>>();
+  // Lists that ended, read in full or not.
+  const ended = new Map<string, 'all' | Set<string>>();
+  // A controller of a kind the scan lists stands for the objects it manages, unless its list ended unread.
+  const controllerScanned = (group: string, kind: string, namespace: string | undefined): boolean =>
+    listedKinds.has(`${group}/${kind}`) && (isMarked(complete, group, kind, namespace) || !isMarked(ended, group, kind, namespace));
   let admissionPolicyBound = false;
   const listing: ClusterListing = {
     ref,
-    listed(group, kind, namespace) {
-      const c = complete.get(`${group}/${kind}`);
-      return c === 'all' || (c !== undefined && namespace !== undefined && c.has(namespace));
-    },
+    listed: (group, kind, namespace) => isMarked(complete, group, kind, namespace),
     get keepWholeObjects() {
       return admissionPolicyBound;
     },
@@ -134,7 +136,8 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       (scope ? scope.requests(type) : [{}]).map((request): ListRequest & { type: ResourceType } => ({ type, ...request })),
     );
     const failed = new Set<ResourceType>();
-    const first = (i: number): Promise<ResponseBody> => requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
+    const first = (i: number): Promise<ResponseBody> =>
+      requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
     let ahead = lists.length > 0 ? first(0) : undefined;
     for (let i = 0; i < lists.length; i++) {
       const { type, namespace: ns, selectors } = lists[i];
@@ -153,7 +156,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
               slice = performance.now();
             }
             if (scope && !scope.keeps(type, item)) continue;
-            if (isManagedByListedController(item, listedKinds)) {
+            if (isManagedByScannedController(item, controllerScanned)) {
               managedSkipped++;
               continue;
             }
@@ -164,11 +167,13 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
             sink.scan(new ClusterObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
           }
         }
-        markListed(complete, type, ns);
+        mark(complete, type, ns);
       } catch (e) {
         if (!(e instanceof KubeApiError)) throw e;
         failed.add(type);
         sink.error(typeName(type), listError(type, ns, e));
+      } finally {
+        mark(ended, type, ns);
       }
     }
     for (const { type } of lists) if (!failed.has(type)) fullyListedTypes.add(type);
@@ -183,24 +188,38 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
 
+/** Kinds that other kinds' controllers manage, listed last in this order: each after the kinds that control it. */
+const MANAGED_LAST = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', '/Pod'];
+
 /**
  * Admission policies first: when the cluster binds any, its objects are kept whole for them (see
- * `ClusterListing.keepWholeObjects`), which must be known before the first workload arrives.
+ * `ClusterListing.keepWholeObjects`), which must be known before the first workload arrives. The
+ * kinds controllers manage last, after their controllers (`MANAGED_LAST`): an object is skipped for
+ * its controller only once that controller's list was read, or before its list was tried (a custom
+ * resource's, listed later), never when it could not be read.
  */
 function listingOrder(types: readonly ResourceType[]): ResourceType[] {
-  return [...types.filter((t) => t.group === ADMISSION_GROUP), ...types.filter((t) => t.group !== ADMISSION_GROUP)];
+  const rank = (t: ResourceType) => (t.group === ADMISSION_GROUP ? 0 : 2 + MANAGED_LAST.indexOf(`${t.group}/${t.kind}`));
+  // A stable sort: discovery order within a rank.
+  return [...types].sort((a, b) => rank(a) - rank(b));
 }
 
-function markListed(complete: Map<string, 'all' | Set<string>>, type: ResourceType, ns: string | undefined): void {
+function mark(lists: Map<string, 'all' | Set<string>>, type: ResourceType, ns: string | undefined): void {
   const key = `${type.group}/${type.kind}`;
   if (ns === undefined) {
-    complete.set(key, 'all');
+    lists.set(key, 'all');
     return;
   }
-  const c = complete.get(key);
+  const c = lists.get(key);
   if (c === 'all') return;
   if (c) c.add(ns);
-  else complete.set(key, new Set([ns]));
+  else lists.set(key, new Set([ns]));
+}
+
+/** Whether `mark` was called for the kind in every namespace, or in `namespace`. */
+function isMarked(lists: ReadonlyMap<string, 'all' | Set<string>>, group: string, kind: string, namespace: string | undefined): boolean {
+  const c = lists.get(`${group}/${kind}`);
+  return c === 'all' || (c !== undefined && namespace !== undefined && c.has(namespace));
 }
 
 function describe(e: KubeApiError): string {

@@ -535,6 +535,34 @@ describe('objects named like files of other formats', () => {
   });
 });
 
+describe('objects a controller manages', () => {
+  const kindsFound = async (forbidden: string[]) => {
+    const srv = await new FakeApiServer({ objects: [deployment('api', 'web'), ...managed], forbidden }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+      const kinds = [...new Set(r.findings.map((f) => f.location.resource?.kind))].sort();
+      return { kinds, managedSkipped: r.cluster.managedSkipped, errors: r.errors.map((e) => e.path) };
+    } finally {
+      await srv.close();
+    }
+  };
+
+  it('are skipped when their controllers were listed', async () => {
+    expect(await kindsFound([])).toEqual({ kinds: ['Deployment'], managedSkipped: 2, errors: [] });
+  });
+
+  it('are scanned when their controller could not be listed (its template was not checked)', async () => {
+    // The Deployment's list is refused: its ReplicaSet stands for it; the Pod the ReplicaSet manages is still skipped.
+    expect(await kindsFound(['deployments.apps'])).toEqual({ kinds: ['ReplicaSet'], managedSkipped: 1, errors: ['deployments.apps'] });
+    // The ReplicaSets' list is refused: the Pod is scanned (it comes first in discovery, before ReplicaSets are listed).
+    expect(await kindsFound(['replicasets.apps'])).toEqual({
+      kinds: ['Deployment', 'Pod'],
+      managedSkipped: 0,
+      errors: ['replicasets.apps'],
+    });
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

@@ -98,17 +98,23 @@ export class StringPool {
 }
 
 /**
- * True when a controller the scan lists manages the object (a Deployment's ReplicaSets and Pods, a
- * CronJob's Jobs, a RayCluster's Pods): its controller's template is scanned instead, once.
+ * True when a controller the scan has read (or will read) manages the object (a Deployment's
+ * ReplicaSets and Pods, a CronJob's Jobs, a RayCluster's Pods): its controller's template is scanned
+ * instead, once. `scanned(group, kind, namespace)` answers for the controller's kind.
  */
-export function isManagedByListedController(item: RawObject, listedKinds: ReadonlySet<string>): boolean {
-  const refs = record(item.metadata)?.ownerReferences;
+export function isManagedByScannedController(
+  item: RawObject,
+  scanned: (group: string, kind: string, namespace: string | undefined) => boolean,
+): boolean {
+  const md = record(item.metadata);
+  const refs = md?.ownerReferences;
   if (!Array.isArray(refs)) return false;
+  const namespace = typeof md?.namespace === 'string' ? md.namespace : undefined;
   return refs.some((r) => {
     const ref = record(r);
     if (!ref || ref.controller !== true || typeof ref.kind !== 'string' || typeof ref.apiVersion !== 'string') return false;
     const slash = ref.apiVersion.lastIndexOf('/');
-    return listedKinds.has(`${slash === -1 ? '' : ref.apiVersion.slice(0, slash)}/${ref.kind}`);
+    return scanned(slash === -1 ? '' : ref.apiVersion.slice(0, slash), ref.kind, namespace);
   });
 }
 
