@@ -216,6 +216,24 @@ testRule(rule, {
       ],
     },
     {
+      name: 'vLLM whose --api-key $(KEY) the env sets empty: the server gets an empty key and no authentication',
+      path: 'a.yaml',
+      content:
+        deploy(vllm('--model, m, --api-key, $(KEY)') + '        env: [{name: KEY, value: ""}]\n') +
+        service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n'),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'high',
+          message:
+            "Service 'ai' exposes vLLM OpenAI-compatible inference API on port 8000 of Deployment 'app' (authentication off: started with --api-key $(KEY) (KEY is empty), an empty API key: anyone who reaches the port can use the model) through a LoadBalancer",
+        },
+      ],
+    },
+    {
       name: 'Ray head through externalIPs, second port',
       path: 'a.yaml',
       content:

@@ -304,6 +304,15 @@ function flags(words: readonly string[], names: readonly string[], context: Comm
   return out;
 }
 
+/**
+ * The last occurrence of a flag among `names` (`--api-key=value` or `--api-key value`), its value
+ * read as the Jupyter flags are: after the platform expanded the words (`context.origins`), and as a
+ * shell that runs the line expands them (`context.shell`). For the other servers a command line starts.
+ */
+export function commandFlag(words: readonly string[], names: readonly string[], context: CommandContext = {}): JupyterFlag | undefined {
+  return flags(words, names, context).pop();
+}
+
 /** How an empty flag was given: `--ServerApp.token=''`, `--ServerApp.token=$TOKEN (TOKEN is empty)`, `--ServerApp.token='' (given by $(ARGS))`. */
 export function emptyFlagText(flag: JupyterFlag): string {
   if (flag.written === undefined) return `${flag.name}=''`;
@@ -311,7 +320,7 @@ export function emptyFlagText(flag: JupyterFlag): string {
 }
 
 /** Why a flag's value is not known: a command the shell runs gives it. */
-function notKnownText(flag: JupyterFlag, what: string): string {
+export function notKnownText(flag: JupyterFlag, what: string): string {
   const command = /\$\(([^()]*)\)/.exec(flag.value)?.[1]?.trim();
   const runs = command ? `runs ${command}` : 'runs a command';
   return `${flag.written ?? flag.name} is a command substitution: the shell ${runs} and the ${what} is what it prints, not known before it runs`;

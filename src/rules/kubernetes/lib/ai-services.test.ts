@@ -210,6 +210,74 @@ describe('recogniseAiServices', () => {
       one({ image: 'python:3.11', command: ['python', '-m', 'vllm.entrypoints.openai.api_server', '--port', '8080'] }).ports[0].port,
     ).toBe(8080);
   });
+  it('an API key read as the server receives it: $(KEY) from the env, a shell variable, an empty key variable', () => {
+    const vllm = (container: Record<string, unknown>) => one({ image: 'vllm/vllm-openai:v0.6.3', ...container });
+    const secret = { valueFrom: { secretKeyRef: { name: 'k', key: 'k' } } };
+    const emptyKey = vllm({ args: ['--api-key', '$(KEY)'], env: [{ name: 'KEY', value: '' }] });
+    expect([emptyKey.auth, emptyKey.authReason]).toEqual([
+      'off',
+      'started with --api-key $(KEY) (KEY is empty), an empty API key: anyone who reaches the port can use the model',
+    ]);
+    expect(
+      vllm({
+        args: ['--api-key=$(KEY)'],
+        env: [
+          { name: 'NONE', value: '' },
+          { name: 'KEY', value: '$(NONE)' },
+        ],
+      }).auth,
+    ).toBe('off');
+    expect(vllm({ args: ['--api-key', '$(KEY)'], env: [{ name: 'KEY', ...secret }] }).auth).toBe('on');
+    expect(vllm({ args: ['--api-key', '$(KEY)'], env: [{ name: 'KEY', value: 'k-1' }] }).auth).toBe('on');
+    // Not a variable of the container: the kubelet leaves `$(KEY)` as written, and that text is the key.
+    expect(vllm({ args: ['--api-key', '$(KEY)'] }).auth).toBe('on');
+    const shell = (script: string, env: unknown[]) => vllm({ command: ['sh', '-c', script], env });
+    expect(shell('vllm serve m --api-key "$KEY"', [{ name: 'KEY', value: '' }]).auth).toBe('off');
+    expect(shell('vllm serve m --api-key ${KEY:-}', []).auth).toBe('off');
+    expect(shell("vllm serve m --api-key '$KEY'", [{ name: 'KEY', value: '' }]).auth).toBe('on');
+    expect(shell('vllm serve m --api-key "$KEY"', [{ name: 'KEY', ...secret }]).auth).toBe('on');
+    expect(shell('vllm serve m --api-key "$(cat /run/key)"', []).auth).toBe('unknown');
+    const emptyEnv = vllm({ env: [{ name: 'VLLM_API_KEY', value: '' }], envFrom: [{ secretRef: { name: 'k' } }] });
+    expect([emptyEnv.auth, emptyEnv.authReason]).toEqual([
+      'off',
+      'started without --api-key or VLLM_API_KEY (VLLM_API_KEY empty): anyone who reaches the port can use the model',
+    ]);
+    expect(
+      vllm({
+        env: [
+          { name: 'E', value: '' },
+          { name: 'VLLM_API_KEY', value: '$(E)' },
+        ],
+      }).auth,
+    ).toBe('off');
+    expect(one({ image: 'ghcr.io/huggingface/text-generation-inference:2.4', env: [{ name: 'API_KEY', value: '' }] }).auth).toBe('off');
+  });
+  it('a Redis password, an MLflow auth app and the Ray auth mode read through the same variables', () => {
+    expect(one({ image: 'redis:7.4', args: ['--requirepass', '$(P)'], env: [{ name: 'P', value: '' }] }).auth).toBe('off');
+    expect(
+      one({ image: 'redis:7.4', command: ['sh', '-c', 'redis-server --requirepass "$P"'], env: [{ name: 'P', value: '' }] }).auth,
+    ).toBe('off');
+    expect(
+      one({
+        image: 'bitnami/redis:7.4',
+        env: [
+          { name: 'E', value: '' },
+          { name: 'REDIS_PASSWORD', value: '$(E)' },
+        ],
+      }).auth,
+    ).toBe('on');
+    const mlflow = (args: string[], env: unknown[] = []) =>
+      one({ image: 'ghcr.io/mlflow/mlflow:v2.16.0', command: ['mlflow', 'server', ...args], env });
+    expect(mlflow(['--app-name', '$(APP)'], [{ name: 'APP', value: '' }]).auth).toBe('off');
+    expect(mlflow(['--app-name', '$(APP)'], [{ name: 'APP', value: 'basic-auth' }]).authReason).toBe('--app-name basic-auth');
+    const ray = (env: unknown[]) => one({ image: 'rayproject/ray:2.52.0', env }, { rayHead: true }).auth;
+    expect(
+      ray([
+        { name: 'MODE', value: 'token' },
+        { name: 'RAY_AUTH_MODE', value: '$(MODE)' },
+      ]),
+    ).toBe('on');
+  });
   it('Triton, TorchServe, Argo server, TensorBoard, Gradio, Streamlit, Istio gateway', () => {
     expect(
       one({ image: 'nvcr.io/nvidia/tritonserver:24.08-py3', args: ['tritonserver', '--model-repository=s3://m'] }).ports.map((p) => p.port),

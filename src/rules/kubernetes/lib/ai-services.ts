@@ -6,14 +6,18 @@
 
 import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
 import {
+  commandFlag,
+  emptyFlagText,
   jupyterAuth,
   jupyterLaunch,
+  notKnownText,
   RUN_TIME_VALUE,
   unquoteValue as unquote,
   type CommandContext,
+  type JupyterFlag,
   type WordOrigin,
 } from '../../dockerfile/lib/jupyter.js';
-import { containerVariables, expandReferences } from './dependent-variables.js';
+import { containerVariables, expandReferences, type VariableValue } from './dependent-variables.js';
 
 type Obj = Record<string, unknown>;
 
@@ -88,6 +92,10 @@ interface ContainerFacts {
   ports: Array<{ port: number; name?: string }>;
   /** The container as written, for what only some detectors read (its variables as the kubelet expands them). */
   container: Obj;
+  /** The command line as the program receives it (`$(NAME)` expanded by the kubelet), and how a shell running it reads its words. */
+  line(): ReturnType<typeof kubeletCommandLine>;
+  /** A variable of the container as the kubelet defines it (`$(NAME)` in its value expanded; `null` when a Secret or envFrom gives it). */
+  variable(name: string): VariableValue;
 }
 
 const MAX_WORDS = 2000;
@@ -245,7 +253,47 @@ function facts(container: Obj): ContainerFacts {
       ports.push(typeof p.name === 'string' ? { port: n, name: p.name } : { port: n });
     }
   }
-  return { image, repo: imageRepo(image), words: commandWords([...command, ...args]), env, hiddenEnv, ports, container };
+  let line: ReturnType<typeof kubeletCommandLine> | undefined;
+  let variables: ((name: string) => VariableValue) | undefined;
+  return {
+    image,
+    repo: imageRepo(image),
+    words: commandWords([...command, ...args]),
+    env,
+    hiddenEnv,
+    ports,
+    container,
+    line: () => (line ??= kubeletCommandLine(container)),
+    variable: (name) => (variables ??= containerVariables(container))(name),
+  };
+}
+
+/**
+ * The last of the flags `names` as the program receives it: the kubelet's `$(NAME)` replaced by the
+ * container's variable, and a shell's `$NAME` (in `sh -c`) read from them.
+ */
+function resolvedFlag(f: ContainerFacts, ...names: string[]): JupyterFlag | undefined {
+  const line = f.line();
+  return commandFlag(line.words, names, line.context);
+}
+
+/** True when the container's `env` sets the variable to a value that is not empty, or from a Secret, ConfigMap or field. */
+function envSet(f: ContainerFacts, name: string): boolean {
+  if (!f.env.has(name)) return false;
+  const v = f.variable(name);
+  return v === null || (typeof v === 'string' && unquote(v) !== '');
+}
+
+/** The container's `env` value of a variable, expanded; `''` when it sets none or only a Secret knows it. */
+function envText(f: ContainerFacts, name: string): string {
+  const v = f.env.has(name) ? f.variable(name) : undefined;
+  return typeof v === 'string' ? v : '';
+}
+
+/** What a flag's value tells about a credential: given (`set`), empty, or made by a command the shell runs (`notKnown`). */
+function credentialOf(flag: JupyterFlag | undefined): 'set' | 'empty' | 'notKnown' | undefined {
+  if (!flag) return undefined;
+  return flag.notKnown ? 'notKnown' : flag.value !== '' ? 'set' : 'empty';
 }
 
 /**
@@ -337,7 +385,7 @@ const jupyter: Detector = {
     if (signals.length === 0) return undefined;
     const port = portFlag(f.words, '--ServerApp.port', '--NotebookApp.port', '--port') ?? 8888;
     // Judged on the words as the program receives them: `--ServerApp.token=$(TOKEN)` is the value the container's env gives TOKEN.
-    const line = kubeletCommandLine(f.container);
+    const line = f.line();
     const flags = jupyterAuth(line.words, line.context);
     const envToken = f.env.get('JUPYTER_TOKEN');
     const fromEnvironment = (): Pick<AiService, 'auth' | 'authReason'> | undefined => {
@@ -381,7 +429,7 @@ const ray: Detector = {
     if (hints.rayHead) signals.push('KubeRay head group');
     const dashboard = portFlag(f.words, '--dashboard-port') ?? 8265;
     const client = portFlag(f.words, '--ray-client-server-port') ?? 10001;
-    const tokenAuth = (f.env.get('RAY_AUTH_MODE') ?? '').toLowerCase() === 'token';
+    const tokenAuth = unquote(envText(f, 'RAY_AUTH_MODE')).toLowerCase() === 'token';
     return {
       label: 'Ray',
       ports: portsFor(f, [
@@ -405,8 +453,8 @@ const mlflow: Detector = {
     if (server) signals.push(`command 'mlflow ${hasWord(f.words, 'server') ? 'server' : 'ui'}'`);
     if (!server && !(image && f.ports.some((p) => p.port === 5000))) return undefined;
     const port = portFlag(f.words, '--port', '-p') ?? 5000;
-    const app = flagValue(f.words, '--app-name');
-    const authApp = app !== undefined && unquote(app) !== '' ? unquote(app) : undefined;
+    const app = resolvedFlag(f, '--app-name');
+    const authApp = credentialOf(app) === 'set' ? app!.value : undefined;
     return {
       label: 'MLflow',
       ports: portsFor(f, [{ port, role: 'tracking server and model registry', impact: 'control' }]),
@@ -499,22 +547,32 @@ const openAiCompatible: Detector = {
       // llama.cpp images carry several tools; only the server variant listens.
       if (s.label === 'llama.cpp server' && !prog && !/server/.test(f.image)) continue;
       const port = portFlag(f.words, '--port') ?? s.port;
-      const keyFlag = flagValue(f.words, '--api-key', '--api-key-file');
-      const keyEnv = s.keyEnv.find((e) => f.env.has(e));
+      // The key as the server receives it: `--api-key $(KEY)` with KEY empty, or an empty VLLM_API_KEY, is no key.
+      const keyFlag = resolvedFlag(f, '--api-key', '--api-key-file');
+      const key = credentialOf(keyFlag);
+      const keyEnv = s.keyEnv.find((e) => envSet(f, e));
+      const emptyEnv = s.keyEnv.filter((e) => f.env.has(e) && !keyEnv);
+      const without =
+        key === 'empty'
+          ? `started with ${emptyFlagText(keyFlag!)}, an empty API key`
+          : `started without --api-key${s.keyEnv.length ? ` or ${s.keyEnv.join('/')}` : ''}`;
       let auth: AuthState;
       let authReason: string;
-      if (keyFlag !== undefined && unquote(keyFlag) !== '') {
+      if (key === 'set') {
         auth = 'on';
-        authReason = 'an API key is set with --api-key';
+        authReason = `an API key is set with ${keyFlag!.name}`;
       } else if (keyEnv) {
         auth = 'on';
         authReason = `an API key is set with ${keyEnv}`;
-      } else if (f.hiddenEnv && s.keyEnv.length > 0) {
+      } else if (key === 'notKnown') {
+        auth = 'unknown';
+        authReason = notKnownText(keyFlag!, 'API key');
+      } else if (f.hiddenEnv && s.keyEnv.length > 0 && emptyEnv.length === 0) {
         auth = 'unknown';
         authReason = `no --api-key; ${s.keyEnv.join('/')} may come from envFrom`;
       } else {
         auth = 'off';
-        authReason = `started without --api-key${s.keyEnv.length ? ` or ${s.keyEnv.join('/')}` : ''}: anyone who reaches the port can use the model`;
+        authReason = `${without}${emptyEnv.length ? ` (${emptyEnv.join(' and ')} empty)` : ''}: anyone who reaches the port can use the model`;
       }
       return {
         label: s.label,
@@ -711,15 +769,13 @@ const redis: Detector = {
     if (repoMatches(f.repo, REDIS_IMAGES)) signals.push(`image '${f.image}'`);
     if (hasProgram(f.words, 'redis-server') || hasProgram(f.words, 'valkey-server')) signals.push("command 'redis-server'");
     if (signals.length === 0) return undefined;
-    const pass = flagValue(f.words, '--requirepass');
-    const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find(
-      (e) => f.env.has(e) && f.env.get(e) !== '',
-    );
+    const pass = credentialOf(resolvedFlag(f, '--requirepass'));
+    const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find((e) => envSet(f, e));
     const emptyAllowed = (f.env.get('ALLOW_EMPTY_PASSWORD') ?? '').toLowerCase() === 'yes';
     const bitnami = f.repo.startsWith('bitnami/');
     let auth: AuthState = 'off';
     let authReason = 'Redis accepts every client unless requirepass or ACL users are configured';
-    if (pass !== undefined && unquote(pass) !== '') {
+    if (pass === 'set' || pass === 'notKnown') {
       auth = 'on';
       authReason = 'a password is set with --requirepass';
     } else if (envPass) {
