@@ -145,7 +145,12 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       // The next list's first page is on its way while this list is read and scanned.
       ahead = i + 1 < lists.length ? first(i + 1) : undefined;
       try {
-        for await (const page of listPages(api, type, ns, pageSize, selectors, current)) {
+        const notObjects = (count: number) =>
+          sink.error(
+            typeName(type),
+            `${count === 1 ? '1 item' : `${count} items`} of the list of ${typeName(type)}${where(type, ns)} ${count === 1 ? 'is not an object' : 'are not objects'}; not scanned`,
+          );
+        for await (const page of listPages(api, type, ns, pageSize, selectors, current, notObjects)) {
           let slice = performance.now();
           for (let k = 0; k < page.length; k++) {
             const item = page[k];
@@ -226,10 +231,15 @@ function describe(e: KubeApiError): string {
   return e.status ? `${e.status} ${e.reason}: ${e.message}` : e.message;
 }
 
+/** ` in namespace llm`, ` in any namespace`, or nothing for a cluster-scoped kind. */
+function where(type: ResourceType, ns: string | undefined): string {
+  return type.namespaced ? (ns === undefined ? ' in any namespace' : ` in namespace ${ns}`) : '';
+}
+
 function listError(type: ResourceType, ns: string | undefined, e: KubeApiError): string {
-  const where = type.namespaced ? (ns === undefined ? ' in any namespace' : ` in namespace ${ns}`) : '';
-  if (e.status === 401) return `not authorized to list ${typeName(type)}${where}: the credentials were refused (${e.message})`;
-  if (e.status === 403) return `no permission to list ${typeName(type)}${where} (${e.message}); objects of this kind were not scanned`;
-  if (e.status === 410) return `the list of ${typeName(type)}${where} kept expiring (410 Gone); objects of this kind were scanned in part`;
-  return `cannot list ${typeName(type)}${where}: ${describe(e)}`;
+  const at = where(type, ns);
+  if (e.status === 401) return `not authorized to list ${typeName(type)}${at}: the credentials were refused (${e.message})`;
+  if (e.status === 403) return `no permission to list ${typeName(type)}${at} (${e.message}); objects of this kind were not scanned`;
+  if (e.status === 410) return `the list of ${typeName(type)}${at} kept expiring (410 Gone); objects of this kind were scanned in part`;
+  return `cannot list ${typeName(type)}${at}: ${describe(e)}`;
 }

@@ -11,6 +11,7 @@ const deployments: ResourceType = { group: 'apps', version: 'v1', resource: 'dep
 /** Two pages of deployments; the second holds an item whose JSON is broken. */
 const PAGES: Record<string, string> = {
   '': '{"kind":"DeploymentList","metadata":{"continue":"p2"},"items":[{"metadata":{"name":"a","uid":"1"}},{"metadata":{"name":"b","uid":"2"}}]}',
+  bad: '{"kind":"DeploymentList","metadata":{},"items":[{"metadata":{"name":"f","uid":"6"}},"g",null,["h"],7]}',
   p2: '{"kind":"DeploymentList","metadata":{},"items":[{"metadata":{"name":"c","uid":"3"}},{"metadata":{"name":"d",}},{"metadata":{"name":"e","uid":"5"}}]}',
 };
 
@@ -53,5 +54,15 @@ describe('listPages', () => {
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).reason).toBe('BadResponse');
     expect((error as KubeApiError).message).toBe('/apis/apps/v1/deployments answered with something that is not JSON');
+  });
+
+  it('leaves out items that are not objects, and says how many', async () => {
+    const names: unknown[] = [];
+    const left: number[] = [];
+    const first = api.getBody('/apis/apps/v1/deployments', { continue: 'bad' });
+    for await (const page of listPages(api, deployments, undefined, 2, {}, first, (n) => left.push(n)))
+      for (const item of page) names.push((item.metadata as RawObject).name);
+    expect(names).toEqual(['f']);
+    expect(left).toEqual([4]);
   });
 });

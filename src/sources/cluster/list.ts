@@ -42,6 +42,8 @@ export async function* listPages(
   limit: number,
   selectors: ListSelectors = {},
   first?: Promise<ResponseBody>,
+  /** Told of the items of a page that are not objects (left out). */
+  onNotObjects?: (count: number) => void,
 ): AsyncGenerator<RawObject[]> {
   const path = listPath(type, namespace);
   const query = (cont: string | undefined) => ({ limit, continue: cont, ...selectors });
@@ -68,6 +70,7 @@ export async function* listPages(
       continue;
     }
     token = page.token;
+    if (page.notObjects > 0) onNotObjects?.(page.notObjects);
     pending = token === undefined ? undefined : api.getBody(path, query(token));
     // An error of the prefetched page is handled when it is awaited.
     pending?.catch(() => undefined);
@@ -79,6 +82,8 @@ export async function* listPages(
 
 interface Page {
   items: RawObject[];
+  /** Items that are not objects, left out. */
+  notObjects: number;
   token: string | undefined;
 }
 
@@ -86,8 +91,11 @@ interface Page {
 function pageOf(body: ResponseBody): Page {
   const list = record(body.json()) ?? {};
   const md = record(list.metadata) ?? {};
+  const all: unknown[] = Array.isArray(list.items) ? list.items : [];
+  const items = all.filter((i): i is RawObject => record(i) !== undefined);
   return {
-    items: Array.isArray(list.items) ? list.items.filter((i): i is RawObject => record(i) !== undefined) : [],
+    items,
+    notObjects: all.length - items.length,
     token: typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined,
   };
 }
