@@ -566,10 +566,13 @@ describe('objects a controller manages', () => {
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 
-  async function privilegedNames(opts: ConstructorParameters<typeof FakeApiServer>[0]): Promise<{ names: string[]; expired: number }> {
+  async function privilegedNames(
+    opts: ConstructorParameters<typeof FakeApiServer>[0],
+    pageSize = 4,
+  ): Promise<{ names: string[]; expired: number }> {
     const srv = await new FakeApiServer({ objects, ...opts }).start();
     try {
-      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 4, rules: ['K8S-0003'] });
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize, rules: ['K8S-0003'] });
       expect(r.errors).toEqual([]);
       const expired = srv.requests.filter((q) => q.path === '/apis/apps/v1/deployments' && q.query.continue).length;
       return { names: r.findings.map((f) => f.location.resource!.name!).sort(), expired };
@@ -586,6 +589,14 @@ describe('expired continue tokens (410 Gone)', () => {
   it('goes on from the token the server offers with the 410', async () => {
     const { names } = await privilegedNames({ expireContinue: 1, offerInconsistentContinue: true });
     expect(names).toEqual(objects.map((o) => o.metadata.name).sort());
+  });
+
+  it('goes on through a long list whose tokens expire again and again, as long as each 410 offers a token', async () => {
+    // Pages of 2: each of the four pages after the first expires once before the offered token reads it.
+    const { names, expired } = await privilegedNames({ expireEachPosition: true, offerInconsistentContinue: true }, 2);
+    expect(names).toEqual(objects.map((o) => o.metadata.name).sort());
+    // Requests with a continue token: four refused, four answered.
+    expect(expired).toBe(8);
   });
 
   it('gives up after repeated expiries with an error, keeping what it scanned', async () => {

@@ -37,8 +37,10 @@ export interface FakeApiServerOptions {
   unavailableGroups?: string[];
   /** The first N requests with a continue token answer 410 Gone. */
   expireContinue?: number;
-  /** With `expireContinue`: the 410 carries a token for the rest of the list, as the server offers when it can. */
+  /** With `expireContinue` or `expireEachPosition`: the 410 carries a token for the rest of the list, as the server offers when it can. */
   offerInconsistentContinue?: boolean;
+  /** The first request for each position of a list past its first page answers 410 Gone (a long list whose tokens keep expiring). */
+  expireEachPosition?: boolean;
   token?: string;
 }
 
@@ -156,6 +158,7 @@ export class FakeApiServer {
   private server: https.Server | undefined;
   private tmp: string | undefined;
   private expireLeft: number;
+  private readonly expiredPositions = new Set<string>();
   private resourceVersion = 1000;
   url = '';
   kubeconfigPath = '';
@@ -393,8 +396,11 @@ export class FakeApiServer {
       } catch {
         return { code: 400, body: status(400, 'BadRequest', 'continue key is not valid: illegal base64 data') };
       }
-      if (this.expireLeft > 0) {
-        this.expireLeft--;
+      const position = `${res.name} ${namespace ?? ''} ${token.start}`;
+      const expireHere = this.opts.expireEachPosition === true && !this.expiredPositions.has(position);
+      if (expireHere) this.expiredPositions.add(position);
+      if (this.expireLeft > 0 || expireHere) {
+        if (!expireHere) this.expireLeft--;
         const offer = this.opts.offerInconsistentContinue ? continueToken('inconsistent', token.start) : undefined;
         return { code: 410, body: status(410, 'Expired', EXPIRED_MESSAGE, undefined, offer) };
       }

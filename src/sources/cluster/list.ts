@@ -9,7 +9,10 @@ export interface ListSelectors {
   fieldSelector?: string;
 }
 
-/** How often an expired list is started again before the resource is reported as not listed. */
+/**
+ * How often a list is started again after an expired token before the resource is reported as not
+ * listed, and how many expiries in a row it goes through (each 410 offering a token, none of them read).
+ */
 const MAX_RELISTS = 3;
 
 /**
@@ -52,6 +55,7 @@ export async function* listPages(
   const seen = new Set<string>();
   let restarted = false;
   let relists = 0;
+  let expiredInARow = 0;
   // The next page is requested while the caller works on the current one.
   let pending: Promise<ResponseBody> | undefined = first ?? api.getBody(path, query(undefined));
   while (pending) {
@@ -59,16 +63,21 @@ export async function* listPages(
     try {
       page = pageOf(await pending);
     } catch (e) {
-      if (!(e instanceof KubeApiError) || e.status !== 410 || token === undefined || relists >= MAX_RELISTS) throw e;
-      relists++;
+      if (!(e instanceof KubeApiError) || e.status !== 410 || token === undefined || expiredInARow >= MAX_RELISTS) throw e;
+      expiredInARow++;
+      // A token offered with the 410 goes on from where the list was: a long list may expire again and again.
       if (e.continueToken) token = e.continueToken;
       else {
+        // Started again from the first page: a list that never completes in time must end.
+        if (relists >= MAX_RELISTS) throw e;
+        relists++;
         token = undefined;
         restarted = true;
       }
       pending = api.getBody(path, query(token));
       continue;
     }
+    expiredInARow = 0;
     token = page.token;
     if (page.notObjects > 0) onNotObjects?.(page.notObjects);
     pending = token === undefined ? undefined : api.getBody(path, query(token));
