@@ -109,6 +109,40 @@ const VARIABLES = `services:
     ports: ["8901:8888"]
 `;
 
+/** Model-server API keys as the server receives them: compose interpolation, the shell of `sh -c`, the key variables. */
+const API_KEYS = `services:
+  default-empty:
+    image: vllm/vllm-openai:v0.6.3
+    command: ["--model", "org/m", "--api-key", "\${VLLM_KEY:-}"]
+    ports: ["8000:8000"]
+  env-empty:
+    image: vllm/vllm-openai:v0.6.3
+    environment: {VLLM_API_KEY: ""}
+    ports: ["8001:8000"]
+  shell-empty:
+    image: vllm/vllm-openai:v0.6.3
+    entrypoint: ["sh", "-c", "vllm serve org/m --api-key \\"$$KEY\\""]
+    environment: [KEY=]
+    ports: ["8002:8000"]
+  shell-quoted:
+    image: vllm/vllm-openai:v0.6.3
+    entrypoint: ["sh", "-c", "vllm serve org/m --api-key '$$KEY'"]
+    environment: [KEY=]
+    ports: ["8003:8000"]
+  tgi-empty:
+    image: ghcr.io/huggingface/text-generation-inference:2.4
+    environment: [API_KEY=]
+    ports: ["8004:80"]
+  tgi-from-compose-env:
+    image: ghcr.io/huggingface/text-generation-inference:2.4
+    environment: [API_KEY]
+    ports: ["8005:80"]
+  sglang-other-server-variable:
+    image: lmsysorg/sglang:v0.4.0
+    environment: [VLLM_API_KEY=k-1]
+    ports: ["30000:30000"]
+`;
+
 testRule(rule, {
   valid: [
     {
@@ -235,6 +269,29 @@ testRule(rule, {
             "Jupyter port 8888 of service 'env-token' is published on host port 8083 on all interfaces (it requires an API key or a login)",
         },
       ],
+    },
+    {
+      name: 'an API key: empty by a compose default, an empty key variable or an empty shell variable is no key; single quotes keep $KEY as text',
+      path: 'compose.yaml',
+      content: API_KEYS,
+      findings: (
+        [
+          ['vLLM', 'default-empty', 5, 8000, 8000, undefined],
+          ['vLLM', 'env-empty', 9, 8000, 8001, undefined],
+          ['vLLM', 'shell-empty', 14, 8000, 8002, undefined],
+          ['vLLM', 'shell-quoted', 19, 8000, 8003, 'medium'],
+          ['Text Generation Inference', 'tgi-empty', 23, 80, 8004, undefined],
+          ['Text Generation Inference', 'tgi-from-compose-env', 27, 80, 8005, 'medium'],
+          ['SGLang', 'sglang-other-server-variable', 31, 30000, 30000, undefined],
+        ] as const
+      ).map(([name, service, line, target, published, severity]) => ({
+        startLine: line,
+        startColumn: 13,
+        endLine: line,
+        endColumn: 15 + `${published}:${target}`.length,
+        ...(severity ? { severity: severity as Severity } : {}),
+        message: `${name} port ${target} of service '${service}' is published on host port ${published} on all interfaces${severity ? ' (it requires an API key or a login)' : ''}`,
+      })),
     },
     {
       name: "a token from variables: a compose default (nested too), the environment of docker compose, the container's variables in sh -c (with a shell default), a command",

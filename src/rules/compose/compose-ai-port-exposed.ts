@@ -2,7 +2,7 @@ import type { FixInput } from '../../core/rule.js';
 import { defineRule } from '../../core/rule.js';
 import type { ComposeDocument, ComposePort } from '../../parsers/compose/compose-document.js';
 import type { Severity } from '../../core/types.js';
-import { jupyterAuth } from '../dockerfile/lib/jupyter.js';
+import { commandFlag, jupyterAuth, unquoteValue } from '../dockerfile/lib/jupyter.js';
 import {
   aiServiceOf,
   allInterfaces,
@@ -13,11 +13,14 @@ import {
   type AiServiceKind,
 } from './lib/ai-services.js';
 
-const API_KEY_SERVERS = new Set(['vLLM', 'SGLang', 'llama.cpp server', 'LocalAI']);
-
-function commandText(v: unknown): string {
-  return typeof v === 'string' ? v : Array.isArray(v) ? v.map(String).join(' ') : '';
-}
+/** Servers that take `--api-key`, and the variables each reads a key from (as the Kubernetes detectors know them). */
+const API_KEY_SERVERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['vLLM', ['VLLM_API_KEY']],
+  ['Text Generation Inference', ['API_KEY']],
+  ['SGLang', []],
+  ['llama.cpp server', ['LLAMA_API_KEY']],
+  ['LocalAI', ['API_KEY', 'LOCALAI_API_KEY']],
+]);
 
 /** How the exposed service authenticates: `none` (explicitly disabled), `key` (a key or login is required) or `default`. */
 function authOf(
@@ -25,7 +28,6 @@ function authOf(
   view: ComposeDocument['services'][number],
   kind: AiServiceKind | undefined,
 ): 'none' | 'key' | 'default' {
-  const cmd = `${commandText(view.service.entrypoint)} ${commandText(view.service.command)}`;
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value]));
   if (kind?.name === 'Jupyter') {
     const line = serviceCommandLine(doc, view);
@@ -39,12 +41,21 @@ function authOf(
     return token !== undefined && interpolatedValue(token) !== '' ? 'key' : 'default';
   }
   if (kind?.name === 'Open WebUI') return /^(false|0|no)$/i.test(env.get('WEBUI_AUTH') ?? '') ? 'none' : 'key';
-  if (
-    kind &&
-    API_KEY_SERVERS.has(kind.name) &&
-    (/(^|\s)--api-key(=|\s)\S/.test(cmd) || env.has('VLLM_API_KEY') || env.has('API_KEY') || env.has('LOCALAI_API_KEY'))
-  )
-    return 'key';
+  const keyEnv = kind && API_KEY_SERVERS.get(kind.name);
+  if (keyEnv) {
+    // The key as the server receives it: interpolated by compose, and by the shell of a `sh -c` script.
+    const line = serviceCommandLine(doc, view);
+    const key = commandFlag(line.words, ['--api-key'], line.context);
+    if (key && !key.notKnown && key.value !== '') return 'key';
+    // A name given without a value comes from the environment of `docker compose`: set.
+    const setEnv = keyEnv.some((e) => {
+      if (!env.has(e)) return false;
+      const value = env.get(e);
+      const text = value === undefined ? null : interpolatedValue(value);
+      return text === null || unquoteValue(text) !== '';
+    });
+    if (setEnv) return 'key';
+  }
   return 'default';
 }
 
@@ -99,7 +110,7 @@ export default defineRule<ComposeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical, a token from a variable counting as compose interpolates it (`${TOKEN:-}` by its default; `${TOKEN}` from the environment of `docker compose` as set) and, in a `sh -c` script, the shell\u2019s `$$TOKEN` as the service\u2019s `environment` sets it; a model server that requires an API key (`--api-key`) or a UI that requires a login is medium.',
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical, a token from a variable counting as compose interpolates it (`${TOKEN:-}` by its default; `${TOKEN}` from the environment of `docker compose` as set) and, in a `sh -c` script, the shell\u2019s `$$TOKEN` as the service\u2019s `environment` sets it; a model server that requires an API key (`--api-key`, or its key variable such as `VLLM_API_KEY`, read the same way: an empty `${KEY:-}` or an empty key variable is no key) or a UI that requires a login is medium.',
     remediation:
       'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
     references: [
