@@ -126,9 +126,25 @@ export class KubeApi {
       opts.headers = { ...opts.headers, 'Content-Type': body.contentType, 'Content-Length': Buffer.byteLength(body.text) };
     }
     opts.agent = this.keptAlive(opts.agent);
+    try {
+      return await this.exchange(url, opts, body);
+    } catch (e) {
+      // A kept-alive connection the server closed while idle, met by the next request: a GET is sent again once, on a new one.
+      if (!(e instanceof StaleConnection) || method !== 'GET') throw e instanceof StaleConnection ? e.error : e;
+      try {
+        return await this.exchange(url, opts, body);
+      } catch (again) {
+        throw again instanceof StaleConnection ? again.error : again;
+      }
+    }
+  }
+
+  private exchange(url: URL, opts: https.RequestOptions, body: { text: string; contentType: string } | undefined): Promise<ResponseBody> {
     const client = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = client.request(url, opts, (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
@@ -159,10 +175,21 @@ export class KubeApi {
       req.setTimeout(this.timeoutMs, () =>
         req.destroy(new KubeApiError(0, 'Timeout', `no answer from ${url.origin} within ${this.timeoutMs / 1000} s`)),
       );
-      req.on('error', (e) => reject(networkError(e, url)));
+      req.on('error', (e) => {
+        const error = networkError(e, url);
+        const code = (e as NodeJS.ErrnoException).code;
+        reject(!answered && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE') ? new StaleConnection(error) : error);
+      });
       if (body) req.write(body.text);
       req.end();
     });
+  }
+}
+
+/** A request failed on a kept-alive connection before any answer: the server had closed it (see `KubeApi.request`). */
+class StaleConnection extends Error {
+  constructor(readonly error: KubeApiError) {
+    super(error.message);
   }
 }
 
