@@ -218,6 +218,8 @@ export class K8sSetDocument implements ScanDocument {
   }
 
   private byKinds: Map<string, readonly K8sObjectDocument[]> | undefined;
+  /** The positions in `objects` of each kind's objects, made in one pass when a kind is first asked for. */
+  private positions: Map<string, number[]> | undefined;
 
   /**
    * The objects of these kinds, in the set's order (made once per set and list of kinds): most
@@ -228,10 +230,26 @@ export class K8sSetDocument implements ScanDocument {
     this.byKinds ??= new Map();
     let list = this.byKinds.get(key);
     if (!list) {
-      list = this.objects.filter((o) => kinds.includes(o.resource.kind));
+      list = this.collectKinds(kinds);
       this.byKinds.set(key, list);
     }
     return list;
+  }
+
+  private collectKinds(kinds: readonly string[]): K8sObjectDocument[] {
+    if (!this.positions) {
+      this.positions = new Map();
+      for (let i = 0; i < this.objects.length; i++) {
+        const kind = this.objects[i].resource.kind;
+        const at = this.positions.get(kind);
+        if (at) at.push(i);
+        else this.positions.set(kind, [i]);
+      }
+    }
+    const at: number[] = [];
+    for (const kind of new Set(kinds)) for (const i of this.positions.get(kind) ?? []) at.push(i);
+    if (kinds.length > 1) at.sort((a, b) => a - b);
+    return at.map((i) => this.objects[i]);
   }
 }
 

@@ -28,6 +28,11 @@ describe('K8sSetDocument.ofKind', () => {
     expect(set.ofKind('Ingress')).toEqual([]);
   });
 
+  it('gives an object once when its kind is asked for twice', () => {
+    const set = setOf(MANIFESTS);
+    expect(set.ofKind('Service', 'Role', 'Service').map((o) => o.name)).toEqual(['a', 's', 't']);
+  });
+
   it('makes each list once per set', () => {
     const set = setOf(MANIFESTS);
     expect(set.ofKind('Role', 'ClusterRole')).toBe(set.ofKind('Role', 'ClusterRole'));

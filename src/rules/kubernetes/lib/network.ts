@@ -133,8 +133,6 @@ export function selects(selector: unknown, labels: Record<string, unknown>): boo
 export class NetworkIndex {
   readonly servicesByName = new Map<string, K8sObjectDocument>();
   readonly podsByNamespace = new Map<string, PodSpecDocument[]>();
-  /** True when the scan holds Kubeflow objects: the Istio ingress gateway is then Kubeflow's entry point. */
-  readonly kubeflow: boolean;
   /** True when Istio request authentication or an external authorizer (oauth2-proxy) is configured somewhere in the scan. */
   readonly istioAuth: boolean;
   /** Envoy Gateway SecurityPolicies of the scan. */
@@ -145,31 +143,38 @@ export class NetworkIndex {
   readonly inferencePools = new Map<string, K8sObjectDocument>();
 
   constructor(readonly set: K8sSetDocument) {
-    let kubeflow = false;
-    let istioAuth = false;
-    for (const o of set.objects) {
-      const g = apiGroup(o.resource.apiVersion);
-      if (o.resource.kind === 'Service' && g === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
-      if (g === 'kubeflow.org' || o.namespace === 'kubeflow') kubeflow = true;
-      if (g === 'gateway.envoyproxy.io' && o.resource.kind === 'SecurityPolicy') this.securityPolicies.push(o);
-      if (g === 'gateway.networking.k8s.io' && o.resource.kind === 'Gateway') this.gateways.set(`${o.namespace}/${o.name}`, o);
-      if (INFERENCE_GROUPS.test(g) && o.resource.kind === 'InferencePool') this.inferencePools.set(`${o.namespace}/${o.name}`, o);
-      if (g === 'security.istio.io') {
-        if (o.resource.kind === 'RequestAuthentication') istioAuth = true;
-        if (o.resource.kind === 'AuthorizationPolicy' && o.get(['spec', 'action']) === 'CUSTOM') istioAuth = true;
-      }
-    }
+    for (const o of set.ofKind('Service')) if (apiGroup(o.resource.apiVersion) === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
+    for (const o of set.ofKind('SecurityPolicy'))
+      if (apiGroup(o.resource.apiVersion) === 'gateway.envoyproxy.io') this.securityPolicies.push(o);
+    for (const o of set.ofKind('Gateway'))
+      if (apiGroup(o.resource.apiVersion) === 'gateway.networking.k8s.io') this.gateways.set(`${o.namespace}/${o.name}`, o);
+    for (const o of set.ofKind('InferencePool'))
+      if (INFERENCE_GROUPS.test(apiGroup(o.resource.apiVersion))) this.inferencePools.set(`${o.namespace}/${o.name}`, o);
+    this.istioAuth = set
+      .ofKind('RequestAuthentication', 'AuthorizationPolicy')
+      .some(
+        (o) =>
+          apiGroup(o.resource.apiVersion) === 'security.istio.io' &&
+          (o.resource.kind === 'RequestAuthentication' || o.get(['spec', 'action']) === 'CUSTOM'),
+      );
     for (const pod of set.pods) {
       const ns = pod.owner.namespace;
       const list = this.podsByNamespace.get(ns);
       if (list) list.push(pod);
       else this.podsByNamespace.set(ns, [pod]);
     }
-    this.kubeflow = kubeflow;
-    this.istioAuth = istioAuth;
   }
 
-  private byLabel: Map<string, PodSpecDocument[]> | undefined;
+  private kubeflowSeen: boolean | undefined;
+
+  /** True when the scan holds Kubeflow objects: the Istio ingress gateway is then Kubeflow's entry point (read only when a gateway runs). */
+  get kubeflow(): boolean {
+    this.kubeflowSeen ??= this.set.objects.some((o) => o.namespace === 'kubeflow' || apiGroup(o.resource.apiVersion) === 'kubeflow.org');
+    return this.kubeflowSeen;
+  }
+
+  /** Pod specs by namespace, label key and label value (as a string). */
+  private byLabel: Map<string, Map<string, Map<string, PodSpecDocument[]>>> | undefined;
 
   /** Pod specs a Service selects: same namespace, selector ⊆ pod template labels. */
   podsOf(service: K8sObjectDocument): PodSpecDocument[] {
@@ -179,21 +184,34 @@ export class NetworkIndex {
   /** Pod specs of a namespace whose labels include every `key: value` of the selector. */
   podsSelectedBy(namespace: string, selector: unknown): PodSpecDocument[] {
     if (!isObj(selector)) return [];
-    const first = Object.entries(selector)[0];
-    if (!first) return [];
+    let firstKey: string | undefined;
+    for (const k in selector) {
+      if (!Object.prototype.hasOwnProperty.call(selector, k)) continue;
+      firstKey = k;
+      break;
+    }
+    if (firstKey === undefined) return [];
     if (!this.byLabel) {
       this.byLabel = new Map();
-      for (const [ns, pods] of this.podsByNamespace)
-        for (const p of pods)
-          for (const [k, v] of Object.entries(podLabels(p))) {
-            const key = `${ns}\u0000${k}\u0000${String(v)}`;
-            const list = this.byLabel.get(key);
+      for (const [ns, pods] of this.podsByNamespace) {
+        const keys = new Map<string, Map<string, PodSpecDocument[]>>();
+        this.byLabel.set(ns, keys);
+        for (const p of pods) {
+          const labels = podLabels(p);
+          for (const k in labels) {
+            if (!Object.prototype.hasOwnProperty.call(labels, k)) continue;
+            let values = keys.get(k);
+            if (!values) keys.set(k, (values = new Map()));
+            const v = String(labels[k]);
+            const list = values.get(v);
             if (list) list.push(p);
-            else this.byLabel.set(key, [p]);
+            else values.set(v, [p]);
           }
+        }
+      }
     }
-    const candidates = this.byLabel.get(`${namespace}\u0000${first[0]}\u0000${String(first[1])}`) ?? [];
-    return candidates.filter((p) => selects(selector, podLabels(p)));
+    const candidates = this.byLabel.get(namespace)?.get(firstKey)?.get(String(selector[firstKey]));
+    return candidates ? candidates.filter((p) => selects(selector, podLabels(p))) : [];
   }
 
   /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow. */
