@@ -87,6 +87,7 @@ export class Engine {
   private readonly settings: ScanSettings;
   /** The rules of each document kind, each with the one context it reports through for the whole scan. */
   private readonly rulesByKind = new Map<string, RuleRun[]>();
+  private readonly scannersByKind = new Map<string, ReadonlySet<string>>();
   private readonly activeParsers: Parser[];
   private readonly setParsers: Parser[];
   private readonly today: string;
@@ -309,10 +310,20 @@ export class Engine {
         report: (input) => run.reports.push({ rule, doc: input.doc ?? run.doc!, input }),
         options: this.optionsFor(rule.meta),
         settings: this.settings,
-        runs: (scanner, kind) => this.rulesByKind.get(kind)?.some((r) => r.rule.meta.scanner === scanner) ?? false,
+        runs: (scanner, kind) => this.scannersOf(kind).has(scanner),
       },
     };
     return run;
+  }
+
+  /** The scanners whose rules read documents of `kind` (the rules of a scan are fixed: decided once per kind). */
+  private scannersOf(kind: string): ReadonlySet<string> {
+    let scanners = this.scannersByKind.get(kind);
+    if (!scanners) {
+      scanners = new Set((this.rulesByKind.get(kind) ?? []).map((r) => r.rule.meta.scanner));
+      this.scannersByKind.set(kind, scanners);
+    }
+    return scanners;
   }
 
   private optionsFor(meta: RuleMeta): Record<string, unknown> {
