@@ -1,3 +1,4 @@
+import { LineIndex } from '../../core/line-index.js';
 import type { DependencyManifest } from '../deps/types.js';
 
 /** One part of the GPU software stack and where its version was read. */
@@ -86,13 +87,14 @@ export function gpuFromFile(path: string, text: string): GpuComponent[] {
 /** Components an OS package database lists (NVIDIA's own packages). */
 export function gpuFromManifest(path: string, m: DependencyManifest, text?: string): GpuComponent[] {
   const out: GpuComponent[] = [];
+  const lines = text ? new LineIndex(text) : undefined;
   for (const p of m.packages) {
     if (!p.os || !p.version) continue;
     const hit = PACKAGES.find(([re]) => re.test(p.name));
     if (!hit) continue;
     // `9.1.0.70-1`, `2.21.5-1+cuda12.4`, `12.4.127-1`: the upstream part, without epoch and revision.
     const version = p.version.replace(/^\d+:/, '').replace(/-[^-]*$/, '');
-    const line = text ? text.slice(0, p.span.start).split('\n').length : undefined;
+    const line = lines?.position(p.span.start).line;
     out.push({ name: hit[1], version, source: line && !m.binary ? `${path}:${line}` : path, evidence: 'package' });
   }
   return out;

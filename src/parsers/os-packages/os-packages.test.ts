@@ -4,6 +4,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import { parseApkInstalled } from './apk.js';
 import { ImagePackageCollector } from './collector.js';
 import { parseDpkgStatus } from './dpkg.js';
+import { gpuFromManifest } from './gpu-stack.js';
 import { identifyOs, identifyOsRelease } from './os-release.js';
 import { packageDatabaseOf } from './rootfs.js';
 import { purlOf } from '../deps/purl.js';
@@ -236,5 +237,16 @@ describe('ImagePackageCollector', () => {
     expect(files[0]).toBeInstanceOf(MemorySourceFile);
     expect(manifests[0].manifest.os?.ecosystem).toBe('Debian:12');
     expect(manifests[0].manifest.packages[0].ecosystem).toBe('Debian:12');
+  });
+});
+
+describe('GPU components of a package database', () => {
+  it('are placed on their lines in one pass over the text (each package counted the lines before it from the start)', () => {
+    const stanza = (i: number) => `Package: libnccl${i}\nStatus: install ok installed\nArchitecture: amd64\nVersion: 2.21.${i}-1\n`;
+    const text = Array.from({ length: 60_000 }, (_, i) => stanza(i)).join('\n');
+    const gpu = gpuFromManifest('var/lib/dpkg/status', parseDpkgStatus(text, identifyOs('etc/debian_version', '12.5\n')), text);
+    expect(gpu).toHaveLength(60_000);
+    expect(gpu[0]).toEqual({ name: 'nccl', version: '2.21.0', source: 'var/lib/dpkg/status:1', evidence: 'package' });
+    expect(gpu[59_999]).toEqual({ name: 'nccl', version: '2.21.59999', source: 'var/lib/dpkg/status:299996', evidence: 'package' });
   });
 });
