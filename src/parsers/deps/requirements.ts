@@ -71,10 +71,19 @@ function readCompiledAnnotations(text: string, manifest: DependencyManifest): vo
     dep.direct = entries.some((e) => REQUESTED.test(e));
     for (const e of entries) {
       if (e.startsWith('-')) continue;
-      const parent = byName.get(normalizePythonName(e.replace(/\s*\(.*\)$/, '')));
+      const parent = byName.get(normalizePythonName(withoutNote(e)));
       if (parent && parent !== dep) (parent.dependsOn ??= []).push(dep.name);
     }
   }
+}
+
+/**
+ * A via entry without the parenthesised note that ends it (`trainer (pyproject.toml)` → `trainer`):
+ * what `replace(/\s*\(.*\)$/, '')` did, without trying the pattern from every space of a long run.
+ */
+function withoutNote(entry: string): string {
+  const open = entry.indexOf('(');
+  return open !== -1 && entry.endsWith(')') ? entry.slice(0, open).trimEnd() : entry;
 }
 
 /** The `# via` entries under each requirement, by the line the requirement starts on. */
