@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { VERSION } from '../version.js';
 import { lookupTable } from '../core/lookup-table.js';
+import { withoutLeading, withoutTrailing } from '../core/trim.js';
 
 type Json = Record<string, unknown>;
 
@@ -37,12 +38,7 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 
 /** SPDX ids allow letters, digits, `.` and `-` only. */
 function spdxId(ref: string, used: Set<string>): string {
-  const base = `SPDXRef-${
-    ref
-      .replace(/[^A-Za-z0-9.-]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 120) || 'Package'
-  }`;
+  const base = `SPDXRef-${withoutLeading(withoutTrailing(ref.replace(/[^A-Za-z0-9.-]+/g, '-'), '-'), '-').slice(0, 120) || 'Package'}`;
   let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   used.add(id);

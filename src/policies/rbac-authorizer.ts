@@ -1,4 +1,5 @@
 import { LabelSelectorSchema, matchesSelector } from './label-selector.js';
+import { withoutTrailing } from '../core/trim.js';
 
 /**
  * Kubernetes' RBAC authorizer over the Roles, ClusterRoles, RoleBindings and ClusterRoleBindings of a
@@ -246,7 +247,7 @@ function appliesTo(s: Binding['subjects'][number], user: UserInfo, bindingNamesp
 function allows(r: Rule, q: AuthorizationRequest): boolean {
   if (!r.verbs.some((v) => v === '*' || v === q.verb)) return false;
   if (q.path !== undefined)
-    return r.nonResourceURLs.some((u) => u === '*' || u === q.path || (u.endsWith('*') && q.path!.startsWith(u.replace(/\*+$/, ''))));
+    return r.nonResourceURLs.some((u) => u === '*' || u === q.path || (u.endsWith('*') && q.path!.startsWith(withoutTrailing(u, '*'))));
   if (!r.apiGroups.some((g) => g === '*' || g === (q.group ?? ''))) return false;
   const sub = q.subresource ?? '';
   const combined = sub ? `${q.resource}/${sub}` : q.resource;

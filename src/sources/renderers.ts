@@ -14,6 +14,7 @@ import type { RenderOrigins } from '../core/document.js';
 import { annotateFile, MemorySourceFile, releaseFile, type SourceFile } from '../core/source-file.js';
 import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
 import { HelmOrigins, HelmRenderSources, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
+import { withoutTrailing } from '../core/trim.js';
 
 export interface RendererOptions {
   /** Values files for every chart (`helm template --values`), relative to `cwd`. */
@@ -169,7 +170,7 @@ export function withDisplayPaths(message: string, cwd: string): string {
     return known;
   };
   return message.replace(ABSOLUTE_PATH, (token) => {
-    const path = token.replace(/[:.;]+$/, '');
+    const path = withoutTrailing(token, ':.;');
     if (!isRoot(path.split('/')[1])) return token;
     const base = realCwd !== cwd && (path === realCwd || path.startsWith(realCwd + '/')) ? realCwd : cwd;
     const rel = relative(base, path) || '.';

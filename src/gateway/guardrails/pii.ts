@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
 import type { TextFinding } from './findings.js';
 import type { PiiClass } from './settings.js';
+import { withoutTrailing } from '../../core/trim.js';
 
 /**
  * Personal data by class. Each candidate shape is validated before it counts: card numbers by the
@@ -104,7 +105,7 @@ function emailAt(m: RegExpExecArray): [number, number] | undefined {
   let v = m[0];
   const local = v.slice(0, v.indexOf('@'));
   if (local.endsWith('.') || local.includes('..')) return undefined;
-  v = v.replace(/[.-]+$/, '');
+  v = withoutTrailing(v, '.-');
   const labels = v.slice(local.length + 1).split('.');
   if (labels.length < 2 || labels.some((l) => l.length === 0 || l.length > 63 || l.startsWith('-') || l.endsWith('-'))) return undefined;
   if (!/^[A-Za-z]{2,24}$/.test(labels[labels.length - 1])) return undefined;

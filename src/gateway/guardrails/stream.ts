@@ -7,6 +7,7 @@ import type { GuardrailSettings } from './settings.js';
 import { actionFor, editsOf, findInText } from './text.js';
 import { refuseTools, refusalNote, toolRefusal } from './tools.js';
 import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } from './types.js';
+import { withoutTrailing } from '../../core/trim.js';
 
 /**
  * Guards a streamed answer (server-sent events) as it passes. Each choice's text (chat `delta.content`,
@@ -204,7 +205,7 @@ class StreamGuardImpl implements StreamGuard {
       this.onEvent(raw);
     }
     if (final && !this.ended && this.buffer.trim() !== '') {
-      const raw = this.buffer.replace(/\n+$/, '');
+      const raw = withoutTrailing(this.buffer, '\n');
       this.buffer = '';
       this.onEvent(raw);
     }

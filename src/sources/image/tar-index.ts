@@ -1,4 +1,5 @@
 import { readSync } from 'node:fs';
+import { withoutTrailing } from '../../core/trim.js';
 
 /** A regular file inside an uncompressed tar archive: where its bytes are. */
 export interface TarMember {
@@ -79,7 +80,7 @@ export function* walkTar(readAt: (buf: Buffer, position: number) => number, arch
       if (size > MAX_LONG_HEADER) throw new TarIndexError(`extended header of ${size} bytes at byte ${pos}`);
       const body = Buffer.alloc(size);
       if (readAt(body, dataStart) < size) throw new TarIndexError(`archive is truncated: member at byte ${pos} needs ${size} bytes`);
-      if (type === 'L') longName = body.toString('utf8').replace(/\0+$/, '');
+      if (type === 'L') longName = withoutTrailing(body.toString('utf8'), '\0');
       else if (type === 'x') ({ path: paxPath, size: paxSize } = parsePax(body));
       pos = next;
       continue;
