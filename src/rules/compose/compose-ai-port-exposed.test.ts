@@ -141,6 +141,10 @@ const API_KEYS = `services:
     image: lmsysorg/sglang:v0.4.0
     environment: [VLLM_API_KEY=k-1]
     ports: ["30000:30000"]
+  shell-secret-file:
+    image: vllm/vllm-openai:v0.6.3
+    entrypoint: ["sh", "-c", "vllm serve org/m --api-key $$(cat /run/secrets/key)"]
+    ports: ["8006:8000"]
 `;
 
 testRule(rule, {
@@ -283,6 +287,7 @@ testRule(rule, {
           ['Text Generation Inference', 'tgi-empty', 23, 80, 8004, undefined],
           ['Text Generation Inference', 'tgi-from-compose-env', 27, 80, 8005, 'medium'],
           ['SGLang', 'sglang-other-server-variable', 31, 30000, 30000, undefined],
+          ['vLLM', 'shell-secret-file', 35, 8000, 8006, 'medium'],
         ] as const
       ).map(([name, service, line, target, published, severity]) => ({
         startLine: line,

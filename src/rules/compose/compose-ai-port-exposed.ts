@@ -46,7 +46,8 @@ function authOf(
     // The key as the server receives it: interpolated by compose, and by the shell of a `sh -c` script.
     const line = serviceCommandLine(doc, view);
     const key = commandFlag(line.words, ['--api-key'], line.context);
-    if (key && !key.notKnown && key.value !== '') return 'key';
+    // A key a command gives (`$(cat /run/secrets/key)`) is known only at run time: set, as a value from the environment is.
+    if (key && (key.notKnown || key.value !== '')) return 'key';
     // A name given without a value comes from the environment of `docker compose`: set.
     const setEnv = keyEnv.some((e) => {
       if (!env.has(e)) return false;
