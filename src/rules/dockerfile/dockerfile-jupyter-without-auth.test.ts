@@ -52,6 +52,19 @@ testRule(rule, {
         "CMD jupyter lab --ServerApp.token=${LAB:-generated}\nCMD jupyter lab --ServerApp.token='$LAB'\n",
     },
     {
+      name: 'a build argument that is only part of the token (the rest is set whatever the run-time environment does)',
+      path: 'Dockerfile',
+      content:
+        FROM + 'ARG NB_TOKEN=abc\nCMD jupyter lab --ServerApp.token=pre$NB_TOKEN\nCMD jupyter lab --ServerApp.token=${NB_TOKEN}-lab\n',
+    },
+    {
+      name: 'a build argument token beside a password in the written configuration: the password is asked',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'ARG NB_TOKEN=abc\nRUN echo "c.ServerApp.password = \'argon2:abc\'" >> /etc/jupyter/jupyter_server_config.py\nCMD jupyter lab --ServerApp.token=$NB_TOKEN\n',
+    },
+    {
       name: "single quotes keep $TOKEN as text: the token is the text $TOKEN, not the empty variable (shell form, sh -c, a default's word)",
       path: 'Dockerfile',
       content:

@@ -163,7 +163,9 @@ export default defineRule<DockerfileDocument>({
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));
       }
       const buildArgument =
-        auth.state === 'on' && auth.flag?.name.endsWith('.token') ? buildArgumentDefault(doc, line.stage, auth.flag.runTime) : undefined;
+        auth.state === 'on' && !passwordInConfig && auth.flag?.name.endsWith('.token')
+          ? buildArgumentDefault(doc, line.stage, auth.flag.runTime)
+          : undefined;
       if (buildArgument && auth.flag) {
         const span = flagSpan(text, line.words, auth.flag);
         report(

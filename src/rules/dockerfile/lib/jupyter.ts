@@ -276,7 +276,12 @@ function flagOf(
     const runTime: string[] = [];
     const shell = expandShellWord(raw, context.shell, 0, runTime);
     if (shell === 'command') return { name, value, index, written: asWritten, notKnown: true };
-    if (!shell && runTime.length > 0) return { name, value, index, runTime: runTime[0] };
+    if (!shell && runTime.length > 0) {
+      // Only a value that is the variable alone is empty when the run-time environment leaves it unset (`pre$T` is at least `pre`).
+      const valueRaw = valueIndex === undefined ? raw.slice(name.length + 1) : raw;
+      const alone = new RegExp(`^("?)\\$(?:${runTime[0]}|\\{${runTime[0]}\\})\\1$`).test(valueRaw);
+      return { name, value, index, ...(alone ? { runTime: runTime[0] } : {}) };
+    }
     // The flag's name is plain text: what follows it (and its `=`) is the value.
     if (shell && (valueIndex !== undefined || shell.text.startsWith(name + '='))) {
       value = unquoteValue(valueIndex === undefined ? shell.text.slice(name.length + 1) : shell.text);
