@@ -1,5 +1,6 @@
 import type { DockerfileDocument, DockerInstruction } from '../../../parsers/dockerfile/dockerfile-document.js';
 import type { ShellCommand, ShellScript } from '../../../parsers/dockerfile/shell.js';
+import { withoutTrailing } from '../../../core/trim.js';
 
 export interface CommandHit {
   ins: DockerInstruction;
@@ -23,10 +24,7 @@ export function instructionCommands(doc: DockerfileDocument, ins: DockerInstruct
 /** `python3.11` → `python`, `pip3` → `pip`, `python${PYTHON_VERSION}` → `python`. */
 export function programFamily(program: string): string {
   const name = program.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$[A-Za-z_][A-Za-z0-9_]*/g, '');
-  // Scanned from the end: /[\d.]+$/ is tried from every digit of a long run that does not end the name.
-  let end = name.length;
-  while (end > 0 && /[\d.]/.test(name[end - 1])) end--;
-  return name.slice(0, end);
+  return withoutTrailing(name, '0123456789.');
 }
 
 /** The arguments after a sub-command: `apt-get -y install a b` with `install` → `a b` (flags included). */
