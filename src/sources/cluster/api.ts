@@ -126,15 +126,15 @@ export class KubeApi {
       opts.headers = { ...opts.headers, 'Content-Type': body.contentType, 'Content-Length': Buffer.byteLength(body.text) };
     }
     opts.agent = this.keptAlive(opts.agent);
-    try {
-      return await this.exchange(url, opts, body);
-    } catch (e) {
-      // A kept-alive connection the server closed while idle, met by the next request: a GET is sent again once, on a new one.
-      if (!(e instanceof StaleConnection) || method !== 'GET') throw e instanceof StaleConnection ? e.error : e;
+    // A kept-alive connection the server closed while idle, met by the next request: a GET is sent again. The agent
+    // drops the closed connection, and may hand out another idle one the server closed too, so it goes on until a
+    // request meets a live or a new connection (which cannot be stale), within a bound.
+    for (let attempt = 1; ; attempt++) {
       try {
         return await this.exchange(url, opts, body);
-      } catch (again) {
-        throw again instanceof StaleConnection ? again.error : again;
+      } catch (e) {
+        if (!(e instanceof StaleConnection)) throw e;
+        if (method !== 'GET' || attempt === MAX_STALE_RETRIES + 1) throw e.error;
       }
     }
   }
@@ -185,6 +185,9 @@ export class KubeApi {
     });
   }
 }
+
+/** GETs sent again after meeting a kept-alive connection the server had closed (one per idle connection at most). */
+const MAX_STALE_RETRIES = 8;
 
 /** A request failed on a kept-alive connection before any answer: the server had closed it (see `KubeApi.request`). */
 class StaleConnection extends Error {
