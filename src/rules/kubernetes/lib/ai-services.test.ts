@@ -253,7 +253,9 @@ describe('recogniseAiServices', () => {
     expect(one({ image: 'ghcr.io/huggingface/text-generation-inference:2.4', env: [{ name: 'API_KEY', value: '' }] }).auth).toBe('off');
   });
   it('a Redis password, an MLflow auth app and the Ray auth mode read through the same variables', () => {
-    expect(one({ image: 'redis:7.4', args: ['--requirepass', '$(P)'], env: [{ name: 'P', value: '' }] }).auth).toBe('off');
+    const emptyPass = one({ image: 'redis:7.4', args: ['--requirepass', '$(P)'], env: [{ name: 'P', value: '' }] });
+    expect(emptyPass.auth).toBe('off');
+    expect(emptyPass.authReason).toBe('started with --requirepass $(P) (P is empty), an empty password: Redis accepts every client');
     expect(
       one({ image: 'redis:7.4', command: ['sh', '-c', 'redis-server --requirepass "$P"'], env: [{ name: 'P', value: '' }] }).auth,
     ).toBe('off');

@@ -769,12 +769,16 @@ const redis: Detector = {
     if (repoMatches(f.repo, REDIS_IMAGES)) signals.push(`image '${f.image}'`);
     if (hasProgram(f.words, 'redis-server') || hasProgram(f.words, 'valkey-server')) signals.push("command 'redis-server'");
     if (signals.length === 0) return undefined;
-    const pass = credentialOf(resolvedFlag(f, '--requirepass'));
+    const passFlag = resolvedFlag(f, '--requirepass');
+    const pass = credentialOf(passFlag);
     const envPass = ['REDIS_PASSWORD', 'REDIS_PASSWORD_FILE', 'VALKEY_PASSWORD', 'VALKEY_PASSWORD_FILE'].find((e) => envSet(f, e));
     const emptyAllowed = (f.env.get('ALLOW_EMPTY_PASSWORD') ?? '').toLowerCase() === 'yes';
     const bitnami = f.repo.startsWith('bitnami/');
     let auth: AuthState = 'off';
-    let authReason = 'Redis accepts every client unless requirepass or ACL users are configured';
+    let authReason =
+      pass === 'empty'
+        ? `started with ${emptyFlagText(passFlag!)}, an empty password: Redis accepts every client`
+        : 'Redis accepts every client unless requirepass or ACL users are configured';
     if (pass === 'set' || pass === 'notKnown') {
       auth = 'on';
       authReason = 'a password is set with --requirepass';
