@@ -4,11 +4,10 @@
 // Usage: node bench/compare-reports.mjs OLD_CHECKOUT NEW_CHECKOUT TARGET...
 // A checkout is a directory with bin/sanctum and a built dist/ (a copy of the repository at one commit).
 // Prints one line per report and exits with 1 when any differs.
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { reportDigest } from './report-digest.mjs';
 
 const [oldRoot, newRoot, ...targets] = process.argv.slice(2);
 if (!oldRoot || !newRoot || targets.length === 0) {
@@ -57,40 +56,5 @@ function report(root, target, run, file) {
   const env = { ...process.env };
   delete env.SANCTUM_SCAN_THREADS;
   if (run.threads) env.SANCTUM_SCAN_THREADS = run.threads;
-  try {
-    execFileSync(
-      process.execPath,
-      [join(resolve(root), 'bin', 'sanctum'), 'scan', resolve(target), '--format', run.format, '--output', file, '--no-progress'],
-      {
-        env,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        maxBuffer: 1 << 26,
-      },
-    );
-  } catch (e) {
-    // Exit code 1: findings at the failing severity; the report was written.
-    if (e.status !== 1) throw e;
-  }
-  return digestOf(file);
-}
-
-/**
- * The report's SHA-256 with its first `durationMs` read as 0, and its size. Reports of a large corpus
- * run to hundreds of MB: only digests are kept, never the texts.
- */
-function digestOf(file) {
-  const bytes = readFileSync(file);
-  const key = Buffer.from('"durationMs": ');
-  const hash = createHash('sha256');
-  const at = bytes.indexOf(key);
-  if (at < 0) hash.update(bytes);
-  else {
-    let end = at + key.length;
-    while (end < bytes.length && bytes[end] >= 0x30 && bytes[end] <= 0x39) end++;
-    hash
-      .update(bytes.subarray(0, at + key.length))
-      .update('0')
-      .update(bytes.subarray(end));
-  }
-  return { digest: hash.digest('hex'), bytes: bytes.length };
+  return reportDigest(root, ['scan', resolve(target), '--format', run.format, '--no-progress'], file, env);
 }
