@@ -1,8 +1,7 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeApi } from './api.js';
-import { KubeConfig } from './kube-client.js';
+import { listenForKubeApi } from '../../testing/loopback-kube-api.js';
+import type { KubeApi } from './api.js';
 
 describe('KubeApi', () => {
   let server: http.Server;
@@ -22,15 +21,7 @@ describe('KubeApi', () => {
       res.end(JSON.stringify({ path: req.url }));
     });
     server.on('connection', () => connections++);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
-    api = new KubeApi(kc);
+    api = await listenForKubeApi(server);
   });
 
   afterAll(async () => {

@@ -1,9 +1,8 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KubeApi, KubeApiError } from './api.js';
+import { listenForKubeApi } from '../../testing/loopback-kube-api.js';
+import { type KubeApi, KubeApiError } from './api.js';
 import type { ResourceType } from './kinds.js';
-import { KubeConfig } from './kube-client.js';
 import { listPages, type RawObject } from './list.js';
 
 const deployments: ResourceType = { group: 'apps', version: 'v1', resource: 'deployments', kind: 'Deployment', namespaced: true };
@@ -25,15 +24,7 @@ describe('listPages', () => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(PAGES[token]);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-      users: [{ name: 'u' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
-    api = new KubeApi(kc);
+    api = await listenForKubeApi(server);
   });
 
   afterAll(async () => {
