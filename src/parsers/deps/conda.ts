@@ -1,4 +1,4 @@
-import type { Scalar } from 'yaml';
+import type { Scalar, YAMLMap } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
 import { yamlLib } from './lazy.js';
 import { parseRequirements } from './requirements.js';
@@ -10,13 +10,25 @@ function valueStart(node: Scalar): number {
   return node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? start + 1 : start;
 }
 
+/** The value of the last entry of `key` in a map: a key given twice is read as conda's YAML reader reads it. */
+function lastValue(map: YAMLMap, key: string): unknown {
+  const { isScalar } = yamlLib();
+  for (let i = map.items.length - 1; i >= 0; i--) {
+    const k = map.items[i].key;
+    if (isScalar(k) && k.value === key) return map.items[i].value;
+  }
+  return undefined;
+}
+
 /**
  * A conda `environment.yml`: conda packages (`channel::name=version=build`, inventoried as `conda`)
  * and the `pip:` section, read as a requirements file. Channels are indexes.
  */
 export function parseCondaEnvironment(text: string): DependencyManifest {
   const { isMap, isScalar, isSeq, parseDocument } = yamlLib();
-  const doc = parseDocument(text, { prettyErrors: false });
+  // The YAML library's check for keys given twice compares each key with every key before it in the
+  // map (quadratic: 200 s for a file of 80,000 keys); the keys read here are looked up from the end.
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     throw new ParseFailure(
@@ -26,7 +38,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
   }
   const m = emptyManifest('conda', false, true);
   if (!isMap(doc.contents)) return m;
-  const deps = doc.contents.get('dependencies', true);
+  const deps = lastValue(doc.contents, 'dependencies');
   if (!isSeq(deps)) return m;
   for (const item of deps.items) {
     if (isScalar(item) && typeof item.value === 'string') {
@@ -47,7 +59,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       else if (match[3]) dep.requirement = `${match[3]}${match[4]}`;
       m.packages.push(dep);
     } else if (isMap(item)) {
-      const pip = item.get('pip', true);
+      const pip = lastValue(item, 'pip');
       if (!isSeq(pip)) continue;
       for (const line of pip.items) {
         if (!isScalar(line) || typeof line.value !== 'string') continue;
