@@ -28,6 +28,12 @@ const FIRST_TOKEN_SAMPLES = 300;
 /** Streamed requests each path gets before the first-token samples (the gateways' stream code compiled alike). */
 const FIRST_TOKEN_WARM_UP = 300;
 const KEY = 'sk-sanctum-bench-key-0000000000000000000000000000';
+/**
+ * Node flags of the gateway process, as the Helm chart runs it: the young generation kept at 16 MB
+ * semi-spaces. Without it V8 shrinks the young generation to 1 MB whenever the gateway idles (here: while
+ * the other path's round runs) and the next round starts with several times more scavenges.
+ */
+const GATEWAY_NODE_FLAGS = ['--min-semi-space-size=16'];
 
 /** Starts a child and resolves with the first stdout (or stderr) line that `pick` accepts. */
 function startChild(args, opts, pick) {
@@ -212,7 +218,7 @@ ${guardrails}`;
     );
     const start = async (file) => {
       const g = await startChild(
-        [join(root, 'bin/sanctum'), 'gateway', '--config', file],
+        [...GATEWAY_NODE_FLAGS, join(root, 'bin/sanctum'), 'gateway', '--config', file],
         { cwd: dir, env: { ...process.env, BENCH_UPSTREAM_KEY: 'upstream-secret' } },
         (l) => (l.includes('sanctum gateway listening') ? JSON.parse(l).url : undefined),
       );
@@ -362,7 +368,7 @@ export async function runGatewayBench() {
         ? `**Measured under load** (1-minute load average ${r.loadBefore.toFixed(1)} on ${os.cpus().length} cores, other sessions' test suites): these figures show how the gateway degrades when starved of CPU, not whether it meets its budgets; rerun on a quiet machine for that.\n\n`
         : '') +
       `Small chat completions (one user message; a 300-byte answer with \`usage\`) at ${RATE.toLocaleString('en')} requests/s, open-loop: request *i* leaves at *i* ms whatever the earlier answers did (this process, undici keep-alive pool of 128 connections opened beforehand), ` +
-      `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process: virtual key, budgets, the default guardrails, audit log to a file, metrics; its keep-alive pool to the upstream), ` +
+      `to a minimal OpenAI-compatible upstream (\`bench/gateway-upstream.mjs\`, its own process), straight and through \`sanctum gateway\` (the built CLI in its own process, run as the Helm chart runs it: \`node ${GATEWAY_NODE_FLAGS.join(' ')}\`; virtual key, budgets, the default guardrails, audit log to a file, metrics; its keep-alive pool to the upstream), ` +
       `in ${ROUNDS} alternating rounds of ${ROUND_S} s each way (which goes first alternates too), after the same ${WARM_UP_S} s warm-up at half the rate of each path (the upstream directly and each of the three gateways below). Each latency runs from the request's scheduled time to the last byte of its answer, so nothing a slow answer delays is left out; ` +
       `the sender's own lateness (its timer firing after the scheduled time) is in both paths alike: p50 ${ms(r.lagDirect.p50)} / p99 ${ms(r.lagDirect.p99)} direct, p50 ${ms(r.lagGateway.p50)} / p99 ${ms(r.lagGateway.p99)} through the gateway. ` +
       `The machine is shared by other work (2 cores, up to 8 sessions): 1-minute load average ${r.loadBefore.toFixed(1)} before and ${r.loadAfter.toFixed(1)} after; the gateway, the upstream and the load generator share the same 2 cores, so the added latency includes their contention.\n\n` +

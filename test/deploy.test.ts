@@ -146,6 +146,7 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' 
     const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
     const deployment = byKind('Deployment')[0];
     const container = deployment.spec.template.spec.containers[0];
+    expect(container.command).toEqual(['/nodejs/bin/node', '--min-semi-space-size=16', '/app/bin/sanctum']);
     expect(container.args).toEqual(['gateway', '--config', '/config/gateway.yaml']);
     expect(container.envFrom).toEqual([{ secretRef: { name: 'llm-keys' } }]);
     expect(container.ports).toEqual([{ name: 'http', containerPort: 9090, protocol: 'TCP' }]);
