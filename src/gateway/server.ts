@@ -12,6 +12,7 @@ import { guardrailsFor, type Guardrails } from './guard.js';
 import type { GatewayEndpoint, GuardrailBlock, GuardrailDecision, StreamGuard } from './guardrails/types.js';
 import { KeyRing, mayUse, type Principal } from './keys.js';
 import { GatewayMetrics } from './metrics.js';
+import { lazyRequestLogger } from './request-logger.js';
 import { estimatedUsage, estimateTokens, StreamTranscript, StreamUsage, usageOf, type TokenCount } from './usage.js';
 import { upstreamFailure, Upstreams, type UpstreamExchange, type UpstreamResponse } from './upstreams.js';
 
@@ -157,7 +158,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       : {}),
     bodyLimit: maxBody,
     logController: new LogController({ disableRequestLogging: true }),
-    ...(log ? { loggerInstance: log as unknown as FastifyBaseLogger } : { logger: false }),
+    ...(log ? { loggerInstance: log as unknown as FastifyBaseLogger, childLoggerFactory: lazyRequestLogger } : { logger: false }),
     return503OnClosing: true,
     forceCloseConnections: true,
   });
@@ -192,16 +193,10 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       entry.response = x.responseLogged;
     }
     audit.write(entry);
-    const endpoint = x.endpoint;
-    metrics.requests.inc({ endpoint, key: key ?? '', model: x.model ?? '', status });
-    metrics.duration.observe({ endpoint }, latencyMs / 1000);
-    if (x.upstreamMs !== undefined) metrics.overhead.observe({ endpoint }, Math.max(0, latencyMs - x.upstreamMs) / 1000);
-    if (error) metrics.refusals.inc({ reason: error });
-    if (x.tokens && key) {
-      metrics.tokens.inc({ key, model: x.model ?? '', kind: 'prompt' }, x.tokens.prompt);
-      metrics.tokens.inc({ key, model: x.model ?? '', kind: 'completion' }, x.tokens.completion);
-    }
-    for (const d of x.decisions) metrics.guardrails.inc({ guardrail: d.guardrail, action: d.action });
+    metrics.request(x.endpoint, key ?? '', x.model ?? '', status, latencyMs, x.upstreamMs);
+    if (error) metrics.refusal(error);
+    if (x.tokens && key) metrics.tokensSpent(key, x.model ?? '', x.tokens.prompt, x.tokens.completion);
+    for (const d of x.decisions) metrics.guardrailDecision(d.guardrail, d.action);
   }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
