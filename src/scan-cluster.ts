@@ -3,7 +3,7 @@ import { findConfigFor } from './core/config.js';
 import type { ClusterListing } from './core/source-file.js';
 import type { ClusterRef, ScanResult } from './core/types.js';
 import { scanFiles, scanFilesStreamed, ScanSetupError, type FileSink, type ScanOptions, type StreamedScan } from './scan.js';
-import { KubeApi, KubeApiError, type ResponseBody } from './sources/cluster/api.js';
+import { KubeApi, KubeApiError, type ResponseBody, type RetryPolicy } from './sources/cluster/api.js';
 import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
@@ -29,6 +29,8 @@ export interface ClusterScanOptions extends Omit<
   connection?: ClusterConnection;
   /** Called for each object as it is scanned. */
   onObject?(name: string, index: number): void;
+  /** How GETs answered 429 or 5xx are sent again (default `DEFAULT_RETRY`: 5 tries, `Retry-After` followed up to 10 s). */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** What a cluster scan read: where, how many objects, what could not be listed. */
@@ -81,7 +83,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     throw e;
   }
   const ref: ClusterRef = { context: conn.context, server: conn.server };
-  const api = new KubeApi(conn.kc);
+  const api = new KubeApi(conn.kc, { retry: opts.retry });
   let discovery: Awaited<ReturnType<typeof discover>>;
   try {
     discovery = await discover(api);
@@ -142,6 +144,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     for (let i = 0; i < lists.length; i++) {
       const { type, namespace: ns, selectors } = lists[i];
       const current = ahead;
+      let scanned = false;
       // The next list's first page is on its way while this list is read and scanned.
       ahead = i + 1 < lists.length ? first(i + 1) : undefined;
       try {
@@ -151,6 +154,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
             `${count === 1 ? '1 item' : `${count} items`} of the list of ${typeName(type)}${where(type, ns)} ${count === 1 ? 'is not an object' : 'are not objects'}; not scanned`,
           );
         for await (const page of listPages(api, type, ns, pageSize, selectors, current, notObjects)) {
+          scanned = true;
           let slice = performance.now();
           for (let k = 0; k < page.length; k++) {
             const item = page[k];
@@ -176,7 +180,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       } catch (e) {
         if (!(e instanceof KubeApiError)) throw e;
         failed.add(type);
-        sink.error(typeName(type), listError(type, ns, e));
+        sink.error(typeName(type), listError(type, ns, e, scanned));
       } finally {
         mark(ended, type, ns);
       }
@@ -228,7 +232,8 @@ function isMarked(lists: ReadonlyMap<string, 'all' | Set<string>>, group: string
 }
 
 function describe(e: KubeApiError): string {
-  return e.status ? `${e.status} ${e.reason}: ${e.message}` : e.message;
+  const what = e.status ? `${e.status} ${e.reason}: ${e.message}` : e.message;
+  return e.tries > 1 ? `${what} (after ${e.tries} tries)` : what;
 }
 
 /** ` in namespace llm`, ` in any namespace`, or nothing for a cluster-scoped kind. */
@@ -236,8 +241,11 @@ function where(type: ResourceType, ns: string | undefined): string {
   return type.namespaced ? (ns === undefined ? ' in any namespace' : ` in namespace ${ns}`) : '';
 }
 
-function listError(type: ResourceType, ns: string | undefined, e: KubeApiError): string {
+/** `scanned`: some of the list's objects were scanned before it failed. */
+function listError(type: ResourceType, ns: string | undefined, e: KubeApiError, scanned: boolean): string {
   const at = where(type, ns);
+  if (e.tries > 1)
+    return `cannot list ${typeName(type)}${at}: the API server answered ${e.status} ${e.reason} to each of ${e.tries} tries (${e.message}); objects of this kind were ${scanned ? 'scanned in part' : 'not scanned'}`;
   if (e.status === 401) return `not authorized to list ${typeName(type)}${at}: the credentials were refused (${e.message})`;
   if (e.status === 403) return `no permission to list ${typeName(type)}${at} (${e.message}); objects of this kind were not scanned`;
   if (e.status === 410) return `the list of ${typeName(type)}${at} kept expiring (410 Gone); objects of this kind were scanned in part`;

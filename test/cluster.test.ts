@@ -74,6 +74,9 @@ function capture(): { stream: NodeJS.WriteStream; text: () => string } {
   return { stream: s as unknown as NodeJS.WriteStream, text: () => out };
 }
 
+/** Retries of answers 429 and 5xx without their waits (the unavailable API group answers 503 to each). */
+const noWait = { sleep: async () => undefined };
+
 describe('sanctum cluster against a fake API server (TLS, bearer token, real client)', () => {
   let srv: FakeApiServer;
   beforeAll(async () => {
@@ -98,7 +101,7 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
 
   it('lists every kind the rules read, pages with limit/continue, and feeds each object to the rules', async () => {
     srv.requests.length = 0;
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 3 });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait, pageSize: 3 });
     const deploymentLists = srv.requests.filter((q) => q.path === '/apis/apps/v1/deployments');
     // 9 Deployments at 3 per page: 3 requests, each with the limit, all but the first with a continue token.
     expect(deploymentLists.map((q) => q.query.limit)).toEqual(['3', '3', '3']);
@@ -126,7 +129,7 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
 
   it('asks for the next list while it reads the current one', async () => {
     srv.requests.length = 0;
-    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 3 });
+    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait, pageSize: 3 });
     const paths = srv.requests.map((q) => q.path);
     const lastDeploymentPage = paths.lastIndexOf('/apis/apps/v1/deployments');
     // StatefulSets are listed after Deployments: their first page was on its way before the last page of Deployments was asked for.
@@ -158,14 +161,14 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   it('keeps its connection to the API server open from request to request', async () => {
     srv.requests.length = 0;
     const before = srv.connections;
-    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 2 });
+    await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait, pageSize: 2 });
     expect(srv.requests.length).toBeGreaterThan(20);
     // The next page is asked for while the current one is scanned: at most two at a time.
     expect(srv.connections - before).toBeLessThanOrEqual(2);
   });
 
   it('gives findings a resource and the cluster instead of lines', async () => {
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
     const privileged = r.findings.find((f) => f.ruleId === 'K8S-0003' && f.location.resource?.name === 'vllm')!;
     expect(privileged.location).toEqual({
       path: 'llm/Deployment.apps/vllm',
@@ -178,7 +181,7 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
 
   it('locates findings of cross-object rules by object path once the objects keep no text', async () => {
     // K8S-0106 (pods running as the default service account) is a cross-object rule.
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0106'] });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait, rules: ['K8S-0106'] });
     const token = r.findings.find((f) => f.location.resource?.name === 'vllm')!;
     expect(token.location).toMatchObject({ path: 'llm/Deployment.apps/vllm', objectPath: '/spec/template/spec' });
     expect(token.evidence).toBe('"spec": {');
@@ -188,8 +191,8 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     const { scanClusterStreamed } = await import('../src/scan-cluster.js');
     const { jsonReporter } = await import('../src/reporters/json.js');
     const { chunkText } = await import('../src/reporters/json-stream.js');
-    const plain = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
-    const streamed = await scanClusterStreamed({ kubeconfig: srv.kubeconfigPath, config: false });
+    const plain = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
+    const streamed = await scanClusterStreamed({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
     try {
       let text = '';
       streamed.writeJson((c) => (text += chunkText(c)));
@@ -206,7 +209,7 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   });
 
   it('turns a forbidden list and an unavailable API group into errors and goes on', async () => {
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
     expect(r.errors).toEqual(
       expect.arrayContaining([
         {
@@ -226,20 +229,20 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   });
 
   it('skips objects a scanned controller manages (its template is checked once)', async () => {
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
     expect(r.cluster.managedSkipped).toBe(2);
     expect(r.findings.some((f) => f.location.resource?.kind === 'Pod' || f.location.resource?.kind === 'ReplicaSet')).toBe(false);
   });
 
   it('keeps Secret values out of the scan and its output', async () => {
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait });
     expect(JSON.stringify(r)).not.toContain('hf_abcdefghij');
     expect(r.findings.some((f) => f.location.resource?.kind === 'Secret' && f.ruleId === 'SEC-0017')).toBe(false);
   });
 
   it('lists only the namespaces asked for', async () => {
     srv.requests.length = 0;
-    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, namespaces: ['llm'] });
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, retry: noWait, namespaces: ['llm'] });
     expect(srv.requests.some((q) => q.path === '/apis/apps/v1/namespaces/llm/deployments')).toBe(true);
     expect(srv.requests.some((q) => q.path === '/apis/apps/v1/deployments')).toBe(false);
     expect(new Set(r.findings.map((f) => f.location.resource?.namespace).filter(Boolean))).toEqual(new Set(['llm']));
@@ -605,6 +608,119 @@ describe('expired continue tokens (410 Gone)', () => {
       const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, pageSize: 4, rules: ['K8S-0003'] });
       expect(r.errors).toEqual([{ path: 'deployments.apps', message: expect.stringMatching(/kept expiring \(410 Gone\)/) }]);
       expect(r.findings.length).toBe(4);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
+describe('an API server that is busy (429) or failing (5xx)', () => {
+  const objects = [
+    ...Array.from({ length: 5 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } })),
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'lb', namespace: 'web' },
+      spec: { type: 'LoadBalancer', ports: [{ port: 80 }] },
+    },
+  ];
+
+  async function scanWith(failing: NonNullable<ConstructorParameters<typeof FakeApiServer>[0]>['failing']) {
+    const srv = await new FakeApiServer({ objects, failing }).start();
+    const sleeps: number[] = [];
+    try {
+      const r = await scanCluster({
+        kubeconfig: srv.kubeconfigPath,
+        config: false,
+        pageSize: 2,
+        rules: ['K8S-0003'],
+        retry: { sleep: async (ms) => void sleeps.push(ms) },
+      });
+      const deploymentLists = srv.requests.filter((q) => q.path === '/apis/apps/v1/deployments').length;
+      return { r, sleeps, deploymentLists, names: r.findings.map((f) => f.location.resource!.name!).sort() };
+    } finally {
+      await srv.close();
+    }
+  }
+
+  it('lists what priority and fairness throttles once it lets the scan in, after the Retry-After it asks for', async () => {
+    const { r, sleeps, names, deploymentLists } = await scanWith({
+      '/apis': { status: 429, times: 1 },
+      'deployments.apps': { status: 429, times: 2 },
+    });
+    expect(r.errors).toEqual([]);
+    expect(names).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+    expect(r.cluster.listed).toContain('deployments.apps');
+    // Three pages, the first sent three times.
+    expect(deploymentLists).toBe(5);
+    expect(sleeps).toEqual([1000, 1000, 1000]);
+  });
+
+  it('goes on with a list whose later page meets a 504 or a 500, and with a group whose discovery met a 503', async () => {
+    const { r, sleeps, names } = await scanWith({
+      'deployments.apps': { status: 504, times: 1, continued: true },
+      '/apis/apps/v1': { status: 503, times: 2 },
+      services: { status: 500, times: 4 },
+    });
+    expect(r.errors).toEqual([]);
+    expect(names).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+    expect(r.cluster.listed).toEqual(expect.arrayContaining(['deployments.apps', 'services']));
+    expect(sleeps.length).toBe(7);
+  });
+
+  it('reports a kind whose list keeps failing after the last try, with its status and namespace, and scans the rest', async () => {
+    const { r, sleeps, names } = await scanWith({ services: { status: 503, times: Infinity } });
+    expect(r.errors).toEqual([
+      {
+        path: 'services',
+        message:
+          'cannot list services in any namespace: the API server answered 503 ServiceUnavailable to each of 5 tries (/api/v1/services: the server is currently unable to handle the request); objects of this kind were not scanned',
+      },
+    ]);
+    expect(names).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
+    expect(r.cluster.listed).not.toContain('services');
+    expect(sleeps.length).toBe(4);
+  });
+
+  it('says a kind was scanned in part when a later page keeps failing', async () => {
+    const { r, names } = await scanWith({ 'deployments.apps': { status: 429, times: Infinity, continued: true } });
+    expect(r.errors).toEqual([
+      {
+        path: 'deployments.apps',
+        message:
+          'cannot list deployments.apps in any namespace: the API server answered 429 Too Many Requests to each of 5 tries (/apis/apps/v1/deployments: Too many requests, please try again later.); objects of this kind were scanned in part',
+      },
+    ]);
+    expect(names).toEqual(['d0', 'd1']);
+  });
+
+  it('names the namespace of a list that keeps failing in a --namespace scan, and a group whose discovery does', async () => {
+    const srv = await new FakeApiServer({
+      objects,
+      failing: { 'deployments.apps': { status: 502, times: Infinity }, '/apis/batch/v1': { status: 503, times: Infinity } },
+    }).start();
+    try {
+      const r = await scanCluster({
+        kubeconfig: srv.kubeconfigPath,
+        config: false,
+        namespaces: ['web'],
+        rules: ['K8S-0003'],
+        retry: { sleep: async () => undefined },
+      });
+      expect(r.errors).toEqual(
+        expect.arrayContaining([
+          {
+            path: 'deployments.apps',
+            message: expect.stringMatching(
+              /^cannot list deployments\.apps in namespace web: the API server answered 502 BadGateway to each of 5 tries \(\/apis\/apps\/v1\/namespaces\/web\/deployments: error trying to reach service/,
+            ),
+          },
+          {
+            path: 'the resources of batch v1',
+            message: expect.stringMatching(/^cannot discover the resources of batch v1: 503 ServiceUnavailable: .* \(after 5 tries\)$/),
+          },
+        ]),
+      );
     } finally {
       await srv.close();
     }

@@ -41,6 +41,13 @@ export interface FakeApiServerOptions {
   offerInconsistentContinue?: boolean;
   /** The first request for each position of a list past its first page answers 410 Gone (a long list whose tokens keep expiring). */
   expireEachPosition?: boolean;
+  /**
+   * Lists (by `resource.group` name, as `forbidden`) or discovery paths (`/apis`, `/apis/apps/v1`) the
+   * server is too busy for or fails: `times` GETs are answered `status` before it answers again
+   * (`Infinity`: never). A 429 is priority and fairness's (plain text, `Retry-After: 1`), a 5xx a
+   * `Status`. `continued`: only requests for a list's later pages (with a continue token).
+   */
+  failing?: Record<string, { status: 429 | 500 | 502 | 503 | 504; times: number; continued?: boolean }>;
   token?: string;
 }
 
@@ -122,6 +129,21 @@ export const POLICY_REPORT_RESOURCES: FakeResource[] = [
   },
 ];
 
+/** An answer: a JSON body, or `plain` text with its own headers. */
+interface Answer {
+  code: number;
+  body: unknown;
+  plain?: { headers: Record<string, string>; text: string };
+}
+
+/** The `Status` reason and message of the 5xx answers kube-apiserver gives. */
+const FAILURES: Record<500 | 502 | 503 | 504, [string, string]> = {
+  500: ['InternalError', 'Internal error occurred: etcdserver: request timed out'],
+  502: ['BadGateway', 'error trying to reach service: dial tcp 10.96.0.12:443: connect: connection refused'],
+  503: ['ServiceUnavailable', 'the server is currently unable to handle the request'],
+  504: ['Timeout', 'Timeout: request did not complete within the allotted timeout'],
+};
+
 const EXPIRED_MESSAGE =
   'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
 
@@ -159,6 +181,8 @@ export class FakeApiServer {
   private tmp: string | undefined;
   private expireLeft: number;
   private readonly expiredPositions = new Set<string>();
+  /** Answers given so far of each `failing` entry. */
+  private readonly failed = new Map<string, number>();
   private resourceVersion = 1000;
   url = '';
   kubeconfigPath = '';
@@ -183,6 +207,7 @@ export class FakeApiServer {
     this.resources = [...resources, ...base];
     this.requests.length = 0;
     this.expireLeft = this.opts.expireContinue ?? 0;
+    this.failed.clear();
   }
 
   /** Objects the server holds now (including those written to it). */
@@ -222,12 +247,17 @@ export class FakeApiServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const { code, body } = this.handle(
+        const { code, body, plain } = this.handle(
           req.method ?? 'GET',
           req.url ?? '/',
           req.headers.authorization,
           Buffer.concat(chunks).toString('utf8'),
         );
+        if (plain) {
+          res.writeHead(code, plain.headers);
+          res.end(plain.text);
+          return;
+        }
         res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
         res.end(JSON.stringify(body));
       });
@@ -280,12 +310,16 @@ export class FakeApiServer {
     return String(++this.resourceVersion);
   }
 
-  private handle(method: string, rawUrl: string, auth: string | undefined, body: string): { code: number; body: unknown } {
+  private handle(method: string, rawUrl: string, auth: string | undefined, body: string): Answer {
     const url = new URL(rawUrl, 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ method, path: url.pathname, query });
     if (auth !== `Bearer ${this.token}`) return { code: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
     const parts = url.pathname.split('/').filter(Boolean);
+    if (method === 'GET') {
+      const failure = this.failure(url.pathname, query);
+      if (failure) return failure;
+    }
     if (url.pathname === '/api')
       return {
         code: 200,
@@ -332,6 +366,38 @@ export class FakeApiServer {
     if (method === 'PATCH' && path.length === 2) return this.apply(res, namespace, decodeURIComponent(path[1]), body);
     if (method === 'DELETE' && path.length === 2) return this.delete(res, namespace, decodeURIComponent(path[1]));
     return { code: 405, body: status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource') };
+  }
+
+  /** The answer of a `failing` entry the GET meets, if it fails. */
+  private failure(pathname: string, query: Record<string, string>): Answer | undefined {
+    const failing = this.opts.failing;
+    if (!failing) return undefined;
+    const listed = listedResource(pathname);
+    const key = pathname in failing ? pathname : listed !== undefined && listed in failing ? listed : undefined;
+    if (key === undefined) return undefined;
+    const f = failing[key];
+    if (f.continued && !query.continue) return undefined;
+    const given = this.failed.get(key) ?? 0;
+    if (given >= f.times) return undefined;
+    this.failed.set(key, given + 1);
+    if (f.status === 429)
+      // As kube-apiserver's priority and fairness (and max-in-flight) filter writes it: net/http's plain-text error.
+      return {
+        code: 429,
+        body: undefined,
+        plain: {
+          headers: {
+            'Content-Type': 'text/plain; charset=utf-8',
+            'X-Content-Type-Options': 'nosniff',
+            'Retry-After': '1',
+            'X-Kubernetes-Pf-Flowschema-Uid': '7f1d2c3b-0000-4000-8000-000000000001',
+            'X-Kubernetes-Pf-Prioritylevel-Uid': '7f1d2c3b-0000-4000-8000-000000000002',
+          },
+          text: 'Too many requests, please try again later.\n',
+        },
+      };
+    const [reason, message] = FAILURES[f.status];
+    return { code: f.status, body: status(f.status, reason, message) };
   }
 
   private groupList(): unknown {
@@ -482,6 +548,13 @@ function fieldValue(o: Record<string, unknown>, key: string): string | undefined
   if (key === 'metadata.name') return String(md.name ?? '');
   if (key === 'metadata.namespace') return String(md.namespace ?? '');
   return undefined;
+}
+
+/** `deployments.apps` for the path of a list (`/apis/apps/v1/namespaces/web/deployments`), `pods` for `/api/v1/pods`. */
+function listedResource(pathname: string): string | undefined {
+  const m = /^\/(?:api\/[^/]+|apis\/([^/]+)\/[^/]+)\/(?:namespaces\/[^/]+\/)?([^/]+)$/.exec(pathname);
+  if (!m) return undefined;
+  return m[1] ? `${m[2]}.${m[1]}` : m[2];
 }
 
 function continueToken(rv: string, start: number): string {

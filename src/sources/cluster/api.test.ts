@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listenForKubeApi } from '../../testing/loopback-kube-api.js';
-import type { KubeApi } from './api.js';
+import { KubeApiError, type KubeApi } from './api.js';
 
 describe('KubeApi', () => {
   let server: http.Server;
@@ -39,5 +39,134 @@ describe('KubeApi', () => {
   it('does not send anything but a GET again', async () => {
     await api.get('/api');
     await expect(api.send('PATCH', '/api/v1/namespaces/a/configmaps/b', {})).rejects.toThrow(/cannot reach/);
+  });
+});
+
+describe('KubeApi retries of answers 429 and 5xx', () => {
+  /** Answers, in order, of the requests to a path; once they are used up, 200 with the path. */
+  const script = new Map<string, Array<(res: http.ServerResponse) => void>>();
+  const requests: string[] = [];
+  let server: http.Server;
+  let api: KubeApi;
+  const sleeps: number[] = [];
+  let jitter = 0;
+
+  /** kube-apiserver's priority and fairness (and max-in-flight) filter: net/http's plain-text error with `Retry-After`. */
+  const tooManyRequests =
+    (retryAfter = '1') =>
+    (res: http.ServerResponse) => {
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': retryAfter,
+        'X-Kubernetes-Pf-Flowschema-Uid': '7f1d2c3b-0000-4000-8000-000000000001',
+        'X-Kubernetes-Pf-Prioritylevel-Uid': '7f1d2c3b-0000-4000-8000-000000000002',
+      });
+      res.end('Too many requests, please try again later.\n');
+    };
+  /** A `Status` as kube-apiserver writes a 5xx. */
+  const failure = (code: number, reason: string, message: string) => (res: http.ServerResponse) => {
+    res.writeHead(code, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code }));
+  };
+  const unavailable = failure(503, 'ServiceUnavailable', 'the server is currently unable to handle the request');
+  /** What a proxy in front of the API server writes. */
+  const badGateway = (res: http.ServerResponse) => {
+    res.writeHead(502, { 'Content-Type': 'text/html' });
+    res.end('<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>\n');
+  };
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      const next = script.get(new URL(req.url ?? '/', 'http://x').pathname)?.shift();
+      if (next) return next(res);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ path: req.url }));
+    });
+    api = await listenForKubeApi(server, {
+      retry: {
+        sleep: async (ms) => void sleeps.push(ms),
+        random: () => jitter,
+      },
+    });
+  });
+
+  beforeEach(() => {
+    script.clear();
+    requests.length = 0;
+    sleeps.length = 0;
+    jitter = 0;
+  });
+
+  afterAll(async () => {
+    api.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("waits the Retry-After of priority and fairness's 429 and sends the GET again", async () => {
+    script.set('/apis/apps/v1/deployments', [tooManyRequests(), tooManyRequests()]);
+    expect(await api.get('/apis/apps/v1/deployments', { limit: 500 })).toEqual({ path: '/apis/apps/v1/deployments?limit=500' });
+    expect(requests).toEqual(Array(3).fill('GET /apis/apps/v1/deployments?limit=500'));
+    expect(sleeps).toEqual([1000, 1000]);
+  });
+
+  it('cuts a long Retry-After to 10 s', async () => {
+    script.set('/api', [tooManyRequests('3600'), failure(503, 'ServiceUnavailable', 'busy')]);
+    // A 503 with a Retry-After (the second answer has none: a backoff).
+    expect(await api.get('/api')).toEqual({ path: '/api' });
+    expect(sleeps).toEqual([10_000, 250]);
+  });
+
+  it('backs off exponentially with jitter on 500, 502, 503 and 504 without Retry-After', async () => {
+    script.set('/apis', [
+      failure(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'),
+      badGateway,
+      unavailable,
+      failure(504, 'Timeout', 'Timeout: request did not complete within the allotted timeout'),
+    ]);
+    jitter = 0.999;
+    expect(await api.get('/apis')).toEqual({ path: '/apis' });
+    // Base 250 ms, doubled each try; each wait between half the backoff (jitter 0) and all of it (jitter 1).
+    expect(sleeps).toEqual([250, 500, 1000, 1999]);
+    script.set('/apis', [unavailable, unavailable, unavailable]);
+    jitter = 0;
+    sleeps.length = 0;
+    await api.get('/apis');
+    expect(sleeps).toEqual([125, 250, 500]);
+  });
+
+  it('gives up after 5 tries with the last answer, saying how many tries it made', async () => {
+    script.set('/apis/ray.io/v1/rayclusters', Array(9).fill(unavailable));
+    const error = await api.get('/apis/ray.io/v1/rayclusters').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect(error).toMatchObject({
+      status: 503,
+      reason: 'ServiceUnavailable',
+      tries: 5,
+      message: '/apis/ray.io/v1/rayclusters: the server is currently unable to handle the request',
+    });
+    expect(requests.length).toBe(5);
+    expect(sleeps.length).toBe(4);
+    // An answer that is not a Status is named by its status line.
+    script.set('/apis', Array(9).fill(badGateway));
+    await expect(api.get('/apis')).rejects.toMatchObject({ status: 502, reason: 'Bad Gateway', tries: 5 });
+    script.set('/api', Array(9).fill(tooManyRequests()));
+    await expect(api.get('/api')).rejects.toMatchObject({
+      status: 429,
+      reason: 'Too Many Requests',
+      tries: 5,
+      message: '/api: Too many requests, please try again later.',
+    });
+  });
+
+  it('sends nothing again after other errors, nor any request but a GET', async () => {
+    script.set('/api/v1/secrets', [failure(403, 'Forbidden', 'secrets is forbidden')]);
+    await expect(api.get('/api/v1/secrets')).rejects.toMatchObject({ status: 403, tries: 1 });
+    script.set('/apis/wgpolicyk8s.io/v1alpha2/policyreports/a', [tooManyRequests(), unavailable]);
+    await expect(api.send('PATCH', '/apis/wgpolicyk8s.io/v1alpha2/policyreports/a', {})).rejects.toMatchObject({ status: 429, tries: 1 });
+    await expect(api.delete('/apis/wgpolicyk8s.io/v1alpha2/policyreports/a')).rejects.toMatchObject({ status: 503, tries: 1 });
+    expect(requests.length).toBe(3);
+    expect(sleeps).toEqual([]);
   });
 });

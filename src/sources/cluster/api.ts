@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeSystemError } from '../../core/system-error.js';
 
@@ -13,16 +14,55 @@ export class KubeApiError extends Error {
     message: string,
     /** A `metadata.continue` token the server offered with a 410 (the rest of the list, inconsistently). */
     readonly continueToken?: string,
+    /** The `Retry-After` of the answer, in seconds (a 429 of priority and fairness, a 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'KubeApiError';
   }
+
+  /** How many times the request was sent, answered with this error each time (see `RetryPolicy`). */
+  tries = 1;
 }
+
+/**
+ * How a GET answered `429 Too Many Requests` (priority and fairness, with `Retry-After: 1`) or
+ * 500/502/503/504 is sent again, as client-go does: after the `Retry-After` the answer gives, else
+ * after an exponential backoff with jitter, up to `tries` times in all.
+ */
+export interface RetryPolicy {
+  /** Times a request is sent at most, the first included. */
+  tries: number;
+  /** The first backoff without `Retry-After`; it doubles with each try, and each wait is jittered between its half and its whole. */
+  baseDelayMs: number;
+  /** Longest backoff. */
+  maxDelayMs: number;
+  /** Longest wait a `Retry-After` is followed for (a longer one is cut to this). */
+  maxRetryAfterMs: number;
+  /** Waits `ms` (tests give one that does not). */
+  sleep(ms: number): Promise<unknown>;
+  /** In [0, 1): the jitter. */
+  random(): number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+  tries: 5,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  maxRetryAfterMs: 10_000,
+  sleep: (ms) => sleep(ms),
+  random: Math.random,
+};
+
+/** Answers a GET is sent again after (see `RetryPolicy`): the server was busy or failed, and may not be next time. */
+const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
 
 export interface KubeApiOptions {
   /** Largest response read, in bytes (one page of a list). */
   maxResponseBytes?: number;
   timeoutMs?: number;
+  /** How answers 429 and 5xx to a GET are retried (default `DEFAULT_RETRY`). */
+  retry?: Partial<RetryPolicy>;
 }
 
 const DEFAULT_MAX_RESPONSE = 256 * 1024 * 1024;
@@ -37,6 +77,7 @@ export class KubeApi {
   private readonly server: URL;
   private readonly maxBytes: number;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
   /** One connection kept open for the requests that share its TLS settings (the client library makes an agent per request). */
   private reused: { key: string; agent: http.Agent } | undefined;
   /** Agents of settings that changed (a rotated client certificate), closed with this client: a request may still be using one. */
@@ -51,6 +92,7 @@ export class KubeApi {
     this.server = new URL(cluster.server.endsWith('/') ? cluster.server : cluster.server + '/');
     this.maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
   }
 
   /** GET `path` (e.g. `/apis/apps/v1/deployments`) with `query`; the parsed JSON body. */
@@ -126,6 +168,36 @@ export class KubeApi {
       opts.headers = { ...opts.headers, 'Content-Type': body.contentType, 'Content-Length': Buffer.byteLength(body.text) };
     }
     opts.agent = this.keptAlive(opts.agent);
+    // A GET the server answered 429 or 5xx is sent again, after the wait it asks for or a backoff (see `RetryPolicy`).
+    for (let tries = 1; ; tries++) {
+      try {
+        return await this.send1(method, url, opts, body);
+      } catch (e) {
+        if (method !== 'GET' || !(e instanceof KubeApiError) || !RETRIED_STATUSES.has(e.status)) throw e;
+        if (tries >= this.retry.tries) {
+          e.tries = tries;
+          throw e;
+        }
+        await this.retry.sleep(this.waitBefore(tries + 1, e.retryAfterSeconds));
+      }
+    }
+  }
+
+  /** Milliseconds to wait before try `next` (2 for the first retry): the `Retry-After` asked for, else a jittered exponential backoff. */
+  private waitBefore(next: number, retryAfterSeconds: number | undefined): number {
+    const r = this.retry;
+    if (retryAfterSeconds !== undefined) return Math.min(retryAfterSeconds * 1000, r.maxRetryAfterMs);
+    const backoff = Math.min(r.baseDelayMs * 2 ** (next - 2), r.maxDelayMs);
+    return Math.round(backoff / 2 + (r.random() * backoff) / 2);
+  }
+
+  /** One request. */
+  private async send1(
+    method: string,
+    url: URL,
+    opts: https.RequestOptions,
+    body: { text: string; contentType: string } | undefined,
+  ): Promise<ResponseBody> {
     // A kept-alive connection the server closed while idle, met by the next request: a GET is sent again. The agent
     // drops the closed connection, and may hand out another idle one the server closed too, so it goes on until a
     // request meets a live or a new connection (which cannot be stale), within a bound.
@@ -169,7 +241,7 @@ export class KubeApi {
           } catch {
             parsed = undefined;
           }
-          reject(statusError(status, parsed, text, url));
+          reject(statusError(status, parsed, text, url, retryAfter(res.headers['retry-after'])));
         });
       });
       req.setTimeout(this.timeoutMs, () =>
@@ -263,13 +335,19 @@ function connectionKey(options: Record<string, unknown>): string {
   );
 }
 
-function statusError(status: number, parsed: unknown, text: string, url: URL): KubeApiError {
+/** A `Retry-After` in seconds, the form the API server writes (client-go reads no other); an HTTP date is not followed. */
+function retryAfter(header: string | undefined): number | undefined {
+  return header !== undefined && /^\s*\d{1,9}\s*$/.test(header) ? Number(header) : undefined;
+}
+
+function statusError(status: number, parsed: unknown, text: string, url: URL, retryAfterSeconds?: number): KubeApiError {
   const s = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  const reason = typeof s.reason === 'string' && s.reason ? s.reason : `HTTP ${status}`;
+  // An answer that is not a `Status` (priority and fairness's 429 is plain text, a proxy's 502 HTML) is named by its status line.
+  const reason = typeof s.reason === 'string' && s.reason ? s.reason : (http.STATUS_CODES[status] ?? `HTTP ${status}`);
   const message = typeof s.message === 'string' && s.message ? s.message : text.trim().slice(0, 200) || `HTTP ${status}`;
   const md = typeof s.metadata === 'object' && s.metadata !== null ? (s.metadata as Record<string, unknown>) : {};
   const cont = typeof md.continue === 'string' && md.continue ? md.continue : undefined;
-  return new KubeApiError(status, reason, `${url.pathname}: ${message}`, cont);
+  return new KubeApiError(status, reason, `${url.pathname}: ${message}`, cont, retryAfterSeconds);
 }
 
 function networkError(e: unknown, url: URL): KubeApiError {
