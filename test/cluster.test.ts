@@ -614,6 +614,31 @@ describe('expired continue tokens (410 Gone)', () => {
   });
 });
 
+describe('kept-alive connections the API server closed', () => {
+  it('lists every object when the server closes its kept-alive connections in the middle of the scan', async () => {
+    const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
+    const srv = await new FakeApiServer({ objects }).start();
+    try {
+      const open: number[] = [];
+      const r = await scanCluster({
+        kubeconfig: srv.kubeconfigPath,
+        config: false,
+        pageSize: 2,
+        rules: ['K8S-0003'],
+        // Twice: with the next page and the next list's first page asked for ahead, two connections are open.
+        onObject: (_name, i) => void (i % 4 === 1 && open.push(srv.closeKeptAlive())),
+      });
+      expect(r.errors).toEqual([]);
+      expect(r.findings.map((f) => f.location.resource!.name).sort()).toEqual(objects.map((o) => o.metadata.name));
+      expect(open.every((n) => n >= 1)).toBe(true);
+      expect(srv.staleRequests).toBeGreaterThanOrEqual(open.length);
+      expect(srv.connections).toBeGreaterThan(open.length);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('an API server that is busy (429) or failing (5xx)', () => {
   const objects = [
     ...Array.from({ length: 5 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } })),

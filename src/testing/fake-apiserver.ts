@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -175,6 +176,10 @@ export class FakeApiServer {
   readonly requests: FakeRequest[] = [];
   /** TLS connections accepted. */
   connections = 0;
+  /** Requests that arrived on a connection `closeKeptAlive` closed (the connection was destroyed, the request not answered). */
+  staleRequests = 0;
+  private readonly open = new Set<TLSSocket>();
+  private readonly closed = new WeakSet<TLSSocket>();
   resources: FakeResource[];
   private readonly objects: Array<Record<string, unknown>>;
   private server: https.Server | undefined;
@@ -244,6 +249,11 @@ export class FakeApiServer {
     });
     this.caPem = ca.cert;
     this.server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+      if (this.closed.has(req.socket as TLSSocket)) {
+        this.staleRequests++;
+        req.socket.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -262,7 +272,11 @@ export class FakeApiServer {
         res.end(JSON.stringify(body));
       });
     });
-    this.server.on('secureConnection', () => this.connections++);
+    this.server.on('secureConnection', (socket: TLSSocket) => {
+      this.connections++;
+      this.open.add(socket);
+      socket.on('close', () => this.open.delete(socket));
+    });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.tmp = mkdtempSync(join(tmpdir(), 'sanctum-fake-apiserver-'));
@@ -298,6 +312,16 @@ export class FakeApiServer {
       '  context: {cluster: other, user: scanner}',
       '',
     ].join('\n');
+  }
+
+  /**
+   * Closes every kept-alive connection as the server's idle timeout does, in the way a client meets
+   * it when its next request crosses the server's FIN: the connection is destroyed when that request
+   * arrives, unanswered. Returns how many connections were open.
+   */
+  closeKeptAlive(): number {
+    for (const s of this.open) this.closed.add(s);
+    return this.open.size;
   }
 
   async close(): Promise<void> {

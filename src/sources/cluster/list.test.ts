@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenForKubeApi } from '../../testing/loopback-kube-api.js';
 import { type KubeApi, KubeApiError } from './api.js';
@@ -55,5 +56,63 @@ describe('listPages', () => {
       for (const item of page) names.push((item.metadata as RawObject).name);
     expect(names).toEqual(['f']);
     expect(left).toEqual([4]);
+  });
+});
+
+describe('listPages over kept-alive connections the server closed', () => {
+  let server: http.Server;
+  let api: KubeApi;
+  const sockets = new Set<Socket>();
+  /** Connections the server has closed (at its idle timeout): each is destroyed when the next request arrives on it. */
+  const stale = new WeakSet<Socket>();
+  let connections = 0;
+  let destroyed = 0;
+  const items = Array.from({ length: 7 }, (_, i) => ({ metadata: { name: `d${i}`, uid: String(i) } }));
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (stale.has(req.socket)) {
+        destroyed++;
+        req.socket.destroy();
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://x');
+      const start = Number(url.searchParams.get('continue') ?? 0);
+      const limit = Number(url.searchParams.get('limit'));
+      const next = start + limit < items.length ? String(start + limit) : undefined;
+      const body = { kind: 'DeploymentList', metadata: next ? { continue: next } : {}, items: items.slice(start, start + limit) };
+      // Slow enough that the GETs sent together each take a connection of their own.
+      setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(body));
+      }, 20);
+    });
+    server.on('connection', (s: Socket) => {
+      connections++;
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    api = await listenForKubeApi(server);
+  });
+
+  afterAll(async () => {
+    api.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reads every object when the request meets several stale connections in a row', async () => {
+    // Three GETs at once leave three kept-alive connections idle.
+    await Promise.all([0, 1, 2].map(() => api.get('/apis/apps/v1/deployments', { limit: 1 })));
+    expect(sockets.size).toBe(3);
+    expect(connections).toBe(3);
+    // The server closes all of them; the client has not seen it yet.
+    for (const s of sockets) stale.add(s);
+    const names: unknown[] = [];
+    for await (const page of listPages(api, deployments, undefined, 3))
+      for (const item of page) names.push((item.metadata as RawObject).name);
+    expect(names).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
+    // The first page met the three stale connections one after the other, then went out on a new one.
+    expect(destroyed).toBe(3);
+    expect(connections).toBe(4);
   });
 });
