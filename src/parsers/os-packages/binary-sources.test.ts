@@ -7,10 +7,12 @@ import { scan } from '../../scan.js';
 import { MemoryVulnerabilitySource } from '../../testing/memory-vulnerabilities.js';
 import { ImagePackageCollector } from './collector.js';
 import { goBinaryManifest } from './go-binary.js';
-import { BUILDINFO_MAGIC, GoBuildInfoScanner, MODINFO_END, MODINFO_START, readGoBuildInfo } from './go-buildinfo.js';
+import { GoBuildInfoScanner, readGoBuildInfo } from './go-buildinfo.js';
 import { parseRpmHeaderBlob, parseRpmSqlite, sourceRpmParts } from './rpm.js';
 import { SqliteFile, SqliteFormatError } from './sqlite.js';
 import { buildGoProgram, goProgramAvailable } from '../../testing/go-program.js';
+import { inlineGoElf, legacyGoElf } from '../../testing/go-elf.js';
+import { rpmdbSqlite, rpmHeaderBlob, TEST_RPM_PACKAGES } from '../../testing/rpm-db.js';
 
 const has = (cmd: string, args: string[]) => {
   try {
@@ -176,6 +178,21 @@ describe.skipIf(!RPM)(`rpm database through the image collector${RPM ? '' : ' (s
   }, 120_000);
 });
 
+describe("rpm database written by SQLite with hand-made headers (the fuzzer's seed)", () => {
+  it('lists its packages, overflow pages followed, the imported key left out', () => {
+    const db = rpmdbSqlite(
+      TEST_RPM_PACKAGES.map(rpmHeaderBlob),
+      TEST_RPM_PACKAGES.map((p) => p.name),
+    );
+    const m = parseRpmSqlite(bytesOf(db), undefined);
+    expect(m.problems).toEqual([]);
+    expect(m.packages.map((p) => [p.name, p.version, p.os?.arch, p.license, p.os?.sourceName])).toEqual([
+      ['bash', '5.1.8-6.el9_1', 'x86_64', 'GPL-3.0-or-later', undefined],
+      ['openssl-libs', '1:3.0.7-24.el9', 'x86_64', 'Apache-2.0', 'openssl'],
+    ]);
+  });
+});
+
 describe('rpm database reading is bounded and says what it cannot read', () => {
   it('names the source package of a source RPM file name', () => {
     expect(sourceRpmParts('openssl-3.0.7-24.el9.src.rpm')).toEqual({ name: 'openssl', version: '3.0.7-24.el9' });
@@ -251,56 +268,24 @@ describe.skipIf(!GO)(
   },
 );
 
-/** A minimal 64-bit ELF file laid out as Go < 1.18 linkers did: string data first, then the build information pointing at string headers after it. */
-function legacyGoElf(goVersion: string, modinfo: string): Buffer {
-  const f = Buffer.alloc(1344);
-  const base = 0x400000;
-  f.write('\x7fELF', 0, 'latin1');
-  f[4] = 2;
-  f[5] = 1;
-  f[6] = 1;
-  f.writeUInt16LE(2, 16);
-  f.writeUInt16LE(0x3e, 18);
-  f.writeUInt32LE(1, 20);
-  f.writeBigUInt64LE(64n, 32); // e_phoff
-  f.writeBigUInt64LE(1152n, 40); // e_shoff
-  f.writeUInt16LE(64, 52);
-  f.writeUInt16LE(56, 54);
-  f.writeUInt16LE(1, 56);
-  f.writeUInt16LE(64, 58);
-  f.writeUInt16LE(3, 60);
-  f.writeUInt16LE(1, 62);
-  f.writeUInt32LE(1, 64); // PT_LOAD, read-write
-  f.writeUInt32LE(6, 68);
-  f.writeBigUInt64LE(0n, 72);
-  f.writeBigUInt64LE(BigInt(base), 80);
-  f.writeBigUInt64LE(1344n, 96);
-  f.writeBigUInt64LE(1344n, 104);
-  const mod = Buffer.concat([MODINFO_START, Buffer.from(modinfo), MODINFO_END]);
-  f.write(goVersion, 128, 'latin1');
-  mod.copy(f, 160);
-  BUILDINFO_MAGIC.copy(f, 1024);
-  f[1024 + 14] = 8;
-  f[1024 + 15] = 0;
-  f.writeBigUInt64LE(BigInt(base + 1056), 1024 + 16);
-  f.writeBigUInt64LE(BigInt(base + 1072), 1024 + 24);
-  f.writeBigUInt64LE(BigInt(base + 128), 1056);
-  f.writeBigUInt64LE(BigInt(goVersion.length), 1064);
-  f.writeBigUInt64LE(BigInt(base + 160), 1072);
-  f.writeBigUInt64LE(BigInt(mod.length), 1080);
-  f.write('\0.shstrtab\0.go.buildinfo\0', 1100, 'latin1');
-  const section = (i: number, name: number, offset: number, size: number) => {
-    const o = 1152 + i * 64;
-    f.writeUInt32LE(name, o);
-    f.writeUInt32LE(1, o + 4);
-    f.writeBigUInt64LE(BigInt(base + offset), o + 16);
-    f.writeBigUInt64LE(BigInt(offset), o + 24);
-    f.writeBigUInt64LE(BigInt(size), o + 32);
-  };
-  section(1, 1, 1100, 25);
-  section(2, 11, 1024, 64);
-  return f;
-}
+describe('Go >= 1.18 build information (inline layout)', () => {
+  const modinfo =
+    'path\texample.com/new\nmod\texample.com/new\tv1.2.0\th1:abc=\ndep\tgolang.org/x/net\tv0.17.0\th1:def=\nbuild\tCGO_ENABLED=0\n';
+
+  it('reads the version and modules after the header, in the section or at the start of the writable segment', () => {
+    for (const elf of [inlineGoElf('go1.22.1', modinfo), inlineGoElf('go1.22.1', modinfo, { sections: false })]) {
+      const info = readGoBuildInfo(bytesOf(elf));
+      expect(info).toEqual({
+        goVersion: 'go1.22.1',
+        path: 'example.com/new',
+        main: { path: 'example.com/new', version: 'v1.2.0', sum: 'h1:abc=' },
+        deps: [{ path: 'golang.org/x/net', version: 'v0.17.0', sum: 'h1:def=' }],
+        settings: [['CGO_ENABLED', '0']],
+      });
+      expect(stream(elf, 13)).toEqual(info);
+    }
+  });
+});
 
 describe('Go < 1.18 build information (pointer layout)', () => {
   const modinfo =

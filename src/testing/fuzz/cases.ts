@@ -1,6 +1,6 @@
 import { rng } from '../../../bench/seeded-random.mjs';
 import { below, mutate } from './mutate.js';
-import type { Seed } from './seeds.js';
+import type { Reader, Seed } from './seeds.js';
 
 /** A number for a text (FNV-1a), so that each format's cases have a sequence of their own. */
 function hash(s: string): number {
@@ -12,6 +12,7 @@ function hash(s: string): number {
 export interface FuzzInput {
   path: string;
   bytes: Uint8Array;
+  reader: Reader;
 }
 
 /** Case `index` of a campaign with `seed` over the seeds of `format`: the same input every time. */
@@ -23,5 +24,5 @@ export function fuzzInput(seeds: readonly Seed[], format: string, seed: number, 
   // Most cases splice with seeds of the same format; some with any other.
   const others = (r() < 0.8 ? own : seeds).map((o) => o.bytes);
   const bytes = mutate(s.bytes, r, others);
-  return { path: s.path, bytes: s.wrap ? s.wrap(bytes) : bytes };
+  return { path: s.path, bytes: s.wrap ? s.wrap(bytes) : bytes, reader: s.reader ?? 'scan' };
 }

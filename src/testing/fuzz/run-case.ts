@@ -10,7 +10,13 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { VulnerabilitySource } from '../../core/vulnerability.js';
 import { allParsers } from '../../parsers/index.js';
+import { isElf } from '../../parsers/os-packages/go-buildinfo.js';
+import { join } from 'node:path';
+import type { ScanError } from '../../core/types.js';
+import { loadContext } from '../../runtime/context.js';
+import { WorkloadIndex } from '../../runtime/workloads.js';
 import { scanSync, type ScanOptions } from '../../scan.js';
+import { CONFIG_PATH, FACTS_PATH, HISTORY_PATH, scanImage } from '../../scan-image.js';
 import type { RendererOptions } from '../../sources/renderers.js';
 
 export type ProblemKind =
@@ -76,7 +82,9 @@ export function runCase(path: string, bytes: Uint8Array, opts: CaseOptions): Pro
     if (!matched || file.size > (parser.maxBytes ?? DEFAULT_LIMITS.maxFileBytes)) continue;
     try {
       const out = parser.parse(file, { limits: DEFAULT_LIMITS });
-      if (BINARY_PARSERS.has(parser.name) && out.documents.length === 0 && !out.errors?.length)
+      // An ELF file without Go build information is no package source: passed over, as every executable that is not Go.
+      const notGo = parser.name === 'os-packages' && isElf(bytes);
+      if (BINARY_PARSERS.has(parser.name) && !notGo && out.documents.length === 0 && !out.errors?.length)
         problems.push({ kind: 'silent', detail: `${parser.name} took the file and neither read it nor said why` });
     } catch (e) {
       if (builtinError(e)) problems.push({ kind: 'parser-error', detail: `${parser.name}.parse threw ${describe(e)}` });
@@ -97,15 +105,55 @@ export function runTreeCase(cwd: string, target: string, opts: CaseOptions & { r
   );
 }
 
+/**
+ * A container image archive at `target` (relative to `cwd`), scanned as `sanctum image` does: its
+ * errors name the archive, or a file of the image (an absolute path inside it) or of its config.
+ */
+export async function runImageCase(cwd: string, target: string, opts: CaseOptions): Promise<Problem[]> {
+  let result;
+  try {
+    result = await scanImage({
+      images: [target],
+      cwd,
+      vulnerabilities: opts.vulnerabilities,
+      config: false,
+      policies: false,
+      today: '2026-06-01',
+    });
+  } catch (e) {
+    return [{ kind: 'exception', detail: `scanImage threw ${describe(e)}` }];
+  }
+  const inImage = (p: string) =>
+    p === target || p.startsWith(`${target}#`) || p.startsWith('/') || IMAGE_DOCUMENTS.has(p) || /^layer \d+ \(sha256:[0-9a-f]+\)$/.test(p);
+  return errorProblems(result.errors, inImage);
+}
+
+const IMAGE_DOCUMENTS = new Set([CONFIG_PATH, HISTORY_PATH, FACTS_PATH]);
+
+/** A context file at `target` (relative to `cwd`) loaded as `sanctum audit --context` does: its problems are said, never thrown. */
+export function runContextCase(cwd: string, target: string): Problem[] {
+  let load;
+  try {
+    load = loadContext(join(cwd, target), new WorkloadIndex(1000), cwd);
+  } catch (e) {
+    return [{ kind: 'exception', detail: `loadContext threw ${describe(e)}` }];
+  }
+  return load.errors.filter((m) => INTERNAL_MESSAGE.test(unquoted(m))).map((m): Problem => ({ kind: 'internal-message', detail: m }));
+}
+
 function scanProblems(opts: ScanOptions, ownPath: (path: string) => boolean): Problem[] {
-  const problems: Problem[] = [];
   let result;
   try {
     result = scanSync({ ...opts, config: false, policies: false, today: '2026-06-01' });
   } catch (e) {
     return [{ kind: 'exception', detail: `scanSync threw ${describe(e)}` }];
   }
-  for (const e of result.errors) {
+  return errorProblems(result.errors, ownPath);
+}
+
+function errorProblems(errors: readonly ScanError[], ownPath: (path: string) => boolean): Problem[] {
+  const problems: Problem[] = [];
+  for (const e of errors) {
     if (!ownPath(e.path)) problems.push({ kind: 'foreign-path', detail: `error names ${JSON.stringify(e.path)}: ${e.message}` });
     // Nesting too deep for a rule's recursion is said and the other rules go on (see code-parser.test.ts).
     if (/^rule \S+ \(\S+\) failed: /.test(e.message) && !e.message.endsWith('nesting too deep to parse'))

@@ -14,6 +14,9 @@ import { osSystemPayload, pickle, torchStateDictPickle } from '../../rules/model
 import { onnxModel, savedModel } from '../../rules/models/lib/builders/protobuf-builder.js';
 import { tar } from '../../rules/models/lib/builders/tar-builder.js';
 import { torchZip, zip } from '../../rules/models/lib/builders/zip-builder.js';
+import { inlineGoElf, legacyGoElf } from '../go-elf.js';
+import { rpmdbSqlite, rpmHeaderBlob, TEST_RPM_PACKAGES } from '../rpm-db.js';
+import { contextSeeds, imageSeeds } from './reader-seeds.js';
 
 export interface Seed {
   /** Format family, for per-format campaigns (`k8s`, `pickle`, `lockfile`, …). */
@@ -23,7 +26,14 @@ export interface Seed {
   /** The bytes mutated: the file itself, or the inner file `wrap` puts into its container. */
   readonly bytes: Uint8Array;
   readonly wrap?: (inner: Uint8Array) => Uint8Array;
+  /**
+   * What reads it: `scan` (the default: `scanSync` and each parser), `image` (`scanImage` of the
+   * file as a container image archive) or `context` (`loadContext`, as `sanctum audit --context`).
+   */
+  readonly reader?: Reader;
 }
+
+export type Reader = 'scan' | 'image' | 'context';
 
 const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 
@@ -566,6 +576,36 @@ MIIEowIBAAKCAQEA0000000000000000000000000000000000000000000000000000
 -----END RSA PRIVATE KEY-----
 `;
 
+const GO_MODINFO = `path\texample.com/server
+mod\texample.com/server\tv1.4.0\th1:abc=
+dep\tgithub.com/sashabaranov/go-openai\tv1.17.0\th1:def=
+dep\tgolang.org/x/net\tv0.17.0\th1:ghi=
+=>\tgolang.org/x/net\tv0.19.0\th1:jkl=
+dep\texample.com/local\tv0.0.0
+=>\t../local\t
+build\t-buildmode=exe
+build\tCGO_ENABLED=0
+build\tvcs.revision=0123456789abcdef
+`;
+
+/** Binary package sources: rpm databases (SQLite) and Go executables (ELF with build information). */
+function binaryPackageSeeds(): Seed[] {
+  const blobs = TEST_RPM_PACKAGES.map(rpmHeaderBlob);
+  const names = TEST_RPM_PACKAGES.map((p) => p.name);
+  const [bash, openssl] = blobs;
+  return [
+    { format: 'rpm', path: 'rootfs/var/lib/rpm/rpmdb.sqlite', bytes: rpmdbSqlite(blobs, names) },
+    // A header blob mutated inside a database SQLite wrote: the header reader, past the SQLite one.
+    { format: 'rpm', path: 'rootfs/usr/lib/sysimage/rpm/rpmdb.sqlite', bytes: openssl, wrap: (b) => rpmdbSqlite([bash, b]) },
+    { format: 'rpm', path: 'var/lib/rpm/rpmdb.sqlite', bytes: bash, wrap: (b) => rpmdbSqlite([b]) },
+    { format: 'go-binary', path: 'rootfs/usr/local/bin/server', bytes: inlineGoElf('go1.22.1', GO_MODINFO) },
+    { format: 'go-binary', path: 'app/server', bytes: inlineGoElf('go1.21.5', GO_MODINFO, { sections: false }) },
+    { format: 'go-binary', path: 'opt/legacy/bin/tool', bytes: legacyGoElf('go1.16.15', GO_MODINFO) },
+    // The module information mutated inside a well-formed executable: its text reader.
+    { format: 'go-binary', path: 'bin/inner', bytes: text(GO_MODINFO), wrap: (b) => inlineGoElf('go1.22.1', b) },
+  ];
+}
+
 const DPKG_STATUS_PATH = 'rootfs/var/lib/dpkg/status';
 
 /** Every seed, by format; files of the repository first, then built ones. */
@@ -615,6 +655,9 @@ export function fuzzSeeds(root: string): Seed[] {
     { format: 'code', path: 'server.mjs', bytes: text(JS_LLM) },
     { format: 'secrets', path: 'config/secrets.env', bytes: text(ENV) },
     ...binaryModelSeeds(),
+    ...binaryPackageSeeds(),
+    ...imageSeeds(root),
+    ...contextSeeds(root),
   ];
   for (const s of seeds.filter((x) => x.format === 'os-packages')) {
     // The os-packages test files are named for what they hold; scanned where an image keeps them.

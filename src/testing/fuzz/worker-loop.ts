@@ -9,10 +9,10 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testVulnerabilities } from '../memory-vulnerabilities.js';
 import { takeLargestAllocation } from './allocations.js';
-import { fuzzInput } from './cases.js';
+import { fuzzInput, type FuzzInput } from './cases.js';
 import { minimize } from './minimize.js';
 import { realRenderers } from '../real-renderers.js';
-import { runCase, runTreeCase, signature, type Problem } from './run-case.js';
+import { runCase, runContextCase, runImageCase, runTreeCase, signature, type Problem } from './run-case.js';
 import { fuzzSeeds } from './seeds.js';
 import type { ChildMessage, ParentMessage } from './protocol.js';
 import { TREES, writeTreeCase } from './trees.js';
@@ -46,9 +46,20 @@ function treeCase(m: { format: string; seed: number }, index: number, outDir?: s
 /** Larger single allocations than this, for an input of at most a few MiB, are reported. */
 const ALLOCATION_LIMIT = 256 * 1024 * 1024;
 
-function problemsOf(path: string, bytes: Uint8Array): Problem[] {
+/** The problems of one input, read by what its seed names (a file written to the work directory for the readers of paths). */
+async function readProblems(input: FuzzInput, bytes: Uint8Array): Promise<Problem[]> {
+  if (input.reader === 'scan') return runCase(input.path, bytes, { vulnerabilities });
+  const dir = join(work, 'case');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, input.path), bytes);
+  return input.reader === 'image' ? runImageCase(dir, input.path, { vulnerabilities }) : runContextCase(dir, input.path);
+}
+
+async function problemsOf(input: FuzzInput): Promise<Problem[]> {
+  const { bytes } = input;
   takeLargestAllocation();
-  const problems = runCase(path, bytes, { vulnerabilities });
+  const problems = await readProblems(input, bytes);
   const largest = takeLargestAllocation();
   if (largest > ALLOCATION_LIMIT && largest > 64 * bytes.length)
     problems.push({ kind: 'allocation', detail: `a single allocation of ${largest} bytes for an input of ${bytes.length} bytes` });
@@ -87,13 +98,13 @@ async function handle(m: ParentMessage): Promise<void> {
       continue;
     }
     const input = fuzzInput(seeds, m.format, m.seed, index);
-    const problems = problemsOf(input.path, input.bytes);
+    const problems = await problemsOf(input);
     const saved: string[] = [];
     if (problems.length && m.outDir) {
       saved.push(save(m.outDir, m.format, m.seed, index, input.bytes, input.path));
       if (m.minimize) {
         const wanted = signature(problems[0]);
-        const small = minimize(input.bytes, (b) => runCase(input.path, b, { vulnerabilities }).some((p) => signature(p) === wanted));
+        const small = await minimize(input.bytes, async (b) => (await readProblems(input, b)).some((p) => signature(p) === wanted));
         saved.push(save(m.outDir, m.format, m.seed, index, small, input.path, '-min'));
       }
     }
