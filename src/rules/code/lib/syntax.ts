@@ -48,12 +48,28 @@ export function isCall(node: SgNode): boolean {
   return k === 'call' || k === 'call_expression' || k === 'new_expression';
 }
 
+/**
+ * Longest callee read as text. Each call of a chain (`q.filter(a).filter(b)…`) has the chain before
+ * it as its callee: read whole, the callees of a chain of n calls are O(n²) characters (a file of a
+ * megabyte ran out of memory). Past this, only the member called is kept: `…filter`.
+ */
+const MAX_CALLEE_CHARS = 1024;
+
 /** The callee as written, without spaces, `await`, optional chaining or `new`: `client.chat.completions.create`. */
 export function calleeText(call: SgNode): string {
   let text = callees.get(call);
   if (text === undefined) {
     const f = call.field('function') ?? call.field('constructor');
-    text = (f?.text() ?? '').replace(/\s+/g, '').replace(/\?\./g, '.');
+    let raw = '';
+    if (f) {
+      const { start, end } = f.range();
+      if (end.index - start.index <= MAX_CALLEE_CHARS) raw = f.text();
+      else {
+        const member = f.field('attribute') ?? f.field('property');
+        raw = member ? `….${member.text()}` : '…';
+      }
+    }
+    text = raw.replace(/\s+/g, '').replace(/\?\./g, '.');
     callees.set(call, text);
   }
   return text;
