@@ -97,15 +97,26 @@ function makeDoc(
   detail: string,
 ): NotebookTextDocument | undefined {
   if (nodes.length === 0) return undefined;
-  let text = '';
+  // Joined once at the end: asking the growing text whether it ends with a newline flattened it at
+  // every value, quadratic in a cell of many lines.
+  const parts: string[] = [];
+  let length = 0;
+  let endsWithNewline = false;
   const segments: Segment[] = [];
   for (const n of nodes) {
     // Separate values of different fields (mime types, traceback lines) so they never join up.
-    if (text !== '' && !text.endsWith('\n')) text += '\n';
+    if (length > 0 && !endsWithNewline) {
+      parts.push('\n');
+      length++;
+      endsWithNewline = true;
+    }
     const v = decodeJsonString(n.raw);
-    segments.push({ offset: text.length, length: v.length, literal: n.start });
-    text += v;
+    segments.push({ offset: length, length: v.length, literal: n.start });
+    parts.push(v);
+    length += v.length;
+    if (v.length) endsWithNewline = v.endsWith('\n');
   }
+  const text = parts.join('');
   if (text.trim() === '') return undefined;
   return new NotebookTextDocument(file, locator, text, segments, cell, cellType, part, detail);
 }
