@@ -7,6 +7,7 @@ import type { Finding } from './core/types.js';
 import { fakes } from './rules/secrets/lib/fakes.js';
 import { scanImage } from './scan-image.js';
 import { testVulnerabilities } from './testing/memory-vulnerabilities.js';
+import { tar } from './rules/models/lib/builders/tar-builder.js';
 import { dockerSave, layerTar, ociLayout, sha256, zstdAvailable, type TestImage } from './testing/images.js';
 
 const HF = fakes.huggingface('image');
@@ -237,6 +238,34 @@ describe('broken and hostile images are errors, never crashes', () => {
     const result = await scanImage({ images: [notImage, join(dir, 'missing.tar'), good], config: false, cwd: dir });
     expect(result.errors.map((e) => e.path)).toEqual([notImage, join(dir, 'missing.tar')]);
     expect(result.findings.some((f) => f.location.path === '/a.env')).toBe(true);
+  });
+
+  it('reads a manifest.json and config whose members have other types than the format gives as absent (found by the fuzzer)', async () => {
+    const layer = await layerTar([{ name: 'app/a.env', content: `HF_TOKEN=${HF}\n` }]);
+    const config = Buffer.from(
+      JSON.stringify({
+        os: 'linux',
+        config: { Env: 'PATH=/bin', User: 0, Cmd: 'serve' },
+        rootfs: { type: 'layers', diff_ids: [7] },
+        history: { created_by: 'RUN x' },
+      }),
+    );
+    const archive = (manifest: unknown) =>
+      tar([
+        ['c.json', config],
+        ['l/layer.tar', layer],
+        ['manifest.json', JSON.stringify(manifest)],
+      ]);
+    const odd = join(dir, 'odd-types.tar');
+    writeFileSync(odd, archive([{ Config: 'c.json', RepoTags: [['a:1']], Layers: ['l/layer.tar'] }]));
+    const result = await scanImage({ images: [odd], config: false, cwd: dir, vulnerabilities: testVulnerabilities() });
+    expect(result.errors).toEqual([]);
+    expect(result.images?.map((i) => [i.ref, i.user, i.cmd])).toEqual([[odd, '', undefined]]);
+    expect(result.findings.filter((f) => f.location.path === '/app/a.env').map((f) => f.ruleId)).toEqual(['SEC-0003']);
+    const badLayer = join(dir, 'odd-layers.tar');
+    writeFileSync(badLayer, archive([{ Config: 'c.json', Layers: [['l/layer.tar']] }]));
+    const bad = await scanImage({ images: [badLayer], config: false, cwd: dir, vulnerabilities: testVulnerabilities() });
+    expect(bad.errors).toEqual([{ path: badLayer, message: 'manifest.json entry 0 has no Config or Layers' }]);
   });
 
   it('spools a large model file that a parser reads by range, and scans it', async () => {

@@ -5,36 +5,19 @@ import {
   formatPlatform,
   hostPlatform,
   layerCommands,
+  parseImageConfig,
   parseJson,
+  parseManifest,
   sha256,
-  type ImageConfig,
+  type Descriptor,
   type ImageDescription,
+  type Manifest,
   type Platform,
 } from './image-source.js';
 
-interface OciDescriptor {
-  mediaType?: string;
-  digest: string;
-  size?: number;
-  platform?: Partial<Platform>;
-  annotations?: Record<string, string>;
-}
-
-interface OciIndex {
-  mediaType?: string;
-  manifests?: OciDescriptor[];
-}
-
-interface OciManifest {
-  mediaType?: string;
-  config?: OciDescriptor;
-  layers?: OciDescriptor[];
-  manifests?: OciDescriptor[];
-}
-
 interface DockerSaveEntry {
   Config: string;
-  RepoTags?: string[] | null;
+  RepoTags?: unknown;
   Layers: string[];
 }
 
@@ -71,20 +54,20 @@ export function openArchive(path: string, opts: OpenOptions = {}): OpenedArchive
 }
 
 function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
-  const entries = parseJson<DockerSaveEntry[]>(store.read('manifest.json'), 'manifest.json');
+  const entries = parseJson<Array<DockerSaveEntry | null>>(store.read('manifest.json'), 'manifest.json');
   if (!Array.isArray(entries) || entries.length === 0) throw new ImageFormatError('manifest.json lists no image');
   return entries.map((entry, i) => {
-    if (typeof entry?.Config !== 'string' || !Array.isArray(entry.Layers))
+    if (typeof entry?.Config !== 'string' || !Array.isArray(entry.Layers) || !entry.Layers.every((l) => typeof l === 'string'))
       throw new ImageFormatError(`manifest.json entry ${i} has no Config or Layers`);
     const configBytes = store.read(entry.Config);
-    const config = parseJson<ImageConfig>(configBytes, entry.Config);
+    const config = parseImageConfig(configBytes, entry.Config);
     const configDigest = sha256(configBytes);
     const warnings: string[] = [];
     const named = /(?:^|\/)([0-9a-f]{64})(?:\.json)?$/.exec(entry.Config)?.[1];
     if (named && `sha256:${named}` !== configDigest) warnings.push(`config ${entry.Config} does not match its digest (${configDigest})`);
     const diffIds = config.rootfs?.diff_ids ?? [];
     const commands = layerCommands(config);
-    const tag = entry.RepoTags?.[0];
+    const tag = Array.isArray(entry.RepoTags) && typeof entry.RepoTags[0] === 'string' ? entry.RepoTags[0] : undefined;
     return {
       ref: tag ?? (entries.length > 1 ? `${path}#${i}` : path),
       ...(tag ? { name: tag } : {}),
@@ -122,12 +105,12 @@ function verifiedBlob(store: BlobStore, digest: string, what: string): Buffer {
 }
 
 function ociImage(store: BlobStore, path: string, wanted: Platform | undefined): ImageDescription {
-  const index = parseJson<OciIndex>(store.read('index.json'), 'index.json');
+  const index = parseManifest(store.read('index.json'), 'index.json');
   const { descriptor, manifest } = chooseManifest(store, index.manifests ?? [], wanted, 0);
   if (!manifest.config?.digest || !Array.isArray(manifest.layers))
     throw new ImageFormatError(`manifest ${descriptor.digest} has no config or layers`);
   const configBytes = verifiedBlob(store, manifest.config.digest, 'config');
-  const config = parseJson<ImageConfig>(configBytes, 'config');
+  const config = parseImageConfig(configBytes, 'config');
   const commands = layerCommands(config);
   const name = descriptor.annotations?.['io.containerd.image.name'] ?? descriptor.annotations?.['org.opencontainers.image.ref.name'];
   // `org.opencontainers.image.ref.name` is often a tag alone: no repository, no name.
@@ -157,15 +140,15 @@ function ociImage(store: BlobStore, path: string, wanted: Platform | undefined):
 /** Follows an index (possibly nested) down to one image manifest. */
 function chooseManifest(
   store: BlobStore,
-  descriptors: OciDescriptor[],
+  descriptors: Descriptor[],
   wanted: Platform | undefined,
   depth: number,
-): { descriptor: OciDescriptor; manifest: OciManifest } {
+): { descriptor: Descriptor; manifest: Manifest } {
   if (depth > 4) throw new ImageFormatError('indexes nested more than 4 deep');
   const candidates = descriptors.filter((d) => d.annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest');
   if (candidates.length === 0) throw new ImageFormatError('the index lists no image manifest');
   const descriptor = pickPlatform(candidates, wanted);
-  const manifest = parseJson<OciManifest>(verifiedBlob(store, descriptor.digest, 'manifest'), `manifest ${descriptor.digest}`);
+  const manifest = parseManifest(verifiedBlob(store, descriptor.digest, 'manifest'), `manifest ${descriptor.digest}`);
   if (INDEX_TYPES.has(descriptor.mediaType ?? '') || INDEX_TYPES.has(manifest.mediaType ?? '') || (manifest.manifests && !manifest.layers))
     return chooseManifest(store, manifest.manifests ?? [], wanted, depth + 1);
   return { descriptor, manifest };

@@ -138,6 +138,99 @@ export function parseJson<T>(bytes: Buffer, what: string): T {
   }
 }
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** Removes `obj[key]` unless `ok` holds for it: a member of the wrong type is as good as absent. */
+function keepIf(obj: Obj, key: string, ok: (v: unknown) => boolean): void {
+  if (key in obj && !ok(obj[key])) delete obj[key];
+}
+
+const stringArray = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+
+/**
+ * An image config: a JSON object whose members Sanctum reads (`ImageConfig`) are dropped where they
+ * have another type than the config format gives them (a damaged or crafted config reads as one
+ * without them); every other member is kept as it is.
+ */
+export function parseImageConfig(bytes: Buffer, what: string): ImageConfig {
+  const c = parseJson<unknown>(bytes, what);
+  if (!isObj(c)) throw new ImageFormatError(`${what} is not valid JSON: not a JSON object`);
+  for (const k of ['architecture', 'os', 'variant']) keepIf(c, k, isString);
+  keepIf(c, 'config', isObj);
+  if (isObj(c.config)) {
+    const run = c.config;
+    for (const k of ['User', 'WorkingDir']) keepIf(run, k, isString);
+    keepIf(run, 'Env', stringArray);
+    for (const k of ['Entrypoint', 'Cmd']) keepIf(run, k, (v) => v === null || stringArray(v));
+    keepIf(run, 'ExposedPorts', isObj);
+    keepIf(run, 'Labels', (v) => v === null || (isObj(v) && Object.values(v).every(isString)));
+    keepIf(run, 'Healthcheck', (v) => isObj(v) && (!('Test' in v) || stringArray(v.Test)));
+  }
+  keepIf(c, 'rootfs', isObj);
+  if (isObj(c.rootfs)) {
+    keepIf(c.rootfs, 'type', isString);
+    keepIf(c.rootfs, 'diff_ids', stringArray);
+  }
+  keepIf(c, 'history', Array.isArray);
+  if (Array.isArray(c.history)) {
+    c.history = c.history.map((h: unknown) => {
+      if (!isObj(h)) return {};
+      for (const k of ['created', 'created_by', 'comment']) keepIf(h, k, isString);
+      keepIf(h, 'empty_layer', (v) => typeof v === 'boolean');
+      return h;
+    });
+  }
+  return c as ImageConfig;
+}
+
+/** A content descriptor of a manifest or index (the members Sanctum reads). */
+export interface Descriptor {
+  mediaType?: string;
+  digest: string;
+  size?: number;
+  platform?: Partial<Platform>;
+  annotations?: Record<string, string>;
+}
+
+/** An image manifest, or an index of them (OCI, or Docker's schema 2 manifest list). */
+export interface Manifest {
+  mediaType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: Descriptor[];
+}
+
+function descriptor(d: unknown): Descriptor | undefined {
+  if (!isObj(d) || !isString(d.digest)) return undefined;
+  keepIf(d, 'mediaType', isString);
+  keepIf(d, 'size', (v) => typeof v === 'number');
+  keepIf(d, 'platform', isObj);
+  if (isObj(d.platform)) for (const k of ['os', 'architecture', 'variant']) keepIf(d.platform, k, isString);
+  keepIf(d, 'annotations', (v) => isObj(v) && Object.values(v).every(isString));
+  return d as unknown as Descriptor;
+}
+
+/**
+ * A manifest or index: descriptors without a digest are left out of an index's list; a manifest
+ * whose config or one of whose layers has none is read as one without config or layers.
+ */
+export function parseManifest(bytes: Buffer, what: string): Manifest {
+  const m = parseJson<unknown>(bytes, what);
+  if (!isObj(m)) throw new ImageFormatError(`${what} is not valid JSON: not a JSON object`);
+  const out: Manifest = {};
+  if (isString(m.mediaType)) out.mediaType = m.mediaType;
+  const config = descriptor(m.config);
+  if (config) out.config = config;
+  if (Array.isArray(m.layers)) {
+    const layers = m.layers.map(descriptor);
+    if (layers.every((l) => l !== undefined)) out.layers = layers as Descriptor[];
+  }
+  if (Array.isArray(m.manifests)) out.manifests = m.manifests.map(descriptor).filter((d) => d !== undefined);
+  return out;
+}
+
 /** Each layer's build step: history entries that made a layer (not `empty_layer`), in order. */
 export function layerCommands(config: ImageConfig): (string | undefined)[] {
   return (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by);

@@ -6,7 +6,16 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { CredentialHelperError, runCredentialHelper, type Credentials } from './credential-helper.js';
 import { ImageFormatError, MAX_METADATA_BYTES } from './blob-store.js';
 import { pickPlatform } from './image-archive.js';
-import { layerCommands, parseJson, sha256, type ImageConfig, type ImageDescription, type Platform } from './image-source.js';
+import {
+  layerCommands,
+  parseImageConfig,
+  parseJson,
+  parseManifest,
+  sha256,
+  type ImageDescription,
+  type Manifest,
+  type Platform,
+} from './image-source.js';
 import { formatReference, parseReference, type ImageReference } from './reference.js';
 import { describeSystemError } from '../../core/system-error.js';
 
@@ -28,21 +37,6 @@ export interface RegistryOptions {
   fetch?: typeof fetch;
   /** Milliseconds a request may wait for an answer (not for a layer's body). */
   timeoutMs?: number;
-}
-
-interface Descriptor {
-  mediaType?: string;
-  digest: string;
-  size?: number;
-  platform?: Partial<Platform>;
-  annotations?: Record<string, string>;
-}
-
-interface Manifest {
-  mediaType?: string;
-  manifests?: Descriptor[];
-  config?: Descriptor;
-  layers?: Descriptor[];
 }
 
 export class RegistryError extends Error {}
@@ -70,7 +64,7 @@ export async function pullImage(ref: string, opts: RegistryOptions = {}): Promis
   if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw new RegistryError(`${ref}: the manifest has no config or layers`);
   const configBytes = await client.blobBytes(manifest.config.digest);
   if (sha256(configBytes) !== manifest.config.digest) throw new RegistryError(`config ${manifest.config.digest} does not match its digest`);
-  const config = parseJson<ImageConfig>(configBytes, 'config');
+  const config = parseImageConfig(configBytes, 'config');
   const commands = layerCommands(config);
   return {
     ref,
@@ -109,7 +103,7 @@ class RegistryClient {
   async manifest(reference: string): Promise<{ manifest: Manifest; digest: string; bytes: Buffer }> {
     const res = await this.request(`${this.base}/manifests/${reference}`, { accept: MANIFEST_TYPES.join(', ') });
     const bytes = await bounded(res, `manifest ${reference}`);
-    const manifest = parseJson<Manifest>(bytes, `manifest of ${formatReference(this.ref)}`);
+    const manifest = parseManifest(bytes, `manifest of ${formatReference(this.ref)}`);
     if (!manifest.mediaType) manifest.mediaType = res.headers.get('content-type')?.split(';')[0];
     return { manifest, digest: sha256(bytes), bytes };
   }
