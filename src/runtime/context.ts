@@ -46,8 +46,14 @@ function fromSbom(bom: Obj, index: WorkloadIndex): number {
   for (const s of Array.isArray(bom.services) ? bom.services : []) {
     if (!isObj(s) || typeof s.name !== 'string') continue;
     const props = Array.isArray(s.properties) ? s.properties.filter(isObj) : [];
-    const prop = (name: string) => props.find((p) => p.name === name)?.value;
-    const label = String(prop('sanctum:service-kind') ?? prop('sanctum:kind') ?? s.description ?? '');
+    // Property values are strings in CycloneDX; any other value is as good as absent.
+    const prop = (name: string) => {
+      const v = props.find((p) => p.name === name)?.value;
+      return typeof v === 'string' ? v : undefined;
+    };
+    // `sanctum sbom` writes `sanctum:service:kind`; the other two names are read as before.
+    const description = typeof s.description === 'string' ? s.description : undefined;
+    const label = prop('sanctum:service:kind') ?? prop('sanctum:service-kind') ?? prop('sanctum:kind') ?? description ?? '';
     const kind = kindOfLabel(label) ?? kindFromName(s.name)?.kind;
     if (!kind) continue;
     const ns = prop('sanctum:namespace') ?? s.group;
