@@ -165,7 +165,12 @@ function errorProblems(errors: readonly ScanError[], ownPath: (path: string) => 
 
 /** A message without what it quotes of the file (a member name that reads `NaN` is no sign of a bug). */
 function unquoted(message: string): string {
-  return message.replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '…');
+  return (
+    message
+      // JSON.parse's excerpt of the text around a syntax error (`Unexpected token 'N', ..."a":NaN}"... is not valid JSON`).
+      .replace(/(Unexpected token .{1,3}, )[\s\S]* is not valid JSON/g, '$1… is not valid JSON')
+      .replace(/'[^'\n]*'|"[^"\n]*"|`[^`\n]*`/g, '…')
+  );
 }
 
 function describe(e: unknown): string {
