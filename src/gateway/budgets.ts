@@ -56,31 +56,32 @@ export class Budgets {
    */
   admit(scopes: readonly BudgetScope[]): BudgetRefusal | undefined {
     const t = this.now();
-    const all = scopes.map((s) => [s, this.countsOf(s.id, t)] as const);
     let worst: BudgetRefusal | undefined;
-    for (const [s, c] of all) {
+    // No array or closure per request: this runs for every request of a key with a budget.
+    for (const s of scopes) {
+      const c = this.countsOf(s.id, t);
       const { requestsPerMinute: rpm, requestsPerDay: rpd, tokensPerMinute: tpm, tokensPerDay: tpd } = s.limits;
-      const untilMinute = (c.minute + 1) * MINUTE - t;
-      const untilDay = (c.day + 1) * DAY - t;
-      const refuse = (limit: keyof BudgetLimits, ms: number): BudgetRefusal => ({
-        scope: s.id,
-        limit,
-        retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)),
-      });
-      const refusal =
-        rpd !== undefined && c.dayRequests >= rpd
-          ? refuse('requestsPerDay', untilDay)
-          : tpd !== undefined && c.dayTokens >= tpd
-            ? refuse('tokensPerDay', untilDay)
-            : rpm !== undefined && c.minuteRequests >= rpm
-              ? refuse('requestsPerMinute', untilMinute)
-              : tpm !== undefined && c.minuteTokens >= tpm
-                ? refuse('tokensPerMinute', untilMinute)
-                : undefined;
-      if (refusal && (!worst || refusal.retryAfterSeconds > worst.retryAfterSeconds)) worst = refusal;
+      let limit: keyof BudgetLimits;
+      let ms: number;
+      if (rpd !== undefined && c.dayRequests >= rpd) {
+        limit = 'requestsPerDay';
+        ms = (c.day + 1) * DAY - t;
+      } else if (tpd !== undefined && c.dayTokens >= tpd) {
+        limit = 'tokensPerDay';
+        ms = (c.day + 1) * DAY - t;
+      } else if (rpm !== undefined && c.minuteRequests >= rpm) {
+        limit = 'requestsPerMinute';
+        ms = (c.minute + 1) * MINUTE - t;
+      } else if (tpm !== undefined && c.minuteTokens >= tpm) {
+        limit = 'tokensPerMinute';
+        ms = (c.minute + 1) * MINUTE - t;
+      } else continue;
+      const retryAfterSeconds = Math.max(1, Math.ceil(ms / 1000));
+      if (!worst || retryAfterSeconds > worst.retryAfterSeconds) worst = { scope: s.id, limit, retryAfterSeconds };
     }
     if (worst) return worst;
-    for (const [, c] of all) {
+    for (const s of scopes) {
+      const c = this.countsOf(s.id, t);
       c.minuteRequests++;
       c.dayRequests++;
     }
