@@ -111,14 +111,14 @@ testRule(rule, {
           startColumn: 30,
           endLine: 4,
           endColumn: 54,
-          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=''${OFF}`,
+          message: `Jupyter (jupyter notebook) is started with --NotebookApp.token=""${OFF}`,
         },
         {
           startLine: 5,
           startColumn: 28,
           endLine: 5,
           endColumn: 46,
-          message: `Jupyter (jupyter server) is started with --ServerApp.token=''${OFF}`,
+          message: `Jupyter (jupyter server) is started with --ServerApp.token=${OFF}`,
         },
         {
           startLine: 6,
@@ -132,7 +132,7 @@ testRule(rule, {
           startColumn: 22,
           endLine: 7,
           endColumn: 40,
-          message: `Jupyter (jupyter-lab) is started with --ServerApp.token='' and --ServerApp.password=''${OFF}`,
+          message: `Jupyter (jupyter-lab) is started with --ServerApp.token= and --ServerApp.password=${OFF}`,
         },
         {
           startLine: 8,
@@ -164,14 +164,14 @@ testRule(rule, {
           startColumn: 52,
           endLine: 4,
           endColumn: 72,
-          message: `Jupyter (python -m jupyter notebook) is started with --NotebookApp.token='' and --NotebookApp.password=''${OFF}`,
+          message: `Jupyter (python -m jupyter notebook) is started with --NotebookApp.token= and --NotebookApp.password=${OFF}`,
         },
         {
           startLine: 5,
           startColumn: 20,
           endLine: 5,
           endColumn: 47,
-          message: `Jupyter (jupyter server) is started with --IdentityProvider.token=''${OFF}`,
+          message: `Jupyter (jupyter server) is started with --IdentityProvider.token ''${OFF}`,
         },
         {
           startLine: 6,

@@ -157,7 +157,9 @@ export default defineRule<DockerfileDocument>({
       if (!launch) continue;
       // The shell reads each word as written: `'$TOKEN'` in single quotes is the text $TOKEN.
       const shellWords = line.words.map((w, i) => (i < line.entryWords ? undefined : w.raw));
-      const auth = jupyterAuth(values, line.shell ? { ...stageContext(doc, line.stage), shellWords } : {});
+      // Messages show a flag as written: an exec form's `"--ServerApp.token=''"` keeps its quotes.
+      const writtenWords = line.words.map((w) => w.raw);
+      const auth = jupyterAuth(values, line.shell ? { ...stageContext(doc, line.stage), shellWords, writtenWords } : { writtenWords });
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));

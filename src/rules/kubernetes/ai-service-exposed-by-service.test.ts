@@ -50,8 +50,8 @@ const notebookStartedAs = (args: string) => `      - name: nb
 /** Each way of writing an empty token (and password) on a command line, as the Service exposes it. */
 const TOKEN_OFF_FORMS: Array<[string, string, string]> = [
   ["jupyter lab, --NotebookApp.token=''", `[jupyter, lab, "--NotebookApp.token=''"]`, "--NotebookApp.token=''"],
-  ['jupyter notebook, --NotebookApp.token=""', `[jupyter, notebook, '--NotebookApp.token=""']`, "--NotebookApp.token=''"],
-  ['jupyter server, --ServerApp.token=', '[jupyter, server, "--ServerApp.token="]', "--ServerApp.token=''"],
+  ['jupyter notebook, --NotebookApp.token=""', `[jupyter, notebook, '--NotebookApp.token=""']`, '--NotebookApp.token=""'],
+  ['jupyter server, --ServerApp.token=', '[jupyter, server, "--ServerApp.token="]', '--ServerApp.token='],
   [
     'python -m jupyterlab with an empty password too',
     `[python3, -m, jupyterlab, "--NotebookApp.token=''", "--NotebookApp.password=''"]`,
@@ -60,9 +60,9 @@ const TOKEN_OFF_FORMS: Array<[string, string, string]> = [
   [
     'a shell script with --ServerApp.token= --ServerApp.password=',
     '[sh, -c, "exec python -m jupyter lab --ServerApp.token= --ServerApp.password= --ip=0.0.0.0"]',
-    "--ServerApp.token=''",
+    '--ServerApp.token=',
   ],
-  ['Jupyter Server 2 option only, value as the next word', `[jupyter-lab, --IdentityProvider.token, "''"]`, "--IdentityProvider.token=''"],
+  ['Jupyter Server 2 option only, value as the next word', `[jupyter-lab, --IdentityProvider.token, "''"]`, "--IdentityProvider.token ''"],
   ['an option of Jupyter alone recognises the server', `["--IdentityProvider.token=''"]`, "--IdentityProvider.token=''"],
 ];
 
@@ -233,6 +233,25 @@ testRule(rule, {
         },
       ],
     },
+    ...[
+      ['in args, the value an empty argument', `--model, m, --api-key, ""`, '--api-key and an empty argument'],
+      ['in a sh -c script, two words', `sh, -c, 'vllm serve m --api-key ""'`, '--api-key ""'],
+      ['in a sh -c script, one word', `sh, -c, "vllm serve m --api-key=''"`, "--api-key=''"],
+    ].map(([how, args, shown]) => ({
+      name: `vLLM with an empty --api-key ${how}: the message shows the flag as written (it said --api-key='' for each)`,
+      path: 'a.yaml',
+      content: deploy(vllm(args)) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 80\n    targetPort: 8000\n'),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'high' as const,
+          message: `Service 'ai' exposes vLLM OpenAI-compatible inference API on port 8000 of Deployment 'app' (authentication off: started with ${shown}, an empty API key: anyone who reaches the port can use the model) through a LoadBalancer`,
+        },
+      ],
+    })),
     {
       name: 'Ray head through externalIPs, second port',
       path: 'a.yaml',

@@ -33,7 +33,17 @@ describe('jupyterAuth', () => {
     const auth = jupyterAuth(['jupyter', 'lab', ...flag.split(' ')]);
     expect(auth.state).toBe('off');
     expect(auth.flag).toMatchObject({ name, value: '', index: 2 });
-    expect(auth.reason).toBe(`${name}='' disables the token and no password is set`);
+    // The message shows the flag as written, not a spelling of its own (`--IdentityProvider.token ''` stays two words).
+    expect(auth.reason).toBe(`${flag} disables the token and no password is set`);
+  });
+  it('an empty value as the next word is shown as the file writes it, or told in words when it has no text', () => {
+    const reason = (words: string[], context = {}) => jupyterAuth(words, context).reason;
+    expect(reason(['jupyter', 'lab', '--ServerApp.token', ''])).toBe(
+      '--ServerApp.token and an empty argument disables the token and no password is set',
+    );
+    expect(reason(['jupyter', 'lab', '--ServerApp.token', ''], { shell: () => undefined, shellWords: ['jupyter', 'lab', '--ServerApp.token', '""'] })).toBe(
+      '--ServerApp.token "" disables the token and no password is set',
+    );
   });
   it('an empty password with it is reported alongside', () => {
     const auth = jupyterAuth(words("jupyter lab --NotebookApp.token='' --NotebookApp.password=''"));

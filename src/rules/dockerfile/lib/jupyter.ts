@@ -47,6 +47,8 @@ export interface JupyterFlag {
   notKnown?: true;
   /** The variable a shell reads for the value whose value the file leaves to the run-time environment (the value counts as set). */
   runTime?: string;
+  /** For an empty value given as written (no variable, no command): the flag and its value as the file writes them. */
+  given?: string;
 }
 
 /**
@@ -83,6 +85,11 @@ export interface CommandContext {
    * script); by default the words themselves.
    */
   shellWords?: ReadonlyArray<string | undefined>;
+  /**
+   * For messages: each word (by index) as the file writes it, quotes kept, when the words lost them
+   * (a Dockerfile's exec form read as shell words); by default `shellWords`, then the words themselves.
+   */
+  writtenWords?: ReadonlyArray<string | undefined>;
   /** How an empty variable is told in a message (default `NAME is empty`). */
   describeEmpty?: (name: string) => string;
   /** For each word the platform expanded (by index): how the file writes it. */
@@ -289,9 +296,28 @@ function flagOf(
       expanded = true;
     }
   }
-  if (!expanded) return { name, value, index };
+  if (!expanded) return value === '' ? { name, value, index, given: givenText(words, name, index, valueIndex, context) } : { name, value, index };
   const because = value === '' ? emptyText(empty, context.describeEmpty) : undefined;
   return { name, value, index, written: asWritten, ...(because ? { emptyBecause: because } : {}) };
+}
+
+/**
+ * An empty flag as the file writes it: the word (`--ServerApp.token=''`, `--api-key=`), or the flag and
+ * the next word (`--api-key ""`), quotes as the shell reads them when it does; a value word with no
+ * text at all (an exec form's `""`, whose quotes are the file format's) is told in words.
+ */
+function givenText(
+  words: readonly string[],
+  name: string,
+  index: number,
+  valueIndex: number | undefined,
+  context: CommandContext,
+): string {
+  const asWritten = (i: number) =>
+    context.writtenWords?.[i] ?? (context.shell && context.shellWords ? context.shellWords[i] : undefined) ?? words[i] ?? '';
+  if (valueIndex === undefined) return asWritten(index);
+  const value = asWritten(valueIndex);
+  return value === '' ? `${name} and an empty argument` : `${name} ${value}`;
 }
 
 /** Every occurrence of the flags, `--flag=value` or `--flag value` (a value that is not itself a flag). */
@@ -318,9 +344,9 @@ export function commandFlag(words: readonly string[], names: readonly string[], 
   return flags(words, names, context).pop();
 }
 
-/** How an empty flag was given: `--ServerApp.token=''`, `--ServerApp.token=$TOKEN (TOKEN is empty)`, `--ServerApp.token='' (given by $(ARGS))`. */
+/** How an empty flag was given: `--ServerApp.token=''`, `--api-key ""`, `--ServerApp.token=$TOKEN (TOKEN is empty)`, `--ServerApp.token='' (given by $(ARGS))`. */
 export function emptyFlagText(flag: JupyterFlag): string {
-  if (flag.written === undefined) return `${flag.name}=''`;
+  if (flag.written === undefined) return flag.given ?? `${flag.name}=''`;
   return flag.emptyBecause ? `${flag.written} (${flag.emptyBecause})` : `${flag.name}='' (given by ${flag.written})`;
 }
 
