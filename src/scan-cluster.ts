@@ -8,7 +8,17 @@ import { discover } from './sources/cluster/discovery.js';
 import { typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
 import { listPages, requestFirstPage, type RawObject } from './sources/cluster/list.js';
-import { asManifest, ClusterObjectFile, isManagedByScannedController, objectName, StringPool } from './sources/cluster/objects.js';
+import {
+  asManifest,
+  carriesPodSpecs,
+  ClusterObjectFile,
+  isManagedByScannedController,
+  objectName,
+  StringPool,
+  TEMPLATE_CONTROLLERS,
+  TEMPLATE_CUSTOM_RESOURCES,
+  type ControllerRef,
+} from './sources/cluster/objects.js';
 import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
 export interface ClusterScanOptions extends Omit<
@@ -37,7 +47,7 @@ export interface ClusterScanOptions extends Omit<
 export interface ClusterScanSummary extends ClusterRef {
   /** Resource types listed (e.g. `deployments.apps`), in full or in the namespaces asked for. */
   listed: string[];
-  /** Objects a listed controller manages (a Deployment's Pods): their controller was scanned instead. */
+  /** Objects made from a pod template a listed controller carries (a Deployment's Pods): the template was scanned in the controller instead. */
   managedSkipped: number;
 }
 
@@ -100,6 +110,17 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   // A controller of a kind the scan lists stands for the objects it manages, unless its list ended unread.
   const controllerScanned = (group: string, kind: string, namespace: string | undefined): boolean =>
     listedKinds.has(`${group}/${kind}`) && (isMarked(complete, group, kind, namespace) || !isMarked(ended, group, kind, namespace));
+  // Uids of the custom resources scanned in which the rules read pod specs: they stand for what they control.
+  const templateCarriers = new Set<string>();
+  // Whether a controller stands for the objects made from its pod template (see `isManagedByScannedController`).
+  const standsFor = (c: ControllerRef): boolean => {
+    if (!controllerScanned(c.group, c.kind, c.namespace)) return false;
+    const key = `${c.group}/${c.kind}`;
+    if (TEMPLATE_CONTROLLERS.has(key)) return true;
+    // Custom resources are listed before the built-in kinds they control; one read already is judged by what it held.
+    if (isMarked(ended, c.group, c.kind, c.namespace)) return c.uid !== undefined && templateCarriers.has(c.uid);
+    return TEMPLATE_CUSTOM_RESOURCES.has(key);
+  };
   let admissionPolicyBound = false;
   const listing: ClusterListing = {
     ref,
@@ -165,7 +186,12 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
               slice = performance.now();
             }
             if (scope && !scope.keeps(type, item)) continue;
-            if (isManagedByScannedController(item, controllerScanned)) {
+            // Before it may be skipped itself: a RayService's RayCluster stands for its Pods (through the RayService's template).
+            if (!BUILTIN_GROUPS.has(type.group) && carriesPodSpecs(item, type)) {
+              const uid = (item.metadata as RawObject | undefined)?.uid;
+              if (typeof uid === 'string') templateCarriers.add(uid);
+            }
+            if (isManagedByScannedController(item, type, standsFor)) {
               managedSkipped++;
               continue;
             }
@@ -196,6 +222,8 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
 }
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
+/** Groups whose controllers are judged by kind (`TEMPLATE_CONTROLLERS`), not object by object. */
+const BUILTIN_GROUPS = new Set(['', 'apps', 'batch']);
 
 /** Kinds that other kinds' controllers manage, listed last in this order: each after the kinds that control it. */
 const MANAGED_LAST = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'batch/Job', '/Pod'];

@@ -566,6 +566,189 @@ describe('objects a controller manages', () => {
   });
 });
 
+describe("objects an operator's custom resource controls", () => {
+  const owner = (apiVersion: string, kind: string, name: string, uid: string) => ({
+    ownerReferences: [{ apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true }],
+  });
+  const pod = (name: string, ns: string, labels: Record<string, string>, ownedBy: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels, ...ownedBy },
+    spec: { containers: [{ name: 'main', image: 'rayproject/ray:2.9.0', securityContext: { privileged: true } }] },
+  });
+  const workload = (kind: string, name: string, ns: string, ownedBy: Record<string, unknown>) => ({
+    ...deployment(name, ns, { securityContext: { privileged: true } }),
+    kind,
+    metadata: { name, namespace: ns, ...ownedBy },
+  });
+  const service = (name: string, ns: string, ownedBy: Record<string, unknown>, spec: Record<string, unknown>, status?: unknown) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: ns, ...ownedBy },
+    spec,
+    ...(status ? { status } : {}),
+  });
+  const rayTemplate = {
+    spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.9.0', securityContext: { privileged: true } }] },
+  };
+  const rayCluster = (name: string, uid: string, ownedBy: Record<string, unknown> = {}) => ({
+    apiVersion: 'ray.io/v1',
+    kind: 'RayCluster',
+    metadata: { name, namespace: 'ray', uid, ...ownedBy },
+    spec: { headGroupSpec: { rayStartParams: { 'dashboard-host': '0.0.0.0' }, template: rayTemplate } },
+  });
+  const headLabels = (cluster: string) => ({ 'ray.io/cluster': cluster, 'ray.io/node-type': 'head' });
+
+  const objects = [
+    // KubeRay: the head Service it made (a LoadBalancer, as the head Service's type was changed in the cluster) and the head Pod.
+    rayCluster('train', 'uid-ray'),
+    service(
+      'train-head-svc',
+      'ray',
+      owner('ray.io/v1', 'RayCluster', 'train', 'uid-ray'),
+      {
+        type: 'LoadBalancer',
+        selector: headLabels('train'),
+        ports: [
+          { name: 'dashboard', port: 8265, targetPort: 8265 },
+          { name: 'client', port: 10001, targetPort: 10001 },
+        ],
+      },
+      { loadBalancer: { ingress: [{ ip: '203.0.113.10' }] } },
+    ),
+    pod('train-head-x7k2p', 'ray', headLabels('train'), owner('ray.io/v1', 'RayCluster', 'train', 'uid-ray')),
+    // A RayService (listed after RayCluster), its RayCluster and that RayCluster's head Pod.
+    {
+      apiVersion: 'ray.io/v1',
+      kind: 'RayService',
+      metadata: { name: 'serve', namespace: 'ray', uid: 'uid-serve' },
+      spec: { rayClusterConfig: { headGroupSpec: { template: rayTemplate } } },
+    },
+    rayCluster('serve-raycluster-q8zt4', 'uid-serve-rc', owner('ray.io/v1', 'RayService', 'serve', 'uid-serve')),
+    pod(
+      'serve-raycluster-q8zt4-head-m2n4x',
+      'ray',
+      headLabels('serve-raycluster-q8zt4'),
+      owner('ray.io/v1', 'RayCluster', 'serve-raycluster-q8zt4', 'uid-serve-rc'),
+    ),
+    // KServe in raw deployment mode: the predictor Deployment, its ReplicaSet, its ClusterIP Service.
+    { ...inferenceService, metadata: { ...inferenceService.metadata, uid: 'uid-isvc' } },
+    workload('Deployment', 'llama-predictor', 'llm', owner('serving.kserve.io/v1beta1', 'InferenceService', 'llama', 'uid-isvc')),
+    service('llama-predictor', 'llm', owner('serving.kserve.io/v1beta1', 'InferenceService', 'llama', 'uid-isvc'), {
+      type: 'ClusterIP',
+      selector: { app: 'isvc.llama-predictor' },
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+    }),
+    // An InferenceGraph carries no pod template: the router Deployment KServe makes for it is the only place its pods are seen.
+    {
+      apiVersion: 'serving.kserve.io/v1alpha1',
+      kind: 'InferenceGraph',
+      metadata: { name: 'graph', namespace: 'llm', uid: 'uid-graph' },
+      spec: { nodes: { root: { routerType: 'Sequence', steps: [{ serviceName: 'llama' }] } } },
+    },
+    workload('Deployment', 'graph', 'llm', owner('serving.kserve.io/v1alpha1', 'InferenceGraph', 'graph', 'uid-graph')),
+    // Kubeflow: a Notebook's StatefulSet and its Pod; a Profile's Namespace and RoleBinding.
+    {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'Notebook',
+      metadata: { name: 'nb', namespace: 'alice', uid: 'uid-nb' },
+      spec: { template: { spec: { containers: [{ name: 'nb', image: 'kubeflownotebookswg/jupyter-scipy:v1.9.0' }] } } },
+    },
+    workload('StatefulSet', 'nb', 'alice', owner('kubeflow.org/v1', 'Notebook', 'nb', 'uid-nb')),
+    pod('nb-0', 'alice', { statefulset: 'nb' }, owner('apps/v1', 'StatefulSet', 'nb', 'uid-sts')),
+    {
+      apiVersion: 'kubeflow.org/v1',
+      kind: 'Profile',
+      metadata: { name: 'alice', uid: 'uid-profile' },
+      spec: { owner: { kind: 'User', name: 'alice@example.com' } },
+    },
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'alice', ...owner('kubeflow.org/v1', 'Profile', 'alice', 'uid-profile') } },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'namespaceAdmin', namespace: 'alice', ...owner('kubeflow.org/v1', 'Profile', 'alice', 'uid-profile') },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeflow-admin' },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'alice@example.com' }],
+    },
+    // A static Pod's mirror, whose controller is its Node.
+    { apiVersion: 'v1', kind: 'Node', metadata: { name: 'cp-1', uid: 'uid-node' } },
+    pod('etcd-cp-1', 'kube-system', { component: 'etcd' }, owner('v1', 'Node', 'cp-1', 'uid-node')),
+  ];
+  const resources = [
+    ...AI_OPERATOR_RESOURCES,
+    { group: 'ray.io', version: 'v1', name: 'rayservices', kind: 'RayService', namespaced: true, custom: true },
+    { group: 'serving.kserve.io', version: 'v1alpha1', name: 'inferencegraphs', kind: 'InferenceGraph', namespaced: true, custom: true },
+    { group: 'kubeflow.org', version: 'v1', name: 'profiles', kind: 'Profile', namespaced: false, custom: true },
+  ];
+  let srv: FakeApiServer;
+  beforeAll(async () => {
+    srv = await new FakeApiServer({ objects, resources }).start();
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it('are skipped when they are made from a pod template the scan checks in their controller, and scanned otherwise', async () => {
+    const scanned: string[] = [];
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, onObject: (name) => scanned.push(name) });
+    expect(r.errors).toEqual([]);
+    // Made from a template the scan checks in their controller: the head Pods, the RayService's RayCluster, the predictor
+    // Deployment, the Notebook's StatefulSet and its Pod.
+    expect(r.cluster.managedSkipped).toBe(6);
+    for (const skipped of [
+      'ray/Pod/train-head-x7k2p',
+      'ray/RayCluster.ray.io/serve-raycluster-q8zt4',
+      'ray/Pod/serve-raycluster-q8zt4-head-m2n4x',
+      'llm/Deployment.apps/llama-predictor',
+      'alice/StatefulSet.apps/nb',
+      'alice/Pod/nb-0',
+    ])
+      expect(scanned).not.toContain(skipped);
+    // No pod template of theirs is read in their controller: what the operator made is checked as itself.
+    expect(scanned).toEqual(
+      expect.arrayContaining([
+        'ray/Service/train-head-svc',
+        'llm/Service/llama-predictor',
+        'llm/Deployment.apps/graph',
+        'Namespace/alice',
+        'alice/RoleBinding.rbac.authorization.k8s.io/namespaceAdmin',
+        'kube-system/Pod/etcd-cp-1',
+      ]),
+    );
+    const privileged = r.findings.filter((f) => f.ruleId === 'K8S-0003').map((f) => f.location.path);
+    expect([...new Set(privileged)].sort()).toEqual([
+      'kube-system/Pod/etcd-cp-1',
+      'llm/Deployment.apps/graph',
+      'llm/InferenceService.serving.kserve.io/llama',
+      'ray/RayCluster.ray.io/train',
+      'ray/RayService.ray.io/serve',
+    ]);
+  });
+
+  it('reports the LoadBalancer Service KubeRay made for a Ray head, with its address', async () => {
+    const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0150', 'K8S-0154'] });
+    const found = r.findings.map((f) => ({ rule: f.ruleId, path: f.location.path, objectPath: f.location.objectPath, message: f.message }));
+    expect(found.sort((a, b) => a.objectPath!.localeCompare(b.objectPath!))).toEqual([
+      {
+        rule: 'K8S-0150',
+        path: 'ray/Service/train-head-svc',
+        objectPath: '/spec/ports/0',
+        message: expect.stringMatching(/^Service 'train-head-svc' exposes .*through a LoadBalancer at 203\.0\.113\.10$/),
+      },
+      {
+        rule: 'K8S-0150',
+        path: 'ray/Service/train-head-svc',
+        objectPath: '/spec/ports/1',
+        message: expect.stringMatching(/^Service 'train-head-svc' exposes .*through a LoadBalancer at 203\.0\.113\.10$/),
+      },
+    ]);
+    console.log(
+      'DEBUG',
+      found.map((f) => f.message),
+    );
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

@@ -1,5 +1,6 @@
 import { forgetFileLines } from '../../core/line-index.js';
 import { HEAD_BYTES, type ClusterListing } from '../../core/source-file.js';
+import { findPodSpecs } from '../../parsers/k8s/pod-specs.js';
 import type { PositionTable } from '../../parsers/yaml/position-table.js';
 import type { PositionedFile } from '../../parsers/yaml/yaml-parser.js';
 import { apiVersionOf, type ResourceType } from './kinds.js';
@@ -97,25 +98,98 @@ export class StringPool {
   }
 }
 
+/** The controller of an object: its owner reference with `controller: true`. */
+export interface ControllerRef {
+  group: string;
+  kind: string;
+  uid: string | undefined;
+  /** The object's namespace (a controller is in the namespace of what it controls, or cluster-scoped). */
+  namespace: string | undefined;
+}
+
 /**
- * True when a controller the scan has read (or will read) manages the object (a Deployment's
- * ReplicaSets and Pods, a CronJob's Jobs, a RayCluster's Pods): its controller's template is scanned
- * instead, once. `scanned(group, kind, namespace)` answers for the controller's kind.
+ * Built-in controllers, by `group/kind`: each makes the objects it manages (ReplicaSets, Pods, Jobs)
+ * from the pod template it carries, which the rules read as they read the objects' own.
+ */
+export const TEMPLATE_CONTROLLERS: ReadonlySet<string> = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  '/ReplicationController',
+  'batch/Job',
+  'batch/CronJob',
+]);
+
+/**
+ * Operators' custom resources whose pod templates the rules read, by `group/kind` (the kinds
+ * `findPodSpecs` knows by name): what one of them controls is made from those templates (a
+ * RayCluster's Pods, an InferenceService's Deployment, a Notebook's StatefulSet, a JobSet's Jobs, a
+ * RayService's RayCluster). Taken on trust for a controller not read yet; one that was read stands
+ * for what it controls if pod specs were found in it (whatever its kind, see `carriesPodSpecs`).
+ */
+export const TEMPLATE_CUSTOM_RESOURCES: ReadonlySet<string> = new Set([
+  'ray.io/RayCluster',
+  'ray.io/RayJob',
+  'ray.io/RayService',
+  'kubeflow.org/Notebook',
+  'kubeflow.org/PyTorchJob',
+  'kubeflow.org/TFJob',
+  'kubeflow.org/MPIJob',
+  'kubeflow.org/XGBoostJob',
+  'kubeflow.org/PaddleJob',
+  'kubeflow.org/JAXJob',
+  'serving.kserve.io/InferenceService',
+  'machinelearning.seldon.io/SeldonDeployment',
+  'argoproj.io/Workflow',
+  'argoproj.io/CronWorkflow',
+  'jobset.x-k8s.io/JobSet',
+  'leaderworkerset.x-k8s.io/LeaderWorkerSet',
+]);
+
+/** The controller of a listed object, if it has one. */
+export function controllerOf(item: RawObject): ControllerRef | undefined {
+  const md = record(item.metadata);
+  const refs = md?.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    const ref = record(r);
+    if (!ref || ref.controller !== true || typeof ref.kind !== 'string' || typeof ref.apiVersion !== 'string') continue;
+    const slash = ref.apiVersion.lastIndexOf('/');
+    return {
+      group: slash === -1 ? '' : ref.apiVersion.slice(0, slash),
+      kind: ref.kind,
+      uid: typeof ref.uid === 'string' ? ref.uid : undefined,
+      namespace: typeof md?.namespace === 'string' ? md.namespace : undefined,
+    };
+  }
+  return undefined;
+}
+
+/** Whether the rules read pod specs in a listed object (a Pod, a workload's template, an operator's resource). */
+export function carriesPodSpecs(item: RawObject, type: ResourceType): boolean {
+  // What `findPodSpecs` reads of an object, typed (list items of built-in kinds have no apiVersion or kind).
+  return findPodSpecs({ apiVersion: sharedApiVersion(type), kind: type.kind, spec: item.spec, template: item.template }).length > 0;
+}
+
+/**
+ * True when the object is made from a pod template the scan checks in its controller (a
+ * Deployment's ReplicaSets and Pods, a CronJob's Jobs, a RayCluster's Pods, an InferenceService's
+ * Deployment): the template is scanned once, in the controller, rather than again in each object
+ * made from it. Objects that carry no pod spec (the Services, Ingresses, ConfigMaps, Roles and
+ * bindings an operator makes) are never skipped: no rule reads them in their controller, and a
+ * LoadBalancer Service an operator made is an exposure only the Service shows. Nor is an object whose
+ * controller carries no template the rules read (a Node's mirror Pods, a KServe InferenceGraph's
+ * router Deployment). `standsFor(controller)` answers whether the controller is scanned and carries
+ * the template.
  */
 export function isManagedByScannedController(
   item: RawObject,
-  scanned: (group: string, kind: string, namespace: string | undefined) => boolean,
+  type: ResourceType,
+  standsFor: (controller: ControllerRef) => boolean,
 ): boolean {
-  const md = record(item.metadata);
-  const refs = md?.ownerReferences;
-  if (!Array.isArray(refs)) return false;
-  const namespace = typeof md?.namespace === 'string' ? md.namespace : undefined;
-  return refs.some((r) => {
-    const ref = record(r);
-    if (!ref || ref.controller !== true || typeof ref.kind !== 'string' || typeof ref.apiVersion !== 'string') return false;
-    const slash = ref.apiVersion.lastIndexOf('/');
-    return scanned(slash === -1 ? '' : ref.apiVersion.slice(0, slash), ref.kind, namespace);
-  });
+  const controller = controllerOf(item);
+  return controller !== undefined && standsFor(controller) && carriesPodSpecs(item, type);
 }
 
 /** `llm/Deployment.apps/vllm`, `ClusterRole.rbac.authorization.k8s.io/view`: how findings name a cluster object. */
