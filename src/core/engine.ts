@@ -56,12 +56,6 @@ interface RawReport {
   input: ReportInput;
 }
 
-/** A finding as the engine resolved it, with the file its location lies in. */
-interface Resolved {
-  finding: Finding;
-  file: SourceFile;
-}
-
 interface RuleRun {
   rule: AnyRule;
   ctx: RuleContext;
@@ -101,6 +95,8 @@ export class Engine {
   readonly errors: ScanError[] = [];
   private files = 0;
   private resources = 0;
+  /** The file the location of the finding `toFinding` returned last lies in. */
+  private resolvedFile: SourceFile | undefined;
 
   constructor(private readonly opts: EngineOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -341,9 +337,8 @@ export class Engine {
     // The file each finding lies in, by index.
     const files: SourceFile[] = [];
     for (const { rule, doc, input } of reports) {
-      const { finding, file } = this.toFinding(rule.meta, doc, input.at, input);
-      findings.push(finding);
-      files.push(file);
+      findings.push(this.toFinding(rule.meta, doc, input.at, input));
+      files.push(this.resolvedFile!);
     }
     const folded = foldSuperseded(findings, (i) => reports[i].rule.meta);
     for (let i = 0; i < reports.length; i++) {
@@ -369,8 +364,11 @@ export class Engine {
     for (const [s, doc] of usedAnnotations) this.annotationHygiene(doc, s);
   }
 
-  /** The finding, and the file its location lies in (for a rendered object, the source that set the value). */
-  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Omit<ReportInput, 'at' | 'doc'>): Resolved {
+  /**
+   * The finding; the file its location lies in (for a rendered object, the source that set the value)
+   * is left in `resolvedFile`, without an object per finding to carry both.
+   */
+  private toFinding(meta: RuleMeta, doc: ScanDocument, at: At | undefined, input: Omit<ReportInput, 'at' | 'doc'>): Finding {
     let located: Located;
     try {
       located = doc.locate(at);
@@ -381,18 +379,26 @@ export class Engine {
     const objectPath =
       located.objectPath ?? (Array.isArray(at) ? pointerFromPath(at) : at && isTextInValue(at) ? pointerFromPath(at.path) : undefined);
     const r = located.range;
-    // Written out rather than spread: one object of one shape per finding.
-    const location: Location = r
-      ? { path: file.path, startLine: r.startLine, startColumn: r.startColumn, endLine: r.endLine, endColumn: r.endColumn }
-      : { path: file.path };
-    if (objectPath !== undefined) location.objectPath = objectPath;
-    if (doc.resource) location.resource = doc.resource;
-    if (doc.detail) location.detail = doc.detail;
-    if (doc.event) location.event = doc.event;
-    if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
-    if (file.cluster) location.cluster = file.cluster.ref;
     const image = file.image ?? doc.file.image;
-    if (image) location.image = image;
+    const resource = doc.resource;
+    let location: Location;
+    if (r && objectPath !== undefined && resource && !doc.detail && !doc.event && !doc.file.renderedBy && !file.cluster && !image) {
+      // The location of most findings on manifests, made in its final shape.
+      const { startLine, startColumn, endLine, endColumn } = r;
+      location = { path: file.path, startLine, startColumn, endLine, endColumn, objectPath, resource };
+    } else {
+      // Written out rather than spread: one object of one shape per finding.
+      location = r
+        ? { path: file.path, startLine: r.startLine, startColumn: r.startColumn, endLine: r.endLine, endColumn: r.endColumn }
+        : { path: file.path };
+      if (objectPath !== undefined) location.objectPath = objectPath;
+      if (resource) location.resource = resource;
+      if (doc.detail) location.detail = doc.detail;
+      if (doc.event) location.event = doc.event;
+      if (doc.file.renderedBy) location.renderedBy = [doc.file.renderedBy];
+      if (file.cluster) location.cluster = file.cluster.ref;
+      if (image) location.image = image;
+    }
     const evidence = input.evidence ?? firstLine(located.snippet);
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
@@ -402,17 +408,18 @@ export class Engine {
       input.identity === undefined ? location : { ...location, objectPath: `identity:${input.identity}` },
       anchor,
     );
-    const finding = failingFinding(meta, input, location, print, this.opts);
-    if (evidence !== undefined && evidence !== '') finding.evidence = evidence;
+    let fix: FixSuggestion | undefined;
     // An object read from a cluster has no file to edit.
     if (input.fix && !doc.file.cluster) {
-      const fix = resolveFix(doc, input.fix);
+      fix = resolveFix(doc, input.fix);
       // A fix computed on rendered output edits text that is in no file: reported, never applied.
-      if (fix) finding.fix = doc.file.renderedBy ? renderedFix(doc, fix, location, file !== doc.file) : fix;
+      if (doc.file.renderedBy) fix = renderedFix(doc, fix, location, file !== doc.file);
     }
+    const finding = failingFinding(meta, input, location, print, this.opts, evidence, fix);
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
-    return { finding, file };
+    this.resolvedFile = file;
+    return finding;
   }
 
   private suppressionFor(
@@ -430,7 +437,9 @@ export class Engine {
         return { kind: 'inline', ...(s.reason ? { reason: s.reason } : {}), ...(s.expires ? { expires: s.expires } : {}) };
       }
     }
-    for (const s of doc.suppressions ?? []) {
+    const annotations = doc.suppressions;
+    if (annotations === undefined) return undefined;
+    for (const s of annotations) {
       if (!answersTo(f, s.rule)) continue;
       usedAnnotations.set(s, doc);
       if (isExpired(s.expires, this.today)) continue;
@@ -560,11 +569,18 @@ function readInline(file: SourceFile): InlineSuppressions {
   return { lines, map: findInlineSuppressions(text, lines) };
 }
 
-function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion | undefined {
+function resolveFix(doc: ScanDocument, fix: FixInput): FixSuggestion {
   const lines = fileLines(doc.file);
+  const path = doc.file.path;
+  const { edits } = fix;
+  // Most fixes have one edit: an array of one, without a callback.
+  if (edits.length === 1) {
+    const e = edits[0];
+    return { description: fix.description, edits: [{ path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement }] };
+  }
   return {
     description: fix.description,
-    edits: fix.edits.map((e) => ({ path: doc.file.path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
+    edits: edits.map((e) => ({ path, range: lines.range(e.span.start, e.span.end), replacement: e.replacement })),
   };
 }
 

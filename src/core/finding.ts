@@ -1,5 +1,5 @@
 import type { ReportInput, RuleMeta } from './rule.js';
-import type { Finding, FrameworkRef, Location, Severity } from './types.js';
+import type { Finding, FixSuggestion, FrameworkRef, Location, Severity } from './types.js';
 
 /** What configuration changes in a rule's findings: its severity and the framework references they carry. */
 export interface FindingSettings {
@@ -7,25 +7,34 @@ export interface FindingSettings {
   frameworksOf?(meta: RuleMeta): FrameworkRef[];
 }
 
-/** A failing finding of `meta` at `location`, with the severity and frameworks configuration gives it. */
+/**
+ * A failing finding of `meta` at `location`, with the severity and frameworks configuration gives it,
+ * and its `evidence` and `fix` when given (an empty evidence is left out). Each combination is written
+ * as one literal: a finding is made in its final shape, where properties added after it is made
+ * would go to a second block of memory.
+ */
 export function failingFinding(
   meta: RuleMeta,
   input: Pick<ReportInput, 'message' | 'severity'>,
   location: Location,
   fingerprint: string,
   settings: FindingSettings,
+  evidence?: string,
+  fix?: FixSuggestion,
 ): Finding {
-  return {
-    ruleId: meta.id,
-    slug: meta.slug,
-    title: meta.title,
-    severity: input.severity ?? settings.ruleConfig?.get(meta.id)?.severity ?? meta.severity,
-    message: input.message,
-    location,
-    frameworks: settings.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]),
-    status: 'fail',
-    fingerprint,
-  };
+  const ruleId = meta.id;
+  const slug = meta.slug;
+  const title = meta.title;
+  const severity = input.severity ?? settings.ruleConfig?.get(meta.id)?.severity ?? meta.severity;
+  const message = input.message;
+  const frameworks = settings.frameworksOf?.(meta) ?? (meta.frameworks as FrameworkRef[]);
+  const status = 'fail';
+  if (evidence === undefined || evidence === '') {
+    if (fix === undefined) return { ruleId, slug, title, severity, message, location, frameworks, status, fingerprint };
+    return { ruleId, slug, title, severity, message, location, frameworks, status, fingerprint, fix };
+  }
+  if (fix === undefined) return { ruleId, slug, title, severity, message, location, frameworks, status, fingerprint, evidence };
+  return { ruleId, slug, title, severity, message, location, frameworks, status, fingerprint, evidence, fix };
 }
 
 /**
@@ -36,11 +45,12 @@ export function failingFinding(
 export function compareFindings(a: Finding, b: Finding): number {
   const l = a.location;
   const m = b.location;
+  // Findings sorted together mostly share their path (one file's) and often their rule: equal strings are not compared twice.
   return (
-    compareText(l.path, m.path) ||
+    (l.path === m.path ? 0 : compareText(l.path, m.path)) ||
     positionKey(l.startLine) - positionKey(m.startLine) ||
     positionKey(l.startColumn) - positionKey(m.startColumn) ||
-    compareText(a.ruleId, b.ruleId) ||
+    (a.ruleId === b.ruleId ? 0 : compareText(a.ruleId, b.ruleId)) ||
     compareText(a.message, b.message)
   );
 }

@@ -59,7 +59,8 @@ export class ConfigSuppressor {
   }
 
   apply(f: Finding): void {
-    if (f.status === 'suppressed') return;
+    // Without entries or a baseline (most scans) nothing is made per finding.
+    if (f.status === 'suppressed' || (this.entries.length === 0 && !this.baseline)) return;
     let s: Suppression | undefined;
     const paths = this.entries.some((e) => e.paths?.length) ? this.pathsOf(f) : [];
     for (const e of this.entries) {

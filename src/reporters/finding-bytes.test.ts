@@ -321,3 +321,21 @@ describe('FindingBytesWriter', () => {
     expectSameAsStringify(many);
   });
 });
+
+describe('FindingBytesWriter.messageWritten', () => {
+  it('says a finding showed its message as a string of its own object, and says nothing otherwise', () => {
+    const w = new FindingBytesWriter(64);
+    const said = (f: Record<string, unknown>): boolean => {
+      w.finding(f as unknown as Finding, 4);
+      return w.messageWritten;
+    };
+    expect(said(finding())).toBe(true);
+    expect(said(finding({ message: 42 }))).toBe(false);
+    // Keys in another order, a finding with toJSON, a finding that is no plain object: written the general way.
+    const { ruleId, ...rest } = finding();
+    expect(said({ ...rest, ruleId })).toBe(false);
+    expect(said({ ...finding(), toJSON: () => ({ message: 'other' }) })).toBe(false);
+    expect(said(Object.assign(Object.create({ inherited: true }), finding()))).toBe(false);
+    expect(said(finding())).toBe(true);
+  });
+});

@@ -95,9 +95,16 @@ export class FindingBytesWriter extends JsonBytesWriter {
   /** JSON strings of fix descriptions, edit paths and replacements as written: fixes repeat a few dozen of them. */
   private readonly fixStrings = new Map<string, Uint8Array>();
 
+  /**
+   * True when the last finding written showed its `message` as a string property of its own object
+   * (written by the rule path of `finding`); false says nothing either way.
+   */
+  messageWritten = false;
+
   /** Appends `finding` as `value(finding, indent)` would. */
   finding(finding: Finding, indent: number): void {
     const o = finding as unknown as Record<string, unknown>;
+    this.messageWritten = false;
     const rule = plain(o) ? this.ruleBytes(finding, indent) : undefined;
     if (!rule) {
       this.value(o, indent);
@@ -122,12 +129,14 @@ export class FindingBytesWriter extends JsonBytesWriter {
         continue;
       }
       if (key === 'fix' && this.fix(v, indent)) continue;
+      if (key === 'message' && typeof v === 'string') this.messageWritten = true;
       this.property(key, v, false, indent);
     }
     this.depth--;
     if (seen < HEAD.length) {
       // Keys in another order: written as any object.
       this.length = start;
+      this.messageWritten = false;
       this.value(o, indent);
     } else this.closeObject(false, indent);
   }

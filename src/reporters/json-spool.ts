@@ -246,7 +246,7 @@ export class JsonFindingSpool {
         0,
         batch,
       );
-      if (!messageInText(f)) entries.messages.set(i, f.message);
+      if (!text.messageWritten && !messageInText(f)) entries.messages.set(i, f.message);
       if (text.length >= READ_MAX) this.flush();
     }
   }

@@ -71,6 +71,29 @@ describe('PositionTable.find', () => {
   });
 });
 
+describe('PositionTable.end', () => {
+  it('gives each node the end a table that was asked nothing before gives, asked again and across tables', () => {
+    const other = `a:\n  b:\n    c: 1\n  d: [x, y]\n`;
+    const second = (): PositionTable => {
+      const t = new PositionTable(other);
+      expect(loadBlockYaml(other, t, 100)).toBeDefined();
+      return t.seal();
+    };
+    const first = table();
+    const next = second();
+    const expectedFirst = Array.from({ length: first.count }, (_, n) => table().end(n));
+    const expectedNext = Array.from({ length: next.count }, (_, n) => second().end(n));
+    // Ends are remembered for the table asked last: asked in turns, each table still answers for itself.
+    for (let round = 0; round < 2; round++) {
+      for (let n = first.count - 1; n >= 0; n--) expect(first.end(n), `first ${n}`).toBe(expectedFirst[n]);
+      for (let n = 0; n < next.count; n++) expect(next.end(n), `next ${n}`).toBe(expectedNext[n]);
+    }
+    const root = first.roots[0];
+    expect(TEXT.slice(first.start(root), first.end(root))).toBe(TEXT.slice(0, TEXT.indexOf('\n---')));
+    expect(other.slice(next.start(next.roots[0]), next.end(next.roots[0]))).toBe(other.trimEnd());
+  });
+});
+
 describe('PositionTable in a long-running process', () => {
   /** Records a flat sequence of `nodes` scalars, as a file that large would be. */
   function recorded(nodes: number): PositionTable {

@@ -82,6 +82,8 @@ export class PositionTable {
   private memo: { root: number; length: number; segments: PathSegment[]; nodes: number[]; keys: number[] } | undefined;
   /** Recording into the scratch arrays until `seal` (the offset arrays are empty until then). */
   private recording = true;
+  /** Tells tables apart for the ends remembered (`end`) without holding on to the last one. */
+  private readonly id = tables++;
 
   constructor(readonly text: string) {}
 
@@ -286,9 +288,27 @@ export class PositionTable {
     return this.contentStart(node, false);
   }
 
-  /** End offset (exclusive) of a node: its last descendant's end for block collections. */
+  /**
+   * End offset (exclusive) of a node: its last descendant's end for block collections. A block
+   * collection's end walks its last children down to the deepest; several findings of one file ask
+   * for the same container (each rule about a container's settings), so those are remembered for
+   * the table asked last (`endsOf`).
+   */
   end(of: number): number {
+    if (this.recording) return this.endOf(this.unwrap(of));
+    if (endsTable !== this.id) {
+      endsTable = this.id;
+      endsOf.clear();
+    }
     const node = this.unwrap(of);
+    const known = endsOf.get(node);
+    if (known !== undefined) return known;
+    const e = this.endOf(node);
+    endsOf.set(node, e);
+    return e;
+  }
+
+  private endOf(node: number): number {
     const marked = this.contentStart(node, true);
     if (marked < 0) return -1 - marked;
     const s = marked;
@@ -304,13 +324,18 @@ export class PositionTable {
       }
       // A block mapping that ends at a document marker (`...`) leaves a trailing key node without content.
       const lastNode = isMapping(this.results[node]) && count % 2 === 1 ? beforeLast : last;
-      if (lastNode >= 0) return Math.max(this.end(lastNode), s);
+      if (lastNode >= 0) return Math.max(this.endOf(this.unwrap(lastNode)), s);
     }
     let e = this.close[node];
     while (e > s && isSpace(this.text.charCodeAt(e - 1))) e--;
     return e;
   }
 }
+
+/** Ends of nodes (`PositionTable.end`) of the one table asked last (by `id`): a file's findings are located one file at a time. */
+let endsTable = -1;
+const endsOf = new Map<number, number>();
+let tables = 0;
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
