@@ -1,6 +1,5 @@
 import type { Scalar, YAMLMap } from 'yaml';
-import { ParseFailure } from '../../core/parser.js';
-import { yamlLib } from './lazy.js';
+import { yamlFailure, yamlLib } from './lazy.js';
 import { parseRequirements } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
@@ -29,13 +28,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
   // The YAML library's check for keys given twice compares each key with every key before it in the
   // map (quadratic: 200 s for a file of 80,000 keys); the keys read here are looked up from the end.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new ParseFailure(
-      `invalid YAML in environment file at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
-      e.linePos?.[0].line,
-    );
-  }
+  if (doc.errors.length) throw yamlFailure('environment file', doc.errors[0], text);
   const m = emptyManifest('conda', false, true);
   if (!isMap(doc.contents)) return m;
   const deps = lastValue(doc.contents, 'dependencies');

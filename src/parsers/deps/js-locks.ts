@@ -1,6 +1,6 @@
 import type { Pair, YAMLMap } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
-import { yamlLib } from './lazy.js';
+import { yamlFailure, yamlLib } from './lazy.js';
 import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 
@@ -21,13 +21,7 @@ function yamlRoot(text: string, label: string): YAMLMap {
   // The YAML library's check for keys given twice compares each key with every key before it in the
   // map: quadratic in the packages of a lockfile (14 s for 10,000), which its tool writes without duplicates.
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    throw new ParseFailure(
-      `invalid YAML in ${label} at line ${e.linePos?.[0].line ?? '?'}: ${e.message.split('\n')[0]}`,
-      e.linePos?.[0].line,
-    );
-  }
+  if (doc.errors.length) throw yamlFailure(label, doc.errors[0], text);
   if (!isMap(doc.contents)) throw new ParseFailure(`${label} is not a mapping`);
   return doc.contents;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../../core/source-file.js';
+import { ParseFailure } from '../../core/parser.js';
 import { parseCondaEnvironment } from './conda.js';
 import { parseDockerfileInstalls } from './dockerfile-installs.js';
 import { goSumHashes, parseGoMod } from './go-mod.js';
@@ -35,7 +36,17 @@ dependencies:
     ]);
   });
   it('reports invalid YAML with its line', () => {
-    expect(() => parseCondaEnvironment('dependencies:\n  - a\n - b: [\n')).toThrow(/^invalid YAML in environment file at line/);
+    expect(() => parseCondaEnvironment('dependencies:\n  - a\n - b: [\n')).toThrow(/^invalid YAML in environment file at line 3: /);
+  });
+
+  it('says flow collections nested too deep for the YAML library are too deep, not its stack overflow (found by the fuzzer)', () => {
+    const deep = `${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}`;
+    expect(() => parsePnpmLock(`lockfileVersion: '9.0'\npackages: ${deep}\n`)).toThrow(
+      new ParseFailure('YAML nesting in pnpm-lock.yaml is too deep to parse'),
+    );
+    expect(() => parseCondaEnvironment(`dependencies:\n  - ${deep}\n`)).toThrow(
+      new ParseFailure('YAML nesting in environment file is too deep to parse'),
+    );
   });
   it('a file of many keys is read in one pass (each key was compared with every key before it)', () => {
     // 80,000 distinct keys took 200 s when the YAML library checked each new key against the map's others.
