@@ -213,7 +213,7 @@ function runPart(child: Child, run: Extract<ParentMessage, { type: 'run' }>, opt
     };
     child.listen(
       (m) => {
-        if (m.type === 'start') {
+        if (m.type === 'start' || m.type === 'alive') {
           current = m.index;
           clearTimeout(timer);
           timer = setTimeout(() => end('hang'), opts.hangMs);

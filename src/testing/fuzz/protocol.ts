@@ -9,6 +9,8 @@ export type ParentMessage =
 export type ChildMessage =
   | { type: 'ready'; formats: string[] }
   | { type: 'start'; index: number }
+  /** A try of the minimizer began: each is watched as a case of its own. */
+  | { type: 'alive'; index: number }
   | { type: 'done'; index: number; path: string; size: number; problems: Problem[]; saved: string[]; maxRssKb: number }
   | { type: 'finished'; next: number }
   | { type: 'saved'; file: string };

@@ -123,8 +123,10 @@ export async function runImageCase(cwd: string, target: string, opts: CaseOption
   } catch (e) {
     return [{ kind: 'exception', detail: `scanImage threw ${describe(e)}` }];
   }
+  // An image is named by what it says of itself too (a tag of the archive's manifest.json), and a layer by its digest.
+  const refs = new Set((result.images ?? []).map((i) => i.ref));
   const inImage = (p: string) =>
-    p === target || p.startsWith(`${target}#`) || p.startsWith('/') || IMAGE_DOCUMENTS.has(p) || /^layer \d+ \(sha256:[0-9a-f]+\)$/.test(p);
+    p === target || p.startsWith(`${target}#`) || refs.has(p) || p.startsWith('/') || IMAGE_DOCUMENTS.has(p) || /^layer \d+ \(/.test(p);
   return errorProblems(result.errors, inImage);
 }
 

@@ -104,7 +104,12 @@ async function handle(m: ParentMessage): Promise<void> {
       saved.push(save(m.outDir, m.format, m.seed, index, input.bytes, input.path));
       if (m.minimize) {
         const wanted = signature(problems[0]);
-        const small = await minimize(input.bytes, async (b) => (await readProblems(input, b)).some((p) => signature(p) === wanted));
+        // Minimizing takes many tries: each one restarts the parent's watchdog, so that only a try that hangs is a hang.
+        const small = await minimize(input.bytes, async (b) => {
+          send({ type: 'alive', index });
+          await flush();
+          return (await readProblems(input, b)).some((p) => signature(p) === wanted);
+        });
         saved.push(save(m.outDir, m.format, m.seed, index, small, input.path, '-min'));
       }
     }
