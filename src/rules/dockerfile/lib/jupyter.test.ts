@@ -41,9 +41,12 @@ describe('jupyterAuth', () => {
     expect(reason(['jupyter', 'lab', '--ServerApp.token', ''])).toBe(
       '--ServerApp.token and an empty argument disables the token and no password is set',
     );
-    expect(reason(['jupyter', 'lab', '--ServerApp.token', ''], { shell: () => undefined, shellWords: ['jupyter', 'lab', '--ServerApp.token', '""'] })).toBe(
-      '--ServerApp.token "" disables the token and no password is set',
-    );
+    expect(
+      reason(['jupyter', 'lab', '--ServerApp.token', ''], {
+        shell: () => undefined,
+        shellWords: ['jupyter', 'lab', '--ServerApp.token', '""'],
+      }),
+    ).toBe('--ServerApp.token "" disables the token and no password is set');
   });
   it('an empty password with it is reported alongside', () => {
     const auth = jupyterAuth(words("jupyter lab --NotebookApp.token='' --NotebookApp.password=''"));

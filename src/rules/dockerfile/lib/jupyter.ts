@@ -296,7 +296,8 @@ function flagOf(
       expanded = true;
     }
   }
-  if (!expanded) return value === '' ? { name, value, index, given: givenText(words, name, index, valueIndex, context) } : { name, value, index };
+  if (!expanded)
+    return value === '' ? { name, value, index, given: givenText(words, name, index, valueIndex, context) } : { name, value, index };
   const because = value === '' ? emptyText(empty, context.describeEmpty) : undefined;
   return { name, value, index, written: asWritten, ...(because ? { emptyBecause: because } : {}) };
 }
@@ -306,13 +307,7 @@ function flagOf(
  * the next word (`--api-key ""`), quotes as the shell reads them when it does; a value word with no
  * text at all (an exec form's `""`, whose quotes are the file format's) is told in words.
  */
-function givenText(
-  words: readonly string[],
-  name: string,
-  index: number,
-  valueIndex: number | undefined,
-  context: CommandContext,
-): string {
+function givenText(words: readonly string[], name: string, index: number, valueIndex: number | undefined, context: CommandContext): string {
   const asWritten = (i: number) =>
     context.writtenWords?.[i] ?? (context.shell && context.shellWords ? context.shellWords[i] : undefined) ?? words[i] ?? '';
   if (valueIndex === undefined) return asWritten(index);
