@@ -35,6 +35,7 @@ import {
   type PickleScan,
 } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
+import { printableName } from '../../core/printable.js';
 
 export type ModelFormat =
   | 'zip'
@@ -185,7 +186,8 @@ function limitsFor(w: Walk): PickleLimits {
 }
 
 function memberDetail(parent: string | undefined, member: string): string {
-  return parent === undefined ? member : `${parent}!/${member}`;
+  // The member's name as findings show it: its non-printable characters escaped.
+  return parent === undefined ? printableName(member) : `${parent}!/${printableName(member)}`;
 }
 
 function pickleDocument(w: Walk, detail: string | undefined, format: string, scan: PickleScan): PickleDocument {
@@ -420,7 +422,7 @@ function tarInGzip(src: ByteSource, budget: Walk['budget']): TarBytes {
       if (started > 0) out.append(head!.bytes);
       else seek(m.offset);
       stream.pipe(m.size - out.size, (chunk) => out.append(chunk));
-      if (out.size < m.size) throw new TarIndexError(`archive is truncated: member '${m.stored}' needs ${m.size} bytes`);
+      if (out.size < m.size) throw new TarIndexError(`archive is truncated: member '${printableName(m.stored)}' needs ${m.size} bytes`);
       return out;
     },
   };
@@ -455,7 +457,7 @@ function analyseTar(w: Walk, bytes: TarBytes, detail: string | undefined, depth:
       if (Date.now() > w.deadline) {
         container.problems.push({
           kind: 'limit',
-          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${m.stored}'; the remaining members were not scanned`,
+          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${printableName(m.stored)}'; the remaining members were not scanned`,
         });
         break;
       }
@@ -470,7 +472,7 @@ function analyseTar(w: Walk, bytes: TarBytes, detail: string | undefined, depth:
       else
         container.problems.push({
           kind: 'limit',
-          message: `${bytes.label} ${e.message}, reached in member '${current}': it and the members after it were not read`,
+          message: `${bytes.label} ${e.message}, reached in member '${printableName(current ?? '')}': it and the members after it were not read`,
         });
     } else if (e instanceof TarIndexError || e instanceof InflateError) {
       const message = `${bytes.label}: ${e.message}`;
@@ -537,7 +539,7 @@ function analyseZip(w: Walk, src: ByteSource, detail: string | undefined, depth:
       if (!container.problems.some((p) => p.kind === 'limit' && p.message.startsWith('time limit')))
         container.problems.push({
           kind: 'limit',
-          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${e.name}'; the remaining members were not scanned`,
+          message: `time limit of ${w.pickleLimits.maxMillis / 1000} s per file reached at member '${printableName(e.name)}'; the remaining members were not scanned`,
         });
       return undefined;
     }
@@ -587,7 +589,7 @@ function analyseKeras(w: Walk, src: ByteSource, entries: ZipEntry[], parent: str
     if (e.size > MAX_KERAS_CONFIG) {
       container.problems.push({
         kind: 'limit',
-        message: `Keras ${e.name} is ${e.size} bytes, over the ${MAX_KERAS_CONFIG}-byte limit; not checked`,
+        message: `Keras ${printableName(e.name)} is ${e.size} bytes, over the ${MAX_KERAS_CONFIG}-byte limit; not checked`,
       });
       return undefined;
     }
@@ -635,7 +637,7 @@ function member(
     if (e.method !== 0 && e.method !== 8 && e.size > 0)
       container.problems.push({
         kind: 'unsupported',
-        message: `zip member '${e.name}' uses compression method ${e.method}, which is not supported; not scanned`,
+        message: `zip member '${printableName(e.name)}' uses compression method ${e.method}, which is not supported; not scanned`,
       });
     return undefined;
   }
@@ -692,7 +694,7 @@ function identifyMember(
     container.containsModels = true;
     container.problems.push({
       kind: 'limit',
-      message: `${archive} member '${name}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
+      message: `${archive} member '${printableName(name)}' is an archive nested deeper than ${w.limits.maxArchiveDepth} levels; not scanned`,
     });
     return undefined;
   }

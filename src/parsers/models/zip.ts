@@ -1,6 +1,7 @@
 import { readAll, SliceSource, u16, u32, u64, utf8Text, type ByteSource } from './byte-source.js';
 import { memberLimitProblem, formatLimit } from './archive-limits.js';
 import { inflateAll, InflateError, inflateHead, InflateLimit, type InflateBudget } from './inflate.js';
+import { printableName } from '../../core/printable.js';
 
 /**
  * A lenient zip reader for model archives. It accepts what PyTorch's reader accepts: any
@@ -114,7 +115,10 @@ export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
     localHeaderOffset += delta;
     const local = src.read(localHeaderOffset, 30);
     if (local.length < 30 || u32(local, 0) !== SIG_LOCAL) {
-      problems.push({ kind: 'malformed', message: `zip member '${name}' has no local header at byte ${localHeaderOffset}; not scanned` });
+      problems.push({
+        kind: 'malformed',
+        message: `zip member '${printableName(name)}' has no local header at byte ${localHeaderOffset}; not scanned`,
+      });
       continue;
     }
     const localNameLen = u16(local, 26);
@@ -196,7 +200,7 @@ function walkLocalHeaders(src: ByteSource, maxEntries: number, problems: ZipArch
     if (flags & 8 && compressedSize === 0) {
       problems.push({
         kind: 'malformed',
-        message: `zip member '${name}' has no size in its local header and there is no central directory; stopped there`,
+        message: `zip member '${printableName(name)}' has no size in its local header and there is no central directory; stopped there`,
       });
       break;
     }
@@ -238,16 +242,17 @@ export function memberHead(src: ByteSource, e: ZipEntry, n: number): Uint8Array 
  */
 export function memberSource(src: ByteSource, e: ZipEntry, budget: InflateBudget): ByteSource {
   if (e.method === 0) return new SliceSource(src, e.dataOffset, Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset)));
-  if (e.method !== 8) throw new ZipFailure(`zip member '${e.name}' uses compression method ${e.method}, which is not supported`);
+  if (e.method !== 8)
+    throw new ZipFailure(`zip member '${printableName(e.name)}' uses compression method ${e.method}, which is not supported`);
   if (e.size > budget.remaining)
     throw new ZipLimit(
-      `zip member '${e.name}' would decompress to ${e.size} bytes, over what is left of the ${formatLimit(budget.limit)} decompression limit`,
+      `zip member '${printableName(e.name)}' would decompress to ${e.size} bytes, over what is left of the ${formatLimit(budget.limit)} decompression limit`,
     );
   try {
     return inflateAll(src, 'deflate-raw', budget, e.dataOffset, Math.max(0, Math.min(e.compressedSize, src.size - e.dataOffset)));
   } catch (err) {
-    if (err instanceof InflateLimit) throw new ZipLimit(`zip member '${e.name}' ${err.message}; not scanned`);
-    if (err instanceof InflateError) throw new ZipFailure(`zip member '${e.name}' cannot be decompressed: ${err.message}`);
+    if (err instanceof InflateLimit) throw new ZipLimit(`zip member '${printableName(e.name)}' ${err.message}; not scanned`);
+    if (err instanceof InflateError) throw new ZipFailure(`zip member '${printableName(e.name)}' cannot be decompressed: ${err.message}`);
     throw err;
   }
 }

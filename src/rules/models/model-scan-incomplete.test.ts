@@ -75,6 +75,18 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a member name with control and format characters is shown escaped (it was quoted raw, escape sequences included)',
+      path: 'model.pt',
+      content: zip().add('archive/\u001b[2J\rdata\u202e.pkl', pkl, { rawMethod: 14 }).build(),
+      findings: [
+        {
+          ...whole,
+          message:
+            "Unsupported content: zip member 'archive/\\x1b[2J\\x0ddata\\u202e.pkl' uses compression method 14, which is not supported; not scanned",
+        },
+      ],
+    },
+    {
       name: 'a tarball that holds a model, past the member limit: how many members were not read',
       path: 'model.tar',
       content: tar([

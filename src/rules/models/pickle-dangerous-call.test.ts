@@ -1,3 +1,6 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { scanSync } from '../../scan.js';
 import { testRule } from '../../testing/rule-tester.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from './lib/builders/pickle-builder.js';
 import { torchZip, zip } from './lib/builders/zip-builder.js';
@@ -209,4 +212,12 @@ testRule(rule, {
       findings: [{ ...col(2, 16) }],
     },
   ],
+});
+
+describe('the archive member a finding is in', () => {
+  it('is named with its non-printable characters escaped (location.detail held them raw)', () => {
+    const bytes = zip().add('archive/\u001b]0;x\u0007data\u202e.pkl', osSystemPayload('id')).build();
+    const r = scanSync({ targets: [], files: [new MemorySourceFile('model.pt', bytes)], config: false, rules: [rule.meta.id] });
+    expect(r.findings.map((f) => f.location.detail)).toEqual(['archive/\\x1b]0;x\\x07data\\u202e.pkl']);
+  });
 });
