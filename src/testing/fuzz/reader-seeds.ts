@@ -13,6 +13,7 @@ import { osSystemPayload } from '../../rules/models/lib/builders/pickle-builder.
 import { tar } from '../../rules/models/lib/builders/tar-builder.js';
 import { buildSbom } from '../../inventory/sbom.js';
 import { inlineGoElf } from '../go-elf.js';
+import { rpmdbSqlite, rpmHeaderBlob, TEST_RPM_PACKAGES } from '../rpm-db.js';
 import type { Seed } from './seeds.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -126,6 +127,8 @@ function layers(root: string): Layer[] {
     ['app/serve.py', 'import pickle\nimport os\nmodel = pickle.load(open(os.environ["MODEL"], "rb"))\n'],
     ['models/model.pkl', osSystemPayload('id', 2)],
     ['usr/lib/python3/dist-packages/vllm-0.2.0.dist-info/METADATA', 'Metadata-Version: 2.1\nName: vllm\nVersion: 0.2.0\n'],
+    // Read by the image's package collector as a stream, beside the dpkg database of the layer below.
+    ['usr/lib/sysimage/rpm/rpmdb.sqlite', rpmdbSqlite(TEST_RPM_PACKAGES.map(rpmHeaderBlob))],
   ]);
   return [
     { tar: base, gzip: true },
