@@ -3,7 +3,7 @@ import type { HistoryEntry } from '../../sources/image/image-source.js';
 /** What a legacy builder writes before metadata steps. */
 const NOP = /^\/bin\/(?:ba)?sh -c #\(nop\)\s*/;
 const SHELL_PREFIX = /^\/bin\/(?:ba)?sh -c\s+/;
-const BUILDKIT_SUFFIX = /\s+# buildkit$/;
+const BUILDKIT_SUFFIX = '# buildkit';
 /** `|2 A=1 B=2 /bin/sh -c …`: the build arguments a RUN step saw. */
 const BUILD_ARGS = /^\|(\d{1,3})\s+/;
 /** Steps kept out of the rebuilt Dockerfile: their result is in the image config, which image rules read. */
@@ -47,8 +47,20 @@ export function historyToDockerfile(history: readonly HistoryEntry[]): string | 
   return steps === 0 ? undefined : lines.join('\n') + '\n';
 }
 
+/**
+ * The step without BuildKit's ` # buildkit` suffix (spaces before it required). Not a regular
+ * expression anchored at the end (`\s+# buildkit$`): tried from every space of a long run of them,
+ * it took quadratic time (27 s for a config of 130 KB).
+ */
+function withoutBuildkitSuffix(text: string): string {
+  if (!text.endsWith(BUILDKIT_SUFFIX)) return text;
+  const head = text.slice(0, -BUILDKIT_SUFFIX.length);
+  const trimmed = head.trimEnd();
+  return trimmed.length < head.length ? trimmed : text;
+}
+
 function stepOf(createdBy: string): string[] | undefined {
-  let text = createdBy.trim().replace(BUILDKIT_SUFFIX, '');
+  let text = withoutBuildkitSuffix(createdBy.trim());
   if (text === '') return undefined;
   if (NOP.test(text)) text = text.replace(NOP, '');
   else if (SHELL_PREFIX.test(text) || BUILD_ARGS.test(text)) text = `RUN ${text}`;
