@@ -2,6 +2,7 @@ import type { ProjectPackages } from './packages.js';
 import type { At, ScanDocument, TextSpan } from './document.js';
 import type { FindingPackage, FindingVulnerability, FrameworkRef, ScannerName, Severity } from './types.js';
 import type { VulnerabilitySource } from './vulnerability.js';
+import { freezeData } from './frozen-data.js';
 
 export interface RuleExample {
   /** File name of the example; decides which parser reads it (e.g. `pod.yaml`, `Dockerfile`). */
@@ -97,6 +98,8 @@ export interface Rule<D extends ScanDocument = ScanDocument> {
 }
 
 export function defineRule<D extends ScanDocument = ScanDocument>(rule: Rule<D>): Rule<D> {
+  // Every finding of the rule carries these references: frozen, the JSON report copies them by identity.
+  freezeData(rule.meta.frameworks);
   return rule;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../core/types.js';
 import { FindingBytesWriter } from './finding-bytes.js';
+import { freezeData, isFrozenData } from '../core/frozen-data.js';
 
 /** `JSON.stringify(value, null, 2)` of `value` as it reads nested at `indent` (what the writer must give). */
 function stringified(value: unknown, indent: number): string {
@@ -337,5 +338,21 @@ describe('FindingBytesWriter.messageWritten', () => {
     expect(said({ ...finding(), toJSON: () => ({ message: 'other' }) })).toBe(false);
     expect(said(Object.assign(Object.create({ inherited: true }), finding()))).toBe(false);
     expect(said(finding())).toBe(true);
+  });
+});
+
+describe('FindingBytesWriter and frozen frameworks', () => {
+  it('writes frozen frameworks shared by findings as JSON.stringify does, whatever came between', () => {
+    const frameworks = freezeData(FRAMEWORKS.map((f) => ({ ...f })));
+    const other = freezeData([{ id: 'pss', control: 'privileged', level: 'baseline' }]);
+    expectSameAsStringify([
+      finding({ frameworks }),
+      finding({ frameworks }),
+      finding({ frameworks: other, ruleId: 'K8S-0001' }),
+      finding({ frameworks }),
+      finding({ frameworks: [...frameworks] }),
+      finding({ frameworks }),
+    ]);
+    expect(isFrozenData(frameworks)).toBe(true);
   });
 });

@@ -1,3 +1,5 @@
+import { isFrozenData } from '../core/frozen-data.js';
+
 /**
  * Writes `JSON.stringify(value, null, 2)` straight into UTF-8 bytes, byte for byte the same, without
  * building the text as a string: the findings of a large scan are about 1.3 KB of JSON each, and the
@@ -141,9 +143,13 @@ export class JsonBytesWriter {
     last.era = this.era;
   }
 
-  /** Copies the property `last` remembers when its bytes are still there and `value` holds the data they were written from; false otherwise. */
+  /**
+   * Copies the property `last` remembers when its bytes are still there and `value` holds the data they
+   * were written from (compared value by value, or the same frozen data: see `freezeData`); false otherwise.
+   */
   protected copyIfSame(last: WrittenProperty, value: unknown, first: boolean): boolean {
-    if (last.era !== this.era || holdsData(value, last.data, 0) !== last.size) return false;
+    if (last.era !== this.era) return false;
+    if (!(value === last.value && last.size > 0 && isFrozenData(value)) && holdsData(value, last.data, 0) !== last.size) return false;
     this.copyProperty(last.at, last.end, first);
     return true;
   }
@@ -153,9 +159,11 @@ export class JsonBytesWriter {
     const size = pushData(value, last.data, 0);
     if (size < 0) {
       last.era = -1;
+      last.value = undefined;
       return;
     }
     last.size = size;
+    last.value = value;
     last.at = start;
     last.end = this.size;
     last.era = this.era;
@@ -342,6 +350,8 @@ interface KeyMemo {
 export interface WrittenProperty {
   readonly data: unknown[];
   size: number;
+  /** The value written, when `remember` was given it (a string property keeps only `data`). */
+  value: unknown;
   at: number;
   end: number;
   era: number;
@@ -349,7 +359,7 @@ export interface WrittenProperty {
 
 /** A `WrittenProperty` that holds nothing yet. */
 export function writtenProperty(): WrittenProperty {
-  return { data: [], size: 0, at: 0, end: 0, era: -1 };
+  return { data: [], size: 0, value: undefined, at: 0, end: 0, era: -1 };
 }
 
 /** An object that `JSON.stringify` writes as its own enumerable properties, the ones `for…in` walks. */
