@@ -88,6 +88,41 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a literal token in CMD or ENTRYPOINT (exec form, shell form, value as the next word) is a credential stored in the image',
+      path: 'Dockerfile',
+      content:
+        FROM +
+        'CMD ["jupyter", "lab", "--ServerApp.token=abc123secret"]\n' +
+        'CMD jupyter lab --NotebookApp.token=s3cr3t-t0ken --no-browser\n' +
+        "CMD jupyter lab --ServerApp.token='' --ServerApp.token=changeme\n" +
+        'FROM python:3.12-slim AS other\n' +
+        'ENTRYPOINT ["start-notebook.py", "--IdentityProvider.token", "k9x7q2w8e4"]\n',
+      findings: [
+        {
+          startLine: 3,
+          startColumn: 25,
+          endLine: 3,
+          endColumn: 55,
+          message:
+            'Jupyter (jupyter lab) is started with a literal token (--ServerApp.token=abc…): it is stored in the image, where anyone who pulls it reads it; pass the token at run time (JUPYTER_TOKEN from a secret) or set a hashed password',
+        },
+        {
+          startLine: 4,
+          startColumn: 17,
+          endLine: 4,
+          endColumn: 49,
+          message: /^Jupyter \(jupyter lab\) is started with a literal token \(--NotebookApp\.token=s3c…\)/,
+        },
+        {
+          startLine: 7,
+          startColumn: 35,
+          endLine: 7,
+          endColumn: 73,
+          message: /^Jupyter \(start-notebook\.py\) is started with a literal token \(--IdentityProvider\.token=k9…\)/,
+        },
+      ],
+    },
+    {
       name: 'exec form, every spelling',
       path: 'Dockerfile',
       content:

@@ -4,7 +4,17 @@ import type { DockerfileDocument, DockerInstruction } from '../../parsers/docker
 import type { ShellWord } from '../../parsers/dockerfile/shell.js';
 import { isShellExec, isShellProgram } from '../../parsers/dockerfile/dockerfile-document.js';
 import { instructionCommands } from './lib/commands.js';
-import { jupyterAuth, jupyterLaunch, noAuthMessage, xsrfDisabledMessage, type CommandContext, type JupyterFlag } from './lib/jupyter.js';
+import {
+  commandFlag,
+  jupyterAuth,
+  jupyterLaunch,
+  noAuthMessage,
+  TOKEN_FLAGS,
+  xsrfDisabledMessage,
+  type CommandContext,
+  type JupyterFlag,
+} from './lib/jupyter.js';
+import { isPlaceholder, redact } from './lib/secrets.js';
 
 /** `c.ServerApp.token = ''` in a Jupyter config file written by the build (quotes may be shell-escaped). Bounded: linear. */
 const CONFIG_EMPTY_TOKEN = /c\.(?:ServerApp|NotebookApp|IdentityProvider)\.token\s{0,8}=\s{0,8}u?(?:\\?["']){2}(?![\w.([])/g;
@@ -107,7 +117,7 @@ export default defineRule<DockerfileDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV, or declares it as an empty build argument with ARG, which is not set at all when the container runs) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code. So is (medium) a token taken from a build argument with a default (`ARG NB_TOKEN=abc`, `--ServerApp.token=$NB_TOKEN`): the default is recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets it.",
+      "A Jupyter server runs whatever code its users send. Its token (generated at start-up) is the only thing that stops anyone who reaches the port: `--ServerApp.token=''` (or `--NotebookApp.token=''`, `--IdentityProvider.token=''`, `c.ServerApp.token = ''` in a config file the build writes, or a shell-form `--ServerApp.token=$TOKEN` where the Dockerfile sets `TOKEN` empty with ENV, or declares it as an empty build argument with ARG, which is not set at all when the container runs) with no password turns that off, so the image serves a shell to whoever can connect, through any published port, Service or ingress. Scanners find thousands of such servers on the internet, many used for crypto-mining. `--ServerApp.disable_check_xsrf=True` is reported too (medium): it lets any web page a logged-in user visits call the server's API and run code. A token written out in CMD or ENTRYPOINT (`--ServerApp.token=abc`) is reported as a hardcoded credential (high, as an ENV one is by DF-0004): it is stored in the image, where anyone who pulls it reads it. So is (medium) a token taken from a build argument with a default (`ARG NB_TOKEN=abc`, `--ServerApp.token=$NB_TOKEN`): the default is recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets it.",
     remediation:
       'Drop the empty token: let Jupyter generate one, pass one from a secret at run time (`JUPYTER_TOKEN`), or set a hashed password (`--PasswordIdentityProvider.hashed_password`). Behind JupyterHub use `jupyterhub-singleuser`, which authenticates through the hub. Keep XSRF checks on.',
     references: [
@@ -175,6 +185,29 @@ export default defineRule<DockerfileDocument>({
           `${what} with ${text.slice(span.start, span.end)}, the build argument ${buildArgument}: its default is written in the Dockerfile and recorded in the image history, where anyone with the image reads it, and a build argument is not set when the container runs, so the token is empty unless the run-time environment sets ${buildArgument}`,
           'medium',
         );
+      }
+      // A token written out in the command (no variable, no command substitution, not a placeholder) is a credential
+      // stored in the image, as an ENV one is (DF-0004, high).
+      const context = line.shell ? { ...stageContext(doc, line.stage), shellWords, writtenWords } : { writtenWords };
+      const token = commandFlag(values, TOKEN_FLAGS, context);
+      if (
+        token &&
+        token.value !== '' &&
+        token.written === undefined &&
+        !token.notKnown &&
+        !token.runTime &&
+        !/[$`]/.test(token.value) &&
+        !isPlaceholder(token.value)
+      ) {
+        const span = flagSpan(text, line.words, token);
+        if (!reported.has(`${span.start}:${span.end}`)) {
+          reported.add(`${span.start}:${span.end}`);
+          ctx.report({
+            message: `${what} with a literal token (${token.name}=${redact(token.value)}): it is stored in the image, where anyone who pulls it reads it; pass the token at run time (JUPYTER_TOKEN from a secret) or set a hashed password`,
+            at: span,
+            evidence: `${token.name}=${redact(token.value)}`,
+          });
+        }
       }
       if (auth.xsrfDisabled) report(flagSpan(text, line.words, auth.xsrfDisabled), xsrfDisabledMessage(what, auth.xsrfDisabled), 'medium');
     }

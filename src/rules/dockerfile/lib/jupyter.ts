@@ -27,7 +27,7 @@ const SUBCOMMANDS = new Set(['lab', 'notebook', 'server', 'nbclassic']);
 /** `python -m <module>`. */
 const SERVER_MODULES = new Set(['jupyterlab', 'notebook', 'jupyter_server', 'nbclassic']);
 
-const TOKEN_FLAGS = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'];
+export const TOKEN_FLAGS = ['--ServerApp.token', '--NotebookApp.token', '--IdentityProvider.token'];
 const PASSWORD_FLAGS = ['--ServerApp.password', '--NotebookApp.password', '--PasswordIdentityProvider.hashed_password'];
 const XSRF_FLAGS = ['--ServerApp.disable_check_xsrf', '--NotebookApp.disable_check_xsrf'];
 /** Options only Jupyter servers take: seeing one on a command line recognises the server. */
