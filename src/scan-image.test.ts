@@ -268,6 +268,39 @@ describe('broken and hostile images are errors, never crashes', () => {
     expect(bad.errors).toEqual([{ path: badLayer, message: 'manifest.json entry 0 has no Config or Layers' }]);
   });
 
+  it('scans an image a manifest.json lists twice once, and refuses one that lists more layers than any runtime stacks (found by the fuzzer)', async () => {
+    const layer = await layerTar([{ name: 'app/a.env', content: `HF_TOKEN=${HF}\n` }]);
+    const config = Buffer.from(JSON.stringify({ os: 'linux', config: { User: 'app' }, rootfs: { type: 'layers', diff_ids: [] } }));
+    const archive = (manifest: unknown) =>
+      tar([
+        ['c.json', config],
+        ['l/layer.tar', layer],
+        ['manifest.json', JSON.stringify(manifest)],
+      ]);
+    const entry = { Config: 'c.json', RepoTags: ['acme/a:1'], Layers: ['l/layer.tar'] };
+    const twice = join(dir, 'twice.tar');
+    writeFileSync(twice, archive([entry, entry, entry]));
+    const result = await scanImage({ images: [twice], config: false, cwd: dir, vulnerabilities: testVulnerabilities() });
+    expect(result.images?.map((i) => i.ref)).toEqual(['acme/a:1']);
+    expect(result.findings.filter((f) => f.location.path === '/app/a.env').map((f) => f.ruleId)).toEqual(['SEC-0003']);
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'manifest.json entries 1, 2 repeat entry 0 (the same config and layers); scanned once',
+    ]);
+
+    const many = join(dir, 'many-layers.tar');
+    const half = Array.from({ length: 5_001 }, () => 'l/layer.tar');
+    writeFileSync(
+      many,
+      archive([
+        { ...entry, Layers: half },
+        { ...entry, RepoTags: ['acme/b:1'], Layers: [...half, 'l/layer.tar'] },
+      ]),
+    );
+    const refused = await scanImage({ images: [many], config: false, cwd: dir, vulnerabilities: testVulnerabilities() });
+    expect(refused.findings).toEqual([]);
+    expect(refused.errors).toEqual([{ path: many, message: 'manifest.json lists more than 10000 layers in all; the archive is not read' }]);
+  });
+
   it('spools a large model file that a parser reads by range, and scans it', async () => {
     const path = join(dir, 'model');
     // A protocol-2 pickle calling os.system, padded past the in-memory limit.

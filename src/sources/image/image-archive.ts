@@ -21,6 +21,13 @@ interface DockerSaveEntry {
   Layers: string[];
 }
 
+/**
+ * Most layers an archive's images may list in all. A runtime stacks at most ~128 layers per image,
+ * so this is far above any real archive; without it a small manifest listing one layer thousands of
+ * times makes the walk read that layer thousands of times.
+ */
+export const MAX_ARCHIVE_LAYERS = 10_000;
+
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
 export interface OpenOptions {
@@ -56,15 +63,39 @@ export function openArchive(path: string, opts: OpenOptions = {}): OpenedArchive
 function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
   const entries = parseJson<Array<DockerSaveEntry | null>>(store.read('manifest.json'), 'manifest.json');
   if (!Array.isArray(entries) || entries.length === 0) throw new ImageFormatError('manifest.json lists no image');
-  return entries.map((entry, i) => {
+  const firstOf = new Map<string, number>();
+  const repeats = new Map<number, number[]>();
+  let layerCount = 0;
+  const distinct: Array<[DockerSaveEntry, number]> = [];
+  entries.forEach((entry, i) => {
     if (typeof entry?.Config !== 'string' || !Array.isArray(entry.Layers) || !entry.Layers.every((l) => typeof l === 'string'))
       throw new ImageFormatError(`manifest.json entry ${i} has no Config or Layers`);
+    const key = JSON.stringify([entry.Config, entry.Layers]);
+    const first = firstOf.get(key);
+    if (first !== undefined) {
+      const earlier = repeats.get(first);
+      if (earlier) earlier.push(i);
+      else repeats.set(first, [i]);
+      return;
+    }
+    firstOf.set(key, i);
+    layerCount += entry.Layers.length;
+    if (layerCount > MAX_ARCHIVE_LAYERS)
+      throw new ImageFormatError(`manifest.json lists more than ${MAX_ARCHIVE_LAYERS} layers in all; the archive is not read`);
+    distinct.push([entry, i]);
+  });
+  return distinct.map(([entry, i]) => {
     const configBytes = store.read(entry.Config);
     const config = parseImageConfig(configBytes, entry.Config);
     const configDigest = sha256(configBytes);
     const warnings: string[] = [];
     const named = /(?:^|\/)([0-9a-f]{64})(?:\.json)?$/.exec(entry.Config)?.[1];
     if (named && `sha256:${named}` !== configDigest) warnings.push(`config ${entry.Config} does not match its digest (${configDigest})`);
+    const same = repeats.get(i);
+    if (same)
+      warnings.push(
+        `manifest.json ${same.length === 1 ? 'entry' : 'entries'} ${same.join(', ')} ${same.length === 1 ? 'repeats' : 'repeat'} entry ${i} (the same config and layers); scanned once`,
+      );
     const diffIds = config.rootfs?.diff_ids ?? [];
     const commands = layerCommands(config);
     const tag = Array.isArray(entry.RepoTags) && typeof entry.RepoTags[0] === 'string' ? entry.RepoTags[0] : undefined;
@@ -109,6 +140,10 @@ function ociImage(store: BlobStore, path: string, wanted: Platform | undefined):
   const { descriptor, manifest } = chooseManifest(store, index.manifests ?? [], wanted, 0);
   if (!manifest.config?.digest || !Array.isArray(manifest.layers))
     throw new ImageFormatError(`manifest ${descriptor.digest} has no config or layers`);
+  if (manifest.layers.length > MAX_ARCHIVE_LAYERS)
+    throw new ImageFormatError(
+      `manifest ${descriptor.digest} lists ${manifest.layers.length} layers, more than ${MAX_ARCHIVE_LAYERS}; the image is not read`,
+    );
   const configBytes = verifiedBlob(store, manifest.config.digest, 'config');
   const config = parseImageConfig(configBytes, 'config');
   const commands = layerCommands(config);
