@@ -4,15 +4,10 @@
  * itself (better-sqlite3) with the tables rpm creates. The parser tests and the fuzzer's seeds use them.
  */
 import Database from 'better-sqlite3';
+import type { RpmHeader } from '../parsers/os-packages/rpm.js';
 
-export interface TestRpmPackage {
-  name: string;
-  version: string;
-  release: string;
-  epoch?: number;
-  arch?: string;
-  license?: string;
-  sourceRpm?: string;
+/** The header fields the rpm reader gives back, written into a header blob. */
+export interface TestRpmPackage extends RpmHeader {
   /** A description this long (real headers run to tens of KiB: their rows overflow SQLite pages). */
   descriptionBytes?: number;
 }
