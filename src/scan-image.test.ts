@@ -284,8 +284,14 @@ describe('broken and hostile images are errors, never crashes', () => {
     expect(result.images?.map((i) => i.ref)).toEqual(['acme/a:1']);
     expect(result.findings.filter((f) => f.location.path === '/app/a.env').map((f) => f.ruleId)).toEqual(['SEC-0003']);
     expect(result.errors.map((e) => e.message)).toEqual([
-      'manifest.json entries 1, 2 repeat entry 0 (the same config and layers); scanned once',
+      'manifest.json entries 1, 2 repeat entry 0 (the same tags, config and layers); scanned once',
     ]);
+
+    const retagged = join(dir, 'retagged.tar');
+    writeFileSync(retagged, archive([entry, { ...entry, RepoTags: ['acme/a:latest'] }]));
+    const again = await scanImage({ images: [retagged], config: false, cwd: dir, vulnerabilities: testVulnerabilities() });
+    expect(again.images?.map((i) => i.ref)).toEqual(['acme/a:1']);
+    expect(again.errors).toEqual([]);
 
     const many = join(dir, 'many-layers.tar');
     const half = Array.from({ length: 5_001 }, () => 'l/layer.tar');

@@ -73,6 +73,8 @@ function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
     const key = JSON.stringify([entry.Config, entry.Layers]);
     const first = firstOf.get(key);
     if (first !== undefined) {
+      // The same image under another tag is what Docker writes as one entry with two RepoTags.
+      if (JSON.stringify(entry.RepoTags) !== JSON.stringify(entries[first]!.RepoTags)) return;
       const earlier = repeats.get(first);
       if (earlier) earlier.push(i);
       else repeats.set(first, [i]);
@@ -94,7 +96,7 @@ function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
     const same = repeats.get(i);
     if (same)
       warnings.push(
-        `manifest.json ${same.length === 1 ? 'entry' : 'entries'} ${same.join(', ')} ${same.length === 1 ? 'repeats' : 'repeat'} entry ${i} (the same config and layers); scanned once`,
+        `manifest.json ${same.length === 1 ? 'entry' : 'entries'} ${same.join(', ')} ${same.length === 1 ? 'repeats' : 'repeat'} entry ${i} (the same tags, config and layers); scanned once`,
       );
     const diffIds = config.rootfs?.diff_ids ?? [];
     const commands = layerCommands(config);
