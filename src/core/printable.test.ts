@@ -8,5 +8,7 @@ describe('printableName', () => {
     expect(printableName('evil\u202egnp.pkl\u200b')).toBe('evil\\u202egnp.pkl\\u200b');
     expect(printableName('x\u2028y\ud800')).toBe('x\\u2028y\\ud800');
     expect(printableName('modèle/数据 ok.pkl\t')).toBe('modèle/数据 ok.pkl\\x09');
+    expect(printableName('tag\u{e0041}\u{e007f}.pkl')).toBe('tag\\u{e0041}\\u{e007f}.pkl');
+    expect(printableName('dir\\x1b.pkl')).toBe('dir\\\\x1b.pkl');
   });
 });

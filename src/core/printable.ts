@@ -2,16 +2,18 @@
  * Characters that do not print: controls (C0, DEL, C1), format characters (bidirectional overrides,
  * zero-width spaces, the BOM), line and paragraph separators, and lone surrogates.
  */
-const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\\]/gu;
 
 /**
  * A name read from scanned data (an archive member, a file inside an image) as messages and findings
- * show it: every character that does not print escaped (`\x1b`, `\u202e`), so the name cannot drive a
+ * show it: every character that does not print escaped (`\x1b`, `\u202e`, `\u{e0041}`) and a backslash doubled, so the name cannot drive a
  * terminal, hide its own end, or reorder the text around it.
  */
 export function printableName(name: string): string {
   return name.replace(NOT_PRINTABLE, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    if (c === '\\') return '\\\\';
+    const code = c.codePointAt(0)!;
+    if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+    return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
