@@ -273,7 +273,7 @@ function where(type: ResourceType, ns: string | undefined): string {
 function listError(type: ResourceType, ns: string | undefined, e: KubeApiError, scanned: boolean): string {
   const at = where(type, ns);
   if (e.tries > 1)
-    return `cannot list ${typeName(type)}${at}: the API server answered ${e.status} ${e.reason} to each of ${e.tries} tries (${e.message}); objects of this kind were ${scanned ? 'scanned in part' : 'not scanned'}`;
+    return `cannot list ${typeName(type)}${at}: the API server still answered ${e.status} ${e.reason} at the last of ${e.tries} tries (${e.message}); objects of this kind were ${scanned ? 'scanned in part' : 'not scanned'}`;
   if (e.status === 401) return `not authorized to list ${typeName(type)}${at}: the credentials were refused (${e.message})`;
   if (e.status === 403) return `no permission to list ${typeName(type)}${at} (${e.message}); objects of this kind were not scanned`;
   if (e.status === 410) return `the list of ${typeName(type)}${at} kept expiring (410 Gone); objects of this kind were scanned in part`;

@@ -882,7 +882,7 @@ describe('an API server that is busy (429) or failing (5xx)', () => {
       {
         path: 'services',
         message:
-          'cannot list services in any namespace: the API server answered 503 ServiceUnavailable to each of 5 tries (/api/v1/services: the server is currently unable to handle the request); objects of this kind were not scanned',
+          'cannot list services in any namespace: the API server still answered 503 ServiceUnavailable at the last of 5 tries (/api/v1/services: the server is currently unable to handle the request); objects of this kind were not scanned',
       },
     ]);
     expect(names).toEqual(['d0', 'd1', 'd2', 'd3', 'd4']);
@@ -896,7 +896,7 @@ describe('an API server that is busy (429) or failing (5xx)', () => {
       {
         path: 'deployments.apps',
         message:
-          'cannot list deployments.apps in any namespace: the API server answered 429 Too Many Requests to each of 5 tries (/apis/apps/v1/deployments: Too many requests, please try again later.); objects of this kind were scanned in part',
+          'cannot list deployments.apps in any namespace: the API server still answered 429 Too Many Requests at the last of 5 tries (/apis/apps/v1/deployments: Too many requests, please try again later.); objects of this kind were scanned in part',
       },
     ]);
     expect(names).toEqual(['d0', 'd1']);
@@ -920,7 +920,7 @@ describe('an API server that is busy (429) or failing (5xx)', () => {
           {
             path: 'deployments.apps',
             message: expect.stringMatching(
-              /^cannot list deployments\.apps in namespace web: the API server answered 502 BadGateway to each of 5 tries \(\/apis\/apps\/v1\/namespaces\/web\/deployments: error trying to reach service/,
+              /^cannot list deployments\.apps in namespace web: the API server still answered 502 BadGateway at the last of 5 tries \(\/apis\/apps\/v1\/namespaces\/web\/deployments: error trying to reach service/,
             ),
           },
           {

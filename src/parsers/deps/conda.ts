@@ -9,7 +9,7 @@ function valueStart(node: Scalar): number {
   return node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? start + 1 : start;
 }
 
-/** The value of the last entry of `key` in a map: a key given twice is read as conda's YAML reader reads it. */
+/** The value of the last entry of `key` in a map: a key given twice is read from its last entry, as PyYAML reads it. */
 function lastValue(map: YAMLMap, key: string): unknown {
   const { isScalar } = yamlLib();
   for (let i = map.items.length - 1; i >= 0; i--) {

@@ -113,7 +113,7 @@ describe('KubeApi retries of answers 429 and 5xx', () => {
 
   it('cuts a long Retry-After to 10 s', async () => {
     script.set('/api', [tooManyRequests('3600'), failure(503, 'ServiceUnavailable', 'busy')]);
-    // A 503 with a Retry-After (the second answer has none: a backoff).
+    // A 429 with a long Retry-After, then a 503 with none (a backoff).
     expect(await api.get('/api')).toEqual({ path: '/api' });
     expect(sleeps).toEqual([10_000, 250]);
   });
