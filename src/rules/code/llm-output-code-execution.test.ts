@@ -52,6 +52,12 @@ testRule(rule, {
       findings: [{ startLine: 7, startColumn: 12, endLine: 7, endColumn: 22, message: 'Model output reaches eval()' }],
     },
     {
+      name: 'client built inline with over 1,024 characters of arguments (the callee is read from its end)',
+      path: 'a.py',
+      content: `def f(q):\n    r = OpenAI(default_headers={\n${Array.from({ length: 20 }, (_, i) => `        "h${i}": "${'v'.repeat(60)}",\n`).join('')}    }).chat.completions.create(model="m", messages=q)\n    exec(r.choices[0].message.content)\n`,
+      findings: [{ startLine: 24, startColumn: 5, endLine: 24, endColumn: 39, message: 'Model output reaches exec()' }],
+    },
+    {
       name: 'direct call inside exec, LangChain invoke',
       path: 'a.py',
       content: 'def run(chain, q):\n    exec(chain.invoke({"q": q}).content)\n',

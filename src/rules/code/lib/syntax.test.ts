@@ -22,4 +22,14 @@ describe('calleeText', () => {
     expect(texts).toContain('client.chat.completions.create');
     expect(calleeName(calls.find((c) => calleeText(c) === '….all')!)).toBe('all');
   });
+
+  it('keeps the member accesses of a long callee back to the call before them', () => {
+    const key = 'k'.repeat(1100);
+    const text = `r = OpenAI(api_key="${key}").chat.completions.create(model=m)\nx = f(a="${key}")[0].b.c()\n`;
+    const doc = new CodeDocument(new MemorySourceFile('long.py', text), 'python');
+    const texts = allCalls(doc.root, 'python').map(calleeText);
+    expect(texts).toEqual(['….chat.completions.create', 'OpenAI', '….b.c', 'f']);
+    const js = new CodeDocument(new MemorySourceFile('long.ts', `new OpenAI({ apiKey: "${key}" }).chat.completions?.create({});\n`), 'typescript');
+    expect(allCalls(js.root, 'js').map(calleeText)).toEqual(['….chat.completions.create', 'OpenAI']);
+  });
 });

@@ -51,9 +51,33 @@ export function isCall(node: SgNode): boolean {
 /**
  * Longest callee read as text. Each call of a chain (`q.filter(a).filter(b)…`) has the chain before
  * it as its callee: read whole, the callees of a chain of n calls are O(n²) characters (a file of a
- * megabyte ran out of memory). Past this, only the member called is kept: `…filter`.
+ * megabyte ran out of memory). Past this, only the member accesses at its end are kept, back to the
+ * nearest call or subscript: `….filter`, `….chat.completions.create`.
  */
 const MAX_CALLEE_CHARS = 1024;
+
+/**
+ * The member accesses that end a long callee, back to the nearest call, subscript or other
+ * expression (`.chat.completions.create` of `OpenAI(…).chat.completions.create`), at most
+ * MAX_CALLEE_CHARS of them: each callee of a chain of calls stops at the call before it, so a chain
+ * stays linear.
+ */
+function memberTail(f: SgNode): string {
+  const names: string[] = [];
+  let chars = 0;
+  for (let node: SgNode | null = f; node; ) {
+    const k = node.kind();
+    if (k !== 'attribute' && k !== 'member_expression') break;
+    const member = node.field('attribute') ?? node.field('property');
+    if (!member) break;
+    const name = member.text();
+    chars += name.length + 1;
+    if (chars > MAX_CALLEE_CHARS) break;
+    names.push(name);
+    node = node.field('object');
+  }
+  return names.reverse().map((n) => `.${n}`).join('');
+}
 
 /** The callee as written, without spaces, `await`, optional chaining or `new`: `client.chat.completions.create`. */
 export function calleeText(call: SgNode): string {
@@ -63,11 +87,7 @@ export function calleeText(call: SgNode): string {
     let raw = '';
     if (f) {
       const { start, end } = f.range();
-      if (end.index - start.index <= MAX_CALLEE_CHARS) raw = f.text();
-      else {
-        const member = f.field('attribute') ?? f.field('property');
-        raw = member ? `….${member.text()}` : '…';
-      }
+      raw = end.index - start.index <= MAX_CALLEE_CHARS ? f.text() : `…${memberTail(f)}`;
     }
     text = raw.replace(/\s+/g, '').replace(/\?\./g, '.');
     callees.set(call, text);
