@@ -742,10 +742,6 @@ describe("objects an operator's custom resource controls", () => {
         message: expect.stringMatching(/^Service 'train-head-svc' exposes .*through a LoadBalancer at 203\.0\.113\.10$/),
       },
     ]);
-    console.log(
-      'DEBUG',
-      found.map((f) => f.message),
-    );
   });
 });
 
