@@ -169,7 +169,8 @@ export default defineRule<DockerfileDocument>({
       const shellWords = line.words.map((w, i) => (i < line.entryWords ? undefined : w.raw));
       // Messages show a flag as written: an exec form's `"--ServerApp.token=''"` keeps its quotes.
       const writtenWords = line.words.map((w) => w.raw);
-      const auth = jupyterAuth(values, line.shell ? { ...stageContext(doc, line.stage), shellWords, writtenWords } : { writtenWords });
+      const context = line.shell ? { ...stageContext(doc, line.stage), shellWords, writtenWords } : { writtenWords };
+      const auth = jupyterAuth(values, context);
       const what = `Jupyter (${launch.text}) is started`;
       if (auth.state === 'off' && auth.flag && !passwordInConfig) {
         report(flagSpan(text, line.words, auth.flag), noAuthMessage(what, auth.flag, auth.emptyPassword));
@@ -188,7 +189,6 @@ export default defineRule<DockerfileDocument>({
       }
       // A token written out in the command (no variable, no command substitution, not a placeholder) is a credential
       // stored in the image, as an ENV one is (DF-0004, high).
-      const context = line.shell ? { ...stageContext(doc, line.stage), shellWords, writtenWords } : { writtenWords };
       const token = commandFlag(values, TOKEN_FLAGS, context);
       if (
         token &&
