@@ -48,6 +48,8 @@ export interface ScanStep {
   path: string;
   absPath?: string;
   size?: number;
+  /** The scanned directory it was found in (`DiskSourceFile.treeRoot`). */
+  treeRoot?: string;
   /** Its bytes when the walk read them whole, moved to the worker: it does not read them again. */
   bytes?: Uint8Array;
 }
@@ -175,7 +177,10 @@ export class ScanThreads {
       if (this.delegated(file)) {
         scan.passed(file.path);
         tag(PHASE_LEFT);
-        this.send({ index, path: file.path, absPath: file.absPath, size: file.size, bytes: this.movable(file) }, true);
+        this.send(
+          { index, path: file.path, absPath: file.absPath, size: file.size, treeRoot: file.treeRoot, bytes: this.movable(file) },
+          true,
+        );
       } else {
         if (!file.renderedBy && scan.wants(file)) {
           scan.passed(file.path);

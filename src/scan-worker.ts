@@ -74,6 +74,7 @@ try {
         }
         const bytes = step.bytes && Buffer.from(step.bytes.buffer, step.bytes.byteOffset, step.bytes.byteLength);
         const file = new DiskSourceFile(step.path, step.absPath, step.size ?? 0, bytes);
+        file.treeRoot = step.treeRoot;
         if (scan.wants(file)) scan.passed(step.path);
         tag(3 * step.index + 1);
         scan.scanFile(file);

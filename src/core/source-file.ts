@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
 import type { ImageLocation } from './types.js';
@@ -168,6 +169,11 @@ export class DiskSourceFile extends BaseSourceFile {
   private headData: Uint8Array | undefined;
   /** A field of every instance rather than a property added to some: one object shape for all of them. */
   [PLAINLY_WALKED] = false;
+  /**
+   * The real path of the scanned directory the file was found in, when a directory walk found it:
+   * files it names (a compose file's `env_file`) are read only inside it (see `readInTree`).
+   */
+  treeRoot: string | undefined = undefined;
   /** `data`: its bytes when they were read already (by the walk of another thread), whole. */
   constructor(
     readonly path: string,
@@ -209,9 +215,10 @@ export class DiskSourceFile extends BaseSourceFile {
    * when not), and its bytes when it is small enough to be read whole on first use anyway. Four calls
    * (open, fstat, read, close) where a check by path (lstat, access) then a read took six.
    */
-  static opened(path: string, absPath: string): DiskSourceFile {
+  static opened(path: string, absPath: string, treeRoot?: string): DiskSourceFile {
     return readOpened(absPath, (fd, size) => {
       const file = new DiskSourceFile(path, absPath, size);
+      file.treeRoot = treeRoot;
       if (size <= WHOLE_READ_BYTES) file.data = readWhole(fd, size);
       return file;
     });
@@ -280,4 +287,34 @@ export function isPlainlyWalked(file: SourceFile): file is DiskSourceFile {
 export function annotateFile(file: object, name: string, value: unknown): void {
   Object.defineProperty(file, name, { value, enumerable: false });
   if (file instanceof DiskSourceFile) file[PLAINLY_WALKED] = false;
+}
+
+/** Largest file `readInTree` reads. */
+const TREE_READ_MAX_BYTES = 1024 * 1024;
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * The text of a file that `file` names by a path relative to its own directory (a compose file's
+ * `env_file`), read only when `file` was found by a directory walk and the named file lies inside
+ * that scanned directory, by its path and by its real path (no link or `..` leads out of it).
+ * Undefined when it is not read: outside the tree, missing, unreadable, not a regular file or over 1 MiB.
+ */
+export function readInTree(file: SourceFile, path: string): string | undefined {
+  if (!(file instanceof DiskSourceFile) || file.treeRoot === undefined || path === '' || path.includes('\0')) return undefined;
+  const root = file.treeRoot;
+  try {
+    const dir = realpathSync(dirname(file.absPath));
+    const named = resolve(dir, path);
+    if (!inside(root, dir) || !inside(root, named)) return undefined;
+    const real = realpathSync(named);
+    if (!inside(root, real)) return undefined;
+    const bytes = readOpened(real, (fd, size) => (size > TREE_READ_MAX_BYTES ? undefined : readWhole(fd, size)));
+    return bytes && decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

@@ -312,7 +312,7 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
       const path = frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
       let file: DiskSourceFile;
       try {
-        file = DiskSourceFile.opened(path, abs);
+        file = DiskSourceFile.opened(path, abs, root);
       } catch (e) {
         // An unreadable file is reported here, once: parsers that sniff content would pass it by in silence.
         opts.onError(displayPath(abs, cwd), (e as FileReadError).message);
