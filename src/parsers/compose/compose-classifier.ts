@@ -2,12 +2,28 @@ import type { ScanDocument } from '../../core/document.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { YamlFile } from '../yaml/yaml-document.js';
 import type { YamlClassifier } from '../yaml/yaml-parser.js';
-import { ComposeDocument } from './compose-document.js';
+import { readInTree } from '../../core/source-file.js';
+import { ComposeDocument, envFilePaths } from './compose-document.js';
+import { parseEnvFile, type EnvFileVariable } from './env-file.js';
 
 /** `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`, `x.compose.yaml`. */
 export function isComposeName(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   return /^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(name) || /\.(docker-)?compose\.ya?ml$/.test(name);
+}
+
+/** The env files the services name, read when they lie inside the scanned directory (see `readInTree`). */
+function readEnvFiles(source: YamlFile, services: unknown[]): Map<string, ReadonlyMap<string, EnvFileVariable> | undefined> {
+  const out = new Map<string, ReadonlyMap<string, EnvFileVariable> | undefined>();
+  for (const s of services) {
+    if (!isMapping(s)) continue;
+    for (const path of envFilePaths(s.env_file)) {
+      if (path === undefined || out.has(path)) continue;
+      const text = readInTree(source.file, path);
+      out.set(path, text === undefined ? undefined : parseEnvFile(text));
+    }
+  }
+  return out;
 }
 
 const SERVICE_KEYS = ['image', 'build', 'command', 'ports', 'volumes', 'environment', 'deploy', 'extends'];
@@ -31,6 +47,6 @@ export const composeClassifier: YamlClassifier = {
         list.every((s) => isMapping(s) && (typeof s.image === 'string' || 'build' in s) && SERVICE_KEYS.some((k) => k in s));
       if (!looksLikeCompose) return undefined;
     }
-    return [new ComposeDocument(source, docIndex, value)];
+    return [new ComposeDocument(source, docIndex, value, readEnvFiles(source, list))];
   },
 };

@@ -2,6 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import { MAX_PARAMETER_NESTING, readBracedParameter } from '../../core/braced-parameter.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
+import type { EnvFileVariable } from './env-file.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
 
 export type ComposeService = Record<string, unknown>;
@@ -57,8 +58,28 @@ export class ComposeDocument extends YamlValueDocument {
     source: YamlFile,
     docIndex: number,
     readonly project: Record<string, unknown>,
+    /**
+     * The env files its services name (`env_file:`), by the path as written: what each says of its
+     * variables, or undefined when it was not read (outside the scanned directory, missing, unreadable).
+     */
+    readonly envFiles: ReadonlyMap<string, ReadonlyMap<string, EnvFileVariable> | undefined> = new Map(),
   ) {
     super(source, docIndex, []);
+  }
+
+  /**
+   * What a service's env files say of variable `name`, the last file that names it deciding, as
+   * compose reads them: undefined when the service names no env file or every one was read and none
+   * sets it; `unknown` when a file that could set it was not read. Never its value.
+   */
+  envFileVariable(view: ComposeServiceView, name: string): EnvFileVariable | undefined {
+    let state: EnvFileVariable | undefined;
+    for (const path of envFilePaths(view.service.env_file)) {
+      const vars = path === undefined ? undefined : this.envFiles.get(path);
+      if (vars === undefined) state = 'unknown';
+      else if (vars.has(name)) state = vars.get(name);
+    }
+    return state;
   }
 
   get text(): string {
@@ -151,6 +172,26 @@ export class ComposeDocument extends YamlValueDocument {
     const root = t.roots[this.docIndex];
     return root === undefined ? undefined : t.find(root, path);
   }
+}
+
+/**
+ * The paths of a service's `env_file`, in order: a string, a list of strings, or a list of the long
+ * form `{path, required}`. Undefined for an entry whose path is not known from the file alone (an
+ * interpolated variable, a path that is not a string).
+ */
+export function envFilePaths(value: unknown): Array<string | undefined> {
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const path = isMapping(entry) ? entry.path : entry;
+    if (typeof path !== 'string' || path === '') return undefined;
+    let known = true;
+    const text = interpolate(path, () => {
+      known = false;
+      return '';
+    });
+    return known ? text : undefined;
+  });
 }
 
 /** `[HOST_IP:][PUBLISHED:]TARGET[/PROTOCOL]`; IPv6 host addresses in brackets. */

@@ -7,6 +7,7 @@ import {
   aiServiceOf,
   allInterfaces,
   DISTINCTIVE_PORTS,
+  envFileSets,
   interpolatedValue,
   portNumber,
   serviceCommandLine,
@@ -37,6 +38,7 @@ function authOf(
     // A command the shell runs gives the token: not known.
     if (flags.flag) return 'default';
     // Jupyter reads JUPYTER_TOKEN only when it is not empty: an empty one leaves the generated token.
+    if (!env.has('JUPYTER_TOKEN')) return envFileSets(doc, view, 'JUPYTER_TOKEN') ? 'key' : 'default';
     const token = env.get('JUPYTER_TOKEN');
     return token !== undefined && interpolatedValue(token) !== '' ? 'key' : 'default';
   }
@@ -49,8 +51,9 @@ function authOf(
     // A key a command gives (`$(cat /run/secrets/key)`) is known only at run time: set, as a value from the environment is.
     if (key && (key.notKnown || key.value !== '')) return 'key';
     // A name given without a value comes from the environment of `docker compose`: set.
+    // One an env file sets (or may: a file not read, or outside the scanned directory) is set too.
     const setEnv = keyEnv.some((e) => {
-      if (!env.has(e)) return false;
+      if (!env.has(e)) return envFileSets(doc, view, e);
       const value = env.get(e);
       const text = value === undefined ? null : interpolatedValue(value);
       return text === null || unquoteValue(text) !== '';
@@ -111,7 +114,7 @@ export default defineRule<ComposeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical, a token from a variable counting as compose interpolates it (`${TOKEN:-}` by its default; `${TOKEN}` from the environment of `docker compose` as set) and, in a `sh -c` script, the shell\u2019s `$$TOKEN` as the service\u2019s `environment` sets it; a model server that requires an API key (`--api-key`, or its key variable such as `VLLM_API_KEY`, read the same way: an empty `${KEY:-}` or an empty key variable is no key) or a UI that requires a login is medium.',
+      'A compose port without a host address (`"11434:11434"`) is published on every interface of the host, and Docker\'s iptables rules bypass host firewalls such as ufw. Ollama, Jupyter, Ray, MLflow, TensorBoard, Gradio, Streamlit and most OpenAI-compatible servers have no authentication by default: anyone who reaches the port can run models on your GPUs, read or replace models and experiments, or, for Jupyter and Ray, execute code. Thousands of such endpoints are found exposed on the internet. A Jupyter server with its token disabled (or Open WebUI with `WEBUI_AUTH=False`) is critical, a token from a variable counting as compose interpolates it (`${TOKEN:-}` by its default; `${TOKEN}` from the environment of `docker compose` as set) and, in a `sh -c` script, the shell\u2019s `$$TOKEN` as the service\u2019s `environment` sets it; a model server that requires an API key (`--api-key`, or its key variable such as `VLLM_API_KEY`, read the same way: an empty `${KEY:-}` or an empty key variable is no key; a variable the service\u2019s `env_file` sets counts when the file lies inside the scanned directory, by whether it is empty, never by its value, and an env file not read, missing or outside it, leaves the variable set at run time) or a UI that requires a login is medium.',
     remediation:
       'Bind the port to the loopback interface (`"127.0.0.1:11434:11434"` or `host_ip: 127.0.0.1`) and put an authenticating reverse proxy in front of it, or do not publish it at all and reach it from other services over the compose network.',
     references: [

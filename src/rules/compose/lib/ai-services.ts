@@ -77,14 +77,28 @@ export function interpolatedValue(value: string): string | null {
 
 /**
  * The variables a service's container starts with, as far as the file tells: its `environment`,
- * interpolated. A name given without a value (passed from the environment of `docker compose`), or
- * any name when an `env_file` is read, is set with a value known only at run time; any other name is
+ * interpolated, then its env files. A name given without a value (passed from the environment of
+ * `docker compose`), or one an env file sets (its value is never kept) or may set (a file not read),
+ * is set with a value known only at run time; one an env file sets empty is empty; any other name is
  * not set by the file (the image may set it).
  */
 export function serviceVariables(doc: ComposeDocument, view: ComposeServiceView): VariableLookup {
   const env = new Map(doc.environment(view).map((e) => [e.name, e.value === undefined ? null : interpolatedValue(e.value)]));
-  const envFile = view.service.env_file !== undefined && view.service.env_file !== null;
-  return (name) => (env.has(name) ? env.get(name) : envFile ? null : undefined);
+  return (name) => {
+    if (env.has(name)) return env.get(name);
+    const state = doc.envFileVariable(view, name);
+    return state === undefined ? undefined : state === 'empty' ? '' : null;
+  };
+}
+
+/**
+ * Whether a service's `env_file` sets variable `name` (its `environment` decides first): true when
+ * set and not empty, or when a file that could set it was not read (its value is known only at run
+ * time, as one from the environment of `docker compose` is); false when empty or set by none.
+ */
+export function envFileSets(doc: ComposeDocument, view: ComposeServiceView, name: string): boolean {
+  const state = doc.envFileVariable(view, name);
+  return state === 'set' || state === 'unknown';
 }
 
 /**
