@@ -65,7 +65,7 @@ const MAX_CALLEE_CHARS = 1024;
 function memberTail(f: SgNode): string {
   const names: string[] = [];
   let chars = 0;
-  for (let node: SgNode | null = f; node; ) {
+  for (let node: SgNode | null = f; node;) {
     const k = node.kind();
     if (k !== 'attribute' && k !== 'member_expression') break;
     const member = node.field('attribute') ?? node.field('property');
@@ -76,7 +76,10 @@ function memberTail(f: SgNode): string {
     names.push(name);
     node = node.field('object');
   }
-  return names.reverse().map((n) => `.${n}`).join('');
+  return names
+    .reverse()
+    .map((n) => `.${n}`)
+    .join('');
 }
 
 /** The callee as written, without spaces, `await`, optional chaining or `new`: `client.chat.completions.create`. */
