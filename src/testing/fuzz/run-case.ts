@@ -11,7 +11,8 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import type { VulnerabilitySource } from '../../core/vulnerability.js';
 import { allParsers } from '../../parsers/index.js';
 import { isElf } from '../../parsers/os-packages/go-buildinfo.js';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve, sep } from 'node:path';
 import type { ScanError } from '../../core/types.js';
 import { loadContext } from '../../runtime/context.js';
 import { WorkloadIndex } from '../../runtime/workloads.js';
@@ -125,9 +126,27 @@ export async function runImageCase(cwd: string, target: string, opts: CaseOption
   }
   // An image is named by what it says of itself too (a tag of the archive's manifest.json), and a layer by its digest.
   const refs = new Set((result.images ?? []).map((i) => i.ref));
-  const inImage = (p: string) =>
-    p === target || p.startsWith(`${target}#`) || refs.has(p) || p.startsWith('/') || IMAGE_DOCUMENTS.has(p) || /^layer \d+ \(/.test(p);
-  return errorProblems(result.errors, inImage);
+  return errorProblems(result.errors, imagePathCheck(cwd, target, refs));
+}
+
+/**
+ * Whether an error of an image case names the archive, the image or one of its own files. A file of
+ * the image is an absolute path inside it, as the walker reports it; an absolute path of this machine
+ * is no file of the image: one under the case's directory, the working directory, or a directory a
+ * scan makes under the OS temporary directory (`sanctum-…`, where large files are spooled). An image
+ * may hold a `/tmp` of its own, so the temporary directory is not refused whole.
+ */
+export function imagePathCheck(cwd: string, target: string, refs: ReadonlySet<string>): (path: string) => boolean {
+  const hostDirs = [resolve(cwd), process.cwd()].filter((d) => d !== sep).map((d) => (d.endsWith(sep) ? d : d + sep));
+  const scanTemp = join(tmpdir(), 'sanctum-');
+  const hostPath = (p: string) => p.startsWith(scanTemp) || hostDirs.some((d) => p.startsWith(d) || p === d.slice(0, -1));
+  return (p) =>
+    p === target ||
+    p.startsWith(`${target}#`) ||
+    refs.has(p) ||
+    (p.startsWith('/') && !hostPath(p)) ||
+    IMAGE_DOCUMENTS.has(p) ||
+    /^layer \d+ \(/.test(p);
 }
 
 const IMAGE_DOCUMENTS = new Set([CONFIG_PATH, HISTORY_PATH, FACTS_PATH]);
