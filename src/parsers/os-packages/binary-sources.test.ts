@@ -7,7 +7,10 @@ import { scan } from '../../scan.js';
 import { MemoryVulnerabilitySource } from '../../testing/memory-vulnerabilities.js';
 import { ImagePackageCollector } from './collector.js';
 import { goBinaryManifest } from './go-binary.js';
-import { GoBuildInfoScanner, readGoBuildInfo } from './go-buildinfo.js';
+import { GoBuildInfoError, GoBuildInfoScanner, readGoBuildInfo } from './go-buildinfo.js';
+import { osPackagesParser } from './os-packages-parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { parseRpmHeaderBlob, parseRpmSqlite, sourceRpmParts } from './rpm.js';
 import { SqliteFile, SqliteFormatError } from './sqlite.js';
 import { buildGoProgram, goProgramAvailable } from '../../testing/go-program.js';
@@ -314,7 +317,22 @@ describe('Go < 1.18 build information (pointer layout)', () => {
   it('finds nothing in an ELF file that is not a Go program', () => {
     const other = Buffer.from(elf);
     other.fill(0, 1024, 1040);
+    const name = other.indexOf('.go.buildinfo');
+    other.write('.data.notmine', name, 'latin1');
     expect(readGoBuildInfo(bytesOf(other))).toBeUndefined();
     expect(stream(other, 64)).toBeUndefined();
+  });
+
+  it('says a .go.buildinfo section without its header is damaged build information (found by the fuzzer: a byte inserted before it)', () => {
+    const damaged = Buffer.from(elf);
+    damaged.copy(damaged, 1025, 1024, 1024 + 32);
+    damaged[1024] = 0;
+    expect(() => readGoBuildInfo(bytesOf(damaged))).toThrow(
+      new GoBuildInfoError('the .go.buildinfo section holds no build information header'),
+    );
+    expect(osPackagesParser.parse(new MemorySourceFile('bin/tool', damaged), { limits: DEFAULT_LIMITS })).toEqual({
+      documents: [],
+      errors: [{ message: 'Go build information cannot be read: the .go.buildinfo section holds no build information header' }],
+    });
   });
 });

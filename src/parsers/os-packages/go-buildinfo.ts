@@ -123,7 +123,11 @@ export function readGoBuildInfo(file: RandomAccess): GoBuildInfo | undefined {
       break;
     }
   }
-  if (at === -1) return undefined;
+  if (at === -1) {
+    // A section named for build information without its header: a Go program whose build information is damaged.
+    if (section) throw new GoBuildInfoError('the .go.buildinfo section holds no build information header');
+    return undefined;
+  }
   const header = data.subarray(at, at + HEADER);
   const flags = header[15];
   if (flags & FLAG_VERSION_INLINE) {
