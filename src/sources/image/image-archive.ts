@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import { DirectoryStore, ImageFormatError, TarStore, type BlobStore } from './blob-store.js';
 import {
   DIGEST,
+  MAX_IMAGE_LAYERS,
   formatPlatform,
   hostPlatform,
   layerCommands,
@@ -20,13 +21,6 @@ interface DockerSaveEntry {
   RepoTags?: unknown;
   Layers: string[];
 }
-
-/**
- * Most layers an archive's images may list in all. A runtime stacks at most ~128 layers per image,
- * so this is far above any real archive; without it a small manifest listing one layer thousands of
- * times makes the walk read that layer thousands of times.
- */
-export const MAX_ARCHIVE_LAYERS = 10_000;
 
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 
@@ -82,8 +76,8 @@ function dockerSaveImages(store: BlobStore, path: string): ImageDescription[] {
     }
     firstOf.set(key, i);
     layerCount += entry.Layers.length;
-    if (layerCount > MAX_ARCHIVE_LAYERS)
-      throw new ImageFormatError(`manifest.json lists more than ${MAX_ARCHIVE_LAYERS} layers in all; the archive is not read`);
+    if (layerCount > MAX_IMAGE_LAYERS)
+      throw new ImageFormatError(`manifest.json lists more than ${MAX_IMAGE_LAYERS} layers in all; the archive is not read`);
     distinct.push([entry, i]);
   });
   return distinct.map(([entry, i]) => {
@@ -142,9 +136,9 @@ function ociImage(store: BlobStore, path: string, wanted: Platform | undefined):
   const { descriptor, manifest } = chooseManifest(store, index.manifests ?? [], wanted, 0);
   if (!manifest.config?.digest || !Array.isArray(manifest.layers))
     throw new ImageFormatError(`manifest ${descriptor.digest} has no config or layers`);
-  if (manifest.layers.length > MAX_ARCHIVE_LAYERS)
+  if (manifest.layers.length > MAX_IMAGE_LAYERS)
     throw new ImageFormatError(
-      `manifest ${descriptor.digest} lists ${manifest.layers.length} layers, more than ${MAX_ARCHIVE_LAYERS}; the image is not read`,
+      `manifest ${descriptor.digest} lists ${manifest.layers.length} layers, more than ${MAX_IMAGE_LAYERS}; the image is not read`,
     );
   const configBytes = verifiedBlob(store, manifest.config.digest, 'config');
   const config = parseImageConfig(configBytes, 'config');

@@ -237,3 +237,10 @@ export function layerCommands(config: ImageConfig): (string | undefined)[] {
 }
 
 export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/**
+ * Most layers the images of one archive, layout or registry manifest may list in all. A runtime stacks
+ * about 128 per image, so this is far above any real image; without it a small manifest listing one
+ * layer thousands of times makes the walk read that layer thousands of times.
+ */
+export const MAX_IMAGE_LAYERS = 10_000;

@@ -7,7 +7,7 @@ import { fakes } from '../../rules/secrets/lib/fakes.js';
 import { scanImage } from '../../scan-image.js';
 import { ociLayout } from '../../testing/images.js';
 import { parseReference } from './reference.js';
-import { challengeParams, dockerCredentials } from './registry.js';
+import { challengeParams, dockerCredentials, pullImage } from './registry.js';
 
 describe('image references', () => {
   it('applies Docker Hub defaults and reads registries, ports, tags and digests', () => {
@@ -157,4 +157,25 @@ describe('registry pull with authentication', () => {
       expect(denied.errors[0].message).toMatch(auth === 'bearer' ? /token service .* refused \(HTTP 401\)/ : /access denied/);
     });
   }
+});
+
+describe('pullImage', () => {
+  it('refuses a manifest that lists more layers than any runtime stacks, before it asks for the config (found by review)', async () => {
+    const layer = { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${'a'.repeat(64)}`, size: 10 };
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${'b'.repeat(64)}`, size: 2 },
+      layers: Array.from({ length: 10_001 }, () => layer),
+    });
+    const asked: string[] = [];
+    const fetch = async (url: string | URL | Request): Promise<Response> => {
+      asked.push(new URL(String(url)).pathname);
+      return new Response(manifest, { headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } });
+    };
+    await expect(pullImage('registry.example/acme/model:1', { fetch })).rejects.toThrow(
+      'registry.example/acme/model:1: the manifest lists 10001 layers, more than 10000; the image is not read',
+    );
+    expect(asked).toEqual(['/v2/acme/model/manifests/1']);
+  });
 });

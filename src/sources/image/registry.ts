@@ -8,6 +8,7 @@ import { ImageFormatError, MAX_METADATA_BYTES } from './blob-store.js';
 import { pickPlatform } from './image-archive.js';
 import {
   layerCommands,
+  MAX_IMAGE_LAYERS,
   parseImageConfig,
   parseJson,
   parseManifest,
@@ -62,6 +63,10 @@ export async function pullImage(ref: string, opts: RegistryOptions = {}): Promis
     if (sha256(bytes) !== chosen.digest) throw new RegistryError(`manifest ${chosen.digest} does not match its digest`);
   }
   if (!manifest.config?.digest || !Array.isArray(manifest.layers)) throw new RegistryError(`${ref}: the manifest has no config or layers`);
+  if (manifest.layers.length > MAX_IMAGE_LAYERS)
+    throw new RegistryError(
+      `${ref}: the manifest lists ${manifest.layers.length} layers, more than ${MAX_IMAGE_LAYERS}; the image is not read`,
+    );
   const configBytes = await client.blobBytes(manifest.config.digest);
   if (sha256(configBytes) !== manifest.config.digest) throw new RegistryError(`config ${manifest.config.digest} does not match its digest`);
   const config = parseImageConfig(configBytes, 'config');
