@@ -201,6 +201,12 @@ keys:
     expect(msg).toContain("the same sha256 as key 'a'");
   });
 
+  it("refuses YAML nested past 100 levels with its position (the library's stack overflow could abort the process)", () => {
+    expect(errorOf(`upstreams:\n  - ${'? '.repeat(30_000)}1\n`)).toMatch(
+      /gateway\.yaml:2:\d+: YAML nesting is deeper than the limit of 100 levels$/,
+    );
+  });
+
   it('reports YAML syntax errors with their position, and empty or wrong-shaped files', () => {
     expect(errorOf('listen: [\n')).toMatch(/gateway\.yaml:\d+:\d+: not valid YAML/);
     expect(errorOf('')).toContain('expected a mapping of settings');

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import * as yamlModule from 'yaml';
+import { isMap, isSeq, LineCounter, type Document } from 'yaml';
+import { parseBoundedYamlDocument, YamlTooDeep } from '../core/bounded-yaml.js';
+import { DEFAULT_LIMITS } from '../core/parser.js';
 import { z } from 'zod';
 import { configProblems, inWords, keyPath } from '../core/config-issues.js';
 import { guardrailOverrideSchema, guardrailSettingsSchema } from './guardrails/index.js';
@@ -169,7 +172,19 @@ type Path = ReadonlyArray<PropertyKey>;
 
 function parseYaml(text: string, file: string): { doc: Document; lines: LineCounter } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  let doc: Document;
+  try {
+    doc = parseBoundedYamlDocument(
+      yamlModule,
+      text,
+      { lineCounter: lines, prettyErrors: false, uniqueKeys: true },
+      DEFAULT_LIMITS.maxDepth,
+    );
+  } catch (e) {
+    if (!(e instanceof YamlTooDeep)) throw e;
+    const at = lines.linePos(e.offset);
+    throw new GatewayConfigError(`${file}:${at.line}:${at.col}: ${e.message}`);
+  }
   const err = doc.errors[0];
   if (err) {
     const at = lines.linePos(err.pos[0]);

@@ -1,5 +1,5 @@
 import type { Scalar, YAMLMap } from 'yaml';
-import { yamlFailure, yamlLib } from './lazy.js';
+import { parseManifestYaml, yamlLib } from './lazy.js';
 import { parseRequirements } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
@@ -24,11 +24,8 @@ function lastValue(map: YAMLMap, key: string): unknown {
  * and the `pip:` section, read as a requirements file. Channels are indexes.
  */
 export function parseCondaEnvironment(text: string): DependencyManifest {
-  const { isMap, isScalar, isSeq, parseDocument } = yamlLib();
-  // The YAML library's check for keys given twice compares each key with every key before it in the
-  // map (quadratic: 200 s for a file of 80,000 keys); the keys read here are looked up from the end.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length) throw yamlFailure('environment file', doc.errors[0], text);
+  const { isMap, isScalar, isSeq } = yamlLib();
+  const doc = parseManifestYaml(text, 'environment file');
   const m = emptyManifest('conda', false, true);
   if (!isMap(doc.contents)) return m;
   const deps = lastValue(doc.contents, 'dependencies');

@@ -1,6 +1,6 @@
 import type { Pair, YAMLMap } from 'yaml';
 import { ParseFailure } from '../../core/parser.js';
-import { yamlFailure, yamlLib } from './lazy.js';
+import { parseManifestYaml, yamlLib } from './lazy.js';
 import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 
@@ -17,11 +17,8 @@ export function pnpmKey(key: string): { name: string; version: string } | undefi
 }
 
 function yamlRoot(text: string, label: string): YAMLMap {
-  const { isMap, parseDocument } = yamlLib();
-  // The YAML library's check for keys given twice compares each key with every key before it in the
-  // map: quadratic in the packages of a lockfile (14 s for 10,000), which its tool writes without duplicates.
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length) throw yamlFailure(label, doc.errors[0], text);
+  const { isMap } = yamlLib();
+  const doc = parseManifestYaml(text, label);
   if (!isMap(doc.contents)) throw new ParseFailure(`${label} is not a mapping`);
   return doc.contents;
 }

@@ -39,13 +39,27 @@ dependencies:
     expect(() => parseCondaEnvironment('dependencies:\n  - a\n - b: [\n')).toThrow(/^invalid YAML in environment file at line 3: /);
   });
 
-  it('says flow collections nested too deep for the YAML library are too deep, not its stack overflow (found by the fuzzer)', () => {
-    const deep = `${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}`;
-    expect(() => parsePnpmLock(`lockfileVersion: '9.0'\npackages: ${deep}\n`)).toThrow(
-      new ParseFailure('YAML nesting in pnpm-lock.yaml is too deep to parse'),
+  it('refuses YAML nested past the limit before the YAML library composes it (its stack overflow could abort the process)', () => {
+    const flow = `${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}`;
+    expect(() => parsePnpmLock(`lockfileVersion: '9.0'\npackages: ${flow}\n`)).toThrow(
+      new ParseFailure('YAML nesting in pnpm-lock.yaml is deeper than the limit of 100 levels (line 2); not scanned', 2),
     );
-    expect(() => parseCondaEnvironment(`dependencies:\n  - ${deep}\n`)).toThrow(
-      new ParseFailure('YAML nesting in environment file is too deep to parse'),
+    expect(() => parseCondaEnvironment(`dependencies:\n  - ${flow}\n`)).toThrow(
+      new ParseFailure('YAML nesting in environment file is deeper than the limit of 100 levels (line 2); not scanned', 2),
+    );
+    // Compact block collections (`- - -`, `? ? ?`) 30,000 deep aborted the process with "RegExpCompiler
+    // Allocation failed" when the library's recursion overflowed while V8 compiled a regular expression.
+    for (const indicator of ['- ', '? ']) {
+      expect(() => parseCondaEnvironment(`name: x\ndependencies:\n  - ${indicator.repeat(30_000)}1\n`)).toThrow(
+        new ParseFailure('YAML nesting in environment file is deeper than the limit of 100 levels (line 3); not scanned', 3),
+      );
+    }
+  });
+  it('reads YAML nested up to the limit', () => {
+    const nested = `dependencies:\n  - python=3.10\n  - ${'['.repeat(98)}${']'.repeat(98)}\n`;
+    expect(parseCondaEnvironment(nested).packages.map((p) => p.name)).toEqual(['python']);
+    expect(() => parseCondaEnvironment(`dependencies:\n  - python=3.10\n  - ${'['.repeat(99)}${']'.repeat(99)}\n`)).toThrow(
+      /deeper than the limit of 100 levels \(line 3\)/,
     );
   });
   it('a file of many keys is read in one pass (each key was compared with every key before it)', () => {
