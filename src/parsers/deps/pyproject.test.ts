@@ -106,4 +106,14 @@ url = "https://pypi.private.example/simple"
   it('reports invalid TOML with its line', () => {
     expect(() => parsePyproject('[project]\ndependencies = [\n  "a",\n  b\n]\n')).toThrow(/^invalid TOML in pyproject.toml at line 4/);
   });
+  it('locates Poetry dependencies by their key line, whatever the key (a 100,000-character key made the pattern built from it too large: found by the fuzzer)', () => {
+    const long = 'a'.repeat(100_000);
+    const text = `[tool.poetry.dependencies]\npython = "^3.11"\n  "Torch" = "2.1.0"\n${long} = "1.0"\n`;
+    const m = parsePyproject(text);
+    expect(m.packages.map((p) => [p.name, at(text, p.span).slice(0, 20)])).toEqual([
+      ['Torch', '"Torch" = "2.1.0"'],
+      [long, `${'a'.repeat(20)}`],
+    ]);
+    expect(at(text, m.packages[1].span)).toBe(`${long} = "1.0"`);
+  });
 });

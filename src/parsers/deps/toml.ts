@@ -83,15 +83,30 @@ export class TomlLocator {
     return undefined;
   }
 
-  /** The line `key = …` in a section: span of the key and its value up to the end of the line. */
+  /**
+   * The line `key = …` in a section (the key bare or quoted, in any case): span of the key and its
+   * value up to the end of the line. Compared line by line: a key read from the file can be longer
+   * than any regular expression made of it may be.
+   */
   key(key: string, section: Section | undefined): TextSpan | undefined {
     if (!section) return undefined;
-    const body = this.text.slice(section.start, section.end);
-    const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const m = new RegExp(`^[ \\t]*(["']?${escaped}["']?[ \\t]*=[^\\n]*)`, 'mi').exec(body);
-    if (!m) return undefined;
-    const start = section.start + m.index + m[0].indexOf(m[1]);
-    return { start, end: start + m[1].trimEnd().length };
+    const wanted = key.toLowerCase();
+    for (let lineStart = section.start; lineStart < section.end;) {
+      const nl = this.text.indexOf('\n', lineStart);
+      const lineEnd = nl === -1 || nl > section.end ? section.end : nl;
+      let i = lineStart;
+      while (i < lineEnd && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
+      const start = i;
+      if (this.text[i] === '"' || this.text[i] === "'") i++;
+      if (this.text.slice(i, i + wanted.length).toLowerCase() === wanted) {
+        i += wanted.length;
+        if (this.text[i] === '"' || this.text[i] === "'") i++;
+        while (i < lineEnd && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
+        if (this.text[i] === '=') return { start, end: start + this.text.slice(start, lineEnd).trimEnd().length };
+      }
+      lineStart = lineEnd + 1;
+    }
+    return undefined;
   }
 
   /** The header line of a section. */
