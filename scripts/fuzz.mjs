@@ -12,17 +12,30 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '60' },
-    iterations: { type: 'string', default: '1000000000' },
-    seed: { type: 'string', default: String(Date.now() % 1_000_000) },
-    formats: { type: 'string' },
-    out: { type: 'string', default: 'scratch/fuzz' },
-    minimize: { type: 'boolean', default: false },
-    'hang-ms': { type: 'string', default: '20000' },
-  },
-});
+const USAGE =
+  'usage: npm run fuzz -- [--seconds 60] [--iterations N] [--seed 1] [--formats pickle,k8s] [--out DIR] [--minimize] [--hang-ms 20000]';
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '60' },
+      iterations: { type: 'string', default: '1000000000' },
+      seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+      formats: { type: 'string' },
+      out: { type: 'string', default: 'scratch/fuzz' },
+      minimize: { type: 'boolean', default: false },
+      'hang-ms': { type: 'string', default: '20000' },
+      help: { type: 'boolean', default: false },
+    },
+  }));
+} catch (e) {
+  console.error(`fuzz: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 console.log(`fuzzing with seed ${values.seed} (reproduce with --seed ${values.seed})`);

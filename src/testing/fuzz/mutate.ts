@@ -124,7 +124,7 @@ function writeInt(bytes: Uint8Array, at: number, value: number, width: number, b
 /** Nesting that is hard on recursive parsers, in the syntax of the format around it. */
 function nesting(r: Random): string {
   const depth = 10 + below(r, 5000);
-  switch (below(r, 5)) {
+  switch (below(r, 7)) {
     case 0:
       return '['.repeat(depth) + ']'.repeat(depth);
     case 1:
@@ -133,6 +133,11 @@ function nesting(r: Random): string {
       return Array.from({ length: Math.min(depth, 400) }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + ' v\n';
     case 3:
       return Array.from({ length: Math.min(depth, 400) }, (_, i) => ' '.repeat(2 * i) + '- ').join('\n') + 'x\n';
+    case 5:
+      // Compact block collections on one line: one level for each indicator, deep enough to overflow a recursive composer.
+      return '- '.repeat(depth * 8) + 'x\n';
+    case 6:
+      return '? '.repeat(depth * 8) + 'x\n';
     default:
       return '('.repeat(depth) + ')'.repeat(depth);
   }
