@@ -3,8 +3,8 @@ import { isMapping } from '../yaml/position-table.js';
 import type { YamlFile } from '../yaml/yaml-document.js';
 import type { YamlClassifier } from '../yaml/yaml-parser.js';
 import { readInTree } from '../../core/source-file.js';
-import { ComposeDocument, envFilePaths } from './compose-document.js';
-import { parseEnvFile, type EnvFileVariable } from './env-file.js';
+import { ComposeDocument, envFilePaths, substituteProject, type DotEnv, type KnownVariable } from './compose-document.js';
+import { parseDotEnv, parseEnvFile, type EnvFileVariable } from './env-file.js';
 
 /** `compose.yaml`, `docker-compose.yml`, `docker-compose.prod.yaml`, `compose.override.yml`, `x.compose.yaml`. */
 export function isComposeName(path: string): boolean {
@@ -13,14 +13,18 @@ export function isComposeName(path: string): boolean {
 }
 
 /** The env files the services name, read when they lie inside the scanned directory (see `readInTree`). */
-function readEnvFiles(source: YamlFile, services: unknown[]): Map<string, ReadonlyMap<string, EnvFileVariable> | undefined> {
+function readEnvFiles(
+  source: YamlFile,
+  services: unknown[],
+  known: KnownVariable | undefined,
+): Map<string, ReadonlyMap<string, EnvFileVariable> | undefined> {
   const out = new Map<string, ReadonlyMap<string, EnvFileVariable> | undefined>();
   for (const s of services) {
     if (!isMapping(s)) continue;
     for (const path of envFilePaths(s.env_file)) {
       if (path === undefined || out.has(path)) continue;
       const text = readInTree(source.file, path);
-      out.set(path, text === undefined ? undefined : parseEnvFile(text));
+      out.set(path, text === undefined ? undefined : parseEnvFile(text, known));
     }
   }
   return out;
@@ -47,6 +51,23 @@ export const composeClassifier: YamlClassifier = {
         list.every((s) => isMapping(s) && (typeof s.image === 'string' || 'build' in s) && SERVICE_KEYS.some((k) => k in s));
       if (!looksLikeCompose) return undefined;
     }
-    return [new ComposeDocument(source, docIndex, value, readEnvFiles(source, list))];
+    // Compose interpolates the file with the variables of the project's `.env` (next to the compose
+    // file): read only when the file interpolates anything, and only inside the scanned directory.
+    const text = source.file.text();
+    const dotEnvText = text.includes('$') ? readInTree(source.file, '.env') : undefined;
+    let dotEnv: DotEnv | undefined;
+    let substituted: ReturnType<typeof substituteProject>;
+    let known: KnownVariable | undefined;
+    if (dotEnvText !== undefined) {
+      const path = source.file.path;
+      const slash = path.lastIndexOf('/');
+      dotEnv = { path: slash === -1 ? '.env' : `${path.slice(0, slash)}/.env`, vars: parseDotEnv(dotEnvText) };
+      const vars = dotEnv.vars;
+      known = (name) => vars.get(name);
+      substituted = substituteProject(value, known);
+    }
+    const project = substituted?.project ?? value;
+    const resolvedServices = isMapping(project.services) ? Object.values(project.services) : list;
+    return [new ComposeDocument(source, docIndex, value, readEnvFiles(source, resolvedServices, known), dotEnv, substituted)];
   },
 };

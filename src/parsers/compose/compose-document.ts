@@ -1,8 +1,8 @@
-import type { TextSpan } from '../../core/document.js';
+import { isTextInValue, type At, type Located, type TextSpan } from '../../core/document.js';
 import { MAX_PARAMETER_NESTING, readBracedParameter } from '../../core/braced-parameter.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
-import type { EnvFileVariable } from './env-file.js';
+import type { DotEnvValue, EnvFileVariable } from './env-file.js';
 import { YamlValueDocument, type YamlFile } from '../yaml/yaml-document.js';
 
 export type ComposeService = Record<string, unknown>;
@@ -47,24 +47,86 @@ export interface ComposeEnv {
   path: ObjectPath;
 }
 
+/** The project's `.env` (next to the compose file), as compose reads it to interpolate the file. */
+export interface DotEnv {
+  /** Its path as findings name it. */
+  path: string;
+  vars: ReadonlyMap<string, DotEnvValue>;
+}
+
+/** The variables `.env` gave to the strings of a substituted project: by container, then by key. */
+type Provenance = WeakMap<object, Map<string | number, string[]>>;
+
 /**
  * A compose project (`kind: compose`): a YAML document with a `services` mapping. Object paths are
- * relative to the document, e.g. `['services', 'ollama', 'ports', 0]`.
+ * relative to the document, e.g. `['services', 'ollama', 'ports', 0]`. Its `project` is the file
+ * with the variables of the project's `.env` substituted (`image: ollama/ollama:${TAG}`,
+ * `privileged: ${PRIV}`), as compose interpolates them; `written` is the file as written.
  */
 export class ComposeDocument extends YamlValueDocument {
   readonly kind = 'compose';
+  readonly project: Record<string, unknown>;
+  private readonly provenance: Provenance | undefined;
 
   constructor(
     source: YamlFile,
     docIndex: number,
-    readonly project: Record<string, unknown>,
+    readonly written: Record<string, unknown>,
     /**
      * The env files its services name (`env_file:`), by the path as written: what each says of its
      * variables, or undefined when it was not read (outside the scanned directory, missing, unreadable).
      */
     readonly envFiles: ReadonlyMap<string, ReadonlyMap<string, EnvFileVariable> | undefined> = new Map(),
+    /** The project's `.env`, when it was read (see `substituteProject`). */
+    readonly dotEnv?: DotEnv,
+    substituted?: { project: Record<string, unknown>; provenance: Provenance },
   ) {
     super(source, docIndex, []);
+    this.project = substituted?.project ?? written;
+    this.provenance = substituted?.provenance;
+  }
+
+  /**
+   * The variables of `.env` that gave part of the value at `path` or of the values inside it (at
+   * most a few, in order of appearance), never their values.
+   */
+  dotEnvNames(path: ObjectPath): string[] {
+    const provenance = this.provenance;
+    if (!provenance || path.length === 0) return [];
+    let parent: unknown = undefined;
+    let value: unknown = this.project;
+    for (const seg of path) {
+      parent = value;
+      value = childOf(value, seg);
+      if (value === undefined) return [];
+    }
+    const names = new Set<string>();
+    for (const n of provenance.get(parent as object)?.get(path[path.length - 1]) ?? []) names.add(n);
+    if (typeof value === 'object' && value !== null) {
+      // A container: the names given to the strings inside it, each container once (aliases share them).
+      const seen = new Set<object>();
+      const stack: object[] = [value];
+      while (stack.length > 0 && names.size <= MAX_NAMED && seen.size < 10_000) {
+        const v = stack.pop()!;
+        if (seen.has(v)) continue;
+        seen.add(v);
+        for (const list of provenance.get(v)?.values() ?? []) for (const n of list) names.add(n);
+        for (const child of Object.values(v)) if (typeof child === 'object' && child !== null) stack.push(child);
+      }
+    }
+    return [...names];
+  }
+
+  /** The evidence of a finding on a value `.env` gave part of says which variables, never their values. */
+  override locate(at: At | undefined): Located {
+    const located = super.locate(at);
+    if (!this.provenance || at === undefined || located.snippet === undefined) return located;
+    const path = Array.isArray(at) ? at : isTextInValue(at) ? at.path : undefined;
+    const names = path ? this.dotEnvNames(path) : [];
+    if (names.length === 0) return located;
+    const shown = names.length > MAX_NAMED ? `${names.slice(0, MAX_NAMED).join(', ')}, …` : names.join(', ');
+    const line = located.snippet.split('\n', 1)[0].trim();
+    return { ...located, snippet: `${line} (${shown} from ${this.dotEnv?.path ?? '.env'})` };
   }
 
   /**
@@ -104,9 +166,12 @@ export class ComposeDocument extends YamlValueDocument {
         const p = parseShortPort(String(entry));
         if (p) out.push({ ...p, path, short: true });
       } else if (isMapping(entry) && entry.target !== undefined) {
-        const port: ComposePort = { target: String(entry.target), protocol: String(entry.protocol ?? 'tcp'), path, short: false };
-        if (entry.published !== undefined && entry.published !== null && entry.published !== '') port.published = String(entry.published);
-        if (typeof entry.host_ip === 'string' && entry.host_ip !== '') port.hostIp = entry.host_ip;
+        // Interpolated as the short syntax is: `published: ${PORT:-8080}` is 8080.
+        const field = (v: unknown): string => interpolateDefaults(String(v));
+        const port: ComposePort = { target: field(entry.target), protocol: field(entry.protocol ?? 'tcp'), path, short: false };
+        const published = entry.published === undefined || entry.published === null ? '' : field(entry.published);
+        if (published !== '') port.published = published;
+        if (typeof entry.host_ip === 'string' && field(entry.host_ip) !== '') port.hostIp = field(entry.host_ip);
         out.push(port);
       }
     });
@@ -130,8 +195,13 @@ export class ComposeDocument extends YamlValueDocument {
     return out;
   }
 
-  environment(view: ComposeServiceView): ComposeEnv[] {
-    const env = view.service.environment;
+  /**
+   * A service's environment variables; with `written`, as the compose file writes them (before the
+   * variables of `.env` are substituted).
+   */
+  environment(view: ComposeServiceView, written = false): ComposeEnv[] {
+    const service = written ? childAt(this.written, view.path) : view.service;
+    const env = isMapping(service) ? service.environment : undefined;
     const base = [...view.path, 'environment'];
     const out: ComposeEnv[] = [];
     if (Array.isArray(env)) {
@@ -289,4 +359,168 @@ export function parseShortVolume(spec: string): Omit<ComposeVolume, 'path'> {
   const [source, target, mode = ''] = parts;
   const bind = /^(\.{0,2}\/|~|[A-Za-z]:[\\/]|\$)/.test(source);
   return { type: bind ? 'bind' : 'volume', source, target, readOnly: mode.split(',').includes('ro') };
+}
+
+/** What a variable is in the project's `.env`: its value, null when set to a value the file does not tell, undefined when not set there. */
+export type KnownVariable = (name: string) => string | null | undefined;
+
+/** The text of `substituteKnown`, and the variables whose values it took. */
+export interface Substituted {
+  text: string;
+  used: string[];
+  /** True when a value taken holds a brace: put inside a `${…}` kept as written, it would end it early. */
+  braces?: boolean;
+}
+
+/**
+ * Compose interpolation of the variables `known` tells (the project's `.env`), every other part kept
+ * as written so that `interpolate` still reads it: a value taken is written with its `$` doubled
+ * (read back literally), `${VAR:-default}` of a variable set to a value gives the value or, when it
+ * is empty, the default (itself substituted), `${VAR:+alternative}` the alternative or nothing,
+ * `${VAR:?error}` the value when it is not empty. A variable set to a value the file does not tell
+ * becomes `${VAR}` (known only at run time). A variable not set there, and a form compose does not
+ * define, stay as written, the defaults in them substituted.
+ */
+export function substituteKnown(value: string, known: KnownVariable, depth = 0): Substituted {
+  if (!value.includes('$')) return { text: value, used: [] };
+  const used: string[] = [];
+  let braces = false;
+  let out = '';
+  let i = 0;
+  const take = (v: string, name: string): string => {
+    used.push(name);
+    if (/[{}]/.test(v)) braces = true;
+    return v.replaceAll('$', '$$$$');
+  };
+  const inner = (word: string): Substituted => {
+    if (depth >= MAX_PARAMETER_NESTING) return { text: word, used: [] };
+    const s = substituteKnown(word, known, depth + 1);
+    if (s.braces) braces = true;
+    return s;
+  };
+  while (i < value.length) {
+    const c = value[i];
+    if (c === '$' && value[i + 1] === '$') {
+      out += '$$';
+      i += 2;
+    } else if (c === '$' && value[i + 1] === '{') {
+      const p = readBracedParameter(value, i);
+      if (!p) return { text: out + value.slice(i), used, braces };
+      const written = value.slice(i, p.end);
+      i = p.end;
+      const v = p.name === undefined ? undefined : known(p.name);
+      const op = p.operator;
+      if (p.name === undefined || op === '=' || op === ':=') {
+        out += written;
+      } else if (v === undefined || (v === null && (op === '+' || op === ':+'))) {
+        // Kept: its default may still hold variables the file tells.
+        if (p.word === undefined) {
+          out += written;
+          continue;
+        }
+        const w = depth >= MAX_PARAMETER_NESTING ? undefined : substituteKnown(p.word, known, depth + 1);
+        if (!w || w.used.length === 0 || w.braces) out += written;
+        else {
+          out += `\${${p.name}${op}${w.text}}`;
+          used.push(...w.used);
+        }
+      } else if (v === null) {
+        out += `\${${p.name}}`;
+      } else if (op === undefined || op === '-' || op === '?') {
+        out += take(v, p.name);
+      } else if (op === ':-') {
+        if (v !== '') out += take(v, p.name);
+        else {
+          used.push(p.name);
+          const w = inner(p.word!);
+          out += w.text;
+          used.push(...w.used);
+        }
+      } else if (op === ':?') {
+        out += v !== '' ? take(v, p.name) : written;
+      } else {
+        // `+` (set) or `:+` (set and not empty): the alternative, else nothing.
+        used.push(p.name);
+        if (op === '+' || v !== '') {
+          const w = inner(p.word!);
+          out += w.text;
+          used.push(...w.used);
+        }
+      }
+    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
+      let end = i + 2;
+      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
+      const name = value.slice(i + 1, end);
+      const v = known(name);
+      out += typeof v === 'string' ? take(v, name) : value.slice(i, end);
+      i = end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return braces ? { text: out, used, braces } : { text: out, used };
+}
+
+/** How many `.env` variables the evidence of one finding names. */
+const MAX_NAMED = 3;
+
+function childOf(v: unknown, seg: string | number): unknown {
+  if (Array.isArray(v)) return typeof seg === 'number' ? v[seg] : undefined;
+  if (isMapping(v) && Object.prototype.hasOwnProperty.call(v, seg)) return v[seg];
+  return undefined;
+}
+
+function childAt(v: unknown, path: ObjectPath): unknown {
+  for (const seg of path) v = childOf(v, seg);
+  return v;
+}
+
+/**
+ * The project with the variables `known` tells substituted in its strings (see `substituteKnown`),
+ * keys left as written (compose interpolates values only); containers without a substitution are
+ * shared with the file's, and a container an alias repeats is substituted once. Undefined when
+ * nothing was substituted.
+ */
+export function substituteProject(
+  project: Record<string, unknown>,
+  known: KnownVariable,
+): { project: Record<string, unknown>; provenance: Provenance } | undefined {
+  const provenance: Provenance = new WeakMap();
+  const done = new Map<object, unknown>();
+  const visit = (v: unknown, depth: number): unknown => {
+    if (typeof v !== 'object' || v === null || depth > 1000) return v;
+    const memo = done.get(v);
+    if (memo !== undefined) return memo;
+    // Set first: a container that holds itself (none should) keeps its value.
+    done.set(v, v);
+    let changed = false;
+    const given = new Map<string | number, string[]>();
+    const one = (child: unknown, key: string | number): unknown => {
+      if (typeof child === 'string') {
+        if (!child.includes('$')) return child;
+        const s = substituteKnown(child, known);
+        if (s.text === child) return child;
+        if (s.used.length > 0) given.set(key, [...new Set(s.used)]);
+        changed = true;
+        return s.text;
+      }
+      const out = visit(child, depth + 1);
+      if (out !== child) changed = true;
+      return out;
+    };
+    let result: unknown;
+    if (Array.isArray(v)) {
+      const items = v.map((item, i) => one(item, i));
+      result = changed ? items : v;
+    } else if (isMapping(v)) {
+      const entries = Object.entries(v).map(([k, child]) => [k, one(child, k)] as const);
+      result = changed ? Object.fromEntries(entries) : v;
+    } else result = v;
+    if (given.size > 0) provenance.set(result as object, given);
+    done.set(v, result);
+    return result;
+  };
+  const out = visit(project, 0);
+  return out === project ? undefined : { project: out as Record<string, unknown>, provenance };
 }

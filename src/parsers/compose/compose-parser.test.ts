@@ -3,7 +3,15 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { allParsers } from '../index.js';
 import { isComposeName } from './compose-classifier.js';
-import { ComposeDocument, interpolate, interpolateDefaults, parseShortPort, parseShortVolume } from './compose-document.js';
+import {
+  ComposeDocument,
+  interpolate,
+  interpolateDefaults,
+  parseShortPort,
+  parseShortVolume,
+  substituteKnown,
+  substituteProject,
+} from './compose-document.js';
 
 function parse(path: string, text: string): ComposeDocument[] {
   const file = new MemorySourceFile(path, text);
@@ -123,6 +131,39 @@ describe('compose interpolation', () => {
     const deep = '${A:-'.repeat(20_000) + 'x' + '}'.repeat(20_000);
     expect(interpolate(deep, () => 'N')).toBe('N');
     expect(interpolate('${A:-'.repeat(3) + 'x' + '}'.repeat(3), () => 'N')).toBe('x');
+  });
+});
+
+describe('compose interpolation with the variables of .env', () => {
+  const vars = new Map<string, string | null>([
+    ['A', 'a$1'],
+    ['E', ''],
+    ['U', null],
+    ['BR', 'x}y'],
+  ]);
+  const known = (n: string) => vars.get(n);
+
+  it('takes the values .env gives, their $ doubled, and keeps the rest as written', () => {
+    const s = (v: string) => substituteKnown(v, known);
+    expect(s('${A}|$A|${A:-d}|${A-d}|${A:?e}|${A:+alt}|$$A')).toEqual({ text: 'a$$1|a$$1|a$$1|a$$1|a$$1|alt|$$A', used: ['A', 'A', 'A', 'A', 'A', 'A'] });
+    expect(s('${E}|${E:-d}|${E-d}|${E:?e}|${E:+alt}|${E+alt}').text).toBe('|d||${E:?e}||alt');
+    expect(s('${U}|${U:-d}|$U|${U:+alt}').text).toBe('${U}|${U}|$U|${U:+alt}');
+    expect(s('${X}|${X:-${A}}|${X:-${BR}}|${#A}|${A=d}').text).toBe('${X}|${X:-a$$1}|${X:-${BR}}|${#A}|${A=d}');
+    expect(s('${BR}').text).toBe('x}y');
+    // What rules then read: `interpolate` gives the value literally.
+    expect(interpolate(s('${A:-d}:${X:-8080}').text, () => '?')).toBe('a$1:8080');
+  });
+
+  it('substitutes a project once per container, sharing what it does not change, keys as written', () => {
+    const shared = { image: 'x:${A}' };
+    const project = { services: { a: shared, b: shared, c: { image: 'plain' } }, '${A}': 'k' };
+    const out = substituteProject(project, known)!;
+    const services = out.project.services as Record<string, Record<string, unknown>>;
+    expect(services.a).toEqual({ image: 'x:a$$1' });
+    expect(services.a).toBe(services.b);
+    expect(services.c).toBe(project.services.c);
+    expect(out.project['${A}']).toBe('k');
+    expect(substituteProject({ services: { a: { image: '${X}' } } }, known)).toBeUndefined();
   });
 });
 

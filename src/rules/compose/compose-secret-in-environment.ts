@@ -17,7 +17,7 @@ export default defineRule<ComposeDocument>({
       { id: 'nsa-cisa', control: 'secrets' },
     ],
     rationale:
-      'API keys and passwords written into `environment:` live in version control, in every clone and CI log, and in `docker inspect` output of the running container. Model-provider keys (OpenAI, Anthropic, Hugging Face) are directly billable and give access to private models and data.',
+      'API keys and passwords written into `environment:` live in version control, in every clone and CI log, and in `docker inspect` output of the running container. Model-provider keys (OpenAI, Anthropic, Hugging Face) are directly billable and give access to private models and data. The values are judged as the compose file writes them: one the project\u2019s `.env` gives (`OPENAI_API_KEY: ${OPENAI_API_KEY}`) is not written into it, and the secret rules judge `.env` where it lies.',
     remediation:
       'Reference the value from the shell or an untracked `.env` file (`OPENAI_API_KEY: ${OPENAI_API_KEY}`), or better use compose `secrets:` and point the application at the file (`HF_TOKEN_FILE: /run/secrets/hf_token`). Rotate any key that was committed.',
     supersedes: SECRET_VALUE_RULE_IDS,
@@ -44,7 +44,9 @@ export default defineRule<ComposeDocument>({
   },
   check(doc, ctx) {
     for (const s of doc.services) {
-      for (const e of doc.environment(s)) {
+      // As written: a value the project's `.env` gives is no secret written into the compose file
+      // (the remediation itself; the secret rules judge `.env` where it lies).
+      for (const e of doc.environment(s, true)) {
         if (e.value === undefined) continue;
         // A default in `${VAR:-value}` is as literal as a plain value.
         const value = interpolateDefaults(e.value);
