@@ -1,6 +1,7 @@
 import { readAll, u64, utf8Text, type ByteSource } from './byte-source.js';
 import { SafetensorsDocument, type SafetensorsTensor } from './documents.js';
 import { lookupTable } from '../../core/lookup-table.js';
+import { printableName } from '../../core/printable.js';
 
 /** The safetensors reference implementation refuses headers larger than this. */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -28,6 +29,22 @@ const DTYPE_BITS: Readonly<Record<string, number>> = lookupTable({
   F6_E2M3: 6,
   F6_E3M2: 6,
 });
+
+/** Longest part of a header (a tensor name, a dtype) a message quotes, in UTF-16 units before escaping. */
+const MAX_SHOWN = 120;
+
+/**
+ * A tensor name or other text of the header as a message quotes it: the header is the file's author's,
+ * so characters that do not print are escaped (`printableName`) and a long one is cut, its length said.
+ */
+function shown(text: string): string {
+  return text.length > MAX_SHOWN ? `${printableName(text.slice(0, MAX_SHOWN))}… (${text.length} characters)` : printableName(text);
+}
+
+/** A value of the header: a string in double quotes, anything else as JSON, quoted as `shown` quotes text. */
+function shownJson(value: unknown): string {
+  return typeof value === 'string' ? `"${shown(value)}"` : shown(JSON.stringify(value) ?? String(value));
+}
 
 /** An 8-byte little-endian header length, then a JSON object (`{`). */
 export function looksLikeSafetensors(head: Uint8Array, size: number): boolean {
@@ -64,7 +81,7 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
   try {
     header = JSON.parse(text);
   } catch (e) {
-    return [{ message: `header is not valid JSON: ${(e as Error).message}`, start: 8, end: 8 + n }];
+    return [{ message: `header is not valid JSON: ${shown((e as Error).message)}`, start: 8, end: 8 + n }];
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     return [{ message: 'header is not a JSON object', start: 8, end: 8 + n }];
@@ -79,18 +96,18 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
     }
     const t = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof t !== 'object' || t === null) {
-      problems.push({ message: `tensor '${name}' is not an object`, ...where });
+      problems.push({ message: `tensor '${shown(name)}' is not an object`, ...where });
       continue;
     }
     const bits = typeof t.dtype === 'string' ? DTYPE_BITS[t.dtype] : undefined;
     const shape = t.shape;
     const offsets = t.data_offsets;
     if (bits === undefined) {
-      problems.push({ message: `tensor '${name}' has an unknown dtype ${JSON.stringify(t.dtype)}`, ...where });
+      problems.push({ message: `tensor '${shown(name)}' has an unknown dtype ${shownJson(t.dtype)}`, ...where });
       continue;
     }
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      problems.push({ message: `tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`, ...where });
+      problems.push({ message: `tensor '${shown(name)}' has an invalid shape ${shownJson(shape)}`, ...where });
       continue;
     }
     if (
@@ -99,19 +116,19 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
       !offsets.every((o) => Number.isSafeInteger(o) && o >= 0) ||
       offsets[0] > offsets[1]
     ) {
-      problems.push({ message: `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`, ...where });
+      problems.push({ message: `tensor '${shown(name)}' has invalid data_offsets ${shownJson(offsets)}`, ...where });
       continue;
     }
     const [begin, end] = offsets as [number, number];
     if (end > bufferSize) {
-      problems.push({ message: `tensor '${name}' data [${begin}, ${end}) lies outside the ${bufferSize}-byte data buffer`, ...where });
+      problems.push({ message: `tensor '${shown(name)}' data [${begin}, ${end}) lies outside the ${bufferSize}-byte data buffer`, ...where });
       continue;
     }
     const numel = (shape as number[]).reduce((a, b) => a * b, 1);
     const bytes = Math.ceil((numel * bits) / 8);
     if (bytes !== end - begin)
       problems.push({
-        message: `tensor '${name}' is ${end - begin} bytes but shape [${shape.join(', ')}] of ${t.dtype} needs ${bytes}`,
+        message: `tensor '${shown(name)}' is ${end - begin} bytes but shape ${shown(`[${shape.join(', ')}]`)} of ${t.dtype} needs ${bytes}`,
         ...where,
       });
     doc.tensors.push({ name, dtype: t.dtype as string, shape: shape as number[], begin, end });
@@ -120,10 +137,10 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
   let cursor = 0;
   for (const t of sorted) {
     if (t.begin < cursor)
-      problems.push({ message: `tensor '${t.name}' data [${t.begin}, ${t.end}) overlaps another tensor`, ...at(t.name) });
+      problems.push({ message: `tensor '${shown(t.name)}' data [${t.begin}, ${t.end}) overlaps another tensor`, ...at(t.name) });
     else if (t.begin > cursor)
       problems.push({
-        message: `data buffer has ${t.begin - cursor} unused bytes before tensor '${t.name}'`,
+        message: `data buffer has ${t.begin - cursor} unused bytes before tensor '${shown(t.name)}'`,
         ...at(t.name),
       });
     cursor = Math.max(cursor, t.end);

@@ -5,6 +5,9 @@ import rule from './safetensors-invalid-header.js';
 const f32 = (begin: number, end: number, shape = [(end - begin) / 4]) => ({ dtype: 'F32', shape, data_offsets: [begin, end] });
 const at = (start: number, end: number) => ({ startLine: 1, startColumn: start + 1, endLine: 1, endColumn: end + 1 });
 
+/** A tensor name that would end a terminal line, erase it and write another, then turn the text after it around. */
+const EVIL = 'ok\n\x1b[2Kfake finding\u202e';
+
 const TENSORS = 60_000;
 const MANY = Object.fromEntries(Array.from({ length: TENSORS }, (_, i) => [`t${i}`, f32(4 * i, 4 * i + 4, i === TENSORS - 1 ? [2] : [1])]));
 const LAST_KEY = 8 + JSON.stringify(MANY).indexOf(`,"t${TENSORS - 1}":`) + 1;
@@ -74,6 +77,38 @@ testRule(rule, {
         {
           ...at(LAST_KEY, LAST_KEY + `"t${TENSORS - 1}"`.length),
           message: new RegExp(`tensor 't${TENSORS - 1}' is 4 bytes but shape \\[2\\]`),
+        },
+      ],
+    },
+    {
+      name: 'a tensor name with a line break, terminal escapes and a bidirectional override is quoted printable',
+      path: 'model.safetensors',
+      content: safetensors({ [EVIL]: f32(0, 64) }, new Uint8Array(16)),
+      findings: [
+        {
+          // Columns of a model file are bytes: the override is three.
+          ...at(9, 9 + Buffer.byteLength(JSON.stringify(EVIL))),
+          message:
+            "safetensors header is invalid: tensor 'ok\\x0a\\x1b[2Kfake finding\\u202e' data [0, 64) lies outside the 16-byte data buffer",
+          evidence: "tensor 'ok\\x0a\\x1b[2Kfake finding\\u202e' data [0, 64) lies outside the 16-byte data buffer",
+        },
+      ],
+    },
+    {
+      name: 'a very long tensor name, and a dtype of control characters, are quoted cut and printable',
+      path: 'model.safetensors',
+      content: safetensors(
+        { ['n'.repeat(100_000)]: f32(0, 4, [2]), d: { dtype: '\x07'.repeat(500), shape: [1], data_offsets: [4, 8] } },
+        new Uint8Array(8),
+      ),
+      findings: [
+        {
+          ...at(9, 100_011),
+          message: `safetensors header is invalid: tensor '${'n'.repeat(120)}… (100000 characters)' is 4 bytes but shape [2] of F32 needs 8`,
+        },
+        {
+          ...at(100_061, 100_064),
+          message: `safetensors header is invalid: tensor 'd' has an unknown dtype "${'\\x07'.repeat(120)}… (500 characters)"`,
         },
       ],
     },
