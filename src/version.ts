@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageRoot } from './package-root.js';
 
 /** The package version, read once from package.json. */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+export const VERSION: string = packageRoot().manifest.version;

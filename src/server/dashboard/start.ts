@@ -1,5 +1,6 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { allFrameworks } from '../../frameworks/index.js';
+import { packageRoot } from '../../package-root.js';
 import { getRegistry } from '../../scan.js';
 import { Store } from '../../store/store.js';
 import { createDashboardServer, isLoopback } from './server.js';
@@ -21,8 +22,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Where the build puts the dashboard: dist/web, beside dist/server. */
-export const BUILT_WEB_ROOT = fileURLToPath(new URL('../../web', import.meta.url));
+/** Where the build puts the dashboard: dist/web of the package, whether this module runs from dist/server/dashboard or from a chunk of dist/bundle. */
+export const BUILT_WEB_ROOT = join(packageRoot().dir, 'dist', 'web');
 
 /** Opens (and migrates) the store, then serves the API and the dashboard until `close`. */
 export async function startDashboard(opts: ServeOptions): Promise<RunningServer> {
