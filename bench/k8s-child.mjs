@@ -24,10 +24,9 @@ if (mode === 'parse') {
   out = { objects };
 } else {
   // As `sanctum scan --format json --output FILE` runs: findings spooled as files finish, then the report streamed to the file.
-  // The modules `sanctum scan` loads (the CLI), not the whole public API (cluster, image, audit, SBOM…).
-  await import('../dist/cli/main.js');
-  const { scanStreamed } = await import('../dist/scan.js');
-  const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
+  // What `sanctum scan` loads (bin/sanctum loads the bundle of the CLI, dist/bundle/main.js), not the
+  // whole public API (cluster, image, audit, SBOM…).
+  const { scanStreamed, bufferedSink, writeString } = await import('../dist/bundle/main.js');
   const r = scanStreamed({
     targets: [dir],
     config: false,

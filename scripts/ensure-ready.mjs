@@ -35,7 +35,8 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   // platforms' optional binaries (@ast-grep/napi-*), which `npm ci` refuses to tolerate.
   run(['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error'], 'installing dependencies');
 }
-const built = join(root, 'dist', 'cli', 'main.js');
+// What bin/sanctum loads: the bundle, made after tsc's output (scripts/bundle-cli.mjs).
+const built = join(root, 'dist', 'bundle', 'main.js');
 const srcTime = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
 // The dashboard (web/ → dist/web) is built by the same `npm run build`.
 const web = join(root, 'web');

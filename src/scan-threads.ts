@@ -11,6 +11,11 @@ import type { Finding, ScanError } from './core/types.js';
 import type { SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
 
+/**
+ * The worker's module, beside this one: dist/scan-worker.js as tsc emits it, or the entry of that name
+ * among the chunks of dist/bundle (scripts/bundle-cli.mjs writes every chunk to that one directory).
+ * Under the tests (src/) there is none, and scans run on one thread.
+ */
 const WORKER = new URL('./scan-worker.js', import.meta.url);
 
 /**

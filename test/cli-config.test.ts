@@ -432,7 +432,7 @@ describe('help and README advertise only what exists', () => {
 describe('a closed pipe', () => {
   /** Runs bin/sanctum and closes its stdout after the first chunk, as `| head -1` does. */
   function closedEarly(args: string[]): Promise<{ code: number | null; stderr: string; received: number }> {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
     return new Promise((done) => {
       const env = { ...process.env };
       delete env.FORCE_COLOR;

@@ -11,7 +11,7 @@ const BIN = join(ROOT, 'bin', 'sanctum');
 
 let ws: ReturnType<typeof workspace>;
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
   ws = workspace({ 'k8s/pod.yaml': PRIVILEGED_POD, 'ok/pod.yaml': SAFE_POD, 'k8s/broken.yaml': 'kind: [\n' });
 });
 afterAll(() => ws?.cleanup());

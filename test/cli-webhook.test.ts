@@ -19,7 +19,7 @@ const REVIEW = readFileSync(join(ROOT, 'src/server/webhook/testdata/deployment-c
 
 let tls: TlsFiles;
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
   tls = await makeTlsFiles();
 }, 60_000);
 afterAll(() => tls?.remove());

@@ -55,11 +55,11 @@ describe('first run', { timeout: 600_000 }, () => {
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
-        'sanctum: the build is missing (no dist/cli/main.js): run `npm run build` first, or use `npm start -- ...`, which builds first\n',
+        'sanctum: the build is missing (no dist/bundle/main.js): run `npm run build` first, or use `npm start -- ...`, which builds first\n',
       );
       // A build whose dependency is missing (node_modules not installed) is not a missing build.
-      mkdirSync(join(dir, 'dist', 'cli'), { recursive: true });
-      writeFileSync(join(dir, 'dist', 'cli', 'main.js'), "import 'sanctum-no-such-package';\n");
+      mkdirSync(join(dir, 'dist', 'bundle'), { recursive: true });
+      writeFileSync(join(dir, 'dist', 'bundle', 'main.js'), "import 'sanctum-no-such-package';\n");
       const broken = sanctum('scan', '.');
       expect(broken.status).not.toBe(0);
       expect(broken.stderr).toContain("Cannot find package 'sanctum-no-such-package'");

@@ -110,7 +110,7 @@ describe('sanctum gateway (the built executable)', () => {
   });
 
   it('serves with keys made by `keys create`, reloads on change, refuses revoked keys, audits to a file and stops on SIGTERM', async () => {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
     const cfg = join(dir, 'gateway.yaml');
     writeFileSync(cfg, CONFIG(upstream.baseURL));
     writeFileSync(join(dir, 'keys.yaml'), '# keys of the gateway\nkeys: []\n');

@@ -31,7 +31,7 @@ function sourceFiles(dir: string): string[] {
 describe('package', () => {
   let files: string[] = [];
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is not built: run `npm run build`');
+    if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is not built: run `npm run build`');
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
     const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts', '--loglevel=silent'], {
       cwd: ROOT,
@@ -44,6 +44,8 @@ describe('package', () => {
     for (const f of [
       'bin/sanctum',
       'dist/cli/main.js',
+      'dist/bundle/main.js',
+      'dist/bundle/scan-worker.js',
       'dist/index.js',
       'dist/index.d.ts',
       'schemas/sanctum-config.schema.json',
@@ -65,8 +67,10 @@ describe('package', () => {
     const shipped = new Set(files);
     const missing: string[] = [];
     for (const f of files.filter((p) => p.startsWith('dist/') && p.endsWith('.js'))) {
-      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/\bfrom '(\.{1,2}\/[^']+)'|import\('(\.{1,2}\/[^']+)'\)/g)) {
-        const target = join(f, '..', m[1] ?? m[2])
+      for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(
+        /\bfrom (['"])(\.{1,2}\/[^'"]+)\1|import\((['"])(\.{1,2}\/[^'"]+)\3\)/g,
+      )) {
+        const target = join(f, '..', m[2] ?? m[4])
           .split('\\')
           .join('/');
         if (!shipped.has(target)) missing.push(`${f} → ${target}`);

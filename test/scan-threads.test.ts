@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRIVILEGED_POD, workspace } from './cli-helpers.js';
 
-// The worker thread is the built one (dist/scan-worker.js): these run bin/sanctum, as cli-e2e does,
+// The worker thread is the built one (dist/bundle/scan-worker.js, the bundle's entry beside the chunk
+// that starts it): these run bin/sanctum, as cli-e2e does,
 // after scripts/ensure-ready.mjs has built dist/ again if a source file is newer (as `npm test` does
 // first), so that a focused run never tests a stale build.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -36,7 +37,7 @@ beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'sanctum-threads-'));
   const ready = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ensure-ready.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (ready.status !== 0) throw new Error(`building dist/ failed:\n${ready.stderr}`);
-  if (!existsSync(join(ROOT, 'dist', 'scan-worker.js'))) throw new Error('dist/scan-worker.js is missing after the build');
+  if (!existsSync(join(ROOT, 'dist', 'bundle', 'scan-worker.js'))) throw new Error('dist/bundle/scan-worker.js is missing after the build');
   ws = workspace({
     // An ignore entry without a reason, used only by files of some directories: its hygiene finding comes once.
     '.sanctum.yaml': 'ignore:\n  - rule: K8S-0003\n    paths: ["apps/b/**"]\n',

@@ -8,6 +8,7 @@ import { reporters } from '../reporters/index.js';
 import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
+import { exitCodeFor } from './main.js';
 import { clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
 import { streamReport, writeOutputFile } from './output-file.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
@@ -98,7 +99,6 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         onRules: (r: readonly AnyRule[]) => (ran = r),
         onSet: kubernetes && ((doc: ScanDocument) => kubernetes.add(doc)),
       };
-      const { exitCodeFor } = await import('./main.js');
       // An upload needs the findings in memory: it takes the path below.
       if (!flags.quiet && !flags.upload && formats.every((f) => f === 'json')) {
         // Findings go to a temporary file as objects finish: memory does not grow with them.

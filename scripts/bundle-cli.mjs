@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+// Part of `npm run build`, after tsc and scripts/bundle-kube-client.mjs: bundles the command line
+// (dist/cli/main.js) and the scan's worker thread (dist/scan-worker.js) into dist/bundle/, which
+// bin/sanctum loads. Node's loader spends most of a short run's start-up on the ~550 modules tsc
+// emits (reading, compiling and linking each one); the bundle is a few dozen chunks. Packages
+// (node_modules) and Node's own modules stay imports. The modules of dist/ stay as tsc emits them:
+// they are the library (`exports` of package.json).
+//
+// What the commands load only when run (`import()`: cluster, image, audit, gateway, webhook, serve…)
+// stays in chunks of its own, loaded as before. Every chunk is written to dist/bundle itself, so that
+// `new URL('./scan-worker.js', import.meta.url)` (src/scan-threads.ts) finds the worker's entry from
+// whichever chunk holds it; files of the package (package.json, dist/web) are found by
+// src/package-root.ts, not relative to a module.
+//
+// Usage: node scripts/bundle-cli.mjs [--stats]   (--stats: prints the chunks start-up loads)
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rolldown } from 'rolldown';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const out = join(dist, 'bundle');
+const fail = (message) => {
+  console.error(`bundle-cli: ${message}`);
+  process.exit(1);
+};
+
+const cli = join(dist, 'cli', 'main.js');
+const worker = join(dist, 'scan-worker.js');
+for (const f of [cli, worker]) if (!existsSync(f)) fail(`${f} is missing: run the whole build (npm run build)`);
+
+// The entry bin/sanctum loads: the command line, and what bench/k8s-child.mjs drives a scan with
+// (modules the command line loads anyway: no more code at start-up).
+const ENTRY = '\0sanctum-cli';
+const entry = {
+  name: 'sanctum-cli-entry',
+  resolveId: (id) => (id === ENTRY ? ENTRY : null),
+  load: (id) =>
+    id === ENTRY
+      ? [
+          `export * from ${JSON.stringify(cli)};`,
+          `export { scanStreamed } from ${JSON.stringify(join(dist, 'scan.js'))};`,
+          `export { bufferedSink, writeString } from ${JSON.stringify(join(dist, 'reporters', 'index.js'))};`,
+        ].join('\n')
+      : null,
+};
+
+const warnings = [];
+const bundle = await rolldown({
+  input: { main: ENTRY, 'scan-worker': worker },
+  platform: 'node',
+  plugins: [entry],
+  // Packages and Node's modules are imported, as from dist/.
+  external: (id) => !id.startsWith('.') && !id.startsWith('/') && id !== ENTRY,
+  // Warnings fail the build (a name imported that no module exports, IMPORT_IS_UNDEFINED, would fail
+  // at run time), but for an `import()` of a module that start-up loads anyway (see below).
+  onLog: (level, log) => {
+    if (level === 'warn') warnings.push(log);
+  },
+});
+rmSync(out, { recursive: true, force: true });
+const { output } = await bundle.write({
+  dir: out,
+  format: 'esm',
+  entryFileNames: '[name].js',
+  chunkFileNames: '[name]-[hash].js',
+  // What start-up loads is one chunk (the worker's entry module aside: it runs only in the worker).
+  codeSplitting: { groups: [{ name: 'cli', tags: ['$initial'], test: (id) => id !== worker }] },
+});
+await bundle.close();
+
+const chunks = new Map(output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
+for (const name of chunks.keys()) if (name.includes('/')) fail(`chunk ${name} is not in dist/bundle itself`);
+if (!chunks.has('main.js') || !chunks.has('scan-worker.js')) fail(`expected entries main.js and scan-worker.js, got ${[...chunks.keys()]}`);
+
+/** The chunks loading `name` loads before any of its code runs (static imports, transitively). */
+function startUp(name, seen = new Set()) {
+  if (seen.has(name)) return seen;
+  seen.add(name);
+  for (const i of chunks.get(name).imports) if (chunks.has(i)) startUp(i, seen);
+  return seen;
+}
+const atStart = startUp('main.js');
+const modulesAtStart = new Set([...atStart].flatMap((name) => chunks.get(name).moduleIds));
+
+// INEFFECTIVE_DYNAMIC_IMPORT: a module that some command imports when run (`import()`) is in the
+// chunk of its importer. When start-up loads it anyway (another module of start-up imports it
+// statically, as dist/ loads it too), nothing is lost; otherwise say so.
+const broken = warnings.filter((w) => w.code !== 'INEFFECTIVE_DYNAMIC_IMPORT' || !modulesAtStart.has(w.id));
+if (broken.length) fail(broken.map((w) => w.message).join('\nbundle-cli: '));
+// Modules the commands import only when run: a static import of one of them from a module of start-up
+// would bring it (and what it imports) back into every run.
+const LAZY = [
+  'scan-cluster.js',
+  'scan-image.js',
+  'server/dashboard/start.js',
+  'server/webhook/server.js',
+  'gateway/server.js',
+  'vulndb/import.js',
+  'store/store.js',
+  'runtime/session.js',
+  'inventory/sbom.js',
+];
+for (const name of atStart)
+  for (const id of chunks.get(name).moduleIds) {
+    const lazy = LAZY.find((l) => id === join(dist, l));
+    if (lazy) fail(`dist/${lazy} is loaded at start-up (in chunk ${name}); it should only load with its command`);
+  }
+
+if (process.argv.includes('--stats')) {
+  let bytes = 0;
+  let modules = 0;
+  for (const name of atStart) {
+    const c = chunks.get(name);
+    bytes += c.code.length;
+    modules += c.moduleIds.length;
+  }
+  console.log(
+    `bundle-cli: ${chunks.size} chunks; start-up loads ${atStart.size} of them (${modules} modules of dist/, ${(bytes / 1024).toFixed(0)} KiB)`,
+  );
+}
+
+// The bundle loads: every name a chunk imports from another is there.
+const loaded = await import(pathToFileURL(join(out, 'main.js')).href);
+for (const f of ['main', 'scanStreamed', 'bufferedSink', 'writeString'])
+  if (typeof loaded[f] !== 'function') fail(`dist/bundle/main.js does not export a function ${f}`);

@@ -1,0 +1,81 @@
+/**
+ * bin/sanctum loads the bundle of the command line (dist/bundle, scripts/bundle-cli.mjs), whose chunks
+ * sit elsewhere than the modules tsc emits: what a module finds relative to `import.meta.url` (the
+ * package's version, the dashboard's files, the scan's worker thread) must be found from there too.
+ * The worker thread is tested by test/scan-threads.test.ts, which runs bin/sanctum with two threads.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'sanctum');
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+let dir: string;
+beforeAll(() => {
+  const ready = spawnSync(process.execPath, [join(ROOT, 'scripts', 'ensure-ready.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (ready.status !== 0) throw new Error(`building dist/ failed:\n${ready.stderr}`);
+  dir = mkdtempSync(join(tmpdir(), 'sanctum-bundle-'));
+}, 15 * 60_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function sanctum(...args: string[]) {
+  const env = { ...process.env };
+  delete env.FORCE_COLOR;
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env });
+}
+
+describe('bin/sanctum over the bundle', () => {
+  it('is a few chunks in dist/bundle itself, the worker thread among them', () => {
+    const files = readdirSync(join(ROOT, 'dist', 'bundle'));
+    expect(files).toContain('main.js');
+    expect(files).toContain('scan-worker.js');
+    expect(files.every((f) => f.endsWith('.js'))).toBe(true);
+  });
+
+  it('knows the package version: --version through the command line, and in the report', () => {
+    // Two arguments: not the fast path of bin/sanctum, which reads package.json itself.
+    const v = sanctum('--version', '--version');
+    expect(v.status).toBe(0);
+    expect(v.stdout).toBe(`${VERSION}\n`);
+    const report = join(dir, 'report.json');
+    const r = sanctum('scan', join(ROOT, 'examples', 'ai-platform'), '--format', 'json', '--output', report, '--fail-on', 'none');
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(report, 'utf8')) as { tool: { version: string } }).tool).toEqual({ name: 'sanctum', version: VERSION });
+  });
+
+  it('serve: the dashboard is the one built in dist/web', async () => {
+    const index = join(ROOT, 'dist', 'web', 'index.html');
+    expect(existsSync(index)).toBe(true);
+    const env = { ...process.env };
+    delete env.FORCE_COLOR;
+    const child = spawn(process.execPath, [BIN, 'serve', '--db', `sqlite:${join(dir, 'store.db')}`, '--port', '0', '--no-auth'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let stderr = '';
+        child.stderr.setEncoding('utf8');
+        child.stderr.on('data', (chunk: string) => {
+          stderr += chunk;
+          const m = /serving the dashboard on (http:\/\/\S+)/.exec(stderr);
+          if (m) resolve(m[1]);
+        });
+        child.on('exit', (code) => reject(new Error(`sanctum serve exited (${code}): ${stderr}`)));
+      });
+      const res = await fetch(`${url}/`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe(readFileSync(index, 'utf8'));
+    } finally {
+      child.kill();
+    }
+  }, 60_000);
+});
