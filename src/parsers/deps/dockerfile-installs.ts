@@ -1,6 +1,6 @@
 import type { SourceFile } from '../../core/source-file.js';
 import { parseDockerfile } from '../dockerfile/dockerfile-parser.js';
-import type { ShellCommand, ShellWord } from '../dockerfile/shell.js';
+import type { ShellCommand, ShellWord } from '../shell/shell.js';
 import { fromText } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 

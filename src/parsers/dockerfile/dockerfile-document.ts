@@ -4,7 +4,7 @@ import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
 import { parseImageRef, substituteVariables, type ImageRef } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
-import { parseShell, type ShellScript } from './shell.js';
+import { parseShell, type ShellScript } from '../shell/shell.js';
 
 /** A `--name=value` flag of an instruction (`--from=build`, `--chmod=755`, `--mount=type=secret,…`). */
 export interface DockerFlag {

@@ -7,7 +7,7 @@ import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
-import { parseShell } from './shell.js';
+import { parseShell } from '../shell/shell.js';
 import {
   DockerfileDocument,
   SHELLS,

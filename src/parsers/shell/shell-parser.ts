@@ -3,7 +3,7 @@ import { ParseFailure, type ParseOutput, type Parser } from '../../core/parser.j
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
 import { LogicalText } from '../dockerfile/logical-text.js';
-import { parseShell, type ShellScript } from '../dockerfile/shell.js';
+import { parseShell, type ShellScript } from './shell.js';
 
 const SHELL_NAME = /\.(?:sh|bash|zsh|ksh)$/i;
 /** `#!/bin/sh`, `#!/usr/bin/env bash`, `#!/bin/bash -e`: a script without an extension. */

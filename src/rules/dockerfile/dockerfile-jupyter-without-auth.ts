@@ -1,7 +1,7 @@
 import type { TextSpan } from '../../core/document.js';
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument, DockerInstruction } from '../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellWord } from '../../parsers/dockerfile/shell.js';
+import type { ShellWord } from '../../parsers/shell/shell.js';
 import { isShellExec, isShellProgram } from '../../parsers/dockerfile/dockerfile-document.js';
 import { instructionCommands } from './lib/commands.js';
 import {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument, DockerInstruction } from '../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellCommand } from '../../parsers/dockerfile/shell.js';
+import type { ShellCommand } from '../../parsers/shell/shell.js';
 import { instructionCommands, pipInstallArgs } from './lib/commands.js';
 import { managerOf, packageInstall, subcommand } from './lib/packages.js';
 

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellWord } from '../../parsers/dockerfile/shell.js';
+import type { ShellWord } from '../../parsers/shell/shell.js';
 import { instructionCommands, pipInstallArgs } from './lib/commands.js';
 
 const INDEX_OPTIONS = new Set(['-i', '--index-url', '--extra-index-url', '-f', '--find-links']);

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellCommand } from '../../parsers/dockerfile/shell.js';
+import type { ShellCommand } from '../../parsers/shell/shell.js';
 import { commandsOf, programFamily } from './lib/commands.js';
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);

@@ -79,7 +79,8 @@ export default defineRule<ImageConfigDocument>({
     const launch = jupyterLaunch(words);
     if (!launch) return;
     const env = new Map(doc.env().map((e) => [e.name, e.value]));
-    const auth = jupyterAuth(words, shell ? { shell: (name) => env.get(name), shellWords } : {});
+    // Messages show the words of a script as written, quotes kept (`--ServerApp.token=''`).
+    const auth = jupyterAuth(words, { writtenWords: shellWords, ...(shell ? { shell: (name) => env.get(name), shellWords } : {}) });
     const what = `The image starts Jupyter (${launch.text})`;
     if (auth.state === 'off' && auth.flag) {
       ctx.report({

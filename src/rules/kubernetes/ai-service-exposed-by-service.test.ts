@@ -533,6 +533,47 @@ testRule(rule, {
       ],
     })),
     {
+      name: "Jupyter started by sh -c with a quoted argument holding a space (--notebook-dir='/home/my notebooks'): one word",
+      path: 'a.yaml',
+      content:
+        deploy(
+          notebookStartedAs(
+            `["sh", "-c", "jupyter lab --ip=0.0.0.0 --NotebookApp.token='' --notebook-dir='/home/my notebooks' --port 8888"]`,
+          ),
+        ) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: --NotebookApp.token='' disables the token and no password is set) through a LoadBalancer",
+        },
+      ],
+    },
+    ...[
+      ['su jovyan -c', `"su jovyan -c 'jupyter lab --ip=0.0.0.0 --ServerApp.token='"`, '--ServerApp.token='],
+      ['exec bash -lc', `"exec bash -lc 'jupyter lab --ip=0.0.0.0 --ServerApp.token=\\"\\"'"`, '--ServerApp.token=""'],
+    ].map(([how, script, shown]) => ({
+      name: `Jupyter started by a script that a sh -c script hands to ${how}: read as that shell reads it (it said a token was set: the quote was the token)`,
+      path: 'a.yaml',
+      content: deploy(notebookStartedAs(`[sh, -c, ${script}]`)) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'critical' as const,
+          objectPath: '/spec/ports/0',
+          message: `Service 'ai' exposes Jupyter notebook server (runs code) on port 8888 of Deployment 'app' (authentication off: ${shown} disables the token and no password is set) through a LoadBalancer`,
+        },
+      ],
+    })),
+    {
       name: 'an empty password alone leaves the generated token on (authentication not visible)',
       path: 'a.yaml',
       content: deploy(notebookStartedAs(`[python, -m, notebook, "--NotebookApp.password=''"]`)) + service(lb),

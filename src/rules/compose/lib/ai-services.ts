@@ -1,7 +1,7 @@
 import { interpolate, type ComposeDocument, type ComposeServiceView } from '../../../parsers/compose/compose-document.js';
 import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
 import { LogicalText } from '../../../parsers/dockerfile/logical-text.js';
-import { parseShell } from '../../../parsers/dockerfile/shell.js';
+import { parseShell } from '../../../parsers/shell/shell.js';
 import { jupyterLaunch, RUN_TIME_VALUE, type CommandContext, type VariableLookup } from '../../dockerfile/lib/jupyter.js';
 import { commandLineWords, commandWords } from '../../kubernetes/lib/ai-services.js';
 
@@ -115,7 +115,8 @@ export function serviceCommandLine(doc: ComposeDocument, view: ComposeServiceVie
     return parseShell(LogicalText.verbatim(text, 0, text.length)).commands.flatMap((c) => c.words.map((w) => w.value));
   });
   const { words, shellWords } = commandLineWords(values);
-  return { words, context: isShellExec(words) ? { shell: serviceVariables(doc, view), shellWords } : {} };
+  // Messages show the words of a script as written, quotes kept (`--api-key=''`).
+  return { words, context: { writtenWords: shellWords, ...(isShellExec(words) ? { shell: serviceVariables(doc, view), shellWords } : {}) } };
 }
 
 const JUPYTER = AI_SERVICES.find((k) => k.name === 'Jupyter')!;

@@ -1,5 +1,5 @@
 import type { DockerfileDocument, DockerInstruction } from '../../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellCommand, ShellScript } from '../../../parsers/dockerfile/shell.js';
+import type { ShellCommand, ShellScript } from '../../../parsers/shell/shell.js';
 import { withoutTrailing } from '../../../core/trim.js';
 
 export interface CommandHit {

@@ -1,4 +1,4 @@
-import type { ShellCommand, ShellWord } from '../../../parsers/dockerfile/shell.js';
+import type { ShellCommand, ShellWord } from '../../../parsers/shell/shell.js';
 
 export type PackageManager = 'apt' | 'apk' | 'yum';
 

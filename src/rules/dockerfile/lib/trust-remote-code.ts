@@ -4,7 +4,7 @@
  * value of an environment variable that a launcher splices into a command (`EXTRA_ARGS`), or inline
  * Python. Shared by the Dockerfile, compose, Kubernetes and shell script rules.
  */
-import type { ShellCommand, ShellWord } from '../../../parsers/dockerfile/shell.js';
+import type { ShellCommand, ShellWord } from '../../../parsers/shell/shell.js';
 
 /** Each pattern is a fixed token with bounded neighbours: linear on any input. */
 const FLAG = /(^|[\s"'[(,=])(--trust[-_]remote[-_]code)(?:=([A-Za-z0-9]+))?(?=$|[\s"'\\;,)\]&|])/gi;

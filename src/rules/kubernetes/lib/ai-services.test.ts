@@ -18,15 +18,15 @@ describe('imageRepo', () => {
 });
 
 describe('command words and flags', () => {
-  it('splits shell scripts and reads --flag=value and --flag value', () => {
+  it('splits shell scripts as a shell reads them (quotes removed) and reads --flag=value and --flag value', () => {
     const w = commandWords(['sh', '-c', "jupyter lab --ServerApp.token='' --port 9999"]);
-    expect(w).toEqual(['sh', '-c', 'jupyter', 'lab', "--ServerApp.token=''", '--port', '9999']);
+    expect(w).toEqual(['sh', '-c', 'jupyter', 'lab', '--ServerApp.token=', '--port', '9999']);
     expect(flagValue(w, '--port')).toBe('9999');
-    expect(flagValue(w, '--ServerApp.token')).toBe("''");
+    expect(flagValue(w, '--ServerApp.token')).toBe('');
     expect(flagValue(['--api-key'], '--api-key')).toBe('');
     expect(flagValue(['--x'], '--api-key')).toBeUndefined();
   });
-  it("keeps Kubernetes' $(NAME) and a shell's $(command) whole in a script", () => {
+  it("keeps Kubernetes' $(NAME) and a shell's $(command) whole in a script, nested parentheses too", () => {
     expect(commandWords(['sh', '-c', 'jupyter lab --ServerApp.token=$(TOKEN) --ip=$(hostname -i); echo $(A.B-c) $(a (b) c)'])).toEqual([
       'sh',
       '-c',
@@ -36,10 +36,55 @@ describe('command words and flags', () => {
       '--ip=$(hostname -i)',
       'echo',
       '$(A.B-c)',
-      '$',
-      'a',
-      'b',
-      'c',
+      '$(a (b) c)',
+    ]);
+  });
+  it('keeps a quoted argument holding spaces whole, Python code after -c too, and reads every command of the script', () => {
+    expect(
+      commandWords([
+        'sh',
+        '-c',
+        `python -c 'import x; y()' && jupyter lab --NotebookApp.token='' --notebook-dir='/home/my notebooks' | tee log; vllm serve m --arg "a b" # --api-key k`,
+      ]),
+    ).toEqual([
+      'sh',
+      '-c',
+      'python',
+      '-c',
+      'import x; y()',
+      'jupyter',
+      'lab',
+      '--NotebookApp.token=',
+      '--notebook-dir=/home/my notebooks',
+      'tee',
+      'log',
+      'vllm',
+      'serve',
+      'm',
+      '--arg',
+      'a b',
+    ]);
+  });
+  it('reads the script a script hands to another shell (bash -c, su -c) as that shell does', () => {
+    expect(commandWords(['sh', '-c', `exec bash -lc 'jupyter lab --ServerApp.token="" --ip "0.0.0.0"'`])).toEqual([
+      'sh',
+      '-c',
+      'bash',
+      '-lc',
+      'jupyter',
+      'lab',
+      '--ServerApp.token=',
+      '--ip',
+      '0.0.0.0',
+    ]);
+    expect(commandWords(['/bin/sh', '-c', `su jovyan -c 'start-notebook.py --IdentityProvider.token='`])).toEqual([
+      '/bin/sh',
+      '-c',
+      'su',
+      'jovyan',
+      '-c',
+      'start-notebook.py',
+      '--IdentityProvider.token=',
     ]);
   });
   it('is linear on adversarial input', () => {
@@ -50,6 +95,16 @@ describe('command words and flags', () => {
 });
 
 describe('recogniseAiServices', () => {
+  it('a command line a script only prints is not a server (it was read as Jupyter with a token set)', () => {
+    expect(
+      recogniseAiServices({ image: 'registry.acme.dev/app:1', command: ['sh', '-c', "echo 'then run: jupyter lab --ServerApp.token=' && ./serve"] }),
+    ).toEqual([]);
+  });
+  it('Jupyter started by su -c inside a sh -c script, its token emptied (it was on: the closing quote was read as the token)', () => {
+    const s = one({ image: 'registry.acme.dev/ml:1', command: ['sh', '-c', "su jovyan -c 'jupyter lab --ip=0.0.0.0 --ServerApp.token='"] });
+    expect(s.auth).toBe('off');
+    expect(s.authReason).toBe('--ServerApp.token= disables the token and no password is set');
+  });
   it('Jupyter with the token disabled', () => {
     const s = one({ image: 'quay.io/jupyter/scipy-notebook:2024-10-07', args: ['start-notebook.py', "--ServerApp.token=''"] });
     expect(s.type).toBe('jupyter');

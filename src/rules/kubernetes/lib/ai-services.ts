@@ -4,7 +4,8 @@
  * container's name alone. Shared by the exposure, network and tenancy rules.
  */
 
-import { isShellExec } from '../../../parsers/dockerfile/dockerfile-document.js';
+import { isShellExec, isShellProgram, shellScriptIndex } from '../../../parsers/dockerfile/dockerfile-document.js';
+import { parseShell, plainShellText } from '../../../parsers/shell/shell.js';
 import {
   commandFlag,
   emptyFlagText,
@@ -126,13 +127,6 @@ export function imageRepo(image: string): string {
   return ref;
 }
 
-/**
- * A word of a shell script, roughly: up to a space or a shell separator. A command substitution
- * `$(…)` stays whole (without nested parentheses), and so does Kubernetes' `$(NAME)`, which the
- * kubelet replaces before the shell sees the script.
- */
-const SCRIPT_WORD = /(?:\$\([^()]*\)|[^\s;|&()])+/g;
-
 /** What the platform makes of a word before the program sees it: its text, and how the file writes it when that differs. */
 type WordExpansion = (word: string) => { text: string; origin?: WordOrigin };
 
@@ -144,47 +138,90 @@ interface CommandLineWords {
   shellWords: Array<string | undefined>;
 }
 
+/** How deep scripts inside scripts are read (`sh -c "su nb -c 'jupyter lab …'"`). */
+const MAX_SCRIPT_NESTING = 4;
+
+/** Programs whose `-c` (`--command`) argument is a script their user's shell runs. */
+const SWITCH_USER = new Set(['su', 'runuser']);
+
 /**
- * Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell
- * would, roughly. `expand` is what the platform does to each word first (the kubelet's `$(NAME)`); a
- * word it gives spaces to is split again, unless quotes hold it together.
+ * The index among a command's words of the script another shell runs: `bash -lc "…"`, also after a
+ * wrapper (`exec`, `nohup`, `tini --`, `sudo -u nb sh -c "…"`), and `su nb -c "…"`; `undefined` when none.
+ */
+function nestedScriptIndex(words: readonly string[]): number | undefined {
+  for (let j = 0; j < words.length; j++) {
+    const w = words[j];
+    if (isShellProgram(w)) {
+      const k = shellScriptIndex(j === 0 ? words : words.slice(j));
+      if (k !== undefined) return j + k;
+    } else if (SWITCH_USER.has(w.slice(w.lastIndexOf('/') + 1))) {
+      for (let k = j + 1; k < words.length - 1; k++) if (words[k] === '-c' || words[k] === '--command') return k + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Splits command/args into words; a string with spaces (a `sh -c` script) is split as a shell reads
+ * it (`parseShell`: quotes group and are removed, `$(…)` stays whole, separators and comments end
+ * words, commands after `;`, `&&` and `|` are read too), and so is a script such a script hands to
+ * another shell. `expand` is what the platform does to each word as written first (the kubelet's
+ * `$(NAME)`); the text it gives is read by the shell again, so that spaces it brings split the word
+ * unless quotes hold it together.
  */
 function splitCommand(values: readonly unknown[], expand?: WordExpansion): CommandLineWords {
   const words: string[] = [];
   const origins: Array<WordOrigin | undefined> = [];
   const shellWords: Array<string | undefined> = [];
   let budget = MAX_WORD_INPUT;
+  const script = (text: string, depth: number): void => {
+    for (const cmd of parseShell(plainShellText(text)).commands) {
+      const nested = depth < MAX_SCRIPT_NESTING ? nestedScriptIndex(cmd.words.map((w) => w.value)) : undefined;
+      for (let k = 0; k < cmd.words.length; k++) {
+        if (words.length >= MAX_WORDS) return;
+        const { value, raw } = cmd.words[k];
+        if (k === nested && /\s/.test(value)) {
+          script(value, depth + 1);
+          continue;
+        }
+        const expanded = expand?.(raw);
+        if (!expanded?.origin) {
+          words.push(value);
+          origins.push(undefined);
+          shellWords.push(raw);
+          continue;
+        }
+        budget -= Math.max(0, expanded.text.length - raw.length);
+        const origin = { ...expanded.origin, written: stripOuterQuotes(raw) };
+        for (const c of parseShell(plainShellText(expanded.text)).commands)
+          for (const w of c.words) {
+            if (words.length >= MAX_WORDS) return;
+            words.push(w.value);
+            origins.push(origin);
+            shellWords.push(w.raw);
+          }
+      }
+    }
+  };
   for (const v of values) {
     const s = str(v);
     if (s === undefined) continue;
     if (budget <= 0 || words.length >= MAX_WORDS) break;
     const text = s.length > budget ? s.slice(0, budget) : s;
     budget -= text.length;
-    const script = /\s/.test(text);
-    for (const raw of script ? (text.match(SCRIPT_WORD) ?? []) : [text]) {
-      if (words.length >= MAX_WORDS) break;
-      const expanded = expand?.(raw);
-      if (!expanded?.origin) {
-        words.push(script ? stripOuterQuotes(raw) : raw);
-        origins.push(undefined);
-        shellWords.push(script ? raw : undefined);
-        continue;
-      }
-      budget -= Math.max(0, expanded.text.length - raw.length);
-      const origin = { ...expanded.origin, written: script ? stripOuterQuotes(raw) : raw };
-      const split = script && !/^["']/.test(raw) && /[\s;|&()]/.test(expanded.text);
-      for (const w of split ? (expanded.text.match(SCRIPT_WORD) ?? []) : [expanded.text]) {
-        if (words.length >= MAX_WORDS) break;
-        words.push(script ? stripOuterQuotes(w) : w);
-        origins.push(origin);
-        shellWords.push(script ? w : undefined);
-      }
+    if (/\s/.test(text)) {
+      script(text, 0);
+      continue;
     }
+    const expanded = expand?.(text);
+    words.push(expanded?.origin ? expanded.text : text);
+    origins.push(expanded?.origin ? { ...expanded.origin, written: text } : undefined);
+    shellWords.push(undefined);
   }
   return { words, origins, shellWords };
 }
 
-/** Splits command/args into words; a string with spaces (a `sh -c` script) is split like a shell would, roughly. */
+/** Splits command/args into words; a string with spaces (a `sh -c` script) is split as a shell reads it. */
 export function commandWords(values: unknown[]): string[] {
   return splitCommand(values).words;
 }
@@ -228,7 +265,12 @@ export function kubeletCommandLine(container: Obj): CommandLineWords & { context
   const line = splitCommand([...command, ...args], expand);
   return {
     ...line,
-    context: { origins: line.origins, ...(isShellExec(line.words) ? { shell: lookup, shellWords: line.shellWords } : {}) },
+    context: {
+      origins: line.origins,
+      // Messages show the words of a script as written, quotes kept (`--api-key=''`).
+      writtenWords: line.shellWords,
+      ...(isShellExec(line.words) ? { shell: lookup, shellWords: line.shellWords } : {}),
+    },
   };
 }
 

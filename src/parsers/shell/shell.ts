@@ -1,5 +1,19 @@
 import type { TextSpan } from '../../core/document.js';
-import type { LogicalText } from './logical-text.js';
+
+/**
+ * The text a shell reads, and where each part of it is in the file: a Dockerfile instruction's
+ * `LogicalText` (continuations removed), a script file, or a string of a manifest (`plainShellText`).
+ */
+export interface ShellText {
+  readonly text: string;
+  /** The file span of the characters `[start, end)` of `text`. */
+  span(start: number, end: number): TextSpan;
+}
+
+/** A string read on its own: spans are offsets into it. */
+export function plainShellText(text: string): ShellText {
+  return { text, span: (start, end) => ({ start, end }) };
+}
 
 /** One shell word: its value with quotes removed, and where it is in the file. */
 export interface ShellWord {
@@ -40,9 +54,10 @@ const LEADING_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', '
 
 /**
  * A small POSIX shell tokenizer, enough to find commands, their words and pipelines in RUN
- * instructions. One pass, linear in the input; it never evaluates anything.
+ * instructions, shell scripts and the `sh -c` scripts of containers. One pass, linear in the input;
+ * it never evaluates anything.
  */
-export function parseShell(src: LogicalText): ShellScript {
+export function parseShell(src: ShellText): ShellScript {
   const t = src.text;
   const n = t.length;
   const commands: ShellCommand[] = [];
