@@ -290,6 +290,76 @@ describe('Go >= 1.18 build information (inline layout)', () => {
   });
 });
 
+describe('Go build information behind damaged headers (the fuzzer hid it from the section and segment lookups)', () => {
+  const modinfo = 'path\texample.com/app\nmod\texample.com/app\tv1.0.0\t\ndep\tgolang.org/x/net\tv0.17.0\th1:def=\n';
+  const parse = (bytes: Buffer) => osPackagesParser.parse(new MemorySourceFile('bin/app', bytes), { limits: DEFAULT_LIMITS });
+  /** The program built, its one segment made read-only: Go's reader has no writable segment to look at. */
+  const readOnly = () => {
+    const elf = inlineGoElf('go1.22.1', modinfo);
+    elf.writeUInt32LE(4, 68);
+    return elf;
+  };
+  /** The `.go.buildinfo` entry of the section table pointed at an empty name. */
+  const unnamed = () => {
+    const elf = readOnly();
+    elf.writeUInt32LE(0, Number(elf.readBigUInt64LE(40)) + 2 * 64);
+    return elf;
+  };
+  /** The section table offset pointed past the end of the file. */
+  const noSections = () => {
+    const elf = readOnly();
+    elf.writeBigUInt64LE(0xffffffn, 40);
+    return elf;
+  };
+
+  it('finds the header by a search of the whole file when the section table is gone or names .go.buildinfo for no section', () => {
+    for (const elf of [unnamed(), noSections()]) {
+      expect(readGoBuildInfo(bytesOf(elf))?.deps).toEqual([{ path: 'golang.org/x/net', version: 'v0.17.0', sum: 'h1:def=' }]);
+      expect(parse(elf).documents).toHaveLength(1);
+    }
+  });
+
+  it('says a header off its 16-byte alignment, or a section name without any header, is damaged', () => {
+    const moved = noSections();
+    moved.copy(moved, 129, 128, 160);
+    moved[128] = 0;
+    expect(parse(moved)).toEqual({
+      documents: [],
+      errors: [
+        {
+          message:
+            'Go build information cannot be read: a build information header lies at byte 129, off the 16-byte alignment Go writes it at: the file is damaged',
+        },
+      ],
+    });
+    const erased = unnamed();
+    erased[128] = 0;
+    const name = erased.indexOf('.go.buildinfo');
+    expect(parse(erased)).toEqual({
+      documents: [],
+      errors: [
+        {
+          message: `Go build information cannot be read: the file names a .go.buildinfo section (byte ${name}) but holds no build information header: it is damaged`,
+        },
+      ],
+    });
+  });
+
+  it('does not search an ELF file whose section table is intact and has no .go.buildinfo section', () => {
+    const other = inlineGoElf('go1.22.1', modinfo);
+    // Its header moved off its alignment, where Go's reader does not take it: as for a program that is not Go.
+    other.copy(other, 129, 128, 160);
+    other[128] = 0;
+    const name = other.indexOf('.go.buildinfo');
+    other.write('.data.notmine', name, 'latin1');
+    const reads: Array<[number, number]> = [];
+    const info = readGoBuildInfo({ size: other.length, read: (o, l) => (reads.push([o, l]), other.subarray(o, o + l)) });
+    expect(info).toBeUndefined();
+    // The headers, the section names and the writable segment's first 64 KiB (here the whole file, once): no search after them.
+    expect(reads.filter(([o, l]) => o === 0 && l >= other.length)).toHaveLength(1);
+  });
+});
+
 describe('Go < 1.18 build information (pointer layout)', () => {
   const modinfo =
     'path\texample.com/old\nmod\texample.com/old\tv1.0.0\th1:abc=\ndep\tgolang.org/x/text\tv0.3.5\th1:def=\n=>\tgolang.org/x/text\tv0.3.7\th1:ghi=\ndep\texample.com/local\tv0.0.0\n=>\t../local\t\n';

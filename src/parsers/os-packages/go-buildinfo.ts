@@ -11,6 +11,7 @@ import type { RandomAccess } from './sqlite.js';
  */
 
 export const BUILDINFO_MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+const SECTION_NAME = Buffer.from('.go.buildinfo', 'latin1');
 const HEADER = 32;
 const FLAG_BIG_ENDIAN = 0x1;
 const FLAG_VERSION_INLINE = 0x2;
@@ -50,6 +51,13 @@ interface Elf {
   little: boolean;
   sections: Array<{ name: string; offset: number; size: number; addr: number }>;
   loads: Array<{ vaddr: number; offset: number; filesz: number; writable: boolean }>;
+  /**
+   * The headers cannot be trusted to tell where build information is: there is no section table (or
+   * it cannot be read), no section is named `.shstrtab`, a section's bytes run past the end of the
+   * file, the section names hold `.go.buildinfo` that no section is named by, or the program headers
+   * have no writable segment.
+   */
+  damaged: boolean;
 }
 
 function readElf(file: RandomAccess): Elf {
@@ -80,19 +88,30 @@ function readElf(file: RandomAccess): Elf {
     }
   }
   const sections: Elf['sections'] = [];
+  let namesGo = false;
+  let pastEnd = false;
   if (shoff && shnum && shnum < 65536 && shentsize >= (is64 ? 64 : 40) && shstrndx < shnum) {
     const sh = file.read(shoff, shnum * shentsize);
     const sv = new DataView(sh.buffer, sh.byteOffset, sh.byteLength);
     const entry = (i: number) => {
       const o = i * shentsize;
       const w = (off: number) => (is64 ? Number(sv.getBigUint64(o + off, little)) : sv.getUint32(o + off, little));
-      return { nameOff: sv.getUint32(o, little), addr: w(is64 ? 16 : 12), offset: w(is64 ? 24 : 16), size: w(is64 ? 32 : 20) };
+      return {
+        nameOff: sv.getUint32(o, little),
+        type: sv.getUint32(o + 4, little),
+        addr: w(is64 ? 16 : 12),
+        offset: w(is64 ? 24 : 16),
+        size: w(is64 ? 32 : 20),
+      };
     };
     if ((shstrndx + 1) * shentsize <= sh.length) {
       const strtab = entry(shstrndx);
       const names = file.read(strtab.offset, Math.min(strtab.size, 1 << 20));
+      namesGo = Buffer.from(names.buffer, names.byteOffset, names.byteLength).includes(SECTION_NAME);
       for (let i = 0; i < shnum && (i + 1) * shentsize <= sh.length; i++) {
         const e = entry(i);
+        // SHT_NOBITS (.bss) takes no bytes of the file.
+        if (e.type !== 8 && e.offset + e.size > file.size) pastEnd = true;
         let end = e.nameOff;
         while (end < names.length && names[end] !== 0) end++;
         sections.push({
@@ -104,45 +123,112 @@ function readElf(file: RandomAccess): Elf {
       }
     }
   }
-  return { is64, little, sections, loads };
+  const damaged =
+    sections.length === 0 ||
+    // Program headers without a writable segment: no program is linked so, Go's included.
+    (loads.length > 0 && !loads.some((l) => l.writable)) ||
+    pastEnd ||
+    !sections.some((s) => s.name === '.shstrtab') ||
+    (namesGo && !sections.some((s) => s.name === '.go.buildinfo'));
+  return { is64, little, sections, loads, damaged };
 }
 
-/** Reads the build information of an ELF executable by positioned reads; undefined when it has none (not a Go program). */
+/** Bytes the search of a whole file reads at a time. */
+const SEARCH_CHUNK = 1 << 20;
+
+/**
+ * Where the build information header lies in a file, searched whole, chunk by chunk: the first
+ * 16-byte aligned magic (`aligned`), the first one off that alignment before it (`unaligned`, a
+ * header a damaged file moved), and the first `.go.buildinfo` section name (`named`, in the section
+ * names of a Go program); -1 for none. Linear: one `indexOf` pass of each per chunk.
+ */
+export function findBuildInfoMagic(file: RandomAccess): { aligned: number; unaligned: number; named: number } {
+  let unaligned = -1;
+  let named = -1;
+  const overlap = Math.max(BUILDINFO_MAGIC.length, SECTION_NAME.length) - 1;
+  for (let base = 0; base < file.size; base += SEARCH_CHUNK) {
+    const bytes = file.read(base, Math.min(SEARCH_CHUNK + overlap, file.size - base));
+    const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (named === -1) {
+      const n = chunk.indexOf(SECTION_NAME);
+      if (n !== -1 && n < SEARCH_CHUNK) named = base + n;
+    }
+    for (let i = chunk.indexOf(BUILDINFO_MAGIC); i !== -1 && i < SEARCH_CHUNK; i = chunk.indexOf(BUILDINFO_MAGIC, i + 1)) {
+      if ((base + i) % 16 === 0) return { aligned: base + i, unaligned, named };
+      if (unaligned === -1) unaligned = base + i;
+    }
+    if (bytes.length < Math.min(SEARCH_CHUNK, file.size - base)) break;
+  }
+  return { aligned: -1, unaligned, named };
+}
+
+/**
+ * Reads the build information of an ELF executable by positioned reads; undefined when it has none
+ * (not a Go program). Where Go's own reader looks first: the `.go.buildinfo` section, or without
+ * section headers the start of the first writable segment. When neither holds the header and the
+ * headers cannot be trusted (no section table, one that is damaged, names `.go.buildinfo` without a
+ * section so named, no writable segment, or headers that run past the end of the file), the whole file is searched for it,
+ * as the image scan's stream reader does: a header found there is read, one off its alignment or a
+ * section name without any header is said to be damaged. An ELF file with an intact section table
+ * and no `.go.buildinfo` section (every shared library that is not Go) is not searched.
+ */
 export function readGoBuildInfo(file: RandomAccess): GoBuildInfo | undefined {
-  const elf = readElf(file);
-  const section = elf.sections.find((s) => s.name === '.go.buildinfo');
+  let elf: Elf | undefined;
+  try {
+    elf = readElf(file);
+  } catch (e) {
+    // Headers whose offsets run past the end of the file: the search below still finds a header.
+    if (!(e instanceof RangeError)) throw e;
+  }
+  const section = elf?.sections.find((s) => s.name === '.go.buildinfo');
   // Without section headers, Go's own reader looks at the start of the first writable segment.
-  const where = section ?? elf.loads.find((l) => l.writable && l.filesz > 0);
-  if (!where) return undefined;
-  const size = 'size' in where ? where.size : where.filesz;
-  const data = file.read(where.offset, Math.min(size, 64 * 1024));
+  const where = section ?? elf?.loads.find((l) => l.writable && l.filesz > 0);
   let at = -1;
-  for (let i = data.indexOf(BUILDINFO_MAGIC[0]); i !== -1 && i + HEADER <= data.length; i = data.indexOf(BUILDINFO_MAGIC[0], i + 1)) {
-    if (i % 16 === 0 && Buffer.from(data.buffer, data.byteOffset + i, BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
-      at = i;
-      break;
+  if (where) {
+    const size = 'size' in where ? where.size : where.filesz;
+    const data = file.read(where.offset, Math.min(size, 64 * 1024));
+    for (let i = data.indexOf(BUILDINFO_MAGIC[0]); i !== -1 && i + HEADER <= data.length; i = data.indexOf(BUILDINFO_MAGIC[0], i + 1)) {
+      if (i % 16 === 0 && Buffer.from(data.buffer, data.byteOffset + i, BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
+        at = where.offset + i;
+        break;
+      }
     }
   }
   if (at === -1) {
     // A section named for build information without its header: a Go program whose build information is damaged.
     if (section) throw new GoBuildInfoError('the .go.buildinfo section holds no build information header');
-    return undefined;
+    // An intact section table without the section: a program that is not Go, not searched further.
+    if (elf && !elf.damaged) return undefined;
+    const found = findBuildInfoMagic(file);
+    if (found.unaligned !== -1 && found.aligned === -1)
+      throw new GoBuildInfoError(
+        `a build information header lies at byte ${found.unaligned}, off the 16-byte alignment Go writes it at: the file is damaged`,
+      );
+    if (found.aligned === -1 && found.named !== -1)
+      throw new GoBuildInfoError(
+        `the file names a .go.buildinfo section (byte ${found.named}) but holds no build information header: it is damaged`,
+      );
+    if (found.aligned === -1) return undefined;
+    at = found.aligned;
   }
-  const header = data.subarray(at, at + HEADER);
+  if (at + HEADER > file.size) throw new GoBuildInfoError('the file ends inside its build information header');
+  const header = file.read(at, HEADER);
   const flags = header[15];
   if (flags & FLAG_VERSION_INLINE) {
-    const rest = file.read(where.offset + at + HEADER, MAX_STRING);
+    const rest = file.read(at + HEADER, MAX_STRING);
     return decodeInline(rest);
   }
   const ptrSize = header[14];
   if (ptrSize !== 4 && ptrSize !== 8) throw new GoBuildInfoError(`unexpected pointer size ${ptrSize}`);
+  const loads = elf?.loads;
+  if (!loads) throw new GoBuildInfoError('the program headers the build information points through cannot be read');
   const big = (flags & FLAG_BIG_ENDIAN) !== 0;
   const ptr = (b: Uint8Array, off: number) => {
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     return ptrSize === 8 ? Number(dv.getBigUint64(off, !big)) : dv.getUint32(off, !big);
   };
   const readAt = (vaddr: number, len: number): Uint8Array => {
-    const seg = elf.loads.find((l) => vaddr >= l.vaddr && vaddr + len <= l.vaddr + l.filesz);
+    const seg = loads.find((l) => vaddr >= l.vaddr && vaddr + len <= l.vaddr + l.filesz);
     if (!seg) throw new GoBuildInfoError(`address 0x${vaddr.toString(16)} is outside the file's segments`);
     return file.read(seg.offset + (vaddr - seg.vaddr), len);
   };

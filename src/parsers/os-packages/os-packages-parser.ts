@@ -59,8 +59,10 @@ export const osPackagesParser: Parser = {
     } catch (e) {
       if (e instanceof GoBuildInfoError)
         return { documents: [], errors: [{ message: `Go build information cannot be read: ${e.message}` }] };
-      // Offsets past the end of a damaged ELF file that showed no Go build information: not a Go program we can tell.
-      if (e instanceof RangeError) return { documents: [] };
+      // Headers whose offsets run past the end of the file are searched past (readGoBuildInfo): this is
+      // build information whose pointers or lengths do.
+      if (e instanceof RangeError)
+        return { documents: [], errors: [{ message: 'Go build information cannot be read: it points past the end of the file' }] };
       throw e;
     }
   },

@@ -1,7 +1,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imagePathCheck } from './run-case.js';
+import type { Parser } from '../../core/parser.js';
+import { inlineGoElf } from '../go-elf.js';
+import { testVulnerabilities } from '../memory-vulnerabilities.js';
+import { imagePathCheck, runCase, showsGoBuildInfo } from './run-case.js';
 
 describe('imagePathCheck: the paths an image case may name in its errors', () => {
   const cwd = join(tmpdir(), 'sanctum-fuzz-case-1');
@@ -29,5 +32,33 @@ describe('imagePathCheck: the paths an image case may name in its errors', () =>
       'other.tar',
     ])
       expect(own(p)).toBe(false);
+  });
+});
+
+describe("the check that a binary parser which takes a file says something of it, for ELF files", () => {
+  /** A reader of executables that passes over every one, as the Go reader did when the fuzzer hid build information from it. */
+  const passesOver: Parser = { name: 'os-packages', produces: ['deps'], matches: () => true, parse: () => ({ documents: [] }) };
+  const silent = (bytes: Buffer) =>
+    runCase('bin/app', bytes, { vulnerabilities: testVulnerabilities(), parsers: [passesOver] }).filter((p) => p.kind === 'silent');
+  const program = () => inlineGoElf('go1.22.1', 'path\texample.com/app\n');
+
+  it('lets an ELF file without a trace of Go build information be passed over', () => {
+    const other = program();
+    other[128] = 0;
+    other.write('.data.notmine', other.indexOf('.go.buildinfo'), 'latin1');
+    expect(showsGoBuildInfo(other)).toBe(false);
+    expect(silent(other)).toEqual([]);
+  });
+
+  it('fails one that shows its header (at any alignment) or the name of its section, passed over in silence', () => {
+    const moved = program();
+    moved.copy(moved, 129, 128, 160);
+    moved.write('.data.notmine', moved.indexOf('.go.buildinfo'), 'latin1');
+    const named = program();
+    named[128] = 0;
+    for (const bytes of [program(), moved, named]) {
+      expect(showsGoBuildInfo(bytes)).toBe(true);
+      expect(silent(bytes)).toEqual([{ kind: 'silent', detail: 'os-packages took the file and neither read it nor said why' }]);
+    }
   });
 });

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { VulnerabilitySource } from '../../core/vulnerability.js';
 import { allParsers } from '../../parsers/index.js';
-import { isElf } from '../../parsers/os-packages/go-buildinfo.js';
+import { BUILDINFO_MAGIC, isElf } from '../../parsers/os-packages/go-buildinfo.js';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { ScanError } from '../../core/types.js';
@@ -60,6 +60,12 @@ export function frames(e: unknown, n = 3): string {
     .join(' < ');
 }
 
+/** True when the bytes hold the Go build information header (at any alignment) or the name of its section. */
+export function showsGoBuildInfo(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return b.includes(BUILDINFO_MAGIC) || b.includes('.go.buildinfo', 0, 'latin1');
+}
+
 /** Parsers that read binary formats by structure: taking such a file and saying nothing of it skips it silently. */
 const BINARY_PARSERS = new Set(['model', 'os-packages']);
 
@@ -83,8 +89,10 @@ export function runCase(path: string, bytes: Uint8Array, opts: CaseOptions): Pro
     if (!matched || file.size > (parser.maxBytes ?? DEFAULT_LIMITS.maxFileBytes)) continue;
     try {
       const out = parser.parse(file, { limits: DEFAULT_LIMITS });
-      // An ELF file without Go build information is no package source: passed over, as every executable that is not Go.
-      const notGo = parser.name === 'os-packages' && isElf(bytes);
+      // An ELF file without Go build information is no package source: passed over, as every executable
+      // that is not Go. One that shows a trace of it (its header anywhere, a `.go.buildinfo` section
+      // name) is a Go program, damaged or not: it is read or said to be damaged, never passed over.
+      const notGo = parser.name === 'os-packages' && isElf(bytes) && !showsGoBuildInfo(bytes);
       if (BINARY_PARSERS.has(parser.name) && !notGo && out.documents.length === 0 && !out.errors?.length)
         problems.push({ kind: 'silent', detail: `${parser.name} took the file and neither read it nor said why` });
     } catch (e) {
