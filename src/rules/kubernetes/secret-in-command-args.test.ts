@@ -60,6 +60,23 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: 'flag and key in one quoted argument of a script ("--api-key sk-…", one word: it was read as a flag without a value)',
+      path: 'pod.yaml',
+      content: pod(`    command: ["sh", "-c", "vllm serve /m \\"--api-key ${KEY}\\" --port 8000"]\n`),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 27,
+          endLine: 9,
+          endColumn: 105,
+          message: "Container 'server' passes an OpenAI API key on its command line after --api-key (sk-p…)",
+          objectPath: '/spec/containers/0/command/2',
+          evidence: '--api-key sk-p…',
+          severity: 'high',
+        },
+      ],
+    },
   ],
 });
 

@@ -17,14 +17,19 @@ function flagName(flag: string): string {
   return name;
 }
 
-/** `--flag value` and `--flag=value` pairs of a command line. */
+/** A flag and its value in one word, a space between (a script's `"--api-key sk-…"`, quotes holding them together). */
+const FLAG_SPACE_VALUE = /^(--?[A-Za-z][\w.-]*)\s+(\S.*)$/s;
+
+/** `--flag value` and `--flag=value` pairs of a command line, and `--flag value` given as one argument. */
 function flagValues(words: readonly Word[]): Array<{ flag: string; value: string; word: Word }> {
   const out: Array<{ flag: string; value: string; word: Word }> = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i].value;
     if (!w.startsWith('-') || w.length < 3) continue;
     const eq = w.indexOf('=');
-    if (eq > 0) out.push({ flag: w.slice(0, eq), value: w.slice(eq + 1), word: words[i] });
+    const spaced = FLAG_SPACE_VALUE.exec(w);
+    if (spaced && (eq < 0 || eq > spaced[1].length)) out.push({ flag: spaced[1], value: spaced[2], word: words[i] });
+    else if (eq > 0) out.push({ flag: w.slice(0, eq), value: w.slice(eq + 1), word: words[i] });
     else if (i + 1 < words.length && !words[i + 1].value.startsWith('-'))
       out.push({ flag: w, value: words[i + 1].value, word: words[i + 1] });
   }
