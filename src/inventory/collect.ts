@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../core/engine.js';
 import { LineIndex } from '../core/line-index.js';
+import { printableName } from '../core/printable.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type ParseContext } from '../core/parser.js';
 import { looksBinary, releaseFile, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
@@ -233,8 +234,10 @@ function addModel(file: SourceFile, docs: ModelDocument[], inv: Inventory, error
       if (d.architecture) metadata.architecture = d.architecture;
       Object.assign(metadata, d.description);
     }
+    // The header's metadata is the file author's: keys and values cut, characters that do not print escaped.
     if (d instanceof SafetensorsDocument)
-      for (const [k, v] of Object.entries(d.metadata).slice(0, 32)) metadata[`safetensors:${k}`] = String(v).slice(0, 200);
+      for (const [k, v] of Object.entries(d.metadata).slice(0, 32))
+        metadata[`safetensors:${printableName(k.slice(0, 120))}`] = printableName(String(v).slice(0, 200));
     if (d instanceof OnnxDocument && d.producer) metadata.producer = d.producer;
     if (d instanceof KerasDocument && d.kerasVersion) metadata.keras_version = d.kerasVersion;
     for (const p of d.problems) if (p.kind === 'malformed') error(file.path, p.message);

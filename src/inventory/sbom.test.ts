@@ -250,3 +250,19 @@ describe('sanctum sbom of a compose project', () => {
     ]);
   });
 });
+
+describe('safetensors metadata in the SBOM', () => {
+  it("quotes the header's keys and values cut and printable: they are the file author's", () => {
+    const metadata = { ['k\u202e\x1b[2K'.padEnd(500, 'x')]: 'line\nbreak'.padEnd(1000, 'y'), format: 'pt' };
+    const file = new MemorySourceFile('m.safetensors', packedSafetensors({ w: { dtype: 'F32', shape: [1] } }, metadata));
+    const { bom } = buildSbom(['.'], { files: [file], name: 'm' });
+    const model = (bom.components as Array<{ name: string; properties?: Array<{ name: string; value: string }> }>).find(
+      (c) => c.name === 'm.safetensors',
+    )!;
+    const props = model.properties!.filter((p) => p.name.startsWith('sanctum:model:safetensors:'));
+    expect(props).toEqual([
+      { name: 'sanctum:model:safetensors:format', value: 'pt' },
+      { name: `sanctum:model:safetensors:k\\u202e\\x1b[2K${'x'.repeat(114)}`, value: `line\\x0abreak${'y'.repeat(190)}` },
+    ]);
+  });
+});
