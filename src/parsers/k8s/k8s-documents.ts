@@ -142,6 +142,12 @@ export class PodSpecDocument implements ScanDocument {
   readonly metadataPath: ObjectPath | undefined;
   readonly origin: string;
   readonly containers: ContainerView[];
+  /**
+   * What rule helpers derive from the pod spec once for every rule (its Pod Security facts, its
+   * volumes, the AI services it runs), by slot: like `ContainerView.memo`, cheaper than a `WeakMap`
+   * keyed by the view, and a view does not change during a scan.
+   */
+  readonly memo: unknown[] = [];
   private specCache: Record<string, unknown> | undefined;
   private suppressionsCache: ReadonlyArray<DocumentSuppression> | undefined;
 

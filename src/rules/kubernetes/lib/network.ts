@@ -9,6 +9,7 @@ import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../.
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
 import { recogniseFromService } from './service-hints.js';
+import { podMemoized } from './workload.js';
 
 type Obj = Record<string, unknown>;
 
@@ -76,8 +77,6 @@ function servicePortReach(serviceName: string, selector: unknown, sp: Obj | unde
   ];
 }
 
-const podServiceCache = new WeakMap<PodSpecDocument, PodAiService[]>();
-
 /**
  * The AI services the long-running containers of a pod spec run. An Istio ingress gateway only
  * counts where it fronts Kubeflow, which takes the whole scan to know, and data stores (Redis, vector
@@ -87,26 +86,20 @@ export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
   return allServicesOfPod(pod).filter((s) => s.service.type !== 'istio-ingressgateway' && !s.service.dataStore);
 }
 
-function allServicesOfPod(pod: PodSpecDocument): PodAiService[] {
-  let out = podServiceCache.get(pod);
-  if (!out) {
-    out = [];
-    const rayHead = pod.origin.endsWith('head group');
-    const rayToken = rayHead && rayClusterTokenAuth(pod);
-    for (const c of pod.containers) {
-      if (c.group !== 'containers') continue;
-      for (const found of recogniseAiServices(c.container, { rayHead })) {
-        const service: AiService =
-          rayToken && found.type === 'ray'
-            ? { ...found, auth: 'on', authReason: 'the KubeRay cluster sets authOptions.mode: token' }
-            : found;
-        out.push({ pod, container: c, service });
-      }
+const allServicesOfPod: (pod: PodSpecDocument) => PodAiService[] = podMemoized((pod) => {
+  const out: PodAiService[] = [];
+  const rayHead = pod.origin.endsWith('head group');
+  const rayToken = rayHead && rayClusterTokenAuth(pod);
+  for (const c of pod.containers) {
+    if (c.group !== 'containers') continue;
+    for (const found of recogniseAiServices(c.container, { rayHead })) {
+      const service: AiService =
+        rayToken && found.type === 'ray' ? { ...found, auth: 'on', authReason: 'the KubeRay cluster sets authOptions.mode: token' } : found;
+      out.push({ pod, container: c, service });
     }
-    podServiceCache.set(pod, out);
   }
   return out;
-}
+});
 
 /** KubeRay's `authOptions.mode: token` on the cluster spec that holds this head group. */
 function rayClusterTokenAuth(pod: PodSpecDocument): boolean {
@@ -143,7 +136,8 @@ export class NetworkIndex {
   readonly inferencePools = new Map<string, K8sObjectDocument>();
 
   constructor(readonly set: K8sSetDocument) {
-    for (const o of set.ofKind('Service')) if (apiGroup(o.resource.apiVersion) === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
+    for (const o of set.ofKind('Service'))
+      if (apiGroup(o.resource.apiVersion) === '') this.servicesByName.set(`${o.namespace}/${o.name}`, o);
     for (const o of set.ofKind('SecurityPolicy'))
       if (apiGroup(o.resource.apiVersion) === 'gateway.envoyproxy.io') this.securityPolicies.push(o);
     for (const o of set.ofKind('Gateway'))

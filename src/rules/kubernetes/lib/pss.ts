@@ -8,7 +8,7 @@ import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { getAt } from '../../../parsers/k8s/pod-specs.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 import type { ObjectPath } from '../../../core/types.js';
-import { describe } from './workload.js';
+import { describe, podMemoized } from './workload.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -45,31 +45,24 @@ interface PodFacts {
   reportsPodLevel: boolean;
 }
 
-const FACTS = new WeakMap<PodSpecDocument, PodFacts>();
-
-function facts(pod: PodSpecDocument): PodFacts {
-  let f = FACTS.get(pod);
-  if (!f) {
-    const spec = pod.spec;
-    let securityContextPath = pod.at('securityContext');
-    let reportsPodLevel = true;
-    const inherited = isSet(spec.securityContext) ? undefined : argoWorkflowSecurityContextPath(pod);
-    if (inherited) {
-      securityContextPath = inherited;
-      const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p) !== undefined);
-      reportsPodLevel = first === pod;
-    }
-    f = {
-      windows: mapping(spec.os)?.name === 'windows',
-      userNamespace: spec.hostUsers === false,
-      securityContextPath,
-      securityContext: mapping(getAt(pod.owner.object, securityContextPath)),
-      reportsPodLevel,
-    };
-    FACTS.set(pod, f);
+const facts: (pod: PodSpecDocument) => PodFacts = podMemoized((pod) => {
+  const spec = pod.spec;
+  let securityContextPath = pod.at('securityContext');
+  let reportsPodLevel = true;
+  const inherited = isSet(spec.securityContext) ? undefined : argoWorkflowSecurityContextPath(pod);
+  if (inherited) {
+    securityContextPath = inherited;
+    const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p) !== undefined);
+    reportsPodLevel = first === pod;
   }
-  return f;
-}
+  return {
+    windows: mapping(spec.os)?.name === 'windows',
+    userNamespace: spec.hostUsers === false,
+    securityContextPath,
+    securityContext: mapping(getAt(pod.owner.object, securityContextPath)),
+    reportsPodLevel,
+  };
+});
 
 /**
  * Argo workflows apply the workflow's `securityContext` to the pods of templates that set none

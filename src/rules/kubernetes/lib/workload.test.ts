@@ -7,8 +7,24 @@ import { severityRank } from '../../../core/types.js';
 import { runRule } from '../../../testing/rule-tester.js';
 import { allRules } from '../../index.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
+import { DEFAULT_LIMITS } from '../../../core/parser.js';
+import { MemorySourceFile } from '../../../core/source-file.js';
+import { k8sClassifier } from '../../../parsers/k8s/k8s-classifier.js';
+import type { K8sObjectDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { createYamlParser } from '../../../parsers/yaml/yaml-parser.js';
 import { flag } from './gpu.js';
-import { commandLine, commandWords, envOf, envValue, parseImage, redact, shellWords } from './workload.js';
+import {
+  commandLine,
+  commandWords,
+  envOf,
+  envValue,
+  parseImage,
+  podMemoized,
+  redact,
+  shellWords,
+  tokenMount,
+  volumesOf,
+} from './workload.js';
 
 describe('container entries', () => {
   const view = (container: Record<string, unknown>): ContainerView => ({
@@ -39,6 +55,38 @@ describe('container entries', () => {
     ]);
     const model = flag([...commandWords(c)], '--model');
     expect(model).toEqual({ value: 'org/m', path: ['spec', 'containers', 1, 'args', 0], inScript: undefined });
+  });
+});
+
+describe('pod spec facts', () => {
+  const parse = (text: string) =>
+    createYamlParser([k8sClassifier]).parse(new MemorySourceFile('deploy.yaml', text), { limits: DEFAULT_LIMITS }).documents;
+  const manifest =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  template:\n    spec:\n      serviceAccountName: sa\n' +
+    '      containers:\n      - name: c\n        image: x:1\n      volumes:\n      - name: v\n        emptyDir: {}\n---\n' +
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\nautomountServiceAccountToken: false\n';
+
+  it('are computed once per pod spec view, in a slot of the view', () => {
+    const pod = parse(manifest).find((d): d is PodSpecDocument => d.kind === 'k8s-pod')!;
+    let computed = 0;
+    const count = podMemoized((p) => ({ n: ++computed, origin: p.origin }));
+    expect(count(pod)).toBe(count(pod));
+    expect(computed).toBe(1);
+    const again = parse(manifest).find((d): d is PodSpecDocument => d.kind === 'k8s-pod')!;
+    expect(count(again)).toEqual({ n: 2, origin: 'Deployment' });
+    expect(volumesOf(pod)).toBe(volumesOf(pod));
+    expect(volumesOf(pod).map((v) => [v.name, v.path])).toEqual([['v', ['spec', 'template', 'spec', 'volumes', 0]]]);
+  });
+
+  it('decide token mounting again for another set of objects', () => {
+    const docs = parse(manifest);
+    const pod = docs.find((d): d is PodSpecDocument => d.kind === 'k8s-pod')!;
+    const objects = docs.filter((d): d is K8sObjectDocument => d.kind === 'k8s');
+    const withAccount = tokenMount(pod, objects);
+    expect(withAccount).toMatchObject({ serviceAccount: 'sa', mounted: false });
+    expect(tokenMount(pod, objects)).toBe(withAccount);
+    expect(tokenMount(pod, [objects[0]])).toMatchObject({ serviceAccount: 'sa', mounted: true, account: undefined });
+    expect(tokenMount(pod, objects)).toMatchObject({ mounted: false });
   });
 });
 

@@ -48,6 +48,25 @@ export function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView
   };
 }
 
+let podMemoSlots = 0;
+
+/**
+ * One value per pod spec view, computed once (in a slot of `PodSpecDocument.memo`): many rules read
+ * the same facts of a pod spec, and a view does not change during a scan (a cluster object's views
+ * are made again when it is compacted, with empty slots).
+ */
+export function podMemoized<T>(compute: (pod: PodSpecDocument) => T): (pod: PodSpecDocument) => T {
+  const slot = podMemoSlots++;
+  return (pod) => {
+    let v = pod.memo[slot] as T | undefined;
+    if (v === undefined) {
+      v = compute(pod);
+      pod.memo[slot] = v;
+    }
+    return v;
+  };
+}
+
 /**
  * An entry of a list of a container (`env`, `command`, `args`) or a pod spec (`volumes`) whose object
  * path is made when a rule asks for it: most entries are read, few are reported.
@@ -241,23 +260,16 @@ export interface PodVolume {
   readonly path: ObjectPath;
 }
 
-const podVolumes = new WeakMap<PodSpecDocument, readonly PodVolume[]>();
-
 /** The pod's volumes with their object paths, read once per pod spec for the volume rules (shared: not to be modified). */
-export function volumesOf(pod: PodSpecDocument): readonly PodVolume[] {
-  let out = podVolumes.get(pod);
-  if (!out) {
-    const list: PodVolume[] = [];
-    const volumes = asList(pod.spec.volumes);
-    for (let i = 0; i < volumes.length; i++) {
-      const v = volumes[i];
-      if (isMapping(v) && typeof v.name === 'string') list.push(new VolumeListEntry(v, v.name, pod.specPath, i));
-    }
-    out = list;
-    podVolumes.set(pod, out);
+export const volumesOf: (pod: PodSpecDocument) => readonly PodVolume[] = podMemoized((pod) => {
+  const list: PodVolume[] = [];
+  const volumes = asList(pod.spec.volumes);
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
+    if (isMapping(v) && typeof v.name === 'string') list.push(new VolumeListEntry(v, v.name, pod.specPath, i));
   }
-  return out;
-}
+  return list;
+});
 
 /** The containers that mount a volume, with the mount paths. */
 export function mountsOf(pod: PodSpecDocument, volume: string): Array<{ container: ContainerView; mountPath: string; path: ObjectPath }> {
@@ -395,21 +407,16 @@ function accountsOf(objects: readonly K8sObjectDocument[]): Map<string, K8sObjec
  * otherwise the ServiceAccount's (when it is among `objects`), otherwise the token is mounted.
  */
 export function tokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
-  let byPod = tokenMounts.get(objects);
-  if (!byPod) {
-    byPod = new WeakMap();
-    tokenMounts.set(objects, byPod);
+  const known = tokenMountSlot(pod);
+  if (known.objects !== objects) {
+    known.objects = objects;
+    known.mount = decideTokenMount(pod, objects);
   }
-  let mount = byPod.get(pod);
-  if (!mount) {
-    mount = decideTokenMount(pod, objects);
-    byPod.set(pod, mount);
-  }
-  return mount;
+  return known.mount!;
 }
 
-/** Decided once per pod of a set for the rules that read it (shared: not to be modified). */
-const tokenMounts = new WeakMap<readonly K8sObjectDocument[], WeakMap<PodSpecDocument, TokenMount>>();
+/** Decided once per pod of a set for the rules that read it (shared: not to be modified); a pod view is read with one set. */
+const tokenMountSlot: (pod: PodSpecDocument) => { objects?: readonly K8sObjectDocument[]; mount?: TokenMount } = podMemoized(() => ({}));
 
 function decideTokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocument[]): TokenMount {
   const sa = serviceAccountOf(pod).name;
