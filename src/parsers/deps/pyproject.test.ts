@@ -116,4 +116,10 @@ url = "https://pypi.private.example/simple"
     ]);
     expect(at(text, m.packages[1].span)).toBe(`${long} = "1.0"`);
   });
+  it('a long key far down a section is found in one pass over the lines (each line was compared with the whole key)', () => {
+    const long = 'b'.repeat(100_000);
+    const text = `[tool.poetry.dependencies]\n${'# C\n'.repeat(500_000)}${long} = "1.0"\n`;
+    const m = parsePyproject(text);
+    expect(m.packages.map((p) => at(text, p.span))).toEqual([`${long} = "1.0"`]);
+  });
 });

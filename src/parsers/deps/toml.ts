@@ -90,7 +90,6 @@ export class TomlLocator {
    */
   key(key: string, section: Section | undefined): TextSpan | undefined {
     if (!section) return undefined;
-    const wanted = key.toLowerCase();
     for (let lineStart = section.start; lineStart < section.end;) {
       const nl = this.text.indexOf('\n', lineStart);
       const lineEnd = nl === -1 || nl > section.end ? section.end : nl;
@@ -98,8 +97,8 @@ export class TomlLocator {
       while (i < lineEnd && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
       const start = i;
       if (this.text[i] === '"' || this.text[i] === "'") i++;
-      if (this.text.slice(i, i + wanted.length).toLowerCase() === wanted) {
-        i += wanted.length;
+      if (lineEnd - i >= key.length && startsWithKey(this.text, i, key)) {
+        i += key.length;
         if (this.text[i] === '"' || this.text[i] === "'") i++;
         while (i < lineEnd && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
         if (this.text[i] === '=') return { start, end: start + this.text.slice(start, lineEnd).trimEnd().length };
@@ -115,6 +114,16 @@ export class TomlLocator {
     const nl = this.text.indexOf('\n', section.start);
     return { start: section.start, end: nl === -1 || nl > section.end ? section.end : nl };
   }
+}
+
+/** Whether `text` holds `key` at `at`, letters in either case; stops at the first character that differs. */
+function startsWithKey(text: string, at: number, key: string): boolean {
+  for (let k = 0; k < key.length; k++) {
+    const a = text[at + k];
+    const b = key[k];
+    if (a !== b && a.toLowerCase() !== b.toLowerCase()) return false;
+  }
+  return true;
 }
 
 function normalizeHeader(raw: string): string {
