@@ -14,7 +14,7 @@
 //
 // Usage: node scripts/bundle-cli.mjs [--stats]   (--stats: prints the chunks start-up loads)
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -52,7 +52,7 @@ const bundle = await rolldown({
   platform: 'node',
   plugins: [entry],
   // Packages and Node's modules are imported, as from dist/.
-  external: (id) => !id.startsWith('.') && !id.startsWith('/') && id !== ENTRY,
+  external: (id) => !id.startsWith('.') && !isAbsolute(id) && id !== ENTRY,
   // Warnings fail the build (a name imported that no module exports, IMPORT_IS_UNDEFINED, would fail
   // at run time), but for an `import()` of a module that start-up loads anyway (see below).
   onLog: (level, log) => {

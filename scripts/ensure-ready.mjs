@@ -37,7 +37,12 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
 }
 // What bin/sanctum loads: the bundle, made after tsc's output (scripts/bundle-cli.mjs).
 const built = join(root, 'dist', 'bundle', 'main.js');
-const srcTime = Math.max(newest(join(root, 'src')), statSync(join(root, 'package.json')).mtimeMs);
+// The build's own scripts (the bundles) and settings count as sources.
+const buildFiles = readdirSync(join(root, 'scripts'))
+  .filter((f) => f.startsWith('bundle-'))
+  .map((f) => join(root, 'scripts', f))
+  .concat(['package.json', 'tsconfig.json', 'tsconfig.build.json'].map((f) => join(root, f)).filter((f) => existsSync(f)));
+const srcTime = Math.max(newest(join(root, 'src')), ...buildFiles.map((f) => statSync(f).mtimeMs));
 // The dashboard (web/ → dist/web) is built by the same `npm run build`.
 const web = join(root, 'web');
 const builtWeb = join(root, 'dist', 'web', 'index.html');

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, parseDocument, YAMLMap, type Document } from 'yaml';
+import * as yamlModule from 'yaml';
+import { isMap, isSeq, YAMLMap, type Document } from 'yaml';
+import { parseBoundedYamlDocument, YamlTooDeep } from '../core/bounded-yaml.js';
+import { DEFAULT_LIMITS } from '../core/parser.js';
 import { GatewayConfigError, loadGatewayConfig, type BudgetLimits, type KeyConfig } from './config.js';
 import { generateKey, hashKey } from './keys.js';
 import { describeSystemError } from '../core/system-error.js';
@@ -25,9 +28,19 @@ export interface KeyListing {
 
 /** The file that keys are written to: the configuration's `keysFile`, else the configuration itself. */
 function keysFileOf(configPath: string): string {
-  const doc = parseDocument(readText(configPath));
+  const doc = parseKeysYaml(readText(configPath), configPath);
   const keysFile = doc.get('keysFile');
   return typeof keysFile === 'string' ? resolve(dirname(configPath), keysFile) : configPath;
+}
+
+/** A keys or configuration file's YAML, refused past the nesting limit like the configuration itself. */
+function parseKeysYaml(text: string, file: string): Document {
+  try {
+    return parseBoundedYamlDocument(yamlModule, text, {}, DEFAULT_LIMITS.maxDepth);
+  } catch (e) {
+    if (e instanceof YamlTooDeep) throw new GatewayConfigError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
 function readText(path: string): string {
@@ -44,7 +57,7 @@ function readText(path: string): string {
  */
 function editKeys(configPath: string, file: string, edit: (keys: ReturnType<Document['createNode']>, doc: Document) => void): void {
   const before = existsSync(file) ? readText(file) : undefined;
-  const doc = parseDocument(before ?? 'keys: []\n');
+  const doc = parseKeysYaml(before ?? 'keys: []\n', file);
   if (doc.errors.length) throw new GatewayConfigError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   if (!isMap(doc.contents)) throw new GatewayConfigError(`${file}: expected a mapping with a keys list`);
   let keys = doc.get('keys', true);
@@ -111,7 +124,7 @@ export function revokeKey(configPath: string, name: string, now = new Date()): {
 }
 
 function declares(file: string, name: string): boolean {
-  const keys = parseDocument(readText(file)).get('keys', true);
+  const keys = parseKeysYaml(readText(file), file).get('keys', true);
   return isSeq(keys) && keys.items.some((item) => isMap(item) && item.get('name') === name);
 }
 

@@ -4,6 +4,7 @@ import type * as YamlModule from 'yaml';
 import type { Document } from 'yaml';
 import { parseBoundedYamlDocument, YamlTooDeep } from '../../core/bounded-yaml.js';
 import { lazyModule } from '../../core/lazy-module.js';
+import { LineIndex } from '../../core/line-index.js';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 
 // The libraries of the dependency formats load when a manifest is first read.
@@ -13,9 +14,7 @@ export const purlLib = lazyModule<typeof PackageUrlModule>('packageurl-js');
 
 /** The 1-based line of `offset` in `text`. */
 function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+  return new LineIndex(text).position(offset).line;
 }
 
 /**
