@@ -30,42 +30,30 @@ export interface EnvEntry {
   readonly path: ObjectPath;
 }
 
-let memoSlots = 0;
-
-/**
- * One value per container view, computed once (in a slot of `ContainerView.memo`): many rules read
- * the same container's env and command line, and a view does not change during a scan.
- */
-export function memoized<T>(compute: (c: ContainerView) => T): (c: ContainerView) => T {
-  const slot = memoSlots++;
-  return (c) => {
-    let v = c.memo[slot] as T | undefined;
-    if (v === undefined) {
-      v = compute(c);
-      c.memo[slot] = v;
-    }
-    return v;
+/** Memoizers keeping one value per view in a slot of its `memo`: a view does not change during a scan. */
+function slotMemoizer<V extends { memo: unknown[] }>(): <T>(compute: (view: V) => T) => (view: V) => T {
+  let slots = 0;
+  return <T>(compute: (view: V) => T) => {
+    const slot = slots++;
+    return (view: V) => {
+      let v = view.memo[slot] as T | undefined;
+      if (v === undefined) {
+        v = compute(view);
+        view.memo[slot] = v;
+      }
+      return v;
+    };
   };
 }
 
-let podMemoSlots = 0;
+/** One value per container view, computed once: many rules read the same container's env and command line. */
+export const memoized = slotMemoizer<ContainerView>();
 
 /**
- * One value per pod spec view, computed once (in a slot of `PodSpecDocument.memo`): many rules read
- * the same facts of a pod spec, and a view does not change during a scan (a cluster object's views
- * are made again when it is compacted, with empty slots).
+ * One value per pod spec view, computed once: many rules read the same facts of a pod spec (a cluster
+ * object's views are made again when it is compacted, with empty slots).
  */
-export function podMemoized<T>(compute: (pod: PodSpecDocument) => T): (pod: PodSpecDocument) => T {
-  const slot = podMemoSlots++;
-  return (pod) => {
-    let v = pod.memo[slot] as T | undefined;
-    if (v === undefined) {
-      v = compute(pod);
-      pod.memo[slot] = v;
-    }
-    return v;
-  };
-}
+export const podMemoized = slotMemoizer<PodSpecDocument>();
 
 /**
  * An entry of a list of a container (`env`, `command`, `args`) or a pod spec (`volumes`) whose object
