@@ -370,7 +370,19 @@ export interface Substituted {
   used: string[];
   /** True when a value taken holds a brace: put inside a `${…}` kept as written, it would end it early. */
   braces?: boolean;
+  /** True when the substitution would have added more than its limit: the text is then the value as written. */
+  overflow?: boolean;
 }
+
+/**
+ * The most characters an interpolation adds to one string (the values of `.env` and env files, each
+ * string of a project): `.env` values may use the variables above them, so that a few lines would
+ * otherwise grow to gigabytes (`B=${A}${A}…`, `C=${B}${B}…`). Past it, the value is as written.
+ */
+export const MAX_INTERPOLATED = 64 * 1024;
+
+/** The most characters `substituteProject` adds to a project over all its strings; the strings after it stay as written. */
+export const MAX_PROJECT_SUBSTITUTED = 4 * 1024 * 1024;
 
 /**
  * Compose interpolation of the variables `known` tells (the project's `.env`), every other part kept
@@ -379,10 +391,13 @@ export interface Substituted {
  * is empty, the default (itself substituted), `${VAR:+alternative}` the alternative or nothing,
  * `${VAR:?error}` the value when it is not empty. A variable set to a value the file does not tell
  * becomes `${VAR}` (known only at run time). A variable not set there, and a form compose does not
- * define, stay as written, the defaults in them substituted.
+ * define, stay as written, the defaults in them substituted. When that would add more than `limit`
+ * characters to the string, it is kept as written (`overflow`).
  */
-export function substituteKnown(value: string, known: KnownVariable, depth = 0): Substituted {
+export function substituteKnown(value: string, known: KnownVariable, depth = 0, limit = MAX_INTERPOLATED): Substituted {
   if (!value.includes('$')) return { text: value, used: [] };
+  const max = value.length + limit;
+  const overflow: Substituted = { text: value, used: [], overflow: true };
   const used: string[] = [];
   let braces = false;
   let out = '';
@@ -394,11 +409,12 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0):
   };
   const inner = (word: string): Substituted => {
     if (depth >= MAX_PARAMETER_NESTING) return { text: word, used: [] };
-    const s = substituteKnown(word, known, depth + 1);
+    const s = substituteKnown(word, known, depth + 1, limit);
     if (s.braces) braces = true;
     return s;
   };
   while (i < value.length) {
+    if (out.length > max) return overflow;
     const c = value[i];
     if (c === '$' && value[i + 1] === '$') {
       out += '$$';
@@ -418,7 +434,8 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0):
           out += written;
           continue;
         }
-        const w = depth >= MAX_PARAMETER_NESTING ? undefined : substituteKnown(p.word, known, depth + 1);
+        const w = depth >= MAX_PARAMETER_NESTING ? undefined : substituteKnown(p.word, known, depth + 1, limit);
+        if (w?.overflow) return overflow;
         if (!w || w.used.length === 0 || w.braces) out += written;
         else {
           out += `\${${p.name}${op}${w.text}}`;
@@ -433,6 +450,7 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0):
         else {
           used.push(p.name);
           const w = inner(p.word!);
+          if (w.overflow) return overflow;
           out += w.text;
           used.push(...w.used);
         }
@@ -443,6 +461,7 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0):
         used.push(p.name);
         if (op === '+' || v !== '') {
           const w = inner(p.word!);
+          if (w.overflow) return overflow;
           out += w.text;
           used.push(...w.used);
         }
@@ -459,6 +478,7 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0):
       i++;
     }
   }
+  if (out.length > max) return overflow;
   return braces ? { text: out, used, braces } : { text: out, used };
 }
 
@@ -479,8 +499,9 @@ function childAt(v: unknown, path: ObjectPath): unknown {
 /**
  * The project with the variables `known` tells substituted in its strings (see `substituteKnown`),
  * keys left as written (compose interpolates values only); containers without a substitution are
- * shared with the file's, and a container an alias repeats is substituted once. Undefined when
- * nothing was substituted.
+ * shared with the file's, and a container an alias repeats is substituted once. The strings substituted
+ * add at most `MAX_PROJECT_SUBSTITUTED` characters in all (each at most `MAX_INTERPOLATED`); those
+ * after stay as written. Undefined when nothing was substituted.
  */
 export function substituteProject(
   project: Record<string, unknown>,
@@ -488,6 +509,7 @@ export function substituteProject(
 ): { project: Record<string, unknown>; provenance: Provenance } | undefined {
   const provenance: Provenance = new WeakMap();
   const done = new Map<object, unknown>();
+  let budget = MAX_PROJECT_SUBSTITUTED;
   const visit = (v: unknown, depth: number): unknown => {
     if (typeof v !== 'object' || v === null || depth > 1000) return v;
     const memo = done.get(v);
@@ -498,9 +520,10 @@ export function substituteProject(
     const given = new Map<string | number, string[]>();
     const one = (child: unknown, key: string | number): unknown => {
       if (typeof child === 'string') {
-        if (!child.includes('$')) return child;
-        const s = substituteKnown(child, known);
+        if (!child.includes('$') || budget <= 0) return child;
+        const s = substituteKnown(child, known, 0, Math.min(MAX_INTERPOLATED, budget));
         if (s.text === child) return child;
+        budget -= Math.max(0, s.text.length - child.length);
         if (s.used.length > 0) given.set(key, [...new Set(s.used)]);
         changed = true;
         return s.text;

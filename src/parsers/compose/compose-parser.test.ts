@@ -9,6 +9,8 @@ import {
   interpolateDefaults,
   parseShortPort,
   parseShortVolume,
+  MAX_INTERPOLATED,
+  MAX_PROJECT_SUBSTITUTED,
   substituteKnown,
   substituteProject,
 } from './compose-document.js';
@@ -145,7 +147,10 @@ describe('compose interpolation with the variables of .env', () => {
 
   it('takes the values .env gives, their $ doubled, and keeps the rest as written', () => {
     const s = (v: string) => substituteKnown(v, known);
-    expect(s('${A}|$A|${A:-d}|${A-d}|${A:?e}|${A:+alt}|$$A')).toEqual({ text: 'a$$1|a$$1|a$$1|a$$1|a$$1|alt|$$A', used: ['A', 'A', 'A', 'A', 'A', 'A'] });
+    expect(s('${A}|$A|${A:-d}|${A-d}|${A:?e}|${A:+alt}|$$A')).toEqual({
+      text: 'a$$1|a$$1|a$$1|a$$1|a$$1|alt|$$A',
+      used: ['A', 'A', 'A', 'A', 'A', 'A'],
+    });
     expect(s('${E}|${E:-d}|${E-d}|${E:?e}|${E:+alt}|${E+alt}').text).toBe('|d||${E:?e}||alt');
     expect(s('${U}|${U:-d}|$U|${U:+alt}').text).toBe('${U}|${U}|$U|${U:+alt}');
     expect(s('${X}|${X:-${A}}|${X:-${BR}}|${#A}|${A=d}').text).toBe('${X}|${X:-a$$1}|${X:-${BR}}|${#A}|${A=d}');
@@ -164,6 +169,30 @@ describe('compose interpolation with the variables of .env', () => {
     expect(services.c).toBe(project.services.c);
     expect(out.project['${A}']).toBe('k');
     expect(substituteProject({ services: { a: { image: '${X}' } } }, known)).toBeUndefined();
+  });
+
+  it('keeps a string as written when substitution would add more than MAX_INTERPOLATED to it', () => {
+    const big = 'b'.repeat(MAX_INTERPOLATED / 4);
+    const k = (n: string) => (n === 'BIG' ? big : known(n));
+    expect(substituteKnown('${BIG}${BIG}${BIG}${BIG}', k).text).toBe(big.repeat(4));
+    expect(substituteKnown('${A}${BIG}${BIG}${BIG}${BIG}$BIG', k)).toEqual({
+      text: '${A}${BIG}${BIG}${BIG}${BIG}$BIG',
+      used: [],
+      overflow: true,
+    });
+    expect(substituteKnown('${X:-${BIG}${BIG}${BIG}${BIG}${BIG}}', k).overflow).toBe(true);
+    expect(substituteKnown('${A:+${BIG}${BIG}${BIG}${BIG}${BIG}}', k).overflow).toBe(true);
+  });
+
+  it('substitutes at most MAX_PROJECT_SUBSTITUTED characters into a project, the strings after it as written', () => {
+    const big = 'b'.repeat(MAX_INTERPOLATED);
+    const k = (n: string) => (n === 'BIG' ? big : known(n));
+    const env = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`V${i}`, '${BIG}']));
+    const out = substituteProject({ services: { a: { environment: env } } }, k)!;
+    const values = Object.values((out.project.services as { a: { environment: Record<string, string> } }).a.environment);
+    const taken = values.filter((v) => v === big).length;
+    expect(taken).toBe(MAX_PROJECT_SUBSTITUTED / MAX_INTERPOLATED);
+    expect(values.filter((v) => v === '${BIG}').length).toBe(200 - taken);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_INTERPOLATED } from './compose-document.js';
 import { parseDotEnv, parseEnvFile } from './env-file.js';
 
 describe('parseEnvFile', () => {
@@ -74,5 +75,37 @@ describe('parseEnvFile', () => {
       ['G', 'k'],
       ['LATER', '1'],
     ]);
+  });
+
+  it('takes a value that the variables before it make longer than MAX_INTERPOLATED as known only at run time, quickly', () => {
+    // Each line the one above 64 times: about 10⁹ characters in full.
+    const names = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const bomb = names.map((n, i) => `${n}=${i === 0 ? 'x'.repeat(64) : `\${${names[i - 1]}}`.repeat(64)}`).join('\n');
+    const started = Date.now();
+    const vars = parseDotEnv(bomb);
+    expect(vars.get('B')).toBe('x'.repeat(64 * 64));
+    expect([...vars].map(([n, v]) => [n, v === null ? null : v.length])).toEqual([
+      ['A', 64],
+      ['B', 4096],
+      ['C', null],
+      ['D', null],
+      ['E', null],
+      ['F', null],
+    ]);
+    // An env file (`env_file:`) that takes values of `.env`.
+    const big = 'y'.repeat(MAX_INTERPOLATED / 2);
+    const known = (n: string) => (n === 'BIG' ? big : undefined);
+    expect([...parseEnvFile(`ONE=\${BIG}\nTWO=\${BIG}\${BIG}\${BIG}\nTHREE="\${BIG}\${ONE}"\n${bomb}`, known)]).toEqual([
+      ['ONE', 'set'],
+      ['TWO', 'unknown'],
+      ['THREE', 'set'],
+      ['A', 'set'],
+      ['B', 'set'],
+      ['C', 'unknown'],
+      ['D', 'unknown'],
+      ['E', 'unknown'],
+      ['F', 'unknown'],
+    ]);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

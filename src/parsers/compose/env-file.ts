@@ -1,4 +1,4 @@
-import { interpolate, substituteKnown } from './compose-document.js';
+import { interpolate, MAX_INTERPOLATED, substituteKnown } from './compose-document.js';
 
 /**
  * What an env file says of a variable, never its value: `set` (not empty), `empty`, or `unknown`
@@ -21,7 +21,8 @@ export type DotEnvValue = string | null;
  * Values interpolate the variables set before them in the file (`B=${A}-x`); a name without a value
  * takes its value from the environment of `docker compose`, as a value that interpolates from it
  * does (`${OTHER}`): null, as is a quoted value that goes on past its line. `known` gives the values
- * of variables from elsewhere (the project's `.env` for an env file).
+ * of variables from elsewhere (the project's `.env` for an env file). A value interpolation would
+ * make longer than its line and `MAX_INTERPOLATED` is null too.
  */
 export function parseDotEnv(text: string, known?: (name: string) => DotEnvValue | undefined): Map<string, DotEnvValue> {
   const out = new Map<string, DotEnvValue>();
@@ -36,7 +37,10 @@ export function parseDotEnv(text: string, known?: (name: string) => DotEnvValue 
       out.set(name, null);
       continue;
     }
-    out.set(name, valueOf(line.slice(end + 1).trimStart(), (n) => (out.has(n) ? out.get(n) : known?.(n))));
+    out.set(
+      name,
+      valueOf(line.slice(end + 1).trimStart(), (n) => (out.has(n) ? out.get(n) : known?.(n))),
+    );
   }
   return out;
 }
@@ -61,12 +65,16 @@ function valueOf(value: string, lookup: (name: string) => DotEnvValue | undefine
     const comment = /\s#/.exec(value);
     text = (comment ? value.slice(0, comment.index) : value).trimEnd();
   }
+  const substituted = substituteKnown(text, lookup);
+  if (substituted.overflow) return null;
   let known = true;
-  const result = interpolate(substituteKnown(text, lookup).text, () => {
+  const result = interpolate(substituted.text, () => {
     known = false;
     return '';
   });
-  return known ? result : null;
+  // A value the variables before it make longer than MAX_INTERPOLATED is known only at run time
+  // (`B=${A}${A}…`, `C=${B}${B}…` would otherwise grow without bound).
+  return known && result.length <= Math.max(MAX_INTERPOLATED, text.length) ? result : null;
 }
 
 /** Index of the quote closing a value that starts with `quote`, a quote after a backslash not closing it; -1 when none does. */

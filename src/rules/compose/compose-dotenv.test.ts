@@ -48,7 +48,14 @@ TAG=v0.6.3
 `;
 
 function rows(findings: Finding[]): unknown[] {
-  return findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn, f.message, f.evidence]);
+  return findings.map((f) => [
+    f.location.startLine,
+    f.location.startColumn,
+    f.location.endLine,
+    f.location.endColumn,
+    f.message,
+    f.evidence,
+  ]);
 }
 
 describe('compose rules see the values of the project .env', () => {
@@ -61,7 +68,9 @@ describe('compose rules see the values of the project .env', () => {
   const files = () => [...walkTargets(['.'], { cwd: top, onError: () => undefined })];
 
   it('privileged: ${PRIV} with PRIV: true in .env runs privileged, on the compose line, the evidence naming the variable', () => {
-    expect(rows(runRule(privileged, files()).findings)).toEqual([[4, 5, 4, 24, "Service 'llm' runs privileged", 'privileged: ${PRIV} (PRIV from app/.env)']]);
+    expect(rows(runRule(privileged, files()).findings)).toEqual([
+      [4, 5, 4, 24, "Service 'llm' runs privileged", 'privileged: ${PRIV} (PRIV from app/.env)'],
+    ]);
   });
 
   it('network_mode from .env overrides the default written in the file', () => {
@@ -97,5 +106,42 @@ describe('compose rules see the values of the project .env', () => {
   it('a secret .env gives is not one written into the compose file (the secret rules judge .env itself), and never shown', () => {
     const { findings } = runRule(secret, files());
     expect(findings).toEqual([]);
+  });
+});
+
+/**
+ * Six `.env` lines, each the one above it 64 times (`B=${A}${A}…`): about 10⁹ characters if expanded
+ * in full. Values past the cap are known only at run time, and the findings of the file stay.
+ */
+function expansionBomb(): string {
+  const names = ['A', 'B', 'C', 'D', 'E', 'F'];
+  return names.map((n, i) => `${n}=${i === 0 ? 'x'.repeat(64) : `\${${names[i - 1]}}`.repeat(64)}`).join('\n') + '\n';
+}
+
+describe('a .env whose values expand without bound', () => {
+  const top = mkdtempSync(join(tmpdir(), 'sanctum-dotenv-bomb-'));
+  afterAll(() => rmSync(top, { recursive: true, force: true }));
+  writeFileSync(
+    join(top, 'compose.yaml'),
+    'services:\n  web:\n    image: nginx:${F}\n    privileged: true\n    network_mode: host\n    env_file: bomb.env\n    environment:\n      LONG: "${F}${E}${D}"\n',
+  );
+  writeFileSync(join(top, '.env'), expansionBomb());
+  writeFileSync(
+    join(top, 'bomb.env'),
+    `G=\${F}\n${expansionBomb()
+      .replaceAll(/^([A-F])=/gm, 'X$1=')
+      .replaceAll('${', '${X')}`,
+  );
+  const files = () => [...walkTargets(['.'], { cwd: top, onError: () => undefined })];
+
+  it('still gives CMP-0001 and CMP-0002 at their locations, without an error', () => {
+    const started = Date.now();
+    const p = runRule(privileged, files());
+    const h = runRule(hostNetwork, files());
+    expect(p.errors).toEqual([]);
+    expect(h.errors).toEqual([]);
+    expect(rows(p.findings)).toEqual([[4, 5, 4, 21, "Service 'web' runs privileged", 'privileged: true']]);
+    expect(rows(h.findings)).toEqual([[5, 5, 5, 23, "Service 'web' uses the host network namespace", 'network_mode: host']]);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
