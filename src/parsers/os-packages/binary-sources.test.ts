@@ -345,18 +345,75 @@ describe('Go build information behind damaged headers (the fuzzer hid it from th
     });
   });
 
-  it('does not search an ELF file whose section table is intact and has no .go.buildinfo section', () => {
+  it('says a header off its alignment where Go looks is damaged, in an intact file without a .go.buildinfo section, without searching further', () => {
     const other = inlineGoElf('go1.22.1', modinfo);
-    // Its header moved off its alignment, where Go's reader does not take it: as for a program that is not Go.
+    // Its header moved off its alignment inside the writable segment's first 64 KiB, where Go's reader looks.
     other.copy(other, 129, 128, 160);
     other[128] = 0;
     const name = other.indexOf('.go.buildinfo');
     other.write('.data.notmine', name, 'latin1');
     const reads: Array<[number, number]> = [];
-    const info = readGoBuildInfo({ size: other.length, read: (o, l) => (reads.push([o, l]), other.subarray(o, o + l)) });
-    expect(info).toBeUndefined();
+    expect(() => readGoBuildInfo({ size: other.length, read: (o, l) => (reads.push([o, l]), other.subarray(o, o + l)) })).toThrow(
+      new GoBuildInfoError('a build information header lies at byte 129, off the 16-byte alignment Go writes it at: the file is damaged'),
+    );
     // The headers, the section names and the writable segment's first 64 KiB (here the whole file, once): no search after them.
     expect(reads.filter(([o, l]) => o === 0 && l >= other.length)).toHaveLength(1);
+  });
+
+  it('does not search an intact ELF file without a .go.buildinfo section past the 64 KiB Go looks at', () => {
+    const elf = inlineGoElf('go1.22.1', modinfo);
+    elf.write('.data.notmine', elf.indexOf('.go.buildinfo'), 'latin1');
+    // The file's one writable segment made to start at the header's byte 16: it lies before Go's window.
+    elf.writeBigUInt64LE(144n, 72);
+    elf.copy(elf, 129, 128, 160);
+    elf[128] = 0;
+    expect(readGoBuildInfo(bytesOf(elf))).toBeUndefined();
+  });
+});
+
+describe('the search of a file whose headers cannot be trusted is bounded', () => {
+  const modinfo = 'path\texample.com/app\nmod\texample.com/app\tv1.0.0\t\n';
+  /**
+   * An ELF file of `size` bytes without a section table or a writable segment (as a core dump or a
+   * packed executable may be), all zeros but for `placed` bytes; the reads made of it are counted.
+   */
+  const sparse = (size: number, placed: Array<[number, Buffer]>) => {
+    const head = inlineGoElf('go1.22.1', modinfo).subarray(0, 128);
+    head.writeUInt32LE(4, 68);
+    head.writeBigUInt64LE(0n, 40);
+    const parts: Array<[number, Buffer]> = [[0, head], ...placed];
+    let read = 0;
+    let end = 0;
+    const file = {
+      size,
+      read: (o: number, l: number) => {
+        const out = Buffer.alloc(Math.max(0, Math.min(l, size - o)));
+        for (const [at, b] of parts) if (at < o + out.length && at + b.length > o) b.copy(out, Math.max(0, at - o), Math.max(0, o - at));
+        read += out.length;
+        end = Math.max(end, o + out.length);
+        return out;
+      },
+    };
+    return { file, counts: () => ({ read, end }) };
+  };
+  const header = inlineGoElf('go1.22.1', modinfo).subarray(128, 1024);
+
+  it('reads a header in the first 64 MiB, and reads no byte past 64 MiB (and a header) for one beyond', () => {
+    const near = sparse(100 << 20, [[(64 << 20) - 1024, header]]);
+    expect(readGoBuildInfo(near.file)?.main).toEqual({ path: 'example.com/app', version: 'v1.0.0' });
+    const far = sparse(100 << 20, [[(64 << 20) + 1024, header]]);
+    expect(readGoBuildInfo(far.file)).toBeUndefined();
+    expect(far.counts().end).toBeLessThan((64 << 20) + 64);
+    expect(far.counts().read).toBeLessThan((64 << 20) + 4096);
+  });
+
+  it('takes the magic off its alignment for a moved header only when a pointer size and flags follow it, not as a string a program holds', () => {
+    const text = Buffer.concat([Buffer.from('\xff Go buildinf:', 'latin1'), Buffer.alloc(2)]);
+    expect(readGoBuildInfo(sparse(4096, [[1001, text]]).file)).toBeUndefined();
+    const moved = Buffer.from(header.subarray(0, 32));
+    expect(() => readGoBuildInfo(sparse(4096, [[1001, moved]]).file)).toThrow(
+      new GoBuildInfoError('a build information header lies at byte 1001, off the 16-byte alignment Go writes it at: the file is damaged'),
+    );
   });
 });
 

@@ -135,81 +135,141 @@ function readElf(file: RandomAccess): Elf {
 
 /** Bytes the search of a whole file reads at a time. */
 const SEARCH_CHUNK = 1 << 20;
+/**
+ * How far into a file with damaged headers the build information header is searched for: a Go
+ * program puts it at the start of its data, after its code (a few MiB, rarely tens); a core dump or
+ * a packed executable, which has no section table either, is not read past it.
+ */
+export const SEARCH_LIMIT = 64 << 20;
 
 /**
- * Where the build information header lies in a file, searched whole, chunk by chunk: the first
- * 16-byte aligned magic (`aligned`), the first one off that alignment before it (`unaligned`, a
- * header a damaged file moved), and the first `.go.buildinfo` section name (`named`, in the section
- * names of a Go program); -1 for none. Linear: one `indexOf` pass of each per chunk.
+ * True when the 14 bytes at `i` are the magic and the two after it could be a header's pointer size
+ * (4 or 8) and flags (big-endian, inline): a header moved off its alignment, not the magic string
+ * as a program that reads Go executables holds it.
  */
-export function findBuildInfoMagic(file: RandomAccess): { aligned: number; unaligned: number; named: number } {
+function headerAt(b: Buffer, i: number): boolean {
+  return (b[i + 14] === 4 || b[i + 14] === 8) && b[i + 15] <= (FLAG_BIG_ENDIAN | FLAG_VERSION_INLINE);
+}
+
+/**
+ * Where the build information header lies in the first `limit` bytes of a file, chunk by chunk: the
+ * first 16-byte aligned magic (`aligned`), the first header off that alignment before it
+ * (`unaligned`, one a damaged file moved), and the first `.go.buildinfo` section name (`named`, in the
+ * section names of a Go program); -1 for none. Linear: one `indexOf` pass of each per chunk.
+ */
+export function findBuildInfoMagic(file: RandomAccess, limit = SEARCH_LIMIT): { aligned: number; unaligned: number; named: number } {
   let unaligned = -1;
   let named = -1;
-  const overlap = Math.max(BUILDINFO_MAGIC.length, SECTION_NAME.length) - 1;
-  for (let base = 0; base < file.size; base += SEARCH_CHUNK) {
-    const bytes = file.read(base, Math.min(SEARCH_CHUNK + overlap, file.size - base));
+  const end = Math.min(file.size, limit);
+  const overlap = Math.max(HEADER, SECTION_NAME.length) - 1;
+  for (let base = 0; base < end; base += SEARCH_CHUNK) {
+    const own = Math.min(SEARCH_CHUNK, end - base);
+    const bytes = file.read(base, Math.min(own + overlap, file.size - base));
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (named === -1) {
       const n = chunk.indexOf(SECTION_NAME);
-      if (n !== -1 && n < SEARCH_CHUNK) named = base + n;
+      if (n !== -1 && n < own) named = base + n;
     }
-    for (let i = chunk.indexOf(BUILDINFO_MAGIC); i !== -1 && i < SEARCH_CHUNK; i = chunk.indexOf(BUILDINFO_MAGIC, i + 1)) {
+    for (let i = chunk.indexOf(BUILDINFO_MAGIC); i !== -1 && i < own; i = chunk.indexOf(BUILDINFO_MAGIC, i + 1)) {
       if ((base + i) % 16 === 0) return { aligned: base + i, unaligned, named };
-      if (unaligned === -1) unaligned = base + i;
+      if (unaligned === -1 && headerAt(chunk, i)) unaligned = base + i;
     }
-    if (bytes.length < Math.min(SEARCH_CHUNK, file.size - base)) break;
+    if (bytes.length < own) break;
   }
   return { aligned: -1, unaligned, named };
 }
 
-/**
- * Reads the build information of an ELF executable by positioned reads; undefined when it has none
- * (not a Go program). Where Go's own reader looks first: the `.go.buildinfo` section, or without
- * section headers the start of the first writable segment. When neither holds the header and the
- * headers cannot be trusted (no section table, one that is damaged, names `.go.buildinfo` without a
- * section so named, no writable segment, or headers that run past the end of the file), the whole file is searched for it,
- * as the image scan's stream reader does: a header found there is read, one off its alignment or a
- * section name without any header is said to be damaged. An ELF file with an intact section table
- * and no `.go.buildinfo` section (every shared library that is not Go) is not searched.
- */
-export function readGoBuildInfo(file: RandomAccess): GoBuildInfo | undefined {
+/** Where readGoBuildInfo looks for the header, and what it finds there (offsets in the file, -1 for none). */
+interface Lookup {
+  elf: Elf | undefined;
+  /** The `.go.buildinfo` section was found (by name). */
+  section: boolean;
+  /** The first 16-byte aligned magic where Go's reader looks. */
+  at: number;
+  /** The first header off its alignment there. */
+  unaligned: number;
+  /** The headers cannot be trusted: the file's first SEARCH_LIMIT bytes are searched. */
+  searched: boolean;
+}
+
+function lookup(file: RandomAccess): Lookup {
   let elf: Elf | undefined;
   try {
     elf = readElf(file);
   } catch (e) {
-    // Headers whose offsets run past the end of the file: the search below still finds a header.
+    // Headers whose offsets run past the end of the file: the search still finds a header.
     if (!(e instanceof RangeError)) throw e;
   }
   const section = elf?.sections.find((s) => s.name === '.go.buildinfo');
   // Without section headers, Go's own reader looks at the start of the first writable segment.
   const where = section ?? elf?.loads.find((l) => l.writable && l.filesz > 0);
   let at = -1;
+  let unaligned = -1;
   if (where) {
     const size = 'size' in where ? where.size : where.filesz;
-    const data = file.read(where.offset, Math.min(size, 64 * 1024));
-    for (let i = data.indexOf(BUILDINFO_MAGIC[0]); i !== -1 && i + HEADER <= data.length; i = data.indexOf(BUILDINFO_MAGIC[0], i + 1)) {
-      if (i % 16 === 0 && Buffer.from(data.buffer, data.byteOffset + i, BUILDINFO_MAGIC.length).equals(BUILDINFO_MAGIC)) {
+    const bytes = file.read(where.offset, Math.min(size, 64 * 1024));
+    const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = data.indexOf(BUILDINFO_MAGIC); i !== -1 && i + HEADER <= data.length; i = data.indexOf(BUILDINFO_MAGIC, i + 1)) {
+      if ((where.offset + i) % 16 === 0) {
         at = where.offset + i;
         break;
       }
+      if (unaligned === -1 && headerAt(data, i)) unaligned = where.offset + i;
     }
   }
+  return {
+    elf,
+    section: section !== undefined,
+    at,
+    unaligned,
+    searched: at === -1 && !section && unaligned === -1 && (!elf || elf.damaged),
+  };
+}
+
+/**
+ * True when the bytes readGoBuildInfo looks at show build information, which it must then read or
+ * say is damaged: a header (16-byte aligned, or one off that alignment) where Go's reader looks, a
+ * `.go.buildinfo` section, or, in a file whose headers cannot be trusted, a header or the section
+ * name in its first SEARCH_LIMIT bytes. The fuzzer's check that a Go program is never passed over
+ * in silence.
+ */
+export function showsGoBuildInfo(file: RandomAccess): boolean {
+  const l = lookup(file);
+  if (l.at !== -1 || l.unaligned !== -1 || l.section) return true;
+  if (!l.searched) return false;
+  const found = findBuildInfoMagic(file);
+  return found.aligned !== -1 || found.unaligned !== -1 || found.named !== -1;
+}
+
+/**
+ * Reads the build information of an ELF executable by positioned reads; undefined when it has none
+ * (not a Go program). Where Go's own reader looks first: the `.go.buildinfo` section, or without
+ * that section the first 64 KiB of the first writable segment; a header there off its 16-byte
+ * alignment is said to be damaged. When neither holds a header and the headers cannot be trusted (no
+ * section table, one that is damaged, names `.go.buildinfo` without a section so named, no writable
+ * segment, or headers that run past the end of the file), the file's first 64 MiB (SEARCH_LIMIT) are
+ * searched for it, as the image scan's stream reader does: a header found there is read, one off its
+ * alignment or a section name without any header is said to be damaged. An ELF file with an intact
+ * section table and no `.go.buildinfo` section (every shared library that is not Go) is not searched.
+ */
+export function readGoBuildInfo(file: RandomAccess): GoBuildInfo | undefined {
+  const found = lookup(file);
+  const elf = found.elf;
+  let at = found.at;
   if (at === -1) {
     // A section named for build information without its header: a Go program whose build information is damaged.
-    if (section) throw new GoBuildInfoError('the .go.buildinfo section holds no build information header');
+    if (found.section) throw new GoBuildInfoError('the .go.buildinfo section holds no build information header');
+    if (found.unaligned !== -1) throw offAlignment(found.unaligned);
     // An intact section table without the section: a program that is not Go, not searched further.
-    if (elf && !elf.damaged) return undefined;
-    const found = findBuildInfoMagic(file);
-    if (found.unaligned !== -1 && found.aligned === -1)
+    if (!found.searched) return undefined;
+    const search = findBuildInfoMagic(file);
+    if (search.unaligned !== -1 && search.aligned === -1) throw offAlignment(search.unaligned);
+    if (search.aligned === -1 && search.named !== -1)
       throw new GoBuildInfoError(
-        `a build information header lies at byte ${found.unaligned}, off the 16-byte alignment Go writes it at: the file is damaged`,
+        `the file names a .go.buildinfo section (byte ${search.named}) but holds no build information header: it is damaged`,
       );
-    if (found.aligned === -1 && found.named !== -1)
-      throw new GoBuildInfoError(
-        `the file names a .go.buildinfo section (byte ${found.named}) but holds no build information header: it is damaged`,
-      );
-    if (found.aligned === -1) return undefined;
-    at = found.aligned;
+    if (search.aligned === -1) return undefined;
+    at = search.aligned;
   }
   if (at + HEADER > file.size) throw new GoBuildInfoError('the file ends inside its build information header');
   const header = file.read(at, HEADER);
@@ -241,6 +301,12 @@ export function readGoBuildInfo(file: RandomAccess): GoBuildInfo | undefined {
   const version = goString(ptr(header, 16));
   const modinfo = goString(ptr(header, 16 + ptrSize));
   return decodeModinfo(version, modinfo);
+}
+
+function offAlignment(at: number): GoBuildInfoError {
+  return new GoBuildInfoError(
+    `a build information header lies at byte ${at}, off the 16-byte alignment Go writes it at: the file is damaged`,
+  );
 }
 
 /** Go's `binary.Uvarint`. */

@@ -2,6 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Parser } from '../../core/parser.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { osPackagesParser } from '../../parsers/os-packages/os-packages-parser.js';
 import { inlineGoElf } from '../go-elf.js';
 import { testVulnerabilities } from '../memory-vulnerabilities.js';
 import { imagePathCheck, runCase, showsGoBuildInfo } from './run-case.js';
@@ -35,7 +38,7 @@ describe('imagePathCheck: the paths an image case may name in its errors', () =>
   });
 });
 
-describe("the check that a binary parser which takes a file says something of it, for ELF files", () => {
+describe('the check that a binary parser which takes a file says something of it, for ELF files', () => {
   /** A reader of executables that passes over every one, as the Go reader did when the fuzzer hid build information from it. */
   const passesOver: Parser = { name: 'os-packages', produces: ['deps'], matches: () => true, parse: () => ({ documents: [] }) };
   const silent = (bytes: Buffer) =>
@@ -60,5 +63,28 @@ describe("the check that a binary parser which takes a file says something of it
       expect(showsGoBuildInfo(bytes)).toBe(true);
       expect(silent(bytes)).toEqual([{ kind: 'silent', detail: 'os-packages took the file and neither read it nor said why' }]);
     }
+  });
+
+  it('agrees with the Go reader: what the check takes for build information, the real parser reads or says is damaged', () => {
+    const real = (bytes: Buffer) =>
+      runCase('bin/app', bytes, { vulnerabilities: testVulnerabilities(), parsers: [osPackagesParser] }).filter((p) => p.kind === 'silent');
+    const moved = program();
+    moved.copy(moved, 129, 128, 160);
+    moved.write('.data.notmine', moved.indexOf('.go.buildinfo'), 'latin1');
+    // The section renamed and the header shifted by one byte (found by review: a case combining both was flagged silent).
+    expect(osPackagesParser.parse(new MemorySourceFile('bin/app', moved), { limits: DEFAULT_LIMITS })).toEqual({
+      documents: [],
+      errors: [
+        {
+          message:
+            'Go build information cannot be read: a build information header lies at byte 129, off the 16-byte alignment Go writes it at: the file is damaged',
+        },
+      ],
+    });
+    // The header before the writable segment Go's reader looks at: no build information for either.
+    const before = Buffer.from(moved);
+    before.writeBigUInt64LE(144n, 72);
+    expect(showsGoBuildInfo(before)).toBe(false);
+    for (const bytes of [program(), moved, before]) expect(real(bytes)).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { VulnerabilitySource } from '../../core/vulnerability.js';
 import { allParsers } from '../../parsers/index.js';
-import { BUILDINFO_MAGIC, isElf } from '../../parsers/os-packages/go-buildinfo.js';
+import { isElf, showsGoBuildInfo as readerSeesGoBuildInfo } from '../../parsers/os-packages/go-buildinfo.js';
 import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import type { ScanError } from '../../core/types.js';
@@ -60,10 +60,19 @@ export function frames(e: unknown, n = 3): string {
     .join(' < ');
 }
 
-/** True when the bytes hold the Go build information header (at any alignment) or the name of its section. */
+/**
+ * True when an ELF file shows Go build information where the Go reader looks for it (the
+ * `.go.buildinfo` section or Go's 64 KiB window, and the first 64 MiB of a file whose headers cannot
+ * be trusted: `showsGoBuildInfo` of go-buildinfo.ts, which says where): a header at any alignment, or
+ * the section name. Bytes elsewhere are not build information, for Go's reader either.
+ */
 export function showsGoBuildInfo(bytes: Uint8Array): boolean {
-  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return b.includes(BUILDINFO_MAGIC) || b.includes('.go.buildinfo', 0, 'latin1');
+  try {
+    return readerSeesGoBuildInfo({ size: bytes.length, read: (o, l) => bytes.subarray(o, Math.min(o + l, bytes.length)) });
+  } catch {
+    // Headers the reader cannot start on (an ELF file shorter than its header): it says so itself.
+    return true;
+  }
 }
 
 /** Parsers that read binary formats by structure: taking such a file and saying nothing of it skips it silently. */
@@ -90,8 +99,8 @@ export function runCase(path: string, bytes: Uint8Array, opts: CaseOptions): Pro
     try {
       const out = parser.parse(file, { limits: DEFAULT_LIMITS });
       // An ELF file without Go build information is no package source: passed over, as every executable
-      // that is not Go. One that shows a trace of it (its header anywhere, a `.go.buildinfo` section
-      // name) is a Go program, damaged or not: it is read or said to be damaged, never passed over.
+      // that is not Go. One that shows a trace of it where the reader looks (a header at any alignment,
+      // a `.go.buildinfo` section or name) is a Go program, damaged or not: read or said to be damaged.
       const notGo = parser.name === 'os-packages' && isElf(bytes) && !showsGoBuildInfo(bytes);
       if (BINARY_PARSERS.has(parser.name) && !notGo && out.documents.length === 0 && !out.errors?.length)
         problems.push({ kind: 'silent', detail: `${parser.name} took the file and neither read it nor said why` });
