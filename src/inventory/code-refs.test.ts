@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCondaEnvironment } from '../parsers/deps/conda.js';
 import { parsePyproject } from '../parsers/deps/pyproject.js';
 import { parseRequirements } from '../parsers/deps/requirements.js';
-import { codeReferences, uriReferences } from './code-refs.js';
+import { codeReferences, uriReferences, withoutUserinfo } from './code-refs.js';
 import { readModelCard } from './model-card.js';
 
 describe('models and datasets referenced in code', () => {
@@ -38,6 +38,16 @@ describe('models and datasets referenced in code', () => {
       ['meta-llama/Llama-3.1-8B', 'huggingface', undefined, 1],
       ['s3://bucket/models/x', 'uri', undefined, 3],
     ]);
+  });
+
+  it('records model URLs without their credentials', () => {
+    expect(withoutUserinfo('https://user:sk-x@example.com/repo')).toBe('https://example.com/repo');
+    expect(withoutUserinfo('https://ghp_token@github.com/org/m.git')).toBe('https://github.com/org/m.git');
+    expect(withoutUserinfo('s3://u:p@ss@bucket/models/x')).toBe('s3://bucket/models/x');
+    for (const kept of ['s3://bucket/a@b', 'hf://org/model', '${URL}', 'org/model@main', 'https://host/x?u=a@b'])
+      expect(withoutUserinfo(kept)).toBe(kept);
+    const refs = uriReferences('storageUri: https://user:sk-proj-secret@models.example.com/llm\n', 'm.yaml');
+    expect(refs.map((m) => [m.name, m.uri])).toEqual([['https://models.example.com/llm', 'https://models.example.com/llm']]);
   });
 
   it('stays linear on adversarial input', () => {

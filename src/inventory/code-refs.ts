@@ -72,7 +72,15 @@ export function codeReferences(text: string, path: string): { models: RemoteMode
   return { models, datasets };
 }
 
-/** Hub download URLs and KServe-style `storageUri`s in any text (Dockerfiles, manifests, scripts). */
+/**
+ * A model location without the user information of its URL (`https://user:token@host/x` is
+ * `https://host/x`): the inventory, and so the SBOM, never records credentials.
+ */
+export function withoutUserinfo(uri: string): string {
+  return uri.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#\s]*@/, '$1');
+}
+
+/** Hub download URLs and KServe-style `storageUri`s in any text (Dockerfiles, manifests, scripts), without credentials. */
 export function uriReferences(text: string, path: string): RemoteModel[] {
   const out: RemoteModel[] = [];
   if (text.includes('huggingface.co/')) {
@@ -89,7 +97,7 @@ export function uriReferences(text: string, path: string): RemoteModel[] {
   }
   if (text.includes('storageUri')) {
     for (const m of text.matchAll(STORAGE_URI)) {
-      const uri = m[1];
+      const uri = withoutUserinfo(m[1]);
       const hf = /^hf:\/\/([\w.-]+\/[\w.-]+)(?:@([\w.-]+))?/.exec(uri);
       if (hf) {
         const model: RemoteModel = {

@@ -26,7 +26,7 @@ import { createYamlParser } from '../parsers/yaml/yaml-parser.js';
 import { aiServiceOf, serviceCommandWords } from '../rules/compose/lib/ai-services.js';
 import { flagValue, recogniseAiServices } from '../rules/kubernetes/lib/ai-services.js';
 import { walkTargets } from '../sources/directory.js';
-import { codeReferences, uriReferences } from './code-refs.js';
+import { codeReferences, uriReferences, withoutUserinfo } from './code-refs.js';
 import { readModelCard } from './model-card.js';
 import type { AiService, Inventory, InventoryModel, ModelCard } from './types.js';
 
@@ -294,26 +294,31 @@ function addServices(file: SourceFile, ctx: ParseContext, inv: Inventory): void 
   }
 }
 
-/** The AI services of a compose project (Ollama, vLLM, Jupyter, …), recognised by image or command. */
+/**
+ * The AI services of a compose project (Ollama, vLLM, Jupyter, …), recognised by image or command.
+ * Their model and image are as the compose file writes them, not with the values of `.env` (a model
+ * URL there may hold a token), and a model URL without its credentials.
+ */
 function addComposeServices(doc: ComposeDocument, inv: Inventory): void {
   for (const view of doc.services) {
     const kind = aiServiceOf(view);
     if (!kind) continue;
-    const words = serviceCommandWords(view);
+    const written = doc.writtenView(view);
+    const words = serviceCommandWords(written);
     const model =
       flagValue(words, '--model', '--model-id', '--model-path') || (words[0] === 'vllm' && words[1] === 'serve' ? words[2] : undefined);
-    const image = view.service.image;
+    const image = written.service.image;
     inv.services.push({
       origin: { path: doc.file.path, line: doc.locate(view.path).range?.startLine },
       name: view.name,
       kind: kind.name,
-      models: model ? [model] : [],
+      models: model ? [withoutUserinfo(model)] : [],
       images: typeof image === 'string' ? [image] : [],
     });
   }
 }
 
-/** Model locations (`storageUri`, `modelUri`) anywhere in an object, as KServe and Seldon name them. */
+/** Model locations (`storageUri`, `modelUri`) anywhere in an object, as KServe and Seldon name them, without credentials. */
 export function collectStorageUris(v: unknown, out: Set<string>, depth: number): void {
   if (depth > 20 || v === null || typeof v !== 'object') return;
   if (Array.isArray(v)) {
@@ -321,7 +326,7 @@ export function collectStorageUris(v: unknown, out: Set<string>, depth: number):
     return;
   }
   for (const [k, x] of Object.entries(v)) {
-    if ((k === 'storageUri' || k === 'modelUri') && typeof x === 'string') out.add(x);
+    if ((k === 'storageUri' || k === 'modelUri') && typeof x === 'string') out.add(withoutUserinfo(x));
     else collectStorageUris(x, out, depth + 1);
   }
 }

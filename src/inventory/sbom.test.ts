@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../core/source-file.js';
 import { gguf, packedSafetensors } from '../rules/models/lib/builders/formats-builder.js';
 import { cyclonedx16Problems } from '../../test/cyclonedx16.js';
@@ -264,5 +267,59 @@ describe('safetensors metadata in the SBOM', () => {
       { name: 'sanctum:model:safetensors:format', value: 'pt' },
       { name: `sanctum:model:safetensors:k\\u202e\\x1b[2K${'x'.repeat(114)}`, value: `line\\x0abreak${'y'.repeat(190)}` },
     ]);
+  });
+});
+
+describe('credentials in the model locations of services', () => {
+  const fromDotEnv = 'sk-proj-DotEnvModelUrlSecret0123456789';
+  const literal = 'sk-proj-LiteralModelUrlSecret0123456789';
+  const storage = 'sk-proj-StorageUriSecret0123456789';
+  const top = mkdtempSync(join(tmpdir(), 'sanctum-sbom-userinfo-'));
+  afterAll(() => rmSync(top, { recursive: true, force: true }));
+  writeFileSync(
+    join(top, 'compose.yaml'),
+    [
+      'services:',
+      '  env:',
+      '    image: vllm/vllm-openai:${TAG}',
+      '    command: ["--model", "${URL}"]',
+      '  literal:',
+      '    image: vllm/vllm-openai:v0.6.3',
+      `    command: ["--model", "https://user:${literal}@example.com/repo"]`,
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(top, '.env'), `TAG=v0.6.3\nURL=https://user:${fromDotEnv}@example.com/repo\n`);
+  writeFileSync(
+    join(top, 'isvc.yaml'),
+    [
+      'apiVersion: serving.kserve.io/v1beta1',
+      'kind: InferenceService',
+      'metadata:',
+      '  name: llm',
+      'spec:',
+      '  predictor:',
+      '    model:',
+      `      storageUri: https://${storage}@models.example.com/llm`,
+      '',
+    ].join('\n'),
+  );
+  const { bom, errors } = buildSbom(['.'], { cwd: top, name: 'p' });
+
+  it('never holds the credentials of a model URL, from .env or written in the file; the location stays', () => {
+    expect(errors).toEqual([]);
+    expect(errorsOf(bom)).toBe('');
+    const text = JSON.stringify(bom);
+    for (const secret of [fromDotEnv, literal, storage]) expect(text).not.toContain(secret);
+    const props = (bom.services as Array<{ name: string; properties: Array<{ name: string; value: string }> }>).map((s) => [
+      s.name,
+      s.properties.filter((p) => p.name === 'sanctum:service:model' || p.name === 'sanctum:service:image').map((p) => p.value),
+    ]);
+    expect(props).toEqual([
+      ['env', ['vllm/vllm-openai:${TAG}', '${URL}']],
+      ['literal', ['vllm/vllm-openai:v0.6.3', 'https://example.com/repo']],
+      ['llm', []],
+    ]);
+    expect(text).toContain('https://models.example.com/llm');
   });
 });

@@ -195,6 +195,13 @@ export class ComposeDocument extends YamlValueDocument {
     return out;
   }
 
+  /** A service as the compose file writes it, before the variables of `.env` are substituted. */
+  writtenView(view: ComposeServiceView): ComposeServiceView {
+    if (this.written === this.project) return view;
+    const service = childAt(this.written, view.path);
+    return { ...view, service: isMapping(service) ? service : {} };
+  }
+
   /**
    * A service's environment variables; with `written`, as the compose file writes them (before the
    * variables of `.env` are substituted).
