@@ -97,7 +97,10 @@ describe('command words and flags', () => {
 describe('recogniseAiServices', () => {
   it('a command line a script only prints is not a server (it was read as Jupyter with a token set)', () => {
     expect(
-      recogniseAiServices({ image: 'registry.acme.dev/app:1', command: ['sh', '-c', "echo 'then run: jupyter lab --ServerApp.token=' && ./serve"] }),
+      recogniseAiServices({
+        image: 'registry.acme.dev/app:1',
+        command: ['sh', '-c', "echo 'then run: jupyter lab --ServerApp.token=' && ./serve"],
+      }),
     ).toEqual([]);
   });
   it('Jupyter started by su -c inside a sh -c script, its token emptied (it was on: the closing quote was read as the token)', () => {
@@ -334,6 +337,16 @@ describe('recogniseAiServices', () => {
         { name: 'RAY_AUTH_MODE', value: '$(MODE)' },
       ]),
     ).toBe('on');
+  });
+  it('Gradio started by python -c code that imports it, in a sh -c script or as the command itself', () => {
+    const code = 'import gradio as gr; gr.Interface(fn=str, inputs="text", outputs="text").launch(server_name="0.0.0.0")';
+    const inScript = one({ image: 'myorg/demo:1', command: ['sh', '-c', `cd /app && python -c '${code}'`] });
+    expect([inScript.type, inScript.ports[0].port, inScript.signals]).toEqual(['gradio', 7860, ["python -c code importing 'gradio'"]]);
+    // As the command itself, an entry holding spaces is read as a script: `gradio` is one of its words.
+    expect(one({ image: 'myorg/demo:1', command: ['python3', '-c', code] }).type).toBe('gradio');
+    expect(
+      recogniseAiServices({ image: 'myorg/demo:1', command: ['sh', '-c', `python -c 'import os; print(1)'; echo "import gradio"`] }, {}),
+    ).toEqual([]);
   });
   it('Triton, TorchServe, Argo server, TensorBoard, Gradio, Streamlit, Istio gateway', () => {
     expect(

@@ -376,6 +376,16 @@ function hasProgram(words: readonly string[], name: string): boolean {
   return words.some((w) => w === name || w.endsWith('/' + name));
 }
 
+/** Gradio imported by a statement of Python code (`import gradio as gr`, `from gradio import …`). */
+const GRADIO_IMPORT = /(?:^|[;\n]\s*)(?:import\s+gradio\b|from\s+gradio\s+import\b)/;
+
+/** Whether a `python -c CODE` among the words runs code matching `imports` (the code is one word, as a shell reads it). */
+function runsPythonImporting(words: readonly string[], imports: RegExp): boolean {
+  for (let i = 2; i < words.length; i++)
+    if (words[i - 1] === '-c' && /(?:^|\/)python[\d.]*$/.test(words[i - 2]) && imports.test(words[i])) return true;
+  return false;
+}
+
 function portFlag(words: readonly string[], ...names: string[]): number | undefined {
   const v = flagValue(words, ...names);
   if (v === undefined) return undefined;
@@ -724,6 +734,7 @@ const gradio: Detector = {
     const signals: string[] = [];
     if ([...f.env.keys()].some((k) => k.startsWith('GRADIO_'))) signals.push('GRADIO_* environment');
     if (hasProgram(f.words, 'gradio')) signals.push("command 'gradio'");
+    else if (runsPythonImporting(f.words, GRADIO_IMPORT)) signals.push("python -c code importing 'gradio'");
     if (signals.length === 0) return undefined;
     const p = f.env.get('GRADIO_SERVER_PORT');
     const port = p && /^\d{1,5}$/.test(p) ? Number(p) : 7860;
