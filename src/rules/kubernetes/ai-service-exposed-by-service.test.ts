@@ -574,6 +574,28 @@ testRule(rule, {
       ],
     })),
     {
+      name: 'Gradio started by python -c code inside a sh -c script (the code is one word: recognised by its import)',
+      path: 'a.yaml',
+      content:
+        deploy(`      - name: demo
+        image: registry.acme.dev/ml/demo:1.0
+        command: [sh, -c, "cd /app && python -c 'import gradio as gr; gr.Interface(fn=str, inputs=\\"text\\", outputs=\\"text\\").launch(server_name=\\"0.0.0.0\\")'"]
+        ports: [{containerPort: 7860, name: http}]
+`) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Gradio app on port 7860 of Deployment 'app' (authentication not visible: Gradio authentication is configured in code) through a LoadBalancer",
+        },
+      ],
+    },
+    {
       name: 'an empty password alone leaves the generated token on (authentication not visible)',
       path: 'a.yaml',
       content: deploy(notebookStartedAs(`[python, -m, notebook, "--NotebookApp.password=''"]`)) + service(lb),
