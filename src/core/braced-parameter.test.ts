@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBracedParameter } from './braced-parameter.js';
+import { readBracedParameter, readInterpolation, type InterpolationPart } from './braced-parameter.js';
 
 describe('readBracedParameter', () => {
   it('reads a name alone, and a name with each operator and its word', () => {
@@ -47,5 +47,43 @@ describe('readBracedParameter', () => {
     const deep = '${A:-'.repeat(50_000) + '}'.repeat(50_000);
     expect(readBracedParameter(deep, 0)?.end).toBe(deep.length);
     expect(readBracedParameter('${A:-' + '${'.repeat(100_000), 0, { quotes: true })).toBeUndefined();
+  });
+});
+
+describe('readInterpolation (compose strings part by part)', () => {
+  const parts = (value: string, stopAt?: string): InterpolationPart[] => {
+    const out: InterpolationPart[] = [];
+    readInterpolation(value, (p) => {
+      out.push(p);
+      return p.kind !== stopAt;
+    });
+    return out;
+  };
+
+  it('gives text, $$, ${…} and $NAME in order, a lone $ kept in the text', () => {
+    expect(parts('a $ b $$ ${X:-${Y}} $Z_1! c$')).toEqual([
+      { kind: 'text', text: 'a $ b ' },
+      { kind: 'dollar' },
+      { kind: 'text', text: ' ' },
+      {
+        kind: 'braced',
+        parameter: { body: 'X:-${Y}', name: 'X', operator: ':-', word: '${Y}', end: 19 },
+        written: '${X:-${Y}}',
+      },
+      { kind: 'text', text: ' ' },
+      { kind: 'name', name: 'Z_1', written: '$Z_1' },
+      { kind: 'text', text: '! c$' },
+    ]);
+  });
+
+  it('ends with the rest of the string from a ${ never closed', () => {
+    expect(parts('x${A:-y')).toEqual([
+      { kind: 'text', text: 'x' },
+      { kind: 'unclosed', rest: '${A:-y' },
+    ]);
+  });
+
+  it('stops when told to', () => {
+    expect(parts('$A $B $C', 'name')).toEqual([{ kind: 'name', name: 'A', written: '$A' }]);
   });
 });

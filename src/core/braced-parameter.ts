@@ -76,3 +76,58 @@ function closingBrace(text: string, from: number, quotes: boolean): number {
   }
   return -1;
 }
+
+/** One part of a string as compose interpolation reads it (see `readInterpolation`). */
+export type InterpolationPart =
+  /** Text without a parameter: a `$` that starts none is in it. */
+  | { kind: 'text'; text: string }
+  /** `$$`: a `$`. */
+  | { kind: 'dollar' }
+  /** `${…}`, with its text as written. */
+  | { kind: 'braced'; parameter: BracedParameter; written: string }
+  /** `$NAME`. */
+  | { kind: 'name'; name: string; written: string }
+  /** A `${` never closed, and the rest of the string from it: the last part. */
+  | { kind: 'unclosed'; rest: string };
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_PART = /[A-Za-z0-9_]/;
+
+/**
+ * Reads `value` part by part as the compose specification's grammar does, in order, giving each part
+ * to `part` until it returns false or the string ends. Compose knows no quotes inside braces.
+ */
+export function readInterpolation(value: string, part: (p: InterpolationPart) => boolean | void): void {
+  let i = 0;
+  let textFrom = 0;
+  const flush = (to: number): boolean | void => (to > textFrom ? part({ kind: 'text', text: value.slice(textFrom, to) }) : true);
+  while (i < value.length) {
+    const dollar = value.indexOf('$', i);
+    if (dollar < 0) break;
+    const next = value[dollar + 1];
+    let p: InterpolationPart;
+    let end: number;
+    if (next === '$') {
+      p = { kind: 'dollar' };
+      end = dollar + 2;
+    } else if (next === '{') {
+      const parameter = readBracedParameter(value, dollar);
+      if (!parameter) {
+        if (flush(dollar) !== false) part({ kind: 'unclosed', rest: value.slice(dollar) });
+        return;
+      }
+      end = parameter.end;
+      p = { kind: 'braced', parameter, written: value.slice(dollar, end) };
+    } else if (next !== undefined && NAME_START.test(next)) {
+      end = dollar + 2;
+      while (end < value.length && NAME_PART.test(value[end])) end++;
+      p = { kind: 'name', name: value.slice(dollar + 1, end), written: value.slice(dollar, end) };
+    } else {
+      i = dollar + 1;
+      continue;
+    }
+    if (flush(dollar) === false || part(p) === false) return;
+    i = textFrom = end;
+  }
+  flush(value.length);
+}

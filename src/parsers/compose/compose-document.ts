@@ -1,5 +1,5 @@
 import { isTextInValue, type At, type Located, type TextSpan } from '../../core/document.js';
-import { MAX_PARAMETER_NESTING, readBracedParameter } from '../../core/braced-parameter.js';
+import { MAX_PARAMETER_NESTING, readInterpolation, type BracedParameter } from '../../core/braced-parameter.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { DotEnvValue, EnvFileVariable } from './env-file.js';
@@ -329,31 +329,20 @@ export function interpolateDefaults(value: string): string {
 export function interpolate(value: string, notKnown: (name: string) => string, depth = 0): string {
   if (!value.includes('$')) return value;
   let out = '';
-  let i = 0;
-  while (i < value.length) {
-    const c = value[i];
-    if (c === '$' && value[i + 1] === '$') {
-      out += '$';
-      i += 2;
-    } else if (c === '$' && value[i + 1] === '{') {
-      const p = readBracedParameter(value, i);
-      if (!p) return out + value.slice(i);
+  readInterpolation(value, (part) => {
+    if (part.kind === 'text') out += part.text;
+    else if (part.kind === 'dollar') out += '$';
+    else if (part.kind === 'unclosed') out += part.rest;
+    else if (part.kind === 'name') out += notKnown(part.name);
+    else {
+      const p = part.parameter;
       // Compose has no `${VAR=word}`: like `${#VAR}`, a form it does not define.
       if (p.name === undefined || p.operator === '=' || p.operator === ':=') out += notKnown(p.body);
       else if (p.operator === '-' || p.operator === ':-')
         out += depth < MAX_PARAMETER_NESTING ? interpolate(p.word!, notKnown, depth + 1) : notKnown(p.name);
       else out += notKnown(p.name);
-      i = p.end;
-    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
-      let end = i + 2;
-      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
-      out += notKnown(value.slice(i + 1, end));
-      i = end;
-    } else {
-      out += c;
-      i++;
     }
-  }
+  });
   return out;
 }
 
@@ -404,88 +393,72 @@ export const MAX_PROJECT_SUBSTITUTED = 4 * 1024 * 1024;
 export function substituteKnown(value: string, known: KnownVariable, depth = 0, limit = MAX_INTERPOLATED): Substituted {
   if (!value.includes('$')) return { text: value, used: [] };
   const max = value.length + limit;
-  const overflow: Substituted = { text: value, used: [], overflow: true };
   const used: string[] = [];
   let braces = false;
+  let overflow = false;
   let out = '';
-  let i = 0;
   const take = (v: string, name: string): string => {
     used.push(name);
     if (/[{}]/.test(v)) braces = true;
     return v.replaceAll('$', '$$$$');
   };
-  const inner = (word: string): Substituted => {
-    if (depth >= MAX_PARAMETER_NESTING) return { text: word, used: [] };
-    const s = substituteKnown(word, known, depth + 1, limit);
-    if (s.braces) braces = true;
-    return s;
+  /** The word of a parameter substituted, added to `out`; false when it overflowed. */
+  const addWord = (word: string): boolean => {
+    if (depth >= MAX_PARAMETER_NESTING) {
+      out += word;
+      return true;
+    }
+    const w = substituteKnown(word, known, depth + 1, limit);
+    if (w.overflow) return false;
+    if (w.braces) braces = true;
+    out += w.text;
+    used.push(...w.used);
+    return true;
   };
-  while (i < value.length) {
-    if (out.length > max) return overflow;
-    const c = value[i];
-    if (c === '$' && value[i + 1] === '$') {
-      out += '$$';
-      i += 2;
-    } else if (c === '$' && value[i + 1] === '{') {
-      const p = readBracedParameter(value, i);
-      if (!p) return { text: out + value.slice(i), used, braces };
-      const written = value.slice(i, p.end);
-      i = p.end;
-      const v = p.name === undefined ? undefined : known(p.name);
-      const op = p.operator;
-      if (p.name === undefined || op === '=' || op === ':=') {
-        out += written;
-      } else if (v === undefined || (v === null && (op === '+' || op === ':+'))) {
-        // Kept: its default may still hold variables the file tells.
-        if (p.word === undefined) {
-          out += written;
-          continue;
-        }
+  const braced = (p: BracedParameter, written: string): boolean => {
+    const v = p.name === undefined ? undefined : known(p.name);
+    const op = p.operator;
+    if (p.name === undefined || op === '=' || op === ':=') out += written;
+    else if (v === undefined || (v === null && (op === '+' || op === ':+'))) {
+      // Kept: its default may still hold variables the file tells.
+      if (p.word === undefined) out += written;
+      else {
         const w = depth >= MAX_PARAMETER_NESTING ? undefined : substituteKnown(p.word, known, depth + 1, limit);
-        if (w?.overflow) return overflow;
+        if (w?.overflow) return false;
         if (!w || w.used.length === 0 || w.braces) out += written;
         else {
           out += `\${${p.name}${op}${w.text}}`;
           used.push(...w.used);
         }
-      } else if (v === null) {
-        out += `\${${p.name}}`;
-      } else if (op === undefined || op === '-' || op === '?') {
-        out += take(v, p.name);
-      } else if (op === ':-') {
-        if (v !== '') out += take(v, p.name);
-        else {
-          used.push(p.name);
-          const w = inner(p.word!);
-          if (w.overflow) return overflow;
-          out += w.text;
-          used.push(...w.used);
-        }
-      } else if (op === ':?') {
-        out += v !== '' ? take(v, p.name) : written;
-      } else {
-        // `+` (set) or `:+` (set and not empty): the alternative, else nothing.
-        used.push(p.name);
-        if (op === '+' || v !== '') {
-          const w = inner(p.word!);
-          if (w.overflow) return overflow;
-          out += w.text;
-          used.push(...w.used);
-        }
       }
-    } else if (c === '$' && /[A-Za-z_]/.test(value[i + 1] ?? '')) {
-      let end = i + 2;
-      while (end < value.length && /[A-Za-z0-9_]/.test(value[end])) end++;
-      const name = value.slice(i + 1, end);
-      const v = known(name);
-      out += typeof v === 'string' ? take(v, name) : value.slice(i, end);
-      i = end;
-    } else {
-      out += c;
-      i++;
+    } else if (v === null) out += `\${${p.name}}`;
+    else if (op === undefined || op === '-' || op === '?') out += take(v, p.name);
+    else if (op === ':-') {
+      if (v !== '') out += take(v, p.name);
+      else {
+        used.push(p.name);
+        return addWord(p.word!);
+      }
+    } else if (op === ':?') out += v !== '' ? take(v, p.name) : written;
+    else {
+      // `+` (set) or `:+` (set and not empty): the alternative, else nothing.
+      used.push(p.name);
+      if (op === '+' || v !== '') return addWord(p.word!);
     }
-  }
-  if (out.length > max) return overflow;
+    return true;
+  };
+  readInterpolation(value, (part) => {
+    if (part.kind === 'text') out += part.text;
+    else if (part.kind === 'dollar') out += '$$';
+    else if (part.kind === 'unclosed') out += part.rest;
+    else if (part.kind === 'name') {
+      const v = known(part.name);
+      out += typeof v === 'string' ? take(v, part.name) : part.written;
+    } else if (!braced(part.parameter, part.written)) overflow = true;
+    if (out.length > max) overflow = true;
+    return !overflow;
+  });
+  if (overflow) return { text: value, used: [], overflow: true };
   return braces ? { text: out, used, braces } : { text: out, used };
 }
 
