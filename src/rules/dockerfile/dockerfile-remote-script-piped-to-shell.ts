@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
-import type { ShellCommand } from '../../parsers/shell/shell.js';
+import type { ShellCommand, ShellScript } from '../../parsers/shell/shell.js';
 import { commandsOf, programFamily } from './lib/commands.js';
 
 const DOWNLOADERS = new Set(['curl', 'wget', 'fetch']);
@@ -31,6 +31,24 @@ function interpreter(cmd: ShellCommand): boolean {
   if (!INTERPRETERS.has(programFamily(c.program))) return false;
   // `| python3 -c "…"` parses the download, `| bash -c "…"` runs the string: neither runs the stream.
   return !c.args.some((a) => a.value === '-c' || a.value === '-m' || a.value === '-e');
+}
+
+/**
+ * For each command of a script, the first interpreter running the stream later in its pipeline: one
+ * pass from the end (the commands of a pipeline are consecutive), so that a pipeline of n downloads
+ * costs n, not n² (`curl x | curl x | …` of a few hundred KB took minutes).
+ */
+function laterInterpreters(script: ShellScript): Map<ShellCommand, ShellCommand | undefined> {
+  const out = new Map<ShellCommand, ShellCommand | undefined>();
+  const cmds = script.commands;
+  let next: ShellCommand | undefined;
+  for (let k = cmds.length - 1; k >= 0; k--) {
+    const after = cmds[k + 1];
+    if (after === undefined || after.pipeline !== cmds[k].pipeline) next = undefined;
+    else if (interpreter(after)) next = after;
+    out.set(cmds[k], next);
+  }
+  return out;
 }
 
 export default defineRule<DockerfileDocument>({
@@ -65,10 +83,11 @@ export default defineRule<DockerfileDocument>({
     },
   },
   check(doc, ctx) {
+    let shells: { script: ShellScript; next: Map<ShellCommand, ShellCommand | undefined> } | undefined;
     for (const { script, cmd } of commandsOf(doc, ['RUN', 'CMD', 'ENTRYPOINT'])) {
       if (DOWNLOADERS.has(cmd.program)) {
-        const later = script.pipelineOf(cmd).filter((c) => c.pipeIndex > cmd.pipeIndex);
-        const shell = later.find(interpreter);
+        if (shells?.script !== script) shells = { script, next: laterInterpreters(script) };
+        const shell = shells.next.get(cmd);
         if (shell)
           ctx.report({
             message: `Output of ${cmd.program} is piped into ${shell.program === 'sudo' ? shell.args.find((a) => !a.value.startsWith('-'))?.value : shell.program} and run unverified`,
