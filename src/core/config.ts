@@ -1,29 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { keysAt, unknownKeyMessage } from './config-issues.js';
 import type { RuleMeta } from './rule.js';
 import { describeSystemError, shownPath } from './system-error.js';
 import { SCANNERS, SEVERITIES } from './types.js';
-
-const date = z.union([
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
-  z.date().transform((d) => d.toISOString().slice(0, 10)),
-]);
+import { lazySchema, zod } from './zod.js';
 
 /** `--fail-on` and `failOn` also take `none`: report only, never exit 1 for findings. */
 export const FAIL_ON_LEVELS = [...SEVERITIES, 'none'] as const;
 export type FailOn = (typeof FAIL_ON_LEVELS)[number];
-
-/** Words like severities are accepted in any case (`HIGH`, `High`); the JSON Schema says so with a pattern. */
-function anyCase<const T extends readonly string[]>(words: T) {
-  return z
-    .string()
-    .refine((s) => words.includes(s.toLowerCase()), { message: `expected one of ${words.join(', ')}` })
-    .transform((s) => s.toLowerCase() as T[number])
-    .meta({ caseInsensitiveWords: words });
-}
 
 /** Parses a severity or `none` given on the command line, in any case. */
 export function parseFailOn(value: string): FailOn | undefined {
@@ -31,130 +18,148 @@ export function parseFailOn(value: string): FailOn | undefined {
   return (FAIL_ON_LEVELS as readonly string[]).includes(v) ? (v as FailOn) : undefined;
 }
 
-export const IgnoreEntrySchema = z
-  .object({
-    rule: z.string().describe('Rule id or slug; `*` for every rule').optional(),
-    paths: z
-      .array(z.string())
-      .describe('Path globs, relative to the directory of the configuration file (or to the current directory)')
-      .optional(),
-    resources: z.array(z.string()).describe('Kubernetes resources as kind/namespace/name globs, e.g. Deployment/llm/*').optional(),
-    fingerprints: z.array(z.string()).describe('Finding fingerprints (sha256:…)').optional(),
-    users: z.array(z.string()).describe('Runtime detections: identities (user or system:serviceaccount:NS:NAME) as globs').optional(),
-    namespaces: z.array(z.string()).describe('Runtime detections: namespaces of the object or pod, as globs').optional(),
-    reason: z.string().describe('Why the finding is accepted').optional(),
-    expires: date.describe('YYYY-MM-DD; the entry stops suppressing after this day').optional(),
-  })
-  .strict();
-
 const ADMISSION_ACTIONS = ['deny', 'warn', 'audit'] as const;
-const admissionAction = z.enum(ADMISSION_ACTIONS).optional();
 
-/** `sanctum webhook`: what each severity does to an admission request, who is exempt, and how long a decision may take. */
-export const WebhookSettingsSchema = z
-  .object({
-    actions: z
-      .object({
-        critical: admissionAction,
-        high: admissionAction,
-        medium: admissionAction,
-        low: admissionAction,
-        info: admissionAction,
-      })
-      .strict()
-      .describe(
-        'What a finding of each severity does: deny the request, warn (admission warnings) or audit (audit annotations only). Default: critical and high deny, medium warns, low and info audit',
-      )
-      .optional(),
-    exempt: z
-      .object({
-        namespaces: z
-          .array(z.string())
-          .describe('Namespaces whose requests are allowed unchecked (a trailing * matches a prefix)')
-          .optional(),
-        users: z
-          .array(z.string())
-          .describe('User names allowed unchecked, e.g. system:serviceaccount:kube-system:* (a trailing * matches a prefix)')
-          .optional(),
-        groups: z.array(z.string()).describe('Groups allowed unchecked (a trailing * matches a prefix)').optional(),
-      })
-      .strict()
-      .optional(),
-    timeoutMs: z
-      .number()
-      .int()
-      .positive()
-      .describe('Time budget of one decision in milliseconds (default 3000); keep it below the webhook timeoutSeconds')
-      .optional(),
-    failurePolicy: z
-      .enum(['Ignore', 'Fail'])
-      .describe(
-        'Answer when a decision cannot be made in time or fails: Ignore allows (fail open), Fail denies (fail closed); default Ignore',
-      )
-      .optional(),
-    maxRequestBytes: z
-      .number()
-      .int()
-      .positive()
-      .describe('Largest AdmissionReview body accepted, in bytes (default 3 MiB, the API server request limit)')
-      .optional(),
-    mutate: z
-      .object({
-        rules: z
-          .array(z.string())
-          .describe('Only fixes of these rules (ids or slugs) become patches on /mutate (default: every fixable rule)')
-          .optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+/** The schemas of `.sanctum.yaml`, built when a configuration is first checked. */
+const schemas = lazySchema((z) => {
+  const date = z.union([
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD'),
+    z.date().transform((d) => d.toISOString().slice(0, 10)),
+  ]);
 
-export type WebhookSettings = z.infer<typeof WebhookSettingsSchema>;
+  /** Words like severities are accepted in any case (`HIGH`, `High`); the JSON Schema says so with a pattern. */
+  const anyCase = <const T extends readonly string[]>(words: T) =>
+    z
+      .string()
+      .refine((s) => words.includes(s.toLowerCase()), { message: `expected one of ${words.join(', ')}` })
+      .transform((s) => s.toLowerCase() as T[number])
+      .meta({ caseInsensitiveWords: words });
+
+  const IgnoreEntrySchema = z
+    .object({
+      rule: z.string().describe('Rule id or slug; `*` for every rule').optional(),
+      paths: z
+        .array(z.string())
+        .describe('Path globs, relative to the directory of the configuration file (or to the current directory)')
+        .optional(),
+      resources: z.array(z.string()).describe('Kubernetes resources as kind/namespace/name globs, e.g. Deployment/llm/*').optional(),
+      fingerprints: z.array(z.string()).describe('Finding fingerprints (sha256:…)').optional(),
+      users: z.array(z.string()).describe('Runtime detections: identities (user or system:serviceaccount:NS:NAME) as globs').optional(),
+      namespaces: z.array(z.string()).describe('Runtime detections: namespaces of the object or pod, as globs').optional(),
+      reason: z.string().describe('Why the finding is accepted').optional(),
+      expires: date.describe('YYYY-MM-DD; the entry stops suppressing after this day').optional(),
+    })
+    .strict();
+
+  const admissionAction = z.enum(ADMISSION_ACTIONS).optional();
+
+  /** `sanctum webhook`: what each severity does to an admission request, who is exempt, and how long a decision may take. */
+  const WebhookSettingsSchema = z
+    .object({
+      actions: z
+        .object({
+          critical: admissionAction,
+          high: admissionAction,
+          medium: admissionAction,
+          low: admissionAction,
+          info: admissionAction,
+        })
+        .strict()
+        .describe(
+          'What a finding of each severity does: deny the request, warn (admission warnings) or audit (audit annotations only). Default: critical and high deny, medium warns, low and info audit',
+        )
+        .optional(),
+      exempt: z
+        .object({
+          namespaces: z
+            .array(z.string())
+            .describe('Namespaces whose requests are allowed unchecked (a trailing * matches a prefix)')
+            .optional(),
+          users: z
+            .array(z.string())
+            .describe('User names allowed unchecked, e.g. system:serviceaccount:kube-system:* (a trailing * matches a prefix)')
+            .optional(),
+          groups: z.array(z.string()).describe('Groups allowed unchecked (a trailing * matches a prefix)').optional(),
+        })
+        .strict()
+        .optional(),
+      timeoutMs: z
+        .number()
+        .int()
+        .positive()
+        .describe('Time budget of one decision in milliseconds (default 3000); keep it below the webhook timeoutSeconds')
+        .optional(),
+      failurePolicy: z
+        .enum(['Ignore', 'Fail'])
+        .describe(
+          'Answer when a decision cannot be made in time or fails: Ignore allows (fail open), Fail denies (fail closed); default Ignore',
+        )
+        .optional(),
+      maxRequestBytes: z
+        .number()
+        .int()
+        .positive()
+        .describe('Largest AdmissionReview body accepted, in bytes (default 3 MiB, the API server request limit)')
+        .optional(),
+      mutate: z
+        .object({
+          rules: z
+            .array(z.string())
+            .describe('Only fixes of these rules (ids or slugs) become patches on /mutate (default: every fixable rule)')
+            .optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict();
+
+  const ConfigSchema = z
+    .object({
+      $schema: z.string().describe('URL or path of this JSON Schema, for editors').optional(),
+      scanners: z.array(z.enum(SCANNERS)).describe('Scanners to run when --scanners is not given (default: all that apply)').optional(),
+      failOn: anyCase(FAIL_ON_LEVELS)
+        .describe('Lowest severity that fails the scan (exit 1) when --fail-on is not given; none reports without failing')
+        .optional(),
+      frameworks: z
+        .array(z.string())
+        .describe('Only rules mapped to one of these frameworks run, e.g. pss:restricted, owasp-llm-2025')
+        .optional(),
+      exclude: z
+        .array(z.string())
+        .describe('Path globs (gitignore syntax), relative to the scanned directory, left out of every scan')
+        .optional(),
+      ignore: z
+        .array(IgnoreEntrySchema)
+        .describe('Accepted findings: each entry suppresses the findings it matches until it expires')
+        .optional(),
+      rules: z
+        .record(
+          z.string(),
+          z
+            .object({
+              enabled: z.boolean().describe('false turns the rule off').optional(),
+              severity: anyCase(SEVERITIES).describe("Overrides the rule's default severity").optional(),
+              options: z.record(z.string(), z.unknown()).describe('Rule options, as listed on the rule page').optional(),
+            })
+            .strict(),
+        )
+        .describe('Per-rule settings keyed by rule id or slug')
+        .optional(),
+      models: z
+        .object({ strict: z.boolean().describe('Any pickle import outside the allow-list is high (like --strict-models)').optional() })
+        .strict()
+        .optional(),
+      webhook: WebhookSettingsSchema.describe('Settings of sanctum webhook (the admission webhook)').optional(),
+    })
+    .strict();
+  return { ConfigSchema, IgnoreEntrySchema, WebhookSettingsSchema };
+});
+
+type Schemas = ReturnType<typeof schemas>;
+export type WebhookSettings = z.infer<Schemas['WebhookSettingsSchema']>;
 export type AdmissionAction = (typeof ADMISSION_ACTIONS)[number];
-
-export const ConfigSchema = z
-  .object({
-    $schema: z.string().describe('URL or path of this JSON Schema, for editors').optional(),
-    scanners: z.array(z.enum(SCANNERS)).describe('Scanners to run when --scanners is not given (default: all that apply)').optional(),
-    failOn: anyCase(FAIL_ON_LEVELS)
-      .describe('Lowest severity that fails the scan (exit 1) when --fail-on is not given; none reports without failing')
-      .optional(),
-    frameworks: z
-      .array(z.string())
-      .describe('Only rules mapped to one of these frameworks run, e.g. pss:restricted, owasp-llm-2025')
-      .optional(),
-    exclude: z
-      .array(z.string())
-      .describe('Path globs (gitignore syntax), relative to the scanned directory, left out of every scan')
-      .optional(),
-    ignore: z
-      .array(IgnoreEntrySchema)
-      .describe('Accepted findings: each entry suppresses the findings it matches until it expires')
-      .optional(),
-    rules: z
-      .record(
-        z.string(),
-        z
-          .object({
-            enabled: z.boolean().describe('false turns the rule off').optional(),
-            severity: anyCase(SEVERITIES).describe("Overrides the rule's default severity").optional(),
-            options: z.record(z.string(), z.unknown()).describe('Rule options, as listed on the rule page').optional(),
-          })
-          .strict(),
-      )
-      .describe('Per-rule settings keyed by rule id or slug')
-      .optional(),
-    models: z
-      .object({ strict: z.boolean().describe('Any pickle import outside the allow-list is high (like --strict-models)').optional() })
-      .strict()
-      .optional(),
-    webhook: WebhookSettingsSchema.describe('Settings of sanctum webhook (the admission webhook)').optional(),
-  })
-  .strict();
-
-export type SanctumConfig = z.infer<typeof ConfigSchema>;
-export type IgnoreEntry = z.infer<typeof IgnoreEntrySchema>;
+export type SanctumConfig = z.infer<Schemas['ConfigSchema']>;
+export type IgnoreEntry = z.infer<Schemas['IgnoreEntrySchema']>;
 
 export const CONFIG_FILE_NAMES = ['.sanctum.yaml', '.sanctum.yml'];
 
@@ -206,7 +211,7 @@ export function parseConfig(text: string, path: string): SanctumConfig {
   } catch (e) {
     throw new ConfigError(`${path}: ${(e as Error).message.split('\n')[0]}`);
   }
-  const r = ConfigSchema.safeParse(raw);
+  const r = schemas().ConfigSchema.safeParse(raw);
   if (!r.success) {
     const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${issueMessage(i)}`).join('; ');
     throw new ConfigError(`${path}: invalid configuration: ${issues}`);
@@ -217,7 +222,7 @@ export function parseConfig(text: string, path: string): SanctumConfig {
 /** An unknown key spelled as a flag (`fail-on`), in snake case (`fail_on`) or with a slip names the key meant (`failOn`), any other the keys allowed there. */
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code !== 'unrecognized_keys') return issue.message;
-  const known = keysAt(ConfigSchema, issue.path);
+  const known = keysAt(schemas().ConfigSchema, issue.path);
   return issue.keys.map((key) => unknownKeyMessage(key, known)).join(', ');
 }
 
@@ -239,6 +244,7 @@ type RuleOptionSpecs = NonNullable<RuleMeta['options']>;
  * its default's items (strings when empty), a number takes a number, and so on.
  */
 export function ruleOptionSchema(defaultValue: unknown): z.ZodType {
+  const { z } = zod();
   if (Array.isArray(defaultValue)) return z.array(defaultValue.length ? ruleOptionSchema(defaultValue[0]) : z.string());
   switch (typeof defaultValue) {
     case 'number':
@@ -255,6 +261,7 @@ export function ruleOptionSchema(defaultValue: unknown): z.ZodType {
 }
 
 function ruleOptionsSchema(specs: RuleOptionSpecs) {
+  const { z } = zod();
   const shape: Record<string, z.ZodType> = {};
   for (const [key, spec] of Object.entries(specs)) shape[key] = ruleOptionSchema(spec.default).describe(spec.description).optional();
   return z.object(shape).strict();
@@ -290,6 +297,7 @@ export function checkRuleOptions(config: SanctumConfig, lookup: (key: string) =>
  * `rules` lists every rule by id and slug with the options it takes, and nothing else.
  */
 export function configJsonSchema(rules: readonly { meta: RuleMeta }[] = []): unknown {
+  const { z } = zod();
   const jsonSchemaOf = (schema: z.ZodType) =>
     z.toJSONSchema(schema, {
       io: 'input',
@@ -308,7 +316,7 @@ export function configJsonSchema(rules: readonly { meta: RuleMeta }[] = []): unk
         }
       },
     }) as Record<string, unknown>;
-  const schema = jsonSchemaOf(ConfigSchema) as { properties: Record<string, Record<string, unknown>> };
+  const schema = jsonSchemaOf(schemas().ConfigSchema) as { properties: Record<string, Record<string, unknown>> };
   if (rules.length) {
     // Each rule by id and by slug; rules that take options get settings of their own.
     const settings = schema.properties.rules.additionalProperties as Record<string, unknown> & { properties: Record<string, unknown> };

@@ -4,10 +4,14 @@ import * as yamlModule from 'yaml';
 import { isMap, isSeq, LineCounter, type Document } from 'yaml';
 import { parseBoundedYamlDocument, YamlTooDeep } from '../core/bounded-yaml.js';
 import { DEFAULT_LIMITS } from '../core/parser.js';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { configProblems, inWords, keyPath } from '../core/config-issues.js';
 import { guardrailOverrideSchema, guardrailSettingsSchema } from './guardrails/index.js';
 import { describeSystemError, shownPath } from '../core/system-error.js';
+import { zod } from '../core/zod.js';
+
+// zod loads with this module, which only the commands that need it import (not start-up).
+const { z } = zod();
 
 /** A configuration file that cannot be used: the message names the file, the line and the key. */
 export class GatewayConfigError extends Error {}
@@ -151,7 +155,7 @@ export const gatewayConfigSchema = z.strictObject({
   guardrails: guardrailSettingsSchema,
 });
 
-export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfig = Zod.infer<typeof gatewayConfigSchema>;
 export type UpstreamConfig = GatewayConfig['upstreams'][number];
 export type KeyConfig = GatewayConfig['keys'][number];
 export type TeamConfig = GatewayConfig['teams'][number];
@@ -206,7 +210,7 @@ function where(file: string, doc: Document, lines: LineCounter, path: Path): str
   return `${file}: ${dotted || '(top level)'}`;
 }
 
-function validate<T>(schema: z.ZodType<T>, text: string, file: string): { value: T; doc: Document; lines: LineCounter } {
+function validate<T>(schema: Zod.ZodType<T>, text: string, file: string): { value: T; doc: Document; lines: LineCounter } {
   const { doc, lines } = parseYaml(text, file);
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
   if (data === null || data === undefined || isSeq(doc.contents) || (!isMap(doc.contents) && typeof data !== 'object'))

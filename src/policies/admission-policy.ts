@@ -1,5 +1,5 @@
 import type { ObjectPath, Severity } from '../core/types.js';
-import { LabelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
+import { labelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
 import type { AuthorizerContext } from './cel-authorizer.js';
 import { compilePolicy, labelsOf, namespaceOf, PolicyError, resourceOf, type Policy, type Violation } from './policy.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
@@ -46,7 +46,7 @@ function nameOf(o: Obj): string {
 
 function selector(v: unknown): LabelSelector | undefined {
   if (v === undefined || v === null) return undefined;
-  const r = LabelSelectorSchema.safeParse(v);
+  const r = labelSelectorSchema().safeParse(v);
   return r.success ? r.data : { matchLabels: { '\u0000invalid': '' } };
 }
 

@@ -5,7 +5,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateAdmissionPolicies } from './admission-policy.js';
 import { compileExpression } from './cel.js';
-import { compilePolicy, POLICY_KIND, PolicyError, PolicySpecSchema, type PolicySpec } from './policy.js';
+import { compilePolicy, POLICY_KIND, PolicyError, policySpecSchema, type PolicySpec } from './policy.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NAMES = ['object', 'oldObject', 'params', 'namespaceObject', 'request', 'authorizer'];
@@ -332,7 +332,7 @@ describe('every policy the repository ships compiles (a false refusal would brea
     for (const doc of documentsOf(path)) {
       const d = doc as { kind?: string; metadata?: { name?: string }; spec?: unknown } | null;
       if (d?.kind === POLICY_KIND) {
-        const parsed = PolicySpecSchema.safeParse(d.spec);
+        const parsed = policySpecSchema().safeParse(d.spec);
         if (!parsed.success) continue; // a partial example in prose
         expect(() => compilePolicy(d.metadata?.name ?? 'doc', path, parsed.data)).not.toThrow();
         checked++;

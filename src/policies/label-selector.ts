@@ -1,20 +1,23 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazySchema } from '../core/zod.js';
 
 /** A Kubernetes label selector (`matchLabels`, `matchExpressions` with In, NotIn, Exists, DoesNotExist). */
-export const LabelSelectorSchema = z.object({
-  matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z
-    .array(
-      z.object({
-        key: z.string(),
-        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-        values: z.array(z.string()).optional(),
-      }),
-    )
-    .optional(),
-});
+export const labelSelectorSchema = lazySchema((z) =>
+  z.object({
+    matchLabels: z.record(z.string(), z.string()).optional(),
+    matchExpressions: z
+      .array(
+        z.object({
+          key: z.string(),
+          operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+          values: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
 
-export type LabelSelector = z.infer<typeof LabelSelectorSchema>;
+export type LabelSelector = z.infer<ReturnType<typeof labelSelectorSchema>>;
 
 /** True when the labels satisfy the selector; an empty selector matches everything, as in Kubernetes. */
 export function matchesSelector(selector: LabelSelector | undefined | null, labels: Readonly<Record<string, string>>): boolean {

@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import type { CelInput } from '@bufbuild/cel';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configProblems, describeValue, inWords, keyPath, keysAt, unknownKeyMessage } from '../core/config-issues.js';
 import { isSeverity, SEVERITIES, type ObjectPath, type Severity } from '../core/types.js';
+import { lazySchema } from '../core/zod.js';
 import {
   CelCompileError,
   CelEvaluationError,
@@ -18,7 +19,7 @@ import {
   type CompiledExpression,
 } from './cel.js';
 import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
-import { matchesSelector, LabelSelectorSchema } from './label-selector.js';
+import { matchesSelector, labelSelectorSchema } from './label-selector.js';
 import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerContext } from './cel-authorizer.js';
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
@@ -77,61 +78,68 @@ const DECLARED_TYPES: Readonly<Record<string, CelType>> = {
   containers: listOf(DYN),
 };
 
-const severity = z
-  .string()
-  .refine((s) => isSeverity(s.toLowerCase()), {
-    error: (issue) => `expected one of ${SEVERITIES.join(', ')}, found ${describeValue(issue.input)}`,
-  })
-  .transform((s) => s.toLowerCase() as Severity);
-
-const namedExpression = z.object({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-    error: (issue) => `expected a CEL identifier (letters, digits and _, not starting with a digit), found ${describeValue(issue.input)}`,
-  }),
-  expression: z.string(),
-});
-const matchCondition = z.object({ name: z.string().min(1), expression: z.string() });
-
-export const PolicySpecSchema = z.object({
-  target: z.enum(POLICY_TARGETS).optional(),
-  severity: severity.optional(),
-  description: z.string().optional(),
-  match: z
-    .object({
-      kinds: z.array(z.string()).optional(),
-      namespaces: z.array(z.string()).optional(),
-      excludeNamespaces: z.array(z.string()).optional(),
-      labels: LabelSelectorSchema.optional(),
+/** The schemas of a policy document, built when a policy is first read. */
+const schemas = lazySchema((z) => {
+  const severity = z
+    .string()
+    .refine((s) => isSeverity(s.toLowerCase()), {
+      error: (issue) => `expected one of ${SEVERITIES.join(', ')}, found ${describeValue(issue.input)}`,
     })
-    .strict()
-    .optional(),
-  matchConditions: z.array(matchCondition).optional(),
-  variables: z.array(namedExpression).optional(),
-  validations: z
-    .array(
-      z
-        .object({
-          expression: z.string(),
-          message: z.string().optional(),
-          messageExpression: z.string().optional(),
-          fieldPath: z.string().optional(),
-          reason: z.string().optional(),
-          severity: severity.optional(),
-        })
-        .strict(),
-    )
-    .min(1, 'a policy needs at least one validation'),
-  costLimit: z.number().int().positive().optional(),
+    .transform((s) => s.toLowerCase() as Severity);
+
+  const namedExpression = z.object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+      error: (issue) => `expected a CEL identifier (letters, digits and _, not starting with a digit), found ${describeValue(issue.input)}`,
+    }),
+    expression: z.string(),
+  });
+  const matchCondition = z.object({ name: z.string().min(1), expression: z.string() });
+
+  const PolicySpecSchema = z.object({
+    target: z.enum(POLICY_TARGETS).optional(),
+    severity: severity.optional(),
+    description: z.string().optional(),
+    match: z
+      .object({
+        kinds: z.array(z.string()).optional(),
+        namespaces: z.array(z.string()).optional(),
+        excludeNamespaces: z.array(z.string()).optional(),
+        labels: labelSelectorSchema().optional(),
+      })
+      .strict()
+      .optional(),
+    matchConditions: z.array(matchCondition).optional(),
+    variables: z.array(namedExpression).optional(),
+    validations: z
+      .array(
+        z
+          .object({
+            expression: z.string(),
+            message: z.string().optional(),
+            messageExpression: z.string().optional(),
+            fieldPath: z.string().optional(),
+            reason: z.string().optional(),
+            severity: severity.optional(),
+          })
+          .strict(),
+      )
+      .min(1, 'a policy needs at least one validation'),
+    costLimit: z.number().int().positive().optional(),
+  });
+
+  const PolicyDocumentSchema = z.object({
+    apiVersion: z.literal(POLICY_API_VERSION),
+    kind: z.literal(POLICY_KIND),
+    metadata: z.object({ name: z.string().min(1) }),
+    spec: PolicySpecSchema,
+  });
+  return { PolicySpecSchema, PolicyDocumentSchema };
 });
 
-const PolicyDocumentSchema = z.object({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal(POLICY_KIND),
-  metadata: z.object({ name: z.string().min(1) }),
-  spec: PolicySpecSchema,
-});
+/** The schema of a policy's spec. */
+export const policySpecSchema = (): ReturnType<typeof schemas>['PolicySpecSchema'] => schemas().PolicySpecSchema;
 
-export type PolicySpec = z.infer<typeof PolicySpecSchema>;
+export type PolicySpec = z.infer<ReturnType<typeof policySpecSchema>>;
 
 export class PolicyError extends Error {
   constructor(message: string) {
@@ -384,7 +392,7 @@ const ADMISSION_POLICY_SPEC_KEYS = new Set(['paramKind', 'matchConstraints', 'fa
 function unknownSpecKeys(doc: unknown): string[] {
   const spec = doc && typeof doc === 'object' ? (doc as { spec?: unknown }).spec : undefined;
   if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return [];
-  const known = keysAt(PolicySpecSchema, []);
+  const known = keysAt(schemas().PolicySpecSchema, []);
   return Object.keys(spec)
     .filter((key) => !known.includes(key) && !ADMISSION_POLICY_SPEC_KEYS.has(key))
     .map((key) => unknownKeyMessage(key, known));
@@ -417,7 +425,7 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd(), onWa
     docs.forEach((doc, i) => {
       if (doc === null || doc === undefined) return;
       const where = `${display}${docs.length > 1 ? ` (document ${i + 1})` : ''}`;
-      const r = PolicyDocumentSchema.safeParse(doc, { error: inWords });
+      const r = schemas().PolicyDocumentSchema.safeParse(doc, { error: inWords });
       if (!r.success) throw shapeError(doc, r.error.issues, where);
       const name = r.data.metadata.name;
       for (const problem of unknownSpecKeys(doc)) onWarning?.(`policy ${name} (${where}): spec: ${problem}; it is ignored`);
@@ -437,7 +445,7 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd(), onWa
 function shapeError(doc: unknown, issues: readonly z.core.$ZodIssue[], where: string): PolicyError {
   // A misspelt key of the spec (`validation`) is why a key it needs is missing: both are told.
   const problems = [
-    ...configProblems(PolicyDocumentSchema, issues),
+    ...configProblems(schemas().PolicyDocumentSchema, issues),
     ...unknownSpecKeys(doc).map((message) => ({ path: ['spec'], message })),
   ];
   const told = (list: typeof problems) => list.map((p) => `${keyPath(p.path) || '(top level)'}: ${p.message}`).join('; ');

@@ -1,4 +1,4 @@
-import { LabelSelectorSchema, matchesSelector } from './label-selector.js';
+import { labelSelectorSchema, matchesSelector } from './label-selector.js';
 import { withoutTrailing } from '../core/trim.js';
 
 /**
@@ -217,7 +217,7 @@ export class RbacAuthorizer {
     const own = rulesOf(role);
     const aggregation = rec(role.aggregationRule);
     if (!Array.isArray(aggregation.clusterRoleSelectors)) return own;
-    const selectors = aggregation.clusterRoleSelectors.map((s) => LabelSelectorSchema.safeParse(s)).filter((s) => s.success);
+    const selectors = aggregation.clusterRoleSelectors.map((s) => labelSelectorSchema().safeParse(s)).filter((s) => s.success);
     const out = [...own];
     for (const [other, o] of this.clusterRoles) {
       if (other === name) continue;

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import type { Store } from './store.js';
+import { zod } from '../core/zod.js';
+
+// zod loads with this module, which only the commands that need it import (not start-up).
+const { z } = zod();
 
 /**
  * The request records of `sanctum gateway` (one per request: who called which model, the tokens,
@@ -39,7 +43,7 @@ const recordSchema = z.object({
   client: z.string().max(100).optional(),
 });
 
-export type GatewayRequestRecord = z.infer<typeof recordSchema>;
+export type GatewayRequestRecord = Zod.infer<typeof recordSchema>;
 
 /** Most records in one upload. */
 export const MAX_GATEWAY_BATCH = 10_000;

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { isSeverity, type Finding, type FrameworkRef, type ScanError, type ScanStats, type Severity } from '../core/types.js';
 import type { ExposureEdge } from '../inventory/exposure-types.js';
+import { zod } from '../core/zod.js';
+
+// zod loads with this module, which only the commands that need it import (not start-up).
+const { z } = zod();
 
 /** What one upload brings to the store, whichever format it came in. */
 export interface RunInput {
@@ -113,10 +117,10 @@ const sanctumResult = z.object({
 });
 
 /** Other tools' findings may lack a slug or a title: the rule id and the message stand in. */
-const completeFinding = (f: z.infer<typeof finding>): Finding =>
+const completeFinding = (f: Zod.infer<typeof finding>): Finding =>
   ({ ...f, slug: f.slug ?? f.ruleId.toLowerCase(), title: f.title ?? f.message }) as Finding;
 
-function describe(error: z.ZodError): string {
+function describe(error: Zod.ZodError): string {
   const first = error.issues[0];
   const where = first.path.length ? first.path.join('.') : 'body';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problems)` : '';

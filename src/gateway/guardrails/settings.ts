@@ -1,5 +1,9 @@
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
 import { describeValue } from '../../core/config-issues.js';
+import { zod } from '../../core/zod.js';
+
+// zod loads with this module, which only the commands that need it import (not start-up).
+const { z } = zod();
 
 /**
  * The `guardrails:` section of the gateway configuration, global and per key. Each guardrail takes
@@ -63,7 +67,7 @@ const domain = z
 
 const secrets = z.enum(['redact', 'block', 'off']);
 /** `name: action` is short for `name: { action }`. */
-const actionOr = <T extends z.ZodRawShape & { action: z.ZodOptional<z.ZodEnum> }>(shape: T) =>
+const actionOr = <T extends Zod.ZodRawShape & { action: Zod.ZodOptional<Zod.ZodEnum> }>(shape: T) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? { action: v } : v),
     z.strictObject(shape, {
@@ -102,7 +106,7 @@ export const guardrailOverrideSchema = z.strictObject({
   limits: limits.optional(),
   logPrompts: z.boolean().optional(),
 });
-export type GuardrailOverride = z.infer<typeof guardrailOverrideSchema>;
+export type GuardrailOverride = Zod.infer<typeof guardrailOverrideSchema>;
 
 /** The global `guardrails:` block, parsed into complete settings over the defaults. */
 export const guardrailSettingsSchema = guardrailOverrideSchema

@@ -1,4 +1,8 @@
-import { z } from 'zod';
+import type { z as Zod } from 'zod';
+import { zod } from '../../core/zod.js';
+
+// zod loads with this module, which only the commands that need it import (not start-up).
+const { z } = zod();
 
 /**
  * AdmissionReview `admission.k8s.io/v1` as the API server sends it to a webhook, and the response it
@@ -34,7 +38,7 @@ const AdmissionRequestSchema = z.object({
   options: z.unknown().optional(),
 });
 
-export type AdmissionRequest = z.infer<typeof AdmissionRequestSchema>;
+export type AdmissionRequest = Zod.infer<typeof AdmissionRequestSchema>;
 
 export interface AdmissionResponse {
   uid: string;
