@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { heapAfterCollection } from '../../testing/memory-after-collection.js';
+import { heapAfterCollection, memoryAfterCollection } from '../../testing/memory-after-collection.js';
 import { rng } from '../../../bench/seeded-random.mjs';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
@@ -267,6 +267,35 @@ describe('the block YAML reader in a long-running process', () => {
     // The text itself (32 MB) and nothing like a second copy of it.
     expect(retained).toBeLessThan(size * 1.25);
     expect(kept.text.length).toBeGreaterThan(size);
+  });
+
+  it.each(['read', 'given up'] as const)('holds on to no copy of the code units of the largest file it read, once it is %s', (end) => {
+    const size = 16 << 20;
+    const before = memoryAfterCollection();
+    (() => {
+      const text = `# ${'x'.repeat(size)}\nname: value\n${end === 'given up' ? 'ports: [80\n' : ''}`;
+      const table = new PositionTable(text);
+      const documents = loadBlockYaml(text, table, MAX_DEPTH);
+      table.discard();
+      if ((documents === undefined) !== (end === 'given up')) throw new Error('not read as expected');
+    })();
+    // The code units of the text took 32 MB while it was read.
+    expect(memoryAfterCollection() - before).toBeLessThan(size / 4);
+    // And the next text is read as before, none of the longer text's code units read past its end.
+    expect(differences('a: b\n--- c')).toEqual([]);
+    expect(differences('- a\n- b\n')).toEqual([]);
+  });
+
+  it('reads a text as js-yaml does whatever longer text it read before', () => {
+    for (const [longer, text] of [
+      ['a: b\n--- c\n', 'a: b'],
+      ['a: "b"\n...\n', 'a: "b"'],
+      ['- a\n- - b\n', '- a\n-'],
+      ['k: |\n  x\n  y\n', 'k: |'],
+    ]) {
+      loadBlockYaml(longer, new PositionTable(longer), MAX_DEPTH);
+      expect({ text, differences: differences(text) }).toEqual({ text, differences: [] });
+    }
   });
 
   it('keeps no file text alive through the values recorded for a file it gave up, which js-yaml failed to read', () => {

@@ -170,11 +170,15 @@ function checkKeys(map: Record<string, unknown>, pairs: number): void {
 /**
  * Short plain scalars by their text, with their values: keys and values such as `name`, `image`,
  * `TCP` or `true` recur in every object, and are then neither cut out of the text nor resolved again
- * (one string for all of them, which is already a property name when it is a key).
+ * (one string for all of them, which is already a property name when it is a key). A slot's text is
+ * kept as code units, `SCALAR_CACHE_LENGTH` to a slot, its length apart: a look-up compares them in
+ * one run of memory, without a call or a visit to a string somewhere in the heap.
  */
 const SCALAR_CACHE_SLOTS = 4096;
 const SCALAR_CACHE_LENGTH = 32;
-const scalarTexts: string[] = new Array<string>(SCALAR_CACHE_SLOTS).fill('');
+const scalarCodes = new Uint16Array(SCALAR_CACHE_SLOTS * SCALAR_CACHE_LENGTH);
+/** 0 for a slot not taken: a cached scalar is never empty. */
+const scalarLengths = new Uint8Array(SCALAR_CACHE_SLOTS);
 const scalarValues: unknown[] = new Array<unknown>(SCALAR_CACHE_SLOTS).fill(null);
 
 /**
@@ -187,25 +191,56 @@ function detached(slice: string): string {
   return (' ' + slice).slice(1);
 }
 
-/** The value of the plain scalar `s[start, end)` (one line, printable, not empty). */
-function cachedPlainScalar(s: string, start: number, end: number): unknown {
+/** The value of the plain scalar `source[start, end)` (one line, printable, not empty), whose code units `s` holds. */
+function cachedPlainScalar(s: Uint16Array, source: string, start: number, end: number): unknown {
   const length = end - start;
   // A slot from the length and four characters: cheaper than hashing every character, and about as good for names.
   const h =
     Math.imul(length, 0x9e3779b1) ^
-    Math.imul(s.charCodeAt(start), 0x85ebca6b) ^
-    Math.imul(s.charCodeAt(end - 1), 0xc2b2ae35) ^
-    Math.imul(s.charCodeAt(start + (length >> 1)), 0x27d4eb2f) ^
-    Math.imul(s.charCodeAt(start + (length >> 2)), 0x165667b1);
+    Math.imul(s[start], 0x85ebca6b) ^
+    Math.imul(s[end - 1], 0xc2b2ae35) ^
+    Math.imul(s[start + (length >> 1)], 0x27d4eb2f) ^
+    Math.imul(s[start + (length >> 2)], 0x165667b1);
   const slot = (h ^ (h >>> 15)) & (SCALAR_CACHE_SLOTS - 1);
-  const known = scalarTexts[slot];
-  if (known.length === length && s.startsWith(known, start)) return scalarValues[slot];
-  const text = detached(s.slice(start, end));
+  const at = slot * SCALAR_CACHE_LENGTH;
+  if (scalarLengths[slot] === length) {
+    let i = 0;
+    while (i < length && scalarCodes[at + i] === s[start + i]) i++;
+    if (i === length) return scalarValues[slot];
+  }
+  const text = detached(source.slice(start, end));
   const value = resolvePlainScalar(text);
   if (value === MERGE_KEY) giveUp();
-  scalarTexts[slot] = text;
+  for (let i = 0; i < length; i++) scalarCodes[at + i] = s[start + i];
+  scalarLengths[slot] = length;
   scalarValues[slot] = value;
   return value;
+}
+
+/**
+ * The code units of the text being read, a NUL after them: read by index, which costs less than
+ * `charCodeAt` (that tests the string's representation at every call). Reused from file to file;
+ * given back down after a large file, as the position table's scratch space is.
+ */
+const KEPT_CODES = 1 << 20;
+let scratchCodes = new Uint16Array(1 << 16);
+/** UTF-16LE, as `Buffer.write` writes it, is what a `Uint16Array` reads on this machine. */
+const LITTLE_ENDIAN = new Uint16Array(new Uint8Array([1, 0]).buffer)[0] === 1;
+/** Code units past the text and its NUL, zeroed too: look-ahead never reaches text left by another file. */
+const PADDING = 4;
+
+function codesOf(text: string): Uint16Array {
+  const n = text.length;
+  if (scratchCodes.length < n + 1 + PADDING) scratchCodes = new Uint16Array(Math.max(2 * scratchCodes.length, n + 1 + PADDING));
+  const codes = scratchCodes;
+  if (LITTLE_ENDIAN) Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength).write(text, 0, 2 * n, 'utf16le');
+  else for (let i = 0; i < n; i++) codes[i] = text.charCodeAt(i);
+  codes.fill(0, n, n + 1 + PADDING);
+  return codes;
+}
+
+function releaseCodes(): void {
+  if (scratchCodes.length > KEPT_CODES) scratchCodes = new Uint16Array(KEPT_CODES);
 }
 
 class BlockReader {
@@ -217,8 +252,8 @@ class BlockReader {
   private result: unknown = null;
 
   constructor(
-    /** The text as js-yaml reads it: a line break at the end, no byte order mark, a NUL after it. */
-    private readonly input: string,
+    /** The code units of the text as js-yaml reads it (a line break at the end, no byte order mark), a NUL after them. */
+    private readonly codes: Uint16Array,
     /**
      * The same text without the NUL, which values are cut from: usually the file's own text, so a long
      * value (a view of what it is cut from) keeps alive only what the scan keeps anyway, not a copy.
@@ -231,9 +266,9 @@ class BlockReader {
   ) {}
 
   documents(): unknown[] {
-    const s = this.input;
+    const s = this.codes;
     const documents: unknown[] = [];
-    while (s.charCodeAt(this.pos) === SPACE) {
+    while (s[this.pos] === SPACE) {
       this.lineIndent++;
       this.pos++;
     }
@@ -242,15 +277,15 @@ class BlockReader {
   }
 
   private document(): unknown {
-    const s = this.input;
-    while (s.charCodeAt(this.pos) !== 0) {
+    const s = this.codes;
+    while (s[this.pos] !== 0) {
       this.skipSeparation(true);
-      if (this.lineIndent > 0 || s.charCodeAt(this.pos) !== PERCENT) break;
+      if (this.lineIndent > 0 || s[this.pos] !== PERCENT) break;
       giveUp(); // a directive
     }
     this.skipSeparation(true);
     const p = this.pos;
-    if (this.lineIndent === 0 && s.charCodeAt(p) === DASH && s.charCodeAt(p + 1) === DASH && s.charCodeAt(p + 2) === DASH) {
+    if (this.lineIndent === 0 && s[p] === DASH && s[p + 1] === DASH && s[p + 2] === DASH) {
       this.pos += 3;
       this.skipSeparation(true);
     }
@@ -258,7 +293,7 @@ class BlockReader {
     this.skipSeparation(true);
     const value = this.result;
     if (this.pos === this.lineStart && this.atDocumentSeparator()) {
-      if (s.charCodeAt(this.pos) === DOT) {
+      if (s[this.pos] === DOT) {
         this.pos += 3;
         this.skipSeparation(true);
       }
@@ -267,12 +302,12 @@ class BlockReader {
   }
 
   private readLineBreak(): void {
-    const s = this.input;
-    const ch = s.charCodeAt(this.pos);
+    const s = this.codes;
+    const ch = s[this.pos];
     if (ch === LF) this.pos++;
     else if (ch === CR) {
       this.pos++;
-      if (s.charCodeAt(this.pos) === LF) this.pos++;
+      if (s[this.pos] === LF) this.pos++;
     } else giveUp();
     this.line++;
     this.lineStart = this.pos;
@@ -280,25 +315,25 @@ class BlockReader {
 
   /** Skips spaces, line breaks and (when allowed) comments; returns the number of line breaks. */
   private skipSeparation(allowComments: boolean): number {
-    const s = this.input;
+    const s = this.codes;
     let lineBreaks = 0;
-    let ch = s.charCodeAt(this.pos);
+    let ch = s[this.pos];
     while (ch !== 0) {
-      while (ch === SPACE) ch = s.charCodeAt(++this.pos);
+      while (ch === SPACE) ch = s[++this.pos];
       // A tab here would decide whether a block collection may start on this line.
       if (ch === TAB) giveUp();
       if (allowComments && ch === HASH) {
-        do ch = s.charCodeAt(++this.pos);
+        do ch = s[++this.pos];
         while (ch !== LF && ch !== CR && ch !== 0);
       }
       if (ch !== LF && ch !== CR) break;
       this.readLineBreak();
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       lineBreaks++;
       // Counted in a local: a field written for every space cost more than the reading.
       const lineStart = this.pos;
       let p = lineStart;
-      while (ch === SPACE) ch = s.charCodeAt(++p);
+      while (ch === SPACE) ch = s[++p];
       this.pos = p;
       this.lineIndent = p - lineStart;
     }
@@ -306,11 +341,11 @@ class BlockReader {
   }
 
   private atDocumentSeparator(): boolean {
-    const s = this.input;
+    const s = this.codes;
     const p = this.pos;
-    const ch = s.charCodeAt(p);
-    if ((ch === DASH || ch === DOT) && ch === s.charCodeAt(p + 1) && ch === s.charCodeAt(p + 2)) {
-      const after = s.charCodeAt(p + 3);
+    const ch = s[p];
+    if ((ch === DASH || ch === DOT) && ch === s[p + 1] && ch === s[p + 2]) {
+      const after = s[p + 3];
       return after === 0 || isWsOrEol(after);
     }
     return false;
@@ -330,9 +365,9 @@ class BlockReader {
       atNewLine = true;
       indentStatus = this.lineIndent > parentIndent ? 1 : this.lineIndent === parentIndent ? 0 : -1;
     }
-    const s = this.input;
+    const s = this.codes;
     if (indentStatus === 1) {
-      const ch = s.charCodeAt(this.pos);
+      const ch = s[this.pos];
       if (ch === BANG || ch === AMP) giveUp(); // a tag or an anchor
     }
     if (blockCollections) blockCollections = atNewLine || allowCompact;
@@ -344,7 +379,7 @@ class BlockReader {
         if ((blockCollections && (this.sequence(blockIndent) || this.mapping(blockIndent, flowIndent))) || this.flowCollection(flowIndent))
           hasContent = true;
         else {
-          const ch = s.charCodeAt(this.pos);
+          const ch = s[this.pos];
           if (ch === STAR) giveUp(); // an alias
           if (blockStyles && (ch === PIPE || ch === GT)) {
             this.blockScalar(flowIndent);
@@ -367,23 +402,23 @@ class BlockReader {
   }
 
   private sequence(nodeIndent: number): boolean {
-    const s = this.input;
+    const s = this.codes;
     let items: unknown[] | undefined;
-    let ch = s.charCodeAt(this.pos);
+    let ch = s[this.pos];
     while (ch !== 0) {
-      if (ch !== DASH || !isWsOrEol(s.charCodeAt(this.pos + 1))) break;
+      if (ch !== DASH || !isWsOrEol(s[this.pos + 1])) break;
       items ??= [];
       this.pos++;
       if (this.skipSeparation(true) !== 0 && this.lineIndent <= nodeIndent) {
         items.push(null);
-        ch = s.charCodeAt(this.pos);
+        ch = s[this.pos];
         continue;
       }
       const line = this.line;
       this.compose(nodeIndent, BLOCK_IN, false, true);
       items.push(this.result);
       this.skipSeparation(true);
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       if ((this.line === line || this.lineIndent > nodeIndent) && ch !== 0)
         giveUp(); // bad indentation of a sequence entry
       else if (this.lineIndent < nodeIndent) break;
@@ -394,25 +429,25 @@ class BlockReader {
   }
 
   private mapping(nodeIndent: number, flowIndent: number): boolean {
-    const s = this.input;
+    const s = this.codes;
     let map: Record<string, unknown> | undefined;
     let pairs = 0;
-    let ch = s.charCodeAt(this.pos);
+    let ch = s[this.pos];
     while (ch !== 0) {
       const line = this.line;
-      if ((ch === QUESTION || ch === COLON) && isWsOrEol(s.charCodeAt(this.pos + 1))) giveUp(); // an explicit key
+      if ((ch === QUESTION || ch === COLON) && isWsOrEol(s[this.pos + 1])) giveUp(); // an explicit key
       if (!this.compose(flowIndent, FLOW_OUT, false, true)) break;
       if (this.line !== line) {
         if (map !== undefined) giveUp(); // a multiline key may not be an implicit key
         return true; // not a mapping: the scalar read is the node's content
       }
-      ch = s.charCodeAt(this.pos);
-      while (isWhiteSpace(ch)) ch = s.charCodeAt(++this.pos);
+      ch = s[this.pos];
+      while (isWhiteSpace(ch)) ch = s[++this.pos];
       if (ch !== COLON) {
         if (map !== undefined) giveUp(); // a colon is missed
         return true;
       }
-      ch = s.charCodeAt(++this.pos);
+      ch = s[++this.pos];
       if (!isWsOrEol(ch)) giveUp(); // a whitespace character is expected after the key-value separator
       const key = this.result;
       map ??= {};
@@ -420,7 +455,7 @@ class BlockReader {
       const value = this.compose(nodeIndent, BLOCK_OUT, true, false) ? this.result : null;
       setProperty(map, key, value);
       this.skipSeparation(true);
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       if ((this.line === line || this.lineIndent > nodeIndent) && ch !== 0)
         giveUp(); // bad indentation of a mapping entry
       else if (this.lineIndent < nodeIndent) break;
@@ -433,8 +468,8 @@ class BlockReader {
 
   /** js-yaml's `readFlowCollection`: `[…]` and `{…}` without explicit keys (`? `). */
   private flowCollection(nodeIndent: number): boolean {
-    const s = this.input;
-    let ch = s.charCodeAt(this.pos);
+    const s = this.codes;
+    let ch = s[this.pos];
     let terminator: number;
     let collection: unknown[] | Record<string, unknown>;
     if (ch === LBRACKET) {
@@ -446,10 +481,10 @@ class BlockReader {
     } else return false;
     let readNext = true;
     let pairs = 0;
-    ch = s.charCodeAt(++this.pos);
+    ch = s[++this.pos];
     while (ch !== 0) {
       this.skipSeparation(true);
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       if (ch === terminator) {
         this.pos++;
         if (!Array.isArray(collection)) checkKeys(collection, pairs);
@@ -457,14 +492,14 @@ class BlockReader {
         return true;
       }
       if (!readNext || ch === COMMA) giveUp(); // a missed comma, or an empty entry
-      if (ch === QUESTION && isWsOrEol(s.charCodeAt(this.pos + 1))) giveUp(); // an explicit key
+      if (ch === QUESTION && isWsOrEol(s[this.pos + 1])) giveUp(); // an explicit key
       const line = this.line;
       this.compose(nodeIndent, FLOW_IN, false, true);
       const key = this.result;
       let value: unknown = null;
       let isPair = false;
       this.skipSeparation(true);
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       if (this.line === line && ch === COLON) {
         isPair = true;
         this.pos++;
@@ -483,18 +518,18 @@ class BlockReader {
         pairs++;
       }
       this.skipSeparation(true);
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       if (ch === COMMA) {
         readNext = true;
-        ch = s.charCodeAt(++this.pos);
+        ch = s[++this.pos];
       } else readNext = false;
     }
     giveUp(); // the end of the stream within a flow collection
   }
 
   private plain(nodeIndent: number, inFlow: boolean): boolean {
-    const s = this.input;
-    let ch = s.charCodeAt(this.pos);
+    const s = this.codes;
+    let ch = s[this.pos];
     if (
       isWsOrEol(ch) ||
       isFlowIndicator(ch) ||
@@ -512,7 +547,7 @@ class BlockReader {
     )
       return false;
     if (ch === QUESTION || ch === DASH) {
-      const following = s.charCodeAt(this.pos + 1);
+      const following = s[this.pos + 1];
       if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) return false;
     }
     const start = this.pos;
@@ -531,16 +566,16 @@ class BlockReader {
       if (!pending && ch < 0x80 && ordinary[ch] === 1) {
         // A run of ordinary characters, read with a local position.
         let p = this.pos;
-        do ch = s.charCodeAt(++p);
+        do ch = s[++p];
         while (ch < 0x80 && ordinary[ch] === 1);
         end = this.pos = p;
         continue;
       }
       if (ch === COLON) {
-        const following = s.charCodeAt(this.pos + 1);
+        const following = s[this.pos + 1];
         if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) break;
       } else if (ch === HASH) {
-        if (isWsOrEol(s.charCodeAt(this.pos - 1))) break;
+        if (isWsOrEol(s[this.pos - 1])) break;
       } else if ((this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch))) break;
       else if (ch === LF || ch === CR) {
         breakLine = this.line;
@@ -550,7 +585,7 @@ class BlockReader {
         if (this.lineIndent >= nodeIndent) {
           // Read on into the next line, as js-yaml does.
           pending = true;
-          ch = s.charCodeAt(this.pos);
+          ch = s[this.pos];
           continue;
         }
         this.pos = end;
@@ -568,10 +603,10 @@ class BlockReader {
         end = this.pos + 1;
         if (ch < SPACE || ch >= 0x7f) unusual = true;
       }
-      ch = s.charCodeAt(++this.pos);
+      ch = s[++this.pos];
     }
     if (folded === undefined && !unusual && end > captureStart && end - captureStart <= SCALAR_CACHE_LENGTH) {
-      this.result = cachedPlainScalar(s, captureStart, end);
+      this.result = cachedPlainScalar(s, this.source, captureStart, end);
       return true;
     }
     const text = folded === undefined ? this.source.slice(captureStart, end) : folded + this.source.slice(captureStart, end);
@@ -584,15 +619,15 @@ class BlockReader {
   }
 
   private singleQuoted(): void {
-    const s = this.input;
+    const s = this.codes;
     let result = '';
     let start = ++this.pos;
     let end = start;
     for (;;) {
-      const ch = s.charCodeAt(this.pos);
+      const ch = s[this.pos];
       if (ch === QUOTE) {
         result += this.source.slice(start, this.pos);
-        if (s.charCodeAt(++this.pos) !== QUOTE) break;
+        if (s[++this.pos] !== QUOTE) break;
         start = this.pos++;
         end = this.pos;
       } else if (ch === LF || ch === CR) {
@@ -610,18 +645,18 @@ class BlockReader {
   }
 
   private doubleQuoted(): void {
-    const s = this.input;
+    const s = this.codes;
     let result = '';
     let start = ++this.pos;
     let end = start;
     for (;;) {
-      let ch = s.charCodeAt(this.pos);
+      let ch = s[this.pos];
       if (ch === DQUOTE) {
         result += this.source.slice(start, this.pos++);
         break;
       } else if (ch === BACKSLASH) {
         result += this.source.slice(start, this.pos);
-        ch = s.charCodeAt(++this.pos);
+        ch = s[++this.pos];
         const simple = ch < 256 ? simpleEscape(ch) : '';
         if (ch === LF || ch === CR)
           this.skipSeparation(false); // an escaped line break: no space
@@ -633,7 +668,7 @@ class BlockReader {
           if (digits === 0) giveUp(); // an unknown escape
           let code = 0;
           for (; digits > 0; digits--) {
-            const v = hexValue(s.charCodeAt(++this.pos));
+            const v = hexValue(s[++this.pos]);
             if (v < 0) giveUp();
             code = (code << 4) + v;
           }
@@ -660,8 +695,8 @@ class BlockReader {
 
   /** js-yaml's `readBlockScalar`: `|` and `>` with their chomping and indentation indicators. */
   private blockScalar(nodeIndent: number): void {
-    const s = this.input;
-    const folding = s.charCodeAt(this.pos) === GT;
+    const s = this.codes;
+    const folding = s[this.pos] === GT;
     let chomping = CLIP;
     let didReadContent = false;
     let detectedIndent = false;
@@ -669,9 +704,9 @@ class BlockReader {
     let emptyLines = 0;
     let atMoreIndented = false;
     let result = '';
-    let ch = s.charCodeAt(this.pos);
+    let ch = s[this.pos];
     while (ch !== 0) {
-      ch = s.charCodeAt(++this.pos);
+      ch = s[++this.pos];
       if (ch === 0x2b || ch === DASH) {
         if (chomping !== CLIP) giveUp();
         chomping = ch === 0x2b ? KEEP : STRIP;
@@ -682,20 +717,20 @@ class BlockReader {
       } else break;
     }
     if (isWhiteSpace(ch)) {
-      do ch = s.charCodeAt(++this.pos);
+      do ch = s[++this.pos];
       while (isWhiteSpace(ch));
       if (ch === HASH) {
-        do ch = s.charCodeAt(++this.pos);
+        do ch = s[++this.pos];
         while (!isEol(ch) && ch !== 0);
       }
     }
     while (ch !== 0) {
       this.readLineBreak();
       this.lineIndent = 0;
-      ch = s.charCodeAt(this.pos);
+      ch = s[this.pos];
       while ((!detectedIndent || this.lineIndent < textIndent) && ch === SPACE) {
         this.lineIndent++;
-        ch = s.charCodeAt(++this.pos);
+        ch = s[++this.pos];
       }
       if (!detectedIndent && this.lineIndent > textIndent) textIndent = this.lineIndent;
       if (isEol(ch)) {
@@ -726,7 +761,7 @@ class BlockReader {
       let unusual = false;
       while (!isEol(ch) && ch !== 0) {
         if ((ch < SPACE && ch !== TAB) || ch >= 0x7f) unusual = true;
-        ch = s.charCodeAt(++this.pos);
+        ch = s[++this.pos];
       }
       if (start < this.pos) {
         const segment = this.source.slice(start, this.pos);
@@ -751,14 +786,13 @@ export function loadBlockYaml(text: string, table: PositionTable, maxDepth: numb
     if (input.charCodeAt(0) === 0xfeff) input = input.slice(1);
   }
   if (input.indexOf('\0') !== -1) return undefined;
-  // Joined, not added: `input + '\0'` is a rope, and every character read from a rope passes through its
-  // header (about a seventh of the reading); `join` writes one flat string.
-  const terminated = [input, '\0'].join('');
   try {
-    return new BlockReader(terminated, input, input.length, table, maxDepth).documents();
+    return new BlockReader(codesOf(input), input, input.length, table, maxDepth).documents();
   } catch (e) {
     // A RangeError is a stack too deep for this reader; js-yaml decides what it is.
     if (e === GIVE_UP || e instanceof RangeError) return undefined;
     throw e;
+  } finally {
+    releaseCodes();
   }
 }
