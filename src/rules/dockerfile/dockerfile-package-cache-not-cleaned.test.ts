@@ -1,4 +1,5 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { expect, it } from 'vitest';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './dockerfile-package-cache-not-cleaned.js';
 
 testRule(rule, {
@@ -53,4 +54,18 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+it('takes time linear in the installs of a RUN (it was quadratic: minutes for a few hundred KB)', () => {
+  const installs = Array.from({ length: 6_000 }, (_, i) => `apk add a${i} && yum install -y b${i} && apt-get install -y c${i}`);
+  const content = `FROM debian:12\nRUN ${installs.join(' && ')}\n`;
+  const started = Date.now();
+  const { findings, errors } = runRule(rule, { path: 'Dockerfile', content });
+  expect(errors).toEqual([]);
+  expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn, f.message])).toEqual([
+    [2, 5, 2, 15, 'apk add without --no-cache leaves the package index in the layer'],
+    [2, 19, 2, 36, "yum install without 'yum clean all' leaves its cache in the layer"],
+    [2, 40, 2, 61, 'apt-get install leaves the apt package lists in the layer; remove /var/lib/apt/lists/* in the same RUN'],
+  ]);
+  expect(Date.now() - started).toBeLessThan(5_000);
 });

@@ -63,7 +63,18 @@ export default defineRule<DockerfileDocument>({
     for (const ins of doc.byKeyword('RUN')) {
       const cmds = instructionCommands(doc, ins);
       const mounts = cacheMounts(ins);
-      const cached = (kind: string): boolean => removes(cmds, CACHE_DIRS[kind]) || mounts.some((m) => CACHE_DIRS[kind].test(m));
+      // Each asked once per RUN, however many installs it has (asked at every install, a RUN of n
+      // installs took n²: minutes for a few hundred KB).
+      const cachedKinds = new Map<string, boolean>();
+      const cached = (kind: string): boolean => {
+        let known = cachedKinds.get(kind);
+        if (known === undefined) {
+          known = removes(cmds, CACHE_DIRS[kind]) || mounts.some((m) => CACHE_DIRS[kind].test(m));
+          cachedKinds.set(kind, known);
+        }
+        return known;
+      };
+      let yumCleans: boolean | undefined;
       const aptSub = (c: ShellCommand): string | undefined => (managerOf(c) === 'apt' ? subcommand(c, 'apt')?.name : undefined);
       const installsApt = cmds.some((c) => APT_CONSUMERS.has(aptSub(c) ?? ''));
       // One finding per package manager and RUN: the fix (clean up at the end) is the same.
@@ -79,8 +90,8 @@ export default defineRule<DockerfileDocument>({
         else if (install?.manager === 'apk' && !install.options.some((o) => o.value === '--no-cache') && !cached('apk') && once('apk'))
           ctx.report({ message: 'apk add without --no-cache leaves the package index in the layer', at: cmd.span });
         else if (install?.manager === 'yum') {
-          const cleans = cmds.some((c) => managerOf(c) === 'yum' && subcommand(c, 'yum')?.name === 'clean');
-          if (!cleans && !cached('yum') && once('yum'))
+          yumCleans ??= cmds.some((c) => managerOf(c) === 'yum' && subcommand(c, 'yum')?.name === 'clean');
+          if (!yumCleans && !cached('yum') && once('yum'))
             ctx.report({
               message: `${cmd.program} install without '${cmd.program} clean all' leaves its cache in the layer`,
               at: cmd.span,
