@@ -123,3 +123,21 @@ url = "https://pypi.private.example/simple"
     expect(m.packages.map((p) => at(text, p.span))).toEqual([`${long} = "1.0"`]);
   });
 });
+
+describe('pyproject.toml with many dependencies', () => {
+  it('finds each one at its own string in time linear in the file (a search from the section start for each was quadratic)', () => {
+    const n = 40_000;
+    const specs = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? `'p${i}>=1'` : `"p${i}>=1"`));
+    // The same requirement twice: each at its own string. One with a quote of its own kind: searched for.
+    const text = `[project]\nname = "x"\ndependencies = [\n${specs.map((s) => `  ${s},`).join('\n')}\n  "dup==1",\n  "dup==1",\n  "q[a]; python_version >= \\"3.9\\"",\n]\n`;
+    const started = Date.now();
+    const m = parsePyproject(text);
+    const elapsed = Date.now() - started;
+    expect(m.packages).toHaveLength(n + 3);
+    expect(m.packages.every((p, i) => i >= n || at(text, p.span) === specs[i])).toBe(true);
+    const [a, b, q] = m.packages.slice(n);
+    expect([at(text, a.span), at(text, b.span), b.span.start > a.span.start]).toEqual(['"dup==1"', '"dup==1"', true]);
+    expect(at(text, q.span)).toBe('"q[a]; python_version >= \\"3.9\\""');
+    expect(elapsed).toBeLessThan(3_000);
+  });
+});
