@@ -97,6 +97,27 @@ describe('sanctum audit', () => {
     expect(ok.code).toBe(1);
   });
 
+  it('a malformed line is reported without the text JSON.parse quotes from it: no control characters, no secret', async () => {
+    const w = workspace({ 'bad.log': 'pw-Xy7!qwerTY\n\x1b]0;pwned\x07\n' + lines(exec) });
+    try {
+      const r = await run(['audit', 'bad.log', '--format', 'json', '--config', '/dev/null', '--fail-on', 'none'], { cwd: w.dir });
+      expectNoStackTrace(r.stderr);
+      const result = JSON.parse(r.stdout) as ScanResult;
+      expect(result.errors).toEqual([
+        { path: 'bad.log', message: "line 1: not JSON: Unexpected token 'p' (not valid JSON)" },
+        { path: 'bad.log', message: "line 2: not JSON: Unexpected token '\\x1b' (not valid JSON)" },
+      ]);
+      expect(r.stderr).toContain("sanctum: bad.log: line 2: not JSON: Unexpected token '\\x1b' (not valid JSON)\n");
+      for (const out of [r.stdout, r.stderr]) {
+        expect(out).not.toContain('\x1b');
+        expect(out).not.toContain('qwerTY');
+      }
+      expect(r.code).toBe(0);
+    } finally {
+      w.cleanup();
+    }
+  });
+
   it('suppresses by rule, user and namespace from .sanctum.yaml, with the reason', async () => {
     const r = await run(['audit', 'audit.log', '--format', 'jsonl'], { cwd: ws.dir });
     const found = r.stdout

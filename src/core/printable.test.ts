@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printableName } from './printable.js';
+import { jsonErrorMessage, printableName } from './printable.js';
 
 describe('printableName', () => {
   it('escapes controls, format characters, separators and lone surrogates, and keeps the rest', () => {
@@ -10,5 +10,25 @@ describe('printableName', () => {
     expect(printableName('modèle/数据 ok.pkl\t')).toBe('modèle/数据 ok.pkl\\x09');
     expect(printableName('tag\u{e0041}\u{e007f}.pkl')).toBe('tag\\u{e0041}\\u{e007f}.pkl');
     expect(printableName('dir\\x1b.pkl')).toBe('dir\\\\x1b.pkl');
+  });
+});
+
+describe('jsonErrorMessage', () => {
+  const messageOf = (text: string): string => {
+    try {
+      JSON.parse(text);
+    } catch (e) {
+      return jsonErrorMessage(e);
+    }
+    throw new Error('parsed');
+  };
+
+  it('drops the input V8 quotes: a short secret whole, control characters raw', () => {
+    expect(messageOf('pw-Xy7!qwerTY')).toBe("Unexpected token 'p' (not valid JSON)");
+    expect(messageOf(`hf_${'a1B2'.repeat(9)}`)).toBe("Unexpected token 'h' (not valid JSON)");
+    expect(messageOf('\x1b]0;pwned\x07')).toBe("Unexpected token '\\x1b' (not valid JSON)");
+    expect(messageOf('undefined')).toBe('not valid JSON');
+    expect(messageOf('{"a": 1, x}')).toMatch(/^Expected double-quoted property name in JSON at position 9/);
+    expect(messageOf('[1,2')).toMatch(/^Expected ',' or ']' after array element in JSON at position 4/);
   });
 });

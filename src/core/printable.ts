@@ -17,3 +17,16 @@ export function printableName(name: string): string {
     return code <= 0xffff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\u{${code.toString(16)}}`;
   });
 }
+
+/**
+ * The message of a `JSON.parse` error without the text V8 quotes from the input (`Unexpected token
+ * 'x', "…" is not valid JSON`): a malformed line of a log or a request body may hold a secret (a
+ * short one quoted whole) or control characters meant for a terminal. What is left, the character at
+ * fault among it, is made printable.
+ */
+export function jsonErrorMessage(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const quoted = /^(?:([\s\S]*?), )?(?:\.\.\.)?"[\s\S]*"(?:\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return printableName(message);
+  return quoted[1] ? `${printableName(quoted[1])} (not valid JSON)` : 'not valid JSON';
+}

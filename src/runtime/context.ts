@@ -8,6 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { describeSystemError, isSystemError, shownPath } from '../core/system-error.js';
 import { collectInventory } from '../inventory/collect.js';
 import { kindOfLabel, kindFromName, WorkloadIndex } from './workloads.js';
+import { jsonErrorMessage } from '../core/printable.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -79,7 +80,7 @@ export function loadContext(path: string, index: WorkloadIndex, cwd: string): Co
     } catch (e) {
       return {
         workloads: 0,
-        errors: [`--context ${shownPath(path, cwd)}: ${isSystemError(e) ? describeSystemError(e) : `not JSON: ${(e as Error).message}`}`],
+        errors: [`--context ${shownPath(path, cwd)}: ${isSystemError(e) ? describeSystemError(e) : `not JSON: ${jsonErrorMessage(e)}`}`],
       };
     }
     if (isObj(v) && v.schemaVersion === 1 && Array.isArray(v.findings)) return { workloads: fromScanResult(v, index), errors };

@@ -9,6 +9,7 @@ import { AuditEventDocument, HostEventDocument, type EventDocument, type EventOr
 import { auditEventProblem, isAuditEventList, type AuditEvent } from '../sources/events/audit-event.js';
 import { fromFalco, fromTetragon } from '../sources/events/host-event.js';
 import type { RuntimeObserver } from './observer.js';
+import { jsonErrorMessage } from '../core/printable.js';
 
 export type EventFormat = 'audit' | 'falco' | 'tetragon' | 'auto';
 
@@ -49,7 +50,7 @@ export class EventDecoder {
     try {
       v = JSON.parse(text);
     } catch (e) {
-      out.problems.push(`line ${lineNo}: not JSON: ${(e as Error).message}`);
+      out.problems.push(`line ${lineNo}: not JSON: ${jsonErrorMessage(e)}`);
       return out;
     }
     this.value(v, { file, line: lineNo, lineLength: text.length, pointerPrefix: [] }, format, text, out);

@@ -22,6 +22,7 @@ import type { StoredRecord } from './osv.js';
 import { packageKey } from './osv.js';
 import { ecosystemBase } from './versions/index.js';
 import { describeSystemError } from '../core/system-error.js';
+import { jsonErrorMessage } from '../core/printable.js';
 
 export interface ImportLimits {
   /** Files of a directory walk, and members of each archive. */
@@ -173,7 +174,7 @@ function importLocked(dbDir: string, inputs: string[], options: ImportOptions): 
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      problems.push({ path, message: `not JSON: ${(e as Error).message}` });
+      problems.push({ path, message: `not JSON: ${jsonErrorMessage(e)}` });
       return;
     }
     for (const raw of Array.isArray(parsed) ? parsed : [parsed]) {

@@ -7,6 +7,7 @@ import type { ParseOutput, Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { EventDecoder, type Decoded } from '../../runtime/decoder.js';
 import { RuntimeObserver } from '../../runtime/observer.js';
+import { jsonErrorMessage } from '../../core/printable.js';
 
 const SIGNATURE = /"apiVersion"\s*:\s*"audit\.k8s\.io\/|"output_fields"\s*:|"process_(?:exec|kprobe|exit|tracepoint|lsm)"\s*:/;
 const decoder = new TextDecoder();
@@ -53,7 +54,7 @@ export const eventLogParser: Parser = {
         try {
           v = JSON.parse(text);
         } catch (e) {
-          return { documents: [], errors: [{ message: `not JSON: ${(e as Error).message}`, line: 1 }] };
+          return { documents: [], errors: [{ message: `not JSON: ${jsonErrorMessage(e)}`, line: 1 }] };
         }
         events.value(v, { file, line: 1, lineLength: line.length, pointerPrefix: [] }, 'auto', '', out);
         break;

@@ -35,7 +35,7 @@ import {
   type PickleScan,
 } from './pickle.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
-import { printableName } from '../../core/printable.js';
+import { jsonErrorMessage, printableName } from '../../core/printable.js';
 
 export type ModelFormat =
   | 'zip'
@@ -571,7 +571,7 @@ function keras(doc: KerasDocument, json: string): void {
   try {
     config = JSON.parse(json);
   } catch (e) {
-    doc.problems.push({ kind: 'malformed', message: `Keras model config is not valid JSON: ${(e as Error).message}` });
+    doc.problems.push({ kind: 'malformed', message: `Keras model config is not valid JSON: ${jsonErrorMessage(e)}` });
     return;
   }
   try {

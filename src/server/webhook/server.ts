@@ -6,6 +6,7 @@ import type { AdmissionEvaluator, Decision, Endpoint } from './admission-evaluat
 import { BadReviewError, readAdmissionReview, reviewResponse, type AdmissionRequest } from './admission-review.js';
 import { readKeyPair, watchKeyPair } from './certificate-files.js';
 import { WebhookMetrics } from './metrics.js';
+import { jsonErrorMessage } from '../../core/printable.js';
 
 export interface WebhookServerOptions {
   tlsCert: string;
@@ -147,7 +148,7 @@ function describeHttpError(error: FastifyError, maxBytes: number): { status: num
       };
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
-    return { status: 400, message: `the request body is not valid JSON: ${error.message}` };
+    return { status: 400, message: `the request body is not valid JSON: ${jsonErrorMessage(error)}` };
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
   return { status, message: status >= 500 ? 'internal error; see the webhook log' : error.message };
 }

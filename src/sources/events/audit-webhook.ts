@@ -6,6 +6,7 @@
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttps } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { jsonErrorMessage } from '../../core/printable.js';
 
 export interface AuditWebhookOptions {
   host: string;
@@ -119,7 +120,7 @@ export class AuditWebhookReceiver {
         body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
       } catch (e) {
         this.stats.badRequests++;
-        res.writeHead(400, { 'content-type': 'text/plain' }).end(`not JSON: ${(e as Error).message}\n`);
+        res.writeHead(400, { 'content-type': 'text/plain' }).end(`not JSON: ${jsonErrorMessage(e)}\n`);
         return;
       }
       const items = eventsOf(body);

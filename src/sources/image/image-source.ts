@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { ImageLocation } from '../../core/types.js';
 import { ImageFormatError } from './blob-store.js';
 import { formatReference, parseReference } from './reference.js';
+import { jsonErrorMessage } from '../../core/printable.js';
 
 /** The image config (the parts Sanctum reads; everything else is kept in `raw`). */
 export interface ImageConfig {
@@ -134,7 +135,7 @@ export function parseJson<T>(bytes: Buffer, what: string): T {
     if (value === null || typeof value !== 'object') throw new Error('not a JSON object');
     return value as T;
   } catch (e) {
-    throw new ImageFormatError(`${what} is not valid JSON: ${(e as Error).message}`);
+    throw new ImageFormatError(`${what} is not valid JSON: ${jsonErrorMessage(e)}`);
   }
 }
 
