@@ -82,7 +82,7 @@ describe('bin/sanctum over the bundle', () => {
   it('start-up loads no package that a scan of an empty directory does not use (zod: 70 ms of CPU)', () => {
     // Node's loaders name each module they load (ESM: "Storing …", CommonJS: "load …") under NODE_DEBUG.
     const empty = mkdtempSync(join(dir, 'empty-'));
-    const env = { ...process.env, NODE_DEBUG: 'esm,module' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_DEBUG: 'esm,module' };
     delete env.FORCE_COLOR;
     const r = spawnSync(process.execPath, [BIN, 'scan', empty, '--no-progress', '--fail-on', 'none'], { cwd: dir, encoding: 'utf8', env });
     expect(r.status, r.stderr).toBe(0);
