@@ -1,16 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import {
-  existsSync,
-  lstatSync,
-  readdirSync,
-  readFileSync,
-  realpathSync,
-  statSync,
-  type Dirent,
-  type Stats,
-} from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import type ignoreFactory from 'ignore';
+import type { Ignore } from 'ignore';
+import { lazyModule } from '../core/lazy-module.js';
 import { annotateFile, DiskSourceFile, markWalked, type FileReadError } from '../core/source-file.js';
 import { describeSystemError } from '../core/system-error.js';
 
@@ -22,6 +15,10 @@ export interface WalkOptions {
   includeIgnored?: boolean;
   onError(path: string, message: string): void;
 }
+
+/** The gitignore matcher loads when a directory has an ignore file or the scan has excludes. */
+const ignoreLib = lazyModule<typeof ignoreFactory>('ignore');
+const ignore = (): Ignore => ignoreLib()();
 
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn']);
 const IGNORE_FILES = ['.gitignore', '.sanctumignore'];
@@ -309,7 +306,8 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
     } else if (type === 'file') {
       if (IGNORE_FILES.includes(entry.name)) continue;
       if (skipped(filters, abs, false)) continue;
-      const path = frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
+      const path =
+        frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
       let file: DiskSourceFile;
       try {
         file = DiskSourceFile.opened(path, abs, root);
