@@ -7,14 +7,15 @@
 // they are the library (`exports` of package.json).
 //
 // What the commands load only when run (`import()`: cluster, image, audit, gateway, webhook, serve…)
-// stays in chunks of its own, loaded as before. Every chunk is written to dist/bundle itself, so that
+// stays in chunks of its own, loaded as before. What start-up loads is two chunks: the engine, which the
+// scan's worker thread loads too, and the rest of the command line, which the worker does not load. Every chunk is written to dist/bundle itself, so that
 // `new URL('./scan-worker.js', import.meta.url)` (src/scan-threads.ts) finds the worker's entry from
 // whichever chunk holds it; files of the package (package.json, dist/web) are found by
 // src/package-root.ts, not relative to a module.
 //
 // Usage: node scripts/bundle-cli.mjs [--stats]   (--stats: prints the chunks start-up loads)
 import { existsSync, rmSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { rolldown } from 'rolldown';
 
@@ -46,11 +47,43 @@ const entry = {
       : null,
 };
 
+// What the scan's worker thread loads: the worker's entry, the scan it imports when started, and what
+// they import statically. It is a chunk of its own (`engine`) that the command line's chunk imports, so
+// that a worker does not load (read, compile, run) the command line's modules and packages (commander,
+// the commands, the reporters other than the spool) to scan its files.
+const scan = join(dist, 'scan.js');
+const graph = new Map();
+const moduleGraph = {
+  name: 'sanctum-module-graph',
+  moduleParsed(info) {
+    graph.set(info.id, info.importedIds);
+  },
+};
+// The graph is known once the modules are read, which rolldown does on `write`, before it splits chunks.
+let workerModules;
+function isWorkerModule(id) {
+  if (!workerModules) {
+    workerModules = staticClosure([worker, scan]);
+    if (!workerModules.has(scan)) fail(`the worker's modules do not include ${scan}`);
+  }
+  return id !== worker && workerModules.has(id);
+}
+function staticClosure(roots) {
+  const seen = new Set();
+  const visit = (id) => {
+    if (seen.has(id) || !graph.has(id)) return;
+    seen.add(id);
+    for (const i of graph.get(id)) visit(i);
+  };
+  for (const r of roots) visit(r);
+  return seen;
+}
+
 const warnings = [];
 const bundle = await rolldown({
   input: { main: ENTRY, 'scan-worker': worker },
   platform: 'node',
-  plugins: [entry],
+  plugins: [entry, moduleGraph],
   // Packages and Node's modules are imported, as from dist/.
   external: (id) => !id.startsWith('.') && !isAbsolute(id) && id !== ENTRY,
   // Warnings fail the build (a name imported that no module exports, IMPORT_IS_UNDEFINED, would fail
@@ -65,8 +98,14 @@ const { output } = await bundle.write({
   format: 'esm',
   entryFileNames: '[name].js',
   chunkFileNames: '[name]-[hash].js',
-  // What start-up loads is one chunk (the worker's entry module aside: it runs only in the worker).
-  codeSplitting: { groups: [{ name: 'cli', tags: ['$initial'], test: (id) => id !== worker }] },
+  // What start-up loads is two chunks: the engine (what the worker thread loads too) and the rest of the
+  // command line (the worker's entry module aside: it runs only in the worker).
+  codeSplitting: {
+    groups: [
+      { name: 'engine', priority: 2, test: isWorkerModule },
+      { name: 'cli', priority: 1, tags: ['$initial'], test: (id) => id !== worker },
+    ],
+  },
 });
 await bundle.close();
 
@@ -108,6 +147,15 @@ for (const name of atStart)
     if (lazy) fail(`dist/${lazy} is loaded at start-up (in chunk ${name}); it should only load with its command`);
   }
 
+// The worker thread loads the engine only: no module of the command line, none of its packages.
+for (const name of startUp('scan-worker.js')) {
+  const c = chunks.get(name);
+  const cli = c.moduleIds.find((id) => id.startsWith(join(dist, 'cli') + sep));
+  if (cli) fail(`the worker thread loads ${cli} (in chunk ${name}): only the command line should`);
+  const pkg = c.imports.find((i) => ['commander', 'picocolors'].includes(i));
+  if (pkg) fail(`the worker thread loads ${pkg} (imported by chunk ${name}): only the command line should`);
+}
+
 if (process.argv.includes('--stats')) {
   let bytes = 0;
   let modules = 0;
@@ -116,8 +164,11 @@ if (process.argv.includes('--stats')) {
     bytes += c.code.length;
     modules += c.moduleIds.length;
   }
+  const inWorker = [...startUp('scan-worker.js')].map((name) => chunks.get(name));
+  const workerBytes = inWorker.reduce((n, c) => n + c.code.length, 0);
+  const workerModules = inWorker.reduce((n, c) => n + c.moduleIds.length, 0);
   console.log(
-    `bundle-cli: ${chunks.size} chunks; start-up loads ${atStart.size} of them (${modules} modules of dist/, ${(bytes / 1024).toFixed(0)} KiB)`,
+    `bundle-cli: ${chunks.size} chunks; start-up loads ${atStart.size} of them (${modules} modules of dist/, ${(bytes / 1024).toFixed(0)} KiB); the scan's worker thread ${inWorker.length} (${workerModules} modules, ${(workerBytes / 1024).toFixed(0)} KiB)`,
   );
 }
 

@@ -90,4 +90,21 @@ describe('bin/sanctum over the bundle', () => {
     expect(packages.has('commander')).toBe(true);
     expect([...packages].filter((p) => ['zod', 'ignore'].includes(p))).toEqual([]);
   });
+
+  it("the scan's worker thread loads the engine's chunk only: no module of the command line, no commander", () => {
+    const bundle = join(ROOT, 'dist', 'bundle');
+    const loaded = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const [, spec] of readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export) [^;]*?from "([^"]+)"/gm))
+        if (spec.startsWith('./')) visit(spec.slice(2));
+        else packages.add(spec);
+    };
+    visit('scan-worker.js');
+    expect(loaded.size).toBeGreaterThan(1);
+    expect([...packages].filter((p) => ['commander', 'picocolors'].includes(p))).toEqual([]);
+    for (const file of loaded) expect(readFileSync(join(bundle, file), 'utf8')).not.toMatch(/^\/\/ dist\/cli\//m);
+  });
 });
