@@ -271,6 +271,10 @@ describe('configuration ignore entries and baselines', () => {
     expect(parseBaseline('{"schemaVersion": 1, "fingerprints": ["sha256:a"]}', 'b.json')).toEqual(new Set(['sha256:a']));
     expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline file: no "fingerprints" list');
     expect(() => parseBaseline('nope', 'b.json')).toThrow(/^b\.json: not a baseline file: /);
+    // The text JSON.parse quotes from the file stays out: control characters, a secret pasted in by mistake.
+    expect(() => parseBaseline('\x1b]0;pw-Xy7!qwerTY\x07', 'b.json')).toThrow(
+      "b.json: not a baseline file: Unexpected token '\\x1b' (not valid JSON)",
+    );
     const dir = mkdtempSync(join(tmpdir(), 'sanctum-bl-'));
     try {
       writeFileSync(join(dir, 'bad.json'), '[');

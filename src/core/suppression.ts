@@ -4,6 +4,7 @@ import { answersTo, fingerprintsOf } from './fold.js';
 import { matchesGlob } from './glob.js';
 import { isExpired } from './inline-suppression.js';
 import type { Finding, Suppression } from './types.js';
+import { jsonErrorMessage } from './printable.js';
 
 export interface Baseline {
   schemaVersion: 1;
@@ -114,7 +115,7 @@ export function parseBaseline(text: string, path: string): Set<string> {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not a baseline file: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${path}: not a baseline file: ${jsonErrorMessage(e)}`, { cause: e });
   }
   const fps = (raw as Partial<Baseline>)?.fingerprints;
   if (!Array.isArray(fps) || !fps.every((x) => typeof x === 'string'))

@@ -47,6 +47,9 @@ describe('IdentityBaselines', () => {
     b.load(stored);
     expect(b.observe(obs('x', 10, { verb: 'delete' }))).toEqual([{ dimension: 'verb', value: 'delete', baseline: ['get'] }]);
     expect(() => parseBaselines('{"kind":"other"}', 'b.json')).toThrow(/not a baselines file/);
+    expect(() => parseBaselines('\x1b]0;pw-Xy7!qwerTY\x07', 'b.json')).toThrow(
+      "b.json: not a baselines file: Unexpected token '\\x1b' (not valid JSON)",
+    );
   });
 
   it('compares networks and client programs, not addresses and versions', () => {

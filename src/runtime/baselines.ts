@@ -7,6 +7,7 @@
  */
 import type { BaselineDimension, Departure } from '../parsers/events/event-documents.js';
 import { BoundedMap, CappedSet } from './bounded.js';
+import { jsonErrorMessage } from '../core/printable.js';
 
 const HOUR = 3_600_000;
 const VALUES_PER_DIMENSION = 128;
@@ -218,7 +219,7 @@ export function parseBaselines(text: string, path: string): StoredBaselines {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not a baselines file: ${(e as Error).message}`, { cause: e });
+    throw new Error(`${path}: not a baselines file: ${jsonErrorMessage(e)}`, { cause: e });
   }
   const b = v as Partial<StoredBaselines>;
   if (b?.kind !== 'sanctum-runtime-baselines' || typeof b.identities !== 'object' || b.identities === null)
