@@ -126,6 +126,24 @@ spec:
     ).toBe(false);
   });
 
+  it('a message quoting a secret of the object shows it redacted, as the secret rules do', () => {
+    const key = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
+    const dir = workspace({
+      '.sanctum/policies/env.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: env-values}
+spec:
+  validations:
+  - expression: "false"
+    messageExpression: "'env: ' + string(object.spec.containers[0].env[0].value) + ' end'"
+`,
+      'pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: x:1\n    env:\n    - name: K\n      value: ${key}\n`,
+    });
+    const f = scanSync({ targets: ['pod.yaml'], cwd: dir, config: false }).findings.find((x) => x.ruleId === 'policy:env-values')!;
+    expect(f.message).toBe(`env: Anthropic API key sk-ant-ap… (${key.length} chars) end`);
+    expect(f.location).toEqual(expect.objectContaining({ path: 'pod.yaml', startLine: 4, startColumn: 3, endLine: 4, endColumn: 10 }));
+  });
+
   it('a CEL compile error names the policy, the field and the expression, and stops the scan (exit 2)', () => {
     const dir = workspace({
       'bad.yaml': `apiVersion: policies.sanctum.dev/v1
