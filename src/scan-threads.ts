@@ -2,7 +2,6 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
 import { usableCpus } from './cpu-limit.js';
@@ -24,16 +23,6 @@ const WORKER = new URL('./scan-worker.js', import.meta.url);
  * (fewer scavenges) for 5 MB more peak RSS; at 48 MB, 6% less for 40 MB more.
  */
 const WORKER_YOUNG_GENERATION_MB = 24;
-
-/**
- * TurboFan's budget for inlining into one optimized function, in bytes of bytecode (V8's default is
- * 920), set for the process when a worker starts. Each thread compiles its hot functions again, on
- * V8's platform threads, which share the two cores with both scanning threads: at the default, that
- * is 1.4–1.5 s of CPU a thread for a 50,000-object scan (`perf record`), at 230 about 0.9 s, while
- * the optimized code scans as fast (warm rounds of 10,000 objects: 1.28–1.45 s of main-thread CPU
- * both ways).
- */
-const INLINED_BYTECODE_BUDGET = 230;
 
 /** `NODE_DEBUG=sanctum` shows whether a scan used the worker. */
 const debug = debuglog('sanctum');
@@ -293,7 +282,6 @@ export class ScanThreads {
 
   private start(): void {
     this.times.started = clock();
-    setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINED_BYTECODE_BUDGET}`);
     const channel = new MessageChannel();
     this.done = new Int32Array(new SharedArrayBuffer(12));
     this.port = channel.port1;

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { checkRuleOptions, findConfigFor, loadConfig, type SanctumConfig } from './core/config.js';
 import { refsAtLevels } from './core/framework.js';
 import { Engine, EXPIRED_SUPPRESSION, SUPPRESSION_WITHOUT_REASON, type EngineResult } from './core/engine.js';
@@ -33,6 +32,7 @@ import { walkTargets } from './sources/directory.js';
 import { shardFiles, type Shard } from './sources/shard.js';
 import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
 import { JsonFindingSpool, type SpoolExport } from './reporters/json-spool.js';
+import { setStreamedScanFlags } from './scan-flags.js';
 import { ScanThreads, type ScanPart } from './scan-threads.js';
 import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
 import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
@@ -147,7 +147,7 @@ export interface StreamedScan {
  * the file is done, so that memory does not grow with the findings (large scans, `--format json`).
  */
 export function scanStreamed(opts: ScanOptions): StreamedScan {
-  keepHeapCompact();
+  setStreamedScanFlags();
   const spool = findingsSpool();
   try {
     return spool.streamed(runEngine(opts, spool.add, undefined, spool.adopt));
@@ -155,22 +155,6 @@ export function scanStreamed(opts: ScanOptions): StreamedScan {
     spool.dispose();
     throw e;
   }
-}
-
-let heapCompact = false;
-
-/**
- * V8 lets the old generation grow to about 2.5× the live heap between full collections. A streamed
- * scan keeps little alive (the spool's sort keys, one directory's documents: 60–90 MB at 50,000
- * objects) while it allocates gigabytes of short-lived text, so that headroom is most of its peak
- * memory; growing by half instead keeps a large scan, a worker thread's heap included, within the
- * budget of DESIGN.md for a few more full collections (cheap on a small live heap). Process-wide,
- * set once: a streamed scan (a tree, a live cluster) is the CLI's batch job.
- */
-function keepHeapCompact(): void {
-  if (heapCompact) return;
-  heapCompact = true;
-  setFlagsFromString('--heap-growing-percent=50');
 }
 
 /**
@@ -182,7 +166,7 @@ export async function scanFilesStreamed<R extends ScanResult>(
   produce: (sink: FileSink) => Promise<void>,
   extend: (result: ScanResult) => R,
 ): Promise<StreamedScan & { readonly result: R }> {
-  keepHeapCompact();
+  setStreamedScanFlags();
   const spool = findingsSpool();
   try {
     return spool.streamed(extend(await scanFilesWith(opts, produce, spool.add)));

@@ -1,0 +1,56 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 lets the old generation grow to about 2.5× the live heap between full collections. A streamed
+ * scan keeps little alive (the spool's sort keys, one directory's documents: 60–90 MB at 50,000
+ * objects) while it allocates gigabytes of short-lived text, so that headroom is most of its peak
+ * memory; growing by half instead keeps a large scan, a worker thread's heap included, within the
+ * budget of DESIGN.md for a few more full collections (cheap on a small live heap).
+ */
+const HEAP_GROWING_PERCENT = 50;
+
+/**
+ * TurboFan's budget for inlining into one optimized function, in bytes of bytecode (V8's default is
+ * 920). Optimizing compiles on V8's platform threads, which share the cores with the scan (and with
+ * a worker thread's scan). 10,000 objects, one thread, instructions of the whole process with
+ * compilation on the main thread (cachegrind, `--predictable`): 13.81 G at 920, 12.69 G at 460,
+ * 12.36 G at 230. A worker compiles its hot functions again: at 50,000 objects that was 1.4–1.5 s
+ * of CPU a thread at the default, about 0.9 s at 230 (`perf record`). The optimized code scans as
+ * fast: warm rounds of 10,000 objects (the scan repeated in one process) take as much of the main
+ * thread either way (bench/RESULTS.md, 2026-12-06).
+ */
+const INLINED_BYTECODE_BUDGET = 230;
+
+/** Flags a streamed scan sets for the process, by name, with their values. */
+const STREAMED_SCAN_FLAGS: ReadonlyArray<readonly [name: string, value: number]> = [
+  ['heap-growing-percent', HEAP_GROWING_PERCENT],
+  ['max-inlined-bytecode-size-cumulative', INLINED_BYTECODE_BUDGET],
+];
+
+/**
+ * The V8 flags (`--name=value`) a streamed scan sets, leaving out those given on Node's command line
+ * (`execArgv`): one chosen there, to measure a scan with V8's default for instance, stands. V8 reads
+ * `_` in a flag's name as `-`.
+ */
+export function streamedScanFlags(execArgv: readonly string[]): string[] {
+  const given = new Set<string>();
+  for (const arg of execArgv) {
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    const name = (eq < 0 ? arg.slice(2) : arg.slice(2, eq)).replaceAll('_', '-');
+    given.add(name.startsWith('no-') ? name.slice(3) : name);
+  }
+  return STREAMED_SCAN_FLAGS.filter(([name]) => !given.has(name)).map(([name, value]) => `--${name}=${value}`);
+}
+
+let set = false;
+
+/**
+ * Sets `streamedScanFlags` for the process, once: a streamed scan (a tree, a live cluster) is the
+ * CLI's batch job. A worker thread of the scan shares them (V8's flags are the process's).
+ */
+export function setStreamedScanFlags(): void {
+  if (set) return;
+  set = true;
+  for (const flag of streamedScanFlags(process.execArgv)) setFlagsFromString(flag);
+}
