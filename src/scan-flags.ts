@@ -12,12 +12,14 @@ const HEAP_GROWING_PERCENT = 50;
 /**
  * TurboFan's budget for inlining into one optimized function, in bytes of bytecode (V8's default is
  * 920). Optimizing compiles on V8's platform threads, which share the cores with the scan (and with
- * a worker thread's scan). 10,000 objects, one thread, instructions of the whole process with
- * compilation on the main thread (cachegrind, `--predictable`): 13.81 G at 920, 12.69 G at 460,
- * 12.36 G at 230. A worker compiles its hot functions again: at 50,000 objects that was 1.4–1.5 s
- * of CPU a thread at the default, about 0.9 s at 230 (`perf record`). The optimized code scans as
- * fast: warm rounds of 10,000 objects (the scan repeated in one process) take as much of the main
- * thread either way (bench/RESULTS.md, 2026-12-06).
+ * a worker thread's scan). 10,000 objects, one thread, instructions with compilation on the main
+ * thread (cachegrind, `--predictable`): 13.56 G at 920 (TurboFan 5.01 G), 12.57 G at 460, 12.08 G
+ * at 230 (TurboFan 3.34 G), 11.96 G at 115. The code compiled at 230 runs about 4% more instructions
+ * of JavaScript (0.1 G a scan); the main thread's work in warm rounds, compiling aside, 6.03 G at 920
+ * and 5.98 G at 230. Process CPU, alternated pairs: 10,000 objects 3.27 -> 2.99 s (the main thread's
+ * own +35 ms); 50,000 objects 10.10 -> 9.44 s. A worker compiles its hot functions again: at 50,000
+ * objects 1.4–1.5 s of CPU a thread at 920, about 0.9 s at 230 (`perf record`). bench/RESULTS.md,
+ * 2026-12-06.
  */
 const INLINED_BYTECODE_BUDGET = 230;
 
