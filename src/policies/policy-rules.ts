@@ -1,29 +1,13 @@
 import type { AnyRule } from '../core/rule.js';
 import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
-import { secretsInPlainText } from '../rules/secrets/lib/plain-text.js';
+import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 import { imageConfigBindings } from './image-config-view.js';
 import type { Policy, PolicyBindings, Violation } from './policy.js';
 
 /** The rule id findings of a custom policy carry. */
 export function policyRuleId(policy: Pick<Policy, 'name'>): string {
   return `policy:${policy.name}`;
-}
-
-/**
- * A policy's message with every secret in it cut to its redacted form (`Anthropic API key sk-ant…
- * (108 chars)`): a messageExpression may quote a value of the object, an env literal that is a key.
- */
-function withoutSecrets(message: string): string {
-  const secrets = secretsInPlainText(message);
-  if (secrets.length === 0) return message;
-  let out = '';
-  let at = 0;
-  for (const s of secrets) {
-    out += message.slice(at, s.start) + s.evidence;
-    at = s.end;
-  }
-  return out + message.slice(at);
 }
 
 /**

@@ -65,6 +65,8 @@ spec:
         resources:
           limits: {${limits}}
 `;
+/** An Anthropic key in the form the secret rules know. */
+const SECRET = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
 const needsGpu = `  - expression: "object.spec.template.spec.containers.all(c, has(c.resources.limits) && 'nvidia.com/gpu' in c.resources.limits)"
     messageExpression: "'every container of ' + object.metadata.name + ' must limit nvidia.com/gpu'"
     fieldPath: spec.template.spec.containers[0].resources
@@ -134,6 +136,28 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a messageExpression quoting a secret of the object: shown redacted',
+      path: 'a.yaml',
+      content:
+        policy(`  - expression: "!object.spec.template.spec.containers.exists(c, has(c.env))"
+    messageExpression: "'env of ' + object.metadata.name + ': ' + string(object.spec.template.spec.containers[0].env[0].value)"
+    fieldPath: spec.template.spec.containers[0].env
+`) +
+        binding('Deny') +
+        deployment('memory: 1Gi') +
+        `        env:\n        - name: ANTHROPIC_API_KEY\n          value: ${SECRET}\n`,
+      findings: [
+        {
+          startLine: 39,
+          startColumn: 9,
+          endLine: 41,
+          endColumn: 124,
+          objectPath: '/spec/template/spec/containers/0/env',
+          message: `ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): env of vllm: Anthropic API key sk-ant-ap… (${SECRET.length} chars)`,
+        },
+      ],
+    },
     {
       name: 'model server over the limits: replicas, memory as a quantity, source range outside the CIDR',
       path: 'a.yaml',

@@ -56,6 +56,23 @@ export function secretsInPlainText(text: string): TextSecret[] {
 }
 
 /**
+ * `text` with every secret in it cut to its redacted evidence (`Anthropic API key sk-ant-ap… (108
+ * chars)`): for messages made by the user's own expressions (custom policies, ValidatingAdmissionPolicy
+ * messageExpressions), which may quote a value of the object, an env literal that is a key.
+ */
+export function withoutSecrets(text: string): string {
+  const secrets = secretsInPlainText(text);
+  if (secrets.length === 0) return text;
+  let out = '';
+  let at = 0;
+  for (const s of secrets) {
+    out += text.slice(at, s.start) + s.evidence;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
  * The literal markers of the marker-anchored formats, each with whether it must start a word (the
  * character before it is not a letter, digit or `_`), for callers that see text arrive piece by
  * piece and must tell whether its end could still grow into a secret.
