@@ -97,6 +97,26 @@ export interface Rule<D extends ScanDocument = ScanDocument> {
   check(doc: D, ctx: RuleContext): void;
 }
 
+type RuleExamples = RuleMeta['examples'];
+
+/**
+ * A rule's examples built when first read (rule pages, `sanctum rules show`, tests) rather than when
+ * its module loads: examples made by builders (model files, archives, audit events) cost start-up
+ * and every scan's worker thread milliseconds that a scan never uses.
+ */
+export function lazyExamples(build: () => RuleExamples): RuleExamples {
+  let built: RuleExamples | undefined;
+  const examples = () => (built ??= build());
+  return {
+    get bad() {
+      return examples().bad;
+    },
+    get good() {
+      return examples().good;
+    },
+  };
+}
+
 export function defineRule<D extends ScanDocument = ScanDocument>(rule: Rule<D>): Rule<D> {
   // Every finding of the rule carries these references: frozen, the JSON report copies them by identity.
   freezeData(rule.meta.frameworks);

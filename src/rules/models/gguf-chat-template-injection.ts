@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { GgufDocument } from '../../parsers/models/documents.js';
 import { gguf } from './lib/builders/formats-builder.js';
 import { findTemplateInjection } from './lib/jinja.js';
@@ -30,7 +30,7 @@ export default defineRule<GgufDocument>({
       'https://jinja.palletsprojects.com/en/stable/sandbox/',
       'https://github.com/ggml-org/ggml/blob/master/docs/gguf.md',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'model.gguf',
@@ -50,7 +50,7 @@ export default defineRule<GgufDocument>({
           }),
         },
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const t of doc.chatTemplates) {

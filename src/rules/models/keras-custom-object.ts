@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { KerasDocument } from '../../parsers/models/documents.js';
 import { dense, kerasArchive, kerasConfig } from './lib/builders/keras-builder.js';
 import { isKerasModule, layerLabel } from './lib/keras.js';
@@ -26,7 +26,7 @@ export default defineRule<KerasDocument>({
       'https://nvd.nist.gov/vuln/detail/CVE-2025-1550',
       'https://github.com/keras-team/keras/security/advisories',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'model.keras',
@@ -38,7 +38,7 @@ export default defineRule<KerasDocument>({
         },
       ],
       good: [{ path: 'model.keras', content: kerasArchive(kerasConfig([dense('dense')])) }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const l of doc.layers) {

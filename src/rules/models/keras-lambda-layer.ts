@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { KerasDocument } from '../../parsers/models/documents.js';
 import { dense, kerasArchive, kerasConfig, lambdaLayer } from './lib/builders/keras-builder.js';
 import { judgeImport } from './lib/pickle-policy.js';
@@ -28,10 +28,10 @@ export default defineRule<KerasDocument>({
       'https://nvd.nist.gov/vuln/detail/CVE-2024-3660',
       'https://nvd.nist.gov/vuln/detail/CVE-2025-1550',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [{ path: 'model.keras', content: kerasArchive(kerasConfig([lambdaLayer('scale')])) }],
       good: [{ path: 'model.keras', content: kerasArchive(kerasConfig([dense('dense')])) }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const l of doc.layers) {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import { MODEL_KINDS, PickleDocument, type ModelDocument } from '../../parsers/models/documents.js';
 import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
 
@@ -32,10 +32,10 @@ export default defineRule<ModelDocument>({
       'https://docs.python.org/3/library/pickletools.html',
       'https://huggingface.co/docs/safetensors/index',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [{ path: 'model.pkl', content: nullifai }],
       good: [{ path: 'model.pkl', content: pickle().proto(2).emptyDict().stop().bytes() }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const p of doc.problems) {

@@ -1,9 +1,9 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import { MODEL_KINDS, type ModelDocument } from '../../parsers/models/documents.js';
 import { pickle } from './lib/builders/pickle-builder.js';
 import { zip } from './lib/builders/zip-builder.js';
 
-const lzmaMember = zip().add('archive/data.pkl', pickle().proto(2).emptyDict().stop().bytes(), { rawMethod: 14 }).build();
+const lzmaMember = (): Uint8Array => zip().add('archive/data.pkl', pickle().proto(2).emptyDict().stop().bytes(), { rawMethod: 14 }).build();
 
 export default defineRule<ModelDocument>({
   meta: {
@@ -22,15 +22,15 @@ export default defineRule<ModelDocument>({
     remediation:
       'Inspect the file in an isolated environment, or split a legitimately large archive so that each part stays within the limits (10,000 members, 512 MiB decompressed, 3 levels of nesting per file). Convert weights to safetensors so they can be verified without executing anything.',
     references: ['https://huggingface.co/docs/hub/security-pickle', 'https://atlas.mitre.org/techniques/AML.T0010'],
-    examples: {
-      bad: [{ path: 'model.pt', content: lzmaMember }],
+    examples: lazyExamples(() => ({
+      bad: [{ path: 'model.pt', content: lzmaMember() }],
       good: [
         {
           path: 'model.pt',
           content: zip().add('archive/data.pkl', pickle().proto(2).emptyDict().stop().bytes(), { method: 'deflate' }).build(),
         },
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const p of doc.problems) {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { NpyDocument } from '../../parsers/models/documents.js';
 import { npy, objectArrayPickle } from './lib/builders/npy-builder.js';
 import { verdictOf } from './lib/report.js';
@@ -23,7 +23,7 @@ export default defineRule<NpyDocument>({
       'https://numpy.org/doc/stable/reference/generated/numpy.load.html',
       'https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'embeddings.npy',
@@ -35,7 +35,7 @@ export default defineRule<NpyDocument>({
         },
       ],
       good: [{ path: 'embeddings.npy', content: npy('<f4', [2], new Uint8Array(8)) }],
-    },
+    })),
   },
   check(doc, ctx) {
     const h = doc.header;

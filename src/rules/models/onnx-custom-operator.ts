@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { OnnxDocument, OnnxOperatorRef } from '../../parsers/models/documents.js';
 import { onnxModel } from './lib/builders/protobuf-builder.js';
 
@@ -36,7 +36,7 @@ export default defineRule<OnnxDocument>({
       'https://onnxruntime.ai/docs/reference/operators/add-custom-op.html',
       'https://onnx.ai/onnx/repo-docs/IR.html#operator-sets',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'model.onnx',
@@ -50,7 +50,7 @@ export default defineRule<OnnxDocument>({
         },
       ],
       good: [{ path: 'model.onnx', content: onnxModel({ nodes: [{ op: 'Relu' }, { op: 'FusedMatMul', domain: 'com.microsoft' }] }) }],
-    },
+    })),
   },
   check(doc, ctx) {
     const local = new Set((doc as { localFunctionDomains?: string[] }).localFunctionDomains ?? []);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { OnnxDocument } from '../../parsers/models/documents.js';
 import { onnxModel } from './lib/builders/protobuf-builder.js';
 
@@ -35,7 +35,7 @@ export default defineRule<OnnxDocument>({
       'https://nvd.nist.gov/vuln/detail/CVE-2024-27318',
       'https://nvd.nist.gov/vuln/detail/CVE-2022-25882',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'model.onnx',
@@ -45,7 +45,7 @@ export default defineRule<OnnxDocument>({
       good: [
         { path: 'model.onnx', content: onnxModel({ nodes: [{ op: 'Relu' }], initializers: [{ name: 'w', location: 'model.onnx.data' }] }) },
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const e of doc.externalData) {

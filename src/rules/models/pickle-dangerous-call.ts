@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
 import { osSystemPayload, pickle } from './lib/builders/pickle-builder.js';
 import { firstCall, importSpan, nameOf, streamNote, verdictOf } from './lib/report.js';
@@ -29,10 +29,10 @@ export default defineRule<PickleDocument>({
       'https://atlas.mitre.org/techniques/AML.T0011.000',
       'https://genai.owasp.org/llmrisk/llm032025-supply-chain/',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [{ path: 'model.pkl', content: osSystemPayload('echo pwned') }],
       good: [{ path: 'model.pkl', content: pickle().proto(2).global('collections', 'OrderedDict').emptyTuple().reduce().stop().bytes() }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const imp of doc.imports) {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
 import { pickle } from './lib/builders/pickle-builder.js';
 import { importSpan, nameOf, streamNote, verdictOf } from './lib/report.js';
@@ -27,10 +27,10 @@ export default defineRule<PickleDocument>({
       'https://github.com/trailofbits/fickling',
       'https://atlas.mitre.org/techniques/AML.T0011.000',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [{ path: 'model.pkl', content: pickle().proto(2).global('builtins', 'eval').tuple1().stop().bytes() }],
       good: [{ path: 'model.pkl', content: pickle().proto(2).global('collections', 'OrderedDict').tuple1().stop().bytes() }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const imp of doc.imports) {

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
 import { pickle } from './lib/builders/pickle-builder.js';
 import { firstCall, importSpan, streamNote, verdictOf } from './lib/report.js';
@@ -26,7 +26,7 @@ export default defineRule<PickleDocument>({
       'https://pytorch.org/docs/stable/notes/serialization.html#weights-only',
       'https://huggingface.co/docs/hub/security-pickle',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'model.pkl',
@@ -39,7 +39,7 @@ export default defineRule<PickleDocument>({
           content: pickle().proto(2).global('datetime', 'timedelta').int(1).tuple1().reduce().stop().bytes(),
         },
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const imp of doc.imports) {

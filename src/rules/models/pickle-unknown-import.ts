@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { PickleDocument } from '../../parsers/models/documents.js';
 import { pickle } from './lib/builders/pickle-builder.js';
 import { firstCall, importSpan, streamNote, verdictOf } from './lib/report.js';
@@ -24,10 +24,10 @@ export default defineRule<PickleDocument>({
       'https://docs.python.org/3/library/pickle.html#restricting-globals',
       'https://huggingface.co/docs/hub/security-pickle',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [{ path: 'model.pkl', content: pickle().proto(2).global('mylib.models', 'Net').emptyTuple().reduce().stop().bytes() }],
       good: [{ path: 'model.pkl', content: pickle().proto(2).global('torch._utils', '_rebuild_tensor_v2').tuple1().stop().bytes() }],
-    },
+    })),
   },
   check(doc, ctx) {
     const strict = ctx.settings.strictModels;

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { SafetensorsDocument } from '../../parsers/models/documents.js';
 import { packedSafetensors, safetensors } from './lib/builders/formats-builder.js';
 
@@ -21,12 +21,12 @@ export default defineRule<SafetensorsDocument>({
     remediation:
       'Do not load the file. Re-download it from its publisher and compare its digest; re-export the model with the `safetensors` library, which always writes a valid header.',
     references: ['https://github.com/huggingface/safetensors#format', 'https://huggingface.co/docs/safetensors/index'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         { path: 'model.safetensors', content: safetensors({ w: { dtype: 'F32', shape: [4], data_offsets: [0, 64] } }, new Uint8Array(16)) },
       ],
       good: [{ path: 'model.safetensors', content: packedSafetensors({ w: { dtype: 'F32', shape: [4] } }) }],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const p of doc.headerProblems)

@@ -1,5 +1,5 @@
 import { lookupTable } from '../../core/lookup-table.js';
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { SavedModelDocument } from '../../parsers/models/documents.js';
 import { savedModel } from './lib/builders/protobuf-builder.js';
 
@@ -39,7 +39,7 @@ export default defineRule<SavedModelDocument>({
       'https://github.com/tensorflow/tensorflow/blob/master/SECURITY.md#tensorflow-models-are-programs',
       'https://www.tensorflow.org/api_docs/python/tf/io/read_file',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         {
           path: 'export/saved_model.pb',
@@ -59,7 +59,7 @@ export default defineRule<SavedModelDocument>({
           ]),
         },
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     for (const o of doc.ops) {

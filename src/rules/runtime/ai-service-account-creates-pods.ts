@@ -1,21 +1,22 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor, describeWorkload, isObj, isRequest, objectName, writtenObject } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
 
 const WORKLOADS = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'replicasets'];
 
-const server = auditEvent({
-  verb: 'create',
-  resource: 'pods',
-  namespace: 'llm',
-  name: 'tgi-0',
-  user: 'system:serviceaccount:kube-system:statefulset-controller',
-  requestObject: pod('tgi-0', 'llm', {
-    serviceAccountName: 'tgi',
-    containers: [{ name: 'tgi', image: 'ghcr.io/huggingface/text-generation-inference:2.4.0', ports: [{ containerPort: 80 }] }],
-  }),
-});
+const server = (): Record<string, unknown> =>
+  auditEvent({
+    verb: 'create',
+    resource: 'pods',
+    namespace: 'llm',
+    name: 'tgi-0',
+    user: 'system:serviceaccount:kube-system:statefulset-controller',
+    requestObject: pod('tgi-0', 'llm', {
+      serviceAccountName: 'tgi',
+      containers: [{ name: 'tgi', image: 'ghcr.io/huggingface/text-generation-inference:2.4.0', ports: [{ containerPort: 80 }] }],
+    }),
+  });
 const create = (user: string) =>
   auditEvent({
     verb: 'create',
@@ -45,10 +46,10 @@ export default defineRule<AuditEventDocument>({
     remediation:
       "Find what ran in the workload; remove `create` on pods and workloads from the account, and send notebook users' jobs through a pipeline with its own account.",
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation'],
-    examples: {
-      bad: [auditLog(server, create('system:serviceaccount:llm:tgi'))],
-      good: [auditLog(server, create('system:serviceaccount:llm:deployer'))],
-    },
+    examples: lazyExamples(() => ({
+      bad: [auditLog(server(), create('system:serviceaccount:llm:tgi'))],
+      good: [auditLog(server(), create('system:serviceaccount:llm:deployer'))],
+    })),
   },
   check(doc, ctx) {
     const actor = doc.facts.actor;

@@ -1,19 +1,20 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor, describeWorkload, isRequest, objectName } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
 
-const notebook = auditEvent({
-  verb: 'create',
-  resource: 'pods',
-  namespace: 'ml',
-  name: 'jupyter-alice-0',
-  user: 'system:serviceaccount:kube-system:statefulset-controller',
-  requestObject: pod('jupyter-alice-0', 'ml', {
-    serviceAccountName: 'notebook-alice',
-    containers: [{ name: 'notebook', image: 'quay.io/jupyter/scipy-notebook:2024-10-07', ports: [{ containerPort: 8888 }] }],
-  }),
-});
+const notebook = (): Record<string, unknown> =>
+  auditEvent({
+    verb: 'create',
+    resource: 'pods',
+    namespace: 'ml',
+    name: 'jupyter-alice-0',
+    user: 'system:serviceaccount:kube-system:statefulset-controller',
+    requestObject: pod('jupyter-alice-0', 'ml', {
+      serviceAccountName: 'notebook-alice',
+      containers: [{ name: 'notebook', image: 'quay.io/jupyter/scipy-notebook:2024-10-07', ports: [{ containerPort: 8888 }] }],
+    }),
+  });
 const read = (verb: string, code = 200) =>
   auditEvent({
     verb,
@@ -45,7 +46,7 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/concepts/security/service-accounts/',
       'https://genai.owasp.org/llmrisk/llm062025-excessive-agency/',
     ],
-    examples: { bad: [auditLog(notebook, read('list'))], good: [auditLog(notebook, read('list', 403))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(notebook(), read('list'))], good: [auditLog(notebook(), read('list', 403))] })),
   },
   check(doc, ctx) {
     const actor = doc.facts.actor;

@@ -1,27 +1,28 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeAccess, describeActor, describeWorkload, interactiveAccess, objectName } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
 
-const vllmPod = auditEvent({
-  verb: 'create',
-  resource: 'pods',
-  namespace: 'llm',
-  name: 'vllm-6c9f7d5b8-q2w3e',
-  user: 'system:serviceaccount:kube-system:replicaset-controller',
-  userAgent: 'kube-controller-manager/v1.30.2 (linux/amd64) kubernetes/3905d6c/system:serviceaccount:kube-system:replicaset-controller',
-  requestObject: pod('vllm-6c9f7d5b8-q2w3e', 'llm', {
-    serviceAccountName: 'vllm',
-    containers: [
-      {
-        name: 'vllm',
-        image: 'vllm/vllm-openai:v0.6.3',
-        args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct'],
-        ports: [{ containerPort: 8000 }],
-      },
-    ],
-  }),
-});
+const vllmPod = (): Record<string, unknown> =>
+  auditEvent({
+    verb: 'create',
+    resource: 'pods',
+    namespace: 'llm',
+    name: 'vllm-6c9f7d5b8-q2w3e',
+    user: 'system:serviceaccount:kube-system:replicaset-controller',
+    userAgent: 'kube-controller-manager/v1.30.2 (linux/amd64) kubernetes/3905d6c/system:serviceaccount:kube-system:replicaset-controller',
+    requestObject: pod('vllm-6c9f7d5b8-q2w3e', 'llm', {
+      serviceAccountName: 'vllm',
+      containers: [
+        {
+          name: 'vllm',
+          image: 'vllm/vllm-openai:v0.6.3',
+          args: ['--model', 'meta-llama/Llama-3.1-8B-Instruct'],
+          ports: [{ containerPort: 8000 }],
+        },
+      ],
+    }),
+  });
 const exec = (pod: string) =>
   auditEvent({
     verb: 'create',
@@ -54,7 +55,10 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation',
       'https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-auth.html',
     ],
-    examples: { bad: [auditLog(vllmPod, exec('vllm-6c9f7d5b8-q2w3e'))], good: [auditLog(vllmPod, exec('checkout-7d4b9c6f8-x2k4q'))] },
+    examples: lazyExamples(() => ({
+      bad: [auditLog(vllmPod(), exec('vllm-6c9f7d5b8-q2w3e'))],
+      good: [auditLog(vllmPod(), exec('checkout-7d4b9c6f8-x2k4q'))],
+    })),
   },
   check(doc, ctx) {
     const access = interactiveAccess(doc);

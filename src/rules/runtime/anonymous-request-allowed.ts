@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { auditEvent, auditLog } from './lib/examples.js';
 
@@ -26,7 +26,7 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/reference/access-authn-authz/authentication/#anonymous-requests',
       'https://kubernetes.io/docs/reference/config-api/apiserver-audit.v1/',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           auditEvent({
@@ -49,7 +49,7 @@ export default defineRule<AuditEventDocument>({
           }),
         ),
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     const ev = doc.audit;

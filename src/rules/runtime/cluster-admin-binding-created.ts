@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { asList, describeActor, isObj } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -40,7 +40,7 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles',
       'https://kubernetes.io/docs/concepts/security/rbac-good-practices/',
     ],
-    examples: { bad: [auditLog(binding('cluster-admin'))], good: [auditLog(binding('view'))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(binding('cluster-admin'))], good: [auditLog(binding('view'))] })),
   },
   check(doc, ctx) {
     const written = writtenRbac(doc, ['clusterrolebindings', 'rolebindings']);

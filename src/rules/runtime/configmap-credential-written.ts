@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { credentialKind, namesCredential } from '../kubernetes/lib/credential-names.js';
 import { describeActor, isObj, isRequest, objectName, writtenObject } from './lib/audit.js';
@@ -48,10 +48,10 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/concepts/configuration/configmap/',
       'https://kubernetes.io/docs/concepts/security/secrets-good-practices/',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [auditLog(configMap({ OPENAI_API_KEY: 'sk-proj-aBcDeFgHiJkLmNoPqRsTuVwXyZ0123' }))],
       good: [auditLog(configMap({ OPENAI_API_KEY_SECRET_NAME: 'openai', VECTOR_DB_HOST: 'qdrant.rag.svc' }))],
-    },
+    })),
   },
   check(doc, ctx) {
     if (!isRequest(doc, ['create', 'update', 'patch'], 'configmaps')) return;

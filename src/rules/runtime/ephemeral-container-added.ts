@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor, isRequest, objectName, writtenObject, isObj, asList } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -20,7 +20,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Confirm the debugging session; grant `pods/ephemeralcontainers` only to a break-glass group and enforce Pod Security on the namespace (it applies to ephemeral containers too).',
     references: ['https://kubernetes.io/docs/concepts/workloads/pods/ephemeral-containers/'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           auditEvent({
@@ -46,7 +46,7 @@ export default defineRule<AuditEventDocument>({
           auditEvent({ verb: 'patch', resource: 'pods', subresource: 'ephemeralcontainers', namespace: 'llm', name: 'vllm-0', code: 403 }),
         ),
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     if (!isRequest(doc, ['update', 'patch'], 'pods', 'ephemeralcontainers')) return;

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -38,7 +38,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Keep these rights in a separate break-glass role bound for a limited time; grant `get` on `pods/log` for troubleshooting instead.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#workload-creation'],
-    examples: { bad: [auditLog(role(['pods', 'pods/exec']))], good: [auditLog(role(['pods', 'pods/log']))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(role(['pods', 'pods/exec']))], good: [auditLog(role(['pods', 'pods/log']))] })),
   },
   check(doc, ctx) {
     const written = writtenRbac(doc, ['roles', 'clusterroles']);

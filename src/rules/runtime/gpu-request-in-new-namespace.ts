@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { createdPodSpec, describeActor, objectName } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
@@ -35,7 +35,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Confirm the namespace should use GPUs; give namespaces a ResourceQuota on GPU resources (zero where none are meant) so that the next one is refused, not just reported.',
     references: ['https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-for-extended-resources'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [auditLog(gpuPod('research', 'train-a', '2026-03-02T08:00:00.000000Z'), gpuPod('web', 'job-x', '2026-03-02T10:30:00.000000Z'))],
       good: [
         auditLog(
@@ -43,7 +43,7 @@ export default defineRule<AuditEventDocument>({
           gpuPod('research', 'train-b', '2026-03-02T10:30:00.000000Z'),
         ),
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     if (!doc.facts.firstGpuInNamespace) return;

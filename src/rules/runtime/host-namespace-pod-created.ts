@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
@@ -31,7 +31,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Remove the host namespaces; NCCL and distributed training work over the pod network (with `shareProcessNamespace` or a shared memory emptyDir within the pod).',
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
-    examples: { bad: [auditLog(create({ hostNetwork: true, hostIPC: true }))], good: [auditLog(create({}))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(create({ hostNetwork: true, hostIPC: true }))], good: [auditLog(create({}))] })),
   },
   check(doc, ctx) {
     const created = createdPod(doc, ctx.options);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { asList, describeActor, isObj } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
@@ -35,7 +35,10 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Use persistent volumes, CSI drivers or projected volumes instead; enforce Pod Security `baseline`, which forbids hostPath.',
     references: ['https://kubernetes.io/docs/concepts/storage/volumes/#hostpath'],
-    examples: { bad: [auditLog(create({ hostPath: { path: '/', type: 'Directory' } }))], good: [auditLog(create({ emptyDir: {} }))] },
+    examples: lazyExamples(() => ({
+      bad: [auditLog(create({ hostPath: { path: '/', type: 'Directory' } }))],
+      good: [auditLog(create({ emptyDir: {} }))],
+    })),
   },
   check(doc, ctx) {
     const created = createdPod(doc, ctx.options);

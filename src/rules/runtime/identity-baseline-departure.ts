@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument, BaselineDimension } from '../../parsers/events/event-documents.js';
 import { describeActor } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -43,7 +43,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       "Confirm the change with the identity's owner; if expected, it is learned now and will not be reported again (keep the baselines file). If not, revoke the identity's tokens and review what it did.",
     references: ['https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/', 'https://atlas.mitre.org/techniques/AML.T0012'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           ci('2026-03-02T08:00:00.000000Z'),
@@ -58,7 +58,7 @@ export default defineRule<AuditEventDocument>({
         ),
       ],
       good: [auditLog(ci('2026-03-02T08:00:00.000000Z'), ci('2026-03-02T10:30:00.000000Z', { sourceIPs: ['10.0.4.99'] }))],
-    },
+    })),
   },
   check(doc, ctx) {
     const departures = doc.facts.departures;

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { asList, describeActor, isObj, isRequest, objectName, writtenObject } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -39,7 +39,10 @@ export default defineRule<AuditEventDocument>({
       'An Ingress without a `tls` section serves its hosts over plain HTTP: prompts, completions, API keys in headers and session cookies cross the network readable and changeable by anyone on the path.',
     remediation: 'Add a `tls` entry with a certificate for each host (cert-manager issues them) and redirect HTTP to HTTPS.',
     references: ['https://kubernetes.io/docs/concepts/services-networking/ingress/#tls'],
-    examples: { bad: [auditLog(ingress(undefined))], good: [auditLog(ingress([{ hosts: ['chat.example.com'], secretName: 'chat-tls' }]))] },
+    examples: lazyExamples(() => ({
+      bad: [auditLog(ingress(undefined))],
+      good: [auditLog(ingress([{ hosts: ['chat.example.com'], secretName: 'chat-tls' }]))],
+    })),
   },
   check(doc, ctx) {
     if (!isRequest(doc, ['create', 'update', 'patch'], 'ingresses')) return;

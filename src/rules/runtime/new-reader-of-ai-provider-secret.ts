@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor, isRequest, objectName } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -39,7 +39,7 @@ export default defineRule<AuditEventDocument>({
       'https://sysdig.com/blog/llmjacking-stolen-cloud-credentials-used-in-new-ai-attack/',
       'https://genai.owasp.org/llmrisk/llm102025-unbounded-consumption/',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           read('system:serviceaccount:llm:gateway', '2026-03-02T08:00:00.000000Z'),
@@ -52,7 +52,7 @@ export default defineRule<AuditEventDocument>({
           read('system:serviceaccount:llm:gateway', '2026-03-02T10:30:00.000000Z'),
         ),
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     if (!doc.facts.firstReadOfSecret || !isRequest(doc, ['get', 'watch'], 'secrets')) return;

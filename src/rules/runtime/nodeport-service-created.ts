@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { asList, describeActor, isObj, isRequest, objectName, writtenObject } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -34,7 +34,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       "Use a ClusterIP Service behind an authenticated Ingress or Gateway; where a NodePort is required, restrict the nodes' security groups to known sources.",
     references: ['https://kubernetes.io/docs/concepts/services-networking/service/#type-nodeport'],
-    examples: { bad: [auditLog(service('NodePort'))], good: [auditLog(service('ClusterIP'))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(service('NodePort'))], good: [auditLog(service('ClusterIP'))] })),
   },
   check(doc, ctx) {
     if (!isRequest(doc, ['create', 'update', 'patch'], 'services')) return;

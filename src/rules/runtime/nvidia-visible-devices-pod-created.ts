@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { asList, describeActor, isObj } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
@@ -38,10 +38,10 @@ export default defineRule<AuditEventDocument>({
       'https://docs.nvidia.com/datacenter/cloud-native/gpu-operator/latest/gpu-operator-rdma.html',
       'https://github.com/NVIDIA/k8s-device-plugin#with-cdi',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [auditLog(create([{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }]))],
       good: [auditLog(create([{ name: 'NVIDIA_VISIBLE_DEVICES', value: 'all' }], { limits: { 'nvidia.com/gpu': '1' } }))],
-    },
+    })),
   },
   check(doc, ctx) {
     const created = createdPod(doc, ctx.options);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeAccess, describeActor, interactiveAccess, isSystemIdentity, objectName, actorOf } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -23,7 +23,7 @@ export default defineRule<AuditEventDocument>({
       'https://kubernetes.io/docs/reference/access-authn-authz/authorization/#determine-the-request-verb',
       'https://kubernetes.io/docs/tasks/debug/debug-application/get-shell-running-container/',
     ],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           auditEvent({
@@ -41,7 +41,7 @@ export default defineRule<AuditEventDocument>({
       good: [
         auditLog(auditEvent({ verb: 'get', resource: 'pods', subresource: 'log', namespace: 'shop', name: 'checkout-7d4b9c6f8-x2k4q' })),
       ],
-    },
+    })),
   },
   check(doc, ctx) {
     const access = interactiveAccess(doc);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeAccess, describeActor, interactiveAccess, objectName } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -20,7 +20,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Confirm the session was expected; restrict `pods/portforward` to operators who need it, and expose what users need through an authenticated Ingress.',
     references: ['https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [
         auditLog(
           auditEvent({
@@ -35,7 +35,7 @@ export default defineRule<AuditEventDocument>({
         ),
       ],
       good: [auditLog(auditEvent({ verb: 'get', resource: 'pods', namespace: 'data', name: 'postgres-0' }))],
-    },
+    })),
   },
   check(doc, ctx) {
     if (interactiveAccess(doc) !== 'portforward' || doc.facts.target) return;

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor, isObj } from './lib/audit.js';
 import { auditEvent, auditLog, pod } from './lib/examples.js';
@@ -34,7 +34,7 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Find who created it and why; enforce Pod Security `baseline` or `restricted` on the namespace; GPU workloads get their devices from the device plugin through `nvidia.com/gpu` requests, never from privilege.',
     references: ['https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline'],
-    examples: { bad: [auditLog(create(true))], good: [auditLog(create(false))] },
+    examples: lazyExamples(() => ({ bad: [auditLog(create(true))], good: [auditLog(create(false))] })),
   },
   check(doc, ctx) {
     const created = createdPod(doc, ctx.options);

@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { actorOf, describeActor, isRequest, isSystemIdentity, objectName } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -21,10 +21,10 @@ export default defineRule<AuditEventDocument>({
     remediation:
       'Confirm the read was needed; give people `get` on specific secrets (`resourceNames`) instead of `list`/`watch` on all, and use a secret manager with its own audit trail.',
     references: ['https://kubernetes.io/docs/concepts/security/secrets-good-practices/#least-privilege-secrets'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [auditLog(auditEvent({ verb: 'get', resource: 'secrets', namespace: 'llm', name: 'openai-api-key' }))],
       good: [auditLog(auditEvent({ verb: 'get', resource: 'secrets', namespace: 'llm', name: 'openai-api-key', code: 403 }))],
-    },
+    })),
   },
   check(doc, ctx) {
     if (!isRequest(doc, ['get', 'list', 'watch'], 'secrets')) return;

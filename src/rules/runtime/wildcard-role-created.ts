@@ -1,4 +1,4 @@
-import { defineRule } from '../../core/rule.js';
+import { defineRule, lazyExamples } from '../../core/rule.js';
 import type { AuditEventDocument } from '../../parsers/events/event-documents.js';
 import { describeActor } from './lib/audit.js';
 import { auditEvent, auditLog } from './lib/examples.js';
@@ -29,10 +29,10 @@ export default defineRule<AuditEventDocument>({
       "`*` in a rule's verbs or resources grants everything there is, including subresources and custom resources added later (an operator's CRDs, KServe InferenceServices). A role written at runtime with wildcards is either a shortcut that outlives its reason or an attacker preparing persistence. The API server's bootstrap roles are not reported.",
     remediation: 'List the verbs and resources the subject needs; review who may create roles (`escalate`) and bind them (`bind`).',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege'],
-    examples: {
+    examples: lazyExamples(() => ({
       bad: [auditLog(role({ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }))],
       good: [auditLog(role({ apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['get', 'list', 'watch'] }))],
-    },
+    })),
   },
   check(doc, ctx) {
     const written = writtenRbac(doc, ['roles', 'clusterroles']);
