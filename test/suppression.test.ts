@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../src/cli/main.js';
 import type { SanctumConfig } from '../src/core/config.js';
 import { matchesGlob } from '../src/core/glob.js';
-import { MemorySourceFile } from '../src/core/source-file.js';
+import { INLINE } from '../src/core/inline-suppression.js';
+import { fileLines } from '../src/core/line-index.js';
+import { MemorySourceFile, type SourceFile } from '../src/core/source-file.js';
 import { makeBaseline, parseBaseline } from '../src/core/suppression.js';
 import type { Finding } from '../src/core/types.js';
 import { scanSync, ScanSetupError, type ScanOptions } from '../src/scan.js';
@@ -117,6 +119,33 @@ describe('inline suppression', () => {
       'SAN-0001 fail 13',
     ]);
     expect(new Set(fs.map((f) => f.fingerprint)).size).toBe(4);
+  });
+
+  it('is read once per file, into a slot of the file, or beside a file of a class without the slot', () => {
+    const text = pod({ sc: '      privileged: true # sanctum:ignore K8S-0003 reason="device plugin"\n' });
+    const file = new MemorySourceFile('p.yaml', text);
+    expect(file[INLINE]).toBeUndefined();
+    const opts = { targets: ['.'], config: false as const, rules: ['K8S-0003'], today: TODAY };
+    const inSlot = scanSync({ ...opts, files: [file] }).findings;
+    expect(show(inSlot)).toEqual(['K8S-0003 suppressed p.yaml:10:7-10:23 [inline "device plugin"]']);
+    expect(file[INLINE]?.lines).toBe(fileLines(file));
+    expect([...file[INLINE]!.map.keys()]).toEqual([10]);
+    // Without a comment: read once too, and remembered as none.
+    const plain = new MemorySourceFile('q.yaml', pod());
+    scanSync({ ...opts, files: [plain] });
+    expect(plain[INLINE]).toBeNull();
+
+    const bytes = Buffer.from(text);
+    const literal: SourceFile = {
+      path: 'p.yaml',
+      size: bytes.length,
+      head: () => bytes.subarray(0, 8192),
+      bytes: () => bytes,
+      read: (offset, length) => bytes.subarray(offset, offset + length),
+      text: () => text,
+    };
+    expect(show(scanSync({ ...opts, files: [literal] }).findings)).toEqual(show(inSlot));
+    expect(INLINE in literal).toBe(false);
   });
 });
 

@@ -4,8 +4,17 @@ import { DigestCounter } from './digest-counter.js';
 import { fingerprintBytes, fingerprintOf } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
-import { expiryProblem, findInlineSuppressions, isExpired, suppressionsFor, type InlineSuppression } from './inline-suppression.js';
-import { fileLines, type LineIndex } from './line-index.js';
+import {
+  expiryProblem,
+  findInlineSuppressions,
+  INLINE,
+  isExpired,
+  suppressionsFor,
+  type FileSuppressions,
+  type InlineSuppression,
+  type SuppressedFile,
+} from './inline-suppression.js';
+import { fileLines } from './line-index.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
 import { FileReadError, looksBinary, type SourceFile } from './source-file.js';
@@ -545,15 +554,23 @@ function withoutRange(location: Location): Location {
   return out as unknown as Location;
 }
 
-type InlineSuppressions = { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null;
+type InlineSuppressions = FileSuppressions;
 
-/** The inline suppressions of each file, read once: findings of cross-object rules come back to files whose text was released. */
+/** The inline suppressions of files whose class has no slot for them (see `INLINE`). */
 const inlineOfFile = new WeakMap<SourceFile, InlineSuppressions>();
 
+/** The inline suppressions of a file, read once: findings of cross-object rules come back to files whose text was released. */
 function inlineFor(file: SourceFile): InlineSuppressions {
   // An object read from a cluster has no comments (its text is JSON written for the scan).
   if (file.cluster) return null;
-  let inline = inlineOfFile.get(file);
+  let inline = (file as SuppressedFile)[INLINE];
+  if (inline !== undefined) return inline;
+  if (INLINE in file) {
+    inline = readInline(file);
+    (file as SuppressedFile)[INLINE] = inline;
+    return inline;
+  }
+  inline = inlineOfFile.get(file);
   if (inline === undefined) {
     inline = readInline(file);
     inlineOfFile.set(file, inline);

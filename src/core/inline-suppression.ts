@@ -13,6 +13,20 @@ export interface InlineSuppression {
   ownLine: boolean;
 }
 
+/** The inline suppressions of a file and the line index they were found with; null when it has none. */
+export type FileSuppressions = { lines: LineIndex; map: Map<number, InlineSuppression[]> } | null;
+
+/**
+ * The slot a file keeps its inline suppressions in once read (the engine's `inlineFor`), as `LINES`
+ * keeps its line index: findings of cross-object rules come back to the file after its own.
+ */
+export const INLINE: unique symbol = Symbol('sanctum.inline');
+
+/** A file with the slot for its inline suppressions. */
+export interface SuppressedFile {
+  [INLINE]?: FileSuppressions | undefined;
+}
+
 const MARKER = 'sanctum:ignore';
 const RULE_TOKEN = /^[A-Za-z0-9*_-]+$/;
 const ATTR = /\b(reason|expires)=(?:"([^"\n]*)"|'([^'\n]*)'|(\S+))/g;

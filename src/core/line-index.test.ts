@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryAfterCollection } from '../testing/memory-after-collection.js';
-import { LineIndex } from './line-index.js';
+import { fileLines, forgetFileLines, LineIndex, LINES } from './line-index.js';
+import { MemorySourceFile } from './source-file.js';
 
 describe('LineIndex', () => {
   const text = 'apiVersion: v1\r\nkind: Pod\n\nspec:\n  x: 1';
@@ -82,5 +83,39 @@ describe('LineIndex in a long-running process', () => {
     expect(memoryAfterCollection() - before).toBeLessThan(1 << 20);
     // And a text indexed next is indexed as before.
     expect(new LineIndex('a\nb\n').position(2)).toEqual({ line: 2, column: 1 });
+  });
+});
+
+describe('fileLines', () => {
+  it('keeps the line index of a source file in a slot of the file, built once and forgotten on demand', () => {
+    const file = new MemorySourceFile('a.yaml', 'a: 1\nb: 2\n');
+    // A field of the class, there before the index is: every source file keeps one shape.
+    expect(Reflect.ownKeys(file)).toContain(LINES);
+    expect(file[LINES]).toBeUndefined();
+    const lines = fileLines(file);
+    expect(lines.lineCount).toBe(3);
+    expect(file[LINES]).toBe(lines);
+    expect(fileLines(file)).toBe(lines);
+    forgetFileLines(file);
+    expect(file[LINES]).toBeUndefined();
+    expect(fileLines(file)).not.toBe(lines);
+  });
+
+  it('keeps the line index of a file without the slot beside it, and adds no property to it', () => {
+    let reads = 0;
+    const file = Object.freeze({
+      text: () => {
+        reads++;
+        return 'x\ny';
+      },
+    });
+    const lines = fileLines(file);
+    expect(lines.lineText(2)).toBe('y');
+    expect(fileLines(file)).toBe(lines);
+    expect(reads).toBe(1);
+    expect(Object.getOwnPropertySymbols(file)).toEqual([]);
+    forgetFileLines(file);
+    expect(fileLines(file)).not.toBe(lines);
+    expect(reads).toBe(2);
   });
 });

@@ -81,6 +81,20 @@ export class LineIndex {
   }
 }
 
+/**
+ * The slot a file keeps its line index in (`fileLines`): a field of the file itself, cheaper than a
+ * `WeakMap` entry per file, which the collector processes as an ephemeron at every scavenge.
+ * A class of files declares it (`[LINES]: LineIndex | undefined = undefined`) so that its instances keep one shape.
+ */
+export const LINES: unique symbol = Symbol('sanctum.lines');
+
+/** A file with the slot for its line index. */
+export interface LinedFile {
+  text(): string;
+  [LINES]?: LineIndex | undefined;
+}
+
+/** The line indexes of files whose class has no slot for it (a file of a test, made as a literal). */
 const linesOfFile = new WeakMap<{ text(): string }, LineIndex>();
 
 /**
@@ -88,6 +102,17 @@ const linesOfFile = new WeakMap<{ text(): string }, LineIndex>();
  * and, later, those of cross-object rules), their fixes and its inline suppressions share it.
  */
 export function fileLines(file: { text(): string }): LineIndex {
+  const lines = (file as LinedFile)[LINES];
+  if (lines !== undefined) return lines;
+  return newFileLines(file);
+}
+
+function newFileLines(file: { text(): string }): LineIndex {
+  if (LINES in file) {
+    const lines = new LineIndex(file.text());
+    (file as LinedFile)[LINES] = lines;
+    return lines;
+  }
   let lines = linesOfFile.get(file);
   if (!lines) {
     lines = new LineIndex(file.text());
@@ -98,5 +123,6 @@ export function fileLines(file: { text(): string }): LineIndex {
 
 /** Forgets the line index of a file that drops its text but lives on (a cluster object kept for the cross-object rules). */
 export function forgetFileLines(file: { text(): string }): void {
-  linesOfFile.delete(file);
+  if (LINES in file) (file as LinedFile)[LINES] = undefined;
+  else linesOfFile.delete(file);
 }

@@ -4,6 +4,8 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RenderOrigins } from './document.js';
 import type { ClusterRef } from './types.js';
 import type { ImageLocation } from './types.js';
+import { INLINE, type FileSuppressions } from './inline-suppression.js';
+import { LINES, type LineIndex } from './line-index.js';
 import { systemErrorWords } from './system-error.js';
 
 /** A file to scan: on disk or in memory. Bytes are read lazily and at most once in full. */
@@ -64,6 +66,10 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 
 abstract class BaseSourceFile implements SourceFile {
   private cachedText: string | undefined;
+  /** The line index of the text (`fileLines`), made when a finding or fix first needs it. */
+  [LINES]: LineIndex | undefined = undefined;
+  /** The inline suppressions of the text, once the engine has read them. */
+  [INLINE]: FileSuppressions | undefined = undefined;
   abstract readonly path: string;
   abstract readonly size: number;
   abstract bytes(): Uint8Array;

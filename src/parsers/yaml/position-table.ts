@@ -1,4 +1,5 @@
 import type { ObjectPath, PathSegment } from '../../core/types.js';
+import type { EditContexts } from './yaml-edit.js';
 
 /**
  * Node positions recorded from js-yaml's `listener` while a file is loaded, in pre-order.
@@ -84,6 +85,8 @@ export class PositionTable {
   private recording = true;
   /** Tells tables apart for the ends remembered (`end`) without holding on to the last one. */
   private readonly id = tables++;
+  /** What the fixes of the file's documents share (`yaml-edit`'s `context`), made when a fix is first computed. */
+  editContexts: EditContexts | undefined = undefined;
 
   constructor(readonly text: string) {}
 

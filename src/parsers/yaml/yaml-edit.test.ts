@@ -278,6 +278,25 @@ describe('edits made from what earlier edits of the file worked out', () => {
     expect(formatScalar('RuntimeDefault')).toBe('RuntimeDefault');
     expect(formatScalar('RuntimeDefault', true)).toBe('"RuntimeDefault"');
   });
+
+  it('are kept in a slot of the position table of the file, one context per document, made by the first edit', () => {
+    const source = docOf(text).source;
+    expect(source.table.editContexts).toBeUndefined();
+    expect(setValue({ source, docIndex: 5, basePath: [] }, ['a'], 1)).toEqual({ ok: false, reason: 'document not found' });
+    expect(source.table.editContexts).toBeUndefined();
+    setValue({ source, docIndex: 1, basePath: [] }, ['spec', 'hostUsers'], false);
+    const contexts = source.table.editContexts!;
+    expect(contexts.eol).toBe('\n');
+    expect(contexts.docs.map((d) => d?.root)).toEqual([undefined, source.table.roots[1]]);
+    const first = contexts.docs[1];
+    setValue({ source, docIndex: 1, basePath: [] }, ['spec', 'hostIPC'], false);
+    setValue({ source, docIndex: 2, basePath: [] }, ['spec', 'hostIPC'], false);
+    expect(source.table.editContexts).toBe(contexts);
+    expect(contexts.docs[1]).toBe(first);
+    expect(contexts.docs[2]?.json).toBe(true);
+    // Another table of the same text starts afresh.
+    expect(docOf(text).source.table.editContexts).toBeUndefined();
+  });
 });
 
 describe('edits of an object read from a cluster', () => {

@@ -44,7 +44,8 @@ export interface YamlEditSource {
   readonly basePath: ObjectPath;
 }
 
-interface Ctx {
+/** What the edits of one document share (see `context`). */
+export interface Ctx {
   text: string;
   table: PositionTable;
   eol: string;
@@ -106,17 +107,21 @@ export function applyEdits(text: string, edits: readonly YamlEdit[]): string {
 }
 
 /** The edit contexts of a file's documents (by document index), made once: many fixes edit one document. */
-const CONTEXTS = new WeakMap<PositionTable, { eol: string; docs: Array<Ctx | undefined> }>();
+export interface EditContexts {
+  readonly eol: string;
+  readonly docs: Array<Ctx | undefined>;
+}
 
 function context(doc: YamlEditSource): Ctx | undefined {
   const table = doc.source.table;
   const root = table.roots[doc.docIndex];
   if (root === undefined) return undefined;
   const text = table.text;
-  let file = CONTEXTS.get(table);
+  // Kept in a slot of the table (it lives as long as the table), not in a map keyed by it.
+  let file = table.editContexts;
   if (file === undefined) {
     file = { eol: text.includes('\r\n') ? '\r\n' : '\n', docs: [] };
-    CONTEXTS.set(table, file);
+    table.editContexts = file;
   }
   let ctx = file.docs[doc.docIndex];
   if (ctx === undefined) {

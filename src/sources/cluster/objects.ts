@@ -1,4 +1,4 @@
-import { forgetFileLines } from '../../core/line-index.js';
+import { forgetFileLines, LINES, type LineIndex } from '../../core/line-index.js';
 import { HEAD_BYTES, type ClusterListing } from '../../core/source-file.js';
 import { findPodSpecs } from '../../parsers/k8s/pod-specs.js';
 import type { PositionTable } from '../../parsers/yaml/position-table.js';
@@ -212,6 +212,8 @@ export class ClusterObjectFile implements PositionedFile {
   private data: Buffer | undefined;
   /** Dropped on `release()`: the documents keep what they need of it. */
   object: RawObject | undefined;
+  /** The line index of the text (`fileLines`), dropped with the text on `release()`. */
+  [LINES]: LineIndex | undefined = undefined;
 
   constructor(
     readonly path: string,
