@@ -56,6 +56,17 @@ describe('LineIndex', () => {
     }
   });
 
+  it('gives the range of spans within a line, ending at a line break, at the start of the next line, on later lines and at the end', () => {
+    const many = 'ab\n\ncde\r\nf\n\n\nghij';
+    const index = new LineIndex(many);
+    for (let start = 0; start <= many.length; start++)
+      for (let end = start; end <= many.length; end++) {
+        const a = index.position(start);
+        const b = index.position(end);
+        expect(index.range(start, end), `${start}-${end}`).toEqual({ startLine: a.line, startColumn: a.column, endLine: b.line, endColumn: b.column });
+      }
+  });
+
   it('indexes a text of more lines than the space reused for the first, and a short one after it', () => {
     const long = Array.from({ length: 10_000 }, (_, i) => `line ${i}`).join('\n');
     const longIndex = new LineIndex(long);

@@ -76,7 +76,8 @@ export class LineIndex {
     const starts = this.lineStarts();
     const to = Math.max(start, end);
     const a = this.lineAt(start);
-    const b = this.lineAt(to, a);
+    // Most spans end on the line they start on (a scalar, an insertion point): no second search.
+    const b = a + 1 === starts.length || to < starts[a + 1] ? a : this.lineAt(to, a + 1);
     return { startLine: a + 1, startColumn: start - starts[a] + 1, endLine: b + 1, endColumn: to - starts[b] + 1 };
   }
 }
