@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -315,6 +315,10 @@ spec:
       );
       expect(noKey.code).toBe(2);
       expect(noKey.stderr).toMatch(/needs --run-key/);
+      // Checked before the scan: no report written, nothing on stdout.
+      expect(existsSync(join(dir, 'x.json'))).toBe(false);
+      const notUrl = await run(['scan', EXAMPLE, '--upload', 'not a url', '--token', 't'], { cwd: root });
+      expect([notUrl.code, notUrl.stdout, notUrl.stderr]).toEqual([2, '', "sanctum: --upload must be an http(s) URL (got 'not a url')\n"]);
       const bad = await run(['scan', EXAMPLE, '--shard', '3/2'], { cwd: root });
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--shard must be I\/N/);

@@ -20,7 +20,7 @@ import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
 import { addServeCommand } from './serve-command.js';
-import { kubernetesFactsFor, shardOf, uploadIfAsked } from './upload-options.js';
+import { checkUploadFlags, kubernetesFactsFor, shardOf, uploadIfAsked } from './upload-options.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags, type ReportFlagsSpec } from './report-flags.js';
 import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
@@ -304,6 +304,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .option('--fix', 'apply the mechanical fixes of findings at or above --fail-on to the files, then scan again')
     .action(async (paths: string[], flags: ScanFlags) => {
       const outs = outputs(flags);
+      checkUploadFlags(flags);
       const cwd = io.cwd ?? process.cwd();
       const failOn = effectiveFailOn(flags, cwd, paths);
       const stdin = await stdinTarget(paths, flags, io);

@@ -43,6 +43,26 @@ export function shardOf(flags: UploadFlags): Shard | undefined {
   }
 }
 
+/**
+ * The upload flags checked before anything runs (a URL that is not http(s), shards without a run
+ * key): found only when the scan was over, they cost the whole scan and printed its report before
+ * the error. `uploadIfAsked` checks them again.
+ */
+export function checkUploadFlags(flags: UploadFlags): void {
+  if (!flags.upload) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(flags.upload);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new ScanSetupError(`--upload must be an http(s) URL (got '${flags.upload}')`);
+  const shard = shardOf(flags);
+  if (shard && shard.total > 1 && !(flags.runKey ?? ciRunKey(process.env)))
+    throw new ScanSetupError('--shard with --upload needs --run-key (or a CI pipeline id in the environment) that every shard shares');
+}
+
 /** The id the CI jobs of one pipeline share, so that their shards land in one run. */
 export function ciRunKey(env: NodeJS.ProcessEnv): string | undefined {
   if (env.GITHUB_RUN_ID) return `github-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT ?? '1'}`;
