@@ -69,6 +69,11 @@ for (let c = 0x21; c < 0x7f; c++) {
   if (!isFlowIndicator(c)) ORDINARY_IN_FLOW[c] = 1;
 }
 
+/** Characters a plain scalar cannot start with (js-yaml's indicators, white space and line breaks): one look-up instead of a comparison each. */
+const NOT_PLAIN_START = new Uint8Array(128);
+for (const c of [SPACE, TAB, LF, CR, COMMA, LBRACKET, RBRACKET, LBRACE, RBRACE, HASH, AMP, STAR, BANG, PIPE, GT, QUOTE, DQUOTE, PERCENT, AT, BACKTICK])
+  NOT_PLAIN_START[c] = 1;
+
 /** What js-yaml writes for the line breaks between two lines of a folded scalar. */
 function foldedBreaks(count: number): string {
   return count === 1 ? ' ' : count > 1 ? '\n'.repeat(count - 1) : '';
@@ -91,6 +96,10 @@ function isEol(c: number): boolean {
 
 function isWsOrEol(c: number): boolean {
   return c === SPACE || c === LF || c === TAB || c === CR;
+}
+
+function isFlowStart(c: number): boolean {
+  return c === LBRACKET || c === LBRACE;
 }
 
 function isFlowIndicator(c: number): boolean {
@@ -340,6 +349,24 @@ class BlockReader {
     return lineBreaks;
   }
 
+  /**
+   * The indentation `skipSeparation(false)` would leave at a line break, without moving: the number of
+   * spaces that start the next line that is not empty (its tab gives up as that would).
+   */
+  private nextLineIndent(): number {
+    const s = this.codes;
+    let p = this.pos;
+    let ch = s[p];
+    for (;;) {
+      p += ch === CR && s[p + 1] === LF ? 2 : 1;
+      const lineStart = p;
+      ch = s[p];
+      while (ch === SPACE) ch = s[++p];
+      if (ch === TAB) giveUp();
+      if (ch !== LF && ch !== CR) return p - lineStart;
+    }
+  }
+
   private atDocumentSeparator(): boolean {
     const s = this.codes;
     const p = this.pos;
@@ -376,7 +403,11 @@ class BlockReader {
       const flowIndent = context === FLOW_IN || context === FLOW_OUT ? parentIndent : parentIndent + 1;
       const blockIndent = this.pos - this.lineStart;
       if (indentStatus === 1) {
-        if ((blockCollections && (this.sequence(blockIndent) || this.mapping(blockIndent, flowIndent))) || this.flowCollection(flowIndent))
+        // `sequence` and `flowCollection` return at once, having read nothing, unless their first character is there: tested here, without the call.
+        if (
+          (blockCollections && ((s[this.pos] === DASH && this.sequence(blockIndent)) || this.mapping(blockIndent, flowIndent))) ||
+          (isFlowStart(s[this.pos]) && this.flowCollection(flowIndent))
+        )
           hasContent = true;
         else {
           const ch = s[this.pos];
@@ -393,7 +424,7 @@ class BlockReader {
           } else hasContent = this.plain(flowIndent, context === FLOW_IN);
         }
       } else if (indentStatus === 0) {
-        hasContent = blockCollections && this.sequence(blockIndent);
+        hasContent = blockCollections && s[this.pos] === DASH && this.sequence(blockIndent);
       }
     }
     this.table.leave(this.pos, this.result);
@@ -530,21 +561,7 @@ class BlockReader {
   private plain(nodeIndent: number, inFlow: boolean): boolean {
     const s = this.codes;
     let ch = s[this.pos];
-    if (
-      isWsOrEol(ch) ||
-      isFlowIndicator(ch) ||
-      ch === HASH ||
-      ch === AMP ||
-      ch === STAR ||
-      ch === BANG ||
-      ch === PIPE ||
-      ch === GT ||
-      ch === QUOTE ||
-      ch === DQUOTE ||
-      ch === PERCENT ||
-      ch === AT ||
-      ch === BACKTICK
-    )
+    if (ch < 0x80 && NOT_PLAIN_START[ch] === 1)
       return false;
     if (ch === QUESTION || ch === DASH) {
       const following = s[this.pos + 1];
@@ -578,20 +595,16 @@ class BlockReader {
         if (isWsOrEol(s[this.pos - 1])) break;
       } else if ((this.pos === this.lineStart && this.atDocumentSeparator()) || (inFlow && isFlowIndicator(ch))) break;
       else if (ch === LF || ch === CR) {
-        breakLine = this.line;
-        const lineStart = this.lineStart;
-        const lineIndent = this.lineIndent;
-        this.skipSeparation(false);
-        if (this.lineIndent >= nodeIndent) {
+        if (this.nextLineIndent() >= nodeIndent) {
           // Read on into the next line, as js-yaml does.
+          breakLine = this.line;
+          this.skipSeparation(false);
           pending = true;
           ch = s[this.pos];
           continue;
         }
+        // js-yaml reads the separation and goes back to the scalar's end: the reader's state is as it was, but its position.
         this.pos = end;
-        this.line = breakLine;
-        this.lineStart = lineStart;
-        this.lineIndent = lineIndent;
         break;
       }
       if (pending) {
