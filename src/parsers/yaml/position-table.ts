@@ -6,14 +6,13 @@ import type { EditContexts } from './yaml-edit.js';
  * Spans are resolved lazily, only for the nodes a finding points at.
  */
 /**
- * Node offsets of the file being loaded, one array per field, reused from file to file; `seal`
- * copies each out at its size.
+ * Node offsets of the file being loaded, reused from file to file: one array of four blocks of
+ * `capacity` numbers, one block per field (open, close, parent, after; `seal` copies each out at
+ * its size). One array rather than four: a node's record loads one module variable, not four.
  */
 let capacity = 4096;
-let scratchOpen = new Int32Array(capacity);
-let scratchClose = new Int32Array(capacity);
-let scratchParent = new Int32Array(capacity);
-let scratchAfter = new Int32Array(capacity);
+const FIELDS = 4;
+let scratch = new Int32Array(FIELDS * capacity);
 /** The values of the nodes being recorded; `seal` copies them out at their size, so no array grows per file. */
 const scratchResults: unknown[] = [];
 /** The nodes open while recording, by depth. */
@@ -30,16 +29,16 @@ function shrinkScratch(): void {
   if (scratchResults.length > KEPT_CAPACITY) scratchResults.length = KEPT_CAPACITY;
   if (capacity <= KEPT_CAPACITY) return;
   capacity = KEPT_CAPACITY;
-  scratchOpen = new Int32Array(capacity);
-  scratchClose = new Int32Array(capacity);
-  scratchParent = new Int32Array(capacity);
-  scratchAfter = new Int32Array(capacity);
+  scratch = new Int32Array(FIELDS * capacity);
 }
 
-function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(capacity);
-  bigger.set(a);
-  return bigger;
+/** Doubles the scratch space, each field's block copied to its place in the larger one. */
+function grow(): void {
+  const old = capacity;
+  capacity *= 2;
+  const bigger = new Int32Array(FIELDS * capacity);
+  for (let f = 0; f < FIELDS; f++) bigger.set(scratch.subarray(f * old, (f + 1) * old), f * capacity);
+  scratch = bigger;
 }
 
 const NONE = new Int32Array(0);
@@ -98,18 +97,14 @@ export class PositionTable {
   /** A node opens at `position` (js-yaml's `open` event). */
   enter(position: number): void {
     const i = this.count++;
-    if (i >= capacity) {
-      capacity *= 2;
-      scratchOpen = grown(scratchOpen);
-      scratchClose = grown(scratchClose);
-      scratchParent = grown(scratchParent);
-      scratchAfter = grown(scratchAfter);
-    }
+    if (i >= capacity) grow();
     const depth = this.depth;
-    scratchOpen[i] = position;
-    scratchClose[i] = -1;
-    scratchParent[i] = depth ? openNodes[depth - 1] : -1;
-    scratchAfter[i] = -1;
+    const space = scratch;
+    const n = capacity;
+    space[i] = position;
+    space[n + i] = -1;
+    space[2 * n + i] = depth ? openNodes[depth - 1] : -1;
+    space[3 * n + i] = -1;
     scratchResults[i] = undefined;
     if (depth === 0) this.roots.push(i);
     else if (depth > this.maxDepth) this.maxDepth = depth;
@@ -125,8 +120,9 @@ export class PositionTable {
   /** The innermost open node closes at `position` with its value (js-yaml's `close` event). */
   leave(position: number, result: unknown): void {
     const i = openNodes[--this.depth];
-    scratchClose[i] = position;
-    scratchAfter[i] = this.count;
+    const space = scratch;
+    space[capacity + i] = position;
+    space[3 * capacity + i] = this.count;
     scratchResults[i] = result;
   }
 
@@ -136,10 +132,7 @@ export class PositionTable {
     this.recording = false;
     const n = this.count;
     const { space, at } = offsetSpace(4 * n);
-    space.set(scratchOpen.subarray(0, n), at);
-    space.set(scratchClose.subarray(0, n), at + n);
-    space.set(scratchParent.subarray(0, n), at + 2 * n);
-    space.set(scratchAfter.subarray(0, n), at + 3 * n);
+    for (let f = 0; f < FIELDS; f++) space.set(scratch.subarray(f * capacity, f * capacity + n), at + f * n);
     this.open = space.subarray(at, at + n);
     this.close = space.subarray(at + n, at + 2 * n);
     this.parent = space.subarray(at + 2 * n, at + 3 * n);
