@@ -42,4 +42,13 @@ for (let r = 0; r < Number(rounds); r++)
     nodes += table.count;
   }
 const used = process.cpuUsage(start);
-console.log(JSON.stringify({ files: texts.length, rounds: Number(rounds), documents, nodes, givenUp, cpuMs: Math.round((used.user + used.system) / 1000) }));
+console.log(
+  JSON.stringify({
+    files: texts.length,
+    rounds: Number(rounds),
+    documents,
+    nodes,
+    givenUp,
+    cpuMs: Math.round((used.user + used.system) / 1000),
+  }),
+);

@@ -71,7 +71,28 @@ for (let c = 0x21; c < 0x7f; c++) {
 
 /** Characters a plain scalar cannot start with (js-yaml's indicators, white space and line breaks): one look-up instead of a comparison each. */
 const NOT_PLAIN_START = new Uint8Array(128);
-for (const c of [SPACE, TAB, LF, CR, COMMA, LBRACKET, RBRACKET, LBRACE, RBRACE, HASH, AMP, STAR, BANG, PIPE, GT, QUOTE, DQUOTE, PERCENT, AT, BACKTICK])
+for (const c of [
+  SPACE,
+  TAB,
+  LF,
+  CR,
+  COMMA,
+  LBRACKET,
+  RBRACKET,
+  LBRACE,
+  RBRACE,
+  HASH,
+  AMP,
+  STAR,
+  BANG,
+  PIPE,
+  GT,
+  QUOTE,
+  DQUOTE,
+  PERCENT,
+  AT,
+  BACKTICK,
+])
   NOT_PLAIN_START[c] = 1;
 
 /** What js-yaml writes for the line breaks between two lines of a folded scalar. */
@@ -561,8 +582,7 @@ class BlockReader {
   private plain(nodeIndent: number, inFlow: boolean): boolean {
     const s = this.codes;
     let ch = s[this.pos];
-    if (ch < 0x80 && NOT_PLAIN_START[ch] === 1)
-      return false;
+    if (ch < 0x80 && NOT_PLAIN_START[ch] === 1) return false;
     if (ch === QUESTION || ch === DASH) {
       const following = s[this.pos + 1];
       if (isWsOrEol(following) || (inFlow && isFlowIndicator(following))) return false;
