@@ -8,7 +8,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isBuiltin } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -106,5 +108,36 @@ describe('bin/sanctum over the bundle', () => {
     expect(loaded.size).toBeGreaterThan(1);
     expect([...packages].filter((p) => ['commander', 'picocolors'].includes(p))).toEqual([]);
     for (const file of loaded) expect(readFileSync(join(bundle, file), 'utf8')).not.toMatch(/^\/\/ dist\/cli\//m);
+  });
+
+  it("imports only the package's own dependencies and Node's modules (not what npm happens to hoist)", () => {
+    // The Kubernetes client's bundle (scripts/bundle-kube-client.mjs) imports @kubernetes/client-node's own
+    // dependencies; under pnpm, or with two versions installed, only the package's declared ones resolve.
+    const declared = new Set(
+      Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: object }).dependencies),
+    );
+    const files = [
+      ...readdirSync(join(ROOT, 'dist', 'bundle')).map((f) => join(ROOT, 'dist', 'bundle', f)),
+      join(ROOT, 'dist', 'sources', 'cluster', 'kube-client.js'),
+    ];
+    const bare = new Set<string>();
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      const specs = ts.preProcessFile(code, true, true).importedFiles.map((f) => f.fileName);
+      // The lazy stand-ins load CommonJS packages with `createRequire(import.meta.url)("name")`.
+      for (const m of code.matchAll(/createRequire\(import\.meta\.url\)\("([^"]+)"\)/g)) specs.push(m[1]);
+      for (const spec of specs) {
+        if (spec.startsWith('.') || spec.startsWith('/') || isBuiltin(spec)) continue;
+        bare.add(
+          spec
+            .split('/')
+            .slice(0, spec.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+      }
+    }
+    expect(bare.size).toBeGreaterThan(10);
+    expect([...bare].filter((p) => !declared.has(p)).sort()).toEqual([]);
+    for (const lazy of ['node-fetch', 'hpagent', 'socks-proxy-agent', 'openid-client']) expect(bare).toContain(lazy);
   });
 });
