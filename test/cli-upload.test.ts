@@ -327,6 +327,26 @@ spec:
     }
   });
 
+  it('image, cluster and audit check --upload before any work: one error line, exit 2, no report', async () => {
+    const bad = "sanctum: --upload must be an http(s) URL (got 'not a url')\n";
+    const out = (name: string) => join(dir, `early-${name}`);
+    const image = await run(
+      ['image', join(dir, 'missing.tar'), '--upload', 'not a url', '--format', 'json', '--output', out('image.json')],
+      {
+        cwd: root,
+      },
+    );
+    expect([image.code, image.stdout, image.stderr]).toEqual([2, '', bad]);
+    const cluster = await run(['cluster', '--kubeconfig', join(dir, 'missing-kubeconfig'), '--upload', 'not a url'], { cwd: root });
+    expect([cluster.code, cluster.stdout, cluster.stderr]).toEqual([2, '', bad]);
+    const audit = await run(['audit', '-', '--upload', 'not a url', '--format', 'jsonl', '--output', out('audit.jsonl')], {
+      cwd: dir,
+      stdin: '',
+    });
+    expect([audit.code, audit.stdout, audit.stderr]).toEqual([2, '', bad]);
+    expect(existsSync(out('image.json')) || existsSync(out('audit.jsonl'))).toBe(false);
+  });
+
   it('image --upload stores the image under its reference, as a target of kind image', async () => {
     await dockerSave(join(dir, 'app.tar'), {
       config: { ExposedPorts: { '22/tcp': {} } },

@@ -10,7 +10,7 @@ import { ScanSetupError, sortFindings } from '../scan.js';
 import type { AuditWebhookReceiver } from '../sources/events/audit-webhook.js';
 import { VERSION } from '../version.js';
 import { outputStream } from './output-file.js';
-import { addUploadOptions, alertUploadOf, type UploadFlags } from './upload-options.js';
+import { addUploadOptions, alertUploadOf, checkUploadFlags, type UploadFlags } from './upload-options.js';
 
 interface AuditFlags extends UploadFlags {
   format: string;
@@ -125,6 +125,8 @@ export function addAuditCommand(program: Command, io: AuditIO, setExit: (code: n
 
 async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
+  // Before anything is opened or read: an --upload that cannot be used is one error line.
+  checkUploadFlags(flags);
   const format = flags.format as EventFormat;
   if (!(EVENT_FORMATS as readonly string[]).includes(format))
     throw new ScanSetupError(`unknown format '${flags.format}' (known: ${EVENT_FORMATS.join(', ')})`);

@@ -9,7 +9,7 @@ import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
 import { exitCodeFor } from './main.js';
-import { clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
+import { checkUploadFlags, clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
 import { streamReport, writeOutputFile } from './output-file.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 
@@ -54,6 +54,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     .option('--page-size <n>', 'objects per list request', '500')
     .option('--apply', 'with --format policyreport: write the PolicyReport and ClusterPolicyReport objects to the cluster')
     .action(async (flags: ClusterFlags) => {
+      checkUploadFlags(flags);
       const cwd = io.cwd ?? process.cwd();
       if (flags.allNamespaces && flags.namespace.length) throw new ScanSetupError('--all-namespaces and --namespace exclude each other');
       const pageSize = Number(flags.pageSize);

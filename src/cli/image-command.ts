@@ -8,7 +8,7 @@ import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 import { Progress } from './progress.js';
 import { writeOutputFile } from './output-file.js';
-import { uploadIfAsked } from './upload-options.js';
+import { checkUploadFlags, uploadIfAsked } from './upload-options.js';
 
 type ImageFlags = ReportFlags & { platform?: string; insecureRegistry: string[]; installedCode?: boolean };
 
@@ -39,6 +39,7 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       'run the code rules over installed packages too (site-packages, node_modules); they always get the secret, model and package scanners',
     )
     .action(async (images: string[], flags: ImageFlags) => {
+      checkUploadFlags(flags);
       const { reports: outs, sboms } = splitOutputs(flags);
       if (sboms.length && images.length > 1)
         throw new ScanSetupError('an SBOM (--format cyclonedx|spdx) describes one image: give one image per run');
