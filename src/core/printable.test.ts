@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonErrorMessage, printableName } from './printable.js';
+import { cut, jsonErrorMessage, printableName } from './printable.js';
 
 describe('printableName', () => {
   it('escapes controls, format characters, separators and lone surrogates, and keeps the rest', () => {
@@ -30,5 +30,13 @@ describe('jsonErrorMessage', () => {
     expect(messageOf('undefined')).toBe('not valid JSON');
     expect(messageOf('{"a": 1, x}')).toMatch(/^Expected double-quoted property name in JSON at position 9/);
     expect(messageOf('[1,2')).toMatch(/^Expected ',' or ']' after array element in JSON at position 4/);
+  });
+});
+
+describe('cut', () => {
+  it('keeps a short text, cuts a long one with its length, never inside a surrogate pair', () => {
+    expect(cut('abc', 3)).toBe('abc');
+    expect(cut('abcdef', 3)).toBe('abc… (6 characters)');
+    expect(cut('ab😀cd', 3)).toBe('ab… (6 characters)');
   });
 });

@@ -30,3 +30,15 @@ export function jsonErrorMessage(e: unknown): string {
   if (!quoted) return printableName(message);
   return quoted[1] ? `${printableName(quoted[1])} (not valid JSON)` : 'not valid JSON';
 }
+
+/**
+ * A long text quoted in a message cut to its first `max` characters (never inside a surrogate pair),
+ * with how long it was: an error about a 10,000-character expression quotes its start, not all of it.
+ */
+export function cut(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  let end = max;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}… (${text.length} characters)`;
+}

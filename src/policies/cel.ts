@@ -128,6 +128,28 @@ export interface CompiledExpression {
 /** The types of the names Kubernetes declares with a fixed type; any other name given by name only is `dyn`. */
 const STANDARD_TYPES: Readonly<Record<string, CelType>> = { request: ADMISSION_REQUEST, authorizer: AUTHORIZER };
 
+/** Brackets nested deeper than this are refused before parsing: the parser and checker recurse per level. */
+export const MAX_NESTING = 250;
+
+/** The deepest nesting of (), [] and {} in a CEL source, string literals (quoted, triple-quoted, raw) skipped. */
+export function bracketDepth(source: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '(' || c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '"' || c === "'") {
+      const raw = i > 0 && (source[i - 1] === 'r' || source[i - 1] === 'R');
+      const quote = source.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      let j = i + quote.length;
+      while (j < source.length && !source.startsWith(quote, j)) j += !raw && source[j] === '\\' ? 2 : 1;
+      i = j + quote.length - 1;
+    }
+  }
+  return max;
+}
+
 /**
  * Parses, type-checks and plans an expression. `declarations` are the top-level names it may use,
  * with their types (a list of names: the standard type of `request` and `authorizer`, `dyn` for
@@ -140,6 +162,9 @@ export function compileExpression(source: string, declarations: readonly string[
     : (declarations as ReadonlyMap<string, CelType>);
   const variables = [...types.keys()];
   if (typeof source !== 'string' || source.trim() === '') throw new CelCompileError('the expression is empty');
+  const depth = bracketDepth(source);
+  if (depth > MAX_NESTING)
+    throw new CelCompileError(`the expression is too deeply nested (${depth} levels of brackets; at most ${MAX_NESTING})`);
   const rewritten = rewriteOptionalSyntax(source);
   let ast: ReturnType<CelLibrary['parse']>;
   try {

@@ -324,6 +324,26 @@ describe('policy evaluation', () => {
     expect(cheap.evaluate({ object })).toEqual([]);
   });
 
+  it('refuses an expression nested too deeply, naming the policy, and quotes only the start of a long expression', () => {
+    const deep = `${'('.repeat(5000)}true${')'.repeat(5000)}`;
+    let error: unknown;
+    try {
+      compilePolicy('deep', 'p.yaml', spec([{ expression: deep }]));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as Error).message).toBe(
+      `policy deep (p.yaml): validations[0].expression: the expression is too deeply nested (5000 levels of brackets; at most 250): "${'('.repeat(200)}… (10004 characters)"`,
+    );
+    // As deep as allowed compiles and runs; brackets inside string literals do not count.
+    const ok = compilePolicy('ok', 'test', spec([{ expression: `${'('.repeat(250)}'${'(['.repeat(300)}' != ''${')'.repeat(250)}` }]));
+    expect(ok.evaluate({ object })).toEqual([]);
+    expect(() => compilePolicy('x', 'test', spec([{ expression: `${'['.repeat(251)}${']'.repeat(251)} == []` }]))).toThrow(
+      /too deeply nested/,
+    );
+  });
+
   it('messageExpression falls back to message when it fails', () => {
     const p = compilePolicy('m', 'test', spec([{ expression: 'false', message: 'plain', messageExpression: 'string(object.nope)' }]));
     const [a] = p.evaluate({ object });

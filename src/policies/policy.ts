@@ -23,6 +23,7 @@ import { matchesSelector, labelSelectorSchema } from './label-selector.js';
 import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerContext } from './cel-authorizer.js';
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
+import { cut } from '../core/printable.js';
 
 /**
  * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
@@ -204,7 +205,7 @@ export interface Policy {
 /** Compiles a policy spec; a CEL error is a PolicyError naming the policy, the field and the expression. */
 export function compilePolicy(name: string, source: string, spec: PolicySpec): Policy {
   const where = (field: string, expr: string, e: unknown): PolicyError =>
-    new PolicyError(`policy ${name} (${source}): ${field}: ${(e as Error).message}: ${JSON.stringify(expr)}`);
+    new PolicyError(`policy ${name} (${source}): ${field}: ${(e as Error).message}: ${JSON.stringify(cut(expr))}`);
   /** Variables declared so far, with the types inferred for them: an expression reads those before it. */
   const declaredVariables = new Map<string, CelType>();
   const compile = (field: string, expr: string, names: readonly string[], expected?: 'bool' | 'string'): CompiledExpression => {
