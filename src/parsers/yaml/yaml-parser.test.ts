@@ -304,6 +304,11 @@ describe('what is not Kubernetes', () => {
     expect(parser.matches(new MemorySourceFile('a.json', '{}'))).toBe(true);
     expect(parser.matches(new MemorySourceFile('a.json', new Uint8Array([0x7b, 0, 1, 2])))).toBe(true);
     expect(() => parse(new Uint8Array([0x7b, 0, 1, 2]), 'a.json')).toThrow('binary content in a YAML/JSON file; not scanned');
+    // No NUL byte but control characters: still binary. Latin-1 text is not UTF-8, and not binary.
+    expect(() => parse(new Uint8Array([0x7b, 0xff, 1, 2, 3, 0x1b, 0x80]), 'a.json')).toThrow(
+      'binary content in a YAML/JSON file; not scanned',
+    );
+    expect(() => parse(new Uint8Array([...Buffer.from('a: caf'), 0xe9, 0x0a]), 'a.yaml')).toThrow(/^not UTF-8 text \(perhaps Latin-1/);
     expect(parser.matches(new MemorySourceFile('a.txt', 'apiVersion: v1'))).toBe(false);
   });
 

@@ -39,6 +39,22 @@ export interface PositionedFile extends SourceFile {
 }
 
 /** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
+/**
+ * Why a YAML/JSON file that is not UTF-8 (or UTF-16) is not scanned: text in another encoding (Latin-1,
+ * Windows-1252: no NUL byte, at most 1 in 100 bytes a control character) is told apart from binary content.
+ */
+function notTextMessage(head: Uint8Array): string {
+  const bytes = head.subarray(0, HEAD_BYTES);
+  let controls = 0;
+  for (const b of bytes) {
+    if (b === 0) return 'binary content in a YAML/JSON file; not scanned';
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) controls++;
+  }
+  return controls * 100 <= bytes.length
+    ? 'not UTF-8 text (perhaps Latin-1 or another legacy encoding: YAML and JSON must be UTF-8, UTF-16 or UTF-32); not scanned'
+    : 'binary content in a YAML/JSON file; not scanned';
+}
+
 export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   const given = (file as Partial<PositionedFile>).positions?.();
   if (given) {
@@ -175,7 +191,7 @@ export function createYamlParser(
       let file = original;
       if (file.size > ctx.limits.maxFileBytes) {
         const head = file.head();
-        if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+        if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure(notTextMessage(head));
         // Large JSON data (tokenizer.json, datasets) is not ours; a large manifest is reported.
         if (JSON_NAME.test(file.path) && !CLASSIFIED_JSON.test(new TextDecoder().decode(head))) return { documents: [] };
         throw new ParseFailure(
@@ -188,7 +204,7 @@ export function createYamlParser(
         const head = file.bytes().subarray(0, HEAD_BYTES);
         const encoding = utf16(head);
         if (encoding) file = new MemorySourceFile(file.path, new TextDecoder(encoding).decode(file.bytes()));
-        if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure('binary content in a YAML/JSON file; not scanned');
+        if (looksBinary(encoding ? file.head() : head)) throw new ParseFailure(notTextMessage(encoding ? file.head() : head));
       }
       const text = file.text();
       // Plain JSON that is not a Kubernetes object (package.json, data) is none of our business.
