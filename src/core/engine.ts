@@ -168,13 +168,17 @@ export class Engine {
     const retained: ScanDocument[] = [];
     const parsers = this.matching(file);
     this.lastMatch = undefined;
+    // A file over a size limit is said once (the yaml parser's, not the text parser's too).
+    let overSizeSaid = false;
     for (const parser of parsers) {
       const max = parser.maxBytes ?? this.limits.maxFileBytes;
       if (file.size > max) {
-        this.error(
-          file.path,
-          `file is ${formatBytes(file.size)}, over the ${formatBytes(max)} limit of the ${parser.name} parser; not scanned`,
-        );
+        if (!overSizeSaid)
+          this.error(
+            file.path,
+            `file is ${formatBytes(file.size)}, over the ${formatBytes(max)} limit of the ${parser.name} parser; not scanned`,
+          );
+        overSizeSaid = true;
         continue;
       }
       let documents: ScanDocument[];
@@ -183,6 +187,10 @@ export class Engine {
         documents = out.documents;
         for (const e of out.errors ?? []) this.error(file.path, e.message, e.line);
       } catch (e) {
+        if (e instanceof ParseFailure && e.overSizeLimit) {
+          if (overSizeSaid) continue;
+          overSizeSaid = true;
+        }
         this.error(file.path, describeError(e, parser.name), e instanceof ParseFailure ? e.line : undefined);
         // A file that cannot be read is said once, not once per parser.
         if (e instanceof FileReadError) break;

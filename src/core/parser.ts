@@ -77,6 +77,8 @@ export class ParseFailure extends Error {
   constructor(
     message: string,
     readonly line?: number,
+    /** The file is over a size limit of the parser: said once for a file however many parsers read it. */
+    readonly overSizeLimit = false,
   ) {
     super(message);
     this.name = 'ParseFailure';

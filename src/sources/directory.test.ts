@@ -275,6 +275,14 @@ describe('directory scan', () => {
     expect(r.findings.map((f) => `${f.location.path}:${f.location.startLine}`)).toEqual(['proj/small.yaml:10']);
   });
 
+  it('says once that a file is over the size limit, though several parsers read it (yaml, text)', () => {
+    write({ 'once/big.yaml': pod('big') + '# ' + 'x'.repeat(4096) + '\n' });
+    const r = scanSync({ targets: ['once'], cwd: base, config: false, limits: { maxFileBytes: 2048 } });
+    expect(r.errors).toEqual([
+      { path: 'once/big.yaml', message: 'file is 4.1 KiB, over the 2.0 KiB limit of the yaml parser; not scanned' },
+    ]);
+  });
+
   it("reports a file that vanished (or became a directory) after the walk once each, without the machine's absolute path", () => {
     // Listed by the walk, gone when read: whether a parser takes it by its name or by sniffing its first bytes, no silent skip.
     const names = ['gone.yaml', 'Dockerfile', 'gone.pkl', 'app.py', 'model.safetensors', 'noext', '.env'];

@@ -196,6 +196,8 @@ export function createYamlParser(
         if (JSON_NAME.test(file.path) && !CLASSIFIED_JSON.test(new TextDecoder().decode(head))) return { documents: [] };
         throw new ParseFailure(
           `file is ${formatBytes(file.size)}, over the ${formatBytes(ctx.limits.maxFileBytes)} limit of the yaml parser; not scanned`,
+          undefined,
+          true,
         );
       }
       // Windows PowerShell writes `kubectl get -o yaml > x.yaml` as UTF-16: read it as the text it is.
