@@ -5,6 +5,7 @@ import type { LoadedGatewayConfig } from './config.js';
 import { GatewayConfigError } from './config.js';
 import { GatewayError } from './errors.js';
 import { KEY_PREFIX, type KeyRing, type Principal } from './keys.js';
+import { jsonErrorMessage } from '../core/printable.js';
 import { describeSystemError } from '../core/system-error.js';
 
 export type AuthMethod = 'key' | 'client-certificate' | 'jwt';
@@ -23,11 +24,18 @@ export class JwtVerifier {
 
   constructor(private readonly settings: NonNullable<LoadedGatewayConfig['jwt']>) {
     if (settings.jwksFile) {
-      let jwks;
+      let text: string;
       try {
-        jwks = JSON.parse(readFileSync(settings.jwksFile, 'utf8'));
+        text = readFileSync(settings.jwksFile, 'utf8');
       } catch (e) {
         throw new GatewayConfigError(`jwt.jwksFile ${settings.jwksFile}: ${describeSystemError(e)}`);
+      }
+      let jwks;
+      try {
+        jwks = JSON.parse(text);
+      } catch (e) {
+        // Without the text V8 quotes from the file: a broken key file may hold private key material.
+        throw new GatewayConfigError(`jwt.jwksFile ${settings.jwksFile}: ${jsonErrorMessage(e)}`);
       }
       try {
         this.keys = createLocalJWKSet(jwks);
