@@ -38,6 +38,7 @@ if (want('k8s')) {
   const load = os.loadavg()[0];
   const parse = best(3, () => child(['parse', dir]));
   const scan = best(3, () => child(['scan', dir]));
+  const oneThread = best(3, () => child(['scan', dir], { SANCTUM_SCAN_THREADS: '1' }));
   const twoThreads = best(3, () => child(['scan', dir], { SANCTUM_SCAN_THREADS: '2' }));
   const misconfig = best(3, () => child(['scan-misconfig', dir]));
   const baseline = best(3, () => child(['scan-pss-baseline', dir]));
@@ -53,7 +54,12 @@ if (want('k8s')) {
     ['bare `js-yaml` loadAll (read + parse)', parse, '—'],
     ['`scan`, all scanners', scan, (scan.ms / parse.ms).toFixed(2) + '× (CPU ' + (scan.cpuMs / parse.cpuMs).toFixed(2) + '×)'],
     [
-      '`scan`, all scanners, two threads (`SANCTUM_SCAN_THREADS=2`)',
+      '`scan`, all scanners, one thread (`SANCTUM_SCAN_THREADS=1`)',
+      oneThread,
+      (oneThread.ms / parse.ms).toFixed(2) + '× (CPU ' + (oneThread.cpuMs / parse.cpuMs).toFixed(2) + '×)',
+    ],
+    [
+      '`scan`, all scanners, two threads from the first directory (`SANCTUM_SCAN_THREADS=2`)',
       twoThreads,
       (twoThreads.ms / parse.ms).toFixed(2) + '× (CPU ' + (twoThreads.cpuMs / parse.cpuMs).toFixed(2) + '×)',
     ],
@@ -77,7 +83,7 @@ if (want('k8s')) {
   sections.push(
     `## Kubernetes manifests\n\n${objects.toLocaleString('en')} objects in 5,000 files (\`bench/k8s-corpus.mjs\`, seed 42); best of 3, each in a fresh process. ` +
       `The machine is shared (2 cores): its 1-minute load average was ${load.toFixed(1)} before and ${loadAfter.toFixed(1)} after these runs, so compare the ratios and CPU times of one run rather than wall times across runs.\n\n` +
-      `Time is the scan (walk, read, parse, rules, findings) and the JSON report streamed to a file, as \`sanctum scan --format json --output FILE\` writes it; the two are also shown apart. A scan runs in one thread by default on two cores (on three or more, a tree larger than 4 MiB shares its directories with a worker thread); the two-thread row starts the worker with the first directory (\`SANCTUM_SCAN_THREADS=2\`; both threads' CPU is counted). On this machine (${os.availableParallelism()} cores) the default is ${os.availableParallelism() >= 3 ? 'two threads' : 'one thread'}. CPU is the process's user + system time (module loading included). Peak RSS is the whole process, worker and report included: its own high-water mark (VmHWM, \`bench/peak-rss.mjs\`), since getrusage's maxRSS carries the parent's peak over into a child.\n\n` +
+      `Time is the scan (walk, read, parse, rules, findings) and the JSON report streamed to a file, as \`sanctum scan --format json --output FILE\` writes it; the two are also shown apart. By default, on two cores or more, a tree larger than 4 MiB shares its directories with a worker thread once the main thread has scanned 4 MiB (the rows without a setting: on this machine, ${os.availableParallelism()} cores, ${os.availableParallelism() >= 2 ? 'two threads' : 'one thread'}); the one-thread row keeps one (\`SANCTUM_SCAN_THREADS=1\`), the last two-thread row starts the worker with the first directory (\`SANCTUM_SCAN_THREADS=2\`). The CPU of both threads is counted. CPU is the process's user + system time (module loading included). Peak RSS is the whole process, worker and report included: its own high-water mark (VmHWM, \`bench/peak-rss.mjs\`), since getrusage's maxRSS carries the parent's peak over into a child.\n\n` +
       `| work | rules | scan + JSON report | objects/s | ratio to bare parse | CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       rows
         .map(

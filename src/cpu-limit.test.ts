@@ -136,10 +136,11 @@ describe('usableCpus: the smaller of the affinity and the quota, and so the scan
     expect(usableCpus(files({}), 2)).toBe(2);
   });
 
-  it('on 8 cores limited to 2.5 CPUs a scan keeps one thread (two cores), and SANCTUM_SCAN_THREADS=2 still gets its worker; at 1.5 it cannot', () => {
+  it('on 8 cores limited to 2.5 CPUs a scan takes its worker (two cores); at 1.5 it cannot, even with SANCTUM_SCAN_THREADS=2', () => {
     expect(threadStart(undefined, usableCpus(v2('800000 100000\n'), 8))).toBe(4 * 1024 * 1024);
-    expect(threadStart(undefined, usableCpus(v2('250000 100000\n'), 8))).toBeUndefined();
+    expect(threadStart(undefined, usableCpus(v2('250000 100000\n'), 8))).toBe(4 * 1024 * 1024);
     expect(threadStart('2', usableCpus(v2('250000 100000\n'), 8))).toBe(0);
+    expect(threadStart(undefined, usableCpus(v2('150000 100000\n'), 8))).toBeUndefined();
     expect(threadStart('2', usableCpus(v2('150000 100000\n'), 8))).toBeUndefined();
   });
 });

@@ -108,14 +108,11 @@ describe('WorkerBacklog (which thread takes a new directory)', () => {
 });
 
 describe('threadStart (SANCTUM_SCAN_THREADS and the cores)', () => {
-  it('starts a worker by default on three cores or more once 4 MiB are scanned', () => {
+  it('starts a worker by default on two cores or more once 4 MiB are scanned', () => {
+    expect(threadStart(undefined, 2)).toBe(4 * 1024 * 1024);
     expect(threadStart(undefined, 3)).toBe(4 * 1024 * 1024);
+    expect(threadStart('', 2)).toBe(4 * 1024 * 1024);
     expect(threadStart('', 8)).toBe(4 * 1024 * 1024);
-  });
-
-  it('keeps one thread by default on two cores, where a second one costs about as much CPU as it saves', () => {
-    expect(threadStart(undefined, 2)).toBeUndefined();
-    expect(threadStart('', 2)).toBeUndefined();
   });
 
   it('starts the worker with the first directory with 2 on two cores or more, never with 1', () => {

@@ -148,7 +148,7 @@ export class ScanThreads {
 
   /**
    * Threads for a scan that writes its findings to a spool (`scanStreamed`) of one walked directory
-   * tree, when `threadStart` says so (three cores or more by default, counted within a cgroup CPU quota).
+   * tree, when `threadStart` says so (two cores or more by default, counted within a cgroup CPU quota).
    */
   static for(opts: ScanOptions, today: string): ScanThreads | undefined {
     if (opts.files || opts.targets.length !== 1 || opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
@@ -340,21 +340,19 @@ export function withOwnMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 /**
  * After how many bytes of plainly walked files the main thread starts a worker, from
  * `SANCTUM_SCAN_THREADS` and the number of cores; undefined for one thread. `1`: one thread; `2`: a
- * worker from the first directory (two cores or more). Unset, the default: on three cores or more, a
+ * worker from the first directory (two cores or more). Unset, the default: on two cores or more, a
  * worker once the main thread has scanned 4 MiB (about 5,000 objects), so that a smaller tree, done
- * before a worker would have loaded, is not slowed by one. On two cores, one thread: a one-thread
- * scan already keeps the second core a third busy (V8's collector and compiler threads), and a
- * second thread adds about 30% to the CPU (its module load, compilation and heap), so that the scan
- * was no faster there (bench/RESULTS.md).
+ * before a worker would have loaded, is not slowed by one. On two cores the second thread costs about
+ * a quarter more CPU (its module load, compilation and heap) and V8's collector and compiler threads
+ * share the cores with both; since the command line loads as a bundle the worker starts in a fraction
+ * of the time it took, and the scan of a large tree is faster with it (bench/RESULTS.md).
  */
 export function threadStart(setting: string | undefined, cores: number): number | undefined {
   if (cores < 2) return undefined;
-  if (setting === undefined || setting === '') return cores >= DEFAULT_MIN_CORES ? DEFAULT_START_BYTES : undefined;
+  if (setting === undefined || setting === '') return DEFAULT_START_BYTES;
   return Number(setting) >= 2 ? 0 : undefined;
 }
 
-/** The fewest cores on which a scan takes a worker thread by default. */
-const DEFAULT_MIN_CORES = 3;
 const DEFAULT_START_BYTES = 4 * 1024 * 1024;
 
 /** What a file counts for in the worker's progress (`WorkerData.done[2]`): its size in KiB, rounded up. */
