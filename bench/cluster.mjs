@@ -3,25 +3,18 @@
 // server (TLS, paged lists of 500) and scanned by `scanCluster` in a child process, beside a file scan
 // of the same objects. Usage: node bench/run.mjs cluster
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { generateK8sCorpus } from './k8s-corpus.mjs';
+import { yamlFiles } from './yaml-files.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
 const run = promisify(execFile);
-
-function* files(d) {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (e.name.endsWith('.yaml')) yield p;
-  }
-}
 
 async function child(script, args) {
   const { stdout } = await run(process.execPath, [join(here, script), ...args], { cwd: root, maxBuffer: 1 << 26 });
@@ -51,7 +44,7 @@ export function describeLoad(before, after, cores = cpus().length) {
 /** The objects of the manifests under `dir`, in the order of their files. */
 export function manifestObjects(dir) {
   const objects = [];
-  for (const f of files(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
+  for (const f of yamlFiles(dir)) for (const o of yaml.loadAll(readFileSync(f, 'utf8'))) if (o) objects.push(o);
   return objects;
 }
 

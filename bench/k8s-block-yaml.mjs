@@ -4,10 +4,10 @@
 // Usage: node bench/k8s-block-yaml.mjs DIR [ROUNDS]   (needs a built dist/)
 //   valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
 //     node --predictable --predictable-gc-schedule --random-seed=1 --hash-seed=1 bench/k8s-block-yaml.mjs DIR 1
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { loadBlockYaml } from '../dist/parsers/yaml/block-yaml.js';
 import { PositionTable } from '../dist/parsers/yaml/position-table.js';
+import { yamlFiles } from './yaml-files.mjs';
 
 const [dir, rounds = '1'] = process.argv.slice(2);
 if (!dir) {
@@ -15,15 +15,7 @@ if (!dir) {
   process.exit(2);
 }
 
-function* files(d) {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (/\.ya?ml$/i.test(e.name)) yield p;
-  }
-}
-
-const texts = [...files(dir)].map((f) => readFileSync(f, 'utf8'));
+const texts = [...yamlFiles(dir)].map((f) => readFileSync(f, 'utf8'));
 let documents = 0;
 let nodes = 0;
 let givenUp = 0;

@@ -1,26 +1,19 @@
 // One measurement in a fresh process, so peak RSS belongs to that work alone.
 // Usage: node bench/k8s-child.mjs parse|scan|scan-misconfig DIR
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peakRssMB } from './peak-rss.mjs';
+import { yamlFiles } from './yaml-files.mjs';
 
 const [mode, dir] = process.argv.slice(2);
-
-function* files(d) {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (e.name.endsWith('.yaml')) yield p;
-  }
-}
 
 const t0 = performance.now();
 let out;
 if (mode === 'parse') {
   const yaml = (await import('js-yaml')).default;
   let objects = 0;
-  for (const f of files(dir)) objects += yaml.loadAll(readFileSync(f, 'utf8')).length;
+  for (const f of yamlFiles(dir)) objects += yaml.loadAll(readFileSync(f, 'utf8')).length;
   out = { objects };
 } else {
   // As `sanctum scan --format json --output FILE` runs: findings spooled as files finish, then the report streamed to the file.

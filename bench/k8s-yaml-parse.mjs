@@ -3,12 +3,12 @@
 // listener (what it falls back to, and did before), and the bare js-yaml loadAll of the budget.
 // Prints the CPU time of each round and how many files and documents the block reader read itself.
 // Usage: node bench/k8s-yaml-parse.mjs DIR [ROUNDS]   (needs a built dist/)
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { loadBlockYaml } from '../dist/parsers/yaml/block-yaml.js';
 import { KUBE_SCHEMA } from '../dist/parsers/yaml/kube-schema.js';
 import { PositionTable } from '../dist/parsers/yaml/position-table.js';
+import { yamlFiles } from './yaml-files.mjs';
 
 const [dir, rounds = '4'] = process.argv.slice(2);
 if (!dir) {
@@ -16,15 +16,7 @@ if (!dir) {
   process.exit(2);
 }
 
-function* files(d) {
-  for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const p = join(d, e.name);
-    if (e.isDirectory()) yield* files(p);
-    else if (/\.ya?ml$/i.test(e.name)) yield p;
-  }
-}
-
-const texts = [...files(dir)].map((f) => readFileSync(f, 'utf8'));
+const texts = [...yamlFiles(dir)].map((f) => readFileSync(f, 'utf8'));
 const MAX_DEPTH = 100;
 
 /** Documents js-yaml reads with the listener; 0 for a file it refuses (a chart template, say). */

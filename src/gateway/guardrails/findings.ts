@@ -1,3 +1,4 @@
+import { replaceSpans } from '../../core/replace-spans.js';
 import type { GuardrailAction, GuardrailDecision, GuardrailName } from './types.js';
 
 /** Something a guardrail found in one piece of text, with what replaces it when it is rewritten. */
@@ -25,14 +26,7 @@ export function nonOverlapping(findings: TextFinding[]): TextFinding[] {
 
 /** `text` with each finding replaced by its replacement; findings sorted and not overlapping. */
 export function rewrite(text: string, findings: readonly TextFinding[]): string {
-  if (findings.length === 0) return text;
-  let out = '';
-  let at = 0;
-  for (const f of findings) {
-    out += text.slice(at, f.start) + f.replacement;
-    at = f.end;
-  }
-  return out + text.slice(at);
+  return replaceSpans(text, findings, (f) => f.replacement);
 }
 
 export function decisionOf(f: TextFinding, action: GuardrailAction, where: string): GuardrailDecision {

@@ -1,3 +1,4 @@
+import { replaceSpans } from '../../../core/replace-spans.js';
 import { MARKER_DETECTORS } from './detectors.js';
 import { findSecrets, KEYWORDS, MARKERS } from './scan.js';
 import type { SecretRule } from './types.js';
@@ -61,15 +62,7 @@ export function secretsInPlainText(text: string): TextSecret[] {
  * messageExpressions), which may quote a value of the object, an env literal that is a key.
  */
 export function withoutSecrets(text: string): string {
-  const secrets = secretsInPlainText(text);
-  if (secrets.length === 0) return text;
-  let out = '';
-  let at = 0;
-  for (const s of secrets) {
-    out += text.slice(at, s.start) + s.evidence;
-    at = s.end;
-  }
-  return out + text.slice(at);
+  return replaceSpans(text, secretsInPlainText(text), (s) => s.evidence);
 }
 
 /**
