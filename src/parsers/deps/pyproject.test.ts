@@ -140,4 +140,18 @@ describe('pyproject.toml with many dependencies', () => {
     expect(at(text, q.span)).toBe('"q[a]; python_version >= \\"3.9\\""');
     expect(elapsed).toBeLessThan(3_000);
   });
+
+  it('dependencies with environment markers in escaped quotes, or in a literal string, are found in linear time too (they were searched for from the section start)', () => {
+    const n = 40_000;
+    const specs = Array.from({ length: n }, (_, i) =>
+      i % 2 === 0 ? `"p${i}; sys_platform == \\"win32\\""` : `'p${i}; python_version >= "3.9"'`,
+    );
+    const text = `[project]\nname = "x"\ndependencies = [\n${specs.map((s) => `  ${s},`).join('\n')}\n]\n`;
+    const started = Date.now();
+    const m = parsePyproject(text);
+    const elapsed = Date.now() - started;
+    expect(m.packages).toHaveLength(n);
+    expect(m.packages.every((p, i) => at(text, p.span) === specs[i])).toBe(true);
+    expect(elapsed).toBeLessThan(3_000);
+  });
 });

@@ -95,8 +95,10 @@ export class TomlLocator {
   private firstUnused(lit: string, from: number, to: number): number | undefined {
     const key = `${from}\0${lit}`;
     let at = this.resume.get(key) ?? from;
-    // A value holding its own quote (`'a'b'`, `"a\"b"`) is no literal of the index: searched for in the text.
-    const indexed = !lit.slice(1, -1).includes(lit[0]);
+    // A basic string's inner quotes are escaped (`string` writes them so), and the index pairs quotes
+    // past escaped ones: always indexed. A literal string holding its own quote (`'a'b'`, only
+    // possible inside `'''`) is no literal of the index: searched for in the text.
+    const indexed = lit[0] === '"' || !lit.slice(1, -1).includes("'");
     const starts = indexed ? ((this.literals ??= literalStarts(this.text)).get(lit) ?? []) : undefined;
     let k = starts ? lowerBound(starts, at) : 0;
     for (;;) {
