@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ScanResult } from '../core/types.js';
+import { urlForMessage } from '../core/printable.js';
 import { KubernetesFacts } from '../inventory/kubernetes-facts.js';
 import { ScanSetupError } from '../scan.js';
 import { parseShardSpec, type Shard } from '../sources/shard.js';
@@ -57,7 +58,7 @@ export function checkUploadFlags(flags: UploadFlags): void {
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw new ScanSetupError(`--upload must be an http(s) URL (got '${flags.upload}')`);
+    throw new ScanSetupError(`--upload must be an http(s) URL (got '${urlForMessage(flags.upload)}')`);
   const shard = shardOf(flags);
   if (shard && shard.total > 1 && !(flags.runKey ?? ciRunKey(process.env)))
     throw new ScanSetupError('--shard with --upload needs --run-key (or a CI pipeline id in the environment) that every shard shares');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cut, jsonErrorMessage, printableName } from './printable.js';
+import { cut, jsonErrorMessage, printableName, urlForMessage } from './printable.js';
 
 describe('printableName', () => {
   it('escapes controls, format characters, separators and lone surrogates, and keeps the rest', () => {
@@ -38,5 +38,15 @@ describe('cut', () => {
     expect(cut('abc', 3)).toBe('abc');
     expect(cut('abcdef', 3)).toBe('abc… (6 characters)');
     expect(cut('ab😀cd', 3)).toBe('ab… (6 characters)');
+  });
+});
+
+describe('urlForMessage', () => {
+  it('shows a value given for a URL without credentials, query or fragment', () => {
+    expect(urlForMessage('not a url')).toBe('not a url');
+    expect(urlForMessage('store.example/api?token=sk-secret')).toBe('store.example/api (credentials, query or fragment not shown)');
+    expect(urlForMessage('ftp://user:pw@host/x#frag')).toBe('ftp://host/x (credentials, query or fragment not shown)');
+    expect(urlForMessage('a\u001b[2Jb')).toBe('a\\x1b[2Jb');
+    expect(urlForMessage('x'.repeat(150))).toBe(`${'x'.repeat(100)}… (150 characters)`);
   });
 });

@@ -42,3 +42,13 @@ export function cut(text: string, max = 200): string {
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}… (${text.length} characters)`;
 }
+
+/**
+ * A value given where a URL was expected, as an error shows it: without its query, fragment and
+ * `user:password@`, which may hold a token, printable and cut.
+ */
+export function urlForMessage(value: string): string {
+  const [, scheme = '', rest] = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?(?:[^/?#@]*@)?([^?#]*)/.exec(value)!;
+  const dropped = scheme.length + rest.length < value.length;
+  return cut(printableName(scheme + rest), 100) + (dropped ? ' (credentials, query or fragment not shown)' : '');
+}

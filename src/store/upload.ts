@@ -5,6 +5,7 @@ import type { IngestResult } from './ingest.js';
 import type { InventoryEntry } from './run-input.js';
 import type { TargetKind } from './schema.js';
 import { describeSystemError } from '../core/system-error.js';
+import { urlForMessage } from '../core/printable.js';
 
 export interface UploadOptions {
   /** The server (`https://sanctum.example.com`) or its runs endpoint (`…/api/v1/runs`). */
@@ -86,9 +87,9 @@ export function runsEndpoint(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new UploadError(`--upload must be an http(s) URL (got '${url}')`);
+    throw new UploadError(`--upload must be an http(s) URL (got '${urlForMessage(url)}')`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UploadError(`--upload must be an http(s) URL (got '${url}')`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UploadError(`--upload must be an http(s) URL (got '${urlForMessage(url)}')`);
   if (!u.pathname.endsWith('/api/v1/runs')) u.pathname = u.pathname.replace(/\/+$/, '') + '/api/v1/runs';
   return u;
 }

@@ -248,6 +248,9 @@ describe('bad input and bounds', () => {
     expect(() => VulnerabilityDatabase.open(dbDir)).toThrow(DatabaseError);
     writeFileSync(join(dbDir, 'meta.json'), '{');
     expect(() => VulnerabilityDatabase.open(dbDir)).toThrow(/damaged/);
+    // The JSON error without the text V8 quotes from the file.
+    writeFileSync(join(dbDir, 'meta.json'), 'sk-hidden-value');
+    expect(() => VulnerabilityDatabase.open(dbDir)).toThrow(/meta\.json: Unexpected token 's' \(not valid JSON\)\); import it again$/);
   });
 });
 

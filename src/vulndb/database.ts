@@ -7,6 +7,7 @@ import { affectedBy } from './match.js';
 import type { StoredRecord } from './osv.js';
 import { applicableEcosystems, packageKey } from './osv.js';
 import { describeSystemError } from '../core/system-error.js';
+import { jsonErrorMessage } from '../core/printable.js';
 
 export const RECORDS_FILE = 'records.jsonl';
 export const INDEX_FILE = 'index.bin';
@@ -78,7 +79,7 @@ export function readMeta(dir: string): DatabaseMeta | undefined {
     if (meta?.format !== 1 || typeof meta.ecosystems !== 'object') throw new Error('unknown format');
     return meta;
   } catch (e) {
-    throw new DatabaseError(`the vulnerability database in ${dir} is damaged (${META_FILE}: ${(e as Error).message}); import it again`);
+    throw new DatabaseError(`the vulnerability database in ${dir} is damaged (${META_FILE}: ${jsonErrorMessage(e)}); import it again`);
   }
 }
 

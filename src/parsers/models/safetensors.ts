@@ -1,7 +1,7 @@
 import { readAll, u64, utf8Text, type ByteSource } from './byte-source.js';
 import { SafetensorsDocument, type SafetensorsTensor } from './documents.js';
 import { lookupTable } from '../../core/lookup-table.js';
-import { printableName } from '../../core/printable.js';
+import { jsonErrorMessage, printableName } from '../../core/printable.js';
 
 /** The safetensors reference implementation refuses headers larger than this. */
 export const MAX_SAFETENSORS_HEADER = 100_000_000;
@@ -81,7 +81,7 @@ export function readSafetensors(doc: SafetensorsDocument, src: ByteSource): Head
   try {
     header = JSON.parse(text);
   } catch (e) {
-    return [{ message: `header is not valid JSON: ${shown((e as Error).message)}`, start: 8, end: 8 + n }];
+    return [{ message: `header is not valid JSON: ${jsonErrorMessage(e)}`, start: 8, end: 8 + n }];
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     return [{ message: 'header is not a JSON object', start: 8, end: 8 + n }];
