@@ -31,8 +31,10 @@ const STREAMED_SCAN_FLAGS: ReadonlyArray<readonly [name: string, value: number]>
 
 /**
  * The V8 flags (`--name=value`) a streamed scan sets, leaving out those given on Node's command line
- * (`execArgv`): one chosen there, to measure a scan with V8's default for instance, stands. V8 reads
- * `_` in a flag's name as `-`.
+ * (`execArgv`): one chosen there, to measure a scan with V8's default for instance, stands
+ * (`node --max-inlined-bytecode-size-cumulative=920 bin/sanctum scan …`; Node refuses both flags in
+ * `NODE_OPTIONS`, so the command line is the only place to give them). V8 reads `_` in a flag's name
+ * as `-`.
  */
 export function streamedScanFlags(execArgv: readonly string[]): string[] {
   const given = new Set<string>();

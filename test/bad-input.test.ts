@@ -86,7 +86,7 @@ describe('bad input', () => {
     for (const name of ['binary.yaml', 'binary.json']) expect(errorFor(name)).toBe('binary content in a YAML/JSON file; not scanned');
     // Text in another encoding is not binary: the error says what it is.
     expect(errorFor('latin1.yml')).toBe(
-      'not UTF-8 text (perhaps Latin-1 or another legacy encoding: YAML and JSON must be UTF-8, UTF-16 or UTF-32); not scanned',
+      'not UTF-8 text (perhaps Latin-1 or another legacy encoding: Sanctum reads YAML and JSON as UTF-8, or UTF-16 with a byte order mark); not scanned',
     );
     expect(errorFor('late-nul.yaml')).toBe('YAML parse error at line 1: null byte is not allowed in input');
   });

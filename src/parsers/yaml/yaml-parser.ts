@@ -38,9 +38,8 @@ export interface PositionedFile extends SourceFile {
   positions(): PositionTable | undefined;
 }
 
-/** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
 /**
- * Why a YAML/JSON file that is not UTF-8 (or UTF-16) is not scanned: text in another encoding (Latin-1,
+ * Why a YAML/JSON file that is not UTF-8 (or UTF-16 with a byte order mark) is not scanned: text in another encoding (Latin-1,
  * Windows-1252: no NUL byte, at most 1 in 100 bytes a control character) is told apart from binary content.
  */
 function notTextMessage(head: Uint8Array): string {
@@ -51,10 +50,11 @@ function notTextMessage(head: Uint8Array): string {
     if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) controls++;
   }
   return controls * 100 <= bytes.length
-    ? 'not UTF-8 text (perhaps Latin-1 or another legacy encoding: YAML and JSON must be UTF-8, UTF-16 or UTF-32); not scanned'
+    ? 'not UTF-8 text (perhaps Latin-1 or another legacy encoding: Sanctum reads YAML and JSON as UTF-8, or UTF-16 with a byte order mark); not scanned'
     : 'binary content in a YAML/JSON file; not scanned';
 }
 
+/** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
 export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   const given = (file as Partial<PositionedFile>).positions?.();
   if (given) {
