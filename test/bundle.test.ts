@@ -100,7 +100,7 @@ describe('bin/sanctum over the bundle', () => {
     const visit = (file: string) => {
       if (loaded.has(file)) return;
       loaded.add(file);
-      for (const [, spec] of readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export) [^;]*?from "([^"]+)"/gm))
+      for (const [, spec] of readFileSync(join(bundle, file), 'utf8').matchAll(/^(?:import|export) (?:[^;]*?from )?"([^"]+)"/gm))
         if (spec.startsWith('./')) visit(spec.slice(2));
         else packages.add(spec);
     };
