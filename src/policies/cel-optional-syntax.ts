@@ -37,6 +37,28 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 const NUMBER = /(?:0[xX][0-9a-fA-F]+|\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)[uU]?/y;
 const RESERVED_BEFORE_LITERAL = new Set(['in', 'return']);
 
+/** The identifier (or keyword) that starts at `i`, if one does. */
+export function identifierAt(source: string, i: number): string | undefined {
+  IDENT.lastIndex = i;
+  return IDENT.exec(source)?.[0];
+}
+
+/**
+ * The index just past the string literal that starts at `i` (its r/b prefix being `ident`, the
+ * identifier at `i`), or the source's end when it is not closed; -1 when no literal starts there.
+ * Quoted or triple-quoted; raw strings have no escapes.
+ */
+export function stringLiteralEnd(source: string, i: number, ident = identifierAt(source, i)): number {
+  const quoteAt = ident && /^[rRbB]{1,2}$/.test(ident) && /['"]/.test(source[i + ident.length] ?? '') ? i + ident.length : -1;
+  if (source[i] !== '"' && source[i] !== "'" && quoteAt === -1) return -1;
+  const q = quoteAt === -1 ? i : quoteAt;
+  const raw = quoteAt !== -1 && /[rR]/.test(ident!);
+  const quote = source.startsWith(source[q].repeat(3), q) ? source[q].repeat(3) : source[q];
+  let j = q + quote.length;
+  while (j < source.length && !source.startsWith(quote, j)) j += !raw && source[j] === '\\' ? 2 : 1;
+  return Math.min(source.length, j + quote.length);
+}
+
 function frame(kind: FrameKind, start = 0): Frame {
   return { kind, start, hasOptional: false, entryOptional: false, inValue: false, chain: false, suffix: '' };
 }
@@ -90,17 +112,9 @@ export function rewriteOptionalSyntax(source: string): string {
       copySpace();
       continue;
     }
-    // String literals, with their r/b prefixes; raw strings have no escapes.
-    IDENT.lastIndex = i;
-    const ident = IDENT.exec(source)?.[0];
-    const quoteAt = ident && /^[rRbB]{1,2}$/.test(ident) && /['"]/.test(source[i + ident.length] ?? '') ? i + ident.length : -1;
-    if (c === '"' || c === "'" || quoteAt !== -1) {
-      const q = quoteAt === -1 ? i : quoteAt;
-      const raw = quoteAt !== -1 && /[rR]/.test(ident!);
-      const quote = source.startsWith(source[q].repeat(3), q) ? source[q].repeat(3) : source[q];
-      let j = q + quote.length;
-      while (j < source.length && !source.startsWith(quote, j)) j += !raw && source[j] === '\\' ? 2 : 1;
-      j = Math.min(source.length, j + quote.length);
+    const ident = identifierAt(source, i);
+    const j = stringLiteralEnd(source, i, ident);
+    if (j !== -1) {
       out.push(source.slice(i, j));
       i = j;
       top().chain = false;

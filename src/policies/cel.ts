@@ -8,7 +8,7 @@ import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
 import { expandMacros, MacroError, macroFunctions } from './cel-macros.js';
 import { optionalFunctions } from './cel-optional.js';
-import { rewriteOptionalSyntax } from './cel-optional-syntax.js';
+import { identifierAt, rewriteOptionalSyntax, stringLiteralEnd } from './cel-optional-syntax.js';
 import { quantityFunctions } from './cel-quantity.js';
 import { regexFunctions } from './cel-regex.js';
 import { semverFunctions } from './cel-semver.js';
@@ -131,20 +131,23 @@ const STANDARD_TYPES: Readonly<Record<string, CelType>> = { request: ADMISSION_R
 /** Brackets nested deeper than this are refused before parsing: the parser and checker recurse per level. */
 export const MAX_NESTING = 250;
 
-/** The deepest nesting of (), [] and {} in a CEL source, string literals (quoted, triple-quoted, raw) skipped. */
+/** The deepest nesting of (), [] and {} in a CEL source; string literals and comments skipped as the lexer skips them. */
 export function bracketDepth(source: string): number {
   let depth = 0;
   let max = 0;
-  for (let i = 0; i < source.length; i++) {
+  for (let i = 0; i < source.length; ) {
+    const ident = identifierAt(source, i);
+    const end = stringLiteralEnd(source, i, ident);
     const c = source[i];
-    if (c === '(' || c === '[' || c === '{') max = Math.max(max, ++depth);
-    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
-    else if (c === '"' || c === "'") {
-      const raw = i > 0 && (source[i - 1] === 'r' || source[i - 1] === 'R');
-      const quote = source.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
-      let j = i + quote.length;
-      while (j < source.length && !source.startsWith(quote, j)) j += !raw && source[j] === '\\' ? 2 : 1;
-      i = j + quote.length - 1;
+    if (end !== -1) i = end;
+    else if (ident) i += ident.length;
+    else if (source.startsWith('//', i)) {
+      const nl = source.indexOf('\n', i);
+      i = nl === -1 ? source.length : nl;
+    } else {
+      if (c === '(' || c === '[' || c === '{') max = Math.max(max, ++depth);
+      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+      i++;
     }
   }
   return max;
