@@ -1,3 +1,4 @@
+import { cut } from '../core/printable.js';
 import type { ObjectPath, Severity } from '../core/types.js';
 import { labelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
 import type { AuthorizerContext } from './cel-authorizer.js';
@@ -203,7 +204,7 @@ function finding(
 ): AdmissionPolicyFinding {
   const prefix = `ValidatingAdmissionPolicy ${policy} (binding ${binding}, ${actions.join('+')})`;
   const message = v.error ? v.message.replace(/^policy [^:]+: /, `${prefix}: `) : `${prefix}: ${v.message}`;
-  return { object, at: v.at, message, severity, evidence: v.expression };
+  return { object, at: v.at, message, severity, evidence: cut(v.expression) };
 }
 
 /** The param objects a binding's `paramRef` names, in the namespace it gives or the object's own. */

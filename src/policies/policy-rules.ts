@@ -1,6 +1,7 @@
 import type { AnyRule } from '../core/rule.js';
 import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
+import { cut } from '../core/printable.js';
 import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 import { imageConfigBindings } from './image-config-view.js';
 import type { Policy, PolicyBindings, Violation } from './policy.js';
@@ -41,7 +42,7 @@ export function policyRules(
             message: withoutSecrets(v.message),
             at: v.at,
             severity: v.severity,
-            ...(v.error ? { evidence: v.expression } : {}),
+            ...(v.error ? { evidence: cut(v.expression) } : {}),
           });
       // A validation that cannot be decided here is neither a pass nor a fail: one entry in the scan's errors says so.
       if (skipped && options.reportNotEvaluated && !announced) {

@@ -344,6 +344,16 @@ describe('policy evaluation', () => {
     );
   });
 
+  it('quotes only the start of a long expression that fails or cannot be evaluated', () => {
+    const long = `${'1 == 1 && '.repeat(30)}object.metadata.name == 'other'`;
+    const broken = `${'1 == 1 && '.repeat(30)}object.nope == 'x'`;
+    const p = compilePolicy('long', 'test', spec([{ expression: long }, { expression: broken }]));
+    expect(p.evaluate({ object }).map((v) => v.message)).toEqual([
+      `failed expression: ${long.slice(0, 200)}… (${long.length} characters)`,
+      `policy long: ${JSON.stringify(`${broken.slice(0, 200)}… (${broken.length} characters)`)} could not be evaluated: field not found: nope`,
+    ]);
+  });
+
   it('messageExpression falls back to message when it fails', () => {
     const p = compilePolicy('m', 'test', spec([{ expression: 'false', message: 'plain', messageExpression: 'string(object.nope)' }]));
     const [a] = p.evaluate({ object });

@@ -352,7 +352,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
         ok = v.expression.evaluate(bound as never, n, costLimit);
       } catch (e) {
         if (!(e instanceof CelEvaluationError)) throw e;
-        const source = JSON.stringify(v.expression.source);
+        const source = quoted(v.expression.source);
         out.push(
           ...failed(v.expression.source, notEvaluated(e, source, `${source} could not be evaluated: ${e.message}`), v.at, v.severity, e),
         );
@@ -360,10 +360,10 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       }
       if (ok === true) continue;
       if (ok !== false) {
-        out.push(...failed(v.expression.source, `${JSON.stringify(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity));
+        out.push(...failed(v.expression.source, `${quoted(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity));
         continue;
       }
-      let message = v.message ?? `failed expression: ${v.expression.source}`;
+      let message = v.message ?? `failed expression: ${cut(v.expression.source)}`;
       if (v.messageExpression) {
         try {
           const m = v.messageExpression.evaluate(bound as never, n, costLimit);
@@ -376,6 +376,11 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     }
     return out;
   }
+}
+
+/** An expression as a message quotes it: in JSON quotes, and only its start when it is long (`cut`). */
+function quoted(expression: string): string {
+  return JSON.stringify(cut(expression));
 }
 
 /**

@@ -137,6 +137,27 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'an expression that cannot be evaluated: message and evidence quote only the start of a long one',
+      path: 'a.yaml',
+      content:
+        policy(`  - expression: "${'1 == 1 && '.repeat(30)}object.spec.nope == 1"
+    fieldPath: spec.replicas
+`) +
+        binding('Deny') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 30,
+          startColumn: 3,
+          endLine: 30,
+          endColumn: 14,
+          objectPath: '/spec/replicas',
+          message: `ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): ${JSON.stringify(`${'1 == 1 && '.repeat(20)}… (321 characters)`)} could not be evaluated: field not found: nope`,
+          evidence: `${'1 == 1 && '.repeat(20)}… (321 characters)`,
+        },
+      ],
+    },
+    {
       name: 'a messageExpression quoting a secret of the object: shown redacted',
       path: 'a.yaml',
       content:
