@@ -7,10 +7,10 @@ import { peakRssMB } from './peak-rss.mjs';
 
 const [kubeconfig] = process.argv.slice(2);
 const t0 = performance.now();
-// The modules `sanctum cluster` loads (the CLI, then the cluster scan), not the whole public API (images, audit, SBOM…).
-await import('../dist/cli/main.js');
-const { scanClusterStreamed } = await import('../dist/scan-cluster.js');
-const { bufferedSink, writeString } = await import('../dist/reporters/index.js');
+// What `sanctum cluster` loads (bin/sanctum loads the bundle of the CLI, dist/bundle/main.js, and the
+// command its chunk of the cluster scan), not the whole public API (images, audit, SBOM…).
+const { loadClusterScan, bufferedSink, writeString } = await import('../dist/bundle/main.js');
+const { scanClusterStreamed } = await loadClusterScan();
 // Where resident memory goes: sampled once the modules are loaded, every 1,000 objects (the scan is
 // synchronous page by page, so a timer would miss its peaks), and after the scan and the report.
 const MB = 1048576;

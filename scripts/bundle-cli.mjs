@@ -43,6 +43,8 @@ const entry = {
           `export * from ${JSON.stringify(cli)};`,
           `export { scanStreamed } from ${JSON.stringify(join(dist, 'scan.js'))};`,
           `export { bufferedSink, writeString } from ${JSON.stringify(join(dist, 'reporters', 'index.js'))};`,
+          // What bench/cluster-child.mjs drives a cluster scan with: the chunk `sanctum cluster` loads when run.
+          `export const loadClusterScan = () => import(${JSON.stringify(join(dist, 'scan-cluster.js'))});`,
         ].join('\n')
       : null,
 };
@@ -174,5 +176,5 @@ if (process.argv.includes('--stats')) {
 
 // The bundle loads: every name a chunk imports from another is there.
 const loaded = await import(pathToFileURL(join(out, 'main.js')).href);
-for (const f of ['main', 'scanStreamed', 'bufferedSink', 'writeString'])
+for (const f of ['main', 'scanStreamed', 'bufferedSink', 'writeString', 'loadClusterScan'])
   if (typeof loaded[f] !== 'function') fail(`dist/bundle/main.js does not export a function ${f}`);
