@@ -211,6 +211,34 @@ describe('sanctum sbom of examples/ai-platform', () => {
   });
 });
 
+describe('the dependency graph of lockfiles that hold several versions of a package', () => {
+  const graph = (files: MemorySourceFile[]) => {
+    const { bom } = buildSbom(['.'], { files, name: 'g' });
+    expect(errorsOf(bom)).toBe('');
+    return new Map((bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).map((d) => [d.ref, d.dependsOn ?? []]));
+  };
+
+  it('package-lock.json: an edge goes to the copy Node resolves, not to whichever copy of the name came last', () => {
+    const deps = graph([
+      new MemorySourceFile(
+        'package-lock.json',
+        JSON.stringify({
+          lockfileVersion: 3,
+          packages: {
+            '': { name: 'app', dependencies: { '@fastify/ajv-compiler': '^4', eslint: '^9' } },
+            'node_modules/@fastify/ajv-compiler': { version: '4.0.8', dependencies: { ajv: '^8.12.0' } },
+            'node_modules/ajv': { version: '8.20.0' },
+            'node_modules/eslint': { version: '9.9.0', dependencies: { ajv: '^6.12.4' } },
+            'node_modules/eslint/node_modules/ajv': { version: '6.15.0' },
+          },
+        }),
+      ),
+    ]);
+    expect(deps.get('pkg:npm/%40fastify/ajv-compiler@4.0.8')).toEqual(['pkg:npm/ajv@8.20.0']);
+    expect(deps.get('pkg:npm/eslint@9.9.0')).toEqual(['pkg:npm/ajv@6.15.0']);
+  });
+});
+
 describe('sanctum sbom of a compose project', () => {
   const compose = [
     'services:',

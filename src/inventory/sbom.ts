@@ -124,6 +124,7 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
   const versioned = new Set(list.filter((p) => p.version).map((p) => packageKey(p.ecosystem, p.name)));
   const byPurl = new Map<string, Models.Component>();
   const byManifestName = new Map<string, Models.Component>(); // path + name → component, for the graph
+  const byManifestVersion = new Map<string, Models.Component>(); // path + name + version → component
   const pending: Array<[Models.Component, InventoryPackage]> = [];
   for (const p of list) {
     if (p.source && p.source.kind !== 'alias' && p.source.kind !== 'vcs' && p.source.kind !== 'url') continue; // the project's own code
@@ -150,11 +151,24 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
     c.properties.add(new Models.Property('sanctum:location', where(p.origin)));
     if (p.direct === true) root.dependencies.add(c.bomRef);
     byManifestName.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}`, c);
+    if (p.version) byManifestVersion.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}\u0000${p.version}`, c);
     if (p.dependsOn?.length) pending.push([c, p]);
   }
+  // A lockfile that tells which copy a package uses names it `name@version`; otherwise by name.
+  const dependency = (p: InventoryPackage, entry: string): Models.Component | undefined => {
+    const at = entry.lastIndexOf('@');
+    if (at > 0) {
+      const name = entry.slice(0, at);
+      const exact = byManifestVersion.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, name)}\u0000${entry.slice(at + 1)}`);
+      if (exact) return exact;
+      const named = byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, name)}`);
+      if (named) return named;
+    }
+    return byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, entry)}`);
+  };
   for (const [c, p] of pending) {
-    for (const name of p.dependsOn ?? []) {
-      const target = byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, name)}`);
+    for (const entry of p.dependsOn ?? []) {
+      const target = dependency(p, entry);
       if (target && target !== c) c.dependencies.add(target.bomRef);
     }
   }

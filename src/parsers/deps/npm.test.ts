@@ -63,7 +63,8 @@ describe('package-lock.json', () => {
       ['vitest', '4.0.1', true, true, undefined],
       ['mylib', undefined, false, false, 'path'],
     ]);
-    expect(m.packages[0]).toMatchObject({ hashes: ['sha512-AAAA'], license: 'MIT', dependsOn: ['qs'] });
+    // express requires its own nested copy of qs, as Node resolves it, not the hoisted one.
+    expect(m.packages[0]).toMatchObject({ hashes: ['sha512-AAAA'], license: 'MIT', dependsOn: ['qs@6.5.0'] });
     expect(at(text, m.packages[2].span)).toBe('"node_modules/express/node_modules/qs"');
   });
   it('v2: the packages section is read, the v1 copy of it is not read again', () => {
@@ -91,6 +92,37 @@ describe('package-lock.json', () => {
     ]);
   });
 
+  it('v3: each dependency is the copy Node resolves (nearest node_modules up the tree), aliases by their package', () => {
+    const text = `{
+  "lockfileVersion": 3,
+  "packages": {
+    "": { "name": "app", "dependencies": { "@isaacs/cliui": "^8.0.2", "string-width-cjs": "npm:string-width@^4.2.0", "ws": "file:../ws" } },
+    "node_modules/@isaacs/cliui": { "version": "8.0.2", "dependencies": { "string-width": "^5.1.2", "string-width-cjs": "npm:string-width@^4.2.0", "emoji-regex": "^9" } },
+    "node_modules/@isaacs/cliui/node_modules/string-width": { "version": "5.1.2", "dependencies": { "emoji-regex": "^9.2.2" } },
+    "node_modules/@isaacs/cliui/node_modules/emoji-regex": { "version": "9.2.2" },
+    "node_modules/string-width-cjs": { "name": "string-width", "version": "4.2.3", "dependencies": { "emoji-regex": "^8.0.0" } },
+    "node_modules/string-width": { "version": "4.2.3", "dependencies": { "emoji-regex": "^8.0.0" } },
+    "node_modules/emoji-regex": { "version": "8.0.0" },
+    "node_modules/ws": { "resolved": "../ws", "link": true },
+    "packages/web/node_modules/emoji-regex": { "version": "10.3.0" },
+    "packages/web/node_modules/string-width": { "version": "7.0.0", "dependencies": { "emoji-regex": "^10", "missing": "^1" } }
+  }
+}`;
+    const m = parsePackageLock(text, 100);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dependsOn])).toEqual([
+      ['@isaacs/cliui', '8.0.2', true, ['string-width@5.1.2', 'string-width@4.2.3', 'emoji-regex@9.2.2']],
+      ['string-width', '5.1.2', false, ['emoji-regex@9.2.2']],
+      ['emoji-regex', '9.2.2', false, undefined],
+      // The root requires the alias by its folder name: it is direct.
+      ['string-width', '4.2.3', true, ['emoji-regex@8.0.0']],
+      ['string-width', '4.2.3', false, ['emoji-regex@8.0.0']],
+      ['emoji-regex', '8.0.0', false, undefined],
+      ['ws', undefined, true, undefined],
+      ['emoji-regex', '10.3.0', false, undefined],
+      ['string-width', '7.0.0', false, ['emoji-regex@10.3.0', 'missing']],
+    ]);
+  });
+
   it('v1: nested dependencies and aliases', () => {
     const text = `{
   "lockfileVersion": 1,
@@ -106,5 +138,27 @@ describe('package-lock.json', () => {
       ['d', '3.0.0', true],
     ]);
     expect(at(text, m.packages[1].span)).toBe('"b"');
+  });
+
+  it('v1: a required package is the nearest copy up the tree', () => {
+    const text = `{
+  "lockfileVersion": 1,
+  "dependencies": {
+    "a": { "version": "1.0.0", "requires": { "b": "^2.0.0", "c": "^1.0.0", "w": "npm:wrap@^7" }, "dependencies": {
+      "b": { "version": "2.0.1", "requires": { "c": "^1.0.0", "d": "*" } }
+    } },
+    "b": { "version": "1.0.0" },
+    "c": { "version": "1.5.0" },
+    "w": { "version": "npm:wrap@7.0.0" }
+  }
+}`;
+    const m = parsePackageLock(text, 100);
+    expect(m.packages.map((p) => [p.name, p.version, p.dependsOn])).toEqual([
+      ['a', '1.0.0', ['b@2.0.1', 'c@1.5.0', 'wrap@7.0.0']],
+      ['b', '2.0.1', ['c@1.5.0', 'd']],
+      ['b', '1.0.0', undefined],
+      ['c', '1.5.0', undefined],
+      ['wrap', '7.0.0', undefined],
+    ]);
   });
 });

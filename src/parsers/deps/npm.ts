@@ -10,6 +10,9 @@ const DEP_FIELDS = [
   ['peerDependencies', { optional: true }],
 ] as const;
 
+/** `npm:real@version` (or a range): an aliased package. */
+const NPM_ALIAS = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/;
+
 const EXACT_SEMVER = /^[=v]?(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/;
 
 function rootObject(text: string, maxDepth: number, label: string): JsonNode {
@@ -59,7 +62,7 @@ function installedPackage(text: string, root: JsonNode): DependencyManifest {
 /** What a `package.json` range says: an exact version, a range, or a source other than the registry. */
 function fromSpec(name: string, spec: string): Partial<DeclaredDependency> {
   const s = spec.trim();
-  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(s);
+  const alias = NPM_ALIAS.exec(s);
   if (alias) return { ...fromSpec(alias[1], alias[2]), name: alias[1], source: { kind: 'alias', location: s } };
   const source = nonRegistrySource(s);
   if (source) return { source };
@@ -90,14 +93,17 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
   const rootPkg = objectEntries(packages).find(([k]) => k === '')?.[1];
   const direct = new Set<string>();
   for (const [field] of DEP_FIELDS) for (const [name] of objectEntries(member(rootPkg, field))) direct.add(name);
+  const byKey = new Map<string, JsonNode>(packages.entries);
   for (const [key, entry] of packages.entries) {
     const at = key.lastIndexOf('node_modules/');
     if (key === '' || at === -1) continue; // the project itself and workspace folders
-    const name = stringMember(entry, 'name') ?? key.slice(at + 'node_modules/'.length);
+    const folder = key.slice(at + 'node_modules/'.length);
+    const name = stringMember(entry, 'name') ?? folder;
     const version = stringMember(entry, 'version');
     const dep: DeclaredDependency = { ecosystem: 'npm', name, span: memberSpan(text, entry, false) };
     if (version) dep.version = version;
-    dep.direct = at === 0 && direct.has(name);
+    // The root names an aliased package by its folder (`"string-width-cjs": "npm:string-width@^4"`).
+    dep.direct = at === 0 && direct.has(folder);
     if (boolValue(text, member(entry, 'dev'))) dep.dev = true;
     if (boolValue(text, member(entry, 'optional'))) dep.optional = true;
     const resolved = stringMember(entry, 'resolved');
@@ -110,34 +116,80 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
     const license = licenseOf(member(entry, 'license'));
     if (license) dep.license = license;
     const requires = [...objectEntries(member(entry, 'dependencies')), ...objectEntries(member(entry, 'optionalDependencies'))].map(
-      ([k]) => k,
+      ([k]) => resolvedKey(byKey, key, k),
     );
     if (requires.length) dep.dependsOn = requires;
     manifest.packages.push(dep);
   }
 }
 
-function readDependenciesV1(text: string, deps: JsonNode | undefined, manifest: DependencyManifest, depth = 0): void {
-  for (const [name, entry] of objectEntries(deps)) {
-    const version = stringMember(entry, 'version');
-    const dep: DeclaredDependency = { ecosystem: 'npm', name, span: memberSpan(text, entry, false) };
-    if (version) {
-      const alias = /^npm:((?:@[^/@]+\/)?[^@]+)@(.+)$/.exec(version);
-      if (alias) {
-        dep.name = alias[1];
-        dep.version = alias[2];
-      } else if (/^(?:file|git|github|https?):/.test(version))
-        dep.source = { kind: version.startsWith('file') ? 'path' : version.startsWith('http') ? 'url' : 'vcs', location: version };
-      else dep.version = version;
+/**
+ * The package a dependency `name` of the entry at `from` resolves to, as Node resolves it: the
+ * nearest `node_modules/name` walking up from the entry's folder (a nested copy before the hoisted
+ * one). `name@version` of that entry (its own name, for an alias), else the bare name.
+ */
+function resolvedKey(byKey: Map<string, JsonNode>, from: string, name: string): string {
+  for (let base = from; ; ) {
+    const entry = byKey.get(base ? `${base}/node_modules/${name}` : `node_modules/${name}`);
+    if (entry) {
+      const version = stringMember(entry, 'version');
+      return version ? `${stringMember(entry, 'name') ?? name}@${version}` : name;
     }
+    if (!base) return name;
+    const up = base.lastIndexOf('/node_modules/');
+    base = up === -1 ? '' : base.slice(0, up);
+  }
+}
+
+/** What a v1 entry's `version` says: the registry version (of the aliased package), or another source. */
+function v1Version(name: string, version: string | undefined): Pick<DeclaredDependency, 'name' | 'version' | 'source'> {
+  if (!version) return { name };
+  const alias = NPM_ALIAS.exec(version);
+  if (alias) return { name: alias[1], version: alias[2] };
+  if (/^(?:file|git|github|https?):/.test(version))
+    return {
+      name,
+      source: { kind: version.startsWith('file') ? 'path' : version.startsWith('http') ? 'url' : 'vcs', location: version },
+    };
+  return { name, version };
+}
+
+/** `name@version` of each package of one level of a v1 tree (the bare name without a registry version), by the name it is required under. */
+function v1Level(deps: JsonNode | undefined): Map<string, string> {
+  const level = new Map<string, string>();
+  for (const [k, e] of objectEntries(deps)) {
+    const v = v1Version(k, stringMember(e, 'version'));
+    level.set(k, v.version && !v.source ? `${v.name}@${v.version}` : v.name);
+  }
+  return level;
+}
+
+function readDependenciesV1(
+  text: string,
+  deps: JsonNode | undefined,
+  manifest: DependencyManifest,
+  depth = 0,
+  outer: Array<Map<string, string>> = [],
+  level = v1Level(deps),
+): void {
+  const scopes = [level, ...outer];
+  for (const [name, entry] of objectEntries(deps)) {
+    const v = v1Version(name, stringMember(entry, 'version'));
+    const dep: DeclaredDependency = { ecosystem: 'npm', name: v.name, span: memberSpan(text, entry, false) };
+    if (v.version) dep.version = v.version;
+    if (v.source) dep.source = v.source;
     if (boolValue(text, member(entry, 'dev'))) dep.dev = true;
     if (boolValue(text, member(entry, 'optional'))) dep.optional = true;
     const integrity = stringMember(entry, 'integrity');
     if (integrity) dep.hashes = integrity.split(/\s+/);
-    const requires = objectEntries(member(entry, 'requires')).map(([k]) => k);
+    const nested = member(entry, 'dependencies');
+    const nestedLevel = v1Level(nested);
+    const inner = [nestedLevel, ...scopes];
+    // A required package is the nearest copy: the entry's own nested one, else up the tree.
+    const requires = objectEntries(member(entry, 'requires')).map(([k]) => inner.find((s) => s.has(k))?.get(k) ?? k);
     if (requires.length) dep.dependsOn = requires;
     manifest.packages.push(dep);
-    if (depth < 64) readDependenciesV1(text, member(entry, 'dependencies'), manifest, depth + 1);
+    if (depth < 64) readDependenciesV1(text, nested, manifest, depth + 1, scopes, nestedLevel);
   }
 }
 
