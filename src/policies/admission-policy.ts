@@ -1,4 +1,5 @@
 import { cut } from '../core/printable.js';
+import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 import type { ObjectPath, Severity } from '../core/types.js';
 import { labelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
 import type { AuthorizerContext } from './cel-authorizer.js';
@@ -95,7 +96,11 @@ interface Compiled {
   error?: string;
 }
 
-/** Evaluates the admission policies among `objects` against the others; returns findings on the objects. */
+/**
+ * Evaluates the admission policies among `objects` against the others; returns findings on the
+ * objects. Messages show no secret: neither a value of the Secret, env or ConfigMap the policy read
+ * (masked where the expressions quote it) nor a key in a known format.
+ */
 export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPolicyFinding[] {
   const out: AdmissionPolicyFinding[] = [];
   const policies = new Map<string, Compiled>();
@@ -125,7 +130,8 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       } catch (e) {
         if (!(e instanceof PolicyError)) throw e;
         policies.set(name, { object: i, error: e.message });
-        out.push({ object: i, at: ['spec'], message: `${e.message}; the policy cannot be evaluated`, severity: 'high' });
+        // The error quotes the expression, which may hold a key in a known format.
+        out.push({ object: i, at: ['spec'], message: `${withoutSecrets(e.message)}; the policy cannot be evaluated`, severity: 'high' });
       }
     } else if (isKind(o, 'ValidatingAdmissionPolicyBinding')) bindings.push(i);
     else if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(nameOf(o), o);

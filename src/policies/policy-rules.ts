@@ -2,7 +2,6 @@ import type { AnyRule } from '../core/rule.js';
 import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { cut } from '../core/printable.js';
-import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 import { imageConfigBindings } from './image-config-view.js';
 import type { Policy, PolicyBindings, Violation } from './policy.js';
 
@@ -39,7 +38,7 @@ export function policyRules(
           options.onNotEvaluated?.(policy, v);
         } else
           ctx.report({
-            message: withoutSecrets(v.message),
+            message: v.message,
             at: v.at,
             severity: v.severity,
             ...(v.error ? { evidence: cut(v.expression) } : {}),

@@ -24,6 +24,7 @@ import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerC
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 import { cut } from '../core/printable.js';
+import { environmentSecrets, maskSecrets, objectSecrets } from './object-secrets.js';
 
 /**
  * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
@@ -198,7 +199,10 @@ export interface Policy {
   readonly usesAuthorizer?: boolean;
   /** True when the policy applies to the object (kinds, namespaces, labels; not the match conditions). */
   matches(object: Record<string, unknown>): boolean;
-  /** The violations of one object; empty when it passes or the match conditions leave it out. */
+  /**
+   * The violations of one object; empty when it passes or the match conditions leave it out. Their
+   * messages never show a secret of the objects read (see `object-secrets.ts`) nor one in a known format.
+   */
   evaluate(bindings: PolicyBindings): Violation[];
 }
 
@@ -288,7 +292,14 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       return true;
     },
     evaluate(b) {
-      return withAuthorizer(b.authorizer ?? { rbacMissing: NO_RBAC }, () => evaluate(b));
+      const violations = withAuthorizer(b.authorizer ?? { rbacMissing: NO_RBAC }, () => evaluate(b));
+      if (violations.length === 0) return violations;
+      // A message made by the policy's expressions may quote a value of the objects it reads: their secrets are masked.
+      const secrets = objectSecrets(b.object);
+      objectSecrets(b.oldObject, secrets);
+      objectSecrets(b.params, secrets);
+      if (target === 'image-config') environmentSecrets(b.image?.env, secrets);
+      return violations.map((v) => ({ ...v, message: maskSecrets(v.message, secrets) }));
     },
   };
 

@@ -180,6 +180,28 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a messageExpression quoting the value of an env variable named as a credential: masked',
+      path: 'a.yaml',
+      content:
+        policy(`  - expression: "!object.spec.template.spec.containers.exists(c, has(c.env))"
+    messageExpression: "'env of ' + object.metadata.name + ': ' + string(object.spec.template.spec.containers[0].env[0].value)"
+    fieldPath: spec.template.spec.containers[0].env
+`) +
+        binding('Deny') +
+        deployment('memory: 1Gi') +
+        `        env:\n        - name: DB_PASSWORD\n          value: hunter2-Correct-Horse\n`,
+      findings: [
+        {
+          startLine: 39,
+          startColumn: 9,
+          endLine: 41,
+          endColumn: 39,
+          objectPath: '/spec/template/spec/containers/0/env',
+          message: `ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): env of vllm: env DB_PASSWORD hu… (21 chars)`,
+        },
+      ],
+    },
+    {
       name: 'model server over the limits: replicas, memory as a quantity, source range outside the CIDR',
       path: 'a.yaml',
       content: modelServing + modelServer('6', '32Gi', '0.0.0.0/0'),

@@ -1,7 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { evaluateAdmissionPolicies } from '../../policies/admission-policy.js';
-import { withoutSecrets } from '../secrets/lib/plain-text.js';
 
 const POLICY = `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
@@ -87,7 +86,7 @@ export default defineRule<K8sSetDocument>({
       ctx.report({
         doc: set.objects[f.object],
         at: f.at,
-        message: withoutSecrets(f.message),
+        message: f.message,
         severity: f.severity,
         ...(f.evidence ? { evidence: f.evidence } : {}),
       });

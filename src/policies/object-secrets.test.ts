@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateAdmissionPolicies } from './admission-policy.js';
+import { maskSecrets, objectSecrets } from './object-secrets.js';
+import { compilePolicy } from './policy.js';
+
+const PASSWORD = 'hunter2-Correct-Horse';
+const TOKEN = 'q8Zt3Lm0Rx7Vw2Kp9Yb4';
+/** An Anthropic key in the form the secret rules know. */
+const KEY = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+const secret = {
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db', namespace: 'llm' },
+  data: { password: b64(PASSWORD) },
+  stringData: { token: TOKEN },
+};
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'vllm', namespace: 'llm' },
+  spec: {
+    template: {
+      spec: {
+        containers: [
+          {
+            name: 'vllm',
+            image: 'vllm/vllm-openai:v0.6.3',
+            env: [
+              { name: 'DB_PASSWORD', value: PASSWORD },
+              { name: 'MODEL_NAME', value: 'meta-llama/Llama-3.1-8B' },
+              { name: 'PASSWORD_AUTH', value: 'true' },
+            ],
+          },
+        ],
+      },
+    },
+  },
+};
+const configMap = {
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name: 'settings', namespace: 'llm' },
+  data: { apiKey: TOKEN, apiKeyName: 'OPENAI_API_KEY', region: 'eu-west-1' },
+};
+
+describe('messages of custom policies show no secret of the object they read', () => {
+  const quoting = (messageExpression: string) =>
+    compilePolicy('quote', 'test', { validations: [{ expression: 'false', messageExpression }] });
+
+  it("masks a Secret's data, as stored (base64) and decoded, and its stringData", () => {
+    const [v] = quoting("'password ' + object.data.password + ', token ' + object.stringData.token").evaluate({ object: secret });
+    expect(v.message).toBe(
+      `password Secret data.password ${b64(PASSWORD).slice(0, 2)}… (${b64(PASSWORD).length} chars), token Secret stringData.token q8… (20 chars)`,
+    );
+    expect(maskSecrets(`decoded: ${PASSWORD}.`, objectSecrets(secret))).toBe('decoded: Secret data.password hu… (21 chars).');
+  });
+
+  it('masks the values of env variables and ConfigMap keys whose names say they hold a credential, and only those', () => {
+    const [v] = quoting("object.spec.template.spec.containers[0].env.map(e, e.name + '=' + e.value).join(', ')").evaluate({
+      object: deployment,
+    });
+    expect(v.message).toBe('DB_PASSWORD=env DB_PASSWORD hu… (21 chars), MODEL_NAME=meta-llama/Llama-3.1-8B, PASSWORD_AUTH=true');
+    const [c] = quoting("object.data.apiKey + ' ' + object.data.apiKeyName + ' ' + object.data.region").evaluate({ object: configMap });
+    expect(c.message).toBe('ConfigMap data.apiKey q8… (20 chars) OPENAI_API_KEY eu-west-1');
+  });
+
+  it('masks the secrets of params and oldObject, and a value quoted in an evaluation error', () => {
+    const p = compilePolicy('p', 'test', {
+      validations: [
+        { expression: 'false', messageExpression: "'params: ' + params.stringData.token + ', old: ' + oldObject.stringData.token" },
+        { expression: 'int(params.stringData.token) > 0' },
+      ],
+    });
+    const [a, b] = p.evaluate({ object: deployment, params: secret, oldObject: secret });
+    expect(a.message).toBe('params: Secret stringData.token q8… (20 chars), old: Secret stringData.token q8… (20 chars)');
+    expect(b.message).not.toContain(TOKEN);
+  });
+
+  it("masks the values of an image's Env entries named as credentials in an image-config policy", () => {
+    const p = compilePolicy('img', 'test', {
+      target: 'image-config',
+      validations: [{ expression: 'false', messageExpression: "object.config.Env.join(' ')" }],
+    });
+    const [v] = p.evaluate({
+      object: { config: { Env: [`HF_TOKEN=${TOKEN}`, 'PATH=/usr/bin'] } },
+      image: { env: { HF_TOKEN: TOKEN, PATH: '/usr/bin' } },
+    });
+    expect(v.message).toBe('HF_TOKEN=env HF_TOKEN q8… (20 chars) PATH=/usr/bin');
+  });
+
+  it('tells a value in a known format by its format, and masks one found in no field of the object', () => {
+    const [v] = quoting("'key ' + object.stringData.key + ', literal " + KEY + "'").evaluate({
+      object: { ...secret, stringData: { key: KEY } },
+    });
+    expect(v.message).toBe(
+      `key Anthropic API key sk-ant-ap… (${KEY.length} chars), literal Anthropic API key sk-ant-ap… (${KEY.length} chars)`,
+    );
+  });
+});
+
+describe('evaluateAdmissionPolicies (library) returns messages without secrets', () => {
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: 'no-secrets' },
+    spec: {
+      matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['secrets'] }] },
+      validations: [{ expression: 'false', messageExpression: "'token ' + object.stringData.token + ', key ' + object.stringData.key" }],
+    },
+  };
+  const binding = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: 'no-secrets' },
+    spec: { policyName: 'no-secrets', validationActions: ['Deny'] },
+  };
+
+  it('masks Secret values and keys in known formats', () => {
+    const findings = evaluateAdmissionPolicies([policy, binding, { ...secret, stringData: { token: TOKEN, key: KEY } }]);
+    expect(findings.map((f) => f.message)).toEqual([
+      `ValidatingAdmissionPolicy no-secrets (binding no-secrets, Deny): token Secret stringData.token q8… (20 chars), key Anthropic API key sk-ant-ap… (${KEY.length} chars)`,
+    ]);
+  });
+});

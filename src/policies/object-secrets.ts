@@ -1,0 +1,125 @@
+import { replaceSpans } from '../core/replace-spans.js';
+import { containersOf, findPodSpecs } from '../parsers/k8s/pod-specs.js';
+import { credentialKind, namesCredential } from '../rules/kubernetes/lib/credential-names.js';
+import { secretsInPlainText, withoutSecrets } from '../rules/secrets/lib/plain-text.js';
+import { redact } from '../rules/secrets/lib/values.js';
+
+/**
+ * The secret values of the objects a policy reads, so that a message its expressions make (a
+ * messageExpression, an error quoting a value) never shows one: the `data` (as stored, base64, and
+ * decoded) and `stringData` of a Secret, and the values of environment variables and ConfigMap keys
+ * whose names say they hold a credential (`DB_PASSWORD`, `apiKey`). Secrets in a known format are
+ * found wherever they are by `withoutSecrets`; these are found by where they are, whatever their form.
+ */
+
+type Obj = Record<string, unknown>;
+
+/** A value to mask and what it is, for the redacted text (`Secret data.password hu… (12 chars)`). */
+export interface ObjectSecret {
+  value: string;
+  label: string;
+}
+
+/** Shorter values are not masked: they would cut common words of the message, and say little. */
+const MIN_LENGTH = 4;
+/** Values that are settings, not credentials, under a credential's name (`PASSWORD_AUTH: "true"`). */
+const SETTING = /^(?:true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,6})$/i;
+/** Values that stand in for a credential (`<token>`, `${VAR}`, `$(VAR)`): nothing to hide. */
+const PLACEHOLDER = /^(?:<[^>]*>|\$[A-Za-z_][A-Za-z0-9_]*|\$\(.*\)|\$\{.*\}|\{\{.*\}\})$/;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text a base64 value of a Secret's `data` holds, or undefined when it is not base64 of UTF-8 text. */
+function decoded(value: string): string | undefined {
+  const compact = value.replace(/\s+/g, '');
+  if (compact === '' || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 === 1) return undefined;
+  try {
+    return utf8.decode(Buffer.from(compact, 'base64'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Adds `value` (and its trimmed form, and each long line of a value of several lines) as a secret. */
+function add(out: ObjectSecret[], value: unknown, label: string): void {
+  if (typeof value !== 'string') return;
+  const forms = new Set([value, value.trim()]);
+  if (value.includes('\n')) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) forms.add(line.trim());
+  for (const v of forms) if (v.length >= MIN_LENGTH) out.push({ value: v, label });
+}
+
+/** A value under a credential's name that is one: not a setting (`true`), a placeholder or a name of where it is kept. */
+function credentialValue(name: string, value: unknown): value is string {
+  if (typeof value !== 'string' || credentialKind(name) === undefined) return false;
+  const v = value.trim();
+  return !SETTING.test(v) && !PLACEHOLDER.test(v) && !namesCredential(name, v);
+}
+
+function group(apiVersion: unknown): string {
+  const v = typeof apiVersion === 'string' ? apiVersion : '';
+  return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
+}
+
+/** The secret values of one Kubernetes object (see above). */
+export function objectSecrets(object: unknown, out: ObjectSecret[] = []): ObjectSecret[] {
+  if (!isObj(object)) return out;
+  const core = group(object.apiVersion) === '';
+  if (core && object.kind === 'Secret') {
+    if (isObj(object.data))
+      for (const [k, v] of Object.entries(object.data)) {
+        add(out, v, `Secret data.${k}`);
+        if (typeof v === 'string') add(out, decoded(v), `Secret data.${k}`);
+      }
+    if (isObj(object.stringData)) for (const [k, v] of Object.entries(object.stringData)) add(out, v, `Secret stringData.${k}`);
+  } else if (core && object.kind === 'ConfigMap') {
+    for (const field of ['data', 'binaryData']) {
+      const data = object[field];
+      if (isObj(data)) for (const [k, v] of Object.entries(data)) if (credentialValue(k, v)) add(out, v, `ConfigMap ${field}.${k}`);
+    }
+  }
+  for (const loc of findPodSpecs(object))
+    for (const c of containersOf(object, loc)) {
+      const env = c.container.env;
+      if (!Array.isArray(env)) continue;
+      for (const e of env)
+        if (isObj(e) && typeof e.name === 'string' && credentialValue(e.name, e.value)) add(out, e.value, `env ${e.name}`);
+    }
+  return out;
+}
+
+/** The secret values of an image's environment (`image.env` of an image-config policy), by name. */
+export function environmentSecrets(env: unknown, out: ObjectSecret[] = []): ObjectSecret[] {
+  if (isObj(env)) for (const [name, value] of Object.entries(env)) if (credentialValue(name, value)) add(out, value, `env ${name}`);
+  return out;
+}
+
+/**
+ * `text` with every occurrence of the secret values masked as Sanctum masks a secret (a label, a short
+ * prefix and the length: `redact`; a value in a known format as the secret rules tell it), then every
+ * other secret in a known format (`withoutSecrets`). Where
+ * occurrences overlap, the one that starts first (then the longest) is masked, to the end of the others.
+ */
+export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): string {
+  const spans: Array<{ start: number; end: number; secret: ObjectSecret }> = [];
+  for (const secret of secrets)
+    for (let at = text.indexOf(secret.value); at !== -1; at = text.indexOf(secret.value, at + 1))
+      spans.push({ start: at, end: at + secret.value.length, secret });
+  spans.sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: typeof spans = [];
+  for (const s of spans) {
+    const last = kept[kept.length - 1];
+    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
+    else kept.push({ ...s });
+  }
+  const masked = replaceSpans(text, kept, (s) => {
+    const value = text.slice(s.start, s.end);
+    // A value in a known format is told as the secret rules tell it (`Anthropic API key sk-ant-ap… (108 chars)`).
+    const known = secretsInPlainText(value);
+    return known.length === 1 && known[0].start === 0 && known[0].end === value.length ? known[0].evidence : redact(s.secret.label, value);
+  });
+  return withoutSecrets(masked);
+}
