@@ -43,6 +43,12 @@ export function identifierAt(source: string, i: number): string | undefined {
   return IDENT.exec(source)?.[0];
 }
 
+/** The index just past the number literal that starts at `i` (`12`, `1.5e3`, `0x1F`, `3u`), or -1 when none does. */
+export function numberLiteralEnd(source: string, i: number): number {
+  NUMBER.lastIndex = i;
+  return NUMBER.exec(source) ? NUMBER.lastIndex : -1;
+}
+
 /**
  * The index just past the string literal that starts at `i` (its r/b prefix being `ident`, the
  * identifier at `i`), or the source's end when it is not closed; -1 when no literal starts there.

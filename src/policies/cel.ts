@@ -8,7 +8,7 @@ import { ipFunctions } from './cel-ip.js';
 import { listFunctions } from './cel-lists.js';
 import { expandMacros, MacroError, macroFunctions } from './cel-macros.js';
 import { optionalFunctions } from './cel-optional.js';
-import { identifierAt, rewriteOptionalSyntax, stringLiteralEnd } from './cel-optional-syntax.js';
+import { identifierAt, numberLiteralEnd, rewriteOptionalSyntax, stringLiteralEnd } from './cel-optional-syntax.js';
 import { quantityFunctions } from './cel-quantity.js';
 import { regexFunctions } from './cel-regex.js';
 import { semverFunctions } from './cel-semver.js';
@@ -133,24 +133,123 @@ export const MAX_NESTING = 250;
 
 /** The deepest nesting of (), [] and {} in a CEL source; string literals and comments skipped as the lexer skips them. */
 export function bracketDepth(source: string): number {
-  let depth = 0;
+  return nesting(source).brackets;
+}
+
+/** Binary operators (longest first), each a node over the operand before it: a chain of them nests as deep as it is long. */
+const OPERATORS = ['==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '<', '>', '!'];
+
+/**
+ * How deep a CEL source nests, read from its tokens (string literals and comments skipped as the lexer
+ * skips them): `brackets`, the deepest nesting of (), [] and {}; `chain`, the deepest chain of nodes
+ * each over the one before, which the parser and checker also recurse through: operators (`a + b + …`,
+ * unary `!!…x` and `--…1` included), selections and calls (`.a.b`, `.f().g()`), indexes (`x[0][0]`)
+ * and conditionals (`a ? b : c ? …`), summed over the brackets open around them; what brackets hold
+ * counts as deep as its deepest chain for what follows them (`(x.a.b).c` is 3). `&&` and `||` do not
+ * add up (the parser balances them: a chain of n is log2(n) deep); a `,` or `:` starts a new operand.
+ * An over-estimate where operators mix (`a.b + c.d` counts 3); the brackets themselves are counted
+ * apart (`brackets`).
+ */
+export function nesting(source: string): { brackets: number; chain: number } {
+  // Per open bracket: nodes in the current operand, conditionals, && and || seen, the chain around it
+  // when it opened, and the deepest chain while it is open.
+  const seg: number[] = [0];
+  const tern: number[] = [0];
+  const logical: number[] = [0];
+  const base: number[] = [0];
+  const peak: number[] = [0];
+  const weight = (f: number): number => seg[f] + tern[f] + (logical[f] ? Math.ceil(Math.log2(logical[f] + 1)) : 0);
+  let total = 0;
+  let chain = 0;
   let max = 0;
-  for (let i = 0; i < source.length; ) {
+  /** True after an operand (a name, literal or closing bracket): `[` then indexes it, `?` is a conditional. */
+  let operand = false;
+  const change = (update: (f: number) => void): void => {
+    const f = seg.length - 1;
+    total -= weight(f);
+    update(f);
+    total += weight(f);
+    if (total > peak[f]) peak[f] = total;
+    if (total > chain) chain = total;
+  };
+  for (let i = 0; i < source.length;) {
     const ident = identifierAt(source, i);
     const end = stringLiteralEnd(source, i, ident);
     const c = source[i];
-    if (end !== -1) i = end;
-    else if (ident) i += ident.length;
-    else if (source.startsWith('//', i)) {
+    if (end !== -1) {
+      i = end;
+      operand = true;
+    } else if (ident) {
+      i += ident.length;
+      if (ident === 'in') change((f) => seg[f]++);
+      operand = ident !== 'in';
+    } else if (source.startsWith('//', i)) {
       const nl = source.indexOf('\n', i);
       i = nl === -1 ? source.length : nl;
-    } else {
-      if (c === '(' || c === '[' || c === '{') max = Math.max(max, ++depth);
-      else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(source[i + 1] ?? '') && !operand)) {
+      const e = numberLiteralEnd(source, i);
+      i = e === -1 ? i + 1 : e;
+      operand = true;
+    } else if (c === '(' || c === '[' || c === '{') {
+      if (c === '[' && operand) change((f) => seg[f]++);
+      max = Math.max(max, seg.length);
+      seg.push(0);
+      tern.push(0);
+      logical.push(0);
+      base.push(total);
+      peak.push(total);
+      operand = false;
       i++;
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (seg.length > 1) {
+        // What the brackets hold is an operand as deep as its deepest chain: what follows builds on it.
+        const inner = peak.pop()! - base.pop()!;
+        total -= weight(seg.length - 1);
+        seg.pop();
+        tern.pop();
+        logical.pop();
+        change((f) => (seg[f] += inner));
+      }
+      operand = true;
+      i++;
+    } else if (source.startsWith('&&', i) || source.startsWith('||', i)) {
+      change((f) => {
+        logical[f]++;
+        seg[f] = 0;
+      });
+      operand = false;
+      i += 2;
+    } else if (c === ',' || c === ':') {
+      change((f) => {
+        seg[f] = 0;
+        if (c === ',') tern[f] = logical[f] = 0;
+        else logical[f] = 0;
+      });
+      operand = false;
+      i++;
+    } else if (c === '?') {
+      // After an operand a conditional; else the mark of an optional entry (`[?x]`, `{?k: v}`).
+      if (operand)
+        change((f) => {
+          tern[f]++;
+          seg[f] = logical[f] = 0;
+        });
+      operand = false;
+      i++;
+    } else if (c === '.') {
+      change((f) => seg[f]++);
+      operand = false;
+      i += source[i + 1] === '?' ? 2 : 1;
+    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
+      i++;
+    } else {
+      const op = OPERATORS.find((o) => source.startsWith(o, i));
+      if (op) change((f) => seg[f]++);
+      operand = false;
+      i += op ? op.length : 1;
     }
   }
-  return max;
+  return { brackets: max, chain };
 }
 
 /**
@@ -165,9 +264,13 @@ export function compileExpression(source: string, declarations: readonly string[
     : (declarations as ReadonlyMap<string, CelType>);
   const variables = [...types.keys()];
   if (typeof source !== 'string' || source.trim() === '') throw new CelCompileError('the expression is empty');
-  const depth = bracketDepth(source);
-  if (depth > MAX_NESTING)
-    throw new CelCompileError(`the expression is too deeply nested (${depth} levels of brackets; at most ${MAX_NESTING})`);
+  const depth = nesting(source);
+  if (depth.brackets > MAX_NESTING)
+    throw new CelCompileError(`the expression is too deeply nested (${depth.brackets} levels of brackets; at most ${MAX_NESTING})`);
+  if (depth.chain > MAX_NESTING)
+    throw new CelCompileError(
+      `the expression is too deeply nested (a chain of ${depth.chain} operators, selections, indexes or conditionals, each over the one before; at most ${MAX_NESTING})`,
+    );
   const rewritten = rewriteOptionalSyntax(source);
   let ast: ReturnType<CelLibrary['parse']>;
   try {

@@ -354,6 +354,18 @@ describe('policy evaluation', () => {
     ]);
   });
 
+  it('refuses a chain of operators too long for the parser, naming the policy, not with a stack overflow', () => {
+    const chain = `1${' + 1'.repeat(5000)} > 0`;
+    expect(() => compilePolicy('chain', 'p.yaml', spec([{ expression: chain }]))).toThrow(
+      new PolicyError(
+        `policy chain (p.yaml): validations[0].expression: the expression is too deeply nested (a chain of 5001 operators, selections, indexes or conditionals, each over the one before; at most 250): "${chain.slice(0, 200)}… (${chain.length} characters)"`,
+      ),
+    );
+    expect(() => compilePolicy('unary', 'p.yaml', spec([{ expression: `${'!'.repeat(5000)}true` }]))).toThrow(
+      /^policy unary \(p\.yaml\): validations\[0\]\.expression: the expression is too deeply nested \(a chain of 5000 /,
+    );
+  });
+
   it('messageExpression falls back to message when it fails', () => {
     const p = compilePolicy('m', 'test', spec([{ expression: 'false', message: 'plain', messageExpression: 'string(object.nope)' }]));
     const [a] = p.evaluate({ object });
