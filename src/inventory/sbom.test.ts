@@ -237,6 +237,42 @@ describe('the dependency graph of lockfiles that hold several versions of a pack
     expect(deps.get('pkg:npm/%40fastify/ajv-compiler@4.0.8')).toEqual(['pkg:npm/ajv@8.20.0']);
     expect(deps.get('pkg:npm/eslint@9.9.0')).toEqual(['pkg:npm/ajv@6.15.0']);
   });
+
+  it('yarn.lock: an alias is the package it installs, and an edge goes to the entry its descriptor resolved to', () => {
+    const deps = graph([
+      new MemorySourceFile(
+        'yarn.lock',
+        [
+          '# yarn lockfile v1',
+          '',
+          '"string-width-cjs@npm:string-width@^4.2.0", string-width@^4.1.0:',
+          '  version "4.2.3"',
+          '  dependencies:',
+          '    emoji-regex "^8.0.0"',
+          '',
+          'string-width@^5.1.2:',
+          '  version "5.1.2"',
+          '  dependencies:',
+          '    emoji-regex "^9.2.2"',
+          '',
+          'emoji-regex@^8.0.0:',
+          '  version "8.0.0"',
+          '',
+          'emoji-regex@^9.2.2:',
+          '  version "9.2.2"',
+          '',
+        ].join('\n'),
+      ),
+    ]);
+    expect([...deps.keys()].filter((r) => r.startsWith('pkg:')).sort()).toEqual([
+      'pkg:npm/emoji-regex@8.0.0',
+      'pkg:npm/emoji-regex@9.2.2',
+      'pkg:npm/string-width@4.2.3',
+      'pkg:npm/string-width@5.1.2',
+    ]);
+    expect(deps.get('pkg:npm/string-width@4.2.3')).toEqual(['pkg:npm/emoji-regex@8.0.0']);
+    expect(deps.get('pkg:npm/string-width@5.1.2')).toEqual(['pkg:npm/emoji-regex@9.2.2']);
+  });
 });
 
 describe('sanctum sbom of a compose project', () => {

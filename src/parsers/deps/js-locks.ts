@@ -81,24 +81,37 @@ export function parsePnpmLock(text: string): DependencyManifest {
 
 /** The package name of a yarn descriptor: `lodash@^4`, `@scope/x@npm:^1`, `"x@patch:x@1#…"`. */
 function descriptorName(d: string): string {
-  const s = d.trim().replace(/^"|"$/g, '');
+  const s = unquote(d.trim());
   const at = s.indexOf('@', 1);
   return at === -1 ? s : s.slice(0, at);
 }
 
+function unquote(s: string): string {
+  return s.replace(/^"|"$/g, '');
+}
+
+/** The package an aliased descriptor installs: `string-width-cjs@npm:string-width@^4.2.0` → `string-width`. */
+function aliasTarget(range: string): string | undefined {
+  return /^npm:((?:@[^/@]+\/)?[^@]+)@/.exec(range)?.[1];
+}
+
 /**
  * `yarn.lock`, classic (v1) and Berry (v2+): one entry per resolved package, its header naming the
- * descriptors that resolved to it. Workspace and linked entries are the project's own packages.
+ * descriptors that resolved to it. Workspace and linked entries are the project's own packages. An
+ * aliased entry (`"string-width-cjs@npm:string-width@^4.2.0"`) is the package it installs; Berry's
+ * `resolution` names it too. A dependency is the entry its descriptor resolved to (`name@version`),
+ * and what a Berry workspace entry depends on is direct.
  */
 export function parseYarnLock(text: string): DependencyManifest {
   const m = emptyManifest('yarn-lock', true, true);
+  const byDescriptor = new Map<string, DeclaredDependency>();
+  const wanted = new Map<DeclaredDependency, string[]>(); // entry → the descriptors it depends on
   let current: DeclaredDependency | undefined;
   let inDeps = false;
   let pos = 0;
   let lineNo = 0;
   const finish = () => {
-    if (current && current.version && !current.source) m.packages.push(current);
-    else if (current && current.source) m.packages.push(current);
+    if (current && (current.version || current.source)) m.packages.push(current);
     current = undefined;
   };
   while (pos <= text.length) {
@@ -113,8 +126,13 @@ export function parseYarnLock(text: string): DependencyManifest {
       inDeps = false;
       if (line.endsWith(':') && !line.startsWith('__metadata')) {
         const header = line.slice(0, -1);
-        const first = header.split(',')[0];
-        current = { ecosystem: 'npm', name: descriptorName(first), span: { start: pos, end: pos + header.length } };
+        const descriptors = unquote(header)
+          .split(',')
+          .map((d) => unquote(d.trim()));
+        const first = descriptors[0];
+        const name = descriptorName(first);
+        current = { ecosystem: 'npm', name: aliasTarget(first.slice(name.length + 1)) ?? name, span: { start: pos, end: pos + header.length } };
+        for (const d of descriptors) byDescriptor.set(d, current);
         if (/@(?:workspace|link|portal|file):/.test(header)) current.source = { kind: 'workspace', location: header };
       } else if (!line.startsWith('__metadata'))
         m.problems.push({ message: `line ${lineNo}: unexpected text outside an entry`, line: lineNo });
@@ -124,11 +142,17 @@ export function parseYarnLock(text: string): DependencyManifest {
       if (indent <= 2) inDeps = false;
       if (indent <= 2 && /^\s+(?:dependencies|optionalDependencies):?\s*$/.test(line)) inDeps = true;
       else if (inDeps && indent > 2) {
-        const dep = /^\s+"?((?:@[^/"\s]+\/)?[^@"\s:]+)"?:?\s/.exec(line);
-        if (dep) (current.dependsOn ??= []).push(dep[1]);
+        const dep = /^\s+"?((?:@[^/"\s]+\/)?[^@"\s:]+)"?:?\s+(.*)$/.exec(line);
+        if (dep) {
+          (current.dependsOn ??= []).push(dep[1]);
+          let list = wanted.get(current);
+          if (!list) wanted.set(current, (list = []));
+          list.push(`${dep[1]}@${unquote(dep[2].trim())}`);
+        }
       } else if (field) {
-        const value = field[2].trim().replace(/^"|"$/g, '');
+        const value = unquote(field[2].trim());
         if (field[1] === 'version') current.version = value;
+        else if (field[1] === 'resolution' && !current.source) current.name = descriptorName(value);
         else if (field[1] === 'integrity') current.hashes = [value];
         else if (field[1] === 'checksum') current.hashes = [value.replace(/^\d+\//, 'sha512-hex:')];
         else if (field[1] === 'resolved' && /^http:/.test(value))
@@ -142,5 +166,29 @@ export function parseYarnLock(text: string): DependencyManifest {
     pos = nl + 1;
   }
   finish();
+  resolveYarnDependencies(m, byDescriptor, wanted);
   return m;
+}
+
+/** Each dependency as the entry its descriptor resolved to: `name@version`, else the package's name. */
+function resolveYarnDependencies(
+  m: DependencyManifest,
+  byDescriptor: Map<string, DeclaredDependency>,
+  wanted: Map<DeclaredDependency, string[]>,
+): void {
+  const workspaces = m.packages.filter((p) => p.source?.kind === 'workspace');
+  for (const [dep, descriptors] of wanted) {
+    dep.dependsOn = descriptors.map((d, i) => {
+      const target = byDescriptor.get(d);
+      if (target?.version && !target.source) return `${target.name}@${target.version}`;
+      if (target) return target.name;
+      const name = dep.dependsOn![i];
+      return aliasTarget(d.slice(name.length + 1)) ?? name;
+    });
+  }
+  if (workspaces.length === 0) return;
+  // Berry lists the project's workspaces with what they ask for: those are direct, the rest are not.
+  const direct = new Set<DeclaredDependency>();
+  for (const w of workspaces) for (const d of wanted.get(w) ?? []) if (byDescriptor.has(d)) direct.add(byDescriptor.get(d)!);
+  for (const p of m.packages) if (!p.source) p.direct = direct.has(p);
 }

@@ -170,6 +170,94 @@ lodash@^4.17.0:
   });
 });
 
+describe('yarn.lock aliases and the entries dependencies resolve to', () => {
+  it('classic: an aliased entry is the package it installs; each dependency is the entry its descriptor names', () => {
+    const text = `# yarn lockfile v1
+
+"@isaacs/cliui@^8.0.2":
+  version "8.0.2"
+  dependencies:
+    string-width "^5.1.2"
+    string-width-cjs "npm:string-width@^4.2.0"
+    strip-ansi "^7.0.1"
+
+"string-width-cjs@npm:string-width@^4.2.0", string-width@^4.1.0:
+  version "4.2.3"
+  dependencies:
+    emoji-regex "^8.0.0"
+
+string-width@^5.1.2:
+  version "5.1.2"
+  dependencies:
+    emoji-regex "^9.2.2"
+
+emoji-regex@^8.0.0:
+  version "8.0.0"
+
+emoji-regex@^9.2.2:
+  version "9.2.2"
+`;
+    const m = parseYarnLock(text);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dependsOn])).toEqual([
+      ['@isaacs/cliui', '8.0.2', undefined, ['string-width@5.1.2', 'string-width@4.2.3', 'strip-ansi']],
+      ['string-width', '4.2.3', undefined, ['emoji-regex@8.0.0']],
+      ['string-width', '5.1.2', undefined, ['emoji-regex@9.2.2']],
+      ['emoji-regex', '8.0.0', undefined, undefined],
+      ['emoji-regex', '9.2.2', undefined, undefined],
+    ]);
+  });
+  it('berry: aliases and patches by their resolution, workspaces say what is direct', () => {
+    const text = `__metadata:
+  version: 8
+  cacheKey: 10c0
+
+"app@workspace:.":
+  version: 0.0.0-use.local
+  resolution: "app@workspace:."
+  dependencies:
+    "@isaacs/cliui": "npm:^8.0.2"
+    resolve: "patch:resolve@npm%3A^1.22.8#optional!builtin<compat/resolve>"
+  languageName: unknown
+  linkType: soft
+
+"@isaacs/cliui@npm:^8.0.2":
+  version: 8.0.2
+  resolution: "@isaacs/cliui@npm:8.0.2"
+  dependencies:
+    string-width: "npm:^5.1.2"
+    string-width-cjs: "npm:string-width@^4.2.0"
+  languageName: node
+  linkType: hard
+
+"resolve@patch:resolve@npm%3A^1.22.8#optional!builtin<compat/resolve>":
+  version: 1.22.8
+  resolution: "resolve@patch:resolve@npm%3A1.22.8#optional!builtin<compat/resolve>::version=1.22.8&hash=c3c19d"
+  languageName: node
+  linkType: hard
+
+"string-width-cjs@npm:string-width@^4.2.0":
+  version: 4.2.3
+  resolution: "string-width@npm:4.2.3"
+  languageName: node
+  linkType: hard
+
+"string-width@npm:^5.1.2":
+  version: 5.1.2
+  resolution: "string-width@npm:5.1.2"
+  languageName: node
+  linkType: hard
+`;
+    const m = parseYarnLock(text);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dependsOn])).toEqual([
+      ['app', '0.0.0-use.local', undefined, ['@isaacs/cliui@8.0.2', 'resolve@1.22.8']],
+      ['@isaacs/cliui', '8.0.2', true, ['string-width@5.1.2', 'string-width@4.2.3']],
+      ['resolve', '1.22.8', true, undefined],
+      ['string-width', '4.2.3', false, undefined],
+      ['string-width', '5.1.2', false, undefined],
+    ]);
+  });
+});
+
 describe('go.mod', () => {
   it('requires, indirect ones and replacements', () => {
     const text = `module example.com/app
