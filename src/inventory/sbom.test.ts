@@ -273,6 +273,42 @@ describe('the dependency graph of lockfiles that hold several versions of a pack
     expect(deps.get('pkg:npm/string-width@4.2.3')).toEqual(['pkg:npm/emoji-regex@8.0.0']);
     expect(deps.get('pkg:npm/string-width@5.1.2')).toEqual(['pkg:npm/emoji-regex@9.2.2']);
   });
+
+  it('pnpm-lock.yaml v9: edges from the snapshots, to the version each names', () => {
+    const lock = [
+      "lockfileVersion: '9.0'",
+      'importers:',
+      '  .:',
+      '    dependencies:',
+      '      a:',
+      '        specifier: ^1.0.0',
+      '        version: 1.0.0(react@18.3.1)',
+      '      b:',
+      '        specifier: ^2.0.0',
+      '        version: 2.0.0',
+      'packages:',
+      '  a@1.0.0:',
+      '    resolution: {integrity: sha512-AAAA}',
+      '  b@1.0.0:',
+      '    resolution: {integrity: sha512-BBBB}',
+      '  b@2.0.0:',
+      '    resolution: {integrity: sha512-CCCC}',
+      '  react@18.3.1:',
+      '    resolution: {integrity: sha512-DDDD}',
+      'snapshots:',
+      '  a@1.0.0(react@18.3.1):',
+      '    dependencies:',
+      '      b: 1.0.0',
+      '      react: 18.3.1',
+      '  b@1.0.0: {}',
+      '  b@2.0.0: {}',
+      '  react@18.3.1: {}',
+      '',
+    ].join('\n');
+    const deps = graph([new MemorySourceFile('pnpm-lock.yaml', lock)]);
+    expect(deps.get('root')).toEqual(['pkg:npm/a@1.0.0', 'pkg:npm/b@2.0.0']);
+    expect(deps.get('pkg:npm/a@1.0.0')).toEqual(['pkg:npm/b@1.0.0', 'pkg:npm/react@18.3.1']);
+  });
 });
 
 describe('sanctum sbom of a compose project', () => {

@@ -31,12 +31,91 @@ function scalarText(node: unknown): string | undefined {
   return yamlLib().isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
-/** `pnpm-lock.yaml` (versions 5 to 9): packages with versions and integrity; importers say which are direct. */
+/** A pnpm key or dependency version without its leading slash and peer suffix (`(react@18.3.1)`, v5's `_react@18.3.1`). */
+function pnpmBare(v: string): string {
+  const k = v.replace(/^\//, '').replace(/\(.*$/, '');
+  return /^\d/.test(k) ? k.replace(/_.*$/, '') : k;
+}
+
+/** A version that is not the registry's: `file:`, `link:`, a tarball or git URL. */
+const PNPM_SOURCE = /^(?:file|link|https?|git(?:\+[a-z]+)?|github):/i;
+
+/**
+ * `pnpm-lock.yaml` (versions 5 to 9): packages with versions and integrity; importers say which are
+ * direct. A dependency is the package its version names (`name@version`): in `snapshots` (v9, where
+ * the packages section lists none) or in each package (v5, v6). Directory, linked, tarball and git
+ * packages are their own source, with the version their entry states.
+ */
 export function parsePnpmLock(text: string): DependencyManifest {
   const { isMap, isScalar } = yamlLib();
   const root = yamlRoot(text, 'pnpm-lock.yaml');
   const m = emptyManifest('pnpm-lock', true, true);
-  const direct = new Map<string, boolean>(); // name@version → dev
+  const byKey = new Map<string, DeclaredDependency>();
+  const bodies: Array<[DeclaredDependency, YAMLMap | undefined]> = [];
+  for (const p of pairs(root.get('packages', true))) {
+    const key = scalarText(p.key);
+    const id = key ? pnpmKey(key) : undefined;
+    if (!key || !id || !isScalar(p.key)) continue;
+    const range = p.key.range ?? [0, 0];
+    const body = isMap(p.value) ? p.value : undefined;
+    const resolution = body?.get('resolution', true);
+    const res = (field: string) => (isMap(resolution) ? scalarText(resolution.get(field, true)) : undefined);
+    const bare = pnpmBare(key);
+    // v6 names a directory package by its path alone (`file:../lib`), v9 as `lib@file:../lib`.
+    const sourced = PNPM_SOURCE.test(bare) ? bare : PNPM_SOURCE.test(id.version) ? id.version : undefined;
+    const name = scalarText(body?.get('name', true)) ?? (PNPM_SOURCE.test(bare) ? bare : id.name);
+    const dep: DeclaredDependency = { ecosystem: 'npm', name, version: id.version, span: { start: range[0], end: range[1] } };
+    const tarball = res('tarball');
+    if (sourced || res('directory') !== undefined || res('type') === 'git') {
+      const location = sourced ?? res('directory') ?? res('repo') ?? tarball ?? key;
+      const version = scalarText(body?.get('version', true));
+      if (version) dep.version = version;
+      else delete dep.version;
+      dep.source = {
+        kind:
+          /^(?:file|link):/.test(location) || res('directory') !== undefined
+            ? 'path'
+            : res('type') === 'git' || /^git|^github:|codeload\.github\.com/.test(location)
+              ? 'vcs'
+              : 'url',
+        location,
+      };
+    } else if (tarball && !/^https?:/.test(tarball)) dep.source = { kind: 'path', location: tarball };
+    if (body?.get('dev') === true) dep.dev = true;
+    const integrity = res('integrity');
+    if (integrity) dep.hashes = [integrity];
+    byKey.set(bare, dep);
+    if (!sourced) byKey.set(`${id.name}@${id.version}`, dep);
+    bodies.push([dep, body]);
+    m.packages.push(dep);
+  }
+
+  /** The package a dependency `name: version` names, as `name@version` (the bare name when it has no registry version). */
+  const target = (name: string, version: string): DeclaredDependency | string => {
+    const v = pnpmBare(version);
+    const hit = byKey.get(`${name}@${v}`) ?? byKey.get(v);
+    if (hit) return hit;
+    const alias = pnpmKey(v);
+    if (/^\d/.test(v)) return `${name}@${v}`;
+    if (alias && !PNPM_SOURCE.test(v) && /^\d/.test(alias.version))
+      return byKey.get(`${alias.name}@${alias.version}`) ?? `${alias.name}@${alias.version}`;
+    return name;
+  };
+  const keyOf = (t: DeclaredDependency | string): string =>
+    typeof t === 'string' ? t : t.version && !t.source ? `${t.name}@${t.version}` : t.name;
+  const dependencies = (body: unknown): string[] => {
+    const out: string[] = [];
+    for (const field of ['dependencies', 'optionalDependencies']) {
+      for (const d of pairs(isMap(body) ? body.get(field, true) : undefined)) {
+        const name = scalarText(d.key);
+        const version = scalarText(d.value);
+        if (name) out.push(version ? keyOf(target(name, version)) : name);
+      }
+    }
+    return out;
+  };
+
+  const direct = new Map<DeclaredDependency, boolean>(); // → only for development
   const importers = root.get('importers', true);
   const roots = isMap(importers) ? importers.items.map((p) => p.value) : [root];
   for (const imp of roots) {
@@ -49,32 +128,25 @@ export function parsePnpmLock(text: string): DependencyManifest {
         const name = scalarText(p.key);
         const v = isMap(p.value) ? scalarText(p.value.get('version', true)) : scalarText(p.value);
         if (!name || !v) continue;
-        const version = v.replace(/\(.*$/, '').replace(/_.*$/, '');
-        const key = `${name}@${version}`;
-        direct.set(key, (direct.get(key) ?? true) && dev);
+        const t = target(name, v);
+        if (typeof t !== 'string') direct.set(t, (direct.get(t) ?? true) && dev);
       }
     }
   }
-  for (const p of pairs(root.get('packages', true))) {
-    const key = scalarText(p.key);
-    const id = key ? pnpmKey(key) : undefined;
-    if (!id || !isScalar(p.key)) continue;
-    const range = p.key.range ?? [0, 0];
-    const dep: DeclaredDependency = { ecosystem: 'npm', name: id.name, version: id.version, span: { start: range[0], end: range[1] } };
-    const body = isMap(p.value) ? p.value : undefined;
-    const isDirect = direct.get(`${id.name}@${id.version}`);
+  for (const [dep, body] of bodies) {
+    const isDirect = direct.get(dep);
     dep.direct = isDirect !== undefined;
-    if (isDirect === true || body?.get('dev') === true) dep.dev = true;
-    const resolution = body?.get('resolution', true);
-    const integrity = isMap(resolution) ? scalarText(resolution.get('integrity', true)) : undefined;
-    if (integrity) dep.hashes = [integrity];
-    const tarball = isMap(resolution) ? scalarText(resolution.get('tarball', true)) : undefined;
-    if (tarball && !/^https?:/.test(tarball)) dep.source = { kind: 'path', location: tarball };
-    const requires = pairs(body?.get('dependencies', true))
-      .map((d) => scalarText(d.key))
-      .filter((n): n is string => n !== undefined);
+    if (isDirect === true) dep.dev = true;
+    const requires = dependencies(body);
     if (requires.length) dep.dependsOn = requires;
-    m.packages.push(dep);
+  }
+  // v9: what each package depends on is in its snapshots (one per set of peers).
+  for (const p of pairs(root.get('snapshots', true))) {
+    const key = scalarText(p.key);
+    const dep = key ? byKey.get(pnpmBare(key)) : undefined;
+    if (!dep) continue;
+    const requires = dependencies(p.value);
+    if (requires.length) dep.dependsOn = [...new Set([...(dep.dependsOn ?? []), ...requires])];
   }
   return m;
 }
@@ -131,7 +203,11 @@ export function parseYarnLock(text: string): DependencyManifest {
           .map((d) => unquote(d.trim()));
         const first = descriptors[0];
         const name = descriptorName(first);
-        current = { ecosystem: 'npm', name: aliasTarget(first.slice(name.length + 1)) ?? name, span: { start: pos, end: pos + header.length } };
+        current = {
+          ecosystem: 'npm',
+          name: aliasTarget(first.slice(name.length + 1)) ?? name,
+          span: { start: pos, end: pos + header.length },
+        };
         for (const d of descriptors) byDescriptor.set(d, current);
         if (/@(?:workspace|link|portal|file):/.test(header)) current.source = { kind: 'workspace', location: header };
       } else if (!line.startsWith('__metadata'))

@@ -115,8 +115,8 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
     if (integrity) dep.hashes = integrity.split(/\s+/);
     const license = licenseOf(member(entry, 'license'));
     if (license) dep.license = license;
-    const requires = [...objectEntries(member(entry, 'dependencies')), ...objectEntries(member(entry, 'optionalDependencies'))].map(
-      ([k]) => resolvedKey(byKey, key, k),
+    const requires = [...objectEntries(member(entry, 'dependencies')), ...objectEntries(member(entry, 'optionalDependencies'))].map(([k]) =>
+      resolvedKey(byKey, key, k),
     );
     if (requires.length) dep.dependsOn = requires;
     manifest.packages.push(dep);
@@ -129,7 +129,7 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
  * one). `name@version` of that entry (its own name, for an alias), else the bare name.
  */
 function resolvedKey(byKey: Map<string, JsonNode>, from: string, name: string): string {
-  for (let base = from; ; ) {
+  for (let base = from; ;) {
     const entry = byKey.get(base ? `${base}/node_modules/${name}` : `node_modules/${name}`);
     if (entry) {
       const version = stringMember(entry, 'version');

@@ -120,6 +120,224 @@ packages:
   });
 });
 
+describe('pnpm-lock.yaml dependencies, aliases and packages from elsewhere', () => {
+  const v9 = `lockfileVersion: '9.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+importers:
+
+  .:
+    dependencies:
+      '@tanstack/react-query':
+        specifier: ^5.59.0
+        version: 5.59.0(react@18.3.1)
+      react:
+        specifier: ^18.3.1
+        version: 18.3.1
+      local-lib:
+        specifier: file:../local-lib
+        version: file:../local-lib
+      my-fork:
+        specifier: github:acme/my-fork#abc123
+        version: https://codeload.github.com/acme/my-fork/tar.gz/0123456789abcdef0123456789abcdef01234567
+      wrap-ansi-cjs:
+        specifier: npm:wrap-ansi@^7.0.0
+        version: wrap-ansi@7.0.0
+    devDependencies:
+      typescript:
+        specifier: ^5.6.2
+        version: 5.6.2
+
+packages:
+
+  '@tanstack/query-core@5.59.0':
+    resolution: {integrity: sha512-WGD8uIhX6/deH/tkZqPNcRyAhDUqs729bWKoByYHSogcshXfFbppOdTER5+qY7mFvu8KEFJwT0nxr8RfPTVh0Q==}
+
+  '@tanstack/react-query@5.59.0':
+    resolution: {integrity: sha512-YDXp3OORbYR+8HNQx+lf4F73xQiChbtsQm9gSjo1RnSYBsbhCi/cXJG4z1H3Y3pNVVvcNdRxT0l3nBvnd4fcw==}
+    peerDependencies:
+      react: ^18 || ^19
+
+  js-tokens@4.0.0:
+    resolution: {integrity: sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==}
+
+  local-lib@file:../local-lib:
+    resolution: {directory: ../local-lib, type: directory}
+
+  loose-envify@1.4.0:
+    resolution: {integrity: sha512-lyuxPGr/Wfhrlem2CL/UcnUc1zcqKAImBDzukY7Y5F/yQiNdko6+fRLevlw1HgMySw7f611UIY408EtxRSoK3Q==}
+    hasBin: true
+
+  my-fork@https://codeload.github.com/acme/my-fork/tar.gz/0123456789abcdef0123456789abcdef01234567:
+    resolution: {tarball: https://codeload.github.com/acme/my-fork/tar.gz/0123456789abcdef0123456789abcdef01234567}
+    version: 1.0.0
+
+  react@18.3.1:
+    resolution: {integrity: sha512-wS+hAgJShR0KhEvPJArfuPVN1+Hz1t0Y6n5jLrGQbkb4urgPE/0Rve+1kMB1v/oWgHgm4WIcV+i7F2pTVj+2iQ==}
+    engines: {node: '>=0.10.0'}
+
+  typescript@5.6.2:
+    resolution: {integrity: sha512-NW8ByodCSNCwZeghjN3o+JX5OFH0Ojg6sadjEKY4huZ52TqbJTJnDo5+Tw98lSy63NZvi4n+ez5m2u5d4PkZyw==}
+    engines: {node: '>=14.17'}
+    hasBin: true
+
+  wrap-ansi@7.0.0:
+    resolution: {integrity: sha512-YVGIj2kamLSTxw6NsZjoBxfSwsn0ycdesmc4p+Q21c5zPuZ1pl+NfxVdxPtdHvmNVOQ6XSYG4AUtyt/Fi7D16Q==}
+    engines: {node: '>=10'}
+
+snapshots:
+
+  '@tanstack/query-core@5.59.0': {}
+
+  '@tanstack/react-query@5.59.0(react@18.3.1)':
+    dependencies:
+      '@tanstack/query-core': 5.59.0
+      react: 18.3.1
+
+  js-tokens@4.0.0: {}
+
+  local-lib@file:../local-lib: {}
+
+  loose-envify@1.4.0:
+    dependencies:
+      js-tokens: 4.0.0
+
+  my-fork@https://codeload.github.com/acme/my-fork/tar.gz/0123456789abcdef0123456789abcdef01234567: {}
+
+  react@18.3.1:
+    dependencies:
+      loose-envify: 1.4.0
+
+  typescript@5.6.2: {}
+
+  wrap-ansi@7.0.0: {}
+`;
+  const v6 = `lockfileVersion: '6.0'
+
+settings:
+  autoInstallPeers: true
+  excludeLinksFromLockfile: false
+
+dependencies:
+  '@tanstack/react-query':
+    specifier: ^5.59.0
+    version: 5.59.0(react@18.3.1)
+  local-lib:
+    specifier: file:../local-lib
+    version: file:../local-lib
+  react:
+    specifier: ^18.3.1
+    version: 18.3.1
+
+devDependencies:
+  typescript:
+    specifier: ^5.6.2
+    version: 5.6.2
+
+packages:
+
+  /@tanstack/query-core@5.59.0:
+    resolution: {integrity: sha512-WGD8uIhX6/deH/tkZqPNcRyAhDUqs729bWKoByYHSogcshXfFbppOdTER5+qY7mFvu8KEFJwT0nxr8RfPTVh0Q==}
+    dev: false
+
+  /@tanstack/react-query@5.59.0(react@18.3.1):
+    resolution: {integrity: sha512-YDXp3OORbYR+8HNQx+lf4F73xQiChbtsQm9gSjo1RnSYBsbhCi/cXJG4z1H3Y3pNVVvcNdRxT0l3nBvnd4fcw==}
+    peerDependencies:
+      react: ^18 || ^19
+    dependencies:
+      '@tanstack/query-core': 5.59.0
+      react: 18.3.1
+    dev: false
+
+  /js-tokens@4.0.0:
+    resolution: {integrity: sha512-RdJUflcE3cUzKiMqQgsCu06FPu9UdIJO0beYbPhHN4k6apgJtifcoCtT9bcxOpYBtpD2kCM6Sbzg4CausW/PKQ==}
+    dev: false
+
+  /loose-envify@1.4.0:
+    resolution: {integrity: sha512-lyuxPGr/Wfhrlem2CL/UcnUc1zcqKAImBDzukY7Y5F/yQiNdko6+fRLevlw1HgMySw7f611UIY408EtxRSoK3Q==}
+    hasBin: true
+    dependencies:
+      js-tokens: 4.0.0
+    dev: false
+
+  /react@18.3.1:
+    resolution: {integrity: sha512-wS+hAgJShR0KhEvPJArfuPVN1+Hz1t0Y6n5jLrGQbkb4urgPE/0Rve+1kMB1v/oWgHgm4WIcV+i7F2pTVj+2iQ==}
+    engines: {node: '>=0.10.0'}
+    dependencies:
+      loose-envify: 1.4.0
+    dev: false
+
+  /typescript@5.6.2:
+    resolution: {integrity: sha512-NW8ByodCSNCwZeghjN3o+JX5OFH0Ojg6sadjEKY4huZ52TqbJTJnDo5+Tw98lSy63NZvi4n+ez5m2u5d4PkZyw==}
+    engines: {node: '>=14.17'}
+    hasBin: true
+    dev: true
+
+  file:../local-lib:
+    resolution: {directory: ../local-lib, type: directory}
+    name: local-lib
+    version: 1.0.0
+    dev: false
+`;
+  it('v9: dependencies from snapshots, peer suffixes dropped; directory, tarball and aliased packages', () => {
+    const m = parsePnpmLock(v9);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dev ?? false, p.source?.kind, p.dependsOn])).toEqual([
+      ['@tanstack/query-core', '5.59.0', false, false, undefined, undefined],
+      ['@tanstack/react-query', '5.59.0', true, false, undefined, ['@tanstack/query-core@5.59.0', 'react@18.3.1']],
+      ['js-tokens', '4.0.0', false, false, undefined, undefined],
+      ['local-lib', undefined, true, false, 'path', undefined],
+      ['loose-envify', '1.4.0', false, false, undefined, ['js-tokens@4.0.0']],
+      ['my-fork', '1.0.0', true, false, 'vcs', undefined],
+      ['react', '18.3.1', true, false, undefined, ['loose-envify@1.4.0']],
+      ['typescript', '5.6.2', true, true, undefined, undefined],
+      ['wrap-ansi', '7.0.0', true, false, undefined, undefined],
+    ]);
+    expect(m.packages[5].source?.location).toBe('https://codeload.github.com/acme/my-fork/tar.gz/0123456789abcdef0123456789abcdef01234567');
+  });
+  it('v6: dependencies of each package, a directory package by its own name', () => {
+    const m = parsePnpmLock(v6);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dev ?? false, p.source?.kind, p.dependsOn])).toEqual([
+      ['@tanstack/query-core', '5.59.0', false, false, undefined, undefined],
+      ['@tanstack/react-query', '5.59.0', true, false, undefined, ['@tanstack/query-core@5.59.0', 'react@18.3.1']],
+      ['js-tokens', '4.0.0', false, false, undefined, undefined],
+      ['loose-envify', '1.4.0', false, false, undefined, ['js-tokens@4.0.0']],
+      ['react', '18.3.1', true, false, undefined, ['loose-envify@1.4.0']],
+      ['typescript', '5.6.2', true, true, undefined, undefined],
+      ['local-lib', '1.0.0', true, false, 'path', undefined],
+    ]);
+  });
+  it('v5: peer suffixes after an underscore', () => {
+    const text = `lockfileVersion: 5.4
+specifiers:
+  react-dom: ^18.2.0
+dependencies:
+  react-dom: 18.2.0_react@18.2.0
+packages:
+  /react-dom/18.2.0_react@18.2.0:
+    resolution: {integrity: sha512-AAAA}
+    dependencies:
+      react: 18.2.0
+      scheduler: 0.23.0
+    dev: false
+  /react/18.2.0:
+    resolution: {integrity: sha512-BBBB}
+    dev: false
+  /scheduler/0.23.0:
+    resolution: {integrity: sha512-CCCC}
+    dev: false
+`;
+    const m = parsePnpmLock(text);
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.dependsOn])).toEqual([
+      ['react-dom', '18.2.0', true, ['react@18.2.0', 'scheduler@0.23.0']],
+      ['react', '18.2.0', false, undefined],
+      ['scheduler', '0.23.0', false, undefined],
+    ]);
+  });
+});
+
 describe('yarn.lock', () => {
   it('classic', () => {
     const text = `# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.
