@@ -73,12 +73,14 @@ export async function scanCluster(opts: ClusterScanOptions = {}): Promise<Cluste
 
 /** `scanCluster` with each object's findings written out as it is done, so that memory does not grow with them. */
 export async function scanClusterStreamed(opts: ClusterScanOptions = {}): Promise<StreamedClusterScan> {
-  const { options, produce, summary } = await openClusterScan(opts);
-  return scanFilesStreamed(options, produce, (result) => ({ ...result, cluster: summary() }));
+  const { options, produce, summary, ref } = await openClusterScan(opts);
+  return scanFilesStreamed(options, produce, (result) => ({ ...result, cluster: summary() }), ref);
 }
 
 interface OpenClusterScan {
   options: ScanOptions;
+  /** The cluster scanned: a worker thread names it in its findings. */
+  ref: ClusterRef;
   produce(sink: FileSink): Promise<void>;
   summary(): ClusterScanSummary;
 }
@@ -215,6 +217,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   }
   return {
     options: { ...opts, config, cwd, targets: [`cluster ${conn.context}`] },
+    ref,
     produce,
     // In the order of discovery, whatever the order of listing.
     summary: () => ({ ...ref, listed: discovery.types.filter((t) => fullyListedTypes.has(t)).map(typeName), managedSkipped }),

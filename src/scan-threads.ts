@@ -6,7 +6,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { EngineResult } from './core/engine.js';
 import { usableCpus } from './cpu-limit.js';
 import { isPlainlyWalked, type DiskSourceFile, type SourceFile } from './core/source-file.js';
-import type { Finding, ScanError } from './core/types.js';
+import type { ClusterRef, Finding, ScanError } from './core/types.js';
 import type { SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
 
@@ -15,14 +15,14 @@ import type { OpenScan, ScanOptions } from './scan.js';
  * among the chunks of dist/bundle (scripts/bundle-cli.mjs writes every chunk to that one directory).
  * Under the tests (src/) there is none, and scans run on one thread.
  */
-const WORKER = new URL('./scan-worker.js', import.meta.url);
+export const WORKER = new URL('./scan-worker.js', import.meta.url);
 
 /**
  * The worker's young generation, in MB (V8's default is about 48): the second heap is what a
  * threaded scan adds to peak memory. At 24 MB a 50,000-object scan took 3–4% less CPU than at 12 MB
  * (fewer scavenges) for 5 MB more peak RSS; at 48 MB, 6% less for 40 MB more.
  */
-const WORKER_YOUNG_GENERATION_MB = 24;
+export const WORKER_YOUNG_GENERATION_MB = 24;
 
 /** `NODE_DEBUG=sanctum` shows whether a scan used the worker. */
 const debug = debuglog('sanctum');
@@ -32,9 +32,9 @@ const debug = debuglog('sanctum');
  * `3 × file index + phase`. Walk errors come before the file they precede, errors of the
  * cross-object rules of the directories a file leaves come next, then the file's own.
  */
-const PHASE_WALK = 0;
-const PHASE_LEFT = 1;
-const PHASE_FILE = 2;
+export const PHASE_WALK = 0;
+export const PHASE_LEFT = 1;
+export const PHASE_FILE = 2;
 
 /** One file of the walk, in order: the worker scans it (`absPath` set) or lets it pass by (see `Engine.passed`). */
 export interface ScanStep {
@@ -46,6 +46,8 @@ export interface ScanStep {
   treeRoot?: string;
   /** Its bytes when the walk read them whole, moved to the worker: it does not read them again. */
   bytes?: Uint8Array;
+  /** A cluster object's text (`ClusterObjectFile`), for a worker of a cluster scan (`WorkerData.cluster`). */
+  text?: string;
 }
 
 /** What the main thread sends the worker: steps, and once the walk is done, its length. */
@@ -102,6 +104,8 @@ export interface WorkerData {
    * is told from a slow one; [2]: the KiB it has scanned (`scanKib` of each file), its progress.
    */
   done: Int32Array;
+  /** Set for a cluster scan (`ClusterThreads`): the worker scans the objects it is sent, and runs no cross-object rule. */
+  cluster?: ClusterRef;
 }
 
 /**
@@ -218,28 +222,7 @@ export class ScanThreads {
     );
     adopt(reply.spool, reply.worst);
     this.spoolDir = undefined;
-    result.findings.push(...reply.held);
-    result.files += reply.files;
-    result.resources += reply.resources;
-    scan.markSuppressionsUsed(reply.usedSuppressions);
-    while (this.keys.length < result.errors.length) this.keys.push(3 * part.end + PHASE_LEFT);
-    const once = new Set(scan.onceErrors);
-    const workerOnce = new Set(reply.onceErrors.map((i) => reply.errors[i]));
-    const all = [
-      ...result.errors.map((error, i) => ({ error, key: this.keys[i], thread: 0, i, once: once.has(error) })),
-      ...reply.errors.map((error, i) => ({ error, key: reply.errorKeys[i], thread: 1, i, once: workerOnce.has(error) })),
-    ].sort((a, b) => a.key - b.key || a.thread - b.thread || a.i - b.i);
-    const seen = new Set<string>();
-    const errors = all
-      .filter((e) => {
-        if (!e.once) return true;
-        const text = `${e.error.path}\u0000${e.error.message}`;
-        if (seen.has(text)) return false;
-        seen.add(text);
-        return true;
-      })
-      .map((e) => e.error);
-    result.errors.splice(0, result.errors.length, ...errors);
+    mergeReply(result, reply, this.keys, part.end, scan);
     const { began, started, walked } = this.times;
     const at = (t: number): number => Math.round(t - began);
     debug(
@@ -324,6 +307,42 @@ export class ScanThreads {
     if (reply.ok) this.spoolDir = reply.spool.dir;
     return reply;
   }
+}
+
+/**
+ * Adds what a worker found to `result` (the main thread's): held findings, counts, suppressions used
+ * and errors, put in the order a single thread meets them by their keys (`keys`: the main thread's,
+ * `3 × index + phase` of each error; those after the walk's `end` are the cross-object rules').
+ */
+export function mergeReply(
+  result: EngineResult,
+  reply: Extract<FromWorker, { ok: true }>,
+  keys: number[],
+  end: number,
+  scan: OpenScan,
+): void {
+  result.findings.push(...reply.held);
+  result.files += reply.files;
+  result.resources += reply.resources;
+  scan.markSuppressionsUsed(reply.usedSuppressions);
+  while (keys.length < result.errors.length) keys.push(3 * end + PHASE_LEFT);
+  const once = new Set(scan.onceErrors);
+  const workerOnce = new Set(reply.onceErrors.map((i) => reply.errors[i]));
+  const all = [
+    ...result.errors.map((error, i) => ({ error, key: keys[i], thread: 0, i, once: once.has(error) })),
+    ...reply.errors.map((error, i) => ({ error, key: reply.errorKeys[i], thread: 1, i, once: workerOnce.has(error) })),
+  ].sort((a, b) => a.key - b.key || a.thread - b.thread || a.i - b.i);
+  const seen = new Set<string>();
+  const errors = all
+    .filter((e) => {
+      if (!e.once) return true;
+      const text = `${e.error.path}\u0000${e.error.message}`;
+      if (seen.has(text)) return false;
+      seen.add(text);
+      return true;
+    })
+    .map((e) => e.error);
+  result.errors.splice(0, result.errors.length, ...errors);
 }
 
 /**

@@ -1,12 +1,12 @@
 // The worker thread of a threaded scan (see `ScanThreads`): scans the files it is sent, as the main
 // thread would, spools their findings, and replies once the walk is done.
 import { workerData } from 'node:worker_threads';
-import { DiskSourceFile } from './core/source-file.js';
+import { DiskSourceFile, type ClusterListing } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
 import { clock, scanKib, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
 
-const { opts, port, done } = workerData as WorkerData;
+const { opts, port, done, cluster } = workerData as WorkerData;
 
 function reply(message: FromWorker): void {
   try {
@@ -19,13 +19,20 @@ function reply(message: FromWorker): void {
 
 try {
   const { openScanPart } = await import('./scan.js');
+  // A cluster scan's worker is sent objects as their text; the main thread runs the cross-object rules.
+  const objects = cluster ? await import('./sources/cluster/objects.js') : undefined;
+  const listing: ClusterListing | undefined = cluster && { ref: cluster, listed: () => false };
   const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
   const spool = new JsonFindingSpool();
   let worst = 0;
-  const scan = openScanPart(opts, (findings: Finding[]) => {
-    for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
-    spool.spool(findings);
-  });
+  const scan = openScanPart(
+    opts,
+    (findings: Finding[]) => {
+      for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
+      spool.spool(findings);
+    },
+    cluster === undefined,
+  );
   const errorKeys: number[] = [];
   const tag = (key: number): void => {
     while (errorKeys.length < scan.errors.length) errorKeys.push(key);
@@ -67,6 +74,15 @@ try {
     else times.firstFiles = clock();
     try {
       for (const step of message.steps) {
+        if (step.text !== undefined && objects && listing) {
+          const file = new objects.ClusterObjectFile(step.path, JSON.parse(step.text) as Record<string, unknown>, listing, step.text);
+          tag(3 * step.index + 1);
+          scan.scanFile(file);
+          tag(3 * step.index + 2);
+          Atomics.add(done, 1, 1);
+          Atomics.add(done, 2, scanKib(file.size));
+          continue;
+        }
         if (step.absPath === undefined) {
           scan.passed(step.path);
           tag(3 * step.index + 1);

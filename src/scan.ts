@@ -15,6 +15,7 @@ import { describeSystemError, isSystemError, shownPath } from './core/system-err
 import type { VulnerabilitySource } from './core/vulnerability.js';
 import {
   SCANNERS,
+  type ClusterRef,
   severityRank,
   type Finding,
   type FrameworkRef,
@@ -34,6 +35,7 @@ import { withRenderedSources, type RendererOptions } from './sources/renderers.j
 import { JsonFindingSpool, type SpoolExport } from './reporters/json-spool.js';
 import { setStreamedScanFlags } from './scan-flags.js';
 import { ScanThreads, type ScanPart } from './scan-threads.js';
+import { ClusterThreads } from './cluster-threads.js';
 import { writeJsonAround, type ChunkSink } from './reporters/json-stream.js';
 import { DefaultVulnerabilitySource } from './vulndb/default-source.js';
 import { ManifestPins } from './inventory/pinned-versions.js';
@@ -165,11 +167,14 @@ export async function scanFilesStreamed<R extends ScanResult>(
   opts: ScanOptions,
   produce: (sink: FileSink) => Promise<void>,
   extend: (result: ScanResult) => R,
+  /** Set when the files are a cluster's objects: a worker thread may scan some of them (see `ClusterThreads`). */
+  cluster?: ClusterRef,
 ): Promise<StreamedScan & { readonly result: R }> {
   setStreamedScanFlags();
   const spool = findingsSpool();
   try {
-    return spool.streamed(extend(await scanFilesWith(opts, produce, spool.add)));
+    const threads = cluster ? ClusterThreads.for(opts, cluster, (part, worst) => spool.adopt(part, worst)) : undefined;
+    return spool.streamed(extend(await scanFilesWith(opts, produce, spool.add, threads)));
   } catch (e) {
     spool.dispose();
     throw e;
@@ -246,9 +251,12 @@ function runEngine(
   }
 }
 
-/** The part of a threaded scan a worker runs (see `ScanThreads`): the scan as `opts` sets it up, fed file by file. */
-export function openScanPart(opts: ScanOptions, spool: (findings: Finding[]) => void): OpenScan {
-  return openScan(opts, spool);
+/**
+ * The part of a threaded scan a worker runs (see `ScanThreads`): the scan as `opts` sets it up, fed file
+ * by file; without `sets` (a cluster's objects, see `ClusterThreads`), no cross-document rule runs there.
+ */
+export function openScanPart(opts: ScanOptions, spool: (findings: Finding[]) => void, sets = true): OpenScan {
+  return openScan(opts, spool, undefined, sets);
 }
 
 /** Where a source that reads files asynchronously (the layers of a container image) hands them to the scan. */
@@ -272,18 +280,25 @@ async function scanFilesWith(
   opts: ScanOptions,
   produce: (sink: FileSink) => Promise<void>,
   spool?: (findings: Finding[]) => void,
+  threads?: ClusterThreads,
 ): Promise<ScanResult> {
   const run = openScan({ ...opts, files: [] }, spool);
   try {
-    await produce({
-      wants: (file) => run.wants(file),
-      scan: (file) => run.scanFile(file),
-      error: (path, message) => run.error(path, message),
-    });
+    try {
+      await produce({
+        wants: (file) => run.wants(file),
+        scan: threads ? (file) => threads.scan(file, run) : (file) => run.scanFile(file),
+        error: (path, message) => run.error(path, message),
+      });
+    } finally {
+      run.close();
+    }
+    if (!threads?.started) return run.finish();
+    const part = threads.end(run);
+    return run.finish((result) => threads.merge(result, part, run));
   } finally {
-    run.close();
+    threads?.close();
   }
-  return run.finish();
 }
 
 export interface OpenScan {
@@ -297,6 +312,8 @@ export interface OpenScan {
   scanFile(file: SourceFile): void;
   /** A file of the walk that another thread scans came by (see `Engine.passed`). */
   passed(path: string): void;
+  /** A file another thread scans whose documents this thread's cross-document rules read (see `Engine.collectOnly`). */
+  collect(file: SourceFile): void;
   error(path: string, message: string): void;
   close(): void;
   /** The cross-object rules left, then what the engine found, unsorted and without configuration hygiene (a worker's part). */
@@ -386,7 +403,7 @@ export function prepareScan(
   };
 }
 
-function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setup = setUpScan(opts)): OpenScan {
+function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setup = setUpScan(opts), sets = true): OpenScan {
   const started = performance.now();
   const { cwd, config, configPath, today, frameworks, rules, ruleConfig, baseline } = setup;
   const reg = getRegistry();
@@ -422,6 +439,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     today,
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
     onSet: opts.onSet,
+    sets,
     // One walked target: its files (and the held-back files of Kustomize trees, after them) come depth first.
     depthFirst: !opts.files && opts.targets.length === 1,
     onFileFindings: spool
@@ -471,6 +489,10 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
       releaseFile(file);
     },
     passed: (path) => engine.passed(path),
+    collect(file) {
+      if (engine.wants(file)) engine.collectOnly(file);
+      releaseFile(file);
+    },
     error: (path, message) => engine.error(path, message),
     close: () => defaultDb?.close(),
     finishPart: () => ({ result: engine.finish(), usedSuppressions: suppressor.usedPositions() }),

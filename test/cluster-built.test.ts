@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { FakeApiServer } from '../src/testing/fake-apiserver.js';
+import { allRules } from '../src/rules/index.js';
+import yaml from 'js-yaml';
 
 // `npm run build` replaces the re-export of `KubeConfig` with a bundle of the part of
 // @kubernetes/client-node it uses (scripts/bundle-kube-client.mjs): the built CLI must connect,
@@ -40,9 +42,13 @@ const objects = [
 ];
 
 /** The built executable, as a user runs it. */
-function built(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function built(
+  args: string[],
+  cwd: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...extraEnv };
     delete env.FORCE_COLOR;
     delete env.KUBECONFIG;
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
@@ -183,3 +189,97 @@ describe('sanctum cluster from the build (KubeConfig bundled)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+/**
+ * The objects of every Kubernetes rule's examples (bad and good), copied into `copies` namespaces: a
+ * cluster with findings of the rules on each object and of the cross-object rules (bindings, namespaces,
+ * Services in front of workloads) in every namespace.
+ */
+function exampleCluster(copies: number): Array<Record<string, unknown>> {
+  const base: Array<Record<string, unknown>> = [];
+  for (const rule of allRules)
+    for (const example of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
+      if (typeof example.content !== 'string' || !/\.ya?ml$/.test(example.path)) continue;
+      let docs: unknown[];
+      try {
+        docs = yaml.loadAll(example.content);
+      } catch {
+        continue;
+      }
+      for (const d of docs)
+        if (typeof d === 'object' && d !== null && typeof (d as { kind?: unknown }).kind === 'string' && 'apiVersion' in d)
+          base.push(d as Record<string, unknown>);
+    }
+  const out: Array<Record<string, unknown>> = [];
+  for (let c = 0; c < copies; c++)
+    base.forEach((o, i) => {
+      const copy = structuredClone(o);
+      const md = ((copy.metadata as Record<string, unknown> | undefined) ??= {});
+      md.name = `${String(md.name ?? 'x')}-${c}-${i}`;
+      if (copy.kind === 'Namespace') md.name = `team-${c}`;
+      else if (md.namespace !== undefined || c > 0) md.namespace = `team-${c}`;
+      out.push(copy);
+    });
+  return out;
+}
+
+describe('sanctum cluster on two threads', () => {
+  let dir: string;
+  beforeAll(() => {
+    if (!existsSync(BUNDLE)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-cluster-threads-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  // With a ValidatingAdmissionPolicyBinding, objects are kept whole for the cross-object rules; without, as what those rules read.
+  it.each([
+    ['kept whole (an admission policy is bound)', true],
+    ['kept as what the cross-object rules read', false],
+  ])(
+    'writes the report of one thread, the worker checking part of the objects and the main thread the rest: objects %s',
+    async (_, bound) => {
+      const objects = exampleCluster(12).filter((o) => bound || o.kind !== 'ValidatingAdmissionPolicyBinding');
+      expect(objects.some((o) => o.kind === 'ValidatingAdmissionPolicyBinding')).toBe(bound);
+      // Cronjobs forbidden: an error among the objects' own.
+      const srv = await new FakeApiServer({ objects, forbidden: ['cronjobs.batch'] }).start();
+      try {
+        await checkThreads(srv, dir);
+      } finally {
+        await srv.close();
+      }
+    },
+    120_000,
+  );
+});
+
+/** The built CLI's report of the cluster on one thread and on two (both checking objects) is the same. */
+async function checkThreads(srv: FakeApiServer, dir: string): Promise<void> {
+  const reports: Record<string, string> = {};
+  for (const threads of ['1', '2']) {
+    const r = await built(['cluster', '--kubeconfig', srv.kubeconfigPath, '--format', 'json'], dir, {
+      SANCTUM_SCAN_THREADS: threads,
+      NODE_DEBUG: 'sanctum',
+    });
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(1);
+    reports[threads] = steady(r.stdout);
+    const split = /the worker thread scanned (\d+) of (\d+) objects/.exec(r.stderr);
+    if (threads === '1') expect(split).toBeNull();
+    else {
+      expect(split).not.toBeNull();
+      const [worker, all] = [Number(split![1]), Number(split![2])];
+      expect(worker).toBeGreaterThan(0);
+      expect(worker).toBeLessThan(all);
+    }
+  }
+  const report = JSON.parse(reports['1']);
+  expect(report.stats.files).toBeGreaterThan(2000);
+  expect(report.errors.map((e: { message: string }) => e.message)).toEqual([
+    expect.stringMatching(/^no permission to list cronjobs\.batch/),
+  ]);
+  // Cross-object rules found something in objects of both threads.
+  expect(report.findings.filter((f: { ruleId: string }) => f.ruleId.startsWith('K8S')).length).toBeGreaterThan(100);
+  expect(reports['2']).toBe(reports['1']);
+}

@@ -50,6 +50,11 @@ export interface EngineOptions {
   depthFirst?: boolean;
   /** Receives each set document (`Parser.collect`) before its cross-document rules run: what a scan learns of the set as a whole. */
   onSet?(doc: ScanDocument): void;
+  /**
+   * False in the worker thread of a threaded cluster scan: the main thread keeps the documents of the
+   * objects the worker scans (`collectOnly`) and runs the cross-document rules over all of them.
+   */
+  sets?: boolean;
 }
 
 export interface EngineResult {
@@ -124,7 +129,8 @@ export class Engine {
     this.activeParsers = opts.parsers.filter(
       (p) => p.produces.some((k) => this.rulesByKind.has(k)) || (p.setKind !== undefined && this.rulesByKind.has(p.setKind)),
     );
-    this.setParsers = this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
+    this.setParsers =
+      opts.sets === false ? [] : this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
     for (const p of this.setParsers) this.setDocs.set(p, { pending: [], directories: new Map(), collectedEarly: false });
   }
 
@@ -227,6 +233,29 @@ export class Engine {
     // Kept for the cross-document rules: let them drop what they can rebuild.
     for (const doc of retained) doc.compact?.();
     if (this.opts.onFileFindings && this.findings.length > 0) this.opts.onFileFindings(this.findings.splice(0));
+  }
+
+  /**
+   * A file another thread scans (a cluster object the worker of a threaded cluster scan takes): its
+   * documents are kept for this thread's cross-document rules as `scanFile` keeps them, in the order
+   * of arrival, but no rule runs on them here and they count for nothing (no file, resource or error:
+   * the other thread reports those).
+   */
+  collectOnly(file: SourceFile): void {
+    const parsers = this.matching(file);
+    this.lastMatch = undefined;
+    for (const parser of parsers) {
+      const set = this.setDocs.get(parser);
+      if (!set || file.size > (parser.maxBytes ?? this.limits.maxFileBytes)) continue;
+      let documents: ScanDocument[];
+      try {
+        documents = parser.parse(file, { limits: this.limits }).documents;
+      } catch {
+        continue;
+      }
+      for (const doc of documents) if (!doc.derived) set.pending.push({ doc, seq: this.setSeq++ });
+      for (const doc of documents) doc.compact?.();
+    }
   }
 
   /** Runs the cross-document rules and returns everything found. */

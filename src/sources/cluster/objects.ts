@@ -219,9 +219,11 @@ export class ClusterObjectFile implements PositionedFile {
     readonly path: string,
     object: RawObject,
     readonly cluster: ClusterListing,
+    /** The object's text when it is known already (`JSON.stringify(object, null, 2)`: the worker of a threaded scan is sent it). */
+    text?: string,
   ) {
     this.object = object;
-    this.json = JSON.stringify(object, null, 2);
+    this.json = text ?? JSON.stringify(object, null, 2);
     this.size = Buffer.byteLength(this.json, 'utf8');
   }
 

@@ -1,0 +1,200 @@
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { debuglog } from 'node:util';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { EngineResult } from './core/engine.js';
+import type { SourceFile } from './core/source-file.js';
+import type { ClusterRef } from './core/types.js';
+import { usableCpus } from './cpu-limit.js';
+import type { SpoolExport } from './reporters/json-spool.js';
+import type { OpenScan, ScanOptions } from './scan.js';
+import {
+  awaitReply,
+  mergeReply,
+  PHASE_FILE,
+  PHASE_WALK,
+  scanKib,
+  threadStart,
+  WORKER,
+  WORKER_YOUNG_GENERATION_MB,
+  type ScanPart,
+  type ScanStep,
+  type ToWorker,
+  type WorkerData,
+} from './scan-threads.js';
+
+const debug = debuglog('sanctum');
+
+/**
+ * The most the worker is given beyond what it has scanned, in KiB (about a thousand objects, a tenth
+ * of a second of its work): past it, the main thread scans the next objects itself.
+ */
+const BACKLOG_MAX_KIB = 1024;
+/** Objects per message to the worker; fewer are sent when the event loop turns (a page awaited). */
+const BATCH = 32;
+
+/**
+ * A cluster scan on two threads. The cross-object rules read a cluster's objects together (the whole
+ * cluster is one set, see `k8sSet`), so they run on the main thread, which keeps every object's
+ * documents: those of the objects a worker scans too (`OpenScan.collect`: parsed and compacted as a
+ * scan keeps them, no rule run). The worker runs the rules of each object it is sent (the object's
+ * text), spools their findings and runs no cross-object rule; the main thread lists, scans the objects
+ * it keeps, and hands the worker an object whenever its backlog is short, so that each thread does
+ * what it can. The reports are those of one thread: findings are ordered when the report is written,
+ * fingerprints count per object (a set rule is not an object's rule), and errors are put back in the
+ * order of the objects (`mergeReply`).
+ */
+export class ClusterThreads {
+  private worker: Worker | undefined;
+  private port: MessagePort | undefined;
+  private done: Int32Array | undefined;
+  private steps: ScanStep[] = [];
+  private flushQueued = false;
+  private index = 0;
+  /** `3 × index + phase` of each error of the main thread, in its order. */
+  private readonly keys: number[] = [];
+  private sentKib = 0;
+  private delegatedCount = 0;
+  private spoolDir: string | undefined;
+
+  private constructor(
+    private readonly opts: ScanOptions,
+    private readonly ref: ClusterRef,
+    private readonly adopt: (spool: SpoolExport, worst: number) => void,
+    private untilStart: number,
+  ) {}
+
+  /**
+   * Threads for a streamed cluster scan when `threadStart` says so (two cores or more, after 4 MiB
+   * of objects by default; `SANCTUM_SCAN_THREADS=1` keeps one thread), and the built worker exists.
+   */
+  static for(opts: ScanOptions, ref: ClusterRef, adopt: (spool: SpoolExport, worst: number) => void): ClusterThreads | undefined {
+    if (opts.onFile || opts.onSet || opts.vulnerabilities || opts.extraRules) return undefined;
+    const startAfter = threadStart(process.env.SANCTUM_SCAN_THREADS, usableCpus());
+    if (startAfter === undefined || !existsSync(fileURLToPath(WORKER))) return undefined;
+    // What sets the worker's scan up as the main thread's: the options that can cross threads (no callbacks, connection or sources).
+    const o = opts;
+    const workerOpts: ScanOptions = {
+      targets: o.targets,
+      cwd: o.cwd ?? process.cwd(),
+      scanners: o.scanners,
+      frameworks: o.frameworks,
+      rules: o.rules,
+      skipRules: o.skipRules,
+      config: o.config,
+      baseline: o.baseline,
+      limits: o.limits,
+      strictModels: o.strictModels,
+      today: o.today,
+      policies: o.policies,
+      files: [],
+      renderers: false,
+    };
+    return new ClusterThreads(workerOpts, ref, adopt, startAfter);
+  }
+
+  /** True once a worker was started: the scan must then be finished with `end` and `merge`. */
+  get started(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Scans a cluster object here, or keeps its documents here and sends it to the worker. */
+  scan(file: SourceFile, run: OpenScan): void {
+    this.tag(run, PHASE_WALK);
+    if (this.delegated(file, run)) {
+      const text = file.text();
+      run.collect(file);
+      this.send({ index: this.index, path: file.path, size: file.size, text });
+    } else {
+      run.scanFile(file);
+      this.tag(run, PHASE_FILE);
+    }
+    this.index++;
+  }
+
+  /** The listing is over: the worker is sent what is left and told the end. */
+  end(run: OpenScan): ScanPart {
+    this.tag(run, PHASE_WALK);
+    this.port!.postMessage({ steps: this.steps, end: this.index } satisfies ToWorker);
+    this.steps = [];
+    return { end: this.index };
+  }
+
+  /** Waits for the worker and adds what it found to `result` (the main thread's, its cross-object rules run). */
+  merge(result: EngineResult, part: ScanPart, run: OpenScan): void {
+    const reply = awaitReply(this.done!, this.port!);
+    void this.worker?.terminate();
+    this.worker = undefined;
+    if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
+    this.spoolDir = reply.spool.dir;
+    debug(
+      'cluster scan: the worker thread scanned %d of %d objects (%d findings spooled), waiting %d ms for objects',
+      this.delegatedCount,
+      part.end,
+      reply.spool.path.length,
+      Math.round(reply.idleMs),
+    );
+    this.adopt(reply.spool, reply.worst);
+    this.spoolDir = undefined;
+    mergeReply(result, reply, this.keys, part.end, run);
+  }
+
+  /** Stops the worker and removes what it left. */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+    this.port?.close();
+    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+  }
+
+  private tag(run: OpenScan, phase: number): void {
+    while (this.keys.length < run.errors.length) this.keys.push(3 * this.index + phase);
+  }
+
+  /** True when the worker takes `file`: started, and with less than `BACKLOG_MAX_KIB` not scanned yet. */
+  private delegated(file: SourceFile, run: OpenScan): boolean {
+    if (!this.worker) {
+      if (this.untilStart > 0) {
+        this.untilStart -= file.size;
+        return false;
+      }
+      this.start(run.today);
+    }
+    if (this.sentKib - Atomics.load(this.done!, 2) >= BACKLOG_MAX_KIB) return false;
+    this.sentKib += scanKib(file.size);
+    this.delegatedCount++;
+    return true;
+  }
+
+  private start(today: string): void {
+    const channel = new MessageChannel();
+    this.done = new Int32Array(new SharedArrayBuffer(12));
+    this.port = channel.port1;
+    const data: WorkerData = { opts: { ...this.opts, today }, port: channel.port2, done: this.done, cluster: this.ref };
+    this.worker = new Worker(WORKER, {
+      workerData: data,
+      transferList: [channel.port2],
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+    debug('cluster scan: a worker thread takes objects');
+    this.worker.unref();
+  }
+
+  /** Queues an object: sent in messages of up to `BATCH`, or when the event loop next turns (a page awaited). */
+  private send(step: ScanStep): void {
+    this.steps.push(step);
+    if (this.steps.length >= BATCH) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        if (this.worker && this.steps.length > 0) this.flush();
+      });
+    }
+  }
+
+  private flush(): void {
+    this.port!.postMessage({ steps: this.steps } satisfies ToWorker);
+    this.steps = [];
+  }
+}
