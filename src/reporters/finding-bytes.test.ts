@@ -187,6 +187,104 @@ describe('FindingBytesWriter', () => {
     expect(texts).toEqual(expected);
   });
 
+  it('writes a location of the manifest shape as JSON.stringify does: copied only while it holds the same data', () => {
+    const manifest = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+      path: 'team-0/app-0.yaml',
+      startLine: 61,
+      startColumn: 7,
+      endLine: 61,
+      endColumn: 34,
+      objectPath: '/spec/template/spec/serviceAccountName',
+      resource: { ...RESOURCE },
+      ...over,
+    });
+    const resource: Record<string, unknown> = { ...RESOURCE };
+    const shared = manifest({ resource });
+    const w = new FindingBytesWriter(64);
+    const texts: string[] = [];
+    const expected: string[] = [];
+    const step = (l: unknown, before?: () => void, indent = 4): void => {
+      before?.();
+      const f = finding({ location: l });
+      const start = w.length;
+      w.finding(f as unknown as Finding, indent);
+      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
+      expected.push(stringified(f, indent));
+    };
+    step(shared);
+    step(shared);
+    step(manifest());
+    for (const key of ['startLine', 'startColumn', 'endLine', 'endColumn']) {
+      step(manifest({ [key]: 99 }));
+      step(manifest());
+    }
+    step(manifest({ startLine: NaN, endColumn: -1.5 }));
+    step(manifest({ startLine: NaN, endColumn: -1.5 }));
+    step(manifest({ path: 'other.yaml' }));
+    step(manifest({ objectPath: '/spec/containers/0' }));
+    step(manifest());
+    step(manifest({ path: 'quote " tab \t é 漢 lone \ud800', objectPath: '/a~1b/ü/"' }));
+    step(manifest({ path: 'quote " tab \t é 漢 lone \ud800', objectPath: '/a~1b/ü/"' }));
+    step(shared);
+    step(shared, () => (resource.name = 'renamed in place'));
+    step(shared);
+    step(shared, () => delete resource.namespace);
+    step(shared, () => (resource.extra = 'after'));
+    step(shared, () => (resource.kind = 42));
+    // A location of another shape between two alike: its resource is the one remembered then.
+    step(shared);
+    step({ path: 'team-0/app-0.yaml', startLine: 61, resource: { kind: 'Pod' } });
+    step(shared);
+    step(manifest({ resource: { kind: 'Pod' } }));
+    step(manifest({ resource: { kind: 'Pod' } }));
+    // Not of the shape: keys in another order, a value of another kind, a resource that is not plain data.
+    step({ ...manifest(), path: undefined });
+    step({ startLine: 61, ...manifest() });
+    step(manifest({ endColumn: '34' }));
+    step(manifest({ objectPath: 7 }));
+    step(manifest({ resource: new Map() }));
+    step(manifest({ resource: new Map() }));
+    step(manifest({ resource: { kind: 'Pod', nested: { labels: ['a', { b: 1 }] } } }));
+    step(manifest({ resource: { kind: 'Pod', nested: { labels: ['a', { b: 2 }] } } }));
+    // Another indentation, then back.
+    step(manifest(), undefined, 6);
+    step(manifest(), undefined, 6);
+    step(manifest());
+    // Given up, then written over: not copied.
+    step(manifest());
+    let written = w.length;
+    w.reset();
+    w.ascii('#'.repeat(written));
+    step(manifest());
+    written = w.length;
+    w.length = 10;
+    w.ascii('#'.repeat(written));
+    step(manifest());
+    expect(texts).toEqual(expected);
+  });
+
+  it('copies a location of the manifest shape, its path and object path from the bytes written last', () => {
+    const f = finding();
+    const w = new FindingBytesWriter(64);
+    w.finding(f as unknown as Finding, 4);
+    const first = w.buffer.subarray(0, w.length).toString('latin1');
+    expect(first).toBe(stringified(f, 4));
+    // Bytes below the length are never written by the writer's users: changed here, a copy shows them.
+    w.buffer[first.indexOf('team-0/app-0.yaml')] = 'T'.charCodeAt(0);
+    w.buffer[first.indexOf('/spec/template')] = '|'.charCodeAt(0);
+    let start = w.length;
+    w.finding(finding() as unknown as Finding, 4);
+    const copied = stringified(f, 4).replace('team-0/app-0.yaml', 'Team-0/app-0.yaml').replace('/spec/template', '|spec/template');
+    expect(w.buffer.subarray(start, w.length).toString('latin1')).toBe(copied);
+    // Another line of the same object: the path and object path still copied, the numbers written.
+    const other = finding({ location: { ...(f.location as Record<string, unknown>), startLine: 62, endLine: 62 } });
+    start = w.length;
+    w.finding(other as unknown as Finding, 4);
+    expect(w.buffer.subarray(start, w.length).toString('latin1')).toBe(
+      stringified(other, 4).replace('team-0/app-0.yaml', 'Team-0/app-0.yaml').replace('/spec/template', '|spec/template'),
+    );
+  });
+
   it('writes a resource again, never copied, for a finding at another indentation', () => {
     const first = finding();
     const second = finding({ location: { ...(first.location as Record<string, unknown>), startLine: 62 } });

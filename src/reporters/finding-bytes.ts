@@ -40,6 +40,70 @@ function isEdit(e: unknown): e is Edit {
   return keys === RANGE_KEYS.length;
 }
 
+/** The keys of a location on a manifest, in the order the engine makes it (`Engine.toFinding`). */
+const MANIFEST_LOCATION_KEYS = ['path', 'startLine', 'startColumn', 'endLine', 'endColumn', 'objectPath', 'resource'];
+
+/** A location of that shape. */
+interface ManifestLocation {
+  path: string;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  objectPath: string;
+  resource: Record<string, unknown>;
+}
+
+/** True for a plain location with the keys of `MANIFEST_LOCATION_KEYS` in order, each with a value of its kind. */
+function isManifestLocation(l: Record<string, unknown>): l is Record<string, unknown> & ManifestLocation {
+  let keys = 0;
+  for (const key in l) if (key !== MANIFEST_LOCATION_KEYS[keys++]) return false;
+  return (
+    keys === MANIFEST_LOCATION_KEYS.length &&
+    typeof l.path === 'string' &&
+    typeof l.startLine === 'number' &&
+    typeof l.startColumn === 'number' &&
+    typeof l.endLine === 'number' &&
+    typeof l.endColumn === 'number' &&
+    typeof l.objectPath === 'string' &&
+    plain(l.resource)
+  );
+}
+
+/** The text of a manifest location between its values, at the indentation of the findings it belongs to. */
+interface LocationParts {
+  readonly indent: number;
+  /** `,`, the `location` key, `{` and the `path` key. */
+  readonly open: Buffer;
+  readonly startLine: Buffer;
+  readonly startColumn: Buffer;
+  readonly endLine: Buffer;
+  readonly endColumn: Buffer;
+  readonly objectPath: Buffer;
+}
+
+function locationParts(indent: number): LocationParts {
+  const line = (n: number): string => '\n' + ' '.repeat(indent + n);
+  const text = (s: string): Buffer => Buffer.from(s, 'latin1');
+  return {
+    indent,
+    open: text(`,${line(2)}"location": {${line(4)}"path": `),
+    startLine: text(`,${line(4)}"startLine": `),
+    startColumn: text(`,${line(4)}"startColumn": `),
+    endLine: text(`,${line(4)}"endLine": `),
+    endColumn: text(`,${line(4)}"endColumn": `),
+    objectPath: text(`,${line(4)}"objectPath": `),
+  };
+}
+
+/** A string as written last in one place: its JSON text is `buffer[at, end)` while `era` is the writer's. */
+interface WrittenString {
+  value: string;
+  at: number;
+  end: number;
+  era: number;
+}
+
 /** The text of a fix between its values, at the indentation of the findings it belongs to. */
 interface FixParts {
   readonly indent: number;
@@ -89,6 +153,23 @@ export class FindingBytesWriter extends JsonBytesWriter {
   private readonly lastResource = writtenProperty();
   /** The indentation of the findings `lastLocation` was written in (locations and resources are copied within one). */
   private locationIndent = -1;
+  /** The constant parts of a manifest location, for the indentation of the findings they were made for. */
+  private locationParts: LocationParts | undefined;
+  /** The manifest location written last, by its values: its text is `buffer[at, end)` while `era` is the writer's. */
+  private readonly lastManifest = {
+    path: '',
+    startLine: 0,
+    startColumn: 0,
+    endLine: 0,
+    endColumn: 0,
+    objectPath: '',
+    at: 0,
+    end: 0,
+    era: -1,
+  };
+  /** The path and object path of manifest locations as written last. */
+  private readonly lastPath: WrittenString = { value: '', at: 0, end: 0, era: -1 };
+  private readonly lastObjectPath: WrittenString = { value: '', at: 0, end: 0, era: -1 };
   private scratch: FindingBytesWriter | undefined;
   /** The constant parts of a fix of one edit, for the indentation of the findings they were made for. */
   private fixParts: FixParts | undefined;
@@ -150,10 +231,23 @@ export class FindingBytesWriter extends JsonBytesWriter {
 
   /** The `location` property (never the first) of a finding whose line is indented by `indent`. */
   private location(l: Record<string, unknown>, findingIndent: number): void {
+    if (this.locationIndent !== findingIndent) {
+      // Bytes written at another indentation.
+      this.lastResource.era = -1;
+      this.lastLocation.era = -1;
+      this.lastManifest.era = -1;
+      this.lastPath.era = -1;
+      this.lastObjectPath.era = -1;
+      this.locationIndent = findingIndent;
+    }
+    if (isManifestLocation(l)) {
+      this.manifestLocation(l, findingIndent);
+      return;
+    }
+    // Another location is written: the resource it may write is no longer the last manifest location's.
+    this.lastManifest.era = -1;
     const last = this.lastLocation;
-    if (this.locationIndent === findingIndent) {
-      if (this.copyIfSame(last, l, false)) return;
-    } else this.lastResource.era = -1; // Its bytes are at another indentation.
+    if (this.copyIfSame(last, l, false)) return;
     const start = this.size;
     this.key('location', false, findingIndent);
     const indent = findingIndent + 2;
@@ -170,7 +264,72 @@ export class FindingBytesWriter extends JsonBytesWriter {
     this.depth--;
     this.closeObject(empty, indent);
     this.remember(last, l, start);
-    this.locationIndent = findingIndent;
+  }
+
+  /**
+   * A location of the engine's manifest shape (`isManifestLocation`), its fixed text copied whole between
+   * the values: the same values as the one written last (the findings of one line of an object) are
+   * copied from there, its resource holding the same data (see `copyIfSame`).
+   */
+  private manifestLocation(l: ManifestLocation, findingIndent: number): void {
+    const last = this.lastManifest;
+    const resource = this.lastResource;
+    // The resource inside the location written last holds the data `lastResource` remembers: no other location was written since.
+    if (
+      last.era === this.era &&
+      l.path === last.path &&
+      l.startLine === last.startLine &&
+      l.startColumn === last.startColumn &&
+      l.endLine === last.endLine &&
+      l.endColumn === last.endColumn &&
+      l.objectPath === last.objectPath &&
+      this.holdsWritten(resource, l.resource)
+    ) {
+      this.copyWritten(last.at, last.end);
+      return;
+    }
+    const parts = this.locationParts?.indent === findingIndent ? this.locationParts : (this.locationParts = locationParts(findingIndent));
+    const start = this.size;
+    this.bytes(parts.open);
+    this.writtenString(this.lastPath, l.path);
+    this.bytes(parts.startLine);
+    this.number(l.startLine);
+    this.bytes(parts.startColumn);
+    this.number(l.startColumn);
+    this.bytes(parts.endLine);
+    this.number(l.endLine);
+    this.bytes(parts.endColumn);
+    this.number(l.endColumn);
+    this.bytes(parts.objectPath);
+    this.writtenString(this.lastObjectPath, l.objectPath);
+    this.depth++;
+    this.copiedProperty(resource, 'resource', l.resource, findingIndent + 2);
+    this.depth--;
+    this.closeObject(false, findingIndent + 2);
+    last.path = l.path;
+    last.startLine = l.startLine;
+    last.startColumn = l.startColumn;
+    last.endLine = l.endLine;
+    last.endColumn = l.endColumn;
+    last.objectPath = l.objectPath;
+    last.at = start;
+    last.end = this.size;
+    // Copied whole later only while `lastResource` holds its resource's data (not when that data could not be kept).
+    last.era = resource.era === this.era ? this.era : -1;
+  }
+
+  /** A string copied from where `last` was written when it is the same, else written (and remembered). */
+  private writtenString(last: WrittenString, s: string): void {
+    if (last.era === this.era && last.value === s) {
+      this.copyWritten(last.at, last.end);
+      return;
+    }
+    const start = this.size;
+    this.string(s);
+    last.value = s;
+    last.at = start;
+    last.end = this.size;
+    last.era = this.era;
   }
 
   /**

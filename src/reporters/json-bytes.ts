@@ -148,10 +148,15 @@ export class JsonBytesWriter {
    * were written from (compared value by value, or the same frozen data: see `freezeData`); false otherwise.
    */
   protected copyIfSame(last: WrittenProperty, value: unknown, first: boolean): boolean {
-    if (last.era !== this.era) return false;
-    if (!(value === last.value && last.size > 0 && isFrozenData(value)) && holdsData(value, last.data, 0) !== last.size) return false;
+    if (!this.holdsWritten(last, value)) return false;
     this.copyProperty(last.at, last.end, first);
     return true;
+  }
+
+  /** True when the bytes `last` remembers are still there and `value` holds the data they were written from. */
+  protected holdsWritten(last: WrittenProperty, value: unknown): boolean {
+    if (last.era !== this.era) return false;
+    return (value === last.value && last.size > 0 && isFrozenData(value)) || holdsData(value, last.data, 0) === last.size;
   }
 
   /** Remembers the property just written from `start` on with `value`; nothing when `value` is not plain data (see `pushData`). */
@@ -178,6 +183,15 @@ export class JsonBytesWriter {
     this.buffer.copyWithin(p, at, end);
     this.buffer[p] = first ? BRACE : COMMA;
     this.size = p + n;
+  }
+
+  /** Copies bytes written before at `buffer[at, end)` (still there: see `era`). */
+  protected copyWritten(at: number, end: number): void {
+    const n = end - at;
+    // Room for 2 more bytes after it, as after any value.
+    this.reserve(n + 2);
+    this.buffer.copyWithin(this.size, at, end);
+    this.size += n;
   }
 
   /** The `{` (or `,` after the property before), line break and indentation, key and `: ` of a property of an object whose line is indented by `indent`. */
