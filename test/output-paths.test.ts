@@ -83,6 +83,38 @@ describe('output files that cannot be written', () => {
   });
 });
 
+describe('-o - is stdout, as in Trivy and Checkov', () => {
+  for (const [name, args] of commands())
+    it(`${name}: writes to stdout, and no file named -`, async () => {
+      const r = await run(args('-'), { cwd: ws.dir });
+      expectNoStackTrace(r.stderr);
+      expect(r.code).not.toBe(2);
+      expect(existsSync(join(ws.dir, '-'))).toBe(false);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      if (/json|SBOM|sbom|baseline/.test(name)) expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    });
+
+  it('one format to stdout and another to a file', async () => {
+    const r = await run(['scan', 'k8s', '-f', 'json', '-o', '-', '-f', 'sarif', '-o', 'out/r.sarif'], { cwd: ws.dir });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toHaveProperty('findings');
+    expect(existsSync(join(ws.dir, 'out/r.sarif'))).toBe(true);
+    expect(existsSync(join(ws.dir, '-'))).toBe(false);
+  });
+
+  it.each([
+    [
+      ['scan', 'k8s', '-f', 'json', '-f', 'sarif', '-o', '-'],
+      'sanctum: several formats cannot all go to stdout (-o -): give one --output per --format\n',
+    ],
+    [['scan', 'k8s', '-f', 'json', '-f', 'sarif', '-o', '-', '-o', '-'], 'sanctum: only one --output can be - (stdout)\n'],
+  ])('%j is one clear line and exit 2', async (args, message) => {
+    const r = await run(args, { cwd: ws.dir });
+    expect(r.stderr).toBe(message);
+    expect(r.code).toBe(2);
+  });
+});
+
 describe('files that cannot be read', () => {
   it.each([
     [['cluster', '--kubeconfig', 'a-dir'], 'sanctum: cannot read the kubeconfig a-dir: is a directory\n'],

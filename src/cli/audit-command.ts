@@ -9,7 +9,7 @@ import { jsonReporter } from '../reporters/json.js';
 import { ScanSetupError, sortFindings } from '../scan.js';
 import type { AuditWebhookReceiver } from '../sources/events/audit-webhook.js';
 import { VERSION } from '../version.js';
-import { outputStream } from './output-file.js';
+import { outputFile, outputStream } from './output-file.js';
 import { addUploadOptions, alertUploadOf, checkUploadFlags, type UploadFlags } from './upload-options.js';
 
 interface AuditFlags extends UploadFlags {
@@ -86,7 +86,7 @@ export function addAuditCommand(program: Command, io: AuditIO, setExit: (code: n
         `output: ${EVENT_FORMATS.join('|')} (json: the result contract at the end; jsonl and falco: one line per detection)`,
       ).default('table'),
     )
-    .option('-o, --output <file>', 'write detections to this file instead of stdout')
+    .option('-o, --output <file>', 'write detections to this file instead of stdout (- is stdout)')
     .option('--follow', 'keep reading the file as it grows, across rotation and truncation')
     .option('--listen <addr>', 'serve the API server audit webhook backend on HOST:PORT (EventList POSTs)')
     .option('--tls-cert <file>', 'certificate (PEM) for --listen')
@@ -168,8 +168,9 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   const { loadContext } = await import('../runtime/context.js');
   const { WebhookDelivery } = await import('../runtime/delivery.js');
 
-  const out = flags.output ? outputStream(resolve(cwd, flags.output), flags.output, (m) => io.stderr.write(`sanctum: ${m}\n`)) : io.stdout;
-  const color = !flags.output && flags.color && 'NO_COLOR' in process.env === false && Boolean(io.stdout.isTTY);
+  const outFile = outputFile(flags.output);
+  const out = outFile ? outputStream(resolve(cwd, outFile), outFile, (m) => io.stderr.write(`sanctum: ${m}\n`)) : io.stdout;
+  const color = !outFile && flags.color && 'NO_COLOR' in process.env === false && Boolean(io.stdout.isTTY);
   const threshold = failOn === 'none' ? Infinity : severityRank(failOn);
   let failing = false;
   const kept: Finding[] = [];

@@ -10,7 +10,7 @@ import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
 import { exitCodeFor } from './main.js';
 import { checkUploadFlags, clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
-import { streamReport, writeOutputFile } from './output-file.js';
+import { outputFiles, streamReport, writeOutputFile } from './output-file.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
 
 interface ClusterFlags extends ReportFlags {
@@ -66,6 +66,8 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
       if (flags.apply && !formats.includes('policyreport'))
         throw new ScanSetupError('--apply writes Policy Reports: give --format policyreport');
       if (flags.output.length > 0 && flags.output.length !== formats.length) throw new ScanSetupError('give one --output per --format');
+      // `-o -` is stdout.
+      const files = outputFiles(flags.output);
       const failOn = effectiveFailOn(flags, cwd, ['.']);
       const summarize = (result: ClusterScanResult): void => {
         const c = result.cluster;
@@ -107,7 +109,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         try {
           summarize(streamed.result);
           for (const [i] of formats.entries()) {
-            const out = flags.output[i];
+            const out = files[i];
             streamReport(out === undefined ? undefined : resolve(cwd, out), io.stdout, (sink) => streamed.writeJson(sink), out);
           }
         } finally {
@@ -158,7 +160,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
             applyFailed ||= outcome.errors.length > 0 || pruned.errors.length > 0;
           }
         } else {
-          const color = flags.output[i] === undefined && flags.color && !('NO_COLOR' in process.env) && Boolean(io.stdout.isTTY);
+          const color = files[i] === undefined && flags.color && !('NO_COLOR' in process.env) && Boolean(io.stdout.isTTY);
           text = reporters[format](shown, {
             rules: ran,
             lookup: (k) => getRegistry().get(k),
@@ -167,7 +169,8 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
             showSuppressed: flags.showSuppressed,
           });
         }
-        if (flags.output[i] !== undefined) writeOutputFile(resolve(cwd, flags.output[i]), text, flags.output[i]);
+        const file = files[i];
+        if (file !== undefined) writeOutputFile(resolve(cwd, file), text, file);
         else io.stdout.write(text);
       }
       await uploadIfAsked(result, flags, {

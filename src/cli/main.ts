@@ -24,7 +24,7 @@ import { checkUploadFlags, kubernetesFactsFor, shardOf, uploadIfAsked } from './
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags, type ReportFlagsSpec } from './report-flags.js';
 import { addImageCommand } from './image-command.js';
 import { Progress } from './progress.js';
-import { streamReport, writeOutputFile } from './output-file.js';
+import { outputFile, outputFiles, STDOUT_OUTPUT, streamReport, writeOutputFile } from './output-file.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -185,10 +185,13 @@ export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ fo
     if (formats.length > 1) throw new ScanSetupError('several formats need --output');
     return [{ format: formats[0] }];
   }
-  if (flags.output.length === formats.length) return formats.map((format, i) => ({ format, file: flags.output[i] }));
+  if (flags.output.length === formats.length) {
+    const files = outputFiles(flags.output);
+    return formats.map((format, i) => (files[i] === undefined ? { format } : { format, file: files[i] }));
+  }
   if (flags.output.length === 1) {
-    if (formats.length === 1) return [{ format: formats[0], file: flags.output[0] }];
     const base = flags.output[0];
+    if (base === STDOUT_OUTPUT) throw new ScanSetupError('several formats cannot all go to stdout (-o -): give one --output per --format');
     return formats.map((format) => ({ format, file: base + formatExtensions[format] }));
   }
   throw new ScanSetupError('give one --output per --format, or a single --output base name');
@@ -371,8 +374,10 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     const result = runScan(paths, { ...flags, baseline: undefined }, io, undefined, await stdinTarget(paths, flags, io));
     const file = flags.output[0] ?? '.sanctum-baseline.json';
     const baseline = makeBaseline(result.findings);
-    writeOutputFile(resolve(io.cwd ?? process.cwd(), file), JSON.stringify(baseline, null, 2) + '\n', file);
-    if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${file}\n`);
+    const text = JSON.stringify(baseline, null, 2) + '\n';
+    if (outputFile(file) === undefined) io.stdout.write(text);
+    else writeOutputFile(resolve(io.cwd ?? process.cwd(), file), text, file);
+    if (!flags.quiet) io.stderr.write(`wrote ${baseline.fingerprints.length} fingerprints to ${outputFile(file) ?? 'stdout'}\n`);
   });
 
   addSbomCommand(program, io);

@@ -7,6 +7,20 @@ import { ScanSetupError } from '../scan.js';
 // Every command's output files (reports, SBOMs, baselines, detections) are written here: their
 // missing directories made the same way, a failure said in words with the path as the user gave it.
 
+/** The `--output` that means stdout, as in Trivy and Checkov (`-o -`): no file is written. */
+export const STDOUT_OUTPUT = '-';
+
+/** An `--output` value as a file name, undefined for stdout (`-`). */
+export function outputFile(output: string | undefined): string | undefined {
+  return output === STDOUT_OUTPUT ? undefined : output;
+}
+
+/** The `--output` values as file names, undefined for stdout (`-`); only one of them can be stdout. */
+export function outputFiles(outputs: readonly string[]): Array<string | undefined> {
+  if (outputs.filter((o) => o === STDOUT_OUTPUT).length > 1) throw new ScanSetupError('only one --output can be - (stdout)');
+  return outputs.map(outputFile);
+}
+
 /** What stops a command whose output file cannot be written. */
 export function cannotWrite(shown: string, e: unknown): ScanSetupError {
   return new ScanSetupError(`cannot write ${shown}: ${describeSystemError(e)}`);

@@ -57,7 +57,7 @@ export function addReportFlags(cmd: Command, spec: ReportFlagsSpec): Command {
   cmd
     .addOption(new Option('-f, --format <format>', `output format, repeatable: ${spec.formats.join('|')}`).argParser(collect).default([]))
     .addOption(
-      new Option('-o, --output <file>', 'write the report to a file (repeatable, paired with --format in order)')
+      new Option('-o, --output <file>', 'write the report to a file, - for stdout (repeatable, paired with --format in order)')
         .argParser(collect)
         .default([]),
     );

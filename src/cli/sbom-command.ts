@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import type { ScanError } from '../core/types.js';
 import { ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
-import { writeOutputFile } from './output-file.js';
+import { outputFile, writeOutputFile } from './output-file.js';
 
 interface SbomFlags {
   output?: string;
@@ -24,7 +24,7 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
     .command('sbom')
     .description('write a CycloneDX 1.6 (or SPDX 2.3) SBOM and AI-BOM: packages, models with their cards, datasets, AI services')
     .argument('[paths...]', 'files or directories (default: .)')
-    .option('-o, --output <file>', 'write the SBOM to this file instead of stdout')
+    .option('-o, --output <file>', 'write the SBOM to this file instead of stdout (- is stdout)')
     .option('--format <format>', 'cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)', 'cyclonedx')
     .option('--name <name>', 'name of the described application (default: the first path, or the image reference)')
     .option(
@@ -64,11 +64,12 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
       }
       const doc = flags.format === 'spdx' ? (await import('../inventory/spdx.js')).toSpdx23(bom) : bom;
       const text = JSON.stringify(doc, null, 2) + '\n';
-      if (!flags.output) {
+      const file = outputFile(flags.output);
+      if (!file) {
         io.stdout.write(text);
         return;
       }
-      writeOutputFile(resolve(cwd, flags.output), text, flags.output);
+      writeOutputFile(resolve(cwd, file), text, file);
     });
 }
 
