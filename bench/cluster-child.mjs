@@ -1,6 +1,6 @@
 // One cluster scan in a fresh process (peak RSS is the scanner's alone; the fake API server runs in the parent).
 // Usage: node bench/cluster-child.mjs KUBECONFIG
-import { closeSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { peakRssMB } from './peak-rss.mjs';
@@ -55,4 +55,21 @@ rmSync(tmp, { recursive: true, force: true });
 const usage = process.resourceUsage();
 out.maxRssMB = peakRssMB();
 out.cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
+out.mainThreadCpuMs = mainThreadCpuMs();
+out.worker = process.env.SANCTUM_SCAN_THREADS !== '1';
 process.stdout.write(JSON.stringify(out));
+
+/**
+ * The main thread's CPU (user + system) in ms, from Linux's /proc (undefined elsewhere): with a worker
+ * thread, what the scan's wall time comes to when the second core is free, whatever the load.
+ */
+function mainThreadCpuMs() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks of 1/100 s (Linux's USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}

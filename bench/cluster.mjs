@@ -16,8 +16,12 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const root = join(here, '..');
 const run = promisify(execFile);
 
-async function child(script, args) {
-  const { stdout } = await run(process.execPath, [join(here, script), ...args], { cwd: root, maxBuffer: 1 << 26 });
+async function child(script, args, env = {}) {
+  const { stdout } = await run(process.execPath, [join(here, script), ...args], {
+    cwd: root,
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(stdout);
 }
 
@@ -56,11 +60,18 @@ export async function runClusterBench({ corpus }) {
   const { FakeApiServer } = await import(await fakeServerModule(corpus));
   const server = await new FakeApiServer({ objects }).start();
   let cluster;
+  let oneThread;
   let file;
   try {
+    // The default (a worker thread after 4 MiB on two cores or more) and one thread, alternated.
     const runs = [];
-    for (let i = 0; i < 2; i++) runs.push(await child('cluster-child.mjs', [server.kubeconfigPath]));
+    const oneRuns = [];
+    for (let i = 0; i < 2; i++) {
+      runs.push(await child('cluster-child.mjs', [server.kubeconfigPath]));
+      oneRuns.push(await child('cluster-child.mjs', [server.kubeconfigPath], { SANCTUM_SCAN_THREADS: '1' }));
+    }
     cluster = runs.sort((a, b) => a.ms - b.ms)[0];
+    oneThread = oneRuns.sort((a, b) => a.ms - b.ms)[0];
     file = await child('k8s-child.mjs', ['scan', dir]);
   } finally {
     await server.close();
@@ -69,18 +80,23 @@ export async function runClusterBench({ corpus }) {
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const mb = (v) => `${v.toFixed(0)} MB`;
   const rate = (r, n) => Math.round((n / r.ms) * 1000).toLocaleString('en');
+  const mainCpu = (r) => (r.mainThreadCpuMs === undefined ? '—' : s(r.mainThreadCpuMs));
+  const clusterRow = (label, r) =>
+    `| ${label} | ${r.objects.toLocaleString('en')} | ${s(r.ms)} | ${rate(r, r.objects)} | ${s(r.cpuMs)} | ${mainCpu(r)} | ${r.findings.toLocaleString('en')} | ${s(r.scanMs)} | ${s(r.jsonMs)}, ${r.jsonMB.toFixed(0)} MB | ${r.maxRssMB.toFixed(0)} MB |\n`;
   return (
     `## Cluster scan\n\n${objects.length.toLocaleString('en')} objects (the corpus of the Kubernetes section) served by \`src/testing/fake-apiserver.ts\` ` +
-    `over TLS on loopback, in pages of 500, and scanned with every rule as \`sanctum cluster --format json --output FILE\` runs (\`scanClusterStreamed\`: findings spooled as objects finish, the report streamed to the file); best of 2, each in a fresh process ` +
-    `(the server runs in the parent). The file scan of the same objects is measured in the same run. ` +
+    `over TLS on loopback, in pages of 500, and scanned with every rule as \`sanctum cluster --format json --output FILE\` runs (the CLI's bundle, \`scanClusterStreamed\`: findings spooled as objects finish, the report streamed to the file); best of 2, each in a fresh process ` +
+    `(the server runs in the parent). By default, on two cores or more, a worker thread checks part of the objects once 4 MiB of them are checked (\`src/cluster-threads.ts\`); the one-thread row keeps one (\`SANCTUM_SCAN_THREADS=1\`), its runs alternated with the default's. ` +
+    `Main thread CPU is that thread's alone (Linux's /proc): with a worker, what the wall time comes to when the second core is free. The file scan of the same objects is measured in the same run. ` +
     `The machine is shared at times: ${describeLoad(load, loadAfter)}\n\n` +
-    `| work | objects | time | objects/s | CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
-    `| \`sanctum cluster\` (list + scan + report) | ${cluster.objects.toLocaleString('en')} | ${s(cluster.ms)} | ${rate(cluster, cluster.objects)} | ${s(cluster.cpuMs)} | ${cluster.findings.toLocaleString('en')} | ${s(cluster.scanMs)} | ${s(cluster.jsonMs)}, ${cluster.jsonMB.toFixed(0)} MB | ${cluster.maxRssMB.toFixed(0)} MB |\n` +
-    `| \`sanctum scan\` of the files | ${file.objects.toLocaleString('en')} | ${s(file.ms)} | ${rate(file, file.objects)} | ${s(file.cpuMs)} | ${file.findings.toLocaleString('en')} | ${s(file.scanMs)} | ${s(file.jsonMs)}, ${file.jsonMB.toFixed(0)} MB | ${file.maxRssMB.toFixed(0)} MB |\n\n` +
+    `| work | objects | time | objects/s | CPU | main thread CPU | findings | scan | JSON report | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
+    clusterRow('`sanctum cluster` (list + scan + report)', cluster) +
+    clusterRow('`sanctum cluster`, one thread (`SANCTUM_SCAN_THREADS=1`)', oneThread) +
+    `| \`sanctum scan\` of the files | ${file.objects.toLocaleString('en')} | ${s(file.ms)} | ${rate(file, file.objects)} | ${s(file.cpuMs)} | — | ${file.findings.toLocaleString('en')} | ${s(file.scanMs)} | ${s(file.jsonMs)}, ${file.jsonMB.toFixed(0)} MB | ${file.maxRssMB.toFixed(0)} MB |\n\n` +
     `Budget (the file-scan budgets): ≥ 20,000 objects/s and ≤ 400 MB peak RSS at 50,000 objects. ` +
     `${cluster.managedSkipped} objects were skipped as managed by a scanned controller; ${cluster.errors} errors.\n\n` +
     `Where the cluster scan's resident memory goes: ${mb(cluster.loadedRssMB)} once the CLI's modules are loaded (of which ${mb(cluster.loadedHeapMB)} heap); ` +
-    `at the most, ${mb(cluster.heapUsedMB)} of heap in use (${mb(cluster.heapTotalMB)} reserved) and ${mb(cluster.arrayBuffersMB)} of array buffers ` +
+    `at the most, ${mb(cluster.heapUsedMB)} of the main thread's heap in use (${mb(cluster.heapTotalMB)} reserved) and ${mb(cluster.arrayBuffersMB)} of array buffers ` +
     `(sampled every 1,000 objects and after the scan and the report), against ${mb(cluster.maxRssMB)} peak RSS (VmHWM).\n`
   );
 }
