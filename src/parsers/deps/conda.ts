@@ -34,7 +34,11 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
     if (isScalar(item) && typeof item.value === 'string') {
       const spec = item.value.trim();
       const start = valueStart(item);
-      const match = /^(?:([\w.-]+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?)?$/.exec(spec);
+      // `[channel::]name[=version[=build]]`, `name>=1.2`, or MatchSpec's `name version [build]` (an exact
+      // version); the channel may be a path (`nvidia/label/cuda-12.1.0`) or a URL.
+      const match = /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?|\s+([^\s=<>!~]+)(?:\s+\S+)?)?$/.exec(
+        spec,
+      );
       if (!match) {
         m.problems.push({ message: `cannot read the conda dependency '${spec.slice(0, 80)}'` });
         continue;
@@ -47,6 +51,8 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       };
       if ((match[3] === '=' || match[3] === '==') && !match[4].includes('*')) dep.version = match[4];
       else if (match[3]) dep.requirement = `${match[3]}${match[4]}`;
+      else if (match[5] && /^[\w.!+]+$/.test(match[5])) dep.version = match[5];
+      else if (match[5]) dep.requirement = match[5];
       m.packages.push(dep);
     } else if (isMap(item)) {
       const pip = lastValue(item, 'pip');

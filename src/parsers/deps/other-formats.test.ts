@@ -69,6 +69,22 @@ dependencies:
     const m = parseCondaEnvironment(big);
     expect(m.packages.map((p) => [p.name, p.version, at(big, p.span)])).toEqual([['python', '3.10', 'python=3.10']]);
   });
+  it('a channel that is a path or URL, and the MatchSpec form name version build', () => {
+    const env = `dependencies:
+  - nvidia/label/cuda-12.1.0::cuda-toolkit=12.1.0
+  - https://conda.anaconda.org/conda-forge::numpy=1.26.4=py311h64a7726_0
+  - conda-forge::scipy 1.14.1 py311h2929bc6_0
+  - pandas 2.2.*
+`;
+    const m = parseCondaEnvironment(env);
+    expect(m.problems).toEqual([]);
+    expect(m.packages.map((p) => [p.name, p.version, p.requirement, at(env, p.span)])).toEqual([
+      ['cuda-toolkit', '12.1.0', undefined, 'nvidia/label/cuda-12.1.0::cuda-toolkit=12.1.0'],
+      ['numpy', '1.26.4', undefined, 'https://conda.anaconda.org/conda-forge::numpy=1.26.4=py311h64a7726_0'],
+      ['scipy', '1.14.1', undefined, 'conda-forge::scipy 1.14.1 py311h2929bc6_0'],
+      ['pandas', undefined, '2.2.*', 'pandas 2.2.*'],
+    ]);
+  });
   it('a key given twice is read as conda reads it: the last one', () => {
     const twice = 'dependencies:\n  - numpy=1.0\ndependencies:\n  - python=3.10\n';
     expect(parseCondaEnvironment(twice).packages.map((p) => p.name)).toEqual(['python']);

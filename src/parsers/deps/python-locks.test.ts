@@ -57,6 +57,43 @@ lock-version = "2.0"
   });
 });
 
+describe('poetry.lock 2.1 (Poetry 2): groups', () => {
+  it('a package only development groups need is for development; one main needs is not', () => {
+    const text = `[[package]]
+name = "certifi"
+version = "2024.8.30"
+optional = false
+python-versions = ">=3.6"
+groups = ["main"]
+files = []
+
+[[package]]
+name = "pygments"
+version = "2.18.0"
+optional = false
+python-versions = ">=3.8"
+groups = ["dev", "docs"]
+files = []
+
+[[package]]
+name = "typing-extensions"
+version = "4.12.2"
+optional = false
+python-versions = ">=3.8"
+groups = ["main", "dev"]
+files = []
+
+[metadata]
+lock-version = "2.1"
+`;
+    expect(parsePoetryLock(text).packages.map((p) => [p.name, p.dev ?? false])).toEqual([
+      ['certifi', false],
+      ['pygments', true],
+      ['typing-extensions', false],
+    ]);
+  });
+});
+
 describe('uv.lock', () => {
   const text = `version = 1
 requires-python = ">=3.10"

@@ -17,7 +17,9 @@ export function parsePoetryLock(text: string): DependencyManifest {
     const dep: DeclaredDependency = { ecosystem: 'PyPI', name, span: loc.key('name', section) ?? loc.headerSpan(section) };
     const version = str(p.version);
     if (version) dep.version = version;
-    if (p.category === 'dev') dep.dev = true;
+    // Poetry < 1.5 wrote `category`; lock 2.1 (Poetry 2) writes the groups that need the package.
+    const groups = arr(p.groups).map(str);
+    if (p.category === 'dev' || (groups.length > 0 && !groups.includes('main'))) dep.dev = true;
     if (p.optional === true) dep.optional = true;
     const hashes = arr(p.files)
       .map((f) => str(table(f)?.hash))

@@ -69,6 +69,27 @@ describe('requirements files', () => {
     expect(r.packages[0]).toMatchObject({ name: 'pkg', source: { kind: 'vcs', location: 'git+https://example.com/repo.git#egg=pkg' } });
   });
 
+  it('names a source archive or wheel that a URL or path points to by its file name', () => {
+    const r = parseRequirements(
+      [
+        'https://files.pythonhosted.org/packages/source/p/pyyaml/PyYAML-6.0.2.tar.gz#sha256=d584d9ec91ad65861cc08d42e834324ef890a082e591037abe114850ff7bbc3e',
+        './vendor/python-dateutil-2.9.0.post0.tar.gz',
+        'flash-attn @ https://github.com/Dao-AILab/flash-attention/releases/download/v2.6.3/flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp311-cp311-linux_x86_64.whl',
+        'other @ https://example.com/dist/unrelated-1.0-py3-none-any.whl',
+        'https://github.com/org/repo/archive/refs/heads/main.zip',
+        '',
+      ].join('\n'),
+      'requirements.txt',
+    );
+    expect(r.packages.map((p) => [p.name, p.version, p.source?.kind])).toEqual([
+      ['PyYAML', '6.0.2', 'url'],
+      ['python-dateutil', '2.9.0.post0', 'path'],
+      ['flash-attn', '2.6.3+cu123torch2.4cxx11abiFALSE', 'url'],
+      ['other', undefined, 'url'],
+      ['https://github.com/org/repo/archive/refs/heads/main.zip', undefined, 'url'],
+    ]);
+  });
+
   it('treats a pip-tools input as a non-application file', () => {
     expect(parseRequirements('torch\n', 'requirements.in').application).toBe(false);
     expect(parseRequirements('torch\n', 'requirements-dev.txt').application).toBe(true);

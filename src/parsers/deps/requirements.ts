@@ -243,11 +243,11 @@ export function fromText(text: string): Parsed | undefined {
   if (!pep508Url && (VCS.test(text) || URL_LIKE.test(text) || /^[./~]/.test(text) || /\.(?:whl|tar\.gz|zip|tgz)$/i.test(text))) {
     const source: PackageSource = { kind: VCS.test(text) ? 'vcs' : URL_LIKE.test(text) ? 'url' : 'path', location: text };
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text);
-    const wheel = /([A-Za-z0-9][A-Za-z0-9._]*)-(\d[^-/]*)-[^/]*\.whl$/i.exec(text);
-    const name = egg?.[1] ?? wheel?.[1]?.replace(/_/g, '-');
+    const file = VCS.test(text) ? undefined : distributionFile(text);
+    const name = egg?.[1] ?? file?.name;
     if (!name) return { name: text, source };
     const out: Parsed = { name, source };
-    if (wheel) out.version = wheel[2];
+    if (file) out.version = file.version;
     return out;
   }
   const req = parsePep508(text);
@@ -257,10 +257,27 @@ export function fromText(text: string): Parsed | undefined {
   if (req.marker) out.marker = req.marker;
   if (req.url) {
     out.source = { kind: VCS.test(req.url) ? 'vcs' : URL_LIKE.test(req.url) ? 'url' : 'path', location: req.url };
+    // `flash-attn @ https://…/flash_attn-2.6.3+cu123-cp311-….whl`: the file names the version.
+    const file = VCS.test(req.url) ? undefined : distributionFile(req.url);
+    if (file && normalizePythonName(file.name) === normalizePythonName(req.name)) out.version = file.version;
     return out;
   }
   const version = pinnedVersion(req.specifier);
   if (version) out.version = version;
   if (req.specifier && !(version && /^===?[^,]*$/.test(req.specifier))) out.requirement = req.specifier;
   return out;
+}
+
+/**
+ * Name and version of a wheel (`flash_attn-2.5.0-cp311-cp311-linux_x86_64.whl`) or source archive
+ * (`PyYAML-6.0.2.tar.gz`) that a URL or path ends with (before any `#sha256=…` fragment or query).
+ */
+function distributionFile(location: string): { name: string; version: string } | undefined {
+  const path = location.replace(/[#?].*$/, '');
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  const wheel = /^([A-Za-z0-9][A-Za-z0-9._]*)-(\d[^-]*)-[^/]*\.whl$/i.exec(file);
+  if (wheel) return { name: wheel[1].replace(/_/g, '-'), version: wheel[2] };
+  // An sdist is `name-version.ext`: versions have no `-`, so the version follows the last one.
+  const sdist = /^([A-Za-z0-9][A-Za-z0-9._-]*)-(\d[A-Za-z0-9.!+_]*)\.(?:tar\.gz|tar\.bz2|tar\.xz|tgz|zip)$/i.exec(file);
+  return sdist ? { name: sdist[1], version: sdist[2] } : undefined;
 }

@@ -271,6 +271,19 @@ describe.skipIf(!GO)(
   },
 );
 
+describe('the standard library version of a Go toolchain', () => {
+  it('is written as OSV writes it: a release candidate before its release', () => {
+    const stdlib = (goVersion: string) =>
+      goBinaryManifest({ goVersion, path: 'x', deps: [], settings: [] }).packages.find((p) => p.name === 'stdlib')?.version;
+    expect(stdlib('go1.22.1')).toBe('1.22.1');
+    expect(stdlib('go1.20')).toBe('1.20.0');
+    expect(stdlib('go1.22rc1')).toBe('1.22.0-rc.1');
+    expect(stdlib('go1.21rc2 X:boringcrypto')).toBe('1.21.0-rc.2');
+    expect(stdlib('go1.20.5 X:boringcrypto')).toBe('1.20.5');
+    expect(stdlib('devel go1.23-abcdef')).toBeUndefined();
+  });
+});
+
 describe('Go >= 1.18 build information (inline layout)', () => {
   const modinfo =
     'path\texample.com/new\nmod\texample.com/new\tv1.2.0\th1:abc=\ndep\tgolang.org/x/net\tv0.17.0\th1:def=\nbuild\tCGO_ENABLED=0\n';

@@ -22,7 +22,18 @@ export function goBinaryManifest(info: GoBuildInfo): DependencyManifest {
     if (r && !r.version) continue; // replaced by a local directory: the project's own code
     add(r ? r.path : d.path, r ? r.version : d.version);
   }
-  const go = /^go(\d+\.\d+(?:\.\d+)?)/.exec(info.goVersion ?? '')?.[1];
-  if (go) add('stdlib', /^\d+\.\d+$/.test(go) ? `${go}.0` : go);
+  const go = goSemver(info.goVersion ?? '');
+  if (go) add('stdlib', go);
   return m;
+}
+
+/**
+ * A Go toolchain version as OSV's Go database writes the standard library's versions: `go1.21.3` →
+ * `1.21.3`, `go1.20` → `1.20.0`, `go1.22rc1` → `1.22.0-rc.1` (a release candidate sorts before the
+ * release), `go1.20.5 X:boringcrypto` → `1.20.5`.
+ */
+export function goSemver(goVersion: string): string | undefined {
+  const m = /^go(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?/.exec(goVersion);
+  if (!m) return undefined;
+  return `${m[1]}.${m[2]}.${m[3] ?? '0'}${m[4] ? `-${m[4]}.${m[5]}` : ''}`;
 }
