@@ -274,6 +274,29 @@ describe('the dependency graph of lockfiles that hold several versions of a pack
     expect(deps.get('pkg:npm/string-width@5.1.2')).toEqual(['pkg:npm/emoji-regex@9.2.2']);
   });
 
+  it('a range the manifest asks for is a direct dependency on the version the lockfile beside it locks', () => {
+    const deps = graph([
+      new MemorySourceFile('svc/pyproject.toml', '[project]\nname = "svc"\ndependencies = ["certifi>=2024.8.30", "idna"]\n'),
+      new MemorySourceFile(
+        'svc/poetry.lock',
+        [
+          '[[package]]\nname = "certifi"\nversion = "2024.8.30"\nfiles = []\n',
+          '[[package]]\nname = "idna"\nversion = "3.10"\nfiles = []\n',
+          '[[package]]\nname = "urllib3"\nversion = "2.2.3"\nfiles = []\n',
+          '[metadata]\nlock-version = "2.1"\n',
+        ].join('\n'),
+      ),
+      new MemorySourceFile('web/package.json', JSON.stringify({ name: 'web', private: true, dependencies: { react: '^18.3.0' } })),
+      new MemorySourceFile(
+        'web/yarn.lock',
+        '# yarn lockfile v1\n\nreact@^18.3.0:\n  version "18.3.1"\n\nloose-envify@^1.1.0:\n  version "1.4.0"\n',
+      ),
+      // Another directory's lockfile says nothing about this manifest.
+      new MemorySourceFile('other/package.json', JSON.stringify({ name: 'o', private: true, dependencies: { 'loose-envify': '^1' } })),
+    ]);
+    expect(deps.get('root')).toEqual(['pkg:npm/react@18.3.1', 'pkg:pypi/certifi@2024.8.30', 'pkg:pypi/idna@3.10']);
+  });
+
   it('pnpm-lock.yaml v9: edges from the snapshots, to the version each names', () => {
     const lock = [
       "lockfileVersion: '9.0'",

@@ -116,6 +116,10 @@ function licenseOf(value: string): Models.License {
   return new Models.NamedLicense(value);
 }
 
+function dirOf(path: string): string {
+  return path.slice(0, Math.max(0, path.lastIndexOf('/')));
+}
+
 function packageKey(ecosystem: string, name: string): string {
   return `${ecosystem}\u0000${ecosystem === 'PyPI' ? normalizePythonName(name) : name}`;
 }
@@ -126,9 +130,14 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
   const byManifestName = new Map<string, Models.Component>(); // path + name → component, for the graph
   const byManifestVersion = new Map<string, Models.Component>(); // path + name + version → component
   const pending: Array<[Models.Component, InventoryPackage]> = [];
+  const lockedHere = new Map<string, Set<Models.Component>>(); // directory + name → versioned components
+  const askedHere: InventoryPackage[] = []; // direct requirements without a version, left for the lockfile's
   for (const p of list) {
     if (p.source && p.source.kind !== 'alias' && p.source.kind !== 'vcs' && p.source.kind !== 'url') continue; // the project's own code
-    if (!p.version && versioned.has(packageKey(p.ecosystem, p.name))) continue; // a lockfile names the version
+    if (!p.version && versioned.has(packageKey(p.ecosystem, p.name))) {
+      if (p.direct === true) askedHere.push(p);
+      continue; // a lockfile names the version
+    }
     let c = byPurl.get(p.purl);
     if (!c) {
       c = new Models.Component(Enums.ComponentType.Library, p.name, { bomRef: p.purl, purl: p.purl, version: p.version });
@@ -151,7 +160,13 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
     c.properties.add(new Models.Property('sanctum:location', where(p.origin)));
     if (p.direct === true) root.dependencies.add(c.bomRef);
     byManifestName.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}`, c);
-    if (p.version) byManifestVersion.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}\u0000${p.version}`, c);
+    if (p.version) {
+      byManifestVersion.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}\u0000${p.version}`, c);
+      const here = `${dirOf(p.origin.path)}\u0000${packageKey(p.ecosystem, p.name)}`;
+      let set = lockedHere.get(here);
+      if (!set) lockedHere.set(here, (set = new Set()));
+      set.add(c);
+    }
     if (p.dependsOn?.length) pending.push([c, p]);
   }
   // A lockfile that tells which copy a package uses names it `name@version`; otherwise by name.
@@ -166,6 +181,12 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
     }
     return byManifestName.get(`${p.origin.path}\u0000${packageKey(p.ecosystem, entry)}`);
   };
+  // A manifest's range (`pandas>=2.2` in pyproject.toml, `"react": "^18"` in package.json) that the
+  // lockfile beside it resolves: the application depends on the version locked there, when one is.
+  for (const p of askedHere) {
+    const locked = lockedHere.get(`${dirOf(p.origin.path)}\u0000${packageKey(p.ecosystem, p.name)}`);
+    if (locked?.size === 1) root.dependencies.add([...locked][0].bomRef);
+  }
   for (const [c, p] of pending) {
     for (const entry of p.dependsOn ?? []) {
       const target = dependency(p, entry);
