@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { aiServicesOfPod, networkIndex } from './lib/network.js';
-import { allowAllReason, policyTypes, selectedPods, selectsAll, type Direction } from './lib/tenancy.js';
+import { aiServicesOfPod, networkIndex, type PodAiService } from './lib/network.js';
+import { allowAllReason, podsSelectedByPolicy, policyTypes, selectsAll, type Direction } from './lib/tenancy.js';
 
 const POLICY = (rule: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ingress\n  namespace: llm\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n${rule}`;
@@ -62,9 +62,11 @@ export default defineRule<K8sSetDocument>({
             return;
           }
           if (d === 'Egress') return;
-          const ai = selectedPods(idx.podsByNamespace.get(np.namespace) ?? [], np)
-            .flatMap((p) => aiServicesOfPod(p))
-            .find((s) => s.service.auth === 'off');
+          let ai: PodAiService | undefined;
+          for (const p of podsSelectedByPolicy(idx, np)) {
+            ai = aiServicesOfPod(p).find((s) => s.service.auth === 'off');
+            if (ai) break;
+          }
           if (!ai) return;
           ctx.report({
             doc: np,

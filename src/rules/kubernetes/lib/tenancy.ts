@@ -6,7 +6,7 @@
  */
 import type { At } from '../../../core/document.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
-import { aiServicesOfPod, podLabels } from './network.js';
+import { aiServicesOfPod, type NetworkIndex } from './network.js';
 
 type Obj = Record<string, unknown>;
 
@@ -233,18 +233,34 @@ export function isDefaultDeny(np: K8sObjectDocument, d: Direction): boolean {
   return !rules.some((r) => allowAllReason(r, d) !== undefined);
 }
 
-/** Which of the namespace's pod specs a NetworkPolicy's podSelector selects (matchExpressions: none, conservatively). */
-export function selectedPods(pods: readonly PodSpecDocument[], np: K8sObjectDocument): PodSpecDocument[] {
+/**
+ * Which pod specs of its namespace a NetworkPolicy's podSelector selects (matchExpressions: none,
+ * conservatively), in their order: found through the scan's index of pods by label
+ * (`NetworkIndex.podsSelectedBy`), the pods of one `key: value` of the selector then checked for the
+ * others, not every pod of the namespace walked for every policy.
+ */
+export function podsSelectedByPolicy(idx: NetworkIndex, np: K8sObjectDocument): readonly PodSpecDocument[] {
   const sel = np.get(['spec', 'podSelector']);
-  if (selectsAll(sel)) return [...pods];
+  if (selectsAll(sel)) return idx.podsByNamespace.get(np.namespace) ?? [];
   if (!isObj(sel)) return [];
-  const ml = isObj(sel.matchLabels) ? sel.matchLabels : {};
   if (Array.isArray(sel.matchExpressions) && sel.matchExpressions.length > 0) return [];
-  return pods.filter((p) => {
-    const labels = podLabels(p);
-    return Object.entries(ml).every(([k, v]) => labels[k] !== undefined && String(labels[k]) === String(v));
-  });
+  // Not selecting all: matchLabels is a mapping with at least one entry. Policies often share a
+  // selector (`tier: serving`): each one of a namespace is looked up once.
+  const ml = sel.matchLabels as Record<string, unknown>;
+  const key = `${np.namespace}\0${JSON.stringify(
+    Object.keys(ml)
+      .sort()
+      .map((k) => [k, String(ml[k])]),
+  )}`;
+  let known = selections.get(idx);
+  if (!known) selections.set(idx, (known = new Map()));
+  let pods = known.get(key);
+  if (!pods) known.set(key, (pods = idx.podsSelectedBy(np.namespace, ml)));
+  return pods;
 }
+
+/** The pods each selector of a scan's NetworkPolicies selects, by namespace and selector. */
+const selections = new WeakMap<NetworkIndex, Map<string, readonly PodSpecDocument[]>>();
 
 /** The quota keys that cap an accelerator resource (`requests.nvidia.com/gpu`). */
 export function quotaCovers(quotas: readonly K8sObjectDocument[], resource: string): boolean {
