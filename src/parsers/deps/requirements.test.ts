@@ -90,6 +90,14 @@ describe('requirements files', () => {
     ]);
   });
 
+  it('takes nothing in a constraints file as asked for (it limits versions, it installs nothing)', () => {
+    expect(parseRequirements('certifi==2024.7.4\n', 'constraints.txt').packages.map((p) => [p.name, p.direct])).toEqual([
+      ['certifi', undefined],
+    ]);
+    expect(parseRequirements('certifi==2024.7.4\n', 'requirements/constraints-dev.txt').packages[0].direct).toBeUndefined();
+    expect(parseRequirements('certifi==2024.7.4\n', 'requirements.txt').packages[0].direct).toBe(true);
+  });
+
   it('treats a pip-tools input as a non-application file', () => {
     expect(parseRequirements('torch\n', 'requirements.in').application).toBe(false);
     expect(parseRequirements('torch\n', 'requirements-dev.txt').application).toBe(true);

@@ -36,6 +36,9 @@ const URL_LIKE = /^(?:https?|file|ftp):\/\//i;
 export function parseRequirements(text: string, path: string): DependencyManifest {
   const manifest = emptyManifest('requirements', false, !/\.in$/i.test(path));
   for (const line of logicalLines(text)) readLine(line, manifest);
+  // A constraints file (`-c constraints.txt`) limits versions and installs nothing: none of it is asked for.
+  if (/^(?:.*[-_.])?constraints(?:[-_.].*)?\.\w+$/i.test(path.slice(path.lastIndexOf('/') + 1)))
+    for (const p of manifest.packages) delete p.direct;
   if (COMPILED.test(text.slice(0, 1000))) readCompiledAnnotations(text, manifest);
   return manifest;
 }
