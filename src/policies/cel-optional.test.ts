@@ -80,3 +80,19 @@ describe('compile errors with optional syntax', () => {
     );
   });
 });
+
+describe('a compile error in an expression rewritten for optional values', () => {
+  it('quotes only the start of a long rewritten expression', () => {
+    const source = `${Array.from({ length: 60 }, (_, n) => `object.?a${n}.hasValue()`).join(' && ')} && size(1) > 0`;
+    let message = '';
+    try {
+      compileExpression(source, ['object']);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(
+      / \(in the expression as rewritten for optional values: object\.__opt_select__\('a0'\)[^\n]{150,200}… \(\d{4} characters\)\)$/,
+    );
+    expect(message.length).toBeLessThan(600);
+  });
+});

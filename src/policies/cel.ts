@@ -1,6 +1,7 @@
 import type { CelEnv, CelInput, CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import { lazyModule } from '../core/lazy-module.js';
+import { cut } from '../core/printable.js';
 import { AuthorizerUnknownError, authorizerFunctions } from './cel-authorizer.js';
 import { ADMISSION_REQUEST, AUTHORIZER, checkTypes, CelTypeError, isTypeIdentifier, lineColumn } from './cel-checker.js';
 import { formatFunctions } from './cel-format.js';
@@ -278,7 +279,7 @@ export function compileExpression(source: string, declarations: readonly string[
   } catch (e) {
     const message = String((e as Error).message ?? e).replace(/^<input>:/, 'at ');
     throw new CelCompileError(
-      rewritten === source ? message : `${message} (in the expression as rewritten for optional values: ${rewritten})`,
+      rewritten === source ? message : `${message} (in the expression as rewritten for optional values: ${cut(rewritten)})`,
     );
   }
   try {
@@ -306,7 +307,7 @@ export function compileExpression(source: string, declarations: readonly string[
     if (!(e instanceof CelTypeError)) throw e;
     const at = e.offset === undefined ? '' : `at ${lineColumn(rewritten, e.offset)}: `;
     throw new CelCompileError(
-      `${at}${e.message}${rewritten === source ? '' : ` (in the expression as rewritten for optional values: ${rewritten})`}`,
+      `${at}${e.message}${rewritten === source ? '' : ` (in the expression as rewritten for optional values: ${cut(rewritten)})`}`,
     );
   }
   let run: ReturnType<CelLibrary['plan']>;
