@@ -128,8 +128,12 @@ export function toSpdx23(bom: Json): Json {
   // (a lockfile entry nothing depends on, a dataset named in code, a model file) it contains.
   const reached = new Set<string>();
   const edges = new Map<string, string[]>();
-  for (const r of relationships)
-    edges.set(String(r.spdxElementId), [...(edges.get(String(r.spdxElementId)) ?? []), String(r.relatedSpdxElement)]);
+  for (const r of relationships) {
+    const from = String(r.spdxElementId);
+    let list = edges.get(from);
+    if (!list) edges.set(from, (list = []));
+    list.push(String(r.relatedSpdxElement));
+  }
   for (const todo = [rootId]; todo.length;) {
     const id = todo.pop()!;
     if (reached.has(id)) continue;
