@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
 import type { SourceFile } from './core/source-file.js';
 import type { ClusterRef } from './core/types.js';
@@ -14,13 +14,12 @@ import {
   PHASE_FILE,
   PHASE_WALK,
   scanKib,
+  startScanWorker,
   threadStart,
   WORKER,
-  WORKER_YOUNG_GENERATION_MB,
   type ScanPart,
   type ScanStep,
   type ToWorker,
-  type WorkerData,
 } from './scan-threads.js';
 
 const debug = debuglog('sanctum');
@@ -167,17 +166,17 @@ export class ClusterThreads {
   }
 
   private start(today: string): void {
-    const channel = new MessageChannel();
-    this.done = new Int32Array(new SharedArrayBuffer(12));
-    this.port = channel.port1;
-    const data: WorkerData = { opts: { ...this.opts, today }, port: channel.port2, done: this.done, cluster: this.ref };
-    this.worker = new Worker(WORKER, {
-      workerData: data,
-      transferList: [channel.port2],
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+    ({
+      worker: this.worker,
+      port: this.port,
+      done: this.done,
+    } = startScanWorker((port, done) => ({
+      opts: { ...this.opts, today },
+      port,
+      done,
+      cluster: this.ref,
+    })));
     debug('cluster scan: a worker thread takes objects');
-    this.worker.unref();
   }
 
   /** Queues an object: sent in messages of up to `BATCH`, or when the event loop next turns (a page awaited). */
