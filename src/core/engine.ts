@@ -15,7 +15,7 @@ import {
   type SuppressedFile,
 } from './inline-suppression.js';
 import { fileLines } from './line-index.js';
-import { DEFAULT_LIMITS, ParseFailure, type Limits, type Parser } from './parser.js';
+import { DEFAULT_LIMITS, ParseFailure, parserLimit, type Limits, type Parser } from './parser.js';
 import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSettings } from './rule.js';
 import { FileReadError, looksBinary, type SourceFile } from './source-file.js';
 import { describeSystemError, isSystemError } from './system-error.js';
@@ -177,7 +177,7 @@ export class Engine {
     // A file over a size limit is said once (the yaml parser's, not the text parser's too).
     let overSizeSaid = false;
     for (const parser of parsers) {
-      const max = parser.maxBytes ?? this.limits.maxFileBytes;
+      const max = parserLimit(parser, file, this.limits);
       if (file.size > max) {
         if (!overSizeSaid)
           this.error(
@@ -246,7 +246,7 @@ export class Engine {
     this.lastMatch = undefined;
     for (const parser of parsers) {
       const set = this.setDocs.get(parser);
-      if (!set || file.size > (parser.maxBytes ?? this.limits.maxFileBytes)) continue;
+      if (!set || file.size > parserLimit(parser, file, this.limits)) continue;
       let documents: ScanDocument[];
       try {
         documents = parser.parse(file, { limits: this.limits }).documents;

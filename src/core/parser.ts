@@ -4,6 +4,13 @@ import type { SourceFile } from './source-file.js';
 export interface Limits {
   /** Largest file read whole by text parsers. */
   maxFileBytes: number;
+  /**
+   * Largest lockfile read whole, of the formats whose readers are linear and lean
+   * (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `poetry.lock`, `uv.lock`,
+   * `Pipfile.lock`): a large monorepo's lockfile is over `maxFileBytes`. The secret scanner reads
+   * these files up to the same size. `pnpm-lock.yaml` (a YAML tree) keeps `maxFileBytes`.
+   */
+  maxLockfileBytes: number;
   /** Deepest nesting a structured document may have. */
   maxDepth: number;
   /** Most nodes a YAML document may expand to through aliases. */
@@ -16,8 +23,16 @@ export interface Limits {
   maxArchiveDepth: number;
 }
 
+/**
+ * 64 MiB. Measured (bench/large-lockfiles.mjs, /usr/bin/time -v, one lockfile alone): 50,000-entry
+ * lockfiles of 18–32 MB peak at 214–405 MB in `sanctum scan` and 458–743 MB in `sanctum sbom`; a
+ * 62.6 MB poetry.lock (120,000 entries) at 765 MB and 1,416 MB (the SBOM document is most of it).
+ */
+export const MAX_LOCKFILE_BYTES = 64 * 1024 * 1024;
+
 export const DEFAULT_LIMITS: Limits = {
   maxFileBytes: 10 * 1024 * 1024,
+  maxLockfileBytes: MAX_LOCKFILE_BYTES,
   maxDepth: 100,
   maxAliasExpansion: 100_000,
   maxArchiveEntries: 10_000,
@@ -48,6 +63,8 @@ export interface Parser {
    * Defaults to `limits.maxFileBytes`; binary parsers that read by range may accept more.
    */
   readonly maxBytes?: number;
+  /** Largest file of this kind the parser accepts, when it depends on the file (see `parserLimit`). */
+  maxBytesOf?(file: SourceFile, limits: Limits): number | undefined;
   /**
    * True when the parser reads a live cluster's objects (their text is the object as JSON). Other
    * parsers never see them, whatever the object is called: a ConfigMap named `app.py`, `package.json`
@@ -83,4 +100,17 @@ export class ParseFailure extends Error {
     super(message);
     this.name = 'ParseFailure';
   }
+}
+
+/** Largest size of `file` that `parser` reads: its own limit for this file, else its fixed one, else `limits.maxFileBytes`. */
+export function parserLimit(parser: Parser, file: SourceFile, limits: Limits): number {
+  return parser.maxBytesOf?.(file, limits) ?? parser.maxBytes ?? limits.maxFileBytes;
+}
+
+/** The lockfiles read up to `limits.maxLockfileBytes`, by name. */
+const LARGE_LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|poetry\.lock|uv\.lock|Pipfile\.lock)$/;
+
+/** The limit of a lockfile of a large kind at `path` (never below `maxFileBytes`), else `undefined`. */
+export function lockfileLimit(path: string, limits: Limits): number | undefined {
+  return LARGE_LOCKFILE.test(path) ? Math.max(limits.maxFileBytes, limits.maxLockfileBytes) : undefined;
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { describeError } from '../core/engine.js';
+import { describeError, formatBytes } from '../core/engine.js';
 import { LineIndex } from '../core/line-index.js';
 import { printableName } from '../core/printable.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type ParseContext } from '../core/parser.js';
 import { looksBinary, releaseFile, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
-import { depsParser, formatOf } from '../parsers/deps/deps-parser.js';
+import { depsParser, formatOf, manifestLimitOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
 import { gpuFromFile, gpuFromLibraryPath, gpuFromManifest, gpuPathKind } from '../parsers/os-packages/gpu-stack.js';
 import { osPackagesParser } from '../parsers/os-packages/os-packages-parser.js';
@@ -145,7 +145,10 @@ function readFile(
   error: (path: string, message: string, line?: number) => void,
 ): void {
   const name = baseName(file.path);
-  if (formatOf(file.path) && file.size <= ctx.limits.maxFileBytes) {
+  const manifestLimit = manifestLimitOf(file.path, ctx.limits);
+  if (manifestLimit !== undefined && file.size > manifestLimit) {
+    error(file.path, `file is ${formatBytes(file.size)}, over the ${formatBytes(manifestLimit)} limit of the deps parser; not read`);
+  } else if (manifestLimit !== undefined) {
     const out = depsParser.parse(file, ctx);
     for (const e of out.errors ?? []) error(file.path, e.message, e.line);
     for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
@@ -163,7 +166,7 @@ function readFile(
     addModel(file, modelParser.parse(file, ctx).documents as ModelDocument[], inv, error);
     return;
   }
-  if (file.size === 0 || file.size > ctx.limits.maxFileBytes || looksBinary(file.head())) return;
+  if (file.size === 0 || file.size > (manifestLimit ?? ctx.limits.maxFileBytes) || looksBinary(file.head())) return;
   if (/^readme\.md$/i.test(name)) {
     const card = readModelCard(file.text(), { path: file.path, line: 1 });
     if (card) cards.set(dirOf(file.path), card);
@@ -177,7 +180,7 @@ function readFile(
   } else if (/\.(?:ya?ml)$/i.test(name)) {
     inv.remoteModels.push(...uriReferences(file.text(), file.path));
     addServices(file, ctx, inv);
-  } else if (formatOf(file.path) || /\.(?:sh|json|toml|env)$/i.test(name)) {
+  } else if (manifestLimit !== undefined || /\.(?:sh|json|toml|env)$/i.test(name)) {
     inv.remoteModels.push(...uriReferences(file.text(), file.path));
   }
 }

@@ -4,7 +4,7 @@ import { LineIndex } from '../core/line-index.js';
 import type { PinnedVersion, ProjectPackages } from '../core/packages.js';
 import { DEFAULT_LIMITS } from '../core/parser.js';
 import { DiskSourceFile, looksBinary } from '../core/source-file.js';
-import { formatOf } from '../parsers/deps/deps-parser.js';
+import { formatOf, manifestLimitOf } from '../parsers/deps/deps-parser.js';
 import type { ManifestKind } from '../parsers/deps/types.js';
 import { displayPath } from '../sources/directory.js';
 
@@ -76,7 +76,7 @@ export class ManifestPins implements ProjectPackages {
       const abs = join(dir, name);
       try {
         const st = statSync(abs);
-        if (!st.isFile() || st.size === 0 || st.size > DEFAULT_LIMITS.maxFileBytes) continue;
+        if (!st.isFile() || st.size === 0 || st.size > (manifestLimitOf(name, DEFAULT_LIMITS) ?? 0)) continue;
         const file = new DiskSourceFile(displayPath(abs, this.cwd), abs, st.size);
         if (looksBinary(file.head())) continue;
         const text = file.text();

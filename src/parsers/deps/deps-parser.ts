@@ -1,6 +1,6 @@
 import type { ScanDocument } from '../../core/document.js';
 import { formatBytes } from '../../core/engine.js';
-import type { ParseContext, ParseOutput, Parser } from '../../core/parser.js';
+import { lockfileLimit, type Limits, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
 import { isDockerfileName, MAX_DOCKERFILE_BYTES } from '../dockerfile/dockerfile-parser.js';
@@ -70,6 +70,15 @@ export function formatOf(path: string): Format | undefined {
   return DEPENDENCY_FORMATS.find((f) => f.matches(path, name));
 }
 
+/**
+ * Largest size of the file at `path` read as a dependency manifest (`undefined` when it is none):
+ * `limits.maxLockfileBytes` for the lockfiles whose readers are linear and lean, else `maxFileBytes`.
+ */
+export function manifestLimitOf(path: string, limits: Limits): number | undefined {
+  if (!formatOf(path)) return undefined;
+  return lockfileLimit(path, limits) ?? limits.maxFileBytes;
+}
+
 const SET_FILE = new MemorySourceFile('.', '');
 
 /**
@@ -79,6 +88,7 @@ const SET_FILE = new MemorySourceFile('.', '');
 export const depsParser: Parser = {
   name: 'deps',
   produces: ['deps'],
+  maxBytesOf: (file, limits) => lockfileLimit(file.path, limits),
   matches(file: SourceFile): boolean {
     return formatOf(file.path) !== undefined;
   },

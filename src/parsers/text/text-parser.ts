@@ -1,4 +1,4 @@
-import type { ParseOutput, Parser } from '../../core/parser.js';
+import { lockfileLimit, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { TextDocument } from '../../core/text-document.js';
 
@@ -16,6 +16,8 @@ export const textParser: Parser = {
   name: 'text',
   produces: ['text'],
   readsClusterObjects: true,
+  // A lockfile the deps parser reads whole is searched for secrets (credentials in registry URLs) too.
+  maxBytesOf: (file, limits) => (file.cluster ? undefined : lockfileLimit(file.path, limits)),
   matches(file: SourceFile): boolean {
     if (file.size === 0) return false;
     // A cluster object's text is JSON written for the scan: text by construction, whatever it is called.

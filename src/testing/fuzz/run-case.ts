@@ -6,7 +6,7 @@
  * rule fails on what a parser produced, and a binary file a parser takes is read or said unread.
  */
 import type { Parser } from '../../core/parser.js';
-import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { DEFAULT_LIMITS, parserLimit } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { VulnerabilitySource } from '../../core/vulnerability.js';
 import { allParsers } from '../../parsers/index.js';
@@ -95,7 +95,7 @@ export function runCase(path: string, bytes: Uint8Array, opts: CaseOptions): Pro
       problems.push({ kind: 'parser-error', detail: `${parser.name}.matches threw ${describe(e)}` });
       continue;
     }
-    if (!matched || file.size > (parser.maxBytes ?? DEFAULT_LIMITS.maxFileBytes)) continue;
+    if (!matched || file.size > parserLimit(parser, file, DEFAULT_LIMITS)) continue;
     try {
       const out = parser.parse(file, { limits: DEFAULT_LIMITS });
       // An ELF file without Go build information is no package source: passed over, as every executable
