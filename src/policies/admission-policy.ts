@@ -98,8 +98,8 @@ interface Compiled {
 
 /**
  * Evaluates the admission policies among `objects` against the others; returns findings on the
- * objects. Messages show no secret: neither a value of the Secret, env or ConfigMap the policy read
- * (masked where the expressions quote it) nor a key in a known format.
+ * objects. Messages mask a value of the Secret, env or ConfigMap the policy read where the
+ * expressions quote it verbatim, and any key in a known format (see `object-secrets.ts`).
  */
 export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPolicyFinding[] {
   const out: AdmissionPolicyFinding[] = [];

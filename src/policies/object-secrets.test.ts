@@ -57,6 +57,25 @@ describe('messages of custom policies show no secret of the object they read', (
     expect(maskSecrets(`decoded: ${PASSWORD}.`, objectSecrets(secret))).toBe('decoded: Secret data.password hu… (21 chars).');
   });
 
+  it("masks no ordinary word of a Secret's values (settings, short values, the object's own names) in the policy's text", () => {
+    const db = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'myapp-db', namespace: 'production', labels: { app: 'myapp' } },
+      data: { enabled: b64('true'), user: b64('admin'), database: b64('myapp'), ns: b64('production'), password: b64('s3cr3t') },
+      stringData: { port: '5432', host: '<host>', dsn: 'postgres://admin:Zq81-kLm@db' },
+    };
+    const [v] = quoting(
+      "'Secret ' + object.metadata.name + ' in ' + object.metadata.namespace + ' must be true; admin=' + object.metadata.labels.app" +
+        " + ', ' + object.data.enabled + ', ' + object.data.database + ', ' + object.stringData.host + ', ' + object.stringData.port" +
+        " + ', password s3cr3t, dsn ' + object.stringData.dsn",
+    ).evaluate({ object: db });
+    expect(v.message).toBe(
+      `Secret myapp-db in production must be true; admin=myapp, ${b64('true')}, ${b64('myapp')}, <host>, 5432, ` +
+        'password Secret data.password s… (6 chars), dsn Secret stringData.dsn po… (28 chars)',
+    );
+  });
+
   it('masks the values of env variables and ConfigMap keys whose names say they hold a credential, and only those', () => {
     const [v] = quoting("object.spec.template.spec.containers[0].env.map(e, e.name + '=' + e.value).join(', ')").evaluate({
       object: deployment,

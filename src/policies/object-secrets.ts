@@ -6,7 +6,7 @@ import { redact } from '../rules/secrets/lib/values.js';
 
 /**
  * The secret values of the objects a policy reads, so that a message its expressions make (a
- * messageExpression, an error quoting a value) never shows one: the `data` (as stored, base64, and
+ * messageExpression, an error quoting a value) does not show one verbatim: the `data` (as stored, base64, and
  * decoded) and `stringData` of a Secret, and the values of environment variables and ConfigMap keys
  * whose names say they hold a credential (`DB_PASSWORD`, `apiKey`). Secrets in a known format are
  * found wherever they are by `withoutSecrets`; these are found by where they are, whatever their form.
@@ -22,6 +22,11 @@ export interface ObjectSecret {
 
 /** Shorter values are not masked: they would cut common words of the message, and say little. */
 const MIN_LENGTH = 4;
+/**
+ * The same for a Secret's value under a key that does not name a credential (`database`, `user`, `ns`):
+ * such values are often ordinary words the policy's own text or the object's names contain too.
+ */
+const MIN_SECRET_LENGTH = 8;
 /** Values that are settings, not credentials, under a credential's name (`PASSWORD_AUTH: "true"`). */
 const SETTING = /^(?:true|false|yes|no|on|off|none|null|enabled|disabled|\d{1,6})$/i;
 /** Values that stand in for a credential (`<token>`, `${VAR}`, `$(VAR)`): nothing to hide. */
@@ -44,12 +49,54 @@ function decoded(value: string): string | undefined {
   }
 }
 
-/** Adds `value` (and its trimmed form, and each long line of a value of several lines) as a secret. */
-function add(out: ObjectSecret[], value: unknown, label: string): void {
+/**
+ * Adds `value` (and its trimmed form, and each long line of a value of several lines) as a secret,
+ * but not a form shorter than `min`, a setting (`true`, `8080`), a placeholder (`<token>`) or one of
+ * the `shown` values (the object's name, namespace and labels, which are no secret).
+ */
+function add(out: ObjectSecret[], value: unknown, label: string, min = MIN_LENGTH, shown?: ReadonlySet<string>): void {
   if (typeof value !== 'string') return;
   const forms = new Set([value, value.trim()]);
   if (value.includes('\n')) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) forms.add(line.trim());
-  for (const v of forms) if (v.length >= MIN_LENGTH) out.push({ value: v, label });
+  for (const v of forms) if (!ordinary(v, min, shown)) out.push({ value: v, label });
+}
+
+function ordinary(v: string, min: number, shown?: ReadonlySet<string>): boolean {
+  const t = v.trim();
+  return v.length < min || SETTING.test(t) || PLACEHOLDER.test(t) || shown?.has(t) === true;
+}
+
+/** The values an object shows outside its secret fields: its name, namespace and label values. */
+function shownValues(object: Obj): Set<string> {
+  const shown = new Set<string>();
+  const meta = object.metadata;
+  if (!isObj(meta)) return shown;
+  for (const v of [meta.name, meta.namespace]) if (typeof v === 'string') shown.add(v.trim());
+  if (isObj(meta.labels)) for (const v of Object.values(meta.labels)) if (typeof v === 'string') shown.add(v.trim());
+  return shown;
+}
+
+/**
+ * Adds a value of a Secret (of `data`, as stored and decoded, when `stored`): at least
+ * `MIN_SECRET_LENGTH` long unless its key names a credential (`password`). The base64 of an ordinary
+ * value (`dHJ1ZQ==`, `true`) is not masked either.
+ */
+function addSecretValue(
+  out: ObjectSecret[],
+  key: string,
+  value: unknown,
+  label: string,
+  shown: ReadonlySet<string>,
+  stored: boolean,
+): void {
+  if (typeof value !== 'string') return;
+  const min = credentialKind(key) === undefined ? MIN_SECRET_LENGTH : MIN_LENGTH;
+  const text = stored ? decoded(value) : undefined;
+  if (text !== undefined) {
+    if (ordinary(text, min, shown)) return;
+    add(out, text, label, min, shown);
+  }
+  add(out, value, label, min, shown);
 }
 
 /** A value under a credential's name that is one: not a setting (`true`), a placeholder or a name of where it is kept. */
@@ -69,12 +116,10 @@ export function objectSecrets(object: unknown, out: ObjectSecret[] = []): Object
   if (!isObj(object)) return out;
   const core = group(object.apiVersion) === '';
   if (core && object.kind === 'Secret') {
-    if (isObj(object.data))
-      for (const [k, v] of Object.entries(object.data)) {
-        add(out, v, `Secret data.${k}`);
-        if (typeof v === 'string') add(out, decoded(v), `Secret data.${k}`);
-      }
-    if (isObj(object.stringData)) for (const [k, v] of Object.entries(object.stringData)) add(out, v, `Secret stringData.${k}`);
+    const shown = shownValues(object);
+    if (isObj(object.data)) for (const [k, v] of Object.entries(object.data)) addSecretValue(out, k, v, `Secret data.${k}`, shown, true);
+    if (isObj(object.stringData))
+      for (const [k, v] of Object.entries(object.stringData)) addSecretValue(out, k, v, `Secret stringData.${k}`, shown, false);
   } else if (core && object.kind === 'ConfigMap') {
     for (const field of ['data', 'binaryData']) {
       const data = object[field];

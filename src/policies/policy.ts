@@ -201,7 +201,7 @@ export interface Policy {
   matches(object: Record<string, unknown>): boolean;
   /**
    * The violations of one object; empty when it passes or the match conditions leave it out. Their
-   * messages never show a secret of the objects read (see `object-secrets.ts`) nor one in a known format.
+   * messages mask the secrets of the objects read where quoted verbatim (see `object-secrets.ts`) and any in a known format.
    */
   evaluate(bindings: PolicyBindings): Violation[];
 }
