@@ -76,6 +76,16 @@ describe('messages of custom policies show no secret of the object they read', (
     );
   });
 
+  it('masks a long value of many lines, quoted whole or one line, in time linear in its size', () => {
+    // 100,000 lines: each line was searched over the whole message, minutes in all.
+    const lines = Array.from({ length: 100_000 }, (_, i) => `line-${i.toString(36)}-Xq`);
+    const value = lines.join('\n');
+    const big = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'big' }, stringData: { bundle: value } };
+    const secrets = objectSecrets(big);
+    expect(maskSecrets(`quoted: ${value}.`, secrets)).toBe(`quoted: Secret stringData.bundle li… (${value.length} chars).`);
+    expect(maskSecrets(`one: ${lines[54321]}!`, secrets)).toBe('one: Secret stringData.bundle li… (12 chars)!');
+  });
+
   it('masks the values of env variables and ConfigMap keys whose names say they hold a credential, and only those', () => {
     const [v] = quoting("object.spec.template.spec.containers[0].env.map(e, e.name + '=' + e.value).join(', ')").evaluate({
       object: deployment,
