@@ -51,6 +51,9 @@ export function parsePnpmLock(text: string): DependencyManifest {
   const root = yamlRoot(text, 'pnpm-lock.yaml');
   const m = emptyManifest('pnpm-lock', true, true);
   const byKey = new Map<string, DeclaredDependency>();
+  /** v5/v6: each variant of a package (one per set of peers) by its whole key (`foo@1.0.0(react@17.0.2)`), and all of them by `name@version`. */
+  const byWholeKey = new Map<string, DeclaredDependency>();
+  const variants = new Map<string, DeclaredDependency[]>();
   const bodies: Array<[DeclaredDependency, YAMLMap | undefined]> = [];
   for (const p of pairs(root.get('packages', true))) {
     const key = scalarText(p.key);
@@ -85,7 +88,13 @@ export function parsePnpmLock(text: string): DependencyManifest {
     const integrity = res('integrity');
     if (integrity) dep.hashes = [integrity];
     byKey.set(bare, dep);
-    if (!sourced) byKey.set(`${id.name}@${id.version}`, dep);
+    byWholeKey.set(key.replace(/^\//, ''), dep);
+    if (!sourced) {
+      byKey.set(`${id.name}@${id.version}`, dep);
+      const all = variants.get(`${id.name}@${id.version}`);
+      if (all) all.push(dep);
+      else variants.set(`${id.name}@${id.version}`, [dep]);
+    }
     bodies.push([dep, body]);
     m.packages.push(dep);
   }
@@ -128,8 +137,12 @@ export function parsePnpmLock(text: string): DependencyManifest {
         const name = scalarText(p.key);
         const v = isMap(p.value) ? scalarText(p.value.get('version', true)) : scalarText(p.value);
         if (!name || !v) continue;
-        const t = target(name, v);
-        if (typeof t !== 'string') direct.set(t, (direct.get(t) ?? true) && dev);
+        // The variant with these peers (`1.0.0(react@17.0.2)`, v5's `1.0.0_react@17.0.2`), else all of name@version.
+        const exact = byWholeKey.get(`${name}@${v.replace(/^\//, '')}`) ?? byWholeKey.get(`${name}/${v.replace(/^\//, '')}`);
+        const t = exact ?? target(name, v);
+        if (typeof t === 'string') continue;
+        const marked = exact || t.source || !t.version ? [t] : (variants.get(`${t.name}@${t.version}`) ?? [t]);
+        for (const d of marked) direct.set(d, (direct.get(d) ?? true) && dev);
       }
     }
   }

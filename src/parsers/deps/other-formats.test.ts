@@ -325,6 +325,38 @@ packages:
       ['local-lib', '1.0.0', true, false, 'path', undefined],
     ]);
   });
+  it('v6: an importer marks direct the variant with its peers, not the last of the same name@version', () => {
+    const text = `lockfileVersion: '6.0'
+dependencies:
+  foo:
+    specifier: ^1.0.0
+    version: 1.0.0(react@17.0.2)
+  bar:
+    specifier: ^2.0.0
+    version: 2.0.0
+packages:
+  /foo@1.0.0(react@17.0.2):
+    resolution: {integrity: sha512-AAAA}
+    dev: false
+  /foo@1.0.0(react@18.2.0):
+    resolution: {integrity: sha512-AAAA}
+    dev: false
+  /bar@2.0.0(react@17.0.2):
+    resolution: {integrity: sha512-BBBB}
+    dev: false
+  /bar@2.0.0(react@18.2.0):
+    resolution: {integrity: sha512-BBBB}
+    dev: false
+`;
+    const m = parsePnpmLock(text);
+    // foo names its variant; bar names none, so both of its variants are direct.
+    expect(m.packages.map((p) => [p.name, p.version, p.direct, p.span?.start])).toEqual([
+      ['foo', '1.0.0', true, text.indexOf('/foo@1.0.0(react@17')],
+      ['foo', '1.0.0', false, text.indexOf('/foo@1.0.0(react@18')],
+      ['bar', '2.0.0', true, text.indexOf('/bar@2.0.0(react@17')],
+      ['bar', '2.0.0', true, text.indexOf('/bar@2.0.0(react@18')],
+    ]);
+  });
   it('v5: peer suffixes after an underscore', () => {
     const text = `lockfileVersion: 5.4
 specifiers:
