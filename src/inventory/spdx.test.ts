@@ -182,4 +182,20 @@ describe('SPDX of a large project', () => {
     // Quadratic copying took 32 s here; one pass about a second on a loaded machine.
     expect(performance.now() - started).toBeLessThan(8000);
   });
+
+  it('links 200,000 direct packages (pushing them all as arguments at once overflowed the stack)', () => {
+    const n = 200_000;
+    const refs = Array.from({ length: n }, (_, i) => `pkg:npm/m${i}@1.0.0`);
+    const bom = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.6',
+      serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+      metadata: { timestamp: '2026-01-01T00:00:00Z', component: { type: 'application', 'bom-ref': 'root', name: 'big' } },
+      components: refs.map((ref, i) => ({ type: 'library', 'bom-ref': ref, name: `m${i}`, version: '1.0.0' })),
+      dependencies: [{ ref: 'root', dependsOn: refs }],
+    };
+    const doc = toSpdx23(bom) as { relationships: Array<{ relationshipType: string }> };
+    expect(doc.relationships.filter((r) => r.relationshipType === 'DEPENDS_ON')).toHaveLength(n);
+    expect(doc.relationships.filter((r) => r.relationshipType === 'CONTAINS')).toHaveLength(0);
+  });
 });

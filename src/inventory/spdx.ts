@@ -138,7 +138,8 @@ export function toSpdx23(bom: Json): Json {
     const id = todo.pop()!;
     if (reached.has(id)) continue;
     reached.add(id);
-    todo.push(...(edges.get(id) ?? []));
+    // One at a time: spreading 200,000 edges as arguments overflows the stack.
+    for (const next of edges.get(id) ?? []) todo.push(next);
   }
   for (const p of packages)
     if (!reached.has(String(p.SPDXID)))
