@@ -135,6 +135,8 @@ export class ClusterThreads {
     );
     this.adopt(reply.spool, reply.worst);
     this.spoolDir = undefined;
+    // A suppression on an object of the worker may cover its own findings and the cross-object rules' here: said once.
+    run.settleHygiene(reply.hygiene);
     mergeReply(result, reply, this.keys, part.end, run);
   }
 

@@ -74,6 +74,8 @@ export type FromWorker =
       times: WorkerTimes;
       resources: number;
       usedSuppressions: number[];
+      /** A cluster scan's worker: the suppressions whose hygiene it reported (`Engine.reportedHygiene`); else empty. */
+      hygiene: string[];
     }
   | { ok: false; message: string };
 

@@ -47,7 +47,7 @@ try {
       scan.close();
     }
     tag(3 * end + 1);
-    const { result, usedSuppressions } = finished;
+    const { result, usedSuppressions, hygiene } = finished;
     const once = new Set<ScanError>(scan.onceErrors);
     const detached = spool.detach();
     times.replied = clock();
@@ -64,6 +64,7 @@ try {
       times,
       resources: result.resources,
       usedSuppressions,
+      hygiene: cluster ? hygiene : [],
     });
   };
   // From the end of one message to the next: time spent waiting for files (after the first).

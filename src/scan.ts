@@ -317,11 +317,13 @@ export interface OpenScan {
   error(path: string, message: string): void;
   close(): void;
   /** The cross-object rules left, then what the engine found, unsorted and without configuration hygiene (a worker's part). */
-  finishPart(): { result: EngineResult; usedSuppressions: number[] };
+  finishPart(): { result: EngineResult; usedSuppressions: number[]; hygiene: string[] };
   /** `merge` adds what other threads found to the engine's result before suppressions, hygiene and order are applied. */
   finish(merge?: (result: EngineResult) => void): ScanResult;
   /** Counts configuration ignore entries another thread used (see `ConfigSuppressor.usedPositions`). */
   markSuppressionsUsed(positions: readonly number[]): void;
+  /** The hygiene of annotations of objects another thread scanned, less what it reported (see `Engine.settleHygiene`). */
+  settleHygiene(reported: readonly string[]): void;
 }
 
 /** What a scan resolves before it reads a file: configuration, frameworks, the rules to run, the baseline. */
@@ -495,9 +497,10 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     },
     error: (path, message) => engine.error(path, message),
     close: () => defaultDb?.close(),
-    finishPart: () => ({ result: engine.finish(), usedSuppressions: suppressor.usedPositions() }),
+    finishPart: () => ({ result: engine.finish(), usedSuppressions: suppressor.usedPositions(), hygiene: engine.reportedHygiene() }),
     finish: (merge) => finishScan(opts, engine, suppressor, configPath, cwd, started, rules.length, merge),
     markSuppressionsUsed: (positions) => suppressor.markUsed(positions),
+    settleHygiene: (reported) => engine.settleHygiene(reported),
   };
 }
 

@@ -252,10 +252,71 @@ describe('sanctum cluster on two threads', () => {
     },
     120_000,
   );
+
+  // An object of the worker is read by both threads: its own rules' findings on the worker, the
+  // cross-object rules' on the main thread. A suppression that covers findings of both is said once.
+  it('says once what is wrong with a suppression annotation that covers findings of both threads', async () => {
+    const annotations = [
+      '*',
+      '*: accepted for the test expires=2000-01-01',
+      '*: accepted for the test',
+      'K8S-0003,*; *: a second reason',
+    ];
+    const objects = exampleCluster(12).map((o, i) => {
+      if (i % 2 === 1) return o;
+      const md = o.metadata as Record<string, unknown>;
+      md.annotations = { ...(md.annotations as object | undefined), 'sanctum.dev/ignore': annotations[(i / 2) % annotations.length] };
+      // A pod template's own annotation (the view of a pod spec reads both).
+      const template = (o.spec as { template?: { metadata?: Record<string, unknown> } } | undefined)?.template;
+      if (template && i % 3 === 0) template.metadata = { ...template.metadata, annotations: { 'sanctum.dev/ignore': '*' } };
+      return o;
+    });
+    const srv = await new FakeApiServer({ objects }).start();
+    try {
+      const report = JSON.parse(await checkThreads(srv, dir, []));
+      const count = (id: string): number => report.findings.filter((f: { ruleId: string }) => f.ruleId === id).length;
+      expect(count('SAN-0001')).toBeGreaterThan(100);
+      expect(count('SAN-0002')).toBeGreaterThan(50);
+      expect(report.findings.filter((f: { status: string }) => f.status === 'suppressed').length).toBeGreaterThan(100);
+    } finally {
+      await srv.close();
+    }
+  }, 120_000);
+
+  it('a ClusterRoleBinding to a missing ClusterRole, its annotation without a reason: one SAN-0001', async () => {
+    const srv = await new FakeApiServer({
+      objects: [
+        {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'ClusterRoleBinding',
+          metadata: { name: 'to-nothing', uid: 'uid-crb', annotations: { 'sanctum.dev/ignore': '*' } },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'missing' },
+          subjects: [{ kind: 'User', name: 'system:anonymous', apiGroup: 'rbac.authorization.k8s.io' }],
+        },
+      ],
+    }).start();
+    try {
+      const reports: string[] = [];
+      for (const threads of ['1', '2']) {
+        const r = await built(['cluster', '--kubeconfig', srv.kubeconfigPath, '--format', 'json'], dir, { SANCTUM_SCAN_THREADS: threads });
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+        reports.push(steady(r.stdout));
+      }
+      const report = JSON.parse(reports[0]);
+      expect(report.findings.filter((f: { ruleId: string }) => f.ruleId === 'SAN-0001')).toHaveLength(1);
+      expect(reports[1]).toBe(reports[0]);
+    } finally {
+      await srv.close();
+    }
+  }, 60_000);
 });
 
 /** The built CLI's report of the cluster on one thread and on two (both checking objects) is the same. */
-async function checkThreads(srv: FakeApiServer, dir: string): Promise<void> {
+async function checkThreads(
+  srv: FakeApiServer,
+  dir: string,
+  errors: unknown[] = [expect.stringMatching(/^no permission to list cronjobs\.batch/)],
+): Promise<string> {
   const reports: Record<string, string> = {};
   for (const threads of ['1', '2']) {
     const r = await built(['cluster', '--kubeconfig', srv.kubeconfigPath, '--format', 'json'], dir, {
@@ -276,10 +337,9 @@ async function checkThreads(srv: FakeApiServer, dir: string): Promise<void> {
   }
   const report = JSON.parse(reports['1']);
   expect(report.stats.files).toBeGreaterThan(2000);
-  expect(report.errors.map((e: { message: string }) => e.message)).toEqual([
-    expect.stringMatching(/^no permission to list cronjobs\.batch/),
-  ]);
+  expect(report.errors.map((e: { message: string }) => e.message)).toEqual(errors);
   // Cross-object rules found something in objects of both threads.
   expect(report.findings.filter((f: { ruleId: string }) => f.ruleId.startsWith('K8S')).length).toBeGreaterThan(100);
   expect(reports['2']).toBe(reports['1']);
+  return reports['1'];
 }

@@ -103,6 +103,10 @@ export class Engine {
   private setSeq = 0;
   private readonly occurrences = new DigestCounter();
   private readonly engineReported = new Set<string>();
+  /** Files another thread scans (`collectOnly`): the hygiene of their annotations waits for `settleHygiene`. */
+  private readonly collected = new WeakSet<SourceFile>();
+  /** Hygiene findings of annotations on `collected` files, by their `firstHygiene` key, until `settleHygiene`. */
+  private readonly deferredHygiene: Array<{ key: string; findings: Finding[] }> = [];
   /** The parsers the last file asked about matched: `wants` then `scanFile` on one file sniff it once. */
   private lastMatch: { file: SourceFile; parsers: Parser[] } | undefined;
   readonly findings: Finding[] = [];
@@ -244,6 +248,7 @@ export class Engine {
   collectOnly(file: SourceFile): void {
     const parsers = this.matching(file);
     this.lastMatch = undefined;
+    this.collected.add(file);
     for (const parser of parsers) {
       const set = this.setDocs.get(parser);
       if (!set || file.size > parserLimit(parser, file, this.limits)) continue;
@@ -256,6 +261,26 @@ export class Engine {
       for (const doc of documents) if (!doc.derived) set.pending.push({ doc, seq: this.setSeq++ });
       for (const doc of documents) doc.compact?.();
     }
+  }
+
+  /**
+   * The keys of the annotation suppressions (see `annotationHygiene`) whose hygiene this engine has
+   * reported: the worker of a threaded cluster scan hands them to the main thread (`settleHygiene`).
+   */
+  reportedHygiene(): string[] {
+    return [...this.engineReported];
+  }
+
+  /**
+   * Adds the hygiene of the annotations of files another thread scans (`collectOnly`) that the
+   * cross-document rules used here, except what that thread reported (`reported`: its
+   * `reportedHygiene`). One thread reports a suppression's hygiene once, where its first finding is
+   * resolved: with the object's own findings (the other thread's, then) or with those of the
+   * cross-document rules (here). Built when those rules were resolved, as one thread builds them.
+   */
+  settleHygiene(reported: Iterable<string>): void {
+    const other = new Set(reported);
+    for (const { key, findings } of this.deferredHygiene.splice(0)) if (!other.has(key)) this.findings.push(...findings);
   }
 
   /** Runs the cross-document rules and returns everything found. */
@@ -497,12 +522,12 @@ export class Engine {
   /** Hygiene of a suppression declared on the document itself (the `sanctum.dev/ignore` annotation). */
   private annotationHygiene(doc: ScanDocument, s: DocumentSuppression): void {
     const r = doc.resource;
-    if (
-      !this.firstHygiene(
-        `${doc.file.path}\u0000${r ? `${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : ''}\u0000${JSON.stringify(s.at ?? null)}\u0000${s.rule}`,
-      )
-    )
-      return;
+    const key = `${doc.file.path}\u0000${r ? `${r.kind}/${r.namespace ?? ''}/${r.name ?? ''}` : ''}\u0000${JSON.stringify(s.at ?? null)}\u0000${s.rule}`;
+    if (!this.firstHygiene(key)) return;
+    // Another thread scans the file: its findings wait to learn whether that thread reported them.
+    const deferred = this.collected.has(doc.file) ? { key, findings: [] as Finding[] } : undefined;
+    if (deferred) this.deferredHygiene.push(deferred);
+    const to = deferred?.findings ?? this.findings;
     let located: Located = {};
     try {
       located = s.at !== undefined ? doc.locate(s.at) : {};
@@ -520,6 +545,7 @@ export class Engine {
         located.range ?? {},
         `Suppression of ${s.rule} in an annotation has no reason`,
         extra,
+        to,
       );
     if (isExpired(s.expires, this.today))
       this.engineFinding(
@@ -528,6 +554,7 @@ export class Engine {
         located.range ?? {},
         `Suppression of ${s.rule} in an annotation ${expiryProblem(s.expires!)}; the finding is reported again`,
         extra,
+        to,
       );
   }
 
@@ -569,12 +596,13 @@ export class Engine {
     range: Partial<SourceRange>,
     message: string,
     extra: Pick<Location, 'objectPath' | 'resource'> = {},
+    to: Finding[] = this.findings,
   ): void {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };
     const print = this.uniqueFingerprint(ruleId, location, message);
-    this.findings.push(failingFinding(rule.meta, { message }, location, print, this.opts));
+    to.push(failingFinding(rule.meta, { message }, location, print, this.opts));
   }
 
   error(path: string, message: string, line?: number): void {
