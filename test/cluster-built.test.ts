@@ -54,8 +54,11 @@ function built(
     const child = spawn(process.execPath, [BIN, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    // Decoded as a stream: a character can be split between two chunks (the report's `…`).
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c: string) => (stdout += c));
+    child.stderr.on('data', (c: string) => (stderr += c));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -65,7 +68,8 @@ function built(
 async function fromSources(args: string[], cwd: string): Promise<{ code: number; stdout: string }> {
   const out = new PassThrough();
   let stdout = '';
-  out.on('data', (c: Buffer) => (stdout += c.toString()));
+  out.setEncoding('utf8');
+  out.on('data', (c: string) => (stdout += c));
   const code = await main(['node', 'sanctum', ...args], {
     stdout: out as unknown as NodeJS.WriteStream,
     stderr: new PassThrough() as unknown as NodeJS.WriteStream,
