@@ -55,6 +55,8 @@ export class ClusterThreads {
   private sentKib = 0;
   private delegatedCount = 0;
   private spoolDir: string | undefined;
+  /** What the worker failed with, when it threw an error it did not catch (see `startScanWorker`). */
+  private failure: string | undefined;
 
   private constructor(
     private readonly opts: ScanOptions,
@@ -99,6 +101,8 @@ export class ClusterThreads {
 
   /** Scans a cluster object here, or keeps its documents here and sends it to the worker. */
   scan(file: SourceFile, run: OpenScan): void {
+    // The objects it was sent are not scanned: the scan fails, and stops listing.
+    if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     this.tag(run, PHASE_WALK);
     if (this.delegated(file, run)) {
       const text = file.text();
@@ -121,6 +125,7 @@ export class ClusterThreads {
 
   /** Waits for the worker and adds what it found to `result` (the main thread's, its cross-object rules run). */
   merge(result: EngineResult, part: ScanPart, run: OpenScan): void {
+    if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     const reply = awaitReply(this.done!, this.port!);
     void this.worker?.terminate();
     this.worker = undefined;
@@ -172,12 +177,10 @@ export class ClusterThreads {
       worker: this.worker,
       port: this.port,
       done: this.done,
-    } = startScanWorker((port, done) => ({
-      opts: { ...this.opts, today },
-      port,
-      done,
-      cluster: this.ref,
-    })));
+    } = startScanWorker(
+      (port, done) => ({ opts: { ...this.opts, today }, port, done, cluster: this.ref }),
+      (message) => (this.failure ??= message),
+    ));
     debug('cluster scan: a worker thread takes objects');
   }
 

@@ -1,6 +1,6 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitReply, scanKib, threadStart, withOwnMemory, WorkerBacklog } from './scan-threads.js';
+import { awaitReply, scanKib, startScanWorker, threadStart, withOwnMemory, WorkerBacklog } from './scan-threads.js';
 
 // Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
 // their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
@@ -68,6 +68,21 @@ describe('awaitReply (the main thread waiting for the scan worker)', () => {
     const { done, port } = start(STUCK);
     Atomics.store(done, 0, 1);
     expect(awaitReply(done, port, 300)).toEqual({ ok: false, message: 'the worker thread stopped without a reply' });
+  });
+});
+
+describe('startScanWorker', () => {
+  it('hands an error the worker does not catch to its caller, not to the process as an uncaught exception', async () => {
+    const failed = new Promise<string>((resolve) => {
+      const { worker, port } = startScanWorker(
+        (port, done) => ({ opts: { targets: [] }, port, done }),
+        resolve,
+        new URL(`data:text/javascript,${encodeURIComponent("setTimeout(() => { throw new Error('out of luck'); }, 10);")}`),
+      );
+      worker.ref();
+      worker.once('exit', () => port.close());
+    });
+    expect(await failed).toBe('out of luck');
   });
 });
 

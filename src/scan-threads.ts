@@ -139,6 +139,8 @@ export class ScanThreads {
   /** `3 × index + phase` of each error of the main thread, in its order. */
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
+  /** What the worker failed with, when it threw an error it did not catch. */
+  private failure: string | undefined;
   /** `clock` times of the main thread's stages, for `NODE_DEBUG=sanctum`. */
   private readonly times = { began: 0, started: 0, walked: 0 };
 
@@ -208,6 +210,7 @@ export class ScanThreads {
    * rules run): its spool, held findings, counts, suppressions used and errors, in walk order.
    */
   merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
+    if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     const waitStarted = clock();
     const reply = this.wait();
     const received = clock();
@@ -267,7 +270,10 @@ export class ScanThreads {
 
   private start(): void {
     this.times.started = clock();
-    ({ worker: this.worker, port: this.port, done: this.done } = startScanWorker((port, done) => ({ opts: this.opts, port, done })));
+    ({ worker: this.worker, port: this.port, done: this.done } = startScanWorker(
+      (port, done) => ({ opts: this.opts, port, done }),
+      (message) => (this.failure ??= message),
+    ));
     debug('scan: a worker thread takes whole directories of the walk');
   }
 
@@ -345,15 +351,25 @@ export interface StartedWorker {
   done: Int32Array;
 }
 
-/** Starts the scan worker with the data `dataFor` makes of its end of a new channel and new shared counters; it does not keep the process alive. */
-export function startScanWorker(dataFor: (port: MessagePort, done: Int32Array) => WorkerData): StartedWorker {
+/**
+ * Starts the scan worker with the data `dataFor` makes of its end of a new channel and new shared
+ * counters; it does not keep the process alive. An error the worker does not catch (out of memory, a
+ * module that fails to load) goes to `onError`, not to the process as an uncaught exception: the
+ * caller stops giving it work and fails the scan (`scan worker failed: …`).
+ */
+export function startScanWorker(
+  dataFor: (port: MessagePort, done: Int32Array) => WorkerData,
+  onError: (message: string) => void,
+  url: URL = WORKER,
+): StartedWorker {
   const channel = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(12));
-  const worker = new Worker(WORKER, {
+  const worker = new Worker(url, {
     workerData: dataFor(channel.port2, done),
     transferList: [channel.port2],
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
+  worker.on('error', (e) => onError(e instanceof Error ? e.message : String(e)));
   worker.unref();
   return { worker, port: channel.port1, done };
 }
