@@ -56,7 +56,8 @@ const usage = process.resourceUsage();
 out.maxRssMB = peakRssMB();
 out.cpuMs = (usage.userCPUTime + usage.systemCPUTime) / 1000;
 out.mainThreadCpuMs = mainThreadCpuMs();
-out.worker = process.env.SANCTUM_SCAN_THREADS !== '1';
+// Whether the scan was allowed a worker (not whether one started: that depends on the cores and the objects' size).
+out.workerAllowed = process.env.SANCTUM_SCAN_THREADS !== '1';
 process.stdout.write(JSON.stringify(out));
 
 /**
