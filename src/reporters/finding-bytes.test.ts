@@ -63,6 +63,42 @@ function finding(over: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
+/**
+ * One writer and what it wrote for each `step` (a finding at location `l`, after `before`) beside
+ * what JSON.stringify writes; `overwrite(l)` writes over the writer's bytes (reset, then cut short)
+ * before each of two more steps, so that nothing may be copied from them.
+ */
+function locationSteps(): {
+  step: (l: unknown, before?: () => void, indent?: number) => void;
+  overwrite: (l: unknown) => void;
+  texts: string[];
+  expected: string[];
+} {
+  const w = new FindingBytesWriter(64);
+  const texts: string[] = [];
+  const expected: string[] = [];
+  const step = (l: unknown, before?: () => void, indent = 4): void => {
+    before?.();
+    const f = finding({ location: l });
+    const start = w.length;
+    w.finding(f as unknown as Finding, indent);
+    texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
+    expected.push(stringified(f, indent));
+  };
+  const overwrite = (l: unknown): void => {
+    step(l);
+    let written = w.length;
+    w.reset();
+    w.ascii('#'.repeat(written));
+    step(l);
+    written = w.length;
+    w.length = 10;
+    w.ascii('#'.repeat(written));
+    step(l);
+  };
+  return { step, overwrite, texts, expected };
+}
+
 describe('FindingBytesWriter', () => {
   it('writes findings as JSON.stringify does, at any indentation, the parts a rule repeats included', () => {
     for (const indent of [0, 2, 4, 6]) expectSameAsStringify([finding(), finding({ message: 'second' }), finding()], indent);
@@ -138,17 +174,7 @@ describe('FindingBytesWriter', () => {
     });
     const resource = { ...RESOURCE };
     const shared = location({ resource });
-    const w = new FindingBytesWriter(64);
-    const texts: string[] = [];
-    const expected: string[] = [];
-    const step = (l: unknown, before?: () => void): void => {
-      before?.();
-      const f = finding({ location: l });
-      const start = w.length;
-      w.finding(f as unknown as Finding, 4);
-      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
-      expected.push(stringified(f, 4));
-    };
+    const { step, overwrite, texts, expected } = locationSteps();
     step(shared);
     step(shared);
     step(location());
@@ -175,15 +201,7 @@ describe('FindingBytesWriter', () => {
     step(location({ resource: new Map() }));
     step(location({ resource: new Map() }));
     // Given up, then written over: not copied.
-    step(location());
-    let written = w.length;
-    w.reset();
-    w.ascii('#'.repeat(written));
-    step(location());
-    written = w.length;
-    w.length = 10;
-    w.ascii('#'.repeat(written));
-    step(location());
+    overwrite(location());
     expect(texts).toEqual(expected);
   });
 
@@ -200,17 +218,7 @@ describe('FindingBytesWriter', () => {
     });
     const resource: Record<string, unknown> = { ...RESOURCE };
     const shared = manifest({ resource });
-    const w = new FindingBytesWriter(64);
-    const texts: string[] = [];
-    const expected: string[] = [];
-    const step = (l: unknown, before?: () => void, indent = 4): void => {
-      before?.();
-      const f = finding({ location: l });
-      const start = w.length;
-      w.finding(f as unknown as Finding, indent);
-      texts.push(w.buffer.subarray(start, w.length).toString('utf8'));
-      expected.push(stringified(f, indent));
-    };
+    const { step, overwrite, texts, expected } = locationSteps();
     step(shared);
     step(shared);
     step(manifest());
@@ -251,15 +259,7 @@ describe('FindingBytesWriter', () => {
     step(manifest(), undefined, 6);
     step(manifest());
     // Given up, then written over: not copied.
-    step(manifest());
-    let written = w.length;
-    w.reset();
-    w.ascii('#'.repeat(written));
-    step(manifest());
-    written = w.length;
-    w.length = 10;
-    w.ascii('#'.repeat(written));
-    step(manifest());
+    overwrite(manifest());
     expect(texts).toEqual(expected);
   });
 
