@@ -149,7 +149,7 @@ export function environmentSecrets(env: unknown, out: ObjectSecret[] = []): Obje
  * occurrences overlap, the one that starts first (then the longest) is masked, to the end of the others.
  */
 export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): string {
-  const spans = secrets.length * text.length <= 1 << 20 ? occurrences(text, secrets) : longestOccurrences(text, secrets);
+  const spans = longestOccurrences(text, secrets);
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const kept: typeof spans = [];
   for (const s of spans) {
@@ -164,15 +164,6 @@ export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): str
     return known.length === 1 && known[0].start === 0 && known[0].end === value.length ? known[0].evidence : redact(s.secret.label, value);
   });
   return withoutSecrets(masked);
-}
-
-/** Every occurrence of every secret value in `text`, each value searched over the text: for few values and a short text. */
-function occurrences(text: string, secrets: readonly ObjectSecret[]): Array<{ start: number; end: number; secret: ObjectSecret }> {
-  const spans: Array<{ start: number; end: number; secret: ObjectSecret }> = [];
-  for (const secret of secrets)
-    for (let at = text.indexOf(secret.value); at !== -1; at = text.indexOf(secret.value, at + 1))
-      spans.push({ start: at, end: at + secret.value.length, secret });
-  return spans;
 }
 
 /**
