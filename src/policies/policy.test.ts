@@ -171,6 +171,54 @@ spec:
     expect(() => loadPolicies(['missing.yaml'], dir)).toThrow('no such policy file or directory: missing.yaml');
   });
 
+  it('a compile error or YAML error of a policy file masks a key written in it, as other messages do', () => {
+    const key = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
+    const masked = `Anthropic API key sk-ant-ap… (${key.length} chars)`;
+    const dir = workspace({
+      'cel.yaml': `apiVersion: policies.sanctum.dev/v1
+kind: SanctumPolicy
+metadata: {name: literal}
+spec:
+  validations:
+  - expression: "object.data.key == '${key}' &&"
+`,
+      'alias.yaml': `apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: alias}\nspec: *${key}\n`,
+    });
+    const message = (file: string) => {
+      try {
+        loadPolicies([file], dir);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message('cel.yaml')).toMatch(
+      /^policy literal \(cel\.yaml\): validations\[0\]\.expression: at 1:\d+: found & but expecting end of input: "/,
+    );
+    expect(message('cel.yaml')).toContain(`: "object.data.key == '${masked}' &&"`);
+    expect(message('alias.yaml')).toBe(`alias.yaml: unidentified alias "${masked}" in "alias.yaml" (4:114)`);
+    for (const file of ['cel.yaml', 'alias.yaml']) expect(message(file)).not.toContain(key.slice(0, 20));
+    let setup = '';
+    try {
+      scanSync({ targets: ['.'], cwd: dir, config: false, policies: ['cel.yaml'] });
+    } catch (e) {
+      setup = (e as Error).message;
+    }
+    expect(setup).toContain(masked);
+    expect(setup).not.toContain(key.slice(0, 20));
+  });
+
+  it('a validation that fails or cannot be evaluated quotes its expression with a key written in it masked (evidence, webhook)', () => {
+    const key = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
+    const expression = `int(object.metadata.name) > 0 || object.metadata.name == '${key}'`;
+    const [v] = compilePolicy('literal', 'test', { validations: [{ expression }] }).evaluate({ object: { metadata: { name: 'x' } } });
+    expect(v.error).toBe(true);
+    expect(v.expression).toBe(
+      `int(object.metadata.name) > 0 || object.metadata.name == 'Anthropic API key sk-ant-ap… (${key.length} chars)'`,
+    );
+    expect(v.message).not.toContain(key.slice(0, 20));
+  });
+
   it('a document that is not a policy is a clear error', () => {
     const dir = workspace({
       'p.yaml': 'apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\nmetadata: {name: x}\nspec: {validations: []}\n',

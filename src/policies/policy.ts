@@ -25,6 +25,7 @@ import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationTyp
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 import { cut } from '../core/printable.js';
 import { environmentSecrets, maskSecrets, objectSecrets } from './object-secrets.js';
+import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 
 /**
  * Custom policies: YAML in the shape of Kubernetes' ValidatingAdmissionPolicy, with a severity.
@@ -143,9 +144,14 @@ export const policySpecSchema = (): ReturnType<typeof schemas>['PolicySpecSchema
 
 export type PolicySpec = z.infer<ReturnType<typeof policySpecSchema>>;
 
+/**
+ * A policy that cannot be read or compiled. Its message quotes the policy's own text (an expression, a
+ * field's value, a YAML alias), which may hold a key written in it: keys in a known format are masked
+ * (`withoutSecrets`), as in every other message of a policy.
+ */
 export class PolicyError extends Error {
   constructor(message: string) {
-    super(message);
+    super(withoutSecrets(message));
     this.name = 'PolicyError';
   }
 }
@@ -170,7 +176,7 @@ export interface Violation {
   /** Where, relative to the object: the validation's `fieldPath`, else the object's name. */
   at: ObjectPath;
   reason?: string;
-  /** The expression that failed or could not be evaluated. */
+  /** The expression that failed or could not be evaluated (a key in a known format written in it masked). */
   expression: string;
   /** True when the expression could not be evaluated (error or cost limit), not found false. */
   error?: boolean;
@@ -275,6 +281,14 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     ...validations.flatMap((v) => [v.expression, ...(v.messageExpression ? [v.messageExpression] : [])]),
   ].some((e) => e.reads.has('authorizer'));
 
+  // An expression as findings quote it (evidence, the webhook's answer): a key written in it masked, each masked once.
+  const shownExpressions = new Map<string, string>();
+  const shownExpression = (source: string): string => {
+    let shown = shownExpressions.get(source);
+    if (shown === undefined) shownExpressions.set(source, (shown = withoutSecrets(source)));
+    return shown;
+  };
+
   return {
     name,
     source,
@@ -299,7 +313,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       objectSecrets(b.oldObject, secrets);
       objectSecrets(b.params, secrets);
       if (target === 'image-config') environmentSecrets(b.image?.env, secrets);
-      return violations.map((v) => ({ ...v, message: maskSecrets(v.message, secrets) }));
+      return violations.map((v) => ({ ...v, message: maskSecrets(v.message, secrets), expression: shownExpression(v.expression) }));
     },
   };
 
