@@ -129,6 +129,112 @@ describe('messages of custom policies show no secret of the object they read', (
   });
 });
 
+describe('secrets in annotations and on command lines', () => {
+  const quoting = (messageExpression: string) =>
+    compilePolicy('quote', 'test', { validations: [{ expression: 'false', messageExpression }] });
+  const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+  const PEM = 'MIIEvQIBADANBgkqhkiG9w0B\nAQEFAASCBKcwggSjAgEAAoIB';
+
+  it("masks the values of a Secret, a ConfigMap's credentials and env values inside last-applied-configuration, escaped as JSON writes them", () => {
+    const applied = { ...secret, stringData: { token: TOKEN, 'tls.key': PEM } };
+    const annotated = { ...applied, metadata: { ...secret.metadata, annotations: { [LAST_APPLIED]: JSON.stringify(applied) } } };
+    const [v] = quoting(`string(object.metadata.annotations['${LAST_APPLIED}'])`).evaluate({ object: annotated });
+    expect(v.message).toBe(
+      JSON.stringify(applied)
+        .replace(b64(PASSWORD), `Secret data.password ${b64(PASSWORD).slice(0, 2)}… (${b64(PASSWORD).length} chars)`)
+        .replace(TOKEN, 'Secret stringData.token q8… (20 chars)')
+        .replace(JSON.stringify(PEM).slice(1, -1), 'Secret stringData.tls.key MI… (50 chars)'),
+    );
+    // The Secret's values are gone from the stored object (a cluster's copy): the annotation still holds them.
+    const stripped = { ...annotated, data: {}, stringData: {} };
+    const [w] = quoting(`'token ' + string(object.metadata.annotations['${LAST_APPLIED}'])`).evaluate({ object: stripped });
+    expect(w.message).not.toContain(TOKEN);
+    expect(w.message).not.toContain(b64(PASSWORD));
+    expect(w.message).toContain('Secret stringData.token q8… (20 chars)');
+    for (const object of [configMap, deployment]) {
+      const withCopy = { ...object, metadata: { ...object.metadata, annotations: { [LAST_APPLIED]: JSON.stringify(object) } } };
+      const [m] = quoting(`string(object.metadata.annotations['${LAST_APPLIED}'])`).evaluate({
+        object: { ...withCopy, data: {}, spec: {} },
+      });
+      expect(m.message).not.toContain(object === configMap ? TOKEN : PASSWORD);
+      expect(m.message).toContain(object === configMap ? 'ConfigMap data.apiKey q8… (20 chars)' : 'env DB_PASSWORD hu… (21 chars)');
+    }
+  });
+
+  it('masks an annotation whose key names a credential, and not one that does not or a copy that is not JSON', () => {
+    const object = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 's',
+        annotations: { 'example.com/api-token': TOKEN, 'example.com/owner': 'team-ml-platform', [LAST_APPLIED]: '{not json' },
+      },
+    };
+    const [v] = quoting("object.metadata.annotations.map(k, k + '=' + object.metadata.annotations[k]).join(', ')").evaluate({ object });
+    expect(v.message).toBe(
+      `example.com/api-token=annotation example.com/api-token q8… (20 chars), example.com/owner=team-ml-platform, ${LAST_APPLIED}={not json`,
+    );
+  });
+
+  it('masks credential flags and assignments in command and args, and not other flags or placeholders', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: {
+        containers: [
+          {
+            name: 'a',
+            image: 'x:1',
+            command: ['sh', '-c', `serve --password "${PASSWORD}" && HF_TOKEN=${TOKEN}x exec run`],
+            args: [
+              '--api-key=Zq81kLm-4Rt9Vx2b',
+              '--token',
+              'Yb4q8Zt3Lm0Rx7Vw2Kp9',
+              '--max-tokens',
+              '4096',
+              '--model',
+              'meta-llama/Llama-3.1-8B',
+              '--auth-token=$(AUTH_TOKEN)',
+              '--token-file',
+              '/var/run/secrets/token',
+              'OPENAI_API_KEY=Hs9Jd6Fg3KqA0uVe',
+            ],
+          },
+        ],
+      },
+    };
+    const [v] = quoting("object.spec.containers[0].command.join(' ') + ' | ' + object.spec.containers[0].args.join(' ')").evaluate({
+      object: pod,
+    });
+    expect(v.message).toBe(
+      `sh -c serve --password "command --password hu… (21 chars)" && HF_TOKEN=command HF_TOKEN q8… (21 chars) exec run | ` +
+        '--api-key=args --api-key Zq… (16 chars) --token args --token Yb… (20 chars) --max-tokens 4096 --model meta-llama/Llama-3.1-8B ' +
+        '--auth-token=$(AUTH_TOKEN) --token-file /var/run/secrets/token OPENAI_API_KEY=args OPENAI_API_KEY Hs… (16 chars)',
+    );
+  });
+
+  it("masks credentials on an image's command line and in its history's build arguments", () => {
+    const p = compilePolicy('img', 'test', {
+      target: 'image-config',
+      validations: [
+        { expression: 'false', messageExpression: "image.cmd.join(' ') + ' | ' + image.history.map(h, h.createdBy).join(' | ')" },
+      ],
+    });
+    const [v] = p.evaluate({
+      object: { config: {} },
+      image: {
+        env: {},
+        cmd: ['serve', '--token', TOKEN],
+        history: [{ createdBy: `|1 HF_TOKEN=${PASSWORD} /bin/sh -c pip install x` }, { createdBy: 'ENV PATH=/usr/bin' }],
+      },
+    });
+    expect(v.message).toBe(
+      'serve --token Cmd --token q8… (20 chars) | |1 HF_TOKEN=history HF_TOKEN hu… (21 chars) /bin/sh -c pip install x | ENV PATH=/usr/bin',
+    );
+  });
+});
+
 describe('evaluateAdmissionPolicies (library) returns messages without secrets', () => {
   const policy = {
     apiVersion: 'admissionregistration.k8s.io/v1',

@@ -7,8 +7,10 @@ import { redact } from '../rules/secrets/lib/values.js';
 /**
  * The secret values of the objects a policy reads, so that a message its expressions make (a
  * messageExpression, an error quoting a value) does not show one verbatim: the `data` (as stored, base64, and
- * decoded) and `stringData` of a Secret, and the values of environment variables and ConfigMap keys
- * whose names say they hold a credential (`DB_PASSWORD`, `apiKey`). Secrets in a known format are
+ * decoded) and `stringData` of a Secret, the values of environment variables, ConfigMap keys and
+ * annotations whose names say they hold a credential (`DB_PASSWORD`, `apiKey`), of credential flags on
+ * a command line (`--token VALUE`), and all of these in the `last-applied-configuration` copy of the
+ * object an annotation holds. Secrets in a known format are
  * found wherever they are by `withoutSecrets`; these are found by where they are, whatever their form.
  */
 
@@ -111,9 +113,89 @@ function group(apiVersion: unknown): string {
   return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** A larger `last-applied-configuration` is not read (the API server caps all annotations of an object at 256 KiB). */
+const MAX_LAST_APPLIED = 1 << 20;
+
+/**
+ * The secrets in an object's annotations: the values of `kubectl.kubernetes.io/last-applied-configuration`
+ * (the object as last applied, in JSON: a Secret's data, an env value, …), found as in the object and
+ * also as JSON writes them inside the annotation (escaped), and the value of an annotation whose key
+ * names a credential (`example.com/api-token`). The copy is read with `JSON.parse`, nothing else, and
+ * not its own annotations (kubectl leaves itself out of the copy).
+ */
+function annotationSecrets(object: Obj, out: ObjectSecret[], nested: boolean): void {
+  const meta = object.metadata;
+  const annotations = isObj(meta) ? meta.annotations : undefined;
+  if (!isObj(annotations)) return;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (key === LAST_APPLIED) {
+      if (nested || typeof value !== 'string' || value.length > MAX_LAST_APPLIED) continue;
+      let applied: unknown;
+      try {
+        applied = JSON.parse(value);
+      } catch {
+        continue;
+      }
+      const before = out.length;
+      objectSecrets(applied, out, true);
+      for (let i = before, n = out.length; i < n; i++) {
+        const escaped = JSON.stringify(out[i].value).slice(1, -1);
+        if (escaped !== out[i].value) out.push({ value: escaped, label: out[i].label });
+      }
+    } else if (credentialValue(key, value)) add(out, value, `annotation ${key}`);
+  }
+}
+
+/** A command line's word without the quotes and separators a shell script puts around it (`"abc";` → `abc`). */
+function unquoted(word: string): string {
+  return word.replace(/^['"]+|['";,]+$/g, '');
+}
+
+/** `--api-key=VALUE`, `-token=VALUE` (group 2 undefined: the value is the next word). */
+const FLAG = /^--?([A-Za-z][A-Za-z0-9_.-]*)(?:=([^]*))?$/;
+/** `API_KEY=VALUE`, an environment variable set on a command line. */
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_.]*)=([^]*)$/;
+/** Longer arguments (a script of megabytes) are not read for flags. */
+const MAX_ARGUMENTS = 1 << 20;
+
+/**
+ * The values of a command line's flags and assignments that name a credential: `--api-key=sk-…`,
+ * `--token VALUE`, `--password=…`, `HF_TOKEN=…` (in `args`, `command`, a shell script in one of them,
+ * an image's `Cmd` or the `created_by` of its history), not a placeholder (`$(TOKEN)`) or a setting.
+ */
+function argumentSecrets(argv: unknown, out: ObjectSecret[], where: string): void {
+  if (!Array.isArray(argv)) return;
+  const words: string[] = [];
+  let size = 0;
+  for (const a of argv) {
+    if (typeof a !== 'string') continue;
+    if ((size += a.length) > MAX_ARGUMENTS) break;
+    for (const w of a.split(/\s+/)) if (w !== '') words.push(w);
+  }
+  for (let i = 0; i < words.length; i++) {
+    const word = unquoted(words[i]);
+    const flag = FLAG.exec(word);
+    if (flag) {
+      const value =
+        flag[2] !== undefined
+          ? unquoted(flag[2])
+          : i + 1 < words.length && !words[i + 1].startsWith('-')
+            ? unquoted(words[i + 1])
+            : undefined;
+      if (value !== undefined && credentialValue(flag[1], value)) add(out, value, `${where} --${flag[1]}`);
+      continue;
+    }
+    const assignment = ASSIGNMENT.exec(word);
+    if (assignment && credentialValue(assignment[1], unquoted(assignment[2])))
+      add(out, unquoted(assignment[2]), `${where} ${assignment[1]}`);
+  }
+}
+
 /** The secret values of one Kubernetes object (see above). */
-export function objectSecrets(object: unknown, out: ObjectSecret[] = []): ObjectSecret[] {
+export function objectSecrets(object: unknown, out: ObjectSecret[] = [], nested = false): ObjectSecret[] {
   if (!isObj(object)) return out;
+  annotationSecrets(object, out, nested);
   const core = group(object.apiVersion) === '';
   if (core && object.kind === 'Secret') {
     const shown = shownValues(object);
@@ -129,16 +211,28 @@ export function objectSecrets(object: unknown, out: ObjectSecret[] = []): Object
   for (const loc of findPodSpecs(object))
     for (const c of containersOf(object, loc)) {
       const env = c.container.env;
-      if (!Array.isArray(env)) continue;
-      for (const e of env)
-        if (isObj(e) && typeof e.name === 'string' && credentialValue(e.name, e.value)) add(out, e.value, `env ${e.name}`);
+      if (Array.isArray(env))
+        for (const e of env)
+          if (isObj(e) && typeof e.name === 'string' && credentialValue(e.name, e.value)) add(out, e.value, `env ${e.name}`);
+      argumentSecrets(c.container.command, out, 'command');
+      argumentSecrets(c.container.args, out, 'args');
     }
   return out;
 }
 
-/** The secret values of an image's environment (`image.env` of an image-config policy), by name. */
-export function environmentSecrets(env: unknown, out: ObjectSecret[] = []): ObjectSecret[] {
+/**
+ * The secret values of an image config (the `image` view of an image-config policy): its environment's
+ * values by name, and credentials on its command line (`Entrypoint`, `Cmd`) and in the commands of its
+ * history (`created_by`: a build argument `HF_TOKEN=…` shows there).
+ */
+export function imageSecrets(image: unknown, out: ObjectSecret[] = []): ObjectSecret[] {
+  if (!isObj(image)) return out;
+  const env = image.env;
   if (isObj(env)) for (const [name, value] of Object.entries(env)) if (credentialValue(name, value)) add(out, value, `env ${name}`);
+  argumentSecrets(image.entrypoint, out, 'Entrypoint');
+  argumentSecrets(image.cmd, out, 'Cmd');
+  if (Array.isArray(image.history))
+    for (const h of image.history) if (isObj(h) && typeof h.createdBy === 'string') argumentSecrets([h.createdBy], out, 'history');
   return out;
 }
 

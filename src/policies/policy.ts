@@ -24,7 +24,7 @@ import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerC
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 import { cut } from '../core/printable.js';
-import { environmentSecrets, maskSecrets, objectSecrets } from './object-secrets.js';
+import { imageSecrets, maskSecrets, objectSecrets } from './object-secrets.js';
 import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 
 /**
@@ -312,7 +312,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       const secrets = objectSecrets(b.object);
       objectSecrets(b.oldObject, secrets);
       objectSecrets(b.params, secrets);
-      if (target === 'image-config') environmentSecrets(b.image?.env, secrets);
+      if (target === 'image-config') imageSecrets(b.image, secrets);
       return violations.map((v) => ({ ...v, message: maskSecrets(v.message, secrets), expression: shownExpression(v.expression) }));
     },
   };
