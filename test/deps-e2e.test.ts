@@ -24,6 +24,21 @@ const PROJECT = {
 }
 `,
   Dockerfile: 'FROM python:3.12\nRUN pip install -r requirements.txt\nUSER root\n',
+  'tokenizer/Cargo.lock': `version = 4
+
+[[package]]
+name = "h2"
+version = "0.3.16"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "f998fe06afa0cfbe73e0449dc2b1698309e1b5714960f027b2858312b152c275"
+
+[[package]]
+name = "tokenizer-server"
+version = "0.1.0"
+dependencies = [
+ "h2",
+]
+`,
 };
 
 let ws: ReturnType<typeof workspace>;
@@ -57,6 +72,7 @@ describe('db import → scan', () => {
     ).toEqual([
       ['SCA-0001', 'requirements.txt', 2, 'GHSA-53q9-r3pm-6pq6', ['2.6.0']],
       ['SCA-0002', 'requirements.txt', 3, 'MAL-2024-4720', []],
+      ['SCA-0001', 'tokenizer/Cargo.lock', 4, 'RUSTSEC-2023-0034', ['0.3.17']],
       ['SCA-0001', 'web/package-lock.json', 6, 'GHSA-35jh-r3h4-6jhm', ['4.17.21']],
     ]);
     const torch = sca[0];
@@ -67,7 +83,8 @@ describe('db import → scan', () => {
     });
     expect(torch.package).toMatchObject({ ecosystem: 'PyPI', name: 'torch', version: '2.5.1+cu121' });
     expect(sca[1].severity).toBe('critical');
-    expect(sca[2].severity).toBe('high');
+    expect(sca[2].package).toEqual({ ecosystem: 'crates.io', name: 'h2', version: '0.3.16', purl: 'pkg:cargo/h2@0.3.16' });
+    expect(sca[3].severity).toBe('high');
   });
 
   it('without a database: one error says so, and the other scanners still report', async () => {

@@ -12,7 +12,7 @@ import { collect } from './list-flag.js';
 
 /** Where OSV publishes one zip of all records per ecosystem. */
 export const OSV_BUCKET = 'https://osv-vulnerabilities.storage.googleapis.com';
-export const DEFAULT_ECOSYSTEMS = ['PyPI', 'npm', 'Go'];
+export const DEFAULT_ECOSYSTEMS = ['PyPI', 'npm', 'Go', 'crates.io'];
 const MAX_DOWNLOAD = 4 * 2 ** 30;
 const IDLE_TIMEOUT_MS = 60_000;
 const SHOWN_PROBLEMS = 20;

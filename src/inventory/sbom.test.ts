@@ -7,6 +7,9 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { gguf, packedSafetensors } from '../rules/models/lib/builders/formats-builder.js';
 import { cyclonedx16Problems } from '../../test/cyclonedx16.js';
 import { buildSbom } from './sbom.js';
+import { CARGO_LOCK_V3 } from '../testing/cargo-lock.js';
+import { toSpdx23 } from './spdx.js';
+import { spdx23Problems } from '../../test/spdx23.js';
 
 const errorsOf = (doc: unknown): string => cyclonedx16Problems(doc);
 
@@ -444,5 +447,67 @@ describe('credentials in the model locations of services', () => {
       ['llm', []],
     ]);
     expect(text).toContain('https://models.example.com/llm');
+  });
+});
+
+describe('sanctum sbom of a Cargo.lock', () => {
+  const sbom = () => buildSbom(['.'], { files: [new MemorySourceFile('server/Cargo.lock', CARGO_LOCK_V3)], name: 'infer' });
+  type Component = {
+    name: string;
+    version?: string;
+    purl?: string;
+    hashes?: Array<{ alg: string; content: string }>;
+    externalReferences?: Array<{ type: string; url: string }>;
+    properties?: Array<{ name: string; value: string }>;
+  };
+
+  it('lists the locked crates with purls, checksums and locations, not the workspace members; valid CycloneDX 1.6', () => {
+    const { bom, errors } = sbom();
+    expect(errors).toEqual([]);
+    expect(errorsOf(bom)).toBe('');
+    const components = bom.components as Component[];
+    expect(components.map((c) => c.purl)).toEqual([
+      'pkg:cargo/bytes@1.5.0',
+      'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f',
+      'pkg:cargo/h2@0.3.16',
+      'pkg:cargo/half@2.4.0',
+      'pkg:cargo/internal-auth@0.2.0?repository_url=https%3A%2F%2Fcargo.internal.example%2Findex%2F',
+      'pkg:cargo/safetensors@0.4.2',
+      'pkg:cargo/serde@1.0.196',
+      'pkg:cargo/syn@1.0.109',
+      'pkg:cargo/syn@2.0.48',
+      'pkg:cargo/tokenizers@0.15.2',
+    ]);
+    const h2 = components.find((c) => c.name === 'h2')!;
+    expect(h2.hashes).toEqual([{ alg: 'SHA-256', content: 'f998fe06afa0cfbe73e0449dc2b1698309e1b5714960f027b2858312b152c275' }]);
+    expect(h2.properties).toEqual([{ name: 'sanctum:location', value: 'server/Cargo.lock:21' }]);
+    expect(components.find((c) => c.name === 'candle-core')!.externalReferences).toEqual([
+      { type: 'vcs', url: 'git+https://github.com/huggingface/candle?branch=main#5e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f' },
+    ]);
+    expect(components.find((c) => c.name === 'internal-auth')!.externalReferences).toEqual([
+      { type: 'distribution', url: 'sparse+https://cargo.internal.example/index/' },
+    ]);
+  });
+
+  it('the graph: the application depends on what the workspace members depend on, crates on the version they name', () => {
+    const { bom } = sbom();
+    const deps = new Map((bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).map((d) => [d.ref, d.dependsOn ?? []]));
+    const candle = 'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f';
+    expect(deps.get('root')).toEqual([
+      candle,
+      'pkg:cargo/h2@0.3.16',
+      'pkg:cargo/internal-auth@0.2.0?repository_url=https%3A%2F%2Fcargo.internal.example%2Findex%2F',
+      'pkg:cargo/serde@1.0.196',
+      'pkg:cargo/syn@2.0.48',
+      'pkg:cargo/tokenizers@0.15.2',
+    ]);
+    expect(deps.get('pkg:cargo/tokenizers@0.15.2')).toEqual(['pkg:cargo/serde@1.0.196', 'pkg:cargo/syn@1.0.109']);
+    expect(deps.get(candle)).toEqual(['pkg:cargo/half@2.4.0', 'pkg:cargo/safetensors@0.4.2']);
+  });
+
+  it('is valid SPDX 2.3 too', () => {
+    const spdx = toSpdx23(sbom().bom) as { packages: Array<{ name: string; externalRefs?: Array<{ referenceLocator: string }> }> };
+    expect(spdx23Problems(spdx)).toEqual([]);
+    expect(spdx.packages.find((p) => p.name === 'h2')?.externalRefs?.map((r) => r.referenceLocator)).toEqual(['pkg:cargo/h2@0.3.16']);
   });
 });

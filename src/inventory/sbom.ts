@@ -133,7 +133,7 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
   const lockedHere = new Map<string, Set<Models.Component>>(); // directory + name → versioned components
   const askedHere: InventoryPackage[] = []; // direct requirements without a version, left for the lockfile's
   for (const p of list) {
-    if (p.source && p.source.kind !== 'alias' && p.source.kind !== 'vcs' && p.source.kind !== 'url') continue; // the project's own code
+    if (p.source?.kind === 'path' || p.source?.kind === 'workspace') continue; // the project's own code
     if (!p.version && versioned.has(packageKey(p.ecosystem, p.name))) {
       if (p.direct === true) askedHere.push(p);
       continue; // a lockfile names the version
@@ -142,7 +142,7 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
     if (!c) {
       c = new Models.Component(Enums.ComponentType.Library, p.name, { bomRef: p.purl, purl: p.purl, version: p.version });
       if (p.dev) c.scope = Enums.ComponentScope.Optional;
-      if (p.source?.kind === 'vcs' || p.source?.kind === 'url')
+      if (p.source?.kind === 'vcs' || p.source?.kind === 'url' || p.source?.kind === 'registry')
         c.externalReferences.add(
           new Models.ExternalReference(
             p.source.location,

@@ -34,7 +34,7 @@ describe('import of the OSV fixtures and lookups', () => {
   it('finds each advisory by the ecosystem rules, with fixed versions, aliases and severity', () => {
     const r = importOsv(dbDir, [FIXTURES], { now: new Date('2025-01-01T00:00:00Z') });
     expect(r.problems).toEqual([]);
-    expect(r.imported).toBe(13);
+    expect(r.imported).toBe(14);
     const db = open();
     try {
       const torch = db.affecting({ ecosystem: 'PyPI', name: 'torch', version: '2.5.1+cu121' });

@@ -4,6 +4,7 @@ import { lockfileLimit, type Limits, type ParseContext, type ParseOutput, type P
 import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
 import { isDockerfileName, MAX_DOCKERFILE_BYTES } from '../dockerfile/dockerfile-parser.js';
+import { parseCargoLock } from './cargo.js';
 import { parseCondaEnvironment } from './conda.js';
 import { parseDockerfileInstalls } from './dockerfile-installs.js';
 import { parseGoMod } from './go-mod.js';
@@ -48,6 +49,7 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   { matches: (_p, name) => name === 'yarn.lock', parse: (text) => parseYarnLock(text) },
   { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
+  { matches: (_p, name) => name === 'Cargo.lock', parse: (text) => parseCargoLock(text) },
   { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
   {
     matches: (path) => isDockerfileName(path),

@@ -2,10 +2,28 @@ import type { FindingPackage } from '../../core/types.js';
 import { purlLib } from './lazy.js';
 import type { DeclaredDependency, LanguageEcosystem } from './types.js';
 
-const PURL_TYPE: Record<LanguageEcosystem, string> = { PyPI: 'pypi', npm: 'npm', Go: 'golang', conda: 'conda' };
+const PURL_TYPE: Record<LanguageEcosystem, string> = { PyPI: 'pypi', npm: 'npm', Go: 'golang', 'crates.io': 'cargo', conda: 'conda' };
+
+/**
+ * A crate from elsewhere than crates.io (the `cargo` type's default repository) says where, as the purl
+ * specification's qualifiers do: `vcs_url` (`git+https://host/repo@commit`) for a git dependency,
+ * `repository_url` for an alternative registry.
+ */
+function cargoQualifiers(source: DeclaredDependency['source']): Record<string, string> | undefined {
+  if (source?.kind === 'vcs') {
+    // Cargo writes `git+URL?branch=…#commit`: the commit is the revision, the query only how it was asked for.
+    const hash = source.location.indexOf('#');
+    const url = hash === -1 ? source.location : source.location.slice(0, hash);
+    const query = url.indexOf('?');
+    const base = query === -1 ? url : url.slice(0, query);
+    return { vcs_url: hash === -1 ? base : `${base}@${source.location.slice(hash + 1)}` };
+  }
+  if (source?.kind === 'registry') return { repository_url: source.location.replace(/^(?:registry|sparse)\+/, '') };
+  return undefined;
+}
 
 /** The package URL (purl) of a dependency, as the purl specification spells each type. */
-export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'version' | 'os'>): string {
+export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'version' | 'os' | 'source'>): string {
   const PackageURL = purlLib().PackageURL;
   if (dep.os) {
     // pkg:deb/debian/libc6@2.36-9+deb12u3?arch=amd64&distro=debian-12&upstream=glibc
@@ -34,7 +52,8 @@ export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'ver
       name = name.slice(slash + 1);
     }
   }
-  return new PackageURL(type, namespace, name, dep.version || undefined, undefined, undefined).toString();
+  const qualifiers = dep.ecosystem === 'crates.io' ? cargoQualifiers(dep.source) : undefined;
+  return new PackageURL(type, namespace, name, dep.version || undefined, qualifiers, undefined).toString();
 }
 
 /** The `package` object of a supply-chain finding. */

@@ -2,7 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import type { ParseError } from '../../core/parser.js';
 
 /** Language ecosystems as OSV spells them; `conda` has no OSV ecosystem and is inventoried only. */
-export type LanguageEcosystem = 'PyPI' | 'npm' | 'Go' | 'conda';
+export type LanguageEcosystem = 'PyPI' | 'npm' | 'Go' | 'crates.io' | 'conda';
 
 /** Distributions whose packages Sanctum reads (OSV's spelling where OSV publishes advisories for them). */
 export type OsDistribution =
@@ -52,8 +52,9 @@ export interface OsPackageFacts {
 
 /** Where a package comes from when it is not the ecosystem's registry. */
 export interface PackageSource {
-  kind: 'url' | 'vcs' | 'path' | 'workspace' | 'alias';
-  /** The URL, VCS reference or path as written. */
+  /** `registry`: another registry than the ecosystem's public one (a Cargo alternative registry). */
+  kind: 'url' | 'vcs' | 'path' | 'workspace' | 'alias' | 'registry';
+  /** The URL, VCS reference, registry index or path as written (empty when the file does not say). */
   location: string;
 }
 
@@ -107,6 +108,7 @@ export type ManifestKind =
   | 'pnpm-lock'
   | 'yarn-lock'
   | 'go-mod'
+  | 'cargo-lock'
   | 'dockerfile'
   | 'installed'
   | 'dpkg-status'

@@ -168,3 +168,50 @@ describe('OS packages', () => {
     ]);
   });
 });
+
+describe('Cargo.lock', () => {
+  const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
+  const lock = (h2Source: string | undefined, version = '0.3.16') => `version = 3
+
+[[package]]
+name = "h2"
+version = "${version}"
+${h2Source ? `source = "${h2Source}"\n` : ''}dependencies = [
+ "bytes",
+]
+
+[[package]]
+name = "bytes"
+version = "1.5.0"
+source = "${REGISTRY}"
+
+[[package]]
+name = "infer-server"
+version = "0.1.0"
+dependencies = [
+ "h2",
+]
+`;
+  const where = (findings: Finding[]) =>
+    findings.map((f) => `${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.message}`);
+
+  it('matches a crates.io package against crates.io advisories, at its name line', () => {
+    const { findings, errors } = runRule(rule, { path: 'Cargo.lock', content: lock(REGISTRY) }, { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      '4:1-4:12 h2 0.3.16 is affected by RUSTSEC-2023-0034 (CVE-2023-26964, GHSA-f8vr-r385-rh5r): Resource exhaustion vulnerability in h2 may lead to Denial of Service (DoS); fixed in 0.3.17',
+    ]);
+    expect(findings[0].package).toEqual({ ecosystem: 'crates.io', name: 'h2', version: '0.3.16', purl: 'pkg:cargo/h2@0.3.16' });
+    expect(findings[0].severity).toBe('medium');
+  });
+
+  it('does not match the fixed version, a git checkout, another registry or a path package of the same name', () => {
+    for (const content of [
+      lock(REGISTRY, '0.3.17'),
+      lock('git+https://github.com/hyperium/h2?rev=a1b2c3d#a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'),
+      lock('sparse+https://cargo.internal.example/index/'),
+      lock(undefined),
+    ])
+      expect(runRule(rule, { path: 'Cargo.lock', content }, { settings }).findings).toEqual([]);
+  });
+});

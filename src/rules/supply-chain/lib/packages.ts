@@ -2,7 +2,7 @@ import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../../
 import type { DeclaredDependency, DependencyManifest } from '../../../parsers/deps/types.js';
 
 /** Language ecosystems the vulnerability database knows (conda packages are inventoried only). */
-const MATCHED = new Set(['PyPI', 'npm', 'Go']);
+const MATCHED = new Set(['PyPI', 'npm', 'Go', 'crates.io']);
 
 /**
  * Packages an advisory can name: releases from their ecosystem's registry, and the packages of an OS
