@@ -195,6 +195,7 @@ describe('sanctum webhook over TLS', () => {
 
     const wrongType = await post('/validate', 'apiVersion: v1', 'application/yaml');
     expect(wrongType.status).toBe(415);
+    expect(wrongType.body.message).toBe('content type "application/yaml" is not served: send application/json');
 
     const after = await post('/validate', review('pod-create-restricted.json'));
     expect(after.body.response.allowed).toBe(true);

@@ -56,7 +56,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const endpoint = endpointOf(request);
-    const { status, message } = describeHttpError(error, evaluator.maxRequestBytes);
+    const { status, message } = describeHttpError(error, evaluator.maxRequestBytes, request.headers['content-type']);
     if (status >= 500) log?.error({ err: error, url: request.url }, 'webhook request failed');
     else log?.warn({ url: request.url, status, reason: message }, 'bad admission request');
     metrics.badRequest(endpoint, reply.elapsedTime / 1000);
@@ -135,7 +135,7 @@ function endpointOf(request: FastifyRequest): string {
   return (ENDPOINTS as readonly string[]).includes(path) ? path : 'other';
 }
 
-function describeHttpError(error: FastifyError, maxBytes: number): { status: number; message: string } {
+function describeHttpError(error: FastifyError, maxBytes: number, contentType: string | undefined): { status: number; message: string } {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return { status: 413, message: `the request body is larger than the limit of ${formatBytes(maxBytes)} (webhook.maxRequestBytes)` };
@@ -144,7 +144,10 @@ function describeHttpError(error: FastifyError, maxBytes: number): { status: num
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
-        message: `content type ${JSON.stringify(error.message.split(': ').pop() ?? '')} is not served: send application/json`,
+        // Fastify's message is only 'Unsupported Media Type': the type is the request's header.
+        message: contentType
+          ? `content type ${JSON.stringify(contentType.slice(0, 100))} is not served: send application/json`
+          : 'the request has no content type: send application/json',
       };
   }
   if (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
