@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
@@ -7,7 +7,7 @@ import type { EngineResult } from './core/engine.js';
 import { usableCpus } from './cpu-limit.js';
 import { isPlainlyWalked, type DiskSourceFile, type SourceFile } from './core/source-file.js';
 import type { ClusterRef, Finding, ScanError } from './core/types.js';
-import type { SpoolExport } from './reporters/json-spool.js';
+import { reserveSpoolFile, type SharedSpoolFile, type SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
 
 /**
@@ -108,6 +108,11 @@ export interface WorkerData {
   done: Int32Array;
   /** Set for a cluster scan (`ClusterThreads`): the worker scans the objects it is sent, and runs no cross-object rule. */
   cluster?: ClusterRef;
+  /**
+   * The spool file the worker writes (`reserveSpoolFile`), open in the main thread, whose descriptor
+   * the worker writes through; without it the worker makes its own and hands it over by name.
+   */
+  spool?: SharedSpoolFile;
 }
 
 /**
@@ -139,6 +144,8 @@ export class ScanThreads {
   /** `3 × index + phase` of each error of the main thread, in its order. */
   private readonly keys: number[] = [];
   private spoolDir: string | undefined;
+  /** The worker's spool file, open here until it is adopted (see `WorkerData.spool`). */
+  private reserved: SharedSpoolFile | undefined;
   /** What the worker failed with, when it threw an error it did not catch. */
   private failure: string | undefined;
   /** `clock` times of the main thread's stages, for `NODE_DEBUG=sanctum`. */
@@ -225,7 +232,9 @@ export class ScanThreads {
       Math.round(reply.idleMs),
       Math.round(received - waitStarted),
     );
-    adopt(reply.spool, reply.worst);
+    const reserved = this.reserved;
+    this.reserved = undefined;
+    adopt(reserved ? { ...reply.spool, fd: reserved.fd } : reply.spool, reply.worst);
     this.spoolDir = undefined;
     mergeReply(result, reply, this.keys, part.end, scan);
     const { began, started, walked } = this.times;
@@ -249,6 +258,11 @@ export class ScanThreads {
     this.worker = undefined;
     this.port?.close();
     if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+    if (this.reserved) {
+      closeSync(this.reserved.fd);
+      rmSync(this.reserved.dir, { recursive: true, force: true });
+      this.reserved = undefined;
+    }
   }
 
   /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
@@ -270,8 +284,9 @@ export class ScanThreads {
 
   private start(): void {
     this.times.started = clock();
+    const reserved = (this.reserved = reserveSpoolFile());
     ({ worker: this.worker, port: this.port, done: this.done } = startScanWorker(
-      (port, done) => ({ opts: this.opts, port, done }),
+      (port, done) => ({ opts: this.opts, port, done, spool: reserved }),
       (message) => (this.failure ??= message),
     ));
     debug('scan: a worker thread takes whole directories of the walk');

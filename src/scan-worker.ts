@@ -6,7 +6,7 @@ import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
 import { clock, scanKib, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
 
-const { opts, port, done, cluster } = workerData as WorkerData;
+const { opts, port, done, cluster, spool: shared } = workerData as WorkerData;
 
 function reply(message: FromWorker): void {
   try {
@@ -23,7 +23,7 @@ try {
   const objects = cluster ? await import('./sources/cluster/objects.js') : undefined;
   const listing: ClusterListing | undefined = cluster && { ref: cluster, listed: () => false };
   const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
-  const spool = new JsonFindingSpool();
+  const spool = new JsonFindingSpool(shared ? { shared } : { detachable: true });
   let worst = 0;
   const scan = openScanPart(
     opts,

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { SEVERITIES, type Finding } from '../core/types.js';
 import { getRegistry, scanStreamed, scanSync, sortFindings, type ScanOptions } from '../scan.js';
 import { jsonReporter } from './json.js';
-import { JsonFindingSpool } from './json-spool.js';
+import { JsonFindingSpool, reserveSpoolFile } from './json-spool.js';
 import { chunkText } from './json-stream.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
@@ -94,20 +94,35 @@ describe('streamed scan (findings spooled as files finish)', () => {
     }
   });
 
-  it('writes an empty findings list, and removes its temporary file', () => {
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-')));
-    const opts: ScanOptions = { targets: ['.'], files: [new MemorySourceFile('ok.txt', 'nothing here\n')], config: false };
-    const { text, streamed } = streamedText(opts);
-    expect(JSON.parse(text).findings).toEqual([]);
-    expect(steady(text)).toBe(steady(jsonReporter(scanSync(opts), ctx)));
-    expect(streamed.failsAt('info')).toBe(false);
-    const created = readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-') && !before.has(n));
-    expect(created).toHaveLength(1);
-    streamed.dispose();
-    streamed.dispose();
-    expect(existsSync(`${tmpdir()}/${created[0]}`)).toBe(false);
+  it('writes an empty findings list, and leaves no file in the temporary directory, even while it is open', () => {
+    inOwnTmpdir((tmp) => {
+      const opts: ScanOptions = { targets: ['.'], files: [new MemorySourceFile('ok.txt', 'nothing here\n')], config: false };
+      const { text, streamed } = streamedText(opts);
+      expect(JSON.parse(text).findings).toEqual([]);
+      expect(steady(text)).toBe(steady(jsonReporter(scanSync(opts), ctx)));
+      expect(streamed.failsAt('info')).toBe(false);
+      // Not even before dispose: a process killed mid-scan (Ctrl-C) runs no dispose.
+      expect(readdirSync(tmp)).toEqual([]);
+      streamed.dispose();
+      streamed.dispose();
+      expect(readdirSync(tmp)).toEqual([]);
+    });
   });
 });
+
+/** Runs `fn` with the temporary directory (`os.tmpdir()`) a new empty one, removed afterwards. */
+function inOwnTmpdir(fn: (tmp: string) => void): void {
+  const saved = process.env.TMPDIR;
+  const tmp = mkdtempSync(join(tmpdir(), 'spool-test-'));
+  process.env.TMPDIR = tmp;
+  try {
+    fn(tmp);
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
 describe('JsonFindingSpool', () => {
   const finding = (path: string, line: number, ruleId: string, message: string): Finding => ({
@@ -165,7 +180,8 @@ describe('JsonFindingSpool', () => {
       location: { path: 'ns/Deployment.apps/x' },
     });
     const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-')));
-    const spool = new JsonFindingSpool();
+    // Detachable: it keeps its file's name, by which the test rewrites it.
+    const spool = new JsonFindingSpool({ detachable: true });
     try {
       spool.spool([unplaced("Container 'c1' is marked"), finding('a.yaml', 2, 'K8S-0001', 'other'), unplaced("Container 'c0' is marked")]);
       spool.spool([finding('b.yaml', 1, 'K8S-0001', 'later')]);
@@ -207,7 +223,7 @@ describe('JsonFindingSpool', () => {
     const theirs = batches(['c.yaml', 'a/b.yaml'], 80);
     const held = Array.from({ length: 40 }, () => some(['a.yaml', 'c.yaml']));
     const main = new JsonFindingSpool();
-    const other = new JsonFindingSpool();
+    const other = new JsonFindingSpool({ detachable: true });
     try {
       for (const b of theirs) other.spool(b);
       for (const b of mine) main.spool(b);
@@ -299,7 +315,7 @@ describe('JsonFindingSpool', () => {
   });
   it("adopts another thread's detached spool: each string sent once, the items merged in report order", () => {
     const main = new JsonFindingSpool();
-    const other = new JsonFindingSpool();
+    const other = new JsonFindingSpool({ detachable: true });
     try {
       // Messages repeat across files and spools, as a rule's message does across the objects of a scan.
       const message = (i: number): string => (i % 4 === 0 ? `naïve ${i % 12} – 🤖` : `rule message ${i % 12}`);
@@ -332,6 +348,29 @@ describe('JsonFindingSpool', () => {
     }
   });
 
+  it("reads another thread's spool from a file it reserved, whose name is gone at once, through its own descriptor", () => {
+    inOwnTmpdir((tmp) => {
+      const reserved = reserveSpoolFile();
+      expect(readdirSync(tmp)).toEqual([]);
+      const main = new JsonFindingSpool();
+      const other = new JsonFindingSpool({ shared: reserved });
+      try {
+        const mine = [finding('a.yaml', 2, 'K8S-0001', 'mine')];
+        const theirs = [finding('a.yaml', 1, 'K8S-0001', 'theirs 🤖'), finding('b.yaml', 1, 'K8S-0002', 'theirs')];
+        main.spool(mine);
+        other.spool(theirs);
+        main.adopt({ ...structuredClone(other.detach()), fd: reserved.fd });
+        const parts: string[] = [];
+        main.writeItems(2, (c) => parts.push(chunkText(c)));
+        expect(parts.join('')).toBe(JSON.stringify({ findings: [theirs[0], mine[0], theirs[1]] }, null, 2).slice('{\n  "findings": '.length, -2));
+      } finally {
+        main.dispose();
+        other.dispose();
+      }
+      expect(readdirSync(tmp)).toEqual([]);
+    });
+  });
+
   it('orders findings that tie on path, line, column and rule by message, spooled in separate batches, held, or handed over', () => {
     const tied = (message: string): Finding => finding('same.yaml', 3, 'K8S-0001', message);
     // Messages in the order they arrive, which is not their order: escapes, non-ASCII text, a lone surrogate, a prefix of another.
@@ -343,7 +382,7 @@ describe('JsonFindingSpool', () => {
         -2,
       );
     const spool = new JsonFindingSpool();
-    const other = new JsonFindingSpool();
+    const other = new JsonFindingSpool({ detachable: true });
     try {
       for (const m of messages.slice(0, 4)) spool.spool([tied(m)]);
       spool.spool([withJson as Finding]);

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareFindings, compareText, positionKey } from '../core/finding.js';
@@ -162,6 +162,11 @@ function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
 export interface SpoolExport {
   dir: string;
   file: string;
+  /**
+   * The descriptor of a spool file the adopting thread reserved (`reserveSpoolFile`), which has no
+   * name to open it by; `adopt` takes it over.
+   */
+  fd?: number;
   bytes: number;
   /** One past the last order of arrival used. */
   seqEnd: number;
@@ -208,9 +213,26 @@ export class JsonFindingSpool {
   private batches = 0;
   private closed = false;
 
-  constructor() {
+  /** False when the file is another thread's (`shared`): it is not closed here. */
+  private readonly ownsFd: boolean = true;
+
+  /**
+   * The file's name is removed as soon as it is open, so that a process killed mid-scan (Ctrl-C: the
+   * scan is synchronous, no handler runs) leaves nothing in the temporary directory. Only a spool that
+   * another thread adopts by its name keeps it (`detachable`); a worker's spool is written instead to a
+   * file the main thread holds open (`shared`, from `reserveSpoolFile`), through the main thread's
+   * descriptor (a process's descriptors are every thread's), which the main thread keeps.
+   */
+  constructor(options: { detachable?: boolean; shared?: SharedSpoolFile } = {}) {
+    if (options.shared !== undefined) {
+      this.dir = options.shared.dir;
+      this.fd = options.shared.fd;
+      this.ownsFd = false;
+      return;
+    }
     this.dir = mkdtempSync(join(tmpdir(), 'sanctum-findings-'));
     this.fd = openSync(this.file, 'w+');
+    if (!options.detachable) removeName(this.dir, this.file);
   }
 
   private get file(): string {
@@ -291,7 +313,7 @@ export class JsonFindingSpool {
     };
     e.clear();
     this.closed = true;
-    closeSync(this.fd);
+    if (this.ownsFd) closeSync(this.fd);
     return out;
   }
 
@@ -301,7 +323,9 @@ export class JsonFindingSpool {
    * arrival there; findings held afterwards come after every adopted one, as after spooled ones.
    */
   adopt(x: SpoolExport): void {
-    const fd = openSync(x.file, 'r');
+    const fd = x.fd ?? openSync(x.file, 'r');
+    // Open here: the name is no longer needed (dispose still removes what could not be removed now).
+    if (x.fd === undefined) removeName(x.dir, x.file);
     this.adopted.push({ dir: x.dir, fd, bytes: x.bytes });
     const source = this.adopted.length;
     const e = this.entries;
@@ -432,6 +456,7 @@ export class JsonFindingSpool {
     }
     if (this.closed) return;
     this.closed = true;
+    if (!this.ownsFd) return;
     closeSync(this.fd);
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -441,6 +466,34 @@ export class JsonFindingSpool {
     writeString(this.fd, this.text.buffer.subarray(0, this.text.length));
     this.bytes += this.text.length;
     this.text.reset();
+  }
+}
+
+/** An open spool file without a name (unless it could not be removed: then `dir` holds it). */
+export interface SharedSpoolFile {
+  dir: string;
+  fd: number;
+}
+
+/**
+ * A file for another thread's spool (`new JsonFindingSpool({ shared })`), open in this thread, which
+ * reads it once that spool is handed over (`SpoolExport.fd`), and closes it; its name is removed at once.
+ */
+export function reserveSpoolFile(): SharedSpoolFile {
+  const dir = mkdtempSync(join(tmpdir(), 'sanctum-findings-'));
+  const file = join(dir, 'findings.json');
+  const fd = openSync(file, 'w+');
+  removeName(dir, file);
+  return { dir, fd };
+}
+
+/** Removes the name of an open spool file and its directory; where an open file cannot be removed, `dispose` does it. */
+function removeName(dir: string, file: string): void {
+  try {
+    unlinkSync(file);
+    rmdirSync(dir);
+  } catch {
+    // Left for dispose.
   }
 }
 
