@@ -235,6 +235,52 @@ describe('secrets in annotations and on command lines', () => {
   });
 });
 
+describe('secrets an expression transformed', () => {
+  const quoting = (messageExpression: string) =>
+    compilePolicy('quote', 'test', { validations: [{ expression: 'false', messageExpression }] });
+  const message = (expression: string, object: object = secret) => quoting(expression).evaluate({ object: object as never })[0].message;
+
+  it('masks a value in another ASCII case', () => {
+    expect(message('object.stringData.token.upperAscii()')).toBe('Secret stringData.token Q8… (20 chars)');
+    expect(message("'x ' + object.stringData.token.lowerAscii()")).toBe('x Secret stringData.token q8… (20 chars)');
+  });
+
+  it('masks a part of 8 or more characters (substring, split, pieces joined), and not a shorter one', () => {
+    expect(message("'start ' + object.stringData.token.substring(0, 10) + ' end'")).toBe(
+      'start Secret stringData.token q8… (10 chars) end',
+    );
+    expect(message("'start ' + object.stringData.token.substring(0, 7) + ' end'")).toBe('start q8Zt3Lm end');
+    expect(message("object.stringData.token.substring(0, 10) + ' and ' + object.stringData.token.substring(10)")).toBe(
+      'Secret stringData.token q8… (10 chars) and Secret stringData.token 7V… (10 chars)',
+    );
+    const dsn = { ...secret, stringData: { dsn: 'postgres://admin:Zq81kLm9Qx@db.internal:5432/app' } };
+    expect(message("'user part: ' + object.stringData.dsn.split('@')[0]", dsn)).toBe('user part: Secret stringData.dsn po… (27 chars)');
+    expect(message("object.stringData.dsn.split('@').join(' at ')", dsn)).toBe(
+      'Secret stringData.dsn po… (27 chars) at Secret stringData.dsn db… (20 chars)',
+    );
+  });
+
+  it("does not mask the words and URLs a value shares with the policy's text", () => {
+    const words = { ...secret, stringData: { password: 'MyPassword-https://internal' } };
+    expect(message("'Password must not be set; see https://docs.example.com/secrets'", words)).toBe(
+      'Password must not be set; see https://docs.example.com/secrets',
+    );
+  });
+
+  it('masks the base64 of a value, alone or inside the base64 of a longer text', () => {
+    const secrets = objectSecrets(secret);
+    expect(maskSecrets(`token ${b64(TOKEN)}.`, secrets)).toBe(
+      `token Secret stringData.token (base64) ${b64(TOKEN).slice(0, 2)}… (28 chars).`,
+    );
+    for (const user of ['admin:', 'root:', 'u:']) {
+      const basic = b64(user + PASSWORD);
+      const masked = maskSecrets(`Authorization: Basic ${basic}`, secrets);
+      expect(masked).toMatch(/^Authorization: Basic .{0,12}Secret data\.password (?:\(base64\) )?.{2}… \(\d+ chars\)/);
+      expect(masked).not.toContain(basic.slice(8, 24));
+    }
+  });
+});
+
 describe('evaluateAdmissionPolicies (library) returns messages without secrets', () => {
   const policy = {
     apiVersion: 'admissionregistration.k8s.io/v1',

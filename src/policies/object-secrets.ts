@@ -20,6 +20,8 @@ type Obj = Record<string, unknown>;
 export interface ObjectSecret {
   value: string;
   label: string;
+  /** A line of a longer value (searched as a whole; its fragments are the longer value's). */
+  part?: boolean;
 }
 
 /** Shorter values are not masked: they would cut common words of the message, and say little. */
@@ -52,15 +54,48 @@ function decoded(value: string): string | undefined {
 }
 
 /**
- * Adds `value` (and its trimmed form, and each long line of a value of several lines) as a secret,
+ * Adds `value` (and its trimmed form, its base64 forms unless `encode` is false, and each long line
+ * of a value of several lines) as a secret,
  * but not a form shorter than `min`, a setting (`true`, `8080`), a placeholder (`<token>`) or one of
  * the `shown` values (the object's name, namespace and labels, which are no secret).
  */
-function add(out: ObjectSecret[], value: unknown, label: string, min = MIN_LENGTH, shown?: ReadonlySet<string>): void {
+function add(out: ObjectSecret[], value: unknown, label: string, min = MIN_LENGTH, shown?: ReadonlySet<string>, encode = true): void {
   if (typeof value !== 'string') return;
   const forms = new Set([value, value.trim()]);
-  if (value.includes('\n')) for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) forms.add(line.trim());
-  for (const v of forms) if (!ordinary(v, min, shown)) out.push({ value: v, label });
+  for (const v of forms)
+    if (!ordinary(v, min, shown)) {
+      out.push({ value: v, label });
+      if (encode) for (const encoded of base64Forms(v)) out.push({ value: encoded, label: `${label} (base64)` });
+    }
+  if (value.includes('\n'))
+    for (const line of value.split(/\r?\n/)) {
+      const t = line.trim();
+      if (t.length >= 8 && !forms.has(t) && !ordinary(t, min, shown)) out.push({ value: t, label, part: true });
+    }
+}
+
+/** Values longer than this are not encoded (`base64Forms`). */
+const MAX_ENCODED = 64 * 1024;
+
+/**
+ * The base64 of `value` (`base64.encode(bytes(value))`), and what stands for it inside the base64 of a
+ * longer text (`base64.encode(bytes('user:' + password))`): the encoding depends on where the value
+ * starts modulo 3 bytes, so for each of the three alignments, the characters that only the value's
+ * bytes decide (the groups of 3 bytes that are the value's alone), when 8 or more.
+ */
+function base64Forms(value: string): string[] {
+  if (value.length < 6 || value.length > MAX_ENCODED) return [];
+  const bytes = Buffer.from(value, 'utf8');
+  const out = [bytes.toString('base64')];
+  for (let shift = 0; shift < 3; shift++) {
+    // The first group that holds only the value's bytes starts (3 - shift) % 3 bytes into it; the last whole group ends the core.
+    const skip = (3 - shift) % 3;
+    const whole = Math.floor((bytes.length - skip) / 3) * 3;
+    if (whole <= 0) continue;
+    const core = bytes.subarray(skip, skip + whole).toString('base64');
+    if (core.length >= 8 && !out.includes(core)) out.push(core);
+  }
+  return out;
 }
 
 function ordinary(v: string, min: number, shown?: ReadonlySet<string>): boolean {
@@ -94,11 +129,10 @@ function addSecretValue(
   if (typeof value !== 'string') return;
   const min = credentialKind(key) === undefined ? MIN_SECRET_LENGTH : MIN_LENGTH;
   const text = stored ? decoded(value) : undefined;
-  if (text !== undefined) {
-    if (ordinary(text, min, shown)) return;
-    add(out, text, label, min, shown);
-  }
-  add(out, value, label, min, shown);
+  if (text !== undefined && ordinary(text, min, shown)) return;
+  // As stored first: the base64 of the decoded text is that value, and keeps its label.
+  add(out, value, label, min, shown, text === undefined);
+  if (text !== undefined) add(out, text, label, min, shown);
 }
 
 /** A value under a credential's name that is one: not a setting (`true`), a placeholder or a name of where it is kept. */
@@ -239,25 +273,169 @@ export function imageSecrets(image: unknown, out: ObjectSecret[] = []): ObjectSe
 /**
  * `text` with every occurrence of the secret values masked as Sanctum masks a secret (a label, a short
  * prefix and the length: `redact`; a value in a known format as the secret rules tell it), then every
- * other secret in a known format (`withoutSecrets`). Where
- * occurrences overlap, the one that starts first (then the longest) is masked, to the end of the others.
+ * other secret in a known format (`withoutSecrets`). Where occurrences overlap, the one that starts
+ * first (then the longest) is masked, to the end of the others. Found as an expression may have
+ * transformed them: in any ASCII case (`lowerAscii()`, `upperAscii()`), in base64 (`base64.encode`, of
+ * the value or of a text holding it), and in part: each stretch of 8 or more characters of a value
+ * (`substring`, `split`, a concatenation of pieces) made of windows of 8 that hold a digit or a change
+ * from lower to upper case (`…9x`, `aB`), so that words and URLs a value shares with the policy's own
+ * text (`password`, `https://`) are not cut out of it.
  */
 export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): string {
-  const spans = longestOccurrences(text, secrets);
-  spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  const kept: typeof spans = [];
-  for (const s of spans) {
-    const last = kept[kept.length - 1];
-    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
-    else kept.push({ ...s });
+  return secretMasker(secrets)(text);
+}
+
+/** `maskSecrets` for many texts with the same secrets: what it finds fragments with is built once, on first use. */
+export function secretMasker(secrets: readonly ObjectSecret[]): (text: string) => string {
+  let folded: ObjectSecret[] | undefined;
+  let fragments: FragmentIndex | undefined;
+  return (text) => {
+    if (text === '') return text;
+    folded ??= secrets.map((s) => ({ ...s, value: foldAscii(s.value) }));
+    const foldedText = foldAscii(text);
+    const spans = longestOccurrences(foldedText, folded, secrets);
+    fragments ??= new FragmentIndex(secrets, folded);
+    fragments.cover(foldedText, spans);
+    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    const kept: typeof spans = [];
+    for (const s of spans) {
+      const last = kept[kept.length - 1];
+      if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
+      else kept.push({ ...s });
+    }
+    const masked = replaceSpans(text, kept, (s) => {
+      const value = text.slice(s.start, s.end);
+      // A value in a known format is told as the secret rules tell it (`Anthropic API key sk-ant-ap… (108 chars)`).
+      const known = secretsInPlainText(value);
+      return known.length === 1 && known[0].start === 0 && known[0].end === value.length
+        ? known[0].evidence
+        : redact(s.secret.label, value);
+    });
+    return withoutSecrets(masked);
+  };
+}
+
+/** `text` with ASCII letters in lower case (as `lowerAscii()`): the same length, so offsets hold. */
+function foldAscii(text: string): string {
+  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text;
+}
+
+/** How long a part of a value must be to be masked where found alone. */
+const FRAGMENT = 8;
+/** Values past this many characters in all are not indexed for fragments (only found whole). */
+const MAX_FRAGMENT_CHARS = 1 << 20;
+
+/**
+ * The windows of `FRAGMENT` characters of the secret values (ASCII case folded) that hold a digit or a
+ * change from lower to upper case (in the value as written), in an open-addressing table, so that each
+ * window of a text is looked up in constant time: a stretch of a text made of such windows is a part
+ * of a value. Lines of a value (`part`) are inside the value, and not indexed again.
+ */
+class FragmentIndex {
+  private readonly owner: Int32Array;
+  private readonly offset: Int32Array;
+  private readonly mask: number;
+
+  constructor(
+    private readonly secrets: readonly ObjectSecret[],
+    private readonly folded: readonly ObjectSecret[],
+  ) {
+    let windows = 0;
+    const indexed: number[] = [];
+    for (let i = 0; i < secrets.length; i++) {
+      const n = secrets[i].value.length;
+      if (secrets[i].part || n < FRAGMENT || windows + n > MAX_FRAGMENT_CHARS) continue;
+      windows += n - FRAGMENT + 1;
+      indexed.push(i);
+    }
+    let cap = 16;
+    while (cap < windows * 2) cap *= 2;
+    this.owner = new Int32Array(windows === 0 ? 1 : cap).fill(-1);
+    this.offset = new Int32Array(windows === 0 ? 1 : cap);
+    this.mask = windows === 0 ? 0 : cap - 1;
+    if (windows === 0) return;
+    for (const i of indexed) {
+      const original = secrets[i].value;
+      const value = folded[i].value;
+      // Digits and lower-to-upper changes in the window [j, j + FRAGMENT): counted as it slides.
+      let marks = 0;
+      const mark = (k: number): number => {
+        const c = original.charCodeAt(k);
+        if (c >= 48 && c <= 57) return 1;
+        const next = original.charCodeAt(k + 1);
+        return c >= 97 && c <= 122 && next >= 65 && next <= 90 && k + 1 < original.length ? 1 : 0;
+      };
+      // A change at k counts when k + 1 is in the window too: marks over [j, j + FRAGMENT - 1), and a digit at the last place.
+      for (let k = 0; k < FRAGMENT - 1; k++) marks += mark(k);
+      for (let j = 0; j + FRAGMENT <= value.length; j++) {
+        const last = j + FRAGMENT - 1;
+        const c = original.charCodeAt(last);
+        const lastDigit = c >= 48 && c <= 57 ? 1 : 0;
+        if (marks + lastDigit > 0) this.insert(value, j, i);
+        marks += mark(last) - mark(j);
+      }
+    }
   }
-  const masked = replaceSpans(text, kept, (s) => {
-    const value = text.slice(s.start, s.end);
-    // A value in a known format is told as the secret rules tell it (`Anthropic API key sk-ant-ap… (108 chars)`).
-    const known = secretsInPlainText(value);
-    return known.length === 1 && known[0].start === 0 && known[0].end === value.length ? known[0].evidence : redact(s.secret.label, value);
-  });
-  return withoutSecrets(masked);
+
+  private hash(text: string, at: number): number {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < FRAGMENT; k++) h = Math.imul(h ^ text.charCodeAt(at + k), 0x01000193);
+    h ^= h >>> 15;
+    return Math.imul(h, 0x85ebca77) >>> 0;
+  }
+
+  private same(text: string, at: number, slot: number): boolean {
+    const value = this.folded[this.owner[slot]].value;
+    const from = this.offset[slot];
+    for (let k = 0; k < FRAGMENT; k++) if (text.charCodeAt(at + k) !== value.charCodeAt(from + k)) return false;
+    return true;
+  }
+
+  private insert(value: string, at: number, secret: number): void {
+    for (let slot = this.hash(value, at) & this.mask; ; slot = (slot + 1) & this.mask) {
+      if (this.owner[slot] === -1) {
+        this.owner[slot] = secret;
+        this.offset[slot] = at;
+        return;
+      }
+      if (this.same(value, at, slot)) return;
+    }
+  }
+
+  /** The slot of the window the text has at `at`, or -1. */
+  private find(text: string, at: number): number {
+    for (let slot = this.hash(text, at) & this.mask; this.owner[slot] !== -1; slot = (slot + 1) & this.mask)
+      if (this.same(text, at, slot)) return slot;
+    return -1;
+  }
+
+  /**
+   * Adds to `spans` each stretch of `text` (folded) that holds a window of a value, as far as the text
+   * goes on matching that value on both sides (`postgres://admin:Zq81…`, whose first windows hold no
+   * digit), with that value's secret. Each character is compared a bounded number of times.
+   */
+  cover(text: string, spans: Array<{ start: number; end: number; secret: ObjectSecret }>): void {
+    if (this.mask === 0) return;
+    let open: { start: number; end: number; secret: ObjectSecret } | undefined;
+    for (let at = 0; at + FRAGMENT <= text.length;) {
+      const slot = this.find(text, at);
+      if (slot === -1) {
+        at++;
+        continue;
+      }
+      const owner = this.owner[slot];
+      const value = this.folded[owner].value;
+      const from = this.offset[slot];
+      const floor = open ? open.end : 0;
+      let start = at;
+      for (let v = from; start > floor && v > 0 && text.charCodeAt(start - 1) === value.charCodeAt(v - 1); v--) start--;
+      let end = at + FRAGMENT;
+      for (let v = from + FRAGMENT; end < text.length && v < value.length && text.charCodeAt(end) === value.charCodeAt(v); v++) end++;
+      if (open && start <= open.end) open.end = Math.max(open.end, end);
+      else spans.push((open = { start, end, secret: this.secrets[owner] }));
+      at = Math.max(at + 1, end - FRAGMENT + 1);
+    }
+  }
 }
 
 /**
@@ -266,7 +444,11 @@ export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): str
  * automaton, built and run in time linear in the size of the values and the text, where searching
  * each value (each line of a long one) over the text took their product (20,000 lines: 3.3 s).
  */
-function longestOccurrences(text: string, secrets: readonly ObjectSecret[]): Array<{ start: number; end: number; secret: ObjectSecret }> {
+function longestOccurrences(
+  text: string,
+  secrets: readonly ObjectSecret[],
+  labels: readonly ObjectSecret[] = secrets,
+): Array<{ start: number; end: number; secret: ObjectSecret }> {
   const spans: Array<{ start: number; end: number; secret: ObjectSecret }> = [];
   // A value longer than the text cannot occur in it; a value met before keeps its first label.
   const seen = new Set<string>();
@@ -338,7 +520,7 @@ function longestOccurrences(text: string, secrets: readonly ObjectSecret[]): Arr
     }
     s = t === -1 ? 0 : t;
     const found = longest[s];
-    if (found !== -1) spans.push({ start: i + 1 - secrets[found].value.length, end: i + 1, secret: secrets[found] });
+    if (found !== -1) spans.push({ start: i + 1 - secrets[found].value.length, end: i + 1, secret: labels[found] });
   }
   return spans;
 }

@@ -24,7 +24,7 @@ import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerC
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 import { cut } from '../core/printable.js';
-import { imageSecrets, maskSecrets, objectSecrets } from './object-secrets.js';
+import { imageSecrets, objectSecrets, secretMasker } from './object-secrets.js';
 import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 
 /**
@@ -207,7 +207,8 @@ export interface Policy {
   matches(object: Record<string, unknown>): boolean;
   /**
    * The violations of one object; empty when it passes or the match conditions leave it out. Their
-   * messages mask the secrets of the objects read where quoted verbatim (see `object-secrets.ts`) and any in a known format.
+   * messages mask the secrets of the objects read where quoted, whole, in another ASCII case, in part or in base64 (see
+   * `object-secrets.ts`), and any in a known format.
    */
   evaluate(bindings: PolicyBindings): Violation[];
 }
@@ -313,7 +314,8 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       objectSecrets(b.oldObject, secrets);
       objectSecrets(b.params, secrets);
       if (target === 'image-config') imageSecrets(b.image, secrets);
-      return violations.map((v) => ({ ...v, message: maskSecrets(v.message, secrets), expression: shownExpression(v.expression) }));
+      const mask = secretMasker(secrets);
+      return violations.map((v) => ({ ...v, message: mask(v.message), expression: shownExpression(v.expression) }));
     },
   };
 
