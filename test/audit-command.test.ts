@@ -213,6 +213,7 @@ describe('sanctum audit', () => {
   });
 
   it('rejects bad arguments with exit 2 and a message', async () => {
+    mkdirSync(join(ws.dir, 'a-directory'), { recursive: true });
     for (const [args, msg] of [
       [['audit'], /give an audit log/],
       [['audit', 'audit.log', '--format', 'xml'], /unknown format 'xml'/],
@@ -220,13 +221,19 @@ describe('sanctum audit', () => {
       [['audit', 'audit.log', '--follow', '--format', 'json'], /use jsonl or falco/],
       [['audit', 'audit.log', '--warmup', 'soon'], /--warmup wants a duration/],
       [['audit', 'missing.log'], /^sanctum: cannot read missing.log: no such file or directory\n$/],
+      [['audit', 'missing.log', '-o', 'not-written.txt'], /^sanctum: cannot read missing.log: no such file or directory\n$/],
+      [['audit', 'audit.log', '--falco', 'missing.json'], /^sanctum: cannot read missing.json: no such file or directory\n$/],
+      [['audit', 'a-directory'], /^sanctum: cannot read a-directory: is a directory\n$/],
       [['audit', 'audit.log', '--tls-cert', 'c.pem', '--tls-key', 'k.pem'], /^sanctum: --tls-cert and --tls-key are for --listen\n$/],
     ] as const) {
       const r = await run([...args], { cwd: ws.dir });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(msg);
       expectNoStackTrace(r.stderr);
+      // Nothing but the error: no table header, no detections of the other inputs, no output file.
+      expect(r.stdout).toBe('');
     }
+    expect(existsSync(join(ws.dir, 'not-written.txt'))).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { createReadStream, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parseFailOn, FAIL_ON_LEVELS } from '../core/config.js';
@@ -150,6 +150,20 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
   const listen = flags.listen ? parseListen(flags.listen) : undefined;
   // Before anything is read or written: a certificate that cannot be used is one error line, nothing else.
   const tls = flags.tlsCert ? await keyPairOf(resolve(cwd, flags.tlsCert), resolve(cwd, flags.tlsKey!), cwd) : undefined;
+  // Opened before anything is written: a log that cannot be read is one error line, without a table
+  // header on stdout, an output file, or the detections of the other inputs before it.
+  const inputs: Array<{ name: string; kind: 'audit' | 'falco' | 'tetragon'; fd: number | undefined }> = [];
+  const input = (name: string, kind: 'audit' | 'falco' | 'tetragon'): void => {
+    inputs.push({ name, kind, fd: name === '-' ? undefined : openInput(resolve(cwd, name), name) });
+  };
+  try {
+    if (file && !flags.follow) input(file, 'audit');
+    for (const f of flags.falco) input(f, 'falco');
+    for (const f of flags.tetragon) input(f, 'tetragon');
+  } catch (e) {
+    for (const { fd } of inputs) if (fd !== undefined) closeSync(fd);
+    throw e;
+  }
   let signal = io.signal;
   if (!signal && endless) {
     // Ctrl-C ends following and listening cleanly: baselines are written, alerts flushed, the summary printed.
@@ -218,15 +232,15 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
 
   const started = performance.now();
   const sources: Array<Promise<void>> = [];
-  const readStream = async (name: string, kind: 'audit' | 'falco' | 'tetragon') => {
-    const stream = name === '-' ? (io.stdin ?? process.stdin) : createReadStream(resolve(cwd, name));
+  const readStream = async ({ name, kind, fd }: (typeof inputs)[number]) => {
+    const stream = fd === undefined ? (io.stdin ?? process.stdin) : createReadStream('', { fd });
     try {
       for await (const batch of streamLines(stream)) session.lines(batch, name, kind);
     } catch (e) {
       throw new ScanSetupError(`cannot read ${name === '-' ? 'stdin' : name}: ${describeSystemError(e)}`);
     }
   };
-  if (file && !flags.follow) sources.push(readStream(file, 'audit'));
+  for (const i of inputs.filter((i) => i.kind === 'audit')) sources.push(readStream(i));
   if (file && flags.follow) {
     // Said once each time the file goes missing (not created yet, or removed), not at every check.
     let waiting = false;
@@ -247,8 +261,7 @@ async function runAudit(file: string | undefined, flags: AuditFlags, io: AuditIO
       })(),
     );
   }
-  for (const f of flags.falco) sources.push(readStream(f, 'falco'));
-  for (const f of flags.tetragon) sources.push(readStream(f, 'tetragon'));
+  for (const i of inputs.filter((i) => i.kind !== 'audit')) sources.push(readStream(i));
   let receiver: AuditWebhookReceiver | undefined;
   if (listen) {
     receiver = new AuditWebhookReceiver({ ...listen, tls, maxQueuedEvents: positiveInt('--max-queue', flags.maxQueue) });
@@ -319,5 +332,18 @@ async function keyPairOf(certPath: string, keyPath: string, cwd: string): Promis
     return readKeyPair(certPath, keyPath, cwd);
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
+  }
+}
+
+/** Opens an input file for reading; one that cannot be read (missing, a directory…) is a setup error naming it as given. */
+function openInput(path: string, shown: string): number {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    return fd;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    throw new ScanSetupError(`cannot read ${shown}: ${describeSystemError(e)}`);
   }
 }
