@@ -511,3 +511,17 @@ describe('sanctum sbom of a Cargo.lock', () => {
     expect(spdx.packages.find((p) => p.name === 'h2')?.externalRefs?.map((r) => r.referenceLocator)).toEqual(['pkg:cargo/h2@0.3.16']);
   });
 });
+
+describe('sanctum sbom of a conda environment', () => {
+  it('gives a fuzzy spec (=1.26, any 1.26.* release) no version, an exact one (==, or = with a build) its version', () => {
+    const env = 'name: train\ndependencies:\n  - python=3.11\n  - numpy==1.26.4\n  - conda-forge::scipy=1.14.1=py311h2929bc6_0\n';
+    const { bom, errors } = buildSbom(['.'], { files: [new MemorySourceFile('environment.yml', env)], name: 'train' });
+    expect(errors).toEqual([]);
+    expect(errorsOf(bom)).toBe('');
+    expect((bom.components as Array<{ name: string; version?: string; purl?: string }>).map((c) => [c.name, c.version, c.purl])).toEqual([
+      ['numpy', '1.26.4', 'pkg:conda/numpy@1.26.4'],
+      ['python', undefined, 'pkg:conda/python'],
+      ['scipy', '1.14.1', 'pkg:conda/scipy@1.14.1'],
+    ]);
+  });
+});

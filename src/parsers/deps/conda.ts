@@ -3,6 +3,9 @@ import { parseManifestYaml, yamlLib } from './lazy.js';
 import { parseRequirements } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
+/** A conda version that names one release (no wildcard, alternative, conjunction or comparison). */
+const EXACT = /^[\w.!+]+$/;
+
 /** Offset of a scalar's value in the file (inside its quotes). */
 function valueStart(node: Scalar): number {
   const start = node.range?.[0] ?? 0;
@@ -34,9 +37,9 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
     if (isScalar(item) && typeof item.value === 'string') {
       const spec = item.value.trim();
       const start = valueStart(item);
-      // `[channel::]name[=version[=build]]`, `name>=1.2`, or MatchSpec's `name version [build]` (an exact
-      // version); the channel may be a path (`nvidia/label/cuda-12.1.0`) or a URL.
-      const match = /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=\S+)?|\s+([^\s=<>!~]+)(?:\s+\S+)?)?$/.exec(
+      // `[channel::]name[=version[=build]]`, `name>=1.2`, or MatchSpec's `name version [build]`; the
+      // channel may be a path (`nvidia/label/cuda-12.1.0`) or a URL.
+      const match = /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=(\S+))?|\s+([^\s=<>!~]+)(?:\s+\S+)?)?$/.exec(
         spec,
       );
       if (!match) {
@@ -49,10 +52,14 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
         direct: true,
         span: { start, end: start + item.value.length },
       };
-      if ((match[3] === '=' || match[3] === '==') && !match[4].includes('*')) dep.version = match[4];
-      else if (match[3]) dep.requirement = `${match[3]}${match[4]}`;
-      else if (match[5] && /^[\w.!+]+$/.test(match[5])) dep.version = match[5];
-      else if (match[5]) dep.requirement = match[5];
+      // As conda's MatchSpec reads a version: `==1.26` and a bare `1.26` are that version; `=1.26` is
+      // fuzzy, any 1.26.* release (`python=3.11` installs 3.11.10), unless a build follows
+      // (`=1.26.4=py311h…`), which makes it exact. A wildcard, `|` or `,` is a range.
+      const [, , , op, written, build, spaced] = match;
+      if ((op === '==' || (op === '=' && build !== undefined)) && EXACT.test(written)) dep.version = written;
+      else if (op) dep.requirement = `${op}${written}`;
+      else if (spaced && EXACT.test(spaced)) dep.version = spaced;
+      else if (spaced) dep.requirement = spaced;
       m.packages.push(dep);
     } else if (isMap(item)) {
       const pip = lastValue(item, 'pip');

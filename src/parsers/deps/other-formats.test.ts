@@ -24,7 +24,7 @@ dependencies:
   it('reads conda packages and the pip section at their lines', () => {
     const m = parseCondaEnvironment(text);
     expect(m.packages.map((p) => [p.ecosystem, p.name, p.version, p.requirement])).toEqual([
-      ['conda', 'python', '3.10', undefined],
+      ['conda', 'python', undefined, '=3.10'],
       ['conda', 'pytorch', '2.1.0', undefined],
       ['conda', 'numpy', undefined, '>=1.24'],
       ['PyPI', 'transformers', '4.35.0', undefined],
@@ -67,7 +67,7 @@ dependencies:
     const keys = Array.from({ length: 80_000 }, (_, i) => `k${i}: 1\n`).join('');
     const big = `${keys}dependencies:\n  - {${Array.from({ length: 20_000 }, (_, i) => `k${i}: v`).join(', ')}}\n  - python=3.10\n`;
     const m = parseCondaEnvironment(big);
-    expect(m.packages.map((p) => [p.name, p.version, at(big, p.span)])).toEqual([['python', '3.10', 'python=3.10']]);
+    expect(m.packages.map((p) => [p.name, p.requirement, at(big, p.span)])).toEqual([['python', '=3.10', 'python=3.10']]);
   });
   it('a channel that is a path or URL, and the MatchSpec form name version build', () => {
     const env = `dependencies:
@@ -79,10 +79,36 @@ dependencies:
     const m = parseCondaEnvironment(env);
     expect(m.problems).toEqual([]);
     expect(m.packages.map((p) => [p.name, p.version, p.requirement, at(env, p.span)])).toEqual([
-      ['cuda-toolkit', '12.1.0', undefined, 'nvidia/label/cuda-12.1.0::cuda-toolkit=12.1.0'],
+      ['cuda-toolkit', undefined, '=12.1.0', 'nvidia/label/cuda-12.1.0::cuda-toolkit=12.1.0'],
       ['numpy', '1.26.4', undefined, 'https://conda.anaconda.org/conda-forge::numpy=1.26.4=py311h64a7726_0'],
       ['scipy', '1.14.1', undefined, 'conda-forge::scipy 1.14.1 py311h2929bc6_0'],
       ['pandas', undefined, '2.2.*', 'pandas 2.2.*'],
+    ]);
+  });
+  it("reads versions as conda's MatchSpec does: =1.26 is fuzzy (1.26.*), ==1.26 and =1.26=build exact", () => {
+    const env = `dependencies:
+  - numpy=1.26
+  - numpy==1.26
+  - numpy=1.26.4=py311h64a7726_0
+  - numpy==1.26.4=py311h64a7726_0
+  - numpy 1.26.4
+  - numpy=1.26.*
+  - numpy==1.26.*
+  - numpy=1.26|1.27
+  - numpy>=1.26,<2
+`;
+    const m = parseCondaEnvironment(env);
+    expect(m.problems).toEqual([]);
+    expect(m.packages.map((p) => [p.version, p.requirement, at(env, p.span)])).toEqual([
+      [undefined, '=1.26', 'numpy=1.26'],
+      ['1.26', undefined, 'numpy==1.26'],
+      ['1.26.4', undefined, 'numpy=1.26.4=py311h64a7726_0'],
+      ['1.26.4', undefined, 'numpy==1.26.4=py311h64a7726_0'],
+      ['1.26.4', undefined, 'numpy 1.26.4'],
+      [undefined, '=1.26.*', 'numpy=1.26.*'],
+      [undefined, '==1.26.*', 'numpy==1.26.*'],
+      [undefined, '=1.26|1.27', 'numpy=1.26|1.27'],
+      [undefined, '>=1.26,<2', 'numpy>=1.26,<2'],
     ]);
   });
   it('a key given twice is read as conda reads it: the last one', () => {
