@@ -77,6 +77,15 @@ describe('sanctum db', () => {
     expect(j.ecosystems.npm.records).toBe(2);
   });
 
+  it('says "1 record", not "1 records", of one', async () => {
+    writeFileSync(join(ws.dir, 'one.json'), pypiRecord('PYSEC-1', 'a', '1.0'));
+    const r = await run(['db', 'import', 'one.json'], { cwd: ws.dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^imported 1 record \(PyPI 1\); the database in .* holds 1 record\n$/);
+    const s = await run(['db', 'status'], { cwd: ws.dir });
+    expect(s.stdout.split('\n')[1]).toMatch(/^1 record, updated /);
+  });
+
   it('import of a missing path or of nothing usable is exit 2 with a message', async () => {
     const r = await run(['db', 'import', 'missing.zip'], { cwd: ws.dir });
     expect(r.code).toBe(2);

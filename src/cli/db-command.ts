@@ -127,11 +127,14 @@ function report(result: ImportResult, dir: string, io: DbIO, sources: readonly s
     .map(([e, n]) => `${e} ${n.toLocaleString('en')}`)
     .join(', ');
   io.stdout.write(
-    `imported ${result.imported.toLocaleString('en')} record${result.imported === 1 ? '' : 's'}${per ? ` (${per})` : ''}` +
+    `imported ${records(result.imported)}${per ? ` (${per})` : ''}` +
       (result.skipped ? `, skipped ${result.skipped.toLocaleString('en')} withdrawn or without packages` : '') +
-      `; the database in ${dir} holds ${result.total.toLocaleString('en')} records\n`,
+      `; the database in ${dir} holds ${records(result.total)}\n`,
   );
 }
+
+/** `1 record`, `2,000 records`. */
+const records = (n: number): string => `${n.toLocaleString('en')} record${n === 1 ? '' : 's'}`;
 
 function ago(iso: string | undefined, now = Date.now()): string {
   if (!iso) return '—';
@@ -159,7 +162,7 @@ function statusTable(dir: string, meta: DatabaseMeta | undefined): string {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]))).join('  ');
   return (
-    `Vulnerability database: ${dir}\n${meta.records.toLocaleString('en')} records, updated ${meta.updatedAt.slice(0, 16).replace('T', ' ')} UTC (${ago(meta.updatedAt)})\n\n` +
+    `Vulnerability database: ${dir}\n${records(meta.records)}, updated ${meta.updatedAt.slice(0, 16).replace('T', ' ')} UTC (${ago(meta.updatedAt)})\n\n` +
     [line(header), ...rows.map(line)].join('\n') +
     '\n'
   );
