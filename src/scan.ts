@@ -353,10 +353,17 @@ function setUpScan(opts: ScanOptions): ScanSetup {
   const scanners = opts.scanners?.length ? opts.scanners : config.scanners;
   for (const s of scanners ?? [])
     if (!(SCANNERS as readonly string[]).includes(s)) throw new ScanSetupError(`unknown scanner '${s}' (known: ${SCANNERS.join(', ')})`);
-  const unknown = reg.unknown([...(opts.rules ?? []), ...(opts.skipRules ?? []), ...Object.keys(config.rules ?? {})]);
+  const unknown = reg.unknown([...(opts.rules ?? []), ...(opts.skipRules ?? [])]);
   if (unknown.length) throw new ScanSetupError(`unknown rule ${unknown.join(', ')} (see \`sanctum rules\`)`);
+  // Named as the other errors of the file are: the file as the user would type it, and the key.
+  const configShown = configPath ? shownPath(configPath, cwd) : 'configuration';
+  const unknownInConfig = reg.unknown(Object.keys(config.rules ?? {}));
+  if (unknownInConfig.length)
+    throw new ScanSetupError(
+      `${configShown}: invalid configuration: ${unknownInConfig.map((k) => `rules.${k}: unknown rule`).join('; ')} (see \`sanctum rules\`)`,
+    );
   try {
-    checkRuleOptions(config, (k) => reg.get(k), configPath ?? 'configuration');
+    checkRuleOptions(config, (k) => reg.get(k), configShown);
   } catch (e) {
     throw new ScanSetupError((e as Error).message);
   }

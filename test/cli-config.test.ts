@@ -130,6 +130,25 @@ describe('unknown keys', () => {
     }
   });
 
+  it('an unknown rule or a bad rule option names the file found upward as typed, and the key', async () => {
+    const w = workspace({
+      'repo/.sanctum.yaml': 'rules:\n  K8S-9999:\n    enabled: false\n',
+      'other/.sanctum.yaml': 'rules:\n  DF-0003:\n    options: { allowedRegistries: 3 }\n',
+      'repo/k8s/pod.yaml': SAFE_POD,
+      'other/k8s/pod.yaml': SAFE_POD,
+    });
+    try {
+      const r = await run(['scan', 'repo/k8s'], { cwd: w.dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('sanctum: repo/.sanctum.yaml: invalid configuration: rules.K8S-9999: unknown rule (see `sanctum rules`)\n');
+      const o = await run(['scan', 'other/k8s'], { cwd: w.dir });
+      expect(o.code).toBe(2);
+      expect(o.stderr).toMatch(/^sanctum: other\/\.sanctum\.yaml: invalid configuration: rules\.DF-0003\.options\.allowedRegistries: /);
+    } finally {
+      w.cleanup();
+    }
+  });
+
   it('a custom policy of the wrong shape is exit 2 naming the file, the policy, the field and what was expected', async () => {
     const w = workspace({
       'repo/.sanctum/policies/replicas.yaml':
