@@ -1,21 +1,21 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
-import type { MessagePort, Worker } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
 import type { SourceFile } from './core/source-file.js';
 import type { ClusterRef } from './core/types.js';
 import { usableCpus } from './cpu-limit.js';
-import type { SpoolExport } from './reporters/json-spool.js';
+import type { SharedSpoolFile, SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
 import {
-  awaitReply,
   mergeReply,
   PHASE_FILE,
   PHASE_WALK,
+  releaseSpoolFile,
   scanKib,
   startScanWorker,
   threadStart,
+  type StartedWorker,
   WORKER,
   type ScanPart,
   type ScanStep,
@@ -44,9 +44,7 @@ const BATCH = 32;
  * order of the objects (`mergeReply`).
  */
 export class ClusterThreads {
-  private worker: Worker | undefined;
-  private port: MessagePort | undefined;
-  private done: Int32Array | undefined;
+  private worker: StartedWorker | undefined;
   private steps: ScanStep[] = [];
   private flushQueued = false;
   private index = 0;
@@ -54,7 +52,8 @@ export class ClusterThreads {
   private readonly keys: number[] = [];
   private sentKib = 0;
   private delegatedCount = 0;
-  private spoolDir: string | undefined;
+  /** The worker's spool file, open here until it is adopted (see `WorkerData.spool`). */
+  private reserved: SharedSpoolFile | undefined;
   /** What the worker failed with, when it threw an error it did not catch (see `startScanWorker`). */
   private failure: string | undefined;
 
@@ -118,7 +117,7 @@ export class ClusterThreads {
   /** The listing is over: the worker is sent what is left and told the end. */
   end(run: OpenScan): ScanPart {
     this.tag(run, PHASE_WALK);
-    this.port!.postMessage({ steps: this.steps, end: this.index } satisfies ToWorker);
+    this.worker!.port.postMessage({ steps: this.steps, end: this.index } satisfies ToWorker);
     this.steps = [];
     return { end: this.index };
   }
@@ -126,11 +125,11 @@ export class ClusterThreads {
   /** Waits for the worker and adds what it found to `result` (the main thread's, its cross-object rules run). */
   merge(result: EngineResult, part: ScanPart, run: OpenScan): void {
     if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
-    const reply = awaitReply(this.done!, this.port!);
-    void this.worker?.terminate();
+    const worker = this.worker!;
+    const reply = worker.awaitReply();
+    worker.stop();
     this.worker = undefined;
     if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
-    this.spoolDir = reply.spool.dir;
     debug(
       'cluster scan: the worker thread scanned %d of %d objects (%d findings spooled), waiting %d ms for objects',
       this.delegatedCount,
@@ -138,8 +137,8 @@ export class ClusterThreads {
       reply.spool.path.length,
       Math.round(reply.idleMs),
     );
-    this.adopt(reply.spool, reply.worst);
-    this.spoolDir = undefined;
+    this.adopt({ ...reply.spool, fd: this.reserved!.fd }, reply.worst);
+    this.reserved = undefined;
     // A suppression on an object of the worker may cover its own findings and the cross-object rules' here: said once.
     run.settleHygiene(reply.hygiene);
     mergeReply(result, reply, this.keys, part.end, run);
@@ -147,10 +146,10 @@ export class ClusterThreads {
 
   /** Stops the worker and removes what it left. */
   close(): void {
-    void this.worker?.terminate();
+    this.worker?.stop();
     this.worker = undefined;
-    this.port?.close();
-    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
+    releaseSpoolFile(this.reserved);
+    this.reserved = undefined;
   }
 
   private tag(run: OpenScan, phase: number): void {
@@ -166,21 +165,15 @@ export class ClusterThreads {
       }
       this.start(run.today);
     }
-    if (this.sentKib - Atomics.load(this.done!, 2) >= BACKLOG_MAX_KIB) return false;
+    if (this.sentKib - Atomics.load(this.worker!.done, 2) >= BACKLOG_MAX_KIB) return false;
     this.sentKib += scanKib(file.size);
     this.delegatedCount++;
     return true;
   }
 
   private start(today: string): void {
-    ({
-      worker: this.worker,
-      port: this.port,
-      done: this.done,
-    } = startScanWorker(
-      (port, done) => ({ opts: { ...this.opts, today }, port, done, cluster: this.ref }),
-      (message) => (this.failure ??= message),
-    ));
+    this.worker = startScanWorker({ opts: { ...this.opts, today }, cluster: this.ref }, (message) => (this.failure ??= message));
+    this.reserved = this.worker.spool;
     debug('cluster scan: a worker thread takes objects');
   }
 
@@ -198,7 +191,7 @@ export class ClusterThreads {
   }
 
   private flush(): void {
-    this.port!.postMessage({ steps: this.steps } satisfies ToWorker);
+    this.worker!.port.postMessage({ steps: this.steps } satisfies ToWorker);
     this.steps = [];
   }
 }

@@ -1,6 +1,16 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { fstatSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { awaitReply, scanKib, startScanWorker, threadStart, withOwnMemory, WorkerBacklog } from './scan-threads.js';
+import {
+  awaitReply,
+  releaseSpoolFile,
+  scanKib,
+  startScanWorker,
+  threadStart,
+  withOwnMemory,
+  WorkerBacklog,
+  type StartedWorker,
+} from './scan-threads.js';
 
 // Workers in plain JavaScript that behave as a scan worker does towards the main thread: they count
 // their steps in done[1], post a reply on the port, then set done[0] (see scan-worker.ts).
@@ -32,7 +42,7 @@ afterEach(async () => {
 
 function start(code: string, data: Record<string, unknown> = {}): { done: Int32Array; port: MessageChannel['port1'] } {
   const channel = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(8));
+  const done = new Int32Array(new SharedArrayBuffer(16));
   const worker = new Worker(code, { eval: true, workerData: { port: channel.port2, done, ...data }, transferList: [channel.port2] });
   workers.push(worker);
   return { done, port: channel.port1 };
@@ -71,19 +81,71 @@ describe('awaitReply (the main thread waiting for the scan worker)', () => {
   });
 });
 
+/** A worker from JavaScript `code` (an ES module): `startScanWorker` as a scan starts it, with its watchdog and spool directory. */
+function startCode(code: string, onError: (message: string) => void = () => {}): StartedWorker {
+  const started = startScanWorker({ opts: { targets: [] } }, onError, new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+  stops.push(started);
+  return started;
+}
+
+const stops: StartedWorker[] = [];
+afterEach(() => {
+  for (const s of stops.splice(0)) {
+    s.stop();
+    releaseSpoolFile(s.spool);
+  }
+});
+
 describe('startScanWorker', () => {
   it('hands an error the worker does not catch to its caller, not to the process as an uncaught exception', async () => {
     const failed = new Promise<string>((resolve) => {
-      const { worker, port } = startScanWorker(
-        (port, done) => ({ opts: { targets: [] }, port, done }),
-        resolve,
-        new URL(`data:text/javascript,${encodeURIComponent("setTimeout(() => { throw new Error('out of luck'); }, 10);")}`),
-      );
+      const { worker, port } = startCode("setTimeout(() => { throw new Error('out of luck'); }, 10);", resolve);
       worker.ref();
       worker.once('exit', () => port.close());
     });
     expect(await failed).toBe('out of luck');
   });
+
+  it("reserves the file of the worker's spool, open in this thread, which the caller adopts or lets go", () => {
+    const { spool } = startCode('');
+    expect(fstatSync(spool.fd).isFile()).toBe(true);
+  });
+
+  // The main thread's event loop does not turn while it waits: the worker's error event cannot reach it.
+  it.each([
+    ['throws an error it does not catch', "throw new Error('out of luck');"],
+    ['exits', 'process.exit(3);'],
+  ])(
+    'ends the wait for the reply as soon as a worker that %s is gone (its watchdog), not after the stall time',
+    (_, dies) => {
+      const started = startCode(`
+import { workerData } from 'node:worker_threads';
+Atomics.add(workerData.done, 1, 1);
+setTimeout(() => { ${dies} }, 1500);
+`);
+      const began = Date.now();
+      const reply = started.awaitReply();
+      expect(reply).toEqual({ ok: false, message: 'the worker thread stopped without a reply (it may have run out of memory)' });
+      expect(Date.now() - began).toBeLessThan(10_000);
+    },
+    30_000,
+  );
+
+  it('returns what a dying worker said as it ended (scan-worker.ts replies from its exit handler)', () => {
+    const started = startCode(`
+import { workerData } from 'node:worker_threads';
+const { port, done } = workerData;
+process.on('exit', () => {
+  port.postMessage({ ok: false, message: 'out of luck' });
+  Atomics.store(done, 0, 1);
+  Atomics.notify(done, 0);
+});
+setTimeout(() => { throw new Error('out of luck'); }, 200);
+`);
+    const began = Date.now();
+    expect(started.awaitReply()).toEqual({ ok: false, message: 'out of luck' });
+    expect(Date.now() - began).toBeLessThan(10_000);
+  }, 30_000);
 });
 
 describe('WorkerBacklog (which thread takes a new directory)', () => {

@@ -97,27 +97,34 @@ export interface ScanPart {
   end: number;
 }
 
-/** The options a worker sets its scan up with: those of the main thread, without what cannot cross threads. */
-export interface WorkerData {
+/** What sets a worker's scan up: the options of the main thread, without what cannot cross threads. */
+export interface WorkerSetup {
   opts: ScanOptions;
+  /** Set for a cluster scan (`ClusterThreads`): the worker scans the objects it is sent, and runs no cross-object rule. */
+  cluster?: ClusterRef;
+}
+
+/** What a worker is started with (`startScanWorker`). */
+export interface WorkerData extends WorkerSetup {
   port: MessagePort;
   /**
    * [0]: 1 once the worker has replied; [1]: counts the steps it has taken, so that a worker that died
-   * is told from a slow one; [2]: the KiB it has scanned (`scanKib` of each file), its progress.
+   * is told from a slow one; [2]: the KiB it has scanned (`scanKib` of each file), its progress;
+   * [3]: 1 once its thread has ended, as the watchdog saw (`watchWorker`).
    */
   done: Int32Array;
-  /** Set for a cluster scan (`ClusterThreads`): the worker scans the objects it is sent, and runs no cross-object rule. */
-  cluster?: ClusterRef;
   /**
    * The spool file the worker writes (`reserveSpoolFile`), open in the main thread, whose descriptor
-   * the worker writes through; without it the worker makes its own and hands it over by name.
+   * the worker writes through: the main thread closes it, also when the worker dies without replying.
    */
-  spool?: SharedSpoolFile;
+  spool: SharedSpoolFile;
+  /** The worker's end of a channel nothing is sent on: it closes when the worker's thread ends, however (`watchWorker`). */
+  life: MessagePort;
 }
 
 /**
- * How long the main thread waits for a worker that takes no step before it gives up: a worker that
- * dies without replying (out of memory) cannot tell the blocked main thread, which would wait forever.
+ * How long the main thread waits for a worker that takes no step before it gives up: one whose thread
+ * lives on but does nothing (a worker that dies is seen at once, see `watchWorker`).
  */
 export const WORKER_STALL_MS = 10 * 60_000;
 
@@ -130,9 +137,7 @@ export const WORKER_STALL_MS = 10 * 60_000;
  * moments. Findings merge into the report's order, errors into the walk's.
  */
 export class ScanThreads {
-  private worker: Worker | undefined;
-  private port: MessagePort | undefined;
-  private done: Int32Array | undefined;
+  private worker: StartedWorker | undefined;
   private steps: ScanStep[] = [];
   /** The memory of the bytes among `steps`, moved to the worker with them. */
   private transfer: ArrayBuffer[] = [];
@@ -143,7 +148,6 @@ export class ScanThreads {
   private readonly backlog = new WorkerBacklog();
   /** `3 × index + phase` of each error of the main thread, in its order. */
   private readonly keys: number[] = [];
-  private spoolDir: string | undefined;
   /** The worker's spool file, open here until it is adopted (see `WorkerData.spool`). */
   private reserved: SharedSpoolFile | undefined;
   /** What the worker failed with, when it threw an error it did not catch. */
@@ -206,7 +210,7 @@ export class ScanThreads {
     tag(PHASE_WALK);
     this.times.walked = clock();
     if (!this.worker) return undefined;
-    this.port!.postMessage({ steps: this.steps, end: index } satisfies ToWorker, this.transfer);
+    this.worker.port.postMessage({ steps: this.steps, end: index } satisfies ToWorker, this.transfer);
     this.steps = [];
     this.transfer = [];
     return { end: index };
@@ -219,10 +223,10 @@ export class ScanThreads {
   merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
     if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     const waitStarted = clock();
-    const reply = this.wait();
+    const reply = this.worker!.awaitReply();
     const received = clock();
     // Its heap is freed before the report is written.
-    void this.worker?.terminate();
+    this.worker?.stop();
     this.worker = undefined;
     if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
     debug(
@@ -232,10 +236,8 @@ export class ScanThreads {
       Math.round(reply.idleMs),
       Math.round(received - waitStarted),
     );
-    const reserved = this.reserved;
+    adopt({ ...reply.spool, fd: this.reserved!.fd }, reply.worst);
     this.reserved = undefined;
-    adopt(reserved ? { ...reply.spool, fd: reserved.fd } : reply.spool, reply.worst);
-    this.spoolDir = undefined;
     mergeReply(result, reply, this.keys, part.end, scan);
     const { began, started, walked } = this.times;
     const at = (t: number): number => Math.round(t - began);
@@ -254,15 +256,10 @@ export class ScanThreads {
 
   /** Stops the worker and removes what it left. */
   close(): void {
-    void this.worker?.terminate();
+    this.worker?.stop();
     this.worker = undefined;
-    this.port?.close();
-    if (this.spoolDir) rmSync(this.spoolDir, { recursive: true, force: true });
-    if (this.reserved) {
-      closeSync(this.reserved.fd);
-      rmSync(this.reserved.dir, { recursive: true, force: true });
-      this.reserved = undefined;
-    }
+    releaseSpoolFile(this.reserved);
+    this.reserved = undefined;
   }
 
   /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
@@ -274,7 +271,7 @@ export class ScanThreads {
     if (worker === undefined) {
       // The worker starts with a directory: those the main thread has begun stay its own.
       if (!this.worker && this.untilStart <= 0) this.start();
-      worker = this.worker !== undefined && this.backlog.wantsMore(Atomics.load(this.done!, 2));
+      worker = this.worker !== undefined && this.backlog.wantsMore(Atomics.load(this.worker.done, 2));
       this.owners.set(dir, worker);
     }
     if (!this.worker) this.untilStart -= file.size;
@@ -284,11 +281,8 @@ export class ScanThreads {
 
   private start(): void {
     this.times.started = clock();
-    const reserved = (this.reserved = reserveSpoolFile());
-    ({ worker: this.worker, port: this.port, done: this.done } = startScanWorker(
-      (port, done) => ({ opts: this.opts, port, done, spool: reserved }),
-      (message) => (this.failure ??= message),
-    ));
+    this.worker = startScanWorker({ opts: this.opts }, (message) => (this.failure ??= message));
+    this.reserved = this.worker.spool;
     debug('scan: a worker thread takes whole directories of the walk');
   }
 
@@ -300,7 +294,7 @@ export class ScanThreads {
   }
 
   private flush(): void {
-    this.port!.postMessage({ steps: this.steps } satisfies ToWorker, this.transfer);
+    this.worker!.port.postMessage({ steps: this.steps } satisfies ToWorker, this.transfer);
     this.steps = [];
     this.transfer = [];
     this.unsent = 0;
@@ -313,13 +307,6 @@ export class ScanThreads {
     const moved = withOwnMemory(bytes);
     this.transfer.push(moved.buffer);
     return moved;
-  }
-
-  /** Blocks until the worker has replied (the scan is synchronous). */
-  private wait(): FromWorker {
-    const reply = awaitReply(this.done!, this.port!);
-    if (reply.ok) this.spoolDir = reply.spool.dir;
-    return reply;
   }
 }
 
@@ -364,30 +351,93 @@ export interface StartedWorker {
   worker: Worker;
   port: MessagePort;
   done: Int32Array;
+  /** The file of its spool (`WorkerData.spool`): the caller adopts it or lets it go (`releaseSpoolFile`). */
+  spool: SharedSpoolFile;
+  /** Blocks until the worker has replied, or has died, or has stalled (see `awaitReply`). */
+  awaitReply(): FromWorker;
+  /** Stops the worker and its watchdog (the spool directory stays the caller's). */
+  stop(): void;
 }
 
 /**
- * Starts the scan worker with the data `dataFor` makes of its end of a new channel and new shared
- * counters; it does not keep the process alive. An error the worker does not catch (out of memory, a
+ * Starts the scan worker with `setup`, a new channel, new shared counters and a file for its spool
+ * (`reserveSpoolFile`); it does not keep the process alive. An error the worker does not catch (out of memory, a
  * module that fails to load) goes to `onError`, not to the process as an uncaught exception: the
- * caller stops giving it work and fails the scan (`scan worker failed: …`).
+ * caller stops giving it work and fails the scan (`scan worker failed: …`). While the main thread
+ * waits for the reply, its event loop does not turn and `onError` cannot be called: a worker that
+ * dies then is seen by a watchdog thread (`watchWorker`), and the wait ends with the message the
+ * worker left, if any.
  */
-export function startScanWorker(
-  dataFor: (port: MessagePort, done: Int32Array) => WorkerData,
-  onError: (message: string) => void,
-  url: URL = WORKER,
-): StartedWorker {
+export function startScanWorker(setup: WorkerSetup, onError: (message: string) => void, url: URL = WORKER): StartedWorker {
   const channel = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(12));
-  const worker = new Worker(url, {
-    workerData: dataFor(channel.port2, done),
-    transferList: [channel.port2],
-    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-  });
+  const life = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(16));
+  const spool = reserveSpoolFile();
+  let worker: Worker;
+  try {
+    worker = new Worker(url, {
+      workerData: { ...setup, port: channel.port2, done, spool, life: life.port2 } satisfies WorkerData,
+      transferList: [channel.port2, life.port2],
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
+  } catch (e) {
+    releaseSpoolFile(spool);
+    throw e;
+  }
   worker.on('error', (e) => onError(e instanceof Error ? e.message : String(e)));
   worker.unref();
-  return { worker, port: channel.port1, done };
+  let watchdog: Worker | undefined;
+  return {
+    worker,
+    port: channel.port1,
+    done,
+    spool,
+    awaitReply: () => awaitReply(done, channel.port1, WORKER_STALL_MS, () => (watchdog ??= watchWorker(life.port1, done))),
+    stop() {
+      void worker.terminate();
+      void watchdog?.terminate();
+      channel.port1.close();
+      life.port1.close();
+    },
+  };
 }
+
+/** Closes a spool file reserved for a worker (`reserveSpoolFile`) that was not adopted, and removes what is left of it. */
+export function releaseSpoolFile(spool: SharedSpoolFile | undefined): void {
+  if (!spool) return;
+  closeSync(spool.fd);
+  rmSync(spool.dir, { recursive: true, force: true });
+}
+
+/**
+ * A thread that sets `done[3]` and wakes the main thread when the worker's thread ends, however it
+ * ends (an uncaught error, `process.exit`, out of memory): then `life`, the main thread's end of a
+ * channel whose other end the worker holds, closes. The main thread, blocked in `awaitReply`, cannot
+ * see it itself (its event loop does not turn); the watchdog's does. Started only when a wait lasts
+ * (`WATCH_AFTER_MS`): a thread of its own costs a few MB.
+ */
+export function watchWorker(life: MessagePort, done: Int32Array): Worker {
+  const watchdog = new Worker(WATCHDOG, {
+    eval: true,
+    workerData: { life, done },
+    transferList: [life],
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8 },
+    stdout: false,
+    stderr: false,
+  });
+  watchdog.unref();
+  return watchdog;
+}
+
+// Listening keeps the port, and so the watchdog, alive until the worker's end closes it.
+const WATCHDOG = `
+const { workerData: { life, done } } = require('node:worker_threads');
+life.on('close', () => {
+  Atomics.store(done, 3, 1);
+  Atomics.notify(done, 0);
+});
+life.on('message', () => {});
+`;
 
 /**
  * `bytes` in memory of their own, which a message can move to another thread: themselves when they
@@ -453,22 +503,40 @@ export class WorkerBacklog {
   }
 }
 
+/** How long the main thread waits for a reply before it starts the watchdog (`watchWorker`). */
+export const WATCH_AFTER_MS = 1000;
+
 /**
- * Blocks until a worker has replied on `port` (`done[0]` set), or has taken no step (`done[1]`
- * unchanged) for `stallMs`: then it is given up for dead.
+ * Blocks until a worker has replied on `port` (`done[0]` set), its thread has ended without a reply
+ * (`done[3]`, set by the watchdog `watch` starts after `WATCH_AFTER_MS`), or it has taken no step
+ * (`done[1]` unchanged) for `stallMs`: then it is given up for dead.
  */
-export function awaitReply(done: Int32Array, port: MessagePort, stallMs = WORKER_STALL_MS): FromWorker {
+export function awaitReply(done: Int32Array, port: MessagePort, stallMs = WORKER_STALL_MS, watch?: () => void): FromWorker {
   let steps = Atomics.load(done, 1);
-  let since = Date.now();
-  while (Atomics.load(done, 0) === 0) {
-    Atomics.wait(done, 0, 0, Math.min(1000, stallMs));
+  const began = Date.now();
+  let since = began;
+  let watching = watch === undefined;
+  while (Atomics.load(done, 0) === 0 && Atomics.load(done, 3) === 0) {
+    Atomics.wait(done, 0, 0, Math.min(watching ? 1000 : WATCH_AFTER_MS, stallMs));
     const now = Atomics.load(done, 1);
+    if (!watching && Date.now() - began >= WATCH_AFTER_MS) {
+      watching = true;
+      watch!();
+    }
     if (now !== steps) [steps, since] = [now, Date.now()];
     else if (Date.now() - since > stallMs)
       return { ok: false, message: `the worker thread took no step for ${formatWait(stallMs)} (it may have run out of memory)` };
   }
+  // A worker that ends on an error says what it was before it ends (see scan-worker.ts).
   const reply = receiveMessageOnPort(port)?.message as FromWorker | undefined;
-  return reply ?? { ok: false, message: 'the worker thread stopped without a reply' };
+  if (reply) return reply;
+  return {
+    ok: false,
+    message:
+      Atomics.load(done, 0) === 0
+        ? 'the worker thread stopped without a reply (it may have run out of memory)'
+        : 'the worker thread stopped without a reply',
+  };
 }
 
 function formatWait(ms: number): string {

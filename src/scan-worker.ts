@@ -8,7 +8,9 @@ import { clock, scanKib, type FromWorker, type ToWorker, type WorkerData, type W
 
 const { opts, port, done, cluster, spool: shared } = workerData as WorkerData;
 
+let replied = false;
 function reply(message: FromWorker): void {
+  replied = true;
   try {
     port.postMessage(message);
   } finally {
@@ -17,19 +19,32 @@ function reply(message: FromWorker): void {
   }
 }
 
+// An error nothing catches ends this thread (an error event for the main thread's event loop, which
+// does not turn while it waits for the reply): what it was is the reply, sent as the thread ends. The
+// spool's file is the main thread's, which closes it.
+let uncaught: unknown;
+process.on('uncaughtExceptionMonitor', (e) => (uncaught = e));
+process.on('exit', (code) => {
+  if (!replied) reply({ ok: false, message: uncaught === undefined ? `the worker thread exited with code ${code}` : messageOf(uncaught) });
+});
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 try {
   const { openScanPart } = await import('./scan.js');
   // A cluster scan's worker is sent objects as their text; the main thread runs the cross-object rules.
   const objects = cluster ? await import('./sources/cluster/objects.js') : undefined;
   const listing: ClusterListing | undefined = cluster && { ref: cluster, listed: () => false };
   const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
-  const spool = new JsonFindingSpool(shared ? { shared } : { detachable: true });
+  const spool = new JsonFindingSpool({ shared });
   let worst = 0;
   const scan = openScanPart(
     opts,
-    (findings: Finding[]) => {
-      for (const f of findings) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
-      spool.spool(findings);
+    (batch: Finding[]) => {
+      for (const f of batch) if (f.status === 'fail') worst = Math.max(worst, severityRank(f.severity));
+      spool.spool(batch);
     },
     cluster === undefined,
   );
@@ -103,9 +118,9 @@ try {
       else idleSince = performance.now();
     } catch (e) {
       spool.dispose();
-      reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
+      reply({ ok: false, message: messageOf(e) });
     }
   });
 } catch (e) {
-  reply({ ok: false, message: e instanceof Error ? e.message : String(e) });
+  reply({ ok: false, message: messageOf(e) });
 }

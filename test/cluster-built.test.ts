@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -260,12 +260,7 @@ describe('sanctum cluster on two threads', () => {
   // An object of the worker is read by both threads: its own rules' findings on the worker, the
   // cross-object rules' on the main thread. A suppression that covers findings of both is said once.
   it('says once what is wrong with a suppression annotation that covers findings of both threads', async () => {
-    const annotations = [
-      '*',
-      '*: accepted for the test expires=2000-01-01',
-      '*: accepted for the test',
-      'K8S-0003,*; *: a second reason',
-    ];
+    const annotations = ['*', '*: accepted for the test expires=2000-01-01', '*: accepted for the test', 'K8S-0003,*; *: a second reason'];
     const objects = exampleCluster(12).map((o, i) => {
       if (i % 2 === 1) return o;
       const md = o.metadata as Record<string, unknown>;
@@ -347,3 +342,77 @@ async function checkThreads(
   expect(reports['2']).toBe(reports['1']);
   return reports['1'];
 }
+
+// Loaded with `--require` into every thread of the built CLI: in a scan worker, the message that ends
+// the walk (`end`) makes the worker die before it replies, while the main thread waits for the reply.
+const DYING_WORKER = `
+const { isMainThread, MessagePort } = require('node:worker_threads');
+const how = process.env.SANCTUM_TEST_WORKER_DIES;
+if (!isMainThread && how) {
+  const on = MessagePort.prototype.on;
+  MessagePort.prototype.on = function (event, listener) {
+    if (event !== 'message') return on.call(this, event, listener);
+    return on.call(this, event, function (message) {
+      if (message && message.end !== undefined) {
+        if (how === 'throw') throw new Error('out of luck');
+        if (how === 'exit') process.exit(3);
+        const hoard = [];
+        for (;;) hoard.push(new Array(1000).fill(hoard.length));
+      }
+      return listener.call(this, message);
+    });
+  };
+}
+`;
+
+describe('a scan worker that dies while the main thread waits for its reply', () => {
+  let dir: string;
+  let srv: FakeApiServer;
+  beforeAll(async () => {
+    if (!existsSync(BUNDLE)) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    dir = mkdtempSync(join(tmpdir(), 'sanctum-dying-worker-'));
+    writeFileSync(join(dir, 'dying-worker.cjs'), DYING_WORKER);
+    // A tree of directories for the file scan's worker, which takes whole directories.
+    for (let d = 0; d < 4; d++) {
+      mkdirSync(join(dir, 'tree', `team-${d}`), { recursive: true });
+      writeFileSync(join(dir, 'tree', `team-${d}`, 'pod.yaml'), yaml.dump({ ...objects[0], metadata: { name: `vllm-${d}` } }));
+    }
+    srv = await new FakeApiServer({ objects: exampleCluster(2) }).start();
+  });
+  afterAll(async () => {
+    await srv?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const cases = [
+    ['throws an error nothing catches', 'throw', 'out of luck'],
+    ['calls process.exit', 'exit', 'the worker thread exited with code 3'],
+    ['runs out of memory', 'memory', 'the worker thread stopped without a reply (it may have run out of memory)'],
+  ] as const;
+  const commands = [
+    ['sanctum cluster', () => ['cluster', '--kubeconfig', srv.kubeconfigPath, '--format', 'json']],
+    ['sanctum scan', () => ['scan', 'tree', '--format', 'json']],
+  ] as const;
+
+  it.each(cases.flatMap(([what, how, message]) => commands.map(([command, args]) => [command, what, how, message, args] as const)))(
+    '%s: a worker that %s fails the scan at once with what it said, its spool removed',
+    async (_command, _what, how, message, args) => {
+      const temp = mkdtempSync(join(dir, 'tmp-'));
+      const began = Date.now();
+      const r = await built(args(), dir, {
+        SANCTUM_SCAN_THREADS: '2',
+        SANCTUM_TEST_WORKER_DIES: how,
+        TMPDIR: temp,
+        NODE_OPTIONS: `--require ${join(dir, 'dying-worker.cjs')} --max-old-space-size=200`,
+      });
+      expect(r.stderr).toBe(`sanctum: scan worker failed: ${message}\n`);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      // Not the ten minutes of a worker that takes no step.
+      expect(Date.now() - began).toBeLessThan(60_000);
+      // Neither spool directory is left: the main thread's nor the worker's.
+      expect(readdirSync(temp)).toEqual([]);
+    },
+    120_000,
+  );
+});
