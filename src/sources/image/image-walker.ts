@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { SourceFile } from '../../core/source-file.js';
+import { holdTempDir, releaseTempDir } from '../../core/temp-dirs.js';
 import type { CollectedPackages, PackageCollector } from '../../parsers/os-packages/collector.js';
 import type { ImageLayerRef, ImageLocation, ScanError } from '../../core/types.js';
 import { imageLocation, type ImageDescription, type ImageLayer } from './image-source.js';
@@ -145,7 +146,11 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
 
   let spooled = 0;
   const spool = async (reader: EntryReader, start: Buffer): Promise<string> => {
-    spoolDir ??= mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sanctum-image-'));
+    if (spoolDir === undefined) {
+      spoolDir = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sanctum-image-'));
+      // Removed by the command line if the process is told to stop mid-walk (removeTempDirsOnSignal).
+      holdTempDir(spoolDir);
+    }
     const file = join(spoolDir, `spool-${spooled++}`);
     const out = createWriteStream(file);
     out.write(start);
@@ -286,7 +291,10 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
     });
     return { errors, facts, files, removed, layers: sizes, ...(collected ? { packages: collected } : {}) };
   } finally {
-    if (spoolDir) rmSync(spoolDir, { recursive: true, force: true });
+    if (spoolDir) {
+      rmSync(spoolDir, { recursive: true, force: true });
+      releaseTempDir(spoolDir);
+    }
   }
 
   /**
