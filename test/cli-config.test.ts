@@ -110,6 +110,10 @@ describe('unknown keys', () => {
     );
   });
 
+  it('YAML that does not parse names the file once, and the position', () => {
+    expect(error('failOn: [\n')).toBe('cfg.yaml: unexpected end of the stream within a flow collection (2:1)');
+  });
+
   it('any other unknown key lists the keys allowed where it stands', () => {
     expect(error('ignore:\n  - rule: K8S-0003\n    because: demo\n')).toBe(
       'cfg.yaml: invalid configuration: ignore.0: unknown key "because" (known: rule, paths, resources, fingerprints, users, namespaces, reason, expires)',

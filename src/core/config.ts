@@ -207,7 +207,8 @@ export function findConfigFor(targets: readonly string[], cwd: string): string |
 export function parseConfig(text: string, path: string): SanctumConfig {
   let raw: unknown;
   try {
-    raw = yaml.load(text, { filename: path }) ?? {};
+    // No filename: the message is prefixed with the file already (js-yaml would add ` in "FILE"` too).
+    raw = yaml.load(text) ?? {};
   } catch (e) {
     throw new ConfigError(`${path}: ${(e as Error).message.split('\n')[0]}`);
   }

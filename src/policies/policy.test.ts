@@ -196,7 +196,7 @@ spec:
       /^policy literal \(cel\.yaml\): validations\[0\]\.expression: at 1:\d+: found & but expecting end of input: "/,
     );
     expect(message('cel.yaml')).toContain(`: "object.data.key == '${masked}' &&"`);
-    expect(message('alias.yaml')).toBe(`alias.yaml: unidentified alias "${masked}" in "alias.yaml" (4:114)`);
+    expect(message('alias.yaml')).toBe(`alias.yaml: unidentified alias "${masked}" (4:114)`);
     for (const file of ['cel.yaml', 'alias.yaml']) expect(message(file)).not.toContain(key.slice(0, 20));
     let setup = '';
     try {

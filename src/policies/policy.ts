@@ -451,7 +451,8 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd(), onWa
     const display = relative(cwd, file).split('\\').join('/') || file;
     let docs: unknown[];
     try {
-      docs = yaml.loadAll(readFileSync(file, 'utf8'), null, { filename: display });
+      // No filename: the message is prefixed with the file already (js-yaml would add ` in "FILE"` too).
+      docs = yaml.loadAll(readFileSync(file, 'utf8'));
     } catch (e) {
       throw new PolicyError(`${display}: ${(e as Error).message.split('\n')[0]}`);
     }
