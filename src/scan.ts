@@ -27,6 +27,7 @@ import {
 import { allFrameworks } from './frameworks/index.js';
 import { allParsers } from './parsers/index.js';
 import { DEFAULT_POLICY_DIR, loadPolicies, PolicyError } from './policies/policy.js';
+import { evidenceWithoutSecrets } from './policies/object-secrets.js';
 import { policyRules } from './policies/policy-rules.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
@@ -449,6 +450,7 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     onFile: opts.onFile ? (f, i) => opts.onFile!(f.path, i) : undefined,
     onSet: opts.onSet,
     sets,
+    maskEvidence: evidenceWithoutSecrets,
     // One walked target: its files (and the held-back files of Kustomize trees, after them) come depth first.
     depthFirst: !opts.files && opts.targets.length === 1,
     onFileFindings: spool

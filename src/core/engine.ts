@@ -55,6 +55,12 @@ export interface EngineOptions {
    * objects the worker scans (`collectOnly`) and runs the cross-document rules over all of them.
    */
   sets?: boolean;
+  /**
+   * Masks the secrets of the document in evidence the engine takes from the located text (the first line
+   * of a rule's location, a released cluster object's value as JSON), not from the rule: on a manifest of
+   * one line (JSON, flow style) that line holds every value of the object.
+   */
+  maskEvidence?(text: string, doc: ScanDocument): string;
 }
 
 export interface EngineResult {
@@ -88,6 +94,8 @@ interface SetDocuments {
 }
 
 const EVIDENCE_MAX = 160;
+/** How far past `EVIDENCE_MAX` evidence taken from the located text is read to mask its secrets (`maskEvidence`). */
+const MASKED_AHEAD = 256;
 
 /** Parses each file once, hands every document to the rules that apply, and resolves findings. */
 export class Engine {
@@ -470,7 +478,16 @@ export class Engine {
       if (file.cluster) location.cluster = file.cluster.ref;
       if (image) location.image = image;
     }
-    const evidence = input.evidence ?? firstLine(located.snippet);
+    let evidence = input.evidence;
+    if (evidence === undefined) {
+      const mask = this.opts.maskEvidence;
+      // Masked before it is cut: a value across the cut is masked whole, not left as its first characters.
+      evidence = firstLine(located.snippet, mask ? EVIDENCE_MAX + MASKED_AHEAD : EVIDENCE_MAX);
+      if (evidence !== undefined && mask) {
+        evidence = mask(evidence, doc);
+        if (evidence.length > EVIDENCE_MAX) evidence = evidence.slice(0, EVIDENCE_MAX) + '…';
+      }
+    }
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
       (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
@@ -730,12 +747,12 @@ function safeMatch(p: Parser, file: SourceFile): boolean {
   }
 }
 
-function firstLine(s: string | undefined): string | undefined {
+function firstLine(s: string | undefined, max = EVIDENCE_MAX): string | undefined {
   if (s === undefined) return undefined;
   const t = s.trim();
   const nl = t.indexOf('\n');
   const line = (nl === -1 ? t : t.slice(0, nl).trimEnd() + ' …').trim();
-  return line.length > EVIDENCE_MAX ? line.slice(0, EVIDENCE_MAX) + '…' : line;
+  return line.length > max ? line.slice(0, max) + '…' : line;
 }
 
 export function describeError(e: unknown, where: string): string {

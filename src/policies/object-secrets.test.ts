@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { evaluateAdmissionPolicies } from './admission-policy.js';
 import { maskSecrets, objectSecrets } from './object-secrets.js';
 import { compilePolicy } from './policy.js';
+import { MemorySourceFile } from '../core/source-file.js';
+import { scanSync } from '../scan.js';
 
 const PASSWORD = 'hunter2-Correct-Horse';
 const TOKEN = 'q8Zt3Lm0Rx7Vw2Kp9Yb4';
@@ -303,5 +305,42 @@ describe('evaluateAdmissionPolicies (library) returns messages without secrets',
     expect(findings.map((f) => f.message)).toEqual([
       `ValidatingAdmissionPolicy no-secrets (binding no-secrets, Deny): token Secret stringData.token q8… (20 chars), key Anthropic API key sk-ant-ap… (${KEY.length} chars)`,
     ]);
+  });
+});
+
+describe('evidence the engine takes from the located text', () => {
+  it('masks the secrets of the object on a manifest of one line (JSON), and keys in known formats', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'llm', annotations: { 'example.com/api-token': TOKEN } },
+      spec: {
+        containers: [
+          {
+            name: 'a',
+            image: 'vllm/vllm-openai:v0.6.3',
+            command: ['sh', '-c', `serve --api-key=${TOKEN} --password ${PASSWORD}`],
+            env: [
+              { name: 'DB_PASSWORD', value: PASSWORD },
+              { name: 'OTHER', value: KEY },
+            ],
+          },
+        ],
+      },
+    };
+    const text = JSON.stringify(pod);
+    const findings = scanSync({ targets: ['pod.json'], files: [new MemorySourceFile('pod.json', text)], config: false }).findings;
+    const f = findings.find((x) => x.ruleId === 'K8S-0106')!;
+    expect(f.location).toEqual(expect.objectContaining({ path: 'pod.json', startLine: 1, startColumn: 138, endLine: 1, endColumn: 499 }));
+    expect(f.evidence).toBe(
+      '"spec":{"containers":[{"name":"a","image":"vllm/vllm-openai:v0.6.3","command":["sh","-c","serve --api-key=annotation example.com/api-token q8… (20 chars) --pass…',
+    );
+    for (const x of findings) for (const secret of [TOKEN, PASSWORD, KEY.slice(0, 24)]) expect(JSON.stringify(x)).not.toContain(secret);
+    // The same pod in block YAML: short lines quote one field, and are left as they are.
+    const yaml = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: llm\nspec:\n  containers:\n  - name: a\n    image: vllm/vllm-openai:v0.6.3\n`;
+    const g = scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', yaml)], config: false }).findings.find(
+      (x) => x.ruleId === 'K8S-0106',
+    )!;
+    expect(g.evidence).toBe('spec: …');
   });
 });

@@ -270,6 +270,27 @@ export function imageSecrets(image: unknown, out: ObjectSecret[] = []): ObjectSe
   return out;
 }
 
+/** Evidence lines that may quote a value of another field: flow collections, assignments, long lines. */
+const MAY_QUOTE_VALUES = /[{[=]/;
+const maskers = new WeakMap<object, (text: string) => string>();
+
+/**
+ * Evidence the engine takes from a finding's located text (`EngineOptions.maskEvidence`) with the
+ * secrets of its Kubernetes object masked (see `objectSecrets`), and keys in known formats: the first
+ * line of a one-line manifest (JSON, flow style) or of a released cluster object's value holds every
+ * value of the object. A short line of block YAML (`spec:`, `image: …`) quotes one field, and is left
+ * as it is.
+ */
+export function evidenceWithoutSecrets(text: string, doc: { kind: string }): string {
+  if (text.length <= 100 && !MAY_QUOTE_VALUES.test(text)) return text;
+  const d = doc as { object?: unknown; owner?: { object?: unknown } };
+  const object = doc.kind === 'k8s' ? d.object : doc.kind === 'k8s-pod' ? d.owner?.object : undefined;
+  if (!isObj(object)) return withoutSecrets(text);
+  let mask = maskers.get(object);
+  if (mask === undefined) maskers.set(object, (mask = secretMasker(objectSecrets(object))));
+  return mask(text);
+}
+
 /**
  * `text` with every occurrence of the secret values masked as Sanctum masks a secret (a label, a short
  * prefix and the length: `redact`; a value in a known format as the secret rules tell it), then every
