@@ -5,6 +5,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
 import type { Policy } from '../../policies/policy.js';
 import { policyRules } from '../../policies/policy-rules.js';
+import { maskSecrets, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
@@ -122,7 +123,10 @@ export class AdmissionEvaluator {
         endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun, notEvaluated);
       return notEvaluated.length ? { ...decision, notEvaluated } : decision;
     } catch (e) {
-      return this.failurePolicy(req, dryRun, `the check failed: ${(e as Error).message ?? String(e)}`);
+      // An error may quote a value of the object (a rule or policy that fails on it): its secrets are masked, as in findings.
+      const secrets = objectSecrets(object);
+      objectSecrets(req.oldObject, secrets);
+      return this.failurePolicy(req, dryRun, `the check failed: ${maskSecrets((e as Error).message ?? String(e), secrets)}`);
     }
   }
 
