@@ -24,6 +24,14 @@ describe('sanctum rules', () => {
     expect(lines[lines.length - 1]).toMatch(/^\d+ rules$/);
   });
 
+  it('-f is --format in every command that has one, as in scan: rules, sbom, db status, gateway keys list', async () => {
+    expect(JSON.parse((await run(['rules', '-f', 'json'], { cwd: cwd() })).stdout).length).toBeGreaterThan(100);
+    expect(JSON.parse((await run(['sbom', '.', '-f', 'spdx'], { cwd: cwd() })).stdout).spdxVersion).toBe('SPDX-2.3');
+    expect(JSON.parse((await run(['db', 'status', '-f', 'json'], { cwd: cwd() })).stdout)).toHaveProperty('path');
+    writeFileSync(join(cwd(), 'gw.yaml'), "upstreams: [{ name: u, baseURL: 'http://127.0.0.1:1/v1', models: [m] }]\nkeys: []\n");
+    expect(JSON.parse((await run(['gateway', 'keys', 'list', '--config', 'gw.yaml', '-f', 'json'], { cwd: cwd() })).stdout)).toEqual([]);
+  });
+
   it('--format json lists the rules with their framework mappings', async () => {
     const rules = JSON.parse((await run(['rules', '--format', 'json'], { cwd: cwd() })).stdout);
     expect(rules.find((x: { id: string }) => x.id === 'K8S-0003')).toEqual({

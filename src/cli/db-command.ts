@@ -84,7 +84,7 @@ export function addDbCommand(program: Command, io: DbIO): void {
 
   db.command('status')
     .description('show the ecosystems loaded, their record counts, and how old they are')
-    .option('--format <format>', 'table or json', 'table')
+    .option('-f, --format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json')
         throw new ScanSetupError(`unknown format '${flags.format}' for db status (table or json)`);

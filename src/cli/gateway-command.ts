@@ -164,7 +164,7 @@ export function addGatewayCommand(program: Command, io: GatewayIO, signals: Node
   keys
     .command('list')
     .description('list keys: names, models, budgets, state (never the keys)')
-    .option('--format <format>', 'table or json', 'table')
+    .option('-f, --format <format>', 'table or json', 'table')
     .action(async (_flags: unknown, cmd: Command) => {
       const flags = cmd.optsWithGlobals<{ config?: string; format: string }>();
       if (flags.format !== 'table' && flags.format !== 'json') throw new ScanSetupError(`unknown format '${flags.format}' (table or json)`);

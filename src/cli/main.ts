@@ -387,7 +387,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .command('rules')
     .description('list the rules')
     .option('--framework <id[:level]>', 'only rules mapped to this framework')
-    .option('--format <format>', 'table or json', 'table')
+    .option('-f, --format <format>', 'table or json', 'table')
     .option('--no-color', 'no colours')
     .action((flags: { framework?: string; format: string; color: boolean }) => {
       io.stdout.write(listRules(flags.framework, flags.format, useColor(flags, io.stdout)));

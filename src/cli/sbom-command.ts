@@ -26,7 +26,7 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
     .description('write a CycloneDX 1.6 (or SPDX 2.3) SBOM and AI-BOM: packages, models with their cards, datasets, AI services')
     .argument('[paths...]', 'files or directories (default: .)')
     .option('-o, --output <file>', 'write the SBOM to this file instead of stdout (- is stdout)')
-    .option('--format <format>', 'cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)', 'cyclonedx')
+    .option('-f, --format <format>', 'cyclonedx (CycloneDX 1.6 JSON) or spdx (SPDX 2.3 JSON)', 'cyclonedx')
     .option('--name <name>', 'name of the described application (default: the first path, or the image reference)')
     .option(
       '--image <ref>',
