@@ -49,17 +49,56 @@ export class LiteralAutomaton {
    * reading a byte array is faster than reading the characters of a string.
    */
   scanAscii(bytes: Uint8Array, onMatch: (pattern: number, start: number) => void): void {
+    // The loops that read the bytes call nothing: with the call to `emit` inside the loop, TurboFan
+    // checked the three arrays' maps and bounds and reloaded their data pointers at every byte
+    // (about 66 instructions a byte under cachegrind); four bytes a round share those checks.
     const table = this.table;
     const classOf = this.classOf;
     const outMin = this.outMin;
     let s = this.start;
     const n = bytes.length;
-    for (let i = 0; i < n; i++) {
-      s = table[s + classOf[bytes[i]]];
-      if (s >= outMin) this.emit(s, i, onMatch);
+    let i = 0;
+    for (;;) {
+      let found = false;
+      for (; i + 3 < n; i += 4) {
+        s = table[s + classOf[bytes[i]]];
+        if (s >= outMin) {
+          found = true;
+          break;
+        }
+        s = table[s + classOf[bytes[i + 1]]];
+        if (s >= outMin) {
+          i += 1;
+          found = true;
+          break;
+        }
+        s = table[s + classOf[bytes[i + 2]]];
+        if (s >= outMin) {
+          i += 2;
+          found = true;
+          break;
+        }
+        s = table[s + classOf[bytes[i + 3]]];
+        if (s >= outMin) {
+          i += 3;
+          found = true;
+          break;
+        }
+      }
+      if (!found) {
+        for (; i < n; i++) {
+          s = table[s + classOf[bytes[i]]];
+          if (s >= outMin) {
+            found = true;
+            break;
+          }
+        }
+        if (!found) return;
+      }
+      this.emit(s, i, onMatch);
+      i++;
     }
   }
-
   private emit(state: number, end: number, onMatch: (pattern: number, start: number) => void): void {
     for (const p of this.outputs[state / this.width]) onMatch(p, end + 1 - this.patterns[p].length);
   }
