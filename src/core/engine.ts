@@ -97,6 +97,17 @@ const EVIDENCE_MAX = 160;
 /** How far past `EVIDENCE_MAX` evidence taken from the located text is read to mask its secrets (`maskEvidence`). */
 const MASKED_AHEAD = 256;
 
+/**
+ * Callbacks of the set collection as functions of the module: an arrow made on each call is a new
+ * closure, which TurboFan compiled again for each set (up to 8 times at 50,000 objects).
+ */
+function docOfEntry(e: { doc: ScanDocument }): ScanDocument {
+  return e.doc;
+}
+function bySeq(a: { seq: number }, b: { seq: number }): number {
+  return a.seq - b.seq;
+}
+
 /** Parses each file once, hands every document to the rules that apply, and resolves findings. */
 export class Engine {
   private readonly limits: Limits;
@@ -295,7 +306,7 @@ export class Engine {
   finish(): EngineResult {
     for (const parser of this.setParsers) {
       const set = this.setDocs.get(parser)!;
-      const remaining = [...set.pending, ...[...set.directories.values()].flat()].sort((a, b) => a.seq - b.seq).map((e) => e.doc);
+      const remaining = [...set.pending, ...[...set.directories.values()].flat()].sort(bySeq).map(docOfEntry);
       set.pending = [];
       set.directories.clear();
       // Parts collected early are done; without any, `collect` sees every document (or none) as before.
@@ -320,10 +331,7 @@ export class Engine {
         if (path.startsWith(dir) && path[dir.length] === '/') continue;
         set.directories.delete(dir);
         set.collectedEarly = true;
-        this.runSet(
-          parser,
-          entries.map((e) => e.doc),
-        );
+        this.runSet(parser, entries.map(docOfEntry));
       }
     }
   }

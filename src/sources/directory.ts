@@ -255,6 +255,11 @@ function skipped(f: Filters, abs: string, isDir: boolean): boolean {
   return ignored(f.scopes, abs, isDir) && !f.tracked?.has(abs);
 }
 
+/** Entries in the order of their names (a function of the module: an arrow made per directory was compiled again and again). */
+function byName(a: Dirent, b: Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
 /** A directory of the walk under way: its sorted entries and the next one to visit. */
 interface DirFrame {
   dir: string;
@@ -279,7 +284,7 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
       return;
     }
     const filters: Filters = { ...parent, scopes: opts.includeIgnored ? [] : loadIgnores(dir, parent.scopes, cwd, opts) };
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    entries.sort(byName);
     const shown = displayPath(dir, cwd);
     const display = sep === '/' && !shown.startsWith('..') && !shown.startsWith('/') ? shown : undefined;
     stack.push({ dir, dirReal, display, filters, entries, next: 0 });

@@ -202,6 +202,14 @@ export class PodSpecDocument implements ScanDocument {
   }
 }
 
+/** Callbacks of the set's constructor and `ofKind` as functions of the module, not arrows made per set (each was compiled again for each set). */
+function podsOf(o: K8sObjectDocument): PodSpecDocument[] {
+  return o.pods;
+}
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
 /**
  * Kubernetes objects that are deployed together (`kind: k8s-set`), for cross-object rules: one
  * Kustomize overlay or Helm chart as rendered, one directory of plain manifests, or a cluster.
@@ -217,7 +225,7 @@ export class K8sSetDocument implements ScanDocument {
     /** Set when the objects are a live cluster's: what was listed (a kind missing from a full listing does not exist). */
     readonly cluster?: ClusterListing,
   ) {
-    this.pods = objects.flatMap((o) => o.pods);
+    this.pods = objects.flatMap(podsOf);
   }
   locate(): Located {
     return {};
@@ -254,8 +262,10 @@ export class K8sSetDocument implements ScanDocument {
     }
     const at: number[] = [];
     for (const kind of new Set(kinds)) for (const i of this.positions.get(kind) ?? []) at.push(i);
-    if (kinds.length > 1) at.sort((a, b) => a - b);
-    return at.map((i) => this.objects[i]);
+    if (kinds.length > 1) at.sort(ascending);
+    const out: K8sObjectDocument[] = [];
+    for (const i of at) out.push(this.objects[i]);
+    return out;
   }
 }
 

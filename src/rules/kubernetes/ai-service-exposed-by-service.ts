@@ -12,6 +12,24 @@ const INTERNAL_LB: Record<string, (v: string) => boolean> = {
   'service.beta.kubernetes.io/openstack-internal-load-balancer': (v) => v === 'true',
   'service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type': (v) => v === 'private',
 };
+const INTERNAL_LB_TESTS = Object.entries(INTERNAL_LB);
+
+/**
+ * Whether an annotation marks the load balancer internal. Loops and module-level functions here, not
+ * arrows made on each call: TurboFan compiled such a closure again for each set.
+ */
+function isInternalLoadBalancer(svc: K8sObjectDocument): boolean {
+  const annotations = svc.annotations;
+  for (const [k, test] of INTERNAL_LB_TESTS) {
+    const v = annotations[k];
+    if (typeof v === 'string' && test(v)) return true;
+  }
+  return false;
+}
+
+function isAnyAddress(r: unknown): boolean {
+  return r === '0.0.0.0/0' || r === '::/0';
+}
 
 /** How far a Service reaches beyond the cluster, and whether that reach is narrowed. */
 function exposure(svc: K8sObjectDocument): { how: string; narrowed: boolean } | undefined {
@@ -19,9 +37,9 @@ function exposure(svc: K8sObjectDocument): { how: string; narrowed: boolean } | 
   const externalIPs = svc.get(['spec', 'externalIPs']);
   const hasExternal = Array.isArray(externalIPs) && externalIPs.length > 0;
   if (type === 'LoadBalancer') {
-    const internal = Object.entries(INTERNAL_LB).find(([k, test]) => typeof svc.annotations[k] === 'string' && test(svc.annotations[k]));
+    const internal = isInternalLoadBalancer(svc);
     const ranges = svc.get(['spec', 'loadBalancerSourceRanges']);
-    const restricted = Array.isArray(ranges) && ranges.length > 0 && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0');
+    const restricted = Array.isArray(ranges) && ranges.length > 0 && !ranges.some(isAnyAddress);
     // A live Service (a cluster scan) shows the address the load balancer was given.
     const ingress = svc.get(['status', 'loadBalancer', 'ingress']);
     const addresses = (Array.isArray(ingress) ? ingress : [])

@@ -217,11 +217,15 @@ export function isPinnedRevision(rev: string): boolean {
   return /^[0-9a-f]{40}$/.test(rev);
 }
 
+/** Whether the container's variable `name` is set to a true value. */
+function envFlagOn(c: ContainerView, name: string): boolean {
+  const v = envValue(c, name)?.value?.trim().toLowerCase();
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+/** Without an arrow capturing the container: a closure made per call was compiled again and again. */
 function offline(c: ContainerView): boolean {
-  return ['HF_HUB_OFFLINE', 'TRANSFORMERS_OFFLINE'].some((n) => {
-    const v = envValue(c, n)?.value?.trim().toLowerCase();
-    return v === '1' || v === 'true' || v === 'yes' || v === 'on';
-  });
+  return envFlagOn(c, 'HF_HUB_OFFLINE') || envFlagOn(c, 'TRANSFORMERS_OFFLINE');
 }
 
 function basename(w: string): string {

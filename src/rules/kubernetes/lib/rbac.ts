@@ -226,10 +226,15 @@ export function builtinGrant(
   return { ref, ...grant };
 }
 
+/** `ServiceAccount ml/runner` (a function of the module: an arrow made on each call was compiled again for each set). */
+function subjectLabel(s: Subject): string {
+  return `${s.kind} ${s.namespace ? s.namespace + '/' : ''}${s.name}`;
+}
+
 /** `ServiceAccount ml/runner, User alice` for messages (three at most). */
 export function subjectList(binding: K8sObjectDocument): string {
   const subjects = subjectsOf(binding);
-  const who = subjects.slice(0, 3).map((s) => `${s.kind} ${s.namespace ? s.namespace + '/' : ''}${s.name}`);
+  const who = subjects.slice(0, 3).map(subjectLabel);
   return who.length > 0 ? who.join(', ') + (subjects.length > 3 ? ', …' : '') : 'no subject yet';
 }
 

@@ -208,10 +208,17 @@ function productByType(type: AiServiceType): Product {
   return PRODUCTS.find((p) => p.type === type)!;
 }
 
-/** The first product whose name pattern matches the name, lower-cased once. */
+/** The first product whose name pattern matches the name, lower-cased once (a loop: an arrow capturing the name was compiled again and again). */
 function productNamed(name: string): Product | undefined {
   const lower = name.toLowerCase();
-  return PRODUCTS.find((x) => x.name.test(lower));
+  for (const x of PRODUCTS) if (x.name.test(lower)) return x;
+  return undefined;
+}
+
+/** The first product that alone uses port `n` (a loop: an arrow capturing `n` was compiled again and again). */
+function productOwningPort(n: number): Product | undefined {
+  for (const x of PRODUCTS) if (x.ownPorts?.includes(n)) return x;
+  return undefined;
 }
 
 /** Which product the Service names, and what gave it away. */
@@ -235,7 +242,7 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
   }
   const numbers = [typeof f.targetPort === 'number' ? f.targetPort : undefined, f.port].filter((n): n is number => n !== undefined);
   for (const n of numbers) {
-    const p = PRODUCTS.find((x) => x.ownPorts?.includes(n));
+    const p = productOwningPort(n);
     if (p) return { product: p, signal: `port ${n}` };
   }
   const p = productNamed(f.serviceName);

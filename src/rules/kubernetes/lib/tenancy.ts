@@ -103,28 +103,33 @@ export function runsAiServices(t: Tenant): boolean {
 
 const cache = new WeakMap<K8sSetDocument, TenantView>();
 
+/**
+ * The tenant of that name, made when first met. A function of the module, not an arrow in `tenants`:
+ * a closure made on each call was compiled by TurboFan again for each set.
+ */
+function tenantNamed(byName: Map<string, Tenant>, name: string): Tenant {
+  let t = byName.get(name);
+  if (!t) {
+    t = {
+      name,
+      workloads: [],
+      pods: [],
+      networkPolicies: [],
+      otherPolicies: [],
+      quotas: [],
+      limitRanges: [],
+      gpuResources: new Set(),
+    };
+    byName.set(name, t);
+  }
+  return t;
+}
+
 /** The namespaces of a scan that run workloads, with what isolates them. */
 export function tenants(set: K8sSetDocument): TenantView {
   const cached = cache.get(set);
   if (cached) return cached;
   const byName = new Map<string, Tenant>();
-  const get = (name: string): Tenant => {
-    let t = byName.get(name);
-    if (!t) {
-      t = {
-        name,
-        workloads: [],
-        pods: [],
-        networkPolicies: [],
-        otherPolicies: [],
-        quotas: [],
-        limitRanges: [],
-        gpuResources: new Set(),
-      };
-      byName.set(name, t);
-    }
-    return t;
-  };
   const namespaces = new Map<string, K8sObjectDocument>();
   const clusterPolicies: K8sObjectDocument[] = [];
   for (const o of set.objects) {
@@ -134,12 +139,12 @@ export function tenants(set: K8sSetDocument): TenantView {
       continue;
     }
     if (CLUSTER_POLICY_KINDS.has(k)) clusterPolicies.push(o);
-    else if (k === 'networking.k8s.io/NetworkPolicy') get(o.namespace).networkPolicies.push(o);
-    else if (NAMESPACED_POLICY_KINDS.has(k)) get(o.namespace).otherPolicies.push(o);
-    else if (k === '/ResourceQuota') get(o.namespace).quotas.push(o);
-    else if (k === '/LimitRange') get(o.namespace).limitRanges.push(o);
+    else if (k === 'networking.k8s.io/NetworkPolicy') tenantNamed(byName, o.namespace).networkPolicies.push(o);
+    else if (NAMESPACED_POLICY_KINDS.has(k)) tenantNamed(byName, o.namespace).otherPolicies.push(o);
+    else if (k === '/ResourceQuota') tenantNamed(byName, o.namespace).quotas.push(o);
+    else if (k === '/LimitRange') tenantNamed(byName, o.namespace).limitRanges.push(o);
     else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind)) {
-      const t = get(o.namespace);
+      const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
       for (const p of o.pods) {
         t.pods.push(p);
