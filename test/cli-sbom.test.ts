@@ -33,7 +33,8 @@ describe('sanctum sbom', () => {
   });
 
   it('a missing path or an unknown format is exit 2', async () => {
-    expect((await run(['sbom', 'nope'], { cwd: dir })).stderr).toBe('sanctum: no such file or directory: nope\n');
+    // In the words of scan, image and baseline.
+    expect((await run(['sbom', 'nope'], { cwd: dir })).stderr).toBe("sanctum: cannot read target 'nope': no such file or directory\n");
     expect((await run(['sbom', '.', '--format', 'swid'], { cwd: dir })).code).toBe(2);
   });
 

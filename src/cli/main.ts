@@ -90,7 +90,7 @@ function baselineHelp(cmd: Command): Command {
 }
 
 /** A target named on the command line must be a readable file or directory: anything else stops the scan (exit 2). */
-function checkTarget(target: string, cwd: string): void {
+export function checkTarget(target: string, cwd: string): void {
   const abs = resolve(cwd, target);
   try {
     const st = statSync(abs);

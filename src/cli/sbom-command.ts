@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ScanError } from '../core/types.js';
 import { removeTempDirsOnSignal } from '../core/temp-dirs.js';
 import { ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
+import { checkTarget } from './main.js';
 import { outputFile, writeOutputFile } from './output-file.js';
 
 interface SbomFlags {
@@ -56,7 +56,8 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
         if (flags.platform !== undefined || flags.insecureRegistry.length)
           throw new ScanSetupError('--platform and --insecure-registry go with --image');
         const targets = paths.length ? paths : ['.'];
-        for (const t of targets) if (!existsSync(resolve(cwd, t))) throw new ScanSetupError(`no such file or directory: ${t}`);
+        // As for scan: a missing or unreadable target stops the command, in the same words.
+        for (const t of targets) checkTarget(t, cwd);
         // Loaded on use: the CycloneDX library stays out of every other command's start-up.
         const { buildSbom } = await import('../inventory/sbom.js');
         const built = buildSbom(targets, { cwd, name: flags.name });
