@@ -6,9 +6,9 @@ export interface Limits {
   maxFileBytes: number;
   /**
    * Largest lockfile read whole, of the formats whose readers are linear and lean
-   * (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `poetry.lock`, `uv.lock`,
-   * `Pipfile.lock`, `Cargo.lock`): a large monorepo's lockfile is over `maxFileBytes`. The secret scanner reads
-   * these files up to the same size. `pnpm-lock.yaml` (a YAML tree) keeps `maxFileBytes`.
+   * (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`, `pnpm-lock.yaml`, `poetry.lock`,
+   * `uv.lock`, `Pipfile.lock`, `Cargo.lock`): a large monorepo's lockfile is over `maxFileBytes`. The
+   * secret scanner reads these files up to the same size.
    */
   maxLockfileBytes: number;
   /** Deepest nesting a structured document may have. */
@@ -108,7 +108,7 @@ export function parserLimit(parser: Parser, file: SourceFile, limits: Limits): n
 }
 
 /** The lockfiles read up to `limits.maxLockfileBytes`, by name. */
-const LARGE_LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|poetry\.lock|uv\.lock|Pipfile\.lock|Cargo\.lock)$/;
+const LARGE_LOCKFILE = /(?:^|\/)(?:package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|uv\.lock|Pipfile\.lock|Cargo\.lock)$/;
 
 /** The limit of a lockfile of a large kind at `path` (never below `maxFileBytes`), else `undefined`. */
 export function lockfileLimit(path: string, limits: Limits): number | undefined {

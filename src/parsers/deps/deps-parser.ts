@@ -45,7 +45,7 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
     matches: (_p, name) => name === 'package-lock.json' || name === 'npm-shrinkwrap.json',
     parse: (text, _path, ctx) => parsePackageLock(text, ctx.limits.maxDepth),
   },
-  { matches: (_p, name) => name === 'pnpm-lock.yaml', parse: (text) => parsePnpmLock(text) },
+  { matches: (_p, name) => name === 'pnpm-lock.yaml', parse: (text, _path, ctx) => parsePnpmLock(text, ctx.limits.maxDepth) },
   { matches: (_p, name) => name === 'yarn.lock', parse: (text) => parseYarnLock(text) },
   { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },

@@ -1,6 +1,5 @@
-import type { Pair, YAMLMap } from 'yaml';
-import { ParseFailure } from '../../core/parser.js';
-import { parseManifestYaml, yamlLib } from './lazy.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { fastLockTree, yamlLockTree, type LockTree } from './lock-tree.js';
 import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 
@@ -14,21 +13,6 @@ export function pnpmKey(key: string): { name: string; version: string } | undefi
   const slash = k.lastIndexOf('/');
   if (slash <= 0) return undefined;
   return { name: k.slice(0, slash), version: k.slice(slash + 1).replace(/_.*$/, '') };
-}
-
-function yamlRoot(text: string, label: string): YAMLMap {
-  const { isMap } = yamlLib();
-  const doc = parseManifestYaml(text, label);
-  if (!isMap(doc.contents)) throw new ParseFailure(`${label} is not a mapping`);
-  return doc.contents;
-}
-
-function pairs(node: unknown): Pair[] {
-  return yamlLib().isMap(node) ? node.items : [];
-}
-
-function scalarText(node: unknown): string | undefined {
-  return yamlLib().isScalar(node) && node.value !== null && node.value !== undefined ? String(node.value) : undefined;
 }
 
 /** A pnpm key or dependency version without its leading slash and peer suffix (`(react@18.3.1)`, v5's `_react@18.3.1`). */
@@ -46,32 +30,40 @@ const PNPM_SOURCE = /^(?:file|link|https?|git(?:\+[a-z]+)?|github):/i;
  * the packages section lists none) or in each package (v5, v6). Directory, linked, tarball and git
  * packages are their own source, with the version their entry states.
  */
-export function parsePnpmLock(text: string): DependencyManifest {
-  const { isMap, isScalar } = yamlLib();
-  const root = yamlRoot(text, 'pnpm-lock.yaml');
+export function parsePnpmLock(text: string, maxDepth = DEFAULT_LIMITS.maxDepth): DependencyManifest {
+  const fast = fastLockTree(text, maxDepth);
+  return fast ? readPnpmLock(fast) : readPnpmLock(yamlLockTree(text, 'pnpm-lock.yaml'));
+}
+
+/** `parsePnpmLock` over the `yaml` library's document alone (the reference the faster reading is tested against). */
+export function parsePnpmLockWithYamlLibrary(text: string): DependencyManifest {
+  return readPnpmLock(yamlLockTree(text, 'pnpm-lock.yaml'));
+}
+
+function readPnpmLock<N>(tree: LockTree<N>): DependencyManifest {
+  const { root } = tree;
   const m = emptyManifest('pnpm-lock', true, true);
   const byKey = new Map<string, DeclaredDependency>();
   /** v5/v6: each variant of a package (one per set of peers) by its whole key (`foo@1.0.0(react@17.0.2)`), and all of them by `name@version`. */
   const byWholeKey = new Map<string, DeclaredDependency>();
   const variants = new Map<string, DeclaredDependency[]>();
-  const bodies: Array<[DeclaredDependency, YAMLMap | undefined]> = [];
-  for (const p of pairs(root.get('packages', true))) {
-    const key = scalarText(p.key);
+  const bodies: Array<[DeclaredDependency, N | undefined]> = [];
+  for (const [k, value] of tree.pairs(tree.get(root, 'packages'))) {
+    const key = tree.text(k);
     const id = key ? pnpmKey(key) : undefined;
-    if (!key || !id || !isScalar(p.key)) continue;
-    const range = p.key.range ?? [0, 0];
-    const body = isMap(p.value) ? p.value : undefined;
-    const resolution = body?.get('resolution', true);
-    const res = (field: string) => (isMap(resolution) ? scalarText(resolution.get(field, true)) : undefined);
+    if (!key || !id) continue;
+    const body = tree.isMap(value) ? value : undefined;
+    const resolution = tree.get(body, 'resolution');
+    const res = (field: string) => tree.text(tree.get(resolution, field));
     const bare = pnpmBare(key);
     // v6 names a directory package by its path alone (`file:../lib`), v9 as `lib@file:../lib`.
     const sourced = PNPM_SOURCE.test(bare) ? bare : PNPM_SOURCE.test(id.version) ? id.version : undefined;
-    const name = scalarText(body?.get('name', true)) ?? (PNPM_SOURCE.test(bare) ? bare : id.name);
-    const dep: DeclaredDependency = { ecosystem: 'npm', name, version: id.version, span: { start: range[0], end: range[1] } };
+    const name = tree.text(tree.get(body, 'name')) ?? (PNPM_SOURCE.test(bare) ? bare : id.name);
+    const dep: DeclaredDependency = { ecosystem: 'npm', name, version: id.version, span: tree.span(k) };
     const tarball = res('tarball');
     if (sourced || res('directory') !== undefined || res('type') === 'git') {
       const location = sourced ?? res('directory') ?? res('repo') ?? tarball ?? key;
-      const version = scalarText(body?.get('version', true));
+      const version = tree.text(tree.get(body, 'version'));
       if (version) dep.version = version;
       else delete dep.version;
       dep.source = {
@@ -84,7 +76,7 @@ export function parsePnpmLock(text: string): DependencyManifest {
         location,
       };
     } else if (tarball && !/^https?:/.test(tarball)) dep.source = { kind: 'path', location: tarball };
-    if (body?.get('dev') === true) dep.dev = true;
+    if (tree.isTrue(tree.get(body, 'dev'))) dep.dev = true;
     const integrity = res('integrity');
     if (integrity) dep.hashes = [integrity];
     byKey.set(bare, dep);
@@ -112,12 +104,12 @@ export function parsePnpmLock(text: string): DependencyManifest {
   };
   const keyOf = (t: DeclaredDependency | string): string =>
     typeof t === 'string' ? t : t.version && !t.source ? `${t.name}@${t.version}` : t.name;
-  const dependencies = (body: unknown): string[] => {
+  const dependencies = (body: N | undefined): string[] => {
     const out: string[] = [];
     for (const field of ['dependencies', 'optionalDependencies']) {
-      for (const d of pairs(isMap(body) ? body.get(field, true) : undefined)) {
-        const name = scalarText(d.key);
-        const version = scalarText(d.value);
+      for (const [k, v] of tree.pairs(tree.get(body, field))) {
+        const name = tree.text(k);
+        const version = tree.text(v);
         if (name) out.push(version ? keyOf(target(name, version)) : name);
       }
     }
@@ -125,17 +117,17 @@ export function parsePnpmLock(text: string): DependencyManifest {
   };
 
   const direct = new Map<DeclaredDependency, boolean>(); // → only for development
-  const importers = root.get('importers', true);
-  const roots = isMap(importers) ? importers.items.map((p) => p.value) : [root];
+  const importers = tree.get(root, 'importers');
+  const roots = tree.isMap(importers) ? tree.pairs(importers).map(([, v]) => v) : [root];
   for (const imp of roots) {
     for (const [field, dev] of [
       ['dependencies', false],
       ['optionalDependencies', false],
       ['devDependencies', true],
     ] as const) {
-      for (const p of pairs(isMap(imp) ? imp.get(field, true) : undefined)) {
-        const name = scalarText(p.key);
-        const v = isMap(p.value) ? scalarText(p.value.get('version', true)) : scalarText(p.value);
+      for (const [k, value] of tree.pairs(tree.get(imp, field))) {
+        const name = tree.text(k);
+        const v = tree.isMap(value) ? tree.text(tree.get(value, 'version')) : tree.text(value);
         if (!name || !v) continue;
         // The variant with these peers (`1.0.0(react@17.0.2)`, v5's `1.0.0_react@17.0.2`), else all of name@version.
         const exact = byWholeKey.get(`${name}@${v.replace(/^\//, '')}`) ?? byWholeKey.get(`${name}/${v.replace(/^\//, '')}`);
@@ -154,11 +146,11 @@ export function parsePnpmLock(text: string): DependencyManifest {
     if (requires.length) dep.dependsOn = requires;
   }
   // v9: what each package depends on is in its snapshots (one per set of peers).
-  for (const p of pairs(root.get('snapshots', true))) {
-    const key = scalarText(p.key);
+  for (const [k, value] of tree.pairs(tree.get(root, 'snapshots'))) {
+    const key = tree.text(k);
     const dep = key ? byKey.get(pnpmBare(key)) : undefined;
     if (!dep) continue;
-    const requires = dependencies(p.value);
+    const requires = dependencies(value);
     if (requires.length) dep.dependsOn = [...new Set([...(dep.dependsOn ?? []), ...requires])];
   }
   return m;

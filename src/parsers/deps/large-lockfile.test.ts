@@ -40,11 +40,21 @@ function yarnLock(): string {
   return parts.join('');
 }
 
+/** A pnpm-lock.yaml (v9) of `ENTRIES` packages, each depending on the next. */
+function pnpmLock(): string {
+  const parts = ["lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      pkg-0:\n        specifier: ^3.0.0\n        version: 3.0.0\n\npackages:\n\n"];
+  for (let i = 0; i < ENTRIES; i++) parts.push(`  pkg-${i}@3.0.${i % 100}:\n    resolution: {integrity: ${integrity}}\n    engines: {node: '>=18'}\n\n`);
+  parts.push('snapshots:\n\n');
+  for (let i = 0; i < ENTRIES; i++) parts.push(`  pkg-${i}@3.0.${i % 100}:\n    dependencies:\n      pkg-${(i + 1) % ENTRIES}: 3.0.${(i + 1) % 100}\n\n`);
+  return parts.join('');
+}
+
 beforeAll(() => {
   base = mkdtempSync(join(tmpdir(), 'sanctum-biglock-'));
-  for (const dir of ['npm', 'yarn', 'over']) mkdirSync(join(base, dir));
+  for (const dir of ['npm', 'yarn', 'pnpm', 'over']) mkdirSync(join(base, dir));
   writeFileSync(join(base, 'npm/package-lock.json'), packageLock());
   writeFileSync(join(base, 'yarn/yarn.lock'), yarnLock());
+  writeFileSync(join(base, 'pnpm/pnpm-lock.yaml'), pnpmLock());
   // Over the lockfile limit: never read, so its content does not matter.
   writeFileSync(join(base, 'over/package-lock.json'), Buffer.alloc(65 * 1024 * 1024, 0x20));
 }, 60_000);
@@ -53,7 +63,7 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 
 describe('lockfiles over the 10 MiB text limit', { timeout: 120_000 }, () => {
   it('are generated over 10 MiB', () => {
-    for (const p of ['npm/package-lock.json', 'yarn/yarn.lock'])
+    for (const p of ['npm/package-lock.json', 'yarn/yarn.lock', 'pnpm/pnpm-lock.yaml'])
       expect(statSync(join(base, p)).size).toBeGreaterThan(DEFAULT_LIMITS.maxFileBytes);
   });
 
@@ -71,6 +81,17 @@ describe('lockfiles over the 10 MiB text limit', { timeout: 120_000 }, () => {
     const components = bom.components as Array<{ name: string; version?: string; purl?: string }>;
     expect(components.filter((c) => c.purl?.startsWith('pkg:npm/pkg-')).length).toBe(2 * ENTRIES);
     expect(components.filter((c) => c.name === `pkg-${ENTRIES - 1}`).map((c) => c.version)).toEqual(['1.99.0', '2.0.99']);
+  });
+
+  it('a pnpm-lock.yaml is scanned without an error and in the SBOM, every package, located, with its edges', () => {
+    expect(scanSync({ targets: ['pnpm'], cwd: base, config: false, rules: ['SCA-0003'] }).errors).toEqual([]);
+    const { bom, errors, inventory } = buildSbom(['pnpm'], { cwd: base });
+    expect(errors).toEqual([]);
+    const components = bom.components as Array<{ purl?: string }>;
+    expect(components.filter((c) => c.purl?.startsWith('pkg:npm/pkg-')).length).toBe(ENTRIES);
+    const last = inventory.packages.find((p) => p.name === `pkg-${ENTRIES - 1}`);
+    expect(last?.origin).toEqual({ path: 'pnpm/pnpm-lock.yaml', line: 13 + 4 * (ENTRIES - 1) });
+    expect(last?.dependsOn).toEqual(['pkg-0@3.0.0']);
   });
 
   it('one over the lockfile limit is one error naming the limit, in a scan and in the SBOM', () => {

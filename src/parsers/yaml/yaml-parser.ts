@@ -168,6 +168,8 @@ function isHelmTemplate(file: SourceFile, text: string): boolean {
   return /(^|\/)templates\//.test(file.path) && text.includes('{{');
 }
 
+const PNPM_LOCK = /(?:^|\/)pnpm-lock\.yaml$/;
+
 /**
  * The one YAML/JSON parser: each file is loaded once and every document is offered to the
  * classifiers in turn (Kubernetes, compose, …).
@@ -189,6 +191,8 @@ export function createYamlParser(
     },
     parse(original: SourceFile, ctx: ParseContext): ParseOutput {
       let file = original;
+      // A pnpm lockfile is no manifest of ours: the deps parser reads it (up to the lockfile limit) and reports its errors.
+      if (!file.cluster && PNPM_LOCK.test(file.path)) return { documents: [] };
       if (file.size > ctx.limits.maxFileBytes) {
         const head = file.head();
         if (looksBinary(head) && utf16(head) === undefined) throw new ParseFailure(notTextMessage(head));
