@@ -273,7 +273,7 @@ export class Engine {
       if (!set || file.size > parserLimit(parser, file, this.limits)) continue;
       let documents: ScanDocument[];
       try {
-        documents = parser.parse(file, { limits: this.limits }).documents;
+        documents = parser.parse(file, { limits: this.limits, collectOnly: true }).documents;
       } catch {
         continue;
       }

@@ -52,6 +52,11 @@ export interface ParseOutput {
 
 export interface ParseContext {
   readonly limits: Limits;
+  /**
+   * The documents are only collected for another thread's cross-document rules (`Engine.collectOnly`)
+   * and compacted at once: none is located through the positions of this parse.
+   */
+  readonly collectOnly?: boolean;
 }
 
 export interface Parser {

@@ -36,6 +36,12 @@ export interface LoadedYaml {
  */
 export interface PositionedFile extends SourceFile {
   positions(): PositionTable | undefined;
+  /**
+   * For documents never located (`ParseContext.collectOnly`): a table of the documents' values and the
+   * depth of their nesting as `positions()` would record it (exactly, up to `maxDepth + 1`), without a
+   * node's offsets. Undefined when it cannot tell: `positions()` then.
+   */
+  unlocated?(maxDepth: number): PositionTable | undefined;
 }
 
 /**
@@ -56,7 +62,8 @@ function notTextMessage(head: Uint8Array): string {
 
 /** Loads every document of a YAML (or JSON) file with positions, within the parser limits. */
 export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
-  const given = (file as Partial<PositionedFile>).positions?.();
+  const positioned = file as Partial<PositionedFile>;
+  const given = (ctx.collectOnly ? positioned.unlocated?.(ctx.limits.maxDepth) : undefined) ?? positioned.positions?.();
   if (given) {
     checkDepth(given, ctx);
     return { source: new YamlFile(file, given), documents: given.roots.map((r) => given.results[r]) };

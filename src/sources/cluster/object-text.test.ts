@@ -7,7 +7,12 @@ import type { ObjectPath } from '../../core/types.js';
 import { YamlValueDocument, type YamlFile } from '../../parsers/yaml/yaml-document.js';
 import { KUBE_SCHEMA, loadYaml } from '../../parsers/yaml/yaml-parser.js';
 import { allRules } from '../../rules/index.js';
-import { positionsOf } from './object-text.js';
+import type { ClusterListing } from '../../core/source-file.js';
+import { k8sClassifier } from '../../parsers/k8s/k8s-classifier.js';
+import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
+import { createYamlParser } from '../../parsers/yaml/yaml-parser.js';
+import { depthTable, positionsOf } from './object-text.js';
+import { ClusterObjectFile } from './objects.js';
 
 class ValueDocument extends YamlValueDocument {
   readonly kind = 'value';
@@ -138,5 +143,95 @@ describe('positionsOf', () => {
     const text = JSON.stringify(value, null, 2);
     const file = Object.assign(new MemorySourceFile('deep.json', text), { positions: () => positionsOf(value, text) }) as SourceFile;
     expect(() => loadYaml(file, ctx)).toThrow(/nesting is \d+ levels deep, over the limit/);
+  });
+});
+
+describe('depthTable (the table of a parse whose documents are only collected)', () => {
+  /** Nested `levels` deep, alternating mappings and arrays (an empty one or a scalar at the bottom). */
+  function nested(levels: number, bottom: unknown): unknown {
+    let v = bottom;
+    for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { n: v };
+    return v;
+  }
+
+  const values: unknown[] = [
+    tricky,
+    {},
+    [],
+    'scalar',
+    { a: [] },
+    { a: {} },
+    { a: [undefined] },
+    { skipped: undefined, f: () => 1 },
+    ...[0, 1, 2, 3, 7].flatMap((levels) => [nested(levels, 'leaf'), nested(levels, {}), nested(levels, []), nested(levels, { x: [1] })]),
+  ];
+
+  it('records the depth positionsOf records, and the value as the one document', () => {
+    for (const value of values) {
+      const text = JSON.stringify(value, null, 2);
+      const walked = positionsOf(value, text)!;
+      const table = depthTable(value, text, DEFAULT_LIMITS.maxDepth)!;
+      expect(table.maxDepth).toBe(walked.maxDepth);
+      expect(table.roots.map((r) => table.results[r])).toEqual([value]);
+      expect(table.results[table.roots[0]]).toBe(value);
+    }
+  });
+
+  it('is deeper than the limit exactly when positionsOf is', () => {
+    for (let levels = 95; levels <= 105; levels++)
+      for (const bottom of ['leaf', {}, [], { x: 1 }]) {
+        const value = nested(levels, bottom);
+        const text = JSON.stringify(value, null, 2);
+        const walked = positionsOf(value, text)!;
+        const table = depthTable(value, text, 100)!;
+        expect(table.maxDepth > 100).toBe(walked.maxDepth > 100);
+        if (walked.maxDepth <= 101) expect(table.maxDepth).toBe(walked.maxDepth);
+      }
+  });
+
+  it('leaves to positionsOf a value it would not walk', () => {
+    expect(depthTable({ at: new Date(0) }, JSON.stringify({ at: new Date(0) }, null, 2), 100)).toBeUndefined();
+  });
+
+  it('collects the same documents of every Kubernetes object of the rules’ examples as a located parse, and refuses the same', () => {
+    const parser = createYamlParser([k8sClassifier]);
+    const listing: ClusterListing = { ref: { context: 'c', server: 'https://s' }, listed: () => false };
+    let objects = 0;
+    const all: Array<Record<string, unknown>> = [];
+    for (const rule of allRules)
+      for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
+        if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path)) continue;
+        let docs: unknown[];
+        try {
+          docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
+        } catch {
+          continue;
+        }
+        for (const doc of docs)
+          if (typeof doc === 'object' && doc !== null && !Array.isArray(doc) && 'kind' in doc)
+            all.push(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
+      }
+    // Too deep for the limit, and just within it.
+    for (const levels of [97, 98, 99, 100])
+      all.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep' }, data: nested(levels, 'x') });
+    const outcome = (file: ClusterObjectFile, collectOnly: boolean): unknown => {
+      try {
+        return parser.parse(file, { limits: DEFAULT_LIMITS, collectOnly }).documents.map((d) => {
+          const o = d as K8sObjectDocument;
+          return { kind: d.kind, resource: d.resource, object: o.object, suppressions: o.suppressions, pods: o.pods?.length };
+        });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    let refused = 0;
+    for (const object of all) {
+      const collected = outcome(new ClusterObjectFile('x', object, listing), true);
+      expect(collected).toEqual(outcome(new ClusterObjectFile('x', object, listing), false));
+      if (typeof collected === 'string') refused++;
+      objects++;
+    }
+    expect(objects).toBeGreaterThan(100);
+    expect(refused).toBe(1);
   });
 });

@@ -31,6 +31,59 @@ export function positionsOf(value: unknown, text: string): PositionTable | undef
   return walk.table.seal();
 }
 
+/**
+ * The table of `value` written as `text` for a parse whose documents are never located (see
+ * `PositionedFile.unlocated`): its one root and value, and the depth of its nesting as `positionsOf`
+ * records it (a key or member one level below its mapping or array), counted up to `maxDepth + 1`.
+ * Undefined when `positionsOf` might not take the value (a value with `toJSON`, too deep to walk).
+ */
+export function depthTable(value: unknown, text: string, maxDepth: number): PositionTable | undefined {
+  let depth: number;
+  try {
+    depth = nestingDepth(value, 0, maxDepth);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+  if (depth < 0) return undefined;
+  const table = new PositionTable(text);
+  table.enter(0);
+  table.leave(text.length, value);
+  table.seal();
+  table.maxDepth = depth;
+  return table;
+}
+
+/** The deepest level under `v` (at `depth`), stopping past `limit`; -1 for a value `positionsOf` does not walk. */
+function nestingDepth(v: unknown, depth: number, limit: number): number {
+  if (typeof v !== 'object' || v === null) return depth;
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let max = depth;
+  if (Array.isArray(v)) {
+    if (v.length > 0) max = depth + 1;
+    for (let k = 0; k < v.length && max <= limit; k++) {
+      const item: unknown = v[k];
+      if (typeof item !== 'object' || item === null) continue;
+      const d = nestingDepth(item, depth + 1, limit);
+      if (d < 0) return d;
+      if (d > max) max = d;
+    }
+    return max;
+  }
+  for (const key in v) {
+    const item = (v as Record<string, unknown>)[key];
+    // JSON leaves out members it cannot write.
+    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    if (max === depth) max = depth + 1;
+    if (typeof item !== 'object' || item === null) continue;
+    const d = nestingDepth(item, depth + 1, limit);
+    if (d < 0) return d;
+    if (d > max) max = d;
+    if (max > limit) break;
+  }
+  return max;
+}
+
 class TextMismatch extends Error {}
 
 /**

@@ -5,7 +5,7 @@ import type { PositionTable } from '../../parsers/yaml/position-table.js';
 import type { PositionedFile } from '../../parsers/yaml/yaml-parser.js';
 import { apiVersionOf, type ResourceType } from './kinds.js';
 import type { RawObject } from './list.js';
-import { positionsOf } from './object-text.js';
+import { depthTable, positionsOf } from './object-text.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Kinds whose `status` rules read: a Service's load balancer addresses, a Node's GPU capacity. */
@@ -233,6 +233,9 @@ export class ClusterObjectFile implements PositionedFile {
   }
   positions(): PositionTable | undefined {
     return this.object && positionsOf(this.object, this.text());
+  }
+  unlocated(maxDepth: number): PositionTable | undefined {
+    return this.object && depthTable(this.object, this.text(), maxDepth);
   }
   bytes(): Uint8Array {
     this.data ??= Buffer.from(this.text(), 'utf8');
