@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,20 +179,19 @@ describe('JsonFindingSpool', () => {
       ...finding('ns/Deployment.apps/x', 0, 'K8S-0014', message),
       location: { path: 'ns/Deployment.apps/x' },
     });
-    const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('sanctum-findings-')));
-    // Detachable: it keeps its file's name, by which the test rewrites it.
-    const spool = new JsonFindingSpool({ detachable: true });
+    // Written to a reserved file, whose descriptor the test holds: it rewrites the spool's text through it.
+    const reserved = reserveSpoolFile();
+    const spool = new JsonFindingSpool({ shared: reserved });
     try {
       spool.spool([unplaced("Container 'c1' is marked"), finding('a.yaml', 2, 'K8S-0001', 'other'), unplaced("Container 'c0' is marked")]);
       spool.spool([finding('b.yaml', 1, 'K8S-0001', 'later')]);
       // The spool's own text changed behind its back: a message read back would put 'c2' after 'c1'.
       spool.writeItems(2, () => {});
-      const file = readdirSync(tmpdir())
-        .filter((n) => n.startsWith('sanctum-findings-') && !before.has(n))
-        .map((n) => join(tmpdir(), n, 'findings.json'))
-        .find((f) => existsSync(f) && readFileSync(f, 'latin1').includes("'c0' is marked"));
-      expect(file).toBeDefined();
-      writeFileSync(file!, readFileSync(file!, 'latin1').replace("'c0' is marked", "'c2' is marked"), 'latin1');
+      const text = Buffer.alloc(fstatSync(reserved.fd).size);
+      readSync(reserved.fd, text, 0, text.length, 0);
+      const at = text.indexOf("'c0' is marked");
+      expect(at).toBeGreaterThan(0);
+      writeSync(reserved.fd, "'c2'", at);
       const parts: string[] = [];
       spool.writeItems(2, (c) => parts.push(chunkText(c)));
       expect([...parts.join('').matchAll(/"message": "([^"]*)"/g)].map((m) => m[1])).toEqual([
@@ -203,6 +202,7 @@ describe('JsonFindingSpool', () => {
       ]);
     } finally {
       spool.dispose();
+      closeSync(reserved.fd);
     }
   });
 
@@ -223,7 +223,7 @@ describe('JsonFindingSpool', () => {
     const theirs = batches(['c.yaml', 'a/b.yaml'], 80);
     const held = Array.from({ length: 40 }, () => some(['a.yaml', 'c.yaml']));
     const main = new JsonFindingSpool();
-    const other = new JsonFindingSpool({ detachable: true });
+    const other = new JsonFindingSpool({ shared: reserveSpoolFile() });
     try {
       for (const b of theirs) other.spool(b);
       for (const b of mine) main.spool(b);
@@ -315,7 +315,7 @@ describe('JsonFindingSpool', () => {
   });
   it("adopts another thread's detached spool: each string sent once, the items merged in report order", () => {
     const main = new JsonFindingSpool();
-    const other = new JsonFindingSpool({ detachable: true });
+    const other = new JsonFindingSpool({ shared: reserveSpoolFile() });
     try {
       // Messages repeat across files and spools, as a rule's message does across the objects of a scan.
       const message = (i: number): string => (i % 4 === 0 ? `naïve ${i % 12} – 🤖` : `rule message ${i % 12}`);
@@ -346,6 +346,19 @@ describe('JsonFindingSpool', () => {
       main.dispose();
       other.dispose();
     }
+  });
+
+  it('hands over only a spool written to a reserved file: a spool of its own file has no name to be adopted by', () => {
+    inOwnTmpdir((tmp) => {
+      const own = new JsonFindingSpool();
+      try {
+        own.spool([finding('a.yaml', 1, 'K8S-0001', 'mine')]);
+        expect(() => own.detach()).toThrow(/reserved file/);
+        expect(readdirSync(tmp)).toEqual([]);
+      } finally {
+        own.dispose();
+      }
+    });
   });
 
   it("reads another thread's spool from a file it reserved, whose name is gone at once, through its own descriptor", () => {
@@ -382,7 +395,7 @@ describe('JsonFindingSpool', () => {
         -2,
       );
     const spool = new JsonFindingSpool();
-    const other = new JsonFindingSpool({ detachable: true });
+    const other = new JsonFindingSpool({ shared: reserveSpoolFile() });
     try {
       for (const m of messages.slice(0, 4)) spool.spool([tied(m)]);
       spool.spool([withJson as Finding]);

@@ -161,12 +161,11 @@ function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
  */
 export interface SpoolExport {
   dir: string;
-  file: string;
   /**
-   * The descriptor of a spool file the adopting thread reserved (`reserveSpoolFile`), which has no
-   * name to open it by; `adopt` takes it over.
+   * The descriptor of the spool file, which the adopting thread reserved (`reserveSpoolFile`) and
+   * which has no name to open it by; `adopt` takes it over.
    */
-  fd?: number;
+  fd: number;
   bytes: number;
   /** One past the last order of arrival used. */
   seqEnd: number;
@@ -218,12 +217,12 @@ export class JsonFindingSpool {
 
   /**
    * The file's name is removed as soon as it is open, so that a process killed mid-scan (Ctrl-C: the
-   * scan is synchronous, no handler runs) leaves nothing in the temporary directory. Only a spool that
-   * another thread adopts by its name keeps it (`detachable`); a worker's spool is written instead to a
-   * file the main thread holds open (`shared`, from `reserveSpoolFile`), through the main thread's
-   * descriptor (a process's descriptors are every thread's), which the main thread keeps.
+   * scan is synchronous, no handler runs) leaves nothing in the temporary directory. A spool handed
+   * to another thread (a worker's) is written to a file that thread holds open (`shared`, from
+   * `reserveSpoolFile`), through that thread's descriptor (a process's descriptors are every
+   * thread's), which that thread keeps.
    */
-  constructor(options: { detachable?: boolean; shared?: SharedSpoolFile } = {}) {
+  constructor(options: { shared?: SharedSpoolFile } = {}) {
     if (options.shared !== undefined) {
       this.dir = options.shared.dir;
       this.fd = options.shared.fd;
@@ -231,12 +230,9 @@ export class JsonFindingSpool {
       return;
     }
     this.dir = mkdtempSync(join(tmpdir(), 'sanctum-findings-'));
-    this.fd = openSync(this.file, 'w+');
-    if (!options.detachable) removeName(this.dir, this.file);
-  }
-
-  private get file(): string {
-    return join(this.dir, 'findings.json');
+    const file = join(this.dir, 'findings.json');
+    this.fd = openSync(file, 'w+');
+    removeName(this.dir, file);
   }
 
   get count(): number {
@@ -286,16 +282,18 @@ export class JsonFindingSpool {
 
   /**
    * Closes the spool for writing and hands it over: the file stays until the spool that adopts it is
-   * disposed. Only spooled findings are handed over (none may be held).
+   * disposed. Only a spool written to a file another thread reserved (`shared`) is handed over, and
+   * only spooled findings (none may be held).
    */
   detach(): SpoolExport {
+    if (this.ownsFd) throw new Error('findings spool: only a spool written to a reserved file (shared) can be handed over');
     this.flush();
     const e = this.entries;
     if (e.held.size > 0) throw new Error('findings spool: held findings cannot be handed over');
     const n = e.size;
     const out: SpoolExport = {
       dir: this.dir,
-      file: this.file,
+      fd: this.fd,
       bytes: this.bytes,
       seqEnd: this.seq,
       strings: e.strings,
@@ -313,7 +311,6 @@ export class JsonFindingSpool {
     };
     e.clear();
     this.closed = true;
-    if (this.ownsFd) closeSync(this.fd);
     return out;
   }
 
@@ -323,10 +320,8 @@ export class JsonFindingSpool {
    * arrival there; findings held afterwards come after every adopted one, as after spooled ones.
    */
   adopt(x: SpoolExport): void {
-    const fd = x.fd ?? openSync(x.file, 'r');
-    // Open here: the name is no longer needed (dispose still removes what could not be removed now).
-    if (x.fd === undefined) removeName(x.dir, x.file);
-    this.adopted.push({ dir: x.dir, fd, bytes: x.bytes });
+    // The file is this thread's from now on: dispose closes it and removes what could not be removed of its name.
+    this.adopted.push({ dir: x.dir, fd: x.fd, bytes: x.bytes });
     const source = this.adopted.length;
     const e = this.entries;
     const first = e.size;
