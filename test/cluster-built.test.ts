@@ -282,6 +282,47 @@ describe('sanctum cluster on two threads', () => {
     }
   }, 120_000);
 
+  // A cross-object rule's finding (a binding to a missing ClusterRole) is resolved after the object's
+  // text is gone (on the main thread, also for objects the worker checks): the hygiene of the annotation
+  // that suppressed it is still located at the annotation, as a file scan of the object's text locates it.
+  it('locates SAN-0001/SAN-0002 of an annotation that suppressed a cross-object finding as a file scan of the object does', async () => {
+    const annotations = ['*', '*: accepted expires=2000-01-01', 'K8S-0003; *: accepted for now expires=2000-01-01'];
+    const bindings = Array.from({ length: 300 }, (_, i) => ({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: `to-nothing-${i}`, uid: `uid-crb-${i}`, annotations: { team: 'x'.repeat(i % 7), 'sanctum.dev/ignore': annotations[i % 3] } },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `missing-${i}` },
+      subjects: [{ kind: 'User', name: `user-${i}`, apiGroup: 'rbac.authorization.k8s.io' }],
+    }));
+    const srv = await new FakeApiServer({ objects: [...exampleCluster(12), ...bindings] }).start();
+    try {
+      const report = JSON.parse(await checkThreads(srv, dir, []));
+      // The same objects' text (as the cluster scan writes it) in files.
+      const files = join(dir, 'bindings');
+      mkdirSync(files, { recursive: true });
+      for (const b of bindings) writeFileSync(join(files, `${b.metadata.name}.json`), JSON.stringify(b, null, 2));
+      const fileReport = JSON.parse((await fromSources(['scan', files, '--format', 'json'], dir)).stdout);
+      type F = { ruleId: string; location: { path: string; startLine?: number; startColumn?: number; endLine?: number; endColumn?: number; objectPath?: string } };
+      const hygiene = (findings: F[], name: (path: string) => string | undefined): string[] =>
+        findings
+          .filter((f) => f.ruleId.startsWith('SAN-') && name(f.location.path) !== undefined)
+          .map((f) => {
+            const l = f.location;
+            return `${name(l.path)} ${f.ruleId} ${l.startLine}:${l.startColumn}-${l.endLine}:${l.endColumn} ${l.objectPath}`;
+          })
+          .sort();
+      const inCluster = hygiene(report.findings, (p) => /^ClusterRoleBinding\.rbac\.authorization\.k8s\.io\/(to-nothing-\d+)$/.exec(p)?.[1]);
+      const inFiles = hygiene(fileReport.findings, (p) => /(to-nothing-\d+)\.json$/.exec(p)?.[1]);
+      // Each binding: SAN-0001 (no reason) or SAN-0002 (expired), never without a line.
+      expect(inCluster).toHaveLength(300);
+      expect(inCluster.filter((l) => l.includes('undefined'))).toEqual([]);
+      expect(inCluster).toContain('to-nothing-0 SAN-0001 9:7-9:32 /metadata/annotations/sanctum.dev~1ignore');
+      expect(inCluster).toEqual(inFiles);
+    } finally {
+      await srv.close();
+    }
+  }, 120_000);
+
   it('a ClusterRoleBinding to a missing ClusterRole, its annotation without a reason: one SAN-0001', async () => {
     const srv = await new FakeApiServer({
       objects: [

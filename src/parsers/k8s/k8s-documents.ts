@@ -10,6 +10,7 @@ import {
 import type { ClusterListing, SourceFile } from '../../core/source-file.js';
 import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/types.js';
 import { YamlFile, YamlValueDocument } from '../yaml/yaml-document.js';
+import type { PositionedFile } from '../yaml/yaml-parser.js';
 import { isMapping, PositionTable } from '../yaml/position-table.js';
 import { containersOf, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
 import { setProjection } from './set-projection.js';
@@ -25,6 +26,8 @@ export class K8sObjectDocument extends YamlValueDocument {
   override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
   private current: K8sObject;
+  /** Where the suppression annotation is, for a cluster object once its text is gone (see `locateAnnotation`). */
+  private annotationAt: { at: At; located: Located } | undefined;
 
   constructor(source: YamlFile, docIndex: number, basePath: ObjectPath, object: K8sObject) {
     super(source, docIndex, basePath);
@@ -82,6 +85,7 @@ export class K8sObjectDocument extends YamlValueDocument {
   override compact(): void {
     if (!this.file.cluster) return super.compact();
     if (this.source.table === DETACHED.table) return;
+    this.annotationAt = this.locateAnnotation();
     this.source = new YamlFile(this.file, DETACHED.table);
     if (this.file.cluster.keepWholeObjects) return;
     // The pod views made for the object's own rules say where its pod specs and containers are.
@@ -92,7 +96,35 @@ export class K8sObjectDocument extends YamlValueDocument {
 
   override locate(at: At | undefined): Located {
     if (!this.file.cluster || this.source.table !== DETACHED.table) return super.locate(at);
+    if (at !== undefined && at === this.annotationAt?.at) return this.annotationAt.located;
     return locateByPath(this.object, this.basePath, at);
+  }
+
+  /**
+   * Where the suppression annotation is in the object's text, found before the text goes: the hygiene
+   * of a suppression that a cross-object rule's finding used is reported after that (SAN-0001/SAN-0002),
+   * at the annotation as in a file. Documents only collected (`ParseContext.collectOnly`) have no
+   * positions: the object's are taken then (for an object with the annotation alone).
+   */
+  private locateAnnotation(): { at: At; located: Located } | undefined {
+    const at = this.suppressions[0]?.at;
+    if (at === undefined || this.suppressions.some((s) => s.at !== at)) return undefined;
+    const kept = this.source;
+    try {
+      const root = kept.table.roots[this.docIndex];
+      const path = [...this.basePath, ...(at as ObjectPath)];
+      if (root === undefined || !kept.table.find(root, path).found) {
+        const table = (this.file as Partial<PositionedFile>).positions?.();
+        if (table === undefined) return undefined;
+        this.source = new YamlFile(this.file, table);
+      }
+      return { at, located: super.locate(at) };
+    } catch {
+      // The text is gone already: located by path.
+      return undefined;
+    } finally {
+      this.source = kept;
+    }
   }
 }
 
