@@ -1,5 +1,6 @@
 import { arr, parseToml, str, table, TomlLocator, type TomlTable } from './toml.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
+import { withoutUserinfo } from './source-url.js';
 
 /** crates.io's index as Cargo writes it in a lockfile: the git index (every version of Cargo), or its sparse one. */
 const CRATES_IO = new Set(['registry+https://github.com/rust-lang/crates.io-index', 'sparse+https://index.crates.io/']);
@@ -12,9 +13,9 @@ const CRATES_IO = new Set(['registry+https://github.com/rust-lang/crates.io-inde
 export function cargoSource(source: string | undefined): PackageSource | undefined {
   if (source === undefined) return { kind: 'path', location: '' };
   if (CRATES_IO.has(source)) return undefined;
-  if (source.startsWith('git+')) return { kind: 'vcs', location: source };
-  if (source.startsWith('registry+') || source.startsWith('sparse+')) return { kind: 'registry', location: source };
-  return { kind: 'url', location: source };
+  if (source.startsWith('git+')) return { kind: 'vcs', location: withoutUserinfo(source) };
+  if (source.startsWith('registry+') || source.startsWith('sparse+')) return { kind: 'registry', location: withoutUserinfo(source) };
+  return { kind: 'url', location: withoutUserinfo(source) };
 }
 
 /** One entry of a package's `dependencies`: `name`, `name version` or `name version (source)` (v1 writes the last). */

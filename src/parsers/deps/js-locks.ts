@@ -2,6 +2,7 @@ import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { fastLockTree, yamlLockTree, type LockTree } from './lock-tree.js';
 import { plainHttpRegistry } from './npm.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
+import { withoutUserinfo } from './source-url.js';
 
 /** `name@version` of a pnpm `packages` key in any lockfile version (`/name/1.0.0_peer`, `/name@1.0.0(peer)`, `name@1.0.0`). */
 export function pnpmKey(key: string): { name: string; version: string } | undefined {
@@ -62,7 +63,7 @@ function readPnpmLock<N>(tree: LockTree<N>): DependencyManifest {
     const dep: DeclaredDependency = { ecosystem: 'npm', name, version: id.version, span: tree.span(k) };
     const tarball = res('tarball');
     if (sourced || res('directory') !== undefined || res('type') === 'git') {
-      const location = sourced ?? res('directory') ?? res('repo') ?? tarball ?? key;
+      const location = withoutUserinfo(sourced ?? res('directory') ?? res('repo') ?? tarball ?? key);
       const version = tree.text(tree.get(body, 'version'));
       if (version) dep.version = version;
       else delete dep.version;
@@ -239,7 +240,7 @@ export function parseYarnLock(text: string): DependencyManifest {
         else if (field[1] === 'resolved' && /^http:/.test(value))
           plainHttpRegistry(m, value, { start: pos + line.indexOf(value), end: pos + line.indexOf(value) + value.length });
         else if (field[1] === 'resolved' && !/^https?:/.test(value))
-          current.source = { kind: value.startsWith('git') ? 'vcs' : 'path', location: value };
+          current.source = { kind: value.startsWith('git') ? 'vcs' : 'path', location: withoutUserinfo(value) };
         else if (field[1] === 'linkType' && value === 'soft') current.source ??= { kind: 'workspace', location: value };
       }
     }

@@ -2,6 +2,7 @@ import { ParseFailure } from '../../core/parser.js';
 import { member, parseJsonTree, type JsonNode } from '../notebook/json-tree.js';
 import { boolValue, licenseOf, memberSpan, objectEntries, stringMember, stringValue } from './json-spans.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
+import { withoutUserinfo } from './source-url.js';
 
 const DEP_FIELDS = [
   ['dependencies', {}],
@@ -74,8 +75,8 @@ function fromSpec(name: string, spec: string): Partial<DeclaredDependency> {
 function nonRegistrySource(s: string): PackageSource | undefined {
   if (/^(?:file|link|portal):|^\.{0,2}\//.test(s)) return { kind: 'path', location: s };
   if (/^workspace:/.test(s)) return { kind: 'workspace', location: s };
-  if (/^(?:git(?:\+[a-z]+)?|github|gitlab|bitbucket):|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(s)) return { kind: 'vcs', location: s };
-  if (/^https?:\/\//.test(s)) return { kind: 'url', location: s };
+  if (/^(?:git(?:\+[a-z]+)?|github|gitlab|bitbucket):|^[\w.-]+\/[\w.-]+(?:#.*)?$/.test(s)) return { kind: 'vcs', location: withoutUserinfo(s) };
+  if (/^https?:\/\//.test(s)) return { kind: 'url', location: withoutUserinfo(s) };
   return undefined;
 }
 
@@ -110,7 +111,7 @@ function readPackagesV2(text: string, packages: JsonNode & { type: 'object' }, m
     if (resolved) plainHttpRegistry(manifest, resolved, dep.span);
     if (boolValue(text, member(entry, 'link'))) dep.source = { kind: 'path', location: resolved ?? key };
     else if (resolved && !/^https?:\/\//.test(resolved))
-      dep.source = { kind: resolved.startsWith('git') ? 'vcs' : 'path', location: resolved };
+      dep.source = { kind: resolved.startsWith('git') ? 'vcs' : 'path', location: withoutUserinfo(resolved) };
     const integrity = stringMember(entry, 'integrity');
     if (integrity) dep.hashes = integrity.split(/\s+/);
     const license = licenseOf(member(entry, 'license'));

@@ -2,6 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import { fromText } from './requirements.js';
 import { arr, parseToml, str, table, TomlLocator, type TomlTable } from './toml.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageIndex } from './types.js';
+import { withoutUserinfo } from './source-url.js';
 
 /**
  * `pyproject.toml`: PEP 621 `[project]` dependencies and optional dependencies, PEP 735
@@ -116,10 +117,10 @@ function readPoetryTable(
     if (git)
       dep.source = {
         kind: 'vcs',
-        location: git + ((str(t?.rev) ?? str(t?.tag) ?? str(t?.branch)) ? `@${str(t?.rev) ?? str(t?.tag) ?? str(t?.branch)}` : ''),
+        location: withoutUserinfo(git) + ((str(t?.rev) ?? str(t?.tag) ?? str(t?.branch)) ? `@${str(t?.rev) ?? str(t?.tag) ?? str(t?.branch)}` : ''),
       };
     else if (path) dep.source = { kind: 'path', location: path };
-    else if (url) dep.source = { kind: 'url', location: url };
+    else if (url) dep.source = { kind: 'url', location: withoutUserinfo(url) };
     else if (constraint !== undefined) {
       const exact = /^(?:==?)?\s*(\d[0-9A-Za-z.+!-]*)$/.exec(constraint.trim());
       if (exact && !constraint.includes('*')) dep.version = exact[1];

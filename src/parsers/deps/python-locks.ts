@@ -3,6 +3,7 @@ import { member, parseJsonTree } from '../notebook/json-tree.js';
 import { memberSpan, objectEntries, stringMember, stringValue } from './json-spans.js';
 import { arr, parseToml, str, table, TomlLocator } from './toml.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
+import { withoutUserinfo } from './source-url.js';
 
 /** `poetry.lock`: every locked package with its version, file hashes and dependencies. */
 export function parsePoetryLock(text: string): DependencyManifest {
@@ -29,9 +30,9 @@ export function parsePoetryLock(text: string): DependencyManifest {
     const type = str(source?.type);
     const url = str(source?.url);
     if (type === 'git')
-      dep.source = { kind: 'vcs', location: `${url ?? ''}${source?.resolved_reference ? `@${str(source.resolved_reference)}` : ''}` };
+      dep.source = { kind: 'vcs', location: `${withoutUserinfo(url ?? '')}${source?.resolved_reference ? `@${str(source.resolved_reference)}` : ''}` };
     else if (type === 'directory' || type === 'file') dep.source = { kind: 'path', location: url ?? '' };
-    else if (type === 'url') dep.source = { kind: 'url', location: url ?? '' };
+    else if (type === 'url') dep.source = { kind: 'url', location: withoutUserinfo(url ?? '') };
     const requires = Object.keys(table(p.dependencies) ?? {});
     if (requires.length) dep.dependsOn = requires;
     m.packages.push(dep);
@@ -69,10 +70,10 @@ export function parseUvLock(text: string): DependencyManifest {
     dep.direct = direct.has(name) || devDirect.has(name);
     if (devDirect.has(name) && !direct.has(name)) dep.dev = true;
     const source = table(p.source);
-    if (source?.git !== undefined) dep.source = { kind: 'vcs', location: str(source.git) ?? '' };
+    if (source?.git !== undefined) dep.source = { kind: 'vcs', location: withoutUserinfo(str(source.git) ?? '') };
     else if (source?.path !== undefined || source?.directory !== undefined)
       dep.source = { kind: 'path', location: str(source.path) ?? str(source.directory) ?? '' };
-    else if (source?.url !== undefined) dep.source = { kind: 'url', location: str(source.url) ?? '' };
+    else if (source?.url !== undefined) dep.source = { kind: 'url', location: withoutUserinfo(str(source.url) ?? '') };
     const hashes = [str(table(p.sdist)?.hash), ...arr(p.wheels).map((w) => str(table(w)?.hash))].filter(
       (h): h is string => h !== undefined,
     );
@@ -110,7 +111,7 @@ export function parsePipfileLock(text: string, maxDepth: number): DependencyMani
       if (dev) dep.dev = true;
       const git = stringMember(entry, 'git');
       const path = stringMember(entry, 'path') ?? stringMember(entry, 'file');
-      if (git) dep.source = { kind: 'vcs', location: git };
+      if (git) dep.source = { kind: 'vcs', location: withoutUserinfo(git) };
       else if (path) dep.source = { kind: 'path', location: path };
       const hashes = member(entry, 'hashes');
       if (hashes?.type === 'array') dep.hashes = hashes.items.map(stringValue).filter((h): h is string => h !== undefined);

@@ -1,6 +1,7 @@
 import { normalizePythonName, parsePep508, pinnedVersion } from './pep508.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
 import { lookupTable } from '../../core/lookup-table.js';
+import { withoutUserinfo } from './source-url.js';
 
 /** pip options that take a value, with the role the value plays. */
 const VALUE_OPTIONS: Readonly<
@@ -244,7 +245,7 @@ type Parsed = Omit<DeclaredDependency, 'ecosystem' | 'span' | 'direct'>;
 export function fromText(text: string): Parsed | undefined {
   const pep508Url = /^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\]\s*)?@/.test(text);
   if (!pep508Url && (VCS.test(text) || URL_LIKE.test(text) || /^[./~]/.test(text) || /\.(?:whl|tar\.gz|zip|tgz)$/i.test(text))) {
-    const source: PackageSource = { kind: VCS.test(text) ? 'vcs' : URL_LIKE.test(text) ? 'url' : 'path', location: text };
+    const source: PackageSource = { kind: VCS.test(text) ? 'vcs' : URL_LIKE.test(text) ? 'url' : 'path', location: withoutUserinfo(text) };
     const egg = /[#&]egg=([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(text);
     const file = VCS.test(text) ? undefined : distributionFile(text);
     const name = egg?.[1] ?? file?.name;
@@ -259,7 +260,7 @@ export function fromText(text: string): Parsed | undefined {
   if (req.extras.length) out.extras = req.extras;
   if (req.marker) out.marker = req.marker;
   if (req.url) {
-    out.source = { kind: VCS.test(req.url) ? 'vcs' : URL_LIKE.test(req.url) ? 'url' : 'path', location: req.url };
+    out.source = { kind: VCS.test(req.url) ? 'vcs' : URL_LIKE.test(req.url) ? 'url' : 'path', location: withoutUserinfo(req.url) };
     // `flash-attn @ https://…/flash_attn-2.6.3+cu123-cp311-….whl`: the file names the version.
     const file = VCS.test(req.url) ? undefined : distributionFile(req.url);
     if (file && normalizePythonName(file.name) === normalizePythonName(req.name)) out.version = file.version;
