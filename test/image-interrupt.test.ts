@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layerTar, sha256 } from '../src/testing/images.js';
+import { dockerSave, layerTar, sha256 } from '../src/testing/images.js';
 import { until } from './wait.js';
 
 // Runs the built executable, as a user would: Ctrl-C reaches a process, not a function.
@@ -88,5 +88,62 @@ describe('sanctum image interrupted', () => {
       expect(exit.signal).toBe(signal);
       expect(readdirSync(tmp)).toEqual([]);
       expect(stderr).toBe('');
+    }, 60_000);
+});
+
+/**
+ * A preload that sends the process SIGINT from inside the walker's synchronous removal of its spool
+ * directory (the walk's last synchronous part, with the directory still held): the signal arrives during
+ * synchronous work, as Ctrl-C does during a long scan, and is handled only on the next turn of the loop.
+ */
+const SIGNAL_IN_SYNC_PART = `
+const fs = require('node:fs');
+const rmSync = fs.rmSync;
+let sent = false;
+fs.rmSync = function (path, ...rest) {
+  if (!sent && String(path).includes('sanctum-image-')) {
+    sent = true;
+    process.kill(process.pid, 'SIGINT');
+  }
+  return rmSync.call(this, path, ...rest);
+};
+require('node:module').syncBuiltinESMExports();
+`;
+
+describe('sanctum image and sbom --image interrupted during synchronous work', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'sanctum-interrupt-sync-'));
+  const archive = join(tmp, 'image.tar');
+  const preload = join(tmp, 'signal.cjs');
+  beforeAll(async () => {
+    if (!existsSync(join(ROOT, 'dist', 'bundle', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it)');
+    // A file larger than what is read into memory, so that the walk spools it and holds a directory.
+    const header = Buffer.from(JSON.stringify({ w: { dtype: 'F32', shape: [16 * MiB], data_offsets: [0, 64 * MiB] } }));
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(header.length));
+    const model = Buffer.concat([length, header, Buffer.alloc(64 * MiB)]);
+    await dockerSave(archive, { config: { User: 'app' }, layers: [{ entries: [{ name: 'models/model.safetensors', content: model }] }] });
+    writeFileSync(preload, SIGNAL_IN_SYNC_PART);
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const args of [
+    ['image', archive, '--no-progress', '--format', 'json'],
+    ['sbom', '--image', archive],
+  ])
+    it(`${args[0]}: the signal ends the process, it is not dropped`, async () => {
+      const spoolTmp = mkdtempSync(join(tmp, 'spool-'));
+      const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: spoolTmp };
+      delete env.FORCE_COLOR;
+      const child = spawn(process.execPath, ['--require', preload, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+        child.on('exit', (code, signal) => ok({ code, signal })),
+      );
+      expect({ ...exit, stderr }).toEqual({ code: null, signal: 'SIGINT', stderr: '' });
+      expect(readdirSync(spoolTmp)).toEqual([]);
+      void stdout;
     }, 60_000);
 });

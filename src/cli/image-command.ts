@@ -3,7 +3,6 @@ import { Option, type Command } from 'commander';
 import type { ImageSummary } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
-import { removeTempDirsOnSignal } from '../core/temp-dirs.js';
 import { collect } from './list-flag.js';
 import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from './main.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
@@ -52,8 +51,6 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       let result;
       // Loaded on use: the image readers (archives, registries, zstd) stay out of every other command's start-up.
       const { scanImage } = await import('../scan-image.js');
-      // Ctrl-C mid-walk leaves no spooled layer file behind.
-      const keepSignals = removeTempDirsOnSignal();
       try {
         result = await scanImage({
           images,
@@ -67,7 +64,6 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
           onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
         });
       } finally {
-        keepSignals();
         progress?.done();
       }
       writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ScanError } from '../core/types.js';
-import { removeTempDirsOnSignal } from '../core/temp-dirs.js';
 import { ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
 import { checkTarget } from './main.js';
@@ -82,14 +81,12 @@ async function imageSbom(flags: SbomFlags, cwd: string, printErrors: (errors: Sc
     import('../inventory/sbom.js'),
   ]);
   const ref = flags.image!;
-  // Ctrl-C mid-walk leaves no spooled layer file behind.
-  const keepSignals = removeTempDirsOnSignal();
   const { images, errors } = await inventoryImages({
     images: [ref],
     cwd,
     platform: flags.platform,
     insecureRegistries: flags.insecureRegistry,
-  }).finally(keepSignals);
+  });
   if (images.length === 0) throw new ScanSetupError(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || `no image in ${ref}`);
   if (images.length > 1)
     throw new ScanSetupError(
