@@ -28,6 +28,12 @@ export interface TextInValue {
 /** Where a rule reports: an object path into the document, a text span, a line span, or text inside a value. */
 export type At = ObjectPath | TextSpan | LineSpan | TextInValue;
 
+/**
+ * Longest `Located.snippet` a parser cuts the located text to: longer than the evidence the engine
+ * masks (its 160 characters and 256 more), so that the engine's own cut is the only one it masks across.
+ */
+export const SNIPPET_MAX = 512;
+
 export interface Located {
   /** The file `range` lies in, when it is not the document's own (a rendered object traced back to its source). */
   file?: SourceFile;

@@ -489,12 +489,7 @@ export class Engine {
     let evidence = input.evidence;
     if (evidence === undefined) {
       const mask = this.opts.maskEvidence;
-      // Masked before it is cut: a value across the cut is masked whole, not left as its first characters.
-      evidence = firstLine(located.snippet, mask ? EVIDENCE_MAX + MASKED_AHEAD : EVIDENCE_MAX);
-      if (evidence !== undefined && mask) {
-        evidence = mask(evidence, doc);
-        if (evidence.length > EVIDENCE_MAX) evidence = evidence.slice(0, EVIDENCE_MAX) + '…';
-      }
+      evidence = mask ? maskedFirstLine(located.snippet, (text) => mask(text, doc)) : firstLine(located.snippet);
     }
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
@@ -761,6 +756,46 @@ function firstLine(s: string | undefined, max = EVIDENCE_MAX): string | undefine
   const nl = t.indexOf('\n');
   const line = (nl === -1 ? t : t.slice(0, nl).trimEnd() + ' …').trim();
   return line.length > max ? line.slice(0, max) + '…' : line;
+}
+
+/**
+ * The first line of `s` masked (`EngineOptions.maskEvidence`) before it is cut to `EVIDENCE_MAX`: a value
+ * across that cut is masked whole. The line is read `MASKED_AHEAD` characters further, and masking a long
+ * value shortens it, so text from near that second cut may come into the characters shown: when the line
+ * was cut there, the token the cut went through (a value the mask saw only the start of) is left out.
+ */
+function maskedFirstLine(s: string | undefined, mask: (text: string) => string): string | undefined {
+  if (s === undefined) return undefined;
+  const t = s.trim();
+  const nl = t.indexOf('\n');
+  let line = (nl === -1 ? t : t.slice(0, nl).trimEnd() + ' …').trim();
+  const read = EVIDENCE_MAX + MASKED_AHEAD;
+  const cut = line.length > read;
+  if (cut) line = line.slice(0, read) + '…';
+  let masked = mask(line);
+  if (cut) masked = withoutCutToken(masked.endsWith('…') ? masked.slice(0, -1) : masked) + '…';
+  return masked.length > EVIDENCE_MAX ? masked.slice(0, EVIDENCE_MAX) + '…' : masked;
+}
+
+/**
+ * `text`, cut at its end, without the token the cut went through: within a string left open (an odd
+ * number of unescaped `"`), back to its opening quote (a JSON string may hold spaces); otherwise back to
+ * the last space, comma, quote, bracket or brace.
+ */
+function withoutCutToken(text: string): string {
+  let quotes = 0;
+  let lastQuote = -1;
+  let boundary = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      if (i > 0 && text.charCodeAt(i - 1) === 92 /* \\ */) continue;
+      quotes++;
+      lastQuote = i;
+      boundary = i;
+    } else if (c === 32 || c === 9 || c === 44 || c === 39 || c === 91 || c === 93 || c === 123 || c === 125) boundary = i;
+  }
+  return text.slice(0, (quotes % 2 === 1 ? lastQuote : boundary) + 1);
 }
 
 export function describeError(e: unknown, where: string): string {

@@ -3,7 +3,10 @@ import { evaluateAdmissionPolicies } from './admission-policy.js';
 import { maskSecrets, objectSecrets } from './object-secrets.js';
 import { compilePolicy } from './policy.js';
 import { MemorySourceFile } from '../core/source-file.js';
-import { scanSync } from '../scan.js';
+import { getRegistry, scanSync } from '../scan.js';
+import { jsonReporter } from '../reporters/json.js';
+import { sarifReporter } from '../reporters/sarif.js';
+import { selectedRules } from '../reporters/testing/fixtures.js';
 
 const PASSWORD = 'hunter2-Correct-Horse';
 const TOKEN = 'q8Zt3Lm0Rx7Vw2Kp9Yb4';
@@ -342,5 +345,71 @@ describe('evidence the engine takes from the located text', () => {
       (x) => x.ruleId === 'K8S-0106',
     )!;
     expect(g.evidence).toBe('spec: …');
+  });
+});
+
+describe('evidence masked across the cuts of the located text', () => {
+  // Random-looking: masked whole as values of the object; a lowercase passphrase has no fragment to find it by.
+  const random = (n: number, seed: number) => {
+    let x = seed;
+    let out = '';
+    const abc = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+    while (out.length < n) {
+      x = (x * 1103515245 + 12345) % 2147483648;
+      out += abc[x % abc.length];
+    }
+    return out;
+  };
+  const PASSPHRASE = 'correcthorsebatterystaple'.repeat(2); // 50 characters, lowercase
+  const ctx = { rules: selectedRules(), lookup: (k: string) => getRegistry().get(k), color: false, failOn: 'high' as const };
+  const scanJson = (args: string[]) => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p', namespace: 'llm' },
+      spec: { containers: [{ name: 'a', image: 'vllm/vllm-openai:v0.6.3', args }] },
+    };
+    const text = JSON.stringify(pod);
+    const result = scanSync({ targets: ['pod.json'], files: [new MemorySourceFile('pod.json', text)], config: false });
+    return { text, result, f: result.findings.find((x) => x.ruleId === 'K8S-0106')! };
+  };
+  const visible = (result: ReturnType<typeof scanSync>) => [
+    jsonReporter(result, ctx),
+    sarifReporter(result, ctx),
+    ...result.findings.map((f) => f.evidence ?? ''),
+  ];
+  const leaks = (out: string, secret: string) => {
+    for (let i = 0; i + 8 <= secret.length; i++) if (out.includes(secret.slice(i, i + 8))) return secret.slice(i, i + 8);
+    return undefined;
+  };
+
+  it('leaves out a value across the old 200-character snippet cap after a long masked value (the reviewer’s case)', () => {
+    const token = random(80, 7);
+    const { text, result, f } = scanJson([`--token=${token}`, `--password=${PASSPHRASE}`]);
+    const spec = text.indexOf('"spec"');
+    const at = text.indexOf(PASSPHRASE) - spec;
+    expect(at).toBeGreaterThan(160);
+    expect(at).toBeLessThan(200);
+    expect(at + PASSPHRASE.length).toBeGreaterThan(200);
+    for (const out of visible(result)) for (const secret of [token, PASSPHRASE]) expect(leaks(out, secret)).toBeUndefined();
+    expect(f.evidence).toMatch(/^"spec":\{"containers":\[\{"name":"a","image":"vllm\/vllm-openai:v0\.6\.3","args":\["--token=/);
+  });
+
+  it('leaves out a value across the 416-character read when masked values before it bring it into the 160 shown', () => {
+    // One long token, masked to a few dozen characters, sized so that the passphrase starts at 400 of the
+    // located text: across the read of 160 + 256 characters, and within the 160 shown once the token is masked.
+    const probe = scanJson([`--token=${random(200, 1)}`, `--password=${PASSPHRASE}`]).text;
+    const length = 200 + 400 - (probe.indexOf(PASSPHRASE) - probe.indexOf('"spec"'));
+    const tokens = [random(length, 1)];
+    const { text, result, f } = scanJson([`--token=${tokens[0]}`, `--password=${PASSPHRASE}`]);
+    expect(text.indexOf(PASSPHRASE) - text.indexOf('"spec"')).toBe(400);
+    for (const out of visible(result)) for (const secret of [...tokens, PASSPHRASE]) expect(leaks(out, secret)).toBeUndefined();
+    expect(f.evidence!.endsWith('…')).toBe(true);
+  });
+
+  it('leaves evidence on block YAML as it was', () => {
+    const yaml = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: llm\nspec:\n  containers:\n  - name: a\n    image: vllm/vllm-openai:v0.6.3\n    args: ["--token=${random(80, 7)}", "--password=${PASSPHRASE}"]\n`;
+    const g = scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', yaml)], config: false }).findings;
+    expect(g.find((x) => x.ruleId === 'K8S-0106')!.evidence).toBe('spec: …');
   });
 });

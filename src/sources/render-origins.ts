@@ -15,7 +15,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import yaml from 'js-yaml';
-import type { Located, RenderOrigins } from '../core/document.js';
+import { SNIPPET_MAX, type Located, type RenderOrigins } from '../core/document.js';
 import { LineIndex } from '../core/line-index.js';
 import { DEFAULT_LIMITS } from '../core/parser.js';
 import { DiskSourceFile, MemorySourceFile, type SourceFile } from '../core/source-file.js';
@@ -95,7 +95,7 @@ function spanOf(src: Loaded, docIndex: number, path: ObjectPath): Located | unde
   return {
     file: src.file,
     range: src.yaml.textLocator.lines.range(start, end),
-    snippet: table.text.slice(start, Math.min(end, start + 200)),
+    snippet: table.text.slice(start, Math.min(end, start + SNIPPET_MAX)),
   };
 }
 

@@ -2,6 +2,7 @@ import {
   isLineSpan,
   isTextInValue,
   isTextSpan,
+  SNIPPET_MAX,
   type At,
   type DocumentSuppression,
   type Located,
@@ -160,7 +161,7 @@ function locateByPath(value: unknown, basePath: ObjectPath, at: At | undefined):
           ? '{'
           : '{}'
         : (JSON.stringify(node) ?? 'null'));
-  return { objectPath: pointerFromPath([...basePath, ...path]), snippet: first.slice(0, 200) };
+  return { objectPath: pointerFromPath([...basePath, ...path]), snippet: first.slice(0, SNIPPET_MAX) };
 }
 
 /**

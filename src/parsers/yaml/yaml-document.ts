@@ -1,5 +1,5 @@
 import type { At, DocumentSuppression, Located, RenderOrigins, ScanDocument } from '../../core/document.js';
-import { isLineSpan, isTextInValue, isTextSpan } from '../../core/document.js';
+import { isLineSpan, isTextInValue, isTextSpan, SNIPPET_MAX } from '../../core/document.js';
 import { LineIndex } from '../../core/line-index.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
@@ -75,7 +75,7 @@ export abstract class YamlValueDocument implements ScanDocument {
     const located: Located = {
       range: lines.range(start, end),
       objectPath: pointerFromPath(path),
-      snippet: inner ? lines.lineText(lines.position(start).line).trim() : table.text.slice(start, Math.min(end, start + 200)),
+      snippet: inner ? lines.lineText(lines.position(start).line).trim() : table.text.slice(start, Math.min(end, start + SNIPPET_MAX)),
     };
     const origins = this.file.origins;
     if (!origins) return located;
