@@ -24,6 +24,25 @@ class ValueDocument extends YamlValueDocument {
 const ctx = { limits: DEFAULT_LIMITS };
 
 /** Every path in `value`, parents before children. */
+/** The Kubernetes objects of every rule's YAML and JSON examples, as the API answers them: JSON values only. */
+function exampleObjects(): Array<Record<string, unknown>> {
+  const objects: Array<Record<string, unknown>> = [];
+  for (const rule of allRules)
+    for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
+      if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path)) continue;
+      let docs: unknown[];
+      try {
+        docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
+      } catch {
+        continue;
+      }
+      for (const doc of docs)
+        if (typeof doc === 'object' && doc !== null && !Array.isArray(doc) && 'kind' in doc)
+          objects.push(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
+    }
+  return objects;
+}
+
 function pathsOf(value: unknown, base: ObjectPath = []): ObjectPath[] {
   const out: ObjectPath[] = [base];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...pathsOf(v, [...base, i])));
@@ -94,25 +113,9 @@ describe('positionsOf', () => {
   });
 
   it('locates every node of the Kubernetes objects of the rules’ examples as parsing does', () => {
-    let objects = 0;
-    for (const rule of allRules)
-      for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
-        if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path)) continue;
-        let docs: unknown[];
-        try {
-          docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
-        } catch {
-          continue;
-        }
-        for (const doc of docs) {
-          if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !('kind' in doc)) continue;
-          // As the API answers it: JSON values only.
-          const object = JSON.parse(JSON.stringify(doc)) as Record<string, unknown>;
-          for (const [walk, parse] of locateBothWays(object, atEveryNode)) expect(walk).toEqual(parse);
-          objects++;
-        }
-      }
-    expect(objects).toBeGreaterThan(100);
+    const objects = exampleObjects();
+    for (const object of objects) for (const [walk, parse] of locateBothWays(object, atEveryNode)) expect(walk).toEqual(parse);
+    expect(objects.length).toBeGreaterThan(100);
   });
 
   it('gives up, for the text to be parsed, when the text is not the value written as indented JSON', () => {
@@ -197,20 +200,7 @@ describe('depthTable (the table of a parse whose documents are only collected)',
     const parser = createYamlParser([k8sClassifier]);
     const listing: ClusterListing = { ref: { context: 'c', server: 'https://s' }, listed: () => false };
     let objects = 0;
-    const all: Array<Record<string, unknown>> = [];
-    for (const rule of allRules)
-      for (const ex of [...rule.meta.examples.bad, ...rule.meta.examples.good]) {
-        if (typeof ex.content !== 'string' || !/\.(ya?ml|json)$/.test(ex.path)) continue;
-        let docs: unknown[];
-        try {
-          docs = yaml.loadAll(ex.content, null, { schema: KUBE_SCHEMA });
-        } catch {
-          continue;
-        }
-        for (const doc of docs)
-          if (typeof doc === 'object' && doc !== null && !Array.isArray(doc) && 'kind' in doc)
-            all.push(JSON.parse(JSON.stringify(doc)) as Record<string, unknown>);
-      }
+    const all = exampleObjects();
     // Too deep for the limit, and just within it.
     for (const levels of [97, 98, 99, 100])
       all.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep' }, data: nested(levels, 'x') });
