@@ -33,6 +33,19 @@ const BACKLOG_MAX_KIB = 1024;
 const BATCH = 32;
 
 /**
+ * Options of a cluster scan that stay on the main thread: callbacks, sources of files and what only a
+ * file scan reads (ignore files, Helm values, shards). Every other option of `ScanOptions` must be
+ * handed to the worker, so that a new option fails to compile until it is placed on one side.
+ */
+type MainThreadOption =
+  'includeIgnored' | 'vulnerabilities' | 'helmValues' | 'helmSet' | 'shard' | 'extraRules' | 'onFile' | 'onRules' | 'onSet' | 'onNotice';
+
+/** The options `ClusterThreads.for` gives the worker: each one named, even when it is undefined. */
+type WorkerScanOptions = {
+  [K in Exclude<keyof ScanOptions, MainThreadOption>]-?: object extends Pick<ScanOptions, K> ? ScanOptions[K] | undefined : ScanOptions[K];
+};
+
+/**
  * A cluster scan on two threads. The cross-object rules read a cluster's objects together (the whole
  * cluster is one set, see `k8sSet`), so they run on the main thread, which keeps every object's
  * documents: those of the objects a worker scans too (`OpenScan.collect`: parsed and compacted as a
@@ -74,7 +87,7 @@ export class ClusterThreads {
     if (startAfter === undefined || !existsSync(fileURLToPath(WORKER))) return undefined;
     // What sets the worker's scan up as the main thread's: the options that can cross threads (no callbacks, connection or sources).
     const o = opts;
-    const workerOpts: ScanOptions = {
+    const workerOpts: WorkerScanOptions = {
       targets: o.targets,
       cwd: o.cwd ?? process.cwd(),
       scanners: o.scanners,
