@@ -97,6 +97,28 @@ describe('exit codes', () => {
     expectNoStackTrace(r.stderr);
   });
 
+  it('2 for a bad flag: the error, a hint for a flag of Trivy, Checkov or gitleaks, and one line pointing at the help, not the whole help', async () => {
+    const severity = await run(['scan', 'bad', '--severity', 'HIGH,CRITICAL'], { cwd: cwd() });
+    expect(severity.code).toBe(2);
+    expect(severity.stdout).toBe('');
+    expect(severity.stderr).toBe(
+      "error: unknown option '--severity'\n" +
+        'hint: --severity is not a sanctum option: sanctum exits 1 on findings at or above --fail-on SEVERITY (default high); -q reports only those findings\n' +
+        "(see 'sanctum scan --help' for the options)\n",
+    );
+    const skip = await run(['scan', 'bad', '--skip-check=CKV_K8S_16'], { cwd: cwd() });
+    expect(skip.stderr).toContain('hint: --skip-check is not a sanctum option: --skip-rule ID skips a rule (repeatable)\n');
+    const soft = await run(['image', 'x.tar', '--soft-fail'], { cwd: cwd() });
+    expect(soft.stderr).toContain('hint: --soft-fail is not a sanctum option: --fail-on none reports without failing\n');
+    // sbom has no --fail-on: no hint that names it.
+    const sbom = await run(['sbom', '.', '--exit-code', '1'], { cwd: cwd() });
+    expect(sbom.stderr).toBe("error: unknown option '--exit-code'\n(see 'sanctum sbom --help' for the options)\n");
+    const nested = await run(['db', 'status', '--bogus'], { cwd: cwd() });
+    expect(nested.stderr).toBe("error: unknown option '--bogus'\n(see 'sanctum db status --help' for the options)\n");
+    const command = await run(['scna'], { cwd: cwd() });
+    expect(command.stderr).toBe("error: unknown command 'scna'\n(Did you mean scan?)\n(see 'sanctum --help' for the options)\n");
+  });
+
   it('2 when the report cannot be written: a file where a directory should be, a directory that cannot be made', async () => {
     writeFileSync(join(cwd(), 'a-file'), '');
     for (const format of ['table', 'json']) {

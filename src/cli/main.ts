@@ -16,6 +16,7 @@ import { addDbCommand } from './db-command.js';
 import { addGatewayCommand } from './gateway-command.js';
 import { repeat } from './list-flag.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
+import { foreignFlagHint } from './foreign-flags.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
@@ -288,6 +289,24 @@ function describeOption(this: Help, option: Option): string {
   );
 }
 
+/**
+ * An error of the command line (unknown option or command, missing argument) is followed by one line
+ * pointing at the command's help, not by the whole help, which would bury the error in a CI log; an
+ * unknown option that another scanner has (Trivy's --severity, Checkov's --skip-check…) by its
+ * equivalent.
+ */
+function pointErrorsAtHelp(command: Command, path = 'sanctum'): void {
+  command.showHelpAfterError(`(see '${path} --help' for the options)`);
+  command.configureOutput({
+    outputError: (text, write) => {
+      write(text);
+      const hint = foreignFlagHint(text, (long) => command.options.some((o) => o.long === long));
+      if (hint) write(`${hint}\n`);
+    },
+  });
+  for (const sub of command.commands) pointErrorsAtHelp(sub, `${path} ${sub.name()}`);
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code = EXIT_OK;
@@ -297,8 +316,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
     .version(VERSION, '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .configureHelp({ optionDescription: describeOption })
-    .showHelpAfterError();
+    .configureHelp({ optionDescription: describeOption });
 
   addScanOptions(
     program.command('scan').description('scan files and directories').argument('[paths...]', 'files or directories (default: .)'),
@@ -408,6 +426,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
   addAuditCommand(program, io, (c) => (code = c));
   addClusterCommand(program, io, (c) => (code = c));
   addGatewayCommand(program, io);
+  pointErrorsAtHelp(program);
 
   try {
     await program.parseAsync(argv);
