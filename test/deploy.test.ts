@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
@@ -307,6 +308,16 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum audit receiver${real.helm ? '' 
   });
 });
 
+const PRIVILEGED = `apiVersion: v1
+kind: Pod
+metadata: { name: p }
+spec:
+  containers:
+    - name: c
+      image: nginx:1.27
+      securityContext: { privileged: true }
+`;
+
 describe('action.yml and .pre-commit-hooks.yaml', () => {
   it('run sanctum scan', () => {
     const action = yaml.load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Record<string, any>;
@@ -314,5 +325,56 @@ describe('action.yml and .pre-commit-hooks.yaml', () => {
     expect(JSON.stringify(action.runs.steps)).toContain('sanctum-scanner');
     const hooks = yaml.load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, any>>;
     expect(hooks[0]).toEqual(expect.objectContaining({ id: 'sanctum-scan', entry: 'sanctum scan', language: 'node' }));
+  });
+
+  it("action.yml: the scan step's script as the runner runs it writes the SARIF, prints the table, sets exit-code; the upload runs after a failing scan, not after exit 2", () => {
+    const action = yaml.load(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Record<string, any>;
+    const steps = action.runs.steps as Array<Record<string, any>>;
+    const scan = steps.find((s) => s.id === 'scan')!;
+    expect(action.outputs['exit-code'].value).toBe('${{ steps.scan.outputs.exit-code }}');
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-action-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'repo'));
+      writeFileSync(join(dir, 'repo', 'pod.yaml'), PRIVILEGED);
+      // npx --yes sanctum-scanner@VERSION ARGS... runs the built CLI of this checkout.
+      writeFileSync(join(dir, 'bin', 'npx'), `#!/bin/sh\nshift 2\nexec "${process.execPath}" "${join(ROOT, 'bin', 'sanctum')}" "$@"\n`, {
+        mode: 0o755,
+      });
+      const runStep = (path: string) => {
+        const output = join(dir, `output-${path}`);
+        writeFileSync(output, '');
+        const inputs: Record<string, string> = { path, 'fail-on': 'high', policy: '', sarif: 'out/sanctum.sarif', version: 'latest' };
+        const env = Object.fromEntries(
+          Object.entries(scan.env as Record<string, string>).map(([k, v]) => [k, inputs[/inputs\.([\w-]+)/.exec(v)![1]!]!]),
+        );
+        const r = spawnSync('bash', ['-e', '-c', scan.run], {
+          cwd: join(dir, 'repo'),
+          encoding: 'utf8',
+          env: { PATH: `${join(dir, 'bin')}:${process.env.PATH}`, RUNNER_TEMP: dir, GITHUB_OUTPUT: output, ...env },
+        });
+        return { ...r, output: readFileSync(output, 'utf8') };
+      };
+      const failing = runStep('pod.yaml');
+      expect(failing.status).toBe(1);
+      expect(failing.output).toBe('exit-code=1\n');
+      expect(failing.stdout).toContain('CRITICAL  K8S-0003');
+      const sarif = JSON.parse(readFileSync(join(dir, 'repo', 'out', 'sanctum.sarif'), 'utf8'));
+      expect(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'K8S-0003')).toBe(true);
+      const missing = runStep('no-such-dir');
+      expect(missing.status).toBe(2);
+      expect(missing.output).toBe('exit-code=2\n');
+      // No table of an earlier run is printed again.
+      expect(missing.stdout).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const upload = steps.find((s) => String(s.uses).startsWith('github/codeql-action/upload-sarif@'))!;
+    expect(upload.if).toContain('always()');
+    expect(upload.if).toContain("inputs.upload-sarif == 'true'");
+    expect(upload.if).toContain("steps.scan.outputs.exit-code == '1'");
+    expect(upload.if).not.toContain("exit-code == '2'");
+    expect(upload.with).toEqual({ sarif_file: '${{ inputs.sarif }}', category: '${{ inputs.category }}' });
+    expect(action.inputs['upload-sarif'].default).toBe('false');
   });
 });
