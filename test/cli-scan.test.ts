@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoStackTrace, PRIVILEGED_POD, run, SAFE_POD, workspace } from './cli-helpers.js';
 
@@ -327,6 +328,41 @@ describe('rule selection', () => {
   it('SARIF rules[] lists exactly the rules that ran', async () => {
     const r = await run(['scan', 'bad', '--rule', 'K8S-0003', '-f', 'sarif'], { cwd: cwd() });
     expect(JSON.parse(r.stdout).runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['K8S-0003']);
+  });
+});
+
+describe('SARIF paths as GitHub code scanning reads them (relative to the repository root)', () => {
+  const uris = (stdout: string) =>
+    JSON.parse(stdout).runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: object } }> }) => r.locations[0]!.physicalLocation.artifactLocation);
+
+  it('inside a Git work tree: relative to its root from a subdirectory; a file outside it is an absolute file URI', async () => {
+    const repo = workspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/k8s/pod.yaml': PRIVILEGED_POD, 'apps/pod.yaml': PRIVILEGED_POD });
+    const outside = workspace({ 'pod.yaml': PRIVILEGED_POD });
+    try {
+      const far = relative(join(repo.dir, 'infra'), join(outside.dir, 'pod.yaml'));
+      const r = await run(['scan', '.', '../apps', far, ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: join(repo.dir, 'infra') });
+      expect(r.code).toBe(0);
+      expect(uris(r.stdout)).toEqual([
+        { uri: pathToFileURL(join(outside.dir, 'pod.yaml')).href },
+        { uri: 'apps/pod.yaml', uriBaseId: '%SRCROOT%' },
+        { uri: 'infra/k8s/pod.yaml', uriBaseId: '%SRCROOT%' },
+      ]);
+      const root = JSON.parse(r.stdout).runs[0].originalUriBaseIds['%SRCROOT%'].description.text;
+      expect(root).toBe('The root of the Git work tree Sanctum ran in; result paths are relative to it.');
+      // From the root itself, paths are as they always were.
+      const top = await run(['scan', 'infra', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: repo.dir });
+      expect(uris(top.stdout)).toEqual([{ uri: 'infra/k8s/pod.yaml', uriBaseId: '%SRCROOT%' }]);
+    } finally {
+      repo.cleanup();
+      outside.cleanup();
+    }
+  });
+
+  it('out of Git: relative to the directory Sanctum ran in, as before; ../ is an absolute file URI', async () => {
+    const here = await run(['scan', 'bad', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: cwd() });
+    expect(uris(here.stdout)).toEqual([{ uri: 'bad/pod.yaml', uriBaseId: '%SRCROOT%' }]);
+    const up = await run(['scan', '../bad', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: join(cwd(), 'good') });
+    expect(uris(up.stdout)).toEqual([{ uri: pathToFileURL(join(cwd(), 'bad', 'pod.yaml')).href }]);
   });
 });
 

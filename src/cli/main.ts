@@ -17,6 +17,7 @@ import { addGatewayCommand } from './gateway-command.js';
 import { repeat } from './list-flag.js';
 import { fixRepeatedly, safeFixCheck } from './fix.js';
 import { foreignFlagHint } from './foreign-flags.js';
+import { sarifArtifacts } from './sarif-paths.js';
 import { explainRule, listRules } from './rules-command.js';
 import { addSbomCommand } from './sbom-command.js';
 import { addWebhookCommand } from './webhook-command.js';
@@ -220,6 +221,7 @@ export function writeOutputs(
     showSuppressed: flags.showSuppressed,
     // Paths of findings in a container image are not files of this machine: never read them here.
     readSource: opts.localFiles === false ? () => undefined : sourceReader(cwd),
+    sarifArtifacts: opts.localFiles === false ? undefined : sarifArtifacts(cwd),
   };
   for (const o of outs) {
     const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;

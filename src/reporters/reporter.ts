@@ -14,6 +14,12 @@ export interface ReportContext {
   showSuppressed?: boolean;
   /** The text of a scanned file by its reported path, for formats that show snippets (html); undefined when unreadable. */
   readSource?(path: string): string | undefined;
+  /**
+   * SARIF artifact locations of the reported paths when they are files of this machine (a file scan):
+   * `locate` turns a path into a URI and `root` says what `%SRCROOT%` is. Default: the path relative
+   * to the directory Sanctum ran in.
+   */
+  sarifArtifacts?: { locate(path: string): { uri: string; uriBaseId?: string }; root: string };
 }
 
 export type Reporter = (result: ScanResult, ctx: ReportContext) => string;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sarifArtifacts } from '../cli/sarif-paths.js';
 import { getRegistry, scanSync } from '../scan.js';
 import { pathToUri, sarifReporter } from './sarif.js';
 import { realResult, selectedRules, syntheticResult } from './testing/fixtures.js';
@@ -157,6 +159,28 @@ describe('SARIF reporter', () => {
     const log = JSON.parse(sarifReporter(result, { ...ctx, rules: getRegistry().rules }));
     expect(errorsOf(log)).toBe('');
     expect(log.runs[0].results).toHaveLength(result.findings.length);
+  });
+
+  it('a notification about a path in the home directory (the vulnerability database) has no location in the scanned tree', () => {
+    const result = realResult();
+    const log = JSON.parse(
+      sarifReporter({ ...result, errors: [...result.errors, { path: '~/.cache/sanctum/db', message: 'no vulnerability database' }] }, ctx),
+    );
+    expect(errorsOf(log)).toBe('');
+    const notes = log.runs[0].invocations[0].toolExecutionNotifications;
+    expect(notes.at(-1)).toEqual({ level: 'error', message: { text: 'no vulnerability database' } });
+    expect(notes[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'deploy/broken.yaml', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('with file locations of a scan (sarifArtifacts), a file outside the root is an absolute file URI the schema accepts', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const result = scanSync({ targets: ['examples/ai-platform/k8s/notebook.yaml'], cwd: root, config: false });
+    const moved = result.findings.map((f) => ({ ...f, location: { ...f.location, path: `../elsewhere/${f.location.path}` } }));
+    const log = JSON.parse(sarifReporter({ ...result, findings: moved }, { ...ctx, sarifArtifacts: sarifArtifacts(root) }));
+    expect(errorsOf(log)).toBe('');
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: pathToFileURL(join(root, '../elsewhere/examples/ai-platform/k8s/notebook.yaml')).href,
+    });
   });
 
   it('encodes path segments but keeps the separators', () => {

@@ -29,6 +29,19 @@ export function pathToUri(path: string): string {
     .join('/');
 }
 
+/** Where a SARIF artifact is: a URI relative to `uriBaseId`, or absolute without it. */
+export interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
+
+/** The default: reported paths are relative to the directory Sanctum ran in, `%SRCROOT%`. */
+function relativeToRunDirectory(path: string): ArtifactLocation {
+  return { uri: pathToUri(path), uriBaseId: '%SRCROOT%' };
+}
+
+const RUN_DIRECTORY_ROOT = 'The directory Sanctum was run from; result paths are relative to it.';
+
 function isUrl(s: string): boolean {
   return /^https?:\/\//.test(s);
 }
@@ -97,11 +110,11 @@ function logicalLocations(l: Location) {
   return undefined;
 }
 
-function location(l: Location) {
+function location(l: Location, artifact: (path: string) => ArtifactLocation) {
   const reg = region(l);
   const logical = logicalLocations(l);
   return {
-    physicalLocation: { artifactLocation: { uri: pathToUri(l.path), uriBaseId: '%SRCROOT%' }, ...(reg ? { region: reg } : {}) },
+    physicalLocation: { artifactLocation: artifact(l.path), ...(reg ? { region: reg } : {}) },
     ...(logical ? { logicalLocations: logical } : {}),
   };
 }
@@ -115,7 +128,7 @@ function suppression(s: Suppression) {
   };
 }
 
-function fixes(f: Finding) {
+function fixes(f: Finding, artifact: (path: string) => ArtifactLocation) {
   if (!f.fix || f.fix.edits.length === 0) return undefined;
   const byPath = new Map<string, typeof f.fix.edits>();
   for (const e of f.fix.edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
@@ -123,25 +136,30 @@ function fixes(f: Finding) {
     {
       description: { text: f.fix.description },
       artifactChanges: [...byPath].map(([path, edits]) => ({
-        artifactLocation: { uri: pathToUri(path), uriBaseId: '%SRCROOT%' },
+        artifactLocation: artifact(path),
         replacements: edits.map((e) => ({ deletedRegion: { ...e.range }, insertedContent: { text: e.replacement } })),
       })),
     },
   ];
 }
 
-function notification(e: ScanError) {
+function notification(e: ScanError, artifact: (path: string) => ArtifactLocation) {
   return {
     level: 'error',
     message: { text: e.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: pathToUri(e.path), uriBaseId: '%SRCROOT%' },
-          ...(e.line ? { region: { startLine: e.line } } : {}),
-        },
-      },
-    ],
+    // A path in the home directory (the vulnerability database, ~/.cache/sanctum/db) is no file of the scanned tree.
+    ...(e.path.startsWith('~/')
+      ? {}
+      : {
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: artifact(e.path),
+                ...(e.line ? { region: { startLine: e.line } } : {}),
+              },
+            },
+          ],
+        }),
   };
 }
 
@@ -161,14 +179,15 @@ export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: Ch
     add(f.ruleId, r ? ruleDescriptor(r) : fallbackDescriptor(f));
   }
 
+  const artifact = ctx.sarifArtifacts?.locate ?? relativeToRunDirectory;
   const toResult = (f: Finding) => {
-    const fx = fixes(f);
+    const fx = fixes(f, artifact);
     return {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId)!,
       level: sarifLevel(f.severity),
       message: { text: f.message },
-      locations: [location(f.location)],
+      locations: [location(f.location, artifact)],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
       ...(f.suppression
         ? { suppressions: [suppression(f.suppression)] }
@@ -206,11 +225,11 @@ export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: Ch
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: result.errors.map(notification),
+            toolExecutionNotifications: result.errors.map((e) => notification(e, artifact)),
           },
         ],
         originalUriBaseIds: {
-          '%SRCROOT%': { description: { text: 'The directory Sanctum was run from; result paths are relative to it.' } },
+          '%SRCROOT%': { description: { text: ctx.sarifArtifacts?.root ?? RUN_DIRECTORY_ROOT } },
         },
         columnKind: 'utf16CodeUnits',
         results: result.findings,

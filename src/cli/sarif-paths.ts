@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ReportContext } from '../reporters/reporter.js';
+import { pathToUri } from '../reporters/sarif.js';
+
+/** The root of the Git work tree that holds `dir`: the nearest directory at or above it with a `.git` entry. */
+export function workTreeRoot(dir: string): string | undefined {
+  for (let d = resolve(dir); ; ) {
+    if (existsSync(join(d, '.git'))) return d;
+    const up = dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/**
+ * SARIF locations of scanned files as GitHub code scanning reads them: a relative URI is read from the
+ * repository's root, an absolute file URI is made relative to the checkout. So inside a Git work tree
+ * paths are relative to its root, from whichever of its directories Sanctum ran (`cd infra && sanctum
+ * scan .` gives `infra/…`, not `…`); out of Git, relative to the directory Sanctum ran in, as before;
+ * a file outside that root (`../other`) gets an absolute `file://` URI and no base id, where it was
+ * `../other/…`, which climbs out of the repository.
+ */
+export function sarifArtifacts(cwd: string): NonNullable<ReportContext['sarifArtifacts']> {
+  const git = workTreeRoot(cwd);
+  const root = git ?? resolve(cwd);
+  return {
+    root: git
+      ? 'The root of the Git work tree Sanctum ran in; result paths are relative to it.'
+      : 'The directory Sanctum was run from; result paths are relative to it.',
+    locate(path) {
+      const abs = resolve(cwd, path);
+      const rel = relative(root, abs);
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return { uri: pathToFileURL(abs).href };
+      return { uri: pathToUri(sep === '/' ? rel : rel.split(sep).join('/')), uriBaseId: '%SRCROOT%' };
+    },
+  };
+}
