@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { severityRank, type Finding } from '../src/core/types.js';
 import { scanSync } from '../src/scan.js';
 import { realRenderers } from '../src/testing/real-renderers.js';
+import { run, workspace } from './cli-helpers.js';
 
 // Sanctum's own deployment (deploy/): its Dockerfile and Helm chart pass Sanctum's own rules.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -325,6 +326,44 @@ describe('action.yml and .pre-commit-hooks.yaml', () => {
     expect(JSON.stringify(action.runs.steps)).toContain('sanctum-scanner');
     const hooks = yaml.load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, any>>;
     expect(hooks[0]).toEqual(expect.objectContaining({ id: 'sanctum-scan', entry: 'sanctum scan', language: 'node' }));
+  });
+
+  it('.pre-commit-hooks.yaml: model files, which the text hook never gets (pre-commit tags them binary), go to sanctum-scan-models; each name it takes is scanned, never exit 2', async () => {
+    const hooks = yaml.load(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Array<Record<string, any>>;
+    const models = hooks.find((h) => h.id === 'sanctum-scan-models')!;
+    expect(models).toEqual(expect.objectContaining({ entry: 'sanctum scan', language: 'node', types: ['file'] }));
+    // pre-commit reads `files` with Python's re: (?i) becomes the i flag here.
+    const files = new RegExp(String(models.files).replace(/^\(\?i\)/, ''), 'i');
+    const names = [
+      'm.pkl',
+      'm.pickle',
+      'm.pk',
+      'm.joblib',
+      'm.pt',
+      'm.pth',
+      'm.safetensors',
+      'm.gguf',
+      'm.onnx',
+      'm.h5',
+      'm.hdf5',
+      'm.keras',
+      'm.npy',
+      'm.npz',
+      'M.PT',
+    ];
+    for (const n of [...names, 'models/pytorch_model.bin', 'pytorch_model-00001-of-00002.bin', 'adapter_model.bin'])
+      expect(files.test(n)).toBe(true);
+    for (const n of ['logo.png', 'firmware.bin', 'notes.txt', 'x.pt.txt']) expect(files.test(n)).toBe(false);
+    const ws = workspace(Object.fromEntries(names.map((n) => [n, 'not a model \u0000\u00ff\u0001 at all'])));
+    try {
+      writeFileSync(join(ws.dir, 'pytorch_model.bin'), readFileSync(join(ROOT, 'examples/ai-platform/models/classifier.pt')));
+      for (const n of [...names, 'pytorch_model.bin']) {
+        const r = await run(['scan', ...models.args, n], { cwd: ws.dir });
+        expect([n, r.code, r.stderr]).toEqual([n, n === 'pytorch_model.bin' ? 1 : 0, '']);
+      }
+    } finally {
+      ws.cleanup();
+    }
   });
 
   it("action.yml: the scan step's script as the runner runs it writes the SARIF, prints the table, sets exit-code; the upload runs after a failing scan, not after exit 2", () => {
