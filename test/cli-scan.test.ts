@@ -89,6 +89,7 @@ describe('exit codes', () => {
       /one --output per --format, or a single --output base name/,
     ],
     [['scan', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['scan', 'bad', '-o', 'sarif'], /^sanctum: -o sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
     const r = await run(argv, { cwd: cwd() });
