@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateAdmissionPolicies } from './admission-policy.js';
-import { maskSecrets, objectSecrets } from './object-secrets.js';
+import { MAX_MESSAGE, maskMessage, maskSecrets, objectSecrets } from './object-secrets.js';
 import { compilePolicy } from './policy.js';
 import { MemorySourceFile } from '../core/source-file.js';
 import { getRegistry, scanSync } from '../scan.js';
@@ -282,6 +282,60 @@ describe('secrets an expression transformed', () => {
       const masked = maskSecrets(`Authorization: Basic ${basic}`, secrets);
       expect(masked).toMatch(/^Authorization: Basic .{0,12}Secret data\.password (?:\(base64\) )?.{2}… \(\d+ chars\)/);
       expect(masked).not.toContain(basic.slice(8, 24));
+    }
+  });
+});
+
+describe('long messages', () => {
+  // 300 values of 2,600 random characters: 1,500 forms (value, base64 and its three cores), 4.9 M characters in all.
+  const random = (n: number, seed: number) => {
+    let x = seed;
+    let out = '';
+    const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    while (out.length < n) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      out += abc[(x >>> 0) % abc.length];
+    }
+    return out;
+  };
+  const stringData = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`key${i}`, random(2600, i + 1)]));
+  const many = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'many' }, stringData };
+  const values = Object.values(stringData);
+  const quoting = (messageExpression: string) =>
+    compilePolicy('quote', 'test', { validations: [{ expression: 'false', messageExpression }] });
+  const leaks = (message: string, secrets: readonly string[]) => secrets.filter((v) => message.includes(v.slice(10, 20)));
+
+  it('cuts a message past MAX_MESSAGE characters, with a marker, and masks every value quoted in it, past 1 Mi characters of values too', () => {
+    expect(objectSecrets(many).reduce((n, s) => n + s.value.length, 0)).toBeGreaterThan(4 << 20);
+    // Quoted in part (a substring with no start of the value), the last values first: those past the old bound of fragments.
+    const [v] = quoting("object.stringData.map(k, object.stringData[k].substring(1, 30)).join(' ')").evaluate({ object: many });
+    expect(leaks(v.message, values)).toEqual([]);
+    expect(v.message).toMatch(/^(?:Secret stringData\.key\d+ .{2}… \(29 chars\) )+… \(message of 8999 characters cut\)$/);
+    const reversed = maskMessage([...values].reverse().map((x) => x.substring(1, 30)).join(' '), objectSecrets(many));
+    expect(leaks(reversed, values)).toEqual([]);
+    expect(reversed).toMatch(/^(?:Secret stringData\.key\d+ .{2}… \(29 chars\) )+… \(message of 8999 characters cut\)$/);
+    // The cut is made before masking (masks are longer than these parts: the message shows more than MAX_MESSAGE characters).
+    expect(reversed.split('Secret').length - 1).toBe(Math.floor((MAX_MESSAGE + 1) / 30));
+    // 780,000 characters quoting every value: cut, so masked in time bounded by the object's values (seconds before).
+    const [all] = quoting("object.stringData.map(k, object.stringData[k].substring(1)).join(' ')").evaluate({ object: many });
+    expect(leaks(all.message, values)).toEqual([]);
+    expect(all.message).toBe('Secret stringData.key0 ' + all.message.slice(23, 25) + '… (2599 chars) … (message of 779999 characters cut)');
+  });
+
+  it('leaves out a value, a word or a key in a known format the cut goes through', () => {
+    const passphrase = 'correcthorsebatterystaple'.repeat(4); // no fragment finds a part of it
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'p' }, stringData: { password: passphrase } };
+    const secrets = objectSecrets(secret);
+    for (const at of [MAX_MESSAGE - 90, MAX_MESSAGE - 50, MAX_MESSAGE - 9, MAX_MESSAGE - 1]) {
+      const padding = 'x '.repeat(at / 2) + (at % 2 ? ' ' : '');
+      for (const quoted of [passphrase, KEY, 'plainword'.repeat(15)]) {
+        const message = maskMessage(`${padding}${quoted} and more`, secrets);
+        expect(message.endsWith(`… (message of ${at + quoted.length + 9} characters cut)`)).toBe(true);
+        expect(message).not.toContain(quoted.slice(0, 4));
+        expect(message.startsWith(padding)).toBe(true);
+      }
     }
   });
 });

@@ -308,23 +308,76 @@ export function maskSecrets(text: string, secrets: readonly ObjectSecret[]): str
 
 /** `maskSecrets` for many texts with the same secrets: what it finds fragments with is built once, on first use. */
 export function secretMasker(secrets: readonly ObjectSecret[]): (text: string) => string {
-  let folded: ObjectSecret[] | undefined;
-  let fragments: FragmentIndex | undefined;
-  return (text) => {
-    if (text === '') return text;
-    folded ??= secrets.map((s) => ({ ...s, value: foldAscii(s.value) }));
+  const masker = new Masker(secrets);
+  return (text) => masker.mask(text);
+}
+
+/** How long a policy's message (or an error quoted as one) is kept: a message says what is wrong, in a line or a few. */
+export const MAX_MESSAGE = 4096;
+/**
+ * How far past the cut a message is read for keys in a known format, so that one across the cut is
+ * left out whole (an RSA private key of 4096 bits is some 3,300 characters in PEM).
+ */
+const KNOWN_MARGIN = 16384;
+
+/**
+ * `maskSecrets` for messages, cut to their first `MAX_MESSAGE` characters with a marker (`… (message
+ * cut: 800000 characters)`): masking then takes a time bounded by the size of the object's secrets,
+ * whatever the message's length. A value or key the cut goes through is left out whole (the cut moves
+ * back to its start): the secrets are found in the message as far past the cut as the longest value
+ * and 16 KiB, and a word the cut goes through is left out too.
+ */
+export function messageMasker(secrets: readonly ObjectSecret[]): (text: string) => string {
+  const masker = new Masker(secrets);
+  return (text) => masker.maskCut(text, MAX_MESSAGE);
+}
+
+/** `messageMasker` for one message. */
+export function maskMessage(text: string, secrets: readonly ObjectSecret[]): string {
+  return messageMasker(secrets)(text);
+}
+
+type SecretSpan = { start: number; end: number; secret: ObjectSecret };
+
+/** Objects whose values hold more windows than this find fragments with a table of each text's windows (see `Masker.fragmentsIn`). */
+const SHARED_INDEX_WINDOWS = 1 << 16;
+
+class Masker {
+  private folded: ObjectSecret[] | undefined;
+  /** The fragment index of all values, built on first use when they hold at most `SHARED_INDEX_WINDOWS` windows; null past that. */
+  private shared: FragmentIndex | null | undefined;
+  private longest = 0;
+
+  constructor(private readonly secrets: readonly ObjectSecret[]) {
+    for (const s of secrets) this.longest = Math.max(this.longest, s.value.length);
+  }
+
+  /** The spans of `text` that show a secret value (whole or in part), sorted and merged. */
+  private spans(text: string): SecretSpan[] {
+    const folded = (this.folded ??= this.secrets.map((s) => ({ ...s, value: foldAscii(s.value) })));
     const foldedText = foldAscii(text);
-    const spans = longestOccurrences(foldedText, folded, secrets);
-    fragments ??= new FragmentIndex(secrets, folded);
-    fragments.cover(foldedText, spans);
+    const windows = new TextWindows(foldedText);
+    const spans = longestOccurrences(foldedText, folded, this.secrets, windows);
+    if (this.shared === undefined) {
+      let count = 0;
+      for (const s of this.secrets) if (!s.part && s.value.length >= FRAGMENT) count += s.value.length - FRAGMENT + 1;
+      this.shared = count <= SHARED_INDEX_WINDOWS ? new FragmentIndex(this.secrets, folded) : null;
+    }
+    // Past that size, the windows of this text are what is looked for in the values: every value is searched, in time linear in their size.
+    (this.shared ?? new FragmentIndex(this.secrets, folded, windows)).cover(foldedText, spans);
     spans.sort((a, b) => a.start - b.start || b.end - a.end);
-    const kept: typeof spans = [];
+    const kept: SecretSpan[] = [];
     for (const s of spans) {
       const last = kept[kept.length - 1];
       if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
       else kept.push({ ...s });
     }
-    const masked = replaceSpans(text, kept, (s) => {
+    return kept;
+  }
+
+  /** `text` with the spans replaced by the masked values (not yet `withoutSecrets`). */
+  private render(text: string, kept: readonly SecretSpan[]): string {
+    return replaceSpans(text, kept, (s) => {
       const value = text.slice(s.start, s.end);
       // A value in a known format is told as the secret rules tell it (`Anthropic API key sk-ant-ap… (108 chars)`).
       const known = secretsInPlainText(value);
@@ -332,25 +385,137 @@ export function secretMasker(secrets: readonly ObjectSecret[]): (text: string) =
         ? known[0].evidence
         : redact(s.secret.label, value);
     });
-    return withoutSecrets(masked);
-  };
+  }
+
+  mask(text: string): string {
+    if (text === '') return text;
+    return withoutSecrets(this.render(text, this.spans(text)));
+  }
+
+  maskCut(text: string, max: number): string {
+    if (text.length <= max) return this.mask(text);
+    const read = text.slice(0, max + Math.max(this.longest, KNOWN_MARGIN));
+    const kept = this.spans(read);
+    const known = secretsInPlainText(text.slice(0, max + KNOWN_MARGIN));
+    let cut = max;
+    // Back to the start of a value or key the cut goes through; moving it may bring it into an earlier one.
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of [...kept, ...known])
+        if (s.start < cut && s.end > cut) {
+          cut = s.start;
+          moved = true;
+        }
+    }
+    // A word the cut goes through (a key of a format not told from its start alone) is left out too.
+    if (cut < read.length && !CUT_SEPARATOR.test(read[cut]))
+      while (cut > 0 && !CUT_SEPARATOR.test(read[cut - 1])) cut--;
+    const head = text.slice(0, cut);
+    return `${withoutSecrets(this.render(head, kept.filter((s) => s.end <= cut)))}… (message of ${text.length} characters cut)`;
+  }
 }
+
+/** Characters a cut may fall after without going through a word: blanks, quotes, brackets and separators. */
+const CUT_SEPARATOR = /[\s"'`,;:()[\]{}<>|]/;
 
 /** `text` with ASCII letters in lower case (as `lowerAscii()`): the same length, so offsets hold. */
 function foldAscii(text: string): string {
-  return /[A-Z]/.test(text) ? text.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : text;
+  if (!/[A-Z]/.test(text)) return text;
+  // toLowerCase folds other letters too, and may change the length (İ): only a text of ASCII alone is folded by it.
+  return !/[\u0080-\uffff]/.test(text) ? text.toLowerCase() : text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
 /** How long a part of a value must be to be masked where found alone. */
 const FRAGMENT = 8;
-/** Values past this many characters in all are not indexed for fragments (only found whole). */
-const MAX_FRAGMENT_CHARS = 1 << 20;
+
+function windowHash(text: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < FRAGMENT; k++) h = Math.imul(h ^ text.charCodeAt(at + k), 0x01000193);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x85ebca77) >>> 0;
+}
+
+/** The multiplier of `TextWindows`' polynomial hash, and its power `FRAGMENT - 1` (to take the first character out as a window slides). */
+const BASE = 0x01000193;
+let top = 1;
+for (let k = 1; k < FRAGMENT; k++) top = Math.imul(top, BASE);
+const BASE_TOP = top;
+
+/** The polynomial hash of the window of `text` at `at` (what `TextWindows` rolls along a value). */
+function rollingHash(text: string, at: number): number {
+  let h = 0;
+  for (let k = 0; k < FRAGMENT; k++) h = (Math.imul(h, BASE) + text.charCodeAt(at + k)) | 0;
+  return h;
+}
+
+/**
+ * The windows of `FRAGMENT` characters of a text, in an open-addressing table of their places: does a
+ * value's window occur in it? Keyed by a polynomial hash, which a caller rolls along a value in
+ * constant time a character (`held`).
+ */
+class TextWindows {
+  private readonly at: Int32Array;
+  private readonly mask: number;
+  /** How many different windows the text has. */
+  readonly size: number = 0;
+
+  constructor(private readonly text: string) {
+    const n = text.length - FRAGMENT + 1;
+    let cap = 16;
+    while (cap < n * 2) cap *= 2;
+    this.at = new Int32Array(n > 0 ? cap : 1).fill(-1);
+    this.mask = n > 0 ? cap - 1 : 0;
+    for (let i = 0; i < n; i++)
+      for (let slot = slotOf(rollingHash(text, i)) & this.mask; ; slot = (slot + 1) & this.mask) {
+        if (this.at[slot] === -1) {
+          this.at[slot] = i;
+          this.size++;
+          break;
+        }
+        if (this.same(slot, text, i)) break;
+      }
+  }
+
+  get empty(): boolean {
+    return this.mask === 0;
+  }
+
+  private same(slot: number, value: string, from: number): boolean {
+    const at = this.at[slot];
+    for (let k = 0; k < FRAGMENT; k++) if (this.text.charCodeAt(at + k) !== value.charCodeAt(from + k)) return false;
+    return true;
+  }
+
+  /** True when the window of `value` at `from`, whose `rollingHash` is `hash`, is one of the text's. */
+  held(value: string, from: number, hash: number): boolean {
+    if (this.mask === 0) return false;
+    for (let slot = slotOf(hash) & this.mask; this.at[slot] !== -1; slot = (slot + 1) & this.mask)
+      if (this.same(slot, value, from)) return true;
+    return false;
+  }
+
+  /** False when `value` (of `FRAGMENT` characters or more) cannot occur in the text: a window of it, at every `FRAGMENT`th place and at its end, is not the text's. */
+  mayHold(value: string): boolean {
+    for (let j = 0; ; j += FRAGMENT) {
+      const at = Math.min(j, value.length - FRAGMENT);
+      if (!this.held(value, at, rollingHash(value, at))) return false;
+      if (at === value.length - FRAGMENT) return true;
+    }
+  }
+}
+
+function slotOf(hash: number): number {
+  const h = Math.imul(hash ^ (hash >>> 15), 0x85ebca77);
+  return (h ^ (h >>> 13)) >>> 0;
+}
 
 /**
  * The windows of `FRAGMENT` characters of the secret values (ASCII case folded) that hold a digit or a
  * change from lower to upper case (in the value as written), in an open-addressing table, so that each
  * window of a text is looked up in constant time: a stretch of a text made of such windows is a part
- * of a value. Lines of a value (`part`) are inside the value, and not indexed again.
+ * of a value. Lines of a value (`part`) are inside the value, and not indexed again. With `only` (the
+ * windows of the one text to search), only the windows of the values that text holds are kept: the
+ * table's size is then the text's, however large the values.
  */
 class FragmentIndex {
   private readonly owner: Int32Array;
@@ -360,15 +525,17 @@ class FragmentIndex {
   constructor(
     private readonly secrets: readonly ObjectSecret[],
     private readonly folded: readonly ObjectSecret[],
+    only?: TextWindows,
   ) {
     let windows = 0;
     const indexed: number[] = [];
     for (let i = 0; i < secrets.length; i++) {
       const n = secrets[i].value.length;
-      if (secrets[i].part || n < FRAGMENT || windows + n > MAX_FRAGMENT_CHARS) continue;
+      if (secrets[i].part || n < FRAGMENT) continue;
       windows += n - FRAGMENT + 1;
       indexed.push(i);
     }
+    if (only) windows = only.empty ? 0 : Math.min(windows, only.size);
     let cap = 16;
     while (cap < windows * 2) cap *= 2;
     this.owner = new Int32Array(windows === 0 ? 1 : cap).fill(-1);
@@ -378,31 +545,40 @@ class FragmentIndex {
     for (const i of indexed) {
       const original = secrets[i].value;
       const value = folded[i].value;
-      // Digits and lower-to-upper changes in the window [j, j + FRAGMENT): counted as it slides.
-      let marks = 0;
+      // Digits and lower-to-upper changes in the window [j, j + FRAGMENT): a change at k counts when k + 1 is in the window too.
       const mark = (k: number): number => {
         const c = original.charCodeAt(k);
         if (c >= 48 && c <= 57) return 1;
         const next = original.charCodeAt(k + 1);
         return c >= 97 && c <= 122 && next >= 65 && next <= 90 && k + 1 < original.length ? 1 : 0;
       };
-      // A change at k counts when k + 1 is in the window too: marks over [j, j + FRAGMENT - 1), and a digit at the last place.
+      const lastDigit = (j: number): number => {
+        const c = original.charCodeAt(j + FRAGMENT - 1);
+        return c >= 48 && c <= 57 ? 1 : 0;
+      };
+      if (only) {
+        // The text's windows are few: each window of the value is looked up (its hash rolled along), and its marks counted when held.
+        let hash = rollingHash(value, 0);
+        for (let j = 0; j + FRAGMENT <= value.length; j++) {
+          if (only.held(value, j, hash)) {
+            let marks = lastDigit(j);
+            for (let k = j; k < j + FRAGMENT - 1 && marks === 0; k++) marks += mark(k);
+            if (marks > 0) this.insert(value, j, i);
+          }
+          if (j + FRAGMENT < value.length)
+            hash = (Math.imul(hash - Math.imul(value.charCodeAt(j), BASE_TOP), BASE) + value.charCodeAt(j + FRAGMENT)) | 0;
+        }
+        continue;
+      }
+      // Marks over [j, j + FRAGMENT - 1), counted as the window slides, and a digit at the last place.
+      let marks = 0;
       for (let k = 0; k < FRAGMENT - 1; k++) marks += mark(k);
       for (let j = 0; j + FRAGMENT <= value.length; j++) {
         const last = j + FRAGMENT - 1;
-        const c = original.charCodeAt(last);
-        const lastDigit = c >= 48 && c <= 57 ? 1 : 0;
-        if (marks + lastDigit > 0) this.insert(value, j, i);
+        if (marks + lastDigit(j) > 0) this.insert(value, j, i);
         marks += mark(last) - mark(j);
       }
     }
-  }
-
-  private hash(text: string, at: number): number {
-    let h = 0x811c9dc5;
-    for (let k = 0; k < FRAGMENT; k++) h = Math.imul(h ^ text.charCodeAt(at + k), 0x01000193);
-    h ^= h >>> 15;
-    return Math.imul(h, 0x85ebca77) >>> 0;
   }
 
   private same(text: string, at: number, slot: number): boolean {
@@ -413,7 +589,7 @@ class FragmentIndex {
   }
 
   private insert(value: string, at: number, secret: number): void {
-    for (let slot = this.hash(value, at) & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let slot = windowHash(value, at) & this.mask; ; slot = (slot + 1) & this.mask) {
       if (this.owner[slot] === -1) {
         this.owner[slot] = secret;
         this.offset[slot] = at;
@@ -425,7 +601,7 @@ class FragmentIndex {
 
   /** The slot of the window the text has at `at`, or -1. */
   private find(text: string, at: number): number {
-    for (let slot = this.hash(text, at) & this.mask; this.owner[slot] !== -1; slot = (slot + 1) & this.mask)
+    for (let slot = windowHash(text, at) & this.mask; this.owner[slot] !== -1; slot = (slot + 1) & this.mask)
       if (this.same(text, at, slot)) return slot;
     return -1;
   }
@@ -468,7 +644,8 @@ class FragmentIndex {
 function longestOccurrences(
   text: string,
   secrets: readonly ObjectSecret[],
-  labels: readonly ObjectSecret[] = secrets,
+  labels: readonly ObjectSecret[],
+  windows: TextWindows,
 ): Array<{ start: number; end: number; secret: ObjectSecret }> {
   const spans: Array<{ start: number; end: number; secret: ObjectSecret }> = [];
   // A value longer than the text cannot occur in it; a value met before keeps its first label.
@@ -478,6 +655,8 @@ function longestOccurrences(
   for (let i = 0; i < secrets.length; i++) {
     const value = secrets[i].value;
     if (value.length === 0 || value.length > text.length || seen.has(value)) continue;
+    // A value whose windows the text does not all hold is not in it: the automaton is built of the few values that may be.
+    if (value.length >= FRAGMENT && !windows.mayHold(value)) continue;
     seen.add(value);
     used.push(i);
     size += value.length;

@@ -24,7 +24,7 @@ import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerC
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
 import { DYN, listOf, typeName, type CelType } from './cel-types.js';
 import { cut } from '../core/printable.js';
-import { imageSecrets, objectSecrets, secretMasker } from './object-secrets.js';
+import { imageSecrets, messageMasker, objectSecrets } from './object-secrets.js';
 import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 
 /**
@@ -208,7 +208,7 @@ export interface Policy {
   /**
    * The violations of one object; empty when it passes or the match conditions leave it out. Their
    * messages mask the secrets of the objects read where quoted, whole, in another ASCII case, in part or in base64 (see
-   * `object-secrets.ts`), and any in a known format.
+   * `object-secrets.ts`), and any in a known format; a message is cut to `MAX_MESSAGE` characters first (`messageMasker`).
    */
   evaluate(bindings: PolicyBindings): Violation[];
 }
@@ -314,7 +314,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       objectSecrets(b.oldObject, secrets);
       objectSecrets(b.params, secrets);
       if (target === 'image-config') imageSecrets(b.image, secrets);
-      const mask = secretMasker(secrets);
+      const mask = messageMasker(secrets);
       return violations.map((v) => ({ ...v, message: mask(v.message), expression: shownExpression(v.expression) }));
     },
   };

@@ -5,7 +5,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
 import type { Policy } from '../../policies/policy.js';
 import { policyRules } from '../../policies/policy-rules.js';
-import { maskSecrets, objectSecrets } from '../../policies/object-secrets.js';
+import { maskMessage, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
@@ -126,7 +126,7 @@ export class AdmissionEvaluator {
       // An error may quote a value of the object (a rule or policy that fails on it): its secrets are masked, as in findings.
       const secrets = objectSecrets(object);
       objectSecrets(req.oldObject, secrets);
-      return this.failurePolicy(req, dryRun, `the check failed: ${maskSecrets((e as Error).message ?? String(e), secrets)}`);
+      return this.failurePolicy(req, dryRun, `the check failed: ${maskMessage((e as Error).message ?? String(e), secrets)}`);
     }
   }
 
