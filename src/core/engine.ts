@@ -762,40 +762,63 @@ function firstLine(s: string | undefined, max = EVIDENCE_MAX): string | undefine
  * The first line of `s` masked (`EngineOptions.maskEvidence`) before it is cut to `EVIDENCE_MAX`: a value
  * across that cut is masked whole. The line is read `MASKED_AHEAD` characters further, and masking a long
  * value shortens it, so text from near that second cut may come into the characters shown: when the line
- * was cut there, the token the cut went through (a value the mask saw only the start of) is left out.
+ * was cut there, the token the cut went through (a value the mask saw only the start of) is left out. So
+ * is the token a first line ends with inside a flow collection (`{password: correct horse` and the value
+ * going on on the next line).
  */
 function maskedFirstLine(s: string | undefined, mask: (text: string) => string): string | undefined {
   if (s === undefined) return undefined;
   const t = s.trim();
   const nl = t.indexOf('\n');
-  let line = (nl === -1 ? t : t.slice(0, nl).trimEnd() + ' …').trim();
+  let line = nl === -1 ? t : t.slice(0, nl).trimEnd();
+  if (nl !== -1) {
+    const end = cutTokenStart(line);
+    if (end.flow) line = line.slice(0, end.at);
+    line = (line.trimEnd() + ' …').trim();
+  }
   const read = EVIDENCE_MAX + MASKED_AHEAD;
   const cut = line.length > read;
   if (cut) line = line.slice(0, read) + '…';
   let masked = mask(line);
-  if (cut) masked = withoutCutToken(masked.endsWith('…') ? masked.slice(0, -1) : masked) + '…';
+  if (cut) {
+    const text = masked.endsWith('…') ? masked.slice(0, -1) : masked;
+    masked = text.slice(0, cutTokenStart(text).at) + '…';
+  }
   return masked.length > EVIDENCE_MAX ? masked.slice(0, EVIDENCE_MAX) + '…' : masked;
 }
 
 /**
- * `text`, cut at its end, without the token the cut went through: within a string left open (an odd
- * number of unescaped `"`), back to its opening quote (a JSON string may hold spaces); otherwise back to
- * the last space, comma, quote, bracket or brace.
+ * Where the token `text` was cut in starts (`text.slice(0, at)` leaves it out), and whether the cut is
+ * inside a flow collection (`flow`: more `{` and `[` than `}` and `]` opened outside strings). Within a
+ * string left open (an odd number of unescaped `"`), it starts at its opening quote (a JSON string may
+ * hold spaces). Inside a flow collection, at the last comma, quote, bracket or brace, or blank after a
+ * comma or colon: an unquoted YAML value there holds spaces up to the next `,`, `]` or `}`
+ * (`{password: correct horse battery staple}`). Otherwise at the last blank, comma, quote, bracket or brace.
  */
-function withoutCutToken(text: string): string {
+function cutTokenStart(text: string): { at: number; flow: boolean } {
   let quotes = 0;
   let lastQuote = -1;
   let boundary = -1;
+  let flowBoundary = -1;
+  let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
       if (i > 0 && text.charCodeAt(i - 1) === 92 /* \\ */) continue;
       quotes++;
       lastQuote = i;
+      boundary = flowBoundary = i;
+    } else if (c === 44 || c === 39 || c === 91 || c === 93 || c === 123 || c === 125) {
+      boundary = flowBoundary = i;
+      if (quotes % 2 === 0) depth += c === 91 || c === 123 ? 1 : c === 93 || c === 125 ? -1 : 0;
+    } else if (c === 32 || c === 9) {
       boundary = i;
-    } else if (c === 32 || c === 9 || c === 44 || c === 39 || c === 91 || c === 93 || c === 123 || c === 125) boundary = i;
+      const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (before === 44 /* , */ || before === 58 /* : */ || i === flowBoundary + 1) flowBoundary = i;
+    }
   }
-  return text.slice(0, (quotes % 2 === 1 ? lastQuote : boundary) + 1);
+  const flow = depth > 0;
+  return { at: (quotes % 2 === 1 ? lastQuote : flow ? flowBoundary : boundary) + 1, flow };
 }
 
 export function describeError(e: unknown, where: string): string {

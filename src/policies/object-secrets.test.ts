@@ -461,6 +461,32 @@ describe('evidence masked across the cuts of the located text', () => {
     expect(f.evidence!.endsWith('…')).toBe(true);
   });
 
+  it('leaves out an unquoted value with spaces in a one-line flow mapping, wherever the read cuts it', () => {
+    const words = 'correct horse battery staple';
+    const flowPod = (token: string, value: string) =>
+      `{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: llm}, spec: {containers: [{name: a, image: vllm/vllm-openai:v0.6.3, args: [--token=${token}], env: [{name: DB_PASSWORD, value: ${value}}, {name: X, value: y}]}]}}\n`;
+    const scanFlow = (text: string) => scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', text)], config: false });
+    const probe = flowPod(random(100, 1), words);
+    const at = probe.indexOf(words) - probe.indexOf('spec');
+    // The read of 416 characters cut after 1, 5, … characters of the value; the masked token brings it into the 160 shown.
+    for (const into of [1, 5, 8, 9, 14, 20, 27]) {
+      const token = random(100 + 416 - into - at, 1);
+      const text = flowPod(token, words);
+      expect(text.indexOf(words) - text.indexOf('spec') + into).toBe(416);
+      const result = scanFlow(text);
+      const f = result.findings.find((x) => x.ruleId === 'K8S-0106')!;
+      expect(f.evidence).toMatch(/^spec: \{containers: \[\{name: a, image: vllm\/vllm-openai:v0\.6\.3, args: \[--token=/);
+      for (const out of visible(result)) {
+        expect(leaks(out, token)).toBeUndefined();
+        for (const word of words.split(' ')) expect(out).not.toContain(word);
+      }
+    }
+    // A value going on on the next line: the first line ends inside it.
+    const result = scanFlow(flowPod('abc', 'correct horse\n    battery staple'));
+    for (const out of visible(result)) for (const word of words.split(' ')) expect(out).not.toContain(word);
+    expect(result.findings.find((x) => x.ruleId === 'K8S-0106')!.evidence).toMatch(/value: …$/);
+  });
+
   it('leaves evidence on block YAML as it was', () => {
     const yaml = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: llm\nspec:\n  containers:\n  - name: a\n    image: vllm/vllm-openai:v0.6.3\n    args: ["--token=${random(80, 7)}", "--password=${PASSPHRASE}"]\n`;
     const g = scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', yaml)], config: false }).findings;
