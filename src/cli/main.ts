@@ -202,6 +202,9 @@ export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ fo
   throw new ScanSetupError('give one --output per --format, or a single --output base name');
 }
 
+/** GitHub code scanning refuses a SARIF upload with more results than this in a run. */
+export const GITHUB_SARIF_MAX_RESULTS = 25_000;
+
 /** Writes the result in each requested format, to its file or to stdout (`--quiet` keeps what counts for the exit code). */
 export function writeOutputs(
   result: ScanResult,
@@ -228,6 +231,10 @@ export function writeOutputs(
   };
   for (const o of outs) {
     const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
+    if (o.format === 'sarif' && shown.findings.length > GITHUB_SARIF_MAX_RESULTS)
+      io.stderr.write(
+        `sanctum: the SARIF report has ${shown.findings.length} results; GitHub code scanning rejects a run of more than ${GITHUB_SARIF_MAX_RESULTS} (-q keeps only the findings at or above --fail-on)\n`,
+      );
     const ctx = { ...reportCtx, color: o.file ? false : useColor(flags, io.stdout) };
     const stream = streamingReporters[o.format];
     if (stream) {
