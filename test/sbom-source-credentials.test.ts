@@ -5,7 +5,7 @@ import { run, workspace } from './cli-helpers.js';
 // tarball) are never printed: not in the SBOM (purl qualifiers, bom-refs, dependency refs, external
 // references, SPDX downloadLocation and purl locators) nor in a scan's report. No part of a password
 // may show, so the test looks for every 6-character piece of each.
-const SECRETS = ['Zq81xYp0Lm7Rt3Kv9Wb2', 'Rg55TtuPq0aZ8kLmN2xC', 'npmTok3nAbCdEf998877', 'lockTok3nQwErTy11223', 'pipTok3nHjKlMn445566', 'uvTok3nZxCvBn7788990'];
+const SECRETS = ['Zq81xYp0Lm7Rt3Kv9Wb2', 'Rg55TtuPq0aZ8kLmN2xC', 'npmTok3nAbCdEf998877', 'lockTok3nQwErTy11223', 'pipTok3nHjKlMn445566', 'uvTok3nZxCvBn7788990', 'cargoTok3nPoIuYt5566', 'idxTok3nLkJhGf334455'];
 
 function leaks(output: string): string[] {
   const found: string[] = [];
@@ -53,6 +53,15 @@ describe('credentials in dependency source URLs', () => {
         },
       },
     }),
+    'crate/Cargo.toml': [
+      '[package]',
+      'name = "crate"',
+      '',
+      '[dependencies]',
+      'gitdep = { git = "https://deploy:cargoTok3nPoIuYt5566@git.corp.internal/org/gitdep", tag = "v1" }',
+      'mirrored = { version = "1", registry-index = "sparse+https://ci:idxTok3nLkJhGf334455@crates.corp.internal/index/" }',
+      '',
+    ].join('\n'),
     'py/requirements.txt': 'tool @ git+https://ci:pipTok3nHjKlMn445566@git.corp.internal/org/tool.git@v2\n',
     'uv/uv.lock': [
       'version = 1',
@@ -76,6 +85,13 @@ describe('credentials in dependency source URLs', () => {
     expect(mygit.externalReferences).toEqual([
       { type: 'vcs', url: 'git+https://git.corp.internal/org/mygit?branch=main#0123456789abcdef0123456789abcdef01234567' },
     ]);
+    const gitdep = bom.components.find((c: { name: string }) => c.name === 'gitdep');
+    expect([gitdep.purl, gitdep.externalReferences]).toEqual([
+      'pkg:cargo/gitdep?vcs_url=git%2Bhttps%3A%2F%2Fgit.corp.internal%2Forg%2Fgitdep',
+      [{ type: 'vcs', url: 'git+https://git.corp.internal/org/gitdep?tag=v1' }],
+    ]);
+    const mirrored = bom.components.find((c: { name: string }) => c.name === 'mirrored');
+    expect(mirrored.purl).toBe('pkg:cargo/mirrored?repository_url=https%3A%2F%2Fcrates.corp.internal%2Findex%2F');
     const lib = bom.components.find((c: { name: string }) => c.name === 'lib');
     expect(lib.externalReferences[0].url).toMatch(/^git\+https:\/\/git\.corp\.internal\/org\/lib\.git#/);
   });

@@ -5,6 +5,7 @@ import { printableName } from '../core/printable.js';
 import { DEFAULT_LIMITS, ParseFailure, type Limits, type ParseContext } from '../core/parser.js';
 import { looksBinary, releaseFile, type SourceFile } from '../core/source-file.js';
 import { DependencyDocument } from '../parsers/deps/deps-document.js';
+import { settleCargo, type CargoFile } from '../parsers/deps/cargo.js';
 import { depsParser, formatOf, manifestLimitOf } from '../parsers/deps/deps-parser.js';
 import { purlOf } from '../parsers/deps/purl.js';
 import { gpuFromFile, gpuFromLibraryPath, gpuFromManifest, gpuPathKind } from '../parsers/os-packages/gpu-stack.js';
@@ -28,7 +29,7 @@ import { flagValue, recogniseAiServices } from '../rules/kubernetes/lib/ai-servi
 import { walkTargets } from '../sources/directory.js';
 import { codeReferences, uriReferences, withoutUserinfo } from './code-refs.js';
 import { readModelCard } from './model-card.js';
-import type { AiService, Inventory, InventoryModel, ModelCard } from './types.js';
+import type { AiService, Inventory, InventoryModel, InventoryPackage, ModelCard } from './types.js';
 
 export interface InventoryOptions {
   cwd?: string;
@@ -80,6 +81,8 @@ export class InventoryBuilder {
   private readonly ctx: ParseContext;
   private readonly cards = new Map<string, ModelCard>();
   private readonly configs = new Map<string, Record<string, string>>();
+  /** The inventory's packages of each `Cargo.toml` and `Cargo.lock`, settled together in `finish`. */
+  private readonly cargo: Array<CargoFile<InventoryPackage>> = [];
 
   constructor(opts: Pick<InventoryOptions, 'limits'> = {}) {
     this.ctx = { limits: { ...DEFAULT_LIMITS, ...opts.limits } };
@@ -102,7 +105,7 @@ export class InventoryBuilder {
 
   add(file: SourceFile): void {
     try {
-      readFile(file, this.inv, this.ctx, this.cards, this.configs, (p, m, l) => this.error(p, m, l));
+      readFile(file, this.inv, this.ctx, this.cards, this.configs, this.cargo, (p, m, l) => this.error(p, m, l));
     } catch (e) {
       this.error(file.path, describeError(e, 'inventory'), e instanceof ParseFailure ? e.line : undefined);
     }
@@ -110,6 +113,8 @@ export class InventoryBuilder {
 
   finish(): Inventory {
     const { inv, cards, configs } = this;
+    // A workspace member's inherited dependencies (their source can change the purl), the lockfile's development crates.
+    settleCargo(this.cargo, (p) => (p.purl = purlOf(p)));
     // A card or config.json describes the model files of its directory.
     for (const model of inv.models) {
       const dir = dirOf(model.origin.path);
@@ -142,6 +147,7 @@ function readFile(
   ctx: ParseContext,
   cards: Map<string, ModelCard>,
   configs: Map<string, Record<string, string>>,
+  cargo: Array<CargoFile<InventoryPackage>>,
   error: (path: string, message: string, line?: number) => void,
 ): void {
   const name = baseName(file.path);
@@ -151,7 +157,12 @@ function readFile(
   } else if (manifestLimit !== undefined) {
     const out = depsParser.parse(file, ctx);
     for (const e of out.errors ?? []) error(file.path, e.message, e.line);
-    for (const doc of out.documents) if (doc instanceof DependencyDocument) addPackages(doc, inv);
+    for (const doc of out.documents) {
+      if (!(doc instanceof DependencyDocument)) continue;
+      const packages = addPackages(doc, inv);
+      const kind = doc.manifest.kind;
+      if (kind === 'cargo-toml' || kind === 'cargo-lock') cargo.push({ path: doc.file.path, kind, cargo: doc.manifest.cargo, packages });
+    }
   }
   const gpu = gpuPathKind(file.path);
   if (gpu === 'library') (inv.gpu ??= []).push(gpuFromLibraryPath(file.path)!);
@@ -185,23 +196,28 @@ function readFile(
   }
 }
 
-function addPackages(doc: DependencyDocument, inv: Inventory): void {
+/** Adds the packages of `doc` to the inventory; returns them. */
+function addPackages(doc: DependencyDocument, inv: Inventory): InventoryPackage[] {
   if (doc.manifest.os) {
     const gpu = gpuFromManifest(doc.file.path, doc.manifest, doc.manifest.binary ? undefined : doc.file.text());
     if (gpu.length) (inv.gpu ??= []).push(...gpu);
   }
   let lines: LineIndex | undefined;
+  const added: InventoryPackage[] = [];
   for (const dep of doc.manifest.packages) {
     const { span, ...rest } = dep;
     // A binary source (an rpm database, a Go executable) has no lines.
     if (!doc.manifest.binary) lines ??= new LineIndex(doc.file.text());
-    inv.packages.push({
+    const p: InventoryPackage = {
       ...rest,
       origin: lines ? { path: doc.file.path, line: lines.position(span.start).line } : { path: doc.file.path },
       manifest: doc.manifest.kind,
       purl: purlOf(dep),
-    });
+    };
+    inv.packages.push(p);
+    added.push(p);
   }
+  return added;
 }
 
 /** `config.json` of a transformers model: architectures, model type and dtype. */

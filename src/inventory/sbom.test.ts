@@ -7,7 +7,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { gguf, packedSafetensors } from '../rules/models/lib/builders/formats-builder.js';
 import { cyclonedx16Problems } from '../../test/cyclonedx16.js';
 import { buildSbom } from './sbom.js';
-import { CARGO_LOCK_V3 } from '../testing/cargo-lock.js';
+import { CARGO_LOCK_V3, CARGO_TOML_SERVER, CARGO_TOML_UTILS } from '../testing/cargo-lock.js';
 import { toSpdx23 } from './spdx.js';
 import { spdx23Problems } from '../../test/spdx23.js';
 
@@ -509,6 +509,62 @@ describe('sanctum sbom of a Cargo.lock', () => {
     const spdx = toSpdx23(sbom().bom) as { packages: Array<{ name: string; externalRefs?: Array<{ referenceLocator: string }> }> };
     expect(spdx23Problems(spdx)).toEqual([]);
     expect(spdx.packages.find((p) => p.name === 'h2')?.externalRefs?.map((r) => r.referenceLocator)).toEqual(['pkg:cargo/h2@0.3.16']);
+  });
+});
+
+describe('sanctum sbom of a Cargo workspace (Cargo.toml files and their Cargo.lock)', () => {
+  type Component = { name: string; version?: string; purl?: string; scope?: string; externalReferences?: Array<{ type: string; url: string }> };
+  const files = (withLock: boolean) => [
+    ...(withLock ? [new MemorySourceFile('server/Cargo.lock', CARGO_LOCK_V3)] : []),
+    new MemorySourceFile('server/Cargo.toml', CARGO_TOML_SERVER),
+    new MemorySourceFile('server/utils/Cargo.toml', CARGO_TOML_UTILS),
+  ];
+
+  it('with the lockfile: the locked crates, those only tests and build scripts use optional; the graph as before', () => {
+    const { bom, errors } = buildSbom(['.'], { files: files(true), name: 'infer' });
+    expect(errors).toEqual([]);
+    expect(errorsOf(bom)).toBe('');
+    const components = bom.components as Component[];
+    expect(components.map((c) => [c.purl, c.scope])).toEqual([
+      ['pkg:cargo/bytes@1.5.0', 'optional'],
+      ['pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f', undefined],
+      ['pkg:cargo/h2@0.3.16', 'optional'],
+      ['pkg:cargo/half@2.4.0', undefined],
+      ['pkg:cargo/internal-auth@0.2.0?repository_url=https%3A%2F%2Fcargo.internal.example%2Findex%2F', undefined],
+      ['pkg:cargo/safetensors@0.4.2', undefined],
+      ['pkg:cargo/serde@1.0.196', undefined],
+      ['pkg:cargo/syn@1.0.109', undefined],
+      ['pkg:cargo/syn@2.0.48', 'optional'],
+      ['pkg:cargo/tokenizers@0.15.2', undefined],
+    ]);
+    const deps = new Map((bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).map((d) => [d.ref, d.dependsOn ?? []]));
+    expect(deps.get('root')).toEqual([
+      'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f',
+      'pkg:cargo/h2@0.3.16',
+      'pkg:cargo/internal-auth@0.2.0?repository_url=https%3A%2F%2Fcargo.internal.example%2Findex%2F',
+      'pkg:cargo/serde@1.0.196',
+      'pkg:cargo/syn@2.0.48',
+      'pkg:cargo/tokenizers@0.15.2',
+    ]);
+  });
+
+  it('without it: the declared crates, no version, dev and build ones optional, path crates left out, serde inherited', () => {
+    const { bom, errors } = buildSbom(['.'], { files: files(false), name: 'infer' });
+    expect(errors).toEqual([]);
+    expect(errorsOf(bom)).toBe('');
+    const components = bom.components as Component[];
+    expect(components.map((c) => [c.purl, c.version, c.scope])).toEqual([
+      ['pkg:cargo/candle-core?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle', undefined, undefined],
+      ['pkg:cargo/h2@0.3.16', '0.3.16', 'optional'],
+      ['pkg:cargo/internal-auth', undefined, undefined],
+      ['pkg:cargo/serde', undefined, undefined],
+      ['pkg:cargo/syn', undefined, 'optional'],
+      ['pkg:cargo/tokenizers', undefined, undefined],
+    ]);
+    expect(components.find((c) => c.name === 'candle-core')!.externalReferences).toEqual([
+      { type: 'vcs', url: 'git+https://github.com/huggingface/candle?branch=main' },
+    ]);
+    expect(components.find((c) => c.name === 'internal-auth')!.externalReferences).toBeUndefined();
   });
 });
 

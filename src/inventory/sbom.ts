@@ -142,7 +142,7 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
     if (!c) {
       c = new Models.Component(Enums.ComponentType.Library, p.name, { bomRef: p.purl, purl: p.purl, version: p.version });
       if (p.dev) c.scope = Enums.ComponentScope.Optional;
-      if (p.source?.kind === 'vcs' || p.source?.kind === 'url' || p.source?.kind === 'registry')
+      if ((p.source?.kind === 'vcs' || p.source?.kind === 'url' || p.source?.kind === 'registry') && p.source.location)
         c.externalReferences.add(
           new Models.ExternalReference(
             p.source.location,

@@ -99,3 +99,41 @@ dependencies = [
  "syn 1.0.109",
 ]
 `;
+
+/**
+ * The `Cargo.toml` of the workspace of `CARGO_LOCK_V3` (the server crate, root of the workspace):
+ * `syn` 2 is for tests only and `h2` for the build script, so they and `bytes` (through `h2` only)
+ * are development crates; `syn` 1 comes in through `tokenizers`.
+ */
+export const CARGO_TOML_SERVER = `[package]
+name = "infer-server"
+version = "0.1.0"
+edition = "2021"
+
+[workspace]
+members = ["utils"]
+
+[workspace.dependencies]
+serde = { version = "1.0.196", features = ["derive"] }
+
+[dependencies]
+candle-core = { git = "https://github.com/huggingface/candle", branch = "main" }
+tokenizers = "0.15"
+infer-utils = { path = "utils" }
+internal-auth = { version = "0.2", registry = "internal" }
+
+[dev-dependencies]
+syn = { version = "2", features = ["full"] }
+
+[build-dependencies]
+h2 = "=0.3.16"
+`;
+
+/** The workspace's utility crate (`utils/Cargo.toml`): `serde` inherited from the workspace. */
+export const CARGO_TOML_UTILS = `[package]
+name = "infer-utils"
+version = "0.1.0"
+
+[dependencies]
+serde.workspace = true
+`;

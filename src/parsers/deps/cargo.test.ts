@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { DEFAULT_LIMITS } from '../../core/parser.js';
-import { parseCargoLock } from './cargo.js';
+import { parseCargoLock, parseCargoToml, settleCargo } from './cargo.js';
 import { depsParser, manifestLimitOf } from './deps-parser.js';
 import { purlOf } from './purl.js';
-import { CARGO_LOCK_V3 } from '../../testing/cargo-lock.js';
+import { CARGO_LOCK_V3, CARGO_TOML_SERVER, CARGO_TOML_UTILS } from '../../testing/cargo-lock.js';
 
 const at = (text: string, span: { start: number; end: number }) => text.slice(span.start, span.end);
 const lineOf = (text: string, span: { start: number }) => text.slice(0, span.start).split('\n').length;
@@ -123,5 +123,151 @@ checksum = "8b917c4b6163bc82ef4aff025c6f5f4d54205232c4595f39b7b43008256a6cb7"
     expect(depsParser.matches(file)).toBe(true);
     expect(manifestLimitOf('rust/Cargo.lock', DEFAULT_LIMITS)).toBe(DEFAULT_LIMITS.maxLockfileBytes);
     expect(depsParser.maxBytesOf?.(file, DEFAULT_LIMITS)).toBe(DEFAULT_LIMITS.maxLockfileBytes);
+  });
+});
+
+describe('Cargo.toml', () => {
+  const MANIFEST = `[package]
+name = "agent"
+version = "0.3.0"
+
+[[bin]]
+name = "agent"
+path = "src/main.rs"
+
+[workspace]
+members = ["crates/*", "./tools/gen"]
+exclude = ["crates/legacy"]
+
+[workspace.dependencies]
+tokio = { version = "1.36", features = ["full"] }
+shared = { path = "crates/shared" }
+
+[dependencies]
+serde = "1.0"
+tokio.workspace = true
+shared = { workspace = true }
+reqwest = { version = "=0.11.24", optional = true, default-features = false }
+yaml = { package = "serde_yaml", version = "0.9" }
+candle-core = { git = "https://deploy:s3cret@github.com/huggingface/candle", rev = "5e526ab" }
+private-auth = { version = "0.2", registry = "internal" }
+mirror-auth = { version = "0.2", registry-index = "sparse+https://ci:t0ken@crates.corp.example/index/" }
+anything = "*"
+
+[dependencies.log]
+version = "0.4"
+
+[dev-dependencies]
+proptest = "1"
+
+[build-dependencies]
+cc = "1.0.83"
+
+[target.'cfg(windows)'.dependencies]
+winapi = { version = "0.3", features = ["winuser"] }
+
+[target.'cfg(unix)'.dev-dependencies]
+nix = "0.27"
+`;
+
+  it('every dependency table, each entry direct at its line; development and build ones dev; workspace = true from the same file', () => {
+    const m = parseCargoToml(MANIFEST);
+    expect(m).toMatchObject({ kind: 'cargo-toml', lockfile: false, application: true, problems: [], indexes: [], includes: [] });
+    expect(m.packages.map((p) => [p.name, p.version, p.requirement, p.dev, p.optional, p.source, p.direct, at(MANIFEST, p.span)])).toEqual([
+      ['serde', undefined, '1.0', undefined, undefined, undefined, true, 'serde = "1.0"'],
+      ['tokio', undefined, '1.36', undefined, undefined, undefined, true, 'tokio.workspace = true'],
+      ['shared', undefined, undefined, undefined, undefined, { kind: 'path', location: 'crates/shared' }, true, 'shared = { workspace = true }'],
+      ['reqwest', '0.11.24', undefined, undefined, true, undefined, true, 'reqwest = { version = "=0.11.24", optional = true, default-features = false }'],
+      ['serde_yaml', undefined, '0.9', undefined, undefined, undefined, true, 'yaml = { package = "serde_yaml", version = "0.9" }'],
+      [
+        'candle-core',
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        { kind: 'vcs', location: 'git+https://github.com/huggingface/candle?rev=5e526ab' },
+        true,
+        'candle-core = { git = "https://deploy:s3cret@github.com/huggingface/candle", rev = "5e526ab" }',
+      ],
+      ['private-auth', undefined, '0.2', undefined, undefined, { kind: 'registry', location: '' }, true, 'private-auth = { version = "0.2", registry = "internal" }'],
+      [
+        'mirror-auth',
+        undefined,
+        '0.2',
+        undefined,
+        undefined,
+        { kind: 'registry', location: 'sparse+https://crates.corp.example/index/' },
+        true,
+        'mirror-auth = { version = "0.2", registry-index = "sparse+https://ci:t0ken@crates.corp.example/index/" }',
+      ],
+      ['anything', undefined, undefined, undefined, undefined, undefined, true, 'anything = "*"'],
+      ['log', undefined, '0.4', undefined, undefined, undefined, true, '[dependencies.log]'],
+      ['proptest', undefined, '1', true, undefined, undefined, true, 'proptest = "1"'],
+      ['cc', undefined, '1.0.83', true, undefined, undefined, true, 'cc = "1.0.83"'],
+      ['winapi', undefined, '0.3', undefined, undefined, undefined, true, 'winapi = { version = "0.3", features = ["winuser"] }'],
+      ['nix', undefined, '0.27', true, undefined, undefined, true, 'nix = "0.27"'],
+    ]);
+    expect(m.cargo).toEqual({
+      packageName: 'agent',
+      workspace: { members: ['crates/*', './tools/gen'], exclude: ['crates/legacy'] },
+      workspaceDependencies: {
+        tokio: { name: 'tokio', requirement: '1.36' },
+        shared: { name: 'shared', source: { kind: 'path', location: 'crates/shared' } },
+      },
+    });
+    expect(m.packages.map((p) => purlOf(p))).toContain('pkg:cargo/candle-core?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle');
+    expect(m.packages.map((p) => purlOf(p))).toContain('pkg:cargo/private-auth');
+    expect(m.packages.map((p) => purlOf(p))).toContain('pkg:cargo/mirror-auth?repository_url=https%3A%2F%2Fcrates.corp.example%2Findex%2F');
+  });
+
+  it('a library (no [[bin]], or a [lib]) is no application; a virtual manifest has no crate', () => {
+    expect(parseCargoToml('[package]\nname = "lib"\n[dependencies]\nserde = "1"\n').application).toBe(false);
+    expect(parseCargoToml('[package]\nname = "x"\n[lib]\n[[bin]]\nname = "x"\n').application).toBe(false);
+    expect(parseCargoToml('[workspace]\nmembers = ["a"]\n').cargo).toEqual({ workspace: { members: ['a'], exclude: [] } });
+  });
+
+  it('invalid TOML is a parse failure with its line; read by the deps parser (not a lockfile: the file limit)', () => {
+    expect(() => parseCargoToml('[package]\nname = "x\n')).toThrow(/^invalid TOML in Cargo\.toml at line 2/);
+    expect(depsParser.matches(new MemorySourceFile('crates/a/Cargo.toml', ''))).toBe(true);
+    expect(manifestLimitOf('crates/a/Cargo.toml', DEFAULT_LIMITS)).toBe(DEFAULT_LIMITS.maxFileBytes);
+  });
+});
+
+describe('Cargo.toml with the Cargo.lock of its workspace (settleCargo)', () => {
+  const files = () => [
+    { path: 'server/Cargo.lock', kind: 'cargo-lock' as const, ...pick(parseCargoLock(CARGO_LOCK_V3)) },
+    { path: 'server/Cargo.toml', kind: 'cargo-toml' as const, ...pick(parseCargoToml(CARGO_TOML_SERVER)) },
+    { path: 'server/utils/Cargo.toml', kind: 'cargo-toml' as const, ...pick(parseCargoToml(CARGO_TOML_UTILS)) },
+  ];
+  const pick = (m: ReturnType<typeof parseCargoLock>) => ({ cargo: m.cargo, packages: m.packages });
+
+  it('marks the crates only development and build dependencies reach as dev; inherits from [workspace.dependencies]', () => {
+    const f = files();
+    const changed: string[] = [];
+    settleCargo(f, (p) => changed.push(p.name));
+    expect(f[0].packages.filter((p) => p.dev).map((p) => `${p.name}@${p.version}`)).toEqual(['bytes@1.5.0', 'h2@0.3.16', 'syn@2.0.48']);
+    expect(f[0].packages.find((p) => p.name === 'syn' && p.version === '1.0.109')?.dev).toBeUndefined();
+    expect(changed).toEqual(['serde']);
+    expect(f[2].packages.map((p) => [p.name, p.requirement, p.source])).toEqual([['serde', '1.0.196', undefined]]);
+  });
+
+  it('without the Cargo.toml beside the lockfile nothing is marked; a member glob and exclude decide who is a member', () => {
+    const f = files().slice(0, 1);
+    settleCargo(f);
+    expect(f[0].packages.filter((p) => p.dev)).toEqual([]);
+    // `syn` 2 is also a normal dependency of a crate the workspace excludes (tools/old).
+    const root = parseCargoToml(CARGO_TOML_SERVER.replace('members = ["utils"]', 'members = ["utils", "tools/*"]\nexclude = ["tools/old"]'));
+    const lock = parseCargoLock(
+      CARGO_LOCK_V3.replace('[[package]]\nname = "infer-utils"', '[[package]]\nname = "old-tool"\nversion = "0.1.0"\ndependencies = [\n "syn 2.0.48",\n]\n\n[[package]]\nname = "infer-utils"'),
+    );
+    const all = [
+      { path: 'server/Cargo.lock', kind: 'cargo-lock' as const, ...pick(lock) },
+      { path: 'server/Cargo.toml', kind: 'cargo-toml' as const, ...pick(root) },
+      { path: 'server/utils/Cargo.toml', kind: 'cargo-toml' as const, ...pick(parseCargoToml(CARGO_TOML_UTILS)) },
+      { path: 'server/tools/old/Cargo.toml', kind: 'cargo-toml' as const, ...pick(parseCargoToml('[package]\nname = "old-tool"\n[dependencies]\nsyn = "2"\n')) },
+    ];
+    settleCargo(all);
+    // old-tool's lockfile entry is a path package no member reaches: counted as the project's own code, so syn 2 is not dev.
+    expect(all[0].packages.filter((p) => p.dev).map((p) => `${p.name}@${p.version}`)).toEqual(['bytes@1.5.0', 'h2@0.3.16']);
   });
 });

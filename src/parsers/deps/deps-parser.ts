@@ -4,7 +4,7 @@ import { lockfileLimit, type Limits, type ParseContext, type ParseOutput, type P
 import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/source-file.js';
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
 import { isDockerfileName, MAX_DOCKERFILE_BYTES } from '../dockerfile/dockerfile-parser.js';
-import { parseCargoLock } from './cargo.js';
+import { parseCargoLock, parseCargoToml, settleCargo } from './cargo.js';
 import { parseCondaEnvironment } from './conda.js';
 import { parseDockerfileInstalls } from './dockerfile-installs.js';
 import { parseGoMod } from './go-mod.js';
@@ -50,6 +50,7 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
   { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
   { matches: (_p, name) => name === 'Cargo.lock', parse: (text) => parseCargoLock(text) },
+  { matches: (_p, name) => name === 'Cargo.toml', parse: (text) => parseCargoToml(text) },
   { matches: (path) => /\.dist-info\/METADATA$|\.egg-info\/PKG-INFO$/.test(path), parse: (text) => parsePythonMetadata(text) },
   {
     matches: (path) => isDockerfileName(path),
@@ -107,9 +108,18 @@ export const depsParser: Parser = {
   },
   setKind: 'deps-set',
   collect(documents: ScanDocument[]): ScanDocument {
-    return new DependencySetDocument(
-      documents.filter((d): d is DependencyDocument => d instanceof DependencyDocument),
-      SET_FILE,
+    const manifests = documents.filter((d): d is DependencyDocument => d instanceof DependencyDocument);
+    // A member's inherited dependencies and the lockfile's development crates, from the manifests of the workspace.
+    settleCargo(
+      manifests
+        .filter((d) => d.manifest.kind === 'cargo-toml' || d.manifest.kind === 'cargo-lock')
+        .map((d) => ({
+          path: d.file.path,
+          kind: d.manifest.kind as 'cargo-toml' | 'cargo-lock',
+          cargo: d.manifest.cargo,
+          packages: d.manifest.packages,
+        })),
     );
+    return new DependencySetDocument(manifests, SET_FILE);
   },
 };

@@ -18,7 +18,7 @@ function cargoQualifiers(source: DeclaredDependency['source']): Record<string, s
     const base = query === -1 ? url : url.slice(0, query);
     return { vcs_url: hash === -1 ? base : `${base}@${source.location.slice(hash + 1)}` };
   }
-  if (source?.kind === 'registry') return { repository_url: source.location.replace(/^(?:registry|sparse)\+/, '') };
+  if (source?.kind === 'registry' && source.location) return { repository_url: source.location.replace(/^(?:registry|sparse)\+/, '') };
   return undefined;
 }
 

@@ -121,6 +121,15 @@ export class TomlLocator {
    * than any regular expression made of it may be.
    */
   key(key: string, section: Section | undefined): TextSpan | undefined {
+    return this.keyLine(key, section, '=');
+  }
+
+  /** The line `key.sub = …` in a section (a dotted key: `serde.workspace = true`), as `key` finds `key = …`. */
+  dottedKey(key: string, section: Section | undefined): TextSpan | undefined {
+    return this.keyLine(key, section, '.');
+  }
+
+  private keyLine(key: string, section: Section | undefined, after: '=' | '.'): TextSpan | undefined {
     if (!section) return undefined;
     for (let lineStart = section.start; lineStart < section.end;) {
       const nl = this.text.indexOf('\n', lineStart);
@@ -133,7 +142,7 @@ export class TomlLocator {
         i += key.length;
         if (this.text[i] === '"' || this.text[i] === "'") i++;
         while (i < lineEnd && (this.text[i] === ' ' || this.text[i] === '\t')) i++;
-        if (this.text[i] === '=') return { start, end: start + this.text.slice(start, lineEnd).trimEnd().length };
+        if (this.text[i] === after) return { start, end: start + this.text.slice(start, lineEnd).trimEnd().length };
       }
       lineStart = lineEnd + 1;
     }

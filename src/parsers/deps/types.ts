@@ -108,6 +108,7 @@ export type ManifestKind =
   | 'pnpm-lock'
   | 'yarn-lock'
   | 'go-mod'
+  | 'cargo-toml'
   | 'cargo-lock'
   | 'dockerfile'
   | 'installed'
@@ -138,6 +139,20 @@ export interface DependencyManifest {
   osSpan?: TextSpan;
   /** A binary file (an rpm database, a Go executable): findings name the file without a line. */
   binary?: boolean;
+  /** A `Cargo.toml`: what pairs it with the `Cargo.lock` of its workspace (see `settleCargo`). */
+  cargo?: CargoFacts;
+}
+
+/** What a `Cargo.toml` says besides its dependencies: the crate it builds, its workspace, what members inherit. */
+export interface CargoFacts {
+  /** `[package] name`: the crate this manifest builds (a virtual workspace manifest has none). */
+  packageName?: string;
+  /** `[workspace]`: the members' globs and the excluded paths, relative to the manifest's directory. */
+  workspace?: { members: string[]; exclude: string[] };
+  /** `[workspace.dependencies]`, by key: what a member's `name = { workspace = true }` stands for. */
+  workspaceDependencies?: Record<string, Pick<DeclaredDependency, 'name' | 'version' | 'requirement' | 'source'>>;
+  /** The packages (by index in `packages`) that say `workspace = true`, with the key they inherit. */
+  inherits?: Array<{ index: number; key: string }>;
 }
 
 /** An operating system as its `/etc/os-release` (or `alpine-release`, `debian_version`) describes it. */

@@ -57,3 +57,19 @@ it('leaves an application alone when its lockfile sits next to it, and only ther
   const pyproject = { path: 'svc/pyproject.toml', content: '[project]\nname = "svc"\ndependencies = ["torch>=2.0"]\n' };
   expect(runRule(rule, [pyproject, { path: 'svc/uv.lock', content: 'version = 1\n' }]).findings).toEqual([]);
 });
+
+it('a Cargo binary crate: its ranges unless the Cargo.lock of its workspace (beside it or above it) locks them; dev and build ones never', () => {
+  const bin = {
+    path: 'ws/crates/cli/Cargo.toml',
+    content: '[package]\nname = "cli"\n\n[[bin]]\nname = "cli"\n\n[dependencies]\nclap = "4.5"\n\n[dev-dependencies]\ninsta = "1"\n',
+  };
+  const found = runRule(rule, [bin]).findings;
+  expect(found.map((f) => [f.location.path, f.location.startLine, f.location.startColumn, f.location.endColumn, f.message])).toEqual([
+    ['ws/crates/cli/Cargo.toml', 8, 1, 13, 'clap (4.5) is not pinned to a version and nothing locks it'],
+  ]);
+  const lock = { path: 'ws/Cargo.lock', content: 'version = 4\n\n[[package]]\nname = "cli"\nversion = "0.1.0"\n' };
+  expect(runRule(rule, [bin, lock]).findings).toEqual([]);
+  expect(runRule(rule, [bin, { ...lock, path: 'other/Cargo.lock' }]).findings).toHaveLength(1);
+  // A library's ranges are for its users to resolve.
+  expect(runRule(rule, [{ ...bin, content: bin.content.replace('[[bin]]\nname = "cli"\n', '') }]).findings).toEqual([]);
+});

@@ -7,9 +7,10 @@ import { registryPackages } from './packages.js';
 const LOCKED_BY: Partial<Record<ManifestKind, readonly ManifestKind[]>> = {
   pyproject: ['poetry-lock', 'uv-lock', 'pipfile-lock'],
   'package-json': ['package-lock', 'pnpm-lock', 'yarn-lock'],
+  'cargo-toml': ['cargo-lock'],
 };
 
-/** A manifest whose ecosystem writes a lockfile beside it (`pyproject.toml`, `package.json`). */
+/** A manifest whose ecosystem writes a lockfile beside it (`pyproject.toml`, `package.json`, `Cargo.toml`). */
 export function hasLockfileFormat(kind: ManifestKind): boolean {
   return LOCKED_BY[kind] !== undefined;
 }
@@ -37,7 +38,8 @@ export interface JudgedPackage {
 /**
  * Which manifest a lockfile of the same directory resolves: `pyproject.toml` by `poetry.lock`,
  * `uv.lock` or `Pipfile.lock`; `package.json` by `package-lock.json`, `pnpm-lock.yaml` or `yarn.lock`;
- * a pip-tools input `X.in` by the `X.txt` compiled from it.
+ * `Cargo.toml` by the `Cargo.lock` of its workspace (beside it, else the nearest above: a workspace
+ * member's directory has none); a pip-tools input `X.in` by the `X.txt` compiled from it.
  */
 export class Lockfiles {
   private readonly byDir = new Map<string, DependencyDocument[]>();
@@ -55,6 +57,13 @@ export class Lockfiles {
   of(doc: DependencyDocument): DependencyDocument[] {
     const siblings = this.byDir.get(dirOf(doc.file.path)) ?? [];
     const locks = LOCKED_BY[doc.manifest.kind];
+    if (doc.manifest.kind === 'cargo-toml') {
+      for (let dir: string | undefined = dirOf(doc.file.path); dir !== undefined; dir = dir ? dirOf(dir) : undefined) {
+        const found = (this.byDir.get(dir) ?? []).filter((s) => s.manifest.kind === 'cargo-lock');
+        if (found.length) return found;
+      }
+      return [];
+    }
     if (locks) return siblings.filter((s) => locks.includes(s.manifest.kind));
     if (doc.manifest.kind === 'requirements' && COMPILED_FROM.test(doc.file.path)) {
       const compiled = doc.file.path.replace(COMPILED_FROM, '.txt');
