@@ -10,6 +10,7 @@ import { fileLines } from '../src/core/line-index.js';
 import { MemorySourceFile, type SourceFile } from '../src/core/source-file.js';
 import { makeBaseline, parseBaseline } from '../src/core/suppression.js';
 import type { Finding } from '../src/core/types.js';
+import { reporters } from '../src/reporters/index.js';
 import { scanSync, ScanSetupError, type ScanOptions } from '../src/scan.js';
 
 const TODAY = '2026-06-15';
@@ -298,7 +299,9 @@ describe('configuration ignore entries and baselines', () => {
 
   it('reads baseline files and rejects what is not one', () => {
     expect(parseBaseline('{"schemaVersion": 1, "fingerprints": ["sha256:a"]}', 'b.json')).toEqual(new Set(['sha256:a']));
-    expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow('b.json: not a baseline file: no "fingerprints" list');
+    expect(() => parseBaseline('{"findings": []}', 'b.json')).toThrow(
+      'b.json: not a baseline file: no "fingerprints" list, nor the findings of a sanctum JSON report',
+    );
     expect(() => parseBaseline('nope', 'b.json')).toThrow(/^b\.json: not a baseline file: /);
     // The text JSON.parse quotes from the file stays out: control characters, a secret pasted in by mistake.
     expect(() => parseBaseline('\x1b]0;pw-Xy7!qwerTY\x07', 'b.json')).toThrow(
@@ -311,6 +314,30 @@ describe('configuration ignore entries and baselines', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a JSON report of sanctum scan is a baseline too (gitleaks --baseline-path): its failing and baseline-suppressed findings', () => {
+    const files = { 'k8s/a.yaml': pod(), 'k8s/b.yaml': pod({ sc: '      privileged: true # sanctum:ignore K8S-0003 reason="inline"\n' }) };
+    const first = scanSync({
+      targets: ['.'],
+      files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
+      config: false,
+      rules: ['K8S-0003'],
+      today: TODAY,
+    });
+    const report = reporters.json(first, { rules: [], color: false, failOn: 'high' });
+    const fromReport = parseBaseline(report, 'report.json');
+    // The inline-suppressed finding is not recorded, as `sanctum baseline` leaves it out.
+    expect([...fromReport]).toEqual(makeBaseline(first.findings).fingerprints);
+    expect(fromReport.size).toBe(1);
+    // A report made with that baseline carries it on.
+    const second = scan({ ...files, 'new.yaml': pod() }, { baseline: fromReport });
+    const again = parseBaseline(
+      reporters.json({ ...first, findings: second }, { rules: [], color: false, failOn: 'high' }),
+      'report2.json',
+    );
+    expect(again.size).toBe(2);
+    expect(() => parseBaseline('{"tool": {"name": "gitleaks"}, "findings": []}', 'x.json')).toThrow(/not a baseline file/);
   });
 
   it('inline suppressions win over configuration entries', () => {

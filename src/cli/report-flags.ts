@@ -76,7 +76,7 @@ export function addReportFlags(cmd: Command, spec: ReportFlagsSpec): Command {
     )
     .option('--fail-on-error', spec.failOnError)
     .option('-c, --config <file>', spec.config ?? 'configuration file (default: .sanctum.yaml found upward)')
-    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file')
+    .option('--baseline <file>', 'suppress findings whose fingerprint is in this baseline file (of sanctum baseline, or a JSON report)')
     .addOption(
       new Option('--policy <path>', 'custom CEL policy file or directory (repeatable; default: .sanctum/policies/)')
         .argParser(repeat)

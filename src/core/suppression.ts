@@ -117,10 +117,25 @@ export function parseBaseline(text: string, path: string): Set<string> {
   } catch (e) {
     throw new Error(`${path}: not a baseline file: ${jsonErrorMessage(e)}`, { cause: e });
   }
-  const fps = (raw as Partial<Baseline>)?.fingerprints;
+  const fps = (raw as Partial<Baseline>)?.fingerprints ?? reportFingerprints(raw);
   if (!Array.isArray(fps) || !fps.every((x) => typeof x === 'string'))
-    throw new Error(`${path}: not a baseline file: no "fingerprints" list`);
+    throw new Error(`${path}: not a baseline file: no "fingerprints" list, nor the findings of a sanctum JSON report`);
   return new Set(fps);
+}
+
+/**
+ * A JSON report of `sanctum scan -f json` serves as a baseline too, as gitleaks' --baseline-path
+ * takes an earlier report: its findings that failed, and those its own baseline suppressed (so that
+ * a report made with a baseline carries it on), as `sanctum baseline` would have recorded them.
+ */
+function reportFingerprints(raw: unknown): unknown[] | undefined {
+  const report = raw as { tool?: { name?: unknown }; findings?: unknown } | null;
+  if (report?.tool?.name !== 'sanctum' || !Array.isArray(report.findings)) return undefined;
+  const kept: unknown[] = [];
+  for (const f of report.findings as Array<Partial<Finding> | null>) {
+    if (f?.status === 'fail' || (f?.status === 'suppressed' && f.suppression?.kind === 'baseline')) kept.push(f.fingerprint);
+  }
+  return kept;
 }
 
 export function makeBaseline(findings: readonly Finding[]): Baseline {
