@@ -183,6 +183,21 @@ describe('SARIF reporter', () => {
     });
   });
 
+  it('a finding on a scanned file without a line (a model archive as a whole) is at line 1 of the file, for code scanning', () => {
+    const result = realResult();
+    const whole = { ...result.findings[0]!, location: { path: 'models/model.pt', detail: 'archive' } };
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const scanned = JSON.parse(sarifReporter({ ...result, findings: [whole] }, { ...ctx, sarifArtifacts: sarifArtifacts(root) }));
+    expect(errorsOf(scanned)).toBe('');
+    expect(scanned.runs[0].results[0].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'models/model.pt', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 1 },
+    });
+    // Not files of this machine (an image, a cluster): no region is made up.
+    const other = JSON.parse(sarifReporter({ ...result, findings: [whole] }, ctx));
+    expect(other.runs[0].results[0].locations[0].physicalLocation.region).toBeUndefined();
+  });
+
   it('encodes path segments but keeps the separators', () => {
     expect(pathToUri('a b/c#d/ü.yaml')).toBe('a%20b/c%23d/%C3%BC.yaml');
     expect(pathToUri('../x.yaml')).toBe('../x.yaml');

@@ -110,8 +110,14 @@ function logicalLocations(l: Location) {
   return undefined;
 }
 
-function location(l: Location, artifact: (path: string) => ArtifactLocation) {
-  const reg = region(l);
+/**
+ * A finding on a scanned file without a line (a model archive as a whole) is put at line 1 of the
+ * file: GitHub code scanning places an alert by `region.startLine`.
+ */
+const WHOLE_FILE = { startLine: 1 };
+
+function location(l: Location, artifact: (path: string) => ArtifactLocation, files: boolean) {
+  const reg = region(l) ?? (files ? WHOLE_FILE : undefined);
   const logical = logicalLocations(l);
   return {
     physicalLocation: { artifactLocation: artifact(l.path), ...(reg ? { region: reg } : {}) },
@@ -180,6 +186,7 @@ export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: Ch
   }
 
   const artifact = ctx.sarifArtifacts?.locate ?? relativeToRunDirectory;
+  const files = ctx.sarifArtifacts !== undefined;
   const toResult = (f: Finding) => {
     const fx = fixes(f, artifact);
     return {
@@ -187,7 +194,7 @@ export const streamSarif: StreamingReporter = (result: ScanResult, ctx, sink: Ch
       ruleIndex: index.get(f.ruleId)!,
       level: sarifLevel(f.severity),
       message: { text: f.message },
-      locations: [location(f.location, artifact)],
+      locations: [location(f.location, artifact, files)],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
       ...(f.suppression
         ? { suppressions: [suppression(f.suppression)] }
