@@ -5,7 +5,11 @@ import {
   awaitReply,
   releaseSpoolFile,
   scanKib,
+  otherThreadsCpu,
   startScanWorker,
+  taskCpu,
+  threadCpu,
+  threadId,
   threadStart,
   withOwnMemory,
   WorkerBacklog,
@@ -222,5 +226,24 @@ describe('withOwnMemory (the bytes of a file moved to the worker)', () => {
       expect(own.buffer.byteLength).toBe(bytes.length);
       expect(own.byteOffset).toBe(0);
     }
+  });
+});
+
+describe('threadCpu and taskCpu (the per-thread CPU that NODE_DEBUG=sanctum shows)', () => {
+  it("reads utime + stime of a task's stat line in ms, also when the thread's name holds spaces and parentheses", () => {
+    const rest = 'S 1 2 3 0 -1 4194560 100 0 0 0 123 45 0 0 20 0 12 0 500 0 0';
+    expect(taskCpu(`4242 (node) ${rest}`)).toBe(1680);
+    expect(taskCpu(`4242 (a) (b c) ${rest}`)).toBe(1680);
+  });
+
+  it.runIf(process.platform === 'linux')("counts the calling thread's own CPU, which grows with work on it", () => {
+    const before = threadCpu();
+    const until = Date.now() + 60;
+    let x = 0;
+    while (Date.now() < until) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+    expect(threadCpu()).toBeGreaterThanOrEqual(before + 10);
+    expect(threadId()).toBeGreaterThan(0);
+    expect(otherThreadsCpu([threadId()])).toBeGreaterThanOrEqual(0);
   });
 });

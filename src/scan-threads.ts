@@ -1,4 +1,4 @@
-import { closeSync, existsSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
@@ -85,11 +85,64 @@ export interface WorkerTimes {
   firstFiles: number;
   lastFile: number;
   replied: number;
+  /** With `NODE_DEBUG=sanctum`, the worker's thread id and its CPU (ms since the thread began, `threadCpu`) at its module's first line and at each stage. */
+  tid?: number;
+  cpu?: { loaded: number; firstFiles: number; lastFile: number; replied: number };
 }
 
 /** Milliseconds since the epoch, to the fraction: one clock for both threads (`performance.now()` counts from each thread's start). */
 export function clock(): number {
   return performance.timeOrigin + performance.now();
+}
+
+/** True when `NODE_DEBUG=sanctum` asks for the threaded scan's timeline. */
+export function debugging(): boolean {
+  return debug.enabled;
+}
+
+/**
+ * The CPU (user + system, ms) the calling thread has used, from /proc/thread-self/stat: one thread's
+ * share, which process-wide counters do not tell apart (Linux; NaN elsewhere). For `NODE_DEBUG=sanctum`.
+ */
+export function threadCpu(): number {
+  try {
+    return taskCpu(readFileSync('/proc/thread-self/stat', 'latin1'));
+  } catch {
+    return NaN;
+  }
+}
+
+/** The calling thread's id (Linux; NaN elsewhere). */
+export function threadId(): number {
+  try {
+    return Number(readlinkSync('/proc/thread-self').split('/').pop());
+  } catch {
+    return NaN;
+  }
+}
+
+/** The CPU (ms) of every thread of the process but `except` (V8's compiler and collector threads, libuv's). */
+export function otherThreadsCpu(except: readonly number[]): number {
+  try {
+    let ms = 0;
+    for (const tid of readdirSync('/proc/self/task')) {
+      if (except.includes(Number(tid))) continue;
+      try {
+        ms += taskCpu(readFileSync(`/proc/self/task/${tid}/stat`, 'latin1'));
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return ms;
+  } catch {
+    return NaN;
+  }
+}
+
+/** utime + stime of a task's stat line, in ms (clock ticks of 10 ms). */
+export function taskCpu(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** What `ScanThreads.run` leaves for `merge`: the walk's length. */
@@ -154,6 +207,8 @@ export class ScanThreads {
   private failure: string | undefined;
   /** `clock` times of the main thread's stages, for `NODE_DEBUG=sanctum`. */
   private readonly times = { began: 0, started: 0, walked: 0 };
+  /** With `NODE_DEBUG=sanctum`, the main thread's CPU at those stages and the other threads' at its first file (`threadCpu`). */
+  private readonly cpu = debugging() ? { tid: threadId(), began: 0, started: 0, walked: 0, others: 0 } : undefined;
 
   /** Bytes of plainly walked files the main thread scans before it starts the worker. */
   private untilStart: number;
@@ -181,6 +236,7 @@ export class ScanThreads {
   /** Scans `files` with `scan` and the worker; undefined when the worker never started (the scan was one thread's). */
   run(files: Iterable<SourceFile>, scan: OpenScan): ScanPart | undefined {
     this.times.began = clock();
+    if (this.cpu) [this.cpu.began, this.cpu.others] = [threadCpu(), otherThreadsCpu([this.cpu.tid])];
     let index = 0;
     const tag = (phase: number): void => {
       while (this.keys.length < scan.errors.length) this.keys.push(3 * index + phase);
@@ -209,6 +265,7 @@ export class ScanThreads {
     }
     tag(PHASE_WALK);
     this.times.walked = clock();
+    if (this.cpu) this.cpu.walked = threadCpu();
     if (!this.worker) return undefined;
     this.worker.port.postMessage({ steps: this.steps, end: index } satisfies ToWorker, this.transfer);
     this.steps = [];
@@ -223,8 +280,10 @@ export class ScanThreads {
   merge(result: EngineResult, part: ScanPart, scan: OpenScan, adopt: (spool: SpoolExport, worst: number) => void): void {
     if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     const waitStarted = clock();
+    const shared = this.worker!.done;
     const reply = this.worker!.awaitReply();
     const received = clock();
+    const cpuReceived = this.cpu && { main: threadCpu(), others: otherThreadsCpu([this.cpu.tid, reply.ok ? (reply.times.tid ?? NaN) : NaN]) };
     // Its heap is freed before the report is written.
     this.worker?.stop();
     this.worker = undefined;
@@ -252,6 +311,24 @@ export class ScanThreads {
       at(received),
       at(clock()),
     );
+    if (this.cpu && cpuReceived && reply.times.cpu) {
+      const main = this.cpu;
+      const w = reply.times.cpu;
+      debug(
+        'scan: CPU ms, main thread: alone %d, beside the worker %d, waiting for it %d, merging %d; worker thread: its start and modules %d, to its first files %d, its files %d (%d of %d KiB), finishing and replying %d; other threads (V8 compiler and collector, libuv) from the first file to the reply %d',
+        main.started - main.began,
+        main.walked - main.started,
+        cpuReceived.main - main.walked,
+        threadCpu() - cpuReceived.main,
+        w.loaded,
+        w.firstFiles - w.loaded,
+        w.lastFile - w.firstFiles,
+        Atomics.load(shared, 2),
+        this.backlog.seen,
+        w.replied - w.lastFile,
+        cpuReceived.others - main.others,
+      );
+    }
   }
 
   /** Stops the worker and removes what it left. */
@@ -281,6 +358,7 @@ export class ScanThreads {
 
   private start(): void {
     this.times.started = clock();
+    if (this.cpu) this.cpu.started = threadCpu();
     this.worker = startScanWorker({ opts: this.opts }, (message) => (this.failure ??= message));
     this.reserved = this.worker.spool;
     debug('scan: a worker thread takes whole directories of the walk');
@@ -487,6 +565,11 @@ export class WorkerBacklog {
   private sentKib = 0;
   private seenKib = 0;
   private directories = 0;
+
+  /** KiB of the files counted so far, either thread's. */
+  get seen(): number {
+    return this.seenKib;
+  }
 
   /** True when the next directory should go to the worker, which has scanned `scannedKib` so far. */
   wantsMore(scannedKib: number): boolean {

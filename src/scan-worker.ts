@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { DiskSourceFile, type ClusterListing } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
-import { clock, scanKib, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
+import { clock, debugging, scanKib, threadCpu, threadId, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
 
 const { opts, port, done, cluster, spool: shared } = workerData as WorkerData;
 
@@ -32,12 +32,16 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+// With NODE_DEBUG=sanctum, this thread's CPU at each stage (see `WorkerTimes.cpu`).
+const cpu = debugging() ? { loaded: 0, firstFiles: 0, lastFile: 0, replied: 0 } : undefined;
+
 try {
   const { openScanPart } = await import('./scan.js');
   // A cluster scan's worker is sent objects as their text; the main thread runs the cross-object rules.
   const objects = cluster ? await import('./sources/cluster/objects.js') : undefined;
   const listing: ClusterListing | undefined = cluster && { ref: cluster, listed: () => false };
   const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
+  if (cpu) [cpu.loaded, times.cpu, times.tid] = [threadCpu(), cpu, threadId()];
   const spool = new JsonFindingSpool({ shared });
   let worst = 0;
   const scan = openScanPart(
@@ -54,6 +58,7 @@ try {
   };
   const finish = (end: number): void => {
     times.lastFile = clock();
+    if (cpu) cpu.lastFile = threadCpu();
     let finished: ReturnType<typeof scan.finishPart>;
     Atomics.add(done, 1, 1);
     try {
@@ -66,6 +71,7 @@ try {
     const once = new Set<ScanError>(scan.onceErrors);
     const detached = spool.detach();
     times.replied = clock();
+    if (cpu) cpu.replied = threadCpu();
     reply({
       ok: true,
       spool: detached,
@@ -87,7 +93,10 @@ try {
   let idleSince: number | undefined;
   port.on('message', (message: ToWorker) => {
     if (idleSince !== undefined) idleMs += performance.now() - idleSince;
-    else times.firstFiles = clock();
+    else {
+      times.firstFiles = clock();
+      if (cpu) cpu.firstFiles = threadCpu();
+    }
     try {
       for (const step of message.steps) {
         if (step.text !== undefined && objects && listing) {
