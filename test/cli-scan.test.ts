@@ -89,7 +89,14 @@ describe('exit codes', () => {
       /one --output per --format, or a single --output base name/,
     ],
     [['scan', '--no-such-flag'], /unknown option '--no-such-flag'/],
-    [['scan', 'bad', '-o', 'sarif'], /^sanctum: -o sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/],
+    [
+      ['image', 'x.tar', '-o', 'json'],
+      /^sanctum: -o json names the report's file, not its format: -f json picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
+    [
+      ['scan', 'bad', '-o', 'sarif'],
+      /^sanctum: -o sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
     const r = await run(argv, { cwd: cwd() });
@@ -334,10 +341,16 @@ describe('rule selection', () => {
 
 describe('SARIF paths as GitHub code scanning reads them (relative to the repository root)', () => {
   const uris = (stdout: string) =>
-    JSON.parse(stdout).runs[0].results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: object } }> }) => r.locations[0]!.physicalLocation.artifactLocation);
+    JSON.parse(stdout).runs[0].results.map(
+      (r: { locations: Array<{ physicalLocation: { artifactLocation: object } }> }) => r.locations[0]!.physicalLocation.artifactLocation,
+    );
 
   it('inside a Git work tree: relative to its root from a subdirectory; a file outside it is an absolute file URI', async () => {
-    const repo = workspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'infra/k8s/pod.yaml': PRIVILEGED_POD, 'apps/pod.yaml': PRIVILEGED_POD });
+    const repo = workspace({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'infra/k8s/pod.yaml': PRIVILEGED_POD,
+      'apps/pod.yaml': PRIVILEGED_POD,
+    });
     const outside = workspace({ 'pod.yaml': PRIVILEGED_POD });
     try {
       const far = relative(join(repo.dir, 'infra'), join(outside.dir, 'pod.yaml'));

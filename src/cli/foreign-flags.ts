@@ -32,13 +32,19 @@ const FOREIGN: Readonly<Record<string, ForeignFlag>> = {
   '--check': { needs: '--rule', hint: '--rule ID runs only that rule (repeatable)' },
   '--skip-check': { needs: '--skip-rule', hint: '--skip-rule ID skips a rule (repeatable)' },
   '--skip-path': { hint: 'paths are excluded by `exclude:` in .sanctum.yaml or by a .sanctumignore file (gitignore syntax)' },
-  '--create-baseline': { needs: '--baseline', hint: '`sanctum baseline PATH -o FILE` records today\'s findings; --baseline FILE fails only on new ones' },
+  '--create-baseline': {
+    needs: '--baseline',
+    hint: "`sanctum baseline PATH -o FILE` records today's findings; --baseline FILE fails only on new ones",
+  },
   '--directory': { hint: 'paths are arguments: sanctum scan PATH...' },
   '--file': { hint: 'paths are arguments: sanctum scan PATH...' },
   '--output-file-path': { needs: '--output', hint: '-o FILE writes the report to a file' },
   '--compact': { needs: '--quiet', hint: '-q prints only the findings at or above --fail-on' },
   // gitleaks
-  '--baseline-path': { needs: '--baseline', hint: '`sanctum baseline PATH -o FILE` records today\'s findings; --baseline FILE fails only on new ones' },
+  '--baseline-path': {
+    needs: '--baseline',
+    hint: "`sanctum baseline PATH -o FILE` records today's findings; --baseline FILE fails only on new ones",
+  },
   '--report-path': { needs: '--output', hint: '-o FILE writes the report to a file' },
   '--report-format': { needs: '--format', hint: '-f FORMAT picks the format (table, json, sarif, junit, html)' },
   '--redact': { hint: 'secrets are always redacted in every report' },

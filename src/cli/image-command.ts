@@ -94,7 +94,7 @@ function splitOutputs(flags: Pick<ImageFlags, 'format' | 'output'>): { reports: 
   const formats = flags.format.length ? flags.format : ['table'];
   const isSbom = (f: string) => SBOM_FORMATS.includes(f);
   // Paired as any report is (an SBOM stands in as JSON), then given its own extension after one --output base name.
-  const paired = outputs({ format: formats.map((f) => (isSbom(f) ? 'json' : f)), output: flags.output }).map((o, i): Output => {
+  const paired = outputs({ format: flags.format.map((f) => (isSbom(f) ? 'json' : f)), output: flags.output }).map((o, i): Output => {
     if (!isSbom(formats[i])) return o;
     const file =
       o.file !== undefined && flags.output.length === 1 && formats.length > 1 ? flags.output[0] + SBOM_EXTENSIONS[formats[i]] : o.file;

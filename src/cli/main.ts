@@ -185,7 +185,10 @@ export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ fo
   for (const f of formats) if (!reporters[f]) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
   // Checkov's -o is the format: `-o sarif` alone would write the table to a file named 'sarif'.
   const bare = flags.format.length ? undefined : flags.output.find((o) => reporters[o] !== undefined);
-  if (bare) throw new ScanSetupError(`-o ${bare} names the report's file, not its format: -f ${bare} picks the format (-o FILE writes it to a file)`);
+  if (bare)
+    throw new ScanSetupError(
+      `-o ${bare} names the report's file, not its format: -f ${bare} picks the format (-o FILE writes it to a file)`,
+    );
   if (flags.output.length === 0) {
     if (formats.length > 1) throw new ScanSetupError('several formats need --output');
     return [{ format: formats[0] }];

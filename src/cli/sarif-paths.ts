@@ -6,7 +6,7 @@ import { pathToUri } from '../reporters/sarif.js';
 
 /** The root of the Git work tree that holds `dir`: the nearest directory at or above it with a `.git` entry. */
 export function workTreeRoot(dir: string): string | undefined {
-  for (let d = resolve(dir); ; ) {
+  for (let d = resolve(dir); ;) {
     if (existsSync(join(d, '.git'))) return d;
     const up = dirname(d);
     if (up === d) return undefined;
