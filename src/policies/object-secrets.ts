@@ -270,8 +270,8 @@ export function imageSecrets(image: unknown, out: ObjectSecret[] = []): ObjectSe
   return out;
 }
 
-/** Evidence lines that may quote a value of another field: flow collections, assignments, long lines. */
-const MAY_QUOTE_VALUES = /[{[=]/;
+/** Evidence lines that may quote a value of another field (flow collections, assignments, long lines) or hold a URL's password. */
+const MAY_QUOTE_VALUES = /[{[=]|:\/\/[^\s/@]*@/;
 const maskers = new WeakMap<object, (text: string) => string>();
 
 /**

@@ -14,6 +14,7 @@ import { parsePackageJson, parsePackageLock } from './npm.js';
 import { parsePyproject } from './pyproject.js';
 import { parsePipfileLock, parsePoetryLock, parseUvLock } from './python-locks.js';
 import { parseRequirements } from './requirements.js';
+import { packagesWithoutUserinfo } from './source-url.js';
 import type { DependencyManifest } from './types.js';
 import { parseApkInstalled } from '../os-packages/apk.js';
 import { parseDpkgStatus } from '../os-packages/dpkg.js';
@@ -29,7 +30,7 @@ interface Format {
 }
 
 /** Every file format the inventory reads, by file name (these are text formats: a binary file of that name is an error). */
-export const DEPENDENCY_FORMATS: readonly Format[] = [
+const FORMATS: readonly Format[] = [
   {
     matches: (path, name) =>
       /^(?:.*[-_.])?(?:requirements|constraints)(?:[-_.].*)?\.(?:txt|in|lock)$/i.test(name) ||
@@ -67,6 +68,16 @@ export const DEPENDENCY_FORMATS: readonly Format[] = [
     parse: (text, _path, _ctx, file) => withOsProblems(parseApkInstalled(text, osIdentityFor(file)), 'Alpine'),
   },
 ];
+
+/** The formats, each result without URL userinfo anywhere in its packages (`packagesWithoutUserinfo`). */
+export const DEPENDENCY_FORMATS: readonly Format[] = FORMATS.map((f) => ({
+  ...f,
+  parse(text: string, path: string, ctx: ParseContext, file: SourceFile): DependencyManifest {
+    const manifest = f.parse(text, path, ctx, file);
+    packagesWithoutUserinfo(manifest.packages);
+    return manifest;
+  },
+}));
 
 export function formatOf(path: string): Format | undefined {
   const name = path.slice(path.lastIndexOf('/') + 1);

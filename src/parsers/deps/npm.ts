@@ -147,10 +147,10 @@ function v1Version(name: string, version: string | undefined): Pick<DeclaredDepe
   if (!version) return { name };
   const alias = NPM_ALIAS.exec(version);
   if (alias) return { name: alias[1], version: alias[2] };
-  if (/^(?:file|git|github|https?):/.test(version))
+  if (/^(?:file|git(?:\+[a-z]+)?|github|https?):/.test(version))
     return {
       name,
-      source: { kind: version.startsWith('file') ? 'path' : version.startsWith('http') ? 'url' : 'vcs', location: version },
+      source: { kind: version.startsWith('file') ? 'path' : version.startsWith('http') ? 'url' : 'vcs', location: withoutUserinfo(version) },
     };
   return { name, version };
 }

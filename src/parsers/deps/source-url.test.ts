@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withoutUserinfo } from './source-url.js';
+import { withoutUrlUserinfo, withoutUserinfo } from './source-url.js';
 
 describe('withoutUserinfo', () => {
   it.each([
@@ -21,4 +21,19 @@ describe('withoutUserinfo', () => {
     '../lib',
     '',
   ])('%s is kept', (input) => expect(withoutUserinfo(input)).toBe(input));
+});
+
+describe('withoutUrlUserinfo', () => {
+  it.each([
+    ['tarpkg@https://user:tok@npm.corp/tarpkg-1.0.0.tgz', 'tarpkg@https://npm.corp/tarpkg-1.0.0.tgz'],
+    ['@scope/x@git+https://ci:tok@git.corp/org/x.git#commit=abc', '@scope/x@git+https://git.corp/org/x.git#commit=abc'],
+    ['a@https://u:p@h/a.tgz, b@https://v:q@h/b.tgz', 'a@https://h/a.tgz, b@https://h/b.tgz'],
+    ['lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fci%3Atok%40npm.corp%2Flodash.tgz', 'lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fnpm.corp%2Flodash.tgz'],
+    ['x@git+ssh://git:secret@github.com/org/x', 'x@git+ssh://github.com/org/x'],
+  ])('%s', (input, output) => expect(withoutUrlUserinfo(input)).toBe(output));
+
+  it.each(['x@git+ssh://git@github.com/org/x.git', 'x@https://host/path/a@b', 'x@npm:^1.0.0', 'lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fnpm.corp%2Fa%40b.tgz'])(
+    '%s is kept',
+    (input) => expect(withoutUrlUserinfo(input)).toBe(input),
+  );
 });
