@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -317,6 +317,23 @@ describe('broken and hostile images are errors, never crashes', () => {
     const mdl = result.findings.find((f) => f.location.path === '/models/model.pkl');
     expect(mdl?.ruleId).toMatch(/^MDL-/);
     expect(sha256(padded)).toMatch(/^sha256:/);
+  });
+
+  it("leaves the caller's signal handling alone while it spools (no SIGINT or SIGTERM listener), and removes its spool", async () => {
+    const path = join(dir, 'model-signals');
+    const padded = Buffer.concat([Buffer.from('\x80\x02cos\nsystem\nq\x00.', 'latin1'), Buffer.alloc(300_000)]);
+    await ociLayout(path, [{ layers: [{ entries: [{ name: 'models/model.pkl', content: padded }, { name: 'app/z.txt', content: 'z' }] }] }]);
+    const tmp = mkdtempSync(join(dir, 'spool-'));
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const seen: number[][] = [];
+    const onFile = () => {
+      if (readdirSync(tmp).length) seen.push([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]);
+    };
+    await scanImage({ images: [path], config: false, cwd: dir, tmpDir: tmp, walkLimits: { maxMemoryFileBytes: 100_000 }, onFile });
+    // Sampled while the spool directory existed.
+    expect(seen.length).toBeGreaterThan(0);
+    for (const counts of seen) expect(counts).toEqual(before);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 

@@ -71,7 +71,9 @@ const COVERED_BY_CONFIG_RULES = new Set(['DF-0001', 'DF-0009']);
 /**
  * Scans container images: each image's config and history, and every file of every layer through
  * the same parsers and rules as `scan` (files a later layer deleted included). Several images may be
- * given; an image that cannot be read is an entry in `errors` and the others are scanned.
+ * given; an image that cannot be read is an entry in `errors` and the others are scanned. It installs
+ * no signal listener (the caller's process keeps its own SIGINT/SIGTERM behaviour): its spooled files
+ * (`tmpDir`) are removed when it returns or throws, and the CLI removes them on Ctrl-C (cli/interrupts.ts).
  */
 export async function scanImage(opts: ImageScanOptions): Promise<ScanResult> {
   if (opts.images.length === 0) throw new ScanSetupError('no image given');

@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import type { ImageSummary } from '../core/types.js';
 import type { Inventory } from '../inventory/types.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
+import { Interrupts } from './interrupts.js';
 import { collect } from './list-flag.js';
 import { availableFormats, exitCodeFor, outputs, writeOutputs, type CliIO } from './main.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
@@ -51,35 +52,41 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
       let result;
       // Loaded on use: the image readers (archives, registries, zstd) stay out of every other command's start-up.
       const { scanImage } = await import('../scan-image.js');
+      // Ctrl-C mid-walk leaves no spooled layer file behind: the CLI's listeners, not the library's (see interrupts.ts).
+      const interrupts = new Interrupts();
       try {
-        result = await scanImage({
-          images,
+        try {
+          result = await scanImage({
+            images,
+            cwd,
+            platform: flags.platform,
+            insecureRegistries: flags.insecureRegistry,
+            ...reportOptionsFrom(flags, cwd),
+            installedCode: flags.installedCode,
+            onInventory: sboms.length ? (image, found) => (inventory = { image, inventory: found }) : undefined,
+            onRules: (r) => (ran = r),
+            onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
+          });
+        } finally {
+          progress?.done();
+        }
+        writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
+        if (sboms.length && !inventory) io.stderr.write('sanctum: no SBOM written: the image could not be read\n');
+        if (inventory) await writeSboms(inventory.image, inventory.inventory, sboms, io, cwd);
+        const target = images.join(', ');
+        await uploadIfAsked(result, flags, {
+          targets: images,
           cwd,
-          platform: flags.platform,
-          insecureRegistries: flags.insecureRegistry,
-          ...reportOptionsFrom(flags, cwd),
-          installedCode: flags.installedCode,
-          onInventory: sboms.length ? (image, found) => (inventory = { image, inventory: found }) : undefined,
-          onRules: (r) => (ran = r),
-          onFile: progress ? (p, i) => progress.tick(p, i) : undefined,
+          kind: 'image',
+          stderr: io.stderr,
+          quiet: flags.quiet,
+          withInventory: false,
+          target,
         });
+        setExit(exitCodeFor(result, failOn, Boolean(flags.failOnError)));
       } finally {
-        progress?.done();
+        await interrupts.end();
       }
-      writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
-      if (sboms.length && !inventory) io.stderr.write('sanctum: no SBOM written: the image could not be read\n');
-      if (inventory) await writeSboms(inventory.image, inventory.inventory, sboms, io, cwd);
-      const target = images.join(', ');
-      await uploadIfAsked(result, flags, {
-        targets: images,
-        cwd,
-        kind: 'image',
-        stderr: io.stderr,
-        quiet: flags.quiet,
-        withInventory: false,
-        target,
-      });
-      setExit(exitCodeFor(result, failOn, Boolean(flags.failOnError)));
     });
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ScanError } from '../core/types.js';
 import { ScanSetupError } from '../scan.js';
+import { Interrupts } from './interrupts.js';
 import { collect } from './list-flag.js';
 import { checkTarget } from './main.js';
 import { outputFile, writeOutputFile } from './output-file.js';
@@ -81,12 +82,14 @@ async function imageSbom(flags: SbomFlags, cwd: string, printErrors: (errors: Sc
     import('../inventory/sbom.js'),
   ]);
   const ref = flags.image!;
+  // Ctrl-C mid-walk leaves no spooled layer file behind: the CLI's listeners, not the library's (see interrupts.ts).
+  const interrupts = new Interrupts();
   const { images, errors } = await inventoryImages({
     images: [ref],
     cwd,
     platform: flags.platform,
     insecureRegistries: flags.insecureRegistry,
-  });
+  }).finally(() => interrupts.end());
   if (images.length === 0) throw new ScanSetupError(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || `no image in ${ref}`);
   if (images.length > 1)
     throw new ScanSetupError(

@@ -148,7 +148,7 @@ export async function walkImage(image: ImageDescription, opts: WalkOptions): Pro
   const spool = async (reader: EntryReader, start: Buffer): Promise<string> => {
     if (spoolDir === undefined) {
       spoolDir = mkdtempSync(join(opts.tmpDir ?? tmpdir(), 'sanctum-image-'));
-      // Removed if the process is told to stop while it is held (SIGINT, SIGTERM: see temp-dirs.ts).
+      // Removed by the CLI if it is told to stop while it is held (SIGINT, SIGTERM: see cli/interrupts.ts).
       holdTempDir(spoolDir);
     }
     const file = join(spoolDir, `spool-${spooled++}`);
