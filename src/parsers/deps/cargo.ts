@@ -1,4 +1,4 @@
-import { arr, parseToml, str, table, TomlLocator, type TomlTable } from './toml.js';
+import { arr, forEachTomlPackage, parseToml, str, table, TomlLocator, type TomlTable } from './toml.js';
 import type { TextSpan } from '../../core/document.js';
 import { emptyManifest, type CargoFacts, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
 import { withoutUserinfo } from './source-url.js';
@@ -33,45 +33,51 @@ function dependencyKey(entry: string): string | undefined {
  * root package, `[root]` in the oldest lockfiles) and path dependencies; what they depend on is direct.
  */
 export function parseCargoLock(text: string): DependencyManifest {
-  const data = parseToml(text, 'Cargo.lock');
   const loc = new TomlLocator(text);
   const m = emptyManifest('cargo-lock', true, true);
-  // v1 keeps checksums apart: `"checksum NAME VERSION (SOURCE)" = "hex"` in `[metadata]`.
-  const checksums = new Map<string, string>();
-  for (const [key, value] of Object.entries(table(data.metadata) ?? {})) {
-    const words = key.split(' ');
-    if (words[0] === 'checksum' && words.length >= 3 && typeof value === 'string') checksums.set(`${words[1]}@${words[2]}`, value);
-  }
-  const entries: Array<{ p: TomlTable; header: string; index: number }> = [];
-  const root = table(data.root);
-  if (root) entries.push({ p: root, header: 'root', index: 0 });
-  arr(data.package).forEach((raw, index) => {
-    const p = table(raw);
-    if (p) entries.push({ p, header: 'package', index });
-  });
   const direct = new Set<string>();
-  for (const { p } of entries) {
-    if (p.source !== undefined) continue;
-    for (const d of arr(p.dependencies)) {
-      const key = typeof d === 'string' ? dependencyKey(d) : undefined;
-      if (key) direct.add(key);
+  // Each entry is read as the file is (see forEachTomlPackage); what is direct, and v1's checksums at
+  // the end of the file, are known once all are read.
+  const read = (p: TomlTable, header: string, index: number) => {
+    if (p.source === undefined) {
+      for (const d of arr(p.dependencies)) {
+        const key = typeof d === 'string' ? dependencyKey(d) : undefined;
+        if (key) direct.add(key);
+      }
     }
-  }
-  for (const { p, header, index } of entries) {
     const name = str(p.name);
-    if (!name) continue;
+    if (!name) return undefined;
     const section = loc.section(header, index);
     const dep: DeclaredDependency = { ecosystem: 'crates.io', name, span: loc.key('name', section) ?? loc.headerSpan(section) };
     const version = str(p.version);
     if (version) dep.version = version;
     const source = cargoSource(str(p.source));
     if (source) dep.source = source;
-    if (source?.kind !== 'path') dep.direct = direct.has(name) || (version !== undefined && direct.has(`${name}@${version}`));
-    const checksum = str(p.checksum) ?? (version ? checksums.get(`${name}@${version}`) : undefined);
-    if (checksum && /^[0-9a-f]{64}$/i.test(checksum)) dep.hashes = [`sha256:${checksum.toLowerCase()}`];
     const requires = arr(p.dependencies)
       .map((d) => (typeof d === 'string' ? dependencyKey(d) : undefined))
       .filter((d): d is string => d !== undefined);
+    return { dep, checksum: str(p.checksum), requires };
+  };
+  const entries: Array<NonNullable<ReturnType<typeof read>>> = [];
+  const rest = forEachTomlPackage(text, 'Cargo.lock', (raw, index) => {
+    const p = table(raw);
+    const entry = p ? read(p, 'package', index) : undefined;
+    if (entry) entries.push(entry);
+  });
+  const root = table(rest.root);
+  const rootEntry = root ? read(root, 'root', 0) : undefined;
+  if (rootEntry) entries.unshift(rootEntry);
+  // v1 keeps checksums apart: `"checksum NAME VERSION (SOURCE)" = "hex"` in `[metadata]`.
+  const checksums = new Map<string, string>();
+  for (const [key, value] of Object.entries(table(rest.metadata) ?? {})) {
+    const words = key.split(' ');
+    if (words[0] === 'checksum' && words.length >= 3 && typeof value === 'string') checksums.set(`${words[1]}@${words[2]}`, value);
+  }
+  for (const { dep, checksum: own, requires } of entries) {
+    const { name, version } = dep;
+    if (dep.source?.kind !== 'path') dep.direct = direct.has(name) || (version !== undefined && direct.has(`${name}@${version}`));
+    const checksum = own ?? (version ? checksums.get(`${name}@${version}`) : undefined);
+    if (checksum && /^[0-9a-f]{64}$/i.test(checksum)) dep.hashes = [`sha256:${checksum.toLowerCase()}`];
     if (requires.length) dep.dependsOn = requires;
     m.packages.push(dep);
   }

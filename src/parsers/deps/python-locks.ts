@@ -1,16 +1,15 @@
 import { ParseFailure } from '../../core/parser.js';
 import { member, parseJsonTree } from '../notebook/json-tree.js';
 import { memberSpan, objectEntries, stringMember, stringValue } from './json-spans.js';
-import { arr, parseToml, str, table, TomlLocator } from './toml.js';
+import { arr, forEachTomlPackage, str, table, TomlLocator } from './toml.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest } from './types.js';
 import { withoutUserinfo } from './source-url.js';
 
 /** `poetry.lock`: every locked package with its version, file hashes and dependencies. */
 export function parsePoetryLock(text: string): DependencyManifest {
-  const data = parseToml(text, 'poetry.lock');
   const loc = new TomlLocator(text);
   const m = emptyManifest('poetry-lock', true, true);
-  arr(data.package).forEach((raw, i) => {
+  forEachTomlPackage(text, 'poetry.lock', (raw, i) => {
     const p = table(raw);
     const name = str(p?.name);
     if (!p || !name) return;
@@ -30,7 +29,10 @@ export function parsePoetryLock(text: string): DependencyManifest {
     const type = str(source?.type);
     const url = str(source?.url);
     if (type === 'git')
-      dep.source = { kind: 'vcs', location: `${withoutUserinfo(url ?? '')}${source?.resolved_reference ? `@${str(source.resolved_reference)}` : ''}` };
+      dep.source = {
+        kind: 'vcs',
+        location: `${withoutUserinfo(url ?? '')}${source?.resolved_reference ? `@${str(source.resolved_reference)}` : ''}`,
+      };
     else if (type === 'directory' || type === 'file') dep.source = { kind: 'path', location: url ?? '' };
     else if (type === 'url') dep.source = { kind: 'url', location: withoutUserinfo(url ?? '') };
     const requires = Object.keys(table(p.dependencies) ?? {});
@@ -42,33 +44,32 @@ export function parsePoetryLock(text: string): DependencyManifest {
 
 /** `uv.lock`: locked packages; the project's own entries (editable or virtual) say which are direct. */
 export function parseUvLock(text: string): DependencyManifest {
-  const data = parseToml(text, 'uv.lock');
   const loc = new TomlLocator(text);
   const m = emptyManifest('uv-lock', true, true);
-  const packages = arr(data.package).map(table);
   const direct = new Set<string>();
   const devDirect = new Set<string>();
   const isProject = (p: Record<string, unknown> | undefined) => {
     const source = table(p?.source);
     return source?.virtual !== undefined || source?.editable !== undefined;
   };
-  for (const p of packages) {
-    if (!isProject(p)) continue;
-    for (const d of arr(p?.dependencies)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
-    for (const list of Object.values(table(p?.['optional-dependencies']) ?? {}))
-      for (const d of arr(list)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
-    for (const list of Object.values(table(p?.['dev-dependencies']) ?? {}))
-      for (const d of arr(list)) if (str(table(d)?.name)) devDirect.add(str(table(d)?.name)!);
-  }
-  packages.forEach((p, i) => {
+  // One pass over the entries (each parsed alone, see forEachTomlPackage): whether a package is direct
+  // is set once the project's entries, wherever they are in the file, have been read.
+  forEachTomlPackage(text, 'uv.lock', (raw, i) => {
+    const p = table(raw);
+    if (isProject(p)) {
+      for (const d of arr(p?.dependencies)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
+      for (const list of Object.values(table(p?.['optional-dependencies']) ?? {}))
+        for (const d of arr(list)) if (str(table(d)?.name)) direct.add(str(table(d)?.name)!);
+      for (const list of Object.values(table(p?.['dev-dependencies']) ?? {}))
+        for (const d of arr(list)) if (str(table(d)?.name)) devDirect.add(str(table(d)?.name)!);
+    }
     const name = str(p?.name);
     if (!p || !name || isProject(p)) return;
     const section = loc.section('package', i);
     const dep: DeclaredDependency = { ecosystem: 'PyPI', name, span: loc.key('name', section) ?? loc.headerSpan(section) };
     const version = str(p.version);
     if (version) dep.version = version;
-    dep.direct = direct.has(name) || devDirect.has(name);
-    if (devDirect.has(name) && !direct.has(name)) dep.dev = true;
+    dep.direct = false;
     const source = table(p.source);
     if (source?.git !== undefined) dep.source = { kind: 'vcs', location: withoutUserinfo(str(source.git) ?? '') };
     else if (source?.path !== undefined || source?.directory !== undefined)
@@ -84,6 +85,10 @@ export function parseUvLock(text: string): DependencyManifest {
     if (requires.length) dep.dependsOn = requires;
     m.packages.push(dep);
   });
+  for (const dep of m.packages) {
+    dep.direct = direct.has(dep.name) || devDirect.has(dep.name);
+    if (devDirect.has(dep.name) && !direct.has(dep.name)) dep.dev = true;
+  }
   return m;
 }
 

@@ -10,13 +10,103 @@ export function parseToml(text: string, label: string): TomlTable {
   try {
     return parse(text) as TomlTable;
   } catch (e) {
-    if (e instanceof TomlError)
-      throw new ParseFailure(
-        `invalid TOML in ${label} at line ${e.line}: ${e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`,
-        e.line,
-      );
+    if (e instanceof TomlError) throw tomlFailure(e, label);
     throw e;
   }
+}
+
+function tomlFailure(e: { line: number; message: string }, label: string): ParseFailure {
+  return new ParseFailure(
+    `invalid TOML in ${label} at line ${e.line}: ${e.message.split('\n')[0].replace(/^Invalid TOML document: /, '')}`,
+    e.line,
+  );
+}
+
+/** A `[[package]]` header line (the array of tables every lockfile of TOML writes its entries in). */
+const PACKAGE_HEADER = /^[ \t]*\[\[[ \t]*package[ \t]*\]\][ \t]*(?:#.*)?$/gm;
+
+/**
+ * Each entry of a lockfile's `[[package]]` array, in order, as `parseToml(text).package` would hold
+ * it; returns the document's other top-level keys. The text is cut at its `[[package]]` headers and
+ * each piece (an entry with its `[package.…]` subtables) parsed alone, so the tree of the whole file
+ * never exists at once: parsing a 62 MB poetry.lock whole peaked at ~700 MB, most of it the library's
+ * garbage and the tree. A text with multi-line strings (where a header line could be inside a string)
+ * or top-level keys in two pieces is parsed whole, so what is read and any error are as `parseToml`'s;
+ * an error in a piece is reported at its line in the file.
+ */
+export function forEachTomlPackage(text: string, label: string, visit: (entry: unknown, index: number) => void): TomlTable {
+  const whole = (): TomlTable => {
+    const { package: list, ...rest } = parseToml(text, label);
+    arr(list).forEach((entry, i) => visit(entry, i));
+    return rest;
+  };
+  if (text.includes('"""') || text.includes("'''")) return whole();
+  const cuts: number[] = [];
+  PACKAGE_HEADER.lastIndex = 0;
+  for (let m = PACKAGE_HEADER.exec(text); m; m = PACKAGE_HEADER.exec(text)) cuts.push(m.index);
+  if (cuts.length < 2 || tablesAcross(text, cuts)) return whole();
+  const rest: TomlTable = {};
+  let line = 1;
+  let from = 0;
+  const pieces = cuts[0] === 0 ? cuts.slice(1) : cuts;
+  const ends = [...pieces, text.length];
+  let index = 0;
+  for (const end of ends) {
+    const piece = text.slice(from, end);
+    let data: TomlTable;
+    try {
+      data = tomlLib().parse(piece) as TomlTable;
+    } catch (e) {
+      if (e instanceof tomlLib().TomlError) {
+        const failure = tomlFailure(e, label);
+        throw new ParseFailure(failure.message.replace(/at line \d+/, `at line ${e.line + line - 1}`), e.line + line - 1);
+      }
+      throw e;
+    }
+    for (const [key, value] of Object.entries(data)) {
+      if (key === 'package') continue;
+      // A key of the first piece (before any header) defined again as a table: invalid, as the whole parse says.
+      if (key in rest) throw parseTomlFailure(text, label);
+      rest[key] = value;
+    }
+    // Visited as soon as read: an entry's table is garbage once its reader is done with it.
+    for (const entry of arr(data.package)) visit(entry, index++);
+    line += countLines(piece);
+    from = end;
+  }
+  return rest;
+}
+
+/** True when a top-level table other than `package` has headers in two pieces (`[metadata]`, later `[metadata.files]`). */
+function tablesAcross(text: string, cuts: readonly number[]): boolean {
+  const pieceOf = new Map<string, number>();
+  let piece = 0;
+  HEADER.lastIndex = 0;
+  for (let m = HEADER.exec(text); m; m = HEADER.exec(text)) {
+    while (piece < cuts.length && cuts[piece] <= m.index) piece++;
+    const top = normalizeHeader(m[1]).split('.')[0];
+    if (top === 'package') continue;
+    const seen = pieceOf.get(top);
+    if (seen !== undefined && seen !== piece) return true;
+    pieceOf.set(top, piece);
+  }
+  return false;
+}
+
+function parseTomlFailure(text: string, label: string): ParseFailure {
+  try {
+    parseToml(text, label);
+  } catch (e) {
+    if (e instanceof ParseFailure) return e;
+    throw e;
+  }
+  return new ParseFailure(`invalid TOML in ${label}: a key is defined twice`);
+}
+
+function countLines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 export function table(v: unknown): TomlTable | undefined {
