@@ -5,7 +5,8 @@ import { ScanSetupError } from '../scan.js';
 import { Interrupts } from './interrupts.js';
 import { collect } from './list-flag.js';
 import { checkTarget } from './main.js';
-import { outputFile, writeOutputFile } from './output-file.js';
+import { outputFile, streamReport } from './output-file.js';
+import { writeJsonTopArrays } from '../reporters/json-stream.js';
 
 interface SbomFlags {
   output?: string;
@@ -60,18 +61,24 @@ export function addSbomCommand(program: Command, io: { stdout: NodeJS.WritableSt
         for (const t of targets) checkTarget(t, cwd);
         // Loaded on use: the CycloneDX library stays out of every other command's start-up.
         const { buildSbom } = await import('../inventory/sbom.js');
-        const built = buildSbom(targets, { cwd, name: flags.name });
-        printErrors(built.errors);
-        bom = built.bom;
+        // Only the document and the errors are kept: the inventory is garbage before the document is written.
+        const { bom: built, errors } = buildSbom(targets, { cwd, name: flags.name });
+        printErrors(errors);
+        bom = built;
       }
       const doc = flags.format === 'spdx' ? (await import('../inventory/spdx.js')).toSpdx23(bom) : bom;
-      const text = JSON.stringify(doc, null, 2) + '\n';
+      // Written a batch of components (packages, relationships) at a time, as JSON.stringify(doc, null, 2)
+      // writes it: the text of a 120,000-package SBOM (85 MB) never exists whole, nor its bytes.
       const file = outputFile(flags.output);
-      if (!file) {
-        io.stdout.write(text);
-        return;
-      }
-      writeOutputFile(resolve(cwd, file), text, file);
+      streamReport(
+        file === undefined ? undefined : resolve(cwd, file),
+        io.stdout,
+        (sink) => {
+          writeJsonTopArrays(doc, sink);
+          sink('\n');
+        },
+        file,
+      );
     });
 }
 

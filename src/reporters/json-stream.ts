@@ -115,6 +115,31 @@ function writeArray<T>(items: readonly T[], item: (value: T) => unknown, indent:
   sink(format.close);
 }
 
+/**
+ * Writes `JSON.stringify(root, null, 2)` byte for byte, each array among the values of the plain
+ * object `root` (an SBOM's `components`, `dependencies`) serialized a batch of items at a time, so
+ * that the text never exists whole in memory. The other values are serialized whole.
+ */
+export function writeJsonTopArrays(root: Record<string, unknown>, sink: ChunkSink): void {
+  const keys = Object.keys(root).filter((k) => {
+    const v = root[k];
+    return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
+  });
+  if (keys.length === 0) {
+    sink('{}');
+    return;
+  }
+  sink('{\n');
+  keys.forEach((key, i) => {
+    const value = root[key];
+    sink(`  ${JSON.stringify(key)}: `);
+    if (Array.isArray(value) && value.length > 0) writeArray(value, (v) => v, 2, sink);
+    else sink(JSON.stringify(value, null, 2).replace(/\n/g, '\n  '));
+    sink(i < keys.length - 1 ? ',\n' : '\n');
+  });
+  sink('}');
+}
+
 /** Collects a streamed report into one string (for callers that want the text). */
 export function collectChunks(write: (sink: ChunkSink) => void): string {
   const parts: string[] = [];
