@@ -128,13 +128,16 @@ describe('sanctum image and sbom --image interrupted during synchronous work', (
 
   for (const args of [
     ['image', archive, '--no-progress', '--format', 'json'],
+    ['image', archive, '--no-progress', '--format', 'sarif', '--output', 'report.sarif'],
     ['sbom', '--image', archive],
+    ['sbom', '--image', archive, '--output', 'bom.json'],
   ])
-    it(`${args[0]}: the signal ends the process, it is not dropped`, async () => {
+    it(`${args.join(' ').replace(archive, 'image.tar')}: the signal ends the process, it is not dropped, and no report is written`, async () => {
       const spoolTmp = mkdtempSync(join(tmp, 'spool-'));
+      const cwd = mkdtempSync(join(tmp, 'cwd-'));
       const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: spoolTmp };
       delete env.FORCE_COLOR;
-      const child = spawn(process.execPath, ['--require', preload, BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', preload, BIN, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -144,6 +147,8 @@ describe('sanctum image and sbom --image interrupted during synchronous work', (
       );
       expect({ ...exit, stderr }).toEqual({ code: null, signal: 'SIGINT', stderr: '' });
       expect(readdirSync(spoolTmp)).toEqual([]);
-      void stdout;
+      // A report after Ctrl-C, whole or in part, would read as the scan's outcome (a CI step uploading it).
+      expect(stdout).toBe('');
+      expect(readdirSync(cwd)).toEqual([]);
     }, 60_000);
 });

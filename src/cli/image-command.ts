@@ -70,6 +70,8 @@ export function addImageCommand(program: Command, io: CliIO, setExit: (code: num
         } finally {
           progress?.done();
         }
+        // A Ctrl-C during the scan's synchronous work ends the process here, before any report is written.
+        await interrupts.settle();
         writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, localFiles: false });
         if (sboms.length && !inventory) io.stderr.write('sanctum: no SBOM written: the image could not be read\n');
         if (inventory) await writeSboms(inventory.image, inventory.inventory, sboms, io, cwd);

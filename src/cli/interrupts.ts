@@ -10,7 +10,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  *
  * A signal that comes during synchronous work (scanning) waits in libuv's signal pipe until the event
  * loop polls: `settle` lets it poll before the report is written, so that an interrupted command writes
- * no report. Two `setImmediate`: called from an I/O callback (the poll phase), the first runs in that
+ * no report (a report after Ctrl-C, whole or in part, would read as the scan's outcome in CI). Two `setImmediate`: called from an I/O callback (the poll phase), the first runs in that
  * same turn's check phase, before the next poll; the second runs after it.
  */
 export class Interrupts {
