@@ -455,28 +455,41 @@ class BlockReader {
 
   private sequence(nodeIndent: number): boolean {
     const s = this.codes;
+    // The first two items are kept in locals and the array made at its size: most sequences of a
+    // manifest have one or two items, and an array grown by `push` from `[]` holds room for 16.
+    let count = 0;
+    let first: unknown = null;
+    let second: unknown = null;
     let items: unknown[] | undefined;
     let ch = s[this.pos];
     while (ch !== 0) {
       if (ch !== DASH || !isWsOrEol(s[this.pos + 1])) break;
-      items ??= [];
       this.pos++;
-      if (this.skipSeparation(true) !== 0 && this.lineIndent <= nodeIndent) {
-        items.push(null);
+      // An empty entry (`-` alone, the next line no deeper): null, and no node.
+      const empty = this.skipSeparation(true) !== 0 && this.lineIndent <= nodeIndent;
+      const line = this.line;
+      let item: unknown = null;
+      if (!empty) {
+        this.compose(nodeIndent, BLOCK_IN, false, true);
+        item = this.result;
+      }
+      if (count === 0) first = item;
+      else if (count === 1) second = item;
+      else if (count === 2) items = [first, second, item];
+      else items!.push(item);
+      count++;
+      if (empty) {
         ch = s[this.pos];
         continue;
       }
-      const line = this.line;
-      this.compose(nodeIndent, BLOCK_IN, false, true);
-      items.push(this.result);
       this.skipSeparation(true);
       ch = s[this.pos];
       if ((this.line === line || this.lineIndent > nodeIndent) && ch !== 0)
         giveUp(); // bad indentation of a sequence entry
       else if (this.lineIndent < nodeIndent) break;
     }
-    if (items === undefined) return false;
-    this.result = items;
+    if (count === 0) return false;
+    this.result = count === 1 ? [first] : count === 2 ? [first, second] : items;
     return true;
   }
 
@@ -523,24 +536,28 @@ class BlockReader {
     const s = this.codes;
     let ch = s[this.pos];
     let terminator: number;
-    let collection: unknown[] | Record<string, unknown>;
-    if (ch === LBRACKET) {
-      terminator = RBRACKET;
-      collection = [];
-    } else if (ch === LBRACE) {
+    // A sequence's first two entries are kept in locals and its array made at its size, as in `sequence`.
+    let map: Record<string, unknown> | undefined;
+    if (ch === LBRACKET) terminator = RBRACKET;
+    else if (ch === LBRACE) {
       terminator = RBRACE;
-      collection = {};
+      map = {};
     } else return false;
+    let count = 0;
+    let first: unknown = null;
+    let second: unknown = null;
+    let items: unknown[] | undefined;
     let readNext = true;
-    let pairs = 0;
     ch = s[++this.pos];
     while (ch !== 0) {
       this.skipSeparation(true);
       ch = s[this.pos];
       if (ch === terminator) {
         this.pos++;
-        if (!Array.isArray(collection)) checkKeys(collection, pairs);
-        this.result = collection;
+        if (map !== undefined) {
+          checkKeys(map, count);
+          this.result = map;
+        } else this.result = count === 0 ? [] : count === 1 ? [first] : count === 2 ? [first, second] : items;
         return true;
       }
       if (!readNext || ch === COMMA) giveUp(); // a missed comma, or an empty entry
@@ -559,16 +576,19 @@ class BlockReader {
         this.compose(nodeIndent, FLOW_IN, false, true);
         value = this.result;
       }
-      if (Array.isArray(collection)) {
+      if (map === undefined) {
+        let item = key;
         if (isPair) {
           const pair: Record<string, unknown> = {};
           setProperty(pair, key, value);
-          collection.push(pair);
-        } else collection.push(key);
-      } else {
-        setProperty(collection, key, value);
-        pairs++;
-      }
+          item = pair;
+        }
+        if (count === 0) first = item;
+        else if (count === 1) second = item;
+        else if (count === 2) items = [first, second, item];
+        else items!.push(item);
+      } else setProperty(map, key, value);
+      count++;
       this.skipSeparation(true);
       ch = s[this.pos];
       if (ch === COMMA) {
