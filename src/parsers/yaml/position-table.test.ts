@@ -126,3 +126,20 @@ describe('PositionTable in a long-running process', () => {
     expect(next.results).toEqual([[], 1, 2]);
   });
 });
+
+describe('PositionTable.seal with nodes left open', () => {
+  it('gives a node still open no close, after or value, not what another file left in its place', () => {
+    const first = new PositionTable('');
+    for (let i = 0; i < 3; i++) first.enter(i);
+    for (let i = 3; i > 0; i--) first.leave(10 + i, `value ${i}`);
+    first.seal();
+    // Two nodes opened, the inner one closed: the outer one is still open at `seal`.
+    const next = new PositionTable('');
+    next.enter(0);
+    next.enter(1);
+    next.leave(2, 'inner');
+    next.seal();
+    expect([...next.open, ...next.close, ...next.parent, ...next.after]).toEqual([0, 1, -1, 2, -1, 0, -1, 2]);
+    expect(next.results).toEqual([undefined, 'inner']);
+  });
+});

@@ -101,11 +101,9 @@ export class PositionTable {
     const depth = this.depth;
     const space = scratch;
     const n = capacity;
+    // Its close, after and value are written by `leave`; `seal` marks any node still open.
     space[i] = position;
-    space[n + i] = -1;
     space[2 * n + i] = depth ? openNodes[depth - 1] : -1;
-    space[3 * n + i] = -1;
-    scratchResults[i] = undefined;
     if (depth === 0) this.roots.push(i);
     else if (depth > this.maxDepth) this.maxDepth = depth;
     if (depth >= openNodes.length) {
@@ -131,6 +129,14 @@ export class PositionTable {
     if (!this.recording) return this;
     this.recording = false;
     const n = this.count;
+    // A node still open (none after a whole parse: js-yaml's listener and the readers close every node
+    // they open) has no close, after or value: what was left in its place by another file is not kept.
+    for (let d = 0; d < this.depth; d++) {
+      const open = openNodes[d];
+      scratch[capacity + open] = -1;
+      scratch[3 * capacity + open] = -1;
+      scratchResults[open] = undefined;
+    }
     const { space, at } = offsetSpace(4 * n);
     for (let f = 0; f < FIELDS; f++) space.set(scratch.subarray(f * capacity, f * capacity + n), at + f * n);
     this.open = space.subarray(at, at + n);
