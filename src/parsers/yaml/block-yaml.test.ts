@@ -249,6 +249,25 @@ describe('the block YAML reader in a long-running process', () => {
     expect(retained).toBeLessThan(size / 4);
   });
 
+  it('keeps no file text alive through its cache when a long scalar is read again in another file', () => {
+    const size = 16 << 20;
+    const before = heapAfterCollection();
+    (() => {
+      // Read once (the cache keeps no value for it yet), then again: the cache keeps a copy of its own.
+      const value = `kept-${Math.random().toString(36).slice(2, 14)}`;
+      for (let round = 0; round < 3; round++) {
+        const text = `# ${String(round).repeat(size)}\nname: ${value}\n`;
+        const table = new PositionTable(text);
+        const documents = loadBlockYaml(text, table, MAX_DEPTH);
+        table.seal();
+        if ((documents?.[0] as { name?: string } | undefined)?.name !== value) throw new Error('the text was not read');
+      }
+    })();
+    /x/.test('y');
+    const retained = heapAfterCollection() - before;
+    expect(retained).toBeLessThan(size / 4);
+  });
+
   it('keeps no copy of a file text alive through a long value it read: only the text, which the scan keeps anyway', () => {
     const size = 32 << 20;
     const before = heapAfterCollection();

@@ -221,6 +221,18 @@ function detached(slice: string): string {
   return (' ' + slice).slice(1);
 }
 
+/**
+ * V8 copies a slice shorter than this (`SlicedString::kMinLength`); a longer one is a view of what it
+ * was cut from.
+ */
+const SLICED_MIN_LENGTH = 13;
+/**
+ * The value of a slot whose text was read once, a string long enough to be a view of its file's text:
+ * the copy a slot keeps (`detached`) is made only when the text is read again. Most such texts are
+ * names read once (`svc-1500-1-config`), which are then cut out of the text once and not copied.
+ */
+const SEEN_ONCE = Symbol('seen once');
+
 /** The value of the plain scalar `source[start, end)` (one line, printable, not empty), whose code units `s` holds. */
 function cachedPlainScalar(s: Uint16Array, source: string, start: number, end: number): unknown {
   const length = end - start;
@@ -236,14 +248,22 @@ function cachedPlainScalar(s: Uint16Array, source: string, start: number, end: n
   if (scalarLengths[slot] === length) {
     let i = 0;
     while (i < length && scalarCodes[at + i] === s[start + i]) i++;
-    if (i === length) return scalarValues[slot];
+    if (i === length) {
+      const known = scalarValues[slot];
+      if (known !== SEEN_ONCE) return known;
+      // Its value is its text (see below).
+      const copy = detached(source.slice(start, end));
+      scalarValues[slot] = copy;
+      return copy;
+    }
   }
-  const text = detached(source.slice(start, end));
+  const text = source.slice(start, end);
   const value = resolvePlainScalar(text);
   if (value === MERGE_KEY) giveUp();
   for (let i = 0; i < length; i++) scalarCodes[at + i] = s[start + i];
   scalarLengths[slot] = length;
-  scalarValues[slot] = value;
+  // A view of the text is not kept by the cache: a long text read as itself is copied when read again.
+  scalarValues[slot] = value === text && length >= SLICED_MIN_LENGTH ? SEEN_ONCE : value;
   return value;
 }
 
