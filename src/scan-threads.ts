@@ -241,6 +241,7 @@ export class ScanThreads {
     const tag = (phase: number): void => {
       while (this.keys.length < scan.errors.length) this.keys.push(3 * index + phase);
     };
+    if (this.untilStart > 0) files = this.lookAhead(files, scan.errors);
     for (const file of files) {
       tag(PHASE_WALK);
       if (this.delegated(file)) {
@@ -283,7 +284,10 @@ export class ScanThreads {
     const shared = this.worker!.done;
     const reply = this.worker!.awaitReply();
     const received = clock();
-    const cpuReceived = this.cpu && { main: threadCpu(), others: otherThreadsCpu([this.cpu.tid, reply.ok ? (reply.times.tid ?? NaN) : NaN]) };
+    const cpuReceived = this.cpu && {
+      main: threadCpu(),
+      others: otherThreadsCpu([this.cpu.tid, reply.ok ? (reply.times.tid ?? NaN) : NaN]),
+    };
     // Its heap is freed before the report is written.
     this.worker?.stop();
     this.worker = undefined;
@@ -339,6 +343,48 @@ export class ScanThreads {
     this.reserved = undefined;
   }
 
+  /**
+   * Takes files from the walk, in order, until they hold `LOOK_AHEAD_BYTES` that the worker could
+   * scan (plainly walked files below the scanned directory, as `delegated` counts them) or the walk
+   * ends: a tree known to be that large starts the worker with its first directory (`untilStart` 0),
+   * as `SANCTUM_SCAN_THREADS=2` does, rather than after the main thread has scanned 4 MiB alone; a
+   * smaller one is scanned as before. The files come back in the walk's order. The errors the walk
+   * reports meanwhile (`scan.errors`: a broken link, an unreadable file, a chart that did not
+   * render) are taken out and put back just before the file they preceded, so that they are counted
+   * (`tag`) and reported where a scan that did not look ahead meets them. What is held meanwhile:
+   * the walk reads files of up to 64 KiB whole as it opens them (`DiskSourceFile.opened`) and
+   * renders charts into memory, so up to about `LOOK_AHEAD_BYTES` of file contents (at most twice
+   * that, counting files the worker cannot take).
+   */
+  private lookAhead(files: Iterable<SourceFile>, errors: ScanError[]): Iterable<SourceFile> {
+    const walk = files[Symbol.iterator]();
+    const held: { file: SourceFile; errors: ScanError[] }[] = [];
+    const base = errors.length;
+    let delegable = 0;
+    let bytes = 0;
+    let tail: ScanError[] | undefined;
+    while (delegable < LOOK_AHEAD_BYTES && bytes < 2 * LOOK_AHEAD_BYTES) {
+      const next = walk.next();
+      const before = errors.splice(base);
+      if (next.done) {
+        tail = before;
+        break;
+      }
+      const file = next.value;
+      held.push({ file, errors: before });
+      bytes += file.size;
+      if (isPlainlyWalked(file) && dirname(file.path) !== '.') delegable += file.size;
+    }
+    if (delegable >= LOOK_AHEAD_BYTES) this.untilStart = 0;
+    debug(
+      'scan: looked ahead %d files of the walk, %d KiB for a worker (%s)',
+      held.length,
+      Math.ceil(delegable / 1024),
+      this.untilStart === 0 ? 'it starts with the first directory' : tail ? 'the whole walk' : 'the worker starts after 4 MiB',
+    );
+    return replay(held, tail, walk, errors);
+  }
+
   /** True when `file` goes to the worker: a plainly walked file of a directory the worker scans. */
   private delegated(file: SourceFile): file is DiskSourceFile {
     if (!isPlainlyWalked(file)) return false;
@@ -361,7 +407,7 @@ export class ScanThreads {
     if (this.cpu) this.cpu.started = threadCpu();
     this.worker = startScanWorker({ opts: this.opts }, (message) => (this.failure ??= message));
     this.reserved = this.worker.spool;
-    debug('scan: a worker thread takes whole directories of the walk');
+    debug('scan: a worker thread takes whole directories of the walk, after %d KiB the main thread took alone', this.backlog.seen);
   }
 
   /** Queues a step: files to scan go in messages of up to 32, the others of up to 256. */
@@ -385,6 +431,35 @@ export class ScanThreads {
     const moved = withOwnMemory(bytes);
     this.transfer.push(moved.buffer);
     return moved;
+  }
+}
+
+/**
+ * The files `ScanThreads.lookAhead` held, then the rest of the walk: each held file's walk errors go
+ * back into `errors` as it is taken, as the walk had put them there; when the walk ended within the
+ * look-ahead, its last errors (`tail`) once the last file has been taken.
+ */
+function* replay(
+  held: { file: SourceFile; errors: ScanError[] }[],
+  tail: ScanError[] | undefined,
+  walk: Iterator<SourceFile>,
+  errors: ScanError[],
+): Generator<SourceFile> {
+  try {
+    for (let i = 0; i < held.length; i++) {
+      const { file, errors: before } = held[i];
+      held[i] = undefined!;
+      errors.push(...before);
+      yield file;
+    }
+    if (tail) {
+      errors.push(...tail);
+      return;
+    }
+    for (let next = walk.next(); !next.done; next = walk.next()) yield next.value;
+  } finally {
+    // A scan that stops early ends the walk, as `for…of` over it would.
+    if (!tail) walk.return?.();
   }
 }
 
@@ -531,9 +606,11 @@ export function withOwnMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 /**
  * After how many bytes of plainly walked files the main thread starts a worker, from
  * `SANCTUM_SCAN_THREADS` and the number of cores; undefined for one thread. `1`: one thread; `2`: a
- * worker from the first directory (two cores or more). Unset, the default: on two cores or more, a
- * worker once the main thread has scanned 4 MiB (about 5,000 objects), so that a smaller tree, done
- * before a worker would have loaded, is not slowed by one. On two cores the second thread costs about
+ * worker from the first directory (two cores or more). Unset, the default: on two cores or more, the
+ * main thread first looks ahead in the walk (`ScanThreads.lookAhead`): a tree with 8 MiB of files
+ * for the worker (`LOOK_AHEAD_BYTES`) starts it with the first directory, as `2` does; a smaller one
+ * gets a worker once the main thread has scanned 4 MiB (about 5,000 objects), so that a small tree,
+ * done before a worker would have loaded, is not slowed by one. On two cores the second thread costs about
  * a quarter more CPU (its module load, compilation and heap) and V8's collector and compiler threads
  * share the cores with both; since the command line loads as a bundle the worker starts in a fraction
  * of the time it took, and the scan of a large tree is faster with it (bench/RESULTS.md).
@@ -545,6 +622,15 @@ export function threadStart(setting: string | undefined, cores: number): number 
 }
 
 const DEFAULT_START_BYTES = 4 * 1024 * 1024;
+
+/**
+ * With the default (`DEFAULT_START_BYTES`), how far the main thread looks ahead in the walk before
+ * it scans: a tree with this much for a worker starts it with the first directory. 8 MiB is about
+ * 13,000 objects of dense manifests, some 1.5–2 s of one thread's scan on two cores, against the
+ * worker's fixed cost of about 0.5 s of CPU on its thread (start, modules, warm-up) and 1 s of
+ * compiles on V8's (bench/RESULTS.md, session 19); a smaller tree keeps the 4 MiB rule.
+ */
+const LOOK_AHEAD_BYTES = 8 * 1024 * 1024;
 
 /** What a file counts for in the worker's progress (`WorkerData.done[2]`): its size in KiB, rounded up. */
 export function scanKib(size: number): number {

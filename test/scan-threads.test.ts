@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +123,68 @@ describe('sanctum scan with a worker thread', () => {
     expect(byDefault.stderr).not.toMatch(/worker thread/);
     expect(JSON.parse(byDefault.report).findings.length).toBeGreaterThan(0);
     expect(byDefault.report).toBe(scan('1').report);
+  });
+});
+
+/**
+ * A tree in `dir` with errors of the walk in its first directories (a broken link, a link out of the
+ * tree, a name that is not UTF-8), a parse error, pods in every directory, an over-size file of
+ * `hugeBytes` (over the 10 MiB limit; 0 for none) in `b/`, and errors of the walk after it in `c/`.
+ */
+function treeWithWalkErrors(dir: string, hugeBytes: number): void {
+  const file = (name: string, text: string): void => {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  };
+  for (const d of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) file(`${d}/pod-${i}.yaml`, pod(`${d}${i}`, `team-${d}`));
+  symlinkSync('nowhere.yaml', join(dir, 'a', 'broken.yaml'));
+  symlinkSync('/etc/hostname', join(dir, 'a', 'outside.yaml'));
+  writeFileSync(Buffer.concat([Buffer.from(join(dir, 'a', 'bad-')), Buffer.from([0xff]), Buffer.from('.yaml')]), pod('bad', 'team-a'));
+  file('a/zz/broken.yaml', 'kind: [\n');
+  if (hugeBytes > 0) file('b/huge.yaml', `# ${'x'.repeat(hugeBytes)}\n`);
+  symlinkSync('nowhere.yaml', join(dir, 'c', 'broken.yaml'));
+  symlinkSync('/etc/hostname', join(dir, 'c', 'outside.yaml'));
+}
+
+describe('sanctum scan by default: the look-ahead in the walk', () => {
+  const walkErrors = [
+    ['a/bad-\ufffd.yaml', 'name is not valid UTF-8'],
+    ['a/broken.yaml', 'broken symbolic link'],
+    ['a/outside.yaml', 'symbolic link points outside'],
+    ['a/zz/broken.yaml', 'YAML parse error'],
+  ];
+  const lateErrors = [
+    ['c/broken.yaml', 'broken symbolic link'],
+    ['c/outside.yaml', 'symbolic link points outside'],
+  ];
+  const errorsOf = (report: string, tree: string): string[][] =>
+    (JSON.parse(report) as { errors: { path: string; message: string }[] }).errors.map((e) => [
+      e.path.slice(e.path.indexOf(`${tree}/`) + tree.length + 1),
+      e.message,
+    ]);
+
+  it('starts the worker with the first directory in a tree of 8 MiB or more; the walk errors keep their order', () => {
+    const tree = join(out, 'large');
+    treeWithWalkErrors(tree, 11 * 1024 * 1024);
+    const byDefault = scan('', tree);
+    expect(byDefault.stderr).toMatch(/looked ahead \d+ files of the walk, \d+ KiB for a worker \(it starts with the first directory\)/);
+    expect(byDefault.stderr).toMatch(/a worker thread takes whole directories of the walk, after 0 KiB the main thread took alone/);
+    expect(byDefault.stderr).toMatch(/the worker thread scanned [1-9]/);
+    const errors = errorsOf(byDefault.report, 'large');
+    const expected = [...walkErrors, ['b/huge.yaml', 'over the 10.0 MiB limit'], ...lateErrors];
+    expect(errors.map(([path]) => path)).toEqual(expected.map(([path]) => path));
+    errors.forEach(([, message], i) => expect(message).toContain(expected[i][1]));
+    expect(byDefault.report).toBe(scan('1', tree).report);
+  });
+
+  it('scans a tree of less than 8 MiB as before (here under 4 MiB: one thread), the walk errors in their order', () => {
+    const tree = join(out, 'small');
+    treeWithWalkErrors(tree, 0);
+    const byDefault = scan('', tree);
+    expect(byDefault.stderr).toMatch(/looked ahead \d+ files of the walk, \d+ KiB for a worker \(the whole walk\)/);
+    expect(byDefault.stderr).not.toMatch(/worker thread takes/);
+    // The parse error of a/zz (the scan's) comes after the walk's errors of a/ and before those of c/.
+    expect(errorsOf(byDefault.report, 'small').map(([path]) => path)).toEqual([...walkErrors, ...lateErrors].map(([path]) => path));
+    expect(byDefault.report).toBe(scan('1', tree).report);
   });
 });
