@@ -12,6 +12,20 @@ function piecewise(text: string): Record<string, unknown> {
   return { ...rest, ...(list.length ? { package: list } : {}) };
 }
 
+/** What a call gives: its value, or its error's message. */
+function outcome(read: () => unknown): unknown {
+  try {
+    return { value: read() };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+/** The piecewise reading gives what parseToml of the whole text gives (value or error). */
+function expectAsWhole(text: string): void {
+  expect(outcome(() => piecewise(text))).toEqual(outcome(() => parseToml(text, 'x.lock')));
+}
+
 describe('forEachTomlPackage: a lockfile read one [[package]] at a time', () => {
   const POETRY = `[[package]]
 name = "a"
@@ -60,5 +74,25 @@ content-hash = "ff"
     expect(() => piecewise(bad)).toThrow(`invalid TOML in x.lock at line ${line}:`);
     const twice = `metadata = 1\n${POETRY}`;
     expect(() => piecewise(twice)).toThrow(/^invalid TOML in x\.lock at line \d+/);
+  });
+
+  it('a line separator, paragraph separator or lone CR is not a line end for a header: no cut inside a string or comment', () => {
+    for (const sep of ['\u2028', '\u2029', '\r']) {
+      const inString = POETRY.replace('version = "2.0"', `version = "2.0"\ndescription = "x${sep}[[package]]${sep}y"`);
+      expectAsWhole(inString);
+      const inComment = POETRY.replace('version = "2.0"', `version = "2.0"\n# n${sep}[[package]]`);
+      expectAsWhole(inComment);
+    }
+    const plain = POETRY.replace('version = "2.0"', 'version = "2.0"\ndescription = "x\u2028[[package]]\u2028y"');
+    expect((piecewise(plain).package as unknown[]).length).toBe(3);
+  });
+
+  it('headers still found: plain, CRLF with a comment, indented at the end of the text', () => {
+    const crlf = POETRY.replace(/\n/g, '\r\n').replace('[[package]]\r\nname = "b"', '[[package]]  # b\r\nname = "b"');
+    expectAsWhole(crlf);
+    expect((piecewise(crlf).package as unknown[]).length).toBe(3);
+    const atEnd = `${POETRY}  [[package]]`;
+    expectAsWhole(atEnd);
+    expect((piecewise(atEnd).package as unknown[]).length).toBe(4);
   });
 });

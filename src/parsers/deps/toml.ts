@@ -22,8 +22,12 @@ function tomlFailure(e: { line: number; message: string }, label: string): Parse
   );
 }
 
-/** A `[[package]]` header line (the array of tables every lockfile of TOML writes its entries in). */
-const PACKAGE_HEADER = /^[ \t]*\[\[[ \t]*package[ \t]*\]\][ \t]*(?:#.*)?$/gm;
+/**
+ * A `[[package]]` header line (the array of tables every lockfile of TOML writes its entries in).
+ * Lines end at LF or CRLF only, as TOML's do: no `m` flag, whose `^`/`$` also match at U+2028,
+ * U+2029 and a lone CR, which can be inside a string or comment.
+ */
+const PACKAGE_HEADER = /(?<=^|\n)[ \t]*\[\[[ \t]*package[ \t]*\]\][ \t]*(?:#[^\r\n]*)?(?=\r?\n|$)/g;
 
 /**
  * Each entry of a lockfile's `[[package]]` array, in order, as `parseToml(text).package` would hold
