@@ -95,4 +95,12 @@ content-hash = "ff"
     expectAsWhole(atEnd);
     expect((piecewise(atEnd).package as unknown[]).length).toBe(4);
   });
+
+  it('a package key before the first [[package]] header: as the whole parse (an error), not read piecewise', () => {
+    for (const before of ['[package.x]\na = 1\n', 'package.name = "z"\n', 'package = [{name="q"}]\n']) {
+      const text = `${before}\n${POETRY}`;
+      expect(() => parseToml(text, 'x.lock')).toThrow();
+      expectAsWhole(text);
+    }
+  });
 });

@@ -67,6 +67,9 @@ export function forEachTomlPackage(text: string, label: string, visit: (entry: u
       }
       throw e;
     }
+    // A `package` key before the first header (`[package.x]`, `package = …`) is redefined by the
+    // headers: an error of the whole parse, which pieces alone do not see.
+    if (from === 0 && cuts[0] !== 0 && 'package' in data) return whole();
     for (const [key, value] of Object.entries(data)) {
       if (key === 'package') continue;
       // A key of the first piece (before any header) defined again as a table: invalid, as the whole parse says.
