@@ -226,6 +226,14 @@ nix = "0.27"
     expect(parseCargoToml('[workspace]\nmembers = ["a"]\n').cargo).toEqual({ workspace: { members: ['a'], exclude: [] } });
   });
 
+  it('a value that is neither a requirement string nor a table (Cargo rejects it) is no dependency', () => {
+    const m = parseCargoToml(
+      '[package]\nname = "x"\n[dependencies]\nx = true\ny = ["a"]\nserde = 1\nok = "1"\n[workspace.dependencies]\nw = 2\n[dev-dependencies]\nd = 1.5\n',
+    );
+    expect(m.packages.map((p) => p.name)).toEqual(['ok']);
+    expect(m.cargo?.workspaceDependencies).toEqual({});
+  });
+
   it('invalid TOML is a parse failure with its line; read by the deps parser (not a lockfile: the file limit)', () => {
     expect(() => parseCargoToml('[package]\nname = "x\n')).toThrow(/^invalid TOML in Cargo\.toml at line 2/);
     expect(depsParser.matches(new MemorySourceFile('crates/a/Cargo.toml', ''))).toBe(true);

@@ -154,6 +154,7 @@ export function parseCargoToml(text: string): DependencyManifest {
     if (inherited) {
       cargo.workspaceDependencies = {};
       for (const [key, raw] of Object.entries(inherited)) {
+        if (!isCargoSpec(raw)) continue;
         const { optional: _optional, ...spec } = cargoSpec(key, raw);
         cargo.workspaceDependencies[key] = spec;
       }
@@ -163,6 +164,7 @@ export function parseCargoToml(text: string): DependencyManifest {
     if (!deps) return;
     const section = loc.section(header);
     for (const [key, raw] of Object.entries(deps)) {
+      if (!isCargoSpec(raw)) continue;
       const span = loc.key(key, section) ?? dottedKeySpan(loc, header, key) ?? loc.headerSpan(section);
       const t = table(raw);
       let spec = cargoSpec(key, raw);
@@ -181,6 +183,11 @@ export function parseCargoToml(text: string): DependencyManifest {
     for (const [key, dev] of DEPENDENCY_TABLES) read(table(table(body)?.[key]), `target.${cfg}.${key}`, dev);
   if (Object.keys(cargo).length) m.cargo = cargo;
   return m;
+}
+
+/** A dependency as Cargo takes it: a requirement string or a table (`x = true`, `y = ["a"]`, `serde = 1` are errors to Cargo). */
+function isCargoSpec(raw: unknown): boolean {
+  return str(raw) !== undefined || table(raw) !== undefined;
 }
 
 /** `[dependencies.serde]` (a table of its own) or `serde.workspace = true` (a dotted key): where it is written. */
