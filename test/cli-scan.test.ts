@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,15 @@ describe('exit codes', () => {
       ['scan', 'bad', '-o', 'sarif'],
       /^sanctum: -o sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/,
     ],
+    [
+      ['scan', 'bad', '-o', 'JSON'],
+      /^sanctum: -o JSON names the report's file, not its format: -f json picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
+    [
+      ['scan', 'bad', '-o', 'Sarif'],
+      /^sanctum: -o Sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
+    [['scan', 'bad', '-f', 'constructor'], /^sanctum: unknown format 'constructor' \(known: table, json/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
     const r = await run(argv, { cwd: cwd() });
@@ -104,6 +113,20 @@ describe('exit codes', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
     expectNoStackTrace(r.stderr);
+  });
+
+  it('-o with a name an object inherits (constructor, toString) is a file name, not a format', async () => {
+    for (const name of ['constructor', 'toString']) {
+      const file = join(cwd(), name);
+      try {
+        const r = await run(['scan', 'bad', ...ONLY, '-o', name], { cwd: cwd() });
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(1);
+        expect(readFileSync(file, 'utf8')).toContain('K8S-0003');
+      } finally {
+        rmSync(file, { force: true });
+      }
+    }
   });
 
   it('2 for a bad flag: the error, a hint for a flag of Trivy, Checkov or gitleaks, and one line pointing at the help, not the whole help', async () => {

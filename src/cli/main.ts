@@ -182,12 +182,14 @@ function runWith<T>(
 
 export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ format: string; file?: string }> {
   const formats = flags.format.length ? flags.format : ['table'];
-  for (const f of formats) if (!reporters[f]) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
-  // Checkov's -o is the format: `-o sarif` alone would write the table to a file named 'sarif'.
-  const bare = flags.format.length ? undefined : flags.output.find((o) => reporters[o] !== undefined);
+  // Own names only: `constructor` or `toString` is no format.
+  for (const f of formats)
+    if (!Object.hasOwn(reporters, f)) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
+  // Checkov's -o is the format (`-o JSON` too): `-o sarif` alone would write the table to a file named 'sarif'.
+  const bare = flags.format.length ? undefined : flags.output.find((o) => Object.hasOwn(reporters, o.toLowerCase()));
   if (bare)
     throw new ScanSetupError(
-      `-o ${bare} names the report's file, not its format: -f ${bare} picks the format (-o FILE writes it to a file)`,
+      `-o ${bare} names the report's file, not its format: -f ${bare.toLowerCase()} picks the format (-o FILE writes it to a file)`,
     );
   if (flags.output.length === 0) {
     if (formats.length > 1) throw new ScanSetupError('several formats need --output');
