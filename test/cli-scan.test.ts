@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -389,6 +389,39 @@ describe('SARIF paths as GitHub code scanning reads them (relative to the reposi
       // From the root itself, paths are as they always were.
       const top = await run(['scan', 'infra', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: repo.dir });
       expect(uris(top.stdout)).toEqual([{ uri: 'infra/k8s/pod.yaml', uriBaseId: '%SRCROOT%' }]);
+    } finally {
+      repo.cleanup();
+      outside.cleanup();
+    }
+  });
+
+  it('a path through a symbolic link into the work tree is relative to its root; stdin keeps its name from a subdirectory', async () => {
+    const repo = workspace({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'infra/k8s/pod.yaml': PRIVILEGED_POD,
+      'apps/pod.yaml': PRIVILEGED_POD,
+    });
+    const outside = workspace({});
+    try {
+      symlinkSync(repo.dir, join(outside.dir, 'repo-link'), 'dir');
+      const link = join(outside.dir, 'repo-link', 'apps');
+      const r = await run(['scan', link, ...ONLY, '-f', 'sarif', '--fail-on', 'none'], { cwd: join(repo.dir, 'infra') });
+      expect(uris(r.stdout)).toEqual([{ uri: 'apps/pod.yaml', uriBaseId: '%SRCROOT%' }]);
+      // Run from the link's side: the work tree's root is found through it, the file read from the real side.
+      const via = await run(['scan', join(repo.dir, 'apps'), ...ONLY, '-f', 'sarif', '--fail-on', 'none'], {
+        cwd: join(outside.dir, 'repo-link', 'infra'),
+      });
+      expect(uris(via.stdout)).toEqual([{ uri: 'apps/pod.yaml', uriBaseId: '%SRCROOT%' }]);
+      const stdin = await run(['scan', '-', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], {
+        cwd: join(repo.dir, 'infra'),
+        stdin: PRIVILEGED_POD,
+      });
+      expect(uris(stdin.stdout)).toEqual([{ uri: 'stdin.yaml', uriBaseId: '%SRCROOT%' }]);
+      const named = await run(['scan', '-', '--stdin-name', 'k8s/pod.yaml', ...ONLY, '-f', 'sarif', '--fail-on', 'none'], {
+        cwd: join(repo.dir, 'infra'),
+        stdin: PRIVILEGED_POD,
+      });
+      expect(uris(named.stdout)).toEqual([{ uri: 'k8s/pod.yaml', uriBaseId: '%SRCROOT%' }]);
     } finally {
       repo.cleanup();
       outside.cleanup();

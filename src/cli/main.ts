@@ -222,6 +222,8 @@ export function writeOutputs(
     cwd: string;
     /** `false` when finding paths are not files of this machine (an image scan). */
     localFiles?: boolean;
+    /** The name of the document `scan -` read from stdin. */
+    stdinName?: string;
   },
 ): void {
   const { flags, io, cwd, failOn } = opts;
@@ -232,7 +234,7 @@ export function writeOutputs(
     showSuppressed: flags.showSuppressed,
     // Paths of findings in a container image are not files of this machine: never read them here.
     readSource: opts.localFiles === false ? () => undefined : sourceReader(cwd),
-    sarifArtifacts: opts.localFiles === false ? undefined : sarifArtifacts(cwd),
+    sarifArtifacts: opts.localFiles === false ? undefined : sarifArtifacts(cwd, opts.stdinName),
   };
   for (const o of outs) {
     const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;
@@ -392,7 +394,7 @@ export async function main(argv: string[], io: CliIO = { stdout: process.stdout,
         }
         if (run.fixed.size === 0 && run.skipped.length === 0 && !flags.quiet) io.stderr.write('nothing to fix\n');
       }
-      writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd });
+      writeOutputs(result, outs, { rules: ran, failOn, flags, io, cwd, stdinName: stdin?.path });
       await uploadIfAsked(result, flags, { targets: paths, cwd, kind: 'repository', stderr: io.stderr, quiet: flags.quiet, kubernetes });
       code = exitCodeFor(result, failOn, Boolean(flags.failOnError));
     });
