@@ -24,4 +24,11 @@ describe('writeJsonTopArrays', () => {
     ];
     for (const root of roots) expect(collectChunks((sink) => writeJsonTopArrays(root, sink))).toBe(JSON.stringify(root, null, 2));
   });
+
+  it('refuses a root with toJSON, which JSON.stringify would call and this writer would not', () => {
+    const root = { a: [1], toJSON: () => ({ b: 2 }) };
+    expect(() => collectChunks((sink) => writeJsonTopArrays(root, sink))).toThrow(/plain object.*toJSON/);
+    const inherited = Object.assign(Object.create({ toJSON: () => 'x' }) as Record<string, unknown>, { a: [1] });
+    expect(() => collectChunks((sink) => writeJsonTopArrays(inherited, sink))).toThrow(/plain object.*toJSON/);
+  });
 });

@@ -118,9 +118,11 @@ function writeArray<T>(items: readonly T[], item: (value: T) => unknown, indent:
 /**
  * Writes `JSON.stringify(root, null, 2)` byte for byte, each array among the values of the plain
  * object `root` (an SBOM's `components`, `dependencies`) serialized a batch of items at a time, so
- * that the text never exists whole in memory. The other values are serialized whole.
+ * that the text never exists whole in memory. The other values are serialized whole. A root with
+ * `toJSON` (which JSON.stringify would call) is refused.
  */
 export function writeJsonTopArrays(root: Record<string, unknown>, sink: ChunkSink): void {
+  if (typeof root.toJSON === 'function') throw new TypeError('writeJsonTopArrays writes a plain object: this root has toJSON');
   const keys = Object.keys(root).filter((k) => {
     const v = root[k];
     return v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
