@@ -338,6 +338,37 @@ describe('long messages', () => {
       }
     }
   });
+
+  it('leaves out a value with separators whose last word runs on past the cut (the cut moved to that word is out of the value again)', () => {
+    const words = 'correct horse battery staple';
+    const PEM = `-----BEGIN PRIVATE KEY-----\n${'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'.repeat(3)}\n-----END PRIVATE KEY-----`;
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'p' }, stringData: { password: words, key: KEY } };
+    const secrets = objectSecrets(secret);
+    // The reviewer's case: the value at 4,000, followed by word characters past the cut at 4,096.
+    expect(maskMessage(`${'x '.repeat(2000)}${words}${'y'.repeat(6000)}`, secrets)).toBe(
+      `${'x '.repeat(2000)}… (message of 10028 characters cut)`,
+    );
+    const leaks = (message: string, value: string) => {
+      for (let i = 0; i + 4 <= value.length; i++) if (message.includes(value.slice(i, i + 4))) return value.slice(i, i + 4);
+      return undefined;
+    };
+    // Around the cut, followed by word characters, by a blank, by a separator: no part of a value shown.
+    for (let at = MAX_MESSAGE - 40; at <= MAX_MESSAGE + 10; at++) {
+      const padding = 'x '.repeat(Math.floor(at / 2)) + (at % 2 ? ' ' : '');
+      for (const after of ['y'.repeat(6000), ' and more', ':y'.repeat(3000)]) {
+        const spaced = maskMessage(`${padding}${words}${after}`, secrets);
+        for (const word of words.split(' ')) expect(spaced).not.toContain(word);
+        expect(spaced.startsWith(padding.slice(0, Math.min(at, MAX_MESSAGE - 60)))).toBe(true);
+        const key = maskMessage(`${padding}${KEY}${after}`, secrets);
+        // Told by its format when whole before the cut (`sk-ant-ap… (108 chars)`): nothing past its first 9 characters.
+        expect(leaks(key, KEY.slice(9))).toBeUndefined();
+        // A key in a known format found in no field of the object (a PEM has blanks and a line break).
+        const pem = maskMessage(`${padding}${PEM}${after}`, secrets);
+        expect(leaks(pem, PEM.slice(28, -26))).toBeUndefined();
+        expect(pem).not.toContain('END PRIVATE');
+      }
+    }
+  });
 });
 
 describe('evaluateAdmissionPolicies (library) returns messages without secrets', () => {

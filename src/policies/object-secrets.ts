@@ -398,18 +398,23 @@ class Masker {
     const kept = this.spans(read);
     const known = secretsInPlainText(text.slice(0, max + KNOWN_MARGIN));
     let cut = max;
-    // Back to the start of a value or key the cut goes through; moving it may bring it into an earlier one.
+    // Back to the start of a value or key the cut goes through, and of a word it goes through (a key of a
+    // format not told from its start alone): each move may bring it into an earlier value, key or word (a
+    // value with blanks whose last word runs on past the cut), so both are repeated until neither moves it.
+    const spans = [...kept, ...known];
     for (let moved = true; moved; ) {
       moved = false;
-      for (const s of [...kept, ...known])
+      for (const s of spans)
         if (s.start < cut && s.end > cut) {
           cut = s.start;
           moved = true;
         }
+      if (cut < read.length && !CUT_SEPARATOR.test(read[cut]))
+        while (cut > 0 && !CUT_SEPARATOR.test(read[cut - 1])) {
+          cut--;
+          moved = true;
+        }
     }
-    // A word the cut goes through (a key of a format not told from its start alone) is left out too.
-    if (cut < read.length && !CUT_SEPARATOR.test(read[cut]))
-      while (cut > 0 && !CUT_SEPARATOR.test(read[cut - 1])) cut--;
     const head = text.slice(0, cut);
     return `${withoutSecrets(this.render(head, kept.filter((s) => s.end <= cut)))}… (message of ${text.length} characters cut)`;
   }
