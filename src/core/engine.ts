@@ -790,35 +790,60 @@ function maskedFirstLine(s: string | undefined, mask: (text: string) => string):
 /**
  * Where the token `text` was cut in starts (`text.slice(0, at)` leaves it out), and whether the cut is
  * inside a flow collection (`flow`: more `{` and `[` than `}` and `]` opened outside strings). Within a
- * string left open (an odd number of unescaped `"`), it starts at its opening quote (a JSON string may
- * hold spaces). Inside a flow collection, at the last comma, quote, bracket or brace, or blank after a
- * comma or colon: an unquoted YAML value there holds spaces up to the next `,`, `]` or `}`
- * (`{password: correct horse battery staple}`). Otherwise at the last blank, comma, quote, bracket or brace.
+ * string left open (a `"` string: an odd number of unescaped `"`; a YAML `'` string, where `''` is a
+ * quote), it starts at its opening quote (a JSON or YAML string may hold spaces and commas). Inside a
+ * flow collection, at the last comma, quote, bracket or brace, or blank after a comma or colon: an
+ * unquoted YAML value there holds spaces up to the next `,`, `]` or `}` (`{password: correct horse
+ * battery staple}`). Otherwise at the last blank, comma, quote, bracket or brace. Brackets and braces
+ * inside strings of either kind are not counted. A `'` opens a string only where a YAML scalar starts
+ * (first on the line, or after a blank, `[`, `{` or `,` following nothing but `[`, `{`, `,`, `:`, `-`
+ * or `?`): one inside a plain scalar (`don't`) is a character of it.
  */
 function cutTokenStart(text: string): { at: number; flow: boolean } {
-  let quotes = 0;
+  /** The quote of the string the scan is in (`"` or `'`), 0 outside strings. */
+  let open = 0;
   let lastQuote = -1;
   let boundary = -1;
   let flowBoundary = -1;
   let depth = 0;
+  /** The last character that was not a blank (0 before any). */
+  let before = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
+    if (c === 34 /* " */ && open !== 39) {
       if (i > 0 && text.charCodeAt(i - 1) === 92 /* \\ */) continue;
-      quotes++;
+      open = open === 34 ? 0 : 34;
       lastQuote = i;
       boundary = flowBoundary = i;
-    } else if (c === 44 || c === 39 || c === 91 || c === 93 || c === 123 || c === 125) {
+    } else if (c === 39 /* ' */ && open === 39) {
       boundary = flowBoundary = i;
-      if (quotes % 2 === 0) depth += c === 91 || c === 123 ? 1 : c === 93 || c === 125 ? -1 : 0;
+      // '' is a quote inside the string.
+      if (text.charCodeAt(i + 1) === 39) i++;
+      else open = 0;
+    } else if (c === 39 && open === 0 && scalarStart(text, i, before)) {
+      open = 39;
+      lastQuote = i;
+      boundary = flowBoundary = i;
+    } else if (c === 44 || c === 39 || c === 34 || c === 91 || c === 93 || c === 123 || c === 125) {
+      boundary = flowBoundary = i;
+      if (open === 0) depth += c === 91 || c === 123 ? 1 : c === 93 || c === 125 ? -1 : 0;
     } else if (c === 32 || c === 9) {
       boundary = i;
-      const before = i > 0 ? text.charCodeAt(i - 1) : 0;
-      if (before === 44 /* , */ || before === 58 /* : */ || i === flowBoundary + 1) flowBoundary = i;
+      const previous = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (previous === 44 /* , */ || previous === 58 /* : */ || i === flowBoundary + 1) flowBoundary = i;
+      continue;
     }
+    before = c;
   }
   const flow = depth > 0;
-  return { at: (quotes % 2 === 1 ? lastQuote : flow ? flowBoundary : boundary) + 1, flow };
+  return { at: (open !== 0 ? lastQuote : flow ? flowBoundary : boundary) + 1, flow };
+}
+
+/** Whether a `'` at `i` of `text` starts a YAML scalar (`before`: the last character before it that is not a blank). */
+function scalarStart(text: string, i: number, before: number): boolean {
+  const previous = i > 0 ? text.charCodeAt(i - 1) : 0;
+  if (previous !== 0 && previous !== 32 && previous !== 9 && previous !== 91 && previous !== 123 && previous !== 44) return false;
+  return before === 0 || before === 91 || before === 123 || before === 44 || before === 58 || before === 45 || before === 63;
 }
 
 export function describeError(e: unknown, where: string): string {

@@ -518,6 +518,46 @@ describe('evidence masked across the cuts of the located text', () => {
     expect(result.findings.find((x) => x.ruleId === 'K8S-0106')!.evidence).toMatch(/value: …$/);
   });
 
+  it('leaves out a single-quoted value with a comma, and counts no bracket inside single quotes (YAML flow)', () => {
+    const words = ['correct', 'horse', 'battery', 'staple'];
+    const flowPod = (args: string, value: string) =>
+      `{apiVersion: v1, kind: Pod, metadata: {name: p, namespace: llm}, spec: {containers: [{name: a, image: vllm/vllm-openai:v0.6.3, args: [${args}], env: [{name: DB_PASSWORD, value: ${value}}, {name: X, value: y}]}]}}\n`;
+    const scanFlow = (text: string) => scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', text)], config: false });
+    const evidenceOf = (result: ReturnType<typeof scanSync>) => result.findings.find((x) => x.ruleId === 'K8S-0106')!.evidence;
+    const shown = (result: ReturnType<typeof scanSync>) => {
+      for (const out of visible(result)) for (const word of words) expect(out).not.toContain(word);
+    };
+    const head = 'spec: {containers: [{name: a, image: vllm/vllm-openai:v0.6.3, args: [';
+    // A single-quoted value with a comma, going on on the next line: left out from its opening quote.
+    const comma = scanFlow(flowPod('--x', "'correct, horse\n    battery staple'"));
+    shown(comma);
+    expect(evidenceOf(comma)).toBe(`${head}--x], env: [{name: DB_PASSWORD, value: ' …`);
+    // '' inside single quotes is a quote, not the string's end.
+    const escaped = scanFlow(flowPod('--x', "'it''s, correct, horse\n    battery staple'"));
+    shown(escaped);
+    expect(evidenceOf(escaped)).toBe(`${head}--x], env: [{name: DB_PASSWORD, value: ' …`);
+    // Brackets and braces inside single quotes earlier on the line do not close the flow collection.
+    const brackets = scanFlow(flowPod("'}}}}]]]]'", 'correct horse\n    battery staple'));
+    shown(brackets);
+    expect(evidenceOf(brackets)).toBe(`${head}'}}}}]]]]'], env: [{name: DB_PASSWORD, value: …`);
+    // An apostrophe inside a plain scalar opens no string: the comma-separated value after it is left out as before.
+    const apostrophe = scanFlow(flowPod("don't]]", 'correct horse\n    battery staple'));
+    shown(apostrophe);
+    // The read of 416 characters cutting a single-quoted value with a comma after 1, 5, … characters.
+    const value = "'correct, horse battery staple'";
+    const probe = flowPod(`--token=${random(100, 1)}`, value);
+    const at = probe.indexOf(value) - probe.indexOf('spec');
+    for (const into of [1, 5, 8, 9, 10, 14, 20, 27]) {
+      const token = random(100 + 416 - into - at, 1);
+      const text = flowPod(`--token=${token}`, value);
+      expect(text.indexOf(value) - text.indexOf('spec') + into).toBe(416);
+      const result = scanFlow(text);
+      expect(evidenceOf(result)).toMatch(/^spec: \{containers: \[\{name: a, image: vllm\/vllm-openai:v0\.6\.3, args: \[--token=/);
+      shown(result);
+      for (const out of visible(result)) expect(leaks(out, token)).toBeUndefined();
+    }
+  });
+
   it('leaves evidence on block YAML as it was', () => {
     const yaml = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: llm\nspec:\n  containers:\n  - name: a\n    image: vllm/vllm-openai:v0.6.3\n    args: ["--token=${random(80, 7)}", "--password=${PASSPHRASE}"]\n`;
     const g = scanSync({ targets: ['pod.yaml'], files: [new MemorySourceFile('pod.yaml', yaml)], config: false }).findings;
