@@ -9,13 +9,14 @@ import { INLINE } from '../src/core/inline-suppression.js';
 import { fileLines } from '../src/core/line-index.js';
 import { MemorySourceFile, type SourceFile } from '../src/core/source-file.js';
 import { makeBaseline, parseBaseline } from '../src/core/suppression.js';
-import type { Finding } from '../src/core/types.js';
+import type { Finding, ScanResult } from '../src/core/types.js';
 import { reporters } from '../src/reporters/index.js';
 import { scanSync, ScanSetupError, type ScanOptions } from '../src/scan.js';
 
 const TODAY = '2026-06-15';
 
-function scan(files: Record<string, string>, opts: Partial<ScanOptions> = {}): Finding[] {
+/** The whole result of a scan of `files` (K8S-0003 only, on TODAY); no file may fail. */
+function scanResult(files: Record<string, string>, opts: Partial<ScanOptions> = {}): ScanResult {
   const r = scanSync({
     targets: ['.'],
     files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
@@ -25,7 +26,11 @@ function scan(files: Record<string, string>, opts: Partial<ScanOptions> = {}): F
     ...opts,
   });
   expect(r.errors).toEqual([]);
-  return r.findings;
+  return r;
+}
+
+function scan(files: Record<string, string>, opts: Partial<ScanOptions> = {}): Finding[] {
+  return scanResult(files, opts).findings;
 }
 
 /** Compact view: `RULE status line:col-line:col [kind reason expires]`. */
@@ -279,13 +284,7 @@ describe('configuration ignore entries and baselines', () => {
   });
 
   it('a baseline suppresses the findings it lists and no new ones', () => {
-    const first = scanSync({
-      targets: ['.'],
-      files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
-      config: false,
-      rules: ['K8S-0003'],
-      today: TODAY,
-    });
+    const first = scanResult(files);
     const baseline = makeBaseline(first.findings);
     expect(baseline.fingerprints).toHaveLength(3);
     const fs = show(scan({ ...files, 'new.yaml': pod() }, { baseline: new Set(baseline.fingerprints) }));
@@ -318,13 +317,7 @@ describe('configuration ignore entries and baselines', () => {
 
   it('a JSON report of sanctum scan is a baseline too (gitleaks --baseline-path): its failing and baseline-suppressed findings', () => {
     const files = { 'k8s/a.yaml': pod(), 'k8s/b.yaml': pod({ sc: '      privileged: true # sanctum:ignore K8S-0003 reason="inline"\n' }) };
-    const first = scanSync({
-      targets: ['.'],
-      files: Object.entries(files).map(([p, t]) => new MemorySourceFile(p, t)),
-      config: false,
-      rules: ['K8S-0003'],
-      today: TODAY,
-    });
+    const first = scanResult(files);
     const report = reporters.json(first, { rules: [], color: false, failOn: 'high' });
     const fromReport = parseBaseline(report, 'report.json');
     // The inline-suppressed finding is not recorded, as `sanctum baseline` leaves it out.
