@@ -229,6 +229,14 @@ describe('the block YAML reader against js-yaml', () => {
   });
 });
 
+/** Reads `text` as the scan does and checks that its `name` is `value`. */
+function readName(text: string, value: string): void {
+  const table = new PositionTable(text);
+  const documents = loadBlockYaml(text, table, MAX_DEPTH);
+  table.seal();
+  if ((documents?.[0] as { name?: string } | undefined)?.name !== value) throw new Error('the text was not read');
+}
+
 describe('the block YAML reader in a long-running process', () => {
   it('keeps no file text alive through its cache of short scalars', () => {
     const size = 32 << 20;
@@ -236,11 +244,7 @@ describe('the block YAML reader in a long-running process', () => {
     (() => {
       // A value new to the cache, long enough (13 characters or more) for V8 to cut it as a view of the text.
       const value = `kept-${Math.random().toString(36).slice(2, 14)}`;
-      const text = `# ${'x'.repeat(size)}\nname: ${value}\n`;
-      const table = new PositionTable(text);
-      const documents = loadBlockYaml(text, table, MAX_DEPTH);
-      table.seal();
-      if ((documents?.[0] as { name?: string } | undefined)?.name !== value) throw new Error('the text was not read');
+      readName(`# ${'x'.repeat(size)}\nname: ${value}\n`, value);
     })();
     // The last match of a regular expression holds its subject: one on a string of its own.
     /x/.test('y');
@@ -256,11 +260,7 @@ describe('the block YAML reader in a long-running process', () => {
       // Read once (the cache keeps no value for it yet), then again: the cache keeps a copy of its own.
       const value = `kept-${Math.random().toString(36).slice(2, 14)}`;
       for (let round = 0; round < 3; round++) {
-        const text = `# ${String(round).repeat(size)}\nname: ${value}\n`;
-        const table = new PositionTable(text);
-        const documents = loadBlockYaml(text, table, MAX_DEPTH);
-        table.seal();
-        if ((documents?.[0] as { name?: string } | undefined)?.name !== value) throw new Error('the text was not read');
+        readName(`# ${String(round).repeat(size)}\nname: ${value}\n`, value);
       }
     })();
     /x/.test('y');
