@@ -110,6 +110,23 @@ describe('directory walker', () => {
     expect(walk(['proj']).files).toEqual(['proj/deploy.yaml', 'proj/generated/crd.yaml']);
   });
 
+  it('tells, once per file, that rule ids in .sanctumignore ignore no rule (it holds paths), and goes on', () => {
+    write({
+      'proj/.sanctumignore': 'fixtures/\nK8S-0003\r\n  AVD-KSV-0001\nCKV_K8S_20\nKSV001\nC-0017\nK8S-0003.yaml\n',
+      'proj/.gitignore': 'K8S-0014\n',
+      'proj/fixtures/bad.yaml': '',
+      'proj/a.yaml': '',
+      'proj/sub/.sanctumignore': 'DF-0001\n',
+      'proj/sub/b.yaml': '',
+    });
+    const { files, errors } = walk(['proj']);
+    expect(files).toEqual(['proj/a.yaml', 'proj/sub/b.yaml']);
+    expect(errors).toEqual([
+      "proj/.sanctumignore: line 2: 'K8S-0003' looks like a rule id (and 4 more lines like it), but .sanctumignore lists paths (gitignore syntax) and ignores no rule; to suppress a rule use 'ignore:' in .sanctum.yaml or a 'sanctum:ignore' comment (docs/configuration.md)",
+      "proj/sub/.sanctumignore: line 1: 'DF-0001' looks like a rule id, but .sanctumignore lists paths (gitignore syntax) and ignores no rule; to suppress a rule use 'ignore:' in .sanctum.yaml or a 'sanctum:ignore' comment (docs/configuration.md)",
+    ]);
+  });
+
   it('does not yield the ignore files themselves', () => {
     write({ 'proj/.gitignore': 'x\n', 'proj/.sanctumignore': 'y\n', 'proj/a.yaml': '' });
     expect(walk(['proj']).files).toEqual(['proj/a.yaml']);

@@ -146,9 +146,30 @@ function loadIgnores(dir: string, scopes: IgnoreScope[], cwd: string, opts: Walk
       if (code(e) !== 'ENOENT') opts.onError(displayPath(join(dir, name), cwd), `cannot read ignore file: ${describeSystemError(e)}`);
       continue;
     }
+    if (name === '.sanctumignore') reportRuleIds(content, displayPath(join(dir, name), cwd), opts);
     ig = (ig ?? ignore()).add(content);
   }
   return ig ? [...scopes, { dir, ig }] : scopes;
+}
+
+/**
+ * Rule ids of Sanctum (`K8S-0003`), Trivy (`AVD-KSV-0001`, `KSV001`), Checkov (`CKV_K8S_20`) or
+ * Kubescape (`C-0017`) on a line of their own: what a `.trivyignore` or skip list holds.
+ */
+const RULE_ID_LINE = /^\s*(?:[A-Z][A-Z0-9]{1,4}-\d{4}|AVD-[A-Z]+-\d{4}|KSV\d{3}|CKV2?_[A-Z0-9]+_\d+|C-\d{4})\s*$/;
+
+/** `.sanctumignore` holds paths: a rule id there ignores no rule, so the user is told once per file. */
+function reportRuleIds(content: string, path: string, opts: WalkOptions): void {
+  const lines = content.split(/\r?\n/);
+  const found = lines.flatMap((line, i) => (RULE_ID_LINE.test(line) ? [i + 1] : []));
+  if (found.length === 0) return;
+  const first = found[0];
+  const more = found.length > 1 ? ` (and ${found.length - 1} more line${found.length > 2 ? 's' : ''} like it)` : '';
+  opts.onError(
+    path,
+    `line ${first}: '${lines[first - 1].trim()}' looks like a rule id${more}, but .sanctumignore lists paths (gitignore syntax) and ignores no rule; ` +
+      "to suppress a rule use 'ignore:' in .sanctum.yaml or a 'sanctum:ignore' comment (docs/configuration.md)",
+  );
 }
 
 /**
