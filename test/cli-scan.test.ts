@@ -106,6 +106,14 @@ describe('exit codes', () => {
       /^sanctum: -o Sarif names the report's file, not its format: -f sarif picks the format \(-o FILE writes it to a file\)\n$/,
     ],
     [['scan', 'bad', '-f', 'constructor'], /^sanctum: unknown format 'constructor' \(known: table, json/],
+    [
+      ['cluster', '-o', 'PolicyReport'],
+      /^sanctum: -o PolicyReport names the report's file, not its format: -f policyreport picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
+    [
+      ['cluster', '-o', 'json'],
+      /^sanctum: -o json names the report's file, not its format: -f json picks the format \(-o FILE writes it to a file\)\n$/,
+    ],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('2 with a clear message and no stack trace: %j', async (argv, message) => {
     const r = await run(argv, { cwd: cwd() });

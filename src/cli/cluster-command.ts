@@ -8,7 +8,7 @@ import { reporters } from '../reporters/index.js';
 import type { ClusterScanResult } from '../scan-cluster.js';
 import { getRegistry, ScanSetupError } from '../scan.js';
 import { collect } from './list-flag.js';
-import { exitCodeFor } from './main.js';
+import { exitCodeFor, refuseFormatAsOutput } from './main.js';
 import { checkUploadFlags, clusterTargetName, kubernetesFactsFor, uploadIfAsked } from './upload-options.js';
 import { outputFiles, streamReport, writeOutputFile } from './output-file.js';
 import { addReportFlags, effectiveFailOn, reportOptionsFrom, type ReportFlags } from './report-flags.js';
@@ -63,6 +63,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
       const formats = flags.format.length ? flags.format : ['table'];
       for (const f of formats)
         if (!FORMATS().includes(f)) throw new ScanSetupError(`unknown format '${f}' (known: ${FORMATS().join(', ')})`);
+      refuseFormatAsOutput(flags, (f) => FORMATS().includes(f));
       if (flags.apply && !formats.includes('policyreport'))
         throw new ScanSetupError('--apply writes Policy Reports: give --format policyreport');
       if (flags.output.length > 0 && flags.output.length !== formats.length) throw new ScanSetupError('give one --output per --format');

@@ -180,17 +180,24 @@ function runWith<T>(
   }
 }
 
+/**
+ * Checkov's -o is the format (`-o JSON` too): without --format, `-o sarif` would write the table to a
+ * file named 'sarif'. Refuses an output named like a format `isFormat` knows.
+ */
+export function refuseFormatAsOutput(flags: Pick<ScanFlags, 'format' | 'output'>, isFormat: (format: string) => boolean): void {
+  const bare = flags.format.length ? undefined : flags.output.find((o) => isFormat(o.toLowerCase()));
+  if (bare)
+    throw new ScanSetupError(
+      `-o ${bare} names the report's file, not its format: -f ${bare.toLowerCase()} picks the format (-o FILE writes it to a file)`,
+    );
+}
+
 export function outputs(flags: Pick<ScanFlags, 'format' | 'output'>): Array<{ format: string; file?: string }> {
   const formats = flags.format.length ? flags.format : ['table'];
   // Own names only: `constructor` or `toString` is no format.
   for (const f of formats)
     if (!Object.hasOwn(reporters, f)) throw new ScanSetupError(`unknown format '${f}' (known: ${availableFormats().join(', ')})`);
-  // Checkov's -o is the format (`-o JSON` too): `-o sarif` alone would write the table to a file named 'sarif'.
-  const bare = flags.format.length ? undefined : flags.output.find((o) => Object.hasOwn(reporters, o.toLowerCase()));
-  if (bare)
-    throw new ScanSetupError(
-      `-o ${bare} names the report's file, not its format: -f ${bare.toLowerCase()} picks the format (-o FILE writes it to a file)`,
-    );
+  refuseFormatAsOutput(flags, (f) => Object.hasOwn(reporters, f));
   if (flags.output.length === 0) {
     if (formats.length > 1) throw new ScanSetupError('several formats need --output');
     return [{ format: formats[0] }];
