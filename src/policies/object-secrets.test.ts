@@ -7,6 +7,7 @@ import { getRegistry, scanSync } from '../scan.js';
 import { jsonReporter } from '../reporters/json.js';
 import { sarifReporter } from '../reporters/sarif.js';
 import { selectedRules } from '../reporters/testing/fixtures.js';
+import { fake } from '../rules/secrets/lib/fakes.js';
 
 const PASSWORD = 'hunter2-Correct-Horse';
 const TOKEN = 'q8Zt3Lm0Rx7Vw2Kp9Yb4';
@@ -288,18 +289,7 @@ describe('secrets an expression transformed', () => {
 
 describe('long messages', () => {
   // 300 values of 2,600 random characters: 1,500 forms (value, base64 and its three cores), 4.9 M characters in all.
-  const random = (n: number, seed: number) => {
-    let x = seed;
-    let out = '';
-    const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-    while (out.length < n) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      out += abc[(x >>> 0) % abc.length];
-    }
-    return out;
-  };
+  const random = (n: number, seed: number) => fake('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', n, `long-${seed}`);
   const stringData = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`key${i}`, random(2600, i + 1)]));
   const many = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'many' }, stringData };
   const values = Object.values(stringData);
@@ -435,16 +425,7 @@ describe('evidence the engine takes from the located text', () => {
 
 describe('evidence masked across the cuts of the located text', () => {
   // Random-looking: masked whole as values of the object; a lowercase passphrase has no fragment to find it by.
-  const random = (n: number, seed: number) => {
-    let x = seed;
-    let out = '';
-    const abc = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-    while (out.length < n) {
-      x = (x * 1103515245 + 12345) % 2147483648;
-      out += abc[x % abc.length];
-    }
-    return out;
-  };
+  const random = (n: number, seed: number) => fake('ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789', n, `cut-${seed}`);
   const PASSPHRASE = 'correcthorsebatterystaple'.repeat(2); // 50 characters, lowercase
   const ctx = { rules: selectedRules(), lookup: (k: string) => getRegistry().get(k), color: false, failOn: 'high' as const };
   const scanJson = (args: string[]) => {
