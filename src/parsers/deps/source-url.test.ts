@@ -30,7 +30,21 @@ describe('withoutUrlUserinfo', () => {
     ['a@https://u:p@h/a.tgz, b@https://v:q@h/b.tgz', 'a@https://h/a.tgz, b@https://h/b.tgz'],
     ['lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fci%3Atok%40npm.corp%2Flodash.tgz', 'lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fnpm.corp%2Flodash.tgz'],
     ['x@git+ssh://git:secret@github.com/org/x', 'x@git+ssh://github.com/org/x'],
+    ['x@1https://u:p@h/x.tgz', 'x@1https://h/x.tgz'],
+    ['x@-2git+https%3A%2F%2Fci%3Atok%40h%2Fx.tgz', 'x@-2git+https%3A%2F%2Fh%2Fx.tgz'],
   ])('%s', (input, output) => expect(withoutUrlUserinfo(input)).toBe(output));
+
+  it('takes time in proportion to the text, not its square, on a long run of scheme characters before ://', () => {
+    // Each start in the run used to be tried up to the `://`: 50,000 characters took seconds.
+    const run = 'a1'.repeat(100_000);
+    for (const text of [`${run}://u:p@h`, `${run}%3a%2f%2fu%3ap%40h`, `${run}://${'x'.repeat(200_000)}`]) {
+      const started = process.hrtime.bigint();
+      withoutUrlUserinfo(text);
+      // Far above linear time (a few ms), far below the quadratic (minutes).
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2_000);
+    }
+    expect(withoutUrlUserinfo(`${run}://u:p@h`)).toBe(`${run}://h`);
+  });
 
   it.each(['x@git+ssh://git@github.com/org/x.git', 'x@https://host/path/a@b', 'x@npm:^1.0.0', 'lodash@npm:4.17.21::__archiveUrl=https%3A%2F%2Fnpm.corp%2Fa%40b.tgz'])(
     '%s is kept',

@@ -30,9 +30,9 @@ export function withoutUserinfo(location: string): string {
 }
 
 /** `scheme://userinfo@` anywhere in a text (the authority ends at `/`, `?`, `#`, `\\` or a blank). */
-const USERINFO = /([a-z][a-z0-9+.-]*:\/\/)([^/?#\\\s"']*)@/gi;
+const USERINFO = /((?<![a-z0-9+.-])[0-9+.-]*[a-z][a-z0-9+.-]*:\/\/)([^/?#\\\s"']*)@/gi;
 /** The same percent-encoded (`https%3A%2F%2Fuser%3Atoken%40host`, a yarn `__archiveUrl`). */
-const ENCODED_USERINFO = /([a-z][a-z0-9+.-]*%3a%2f%2f)((?:[^/?#\\\s"'%]|%(?!2f|3f|23)[0-9a-f]{2})*)%40/gi;
+const ENCODED_USERINFO = /((?<![a-z0-9+.-])[0-9+.-]*[a-z][a-z0-9+.-]*%3a%2f%2f)((?:[^/?#\\\s"'%]|%(?!2f|3f|23)[0-9a-f]{2})*)%40/gi;
 
 /**
  * `text` with the userinfo of every URL in it dropped (`withoutUserinfo`), wherever the URL starts: a
