@@ -3,12 +3,16 @@
  * instead: an unknown option says so in one line, next to the error, rather than leaving the reader
  * to find the equivalent in the help.
  */
+import { reporters } from '../reporters/index.js';
+
 interface ForeignFlag {
   /** The option of Sanctum's command that the hint names; the hint is given only where it exists. */
   needs?: string;
-  hint: string;
+  hint: string | (() => string);
 }
 
+const EXCLUDE = 'paths are excluded by `exclude:` in .sanctum.yaml or by a .sanctumignore file (gitignore syntax)';
+const PATH_ARGUMENTS = 'paths are arguments: sanctum scan PATH...';
 const FAIL_ON = 'sanctum exits 1 on findings at or above --fail-on SEVERITY (default high)';
 
 const FOREIGN: Readonly<Record<string, ForeignFlag>> = {
@@ -20,8 +24,8 @@ const FOREIGN: Readonly<Record<string, ForeignFlag>> = {
     needs: '--fail-on',
     hint: `${FAIL_ON}, with no score threshold; --framework ID runs only the rules of a framework`,
   },
-  '--skip-dirs': { hint: 'paths are excluded by `exclude:` in .sanctum.yaml or by a .sanctumignore file (gitignore syntax)' },
-  '--skip-files': { hint: 'paths are excluded by `exclude:` in .sanctum.yaml or by a .sanctumignore file (gitignore syntax)' },
+  '--skip-dirs': { hint: EXCLUDE },
+  '--skip-files': { hint: EXCLUDE },
   '--ignorefile': {
     hint: 'accepted findings go under `ignore:` in .sanctum.yaml (rule, paths, resources or fingerprints, with reason and expires)',
   },
@@ -31,13 +35,13 @@ const FOREIGN: Readonly<Record<string, ForeignFlag>> = {
   '--hard-fail-on': { needs: '--fail-on', hint: FAIL_ON },
   '--check': { needs: '--rule', hint: '--rule ID runs only that rule (repeatable)' },
   '--skip-check': { needs: '--skip-rule', hint: '--skip-rule ID skips a rule (repeatable)' },
-  '--skip-path': { hint: 'paths are excluded by `exclude:` in .sanctum.yaml or by a .sanctumignore file (gitignore syntax)' },
+  '--skip-path': { hint: EXCLUDE },
   '--create-baseline': {
     needs: '--baseline',
     hint: "`sanctum baseline PATH -o FILE` records today's findings; --baseline FILE fails only on new ones",
   },
-  '--directory': { hint: 'paths are arguments: sanctum scan PATH...' },
-  '--file': { hint: 'paths are arguments: sanctum scan PATH...' },
+  '--directory': { hint: PATH_ARGUMENTS },
+  '--file': { hint: PATH_ARGUMENTS },
   '--output-file-path': { needs: '--output', hint: '-o FILE writes the report to a file' },
   '--compact': { needs: '--quiet', hint: '-q prints only the findings at or above --fail-on' },
   // gitleaks
@@ -46,9 +50,9 @@ const FOREIGN: Readonly<Record<string, ForeignFlag>> = {
     hint: "`sanctum baseline PATH -o FILE` records today's findings; --baseline FILE fails only on new ones",
   },
   '--report-path': { needs: '--output', hint: '-o FILE writes the report to a file' },
-  '--report-format': { needs: '--format', hint: '-f FORMAT picks the format (table, json, sarif, junit, html)' },
+  '--report-format': { needs: '--format', hint: () => `-f FORMAT picks the format (${Object.keys(reporters).join(', ')})` },
   '--redact': { hint: 'secrets are always redacted in every report' },
-  '--source': { hint: 'paths are arguments: sanctum scan PATH...' },
+  '--source': { hint: PATH_ARGUMENTS },
 };
 
 /**
@@ -59,5 +63,5 @@ export function foreignFlagHint(error: string, hasOption: (long: string) => bool
   const m = /^error: unknown option '(--[^'=]+)/.exec(error);
   const known = m ? FOREIGN[m[1]!] : undefined;
   if (!known || (known.needs && !hasOption(known.needs))) return undefined;
-  return `hint: ${m![1]} is not a sanctum option: ${known.hint}`;
+  return `hint: ${m![1]} is not a sanctum option: ${typeof known.hint === 'string' ? known.hint : known.hint()}`;
 }

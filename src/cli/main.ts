@@ -241,7 +241,9 @@ export function writeOutputs(
     showSuppressed: flags.showSuppressed,
     // Paths of findings in a container image are not files of this machine: never read them here.
     readSource: opts.localFiles === false ? () => undefined : sourceReader(cwd),
-    sarifArtifacts: opts.localFiles === false ? undefined : sarifArtifacts(cwd, opts.stdinName),
+    // Only a SARIF report reads them, and finding the work tree's root looks up every directory above.
+    sarifArtifacts:
+      opts.localFiles === false || !outs.some((o) => o.format === 'sarif') ? undefined : sarifArtifacts(cwd, opts.stdinName),
   };
   for (const o of outs) {
     const shown = flags.quiet ? { ...result, findings: quietFindings(result.findings, failOn) } : result;

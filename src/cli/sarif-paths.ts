@@ -1,18 +1,9 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { workTreeRoot } from '../core/work-tree.js';
 import type { ReportContext } from '../reporters/reporter.js';
 import { pathToUri } from '../reporters/sarif.js';
-
-/** The root of the Git work tree that holds `dir`: the nearest directory at or above it with a `.git` entry. */
-export function workTreeRoot(dir: string): string | undefined {
-  for (let d = resolve(dir); ;) {
-    if (existsSync(join(d, '.git'))) return d;
-    const up = dirname(d);
-    if (up === d) return undefined;
-    d = up;
-  }
-}
 
 /** `path` with its symbolic links resolved, or as written when it cannot be (it does not exist). */
 function real(path: string): string {

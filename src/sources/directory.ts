@@ -1,5 +1,6 @@
+import { workTreeRoot } from '../core/work-tree.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type ignoreFactory from 'ignore';
 import type { Ignore } from 'ignore';
@@ -177,12 +178,12 @@ function reportRuleIds(content: string, path: string, opts: WalkOptions): void {
  * `repo/k8s` honours `repo/.gitignore`. Outside a repository no file above the target is read.
  */
 function ancestorScopes(abs: string, cwd: string, opts: WalkOptions): IgnoreScope[] {
-  if (existsSync(join(abs, '.git'))) return [];
+  const root = workTreeRoot(abs);
+  if (root === undefined || root === abs) return [];
   const dirs: string[] = [];
   for (let d = dirname(abs); ; d = dirname(d)) {
     dirs.push(d);
-    if (existsSync(join(d, '.git'))) break;
-    if (dirname(d) === d) return [];
+    if (d === root) break;
   }
   let scopes: IgnoreScope[] = [];
   for (const d of dirs.reverse()) scopes = loadIgnores(d, scopes, cwd, opts);
