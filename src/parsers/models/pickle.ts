@@ -1096,11 +1096,20 @@ function startsWithProto(src: ByteSource, pos: number): boolean {
 }
 
 const TEXT_START = new Set([...'(c]})NISVFLlditPGJKMTUX'].map((c) => c.charCodeAt(0)));
+/**
+ * Binary opcodes of protocols 2–5 that can start a stream: the unpickler never requires PROTO, so
+ * `pickle.load` and `torch.load` run a stream that starts with FRAME, a string, bytes, a bool, a
+ * long, an empty set or an extension code just as well. Like text streams, such a stream must prove itself.
+ */
+const BINARY_START = new Set([0x95, 0x8c, 0x8d, 0x8e, 0x42, 0x43, 0x88, 0x89, 0x8a, 0x8b, 0x8f, 0x82, 0x83, 0x84, 0x96]);
+/** A stream without PROTO: protocol 0/1 text or binary opcodes. */
+const startsWithoutProto = (b: number): boolean => TEXT_START.has(b) || BINARY_START.has(b);
 
 /**
  * Whether `head` (the first bytes of something of `size` bytes) starts a pickle. Binary protocols
- * start with PROTO; protocol 0/1 streams must parse cleanly for at least three opcodes and either
- * reach STOP or, when `hinted` by the name, run to the end of the head without an error.
+ * start with PROTO; streams without it (protocol 0/1 text, or binary opcodes with PROTO left out)
+ * must parse cleanly for at least three opcodes and either reach STOP or, when `hinted` by the
+ * name, run to the end of the head without an error.
  */
 /** True when `head` is a clean protocol 0/1 pickle prefix that runs past its end: a longer head may decide. */
 const wellFormedImport = (i: PickleImport) => /^[A-Za-z_][\w.]*\.[A-Za-z_][\w.]*$/.test(i.dotted);
@@ -1118,7 +1127,7 @@ export function startsLikeTextPickle(head: Uint8Array): boolean {
 }
 
 export function textPickleUndecided(head: Uint8Array, size: number): boolean {
-  if (head.length >= size || head.length < 2 || !TEXT_START.has(head[0])) return false;
+  if (head.length >= size || head.length < 2 || !startsWithoutProto(head[0])) return false;
   const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });
   return !s.limit && !s.stopped && s.opcodes >= 3 && s.error !== undefined && s.error.message.includes('ends');
 }
@@ -1127,7 +1136,7 @@ export function sniffPickle(head: Uint8Array, size: number, hinted: boolean): bo
   if (head.length < 2) return false;
   if (head[0] === 0x80) {
     if (head[1] > 5 || head.length < 3 || OPCODE_NAMES[head[2]] === undefined) return false;
-  } else if (!TEXT_START.has(head[0])) return false;
+  } else if (!startsWithoutProto(head[0])) return false;
   const s = scanPickleStream(new BufferSource(head), 0, 0, { ...DEFAULT_PICKLE_LIMITS, maxMillis: 1000 });
   if (s.limit) return false;
   const cut = s.error !== undefined && s.error.message.includes('ends') && head.length < size;

@@ -26,6 +26,8 @@ testRule(rule, {
     { name: 'the command as a plain string', path: 'notes.pkl', content: pickle().proto(2).str('os.system').stop().bytes() },
     { name: 'ordinary text file', path: 'notes.txt', content: '(see the README)\ncos\nsystem\n' },
     { name: 'protocol 0 pickle of a list', path: 'data.txt', content: '(lp0\nI1\naI2\na.' },
+    { name: 'text that starts like SHORT_BINBYTES', path: 'NOTICE', content: 'Copyright 2024 the authors. All rights reserved.\n' },
+    { name: 'binary data that starts like NEWTRUE', path: 'weights.bin', content: Uint8Array.from([0x88, 0x2e, 0xff, 0x00, 0x13, 0x37]) },
   ],
   invalid: [
     {
@@ -163,6 +165,21 @@ testRule(rule, {
         { ...col(2, 21), message: /functools\.partial \(indirection\)/ },
         { ...col(38, 70), message: /nested deserialisation/ },
       ],
+    },
+    {
+      name: 'binary opcodes without PROTO (the unpickler never requires it), under the names torch.load reads',
+      path: 'pytorch_model.bin',
+      content: pickle().str('posix').str('system').stackGlobal().str('id').tuple1().reduce().stop().bytes(),
+      findings: [{ ...col(15, 16), evidence: 'posix.system' }],
+    },
+    {
+      name: 'a stream that starts with FRAME, no PROTO, no telling name',
+      path: 'weights',
+      content: concat(
+        pickle().frame(23).bytes(),
+        pickle().str('posix').str('system').stackGlobal().str('id').tuple1().reduce().stop().bytes(),
+      ),
+      findings: [{ ...col(24, 25), evidence: 'posix.system' }],
     },
     {
       name: 'payload in the second of two concatenated pickles',
