@@ -28,12 +28,14 @@ import {
   DEFAULT_PICKLE_LIMITS,
   scanPickles,
   sniffPickle,
+  startsLikePickle,
   startsLikeTextPickle,
   textPickleImports,
   textPickleUndecided,
   type PickleLimits,
   type PickleScan,
 } from './pickle.js';
+import { LEGACY_TAR_MEMBER, scanLegacyTarMember } from './legacy-tar.js';
 import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
 import { jsonErrorMessage, printableName } from '../../core/printable.js';
 
@@ -686,7 +688,9 @@ function identifyMember(
   container: ModelFileDocument,
   archive: string,
 ): ModelFormat | null | undefined {
-  const format = identifyModel(head, size, name);
+  let format = identifyModel(head, size, name);
+  // The legacy PyTorch tar format's members are loaded by name, whatever their first bytes look like.
+  if (!format && archive === 'tar' && LEGACY_TAR_MEMBER.test(name) && startsLikePickle(head)) format = 'pickle';
   if (!format && !/\.pkl$/i.test(name)) return undefined;
   const nested = format !== undefined && ARCHIVES.has(format);
   if (!nested) container.containsModels = true;
@@ -718,7 +722,9 @@ function analyseMember(
   }
   if (format === 'pickle' || format === null) {
     const namedPickle = /\.pkl$/i.test(name);
-    const scan = scanPickles(data, 0, limitsFor(w));
+    const legacy = archiveFormat === 'tar' ? LEGACY_TAR_MEMBER.exec(name)?.[0].replace(/^\.\//, '') : undefined;
+    const scan =
+      legacy === 'storages' || legacy === 'tensors' ? scanLegacyTarMember(legacy, data, limitsFor(w)) : scanPickles(data, 0, limitsFor(w));
     // Bytes that merely start like a pickle (and no loader would read as one) are not a pickle.
     if (!namedPickle && scan.imports.length === 0 && scan.streams.every((s) => !s.stopped)) return undefined;
     return pickleDocument(w, detail, archiveFormat === 'pytorch-zip' ? 'pytorch-zip' : 'pickle', scan);

@@ -51,6 +51,11 @@ export interface PickleStream {
   /** Storage keys of PyTorch persistent ids (`('storage', type, key, location, numel)`), bounded. */
   storageKeys: string[];
   persistentIds: number;
+  /**
+   * What STOP returned, when it is a small int or a tuple ending in an imported global: the legacy
+   * PyTorch tar format writes record counts and `(key, location, storage type)` records so.
+   */
+  returned?: { int?: number; lastGlobal?: string };
   /** The stream broke here: everything before was still analysed. */
   error?: PickleProblem;
   /** A bound was hit: the rest of the stream was not analysed. */
@@ -855,9 +860,16 @@ class Machine {
       case 0x95: // FRAME
         this.bytes(8, at);
         break;
-      case 0x2e: // STOP
-        this.pop(at);
+      case 0x2e: {
+        // STOP
+        const v = this.pop(at);
+        if (v.k === 'int') r.returned = { int: v.v };
+        else if (v.k === 'tuple' && v.items.length > 0) {
+          const last = v.items[v.items.length - 1];
+          if (last.k === 'global') r.returned = { lastGlobal: last.imp.dotted };
+        }
         return -1;
+      }
       default:
         throw new PickleError(`invalid pickle opcode 0x${op.toString(16).padStart(2, '0')} at byte ${at}`, at);
     }
@@ -1124,6 +1136,11 @@ export function textPickleImports(head: Uint8Array): boolean {
 /** The first byte is one a protocol 0/1 pickle (no PROTO opcode) starts with. */
 export function startsLikeTextPickle(head: Uint8Array): boolean {
   return head.length > 0 && TEXT_START.has(head[0]);
+}
+
+/** The first byte is one a pickle stream may start with (PROTO or another opcode). */
+export function startsLikePickle(head: Uint8Array): boolean {
+  return head.length > 0 && (head[0] === 0x80 || startsWithoutProto(head[0]));
 }
 
 export function textPickleUndecided(head: Uint8Array, size: number): boolean {

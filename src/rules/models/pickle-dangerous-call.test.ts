@@ -3,6 +3,7 @@ import { MemorySourceFile } from '../../core/source-file.js';
 import { scanSync } from '../../scan.js';
 import { testRule } from '../../testing/rule-tester.js';
 import { osSystemPayload, pickle, torchStateDictPickle } from './lib/builders/pickle-builder.js';
+import { tar } from './lib/builders/tar-builder.js';
 import { torchZip, zip } from './lib/builders/zip-builder.js';
 import rule from './pickle-dangerous-call.js';
 
@@ -236,5 +237,58 @@ describe('the archive member a finding is in', () => {
     const bytes = zip().add('archive/\u001b]0;x\u0007data\u202e.pkl', osSystemPayload('id')).build();
     const r = scanSync({ targets: [], files: [new MemorySourceFile('model.pt', bytes)], config: false, rules: [rule.meta.id] });
     expect(r.findings.map((f) => f.location.detail)).toEqual(['archive/\\x1b]0;x\\x07data\\u202e.pkl']);
+  });
+});
+
+describe('legacy PyTorch tar checkpoints (torch.load still reads them)', () => {
+  const u64 = (n: number) => Uint8Array.from(Buffer.from(new BigUint64Array([BigInt(n)]).buffer));
+  const i32 = (n: number) => Uint8Array.from(Buffer.from(new Int32Array([n]).buffer));
+  const record = (...items: string[]) => {
+    const p = pickle().proto(2);
+    for (const s of items) p.str(s);
+    return p.global('torch', 'FloatStorage').tuple3().stop().bytes();
+  };
+  const scan = (members: [string, Uint8Array][]) =>
+    scanSync({ targets: [], files: [new MemorySourceFile('model.tar', tar(members))], config: false, rules: [rule.meta.id] }).findings.map(
+      (f) => [f.location.detail, f.location.startColumn, f.evidence],
+    );
+  const main = torchStateDictPickle([{ name: 'w', key: '0', shape: [2] }]);
+
+  it('reads the storage views pickle after the raw bytes of each storage', () => {
+    // count (5 bytes), record (32), element count and 2 floats (16), then the views pickle: GLOBAL at 55.
+    const storages = concat(pickle().proto(2).int(1).stop().bytes(), record('0', 'cpu'), u64(2), new Uint8Array(8), osSystemPayload('id'));
+    expect(storages.length).toBe(53 + osSystemPayload('id').length);
+    expect(
+      scan([
+        ['storages', storages],
+        ['tensors', pickle().proto(2).int(0).stop().bytes()],
+        ['pickle', main],
+      ]),
+    ).toEqual([['storages', 56, 'posix.system']]);
+  });
+
+  it('reads each tensor record after the sizes, strides and offset of the one before', () => {
+    const tensor = (key: string) => pickle().proto(2).str(key).str('0').global('torch', 'FloatTensor').tuple3().stop().bytes();
+    const dims = concat(i32(1), new Uint8Array(4), u64(2), u64(1), u64(0));
+    const second = pickle().proto(2).str('1').str('0').global('posix', 'system').str('id').tuple1().reduce().tuple3().stop().bytes();
+    const tensors = concat(pickle().proto(2).int(2).stop().bytes(), tensor('0'), dims, second, dims);
+    const at = 5 + tensor('0').length + dims.length + 2 + 3 + 3;
+    expect(
+      scan([
+        ['storages', pickle().proto(2).int(0).stop().bytes()],
+        ['tensors', tensors],
+        ['pickle', main],
+      ]),
+    ).toEqual([['tensors', at + 1, 'posix.system']]);
+  });
+
+  it('reads a member named storages whose count has no PROTO', () => {
+    const storages = concat(pickle().int(0).stop().bytes(), osSystemPayload('id'));
+    expect(
+      scan([
+        ['storages', storages],
+        ['pickle', main],
+      ]),
+    ).toEqual([['storages', 6, 'posix.system']]);
   });
 });
