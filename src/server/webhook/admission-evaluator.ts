@@ -112,6 +112,9 @@ export class AdmissionEvaluator {
     if (this.isExempt(req)) return allow('exempt');
     const object = req.object;
     if (!isObject(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return allow('skipped');
+    // An object being deleted is only waiting for its finalizers to be removed (an UPDATE by their controller):
+    // denying that update would leave it, and a namespace deleted around it, terminating forever.
+    if (req.operation === 'UPDATE' && beingDeleted(object)) return allow('skipped');
     try {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
@@ -287,6 +290,12 @@ function parseFixed(text: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `metadata.deletionTimestamp` is set: the API server deletes the object once its finalizers are gone. */
+function beingDeleted(object: Record<string, unknown>): boolean {
+  const md = object.metadata;
+  return isObject(md) && md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
 }
 
 function withoutManagedFields(object: Record<string, unknown>): Record<string, unknown> {

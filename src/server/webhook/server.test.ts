@@ -147,7 +147,7 @@ describe('sanctum webhook over TLS', () => {
     expect(metrics.text).toMatch(/sanctum_webhook_decisions_total\{rule="K8S-0003",action="deny",dry_run="true"\} 1/);
   });
 
-  it('allows deletions and status updates without checking them', async () => {
+  it('allows deletions, status updates and updates of objects being deleted without checking them', async () => {
     const del = await post(
       '/validate',
       review('deployment-create.json', (q) => ((q.operation = 'DELETE'), (q.oldObject = q.object), (q.object = null))),
@@ -158,6 +158,25 @@ describe('sanctum webhook over TLS', () => {
       review('deployment-create.json', (q) => ((q.operation = 'UPDATE'), (q.subResource = 'status'))),
     );
     expect(status.body.response.allowed).toBe(true);
+    // An object being deleted gets its finalizers removed by an UPDATE: denying it would leave the object (and a
+    // namespace deleted around it) terminating forever.
+    const finalizerRemoved = await post(
+      '/validate',
+      review('deployment-create.json', (q) => {
+        q.operation = 'UPDATE';
+        q.userInfo = { username: 'system:serviceaccount:kserve:kserve-controller-manager' };
+        q.oldObject = structuredClone(q.object);
+        q.oldObject.metadata.finalizers = ['serving.kserve.io/cleanup'];
+        q.oldObject.metadata.deletionTimestamp = q.object.metadata.deletionTimestamp = '2026-12-06T23:00:00Z';
+      }),
+    );
+    expect(finalizerRemoved.body.response).toEqual({ uid: '0df28fbd-5f5f-11e8-bc74-36e6bb280816', allowed: true });
+    // The same update of an object that is not being deleted is checked.
+    const update = await post(
+      '/validate',
+      review('deployment-create.json', (q) => ((q.operation = 'UPDATE'), (q.oldObject = structuredClone(q.object)))),
+    );
+    expect(update.body.response.allowed).toBe(false);
   });
 
   it('answers malformed, wrong-version and oversized bodies with 400/413 and a clear message, and keeps serving', async () => {
