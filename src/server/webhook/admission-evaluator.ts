@@ -54,7 +54,13 @@ export interface Decision {
   failure?: string;
 }
 
+/**
+ * The API server's limits on warnings (k8s.io/apiserver's warning recorder): a warning with a control
+ * character (a newline) is dropped; past 4,096 characters in all, each is cut to 256 and those that no
+ * longer fit are dropped, all in silence. Sanctum keeps within them and says what it left out.
+ */
 const MAX_WARNING = 256;
+const MAX_WARNINGS_TOTAL = 4096;
 /** Why `authorizer` checks are not decided by the webhook. */
 export const WEBHOOK_NO_RBAC =
   "the webhook does not read the cluster's RBAC (Roles, ClusterRoles and their bindings), so it cannot decide authorizer checks";
@@ -138,11 +144,9 @@ export class AdmissionEvaluator {
     const denied = active.filter((a) => a.action === 'deny');
     const warned = active.filter((a) => a.action === 'warn');
     // Said on the validating answer only: the mutating call of the same request would repeat it to the user.
-    const skipped = notEvaluated.map((n) =>
-      truncate(
+    const skipped = notEvaluated.map(
+      (n) =>
         `Sanctum policy:${n.policy}: an authorizer check was not evaluated (the webhook does not read the cluster's RBAC), so it neither allowed nor denied: ${n.expression}`,
-        MAX_WARNING,
-      ),
     );
     if (denied.length) {
       response.allowed = false;
@@ -157,10 +161,7 @@ export class AdmissionEvaluator {
       };
     }
     if (warned.length || skipped.length)
-      response.warnings = [
-        ...warned.map(({ finding: f }) => truncate(`Sanctum ${f.ruleId} (${f.severity}): ${f.message}`, MAX_WARNING)),
-        ...skipped,
-      ];
+      response.warnings = admissionWarnings([...warned.map(({ finding: f }) => `Sanctum ${f.ruleId} (${f.severity}): ${f.message}`), ...skipped]);
     if (active.length || notEvaluated.length)
       response.auditAnnotations = {
         ...(active.length ? auditAnnotations(active) : {}),
@@ -217,7 +218,7 @@ export class AdmissionEvaluator {
       : {
           uid: req.uid,
           allowed: true,
-          warnings: [truncate(`Sanctum could not decide: ${why}; allowed (failurePolicy Ignore)`, MAX_WARNING)],
+          warnings: admissionWarnings([`Sanctum could not decide: ${why}; allowed (failurePolicy Ignore)`]),
         };
     return { response, outcome: 'failure-policy', findings: [], dryRun, failure: why };
   }
@@ -336,6 +337,38 @@ function describeObject(req: AdmissionRequest): string {
 
 function matchesAny(patterns: readonly string[] | undefined, value: string): boolean {
   return (patterns ?? []).some((p) => (p.endsWith('*') ? value.startsWith(p.slice(0, -1)) : p === value));
+}
+
+/**
+ * Warnings as the API server passes them on: control characters (newlines, tabs) made spaces, each at most
+ * `MAX_WARNING` characters, all together at most `MAX_WARNINGS_TOTAL`; the ones left out are counted in a
+ * last warning (every finding stays in the audit annotation).
+ */
+export function admissionWarnings(texts: readonly string[]): string[] {
+  const out: string[] = [];
+  let total = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = truncateRunes(texts[i]!.replace(/\p{Cc}+/gu, ' ').trim(), MAX_WARNING);
+    const size = [...text].length;
+    const rest = texts.length - i - 1;
+    // Room is kept for the note about what is left out, unless this is the last warning.
+    if (total + size + (rest > 0 ? MAX_WARNING : 0) > MAX_WARNINGS_TOTAL) {
+      out.push(
+        `Sanctum: ${texts.length - i} more warning${texts.length - i === 1 ? '' : 's'} not shown (the API server passes on ${MAX_WARNINGS_TOTAL} characters of warnings); the audit annotation 'findings' and Sanctum's decision log list them`,
+      );
+      break;
+    }
+    out.push(text);
+    total += size;
+  }
+  return out;
+}
+
+/** At most `max` code points (a surrogate pair is never split). */
+function truncateRunes(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const points = [...s];
+  return points.length <= max ? s : points.slice(0, max - 1).join('') + '…';
 }
 
 function truncate(s: string, max: number): string {
