@@ -1,3 +1,4 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import { describeSystemError, shownPath } from '../../core/system-error.js';
@@ -22,6 +23,10 @@ export function readKeyPair(certPath: string, keyPath: string, cwd = process.cwd
   const pair = { cert: read(certPath, 'certificate'), key: read(keyPath, 'key') };
   try {
     createSecureContext(pair);
+    // OpenSSL checks the key against the certificate only when both are of one type: an RSA certificate
+    // with an EC key loads, and every handshake then fails.
+    if (!new X509Certificate(pair.cert).checkPrivateKey(createPrivateKey(pair.key)))
+      throw new Error('the key does not belong to the certificate');
   } catch (e) {
     throw new Error(
       `the TLS certificate ${shownPath(certPath, cwd)} and key ${shownPath(keyPath, cwd)} cannot be used: ${(e as Error).message}`,
