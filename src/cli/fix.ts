@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { applyFixes, type ApplyFixesResult, type FileFix } from '../core/apply-fixes.js';
+import { applyCheckedFixes, type FileFix } from '../core/apply-fixes.js';
+import { refusedPodSettingsIn } from '../core/refused-pod-settings.js';
 import type { Finding } from '../core/types.js';
 import { describeSystemError } from '../core/system-error.js';
 
@@ -45,7 +46,7 @@ export function fixFiles(findings: readonly Finding[], cwd: string, check?: FixC
       continue;
     }
     const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-    const r = checkedFixes(path, text.slice(bom.length), fixes, check);
+    const r = applyCheckedFixes(text.slice(bom.length), fixes, check && ((before, after) => check(path, before, after)));
     for (const s of r.skipped) outcome.skipped.push({ finding: s.tag, reason: s.reason });
     if (r.applied.length === 0) continue;
     try {
@@ -57,23 +58,6 @@ export function fixFiles(findings: readonly Finding[], cwd: string, check?: FixC
     outcome.fixed.push({ path, findings: r.applied });
   }
   return outcome;
-}
-
-/** Applies the fixes together when `check` accepts the result; otherwise keeps, one at a time, each fix it accepts. */
-function checkedFixes(path: string, text: string, fixes: FileFix<Finding>[], check: FixCheck | undefined): ApplyFixesResult<Finding> {
-  const all = applyFixes(text, fixes);
-  if (!check || all.applied.length === 0 || check(path, text, all.text) === undefined) return all;
-  const kept: FileFix<Finding>[] = [];
-  const skipped = [...all.skipped];
-  for (const fx of fixes) {
-    if (!all.applied.includes(fx.tag)) continue;
-    const trial = applyFixes(text, [...kept, fx]);
-    const problem = trial.applied.includes(fx.tag) ? check(path, text, trial.text) : 'overlaps another fix';
-    if (problem === undefined) kept.push(fx);
-    else skipped.push({ tag: fx.tag, reason: problem });
-  }
-  const r = applyFixes(text, kept);
-  return { ...r, skipped: [...skipped, ...r.skipped] };
 }
 
 function readUtf8(abs: string): string | { error: string } {
@@ -137,11 +121,7 @@ export function fixRepeatedly<R extends { findings: Finding[] }>(
   return run;
 }
 
-/**
- * What a Kubernetes API server or kubelet refuses in a manifest's pod specs (of any workload kind):
- * `allowPrivilegeEscalation: false` with `privileged: true` or CAP_SYS_ADMIN (rejected on admission),
- * and `runAsNonRoot: true` with `runAsUser: 0` (the kubelet refuses to start the container).
- */
+/** What the API server or kubelet refuses in the pod specs of a manifest's documents (see `refusedPodSettingsIn`). */
 export function refusedPodSettings(text: string): string[] {
   let docs: unknown[];
   try {
@@ -149,45 +129,7 @@ export function refusedPodSettings(text: string): string[] {
   } catch {
     return [];
   }
-  const out: string[] = [];
-  const visit = (node: unknown, depth: number): void => {
-    if (depth > 40 || node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const n of node) visit(n, depth + 1);
-      return;
-    }
-    const o = node as Record<string, unknown>;
-    if (Array.isArray(o.containers)) checkPodSpec(o, out);
-    for (const v of Object.values(o)) visit(v, depth + 1);
-  };
-  for (const d of docs) visit(d, 0);
-  return out;
-}
-
-function checkPodSpec(spec: Record<string, unknown>, out: string[]): void {
-  const podSc = record(spec.securityContext);
-  for (const list of [spec.initContainers, spec.containers, spec.ephemeralContainers]) {
-    if (!Array.isArray(list)) continue;
-    for (const c of list.map(record)) {
-      const sc = record(c.securityContext);
-      const name = typeof c.name === 'string' ? c.name : '?';
-      const added = Array.isArray(record(sc.capabilities).add)
-        ? (record(sc.capabilities).add as unknown[]).map((a) => String(a).toUpperCase())
-        : [];
-      if (sc.allowPrivilegeEscalation === false && sc.privileged === true)
-        out.push(`container '${name}' sets allowPrivilegeEscalation: false with privileged: true, which the API server rejects`);
-      if (sc.allowPrivilegeEscalation === false && (added.includes('SYS_ADMIN') || added.includes('CAP_SYS_ADMIN')))
-        out.push(`container '${name}' sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN, which the API server rejects`);
-      const nonRoot = sc.runAsNonRoot ?? podSc.runAsNonRoot;
-      const user = sc.runAsUser ?? podSc.runAsUser;
-      if (nonRoot === true && user === 0)
-        out.push(`container '${name}' has runAsNonRoot: true with runAsUser: 0, which the kubelet refuses to start`);
-    }
-  }
-}
-
-function record(v: unknown): Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  return refusedPodSettingsIn(docs);
 }
 
 /**

@@ -95,3 +95,27 @@ function overlaps(a: Span, b: Span): boolean {
   if (b.start === b.end) return b.start > a.start && b.start < a.end;
   return a.start < b.end && b.start < a.end;
 }
+
+/**
+ * Applies the fixes together when `check` accepts the result (`check` returns why not, or undefined);
+ * otherwise keeps, one at a time, each fix it accepts, and reports the others as skipped with its reason.
+ */
+export function applyCheckedFixes<T>(
+  text: string,
+  fixes: ReadonlyArray<FileFix<T>>,
+  check: ((before: string, after: string) => string | undefined) | undefined,
+): ApplyFixesResult<T> {
+  const all = applyFixes(text, fixes);
+  if (!check || all.applied.length === 0 || check(text, all.text) === undefined) return all;
+  const kept: Array<FileFix<T>> = [];
+  const skipped = [...all.skipped];
+  for (const fx of fixes) {
+    if (!all.applied.includes(fx.tag)) continue;
+    const trial = applyFixes(text, [...kept, fx]);
+    const problem = trial.applied.includes(fx.tag) ? check(text, trial.text) : 'overlaps another fix';
+    if (problem === undefined) kept.push(fx);
+    else skipped.push({ tag: fx.tag, reason: problem });
+  }
+  const r = applyFixes(text, kept);
+  return { ...r, skipped: [...skipped, ...r.skipped] };
+}

@@ -1,6 +1,7 @@
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { AdmissionAction, SanctumConfig, WebhookSettings } from '../../core/config.js';
-import { applyFixes, type FileFix } from '../../core/apply-fixes.js';
+import { applyCheckedFixes, type FileFix } from '../../core/apply-fixes.js';
+import { refusedPodSettingsIn } from '../../core/refused-pod-settings.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
 import type { Policy } from '../../policies/policy.js';
@@ -185,18 +186,28 @@ export class AdmissionEvaluator {
     let current = object;
     let currentText = text;
     let pending = active.map((a) => a.finding);
+    // Fixes that would make the object one the API server rejects or the kubelet cannot start
+    // (`allowPrivilegeEscalation: false` beside `privileged: true`, `runAsNonRoot: true` beside `runAsUser: 0`) are held back, as by `--fix`.
+    const heldBack = new Set<string>();
+    const key = (f: Finding) => `${f.ruleId} ${f.location.objectPath ?? ''}`;
     for (let pass = 0; pass < FIX_PASSES; pass++) {
       const fixes: Array<FileFix<Finding>> = pending
-        .filter((f) => f.status === 'fail' && f.fix && (!this.mutateRules || this.mutateRules.has(f.ruleId)))
+        .filter((f) => f.status === 'fail' && f.fix && (!this.mutateRules || this.mutateRules.has(f.ruleId)) && !heldBack.has(key(f)))
         .map((f) => ({ tag: f, edits: f.fix!.edits }));
       if (fixes.length === 0) break;
-      const { text: fixedText, applied, skipped } = applyFixes(currentText, fixes);
+      const refusedBefore = new Set(refusedPodSettingsIn(current));
+      const { text: fixedText, applied, skipped } = applyCheckedFixes(currentText, fixes, (_before, after) => {
+        const fixed = parseFixed(after);
+        if (!fixed) return 'the fixed object would not parse';
+        return refusedPodSettingsIn(fixed).find((r) => !refusedBefore.has(r));
+      });
+      for (const s of skipped) if (s.reason !== 'overlaps another fix') heldBack.add(key(s.tag));
       if (applied.length === 0) break;
       const fixed = parseFixed(fixedText);
       if (!fixed) break;
       current = fixed;
       // Fixes that overlapped an applied one are computed again on the fixed object.
-      if (skipped.length === 0) break;
+      if (!skipped.some((s) => s.reason === 'overlaps another fix')) break;
       ({ findings: pending, text: currentText } = this.scan(current, req));
     }
     const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);

@@ -6,6 +6,7 @@ import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
 import { compilePolicy, loadPolicies, type Policy } from '../../policies/policy.js';
+import { refusedPodSettingsIn } from '../../core/refused-pod-settings.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
 import { startWebhookServer, type WebhookServer } from './server.js';
 
@@ -95,11 +96,8 @@ describe('sanctum webhook over TLS', () => {
     expect(res.allowed).toBe(true);
     expect(res.patchType).toBe('JSONPatch');
     const patch = JSON.parse(Buffer.from(res.patch, 'base64').toString('utf8')) as Operation[];
-    expect(patch).toContainEqual({
-      op: 'add',
-      path: '/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation',
-      value: false,
-    });
+    // Not `allowPrivilegeEscalation: false` beside the container's `privileged: true`: the API server rejects the pair.
+    expect(patch.map((op) => op.path)).not.toContain('/spec/template/spec/containers/0/securityContext/allowPrivilegeEscalation');
     expect(patch).toContainEqual({
       op: 'add',
       path: '/spec/template/spec/containers/0/securityContext/capabilities',
@@ -113,8 +111,38 @@ describe('sanctum webhook over TLS', () => {
       JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { ...original, object: patched } }),
     );
     const warnings: string[] = again.body.response.warnings ?? [];
-    expect(warnings.some((w) => w.includes('K8S-0014'))).toBe(false);
+    expect(warnings.some((w) => w.includes('K8S-0018') || w.includes('K8S-0015'))).toBe(false);
     expect(again.body.response.status.message).toContain('K8S-0003');
+  });
+
+  it('holds back fixes that would make the object one the API server rejects or the kubelet cannot start', async () => {
+    const body = review('deployment-create.json', (q) => {
+      const c = q.object.spec.template.spec.containers[0];
+      c.securityContext = { runAsUser: 0 };
+    });
+    const res = (await post('/mutate', body)).body.response;
+    const patch = JSON.parse(Buffer.from(res.patch, 'base64').toString('utf8')) as Operation[];
+    const original = JSON.parse(body).request;
+    const patched = jsonPatch.applyPatch(jsonPatch.deepClone(original.object), patch, true).newDocument;
+    const pod = patched.spec.template.spec;
+    // `runAsNonRoot: true` beside `runAsUser: 0`: the kubelet refuses to start the container (CreateContainerConfigError).
+    expect(pod.securityContext?.runAsNonRoot).toBeUndefined();
+    expect(pod.containers[0].securityContext.runAsNonRoot).toBeUndefined();
+    expect(refusedPodSettingsIn(patched)).toEqual([]);
+    // The other fixes still apply.
+    expect(pod.containers[0].securityContext).toEqual(
+      expect.objectContaining({ runAsUser: 0, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }),
+    );
+    expect(pod.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    // The privileged container of the fixture: every fix but allowPrivilegeEscalation.
+    const privileged = JSON.parse(review('deployment-create.json')).request;
+    const fixed = await post('/mutate', review('deployment-create.json'));
+    const applied = jsonPatch.applyPatch(
+      jsonPatch.deepClone(privileged.object),
+      JSON.parse(Buffer.from(fixed.body.response.patch, 'base64').toString('utf8')) as Operation[],
+      true,
+    ).newDocument;
+    expect(refusedPodSettingsIn(applied)).toEqual([]);
   });
 
   it('returns no patch when nothing needs fixing', async () => {
