@@ -7,6 +7,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { severityRank, type Finding } from '../src/core/types.js';
 import { scanSync } from '../src/scan.js';
+import { WANTED_RESOURCES } from '../src/sources/cluster/kinds.js';
 import { realRenderers } from '../src/testing/real-renderers.js';
 import { run, workspace } from './cli-helpers.js';
 
@@ -118,7 +119,17 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     const role = byKind('ClusterRole')[0];
     const verbs = new Set(role.rules.flatMap((r: { verbs: string[] }) => r.verbs));
     expect([...verbs].sort()).toEqual(['get', 'list']);
-    expect(role.rules.some((r: { resources: string[] }) => r.resources.includes('secrets') || r.resources.includes('*'))).toBe(false);
+    expect(role.rules.some((r: { resources: string[] }) => r.resources.includes('secrets'))).toBe(false);
+    // Exactly what `sanctum cluster` lists, Secrets left out; an operator's group read whole is granted whole.
+    const granted = new Set<string>();
+    for (const r of role.rules as Array<{ apiGroups: string[]; resources: string[] }>)
+      for (const g of r.apiGroups) for (const res of r.resources) granted.add(`${g}/${res}`);
+    const wanted = new Set<string>();
+    for (const [group, resources] of WANTED_RESOURCES)
+      if (resources === 'all') wanted.add(`${group}/*`);
+      else for (const res of resources) if (`${group}/${res}` !== '/secrets') wanted.add(`${group}/${res}`);
+    expect([...granted].sort()).toEqual([...wanted].sort());
+    expect(granted.has('/*')).toBe(false);
     expect(byKind('CronJob')[0].spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(
       byKind('ClusterRoleBinding')[0].subjects[0].name,
     );
