@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { scanCluster } from '../src/scan-cluster.js';
 import { ScanSetupError } from '../src/scan.js';
+import { KubeApi } from '../src/sources/cluster/api.js';
 import { connect } from '../src/sources/cluster/kubeconfig.js';
 import { AI_OPERATOR_RESOURCES, FakeApiServer, POLICY_REPORT_RESOURCES } from '../src/testing/fake-apiserver.js';
 
@@ -125,6 +126,53 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
         'workflows.argoproj.io',
       ]),
     );
+  });
+
+  it('is told by the fake server what is left of a chunked list as kube-apiserver tells it: on each page but the last, not with a selector', async () => {
+    const other = await new FakeApiServer({
+      objects: Array.from({ length: 5 }, (_, i) => deployment(`d-${i}`, 'web')),
+      remainingItemCount: false,
+    }).start();
+    // The objects and `remainingItemCount` of each page of a list of Deployments, 3 a page.
+    const pages = async (server: FakeApiServer, query: Record<string, string> = {}): Promise<unknown[]> => {
+      const api = new KubeApi(connect({ kubeconfig: server.kubeconfigPath }).kc, { retry: noWait });
+      const out: unknown[] = [];
+      try {
+        let token: string | undefined;
+        do {
+          const list = (await api.get('/apis/apps/v1/deployments', { limit: 3, continue: token, ...query })) as {
+            metadata: { continue?: string; remainingItemCount?: number };
+            items: unknown[];
+          };
+          out.push([list.items.length, list.metadata.remainingItemCount]);
+          token = list.metadata.continue;
+        } while (token);
+      } finally {
+        api.close();
+      }
+      return out;
+    };
+    try {
+      // 9 Deployments.
+      expect(await pages(srv)).toEqual([
+        [3, 6],
+        [3, 3],
+        [3, undefined],
+      ]);
+      // 8 in namespace web: not counted with a selector.
+      expect(await pages(srv, { fieldSelector: 'metadata.namespace=web' })).toEqual([
+        [3, undefined],
+        [3, undefined],
+        [2, undefined],
+      ]);
+      // A server that counts nothing.
+      expect(await pages(other)).toEqual([
+        [3, undefined],
+        [2, undefined],
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('asks for the next list while it reads the current one', async () => {

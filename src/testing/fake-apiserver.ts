@@ -50,6 +50,12 @@ export interface FakeApiServerOptions {
    */
   failing?: Record<string, { status: 429 | 500 | 502 | 503 | 504; times: number; continued?: boolean }>;
   token?: string;
+  /**
+   * `false`: the pages of a chunked list carry no `metadata.remainingItemCount`, as from servers older
+   * than 1.15 or other implementations of the API. By default they carry it as kube-apiserver does:
+   * on every page but the last, unless the list has a label or field selector.
+   */
+  remainingItemCount?: boolean;
 }
 
 export interface FakeRequest {
@@ -499,6 +505,8 @@ export class FakeApiServer {
     const limit = query.limit ? Number(query.limit) : all.length;
     const page = all.slice(start, start + limit);
     const next = start + limit < all.length ? continueToken(String(this.resourceVersion), start + limit) : undefined;
+    // kube-apiserver counts what is left of a chunked list only when it need not filter it (no selector).
+    const counted = this.opts.remainingItemCount !== false && labels.length === 0 && fields.length === 0;
     return {
       code: 200,
       body: {
@@ -506,7 +514,7 @@ export class FakeApiServer {
         apiVersion: res.group ? `${res.group}/${res.version}` : res.version,
         metadata: {
           resourceVersion: String(this.resourceVersion),
-          ...(next ? { continue: next, remainingItemCount: all.length - start - limit } : {}),
+          ...(next ? { continue: next, ...(counted ? { remainingItemCount: all.length - start - limit } : {}) } : {}),
         },
         items: page.map((o) => (res.custom ? o : withoutTypeMeta(o))),
       },
