@@ -134,6 +134,31 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
       byKind('ClusterRoleBinding')[0].subjects[0].name,
     );
   }, 120_000);
+
+  it('renders no PodDisruptionBudget for a single replica (minAvailable 1 would block every node drain), and a priority class when given', () => {
+    const render = (...set: string[]) =>
+      (
+        yaml.loadAll(
+          execFileSync(
+            real.helm!,
+            ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', ...set.flatMap((x) => ['--set', x])],
+            { encoding: 'utf8' },
+          ),
+        ) as Array<Record<string, any>>
+      ).filter(Boolean);
+    const webhookPdbs = (objects: Array<Record<string, any>>) =>
+      objects.filter((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'rel-sanctum-webhook');
+    expect(webhookPdbs(render())).toHaveLength(1);
+    const single = render('webhook.replicas=1');
+    expect(webhookPdbs(single)).toEqual([]);
+    expect(single.find((o) => o.kind === 'Deployment')!.spec.replicas).toBe(1);
+    const deployment = (objects: Array<Record<string, any>>) =>
+      objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'rel-sanctum-webhook')!;
+    expect(deployment(render()).spec.template.spec.priorityClassName).toBeUndefined();
+    expect(deployment(render('webhook.priorityClassName=platform-critical')).spec.template.spec.priorityClassName).toBe(
+      'platform-critical',
+    );
+  }, 120_000);
 });
 
 describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
