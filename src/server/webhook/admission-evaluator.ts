@@ -162,7 +162,10 @@ export class AdmissionEvaluator {
       };
     }
     if (warned.length || skipped.length)
-      response.warnings = admissionWarnings([...warned.map(({ finding: f }) => `Sanctum ${f.ruleId} (${f.severity}): ${f.message}`), ...skipped]);
+      response.warnings = admissionWarnings([
+        ...warned.map(({ finding: f }) => `Sanctum ${f.ruleId} (${f.severity}): ${f.message}`),
+        ...skipped,
+      ]);
     if (active.length || notEvaluated.length)
       response.auditAnnotations = {
         ...(active.length ? auditAnnotations(active) : {}),
@@ -196,7 +199,11 @@ export class AdmissionEvaluator {
         .map((f) => ({ tag: f, edits: f.fix!.edits }));
       if (fixes.length === 0) break;
       const refusedBefore = new Set(refusedPodSettingsIn(current));
-      const { text: fixedText, applied, skipped } = applyCheckedFixes(currentText, fixes, (_before, after) => {
+      const {
+        text: fixedText,
+        applied,
+        skipped,
+      } = applyCheckedFixes(currentText, fixes, (_before, after) => {
         const fixed = parseFixed(after);
         if (!fixed) return 'the fixed object would not parse';
         return refusedPodSettingsIn(fixed).find((r) => !refusedBefore.has(r));
