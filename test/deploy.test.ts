@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { severityRank, type Finding } from '../src/core/types.js';
 import { scanSync } from '../src/scan.js';
 import { WANTED_RESOURCES } from '../src/sources/cluster/kinds.js';
+import { FakeApiServer, POLICY_REPORT_RESOURCES } from '../src/testing/fake-apiserver.js';
 import { realRenderers } from '../src/testing/real-renderers.js';
 import { run, workspace } from './cli-helpers.js';
 
@@ -64,6 +65,7 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     ['cert-manager and the mutating webhook', ['certificates.certManager.enabled=true', 'webhook.mutating.enabled=true']],
     ['the LLM gateway', ['gateway.enabled=true', 'gateway.modelServers.namespace=llm', 'gateway.envFromSecret=llm-keys']],
     ['the audit receiver (generated certificate)', ['audit.enabled=true']],
+    ['Policy Reports written by the cluster scan', ['clusterScan.policyReports=true']],
     [
       'the audit receiver with cert-manager, a fixed ClusterIP, alerts to a URL from a Secret',
       [
@@ -133,6 +135,67 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     expect(byKind('CronJob')[0].spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(
       byKind('ClusterRoleBinding')[0].subjects[0].name,
     );
+  }, 120_000);
+
+  it('lets the cluster scan write Policy Reports when asked: the flags, and the RBAC to apply and prune them', async () => {
+    const render = (...set: string[]) =>
+      (
+        yaml.loadAll(
+          execFileSync(
+            real.helm!,
+            ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', ...set.flatMap((x) => ['--set', x])],
+            { encoding: 'utf8' },
+          ),
+        ) as Array<Record<string, any>>
+      ).filter(Boolean);
+    const scan = (objects: Array<Record<string, any>>) => ({
+      args: objects.find((o) => o.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec.containers[0].args as string[],
+      rules: objects.find((o) => o.kind === 'ClusterRole')!.rules as Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>,
+    });
+    const plain = scan(render());
+    expect(plain.args).toEqual(['cluster', '--format', 'json', '--fail-on', 'none']);
+    expect(plain.rules.some((r) => r.apiGroups.includes('wgpolicyk8s.io'))).toBe(false);
+    const reports = scan(render('clusterScan.policyReports=true'));
+    expect(reports.args).toEqual(['cluster', '--format', 'json', '--fail-on', 'none', '--format', 'policyreport', '--apply']);
+    expect(reports.rules.filter((r) => r.apiGroups.includes('wgpolicyk8s.io'))).toEqual([
+      {
+        apiGroups: ['wgpolicyk8s.io'],
+        resources: ['policyreports', 'clusterpolicyreports'],
+        verbs: ['get', 'list', 'create', 'patch', 'delete'],
+      },
+    ]);
+    // The CronJob's arguments as they run: the JSON report, then the Policy Reports, written to the cluster.
+    const srv = await new FakeApiServer({
+      objects: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'vllm', namespace: 'llm', uid: 'u-vllm' },
+          spec: {
+            selector: { matchLabels: { app: 'vllm' } },
+            template: {
+              metadata: { labels: { app: 'vllm' } },
+              spec: { containers: [{ name: 'vllm', image: 'vllm/vllm-openai:v0.6.0', securityContext: { privileged: true } }] },
+            },
+          },
+        },
+      ],
+      resources: POLICY_REPORT_RESOURCES,
+    }).start();
+    try {
+      const r = await run([...reports.args, '--kubeconfig', srv.kubeconfigPath, '--rule', 'K8S-0003'], { cwd: ROOT });
+      expect(r.stderr).toMatch(/wrote 2 Policy Reports to the cluster/);
+      expect(r.code).toBe(0);
+      expect(srv.stored('PolicyReport').map((o) => (o.metadata as { namespace: string }).namespace)).toEqual(['llm']);
+      expect(r.stdout).toMatch(/^\{/);
+      expect(r.stdout).toContain('kind: PolicyReport');
+    } finally {
+      await srv.close();
+    }
+    // Writing is granted on the reports only.
+    expect(reports.rules.filter((r) => r.verbs.some((v) => v !== 'get' && v !== 'list')).map((r) => r.apiGroups)).toEqual([
+      ['wgpolicyk8s.io'],
+    ]);
   }, 120_000);
 
   it('renders no PodDisruptionBudget for a single replica (minAvailable 1 would block every node drain), and a priority class when given', () => {
