@@ -91,6 +91,40 @@ describe('sanctum webhook', () => {
     }
   }, 90_000);
 
+  it('on SIGTERM fails /readyz and goes on serving for --shutdown-delay (the endpoint is removed meanwhile), then stops', async () => {
+    const { child, url } = await startWebhook([
+      '--tls-cert',
+      'tls.crt',
+      '--tls-key',
+      'tls.key',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--shutdown-delay',
+      '3000',
+    ]);
+    const exited = new Promise<number | null>((done) => child.on('exit', done));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    expect((await httpsRequest(`${url}/readyz`, tls.cert, 'GET')).status).toBe(200);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    // Not ready at once, while admission requests are still answered.
+    const unready = await until(
+      async () => ((await httpsRequest(`${url}/readyz`, tls.cert, 'GET')).status === 503 ? true : undefined),
+      '/readyz answering 503',
+      { ms: 2_500, everyMs: 50 },
+    );
+    expect(unready).toBe(true);
+    const r = await httpsRequest(`${url}/validate`, tls.cert, 'POST', REVIEW);
+    expect(r.status).toBe(200);
+    expect(r.body.response.allowed).toBe(false);
+    expect(gone).toBe(false);
+    expect(await exited).toBe(0);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(2_900);
+  }, 90_000);
+
   it('--upload sends decisions to sanctum serve off the request path, with their count in /metrics', async () => {
     const store = mkdtempSync(join(tmpdir(), 'sanctum-webhook-store-'));
     const dashboard = await startDashboard({

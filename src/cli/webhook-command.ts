@@ -13,6 +13,7 @@ interface WebhookFlags extends UploadFlags {
   config?: string;
   logLevel: string;
   certificateCheck: number;
+  shutdownDelay: number;
   policy: string[];
 }
 
@@ -23,6 +24,12 @@ const LOG_FLUSH_MS = 250;
 function portNumber(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number (0-65535)');
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of milliseconds, 0 or more');
   return n;
 }
 
@@ -56,6 +63,12 @@ export function addWebhookCommand(
     )
     .option('--log-level <level>', `log level (${LOG_LEVELS.join(', ')})`, 'info')
     .option('--certificate-check <ms>', 'how often the certificate files are checked for changes', positiveInteger, 2000)
+    .option(
+      '--shutdown-delay <ms>',
+      'on SIGTERM, how long /readyz answers 503 while requests are still served, before the server stops (the endpoint is removed meanwhile)',
+      nonNegativeInteger,
+      5000,
+    )
     .action(async (flags: WebhookFlags) => {
       if (!LOG_LEVELS.includes(flags.logLevel))
         throw new ScanSetupError(`unknown log level '${flags.logLevel}' (known: ${LOG_LEVELS.join(', ')})`);
@@ -118,10 +131,11 @@ export function addWebhookCommand(
         'sanctum webhook listening',
       );
       await new Promise<void>((done) => {
-        const stop = (signal: string): void => {
+        let draining: NodeJS.Timeout | undefined;
+        const close = (): void => {
           signals.off('SIGTERM', onTerm);
           signals.off('SIGINT', onInt);
-          logger.info({ signal }, 'shutting down');
+          clearTimeout(draining);
           const finish = (): void => {
             if (upload) logger.info({ ...upload.stats }, 'decisions sent to the store');
             logger.flush(() => done());
@@ -131,6 +145,22 @@ export function addWebhookCommand(
             .close()
             .then(() => upload?.flush(5000))
             .then(finish, finish);
+        };
+        // The API server goes on calling a terminating pod until its endpoint is removed, which happens
+        // alongside SIGTERM, not before it: requests are served for --shutdown-delay with /readyz failing.
+        // SIGINT (a terminal's Ctrl-C) and a second signal stop at once.
+        const stop = (signal: string): void => {
+          if (draining !== undefined || flags.shutdownDelay === 0 || signal === 'SIGINT') {
+            logger.info({ signal }, 'shutting down');
+            close();
+            return;
+          }
+          logger.info({ signal, delayMs: flags.shutdownDelay }, 'shutting down: not ready, still serving until the delay ends');
+          server.unready();
+          draining = setTimeout(() => {
+            logger.info('shutting down');
+            close();
+          }, flags.shutdownDelay);
         };
         const onTerm = (): void => stop('SIGTERM');
         const onInt = (): void => stop('SIGINT');

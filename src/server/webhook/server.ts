@@ -31,6 +31,8 @@ export interface WebhookServer {
   readonly metrics: WebhookMetrics;
   /** How many times a changed certificate was loaded. */
   readonly certificateReloads: number;
+  /** Readiness fails from now on (`/readyz` answers 503) while every request is still served. */
+  unready(): void;
   /** Stops accepting requests (readiness fails at once), lets requests in flight finish, and stops. */
   close(): Promise<void>;
 }
@@ -121,6 +123,9 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     metrics,
     get certificateReloads() {
       return reloads;
+    },
+    unready() {
+      closing = true;
     },
     async close() {
       closing = true;
