@@ -62,18 +62,18 @@ describe('sanctum db', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^imported 14 records \(Alpine:v3\.10 1, Alpine:v3\.14 1, Alpine:v3\.18 1, Alpine:v3\.20 1, crates\.io 1, Debian:11 1, Debian:12 3, Go 1, npm 2, PyPI 4, Red Hat:enterprise_linux:8::baseos 1, RubyGems 1\); the database in .* holds 14 records\n$/,
+      /^imported 15 records \(Alpine:v3\.10 1, Alpine:v3\.14 1, Alpine:v3\.18 1, Alpine:v3\.20 1, crates\.io 1, Debian:11 1, Debian:12 3, Go 1, npm 2, PyPI 5, Red Hat:enterprise_linux:8::baseos 1, RubyGems 1\); the database in .* holds 15 records\n$/,
     );
     const s = await run(['db', 'status'], { cwd: ws.dir });
     expect(s.code).toBe(0);
     const lines = s.stdout.split('\n');
-    expect(lines[1]).toMatch(/^14 records, updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(less than an hour ago\)$/);
+    expect(lines[1]).toMatch(/^15 records, updated \d{4}-\d\d-\d\d \d\d:\d\d UTC \(less than an hour ago\)$/);
     expect(lines[3]).toMatch(/^ECOSYSTEM +RECORDS +IMPORTED +NEWEST RECORD +SOURCE$/);
-    expect(s.stdout).toMatch(/\nPyPI +4 +\d{4}-\d\d-\d\d \(less than an hour ago\) +2025-08-29 +.*osv\n/);
+    expect(s.stdout).toMatch(/\nPyPI +5 +\d{4}-\d\d-\d\d \(less than an hour ago\) +2025-08-29 +.*osv\n/);
     // GO-2023-2102 carries Go's zero time as its modified date, as the Go database publishes it: no date.
     expect(s.stdout).toMatch(/\nGo +1 +\d{4}-\d\d-\d\d \(less than an hour ago\) +— +.*osv\n/);
     const j = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
-    expect(j).toMatchObject({ present: true, records: 14, ageDays: 0 });
+    expect(j).toMatchObject({ present: true, records: 15, ageDays: 0 });
     expect(j.ecosystems.npm.records).toBe(2);
   });
 
@@ -142,7 +142,7 @@ describe('sanctum db', () => {
       /sanctum: cannot download http:\/\/127\.0\.0\.1:\d+\/PyPI\/all\.zip: connection refused \(ECONNREFUSED\)\. No network\? .*sanctum db import all\.zip`; the database was not changed\n$/,
     );
     const s = JSON.parse((await run(['db', 'status', '--format', 'json'], { cwd: ws.dir })).stdout);
-    expect(s.records).toBe(14);
+    expect(s.records).toBe(15);
     expect(readdirSync(join(ws.dir, 'cache'))).toEqual(['db']);
   });
 
@@ -177,7 +177,10 @@ describe('sanctum db', () => {
   });
 
   it('update without --ecosystem downloads PyPI, npm, Go and crates.io (Cargo.lock is read)', async () => {
-    const one = (file: string) => zip().add(file, readFileSync(join(FIXTURES, file))).build();
+    const one = (file: string) =>
+      zip()
+        .add(file, readFileSync(join(FIXTURES, file)))
+        .build();
     const { url, server, hits } = await serve({
       '/PyPI/all.zip': one('GHSA-53q9-r3pm-6pq6.json'),
       '/npm/all.zip': one('GHSA-35jh-r3h4-6jhm.json'),

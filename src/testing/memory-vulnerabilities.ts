@@ -75,7 +75,12 @@ function toMatch(r: OsvRecord, pkg: PackageRef): VulnerabilityMatch {
   const malicious = r.id.startsWith('MAL-');
   const fixed = (r.affected ?? [])
     .filter((a) => samePackage(a.package, pkg.ecosystem, pkg.name))
-    .flatMap((a) => (a.ranges ?? []).flatMap((g) => g.events.map((e) => e.fixed).filter((f): f is string => f !== undefined)));
+    .flatMap((a) =>
+      // Commits of GIT ranges are not versions: the database drops those ranges (`compact.ts`).
+      (a.ranges ?? [])
+        .filter((g) => g.type !== 'GIT')
+        .flatMap((g) => g.events.map((e) => e.fixed).filter((f): f is string => f !== undefined)),
+    );
   const cvss = r.severity?.find((s) => s.type.startsWith('CVSS'))?.score;
   const match: VulnerabilityMatch = {
     id: r.id,

@@ -34,7 +34,7 @@ describe('import of the OSV fixtures and lookups', () => {
   it('finds each advisory by the ecosystem rules, with fixed versions, aliases and severity', () => {
     const r = importOsv(dbDir, [FIXTURES], { now: new Date('2025-01-01T00:00:00Z') });
     expect(r.problems).toEqual([]);
-    expect(r.imported).toBe(14);
+    expect(r.imported).toBe(15);
     const db = open();
     try {
       const torch = db.affecting({ ecosystem: 'PyPI', name: 'torch', version: '2.5.1+cu121' });
@@ -56,6 +56,10 @@ describe('import of the OSV fixtures and lookups', () => {
       ]);
       expect(db.affecting({ ecosystem: 'PyPI', name: 'Torch', version: '2.6.0' })).toEqual([]);
       expect(db.affecting({ ecosystem: 'pypi', name: 'torch', version: '2.6.0rc1' }).map((m) => m.id)).toEqual(['GHSA-53q9-r3pm-6pq6']);
+      // A PyPA record: no severity (medium), a GIT range whose commit is not a fixed version.
+      expect(db.affecting({ ecosystem: 'PyPI', name: 'mlflow', version: '2.9.2' }).map((m) => [m.id, m.severity, m.fixed])).toEqual([
+        ['PYSEC-2024-51', 'medium', ['2.10.1']],
+      ]);
 
       const lodash = db.affecting({ ecosystem: 'npm', name: 'lodash', version: '4.17.20' });
       expect(lodash.map((m) => [m.id, m.severity, m.fixed])).toEqual([['GHSA-35jh-r3h4-6jhm', 'high', ['4.17.21']]]);
