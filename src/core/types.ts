@@ -145,6 +145,11 @@ export interface FindingPackage {
   /** Empty when the manifest does not pin one. */
   version: string;
   purl: string;
+  /**
+   * The package the advisories were matched against when it is not this one: a conda package's PyPI
+   * project (`by`: `name`, the same name; `mapping`, conda's other name for it, `pytorch` → `torch`).
+   */
+  matchedAs?: { ecosystem: 'PyPI'; name: string; purl: string; by: 'name' | 'mapping' };
 }
 
 export interface Finding {

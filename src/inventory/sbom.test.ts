@@ -492,7 +492,8 @@ describe('sanctum sbom of a Cargo.lock', () => {
   it('the graph: the application depends on what the workspace members depend on, crates on the version they name', () => {
     const { bom } = sbom();
     const deps = new Map((bom.dependencies as Array<{ ref: string; dependsOn?: string[] }>).map((d) => [d.ref, d.dependsOn ?? []]));
-    const candle = 'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f';
+    const candle =
+      'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f';
     expect(deps.get('root')).toEqual([
       candle,
       'pkg:cargo/h2@0.3.16',
@@ -513,7 +514,13 @@ describe('sanctum sbom of a Cargo.lock', () => {
 });
 
 describe('sanctum sbom of a Cargo workspace (Cargo.toml files and their Cargo.lock)', () => {
-  type Component = { name: string; version?: string; purl?: string; scope?: string; externalReferences?: Array<{ type: string; url: string }> };
+  type Component = {
+    name: string;
+    version?: string;
+    purl?: string;
+    scope?: string;
+    externalReferences?: Array<{ type: string; url: string }>;
+  };
   const files = (withLock: boolean) => [
     ...(withLock ? [new MemorySourceFile('server/Cargo.lock', CARGO_LOCK_V3)] : []),
     new MemorySourceFile('server/Cargo.toml', CARGO_TOML_SERVER),
@@ -527,7 +534,10 @@ describe('sanctum sbom of a Cargo workspace (Cargo.toml files and their Cargo.lo
     const components = bom.components as Component[];
     expect(components.map((c) => [c.purl, c.scope])).toEqual([
       ['pkg:cargo/bytes@1.5.0', 'optional'],
-      ['pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f', undefined],
+      [
+        'pkg:cargo/candle-core@0.4.1?vcs_url=git%2Bhttps%3A%2F%2Fgithub.com%2Fhuggingface%2Fcandle%405e526abc8c2eb59ac0a2d5e8b2e5e3f96c7bb60f',
+        undefined,
+      ],
       ['pkg:cargo/h2@0.3.16', 'optional'],
       ['pkg:cargo/half@2.4.0', undefined],
       ['pkg:cargo/internal-auth@0.2.0?repository_url=https%3A%2F%2Fcargo.internal.example%2Findex%2F', undefined],
@@ -578,6 +588,21 @@ describe('sanctum sbom of a conda environment', () => {
       ['numpy', '1.26.4', 'pkg:conda/numpy@1.26.4'],
       ['python', undefined, 'pkg:conda/python'],
       ['scipy', '1.14.1', 'pkg:conda/scipy@1.14.1'],
+    ]);
+  });
+});
+
+describe('conda packages in the SBOM', () => {
+  it('say which PyPI project their advisories are matched as', () => {
+    const env = new MemorySourceFile('environment.yml', 'dependencies:\n  - pytorch==2.0.0\n  - mlflow==2.9.2\n  - openssl==3.2.1\n');
+    const { bom } = buildSbom(['.'], { files: [env], name: 'c' });
+    const props = (bom.components as Array<{ purl?: string; properties?: Array<{ name: string; value: string }> }>)
+      .filter((c) => c.purl?.startsWith('pkg:conda/'))
+      .map((c) => [c.purl, c.properties?.find((p) => p.name === 'sanctum:matched-as')?.value]);
+    expect(props).toEqual([
+      ['pkg:conda/mlflow@2.9.2', 'pkg:pypi/mlflow@2.9.2'],
+      ['pkg:conda/openssl@3.2.1', undefined],
+      ['pkg:conda/pytorch@2.0.0', 'pkg:pypi/torch@2.0.0'],
     ]);
   });
 });

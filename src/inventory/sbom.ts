@@ -3,6 +3,7 @@ import { PackageURL } from 'packageurl-js';
 import { basename, resolve } from 'node:path';
 import type { ScanError } from '../core/types.js';
 import { normalizePythonName } from '../parsers/deps/pep508.js';
+import { purlOf } from '../parsers/deps/purl.js';
 import { VERSION } from '../version.js';
 import { collectInventory, type InventoryOptions } from './collect.js';
 import { isSpdxExpression } from './spdx-expression.js';
@@ -157,6 +158,8 @@ function addPackages(bom: Models.Bom, root: Models.Component, list: InventoryPac
       if (hash && !c.hashes.has(hash[0])) c.hashes.set(hash[0], hash[1]);
     }
     if (p.license && c.licenses.size === 0) c.licenses.add(licenseOf(p.license));
+    if (p.pypi && ![...c.properties].some((x) => x.name === 'sanctum:matched-as'))
+      c.properties.add(new Models.Property('sanctum:matched-as', purlOf({ ecosystem: 'PyPI', name: p.pypi.name, version: p.version })));
     c.properties.add(new Models.Property('sanctum:location', where(p.origin)));
     if (p.direct === true) root.dependencies.add(c.bomRef);
     byManifestName.set(`${p.origin.path}\u0000${packageKey(p.ecosystem, p.name)}`, c);

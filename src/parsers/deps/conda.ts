@@ -1,5 +1,6 @@
 import type { Scalar, YAMLMap } from 'yaml';
 import { parseManifestYaml, yamlLib } from './lazy.js';
+import { pypiProjectOf } from './conda-pypi.js';
 import { parseRequirements } from './requirements.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
@@ -23,8 +24,9 @@ function lastValue(map: YAMLMap, key: string): unknown {
 }
 
 /**
- * A conda `environment.yml`: conda packages (`channel::name=version=build`, inventoried as `conda`)
- * and the `pip:` section, read as a requirements file. Channels are indexes.
+ * A conda `environment.yml`: conda packages (`channel::name=version=build`, inventoried as `conda`,
+ * those that distribute a PyPI project marked with it: `pypiProjectOf`) and the `pip:` section, read
+ * as a requirements file. Channels are indexes.
  */
 export function parseCondaEnvironment(text: string): DependencyManifest {
   const { isMap, isScalar, isSeq } = yamlLib();
@@ -39,9 +41,8 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       const start = valueStart(item);
       // `[channel::]name[=version[=build]]`, `name>=1.2`, or MatchSpec's `name version [build]`; the
       // channel may be a path (`nvidia/label/cuda-12.1.0`) or a URL.
-      const match = /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=(\S+))?|\s+([^\s=<>!~]+)(?:\s+\S+)?)?$/.exec(
-        spec,
-      );
+      const match =
+        /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=(\S+))?|\s+([^\s=<>!~]+)(?:\s+(\S+))?)?$/.exec(spec);
       if (!match) {
         m.problems.push({ message: `cannot read the conda dependency '${spec.slice(0, 80)}'` });
         continue;
@@ -55,11 +56,15 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       // As conda's MatchSpec reads a version: `==1.26` and a bare `1.26` are that version; `=1.26` is
       // fuzzy, any 1.26.* release (`python=3.11` installs 3.11.10), unless a build follows
       // (`=1.26.4=py311h…`), which makes it exact. A wildcard, `|` or `,` is a range.
-      const [, , , op, written, build, spaced] = match;
+      const [, , , op, written, build, spaced, spacedBuild] = match;
       if ((op === '==' || (op === '=' && build !== undefined)) && EXACT.test(written)) dep.version = written;
       else if (op) dep.requirement = `${op}${written}`;
       else if (spaced && EXACT.test(spaced)) dep.version = spaced;
       else if (spaced) dep.requirement = spaced;
+      // A build written out (not a glob) says whether the package is built for Python.
+      const builtAs = build ?? spacedBuild;
+      const pypi = pypiProjectOf(dep.name, builtAs && !/[*?[]/.test(builtAs) ? builtAs : undefined);
+      if (pypi) dep.pypi = pypi;
       m.packages.push(dep);
     } else if (isMap(item)) {
       const pip = lastValue(item, 'pip');

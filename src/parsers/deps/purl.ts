@@ -58,5 +58,10 @@ export function purlOf(dep: Pick<DeclaredDependency, 'ecosystem' | 'name' | 'ver
 
 /** The `package` object of a supply-chain finding. */
 export function findingPackage(dep: DeclaredDependency): FindingPackage {
-  return { ecosystem: dep.ecosystem, name: dep.name, version: dep.version ?? '', purl: purlOf(dep) };
+  const pkg: FindingPackage = { ecosystem: dep.ecosystem, name: dep.name, version: dep.version ?? '', purl: purlOf(dep) };
+  if (dep.pypi) {
+    const purl = purlOf({ ecosystem: 'PyPI', name: dep.pypi.name, version: dep.version });
+    pkg.matchedAs = { ecosystem: 'PyPI', name: dep.pypi.name, purl, by: dep.pypi.by };
+  }
+  return pkg;
 }

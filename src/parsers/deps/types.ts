@@ -1,7 +1,8 @@
 import type { TextSpan } from '../../core/document.js';
 import type { ParseError } from '../../core/parser.js';
+import type { PyPIProject } from './conda-pypi.js';
 
-/** Language ecosystems as OSV spells them; `conda` has no OSV ecosystem and is inventoried only. */
+/** Language ecosystems as OSV spells them; `conda` has no OSV ecosystem (its Python packages are matched as their PyPI project). */
 export type LanguageEcosystem = 'PyPI' | 'npm' | 'Go' | 'crates.io' | 'conda';
 
 /** Distributions whose packages Sanctum reads (OSV's spelling where OSV publishes advisories for them). */
@@ -86,6 +87,8 @@ export interface DeclaredDependency {
   dependsOn?: string[];
   /** For a package of an OS package database. */
   os?: OsPackageFacts;
+  /** A conda package that distributes a PyPI project: PyPI advisories are matched against it (see `conda-pypi.ts`). */
+  pypi?: PyPIProject;
 }
 
 /** A package index or registry the file tells the installer to use. */

@@ -14,8 +14,30 @@ testRule(rule, {
       content: '{ "dependencies": { "chalk": "file:../chalk" } }\n',
       settings,
     },
+    {
+      name: "a conda package without a pinned version: a PyPI name's malicious uploads are not the channel's package",
+      path: 'environment.yml',
+      content: 'dependencies:\n  - 1337test>=1\n',
+      settings,
+    },
   ],
   invalid: [
+    {
+      name: 'a pinned conda package, matched as its PyPI project',
+      path: 'environment.yml',
+      content: 'dependencies:\n  - 1337test==1\n',
+      settings,
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 5,
+          endLine: 2,
+          endColumn: 16,
+          severity: 'critical',
+          message: /^1337test 1 \(conda package, matched as PyPI 1337test\) is malicious \(MAL-2024-4720\): /,
+        },
+      ],
+    },
     {
       path: 'package.json',
       content: '{\n  "private": true,\n  "dependencies": {\n    "chalk": "5.6.1"\n  }\n}\n',

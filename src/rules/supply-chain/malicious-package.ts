@@ -31,6 +31,9 @@ export default defineRule<DependencyDocument | DependencySetDocument>({
     const db = ctx.settings.vulnerabilities;
     if (!db) return;
     for (const { doc: manifest, dep, requestedIn } of judgedPackages(doc)) {
+      // An unpinned conda package is not judged by a PyPI name's malicious uploads: a typosquat on PyPI
+      // is not the channel's package of that name. A pinned one is (a channel builds from the release).
+      if (!dep.version && dep.pypi) continue;
       const reports: VulnerabilityMatch[] = dep.version
         ? affecting(db, dep).filter((v) => v.malicious)
         : db.knownMalicious(dep.ecosystem, dep.name);

@@ -5,7 +5,7 @@ import type { Finding } from '../../core/types.js';
 import type { OsIdentity } from '../../parsers/deps/types.js';
 import { identifyOs, identifyOsRelease } from '../../parsers/os-packages/os-release.js';
 import { assignOs } from '../../parsers/os-packages/rootfs.js';
-import { testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
+import { fixtureRecords, MemoryVulnerabilitySource, testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './vulnerable-dependency.js';
 
@@ -213,5 +213,79 @@ dependencies = [
       lock(undefined),
     ])
       expect(runRule(rule, { path: 'Cargo.lock', content }, { settings }).findings).toEqual([]);
+  });
+});
+
+describe('conda packages, matched as their PyPI project', () => {
+  const where = (findings: Finding[]) =>
+    findings.map((f) => `${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.message}`);
+  const MLFLOW =
+    'PYSEC-2024-51 (CVE-2024-4263): A broken access control vulnerability exists in mlflow/mlflow versions before 2.10.1, where low privilege users with only EDIT permissions on an experiment can delete any artifacts.; fixed in 2.10.1';
+  const TORCH =
+    'GHSA-53q9-r3pm-6pq6 (CVE-2025-32434): PyTorch: `torch.load` with `weights_only=True` leads to remote code execution; fixed in 2.6.0';
+
+  it('environment.yml: exact versions, pytorch as torch; fuzzy specs are not matched; the pip section as before', () => {
+    const content = `name: train
+channels:
+  - pytorch
+  - conda-forge
+dependencies:
+  - python=3.11
+  - mlflow==2.9.2
+  - pytorch::pytorch==2.0.0
+  - "mlflow-skinny=2.9.2=pyhd8ed1ab_0"
+  - transformers=4.35.2
+  - langchain>=0.0.100
+  - pip
+  - pip:
+    - torch==2.1.0
+`;
+    const { findings, errors } = runRule(rule, { path: 'environment.yml', content }, { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      `7:5-7:18 mlflow 2.9.2 (conda package, matched as PyPI mlflow) is affected by ${MLFLOW}`,
+      `8:5-8:28 pytorch 2.0.0 (conda package, matched as PyPI torch: conda's name for it) is affected by ${TORCH}`,
+      `14:7-14:19 torch 2.1.0 is affected by ${TORCH}`,
+    ]);
+    expect(findings[1].package).toEqual({
+      ecosystem: 'conda',
+      name: 'pytorch',
+      version: '2.0.0',
+      purl: 'pkg:conda/pytorch@2.0.0',
+      matchedAs: { ecosystem: 'PyPI', name: 'torch', purl: 'pkg:pypi/torch@2.0.0', by: 'mapping' },
+    });
+    expect(findings[1].vulnerability?.id).toBe('GHSA-53q9-r3pm-6pq6');
+    expect(findings[2].package).toEqual({ ecosystem: 'PyPI', name: 'torch', version: '2.1.0', purl: 'pkg:pypi/torch@2.1.0' });
+  });
+
+  describe('packages that are not their PyPI namesake', () => {
+    // Made-up records naming PyPI projects whose names conda uses for C libraries and tools.
+    const collisions = new MemoryVulnerabilitySource([
+      ...fixtureRecords(),
+      ...['zstd', 'libcurl', 'graphviz', 'tinylib'].map((name) => ({
+        id: `TEST-${name}`,
+        summary: `a PyPI ${name} advisory`,
+        affected: [{ package: { ecosystem: 'PyPI', name }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] }],
+      })),
+    ]);
+    const run = (path: string, content: string) => runRule(rule, { path, content }, { settings: { vulnerabilities: collisions } });
+
+    it('are not matched by name: a known non-Python name, a library name, a build that is not Python', () => {
+      const env = `dependencies:
+  - zstd==1.5.5
+  - libcurl==8.5.0
+  - graphviz==9.0.0
+  - tinylib==1.0=h1234567_0
+  - python-graphviz==0.20.1
+  - tinylib==1.0=py311h1234567_0
+  - pip:
+    - zstd==1.5.5.1
+`;
+      expect(where(run('environment.yml', env).findings)).toEqual([
+        "6:5-6:28 python-graphviz 0.20.1 (conda package, matched as PyPI graphviz: conda's name for it) is affected by TEST-graphviz: a PyPI graphviz advisory; no fixed version",
+        '7:5-7:33 tinylib 1.0 (conda package, matched as PyPI tinylib) is affected by TEST-tinylib: a PyPI tinylib advisory; no fixed version',
+        '9:7-9:20 zstd 1.5.5.1 is affected by TEST-zstd: a PyPI zstd advisory; no fixed version',
+      ]);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import type { DependencyDocument, DependencySetDocument } from '../../../parsers/deps/deps-document.js';
 import type { DeclaredDependency, ManifestKind } from '../../../parsers/deps/types.js';
 import { normalizePackageName } from '../../../vulndb/osv.js';
-import { registryPackages } from './packages.js';
+import { matchedPackages } from './packages.js';
 
 /** Manifests whose ranges and pins a lockfile next to them resolves. */
 const LOCKED_BY: Partial<Record<ManifestKind, readonly ManifestKind[]>> = {
@@ -81,7 +81,7 @@ export class Lockfiles {
     const out: JudgedPackage[] = [];
     for (const doc of manifests) {
       const locks = this.of(doc).map((lock) => ({ lock, names: namesOf(lock) }));
-      for (const dep of registryPackages(doc.manifest)) {
+      for (const dep of matchedPackages(doc.manifest)) {
         const key = normalizePackageName(dep.ecosystem, dep.name);
         const lock = locks.find((l) => l.names.has(key))?.lock;
         if (!lock) {
@@ -115,7 +115,7 @@ export function judgedPackages(doc: DependencyDocument | DependencySetDocument):
   let judged = judgedCache.get(doc);
   if (!judged) {
     if (doc.kind === 'deps-set') judged = new Lockfiles(doc.manifests).judged(doc.manifests);
-    else judged = doc.inSet ? [] : registryPackages(doc.manifest).map((dep) => ({ doc, dep, requestedIn: [] }));
+    else judged = doc.inSet ? [] : matchedPackages(doc.manifest).map((dep) => ({ doc, dep, requestedIn: [] }));
     judgedCache.set(doc, judged);
   }
   return judged;
@@ -131,7 +131,7 @@ const namesCache = new WeakMap<DependencyDocument, Set<string>>();
 function namesOf(doc: DependencyDocument): Set<string> {
   let names = namesCache.get(doc);
   if (!names) {
-    names = new Set(registryPackages(doc.manifest).map((p) => normalizePackageName(p.ecosystem, p.name)));
+    names = new Set(matchedPackages(doc.manifest).map((p) => normalizePackageName(p.ecosystem, p.name)));
     namesCache.set(doc, names);
   }
   return names;

@@ -1,7 +1,7 @@
 import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../../../core/vulnerability.js';
 import type { DeclaredDependency, DependencyManifest } from '../../../parsers/deps/types.js';
 
-/** Language ecosystems the vulnerability database knows (conda packages are inventoried only). */
+/** Language ecosystems the vulnerability database knows (conda packages are matched as their PyPI project: `matchedPackages`). */
 const MATCHED = new Set(['PyPI', 'npm', 'Go', 'crates.io']);
 
 /**
@@ -15,11 +15,25 @@ export function registryPackages(manifest: DependencyManifest): DeclaredDependen
 }
 
 /**
- * The names advisories use for a package: Debian, Ubuntu and Alpine records name the source package
- * (with the source version); rpm distributions' records name binary packages, and some the source.
+ * Packages whose advisories are matched: the registry packages, and the conda packages that distribute
+ * a PyPI project (`DeclaredDependency.pypi`), matched against that project's PyPI advisories. Only the
+ * registry packages are judged for pinning (`registryPackages`): a conda file's own entries never were.
+ */
+export function matchedPackages(manifest: DependencyManifest): DeclaredDependency[] {
+  return manifest.packages.filter(
+    (p) =>
+      (p.os ? manifest.os?.matched === true : MATCHED.has(p.ecosystem) || p.pypi !== undefined) && (!p.source || p.source.kind === 'alias'),
+  );
+}
+
+/**
+ * The names advisories use for a package: a conda package's PyPI project; Debian, Ubuntu and Alpine
+ * records name the source package (with the source version); rpm distributions' records name binary
+ * packages, and some the source.
  */
 export function advisoryRefs(dep: DeclaredDependency): PackageRef[] {
   const version = dep.version ?? '';
+  if (dep.pypi) return [{ ecosystem: 'PyPI', name: dep.pypi.name, version }];
   if (!dep.os?.sourceName && !dep.os?.sourceVersion) return [{ ecosystem: dep.ecosystem, name: dep.name, version }];
   const source = { ecosystem: dep.ecosystem, name: dep.os.sourceName ?? dep.name, version: dep.os.sourceVersion ?? version };
   if (dep.os.format === 'rpm') return [{ ecosystem: dep.ecosystem, name: dep.name, version }, source];
@@ -37,6 +51,9 @@ export function affecting(db: VulnerabilitySource, dep: DeclaredDependency): Vul
 
 export function describePackage(dep: DeclaredDependency): string {
   const base = dep.version ? `${dep.name} ${dep.version}` : dep.name;
+  // `pytorch 2.0.0 (conda package, matched as PyPI torch: conda's name for it)`
+  if (dep.pypi)
+    return `${base} (conda package, matched as PyPI ${dep.pypi.name}${dep.pypi.by === 'mapping' ? ": conda's name for it" : ''})`;
   const src = dep.os?.sourceName;
   if (!src && !dep.os?.sourceVersion) return base;
   return `${base} (source ${src ?? dep.name}${dep.os?.sourceVersion ? ` ${dep.os.sourceVersion}` : ''})`;
