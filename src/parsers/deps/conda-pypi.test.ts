@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CONDA_TO_PYPI, isPythonBuild, pypiProjectOf } from './conda-pypi.js';
-import { parseCondaEnvironment } from './conda.js';
+import { condaArchiveName, parseCondaEnvironment, parseCondaExplicit, parseCondaLock } from './conda.js';
+import { formatOf } from './deps-parser.js';
 
 describe('pypiProjectOf', () => {
   it('reads a conda name as the PyPI name, PEP 503 normalised, or as its mapping', () => {
@@ -63,6 +64,36 @@ describe('pypiProjectOf', () => {
   });
 });
 
+describe('conda archive names', () => {
+  it('splits name, version and build from the right', () => {
+    expect(condaArchiveName('mlflow-skinny-2.9.2-pyhd8ed1ab_0.conda')).toEqual({
+      name: 'mlflow-skinny',
+      version: '2.9.2',
+      build: 'pyhd8ed1ab_0',
+    });
+    expect(condaArchiveName('python-3.11.7-hab00c5b_1_cpython.tar.bz2')).toEqual({
+      name: 'python',
+      version: '3.11.7',
+      build: 'hab00c5b_1_cpython',
+    });
+    expect(condaArchiveName('mlflow-2.9.2.whl')).toBeUndefined();
+    expect(condaArchiveName('broken-1.0.conda')).toBeUndefined();
+  });
+});
+
+describe('conda file formats', () => {
+  it('reads conda-lock.yml and explicit files as conda lockfiles, environment files as before', () => {
+    expect(formatOf('conda-lock.yml')).toBeDefined();
+    const kind = (path: string, text: string) => formatOf(path)!.parse(text, path, { limits: {} as never }, undefined as never).kind;
+    expect(kind('conda-lock.yml', 'version: 1\npackage: []\n')).toBe('conda-lock');
+    expect(kind('gpu.conda-lock.yml', 'version: 1\npackage: []\n')).toBe('conda-lock');
+    expect(kind('conda-linux-64.lock', '@EXPLICIT\n')).toBe('conda-lock');
+    expect(kind('spec-file.txt', '@EXPLICIT\n')).toBe('conda-lock');
+    expect(kind('conda-env.yml', 'dependencies: []\n')).toBe('conda');
+    expect(kind('environment.yml', 'dependencies: []\n')).toBe('conda');
+  });
+});
+
 describe('parseCondaEnvironment: the PyPI project of each conda package', () => {
   it('marks Python packages, from the build when it is written', () => {
     const m = parseCondaEnvironment(`dependencies:
@@ -86,5 +117,103 @@ describe('parseCondaEnvironment: the PyPI project of each conda package', () => 
       ['conda', 'tinylib3', '1.0', 'tinylib3'],
       ['PyPI', 'requests', '2.31.0', undefined],
     ]);
+  });
+});
+
+describe('parseCondaLock', () => {
+  it('reads every entry: conda and pip managers, hashes, dev category, optional, local and git sources', () => {
+    const m = parseCondaLock(`version: 1
+metadata:
+  platforms: [linux-64, osx-arm64]
+package:
+- name: numpy
+  version: 1.26.4
+  manager: conda
+  platform: linux-64
+  url: https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda
+  hash:
+    md5: A0B1C2D3E4F5A6B7C8D9E0F1A2B3C4D5
+    sha256: ${'cd'.repeat(32)}
+  category: main
+  optional: false
+- name: openssl
+  version: 3.2.1
+  manager: conda
+  platform: osx-arm64
+  url: https://conda.anaconda.org/conda-forge/osx-arm64/openssl-3.2.1-h0d3ecfb_0.conda
+  category: main
+  optional: false
+- name: pytest
+  version: 8.0.0
+  manager: conda
+  platform: linux-64
+  url: file:///opt/channel/noarch/pytest-8.0.0-pyhd8ed1ab_0.conda
+  category: dev
+  optional: true
+- name: mylib
+  version: 0.1.0
+  manager: pip
+  platform: linux-64
+  url: git+https://github.com/example/mylib@0123456
+- name: "requests"
+  version: 2.31.0
+  manager: pip
+  platform: linux-64
+  url: https://files.pythonhosted.org/packages/requests-2.31.0-py3-none-any.whl
+`);
+    expect(m.problems).toEqual([]);
+    expect(m.lockfile).toBe(true);
+    expect(
+      m.packages.map((p) => [p.ecosystem, p.name, p.version, p.pypi?.name, p.source?.kind, p.dev, p.optional, p.hashes?.length]),
+    ).toEqual([
+      ['conda', 'numpy', '1.26.4', 'numpy', undefined, undefined, undefined, 2],
+      ['conda', 'openssl', '3.2.1', undefined, undefined, undefined, undefined, undefined],
+      ['conda', 'pytest', '8.0.0', 'pytest', 'url', true, true, undefined],
+      ['PyPI', 'mylib', '0.1.0', undefined, 'vcs', undefined, undefined, undefined],
+      ['PyPI', 'requests', '2.31.0', undefined, undefined, undefined, undefined, undefined],
+    ]);
+    expect(m.packages[0].hashes).toEqual([`sha256:${'cd'.repeat(32)}`, 'md5:a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5']);
+  });
+
+  it('says when the file has no package list', () => {
+    expect(parseCondaLock('dependencies:\n  - numpy\n').problems).toEqual([{ message: "no 'package' list: not a conda-lock lockfile" }]);
+  });
+});
+
+describe('parseCondaExplicit', () => {
+  it('reads the URLs after @EXPLICIT, with their md5 or sha256, CRLF lines too', () => {
+    const text = [
+      '# platform: linux-64',
+      '@EXPLICIT',
+      `https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda#${'a'.repeat(32)}`,
+      `  https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.13-hd590300_5.conda#sha256:${'b'.repeat(64)}`,
+      'not-a-package',
+      '',
+    ].join('\r\n');
+    const m = parseCondaExplicit(text);
+    expect(m.packages.map((p) => [p.name, p.version, p.pypi?.name, p.hashes, text.slice(p.span.start, p.span.end)])).toEqual([
+      [
+        'numpy',
+        '1.26.4',
+        'numpy',
+        [`md5:${'a'.repeat(32)}`],
+        `https://conda.anaconda.org/conda-forge/linux-64/numpy-1.26.4-py311h64a7726_0.conda#${'a'.repeat(32)}`,
+      ],
+      [
+        'zlib',
+        '1.2.13',
+        undefined,
+        [`sha256:${'b'.repeat(64)}`],
+        `https://conda.anaconda.org/conda-forge/linux-64/zlib-1.2.13-hd590300_5.conda#sha256:${'b'.repeat(64)}`,
+      ],
+    ]);
+    expect(m.problems).toEqual([{ message: "line 5: cannot read the conda package URL 'not-a-package'", line: 5 }]);
+  });
+
+  it('says when the file is not an explicit file', () => {
+    expect(parseCondaExplicit('numpy==1.26\n')).toMatchObject({
+      packages: [],
+      problems: [{ message: 'no @EXPLICIT line: not a conda explicit file' }],
+    });
   });
 });

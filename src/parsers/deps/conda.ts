@@ -86,3 +86,134 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
   }
   return m;
 }
+
+/** `name`, `version` and `build` of a conda archive's file name (`mlflow-2.9.2-pyhd8ed1ab_0.conda`). */
+export function condaArchiveName(fileName: string): { name: string; version: string; build: string } | undefined {
+  const base = fileName.replace(/\.(?:conda|tar\.bz2)$/, '');
+  if (base === fileName) return undefined;
+  const b = base.lastIndexOf('-');
+  const v = b > 0 ? base.lastIndexOf('-', b - 1) : -1;
+  if (v <= 0) return undefined;
+  return { name: base.slice(0, v), version: base.slice(v + 1, b), build: base.slice(b + 1) };
+}
+
+/** A `file:` URL or a path: a local build (a conda package) or the project's own code (a pip entry). */
+const LOCAL = /^(?:file:|\/|\.{1,2}\/)/;
+
+/** A conda archive from a local URL or path is a local build, not a channel's release: not matched, kept in the SBOM. */
+function localSource(url: string): DependencyManifest['packages'][number]['source'] | undefined {
+  return LOCAL.test(url) ? { kind: 'url', location: url } : undefined;
+}
+
+/**
+ * A conda explicit file (`conda list --explicit`, conda-lock's `conda-linux-64.lock`): after the
+ * `@EXPLICIT` line, one archive URL a line (`…/noarch/mlflow-2.9.2-pyhd8ed1ab_0.conda#<md5>`), whose
+ * file name gives the package, its version and its build.
+ */
+export function parseCondaExplicit(text: string): DependencyManifest {
+  const m = emptyManifest('conda-lock', true, true);
+  let explicit = false;
+  let lineNo = 0;
+  for (let start = 0; start <= text.length; lineNo++) {
+    const nl = text.indexOf('\n', start);
+    const end = nl === -1 ? text.length : nl;
+    const raw = text.slice(start, end);
+    const lineStart = start;
+    start = end + 1;
+    const trimmed = raw.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    if (trimmed === '@EXPLICIT') {
+      explicit = true;
+      continue;
+    }
+    if (!explicit) continue;
+    const hashAt = trimmed.indexOf('#');
+    const url = hashAt === -1 ? trimmed : trimmed.slice(0, hashAt);
+    const archive = condaArchiveName(url.slice(url.lastIndexOf('/') + 1));
+    if (!archive) {
+      m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${trimmed.slice(0, 80)}'`, line: lineNo + 1 });
+      continue;
+    }
+    const at = lineStart + raw.indexOf(trimmed);
+    const dep: DependencyManifest['packages'][number] = {
+      ecosystem: 'conda',
+      name: archive.name,
+      version: archive.version,
+      span: { start: at, end: at + trimmed.length },
+    };
+    const hash = hashAt === -1 ? '' : trimmed.slice(hashAt + 1);
+    if (/^[0-9a-f]{32}$/i.test(hash)) dep.hashes = [`md5:${hash.toLowerCase()}`];
+    else if (/^sha256:[0-9a-f]{64}$/i.test(hash)) dep.hashes = [hash.toLowerCase()];
+    const source = localSource(url);
+    if (source) dep.source = source;
+    const pypi = pypiProjectOf(archive.name, archive.build);
+    if (pypi) dep.pypi = pypi;
+    m.packages.push(dep);
+  }
+  if (!explicit) m.problems.push({ message: 'no @EXPLICIT line: not a conda explicit file' });
+  return m;
+}
+
+/**
+ * A conda-lock unified lockfile (`conda-lock.yml`): under `package:`, one entry per package and
+ * platform, with `manager: conda` (a conda package: its `url`'s file name gives the build) or
+ * `manager: pip` (a PyPI release). Each entry is reported at its `name:`.
+ */
+export function parseCondaLock(text: string): DependencyManifest {
+  const { isMap, isScalar, isSeq } = yamlLib();
+  const doc = parseManifestYaml(text, 'conda-lock file');
+  const m = emptyManifest('conda-lock', true, true);
+  if (!isMap(doc.contents)) return m;
+  const list = lastValue(doc.contents, 'package');
+  if (!isSeq(list)) {
+    m.problems.push({ message: "no 'package' list: not a conda-lock lockfile" });
+    return m;
+  }
+  for (const item of list.items) {
+    if (!isMap(item)) continue;
+    const str = (key: string): string | undefined => {
+      const v = lastValue(item, key);
+      return isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
+    };
+    const nameNode = lastValue(item, 'name');
+    const name = str('name');
+    const version = str('version');
+    if (!name || !isScalar(nameNode)) continue;
+    const pair = item.items.findLast((p) => isScalar(p.key) && p.key.value === 'name');
+    const start = (isScalar(pair?.key) ? pair.key.range?.[0] : undefined) ?? valueStart(nameNode);
+    const end = nameNode.range?.[1] ?? start;
+    const manager = str('manager') ?? 'conda';
+    const url = str('url') ?? '';
+    const dep: DependencyManifest['packages'][number] = {
+      ecosystem: manager === 'pip' ? 'PyPI' : 'conda',
+      name,
+      span: { start, end },
+    };
+    if (version) dep.version = version;
+    const category = str('category');
+    if (category === 'dev') dep.dev = true;
+    const optional = lastValue(item, 'optional');
+    if (isScalar(optional) && optional.value === true) dep.optional = true;
+    const hash = lastValue(item, 'hash');
+    if (isMap(hash)) {
+      const hashes: string[] = [];
+      for (const alg of ['sha256', 'md5']) {
+        const h = lastValue(hash, alg);
+        if (isScalar(h) && typeof h.value === 'string' && /^[0-9a-f]+$/i.test(h.value)) hashes.push(`${alg}:${h.value.toLowerCase()}`);
+      }
+      if (hashes.length) dep.hashes = hashes;
+    }
+    if (manager === 'pip') {
+      if (/^git\+/.test(url)) dep.source = { kind: 'vcs', location: url };
+      else if (LOCAL.test(url)) dep.source = { kind: 'path', location: url };
+    } else {
+      const source = localSource(url);
+      if (source) dep.source = source;
+      const archive = condaArchiveName(url.slice(url.lastIndexOf('/') + 1).replace(/[#?].*$/, ''));
+      const pypi = pypiProjectOf(name, archive?.build);
+      if (pypi) dep.pypi = pypi;
+    }
+    m.packages.push(dep);
+  }
+  return m;
+}

@@ -5,7 +5,7 @@ import { looksBinary, MemorySourceFile, type SourceFile } from '../../core/sourc
 import { DependencyDocument, DependencySetDocument } from './deps-document.js';
 import { isDockerfileName, MAX_DOCKERFILE_BYTES } from '../dockerfile/dockerfile-parser.js';
 import { parseCargoLock, parseCargoToml, settleCargo } from './cargo.js';
-import { parseCondaEnvironment } from './conda.js';
+import { parseCondaEnvironment, parseCondaExplicit, parseCondaLock } from './conda.js';
 import { parseDockerfileInstalls } from './dockerfile-installs.js';
 import { parseGoMod } from './go-mod.js';
 import { parsePythonMetadata } from './installed.js';
@@ -48,6 +48,13 @@ const FORMATS: readonly Format[] = [
   },
   { matches: (_p, name) => name === 'pnpm-lock.yaml', parse: (text, _path, ctx) => parsePnpmLock(text, ctx.limits.maxDepth) },
   { matches: (_p, name) => name === 'yarn.lock', parse: (text) => parseYarnLock(text) },
+  // conda-lock's unified lockfile (`conda-lock.yml`, `*.conda-lock.yml`) before the environment files its name also fits.
+  { matches: (_p, name) => /^(?:.*[-_.])?conda-lock\.ya?ml$/i.test(name), parse: (text) => parseCondaLock(text) },
+  // Explicit files: conda-lock's `conda-linux-64.lock`, conda's `conda list --explicit > spec-file.txt`.
+  {
+    matches: (_p, name) => /^conda-[\w.-]+\.lock$/i.test(name) || /^spec-file(?:[-_.][\w.-]*)?\.txt$/i.test(name),
+    parse: (text) => parseCondaExplicit(text),
+  },
   { matches: (_p, name) => /^(?:environment|conda)(?:[-_.][\w.-]*)?\.ya?ml$/i.test(name), parse: (text) => parseCondaEnvironment(text) },
   { matches: (_p, name) => name === 'go.mod', parse: (text) => parseGoMod(text) },
   { matches: (_p, name) => name === 'Cargo.lock', parse: (text) => parseCargoLock(text) },

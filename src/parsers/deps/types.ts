@@ -106,6 +106,7 @@ export type ManifestKind =
   | 'uv-lock'
   | 'pipfile-lock'
   | 'conda'
+  | 'conda-lock'
   | 'package-json'
   | 'package-lock'
   | 'pnpm-lock'

@@ -258,6 +258,66 @@ dependencies:
     expect(findings[2].package).toEqual({ ecosystem: 'PyPI', name: 'torch', version: '2.1.0', purl: 'pkg:pypi/torch@2.1.0' });
   });
 
+  it('conda-lock.yml: conda entries through their PyPI project, pip entries as PyPI, at their name', () => {
+    const entry = (name: string, version: string, manager: string, url: string) => `- name: ${name}
+  version: ${version}
+  manager: ${manager}
+  platform: linux-64
+  dependencies: {}
+  url: ${url}
+  hash:
+    sha256: ${'ab'.repeat(32)}
+  category: main
+  optional: false
+`;
+    const content = `version: 1
+metadata:
+  platforms:
+  - linux-64
+  sources:
+  - environment.yml
+package:
+${entry('mlflow', '2.9.2', 'conda', 'https://conda.anaconda.org/conda-forge/linux-64/mlflow-2.9.2-py311h38be061_0.conda')}${entry('pytorch', '2.0.0', 'conda', 'https://conda.anaconda.org/pytorch/linux-64/pytorch-2.0.0-py3.11_cuda11.8_cudnn8.7.0_0.tar.bz2')}${entry('torch', '2.1.0', 'pip', 'https://files.pythonhosted.org/packages/torch-2.1.0-cp311-cp311-manylinux1_x86_64.whl')}`;
+    const { findings, errors } = runRule(rule, { path: 'conda-lock.yml', content }, { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      `8:3-8:15 mlflow 2.9.2 (conda package, matched as PyPI mlflow) is affected by ${MLFLOW}`,
+      `18:3-18:16 pytorch 2.0.0 (conda package, matched as PyPI torch: conda's name for it) is affected by ${TORCH}`,
+      `28:3-28:14 torch 2.1.0 is affected by ${TORCH}`,
+    ]);
+  });
+
+  it('an explicit file: the package, version and build from the archive name, at its line', () => {
+    const content = `# This file may be used to create an environment using:
+# $ conda create --name <env> --file <this file>
+# platform: linux-64
+@EXPLICIT
+https://conda.anaconda.org/conda-forge/linux-64/python-3.11.7-hab00c5b_1_cpython.conda#${'0'.repeat(32)}
+https://conda.anaconda.org/conda-forge/noarch/mlflow-skinny-2.9.2-pyhd8ed1ab_0.conda#${'1'.repeat(32)}
+https://conda.anaconda.org/conda-forge/linux-64/mlflow-2.9.2-py311h38be061_0.conda#${'2'.repeat(32)}
+https://conda.anaconda.org/pytorch/linux-64/pytorch-2.5.1-py3.11_cuda12.1_cudnn9.1.0_0.tar.bz2
+`;
+    const { findings, errors } = runRule(rule, { path: 'conda-linux-64.lock', content }, { settings });
+    expect(errors).toEqual([]);
+    expect(where(findings)).toEqual([
+      `7:1-7:116 mlflow 2.9.2 (conda package, matched as PyPI mlflow) is affected by ${MLFLOW}`,
+      `8:1-8:95 pytorch 2.5.1 (conda package, matched as PyPI torch: conda's name for it) is affected by ${TORCH}`,
+    ]);
+  });
+
+  it('an environment file and the conda-lock file beside it: reported once, at the lock', () => {
+    const env = { path: 'environment.yml', content: 'dependencies:\n  - mlflow==2.9.2\n' };
+    const lock = {
+      path: 'conda-lock.yml',
+      content:
+        'version: 1\npackage:\n- name: mlflow\n  version: 2.9.2\n  manager: conda\n  platform: linux-64\n  url: https://conda.anaconda.org/conda-forge/linux-64/mlflow-2.9.2-py311h38be061_0.conda\n',
+    };
+    const { findings } = runRule(rule, [env, lock], { settings });
+    expect(findings.map((f) => `${f.location.path}:${f.location.startLine} ${f.message.split(' is affected')[0]}`)).toEqual([
+      'conda-lock.yml:3 mlflow 2.9.2 (conda package, matched as PyPI mlflow) (required in environment.yml)',
+    ]);
+  });
+
   describe('packages that are not their PyPI namesake', () => {
     // Made-up records naming PyPI projects whose names conda uses for C libraries and tools.
     const collisions = new MemoryVulnerabilitySource([
@@ -286,6 +346,12 @@ dependencies:
         '7:5-7:33 tinylib 1.0 (conda package, matched as PyPI tinylib) is affected by TEST-tinylib: a PyPI tinylib advisory; no fixed version',
         '9:7-9:20 zstd 1.5.5.1 is affected by TEST-zstd: a PyPI zstd advisory; no fixed version',
       ]);
+      const explicit = `@EXPLICIT
+https://conda.anaconda.org/conda-forge/linux-64/zstd-1.5.5-hfc55251_0.conda
+https://conda.anaconda.org/conda-forge/linux-64/tinylib-1.0-h1234567_0.conda
+file:///home/me/conda-bld/linux-64/tinylib-1.0-py311h1234567_0.conda
+`;
+      expect(run('conda-linux-64.lock', explicit).findings).toEqual([]);
     });
   });
 });

@@ -8,9 +8,10 @@ const LOCKED_BY: Partial<Record<ManifestKind, readonly ManifestKind[]>> = {
   pyproject: ['poetry-lock', 'uv-lock', 'pipfile-lock'],
   'package-json': ['package-lock', 'pnpm-lock', 'yarn-lock'],
   'cargo-toml': ['cargo-lock'],
+  conda: ['conda-lock'],
 };
 
-/** A manifest whose ecosystem writes a lockfile beside it (`pyproject.toml`, `package.json`, `Cargo.toml`). */
+/** A manifest whose ecosystem writes a lockfile beside it (`pyproject.toml`, `package.json`, `Cargo.toml`, conda's `environment.yml`). */
 export function hasLockfileFormat(kind: ManifestKind): boolean {
   return LOCKED_BY[kind] !== undefined;
 }
@@ -39,7 +40,8 @@ export interface JudgedPackage {
  * Which manifest a lockfile of the same directory resolves: `pyproject.toml` by `poetry.lock`,
  * `uv.lock` or `Pipfile.lock`; `package.json` by `package-lock.json`, `pnpm-lock.yaml` or `yarn.lock`;
  * `Cargo.toml` by the `Cargo.lock` of its workspace (beside it, else the nearest above: a workspace
- * member's directory has none); a pip-tools input `X.in` by the `X.txt` compiled from it.
+ * member's directory has none); a pip-tools input `X.in` by the `X.txt` compiled from it; a conda
+ * environment file by conda-lock's `conda-lock.yml` or explicit `conda-<platform>.lock` files.
  */
 export class Lockfiles {
   private readonly byDir = new Map<string, DependencyDocument[]>();
