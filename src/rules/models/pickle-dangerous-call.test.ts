@@ -147,6 +147,33 @@ testRule(rule, {
       findings: [{ ...col(2, 31), message: /torch gadget/ }],
     },
     {
+      name: 'torch internals: an operator by name, a storage read from a file, the weights_only allow-list widened',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('torch._ops', 'ops.aten.from_file')
+        .str('/etc/shadow')
+        .tuple1()
+        .reduce()
+        .pop()
+        .global('torch.storage', 'UntypedStorage.from_file')
+        .str('/root/.ssh/id_rsa')
+        .tuple1()
+        .reduce()
+        .pop()
+        .global('torch.serialization', 'add_safe_globals')
+        .emptyList()
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        { ...col(2, 33), evidence: 'torch._ops.ops.aten.from_file', message: /\(torch gadget\)/ },
+        { ...col(49, 89), evidence: 'torch.storage.UntypedStorage.from_file', message: /\(file access\)/ },
+        { ...col(111, 149), evidence: 'torch.serialization.add_safe_globals', message: /\(nested deserialisation\)/ },
+      ],
+    },
+    {
       name: 'nested deserialisation and indirection',
       path: 'model.pkl',
       content: pickle()

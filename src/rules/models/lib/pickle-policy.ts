@@ -88,8 +88,9 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'joblib',
     'shelve',
     'torch.load',
-    'torch.serialization.load',
-    'torch.serialization._load',
+    // All of torch.serialization but _get_layout (allow-listed): its loaders, and add_safe_globals, which widens what later weights_only loads accept.
+    'torch.serialization',
+    'torch.export.load',
     'torch.storage._load_from_bytes',
     'torch.jit.load',
     'torch.package',
@@ -186,6 +187,26 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'torch._export.serde',
     'torch.compiler',
     'torch.utils.benchmark',
+    // Operators and classes by name (torch.ops.aten.from_file, custom ops), and what defines or compiles them.
+    'torch.ops',
+    'torch._ops',
+    'torch.classes',
+    'torch._classes',
+    'torch.library',
+    'torch._library',
+    'torch.jit.CompilationUnit',
+    'torch.jit.script',
+    'torch.jit._script',
+    'torch.jit.frontend',
+    'torch.multiprocessing',
+    'torch.distributed.run',
+    'torch.distributed.launch',
+    'torch.distributed.elastic',
+    'torch.utils.model_zoo',
+    'torch.utils.tensorboard',
+    // Reads a file into a tensor (shared=True maps it for writing).
+    'torch.from_file',
+    'torch.save',
   ],
 };
 
@@ -457,6 +478,8 @@ export function judgeImport(module: string, name: string, dotted = `${module}.${
   }
   if (parts.length > 1 && parts.some((p) => p.startsWith('__') && p.endsWith('__')))
     return { kind: 'denied', category: 'indirection', matched: name, reaches: dotted };
+  // A storage class's from_file (torch.UntypedStorage.from_file, torch.FloatStorage.from_file) reads any file into a tensor.
+  if (dotted.startsWith('torch.') && dotted.endsWith('.from_file')) return { kind: 'denied', category: 'file access', matched: dotted };
   for (const p of prefixes(dotted)) if (ALLOW_PREFIX.includes(p)) return { kind: 'allowed' };
   if (
     /^torch\.(?:[A-Z][A-Za-z0-9]*Storage|(?:float|bfloat|int|uint|complex|bool|half|double|long|short|cfloat|cdouble|qint|quint|float8_)\w*)$/.test(
