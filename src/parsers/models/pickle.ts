@@ -432,6 +432,9 @@ class Machine {
       const preview = args ? previewArgs(args) : undefined;
       imp.calls.push(preview ? { offset: at, opcode, args: preview } : { offset: at, opcode });
     }
+    // copyreg._reconstructor(cls, base, state) runs base.__init__(obj, state): the base class is called too.
+    if (imp.dotted === 'copyreg._reconstructor' && args?.k === 'tuple' && args.items[1]?.k === 'global')
+      this.call(args.items[1], 'REDUCE', at, { k: 'tuple', items: args.items.slice(2) });
     const obj: ObjValue = { k: 'obj', of: imp };
     if (args?.k === 'tuple' && args.items[0]?.k === 'str' && /(^|\.)dtype$/.test(imp.dotted)) obj.dtype = args.items[0].v ?? undefined;
     return obj;

@@ -174,6 +174,27 @@ testRule(rule, {
       ],
     },
     {
+      name: 'copyreg._reconstructor (allow-listed) runs the __init__ of the base class it is given',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('copyreg', '_reconstructor')
+        .global('subprocess', 'Popen')
+        .global('subprocess', 'Popen')
+        .str('id')
+        .tuple3()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(26, 44),
+          evidence: 'subprocess.Popen',
+          message: /calls subprocess\.Popen .* by REDUCE at byte 67: subprocess\.Popen\('id'\)/,
+        },
+      ],
+    },
+    {
       name: 'nested deserialisation and indirection',
       path: 'model.pkl',
       content: pickle()

@@ -108,6 +108,7 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'functools.partial',
     'functools.reduce',
     'functools.partialmethod',
+    '_functools',
     'operator',
     '_operator',
     'pkgutil',
