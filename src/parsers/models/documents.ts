@@ -164,6 +164,8 @@ export interface KerasLayerRef {
   functionKind?: 'bytecode' | 'source' | 'reference';
   /** For function references: the module and name it names. */
   functionRef?: string;
+  /** Paths and URLs in the object's config that the loader reads (`vocabulary`, `merges`, `proto`, `filepath`). */
+  externalFiles?: { key: string; value: string }[];
 }
 
 export class KerasDocument extends ModelDocument {

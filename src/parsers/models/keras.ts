@@ -29,12 +29,23 @@ export function readKerasConfig(doc: KerasDocument, config: unknown): void {
 
 export class KerasLimit extends Error {}
 
+/**
+ * Config keys whose string value the loader opens as a path or URL (through `tf.io.gfile`, which
+ * also reads gs://, s3:// and http(s)://): lookup layers' and TextVectorization's vocabulary files,
+ * keras_hub tokenizers' vocabulary, merges and SentencePiece proto, TFSMLayer's SavedModel.
+ */
+const EXTERNAL_FILE_KEYS = ['vocabulary', 'merges', 'proto', 'filepath'] as const;
+
 function layerRef(o: Record<string, unknown>, path: (string | number)[]): KerasLayerRef {
   const config = (typeof o.config === 'object' && o.config !== null ? o.config : {}) as Record<string, unknown>;
   const ref: KerasLayerRef = { className: o.class_name as string, path };
   if (typeof config.name === 'string') ref.name = config.name;
   if (typeof o.module === 'string') ref.module = o.module;
   if (typeof o.registered_name === 'string') ref.registeredName = o.registered_name;
+  for (const key of EXTERNAL_FILE_KEYS) {
+    const value = config[key];
+    if (typeof value === 'string' && value !== '') (ref.externalFiles ??= []).push({ key, value });
+  }
   if (o.class_name === 'Lambda') {
     const fn = config.function;
     const type = config.function_type;
