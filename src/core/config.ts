@@ -95,6 +95,12 @@ const schemas = lazySchema((z) => {
           'Answer when a decision cannot be made in time or fails: Ignore allows (fail open), Fail denies (fail closed); default Ignore',
         )
         .optional(),
+      allowExistingViolations: z
+        .boolean()
+        .describe(
+          "On UPDATE, a finding that oldObject already had (same rule, same container, volume or other named item) only warns instead of denying, as Kyverno's allowExistingViolations; false denies it like any other (default true)",
+        )
+        .optional(),
       maxRequestBytes: z
         .number()
         .int()

@@ -43,11 +43,21 @@ export interface NotEvaluated {
   expression: string;
 }
 
+export interface DecidedFinding {
+  finding: Finding;
+  action: AdmissionAction;
+  /**
+   * On an UPDATE with `allowExistingViolations` (the default): the finding would deny, but `oldObject` has the
+   * same one (same rule, same subject: see `findingSubject`), so it is only warned about (`action` is `warn`).
+   */
+  preExisting?: true;
+}
+
 export interface Decision {
   response: AdmissionResponse;
   outcome: Outcome;
   /** The findings that were not suppressed, each with what it did. */
-  findings: Array<{ finding: Finding; action: AdmissionAction }>;
+  findings: DecidedFinding[];
   /** Validations of custom policies that could not be decided here: neither allowed nor denied by them. */
   notEvaluated?: NotEvaluated[];
   dryRun: boolean;
@@ -81,6 +91,7 @@ export class AdmissionEvaluator {
   private readonly ruleIds: string[];
   private readonly mutateRules: ReadonlySet<string> | undefined;
   private readonly now: () => number;
+  private readonly allowExisting: boolean;
   /** The configuration and rules resolved once, for every request. */
   private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
@@ -90,6 +101,7 @@ export class AdmissionEvaluator {
     this.settings = this.config.webhook ?? {};
     this.actions = { ...DEFAULT_ACTIONS, ...definedOnly(this.settings.actions ?? {}) };
     this.timeoutMs = this.settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.allowExisting = this.settings.allowExistingViolations ?? true;
     this.now = opts.now ?? (() => performance.now());
     const reg = getRegistry();
     // Rules on single objects and their pod specs; cross-object rules need the whole set, which one request is not.
@@ -127,8 +139,28 @@ export class AdmissionEvaluator {
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
       const stored = withoutManagedFields(object);
       const { findings, text, notEvaluated } = this.scan(stored, req);
-      if (this.now() > deadline) return this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
-      const active = findings.filter((f) => f.status === 'fail').map((finding) => ({ finding, action: this.actions[finding.severity] }));
+      const tooLong = () => this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
+      if (this.now() > deadline) return tooLong();
+      let active: DecidedFinding[] = findings
+        .filter((f) => f.status === 'fail')
+        .map((finding) => ({ finding, action: this.actions[finding.severity] }));
+      // A violation the object already had before this update does not deny it (Kyverno's allowExistingViolations):
+      // the same rules run on `oldObject`, inside the same time budget.
+      const old = req.oldObject;
+      if (
+        endpoint === 'validate' &&
+        req.operation === 'UPDATE' &&
+        this.allowExisting &&
+        active.some((a) => a.action === 'deny') &&
+        isObject(old) &&
+        typeof old.apiVersion === 'string' &&
+        typeof old.kind === 'string'
+      ) {
+        const oldStored = withoutManagedFields(old);
+        const oldFindings = this.scan(oldStored, req).findings.filter((f) => f.status === 'fail');
+        if (this.now() > deadline) return tooLong();
+        active = markPreExisting(active, stored, oldFindings, oldStored);
+      }
       const decision =
         endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun, notEvaluated);
       return notEvaluated.length ? { ...decision, notEvaluated } : decision;
@@ -143,7 +175,8 @@ export class AdmissionEvaluator {
   private validation(req: AdmissionRequest, active: Decision['findings'], dryRun: boolean, notEvaluated: NotEvaluated[]): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     const denied = active.filter((a) => a.action === 'deny');
-    const warned = active.filter((a) => a.action === 'warn');
+    const warned = active.filter((a) => a.action === 'warn' && !a.preExisting);
+    const existing = active.filter((a) => a.preExisting);
     // Said on the validating answer only: the mutating call of the same request would repeat it to the user.
     const skipped = notEvaluated.map(
       (n) =>
@@ -161,8 +194,13 @@ export class AdmissionEvaluator {
         message: truncate(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
       };
     }
-    if (warned.length || skipped.length)
+    if (warned.length || existing.length || skipped.length)
       response.warnings = admissionWarnings([
+        // First: they would deny the object if it were created now.
+        ...existing.map(
+          ({ finding: f }) =>
+            `Sanctum ${f.ruleId} (${f.severity}): ${f.message} (pre-existing: in the object before this update, so not denied)`,
+        ),
         ...warned.map(({ finding: f }) => `Sanctum ${f.ruleId} (${f.severity}): ${f.message}`),
         ...skipped,
       ]);
@@ -284,6 +322,59 @@ export class AdmissionEvaluator {
   }
 }
 
+/**
+ * Marks the denying findings of an UPDATE's object that `oldObject` already had: equal rule id and subject
+ * (`findingSubject`). When the object has more findings of one rule and subject than `oldObject` had, the
+ * update added one and none of them is marked: which one is new cannot be told.
+ */
+function markPreExisting(
+  active: DecidedFinding[],
+  object: Record<string, unknown>,
+  oldFindings: readonly Finding[],
+  oldObject: Record<string, unknown>,
+): DecidedFinding[] {
+  const key = (f: Finding, o: Record<string, unknown>) => `${f.ruleId}\u0000${findingSubject(o, f.location.objectPath)}`;
+  const before = new Map<string, number>();
+  for (const f of oldFindings) before.set(key(f, oldObject), (before.get(key(f, oldObject)) ?? 0) + 1);
+  const now = new Map<string, number>();
+  const keys = active.map((a) => key(a.finding, object));
+  for (const k of keys) now.set(k, (now.get(k) ?? 0) + 1);
+  return active.map((a, i) =>
+    a.action === 'deny' && now.get(keys[i]!)! <= (before.get(keys[i]!) ?? 0) ? { ...a, action: 'warn', preExisting: true } : a,
+  );
+}
+
+/**
+ * What a finding is about within its object, independent of line numbers, of list order and of which
+ * sibling settings exist: its object path (a JSON Pointer) up to the deepest list item that has a name
+ * (`name`, or `groupName` of a KubeRay worker group), with that item's index replaced by its name.
+ * `/spec/template/spec/containers/0/securityContext/privileged` is the container `vllm` of the pod template,
+ * whether a rule points at the container, its `securityContext` or a setting in it. A finding with no named
+ * item on its path (`hostNetwork`, the pod's `securityContext`) is about the object as a whole: ''.
+ */
+export function findingSubject(object: unknown, pointer: string | undefined): string {
+  if (!pointer) return '';
+  const out: string[] = [];
+  let named = 0;
+  let at: unknown = object;
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(at) && /^\d+$/.test(seg)) {
+      const item: unknown = at[Number(seg)];
+      const name = isObject(item) ? (typeof item.name === 'string' ? item.name : item.groupName) : undefined;
+      if (typeof name === 'string') {
+        out.push(`[${JSON.stringify(name)}]`);
+        named = out.length;
+      } else out.push(seg);
+      at = item;
+    } else {
+      out.push(JSON.stringify(seg));
+      at = isObject(at) ? at[seg] : undefined;
+    }
+  }
+  return out.slice(0, named).join('/');
+}
+
 /** The request as a policy's `request` variable sees it: everything but the objects. */
 function requestBinding(req: AdmissionRequest): Record<string, unknown> {
   const { object: _o, oldObject: _old, ...rest } = req;
@@ -336,10 +427,11 @@ function boundedList(list: readonly object[]): string {
 }
 
 function auditAnnotations(active: Decision['findings']): Record<string, string> {
-  const list = active.map(({ finding: f, action }) => ({
+  const list = active.map(({ finding: f, action, preExisting }) => ({
     rule: f.ruleId,
     severity: f.severity,
     action,
+    ...(preExisting ? { preExisting } : {}),
     path: f.location.objectPath,
     message: f.message,
   }));

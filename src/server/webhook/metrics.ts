@@ -9,6 +9,7 @@ export class WebhookMetrics {
   private readonly decisions: Counter<'rule' | 'action' | 'dry_run'>;
   private readonly failures: Counter<'endpoint'>;
   private readonly notEvaluated: Counter<'policy'>;
+  private readonly preExisting: Counter<'rule' | 'dry_run'>;
 
   constructor() {
     this.requests = new Counter({
@@ -42,6 +43,12 @@ export class WebhookMetrics {
       labelNames: ['policy'],
       registers: [this.registry],
     });
+    this.preExisting = new Counter({
+      name: 'sanctum_webhook_existing_violations_total',
+      help: 'Findings of UPDATEs that would deny but were already in oldObject (allowExistingViolations): allowed with a warning, by rule; they are also in sanctum_webhook_decisions_total with action="warn"',
+      labelNames: ['rule', 'dry_run'],
+      registers: [this.registry],
+    });
     collectDefaultMetrics({ register: this.registry, prefix: 'sanctum_webhook_' });
   }
 
@@ -52,7 +59,10 @@ export class WebhookMetrics {
     // The mutating and validating calls see the same findings: decisions are counted once, on /validate.
     if (endpoint !== 'validate') return;
     const dryRun = decision.dryRun ? 'true' : 'false';
-    for (const { finding, action } of decision.findings) this.decisions.inc({ rule: finding.ruleId, action, dry_run: dryRun });
+    for (const { finding, action, preExisting } of decision.findings) {
+      this.decisions.inc({ rule: finding.ruleId, action, dry_run: dryRun });
+      if (preExisting) this.preExisting.inc({ rule: finding.ruleId, dry_run: dryRun });
+    }
     for (const { policy } of decision.notEvaluated ?? []) this.notEvaluated.inc({ policy });
   }
 

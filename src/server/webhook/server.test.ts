@@ -199,10 +199,14 @@ describe('sanctum webhook over TLS', () => {
       }),
     );
     expect(finalizerRemoved.body.response).toEqual({ uid: '0df28fbd-5f5f-11e8-bc74-36e6bb280816', allowed: true });
-    // The same update of an object that is not being deleted is checked.
+    // The same update of an object that is not being deleted is checked (here it makes the container privileged).
     const update = await post(
       '/validate',
-      review('deployment-create.json', (q) => ((q.operation = 'UPDATE'), (q.oldObject = structuredClone(q.object)))),
+      review('deployment-create.json', (q) => {
+        q.operation = 'UPDATE';
+        q.oldObject = structuredClone(q.object);
+        delete q.oldObject.spec.template.spec.containers[0].securityContext.privileged;
+      }),
     );
     expect(update.body.response.allowed).toBe(false);
   });

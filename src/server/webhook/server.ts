@@ -180,7 +180,13 @@ function logDecision(log: Logger, endpoint: Endpoint, req: AdmissionRequest, d: 
     outcome: d.outcome,
     dryRun: d.dryRun,
     ...(d.failure ? { failure: d.failure } : {}),
-    findings: d.findings.map(({ finding: f, action }) => ({ rule: f.ruleId, severity: f.severity, action, path: f.location.objectPath })),
+    findings: d.findings.map(({ finding: f, action, preExisting }) => ({
+      rule: f.ruleId,
+      severity: f.severity,
+      action,
+      ...(preExisting ? { preExisting } : {}),
+      path: f.location.objectPath,
+    })),
   };
   if (d.outcome === 'failure-policy') log.warn(fields, 'admission answered by the failure policy');
   else if (d.findings.length && endpoint === 'validate') log.info(fields, `admission ${d.outcome}`);
