@@ -135,6 +135,11 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     expect(byKind('CronJob')[0].spec.jobTemplate.spec.template.spec.serviceAccountName).toBe(
       byKind('ClusterRoleBinding')[0].subjects[0].name,
     );
+    // Sanctum's configuration: an UPDATE's violations that oldObject already had warn (docs/admission.md).
+    const config = yaml.load(
+      byKind('ConfigMap').find((o) => o.data?.['sanctum.yaml'] && o.metadata.name.endsWith('-config'))!.data['sanctum.yaml'],
+    );
+    expect((config as { webhook: Record<string, unknown> }).webhook.allowExistingViolations).toBe(true);
   }, 120_000);
 
   it('lets the cluster scan write Policy Reports when asked: the flags, and the RBAC to apply and prune them', async () => {
