@@ -2,10 +2,20 @@ import type { Scalar, YAMLMap } from 'yaml';
 import { parseManifestYaml, yamlLib } from './lazy.js';
 import { pypiProjectOf } from './conda-pypi.js';
 import { parseRequirements } from './requirements.js';
+import { withoutUrlUserinfo, withoutUserinfo } from './source-url.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
 /** A conda version that names one release (no wildcard, alternative, conjunction or comparison). */
 const EXACT = /^[\w.!+]+$/;
+
+/**
+ * Up to 80 characters of a line quoted in a problem message, without the credentials a channel URL
+ * may carry: the userinfo (`https://user:password@host/…`, `withoutUrlUserinfo`) and an Anaconda
+ * token path segment (`https://conda.anaconda.org/t/<token>/channel/…` → `/t/…/`).
+ */
+function quoted(line: string): string {
+  return withoutUrlUserinfo(line).replace(/\/t\/[^/\s]+/g, '/t/…').slice(0, 80);
+}
 
 /** Offset of a scalar's value in the file (inside its quotes). */
 function valueStart(node: Scalar): number {
@@ -44,7 +54,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       const match =
         /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=(\S+))?|\s+([^\s=<>!~]+)(?:\s+(\S+))?)?$/.exec(spec);
       if (!match) {
-        m.problems.push({ message: `cannot read the conda dependency '${spec.slice(0, 80)}'` });
+        m.problems.push({ message: `cannot read the conda dependency '${quoted(spec)}'` });
         continue;
       }
       const dep: DependencyManifest['packages'][number] = {
@@ -131,7 +141,7 @@ export function parseCondaExplicit(text: string): DependencyManifest {
     const url = hashAt === -1 ? trimmed : trimmed.slice(0, hashAt);
     const archive = condaArchiveName(url.slice(url.lastIndexOf('/') + 1));
     if (!archive) {
-      m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${trimmed.slice(0, 80)}'`, line: lineNo + 1 });
+      m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${quoted(trimmed)}'`, line: lineNo + 1 });
       continue;
     }
     const at = lineStart + raw.indexOf(trimmed);
@@ -204,7 +214,7 @@ export function parseCondaLock(text: string): DependencyManifest {
       if (hashes.length) dep.hashes = hashes;
     }
     if (manager === 'pip') {
-      if (/^git\+/.test(url)) dep.source = { kind: 'vcs', location: url };
+      if (/^git\+/.test(url)) dep.source = { kind: 'vcs', location: withoutUserinfo(url) };
       else if (LOCAL.test(url)) dep.source = { kind: 'path', location: url };
     } else {
       const source = localSource(url);
