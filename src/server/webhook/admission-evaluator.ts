@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { AdmissionAction, SanctumConfig, WebhookSettings } from '../../core/config.js';
 import { applyCheckedFixes, type FileFix } from '../../core/apply-fixes.js';
@@ -132,8 +133,9 @@ export class AdmissionEvaluator {
     const object = req.object;
     if (!isObject(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return allow('skipped');
     // An object being deleted is only waiting for its finalizers to be removed (an UPDATE by their controller):
-    // denying that update would leave it, and a namespace deleted around it, terminating forever.
-    if (req.operation === 'UPDATE' && beingDeleted(object)) return allow('skipped');
+    // denying that update would leave it, and a namespace deleted around it, terminating forever. Any other
+    // change to it is checked (a spec changed while it waits could still be reconciled by an operator).
+    if (req.operation === 'UPDATE' && beingDeleted(object) && onlyFinalizersChanged(object, req.oldObject)) return allow('skipped');
     try {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
@@ -191,7 +193,7 @@ export class AdmissionEvaluator {
       response.status = {
         code: 403,
         reason: 'Forbidden',
-        message: truncate(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
+        message: truncateRunes(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
       };
     }
     if (warned.length || existing.length || skipped.length)
@@ -408,6 +410,22 @@ function beingDeleted(object: Record<string, unknown>): boolean {
   return isObject(md) && md.deletionTimestamp !== undefined && md.deletionTimestamp !== null;
 }
 
+/** The metadata an UPDATE that removes finalizers may change besides them: the API server's bookkeeping. */
+const FINALIZER_UPDATE_METADATA = new Set(['finalizers', 'managedFields', 'resourceVersion', 'generation']);
+
+/** `object` is `oldObject` but for its finalizers, the API server's bookkeeping and its status. */
+function onlyFinalizersChanged(object: Record<string, unknown>, oldObject: unknown): boolean {
+  if (!isObject(oldObject)) return false;
+  const comparable = (o: Record<string, unknown>) => {
+    const { metadata, status: _status, ...rest } = o;
+    const md = isObject(metadata)
+      ? Object.fromEntries(Object.entries(metadata).filter(([k]) => !FINALIZER_UPDATE_METADATA.has(k)))
+      : metadata;
+    return { ...rest, metadata: md };
+  };
+  return isDeepStrictEqual(comparable(object), comparable(oldObject));
+}
+
 function withoutManagedFields(object: Record<string, unknown>): Record<string, unknown> {
   const md = object.metadata;
   if (!isObject(md) || !('managedFields' in md)) return object;
@@ -479,10 +497,6 @@ function truncateRunes(s: string, max: number): string {
   if (s.length <= max) return s;
   const points = [...s];
   return points.length <= max ? s : points.slice(0, max - 1).join('') + '…';
-}
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

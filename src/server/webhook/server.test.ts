@@ -199,6 +199,21 @@ describe('sanctum webhook over TLS', () => {
       }),
     );
     expect(finalizerRemoved.body.response).toEqual({ uid: '0df28fbd-5f5f-11e8-bc74-36e6bb280816', allowed: true });
+    // Only the finalizers (and the API server's bookkeeping) may change unchecked: a spec changed while the object
+    // waits for its finalizers is checked (here it makes the container privileged).
+    const changedWhileDeleted = await post(
+      '/validate',
+      review('deployment-create.json', (q) => {
+        q.operation = 'UPDATE';
+        q.oldObject = structuredClone(q.object);
+        q.oldObject.metadata.finalizers = ['example.com/keep'];
+        q.oldObject.metadata.resourceVersion = '41';
+        q.object.metadata.resourceVersion = '42';
+        q.oldObject.metadata.deletionTimestamp = q.object.metadata.deletionTimestamp = '2026-12-06T23:00:00Z';
+        delete q.oldObject.spec.template.spec.containers[0].securityContext.privileged;
+      }),
+    );
+    expect(changedWhileDeleted.body.response.allowed).toBe(false);
     // The same update of an object that is not being deleted is checked (here it makes the container privileged).
     const update = await post(
       '/validate',
