@@ -14,7 +14,12 @@ const EXACT = /^[\w.!+]+$/;
  * token path segment (`https://conda.anaconda.org/t/<token>/channel/…` → `/t/…/`).
  */
 function quoted(line: string): string {
-  return withoutUrlUserinfo(line).replace(/\/t\/[^/\s]+/g, '/t/…').slice(0, 80);
+  return masked(line).slice(0, 80);
+}
+
+/** `text` without URL userinfo and with Anaconda `/t/<token>` path segments masked. */
+function masked(text: string): string {
+  return withoutUrlUserinfo(text).replace(/\/t\/[^/\s]+/g, '/t/…');
 }
 
 /** Offset of a scalar's value in the file (inside its quotes). */
@@ -118,7 +123,8 @@ function localSource(url: string): DependencyManifest['packages'][number]['sourc
 /**
  * A conda explicit file (`conda list --explicit`, conda-lock's `conda-linux-64.lock`): after the
  * `@EXPLICIT` line, one archive URL a line (`…/noarch/mlflow-2.9.2-pyhd8ed1ab_0.conda#<md5>`), whose
- * file name gives the package, its version and its build.
+ * file name gives the package, its version and its build; conda-lock's `# pip <requirement>` lines
+ * are its PyPI packages (`readPipLine`).
  */
 export function parseCondaExplicit(text: string): DependencyManifest {
   const m = emptyManifest('conda-lock', true, true);
@@ -131,6 +137,13 @@ export function parseCondaExplicit(text: string): DependencyManifest {
     const lineStart = start;
     start = end + 1;
     const trimmed = raw.trim();
+    // conda-lock writes a platform's pip packages as `# pip name @ url#sha256=…` lines after the
+    // conda ones (`conda-lock render --kind explicit`), and `conda-lock install` installs them.
+    const pip = explicit ? /^#\s*pip\s+(\S.*)$/.exec(trimmed) : null;
+    if (pip) {
+      readPipLine(m, pip[1], lineStart + raw.indexOf(pip[1]), lineNo + 1);
+      continue;
+    }
     if (!trimmed || trimmed.startsWith('#')) continue;
     if (trimmed === '@EXPLICIT') {
       explicit = true;
@@ -162,6 +175,26 @@ export function parseCondaExplicit(text: string): DependencyManifest {
   }
   if (!explicit) m.problems.push({ message: 'no @EXPLICIT line: not a conda explicit file' });
   return m;
+}
+
+/**
+ * One `# pip <requirement>` line of a conda-lock explicit file, read as a requirements line: a
+ * `name @ https://…/name-1.2.3-py3-none-any.whl` release keeps the version of its wheel and, as a
+ * `manager: pip` entry of conda-lock.yml, is a registry release (its index URL is not kept); a `git+`
+ * URL or a local path stays a source that advisories do not match.
+ */
+function readPipLine(m: DependencyManifest, requirement: string, at: number, line: number): void {
+  const one = parseRequirements(requirement, 'conda-lock explicit file');
+  for (const p of one.packages) {
+    p.span = { start: p.span.start + at, end: p.span.end + at };
+    delete p.direct; // a lockfile entry, as conda-lock.yml's
+    const sha = p.source && /#sha256=([0-9a-f]{64})$/i.exec(p.source.location);
+    if (sha) p.hashes = [`sha256:${sha[1].toLowerCase()}`];
+    if (p.source?.kind === 'url' && /^https?:\/\//i.test(p.source.location) && p.version) delete p.source;
+    else if (p.source) p.source.location = withoutUserinfo(p.source.location);
+    m.packages.push(p);
+  }
+  for (const p of one.problems) m.problems.push({ message: `line ${line}: ${masked(p.message.replace(/^line \d+: /, ''))}`, line });
 }
 
 /**
