@@ -73,3 +73,19 @@ it('a Cargo binary crate: its ranges unless the Cargo.lock of its workspace (bes
   // A library's ranges are for its users to resolve.
   expect(runRule(rule, [{ ...bin, content: bin.content.replace('[[bin]]\nname = "cli"\n', '') }]).findings).toEqual([]);
 });
+
+it("a conda environment file's pip entries, unless conda-lock's files beside it lock them", () => {
+  const env = { path: 'ml/environment.yml', content: 'dependencies:\n  - python=3.11\n  - pip:\n    - requests>=2\n' };
+  const found = runRule(rule, [env]).findings;
+  expect(found.map((f) => [f.location.path, f.location.startLine, f.location.startColumn, f.location.endColumn, f.message])).toEqual([
+    ['ml/environment.yml', 4, 7, 18, 'requests (>=2) is not pinned to a version and nothing locks it'],
+  ]);
+  const lock = {
+    path: 'ml/conda-lock.yml',
+    content: 'version: 1\npackage:\n- name: requests\n  version: 2.31.0\n  manager: pip\n  platform: linux-64\n  url: https://files.pythonhosted.org/packages/requests-2.31.0-py3-none-any.whl\n',
+  };
+  expect(runRule(rule, [env, lock]).findings).toEqual([]);
+  const explicit = { path: 'ml/conda-linux-64.lock', content: '@EXPLICIT\n# pip requests @ https://files.pythonhosted.org/packages/requests-2.31.0-py3-none-any.whl\n' };
+  expect(runRule(rule, [env, explicit]).findings).toEqual([]);
+  expect(runRule(rule, [env, { ...lock, path: 'other/conda-lock.yml' }]).findings).toHaveLength(1);
+});

@@ -45,6 +45,9 @@ export default defineRule<DependencySetDocument>({
 function isUnlocked(doc: DependencyDocument, lockfiles: Lockfiles): boolean {
   const m = doc.manifest;
   if (m.lockfile || !m.application) return false;
+  // A lockfile beside it resolves it, an install list too (conda's environment.yml by conda-lock's files).
+  const lockable = hasLockfileFormat(m.kind);
+  if (lockable && lockfiles.of(doc).length > 0) return false;
   if (INSTALL_LISTS.has(m.kind)) return !m.includes.some((i) => i.constraint);
-  return hasLockfileFormat(m.kind) && lockfiles.of(doc).length === 0;
+  return lockable;
 }
