@@ -71,3 +71,26 @@ describe("parseCondaExplicit: conda-lock's `# pip` lines", () => {
     ]);
   });
 });
+
+describe('parseCondaLock: versions as written', () => {
+  it('keeps an unquoted version that YAML reads as a number (2.10, not 2.1)', () => {
+    const m = parseCondaLock(`package:
+- name: mlflow
+  version: 2.10
+  manager: conda
+  platform: linux-64
+  url: https://conda.anaconda.org/conda-forge/noarch/mlflow-2.10-pyhd8ed1ab_0.conda
+- name: requests
+  version: 2.30
+  manager: pip
+  platform: linux-64
+  url: https://files.pythonhosted.org/packages/requests-2.30-py3-none-any.whl
+- name: tzdata
+  version: 2024
+  manager: conda
+  platform: linux-64
+  url: https://conda.anaconda.org/conda-forge/noarch/tzdata-2024-h0c530f3_0.conda
+`);
+    expect(m.packages.map((p) => p.version)).toEqual(['2.10', '2.30', '2024']);
+  });
+});

@@ -216,7 +216,11 @@ export function parseCondaLock(text: string): DependencyManifest {
     if (!isMap(item)) continue;
     const str = (key: string): string | undefined => {
       const v = lastValue(item, key);
-      return isScalar(v) && (typeof v.value === 'string' || typeof v.value === 'number') ? String(v.value) : undefined;
+      if (!isScalar(v)) return undefined;
+      if (typeof v.value === 'string') return v.value;
+      // An unquoted `version: 2.10` is a YAML number (2.1): the text as written is the version.
+      if (typeof v.value === 'number') return typeof v.source === 'string' ? v.source : String(v.value);
+      return undefined;
     };
     const nameNode = lastValue(item, 'name');
     const name = str('name');
