@@ -355,3 +355,40 @@ file:///home/me/conda-bld/linux-64/tinylib-1.0-py311h1234567_0.conda
     });
   });
 });
+
+describe('conda files: each PyPI project, version and advisory once per file', () => {
+  const records = new MemoryVulnerabilitySource([
+    ...fixtureRecords(),
+    {
+      id: 'TEST-tf',
+      summary: 'a PyPI tensorflow advisory',
+      affected: [{ package: { ecosystem: 'PyPI', name: 'tensorflow' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.16.0' }] }] }],
+    },
+  ]);
+  const lines = (path: string, content: string) =>
+    runRule(rule, { path, content }, { settings: { vulnerabilities: records } }).findings.map(
+      (f) => `${f.location.startLine}:${f.location.startColumn}-${f.location.endLine}:${f.location.endColumn} ${f.message.split(' is affected by ')[0]} ${f.vulnerability?.id}`,
+    );
+
+  it('a metapackage and the package it pins: reported at the first', () => {
+    const explicit = `@EXPLICIT
+https://conda.anaconda.org/conda-forge/linux-64/mlflow-2.9.2-py311h38be061_0.conda
+https://conda.anaconda.org/conda-forge/linux-64/tensorflow-2.15.0-cpu_py311h6ac8430_2.conda
+https://conda.anaconda.org/conda-forge/linux-64/tensorflow-base-2.15.0-cpu_py311h4dfcaa8_2.conda
+`;
+    expect(lines('conda-linux-64.lock', explicit)).toEqual([
+      '2:1-2:83 mlflow 2.9.2 (conda package, matched as PyPI mlflow) PYSEC-2024-51',
+      '3:1-3:92 tensorflow 2.15.0 (conda package, matched as PyPI tensorflow) TEST-tf',
+    ]);
+  });
+
+  it('conda-lock.yml: one entry per platform gives one finding, at the first', () => {
+    const entry = (platform: string) =>
+      `- name: mlflow\n  version: 2.9.2\n  manager: conda\n  platform: ${platform}\n  url: https://conda.anaconda.org/conda-forge/noarch/mlflow-2.9.2-pyhd8ed1ab_0.conda\n`;
+    const lock = `version: 1\npackage:\n${['linux-64', 'osx-64', 'win-64'].map(entry).join('')}- name: mlflow\n  version: 2.8.0\n  manager: conda\n  platform: osx-arm64\n  url: https://conda.anaconda.org/conda-forge/noarch/mlflow-2.8.0-pyhd8ed1ab_0.conda\n`;
+    expect(lines('conda-lock.yml', lock)).toEqual([
+      '3:3-3:15 mlflow 2.9.2 (conda package, matched as PyPI mlflow) PYSEC-2024-51',
+      '18:3-18:15 mlflow 2.8.0 (conda package, matched as PyPI mlflow) PYSEC-2024-51',
+    ]);
+  });
+});

@@ -2,7 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { DependencyDocument, DependencySetDocument } from '../../parsers/deps/deps-document.js';
 import { findingPackage } from '../../parsers/deps/purl.js';
 import { judgedPackages, requestedBy } from './lib/lockfiles.js';
-import { affecting, describePackage } from './lib/packages.js';
+import { affecting, describePackage, onceInCondaFile } from './lib/packages.js';
 
 export default defineRule<DependencyDocument | DependencySetDocument>({
   meta: {
@@ -29,10 +29,11 @@ export default defineRule<DependencyDocument | DependencySetDocument>({
   check(doc, ctx) {
     const db = ctx.settings.vulnerabilities;
     if (!db) return;
+    const once = onceInCondaFile();
     for (const { doc: manifest, dep, requestedIn } of judgedPackages(doc)) {
       if (!dep.version) continue;
       for (const v of affecting(db, dep)) {
-        if (v.malicious) continue;
+        if (v.malicious || !once(manifest, dep, v.id)) continue;
         const aliases = v.aliases.length ? ` (${v.aliases.join(', ')})` : '';
         const fix = v.fixed.length ? `fixed in ${v.fixed.join(', ')}` : 'no fixed version';
         ctx.report({

@@ -1,5 +1,7 @@
 import type { PackageRef, VulnerabilityMatch, VulnerabilitySource } from '../../../core/vulnerability.js';
+import type { DependencyDocument } from '../../../parsers/deps/deps-document.js';
 import type { DeclaredDependency, DependencyManifest } from '../../../parsers/deps/types.js';
+import { normalizePackageName } from '../../../vulndb/osv.js';
 
 /** Language ecosystems the vulnerability database knows (conda packages are matched as their PyPI project: `matchedPackages`). */
 const MATCHED = new Set(['PyPI', 'npm', 'Go', 'crates.io']);
@@ -47,6 +49,27 @@ export function affecting(db: VulnerabilitySource, dep: DeclaredDependency): Vul
   const seen = new Map<string, VulnerabilityMatch>();
   for (const ref of refs) for (const v of db.affecting(ref)) if (!seen.has(v.id)) seen.set(v.id, v);
   return [...seen.values()];
+}
+
+/**
+ * A filter that passes each (PyPI project, version, advisory) once per conda file: conda-lock.yml
+ * lists a package once per platform (three entries with the default platforms), and a conda
+ * metapackage and the package it pins match the same PyPI project at the same version (`tensorflow`
+ * and `tensorflow-base`, `matplotlib` and `matplotlib-base`, `xgboost` and `py-xgboost`). The first
+ * entry is reported; other files and kinds are not filtered.
+ */
+export function onceInCondaFile(): (doc: DependencyDocument, dep: DeclaredDependency, advisory: string) => boolean {
+  const seen = new WeakMap<DependencyDocument, Set<string>>();
+  return (doc, dep, advisory) => {
+    if (!dep.pypi && doc.manifest.kind !== 'conda-lock') return true;
+    const ref = advisoryRefs(dep)[0];
+    const key = `${normalizePackageName(ref.ecosystem, ref.name)}\0${ref.version}\0${advisory}`;
+    let keys = seen.get(doc);
+    if (!keys) seen.set(doc, (keys = new Set()));
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  };
 }
 
 export function describePackage(dep: DeclaredDependency): string {
