@@ -217,3 +217,21 @@ describe('parseCondaExplicit', () => {
     });
   });
 });
+
+describe('pypiProjectOf: a Python build wins over the name patterns', () => {
+  it('matches lib* and cuda- packages built for Python, not without a build or with a C build', () => {
+    expect(pypiProjectOf('libpysal', 'pyhd8ed1ab_0')).toEqual({ name: 'libpysal', by: 'name' });
+    expect(pypiProjectOf('cuda-python', 'py311hb755f60_0')).toEqual({ name: 'cuda-python', by: 'name' });
+    expect(pypiProjectOf('libpysal')).toBeUndefined();
+    expect(pypiProjectOf('libcurl', 'hca28451_0')).toBeUndefined();
+    // The -cpp, -devel suffixes and the named list stay out whatever the build.
+    expect(pypiProjectOf('arrow-cpp', 'py311h7516544_0')).toBeUndefined();
+    expect(pypiProjectOf('conda', 'py311h38be061_0')).toBeUndefined();
+  });
+
+  it("conda-forge's kubernetes is the Go binaries; python-kubernetes is PyPI's kubernetes", () => {
+    expect(pypiProjectOf('kubernetes')).toBeUndefined();
+    expect(pypiProjectOf('kubernetes', 'ha770c72_0')).toBeUndefined();
+    expect(pypiProjectOf('python-kubernetes', 'pyhd8ed1ab_0')).toEqual({ name: 'kubernetes', by: 'mapping' });
+  });
+});

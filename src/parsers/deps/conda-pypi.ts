@@ -38,6 +38,8 @@ export const CONDA_TO_PYPI: Readonly<Record<string, string>> = {
   'msgpack-python': 'msgpack',
   // conda-forge: Matplotlib's Python package; `matplotlib` is a metapackage adding a Qt backend.
   'matplotlib-base': 'matplotlib',
+  // conda-forge: the Kubernetes Python client; conda-forge's `kubernetes` is the Go binaries (see NOT_PYPI).
+  'python-kubernetes': 'kubernetes',
 };
 
 /**
@@ -144,14 +146,23 @@ const NOT_PYPI = new Set([
   'mpich',
   'ucx',
   'nvtx',
+  // conda-forge's `kubernetes` is the Go binaries (kubectl, kubelet…), not PyPI's Python client.
+  'kubernetes',
   // PyPI's `conda` is a stale upload of another version line; mamba is C++.
   'conda',
   'mamba',
   'micromamba',
 ]);
 
-/** Name patterns of conda packages that are not Python projects: libraries, mutexes, R, Perl, CUDA, fonts, X11. */
-const NOT_PYPI_PATTERN = /^(?:lib(?!rosa$|cst$)|_|r-|perl-|cuda-|font-|fonts-|xorg-|gst-|ocl-|ld_impl_)|-(?:cpp|devel|static|dev)$/;
+/**
+ * Name patterns of conda packages that are usually not Python projects: libraries, mutexes, R, Perl,
+ * CUDA, fonts, X11. A Python build overrides them (`libpysal-4.10-pyhd8ed1ab_0`, `cuda-python-12.3.0-py311h…`):
+ * the build is the stronger signal.
+ */
+const NOT_PYPI_PATTERN = /^(?:lib(?!rosa$|cst$)|_|r-|perl-|cuda-|font-|fonts-|xorg-|gst-|ocl-|ld_impl_)/;
+
+/** C/C++ library and development packages, whatever their build (defaults builds `arrow-cpp` per Python). */
+const NOT_PYPI_SUFFIX = /-(?:cpp|devel|static|dev)$/;
 
 /** A build string of a package built for Python: `py311h…_0`, `pyhd8ed1ab_0`, `py_0`, `cuda120py311h…`, `py3.11_cuda12.1_…`. */
 const PYTHON_BUILD = /(?:^|[^a-z])py(?:\d|h[0-9a-f]|_|$)/;
@@ -180,8 +191,10 @@ export function isPythonBuild(build: string): boolean {
  */
 export function pypiProjectOf(name: string, build?: string): PyPIProject | undefined {
   const conda = name.toLowerCase();
-  if (NOT_PYPI.has(conda) || NOT_PYPI_PATTERN.test(conda)) return undefined;
-  if (build !== undefined && !isPythonBuild(build)) return undefined;
+  if (NOT_PYPI.has(conda) || NOT_PYPI_SUFFIX.test(conda)) return undefined;
+  const python = build !== undefined && isPythonBuild(build);
+  if (build !== undefined && !python) return undefined;
+  if (!python && NOT_PYPI_PATTERN.test(conda)) return undefined;
   const mapped = CONDA_TO_PYPI[conda];
   return mapped ? { name: mapped, by: 'mapping' } : { name: pep503(conda), by: 'name' };
 }
