@@ -1,5 +1,6 @@
-import { testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
-import { testRule } from '../../testing/rule-tester.js';
+import { expect, it } from 'vitest';
+import { fixtureRecords, MemoryVulnerabilitySource, testVulnerabilities } from '../../testing/memory-vulnerabilities.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './malicious-package.js';
 
 const settings = { vulnerabilities: testVulnerabilities() };
@@ -20,24 +21,15 @@ testRule(rule, {
       content: 'dependencies:\n  - 1337test>=1\n',
       settings,
     },
-  ],
-  invalid: [
     {
-      name: 'a pinned conda package, matched as its PyPI project',
+      // Dependency-confusion uploads squat on PyPI the names that exist only on conda channels (torchtriton).
+      name: 'a pinned conda package matched by its name: a PyPI upload of that name is not the channel package',
       path: 'environment.yml',
       content: 'dependencies:\n  - 1337test==1\n',
       settings,
-      findings: [
-        {
-          startLine: 2,
-          startColumn: 5,
-          endLine: 2,
-          endColumn: 16,
-          severity: 'critical',
-          message: /^1337test 1 \(conda package, matched as PyPI 1337test\) is malicious \(MAL-2024-4720\): /,
-        },
-      ],
     },
+  ],
+  invalid: [
     {
       path: 'package.json',
       content: '{\n  "private": true,\n  "dependencies": {\n    "chalk": "5.6.1"\n  }\n}\n',
@@ -76,4 +68,18 @@ testRule(rule, {
       findings: [{ startLine: 2, startColumn: 3, endLine: 2, endColumn: 18 }],
     },
   ],
+});
+
+it("a pinned conda package published under another name is judged as the mapped PyPI project, once per file", () => {
+  const vulnerabilities = new MemoryVulnerabilitySource([
+    ...fixtureRecords(),
+    { id: 'MAL-TEST-1', summary: 'Malicious code in ray (PyPI)', affected: [{ package: { ecosystem: 'PyPI', name: 'ray' }, versions: ['2.9.0'] }] },
+  ]);
+  const entry = (platform: string) =>
+    `- name: ray-core\n  version: 2.9.0\n  manager: conda\n  platform: ${platform}\n  url: https://conda.anaconda.org/conda-forge/linux-64/ray-core-2.9.0-py311h1234567_0.conda\n`;
+  const content = `version: 1\npackage:\n${entry('linux-64')}${entry('osx-64')}`;
+  const { findings } = runRule(rule, { path: 'conda-lock.yml', content }, { settings: { vulnerabilities } });
+  expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endColumn, f.message])).toEqual([
+    [3, 3, 17, "ray-core 2.9.0 (conda package, matched as PyPI ray: conda's name for it) is malicious (MAL-TEST-1): Malicious code in ray (PyPI)"],
+  ]);
 });

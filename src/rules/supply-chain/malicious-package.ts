@@ -3,7 +3,7 @@ import type { VulnerabilityMatch } from '../../core/vulnerability.js';
 import type { DependencyDocument, DependencySetDocument } from '../../parsers/deps/deps-document.js';
 import { findingPackage } from '../../parsers/deps/purl.js';
 import { judgedPackages, requestedBy } from './lib/lockfiles.js';
-import { affecting, describePackage } from './lib/packages.js';
+import { affecting, describePackage, onceInCondaFile } from './lib/packages.js';
 
 export default defineRule<DependencyDocument | DependencySetDocument>({
   meta: {
@@ -30,14 +30,19 @@ export default defineRule<DependencyDocument | DependencySetDocument>({
   check(doc, ctx) {
     const db = ctx.settings.vulnerabilities;
     if (!db) return;
+    const once = onceInCondaFile();
     for (const { doc: manifest, dep, requestedIn } of judgedPackages(doc)) {
-      // An unpinned conda package is not judged by a PyPI name's malicious uploads: a typosquat on PyPI
-      // is not the channel's package of that name. A pinned one is (a channel builds from the release).
-      if (!dep.version && dep.pypi) continue;
+      // A conda package is not judged by the malicious uploads of its PyPI namesake: dependency-confusion
+      // uploads squat on PyPI the names that exist only on conda channels (torchtriton), and their records
+      // affect every version, so a pinned channel package would be a critical false positive. Only a
+      // package conda publishes under another name (`pytorch` → torch, `CONDA_TO_PYPI`), pinned, is
+      // judged as that project.
+      if (dep.pypi && (!dep.version || dep.pypi.by === 'name')) continue;
       const reports: VulnerabilityMatch[] = dep.version
         ? affecting(db, dep).filter((v) => v.malicious)
         : db.knownMalicious(dep.ecosystem, dep.name);
       for (const v of reports) {
+        if (dep.version && !once(manifest, dep, v.id)) continue;
         const what = dep.version
           ? `${describePackage(dep)}${requestedBy(requestedIn)} is malicious`
           : `${dep.name} has malicious releases and the manifest does not pin a version`;
