@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { debuglog } from 'node:util';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { EngineResult } from './core/engine.js';
+import { importLegacyFingerprints } from './core/fingerprint.js';
 import { usableCpus } from './cpu-limit.js';
 import { isPlainlyWalked, type DiskSourceFile, type SourceFile } from './core/source-file.js';
 import type { ClusterRef, Finding, ScanError } from './core/types.js';
@@ -64,6 +65,8 @@ export type FromWorker =
       worst: number;
       /** Findings of the cross-object rules run at the end (not spooled), as `Engine.finish` returns them. */
       held: Finding[];
+      /** The legacy fingerprints of `held` (`exportLegacyFingerprints`), which a message does not carry. */
+      heldLegacy?: Array<Array<string | undefined>>;
       errors: ScanError[];
       errorKeys: number[];
       /** Positions (in `errors`) of errors a scan reports once, whichever thread meets them. */
@@ -475,6 +478,7 @@ export function mergeReply(
   end: number,
   scan: OpenScan,
 ): void {
+  importLegacyFingerprints(reply.held, reply.heldLegacy);
   result.findings.push(...reply.held);
   result.files += reply.files;
   result.resources += reply.resources;

@@ -1,6 +1,7 @@
 // The worker thread of a threaded scan (see `ScanThreads`): scans the files it is sent, as the main
 // thread would, spools their findings, and replies once the walk is done.
 import { workerData } from 'node:worker_threads';
+import { exportLegacyFingerprints } from './core/fingerprint.js';
 import { DiskSourceFile, type ClusterListing } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
 import { JsonFindingSpool } from './reporters/json-spool.js';
@@ -77,6 +78,7 @@ try {
       spool: detached,
       worst,
       held: result.findings,
+      heldLegacy: exportLegacyFingerprints(result.findings),
       errors: result.errors,
       errorKeys,
       onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),

@@ -451,6 +451,8 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
     onSet: opts.onSet,
     sets,
     maskEvidence: evidenceWithoutSecrets,
+    // A baseline, or ignore entries naming fingerprints, may hold fingerprints written before they hashed the subject path.
+    legacyFingerprints: baseline !== undefined || (config.ignore ?? []).some((e) => e.fingerprints?.length),
     // One walked target: its files (and the held-back files of Kustomize trees, after them) come depth first.
     depthFirst: !opts.files && opts.targets.length === 1,
     onFileFindings: spool

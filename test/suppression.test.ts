@@ -389,6 +389,79 @@ describe('fingerprints', () => {
   });
 });
 
+describe('fingerprints of settings that are not written', () => {
+  // Settings of a container that the rules ask for: capabilities.drop, runAsNonRoot, seccompProfile, allowPrivilegeEscalation, readOnlyRootFilesystem.
+  const SETTINGS = ['K8S-0014', 'K8S-0015', 'K8S-0017', 'K8S-0018', 'K8S-0104'];
+  const server = '  - name: server\n    image: vllm/vllm-openai:v0.6.0\n';
+  const podOf = (containers: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\nspec:\n  containers:\n${containers}`;
+  const settings = (text: string, opts: Partial<ScanOptions> = {}) => scan({ 'p.yaml': text }, { rules: SETTINGS, ...opts });
+  const shown = (fs: Finding[]): string[] => fs.map((f) => `${f.ruleId} ${f.status} ${f.location.objectPath}`);
+
+  it('stay when a securityContext is written beside them: a baseline made before keeps them, the setting written is fixed', () => {
+    const before = settings(podOf(server));
+    expect(shown(before)).toEqual([
+      'K8S-0014 fail /spec/containers/0',
+      'K8S-0015 fail /spec/containers/0',
+      'K8S-0017 fail /spec/containers/0',
+      'K8S-0018 fail /spec/containers/0',
+      'K8S-0104 fail /spec/containers/0/name',
+    ]);
+    const baseline = new Set(makeBaseline(before).fingerprints);
+    const after = settings(podOf(server + '    securityContext:\n      runAsNonRoot: true\n'), { baseline });
+    // Shown at the securityContext now, which exists; the same findings, none new; K8S-0015 is fixed.
+    expect(shown(after)).toEqual([
+      'K8S-0014 suppressed /spec/containers/0/securityContext',
+      'K8S-0017 suppressed /spec/containers/0/securityContext',
+      'K8S-0018 suppressed /spec/containers/0/securityContext',
+      'K8S-0104 suppressed /spec/containers/0/securityContext',
+    ]);
+    expect(after.map((f) => f.fingerprint)).toEqual(before.filter((f) => f.ruleId !== 'K8S-0015').map((f) => f.fingerprint));
+  });
+
+  // What a scan made before fingerprints hashed the setting's path (the deepest node that exists): baselines and
+  // ignore entries written then still match.
+  const LEGACY = [
+    'sha256:30125ab7a5916f99391faba2e0ef3e5750619065301fa49b63c22179a5b60e7b',
+    'sha256:521ff4d58718cf00aebbc24f1e46c9e1d0cc5a67924bc62c7625180f44ec9be3',
+    'sha256:d39cf760859aa63030a9d8ad4dda47cef7232296f1743cc33b270a15d0d4bff1',
+    'sha256:bcd9337c4682dcaeaef8dad1dda8869691456f0b05e70166f994ba67d74b7e55',
+    'sha256:2b3bd2866fa09b26bd1266c91c4491094e1fd5ea6325f0dc447e75e419e977cf',
+  ];
+
+  it('written before (a baseline, a JSON report as baseline, ignore entries) still suppress', () => {
+    const fresh = settings(podOf(server));
+    expect(fresh.map((f) => f.fingerprint).filter((p) => LEGACY.includes(p))).toEqual([]);
+    const old = settings(podOf(server), { baseline: new Set(LEGACY) });
+    expect(old.map((f) => f.suppression?.kind)).toEqual(Array(5).fill('baseline'));
+    // The legacy fingerprints are nowhere in the findings: a report written with the old baseline carries the new ones.
+    expect(old.map((f) => f.fingerprint)).toEqual(fresh.map((f) => f.fingerprint));
+    expect(JSON.stringify(old)).not.toContain(LEGACY[0].slice(7));
+    const report = JSON.stringify({ tool: { name: 'sanctum' }, findings: LEGACY.map((fingerprint) => ({ status: 'fail', fingerprint })) });
+    const fromReport = settings(podOf(server), { baseline: parseBaseline(report, 'old.json') });
+    expect(fromReport.map((f) => f.status)).toEqual(Array(5).fill('suppressed'));
+    const ignored = settings(podOf(server), { config: { ignore: [{ fingerprints: [LEGACY[1]], reason: 'reviewed' }] } });
+    expect(ignored.map((f) => `${f.ruleId} ${f.status}`)).toEqual([
+      'K8S-0014 fail',
+      'K8S-0015 suppressed',
+      'K8S-0017 fail',
+      'K8S-0018 fail',
+      'K8S-0104 fail',
+    ]);
+  });
+
+  it('written before match the findings as they were (a container is still known by its index)', () => {
+    const after = settings(podOf('  - name: proxy\n    image: envoyproxy/envoy:v1.30.0\n' + server), { baseline: new Set(LEGACY) });
+    // Index 0 is the proxy now: its legacy fingerprints are the server's of before. What was, matches; nothing more.
+    expect(after.filter((f) => f.status === 'suppressed').map((f) => f.location.objectPath)).toEqual([
+      '/spec/containers/0',
+      '/spec/containers/0',
+      '/spec/containers/0',
+      '/spec/containers/0',
+      '/spec/containers/0/name',
+    ]);
+  });
+});
+
 describe('path globs', () => {
   it.each([
     ['k8s/a.yaml', 'k8s/**', true],

@@ -1,7 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
 import { DigestCounter } from './digest-counter.js';
-import { fingerprintBytes, fingerprintOf } from './fingerprint.js';
+import { fingerprintBytesAt, fingerprintOf, setLegacyFingerprint } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import {
@@ -20,7 +20,7 @@ import type { AnyRule, FixInput, ReportInput, RuleContext, RuleMeta, ScanSetting
 import { FileReadError, looksBinary, type SourceFile } from './source-file.js';
 import { describeSystemError, isSystemError } from './system-error.js';
 import type { Finding, FixSuggestion, FrameworkRef, Location, ScanError, Severity, SourceRange, Suppression } from './types.js';
-import { pointerFromPath } from './types.js';
+import { pointerFromPath, pointerOfTail, type ObjectPath } from './types.js';
 
 export const SUPPRESSION_WITHOUT_REASON = 'SAN-0001';
 export const EXPIRED_SUPPRESSION = 'SAN-0002';
@@ -61,6 +61,12 @@ export interface EngineOptions {
    * one line (JSON, flow style) that line holds every value of the object.
    */
   maskEvidence?(text: string, doc: ScanDocument): string;
+  /**
+   * Also makes each finding's fingerprint as it was before fingerprints hashed the subject path
+   * (`legacyFingerprintOf`), where it differs: for a baseline or ignore entries written before, which
+   * match either. Costs a digest per such finding; off by default.
+   */
+  legacyFingerprints?: boolean;
 }
 
 export interface EngineResult {
@@ -121,6 +127,8 @@ export class Engine {
   private readonly setDocs = new Map<Parser, SetDocuments>();
   private setSeq = 0;
   private readonly occurrences = new DigestCounter();
+  /** Occurrences of the legacy fingerprints (`EngineOptions.legacyFingerprints`). */
+  private readonly legacyOccurrences: DigestCounter | undefined;
   private readonly engineReported = new Set<string>();
   /** Files another thread scans (`collectOnly`): the hygiene of their annotations waits for `settleHygiene`. */
   private readonly collected = new WeakSet<SourceFile>();
@@ -140,6 +148,7 @@ export class Engine {
     this.settings = { strictModels: false, ...opts.settings };
     this.today = opts.today ?? new Date().toISOString().slice(0, 10);
     this.settings.today ??= this.today;
+    this.legacyOccurrences = opts.legacyFingerprints ? new DigestCounter() : undefined;
     for (const rule of opts.rules) {
       const run = this.runOf(rule);
       for (const kind of rule.meta.appliesTo) {
@@ -494,11 +503,12 @@ export class Engine {
     // Two advisories on one manifest line are two findings, each with its own stable fingerprint.
     const anchor =
       (objectPath !== undefined ? '' : (evidence ?? '').replace(/\s+/g, ' ')) + (input.vulnerability ? ` ${input.vulnerability.id}` : '');
-    const print = this.uniqueFingerprint(
-      meta.id,
-      input.identity === undefined ? location : { ...location, objectPath: `identity:${input.identity}` },
-      anchor,
-    );
+    // The path the fingerprint hashes: what the finding is about, not where it is shown (see `subjectPointer`).
+    const shown = input.identity === undefined ? objectPath : `identity:${input.identity}`;
+    const subject = input.subject;
+    const hashed =
+      subject !== undefined && input.identity === undefined && objectPath !== undefined ? subjectPointer(objectPath, at, subject) : shown;
+    const print = this.uniqueFingerprint(meta.id, location, hashed, anchor);
     let fix: FixSuggestion | undefined;
     // An object read from a cluster has no file to edit.
     if (input.fix && !doc.file.cluster) {
@@ -507,6 +517,7 @@ export class Engine {
       if (doc.file.renderedBy) fix = renderedFix(doc, fix, location, file !== doc.file);
     }
     const finding = failingFinding(meta, input, location, print, this.opts, evidence, fix);
+    if (this.legacyOccurrences) setLegacyFingerprint(finding, this.legacyFingerprint(meta.id, location, shown, anchor, print));
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
     this.resolvedFile = file;
@@ -603,10 +614,27 @@ export class Engine {
    * The fingerprint of a finding; equal findings within a file are told apart by their occurrence.
    * Counted by the first occurrence's digest.
    */
-  private uniqueFingerprint(ruleId: string, location: Location, anchor: string): string {
-    const first = fingerprintBytes(ruleId, location, anchor, 0);
+  private uniqueFingerprint(ruleId: string, location: Location, objectPath: string | undefined, anchor: string): string {
+    const first = fingerprintBytesAt(ruleId, location, objectPath, anchor, 0);
     const seen = this.occurrences.addBytes(first);
-    return fingerprintOf(seen === 0 ? first : fingerprintBytes(ruleId, location, anchor, seen));
+    return fingerprintOf(seen === 0 ? first : fingerprintBytesAt(ruleId, location, objectPath, anchor, seen));
+  }
+
+  /**
+   * The fingerprint the finding had before fingerprints hashed its subject (the path it is shown at,
+   * counted among the legacy ones), when it differs from `print`.
+   */
+  private legacyFingerprint(
+    ruleId: string,
+    location: Location,
+    shown: string | undefined,
+    anchor: string,
+    print: string,
+  ): string | undefined {
+    const first = fingerprintBytesAt(ruleId, location, shown, anchor, 0);
+    const seen = this.legacyOccurrences!.addBytes(first);
+    const legacy = fingerprintOf(seen === 0 ? first : fingerprintBytesAt(ruleId, location, shown, anchor, seen));
+    return legacy === print ? undefined : legacy;
   }
 
   /** Reports a finding raised by the engine itself (suppression hygiene). */
@@ -621,13 +649,34 @@ export class Engine {
     const rule = this.opts.lookup(ruleId);
     if (!rule) return;
     const location: Location = { path, ...range, ...extra };
-    const print = this.uniqueFingerprint(ruleId, location, message);
+    // Hashed as before: its rule's findings are all the engine's, made the same way (no legacy one differs).
+    const print = this.uniqueFingerprint(ruleId, location, location.objectPath, message);
     to.push(failingFinding(rule.meta, { message }, location, print, this.opts));
   }
 
   error(path: string, message: string, line?: number): void {
     this.errors.push(line !== undefined ? { path, message, line } : { path, message });
   }
+}
+
+/**
+ * The object path a finding's fingerprint hashes: the path the rule names as its subject (`ReportInput.subject`:
+ * a setting not written, reported at the deepest node that is), so that writing a setting beside it leaves
+ * the fingerprint as it was. `objectPath` is the pointer of `at`.
+ */
+function subjectPointer(objectPath: string, at: At | undefined, subject: ObjectPath): string {
+  let pointer = objectPath;
+  if (Array.isArray(at)) {
+    // `objectPath` is the pointer of the document's own path to the value (a List's item) and then `at`:
+    // the part of `at` past what it shares with `subject` is replaced by the rest of `subject`.
+    const path = at as ObjectPath;
+    let common = 0;
+    while (common < path.length && common < subject.length && path[common] === subject[common]) common++;
+    const shownTail = common === path.length ? '' : pointerOfTail(path, common);
+    if (shownTail === '' || objectPath.endsWith(shownTail))
+      pointer = objectPath.slice(0, objectPath.length - shownTail.length) + pointerOfTail(subject, common);
+  }
+  return pointer;
 }
 
 const RANGE_KEYS: ReadonlySet<string> = new Set(['startLine', 'startColumn', 'endLine', 'endColumn']);

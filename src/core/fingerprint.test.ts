@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fingerprintBytes, fingerprintDigest, fingerprintOf } from './fingerprint.js';
+import { MemorySourceFile } from './source-file.js';
+import { scanSync } from '../scan.js';
+import { fingerprint, fingerprintBytes, fingerprintBytesAt, fingerprintDigest, fingerprintOf } from './fingerprint.js';
 import type { EventRef, ImageLocation, Location } from './types.js';
 
 const event = (auditID: string, source?: EventRef['source']): EventRef =>
@@ -9,7 +11,8 @@ const image = (digest: string, identity?: string): ImageLocation =>
   ({ ref: 'reg/x', digest, ...(identity ? { identity } : {}) }) as ImageLocation;
 
 describe('fingerprint', () => {
-  // Fingerprints are stored keys (baselines, suppression files, the store's history): these values must never change.
+  // Fingerprints are stored keys (baselines, suppression files, the store's history): these values must never change
+  // (what a scan hashes changed once, deliberately: see 'of a scan' below).
   const cases: Array<[string, string, Location, string, number, string]> = [
     [
       'a file',
@@ -122,6 +125,41 @@ describe('fingerprint', () => {
     changing.name = 'renamed';
     expect(fingerprintDigest('K8S-0014', at('k8s/app.yaml', changing), '', 0)).toBe(expected(at('k8s/app.yaml', changing)));
     expect(fingerprintDigest('K8S-0014', at('k8s/app.yaml', changing), '', 0)).not.toBe(b2f);
+  });
+
+  it("hashes the object path given in place of the location's", () => {
+    const loc: Location = { path: 'k8s/app.yaml', objectPath: '/spec/containers/0', resource: { kind: 'Pod', name: 'p' } };
+    const moved: Location = { ...loc, objectPath: '/spec/containers/name=api/securityContext' };
+    expect(fingerprintBytesAt('K8S-0015', loc, moved.objectPath, '', 1)).toBe(fingerprintBytes('K8S-0015', moved, '', 1));
+    expect(fingerprintBytesAt('K8S-0015', loc, undefined, 'x', 0)).toBe(
+      fingerprintBytes('K8S-0015', { ...loc, objectPath: undefined }, 'x', 0),
+    );
+  });
+
+  // The function's values above stay; what a scan hands it changed once, deliberately: the path of the setting a finding
+  // is about rather than the deepest node written on the way to it, so that writing a securityContext does not make the
+  // container's other findings new. The fingerprints made before (here the second) still match in baselines and ignore
+  // entries (`legacyFingerprintOf`).
+  it('of a scan: a container setting that is not written, by its path', () => {
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\nspec:\n  containers:\n  - name: server\n    image: vllm/vllm-openai:v0.6.0\n';
+    const r = scanSync({
+      targets: ['.'],
+      files: [new MemorySourceFile('p.yaml', text)],
+      config: false,
+      rules: ['K8S-0015'],
+      today: '2026-06-15',
+    });
+    expect(r.findings.map((f) => [f.location.objectPath, f.fingerprint])).toEqual([
+      ['/spec/containers/0', 'sha256:ff9ce5d473a71a5aeb3832cfe0472236286c7c5f41f303c8996ed6d99493913d'],
+    ]);
+    const resource = { apiVersion: 'v1', kind: 'Pod', name: 'llm' };
+    expect(
+      fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot', resource }, '', 0),
+    ).toBe(r.findings[0].fingerprint);
+    expect(fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0', resource }, '', 0)).toBe(
+      'sha256:521ff4d58718cf00aebbc24f1e46c9e1d0cc5a67924bc62c7625180f44ec9be3',
+    );
   });
 
   it('writes fingerprints only of 32-byte digests', () => {

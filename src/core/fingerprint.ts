@@ -6,6 +6,9 @@ import type { Location, ResourceRef } from './types.js';
  * resource and the object path (or, for text findings, the evidence), never line numbers. A finding
  * in a container image hashes the image's identity with its path (see `ImageLocation.identity`).
  * `occurrence` separates equal findings within one file.
+ *
+ * A scan hashes the finding's subject path rather than `loc.objectPath` (`fingerprintBytesAt`): see
+ * `Engine.toFinding`.
  */
 export function fingerprint(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
   return 'sha256:' + fingerprintDigest(ruleId, loc, anchor, occurrence);
@@ -13,7 +16,7 @@ export function fingerprint(ruleId: string, loc: Location, anchor: string, occur
 
 /** The hex digest of `fingerprint`, without its `sha256:` prefix. */
 export function fingerprintDigest(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
-  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'hex');
+  return hash('sha256', fingerprintInput(ruleId, loc, loc.objectPath, anchor, occurrence), 'hex');
 }
 
 /**
@@ -21,7 +24,18 @@ export function fingerprintDigest(ruleId: string, loc: Location, anchor: string,
  * (`DigestCounter.addBytes`) before it writes the fingerprint (`fingerprintOf`), without hex digits to read back.
  */
 export function fingerprintBytes(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
-  return hash('sha256', fingerprintInput(ruleId, loc, anchor, occurrence), 'binary');
+  return hash('sha256', fingerprintInput(ruleId, loc, loc.objectPath, anchor, occurrence), 'binary');
+}
+
+/** `fingerprintBytes` with `objectPath` hashed in place of `loc.objectPath` (without a copy of the location). */
+export function fingerprintBytesAt(
+  ruleId: string,
+  loc: Location,
+  objectPath: string | undefined,
+  anchor: string,
+  occurrence: number,
+): string {
+  return hash('sha256', fingerprintInput(ruleId, loc, objectPath, anchor, occurrence), 'binary');
 }
 
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
@@ -43,14 +57,14 @@ export function fingerprintOf(bytes: string): string {
 /** The end of the input of most findings: no detail, no anchor, the first occurrence. */
 const PLAIN_END = '\u0000\u0000\u00000';
 
-function fingerprintInput(ruleId: string, loc: Location, anchor: string, occurrence: number): string {
+function fingerprintInput(ruleId: string, loc: Location, objectPath: string | undefined, anchor: string, occurrence: number): string {
   const detail = loc.detail ?? '';
   // Its parts joined by NUL, concatenated in one expression (an array to join costs more).
   return (
     ruleId +
     '\u0000' +
     objectPart(loc) +
-    (loc.objectPath ?? '') +
+    (objectPath ?? '') +
     (detail === '' && anchor === '' && occurrence === 0 ? PLAIN_END : '\u0000' + detail + '\u0000' + anchor + '\u0000' + occurrence)
   );
 }
@@ -88,4 +102,47 @@ function fileAndResource(loc: Location): string {
   const resource = r ? [r.apiVersion ?? '', r.kind, r.namespace ?? '', r.name ?? ''].join('/') : '';
   // Joined into one flat string: it is read again for each finding of the object.
   return [path, resource, ''].join('\u0000');
+}
+
+/**
+ * Fingerprints a finding had before the fingerprint hashed its subject path (`Engine.toFinding`), where
+ * that one differs: made only in a scan given a baseline or ignore entries that name fingerprints
+ * (`EngineOptions.legacyFingerprints`), which match either. Kept beside the finding, not on it: a
+ * report never writes them.
+ */
+const legacyPrints = new WeakMap<object, string>();
+
+/** The fingerprint the finding (or a folded finding's entry) had before, when it differs from its own. */
+export function legacyFingerprintOf(f: object): string | undefined {
+  return legacyPrints.get(f);
+}
+
+export function setLegacyFingerprint(f: object, print: string | undefined): void {
+  if (print !== undefined) legacyPrints.set(f, print);
+}
+
+/** The legacy fingerprints of findings and of their folded entries, to send to another thread (undefined when there are none). */
+export function exportLegacyFingerprints(
+  findings: ReadonlyArray<{ folded?: readonly object[] }>,
+): Array<Array<string | undefined>> | undefined {
+  let any = false;
+  const out = findings.map((f) => {
+    const prints = [legacyPrints.get(f), ...(f.folded ?? []).map((x) => legacyPrints.get(x))];
+    any ||= prints.some((p) => p !== undefined);
+    return prints;
+  });
+  return any ? out : undefined;
+}
+
+/** Sets, on findings received from another thread, the legacy fingerprints `exportLegacyFingerprints` made there. */
+export function importLegacyFingerprints(
+  findings: ReadonlyArray<{ folded?: readonly object[] }>,
+  prints: Array<Array<string | undefined>> | undefined,
+): void {
+  if (!prints) return;
+  findings.forEach((f, i) => {
+    const [own, ...folded] = prints[i] ?? [];
+    setLegacyFingerprint(f, own);
+    f.folded?.forEach((x, j) => setLegacyFingerprint(x, folded[j]));
+  });
 }

@@ -1,3 +1,4 @@
+import { legacyFingerprintOf, setLegacyFingerprint } from './fingerprint.js';
 import type { RuleMeta } from './rule.js';
 import { severityRank, type Finding, type Location } from './types.js';
 
@@ -18,10 +19,9 @@ export function foldSuperseded(findings: readonly Finding[], metaOf: (index: num
       if (j === i || folded.has(j) || !supersedes.includes(other.ruleId) || !sameValue(standing.location, other.location)) continue;
       folded.add(j);
       const list = (standing.folded ??= []);
-      list.push(
-        { ruleId: other.ruleId, slug: other.slug, severity: other.severity, fingerprint: other.fingerprint },
-        ...(other.folded ?? []),
-      );
+      const entry = { ruleId: other.ruleId, slug: other.slug, severity: other.severity, fingerprint: other.fingerprint };
+      setLegacyFingerprint(entry, legacyFingerprintOf(other));
+      list.push(entry, ...(other.folded ?? []));
       if (severityRank(other.severity) > severityRank(standing.severity)) standing.severity = other.severity;
     }
   }
@@ -33,9 +33,21 @@ export function answersTo(f: Pick<Finding, 'ruleId' | 'slug' | 'folded'>, key: s
   return key === '*' || key === f.ruleId || key === f.slug || (f.folded?.some((x) => x.ruleId === key || x.slug === key) ?? false);
 }
 
-/** The finding's fingerprint and those of the findings folded into it (a baseline written before a fold still matches). */
+/**
+ * The finding's fingerprint and those of the findings folded into it (a baseline written before a fold
+ * still matches), with the fingerprints they had before fingerprints hashed the subject path, when the
+ * scan made them (`EngineOptions.legacyFingerprints`).
+ */
 export function fingerprintsOf(f: Pick<Finding, 'fingerprint' | 'folded'>): string[] {
-  return f.folded ? [f.fingerprint, ...f.folded.map((x) => x.fingerprint)] : [f.fingerprint];
+  const legacy = legacyFingerprintOf(f);
+  const prints = legacy === undefined ? [f.fingerprint] : [f.fingerprint, legacy];
+  if (f.folded)
+    for (const x of f.folded) {
+      prints.push(x.fingerprint);
+      const old = legacyFingerprintOf(x);
+      if (old !== undefined) prints.push(old);
+    }
+  return prints;
 }
 
 function sameValue(a: Location, b: Location): boolean {

@@ -1,6 +1,6 @@
 import type { ProjectPackages } from './packages.js';
 import type { At, ScanDocument, TextSpan } from './document.js';
-import type { FindingPackage, FindingVulnerability, FrameworkRef, ScannerName, Severity } from './types.js';
+import type { FindingPackage, FindingVulnerability, FrameworkRef, ObjectPath, ScannerName, Severity } from './types.js';
 import type { VulnerabilitySource } from './vulnerability.js';
 import { freezeData } from './frozen-data.js';
 
@@ -62,6 +62,13 @@ export interface ReportInput {
    * made of it instead of the index, so that a baseline keeps matching.
    */
   identity?: string;
+  /**
+   * With `at` an object path to the deepest node that exists on the way to a setting that is missing
+   * (the container, or its `securityContext`, for `securityContext.runAsNonRoot`): the path of that
+   * setting, which `at` leads to. The fingerprint hashes it instead of `at`, so that writing another
+   * setting on the way (a `securityContext`) leaves the fingerprint as it was; the finding is still shown at `at`.
+   */
+  subject?: ObjectPath;
   severity?: Severity;
   fix?: FixInput;
   /** Supply-chain findings: the advisory and the package it concerns. */

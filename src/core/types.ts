@@ -280,6 +280,23 @@ export function pointerFromPath(path: ObjectPath): string {
   return node.pointer;
 }
 
+/** `pointerFromPath(path.slice(from))`, without the copy. */
+export function pointerOfTail(path: ObjectPath, from: number): string {
+  let node = POINTERS;
+  for (let i = from; i < path.length; i++) {
+    const seg = path[i];
+    let child = node.next?.get(seg);
+    if (child === undefined) {
+      if (pointers >= MAX_POINTERS) return path.length > from ? joinedPointer(path.slice(from)) : '';
+      child = { pointer: [node.pointer, escapeSegment(seg)].join('/'), next: undefined };
+      (node.next ??= new Map()).set(seg, child);
+      pointers++;
+    }
+    node = child;
+  }
+  return node.pointer;
+}
+
 function joinedPointer(path: ObjectPath): string {
   return '/' + path.map(escapeSegment).join('/');
 }

@@ -56,10 +56,12 @@ export default defineRule<PodSpecDocument>({
       const caps = mapping(containerSecurityContext(c)?.capabilities);
       const drop = caps?.drop;
       if (!(Array.isArray(drop) && drop.includes('ALL'))) {
-        const edit = appendToSequenceEdit(pod.owner, [...c.path, 'securityContext', 'capabilities', 'drop'], 'ALL');
+        const field = [...c.path, 'securityContext', 'capabilities', 'drop'];
+        const edit = appendToSequenceEdit(pod.owner, field, 'ALL');
         ctx.report({
           message: `${containerLabel(c)} does not drop ALL capabilities (securityContext.capabilities.drop)`,
           at: existingContainerPath(c, ['securityContext', 'capabilities', 'drop']),
+          subject: field,
           evidence: Array.isArray(drop) ? `drop: [${drop.map(str).join(', ')}]` : 'capabilities.drop not set',
           fix: edit && {
             description: 'Add ALL to securityContext.capabilities.drop (add back NET_BIND_SERVICE if the process binds a port below 1024)',

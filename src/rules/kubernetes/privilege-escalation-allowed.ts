@@ -60,6 +60,7 @@ export default defineRule<PodSpecDocument>({
         ctx.report({
           message: `${containerLabel(c)} does not set securityContext.allowPrivilegeEscalation: false`,
           at: existingContainerPath(c, ['securityContext', 'allowPrivilegeEscalation']),
+          subject: path,
           evidence: 'allowPrivilegeEscalation not set',
           fix,
         });

@@ -53,6 +53,7 @@ export default defineRule<PodSpecDocument>({
       ctx.report({
         message: `${describe(c)} has no ${missingWhat(memory, cpu)} limit`,
         at,
+        subject: [...c.path, 'resources', 'limits'],
         severity: memory ? 'medium' : 'low',
       });
     }

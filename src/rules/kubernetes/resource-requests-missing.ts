@@ -51,7 +51,11 @@ export default defineRule<PodSpecDocument>({
           : asMapping(res).requests !== undefined
             ? [...c.path, 'resources', 'requests']
             : [...c.path, 'resources'];
-      ctx.report({ message: `${describe(c)} has no ${missingWhat(memory, cpu)} request`, at });
+      ctx.report({
+        message: `${describe(c)} has no ${missingWhat(memory, cpu)} request`,
+        at,
+        subject: [...c.path, 'resources', 'requests'],
+      });
     }
   },
 });

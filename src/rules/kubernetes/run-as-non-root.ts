@@ -5,6 +5,7 @@ import type { ObjectPath } from '../../core/types.js';
 import {
   containerLabel,
   containerSecurityContext,
+  containerSettingPath,
   existingContainerPath,
   podSecurityContext,
   podSecurityContextPath,
@@ -76,6 +77,7 @@ export default defineRule<PodSpecDocument>({
         ctx.report({
           message: `${containerLabel(c)} may run as root: neither it nor the pod sets securityContext.runAsNonRoot: true`,
           at: existingContainerPath(c, ['securityContext', 'runAsNonRoot']),
+          subject: containerSettingPath(c, ['securityContext', 'runAsNonRoot']),
           evidence: 'runAsNonRoot not set',
           fix: podFix,
         });

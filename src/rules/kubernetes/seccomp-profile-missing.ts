@@ -4,6 +4,7 @@ import { setValueEdit } from '../../parsers/yaml/yaml-edit.js';
 import {
   containerLabel,
   containerSecurityContext,
+  containerSettingPath,
   existingContainerPath,
   isSet,
   isWindowsPod,
@@ -61,6 +62,7 @@ export default defineRule<PodSpecDocument>({
       ctx.report({
         message: `${containerLabel(c)} has no seccomp profile: set securityContext.seccompProfile.type to RuntimeDefault or Localhost on the pod or the container`,
         at: existingContainerPath(c, ['securityContext', 'seccompProfile']),
+        subject: containerSettingPath(c, ['securityContext', 'seccompProfile']),
         evidence: 'seccompProfile not set',
         fix,
       });

@@ -63,6 +63,7 @@ export default defineRule<K8sSetDocument>({
         doc: pod,
         message: `${podLabel(pod)} gets an API token of service account '${t.serviceAccount}' mounted: ${why}`,
         at: serviceAccountOf(pod).path ?? pod.specPath,
+        subject: field,
         ...fix,
       });
     }

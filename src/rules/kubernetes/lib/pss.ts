@@ -112,6 +112,15 @@ export function containerLabel(c: ContainerView): string {
 }
 
 /**
+ * The path of a container setting: what a finding about it that is missing is fingerprinted by
+ * (`ReportInput.subject`), shown at `existingContainerPath`, so that writing another setting beside
+ * it does not make it a new finding.
+ */
+export function containerSettingPath(c: ContainerView, rest: ObjectPath): ObjectPath {
+  return c.path.concat(rest);
+}
+
+/**
  * Where to report a container setting that is missing: the longest prefix of `[...c.path, ...rest]`
  * (relative to the owning object) that exists, walked from the container, which does.
  */
