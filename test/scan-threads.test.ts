@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../src/core/fingerprint.js';
+import type { Finding } from '../src/core/types.js';
 import { PRIVILEGED_POD, workspace } from './cli-helpers.js';
 
 // The worker thread is the built one (dist/bundle/scan-worker.js, the bundle's entry beside the chunk
@@ -116,6 +118,28 @@ describe('sanctum scan with a worker thread', () => {
       'sanctum: --helm-values not used: no Helm chart (a directory with a Chart.yaml) is among the files scanned\n',
     );
     expect(two.report).toBe(scan('1').report);
+  });
+
+  it('matches a baseline of fingerprints made before they hashed the setting (legacy ones) in the worker as in the main thread', () => {
+    // The legacy fingerprint of a Kubernetes object's finding hashed the path shown (the deepest node written), its first occurrence.
+    const findings: Finding[] = JSON.parse(scan('1').report).findings;
+    const legacy = findings
+      .filter((f) => f.status === 'fail' && f.location.resource && f.location.path !== 'apps/b/dup.yaml')
+      .map((f) => ({ f, print: fingerprint(f.ruleId, f.location, '', 0) }))
+      .filter(({ f, print }) => print !== f.fingerprint);
+    expect(legacy.length).toBeGreaterThan(4);
+    const baseline = join(out, 'legacy-baseline.json');
+    writeFileSync(
+      baseline,
+      JSON.stringify({ tool: { name: 'sanctum' }, findings: legacy.map(({ print }) => ({ status: 'fail', fingerprint: print })) }),
+    );
+    const one = scan('1', '.', ['--baseline', baseline]);
+    const two = scan('2', '.', ['--baseline', baseline]);
+    expect(two.stderr).toMatch(/the worker thread scanned [1-9]/);
+    const suppressed = (r: string) =>
+      (JSON.parse(r).findings as Finding[]).filter((f) => f.suppression?.kind === 'baseline').map((f) => f.fingerprint);
+    expect(suppressed(one.report).sort()).toEqual(legacy.map(({ f }) => f.fingerprint).sort());
+    expect(two.report).toBe(one.report);
   });
 
   it('by default, scans a tree of less than 4 MiB in one thread', () => {
