@@ -94,3 +94,16 @@ describe('parseCondaLock: versions as written', () => {
     expect(m.packages.map((p) => p.version)).toEqual(['2.10', '2.30', '2024']);
   });
 });
+
+describe('archive URLs with a query', () => {
+  it('reads an explicit-file line with ?query before #md5, as conda-lock.yml reads its url', () => {
+    const md5 = 'c'.repeat(32);
+    const m = parseCondaExplicit(`@EXPLICIT\nhttps://repo.example.com/conda/noarch/mlflow-2.9.2-pyhd8ed1ab_0.conda?download=1&p=a/b#${md5}\n`);
+    expect(m.problems).toEqual([]);
+    expect(m.packages.map((p) => [p.name, p.version, p.pypi?.name, p.hashes])).toEqual([['mlflow', '2.9.2', 'mlflow', [`md5:${md5}`]]]);
+    const lock = parseCondaLock(
+      'package:\n- name: mlflow\n  version: 2.9.2\n  manager: conda\n  url: https://repo.example.com/conda/noarch/mlflow-2.9.2-pyhd8ed1ab_0.conda?p=a/b\n',
+    );
+    expect(lock.packages[0].pypi).toEqual({ name: 'mlflow', by: 'name' });
+  });
+});

@@ -112,6 +112,12 @@ export function condaArchiveName(fileName: string): { name: string; version: str
   return { name: base.slice(0, v), version: base.slice(v + 1, b), build: base.slice(b + 1) };
 }
 
+/** The archive file name of a package URL, without its `?query` and `#hash` (`…/mlflow-2.9.2-pyhd8ed1ab_0.conda?x=1#md5`). */
+export function archiveFileName(url: string): string {
+  const bare = url.replace(/[?#].*$/s, '');
+  return bare.slice(bare.lastIndexOf('/') + 1);
+}
+
 /** A `file:` URL or a path: a local build (a conda package) or the project's own code (a pip entry). */
 const LOCAL = /^(?:file:|\/|\.{1,2}\/)/;
 
@@ -152,7 +158,7 @@ export function parseCondaExplicit(text: string): DependencyManifest {
     if (!explicit) continue;
     const hashAt = trimmed.indexOf('#');
     const url = hashAt === -1 ? trimmed : trimmed.slice(0, hashAt);
-    const archive = condaArchiveName(url.slice(url.lastIndexOf('/') + 1));
+    const archive = condaArchiveName(archiveFileName(url));
     if (!archive) {
       m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${quoted(trimmed)}'`, line: lineNo + 1 });
       continue;
@@ -256,7 +262,7 @@ export function parseCondaLock(text: string): DependencyManifest {
     } else {
       const source = localSource(url);
       if (source) dep.source = source;
-      const archive = condaArchiveName(url.slice(url.lastIndexOf('/') + 1).replace(/[#?].*$/, ''));
+      const archive = condaArchiveName(archiveFileName(url));
       const pypi = pypiProjectOf(name, archive?.build);
       if (pypi) dep.pypi = pypi;
     }
