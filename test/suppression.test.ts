@@ -418,6 +418,32 @@ describe('fingerprints of settings that are not written', () => {
     expect(after.map((f) => f.fingerprint)).toEqual(before.filter((f) => f.ruleId !== 'K8S-0015').map((f) => f.fingerprint));
   });
 
+  it('tell a setting not written from the same setting written with a bad value, and which resources are missing', () => {
+    const print = (text: string, rules = SETTINGS) =>
+      new Map(scan({ 'p.yaml': text }, { rules }).map((f) => [f.ruleId, f.fingerprint] as const));
+    const unset = print(podOf(server));
+    const written = print(
+      podOf(
+        server +
+          '    securityContext:\n      allowPrivilegeEscalation: true\n      runAsNonRoot: false\n' +
+          '      readOnlyRootFilesystem: false\n      capabilities:\n        drop: [NET_RAW]\n',
+      ),
+    );
+    // The seccomp profile is not written in either: the same finding. Every other setting is written with a bad value.
+    for (const rule of SETTINGS) {
+      expect(written.get(rule), rule).toBeDefined();
+      if (rule === 'K8S-0017') expect(written.get(rule)).toBe(unset.get(rule));
+      else expect(written.get(rule), rule).not.toBe(unset.get(rule));
+    }
+    // A container without a CPU limit (low) and one without any limit (medium) are two findings.
+    const limits = (resources: string) => print(podOf(server + resources), ['K8S-0102']).get('K8S-0102');
+    const noCpu = limits('    resources:\n      limits:\n        memory: 1Gi\n');
+    expect(noCpu).toBeDefined();
+    expect(limits('    resources:\n      limits: {}\n')).not.toBe(noCpu);
+    expect(limits('')).not.toBe(noCpu);
+    expect(limits('    resources:\n      limits: {}\n')).toBe(limits(''));
+  });
+
   // What a scan made before fingerprints hashed the setting's path (the deepest node that exists): baselines and
   // ignore entries written then still match.
   const LEGACY = [

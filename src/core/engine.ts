@@ -507,7 +507,9 @@ export class Engine {
     const shown = input.identity === undefined ? objectPath : `identity:${input.identity}`;
     const subject = input.subject;
     const hashed =
-      subject !== undefined && input.identity === undefined && objectPath !== undefined ? subjectPointer(objectPath, at, subject) : shown;
+      subject !== undefined && input.identity === undefined && objectPath !== undefined
+        ? subjectPointer(objectPath, at, subject) + UNSET
+        : shown;
     const print = this.uniqueFingerprint(meta.id, location, hashed, anchor);
     let fix: FixSuggestion | undefined;
     // An object read from a cluster has no file to edit.
@@ -664,6 +666,12 @@ export class Engine {
  * a setting not written, reported at the deepest node that is), so that writing a setting beside it leaves
  * the fingerprint as it was. `objectPath` is the pointer of `at`.
  */
+/**
+ * Ends the hashed path of a setting that is not written: a finding about the same setting written with a bad
+ * value (shown at it, no `subject`) is another finding, and must not share its fingerprint.
+ */
+const UNSET = '\u0001unset';
+
 function subjectPointer(objectPath: string, at: At | undefined, subject: ObjectPath): string {
   let pointer = objectPath;
   if (Array.isArray(at)) {

@@ -151,12 +151,16 @@ describe('fingerprint', () => {
       today: '2026-06-15',
     });
     expect(r.findings.map((f) => [f.location.objectPath, f.fingerprint])).toEqual([
-      ['/spec/containers/0', 'sha256:ff9ce5d473a71a5aeb3832cfe0472236286c7c5f41f303c8996ed6d99493913d'],
+      ['/spec/containers/0', 'sha256:ba0f785128abff398421d78c02c8fb3845dac44c41aa4090d77fd99db8a14b42'],
     ]);
     const resource = { apiVersion: 'v1', kind: 'Pod', name: 'llm' };
     expect(
-      fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot', resource }, '', 0),
+      fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot\u0001unset', resource }, '', 0),
     ).toBe(r.findings[0].fingerprint);
+    // Not the fingerprint of the setting written with a bad value (runAsNonRoot: false, shown at it).
+    expect(
+      fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot', resource }, '', 0),
+    ).not.toBe(r.findings[0].fingerprint);
     expect(fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0', resource }, '', 0)).toBe(
       'sha256:521ff4d58718cf00aebbc24f1e46c9e1d0cc5a67924bc62c7625180f44ec9be3',
     );

@@ -67,6 +67,8 @@ export interface ReportInput {
    * (the container, or its `securityContext`, for `securityContext.runAsNonRoot`): the path of that
    * setting, which `at` leads to. The fingerprint hashes it instead of `at`, so that writing another
    * setting on the way (a `securityContext`) leaves the fingerprint as it was; the finding is still shown at `at`.
+   * Only for a setting that is not written: a finding about a written value is shown at it and gives no subject,
+   * so that the two never share a fingerprint.
    */
   subject?: ObjectPath;
   severity?: Severity;

@@ -61,7 +61,7 @@ export default defineRule<PodSpecDocument>({
         ctx.report({
           message: `${containerLabel(c)} does not drop ALL capabilities (securityContext.capabilities.drop)`,
           at: existingContainerPath(c, ['securityContext', 'capabilities', 'drop']),
-          subject: field,
+          ...(Array.isArray(drop) ? {} : { subject: field }),
           evidence: Array.isArray(drop) ? `drop: [${drop.map(str).join(', ')}]` : 'capabilities.drop not set',
           fix: edit && {
             description: 'Add ALL to securityContext.capabilities.drop (add back NET_BIND_SERVICE if the process binds a port below 1024)',

@@ -53,7 +53,8 @@ export default defineRule<PodSpecDocument>({
       ctx.report({
         message: `${describe(c)} has no ${missingWhat(memory, cpu)} limit`,
         at,
-        subject: [...c.path, 'resources', 'limits'],
+        // Which limits are missing is part of what the finding is about (its severity follows it).
+        subject: [...c.path, 'resources', 'limits', ...(memory && cpu ? [] : [memory ? 'memory' : 'cpu'])],
         severity: memory ? 'medium' : 'low',
       });
     }

@@ -54,7 +54,7 @@ export default defineRule<PodSpecDocument>({
       ctx.report({
         message: `${describe(c)} has no ${missingWhat(memory, cpu)} request`,
         at,
-        subject: [...c.path, 'resources', 'requests'],
+        subject: [...c.path, 'resources', 'requests', ...(memory && cpu ? [] : [memory ? 'memory' : 'cpu'])],
       });
     }
   },

@@ -58,7 +58,7 @@ export default defineRule<PodSpecDocument>({
             ? `${describe(c)} sets readOnlyRootFilesystem: false`
             : `${describe(c)} does not set readOnlyRootFilesystem: true`,
         at: value === false ? field : sc !== undefined ? [...c.path, 'securityContext'] : containerAnchor(c),
-        subject: field,
+        ...(value === false ? {} : { subject: field }),
         ...(edit ? { fix: { description: `Set readOnlyRootFilesystem: true on ${describe(c).toLowerCase()}`, edits: [edit] } } : {}),
       });
     }
