@@ -2,10 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
+import { startLoopbackWebhook } from '../../testing/loopback-webhook.js';
 import { httpsRequest } from '../../testing/https-request.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
 import { readKeyPair } from './certificate-files.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import type { WebhookServer } from './server.js';
 
 const rsaKey = () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -33,15 +34,7 @@ describe('certificate and key files', () => {
 
   it('keeps serving the old certificate while a key of another type waits for its certificate', async () => {
     tls = await makeTlsFiles();
-    server = await startWebhookServer({
-      tlsCert: tls.certPath,
-      tlsKey: tls.keyPath,
-      host: '127.0.0.1',
-      port: 0,
-      evaluator: new AdmissionEvaluator(),
-      logger: false,
-      certificateCheckMs: 50,
-    });
+    server = await startLoopbackWebhook(tls, new AdmissionEvaluator(), { certificateCheckMs: 50 });
     const health = () => httpsRequest(`https://127.0.0.1:${server!.port}/healthz`, tls!.cert, 'GET');
     expect((await health()).status).toBe(200);
     // The key is written first (an RSA key for the next certificate), the certificate later.

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
+import { startLoopbackWebhook } from '../../testing/loopback-webhook.js';
 import { AdmissionEvaluator, findingSubject } from './admission-evaluator.js';
 import type { AdmissionRequest } from './admission-review.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import type { WebhookServer } from './server.js';
 
 // On UPDATE, a violation `oldObject` already had warns instead of denying (allowExistingViolations, Kyverno's default):
 // `kubectl rollout restart` of a privileged workload admitted before Sanctum was installed must go through.
@@ -55,14 +56,7 @@ describe('UPDATE of an object that already broke a rule (allowExistingViolations
   let off: WebhookServer;
 
   const start = async (config: SanctumConfig) => {
-    const s = await startWebhookServer({
-      tlsCert: tls.certPath,
-      tlsKey: tls.keyPath,
-      host: '127.0.0.1',
-      port: 0,
-      evaluator: new AdmissionEvaluator({ config }),
-      logger: false,
-    });
+    const s = await startLoopbackWebhook(tls, new AdmissionEvaluator({ config }));
     servers.push(s);
     return s;
   };

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../policies/policy.js';
 import { httpsRequest } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
+import { startLoopbackWebhook } from '../../testing/loopback-webhook.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import type { WebhookServer } from './server.js';
 
 /**
  * Authorizer checks of custom policies cannot be decided by the webhook (it does not read the
@@ -51,14 +52,7 @@ describe('authorizer checks at admission, over TLS', () => {
         done();
       },
     });
-    server = await startWebhookServer({
-      tlsCert: tls.certPath,
-      tlsKey: tls.keyPath,
-      host: '127.0.0.1',
-      port: 0,
-      evaluator: new AdmissionEvaluator({ policies }),
-      logger: pino({ level: 'info' }, sink),
-    });
+    server = await startLoopbackWebhook(tls, new AdmissionEvaluator({ policies }), { logger: pino({ level: 'info' }, sink) });
   }, 60_000);
 
   afterAll(async () => {

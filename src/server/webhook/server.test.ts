@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
+import { startLoopbackWebhook } from '../../testing/loopback-webhook.js';
 import { compilePolicy, loadPolicies, type Policy } from '../../policies/policy.js';
 import { refusedPodSettingsIn } from '../../core/refused-pod-settings.js';
 import { AdmissionEvaluator } from './admission-evaluator.js';
-import { startWebhookServer, type WebhookServer } from './server.js';
+import type { WebhookServer } from './server.js';
 
 const testdata = (name: string): Record<string, any> => JSON.parse(readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8'));
 
@@ -42,15 +43,7 @@ describe('sanctum webhook over TLS', () => {
 
   beforeAll(async () => {
     tls = await makeTlsFiles();
-    server = await startWebhookServer({
-      tlsCert: tls.certPath,
-      tlsKey: tls.keyPath,
-      host: '127.0.0.1',
-      port: 0,
-      evaluator: new AdmissionEvaluator({ config }),
-      logger: false,
-      certificateCheckMs: 50,
-    });
+    server = await startLoopbackWebhook(tls, new AdmissionEvaluator({ config }), { certificateCheckMs: 50 });
   }, 60_000);
 
   afterAll(async () => {
@@ -447,18 +440,11 @@ describe('failure policy over TLS', () => {
 
   beforeAll(async () => {
     tls = await makeTlsFiles();
-    server = await startWebhookServer({
-      tlsCert: tls.certPath,
-      tlsKey: tls.keyPath,
-      host: '127.0.0.1',
-      port: 0,
+    server = await startLoopbackWebhook(
+      tls,
       // Every request looks as if it had waited a minute before it could be checked.
-      evaluator: new AdmissionEvaluator({
-        config: { webhook: { timeoutMs: 1000, failurePolicy: 'Fail' } },
-        now: () => performance.now() + 60_000,
-      }),
-      logger: false,
-    });
+      new AdmissionEvaluator({ config: { webhook: { timeoutMs: 1000, failurePolicy: 'Fail' } }, now: () => performance.now() + 60_000 }),
+    );
   }, 60_000);
 
   afterAll(async () => {
