@@ -158,10 +158,15 @@ export class AdmissionEvaluator {
         typeof old.apiVersion === 'string' &&
         typeof old.kind === 'string'
       ) {
+        // This step can only relax the answer: if the old object cannot be checked in time, the denial stands.
         const oldStored = withoutManagedFields(old);
-        const oldFindings = this.scan(oldStored, req).findings.filter((f) => f.status === 'fail');
-        if (this.now() > deadline) return tooLong();
-        active = markPreExisting(active, stored, oldFindings, oldStored);
+        let oldFindings: Finding[] | undefined;
+        try {
+          oldFindings = this.scan(oldStored, req).findings.filter((f) => f.status === 'fail');
+        } catch {
+          oldFindings = undefined;
+        }
+        if (oldFindings && this.now() <= deadline) active = markPreExisting(active, stored, oldFindings, oldStored);
       }
       const decision =
         endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun, notEvaluated);
@@ -341,8 +346,12 @@ function markPreExisting(
   const now = new Map<string, number>();
   const keys = active.map((a) => key(a.finding, object));
   for (const k of keys) now.set(k, (now.get(k) ?? 0) + 1);
+  // A custom policy may judge the request itself (`request.operation`, `oldObject`, `request.userInfo`): run on the
+  // old object with the same request it fails alike, so its denials are never excused.
   return active.map((a, i) =>
-    a.action === 'deny' && now.get(keys[i]!)! <= (before.get(keys[i]!) ?? 0) ? { ...a, action: 'warn', preExisting: true } : a,
+    a.action === 'deny' && !a.finding.ruleId.startsWith('policy:') && now.get(keys[i]!)! <= (before.get(keys[i]!) ?? 0)
+      ? { ...a, action: 'warn', preExisting: true }
+      : a,
   );
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SanctumConfig } from '../../core/config.js';
+import { compilePolicy } from '../../policies/policy.js';
 import { httpsRequest, type HttpsReply } from '../../testing/https-request.js';
 import { makeTlsFiles, type TlsFiles } from '../../testing/tls-files.js';
 import { startLoopbackWebhook } from '../../testing/loopback-webhook.js';
@@ -195,17 +196,35 @@ describe('the time budget covers the evaluation of oldObject', () => {
     return () => times.shift() ?? 5000;
   };
 
-  it('answers by the failure policy when the second evaluation ends past the budget', () => {
+  it('keeps the denial when the second evaluation ends past the budget: it can only relax the answer', () => {
     for (const failurePolicy of ['Fail', 'Ignore'] as const) {
       const evaluator = new AdmissionEvaluator({ config: { webhook: { timeoutMs: 3000, failurePolicy } }, now: clock() });
       const d = evaluator.evaluate(request('UPDATE'), 'validate', 0);
-      expect(d.outcome).toBe('failure-policy');
-      expect(d.failure).toBe('the rules and policies took more than 3000 ms');
-      expect(d.response.allowed).toBe(failurePolicy === 'Ignore');
+      expect(d.outcome).toBe('denied');
+      expect(d.response.allowed).toBe(false);
+      expect(d.findings.some((f) => f.preExisting)).toBe(false);
     }
-    // The same clock on a CREATE (one evaluation) is within the budget.
-    const evaluator = new AdmissionEvaluator({ config: { webhook: { timeoutMs: 3000, failurePolicy: 'Fail' } }, now: clock() });
-    expect(evaluator.evaluate(request('CREATE'), 'validate', 0).outcome).toBe('denied');
+    // Within the budget the same update is allowed (the violation pre-existed).
+    const within = new AdmissionEvaluator().evaluate(request('UPDATE'), 'validate');
+    expect(within.outcome).not.toBe('failure-policy');
+    expect(within.response.allowed).toBe(true);
+  });
+});
+
+describe('custom policies that judge the request', () => {
+  it('are never excused: a change freeze on request.operation denies an UPDATE though the old object fails it too', () => {
+    const freeze = compilePolicy('freeze', 'test', {
+      severity: 'critical',
+      validations: [{ expression: "request.operation != 'UPDATE'", message: 'changes are frozen' }],
+    });
+    const req = JSON.parse(update(restartedAt)).request as AdmissionRequest;
+    const d = new AdmissionEvaluator({ policies: [freeze] }).evaluate(req, 'validate');
+    expect(d.response.allowed).toBe(false);
+    expect(d.findings.filter((f) => f.finding.ruleId === 'policy:freeze').map((f) => [f.action, f.preExisting ?? false])).toEqual([
+      ['deny', false],
+    ]);
+    // The built-in rule's pre-existing violation is still excused.
+    expect(d.findings.some((f) => f.finding.ruleId === 'K8S-0003' && f.preExisting)).toBe(true);
   });
 });
 
