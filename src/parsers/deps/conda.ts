@@ -2,25 +2,11 @@ import type { Scalar, YAMLMap } from 'yaml';
 import { parseManifestYaml, yamlLib } from './lazy.js';
 import { pypiProjectOf } from './conda-pypi.js';
 import { parseRequirements } from './requirements.js';
-import { withoutUrlUserinfo, withoutUserinfo } from './source-url.js';
+import { quotedInProblem, withoutUrlCredentials, withoutUserinfo } from './source-url.js';
 import { emptyManifest, type DependencyManifest } from './types.js';
 
 /** A conda version that names one release (no wildcard, alternative, conjunction or comparison). */
 const EXACT = /^[\w.!+]+$/;
-
-/**
- * Up to 80 characters of a line quoted in a problem message, without the credentials a channel URL
- * may carry: the userinfo (`https://user:password@host/…`, `withoutUrlUserinfo`) and an Anaconda
- * token path segment (`https://conda.anaconda.org/t/<token>/channel/…` → `/t/…/`).
- */
-function quoted(line: string): string {
-  return masked(line).slice(0, 80);
-}
-
-/** `text` without URL userinfo and with Anaconda `/t/<token>` path segments masked. */
-function masked(text: string): string {
-  return withoutUrlUserinfo(text).replace(/\/t\/[^/\s]+/g, '/t/…');
-}
 
 /** Offset of a scalar's value in the file (inside its quotes). */
 function valueStart(node: Scalar): number {
@@ -59,7 +45,7 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
       const match =
         /^(?:(\S+)::)?([A-Za-z0-9_.-]+)(?:\s*(==?|>=|<=|>|<|!=|~=)\s*([^=\s]+)(?:=(\S+))?|\s+([^\s=<>!~]+)(?:\s+(\S+))?)?$/.exec(spec);
       if (!match) {
-        m.problems.push({ message: `cannot read the conda dependency '${quoted(spec)}'` });
+        m.problems.push({ message: `cannot read the conda dependency '${quotedInProblem(spec)}'` });
         continue;
       }
       const dep: DependencyManifest['packages'][number] = {
@@ -160,7 +146,7 @@ export function parseCondaExplicit(text: string): DependencyManifest {
     const url = hashAt === -1 ? trimmed : trimmed.slice(0, hashAt);
     const archive = condaArchiveName(archiveFileName(url));
     if (!archive) {
-      m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${quoted(trimmed)}'`, line: lineNo + 1 });
+      m.problems.push({ message: `line ${lineNo + 1}: cannot read the conda package URL '${quotedInProblem(trimmed)}'`, line: lineNo + 1 });
       continue;
     }
     const at = lineStart + raw.indexOf(trimmed);
@@ -200,7 +186,7 @@ function readPipLine(m: DependencyManifest, requirement: string, at: number, lin
     else if (p.source) p.source.location = withoutUserinfo(p.source.location);
     m.packages.push(p);
   }
-  for (const p of one.problems) m.problems.push({ message: `line ${line}: ${masked(p.message.replace(/^line \d+: /, ''))}`, line });
+  for (const p of one.problems) m.problems.push({ message: `line ${line}: ${withoutUrlCredentials(p.message.replace(/^line \d+: /, ''))}`, line });
 }
 
 /**

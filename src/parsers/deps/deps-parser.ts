@@ -14,7 +14,7 @@ import { parsePackageJson, parsePackageLock } from './npm.js';
 import { parsePyproject } from './pyproject.js';
 import { parsePipfileLock, parsePoetryLock, parseUvLock } from './python-locks.js';
 import { parseRequirements } from './requirements.js';
-import { packagesWithoutUserinfo } from './source-url.js';
+import { packagesWithoutUserinfo, withoutUrlCredentials } from './source-url.js';
 import type { DependencyManifest } from './types.js';
 import { parseApkInstalled } from '../os-packages/apk.js';
 import { parseDpkgStatus } from '../os-packages/dpkg.js';
@@ -76,12 +76,13 @@ const FORMATS: readonly Format[] = [
   },
 ];
 
-/** The formats, each result without URL userinfo anywhere in its packages (`packagesWithoutUserinfo`). */
+/** The formats, each result without URL userinfo anywhere in its packages (`packagesWithoutUserinfo`) or credentials in its problems. */
 export const DEPENDENCY_FORMATS: readonly Format[] = FORMATS.map((f) => ({
   ...f,
   parse(text: string, path: string, ctx: ParseContext, file: SourceFile): DependencyManifest {
     const manifest = f.parse(text, path, ctx, file);
     packagesWithoutUserinfo(manifest.packages);
+    for (const problem of manifest.problems) problem.message = withoutUrlCredentials(problem.message);
     return manifest;
   },
 }));

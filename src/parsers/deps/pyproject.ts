@@ -2,7 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import { fromText } from './requirements.js';
 import { arr, parseToml, str, table, TomlLocator, type TomlTable } from './toml.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageIndex } from './types.js';
-import { withoutUserinfo } from './source-url.js';
+import { quotedInProblem, withoutUserinfo } from './source-url.js';
 
 /**
  * `pyproject.toml`: PEP 621 `[project]` dependencies and optional dependencies, PEP 735
@@ -79,7 +79,7 @@ export function parsePyproject(text: string): DependencyManifest {
 function add(m: DependencyManifest, spec: string, span: TextSpan, flags: Partial<DeclaredDependency>): void {
   const parsed = fromText(spec.trim());
   if (!parsed) {
-    m.problems.push({ message: `cannot read the dependency '${spec.slice(0, 80)}'` });
+    m.problems.push({ message: `cannot read the dependency '${quotedInProblem(spec)}'` });
     return;
   }
   m.packages.push({ ecosystem: 'PyPI', ...parsed, direct: true, span, ...flags });

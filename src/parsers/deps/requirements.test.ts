@@ -177,4 +177,18 @@ describe('requirements files', () => {
       packages: [{ direct: true }],
     });
   });
+
+  it('quotes an unreadable line without the credentials of a URL in it, also when the quote is cut', () => {
+    const password = 'S3cretPassw0rd';
+    const lines = [
+      `!!weird https://alice:${password}@pypi.example.com/simple`,
+      // The userinfo ends past the 80 characters quoted: cut first, the password's start would have stayed.
+      `!!weird ${'x'.repeat(60)} https://alice:${password}${'y'.repeat(40)}@pypi.example.com/simple`,
+      `!!weird https://conda.anaconda.org/t/${password}/channel`,
+    ];
+    const m = parseRequirements(lines.join('\n') + '\n', 'requirements.txt');
+    expect(m.problems).toHaveLength(3);
+    for (const p of m.problems) expect(p.message).not.toContain(password.slice(0, 6));
+    expect(m.problems[0].message).toContain('https://pypi.example.com/simple');
+  });
 });

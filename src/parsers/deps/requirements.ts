@@ -1,7 +1,7 @@
 import { normalizePythonName, parsePep508, pinnedVersion } from './pep508.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
 import { lookupTable } from '../../core/lookup-table.js';
-import { withoutUserinfo } from './source-url.js';
+import { quotedInProblem, withoutUserinfo } from './source-url.js';
 
 /** pip options that take a value, with the role the value plays. */
 const VALUE_OPTIONS: Readonly<
@@ -230,7 +230,7 @@ function requirement(line: LogicalLine, toks: Token[], manifest: DependencyManif
   const where = span(line, start, end);
   const dep = fromText(text);
   if (!dep) {
-    manifest.problems.push({ message: `line ${line.line}: cannot read the requirement '${text.slice(0, 80)}'`, line: line.line });
+    manifest.problems.push({ message: `line ${line.line}: cannot read the requirement '${quotedInProblem(text)}'`, line: line.line });
     return undefined;
   }
   const full: DeclaredDependency = { ecosystem: 'PyPI', ...dep, direct: true, span: where };

@@ -53,6 +53,20 @@ export function withoutUrlUserinfo(text: string): string {
 }
 
 /**
+ * `text` without URL userinfo (`withoutUrlUserinfo`) and with Anaconda token path segments masked
+ * (`https://conda.anaconda.org/t/<token>/channel/…` → `/t/…/`): what a problem message may quote.
+ */
+export function withoutUrlCredentials(text: string): string {
+  const out = withoutUrlUserinfo(text);
+  return out.includes('/t/') ? out.replace(/\/t\/[^/\s]+/g, '/t/…') : out;
+}
+
+/** Up to 80 characters of scanned text quoted in a problem message, its credentials removed before it is cut. */
+export function quotedInProblem(text: string): string {
+  return withoutUrlCredentials(text).slice(0, 80);
+}
+
+/**
  * The packages of a manifest with no URL userinfo in their names, versions, requirements, sources and
  * dependency keys (`withoutUrlUserinfo`): what every parser's result goes through, so that a
  * credential written where a parser did not expect a URL (a yarn Berry descriptor, a package-lock v1
