@@ -444,6 +444,16 @@ describe('fingerprints of settings that are not written', () => {
     expect(limits('    resources:\n      limits: {}\n')).toBe(limits(''));
   });
 
+  it('tell a token mounted by default from one asked for with automountServiceAccountToken: true (default service account)', () => {
+    const pod = (extra: string) => podOf(server).replace('spec:\n', `spec:\n${extra}`);
+    const prints = (text: string) => scan({ 'p.yaml': text }, { rules: ['K8S-0106'] }).map((f) => f.fingerprint);
+    const unset = prints(pod(''));
+    const written = prints(pod('  automountServiceAccountToken: true\n'));
+    expect(unset).toHaveLength(1);
+    expect(written).toHaveLength(1);
+    expect(written[0]).not.toBe(unset[0]);
+  });
+
   // What a scan made before fingerprints hashed the setting's path (the deepest node that exists): baselines and
   // ignore entries written then still match.
   const LEGACY = [

@@ -82,8 +82,8 @@ export default defineRule<K8sSetDocument>({
           `${podLabel(pod)} runs as the default service account of namespace '${namespaceOf(pod)}' with its API token mounted` +
           (granted ? `, and that account is granted roles by ${granted}` : ''),
         at: (t.explicit ? t.explicitPath : undefined) ?? serviceAccountOf(pod).path ?? pod.specPath,
-        // Wherever it is shown, the finding is about the token the pod gets.
-        subject: pod.at('automountServiceAccountToken'),
+        // Wherever it is shown, the finding is about the token the pod gets (a written `true` is shown at it).
+        ...(t.explicit ? {} : { subject: pod.at('automountServiceAccountToken') }),
         severity: bindings.some((b) => b.object.kind === 'ClusterRoleBinding' || roleRefOf(b)?.name === 'cluster-admin')
           ? 'high'
           : bindings.length > 0
