@@ -25,6 +25,20 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'streamed deltas accumulated with += (JS)',
+      path: 'stream.ts',
+      content:
+        'export async function run(openai: any) {\n  const stream = await openai.chat.completions.create({ model: "m", messages: [], stream: true });\n  let out = "";\n  for await (const chunk of stream) {\n    out += chunk.choices[0]?.delta?.content || "";\n  }\n  eval(out);\n}\n',
+      findings: [{ startLine: 7, startColumn: 3, endLine: 7, endColumn: 12, message: 'Model output reaches eval()' }],
+    },
+    {
+      name: 'Anthropic stream bound by with … as',
+      path: 'stream.py',
+      content:
+        'def run(client):\n    out = ""\n    with client.messages.stream(model="m", max_tokens=10, messages=[]) as stream:\n        for text in stream.text_stream:\n            out += text\n    exec(out)\n',
+      findings: [{ startLine: 6, startColumn: 5, endLine: 6, endColumn: 14, message: 'Model output reaches exec()' }],
+    },
+    {
       name: "model output run by the instance's Python REPL",
       path: 'math_chain.py',
       content:

@@ -114,8 +114,8 @@ function handlerParameters(fn: SgNode): string[] {
 }
 
 const ASSIGNMENT_KINDS: Record<Flavor, string[]> = {
-  python: ['assignment', 'augmented_assignment', 'for_statement', 'named_expression'],
-  js: ['variable_declarator', 'assignment_expression', 'for_in_statement'],
+  python: ['assignment', 'augmented_assignment', 'for_statement', 'named_expression', 'as_pattern'],
+  js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement'],
 };
 const REFERENCE_KINDS: Record<Flavor, string[]> = {
   python: ['identifier', 'attribute', 'call'],
@@ -135,6 +135,9 @@ function targetAndValue(node: SgNode): [SgNode | null, SgNode | null] {
     case 'for_statement':
     case 'for_in_statement':
       return [node.field('left'), node.field('right')];
+    case 'as_pattern':
+      // `with client.messages.stream(…) as stream:` (also `except E as e`, whose type carries nothing).
+      return [node.field('alias'), node.namedChildren()[0] ?? null];
     default:
       return [node.field('left'), node.field('right')];
   }
