@@ -627,5 +627,96 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: "a Service written as KubeRay writes the head's (its selector the labels the operator sets on the head pod) finds the RayCluster's head group: authentication off, not 'not in the scan'",
+      path: 'a.yaml',
+      content: `apiVersion: ray.io/v1
+kind: RayCluster
+metadata:
+  name: rc
+  namespace: ray
+spec:
+  headGroupSpec:
+    rayStartParams: {dashboard-host: 0.0.0.0}
+    template:
+      spec:
+        containers:
+        - name: ray-head
+          image: rayproject/ray:2.9.0
+          ports: [{containerPort: 8265, name: dashboard}, {containerPort: 10001, name: client}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: rc-head-svc
+  namespace: ray
+spec:
+  type: LoadBalancer
+  selector: {app.kubernetes.io/created-by: kuberay-operator, app.kubernetes.io/name: kuberay, ray.io/cluster: rc, ray.io/identifier: rc-head, ray.io/node-type: head}
+  ports:
+  - {name: client, port: 10001, targetPort: 10001}
+  - {name: dashboard, port: 8265, targetPort: 8265}
+`,
+      findings: [
+        {
+          startLine: 25,
+          startColumn: 5,
+          endLine: 25,
+          endColumn: 51,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'rc-head-svc' exposes Ray client server (runs code) on port 10001 of RayCluster 'rc' (authentication off: Ray has no authentication unless RAY_AUTH_MODE=token is set) through a LoadBalancer",
+        },
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 26,
+          endColumn: 52,
+          severity: 'critical',
+          objectPath: '/spec/ports/1',
+          message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' \(authentication off/,
+        },
+      ],
+    },
+    {
+      name: "a Kubeflow Notebook behind its controller's Service (selector statefulset: <name>) made a NodePort: the Kubeflow image runs Jupyter without a token",
+      path: 'a.yaml',
+      content: `apiVersion: kubeflow.org/v1
+kind: Notebook
+metadata:
+  name: nb
+  namespace: team
+spec:
+  template:
+    spec:
+      containers:
+      - name: nb
+        image: kubeflownotebookswg/jupyter-scipy:v1.8.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: nb
+  namespace: team
+spec:
+  type: NodePort
+  selector: {statefulset: nb}
+  ports:
+  - {name: http-nb, port: 80, targetPort: 8888}
+`,
+      findings: [
+        {
+          startLine: 22,
+          startColumn: 5,
+          endLine: 22,
+          endColumn: 48,
+          severity: 'high',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'nb' exposes Jupyter notebook server (runs code) on port 8888 of Notebook 'nb' (authentication off: Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication) through a NodePort on every node's address",
+        },
+      ],
+    },
   ],
 });

@@ -426,6 +426,8 @@ const JUPYTER_IMAGES = [
   /^kubeflownotebookswg\/jupyter/,
   /(^|\/)jupyter(lab)?(-[a-z0-9-]+)?$/,
 ];
+/** Kubeflow's example notebook images (Docker Hub, then GHCR from Kubeflow 1.9): their start script passes --ServerApp.token=''. */
+const KUBEFLOW_NOTEBOOK_IMAGES = /^(?:kubeflownotebookswg|kubeflow\/kubeflow\/notebook-servers)\/jupyter(?:-[a-z0-9-]+)?$/;
 const jupyter: Detector = {
   type: 'jupyter',
   detect(f) {
@@ -444,7 +446,8 @@ const jupyter: Detector = {
       if (f.env.has('JUPYTER_TOKEN') && envToken !== '') return { auth: 'on', authReason: 'a token is set with JUPYTER_TOKEN' };
       if (hasProgram(f.words, 'jupyterhub-singleuser') || f.env.has('JUPYTERHUB_API_TOKEN'))
         return { auth: 'on', authReason: 'the single-user server authenticates through JupyterHub OAuth' };
-      if (f.env.has('NB_PREFIX'))
+      // The Kubeflow images run Jupyter from their own start script (s6) when no command replaces it; the controller sets NB_PREFIX at run time.
+      if (f.env.has('NB_PREFIX') || (f.words.length === 0 && KUBEFLOW_NOTEBOOK_IMAGES.test(f.repo)))
         return {
           auth: 'off',
           authReason:

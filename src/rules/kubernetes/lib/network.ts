@@ -108,10 +108,52 @@ function rayClusterTokenAuth(pod: PodSpecDocument): boolean {
   return pod.owner.get([...pod.specPath.slice(0, i), 'authOptions', 'mode']) === 'token';
 }
 
-/** Labels of the pods a pod spec creates. */
-export function podLabels(pod: PodSpecDocument): Record<string, unknown> {
+/**
+ * Labels of the pods a pod spec creates: its template's, and for the custom resources of AI operators
+ * those the operator sets on the pods it makes, which the Services and NetworkPolicies written for
+ * them select (see `operatorLabels`).
+ */
+export const podLabels: (pod: PodSpecDocument) => Record<string, unknown> = podMemoized((pod) => {
   const l = pod.metadata.labels;
-  return isObj(l) ? l : {};
+  const own = isObj(l) ? l : {};
+  return operatorLabels(pod, own) ?? own;
+});
+
+/**
+ * The labels of an operator's pods, when the pod spec belongs to one of its custom resources.
+ * KubeRay: `ray.io/node-type` (`head`, `worker`), `ray.io/group` (`headgroup`, the group's name) and,
+ * for a RayCluster, `ray.io/cluster` and `ray.io/identifier` (a RayService's or RayJob's cluster gets
+ * a generated name), which the template cannot override, and `ray.io/is-ray-node`,
+ * `app.kubernetes.io/name: kuberay`, `app.kubernetes.io/created-by: kuberay-operator`, which it can.
+ * The Kubeflow notebook controller: `statefulset` and `notebook-name` (the Notebook's name), then
+ * the Notebook's own labels.
+ */
+function operatorLabels(pod: PodSpecDocument, own: Record<string, unknown>): Record<string, unknown> | undefined {
+  const owner = pod.owner;
+  const group = apiGroup(owner.resource.apiVersion);
+  if (group === 'ray.io') {
+    const path = pod.specPath;
+    const head = path.indexOf('headGroupSpec');
+    const workers = path.indexOf('workerGroupSpecs');
+    if (head < 0 && workers < 0) return undefined;
+    const type = head >= 0 ? 'head' : 'worker';
+    const groupName = head >= 0 ? 'headgroup' : owner.get([...path.slice(0, workers + 2), 'groupName']);
+    const cluster = owner.resource.kind === 'RayCluster' ? owner.name : undefined;
+    const labels: Record<string, unknown> = {
+      'ray.io/is-ray-node': 'yes',
+      'app.kubernetes.io/name': 'kuberay',
+      'app.kubernetes.io/created-by': 'kuberay-operator',
+      ...(cluster ? { 'ray.io/identifier': `${cluster}-${type}` } : {}),
+      ...own,
+      'ray.io/node-type': type,
+    };
+    if (typeof groupName === 'string') labels['ray.io/group'] = groupName;
+    if (cluster) labels['ray.io/cluster'] = cluster;
+    return labels;
+  }
+  if (group === 'kubeflow.org' && owner.resource.kind === 'Notebook')
+    return { ...own, statefulset: owner.name, 'notebook-name': owner.name, ...owner.labels };
+  return undefined;
 }
 
 /** True when every `key: value` of the selector is among the labels (an empty selector selects nothing here). */
