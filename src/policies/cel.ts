@@ -124,6 +124,11 @@ export interface CompiledExpression {
   cost(n: number): number;
   /** Evaluates with the variables given (already CEL values: see `toCel`); throws CelEvaluationError. */
   evaluate(bindings: Record<string, CelInput>, sizeBound: number, costLimit: number): unknown;
+  /**
+   * Like `evaluate`, the result left as the CEL value it is: a double stays a double, a uint a uint,
+   * an int past 2^53 an int (`evaluate` gives plain JS). For values read again by CEL (variables).
+   */
+  evaluateValue(bindings: Record<string, CelInput>, sizeBound: number, costLimit: number): CelValue;
 }
 
 /** The types of the names Kubernetes declares with a fixed type; any other name given by name only is `dyn`. */
@@ -330,6 +335,9 @@ export function compileExpression(source: string, declarations: readonly string[
     reads,
     cost,
     evaluate(bindings, sizeBound, costLimit) {
+      return fromCel(this.evaluateValue(bindings, sizeBound, costLimit));
+    },
+    evaluateValue(bindings, sizeBound, costLimit) {
       const estimate = cost(Math.max(1, sizeBound));
       if (estimate > costLimit)
         throw new CelEvaluationError(
@@ -342,9 +350,64 @@ export function compileExpression(source: string, declarations: readonly string[
         throw evaluationError(e as Error);
       }
       if (cel().isCelError(out)) throw evaluationError(out);
-      return fromCel(out);
+      return out;
     },
   };
+}
+
+/** What makes an object a map to @bufbuild/cel (the symbol of its `isCelMap`, registered globally). */
+const CEL_MAP_MARK = Symbol.for('@bufbuild/cel/map');
+
+/**
+ * A policy's `variables` as the API server binds them: each evaluated when an expression first reads
+ * it, then kept. A variable no expression reads is never evaluated, and one that fails is an error
+ * value where it is read (`variable x could not be evaluated: …`), so it fails only the expressions
+ * that read it, and `false && variables.x` or `variables.x || true` are decided without it, as CEL's
+ * `&&` and `||` are. Values stay the CEL values their expressions made (`evaluateValue`). `compute`
+ * throws CelEvaluationError.
+ */
+export function lazyVariables(names: readonly string[], compute: (name: string) => CelValue): CelInput {
+  const { celError } = cel();
+  const known = new Set(names);
+  const values = new Map<string, CelValue>();
+  const value = (key: unknown): CelValue | undefined => {
+    if (typeof key !== 'string' || !known.has(key)) return undefined;
+    let v = values.get(key);
+    if (v === undefined) {
+      try {
+        v = compute(key);
+      } catch (e) {
+        if (!(e instanceof CelEvaluationError)) throw e;
+        // `not evaluated: ` keeps an authorizer check that could not be decided as such (`evaluationError`).
+        v = celError(
+          e instanceof CelNotEvaluatedError ? `not evaluated: ${e.message}` : `variable ${key} could not be evaluated: ${e.message}`,
+        ) as unknown as CelValue;
+      }
+      values.set(key, v);
+    }
+    return v;
+  };
+  function* entries(): Generator<[string, CelValue]> {
+    for (const key of known) yield [key, value(key)!];
+  }
+  const map = {
+    [CEL_MAP_MARK]: {},
+    get size() {
+      return known.size;
+    },
+    get: value,
+    has: (key: unknown) => typeof key === 'string' && known.has(key),
+    keys: () => known.keys(),
+    *values() {
+      for (const [, v] of entries()) yield v;
+    },
+    entries,
+    forEach(callback: (value: CelValue, key: string, map: unknown) => void, thisArg?: unknown) {
+      for (const [k, v] of entries()) callback.call(thisArg, v, k, map);
+    },
+    [Symbol.iterator]: entries,
+  };
+  return map as unknown as CelInput;
 }
 
 function formatCost(n: number): string {

@@ -457,6 +457,66 @@ describe('policy evaluation', () => {
     ).toHaveLength(1);
   });
 
+  it('evaluates a variable only where an expression reads it, as the API server does: its error fails only those', () => {
+    const p = compilePolicy(
+      'lazy',
+      'test',
+      spec(
+        [
+          { expression: "object.kind != 'Deployment' || variables.replicas <= 5", message: 'too many replicas' },
+          { expression: 'variables.replicas <= 5', message: 'reads it' },
+          { expression: 'variables.replicas == 1 || true' },
+        ],
+        { variables: [{ name: 'replicas', expression: 'object.spec.replicas' }] },
+      ),
+    );
+    // A ConfigMap has no spec: only the validation that reads the variable fails, with the variable's error.
+    expect(p.evaluate({ object }).map((v) => [v.message, v.error])).toEqual([
+      ['policy lazy: "variables.replicas <= 5" could not be evaluated: variable replicas could not be evaluated: field not found: spec', true],
+    ]);
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 9 } };
+    expect(p.evaluate({ object: deployment }).map((v) => v.message)).toEqual(['too many replicas', 'reads it']);
+  });
+
+  it('keeps a variable the CEL value it is: a double, a uint, an int past 2^53', () => {
+    const p = compilePolicy(
+      'typed',
+      'test',
+      spec(
+        [
+          { expression: 'variables.ratio + 0.5 == 4.5' },
+          { expression: 'variables.count + 1u == 3u' },
+          { expression: 'variables.big == 9223372036854775807 && variables.big - 1 == 9223372036854775806' },
+        ],
+        {
+          variables: [
+            { name: 'ratio', expression: '4.0' },
+            { name: 'count', expression: '2u' },
+            { name: 'big', expression: '9223372036854775807' },
+          ],
+        },
+      ),
+    );
+    expect(p.evaluate({ object })).toEqual([]);
+  });
+
+  it('leaves the object out when one match condition is false, even if another fails; else a failing one is the error', () => {
+    const p = compilePolicy(
+      'mc',
+      'test',
+      spec([{ expression: 'false', message: 'checked' }], {
+        matchConditions: [
+          { name: 'fails', expression: "object.spec.nodeName == 'x'" },
+          { name: 'not-a-configmap', expression: "object.kind != 'ConfigMap'" },
+        ],
+      }),
+    );
+    expect(p.evaluate({ object })).toEqual([]);
+    expect(p.evaluate({ object: { ...object, kind: 'Secret' } }).map((v) => [v.message, v.error])).toEqual([
+      ['policy mc: match condition fails could not be evaluated: field not found: spec', true],
+    ]);
+  });
+
   it('reads field paths with indexes and quoted keys', () => {
     expect(parseFieldPath("spec.containers[0].env['A.B']", 'x')).toEqual(['spec', 'containers', 0, 'env', 'A.B']);
     expect(() => parseFieldPath('spec..x', 'where')).toThrow(PolicyError);

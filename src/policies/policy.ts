@@ -14,8 +14,8 @@ import {
   DEFAULT_COST_LIMIT,
   dataToCel,
   largestCollection,
+  lazyVariables,
   timestampToCel,
-  toCel,
   type CompiledExpression,
 } from './cel.js';
 import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
@@ -259,12 +259,13 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     declaredVariables.set(v.name, variableDeclarationType(expr.type));
     return { name: v.name, expr };
   });
+  const variableNames = variables.map((v) => v.name);
+  const variableExpressions = new Map(variables.map((v) => [v.name, v.expr]));
   // As in the API server, match conditions can read every variable.
   const conditions = (spec.matchConditions ?? []).map((c, i) => ({
     name: c.name,
     expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names, 'bool'),
   }));
-  const conditionsReadVariables = conditions.some((c) => /\bvariables\b/.test(c.expr.source));
   const policySeverity = spec.severity ?? 'medium';
   const validations: CompiledValidation[] = spec.validations.map((v, i) => ({
     expression: compile(`validations[${i}].expression`, v.expression, names, 'bool'),
@@ -322,8 +323,9 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
   function evaluate(b: PolicyBindings): Violation[] {
     const n = largestCollection(b.object, b.params, b.namespaceObject, b.oldObject, b.image);
     const bound: Record<string, unknown> = target === 'image-config' ? imageBindings(b) : kubernetesBindings(b);
-    const vars = new Map<string, unknown>();
-    bound.variables = vars;
+    // Each variable is evaluated when an expression first reads it, as on the API server: one that
+    // fails fails the expressions that read it, and one nobody reads is never evaluated.
+    bound.variables = lazyVariables(variableNames, (name) => variableExpressions.get(name)!.evaluateValue(bound as never, n, costLimit));
     const failed = (expression: string, message: string, at: ObjectPath = defaultAt, sev = policySeverity, e?: unknown): Violation[] => [
       {
         message: `policy ${name}: ${message}`,
@@ -336,42 +338,26 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     ];
     const notEvaluated = (e: unknown, what: string, message: string): string =>
       e instanceof CelNotEvaluatedError ? `${what} not evaluated: ${e.message}; it neither passes nor fails` : message;
-    const evaluateVariables = (): Violation[] | undefined => {
-      for (const v of variables) {
-        try {
-          vars.set(v.name, toCel(v.expr.evaluate(bound as never, n, costLimit)));
-        } catch (e) {
-          return failed(
-            v.expr.source,
-            notEvaluated(e, `variable ${v.name}`, `variable ${v.name} could not be evaluated: ${(e as Error).message}`),
-            defaultAt,
-            policySeverity,
-            e,
-          );
-        }
-      }
-      return undefined;
-    };
-    // Variables are evaluated after the match conditions, unless a condition reads them.
-    const early = conditionsReadVariables ? evaluateVariables() : undefined;
-    if (early) return early;
+    // As the API server: one condition false leaves the object out, even when another fails; else the
+    // first that fails is the error.
+    let conditionFailure: Violation[] | undefined;
     for (const c of conditions) {
       try {
         const r = c.expr.evaluate(bound as never, n, costLimit);
-        if (r !== true && r !== false) return failed(c.expr.source, `match condition ${c.name} gave ${typeof r}, not a bool`);
         if (r === false) return [];
+        if (r !== true) conditionFailure ??= failed(c.expr.source, `match condition ${c.name} gave ${typeof r}, not a bool`);
       } catch (e) {
-        return failed(
+        if (!(e instanceof CelEvaluationError)) throw e;
+        conditionFailure ??= failed(
           c.expr.source,
-          notEvaluated(e, `match condition ${c.name}`, `match condition ${c.name} could not be evaluated: ${(e as Error).message}`),
+          notEvaluated(e, `match condition ${c.name}`, `match condition ${c.name} could not be evaluated: ${e.message}`),
           defaultAt,
           policySeverity,
           e,
         );
       }
     }
-    const late = conditionsReadVariables ? undefined : evaluateVariables();
-    if (late) return late;
+    if (conditionFailure) return conditionFailure;
     const out: Violation[] = [];
     for (const v of validations) {
       let ok: unknown;
