@@ -163,37 +163,66 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
     const actions = strings(spec.validationActions).length ? strings(spec.validationActions) : ['Deny'];
     const severity = (['Deny', 'Warn', 'Audit'].map((a) => (actions.includes(a) ? ACTION_SEVERITY[a] : undefined)).find(Boolean) ??
       'high') as Severity;
+    // As the API server: an error (an expression that fails, params that must be found and are not, a
+    // binding it cannot use) denies the request under failurePolicy Fail (the default), and is ignored
+    // under Ignore: told here at info, the request admitted.
+    const ignoreErrors = pspec.failurePolicy === 'Ignore';
+    const IGNORED = '; failurePolicy Ignore admits the request';
+    const policyName = compiled.policy.name;
+    const bindingName = nameOf(binding);
+    /** A binding the API server cannot apply to the object: denied whatever its validationActions, unless the policy ignores errors. */
+    const configError = (i: number, message: string): void => {
+      out.push({
+        object: i,
+        at: ['metadata', 'name'],
+        severity: ignoreErrors ? 'info' : 'high',
+        message: `ValidatingAdmissionPolicy ${policyName} (binding ${bindingName}): ${message}${ignoreErrors ? IGNORED : '; the request would be denied'}`,
+      });
+    };
     const paramKind = rec(pspec.paramKind);
-    const paramRef = spec.paramRef === undefined ? undefined : rec(spec.paramRef);
+    const paramRef = spec.paramRef === undefined || spec.paramRef === null ? undefined : rec(spec.paramRef);
+    const paramScope = paramKind.kind === undefined ? undefined : kindScope(objects, paramKind);
     objects.forEach((o, i) => {
       if (isKind(o, 'ValidatingAdmissionPolicy') || isKind(o, 'ValidatingAdmissionPolicyBinding')) return;
-      const ns = o.kind === 'Namespace' ? nameOf(o) : namespaceOf(o);
+      const isNamespace = o.kind === 'Namespace' && o.apiVersion === 'v1';
+      // A Namespace's own labels meet the namespaceSelector, and the request names it as its namespace.
+      const ns = isNamespace ? nameOf(o) : namespaceOf(o);
       const nsObject = ns !== undefined ? namespaceObject(ns) : null;
       const nsLabels = nsObject ? labelsOf(nsObject) : undefined;
       if (!constraintsMatch(pspec.matchConstraints, o, nsLabels, true)) return;
       if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false)) return;
+      // A policy with paramKind and a binding without paramRef runs with params null, as on the API server.
       let paramSets: unknown[] = [null];
-      if (paramKind.kind !== undefined) {
-        const found = paramRef ? findParams(objects, paramKind, paramRef, namespaceOf(o)) : [];
+      if (paramKind.kind !== undefined && paramRef) {
+        const refNamespace = typeof paramRef.namespace === 'string' && paramRef.namespace !== '' ? paramRef.namespace : undefined;
+        if (paramScope === 'Cluster' && refNamespace !== undefined)
+          return configError(i, `paramRef.namespace must not be given for a cluster-scoped paramKind (${String(paramKind.kind)})`);
+        if (paramScope === 'Namespaced' && refNamespace === undefined && ns === undefined)
+          return configError(
+            i,
+            `paramRef has no namespace and ${String(paramKind.kind)} params are namespaced, so they cannot be found for a cluster-scoped ${String(o.kind)}`,
+          );
+        const found = findParams(objects, paramKind, paramRef, ns);
         if (found.length === 0) {
-          if (paramRef?.parameterNotFoundAction === 'Deny' || !paramRef)
-            out.push({
-              object: i,
-              at: ['metadata', 'name'],
-              severity,
-              message: `ValidatingAdmissionPolicy ${compiled.policy!.name} (binding ${nameOf(binding)}): no ${String(paramKind.kind)} params found${paramRef ? '' : ' (the binding has no paramRef)'}; the request would be denied`,
-            });
+          // parameterNotFoundAction Allow (or unset): no params, nothing to validate.
+          if (paramRef.parameterNotFoundAction === 'Deny')
+            configError(i, `no ${String(paramKind.kind)} params found (parameterNotFoundAction: Deny)`);
           return;
         }
         paramSets = found;
       }
+      // The API server gives namespaceObject null for a Namespace, as for every cluster-scoped object.
+      const namespaceBinding = isNamespace ? null : nsObject;
       for (const params of paramSets)
-        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: nsObject, authorizer })) {
-          if (!v.notEvaluated) out.push(finding(i, v, compiled.policy!.name, nameOf(binding), actions, severity));
-          else if (!notEvaluated.has(`${compiled.policy!.name}\0${v.expression}`)) {
-            notEvaluated.add(`${compiled.policy!.name}\0${v.expression}`);
-            out.push({ ...finding(compiled.object, v, compiled.policy!.name, nameOf(binding), actions, 'info'), at: ['spec'] });
-          }
+        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: namespaceBinding, authorizer })) {
+          if (v.notEvaluated) {
+            if (notEvaluated.has(`${policyName}\0${v.expression}`)) continue;
+            notEvaluated.add(`${policyName}\0${v.expression}`);
+            out.push({ ...finding(compiled.object, v, policyName, bindingName, actions, 'info'), at: ['spec'] });
+          } else if (v.error && ignoreErrors) {
+            const f = finding(i, v, policyName, bindingName, actions, 'info');
+            out.push({ ...f, message: `${f.message}${IGNORED}` });
+          } else out.push(finding(i, v, policyName, bindingName, actions, severity));
         }
     });
   }
@@ -213,9 +242,32 @@ function finding(
   return { object, at: v.at, message, severity, evidence: cut(v.expression) };
 }
 
+/** Kinds of the core group whose scope is known without their definition. */
+const CORE_SCOPES: Record<string, 'Namespaced' | 'Cluster'> = {
+  ConfigMap: 'Namespaced',
+  Secret: 'Namespaced',
+  ServiceAccount: 'Namespaced',
+  Namespace: 'Cluster',
+  Node: 'Cluster',
+  PersistentVolume: 'Cluster',
+};
+
+/** Whether a paramKind is namespaced: known for core kinds and for a CustomResourceDefinition in the scan; undefined otherwise. */
+function kindScope(objects: readonly Obj[], kind: Obj): 'Namespaced' | 'Cluster' | undefined {
+  const { group, version } = groupVersion(kind);
+  if (group === '' && version === 'v1' && typeof kind.kind === 'string' && Object.hasOwn(CORE_SCOPES, kind.kind)) return CORE_SCOPES[kind.kind];
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || !String(o.apiVersion ?? '').startsWith('apiextensions.k8s.io/')) continue;
+    const spec = rec(o.spec);
+    if (spec.group !== group || rec(spec.names).kind !== kind.kind) continue;
+    if (spec.scope === 'Namespaced' || spec.scope === 'Cluster') return spec.scope;
+  }
+  return undefined;
+}
+
 /** The param objects a binding's `paramRef` names, in the namespace it gives or the object's own. */
 function findParams(objects: readonly Obj[], paramKind: Obj, ref: Obj, objectNamespace: string | undefined): Obj[] {
-  const ns = typeof ref.namespace === 'string' ? ref.namespace : objectNamespace;
+  const ns = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : objectNamespace;
   return objects.filter((p) => {
     if (p.kind !== paramKind.kind || p.apiVersion !== paramKind.apiVersion) return false;
     const pns = namespaceOf(p);

@@ -85,6 +85,30 @@ data:
 ---
 `;
 const withParams = '  paramKind:\n    apiVersion: v1\n    kind: ConfigMap\n';
+/** A policy over namespaces and cluster roles (cluster-scoped), with its binding. */
+const clusterScoped = (validation: string, extra = '', bindingExtra = '') => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: cluster-objects
+spec:
+${extra}  matchConstraints:
+    resourceRules:
+    - apiGroups: ["", "rbac.authorization.k8s.io"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["namespaces", "clusterroles"]
+  validations:
+${validation}---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: cluster-objects
+spec:
+  policyName: cluster-objects
+  validationActions: [Deny]
+${bindingExtra}---
+`;
+const clusterRole = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n';
 
 testRule(rule, {
   valid: [
@@ -132,6 +156,40 @@ testRule(rule, {
         policy(paramsPolicy, withParams) +
         binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
         params.replace('"1"', '"4"') +
+        deployment('cpu: 1'),
+    },
+    {
+      name: 'a Namespace gets namespaceObject null, as every cluster-scoped object (its labels still meet the namespaceSelector)',
+      path: 'a.yaml',
+      content:
+        clusterScoped(
+          '  - expression: "namespaceObject == null"\n    message: namespaceObject is not null\n',
+          '',
+          '  matchResources:\n    namespaceSelector:\n      matchLabels: {team: ml}\n',
+        ) + namespace('team: ml'),
+    },
+    {
+      name: 'a policy with paramKind and a binding without paramRef runs with params null',
+      path: 'a.yaml',
+      content: policy('  - expression: "params == null"\n    message: params is not null\n', withParams) + binding('Deny') + deployment('cpu: 1'),
+    },
+    {
+      name: 'a variable that fails where no validation reads it (behind a guard) fails nothing',
+      path: 'a.yaml',
+      content:
+        policy(
+          '  - expression: "object.spec.replicas < 5 || variables.gpus == 0"\n',
+          '  variables:\n  - name: gpus\n    expression: "object.spec.template.spec.nodeSelector.gpus"\n',
+        ) +
+        binding('Deny') +
+        deployment('cpu: 1'),
+    },
+    {
+      name: 'params not found with parameterNotFoundAction Allow: nothing to validate',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, withParams) +
+        binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Allow\n') +
         deployment('cpu: 1'),
     },
   ],
@@ -304,7 +362,88 @@ testRule(rule, {
           endLine: 34,
           endColumn: 13,
           severity: 'high',
-          message: 'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml): no ConfigMap params found; the request would be denied',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml): no ConfigMap params found (parameterNotFoundAction: Deny); the request would be denied',
+        },
+      ],
+    },
+    {
+      name: 'params not found with parameterNotFoundAction Deny deny the request whatever the validationActions (Warn here)',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, withParams) +
+        binding('Warn', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 34,
+          startColumn: 3,
+          endLine: 34,
+          endColumn: 13,
+          severity: 'high',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml): no ConfigMap params found (parameterNotFoundAction: Deny); the request would be denied',
+        },
+      ],
+    },
+    {
+      name: 'failurePolicy Ignore: an expression that cannot be evaluated admits the request, told at info',
+      path: 'a.yaml',
+      content:
+        policy('  - expression: "object.spec.paused == false"\n    message: paused\n', '  failurePolicy: Ignore\n') +
+        binding('Deny') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 28,
+          startColumn: 3,
+          endLine: 28,
+          endColumn: 13,
+          severity: 'info',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Deny): "object.spec.paused == false" could not be evaluated: field not found: paused; failurePolicy Ignore admits the request',
+        },
+      ],
+    },
+    {
+      name: 'failurePolicy Ignore: params not found with parameterNotFoundAction Deny admit the request, told at info',
+      path: 'a.yaml',
+      content:
+        policy(paramsPolicy, `  failurePolicy: Ignore\n${withParams}`) +
+        binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n') +
+        deployment('cpu: 1'),
+      findings: [
+        {
+          startLine: 35,
+          startColumn: 3,
+          endLine: 35,
+          endColumn: 13,
+          severity: 'info',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml): no ConfigMap params found (parameterNotFoundAction: Deny); failurePolicy Ignore admits the request',
+        },
+      ],
+    },
+    {
+      name: 'namespaced params without paramRef.namespace cannot be found for a cluster-scoped object: the request is denied',
+      path: 'a.yaml',
+      content:
+        clusterScoped(
+          '  - expression: "params.data.allowed == \'true\'"\n',
+          withParams,
+          '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Deny\n',
+        ) +
+        params +
+        clusterRole,
+      findings: [
+        {
+          startLine: 40,
+          startColumn: 3,
+          endLine: 40,
+          endColumn: 15,
+          severity: 'high',
+          message:
+            'ValidatingAdmissionPolicy cluster-objects (binding cluster-objects): paramRef has no namespace and ConfigMap params are namespaced, so they cannot be found for a cluster-scoped ClusterRole; the request would be denied',
         },
       ],
     },

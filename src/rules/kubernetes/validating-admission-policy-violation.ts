@@ -75,7 +75,7 @@ export default defineRule<K8sSetDocument>({
     appliesTo: ['k8s-set'],
     frameworks: [],
     rationale:
-      'A ValidatingAdmissionPolicy and its binding shipped with the manifests (or a chart) will refuse, warn about or audit the objects deployed next to them once they reach the API server. Evaluating them in CI, as the API server would on CREATE (match constraints and the binding\u2019s match resources, namespace and object selectors, params, match conditions, variables and validations, in CEL), finds the deployment that would be refused before it is applied, and finds a policy whose CEL does not compile before it fails closed in the cluster. Severity follows the binding\u2019s validationActions: Deny is high, Warn medium, Audit low.',
+      'A ValidatingAdmissionPolicy and its binding shipped with the manifests (or a chart) will refuse, warn about or audit the objects deployed next to them once they reach the API server. Evaluating them in CI, as the API server would on CREATE (match constraints and the binding\u2019s match resources, namespace and object selectors, params, match conditions, variables and validations, in CEL), finds the deployment that would be refused before it is applied, and finds a policy whose CEL does not compile before it fails closed in the cluster. Severity follows the binding\u2019s validationActions: Deny is high, Warn medium, Audit low; an error the policy\u2019s failurePolicy: Ignore lets through is info.',
     remediation:
       'Change the object so that the policy\u2019s validations hold, or correct the policy (its expression, its match constraints or the binding\u2019s match resources) when it should not apply. A policy whose CEL does not compile is reported on the policy itself.',
     references: [
