@@ -3,6 +3,12 @@ import rule from './llm-output-code-execution.js';
 
 testRule(rule, {
   valid: [
+    {
+      name: 'a nested function that assigns the name itself',
+      path: 'closure.py',
+      content:
+        'def solve(llm, task):\n    code = llm.invoke(task).content\n\n    def run():\n        code = "1 + 1"\n        exec(code)\n\n    run()\n',
+    },
     { name: 'constant argument', path: 'a.py', content: 'def f(llm):\n    out = llm.invoke("hi")\n    return eval("1 + 2")\n' },
     {
       name: 'output parsed as JSON',
@@ -24,6 +30,12 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a nested function reads the model output of the function around it',
+      path: 'closure.py',
+      content: 'def solve(llm, task):\n    code = llm.invoke(task).content\n\n    def run():\n        exec(code)\n\n    run()\n',
+      findings: [{ startLine: 5, startColumn: 9, endLine: 5, endColumn: 19, message: 'Model output reaches exec()' }],
+    },
     {
       name: 'streamed deltas accumulated with += (JS)',
       path: 'stream.ts',

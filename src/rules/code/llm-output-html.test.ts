@@ -4,6 +4,12 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a nested function whose parameter hides the outer variable',
+      path: 'chat.ts',
+      content:
+        'export async function show(openai: any, el: any) {\n  const html = (await openai.chat.completions.create({ model: "m" })).choices[0].message.content;\n  const put = (html: string) => {\n    el.innerHTML = html;\n  };\n  put("<b>done</b>");\n  el.textContent = html;\n}\n',
+    },
+    {
       name: 'textContent',
       path: 'chat.ts',
       content:
@@ -39,6 +45,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a prop named for model output read in a callback nested in the component',
+      path: 'Legacy.tsx',
+      content:
+        'export function Legacy({ llmOutput }: { llmOutput: string }) {\n  const ref = (el: HTMLDivElement | null) => {\n    if (el) el.innerHTML = llmOutput;\n  };\n  return <div ref={ref} />;\n}\n',
+      findings: [{ startLine: 3, startColumn: 13, endLine: 3, endColumn: 37, message: 'Model output reaches innerHTML' }],
+    },
     {
       name: 'a component prop whose name says it carries model output',
       path: 'Answer.tsx',

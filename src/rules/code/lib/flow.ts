@@ -341,10 +341,36 @@ interface ExpressionBody {
   use: Use;
 }
 
+/**
+ * The names carrying the source in one scope: its own (bound in it, or carried into it), else those of
+ * the scopes around it that it does not bind itself (a closure reads its enclosing function's and the
+ * module's variables). Looked up through the chain, never copied: a file of many functions and many
+ * module-level names stays linear.
+ */
+class ScopeNames {
+  constructor(
+    readonly own: Set<string>,
+    /** Names the scope binds itself (parameters, assignments other than `+=`): they hide the outer ones. */
+    private readonly locals: Set<string>,
+    private readonly outer: (() => ScopeNames) | undefined,
+  ) {}
+
+  has(name: string): boolean {
+    return this.own.has(name) || (this.outer !== undefined && !this.locals.has(name) && this.outer().has(name));
+  }
+}
+
+interface Assignment {
+  names: string[];
+  value: Carrier;
+  /** Compound (`+=`): it updates a name, possibly an outer one, rather than binding a new one. */
+  compound: boolean;
+}
+
 export class Flow {
-  private readonly scopes = new Map<number, Set<string>>();
+  private readonly scopes = new Map<number, ScopeNames>();
   /** Assignments of the file by the id of their scope (the names they bind, what their value carries): found once, reused by every pass. */
-  private assignmentsByScope: Map<number, Array<{ names: string[]; value: Carrier }>> | undefined;
+  private assignmentsByScope: Map<number, Assignment[]> | undefined;
   private readonly carriers = new Map<number, Carrier>();
   /** Parameters of Python request handlers (request data), by scope id; empty for other scopes. */
   private readonly handlerParams = new Map<number, string[]>();
@@ -361,6 +387,8 @@ export class Flow {
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
   private root: { node: SgNode; id: number } | undefined;
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
+  /** A function's index in `functions` (and `nesting`), by node id. */
+  private readonly indexById = new Map<number, number>();
 
   private readonly flavor: Flavor;
   /** The grammar has JSX (JavaScript, TSX; not plain TypeScript). */
@@ -383,21 +411,32 @@ export class Flow {
     return flow;
   }
 
-  private taintedNames(scope: SgNode, scopeId: number): Set<string> {
+  private taintedNames(scope: SgNode, scopeId: number): ScopeNames {
     const cached = this.scopes.get(scopeId);
     if (cached) return cached;
-    const tainted = new Set<string>([...(this.inbound.get(scopeId) ?? []), ...this.attributes]);
+    const own = new Set<string>([...(this.inbound.get(scopeId) ?? []), ...this.attributes]);
+    const assignments = this.assignmentsIn(scopeId);
+    const index = this.indexById.get(scopeId);
+    let outer: (() => ScopeNames) | undefined;
+    const locals = new Set<string>();
+    if (index !== undefined) {
+      const up = this.nesting.parent[index];
+      const outerScope = up === -1 ? this.root! : { node: this.functions![up].node, id: this.functions![up].id };
+      outer = () => this.taintedNames(outerScope.node, outerScope.id);
+      for (const p of this.functions![index].params) for (const b of p.bound) locals.add(b);
+      for (const a of assignments) if (!a.compound) for (const n of a.names) locals.add(n);
+    }
+    const tainted = new ScopeNames(own, locals, outer);
     this.scopes.set(scopeId, tainted);
     if (this.kind === 'request' && this.flavor === 'python') {
       let params = this.handlerParams.get(scopeId);
       if (!params) this.handlerParams.set(scopeId, (params = isRequestHandler(scope) ? handlerParameters(scope) : []));
-      for (const p of params) tainted.add(p);
+      for (const p of params) own.add(p);
     }
-    const assignments = this.assignmentsIn(scopeId);
     for (let pass = 0; pass < 3; pass++) {
-      const before = tainted.size;
-      for (const a of assignments) if (this.carried(a.value, tainted)) for (const n of a.names) tainted.add(n);
-      if (tainted.size === before) break;
+      const before = own.size;
+      for (const a of assignments) if (this.carried(a.value, tainted)) for (const n of a.names) own.add(n);
+      if (own.size === before) break;
     }
     return tainted;
   }
@@ -441,7 +480,7 @@ export class Flow {
     for (const c of expr.namedChildren()) this.collect(c, into);
   }
 
-  private carried(c: Carrier, tainted: Set<string>): boolean {
+  private carried(c: Carrier, tainted: ScopeNames): boolean {
     if (c.source) return true;
     for (const r of c.refs) if (tainted.has(r)) return true;
     if (this.returning.size === 0) return false;
@@ -480,13 +519,18 @@ export class Flow {
     return { node: fn.node, id: fn.id };
   }
 
-  private assignmentsIn(scopeId: number): Array<{ names: string[]; value: Carrier }> {
+  private assignmentsIn(scopeId: number): Assignment[] {
     if (!this.assignmentsByScope) {
       this.assignmentsByScope = new Map();
       for (const a of this.root!.node.findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
         const [target, value] = targetAndValue(a);
         if (!target || !value) continue;
-        const entry = { names: names(target, this.flavor), value: this.carrier(value) };
+        const kind = a.kind();
+        const entry = {
+          names: names(target, this.flavor),
+          value: this.carrier(value),
+          compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
+        };
         const id = this.scope(a).id;
         const list = this.assignmentsByScope.get(id);
         if (list) list.push(entry);
@@ -501,7 +545,7 @@ export class Flow {
     if (!set) this.inbound.set(fn.id, (set = new Set()));
     if (set.has(name)) return false;
     set.add(name);
-    this.scopes.delete(fn.id);
+    this.invalidate(fn.id);
     return true;
   }
 
@@ -534,6 +578,16 @@ export class Flow {
     return changed;
   }
 
+  /** Forgets the names carried in a function's scope and in the functions nested in it (they read its names). */
+  private invalidate(fnId: number): void {
+    const i = this.indexById.get(fnId);
+    if (i === undefined) return;
+    const { starts, ends } = this.nesting;
+    // Sorted by start, outer first: the functions nested in one follow it, up to its end.
+    for (let j = i; j < starts.length && (j === i || (starts[j] < ends[i] && ends[j] <= ends[i])); j++)
+      this.scopes.delete(this.functions![j].id);
+  }
+
   /** The file's functions, and how they nest (for `scope`). */
   private findFunctions(root: SgNode): FunctionInfo[] {
     const functions = root
@@ -552,6 +606,7 @@ export class Flow {
       open.push(i);
     }
     this.nesting = { starts, ends, parent };
+    functions.forEach((x, i) => this.indexById.set(x.f.id, i));
     return functions.map((x) => x.f);
   }
 
@@ -663,7 +718,7 @@ export class Flow {
             changed = true;
       }
       const before = this.attributes.size;
-      for (const f of this.functions) for (const n of this.taintedNames(f.node, f.id)) if (RECEIVER.test(n)) this.attributes.add(n);
+      for (const f of this.functions) for (const n of this.taintedNames(f.node, f.id).own) if (RECEIVER.test(n)) this.attributes.add(n);
       if (this.attributes.size !== before) changed = true;
       if (this.returning.size + this.attributes.size !== known) this.scopes.clear();
       if (!changed) break;
