@@ -17,7 +17,8 @@ export function kindOfService(s: Pick<AiService, 'type' | 'label'>, rayHead = fa
   if (s.type === 'jupyter') return 'notebook';
   if (MODEL_SERVERS.has(s.type)) return 'model-server';
   if (s.type === 'ray') return rayHead ? 'ray-head' : 'ray-worker';
-  if (s.type === 'mlflow' || s.type === 'gradio' || s.type === 'streamlit' || s.type === 'tensorboard') return 'ai-service';
+  if (s.type === 'mlflow' || s.type === 'gradio' || s.type === 'streamlit' || s.type === 'tensorboard' || s.type === 'open-webui')
+    return 'ai-service';
   return undefined;
 }
 
@@ -28,7 +29,7 @@ export function kindOfLabel(label: string): AiWorkloadKind | undefined {
   if (/ray/.test(l)) return 'ray-head';
   if (/vllm|text generation|tgi|sglang|llama|ollama|triton|torchserve|openai|inferenceservice|servingruntime|seldon|model/.test(l))
     return 'model-server';
-  if (/mlflow|gradio|streamlit|tensorboard/.test(l)) return 'ai-service';
+  if (/mlflow|gradio|streamlit|tensorboard|open webui/.test(l)) return 'ai-service';
   return undefined;
 }
 

@@ -40,6 +40,12 @@ const lb = `  type: LoadBalancer
     targetPort: http
 `;
 
+const openWebUi = (env: string) => `      - name: open-webui
+        image: ghcr.io/open-webui/open-webui:0.3.32
+        env: [{name: OLLAMA_BASE_URLS, value: "http://ollama:11434"}${env}]
+        ports: [{containerPort: 8080, name: http}]
+`;
+
 /** A custom image started as a Jupyter server: the command line alone tells what runs and that its token is off. */
 const notebookStartedAs = (args: string) => `      - name: nb
         image: registry.acme.dev/ml/trainer:1.4
@@ -76,6 +82,11 @@ const notebookTokenFrom = (env: string) => `      - name: nb
 
 testRule(rule, {
   valid: [
+    {
+      name: 'Open WebUI with its login (WEBUI_AUTH left at its default)',
+      path: 'a.yaml',
+      content: deploy(openWebUi('')) + service(lb),
+    },
     {
       name: 'Jupyter whose token $(NB_TOKEN) comes from a Secret',
       path: 'a.yaml',
@@ -715,6 +726,23 @@ spec:
           objectPath: '/spec/ports/0',
           message:
             "Service 'nb' exposes Jupyter notebook server (runs code) on port 8888 of Notebook 'nb' (authentication off: Kubeflow notebook images start Jupyter with --ServerApp.token='' and rely on the Kubeflow gateway for authentication) through a NodePort on every node's address",
+        },
+      ],
+    },
+    {
+      name: 'Open WebUI with WEBUI_AUTH=False (single-user mode: every visitor is its admin, whose Functions run Python) on a LoadBalancer',
+      path: 'a.yaml',
+      content: deploy(openWebUi(', {name: WEBUI_AUTH, value: "False"}')) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Open WebUI UI and API (its admins run Python Functions and Tools) on port 8080 of Deployment 'app' (authentication off: WEBUI_AUTH=False turns the login off: every visitor is the admin) through a LoadBalancer",
         },
       ],
     },

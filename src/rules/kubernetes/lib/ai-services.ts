@@ -34,6 +34,7 @@ export type AiServiceType =
   | 'tensorboard'
   | 'gradio'
   | 'streamlit'
+  | 'open-webui'
   | 'istio-ingressgateway'
   | 'kuberay-apiserver'
   | 'redis'
@@ -770,6 +771,30 @@ const streamlit: Detector = {
   },
 };
 
+const openWebUi: Detector = {
+  type: 'open-webui',
+  detect(f) {
+    if (!/(^|\/)open-webui\/open-webui$/.test(f.repo)) return undefined;
+    const p = unquote(envText(f, 'PORT'));
+    const port = /^\d{1,5}$/.test(p) ? Number(p) : 8080;
+    // Open WebUI reads WEBUI_AUTH as `value.lower() == "true"`: any other value turns the login off.
+    const v = f.env.has('WEBUI_AUTH') ? f.variable('WEBUI_AUTH') : undefined;
+    const written = typeof v === 'string' ? unquote(v) : undefined;
+    const off = written !== undefined && written.toLowerCase() !== 'true';
+    return {
+      label: 'Open WebUI',
+      ports: portsFor(f, [{ port, role: 'UI and API (its admins run Python Functions and Tools)', impact: 'control' }]),
+      auth: off ? 'off' : v === null ? 'unknown' : 'on',
+      authReason: off
+        ? `WEBUI_AUTH=${written} turns the login off: every visitor is the admin`
+        : v === null
+          ? 'WEBUI_AUTH comes from a Secret or ConfigMap'
+          : 'Open WebUI requires a login unless WEBUI_AUTH is false',
+      signals: [`image '${f.image}'`],
+    };
+  },
+};
+
 const istioGateway: Detector = {
   type: 'istio-ingressgateway',
   detect(f) {
@@ -962,6 +987,7 @@ const DETECTORS: readonly Detector[] = [
   tensorboard,
   gradio,
   streamlit,
+  openWebUi,
   istioGateway,
   kuberayApiServer,
   redis,
@@ -970,7 +996,7 @@ const DETECTORS: readonly Detector[] = [
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
 const PREFILTER =
-  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
+  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|open-webui|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];
