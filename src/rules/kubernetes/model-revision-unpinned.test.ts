@@ -132,5 +132,33 @@ spec:
         },
       ],
     },
+    {
+      name: "KServe's Hugging Face model format with --model_id in args (the runtime gives the image, the spec names none)",
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    model:
+      modelFormat:
+        name: huggingface
+      args:
+        - --model_name=llama3
+        - --model_id=meta-llama/Meta-Llama-3-8B-Instruct
+`,
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 11,
+          endLine: 12,
+          endColumn: 57,
+          message:
+            "Container 'model' pulls 'meta-llama/Meta-Llama-3-8B-Instruct' from the Hugging Face Hub with KServe Hugging Face runtime without a pinned revision",
+          objectPath: '/spec/predictor/model/args/1',
+        },
+      ],
+    },
   ],
 });

@@ -287,6 +287,15 @@ function mayNameModel(w: Word): boolean {
 }
 
 /**
+ * A KServe model spec of the Hugging Face format (`modelFormat: {name: huggingface}`): the runtime
+ * KServe picks for it (kserve-huggingfaceserver) gives the image, so the spec names none.
+ */
+function kserveHuggingFace(c: ContainerView): boolean {
+  const f = c.container.modelFormat;
+  return isMapping(f) && typeof f.name === 'string' && f.name.toLowerCase() === 'huggingface';
+}
+
+/**
  * Models a container pulls from the Hugging Face Hub when it starts: vLLM (`vllm serve ORG/NAME`,
  * `--model`), TGI (`--model-id`, `MODEL_ID`), SGLang (`--model-path`), `huggingface-cli download`
  * / `hf download`, KServe's Hugging Face runtime (`--model_id`) and `hf://` storage URIs. Nothing
@@ -331,7 +340,7 @@ export function hubModels(c: ContainerView): ModelSource[] {
       continue;
     }
     const kserve = flag(seg, '--model_id');
-    if (kserve && (image.includes('huggingfaceserver') || words.includes('huggingfaceserver'))) {
+    if (kserve && (image.includes('huggingfaceserver') || words.includes('huggingfaceserver') || kserveHuggingFace(c))) {
       out.push({
         tool: 'KServe Hugging Face runtime',
         model: kserve.value,
