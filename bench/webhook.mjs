@@ -24,6 +24,56 @@ function review(name) {
   return readFileSync(join(root, 'src/server/webhook/testdata', name), 'utf8');
 }
 
+/**
+ * `kubectl rollout restart` of the privileged Deployment, as the API server sends it: an UPDATE with the
+ * stored object as `oldObject` (status, managedFields) and the object with the template's `restartedAt`
+ * annotation. Its violations all pre-existed: /validate evaluates oldObject too and allows it with warnings
+ * (allowExistingViolations).
+ */
+const clone = (v) => JSON.parse(JSON.stringify(v));
+
+function rolloutRestart() {
+  const review = JSON.parse(readFileSync(join(root, 'src/server/webhook/testdata', 'deployment-create.json'), 'utf8'));
+  const req = review.request;
+  const old = clone(req.object);
+  old.metadata.uid = '5c1e9a7e-0b3d-4f7e-9d2a-6a0f3e1c2b44';
+  old.metadata.resourceVersion = '81234';
+  old.metadata.generation = 3;
+  old.metadata.creationTimestamp = '2026-12-04T22:00:00Z';
+  old.status = {
+    observedGeneration: 3,
+    replicas: 1,
+    updatedReplicas: 1,
+    readyReplicas: 1,
+    availableReplicas: 1,
+    conditions: [
+      { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: 'ReplicaSet "vllm-7d9f8c6b5" has successfully progressed.',
+      },
+    ],
+  };
+  const object = clone(old);
+  object.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': '2026-12-07T03:00:00Z' };
+  object.metadata.managedFields.push({
+    manager: 'kubectl-rollout',
+    operation: 'Update',
+    apiVersion: 'apps/v1',
+    time: '2026-12-07T03:00:00Z',
+    fieldsType: 'FieldsV1',
+    fieldsV1: { 'f:spec': { 'f:template': { 'f:metadata': { 'f:annotations': { '.': {}, 'f:kubectl.kubernetes.io/restartedAt': {} } } } } },
+  });
+  req.operation = 'UPDATE';
+  req.userInfo = { username: 'kubernetes-admin', groups: ['kubeadm:cluster-admins', 'system:authenticated'] };
+  req.options = { kind: 'PatchOptions', apiVersion: 'meta.k8s.io/v1', fieldManager: 'kubectl-rollout' };
+  req.object = object;
+  req.oldObject = old;
+  return JSON.stringify(review);
+}
+
 async function startServer(dir) {
   const pems = await generate([{ name: 'commonName', value: 'sanctum-bench' }], {
     keyType: 'ec',
@@ -81,11 +131,16 @@ function startLoad(url) {
     warmUpRate: RATE / 2,
     warmUpSeconds: WARM_UP_S,
     insecure: true,
+    // A third of the reviews are UPDATEs of an object that already violates (a rollout restart, to both
+    // endpoints as the API server calls them): controllers and rollouts update workloads far more often than
+    // they are created, and the /validate one is the costliest review (oldObject is evaluated too).
     requests: [
       { path: '/validate', body: review('pod-create-restricted.json'), headers, uid: true },
       { path: '/validate', body: review('deployment-create.json'), headers, uid: true },
       { path: '/mutate', body: review('deployment-create.json'), headers, uid: true },
       { path: '/validate', body: review('inferenceservice-create.json'), headers, uid: true },
+      { path: '/mutate', body: rolloutRestart(), headers, uid: true },
+      { path: '/validate', body: rolloutRestart(), headers, uid: true },
     ],
   };
   const child = spawn(process.execPath, [join(here, 'open-loop-load.mjs'), JSON.stringify(options)], {
@@ -205,7 +260,8 @@ export async function runWebhookBench() {
       `The load comes from \`bench/open-loop-load.mjs\` in a third process, as a kube-apiserver sends it: each request leaves on schedule whether or not earlier ones were answered, ` +
       `over keep-alive TLS connections opened as needed and reused (${r.connections} open at the end), compact JSON with a fresh \`uid\` each. ` +
       `Latency runs from handing the request to the connection pool to the last byte of the answer. ` +
-      `The requests cycle through a hardened Pod (/validate), a Deployment with a privileged GPU container (/validate, denied; /mutate, patched) and a KServe InferenceService (/validate). ` +
+      `The requests cycle through a hardened Pod (/validate), a Deployment with a privileged GPU container (/validate, denied; /mutate, patched), a KServe InferenceService (/validate) ` +
+      `and a \`kubectl rollout restart\` of that Deployment (an UPDATE with its oldObject, a third of the reviews: /mutate, patched; /validate, allowed with warnings as its violations pre-existed, after oldObject's rules ran too). ` +
       `The machine is shared by other work (2 cores): 1-minute load average ${loadBefore.toFixed(1)} before and ${loadAfter.toFixed(1)} after; latencies on a quiet machine are lower.\n\n` +
       `| | requests | rate | non-2xx | errors | p50 | p90 | p97.5 | p99 | p99.9 | max |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n` +
       `| client (open loop) | ${r.sent.toLocaleString('en')} | ${Math.round(r.rate)}/s | ${statuses} | ${r.errors} | ${ms(l.p50)} | ${ms(l.p90)} | ${ms(l['p97.5'])} | **${ms(p99)}** | ${ms(l['p99.9'])} | ${ms(l.p100)} |\n\n` +

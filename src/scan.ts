@@ -399,15 +399,17 @@ function setUpScan(opts: ScanOptions): ScanSetup {
 
 /**
  * Resolves the configuration and the rules once; each call then scans in-memory files with them (the
- * admission webhook: one object a request), with `extraRules` beside the selected ones. Without
- * `opts.today`, each call reads the date again: a server outlives the day a suppression expires.
+ * admission webhook: one object a request), with `extraRules` beside the selected ones; given `only`, just
+ * the selected rules with those ids (the extra rules all the same). Without `opts.today`, each call reads
+ * the date again: a server outlives the day a suppression expires.
  */
 export function prepareScan(
   opts: Omit<ScanOptions, 'files' | 'targets'>,
-): (files: SourceFile[], targets: string[], extraRules?: readonly AnyRule[]) => ScanResult {
+): (files: SourceFile[], targets: string[], extraRules?: readonly AnyRule[], only?: ReadonlySet<string>) => ScanResult {
   const setup = setUpScan({ ...opts, targets: [] });
-  return (files, targets, extraRules) => {
-    const rules = extraRules?.length ? [...setup.rules, ...extraRules] : setup.rules;
+  return (files, targets, extraRules, only) => {
+    const prepared = only ? setup.rules.filter((r) => only.has(r.meta.id)) : setup.rules;
+    const rules = extraRules?.length ? [...prepared, ...extraRules] : prepared;
     const today = opts.today ?? new Date().toISOString().slice(0, 10);
     return runEngine({ ...opts, today, targets, files }, undefined, { ...setup, rules, today });
   };

@@ -93,6 +93,11 @@ export class AdmissionEvaluator {
   private readonly mutateRules: ReadonlySet<string> | undefined;
   private readonly now: () => number;
   private readonly allowExisting: boolean;
+  /**
+   * For each rule run here, the rules run here that supersede it, directly or through another: their findings
+   * on the same value fold its finding away (`foldSuperseded`), so they run with it on `oldObject`.
+   */
+  private readonly superseders: ReadonlyMap<string, readonly string[]>;
   /** The configuration and rules resolved once, for every request. */
   private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
@@ -107,6 +112,7 @@ export class AdmissionEvaluator {
     const reg = getRegistry();
     // Rules on single objects and their pod specs; cross-object rules need the whole set, which one request is not.
     this.ruleIds = reg.rules.filter((r) => r.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod')).map((r) => r.meta.id);
+    this.superseders = supersedersOf(this.ruleIds, (id) => reg.get(id)?.meta.supersedes);
     if (this.settings.mutate?.rules) {
       const unknown = reg.unknown(this.settings.mutate.rules);
       if (unknown.length) throw new ScanSetupError(`webhook.mutate.rules: unknown rule ${unknown.join(', ')}`);
@@ -147,22 +153,16 @@ export class AdmissionEvaluator {
         .filter((f) => f.status === 'fail')
         .map((finding) => ({ finding, action: this.actions[finding.severity] }));
       // A violation the object already had before this update does not deny it (Kyverno's allowExistingViolations):
-      // the same rules run on `oldObject`, inside the same time budget.
+      // the rules whose findings would deny run on `oldObject`, inside the same time budget.
       const old = req.oldObject;
-      if (
-        endpoint === 'validate' &&
-        req.operation === 'UPDATE' &&
-        this.allowExisting &&
-        active.some((a) => a.action === 'deny') &&
-        isObject(old) &&
-        typeof old.apiVersion === 'string' &&
-        typeof old.kind === 'string'
-      ) {
+      const excusable =
+        endpoint === 'validate' && req.operation === 'UPDATE' && this.allowExisting ? this.excusableRules(active) : undefined;
+      if (excusable && isObject(old) && typeof old.apiVersion === 'string' && typeof old.kind === 'string') {
         // This step can only relax the answer: if the old object cannot be checked in time, the denial stands.
         const oldStored = withoutManagedFields(old);
         let oldFindings: Finding[] | undefined;
         try {
-          oldFindings = this.scan(oldStored, req).findings.filter((f) => f.status === 'fail');
+          oldFindings = this.scanOld(oldStored, req, excusable).filter((f) => f.status === 'fail');
         } catch {
           oldFindings = undefined;
         }
@@ -286,6 +286,33 @@ export class AdmissionEvaluator {
     return { response, outcome: 'failure-policy', findings: [], dryRun, failure: why };
   }
 
+  /**
+   * The rules to run on `oldObject` to tell which denials of an UPDATE pre-existed (`markPreExisting`): the rules of
+   * the denying findings and the rules that supersede them (a finding folded away on `oldObject` is not there), or
+   * 'all' when a denying finding is the engine's own (suppression hygiene, made for findings of any rule or policy).
+   * Undefined when nothing could be excused: no finding denies, or only custom policies' findings, which never are.
+   */
+  private excusableRules(active: readonly DecidedFinding[]): ReadonlySet<string> | 'all' | undefined {
+    let rules: Set<string> | undefined;
+    for (const { finding, action } of active) {
+      if (action !== 'deny' || isPolicyFinding(finding)) continue;
+      const also = this.superseders.get(finding.ruleId);
+      if (!also) return 'all';
+      rules ??= new Set();
+      rules.add(finding.ruleId);
+      for (const id of also) rules.add(id);
+    }
+    return rules;
+  }
+
+  /**
+   * The findings of `rules` on `oldObject`, without the custom policies: their findings are never excused.
+   * With 'all', every rule and policy, as on the request's object.
+   */
+  private scanOld(oldObject: Record<string, unknown>, req: AdmissionRequest, rules: ReadonlySet<string> | 'all'): Finding[] {
+    return rules === 'all' ? this.scan(oldObject, req).findings : this.scan(oldObject, undefined, rules).findings;
+  }
+
   private isExempt(req: AdmissionRequest): boolean {
     const ex = this.settings.exempt;
     if (!ex) return false;
@@ -300,30 +327,35 @@ export class AdmissionEvaluator {
     return (this.opts.policies ?? []).filter((p) => p.usesAuthorizer).map((p) => p.name);
   }
 
-  /** Runs the rules and policies on one object, as the file `admission/<namespace>/<kind>/<name>.json`. */
+  /**
+   * Runs the rules and policies on one object, as the file `admission/<namespace>/<kind>/<name>.json`; given
+   * `only`, the rules with those ids and no policy.
+   */
   private scan(
     object: Record<string, unknown>,
     req?: AdmissionRequest,
+    only?: ReadonlySet<string>,
   ): { findings: Finding[]; path: string; text: string; notEvaluated: NotEvaluated[] } {
     const path = objectFilePath(object);
     const text = serialize(object);
     const notEvaluated: NotEvaluated[] = [];
-    const policies = this.opts.policies?.length
-      ? policyRules(
-          this.opts.policies,
-          {
-            ...(req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {}),
-            authorizer: { rbacMissing: WEBHOOK_NO_RBAC },
-          },
-          {
-            onNotEvaluated: (policy, v) => {
-              if (!notEvaluated.some((n) => n.policy === policy.name && n.expression === v.expression))
-                notEvaluated.push({ policy: policy.name, expression: v.expression });
+    const policies =
+      this.opts.policies?.length && !only
+        ? policyRules(
+            this.opts.policies,
+            {
+              ...(req ? { request: requestBinding(req), oldObject: isObject(req.oldObject) ? req.oldObject : null } : {}),
+              authorizer: { rbacMissing: WEBHOOK_NO_RBAC },
             },
-          },
-        )
-      : undefined;
-    const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies);
+            {
+              onNotEvaluated: (policy, v) => {
+                if (!notEvaluated.some((n) => n.policy === policy.name && n.expression === v.expression))
+                  notEvaluated.push({ policy: policy.name, expression: v.expression });
+              },
+            },
+          )
+        : undefined;
+    const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies, only);
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
     return { findings: result.findings, path, text, notEvaluated };
   }
@@ -349,7 +381,7 @@ function markPreExisting(
   // A custom policy may judge the request itself (`request.operation`, `oldObject`, `request.userInfo`): run on the
   // old object with the same request it fails alike, so its denials are never excused.
   return active.map((a, i) =>
-    a.action === 'deny' && !a.finding.ruleId.startsWith('policy:') && now.get(keys[i]!)! <= (before.get(keys[i]!) ?? 0)
+    a.action === 'deny' && !isPolicyFinding(a.finding) && now.get(keys[i]!)! <= (before.get(keys[i]!) ?? 0)
       ? { ...a, action: 'warn', preExisting: true }
       : a,
   );
@@ -384,6 +416,29 @@ export function findingSubject(object: unknown, pointer: string | undefined): st
     }
   }
   return out.slice(0, named).join('/');
+}
+
+/** A finding of a custom policy (`policy:<name>`), not of a rule. */
+function isPolicyFinding(f: Finding): boolean {
+  return f.ruleId.startsWith('policy:');
+}
+
+/** For each of `ids`, the ids among them that supersede it, directly or through another (see `AdmissionEvaluator.superseders`). */
+function supersedersOf(ids: readonly string[], supersedes: (id: string) => readonly string[] | undefined): Map<string, string[]> {
+  const direct = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const id of ids) for (const s of supersedes(id) ?? []) direct.get(s)?.push(id);
+  const out = new Map<string, string[]>();
+  for (const id of ids) {
+    const seen = new Set<string>();
+    const todo = [...direct.get(id)!];
+    for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+      if (next === id || seen.has(next)) continue;
+      seen.add(next);
+      todo.push(...direct.get(next)!);
+    }
+    out.set(id, [...seen]);
+  }
+  return out;
 }
 
 /** The request as a policy's `request` variable sees it: everything but the objects. */

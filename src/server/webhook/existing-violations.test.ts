@@ -151,6 +151,16 @@ describe('UPDATE of an object that already broke a rule (allowExistingViolations
     );
   });
 
+  it('runs on oldObject the rules that supersede a denying one: a finding folded away there did not pre-exist', async () => {
+    // oldObject's runtime socket is K8S-0107, which folds K8S-0005 on the same volume into itself: oldObject has no
+    // K8S-0005 finding, so the new hostPath's K8S-0005 is new (K8S-0107 is not among the new object's findings).
+    const res = (await post(on, update(hostPath('/data/models'), hostPath('/var/run/docker.sock')))).body.response;
+    expect(res.allowed).toBe(false);
+    expect(res.status.message).toContain(
+      "[K8S-0005 high] Volume 'host' mounts the node's /data/models (hostPath) (/spec/template/spec/volumes/0/hostPath)",
+    );
+  });
+
   it('allowExistingViolations: false denies the rollout restart as before', async () => {
     const res = (await post(off, update(restartedAt))).body.response;
     expect(res.allowed).toBe(false);
@@ -208,6 +218,19 @@ describe('the time budget covers the evaluation of oldObject', () => {
     const within = new AdmissionEvaluator().evaluate(request('UPDATE'), 'validate');
     expect(within.outcome).not.toBe('failure-policy');
     expect(within.response.allowed).toBe(true);
+  });
+});
+
+describe('findings of the engine itself', () => {
+  it('are excused as pre-existing when oldObject had them: every rule runs on it, as the hygiene follows their findings', () => {
+    // A suppression without a reason (SAN-0001, low) is reported once a finding it suppresses is found: it denies here.
+    const unreasoned = (o: Json) => (o.metadata.annotations = { 'sanctum.dev/ignore': 'K8S-0003' });
+    const req = JSON.parse(update((o) => (restartedAt(o), unreasoned(o)), unreasoned)).request as AdmissionRequest;
+    const evaluator = new AdmissionEvaluator({ config: { webhook: { actions: { low: 'deny' } } } });
+    const d = evaluator.evaluate(req, 'validate');
+    const hygiene = d.findings.filter((f) => f.finding.ruleId === 'SAN-0001');
+    expect(hygiene.map((f) => [f.action, f.preExisting])).toEqual([['warn', true]]);
+    expect(d.response.allowed).toBe(true);
   });
 });
 
