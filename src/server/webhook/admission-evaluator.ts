@@ -374,7 +374,10 @@ function markPreExisting(
 ): DecidedFinding[] {
   const key = (f: Finding, o: Record<string, unknown>) => `${f.ruleId}\u0000${findingSubject(o, f.location.objectPath)}`;
   const before = new Map<string, number>();
-  for (const f of oldFindings) before.set(key(f, oldObject), (before.get(key(f, oldObject)) ?? 0) + 1);
+  for (const f of oldFindings) {
+    const k = key(f, oldObject);
+    before.set(k, (before.get(k) ?? 0) + 1);
+  }
   const now = new Map<string, number>();
   const keys = active.map((a) => key(a.finding, object));
   for (const k of keys) now.set(k, (now.get(k) ?? 0) + 1);
