@@ -31,6 +31,13 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a helper returning model output, run in .then',
+      path: 'task.ts',
+      content:
+        'async function ask(openai: any, p: string) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  return r.choices[0].message.content;\n}\nfunction run(openai: any) {\n  return ask(openai, "x").then((code) => eval(code));\n}\n',
+      findings: [{ startLine: 6, startColumn: 42, endLine: 6, endColumn: 52, message: 'Model output reaches eval()' }],
+    },
+    {
       name: 'a nested function reads the model output of the function around it',
       path: 'closure.py',
       content: 'def solve(llm, task):\n    code = llm.invoke(task).content\n\n    def run():\n        exec(code)\n\n    run()\n',

@@ -4,6 +4,18 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'useChat messages rendered as text',
+      path: 'ChatPane.tsx',
+      content:
+        'export function ChatPane() {\n  const { messages } = useChat();\n  return <div>{messages.map((m) => <p key={m.id}>{m.content}</p>)}</div>;\n}\n',
+    },
+    {
+      name: 'a callback over other data',
+      path: 'page.js',
+      content:
+        'async function show(model, el, q) {\n  const r = await model.invoke(q);\n  el.textContent = r.content;\n  fetch("/help.html").then((h) => h.text()).then((h) => {\n    el.innerHTML = h;\n  });\n}\n',
+    },
+    {
       name: 'a nested function whose parameter hides the outer variable',
       path: 'chat.ts',
       content:
@@ -45,6 +57,33 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'useChat messages rendered in .map',
+      path: 'ChatPane.tsx',
+      content:
+        'import { useChat } from "@ai-sdk/react";\nexport function ChatPane() {\n  const { messages } = useChat();\n  return <div>{messages.map((m) => <div key={m.id} dangerouslySetInnerHTML={{ __html: m.content }} />)}</div>;\n}\n',
+      findings: [{ startLine: 4, startColumn: 52, endLine: 4, endColumn: 99, message: 'Model output reaches dangerouslySetInnerHTML' }],
+    },
+    {
+      name: 'useChat messages passed by .map to a component',
+      path: 'Thread.jsx',
+      content:
+        'const Bubble = ({ message }) => <div dangerouslySetInnerHTML={{ __html: message.content }} />;\nexport function Thread() {\n  const { messages } = useChat();\n  return <>{messages.map((m) => <Bubble key={m.id} message={m} />)}</>;\n}\n',
+      findings: [{ startLine: 1, startColumn: 38, endLine: 1, endColumn: 91 }],
+    },
+    {
+      name: 'useCompletion completion',
+      path: 'Completion.tsx',
+      content:
+        'import { useCompletion } from "ai/react";\nexport function Completion() {\n  const { completion } = useCompletion({ api: "/api/completion" });\n  return <div dangerouslySetInnerHTML={{ __html: marked(completion) }} />;\n}\n',
+      findings: [{ startLine: 4, startColumn: 15, endLine: 4, endColumn: 71 }],
+    },
+    {
+      name: 'a promise callback writes the output',
+      path: 'page.js',
+      content: 'function show(model, el, q) {\n  model.invoke(q).then((m) => {\n    el.innerHTML = m.content;\n  });\n}\n',
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 29, message: 'Model output reaches innerHTML' }],
+    },
     {
       name: 'a prop named for model output read in a callback nested in the component',
       path: 'Legacy.tsx',

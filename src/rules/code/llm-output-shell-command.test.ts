@@ -23,6 +23,13 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'lines of the output run by forEach with a named function',
+      path: 'run.ts',
+      content:
+        'import { execSync } from "child_process";\nfunction runOne(c: string) {\n  execSync(c);\n}\nexport async function run(model: any) {\n  const raw = (await model.invoke("cmds")).content;\n  raw.split("\\n").map((l: string) => l.trim()).forEach(runOne);\n}\n',
+      findings: [{ startLine: 3, startColumn: 3, endLine: 3, endColumn: 14, message: 'Model output reaches execSync()' }],
+    },
+    {
       name: "model output run by the instance's bash process (LangChain LLMBashChain shape)",
       path: 'bash_chain.py',
       content:

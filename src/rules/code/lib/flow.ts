@@ -17,6 +17,8 @@ const LLM_CALLEE = [
   /^(?:litellm\.)?a?completion$/,
   /^ollama\.(?:chat|generate)$/,
   /^(?:generateText|streamText|generateObject|streamObject)$/,
+  // The Vercel AI SDK's React hooks: `messages`, `completion`, `object` are the model's (streamed) output.
+  /^(?:useChat|useCompletion|useObject|experimental_useObject|useAssistant)$/,
   /(?:^|\.)(?:chat|generate)$/,
 ];
 const RUNNABLE_METHODS = new Set([
@@ -293,6 +295,8 @@ const FUNCTION_KINDS: Record<Flavor, string[]> = {
   js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration'],
 };
 const JSX_ELEMENTS = ['jsx_self_closing_element', 'jsx_opening_element'];
+/** Methods that pass their receiver's value (a promise's result, an array's items) to the function given first: `.then((text) => …)`, `.map((m) => …)`. */
+const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|some|every)$/;
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 
 /**
@@ -333,6 +337,13 @@ interface CallSite {
   /** The first positional argument as a state setter reads it: the body of a function passed (`setX(prev => …)`). */
   setterValue?: Use;
   keywords: Array<{ name: string | undefined; use: Use }>;
+}
+
+/** `receiver.then(fn)`, `receiver.map(fn)`: the receiver's value goes to the first parameter of `fn` (a function written there, or named). */
+interface CallbackSite {
+  receiver: Use;
+  fn?: FunctionInfo;
+  name?: string;
 }
 
 /** A function's body when it is an expression (`x => x.text`, `lambda: …`): its value is returned. */
@@ -638,6 +649,18 @@ export class Flow {
       const name = calledNameOf(callee);
       if (name !== undefined && (this.byName.has(name) || /^set[A-Z]/.test(name))) calls.push(this.callSite(node, name, setters.has(name)));
     }
+    const callbacks: CallbackSite[] = [];
+    if (this.flavor === 'js')
+      for (const { node, callee } of allCallNodes) {
+        if (!CALLBACK_METHODS.test(callee)) continue;
+        const receiver = node.field('function')?.field('object');
+        const first = positional(node)[0];
+        if (!receiver || !first) continue;
+        const index = isFunction(first) ? this.indexById.get(first.id()) : undefined;
+        if (index !== undefined) callbacks.push({ receiver: this.use(receiver), fn: this.functions[index] });
+        else if (first.kind() === 'identifier' && this.byName.has(first.text()))
+          callbacks.push({ receiver: this.use(receiver), name: first.text() });
+      }
     const elements = this.jsx
       ? root
           .findAll({ rule: { any: JSX_ELEMENTS.map((kind) => ({ kind })) } })
@@ -707,6 +730,11 @@ export class Flow {
         for (const k of call.keywords)
           if (this.carriedAt(k.use) && this.taintOnce(`${call.name}|=${k.name}`, fns, (fn) => this.taintParam(fn, 0, k.name)))
             changed = true;
+      }
+      for (const cb of callbacks) {
+        if (!this.carriedAt(cb.receiver)) continue;
+        if (cb.fn && this.taintParam(cb.fn, 0, undefined)) changed = true;
+        if (cb.name && this.taintOnce(`${cb.name}|0`, this.byName.get(cb.name)!, (fn) => this.taintParam(fn, 0, undefined))) changed = true;
       }
       for (const el of elements) {
         const fns = this.byName.get(el.name)!;
