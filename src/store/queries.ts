@@ -720,6 +720,11 @@ export interface Alert {
   source?: string;
   /** An admission decision's action on this finding: `deny`, `warn` or `audit`. */
   action?: string;
+  /**
+   * The finding would have denied, but the UPDATE's `oldObject` had it too, so it only warned (the webhook's
+   * `allowExistingViolations`): why a privileged pod, say, was admitted.
+   */
+  preExisting?: true;
 }
 
 interface AlertEvent {
@@ -765,7 +770,10 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
     .limit(clamp(filter.limit, 100, 1000))
     .execute();
   const alerts = rows.map((r) => {
-    const detail = parse(r.detail) as { location?: { event?: AlertEvent }; admission?: { action?: string } } | null;
+    const detail = parse(r.detail) as {
+      location?: { event?: AlertEvent };
+      admission?: { action?: string; preExisting?: boolean };
+    } | null;
     const event = detail?.location?.event ?? {};
     const action = detail?.admission?.action;
     return {
@@ -785,6 +793,7 @@ export async function listAlerts(store: Store, filter: AlertFilter = {}): Promis
       sourceIPs: event.sourceIPs ?? [],
       ...(event.source ? { source: event.source } : {}),
       ...(typeof action === 'string' ? { action } : {}),
+      ...(detail?.admission?.preExisting === true ? { preExisting: true as const } : {}),
     };
   });
   return { alerts };

@@ -69,6 +69,27 @@ describe('DecisionUpload: admission decisions into the store', () => {
     expect((await listAlerts(server.store, { kind: 'admission' })).alerts).toHaveLength(2 * decision.findings.length);
   });
 
+  it("records that an UPDATE's denial was excused because the old object had it (allowExistingViolations)", async () => {
+    const upload = new DecisionUpload({ url: server.url, token, target: 'restarts', lingerMs: 0 });
+    // kubectl rollout restart of the privileged Deployment: its violations were all there before.
+    const restart = request('deployment-create.json', (r) => {
+      r.operation = 'UPDATE';
+      r.oldObject = structuredClone(r.object);
+      r.object.spec.template.metadata.annotations = { 'kubectl.kubernetes.io/restartedAt': '2026-12-07T03:00:00Z' };
+    });
+    const decision = evaluator.evaluate(restart, 'validate');
+    expect(decision.outcome).toBe('allowed');
+    upload.record('validate', restart, decision);
+    await upload.flush(10_000);
+    const target = (await listTargets(server.store)).find((t) => t.name === 'restarts')!;
+    const { alerts } = await listAlerts(server.store, { targetId: target.id });
+    expect(alerts.find((a) => a.ruleId === 'K8S-0003')).toMatchObject({ action: 'warn', preExisting: true });
+    // A finding that only warns anyway is not marked.
+    const medium = alerts.find((a) => a.ruleId === 'K8S-0014')!;
+    expect(medium.action).toBe('warn');
+    expect(medium.preExisting).toBeUndefined();
+  });
+
   it('stores a request the failure policy answered as an error of the run', async () => {
     const upload = new DecisionUpload({ url: server.url, token, target: 'failures', lingerMs: 0 });
     const slow = new AdmissionEvaluator({

@@ -47,7 +47,8 @@ function worthStoring(endpoint: Endpoint, d: Decision): boolean {
 
 /**
  * A batch of decisions as one run of the admission target: each finding of a decision becomes an
- * alert of that request (`location.event`: the request's uid, its time and who asked), and a request
+ * alert of that request (`location.event`: the request's uid, its time and who asked; `admission`: what
+ * was done, with `preExisting` when an UPDATE's denial was excused as the old object had it), and a request
  * the failure policy answered is an error of the run.
  */
 export function decisionsResult(batch: readonly DecisionRecord[], target: string): ScanResult {
@@ -56,12 +57,20 @@ export function decisionsResult(batch: readonly DecisionRecord[], target: string
   for (const d of batch) {
     const time = new Date(d.at).toISOString();
     if (d.failure) errors.push({ path: d.path, message: `${d.endpoint}: answered by the failure policy: ${d.failure}` });
-    for (const { finding: f, action } of d.findings) {
+    for (const { finding: f, action, preExisting } of d.findings) {
       findings.push({
         ...f,
         fingerprint: 'sha256:' + createHash('sha256').update(`${d.uid}\0${d.endpoint}\0${f.fingerprint}`).digest('hex'),
         location: { ...f.location, event: { auditID: d.uid, time, user: d.user ?? '', sourceIPs: [], source: 'admission' } },
-        admission: { endpoint: d.endpoint, operation: d.operation, action, outcome: d.outcome, dryRun: d.dryRun },
+        // A denial excused because oldObject had it too (allowExistingViolations) says so: `warn` alone would not tell why.
+        admission: {
+          endpoint: d.endpoint,
+          operation: d.operation,
+          action,
+          ...(preExisting ? { preExisting } : {}),
+          outcome: d.outcome,
+          dryRun: d.dryRun,
+        },
       } as ScanResult['findings'][number]);
     }
   }

@@ -178,6 +178,11 @@ export function Alerts({ target, params, onUnauthorized }: PageProps) {
                   </a>
                   {a.resource && <div class="muted">{`${a.resource.kind} ${a.resource.name ?? ''}`}</div>}
                   {a.action && <span class={`tag action action-${a.action}`}>{a.action === 'deny' ? 'denied' : a.action}</span>}
+                  {a.preExisting && (
+                    <span class="tag" title="It would have denied, but the object had it before this update (allowExistingViolations)">
+                      pre-existing
+                    </span>
+                  )}
                   {a.status === 'suppressed' && <span class="tag">suppressed</span>}
                 </td>
                 <td class="who">
