@@ -299,19 +299,25 @@ describe('long messages', () => {
 
   it('cuts a message past MAX_MESSAGE characters, with a marker, and masks every value quoted in it, past 1 Mi characters of values too', () => {
     expect(objectSecrets(many).reduce((n, s) => n + s.value.length, 0)).toBeGreaterThan(4 << 20);
-    // Quoted in part (a substring with no start of the value), the last values first: those past the old bound of fragments.
-    const [v] = quoting("object.stringData.map(k, object.stringData[k].substring(1, 30)).join(' ')").evaluate({ object: many });
+    // Quoted in part (a substring with no start of the value), values past the old bound of fragments; the
+    // message (4,799 characters) under the API server's 5 KiB for a messageExpression, over MAX_MESSAGE.
+    const [v] = quoting("object.stringData.map(k, object.stringData[k].substring(1, 30)).slice(140, 300).join(' ')").evaluate({
+      object: many,
+    });
     expect(leaks(v.message, values)).toEqual([]);
-    expect(v.message).toMatch(/^(?:Secret stringData\.key\d+ .{2}… \(29 chars\) )+… \(message of 8999 characters cut\)$/);
+    expect(v.message).toMatch(/^(?:Secret stringData\.key\d+ .{2}… \(29 chars\) )+… \(message of 4799 characters cut\)$/);
     const reversed = maskMessage([...values].reverse().map((x) => x.substring(1, 30)).join(' '), objectSecrets(many));
     expect(leaks(reversed, values)).toEqual([]);
     expect(reversed).toMatch(/^(?:Secret stringData\.key\d+ .{2}… \(29 chars\) )+… \(message of 8999 characters cut\)$/);
     // The cut is made before masking (masks are longer than these parts: the message shows more than MAX_MESSAGE characters).
     expect(reversed.split('Secret').length - 1).toBe(Math.floor((MAX_MESSAGE + 1) / 30));
-    // 780,000 characters quoting every value: cut, so masked in time bounded by the object's values (seconds before).
+    // Two values quoted whole, the cut through the second: it is left out.
+    const [two] = quoting("object.stringData.map(k, object.stringData[k].substring(1, 2300)).slice(0, 2).join(' ')").evaluate({ object: many });
+    expect(leaks(two.message, values)).toEqual([]);
+    expect(two.message).toBe('Secret stringData.key0 ' + two.message.slice(23, 25) + '… (2299 chars) … (message of 4599 characters cut)');
+    // 780,000 characters quoting every value: over 5 KiB, so the API server's fallback (no message: the expression).
     const [all] = quoting("object.stringData.map(k, object.stringData[k].substring(1)).join(' ')").evaluate({ object: many });
-    expect(leaks(all.message, values)).toEqual([]);
-    expect(all.message).toBe('Secret stringData.key0 ' + all.message.slice(23, 25) + '… (2599 chars) … (message of 779999 characters cut)');
+    expect(all.message).toBe('failed expression: false');
   });
 
   it('leaves out a value, a word or a key in a known format the cut goes through', () => {

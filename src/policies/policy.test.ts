@@ -420,6 +420,27 @@ describe('policy evaluation', () => {
     expect(a.message).toBe('plain');
   });
 
+  it('picks the message as the API server does: trimmed, a multi-line or empty messageExpression falls back', () => {
+    const p = compilePolicy(
+      'm',
+      'test',
+      spec([
+        { expression: 'false', message: 'plain', messageExpression: "'  spaced  '" },
+        { expression: 'false', message: 'one line only', messageExpression: "['a', 'b'].join('\\n')" },
+        { expression: 'false', message: 'not over 5 KiB', messageExpression: "'é'.replace('é', 'éé').replace('é', 'éééé') + object.data.k0 + lists.range(3000).map(i, 'é').join('')" },
+        { expression: '  false  ', message: '   ' },
+        { expression: 'false', message: '  padded  ' },
+      ]),
+    );
+    expect(p.evaluate({ object }).map((v) => v.message)).toEqual([
+      'spaced',
+      'one line only',
+      'not over 5 KiB',
+      'failed expression: false',
+      'padded',
+    ]);
+  });
+
   it('gives namespaceObject its times as timestamps, as it is typed', () => {
     const p = compilePolicy(
       'young-namespaces',

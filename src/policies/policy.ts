@@ -376,19 +376,33 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
         out.push(...failed(v.expression.source, `${quoted(v.expression.source)} gave ${typeof ok}, not a bool`, v.at, v.severity));
         continue;
       }
-      let message = v.message ?? `failed expression: ${cut(v.expression.source)}`;
+      // As the API server: the messageExpression's value trimmed, unless it fails, is empty, holds a line
+      // break or is over 5 KiB; else the message trimmed, unless empty; else the expression.
+      let message = '';
       if (v.messageExpression) {
         try {
           const m = v.messageExpression.evaluate(bound as never, n, costLimit);
-          if (typeof m === 'string' && m.trim() !== '') message = m;
+          if (typeof m === 'string') message = usableMessage(m.trim());
         } catch {
-          // As the API server does: a messageExpression that fails falls back to message.
+          // A messageExpression that fails falls back to message.
         }
       }
+      if (message === '') message = v.message?.trim() ?? '';
+      if (message === '') message = `failed expression: ${cut(v.expression.source.trim())}`;
       out.push({ message, severity: v.severity, at: v.at, expression: v.expression.source, ...(v.reason ? { reason: v.reason } : {}) });
     }
     return out;
   }
+}
+
+/** The API server's limit of a messageExpression's value (celconfig.MaxEvaluatedMessageExpressionSizeBytes). */
+const MAX_MESSAGE_EXPRESSION_BYTES = 5 * 1024;
+
+/** A messageExpression's trimmed value, or '' where the API server falls back to message: a line break, over 5 KiB. */
+function usableMessage(m: string): string {
+  if (m.includes('\n')) return '';
+  if (m.length > MAX_MESSAGE_EXPRESSION_BYTES / 4 && Buffer.byteLength(m, 'utf8') > MAX_MESSAGE_EXPRESSION_BYTES) return '';
+  return m;
 }
 
 /** An expression as a message quotes it: in JSON quotes, and only its start when it is long (`cut`). */

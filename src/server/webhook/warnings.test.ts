@@ -60,7 +60,8 @@ describe('admission warnings within what the API server passes on', () => {
       validations: [
         {
           expression: "has(object.metadata.labels) && 'team' in object.metadata.labels",
-          messageExpression: "'no team label on ' + object.metadata.name + '\\nadd metadata.labels.team'",
+          // A line break makes the API server (and Sanctum) fall back to message: a tab and a carriage return stay.
+          messageExpression: "'no team label on ' + object.metadata.name + '\\t\\radd metadata.labels.team'",
         },
       ],
     });
