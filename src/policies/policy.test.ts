@@ -538,6 +538,20 @@ describe('policy evaluation', () => {
     ]);
   });
 
+  it('gives a scan the request fields the API server always sets: resource, requestKind, requestResource, userInfo', () => {
+    const p = compilePolicy(
+      'request',
+      'test',
+      spec([
+        { expression: "request.resource.resource == 'configmaps' && request.resource.group == '' && request.resource.version == 'v1'" },
+        { expression: "request.requestKind.kind == 'ConfigMap' && request.requestResource.resource == 'configmaps'" },
+        { expression: "request.kind.kind == 'ConfigMap' && request.name == 'c' && request.namespace == 'n' && request.operation == 'CREATE'" },
+        { expression: "!request.userInfo.username.startsWith('system:') && !('system:masters' in request.userInfo.groups)" },
+      ]),
+    );
+    expect(p.evaluate({ object })).toEqual([]);
+  });
+
   it('reads field paths with indexes and quoted keys', () => {
     expect(parseFieldPath("spec.containers[0].env['A.B']", 'x')).toEqual(['spec', 'containers', 0, 'env', 'A.B']);
     expect(() => parseFieldPath('spec..x', 'where')).toThrow(PolicyError);

@@ -533,16 +533,28 @@ function globMatch(pattern: string, value: string): boolean {
   return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : pattern === value;
 }
 
+/**
+ * The request of a scan: a CREATE of the object by a user with no name and no groups, with the fields
+ * the API server always sets (`kind`, `resource`, their `request…` twins, `name`, `namespace`,
+ * `operation`, `userInfo`, `dryRun`), so an expression reading them runs rather than fails.
+ */
 function syntheticRequest(object: Record<string, unknown>): Record<string, unknown> {
   const md = (object.metadata ?? {}) as Record<string, unknown>;
   const apiVersion = String(object.apiVersion ?? '');
   const slash = apiVersion.lastIndexOf('/');
+  const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+  const version = apiVersion.slice(slash + 1);
+  const kind = { group, version, kind: object.kind };
+  const resource = { group, version, resource: resourceOf(String(object.kind ?? '')) };
   return {
     operation: 'CREATE',
-    kind: { group: slash === -1 ? '' : apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind: object.kind },
+    kind,
+    resource,
+    requestKind: kind,
+    requestResource: resource,
     name: md.name ?? '',
     namespace: md.namespace ?? '',
-    userInfo: {},
+    userInfo: { username: '', groups: [] },
     dryRun: false,
   };
 }
