@@ -31,6 +31,12 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'an HTML escaper does not make code safe to run',
+      path: 'run.py',
+      content: 'import html\ndef run(llm, q):\n    code = html.escape(llm.invoke(q).content)\n    exec(code)\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 15, message: 'Model output reaches exec()' }],
+    },
+    {
       name: 'a helper returning model output, run in .then',
       path: 'task.ts',
       content:

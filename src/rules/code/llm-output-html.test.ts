@@ -4,6 +4,24 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a prop named for model output sanitised with DOMPurify',
+      path: 'Markdown.tsx',
+      content:
+        'import DOMPurify from "dompurify";\nexport function Markdown({ aiResponse }: { aiResponse: string }) {\n  const html = DOMPurify.sanitize(marked.parse(aiResponse) as string);\n  return <article dangerouslySetInnerHTML={{ __html: html }} />;\n}\n',
+    },
+    {
+      name: 'useCompletion sanitised inline',
+      path: 'Completion.tsx',
+      content:
+        'export function Completion() {\n  const { completion } = useCompletion();\n  return <div dangerouslySetInnerHTML={{ __html: sanitizeHtml(marked(completion)) }} />;\n}\n',
+    },
+    {
+      name: 'bleach.clean before Markup',
+      path: 'views.py',
+      content:
+        'import bleach\nfrom markupsafe import Markup\ndef answer(llm, q):\n    text = llm.invoke(q).content\n    safe = bleach.clean(markdown(text), tags=["p", "b"])\n    return Markup(safe)\n',
+    },
+    {
       name: 'useChat messages rendered as text',
       path: 'ChatPane.tsx',
       content:
@@ -57,6 +75,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a sanitiser of other data next to raw model output',
+      path: 'Markdown.tsx',
+      content:
+        'export function Markdown({ aiResponse, title }: { aiResponse: string; title: string }) {\n  const html = marked.parse(aiResponse) + DOMPurify.sanitize(title);\n  return <article dangerouslySetInnerHTML={{ __html: html }} />;\n}\n',
+      findings: [{ startLine: 3, startColumn: 19, endLine: 3, endColumn: 61 }],
+    },
     {
       name: 'useChat messages rendered in .map',
       path: 'ChatPane.tsx',

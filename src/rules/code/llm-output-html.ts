@@ -53,7 +53,7 @@ export default defineRule<CodeDocument>({
     )
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm'), (sink) =>
+    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm', 'html'), (sink) =>
       ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
     );
   },

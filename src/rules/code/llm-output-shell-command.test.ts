@@ -4,6 +4,18 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'output quoted with shlex.quote',
+      path: 'tool.py',
+      content:
+        'import shlex\nimport subprocess\ndef find(llm, q):\n    name = llm.invoke(q).content\n    subprocess.run("ls -l " + shlex.quote(name), shell=True)\n',
+    },
+    {
+      name: 'output quoted with shell-quote',
+      path: 'tool.js',
+      content:
+        'const { quote } = require("shell-quote");\nconst { exec } = require("child_process");\nasync function find(model, q) {\n  const m = await model.invoke(q);\n  exec("ls -l " + quote([m.content]));\n}\n',
+    },
+    {
       name: 'a fixed command on a shell object',
       path: 'ops.py',
       content: 'class Ops:\n    def disk(self):\n        return self.shell.run("df -h")\n',
@@ -22,6 +34,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'URL quoting is not shell quoting',
+      path: 'tool.py',
+      content:
+        'import subprocess\nfrom urllib.parse import quote\ndef find(llm, q):\n    name = llm.invoke(q).content\n    subprocess.run("curl " + quote(name), shell=True)\n',
+      findings: [{ startLine: 5, startColumn: 5, endLine: 5, endColumn: 54, message: 'Model output reaches subprocess.run(shell=True)' }],
+    },
     {
       name: 'lines of the output run by forEach with a named function',
       path: 'run.ts',

@@ -57,7 +57,7 @@ export default defineRule<CodeDocument>({
     )
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(shellSinks(doc.root, flavor), Flow.of(doc, 'llm'), (sink) =>
+    reportModelOutputAt(shellSinks(doc.root, flavor), Flow.of(doc, 'llm', 'shell'), (sink) =>
       ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
     );
   },

@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
+import { sanitiserTest, type SanitiserKind } from './sanitisers.js';
 import { allCalls, calleeText, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
 
 /**
@@ -307,7 +308,7 @@ const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
  * `self`/`this` set in one method and read in another. For model output, component props whose name
  * says they carry it (`llmResponse`, `completion`) carry it.
  */
-const flows = new WeakMap<CodeDocument, Map<SourceKind, Flow>>();
+const flows = new WeakMap<CodeDocument, Map<string, Flow>>();
 
 /**
  * What `carries` reads of an expression, taken from the syntax tree once: the passes of the analysis
@@ -408,17 +409,25 @@ export class Flow {
   private constructor(
     private readonly doc: CodeDocument,
     private readonly kind: SourceKind,
+    /** Calls whose result carries nothing (sanitisers for the sinks asked about). */
+    private readonly clean?: (callee: string) => boolean,
   ) {
     this.flavor = flavorOf(doc);
     this.jsx = hasJsx(doc);
   }
 
-  /** The flow of `kind` through a parsed file, shared by the rules that ask about the same document. */
-  static of(doc: CodeDocument, kind: SourceKind): Flow {
+  /**
+   * The flow of `kind` through a parsed file, shared by the rules that ask about the same document.
+   * With `sanitised`, the result of a sanitiser of that kind carries nothing (`DOMPurify.sanitize(x)`
+   * before HTML sinks, `shlex.quote(x)` before shell ones); a file calling none shares the plain flow.
+   */
+  static of(doc: CodeDocument, kind: SourceKind, sanitised?: SanitiserKind): Flow {
     let byKind = flows.get(doc);
     if (!byKind) flows.set(doc, (byKind = new Map()));
-    let flow = byKind.get(kind);
-    if (!flow) byKind.set(kind, (flow = new Flow(doc, kind)));
+    const clean = sanitised ? sanitiserTest(doc, sanitised) : undefined;
+    const key = clean ? `${kind}:${sanitised}` : kind;
+    let flow = byKind.get(key);
+    if (!flow) byKind.set(key, (flow = new Flow(doc, kind, clean)));
     return flow;
   }
 
@@ -469,6 +478,7 @@ export class Flow {
     const k = String(expr.kind());
     if (isCall(expr)) {
       const callee = calleeText(expr);
+      if (this.clean?.(callee)) return;
       if (this.kind === 'llm' && isLlmCallee(callee)) {
         into.source = true;
         return;
