@@ -7,8 +7,37 @@ const job = (limits: string) =>
 const quota = (hard: string) =>
   `---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\n  namespace: research\nspec:\n  hard: ${hard}\n`;
 
+/** Kueue's queues as a platform renders them: a ClusterQueue with a GPU nominal quota, a LocalQueue in the namespace. */
+const KUEUE = `---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: ClusterQueue
+metadata:
+  name: team-a-cq
+spec:
+  namespaceSelector: {}
+  resourceGroups:
+  - coveredResources: [cpu, memory, nvidia.com/gpu]
+    flavors:
+    - name: a100
+      resources:
+      - {name: cpu, nominalQuota: 64}
+      - {name: memory, nominalQuota: 512Gi}
+      - {name: nvidia.com/gpu, nominalQuota: 8}
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: LocalQueue
+metadata:
+  name: team-a
+  namespace: research
+spec:
+  clusterQueue: team-a-cq
+`;
+const queued = (queue: string) =>
+  `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n  namespace: research\n  labels:\n    kueue.x-k8s.io/queue-name: ${queue}\nspec:\n  suspend: true\n  template:\n    spec:\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: {nvidia.com/gpu: 4}\n`;
+
 testRule(rule, {
   valid: [
+    { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
     { name: 'no GPU requested', path: 'a.yaml', content: NS + job('{cpu: "4", memory: 16Gi}') },
     { name: 'zero GPUs', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 0}') },
@@ -42,6 +71,22 @@ testRule(rule, {
           message:
             "Namespace 'research' requests nvidia.com/gpu, nvidia.com/mig-1g.10gb but its ResourceQuota does not cap requests.nvidia.com/gpu, requests.nvidia.com/mig-1g.10gb",
         },
+      ],
+    },
+    {
+      name: 'a GPU Job without the queue label beside a Kueue queue: Kueue does not hold it',
+      path: 'a.yaml',
+      content: NS + job('{nvidia.com/gpu: 4}') + KUEUE,
+      findings: [
+        { startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: /requests nvidia.com\/gpu but it has no ResourceQuota/ },
+      ],
+    },
+    {
+      name: 'a Job labelled for a LocalQueue the scan does not hold',
+      path: 'a.yaml',
+      content: NS + queued('other') + KUEUE,
+      findings: [
+        { startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: /requests nvidia.com\/gpu but it has no ResourceQuota/ },
       ],
     },
   ],

@@ -1,6 +1,79 @@
 import { defineRule } from '../../core/rule.js';
-import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
-import { notListed, quotaCovers, tenantLocation, tenantName, tenants } from './lib/tenancy.js';
+import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
+
+const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The resources a Kueue ClusterQueue gives a nominal quota for (`spec.resourceGroups[].flavors[].resources[]`). */
+function clusterQueueResources(cq: K8sObjectDocument): Set<string> {
+  const out = new Set<string>();
+  const groups = cq.get(['spec', 'resourceGroups']);
+  if (!Array.isArray(groups)) return out;
+  for (const g of groups) {
+    if (!isObj(g) || !Array.isArray(g.flavors)) continue;
+    for (const f of g.flavors) {
+      if (!isObj(f) || !Array.isArray(f.resources)) continue;
+      for (const r of f.resources) if (isObj(r) && typeof r.name === 'string' && r.nominalQuota !== undefined) out.add(r.name);
+    }
+  }
+  return out;
+}
+
+/**
+ * Kueue's quotas of the scan: for each namespace, its LocalQueues by name and the resources the
+ * ClusterQueue each one feeds caps (a ClusterQueue not in the scan caps nothing that can be seen).
+ */
+function kueueQuotas(set: K8sSetDocument): Map<string, Map<string, Set<string>>> {
+  const byNamespace = new Map<string, Map<string, Set<string>>>();
+  const queues = set.ofKind('LocalQueue', 'ClusterQueue').filter((o) => (o.resource.apiVersion ?? '').startsWith('kueue.x-k8s.io/'));
+  if (queues.length === 0) return byNamespace;
+  const clusterQueues = new Map<string, Set<string>>();
+  for (const q of queues) if (q.resource.kind === 'ClusterQueue') clusterQueues.set(q.name, clusterQueueResources(q));
+  for (const q of queues) {
+    if (q.resource.kind !== 'LocalQueue') continue;
+    const cq = q.get(['spec', 'clusterQueue']);
+    const resources = typeof cq === 'string' ? clusterQueues.get(cq) : undefined;
+    if (!resources) continue;
+    let local = byNamespace.get(q.namespace);
+    if (!local) byNamespace.set(q.namespace, (local = new Map()));
+    local.set(q.name, resources);
+  }
+  return byNamespace;
+}
+
+/** The Kueue queue a pod spec's workload is submitted to: the label on the workload, or on its pod template. */
+function queueOf(pod: PodSpecDocument): string | undefined {
+  const own = pod.owner.labels[QUEUE_LABEL];
+  if (typeof own === 'string') return own;
+  const labels = pod.metadata.labels;
+  const v = isObj(labels) ? labels[QUEUE_LABEL] : undefined;
+  return typeof v === 'string' ? v : undefined;
+}
+
+function requests(pod: PodSpecDocument, resource: string): boolean {
+  for (const c of pod.containers) {
+    const r = c.container.resources;
+    if (!isObj(r)) continue;
+    for (const part of [r.limits, r.requests]) if (isObj(part) && part[resource] !== undefined && Number(part[resource]) !== 0) return true;
+  }
+  return false;
+}
+
+/** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */
+function kueueCovers(local: Map<string, Set<string>> | undefined, t: Tenant, resource: string): boolean {
+  if (!local) return false;
+  return t.pods.every((p) => {
+    if (!requests(p, resource)) return true;
+    const q = queueOf(p);
+    return q !== undefined && local.get(q)?.has(resource) === true;
+  });
+}
 
 const WORKLOAD =
   'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: finetune\n  namespace: research\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: {nvidia.com/gpu: 8}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: compute\n  namespace: research\nspec:\n  hard:\n    requests.cpu: "64"\n';
@@ -19,9 +92,9 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload or its pod template) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is not held by Kueue.',
     remediation:
-      'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota.',
+      'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
       'https://kubernetes.io/docs/concepts/policy/resource-quotas/#resource-quota-for-extended-resources',
       'https://atlas.mitre.org/techniques/AML.T0034',
@@ -33,9 +106,14 @@ export default defineRule<K8sSetDocument>({
     },
   },
   check(set, ctx) {
+    let kueue: Map<string, Map<string, Set<string>>> | undefined;
     for (const t of tenants(set).tenants) {
       if (notListed(set, t, '', 'ResourceQuota')) continue;
-      const missing = [...t.gpuResources].filter((r) => !quotaCovers(t.quotas, r)).sort();
+      let missing = [...t.gpuResources].filter((r) => !quotaCovers(t.quotas, r)).sort();
+      if (missing.length === 0) continue;
+      kueue ??= kueueQuotas(set);
+      const local = kueue.get(t.name);
+      missing = missing.filter((r) => !kueueCovers(local, t, r));
       if (missing.length === 0) continue;
       const { doc, at } = tenantLocation(t);
       const quotas = t.quotas.length
