@@ -4,6 +4,12 @@ import rule from './llm-output-code-execution.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a list of other data',
+      path: 'stream.py',
+      content:
+        'def run(llm):\n    out = llm.invoke("x")\n    parts = []\n    parts.append("1 + 1")\n    print(out)\n    eval("".join(parts))\n',
+    },
+    {
       name: 'a nested function that assigns the name itself',
       path: 'closure.py',
       content:
@@ -30,6 +36,20 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'streamed deltas appended to a list and joined',
+      path: 'stream.py',
+      content:
+        'def run(client):\n    stream = client.chat.completions.create(model="m", messages=[], stream=True)\n    parts = []\n    for chunk in stream:\n        parts.append(chunk.choices[0].delta.content or "")\n    eval("".join(parts))\n',
+      findings: [{ startLine: 6, startColumn: 5, endLine: 6, endColumn: 25, message: 'Model output reaches eval()' }],
+    },
+    {
+      name: 'chunks pushed to an array and joined (JS)',
+      path: 'stream.js',
+      content:
+        'async function run(model) {\n  const chunks = [];\n  for await (const c of await model.stream("x")) chunks.push(c.content);\n  new Function(chunks.join(""))();\n}\n',
+      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 32, message: 'Model output reaches new Function()' }],
+    },
     {
       name: 'an HTML escaper does not make code safe to run',
       path: 'run.py',

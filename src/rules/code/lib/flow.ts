@@ -296,6 +296,8 @@ const FUNCTION_KINDS: Record<Flavor, string[]> = {
   js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration'],
 };
 const JSX_ELEMENTS = ['jsx_self_closing_element', 'jsx_opening_element'];
+/** Adding to a list (or a `self.`/`this.` one): `parts.append(x)`, `self.history.extend(xs)`, `chunks.push(x)`. */
+const CONTAINER_ADD = /^((?:self\.|this\.)?[A-Za-z_$][\w$]*)\.(?:append|extend|insert|push|unshift)$/;
 /** Methods that pass their receiver's value (a promise's result, an array's items) to the function given first: `.then((text) => …)`, `.map((m) => …)`. */
 const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|some|every)$/;
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
@@ -552,13 +554,22 @@ export class Flow {
           value: this.carrier(value),
           compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
         };
-        const id = this.scope(a).id;
-        const list = this.assignmentsByScope.get(id);
-        if (list) list.push(entry);
-        else this.assignmentsByScope.set(id, [entry]);
+        this.addAssignment(this.scope(a).id, entry);
+      }
+      // `parts.append(delta)`, `chunks.push(text)`: the container carries what is put in it.
+      for (const call of allCalls(this.root!.node, this.flavor)) {
+        const m = CONTAINER_ADD.exec(calleeText(call));
+        const args = m && call.field('arguments');
+        if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), compound: true });
       }
     }
     return this.assignmentsByScope.get(scopeId) ?? [];
+  }
+
+  private addAssignment(scopeId: number, entry: Assignment): void {
+    const list = this.assignmentsByScope!.get(scopeId);
+    if (list) list.push(entry);
+    else this.assignmentsByScope!.set(scopeId, [entry]);
   }
 
   private addInbound(fn: FunctionInfo, name: string): boolean {
