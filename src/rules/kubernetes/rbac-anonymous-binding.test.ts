@@ -18,6 +18,11 @@ ${subject}`;
 
 testRule(rule, {
   valid: [
+    {
+      name: 'the service accounts of one namespace (system:serviceaccounts:<namespace>)',
+      path: 'rbac.yaml',
+      content: binding('RoleBinding', 'edit', '- {kind: Group, name: "system:serviceaccounts:ml"}\n'),
+    },
     { path: 'rbac.yaml', content: binding('ClusterRoleBinding', 'view', '') },
     {
       name: 'public discovery roles are meant for everyone',
@@ -68,6 +73,27 @@ testRule(rule, {
           endColumn: 43,
           severity: 'high',
           message: "RoleBinding 'b' grants ClusterRole 'edit' to every authenticated identity (Group system:authenticated)",
+        },
+      ],
+    },
+    {
+      name: "every service account of the cluster (Group system:serviceaccounts): every tenant's notebook pod holds such a token",
+      path: 'rbac.yaml',
+      content: binding(
+        'ClusterRoleBinding',
+        'edit',
+        '- {kind: Group, name: system:serviceaccounts, apiGroup: rbac.authorization.k8s.io}\n',
+      ),
+      findings: [
+        {
+          startLine: 14,
+          startColumn: 17,
+          endLine: 14,
+          endColumn: 45,
+          severity: 'high',
+          objectPath: '/subjects/1/name',
+          message:
+            "ClusterRoleBinding 'b' grants ClusterRole 'edit' to every service account of every namespace (Group system:serviceaccounts)",
         },
       ],
     },

@@ -18,7 +18,7 @@ export default defineRule<K8sObjectDocument>({
       { id: 'nsa-cisa', control: 'control-plane-hardening' },
     ],
     rationale:
-      'A binding to the user `system:anonymous` or the group `system:unauthenticated` grants its role to anyone who can reach the API server, without credentials. Exposed AI clusters have been taken over this way to mine on their GPUs. A binding to `system:authenticated` (high) grants the role to every identity the API server accepts: every service account token of every namespace, and on some providers any account of the identity provider.',
+      'A binding to the user `system:anonymous` or the group `system:unauthenticated` grants its role to anyone who can reach the API server, without credentials. Exposed AI clusters have been taken over this way to mine on their GPUs. A binding to `system:authenticated` (high) grants the role to every identity the API server accepts: every service account token of every namespace, and on some providers any account of the identity provider. So does one to `system:serviceaccounts` (high): every pod of every namespace holds such a token, every tenant\u2019s notebook included, so the role crosses every namespace boundary.',
     remediation:
       'Delete the subject from the binding and grant the role to the specific users, groups or service accounts that need it. Keep `--anonymous-auth=false` on the API server unless health checks need it, and then allow anonymous requests to the health endpoints only.',
     references: [
@@ -50,11 +50,14 @@ export default defineRule<K8sObjectDocument>({
     for (const s of subjectsOf(doc)) {
       const anonymous = (s.kind === 'User' && s.name === 'system:anonymous') || (s.kind === 'Group' && s.name === 'system:unauthenticated');
       const everyone = s.kind === 'Group' && s.name === 'system:authenticated';
-      if (!anonymous && !everyone) continue;
+      const everyAccount = s.kind === 'Group' && s.name === 'system:serviceaccounts';
+      if (!anonymous && !everyone && !everyAccount) continue;
       ctx.report({
         message: anonymous
           ? `${doc.object.kind} '${doc.name}' grants ${role} to unauthenticated requests (${s.kind} ${s.name})`
-          : `${doc.object.kind} '${doc.name}' grants ${role} to every authenticated identity (Group system:authenticated)`,
+          : everyone
+            ? `${doc.object.kind} '${doc.name}' grants ${role} to every authenticated identity (Group system:authenticated)`
+            : `${doc.object.kind} '${doc.name}' grants ${role} to every service account of every namespace (Group system:serviceaccounts)`,
         at: [...s.path, 'name'],
         severity: anonymous ? 'critical' : 'high',
       });
