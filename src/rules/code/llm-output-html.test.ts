@@ -4,6 +4,18 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'string.Template is not Jinja',
+      path: 'report.py',
+      content:
+        'from string import Template\n\ndef report(llm):\n    body = llm.invoke("x").content\n    return Template(body).safe_substitute(name="a")\n',
+    },
+    {
+      name: 'a sandboxed Jinja environment',
+      path: 'report.py',
+      content:
+        'import jinja2\nfrom jinja2.sandbox import SandboxedEnvironment\nenv = SandboxedEnvironment()\n\ndef report(llm):\n    body = llm.invoke("x").content\n    return env.from_string(body).render()\n',
+    },
+    {
       name: 'a prop named for model output sanitised with DOMPurify',
       path: 'Markdown.tsx',
       content:
@@ -75,6 +87,20 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'model output compiled as a Jinja template',
+      path: 'report.py',
+      content:
+        'from jinja2 import Template\n\ndef report(llm, data):\n    body = llm.invoke("Write a report template").content\n    return Template(body).render(data=data)\n',
+      findings: [{ startLine: 5, startColumn: 12, endLine: 5, endColumn: 26, message: 'Model output reaches jinja2.Template()' }],
+    },
+    {
+      name: 'model output compiled by a Jinja environment',
+      path: 'report.py',
+      content:
+        'import jinja2\nenv = jinja2.Environment()\n\ndef report(llm, data):\n    body = llm.invoke("x").content\n    return env.from_string(body).render(data=data)\n',
+      findings: [{ startLine: 6, startColumn: 12, endLine: 6, endColumn: 33, message: 'Model output reaches env.from_string()' }],
+    },
     {
       name: 'a sanitiser of other data next to raw model output',
       path: 'Markdown.tsx',

@@ -14,7 +14,7 @@ export default defineRule<CodeDocument>({
     appliesTo: ['code-python', 'code-js'],
     frameworks: [{ id: 'owasp-llm-2025', control: 'LLM05' }],
     rationale:
-      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable.',
+      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string`, a Jinja `Template` or `Environment.from_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable.',
     remediation:
       'Render model output as text (`textContent`, JSX text, auto-escaped templates); if Markdown or HTML is needed, convert it and sanitise the result with an allow-list sanitiser (DOMPurify, bleach/nh3) before inserting it. Never use model output as a template.',
     references: [
@@ -49,11 +49,16 @@ export default defineRule<CodeDocument>({
         'document.write',
         'render_template_string',
         'Markup',
+        'jinja2',
       ])
     )
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc)), Flow.of(doc, 'llm', 'html'), (sink) =>
+    const jinja = {
+      template: /\bfrom\s+jinja2\s+import\b[^\n]*\bTemplate\b/.test(doc.text),
+      fromString: doc.text.includes('jinja2') && !doc.text.includes('SandboxedEnvironment'),
+    };
+    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc), jinja), Flow.of(doc, 'llm', 'html'), (sink) =>
       ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
     );
   },

@@ -112,10 +112,27 @@ export function sqlSinks(root: SgNode, flavor: Flavor): Sink[] {
 const PY_HTML = /^(?:flask\.)?(?:render_template_string)$|^(?:markupsafe\.|jinja2\.)?Markup$/;
 const JS_HTML_CALL = /(?:^|\.)(?:insertAdjacentHTML|write|writeln)$/;
 
-/** `jsx`: the grammar has JSX (JavaScript, TSX), so `dangerouslySetInnerHTML` can appear. */
-export function htmlSinks(root: SgNode, flavor: Flavor, jsx: boolean): Sink[] {
+/** Jinja templates compiled from text: server-side template injection. */
+const PY_JINJA = /^jinja2\.Template$|(?:^|\.)from_string$/;
+
+/**
+ * `jsx`: the grammar has JSX (JavaScript, TSX), so `dangerouslySetInnerHTML` can appear. `jinja`: the
+ * file imports Jinja's `Template` (a bare `Template(…)` is Jinja's, not `string.Template`) or uses an
+ * unsandboxed Jinja `Environment` (`env.from_string(…)`).
+ */
+export function htmlSinks(
+  root: SgNode,
+  flavor: Flavor,
+  jsx: boolean,
+  jinja: { template: boolean; fromString: boolean } = { template: false, fromString: false },
+): Sink[] {
   const out = callSinks(root, flavor, (callee, call) => {
-    if (flavor === 'python') return PY_HTML.test(callee) ? { what: `${callee}()` } : undefined;
+    if (flavor === 'python') {
+      if (PY_HTML.test(callee)) return { what: `${callee}()` };
+      if (callee === 'jinja2.Template' || (callee === 'Template' && jinja.template)) return { what: 'jinja2.Template()' };
+      if (jinja.fromString && PY_JINJA.test(callee) && callee !== 'jinja2.Template') return { what: `${callee}()` };
+      return undefined;
+    }
     if (/(?:^|\.)insertAdjacentHTML$/.test(callee)) return { what: 'insertAdjacentHTML()', value: positional(call)[1] };
     if (JS_HTML_CALL.test(callee) && /^document\./.test(callee)) return { what: `${callee}()` };
     return undefined;
