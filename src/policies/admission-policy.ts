@@ -125,6 +125,10 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
               ...(typeof r.reason === 'string' ? { reason: r.reason } : {}),
             };
           }),
+          auditAnnotations: (Array.isArray(spec.auditAnnotations) ? spec.auditAnnotations : []).map((a) => ({
+            key: String(rec(a).key ?? ''),
+            valueExpression: String(rec(a).valueExpression ?? ''),
+          })),
         });
         policies.set(name, { object: i, policy });
       } catch (e) {
@@ -219,6 +223,10 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
             if (notEvaluated.has(`${policyName}\0${v.expression}`)) continue;
             notEvaluated.add(`${policyName}\0${v.expression}`);
             out.push({ ...finding(compiled.object, v, policyName, bindingName, actions, 'info'), at: ['spec'] });
+          } else if (v.auditAnnotation && !ignoreErrors) {
+            // The API server denies an audit annotation's error under Fail, whatever the binding's actions.
+            const f = finding(i, v, policyName, bindingName, actions, 'high');
+            out.push({ ...f, message: `${f.message}; the request would be denied` });
           } else if (v.error && ignoreErrors) {
             const f = finding(i, v, policyName, bindingName, actions, 'info');
             out.push({ ...f, message: `${f.message}${IGNORED}` });

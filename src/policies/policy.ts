@@ -182,6 +182,8 @@ export interface Violation {
   error?: boolean;
   /** True when it could not be decided here (an authorizer check without the user or RBAC objects): neither a pass nor a fail. */
   notEvaluated?: boolean;
+  /** True for an error of an audit annotation's valueExpression (a ValidatingAdmissionPolicy's). */
+  auditAnnotation?: boolean;
 }
 
 interface CompiledValidation {
@@ -214,7 +216,18 @@ export interface Policy {
 }
 
 /** Compiles a policy spec; a CEL error is a PolicyError naming the policy, the field and the expression. */
-export function compilePolicy(name: string, source: string, spec: PolicySpec): Policy {
+/**
+ * A ValidatingAdmissionPolicy's `auditAnnotations` (not part of a SanctumPolicy's format): each
+ * `valueExpression` is compiled and, when the validations have run, evaluated; an error, or a value
+ * other than a string or null, is a violation marked `auditAnnotation` (the API server denies it under
+ * failurePolicy Fail, whatever the binding's actions).
+ */
+export interface AuditAnnotation {
+  key: string;
+  valueExpression: string;
+}
+
+export function compilePolicy(name: string, source: string, spec: PolicySpec & { auditAnnotations?: readonly AuditAnnotation[] }): Policy {
   const where = (field: string, expr: string, e: unknown): PolicyError =>
     new PolicyError(`policy ${name} (${source}): ${field}: ${(e as Error).message}: ${JSON.stringify(cut(expr))}`);
   /** Variables declared so far, with the types inferred for them: an expression reads those before it. */
@@ -277,10 +290,18 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
     severity: v.severity ?? policySeverity,
   }));
   const costLimit = spec.costLimit ?? DEFAULT_COST_LIMIT;
+  const auditAnnotations = (spec.auditAnnotations ?? []).map((a, i) => {
+    const field = `auditAnnotations[${i}].valueExpression`;
+    const expr = compile(field, a.valueExpression, names);
+    if (!['string', 'null', 'dyn'].includes(expr.type.kind))
+      throw where(field, a.valueExpression, new Error(`at ${expr.resultAt}: must evaluate to string or null but got ${typeName(expr.type)}`));
+    return { key: a.key, expr };
+  });
   const usesAuthorizer = [
     ...conditions.map((c) => c.expr),
     ...variables.map((v) => v.expr),
     ...validations.flatMap((v) => [v.expression, ...(v.messageExpression ? [v.messageExpression] : [])]),
+    ...auditAnnotations.map((a) => a.expr),
   ].some((e) => e.reads.has('authorizer'));
 
   // An expression as findings quote it (evidence, the webhook's answer): a key written in it masked, each masked once.
@@ -390,6 +411,28 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec): P
       if (message === '') message = v.message?.trim() ?? '';
       if (message === '') message = `failed expression: ${cut(v.expression.source.trim())}`;
       out.push({ message, severity: v.severity, at: v.at, expression: v.expression.source, ...(v.reason ? { reason: v.reason } : {}) });
+    }
+    for (const a of auditAnnotations) {
+      let value: unknown;
+      try {
+        value = a.expr.evaluate(bound as never, n, costLimit);
+      } catch (e) {
+        if (!(e instanceof CelEvaluationError)) throw e;
+        const what = `auditAnnotations ${a.key}`;
+        out.push(
+          ...failed(a.expr.source, notEvaluated(e, what, `${what} could not be evaluated: ${e.message}`), defaultAt, policySeverity, e).map(
+            (v) => ({ ...v, auditAnnotation: true }),
+          ),
+        );
+        continue;
+      }
+      if (typeof value !== 'string' && value !== null)
+        out.push(
+          ...failed(a.expr.source, `auditAnnotations ${a.key} gave ${typeof value}, not a string or null`).map((v) => ({
+            ...v,
+            auditAnnotation: true,
+          })),
+        );
     }
     return out;
   }

@@ -192,6 +192,17 @@ testRule(rule, {
         binding('Deny', '  paramRef:\n    name: gpu-quota\n    parameterNotFoundAction: Allow\n') +
         deployment('cpu: 1'),
     },
+    {
+      name: 'audit annotations that evaluate to a string or null',
+      path: 'a.yaml',
+      content:
+        policy(
+          needsGpu +
+            `  auditAnnotations:\n  - key: replicas\n    valueExpression: "'replicas: ' + string(object.spec.replicas)"\n  - key: none\n    valueExpression: "object.metadata.?labels[?'team'].orValue(null)"\n`,
+        ) +
+        binding('Deny') +
+        deployment('nvidia.com/gpu: 1'),
+    },
   ],
   invalid: [
     {
@@ -444,6 +455,46 @@ testRule(rule, {
           severity: 'high',
           message:
             'ValidatingAdmissionPolicy cluster-objects (binding cluster-objects): paramRef has no namespace and ConfigMap params are namespaced, so they cannot be found for a cluster-scoped ClusterRole; the request would be denied',
+        },
+      ],
+    },
+    {
+      name: 'an audit annotation that fails denies the request under failurePolicy Fail, whatever the actions (Audit here)',
+      path: 'a.yaml',
+      content:
+        policy(
+          needsGpu + '  auditAnnotations:\n  - key: priority\n    valueExpression: "string(object.spec.template.spec.priority)"\n',
+        ) +
+        binding('Audit') +
+        deployment('nvidia.com/gpu: 1'),
+      findings: [
+        {
+          startLine: 31,
+          startColumn: 3,
+          endLine: 31,
+          endColumn: 13,
+          severity: 'high',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Audit): auditAnnotations priority could not be evaluated: field not found: priority; the request would be denied',
+        },
+      ],
+    },
+    {
+      name: 'an audit annotation that is not a string, reported on the policy',
+      path: 'a.yaml',
+      content:
+        policy(needsGpu + '  auditAnnotations:\n  - key: many\n    valueExpression: "object.spec.replicas > 5"\n') +
+        binding('Deny') +
+        deployment('nvidia.com/gpu: 1'),
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 1,
+          endLine: 18,
+          endColumn: 48,
+          severity: 'high',
+          message:
+            'policy gpu-limits (ValidatingAdmissionPolicy gpu-limits): auditAnnotations[0].valueExpression: at 1:22: must evaluate to string or null but got bool: "object.spec.replicas > 5"; the policy cannot be evaluated',
         },
       ],
     },
