@@ -4,6 +4,18 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'output converted to a number',
+      path: 'count.py',
+      content:
+        'import subprocess\ndef count(client):\n    n = int(client.chat.completions.create(model="m", messages=[]).choices[0].message.content)\n    subprocess.run(f"seq {n}", shell=True)\n',
+    },
+    {
+      name: 'output converted to a number (JS)',
+      path: 'count.js',
+      content:
+        'const { execSync } = require("child_process");\nasync function count(model) {\n  const n = parseInt((await model.invoke("how many")).content, 10);\n  execSync(`seq ${n}`);\n}\n',
+    },
+    {
       name: 'output quoted with shlex.quote',
       path: 'tool.py',
       content:
@@ -34,6 +46,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a number next to raw output',
+      path: 'count.py',
+      content:
+        'import subprocess\ndef count(llm):\n    out = llm.invoke("x").content\n    subprocess.run(f"seq {len(out)} {out}", shell=True)\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 56, message: 'Model output reaches subprocess.run(shell=True)' }],
+    },
     {
       name: 'URL quoting is not shell quoting',
       path: 'tool.py',

@@ -296,6 +296,8 @@ const FUNCTION_KINDS: Record<Flavor, string[]> = {
   js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration'],
 };
 const JSX_ELEMENTS = ['jsx_self_closing_element', 'jsx_opening_element'];
+/** Conversions to a number or a boolean, and lengths: their result is safe for every sink. */
+const NUMERIC = /^(?:int|float|bool|len|round|Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+)$/;
 /** Adding to a list (or a `self.`/`this.` one): `parts.append(x)`, `self.history.extend(xs)`, `chunks.push(x)`. */
 const CONTAINER_ADD = /^((?:self\.|this\.)?[A-Za-z_$][\w$]*)\.(?:append|extend|insert|push|unshift)$/;
 /** Methods that pass their receiver's value (a promise's result, an array's items) to the function given first: `.then((text) => …)`, `.map((m) => …)`. */
@@ -480,7 +482,7 @@ export class Flow {
     const k = String(expr.kind());
     if (isCall(expr)) {
       const callee = calleeText(expr);
-      if (this.clean?.(callee)) return;
+      if (NUMERIC.test(callee) || this.clean?.(callee)) return;
       if (this.kind === 'llm' && isLlmCallee(callee)) {
         into.source = true;
         return;
