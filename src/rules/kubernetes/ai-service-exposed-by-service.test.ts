@@ -746,5 +746,27 @@ spec:
         },
       ],
     },
+    {
+      name: "the vLLM production-stack router (its chart's Deployment and LoadBalancer Service): the entry point to every engine",
+      path: 'a.yaml',
+      content:
+        deploy(`      - name: router-container
+        image: lmcache/lmstack-router:latest
+        args: [--host, 0.0.0.0, --port, "8000", --service-discovery, k8s, --k8s-label-selector, "environment=test,release=test", --routing-logic, roundrobin]
+        ports: [{containerPort: 8000, name: router-cport}]
+`) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - {name: router-sport, port: 80, targetPort: 8000}\n'),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 26,
+          endColumn: 53,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes vLLM production-stack router OpenAI-compatible inference API (every engine behind it) on port 8000 of Deployment 'app' (authentication not visible: the router has no authentication of its own and passes requests to the vLLM engines, whose API key is not visible here) through a LoadBalancer",
+        },
+      ],
+    },
   ],
 });

@@ -771,6 +771,28 @@ const streamlit: Detector = {
   },
 };
 
+/**
+ * The vLLM production-stack router (`lmcache/lmstack-router`, `vllm-router`, `python -m vllm_router.app`):
+ * an OpenAI-compatible entry point that forwards every request to the vLLM engines it discovers.
+ */
+const vllmRouter: Detector = {
+  type: 'openai-compatible',
+  detect(f) {
+    const image = /(^|\/)lmstack-router$/.test(f.repo);
+    const command = hasProgram(f.words, 'vllm-router') || hasWord(f.words, 'vllm_router.app');
+    if (!image && !(command && hasWord(f.words, '--service-discovery'))) return undefined;
+    return {
+      label: 'vLLM production-stack router',
+      ports: portsFor(f, [
+        { port: portFlag(f.words, '--port') ?? 8001, role: 'OpenAI-compatible inference API (every engine behind it)', impact: 'access' },
+      ]),
+      auth: 'unknown',
+      authReason: 'the router has no authentication of its own and passes requests to the vLLM engines, whose API key is not visible here',
+      signals: [image ? `image '${f.image}'` : "command 'vllm_router'"],
+    };
+  },
+};
+
 const openWebUi: Detector = {
   type: 'open-webui',
   detect(f) {
@@ -987,6 +1009,7 @@ const DETECTORS: readonly Detector[] = [
   tensorboard,
   gradio,
   streamlit,
+  vllmRouter,
   openWebUi,
   istioGateway,
   kuberayApiServer,
@@ -996,7 +1019,7 @@ const DETECTORS: readonly Detector[] = [
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
 const PREFILTER =
-  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|open-webui|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
+  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|open-webui|lmstack|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];
