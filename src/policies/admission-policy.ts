@@ -59,13 +59,14 @@ function groupVersion(o: Obj): { group: string; version: string } {
 }
 
 /** Whether one `resourceRules` entry covers the CREATE of this object. */
-function ruleCovers(rule: Obj, o: Obj): boolean {
+function ruleCovers(rule: Obj, o: Obj, plurals: ReadonlyMap<string, string>): boolean {
   const { group, version } = groupVersion(o);
   const anyOr = (list: string[], value: string) => list.includes('*') || list.includes(value);
   if (!anyOr(strings(rule.apiGroups), group)) return false;
   if (!anyOr(strings(rule.apiVersions), version)) return false;
   if (!anyOr(strings(rule.operations), 'CREATE')) return false;
-  const resource = resourceOf(String(o.kind));
+  // A custom resource's name is the plural its CustomResourceDefinition gives, when the scan holds it.
+  const resource = plurals.get(`${group}/${String(o.kind)}`) ?? resourceOf(String(o.kind));
   if (!strings(rule.resources).some((r) => r === '*' || r === '*/*' || r === resource)) return false;
   const names = strings(rule.resourceNames);
   if (names.length && !names.includes(nameOf(o))) return false;
@@ -80,12 +81,13 @@ function constraintsMatch(
   o: Obj,
   namespaceLabels: Record<string, string> | undefined,
   requireRules: boolean,
+  plurals: ReadonlyMap<string, string>,
 ): boolean {
   const c = rec(constraints);
   const rules = Array.isArray(c.resourceRules) ? c.resourceRules.map(rec) : [];
-  if ((requireRules || rules.length) && !rules.some((r) => ruleCovers(r, o))) return false;
+  if ((requireRules || rules.length) && !rules.some((r) => ruleCovers(r, o, plurals))) return false;
   const excluded = Array.isArray(c.excludeResourceRules) ? c.excludeResourceRules.map(rec) : [];
-  if (excluded.some((r) => ruleCovers(r, o))) return false;
+  if (excluded.some((r) => ruleCovers(r, o, plurals))) return false;
   if (namespaceLabels && !matchesSelector(selector(c.namespaceSelector), namespaceLabels)) return false;
   return matchesSelector(selector(c.objectSelector), labelsOf(o));
 }
@@ -141,6 +143,7 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
     else if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(nameOf(o), o);
   });
   if (bindings.length === 0) return out;
+  const plurals = resourcePlurals(objects);
   const rbac = new RbacAuthorizer(objects);
   const authorizer: AuthorizerContext = rbac.hasRbac
     ? { rbac }
@@ -193,8 +196,8 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       const ns = isNamespace ? nameOf(o) : namespaceOf(o);
       const nsObject = ns !== undefined ? namespaceObject(ns) : null;
       const nsLabels = nsObject ? labelsOf(nsObject) : undefined;
-      if (!constraintsMatch(pspec.matchConstraints, o, nsLabels, true)) return;
-      if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false)) return;
+      if (!constraintsMatch(pspec.matchConstraints, o, nsLabels, true, plurals)) return;
+      if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false, plurals)) return;
       // A policy with paramKind and a binding without paramRef runs with params null, as on the API server.
       let paramSets: unknown[] = [null];
       if (paramKind.kind !== undefined && paramRef) {
@@ -248,6 +251,19 @@ function finding(
   const prefix = `ValidatingAdmissionPolicy ${policy} (binding ${binding}, ${actions.join('+')})`;
   const message = v.error ? v.message.replace(/^policy [^:]+: /, `${prefix}: `) : `${prefix}: ${v.message}`;
   return { object, at: v.at, message, severity, evidence: cut(v.expression) };
+}
+
+/** `group/Kind` → resource name: the core kind whose plural is irregular, and the CustomResourceDefinitions of the scan. */
+function resourcePlurals(objects: readonly Obj[]): Map<string, string> {
+  const plurals = new Map([['/Endpoints', 'endpoints']]);
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || !String(o.apiVersion ?? '').startsWith('apiextensions.k8s.io/')) continue;
+    const spec = rec(o.spec);
+    const names = rec(spec.names);
+    if (typeof spec.group === 'string' && typeof names.kind === 'string' && typeof names.plural === 'string')
+      plurals.set(`${spec.group}/${names.kind}`, names.plural);
+  }
+  return plurals;
 }
 
 /** Kinds of the core group whose scope is known without their definition. */

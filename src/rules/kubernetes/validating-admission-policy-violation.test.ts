@@ -499,6 +499,60 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a custom resource matched by the plural its CustomResourceDefinition in the scan gives',
+      path: 'a.yaml',
+      content: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: model-cache
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["serving.example.com"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["modelcaches"]
+  validations:
+  - expression: "object.spec.size != 'unbounded'"
+    message: a model cache has a size
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: model-cache
+spec:
+  policyName: model-cache
+  validationActions: [Deny]
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: modelcaches.serving.example.com
+spec:
+  group: serving.example.com
+  scope: Namespaced
+  names: {kind: ModelCacheEntry, plural: modelcaches}
+---
+apiVersion: serving.example.com/v1
+kind: ModelCacheEntry
+metadata:
+  name: llama
+  namespace: llm
+spec:
+  size: unbounded
+`,
+      findings: [
+        {
+          startLine: 36,
+          startColumn: 3,
+          endLine: 36,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny): a model cache has a size',
+        },
+      ],
+    },
+    {
       name: 'namespaceObject times are timestamps, as the API server types them',
       path: 'a.yaml',
       content:
