@@ -122,6 +122,8 @@ export class Engine {
   private readonly rulesByKind = new Map<string, RuleRun[]>();
   private readonly scannersByKind = new Map<string, ReadonlySet<string>>();
   private readonly activeParsers: Parser[];
+  /** The active parsers that read cluster objects (`Parser.readsClusterObjects`): the only ones a cluster object is matched against. */
+  private readonly clusterParsers: Parser[];
   private readonly setParsers: Parser[];
   private readonly today: string;
   private readonly setDocs = new Map<Parser, SetDocuments>();
@@ -130,8 +132,12 @@ export class Engine {
   /** Occurrences of the legacy fingerprints (`EngineOptions.legacyFingerprints`). */
   private readonly legacyOccurrences: DigestCounter | undefined;
   private readonly engineReported = new Set<string>();
-  /** Files another thread scans (`collectOnly`): the hygiene of their annotations waits for `settleHygiene`. */
-  private readonly collected = new WeakSet<SourceFile>();
+  /**
+   * Files another thread scans (`collectOnly`): the hygiene of their annotations waits for `settleHygiene`.
+   * A `Set`, not a `WeakSet`: their documents hold them to the end of the scan anyway, and an entry of
+   * a `WeakSet` costs more to add and to trace.
+   */
+  private readonly collected = new Set<SourceFile>();
   /** Hygiene findings of annotations on `collected` files, by their `firstHygiene` key, until `settleHygiene`. */
   private readonly deferredHygiene: Array<{ key: string; findings: Finding[] }> = [];
   /** The parsers the last file asked about matched: `wants` then `scanFile` on one file sniff it once. */
@@ -161,6 +167,7 @@ export class Engine {
     this.activeParsers = opts.parsers.filter(
       (p) => p.produces.some((k) => this.rulesByKind.has(k)) || (p.setKind !== undefined && this.rulesByKind.has(p.setKind)),
     );
+    this.clusterParsers = this.activeParsers.filter((p) => p.readsClusterObjects === true);
     this.setParsers =
       opts.sets === false ? [] : this.activeParsers.filter((p) => p.setKind && p.collect && this.rulesByKind.has(p.setKind));
     for (const p of this.setParsers) this.setDocs.set(p, { pending: [], directories: new Map(), collectedEarly: false });
@@ -178,7 +185,8 @@ export class Engine {
 
   private matchParsers(file: SourceFile): Parser[] {
     try {
-      return this.activeParsers.filter((p) => (file.cluster === undefined || p.readsClusterObjects === true) && safeMatch(p, file));
+      // The same parsers, in the same order, as filtering every active parser by `readsClusterObjects` for each object.
+      return (file.cluster === undefined ? this.activeParsers : this.clusterParsers).filter((p) => safeMatch(p, file));
     } catch (e) {
       // Gone (or unreadable) between the walk and the sniff of its first bytes: said once, and the scan goes on.
       this.error(file.path, (e as FileReadError).message);

@@ -42,6 +42,10 @@ function grow(): void {
 }
 
 const NONE = new Int32Array(0);
+/** The offsets every one-node table shares (`ofOne`): a sealed table's offsets are never written. */
+const ONE_AT_ZERO = new Int32Array([0]);
+const ONE_PARENTLESS = new Int32Array([-1]);
+const ONE_AFTER = new Int32Array([1]);
 
 /**
  * Sealed offsets are carved out of shared slabs: an `Int32Array` of its own for each file cost more
@@ -148,6 +152,27 @@ export class PositionTable {
     scratchResults.fill(undefined, 0, n);
     shrinkScratch();
     return this;
+  }
+
+  /**
+   * The sealed table of one node, `value` spanning all of `text` (the root of a document whose nodes
+   * are not recorded, see `PositionedFile.unlocated`), with `maxDepth` as given: what recording it and
+   * `seal` would make, without the scratch space (its copies are most of the cost of a table this small).
+   */
+  static ofOne(text: string, value: unknown, maxDepth: number): PositionTable {
+    const table = new PositionTable(text);
+    table.recording = false;
+    const { space, at } = offsetSpace(1);
+    space[at] = text.length;
+    table.open = ONE_AT_ZERO;
+    table.close = space.subarray(at, at + 1);
+    table.parent = ONE_PARENTLESS;
+    table.after = ONE_AFTER;
+    table.results = [value];
+    table.roots.push(0);
+    table.count = 1;
+    table.maxDepth = maxDepth;
+    return table;
   }
 
   /** Forgets what was recorded (an attempt given up): the shared scratch space holds none of its values. */

@@ -46,12 +46,7 @@ export function depthTable(value: unknown, text: string, maxDepth: number): Posi
     throw e;
   }
   if (depth < 0) return undefined;
-  const table = new PositionTable(text);
-  table.enter(0);
-  table.leave(text.length, value);
-  table.seal();
-  table.maxDepth = depth;
-  return table;
+  return PositionTable.ofOne(text, value, depth);
 }
 
 /** The deepest level under `v` (at `depth`), stopping past `limit`; -1 for a value `positionsOf` does not walk. */
