@@ -25,7 +25,7 @@ testRule(rule, {
       name: 'useCompletion sanitised inline',
       path: 'Completion.tsx',
       content:
-        'export function Completion() {\n  const { completion } = useCompletion();\n  return <div dangerouslySetInnerHTML={{ __html: sanitizeHtml(marked(completion)) }} />;\n}\n',
+        'import { useCompletion } from "ai/react";\nexport function Completion() {\n  const { completion } = useCompletion();\n  return <div dangerouslySetInnerHTML={{ __html: sanitizeHtml(marked(completion)) }} />;\n}\n',
     },
     {
       name: 'bleach.clean before Markup',
@@ -37,7 +37,25 @@ testRule(rule, {
       name: 'useChat messages rendered as text',
       path: 'ChatPane.tsx',
       content:
-        'export function ChatPane() {\n  const { messages } = useChat();\n  return <div>{messages.map((m) => <p key={m.id}>{m.content}</p>)}</div>;\n}\n',
+        'import { useChat } from "@ai-sdk/react";\nexport function ChatPane() {\n  const { messages } = useChat();\n  return <div>{messages.map((m) => <p key={m.id}>{m.content}</p>)}<footer dangerouslySetInnerHTML={{ __html: FOOTER_HTML }} /></div>;\n}\n',
+    },
+    {
+      name: 'useObject of another library (Realm) is not the AI SDK',
+      path: 'NoteView.tsx',
+      content:
+        'import { useObject } from "@realm/react";\nexport function NoteView({ id }: { id: string }) {\n  const note = useObject(Note, id);\n  return <article dangerouslySetInnerHTML={{ __html: note?.html ?? "" }} />;\n}\n',
+    },
+    {
+      name: 'a useChat hook defined in the file',
+      path: 'Room.tsx',
+      content:
+        'function useChat(roomId: string) {\n  const [messages, setMessages] = useState<any[]>([]);\n  return { messages };\n}\nexport function Room({ roomId }: { roomId: string }) {\n  const { messages } = useChat(roomId);\n  return <ul>{messages.map((m) => <li key={m.id} dangerouslySetInnerHTML={{ __html: m.renderedHtml }} />)}</ul>;\n}\n',
+    },
+    {
+      name: 'useChat input (what the user typed) and error are not model output',
+      path: 'Chat.tsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const { messages, input, error } = useChat();\n  return <form><div dangerouslySetInnerHTML={{ __html: highlight(input) }} /><p dangerouslySetInnerHTML={{ __html: `<b>${error?.message}</b>` }} /></form>;\n}\n',
     },
     {
       name: 'a callback over other data',
@@ -119,14 +137,14 @@ testRule(rule, {
       name: 'useChat messages passed by .map to a component',
       path: 'Thread.jsx',
       content:
-        'const Bubble = ({ message }) => <div dangerouslySetInnerHTML={{ __html: message.content }} />;\nexport function Thread() {\n  const { messages } = useChat();\n  return <>{messages.map((m) => <Bubble key={m.id} message={m} />)}</>;\n}\n',
-      findings: [{ startLine: 1, startColumn: 38, endLine: 1, endColumn: 91 }],
+        'import { useChat } from "ai/react";\nconst Bubble = ({ message }) => <div dangerouslySetInnerHTML={{ __html: message.content }} />;\nexport function Thread() {\n  const { messages } = useChat();\n  return <>{messages.map((m) => <Bubble key={m.id} message={m} />)}</>;\n}\n',
+      findings: [{ startLine: 2, startColumn: 38, endLine: 2, endColumn: 91 }],
     },
     {
       name: 'useCompletion completion',
       path: 'Completion.tsx',
       content:
-        'import { useCompletion } from "ai/react";\nexport function Completion() {\n  const { completion } = useCompletion({ api: "/api/completion" });\n  return <div dangerouslySetInnerHTML={{ __html: marked(completion) }} />;\n}\n',
+        'import { useCompletion as useAiCompletion } from "ai/react";\nexport function Completion() {\n  const { completion } = useAiCompletion({ api: "/api/completion" });\n  return <div dangerouslySetInnerHTML={{ __html: marked(completion) }} />;\n}\n',
       findings: [{ startLine: 4, startColumn: 15, endLine: 4, endColumn: 71 }],
     },
     {

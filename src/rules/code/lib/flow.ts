@@ -18,8 +18,6 @@ const LLM_CALLEE = [
   /^(?:litellm\.)?a?completion$/,
   /^ollama\.(?:chat|generate)$/,
   /^(?:generateText|streamText|generateObject|streamObject)$/,
-  // The Vercel AI SDK's React hooks: `messages`, `completion`, `object` are the model's (streamed) output.
-  /^(?:useChat|useCompletion|useObject|experimental_useObject|useAssistant)$/,
   /(?:^|\.)(?:chat|generate)$/,
 ];
 const RUNNABLE_METHODS = new Set([
@@ -41,6 +39,47 @@ const RUNNABLE_METHODS = new Set([
 ]);
 const MODEL_RECEIVER =
   /(?:llm|chain|agent|model|chat|qa|executor|graph|crew|engine|bot|assistant|gpt|claude|gemini|ollama|openai|anthropic|client)/i;
+
+/**
+ * The Vercel AI SDK's UI hooks, sources only when the file imports them from the SDK (`useObject` of
+ * `@realm/react`, a `useChat` of the app's own are not): of what they return, only `messages`,
+ * `completion`, `object` and `data` are the model's (streamed) output (`input` is what the user typed).
+ */
+const AI_SDK_HOOK = /^(?:useChat|useCompletion|useObject|experimental_useObject|useAssistant)$/;
+const AI_SDK_MODULE = /^(?:ai\/react|ai\/svelte|@ai-sdk\/react|@ai-sdk\/vue|@ai-sdk\/svelte)$/;
+const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
+
+/** Local names of the AI SDK hooks the file imports (`import { useChat as useAiChat } from 'ai/react'`). */
+function aiSdkHooks(root: SgNode): Set<string> {
+  const out = new Set<string>();
+  for (const imp of root.findAll({ rule: { kind: 'import_statement' } })) {
+    const source = imp.field('source');
+    if (!source || !AI_SDK_MODULE.test(unquote(source.text()))) continue;
+    for (const spec of imp.findAll({ rule: { kind: 'import_specifier' } })) {
+      const name = spec.field('name')?.text();
+      if (name && AI_SDK_HOOK.test(name)) out.add(spec.field('alias')?.text() ?? name);
+    }
+  }
+  return out;
+}
+
+/** The names an object pattern binds from the properties an AI SDK hook returns as model output. */
+function hookOutputNames(pattern: SgNode): string[] {
+  const out: string[] = [];
+  for (const c of pattern.namedChildren()) {
+    if (c.kind() === 'shorthand_property_identifier_pattern') {
+      if (AI_SDK_OUTPUTS.has(c.text())) out.push(c.text());
+    } else if (c.kind() === 'object_assignment_pattern') {
+      const left = c.field('left');
+      if (left && AI_SDK_OUTPUTS.has(left.text())) out.push(left.text());
+    } else if (c.kind() === 'pair_pattern') {
+      const value = c.field('value');
+      if (value && AI_SDK_OUTPUTS.has(unquote(c.field('key')?.text() ?? '')))
+        out.push(...(value.kind() === 'identifier' ? [value.text()] : patternParam(value, 0).bound));
+    }
+  }
+  return out;
+}
 
 export function isLlmCall(call: SgNode): boolean {
   return isCall(call) && isLlmCallee(calleeText(call));
@@ -400,6 +439,8 @@ export class Flow {
   /** Parameters tainted in every function of a name (see `taintOnce`). */
   private readonly tainted = new Set<string>();
   private byName = new Map<string, FunctionInfo[]>();
+  /** Local names of the AI SDK hooks imported by the file and not defined in it (model output when called). */
+  private hooks = new Set<string>();
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
   private root: { node: SgNode; id: number } | undefined;
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
@@ -483,7 +524,7 @@ export class Flow {
     if (isCall(expr)) {
       const callee = calleeText(expr);
       if (NUMERIC.test(callee) || this.clean?.(callee)) return;
-      if (this.kind === 'llm' && isLlmCallee(callee)) {
+      if (this.kind === 'llm' && (isLlmCallee(callee) || this.hooks.has(callee))) {
         into.source = true;
         return;
       }
@@ -552,7 +593,11 @@ export class Flow {
         if (!target || !value) continue;
         const kind = a.kind();
         const entry = {
-          names: names(target, this.flavor),
+          // `const { messages, input } = useChat()`: only the hook's model output carries.
+          names:
+            target.kind() === 'object_pattern' && isCall(value) && this.hooks.has(calleeText(value))
+              ? hookOutputNames(target)
+              : names(target, this.flavor),
           value: this.carrier(value),
           compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
         };
@@ -663,9 +708,10 @@ export class Flow {
           for (const m of f.node.findAll({ rule: { kind: 'member_expression' } }))
             if (m.field('object')?.text() === 'props' && namesModelOutput(m.field('property')?.text() ?? '')) this.addInbound(f, m.text());
       }
+    if (this.kind === 'llm' && this.flavor === 'js') for (const h of aiSdkHooks(root)) if (!this.byName.has(h)) this.hooks.add(h);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
-    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee))) return;
+    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee))) return;
     const setters = this.stateSetters(root);
     const calls: CallSite[] = [];
     for (const { node, callee } of allCallNodes) {
