@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks that two builds write the same reports, byte for byte (`durationMs` aside): the JSON report
 // by default, with one thread and with two (`SANCTUM_SCAN_THREADS`), and the SARIF report.
-// Usage: node bench/compare-reports.mjs OLD_CHECKOUT NEW_CHECKOUT TARGET...
+// Usage: node bench/compare-reports.mjs [--baseline FILE] OLD_CHECKOUT NEW_CHECKOUT TARGET...
+// (--baseline: every scan is given it, which also makes the legacy fingerprints baselines match)
 // A checkout is a directory with bin/sanctum and a built dist/ (a copy of the repository at one commit).
 // Prints one line per report and exits with 1 when any differs.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { reportDigest } from './report-digest.mjs';
 
-const [oldRoot, newRoot, ...targets] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const baselineAt = args.indexOf('--baseline');
+const baseline = baselineAt >= 0 ? resolve(args.splice(baselineAt, 2)[1] ?? '') : undefined;
+const [oldRoot, newRoot, ...targets] = args;
 if (!oldRoot || !newRoot || targets.length === 0) {
-  console.error('usage: node bench/compare-reports.mjs OLD_CHECKOUT NEW_CHECKOUT TARGET...');
+  console.error('usage: node bench/compare-reports.mjs [--baseline FILE] OLD_CHECKOUT NEW_CHECKOUT TARGET...');
   process.exit(2);
 }
 
@@ -56,5 +60,6 @@ function report(root, target, run, file) {
   const env = { ...process.env };
   delete env.SANCTUM_SCAN_THREADS;
   if (run.threads) env.SANCTUM_SCAN_THREADS = run.threads;
-  return reportDigest(root, ['scan', resolve(target), '--format', run.format, '--no-progress'], file, env);
+  const extra = baseline ? ['--baseline', baseline] : [];
+  return reportDigest(root, ['scan', resolve(target), '--format', run.format, '--no-progress', ...extra], file, env);
 }

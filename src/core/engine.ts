@@ -518,7 +518,8 @@ export class Engine {
       subject !== undefined && input.identity === undefined && objectPath !== undefined
         ? subjectPointer(objectPath, at, subject) + UNSET
         : shown;
-    const print = this.uniqueFingerprint(meta.id, location, hashed, anchor);
+    const first = fingerprintBytesAt(meta.id, location, hashed, anchor, 0);
+    const print = this.counted(this.occurrences, first, meta.id, location, hashed, anchor);
     let fix: FixSuggestion | undefined;
     // An object read from a cluster has no file to edit.
     if (input.fix && !doc.file.cluster) {
@@ -527,7 +528,8 @@ export class Engine {
       if (doc.file.renderedBy) fix = renderedFix(doc, fix, location, file !== doc.file);
     }
     const finding = failingFinding(meta, input, location, print, this.opts, evidence, fix);
-    if (this.legacyOccurrences) setLegacyFingerprint(finding, this.legacyFingerprint(meta.id, location, shown, anchor, print));
+    if (this.legacyOccurrences)
+      setLegacyFingerprint(finding, this.legacyFingerprint(meta.id, location, shown, anchor, print, hashed === shown ? first : undefined));
     if (input.vulnerability) finding.vulnerability = input.vulnerability;
     if (input.package) finding.package = input.package;
     this.resolvedFile = file;
@@ -625,14 +627,33 @@ export class Engine {
    * Counted by the first occurrence's digest.
    */
   private uniqueFingerprint(ruleId: string, location: Location, objectPath: string | undefined, anchor: string): string {
-    const first = fingerprintBytesAt(ruleId, location, objectPath, anchor, 0);
-    const seen = this.occurrences.addBytes(first);
+    return this.counted(
+      this.occurrences,
+      fingerprintBytesAt(ruleId, location, objectPath, anchor, 0),
+      ruleId,
+      location,
+      objectPath,
+      anchor,
+    );
+  }
+
+  /** The fingerprint whose first occurrence's digest is `first`, counted among `occurrences`. */
+  private counted(
+    occurrences: DigestCounter,
+    first: string,
+    ruleId: string,
+    location: Location,
+    objectPath: string | undefined,
+    anchor: string,
+  ): string {
+    const seen = occurrences.addBytes(first);
     return fingerprintOf(seen === 0 ? first : fingerprintBytesAt(ruleId, location, objectPath, anchor, seen));
   }
 
   /**
    * The fingerprint the finding had before fingerprints hashed its subject (the path it is shown at,
-   * counted among the legacy ones), when it differs from `print`.
+   * counted among the legacy ones), when it differs from `print`. `first`: its first occurrence's digest,
+   * when the finding's own fingerprint hashed the same path (a finding without a subject): made once.
    */
   private legacyFingerprint(
     ruleId: string,
@@ -640,10 +661,9 @@ export class Engine {
     shown: string | undefined,
     anchor: string,
     print: string,
+    first = fingerprintBytesAt(ruleId, location, shown, anchor, 0),
   ): string | undefined {
-    const first = fingerprintBytesAt(ruleId, location, shown, anchor, 0);
-    const seen = this.legacyOccurrences!.addBytes(first);
-    const legacy = fingerprintOf(seen === 0 ? first : fingerprintBytesAt(ruleId, location, shown, anchor, seen));
+    const legacy = this.counted(this.legacyOccurrences!, first, ruleId, location, shown, anchor);
     return legacy === print ? undefined : legacy;
   }
 
