@@ -514,10 +514,11 @@ export class Engine {
     // The path the fingerprint hashes: what the finding is about, not where it is shown (see `subjectPointer`).
     const shown = input.identity === undefined ? objectPath : `identity:${input.identity}`;
     const subject = input.subject;
-    const hashed =
-      subject !== undefined && input.identity === undefined && objectPath !== undefined
-        ? subjectPointer(objectPath, at, subject) + UNSET
-        : shown;
+    let hashed = shown;
+    if (subject !== undefined && input.identity === undefined) {
+      const pointer = objectPath === undefined ? undefined : subjectPointer(objectPath, at, subject);
+      hashed = pointer !== undefined ? pointer + UNSET : subjectNotLed(meta.id, objectPath, subject);
+    }
     const first = fingerprintBytesAt(meta.id, location, hashed, anchor, 0);
     const print = this.counted(this.occurrences, first, meta.id, location, hashed, anchor);
     let fix: FixSuggestion | undefined;
@@ -690,29 +691,43 @@ export class Engine {
 }
 
 /**
- * The object path a finding's fingerprint hashes: the path the rule names as its subject (`ReportInput.subject`:
- * a setting not written, reported at the deepest node that is), so that writing a setting beside it leaves
- * the fingerprint as it was. `objectPath` is the pointer of `at`.
- */
-/**
  * Ends the hashed path of a setting that is not written: a finding about the same setting written with a bad
  * value (shown at it, no `subject`) is another finding, and must not share its fingerprint.
  */
 const UNSET = '\u0001unset';
 
-function subjectPointer(objectPath: string, at: At | undefined, subject: ObjectPath): string {
-  let pointer = objectPath;
-  if (Array.isArray(at)) {
-    // `objectPath` is the pointer of the document's own path to the value (a List's item) and then `at`:
-    // the part of `at` past what it shares with `subject` is replaced by the rest of `subject`.
-    const path = at as ObjectPath;
-    let common = 0;
-    while (common < path.length && common < subject.length && path[common] === subject[common]) common++;
-    const shownTail = common === path.length ? '' : pointerOfTail(path, common);
-    if (shownTail === '' || objectPath.endsWith(shownTail))
-      pointer = objectPath.slice(0, objectPath.length - shownTail.length) + pointerOfTail(subject, common);
-  }
-  return pointer;
+/**
+ * The object path a finding's fingerprint hashes: the path the rule names as its subject (`ReportInput.subject`:
+ * a setting not written, reported at the deepest node that is, or at a node beside it such as the container's
+ * `name`), so that writing a setting beside it leaves the fingerprint as it was. `objectPath` is where the finding
+ * is shown, the pointer of the document's own path (a List's item) and then `at`: the part of `at` past what it
+ * shares with `subject` is replaced by the rest of `subject`. Undefined when `at` does not lead there, against the
+ * contract of `ReportInput.subject`: `at` is not an object path, or the finding is not shown at it (`objectPath`
+ * does not end with `at`'s part past the shared one: `at` names a node that does not exist).
+ */
+function subjectPointer(objectPath: string, at: At | undefined, subject: ObjectPath): string | undefined {
+  if (!Array.isArray(at)) return undefined;
+  // `objectPath` is the pointer of the document's own path to the value (a List's item) and then `at`.
+  const path = at as ObjectPath;
+  let common = 0;
+  while (common < path.length && common < subject.length && path[common] === subject[common]) common++;
+  const shownTail = common === path.length ? '' : pointerOfTail(path, common);
+  if (shownTail !== '' && !objectPath.endsWith(shownTail)) return undefined;
+  return objectPath.slice(0, objectPath.length - shownTail.length) + pointerOfTail(subject, common);
+}
+
+/**
+ * The hashed path of a finding whose `subject` its `at` does not lead to (`subjectPointer`, or no object path at
+ * all): a rule's mistake. Under the tests (vitest sets `VITEST`, also in the CLI processes they start) it is an
+ * error naming the rule. A user's scan hashes what it hashed before this was checked: the path the finding is shown
+ * at, marked as not written, or without an object path (a text span) the finding's own anchor, as if no subject.
+ */
+function subjectNotLed(ruleId: string, objectPath: string | undefined, subject: ObjectPath): string | undefined {
+  if (process.env.VITEST)
+    throw new Error(
+      `${ruleId}: a finding's subject ${JSON.stringify(subject)} is not led to by its 'at' (shown at ${objectPath === undefined ? 'no object path' : JSON.stringify(objectPath)}): see ReportInput.subject`,
+    );
+  return objectPath === undefined ? undefined : objectPath + UNSET;
 }
 
 const RANGE_KEYS: ReadonlySet<string> = new Set(['startLine', 'startColumn', 'endLine', 'endColumn']);

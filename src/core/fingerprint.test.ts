@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from './source-file.js';
-import { scanSync } from '../scan.js';
+import { prepareScan, scanSync } from '../scan.js';
+import type { At } from './document.js';
+import { defineRule, type AnyRule, type RuleContext } from './rule.js';
 import { fingerprint, fingerprintBytes, fingerprintBytesAt, fingerprintDigest, fingerprintOf } from './fingerprint.js';
 import type { EventRef, ImageLocation, Location } from './types.js';
 
@@ -155,7 +157,12 @@ describe('fingerprint', () => {
     ]);
     const resource = { apiVersion: 'v1', kind: 'Pod', name: 'llm' };
     expect(
-      fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot\u0001unset', resource }, '', 0),
+      fingerprint(
+        'K8S-0015',
+        { path: 'p.yaml', objectPath: '/spec/containers/0/securityContext/runAsNonRoot\u0001unset', resource },
+        '',
+        0,
+      ),
     ).toBe(r.findings[0].fingerprint);
     // Not the fingerprint of the setting written with a bad value (runAsNonRoot: false, shown at it).
     expect(
@@ -164,6 +171,51 @@ describe('fingerprint', () => {
     expect(fingerprint('K8S-0015', { path: 'p.yaml', objectPath: '/spec/containers/0', resource }, '', 0)).toBe(
       'sha256:521ff4d58718cf00aebbc24f1e46c9e1d0cc5a67924bc62c7625180f44ec9be3',
     );
+  });
+
+  it("of a scan: a subject that the finding's 'at' does not lead to is an error under the tests, naming the rule", () => {
+    // ReportInput.subject's contract: `at` is an object path on the way to it. A user's scan hashes `at` (marked as
+    // not written); the tests (VITEST set) say which rule broke it.
+    const broken = (at: At): AnyRule =>
+      defineRule({
+        meta: {
+          id: 'TEST-0001',
+          slug: 'test-subject',
+          title: 'test',
+          severity: 'low',
+          scanner: 'misconfig',
+          appliesTo: ['k8s'],
+          frameworks: [],
+          rationale: '',
+          remediation: '',
+          references: [],
+        },
+        check(_doc: unknown, ctx: RuleContext) {
+          ctx.report({ message: 'not written', at, subject: ['spec', 'containers', 0, 'securityContext', 'runAsNonRoot'] });
+        },
+      } as unknown as AnyRule);
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: llm\nspec:\n  containers:\n  - name: server\n';
+    const run = (at: At) =>
+      prepareScan({ config: false, rules: ['K8S-0015'], today: '2026-06-15' })(
+        [new MemorySourceFile('p.yaml', text)],
+        ['p.yaml'],
+        [broken(at)],
+      );
+    const message = /TEST-0001: a finding's subject \["spec","containers",0,"securityContext","runAsNonRoot"\] is not led to by its 'at'/;
+    // A line span: no object path for the subject to replace a part of.
+    let error: string;
+    try {
+      error = run({ line: 7 })
+        .errors.map((e) => e.message)
+        .join('\n');
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    expect(error).toMatch(message);
+    // Led to: no error.
+    const r = run(['spec', 'containers', 0]);
+    expect(r.errors).toEqual([]);
+    expect(r.findings.filter((f) => f.ruleId === 'TEST-0001').map((f) => f.location.objectPath)).toEqual(['/spec/containers/0']);
   });
 
   it('writes fingerprints only of 32-byte digests', () => {

@@ -68,7 +68,9 @@ export interface ReportInput {
    * setting, which `at` leads to. The fingerprint hashes it instead of `at`, so that writing another
    * setting on the way (a `securityContext`) leaves the fingerprint as it was; the finding is still shown at `at`.
    * Only for a setting that is not written: a finding about a written value is shown at it and gives no subject,
-   * so that the two never share a fingerprint.
+   * so that the two never share a fingerprint. `at` must be an object path of a node that exists, sharing the
+   * subject's start (it may end beside it: the container's `name`); otherwise the finding is an error under the
+   * tests, and in a user's scan its fingerprint hashes where it is shown (see `subjectNotLed` in the engine).
    */
   subject?: ObjectPath;
   severity?: Severity;
