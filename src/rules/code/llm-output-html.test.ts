@@ -216,3 +216,45 @@ testRule(rule, {
     },
   ],
 });
+
+// HTML sanitisers clear HTML sinks only, and only the sanitisers of libraries.
+testRule(rule, {
+  valid: [
+    {
+      name: "markupsafe's escape imported bare before Markup",
+      path: 'views.py',
+      content:
+        'from markupsafe import Markup, escape\ndef page(llm, q):\n    text = llm.invoke(q).content\n    return Markup("<p>%s</p>" % escape(text))\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'html.escape does not escape a Jinja template',
+      path: 'page.py',
+      content:
+        'import html, jinja2\ndef page(llm, q):\n    text = llm.invoke(q).content\n    return jinja2.Template("<p>" + html.escape(text) + "</p>").render()\n',
+      findings: [{ startLine: 4, startColumn: 12, endLine: 4, endColumn: 63, message: 'Model output reaches jinja2.Template()' }],
+    },
+    {
+      name: 'html.escape does not escape render_template_string',
+      path: 'page.py',
+      content:
+        'import html\nfrom flask import render_template_string\ndef page(llm, q):\n    text = llm.invoke(q).content\n    return render_template_string("<p>" + html.escape(text) + "</p>")\n',
+      findings: [{ startLine: 5, startColumn: 12, endLine: 5, endColumn: 70, message: 'Model output reaches render_template_string()' }],
+    },
+    {
+      name: "a function of the file's own named sanitize",
+      path: 'show.js',
+      content:
+        "const sanitize = (s) => s.replace(/```html|```/g, '').trim();\nexport async function show(openai, el, q) {\n  const r = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n  el.innerHTML = sanitize(r.choices[0].message.content);\n}\n",
+      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 56, message: 'Model output reaches innerHTML' }],
+    },
+    {
+      name: 're.escape is not an HTML escaper',
+      path: 'page.py',
+      content:
+        'from re import escape\nfrom markupsafe import Markup\ndef page(llm, q):\n    text = llm.invoke(q).content\n    return Markup(escape(text))\n',
+      findings: [{ startLine: 5, startColumn: 12, endLine: 5, endColumn: 32, message: 'Model output reaches Markup()' }],
+    },
+  ],
+});

@@ -58,8 +58,13 @@ export default defineRule<CodeDocument>({
       template: /\bfrom\s+jinja2\s+import\b[^\n]*\bTemplate\b/.test(doc.text),
       fromString: doc.text.includes('jinja2') && !doc.text.includes('SandboxedEnvironment'),
     };
-    reportModelOutputAt(htmlSinks(doc.root, flavor, hasJsx(doc), jinja), Flow.of(doc, 'llm', 'html'), (sink) =>
-      ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
+    // HTML sanitisers clear HTML sinks only: escaped text compiled as a template still runs its `{{ }}`.
+    const sanitised = Flow.of(doc, 'llm', 'html');
+    const plain = Flow.of(doc, 'llm');
+    reportModelOutputAt(
+      htmlSinks(doc.root, flavor, hasJsx(doc), jinja),
+      { reaches: (value, sink) => (sink.kind === 'template' ? plain : sanitised).reaches(value) },
+      (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
     );
   },
 });

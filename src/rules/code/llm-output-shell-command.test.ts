@@ -148,3 +148,74 @@ testRule(rule, {
     },
   ],
 });
+
+// A shell quoter makes an argument safe, not a command.
+testRule(rule, {
+  valid: [
+    {
+      name: 'shlex.join of a fixed command and model output',
+      path: 'step.py',
+      content:
+        'import subprocess, shlex\ndef run_step(llm, task):\n    arg = llm.invoke(f"pick a branch for {task}").content\n    subprocess.run(shlex.join(["git", "log", arg]), shell=True)\n',
+    },
+    {
+      name: 'quote imported from shlex in parentheses',
+      path: 'step.py',
+      content:
+        'import subprocess\nfrom shlex import (\n    quote,\n)\ndef run_step(llm, task):\n    arg = llm.invoke(f"pick a branch for {task}").content\n    subprocess.run("git log " + quote(arg), shell=True)\n',
+    },
+    {
+      name: 'a quoted argument in an f-string',
+      path: 'step.py',
+      content:
+        'import os, shlex\ndef run_step(llm, task):\n    name = llm.invoke(task).content\n    os.system(f"ls -l {shlex.quote(name)}")\n',
+    },
+  ],
+  invalid: [
+    {
+      name: 'the quoted text is the script of bash -c',
+      path: 'step.py',
+      content:
+        'import os, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    os.system(f"bash -c {shlex.quote(cmd)}")\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 45, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'the quoted text is the whole command',
+      path: 'step.py',
+      content:
+        'import os, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    os.system(shlex.quote(cmd))\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 32, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'the quoted text follows a command separator',
+      path: 'step.py',
+      content:
+        'import os, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(task).content\n    os.system("cd /srv && " + shlex.quote(cmd))\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 48, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'shlex.join of words split from model output',
+      path: 'step.py',
+      content:
+        'import subprocess, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(f"Write a shell command to {task}").content\n    subprocess.run(shlex.join(shlex.split(cmd)), shell=True)\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 61, message: 'Model output reaches subprocess.run(shell=True)' }],
+    },
+    {
+      name: "shell-quote's quote as the script of sh -c",
+      path: 'run.js',
+      content:
+        "const { exec } = require('child_process');\nconst { quote } = require('shell-quote');\nasync function run(openai, q) {\n  const r = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n  const cmd = r.choices[0].message.content;\n  exec(`sh -c ${quote([cmd])}`);\n}\n",
+      findings: [{ startLine: 6, startColumn: 3, endLine: 6, endColumn: 32, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'a quote without shell-quote imported, a shellEscape of the file',
+      path: 'run.js',
+      content:
+        "const { exec } = require('child_process');\n// see shell-quote docs\nasync function run(openai, q) {\n  const r = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: q }] });\n  const cmd = r.choices[0].message.content;\n  exec(JSON.quote(cmd));\n  exec(`echo ${shellEscape(cmd)}`);\n}\nfunction shellEscape(s) { return s.trim(); }\n",
+      findings: [
+        { startLine: 6, startColumn: 3, endLine: 6, endColumn: 24, message: 'Model output reaches exec()' },
+        { startLine: 7, startColumn: 3, endLine: 7, endColumn: 35, message: 'Model output reaches exec()' },
+      ],
+    },
+  ],
+});

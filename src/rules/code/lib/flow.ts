@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { sanitiserTest, type SanitiserKind } from './sanitisers.js';
+import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import { allCalls, calleeText, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
 
 /**
@@ -455,7 +455,7 @@ export class Flow {
     private readonly doc: CodeDocument,
     private readonly kind: SourceKind,
     /** Calls whose result carries nothing (sanitisers for the sinks asked about). */
-    private readonly clean?: (callee: string) => boolean,
+    private readonly clean?: SanitiserTest,
   ) {
     this.flavor = flavorOf(doc);
     this.jsx = hasJsx(doc);
@@ -523,7 +523,9 @@ export class Flow {
     const k = String(expr.kind());
     if (isCall(expr)) {
       const callee = calleeText(expr);
-      if (NUMERIC.test(callee) || this.clean?.(callee)) return;
+      if (NUMERIC.test(callee)) return;
+      // A function of the file's own named like a sanitiser (`const sanitize = (s) => s.trim()`) is followed, not trusted.
+      if (this.clean?.(callee, expr) && !this.byName.has(calledNameOf(callee) ?? '')) return;
       if (this.kind === 'llm' && (isLlmCallee(callee) || this.hooks.has(callee))) {
         into.source = true;
         return;

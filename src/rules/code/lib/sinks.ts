@@ -7,19 +7,25 @@ export interface Sink {
   value: SgNode;
   /** What the sink is, for messages: `eval()`, `subprocess.run(shell=True)`. */
   what: string;
+  /**
+   * Of HTML sinks, those that compile a template (`render_template_string`, Jinja's `Template`,
+   * `from_string`): HTML escaping does not escape `{{ }}`, so HTML sanitisers do not clear them.
+   */
+  kind?: 'html' | 'template';
 }
 
 function callSinks(
   root: SgNode,
   flavor: Flavor,
-  match: (callee: string, call: SgNode) => { what: string; value?: SgNode } | undefined,
+  match: (callee: string, call: SgNode) => { what: string; value?: SgNode; kind?: Sink['kind'] } | undefined,
 ): Sink[] {
   const out: Sink[] = [];
   for (const call of allCalls(root, flavor)) {
     const m = match(calleeText(call), call);
     if (!m) continue;
     const value = m.value ?? positional(call)[0];
-    if (value && !isConstant(value)) out.push({ node: call, value, what: m.what });
+    if (value && !isConstant(value))
+      out.push(m.kind ? { node: call, value, what: m.what, kind: m.kind } : { node: call, value, what: m.what });
   }
   return out;
 }
@@ -109,7 +115,8 @@ export function sqlSinks(root: SgNode, flavor: Flavor): Sink[] {
   });
 }
 
-const PY_HTML = /^(?:flask\.)?(?:render_template_string)$|^(?:markupsafe\.|jinja2\.)?Markup$/;
+const PY_TEMPLATE_STRING = /^(?:flask\.)?render_template_string$/;
+const PY_HTML = /^(?:markupsafe\.|jinja2\.)?Markup$/;
 const JS_HTML_CALL = /(?:^|\.)(?:insertAdjacentHTML|write|writeln)$/;
 
 /** Jinja templates compiled from text: server-side template injection. */
@@ -128,9 +135,10 @@ export function htmlSinks(
 ): Sink[] {
   const out = callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') {
-      if (PY_HTML.test(callee)) return { what: `${callee}()` };
-      if (callee === 'jinja2.Template' || (callee === 'Template' && jinja.template)) return { what: 'jinja2.Template()' };
-      if (jinja.fromString && PY_JINJA.test(callee) && callee !== 'jinja2.Template') return { what: `${callee}()` };
+      if (PY_TEMPLATE_STRING.test(callee)) return { what: `${callee}()`, kind: 'template' };
+      if (PY_HTML.test(callee)) return { what: `${callee}()`, kind: 'html' };
+      if (callee === 'jinja2.Template' || (callee === 'Template' && jinja.template)) return { what: 'jinja2.Template()', kind: 'template' };
+      if (jinja.fromString && PY_JINJA.test(callee) && callee !== 'jinja2.Template') return { what: `${callee}()`, kind: 'template' };
       return undefined;
     }
     if (/(?:^|\.)insertAdjacentHTML$/.test(callee)) return { what: 'insertAdjacentHTML()', value: positional(call)[1] };
@@ -155,6 +163,10 @@ export function htmlSinks(
 }
 
 /** Reports every sink that model output reaches, followed through the file (see `Flow`). */
-export function reportModelOutputAt(sinks: readonly Sink[], flow: { reaches(node: SgNode): boolean }, report: (sink: Sink) => void): void {
-  for (const sink of sinks) if (flow.reaches(sink.value)) report(sink);
+export function reportModelOutputAt(
+  sinks: readonly Sink[],
+  flow: { reaches(node: SgNode, sink: Sink): boolean },
+  report: (sink: Sink) => void,
+): void {
+  for (const sink of sinks) if (flow.reaches(sink.value, sink)) report(sink);
 }
