@@ -14,9 +14,9 @@ export default defineRule<CodeDocument>({
     appliesTo: ['code-python', 'code-js'],
     frameworks: [{ id: 'owasp-llm-2025', control: 'LLM05' }],
     rationale:
-      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string`, a Jinja `Template` or `Environment.from_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable.',
+      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string`, a Jinja `Template` or `Environment.from_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable. Output passed through an HTML sanitiser or escaper of a library (DOMPurify, sanitize-html, xss/filterXSS, escape-html, he, lodash/validator escape; bleach.clean, nh3.clean, html.escape, markupsafe/flask escape) is not reported before HTML sinks; a function of the file’s own of the same name is followed, not trusted. Before a template it is still reported: escaping HTML leaves `{{ }}` intact.',
     remediation:
-      'Render model output as text (`textContent`, JSX text, auto-escaped templates); if Markdown or HTML is needed, convert it and sanitise the result with an allow-list sanitiser (DOMPurify, bleach/nh3) before inserting it. Never use model output as a template.',
+      'Render model output as text (`textContent`, JSX text, auto-escaped templates); if Markdown or HTML is needed, convert it and sanitise the result with an allow-list sanitiser (DOMPurify, bleach/nh3) before inserting it. Never use model output as a template, escaped or not: pass it to a fixed template as a variable (`render_template_string(TEMPLATE, answer=text)`) or render it in a `SandboxedEnvironment`.',
     references: [
       'https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/',
       'https://cwe.mitre.org/data/definitions/79.html',
