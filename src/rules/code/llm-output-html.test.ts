@@ -70,6 +70,18 @@ testRule(rule, {
         'export async function show(openai: any, el: any) {\n  const html = (await openai.chat.completions.create({ model: "m" })).choices[0].message.content;\n  const put = (html: string) => {\n    el.innerHTML = html;\n  };\n  put("<b>done</b>");\n  el.textContent = html;\n}\n',
     },
     {
+      name: 'an array pattern parameter hides the outer variable',
+      path: 'load.tsx',
+      content:
+        'export async function load(openai: any, el: HTMLElement, meta: Record<string, string>) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  const content = r.choices[0].message.content;\n  el.textContent = content;\n  Object.entries(meta).forEach(([key, content]) => {\n    const row = document.createElement("div");\n    row.innerHTML = content;\n  });\n}\n',
+    },
+    {
+      name: 'a rest parameter hides the outer variable',
+      path: 'load.js',
+      content:
+        'export async function load(openai, el) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  const parts = r.choices[0].message.content;\n  el.textContent = parts;\n  function log(...parts) {\n    el.innerHTML = parts.join(" ");\n  }\n  log("<b>", "ready", "</b>");\n}\n',
+    },
+    {
       name: 'textContent',
       path: 'chat.ts',
       content:
@@ -152,6 +164,20 @@ testRule(rule, {
       path: 'page.js',
       content: 'function show(model, el, q) {\n  model.invoke(q).then((m) => {\n    el.innerHTML = m.content;\n  });\n}\n',
       findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 29, message: 'Model output reaches innerHTML' }],
+    },
+    {
+      name: 'a promise callback with an array pattern receives the output',
+      path: 'page.js',
+      content:
+        'function show(model, el, q) {\n  Promise.all([model.invoke(q), fetch("/x")]).then(([answer, page]) => {\n    el.innerHTML = answer.content;\n  });\n}\n',
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 34 }],
+    },
+    {
+      name: 'a rest parameter receives the output',
+      path: 'page.js',
+      content:
+        'async function show(model, el, q) {\n  const reply = (await model.invoke(q)).content;\n  function log(...parts) {\n    el.innerHTML = parts.join(" ");\n  }\n  log("<b>", reply);\n}\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 35 }],
     },
     {
       name: 'a prop named for model output read in a callback nested in the component',

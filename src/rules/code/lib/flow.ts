@@ -230,6 +230,8 @@ interface Param {
   keyword?: string;
   bound: string[];
   props?: Map<string, string>;
+  /** `...rest`, `*args`: takes the positional arguments from its index on; `**kwargs`: no positional argument. */
+  splat?: 'rest' | 'keywords';
 }
 
 interface FunctionInfo {
@@ -239,6 +241,10 @@ interface FunctionInfo {
   params: Param[];
   /** Python methods: the first parameter (`self`, `cls`) is the receiver, not an argument. */
   receiverParam: boolean;
+  /** `...rest` / `*args`: receives the positional arguments past the others. */
+  rest?: Param;
+  /** Names bound by parameters no positional argument reaches (`**kwargs`): locals all the same. */
+  otherBound: string[];
 }
 
 const RECEIVER = /^(?:self|cls|this)\./;
@@ -267,7 +273,19 @@ function patternParam(node: SgNode, index: number): Param {
     const left = node.field('left');
     return left ? patternParam(left, index) : { index, bound: [] };
   }
+  if (k === 'rest_pattern' || k === 'list_splat_pattern' || k === 'dictionary_splat_pattern') {
+    const inner = node.namedChildren()[0];
+    return { index, bound: inner ? patternParam(inner, index).bound : [], splat: k === 'dictionary_splat_pattern' ? 'keywords' : 'rest' };
+  }
+  if (k === 'array_pattern') {
+    // `([key, content]) => …`: binds every name in it (they hide the outer ones); a value passed reaches them all.
+    const bound: string[] = [];
+    for (const c of node.namedChildren()) bound.push(...patternParam(c, index).bound);
+    return { index, bound };
+  }
   if (k === 'typed_parameter') {
+    const splat = node.namedChildren().find((c) => c.kind() === 'list_splat_pattern' || c.kind() === 'dictionary_splat_pattern');
+    if (splat) return patternParam(splat, index);
     const id = node.namedChildren().find((c) => c.kind() === 'identifier');
     return id ? { index, keyword: id.text(), bound: [id.text()] } : { index, bound: [] };
   }
@@ -298,17 +316,15 @@ function functionInfo(fn: SgNode): FunctionInfo {
   const list = fn.field('parameters') ?? fn.field('parameter');
   const nodes = !list ? [] : list.kind() === 'identifier' ? [list] : list.namedChildren().filter((c) => c.kind() !== 'comment');
   const params: Param[] = [];
+  let rest: Param | undefined;
+  const otherBound: string[] = [];
   for (const n of nodes) {
     const k = n.kind();
-    if (
-      k === 'list_splat_pattern' ||
-      k === 'dictionary_splat_pattern' ||
-      k === 'rest_pattern' ||
-      k === 'keyword_separator' ||
-      k === 'positional_separator'
-    )
-      continue;
-    params.push(patternParam(n, params.length));
+    if (k === 'keyword_separator' || k === 'positional_separator') continue;
+    const p = patternParam(n, params.length);
+    if (p.splat === 'rest' && !rest) rest = p;
+    else if (p.splat) otherBound.push(...p.bound);
+    else params.push(p);
   }
   const first = params[0]?.keyword;
   return {
@@ -317,6 +333,8 @@ function functionInfo(fn: SgNode): FunctionInfo {
     name: functionName(fn),
     params,
     receiverParam: fn.kind() === 'function_definition' && (first === 'self' || first === 'cls'),
+    rest,
+    otherBound,
   };
 }
 
@@ -488,7 +506,10 @@ export class Flow {
       const up = this.nesting.parent[index];
       const outerScope = up === -1 ? this.root! : { node: this.functions![up].node, id: this.functions![up].id };
       outer = () => this.taintedNames(outerScope.node, outerScope.id);
-      for (const p of this.functions![index].params) for (const b of p.bound) locals.add(b);
+      const fn = this.functions![index];
+      for (const p of fn.params) for (const b of p.bound) locals.add(b);
+      for (const b of fn.rest?.bound ?? []) locals.add(b);
+      for (const b of fn.otherBound) locals.add(b);
       for (const a of assignments) if (!a.compound) for (const n of a.names) locals.add(n);
     }
     const tainted = new ScopeNames(own, locals, outer);
@@ -632,7 +653,13 @@ export class Flow {
 
   /** Marks a function's parameter as carrying the source; `prop` picks one property of an object pattern. */
   private taintParam(fn: FunctionInfo, index: number, keyword: string | undefined, prop?: string): boolean {
-    const param = keyword !== undefined ? fn.params.find((p) => p.keyword === keyword) : fn.params[index + (fn.receiverParam ? 1 : 0)];
+    const position = index + (fn.receiverParam ? 1 : 0);
+    const param =
+      keyword !== undefined
+        ? fn.params.find((p) => p.keyword === keyword)
+        : fn.rest && position >= fn.rest.index
+          ? fn.rest
+          : fn.params[position];
     if (!param) return false;
     if (prop !== undefined) {
       if (param.props) {
