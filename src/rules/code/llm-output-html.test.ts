@@ -4,6 +4,12 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'the length of a list the output was pushed to',
+      path: 'answer.js',
+      content:
+        'export async function answer(openai, el, q) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  const reply = r.choices[0].message.content;\n  const history = [];\n  history.push({ role: "assistant", content: reply });\n  el.textContent = reply;\n  el.innerHTML = `<span class="count">${history.length}</span>`;\n}\n',
+    },
+    {
       name: 'string.Template is not Jinja',
       path: 'report.py',
       content:

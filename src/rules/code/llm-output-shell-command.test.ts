@@ -4,6 +4,12 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'push on a receiver that is not a list (a router)',
+      path: 'go.js',
+      content:
+        'const { execSync } = require("child_process");\nexport async function go(openai, router) {\n  const r = await openai.chat.completions.create({ model: "gpt-4o", messages: [] });\n  router.push(r.choices[0].message.content);\n  execSync(`git log ${router.query.branch ? "--all" : ""}`);\n}\n',
+    },
+    {
       name: 'output converted to a number',
       path: 'count.py',
       content:

@@ -4,6 +4,12 @@ import rule from './request-data-in-system-prompt.js';
 testRule(rule, {
   valid: [
     {
+      name: 'the length of a list request data was pushed to',
+      path: 'route.js',
+      content:
+        'export async function POST(req) {\n  const body = await req.json();\n  const turns = [];\n  turns.push({ role: "user", content: body.q });\n  const system = `You are helpful. ${turns.length > 5 ? "Be brief." : ""}`;\n  return openai.chat.completions.create({ model: "gpt-4o", max_tokens: 100, messages: [{ role: "system", content: system }, ...turns] });\n}\n',
+    },
+    {
       name: 'request data only in the user message',
       path: 'app.py',
       content:

@@ -355,7 +355,10 @@ const FUNCTION_KINDS: Record<Flavor, string[]> = {
 const JSX_ELEMENTS = ['jsx_self_closing_element', 'jsx_opening_element'];
 /** Conversions to a number or a boolean, and lengths: their result is safe for every sink. */
 const NUMERIC = /^(?:int|float|bool|len|round|Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+)$/;
-/** Adding to a list (or a `self.`/`this.` one): `parts.append(x)`, `self.history.extend(xs)`, `chunks.push(x)`. */
+/**
+ * Adding to a list: `parts.append(x)`, `self.history.extend(xs)`, `chunks.push(x)`; the receiver must be
+ * assigned a list in the file or be a `self.`/`this.` attribute (not `router.push(url)`).
+ */
 const CONTAINER_ADD = /^((?:self\.|this\.)?[A-Za-z_$][\w$]*)\.(?:append|extend|insert|push|unshift)$/;
 /** Methods that pass their receiver's value (a promise's result, an array's items) to the function given first: `.then((text) => …)`, `.map((m) => …)`. */
 const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|some|every)$/;
@@ -558,6 +561,11 @@ export class Flow {
       into.source = true;
       return;
     }
+    // A length carries nothing (as `len(x)`): `${history.length}`, `items.size`.
+    if (k === 'member_expression' || k === 'attribute') {
+      const property = (expr.field('property') ?? expr.field('attribute'))?.text();
+      if (property === 'length' || property === 'size') return;
+    }
     // A call's text is never a carried name (those are identifiers, attributes and members): only its parts are kept.
     if (REFERENCE_KINDS[this.flavor].includes(k) && !isCall(expr)) into.refs.push(expr.text());
     // Indexing a container with a carried key picks one of the container's own values: `ALLOWED[choice]`.
@@ -611,6 +619,8 @@ export class Flow {
   private assignmentsIn(scopeId: number): Assignment[] {
     if (!this.assignmentsByScope) {
       this.assignmentsByScope = new Map();
+      /** Names assigned a list in the file (`parts = []`, `const chunks = [...]`, `list()`): the containers `push`/`append` fill. */
+      const lists = new Set<string>();
       for (const a of this.root!.node.findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
         const [target, value] = targetAndValue(a);
         if (!target || !value) continue;
@@ -625,11 +635,14 @@ export class Flow {
           compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
         };
         this.addAssignment(this.scope(a).id, entry);
+        const vk = value.kind();
+        if (vk === 'array' || vk === 'list' || vk === 'list_comprehension' || (isCall(value) && calleeText(value) === 'list'))
+          lists.add(target.text());
       }
       // `parts.append(delta)`, `chunks.push(text)`: the container carries what is put in it.
       for (const call of allCalls(this.root!.node, this.flavor)) {
         const m = CONTAINER_ADD.exec(calleeText(call));
-        const args = m && call.field('arguments');
+        const args = m && (lists.has(m[1]) || RECEIVER.test(m[1])) && call.field('arguments');
         if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), compound: true });
       }
     }
