@@ -35,8 +35,14 @@ spec:
 const queued = (queue: string) =>
   `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n  namespace: research\n  labels:\n    kueue.x-k8s.io/queue-name: ${queue}\nspec:\n  suspend: true\n  template:\n    spec:\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: {nvidia.com/gpu: 4}\n`;
 
+/** A Job labelled for the queue on its pod template only: Kueue's Job integration reads the Job's own labels. */
+const templateQueued = `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: train\n  namespace: research\nspec:\n  template:\n    metadata:\n      labels:\n        kueue.x-k8s.io/queue-name: team-a\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: train\n        image: nvcr.io/nvidia/pytorch:24.08-py3\n        resources:\n          limits: {nvidia.com/gpu: 4}\n`;
+/** A Deployment labelled on its pod template: Kueue's pod integration admits each pod by its own label. */
+const templateQueuedDeployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: serve\n  namespace: research\nspec:\n  selector:\n    matchLabels: {app: s}\n  template:\n    metadata:\n      labels:\n        app: s\n        kueue.x-k8s.io/queue-name: team-a\n    spec:\n      containers:\n      - name: s\n        image: vllm/vllm-openai:v0.6.0\n        resources:\n          limits: {nvidia.com/gpu: 1}\n`;
+
 testRule(rule, {
   valid: [
+    { name: 'a Deployment labelled for the queue on its pod template', path: 'a.yaml', content: NS + templateQueuedDeployment + KUEUE },
     { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
     { name: 'no GPU requested', path: 'a.yaml', content: NS + job('{cpu: "4", memory: 16Gi}') },
@@ -79,6 +85,36 @@ testRule(rule, {
       content: NS + job('{nvidia.com/gpu: 4}') + KUEUE,
       findings: [
         { startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: /requests nvidia.com\/gpu but it has no ResourceQuota/ },
+      ],
+    },
+    {
+      name: 'a Job labelled for the queue on its pod template only: Kueue does not read it there',
+      path: 'a.yaml',
+      content: NS + templateQueued + KUEUE,
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          severity: 'medium',
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    },
+    {
+      name: 'a Job admitted by a ClusterQueue with no nominal quota for nvidia.com/gpu',
+      path: 'a.yaml',
+      content: NS + queued('team-a') + KUEUE.replace('      - {name: nvidia.com/gpu, nominalQuota: 8}\n', '').replace('[cpu, memory, nvidia.com/gpu]', '[cpu, memory]'),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          severity: 'medium',
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
       ],
     },
     {

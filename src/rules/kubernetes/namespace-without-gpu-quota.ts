@@ -47,10 +47,18 @@ function kueueQuotas(set: K8sSetDocument): Map<string, Map<string, Set<string>>>
   return byNamespace;
 }
 
-/** The Kueue queue a pod spec's workload is submitted to: the label on the workload, or on its pod template. */
+/**
+ * Kinds whose pods Kueue's pod integration admits one by one, so the label on the pod template
+ * counts; its Job, JobSet, RayJob and training-job integrations read the label from the workload
+ * object alone.
+ */
+const TEMPLATE_LABELLED = new Set(['Pod', 'Deployment', 'StatefulSet']);
+
+/** The Kueue queue a pod spec's workload is submitted to: the label on the workload, or on a Pod's, Deployment's or StatefulSet's pod template. */
 function queueOf(pod: PodSpecDocument): string | undefined {
   const own = pod.owner.labels[QUEUE_LABEL];
   if (typeof own === 'string') return own;
+  if (!TEMPLATE_LABELLED.has(pod.resource.kind)) return undefined;
   const labels = pod.metadata.labels;
   const v = isObj(labels) ? labels[QUEUE_LABEL] : undefined;
   return typeof v === 'string' ? v : undefined;
@@ -92,7 +100,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload or its pod template) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is not held by Kueue.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is not held by Kueue.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
