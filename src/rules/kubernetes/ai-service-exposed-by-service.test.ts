@@ -83,6 +83,35 @@ const notebookTokenFrom = (env: string) => `      - name: nb
 testRule(rule, {
   valid: [
     {
+      name: "a LoadBalancer selecting a label only on a Kubeflow Notebook's pod template: the controller drops those labels, it selects nothing",
+      path: 'a.yaml',
+      content: `apiVersion: kubeflow.org/v1
+kind: Notebook
+metadata:
+  name: nb
+  namespace: team
+spec:
+  template:
+    metadata:
+      labels: {app: my-nb}
+    spec:
+      containers:
+      - name: nb
+        image: kubeflownotebookswg/jupyter-scipy:v1.8.0
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: nb-lb
+  namespace: team
+spec:
+  type: LoadBalancer
+  selector: {app: my-nb}
+  ports:
+  - {name: http, port: 80, targetPort: 8888}
+`,
+    },
+    {
       name: 'Open WebUI with its login (WEBUI_AUTH left at its default)',
       path: 'a.yaml',
       content: deploy(openWebUi('')) + service(lb),

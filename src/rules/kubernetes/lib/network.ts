@@ -126,7 +126,7 @@ export const podLabels: (pod: PodSpecDocument) => Record<string, unknown> = podM
  * a generated name), which the template cannot override, and `ray.io/is-ray-node`,
  * `app.kubernetes.io/name: kuberay`, `app.kubernetes.io/created-by: kuberay-operator`, which it can.
  * The Kubeflow notebook controller: `statefulset` and `notebook-name` (the Notebook's name), then
- * the Notebook's own labels.
+ * the Notebook's own labels; it drops the labels of `spec.template.metadata`.
  */
 function operatorLabels(pod: PodSpecDocument, own: Record<string, unknown>): Record<string, unknown> | undefined {
   const owner = pod.owner;
@@ -152,7 +152,7 @@ function operatorLabels(pod: PodSpecDocument, own: Record<string, unknown>): Rec
     return labels;
   }
   if (group === 'kubeflow.org' && owner.resource.kind === 'Notebook')
-    return { ...own, statefulset: owner.name, 'notebook-name': owner.name, ...owner.labels };
+    return { statefulset: owner.name, 'notebook-name': owner.name, ...owner.labels };
   return undefined;
 }
 
