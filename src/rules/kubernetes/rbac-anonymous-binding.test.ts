@@ -30,6 +30,11 @@ testRule(rule, {
       content: binding('ClusterRoleBinding', 'system:public-info-viewer', '- kind: Group\n  name: system:unauthenticated\n'),
     },
     {
+      name: 'system:service-account-issuer-discovery (the OIDC discovery URLs) to every service account, without the bootstrapping label',
+      path: 'rbac.yaml',
+      content: binding('ClusterRoleBinding', 'system:service-account-issuer-discovery', '- kind: Group\n  name: system:serviceaccounts\n'),
+    },
+    {
       name: 'a user whose name only looks similar',
       path: 'rbac.yaml',
       content: binding('RoleBinding', 'view', '- kind: User\n  name: system:anonymous-reader\n'),

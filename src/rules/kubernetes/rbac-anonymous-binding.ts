@@ -2,8 +2,16 @@ import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
 import { isBinding, isBootstrapDefault, roleRefOf, subjectsOf } from './lib/rbac.js';
 
-/** Default ClusterRoles that exist to be granted to everyone (health, version and API discovery). */
-const PUBLIC_ROLES = new Set(['system:public-info-viewer', 'system:discovery', 'system:basic-user']);
+/**
+ * Default ClusterRoles that exist to be granted to everyone (health, version and API discovery, and
+ * `system:service-account-issuer-discovery`: the OIDC discovery URLs of the service account issuer).
+ */
+const PUBLIC_ROLES = new Set([
+  'system:public-info-viewer',
+  'system:discovery',
+  'system:basic-user',
+  'system:service-account-issuer-discovery',
+]);
 
 export default defineRule<K8sObjectDocument>({
   meta: {
@@ -18,7 +26,7 @@ export default defineRule<K8sObjectDocument>({
       { id: 'nsa-cisa', control: 'control-plane-hardening' },
     ],
     rationale:
-      'A binding to the user `system:anonymous` or the group `system:unauthenticated` grants its role to anyone who can reach the API server, without credentials. Exposed AI clusters have been taken over this way to mine on their GPUs. A binding to `system:authenticated` (high) grants the role to every identity the API server accepts: every service account token of every namespace, and on some providers any account of the identity provider. So does one to `system:serviceaccounts` (high): every pod of every namespace holds such a token, every tenant\u2019s notebook included, so the role crosses every namespace boundary.',
+      'A binding to the user `system:anonymous` or the group `system:unauthenticated` grants its role to anyone who can reach the API server, without credentials. Exposed AI clusters have been taken over this way to mine on their GPUs. A binding to `system:authenticated` (high) grants the role to every identity the API server accepts: every service account token of every namespace, and on some providers any account of the identity provider. So does one to `system:serviceaccounts` (high): every pod of every namespace holds such a token, every tenant\u2019s notebook included, so the role crosses every namespace boundary. Bindings of the default roles meant for everyone are not reported: `system:public-info-viewer`, `system:discovery`, `system:basic-user` and `system:service-account-issuer-discovery` (the service account issuer\u2019s OIDC discovery URLs).',
     remediation:
       'Delete the subject from the binding and grant the role to the specific users, groups or service accounts that need it. Keep `--anonymous-auth=false` on the API server unless health checks need it, and then allow anonymous requests to the health endpoints only.',
     references: [
