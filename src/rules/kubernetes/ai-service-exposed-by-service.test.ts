@@ -797,5 +797,27 @@ spec:
         },
       ],
     },
+    {
+      name: 'the vLLM router started as vllm-router with --service-discovery=k8s (one word)',
+      path: 'a.yaml',
+      content:
+        deploy(`      - name: router
+        image: registry.acme.dev/ml/router:1.0
+        command: [vllm-router]
+        args: [--port=8000, --service-discovery=k8s, --k8s-label-selector=model=llama]
+`) + service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - {name: router-sport, port: 80, targetPort: 8000}\n'),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 26,
+          endColumn: 53,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes vLLM production-stack router OpenAI-compatible inference API (every engine behind it) on port 8000 of Deployment 'app' (authentication not visible: the router has no authentication of its own and passes requests to the vLLM engines, whose API key is not visible here) through a LoadBalancer",
+        },
+      ],
+    },
   ],
 });

@@ -780,7 +780,8 @@ const vllmRouter: Detector = {
   detect(f) {
     const image = /(^|\/)lmstack-router$/.test(f.repo);
     const command = hasProgram(f.words, 'vllm-router') || hasWord(f.words, 'vllm_router.app');
-    if (!image && !(command && hasWord(f.words, '--service-discovery'))) return undefined;
+    const discovery = f.words.some((w) => w === '--service-discovery' || w.startsWith('--service-discovery='));
+    if (!image && !(command && discovery)) return undefined;
     return {
       label: 'vLLM production-stack router',
       ports: portsFor(f, [
