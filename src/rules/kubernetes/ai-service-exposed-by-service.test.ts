@@ -819,5 +819,28 @@ spec:
         },
       ],
     },
+    {
+      name: 'Open WebUI with envFrom and no WEBUI_AUTH in env: the login may be off (authentication not visible)',
+      path: 'a.yaml',
+      content:
+        deploy(`      - name: open-webui
+        image: ghcr.io/open-webui/open-webui:0.3.32
+        env: [{name: OLLAMA_BASE_URLS, value: "http://ollama:11434"}]
+        envFrom: [{configMapRef: {name: webui}}]
+        ports: [{containerPort: 8080, name: http}]
+`) + service(lb),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 5,
+          endLine: 28,
+          endColumn: 21,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Open WebUI UI and API (its admins run Python Functions and Tools) on port 8080 of Deployment 'app' (authentication not visible: WEBUI_AUTH may come from envFrom) through a LoadBalancer",
+        },
+      ],
+    },
   ],
 });

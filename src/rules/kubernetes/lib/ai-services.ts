@@ -804,15 +804,19 @@ const openWebUi: Detector = {
     const v = f.env.has('WEBUI_AUTH') ? f.variable('WEBUI_AUTH') : undefined;
     const written = typeof v === 'string' ? unquote(v) : undefined;
     const off = written !== undefined && written.toLowerCase() !== 'true';
+    // Without WEBUI_AUTH in `env`, a Secret or ConfigMap of `envFrom` may set it.
+    const fromEnvFrom = v === undefined && f.hiddenEnv;
     return {
       label: 'Open WebUI',
       ports: portsFor(f, [{ port, role: 'UI and API (its admins run Python Functions and Tools)', impact: 'control' }]),
-      auth: off ? 'off' : v === null ? 'unknown' : 'on',
+      auth: off ? 'off' : v === null || fromEnvFrom ? 'unknown' : 'on',
       authReason: off
         ? `WEBUI_AUTH=${written} turns the login off: every visitor is the admin`
         : v === null
           ? 'WEBUI_AUTH comes from a Secret or ConfigMap'
-          : 'Open WebUI requires a login unless WEBUI_AUTH is false',
+          : fromEnvFrom
+            ? 'WEBUI_AUTH may come from envFrom'
+            : 'Open WebUI requires a login unless WEBUI_AUTH is false',
       signals: [`image '${f.image}'`],
     };
   },
