@@ -94,10 +94,12 @@ export class AdmissionEvaluator {
   private readonly now: () => number;
   private readonly allowExisting: boolean;
   /**
-   * For each rule run here, the rules run here that supersede it, directly or through another: their findings
-   * on the same value fold its finding away (`foldSuperseded`), so they run with it on `oldObject`.
+   * For each rule run here, the rules run here linked to it by supersession, either way and through others (its
+   * group): they run with it on `oldObject`. A superseding rule's finding folds its finding away (`foldSuperseded`),
+   * and a suppression of a rule it folds away silences its finding (`answersTo`): without them, its findings on
+   * `oldObject` would not be those of a full run.
    */
-  private readonly superseders: ReadonlyMap<string, readonly string[]>;
+  private readonly foldGroups: ReadonlyMap<string, readonly string[]>;
   /** The configuration and rules resolved once, for every request. */
   private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
@@ -112,7 +114,7 @@ export class AdmissionEvaluator {
     const reg = getRegistry();
     // Rules on single objects and their pod specs; cross-object rules need the whole set, which one request is not.
     this.ruleIds = reg.rules.filter((r) => r.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod')).map((r) => r.meta.id);
-    this.superseders = supersedersOf(this.ruleIds, (id) => reg.get(id)?.meta.supersedes);
+    this.foldGroups = foldGroupsOf(this.ruleIds, (id) => reg.get(id)?.meta.supersedes);
     if (this.settings.mutate?.rules) {
       const unknown = reg.unknown(this.settings.mutate.rules);
       if (unknown.length) throw new ScanSetupError(`webhook.mutate.rules: unknown rule ${unknown.join(', ')}`);
@@ -288,7 +290,8 @@ export class AdmissionEvaluator {
 
   /**
    * The rules to run on `oldObject` to tell which denials of an UPDATE pre-existed (`markPreExisting`): the rules of
-   * the denying findings and the rules that supersede them (a finding folded away on `oldObject` is not there), or
+   * the denying findings and their fold groups (`foldGroups`: the rules that supersede them, as a finding folded away
+   * on `oldObject` is not there, and the rules they supersede, as a suppression of a folded rule covers them), or
    * 'all' when a denying finding is the engine's own (suppression hygiene, made for findings of any rule or policy).
    * Undefined when nothing could be excused: no finding denies, or only custom policies' findings, which never are.
    */
@@ -296,11 +299,10 @@ export class AdmissionEvaluator {
     let rules: Set<string> | undefined;
     for (const { finding, action } of active) {
       if (action !== 'deny' || isPolicyFinding(finding)) continue;
-      const also = this.superseders.get(finding.ruleId);
-      if (!also) return 'all';
+      const group = this.foldGroups.get(finding.ruleId);
+      if (!group) return 'all';
       rules ??= new Set();
-      rules.add(finding.ruleId);
-      for (const id of also) rules.add(id);
+      for (const id of group) rules.add(id);
     }
     return rules;
   }
@@ -426,20 +428,32 @@ function isPolicyFinding(f: Finding): boolean {
   return f.ruleId.startsWith('policy:');
 }
 
-/** For each of `ids`, the ids among them that supersede it, directly or through another (see `AdmissionEvaluator.superseders`). */
-function supersedersOf(ids: readonly string[], supersedes: (id: string) => readonly string[] | undefined): Map<string, string[]> {
-  const direct = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const id of ids) for (const s of supersedes(id) ?? []) direct.get(s)?.push(id);
+/**
+ * For each of `ids`, itself and the ids among them linked to it by supersession, in either direction, directly or
+ * through others (see `AdmissionEvaluator.foldGroups`): the set is closed under "supersedes or is superseded by a
+ * rule in it", so the rules' findings, folds and suppressions among them are those of a run of every rule.
+ */
+function foldGroupsOf(ids: readonly string[], supersedes: (id: string) => readonly string[] | undefined): Map<string, string[]> {
+  const linked = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const id of ids)
+    for (const s of supersedes(id) ?? [])
+      if (s !== id && linked.has(s)) {
+        linked.get(s)!.push(id);
+        linked.get(id)!.push(s);
+      }
   const out = new Map<string, string[]>();
   for (const id of ids) {
-    const seen = new Set<string>();
-    const todo = [...direct.get(id)!];
-    for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
-      if (next === id || seen.has(next)) continue;
-      seen.add(next);
-      todo.push(...direct.get(next)!);
-    }
-    out.set(id, [...seen]);
+    if (out.has(id)) continue;
+    const group = new Set<string>([id]);
+    const todo = [id];
+    for (let next = todo.pop(); next !== undefined; next = todo.pop())
+      for (const other of linked.get(next)!)
+        if (!group.has(other)) {
+          group.add(other);
+          todo.push(other);
+        }
+    const members = [...group];
+    for (const member of members) out.set(member, members);
   }
   return out;
 }
