@@ -226,6 +226,10 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
             if (notEvaluated.has(`${policyName}\0${v.expression}`)) continue;
             notEvaluated.add(`${policyName}\0${v.expression}`);
             out.push({ ...finding(compiled.object, v, policyName, bindingName, actions, 'info'), at: ['spec'] });
+          } else if (v.auditAnnotation && v.unsupportedType) {
+            // A value neither a string nor null is an AuditAnnotationActionError: denied whatever failurePolicy and actions.
+            const f = finding(i, v, policyName, bindingName, actions, 'high');
+            out.push({ ...f, message: `${f.message}; the request would be denied, whatever failurePolicy` });
           } else if (v.auditAnnotation && !ignoreErrors) {
             // The API server denies an audit annotation's error under Fail, whatever the binding's actions.
             const f = finding(i, v, policyName, bindingName, actions, 'high');

@@ -184,6 +184,11 @@ export interface Violation {
   notEvaluated?: boolean;
   /** True for an error of an audit annotation's valueExpression (a ValidatingAdmissionPolicy's). */
   auditAnnotation?: boolean;
+  /**
+   * True when that valueExpression gave a value neither a string nor null (a dyn-typed expression passes at compile
+   * time): an AuditAnnotationActionError on the API server, which denies whatever failurePolicy and validationActions.
+   */
+  unsupportedType?: boolean;
 }
 
 interface CompiledValidation {
@@ -219,8 +224,9 @@ export interface Policy {
 /**
  * A ValidatingAdmissionPolicy's `auditAnnotations` (not part of a SanctumPolicy's format): each
  * `valueExpression` is compiled and, when the validations have run, evaluated; an error, or a value
- * other than a string or null, is a violation marked `auditAnnotation` (the API server denies it under
- * failurePolicy Fail, whatever the binding's actions).
+ * other than a string or null, is a violation marked `auditAnnotation` (the API server denies an error under
+ * failurePolicy Fail, and a value of another type, marked `unsupportedType`, whatever failurePolicy; both whatever
+ * the binding's actions).
  */
 export interface AuditAnnotation {
   key: string;
@@ -431,6 +437,7 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec & {
           ...failed(a.expr.source, `auditAnnotations ${a.key} gave ${typeof value}, not a string or null`).map((v) => ({
             ...v,
             auditAnnotation: true,
+            unsupportedType: true,
           })),
         );
     }

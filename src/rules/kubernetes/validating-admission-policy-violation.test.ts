@@ -480,6 +480,25 @@ testRule(rule, {
       ],
     },
     {
+      name: 'an audit annotation whose dyn value is not a string denies the request whatever failurePolicy (Ignore) and the actions (Audit)',
+      path: 'a.yaml',
+      content:
+        policy(needsGpu + '  auditAnnotations:\n  - key: replicas\n    valueExpression: "object.spec.replicas"\n', '  failurePolicy: Ignore\n') +
+        binding('Audit') +
+        deployment('nvidia.com/gpu: 1'),
+      findings: [
+        {
+          startLine: 32,
+          startColumn: 3,
+          endLine: 32,
+          endColumn: 13,
+          severity: 'high',
+          message:
+            'ValidatingAdmissionPolicy gpu-limits (binding gpu-limits-ml, Audit): auditAnnotations replicas gave number, not a string or null; the request would be denied, whatever failurePolicy',
+        },
+      ],
+    },
+    {
       name: 'an audit annotation that is not a string, reported on the policy',
       path: 'a.yaml',
       content:
