@@ -58,6 +58,11 @@ function groupVersion(o: Obj): { group: string; version: string } {
   return slash === -1 ? { group: '', version: v } : { group: v.slice(0, slash), version: v.slice(slash + 1) };
 }
 
+/** The object's resource name: a custom resource's is the plural its CustomResourceDefinition gives, when the scan holds it. */
+function resourceNameOf(o: Obj, plurals: ReadonlyMap<string, string>): string {
+  return plurals.get(`${groupVersion(o).group}/${String(o.kind)}`) ?? resourceOf(String(o.kind));
+}
+
 /** Whether one `resourceRules` entry covers the CREATE of this object. */
 function ruleCovers(rule: Obj, o: Obj, plurals: ReadonlyMap<string, string>): boolean {
   const { group, version } = groupVersion(o);
@@ -65,8 +70,7 @@ function ruleCovers(rule: Obj, o: Obj, plurals: ReadonlyMap<string, string>): bo
   if (!anyOr(strings(rule.apiGroups), group)) return false;
   if (!anyOr(strings(rule.apiVersions), version)) return false;
   if (!anyOr(strings(rule.operations), 'CREATE')) return false;
-  // A custom resource's name is the plural its CustomResourceDefinition gives, when the scan holds it.
-  const resource = plurals.get(`${group}/${String(o.kind)}`) ?? resourceOf(String(o.kind));
+  const resource = resourceNameOf(o, plurals);
   if (!strings(rule.resources).some((r) => r === '*' || r === '*/*' || r === resource)) return false;
   const names = strings(rule.resourceNames);
   if (names.length && !names.includes(nameOf(o))) return false;
@@ -220,8 +224,16 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       }
       // The API server gives namespaceObject null for a Namespace, as for every cluster-scoped object.
       const namespaceBinding = isNamespace ? null : nsObject;
+      // The request's resource, as matching named it (a CustomResourceDefinition's plural, `endpoints`).
+      const resource = resourceNameOf(o, plurals);
       for (const params of paramSets)
-        for (const v of compiled.policy!.evaluate({ object: o, params, namespaceObject: namespaceBinding, authorizer })) {
+        for (const v of compiled.policy!.evaluate({
+          object: o,
+          params,
+          namespaceObject: namespaceBinding,
+          authorizer,
+          resource,
+        })) {
           if (v.notEvaluated) {
             if (notEvaluated.has(`${policyName}\0${v.expression}`)) continue;
             notEvaluated.add(`${policyName}\0${v.expression}`);

@@ -7,6 +7,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { scanSync, ScanSetupError } from '../scan.js';
 import { compileExpression, toCel } from './cel.js';
 import { compilePolicy, loadPolicies, parseFieldPath, PolicyError, type PolicySpec } from './policy.js';
+import { RbacAuthorizer } from './rbac-authorizer.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/policies', import.meta.url));
 const dirs: string[] = [];
@@ -550,6 +551,43 @@ describe('policy evaluation', () => {
       ]),
     );
     expect(p.evaluate({ object })).toEqual([]);
+  });
+
+  it('gives request.resource, request.requestResource and authorizer.requestResource the resource name the caller resolved', () => {
+    // A custom resource whose CustomResourceDefinition's plural is not the kind's guessed plural (modelcacheentrys).
+    const entry = { apiVersion: 'serving.example.com/v1', kind: 'ModelCacheEntry', metadata: { name: 'llama', namespace: 'llm' } };
+    const rbac = new RbacAuthorizer([
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'cache-writer' },
+        rules: [{ apiGroups: ['serving.example.com'], resources: ['modelcaches'], verbs: ['create'] }],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'alice-caches' },
+        subjects: [{ kind: 'User', name: 'alice' }],
+        roleRef: { kind: 'ClusterRole', name: 'cache-writer', apiGroup: 'rbac.authorization.k8s.io' },
+      },
+    ]);
+    const p = compilePolicy(
+      'resource',
+      'test',
+      spec([
+        { expression: "request.resource.resource != 'modelcaches'", message: 'request.resource' },
+        { expression: "request.requestResource.resource != 'modelcaches'", message: 'request.requestResource' },
+        { expression: "!authorizer.requestResource.check('create').allowed()", message: 'authorizer.requestResource' },
+      ]),
+    );
+    const authorizer = { user: { name: 'alice', groups: [] }, rbac };
+    expect(p.evaluate({ object: entry, resource: 'modelcaches', authorizer }).map((v) => v.message)).toEqual([
+      'request.resource',
+      'request.requestResource',
+      'authorizer.requestResource',
+    ]);
+    // Without it, the plural guessed from the kind, as before.
+    expect(p.evaluate({ object: entry, authorizer })).toEqual([]);
   });
 
   it('reads field paths with indexes and quoted keys', () => {

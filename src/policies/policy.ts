@@ -164,6 +164,12 @@ export interface PolicyBindings {
   namespaceObject?: Record<string, unknown> | null;
   /** The admission request (for a file, one synthesised as a CREATE of the object). */
   request?: Record<string, unknown>;
+  /**
+   * The object's resource name (plural), when known: the one a CustomResourceDefinition gives, `endpoints` for
+   * Endpoints. Without it (and without `request`), guessed from the kind (`resourceOf`). Used by the synthesised
+   * request's `resource`/`requestResource` and by `authorizer.requestResource`.
+   */
+  resource?: string;
   /** For an image-config policy: the normalised view of the image config (`object` is the config as stored). */
   image?: Record<string, unknown>;
   /** What `authorizer` checks are decided with (the RBAC objects, the requesting user); none decided without. */
@@ -588,14 +594,14 @@ function globMatch(pattern: string, value: string): boolean {
  * the API server always sets (`kind`, `resource`, their `request…` twins, `name`, `namespace`,
  * `operation`, `userInfo`, `dryRun`), so an expression reading them runs rather than fails.
  */
-function syntheticRequest(object: Record<string, unknown>): Record<string, unknown> {
+function syntheticRequest(object: Record<string, unknown>, resourceName?: string): Record<string, unknown> {
   const md = (object.metadata ?? {}) as Record<string, unknown>;
   const apiVersion = String(object.apiVersion ?? '');
   const slash = apiVersion.lastIndexOf('/');
   const group = slash === -1 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
   const kind = { group, version, kind: object.kind };
-  const resource = { group, version, resource: resourceOf(String(object.kind ?? '')) };
+  const resource = { group, version, resource: resourceName ?? resourceOf(String(object.kind ?? '')) };
   return {
     operation: 'CREATE',
     kind,
@@ -621,14 +627,18 @@ export function resourceOf(kind: string): string {
 }
 
 /** `authorizer.requestResource`: the request's resource when the request names it, else the object's. */
-function requestResource(object: Record<string, unknown>, request: Record<string, unknown> | undefined): Record<string, string> {
+function requestResource(
+  object: Record<string, unknown>,
+  request: Record<string, unknown> | undefined,
+  resourceName: string | undefined,
+): Record<string, string> {
   const md = (object.metadata ?? {}) as Record<string, unknown>;
   const resource = (request?.resource ?? {}) as Record<string, unknown>;
   const apiVersion = String(object.apiVersion ?? '');
   const str = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
   return {
     group: str(resource.group, apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''),
-    resource: str(resource.resource, resourceOf(String(object.kind ?? ''))),
+    resource: str(resource.resource, resourceName ?? resourceOf(String(object.kind ?? ''))),
     subresource: str(request?.subResource, ''),
     namespace: str(request?.namespace, str(md.namespace, '')),
     name: str(request?.name, str(md.name, '')),
@@ -639,12 +649,12 @@ function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
   const pods = podViews(b.object);
   return {
     authorizer: authorizerValue(),
-    'authorizer.requestResource': requestResourceValue(requestResource(b.object, b.request)),
+    'authorizer.requestResource': requestResourceValue(requestResource(b.object, b.request, b.resource)),
     object: dataToCel(b.object),
     oldObject: dataToCel(b.oldObject ?? null),
     params: dataToCel(b.params ?? null),
     namespaceObject: namespaceObjectToCel(b.namespaceObject),
-    request: dataToCel(b.request ?? syntheticRequest(b.object)),
+    request: dataToCel(b.request ?? syntheticRequest(b.object, b.resource)),
     podSpecs: dataToCel(pods.specs),
     containers: dataToCel(pods.containers),
   };

@@ -572,6 +572,110 @@ spec:
       ],
     },
     {
+      name: 'a custom resource: request.resource names the plural its CustomResourceDefinition gives, as matching does',
+      path: 'a.yaml',
+      content: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: model-cache
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["serving.example.com"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["modelcaches"]
+  matchConditions:
+  - name: model-caches
+    expression: "request.resource.resource == 'modelcaches'"
+  validations:
+  - expression: "object.spec.size != 'unbounded'"
+    messageExpression: "'a ' + request.requestResource.resource + ' entry has a size'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: model-cache
+spec:
+  policyName: model-cache
+  validationActions: [Deny]
+---
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: modelcaches.serving.example.com
+spec:
+  group: serving.example.com
+  scope: Namespaced
+  names: {kind: ModelCacheEntry, plural: modelcaches}
+---
+apiVersion: serving.example.com/v1
+kind: ModelCacheEntry
+metadata:
+  name: llama
+  namespace: llm
+spec:
+  size: unbounded
+`,
+      findings: [
+        {
+          startLine: 39,
+          startColumn: 3,
+          endLine: 39,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny): a modelcaches entry has a size',
+        },
+      ],
+    },
+    {
+      name: 'Endpoints: request.resource is endpoints, as matching names it',
+      path: 'a.yaml',
+      content: `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: no-endpoints
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [""]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["endpoints"]
+  matchConditions:
+  - name: endpoints
+    expression: "request.resource.resource == 'endpoints'"
+  validations:
+  - expression: "false"
+    message: hand-written Endpoints
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: no-endpoints
+spec:
+  policyName: no-endpoints
+  validationActions: [Deny]
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: model
+  namespace: llm
+subsets: []
+`,
+      findings: [
+        {
+          startLine: 30,
+          startColumn: 3,
+          endLine: 30,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy no-endpoints (binding no-endpoints, Deny): hand-written Endpoints',
+        },
+      ],
+    },
+    {
       name: 'namespaceObject times are timestamps, as the API server types them',
       path: 'a.yaml',
       content:
