@@ -467,6 +467,12 @@ export class Flow {
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
   /** A function's index in `functions` (and `nesting`), by node id. */
   private readonly indexById = new Map<number, number>();
+  /**
+   * During a pass of `analyse`, the functions that gained carried names: invalidated once at the end of
+   * the pass (the passes run to a fixed point), not on every name (each invalidation dropped the names
+   * of the outer function and everything nested in it, rebuilt by the next lookup: quadratic).
+   */
+  private gained: Set<number> | undefined;
 
   private readonly flavor: Flavor;
   /** The grammar has JSX (JavaScript, TSX; not plain TypeScript). */
@@ -660,7 +666,8 @@ export class Flow {
     if (!set) this.inbound.set(fn.id, (set = new Set()));
     if (set.has(name)) return false;
     set.add(name);
-    this.invalidate(fn.id);
+    if (this.gained) this.gained.add(fn.id);
+    else this.invalidate(fn.id);
     return true;
   }
 
@@ -802,6 +809,7 @@ export class Flow {
     }
     // Names carried into a scope invalidate that scope; a new returning function or attribute invalidates all.
     for (let pass = 0; pass < MAX_PASSES; pass++) {
+      this.gained = new Set();
       let changed = false;
       const known = this.returning.size + this.attributes.size;
       for (const r of returns) {
@@ -859,7 +867,10 @@ export class Flow {
       const before = this.attributes.size;
       for (const f of this.functions) for (const n of this.taintedNames(f.node, f.id).own) if (RECEIVER.test(n)) this.attributes.add(n);
       if (this.attributes.size !== before) changed = true;
+      const gained = this.gained;
+      this.gained = undefined;
       if (this.returning.size + this.attributes.size !== known) this.scopes.clear();
+      else for (const id of gained) this.invalidate(id);
       if (!changed) break;
     }
   }
