@@ -96,8 +96,9 @@ export default defineRule<K8sObjectDocument>({
     if (doc.resource.kind === 'ConfigMap' && doc.resource.apiVersion === 'v1') {
       const data = doc.get(['data']);
       if (typeof data !== 'object' || data === null) return;
-      for (const [key, value] of Object.entries(data)) {
-        const shared = typeof value === 'string' ? deviceSharing(value) : undefined;
+      for (const key in data) {
+        const value = (data as Record<string, unknown>)[key];
+        const shared = typeof value === 'string' && value.includes('sharing') ? deviceSharing(value) : undefined;
         if (!shared) continue;
         const how = shared.strategy === 'mps' ? 'through MPS' : 'by time-slicing';
         ctx.report({
