@@ -220,6 +220,19 @@ describe('recogniseAiServices', () => {
       'off',
     );
   });
+  it('Kubeflow notebook images pulled through a proxy cache or mirror (a path before the project) start without a token', () => {
+    for (const image of [
+      'my-registry.example.com/kubeflownotebookswg/jupyter-scipy:v1.9.0',
+      'harbor.example.com/dockerhub-cache/kubeflownotebookswg/jupyter-scipy:v1.9.0',
+      'harbor.example.com/ghcr-proxy/kubeflow/kubeflow/notebook-servers/jupyter-pytorch-cuda:v1.10.0',
+      'ghcr.io/kubeflow/kubeflow/notebook-servers/jupyter-scipy:v1.10.0',
+    ])
+      expect(one({ image, ports: [{ containerPort: 8888 }] }).auth, image).toBe('off');
+    // Another project's image whose name ends the same way is not Kubeflow's.
+    expect(one({ image: 'harbor.example.com/team/notkubeflownotebookswg/jupyter-scipy:1', ports: [{ containerPort: 8888 }] }).auth).toBe(
+      'unknown',
+    );
+  });
   it('Jupyter via --IdentityProvider.token="" and a custom port', () => {
     const s = one({
       image: 'myorg/trainer:1',

@@ -427,8 +427,11 @@ const JUPYTER_IMAGES = [
   /^kubeflownotebookswg\/jupyter/,
   /(^|\/)jupyter(lab)?(-[a-z0-9-]+)?$/,
 ];
-/** Kubeflow's example notebook images (Docker Hub, then GHCR from Kubeflow 1.9): their start script passes --ServerApp.token=''. */
-const KUBEFLOW_NOTEBOOK_IMAGES = /^(?:kubeflownotebookswg|kubeflow\/kubeflow\/notebook-servers)\/jupyter(?:-[a-z0-9-]+)?$/;
+/**
+ * Kubeflow's example notebook images (Docker Hub, then GHCR from Kubeflow 1.9): their start script
+ * passes --ServerApp.token=''. A proxy cache or mirror puts its own path before the project.
+ */
+const KUBEFLOW_NOTEBOOK_IMAGES = /(?:^|\/)(?:kubeflownotebookswg|kubeflow\/kubeflow\/notebook-servers)\/jupyter(?:-[a-z0-9-]+)?$/;
 const jupyter: Detector = {
   type: 'jupyter',
   detect(f) {
