@@ -203,8 +203,50 @@ spec:
         'apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: rc\nspec:\n  authOptions: {mode: token}\n  headGroupSpec:\n    template:\n      metadata:\n        labels: {app: ai}\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n' +
         service('  type: LoadBalancer\n  selector: {app: ai}\n  ports:\n  - port: 8265\n'),
     },
+    {
+      name: "KubeRay's Serve Service and the Kubeflow Pipelines UI as rendered, ClusterIP",
+      path: 'a.yaml',
+      content:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: llm-serve-svc\n  labels: {ray.io/serve: llm-serve, ray.io/service: llm}\nspec:\n  type: ClusterIP\n  selector: {ray.io/cluster: llm-raycluster-x7k2p, ray.io/serve: "true"}\n  ports:\n  - {name: serve, port: 8000}\n' +
+        '---\n' +
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: ml-pipeline-ui\n  namespace: kubeflow\nspec:\n  type: ClusterIP\n  selector: {app: ml-pipeline-ui, application-crd-id: kubeflow-pipelines}\n  ports:\n  - {name: http, port: 80, protocol: TCP, targetPort: 3000}\n',
+    },
   ],
   invalid: [
+    {
+      name: "KubeRay's `<RayService>-serve-svc` on a LoadBalancer (the pods are the RayService's cluster, not in the scan)",
+      path: 'a.yaml',
+      content:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: llm-serve-svc\n  labels: {ray.io/serve: llm-serve, ray.io/service: llm}\nspec:\n  type: LoadBalancer\n  selector: {ray.io/cluster: llm-raycluster-x7k2p, ray.io/serve: "true"}\n  ports:\n  - {name: serve, port: 8000}\n',
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 5,
+          endLine: 10,
+          endColumn: 30,
+          severity: 'medium',
+          message:
+            /^Service 'llm-serve-svc' exposes Ray Serve HTTP proxy \(the deployed Serve applications\) on port 8000 .*recognised by selector ray\.io\/serve: true\) \(authentication not visible: Ray Serve has no authentication of its own/,
+        },
+      ],
+    },
+    {
+      name: 'the Kubeflow Pipelines UI (ml-pipeline-ui, port 80 to 3000) on a NodePort',
+      path: 'a.yaml',
+      content:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: ml-pipeline-ui\n  namespace: kubeflow\nspec:\n  type: NodePort\n  selector: {app: ml-pipeline-ui, application-crd-id: kubeflow-pipelines}\n  ports:\n  - {name: http, port: 80, protocol: TCP, targetPort: 3000}\n',
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 5,
+          endLine: 10,
+          endColumn: 60,
+          severity: 'low',
+          message:
+            /^Service 'ml-pipeline-ui' exposes Kubeflow Pipelines UI and API proxy \(creates pipeline runs, which run any image\) on port 3000 /,
+        },
+      ],
+    },
     {
       name: 'a live Service (cluster scan) names the address its load balancer was given',
       path: 'a.yaml',

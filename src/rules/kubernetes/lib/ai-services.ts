@@ -37,6 +37,9 @@ export type AiServiceType =
   | 'open-webui'
   | 'istio-ingressgateway'
   | 'kuberay-apiserver'
+  | 'kserve'
+  | 'seldon'
+  | 'kubeflow-pipelines'
   | 'redis'
   | 'vector-db';
 

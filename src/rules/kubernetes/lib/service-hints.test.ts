@@ -37,7 +37,55 @@ describe('recogniseFromService', () => {
     expect(what({ serviceName: 'triton', port: 8002, portName: 'metrics' })).toMatch(/^Triton Inference Server 8002 info /);
   });
 
+  it('reads the Services AI serving operators and charts render', () => {
+    // KubeRay: `<RayService>-serve-svc` selects the pods whose Serve proxy is ready; the head Service carries the serve port too.
+    expect(
+      what({
+        serviceName: 'llm-serve-svc',
+        selector: { 'ray.io/cluster': 'llm-raycluster-x7k2p', 'ray.io/serve': 'true' },
+        port: 8000,
+        portName: 'serve',
+      }),
+    ).toBe('Ray Serve 8000 access unknown (selector ray.io/serve: true)');
+    expect(what({ serviceName: 'rc-head-svc', selector: { 'ray.io/node-type': 'head' }, port: 8000, portName: 'serve' })).toBe(
+      'Ray 8000 access unknown (selector ray.io/node-type: head)',
+    );
+    // KServe raw deployment: `<isvc>-predictor`, port 80 to the container's 8080, selector `app: isvc.<isvc>-predictor`.
+    expect(
+      what({ serviceName: 'llama-predictor', selector: { app: 'isvc.llama-predictor' }, port: 80, portName: 'http1', targetPort: 8080 }),
+    ).toBe('KServe InferenceService 8080 access unknown (selector app: isvc.llama-predictor)');
+    expect(what({ serviceName: 'x', selector: { 'serving.kserve.io/inferenceservice': 'llama' }, port: 80, targetPort: 8080 })).toMatch(
+      /^KServe InferenceService 8080 access unknown/,
+    );
+    // An Ingress backend names only the Service.
+    expect(what({ serviceName: 'sklearn-iris-predictor', port: 80 })).toBe(
+      "KServe InferenceService 8080 access unknown (Service name 'sklearn-iris-predictor')",
+    );
+    // Seldon Core v1: the executor's http 8000 and grpc 5001; v2: MLServer's 9000 and 9500.
+    expect(
+      what({ serviceName: 'iris-default', selector: { 'seldon-app': 'iris-default' }, port: 8000, portName: 'http', targetPort: 8000 }),
+    ).toBe('Seldon Core deployment 8000 access unknown (selector seldon-app: iris-default)');
+    expect(
+      what({ serviceName: 'iris-default', selector: { 'seldon-app': 'iris-default' }, port: 5001, portName: 'grpc', targetPort: 5001 }),
+    ).toMatch(/^Seldon Core deployment 5001 access/);
+    expect(what({ serviceName: 'mlserver', selector: { 'seldon-server-name': 'mlserver' }, port: 9000, portName: 'http' })).toMatch(
+      /^Seldon Core v2 inference server 9000 access unknown/,
+    );
+    // Kubeflow Pipelines: `ml-pipeline-ui`, port 80 to the UI's 3000.
+    expect(
+      what({
+        serviceName: 'ml-pipeline-ui',
+        selector: { app: 'ml-pipeline-ui', 'application-crd-id': 'kubeflow-pipelines' },
+        port: 80,
+        portName: 'http',
+        targetPort: 3000,
+      }),
+    ).toBe('Kubeflow Pipelines 3000 control unknown (selector app: ml-pipeline-ui)');
+  });
+
   it('stays silent on ordinary services', () => {
+    expect(what({ serviceName: 'minio', selector: { app: 'minio' }, port: 9000 })).toBeUndefined();
+    expect(what({ serviceName: 'pipeline', selector: { app: 'ml-pipeline' }, port: 8888 })).toBeUndefined();
     expect(what({ serviceName: 'web', selector: { app: 'shop' }, port: 80, targetPort: 8080 })).toBeUndefined();
     expect(what({ serviceName: 'api', selector: { app: 'ai' }, port: 8000 })).toBeUndefined();
     expect(what({ serviceName: 'ray-head', port: 443, portName: 'https' })).toBeUndefined();

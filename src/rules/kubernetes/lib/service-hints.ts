@@ -8,10 +8,10 @@ import type { AiPort, AiService, AiServiceType, AuthState, Impact } from './ai-s
 interface Product {
   type: AiServiceType;
   label: string;
-  /** Matches a label value, a port name or a Service name that names the product. */
-  name: RegExp;
+  /** Matches a label value, a port name or a Service name that names the product (none: only its operator's labels name it). */
+  name?: RegExp;
   /** Default ports; the first non-`info` one is the main port. */
-  ports: ReadonlyArray<{ port: number; role: string; impact: Impact; names?: RegExp }>;
+  ports: ReadonlyArray<{ port: number; role: string; impact: Impact; names?: RegExp; auth?: AuthState; authReason?: string }>;
   /** Authentication when the pods cannot be seen: `off` only for products that have none. */
   auth: AuthState;
   authReason: string;
@@ -31,10 +31,55 @@ const PRODUCTS: readonly Product[] = [
       { port: 8265, role: 'dashboard and Jobs API (runs code)', impact: 'control', names: /dashboard/ },
       { port: 10001, role: 'client server (runs code)', impact: 'control', names: /client/ },
       { port: 6379, role: 'GCS server', impact: 'control', names: /gcs/ },
+      {
+        port: 8000,
+        role: 'HTTP proxy (the deployed Serve applications)',
+        impact: 'access',
+        names: /serve/,
+        auth: 'unknown',
+        authReason: `Ray Serve has no authentication of its own: the applications may check credentials in their code; ${NOT_VISIBLE}`,
+      },
     ],
     auth: 'unknown',
     authReason: `Ray has no authentication unless RAY_AUTH_MODE=token is set; ${NOT_VISIBLE}`,
     ownPorts: [8265],
+  },
+  {
+    type: 'kserve',
+    label: 'KServe InferenceService',
+    // KServe names a raw deployment's Service `<isvc>-predictor` (`-transformer`, `-explainer`) and selects `app: isvc.<that name>`.
+    name: /^(?:isvc\.)?.+-(?:predictor|transformer|explainer)(?:-default)?$/,
+    ports: [{ port: 8080, role: 'inference API (the model)', impact: 'access' }],
+    auth: 'unknown',
+    authReason: `KServe predictors have no authentication of their own (only a gateway or mesh policy in front of them checks callers); ${NOT_VISIBLE}`,
+  },
+  {
+    type: 'seldon',
+    label: 'Seldon Core deployment',
+    ports: [
+      { port: 8000, role: 'inference API (the model graph)', impact: 'access', names: /http|rest/ },
+      { port: 5001, role: 'gRPC inference API (the model graph)', impact: 'access', names: /grpc/ },
+    ],
+    auth: 'unknown',
+    authReason: `Seldon Core has no authentication of its own (the Istio or Ambassador gateway in front of it may check callers); ${NOT_VISIBLE}`,
+  },
+  {
+    type: 'seldon',
+    label: 'Seldon Core v2 inference server',
+    ports: [
+      { port: 9000, role: 'inference API (every model loaded on the server)', impact: 'access', names: /http|rest/ },
+      { port: 9500, role: 'gRPC inference API (every model loaded on the server)', impact: 'access', names: /grpc/ },
+    ],
+    auth: 'unknown',
+    authReason: `Seldon Core v2 servers have no authentication of their own; ${NOT_VISIBLE}`,
+  },
+  {
+    type: 'kubeflow-pipelines',
+    label: 'Kubeflow Pipelines',
+    name: /^(?:.+-)?ml-pipeline-ui(?:-.+)?$/,
+    ports: [{ port: 3000, role: 'UI and API proxy (creates pipeline runs, which run any image)', impact: 'control' }],
+    auth: 'unknown',
+    authReason: `Kubeflow Pipelines has no login of its own: standalone, every visitor creates runs; in multi-user Kubeflow it trusts the identity header the gateway sets; ${NOT_VISIBLE}`,
   },
   {
     type: 'kuberay-apiserver',
@@ -188,9 +233,15 @@ const PRODUCTS: readonly Product[] = [
 const NAME_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app', 'component', 'name', 'k8s-app', 'run'];
 
 /** Labels that operators set on the pods they create, with what they mean. */
-const OPERATOR_LABELS: ReadonlyArray<{ key: string; value?: string; product: AiServiceType; label?: string }> = [
-  { key: 'ray.io/node-type', value: 'head', product: 'ray' },
-  { key: 'notebook-name', product: 'jupyter', label: 'Kubeflow notebook' },
+const OPERATOR_LABELS: ReadonlyArray<{ key: string; value?: string; product: string; label?: string }> = [
+  { key: 'ray.io/node-type', value: 'head', product: 'Ray' },
+  // KubeRay's `<RayService>-serve-svc` selects the pods whose Serve proxy is ready.
+  { key: 'ray.io/serve', value: 'true', product: 'Ray', label: 'Ray Serve' },
+  { key: 'notebook-name', product: 'Jupyter', label: 'Kubeflow notebook' },
+  { key: 'serving.kserve.io/inferenceservice', product: 'KServe InferenceService' },
+  { key: 'seldon-app', product: 'Seldon Core deployment' },
+  { key: 'seldon-deployment-id', product: 'Seldon Core deployment' },
+  { key: 'seldon-server-name', product: 'Seldon Core v2 inference server' },
 ];
 
 export interface ServicePortFacts {
@@ -204,14 +255,14 @@ export interface ServicePortFacts {
   targetPort?: number | string;
 }
 
-function productByType(type: AiServiceType): Product {
-  return PRODUCTS.find((p) => p.type === type)!;
+function productByLabel(label: string): Product {
+  return PRODUCTS.find((p) => p.label === label)!;
 }
 
 /** The first product whose name pattern matches the name, lower-cased once (a loop: an arrow capturing the name was compiled again and again). */
 function productNamed(name: string): Product | undefined {
   const lower = name.toLowerCase();
-  for (const x of PRODUCTS) if (x.name.test(lower)) return x;
+  for (const x of PRODUCTS) if (x.name?.test(lower)) return x;
   return undefined;
 }
 
@@ -227,7 +278,7 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
   for (const o of OPERATOR_LABELS) {
     const v = selector[o.key];
     if (v !== undefined && (o.value === undefined || String(v) === o.value))
-      return { product: productByType(o.product), signal: `selector ${o.key}: ${String(v)}`, label: o.label };
+      return { product: productByLabel(o.product), signal: `selector ${o.key}: ${String(v)}`, label: o.label };
   }
   for (const key of NAME_KEYS) {
     const v = selector[key];
@@ -251,7 +302,7 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
 }
 
 /** The product port a Service port leads to: by number, then by name, then the main port of a single-port product. */
-function portOf(product: Product, f: ServicePortFacts): Omit<AiPort, 'name'> | undefined {
+function portOf(product: Product, f: ServicePortFacts): Product['ports'][number] | undefined {
   const numbers = [typeof f.targetPort === 'number' ? f.targetPort : undefined, f.port].filter((n): n is number => n !== undefined);
   for (const n of numbers) {
     const p = product.ports.find((x) => x.port === n);
@@ -282,9 +333,9 @@ export function recogniseFromService(f: ServicePortFacts): { service: AiService;
   const service: AiService = {
     type: p.type,
     label: found.label ?? p.label,
-    ports: [{ ...port, port: number }],
-    auth: p.auth,
-    authReason: p.authReason,
+    ports: [{ port: number, role: port.role, impact: port.impact }],
+    auth: port.auth ?? p.auth,
+    authReason: port.authReason ?? p.authReason,
     signals: [found.signal],
   };
   if (p.dataStore) service.dataStore = true;
