@@ -352,6 +352,73 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
   });
 });
 
+describe('Secrets, read as a Table of their metadata and types', () => {
+  const dockerconfig = Buffer.from('{"auths":{"registry.example.com":{"auth":"cm9ib3Q6czNjcjN0LXB1c2gtdG9rZW4="}}}').toString('base64');
+  const objects = [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry', namespace: 'llm' },
+      type: 'kubernetes.io/dockerconfigjson',
+      data: { '.dockerconfigjson': dockerconfig },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'builder-token', namespace: 'llm', annotations: { 'kubernetes.io/service-account.name': 'builder' } },
+      type: 'kubernetes.io/service-account-token',
+      data: { token: Buffer.from('eyJhbGciOiJSUzI1NiJ9.c2VydmljZS1hY2NvdW50LXRva2Vu').toString('base64') },
+    },
+    deployment('vllm', 'llm', {
+      volumeMounts: [{ name: 'creds', mountPath: '/creds' }],
+      env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'builder-token', key: 'token' } } }],
+    }),
+  ];
+  (objects[2] as { spec: { template: { spec: Record<string, unknown> } } }).spec.template.spec.volumes = [
+    { name: 'creds', secret: { secretName: 'registry' } },
+  ];
+
+  const scan = async (tables: boolean) => {
+    const srv = await new FakeApiServer({ objects, tables }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0203', 'SEC-0017'] });
+      const secretLists = srv.requests.filter((q) => q.path === '/api/v1/secrets');
+      return { r, secretLists };
+    } finally {
+      await srv.close();
+    }
+  };
+
+  it('asks for Secrets without their values, as kubectl asks for a table, and still joins workloads to their types', async () => {
+    const { r, secretLists } = await scan(true);
+    expect(secretLists).toEqual([
+      {
+        method: 'GET',
+        path: '/api/v1/secrets',
+        query: { limit: '500', includeObject: 'Metadata' },
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+      },
+    ]);
+    expect(r.errors).toEqual([]);
+    expect(r.findings.map((f) => [f.ruleId, f.location.path, f.location.objectPath, f.severity])).toEqual([
+      ['K8S-0203', 'llm/Deployment.apps/vllm', '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name', 'high'],
+      ['K8S-0203', 'llm/Deployment.apps/vllm', '/spec/template/spec/volumes/0/secret/secretName', 'high'],
+    ]);
+    expect(r.findings[0].message).toContain("a token of service account 'builder'");
+    expect(JSON.stringify(r)).not.toContain(dockerconfig.slice(0, 12));
+  });
+
+  it('drops the values of a server that answers with the plain list instead of a table', async () => {
+    const { r, secretLists } = await scan(false);
+    expect(secretLists).toHaveLength(1);
+    expect(r.findings.map((f) => f.location.objectPath)).toEqual([
+      '/spec/template/spec/containers/0/env/0/valueFrom/secretKeyRef/name',
+      '/spec/template/spec/volumes/0/secret/secretName',
+    ]);
+    expect(JSON.stringify(r)).not.toContain(dockerconfig.slice(0, 12));
+  });
+});
+
 describe('kinds that could not be listed prove nothing by their absence', () => {
   it('says nothing of missing NetworkPolicies, ResourceQuotas or LimitRanges it may not list, and reports them when it may', async () => {
     const objects = [deployment('vllm', 'llm')];

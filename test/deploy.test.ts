@@ -203,6 +203,30 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     ]);
   }, 120_000);
 
+  it("is the ClusterRole docs/cluster.md gives, Secrets left out (the chart's with Policy Reports)", () => {
+    const doc = readFileSync(join(ROOT, 'docs/cluster.md'), 'utf8');
+    const block = /A read-only ClusterRole[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)![1];
+    const documented = yaml.load(block) as { rules: unknown[] };
+    const rendered = (
+      yaml.loadAll(
+        execFileSync(
+          real.helm!,
+          [
+            'template',
+            'rel',
+            join(ROOT, 'deploy/helm/sanctum'),
+            '--namespace',
+            'sanctum-system',
+            '--set',
+            'clusterScan.policyReports=true',
+          ],
+          { encoding: 'utf8' },
+        ),
+      ) as Array<Record<string, any>>
+    ).filter(Boolean);
+    expect(documented.rules).toEqual(rendered.find((o) => o.kind === 'ClusterRole')!.rules);
+  }, 120_000);
+
   it('renders no PodDisruptionBudget for a single replica (minAvailable 1 would block every node drain), and a priority class when given', () => {
     const render = (...set: string[]) =>
       (

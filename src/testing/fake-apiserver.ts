@@ -56,12 +56,19 @@ export interface FakeApiServerOptions {
    * on every page but the last, unless the list has a label or field selector.
    */
   remainingItemCount?: boolean;
+  /**
+   * `false`: lists asked for as a `Table` (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io,application/json`)
+   * are answered with the plain list the header falls back to, as by a server that prints no Tables.
+   */
+  tables?: boolean;
 }
 
 export interface FakeRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The `Accept` header. */
+  accept?: string;
 }
 
 export const BUILTIN_RESOURCES: FakeResource[] = [
@@ -268,6 +275,7 @@ export class FakeApiServer {
           req.url ?? '/',
           req.headers.authorization,
           Buffer.concat(chunks).toString('utf8'),
+          req.headers.accept,
         );
         if (plain) {
           res.writeHead(code, plain.headers);
@@ -340,10 +348,10 @@ export class FakeApiServer {
     return String(++this.resourceVersion);
   }
 
-  private handle(method: string, rawUrl: string, auth: string | undefined, body: string): Answer {
+  private handle(method: string, rawUrl: string, auth: string | undefined, body: string, accept?: string): Answer {
     const url = new URL(rawUrl, 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method, path: url.pathname, query });
+    this.requests.push({ method, path: url.pathname, query, ...(accept === undefined ? {} : { accept }) });
     if (auth !== `Bearer ${this.token}`) return { code: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
     const parts = url.pathname.split('/').filter(Boolean);
     if (method === 'GET') {
@@ -391,7 +399,9 @@ export class FakeApiServer {
           ),
         };
       }
-      return this.list(res, namespace, query);
+      const table = this.opts.tables !== false && /^application\/json;as=Table;v=v1;g=meta\.k8s\.io(,|$)/.test(accept ?? '');
+      const answer = this.list(res, namespace, query);
+      return table && answer.code === 200 ? { code: 200, body: asTable(res, answer.body as Record<string, unknown>, query) } : answer;
     }
     if (method === 'PATCH' && path.length === 2) return this.apply(res, namespace, decodeURIComponent(path[1]), body);
     if (method === 'DELETE' && path.length === 2) return this.delete(res, namespace, decodeURIComponent(path[1]));
@@ -553,6 +563,54 @@ export class FakeApiServer {
     const [gone] = this.objects.splice(i, 1);
     return { code: 200, body: gone };
   }
+}
+
+/**
+ * A list as kube-apiserver prints it for `kubectl get` (`as=Table`): the columns of the kind (a
+ * Secret's name, type, number of keys and age; the name and creation time of kinds without a
+ * printer), and each row's object as `PartialObjectMetadata` (`includeObject=Metadata`, the default),
+ * `None` or the whole object (`Object`).
+ */
+function asTable(res: FakeResource, list: Record<string, unknown>, query: Record<string, string>): Record<string, unknown> {
+  const secrets = res.group === '' && res.name === 'secrets';
+  const columnDefinitions = secrets
+    ? [
+        { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+        { name: 'Type', type: 'string', format: '', description: 'Used to facilitate programmatic handling of secret data.', priority: 0 },
+        { name: 'Data', type: 'string', format: '', description: 'Data contains the secret data.', priority: 0 },
+        {
+          name: 'Age',
+          type: 'string',
+          format: '',
+          description: 'CreationTimestamp is a timestamp representing the server time.',
+          priority: 0,
+        },
+      ]
+    : [
+        { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+        {
+          name: 'Created At',
+          type: 'date',
+          format: '',
+          description: 'CreationTimestamp is a timestamp representing the server time.',
+          priority: 0,
+        },
+      ];
+  const include = query.includeObject ?? 'Metadata';
+  const rows = (list.items as Array<Record<string, unknown>>).map((o) => {
+    const md = o.metadata as Record<string, unknown>;
+    const cells = secrets
+      ? [md.name, o.type ?? 'Opaque', Object.keys((o.data as object | undefined) ?? {}).length, '6d']
+      : [md.name, md.creationTimestamp];
+    const object =
+      include === 'None'
+        ? undefined
+        : include === 'Object'
+          ? { apiVersion: res.group ? `${res.group}/${res.version}` : res.version, kind: res.kind, ...o }
+          : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: md };
+    return { cells, ...(object ? { object } : {}) };
+  });
+  return { kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: list.metadata, columnDefinitions, rows };
 }
 
 /** One requirement of a label or field selector (`k=v`, `k==v`, `k!=v`; for labels also `k` and `!k`). */

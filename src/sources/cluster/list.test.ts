@@ -116,3 +116,47 @@ describe('listPages over kept-alive connections the server closed', () => {
     expect(connections).toBe(4);
   });
 });
+
+describe('listPages of Secrets (a Table of metadata)', () => {
+  const secrets: ResourceType = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true };
+  const columns = [{ name: 'Name' }, { name: 'Type' }, { name: 'Data' }, { name: 'Age' }];
+  const row = (name: string, type: string) => ({
+    cells: [name, type, 1, '3d'],
+    object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: { name, namespace: 'llm', uid: name } },
+  });
+  /** The second page names no columns (the first page's stand) and holds a row without its object. */
+  const TABLES: Record<string, unknown> = {
+    '': { kind: 'Table', metadata: { continue: 't2' }, columnDefinitions: columns, rows: [row('a', 'Opaque')] },
+    t2: { kind: 'Table', metadata: {}, rows: [row('b', 'kubernetes.io/dockerconfigjson'), { cells: ['c', 'Opaque', 1, '1d'] }] },
+  };
+  let server: http.Server;
+  let api: KubeApi;
+  const accepts: string[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      accepts.push(req.headers.accept ?? '');
+      const token = new URL(req.url ?? '/', 'http://x').searchParams.get('continue') ?? '';
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(TABLES[token]));
+    });
+    api = await listenForKubeApi(server);
+  });
+
+  afterAll(async () => {
+    api.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("makes each row an object of its metadata and printed type, with the first page's columns", async () => {
+    const items: RawObject[] = [];
+    const left: number[] = [];
+    for await (const page of listPages(api, secrets, 'llm', 1, {}, undefined, (n) => left.push(n))) items.push(...page);
+    expect(items).toEqual([
+      { metadata: { name: 'a', namespace: 'llm', uid: 'a' }, type: 'Opaque' },
+      { metadata: { name: 'b', namespace: 'llm', uid: 'b' }, type: 'kubernetes.io/dockerconfigjson' },
+    ]);
+    expect(left).toEqual([1]);
+    expect(new Set(accepts)).toEqual(new Set(['application/json;as=Table;v=v1;g=meta.k8s.io,application/json']));
+  });
+});

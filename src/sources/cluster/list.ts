@@ -16,6 +16,29 @@ export interface ListSelectors {
 const MAX_RELISTS = 3;
 
 /**
+ * Secrets are asked for as kubectl asks for them to print them: a Table (`as=Table`) whose rows carry
+ * each Secret's metadata (`includeObject=Metadata`) and its printed columns (name, type, number of
+ * keys, age), so that the values never leave the API server. A server that cannot print a Table
+ * answers with the plain list the `Accept` header falls back to, whose values `asManifest` drops.
+ */
+const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+/** Whether a resource is listed as a Table of metadata (see `TABLE_ACCEPT`). */
+function listedAsTable(type: ResourceType): boolean {
+  return type.group === '' && type.resource === 'secrets';
+}
+
+/** The GET of one page of a list. */
+function getPage(
+  api: KubeApi,
+  type: ResourceType,
+  path: string,
+  query: Record<string, string | number | undefined>,
+): Promise<ResponseBody> {
+  return listedAsTable(type) ? api.getBody(path, { ...query, includeObject: 'Metadata' }, TABLE_ACCEPT) : api.getBody(path, query);
+}
+
+/**
  * Asks for the first page of a list before its turn (while the list before it is read), for
  * `listPages` to go on from. Its failure is met when the list is read.
  */
@@ -26,7 +49,7 @@ export function requestFirstPage(
   limit: number,
   selectors: ListSelectors = {},
 ): Promise<ResponseBody> {
-  const first = api.getBody(listPath(type, namespace), { limit, continue: undefined, ...selectors });
+  const first = getPage(api, type, listPath(type, namespace), { limit, continue: undefined, ...selectors });
   first.catch(() => undefined);
   return first;
 }
@@ -57,11 +80,13 @@ export async function* listPages(
   let relists = 0;
   let expiredInARow = 0;
   // The next page is requested while the caller works on the current one.
-  let pending: Promise<ResponseBody> | undefined = first ?? api.getBody(path, query(undefined));
+  // The column of a Table the Secrets' types are in, as the first page names it (a server may name the columns once).
+  const columns: TableColumns = {};
+  let pending: Promise<ResponseBody> | undefined = first ?? getPage(api, type, path, query(undefined));
   while (pending) {
     let page: Page;
     try {
-      page = pageOf(await pending);
+      page = pageOf(await pending, columns);
     } catch (e) {
       if (!(e instanceof KubeApiError) || e.status !== 410 || token === undefined || expiredInARow >= MAX_RELISTS) throw e;
       expiredInARow++;
@@ -74,13 +99,13 @@ export async function* listPages(
         token = undefined;
         restarted = true;
       }
-      pending = api.getBody(path, query(token));
+      pending = getPage(api, type, path, query(token));
       continue;
     }
     expiredInARow = 0;
     token = page.token;
     if (page.notObjects > 0) onNotObjects?.(page.notObjects);
-    pending = token === undefined ? undefined : api.getBody(path, query(token));
+    pending = token === undefined ? undefined : getPage(api, type, path, query(token));
     // An error of the prefetched page is handled when it is awaited.
     pending?.catch(() => undefined);
     const fresh = restarted ? page.items.filter((i) => !seen.has(uidOf(i))) : page.items;
@@ -96,17 +121,42 @@ interface Page {
   token: string | undefined;
 }
 
-/** The items and continue token of a list's answer: nothing else of it is kept, so that the caller alone decides how long an item lives. */
-function pageOf(body: ResponseBody): Page {
+/** Where a Table's rows hold the Secrets' types. */
+interface TableColumns {
+  type?: number;
+}
+
+/**
+ * The items and continue token of a list's answer: nothing else of it is kept, so that the caller
+ * alone decides how long an item lives. The rows of a Table become objects of their metadata and the
+ * `type` the Table prints (a Secret's: what the rules read of it besides its metadata).
+ */
+function pageOf(body: ResponseBody, columns: TableColumns): Page {
   const list = record(body.json()) ?? {};
   const md = record(list.metadata) ?? {};
-  const all: unknown[] = Array.isArray(list.items) ? list.items : [];
+  let all: unknown[];
+  if (list.kind === 'Table' && Array.isArray(list.rows)) {
+    if (Array.isArray(list.columnDefinitions)) {
+      const at = list.columnDefinitions.findIndex((c) => record(c)?.name === 'Type');
+      columns.type = at === -1 ? undefined : at;
+    }
+    all = list.rows.map((r) => tableRowObject(record(r), columns));
+  } else all = Array.isArray(list.items) ? list.items : [];
   const items = all.filter((i): i is RawObject => record(i) !== undefined);
   return {
     items,
     notObjects: all.length - items.length,
     token: typeof md.continue === 'string' && md.continue !== '' ? md.continue : undefined,
   };
+}
+
+/** A row of a Table as an object: its metadata, and its printed type; not an object when the row holds no metadata. */
+function tableRowObject(row: RawObject | undefined, columns: TableColumns): RawObject | undefined {
+  const metadata = record(record(row?.object)?.metadata);
+  if (!row || !metadata) return undefined;
+  const cells = Array.isArray(row.cells) ? row.cells : [];
+  const type = columns.type === undefined ? undefined : cells[columns.type];
+  return typeof type === 'string' ? { metadata, type } : { metadata };
 }
 
 function record(v: unknown): RawObject | undefined {
