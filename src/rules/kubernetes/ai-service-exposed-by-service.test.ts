@@ -211,8 +211,32 @@ spec:
         '---\n' +
         'apiVersion: v1\nkind: Service\nmetadata:\n  name: ml-pipeline-ui\n  namespace: kubeflow\nspec:\n  type: ClusterIP\n  selector: {app: ml-pipeline-ui, application-crd-id: kubeflow-pipelines}\n  ports:\n  - {name: http, port: 80, protocol: TCP, targetPort: 3000}\n',
     },
+    {
+      name: 'Open WebUI trusting an email header from its proxy, reached only inside the cluster (ClusterIP)',
+      path: 'a.yaml',
+      content:
+        deploy(openWebUi(', {name: WEBUI_AUTH_TRUSTED_EMAIL_HEADER, value: X-Forwarded-Email}')) +
+        service(lb.replace('LoadBalancer', 'ClusterIP')),
+    },
   ],
   invalid: [
+    {
+      name: 'Open WebUI trusting an email header (set by oauth2-proxy) but published directly by a LoadBalancer: anyone sends the header',
+      path: 'a.yaml',
+      content: deploy(openWebUi(', {name: WEBUI_AUTH_TRUSTED_EMAIL_HEADER, value: X-Forwarded-Email}')) + service(lb),
+      findings: [
+        {
+          startLine: 26,
+          startColumn: 5,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message:
+            "Service 'ai' exposes Open WebUI UI and API (its admins run Python Functions and Tools) on port 8080 of Deployment 'app' (authentication off: WEBUI_AUTH_TRUSTED_EMAIL_HEADER is set: Open WebUI signs in whoever that request header names, so a caller that reaches the port without the authenticating proxy is any user it names, its admin included) through a LoadBalancer",
+        },
+      ],
+    },
     {
       name: "KubeRay's `<RayService>-serve-svc` on a LoadBalancer (the pods are the RayService's cluster, not in the scan)",
       path: 'a.yaml',

@@ -812,13 +812,17 @@ const openWebUi: Detector = {
     const off = written !== undefined && written.toLowerCase() !== 'true';
     // Without WEBUI_AUTH in `env`, a Secret or ConfigMap of `envFrom` may set it.
     const fromEnvFrom = v === undefined && f.hiddenEnv;
+    // Open WebUI signs in (and signs up) whoever the trusted header names: a caller that reaches the port itself sends it.
+    const header = envSet(f, 'WEBUI_AUTH_TRUSTED_EMAIL_HEADER') ? 'WEBUI_AUTH_TRUSTED_EMAIL_HEADER' : undefined;
     return {
       label: 'Open WebUI',
       ports: portsFor(f, [{ port, role: 'UI and API (its admins run Python Functions and Tools)', impact: 'control' }]),
-      auth: off ? 'off' : v === null || fromEnvFrom ? 'unknown' : 'on',
+      auth: off || header ? 'off' : v === null || fromEnvFrom ? 'unknown' : 'on',
       authReason: off
         ? `WEBUI_AUTH=${written} turns the login off: every visitor is the admin`
-        : v === null
+        : header
+          ? `${header} is set: Open WebUI signs in whoever that request header names, so a caller that reaches the port without the authenticating proxy is any user it names, its admin included`
+          : v === null
           ? 'WEBUI_AUTH comes from a Secret or ConfigMap'
           : fromEnvFrom
             ? 'WEBUI_AUTH may come from envFrom'
