@@ -160,5 +160,33 @@ spec:
         },
       ],
     },
+    {
+      // The runtime loads from --model_id when it is given and only otherwise from /mnt/models, where the storage initializer put the storageUri.
+      name: 'KServe --model_id with an s3:// storageUri: the Hugging Face runtime still loads the id from the Hub',
+      path: 'isvc.yaml',
+      content: `apiVersion: serving.kserve.io/v1beta1
+kind: InferenceService
+metadata:
+  name: llama
+spec:
+  predictor:
+    model:
+      modelFormat: {name: huggingface}
+      storageUri: s3://models/llama-3-8b
+      args:
+      - --model_name=llama
+      - --model_id=meta-llama/Meta-Llama-3-8B-Instruct
+`,
+      findings: [
+        {
+          startLine: 12,
+          startColumn: 9,
+          endLine: 12,
+          endColumn: 55,
+          message: /pulls 'meta-llama\/Meta-Llama-3-8B-Instruct' from the Hugging Face Hub with KServe Hugging Face runtime/,
+          objectPath: '/spec/predictor/model/args/1',
+        },
+      ],
+    },
   ],
 });
