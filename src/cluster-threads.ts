@@ -8,7 +8,10 @@ import { usableCpus } from './cpu-limit.js';
 import type { SharedSpoolFile, SpoolExport } from './reporters/json-spool.js';
 import type { OpenScan, ScanOptions } from './scan.js';
 import {
+  clock,
+  debugging,
   mergeReply,
+  otherThreadsCpu,
   PHASE_FILE,
   PHASE_WALK,
   releaseSpoolFile,
@@ -19,6 +22,8 @@ import {
   WORKER,
   type ScanPart,
   type ScanStep,
+  threadCpu,
+  threadId,
   type ToWorker,
 } from './scan-threads.js';
 
@@ -69,6 +74,9 @@ export class ClusterThreads {
   private reserved: SharedSpoolFile | undefined;
   /** What the worker failed with, when it threw an error it did not catch (see `startScanWorker`). */
   private failure: string | undefined;
+  /** With `NODE_DEBUG=sanctum`: when (`clock`) the worker started and the listing ended, and the main thread's CPU then (`threadCpu`). */
+  private readonly times = { started: 0, listed: 0 };
+  private readonly cpu = debugging() ? { tid: threadId(), started: 0, listed: 0, others: 0 } : undefined;
 
   private constructor(
     private readonly opts: ScanOptions,
@@ -130,6 +138,8 @@ export class ClusterThreads {
   /** The listing is over: the worker is sent what is left and told the end. */
   end(run: OpenScan): ScanPart {
     this.tag(run, PHASE_WALK);
+    this.times.listed = clock();
+    if (this.cpu) this.cpu.listed = threadCpu();
     this.worker!.port.postMessage({ steps: this.steps, end: this.index } satisfies ToWorker);
     this.steps = [];
     return { end: this.index };
@@ -139,7 +149,11 @@ export class ClusterThreads {
   merge(result: EngineResult, part: ScanPart, run: OpenScan): void {
     if (this.failure !== undefined) throw new Error(`scan worker failed: ${this.failure}`);
     const worker = this.worker!;
+    const waitStarted = clock();
+    const cpuWaitStarted = this.cpu && threadCpu();
     const reply = worker.awaitReply();
+    const received = clock();
+    const cpuReceived = this.cpu && { main: threadCpu(), others: otherThreadsCpu([this.cpu.tid, reply.ok ? (reply.times.tid ?? NaN) : NaN]) };
     worker.stop();
     this.worker = undefined;
     if (!reply.ok) throw new Error(`scan worker failed: ${reply.message}`);
@@ -150,6 +164,30 @@ export class ClusterThreads {
       reply.spool.path.length,
       Math.round(reply.idleMs),
     );
+    const at = (t: number): number => Math.round(t - this.times.started);
+    debug(
+      'cluster scan: ms from the start of the worker: its modules loaded %d, its first objects %d; listing done %d; cross-object rules done %d; its last object %d, its reply ready %d, received %d',
+      at(reply.times.loaded),
+      at(reply.times.firstFiles),
+      at(this.times.listed),
+      at(waitStarted),
+      at(reply.times.lastFile),
+      at(reply.times.replied),
+      at(received),
+    );
+    if (this.cpu && cpuWaitStarted !== undefined && cpuReceived && reply.times.cpu) {
+      const w = reply.times.cpu;
+      debug(
+        'cluster scan: CPU ms, main thread: beside the worker %d, cross-object rules %d, waiting for it %d; worker thread: its start and modules %d, its objects %d, finishing %d; other threads (V8 compiler and collector, libuv) from the start of the worker to its reply %d',
+        this.cpu.listed - this.cpu.started,
+        cpuWaitStarted - this.cpu.listed,
+        cpuReceived.main - cpuWaitStarted,
+        w.loaded,
+        w.lastFile - w.firstFiles,
+        w.replied - w.lastFile,
+        cpuReceived.others - this.cpu.others,
+      );
+    }
     this.adopt({ ...reply.spool, fd: this.reserved!.fd }, reply.worst);
     this.reserved = undefined;
     // A suppression on an object of the worker may cover its own findings and the cross-object rules' here: said once.
@@ -185,6 +223,8 @@ export class ClusterThreads {
   }
 
   private start(today: string): void {
+    this.times.started = clock();
+    if (this.cpu) [this.cpu.started, this.cpu.others] = [threadCpu(), otherThreadsCpu([this.cpu.tid])];
     this.worker = startScanWorker({ opts: { ...this.opts, today }, cluster: this.ref }, (message) => (this.failure ??= message));
     this.reserved = this.worker.spool;
     debug('cluster scan: a worker thread takes objects');
