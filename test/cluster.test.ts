@@ -128,6 +128,27 @@ describe('sanctum cluster against a fake API server (TLS, bearer token, real cli
     );
   });
 
+  it('is served by the fake server what was written to it and reset since its last list (its lists read an index of the objects by type)', async () => {
+    const other = await new FakeApiServer({ objects: [deployment('a', 'web')] }).start();
+    const api = new KubeApi(connect({ kubeconfig: other.kubeconfigPath }).kc, { retry: noWait });
+    const names = async (): Promise<string[]> => {
+      const list = (await api.get('/apis/apps/v1/namespaces/web/deployments')) as { items: Array<{ metadata: { name: string } }> };
+      return list.items.map((o) => o.metadata.name);
+    };
+    try {
+      expect(await names()).toEqual(['a']);
+      await api.send('PATCH', '/apis/apps/v1/namespaces/web/deployments/b', deployment('b', 'web'), 'application/apply-patch+yaml');
+      expect(await names()).toEqual(['a', 'b']);
+      await api.delete('/apis/apps/v1/namespaces/web/deployments/a');
+      expect(await names()).toEqual(['b']);
+      other.reset([deployment('c', 'web')]);
+      expect(await names()).toEqual(['c']);
+    } finally {
+      api.close();
+      await other.close();
+    }
+  });
+
   it('is told by the fake server what is left of a chunked list as kube-apiserver tells it: on each page but the last, not with a selector', async () => {
     const other = await new FakeApiServer({
       objects: Array.from({ length: 5 }, (_, i) => deployment(`d-${i}`, 'web')),

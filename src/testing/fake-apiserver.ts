@@ -202,6 +202,12 @@ export class FakeApiServer {
   /** Answers given so far of each `failing` entry. */
   private readonly failed = new Map<string, number>();
   private resourceVersion = 1000;
+  /**
+   * The objects of each type (`group/kind`), in the order held, built on the first list after a
+   * change: a list reads its own type, as the API server reads one prefix of its store, instead of
+   * filtering every object for each page (the cluster bench's 50,000 objects in about 150 requests).
+   */
+  private byType: Map<string, Array<Record<string, unknown>>> | undefined;
   url = '';
   kubeconfigPath = '';
   caPem = '';
@@ -216,6 +222,7 @@ export class FakeApiServer {
 
   /** Serves other objects (and extra resource types) from now on. */
   reset(objects: Array<Record<string, unknown>>, resources: FakeResource[] = []): void {
+    this.byType = undefined;
     this.objects.length = 0;
     for (const o of objects) this.objects.push(withServerFields(o, this.nextVersion()));
     // The types given first: they decide each group's preferred version.
@@ -484,11 +491,9 @@ export class FakeApiServer {
     } catch (e) {
       return { code: 400, body: status(400, 'BadRequest', (e as Error).message) };
     }
-    const all = this.objects.filter((o) => {
+    const all = this.ofType(res.group, res.kind).filter((o) => {
       const md = o.metadata as Record<string, unknown>;
       return (
-        o.kind === res.kind &&
-        groupOf(o.apiVersion) === res.group &&
         (namespace === undefined || md.namespace === namespace) &&
         labels.every((r) => r.matches((md.labels as Record<string, string> | undefined)?.[r.key])) &&
         fields.every((r) => r.matches(fieldValue(o, r.key)))
@@ -546,6 +551,7 @@ export class FakeApiServer {
         (o.metadata as Record<string, unknown>).namespace === md.namespace,
     );
     const stored = withServerFields({ ...obj, metadata: md }, this.nextVersion());
+    this.byType = undefined;
     if (i === -1) this.objects.push(stored);
     else this.objects[i] = stored;
     return { code: i === -1 ? 201 : 200, body: stored };
@@ -561,7 +567,21 @@ export class FakeApiServer {
       return { code: 404, body: status(404, 'NotFound', `${what} "${name}" not found`, { name, group: res.group, kind: res.name }) };
     }
     const [gone] = this.objects.splice(i, 1);
+    this.byType = undefined;
     return { code: 200, body: gone };
+  }
+
+  private ofType(group: string, kind: string): Array<Record<string, unknown>> {
+    if (!this.byType) {
+      this.byType = new Map();
+      for (const o of this.objects) {
+        const key = `${groupOf(o.apiVersion)}/${String(o.kind)}`;
+        const list = this.byType.get(key);
+        if (list) list.push(o);
+        else this.byType.set(key, [o]);
+      }
+    }
+    return this.byType.get(`${group}/${kind}`) ?? [];
   }
 }
 
