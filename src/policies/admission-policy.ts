@@ -58,20 +58,56 @@ function groupVersion(o: Obj): { group: string; version: string } {
   return slash === -1 ? { group: '', version: v } : { group: v.slice(0, slash), version: v.slice(slash + 1) };
 }
 
-/** The object's resource name: a custom resource's is the plural its CustomResourceDefinition gives, when the scan holds it. */
-function resourceNameOf(o: Obj, plurals: ReadonlyMap<string, string>): string {
-  return plurals.get(`${groupVersion(o).group}/${String(o.kind)}`) ?? resourceOf(String(o.kind));
+/** A group, version and resource: what a request names and a resource rule covers. */
+interface Gvr {
+  group: string;
+  version: string;
+  resource: string;
 }
 
-/** Whether one `resourceRules` entry covers the CREATE of this object. */
-function ruleCovers(rule: Obj, o: Obj, plurals: ReadonlyMap<string, string>): boolean {
-  const { group, version } = groupVersion(o);
+/** The object's resource name: a custom resource's is the plural its CustomResourceDefinition gives, when the scan holds it. */
+function resourceNameOf(o: Obj, resources: ScanResources): string {
+  return resources.plurals.get(`${groupVersion(o).group}/${String(o.kind)}`) ?? resourceOf(String(o.kind));
+}
+
+/**
+ * Built-in resources that API servers with ValidatingAdmissionPolicy (1.26+) serve at more than one group/version
+ * from one storage, so that under `matchPolicy: Equivalent` a rule for one covers a request through another. The
+ * versions removed before 1.26 (extensions/v1beta1, apps/v1beta1 and v1beta2, autoscaling/v2beta1 and v2beta2,
+ * events.k8s.io/v1beta1) are served by no API server that has ValidatingAdmissionPolicy, so no equivalents.
+ */
+const BUILT_IN_EQUIVALENTS: ReadonlyArray<readonly Gvr[]> = [
+  [
+    { group: 'autoscaling', version: 'v1', resource: 'horizontalpodautoscalers' },
+    { group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers' },
+  ],
+  [
+    { group: '', version: 'v1', resource: 'events' },
+    { group: 'events.k8s.io', version: 'v1', resource: 'events' },
+  ],
+];
+
+/**
+ * The resources the API server takes as equivalent to `gvr` (sharing its storage, itself included): the served
+ * versions of a CustomResourceDefinition in the scan, or a built-in resource's other group/versions.
+ */
+function equivalentsOf(gvr: Gvr, resources: ScanResources): readonly Gvr[] {
+  const crd = resources.versions.get(`${gvr.group}/${gvr.resource}`);
+  if (crd) return crd.map((version) => ({ group: gvr.group, version, resource: gvr.resource }));
+  return BUILT_IN_EQUIVALENTS.find((list) => list.some((e) => sameGvr(e, gvr))) ?? [gvr];
+}
+
+function sameGvr(a: Gvr, b: Gvr): boolean {
+  return a.group === b.group && a.version === b.version && a.resource === b.resource;
+}
+
+/** Whether one `resourceRules` entry covers the CREATE of this object, requested as `gvr`. */
+function ruleCovers(rule: Obj, o: Obj, gvr: Gvr): boolean {
   const anyOr = (list: string[], value: string) => list.includes('*') || list.includes(value);
-  if (!anyOr(strings(rule.apiGroups), group)) return false;
-  if (!anyOr(strings(rule.apiVersions), version)) return false;
+  if (!anyOr(strings(rule.apiGroups), gvr.group)) return false;
+  if (!anyOr(strings(rule.apiVersions), gvr.version)) return false;
   if (!anyOr(strings(rule.operations), 'CREATE')) return false;
-  const resource = resourceNameOf(o, plurals);
-  if (!strings(rule.resources).some((r) => r === '*' || r === '*/*' || r === resource)) return false;
+  if (!strings(rule.resources).some((r) => r === '*' || r === '*/*' || r === gvr.resource)) return false;
   const names = strings(rule.resourceNames);
   if (names.length && !names.includes(nameOf(o))) return false;
   const scope = typeof rule.scope === 'string' ? rule.scope : '*';
@@ -79,21 +115,40 @@ function ruleCovers(rule: Obj, o: Obj, plurals: ReadonlyMap<string, string>): bo
   return scope === '*' || (scope === 'Namespaced' && namespaced) || (scope === 'Cluster' && !namespaced);
 }
 
-/** `matchConstraints` of a policy or `matchResources` of a binding; absent constraints match everything. */
+/**
+ * The resource through which `rules` cover the object requested as `gvr`, as the API server matches: the request's
+ * own; else, unless `matchPolicy` is `Exact` (the API server defaults it to `Equivalent`), the first equivalent
+ * resource a rule covers, rule by rule. Undefined when none covers it.
+ */
+function rulesMatch(rules: readonly Obj[], matchPolicy: unknown, o: Obj, gvr: Gvr, resources: ScanResources): Gvr | undefined {
+  if (rules.some((r) => ruleCovers(r, o, gvr))) return gvr;
+  if (matchPolicy === 'Exact') return undefined;
+  const equivalents = equivalentsOf(gvr, resources);
+  for (const rule of rules) for (const e of equivalents) if (!sameGvr(e, gvr) && ruleCovers(rule, o, e)) return e;
+  return undefined;
+}
+
+/**
+ * `matchConstraints` of a policy or `matchResources` of a binding; absent constraints match everything. Gives the
+ * resource matched (an equivalent one under `matchPolicy: Equivalent`: the API server converts the object to it),
+ * or undefined when the object is not matched.
+ */
 function constraintsMatch(
   constraints: unknown,
   o: Obj,
   namespaceLabels: Record<string, string> | undefined,
   requireRules: boolean,
-  plurals: ReadonlyMap<string, string>,
-): boolean {
+  resources: ScanResources,
+): Gvr | undefined {
   const c = rec(constraints);
+  const gvr = { ...groupVersion(o), resource: resourceNameOf(o, resources) };
   const rules = Array.isArray(c.resourceRules) ? c.resourceRules.map(rec) : [];
-  if ((requireRules || rules.length) && !rules.some((r) => ruleCovers(r, o, plurals))) return false;
+  const matched = requireRules || rules.length ? rulesMatch(rules, c.matchPolicy, o, gvr, resources) : gvr;
+  if (!matched) return undefined;
   const excluded = Array.isArray(c.excludeResourceRules) ? c.excludeResourceRules.map(rec) : [];
-  if (excluded.some((r) => ruleCovers(r, o, plurals))) return false;
-  if (namespaceLabels && !matchesSelector(selector(c.namespaceSelector), namespaceLabels)) return false;
-  return matchesSelector(selector(c.objectSelector), labelsOf(o));
+  if (rulesMatch(excluded, c.matchPolicy, o, gvr, resources)) return undefined;
+  if (namespaceLabels && !matchesSelector(selector(c.namespaceSelector), namespaceLabels)) return undefined;
+  return matchesSelector(selector(c.objectSelector), labelsOf(o)) ? matched : undefined;
 }
 
 interface Compiled {
@@ -147,7 +202,7 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
     else if (o.kind === 'Namespace' && o.apiVersion === 'v1') namespaces.set(nameOf(o), o);
   });
   if (bindings.length === 0) return out;
-  const plurals = resourcePlurals(objects);
+  const resources = scanResources(objects);
   const rbac = new RbacAuthorizer(objects);
   const authorizer: AuthorizerContext = rbac.hasRbac
     ? { rbac }
@@ -200,8 +255,9 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       const ns = isNamespace ? nameOf(o) : namespaceOf(o);
       const nsObject = ns !== undefined ? namespaceObject(ns) : null;
       const nsLabels = nsObject ? labelsOf(nsObject) : undefined;
-      if (!constraintsMatch(pspec.matchConstraints, o, nsLabels, true, plurals)) return;
-      if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false, plurals)) return;
+      const matched = constraintsMatch(pspec.matchConstraints, o, nsLabels, true, resources);
+      if (!matched) return;
+      if (spec.matchResources !== undefined && !constraintsMatch(spec.matchResources, o, nsLabels, false, resources)) return;
       // A policy with paramKind and a binding without paramRef runs with params null, as on the API server.
       let paramSets: unknown[] = [null];
       if (paramKind.kind !== undefined && paramRef) {
@@ -225,10 +281,15 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       // The API server gives namespaceObject null for a Namespace, as for every cluster-scoped object.
       const namespaceBinding = isNamespace ? null : nsObject;
       // The request's resource, as matching named it (a CustomResourceDefinition's plural, `endpoints`).
-      const resource = resourceNameOf(o, plurals);
+      const resource = resourceNameOf(o, resources);
+      // Matched through an equivalent resource, the API server converts the object to its version and names it as
+      // the request's kind and resource (requestKind and requestResource stay the object's own). The fields are not
+      // converted here: `object` is the manifest's, with the apiVersion it is converted to.
+      const converted = matched.version === groupVersion(o).version && matched.group === groupVersion(o).group ? undefined : matched;
       for (const params of paramSets)
         for (const v of compiled.policy!.evaluate({
           object: o,
+          ...(converted ? { matchedAs: converted } : {}),
           params,
           namespaceObject: namespaceBinding,
           authorizer,
@@ -269,17 +330,29 @@ function finding(
   return { object, at: v.at, message, severity, evidence: cut(v.expression) };
 }
 
-/** `group/Kind` → resource name: the core kind whose plural is irregular, and the CustomResourceDefinitions of the scan. */
-function resourcePlurals(objects: readonly Obj[]): Map<string, string> {
+/** What the scan's CustomResourceDefinitions (and the API server's own names) say of resources. */
+interface ScanResources {
+  /** `group/Kind` → resource name: the core kind whose plural is irregular, and the CustomResourceDefinitions of the scan. */
+  plurals: Map<string, string>;
+  /** `group/resource` → the versions a CustomResourceDefinition of the scan serves. */
+  versions: Map<string, string[]>;
+}
+
+function scanResources(objects: readonly Obj[]): ScanResources {
   const plurals = new Map([['/Endpoints', 'endpoints']]);
+  const versions = new Map<string, string[]>();
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition' || !String(o.apiVersion ?? '').startsWith('apiextensions.k8s.io/')) continue;
     const spec = rec(o.spec);
     const names = rec(spec.names);
-    if (typeof spec.group === 'string' && typeof names.kind === 'string' && typeof names.plural === 'string')
-      plurals.set(`${spec.group}/${names.kind}`, names.plural);
+    if (typeof spec.group !== 'string' || typeof names.plural !== 'string') continue;
+    if (typeof names.kind === 'string') plurals.set(`${spec.group}/${names.kind}`, names.plural);
+    const served = (Array.isArray(spec.versions) ? spec.versions.map(rec) : [])
+      .filter((v) => typeof v.name === 'string' && v.served !== false)
+      .map((v) => v.name as string);
+    if (served.length) versions.set(`${spec.group}/${names.plural}`, served);
   }
-  return plurals;
+  return { plurals, versions };
 }
 
 /** Kinds of the core group whose scope is known without their definition. */
@@ -295,7 +368,8 @@ const CORE_SCOPES: Record<string, 'Namespaced' | 'Cluster'> = {
 /** Whether a paramKind is namespaced: known for core kinds and for a CustomResourceDefinition in the scan; undefined otherwise. */
 function kindScope(objects: readonly Obj[], kind: Obj): 'Namespaced' | 'Cluster' | undefined {
   const { group, version } = groupVersion(kind);
-  if (group === '' && version === 'v1' && typeof kind.kind === 'string' && Object.hasOwn(CORE_SCOPES, kind.kind)) return CORE_SCOPES[kind.kind];
+  if (group === '' && version === 'v1' && typeof kind.kind === 'string' && Object.hasOwn(CORE_SCOPES, kind.kind))
+    return CORE_SCOPES[kind.kind];
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition' || !String(o.apiVersion ?? '').startsWith('apiextensions.k8s.io/')) continue;
     const spec = rec(o.spec);

@@ -170,6 +170,13 @@ export interface PolicyBindings {
    * request's `resource`/`requestResource` and by `authorizer.requestResource`.
    */
   resource?: string;
+  /**
+   * The group, version and resource the object is evaluated as, when a ValidatingAdmissionPolicy matched it through an
+   * equivalent resource (`matchPolicy: Equivalent`): `object` has its apiVersion, as converted by the API server (its
+   * fields are not converted), the synthesised request's `kind` and `resource` name it, and its `requestKind` and
+   * `requestResource` the object as written.
+   */
+  matchedAs?: { group: string; version: string; resource: string };
   /** For an image-config policy: the normalised view of the image config (`object` is the config as stored). */
   image?: Record<string, unknown>;
   /** What `authorizer` checks are decided with (the RBAC objects, the requesting user); none decided without. */
@@ -594,20 +601,24 @@ function globMatch(pattern: string, value: string): boolean {
  * the API server always sets (`kind`, `resource`, their `request…` twins, `name`, `namespace`,
  * `operation`, `userInfo`, `dryRun`), so an expression reading them runs rather than fails.
  */
-function syntheticRequest(object: Record<string, unknown>, resourceName?: string): Record<string, unknown> {
+function syntheticRequest(
+  object: Record<string, unknown>,
+  resourceName?: string,
+  matchedAs?: PolicyBindings['matchedAs'],
+): Record<string, unknown> {
   const md = (object.metadata ?? {}) as Record<string, unknown>;
   const apiVersion = String(object.apiVersion ?? '');
   const slash = apiVersion.lastIndexOf('/');
   const group = slash === -1 ? '' : apiVersion.slice(0, slash);
   const version = apiVersion.slice(slash + 1);
-  const kind = { group, version, kind: object.kind };
-  const resource = { group, version, resource: resourceName ?? resourceOf(String(object.kind ?? '')) };
+  const requestKind = { group, version, kind: object.kind };
+  const requestResource = { group, version, resource: resourceName ?? resourceOf(String(object.kind ?? '')) };
   return {
     operation: 'CREATE',
-    kind,
-    resource,
-    requestKind: kind,
-    requestResource: resource,
+    kind: matchedAs ? { group: matchedAs.group, version: matchedAs.version, kind: object.kind } : requestKind,
+    resource: matchedAs ?? requestResource,
+    requestKind,
+    requestResource,
     name: md.name ?? '',
     namespace: md.namespace ?? '',
     userInfo: { username: '', groups: [] },
@@ -650,14 +661,18 @@ function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
   return {
     authorizer: authorizerValue(),
     'authorizer.requestResource': requestResourceValue(requestResource(b.object, b.request, b.resource)),
-    object: dataToCel(b.object),
+    object: dataToCel(b.matchedAs ? { ...b.object, apiVersion: apiVersionOf(b.matchedAs) } : b.object),
     oldObject: dataToCel(b.oldObject ?? null),
     params: dataToCel(b.params ?? null),
     namespaceObject: namespaceObjectToCel(b.namespaceObject),
-    request: dataToCel(b.request ?? syntheticRequest(b.object, b.resource)),
+    request: dataToCel(b.request ?? syntheticRequest(b.object, b.resource, b.matchedAs)),
     podSpecs: dataToCel(pods.specs),
     containers: dataToCel(pods.containers),
   };
+}
+
+function apiVersionOf(gv: { group: string; version: string }): string {
+  return gv.group ? `${gv.group}/${gv.version}` : gv.version;
 }
 
 /**

@@ -110,8 +110,111 @@ ${bindingExtra}---
 `;
 const clusterRole = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n';
 
+/** A policy on autoscaling/v1 HorizontalPodAutoscalers (served at v1 and v2 from one storage), with its binding. */
+const hpaPolicy = (matchPolicy: string) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: hpa-bounds
+spec:
+  matchConstraints:
+${matchPolicy}    resourceRules:
+    - apiGroups: ["autoscaling"]
+      apiVersions: ["v1"]
+      operations: ["CREATE"]
+      resources: ["horizontalpodautoscalers"]
+  validations:
+  - expression: "object.spec.maxReplicas <= 8"
+    messageExpression: "'at most 8 replicas (' + request.kind.version + ' of ' + request.requestKind.version + ', ' + object.apiVersion + ')'"
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: hpa-bounds
+spec:
+  policyName: hpa-bounds
+  validationActions: [Deny]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: vllm
+  namespace: llm
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: vllm}
+  maxReplicas: 64
+`;
+/** A custom resource served at v1beta1 and v1, a policy on v1beta1 and an object written at v1. */
+const crdVersions = (matchPolicy: string, conversionServed = 'true') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: modelcaches.serving.example.com
+spec:
+  group: serving.example.com
+  scope: Namespaced
+  names: {kind: ModelCache, plural: modelcaches}
+  versions:
+  - {name: v1beta1, served: ${conversionServed}, storage: false}
+  - {name: v1, served: true, storage: true}
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: model-cache
+spec:
+  matchConstraints:
+${matchPolicy}    resourceRules:
+    - apiGroups: ["serving.example.com"]
+      apiVersions: ["v1beta1"]
+      operations: ["CREATE"]
+      resources: ["modelcaches"]
+  validations:
+  - expression: "object.spec.size != 'unbounded'"
+    message: a model cache has a size
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: model-cache
+spec:
+  policyName: model-cache
+  validationActions: [Deny]
+---
+apiVersion: serving.example.com/v1
+kind: ModelCache
+metadata:
+  name: llama
+  namespace: llm
+spec:
+  size: unbounded
+`;
+
 testRule(rule, {
   valid: [
+    {
+      name: 'matchPolicy Exact: a rule on autoscaling/v1 does not cover an HPA written at autoscaling/v2',
+      path: 'a.yaml',
+      content: hpaPolicy('    matchPolicy: Exact\n'),
+    },
+    {
+      name: 'matchPolicy Exact: a rule on v1beta1 of a custom resource does not cover an object written at v1',
+      path: 'a.yaml',
+      content: crdVersions('    matchPolicy: Exact\n'),
+    },
+    {
+      name: 'matchPolicy Equivalent: a version the CustomResourceDefinition does not serve is no equivalent',
+      path: 'a.yaml',
+      content: crdVersions('', 'false'),
+    },
+    {
+      name: 'matchPolicy Equivalent: extensions/v1beta1, served by no API server with admission policies, is no equivalent of apps/v1',
+      path: 'a.yaml',
+      content:
+        policy(needsGpu)
+          .replace('apiGroups: ["apps"]', 'apiGroups: ["extensions"]')
+          .replace('apiVersions: ["v1"]', 'apiVersions: ["v1beta1"]') +
+        binding('Deny') +
+        deployment('cpu: 1'),
+    },
     {
       name: 'model server within the limits: optional replicas and source range present',
       path: 'a.yaml',
@@ -171,7 +274,8 @@ testRule(rule, {
     {
       name: 'a policy with paramKind and a binding without paramRef runs with params null',
       path: 'a.yaml',
-      content: policy('  - expression: "params == null"\n    message: params is not null\n', withParams) + binding('Deny') + deployment('cpu: 1'),
+      content:
+        policy('  - expression: "params == null"\n    message: params is not null\n', withParams) + binding('Deny') + deployment('cpu: 1'),
     },
     {
       name: 'a variable that fails where no validation reads it (behind a guard) fails nothing',
@@ -205,6 +309,36 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'matchPolicy Equivalent (the default): a rule on autoscaling/v1 covers an HPA written at v2, request.kind names v1',
+      path: 'a.yaml',
+      content: hpaPolicy(''),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 3,
+          endLine: 27,
+          endColumn: 13,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy hpa-bounds (binding hpa-bounds, Deny): at most 8 replicas (v1 of v2, autoscaling/v1)',
+        },
+      ],
+    },
+    {
+      name: 'matchPolicy Equivalent, written out: a rule on v1beta1 of a custom resource covers an object written at v1',
+      path: 'a.yaml',
+      content: crdVersions('    matchPolicy: Equivalent\n'),
+      findings: [
+        {
+          startLine: 40,
+          startColumn: 3,
+          endLine: 40,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny): a model cache has a size',
+        },
+      ],
+    },
     {
       name: 'an expression that cannot be evaluated: message and evidence quote only the start of a long one',
       path: 'a.yaml',
@@ -462,9 +596,7 @@ testRule(rule, {
       name: 'an audit annotation that fails denies the request under failurePolicy Fail, whatever the actions (Audit here)',
       path: 'a.yaml',
       content:
-        policy(
-          needsGpu + '  auditAnnotations:\n  - key: priority\n    valueExpression: "string(object.spec.template.spec.priority)"\n',
-        ) +
+        policy(needsGpu + '  auditAnnotations:\n  - key: priority\n    valueExpression: "string(object.spec.template.spec.priority)"\n') +
         binding('Audit') +
         deployment('nvidia.com/gpu: 1'),
       findings: [
@@ -483,7 +615,10 @@ testRule(rule, {
       name: 'an audit annotation whose dyn value is not a string denies the request whatever failurePolicy (Ignore) and the actions (Audit)',
       path: 'a.yaml',
       content:
-        policy(needsGpu + '  auditAnnotations:\n  - key: replicas\n    valueExpression: "object.spec.replicas"\n', '  failurePolicy: Ignore\n') +
+        policy(
+          needsGpu + '  auditAnnotations:\n  - key: replicas\n    valueExpression: "object.spec.replicas"\n',
+          '  failurePolicy: Ignore\n',
+        ) +
         binding('Audit') +
         deployment('nvidia.com/gpu: 1'),
       findings: [
