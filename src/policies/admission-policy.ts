@@ -325,7 +325,7 @@ function finding(
   actions: string[],
   severity: Severity,
 ): AdmissionPolicyFinding {
-  const prefix = `ValidatingAdmissionPolicy ${policy} (binding ${binding}, ${actions.join('+')})`;
+  const prefix = `ValidatingAdmissionPolicy ${policy} (binding ${binding}, ${actions.join('+')}${v.reason ? `, reason ${v.reason}` : ''})`;
   const message = v.error ? v.message.replace(/^policy [^:]+: /, `${prefix}: `) : `${prefix}: ${v.message}`;
   return { object, at: v.at, message, severity, evidence: cut(v.expression) };
 }

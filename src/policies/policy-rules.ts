@@ -3,7 +3,7 @@ import type { ImageConfigDocument } from '../parsers/image/image-config.js';
 import type { K8sObjectDocument } from '../parsers/k8s/k8s-documents.js';
 import { cut } from '../core/printable.js';
 import { imageConfigBindings } from './image-config-view.js';
-import type { Policy, PolicyBindings, Violation } from './policy.js';
+import type { Policy, PolicyBindings, ValidationReason, Violation } from './policy.js';
 
 /** The rule id findings of a custom policy carry. */
 export function policyRuleId(policy: Pick<Policy, 'name'>): string {
@@ -26,6 +26,8 @@ export function policyRules(
     reportNotEvaluated?: boolean;
     /** Called with each validation that could not be decided (the webhook makes them visible on its response). */
     onNotEvaluated?(policy: Policy, violation: Violation): void;
+    /** Called with the message of each finding whose validation gives a `reason` (the webhook answers with its status). */
+    onReason?(ruleId: string, message: string, reason: ValidationReason): void;
   } = {},
 ): AnyRule[] {
   return policies.map((policy) => {
@@ -36,13 +38,17 @@ export function policyRules(
         if (v.notEvaluated) {
           skipped ??= v.message;
           options.onNotEvaluated?.(policy, v);
-        } else
+        } else {
+          // The reason the API server would answer with (`reason: Forbidden`), said after the message.
+          const message = v.reason ? `${v.message} (reason ${v.reason})` : v.message;
+          if (v.reason) options.onReason?.(policyRuleId(policy), message, v.reason);
           ctx.report({
-            message: v.message,
+            message,
             at: v.at,
             severity: v.severity,
             ...(v.error ? { evidence: cut(v.expression) } : {}),
           });
+        }
       // A validation that cannot be decided here is neither a pass nor a fail: one entry in the scan's errors says so.
       if (skipped && options.reportNotEvaluated && !announced) {
         announced = true;

@@ -94,7 +94,7 @@ spec:
   it('GPU requests in GPU namespaces only', () => {
     const missing = scanWithExamples(deployment({ namespace: 'gpu-a' }));
     expect(missing.find((x) => x.ruleId === 'policy:gpu-requests-in-gpu-namespaces')?.message).toBe(
-      'no container requests nvidia.com/gpu in a GPU namespace',
+      'no container requests nvidia.com/gpu in a GPU namespace (reason Invalid)',
     );
     expect(scanWithExamples(deployment({ namespace: 'gpu-a', gpu: true })).map((x) => x.ruleId)).not.toContain(
       'policy:gpu-requests-in-gpu-namespaces',

@@ -183,12 +183,26 @@ export interface PolicyBindings {
   authorizer?: AuthorizerContext;
 }
 
+/**
+ * The reasons a validation may give, as the API server allows them, with the HTTP status code of its answer when the
+ * validation denies a request (the API server's answer without a reason is Invalid).
+ */
+export const VALIDATION_REASONS = ['Unauthorized', 'Forbidden', 'Invalid', 'RequestEntityTooLarge'] as const;
+export type ValidationReason = (typeof VALIDATION_REASONS)[number];
+export const REASON_STATUS_CODES: Readonly<Record<ValidationReason, number>> = {
+  Unauthorized: 401,
+  Forbidden: 403,
+  Invalid: 422,
+  RequestEntityTooLarge: 413,
+};
+
 export interface Violation {
   message: string;
   severity: Severity;
   /** Where, relative to the object: the validation's `fieldPath`, else the object's name. */
   at: ObjectPath;
-  reason?: string;
+  /** The validation's `reason`, when it gives one. */
+  reason?: ValidationReason;
   /** The expression that failed or could not be evaluated (a key in a known format written in it masked). */
   expression: string;
   /** True when the expression could not be evaluated (error or cost limit), not found false. */
@@ -209,7 +223,7 @@ interface CompiledValidation {
   message?: string;
   messageExpression?: CompiledExpression;
   at: ObjectPath;
-  reason?: string;
+  reason?: ValidationReason;
   severity: Severity;
 }
 
@@ -299,13 +313,20 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec & {
     expr: compile(`matchConditions[${i}] (${c.name})`, c.expression, names, 'bool'),
   }));
   const policySeverity = spec.severity ?? 'medium';
+  spec.validations.forEach((v, i) => {
+    // The API server refuses a policy with another reason.
+    if (v.reason !== undefined && !(VALIDATION_REASONS as readonly string[]).includes(v.reason))
+      throw new PolicyError(
+        `policy ${name} (${source}): validations[${i}].reason: expected one of ${VALIDATION_REASONS.join(', ')}, found ${JSON.stringify(cut(v.reason))}`,
+      );
+  });
   const validations: CompiledValidation[] = spec.validations.map((v, i) => ({
     expression: compile(`validations[${i}].expression`, v.expression, names, 'bool'),
     message: v.message,
     messageExpression:
       v.messageExpression !== undefined ? compile(`validations[${i}].messageExpression`, v.messageExpression, names, 'string') : undefined,
     at: v.fieldPath ? parseFieldPath(v.fieldPath, `policy ${name} (${source}): validations[${i}].fieldPath`) : defaultAt,
-    reason: v.reason,
+    reason: v.reason as ValidationReason | undefined,
     severity: v.severity ?? policySeverity,
   }));
   const costLimit = spec.costLimit ?? DEFAULT_COST_LIMIT;

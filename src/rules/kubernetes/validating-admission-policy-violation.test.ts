@@ -310,6 +310,43 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a validation reason is said with the binding and actions, as the API server answers with it',
+      path: 'a.yaml',
+      content: crdVersions('').replace(
+        '    message: a model cache has a size\n',
+        '    message: a model cache has a size\n    reason: Forbidden\n',
+      ),
+      findings: [
+        {
+          startLine: 40,
+          startColumn: 3,
+          endLine: 40,
+          endColumn: 14,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny, reason Forbidden): a model cache has a size',
+        },
+      ],
+    },
+    {
+      name: 'a validation reason the API server does not know, reported on the policy',
+      path: 'a.yaml',
+      content: crdVersions('').replace(
+        '    message: a model cache has a size\n',
+        '    message: a model cache has a size\n    reason: NotFound\n',
+      ),
+      findings: [
+        {
+          startLine: 17,
+          startColumn: 1,
+          endLine: 27,
+          endColumn: 21,
+          severity: 'high',
+          message:
+            'policy model-cache (ValidatingAdmissionPolicy model-cache): validations[0].reason: expected one of Unauthorized, Forbidden, Invalid, RequestEntityTooLarge, found "NotFound"; the policy cannot be evaluated',
+        },
+      ],
+    },
+    {
       name: 'matchPolicy Equivalent (the default): a rule on autoscaling/v1 covers an HPA written at v2, request.kind names v1',
       path: 'a.yaml',
       content: hpaPolicy(''),

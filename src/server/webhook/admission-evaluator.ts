@@ -5,7 +5,7 @@ import { applyCheckedFixes, type FileFix } from '../../core/apply-fixes.js';
 import { refusedPodSettingsIn } from '../../core/refused-pod-settings.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
-import type { Policy } from '../../policies/policy.js';
+import { REASON_STATUS_CODES, type Policy, type ValidationReason } from '../../policies/policy.js';
 import { policyRules } from '../../policies/policy-rules.js';
 import { maskMessage, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
@@ -148,7 +148,7 @@ export class AdmissionEvaluator {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
       const stored = withoutManagedFields(object);
-      const { findings, text, notEvaluated } = this.scan(stored, req);
+      const { findings, text, notEvaluated, reasons } = this.scan(stored, req);
       const tooLong = () => this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
       if (this.now() > deadline) return tooLong();
       let active: DecidedFinding[] = findings
@@ -171,7 +171,9 @@ export class AdmissionEvaluator {
         if (oldFindings && this.now() <= deadline) active = markPreExisting(active, stored, oldFindings, oldStored);
       }
       const decision =
-        endpoint === 'mutate' ? this.mutation(req, stored, text, active, dryRun) : this.validation(req, active, dryRun, notEvaluated);
+        endpoint === 'mutate'
+          ? this.mutation(req, stored, text, active, dryRun)
+          : this.validation(req, active, dryRun, notEvaluated, reasons);
       return notEvaluated.length ? { ...decision, notEvaluated } : decision;
     } catch (e) {
       // An error may quote a value of the object (a rule or policy that fails on it): its secrets are masked, as in findings.
@@ -181,7 +183,13 @@ export class AdmissionEvaluator {
     }
   }
 
-  private validation(req: AdmissionRequest, active: Decision['findings'], dryRun: boolean, notEvaluated: NotEvaluated[]): Decision {
+  private validation(
+    req: AdmissionRequest,
+    active: Decision['findings'],
+    dryRun: boolean,
+    notEvaluated: NotEvaluated[],
+    reasons: ReadonlyMap<string, ValidationReason> | undefined,
+  ): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     const denied = active.filter((a) => a.action === 'deny');
     const warned = active.filter((a) => a.action === 'warn' && !a.preExisting);
@@ -197,9 +205,13 @@ export class AdmissionEvaluator {
       const lines = denied.map(
         ({ finding: f }) => `[${f.ruleId} ${f.severity}] ${f.message}${f.location.objectPath ? ` (${f.location.objectPath})` : ''}`,
       );
+      // Denied by custom policies only, the answer is the API server's for the first denying validation's reason.
+      const reason = denied.every(({ finding }) => isPolicyFinding(finding))
+        ? reasons?.get(reasonKey(denied[0]!.finding.ruleId, denied[0]!.finding.message))
+        : undefined;
       response.status = {
-        code: 403,
-        reason: 'Forbidden',
+        code: reason ? REASON_STATUS_CODES[reason] : 403,
+        reason: reason ?? 'Forbidden',
         message: truncateRunes(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
       };
     }
@@ -337,10 +349,18 @@ export class AdmissionEvaluator {
     object: Record<string, unknown>,
     req?: AdmissionRequest,
     only?: ReadonlySet<string>,
-  ): { findings: Finding[]; path: string; text: string; notEvaluated: NotEvaluated[] } {
+  ): {
+    findings: Finding[];
+    path: string;
+    text: string;
+    notEvaluated: NotEvaluated[];
+    /** The `reason` of policy findings whose validation gives one, by `reasonKey`. */
+    reasons?: Map<string, ValidationReason>;
+  } {
     const path = objectFilePath(object);
     const text = serialize(object);
     const notEvaluated: NotEvaluated[] = [];
+    let reasons: Map<string, ValidationReason> | undefined;
     const policies =
       this.opts.policies?.length && !only
         ? policyRules(
@@ -354,12 +374,16 @@ export class AdmissionEvaluator {
                 if (!notEvaluated.some((n) => n.policy === policy.name && n.expression === v.expression))
                   notEvaluated.push({ policy: policy.name, expression: v.expression });
               },
+              onReason: (ruleId, message, reason) => {
+                reasons ??= new Map();
+                if (!reasons.has(reasonKey(ruleId, message))) reasons.set(reasonKey(ruleId, message), reason);
+              },
             },
           )
         : undefined;
     const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies, only);
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-    return { findings: result.findings, path, text, notEvaluated };
+    return { findings: result.findings, path, text, notEvaluated, reasons };
   }
 }
 
@@ -421,6 +445,10 @@ export function findingSubject(object: unknown, pointer: string | undefined): st
     }
   }
   return out.slice(0, named).join('/');
+}
+
+function reasonKey(ruleId: string, message: string): string {
+  return `${ruleId}\u0000${message}`;
 }
 
 /** A finding of a custom policy (`policy:<name>`), not of a rule. */
