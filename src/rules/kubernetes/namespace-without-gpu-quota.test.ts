@@ -40,8 +40,16 @@ const templateQueued = `apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: trai
 /** A Deployment labelled on its pod template: Kueue's pod integration admits each pod by its own label. */
 const templateQueuedDeployment = `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: serve\n  namespace: research\nspec:\n  selector:\n    matchLabels: {app: s}\n  template:\n    metadata:\n      labels:\n        app: s\n        kueue.x-k8s.io/queue-name: team-a\n    spec:\n      containers:\n      - name: s\n        image: vllm/vllm-openai:v0.6.0\n        resources:\n          limits: {nvidia.com/gpu: 1}\n`;
 
+/** The same queues with the LocalQueue named `default`: Kueue (LocalQueueDefaulting, on by default since 0.12) labels a job without a queue for it. */
+const KUEUE_DEFAULT = KUEUE.replace('  name: team-a\n', '  name: default\n');
+
 testRule(rule, {
   valid: [
+    {
+      name: "a Job without a queue label in a namespace whose LocalQueue is named 'default' (Kueue gives it that queue)",
+      path: 'a.yaml',
+      content: NS + job('{nvidia.com/gpu: 4}') + KUEUE_DEFAULT,
+    },
     { name: 'a Deployment labelled for the queue on its pod template', path: 'a.yaml', content: NS + templateQueuedDeployment + KUEUE },
     { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
@@ -115,6 +123,14 @@ testRule(rule, {
           severity: 'medium',
           message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
         },
+      ],
+    },
+    {
+      name: "a Job without a queue label, the namespace's LocalQueue not named 'default': Kueue does not hold it",
+      path: 'a.yaml',
+      content: NS + job('{nvidia.com/gpu: 4}') + KUEUE,
+      findings: [
+        { startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: /requests nvidia.com\/gpu but it has no ResourceQuota/ },
       ],
     },
     {

@@ -73,12 +73,18 @@ function requests(pod: PodSpecDocument, resource: string): boolean {
   return false;
 }
 
+/**
+ * The LocalQueue Kueue gives a workload without the label when its namespace has one of this name
+ * (LocalQueueDefaulting: alpha in 0.10, on by default from 0.12, GA in 0.17).
+ */
+const DEFAULT_LOCAL_QUEUE = 'default';
+
 /** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */
 function kueueCovers(local: Map<string, Set<string>> | undefined, t: Tenant, resource: string): boolean {
   if (!local) return false;
   return t.pods.every((p) => {
     if (!requests(p, resource)) return true;
-    const q = queueOf(p);
+    const q = queueOf(p) ?? DEFAULT_LOCAL_QUEUE;
     return q !== undefined && local.get(q)?.has(resource) === true;
   });
 }
@@ -100,7 +106,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is not held by Kueue.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12), and otherwise not by Kueue.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
