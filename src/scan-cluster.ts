@@ -41,6 +41,8 @@ export interface ClusterScanOptions extends Omit<
   onObject?(name: string, index: number): void;
   /** How GETs answered 429 or 5xx are sent again (default `DEFAULT_RETRY`: 5 tries, `Retry-After` followed up to 10 s). */
   retry?: Partial<RetryPolicy>;
+  /** How long a request waits for the API server to answer (default 60 s). */
+  requestTimeoutMs?: number;
 }
 
 /** What a cluster scan read: where, how many objects, what could not be listed. */
@@ -95,7 +97,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     throw e;
   }
   const ref: ClusterRef = { context: conn.context, server: conn.server };
-  const api = new KubeApi(conn.kc, { retry: opts.retry });
+  const api = new KubeApi(conn.kc, { retry: opts.retry, timeoutMs: opts.requestTimeoutMs });
   let discovery: Awaited<ReturnType<typeof discover>>;
   try {
     discovery = await discover(api);
@@ -164,8 +166,20 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     const first = (i: number): Promise<ResponseBody> =>
       requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
     let ahead = lists.length > 0 ? first(0) : undefined;
+    // A list the server gave no answer to within the timeout: the server (or the way to it) is gone, and each
+    // list after it would wait as long. They are not tried.
+    let silent: { what: string; error: KubeApiError } | undefined;
     for (let i = 0; i < lists.length; i++) {
       const { type, namespace: ns, selectors } = lists[i];
+      if (silent) {
+        failed.add(type);
+        mark(ended, type, ns);
+        sink.error(
+          typeName(type),
+          `did not list ${typeName(type)}${where(type, ns)}: the API server gave no answer to the list of ${silent.what} (${silent.error.message})`,
+        );
+        continue;
+      }
       const current = ahead;
       let scanned = false;
       // The next list's first page is on its way while this list is read and scanned.
@@ -209,6 +223,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
         if (!(e instanceof KubeApiError)) throw e;
         failed.add(type);
         sink.error(typeName(type), listError(type, ns, e, scanned));
+        if (e.status === 0 && e.reason === 'Timeout') silent = { what: `${typeName(type)}${where(type, ns)}`, error: e };
       } finally {
         mark(ended, type, ns);
       }

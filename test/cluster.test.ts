@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -437,6 +438,30 @@ describe('Secrets, read as a Table of their metadata and types', () => {
       '/spec/template/spec/volumes/0/secret/secretName',
     ]);
     expect(JSON.stringify(r)).not.toContain(dockerconfig.slice(0, 12));
+  });
+});
+
+describe('an API server that stops answering', () => {
+  it('reports the list it gave no answer to within the request timeout, and tries no list after it (each would wait as long)', async () => {
+    const srv = await new FakeApiServer({
+      objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } })],
+      unanswered: ['deployments.apps'],
+    }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, requestTimeoutMs: 300, rules: ['K8S-0003'] });
+      const silent = `no answer from ${srv.url} within 0.3 s`;
+      expect(r.errors).toEqual([
+        { path: 'deployments.apps', message: `cannot list deployments.apps in any namespace: ${silent}` },
+        ...['statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'pods'].map((t) => ({
+          path: t,
+          message: `did not list ${t} in any namespace: the API server gave no answer to the list of deployments.apps in any namespace (${silent})`,
+        })),
+      ]);
+      expect(r.cluster.listed).not.toContain('pods');
+      expect(r.cluster.listed).toContain('services');
+    } finally {
+      await srv.close();
+    }
   });
 });
 
@@ -1229,6 +1254,36 @@ describe('sanctum cluster (CLI)', () => {
     expect(err.text()).toMatch(/--all-namespaces and --namespace exclude each other/);
     expect(err.text()).toMatch(/--apply writes Policy Reports/);
     expect(err.text()).toMatch(/kubeconfig \/nonexistent\/kubeconfig does not exist/);
+    expect(
+      await main(['node', 'sanctum', 'cluster', '--kubeconfig', srv.kubeconfigPath, '--request-timeout', '0'], {
+        stdout: capture().stream,
+        stderr: err.stream,
+      }),
+    ).toBe(2);
+    expect(err.text()).toMatch(/--request-timeout must be a positive number of seconds \(got '0'\)/);
+  });
+
+  it('exits 2 naming the cluster when its server takes the connection and never answers, after --request-timeout', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => sockets.add(s));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const server = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-kc-'));
+    try {
+      const file = join(dir, 'kubeconfig');
+      writeFileSync(file, srv.kubeconfig().replace(srv.url, server));
+      const err = capture();
+      const code = await main(['node', 'sanctum', 'cluster', '--kubeconfig', file, '--request-timeout', '0.5'], {
+        stdout: capture().stream,
+        stderr: err.stream,
+      });
+      expect(code).toBe(2);
+      expect(err.text()).toContain(`cannot read the API of cluster 'fake' (${server}): no answer from ${server} within 0.5 s`);
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

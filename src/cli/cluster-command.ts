@@ -19,6 +19,7 @@ interface ClusterFlags extends ReportFlags {
   namespace: string[];
   allNamespaces?: boolean;
   pageSize: string;
+  requestTimeout: string;
   apply?: boolean;
 }
 
@@ -52,6 +53,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     )
     .option('-A, --all-namespaces', 'every namespace (the default)')
     .option('--page-size <n>', 'objects per list request', '500')
+    .option('--request-timeout <seconds>', 'how long a request waits for the API server to answer', '60')
     .option('--apply', 'with --format policyreport: write the PolicyReport and ClusterPolicyReport objects to the cluster')
     .action(async (flags: ClusterFlags) => {
       checkUploadFlags(flags);
@@ -60,6 +62,9 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
       const pageSize = Number(flags.pageSize);
       if (!Number.isInteger(pageSize) || pageSize < 1)
         throw new ScanSetupError(`--page-size must be a positive whole number (got '${flags.pageSize}')`);
+      const requestTimeout = Number(flags.requestTimeout);
+      if (!(requestTimeout > 0) || !Number.isFinite(requestTimeout))
+        throw new ScanSetupError(`--request-timeout must be a positive number of seconds (got '${flags.requestTimeout}')`);
       const formats = flags.format.length ? flags.format : ['table'];
       for (const f of formats)
         if (!FORMATS().includes(f)) throw new ScanSetupError(`unknown format '${f}' (known: ${FORMATS().join(', ')})`);
@@ -98,6 +103,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         connection: conn,
         namespaces: flags.namespace,
         pageSize,
+        requestTimeoutMs: requestTimeout * 1000,
         cwd,
         ...reportOptionsFrom(flags, cwd),
         onRules: (r: readonly AnyRule[]) => (ran = r),

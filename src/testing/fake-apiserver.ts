@@ -61,6 +61,8 @@ export interface FakeApiServerOptions {
    * are answered with the plain list the header falls back to, as by a server that prints no Tables.
    */
   tables?: boolean;
+  /** Lists (by `resource.group` name, as `forbidden`) whose GETs are never answered: the connection stays open, silent. */
+  unanswered?: string[];
 }
 
 export interface FakeRequest {
@@ -272,6 +274,11 @@ export class FakeApiServer {
       if (this.closed.has(req.socket as TLSSocket)) {
         this.staleRequests++;
         req.socket.destroy();
+        return;
+      }
+      const listed = listedResource(new URL(req.url ?? '/', 'https://127.0.0.1').pathname);
+      if (req.method === 'GET' && listed !== undefined && this.opts.unanswered?.includes(listed)) {
+        this.requests.push({ method: 'GET', path: new URL(req.url ?? '/', 'https://127.0.0.1').pathname, query: {} });
         return;
       }
       const chunks: Buffer[] = [];
