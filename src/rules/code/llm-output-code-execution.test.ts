@@ -130,6 +130,15 @@ testRule(rule, {
       findings: [{ startLine: 4, startColumn: 16, endLine: 4, endColumn: 45, message: 'Model output reaches compile()' }],
     },
     {
+      name: 'code compiled inside exec: one finding, at the exec',
+      path: 'a.py',
+      content: 'def run(llm):\n    out = llm.invoke("x").content\n    exec(compile(out, "<llm>", "exec"))\n    eval(builtins.compile(out, "<llm>", "eval"))\n',
+      findings: [
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 40, message: 'Model output reaches exec()' },
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 49, message: 'Model output reaches eval()' },
+      ],
+    },
+    {
       name: 'JS new Function and vm',
       path: 'tool.ts',
       content:

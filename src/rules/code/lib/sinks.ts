@@ -38,7 +38,7 @@ const PY_REPL_CALL =
   /(?:^|\.)(?:python_?repl|repl|interpreter|py_?repl|code_?executor|python_?tool)\.(?:run|exec|execute|runsource|runcode|invoke)$/i;
 
 export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
-  return callSinks(root, flavor, (callee, call) => {
+  const sinks = callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') return PY_EXEC.test(callee) || PY_REPL_CALL.test(callee) ? { what: `${callee}()` } : undefined;
     if (callee === 'eval' || callee === 'window.eval' || callee === 'globalThis.eval') return { what: 'eval()' };
     if (callee === 'Function' || callee === 'newFunction') {
@@ -60,6 +60,11 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
     }
     return undefined;
   });
+  if (flavor !== 'python') return sinks;
+  // `exec(compile(code, …))` runs the code once: the `exec`/`eval` around it is the one place to report.
+  const isCompile = (s: Sink): boolean => /^(?:builtins\.)?compile\(\)$/.test(s.what);
+  const run = new Set(sinks.filter((s) => !isCompile(s)).map((s) => s.value.id()));
+  return sinks.filter((s) => !(isCompile(s) && run.has(s.node.id())));
 }
 
 const PY_SHELL =
