@@ -58,6 +58,18 @@ testRule(rule, {
         'function useChat(roomId: string) {\n  const [messages, setMessages] = useState<any[]>([]);\n  return { messages };\n}\nexport function Room({ roomId }: { roomId: string }) {\n  const { messages } = useChat(roomId);\n  return <ul>{messages.map((m) => <li key={m.id} dangerouslySetInnerHTML={{ __html: m.renderedHtml }} />)}</ul>;\n}\n',
     },
     {
+      name: 'a useChat result kept whole: its input is what the user typed',
+      path: 'Chat.jsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  return <div dangerouslySetInnerHTML={{ __html: highlight(chat.input) }} />;\n}\n',
+    },
+    {
+      name: 'required useChat: input is not model output',
+      path: 'Chat.jsx',
+      content:
+        'const { useChat } = require("ai/react");\nfunction Chat() {\n  const { input } = useChat();\n  return <div dangerouslySetInnerHTML={{ __html: input }} />;\n}\n',
+    },
+    {
       name: 'useChat input (what the user typed) and error are not model output',
       path: 'Chat.tsx',
       content:
@@ -157,6 +169,23 @@ testRule(rule, {
       content:
         'import { useChat } from "ai/react";\nconst Bubble = ({ message }) => <div dangerouslySetInnerHTML={{ __html: message.content }} />;\nexport function Thread() {\n  const { messages } = useChat();\n  return <>{messages.map((m) => <Bubble key={m.id} message={m} />)}</>;\n}\n',
       findings: [{ startLine: 2, startColumn: 38, endLine: 2, endColumn: 91 }],
+    },
+    {
+      name: 'useChat and useCompletion required, one renamed',
+      path: 'Chat.jsx',
+      content:
+        'const { useChat, useCompletion: useAiCompletion } = require("ai/react");\nfunction Chat() {\n  const { messages } = useChat();\n  const { completion } = useAiCompletion();\n  return <>\n    <div dangerouslySetInnerHTML={{ __html: messages[0].content }} />\n    <div dangerouslySetInnerHTML={{ __html: completion }} />\n  </>;\n}\n',
+      findings: [
+        { startLine: 6, startColumn: 10, endLine: 6, endColumn: 67, message: 'Model output reaches dangerouslySetInnerHTML' },
+        { startLine: 7, startColumn: 10, endLine: 7, endColumn: 58, message: 'Model output reaches dangerouslySetInnerHTML' },
+      ],
+    },
+    {
+      name: 'a useChat result kept whole: its messages are model output',
+      path: 'Chat.jsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  return <div dangerouslySetInnerHTML={{ __html: chat.messages[0].content }} />;\n}\n',
+      findings: [{ startLine: 4, startColumn: 15, endLine: 4, endColumn: 77, message: 'Model output reaches dangerouslySetInnerHTML' }],
     },
     {
       name: 'useCompletion completion',

@@ -49,7 +49,10 @@ const AI_SDK_HOOK = /^(?:useChat|useCompletion|useObject|experimental_useObject|
 const AI_SDK_MODULE = /^(?:ai\/react|ai\/svelte|@ai-sdk\/react|@ai-sdk\/vue|@ai-sdk\/svelte)$/;
 const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
 
-/** Local names of the AI SDK hooks the file imports (`import { useChat as useAiChat } from 'ai/react'`). */
+/**
+ * Local names of the AI SDK hooks the file imports (`import { useChat as useAiChat } from 'ai/react'`)
+ * or requires (`const { useChat } = require('ai/react')`).
+ */
 function aiSdkHooks(root: SgNode): Set<string> {
   const out = new Set<string>();
   for (const imp of root.findAll({ rule: { kind: 'import_statement' } })) {
@@ -58,6 +61,20 @@ function aiSdkHooks(root: SgNode): Set<string> {
     for (const spec of imp.findAll({ rule: { kind: 'import_specifier' } })) {
       const name = spec.field('name')?.text();
       if (name && AI_SDK_HOOK.test(name)) out.add(spec.field('alias')?.text() ?? name);
+    }
+  }
+  for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
+    const pattern = d.field('name');
+    const value = d.field('value');
+    if (pattern?.kind() !== 'object_pattern' || !value || !isCall(value) || calleeText(value) !== 'require') continue;
+    const source = positional(value)[0];
+    if (!source || !AI_SDK_MODULE.test(unquote(source.text()))) continue;
+    for (const c of pattern.namedChildren()) {
+      if (c.kind() === 'shorthand_property_identifier_pattern' && AI_SDK_HOOK.test(c.text())) out.add(c.text());
+      else if (c.kind() === 'pair_pattern' && AI_SDK_HOOK.test(unquote(c.field('key')?.text() ?? ''))) {
+        const local = c.field('value');
+        if (local?.kind() === 'identifier') out.add(local.text());
+      }
     }
   }
   return out;
@@ -631,12 +648,15 @@ export class Flow {
         const [target, value] = targetAndValue(a);
         if (!target || !value) continue;
         const kind = a.kind();
+        const hook = isCall(value) && this.hooks.has(calleeText(value));
         const entry = {
-          // `const { messages, input } = useChat()`: only the hook's model output carries.
+          // `const { messages, input } = useChat()`, `const chat = useChat()`: only the hook's model output carries (`chat.messages`, not `chat.input`).
           names:
-            target.kind() === 'object_pattern' && isCall(value) && this.hooks.has(calleeText(value))
+            hook && target.kind() === 'object_pattern'
               ? hookOutputNames(target)
-              : names(target, this.flavor),
+              : hook && target.kind() === 'identifier'
+                ? [...AI_SDK_OUTPUTS].map((p) => `${target.text()}.${p}`)
+                : names(target, this.flavor),
           value: this.carrier(value),
           compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
         };
