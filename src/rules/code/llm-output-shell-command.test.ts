@@ -53,6 +53,18 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'an argument passed down a chain of 14 functions',
+      path: 'chain.py',
+      content: `import os\n${Array.from({ length: 14 }, (_, i) => `def f${i}(x):\n    return f${i + 1}(x)\n`).join('')}def f14(x):\n    os.system(x)\ndef main(llm):\n    f0(llm.invoke("x").content)\n`,
+      findings: [{ startLine: 31, startColumn: 5, endLine: 31, endColumn: 17, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'a value returned up a chain of 20 functions, each defined after its caller',
+      path: 'chain.py',
+      content: `import os\ndef main(llm):\n    os.system(g20(llm))\n${Array.from({ length: 20 }, (_, i) => `def g${20 - i}(llm):\n    return g${19 - i}(llm)\n`).join('')}def g0(llm):\n    return llm.invoke("x").content\n`,
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 24, message: 'Model output reaches os.system()' }],
+    },
+    {
       name: 'a number next to raw output',
       path: 'count.py',
       content:

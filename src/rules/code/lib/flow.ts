@@ -363,7 +363,7 @@ function calledNameOf(callee: string): string | undefined {
 }
 
 const RETURN_KINDS = ['return_statement'];
-/** Each pass carries values one call deeper at least; chains longer than this are not followed. */
+/** The propagation stops after the work of this many passes over the whole file (see `propagate`). */
 const MAX_PASSES = 12;
 const FUNCTION_KINDS: Record<Flavor, string[]> = {
   python: ['function_definition', 'lambda'],
@@ -428,6 +428,24 @@ interface CallbackSite {
   name?: string;
 }
 
+/** Something `propagate` runs on each pass that may change what it carries: a return, a call, a callback, a JSX element. */
+interface Site {
+  /** The indexes of the functions its expressions are in, -1 for the module. */
+  scopes: number[];
+  /** The functions of the file its expressions call by name: it is run again when one of them is found to return the source. */
+  calls: string[];
+  /** Carries what it can; true when that changed something. */
+  run: () => boolean;
+  /** The last pass it was queued for. */
+  pass: number;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 /** A function's body when it is an expression (`x => x.text`, `lambda: …`): its value is returned. */
 interface ExpressionBody {
   fn: FunctionInfo;
@@ -490,6 +508,8 @@ export class Flow {
    * of the outer function and everything nested in it, rebuilt by the next lookup: quadratic).
    */
   private gained: Set<number> | undefined;
+  /** During a pass of `propagate`, the names of the functions found to return the source. */
+  private returnedNames: string[] | undefined;
 
   private readonly flavor: Flavor;
   /** The grammar has JSX (JavaScript, TSX; not plain TypeScript). */
@@ -727,13 +747,15 @@ export class Flow {
   }
 
   /** Forgets the names carried in a function's scope and in the functions nested in it (they read its names). */
-  private invalidate(fnId: number): void {
+  private invalidate(fnId: number, dirty?: Set<number>): void {
     const i = this.indexById.get(fnId);
     if (i === undefined) return;
     const { starts, ends } = this.nesting;
     // Sorted by start, outer first: the functions nested in one follow it, up to its end.
-    for (let j = i; j < starts.length && (j === i || (starts[j] < ends[i] && ends[j] <= ends[i])); j++)
+    for (let j = i; j < starts.length && (j === i || (starts[j] < ends[i] && ends[j] <= ends[i])); j++) {
       this.scopes.delete(this.functions![j].id);
+      dirty?.add(j);
+    }
   }
 
   /** The file's functions, and how they nest (for `scope`). */
@@ -827,72 +849,153 @@ export class Flow {
       const body = f.node.field('body');
       if (body && body.kind() !== 'statement_block') expressionBodies.push({ fn: f, use: this.use(body, f) });
     }
-    // Names carried into a scope invalidate that scope; a new returning function or attribute invalidates all.
-    for (let pass = 0; pass < MAX_PASSES; pass++) {
-      this.gained = new Set();
-      let changed = false;
-      const known = this.returning.size + this.attributes.size;
-      for (const r of returns) {
-        if (!this.returning.has(r.fnId) && this.carriedAt(r.use)) {
-          this.returning.add(r.fnId);
-          changed = true;
-        }
-      }
-      for (const b of expressionBodies) {
-        if (!this.returning.has(b.fn.id) && this.carriedAt(b.use)) {
-          this.returning.add(b.fn.id);
-          changed = true;
-        }
-      }
-      for (const call of calls) {
-        const setter = setters.get(call.name);
-        if (setter && call.setterValue && this.carriedAt(call.setterValue) && this.addInbound(setter.owner, setter.state)) changed = true;
-        const fns = this.byName.get(call.name);
-        if (!fns) continue;
-        const hasProps = (fn: FunctionInfo, i: number): boolean => fn.params[i + (fn.receiverParam ? 1 : 0)]?.props !== undefined;
-        call.positional.forEach((arg, i) => {
-          if (arg.pairs) {
-            for (const pair of arg.pairs)
-              if (
-                this.carriedAt(pair.use) &&
-                this.taintOnce(`${call.name}|${i}.${pair.key}`, fns, (fn) => hasProps(fn, i) && this.taintParam(fn, i, undefined, pair.key))
-              )
-                changed = true;
-            if (
-              this.carriedAt(arg.use) &&
-              this.taintOnce(`${call.name}|${i}|plain`, fns, (fn) => !hasProps(fn, i) && this.taintParam(fn, i, undefined))
-            )
-              changed = true;
-          } else if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}`, fns, (fn) => this.taintParam(fn, i, undefined)))
-            changed = true;
-        });
-        for (const k of call.keywords)
-          if (this.carriedAt(k.use) && this.taintOnce(`${call.name}|=${k.name}`, fns, (fn) => this.taintParam(fn, 0, k.name)))
-            changed = true;
-      }
-      for (const cb of callbacks) {
-        if (!this.carriedAt(cb.receiver)) continue;
+    const sites: Site[] = [];
+    const site = (uses: readonly Use[], run: () => boolean): void => {
+      const calls = new Set<string>();
+      for (const u of uses) for (const n of u.carrier.calls) calls.add(n);
+      const scopes = new Set(uses.map((u) => this.indexById.get(u.scopeId) ?? -1));
+      sites.push({ scopes: [...scopes], calls: [...calls], run, pass: -1 });
+    };
+    for (const r of returns)
+      site([r.use], () => {
+        if (this.returning.has(r.fnId) || !this.carriedAt(r.use)) return false;
+        this.returned(r.fnId);
+        return true;
+      });
+    for (const b of expressionBodies)
+      site([b.use], () => {
+        if (this.returning.has(b.fn.id) || !this.carriedAt(b.use)) return false;
+        this.returned(b.fn.id);
+        return true;
+      });
+    for (const call of calls) {
+      const uses = call.positional.flatMap((a) => [a.use, ...(a.pairs ?? []).map((p) => p.use)]);
+      uses.push(...call.keywords.map((k) => k.use));
+      if (call.setterValue) uses.push(call.setterValue);
+      if (uses.length > 0) site(uses, () => this.propagateCall(call, setters));
+    }
+    for (const cb of callbacks)
+      site([cb.receiver], () => {
+        if (!this.carriedAt(cb.receiver)) return false;
+        let changed = false;
         if (cb.fn && this.taintParam(cb.fn, 0, undefined)) changed = true;
         if (cb.name && this.taintOnce(`${cb.name}|0`, this.byName.get(cb.name)!, (fn) => this.taintParam(fn, 0, undefined))) changed = true;
+        return changed;
+      });
+    for (const el of elements) {
+      const fns = this.byName.get(el.name)!;
+      for (const attr of el.attributes)
+        site(
+          [attr.use],
+          () => this.carriedAt(attr.use) && this.taintOnce(`${el.name}|<${attr.name}`, fns, (fn) => this.taintParam(fn, 0, undefined, attr.name)),
+        );
+    }
+    this.propagate(sites);
+  }
+
+  /**
+   * Runs the sites (returns, calls, callbacks, JSX elements) to a fixed point. The first pass runs them
+   * all; each later pass only those a change of the pass before can affect: the sites in a function
+   * that gained carried names (and in the functions nested in it), those calling a function found to
+   * return the source, and those in scopes that assign such a call. A value carried along a chain of
+   * n functions takes n passes of a few sites each; the work stops at that of MAX_PASSES passes over
+   * every site, so a file costs at most that many times its size.
+   */
+  private propagate(sites: readonly Site[]): void {
+    const functions = this.functions!;
+    const byScope = new Map<number, Site[]>();
+    const byCall = new Map<string, Site[]>();
+    for (const s of sites) {
+      for (const i of s.scopes) push(byScope, i, s);
+      for (const n of s.calls) push(byCall, n, s);
+    }
+    /** Scopes (function index, -1 for the module) with an assignment calling a function, by its name. */
+    const assigning = new Map<string, Set<number>>();
+    for (const f of [-1, ...functions.keys()])
+      for (const a of this.assignmentsIn(f === -1 ? this.root!.id : functions[f].id))
+        for (const n of a.value.calls) {
+          let set = assigning.get(n);
+          if (!set) assigning.set(n, (set = new Set()));
+          set.add(f);
+        }
+    const budget = MAX_PASSES * (sites.length + functions.length);
+    let work = 0;
+    let queue: readonly Site[] = sites;
+    let scan: Iterable<number> = functions.keys();
+    for (let pass = 0; work <= budget; pass++) {
+      this.gained = new Set();
+      this.returnedNames = [];
+      let changed = false;
+      for (const s of queue) if (s.run()) changed = true;
+      work += queue.length;
+      const before = this.attributes.size;
+      for (const i of scan) {
+        work++;
+        const f = functions[i];
+        for (const n of this.taintedNames(f.node, f.id).own) if (RECEIVER.test(n)) this.attributes.add(n);
       }
-      for (const el of elements) {
-        const fns = this.byName.get(el.name)!;
-        for (const attr of el.attributes)
+      const gained = this.gained;
+      const returned = this.returnedNames;
+      this.gained = undefined;
+      this.returnedNames = undefined;
+      if (!changed && this.attributes.size === before) break;
+      // What the next pass reads anew: scopes whose names may have grown, and sites calling a new returning function.
+      let all = this.attributes.size !== before;
+      const dirty = new Set<number>();
+      for (const id of gained) this.invalidate(id, dirty);
+      for (const n of returned)
+        for (const f of assigning.get(n) ?? []) {
+          if (f === -1) all = true;
+          else this.invalidate(functions[f].id, dirty);
+        }
+      if (all) {
+        this.scopes.clear();
+        queue = sites;
+        scan = functions.keys();
+        continue;
+      }
+      const next: Site[] = [];
+      const add = (s: Site): void => {
+        if (s.pass !== pass) next.push(s);
+        s.pass = pass;
+      };
+      for (const i of dirty) for (const s of byScope.get(i) ?? []) add(s);
+      for (const n of returned) for (const s of byCall.get(n) ?? []) add(s);
+      queue = next;
+      scan = dirty;
+    }
+  }
+
+  /** A function found to return the source: its callers are read again. */
+  private returned(fnId: number): void {
+    this.returning.add(fnId);
+    const name = this.functions![this.indexById.get(fnId)!].name;
+    if (name !== undefined) this.returnedNames?.push(name);
+  }
+
+  /** Carries a call's arguments into the parameters of the functions of its name (and a state setter's value into the state). */
+  private propagateCall(call: CallSite, setters: Map<string, { state: string; owner: FunctionInfo }>): boolean {
+    let changed = false;
+    const setter = setters.get(call.name);
+    if (setter && call.setterValue && this.carriedAt(call.setterValue) && this.addInbound(setter.owner, setter.state)) changed = true;
+    const fns = this.byName.get(call.name);
+    if (!fns) return changed;
+    const hasProps = (fn: FunctionInfo, i: number): boolean => fn.params[i + (fn.receiverParam ? 1 : 0)]?.props !== undefined;
+    call.positional.forEach((arg, i) => {
+      if (arg.pairs) {
+        for (const pair of arg.pairs)
           if (
-            this.carriedAt(attr.use) &&
-            this.taintOnce(`${el.name}|<${attr.name}`, fns, (fn) => this.taintParam(fn, 0, undefined, attr.name))
+            this.carriedAt(pair.use) &&
+            this.taintOnce(`${call.name}|${i}.${pair.key}`, fns, (fn) => hasProps(fn, i) && this.taintParam(fn, i, undefined, pair.key))
           )
             changed = true;
-      }
-      const before = this.attributes.size;
-      for (const f of this.functions) for (const n of this.taintedNames(f.node, f.id).own) if (RECEIVER.test(n)) this.attributes.add(n);
-      if (this.attributes.size !== before) changed = true;
-      const gained = this.gained;
-      this.gained = undefined;
-      if (this.returning.size + this.attributes.size !== known) this.scopes.clear();
-      else for (const id of gained) this.invalidate(id);
-      if (!changed) break;
-    }
+        if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}|plain`, fns, (fn) => !hasProps(fn, i) && this.taintParam(fn, i, undefined)))
+          changed = true;
+      } else if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}`, fns, (fn) => this.taintParam(fn, i, undefined))) changed = true;
+    });
+    for (const k of call.keywords)
+      if (this.carriedAt(k.use) && this.taintOnce(`${call.name}|=${k.name}`, fns, (fn) => this.taintParam(fn, 0, k.name))) changed = true;
+    return changed;
   }
 
   /** Reads a call's arguments once: every pass asks what they carry. */
