@@ -4,6 +4,18 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a stored quote as one argument of an argument vector, or after the command',
+      path: 'a.py',
+      content:
+        'import os, shlex, subprocess\ndef f(llm):\n    cmd = llm.invoke("x").content\n    q = shlex.quote(cmd)\n    subprocess.run(["ls", q])\n    os.system("ls -l " + q)\n',
+    },
+    {
+      name: 'quoted output formatted after the command with % and .format',
+      path: 'a.py',
+      content:
+        'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("grep %s f" % shlex.quote(out))\n    os.system("grep %s %s" % (shlex.quote(out), "f"))\n    os.system("grep {} f".format(shlex.quote(out)))\n    os.system("grep {pat} f".format(pat=shlex.quote(out)))\n',
+    },
+    {
       name: 'push on a receiver that is not a list (a router)',
       path: 'go.js',
       content:
@@ -52,6 +64,33 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a stored quote given whole as the command',
+      path: 'a.py',
+      content: 'import os, shlex\ndef f(llm):\n    cmd = llm.invoke("x").content\n    q = shlex.quote(cmd)\n    os.system(q)\n',
+      findings: [{ startLine: 5, startColumn: 5, endLine: 5, endColumn: 17, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'output formatted into a shell string with % and .format',
+      path: 'a.py',
+      content:
+        'import os\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("grep %s f" % out)\n    os.system("grep {} f".format(out))\n',
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 33, message: 'Model output reaches os.system()' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 39, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'quoted output formatted where the shell reads a command',
+      path: 'a.py',
+      content:
+        'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("%s f" % shlex.quote(out))\n    os.system("sh -c %s" % (shlex.quote(out),))\n    os.system("ls; {1} {0}".format("f", shlex.quote(out)))\n',
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 41, message: 'Model output reaches os.system()' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 48, message: 'Model output reaches os.system()' },
+        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 59, message: 'Model output reaches os.system()' },
+      ],
+    },
     {
       name: 'an argument passed down a chain of 14 functions',
       path: 'chain.py',

@@ -1,6 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
+import { isStoredQuote } from './lib/sanitisers.js';
 import { shellSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
 
@@ -57,8 +58,13 @@ export default defineRule<CodeDocument>({
     )
       return;
     const flavor = flavorOf(doc);
-    reportModelOutputAt(shellSinks(doc.root, flavor), Flow.of(doc, 'llm', 'shell'), (sink) =>
-      ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
+    const quoted = Flow.of(doc, 'llm', 'shell');
+    const plain = Flow.of(doc, 'llm');
+    // A quoted name given whole as the command (`q = shlex.quote(cmd); os.system(q)`) is followed as if unquoted.
+    reportModelOutputAt(
+      shellSinks(doc.root, flavor),
+      { reaches: (value) => (isStoredQuote(doc, value) ? plain : quoted).reaches(value) },
+      (sink) => ctx.report({ message: `Model output reaches ${sink.what}`, at: spanOf(sink.node) }),
     );
   },
 });

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { allCalls, calleeText, constantString, flavorOf, positional, type Flavor } from './syntax.js';
+import { allCalls, calleeText, constantString, enclosingScope, flavorOf, positional, type Flavor } from './syntax.js';
 
 /**
  * Calls whose result is safe for one kind of sink whatever their argument: an allow-list HTML
@@ -72,14 +72,16 @@ const COMMAND_POSITION = /(?:^|[\s;&|(`])(?:(?:ba|z|da|k)?sh(?:\s+-[A-Za-z]+)*\s
  */
 function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefix: string; argument: boolean } {
   const parts = COMMAND_PARTS[flavor];
-  let top = call;
-  for (let p = call.parent(); p && parts.has(String(p.kind())); p = p.parent()) {
+  const formatted = flavor === 'python' ? formattedAt(call) : undefined;
+  const inner = formatted?.expr ?? call;
+  let top = inner;
+  for (let p = inner.parent(); p && parts.has(String(p.kind())); p = p.parent()) {
     if (p.kind() === 'binary_operator' || p.kind() === 'binary_expression') {
       if (p.field('operator')?.text() !== '+') break;
     }
     top = p;
   }
-  const raw = text.slice(top.range().start.index, call.range().start.index);
+  const raw = text.slice(top.range().start.index, inner.range().start.index) + (formatted?.before ?? '');
   const prefix = raw
     .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
     .replace(/\$\{|[{}+]/g, ' ')
@@ -92,6 +94,69 @@ function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefix: st
     argument = owner ? !BUILDERS.test(calleeText(owner)) : false;
   }
   return { prefix, argument };
+}
+
+/** `%` conversions of a Python format string (`%%` is a literal percent sign). */
+const PERCENT_FIELD = /%%|%(\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]/g;
+/** Replacement fields of `str.format` (`{{`, `}}` are literal braces). */
+const FORMAT_FIELD = /\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}/g;
+
+/**
+ * A value formatted into a literal Python command string, `"grep %s f" % value`, `"grep {} f".format(value)`:
+ * the whole formatting expression, and the literal text before the value's field. Undefined when the
+ * value is not one, or its field cannot be told (`%(name)s`, a format string that is not a literal).
+ */
+function formattedAt(value: SgNode): { expr: SgNode; before: string } | undefined {
+  let node = value;
+  let parent = node.parent();
+  let index = 0;
+  let keyword: string | undefined;
+  if (parent?.kind() === 'keyword_argument') {
+    keyword = parent.field('name')?.text();
+    node = parent;
+    parent = parent.parent();
+  } else if (parent?.kind() === 'tuple') {
+    index = parent.namedChildren().findIndex((c) => c.id() === node.id());
+    node = parent;
+    parent = parent.parent();
+  }
+  if (parent?.kind() === 'parenthesized_expression') {
+    node = parent;
+    parent = parent.parent();
+  }
+  if (!parent) return undefined;
+  let format: string | undefined;
+  let fields: Array<{ at: number; name: string }> = [];
+  if (parent.kind() === 'binary_operator' && parent.field('operator')?.text() === '%' && parent.field('right')?.id() === node.id()) {
+    if (keyword !== undefined) return undefined;
+    format = constantString(parent.field('left') ?? undefined);
+    if (format === undefined) return undefined;
+    for (const m of format.matchAll(PERCENT_FIELD)) {
+      if (m[0] === '%%') continue;
+      if (m[1] !== undefined) return undefined;
+      fields.push({ at: m.index, name: String(fields.length) });
+    }
+    return fieldBefore(format, fields, String(index), parent);
+  }
+  const owner = parent.kind() === 'argument_list' ? parent.parent() : undefined;
+  const fn = owner?.field('function');
+  if (!owner || fn?.kind() !== 'attribute' || fn.field('attribute')?.text() !== 'format' || node.kind() === 'tuple') return undefined;
+  format = constantString(fn.field('object') ?? undefined);
+  if (format === undefined) return undefined;
+  if (keyword === undefined) index = positional(owner).findIndex((a) => a.id() === value.id());
+  let auto = 0;
+  fields = [];
+  for (const m of format.matchAll(FORMAT_FIELD)) {
+    if (m[1] === undefined) continue;
+    const field = m[1].split(/[.[]/)[0];
+    fields.push({ at: m.index, name: field === '' ? String(auto++) : field });
+  }
+  return fieldBefore(format, fields, keyword ?? String(index), owner);
+}
+
+function fieldBefore(format: string, fields: Array<{ at: number; name: string }>, name: string, expr: SgNode): { expr: SgNode; before: string } | undefined {
+  const field = fields.find((f) => f.name === name);
+  return field ? { expr, before: format.slice(0, field.at) } : undefined;
 }
 
 /** A shell quoter's result is one argument: clean unless it stands where the shell reads a command. */
@@ -110,18 +175,56 @@ function positionAllows(call: SgNode, flavor: Flavor, text: string): boolean {
   return !COMMAND_POSITION.test(prefix);
 }
 
-/**
- * The test a flow uses to treat a call as clean, or undefined when the file calls none of the
- * kind's sanitisers (so the file's plain flow serves).
- */
-export function sanitiserTest(doc: CodeDocument, kind: SanitiserKind): SanitiserTest | undefined {
+/** Whether a callee names one of the kind's sanitisers in this file; undefined when the file cannot call one. */
+function sanitiserNamed(doc: CodeDocument, kind: SanitiserKind): ((callee: string) => boolean) | undefined {
   const s = SANITISERS[kind];
   if (!s.words.some((w) => doc.text.includes(w))) return undefined;
   const flavor = flavorOf(doc);
   const re = s[flavor];
   const imported = s.imported?.[flavor];
   const bare = imported && imported[1].test(doc.text) ? imported[0] : undefined;
-  const named = (callee: string): boolean => re.test(callee) || (bare !== undefined && bare.test(callee));
+  return (callee) => re.test(callee) || (bare !== undefined && bare.test(callee));
+}
+
+const storedQuotes = new WeakMap<CodeDocument, Set<string>>();
+
+/**
+ * A name given whole as a command that holds a shell quoter's result (`q = shlex.quote(cmd)` then
+ * `os.system(q)`): quoting keeps an argument one word, so the quoted text is still a whole command.
+ * Assignments in the same function (or module) count; a list quoted behind a literal command
+ * (`shlex.join(["ls", x])`) is a command of its own, not one of the text's.
+ */
+export function isStoredQuote(doc: CodeDocument, value: SgNode): boolean {
+  while (value.kind() === 'parenthesized_expression' && value.namedChildren().length === 1) value = value.namedChildren()[0];
+  if (value.kind() !== 'identifier') return false;
+  let stored = storedQuotes.get(doc);
+  if (!stored) {
+    storedQuotes.set(doc, (stored = new Set()));
+    const named = sanitiserNamed(doc, 'shell');
+    const flavor = flavorOf(doc);
+    for (const call of named ? allCalls(doc.root, flavor) : []) {
+      if (!named!(calleeText(call))) continue;
+      const first = positional(call)[0];
+      const head = first && LIST_KINDS.has(String(first.kind())) ? first.namedChildren().find((c) => c.kind() !== 'comment') : undefined;
+      if (head && constantString(head) !== undefined) continue;
+      const parent = call.parent();
+      const k = parent?.kind();
+      const target =
+        k === 'assignment' || k === 'assignment_expression' ? parent!.field('left') : k === 'variable_declarator' ? parent!.field('name') : null;
+      if (target?.kind() === 'identifier') stored.add(`${enclosingScope(call).id()}:${target.text()}`);
+    }
+  }
+  return stored.size > 0 && stored.has(`${enclosingScope(value).id()}:${value.text()}`);
+}
+
+/**
+ * The test a flow uses to treat a call as clean, or undefined when the file calls none of the
+ * kind's sanitisers (so the file's plain flow serves).
+ */
+export function sanitiserTest(doc: CodeDocument, kind: SanitiserKind): SanitiserTest | undefined {
+  const named = sanitiserNamed(doc, kind);
+  if (!named) return undefined;
+  const flavor = flavorOf(doc);
   const text = doc.text;
   const test: SanitiserTest =
     kind === 'shell' ? (callee, call) => named(callee) && quotesAnArgument(call, flavor, text) : (callee) => named(callee);
