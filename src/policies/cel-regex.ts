@@ -37,6 +37,19 @@ function compile(pattern: string): RE2JS {
   return re;
 }
 
+/**
+ * Why a pattern does not compile (Go's RE2 syntax, as `matches` and `find` take it), or undefined when it does. The API
+ * server compiles a constant pattern when the policy is created, and refuses the policy when it does not compile.
+ */
+export function regexSyntaxError(pattern: string): string | undefined {
+  try {
+    syntaxEngine().RE2JS.compile(pattern);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
 /** The matches of the pattern, as Go's `FindAllString`: an empty match right after a match is not one. */
 export function findAll(text: string, pattern: string, limit = -1): string[] {
   const out: string[] = [];

@@ -11,7 +11,7 @@ import { expandMacros, MacroError, macroFunctions } from './cel-macros.js';
 import { optionalFunctions } from './cel-optional.js';
 import { identifierAt, numberLiteralEnd, rewriteOptionalSyntax, stringLiteralEnd } from './cel-optional-syntax.js';
 import { quantityFunctions } from './cel-quantity.js';
-import { regexFunctions } from './cel-regex.js';
+import { regexFunctions, regexSyntaxError } from './cel-regex.js';
 import { semverFunctions } from './cel-semver.js';
 import { setFunctions } from './cel-sets.js';
 import { urlFunctions } from './cel-urls.js';
@@ -315,6 +315,11 @@ export function compileExpression(source: string, declarations: readonly string[
       `${at}${e.message}${rewritten === source ? '' : ` (in the expression as rewritten for optional values: ${cut(rewritten)})`}`,
     );
   }
+  const badPattern = constantPatternError(ast.expr);
+  if (badPattern) {
+    const offset = rewritten === source ? ast.sourceInfo?.positions?.[String(badPattern.id)] : undefined;
+    throw new CelCompileError(`${offset === undefined ? '' : `at ${lineColumn(source, offset)}: `}${badPattern.message}`);
+  }
   let run: ReturnType<CelLibrary['plan']>;
   try {
     run = cel().plan(env(), ast);
@@ -353,6 +358,55 @@ export function compileExpression(source: string, declarations: readonly string[
       return out;
     },
   };
+}
+
+/** Functions whose pattern (the argument at this index, counting the receiver of a method call first) is a regular expression. */
+const PATTERN_ARGUMENT: Readonly<Record<string, number>> = { matches: 1, find: 1, findAll: 1 };
+
+/**
+ * The first constant pattern of `matches`, `find` or `findAll` that does not compile (`'x'.matches('[')`), with the node
+ * of the call: the API server compiles constant patterns when the policy is created, and refuses it then.
+ */
+function constantPatternError(expr: Expr | undefined): { id: bigint; message: string } | undefined {
+  const stack: Array<Expr | undefined> = [expr];
+  while (stack.length) {
+    const e = stack.pop();
+    if (!e) continue;
+    const k = e.exprKind;
+    switch (k.case) {
+      case 'selectExpr':
+        stack.push(k.value.operand);
+        break;
+      case 'callExpr': {
+        const operands = k.value.target ? [k.value.target, ...k.value.args] : k.value.args;
+        const at = PATTERN_ARGUMENT[k.value.function];
+        const pattern = at === undefined ? undefined : operands[at];
+        if (pattern?.exprKind.case === 'constExpr' && pattern.exprKind.value.constantKind.case === 'stringValue') {
+          const text = pattern.exprKind.value.constantKind.value;
+          const error = regexSyntaxError(text);
+          if (error)
+            return {
+              id: pattern.id,
+              message: `invalid regular expression ${JSON.stringify(cut(text))} given to ${k.value.function}(): ${error}`,
+            };
+        }
+        stack.push(...operands);
+        break;
+      }
+      case 'listExpr':
+        stack.push(...k.value.elements);
+        break;
+      case 'structExpr':
+        for (const entry of k.value.entries) stack.push(entry.value, entry.keyKind.case === 'mapKey' ? entry.keyKind.value : undefined);
+        break;
+      case 'comprehensionExpr':
+        stack.push(k.value.iterRange, k.value.accuInit, k.value.loopCondition, k.value.loopStep, k.value.result);
+        break;
+      default:
+        break;
+    }
+  }
+  return undefined;
 }
 
 /** What makes an object a map to @bufbuild/cel (the symbol of its `isCelMap`, registered globally). */

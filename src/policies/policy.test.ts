@@ -172,6 +172,24 @@ spec:
     expect(() => loadPolicies(['missing.yaml'], dir)).toThrow('no such policy file or directory: missing.yaml');
   });
 
+  it('a constant regular expression that does not compile is a compile error, as the API server refuses the policy', () => {
+    const compile = (expression: string) => () => compilePolicy('patterns', 'p.yaml', { validations: [{ expression }] });
+    expect(compile("'x'.matches('[')")).toThrow(
+      new PolicyError(
+        'policy patterns (p.yaml): validations[0].expression: at 1:13: invalid regular expression "[" given to matches(): error parsing regexp: missing closing ]: `[`: "\'x\'.matches(\'[\')"',
+      ),
+    );
+    expect(compile("matches(object.metadata.name, 'a(b')")).toThrow(
+      /at 1:31: invalid regular expression "a\(b" given to matches\(\): error parsing regexp: missing closing \)/,
+    );
+    expect(compile("containers.all(c, c.image.find('(?=x)') == '')")).toThrow(/given to find\(\)/);
+    expect(compile("size(object.metadata.name.findAll('x**', 2)) == 0")).toThrow(/given to findAll\(\)/);
+    // A pattern read from the object is only known when it runs: an error there, as on the API server.
+    const p = compilePolicy('dynamic', 'p.yaml', { validations: [{ expression: 'object.metadata.name.matches(object.spec.pattern)' }] });
+    expect(p.evaluate({ object: { metadata: { name: 'x' }, spec: { pattern: '[' } } })[0]?.message).toMatch(/could not be evaluated/);
+    expect(compile("'x'.matches('^[a-z]+$')")).not.toThrow();
+  });
+
   it('a compile error or YAML error of a policy file masks a key written in it, as other messages do', () => {
     const key = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
     const masked = `Anthropic API key sk-ant-ap… (${key.length} chars)`;
@@ -428,7 +446,11 @@ describe('policy evaluation', () => {
       spec([
         { expression: 'false', message: 'plain', messageExpression: "'  spaced  '" },
         { expression: 'false', message: 'one line only', messageExpression: "['a', 'b'].join('\\n')" },
-        { expression: 'false', message: 'not over 5 KiB', messageExpression: "'é'.replace('é', 'éé').replace('é', 'éééé') + object.data.k0 + lists.range(3000).map(i, 'é').join('')" },
+        {
+          expression: 'false',
+          message: 'not over 5 KiB',
+          messageExpression: "'é'.replace('é', 'éé').replace('é', 'éééé') + object.data.k0 + lists.range(3000).map(i, 'é').join('')",
+        },
         { expression: '  false  ', message: '   ' },
         { expression: 'false', message: '  padded  ' },
       ]),
@@ -494,7 +516,10 @@ describe('policy evaluation', () => {
     );
     // A ConfigMap has no spec: only the validation that reads the variable fails, with the variable's error.
     expect(p.evaluate({ object }).map((v) => [v.message, v.error])).toEqual([
-      ['policy lazy: "variables.replicas <= 5" could not be evaluated: variable replicas could not be evaluated: field not found: spec', true],
+      [
+        'policy lazy: "variables.replicas <= 5" could not be evaluated: variable replicas could not be evaluated: field not found: spec',
+        true,
+      ],
     ]);
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 9 } };
     expect(p.evaluate({ object: deployment }).map((v) => v.message)).toEqual(['too many replicas', 'reads it']);
@@ -546,7 +571,10 @@ describe('policy evaluation', () => {
       spec([
         { expression: "request.resource.resource == 'configmaps' && request.resource.group == '' && request.resource.version == 'v1'" },
         { expression: "request.requestKind.kind == 'ConfigMap' && request.requestResource.resource == 'configmaps'" },
-        { expression: "request.kind.kind == 'ConfigMap' && request.name == 'c' && request.namespace == 'n' && request.operation == 'CREATE'" },
+        {
+          expression:
+            "request.kind.kind == 'ConfigMap' && request.name == 'c' && request.namespace == 'n' && request.operation == 'CREATE'",
+        },
         { expression: "!request.userInfo.username.startsWith('system:') && !('system:masters' in request.userInfo.groups)" },
       ]),
     );
