@@ -4,6 +4,12 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'Markdown rendered, then sanitised',
+      path: 'show.js',
+      content:
+        'import DOMPurify from "dompurify";\nimport { marked } from "marked";\nasync function show(openai, el) {\n  const r = await openai.chat.completions.create({});\n  el.innerHTML = DOMPurify.sanitize(marked.parse(r.choices[0].message.content));\n}\n',
+    },
+    {
       name: 'the length of a list the output was pushed to',
       path: 'answer.js',
       content:
@@ -135,6 +141,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'output sanitised before Markdown rendering: the HTML rendered is not',
+      path: 'show.js',
+      content:
+        'import DOMPurify from "dompurify";\nimport { marked } from "marked";\nasync function show(openai, el) {\n  const r = await openai.chat.completions.create({});\n  el.innerHTML = marked.parse(DOMPurify.sanitize(r.choices[0].message.content));\n}\n',
+      findings: [{ startLine: 5, startColumn: 3, endLine: 5, endColumn: 80, message: 'Model output reaches innerHTML' }],
+    },
     {
       name: 'model output compiled as a Jinja template',
       path: 'report.py',

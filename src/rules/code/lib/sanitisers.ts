@@ -175,6 +175,17 @@ function positionAllows(call: SgNode, flavor: Flavor, text: string): boolean {
   return !COMMAND_POSITION.test(prefix);
 }
 
+/** Markdown renderers: marked, markdown-it, showdown, micromark, Python-Markdown, mistune, markdown2. */
+const MARKDOWN = /^(?:marked(?:\.parse|\.parseInline)?|(?:md|markdownIt|mdIt|markdown)\.render(?:Inline)?|converter\.makeHtml|micromark|markdown\.markdown|mistune\.html|markdown2\.markdown|markdown)$/;
+
+/** Sanitised text given to a Markdown renderer: the HTML it produces (links, raw HTML in the text) is not sanitised. */
+function renderedAfter(call: SgNode): boolean {
+  const args = call.parent();
+  if (!args || !ARGUMENT_LISTS.has(String(args.kind()))) return false;
+  const owner = args.parent();
+  return owner !== null && MARKDOWN.test(calleeText(owner));
+}
+
 /** Whether a callee names one of the kind's sanitisers in this file; undefined when the file cannot call one. */
 function sanitiserNamed(doc: CodeDocument, kind: SanitiserKind): ((callee: string) => boolean) | undefined {
   const s = SANITISERS[kind];
@@ -227,6 +238,6 @@ export function sanitiserTest(doc: CodeDocument, kind: SanitiserKind): Sanitiser
   const flavor = flavorOf(doc);
   const text = doc.text;
   const test: SanitiserTest =
-    kind === 'shell' ? (callee, call) => named(callee) && quotesAnArgument(call, flavor, text) : (callee) => named(callee);
+    kind === 'shell' ? (callee, call) => named(callee) && quotesAnArgument(call, flavor, text) : (callee, call) => named(callee) && !renderedAfter(call);
   return allCalls(doc.root, flavor).some((c) => named(calleeText(c))) ? test : undefined;
 }
