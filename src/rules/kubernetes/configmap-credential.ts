@@ -108,8 +108,9 @@ export default defineRule<K8sObjectDocument>({
     if (doc.resource.kind !== 'ConfigMap' || doc.resource.apiVersion !== 'v1') return;
     const data = doc.object.data;
     if (!isMapping(data)) return;
-    for (const [key, raw] of Object.entries(data)) {
+    for (const key in data) {
       if (!credentialKind(key)) continue;
+      const raw = data[key];
       const value = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw);
       for (const held of credentialsHeld(key, value)) {
         const { severity, what } = judge(held.key, held.value);
