@@ -3,12 +3,12 @@ import jsonPatch, { type Operation } from 'fast-json-patch';
 import type { AdmissionAction, SanctumConfig, WebhookSettings } from '../../core/config.js';
 import { applyCheckedFixes, type FileFix } from '../../core/apply-fixes.js';
 import { refusedPodSettingsIn } from '../../core/refused-pod-settings.js';
-import { MemorySourceFile } from '../../core/source-file.js';
 import type { Finding, Severity } from '../../core/types.js';
 import { REASON_STATUS_CODES, type Policy, type ValidationReason } from '../../policies/policy.js';
 import { policyRules } from '../../policies/policy-rules.js';
 import { maskMessage, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
+import { ObjectFile } from '../../sources/object-file.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
 export type Endpoint = 'validate' | 'mutate';
@@ -82,7 +82,8 @@ const FIX_PASSES = 3;
 
 /**
  * Decides admission requests with the rules `scan` runs on Kubernetes objects: the request's object is
- * handed to the engine as the JSON file the API server would store, so a rule says the same about it
+ * handed to the engine as the JSON file the API server would store (`ObjectFile`: located by walking the
+ * value beside that text, not by parsing it again, as a cluster object is), so a rule says the same about it
  * as about the same object in a manifest.
  */
 export class AdmissionEvaluator {
@@ -358,7 +359,7 @@ export class AdmissionEvaluator {
     reasons?: Map<string, ValidationReason>;
   } {
     const path = objectFilePath(object);
-    const text = serialize(object);
+    const file = new ObjectFile(path, object);
     const notEvaluated: NotEvaluated[] = [];
     let reasons: Map<string, ValidationReason> | undefined;
     const policies =
@@ -381,9 +382,9 @@ export class AdmissionEvaluator {
             },
           )
         : undefined;
-    const result = this.scanObject([new MemorySourceFile(path, text)], [path], policies, only);
+    const result = this.scanObject([file], [path], policies, only);
     if (result.errors.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-    return { findings: result.findings, path, text, notEvaluated, reasons };
+    return { findings: result.findings, path, text: file.text(), notEvaluated, reasons };
   }
 }
 
@@ -490,10 +491,6 @@ function foldGroupsOf(ids: readonly string[], supersedes: (id: string) => readon
 function requestBinding(req: AdmissionRequest): Record<string, unknown> {
   const { object: _o, oldObject: _old, ...rest } = req;
   return { ...rest, dryRun: req.dryRun === true };
-}
-
-function serialize(object: unknown): string {
-  return JSON.stringify(object, null, 2) + '\n';
 }
 
 /** Where findings on an admitted object point: a path that names the object. */
