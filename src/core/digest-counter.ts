@@ -10,10 +10,13 @@ for (let c = 0; c < 16; c++) HEX_VALUE['0123456789abcdef'.charCodeAt(c)] = c;
  * a map entry each that every garbage collection walks.
  */
 export class DigestCounter {
-  /** Open addressing: an entry number + 1 per slot, 0 for an empty slot. */
-  private slots = new Int32Array(1 << 12);
-  private digests = new Uint8Array(DIGEST_BYTES * 1024);
-  private counts = new Uint32Array(1024);
+  /**
+   * Open addressing: an entry number + 1 per slot, 0 for an empty slot. Small at first, doubled as
+   * entries come: the admission webhook makes an engine, so a counter, for each object it checks.
+   */
+  private slots = new Int32Array(1 << 7);
+  private digests = new Uint8Array(DIGEST_BYTES * 64);
+  private counts = new Uint32Array(64);
   private size = 0;
 
   private readonly scratch = new Uint8Array(DIGEST_BYTES);
