@@ -3,7 +3,7 @@ import { withoutSecrets } from '../rules/secrets/lib/plain-text.js';
 import type { ObjectPath, Severity } from '../core/types.js';
 import { labelSelectorSchema, matchesSelector, type LabelSelector } from './label-selector.js';
 import type { AuthorizerContext } from './cel-authorizer.js';
-import { compilePolicy, labelsOf, namespaceOf, PolicyError, resourceOf, type Policy, type Violation } from './policy.js';
+import { apiVersionOf, compilePolicy, labelsOf, namespaceOf, PolicyError, resourceOf, type Policy, type Violation } from './policy.js';
 import { RbacAuthorizer } from './rbac-authorizer.js';
 
 /**
@@ -72,9 +72,13 @@ function resourceNameOf(o: Obj, resources: ScanResources): string {
 
 /**
  * Built-in resources that API servers with ValidatingAdmissionPolicy (1.26+) serve at more than one group/version
- * from one storage, so that under `matchPolicy: Equivalent` a rule for one covers a request through another. The
- * versions removed before 1.26 (extensions/v1beta1, apps/v1beta1 and v1beta2, autoscaling/v2beta1 and v2beta2,
- * events.k8s.io/v1beta1) are served by no API server that has ValidatingAdmissionPolicy, so no equivalents.
+ * from one storage, so that under `matchPolicy: Equivalent` a rule for one covers a request through another: each
+ * list the versions one release serves together. The versions removed before 1.26 (extensions/v1beta1, apps/v1beta1
+ * and v1beta2, autoscaling/v2beta1 and v2beta2, events.k8s.io/v1beta1) are served by no API server that has
+ * ValidatingAdmissionPolicy, so no equivalents. The fields of each pair differ (HPA v1's targetCPUUtilizationPercentage
+ * and annotations against v2's metrics and behavior; core Events' message and involvedObject against note and
+ * regarding; flowcontrol's assuredConcurrencyShares renamed and its zero defaulted differently), and Sanctum does not
+ * convert them: see `unconvertedOf`.
  */
 const BUILT_IN_EQUIVALENTS: ReadonlyArray<readonly Gvr[]> = [
   [
@@ -85,16 +89,42 @@ const BUILT_IN_EQUIVALENTS: ReadonlyArray<readonly Gvr[]> = [
     { group: '', version: 'v1', resource: 'events' },
     { group: 'events.k8s.io', version: 'v1', resource: 'events' },
   ],
+  // flowcontrol.apiserver.k8s.io: v1beta2 served 1.23-1.28, v1beta3 1.26-1.31, v1 from 1.29.
+  ...['flowschemas', 'prioritylevelconfigurations'].flatMap((resource) =>
+    [
+      ['v1beta2', 'v1beta3'],
+      ['v1beta3', 'v1'],
+    ].map((versions) => versions.map((version) => ({ group: 'flowcontrol.apiserver.k8s.io', version, resource }))),
+  ),
 ];
 
 /**
  * The resources the API server takes as equivalent to `gvr` (sharing its storage, itself included): the served
- * versions of a CustomResourceDefinition in the scan, or a built-in resource's other group/versions.
+ * versions of a CustomResourceDefinition in the scan, or a built-in resource's other group/versions served beside it.
  */
 function equivalentsOf(gvr: Gvr, resources: ScanResources): readonly Gvr[] {
   const crd = resources.versions.get(`${gvr.group}/${gvr.resource}`);
   if (crd) return crd.map((version) => ({ group: gvr.group, version, resource: gvr.resource }));
-  return BUILT_IN_EQUIVALENTS.find((list) => list.some((e) => sameGvr(e, gvr))) ?? [gvr];
+  const lists = BUILT_IN_EQUIVALENTS.filter((list) => list.some((e) => sameGvr(e, gvr)));
+  return lists.length ? lists.flat() : [gvr];
+}
+
+/**
+ * When the object, written as `written`, was matched as the equivalent `matched` and the API server would convert its
+ * fields (a built-in's, or a custom resource's through its conversion webhook), which Sanctum cannot: says so, for a
+ * validation the unconverted object makes fail to be told as not judged rather than as a denial. Undefined when the
+ * object was matched as written, or when conversion changes only its apiVersion (a CustomResourceDefinition's
+ * conversion strategy None, the default).
+ */
+function unconvertedOf(written: Gvr, matched: Gvr, resources: ScanResources): string | undefined {
+  if (sameGvr(written, matched)) return undefined;
+  const key = `${written.group}/${written.resource}`;
+  if (resources.versions.has(key) && !resources.webhookConversion.has(key)) return undefined;
+  const how = resources.versions.has(key) ? "by its CustomResourceDefinition's conversion webhook" : 'by the API server';
+  return (
+    `the object is written at ${apiVersionOf(written)} and matched as ${apiVersionOf(matched)}, to which its fields are converted ` +
+    `${how}; Sanctum does not convert them, so the validation is not judged`
+  );
 }
 
 function sameGvr(a: Gvr, b: Gvr): boolean {
@@ -285,7 +315,9 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
       // Matched through an equivalent resource, the API server converts the object to its version and names it as
       // the request's kind and resource (requestKind and requestResource stay the object's own). The fields are not
       // converted here: `object` is the manifest's, with the apiVersion it is converted to.
-      const converted = matched.version === groupVersion(o).version && matched.group === groupVersion(o).group ? undefined : matched;
+      const written = { ...groupVersion(o), resource };
+      const converted = sameGvr(matched, written) ? undefined : matched;
+      const unconverted = unconvertedOf(written, matched, resources);
       for (const params of paramSets)
         for (const v of compiled.policy!.evaluate({
           object: o,
@@ -299,6 +331,10 @@ export function evaluateAdmissionPolicies(objects: readonly Obj[]): AdmissionPol
             if (notEvaluated.has(`${policyName}\0${v.expression}`)) continue;
             notEvaluated.add(`${policyName}\0${v.expression}`);
             out.push({ ...finding(compiled.object, v, policyName, bindingName, actions, 'info'), at: ['spec'] });
+          } else if (unconverted && (v.error || v.unsupportedType)) {
+            // Likely the fields the API server would have converted: neither a pass nor a denial.
+            const f = finding(i, v, policyName, bindingName, actions, 'info');
+            out.push({ ...f, message: `${f.message}; ${unconverted}` });
           } else if (v.auditAnnotation && v.unsupportedType) {
             // A value neither a string nor null is an AuditAnnotationActionError: denied whatever failurePolicy and actions.
             const f = finding(i, v, policyName, bindingName, actions, 'high');
@@ -336,11 +372,14 @@ interface ScanResources {
   plurals: Map<string, string>;
   /** `group/resource` → the versions a CustomResourceDefinition of the scan serves. */
   versions: Map<string, string[]>;
+  /** `group/resource` of the CustomResourceDefinitions whose versions a conversion webhook converts. */
+  webhookConversion: Set<string>;
 }
 
 function scanResources(objects: readonly Obj[]): ScanResources {
   const plurals = new Map([['/Endpoints', 'endpoints']]);
   const versions = new Map<string, string[]>();
+  const webhookConversion = new Set<string>();
   for (const o of objects) {
     if (o.kind !== 'CustomResourceDefinition' || !String(o.apiVersion ?? '').startsWith('apiextensions.k8s.io/')) continue;
     const spec = rec(o.spec);
@@ -351,8 +390,9 @@ function scanResources(objects: readonly Obj[]): ScanResources {
       .filter((v) => typeof v.name === 'string' && v.served !== false)
       .map((v) => v.name as string);
     if (served.length) versions.set(`${spec.group}/${names.plural}`, served);
+    if (rec(spec.conversion).strategy === 'Webhook') webhookConversion.add(`${spec.group}/${names.plural}`);
   }
-  return { plurals, versions };
+  return { plurals, versions, webhookConversion };
 }
 
 /** Kinds of the core group whose scope is known without their definition. */

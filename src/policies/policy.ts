@@ -173,8 +173,8 @@ export interface PolicyBindings {
   /**
    * The group, version and resource the object is evaluated as, when a ValidatingAdmissionPolicy matched it through an
    * equivalent resource (`matchPolicy: Equivalent`): `object` has its apiVersion, as converted by the API server (its
-   * fields are not converted), the synthesised request's `kind` and `resource` name it, and its `requestKind` and
-   * `requestResource` the object as written.
+   * fields are not converted: the caller tells a failure that may come of it as not judged), the synthesised request's
+   * `kind` and `resource` name it, and its `requestKind` and `requestResource` the object as written.
    */
   matchedAs?: { group: string; version: string; resource: string };
   /** For an image-config policy: the normalised view of the image config (`object` is the config as stored). */
@@ -334,7 +334,11 @@ export function compilePolicy(name: string, source: string, spec: PolicySpec & {
     const field = `auditAnnotations[${i}].valueExpression`;
     const expr = compile(field, a.valueExpression, names);
     if (!['string', 'null', 'dyn'].includes(expr.type.kind))
-      throw where(field, a.valueExpression, new Error(`at ${expr.resultAt}: must evaluate to string or null but got ${typeName(expr.type)}`));
+      throw where(
+        field,
+        a.valueExpression,
+        new Error(`at ${expr.resultAt}: must evaluate to string or null but got ${typeName(expr.type)}`),
+      );
     return { key: a.key, expr };
   });
   const usesAuthorizer = [
@@ -692,7 +696,8 @@ function kubernetesBindings(b: PolicyBindings): Record<string, unknown> {
   };
 }
 
-function apiVersionOf(gv: { group: string; version: string }): string {
+/** `group/version`, or `version` alone for the core group. */
+export function apiVersionOf(gv: { group: string; version: string }): string {
   return gv.group ? `${gv.group}/${gv.version}` : gv.version;
 }
 

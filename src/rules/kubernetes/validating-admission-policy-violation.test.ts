@@ -188,8 +188,79 @@ spec:
   size: unbounded
 `;
 
+/** A policy on `group`/`version` `resource` with one validation, its Deny binding, and the object written otherwise. */
+const equivalentPolicy = (
+  group: string,
+  version: string,
+  resource: string,
+  expression: string,
+  object: string,
+) => `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: p
+spec:
+  matchConstraints:
+    resourceRules:
+    - apiGroups: ["${group}"]
+      apiVersions: ["${version}"]
+      operations: ["CREATE"]
+      resources: ["${resource}"]
+  validations:
+  - expression: "${expression}"
+    message: denied
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: b
+spec:
+  policyName: p
+  validationActions: [Deny]
+---
+${object}`;
+const hpaV1 = `apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata:
+  name: vllm
+  namespace: llm
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: vllm}
+  maxReplicas: 4
+  targetCPUUtilizationPercentage: 80
+`;
+const coreEvent = `apiVersion: v1
+kind: Event
+metadata:
+  name: vllm.1
+  namespace: llm
+involvedObject: {kind: Pod, name: vllm-0, namespace: llm}
+reason: Started
+message: Started container vllm
+`;
+const flowSchema = (version: string) => `apiVersion: flowcontrol.apiserver.k8s.io/${version}
+kind: FlowSchema
+metadata:
+  name: llm-batch
+spec:
+  priorityLevelConfiguration: {name: workload-low}
+`;
+/** The ModelCache CustomResourceDefinition given a conversion webhook. */
+const webhookConversion = (content: string) =>
+  content.replace(
+    '  versions:\n',
+    '  conversion:\n    strategy: Webhook\n    webhook: {conversionReviewVersions: [v1], clientConfig: {service: {namespace: x, name: conv}}}\n  versions:\n',
+  );
+const NOT_CONVERTED = (written: string, matched: string, how = 'by the API server') =>
+  `; the object is written at ${written} and matched as ${matched}, to which its fields are converted ${how}; Sanctum does not convert them, so the validation is not judged`;
+
 testRule(rule, {
   valid: [
+    {
+      name: 'matchPolicy Equivalent: flowcontrol v1beta2 (gone in 1.29) is no equivalent of v1 (from 1.29)',
+      path: 'a.yaml',
+      content: equivalentPolicy('flowcontrol.apiserver.k8s.io', 'v1', 'flowschemas', 'false', flowSchema('v1beta2')),
+    },
     {
       name: 'matchPolicy Exact: a rule on autoscaling/v1 does not cover an HPA written at autoscaling/v2',
       path: 'a.yaml',
@@ -309,6 +380,94 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'matchPolicy Equivalent: an HPA written at autoscaling/v1 and matched as v2 lacks the metrics conversion would give: not judged, not denied',
+      path: 'a.yaml',
+      content: equivalentPolicy('autoscaling', 'v2', 'horizontalpodautoscalers', "object.spec.metrics.all(m, m.type == 'Resource')", hpaV1),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 3,
+          endLine: 27,
+          endColumn: 13,
+          severity: 'info',
+          message:
+            'ValidatingAdmissionPolicy p (binding b, Deny): "object.spec.metrics.all(m, m.type == \'Resource\')" could not be evaluated: field not found: metrics' +
+            NOT_CONVERTED('autoscaling/v1', 'autoscaling/v2'),
+        },
+      ],
+    },
+    {
+      name: 'matchPolicy Equivalent: a core Event matched as events.k8s.io/v1 has no note (its message): not judged, not denied',
+      path: 'a.yaml',
+      content: equivalentPolicy('events.k8s.io', 'v1', 'events', 'object.note.size() < 1024', coreEvent),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 3,
+          endLine: 27,
+          endColumn: 15,
+          severity: 'info',
+          message:
+            'ValidatingAdmissionPolicy p (binding b, Deny): "object.note.size() < 1024" could not be evaluated: field not found: note' +
+            NOT_CONVERTED('v1', 'events.k8s.io/v1'),
+        },
+      ],
+    },
+    {
+      name: 'matchPolicy Equivalent: a custom resource converted by a webhook, whose field is missing unconverted: not judged, not denied',
+      path: 'a.yaml',
+      content: webhookConversion(crdVersions('')).replace("object.spec.size != 'unbounded'", 'object.spec.sizeBytes > 0'),
+      findings: [
+        {
+          startLine: 42,
+          startColumn: 3,
+          endLine: 42,
+          endColumn: 14,
+          severity: 'info',
+          message:
+            'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny): "object.spec.sizeBytes > 0" could not be evaluated: field not found: sizeBytes' +
+            NOT_CONVERTED('serving.example.com/v1', 'serving.example.com/v1beta1', "by its CustomResourceDefinition's conversion webhook"),
+        },
+      ],
+    },
+    {
+      name: 'matchPolicy Equivalent: a custom resource without a conversion webhook keeps its fields, so a missing one denies',
+      path: 'a.yaml',
+      content: crdVersions('').replace("object.spec.size != 'unbounded'", 'object.spec.sizeBytes > 0'),
+      findings: [
+        {
+          startLine: 39,
+          startColumn: 3,
+          endLine: 39,
+          endColumn: 14,
+          severity: 'high',
+          message:
+            'ValidatingAdmissionPolicy model-cache (binding model-cache, Deny): "object.spec.sizeBytes > 0" could not be evaluated: field not found: sizeBytes',
+        },
+      ],
+    },
+    {
+      name: 'matchPolicy Equivalent: a FlowSchema written at flowcontrol v1beta3 is matched by a rule on v1 (served together in 1.29-1.31)',
+      path: 'a.yaml',
+      content: equivalentPolicy(
+        'flowcontrol.apiserver.k8s.io',
+        'v1',
+        'flowschemas',
+        "object.metadata.name != 'llm-batch'",
+        flowSchema('v1beta3'),
+      ),
+      findings: [
+        {
+          startLine: 27,
+          startColumn: 3,
+          endLine: 27,
+          endColumn: 18,
+          severity: 'high',
+          message: 'ValidatingAdmissionPolicy p (binding b, Deny): denied',
+        },
+      ],
+    },
     {
       name: 'a validation reason is said with the binding and actions, as the API server answers with it',
       path: 'a.yaml',
