@@ -10,6 +10,9 @@ export function policyRuleId(policy: Pick<Policy, 'name'>): string {
   return `policy:${policy.name}`;
 }
 
+/** Room for each policy's failures in `onReason`'s order (a policy has far fewer validations). */
+const ORDER_PER_POLICY = 1_000_000;
+
 /**
  * Custom policies as rules of the engine: a Kubernetes policy runs on every object it matches, in
  * `scan` (files, rendered charts), `cluster` and `webhook` alike; an image-config policy runs on the
@@ -26,14 +29,19 @@ export function policyRules(
     reportNotEvaluated?: boolean;
     /** Called with each validation that could not be decided (the webhook makes them visible on its response). */
     onNotEvaluated?(policy: Policy, violation: Violation): void;
-    /** Called with the message of each finding whose validation gives a `reason` (the webhook answers with its status). */
-    onReason?(ruleId: string, message: string, reason: ValidationReason): void;
+    /**
+     * Called with the message of each finding, its validation's `reason` (when it gives one) and its place among the
+     * policies' failures (the policy's index in `policies`, then the validation's): the API server answers with the
+     * reason of the first validation to fail, and the webhook with its status.
+     */
+    onReason?(ruleId: string, message: string, reason: ValidationReason | undefined, order: number): void;
   } = {},
 ): AnyRule[] {
-  return policies.map((policy) => {
+  return policies.map((policy, policyIndex) => {
     let announced = false;
     const report = (bindings: PolicyBindings, ctx: Parameters<AnyRule['check']>[1]) => {
       let skipped: string | undefined;
+      let index = 0;
       for (const v of policy.evaluate(bindings))
         if (v.notEvaluated) {
           skipped ??= v.message;
@@ -41,7 +49,7 @@ export function policyRules(
         } else {
           // The reason the API server would answer with (`reason: Forbidden`), said after the message.
           const message = v.reason ? `${v.message} (reason ${v.reason})` : v.message;
-          if (v.reason) options.onReason?.(policyRuleId(policy), message, v.reason);
+          options.onReason?.(policyRuleId(policy), message, v.reason, policyIndex * ORDER_PER_POLICY + index++);
           ctx.report({
             message,
             at: v.at,

@@ -189,7 +189,7 @@ export class AdmissionEvaluator {
     active: Decision['findings'],
     dryRun: boolean,
     notEvaluated: NotEvaluated[],
-    reasons: ReadonlyMap<string, ValidationReason> | undefined,
+    reasons: ReadonlyMap<string, PolicyFailure> | undefined,
   ): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     const denied = active.filter((a) => a.action === 'deny');
@@ -206,10 +206,15 @@ export class AdmissionEvaluator {
       const lines = denied.map(
         ({ finding: f }) => `[${f.ruleId} ${f.severity}] ${f.message}${f.location.objectPath ? ` (${f.location.objectPath})` : ''}`,
       );
-      // Denied by custom policies only, the answer is the API server's for the first denying validation's reason.
-      const reason = denied.every(({ finding }) => isPolicyFinding(finding))
-        ? reasons?.get(reasonKey(denied[0]!.finding.ruleId, denied[0]!.finding.message))
+      // Denied by custom policies only, the answer is the API server's for the reason of the first validation to fail
+      // (in policy order, then validation order), which the message names first.
+      const failures = denied.every(({ finding }) => isPolicyFinding(finding))
+        ? denied
+            .map((d, i) => ({ line: lines[i]!, failure: reasons?.get(reasonKey(d.finding.ruleId, d.finding.message)) }))
+            .sort((a, b) => (a.failure?.order ?? Infinity) - (b.failure?.order ?? Infinity))
         : undefined;
+      if (failures) lines.splice(0, lines.length, ...failures.map((f) => f.line));
+      const reason = failures?.[0]?.failure?.reason;
       response.status = {
         code: reason ? REASON_STATUS_CODES[reason] : 403,
         reason: reason ?? 'Forbidden',
@@ -355,13 +360,13 @@ export class AdmissionEvaluator {
     path: string;
     text: string;
     notEvaluated: NotEvaluated[];
-    /** The `reason` of policy findings whose validation gives one, by `reasonKey`. */
-    reasons?: Map<string, ValidationReason>;
+    /** The `reason` and order of policy findings, by `reasonKey`. */
+    reasons?: Map<string, PolicyFailure>;
   } {
     const path = objectFilePath(object);
     const file = new ObjectFile(path, object);
     const notEvaluated: NotEvaluated[] = [];
-    let reasons: Map<string, ValidationReason> | undefined;
+    let reasons: Map<string, PolicyFailure> | undefined;
     const policies =
       this.opts.policies?.length && !only
         ? policyRules(
@@ -375,9 +380,11 @@ export class AdmissionEvaluator {
                 if (!notEvaluated.some((n) => n.policy === policy.name && n.expression === v.expression))
                   notEvaluated.push({ policy: policy.name, expression: v.expression });
               },
-              onReason: (ruleId, message, reason) => {
+              onReason: (ruleId, message, reason, order) => {
                 reasons ??= new Map();
-                if (!reasons.has(reasonKey(ruleId, message))) reasons.set(reasonKey(ruleId, message), reason);
+                const key = reasonKey(ruleId, message);
+                const known = reasons.get(key);
+                if (!known || order < known.order) reasons.set(key, { ...(reason ? { reason } : {}), order });
               },
             },
           )
@@ -446,6 +453,12 @@ export function findingSubject(object: unknown, pointer: string | undefined): st
     }
   }
   return out.slice(0, named).join('/');
+}
+
+/** A custom policy's failure: its validation's reason, and its place among the failures (policy, then validation order). */
+interface PolicyFailure {
+  reason?: ValidationReason;
+  order: number;
 }
 
 function reasonKey(ruleId: string, message: string): string {

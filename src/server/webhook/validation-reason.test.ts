@@ -55,6 +55,34 @@ describe('a validation reason at admission', () => {
     expect(withRules.response.status).toEqual(expect.objectContaining({ code: 403, reason: 'Forbidden' }));
   });
 
+  it('answers with the reason of the first validation to fail, not of the first finding by place, and names it first', () => {
+    const first = compilePolicy('replicas-first', 'test', {
+      severity: 'critical',
+      validations: [
+        { expression: 'false', message: 'replicas', fieldPath: 'spec.replicas', reason: 'Invalid' },
+        { expression: 'false', message: 'who', reason: 'Unauthorized' },
+      ],
+    });
+    const d = new AdmissionEvaluator({ policies: [first], config: policyOnly }).evaluate(request(), 'validate');
+    expect(d.response.status).toEqual(expect.objectContaining({ code: 422, reason: 'Invalid' }));
+    const message = d.response.status!.message!;
+    expect(message.indexOf('replicas (reason Invalid)')).toBeGreaterThan(-1);
+    expect(message.indexOf('replicas (reason Invalid)')).toBeLessThan(message.indexOf('who (reason Unauthorized)'));
+    // Policy order before validation order: a first policy whose failing validation has no reason answers 403.
+    const none = compilePolicy('a-none', 'test', {
+      severity: 'critical',
+      validations: [{ expression: 'false', message: 'no reason', fieldPath: 'spec.replicas' }],
+    });
+    const later = compilePolicy('b-later', 'test', {
+      severity: 'critical',
+      validations: [{ expression: 'false', message: 'large', reason: 'RequestEntityTooLarge' }],
+    });
+    const two = new AdmissionEvaluator({ policies: [none, later], config: policyOnly }).evaluate(request(), 'validate');
+    expect(two.response.status).toEqual(expect.objectContaining({ code: 403, reason: 'Forbidden' }));
+    const swapped = new AdmissionEvaluator({ policies: [later, none], config: policyOnly }).evaluate(request(), 'validate');
+    expect(swapped.response.status).toEqual(expect.objectContaining({ code: 413, reason: 'RequestEntityTooLarge' }));
+  });
+
   it('refuses a reason the API server does not know, naming the policy', () => {
     expect(() => compilePolicy('p', 'p.yaml', { validations: [{ expression: 'true', reason: 'Conflict' }] })).toThrow(
       'policy p (p.yaml): validations[0].reason: expected one of Unauthorized, Forbidden, Invalid, RequestEntityTooLarge, found "Conflict"',
