@@ -53,7 +53,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
     )
     .option('-A, --all-namespaces', 'every namespace (the default)')
     .option('--page-size <n>', 'objects per list request', '500')
-    .option('--request-timeout <seconds>', 'how long a request waits for the API server to answer', '60')
+    .option('--request-timeout <seconds>', 'how long each request (each page of a list) may take to be answered in full', '60')
     .option('--apply', 'with --format policyreport: write the PolicyReport and ClusterPolicyReport objects to the cluster')
     .action(async (flags: ClusterFlags) => {
       checkUploadFlags(flags);

@@ -170,3 +170,53 @@ describe('KubeApi retries of answers 429 and 5xx', () => {
     expect(sleeps).toEqual([]);
   });
 });
+
+describe('KubeApi request timeout', () => {
+  let server: http.Server;
+  let api: KubeApi;
+  const timers = new Set<NodeJS.Timeout>();
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      if (req.url === '/silent') return;
+      if (req.url === '/version') {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end('{"kind":"Status","reason":"Forbidden","message":"forbidden"}');
+        return;
+      }
+      // An answer that trickles in: a byte every 20 ms, never idle as long as the timeout, never done.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const t = setInterval(() => res.write(' '), 20);
+      timers.add(t);
+      res.on('close', () => clearInterval(t));
+    });
+    api = await listenForKubeApi(server, { timeoutMs: 300 });
+  });
+
+  afterAll(async () => {
+    for (const t of timers) clearInterval(t);
+    api.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('gives up on an answer not complete within the timeout, however steadily it trickles in (as kubectl --request-timeout)', async () => {
+    const e = await api.get('/api/v1/pods').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(e).toBeInstanceOf(KubeApiError);
+    expect((e as KubeApiError).reason).toBe('Incomplete');
+    expect((e as KubeApiError).message).toMatch(
+      /^the answer of http:\/\/127\.0\.0\.1:\d+ to GET \/api\/v1\/pods was not complete within 0\.3 s \(\d+ bytes read\)$/,
+    );
+  });
+
+  it('tells a request with no answer at all, and whether the server answers GET /version (any status)', async () => {
+    await expect(api.get('/silent')).rejects.toMatchObject({
+      reason: 'Timeout',
+      message: expect.stringMatching(/^no answer from .* within 0\.3 s$/),
+    });
+    expect(await api.answers()).toBe(true);
+  });
+});

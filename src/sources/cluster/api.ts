@@ -121,6 +121,22 @@ export class KubeApi {
     return this.request(method, path, query, { text: JSON.stringify(body), contentType }, 'application/json').then((b) => b.json());
   }
 
+  /**
+   * Whether the server answers a `GET /version` (with any status) within the request timeout, sent
+   * once: after a request got no answer, whether the server is gone or only what served that request.
+   */
+  async answers(): Promise<boolean> {
+    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: 'application/json', 'User-Agent': 'sanctum' } };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+      opts.agent = this.keptAlive(opts.agent);
+      await this.send1('GET', new URL('version', this.server), opts, undefined);
+      return true;
+    } catch (e) {
+      return e instanceof KubeApiError && e.status !== 0;
+    }
+  }
+
   /** Closes the connections kept open. */
   close(): void {
     for (const agent of [...this.retired.splice(0), ...(this.reused ? [this.reused.agent] : [])]) agent.destroy();
@@ -213,12 +229,20 @@ export class KubeApi {
 
   private exchange(url: URL, opts: https.RequestOptions, body: { text: string; contentType: string } | undefined): Promise<ResponseBody> {
     const client = url.protocol === 'http:' ? http : https;
-    return new Promise((resolve, reject) => {
+    return new Promise((settle, fail) => {
       let answered = false;
+      let size = 0;
+      const resolve = (body: ResponseBody) => {
+        clearTimeout(deadline);
+        settle(body);
+      };
+      const reject = (e: unknown) => {
+        clearTimeout(deadline);
+        fail(e);
+      };
       const req = client.request(url, opts, (res) => {
         answered = true;
         const chunks: Buffer[] = [];
-        let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
           if (size > this.maxBytes) {
@@ -244,9 +268,20 @@ export class KubeApi {
           reject(statusError(status, parsed, text, url, retryAfter(res.headers['retry-after'])));
         });
       });
-      req.setTimeout(this.timeoutMs, () =>
-        req.destroy(new KubeApiError(0, 'Timeout', `no answer from ${url.origin} within ${this.timeoutMs / 1000} s`)),
-      );
+      // A deadline for the whole exchange, as kubectl's --request-timeout (Go's http.Client.Timeout): an answer
+      // that trickles in never leaves the socket idle long enough for an idle timeout.
+      const deadline = setTimeout(() => {
+        const seconds = this.timeoutMs / 1000;
+        const e = answered
+          ? new KubeApiError(
+              0,
+              'Incomplete',
+              `the answer of ${url.origin} to ${opts.method ?? 'GET'} ${url.pathname} was not complete within ${seconds} s (${size} bytes read)`,
+            )
+          : new KubeApiError(0, 'Timeout', `no answer from ${url.origin} within ${seconds} s`);
+        reject(e);
+        req.destroy(e);
+      }, this.timeoutMs);
       req.on('error', (e) => {
         const error = networkError(e, url);
         const code = (e as NodeJS.ErrnoException).code;
