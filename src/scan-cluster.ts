@@ -5,7 +5,7 @@ import type { ClusterRef, ScanResult } from './core/types.js';
 import { scanFiles, scanFilesStreamed, ScanSetupError, type FileSink, type ScanOptions, type StreamedScan } from './scan.js';
 import { KubeApi, KubeApiError, type ResponseBody, type RetryPolicy } from './sources/cluster/api.js';
 import { discover } from './sources/cluster/discovery.js';
-import { typeName, type ResourceType } from './sources/cluster/kinds.js';
+import { apiVersionOf, groupVersionPath, typeName, type ResourceType } from './sources/cluster/kinds.js';
 import { ClusterConfigError, connect, type ClusterConnection } from './sources/cluster/kubeconfig.js';
 import { listPages, requestFirstPage, type RawObject } from './sources/cluster/list.js';
 import {
@@ -163,27 +163,50 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
       (scope ? scope.requests(type) : [{}]).map((request): ListRequest & { type: ResourceType } => ({ type, ...request })),
     );
     const failed = new Set<ResourceType>();
-    const first = (i: number): Promise<ResponseBody> =>
-      requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors);
-    let ahead = lists.length > 0 ? first(0) : undefined;
-    // A list the server gave no answer to within the timeout: the server (or the way to it) is gone, and each
-    // list after it would wait as long. They are not tried.
-    let silent: { what: string; error: KubeApiError } | undefined;
+    // A list's first page asked for before its turn, while the list before it is read and scanned.
+    interface Ahead {
+      index: number;
+      page: Promise<ResponseBody>;
+      /** The server answered it (with any status) already. */
+      answered: boolean;
+    }
+    const ask = (i: number): Ahead => {
+      const ahead: Ahead = {
+        index: i,
+        page: requestFirstPage(api, lists[i].type, lists[i].namespace, pageSize, lists[i].selectors),
+        answered: false,
+      };
+      ahead.page.then(
+        () => (ahead.answered = true),
+        (e: unknown) => (ahead.answered = e instanceof KubeApiError && e.status !== 0),
+      );
+      return ahead;
+    };
+    // A list that got no answer within the timeout, by the API group (and version) it is in: what serves the group
+    // (an aggregated API server, a CRD's conversion webhook) is hung, and its other lists would wait as long. They
+    // are not tried, unless their first page, asked for ahead, answered.
+    const silentGroups = new Map<string, Silence>();
+    // The same while the server answered nothing else either, not even `GET /version`: it (or the way to it) is
+    // gone, and no list after it is tried.
+    let gone: Silence | undefined;
+    const nextAsked = (after: number): Ahead | undefined => {
+      for (let j = after + 1; j < lists.length; j++) if (!silentGroups.has(groupVersionPath(lists[j].type))) return ask(j);
+      return undefined;
+    };
+    let ahead = lists.length > 0 ? ask(0) : undefined;
     for (let i = 0; i < lists.length; i++) {
       const { type, namespace: ns, selectors } = lists[i];
-      if (silent) {
+      const asked = ahead?.index === i ? ahead : undefined;
+      const silence = gone ?? silentGroups.get(groupVersionPath(type));
+      if (silence && !asked?.answered) {
         failed.add(type);
         mark(ended, type, ns);
-        sink.error(
-          typeName(type),
-          `did not list ${typeName(type)}${where(type, ns)}: the API server gave no answer to the list of ${silent.what} (${silent.error.message})`,
-        );
+        sink.error(typeName(type), `did not list ${typeName(type)}${where(type, ns)}: ${silenceText(silence, silence === gone)}`);
         continue;
       }
-      const current = ahead;
+      const current = asked?.page;
       let scanned = false;
-      // The next list's first page is on its way while this list is read and scanned.
-      ahead = i + 1 < lists.length ? first(i + 1) : undefined;
+      ahead = gone ? undefined : nextAsked(i);
       try {
         const notObjects = (count: number) =>
           sink.error(
@@ -223,7 +246,12 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
         if (!(e instanceof KubeApiError)) throw e;
         failed.add(type);
         sink.error(typeName(type), listError(type, ns, e, scanned));
-        if (e.status === 0 && e.reason === 'Timeout') silent = { what: `${typeName(type)}${where(type, ns)}`, error: e };
+        if (e.status === 0 && e.reason === 'Timeout') {
+          const silence: Silence = { what: `${typeName(type)}${where(type, ns)}`, group: apiVersionOf(type), error: e };
+          // A next list that answered, else a probe of the server, tells a hung group from a server gone silent.
+          if (ahead?.answered || (await api.answers())) silentGroups.set(groupVersionPath(type), silence);
+          else gone = silence;
+        }
       } finally {
         mark(ended, type, ns);
       }
@@ -237,6 +265,22 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     // In the order of discovery, whatever the order of listing.
     summary: () => ({ ...ref, listed: discovery.types.filter((t) => fullyListedTypes.has(t)).map(typeName), managedSkipped }),
   };
+}
+
+/** A list that got no answer within the request timeout. */
+interface Silence {
+  /** The list: `rayclusters.ray.io in any namespace`. */
+  what: string;
+  /** Its group and version: `ray.io/v1`. */
+  group: string;
+  error: KubeApiError;
+}
+
+/** Why a list was not tried: `everything`, the server answered nothing after `s`; else only `s`'s group was silent. */
+function silenceText(s: Silence, everything: boolean): string {
+  return everything
+    ? `the API server gave no answer to the list of ${s.what} (${s.error.message}), nor to GET /version after it`
+    : `the list of ${s.what}, in the same API group ${s.group}, got no answer (${s.error.message}); the server answered other requests`;
 }
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';

@@ -445,7 +445,7 @@ describe('an API server that stops answering', () => {
   it('reports the list it gave no answer to within the request timeout, and tries no list after it (each would wait as long)', async () => {
     const srv = await new FakeApiServer({
       objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } })],
-      unanswered: ['deployments.apps'],
+      silentFrom: 'deployments.apps',
     }).start();
     try {
       const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, requestTimeoutMs: 300, rules: ['K8S-0003'] });
@@ -454,11 +454,65 @@ describe('an API server that stops answering', () => {
         { path: 'deployments.apps', message: `cannot list deployments.apps in any namespace: ${silent}` },
         ...['statefulsets.apps', 'daemonsets.apps', 'replicasets.apps', 'jobs.batch', 'pods'].map((t) => ({
           path: t,
-          message: `did not list ${t} in any namespace: the API server gave no answer to the list of deployments.apps in any namespace (${silent})`,
+          message: `did not list ${t} in any namespace: the API server gave no answer to the list of deployments.apps in any namespace (${silent}), nor to GET /version after it`,
         })),
       ]);
       expect(r.cluster.listed).not.toContain('pods');
       expect(r.cluster.listed).toContain('services');
+      // Only the next list's first page (asked for ahead) and the probe were sent after the silent list.
+      const after = srv.requests.slice(srv.requests.findIndex((q) => q.path === '/apis/apps/v1/deployments') + 1).map((q) => q.path);
+      expect(after).toEqual(['/apis/apps/v1/statefulsets', '/version']);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('goes on past a list that got no answer while the server answers other lists (a hung CRD or aggregated API)', async () => {
+    const srv = await new FakeApiServer({
+      objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } })],
+      resources: AI_OPERATOR_RESOURCES,
+      unanswered: ['rayclusters.ray.io'],
+    }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, requestTimeoutMs: 300, rules: ['K8S-0003'] });
+      expect(r.errors).toEqual([
+        {
+          path: 'rayclusters.ray.io',
+          message: `cannot list rayclusters.ray.io in any namespace: no answer from ${srv.url} within 0.3 s`,
+        },
+      ]);
+      expect(r.findings.map((f) => [f.ruleId, f.location.resource?.kind, f.location.resource?.name])).toEqual([
+        ['K8S-0003', 'Deployment', 'vllm'],
+      ]);
+      expect(r.cluster.listed).toEqual(expect.arrayContaining(['rayjobs.ray.io', 'deployments.apps', 'pods']));
+      expect(r.cluster.listed).not.toContain('rayclusters.ray.io');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('skips the other lists of a group that got no answer, unless their first page, asked for ahead, answered', async () => {
+    const srv = await new FakeApiServer({
+      objects: [deployment('vllm', 'llm', { securityContext: { privileged: true } })],
+      resources: AI_OPERATOR_RESOURCES,
+      unanswered: ['inferenceservices.serving.kserve.io', 'rayclusters.ray.io', 'rayjobs.ray.io'],
+    }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, requestTimeoutMs: 300, rules: ['K8S-0003'] });
+      const silent = `no answer from ${srv.url} within 0.3 s`;
+      expect(r.errors).toEqual([
+        {
+          path: 'inferenceservices.serving.kserve.io',
+          message: `cannot list inferenceservices.serving.kserve.io in any namespace: ${silent}`,
+        },
+        { path: 'rayclusters.ray.io', message: `cannot list rayclusters.ray.io in any namespace: ${silent}` },
+        {
+          path: 'rayjobs.ray.io',
+          message: `did not list rayjobs.ray.io in any namespace: the list of rayclusters.ray.io in any namespace, in the same API group ray.io/v1, got no answer (${silent}); the server answered other requests`,
+        },
+      ]);
+      expect(r.findings.map((f) => f.ruleId)).toEqual(['K8S-0003']);
+      expect(r.cluster.listed).toContain('pytorchjobs.kubeflow.org');
     } finally {
       await srv.close();
     }

@@ -63,6 +63,8 @@ export interface FakeApiServerOptions {
   tables?: boolean;
   /** Lists (by `resource.group` name, as `forbidden`) whose GETs are never answered: the connection stays open, silent. */
   unanswered?: string[];
+  /** A list (by `resource.group` name) from whose first GET on no request at all is answered: a server gone silent mid-scan. */
+  silentFrom?: string;
 }
 
 export interface FakeRequest {
@@ -193,6 +195,8 @@ export class FakeApiServer {
   connections = 0;
   /** Requests that arrived on a connection `closeKeptAlive` closed (the connection was destroyed, the request not answered). */
   staleRequests = 0;
+  /** Whether the server answers no more (see `silentFrom`). */
+  private silent = false;
   private readonly open = new Set<TLSSocket>();
   private readonly closed = new WeakSet<TLSSocket>();
   resources: FakeResource[];
@@ -277,7 +281,8 @@ export class FakeApiServer {
         return;
       }
       const listed = listedResource(new URL(req.url ?? '/', 'https://127.0.0.1').pathname);
-      if (req.method === 'GET' && listed !== undefined && this.opts.unanswered?.includes(listed)) {
+      if (req.method === 'GET' && listed !== undefined && listed === this.opts.silentFrom) this.silent = true;
+      if (this.silent || (req.method === 'GET' && listed !== undefined && this.opts.unanswered?.includes(listed))) {
         this.requests.push({ method: 'GET', path: new URL(req.url ?? '/', 'https://127.0.0.1').pathname, query: {} });
         return;
       }
