@@ -918,7 +918,9 @@ export class Flow {
           if (!set) assigning.set(n, (set = new Set()));
           set.add(f);
         }
-    const budget = MAX_PASSES * (sites.length + functions.length);
+    // A scope read anew costs its assignments (a function assigning thousands of calls is read again whole).
+    const size = functions.map((f) => this.assignmentsIn(f.id).length + 1);
+    const budget = MAX_PASSES * (sites.length + size.reduce((a, b) => a + b, 0) + this.assignmentsIn(this.root!.id).length + 1);
     let work = 0;
     let queue: readonly Site[] = sites;
     let scan: Iterable<number> = functions.keys();
@@ -930,7 +932,7 @@ export class Flow {
       work += queue.length;
       const before = this.attributes.size;
       for (const i of scan) {
-        work++;
+        work += size[i];
         const f = functions[i];
         for (const n of this.taintedNames(f.node, f.id).own) if (RECEIVER.test(n)) this.attributes.add(n);
       }
@@ -949,6 +951,7 @@ export class Flow {
           else this.invalidate(functions[f].id, dirty);
         }
       if (all) {
+        work += this.assignmentsIn(this.root!.id).length + 1;
         this.scopes.clear();
         queue = sites;
         scan = functions.keys();
