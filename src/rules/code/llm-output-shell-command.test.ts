@@ -16,6 +16,11 @@ testRule(rule, {
         'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("grep %s f" % shlex.quote(out))\n    os.system("grep %s %s" % (shlex.quote(out), "f"))\n    os.system("grep {} f".format(shlex.quote(out)))\n    os.system("grep {pat} f".format(pat=shlex.quote(out)))\n',
     },
     {
+      name: 'quoted output after a % field with thousands of zero flags, and after a key never closed',
+      path: 'a.py',
+      content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("grep %0${'0'.repeat(20000)}5d %s f" % (1, shlex.quote(out)))\n    os.system("grep %s f ${'%('.repeat(10000)}" % shlex.quote(out))\n`,
+    },
+    {
       name: 'push on a receiver that is not a list (a router)',
       path: 'go.js',
       content:

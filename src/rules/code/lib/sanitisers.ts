@@ -96,8 +96,11 @@ function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefix: st
   return { prefix, argument };
 }
 
-/** `%` conversions of a Python format string (`%%` is a literal percent sign). */
-const PERCENT_FIELD = /%%|%(\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]/g;
+/**
+ * `%` conversions of a Python format string (`%%` is a literal percent sign). A width starts at 1-9
+ * (a leading 0 is a flag) and a key stops at a parenthesis: no run of text two parts can both take.
+ */
+const PERCENT_FIELD = /%%|%(\([^()]*\))?[-#0 +]*(?:\*|[1-9]\d*)?(?:\.(?:\*|\d+))?[diouxXeEfFgGcrsa]/g;
 /** Replacement fields of `str.format` (`{{`, `}}` are literal braces). */
 const FORMAT_FIELD = /\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}/g;
 
