@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCondaEnvironment } from '../parsers/deps/conda.js';
 import { parsePyproject } from '../parsers/deps/pyproject.js';
 import { parseRequirements } from '../parsers/deps/requirements.js';
+import { expectLinearGrowth } from '../testing/growth.js';
 import { codeReferences, uriReferences, withoutUserinfo } from './code-refs.js';
 import { readModelCard } from './model-card.js';
 
@@ -50,18 +51,30 @@ describe('models and datasets referenced in code', () => {
     expect(refs.map((m) => [m.name, m.uri])).toEqual([['https://models.example.com/llm', 'https://models.example.com/llm']]);
   });
 
-  it('stays linear on adversarial input', () => {
-    const hostile =
-      'from_pretrained(' + '"a'.repeat(50_000) + '\n' + 'load_dataset(' + ' '.repeat(100_000) + 'storageUri: hf://' + 'a/'.repeat(50_000);
-    const started = performance.now();
-    codeReferences(hostile, 'x.py');
-    codeReferences('A' + ' '.repeat(100_000) + '= "x" y\nfrom_pretrained(A)', 'x.py');
-    parseRequirements('torch' + ' '.repeat(100_000) + 'x\n' + '\\\n'.repeat(20_000) + '#'.repeat(50_000), 'requirements.txt');
-    parseRequirements('a' + ' '.repeat(100_000) + '[' + ' '.repeat(100_000) + 'x\n', 'requirements.txt');
-    parseCondaEnvironment(`dependencies:\n  - "numpy${' '.repeat(100_000)}x"\n`);
-    parsePyproject(`[tool.poetry.dependencies]\nx = "${' '.repeat(100_000)}a"\n`);
-    // A generous bound: quadratic behaviour on this input would take minutes, not milliseconds.
-    expect(performance.now() - started).toBeLessThan(5_000);
+  // n is the length of the longest run of each input, 100,000 characters at first.
+  it.each([
+    [
+      'code with unclosed calls and URIs',
+      (n: number) =>
+        codeReferences(
+          'from_pretrained(' + '"a'.repeat(n / 2) + '\n' + 'load_dataset(' + ' '.repeat(n) + 'storageUri: hf://' + 'a/'.repeat(n / 2),
+          'x.py',
+        ),
+    ],
+    ['code with a long assignment', (n: number) => codeReferences('A' + ' '.repeat(n) + '= "x" y\nfrom_pretrained(A)', 'x.py')],
+    [
+      'requirements with continuations and comments',
+      (n: number) => parseRequirements('torch' + ' '.repeat(n) + 'x\n' + '\\\n'.repeat(n / 5) + '#'.repeat(n / 2), 'requirements.txt'),
+    ],
+    [
+      'requirements with an unclosed extra',
+      (n: number) => parseRequirements('a' + ' '.repeat(n) + '[' + ' '.repeat(n) + 'x\n', 'requirements.txt'),
+    ],
+    ['conda environment', (n: number) => parseCondaEnvironment(`dependencies:\n  - "numpy${' '.repeat(n)}x"\n`)],
+    ['pyproject', (n: number) => parsePyproject(`[tool.poetry.dependencies]\nx = "${' '.repeat(n)}a"\n`)],
+  ])('stays linear on adversarial input: %s', (_name, read) => {
+    read(100_000);
+    expectLinearGrowth((n) => () => read(n), 20_000);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectLinearGrowth } from '../../testing/growth.js';
 import { nestedQuantifier } from '../../testing/linear-time.js';
 import { EXFILTRATION_PATTERNS, exfiltrationPendingFrom } from './exfiltration.js';
 import { guardrailSettingsSchema, PII_CLASSES } from './index.js';
@@ -9,63 +10,60 @@ import { findInText } from './text.js';
 
 /**
  * Every pattern the guardrails run on prompts and answers is linear-time: no quantified group
- * holds a quantifier, and 100 KB of input built to make each one backtrack is checked (every
- * guardrail, and the stream guard's hold-back) within a generous bound of a benign 100 KB input.
+ * holds a quantifier, and on input built to make each one backtrack every guardrail (and the
+ * stream guard's hold-back) takes CPU time that grows linearly with the input's size.
  */
 
-const SIZE = 100 * 1024;
-const fill = (unit: string) => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);
+const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
 const settings = guardrailSettingsSchema.parse({ pii: { classes: [...PII_CLASSES] } });
 
-function timed(text: string): number {
-  const t = performance.now();
+function guard(text: string): void {
   findInText(text, settings, true);
   scoreInjection(text, true);
   secretPendingFrom(text);
   piiPendingFrom(text, PII_CLASSES);
   exfiltrationPendingFrom(text);
-  return performance.now() - t;
 }
 
 const PATTERNS = [...PII_PATTERNS, ...INJECTION_PATTERNS, ...EXFILTRATION_PATTERNS, ...SECRET_HOLD_PATTERNS];
 
 const adversarial: Array<[string, string]> = [
-  ['email local parts without @', fill('a.b_c%d+e-')],
-  ['emails without a top-level domain', fill('a@b-c.d-e.')],
-  ['@ runs', fill('a@')],
-  ['digit runs with separators', fill('4111 1111-')],
-  ['long digit runs', fill('0123456789')],
-  ['phone prefixes', fill('+1 (415) 555-')],
-  ['IBAN-like runs', fill('DE89 3704 ')],
-  ['dotted numbers', fill('1.2.3.')],
-  ['colon-hex runs', fill('fe80::')],
-  ['ignore without an object', fill('ignore all previous ')],
-  ['role-play openers', fill('pretend you are ')],
-  ['reveal without a prompt', fill('reveal your full ')],
-  ['exfiltration verbs', fill('send the data to ')],
-  ['forged delimiters', fill('<|im_start|> system: ')],
-  ['image openers', fill('![')],
-  ['image labels without target', fill('![' + 'x'.repeat(900) + ']')],
-  ['unclosed image targets', fill('![a](https://evil.example/' + 'p'.repeat(300))],
-  ['link openers', fill('[a](')],
-  ['reference definitions', fill('[r]: https://e.example/x\n')],
-  ['img tags without src', fill('<img alt="x" ')],
-  ['img tags without end', fill('<img src="https://evil.example/' + 'q'.repeat(200))],
-  ['key assignments without end', fill('api_key = "' + 'k'.repeat(700))],
-  ['keyword density', fill('password token secret ')],
-  ['tag characters', fill(String.fromCodePoint(0xe0041))],
-  ['zero-width characters', fill('a\u200b')],
-  ['Spanish verbs without an object', fill('ignora todas las ')],
-  ['French verbs and qualifiers', fill('oubliez toutes les precedentes ')],
-  ['German qualifiers without a verb', fill('alle vorherigen Anweisungen ')],
-  ['Italian role-play openers', fill('comportati come una IA ')],
-  ['Russian verbs without an object', fill('игнорируй все предыдущие ')],
-  ['Chinese verbs without an object', fill('忽略之前的所有')],
-  ['Japanese qualifiers without a verb', fill('以前の指示を')],
-  ['one word mixing scripts', fill('a\u0430')],
-  ['words mixing scripts', fill('ign\u043ere ')],
-  ['accented letters', fill('pr\u00e9c\u00e9dentes ')],
-  ['full-width letters', fill('\uff49\uff47\uff4e\uff4f\uff52\uff45 ')],
+  ['email local parts without @', 'a.b_c%d+e-'],
+  ['emails without a top-level domain', 'a@b-c.d-e.'],
+  ['@ runs', 'a@'],
+  ['digit runs with separators', '4111 1111-'],
+  ['long digit runs', '0123456789'],
+  ['phone prefixes', '+1 (415) 555-'],
+  ['IBAN-like runs', 'DE89 3704 '],
+  ['dotted numbers', '1.2.3.'],
+  ['colon-hex runs', 'fe80::'],
+  ['ignore without an object', 'ignore all previous '],
+  ['role-play openers', 'pretend you are '],
+  ['reveal without a prompt', 'reveal your full '],
+  ['exfiltration verbs', 'send the data to '],
+  ['forged delimiters', '<|im_start|> system: '],
+  ['image openers', '!['],
+  ['image labels without target', '![' + 'x'.repeat(900) + ']'],
+  ['unclosed image targets', '![a](https://evil.example/' + 'p'.repeat(300)],
+  ['link openers', '[a]('],
+  ['reference definitions', '[r]: https://e.example/x\n'],
+  ['img tags without src', '<img alt="x" '],
+  ['img tags without end', '<img src="https://evil.example/' + 'q'.repeat(200)],
+  ['key assignments without end', 'api_key = "' + 'k'.repeat(700)],
+  ['keyword density', 'password token secret '],
+  ['tag characters', String.fromCodePoint(0xe0041)],
+  ['zero-width characters', 'a\u200b'],
+  ['Spanish verbs without an object', 'ignora todas las '],
+  ['French verbs and qualifiers', 'oubliez toutes les precedentes '],
+  ['German qualifiers without a verb', 'alle vorherigen Anweisungen '],
+  ['Italian role-play openers', 'comportati come una IA '],
+  ['Russian verbs without an object', 'игнорируй все предыдущие '],
+  ['Chinese verbs without an object', '忽略之前的所有'],
+  ['Japanese qualifiers without a verb', '以前の指示を'],
+  ['one word mixing scripts', 'a\u0430'],
+  ['words mixing scripts', 'ign\u043ere '],
+  ['accented letters', 'pr\u00e9c\u00e9dentes '],
+  ['full-width letters', '\uff49\uff47\uff4e\uff4f\uff52\uff45 '],
 ];
 
 describe('guardrail patterns are linear-time', () => {
@@ -73,16 +71,14 @@ describe('guardrail patterns are linear-time', () => {
     expect(nestedQuantifier(re.source)).toBe(false);
   });
 
-  const benign = fill('The quick brown fox jumps over the lazy dog. 42 apples, 7 pears!\n');
-  let baseline = 0;
-  it('measures a benign 100 KB baseline', () => {
-    timed(benign);
-    baseline = Math.min(timed(benign), timed(benign));
-    expect(baseline).toBeGreaterThan(0);
-  });
-
-  it.each(adversarial)('%s: 100 KB stays within a generous linear bound', (_name, text) => {
-    expect(text.length).toBeGreaterThanOrEqual(SIZE - 1);
-    expect(timed(text)).toBeLessThan(1000 + 50 * baseline);
+  it.each(adversarial)('%s: time grows linearly with the input', (_name, unit) => {
+    expectLinearGrowth(
+      (n) => {
+        const text = fill(unit, n);
+        return () => guard(text);
+      },
+      64 * 1024,
+      { maxN: 64 * 1024 },
+    );
   });
 });

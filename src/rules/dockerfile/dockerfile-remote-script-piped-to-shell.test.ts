@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { expectLinearGrowth } from '../../testing/growth.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './dockerfile-remote-script-piped-to-shell.js';
 
@@ -52,13 +53,18 @@ testRule(rule, {
   ],
 });
 
+const pipeline = (n: number) =>
+  `FROM ubuntu:24.04\nRUN ${Array(n).fill('curl x').join(' | ')}\nRUN curl -fsSL https://x.example/i.sh | sh\n`;
+
 it('takes time linear in a pipeline of many downloads (it was quadratic: minutes for 300 KB)', () => {
-  const content = `FROM ubuntu:24.04\nRUN ${Array(20_000).fill('curl x').join(' | ')}\nRUN curl -fsSL https://x.example/i.sh | sh\n`;
-  const started = Date.now();
+  const content = pipeline(20_000);
   const { findings, errors } = runRule(rule, { path: 'Dockerfile', content });
   expect(errors).toEqual([]);
   expect(findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endLine, f.location.endColumn, f.message])).toEqual([
     [3, 5, 3, 43, 'Output of curl is piped into sh and run unverified'],
   ]);
-  expect(Date.now() - started).toBeLessThan(5_000);
+  expectLinearGrowth((n) => {
+    const file = { path: 'Dockerfile', content: pipeline(n) };
+    return () => runRule(rule, file);
+  }, 2_000);
 });

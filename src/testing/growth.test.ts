@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { cpuMs, expectLinearGrowth, measureGrowth } from './growth.js';
+
+const linearSum = (n: number) => () => {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.sqrt(i);
+  return s;
+};
+
+const quadraticSum = (n: number) => () => {
+  let s = 0;
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) s += Math.sqrt(j);
+  return s;
+};
+
+describe('growth check', () => {
+  it('counts CPU time, not time spent waiting', () => {
+    const until = Date.now() + 100;
+    const waited = cpuMs(() => {
+      // Sleeps without spinning: Atomics.wait blocks the thread.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, until - Date.now()));
+    });
+    expect(waited).toBeLessThan(50);
+  });
+
+  it('accepts linear work', () => {
+    const g = expectLinearGrowth(linearSum, 100_000);
+    expect(g.n).toBeGreaterThan(100_000);
+    expect(g.ratio).toBeGreaterThan(2);
+  });
+
+  it('accepts work too quick to matter at k times the largest size (maxN) it may try', () => {
+    const g = expectLinearGrowth((n) => () => n, 1);
+    expect([g.n, g.largeMs < 50]).toEqual([1024, true]);
+  });
+
+  it('rejects quadratic work', () => {
+    expect(() => expectLinearGrowth(quadraticSum, 3_200, { maxN: 3_200, runs: 2 })).toThrow(
+      /CPU time grows faster than linear \(n=\d+: .* ratio \d+\.\d\d; bound 9\)/,
+    );
+  });
+
+  it('rejects a regular expression that tries each start to the end of the text (quadratic), accepts one that does not', () => {
+    expect(measureGrowth((n) => () => /a*c/.test('a'.repeat(n)), 4_000, { maxN: 4_000, runs: 2 }).ratio).toBeGreaterThan(9);
+    expect(measureGrowth((n) => () => /ca*/.test('a'.repeat(n)), 100_000).ratio).toBeLessThan(9);
+  });
+});

@@ -1,0 +1,71 @@
+import { expect } from 'vitest';
+
+/**
+ * Guards against quadratic (or worse) blow-ups by how the work grows, not by how fast it runs: the
+ * CPU time of the work at size n and at size k·n, best of a few runs each. CPU time is the process's,
+ * so other processes on a loaded machine do not count, and a ratio does not depend on the machine's
+ * speed. For k = 4 linear work gives about 4 and quadratic about 16; the bound, 9, lies between.
+ * Speed itself is measured by `npm run bench`, never asserted in a test.
+ */
+
+/** Makes the input of size n (not timed) and returns the work to time on it. */
+export type Sized = (n: number) => () => unknown;
+
+export interface GrowthOptions {
+  /** The factor between the small and the large size. */
+  k?: number;
+  /** The ratio of the large run's time to the small run's that fails the check. */
+  below?: number;
+  /** The CPU time the small run must take, doubling n until it does, so noise is small beside it. */
+  minMs?: number;
+  /** Runs of each size; the fastest counts. */
+  runs?: number;
+  /** The largest small size tried while doubling (1,024 n). If the work at k times it still takes less than minMs, it passes: too quick to matter there. */
+  maxN?: number;
+}
+
+export interface Growth {
+  /** The small size used (n may have been doubled to reach minMs). */
+  n: number;
+  k: number;
+  smallMs: number;
+  largeMs: number;
+  ratio: number;
+}
+
+/** CPU time (user and system, all threads of this process) of one run of work, in milliseconds. */
+export function cpuMs(work: () => unknown): number {
+  const before = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000;
+}
+
+export function measureGrowth(sized: Sized, n: number, options: GrowthOptions = {}): Growth {
+  const { k = 4, below = 9, minMs = 50, runs = 3, maxN = n * 1024 } = options;
+  // Twice each: the first run of a size may include compiling the code.
+  const twice = (work: () => unknown) => Math.min(cpuMs(work), cpuMs(work));
+  let small = sized(n);
+  let smallMs = twice(small);
+  while (smallMs < minMs && n * 2 <= maxN) {
+    n *= 2;
+    small = sized(n);
+    smallMs = twice(small);
+  }
+  for (let i = 2; i < runs; i++) smallMs = Math.min(smallMs, cpuMs(small));
+  const large = sized(k * n);
+  let largeMs = Infinity;
+  // Another process can only slow a run down: once one large run is within the bound, more runs would not change the verdict.
+  for (let i = 0; i < runs && largeMs >= below * smallMs; i++) largeMs = Math.min(largeMs, cpuMs(large));
+  return { n, k, smallMs, largeMs, ratio: largeMs / smallMs };
+}
+
+/** Fails the test when the work's CPU time grows by `below` (9) or more when its size grows k (4) times. */
+export function expectLinearGrowth(sized: Sized, n: number, options: GrowthOptions = {}): Growth {
+  const below = options.below ?? 9;
+  const g = measureGrowth(sized, n, options);
+  if (g.largeMs < (options.minMs ?? 50)) return g;
+  const figures = `n=${g.n}: ${g.smallMs.toFixed(1)} ms CPU; ${g.k}n: ${g.largeMs.toFixed(1)} ms CPU; ratio ${g.ratio.toFixed(2)}`;
+  expect(g.ratio, `CPU time grows faster than linear (${figures}; bound ${below})`).toBeLessThan(below);
+  return g;
+}
