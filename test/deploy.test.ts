@@ -140,6 +140,11 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
       byKind('ConfigMap').find((o) => o.data?.['sanctum.yaml'] && o.metadata.name.endsWith('-config'))!.data['sanctum.yaml'],
     );
     expect((config as { webhook: Record<string, unknown> }).webhook.allowExistingViolations).toBe(true);
+    // Only the kube-system controllers may suppress with an object's own sanctum.dev/ignore annotation.
+    expect((config as { webhook: Record<string, unknown> }).webhook.annotationSuppression).toEqual({
+      users: [],
+      groups: ['system:serviceaccounts:kube-system'],
+    });
   }, 120_000);
 
   it('lets the cluster scan write Policy Reports when asked: the flags, and the RBAC to apply and prune them', async () => {

@@ -83,6 +83,26 @@ const schemas = lazySchema((z) => {
         })
         .strict()
         .optional(),
+      annotationSuppression: z
+        .object({
+          users: z
+            .array(z.string())
+            .describe(
+              'User names whose requests may suppress findings with the sanctum.dev/ignore annotation (a trailing * matches a prefix); default none',
+            )
+            .optional(),
+          groups: z
+            .array(z.string())
+            .describe(
+              "Groups whose requests may suppress findings with the sanctum.dev/ignore annotation (a trailing * matches a prefix); default system:serviceaccounts:kube-system (the controllers that create pods from an admitted owner's template)",
+            )
+            .optional(),
+        })
+        .strict()
+        .describe(
+          "Who may suppress a finding on admission with the object's own sanctum.dev/ignore annotation; for anyone else the annotation is not honoured (an admission warning says so). Scans of files and clusters always honour it",
+        )
+        .optional(),
       timeoutMs: z
         .number()
         .int()

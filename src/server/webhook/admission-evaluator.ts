@@ -8,6 +8,7 @@ import { REASON_STATUS_CODES, type Policy, type ValidationReason } from '../../p
 import { policyRules } from '../../policies/policy-rules.js';
 import { maskMessage, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
+import { IGNORE_ANNOTATION } from '../../parsers/k8s/k8s-documents.js';
 import { ObjectFile } from '../../sources/object-file.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
 
@@ -21,6 +22,12 @@ export const DEFAULT_ACTIONS: Readonly<Record<Severity, AdmissionAction>> = {
   info: 'audit',
 };
 export const DEFAULT_TIMEOUT_MS = 3000;
+/**
+ * Who may suppress findings with the object's `sanctum.dev/ignore` annotation when `webhook.annotationSuppression.groups`
+ * is not set: the controllers (ReplicaSet, Job, StatefulSet, …) that create pods from the template of an owner that was
+ * itself admitted, annotation and all, for its author.
+ */
+export const DEFAULT_ANNOTATION_SUPPRESSION_GROUPS: readonly string[] = ['system:serviceaccounts:kube-system'];
 
 /** The Kubernetes API server's own request body limit; AdmissionReviews carrying the object are a little larger. */
 export const DEFAULT_MAX_REQUEST_BYTES = 3 * 1024 * 1024 + 64 * 1024;
@@ -64,6 +71,8 @@ export interface Decision {
   dryRun: boolean;
   /** Why the failure policy answered, when it did. */
   failure?: string;
+  /** The object carried the `sanctum.dev/ignore` annotation and the requester may not suppress with it: it was not honoured. */
+  annotationNotHonoured?: true;
 }
 
 /**
@@ -148,8 +157,13 @@ export class AdmissionEvaluator {
     try {
       if (this.now() > deadline)
         return this.failurePolicy(req, dryRun, `the request waited more than ${this.timeoutMs} ms before it could be checked`);
+      // The object's own suppression annotation counts only for requesters trusted with it (`annotationSuppression`):
+      // for anyone else the object (and oldObject) is checked as if it had none.
+      const honoured = this.mayAnnotate(req);
       const stored = withoutManagedFields(object);
-      const { findings, text, notEvaluated, reasons } = this.scan(stored, req);
+      const checked = honoured ? stored : withoutIgnoreAnnotations(stored);
+      const notHonoured = checked !== stored;
+      const { findings, text, notEvaluated, reasons } = this.scan(checked, req);
       const tooLong = () => this.failurePolicy(req, dryRun, `the rules and policies took more than ${this.timeoutMs} ms`);
       if (this.now() > deadline) return tooLong();
       let active: DecidedFinding[] = findings
@@ -162,19 +176,20 @@ export class AdmissionEvaluator {
         endpoint === 'validate' && req.operation === 'UPDATE' && this.allowExisting ? this.excusableRules(active) : undefined;
       if (excusable && isObject(old) && typeof old.apiVersion === 'string' && typeof old.kind === 'string') {
         // This step can only relax the answer: if the old object cannot be checked in time, the denial stands.
-        const oldStored = withoutManagedFields(old);
+        const oldStored = honoured ? withoutManagedFields(old) : withoutIgnoreAnnotations(withoutManagedFields(old));
         let oldFindings: Finding[] | undefined;
         try {
           oldFindings = this.scanOld(oldStored, req, excusable).filter((f) => f.status === 'fail');
         } catch {
           oldFindings = undefined;
         }
-        if (oldFindings && this.now() <= deadline) active = markPreExisting(active, stored, oldFindings, oldStored);
+        if (oldFindings && this.now() <= deadline) active = markPreExisting(active, checked, oldFindings, oldStored);
       }
       const decision =
         endpoint === 'mutate'
-          ? this.mutation(req, stored, text, active, dryRun)
-          : this.validation(req, active, dryRun, notEvaluated, reasons);
+          ? this.mutation(req, checked, text, active, dryRun)
+          : this.validation(req, active, dryRun, notEvaluated, reasons, notHonoured);
+      if (notHonoured) decision.annotationNotHonoured = true;
       return notEvaluated.length ? { ...decision, notEvaluated } : decision;
     } catch (e) {
       // An error may quote a value of the object (a rule or policy that fails on it): its secrets are masked, as in findings.
@@ -190,6 +205,7 @@ export class AdmissionEvaluator {
     dryRun: boolean,
     notEvaluated: NotEvaluated[],
     reasons: ReadonlyMap<string, PolicyFailure> | undefined,
+    annotationNotHonoured: boolean,
   ): Decision {
     const response: AdmissionResponse = { uid: req.uid, allowed: true };
     const denied = active.filter((a) => a.action === 'deny');
@@ -221,8 +237,10 @@ export class AdmissionEvaluator {
         message: truncateRunes(`Sanctum denied ${what}: ${lines.join('; ')}`, MAX_DENY_MESSAGE),
       };
     }
-    if (warned.length || existing.length || skipped.length)
+    if (warned.length || existing.length || skipped.length || annotationNotHonoured)
       response.warnings = admissionWarnings([
+        // First: it explains the findings below, and a denial.
+        ...(annotationNotHonoured ? [annotationWarning(req)] : []),
         // First: they would deny the object if it were created now.
         ...existing.map(
           ({ finding: f }) =>
@@ -331,6 +349,15 @@ export class AdmissionEvaluator {
    */
   private scanOld(oldObject: Record<string, unknown>, req: AdmissionRequest, rules: ReadonlySet<string> | 'all'): Finding[] {
     return rules === 'all' ? this.scan(oldObject, req).findings : this.scan(oldObject, undefined, rules).findings;
+  }
+
+  /** The requester may suppress findings with the object's `sanctum.dev/ignore` annotation (`webhook.annotationSuppression`). */
+  private mayAnnotate(req: AdmissionRequest): boolean {
+    const trusted = this.settings.annotationSuppression;
+    const user = req.userInfo;
+    if (user?.username && matchesAny(trusted?.users, user.username)) return true;
+    const groups = trusted?.groups ?? DEFAULT_ANNOTATION_SUPPRESSION_GROUPS;
+    return (user?.groups ?? []).some((g) => matchesAny(groups, g));
   }
 
   private isExempt(req: AdmissionRequest): boolean {
@@ -543,6 +570,47 @@ function onlyFinalizersChanged(object: Record<string, unknown>, oldObject: unkno
     return { ...rest, metadata: md };
   };
   return isDeepStrictEqual(comparable(object), comparable(oldObject));
+}
+
+/**
+ * `object` without the `sanctum.dev/ignore` annotation in any `metadata` (its own, a pod template's, a job
+ * template's): the same object when it has none, else a copy of the maps and lists on the way to each.
+ */
+export function withoutIgnoreAnnotations(object: Record<string, unknown>): Record<string, unknown> {
+  return stripIgnore(object, 0) as Record<string, unknown>;
+}
+
+/** Deeper than any pod template in a workload (a Workflow's templates are about 8 levels down). */
+const MAX_STRIP_DEPTH = 64;
+
+function stripIgnore(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object' || value === null || depth > MAX_STRIP_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const stripped = stripIgnore(item, depth + 1);
+      if (stripped !== item) (out ??= value.slice())[i] = stripped;
+    }
+    return out ?? value;
+  }
+  const record = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const key in record) {
+    const item = record[key];
+    let stripped = stripIgnore(item, depth + 1);
+    if (key === 'metadata' && isObject(stripped) && isObject(stripped.annotations) && IGNORE_ANNOTATION in stripped.annotations) {
+      const { [IGNORE_ANNOTATION]: _, ...annotations } = stripped.annotations;
+      stripped = { ...stripped, annotations };
+    }
+    if (stripped !== item) (out ??= { ...record })[key] = stripped;
+  }
+  return out ?? record;
+}
+
+function annotationWarning(req: AdmissionRequest): string {
+  const who = req.userInfo?.username ? `user ${req.userInfo.username}` : 'this user';
+  return `Sanctum: the ${IGNORE_ANNOTATION} annotation was not honoured for ${who} (not in webhook.annotationSuppression): the object is checked as if it had none`;
 }
 
 function withoutManagedFields(object: Record<string, unknown>): Record<string, unknown> {

@@ -222,14 +222,23 @@ describe('the time budget covers the evaluation of oldObject', () => {
 });
 
 describe('rules a denying rule supersedes', () => {
-  it("run on oldObject too: a suppression there of a rule folded into the denying one silenced it, so it did not pre-exist", () => {
+  it('run on oldObject too: a suppression there of a rule folded into the denying one silenced it, so it did not pre-exist', () => {
     // oldObject mounts the runtime socket with `sanctum.dev/ignore: K8S-0005`: K8S-0005 folds into K8S-0107 on the
     // same volume and the suppression answers to the folded rule, so a full scan of oldObject has no K8S-0107. The
     // update drops the annotation (and restarts): its K8S-0107 is new and denies.
     const sock = (o: Json) => (hostPath('/var/run/docker.sock')(o), notPrivileged(o));
     const ignored = (o: Json) => (o.metadata.annotations = { ...o.metadata.annotations, 'sanctum.dev/ignore': 'K8S-0005' });
-    const req = JSON.parse(update((o) => (sock(o), restartedAt(o)), (o) => (sock(o), ignored(o)))).request as AdmissionRequest;
-    const d = new AdmissionEvaluator({ config: {} }).evaluate(req, 'validate');
+    const req = JSON.parse(
+      update(
+        (o) => (sock(o), restartedAt(o)),
+        (o) => (sock(o), ignored(o)),
+      ),
+    ).request as AdmissionRequest;
+    // The request's user may suppress with the annotation (webhook.annotationSuppression).
+    const d = new AdmissionEvaluator({ config: { webhook: { annotationSuppression: { users: ['kubernetes-admin'] } } } }).evaluate(
+      req,
+      'validate',
+    );
     const socket = d.findings.filter((f) => f.finding.ruleId === 'K8S-0107');
     expect(socket.map((f) => [f.finding.severity, f.finding.location.objectPath, f.action, f.preExisting])).toEqual([
       ['critical', '/spec/template/spec/volumes/0/hostPath/path', 'deny', undefined],
@@ -243,7 +252,9 @@ describe('findings of the engine itself', () => {
     // A suppression without a reason (SAN-0001, low) is reported once a finding it suppresses is found: it denies here.
     const unreasoned = (o: Json) => (o.metadata.annotations = { 'sanctum.dev/ignore': 'K8S-0003' });
     const req = JSON.parse(update((o) => (restartedAt(o), unreasoned(o)), unreasoned)).request as AdmissionRequest;
-    const evaluator = new AdmissionEvaluator({ config: { webhook: { actions: { low: 'deny' } } } });
+    const evaluator = new AdmissionEvaluator({
+      config: { webhook: { actions: { low: 'deny' }, annotationSuppression: { users: ['kubernetes-admin'] } } },
+    });
     const d = evaluator.evaluate(req, 'validate');
     const hygiene = d.findings.filter((f) => f.finding.ruleId === 'SAN-0001');
     expect(hygiene.map((f) => [f.action, f.preExisting])).toEqual([['warn', true]]);

@@ -343,14 +343,17 @@ describe('time budget', () => {
     }
   });
 
-  it("honours suppressions of the configuration and the object's annotation", () => {
+  it("honours suppressions of the configuration, and the object's annotation from a trusted requester", () => {
     const ev = new AdmissionEvaluator({
       config: { ignore: [{ rule: 'K8S-0003', resources: ['Deployment/llm/vllm'], reason: 'GPU driver test' }] },
     });
     expect(ev.evaluate(deployment, 'validate').response.allowed).toBe(true);
     const annotated = structuredClone(deployment);
     annotated.object.metadata.annotations['sanctum.dev/ignore'] = 'K8S-0003: needs the device';
-    expect(new AdmissionEvaluator().evaluate(annotated, 'validate').response.allowed).toBe(true);
+    // The request's user (kubernetes-admin) is trusted with the annotation only when configured.
+    expect(new AdmissionEvaluator().evaluate(annotated, 'validate').response.allowed).toBe(false);
+    const trusted = new AdmissionEvaluator({ config: { webhook: { annotationSuppression: { groups: ['kubeadm:cluster-admins'] } } } });
+    expect(trusted.evaluate(annotated, 'validate').response.allowed).toBe(true);
   });
 });
 
