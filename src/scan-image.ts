@@ -184,7 +184,7 @@ async function scanOne(image: ImageDescription, sink: FileSink, opts: ImageScanO
     tmpDir: opts.tmpDir,
     installedCode: opts.installedCode,
   });
-  errors.push(...walk.errors);
+  for (const item of walk.errors) errors.push(item);
   const layers = image.layers.map((l) => ({ index: l.index, digest: l.digest, ...(l.createdBy ? { createdBy: l.createdBy } : {}) }));
   offer(sink, new ImageFactsFile(FACTS_PATH, Buffer.from(factsDocument(image, walk.facts)), base, layers));
   const summary = summarize(image, walk);
@@ -226,7 +226,7 @@ export async function inventoryImages(opts: ImageInventoryOptions): Promise<{ im
       limits: opts.walkLimits,
       tmpDir: opts.tmpDir,
     });
-    errors.push(...walk.errors);
+    for (const item of walk.errors) errors.push(item);
     images.push({ image: summarize(image, walk), inventory: finishInventory(inventory, walk) });
   });
   return { images, errors };

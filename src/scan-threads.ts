@@ -452,11 +452,11 @@ function* replay(
     for (let i = 0; i < held.length; i++) {
       const { file, errors: before } = held[i];
       held[i] = undefined!;
-      errors.push(...before);
+      for (const item of before) errors.push(item);
       yield file;
     }
     if (tail) {
-      errors.push(...tail);
+      for (const item of tail) errors.push(item);
       return;
     }
     for (let next = walk.next(); !next.done; next = walk.next()) yield next.value;
@@ -479,7 +479,7 @@ export function mergeReply(
   scan: OpenScan,
 ): void {
   importLegacyFingerprints(reply.held, reply.heldLegacy);
-  result.findings.push(...reply.held);
+  for (const item of reply.held) result.findings.push(item);
   result.files += reply.files;
   result.resources += reply.resources;
   scan.markSuppressionsUsed(reply.usedSuppressions);

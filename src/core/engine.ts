@@ -261,7 +261,7 @@ export class Engine {
             else set.directories.set(dir, [entry]);
           }
         }
-        retained.push(...documents);
+        for (const item of documents) retained.push(item);
       }
     }
     if (file.namedTarget && documentsRead === 0 && this.errors.length === errorsBefore && isBinary(file)) {
@@ -316,7 +316,7 @@ export class Engine {
    */
   settleHygiene(reported: Iterable<string>): void {
     const other = new Set(reported);
-    for (const { key, findings } of this.deferredHygiene.splice(0)) if (!other.has(key)) this.findings.push(...findings);
+    for (const { key, findings } of this.deferredHygiene.splice(0)) if (!other.has(key)) for (const item of findings) this.findings.push(item);
   }
 
   /** Runs the cross-document rules and returns everything found. */

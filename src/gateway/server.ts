@@ -322,7 +322,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       }
     }
     const verdict = s.guardrails.request(endpoint, body, settings);
-    x.decisions.push(...verdict.decisions);
+    for (const d of verdict.decisions) x.decisions.push(d);
     if (verdict.block) throw new GatewayError(verdict.block.status, 'invalid_request_error', verdict.block.code, verdict.block.message);
     let forward = verdict.body as Record<string, unknown>;
     if (route.upstreamModel) forward = { ...forward, model: route.upstreamModel };
@@ -381,7 +381,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
       x.tokens = usageOf(parsed) ?? estimatedUsage(payload.length, estimateTokens(text.length));
       budgets.spend(scopes, x.tokens.total);
       const checked = s.guardrails.response(endpoint, parsed, settings);
-      x.decisions.push(...checked.decisions);
+      for (const d of checked.decisions) x.decisions.push(d);
       if (checked.block) throw new GatewayError(checked.block.status, 'invalid_request_error', checked.block.code, checked.block.message);
       if (checked.body !== parsed) out = JSON.stringify(checked.body);
       if (x.logPrompts) x.responseLogged = s.guardrails.forLog(endpoint, 'response', checked.body, settings);
@@ -437,7 +437,7 @@ export async function startGateway(opts: GatewayOptions): Promise<GatewayServer>
         x.upstreamMs = performance.now() - o.sent - waited;
         x.tokens = usage.usage ?? estimatedUsage(o.requestBytes, usage.events);
         budgets.spend(o.scopes, x.tokens.total);
-        if (guard) x.decisions.push(...guard.decisions);
+        if (guard) for (const d of guard.decisions) x.decisions.push(d);
         if (transcript) x.responseLogged = x.state.guardrails.forLog(x.endpoint as GatewayEndpoint, 'stream', transcript.text, o.settings);
         finish(request, status, error);
         settled();

@@ -68,7 +68,7 @@ export function codeReferences(text: string, path: string): { models: RemoteMode
       datasets.push(ref);
     }
   }
-  models.push(...uriReferences(text, path));
+  for (const item of uriReferences(text, path)) models.push(item);
   return { models, datasets };
 }
 

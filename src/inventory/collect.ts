@@ -186,13 +186,13 @@ function readFile(
     if (meta) configs.set(dirOf(file.path), meta);
   } else if (/\.py$/i.test(name)) {
     const refs = codeReferences(file.text(), file.path);
-    inv.remoteModels.push(...refs.models);
-    inv.datasets.push(...refs.datasets);
+    for (const item of refs.models) inv.remoteModels.push(item);
+    for (const item of refs.datasets) inv.datasets.push(item);
   } else if (/\.(?:ya?ml)$/i.test(name)) {
-    inv.remoteModels.push(...uriReferences(file.text(), file.path));
+    for (const item of uriReferences(file.text(), file.path)) inv.remoteModels.push(item);
     addServices(file, ctx, inv);
   } else if (manifestLimit !== undefined || /\.(?:sh|json|toml|env)$/i.test(name)) {
-    inv.remoteModels.push(...uriReferences(file.text(), file.path));
+    for (const item of uriReferences(file.text(), file.path)) inv.remoteModels.push(item);
   }
 }
 

@@ -91,7 +91,7 @@ export function gpusOf(doc: K8sObjectDocument): GpuResource[] {
   for (const pod of doc.pods) {
     const found = gpuContainers(pod);
     if (found.length === 0) continue;
-    containers.push(...found);
+    for (const item of found) containers.push(item);
     for (const c of found) addResources(resources, c.resources);
     if (hasGpuRuntimeClass(pod)) runtimeClass ??= String(pod.spec.runtimeClassName);
     system ??= gpuSystemComponent(pod);

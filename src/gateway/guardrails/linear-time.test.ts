@@ -82,3 +82,11 @@ describe('guardrail patterns are linear-time', () => {
     );
   });
 });
+
+describe('guardrails on large input', () => {
+  it('finds the links in 4 MB of reference definitions without overflowing the stack', () => {
+    const text = '[r]: https://e.example/x\n'.repeat(167_772);
+    const found = findInText(text, settings, true);
+    expect(found.filter((f) => f.guardrail === 'exfiltration')).toHaveLength(167_772);
+  });
+});

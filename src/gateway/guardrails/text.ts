@@ -7,11 +7,11 @@ import type { GuardrailAction } from './types.js';
 
 /** What the content guardrails find in one piece of text (possibly overlapping). Exfiltration applies to answers only. */
 export function findInText(text: string, settings: GuardrailSettings, answer: boolean, prose = true): TextFinding[] {
-  const found: TextFinding[] = [];
+  let found: TextFinding[] = [];
   if (answer && prose && settings.exfiltration.action !== 'off')
-    found.push(...findExfiltration(text, settings.exfiltration.allowedDomains));
-  if (settings.secrets !== 'off') found.push(...findSecrets(text));
-  if (settings.pii.action !== 'off' && settings.pii.classes.length > 0) found.push(...findPii(text, settings.pii.classes));
+    found = found.concat(findExfiltration(text, settings.exfiltration.allowedDomains));
+  if (settings.secrets !== 'off') found = found.concat(findSecrets(text));
+  if (settings.pii.action !== 'off' && settings.pii.classes.length > 0) found = found.concat(findPii(text, settings.pii.classes));
   return found;
 }
 

@@ -412,7 +412,7 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0, 
     if (w.overflow) return false;
     if (w.braces) braces = true;
     out += w.text;
-    used.push(...w.used);
+    for (const item of w.used) used.push(item);
     return true;
   };
   const braced = (p: BracedParameter, written: string): boolean => {
@@ -428,7 +428,7 @@ export function substituteKnown(value: string, known: KnownVariable, depth = 0, 
         if (!w || w.used.length === 0 || w.braces) out += written;
         else {
           out += `\${${p.name}${op}${w.text}}`;
-          used.push(...w.used);
+          for (const item of w.used) used.push(item);
         }
       }
     } else if (v === null) out += `\${${p.name}}`;

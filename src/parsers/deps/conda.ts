@@ -78,10 +78,10 @@ export function parseCondaEnvironment(text: string): DependencyManifest {
           ...x,
           span: { start: x.span.start + shift, end: x.span.end + shift },
         });
-        m.packages.push(...one.packages.map(move));
-        m.indexes.push(...one.indexes.map(move));
-        m.includes.push(...one.includes.map(move));
-        m.problems.push(...one.problems.map((p) => ({ message: p.message.replace(/^line \d+: /, '') })));
+        for (const item of one.packages.map(move)) m.packages.push(item);
+        for (const item of one.indexes.map(move)) m.indexes.push(item);
+        for (const item of one.includes.map(move)) m.includes.push(item);
+        for (const item of one.problems.map((p) => ({ message: p.message.replace(/^line \d+: /, '') }))) m.problems.push(item);
       }
     }
   }

@@ -60,7 +60,7 @@ export const eventLogParser: Parser = {
         break;
       }
       const decoded = events.line(line, lineNo, file);
-      out.docs.push(...decoded.docs);
+      for (const item of decoded.docs) out.docs.push(item);
       for (const p of decoded.problems) errors.push({ message: p, line: lineNo });
       if (nl === -1) break;
     }

@@ -42,7 +42,7 @@ export function historyToDockerfile(history: readonly HistoryEntry[]): string | 
     const step = stepOf(h.created_by ?? '');
     if (!step) continue;
     steps++;
-    lines.push(...step);
+    for (const item of step) lines.push(item);
   }
   return steps === 0 ? undefined : lines.join('\n') + '\n';
 }

@@ -159,7 +159,7 @@ function parseNotebook(file: SourceFile, ctx: ParseContext): ParseOutput {
       const all: JsonNode[] = [];
       for (const w of ws.items) {
         const c = member(w, 'cells');
-        if (c?.type === 'array') all.push(...c.items);
+        if (c?.type === 'array') for (const item of c.items) all.push(item);
       }
       cells = { type: 'array', start: 0, end: 0, items: all };
     }
@@ -178,10 +178,10 @@ function parseNotebook(file: SourceFile, ctx: ParseContext): ParseOutput {
     if (outputs?.type !== 'array') return;
     outputs.items.forEach((out, oi) => {
       const parts: Array<Extract<JsonNode, { type: 'string' }>> = [];
-      parts.push(...strings(member(out, 'text')));
+      for (const item of strings(member(out, 'text'))) parts.push(item);
       const data = member(out, 'data');
-      if (data?.type === 'object') for (const [mime, v] of data.entries) if (TEXT_MIME.test(mime)) parts.push(...strings(v));
-      parts.push(...strings(member(out, 'evalue')), ...strings(member(out, 'traceback')));
+      if (data?.type === 'object') for (const [mime, v] of data.entries) if (TEXT_MIME.test(mime)) for (const item of strings(v)) parts.push(item);
+      for (const item of [...strings(member(out, 'evalue')), ...strings(member(out, 'traceback'))]) parts.push(item);
       const doc = makeDoc(file, locator, parts, n, cellType, oi + 1, `cell ${n}, output ${oi + 1}`);
       if (doc) documents.push(doc);
     });

@@ -200,7 +200,7 @@ export class ImagePackageCollector implements PackageCollector {
     const byPath = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
     for (const [path, entry] of [...this.kept].sort(byPath)) {
       if (entry.kind === 'gpu-file') {
-        gpu.push(...gpuFromFile(path, new TextDecoder().decode(entry.bytes)));
+        for (const item of gpuFromFile(path, new TextDecoder().decode(entry.bytes))) gpu.push(item);
         continue;
       }
       // The os-release the OS was read from is scanned too (the end-of-life rule reports on it); other identity files only tell the OS.
@@ -214,7 +214,7 @@ export class ImagePackageCollector implements PackageCollector {
         const manifest = format.parse(file.text(), path, { limits: DEFAULT_LIMITS }, file);
         // Its problems reach `errors` when the engine scans the file.
         manifests.push({ path, manifest });
-        gpu.push(...gpuFromManifest(path, manifest, file.text()));
+        for (const item of gpuFromManifest(path, manifest, file.text())) gpu.push(item);
       } catch (e) {
         errors.push({ path, message: (e as Error).message });
       }
@@ -225,7 +225,7 @@ export class ImagePackageCollector implements PackageCollector {
       assignManifest(file, manifest);
       files.push(file);
       manifests.push({ path, manifest });
-      gpu.push(...gpuFromManifest(path, manifest));
+      for (const item of gpuFromManifest(path, manifest)) gpu.push(item);
     }
     const eol = os ? endOfLife(os.id, os.versionId, this.today) : undefined;
     return { ...(os ? { os } : {}), ...(eol ? { endOfLife: eol } : {}), gpu: gpuStack(gpu), files, manifests, errors };

@@ -232,7 +232,7 @@ export function createYamlParser(
         for (const c of classifiers) {
           const docs = c.classify(value, source, i);
           if (docs) {
-            out.push(...docs);
+            for (const item of docs) out.push(item);
             break;
           }
         }

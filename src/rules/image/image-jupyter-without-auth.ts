@@ -23,7 +23,7 @@ function commandLine(doc: ImageConfigDocument): {
   for (const key of ['Entrypoint', 'Cmd'] as const) {
     const list = doc.runtime[key];
     if (!Array.isArray(list)) continue;
-    entries.push(...list);
+    for (const item of list) entries.push(item);
     list.forEach((entry, i) => {
       const line = commandLineWords([entry]);
       line.words.forEach((w, k) => {

@@ -870,7 +870,7 @@ export class Flow {
       });
     for (const call of calls) {
       const uses = call.positional.flatMap((a) => [a.use, ...(a.pairs ?? []).map((p) => p.use)]);
-      uses.push(...call.keywords.map((k) => k.use));
+      for (const item of call.keywords.map((k) => k.use)) uses.push(item);
       if (call.setterValue) uses.push(call.setterValue);
       if (uses.length > 0) site(uses, () => this.propagateCall(call, setters));
     }

@@ -1028,7 +1028,7 @@ function resolveOverlaps(hits: SecretHit[]): SecretHit[] {
         if (kept.some((k) => k.start < h.end && h.start < k.end)) continue;
         kept.push(h);
       }
-      out.push(...kept.sort((a, b) => a.start - b.start));
+      for (const item of kept.sort((a, b) => a.start - b.start)) out.push(item);
     }
     cluster = [];
   };
