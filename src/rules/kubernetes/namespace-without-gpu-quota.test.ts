@@ -43,6 +43,12 @@ const templateQueuedDeployment = `apiVersion: apps/v1\nkind: Deployment\nmetadat
 /** The same queues with the LocalQueue named `default`: Kueue (LocalQueueDefaulting, on by default since 0.12) labels a job without a queue for it. */
 const KUEUE_DEFAULT = KUEUE.replace('  name: team-a\n', '  name: default\n');
 
+/** GPU workloads without the queue label whose kinds no Kueue integration in a default install defaults: a DaemonSet (no integration) and a Deployment (pod integration off). */
+const unlabelled = (kind: string): string =>
+  `apiVersion: apps/v1\nkind: ${kind}\nmetadata:\n  name: miner\n  namespace: research\nspec:\n  selector:\n    matchLabels: {app: m}\n  template:\n    metadata:\n      labels: {app: m}\n    spec:\n      containers:\n      - name: m\n        image: vllm/vllm-openai:v0.6.0\n        resources:\n          limits: {nvidia.com/gpu: 1}\n`;
+/** A JobSet without the queue label: Kueue's JobSet integration (on in its release manifests) gives it the `default` queue. */
+const unlabelledJobSet = `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata:\n  name: train\n  namespace: research\nspec:\n  replicatedJobs:\n  - name: workers\n    replicas: 2\n    template:\n      spec:\n        template:\n          spec:\n            restartPolicy: Never\n            containers:\n            - name: w\n              image: nvcr.io/nvidia/pytorch:24.08-py3\n              resources:\n                limits: {nvidia.com/gpu: 8}\n`;
+
 testRule(rule, {
   valid: [
     {
@@ -51,6 +57,11 @@ testRule(rule, {
       content: NS + job('{nvidia.com/gpu: 4}') + KUEUE_DEFAULT,
     },
     { name: 'a Deployment labelled for the queue on its pod template', path: 'a.yaml', content: NS + templateQueuedDeployment + KUEUE },
+    {
+      name: "a JobSet without a queue label in a namespace whose LocalQueue is named 'default' (Kueue's JobSet webhook gives it that queue)",
+      path: 'a.yaml',
+      content: NS + unlabelledJobSet + KUEUE_DEFAULT,
+    },
     { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
     { name: 'no GPU requested', path: 'a.yaml', content: NS + job('{cpu: "4", memory: 16Gi}') },
@@ -113,7 +124,10 @@ testRule(rule, {
     {
       name: 'a Job admitted by a ClusterQueue with no nominal quota for nvidia.com/gpu',
       path: 'a.yaml',
-      content: NS + queued('team-a') + KUEUE.replace('      - {name: nvidia.com/gpu, nominalQuota: 8}\n', '').replace('[cpu, memory, nvidia.com/gpu]', '[cpu, memory]'),
+      content:
+        NS +
+        queued('team-a') +
+        KUEUE.replace('      - {name: nvidia.com/gpu, nominalQuota: 8}\n', '').replace('[cpu, memory, nvidia.com/gpu]', '[cpu, memory]'),
       findings: [
         {
           startLine: 4,
@@ -141,5 +155,20 @@ testRule(rule, {
         { startLine: 4, startColumn: 3, endLine: 4, endColumn: 17, message: /requests nvidia.com\/gpu but it has no ResourceQuota/ },
       ],
     },
+    ...['DaemonSet', 'Deployment'].map((kind) => ({
+      name: `an unlabelled GPU ${kind} beside a LocalQueue named 'default': no Kueue integration on by default gives it the queue`,
+      path: 'a.yaml',
+      content: NS + unlabelled(kind) + KUEUE_DEFAULT,
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          severity: 'medium' as const,
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    })),
   ],
 });

@@ -79,12 +79,45 @@ function requests(pod: PodSpecDocument, resource: string): boolean {
  */
 const DEFAULT_LOCAL_QUEUE = 'default';
 
+/**
+ * `group/Kind` of the workloads Kueue gives that queue in a default install: the defaulting is done by
+ * each integration's webhook, and the integrations on are those of Kueue's release manifests
+ * (`integrations.frameworks`: batch/job, MPIJob, RayJob, RayCluster, JobSet, the Kubeflow training
+ * jobs, TrainJob, AppWrapper). A CronJob's Jobs pass the Job webhook. Pod, Deployment, StatefulSet and
+ * LeaderWorkerSet need the pod integration, off there (and in the built-in default, batch/job alone);
+ * no integration takes a DaemonSet or ReplicaSet.
+ */
+const DEFAULTED_KINDS = new Set([
+  'batch/Job',
+  'batch/CronJob',
+  'jobset.x-k8s.io/JobSet',
+  'ray.io/RayJob',
+  'ray.io/RayCluster',
+  'kubeflow.org/MPIJob',
+  'kubeflow.org/PyTorchJob',
+  'kubeflow.org/TFJob',
+  'kubeflow.org/PaddleJob',
+  'kubeflow.org/XGBoostJob',
+  'kubeflow.org/JAXJob',
+  'kubeflow.org/MXJob',
+  'trainer.kubeflow.org/TrainJob',
+  'workload.codeflare.dev/AppWrapper',
+]);
+
+/** The queue Kueue gives the workload of a pod spec that names none, or undefined. */
+function defaultQueueOf(pod: PodSpecDocument): string | undefined {
+  const apiVersion = pod.resource.apiVersion ?? '';
+  const slash = apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
+  return DEFAULTED_KINDS.has(`${group}/${pod.resource.kind}`) ? DEFAULT_LOCAL_QUEUE : undefined;
+}
+
 /** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */
 function kueueCovers(local: Map<string, Set<string>> | undefined, t: Tenant, resource: string): boolean {
   if (!local) return false;
   return t.pods.every((p) => {
     if (!requests(p, resource)) return true;
-    const q = queueOf(p) ?? DEFAULT_LOCAL_QUEUE;
+    const q = queueOf(p) ?? defaultQueueOf(p);
     return q !== undefined && local.get(q)?.has(resource) === true;
   });
 }
@@ -106,7 +139,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a workload without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12), and otherwise not by Kueue.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose pod integration Kueue\u2019s release manifests leave off) is not held by Kueue.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
