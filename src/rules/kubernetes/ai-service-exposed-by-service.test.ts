@@ -218,8 +218,34 @@ spec:
         deploy(openWebUi(', {name: WEBUI_AUTH_TRUSTED_EMAIL_HEADER, value: X-Forwarded-Email}')) +
         service(lb.replace('LoadBalancer', 'ClusterIP')),
     },
+    {
+      name: 'LoadBalancers named like KServe components but not rendered by KServe (price-predictor 443 to 8443, log-transformer 80 to 8080)',
+      path: 'a.yaml',
+      content:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: price-predictor\n  namespace: shop\nspec:\n  type: LoadBalancer\n  selector:\n    app: price-predictor\n  ports:\n    - name: https\n      port: 443\n      targetPort: 8443\n' +
+        '---\n' +
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: log-transformer\n  namespace: shop\nspec:\n  type: LoadBalancer\n  selector:\n    app: log-transformer\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n',
+    },
   ],
   invalid: [
+    {
+      name: "a KServe predictor Service as newer releases render it (selector the bare name, KServe's label on the Service) on a LoadBalancer",
+      path: 'a.yaml',
+      content:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: llama-predictor\n  labels: {component: predictor, serving.kserve.io/inferenceservice: llama}\nspec:\n  type: LoadBalancer\n  selector: {app: llama-predictor}\n  ports:\n  - {name: http1, port: 80, protocol: TCP, targetPort: 8080}\n',
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 5,
+          endLine: 10,
+          endColumn: 61,
+          severity: 'medium',
+          objectPath: '/spec/ports/0',
+          message:
+            /^Service 'llama-predictor' exposes KServe InferenceService inference API \(the model\) on port 8080 .*recognised by Service label serving\.kserve\.io\/inferenceservice: llama\)/,
+        },
+      ],
+    },
     {
       name: 'Open WebUI trusting an email header (set by oauth2-proxy) but published directly by a LoadBalancer: anyone sends the header',
       path: 'a.yaml',

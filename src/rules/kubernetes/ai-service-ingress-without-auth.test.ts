@@ -50,6 +50,11 @@ testRule(rule, {
       content: ingress('', '          service: {name: shop, port: {number: 80}}'),
     },
     {
+      name: 'an Ingress to a Service outside the scan named like a KServe transformer (csv-transformer): the name alone is no KServe mark',
+      path: 'a.yaml',
+      content: ingress('', '          service: {name: csv-transformer, port: {number: 80}}'),
+    },
+    {
       name: 'oauth2-proxy through nginx auth-url',
       path: 'a.yaml',
       content:

@@ -53,11 +53,12 @@ export function reachOwner(r: Reach): string {
 }
 
 /** A Service port's facts, for recognising what it fronts when the pods are not in the scan. */
-function servicePortReach(serviceName: string, selector: unknown, sp: Obj | undefined, port?: number | string): Reach[] {
+function servicePortReach(serviceName: string, selector: unknown, sp: Obj | undefined, port?: number | string, labels?: unknown): Reach[] {
   const portNumber = sp ? Number(sp.port) : typeof port === 'number' ? port : undefined;
   const hit = recogniseFromService({
     serviceName,
     selector: isObj(selector) ? selector : undefined,
+    labels: isObj(labels) ? labels : undefined,
     port: Number.isInteger(portNumber) ? portNumber : undefined,
     portName: sp ? (typeof sp.name === 'string' ? sp.name : undefined) : typeof port === 'string' ? port : undefined,
     targetPort:
@@ -279,7 +280,8 @@ export class NetworkIndex {
     const out: Reach[] = [];
     const pods = this.podsOf(service);
     // The pods are elsewhere (another chart, an operator): judge by what the Service itself says.
-    if (pods.length === 0) return servicePortReach(service.name, service.get(['spec', 'selector']), sp);
+    if (pods.length === 0)
+      return servicePortReach(service.name, service.get(['spec', 'selector']), sp, undefined, service.get(['metadata', 'labels']));
     for (const pod of pods) {
       for (const s of this.servicesOf(pod)) {
         const number = resolveTargetPort(pod, s, target);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { recogniseFromService } from './service-hints.js';
 
 const what = (f: Parameters<typeof recogniseFromService>[0]) => {
@@ -57,10 +57,16 @@ describe('recogniseFromService', () => {
     expect(what({ serviceName: 'x', selector: { 'serving.kserve.io/inferenceservice': 'llama' }, port: 80, targetPort: 8080 })).toMatch(
       /^KServe InferenceService 8080 access unknown/,
     );
-    // An Ingress backend names only the Service.
-    expect(what({ serviceName: 'sklearn-iris-predictor', port: 80 })).toBe(
-      "KServe InferenceService 8080 access unknown (Service name 'sklearn-iris-predictor')",
-    );
+    // Newer releases select the bare Service name; the Service carries KServe's label.
+    expect(
+      what({
+        serviceName: 'llama-predictor',
+        selector: { app: 'llama-predictor' },
+        labels: { 'serving.kserve.io/inferenceservice': 'llama', component: 'predictor' },
+        port: 80,
+        targetPort: 8080,
+      }),
+    ).toBe('KServe InferenceService 8080 access unknown (Service label serving.kserve.io/inferenceservice: llama)');
     // Seldon Core v1: the executor's http 8000 and grpc 5001; v2: MLServer's 9000 and 9500.
     expect(
       what({ serviceName: 'iris-default', selector: { 'seldon-app': 'iris-default' }, port: 8000, portName: 'http', targetPort: 8000 }),
@@ -81,6 +87,40 @@ describe('recogniseFromService', () => {
         targetPort: 3000,
       }),
     ).toBe('Kubeflow Pipelines 3000 control unknown (selector app: ml-pipeline-ui)');
+  });
+
+  it('does not take a Service named like a KServe component for one', () => {
+    // Only KServe's own marks count: an Ingress backend names only the Service, and the selector of these is the bare name.
+    expect(what({ serviceName: 'sklearn-iris-predictor', port: 80 })).toBeUndefined();
+    expect(what({ serviceName: 'csv-transformer', port: 80 })).toBeUndefined();
+    expect(
+      what({ serviceName: 'price-predictor', selector: { app: 'price-predictor' }, port: 443, portName: 'https', targetPort: 8443 }),
+    ).toBeUndefined();
+    expect(
+      what({ serviceName: 'log-transformer', selector: { app: 'log-transformer' }, port: 80, portName: 'http', targetPort: 8080 }),
+    ).toBeUndefined();
+    expect(what({ serviceName: 'x', selector: { component: 'fraud-explainer' }, port: 80, targetPort: 8080 })).toBeUndefined();
+    expect(what({ serviceName: 'x', selector: { app: 'isvc.price-predictor-v2' }, port: 80, targetPort: 8080 })).toBeUndefined();
+  });
+
+  it('runs no name pattern on a value longer than a Kubernetes name', () => {
+    // 300 KB with a newline at the end: the patterns of the form ^(?:.+-)?X(?:-.+)?$ backtracked quadratically on it (~5 s a scan).
+    const long = 'ml-pipeline-ui-'.repeat(20000) + '\n';
+    const tested: number[] = [];
+    const test = vi.spyOn(RegExp.prototype, 'test').mockImplementation(function (this: RegExp, s: string) {
+      tested.push(String(s).length);
+      return RegExp.prototype.exec.call(this, s) !== null;
+    });
+    try {
+      expect(
+        what({ serviceName: long, selector: { app: long, component: long }, portName: long, targetPort: long, port: 80 }),
+      ).toBeUndefined();
+      expect(what({ serviceName: 'x', selector: { app: `${'a-'.repeat(120)}ollama` }, port: 80 })).toMatch(/^Ollama 11434 /);
+    } finally {
+      test.mockRestore();
+    }
+    expect(tested.length).toBeGreaterThan(0);
+    expect(Math.max(...tested)).toBeLessThanOrEqual(253);
   });
 
   it('stays silent on ordinary services', () => {

@@ -26,7 +26,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'ray',
     label: 'Ray',
-    name: /^(?:.+-)?(?:ray-head|raycluster|ray-cluster|kuberay-head)(?:-.+)?$/,
+    name: /^(?:.+-)?(?:ray-head|raycluster|ray-cluster|kuberay-head)(?:-.+)?$/s,
     ports: [
       { port: 8265, role: 'dashboard and Jobs API (runs code)', impact: 'control', names: /dashboard/ },
       { port: 10001, role: 'client server (runs code)', impact: 'control', names: /client/ },
@@ -47,8 +47,8 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'kserve',
     label: 'KServe InferenceService',
-    // KServe names a raw deployment's Service `<isvc>-predictor` (`-transformer`, `-explainer`) and selects `app: isvc.<that name>`.
-    name: /^(?:isvc\.)?.+-(?:predictor|transformer|explainer)(?:-default)?$/,
+    // No name pattern: `-predictor`, `-transformer` and `-explainer` name ordinary Services too. KServe's own
+    // marks are read instead: the `app` value it selects, and the label it puts on the Service (KSERVE_*).
     ports: [{ port: 8080, role: 'inference API (the model)', impact: 'access' }],
     auth: 'unknown',
     authReason: `KServe predictors have no authentication of their own (only a gateway or mesh policy in front of them checks callers); ${NOT_VISIBLE}`,
@@ -76,7 +76,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'kubeflow-pipelines',
     label: 'Kubeflow Pipelines',
-    name: /^(?:.+-)?ml-pipeline-ui(?:-.+)?$/,
+    name: /^(?:.+-)?ml-pipeline-ui(?:-.+)?$/s,
     ports: [{ port: 3000, role: 'UI and API proxy (creates pipeline runs, which run any image)', impact: 'control' }],
     auth: 'unknown',
     authReason: `Kubeflow Pipelines has no login of its own: standalone, every visitor creates runs; in multi-user Kubeflow it trusts the identity header the gateway sets; ${NOT_VISIBLE}`,
@@ -84,7 +84,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'kuberay-apiserver',
     label: 'KubeRay API server',
-    name: /^(?:.+-)?kuberay-apiserver(?:-.+)?$/,
+    name: /^(?:.+-)?kuberay-apiserver(?:-.+)?$/s,
     ports: [
       { port: 8888, role: 'HTTP API (creates Ray clusters and jobs)', impact: 'control', names: /http/ },
       { port: 8887, role: 'gRPC API (creates Ray clusters and jobs)', impact: 'control', names: /rpc/ },
@@ -95,7 +95,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'jupyter',
     label: 'Jupyter',
-    name: /^(?:.+-)?(?:jupyter|jupyterlab|jupyter-notebook|notebook-server)(?:-.+)?$/,
+    name: /^(?:.+-)?(?:jupyter|jupyterlab|jupyter-notebook|notebook-server)(?:-.+)?$/s,
     ports: [{ port: 8888, role: 'notebook server (runs code)', impact: 'control' }],
     auth: 'unknown',
     authReason: `Jupyter\u2019s token or password cannot be checked; ${NOT_VISIBLE}`,
@@ -103,7 +103,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'mlflow',
     label: 'MLflow',
-    name: /^(?:.+-)?mlflow(?:-tracking|-server)?(?:-.+)?$/,
+    name: /^(?:.+-)?mlflow(?:-tracking|-server)?(?:-.+)?$/s,
     ports: [{ port: 5000, role: 'tracking server and model registry', impact: 'control' }],
     auth: 'unknown',
     authReason: `mlflow server has no authentication unless started with --app-name basic-auth; ${NOT_VISIBLE}`,
@@ -111,7 +111,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'ollama',
     label: 'Ollama',
-    name: /^(?:.+-)?ollama(?:-.+)?$/,
+    name: /^(?:.+-)?ollama(?:-.+)?$/s,
     ports: [{ port: 11434, role: 'API (pull, create and delete models)', impact: 'control' }],
     auth: 'off',
     authReason: 'Ollama has no authentication',
@@ -120,7 +120,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'openai-compatible',
     label: 'vLLM',
-    name: /^(?:.+-)?vllm(?:-.+)?$/,
+    name: /^(?:.+-)?vllm(?:-.+)?$/s,
     ports: [{ port: 8000, role: 'OpenAI-compatible inference API', impact: 'access' }],
     auth: 'unknown',
     authReason: `vLLM runs without an API key unless --api-key is set; ${NOT_VISIBLE}`,
@@ -128,7 +128,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'openai-compatible',
     label: 'Text Generation Inference',
-    name: /^(?:.+-)?(?:tgi|text-generation-inference)(?:-.+)?$/,
+    name: /^(?:.+-)?(?:tgi|text-generation-inference)(?:-.+)?$/s,
     ports: [{ port: 80, role: 'inference API', impact: 'access' }],
     auth: 'unknown',
     authReason: `TGI runs without an API key unless --api-key is set; ${NOT_VISIBLE}`,
@@ -136,7 +136,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'triton',
     label: 'Triton Inference Server',
-    name: /^(?:.+-)?(?:triton|tritonserver|triton-inference-server)(?:-.+)?$/,
+    name: /^(?:.+-)?(?:triton|tritonserver|triton-inference-server)(?:-.+)?$/s,
     ports: [
       { port: 8000, role: 'HTTP API', impact: 'access', names: /http/ },
       { port: 8001, role: 'gRPC API', impact: 'access', names: /grpc/ },
@@ -148,7 +148,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'tensorboard',
     label: 'TensorBoard',
-    name: /^(?:.+-)?tensorboard(?:-.+)?$/,
+    name: /^(?:.+-)?tensorboard(?:-.+)?$/s,
     ports: [{ port: 6006, role: 'UI', impact: 'access' }],
     auth: 'off',
     authReason: 'TensorBoard has no authentication',
@@ -156,7 +156,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'gradio',
     label: 'Gradio',
-    name: /^(?:.+-)?gradio(?:-.+)?$/,
+    name: /^(?:.+-)?gradio(?:-.+)?$/s,
     ports: [{ port: 7860, role: 'app', impact: 'access' }],
     auth: 'unknown',
     authReason: 'Gradio authentication is configured in code',
@@ -165,7 +165,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'streamlit',
     label: 'Streamlit',
-    name: /^(?:.+-)?streamlit(?:-.+)?$/,
+    name: /^(?:.+-)?streamlit(?:-.+)?$/s,
     ports: [{ port: 8501, role: 'app', impact: 'access' }],
     auth: 'unknown',
     authReason: 'Streamlit authentication is configured in code',
@@ -174,7 +174,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'redis',
     label: 'Redis',
-    name: /^(?:.+-)?(?:redis|valkey)(?:-master|-primary|-headless|-replicas)?$/,
+    name: /^(?:.+-)?(?:redis|valkey)(?:-master|-primary|-headless|-replicas)?$/s,
     ports: [{ port: 6379, role: 'data store (CONFIG and MODULE commands run code)', impact: 'control' }],
     auth: 'unknown',
     authReason: `whether requirepass is set cannot be checked; ${NOT_VISIBLE}`,
@@ -183,7 +183,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'vector-db',
     label: 'Qdrant',
-    name: /^(?:.+-)?qdrant(?:-.+)?$/,
+    name: /^(?:.+-)?qdrant(?:-.+)?$/s,
     ports: [
       { port: 6333, role: 'HTTP API (collections and snapshots)', impact: 'access', names: /http|rest/ },
       { port: 6334, role: 'gRPC API', impact: 'access', names: /grpc/ },
@@ -196,7 +196,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'vector-db',
     label: 'Weaviate',
-    name: /^(?:.+-)?weaviate(?:-.+)?$/,
+    name: /^(?:.+-)?weaviate(?:-.+)?$/s,
     ports: [
       { port: 8080, role: 'REST and GraphQL API', impact: 'access', names: /http/ },
       { port: 50051, role: 'gRPC API', impact: 'access', names: /grpc/ },
@@ -208,7 +208,7 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'vector-db',
     label: 'Milvus',
-    name: /^(?:.+-)?milvus(?:-.+)?$/,
+    name: /^(?:.+-)?milvus(?:-.+)?$/s,
     ports: [
       { port: 19530, role: 'gRPC and REST API', impact: 'access', names: /milvus|grpc/ },
       { port: 9091, role: 'metrics and health', impact: 'info', names: /metrics/ },
@@ -221,13 +221,28 @@ const PRODUCTS: readonly Product[] = [
   {
     type: 'vector-db',
     label: 'Chroma',
-    name: /^(?:.+-)?(?:chroma|chromadb)(?:-.+)?$/,
+    name: /^(?:.+-)?(?:chroma|chromadb)(?:-.+)?$/s,
     ports: [{ port: 8000, role: 'HTTP API', impact: 'access' }],
     auth: 'unknown',
     authReason: `Chroma has no authentication unless an auth provider is set; ${NOT_VISIBLE}`,
     dataStore: true,
   },
 ];
+
+/**
+ * The `app` value KServe's raw deployment mode selects, `isvc.<Service name>`, for the predictor,
+ * transformer or explainer Service (`-default` in releases before 0.7); newer releases select the bare
+ * Service name and are known by `KSERVE_SERVICE_LABEL` on the Service.
+ */
+const KSERVE_APP = /^isvc\..+-(?:predictor|transformer|explainer)(?:-default)?$/s;
+/** The label KServe puts on the Services (and pods) of an InferenceService, naming it. */
+const KSERVE_SERVICE_LABEL = 'serving.kserve.io/inferenceservice';
+
+/**
+ * Longer values are not Kubernetes names (a Service name is at most 63 characters, a label value 63,
+ * an object name 253): none is matched, so no pattern runs on a long value.
+ */
+const MAX_NAME = 253;
 
 /** Selector label keys whose values name the application (Kubernetes recommended labels and common chart conventions). */
 const NAME_KEYS = ['app.kubernetes.io/name', 'app.kubernetes.io/component', 'app', 'component', 'name', 'k8s-app', 'run'];
@@ -249,6 +264,8 @@ export interface ServicePortFacts {
   serviceName: string;
   /** The Service selector, when the Service is in the scan. */
   selector?: Record<string, unknown>;
+  /** The Service's own labels, when the Service is in the scan. */
+  labels?: Record<string, unknown>;
   /** The Service port: number, name, target port (number or name). */
   port?: number;
   portName?: string;
@@ -261,6 +278,7 @@ function productByLabel(label: string): Product {
 
 /** The first product whose name pattern matches the name, lower-cased once (a loop: an arrow capturing the name was compiled again and again). */
 function productNamed(name: string): Product | undefined {
+  if (name.length > MAX_NAME) return undefined;
   const lower = name.toLowerCase();
   for (const x of PRODUCTS) if (x.name?.test(lower)) return x;
   return undefined;
@@ -280,6 +298,12 @@ function productOf(f: ServicePortFacts): { product: Product; signal: string; lab
     if (v !== undefined && (o.value === undefined || String(v) === o.value))
       return { product: productByLabel(o.product), signal: `selector ${o.key}: ${String(v)}`, label: o.label };
   }
+  const app = selector.app;
+  if (typeof app === 'string' && app.length <= MAX_NAME && KSERVE_APP.test(app))
+    return { product: productByLabel('KServe InferenceService'), signal: `selector app: ${app}` };
+  const own = f.labels?.[KSERVE_SERVICE_LABEL];
+  if (typeof own === 'string')
+    return { product: productByLabel('KServe InferenceService'), signal: `Service label ${KSERVE_SERVICE_LABEL}: ${own}` };
   for (const key of NAME_KEYS) {
     const v = selector[key];
     if (typeof v !== 'string') continue;
