@@ -81,3 +81,15 @@ describe('linear-time matching', () => {
       );
   });
 });
+
+it('service-account keys: time grows linearly up to 2 MB (the client_email search read the whole file at each key)', () => {
+  const unit = `"private_key": "${fakePem('PRIVATE KEY', 2).replace(/\n/g, '\\n')}",`;
+  expectLinearGrowth(
+    (n) => {
+      const text = '{"type": "service_account",' + unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
+      return () => findSecrets(text, { path: 'key.json', isCode: false });
+    },
+    512 * 1024,
+    { maxN: 512 * 1024 },
+  );
+});

@@ -350,7 +350,7 @@ function privateKeyAt(text: string, p: number): SecretHit | undefined {
   const kind = type.replace(/ ?PRIVATE KEY(?: BLOCK)?$/, '').trim();
   const before = text.slice(Math.max(0, p - 40), p);
   if (/"private_key"\s{0,4}:\s{0,4}"$/.test(before) && isServiceAccountFile(text)) {
-    const email = /"client_email"\s{0,8}:\s{0,8}"([^"\s]{1,200})"/.exec(text)?.[1];
+    const email = serviceAccountEmail(text);
     return {
       detector: 'gcp-service-account-key',
       rule: 'google-cloud-credential',
@@ -378,8 +378,21 @@ function privateKeyAt(text: string, p: number): SecretHit | undefined {
   };
 }
 
+/** The file's client_email, searched once per text (searched at each key, n keys took n passes over the file). */
+let emailText: string | undefined;
+let emailResult: string | undefined;
+
+function serviceAccountEmail(text: string): string | undefined {
+  if (text !== emailText) {
+    emailText = text;
+    emailResult = /"client_email"\s{0,8}:\s{0,8}"([^"\s]{1,200})"/.exec(text)?.[1];
+  }
+  return emailResult;
+}
+
 let saText: string | undefined;
 let saResult = false;
+
 function isServiceAccountFile(text: string): boolean {
   if (text !== saText) {
     saText = text;
