@@ -70,6 +70,12 @@ testRule(rule, {
         'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  return <div dangerouslySetInnerHTML={{ __html: highlight(chat.input) }} />;\n}\n',
     },
     {
+      name: 'a useChat result kept whole: its input destructured, subscripted, read optionally',
+      path: 'Chat.jsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  const { input } = chat;\n  return <div><p dangerouslySetInnerHTML={{ __html: input }} /><p dangerouslySetInnerHTML={{ __html: chat["input"] }} /><p dangerouslySetInnerHTML={{ __html: chat?.input }} /></div>;\n}\n',
+    },
+    {
       name: 'required useChat: input is not model output',
       path: 'Chat.jsx',
       content:
@@ -192,6 +198,24 @@ testRule(rule, {
         { startLine: 6, startColumn: 10, endLine: 6, endColumn: 67, message: 'Model output reaches dangerouslySetInnerHTML' },
         { startLine: 7, startColumn: 10, endLine: 7, endColumn: 58, message: 'Model output reaches dangerouslySetInnerHTML' },
       ],
+    },
+    {
+      name: 'a useChat result kept whole: messages destructured from it, subscripted, read optionally',
+      path: 'Chat.jsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  const { messages } = chat;\n  return <div><p dangerouslySetInnerHTML={{ __html: messages[0].content }} /><p dangerouslySetInnerHTML={{ __html: chat["messages"][0].content }} /><p dangerouslySetInnerHTML={{ __html: chat?.messages[0].content }} /></div>;\n}\n',
+      findings: [
+        { startLine: 5, startColumn: 18, endLine: 5, endColumn: 75, message: 'Model output reaches dangerouslySetInnerHTML' },
+        { startLine: 5, startColumn: 81, endLine: 5, endColumn: 146, message: 'Model output reaches dangerouslySetInnerHTML' },
+        { startLine: 5, startColumn: 152, endLine: 5, endColumn: 215, message: 'Model output reaches dangerouslySetInnerHTML' },
+      ],
+    },
+    {
+      name: 'a useChat result passed whole to a component that reads its messages',
+      path: 'Chat.jsx',
+      content:
+        'import { useChat } from "ai/react";\nexport function Chat() {\n  const chat = useChat();\n  return <Bubble chat={chat} />;\n}\nfunction Bubble({ chat }) {\n  return <div dangerouslySetInnerHTML={{ __html: chat.messages[0].content }} />;\n}\n',
+      findings: [{ startLine: 7, startColumn: 15, endLine: 7, endColumn: 77, message: 'Model output reaches dangerouslySetInnerHTML' }],
     },
     {
       name: 'a useChat result kept whole: its messages are model output',

@@ -497,6 +497,8 @@ export class Flow {
   private byName = new Map<string, FunctionInfo[]>();
   /** Local names of the AI SDK hooks imported by the file and not defined in it (model output when called). */
   private hooks = new Set<string>();
+  /** Names assigned an AI SDK hook's result whole (`const chat = useChat()`): read only through its model-output properties. */
+  private hookResults = new Set<string>();
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
   private root: { node: SgNode; id: number } | undefined;
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
@@ -608,6 +610,12 @@ export class Flow {
     if (k === 'member_expression' || k === 'attribute') {
       const property = (expr.field('property') ?? expr.field('attribute'))?.text();
       if (property === 'length' || property === 'size') return;
+      // A hook's result kept whole carries its model output only: `chat.messages`, `chat?.messages`, not `chat.input`.
+      if (property !== undefined && this.hookResults.has(expr.field('object')?.text() ?? '') && !AI_SDK_OUTPUTS.has(property)) return;
+    }
+    if (k === 'subscript_expression' && this.hookResults.has(expr.field('object')?.text() ?? '')) {
+      const index = expr.field('index');
+      if (index?.kind() === 'string' && !AI_SDK_OUTPUTS.has(unquote(index.text()))) return;
     }
     // A call's text is never a carried name (those are identifiers, attributes and members): only its parts are kept.
     if (REFERENCE_KINDS[this.flavor].includes(k) && !isCall(expr)) into.refs.push(expr.text());
@@ -668,15 +676,11 @@ export class Flow {
         const [target, value] = targetAndValue(a);
         if (!target || !value) continue;
         const kind = a.kind();
-        const hook = isCall(value) && this.hooks.has(calleeText(value));
+        const hook =
+          (isCall(value) && this.hooks.has(calleeText(value))) || (value.kind() === 'identifier' && this.hookResults.has(value.text()));
         const entry = {
-          // `const { messages, input } = useChat()`, `const chat = useChat()`: only the hook's model output carries (`chat.messages`, not `chat.input`).
-          names:
-            hook && target.kind() === 'object_pattern'
-              ? hookOutputNames(target)
-              : hook && target.kind() === 'identifier'
-                ? [...AI_SDK_OUTPUTS].map((p) => `${target.text()}.${p}`)
-                : names(target, this.flavor),
+          // `const { messages, input } = useChat()`, `const { messages } = chat`: only the hook's model output carries.
+          names: hook && target.kind() === 'object_pattern' ? hookOutputNames(target) : names(target, this.flavor),
           value: this.carrier(value),
           compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
         };
@@ -800,6 +804,11 @@ export class Flow {
             if (m.field('object')?.text() === 'props' && namesModelOutput(m.field('property')?.text() ?? '')) this.addInbound(f, m.text());
       }
     if (this.kind === 'llm' && this.flavor === 'js') for (const h of aiSdkHooks(root)) if (!this.byName.has(h)) this.hooks.add(h);
+    if (this.hooks.size > 0)
+      for (const a of root.findAll({ rule: { any: [{ kind: 'variable_declarator' }, { kind: 'assignment_expression' }] } })) {
+        const [target, value] = targetAndValue(a);
+        if (target?.kind() === 'identifier' && value && isCall(value) && this.hooks.has(calleeText(value))) this.hookResults.add(target.text());
+      }
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee))) return;
