@@ -21,6 +21,11 @@ testRule(rule, {
       content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("grep %0${'0'.repeat(20000)}5d %s f" % (1, shlex.quote(out)))\n    os.system("grep %s f ${'%('.repeat(10000)}" % shlex.quote(out))\n`,
     },
     {
+      name: 'a stored quote put behind a command before it is run',
+      path: 'a.py',
+      content: 'import os, shlex\ndef k(llm):\n    out = llm.invoke("x").content\n    q = shlex.quote(out)\n    q = "ls " + q\n    os.system(q)\n',
+    },
+    {
       name: 'push on a receiver that is not a list (a router)',
       path: 'go.js',
       content:
@@ -74,6 +79,13 @@ testRule(rule, {
       path: 'a.py',
       content: 'import os, shlex\ndef f(llm):\n    cmd = llm.invoke("x").content\n    q = shlex.quote(cmd)\n    os.system(q)\n',
       findings: [{ startLine: 5, startColumn: 5, endLine: 5, endColumn: 17, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'a stored quote that is the last assignment before the command',
+      path: 'a.py',
+      content:
+        'import os, shlex\ndef k(llm):\n    out = llm.invoke("x").content\n    q = "ls " + out\n    q = shlex.quote(out)\n    os.system(q)\n',
+      findings: [{ startLine: 6, startColumn: 5, endLine: 6, endColumn: 17, message: 'Model output reaches os.system()' }],
     },
     {
       name: 'output formatted into a shell string with % and .format',

@@ -200,22 +200,29 @@ function sanitiserNamed(doc: CodeDocument, kind: SanitiserKind): ((callee: strin
   return (callee) => re.test(callee) || (bare !== undefined && bare.test(callee));
 }
 
-const storedQuotes = new WeakMap<CodeDocument, Set<string>>();
+/** Assignments to the names a shell quote is stored in, by `scope id:name`: where each ends, and whether it stores the quote. */
+const storedQuotes = new WeakMap<CodeDocument, Map<string, Array<{ end: number; quote: boolean }>>>();
+const ASSIGNMENTS: Record<Flavor, string[]> = {
+  python: ['assignment', 'augmented_assignment'],
+  js: ['assignment_expression', 'augmented_assignment_expression', 'variable_declarator'],
+};
 
 /**
  * A name given whole as a command that holds a shell quoter's result (`q = shlex.quote(cmd)` then
  * `os.system(q)`): quoting keeps an argument one word, so the quoted text is still a whole command.
- * Assignments in the same function (or module) count; a list quoted behind a literal command
- * (`shlex.join(["ls", x])`) is a command of its own, not one of the text's.
+ * The quote must be the name's last assignment before the command in the same function (or module),
+ * or its only one: `q = "ls " + q` after it makes the quote one argument again. A list quoted behind
+ * a literal command (`shlex.join(["ls", x])`) is a command of its own, not one of the text's.
  */
 export function isStoredQuote(doc: CodeDocument, value: SgNode): boolean {
   while (value.kind() === 'parenthesized_expression' && value.namedChildren().length === 1) value = value.namedChildren()[0];
   if (value.kind() !== 'identifier') return false;
   let stored = storedQuotes.get(doc);
   if (!stored) {
-    storedQuotes.set(doc, (stored = new Set()));
+    storedQuotes.set(doc, (stored = new Map()));
     const named = sanitiserNamed(doc, 'shell');
     const flavor = flavorOf(doc);
+    const quotes = new Set<number>();
     for (const call of named ? allCalls(doc.root, flavor) : []) {
       if (!named!(calleeText(call))) continue;
       const first = positional(call)[0];
@@ -225,10 +232,23 @@ export function isStoredQuote(doc: CodeDocument, value: SgNode): boolean {
       const k = parent?.kind();
       const target =
         k === 'assignment' || k === 'assignment_expression' ? parent!.field('left') : k === 'variable_declarator' ? parent!.field('name') : null;
-      if (target?.kind() === 'identifier') stored.add(`${enclosingScope(call).id()}:${target.text()}`);
+      if (target?.kind() === 'identifier') {
+        quotes.add(parent!.range().start.index);
+        stored.set(`${enclosingScope(call).id()}:${target.text()}`, []);
+      }
     }
+    if (stored.size > 0)
+      for (const a of doc.root.findAll({ rule: { any: ASSIGNMENTS[flavor].map((kind) => ({ kind })) } })) {
+        const target = a.field('left') ?? a.field('name');
+        if (target?.kind() !== 'identifier') continue;
+        stored.get(`${enclosingScope(a).id()}:${target.text()}`)?.push({ end: a.range().end.index, quote: quotes.has(a.range().start.index) });
+      }
   }
-  return stored.size > 0 && stored.has(`${enclosingScope(value).id()}:${value.text()}`);
+  const assignments = stored.get(`${enclosingScope(value).id()}:${value.text()}`);
+  if (!assignments) return false;
+  const at = value.range().start.index;
+  const before = assignments.filter((a) => a.end <= at);
+  return before.length > 0 ? before[before.length - 1].quote : assignments.length === 1 && assignments[0].quote;
 }
 
 /**
