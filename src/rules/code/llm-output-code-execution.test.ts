@@ -132,10 +132,12 @@ testRule(rule, {
     {
       name: 'code compiled inside exec: one finding, at the exec',
       path: 'a.py',
-      content: 'def run(llm):\n    out = llm.invoke("x").content\n    exec(compile(out, "<llm>", "exec"))\n    eval(builtins.compile(out, "<llm>", "eval"))\n',
+      content:
+        'def run(llm):\n    out = llm.invoke("x").content\n    exec(compile(out, "<llm>", "exec"))\n    eval(builtins.compile(out, "<llm>", "eval"))\n    exec((compile(out, "<llm>", "exec")))\n',
       findings: [
         { startLine: 3, startColumn: 5, endLine: 3, endColumn: 40, message: 'Model output reaches exec()' },
         { startLine: 4, startColumn: 5, endLine: 4, endColumn: 49, message: 'Model output reaches eval()' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 42, message: 'Model output reaches exec()' },
       ],
     },
     {

@@ -63,7 +63,11 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   if (flavor !== 'python') return sinks;
   // `exec(compile(code, …))` runs the code once: the `exec`/`eval` around it is the one place to report.
   const isCompile = (s: Sink): boolean => /^(?:builtins\.)?compile\(\)$/.test(s.what);
-  const run = new Set(sinks.filter((s) => !isCompile(s)).map((s) => s.value.id()));
+  const unwrapped = (n: SgNode): SgNode => {
+    while (n.kind() === 'parenthesized_expression' && n.namedChildren().length === 1) n = n.namedChildren()[0];
+    return n;
+  };
+  const run = new Set(sinks.filter((s) => !isCompile(s)).map((s) => unwrapped(s.value).id()));
   return sinks.filter((s) => !(isCompile(s) && run.has(s.node.id())));
 }
 
