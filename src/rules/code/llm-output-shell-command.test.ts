@@ -1,4 +1,6 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { it } from 'vitest';
+import { expectLinearGrowth } from '../../testing/growth.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './llm-output-shell-command.js';
 
 testRule(rule, {
@@ -292,4 +294,18 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+it('follows output through a file of n functions each returning the next, all called from one function, in time linear in n', () => {
+  const file = (n: number) => {
+    let s = 'import os\nfrom langchain_openai import ChatOpenAI\nllm = ChatOpenAI()\n';
+    for (let i = n; i >= 1; i--) s += `def f${i}():\n    return f${i - 1}()\n`;
+    s += 'def f0():\n    return llm.invoke("x").content\ndef big():\n';
+    for (let i = 0; i <= n; i++) s += `    r${i} = f${i}()\n`;
+    return s + `    os.system(r${n})\n`;
+  };
+  expectLinearGrowth((n) => {
+    const content = file(n);
+    return () => runRule(rule, { path: 'chain.py', content });
+  }, 1_000);
 });
