@@ -11,7 +11,6 @@ import { listPages, requestFirstPage, type RawObject } from './sources/cluster/l
 import {
   asManifest,
   carriesPodSpecs,
-  ClusterObjectFile,
   isManagedByScannedController,
   objectName,
   StringPool,
@@ -19,6 +18,7 @@ import {
   TEMPLATE_CUSTOM_RESOURCES,
   type ControllerRef,
 } from './sources/cluster/objects.js';
+import { ObjectFile } from './sources/object-file.js';
 import { NamespaceScope, type ListRequest } from './sources/cluster/scope.js';
 
 export interface ClusterScanOptions extends Omit<
@@ -238,7 +238,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
             const name = objectName(type, item);
             opts.onObject?.(name, index++);
             // Whole objects kept to the end share one copy of each short string; a projection keeps too few to pay for the pool.
-            sink.scan(new ClusterObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
+            sink.scan(new ObjectFile(name, asManifest(item, type, admissionPolicyBound ? strings : undefined), listing));
           }
         }
         mark(complete, type, ns);

@@ -47,7 +47,7 @@ export interface ScanStep {
   treeRoot?: string;
   /** Its bytes when the walk read them whole, moved to the worker: it does not read them again. */
   bytes?: Uint8Array;
-  /** A cluster object's text (`ClusterObjectFile`), for a worker of a cluster scan (`WorkerData.cluster`). */
+  /** A cluster object's text (`ObjectFile`), for a worker of a cluster scan (`WorkerData.cluster`). */
   text?: string;
 }
 

@@ -39,7 +39,7 @@ const cpu = debugging() ? { loaded: 0, firstFiles: 0, lastFile: 0, replied: 0 } 
 try {
   const { openScanPart } = await import('./scan.js');
   // A cluster scan's worker is sent objects as their text; the main thread runs the cross-object rules.
-  const objects = cluster ? await import('./sources/cluster/objects.js') : undefined;
+  const objects = cluster ? await import('./sources/object-file.js') : undefined;
   const listing: ClusterListing | undefined = cluster && { ref: cluster, listed: () => false };
   const times: WorkerTimes = { loaded: clock(), firstFiles: 0, lastFile: 0, replied: 0 };
   if (cpu) [cpu.loaded, times.cpu, times.tid] = [threadCpu(), cpu, threadId()];
@@ -102,7 +102,7 @@ try {
     try {
       for (const step of message.steps) {
         if (step.text !== undefined && objects && listing) {
-          const file = new objects.ClusterObjectFile(step.path, JSON.parse(step.text) as Record<string, unknown>, listing, step.text);
+          const file = new objects.ObjectFile(step.path, JSON.parse(step.text) as Record<string, unknown>, listing, step.text);
           tag(3 * step.index + 1);
           scan.scanFile(file);
           tag(3 * step.index + 2);

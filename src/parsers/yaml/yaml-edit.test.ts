@@ -2,7 +2,7 @@ import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
-import { ClusterObjectFile } from '../../sources/cluster/objects.js';
+import { ObjectFile } from '../../sources/object-file.js';
 import { LISTS_EVERYTHING } from '../../testing/cluster-example.js';
 import type { ObjectPath } from '../../core/types.js';
 import {
@@ -308,7 +308,7 @@ describe('edits of an object read from a cluster', () => {
     const asFile = docOf(text, 0, [], 'pod.json');
     expect(setValueEdit(asFile, path, true)).toBeDefined();
     expect(appendToSequenceEdit(asFile, ['spec', 'containers', 0, 'args'], '--x')).toBeDefined();
-    const { source } = loadYaml(new ClusterObjectFile('default/Pod/p', object, LISTS_EVERYTHING), { limits: DEFAULT_LIMITS });
+    const { source } = loadYaml(new ObjectFile('default/Pod/p', object, LISTS_EVERYTHING), { limits: DEFAULT_LIMITS });
     const fromCluster = { source, docIndex: 0, basePath: [] };
     expect(setValue(fromCluster, path, true).ok).toBe(true);
     expect(setValueEdit(fromCluster, path, true)).toBeUndefined();

@@ -12,7 +12,7 @@ import { k8sClassifier } from '../../parsers/k8s/k8s-classifier.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
 import { createYamlParser } from '../../parsers/yaml/yaml-parser.js';
 import { depthTable, positionsOf } from './object-text.js';
-import { ClusterObjectFile } from './objects.js';
+import { ObjectFile } from '../object-file.js';
 
 class ValueDocument extends YamlValueDocument {
   readonly kind = 'value';
@@ -204,7 +204,7 @@ describe('depthTable (the table of a parse whose documents are only collected)',
     // Too deep for the limit, and just within it.
     for (const levels of [97, 98, 99, 100])
       all.push({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'deep' }, data: nested(levels, 'x') });
-    const outcome = (file: ClusterObjectFile, collectOnly: boolean): unknown => {
+    const outcome = (file: ObjectFile, collectOnly: boolean): unknown => {
       try {
         return parser.parse(file, { limits: DEFAULT_LIMITS, collectOnly }).documents.map((d) => {
           const o = d as K8sObjectDocument;
@@ -216,8 +216,8 @@ describe('depthTable (the table of a parse whose documents are only collected)',
     };
     let refused = 0;
     for (const object of all) {
-      const collected = outcome(new ClusterObjectFile('x', object, listing), true);
-      expect(collected).toEqual(outcome(new ClusterObjectFile('x', object, listing), false));
+      const collected = outcome(new ObjectFile('x', object, listing), true);
+      expect(collected).toEqual(outcome(new ObjectFile('x', object, listing), false));
       if (typeof collected === 'string') refused++;
       objects++;
     }

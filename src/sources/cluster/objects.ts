@@ -1,11 +1,6 @@
-import { forgetFileLines, LINES, type LineIndex } from '../../core/line-index.js';
-import { HEAD_BYTES, type ClusterListing } from '../../core/source-file.js';
 import { findPodSpecs } from '../../parsers/k8s/pod-specs.js';
-import type { PositionTable } from '../../parsers/yaml/position-table.js';
-import type { PositionedFile } from '../../parsers/yaml/yaml-parser.js';
 import { apiVersionOf, type ResourceType } from './kinds.js';
 import type { RawObject } from './list.js';
-import { depthTable, positionsOf } from './object-text.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Kinds whose `status` rules read: a Service's load balancer addresses, a Node's GPU capacity. */
@@ -198,61 +193,4 @@ export function objectName(type: ResourceType, item: RawObject): string {
   const name = typeof md.name === 'string' ? md.name : '?';
   const ns = type.namespaced && typeof md.namespace === 'string' ? `${md.namespace}/` : '';
   return `${ns}${type.kind}${type.group ? `.${type.group}` : ''}/${name}`;
-}
-
-/**
- * One cluster object as a file of the scan: its text is the object as indented JSON, read by the
- * same YAML/JSON parser and checked by the same rules as a manifest file; the parser takes the
- * positions of its nodes found as the text is written rather than parsing it again. The text is
- * dropped on `release()`, once the object's own findings are resolved (its documents keep no positions then).
- */
-export class ClusterObjectFile implements PositionedFile {
-  readonly size: number;
-  private json: string | undefined;
-  private data: Buffer | undefined;
-  /** Dropped on `release()`: the documents keep what they need of it. */
-  object: RawObject | undefined;
-  /** The line index of the text (`fileLines`), dropped with the text on `release()`. */
-  [LINES]: LineIndex | undefined = undefined;
-
-  constructor(
-    readonly path: string,
-    object: RawObject,
-    readonly cluster: ClusterListing,
-    /** The object's text when it is known already (`JSON.stringify(object, null, 2)`: the worker of a threaded scan is sent it). */
-    text?: string,
-  ) {
-    this.object = object;
-    this.json = text ?? JSON.stringify(object, null, 2);
-    this.size = Buffer.byteLength(this.json, 'utf8');
-  }
-
-  text(): string {
-    if (this.json === undefined) throw new Error(`the text of ${this.path} was released once its findings were resolved`);
-    return this.json;
-  }
-  positions(): PositionTable | undefined {
-    return this.object && positionsOf(this.object, this.text());
-  }
-  unlocated(maxDepth: number): PositionTable | undefined {
-    return this.object && depthTable(this.object, this.text(), maxDepth);
-  }
-  bytes(): Uint8Array {
-    this.data ??= Buffer.from(this.text(), 'utf8');
-    return this.data;
-  }
-  head(): Uint8Array {
-    return this.read(0, HEAD_BYTES);
-  }
-  read(offset: number, length: number): Uint8Array {
-    const b = this.bytes();
-    return b.subarray(offset, Math.min(b.length, offset + length));
-  }
-  release(): void {
-    this.data = undefined;
-    this.json = undefined;
-    this.object = undefined;
-    // The line index holds the text too.
-    forgetFileLines(this);
-  }
 }
