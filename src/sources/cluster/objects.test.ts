@@ -57,6 +57,18 @@ describe('asManifest', () => {
     });
     expect(Object.keys(asManifest({ kind: 'ConfigMap', data: {} }, configMaps))).toEqual(['apiVersion', 'kind', 'data']);
   });
+
+  it('keeps of a Secret listed whole (a server that prints no Tables) what a Table row gives: metadata and type, neither values nor the names of its keys', () => {
+    const secrets: ResourceType = { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true };
+    const item = {
+      kind: 'Secret',
+      metadata: { name: 's' },
+      type: 'Opaque',
+      data: { aws_secret_access_key: 'c2VjcmV0' },
+      stringData: { token: 't0ken' },
+    };
+    expect(asManifest(item, secrets)).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'Opaque' });
+  });
 });
 
 describe('controllers that stand for the objects made from their pod templates', () => {

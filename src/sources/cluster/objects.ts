@@ -35,10 +35,9 @@ export function asManifest(item: RawObject, type: ResourceType, strings?: String
   const out: RawObject = keep ? { apiVersion, kind: type.kind, metadata: keep, ...rest } : { apiVersion, kind: type.kind, ...rest };
   if (status !== undefined && STATUS_KEPT.has(type.kind) && type.group === '') out.status = status;
   if (type.kind === 'Secret' && type.group === '') {
-    for (const field of ['data', 'stringData'] as const) {
-      const values = record(out[field]);
-      if (values) out[field] = Object.fromEntries(Object.keys(values).map((k) => [k, '']));
-    }
+    // As the Table a server prints: no values, nor the names of the keys.
+    delete out.data;
+    delete out.stringData;
   }
   if (strings) strings.internIn(out);
   return out;
