@@ -172,8 +172,15 @@ export class AdmissionEvaluator {
       // A violation the object already had before this update does not deny it (Kyverno's allowExistingViolations):
       // the rules whose findings would deny run on `oldObject`, inside the same time budget.
       const old = req.oldObject;
+      // An untrusted update that adds or changes the annotation excuses nothing: the pods a trusted controller
+      // makes from the new template would carry it, honoured, past the check this update passed as pre-existing.
       const excusable =
-        endpoint === 'validate' && req.operation === 'UPDATE' && this.allowExisting ? this.excusableRules(active) : undefined;
+        endpoint === 'validate' &&
+        req.operation === 'UPDATE' &&
+        this.allowExisting &&
+        !(notHonoured && ignoreAnnotationsChanged(stored, req.oldObject))
+          ? this.excusableRules(active)
+          : undefined;
       if (excusable && isObject(old) && typeof old.apiVersion === 'string' && typeof old.kind === 'string') {
         // This step can only relax the answer: if the old object cannot be checked in time, the denial stands.
         const oldStored = honoured ? withoutManagedFields(old) : withoutIgnoreAnnotations(withoutManagedFields(old));
@@ -578,6 +585,30 @@ function onlyFinalizersChanged(object: Record<string, unknown>, oldObject: unkno
  */
 export function withoutIgnoreAnnotations(object: Record<string, unknown>): Record<string, unknown> {
   return stripIgnore(object, 0) as Record<string, unknown>;
+}
+
+/** Whether the `sanctum.dev/ignore` annotations of `object` (at any `metadata`, by path) differ from those of `old`. */
+function ignoreAnnotationsChanged(object: Record<string, unknown>, old: unknown): boolean {
+  const now: string[] = [];
+  const before: string[] = [];
+  collectIgnore(object, '', 0, now);
+  collectIgnore(old, '', 0, before);
+  return now.length !== before.length || now.some((entry, i) => entry !== before[i]);
+}
+
+function collectIgnore(value: unknown, path: string, depth: number, out: string[]): void {
+  if (typeof value !== 'object' || value === null || depth > MAX_STRIP_DEPTH) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) collectIgnore(value[i], `${path}/${i}`, depth + 1, out);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    const item = record[key];
+    if (key === 'metadata' && isObject(item) && isObject(item.annotations) && IGNORE_ANNOTATION in item.annotations)
+      out.push(`${path}/metadata=${JSON.stringify(item.annotations[IGNORE_ANNOTATION])}`);
+    collectIgnore(item, `${path}/${key}`, depth + 1, out);
+  }
 }
 
 /** Deeper than any pod template in a workload (a Workflow's templates are about 8 levels down). */

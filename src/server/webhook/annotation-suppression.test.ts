@@ -87,6 +87,21 @@ describe('the sanctum.dev/ignore annotation on admission', () => {
     });
     expect(r.findings.filter((f) => f.ruleId === 'K8S-0003').map((f) => f.status)).toEqual(['suppressed']);
   });
+
+  it('excuses nothing as pre-existing on an untrusted UPDATE that adds the annotation to a pod template', () => {
+    const old = testdata('deployment-create.json').request.object;
+    old.spec.template.spec.containers[0].securityContext = { privileged: true };
+    const object = structuredClone(old);
+    object.spec.template.metadata = { ...(object.spec.template.metadata ?? {}), annotations: { 'sanctum.dev/ignore': '*: mine' } };
+    const update = (o: Json) =>
+      ({ ...testdata('deployment-create.json').request, operation: 'UPDATE', object: o, oldObject: old, userInfo: ci }) as AdmissionRequest;
+    const evaluator = new AdmissionEvaluator();
+    // The same update without the annotation: the privileged container was there before, so it is excused.
+    expect(evaluator.evaluate(update(structuredClone(old)), 'validate').response.allowed).toBe(true);
+    const d = evaluator.evaluate(update(object), 'validate');
+    expect(d.response.allowed).toBe(false);
+    expect(d.findings.find((f) => f.finding.ruleId === 'K8S-0003')?.action).toBe('deny');
+  });
 });
 
 describe('withoutIgnoreAnnotations', () => {
