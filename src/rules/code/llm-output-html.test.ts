@@ -148,6 +148,13 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a name kept for a useChat() result in one component and for a chat completion in another function',
+      path: 'a.jsx',
+      content:
+        "import { useChat } from 'ai/react';\nimport OpenAI from 'openai';\nconst openai = new OpenAI();\nexport function Chat() { const chat = useChat(); return <p>{chat.input}</p>; }\nexport async function show(el) {\n  const chat = await openai.chat.completions.create({ model: 'm', messages: [] });\n  el.innerHTML = chat.choices[0].message.content;\n}\n",
+      findings: [{ startLine: 7, startColumn: 3, endLine: 7, endColumn: 49, message: 'Model output reaches innerHTML' }],
+    },
+    {
       name: 'output sanitised before Markdown rendering: the HTML rendered is not',
       path: 'show.js',
       content:

@@ -804,11 +804,17 @@ export class Flow {
             if (m.field('object')?.text() === 'props' && namesModelOutput(m.field('property')?.text() ?? '')) this.addInbound(f, m.text());
       }
     if (this.kind === 'llm' && this.flavor === 'js') for (const h of aiSdkHooks(root)) if (!this.byName.has(h)) this.hooks.add(h);
+    const otherValues = new Set<string>();
     if (this.hooks.size > 0)
       for (const a of root.findAll({ rule: { any: [{ kind: 'variable_declarator' }, { kind: 'assignment_expression' }] } })) {
         const [target, value] = targetAndValue(a);
-        if (target?.kind() === 'identifier' && value && isCall(value) && this.hooks.has(calleeText(value))) this.hookResults.add(target.text());
+        if (target?.kind() !== 'identifier' || !value) continue;
+        if (isCall(value) && this.hooks.has(calleeText(value))) this.hookResults.add(target.text());
+        else otherValues.add(target.text());
       }
+    // A name kept for a hook's result in one function and for something else in another (`const chat = await
+    // openai.chat.completions.create(…)`) is not filtered: the filter goes by name, file-wide.
+    for (const name of otherValues) this.hookResults.delete(name);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee))) return;
