@@ -66,5 +66,6 @@ it('takes time linear in a pipeline of many downloads (it was quadratic: minutes
   expectLinearGrowth((n) => {
     const file = { path: 'Dockerfile', content: pipeline(n) };
     return () => runRule(rule, file);
-  }, 2_000);
+    // dockerfile-ast's parse of one huge RUN has a GC knee (ratios 9.4 seen on a quiet machine): 12 still rejects quadratic (16).
+  }, 2_000, { below: 12 });
 });
