@@ -256,6 +256,44 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
       'platform-critical',
     );
   }, 120_000);
+
+  it('renders webhook.objectSelector and webhook.matchConditions into both webhook configurations, and neither by default', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sanctum-chart-values-'));
+    try {
+      const values = join(dir, 'values.yaml');
+      const objectSelector = { matchExpressions: [{ key: 'sanctum.dev/skip', operator: 'DoesNotExist' }] };
+      const matchConditions = [
+        { name: 'not-leases', expression: "request.resource.resource != 'leases'" },
+        { name: 'not-node-users', expression: "!request.userInfo.username.startsWith('system:node:')" },
+      ];
+      writeFileSync(values, yaml.dump({ webhook: { mutating: { enabled: true }, objectSelector, matchConditions } }));
+      const render = (...args: string[]) =>
+        (
+          yaml.loadAll(
+            execFileSync(real.helm!, ['template', 'rel', join(ROOT, 'deploy/helm/sanctum'), '--namespace', 'sanctum-system', ...args], {
+              encoding: 'utf8',
+            }),
+          ) as Array<Record<string, any>>
+        ).filter(Boolean);
+      const hooks = (objects: Array<Record<string, any>>) =>
+        objects
+          .filter((o) => o.kind === 'ValidatingWebhookConfiguration' || o.kind === 'MutatingWebhookConfiguration')
+          .flatMap((o) => o.webhooks as Array<Record<string, any>>);
+      const given = hooks(render('-f', values));
+      expect(given.map((h) => h.name).sort()).toEqual(['mutate.sanctum.dev', 'validate.sanctum.dev']);
+      for (const hook of given) {
+        expect(hook.objectSelector).toEqual(objectSelector);
+        expect(hook.matchConditions).toEqual(matchConditions);
+        expect(hook.namespaceSelector.matchExpressions[0].values).toContain('sanctum-system');
+      }
+      for (const hook of hooks(render('--set', 'webhook.mutating.enabled=true'))) {
+        expect(hook).not.toHaveProperty('objectSelector');
+        expect(hook).not.toHaveProperty('matchConditions');
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!real.helm)(`deploy/helm/sanctum gateway values${real.helm ? '' : ` (skipped: ${real.reason})`}`, () => {
