@@ -6,6 +6,18 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a nested function adding a constant to the outer command, or adding output to a name of its own',
+      path: 'nest.py',
+      content:
+        'import os\ndef outer(llm):\n    cmd = "ls "\n    out = llm.invoke("x").content\n    def add():\n        nonlocal cmd\n        cmd += "-l"\n    def own():\n        cmd = ""\n        cmd += out\n        return len(cmd)\n    add()\n    own()\n    os.system(cmd)\n',
+    },
+    {
+      name: 'an arrow function adding output to a local that hides the module-level command',
+      path: 'nest.js',
+      content:
+        'const { exec } = require("child_process");\nlet cmd = "ls ";\nexport async function go(openai) {\n  const out = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  const add = () => { let cmd = ""; cmd += out; return cmd.length };\n  add();\n  exec(cmd);\n}\n',
+    },
+    {
       name: 'a stored quote as one argument of an argument vector, or after the command',
       path: 'a.py',
       content:
@@ -76,6 +88,27 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a nested function adding output to the outer command (nonlocal)',
+      path: 'nest.py',
+      content:
+        'import os\ndef outer(llm):\n    cmd = "ls "\n    def add():\n        nonlocal cmd\n        cmd += llm.invoke("x").content\n    add()\n    os.system(cmd)\n',
+      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 19, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'an arrow function adding output to a module-level let',
+      path: 'nest.js',
+      content:
+        'const { exec } = require("child_process");\nlet cmd = "ls ";\nexport async function go(openai) {\n  const out = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  const add = () => { cmd += out };\n  add();\n  exec(cmd);\n}\n',
+      findings: [{ startLine: 7, startColumn: 3, endLine: 7, endColumn: 12, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'one function adding output to a module-level let that another runs',
+      path: 'mod.js',
+      content:
+        'const { exec } = require("child_process");\nlet cmd = "ls ";\nasync function add(openai) {\n  cmd += (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n}\nfunction go() {\n  exec(cmd);\n}\n',
+      findings: [{ startLine: 7, startColumn: 3, endLine: 7, endColumn: 12, message: 'Model output reaches exec()' }],
+    },
     {
       name: 'a stored quote given whole as the command',
       path: 'a.py',

@@ -476,6 +476,12 @@ interface Assignment {
   value: Carrier;
   /** Compound (`+=`): it updates a name, possibly an outer one, rather than binding a new one. */
   compound: boolean;
+  /**
+   * A compound assignment of a nested function to a name it does not bind (`nonlocal cmd; cmd += out`,
+   * `() => { cmd += out }`), recorded again in the scope that binds the name: the function (index) whose
+   * names its value is read with.
+   */
+  from?: number;
 }
 
 export class Flow {
@@ -504,6 +510,12 @@ export class Flow {
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
   /** A function's index in `functions` (and `nesting`), by node id. */
   private readonly indexById = new Map<number, number>();
+  /** Set when a function updating a module-level name changed: `propagate` reads every scope again. */
+  private moduleChanged = false;
+  /** `bindings` of a function, by index. */
+  private readonly bound = new Map<number, Set<string>>();
+  /** Functions updating (`+=`) names of an enclosing scope, by index: those scopes (-1 for the module), read again when the function changes. */
+  private readonly escapes = new Map<number, Set<number>>();
   /**
    * During a pass of `analyse`, the functions that gained carried names: invalidated once at the end of
    * the pass (the passes run to a fixed point), not on every name (each invalidation dropped the names
@@ -549,16 +561,12 @@ export class Flow {
     const assignments = this.assignmentsIn(scopeId);
     const index = this.indexById.get(scopeId);
     let outer: (() => ScopeNames) | undefined;
-    const locals = new Set<string>();
+    let locals = new Set<string>();
     if (index !== undefined) {
       const up = this.nesting.parent[index];
       const outerScope = up === -1 ? this.root! : { node: this.functions![up].node, id: this.functions![up].id };
       outer = () => this.taintedNames(outerScope.node, outerScope.id);
-      const fn = this.functions![index];
-      for (const p of fn.params) for (const b of p.bound) locals.add(b);
-      for (const b of fn.rest?.bound ?? []) locals.add(b);
-      for (const b of fn.otherBound) locals.add(b);
-      for (const a of assignments) if (!a.compound) for (const n of a.names) locals.add(n);
+      locals = this.bindings(index);
     }
     const tainted = new ScopeNames(own, locals, outer);
     this.scopes.set(scopeId, tainted);
@@ -569,10 +577,29 @@ export class Flow {
     }
     for (let pass = 0; pass < 3; pass++) {
       const before = own.size;
-      for (const a of assignments) if (this.carried(a.value, tainted)) for (const n of a.names) own.add(n);
+      for (const a of assignments) if (this.carried(a.value, a.from === undefined ? tainted : this.namesOf(a.from))) for (const n of a.names) own.add(n);
       if (own.size === before) break;
     }
     return tainted;
+  }
+
+  private namesOf(index: number): ScopeNames {
+    const fn = this.functions![index];
+    return this.taintedNames(fn.node, fn.id);
+  }
+
+  /** The names a function binds itself: its parameters and the names it assigns other than by `+=` (those hide the outer ones). */
+  private bindings(index: number): Set<string> {
+    let out = this.bound.get(index);
+    if (out) return out;
+    const fn = this.functions![index];
+    out = new Set<string>();
+    for (const p of fn.params) for (const b of p.bound) out.add(b);
+    for (const b of fn.rest?.bound ?? []) out.add(b);
+    for (const b of fn.otherBound) out.add(b);
+    for (const a of this.assignmentsIn(fn.id)) if (!a.compound) for (const n of a.names) out.add(n);
+    this.bound.set(index, out);
+    return out;
   }
 
   /** What the expression carries, read once: it is or contains a source, the names it reads, the functions it calls. */
@@ -695,8 +722,31 @@ export class Flow {
         const args = m && (lists.has(m[1]) || RECEIVER.test(m[1])) && call.field('arguments');
         if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), compound: true });
       }
+      this.escapeCompounds();
     }
     return this.assignmentsByScope.get(scopeId) ?? [];
+  }
+
+  /** Records each `+=` of a nested function to a name it does not bind in the scope that binds it (see `Assignment.from`). */
+  private escapeCompounds(): void {
+    const { parent } = this.nesting;
+    const functions = this.functions!;
+    for (let i = 0; i < functions.length; i++) {
+      const own = this.assignmentsByScope!.get(functions[i].id);
+      if (!own) continue;
+      for (const a of own) {
+        if (!a.compound || a.from !== undefined) continue;
+        for (const n of a.names) {
+          if (RECEIVER.test(n) || this.bindings(i).has(n)) continue;
+          let up = parent[i];
+          while (up !== -1 && !this.bindings(up).has(n)) up = parent[up];
+          this.addAssignment(up === -1 ? this.root!.id : functions[up].id, { names: [n], value: a.value, compound: true, from: i });
+          let targets = this.escapes.get(i);
+          if (!targets) this.escapes.set(i, (targets = new Set()));
+          targets.add(up);
+        }
+      }
+    }
   }
 
   private addAssignment(scopeId: number, entry: Assignment): void {
@@ -756,10 +806,21 @@ export class Flow {
     if (i === undefined) return;
     const { starts, ends } = this.nesting;
     // Sorted by start, outer first: the functions nested in one follow it, up to its end.
-    for (let j = i; j < starts.length && (j === i || (starts[j] < ends[i] && ends[j] <= ends[i])); j++) {
+    let j = i;
+    for (; j < starts.length && (j === i || (starts[j] < ends[i] && ends[j] <= ends[i])); j++) {
       this.scopes.delete(this.functions![j].id);
       dirty?.add(j);
     }
+    // A function updating an outer name changes what that scope carries (and everything nested in it).
+    for (let k = i; k < j; k++)
+      for (const up of this.escapes.get(k) ?? []) {
+        if (up >= i) continue;
+        if (up !== -1) this.invalidate(this.functions![up].id, dirty);
+        else {
+          this.scopes.clear();
+          this.moduleChanged = true;
+        }
+      }
   }
 
   /** The file's functions, and how they nest (for `scope`). */
@@ -957,9 +1018,10 @@ export class Flow {
       this.returnedNames = undefined;
       if (!changed && this.attributes.size === before) break;
       // What the next pass reads anew: scopes whose names may have grown, and sites calling a new returning function.
-      let all = this.attributes.size !== before;
       const dirty = new Set<number>();
+      this.moduleChanged = false;
       for (const id of gained) this.invalidate(id, dirty);
+      let all = this.attributes.size !== before || this.moduleChanged;
       for (const n of returned)
         for (const f of assigning.get(n) ?? []) {
           if (f === -1) all = true;
