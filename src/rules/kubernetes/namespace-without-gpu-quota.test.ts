@@ -49,8 +49,30 @@ const unlabelled = (kind: string): string =>
 /** A JobSet without the queue label: Kueue's JobSet integration (on in its release manifests) gives it the `default` queue. */
 const unlabelledJobSet = `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata:\n  name: train\n  namespace: research\nspec:\n  replicatedJobs:\n  - name: workers\n    replicas: 2\n    template:\n      spec:\n        template:\n          spec:\n            restartPolicy: Never\n            containers:\n            - name: w\n              image: nvcr.io/nvidia/pytorch:24.08-py3\n              resources:\n                limits: {nvidia.com/gpu: 8}\n`;
 
+/** Kueue's manager ConfigMap as its Helm chart renders it (`managerConfig.controllerManagerConfigYaml`), with the integrations given. */
+const kueueConfig = (frameworks: string[]): string =>
+  `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kueue-manager-config\n  namespace: kueue-system\ndata:\n  controller_manager_config.yaml: |-\n    apiVersion: config.kueue.x-k8s.io/v1beta1\n    kind: Configuration\n    integrations:\n      frameworks:\n${frameworks.map((f) => `      - "${f}"\n`).join('')}`;
+const CHART_FRAMEWORKS = [
+  'batch/job',
+  'jobset.x-k8s.io/jobset',
+  'pod',
+  'deployment',
+  'statefulset',
+  'leaderworkerset.x-k8s.io/leaderworkerset',
+];
+
 testRule(rule, {
   valid: [
+    ...['Deployment', 'StatefulSet'].map((kind) => ({
+      name: `an unlabelled GPU ${kind} beside a LocalQueue named 'default', the scan's Kueue Configuration (the Helm chart's) turning its integration on`,
+      path: 'a.yaml',
+      content: NS + unlabelled(kind) + KUEUE_DEFAULT + kueueConfig(CHART_FRAMEWORKS),
+    })),
+    {
+      name: "a Deployment labelled on its pod template, the scan's Kueue Configuration turning on the pod integration only",
+      path: 'a.yaml',
+      content: NS + templateQueuedDeployment + KUEUE + kueueConfig(['batch/job', 'pod']),
+    },
     {
       name: "a Job without a queue label in a namespace whose LocalQueue is named 'default' (Kueue gives it that queue)",
       path: 'a.yaml',
@@ -170,5 +192,47 @@ testRule(rule, {
         },
       ],
     })),
+    {
+      name: "an unlabelled GPU Deployment beside a LocalQueue named 'default', the scan's Kueue Configuration leaving deployment off",
+      path: 'a.yaml',
+      content: NS + unlabelled('Deployment') + KUEUE_DEFAULT + kueueConfig(['batch/job', 'pod']),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    },
+    {
+      name: "an unlabelled JobSet beside a LocalQueue named 'default', the scan's Kueue Configuration leaving jobset off",
+      path: 'a.yaml',
+      content: NS + unlabelledJobSet + KUEUE_DEFAULT + kueueConfig(['batch/job']),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    },
+    {
+      name: "a Deployment labelled on its pod template, the scan's Kueue Configuration turning on neither pod nor deployment",
+      path: 'a.yaml',
+      content: NS + templateQueuedDeployment + KUEUE + kueueConfig(['batch/job']),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    },
   ],
 });

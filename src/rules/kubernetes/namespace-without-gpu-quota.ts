@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
@@ -80,44 +81,113 @@ function requests(pod: PodSpecDocument, resource: string): boolean {
 const DEFAULT_LOCAL_QUEUE = 'default';
 
 /**
- * `group/Kind` of the workloads Kueue gives that queue in a default install: the defaulting is done by
- * each integration's webhook, and the integrations on are those of Kueue's release manifests
- * (`integrations.frameworks`: batch/job, MPIJob, RayJob, RayCluster, JobSet, the Kubeflow training
- * jobs, TrainJob, AppWrapper). A CronJob's Jobs pass the Job webhook. Pod, Deployment, StatefulSet and
- * LeaderWorkerSet need the pod integration, off there (and in the built-in default, batch/job alone);
- * no integration takes a DaemonSet or ReplicaSet.
+ * The Kueue integration (`integrations.frameworks` of its Configuration) that manages each `group/Kind`:
+ * a CronJob's Jobs pass the Job integration; no integration takes a DaemonSet or ReplicaSet.
  */
-const DEFAULTED_KINDS = new Set([
-  'batch/Job',
-  'batch/CronJob',
-  'jobset.x-k8s.io/JobSet',
-  'ray.io/RayJob',
-  'ray.io/RayCluster',
-  'kubeflow.org/MPIJob',
-  'kubeflow.org/PyTorchJob',
-  'kubeflow.org/TFJob',
-  'kubeflow.org/PaddleJob',
-  'kubeflow.org/XGBoostJob',
-  'kubeflow.org/JAXJob',
-  'kubeflow.org/MXJob',
-  'trainer.kubeflow.org/TrainJob',
-  'workload.codeflare.dev/AppWrapper',
+const FRAMEWORK_OF_KIND: ReadonlyMap<string, string> = new Map([
+  ['batch/Job', 'batch/job'],
+  ['batch/CronJob', 'batch/job'],
+  ['jobset.x-k8s.io/JobSet', 'jobset.x-k8s.io/jobset'],
+  ['ray.io/RayJob', 'ray.io/rayjob'],
+  ['ray.io/RayCluster', 'ray.io/raycluster'],
+  ['kubeflow.org/MPIJob', 'kubeflow.org/mpijob'],
+  ['kubeflow.org/PyTorchJob', 'kubeflow.org/pytorchjob'],
+  ['kubeflow.org/TFJob', 'kubeflow.org/tfjob'],
+  ['kubeflow.org/PaddleJob', 'kubeflow.org/paddlejob'],
+  ['kubeflow.org/XGBoostJob', 'kubeflow.org/xgboostjob'],
+  ['kubeflow.org/JAXJob', 'kubeflow.org/jaxjob'],
+  ['kubeflow.org/MXJob', 'kubeflow.org/mxjob'],
+  ['trainer.kubeflow.org/TrainJob', 'trainer.kubeflow.org/trainjob'],
+  ['workload.codeflare.dev/AppWrapper', 'workload.codeflare.dev/appwrapper'],
+  ['/Pod', 'pod'],
+  ['apps/Deployment', 'deployment'],
+  ['apps/StatefulSet', 'statefulset'],
+  ['leaderworkerset.x-k8s.io/LeaderWorkerSet', 'leaderworkerset.x-k8s.io/leaderworkerset'],
 ]);
 
-/** The queue Kueue gives the workload of a pod spec that names none, or undefined. */
-function defaultQueueOf(pod: PodSpecDocument): string | undefined {
+/**
+ * The integrations on in Kueue's release manifests (`config/components/manager/controller_manager_config.yaml`),
+ * assumed when the scan holds no Kueue Configuration: the job integrations, not pod, deployment,
+ * statefulset nor leaderworkerset (Kueue's Helm chart turns those four on).
+ */
+const RELEASE_FRAMEWORKS: ReadonlySet<string> = new Set(
+  [...FRAMEWORK_OF_KIND.values()].filter(
+    (f) => !['pod', 'deployment', 'statefulset', 'leaderworkerset.x-k8s.io/leaderworkerset'].includes(f),
+  ),
+);
+
+/** The data key of the Kueue manager's ConfigMap (`kueue-manager-config` of the release manifests and the chart). */
+const KUEUE_CONFIG_KEY = 'controller_manager_config.yaml';
+
+/**
+ * `integrations.frameworks` of the Kueue Configuration a ConfigMap of the scan holds (the chart's
+ * `managerConfig.controllerManagerConfigYaml`, rendered), or undefined when the scan holds none (a
+ * cluster scan keeps a ConfigMap's keys only: the release defaults are then assumed).
+ */
+function kueueFrameworks(set: K8sSetDocument): ReadonlySet<string> | undefined {
+  for (const cm of set.ofKind('ConfigMap')) {
+    if (cm.resource.apiVersion !== 'v1') continue;
+    const data = cm.get(['data']);
+    const text = isObj(data) ? data[KUEUE_CONFIG_KEY] : undefined;
+    if (typeof text !== 'string' || !text.includes('config.kueue.x-k8s.io/')) continue;
+    let config: unknown;
+    try {
+      config = yaml.load(text);
+    } catch {
+      continue;
+    }
+    if (!isObj(config) || typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('config.kueue.x-k8s.io/')) continue;
+    const integrations = config.integrations;
+    const frameworks = isObj(integrations) ? integrations.frameworks : undefined;
+    // Without integrations.frameworks Kueue's built-in default is batch/job alone.
+    if (!Array.isArray(frameworks)) return new Set(['batch/job']);
+    return new Set(frameworks.filter((f): f is string => typeof f === 'string'));
+  }
+  return undefined;
+}
+
+/** The integration that manages a pod spec's workload, by the `group/Kind` of the object it sits in. */
+function frameworkOf(pod: PodSpecDocument): string | undefined {
   const apiVersion = pod.resource.apiVersion ?? '';
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  return DEFAULTED_KINDS.has(`${group}/${pod.resource.kind}`) ? DEFAULT_LOCAL_QUEUE : undefined;
+  return FRAMEWORK_OF_KIND.get(`${group}/${pod.resource.kind}`);
+}
+
+/**
+ * Whether Kueue admits the workload of a pod spec labelled for a queue: its integration is on (for a
+ * Deployment's or StatefulSet's template label, the pod integration admits the pods too). With the
+ * release defaults assumed, a labelled workload counts as before (whoever labels it runs the integration).
+ */
+function labelHonoured(pod: PodSpecDocument, frameworks: ReadonlySet<string> | undefined): boolean {
+  if (!frameworks) return true;
+  const framework = frameworkOf(pod);
+  if (framework !== undefined && frameworks.has(framework)) return true;
+  return TEMPLATE_LABELLED.has(pod.resource.kind) && frameworks.has('pod');
+}
+
+/**
+ * The queue Kueue gives the workload of a pod spec that names none, or undefined: each integration's
+ * webhook does the defaulting, so the workload's integration must be on (in the scan's Kueue
+ * Configuration, else in the release defaults).
+ */
+function defaultQueueOf(pod: PodSpecDocument, frameworks: ReadonlySet<string> | undefined): string | undefined {
+  const framework = frameworkOf(pod);
+  return framework !== undefined && (frameworks ?? RELEASE_FRAMEWORKS).has(framework) ? DEFAULT_LOCAL_QUEUE : undefined;
 }
 
 /** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */
-function kueueCovers(local: Map<string, Set<string>> | undefined, t: Tenant, resource: string): boolean {
+function kueueCovers(
+  local: Map<string, Set<string>> | undefined,
+  frameworks: ReadonlySet<string> | undefined,
+  t: Tenant,
+  resource: string,
+): boolean {
   if (!local) return false;
   return t.pods.every((p) => {
     if (!requests(p, resource)) return true;
-    const q = queueOf(p) ?? defaultQueueOf(p);
+    const labelled = queueOf(p);
+    const q = labelled !== undefined ? (labelHonoured(p, frameworks) ? labelled : undefined) : defaultQueueOf(p, frameworks);
     return q !== undefined && local.get(q)?.has(resource) === true;
   });
 }
@@ -139,7 +209,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose pod integration Kueue\u2019s release manifests leave off) is not held by Kueue.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
@@ -154,13 +224,17 @@ export default defineRule<K8sSetDocument>({
   },
   check(set, ctx) {
     let kueue: Map<string, Map<string, Set<string>>> | undefined;
+    let frameworks: ReadonlySet<string> | undefined;
     for (const t of tenants(set).tenants) {
       if (notListed(set, t, '', 'ResourceQuota')) continue;
       let missing = [...t.gpuResources].filter((r) => !quotaCovers(t.quotas, r)).sort();
       if (missing.length === 0) continue;
-      kueue ??= kueueQuotas(set);
+      if (kueue === undefined) {
+        kueue = kueueQuotas(set);
+        frameworks = kueue.size > 0 ? kueueFrameworks(set) : undefined;
+      }
       const local = kueue.get(t.name);
-      missing = missing.filter((r) => !kueueCovers(local, t, r));
+      missing = missing.filter((r) => !kueueCovers(local, frameworks, t, r));
       if (missing.length === 0) continue;
       const { doc, at } = tenantLocation(t);
       const quotas = t.quotas.length
