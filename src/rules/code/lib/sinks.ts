@@ -179,3 +179,35 @@ export function reportModelOutputAt(
 ): void {
   for (const sink of sinks) if (flow.reaches(sink.value, sink)) report(sink);
 }
+
+const HTTP_METHODS = 'get|post|put|patch|delete|head|options|request|stream';
+const PY_HTTP = new RegExp(`^(?:requests|httpx)\\.(?:${HTTP_METHODS})$|^(?:urllib\\.request\\.|urllib2\\.|request\\.)?urlopen$`);
+/** A session or HTTP client object: `requests.Session()`, an `aiohttp.ClientSession`, an `httpx.AsyncClient` kept as `http`. */
+const PY_HTTP_OBJECT = new RegExp(`(?:^|\\.)(?:\\w*session|\\w*http\\w*)\\.(?:${HTTP_METHODS})$`, 'i');
+const JS_HTTP = /^(?:fetch|window\.fetch|globalThis\.fetch|axios|got|ky|undici\.fetch|undici\.request|needle)$/;
+const JS_HTTP_METHOD = new RegExp(`^(?:axios|got|ky|superagent|needle|https?|\\w*[hH]ttp\\w*|\\w*[sS]ession)\\.(?:${HTTP_METHODS})$`);
+
+/**
+ * HTTP requests to a URL given as a value: `requests.get(url)`, `httpx.post(url=…)`, `urlopen(url)`, a
+ * session's `get`, `fetch(url)`, `axios(url)`/`axios({ url })`/`axios.get(url)`, `got`, `ky`, `http(s).get`.
+ * `client.get` is an HTTP request only in a file using httpx (a dict's or a cache client's `get` is not).
+ */
+export function httpSinks(root: SgNode, flavor: Flavor, text: string): Sink[] {
+  const httpxClient = flavor === 'python' && text.includes('httpx');
+  return callSinks(root, flavor, (callee, call) => {
+    const name = callee.slice(callee.lastIndexOf('.') + 1);
+    if (flavor === 'python') {
+      const direct = PY_HTTP.test(callee);
+      if (!direct && !PY_HTTP_OBJECT.test(callee) && !(httpxClient && /(?:^|\.)\w*client\.\w+$/i.test(callee) && /^(?:get|post|put|patch|delete|head|options|request|stream)$/.test(name)))
+        return undefined;
+      const args = positional(call);
+      const url = namedArg(call, 'url') ?? (name === 'request' || name === 'stream' ? args[1] : args[0]);
+      return url ? { what: `${callee}()`, value: url } : undefined;
+    }
+    if (call.kind() === 'new_expression') return undefined;
+    if (!JS_HTTP.test(callee) && !JS_HTTP_METHOD.test(callee)) return undefined;
+    const first = positional(call)[0];
+    const url = first?.kind() === 'object' ? objectProperty(first, 'url', 'href', 'hostname', 'host') : first;
+    return url ? { what: `${callee}()`, value: url } : undefined;
+  });
+}
