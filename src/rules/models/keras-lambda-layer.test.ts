@@ -105,5 +105,38 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: "Keras's saving module: a function that only registers or names objects is no gadget (medium), its savers and loaders are",
+      path: 'model.keras',
+      content: kerasArchive(
+        kerasConfig([
+          dense('d'),
+          ...(
+            [
+              ['keras.saving', 'register_keras_serializable'],
+              ['keras.saving', 'get_registered_object'],
+              ['keras.saving', 'save_model'],
+              ['keras.src.saving.saving_lib', 'load_weights_only'],
+            ] as const
+          ).map(([module, fn], i) => ({
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: { name: `l${i}`, function: { module, class_name: 'function', config: fn } },
+          })),
+        ]),
+      ),
+      findings: [
+        {
+          ...whole,
+          objectPath: '/config/layers/2',
+          severity: 'medium',
+          evidence: 'keras.saving.register_keras_serializable',
+          message: "Keras Lambda layer 'l0' calls the Python function keras.saving.register_keras_serializable when the model runs",
+        },
+        { ...whole, objectPath: '/config/layers/3', severity: 'medium', evidence: 'keras.saving.get_registered_object' },
+        { ...whole, objectPath: '/config/layers/4', severity: 'critical', message: /save_model, which reaches the file system/ },
+        { ...whole, objectPath: '/config/layers/5', severity: 'critical', message: /load_weights_only, which loads another model/ },
+      ],
+    },
   ],
 });
