@@ -80,8 +80,72 @@ const notebookTokenFrom = (env: string) => `      - name: nb
         ports: [{containerPort: 8888, name: http}]
 `;
 
+/** zero-to-jupyterhub as rendered: the hub Secret with the chart's values (base64), the proxy, and proxy-public. */
+const hubSecret = (values: string) => `apiVersion: v1
+kind: Secret
+metadata:
+  name: hub
+  namespace: jhub
+type: Opaque
+data:
+  values.yaml: ${Buffer.from(values).toString('base64')}
+---
+`;
+const z2jhProxy = (type: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: proxy
+  namespace: jhub
+spec:
+  selector:
+    matchLabels: {component: proxy, release: jhub}
+  template:
+    metadata:
+      labels: {component: proxy, release: jhub}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        command: [configurable-http-proxy, --ip=, --api-ip=, --api-port=8001, "--default-target=http://hub:$(HUB_SERVICE_PORT)", --port=8000]
+        ports: [{containerPort: 8000, name: http}, {containerPort: 8001, name: api}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: proxy-public
+  namespace: jhub
+spec:
+  type: ${type}
+  selector: {component: proxy, release: jhub}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+`;
+const DUMMY_VALUES = 'hub:\n  config:\n    JupyterHub:\n      admin_access: true\n      authenticator_class: dummy\n';
+
 testRule(rule, {
   valid: [
+    {
+      name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub's DummyAuthenticator with a shared password",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES + '    DummyAuthenticator:\n      password: a-shared-password\n') + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub authenticating with an OAuthenticator",
+      path: 'jhub.yaml',
+      content: hubSecret('hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n') + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub with NullAuthenticator (login disabled)",
+      path: 'jhub.yaml',
+      content: hubSecret('hub:\n  config:\n    JupyterHub:\n      authenticator_class: "null"\n') + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: "zero-to-jupyterhub's DummyAuthenticator without a password behind a ClusterIP proxy-public",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhProxy('ClusterIP'),
+    },
     {
       name: "a LoadBalancer selecting a label only on a Kubeflow Notebook's pod template: the controller drops those labels, it selects nothing",
       path: 'a.yaml',
@@ -228,6 +292,32 @@ spec:
     },
   ],
   invalid: [
+    {
+      name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub's authenticator_class dummy without a password (the hub Secret's values.yaml)",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhProxy('LoadBalancer'),
+      findings: [
+        {
+          startLine: 37,
+          startColumn: 5,
+          endLine: 39,
+          endColumn: 21,
+          severity: 'critical',
+          message:
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any username and password log in and start a notebook server) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: 'JupyterHub on a NodePort, DummyAuthenticator set in jupyterhub_config.py of a ConfigMap',
+      path: 'jhub.yaml',
+      content:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  jupyterhub_config.py: |\n    c.JupyterHub.authenticator_class = "dummy"\n---\n' +
+        z2jhProxy('NodePort'),
+      findings: [
+        { startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'high', message: /JupyterHub proxy .*authentication off/ },
+      ],
+    },
     {
       name: "a KServe predictor Service as newer releases render it (selector the bare name, KServe's label on the Service) on a LoadBalancer",
       path: 'a.yaml',

@@ -102,6 +102,60 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: "zero-to-jupyterhub's ingress to proxy-public, the hub Secret's values.yaml setting authenticator_class dummy without a password",
+      path: 'jhub.yaml',
+      content: `apiVersion: v1
+kind: Secret
+metadata: {name: hub, namespace: jhub}
+data:
+  values.yaml: ${Buffer.from('hub:\n  config:\n    JupyterHub:\n      authenticator_class: dummy\n').toString('base64')}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy, namespace: jhub}
+spec:
+  template:
+    metadata:
+      labels: {component: proxy}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        command: [configurable-http-proxy, --port=8000, --api-port=8001]
+        ports: [{containerPort: 8000, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: proxy-public, namespace: jhub}
+spec:
+  selector: {component: proxy}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: jupyterhub, namespace: jhub}
+spec:
+  rules:
+  - host: hub.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service: {name: proxy-public, port: {name: http}}
+`,
+      findings: [
+        {
+          startLine: 38,
+          startColumn: 9,
+          endLine: 39,
+          endColumn: 60,
+          severity: 'critical',
+          message: /JupyterHub proxy .*authentication off/,
+        },
+      ],
+    },
+    {
       name: 'an Ingress alone, to an Ollama Service the scan does not hold',
       path: 'a.yaml',
       content: ingress('', '          service: {name: ollama, port: {number: 11434}}'),

@@ -24,6 +24,7 @@ type Obj = Record<string, unknown>;
 
 export type AiServiceType =
   | 'jupyter'
+  | 'jupyterhub'
   | 'ray'
   | 'mlflow'
   | 'ollama'
@@ -724,6 +725,34 @@ const argoServer: Detector = {
   },
 };
 
+/**
+ * JupyterHub's public entry point: configurable-http-proxy (the `proxy` pod of zero-to-jupyterhub,
+ * behind its `proxy-public` Service), which sends every request that is not for a running server to
+ * the hub's login. Authentication is the hub's authenticator, which only the scan's hub configuration
+ * shows (`jupyterHubAuth` of jupyterhub.ts, applied by `NetworkIndex.servicesOf`); the proxy's API port
+ * (8001) takes the hub's token and is not listed.
+ */
+const jupyterhubProxy: Detector = {
+  type: 'jupyterhub',
+  detect(f) {
+    const byImage = /(?:^|\/)configurable-http-proxy$/.test(f.repo);
+    if (!byImage && !hasProgram(f.words, 'configurable-http-proxy')) return undefined;
+    return {
+      label: 'JupyterHub',
+      ports: portsFor(f, [
+        {
+          port: portFlag(f.words, '--port') ?? 8000,
+          role: 'proxy (the hub login, then notebook servers that run code)',
+          impact: 'control',
+        },
+      ]),
+      auth: 'on',
+      authReason: "the hub's authenticator logs users in",
+      signals: [byImage ? `image '${f.image}'` : "command 'configurable-http-proxy'"],
+    };
+  },
+};
+
 const tensorboard: Detector = {
   type: 'tensorboard',
   detect(f) {
@@ -823,10 +852,10 @@ const openWebUi: Detector = {
         : header
           ? `${header} is set: Open WebUI signs in whoever that request header names, so a caller that reaches the port without the authenticating proxy is any user it names, its admin included`
           : v === null
-          ? 'WEBUI_AUTH comes from a Secret or ConfigMap'
-          : fromEnvFrom
-            ? 'WEBUI_AUTH may come from envFrom'
-            : 'Open WebUI requires a login unless WEBUI_AUTH is false',
+            ? 'WEBUI_AUTH comes from a Secret or ConfigMap'
+            : fromEnvFrom
+              ? 'WEBUI_AUTH may come from envFrom'
+              : 'Open WebUI requires a login unless WEBUI_AUTH is false',
       signals: [`image '${f.image}'`],
     };
   },
@@ -1014,6 +1043,7 @@ const vectorDb: Detector = {
 
 const DETECTORS: readonly Detector[] = [
   jupyter,
+  jupyterhubProxy,
   ray,
   mlflow,
   ollama,
@@ -1034,7 +1064,7 @@ const DETECTORS: readonly Detector[] = [
 
 /** Every word a detector keys on appears in the image, command, args or env names: most containers stop here. */
 const PREFILTER =
-  /jupyter|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|open-webui|lmstack|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
+  /jupyter|configurable-http-proxy|notebook|serverapp|identityprovider|singleuser|nb_prefix|ray|mlflow|ollama|vllm|text-generation|sglang|llama|local-?ai|triton|torchserve|argo|tensorboard|gradio|streamlit|open-webui|lmstack|proxyv2|kuberay|redis|valkey|qdrant|weaviate|milvus|chroma/i;
 
 function mayBeAiService(container: Obj): boolean {
   const parts: string[] = [str(container.image) ?? ''];

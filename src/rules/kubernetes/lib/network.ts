@@ -8,6 +8,7 @@ import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+import { jupyterHubAuth } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
 import { podMemoized } from './workload.js';
 
@@ -80,11 +81,13 @@ function servicePortReach(serviceName: string, selector: unknown, sp: Obj | unde
 
 /**
  * The AI services the long-running containers of a pod spec run. An Istio ingress gateway only
- * counts where it fronts Kubeflow, which takes the whole scan to know, and data stores (Redis, vector
- * databases) only where they are exposed: see `NetworkIndex.servicesOf`.
+ * counts where it fronts Kubeflow, and JupyterHub's proxy by the hub's configuration, which take the
+ * whole scan to know; data stores (Redis, vector databases) only where they are exposed: see `NetworkIndex.servicesOf`.
  */
 export function aiServicesOfPod(pod: PodSpecDocument): PodAiService[] {
-  return allServicesOfPod(pod).filter((s) => s.service.type !== 'istio-ingressgateway' && !s.service.dataStore);
+  return allServicesOfPod(pod).filter(
+    (s) => s.service.type !== 'istio-ingressgateway' && s.service.type !== 'jupyterhub' && !s.service.dataStore,
+  );
 }
 
 const allServicesOfPod: (pod: PodSpecDocument) => PodAiService[] = podMemoized((pod) => {
@@ -251,10 +254,11 @@ export class NetworkIndex {
     return candidates ? candidates.filter((p) => selects(selector, podLabels(p))) : [];
   }
 
-  /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow. */
+  /** AI services of a pod, with the Istio gateway counted only where it fronts Kubeflow and JupyterHub's proxy judged by the hub's authenticator. */
   servicesOf(pod: PodSpecDocument): PodAiService[] {
     return allServicesOfPod(pod)
       .filter((s) => s.service.type !== 'istio-ingressgateway' || this.kubeflow)
+      .map((s) => (s.service.type === 'jupyterhub' ? this.withHubAuth(s) : s))
       .map((s) =>
         s.service.type === 'istio-ingressgateway'
           ? {
@@ -270,6 +274,11 @@ export class NetworkIndex {
             }
           : s,
       );
+  }
+
+  private withHubAuth(s: PodAiService): PodAiService {
+    const hub = jupyterHubAuth(this.set, s.pod.owner.namespace);
+    return hub ? { ...s, service: { ...s.service, auth: hub.auth, authReason: hub.authReason } } : s;
   }
 
   /** What port `index` of a Service reaches. */
