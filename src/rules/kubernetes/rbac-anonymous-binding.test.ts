@@ -1,3 +1,4 @@
+import { expect, it } from 'vitest';
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './rbac-anonymous-binding.js';
 
@@ -15,27 +16,6 @@ subjects:
   name: runner
   namespace: ml
 ${subject}`;
-
-const pspRole = (rules: string) => `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: psp:privileged
-rules:
-${rules}---
-`;
-const pspBinding = `apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: default:privileged
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: psp:privileged
-subjects:
-- kind: Group
-  apiGroup: rbac.authorization.k8s.io
-  name: system:serviceaccounts
-`;
 
 testRule(rule, {
   valid: [
@@ -123,44 +103,9 @@ testRule(rule, {
         },
       ],
     },
-    {
-      name: 'a psp:* role of the scan that only uses PodSecurityPolicies (removed in 1.25), bound to every service account: low',
-      path: 'rbac.yaml',
-      content:
-        pspRole("- apiGroups: ['policy']\n  resources: ['podsecuritypolicies']\n  verbs: ['use']\n  resourceNames: ['privileged']\n") +
-        pspBinding,
-      findings: [
-        {
-          startLine: 22,
-          startColumn: 3,
-          endLine: 22,
-          endColumn: 31,
-          severity: 'low',
-          message:
-            "ClusterRoleBinding 'default:privileged' grants ClusterRole 'psp:privileged' (only `use` of PodSecurityPolicies, an API removed in Kubernetes 1.25) to every service account of every namespace (Group system:serviceaccounts)",
-        },
-      ],
-    },
-    {
-      name: 'the psp:* role is not in the scan: judged by the binding alone',
-      path: 'rbac.yaml',
-      content: pspBinding,
-      findings: [{ startLine: 12, startColumn: 3, endLine: 12, endColumn: 31, severity: 'high' }],
-    },
-    {
-      name: 'a psp:* role that also reads Secrets is not use-only',
-      path: 'rbac.yaml',
-      content:
-        pspRole(
-          "- apiGroups: ['policy']\n  resources: ['podsecuritypolicies']\n  verbs: ['use']\n- apiGroups: ['']\n  resources: ['secrets']\n  verbs: ['get']\n",
-        ) + pspBinding,
-      findings: [{ startLine: 24, startColumn: 3, endLine: 24, endColumn: 31, severity: 'high' }],
-    },
-    {
-      name: 'use of every resource of the policy group is not use-only',
-      path: 'rbac.yaml',
-      content: pspRole("- apiGroups: ['policy']\n  resources: ['*']\n  verbs: ['use']\n") + pspBinding,
-      findings: [{ startLine: 21, startColumn: 3, endLine: 21, endColumn: 31, severity: 'high' }],
-    },
   ],
+});
+
+it('applies to single objects, so that the admission webhook (which runs no cross-object rule) denies such a binding', () => {
+  expect(rule.meta.appliesTo).toEqual(['k8s']);
 });

@@ -179,26 +179,6 @@ export function resolveRole(
   return index.get(roleKey(ref.kind, binding.namespace, ref.name));
 }
 
-/** The API groups PodSecurityPolicy was served in (`policy/v1beta1`, and `extensions/v1beta1` before 1.16). */
-const PSP_GROUPS: ReadonlySet<string> = new Set(['policy', 'extensions']);
-
-/**
- * A role whose every rule is `use` of `podsecuritypolicies` (the `psp:*` roles of PSP setups): it only
- * let the PodSecurityPolicy admission plugin admit pods under those policies, an API removed in
- * Kubernetes 1.25. A role with no rules, or any other verb, resource, group or URL, is not one.
- */
-export function onlyUsesPodSecurityPolicies(role: K8sObjectDocument): boolean {
-  const rules = policyRules(role);
-  if (rules.length === 0) return false;
-  for (const r of rules) {
-    if (r.nonResourceURLs.values.length > 0) return false;
-    if (r.verbs.values.length === 0 || !r.verbs.values.every((v) => v === 'use')) return false;
-    if (r.resources.values.length === 0 || !r.resources.values.every((v) => v === 'podsecuritypolicies')) return false;
-    if (r.apiGroups.values.length === 0 || !r.apiGroups.values.every((g) => PSP_GROUPS.has(g))) return false;
-  }
-  return true;
-}
-
 /** Roles and bindings Kubernetes creates itself (`kubernetes.io/bootstrapping: rbac-defaults`), e.g. in a cluster export. */
 export function isBootstrapDefault(doc: K8sObjectDocument): boolean {
   // Read in place: every object is asked, and most have no labels (`doc.labels` would make an empty mapping for each).
