@@ -1,3 +1,4 @@
+import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { memoryAfterCollection } from '../../testing/memory-after-collection.js';
 import type { ObjectPath } from '../../core/types.js';
@@ -141,5 +142,66 @@ describe('PositionTable.seal with nodes left open', () => {
     next.seal();
     expect([...next.open, ...next.close, ...next.parent, ...next.after]).toEqual([0, 1, -1, 2, -1, 0, -1, 2]);
     expect(next.results).toEqual([undefined, 'inner']);
+  });
+});
+
+describe('PositionTable.find in wide collections', () => {
+  const n = 300;
+  const text = [
+    'base: &base',
+    '  inherited: from-base',
+    'wide:',
+    '  <<: *base',
+    ...Array.from({ length: n }, (_, i) => `  k${i}: v${i}`),
+    '  7: seven',
+    'list:',
+    ...Array.from({ length: n }, (_, i) => `  - item${i}`),
+    '',
+  ].join('\n');
+  // The block reader reads no anchors: js-yaml with the listener, as loadYaml falls back to.
+  const load = () => {
+    const t = new PositionTable(text);
+    yaml.loadAll(text, null, { listener: t.listener } as yaml.LoadOptions);
+    return t.seal();
+  };
+  const spanOf = (t: PositionTable, path: ObjectPath) => {
+    const r = t.find(t.roots[0], path);
+    return [r.found, text.slice(t.start(r.node), t.end(r.node)), r.key === -1 ? '' : text.slice(t.start(r.key), t.end(r.key))];
+  };
+
+  it('finds every key and item, the first and last, in any order, after the index is made', () => {
+    const t = load();
+    const order = [...Array.from({ length: n }, (_, i) => i)].reverse();
+    for (const i of order) expect(spanOf(t, ['wide', `k${i}`])).toEqual([true, `v${i}`, `k${i}`]);
+    for (const i of order) expect(spanOf(t, ['list', i])).toEqual([true, `item${i}`, '']);
+    expect(spanOf(t, ['wide', 7])).toEqual([true, 'seven', '7']);
+    expect(spanOf(t, ['wide', 'inherited'])).toEqual([false, '*base', '<<']);
+    expect(spanOf(t, ['wide', 'absent'])).toEqual([false, text.slice(text.indexOf('<<'), text.indexOf('\nlist:')), 'wide']);
+    expect(spanOf(t, ['list', n])).toEqual([false, text.slice(text.indexOf('- item0'), text.length - 1), 'list']);
+  });
+
+  it('finds a key or item of a wide collection by its index, not by walking the children before it (quadratic over all of them)', () => {
+    const t = load();
+    // The first look past the first 32 children makes the index.
+    spanOf(t, ['wide', `k${n - 2}`]);
+    spanOf(t, ['list', 0]);
+    // Counts what each find reads of the table's values and subtree ends.
+    let reads = 0;
+    const counted = <T extends object>(target: T): T =>
+      new Proxy(target, {
+        get(o, key, receiver) {
+          if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+          return Reflect.get(o, key, receiver) as unknown;
+        },
+      });
+    Object.assign(t, { results: counted(t.results), after: counted(t.after) });
+    const readsOf = (path: ObjectPath) => {
+      reads = 0;
+      t.find(t.roots[0], path);
+      return reads;
+    };
+    expect(readsOf(['list', n - 1])).toBeLessThan(40);
+    expect(readsOf(['wide', `k${n - 1}`])).toBeLessThan(40);
+    expect(readsOf(['list', 1])).toBeLessThan(40);
   });
 });

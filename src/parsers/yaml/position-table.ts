@@ -67,6 +67,19 @@ function offsetSpace(size: number): { space: Int32Array<ArrayBuffer>; at: number
   return { space: slab, at };
 }
 
+/**
+ * A collection with more children than this that `find` looks into gets an index of its children
+ * (`PositionTable.wide`): finding each of the n items of a long list, or each service of a large
+ * compose file, by walking the siblings before it would take time quadratic in n.
+ */
+const WIDE = 32;
+
+interface WideNode {
+  keys?: Map<string, number>;
+  items?: number[];
+  merge: number;
+}
+
 export class PositionTable {
   /** Offsets live in typed arrays: off the JavaScript heap, 4 bytes a number, cheap to keep for cross-object rules. */
   open: Int32Array = NONE;
@@ -84,6 +97,8 @@ export class PositionTable {
   private depth = 0;
   /** The steps of the last path `find` followed: the node and key node reached by each segment, under `root`. */
   private memo: { root: number; length: number; segments: PathSegment[]; nodes: number[]; keys: number[] } | undefined;
+  /** Children of the collections with more than WIDE children that `find` looked into, made on the first such look. */
+  private wide: Map<number, WideNode> | undefined;
   /** Recording into the scratch arrays until `seal` (the offset arrays are empty until then). */
   private recording = true;
   /** Tells tables apart for the ends remembered (`end`) without holding on to the last one. */
@@ -185,6 +200,32 @@ export class PositionTable {
     this.roots.length = 0;
   }
 
+  /** The key nodes of a wide mapping by name (the first of a name), and its last merge key (`<<`). */
+  private indexKeys(node: number): WideNode {
+    const keys = new Map<string, number>();
+    let merge = -1;
+    const stop = this.after[node];
+    for (let k = node + 1; k < stop;) {
+      const v = this.after[k];
+      if (v >= stop) break;
+      const name = this.results[k];
+      const text = typeof name === 'string' ? name : String(name);
+      if (!keys.has(text)) keys.set(text, k);
+      if (name === '<<' && this.text[this.start(k)] === '<') merge = k;
+      k = this.after[v];
+    }
+    const wide: WideNode = { keys, merge };
+    (this.wide ??= new Map()).set(node, wide);
+    return wide;
+  }
+
+  /** The item nodes of a wide sequence, in order. */
+  private indexItems(node: number): number[] {
+    const items = this.childrenOf(node);
+    (this.wide ??= new Map()).set(node, { items, merge: -1 });
+    return items;
+  }
+
   private childrenOf(node: number): number[] {
     const out: number[] = [];
     for (let c = node + 1; c < this.after[node]; c = this.after[c]) out.push(c);
@@ -238,26 +279,35 @@ export class PositionTable {
       } else if (isMapping(value)) {
         const want = String(seg);
         let merge = -1;
-        let mergeValue = -1;
-        const stop = this.after[node];
-        // Children alternate key, value. Keys are unique (js-yaml rejects duplicates), so the first match is the one.
-        for (let k = node + 1; k < stop;) {
-          const v = this.after[k];
-          if (v >= stop) break;
-          const name = this.results[k];
-          if (name === want || (typeof name !== 'string' && String(name) === want)) {
-            nextKey = k;
-            next = v;
-            break;
+        const index = this.wide?.get(node);
+        if (index !== undefined) {
+          nextKey = index.keys!.get(want) ?? -1;
+          merge = index.merge;
+        } else {
+          const stop = this.after[node];
+          let steps = 0;
+          // Children alternate key, value. Keys are unique (js-yaml rejects duplicates), so the first match is the one.
+          for (let k = node + 1; k < stop; steps++) {
+            const v = this.after[k];
+            if (v >= stop) break;
+            if (steps === WIDE) {
+              const built = this.indexKeys(node);
+              nextKey = built.keys!.get(want) ?? -1;
+              merge = built.merge;
+              break;
+            }
+            const name = this.results[k];
+            if (name === want || (typeof name !== 'string' && String(name) === want)) {
+              nextKey = k;
+              break;
+            }
+            if (name === '<<' && this.text[this.start(k)] === '<') merge = k;
+            k = this.after[v];
           }
-          if (name === '<<' && this.text[this.start(k)] === '<') {
-            merge = k;
-            mergeValue = v;
-          }
-          k = this.after[v];
         }
-        if (next === -1 && merge !== -1 && Object.prototype.hasOwnProperty.call(value, want))
-          return { node: mergeValue, key: merge, found: false };
+        if (nextKey !== -1) next = this.after[nextKey];
+        else if (merge !== -1 && Object.prototype.hasOwnProperty.call(value, want))
+          return { node: this.after[merge], key: merge, found: false };
       }
       if (next === -1) return { node, key, found: false };
       node = next;
@@ -275,15 +325,21 @@ export class PositionTable {
    * when counts differ the items are matched to the nodes by value, in order.
    */
   private item(node: number, value: unknown[], index: number): number {
-    const stop = this.after[node];
-    let count = 0;
-    let at = -1;
-    for (let c = node + 1; c < stop; c = this.after[c]) {
-      if (count === index) at = c;
-      count++;
+    let kids = this.wide?.get(node)?.items;
+    if (kids === undefined) {
+      const stop = this.after[node];
+      let count = 0;
+      let at = -1;
+      for (let c = node + 1; c < stop; c = this.after[c]) {
+        if (count === index) at = c;
+        count++;
+      }
+      if (count <= WIDE) {
+        if (count === value.length) return at;
+        kids = this.childrenOf(node);
+      } else kids = this.indexItems(node);
     }
-    if (count === value.length) return at;
-    const kids = this.childrenOf(node);
+    if (kids.length === value.length) return kids[index];
     let k = 0;
     for (let i = 0; i < value.length && k <= kids.length; i++) {
       const hit = k < kids.length && Object.is(this.results[kids[k]], value[i]);
