@@ -85,8 +85,6 @@ interface RawReport {
 interface RuleRun {
   rule: AnyRule;
   ctx: RuleContext;
-  doc: ScanDocument | undefined;
-  reports: RawReport[];
 }
 
 /** The documents a set parser keeps for its cross-document rules until their part of the set is complete. */
@@ -148,6 +146,12 @@ export class Engine {
   private resources = 0;
   /** The file the location of the finding `toFinding` returned last lies in. */
   private resolvedFile: SourceFile | undefined;
+  /**
+   * The document the rules are checking and where their reports go: set once per document, not on each
+   * rule's run (a young value stored into an old object takes the write barrier's slow path each time).
+   */
+  private checkedDoc: ScanDocument | undefined;
+  private checkedReports: RawReport[] = [];
 
   constructor(private readonly opts: EngineOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
@@ -388,9 +392,9 @@ export class Engine {
   private runRules(doc: ScanDocument, reports: RawReport[]): void {
     const runs = this.rulesByKind.get(doc.kind);
     if (!runs) return;
+    this.checkedDoc = doc;
+    this.checkedReports = reports;
     for (const run of runs) {
-      run.doc = doc;
-      run.reports = reports;
       try {
         run.rule.check(doc, run.ctx);
       } catch (e) {
@@ -404,10 +408,8 @@ export class Engine {
   private runOf(rule: AnyRule): RuleRun {
     const run: RuleRun = {
       rule,
-      doc: undefined,
-      reports: [],
       ctx: {
-        report: (input) => run.reports.push({ rule, doc: input.doc ?? run.doc!, input }),
+        report: (input) => this.checkedReports.push({ rule, doc: input.doc ?? this.checkedDoc!, input }),
         options: this.optionsFor(rule.meta),
         settings: this.settings,
         runs: (scanner, kind) => this.scannersOf(kind).has(scanner),
