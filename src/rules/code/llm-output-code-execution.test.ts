@@ -37,6 +37,12 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'exec of a compile inside a conditional: one finding',
+      path: 'cond.py',
+      content: 'def f(llm):\n    x = llm.invoke("x").content\n    exec(compile(x, "f", "exec") if x else None)\n',
+      findings: [{ startLine: 3, startColumn: 5, endLine: 3, endColumn: 49, message: 'Model output reaches exec()' }],
+    },
+    {
       name: 'streamed deltas appended to a list and joined',
       path: 'stream.py',
       content:

@@ -4,6 +4,12 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'sanitised after marked, through await; a member of a require that is not an AI SDK hook',
+      path: 'md.js',
+      content:
+        'import { marked } from "marked";\nconst useChat = require("./chat").useChat;\nexport async function show(openai, el) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  el.innerHTML = DOMPurify.sanitize(await marked.parse(r.choices[0].message.content));\n  const { messages } = useChat();\n  el.innerHTML = messages[0].content;\n}\n',
+    },
+    {
       name: 'Markdown rendered, then sanitised',
       path: 'show.js',
       content:
@@ -147,6 +153,23 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'sanitised output given to marked through await or String()',
+      path: 'md.js',
+      content:
+        'import { marked } from "marked";\nexport async function show(openai, el) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  el.innerHTML = marked.parse(await DOMPurify.sanitize(r.choices[0].message.content));\n  el.innerHTML = marked.parse(String(DOMPurify.sanitize(r.choices[0].message.content)));\n}\n',
+      findings: [
+        { startLine: 4, startColumn: 3, endLine: 4, endColumn: 86, message: 'Model output reaches innerHTML' },
+        { startLine: 5, startColumn: 3, endLine: 5, endColumn: 88, message: "Model output reaches innerHTML" },
+      ],
+    },
+    {
+      name: 'an AI SDK hook taken as a member of a require',
+      path: 'hook.js',
+      content:
+        'const useChat = require("ai/react").useChat;\nexport function C(el) {\n  const { messages } = useChat();\n  el.innerHTML = messages[0].content;\n}\n',
+      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 37, message: 'Model output reaches innerHTML' }],
+    },
     {
       name: 'a name kept for a useChat() result in one component and for a chat completion in another function',
       path: 'a.jsx',

@@ -6,6 +6,12 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'quoted output after the command at every field of a .format, and as an argument after a bash -c script',
+      path: 'fmt.py',
+      content:
+        'import os, shlex, subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("ls {0} && cat {0}".format(shlex.quote(out)))\n    subprocess.run(["bash", "-c", "ls -l " + shlex.quote(out)])\n    subprocess.run(["bash", "-c", "ls -l \\"$1\\"", "_", out])\n',
+    },
+    {
       name: 'a nested function adding a constant to the outer command, or adding output to a name of its own',
       path: 'nest.py',
       content:
@@ -88,6 +94,29 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'quoted output at a later field of a .format that puts it in command position',
+      path: 'fmt.py',
+      content: 'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("ls {0} && {0}".format(shlex.quote(out)))\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 56, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'output (quoted or not) as the script of bash -c / sh -lc in an argument vector',
+      path: 'argv.py',
+      content:
+        'import shlex, subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    subprocess.run(["bash", "-c", out])\n    subprocess.check_output(("/bin/sh", "-lc", shlex.quote(out)))\n',
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 40, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 66, message: 'Model output reaches subprocess.check_output(["/bin/sh", "-c", …])' },
+      ],
+    },
+    {
+      name: 'JS: output as the script of spawn("sh", ["-c", …])',
+      path: 'argv.js',
+      content:
+        'const { spawn } = require("child_process");\nexport async function f(openai) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  spawn("sh", ["-c", r.choices[0].message.content]);\n}\n',
+      findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 52, message: 'Model output reaches spawn("sh", ["-c", …])' }],
+    },
     {
       name: 'a nested function adding output to the outer command (nonlocal)',
       path: 'nest.py',

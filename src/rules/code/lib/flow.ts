@@ -66,6 +66,13 @@ function aiSdkHooks(root: SgNode): Set<string> {
   for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
     const pattern = d.field('name');
     const value = d.field('value');
+    // `const useChat = require('ai/react').useChat`
+    const required = value?.kind() === 'member_expression' ? value.field('object') : undefined;
+    if (pattern?.kind() === 'identifier' && required && isCall(required) && calleeText(required) === 'require') {
+      const source = positional(required)[0];
+      if (source && AI_SDK_MODULE.test(unquote(source.text())) && AI_SDK_HOOK.test(value!.field('property')?.text() ?? '')) out.add(pattern.text());
+      continue;
+    }
     if (pattern?.kind() !== 'object_pattern' || !value || !isCall(value) || calleeText(value) !== 'require') continue;
     const source = positional(value)[0];
     if (!source || !AI_SDK_MODULE.test(unquote(source.text()))) continue;

@@ -50,6 +50,8 @@ const SANITISERS: Record<SanitiserKind, Sanitisers> = {
 };
 
 const LIST_KINDS = new Set(['list', 'tuple', 'array']);
+/** The option of `sh`/`bash` that takes the next argument as the script: `-c`, `-lc`, `-ec`. */
+export const SHELL_SCRIPT_FLAG = /^-[a-zA-Z]*c[a-zA-Z]*$/;
 
 /**
  * Expressions a command string is built of around a quoted part: string literals with their
@@ -70,7 +72,7 @@ const COMMAND_POSITION = /(?:^|[\s;&|(`])(?:(?:ba|z|da|k)?sh(?:\s+-[A-Za-z]+)*\s
  * The literal command text before `call` inside the command expression it belongs to, and whether
  * that expression is given directly to a call (as an argument) rather than stored.
  */
-function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefix: string; argument: boolean } {
+function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefixes: string[]; argument: boolean } {
   const parts = COMMAND_PARTS[flavor];
   const formatted = flavor === 'python' ? formattedAt(call) : undefined;
   const inner = formatted?.expr ?? call;
@@ -81,19 +83,28 @@ function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefix: st
     }
     top = p;
   }
-  const raw = text.slice(top.range().start.index, inner.range().start.index) + (formatted?.before ?? '');
-  const prefix = raw
-    .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
-    .replace(/\$\{|[{}+]/g, ' ')
-    .trim();
+  const lead = text.slice(top.range().start.index, inner.range().start.index);
+  // `"ls {0} && {0}".format(q)`: the value stands at each of its fields, each judged.
+  const prefixes = (formatted?.befores ?? ['']).map((before) =>
+    (lead + before)
+      .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
+      .replace(/\$\{|[{}+]/g, ' ')
+      .trim(),
+  );
   let parent = top.parent();
   if (parent?.kind() === 'keyword_argument') parent = parent.parent();
   let argument = false;
+  // The script of `["bash", "-c", …]`: a command given whole.
+  if (parent && LIST_KINDS.has(String(parent.kind()))) {
+    const items = parent.namedChildren().filter((c) => c.kind() !== 'comment');
+    const i = items.findIndex((c) => c.id() === top.id());
+    if (i > 0 && SHELL_SCRIPT_FLAG.test(constantString(items[i - 1]) ?? '')) argument = true;
+  }
   if (parent && ARGUMENT_LISTS.has(String(parent.kind()))) {
     const owner = parent.parent();
     argument = owner ? !BUILDERS.test(calleeText(owner)) : false;
   }
-  return { prefix, argument };
+  return { prefixes, argument };
 }
 
 /**
@@ -109,7 +120,7 @@ const FORMAT_FIELD = /\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}/g;
  * the whole formatting expression, and the literal text before the value's field. Undefined when the
  * value is not one, or its field cannot be told (`%(name)s`, a format string that is not a literal).
  */
-function formattedAt(value: SgNode): { expr: SgNode; before: string } | undefined {
+function formattedAt(value: SgNode): { expr: SgNode; befores: string[] } | undefined {
   let node = value;
   let parent = node.parent();
   let index = 0;
@@ -157,9 +168,9 @@ function formattedAt(value: SgNode): { expr: SgNode; before: string } | undefine
   return fieldBefore(format, fields, keyword ?? String(index), owner);
 }
 
-function fieldBefore(format: string, fields: Array<{ at: number; name: string }>, name: string, expr: SgNode): { expr: SgNode; before: string } | undefined {
-  const field = fields.find((f) => f.name === name);
-  return field ? { expr, before: format.slice(0, field.at) } : undefined;
+function fieldBefore(format: string, fields: Array<{ at: number; name: string }>, name: string, expr: SgNode): { expr: SgNode; befores: string[] } | undefined {
+  const befores = fields.filter((f) => f.name === name).map((f) => format.slice(0, f.at));
+  return befores.length > 0 ? { expr, befores } : undefined;
 }
 
 /** A shell quoter's result is one argument: clean unless it stands where the shell reads a command. */
@@ -173,9 +184,8 @@ function quotesAnArgument(call: SgNode, flavor: Flavor, text: string): boolean {
 }
 
 function positionAllows(call: SgNode, flavor: Flavor, text: string): boolean {
-  const { prefix, argument } = commandPrefix(call, flavor, text);
-  if (prefix === '') return !argument;
-  return !COMMAND_POSITION.test(prefix);
+  const { prefixes, argument } = commandPrefix(call, flavor, text);
+  return prefixes.every((prefix) => (prefix === '' ? !argument : !COMMAND_POSITION.test(prefix)));
 }
 
 /** Markdown renderers: marked, markdown-it, showdown, micromark, Python-Markdown, mistune, markdown2. */
@@ -183,7 +193,14 @@ const MARKDOWN = /^(?:marked(?:\.parse|\.parseInline)?|(?:md|markdownIt|mdIt|mar
 
 /** Sanitised text given to a Markdown renderer: the HTML it produces (links, raw HTML in the text) is not sanitised. */
 function renderedAfter(call: SgNode): boolean {
-  const args = call.parent();
+  let args = call.parent();
+  // Through `await`, parentheses and string conversions: `marked.parse(await DOMPurify.sanitize(x))`, `marked.parse(String(clean))`.
+  for (let hops = 0; args && hops < 8; hops++) {
+    const k = args.kind();
+    if (k === 'await_expression' || k === 'await' || k === 'parenthesized_expression') args = args.parent();
+    else if (ARGUMENT_LISTS.has(String(k)) && args.parent() && /^(?:String|str)$/.test(calleeText(args.parent()!))) args = args.parent()!.parent();
+    else break;
+  }
   if (!args || !ARGUMENT_LISTS.has(String(args.kind()))) return false;
   const owner = args.parent();
   return owner !== null && MARKDOWN.test(calleeText(owner));

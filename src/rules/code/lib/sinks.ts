@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
-import { allCalls, calleeText, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
+import { SHELL_SCRIPT_FLAG } from './sanitisers.js';
+import { allCalls, calleeText, constantString, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
 
 /** A place where a value is used dangerously: `value` is the argument or right-hand side that reaches it. */
 export interface Sink {
@@ -63,12 +64,13 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   if (flavor !== 'python') return sinks;
   // `exec(compile(code, …))` runs the code once: the `exec`/`eval` around it is the one place to report.
   const isCompile = (s: Sink): boolean => /^(?:builtins\.)?compile\(\)$/.test(s.what);
-  const unwrapped = (n: SgNode): SgNode => {
-    while (n.kind() === 'parenthesized_expression' && n.namedChildren().length === 1) n = n.namedChildren()[0];
-    return n;
+  // Anywhere in what `exec` runs: `exec(compile(x) if x else None)`, `exec((compile(x)))`.
+  const run = sinks.filter((s) => !isCompile(s)).map((s) => s.value.range());
+  const within = (n: SgNode): boolean => {
+    const r = n.range();
+    return run.some((v) => v.start.index <= r.start.index && r.end.index <= v.end.index);
   };
-  const run = new Set(sinks.filter((s) => !isCompile(s)).map((s) => unwrapped(s.value).id()));
-  return sinks.filter((s) => !(isCompile(s) && run.has(s.node.id())));
+  return sinks.filter((s) => !(isCompile(s) && within(s.node)));
 }
 
 const PY_SHELL =
@@ -80,6 +82,25 @@ const PY_SUBPROCESS = /^(?:subprocess\.)?(?:run|call|Popen|check_output|check_ca
 const JS_SHELL = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync)$/;
 const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|execFile|execFileSync)$/;
 
+const SHELL_PROGRAM = /^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k|a)?sh$/;
+const LIST_KINDS = new Set(['list', 'tuple', 'array']);
+
+/** The element after a `-c` option among `items` from `from` on: the script a shell runs. */
+function scriptAfterFlag(items: SgNode[], from: number): SgNode | undefined {
+  for (let i = from; i < items.length - 1; i++) if (SHELL_SCRIPT_FLAG.test(constantString(items[i]) ?? '')) return items[i + 1];
+  return undefined;
+}
+
+/** `["bash", "-c", script]`: the shell and its script, when the list runs one. */
+function shellScript(cmd: SgNode, from: number): { shell: string; value: SgNode } | undefined {
+  if (!LIST_KINDS.has(String(cmd.kind()))) return undefined;
+  const items = cmd.namedChildren().filter((c) => c.kind() !== 'comment');
+  const shell = constantString(items[from]);
+  if (shell === undefined || !SHELL_PROGRAM.test(shell)) return undefined;
+  const value = scriptAfterFlag(items, from + 1);
+  return value ? { shell, value } : undefined;
+}
+
 export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') {
@@ -88,6 +109,8 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
         if (isTrue(namedArg(call, 'shell'))) return { what: `${callee}(shell=True)`, value: cmd };
+        const script = shellScript(cmd, 0);
+        if (script) return { what: `${callee}(["${script.shell}", "-c", …])`, value: script.value };
         // `shlex.split(text)` lets the text choose the program and all its arguments.
         if (isCall(cmd) && calleeText(cmd) === 'shlex.split') return { what: `${callee}(shlex.split(...))`, value: cmd };
       }
@@ -97,6 +120,13 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
     if (JS_SPAWN.test(callee)) {
       const opts = positional(call).find((a) => a.kind() === 'object');
       if (opts && isTrue(objectProperty(opts, 'shell'))) return { what: `${callee}({ shell: true })` };
+      // `spawn("bash", ["-c", script])`
+      const [program, args] = positional(call);
+      const shell = constantString(program);
+      if (shell !== undefined && SHELL_PROGRAM.test(shell) && args && LIST_KINDS.has(String(args.kind()))) {
+        const script = scriptAfterFlag(args.namedChildren().filter((c) => c.kind() !== 'comment'), 0);
+        if (script) return { what: `${callee}("${shell}", ["-c", …])`, value: script };
+      }
     }
     return undefined;
   });
