@@ -110,6 +110,12 @@ export class AdmissionEvaluator {
    * `oldObject` would not be those of a full run.
    */
   private readonly foldGroups: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The rules whose fixes /mutate applies (fixable, and in `webhook.mutate.rules` when given) with their fold groups:
+   * what the object is checked with again after a pass of fixes, since only fixes of these rules are taken from it
+   * and custom policies attach none.
+   */
+  private readonly fixRules: ReadonlySet<string>;
   /** The configuration and rules resolved once, for every request. */
   private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
@@ -130,6 +136,11 @@ export class AdmissionEvaluator {
       if (unknown.length) throw new ScanSetupError(`webhook.mutate.rules: unknown rule ${unknown.join(', ')}`);
       this.mutateRules = new Set(this.settings.mutate.rules.map((k) => reg.get(k)!.meta.id));
     }
+    const fixRules = new Set<string>();
+    for (const id of this.ruleIds)
+      if (reg.get(id)?.meta.fixable && (!this.mutateRules || this.mutateRules.has(id)))
+        for (const m of this.foldGroups.get(id)!) fixRules.add(m);
+    this.fixRules = fixRules;
     // Bad configuration (frameworks, rule options) is found now, not on the first request.
     this.scanObject = prepareScan({ config: this.config, rules: this.ruleIds, policies: false, today: opts.today });
     this.scan({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sanctum-warm-up', namespace: 'default' } });
@@ -303,9 +314,9 @@ export class AdmissionEvaluator {
       const fixed = parseFixed(fixedText);
       if (!fixed) break;
       current = fixed;
-      // Fixes that overlapped an applied one are computed again on the fixed object.
-      if (!skipped.some((s) => s.reason === 'overlaps another fix')) break;
-      ({ findings: pending, text: currentText } = this.scan(current, req));
+      // Fixes that overlapped an applied one are computed again on the fixed object, for the next pass.
+      if (pass === FIX_PASSES - 1 || !skipped.some((s) => s.reason === 'overlaps another fix')) break;
+      ({ findings: pending, text: currentText } = this.scan(current, undefined, this.fixRules));
     }
     const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);
     if (patch.length) {
