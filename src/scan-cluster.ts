@@ -96,6 +96,8 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     if (e instanceof ClusterConfigError) throw new ScanSetupError(e.message);
     throw e;
   }
+  // `sanctum cluster` connects first and says these itself.
+  if (!opts.connection) for (const w of conn.warnings) opts.onNotice?.(w);
   const ref: ClusterRef = { context: conn.context, server: conn.server };
   const api = new KubeApi(conn.kc, { retry: opts.retry, timeoutMs: opts.requestTimeoutMs });
   let discovery: Awaited<ReturnType<typeof discover>>;

@@ -97,6 +97,7 @@ export function addClusterCommand(program: Command, io: ClusterIO, setExitCode: 
         if (e instanceof ClusterConfigError) throw new ScanSetupError(e.message);
         throw e;
       }
+      if (!flags.quiet) for (const w of conn.warnings) io.stderr.write(`sanctum: warning: ${w}\n`);
       let ran: readonly AnyRule[] = getRegistry().rules;
       const kubernetes = kubernetesFactsFor(flags);
       const options = {

@@ -65,6 +65,22 @@ export interface FakeApiServerOptions {
   unanswered?: string[];
   /** A list (by `resource.group` name) from whose first GET on no request at all is answered: a server gone silent mid-scan. */
   silentFrom?: string;
+  /**
+   * Client certificates (mutual TLS): the server asks for one and takes a certificate its client CA signed as
+   * the user's identity, as kube-apiserver's `--client-ca-file`; the bearer token is still accepted. A
+   * client certificate and key signed by that CA are made at `start` (`clientCertPem`, `clientKeyPem`).
+   */
+  clientCertificates?: boolean;
+}
+
+/** What `FakeApiServer.kubeconfig` writes for its context `fake`. */
+export interface FakeKubeconfigOptions {
+  /** The user's credentials: the bearer token (default), or the client certificate and key inline (`client-certificate-data`). */
+  credentials?: 'token' | 'certificate';
+  /** The CA the kubeconfig trusts for the server (PEM); the server's own CA by default. */
+  caPem?: string;
+  /** `insecure-skip-tls-verify: true`, and no CA. */
+  insecureSkipTlsVerify?: boolean;
 }
 
 export interface FakeRequest {
@@ -73,6 +89,8 @@ export interface FakeRequest {
   query: Record<string, string>;
   /** The `Accept` header. */
   accept?: string;
+  /** With `clientCertificates`: how the request was authenticated, if it was. */
+  authenticatedBy?: 'token' | 'certificate';
 }
 
 export const BUILTIN_RESOURCES: FakeResource[] = [
@@ -184,6 +202,37 @@ function status(
   };
 }
 
+/** A client CA, and a client certificate it signed for user `sanctum-scanner` in group `sanctum:scanners`, with its key. */
+async function clientCertificates(): Promise<{ caCert: string; cert: string; key: string }> {
+  const ca = await generate([{ name: 'commonName', value: 'sanctum-test-client-ca' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ],
+  });
+  const client = await generate(
+    [
+      { name: 'commonName', value: 'sanctum-scanner' },
+      { name: 'organizationName', value: 'sanctum:scanners' },
+    ],
+    {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [
+        { name: 'basicConstraints', cA: false },
+        { name: 'keyUsage', digitalSignature: true, critical: true },
+        { name: 'extKeyUsage', clientAuth: true },
+      ],
+    },
+  );
+  return { caCert: ca.cert, cert: client.cert, key: client.private };
+}
+
 function groupOf(apiVersion: unknown): string {
   const v = String(apiVersion ?? '');
   return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
@@ -217,6 +266,9 @@ export class FakeApiServer {
   url = '';
   kubeconfigPath = '';
   caPem = '';
+  /** With `clientCertificates`: a client certificate its client CA signed (user `sanctum-scanner`), and its key. */
+  clientCertPem = '';
+  clientKeyPem = '';
   readonly token: string;
 
   constructor(private readonly opts: FakeApiServerOptions = {}) {
@@ -274,7 +326,15 @@ export class FakeApiServer {
       ],
     });
     this.caPem = ca.cert;
-    this.server = https.createServer({ key: leaf.private, cert: leaf.cert }, (req, res) => {
+    const mutual = this.opts.clientCertificates ? await clientCertificates() : undefined;
+    if (mutual) {
+      this.clientCertPem = mutual.cert;
+      this.clientKeyPem = mutual.key;
+    }
+    const tlsOptions: https.ServerOptions = mutual
+      ? { key: leaf.private, cert: leaf.cert, requestCert: true, rejectUnauthorized: false, ca: mutual.caCert }
+      : { key: leaf.private, cert: leaf.cert };
+    this.server = https.createServer(tlsOptions, (req, res) => {
       if (this.closed.has(req.socket as TLSSocket)) {
         this.staleRequests++;
         req.socket.destroy();
@@ -289,12 +349,16 @@ export class FakeApiServer {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        // A client certificate counts only when it chains to the client CA (the TLS layer let any through).
+        const socket = req.socket as TLSSocket;
+        const certified = mutual !== undefined && socket.authorized && Object.keys(socket.getPeerCertificate()).length > 0;
         const { code, body, plain } = this.handle(
           req.method ?? 'GET',
           req.url ?? '/',
           req.headers.authorization,
           Buffer.concat(chunks).toString('utf8'),
           req.headers.accept,
+          certified,
         );
         if (plain) {
           res.writeHead(code, plain.headers);
@@ -319,8 +383,10 @@ export class FakeApiServer {
   }
 
   /** A kubeconfig (YAML) with a context `fake` for this server and a second one, `other`, that points nowhere. */
-  kubeconfig(token = this.token): string {
+  kubeconfig(token = this.token, opts: FakeKubeconfigOptions = {}): string {
     const ca = Buffer.from(this.caPem).toString('base64');
+    const b64 = (pem: string) => Buffer.from(pem).toString('base64');
+    if (opts.credentials === 'certificate' && !this.clientCertPem) throw new Error('start the server with clientCertificates');
     return [
       'apiVersion: v1',
       'kind: Config',
@@ -329,7 +395,7 @@ export class FakeApiServer {
       '- name: fake',
       '  cluster:',
       `    server: ${this.url}`,
-      `    certificate-authority-data: ${ca}`,
+      opts.insecureSkipTlsVerify ? '    insecure-skip-tls-verify: true' : `    certificate-authority-data: ${b64(opts.caPem ?? this.caPem)}`,
       '- name: other',
       '  cluster:',
       '    server: https://127.0.0.1:1',
@@ -337,7 +403,9 @@ export class FakeApiServer {
       'users:',
       '- name: scanner',
       '  user:',
-      `    token: ${token}`,
+      ...(opts.credentials === 'certificate'
+        ? [`    client-certificate-data: ${b64(this.clientCertPem)}`, `    client-key-data: ${b64(this.clientKeyPem)}`]
+        : [`    token: ${token}`]),
       'contexts:',
       '- name: fake',
       '  context: {cluster: fake, user: scanner}',
@@ -367,11 +435,18 @@ export class FakeApiServer {
     return String(++this.resourceVersion);
   }
 
-  private handle(method: string, rawUrl: string, auth: string | undefined, body: string, accept?: string): Answer {
+  private handle(method: string, rawUrl: string, auth: string | undefined, body: string, accept?: string, certified = false): Answer {
     const url = new URL(rawUrl, 'https://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
-    this.requests.push({ method, path: url.pathname, query, ...(accept === undefined ? {} : { accept }) });
-    if (auth !== `Bearer ${this.token}`) return { code: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
+    const authenticatedBy = certified ? 'certificate' : auth === `Bearer ${this.token}` ? 'token' : undefined;
+    this.requests.push({
+      method,
+      path: url.pathname,
+      query,
+      ...(accept === undefined ? {} : { accept }),
+      ...(authenticatedBy && this.opts.clientCertificates ? { authenticatedBy } : {}),
+    });
+    if (!authenticatedBy) return { code: 401, body: status(401, 'Unauthorized', 'Unauthorized') };
     const parts = url.pathname.split('/').filter(Boolean);
     if (method === 'GET') {
       const failure = this.failure(url.pathname, query);

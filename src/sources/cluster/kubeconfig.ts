@@ -11,6 +11,8 @@ export interface ClusterConnection {
   context: string;
   /** The API server URL. */
   server: string;
+  /** What is unsafe in how it connects (`insecure-skip-tls-verify`), to tell the user. */
+  warnings: string[];
 }
 
 export interface ConnectionOptions {
@@ -98,7 +100,12 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
   if (!context || !kc.getContextObject(context)) throw new ClusterConfigError('the kubeconfig has no current context: give --context NAME');
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new ClusterConfigError(`context '${context}' names no cluster with a server address`);
-  return { kc, context: inCluster ? 'in-cluster' : context, server: cluster.server };
+  const warnings = cluster.skipTLSVerify
+    ? [
+        `context '${context}' sets insecure-skip-tls-verify: the API server's certificate is not verified, so anyone on the way to ${cluster.server} can pose as it, take the credentials sent and change what the scan reads (give the cluster's CA in certificate-authority-data instead)`,
+      ]
+    : [];
+  return { kc, context: inCluster ? 'in-cluster' : context, server: cluster.server, warnings };
 }
 
 function mergeInto(into: KubeConfig, from: KubeConfig): void {
