@@ -240,6 +240,46 @@ USER 1000
     expect(parse('{"not": "a dockerfile"}\n\u0000').instructions.length).toBeGreaterThanOrEqual(0);
   });
 
+  it('takes the flags of a RUN from its leading --words only, as BuildKit does', () => {
+    const [run] = parse('FROM a:1\nRUN echo--x --y z\n').byKeyword('RUN');
+    expect(run.flags).toEqual([]);
+    expect(run.command?.text).toBe('echo--x --y z');
+    const [mount] = parse('FROM a:1\nRUN --mount=type=cache,target=/r --network=none pip install x\n').byKeyword('RUN');
+    expect(
+      mount.flags.map((f) => [
+        f.name,
+        f.value,
+        at(parse('FROM a:1\nRUN --mount=type=cache,target=/r --network=none pip install x\n'), f.span),
+      ]),
+    ).toEqual([
+      ['mount', 'type=cache,target=/r', '--mount=type=cache,target=/r'],
+      ['network', 'none', '--network=none'],
+    ]);
+    expect(mount.command?.text).toBe('pip install x');
+  });
+
+  it('reads a RUN as the exec form only when its arguments are a JSON array of strings, continuations joined', () => {
+    const text = 'FROM a:1\nRUN ["sh", "-c", "a"]; curl x | sh\nRUN [ "sh", \\\n  "-c", "b\\"c" ]\n';
+    const doc = parse(text);
+    const [shell, exec] = doc.byKeyword('RUN');
+    expect(shell.execForm).toBeUndefined();
+    expect(shell.command?.text).toBe('["sh", "-c", "a"]; curl x | sh');
+    expect(exec.execForm?.map((e) => [e.text, at(doc, e.span(0, e.text.length))])).toEqual([
+      ['sh', 'sh'],
+      ['-c', '-c'],
+      ['b"c', 'b\\"c'],
+    ]);
+  });
+
+  it('ends a RUN command line before its here-document bodies, without the CR of a CRLF', () => {
+    const doc = parse('FROM a:1\r\nRUN --mount=type=cache,target=/r <<EOF\r\necho x\r\nEOF\r\n');
+    const [run] = doc.byKeyword('RUN');
+    expect(run.command?.text).toBe('<<EOF');
+    expect(run.args.map((a) => a.value)).toEqual(['<<EOF']);
+    expect(run.heredocs.map((h) => [h.name, h.content.text, at(doc, h.contentSpan)])).toEqual([['EOF', 'echo x', 'echo x']]);
+    expect(doc.locate(run.span).range).toEqual({ startLine: 2, startColumn: 1, endLine: 4, endColumn: 4 });
+  });
+
   it('rejects binary content with a ParseFailure', () => {
     const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
     expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);

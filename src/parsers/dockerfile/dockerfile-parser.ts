@@ -7,6 +7,7 @@ import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
+import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
 import { parseShell } from '../shell/shell.js';
 import {
   DockerfileDocument,
@@ -39,7 +40,7 @@ export function isDockerfileName(path: string): boolean {
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 
-/** Real Dockerfiles are a few KiB; dockerfile-ast slows down superlinearly on huge single instructions. */
+/** Real Dockerfiles are a few KiB; dockerfile-ast (which still parses every instruction but RUN) slows down superlinearly on huge single instructions. */
 export const MAX_DOCKERFILE_BYTES = 512 * 1024;
 
 export const dockerfileParser: Parser = {
@@ -62,8 +63,16 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const span = (r: LspRange): TextSpan => ({ start: off(r.start), end: off(r.end) });
 
   let df;
+  let runs: RawInstruction[];
   try {
-    df = ast().DockerfileParser.parse(text);
+    // The escape directive decides where instructions end; only the comment lines that open the file can hold it.
+    const escapeChar =
+      ast()
+        .DockerfileParser.parse(text.slice(0, headerEnd(text)))
+        .getEscapeCharacter() || '\\';
+    // RUN instructions are read here; dockerfile-ast gets the text with them blanked out (same offsets).
+    runs = readInstructions(text, escapeChar).filter((r) => r.keyword.toUpperCase() === 'RUN');
+    df = ast().DockerfileParser.parse(blankOut(text, runs));
   } catch (e) {
     throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
   }
@@ -78,30 +87,70 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const stages: DockerStage[] = [];
   const globalArgs = new Map<string, string | null>();
 
-  for (const ins of df.getInstructions()) {
-    const keyword = ins.getKeyword().toUpperCase();
+  const others = df.getInstructions();
+  let o = 0;
+  let r = 0;
+  while (o < others.length || r < runs.length) {
+    const ins = others[o];
+    const run = runs[r];
+    const takeRun = run !== undefined && (ins === undefined || run.start < off(ins.getRange().start));
+    const keyword = takeRun ? 'RUN' : ins.getKeyword().toUpperCase();
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
-    const di = toInstruction(ins, keyword, instructions.length, stage, text, escapeChar, span, lines);
+    const parts = takeRun ? runParts(run, text, escapeChar) : astParts(ins, keyword, text, span);
+    const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
     if (keyword === 'FROM') stages.push(toStage(ins, di, stages, globalArgs, span));
     else if (stage >= 0) stages[stage].instructions.push(di);
+    if (takeRun) r++;
+    else o++;
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs);
 }
 
-function toInstruction(
-  ins: Instruction,
-  keyword: string,
-  index: number,
-  stage: number,
-  text: string,
-  escapeChar: string,
-  span: (r: LspRange) => TextSpan,
-  lines: LineIndex,
-): DockerInstruction {
+/** End of the comment lines (and blank-prefixed comment lines) that open the file, where parser directives stand. */
+function headerEnd(text: string): number {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    let j = i;
+    while (text[j] === ' ' || text[j] === '\t') j++;
+    if (text[j] !== '#') return i;
+    const nl = text.indexOf('\n', j);
+    if (nl === -1) return text.length;
+    i = nl + 1;
+  }
+}
+
+/** The text with the given instructions' characters, line breaks aside, turned into spaces. */
+function blankOut(text: string, instructions: readonly RawInstruction[]): string {
+  if (instructions.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const ins of instructions) {
+    parts.push(text.slice(at, ins.start), text.slice(ins.start, ins.end).replace(/[^\r\n]/g, ' '));
+    at = ins.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** What an instruction is made of, from dockerfile-ast or from the reader. */
+interface Parts {
+  whole: TextSpan;
+  keywordSpan: TextSpan;
+  flags: DockerFlag[];
+  args: DockerArg[];
+  properties: DockerProperty[];
+  heredocs: Array<{ name: string; span: TextSpan; contentSpan: TextSpan | null }>;
+  /** Where the command line ends: before the first here-document's body. */
+  commandEnd: number;
+  /** The strings of the exec (JSON) form; undefined for the shell form. */
+  execForm?: LogicalText[];
+}
+
+function astParts(ins: Instruction, keyword: string, text: string, span: (r: LspRange) => TextSpan): Parts {
   const whole = span(ins.getRange());
   const flags: DockerFlag[] =
     ins instanceof ast().ModifiableInstruction
@@ -115,8 +164,7 @@ function toInstruction(
     if (vr) prop.valueSpan = span(vr);
     properties.push(prop);
   }
-
-  const heredocs: DockerHeredoc[] = [];
+  const heredocs: Parts['heredocs'] = [];
   let commandEnd = whole.end;
   if (HEREDOC_KEYWORDS.has(keyword)) {
     const hs = heredocsOf(ins);
@@ -127,34 +175,105 @@ function toInstruction(
     }
     for (const h of hs) {
       const cr = h.getContentRange();
-      const contentSpan = cr ? span(cr) : { start: span(h.getStartRange()).end, end: span(h.getStartRange()).end };
-      heredocs.push({
-        name: h.getName(),
-        content: LogicalText.continued(text, contentSpan.start, contentSpan.end, '\\'),
-        contentSpan,
-        isScript: false,
-      });
+      heredocs.push({ name: h.getName(), span: span(h.getStartRange()), contentSpan: cr ? span(cr) : null });
     }
   }
-
   let execForm: LogicalText[] | undefined;
-  let command: LogicalText | undefined;
-  if (COMMAND_KEYWORDS.has(keyword)) {
-    const json = ins instanceof ast().JSONInstruction ? ins.getJSONStrings() : [];
-    const isExec = ins instanceof ast().JSONInstruction && ins.getOpeningBracket() !== null && ins.getClosingBracket() !== null;
-    if (isExec) {
-      execForm = [];
-      for (const j of json) {
-        const s = span(j.getRange());
-        const lt = LogicalText.jsonString(text.slice(s.start, s.end), s.start);
-        if (lt) execForm.push(lt);
-      }
-    } else {
-      // HEALTHCHECK CMD …: the command follows the CMD word.
-      let first = args[0];
-      if (keyword === 'HEALTHCHECK' && first?.value.toUpperCase() === 'CMD') first = args[1];
-      if (first && first.span.start < commandEnd) command = LogicalText.continued(text, first.span.start, commandEnd, escapeChar);
+  if (
+    COMMAND_KEYWORDS.has(keyword) &&
+    ins instanceof ast().JSONInstruction &&
+    ins.getOpeningBracket() !== null &&
+    ins.getClosingBracket() !== null
+  ) {
+    execForm = [];
+    for (const j of ins.getJSONStrings()) {
+      const s = span(j.getRange());
+      const lt = LogicalText.jsonString(LogicalText.verbatim(text, s.start, s.end));
+      if (lt) execForm.push(lt);
     }
+  }
+  return {
+    whole,
+    keywordSpan: span(ins.getInstructionRange()),
+    flags,
+    args,
+    properties,
+    heredocs,
+    commandEnd,
+    ...(execForm ? { execForm } : {}),
+  };
+}
+
+/** A RUN from the reader: flags are the leading `--name[=value]` words, as BuildKit takes them. */
+function runParts(run: RawInstruction, text: string, escapeChar: string): Parts {
+  const words = readArguments(text, run.keywordEnd, run.lineEnd, escapeChar);
+  let f = 0;
+  while (f < words.length && words[f].value.startsWith('--')) f++;
+  const flags: DockerFlag[] = words.slice(0, f).map((w) => {
+    const eq = w.value.indexOf('=');
+    return { name: w.value.slice(2, eq === -1 ? undefined : eq), value: eq === -1 ? null : w.value.slice(eq + 1), span: w.span };
+  });
+  const args = words.slice(f);
+  const parts: Parts = {
+    whole: { start: run.start, end: run.end },
+    keywordSpan: { start: run.start, end: run.keywordEnd },
+    flags,
+    args,
+    properties: [],
+    heredocs: run.heredocs,
+    commandEnd: run.lineEnd,
+  };
+  const first = args[0];
+  if (first?.value.startsWith('[')) {
+    const execForm = jsonArray(LogicalText.continued(text, first.span.start, run.lineEnd, escapeChar));
+    if (execForm) parts.execForm = execForm;
+  }
+  return parts;
+}
+
+/** The strings of a JSON array of strings (the exec form), or undefined when the text is not one: BuildKit then runs it as a shell command. */
+function jsonArray(lt: LogicalText): LogicalText[] | undefined {
+  const raw = lt.text.trimEnd();
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) return undefined;
+  const out: LogicalText[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] !== '"') continue;
+    let j = i + 1;
+    while (raw[j] !== '"') j += raw[j] === '\\' ? 2 : 1;
+    const s = LogicalText.jsonString(lt.slice(i, j + 1));
+    if (s) out.push(s);
+    i = j;
+  }
+  return out;
+}
+
+function toInstruction(
+  parts: Parts,
+  keyword: string,
+  index: number,
+  stage: number,
+  text: string,
+  escapeChar: string,
+  lines: LineIndex,
+): DockerInstruction {
+  const { whole, flags, args, properties, commandEnd, execForm } = parts;
+  const heredocs: DockerHeredoc[] = parts.heredocs.map((h) => {
+    const contentSpan = h.contentSpan ?? { start: h.span.end, end: h.span.end };
+    return { name: h.name, content: LogicalText.continued(text, contentSpan.start, contentSpan.end, '\\'), contentSpan, isScript: false };
+  });
+
+  let command: LogicalText | undefined;
+  if (COMMAND_KEYWORDS.has(keyword) && !execForm) {
+    // HEALTHCHECK CMD …: the command follows the CMD word.
+    let first = args[0];
+    if (keyword === 'HEALTHCHECK' && first?.value.toUpperCase() === 'CMD') first = args[1];
+    if (first && first.span.start < commandEnd) command = LogicalText.continued(text, first.span.start, commandEnd, escapeChar);
   }
   if (keyword === 'RUN' && heredocs.length > 0) {
     const words = command ? parseShell(command).commands.flatMap((c) => c.words) : [];
@@ -170,14 +289,13 @@ function toInstruction(
     }
   }
 
-  const kw = span(ins.getInstructionRange());
   return {
     keyword,
     index,
     stage,
     line: lines.position(whole.start).line,
     span: whole,
-    keywordSpan: kw,
+    keywordSpan: parts.keywordSpan,
     flags,
     args,
     properties,

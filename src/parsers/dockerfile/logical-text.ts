@@ -31,8 +31,12 @@ export class LogicalText {
    * break joins lines, and comment lines between joined lines are dropped, as Docker does.
    */
   static continued(source: string, start: number, end: number, escape: string): LogicalText {
-    const chars: string[] = [];
-    const offsets: number[] = [];
+    // Kept characters come in runs of the source: each run is sliced once, offsets go in one array.
+    const offsets = new Int32Array(Math.max(0, end - start));
+    let count = 0;
+    let text = '';
+    let runFrom = -1;
+    let runTo = -1;
     let i = start;
     let lineStart = true;
     while (i < end) {
@@ -40,7 +44,7 @@ export class LogicalText {
       if (lineStart && i > start) {
         let j = i;
         while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
-        if (source[j] === '#') {
+        if (j < end && source[j] === '#') {
           while (j < end && source[j] !== '\n') j++;
           i = j + 1;
           continue;
@@ -62,11 +66,22 @@ export class LogicalText {
         }
         if (j >= end) break;
       }
-      chars.push(c);
-      offsets.push(i);
+      offsets[count++] = i;
+      if (i === runTo) runTo++;
+      else {
+        if (runFrom !== -1) text += source.slice(runFrom, runTo);
+        runFrom = i;
+        runTo = i + 1;
+      }
       i++;
     }
-    return new LogicalText(chars.join(''), Int32Array.from(offsets));
+    if (runFrom !== -1) text += source.slice(runFrom, runTo);
+    return new LogicalText(text, offsets.slice(0, count));
+  }
+
+  /** Logical characters `[start, end)`. */
+  slice(start: number, end: number): LogicalText {
+    return new LogicalText(this.text.slice(start, end), this.offsets.slice(start, end));
   }
 
   /** Joins parts with a separator mapped to the end of the preceding part. */
@@ -85,23 +100,24 @@ export class LogicalText {
     return new LogicalText(text, Int32Array.from(offsets));
   }
 
-  /** A JSON string literal (with its quotes) at `start` in the file, decoded. */
-  static jsonString(raw: string, start: number): LogicalText | undefined {
+  /** A JSON string literal (with its quotes), decoded; each character maps to where its escape or itself starts. */
+  static jsonString(raw: LogicalText): LogicalText | undefined {
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(raw.text);
     } catch {
       return undefined;
     }
     if (typeof value !== 'string') return undefined;
-    const inner = raw.slice(1, -1);
+    const inner = raw.text.slice(1, -1);
+    const at = (r: number) => raw.offsets[1 + Math.min(r, Math.max(inner.length - 1, 0))];
     const offsets = new Int32Array(value.length);
-    if (inner === value) for (let i = 0; i < value.length; i++) offsets[i] = start + 1 + i;
+    if (inner === value) for (let i = 0; i < value.length; i++) offsets[i] = raw.offsets[1 + i];
     else {
       // Escapes shift characters: map each decoded character to the raw character it came from.
       let r = 0;
       for (let i = 0; i < value.length; i++) {
-        offsets[i] = start + 1 + Math.min(r, Math.max(inner.length - 1, 0));
+        offsets[i] = at(r);
         if (inner[r] === '\\') r += inner[r + 1] === 'u' ? 6 : 2;
         else r++;
       }

@@ -1,0 +1,335 @@
+import type { TextSpan } from '../../core/document.js';
+import type { DockerArg } from './dockerfile-document.js';
+
+/**
+ * A linear reader of a Dockerfile's instructions from its text: where each one starts and ends, as
+ * dockerfile-ast delimits them (line continuations, comment and blank lines inside a continuation,
+ * here-document bodies), and the arguments of one. dockerfile-ast re-reads an instruction's
+ * arguments about ten times while parsing it and builds objects for each, which on one huge RUN takes
+ * time that grows faster than its size: RUN instructions are read here instead.
+ */
+
+/** An instruction as found in the text. */
+export interface RawInstruction {
+  /** The keyword as written (not upper-cased). */
+  keyword: string;
+  start: number;
+  keywordEnd: number;
+  /** End of the instruction's logical line: the offset of the line break that ends it, or the text's end. */
+  lineEnd: number;
+  /** End of the instruction, here-document bodies included (the line break after the last delimiter is not). */
+  end: number;
+  heredocs: RawHeredoc[];
+}
+
+export interface RawHeredoc {
+  /** The delimiter word, quotes and `<<-` removed. */
+  name: string;
+  /** The `<<EOF` word. */
+  span: TextSpan;
+  /** The body's lines, without the line break before the delimiter line; null for an empty body. */
+  contentSpan: TextSpan | null;
+}
+
+const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+const isBreak = (c: string | undefined): boolean => c === '\r' || c === '\n';
+
+/** The offset of the line break that ends the line containing `i`, or the text's length. */
+function physicalLineEnd(text: string, i: number): number {
+  for (; i < text.length; i++) if (isBreak(text[i])) return i;
+  return text.length;
+}
+
+/** Instructions of a Dockerfile, in order. Parser directives are comment lines here. */
+export function readInstructions(text: string, escape: string): RawInstruction[] {
+  const out: RawInstruction[] = [];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (isBlank(c) || isBreak(c)) i++;
+    else if (c === '#') i = physicalLineEnd(text, i);
+    else {
+      const ins = readInstruction(text, i, escape);
+      out.push(ins);
+      i = Math.max(ins.end, i + 1);
+    }
+  }
+  return out;
+}
+
+function readInstruction(text: string, start: number, escape: string): RawInstruction {
+  const n = text.length;
+  const noArgs = (keyword: string, keywordEnd: number, end: number): RawInstruction => ({
+    keyword,
+    start,
+    keywordEnd,
+    lineEnd: end,
+    end,
+    heredocs: [],
+  });
+  let keyword = text[start];
+  let keywordEnd = -1;
+  // After a line continuation inside the keyword (`RU\` then `N`).
+  let continued = false;
+  for (let i = start + 1; i < n; i++) {
+    const c = text[i];
+    if (c === escape) {
+      continued = true;
+      const next = text[i + 1];
+      if (isBreak(next)) {
+        if (keywordEnd === -1) keywordEnd = i;
+        i++;
+      } else if (isBlank(next)) {
+        let j = i + 2;
+        while (j < n && isBlank(text[j])) j++;
+        if (j < n && isBreak(text[j])) {
+          i = j;
+          continue;
+        }
+        keywordEnd = i + 1;
+        keyword += escape;
+        if (j >= n) return noArgs(keyword, keywordEnd, n);
+        i = j - 2;
+      } else {
+        keywordEnd = i + 1;
+        keyword += escape;
+        continued = false;
+      }
+    } else if (isBlank(c)) {
+      if (continued) {
+        let j = i + 1;
+        while (j < n && isBlank(text[j])) j++;
+        if (j < n && isBreak(text[j])) {
+          i = j;
+          continue;
+        }
+      }
+      if (keywordEnd === -1) keywordEnd = i;
+      return withArguments(text, start, keyword, keywordEnd, i, escape);
+    } else if (isBreak(c)) {
+      if (continued) continue;
+      return noArgs(keyword, i, i);
+    } else if (c === '#' && continued) {
+      continue;
+    } else {
+      keywordEnd = i + 1;
+      keyword += c;
+      continued = false;
+    }
+  }
+  return noArgs(keyword, keywordEnd === -1 ? n : keywordEnd, n);
+}
+
+/** The rest of an instruction whose keyword ends at `keywordEnd` and is followed by a blank at `from`. */
+function withArguments(text: string, start: number, keyword: string, keywordEnd: number, from: number, escape: string): RawInstruction {
+  const n = text.length;
+  // True after a line continuation until something other than blanks, line breaks and comment lines.
+  let continued = false;
+  for (let i = from + 1; i < n; i++) {
+    const c = text[i];
+    if (isBreak(c)) {
+      if (continued) continue;
+      return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: i, end: i, heredocs: [] }, escape);
+    }
+    if (c === escape) {
+      const next = text[i + 1];
+      if (isBreak(next)) {
+        continued = true;
+        i++;
+      } else if (isBlank(next)) {
+        let j = i + 2;
+        while (j < n && isBlank(text[j])) j++;
+        if (j >= n) return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
+        if (isBreak(text[j])) continued = true;
+        i = j;
+      }
+    } else if (c === '#') {
+      if (continued) i = physicalLineEnd(text, i);
+    } else if (!isBlank(c)) continued = false;
+  }
+  return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
+}
+
+const HEREDOC_KEYWORDS = new Set(['ADD', 'COPY', 'RUN']);
+
+/** The instruction with the here-documents its line opens (`<<EOF`, `<<-EOF`, `<<"EOF"`): their bodies follow the line. */
+function withHeredocs(text: string, ins: RawInstruction, escape: string): RawInstruction {
+  if (!text.slice(ins.keywordEnd, ins.lineEnd).includes('<<')) return ins;
+  let keyword = ins.keyword.toUpperCase();
+  let args = readArguments(text, ins.keywordEnd, ins.lineEnd, escape);
+  if (keyword === 'ONBUILD' && args.length > 0) {
+    keyword = args[0].value.toUpperCase();
+    args = args.slice(1);
+  }
+  if (!HEREDOC_KEYWORDS.has(keyword)) return ins;
+  let at = ins.lineEnd;
+  for (const arg of args) {
+    const name = arg.value.length > 2 && arg.value.startsWith('<<') ? heredocName(arg.value) : null;
+    if (name === null) continue;
+    const body = lineAfter(text, at);
+    const delimiter = findDelimiter(text, name, body, arg.value.startsWith('<<-'));
+    let contentSpan: TextSpan | null = null;
+    if (delimiter === undefined) contentSpan = body < text.length ? { start: body, end: text.length } : null;
+    else if (delimiter.lineStart > body) {
+      let end = delimiter.lineStart - 1;
+      if (text[end - 1] === '\r') end--;
+      contentSpan = { start: body, end };
+    }
+    ins.heredocs.push({ name, span: arg.span, contentSpan });
+    at = delimiter?.end ?? text.length;
+  }
+  ins.end = at;
+  return ins;
+}
+
+/** The offset after the line break at `at`. */
+function lineAfter(text: string, at: number): number {
+  if (text[at] === '\r' && text[at + 1] === '\n') return at + 2;
+  return Math.min(at + 1, text.length);
+}
+
+/**
+ * The delimiter line of a here-document whose body starts at `from`: a line that is the name alone
+ * (after tabs for `<<-`). `end` is the offset of the line break after it.
+ */
+function findDelimiter(text: string, name: string, from: number, tabbed: boolean): { lineStart: number; end: number } | undefined {
+  let lineStart = from;
+  let word = -1;
+  let atStart = true;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (isBreak(c)) {
+      if (word !== -1 && i - word === name.length && text.startsWith(name, word)) return { lineStart, end: i };
+      word = -1;
+      atStart = true;
+      lineStart = i + 1;
+    } else if (c === ' ' || (c === '\t' && !tabbed)) atStart = false;
+    else if (c !== '\t' && atStart) {
+      word = i;
+      atStart = false;
+    }
+  }
+  // A delimiter on the last line, without a line break after it.
+  if (word !== -1 && text.length - word === name.length && text.startsWith(name, word)) return { lineStart, end: text.length };
+  return undefined;
+}
+
+/** `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` → `EOF`; null when the quotes do not close. */
+export function heredocName(word: string): string | null {
+  let name = word.slice(word.startsWith('<<-') ? 3 : 2);
+  for (const q of ['"', "'"])
+    if (name.startsWith(q)) {
+      if (name.length < 2 || !name.endsWith(q)) return null;
+      name = name.slice(1, -1);
+    }
+  return name.startsWith('<') ? null : name;
+}
+
+/**
+ * The whitespace-separated arguments of the text `[from, to)` of an instruction, as dockerfile-ast
+ * reads them: line continuations joined (a word split by one stays one word unless the next line is
+ * indented), comment lines after a continuation skipped, and the escape character removed from
+ * what it escapes (kept before `$`). Quotes are not interpreted.
+ */
+export function readArguments(text: string, from: number, to: number, escape: string): DockerArg[] {
+  const args: DockerArg[] = [];
+  let value = '';
+  // The value's characters not yet added to `value`: text[runFrom, runTo).
+  let runFrom = -1;
+  let runTo = -1;
+  const add = (i: number): void => {
+    if (i === runTo) runTo++;
+    else {
+      if (runFrom !== -1) value += text.slice(runFrom, runTo);
+      runFrom = i;
+      runTo = i + 1;
+    }
+  };
+  const addText = (s: string): void => {
+    if (runFrom !== -1) value += text.slice(runFrom, runTo);
+    runFrom = runTo = -1;
+    value += s;
+  };
+  let found = -1;
+  const push = (end: number): void => {
+    if (runFrom !== -1) value += text.slice(runFrom, runTo);
+    args.push({ value, span: { start: found, end } });
+    value = '';
+    runFrom = runTo = found = -1;
+  };
+  // At the start of a line after a continuation, where `#` starts a comment line.
+  let lineStart = false;
+  let comment = false;
+  // In a line continuation; `blankAfter` when an indented line follows it.
+  let continuing = false;
+  let blankAfter = false;
+  // Where a word cut by a line continuation ends.
+  let marker = -1;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (isBlank(c) || isBreak(c)) {
+      if (continuing) {
+        blankAfter = true;
+        if (isBreak(c)) {
+          blankAfter = false;
+          if (comment) {
+            comment = false;
+            lineStart = true;
+          }
+        }
+        continue;
+      }
+      if (found !== -1) {
+        push(marker === -1 ? i : marker);
+        marker = -1;
+      }
+    } else if (c === escape) {
+      const next = i + 1 < to ? text[i + 1] : '';
+      if (isBlank(next)) {
+        for (let j = i + 2; j < to; j++) {
+          const d = text[j];
+          if (isBlank(d)) continue;
+          if (isBreak(d)) {
+            comment = false;
+            continuing = true;
+            lineStart = true;
+            if (found !== -1) marker = i;
+            i = d === '\r' ? j + 1 : j;
+          } else {
+            marker = i;
+            if (found === -1) i = j - 1;
+          }
+          break;
+        }
+      } else if (isBreak(next)) {
+        comment = false;
+        continuing = true;
+        lineStart = true;
+        if (found !== -1 && marker === -1) marker = i;
+        i += next === '\r' ? 2 : 1;
+      } else {
+        if (blankAfter && marker !== -1) push(marker);
+        marker = -1;
+        blankAfter = false;
+        continuing = false;
+        if (next === '') break;
+        if (found === -1) found = i;
+        addText(next === '$' ? c + next : next);
+        i++;
+      }
+    } else if (!comment) {
+      if (lineStart && c === '#') comment = true;
+      else {
+        if (blankAfter && marker !== -1) push(marker);
+        blankAfter = false;
+        continuing = false;
+        marker = -1;
+        if (found === -1) found = i;
+        add(i);
+      }
+      lineStart = false;
+    }
+  }
+  if (found !== -1) push(marker === -1 ? to : marker);
+  return args;
+}
