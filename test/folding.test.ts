@@ -146,6 +146,26 @@ describe('foldSuperseded', () => {
     ];
     expect([...foldSuperseded(fs, (i) => meta(fs[i].ruleId, i === 0 ? ['B-1'] : undefined))]).toEqual([1]);
   });
+
+  it('looks at the findings near each superseding one, not at every finding of the scan', () => {
+    // A ConfigMap of n secret keys: n superseding findings, each over its own line, with n findings of the rule it supersedes.
+    const n = 2000;
+    const fs: Finding[] = [];
+    for (let line = 1; line <= n; line++)
+      fs.push(finding('A-1', 'high', span(line, 3, line, 60)), finding('B-1', 'medium', span(line, 20, line, 60)));
+    fs.push(finding('A-1', 'high', { objectPath: '/data/k', resource: { kind: 'ConfigMap', name: 'cm' } }));
+    let reads = 0;
+    const counted = new Proxy(fs, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const out = foldSuperseded(counted, (i) => meta(fs[i].ruleId, fs[i].ruleId === 'A-1' ? ['B-1'] : undefined));
+    expect(out.size).toBe(n);
+    expect(fs[2 * n - 2].folded?.map((x) => x.ruleId)).toEqual(['B-1']);
+    expect(reads).toBeLessThan(10 * fs.length);
+  });
 });
 
 describe('supersedes metadata', () => {

@@ -10,13 +10,15 @@ import { severityRank, type Finding, type Location } from './types.js';
  */
 export function foldSuperseded(findings: readonly Finding[], metaOf: (index: number) => RuleMeta): Set<number> {
   const folded = new Set<number>();
+  let candidates: Candidates | undefined;
   for (let i = 0; i < findings.length; i++) {
     const supersedes = metaOf(i).supersedes;
     if (!supersedes?.length || folded.has(i)) continue;
     const standing = findings[i];
-    for (let j = 0; j < findings.length; j++) {
+    candidates ??= new Candidates(findings);
+    for (const j of candidates.near(standing.location, supersedes)) {
       const other = findings[j];
-      if (j === i || folded.has(j) || !supersedes.includes(other.ruleId) || !sameValue(standing.location, other.location)) continue;
+      if (j === i || folded.has(j) || !sameValue(standing.location, other.location)) continue;
       folded.add(j);
       const list = (standing.folded ??= []);
       const entry = { ruleId: other.ruleId, slug: other.slug, severity: other.severity, fingerprint: other.fingerprint };
@@ -26,6 +28,72 @@ export function foldSuperseded(findings: readonly Finding[], metaOf: (index: num
     }
   }
   return folded;
+}
+
+/** One rule's findings in one file: those with lines by first line (with the furthest last line so far), and by object path. */
+interface Group {
+  lined: { index: number; start: number; reach: number }[];
+  byObject: Map<string, number[]>;
+}
+
+/**
+ * The findings that may lie on the same value as a given location, found through an index by file and rule
+ * (a file of n secrets under n settings made the fold walk every finding for each: n² steps).
+ */
+class Candidates {
+  private readonly groups = new Map<string, Map<string, Group>>();
+
+  constructor(findings: readonly Finding[]) {
+    for (let j = 0; j < findings.length; j++) {
+      const { location: at, ruleId } = findings[j];
+      let byRule = this.groups.get(at.path);
+      if (!byRule) this.groups.set(at.path, (byRule = new Map()));
+      let group = byRule.get(ruleId);
+      if (!group) byRule.set(ruleId, (group = { lined: [], byObject: new Map() }));
+      if (at.startLine !== undefined) group.lined.push({ index: j, start: at.startLine, reach: at.endLine ?? at.startLine });
+      const key = objectKey(at);
+      if (key !== undefined) {
+        const list = group.byObject.get(key);
+        if (list) list.push(j);
+        else group.byObject.set(key, [j]);
+      }
+    }
+    for (const byRule of this.groups.values())
+      for (const group of byRule.values()) {
+        group.lined.sort((a, b) => a.start - b.start || a.index - b.index);
+        for (let k = 1; k < group.lined.length; k++) group.lined[k].reach = Math.max(group.lined[k].reach, group.lined[k - 1].reach);
+      }
+  }
+
+  /** Indexes, ascending, of findings of the given rules whose location may be the same value as `at` (sameValue decides). */
+  near(at: Location, ruleIds: readonly string[]): number[] {
+    const byRule = this.groups.get(at.path);
+    if (!byRule) return [];
+    const out = new Set<number>();
+    const key = objectKey(at);
+    for (const ruleId of ruleIds) {
+      const group = byRule.get(ruleId);
+      if (!group) continue;
+      if (key !== undefined) for (const j of group.byObject.get(key) ?? []) out.add(j);
+      if (at.startLine === undefined) continue;
+      const first = at.startLine;
+      const last = at.endLine ?? at.startLine;
+      // The last finding starting on or before `last`, then back while one before may still reach `first`.
+      let lo = 0;
+      let hi = group.lined.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (group.lined[mid].start <= last) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo - 1; k >= 0 && group.lined[k].reach >= first; k--) out.add(group.lined[k].index);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+}
+
+function objectKey(at: Location): string | undefined {
+  return at.objectPath === undefined ? undefined : JSON.stringify([at.objectPath, at.resource?.kind, at.resource?.name]);
 }
 
 /** True when a suppression or ignore entry naming `key` (rule id or slug) covers the finding or one folded into it. */
