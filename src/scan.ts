@@ -32,7 +32,7 @@ import { policyRules } from './policies/policy-rules.js';
 import { allRules } from './rules/index.js';
 import { walkTargets } from './sources/directory.js';
 import { shardFiles, type Shard } from './sources/shard.js';
-import { withRenderedSources, type RendererOptions } from './sources/renderers.js';
+import { KUSTOMIZATION_NAMES, withRenderedSources, type RendererOptions } from './sources/renderers.js';
 import { JsonFindingSpool, type SpoolExport } from './reporters/json-spool.js';
 import { setStreamedScanFlags } from './scan-flags.js';
 import { ScanThreads, type ScanPart } from './scan-threads.js';
@@ -480,6 +480,18 @@ function openScan(opts: ScanOptions, spool?: (findings: Finding[]) => void, setu
       cwd,
       onError: (p, m, notRendered) => (notRendered ? engine.errors.push({ path: p, message: m, notRendered }) : engine.error(p, m)),
       onChart: () => charts++,
+      // A look ahead of the walk by names alone: its errors are the walk's, reported when it meets them.
+      kustomizations: () =>
+        Array.from(
+          walkTargets(opts.targets, {
+            cwd,
+            exclude: config.exclude,
+            includeIgnored: opts.includeIgnored,
+            names: KUSTOMIZATION_NAMES,
+            onError: () => {},
+          }),
+          (f) => f.absPath,
+        ),
     });
   }
   const helmFlags = [opts.helmValues?.length ? '--helm-values' : '', opts.helmSet?.length ? '--helm-set' : ''].filter(Boolean);

@@ -111,6 +111,50 @@ describe('sanctum scan with a worker thread', () => {
     expect(two.code).toBe(one.code);
   });
 
+  it('never judges a patch file outside its overlay alone, in the main thread or beside files the worker scans', () => {
+    const patch = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ollama
+spec:
+  template:
+    spec:
+      containers:
+      - name: ollama
+        image: ollama/ollama:0.3.13
+`;
+    const files: Record<string, string> = {
+      // Before the overlay in the walk, and after it; each beside plain manifests.
+      'kust/deploy/common/p.yaml': patch,
+      'kust/deploy/common/pod.yaml': pod('common', 'team-k'),
+      'kust/deploy/overlays/prod/kustomization.yaml':
+        'resources:\n- pod.yaml\npatches:\n- path: ../../common/p.yaml\n- path: ../../patches/p.yaml\n',
+      'kust/deploy/overlays/prod/pod.yaml': pod('prod', 'team-k'),
+      'kust/deploy/patches/p.yaml': patch,
+      'kust/deploy/patches/pod.yaml': pod('patches', 'team-k'),
+    };
+    for (const [name, content] of Object.entries(files)) {
+      mkdirSync(join(ws.dir, name, '..'), { recursive: true });
+      writeFileSync(join(ws.dir, name), content);
+    }
+    try {
+      const one = scan('1');
+      const two = scan('2');
+      expect(two.stderr).toMatch(/the worker thread scanned [1-9]/);
+      const report = JSON.parse(one.report);
+      const paths = new Set(report.findings.map((f: Finding) => f.location.path));
+      expect(paths).toContain('kust/deploy/common/pod.yaml');
+      expect(paths).toContain('kust/deploy/patches/pod.yaml');
+      expect(paths).not.toContain('kust/deploy/common/p.yaml');
+      expect(paths).not.toContain('kust/deploy/patches/p.yaml');
+      // Kustomize refuses files outside the overlay's directory (or is not installed): the overlay is reported.
+      expect(report.errors.map((e: { path: string }) => e.path)).toContain('kust/deploy/overlays/prod/kustomization.yaml');
+      expect(two.report).toBe(one.report);
+    } finally {
+      rmSync(join(ws.dir, 'kust'), { recursive: true, force: true });
+    }
+  });
+
   it('tells of --helm-values with no chart to render from the main thread, the worker running', () => {
     const two = scan('2', '.', ['--helm-values', 'values-prod.yaml']);
     expect(two.stderr).toMatch(/the worker thread scanned [1-9]/);

@@ -14,6 +14,8 @@ export interface WalkOptions {
   exclude?: readonly string[];
   /** Scan what `.gitignore` and `.sanctumignore` leave out too (Docker build contexts); excludes still apply. */
   includeIgnored?: boolean;
+  /** Only files of these names, not opened (their size 0): a look ahead of the walk that finds them. */
+  names?: ReadonlySet<string>;
   onError(path: string, message: string): void;
 }
 
@@ -332,9 +334,14 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
       enter(abs, join(frame.dirReal, entry.name), filters);
     } else if (type === 'file') {
       if (IGNORE_FILES.includes(entry.name)) continue;
+      if (opts.names && !opts.names.has(entry.name)) continue;
       if (skipped(filters, abs, false)) continue;
       const path =
         frame.display === undefined ? displayPath(abs, cwd) : frame.display === '.' ? entry.name : `${frame.display}/${entry.name}`;
+      if (opts.names) {
+        yield new DiskSourceFile(path, abs, 0);
+        continue;
+      }
       let file: DiskSourceFile;
       try {
         file = DiskSourceFile.opened(path, abs, root);
@@ -345,7 +352,7 @@ function* walkDir(top: string, root: string, cwd: string, topFilters: Filters, o
       }
       yield markWalked(file);
     } else if (type === 'link') {
-      if (skipped(filters, abs, false)) continue;
+      if (opts.names || skipped(filters, abs, false)) continue;
       checkLink(abs, frame.dirReal, root, cwd, opts);
     }
   }

@@ -719,6 +719,46 @@ spec:
     expect(result.findings.map((f) => f.location.path)).toEqual(['deploy/README.yaml', 'deploy/base/pod.yaml']);
   });
 
+  it('never judges a patch file alone, wherever it lies and whether the walk meets it before its kustomization or after', () => {
+    const patch =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ollama\nspec:\n  template:\n    spec:\n      containers:\n      - name: ollama\n        image: ollama/ollama:0.3.13\n';
+    // deploy/common/ comes before deploy/overlays/ in the walk, deploy/patches/ after; neither is under a kustomization.
+    write('deploy/common/p.yaml', patch);
+    write('deploy/patches/p.yaml', patch);
+    write('deploy/patches/json.yaml', '- op: add\n  path: /spec/template/spec/hostNetwork\n  value: true\n');
+    write(
+      'deploy/overlays/prod/kustomization.yaml',
+      'resources:\n- deploy.yaml\npatches:\n- path: ../../common/p.yaml\npatchesStrategicMerge:\n- ../../patches/p.yaml\npatchesJson6902:\n- target: {kind: Deployment, name: ollama}\n  path: ../../patches/json.yaml\n',
+    );
+    write('deploy/overlays/prod/deploy.yaml', patch);
+    write('deploy/stray.yaml', patch);
+    // Kustomize's load restrictor refuses files outside the overlay's directory: the overlay does not render.
+    const kustomize = fakeRenderer(
+      'kustomize',
+      "process.stderr.write('Error: security; file is not in or below the overlay\\n'); process.exit(1);",
+    );
+    const base = {
+      targets: ['.'],
+      cwd: dir,
+      config: false as const,
+      scanners: ['misconfig' as const],
+      renderers: { helm: false as const, kustomize, kubectl: false as const },
+    };
+    const result = scanSync(base);
+    expect(result.errors).toEqual([
+      {
+        path: 'deploy/overlays/prod/kustomization.yaml',
+        message: 'Kustomize overlay not rendered (kustomize build: exit status 1: Error: security; file is not in or below the overlay)',
+        notRendered: 'overlay',
+      },
+    ]);
+    const paths = new Set(result.findings.map((f) => f.location.path));
+    // The resource of the unrendered overlay and the stray copy are still read as whole objects.
+    expect([...paths].sort()).toEqual(['deploy/overlays/prod/deploy.yaml', 'deploy/stray.yaml']);
+    const stray = result.findings.filter((f) => f.location.path === 'deploy/stray.yaml').map((f) => f.ruleId);
+    expect(stray).toEqual(expect.arrayContaining(['K8S-0160', 'K8S-0162', 'K8S-0164', 'K8S-0106']));
+  });
+
   it('reports overlays it cannot render, and never fetches remote bases', () => {
     overlay();
     write('remote/overlay/kustomization.yaml', 'resources:\n- ../base\n');

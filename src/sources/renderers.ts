@@ -39,6 +39,11 @@ export interface RenderContext extends RendererOptions {
   onError(path: string, message: string, notRendered?: 'chart' | 'overlay'): void;
   /** Called with each chart found (its `Chart.yaml`), rendered or not. */
   onChart?(chartFile: string): void;
+  /**
+   * The absolute paths of every kustomization among the files, before the walk meets them: a patch
+   * file outside every overlay's directory (`../../patches/p.yaml`) may come first.
+   */
+  kustomizations?(): Iterable<string>;
 }
 
 export const DEFAULT_RENDER_TIMEOUT_MS = 60_000;
@@ -82,7 +87,7 @@ function onDisk(f: SourceFile): f is DiskFile {
   return typeof (f as { absPath?: unknown }).absPath === 'string';
 }
 
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+export const KUSTOMIZATION_NAMES: ReadonlySet<string> = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 /**
  * What Kustomize clones or downloads instead of reading from disk: URLs (`https://`, `ssh://`, `file://`),
  * go-getter's `git::` and `gh:` forms, scp-like `git@host:`, the well-known hosts, and any path through a
@@ -358,6 +363,21 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
   const kustomizations: DiskFile[] = [];
   const held: DiskFile[] = [];
   const underKustomization = new Map<string, boolean>();
+  const refsOf = new Map<string, KustomizationRefs>();
+  const refs = (abs: string): KustomizationRefs => {
+    let r = refsOf.get(abs);
+    if (!r) {
+      r = kustomizationRefs(abs);
+      refsOf.set(abs, r);
+    }
+    return r;
+  };
+  let patches: Set<string> | undefined;
+  /** A patch file of some kustomization of the scan, wherever it lies: a fragment, never judged alone. */
+  const isPatch = (abs: string): boolean => {
+    patches ??= ctx.kustomizations ? patchFiles([...ctx.kustomizations()], refs) : new Set();
+    return patches.has(abs);
+  };
   const lookup = (opt: string | false | undefined, name: string): string | undefined =>
     opt === false ? undefined : typeof opt === 'string' ? opt : findExecutable(name, ctx.path ?? process.env.PATH);
   const inKustomizeTree = (dir: string, depth = 0): boolean => {
@@ -397,10 +417,11 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
       held.push(file);
       continue;
     }
+    if (isPatch(file.absPath)) markRawTemplate(file);
     yield file;
   }
   const covered = new Set<string>();
-  yield* renderKustomizations(kustomizations, lookup(ctx.kustomize, 'kustomize'), lookup(ctx.kubectl, 'kubectl'), covered, ctx);
+  yield* renderKustomizations(kustomizations, lookup(ctx.kustomize, 'kustomize'), lookup(ctx.kubectl, 'kubectl'), covered, refs, ctx);
   for (const f of held) {
     if (covered.has(f.absPath)) markRawTemplate(f);
     yield f;
@@ -408,9 +429,9 @@ export function* withRenderedSources(files: Iterable<SourceFile>, ctx: RenderCon
 }
 
 /** Patch files of every kustomization: fragments of objects, never judged alone, rendered or not. */
-function patchFiles(kustomizations: readonly DiskFile[], refs: (abs: string) => KustomizationRefs): Set<string> {
+function patchFiles(kustomizations: readonly string[], refs: (abs: string) => KustomizationRefs): Set<string> {
   const out = new Set<string>();
-  for (const k of kustomizations) for (const p of refs(k.absPath).patches) out.add(p);
+  for (const k of kustomizations) for (const p of refs(k).patches) out.add(p);
   return out;
 }
 
@@ -466,19 +487,15 @@ function* renderKustomizations(
   kustomize: string | undefined,
   kubectl: string | undefined,
   covered: Set<string>,
+  refs: (abs: string) => KustomizationRefs,
   ctx: RenderContext,
 ): Generator<SourceFile> {
   if (all.length === 0) return;
-  const refsOf = new Map<string, KustomizationRefs>();
-  const refs = (abs: string): KustomizationRefs => {
-    let r = refsOf.get(abs);
-    if (!r) {
-      r = kustomizationRefs(abs);
-      refsOf.set(abs, r);
-    }
-    return r;
-  };
-  for (const p of patchFiles(all, refs)) covered.add(p);
+  for (const p of patchFiles(
+    all.map((f) => f.absPath),
+    refs,
+  ))
+    covered.add(p);
   const referenced = new Set<string>();
   for (const f of all) for (const d of refs(f.absPath).dirs) referenced.add(d);
   /**
