@@ -595,44 +595,50 @@ function onlyFinalizersChanged(object: Record<string, unknown>, oldObject: unkno
  * template's): the same object when it has none, else a copy of the maps and lists on the way to each.
  */
 export function withoutIgnoreAnnotations(object: Record<string, unknown>): Record<string, unknown> {
-  return stripIgnore(object, 0) as Record<string, unknown>;
+  return mapIgnoreMetadata(object, 0, [], (metadata) => {
+    const { [IGNORE_ANNOTATION]: _, ...annotations } = metadata.annotations as Record<string, unknown>;
+    return { ...metadata, annotations };
+  }) as Record<string, unknown>;
 }
 
 /** Whether the `sanctum.dev/ignore` annotations of `object` (at any `metadata`, by path) differ from those of `old`. */
 function ignoreAnnotationsChanged(object: Record<string, unknown>, old: unknown): boolean {
-  const now: string[] = [];
-  const before: string[] = [];
-  collectIgnore(object, '', 0, now);
-  collectIgnore(old, '', 0, before);
+  const annotations = (value: unknown) => {
+    const out: string[] = [];
+    mapIgnoreMetadata(value, 0, [], (metadata, path) => {
+      out.push(`${path.map((key) => `/${key}`).join('')}=${JSON.stringify((metadata.annotations as Record<string, unknown>)[IGNORE_ANNOTATION])}`);
+      return metadata;
+    });
+    return out;
+  };
+  const now = annotations(object);
+  const before = annotations(old);
   return now.length !== before.length || now.some((entry, i) => entry !== before[i]);
-}
-
-function collectIgnore(value: unknown, path: string, depth: number, out: string[]): void {
-  if (typeof value !== 'object' || value === null || depth > MAX_STRIP_DEPTH) return;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) collectIgnore(value[i], `${path}/${i}`, depth + 1, out);
-    return;
-  }
-  const record = value as Record<string, unknown>;
-  for (const key in record) {
-    const item = record[key];
-    if (key === 'metadata' && isObject(item) && isObject(item.annotations) && IGNORE_ANNOTATION in item.annotations)
-      out.push(`${path}/metadata=${JSON.stringify(item.annotations[IGNORE_ANNOTATION])}`);
-    collectIgnore(item, `${path}/${key}`, depth + 1, out);
-  }
 }
 
 /** Deeper than any pod template in a workload (a Workflow's templates are about 8 levels down). */
 const MAX_STRIP_DEPTH = 64;
 
-function stripIgnore(value: unknown, depth: number): unknown {
+/**
+ * `value` with each `metadata` map holding the `sanctum.dev/ignore` annotation (down to MAX_STRIP_DEPTH)
+ * replaced by what `visit` gives for it and its path (keys and indexes down to it, `metadata` last):
+ * `value` itself when nothing is replaced, else a copy of the maps and lists on the way to each.
+ */
+function mapIgnoreMetadata(
+  value: unknown,
+  depth: number,
+  path: Array<string | number>,
+  visit: (metadata: Record<string, unknown>, path: ReadonlyArray<string | number>) => Record<string, unknown>,
+): unknown {
   if (typeof value !== 'object' || value === null || depth > MAX_STRIP_DEPTH) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const stripped = stripIgnore(item, depth + 1);
-      if (stripped !== item) (out ??= value.slice())[i] = stripped;
+      path.push(i);
+      const mapped = mapIgnoreMetadata(item, depth + 1, path, visit);
+      path.pop();
+      if (mapped !== item) (out ??= value.slice())[i] = mapped;
     }
     return out ?? value;
   }
@@ -640,12 +646,12 @@ function stripIgnore(value: unknown, depth: number): unknown {
   let out: Record<string, unknown> | undefined;
   for (const key in record) {
     const item = record[key];
-    let stripped = stripIgnore(item, depth + 1);
-    if (key === 'metadata' && isObject(stripped) && isObject(stripped.annotations) && IGNORE_ANNOTATION in stripped.annotations) {
-      const { [IGNORE_ANNOTATION]: _, ...annotations } = stripped.annotations;
-      stripped = { ...stripped, annotations };
-    }
-    if (stripped !== item) (out ??= { ...record })[key] = stripped;
+    path.push(key);
+    let mapped = mapIgnoreMetadata(item, depth + 1, path, visit);
+    if (key === 'metadata' && isObject(mapped) && isObject(mapped.annotations) && IGNORE_ANNOTATION in mapped.annotations)
+      mapped = visit(mapped, path);
+    path.pop();
+    if (mapped !== item) (out ??= { ...record })[key] = mapped;
   }
   return out ?? record;
 }
