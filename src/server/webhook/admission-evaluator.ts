@@ -110,12 +110,13 @@ export class AdmissionEvaluator {
    * `oldObject` would not be those of a full run.
    */
   private readonly foldGroups: ReadonlyMap<string, readonly string[]>;
-  /**
-   * The rules whose fixes /mutate applies (fixable, and in `webhook.mutate.rules` when given) with their fold groups:
-   * what the object is checked with again after a pass of fixes, since only fixes of these rules are taken from it
-   * and custom policies attach none.
-   */
+  /** The rules whose fixes /mutate applies, in every pass: fixable, and in `webhook.mutate.rules` when given. */
   private readonly fixRules: ReadonlySet<string>;
+  /**
+   * `fixRules` with their fold groups (a finding folded away offers no fix): what the object is checked with again
+   * after a pass of fixes, since only fixes are taken from that check and custom policies attach none.
+   */
+  private readonly recheckRules: ReadonlySet<string>;
   /** The configuration and rules resolved once, for every request. */
   private readonly scanObject: ReturnType<typeof prepareScan>;
   readonly timeoutMs: number;
@@ -136,11 +137,8 @@ export class AdmissionEvaluator {
       if (unknown.length) throw new ScanSetupError(`webhook.mutate.rules: unknown rule ${unknown.join(', ')}`);
       this.mutateRules = new Set(this.settings.mutate.rules.map((k) => reg.get(k)!.meta.id));
     }
-    const fixRules = new Set<string>();
-    for (const id of this.ruleIds)
-      if (reg.get(id)?.meta.fixable && (!this.mutateRules || this.mutateRules.has(id)))
-        for (const m of this.foldGroups.get(id)!) fixRules.add(m);
-    this.fixRules = fixRules;
+    this.fixRules = new Set(this.ruleIds.filter((id) => reg.get(id)?.meta.fixable && (!this.mutateRules || this.mutateRules.has(id))));
+    this.recheckRules = new Set([...this.fixRules].flatMap((id) => this.foldGroups.get(id)!));
     // Bad configuration (frameworks, rule options) is found now, not on the first request.
     this.scanObject = prepareScan({ config: this.config, rules: this.ruleIds, policies: false, today: opts.today });
     this.scan({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'sanctum-warm-up', namespace: 'default' } });
@@ -296,7 +294,7 @@ export class AdmissionEvaluator {
     const key = (f: Finding) => `${f.ruleId} ${f.location.objectPath ?? ''}`;
     for (let pass = 0; pass < FIX_PASSES; pass++) {
       const fixes: Array<FileFix<Finding>> = pending
-        .filter((f) => f.status === 'fail' && f.fix && (!this.mutateRules || this.mutateRules.has(f.ruleId)) && !heldBack.has(key(f)))
+        .filter((f) => f.status === 'fail' && f.fix && this.fixRules.has(f.ruleId) && !heldBack.has(key(f)))
         .map((f) => ({ tag: f, edits: f.fix!.edits }));
       if (fixes.length === 0) break;
       const refusedBefore = new Set(refusedPodSettingsIn(current));
@@ -314,9 +312,11 @@ export class AdmissionEvaluator {
       const fixed = parseFixed(fixedText);
       if (!fixed) break;
       current = fixed;
-      // Fixes that overlapped an applied one are computed again on the fixed object, for the next pass.
+      // Fixes that overlapped an applied one are computed again on the fixed object, for the next pass. Only the
+      // rules that may fix run: an error another rule or a policy would raise on the fixed object is not seen here,
+      // but /validate, which the API server calls after every mutation, runs them all on it and fails the same way.
       if (pass === FIX_PASSES - 1 || !skipped.some((s) => s.reason === 'overlaps another fix')) break;
-      ({ findings: pending, text: currentText } = this.scan(current, undefined, this.fixRules));
+      ({ findings: pending, text: currentText } = this.scan(current, undefined, this.recheckRules));
     }
     const patch: Operation[] = current === object ? [] : jsonPatch.compare(object, current);
     if (patch.length) {
@@ -606,7 +606,9 @@ function ignoreAnnotationsChanged(object: Record<string, unknown>, old: unknown)
   const annotations = (value: unknown) => {
     const out: string[] = [];
     mapIgnoreMetadata(value, 0, [], (metadata, path) => {
-      out.push(`${path.map((key) => `/${key}`).join('')}=${JSON.stringify((metadata.annotations as Record<string, unknown>)[IGNORE_ANNOTATION])}`);
+      out.push(
+        `${path.map((key) => `/${key}`).join('')}=${JSON.stringify((metadata.annotations as Record<string, unknown>)[IGNORE_ANNOTATION])}`,
+      );
       return metadata;
     });
     return out;

@@ -25,19 +25,41 @@ describe('/mutate passes of fixes', () => {
   });
 
   it('fixes that share an insertion point are applied over several passes, a refused one held back', () => {
-    const review = JSON.parse(readFileSync(new URL('./testdata/deployment-create.json', import.meta.url), 'utf8')) as {
-      request: AdmissionRequest;
-    };
-    const decision = new AdmissionEvaluator().evaluate(review.request, 'mutate');
-    expect(decision.outcome).toBe('patched');
-    const patch = JSON.parse(Buffer.from(decision.response.patch!, 'base64').toString('utf8')) as Array<{ path: string }>;
+    const patch = patchedPaths(new AdmissionEvaluator());
     // Three fixes insert at one point of the container's securityContext, two replace the pod's empty one: one of
     // each is applied a pass (the third pass applies the last). allowPrivilegeEscalation: false beside privileged: true is refused by the API server.
-    expect(patch.map((op) => op.path).sort()).toEqual([
+    expect(patch).toEqual([
       '/spec/template/spec/containers/0/securityContext/capabilities',
       '/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem',
       '/spec/template/spec/securityContext/runAsNonRoot',
       '/spec/template/spec/securityContext/seccompProfile',
     ]);
   });
+
+  it('the first pass takes fixes only from the rules later passes check again (fixable ones)', () => {
+    // K8S-0015 (runAsNonRoot) as if it were not marked fixable: its finding still carries a fix, which the first pass
+    // would apply (it wins the pod's empty securityContext over K8S-0017's).
+    const meta = getRegistry().get('K8S-0015')!.meta as { fixable?: boolean };
+    const fixable = meta.fixable;
+    meta.fixable = false;
+    try {
+      expect(patchedPaths(new AdmissionEvaluator())).toEqual([
+        '/spec/template/spec/containers/0/securityContext/capabilities',
+        '/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem',
+        '/spec/template/spec/securityContext/seccompProfile',
+      ]);
+    } finally {
+      meta.fixable = fixable;
+    }
+  });
 });
+
+function patchedPaths(evaluator: AdmissionEvaluator): string[] {
+  const review = JSON.parse(readFileSync(new URL('./testdata/deployment-create.json', import.meta.url), 'utf8')) as {
+    request: AdmissionRequest;
+  };
+  const decision = evaluator.evaluate(review.request, 'mutate');
+  expect(decision.outcome).toBe('patched');
+  const patch = JSON.parse(Buffer.from(decision.response.patch!, 'base64').toString('utf8')) as Array<{ path: string }>;
+  return patch.map((op) => op.path).sort();
+}
