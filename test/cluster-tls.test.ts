@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { scanCluster } from '../src/scan-cluster.js';
 import { ScanSetupError } from '../src/scan.js';
+import { connect } from '../src/sources/cluster/kubeconfig.js';
 import { FakeApiServer, type FakeKubeconfigOptions } from '../src/testing/fake-apiserver.js';
 
 // The kubeconfig's TLS settings against a server that asks for client certificates (mutual TLS, as
@@ -87,7 +88,9 @@ describe('sanctum cluster: TLS settings of the kubeconfig, against a server that
     const r = await scanCluster({ kubeconfig: file, config: false, retry: noWait, onNotice: (m) => notices.push(m) });
     expect(r.errors).toEqual([]);
     expect(r.findings.some((f) => f.location.resource?.name === 'root')).toBe(true);
-    expect(notices).toEqual([expect.stringMatching(/^context 'fake' sets insecure-skip-tls-verify: the API server's certificate is not verified/)]);
+    expect(notices).toEqual([
+      expect.stringMatching(/^context 'fake' sets insecure-skip-tls-verify: the API server's certificate is not verified/),
+    ]);
     const err = capture();
     const code = await main(['node', 'sanctum', 'cluster', '--kubeconfig', file, '--format', 'json', '--fail-on', 'none'], {
       stdout: capture().stream,
@@ -95,6 +98,13 @@ describe('sanctum cluster: TLS settings of the kubeconfig, against a server that
     });
     expect(code).toBe(0);
     expect(err.text()).toMatch(/^sanctum: warning: context 'fake' sets insecure-skip-tls-verify/m);
+    const silenced = capture();
+    const quietCode = await main(['node', 'sanctum', 'cluster', '--kubeconfig', file, '--format', 'json', '--fail-on', 'none', '--quiet'], {
+      stdout: capture().stream,
+      stderr: silenced.stream,
+    });
+    expect(quietCode).toBe(0);
+    expect(silenced.text()).not.toContain('warning');
     // Verified connections say nothing of it.
     const quiet = capture();
     await main(['node', 'sanctum', 'cluster', '--kubeconfig', kubeconfig('verified', { credentials: 'certificate' }), '--format', 'json'], {
@@ -102,5 +112,33 @@ describe('sanctum cluster: TLS settings of the kubeconfig, against a server that
       stderr: quiet.stream,
     });
     expect(quiet.text()).not.toContain('insecure-skip-tls-verify');
+  });
+
+  it('warns about a server reached over plain http, whose bearer token travels unencrypted', async () => {
+    const file = join(dir, 'plain-http');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: plain',
+        'clusters: [{name: plain, cluster: {server: "http://127.0.0.1:1"}}]',
+        'users: [{name: u, user: {token: not-a-real-token}}]',
+        'contexts: [{name: plain, context: {cluster: plain, user: u}}]',
+        '',
+      ].join('\n'),
+    );
+    expect(connect({ kubeconfig: file }).warnings).toEqual([
+      expect.stringMatching(
+        /^context 'plain' connects to http:\/\/127\.0\.0\.1:1 over plain http: credentials and objects travel unencrypted/,
+      ),
+    ]);
+    // Said before the connection is tried (nothing listens there).
+    const err = capture();
+    expect(await main(['node', 'sanctum', 'cluster', '--kubeconfig', file], { stdout: capture().stream, stderr: err.stream })).toBe(2);
+    expect(err.text()).toMatch(/^sanctum: warning: context 'plain' connects to http:\/\/127\.0\.0\.1:1 over plain http/m);
+    expect(err.text()).not.toContain('not-a-real-token');
+    // A verified https server gets none.
+    expect(connect({ kubeconfig: kubeconfig('https', { credentials: 'certificate' }) }).warnings).toEqual([]);
   });
 });

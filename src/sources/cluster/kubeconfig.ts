@@ -11,7 +11,7 @@ export interface ClusterConnection {
   context: string;
   /** The API server URL. */
   server: string;
-  /** What is unsafe in how it connects (`insecure-skip-tls-verify`), to tell the user. */
+  /** What is unsafe in how it connects (plain `http://`, `insecure-skip-tls-verify`), to tell the user. */
   warnings: string[];
 }
 
@@ -100,11 +100,15 @@ export function connect(opts: ConnectionOptions = {}): ClusterConnection {
   if (!context || !kc.getContextObject(context)) throw new ClusterConfigError('the kubeconfig has no current context: give --context NAME');
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) throw new ClusterConfigError(`context '${context}' names no cluster with a server address`);
-  const warnings = cluster.skipTLSVerify
-    ? [
-        `context '${context}' sets insecure-skip-tls-verify: the API server's certificate is not verified, so anyone on the way to ${cluster.server} can pose as it, take the credentials sent and change what the scan reads (give the cluster's CA in certificate-authority-data instead)`,
-      ]
-    : [];
+  const warnings: string[] = [];
+  if (URL.canParse(cluster.server) && new URL(cluster.server).protocol === 'http:')
+    warnings.push(
+      `context '${context}' connects to ${cluster.server} over plain http: credentials and objects travel unencrypted, so anyone on the way can read them, pose as the API server and change what the scan reads (use the server's https:// address)`,
+    );
+  else if (cluster.skipTLSVerify)
+    warnings.push(
+      `context '${context}' sets insecure-skip-tls-verify: the API server's certificate is not verified, so anyone on the way to ${cluster.server} can pose as it, take the credentials sent and change what the scan reads (give the cluster's CA in certificate-authority-data instead)`,
+    );
   return { kc, context: inCluster ? 'in-cluster' : context, server: cluster.server, warnings };
 }
 
