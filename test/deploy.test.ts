@@ -261,7 +261,9 @@ describe.skipIf(!real.helm)(`deploy/helm/sanctum${real.helm ? '' : ` (skipped: $
     const dir = mkdtempSync(join(tmpdir(), 'sanctum-chart-values-'));
     try {
       const values = join(dir, 'values.yaml');
-      const objectSelector = { matchExpressions: [{ key: 'sanctum.dev/skip', operator: 'DoesNotExist' }] };
+      // A staged roll-out to the teams that opted in: any label is the object author's, so an objectSelector never
+      // bounds what may skip the check (docs/admission.md); the conditions below are the requester-proof part.
+      const objectSelector = { matchLabels: { 'sanctum.dev/rollout': 'enforced' } };
       const matchConditions = [
         { name: 'not-leases', expression: "request.resource.resource != 'leases'" },
         { name: 'not-node-users', expression: "!request.userInfo.username.startsWith('system:node:')" },
