@@ -137,6 +137,23 @@ describe('Dockerfile instruction reader', () => {
     expect(heredocs(text)).toEqual([['EOF', '<<EOF', { start: 40, end: 46 }]]);
   });
 
+  it('finds here-documents in words BuildKit splits with shell quoting: not inside quotes, with a descriptor', () => {
+    const quoted = 'FROM a\nRUN echo "use <<EOF now" \'x <<A\' \\"<<B \\<<C\nUSER root\n';
+    expect(instructions(quoted)).toEqual([
+      ['FROM', 0, 4, 6, 6],
+      ['RUN', 7, 10, 50, 50],
+      ['USER', 51, 55, 60, 60],
+    ]);
+    expect(heredocs(quoted)).toEqual([]);
+    const text = 'RUN cat 0<<EOF >/m "a"<<B "b" <<-\'C\' 1<<"D" 2<< x<<E <<<F\nx\nEOF\nB\n\tC\nD\n';
+    expect(heredocs(text)).toEqual([
+      ['EOF', '0<<EOF', { start: 58, end: 59 }],
+      ['C', "<<-'C'", { start: 64, end: 65 }],
+      ['D', '1<<"D"', null],
+    ]);
+    expect(instructions(text)).toEqual([['RUN', 0, 3, 57, 70]]);
+  });
+
   it('skips a byte order mark, comment lines and blank lines between instructions', () => {
     expect(instructions('\ufeff# syntax=x\n\n  # c\n\tRUN a\nrun\n')).toEqual([
       ['RUN', 20, 23, 25, 25],

@@ -163,11 +163,15 @@ function withHeredocs(text: string, ins: RawInstruction, escape: string): RawIns
   }
   if (!HEREDOC_KEYWORDS.has(keyword)) return ins;
   let at = ins.lineEnd;
+  const wordStarts = shellWordStarts(text, ins.keywordEnd, ins.lineEnd, escape);
   for (const arg of args) {
-    const name = arg.value.length > 2 && arg.value.startsWith('<<') ? heredocName(arg.value) : null;
-    if (name === null) continue;
+    // The raw word: an escaped `\\<<EOF` is no here-document, though its value is `<<EOF`.
+    const raw = text[arg.span.start];
+    const word = wordStarts.has(arg.span.start) && (raw === '<' || (raw >= '0' && raw <= '9')) ? heredocWord(arg.value) : null;
+    if (word === null) continue;
+    const name = word.name;
     const body = lineAfter(text, at);
-    const delimiter = findDelimiter(text, name, body, arg.value.startsWith('<<-'));
+    const delimiter = findDelimiter(text, name, body, word.tabbed);
     let contentSpan: TextSpan | null = null;
     if (delimiter === undefined) contentSpan = body < text.length ? { start: body, end: text.length } : null;
     else if (delimiter.lineStart > body) {
@@ -214,15 +218,72 @@ function findDelimiter(text: string, name: string, from: number, tabbed: boolean
   return undefined;
 }
 
-/** `<<EOF`, `<<-EOF`, `<<"EOF"`, `<<'EOF'` → `EOF`; null when the quotes do not close. */
-export function heredocName(word: string): string | null {
-  let name = word.slice(word.startsWith('<<-') ? 3 : 2);
+/**
+ * Offsets in `[from, to)` of an instruction's line where a word starts as BuildKit splits the line to
+ * find here-documents (parser.go heredocsFromLine: a shell lexer with quotes kept): blanks outside
+ * quotes separate words, '…' and "…" hold blanks, a backslash escapes the next character outside
+ * single quotes. Line continuations are removed and the comment lines after them skipped first.
+ */
+function shellWordStarts(text: string, from: number, to: number, escape: string): Set<number> {
+  const starts = new Set<number>();
+  let quote = '';
+  let inWord = false;
+  // After a line break inside the instruction (a continuation), where `#` starts a comment line.
+  let lineStart = false;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (isBreak(c)) {
+      lineStart = true;
+      continue;
+    }
+    if (lineStart) {
+      let j = i;
+      while (j < to && isBlank(text[j])) j++;
+      if (text[j] === '#') {
+        i = physicalLineEnd(text, j) - 1;
+        continue;
+      }
+      lineStart = false;
+    }
+    if (c === escape) {
+      let j = i + 1;
+      while (j < to && isBlank(text[j])) j++;
+      if (j === to || isBreak(text[j])) {
+        i = j - 1;
+        continue;
+      }
+    }
+    if (quote === "'") {
+      if (c === "'") quote = '';
+    } else if (quote === '"') {
+      if (c === '\\') i++;
+      else if (c === '"') quote = '';
+    } else if (isBlank(c)) inWord = false;
+    else {
+      if (!inWord) starts.add(i);
+      inWord = true;
+      if (c === '\\') i++;
+      else if (c === "'" || c === '"') quote = c;
+    }
+  }
+  return starts;
+}
+
+/**
+ * A here-document's word as BuildKit reads it (parser.go reHeredoc `^(\d*)<<(-?)([^<]*)$`): `<<EOF`,
+ * `<<-EOF`, `0<<EOF`, `<<"EOF"`, `<<'EOF'` → `EOF`; null for another word or when the quotes do not close.
+ */
+export function heredocWord(word: string): { name: string; tabbed: boolean } | null {
+  const open = /^\d*<<-?/.exec(word);
+  if (open === null) return null;
+  let name = word.slice(open[0].length);
+  if (name.includes('<')) return null;
   for (const q of ['"', "'"])
     if (name.startsWith(q)) {
       if (name.length < 2 || !name.endsWith(q)) return null;
       name = name.slice(1, -1);
     }
-  return name.startsWith('<') ? null : name;
+  return name === '' ? null : { name, tabbed: open[0].endsWith('-') };
 }
 
 /**

@@ -33,6 +33,12 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'USER root after a RUN whose << is inside quotes (no here-document)',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu\nRUN echo "use <<EOF to start a heredoc"\nUSER root\nEXPOSE 22\n',
+      findings: [{ startLine: 3, startColumn: 1, endLine: 3, endColumn: 10 }],
+    },
+    {
       path: 'Dockerfile',
       content: 'FROM python:3.12-slim AS runtime\nRUN pip install flask\n',
       findings: [
