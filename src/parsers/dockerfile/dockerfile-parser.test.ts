@@ -240,6 +240,43 @@ USER 1000
     expect(parse('{"not": "a dockerfile"}\n\u0000').instructions.length).toBeGreaterThanOrEqual(0);
   });
 
+  it('opens no here-document at a << inside quotes, and one at 0<<EOF, as BuildKit splits words', () => {
+    const quoted = parse('FROM ubuntu\nRUN echo "use <<EOF to start a heredoc"\nUSER root\nEXPOSE 22\nRUN curl https://x | sh\n');
+    expect(quoted.instructions.map((i) => [i.keyword, i.line, at(quoted, i.span)])).toEqual([
+      ['FROM', 1, 'FROM ubuntu'],
+      ['RUN', 2, 'RUN echo "use <<EOF to start a heredoc"'],
+      ['USER', 3, 'USER root'],
+      ['EXPOSE', 4, 'EXPOSE 22'],
+      ['RUN', 5, 'RUN curl https://x | sh'],
+    ]);
+    const fd = parse('FROM ubuntu\nRUN cat 0<<EOF > /etc/motd\nEXPOSE 22 is documented\nEOF\nUSER app\n');
+    expect(fd.instructions.map((i) => [i.keyword, i.line])).toEqual([
+      ['FROM', 1],
+      ['RUN', 2],
+      ['USER', 5],
+    ]);
+    expect(fd.instructions[1].heredocs.map((h) => [h.name, h.content.text])).toEqual([['EOF', 'EXPOSE 22 is documented']]);
+    expect(fd.instructions[1].command?.text).toBe('cat 0<<EOF > /etc/motd');
+  });
+
+  it('orders instructions by offset when bare CRs end lines for dockerfile-ast (one line for BuildKit)', () => {
+    const doc = parse('FROM a\rRUN curl https://x | sh\rUSER root\r');
+    expect(doc.instructions.map((i) => [i.keyword, i.span, at(doc, i.span)])).toEqual([
+      ['FROM', { start: 0, end: 6 }, 'FROM a'],
+      ['RUN', { start: 7, end: 30 }, 'RUN curl https://x | sh'],
+      ['USER', { start: 31, end: 40 }, 'USER root'],
+    ]);
+    const mixed = parse('FROM a\r\nUSER b\rUSER c\nUSER d\r');
+    expect(mixed.instructions.map((i) => at(mixed, i.span))).toEqual(['FROM a', 'USER b', 'USER c', 'USER d']);
+  });
+
+  it('gives an empty here-document at the end of the file an empty body after its line', () => {
+    const doc = parse('FROM a\nRUN cat <<EOF\n');
+    const [h] = doc.instructions[1].heredocs;
+    expect([h.name, h.content.text, h.contentSpan]).toEqual(['EOF', '', { start: 20, end: 20 }]);
+    expect(doc.instructions[1].command?.text).toBe('cat <<EOF');
+  });
+
   it('takes the flags of a RUN from its leading --words only, as BuildKit does', () => {
     const [run] = parse('FROM a:1\nRUN echo--x --y z\n').byKeyword('RUN');
     expect(run.flags).toEqual([]);

@@ -59,7 +59,7 @@ export const dockerfileParser: Parser = {
 export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const text = file.text();
   const lines = new LineIndex(text);
-  const off = (p: { line: number; character: number }): number => lines.offset(p.line + 1, p.character + 1);
+  const off = astOffset(text, lines);
   const span = (r: LspRange): TextSpan => ({ start: off(r.start), end: off(r.end) });
 
   let df;
@@ -108,6 +108,20 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs);
+}
+
+/**
+ * The offset of a dockerfile-ast position. Its lines end at CRLF, LF and a bare CR too (LineIndex's
+ * end at LF only, as BuildKit's), so a text with a bare CR has its own line starts here.
+ */
+function astOffset(text: string, lines: LineIndex): (p: { line: number; character: number }) => number {
+  if (!/\r(?!\n)/.test(text)) return (p) => lines.offset(p.line + 1, p.character + 1);
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  }
+  return (p) => Math.min(starts[Math.min(Math.max(p.line, 0), starts.length - 1)] + p.character, text.length);
 }
 
 /** End of the comment lines (and blank-prefixed comment lines) that open the file, where parser directives stand. */
