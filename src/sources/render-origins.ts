@@ -172,6 +172,27 @@ interface Candidate extends Identity {
   rendered: Identity;
 }
 
+/** The resource declarations by kind and rendered name, and by kind and declared name, each list in declaration order. */
+interface CandidateIndex {
+  byRendered: Map<string, Candidate[]>;
+  byDeclared: Map<string, Candidate[]>;
+}
+
+function kindAndName(kind: string, name: string): string {
+  return `${kind}\u0000${name}`;
+}
+
+function groupBy(candidates: readonly Candidate[], name: (c: Candidate) => string): Map<string, Candidate[]> {
+  const out = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const key = kindAndName(c.kind, name(c));
+    const list = out.get(key);
+    if (list) list.push(c);
+    else out.set(key, [c]);
+  }
+  return out;
+}
+
 /** Bounds the ways down an overlay tree that are followed (diamonds of shared bases multiply them). */
 const MAX_OVERLAY_PATHS = 512;
 
@@ -231,7 +252,7 @@ export class KustomizeOrigins implements RenderOrigins {
   private readonly cache: SourceCache;
   private renderedDocs: unknown[] | undefined;
   private readonly layersByDoc = new Map<number, Layer[]>();
-  private candidates: Candidate[] | undefined;
+  private candidates: CandidateIndex | undefined;
   private treePaths: KustomizationModel[][] | undefined;
   private readonly declarations = new Map<number, Candidate | undefined>();
 
@@ -287,9 +308,9 @@ export class KustomizeOrigins implements RenderOrigins {
    * The resource declarations, each with the name and namespace Kustomize gives it on its way up to
    * the rendered overlay (each kustomization's `namePrefix`/`nameSuffix`, the outermost `namespace`).
    */
-  private resourceCandidates(): Candidate[] {
+  private resourceCandidates(): CandidateIndex {
     if (!this.candidates) {
-      this.candidates = [];
+      const all: Candidate[] = [];
       for (const path of this.paths()) {
         const k = path[path.length - 1];
         for (const abs of k.files) {
@@ -306,10 +327,11 @@ export class KustomizeOrigins implements RenderOrigins {
               name = `${typeof f.namePrefix === 'string' ? f.namePrefix : ''}${name}${typeof f.nameSuffix === 'string' ? f.nameSuffix : ''}`;
               if (typeof f.namespace === 'string') namespace = f.namespace;
             }
-            this.candidates!.push({ ...id, abs, docIndex, path, entering, rendered: { kind: id.kind, name, namespace } });
+            all.push({ ...id, abs, docIndex, path, entering, rendered: { kind: id.kind, name, namespace } });
           });
         }
       }
+      this.candidates = { byRendered: groupBy(all, (c) => c.rendered.name), byDeclared: groupBy(all, (c) => c.name) };
     }
     return this.candidates;
   }
@@ -322,9 +344,11 @@ export class KustomizeOrigins implements RenderOrigins {
         c.kind === id!.kind &&
         c.rendered.name === id!.name &&
         (id!.namespace === undefined || c.rendered.namespace === undefined || c.rendered.namespace === id!.namespace);
+      const index = this.resourceCandidates();
       // Kustomize leaves some names alone (a Namespace keeps its name under a prefix): then the declared name is the rendered one.
       const found =
-        id && (this.resourceCandidates().find(matches) ?? this.resourceCandidates().find((c) => c.kind === id.kind && c.name === id.name));
+        id &&
+        (index.byRendered.get(kindAndName(id.kind, id.name))?.find(matches) ?? index.byDeclared.get(kindAndName(id.kind, id.name))?.[0]);
       this.declarations.set(docIndex, found ?? undefined);
     }
     return this.declarations.get(docIndex);
