@@ -123,9 +123,83 @@ spec:
     targetPort: http
 `;
 const DUMMY_VALUES = 'hub:\n  config:\n    JupyterHub:\n      admin_access: true\n      authenticator_class: dummy\n';
+/** Two z2jh releases in one namespace: Secret `<release>-hub`, proxy and proxy-public named after the release. */
+const releaseOf = (release: string, values: string, type: string) => `apiVersion: v1
+kind: Secret
+metadata:
+  name: ${release}-hub
+  namespace: jhub
+type: Opaque
+data:
+  values.yaml: ${Buffer.from(values).toString('base64')}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${release}-proxy
+  namespace: jhub
+spec:
+  selector:
+    matchLabels: {component: proxy, release: ${release}}
+  template:
+    metadata:
+      labels: {component: proxy, release: ${release}}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        ports: [{containerPort: 8000, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: ${release}-proxy-public
+  namespace: jhub
+spec:
+  type: ${type}
+  selector: {component: proxy, release: ${release}}
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+---
+`;
+/** The chart's default `dummy` in hub.config, then an extraConfig snippet (run after it). */
+const withExtra = (snippet: string) => DUMMY_VALUES + `  extraConfig:\n    auth: ${JSON.stringify(snippet)}\n`;
 
 testRule(rule, {
   valid: [
+    {
+      name: 'z2jh: the chart default dummy in hub.config, then hub.extraConfig sets an imported OAuthenticator class (unquoted), which runs after it',
+      path: 'jhub.yaml',
+      content:
+        hubSecret(withExtra('from oauthenticator.github import GitHubOAuthenticator\nc.JupyterHub.authenticator_class = GitHubOAuthenticator')) +
+        z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: 'jupyterhub_config.py: a commented-out dummy line before the real authenticator',
+      path: 'jhub.yaml',
+      content:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  jupyterhub_config.py: |\n    # c.JupyterHub.authenticator_class = "dummy"\n    c.JupyterHub.authenticator_class = "github"\n---\n' +
+        z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: 'jupyterhub_config.py: dummy, then github later (the last assignment wins)',
+      path: 'jhub.yaml',
+      content: hubSecret(withExtra('c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = "github"')) + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: "DummyAuthenticator's password from the environment: not visible, not 'off'",
+      path: 'jhub.yaml',
+      content: hubSecret(withExtra('import os\nc.DummyAuthenticator.password = os.environ["DUMMY_PASSWORD"]')) + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: 'two releases in one namespace: staging dummy behind a ClusterIP, prod github on a LoadBalancer',
+      path: 'jhub.yaml',
+      content:
+        releaseOf('staging', DUMMY_VALUES, 'ClusterIP') +
+        releaseOf('prod', 'hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n', 'LoadBalancer'),
+    },
     {
       name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub's DummyAuthenticator with a shared password",
       path: 'jhub.yaml',
@@ -293,6 +367,31 @@ spec:
   ],
   invalid: [
     {
+      name: 'z2jh: hub.extraConfig sets the DummyAuthenticator class itself (unquoted) after a commented-out github line',
+      path: 'jhub.yaml',
+      content:
+        hubSecret(
+          withExtra(
+            '# c.JupyterHub.authenticator_class = "github"\nfrom jupyterhub.auth import DummyAuthenticator\nc.JupyterHub.authenticator_class = DummyAuthenticator',
+          ),
+        ) + z2jhProxy('LoadBalancer'),
+      findings: [{ startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /authentication off: authenticator_class DummyAuthenticator/ }],
+    },
+    {
+      name: 'jupyterhub_config.py: github, then dummy later (the last assignment wins)',
+      path: 'jhub.yaml',
+      content: hubSecret(withExtra('c.JupyterHub.authenticator_class = "github"\nc.JupyterHub.authenticator_class = "dummy"')) + z2jhProxy('LoadBalancer'),
+      findings: [{ startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /authentication off: authenticator_class dummy/ }],
+    },
+    {
+      name: 'two releases in one namespace: staging dummy on a LoadBalancer, prod github behind a ClusterIP',
+      path: 'jhub.yaml',
+      content:
+        releaseOf('staging', DUMMY_VALUES, 'LoadBalancer') +
+        releaseOf('prod', 'hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n', 'ClusterIP'),
+      findings: [{ startLine: 36, startColumn: 5, endLine: 38, endColumn: 21, severity: 'critical', message: /'staging-proxy-public'.*authentication off/ }],
+    },
+    {
       name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub's authenticator_class dummy without a password (the hub Secret's values.yaml)",
       path: 'jhub.yaml',
       content: hubSecret(DUMMY_VALUES) + z2jhProxy('LoadBalancer'),
@@ -304,7 +403,7 @@ spec:
           endColumn: 21,
           severity: 'critical',
           message:
-            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any username and password log in and start a notebook server) through a LoadBalancer",
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
         },
       ],
     },

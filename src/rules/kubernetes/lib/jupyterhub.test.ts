@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromPython, type HubConfig } from './jupyterhub.js';
+import { fromPython, fromValues, MAX_PYTHON_BYTES, type HubConfig } from './jupyterhub.js';
 
 describe('JupyterHub configuration in Python', () => {
   it('reads authenticator_class and the DummyAuthenticator password', () => {
@@ -10,11 +10,39 @@ describe('JupyterHub configuration in Python', () => {
     fromPython("c.JupyterHub.authenticator_class = 'oauthenticator.GitHubOAuthenticator'\nc.DummyAuthenticator.password = ''\n", empty);
     expect(empty).toEqual({ authenticatorClass: 'oauthenticator.GitHubOAuthenticator', password: false });
   });
-  it('is linear on adversarial input', () => {
+  it('takes the last top-level assignment: comments, unquoted classes, values it cannot see', () => {
+    const c: HubConfig = {};
+    fromPython('# c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = "github"  # GitHub\n', c);
+    expect(c).toEqual({ authenticatorClass: 'github' });
+    fromPython('c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = GitHubOAuthenticator\n', c);
+    expect(c).toEqual({ authenticatorClass: 'GitHubOAuthenticator' });
+    fromPython('c.DummyAuthenticator.password = os.environ["DUMMY_PASSWORD"]\nif prod:\n    c.JupyterHub.authenticator_class = "dummy"\n', c);
+    expect(c).toEqual({ authenticatorClass: null, password: null });
+  });
+  it('reads each distinct snippet once, an aliased values.yaml not at all, and at most MAX_PYTHON_BYTES per object', () => {
+    const big = 'c.JupyterHub.authenticator_class = "github"\n' + '#'.repeat(100_000);
+    const same: HubConfig = {};
+    const repeated = 'hub:\n  extraConfig:\n' + Array.from({ length: 50 }, (_, i) => `    k${i}: ${JSON.stringify(big)}\n`).join('');
+    expect(fromValues(repeated, same)).toBe(big.length);
+    expect(same).toEqual({ authenticatorClass: 'github' });
+    // An anchor and 5,000 aliases to it: before, each alias was scanned again (5,000 x 100 KB).
+    const bomb: HubConfig = {};
+    const aliased =
+      `x: &s ${JSON.stringify(big)}\nhub:\n  config: {JupyterHub: {authenticator_class: dummy}}\n  extraConfig:\n` +
+      Array.from({ length: 5_000 }, (_, i) => `    k${i}: *s\n`).join('');
+    expect(fromValues(aliased, bomb)).toBe(0);
+    expect(bomb).toEqual({ authenticatorClass: null });
+    const over: HubConfig = {};
+    const huge = (n: number) => `c.JupyterHub.authenticator_class = "dummy"\n# ${n}` + '#'.repeat(MAX_PYTHON_BYTES / 2);
+    const scanned = fromValues(`hub:\n  extraConfig:\n    a: ${JSON.stringify(huge(1))}\n    b: ${JSON.stringify(huge(2))}\n`, over);
+    expect(scanned).toBeLessThanOrEqual(MAX_PYTHON_BYTES);
+    expect(over).toEqual({ authenticatorClass: null });
+  });
+  it('reads long lines without backtracking (one pass of anchored patterns per line)', () => {
     const c: HubConfig = {};
     fromPython('c.JupyterHub.authenticator_class =' + ' '.repeat(200_000) + '"' + 'a'.repeat(200_000), c);
     fromPython('c.DummyAuthenticator.password = "' + 'a'.repeat(200_000), c);
     fromPython('c.c.c.'.repeat(100_000), c);
-    expect(c).toEqual({});
+    expect(c).toEqual({ authenticatorClass: null, password: null });
   });
 });

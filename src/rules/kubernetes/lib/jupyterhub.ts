@@ -3,7 +3,8 @@
  * chart's values in the hub Secret (`values.yaml`, base64 in `data`), older releases and hand-made
  * installs in a ConfigMap; `hub.config.JupyterHub.authenticator_class` and
  * `hub.config.DummyAuthenticator.password` are read there, and `c.JupyterHub.authenticator_class = …`
- * in `hub.extraConfig` snippets and in `jupyterhub_config.py` keys.
+ * in `hub.extraConfig` snippets and in `jupyterhub_config.py` keys. A cluster scan reads no Secret
+ * data, so it finds the hub configuration only in a ConfigMap.
  */
 import yaml from 'js-yaml';
 import type { K8sObjectDocument, K8sSetDocument } from '../../../parsers/k8s/k8s-documents.js';
@@ -31,43 +32,102 @@ const DUMMY = new Set(['dummy', 'dummyauthenticator', 'dummyauthenticator.dummya
 /** NullAuthenticator (`null`): login disabled, the hub is reached with API tokens only. */
 const NULL = new Set(['null', 'nullauthenticator', 'nullauthenticator.nullauthenticator']);
 
-/** What the hub's configuration files of one object say, read from strings. */
+/**
+ * What the hub's configuration files of one object say, read from strings: undefined where nothing
+ * sets it, null where it is set to a value the scan cannot see (an expression, a conditional assignment).
+ */
 export interface HubConfig {
-  authenticatorClass?: string;
-  password?: boolean;
+  authenticatorClass?: string | null;
+  password?: boolean | null;
 }
 
-const PY_CLASS = /\bc\.(?:JupyterHub\.)?authenticator_class\s*=\s*['"]([\w.]+)['"]/;
-const PY_PASSWORD = /\bc\.DummyAuthenticator\.password\s*=\s*['"]([^'"\n]*)['"]/;
+/** A top-level (unindented) assignment; an indented one sits in a block and may not run. */
+const PY_ASSIGN = /^([ \t]*)c\.((?:JupyterHub\.)?authenticator_class|DummyAuthenticator\.password)[ \t]*=(?!=)[ \t]*(.*)$/;
+const PY_STRING = /^(?:'([^'\\\n]*)'|"([^"\\\n]*)")[ \t]*(?:#.*)?$/;
+const PY_NAME = /^([A-Za-z_][\w.]*)[ \t]*(?:#.*)?$/;
 
-/** What a `jupyterhub_config.py` (or a `hub.extraConfig` snippet) sets, added to `into`. */
+/**
+ * What a `jupyterhub_config.py` (or a `hub.extraConfig` snippet) sets, applied to `into` as Python
+ * runs it: the last assignment wins; comments are no assignments.
+ */
 export function fromPython(text: string, into: HubConfig): void {
-  const cls = PY_CLASS.exec(text);
-  if (cls) into.authenticatorClass = cls[1];
-  const pw = PY_PASSWORD.exec(text);
-  if (pw) into.password = pw[1] !== '';
+  for (const line of text.split('\n')) {
+    const m = PY_ASSIGN.exec(line.endsWith('\r') ? line.slice(0, -1) : line);
+    if (!m) continue;
+    const [, indent, target, value] = m;
+    const str = PY_STRING.exec(value);
+    const literal = str ? (str[1] ?? str[2]) : undefined;
+    if (target.endsWith('password')) {
+      into.password = indent === '' && literal !== undefined ? literal !== '' : null;
+      continue;
+    }
+    // An unquoted name is the class itself (`from oauthenticator.github import GitHubOAuthenticator`).
+    const name = literal ?? PY_NAME.exec(value)?.[1];
+    into.authenticatorClass = indent === '' && name !== undefined ? name : null;
+  }
 }
 
-function fromValues(text: string, into: HubConfig): void {
+/** Python scanned per hub Secret or ConfigMap at most: past it the configuration is not visible. */
+export const MAX_PYTHON_BYTES = 1024 * 1024;
+
+/** Helm writes values.yaml without anchors; one that has them is not read (no alias expansion to bound). */
+const ANCHOR = /&[^\s&=]/;
+
+/** The Python each distinct snippet of one object sets, scanned once, within MAX_PYTHON_BYTES. */
+class PythonReader {
+  private readonly effects = new Map<string, HubConfig>();
+  scanned = 0;
+
+  apply(text: string, into: HubConfig): void {
+    let effect = this.effects.get(text);
+    if (!effect) {
+      effect = {};
+      if (this.scanned + text.length > MAX_PYTHON_BYTES) effect.authenticatorClass = null;
+      else {
+        this.scanned += text.length;
+        fromPython(text, effect);
+      }
+      this.effects.set(text, effect);
+    }
+    if (effect.authenticatorClass !== undefined) into.authenticatorClass = effect.authenticatorClass;
+    if (effect.password !== undefined) into.password = effect.password;
+  }
+}
+
+/**
+ * What a z2jh values.yaml sets: `hub.config` first, then the `hub.extraConfig` snippets, which the
+ * hub's jupyterhub_config.py runs after it in the order of their keys. Returns the Python characters scanned.
+ */
+export function fromValues(text: string, into: HubConfig, python = new PythonReader()): number {
+  if (ANCHOR.test(text)) {
+    into.authenticatorClass = null;
+    return python.scanned;
+  }
   let values: unknown;
   try {
-    values = yaml.load(text);
+    values = yaml.load(text, { maxDepth: 64 } as yaml.LoadOptions);
   } catch {
-    return;
+    return python.scanned;
   }
   const config = field(values, 'hub', 'config');
   const cls = field(config, 'JupyterHub', 'authenticator_class');
-  if (typeof cls === 'string') into.authenticatorClass = cls;
+  if (cls !== undefined && cls !== null) into.authenticatorClass = typeof cls === 'string' ? cls : null;
   const pw = field(config, 'DummyAuthenticator', 'password');
-  if (pw !== undefined && pw !== null) into.password = String(pw) !== '';
+  if (pw !== undefined && pw !== null) into.password = typeof pw === 'string' || typeof pw === 'number' ? String(pw) !== '' : null;
   const extra = field(values, 'hub', 'extraConfig');
-  if (isObj(extra)) for (const snippet of Object.values(extra)) if (typeof snippet === 'string') fromPython(snippet, into);
+  if (isObj(extra))
+    for (const key of Object.keys(extra).sort()) {
+      const snippet = extra[key];
+      if (typeof snippet === 'string') python.apply(snippet, into);
+    }
+  return python.scanned;
 }
 
 /** The hub configuration a Secret or ConfigMap holds, or undefined when it holds none. */
 function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
   const secret = o.resource.kind === 'Secret';
   const into: HubConfig = {};
+  const python = new PythonReader();
   for (const [field, base64] of secret
     ? ([
         ['data', true],
@@ -84,47 +144,80 @@ function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
       if (!isValues && !isPython) continue;
       const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
       if (!/authenticator_class|DummyAuthenticator/.test(text)) continue;
-      if (isValues) fromValues(text, into);
-      else fromPython(text, into);
+      if (isValues) fromValues(text, into, python);
+      else python.apply(text, into);
     }
   }
   return into.authenticatorClass !== undefined ? into : undefined;
 }
 
-function judge(c: HubConfig): HubAuth {
-  const cls = c.authenticatorClass!.toLowerCase();
-  if (DUMMY.has(cls))
+function judge(c: HubConfig): HubAuth | undefined {
+  if (c.authenticatorClass === null || c.authenticatorClass === undefined) return undefined;
+  const cls = c.authenticatorClass.toLowerCase();
+  if (DUMMY.has(cls)) {
+    if (c.password === null) return undefined;
     return c.password
       ? { auth: 'on', authReason: 'DummyAuthenticator with a shared password' }
       : {
           auth: 'off',
-          authReason: `authenticator_class ${c.authenticatorClass} (DummyAuthenticator) without a password: any username and password log in and start a notebook server`,
+          authReason: `authenticator_class ${c.authenticatorClass} (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server`,
         };
+  }
   if (NULL.has(cls)) return { auth: 'on', authReason: 'NullAuthenticator: login is disabled' };
   return { auth: 'on', authReason: `the hub authenticates with ${c.authenticatorClass}` };
 }
 
-const bySet = new WeakMap<K8sSetDocument, Map<string, HubAuth | null>>();
+interface HubEntry {
+  /** The Helm release the object belongs to, by its labels or its z2jh name (`<release>-hub`). */
+  release?: string;
+  auth: HubAuth | undefined;
+}
+
+/** The release a z2jh object belongs to, by the labels z2jh and Helm put on it. */
+export function releaseOf(labels: Record<string, unknown>): string | undefined {
+  const r = labels.release ?? labels['app.kubernetes.io/instance'];
+  return typeof r === 'string' && r !== '' ? r : undefined;
+}
+
+const bySet = new WeakMap<K8sSetDocument, { entries: Map<string, HubEntry[]>; judged: Map<string, HubAuth | null> }>();
+
+function entriesOf(set: K8sSetDocument): { entries: Map<string, HubEntry[]>; judged: Map<string, HubAuth | null> } {
+  let cached = bySet.get(set);
+  if (cached) return cached;
+  const entries = new Map<string, HubEntry[]>();
+  for (const o of set.ofKind('Secret', 'ConfigMap')) {
+    if (o.resource.apiVersion !== 'v1') continue;
+    const c = hubConfigOf(o);
+    if (!c) continue;
+    const release = releaseOf(o.labels) ?? /^(.+)-hub$/.exec(o.name)?.[1];
+    const list = entries.get(o.namespace);
+    const entry: HubEntry = { release, auth: judge(c) };
+    if (list) list.push(entry);
+    else entries.set(o.namespace, [entry]);
+  }
+  bySet.set(set, (cached = { entries, judged: new Map() }));
+  return cached;
+}
 
 /**
  * How the JupyterHub of a namespace authenticates, from the hub configuration the scan holds there
- * (undefined when it holds none: the proxy's default stands). Read once per namespace and set, and
- * only for a namespace where a JupyterHub proxy runs.
+ * for the proxy's release (undefined when it holds none, or when configurations that may apply
+ * disagree or cannot be read: the proxy's default stands). The Secrets and ConfigMaps of a set are
+ * read once, grouped by namespace.
  */
-export function jupyterHubAuth(set: K8sSetDocument, namespace: string): HubAuth | undefined {
-  let cache = bySet.get(set);
-  if (!cache) bySet.set(set, (cache = new Map()));
-  const known = cache.get(namespace);
+export function jupyterHubAuth(set: K8sSetDocument, namespace: string, release?: string): HubAuth | undefined {
+  const { entries, judged } = entriesOf(set);
+  const key = `${namespace}\0${release ?? ''}`;
+  const known = judged.get(key);
   if (known !== undefined) return known ?? undefined;
+  const applicable = (entries.get(namespace) ?? []).filter(
+    (e) => release === undefined || e.release === undefined || e.release === release,
+  );
   let found: HubAuth | null = null;
-  for (const o of set.ofKind('Secret', 'ConfigMap')) {
-    if (o.namespace !== namespace || o.resource.apiVersion !== 'v1') continue;
-    const c = hubConfigOf(o);
-    if (c) {
-      found = judge(c);
-      break;
-    }
+  if (applicable.length > 0) {
+    const first = applicable[0].auth;
+    if (first && applicable.every((e) => e.auth?.auth === first.auth)) found = first;
   }
-  cache.set(namespace, found);
+  judged.set(key, found);
   return found ?? undefined;
 }

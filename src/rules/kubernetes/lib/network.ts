@@ -8,7 +8,7 @@ import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
-import { jupyterHubAuth } from './jupyterhub.js';
+import { jupyterHubAuth, releaseOf } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
 import { podMemoized } from './workload.js';
 
@@ -277,7 +277,7 @@ export class NetworkIndex {
   }
 
   private withHubAuth(s: PodAiService): PodAiService {
-    const hub = jupyterHubAuth(this.set, s.pod.owner.namespace);
+    const hub = jupyterHubAuth(this.set, s.pod.owner.namespace, releaseOf(podLabels(s.pod)));
     return hub ? { ...s, service: { ...s.service, auth: hub.auth, authReason: hub.authReason } } : s;
   }
 
