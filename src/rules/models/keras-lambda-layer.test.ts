@@ -138,5 +138,40 @@ testRule(rule, {
         { ...whole, objectPath: '/config/layers/5', severity: 'critical', message: /load_weights_only, which loads another model/ },
       ],
     },
+    {
+      name: "Keras's saving module: the file stores and the file editor open files (critical, as before the narrowing to loaders and savers); the other registry names stay medium",
+      path: 'model.keras',
+      content: kerasArchive(
+        kerasConfig([
+          dense('d'),
+          ...(
+            [
+              ['keras.src.saving.saving_lib', 'H5IOStore'],
+              ['keras.src.saving.saving_lib', 'DiskIOStore'],
+              ['keras.saving', 'KerasFileEditor'],
+              ['keras.src.saving.file_editor', 'KerasFileEditor'],
+              ['keras.src.saving.serialization_lib', 'ObjectSharingScope'],
+              ['keras.saving', 'get_registered_name'],
+              ['keras.saving', 'get_custom_objects'],
+              ['keras.saving', 'serialize_keras_object'],
+            ] as const
+          ).map(([module, fn], i) => ({
+            module: 'keras.layers',
+            class_name: 'Lambda',
+            config: { name: `l${i}`, function: { module, class_name: 'function', config: fn } },
+          })),
+        ]),
+      ),
+      findings: [
+        { ...whole, objectPath: '/config/layers/2', severity: 'critical', message: /H5IOStore, which reaches the file system/ },
+        { ...whole, objectPath: '/config/layers/3', severity: 'critical', message: /DiskIOStore, which reaches the file system/ },
+        { ...whole, objectPath: '/config/layers/4', severity: 'critical', message: /keras\.saving\.KerasFileEditor, which reaches the file system/ },
+        { ...whole, objectPath: '/config/layers/5', severity: 'critical', message: /file_editor\.KerasFileEditor, which reaches the file system/ },
+        { ...whole, objectPath: '/config/layers/6', severity: 'critical', message: /ObjectSharingScope, which loads another model/ },
+        { ...whole, objectPath: '/config/layers/7', severity: 'medium', evidence: 'keras.saving.get_registered_name' },
+        { ...whole, objectPath: '/config/layers/8', severity: 'medium', evidence: 'keras.saving.get_custom_objects' },
+        { ...whole, objectPath: '/config/layers/9', severity: 'medium', evidence: 'keras.saving.serialize_keras_object' },
+      ],
+    },
   ],
 });

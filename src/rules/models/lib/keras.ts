@@ -11,12 +11,23 @@ export function layerLabel(l: KerasLayerRef): string {
 
 const KERAS_PREFIX = /^(?:keras|tf_keras|keras_nlp|keras_hub|keras_cv|tensorflow\.keras|tensorflow\.python\.keras|tensorflow)(?:\.src)?\./;
 
+/** Keras's saving modules (`keras.saving`, `keras.src.saving.saving_lib`, `saving_api`, the legacy H5 format, …). */
+const SAVING = /\.saving\.|saving_lib|saving_api/;
+
 /**
- * Keras's saving modules (`keras.saving`, `keras.src.saving.saving_lib`, `saving_api`, the legacy H5
- * format): their loaders and savers are gadgets; the rest (`register_keras_serializable`,
- * `serialize_keras_object`, `get_registered_object`, `custom_object_scope`, …) only name and register objects.
+ * The names of the saving modules that only register and name objects (keras/src/saving/object_registration,
+ * serialization_lib.serialize_keras_object): every other name there loads, saves or opens files.
  */
-const SAVING_MODULE = /\.(?:saving|saving_lib|saving_api|legacy_h5_format|serialization_lib)\.[^.]+$/;
+const SAVING_HARMLESS = new Set([
+  'register_keras_serializable',
+  'get_registered_object',
+  'get_registered_name',
+  'get_custom_objects',
+  'serialize_keras_object',
+]);
+
+/** saving_lib's file stores and the file editor: constructing one opens a file (H5IOStore(path, mode="w") truncates it). */
+const SAVING_FILES = new Set(['H5IOStore', 'DiskIOStore', 'NpzIOStore', 'ShardedH5IOStore', 'KerasFileEditor']);
 
 /**
  * What a Keras or TensorFlow function named in a config does that no model layer needs: the
@@ -27,20 +38,15 @@ export function kerasGadget(dotted: string): string | undefined {
   if (!KERAS_PREFIX.test(dotted)) return undefined;
   const name = dotted.slice(dotted.lastIndexOf('.') + 1);
   if (name === 'enable_unsafe_deserialization' || name === 'set_global_attribute') return 'turns safe mode off';
-  const saving = SAVING_MODULE.test(dotted);
-  if (
-    name === 'load_model' ||
-    name === 'load_weights' ||
-    /\.saved_model\.load$/.test(dotted) ||
-    (saving && (name.startsWith('load') || name === 'deserialize_keras_object'))
-  )
-    return 'loads another model, which safe mode does not cover';
+  const saving = SAVING.test(dotted);
   if (
     name === 'get_file' ||
     name === 'extract_archive' ||
-    (saving && name.startsWith('save')) ||
+    (saving && (name.startsWith('save') || SAVING_FILES.has(name))) ||
     /\.file_utils\.|\.io\.gfile\.|\.io\.(?:read|write)_file$/.test(dotted)
   )
     return 'reaches the file system or the network';
+  if (name === 'load_model' || name === 'load_weights' || /\.saved_model\.load$/.test(dotted) || (saving && !SAVING_HARMLESS.has(name)))
+    return 'loads another model, which safe mode does not cover';
   return undefined;
 }
