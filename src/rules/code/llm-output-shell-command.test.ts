@@ -6,6 +6,11 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'quoted output at every field of a .format as an argument, 300 characters after the text begins, each field after a long run of text',
+      path: 'fmtlong.py',
+      content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("echo ${'a'.repeat(300)} {0} ${'b '.repeat(200)}{0}".format(shlex.quote(out)))\n    os.system(("sh -c 'ls' " + "x" * 300 + " {0}").format(shlex.quote(out)))\n`,
+    },
+    {
       name: 'quoted output after the command at every field of a .format, and as an argument after a bash -c script',
       path: 'fmt.py',
       content:
@@ -94,6 +99,14 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'quoted output at a .format field in command position after 300 characters of text',
+      path: 'fmtlong.py',
+      content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("echo ${'a'.repeat(300)} {0}; {0}".format(shlex.quote(out)))\n`,
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 357, message: 'Model output reaches os.system()' },
+      ],
+    },
     {
       name: 'quoted output at a later field of a .format that puts it in command position',
       path: 'fmt.py',
@@ -369,5 +382,12 @@ it('follows output through a file of n functions each returning the next, all ca
   expectLinearGrowth((n) => {
     const content = file(n);
     return () => runRule(rule, { path: 'chain.py', content });
+  }, 1_000);
+});
+
+it('judges each field of a .format of n fields in time linear in n', () => {
+  expectLinearGrowth((n) => {
+    const content = `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("""echo\n${'x {0}\n'.repeat(n)}""".format(shlex.quote(out)))\n`;
+    return () => runRule(rule, { path: 'fmt.py', content });
   }, 1_000);
 });

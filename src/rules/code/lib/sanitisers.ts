@@ -85,12 +85,7 @@ function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefixes: 
   }
   const lead = text.slice(top.range().start.index, inner.range().start.index);
   // `"ls {0} && {0}".format(q)`: the value stands at each of its fields, each judged.
-  const prefixes = (formatted?.befores ?? ['']).map((before) =>
-    (lead + before)
-      .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
-      .replace(/\$\{|[{}+]/g, ' ')
-      .trim(),
-  );
+  const prefixes = (formatted?.befores ?? [0]).map((at) => prefixText(lead, formatted?.format ?? '', at));
   let parent = top.parent();
   if (parent?.kind() === 'keyword_argument') parent = parent.parent();
   let argument = false;
@@ -107,6 +102,30 @@ function commandPrefix(call: SgNode, flavor: Flavor, text: string): { prefixes: 
   return { prefixes, argument };
 }
 
+const cleanPrefix = (raw: string): string =>
+  raw
+    .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
+    .replace(/\$\{|[{}+]/g, ' ')
+    .trim();
+/** COMMAND_POSITION is anchored at the end: a field is judged by this much of the text before it. */
+const PREFIX_TAIL = 256;
+
+/**
+ * The command text before a field at `at` of `format`, cleaned of quotes and concatenation: only its
+ * last PREFIX_TAIL characters (and whether it is empty), so that a format string's fields cost
+ * linear time together, not each the whole text before it.
+ */
+function prefixText(lead: string, format: string, at: number): string {
+  const keep = PREFIX_TAIL + 8;
+  if (lead.length + at <= keep) return cleanPrefix(lead + format.slice(0, at));
+  const tail = at >= keep ? format.slice(at - keep, at) : lead.slice(lead.length - (keep - at)) + format.slice(0, at);
+  const cleaned = cleanPrefix(tail);
+  // Read in full only when the tail is blank (a field after PREFIX_TAIL quotes and spaces).
+  if (cleaned === '') return cleanPrefix(lead + format.slice(0, at));
+  // A letter in front of the cut: `^` in COMMAND_POSITION must not match where the text was cut.
+  return `x${tail.replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ').replace(/\$\{|[{}+]/g, ' ').trimEnd()}`;
+}
+
 /**
  * `%` conversions of a Python format string (`%%` is a literal percent sign). A width starts at 1-9
  * (a leading 0 is a flag) and a key stops at a parenthesis: no run of text two parts can both take.
@@ -120,7 +139,7 @@ const FORMAT_FIELD = /\{\{|\}\}|\{([^{}!:]*)(?:![rsa])?(?::[^{}]*)?\}/g;
  * the whole formatting expression, and the literal text before the value's field. Undefined when the
  * value is not one, or its field cannot be told (`%(name)s`, a format string that is not a literal).
  */
-function formattedAt(value: SgNode): { expr: SgNode; befores: string[] } | undefined {
+function formattedAt(value: SgNode): { expr: SgNode; format: string; befores: number[] } | undefined {
   let node = value;
   let parent = node.parent();
   let index = 0;
@@ -168,9 +187,14 @@ function formattedAt(value: SgNode): { expr: SgNode; befores: string[] } | undef
   return fieldBefore(format, fields, keyword ?? String(index), owner);
 }
 
-function fieldBefore(format: string, fields: Array<{ at: number; name: string }>, name: string, expr: SgNode): { expr: SgNode; befores: string[] } | undefined {
-  const befores = fields.filter((f) => f.name === name).map((f) => format.slice(0, f.at));
-  return befores.length > 0 ? { expr, befores } : undefined;
+function fieldBefore(
+  format: string,
+  fields: Array<{ at: number; name: string }>,
+  name: string,
+  expr: SgNode,
+): { expr: SgNode; format: string; befores: number[] } | undefined {
+  const befores = fields.filter((f) => f.name === name).map((f) => f.at);
+  return befores.length > 0 ? { expr, format, befores } : undefined;
 }
 
 /** A shell quoter's result is one argument: clean unless it stands where the shell reads a command. */
