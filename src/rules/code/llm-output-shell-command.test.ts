@@ -6,6 +6,18 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'output as an argument of a script run by bash, after the script file (its -c is the script\'s option)',
+      path: 'script.py',
+      content:
+        'import asyncio, subprocess\nasync def f(llm):\n    n = llm.invoke("x").content\n    subprocess.run(["bash", "./resize.sh", "-c", n])\n    cmd = ["sudo", "bash", "./resize.sh", "-c", n]\n    subprocess.run(cmd)\n    await asyncio.create_subprocess_exec("bash", "./resize.sh", "-c", n)\n',
+    },
+    {
+      name: 'output as an argument of a script run by bash through spawn',
+      path: 'script.js',
+      content:
+        'const { spawn } = require("child_process");\nexport async function go(openai) {\n  const text = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  spawn("bash", ["./resize.sh", "-c", text]);\n  const args = ["./resize.sh", "-c", text];\n  spawn("bash", args);\n}\n',
+    },
+    {
       name: 'quoted output at every field of a .format as an argument, 300 characters after the text begins, each field after a long run of text',
       path: 'fmtlong.py',
       content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("echo ${'a'.repeat(300)} {0} ${'b '.repeat(200)}{0}".format(shlex.quote(out)))\n    os.system(("sh -c 'ls' " + "x" * 300 + " {0}").format(shlex.quote(out)))\n`,
@@ -99,6 +111,18 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'output as a shell script through a list kept in a name, asyncio.create_subprocess_exec, sudo and env',
+      path: 'wrap.py',
+      content:
+        'import asyncio, subprocess\nasync def f(llm):\n    out = llm.invoke("x").content\n    cmd = ["bash", "-c", out]\n    subprocess.run(cmd)\n    await asyncio.create_subprocess_exec("bash", "-c", out)\n    subprocess.run(["sudo", "sh", "-c", out])\n    subprocess.run(["env", "A=1", "bash", "-c", out])\n',
+      findings: [
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 24, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+        { startLine: 6, startColumn: 11, endLine: 6, endColumn: 60, message: 'Model output reaches asyncio.create_subprocess_exec("bash", "-c", …)' },
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 46, message: 'Model output reaches subprocess.run(["sh", "-c", …])' },
+        { startLine: 8, startColumn: 5, endLine: 8, endColumn: 54, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+      ],
+    },
     {
       name: 'quoted output at a .format field in command position after 300 characters of text',
       path: 'fmtlong.py',

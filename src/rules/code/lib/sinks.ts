@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import { SHELL_SCRIPT_FLAG } from './sanitisers.js';
-import { allCalls, calleeText, constantString, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
+import { allCalls, calleeText, constantString, enclosingScope, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
 
 /** A place where a value is used dangerously: `value` is the argument or right-hand side that reaches it. */
 export interface Sink {
@@ -85,31 +85,81 @@ const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|ex
 const SHELL_PROGRAM = /^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k|a)?sh$/;
 const LIST_KINDS = new Set(['list', 'tuple', 'array']);
 
-/** The element after a `-c` option among `items` from `from` on: the script a shell runs. */
+/**
+ * The element after a `-c` option among the shell's options in `items` from `from` on: the script a
+ * shell runs. Options end at the first argument that is not one (`bash ./resize.sh -c n` runs a file).
+ */
 function scriptAfterFlag(items: SgNode[], from: number): SgNode | undefined {
-  for (let i = from; i < items.length - 1; i++) if (SHELL_SCRIPT_FLAG.test(constantString(items[i]) ?? '')) return items[i + 1];
+  for (let i = from; i < items.length - 1; i++) {
+    const option = constantString(items[i]);
+    if (option === undefined || !option.startsWith('-')) return undefined;
+    if (SHELL_SCRIPT_FLAG.test(option)) return items[i + 1];
+  }
   return undefined;
 }
 
-/** `["bash", "-c", script]`: the shell and its script, when the list runs one. */
-function shellScript(cmd: SgNode, from: number): { shell: string; value: SgNode } | undefined {
-  if (!LIST_KINDS.has(String(cmd.kind()))) return undefined;
-  const items = cmd.namedChildren().filter((c) => c.kind() !== 'comment');
-  const shell = constantString(items[from]);
+/** Programs that run the command after them: `sudo sh -c …`, `env bash -c …`, `nohup sh -c …`. */
+const WRAPPER = /^(?:\/(?:usr\/)?bin\/)?(?:sudo|env|nohup)$/;
+
+/** `["bash", "-c", script]`, `["sudo", "sh", "-c", script]`: the shell and its script, when the items run one. */
+function scriptOf(items: SgNode[], from: number): { shell: string; value: SgNode } | undefined {
+  let i = from;
+  // The wrapper's own options and env's NAME=value settings.
+  if (WRAPPER.test(constantString(items[i]) ?? '')) for (i++; /^-|^\w+=/.test(constantString(items[i]) ?? ''); i++);
+  const shell = constantString(items[i]);
   if (shell === undefined || !SHELL_PROGRAM.test(shell)) return undefined;
-  const value = scriptAfterFlag(items, from + 1);
+  const value = scriptAfterFlag(items, i + 1);
   return value ? { shell, value } : undefined;
 }
 
+/** Assignments of each scope (by id) to each name, in order: made once per scope a command name is looked up in. */
+type Assignments = Map<number, Map<string, SgNode[]>>;
+
+/** The list a command is, directly or through a name last given one before it in the same scope: `cmd = ["bash", "-c", x]`. */
+function listOf(cmd: SgNode, flavor: Flavor, seen: Assignments): SgNode | undefined {
+  if (LIST_KINDS.has(String(cmd.kind()))) return cmd;
+  if (cmd.kind() !== 'identifier') return undefined;
+  const scope = enclosingScope(cmd);
+  let byName = seen.get(scope.id());
+  if (!byName) {
+    byName = new Map();
+    seen.set(scope.id(), byName);
+    const kinds = flavor === 'python' ? ['assignment'] : ['variable_declarator', 'assignment_expression'];
+    for (const a of scope.findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
+      const left = a.field(a.kind() === 'variable_declarator' ? 'name' : 'left');
+      if (left?.kind() !== 'identifier' || enclosingScope(a).id() !== scope.id()) continue;
+      const list = byName.get(left.text()) ?? [];
+      list.push(a);
+      byName.set(left.text(), list);
+    }
+  }
+  const at = cmd.range().start.index;
+  const before = (byName.get(cmd.text()) ?? []).filter((a) => a.range().end.index <= at);
+  const last = before[before.length - 1];
+  const value = last?.field(last.kind() === 'variable_declarator' ? 'value' : 'right');
+  return value && LIST_KINDS.has(String(value.kind())) ? value : undefined;
+}
+
+function shellScript(cmd: SgNode, from: number, flavor: Flavor, seen: Assignments): { shell: string; value: SgNode } | undefined {
+  const list = listOf(cmd, flavor, seen);
+  return list ? scriptOf(list.namedChildren().filter((c) => c.kind() !== 'comment'), from) : undefined;
+}
+
 export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
+  const seen: Assignments = new Map();
   return callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') {
       if (PY_SHELL.test(callee) || PY_SHELL_OBJECT.test(callee)) return { what: `${callee}()` };
+      // `asyncio.create_subprocess_exec("bash", "-c", script)`: the vector as arguments.
+      if (/^(?:asyncio\.)?create_subprocess_exec$/.test(callee)) {
+        const script = scriptOf(positional(call), 0);
+        return script ? { what: `${callee}("${script.shell}", "-c", …)`, value: script.value } : undefined;
+      }
       if (PY_SUBPROCESS.test(callee) && (callee.startsWith('subprocess.') || callee === 'Popen')) {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
         if (isTrue(namedArg(call, 'shell'))) return { what: `${callee}(shell=True)`, value: cmd };
-        const script = shellScript(cmd, 0);
+        const script = shellScript(cmd, 0, flavor, seen);
         if (script) return { what: `${callee}(["${script.shell}", "-c", …])`, value: script.value };
         // `shlex.split(text)` lets the text choose the program and all its arguments.
         if (isCall(cmd) && calleeText(cmd) === 'shlex.split') return { what: `${callee}(shlex.split(...))`, value: cmd };
@@ -122,10 +172,10 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
       if (opts && isTrue(objectProperty(opts, 'shell'))) return { what: `${callee}({ shell: true })` };
       // `spawn("bash", ["-c", script])`
       const [program, args] = positional(call);
-      const shell = constantString(program);
-      if (shell !== undefined && SHELL_PROGRAM.test(shell) && args && LIST_KINDS.has(String(args.kind()))) {
-        const script = scriptAfterFlag(args.namedChildren().filter((c) => c.kind() !== 'comment'), 0);
-        if (script) return { what: `${callee}("${shell}", ["-c", …])`, value: script };
+      const list = args && listOf(args, flavor, seen);
+      if (program && list) {
+        const script = scriptOf([program, ...list.namedChildren().filter((c) => c.kind() !== 'comment')], 0);
+        if (script) return { what: `${callee}("${script.shell}", ["-c", …])`, value: script.value };
       }
     }
     return undefined;
