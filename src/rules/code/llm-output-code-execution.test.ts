@@ -37,6 +37,15 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a compile within an exec whose argument holds another exec before it: the compile is not reported',
+      path: 'nested.py',
+      content: 'def f(llm):\n    x = llm.invoke("x").content\n    exec(exec(x) or compile(x, "f", "exec"))\n',
+      findings: [
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 45, message: 'Model output reaches exec()' },
+        { startLine: 3, startColumn: 10, endLine: 3, endColumn: 17, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
       name: 'exec of a compile inside a conditional: one finding',
       path: 'cond.py',
       content: 'def f(llm):\n    x = llm.invoke("x").content\n    exec(compile(x, "f", "exec") if x else None)\n',

@@ -65,10 +65,25 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   // `exec(compile(code, …))` runs the code once: the `exec`/`eval` around it is the one place to report.
   const isCompile = (s: Sink): boolean => /^(?:builtins\.)?compile\(\)$/.test(s.what);
   // Anywhere in what `exec` runs: `exec(compile(x) if x else None)`, `exec((compile(x)))`.
-  const run = sinks.filter((s) => !isCompile(s)).map((s) => s.value.range());
+  // Sorted by start, with the largest end among each prefix: a node lies within one iff that end,
+  // over the ranges starting at or before it, reaches its end.
+  const run = sinks
+    .filter((s) => !isCompile(s))
+    .map((s) => s.value.range())
+    .map((v) => ({ start: v.start.index, end: v.end.index }))
+    .sort((a, b) => a.start - b.start);
+  const reach: number[] = [];
+  for (const v of run) reach.push(Math.max(v.end, reach[reach.length - 1] ?? -1));
   const within = (n: SgNode): boolean => {
     const r = n.range();
-    return run.some((v) => v.start.index <= r.start.index && r.end.index <= v.end.index);
+    let lo = 0;
+    let hi = run.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (run[mid].start <= r.start.index) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && reach[lo - 1] >= r.end.index;
   };
   return sinks.filter((s) => !(isCompile(s) && within(s.node)));
 }
