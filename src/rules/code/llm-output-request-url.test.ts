@@ -1,4 +1,6 @@
-import { testRule } from '../../testing/rule-tester.js';
+import { expect, it } from 'vitest';
+import { expectLinearGrowth } from '../../testing/growth.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './llm-output-request-url.js';
 
 testRule(rule, {
@@ -25,23 +27,65 @@ testRule(rule, {
       name: 'a get that is not an HTTP request (a dict, a cache client), and a URL not from the model',
       path: 'a.py',
       content:
-        'import requests\ndef f(llm, cache, conf, u):\n    key = llm.invoke("x").content\n    conf.get(key)\n    cache.get(key)\n    requests.get(u)\n',
+        'import requests, httpx, redis\nredis_client = redis.Redis()\ndef f(llm, cache, conf, u, cache_client):\n    key = llm.invoke("x").content\n    conf.get(key)\n    cache.get(key)\n    redis_client.get(f"order:{key}")\n    cache_client.get(key)\n    requests.get(u)\n',
+    },
+    {
+      name: 'a module constant holding a literal origin, a path on a base_url client or on a literal base',
+      path: 'a.py',
+      content:
+        'import httpx, requests\nBASE_URL = "https://api.weather.example.com"\nWEATHER_API = "https://api.weather.example.com/v1/current"\nhttp = httpx.Client(base_url="https://api.example.com")\ndef f(llm):\n    city = llm.invoke("x").content\n    requests.get(f"{BASE_URL}/weather/{city}")\n    requests.get(WEATHER_API, params={"q": city})\n    requests.get(WEATHER_API + "?q=" + city)\n    http.get(f"/orders/{city}")\n',
+    },
+    {
+      name: 'JS: a module constant origin in a template, new URL of a path on a constant base',
+      path: 'a.js',
+      content:
+        'const BASE = "https://api.example.com";\nexport async function f(openai) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  const q = r.choices[0].message.content;\n  await fetch(`${BASE}/search?q=${encodeURIComponent(q)}`);\n  await fetch(new URL(`/search?q=${q}`, BASE));\n  await fetch(BASE + "/search?q=" + q);\n}\n',
+    },
+    {
+      name: 'a SQLAlchemy session and a Flask session are not HTTP sessions',
+      path: 'a.py',
+      content:
+        'import json, requests\nfrom flask import session\ndef step(db_session, client, messages):\n    resp = client.chat.completions.create(model="m", messages=messages, tools=TOOLS)\n    for call in resp.choices[0].message.tool_calls:\n        args = json.loads(call.function.arguments)\n        item = db_session.get(Item, args["id"])\n        db_session.delete(item)\n        session.get(args["q"])\n',
     },
   ],
   invalid: [
     {
-      name: 'a URL from the model fetched with requests, urlopen and an aiohttp session',
-      path: 'a.py',
+      name: 'a session made in place or in async with; a name assigned twice in the module, a path on a client without base_url, a protocol-relative path',
+      path: 'c.py',
       content:
-        'import requests\nfrom urllib.request import urlopen\nasync def f(llm, session):\n    url = llm.invoke("x").content.strip()\n    requests.get(url, timeout=5)\n    urlopen(url)\n    async with session.get(url) as r:\n        return await r.text()\n',
+        'import requests, aiohttp, httpx\nBASE = "https://api.example.com"\nBASE = input()\nraw = httpx.Client()\nhttp = httpx.Client(base_url="https://api.example.com")\nasync def f(llm):\n    url = llm.invoke("x").content\n    requests.Session().get(url)\n    async with aiohttp.ClientSession() as s:\n        await s.get(url)\n    requests.get(f"{BASE}/a/{url}")\n    raw.get(f"/a/{url}")\n    http.get(f"//{url}")\n',
       findings: [
-        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 33, message: 'Model output chooses the URL of requests.get()' },
-        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 17, message: 'Model output chooses the URL of urlopen()' },
-        { startLine: 7, startColumn: 16, endLine: 7, endColumn: 32, message: 'Model output chooses the URL of session.get()' },
+        { startLine: 8, startColumn: 5, endLine: 8, endColumn: 32, message: 'Model output chooses the URL of requests.Session().get()' },
+        { startLine: 10, startColumn: 15, endLine: 10, endColumn: 25, message: 'Model output chooses the URL of s.get()' },
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 36, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 25, message: 'Model output chooses the URL of raw.get()' },
+        { startLine: 13, startColumn: 5, endLine: 13, endColumn: 25, message: 'Model output chooses the URL of http.get()' },
       ],
     },
     {
-      name: 'a tool call\'s url argument fetched with httpx',
+      name: 'JS: new URL of a path on a base that is not constant, of a protocol-relative path',
+      path: 'b.js',
+      content:
+        'const BASE = "https://api.example.com";\nexport async function f(openai, base) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  const q = r.choices[0].message.content;\n  await fetch(new URL(`/search?q=${q}`, base));\n  await fetch(new URL(`//${q}`, BASE));\n  await fetch(new URL(`/\\\\${q}`, BASE));\n}\n',
+      findings: [
+        { startLine: 5, startColumn: 9, endLine: 5, endColumn: 47, message: 'Model output chooses the URL of fetch()' },
+        { startLine: 6, startColumn: 9, endLine: 6, endColumn: 39, message: 'Model output chooses the URL of fetch()' },
+        { startLine: 7, startColumn: 9, endLine: 7, endColumn: 40, message: 'Model output chooses the URL of fetch()' },
+      ],
+    },
+    {
+      name: 'a URL from the model fetched with requests, urlopen and an aiohttp session',
+      path: 'a.py',
+      content:
+        'import requests, aiohttp\nfrom urllib.request import urlopen\nasync def f(llm):\n    url = llm.invoke("x").content.strip()\n    requests.get(url, timeout=5)\n    urlopen(url)\n    async with aiohttp.ClientSession() as session:\n        async with session.get(url) as r:\n            return await r.text()\n',
+      findings: [
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 33, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 17, message: 'Model output chooses the URL of urlopen()' },
+        { startLine: 8, startColumn: 20, endLine: 8, endColumn: 36, message: 'Model output chooses the URL of session.get()' },
+      ],
+    },
+    {
+      name: "a tool call's url argument fetched with httpx",
       path: 'tools.py',
       content:
         'import json, httpx\ndef step(client, messages):\n    resp = client.chat.completions.create(model="m", messages=messages, tools=TOOLS)\n    for call in resp.choices[0].message.tool_calls:\n        args = json.loads(call.function.arguments)\n        return httpx.get(url=args["url"]).text\n',
@@ -72,4 +116,21 @@ testRule(rule, {
       ],
     },
   ],
+});
+
+it('takes CPU time that grows linearly with requests to names that no model output reaches', () => {
+  // Each request's URL is a name assigned in the same scope next to an `if`: the scope is indexed once, not walked per request.
+  const many = (n: number): string => {
+    let s = 'import requests\ndef f(base):\n';
+    for (let i = 0; i < n; i++) s += `    u${i} = base + "/${i}"\n    if x${i}: pass\n    requests.get(u${i})\n`;
+    return s;
+  };
+  expectLinearGrowth(
+    (n) => {
+      const file = { path: 'a.py', content: many(n) };
+      return () => expect(runRule(rule, file).findings).toEqual([]);
+    },
+    500,
+    { maxN: 2_000 },
+  );
 });

@@ -2,27 +2,145 @@ import type { SgNode } from '@ast-grep/napi';
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
-import { httpSinks, reportModelOutputAt, type Sink } from './lib/sinks.js';
-import { calleeText, constantString, enclosingScope, flavorOf, isCall, mentions, type Flavor } from './lib/syntax.js';
+import { clientOf, httpClients, httpSinks, reportModelOutputAt, type HttpClient, type Sink } from './lib/sinks.js';
+import {
+  calleeText,
+  constantString,
+  enclosingScope,
+  flavorOf,
+  isCall,
+  isConstant,
+  mentions,
+  positional,
+  type Flavor,
+} from './lib/syntax.js';
 
 /** A literal URL start that fixes the scheme and the host: `https://api.example.com/`, up to the first `/`, `?` or `#` after the host. */
 const FIXED_ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\@\s]+[/?#]/i;
+/** A base URL whose host is literal, as a whole (`"https://api.example.com"`). */
+const FIXED_BASE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\\@\s]+(?:[/?#]|$)/i;
+/** A path on the client's or base's own host: `/search?q=`, not `//host/` nor `/\host/` (browsers read `\` as `/`). */
+const HOST_PATH = /^\/(?![/\\])/;
+const QUOTE_OPEN = /^[a-zA-Z]{0,2}(?:'''|"""|['"`])/;
+const QUOTE_CLOSE = /(?:'''|"""|['"`])$/;
 
-/** The literal text a URL expression starts with before any value goes in (f-string, template, `+`, `.format`, `%`). */
-function literalStart(node: SgNode): string | undefined {
+const ASSIGNMENTS: Record<Flavor, string[]> = { python: ['assignment'], js: ['variable_declarator', 'assignment_expression'] };
+const GUARDS: Record<Flavor, string[]> = { python: ['if_statement', 'elif_clause', 'assert_statement'], js: ['if_statement'] };
+
+/** A condition that compares a parsed URL's host or origin: `urlparse(u).hostname in ALLOWED`, `new URL(u).hostname !== HOST`, `ALLOWED.has(url.host)`. */
+const HOST_CHECK = /(?:\.|\b)(?:hostname|netloc|host|origin)\b/;
+const COMPARISON = /\bnot\s+in\b|\bin\b|[=!]==?|\.(?:includes|has|startswith|endswith|startsWith|endsWith|indexOf)\s*\(/;
+
+interface Assignment {
+  end: number;
+  value: SgNode | undefined;
+}
+
+/**
+ * What the rule reads of a file's scopes, from one walk: the assignments to each name in each scope (in
+ * source order, as the walk meets them), the first host check of each scope, and the module's string constants.
+ */
+class Scopes {
+  private readonly assignments = new Map<number, Map<string, Assignment[]>>();
+  private readonly firstHostCheck = new Map<number, number>();
+  readonly constants = new Map<string, string>();
+
+  constructor(root: SgNode, flavor: Flavor) {
+    const guards = new Set(GUARDS[flavor]);
+    const kinds = [...ASSIGNMENTS[flavor], ...GUARDS[flavor]].map((kind) => ({ kind }));
+    const rootId = root.id();
+    const assignedAtModule = new Map<string, number>();
+    for (const n of root.findAll({ rule: { any: kinds } })) {
+      const scope = enclosingScope(n).id();
+      if (guards.has(String(n.kind()))) {
+        const text = (n.field('condition') ?? n.namedChildren()[0])?.text() ?? '';
+        if (!this.firstHostCheck.has(scope) && HOST_CHECK.test(text) && COMPARISON.test(text))
+          this.firstHostCheck.set(scope, n.range().start.index);
+        continue;
+      }
+      const target = (n.field('left') ?? n.field('name'))?.text();
+      if (!target) continue;
+      const value = n.field('right') ?? n.field('value') ?? undefined;
+      let names = this.assignments.get(scope);
+      if (!names) this.assignments.set(scope, (names = new Map()));
+      const list = names.get(target);
+      if (list) list.push({ end: n.range().end.index, value });
+      else names.set(target, [{ end: n.range().end.index, value }]);
+      if (scope === rootId) {
+        assignedAtModule.set(target, (assignedAtModule.get(target) ?? 0) + 1);
+        const text = constantString(value);
+        if (text !== undefined) this.constants.set(target, text);
+      }
+    }
+    // A module name assigned more than once is not a constant.
+    for (const [name, count] of assignedAtModule) if (count > 1) this.constants.delete(name);
+  }
+
+  /** The value last assigned to a name in its scope before it (`url = f"https://api.example.com/{x}"`). */
+  lastAssigned(name: SgNode): SgNode | undefined {
+    const list = this.assignments.get(enclosingScope(name).id())?.get(name.text());
+    if (!list) return undefined;
+    const at = name.range().start.index;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].end <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 ? list[lo - 1].value : undefined;
+  }
+
+  /** The function (or module) compares a URL's host before `node`: an `if`/`assert` before it whose condition compares a host. */
+  hostChecked(node: SgNode): boolean {
+    const first = this.firstHostCheck.get(enclosingScope(node).id());
+    return first !== undefined && first <= node.range().start.index;
+  }
+}
+
+/** The text of an interpolated value when it is a module string constant (`{BASE_URL}`, `${BASE}`). */
+function constantIn(interpolation: SgNode, scopes: Scopes): string | undefined {
+  const inner = interpolation.namedChildren();
+  return inner.length === 1 && inner[0].kind() === 'identifier' ? scopes.constants.get(inner[0].text()) : undefined;
+}
+
+function isConstantText(node: SgNode, scopes: Scopes): boolean {
+  return isConstant(node) || (node.kind() === 'identifier' && scopes.constants.has(node.text()));
+}
+
+/** The literal text a URL expression starts with before any value goes in (f-string, template, `+`, `.format`, `%`); module string constants count as literal. */
+function literalStart(node: SgNode, scopes: Scopes): string | undefined {
   const k = node.kind();
   if (k === 'parenthesized_expression') {
     const inner = node.namedChildren()[0];
-    return inner ? literalStart(inner) : undefined;
+    return inner ? literalStart(inner, scopes) : undefined;
   }
+  if (k === 'identifier') return scopes.constants.get(node.text());
   if (k === 'string' || k === 'template_string') {
-    const first = node.namedChildren().find((c) => c.kind() === 'interpolation' || c.kind() === 'template_substitution');
-    const end = first ? first.range().start.index : node.range().end.index;
-    return node.text().slice(0, end - node.range().start.index).replace(/^[a-zA-Z]{0,2}(?:'''|"""|['"`])/, '');
+    if (isConstant(node)) return constantString(node);
+    const start = node.range().start.index;
+    const text = node.text();
+    let out = '';
+    let from = 0;
+    for (const c of node.namedChildren()) {
+      if (c.kind() !== 'interpolation' && c.kind() !== 'template_substitution') continue;
+      out +=
+        from === 0 ? text.slice(0, c.range().start.index - start).replace(QUOTE_OPEN, '') : text.slice(from, c.range().start.index - start);
+      from = c.range().end.index - start;
+      const value = constantIn(c, scopes);
+      if (value === undefined) return out;
+      out += value;
+    }
+    return out + text.slice(from).replace(QUOTE_CLOSE, '');
   }
   if ((k === 'binary_operator' || k === 'binary_expression') && node.field('operator')?.text() === '+') {
     const left = node.field('left');
-    return left ? literalStart(left) : undefined;
+    const right = node.field('right');
+    const head = left ? literalStart(left, scopes) : undefined;
+    if (head === undefined) return undefined;
+    // `BASE + "/path?q=" + x`: a constant head goes on with the literal start of what follows.
+    const tail = left && right && isConstantText(left, scopes) ? literalStart(right, scopes) : undefined;
+    return head + (tail ?? '');
   }
   if (k === 'binary_operator' && node.field('operator')?.text() === '%') {
     const format = constantString(node.field('left') ?? undefined);
@@ -35,42 +153,22 @@ function literalStart(node: SgNode): string | undefined {
   return undefined;
 }
 
-function fixedOrigin(node: SgNode): boolean {
-  const start = literalStart(node);
-  return start !== undefined && FIXED_ORIGIN.test(start);
+/** `new URL("/path?q=" + x, BASE)`: a path on a base whose whole text is a literal origin. */
+function pathOnFixedBase(node: SgNode, scopes: Scopes): boolean {
+  if (node.kind() !== 'new_expression' || !/^(?:URL|url\.URL)$/.test(calleeText(node))) return false;
+  const [path, base] = positional(node);
+  if (!path || !base || !isConstantText(base, scopes)) return false;
+  const baseText = literalStart(base, scopes);
+  const pathText = literalStart(path, scopes);
+  return baseText !== undefined && FIXED_BASE.test(baseText) && pathText !== undefined && HOST_PATH.test(pathText);
 }
 
-const ASSIGNMENTS: Record<Flavor, string[]> = { python: ['assignment'], js: ['variable_declarator', 'assignment_expression'] };
-
-/** The value last assigned to a name in its scope before `at` (`url = f"https://api.example.com/{x}"`), when that is the only kind of assignment. */
-function lastAssigned(name: SgNode, flavor: Flavor): SgNode | undefined {
-  const scope = enclosingScope(name);
-  const at = name.range().start.index;
-  let last: SgNode | undefined;
-  for (const a of scope.findAll({ rule: { any: ASSIGNMENTS[flavor].map((kind) => ({ kind })) } })) {
-    if (a.range().end.index > at || enclosingScope(a).id() !== scope.id()) continue;
-    const target = a.field('left') ?? a.field('name');
-    if (target?.text() === name.text()) last = a.field('right') ?? a.field('value') ?? undefined;
-  }
-  return last;
-}
-
-/** A condition that compares a parsed URL's host or origin: `urlparse(u).hostname in ALLOWED`, `new URL(u).hostname !== HOST`, `ALLOWED.has(url.host)`. */
-const HOST_CHECK = /(?:\.|\b)(?:hostname|netloc|host|origin)\b/;
-const COMPARISON = /\bnot\s+in\b|\bin\b|[=!]==?|\.(?:includes|has|startswith|endswith|startsWith|endsWith|indexOf)\s*\(/;
-const GUARDS: Record<Flavor, string[]> = { python: ['if_statement', 'elif_clause', 'assert_statement'], js: ['if_statement'] };
-
-/** The function (or module) checks a URL's host before the request: an `if`/`assert` before it whose condition compares a host. */
-function hostChecked(sink: Sink, flavor: Flavor): boolean {
-  const scope = enclosingScope(sink.node);
-  const at = sink.node.range().start.index;
-  for (const g of scope.findAll({ rule: { any: GUARDS[flavor].map((kind) => ({ kind })) } })) {
-    if (g.range().start.index > at) continue;
-    const condition = g.field('condition') ?? g.namedChildren()[0];
-    const text = condition?.text() ?? '';
-    if (HOST_CHECK.test(text) && COMPARISON.test(text)) return true;
-  }
-  return false;
+/** The URL's scheme and host are fixed: a literal origin, a path on a client made with a `base_url`, a path on a literal base. */
+function fixedOrigin(node: SgNode, sink: SgNode, scopes: Scopes, clients: ReadonlyMap<string, HttpClient>): boolean {
+  const start = literalStart(node, scopes);
+  if (start !== undefined && (FIXED_ORIGIN.test(start) || (HOST_PATH.test(start) && clientOf(sink, clients)?.baseUrl === true)))
+    return true;
+  return pathOnFixedBase(node, scopes);
 }
 
 export default defineRule<CodeDocument>({
@@ -86,7 +184,7 @@ export default defineRule<CodeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM06' },
     ],
     rationale:
-      'A URL taken from model output (its text, or the arguments of a tool call it makes) and fetched by the server (`requests`, `httpx`, `urlopen`, an aiohttp or requests session, `fetch`, axios, got, ky, `http(s).get`) lets whoever steers the model through prompt injection make the server request any address it can reach: cloud metadata endpoints (`169.254.169.254`) and their credentials, internal services, the cluster API (server-side request forgery, CWE-918). A URL whose scheme and host are literal (`f"https://api.example.com/{path}"`, up to the first `/`, `?` or `#` after the host) is not reported, nor a request made after the function compares the URL’s host (`urlparse(u).hostname in ALLOWED`, `new URL(u).hostname === HOST`). `urljoin`/`new URL(x, base)` are reported: an absolute URL in `x` replaces the base’s host.',
+      'A URL taken from model output (its text, or the arguments of a tool call it makes) and fetched by the server (`requests`, `httpx`, `urlopen`, an object made by `requests.Session()`, `aiohttp.ClientSession()` or `httpx.Client()`, `fetch`, axios, got, ky, `http(s).get`) lets whoever steers the model through prompt injection make the server request any address it can reach: cloud metadata endpoints (`169.254.169.254`) and their credentials, internal services, the cluster API (server-side request forgery, CWE-918). A URL whose scheme and host are literal (`f"https://api.example.com/{path}"`, up to the first `/`, `?` or `#` after the host, also when held in a module constant: `f"{BASE_URL}/{path}"`), a path (`/search?q=…`) on an httpx client made with a `base_url` or in `new URL(path, BASE)` with a constant base, is not reported, nor a request made after the function compares the URL’s host (`urlparse(u).hostname in ALLOWED`, `new URL(u).hostname === HOST`). `urljoin`/`new URL(x, base)` are reported: an absolute URL in `x` replaces the base’s host.',
     remediation:
       'Let the model choose among known endpoints, not write URLs: map its answer onto a fixed table of URLs, or put its value in the path or query of a URL with a literal scheme and host. If any host must be reachable, parse the URL, compare its host against an allow-list before the request, refuse redirects to other hosts, and send the request from a network that cannot reach metadata endpoints or internal services.',
     references: [
@@ -112,19 +210,25 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (!mentions(doc.text, ['requests', 'httpx', 'urlopen', 'session', 'Session', 'http', 'fetch', 'axios', 'got', 'ky', 'needle', 'undici']))
+    if (
+      !mentions(doc.text, ['requests', 'httpx', 'urlopen', 'session', 'Session', 'http', 'fetch', 'axios', 'got', 'ky', 'needle', 'undici'])
+    )
       return;
     const flavor = flavorOf(doc);
     const flow = Flow.of(doc, 'llm');
-    const sinks = httpSinks(doc.root, flavor, doc.text).filter((sink) => {
-      if (fixedOrigin(sink.value)) return false;
-      const stored = sink.value.kind() === 'identifier' ? lastAssigned(sink.value, flavor) : undefined;
-      return !(stored && fixedOrigin(stored));
-    });
-    reportModelOutputAt(
-      sinks,
-      { reaches: (value, sink) => !hostChecked(sink, flavor) && flow.reaches(value) },
-      (sink) => ctx.report({ message: `Model output chooses the URL of ${sink.what}`, at: spanOf(sink.node) }),
+    const clients = httpClients(doc.root, flavor);
+    let scopes: Scopes | undefined;
+    // Model output reaching the sink is asked first: a file without it never indexes its scopes.
+    const reaches = (value: SgNode, sink: Sink): boolean => {
+      if (!flow.reaches(value)) return false;
+      scopes ??= new Scopes(doc.root, flavor);
+      if (fixedOrigin(value, sink.node, scopes, clients)) return false;
+      const stored = value.kind() === 'identifier' ? scopes.lastAssigned(value) : undefined;
+      if (stored && fixedOrigin(stored, sink.node, scopes, clients)) return false;
+      return !scopes.hostChecked(sink.node);
+    };
+    reportModelOutputAt(httpSinks(doc.root, flavor, clients), { reaches }, (sink) =>
+      ctx.report({ message: `Model output chooses the URL of ${sink.what}`, at: spanOf(sink.node) }),
     );
   },
 });

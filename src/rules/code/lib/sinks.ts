@@ -277,24 +277,62 @@ export function reportModelOutputAt(
 
 const HTTP_METHODS = 'get|post|put|patch|delete|head|options|request|stream';
 const PY_HTTP = new RegExp(`^(?:requests|httpx)\\.(?:${HTTP_METHODS})$|^(?:urllib\\.request\\.|urllib2\\.|request\\.)?urlopen$`);
-/** A session or HTTP client object: `requests.Session()`, an `aiohttp.ClientSession`, an `httpx.AsyncClient` kept as `http`. */
-const PY_HTTP_OBJECT = new RegExp(`(?:^|\\.)(?:\\w*session|\\w*http\\w*)\\.(?:${HTTP_METHODS})$`, 'i');
+const PY_HTTP_NAME = new RegExp(`^(?:${HTTP_METHODS})$`);
+/** An object named for HTTP: an `httpx.AsyncClient` kept as `http`, `self.http_client`. */
+const PY_HTTP_OBJECT = new RegExp(`(?:^|\\.)\\w*http\\w*\\.(?:${HTTP_METHODS})$`, 'i');
+/** Constructors of Python HTTP clients: a requests or aiohttp session, an httpx client. */
+const PY_CLIENT = /^(?:requests\.(?:sessions\.)?Session|aiohttp\.ClientSession|ClientSession|httpx\.(?:Async)?Client)$/;
 const JS_HTTP = /^(?:fetch|window\.fetch|globalThis\.fetch|axios|got|ky|undici\.fetch|undici\.request|needle)$/;
 const JS_HTTP_METHOD = new RegExp(`^(?:axios|got|ky|superagent|needle|https?|\\w*[hH]ttp\\w*|\\w*[sS]ession)\\.(?:${HTTP_METHODS})$`);
 
+/** An HTTP client object: whether it was made with a `base_url` (a path given to it stays on that host). */
+export interface HttpClient {
+  baseUrl: boolean;
+}
+
+function pythonClient(value: SgNode | null | undefined): HttpClient | undefined {
+  if (!value || !isCall(value) || !PY_CLIENT.test(calleeText(value))) return undefined;
+  return { baseUrl: namedArg(value, 'base_url') !== undefined };
+}
+
+/**
+ * Names bound to a Python HTTP client in the file (`s = requests.Session()`, `self.http = httpx.Client(…)`,
+ * `async with aiohttp.ClientSession() as s`), by the text of the name. A name bound also to anything else
+ * keeps the first client binding: the rule is about what the name is used for, not about flow.
+ */
+export function httpClients(root: SgNode, flavor: Flavor): Map<string, HttpClient> {
+  const out = new Map<string, HttpClient>();
+  if (flavor !== 'python') return out;
+  for (const n of root.findAll({ rule: { any: [{ kind: 'assignment' }, { kind: 'as_pattern' }] } })) {
+    const [value, target] =
+      n.kind() === 'assignment' ? [n.field('right'), n.field('left')] : [n.namedChildren()[0], n.field('alias') ?? n.namedChildren()[1]];
+    const client = pythonClient(value);
+    const name = target?.text().replace(/\s+/g, '');
+    if (client && name && !out.has(name)) out.set(name, client);
+  }
+  return out;
+}
+
+/** The client a Python call is made on: a name bound to one, or one made in place (`requests.Session().get(url)`). */
+export function clientOf(call: SgNode, clients: ReadonlyMap<string, HttpClient>): HttpClient | undefined {
+  const f = call.field('function');
+  const object = f?.kind() === 'attribute' ? f.field('object') : undefined;
+  if (!object) return undefined;
+  return clients.get(object.text().replace(/\s+/g, '')) ?? pythonClient(object);
+}
+
 /**
  * HTTP requests to a URL given as a value: `requests.get(url)`, `httpx.post(url=…)`, `urlopen(url)`, a
- * session's `get`, `fetch(url)`, `axios(url)`/`axios({ url })`/`axios.get(url)`, `got`, `ky`, `http(s).get`.
- * `client.get` is an HTTP request only in a file using httpx (a dict's or a cache client's `get` is not).
+ * session's or httpx client's `get` (the object bound from `requests.Session()`, `aiohttp.ClientSession()`,
+ * `httpx.Client()`), `fetch(url)`, `axios(url)`/`axios({ url })`/`axios.get(url)`, `got`, `ky`, `http(s).get`.
+ * A `get` on any other object (a dict, a Redis or cache client, a SQLAlchemy or Flask session) is not a request.
  */
-export function httpSinks(root: SgNode, flavor: Flavor, text: string): Sink[] {
-  const httpxClient = flavor === 'python' && text.includes('httpx');
+export function httpSinks(root: SgNode, flavor: Flavor, clients: ReadonlyMap<string, HttpClient> = httpClients(root, flavor)): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
     const name = callee.slice(callee.lastIndexOf('.') + 1);
     if (flavor === 'python') {
       const direct = PY_HTTP.test(callee);
-      if (!direct && !PY_HTTP_OBJECT.test(callee) && !(httpxClient && /(?:^|\.)\w*client\.\w+$/i.test(callee) && /^(?:get|post|put|patch|delete|head|options|request|stream)$/.test(name)))
-        return undefined;
+      if (!direct && !(PY_HTTP_NAME.test(name) && (PY_HTTP_OBJECT.test(callee) || clientOf(call, clients)))) return undefined;
       const args = positional(call);
       const url = namedArg(call, 'url') ?? (name === 'request' || name === 'stream' ? args[1] : args[0]);
       return url ? { what: `${callee}()`, value: url } : undefined;
