@@ -50,8 +50,8 @@ const AI_SDK_MODULE = /^(?:ai\/react|ai\/svelte|@ai-sdk\/react|@ai-sdk\/vue|@ai-
 const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
 
 /**
- * Local names of the AI SDK hooks the file imports (`import { useChat as useAiChat } from 'ai/react'`)
- * or requires (`const { useChat } = require('ai/react')`).
+ * Local names of the AI SDK hooks the file imports from one of the AI SDK's modules (`import { useChat as useAiChat }`)
+ * or gets from one by require (`const { useChat } = require(…)`, `const useChat = require(…).useChat`).
  */
 function aiSdkHooks(root: SgNode): Set<string> {
   const out = new Set<string>();
@@ -66,7 +66,7 @@ function aiSdkHooks(root: SgNode): Set<string> {
   for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
     const pattern = d.field('name');
     const value = d.field('value');
-    // `const useChat = require('ai/react').useChat`
+    // `const useChat = require(…).useChat`
     const required = value?.kind() === 'member_expression' ? value.field('object') : undefined;
     if (pattern?.kind() === 'identifier' && required && isCall(required) && calleeText(required) === 'require') {
       const source = positional(required)[0];
