@@ -47,8 +47,27 @@ testRule(rule, {
       content:
         'import json, requests\nfrom flask import session\ndef step(db_session, client, messages):\n    resp = client.chat.completions.create(model="m", messages=messages, tools=TOOLS)\n    for call in resp.choices[0].message.tool_calls:\n        args = json.loads(call.function.arguments)\n        item = db_session.get(Item, args["id"])\n        db_session.delete(item)\n        session.get(args["q"])\n',
     },
+    {
+      name: 'a Session imported from sqlalchemy.orm is not an HTTP session',
+      path: 'a.py',
+      content:
+        'import requests\nfrom sqlalchemy.orm import Session\ndef f(llm, engine):\n    url = llm.invoke("x").content\n    session = Session(engine)\n    session.get(url)\n',
+    },
   ],
   invalid: [
+    {
+      name: 'clients made by constructors imported by name or under an alias, and requests.session()',
+      path: 'd.py',
+      content:
+        'import requests\nimport httpx as hx\nfrom requests import Session\nfrom httpx import AsyncClient\nfrom aiohttp import ClientSession as CS\ndef f(llm):\n    url = llm.invoke("x").content\n    session = Session()\n    session.get(url)\n    client = AsyncClient()\n    client.get(url)\n    sess = requests.session()\n    sess.get(url)\n    h = hx.Client()\n    h.get(url)\n    CS().get(url)\n',
+      findings: [
+        { startLine: 9, startColumn: 5, endLine: 9, endColumn: 21, message: 'Model output chooses the URL of session.get()' },
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 20, message: 'Model output chooses the URL of client.get()' },
+        { startLine: 13, startColumn: 5, endLine: 13, endColumn: 18, message: 'Model output chooses the URL of sess.get()' },
+        { startLine: 15, startColumn: 5, endLine: 15, endColumn: 15, message: 'Model output chooses the URL of h.get()' },
+        { startLine: 16, startColumn: 5, endLine: 16, endColumn: 18, message: 'Model output chooses the URL of CS().get()' },
+      ],
+    },
     {
       name: 'a session made in place or in async with; a name assigned twice in the module, a path on a client without base_url, a protocol-relative path',
       path: 'c.py',

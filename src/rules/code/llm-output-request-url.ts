@@ -2,7 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
-import { clientOf, httpClients, httpSinks, reportModelOutputAt, type HttpClient, type Sink } from './lib/sinks.js';
+import { clientOf, httpClients, httpSinks, reportModelOutputAt, type HttpClients, type Sink } from './lib/sinks.js';
 import {
   calleeText,
   constantString,
@@ -164,7 +164,7 @@ function pathOnFixedBase(node: SgNode, scopes: Scopes): boolean {
 }
 
 /** The URL's scheme and host are fixed: a literal origin, a path on a client made with a `base_url`, a path on a literal base. */
-function fixedOrigin(node: SgNode, sink: SgNode, scopes: Scopes, clients: ReadonlyMap<string, HttpClient>): boolean {
+function fixedOrigin(node: SgNode, sink: SgNode, scopes: Scopes, clients: HttpClients): boolean {
   const start = literalStart(node, scopes);
   if (start !== undefined && (FIXED_ORIGIN.test(start) || (HOST_PATH.test(start) && clientOf(sink, clients)?.baseUrl === true)))
     return true;

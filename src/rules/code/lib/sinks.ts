@@ -280,8 +280,15 @@ const PY_HTTP = new RegExp(`^(?:requests|httpx)\\.(?:${HTTP_METHODS})$|^(?:urlli
 const PY_HTTP_NAME = new RegExp(`^(?:${HTTP_METHODS})$`);
 /** An object named for HTTP: an `httpx.AsyncClient` kept as `http`, `self.http_client`. */
 const PY_HTTP_OBJECT = new RegExp(`(?:^|\\.)\\w*http\\w*\\.(?:${HTTP_METHODS})$`, 'i');
-/** Constructors of Python HTTP clients: a requests or aiohttp session, an httpx client. */
-const PY_CLIENT = /^(?:requests\.(?:sessions\.)?Session|aiohttp\.ClientSession|ClientSession|httpx\.(?:Async)?Client)$/;
+/** Constructors of Python HTTP clients, by module: a requests or aiohttp session, an httpx client. */
+const PY_CLIENT_MODULES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['requests', ['Session', 'session']],
+  ['requests.sessions', ['Session', 'session']],
+  ['aiohttp', ['ClientSession']],
+  ['httpx', ['Client', 'AsyncClient']],
+]);
+const PY_CLIENT = /^(?:requests\.(?:sessions\.)?(?:Session|session)|aiohttp\.ClientSession|ClientSession|httpx\.(?:Async)?Client)$/;
+
 const JS_HTTP = /^(?:fetch|window\.fetch|globalThis\.fetch|axios|got|ky|undici\.fetch|undici\.request|needle)$/;
 const JS_HTTP_METHOD = new RegExp(`^(?:axios|got|ky|superagent|needle|https?|\\w*[hH]ttp\\w*|\\w*[sS]ession)\\.(?:${HTTP_METHODS})$`);
 
@@ -290,23 +297,58 @@ export interface HttpClient {
   baseUrl: boolean;
 }
 
-function pythonClient(value: SgNode | null | undefined): HttpClient | undefined {
-  if (!value || !isCall(value) || !PY_CLIENT.test(calleeText(value))) return undefined;
+/**
+ * Names bound to HTTP clients in a file, and the callees that make one there besides the dotted ones:
+ * `Session` after `from requests import Session`, `hx.Client` after `import httpx as hx`.
+ */
+export class HttpClients extends Map<string, HttpClient> {
+  readonly constructors = new Set<string>();
+}
+
+/** The callees an import statement makes into client constructors (`from httpx import AsyncClient as AC`: `AC`). */
+function importedConstructors(statement: SgNode, into: Set<string>): void {
+  const bound = (n: SgNode): [string, string] =>
+    n.kind() === 'aliased_import' ? [n.field('name')?.text() ?? '', n.field('alias')?.text() ?? ''] : [n.text(), n.text()];
+  if (statement.kind() === 'import_from_statement') {
+    const moduleNode = statement.field('module_name');
+    const names = PY_CLIENT_MODULES.get(moduleNode?.text().replace(/\s+/g, '') ?? '');
+    if (!names) return;
+    for (const n of statement.namedChildren()) {
+      if (moduleNode && n.range().start.index === moduleNode.range().start.index) continue;
+      const [name, alias] = bound(n);
+      if (names.includes(name) && alias) into.add(alias);
+    }
+    return;
+  }
+  for (const n of statement.namedChildren()) {
+    if (n.kind() !== 'aliased_import') continue;
+    const [module, alias] = bound(n);
+    for (const name of PY_CLIENT_MODULES.get(module.replace(/\s+/g, '')) ?? []) if (alias) into.add(`${alias}.${name}`);
+  }
+}
+
+function pythonClient(value: SgNode | null | undefined, constructors: ReadonlySet<string>): HttpClient | undefined {
+  if (!value || !isCall(value)) return undefined;
+  const callee = calleeText(value);
+  if (!PY_CLIENT.test(callee) && !constructors.has(callee)) return undefined;
   return { baseUrl: namedArg(value, 'base_url') !== undefined };
 }
 
 /**
  * Names bound to a Python HTTP client in the file (`s = requests.Session()`, `self.http = httpx.Client(…)`,
- * `async with aiohttp.ClientSession() as s`), by the text of the name. A name bound also to anything else
- * keeps the first client binding: the rule is about what the name is used for, not about flow.
+ * `async with aiohttp.ClientSession() as s`, `Session()` imported from requests), by the text of the name.
+ * A name bound also to anything else keeps the first client binding: the rule is about what the name is used
+ * for, not about flow.
  */
-export function httpClients(root: SgNode, flavor: Flavor): Map<string, HttpClient> {
-  const out = new Map<string, HttpClient>();
+export function httpClients(root: SgNode, flavor: Flavor): HttpClients {
+  const out = new HttpClients();
   if (flavor !== 'python') return out;
+  for (const n of root.findAll({ rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] } }))
+    importedConstructors(n, out.constructors);
   for (const n of root.findAll({ rule: { any: [{ kind: 'assignment' }, { kind: 'as_pattern' }] } })) {
     const [value, target] =
       n.kind() === 'assignment' ? [n.field('right'), n.field('left')] : [n.namedChildren()[0], n.field('alias') ?? n.namedChildren()[1]];
-    const client = pythonClient(value);
+    const client = pythonClient(value, out.constructors);
     const name = target?.text().replace(/\s+/g, '');
     if (client && name && !out.has(name)) out.set(name, client);
   }
@@ -314,11 +356,11 @@ export function httpClients(root: SgNode, flavor: Flavor): Map<string, HttpClien
 }
 
 /** The client a Python call is made on: a name bound to one, or one made in place (`requests.Session().get(url)`). */
-export function clientOf(call: SgNode, clients: ReadonlyMap<string, HttpClient>): HttpClient | undefined {
+export function clientOf(call: SgNode, clients: HttpClients): HttpClient | undefined {
   const f = call.field('function');
   const object = f?.kind() === 'attribute' ? f.field('object') : undefined;
   if (!object) return undefined;
-  return clients.get(object.text().replace(/\s+/g, '')) ?? pythonClient(object);
+  return clients.get(object.text().replace(/\s+/g, '')) ?? pythonClient(object, clients.constructors);
 }
 
 /**
@@ -327,7 +369,7 @@ export function clientOf(call: SgNode, clients: ReadonlyMap<string, HttpClient>)
  * `httpx.Client()`), `fetch(url)`, `axios(url)`/`axios({ url })`/`axios.get(url)`, `got`, `ky`, `http(s).get`.
  * A `get` on any other object (a dict, a Redis or cache client, a SQLAlchemy or Flask session) is not a request.
  */
-export function httpSinks(root: SgNode, flavor: Flavor, clients: ReadonlyMap<string, HttpClient> = httpClients(root, flavor)): Sink[] {
+export function httpSinks(root: SgNode, flavor: Flavor, clients: HttpClients = httpClients(root, flavor)): Sink[] {
   return callSinks(root, flavor, (callee, call) => {
     const name = callee.slice(callee.lastIndexOf('.') + 1);
     if (flavor === 'python') {
