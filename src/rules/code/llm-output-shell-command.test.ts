@@ -6,6 +6,12 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'output as an argument of a script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
+      path: 'optscript.py',
+      content:
+        "import subprocess\ndef f(llm):\n    n = llm.invoke(\"x\").content\n    subprocess.run([\"bash\", \"-o\", \"pipefail\", \"./resize.sh\", \"-c\", n])\n    subprocess.run([\"sudo\", \"-u\", \"postgres\", \"./resize.sh\", \"-c\", n])\n    subprocess.run([\"env\", \"-u\", \"HOME\", \"bash\", \"./resize.sh\", \"-c\", n])\n",
+    },
+    {
       name: 'output as an argument of a script run by bash, after the script file (its -c is the script\'s option)',
       path: 'script.py',
       content:
@@ -111,6 +117,18 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'output as a shell script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
+      path: 'optvalue.py',
+      content:
+        "import subprocess\ndef f(llm):\n    out = llm.invoke(\"x\").content\n    subprocess.run([\"bash\", \"-o\", \"pipefail\", \"-c\", out])\n    subprocess.run([\"sudo\", \"-u\", \"postgres\", \"bash\", \"-c\", out])\n    subprocess.run([\"env\", \"-u\", \"HOME\", \"sh\", \"-c\", out])\n    subprocess.run([\"env\", \"--unset=HOME\", \"--chdir=/tmp\", \"bash\", \"+O\", \"extglob\", \"-c\", out])\n",
+      findings: [
+        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 58, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 66, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 59, message: 'Model output reaches subprocess.run(["sh", "-c", …])' },
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 96, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
+      ],
+    },
     {
       name: 'output as a shell script through a list kept in a name, asyncio.create_subprocess_exec, sudo and env',
       path: 'wrap.py',
@@ -414,4 +432,11 @@ it('judges each field of a .format of n fields in time linear in n', () => {
     const content = `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("""echo\n${'x {0}\n'.repeat(n)}""".format(shlex.quote(out)))\n`;
     return () => runRule(rule, { path: 'fmt.py', content });
   }, 1_000);
+});
+
+it('reads a command list kept in a name, given n times in one function, in time linear in n', () => {
+  expectLinearGrowth((n) => {
+    const content = `import subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n${'    cmd = ["ls", "-l"]\n    subprocess.run(cmd)\n'.repeat(n)}`;
+    return () => runRule(rule, { path: 'many.py', content });
+  }, 250);
 });

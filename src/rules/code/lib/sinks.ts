@@ -107,28 +107,46 @@ const LIST_KINDS = new Set(['list', 'tuple', 'array']);
 function scriptAfterFlag(items: SgNode[], from: number): SgNode | undefined {
   for (let i = from; i < items.length - 1; i++) {
     const option = constantString(items[i]);
-    if (option === undefined || !option.startsWith('-')) return undefined;
+    if (option === undefined || !/^[-+]/.test(option)) return undefined;
     if (SHELL_SCRIPT_FLAG.test(option)) return items[i + 1];
+    // `bash -o pipefail -c …`: the option's value is not where the options end.
+    if (SHELL_OPTION_WITH_VALUE.has(option)) i++;
   }
   return undefined;
 }
 
+const SHELL_OPTION_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--init-file']);
+
 /** Programs that run the command after them: `sudo sh -c …`, `env bash -c …`, `nohup sh -c …`. */
-const WRAPPER = /^(?:\/(?:usr\/)?bin\/)?(?:sudo|env|nohup)$/;
+const WRAPPER = /^(?:\/(?:usr\/)?bin\/)?(sudo|env|nohup)$/;
+/** The wrappers' options whose value is the next argument (`sudo -u postgres bash`); `--unset=HOME` carries its own. */
+const WRAPPER_OPTION_WITH_VALUE: Record<string, ReadonlySet<string>> = {
+  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group', '--close-from', '--chdir', '--host', '--prompt', '--role', '--type', '--other-user']),
+  env: new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string']),
+  nohup: new Set(),
+};
 
 /** `["bash", "-c", script]`, `["sudo", "sh", "-c", script]`: the shell and its script, when the items run one. */
 function scriptOf(items: SgNode[], from: number): { shell: string; value: SgNode } | undefined {
   let i = from;
-  // The wrapper's own options and env's NAME=value settings.
-  if (WRAPPER.test(constantString(items[i]) ?? '')) for (i++; /^-|^\w+=/.test(constantString(items[i]) ?? ''); i++);
+  const wrapper = WRAPPER.exec(constantString(items[i]) ?? '')?.[1];
+  // The wrapper's own options (with their values) and env's NAME=value settings.
+  if (wrapper)
+    for (i++; /^-|^\w+=/.test(constantString(items[i]) ?? ''); i++)
+      if (WRAPPER_OPTION_WITH_VALUE[wrapper].has(constantString(items[i]) ?? '')) i++;
   const shell = constantString(items[i]);
   if (shell === undefined || !SHELL_PROGRAM.test(shell)) return undefined;
   const value = scriptAfterFlag(items, i + 1);
   return value ? { shell, value } : undefined;
 }
 
-/** Assignments of each scope (by id) to each name, in order: made once per scope a command name is looked up in. */
-type Assignments = Map<number, Map<string, SgNode[]>>;
+/** Where each assignment to a name ends and the value it gives. */
+interface Assigned {
+  end: number;
+  value: SgNode | null;
+}
+/** Assignments of each scope (by id) to each name, sorted by end: made once per scope a command name is looked up in. */
+type Assignments = Map<number, Map<string, Assigned[]>>;
 
 /** The list a command is, directly or through a name last given one before it in the same scope: `cmd = ["bash", "-c", x]`. */
 function listOf(cmd: SgNode, flavor: Flavor, seen: Assignments): SgNode | undefined {
@@ -144,14 +162,22 @@ function listOf(cmd: SgNode, flavor: Flavor, seen: Assignments): SgNode | undefi
       const left = a.field(a.kind() === 'variable_declarator' ? 'name' : 'left');
       if (left?.kind() !== 'identifier' || enclosingScope(a).id() !== scope.id()) continue;
       const list = byName.get(left.text()) ?? [];
-      list.push(a);
+      list.push({ end: a.range().end.index, value: a.field(a.kind() === 'variable_declarator' ? 'value' : 'right') });
       byName.set(left.text(), list);
     }
+    // Stable: of `a = b = [...]`, which end together, the inner one stays last.
+    for (const list of byName.values()) list.sort((x, y) => x.end - y.end);
   }
+  // The last assignment ending at or before the use.
+  const list = byName.get(cmd.text()) ?? [];
   const at = cmd.range().start.index;
-  const before = (byName.get(cmd.text()) ?? []).filter((a) => a.range().end.index <= at);
-  const last = before[before.length - 1];
-  const value = last?.field(last.kind() === 'variable_declarator' ? 'value' : 'right');
+  let lo = 0;
+  for (let hi = list.length; lo < hi; ) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid].end <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  const value = list[lo - 1]?.value;
   return value && LIST_KINDS.has(String(value.kind())) ? value : undefined;
 }
 
