@@ -38,6 +38,20 @@ describe('JupyterHub configuration in Python', () => {
     expect(scanned).toBeLessThanOrEqual(MAX_PYTHON_BYTES);
     expect(over).toEqual({ authenticatorClass: null });
   });
+  it('reads a values.yaml with & outside anchors: a URL query, a password, a shell redirection', () => {
+    const url: HubConfig = {};
+    fromValues('hub:\n  config:\n    JupyterHub: {authenticator_class: dummy}\n  extraEnv:\n    LOGIN_URL: "https://idp.example/login?a=1&next=/hub"\n', url);
+    expect(url).toEqual({ authenticatorClass: 'dummy' });
+    const other: HubConfig = {};
+    fromValues(
+      'hub:\n  config:\n    JupyterHub:\n      authenticator_class: dummy\n    DummyAuthenticator:\n      password: p&ss\n  lifecycleHooks:\n    postStart: {exec: {command: [sh, -c, "run &> /tmp/log"]}}\n',
+      other,
+    );
+    expect(other).toEqual({ authenticatorClass: 'dummy', password: true });
+    const anchored: HubConfig = {};
+    fromValues('base: &b {authenticator_class: github}\nhub:\n  config:\n    JupyterHub: *b\n', anchored);
+    expect(anchored).toEqual({ authenticatorClass: null });
+  });
   it('reads long lines without backtracking (one pass of anchored patterns per line)', () => {
     const c: HubConfig = {};
     fromPython('c.JupyterHub.authenticator_class =' + ' '.repeat(200_000) + '"' + 'a'.repeat(200_000), c);

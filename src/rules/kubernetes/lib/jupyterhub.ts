@@ -71,7 +71,12 @@ export function fromPython(text: string, into: HubConfig): void {
 export const MAX_PYTHON_BYTES = 1024 * 1024;
 
 /** Helm writes values.yaml without anchors; one that has them is not read (no alias expansion to bound). */
-const ANCHOR = /&[^\s&=]/;
+class Anchored extends Error {}
+
+/** Stops the load at the first node with an anchor (js-yaml keeps it in its state, not in its typings). */
+function refuseAnchors(this: yaml.State, event: yaml.EventType, state: yaml.State): void {
+  if (event === 'close' && (state as yaml.State & { anchor?: string | null }).anchor) throw new Anchored();
+}
 
 /** The Python each distinct snippet of one object sets, scanned once, within MAX_PYTHON_BYTES. */
 class PythonReader {
@@ -99,14 +104,11 @@ class PythonReader {
  * hub's jupyterhub_config.py runs after it in the order of their keys. Returns the Python characters scanned.
  */
 export function fromValues(text: string, into: HubConfig, python = new PythonReader()): number {
-  if (ANCHOR.test(text)) {
-    into.authenticatorClass = null;
-    return python.scanned;
-  }
   let values: unknown;
   try {
-    values = yaml.load(text, { maxDepth: 64 } as yaml.LoadOptions);
-  } catch {
+    values = yaml.load(text, { maxDepth: 64, listener: refuseAnchors } as yaml.LoadOptions);
+  } catch (e) {
+    if (e instanceof Anchored) into.authenticatorClass = null;
     return python.scanned;
   }
   const config = field(values, 'hub', 'config');
