@@ -43,6 +43,18 @@ describe('directory walker', () => {
     expect(errors).toEqual([]);
   });
 
+  it('looks ahead by names (kustomizations) among named file targets too, not only in directories', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: true\n  containers:\n  - name: c\n    image: ollama/ollama:0.3.12\n';
+    write({ 'b.yaml': pod, 'notes.yaml': 'patches:\n- path: b.yaml\n', 'k/kustomization.yaml': 'resources: []\n' });
+    const named = [...walkTargets(['b.yaml', 'notes.yaml', 'k'], { cwd: base, names: new Set(['kustomization.yaml']), onError: () => {} })];
+    expect(named.map((f) => f.path)).toEqual(['k/kustomization.yaml']);
+    // A file that only looks like a kustomization, named beside a manifest, does not hide the manifest's findings.
+    const paths = (targets: string[]) =>
+      scanSync({ targets, cwd: base }).findings.filter((f) => f.location.path === 'b.yaml').map((f) => f.ruleId).sort();
+    expect(paths(['b.yaml', 'notes.yaml'])).toEqual(paths(['b.yaml']));
+    expect(paths(['b.yaml']).length).toBeGreaterThan(0);
+  });
+
   it('names files relative to the current directory when the target lies above it', () => {
     write({ 'proj/a.yaml': '', 'proj/sub/b.yaml': '', 'proj/sub/deeper/c.yaml': '', 'proj/subway/d.yaml': '' });
     const errors: string[] = [];

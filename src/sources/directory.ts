@@ -1,7 +1,7 @@
 import { workTreeRoot } from '../core/work-tree.js';
 import { execFileSync } from 'node:child_process';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type ignoreFactory from 'ignore';
 import type { Ignore } from 'ignore';
 import { lazyModule } from '../core/lazy-module.js';
@@ -72,6 +72,8 @@ function* walkEach(targets: readonly string[], cwd: string, opts: WalkOptions): 
       continue;
     }
     if (st.isFile()) {
+      // A look ahead by names (`names`) takes a named file only when it is one of them, as the walk of a directory does.
+      if (opts.names && !opts.names.has(basename(abs))) continue;
       const file = new DiskSourceFile(displayPath(abs, cwd), abs, st.size);
       annotateFile(file, 'namedTarget', true);
       yield file;
