@@ -207,6 +207,26 @@ testRule(rule, {
       ],
     },
     {
+      name: "a Deployment labelled on its own metadata only, the scan's Kueue Configuration turning on the pod integration only (its pods carry no label)",
+      path: 'a.yaml',
+      content:
+        NS +
+        templateQueuedDeployment
+          .replace('\n        kueue.x-k8s.io/queue-name: team-a', '')
+          .replace('  namespace: research\n', '  namespace: research\n  labels:\n    kueue.x-k8s.io/queue-name: team-a\n') +
+        KUEUE +
+        kueueConfig(['batch/job', 'pod']),
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 3,
+          endLine: 4,
+          endColumn: 17,
+          message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+        },
+      ],
+    },
+    {
       name: "an unlabelled JobSet beside a LocalQueue named 'default', the scan's Kueue Configuration leaving jobset off",
       path: 'a.yaml',
       content: NS + unlabelledJobSet + KUEUE_DEFAULT + kueueConfig(['batch/job']),

@@ -58,7 +58,11 @@ const TEMPLATE_LABELLED = new Set(['Pod', 'Deployment', 'StatefulSet']);
 /** The Kueue queue a pod spec's workload is submitted to: the label on the workload, or on a Pod's, Deployment's or StatefulSet's pod template. */
 function queueOf(pod: PodSpecDocument): string | undefined {
   const own = pod.owner.labels[QUEUE_LABEL];
-  if (typeof own === 'string') return own;
+  return typeof own === 'string' ? own : templateQueueOf(pod);
+}
+
+/** The queue label of a Pod's, Deployment's or StatefulSet's pod template (the pods carry it), or undefined. */
+function templateQueueOf(pod: PodSpecDocument): string | undefined {
   if (!TEMPLATE_LABELLED.has(pod.resource.kind)) return undefined;
   const labels = pod.metadata.labels;
   const v = isObj(labels) ? labels[QUEUE_LABEL] : undefined;
@@ -163,7 +167,8 @@ function labelHonoured(pod: PodSpecDocument, frameworks: ReadonlySet<string> | u
   if (!frameworks) return true;
   const framework = frameworkOf(pod);
   if (framework !== undefined && frameworks.has(framework)) return true;
-  return TEMPLATE_LABELLED.has(pod.resource.kind) && frameworks.has('pod');
+  // Only a label on the template reaches the pods; one on the Deployment's own metadata does not.
+  return frameworks.has('pod') && templateQueueOf(pod) !== undefined;
 }
 
 /**
