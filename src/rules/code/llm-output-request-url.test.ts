@@ -111,6 +111,13 @@ testRule(rule, {
       findings: [{ startLine: 6, startColumn: 16, endLine: 6, endColumn: 42, message: 'Model output chooses the URL of httpx.get()' }],
     },
     {
+      name: "a host compared before the request, but not the requested URL's (a header, a setting)",
+      path: 'c.py',
+      content:
+        'import requests\ndef f(llm, headers, cfg):\n    url = llm.invoke("x").content\n    if "host" in headers:\n        pass\n    if cfg.host == "localhost":\n        print(cfg)\n    return requests.get(url)\n',
+      findings: [{ startLine: 8, startColumn: 12, endLine: 8, endColumn: 29, message: 'Model output chooses the URL of requests.get()' }],
+    },
+    {
       name: 'a literal scheme without a host, a host without its end, urljoin',
       path: 'b.py',
       content:

@@ -29,6 +29,8 @@ const GUARDS: Record<Flavor, string[]> = { python: ['if_statement', 'elif_clause
 
 /** A condition that compares a parsed URL's host or origin: `urlparse(u).hostname in ALLOWED`, `new URL(u).hostname !== HOST`, `ALLOWED.has(url.host)`. */
 const HOST_CHECK = /(?:\.|\b)(?:hostname|netloc|host|origin)\b/;
+/** The names a condition mentions (a superset: words in its strings too). */
+const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 const COMPARISON = /\bnot\s+in\b|\bin\b|[=!]==?|\.(?:includes|has|startswith|endswith|startsWith|endsWith|indexOf)\s*\(/;
 
 interface Assignment {
@@ -42,7 +44,8 @@ interface Assignment {
  */
 class Scopes {
   private readonly assignments = new Map<number, Map<string, Assignment[]>>();
-  private readonly firstHostCheck = new Map<number, number>();
+  /** By scope, each name a host check's condition mentions, and where the first such check is. */
+  private readonly hostChecks = new Map<number, Map<string, number>>();
   readonly constants = new Map<string, string>();
 
   constructor(root: SgNode, flavor: Flavor) {
@@ -54,8 +57,12 @@ class Scopes {
       const scope = enclosingScope(n).id();
       if (guards.has(String(n.kind()))) {
         const text = (n.field('condition') ?? n.namedChildren()[0])?.text() ?? '';
-        if (!this.firstHostCheck.has(scope) && HOST_CHECK.test(text) && COMPARISON.test(text))
-          this.firstHostCheck.set(scope, n.range().start.index);
+        if (HOST_CHECK.test(text) && COMPARISON.test(text)) {
+          let names = this.hostChecks.get(scope);
+          if (!names) this.hostChecks.set(scope, (names = new Map()));
+          const at = n.range().start.index;
+          for (const [name] of text.matchAll(IDENTIFIER)) if (!names.has(name)) names.set(name, at);
+        }
         continue;
       }
       const target = (n.field('left') ?? n.field('name'))?.text();
@@ -91,10 +98,11 @@ class Scopes {
     return lo > 0 ? list[lo - 1].value : undefined;
   }
 
-  /** The function (or module) compares a URL's host before `node`: an `if`/`assert` before it whose condition compares a host. */
-  hostChecked(node: SgNode): boolean {
-    const first = this.firstHostCheck.get(enclosingScope(node).id());
-    return first !== undefined && first <= node.range().start.index;
+  /** The function (or module) compares the host of the URL named `url` before `node`: an `if`/`assert` before it whose condition compares a host and names it. */
+  hostChecked(node: SgNode, url: SgNode): boolean {
+    if (url.kind() !== 'identifier') return false;
+    const at = this.hostChecks.get(enclosingScope(node).id())?.get(url.text());
+    return at !== undefined && at <= node.range().start.index;
   }
 }
 
@@ -225,7 +233,7 @@ export default defineRule<CodeDocument>({
       if (fixedOrigin(value, sink.node, scopes, clients)) return false;
       const stored = value.kind() === 'identifier' ? scopes.lastAssigned(value) : undefined;
       if (stored && fixedOrigin(stored, sink.node, scopes, clients)) return false;
-      return !scopes.hostChecked(sink.node);
+      return !scopes.hostChecked(sink.node, value);
     };
     reportModelOutputAt(httpSinks(doc.root, flavor, clients), { reaches }, (sink) =>
       ctx.report({ message: `Model output chooses the URL of ${sink.what}`, at: spanOf(sink.node) }),
