@@ -317,6 +317,16 @@ USER 1000
     expect(doc.locate(run.span).range).toEqual({ startLine: 2, startColumn: 1, endLine: 4, endColumn: 4 });
   });
 
+  it('joins continuation lines that end at a bare CR, as the reader ends instructions there', () => {
+    const doc = parse('FROM a\rRUN echo a \\\r  # c\r  b\rCMD ["a", \\\r "b"]\r');
+    const [run, cmd] = doc.instructions.slice(1);
+    expect(run.command?.text).toBe('echo a   b');
+    expect(cmd.execForm?.map((e) => [e.text, at(doc, e.span(0, 1))])).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+    ]);
+  });
+
   it('rejects binary content with a ParseFailure', () => {
     const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
     expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);

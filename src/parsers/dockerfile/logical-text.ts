@@ -45,12 +45,12 @@ export class LogicalText {
         let j = i;
         while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
         if (j < end && source[j] === '#') {
-          while (j < end && source[j] !== '\n') j++;
-          i = j + 1;
+          while (j < end && source[j] !== '\n' && source[j] !== '\r') j++;
+          i = afterBreak(source, j);
           continue;
         }
-        if (source[j] === '\n' || (source[j] === '\r' && source[j + 1] === '\n')) {
-          i = source[j] === '\r' ? j + 2 : j + 1;
+        if (source[j] === '\n' || source[j] === '\r') {
+          i = afterBreak(source, j);
           continue;
         }
       }
@@ -58,9 +58,8 @@ export class LogicalText {
       if (c === escape) {
         let j = i + 1;
         while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
-        if (source[j] === '\r' && source[j + 1] === '\n') j++;
-        if (j < end && source[j] === '\n') {
-          i = j + 1;
+        if (j < end && (source[j] === '\n' || source[j] === '\r')) {
+          i = afterBreak(source, j);
           lineStart = true;
           continue;
         }
@@ -124,4 +123,9 @@ export class LogicalText {
     }
     return new LogicalText(value, offsets);
   }
+}
+
+/** The offset after the line break at `at` (CRLF, LF or a bare CR). */
+function afterBreak(source: string, at: number): number {
+  return source[at] === '\r' && source[at + 1] === '\n' ? at + 2 : at + 1;
 }
