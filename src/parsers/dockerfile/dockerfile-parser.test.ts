@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
-import { dockerfileParser, isDockerfileName, parseDockerfile } from './dockerfile-parser.js';
+import { expectLinearGrowth } from '../../testing/growth.js';
+import { MAX_DOCKERFILE_BYTES, dockerfileParser, isDockerfileName, parseDockerfile } from './dockerfile-parser.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { shellScriptIndex, type DockerfileDocument } from './dockerfile-document.js';
 
@@ -317,6 +318,80 @@ USER 1000
     expect(doc.locate(run.span).range).toEqual({ startLine: 2, startColumn: 1, endLine: 4, endColumn: 4 });
   });
 
+  it('ends instructions where BuildKit does: a COPY or ADD word it takes for no here-document opens none', () => {
+    const lines = (doc: DockerfileDocument) =>
+      doc.instructions.map((i) => [i.keyword, i.line, at(doc, i.span), i.heredocs.map((h) => h.name)]);
+    const escaped = parse('FROM a\nADD \\<<EOF /x\nUSER root\nEOF\n');
+    expect(lines(escaped)).toEqual([
+      ['FROM', 1, 'FROM a', []],
+      ['ADD', 2, 'ADD \\<<EOF /x', []],
+      ['USER', 3, 'USER root', []],
+      ['EOF', 4, 'EOF', []],
+    ]);
+    expect(escaped.locate(escaped.byKeyword('USER')[0].span).range).toEqual({ startLine: 3, startColumn: 1, endLine: 3, endColumn: 10 });
+    const nameless = parse('FROM a\nCOPY <<- /x\nUSER root\nRUN curl x | sh\n-\nUSER app\n');
+    expect(lines(nameless).map(([k, l]) => [k, l])).toEqual([
+      ['FROM', 1],
+      ['COPY', 2],
+      ['USER', 3],
+      ['RUN', 4],
+      ['-', 5],
+      ['USER', 6],
+    ]);
+    expect(at(nameless, nameless.instructions[1].span)).toBe('COPY <<- /x');
+    const quotedEmpty = parse("FROM a\nCOPY <<'' /x\nUSER root\n\nUSER app\n");
+    expect(lines(quotedEmpty)).toEqual([
+      ['FROM', 1, 'FROM a', []],
+      ['COPY', 2, "COPY <<'' /x", []],
+      ['USER', 3, 'USER root', []],
+      ['USER', 5, 'USER app', []],
+    ]);
+    // A here-document BuildKit opens still takes its body, and its words are no arguments of the COPY.
+    const copy = parse('FROM a\nCOPY --chmod=600 <<EOF /etc/x\nUSER root\nEOF\nUSER app\n');
+    expect(lines(copy)).toEqual([
+      ['FROM', 1, 'FROM a', []],
+      ['COPY', 2, 'COPY --chmod=600 <<EOF /etc/x\nUSER root\nEOF', ['EOF']],
+      ['USER', 5, 'USER app', []],
+    ]);
+    expect(copy.instructions[1].args.map((a) => a.value)).toEqual(['<<EOF', '/etc/x']);
+    expect(copy.instructions[1].flags.map((f) => [f.name, f.value])).toEqual([['chmod', '600']]);
+  });
+
+  it('reads an exec form as BuildKit does: JSON of the whole line, continuations joined, else the shell form', () => {
+    const doc = parse('FROM a\nCMD ["a"] && b\nENTRYPOINT ["/bin/sh", "-c", "echo \\\n  $A"]\nENTRYPOINT ["sh", "-c", "a\tb"]\n');
+    const [trailing, split, tab] = doc.instructions.slice(1);
+    expect(trailing.execForm).toBeUndefined();
+    expect(trailing.command?.text).toBe('["a"] && b');
+    expect(split.execForm?.map((e) => e.text)).toEqual(['/bin/sh', '-c', 'echo   $A']);
+    // A raw tab is no JSON: BuildKit runs the line with a shell (the old exec form dropped the script).
+    expect(tab.execForm).toBeUndefined();
+    expect(tab.command?.text).toBe('["sh", "-c", "a\tb"]');
+    const backtick = parse('# escape=`\nFROM a\nCMD ["a", `\n  "b"]\n');
+    expect(backtick.instructions[1].execForm?.map((e) => e.text)).toEqual(['a', 'b']);
+  });
+
+  it('reads FROM, ONBUILD and HEALTHCHECK from the reader: image, stage name, flags and arguments', () => {
+    const doc = parse(
+      'FROM --platform=$P python:3.12 \\\n  AS Base\nONBUILD RUN <<EOF\necho hi\nEOF\nHEALTHCHECK --interval=5s CMD curl -f x\n',
+    );
+    expect(doc.stages[0]).toMatchObject({ name: 'base', imageText: 'python:3.12', resolvedImage: 'python:3.12' });
+    expect(at(doc, doc.stages[0].imageSpan)).toBe('python:3.12');
+    expect(doc.instructions[0].flags.map((f) => [f.name, f.value])).toEqual([['platform', '$P']]);
+    const onbuild = doc.instructions[1];
+    expect([onbuild.keyword, at(doc, onbuild.span), onbuild.args.map((a) => a.value), onbuild.flags]).toEqual([
+      'ONBUILD',
+      'ONBUILD RUN <<EOF\necho hi\nEOF',
+      ['RUN', '<<EOF'],
+      [],
+    ]);
+    const health = doc.instructions[2];
+    expect([health.flags.map((f) => f.name), health.args.map((a) => a.value), health.command?.text]).toEqual([
+      ['interval'],
+      ['CMD', 'curl', '-f', 'x'],
+      'curl -f x',
+    ]);
+  });
+
   it('joins continuation lines that end at a bare CR, as the reader ends instructions there', () => {
     const doc = parse('FROM a\rRUN echo a \\\r  # c\r  b\rCMD ["a", \\\r "b"]\r');
     const [run, cmd] = doc.instructions.slice(1);
@@ -364,4 +439,26 @@ describe('image references', () => {
     ]);
     expect(substituteVariables('$A/${A}/${E:-d}/${U:-d}/${N}/${A:+y}/$U', vars)).toBe('x/x/d/d/${N}/y/$U');
   });
+});
+
+/** Each input stays under MAX_DOCKERFILE_BYTES at 4n, or the parser would refuse it and the check test nothing. */
+describe('dockerfile parser growth', () => {
+  // n may double up to maxN while the small run is too quick to measure; 4 maxN repetitions stay under the limit.
+  const growth = (name: string, n: number, make: (n: number) => string) =>
+    it(`reads ${name} in time linear in its size`, () => {
+      expectLinearGrowth(
+        (n) => {
+          const file = new MemorySourceFile('Dockerfile', make(n));
+          expect(file.text().length).toBeLessThan(MAX_DOCKERFILE_BYTES);
+          return () => parseDockerfile(file);
+        },
+        n,
+        { maxN: 2 * n },
+      );
+    });
+  growth('a long CMD in shell form', 6_000, (n) => `FROM a\nCMD ${'echo x && '.repeat(n)}true\n`);
+  growth('a long ONBUILD RUN', 6_000, (n) => `FROM a\nONBUILD RUN ${'echo x && '.repeat(n)}true\n`);
+  growth('a long COPY here-document', 4_500, (n) => `FROM a\nCOPY <<EOF /x\n${'line of text\n'.repeat(n)}EOF\n`);
+  // Lines end at bare CRs: the comment that opens the file is the header, not the whole file.
+  growth('a bare-CR file that opens with a comment', 6_000, (n) => `# syntax=x\rFROM a\rCMD ${'echo x && '.repeat(n)}true\r`);
 });

@@ -1,5 +1,5 @@
 import type * as DockerfileAst from 'dockerfile-ast';
-import type { Heredoc, Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
 import { lazyModule } from '../../core/lazy-module.js';
 import { LineIndex } from '../../core/line-index.js';
@@ -38,9 +38,15 @@ export function isDockerfileName(path: string): boolean {
 }
 
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
+/** Keywords with an exec (JSON) form, told from the shell form as BuildKit does. */
+const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL']);
+/** Keywords whose leading `--name[=value]` words are flags. */
+const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+/** Keywords whose `name=value` pairs dockerfile-ast reads, given the instruction alone. */
+const PROPERTY_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL']);
 
-/** Real Dockerfiles are a few KiB; dockerfile-ast (which still parses every instruction but RUN) slows down superlinearly on huge single instructions. */
+/** Real Dockerfiles are a few KiB; dockerfile-ast (which still reads the pairs of ENV, ARG and LABEL) slows down superlinearly on huge ones. */
 export const MAX_DOCKERFILE_BYTES = 512 * 1024;
 
 export const dockerfileParser: Parser = {
@@ -56,72 +62,62 @@ export const dockerfileParser: Parser = {
   },
 };
 
+/**
+ * Instructions are delimited and read by our linear reader (instruction-reader.ts), with BuildKit's
+ * here-document rules; dockerfile-ast reads the parser directives from the comment lines that open
+ * the file, and the pairs of each ENV, ARG and LABEL given that instruction's text alone.
+ */
 export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const text = file.text();
   const lines = new LineIndex(text);
-  const off = astOffset(text, lines);
-  const span = (r: LspRange): TextSpan => ({ start: off(r.start), end: off(r.end) });
 
-  let df;
-  let runs: RawInstruction[];
+  let header: DockerfileAst.Dockerfile;
+  const headerText = text.slice(0, headerEnd(text));
   try {
-    // The escape directive decides where instructions end; only the comment lines that open the file can hold it.
-    const escapeChar =
-      ast()
-        .DockerfileParser.parse(text.slice(0, headerEnd(text)))
-        .getEscapeCharacter() || '\\';
-    // RUN instructions are read here; dockerfile-ast gets the text with them blanked out (same offsets).
-    runs = readInstructions(text, escapeChar).filter((r) => r.keyword.toUpperCase() === 'RUN');
-    df = ast().DockerfileParser.parse(blankOut(text, runs));
+    header = ast().DockerfileParser.parse(headerText);
   } catch (e) {
     throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
   }
-  const escapeChar = df.getEscapeCharacter() || '\\';
-  const directives: DockerDirective[] = df.getDirectives().map((d) => ({
-    name: d.getName().toLowerCase(),
-    value: d.getValue(),
-    span: span(d.getRange()),
-  }));
+  // The escape directive decides where instructions end.
+  const escapeChar = header.getEscapeCharacter() || '\\';
+  const raws = readInstructions(text, escapeChar);
+  const headerOffset = astOffset(headerText, 0);
+  const directives: DockerDirective[] = header.getDirectives().map((d) => {
+    const r = d.getRange();
+    return { name: d.getName().toLowerCase(), value: d.getValue(), span: { start: headerOffset(r.start), end: headerOffset(r.end) } };
+  });
 
   const instructions: DockerInstruction[] = [];
   const stages: DockerStage[] = [];
   const globalArgs = new Map<string, string | null>();
 
-  const others = df.getInstructions();
-  let o = 0;
-  let r = 0;
-  while (o < others.length || r < runs.length) {
-    const ins = others[o];
-    const run = runs[r];
-    const takeRun = run !== undefined && (ins === undefined || run.start < off(ins.getRange().start));
-    const keyword = takeRun ? 'RUN' : ins.getKeyword().toUpperCase();
+  for (const raw of raws) {
+    const keyword = raw.keyword.toUpperCase();
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
-    const parts = takeRun ? runParts(run, text, escapeChar) : astParts(ins, keyword, text, span);
+    const parts = readParts(raw, keyword, text, escapeChar);
+    if (PROPERTY_KEYWORDS.has(keyword)) parts.properties = propertiesOf(raw, text, escapeChar);
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
-    if (keyword === 'FROM') stages.push(toStage(ins, di, stages, globalArgs, span));
+    if (keyword === 'FROM') stages.push(toStage(di, stages, globalArgs, text));
     else if (stage >= 0) stages[stage].instructions.push(di);
-    if (takeRun) r++;
-    else o++;
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs);
 }
 
 /**
- * The offset of a dockerfile-ast position. Its lines end at CRLF, LF and a bare CR too (LineIndex's
- * end at LF only, as BuildKit's), so a text with a bare CR has its own line starts here.
+ * The offset in a file of a dockerfile-ast position in `buffer`, text that starts at the file's offset
+ * `base`. Its lines end at CRLF, LF and a bare CR too.
  */
-function astOffset(text: string, lines: LineIndex): (p: { line: number; character: number }) => number {
-  if (!/\r(?!\n)/.test(text)) return (p) => lines.offset(p.line + 1, p.character + 1);
+function astOffset(buffer: string, base: number): (p: { line: number; character: number }) => number {
   const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+  for (let i = 0; i < buffer.length; i++) {
+    const c = buffer.charCodeAt(i);
+    if (c === 10 || (c === 13 && buffer.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
   }
-  return (p) => Math.min(starts[Math.min(Math.max(p.line, 0), starts.length - 1)] + p.character, text.length);
+  return (p) => base + Math.min(starts[Math.min(Math.max(p.line, 0), starts.length - 1)] + p.character, buffer.length);
 }
 
 /** End of the comment lines (and blank-prefixed comment lines) that open the file, where parser directives stand. */
@@ -131,26 +127,37 @@ function headerEnd(text: string): number {
     let j = i;
     while (text[j] === ' ' || text[j] === '\t') j++;
     if (text[j] !== '#') return i;
-    const nl = text.indexOf('\n', j);
-    if (nl === -1) return text.length;
-    i = nl + 1;
+    while (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
+    if (j === text.length) return j;
+    i = text[j] === '\r' && text[j + 1] === '\n' ? j + 2 : j + 1;
   }
 }
 
-/** The text with the given instructions' characters, line breaks aside, turned into spaces. */
-function blankOut(text: string, instructions: readonly RawInstruction[]): string {
-  if (instructions.length === 0) return text;
-  const parts: string[] = [];
-  let at = 0;
-  for (const ins of instructions) {
-    parts.push(text.slice(at, ins.start), text.slice(ins.start, ins.end).replace(/[^\r\n]/g, ' '));
-    at = ins.end;
+/**
+ * The pairs of an ENV, ARG or LABEL, as dockerfile-ast reads them from the instruction's text alone
+ * (after the escape directive, when the file sets one).
+ */
+function propertiesOf(raw: RawInstruction, text: string, escapeChar: string): DockerProperty[] {
+  const prefix = escapeChar === '\\' ? '' : `# escape=${escapeChar}\n`;
+  const buffer = prefix + text.slice(raw.start, raw.end);
+  let ins: Instruction | undefined;
+  try {
+    ins = ast().DockerfileParser.parse(buffer).getInstructions()[0];
+  } catch (e) {
+    throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
   }
-  parts.push(text.slice(at));
-  return parts.join('');
+  if (!(ins instanceof ast().PropertyInstruction)) return [];
+  const off = astOffset(buffer, raw.start - prefix.length);
+  const span = (r: LspRange): TextSpan => ({ start: off(r.start), end: off(r.end) });
+  return ins.getProperties().map((p) => {
+    const vr = p.getValueRange();
+    const prop: DockerProperty = { name: p.getName(), value: p.getValue(), span: span(p.getRange()), nameSpan: span(p.getNameRange()) };
+    if (vr) prop.valueSpan = span(vr);
+    return prop;
+  });
 }
 
-/** What an instruction is made of, from dockerfile-ast or from the reader. */
+/** What an instruction is made of. */
 interface Parts {
   whole: TextSpan;
   keywordSpan: TextSpan;
@@ -164,82 +171,31 @@ interface Parts {
   execForm?: LogicalText[];
 }
 
-function astParts(ins: Instruction, keyword: string, text: string, span: (r: LspRange) => TextSpan): Parts {
-  const whole = span(ins.getRange());
-  const flags: DockerFlag[] =
-    ins instanceof ast().ModifiableInstruction
-      ? ins.getFlags().map((f) => ({ name: f.getName(), value: f.getValue(), span: span(f.getRange()) }))
-      : [];
-  const args: DockerArg[] = ins.getArguments().map((a) => ({ value: a.getValue(), span: span(a.getRange()) }));
-  const properties: DockerProperty[] = [];
-  for (const p of ins instanceof ast().PropertyInstruction ? ins.getProperties() : []) {
-    const vr = p.getValueRange();
-    const prop: DockerProperty = { name: p.getName(), value: p.getValue(), span: span(p.getRange()), nameSpan: span(p.getNameRange()) };
-    if (vr) prop.valueSpan = span(vr);
-    properties.push(prop);
-  }
-  const heredocs: Parts['heredocs'] = [];
-  let commandEnd = whole.end;
-  if (HEREDOC_KEYWORDS.has(keyword)) {
-    const hs = heredocsOf(ins);
-    if (hs.length > 0) {
-      const firstStart = span(hs[0].getStartRange()).start;
-      const nl = text.indexOf('\n', firstStart);
-      commandEnd = nl === -1 || nl > whole.end ? whole.end : nl;
-    }
-    for (const h of hs) {
-      const cr = h.getContentRange();
-      heredocs.push({ name: h.getName(), span: span(h.getStartRange()), contentSpan: cr ? span(cr) : null });
-    }
-  }
-  let execForm: LogicalText[] | undefined;
-  if (
-    COMMAND_KEYWORDS.has(keyword) &&
-    ins instanceof ast().JSONInstruction &&
-    ins.getOpeningBracket() !== null &&
-    ins.getClosingBracket() !== null
-  ) {
-    execForm = [];
-    for (const j of ins.getJSONStrings()) {
-      const s = span(j.getRange());
-      const lt = LogicalText.jsonString(LogicalText.verbatim(text, s.start, s.end));
-      if (lt) execForm.push(lt);
-    }
-  }
-  return {
-    whole,
-    keywordSpan: span(ins.getInstructionRange()),
-    flags,
-    args,
-    properties,
-    heredocs,
-    commandEnd,
-    ...(execForm ? { execForm } : {}),
-  };
-}
-
-/** A RUN from the reader: flags are the leading `--name[=value]` words, as BuildKit takes them. */
-function runParts(run: RawInstruction, text: string, escapeChar: string): Parts {
-  const words = readArguments(text, run.keywordEnd, run.lineEnd, escapeChar);
+/**
+ * An instruction from the reader. Flags are the leading `--name[=value]` words, as BuildKit takes them,
+ * of the keywords that have flags; the arguments end where the here-document bodies begin.
+ */
+function readParts(raw: RawInstruction, keyword: string, text: string, escapeChar: string): Parts {
+  const words = raw.args ?? readArguments(text, raw.keywordEnd, raw.lineEnd, escapeChar);
   let f = 0;
-  while (f < words.length && words[f].value.startsWith('--')) f++;
+  if (FLAG_KEYWORDS.has(keyword)) while (f < words.length && words[f].value.startsWith('--')) f++;
   const flags: DockerFlag[] = words.slice(0, f).map((w) => {
     const eq = w.value.indexOf('=');
     return { name: w.value.slice(2, eq === -1 ? undefined : eq), value: eq === -1 ? null : w.value.slice(eq + 1), span: w.span };
   });
   const args = words.slice(f);
   const parts: Parts = {
-    whole: { start: run.start, end: run.end },
-    keywordSpan: { start: run.start, end: run.keywordEnd },
+    whole: { start: raw.start, end: raw.end },
+    keywordSpan: { start: raw.start, end: raw.keywordEnd },
     flags,
     args,
     properties: [],
-    heredocs: run.heredocs,
-    commandEnd: run.lineEnd,
+    heredocs: HEREDOC_KEYWORDS.has(keyword) ? raw.heredocs : [],
+    commandEnd: raw.lineEnd,
   };
   const first = args[0];
-  if (first?.value.startsWith('[')) {
-    const execForm = jsonArray(LogicalText.continued(text, first.span.start, run.lineEnd, escapeChar));
+  if (EXEC_FORM_KEYWORDS.has(keyword) && first?.value.startsWith('[')) {
+    const execForm = jsonArray(LogicalText.continued(text, first.span.start, raw.lineEnd, escapeChar));
     if (execForm) parts.execForm = execForm;
   }
   return parts;
@@ -322,26 +278,15 @@ function toInstruction(
   };
 }
 
-/** Here-documents of RUN, COPY and ADD (dockerfile-ast parses them for every instruction but exposes them only on RUN and COPY). */
-function heredocsOf(ins: Instruction): Heredoc[] {
-  if (ins instanceof ast().Run || ins instanceof ast().Copy) return ins.getHeredocs();
-  return (ins as unknown as { getHeredocs(): Heredoc[] }).getHeredocs();
-}
-
-function toStage(
-  ins: Instruction,
-  di: DockerInstruction,
-  stages: DockerStage[],
-  globalArgs: ReadonlyMap<string, string | null>,
-  span: (r: LspRange) => TextSpan,
-): DockerStage {
-  if (!(ins instanceof ast().From)) throw new ParseFailure(`line ${di.line}: FROM instruction not recognised`, di.line);
-  const from = ins;
-  const imageText = from.getImage() ?? '';
-  const ir = from.getImageRange();
-  const imageSpan = ir ? span(ir) : di.keywordSpan;
+/** A stage from its FROM: `FROM [--platform=…] image [AS name]`. */
+function toStage(di: DockerInstruction, stages: DockerStage[], globalArgs: ReadonlyMap<string, string | null>, text: string): DockerStage {
+  const [image, as, stageName] = di.args;
+  const imageText = image?.value ?? '';
+  const imageSpan = image?.span ?? di.keywordSpan;
   const resolvedImage = substituteVariables(imageText, globalArgs);
-  const name = from.getBuildStage()?.toLowerCase() ?? undefined;
+  // The name as written, as dockerfile-ast took it.
+  const name =
+    stageName && as.value.toUpperCase() === 'AS' ? text.slice(stageName.span.start, stageName.span.end).toLowerCase() : undefined;
   const stage: DockerStage = {
     index: stages.length,
     from: di,

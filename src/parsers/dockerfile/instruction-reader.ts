@@ -2,11 +2,11 @@ import type { TextSpan } from '../../core/document.js';
 import type { DockerArg } from './dockerfile-document.js';
 
 /**
- * A linear reader of a Dockerfile's instructions from its text: where each one starts and ends, as
- * dockerfile-ast delimits them (line continuations, comment and blank lines inside a continuation,
- * here-document bodies), and the arguments of one. dockerfile-ast re-reads an instruction's
- * arguments about ten times while parsing it and builds objects for each, which on one huge RUN takes
- * time that grows faster than its size: RUN instructions are read here instead.
+ * A linear reader of a Dockerfile's instructions from its text, the one source of where each one
+ * starts and ends: line continuations, comment and blank lines inside a continuation, and the bodies
+ * of the here-documents BuildKit opens (RUN, COPY, ADD), and the arguments of one. dockerfile-ast
+ * re-reads an instruction's arguments about ten times while parsing it and builds objects for each,
+ * which on one huge instruction takes time that grows faster than its size.
  */
 
 /** An instruction as found in the text. */
@@ -20,6 +20,8 @@ export interface RawInstruction {
   /** End of the instruction, here-document bodies included (the line break after the last delimiter is not). */
   end: number;
   heredocs: RawHeredoc[];
+  /** The arguments (readArguments of the logical line), when reading the here-documents needed them. */
+  args?: DockerArg[];
 }
 
 export interface RawHeredoc {
@@ -156,7 +158,8 @@ const HEREDOC_KEYWORDS = new Set(['ADD', 'COPY', 'RUN']);
 function withHeredocs(text: string, ins: RawInstruction, escape: string): RawInstruction {
   if (!text.slice(ins.keywordEnd, ins.lineEnd).includes('<<')) return ins;
   let keyword = ins.keyword.toUpperCase();
-  let args = readArguments(text, ins.keywordEnd, ins.lineEnd, escape);
+  ins.args = readArguments(text, ins.keywordEnd, ins.lineEnd, escape);
+  let args = ins.args;
   if (keyword === 'ONBUILD' && args.length > 0) {
     keyword = args[0].value.toUpperCase();
     args = args.slice(1);

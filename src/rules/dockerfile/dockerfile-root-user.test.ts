@@ -39,6 +39,12 @@ testRule(rule, {
       findings: [{ startLine: 3, startColumn: 1, endLine: 3, endColumn: 10 }],
     },
     {
+      name: 'USER root after an ADD whose escaped \\<<EOF opens no here-document (BuildKit)',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu\nADD \\<<EOF /x\nUSER root\nEOF\n',
+      findings: [{ startLine: 3, startColumn: 1, endLine: 3, endColumn: 10 }],
+    },
+    {
       path: 'Dockerfile',
       content: 'FROM python:3.12-slim AS runtime\nRUN pip install flask\n',
       findings: [
