@@ -408,6 +408,16 @@ spec:
       ],
     },
     {
+      name: 'a hand-written values.yaml with anchors and a merge key in the hub Secret: dummy without a password (read as PyYAML reads it)',
+      path: 'jhub.yaml',
+      content:
+        hubSecret('common: &common {admin_access: true}\nhub:\n  config:\n    JupyterHub:\n      <<: *common\n      authenticator_class: dummy\n') +
+        z2jhProxy('LoadBalancer'),
+      findings: [
+        { startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
+      ],
+    },
+    {
       name: 'JupyterHub on a NodePort, DummyAuthenticator set in jupyterhub_config.py of a ConfigMap',
       path: 'jhub.yaml',
       content:

@@ -17,8 +17,15 @@ data:
       migStrategy: none
 ${sharing}`;
 
+/** Device plugin YAML whose aliases repeat a 500 MB sequence as a key, three times: js-yaml alone took 7 s a key. */
+const aliasedKeys =
+  `    s: &s ${'x'.repeat(5000)}\n    a: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n` +
+  Array.from({ length: 3 }, (_, i) => `    m${i}:\n      ? *a\n      : 1\n`).join('') +
+  '    sharing:\n      timeSlicing:\n        resources:\n        - name: nvidia.com/gpu\n          replicas: 4\n';
+
 testRule(rule, {
   valid: [
+    { name: 'a device plugin configuration whose aliases expand past the limit is not read', path: 'cm.yaml', content: pluginConfig('any', aliasedKeys) },
     { name: 'a device plugin configuration without sharing', path: 'cm.yaml', content: pluginConfig('any', '') },
     {
       name: 'a device plugin configuration with one replica',

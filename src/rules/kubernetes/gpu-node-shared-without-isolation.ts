@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { K8sObjectDocument } from '../../parsers/k8s/k8s-documents.js';
-import yaml from 'js-yaml';
+import { loadEmbeddedYaml, member as field } from './lib/embedded-yaml.js';
 import { GPU_NODE_LABELS, gpuNode } from './lib/gpu.js';
 
 const SHARING = GPU_NODE_LABELS.sharing;
@@ -27,13 +27,9 @@ const RISK = {
  */
 function deviceSharing(text: string): { strategy: 'time-slicing' | 'mps'; replicas: number; resource: string } | undefined {
   if (!text.includes('sharing') || !(text.includes('timeSlicing') || text.includes('mps'))) return undefined;
-  let config: unknown;
-  try {
-    config = yaml.load(text);
-  } catch {
-    return undefined;
-  }
-  const sharing = field(config, 'sharing');
+  const loaded = loadEmbeddedYaml(text);
+  if (!loaded.ok) return undefined;
+  const sharing = field(loaded.value, 'sharing');
   for (const [key, strategy] of [
     ['timeSlicing', 'time-slicing'],
     ['mps', 'mps'],
@@ -47,10 +43,6 @@ function deviceSharing(text: string): { strategy: 'time-slicing' | 'mps'; replic
     }
   }
   return undefined;
-}
-
-function field(v: unknown, key: string): unknown {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
 }
 
 export default defineRule<K8sObjectDocument>({

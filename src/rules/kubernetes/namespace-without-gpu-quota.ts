@@ -1,6 +1,6 @@
-import yaml from 'js-yaml';
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
 import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
 
 const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
@@ -134,12 +134,9 @@ function kueueFrameworks(set: K8sSetDocument): ReadonlySet<string> | undefined {
     const data = cm.get(['data']);
     const text = isObj(data) ? data[KUEUE_CONFIG_KEY] : undefined;
     if (typeof text !== 'string' || !text.includes('config.kueue.x-k8s.io/')) continue;
-    let config: unknown;
-    try {
-      config = yaml.load(text);
-    } catch {
-      continue;
-    }
+    const loaded = loadEmbeddedYaml(text);
+    if (!loaded.ok) continue;
+    const config = loaded.value;
     if (!isObj(config) || typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('config.kueue.x-k8s.io/')) continue;
     const integrations = config.integrations;
     const frameworks = isObj(integrations) ? integrations.frameworks : undefined;

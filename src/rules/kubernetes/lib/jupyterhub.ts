@@ -6,21 +6,9 @@
  * in `hub.extraConfig` snippets and in `jupyterhub_config.py` keys. A cluster scan reads no Secret
  * data, so it finds the hub configuration only in a ConfigMap.
  */
-import yaml from 'js-yaml';
 import type { K8sObjectDocument, K8sSetDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { AuthState } from './ai-services.js';
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function field(v: unknown, ...keys: string[]): unknown {
-  let cur = v;
-  for (const k of keys) cur = isObj(cur) ? cur[k] : undefined;
-  return cur;
-}
+import { isYamlMap as isObj, loadEmbeddedYaml, member as field } from './embedded-yaml.js';
 
 export interface HubAuth {
   auth: AuthState;
@@ -70,14 +58,6 @@ export function fromPython(text: string, into: HubConfig): void {
 /** Python scanned per hub Secret or ConfigMap at most: past it the configuration is not visible. */
 export const MAX_PYTHON_BYTES = 1024 * 1024;
 
-/** Helm writes values.yaml without anchors; one that has them is not read (no alias expansion to bound). */
-class Anchored extends Error {}
-
-/** Stops the load at the first node with an anchor (js-yaml keeps it in its state, not in its typings). */
-function refuseAnchors(this: yaml.State, event: yaml.EventType, state: yaml.State): void {
-  if (event === 'close' && (state as yaml.State & { anchor?: string | null }).anchor) throw new Anchored();
-}
-
 /** The Python each distinct snippet of one object sets, scanned once, within MAX_PYTHON_BYTES. */
 class PythonReader {
   private readonly effects = new Map<string, HubConfig>();
@@ -104,13 +84,12 @@ class PythonReader {
  * hub's jupyterhub_config.py runs after it in the order of their keys. Returns the Python characters scanned.
  */
 export function fromValues(text: string, into: HubConfig, python = new PythonReader()): number {
-  let values: unknown;
-  try {
-    values = yaml.load(text, { maxDepth: 64, listener: refuseAnchors } as yaml.LoadOptions);
-  } catch (e) {
-    if (e instanceof Anchored) into.authenticatorClass = null;
+  const loaded = loadEmbeddedYaml(text);
+  if (!loaded.ok) {
+    into.authenticatorClass = null;
     return python.scanned;
   }
+  const values = loaded.value;
   const config = field(values, 'hub', 'config');
   const cls = field(config, 'JupyterHub', 'authenticator_class');
   if (cls !== undefined && cls !== null) into.authenticatorClass = typeof cls === 'string' ? cls : null;

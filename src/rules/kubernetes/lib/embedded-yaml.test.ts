@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { loadEmbeddedYaml, MAX_EMBEDDED_YAML_CHARS, member } from './embedded-yaml.js';
+
+describe('YAML in a ConfigMap or Secret string', () => {
+  it('reads anchors, aliases and merges as Helm and PyYAML do', () => {
+    const r = loadEmbeddedYaml('base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\ny: *b\n');
+    expect(r).toEqual({ ok: true, value: { base: { a: 1, b: 2 }, x: { a: 1, b: 3 }, y: { a: 1, b: 2 } } });
+    if (r.ok) expect(member(r.value, 'x', 'a')).toBe(1);
+  });
+  it('never throws: syntax, unknown tags, several documents, depth, size', () => {
+    for (const text of ['a: [', 'a: !!python/object:os.system x', 'a: 1\n---\nb: 2\n', '['.repeat(100) + ']'.repeat(100)]) {
+      const r = loadEmbeddedYaml(text);
+      expect(r.ok, text.slice(0, 30)).toBe(false);
+    }
+    expect(loadEmbeddedYaml('a: ' + 'x'.repeat(MAX_EMBEDDED_YAML_CHARS))).toEqual({
+      ok: false,
+      reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters`,
+    });
+  });
+  it('bounds the work aliases and merges can make', () => {
+    // A sequence of 100,000 aliases to a 5,000-character string, used as a key: each use is a 500 MB string.
+    const keys = Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+    const seq = `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n`;
+    expect(loadEmbeddedYaml(seq + keys)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases repeat') });
+    const base = `b: &b {${Array.from({ length: 1000 }, (_, i) => `k${i}: ${i}`).join(', ')}}\n`;
+    const merges = Array.from({ length: 100 }, (_, i) => `m${i}: {<<: *b}\n`).join('');
+    expect(loadEmbeddedYaml(base + merges)).toMatchObject({ ok: false, reason: expect.stringContaining('merge') });
+    // Aliases to strings and mappings are shared, not copied: 5,000 of them read.
+    const shared = `s: &s ${'x'.repeat(100_000)}\nm: &m {a: 1}\nl:\n` + '  - *s\n  - *m\n'.repeat(5000);
+    expect(loadEmbeddedYaml(shared).ok).toBe(true);
+  });
+});
