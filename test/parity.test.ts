@@ -212,3 +212,114 @@ describe('parity: the same objects give the same findings as a file and from eve
     }
   }
 });
+
+/**
+ * Configurations the cross-object rules read from ConfigMap strings (a cluster scan keeps these
+ * values, see `setProjection`): each case reports as a file, so the cluster must too.
+ */
+const CONFIGMAP_CASES: Array<{ name: string; rule: string; yaml: string }> = [
+  {
+    name: "JupyterHub's DummyAuthenticator set in a ConfigMap's jupyterhub_config.py, the proxy on a NodePort",
+    rule: 'K8S-0150',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: hub-config, namespace: jhub}
+data:
+  jupyterhub_config.py: |
+    c.JupyterHub.authenticator_class = "dummy"
+  notes.txt: not kept
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy, namespace: jhub}
+spec:
+  selector: {matchLabels: {component: proxy, release: jhub}}
+  template:
+    metadata: {labels: {component: proxy, release: jhub}}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        command: [configurable-http-proxy, --port=8000]
+        ports: [{containerPort: 8000, name: http}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: proxy-public, namespace: jhub}
+spec:
+  type: NodePort
+  selector: {component: proxy, release: jhub}
+  ports: [{name: http, port: 80, targetPort: http}]
+`,
+  },
+  {
+    name: "Kueue's queues and its manager Configuration (pod on, batch/job off): a labelled Deployment is held, an unlabelled Job is not",
+    rule: 'K8S-0163',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: kueue-manager-config, namespace: kueue-system}
+data:
+  controller_manager_config.yaml: |
+    apiVersion: config.kueue.x-k8s.io/v1beta1
+    kind: Configuration
+    integrations:
+      frameworks: [pod]
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: ClusterQueue
+metadata: {name: cq}
+spec:
+  resourceGroups:
+  - coveredResources: [nvidia.com/gpu]
+    flavors:
+    - name: a100
+      resources: [{name: nvidia.com/gpu, nominalQuota: 8}]
+${['research', 'serving']
+  .map((ns) => `---\napiVersion: kueue.x-k8s.io/v1beta1\nkind: LocalQueue\nmetadata: {name: default, namespace: ${ns}}\nspec: {clusterQueue: cq}\n`)
+  .join('')}---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: train, namespace: research}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: train
+        image: nvcr.io/nvidia/pytorch:24.08-py3
+        resources: {limits: {nvidia.com/gpu: 4}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: serve, namespace: serving}
+spec:
+  selector: {matchLabels: {app: s}}
+  template:
+    metadata: {labels: {app: s, kueue.x-k8s.io/queue-name: default}}
+    spec:
+      containers:
+      - name: s
+        image: vllm/vllm-openai:v0.6.0
+        resources: {limits: {nvidia.com/gpu: 1}}
+`,
+  },
+];
+
+describe('parity: configurations held in ConfigMap strings', () => {
+  beforeAll(async () => {
+    server ??= await new FakeApiServer().start();
+  });
+  afterAll(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  for (const c of CONFIGMAP_CASES) {
+    it(`${c.rule}: ${c.name}: cluster = file`, async () => {
+      const rule = allRules.find((r) => r.meta.id === c.rule)!;
+      const objects = yaml.loadAll(c.yaml, null, { schema: KUBE_SCHEMA }) as K8sObject[];
+      const expected = await fileLeg.findings(objects, rule);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await clusterLeg.findings(objects, rule)).toEqual(expected);
+    });
+  }
+});

@@ -100,6 +100,14 @@ describe('what a cluster scan keeps of each object for the cross-object rules', 
       data: { 'config.yaml': 'x'.repeat(1000) },
     };
     expect(setProjection(configMap)).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'config.yaml': '' } });
+    // The configurations cross-object rules read stay: JupyterHub's authenticator, Kueue's Configuration.
+    const kept = {
+      'jupyterhub_config.py': 'c.JupyterHub.authenticator_class = "dummy"\n',
+      'values.yaml': 'hub: {config: {JupyterHub: {authenticator_class: dummy}}}\n',
+      'controller_manager_config.yaml': 'apiVersion: config.kueue.x-k8s.io/v1beta1\nkind: Configuration\n',
+    };
+    const other = { 'other.py': 'print(1)\n', 'values.yaml2': 'authenticator_class: dummy\n' };
+    expect(setProjection({ ...configMap, data: { ...kept, ...other } }).data).toEqual({ ...kept, 'other.py': '', 'values.yaml2': '' });
     // An AI operator's resource: its pod templates are found in the projection where they were.
     const ray: K8sObject = {
       apiVersion: 'ray.io/v1',

@@ -60,6 +60,19 @@ export interface PodSpecPaths {
   readonly containers: ReadonlyArray<{ readonly path: ObjectPath }>;
 }
 
+/** A JupyterHub configuration key (a chart's `values.yaml`, a `jupyterhub_config.py`) the hub rules read: it names the authenticator. */
+export function hubConfigText(key: string, text: string): boolean {
+  return (key === 'values.yaml' || key.endsWith('.py')) && /authenticator_class|DummyAuthenticator/.test(text);
+}
+
+/** The data key of Kueue's manager ConfigMap (`kueue-manager-config` of its release manifests and chart). */
+export const KUEUE_CONFIG_KEY = 'controller_manager_config.yaml';
+
+/** Kueue's manager Configuration, which K8S-0163 reads for the integrations that are on. */
+export function kueueConfigText(key: string, text: string): boolean {
+  return key === KUEUE_CONFIG_KEY && text.includes('config.kueue.x-k8s.io/');
+}
+
 const POD_DROPPED: ReadonlySet<string> = new Set(POD_FIELDS_DROPPED);
 const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED);
 
@@ -68,7 +81,8 @@ const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED)
  * object's own rules are done (a cluster scan holds every object until its end, so what it keeps
  * decides its memory): object metadata without the server's bookkeeping (`uid`, `resourceVersion`,
  * timestamps, owner references, finalizers), pod specs and their containers without scheduling,
- * security contexts and probes, and a ConfigMap's keys without their values. Everything else is kept
+ * security contexts and probes, and a ConfigMap's keys without their values, except the configurations
+ * cross-object rules read (`hubConfigText`, `kueueConfigText`). Everything else is kept
  * as it is, in the same place: the pod specs are found where they were, and findings of the
  * cross-object rules point at the same paths with the same values. `pods` are the object's pod specs
  * when they were found already (else they are looked for).
@@ -86,8 +100,10 @@ export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[]): K
     if (key === 'metadata' && isMapping(value)) out.metadata = pick(value, METADATA_KEPT);
     else out[key] = below === undefined || dropped.drops(key) ? value : copyWithout(value, below);
   }
-  if (obj.kind === 'ConfigMap' && obj.apiVersion === 'v1')
-    for (const field of ['data', 'binaryData'] as const) if (isMapping(out[field])) out[field] = keysOnly(out[field]);
+  if (obj.kind === 'ConfigMap' && obj.apiVersion === 'v1') {
+    if (isMapping(out.data)) out.data = keysOnly(out.data, (k, v) => typeof v === 'string' && (hubConfigText(k, v) || kueueConfigText(k, v)));
+    if (isMapping(out.binaryData)) out.binaryData = keysOnly(out.binaryData);
+  }
   return out as K8sObject;
 }
 
@@ -131,9 +147,9 @@ function pick(o: Obj, keys: ReadonlySet<string>): Obj {
   return out;
 }
 
-function keysOnly(o: Obj): Obj {
+function keysOnly(o: Obj, kept?: (key: string, value: unknown) => boolean): Obj {
   const out: Obj = {};
-  for (const k of Object.keys(o)) out[k] = '';
+  for (const k of Object.keys(o)) out[k] = kept?.(k, o[k]) ? o[k] : '';
   return out;
 }
 

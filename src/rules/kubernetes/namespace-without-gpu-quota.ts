@@ -1,5 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { KUEUE_CONFIG_KEY, kueueConfigText } from '../../parsers/k8s/set-projection.js';
 import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
 import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
 
@@ -120,20 +121,17 @@ const RELEASE_FRAMEWORKS: ReadonlySet<string> = new Set(
   ),
 );
 
-/** The data key of the Kueue manager's ConfigMap (`kueue-manager-config` of the release manifests and the chart). */
-const KUEUE_CONFIG_KEY = 'controller_manager_config.yaml';
-
 /**
  * `integrations.frameworks` of the Kueue Configuration a ConfigMap of the scan holds (the chart's
- * `managerConfig.controllerManagerConfigYaml`, rendered), or undefined when the scan holds none (a
- * cluster scan keeps a ConfigMap's keys only: the release defaults are then assumed).
+ * `managerConfig.controllerManagerConfigYaml`, rendered), or undefined when the scan holds none: the
+ * release defaults are then assumed.
  */
 function kueueFrameworks(set: K8sSetDocument): ReadonlySet<string> | undefined {
   for (const cm of set.ofKind('ConfigMap')) {
     if (cm.resource.apiVersion !== 'v1') continue;
     const data = cm.get(['data']);
     const text = isObj(data) ? data[KUEUE_CONFIG_KEY] : undefined;
-    if (typeof text !== 'string' || !text.includes('config.kueue.x-k8s.io/')) continue;
+    if (typeof text !== 'string' || !kueueConfigText(KUEUE_CONFIG_KEY, text)) continue;
     const loaded = loadEmbeddedYaml(text);
     if (!loaded.ok) continue;
     const config = loaded.value;

@@ -40,6 +40,8 @@ export const WANTED_RESOURCES: ReadonlyMap<string, ReadonlySet<string> | 'all'> 
   ['kubeflow.org', 'all'],
   ['machinelearning.seldon.io', 'all'],
   ['argoproj.io', new Set(['workflows', 'workflowtemplates', 'clusterworkflowtemplates', 'cronworkflows'])],
+  // Kueue's queues: the GPU quota check counts a ClusterQueue's nominal quota.
+  ['kueue.x-k8s.io', new Set(['localqueues', 'clusterqueues'])],
   ['jobset.x-k8s.io', 'all'],
   ['leaderworkerset.x-k8s.io', 'all'],
 ]);

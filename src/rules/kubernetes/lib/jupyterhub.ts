@@ -7,6 +7,7 @@
  * data, so it finds the hub configuration only in a ConfigMap.
  */
 import type { K8sObjectDocument, K8sSetDocument } from '../../../parsers/k8s/k8s-documents.js';
+import { hubConfigText } from '../../../parsers/k8s/set-projection.js';
 import type { AuthState } from './ai-services.js';
 import { isYamlMap as isObj, loadEmbeddedYaml, member as field } from './embedded-yaml.js';
 
@@ -120,12 +121,11 @@ function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
     for (const key of Object.keys(data)) {
       const raw = data[key];
       if (typeof raw !== 'string') continue;
-      const isValues = key === 'values.yaml';
-      const isPython = key.endsWith('.py');
-      if (!isValues && !isPython) continue;
+      if (key !== 'values.yaml' && !key.endsWith('.py')) continue;
       const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      if (!/authenticator_class|DummyAuthenticator/.test(text)) continue;
-      if (isValues) fromValues(text, into, python);
+      // What a cluster scan keeps of a ConfigMap for the cross-object rules.
+      if (!hubConfigText(key, text)) continue;
+      if (key === 'values.yaml') fromValues(text, into, python);
       else python.apply(text, into);
     }
   }
