@@ -307,7 +307,7 @@ spec:
 
 describe('parity: configurations held in ConfigMap strings', () => {
   beforeAll(async () => {
-    server ??= await new FakeApiServer().start();
+    server = await new FakeApiServer().start();
   });
   afterAll(async () => {
     await server?.close();
