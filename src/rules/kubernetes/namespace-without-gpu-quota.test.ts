@@ -50,8 +50,8 @@ const unlabelled = (kind: string): string =>
 const unlabelledJobSet = `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata:\n  name: train\n  namespace: research\nspec:\n  replicatedJobs:\n  - name: workers\n    replicas: 2\n    template:\n      spec:\n        template:\n          spec:\n            restartPolicy: Never\n            containers:\n            - name: w\n              image: nvcr.io/nvidia/pytorch:24.08-py3\n              resources:\n                limits: {nvidia.com/gpu: 8}\n`;
 
 /** Kueue's manager ConfigMap as its Helm chart renders it (`managerConfig.controllerManagerConfigYaml`), with the integrations given. */
-const kueueConfig = (frameworks: string[]): string =>
-  `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kueue-manager-config\n  namespace: kueue-system\ndata:\n  controller_manager_config.yaml: |-\n    apiVersion: config.kueue.x-k8s.io/v1beta1\n    kind: Configuration\n    integrations:\n      frameworks:\n${frameworks.map((f) => `      - "${f}"\n`).join('')}`;
+const kueueConfig = (frameworks: string[], at = { namespace: 'kueue-system', name: 'kueue-manager-config' }): string =>
+  `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${at.name}\n  namespace: ${at.namespace}\ndata:\n  controller_manager_config.yaml: |-\n    apiVersion: config.kueue.x-k8s.io/v1beta1\n    kind: Configuration\n    integrations:\n      frameworks:\n${frameworks.map((f) => `      - "${f}"\n`).join('')}`;
 const CHART_FRAMEWORKS = [
   'batch/job',
   'jobset.x-k8s.io/jobset',
@@ -61,8 +61,37 @@ const CHART_FRAMEWORKS = [
   'leaderworkerset.x-k8s.io/leaderworkerset',
 ];
 
+/** Kueue's manager Deployment as its chart renders it for a release `name`, mounting `<name>-manager-config`. */
+const kueueManager = (namespace: string, name: string): string =>
+  `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}-controller-manager\n  namespace: ${namespace}\nspec:\n  selector:\n    matchLabels: {control-plane: controller-manager}\n  template:\n    metadata:\n      labels: {control-plane: controller-manager}\n    spec:\n      containers:\n      - name: manager\n        image: registry.k8s.io/kueue/kueue:v0.13.4\n        args: [--config=/controller_manager_config.yaml]\n        volumeMounts:\n        - {name: manager-config, mountPath: /controller_manager_config.yaml, subPath: controller_manager_config.yaml}\n      volumes:\n      - name: manager-config\n        configMap: {name: ${name}-manager-config}\n`;
+/** A copy of Kueue's Configuration that no Kueue of the scan mounts (a staging release's, kept in another namespace). */
+const staging = (frameworks: string[]) => kueueConfig(frameworks, { namespace: 'kueue-staging', name: 'kueue-manager-config' });
+const unlabelledDeployment = NS + unlabelled('Deployment') + KUEUE_DEFAULT;
+const GPU_FINDING = {
+  startLine: 4,
+  startColumn: 3,
+  endLine: 4,
+  endColumn: 17,
+  message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
+};
+
 testRule(rule, {
   valid: [
+    {
+      name: "several Kueue Configurations: the one a Kueue manager Deployment of the scan mounts (release 'batch' in namespace kueue) turns deployment on, whatever comes first",
+      path: 'a.yaml',
+      content:
+        unlabelledDeployment +
+        kueueConfig(['batch/job']) +
+        kueueConfig(CHART_FRAMEWORKS, { namespace: 'kueue', name: 'batch-manager-config' }) +
+        kueueManager('kueue', 'batch'),
+    },
+    {
+      name: 'several Kueue Configurations, none mounted nor the default: every one turns deployment on',
+      path: 'a.yaml',
+      content:
+        unlabelledDeployment + staging(CHART_FRAMEWORKS) + kueueConfig(['batch/job', 'deployment'], { namespace: 'kueue', name: 'other' }),
+    },
     ...['Deployment', 'StatefulSet'].map((kind) => ({
       name: `an unlabelled GPU ${kind} beside a LocalQueue named 'default', the scan's Kueue Configuration (the Helm chart's) turning its integration on`,
       path: 'a.yaml',
@@ -192,6 +221,28 @@ testRule(rule, {
         },
       ],
     })),
+    {
+      name: 'several Kueue Configurations, the first a staging copy turning deployment on: kueue-system/kueue-manager-config, the one Kueue uses by default, leaves it off',
+      path: 'a.yaml',
+      content: unlabelledDeployment + staging(CHART_FRAMEWORKS) + kueueConfig(['batch/job']),
+      findings: [GPU_FINDING],
+    },
+    {
+      name: "several Kueue Configurations: the one a Kueue manager Deployment of the scan mounts leaves deployment off, kueue-system's (first) turns it on",
+      path: 'a.yaml',
+      content:
+        unlabelledDeployment +
+        kueueConfig(CHART_FRAMEWORKS) +
+        kueueConfig(['batch/job'], { namespace: 'kueue', name: 'batch-manager-config' }) +
+        kueueManager('kueue', 'batch'),
+      findings: [GPU_FINDING],
+    },
+    {
+      name: 'several Kueue Configurations, none mounted nor the default: one leaves deployment off, so it is not taken as on',
+      path: 'a.yaml',
+      content: unlabelledDeployment + staging(CHART_FRAMEWORKS) + kueueConfig(['batch/job'], { namespace: 'kueue', name: 'other' }),
+      findings: [GPU_FINDING],
+    },
     {
       name: "an unlabelled GPU Deployment beside a LocalQueue named 'default', the scan's Kueue Configuration leaving deployment off",
       path: 'a.yaml',

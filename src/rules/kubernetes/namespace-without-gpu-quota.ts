@@ -121,28 +121,55 @@ const RELEASE_FRAMEWORKS: ReadonlySet<string> = new Set(
   ),
 );
 
+/** The ConfigMap the Kueue manager of its release manifests and of its chart (release `kueue`, namespace `kueue-system`) mounts. */
+const KUEUE_DEFAULT_CONFIG = 'kueue-system/kueue-manager-config';
+
+/** `integrations.frameworks` of a Kueue Configuration, or undefined when the text is not one the scan can read. */
+function frameworksOf(text: string): ReadonlySet<string> | undefined {
+  const loaded = loadEmbeddedYaml(text);
+  if (!loaded.ok) return undefined;
+  const config = loaded.value;
+  if (!isObj(config) || typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('config.kueue.x-k8s.io/')) return undefined;
+  const integrations = config.integrations;
+  const frameworks = isObj(integrations) ? integrations.frameworks : undefined;
+  // Without integrations.frameworks Kueue's built-in default is batch/job alone.
+  if (!Array.isArray(frameworks)) return new Set(['batch/job']);
+  return new Set(frameworks.filter((f): f is string => typeof f === 'string'));
+}
+
 /**
- * `integrations.frameworks` of the Kueue Configuration a ConfigMap of the scan holds (the chart's
- * `managerConfig.controllerManagerConfigYaml`, rendered), or undefined when the scan holds none: the
- * release defaults are then assumed.
+ * `integrations.frameworks` of the Kueue Configuration the scan's Kueue uses (the chart's
+ * `managerConfig.controllerManagerConfigYaml`, rendered), or undefined when the scan holds none or
+ * cannot read it: the release defaults are then assumed. Of several ConfigMaps holding one, the one a Deployment
+ * of the scan mounts is used, else `kueue-system/kueue-manager-config`; when neither tells, an
+ * integration counts as on only where every candidate turns it on.
  */
 function kueueFrameworks(set: K8sSetDocument): ReadonlySet<string> | undefined {
+  // A Configuration the scan cannot read is a candidate too: the Kueue that uses it is not visible.
+  const candidates = new Map<string, ReadonlySet<string> | undefined>();
   for (const cm of set.ofKind('ConfigMap')) {
     if (cm.resource.apiVersion !== 'v1') continue;
     const data = cm.get(['data']);
     const text = isObj(data) ? data[KUEUE_CONFIG_KEY] : undefined;
     if (typeof text !== 'string' || !kueueConfigText(KUEUE_CONFIG_KEY, text)) continue;
-    const loaded = loadEmbeddedYaml(text);
-    if (!loaded.ok) continue;
-    const config = loaded.value;
-    if (!isObj(config) || typeof config.apiVersion !== 'string' || !config.apiVersion.startsWith('config.kueue.x-k8s.io/')) continue;
-    const integrations = config.integrations;
-    const frameworks = isObj(integrations) ? integrations.frameworks : undefined;
-    // Without integrations.frameworks Kueue's built-in default is batch/job alone.
-    if (!Array.isArray(frameworks)) return new Set(['batch/job']);
-    return new Set(frameworks.filter((f): f is string => typeof f === 'string'));
+    candidates.set(`${cm.namespace}/${cm.name}`, frameworksOf(text));
   }
-  return undefined;
+  if (candidates.size <= 1) return candidates.values().next().value;
+  const mounted = new Set<string>();
+  for (const d of set.ofKind('Deployment'))
+    for (const pod of d.pods) {
+      const volumes = pod.spec.volumes;
+      if (!Array.isArray(volumes)) continue;
+      for (const v of volumes) {
+        const name = isObj(v) && isObj(v.configMap) ? v.configMap.name : undefined;
+        const key = typeof name === 'string' ? `${d.namespace}/${name}` : undefined;
+        if (key !== undefined && candidates.has(key)) mounted.add(key);
+      }
+    }
+  const used = mounted.size > 0 ? [...mounted] : candidates.has(KUEUE_DEFAULT_CONFIG) ? [KUEUE_DEFAULT_CONFIG] : [...candidates.keys()];
+  const sets = used.map((k) => candidates.get(k));
+  if (sets.some((s) => s === undefined)) return undefined;
+  return new Set([...sets[0]!].filter((f) => sets.every((s) => s!.has(f))));
 }
 
 /** The integration that manages a pod spec's workload, by the `group/Kind` of the object it sits in. */
