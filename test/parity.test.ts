@@ -213,23 +213,8 @@ describe('parity: the same objects give the same findings as a file and from eve
   }
 });
 
-/**
- * Configurations the cross-object rules read from ConfigMap strings (a cluster scan keeps these
- * values, see `setProjection`): each case reports as a file, so the cluster must too.
- */
-const CONFIGMAP_CASES: Array<{ name: string; rule: string; yaml: string }> = [
-  {
-    name: "JupyterHub's DummyAuthenticator set in a ConfigMap's jupyterhub_config.py, the proxy on a NodePort",
-    rule: 'K8S-0150',
-    yaml: `apiVersion: v1
-kind: ConfigMap
-metadata: {name: hub-config, namespace: jhub}
-data:
-  jupyterhub_config.py: |
-    c.JupyterHub.authenticator_class = "dummy"
-  notes.txt: not kept
----
-apiVersion: apps/v1
+/** zero-to-jupyterhub's proxy and its proxy-public Service on a NodePort. */
+const JHUB_PROXY = `apiVersion: apps/v1
 kind: Deployment
 metadata: {name: proxy, namespace: jhub}
 spec:
@@ -250,7 +235,39 @@ spec:
   type: NodePort
   selector: {component: proxy, release: jhub}
   ports: [{name: http, port: 80, targetPort: http}]
-`,
+`;
+
+/**
+ * Configurations the cross-object rules read from ConfigMap strings (a cluster scan keeps these
+ * values, see `setProjection`): each case reports as a file, so the cluster must too.
+ */
+const CONFIGMAP_CASES: Array<{ name: string; rule: string; yaml: string }> = [
+  {
+    name: "JupyterHub's DummyAuthenticator set in a ConfigMap's jupyterhub_config.py, the proxy on a NodePort",
+    rule: 'K8S-0150',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: hub-config, namespace: jhub}
+data:
+  jupyterhub_config.py: |
+    c.JupyterHub.authenticator_class = "dummy"
+  notes.txt: not kept
+---
+${JHUB_PROXY}`,
+  },
+  {
+    name: "a hub ConfigMap's values.yaml (github) before its jupyterhub_config.py (dummy): the API server returns keys by name, the Python wins either way",
+    rule: 'K8S-0150',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: hub-config, namespace: jhub}
+data:
+  values.yaml: |
+    hub: {config: {JupyterHub: {authenticator_class: github}}}
+  jupyterhub_config.py: |
+    c.JupyterHub.authenticator_class = "dummy"
+---
+${JHUB_PROXY}`,
   },
   {
     name: "Kueue's queues and its manager Configuration (pod on, batch/job off): a labelled Deployment is held, an unlabelled Job is not",

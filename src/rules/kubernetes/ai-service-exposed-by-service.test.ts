@@ -177,6 +177,13 @@ testRule(rule, {
         z2jhProxy('LoadBalancer'),
     },
     {
+      name: 'a hub ConfigMap whose jupyterhub_config.py (github) comes before values.yaml (dummy): Python runs after hub.config, whatever the key order',
+      path: 'jhub.yaml',
+      content:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  jupyterhub_config.py: |\n    c.JupyterHub.authenticator_class = "github"\n  values.yaml: |\n    hub:\n      config:\n        JupyterHub:\n          authenticator_class: dummy\n---\n' +
+        z2jhProxy('NodePort'),
+    },
+    {
       name: 'jupyterhub_config.py: a commented-out dummy line before the real authenticator',
       path: 'jhub.yaml',
       content:
@@ -415,6 +422,16 @@ spec:
         z2jhProxy('LoadBalancer'),
       findings: [
         { startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
+      ],
+    },
+    {
+      name: 'a hub ConfigMap whose values.yaml (github) comes before jupyterhub_config.py (dummy): the Python wins',
+      path: 'jhub.yaml',
+      content:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  values.yaml: |\n    hub:\n      config:\n        JupyterHub:\n          authenticator_class: github\n  jupyterhub_config.py: |\n    c.JupyterHub.authenticator_class = "dummy"\n---\n' +
+        z2jhProxy('NodePort'),
+      findings: [
+        { startLine: 42, startColumn: 5, endLine: 44, endColumn: 21, severity: 'high', message: /JupyterHub proxy .*authentication off/ },
       ],
     },
     {

@@ -105,29 +105,33 @@ export function fromValues(text: string, into: HubConfig, python = new PythonRea
   return python.scanned;
 }
 
-/** The hub configuration a Secret or ConfigMap holds, or undefined when it holds none. */
+/**
+ * The hub configuration a Secret or ConfigMap holds, or undefined when it holds none: as z2jh's
+ * jupyterhub_config.py applies it, the values' `hub.config` first, then Python (`hub.extraConfig`, the
+ * `.py` keys in the order of their names, as the API server returns them), whatever the order of the
+ * keys in the file. A Secret's `stringData` key replaces the `data` key of the same name, as the API
+ * server writes it.
+ */
 function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
-  const secret = o.resource.kind === 'Secret';
-  const into: HubConfig = {};
-  const python = new PythonReader();
-  for (const [field, base64] of secret
-    ? ([
-        ['data', true],
-        ['stringData', false],
-      ] as const)
-    : ([['data', false]] as const)) {
+  const texts = new Map<string, string>();
+  const fields = o.resource.kind === 'Secret' ? (['data', 'stringData'] as const) : (['data'] as const);
+  for (const field of fields) {
     const data = o.get([field]);
     if (!isObj(data)) continue;
     for (const key of Object.keys(data)) {
       const raw = data[key];
-      if (typeof raw !== 'string') continue;
-      if (key !== 'values.yaml' && !key.endsWith('.py')) continue;
-      const text = base64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-      // What a cluster scan keeps of a ConfigMap for the cross-object rules.
-      if (!hubConfigText(key, text)) continue;
-      if (key === 'values.yaml') fromValues(text, into, python);
-      else python.apply(text, into);
+      if (typeof raw !== 'string' || (key !== 'values.yaml' && !key.endsWith('.py'))) continue;
+      texts.set(key, field === 'data' && o.resource.kind === 'Secret' ? Buffer.from(raw, 'base64').toString('utf8') : raw);
     }
+  }
+  const into: HubConfig = {};
+  const python = new PythonReader();
+  const values = texts.get('values.yaml');
+  // What a cluster scan keeps of a ConfigMap for the cross-object rules.
+  if (values !== undefined && hubConfigText('values.yaml', values)) fromValues(values, into, python);
+  for (const key of [...texts.keys()].sort()) {
+    const text = texts.get(key)!;
+    if (key !== 'values.yaml' && hubConfigText(key, text)) python.apply(text, into);
   }
   return into.authenticatorClass !== undefined ? into : undefined;
 }
