@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../src/cli/main.js';
-import type { SanctumConfig } from '../src/core/config.js';
+import type { IgnoreEntry, SanctumConfig } from '../src/core/config.js';
 import { matchesGlob } from '../src/core/glob.js';
 import { INLINE } from '../src/core/inline-suppression.js';
 import { fileLines } from '../src/core/line-index.js';
 import { MemorySourceFile, type SourceFile } from '../src/core/source-file.js';
-import { makeBaseline, parseBaseline } from '../src/core/suppression.js';
+import { ConfigSuppressor, makeBaseline, parseBaseline } from '../src/core/suppression.js';
 import type { Finding, ScanResult } from '../src/core/types.js';
 import { reporters } from '../src/reporters/index.js';
 import { scanSync, ScanSetupError, type ScanOptions } from '../src/scan.js';
@@ -226,6 +226,54 @@ describe('configuration ignore entries and baselines', () => {
       'suppressed',
       'fail',
     ]);
+  });
+
+  it('by fingerprint, among entries of other kinds: the first entry that matches and has not expired, in the order written', () => {
+    const all = scan(files);
+    const fs = scan(files, {
+      config: {
+        ignore: [
+          { fingerprints: [all[0].fingerprint], reason: 'old', expires: '2026-01-31' },
+          { rule: 'K8S-0003', paths: ['k8s/a.yaml'], reason: 'by path' },
+          { fingerprints: ['sha256:other', all[0].fingerprint, all[2].fingerprint], reason: 'reviewed' },
+          { rule: 'K8S-0003', reason: 'the rest' },
+          { fingerprints: [all[2].fingerprint] },
+        ],
+      },
+    });
+    expect(show(fs)).toEqual([
+      'SAN-0002 fail .sanctum.yaml:-:---:-',
+      'K8S-0003 suppressed k8s/a.yaml:10:7-10:23 [config "by path"]',
+      'K8S-0003 suppressed k8s/b.yaml:10:7-10:23 [config "the rest"]',
+      'K8S-0003 suppressed other/c.yaml:10:7-10:23 [config "reviewed"]',
+    ]);
+  });
+
+  it('match a finding by fingerprint without reading every entry, nor every fingerprint of an entry', () => {
+    const n = 2000;
+    let reads = 0;
+    const counted = <T extends object>(o: T): T =>
+      new Proxy(o, {
+        get(t, k, r) {
+          reads++;
+          return Reflect.get(t, k, r) as unknown;
+        },
+      });
+    const finding = (i: number) =>
+      ({ ruleId: 'K8S-0003', slug: 'privileged-container', status: 'fail', fingerprint: `sha256:${i}`, location: { path: `p${i}.yaml` } }) as Finding;
+    const run = (entries: IgnoreEntry[]) => {
+      reads = 0;
+      const suppressor = new ConfigSuppressor(entries, undefined, TODAY);
+      const fs = Array.from({ length: n }, (_, i) => finding(i));
+      for (const f of fs) suppressor.apply(f);
+      expect(fs.filter((f) => f.status === 'suppressed')).toHaveLength(n);
+      expect(suppressor.usedPositions()).toHaveLength(entries.length);
+      return reads;
+    };
+    // An entry per finding: 22,031,000 reads before at n = 2,000, 44,000 now.
+    expect(run(Array.from({ length: n }, (_, i) => counted({ fingerprints: counted([`sha256:${i}`]), reason: 'r' })))).toBeLessThan(40 * n);
+    // One entry naming every finding: 2,041,000 reads before, 32,006 now.
+    expect(run([counted({ fingerprints: counted(Array.from({ length: n }, (_, i) => `sha256:${i}`)), reason: 'r' })])).toBeLessThan(40 * n);
   });
 
   it('an entry without any selector suppresses nothing', () => {

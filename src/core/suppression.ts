@@ -16,14 +16,15 @@ export function resourceKey(f: Finding): string | undefined {
   return r ? `${r.kind}/${r.namespace ?? 'default'}/${r.name ?? ''}` : undefined;
 }
 
-function entryMatches(e: IgnoreEntry, f: Finding, paths: readonly string[]): boolean {
+/** `prints`: the entry's fingerprints as a set, when it names any (undefined otherwise). */
+function entryMatches(e: IgnoreEntry, f: Finding, paths: readonly string[], prints: ReadonlySet<string> | undefined): boolean {
   if (e.rule && !answersTo(f, e.rule)) return false;
   if (e.paths?.length && !e.paths.some((g) => paths.some((p) => matchesGlob(p, g)))) return false;
   if (e.resources?.length) {
     const key = resourceKey(f);
     if (!key || !e.resources.some((g) => matchesGlob(key, g))) return false;
   }
-  if (e.fingerprints?.length && !fingerprintsOf(f).some((p) => e.fingerprints!.includes(p))) return false;
+  if (prints && !fingerprintsOf(f).some((p) => prints.has(p))) return false;
   if (e.users?.length) {
     const user = f.location.event?.user;
     if (user === undefined || !e.users.some((g) => matchesGlob(user, g))) return false;
@@ -41,6 +42,14 @@ function entryMatches(e: IgnoreEntry, f: Finding, paths: readonly string[]): boo
  */
 export class ConfigSuppressor {
   private readonly used = new Set<IgnoreEntry>();
+  /** Each entry's fingerprints as a set (undefined for an entry that names none), by position. */
+  private readonly prints: Array<Set<string> | undefined>;
+  /** Positions of the entries that name no fingerprint: any finding may match them. */
+  private readonly unprinted: number[] = [];
+  /** Positions of the entries that name each fingerprint, ascending: only a finding with one of them may match these. */
+  private readonly byPrint = new Map<string, number[]>();
+  private readonly position = new Map<IgnoreEntry, number>();
+  private readonly anyPaths: boolean;
   /**
    * With `base`, `paths` globs also match relative to the configuration's directory: a repository's
    * `.sanctum.yaml` suppresses the same findings wherever the scan runs from.
@@ -50,7 +59,23 @@ export class ConfigSuppressor {
     private readonly baseline: ReadonlySet<string> | undefined,
     private readonly today: string,
     private readonly base?: { cwd: string; configDir: string },
-  ) {}
+  ) {
+    this.prints = entries.map((e, i) => {
+      if (!this.position.has(e)) this.position.set(e, i);
+      if (!e.fingerprints?.length) {
+        this.unprinted.push(i);
+        return undefined;
+      }
+      const set = new Set(e.fingerprints);
+      for (const p of set) {
+        const at = this.byPrint.get(p);
+        if (at) at.push(i);
+        else this.byPrint.set(p, [i]);
+      }
+      return set;
+    });
+    this.anyPaths = entries.some((e) => e.paths?.length);
+  }
 
   private pathsOf(f: Finding): string[] {
     const p = f.location.path;
@@ -59,13 +84,28 @@ export class ConfigSuppressor {
     return rel === p || rel.startsWith('../') ? [p] : [p, rel];
   }
 
+  /** Positions of the entries that may match `f`, ascending: those naming no fingerprint and those naming one of its own. */
+  private candidates(f: Finding): readonly number[] {
+    if (this.byPrint.size === 0) return this.unprinted;
+    let named: number[] | undefined;
+    for (const p of fingerprintsOf(f)) {
+      const at = this.byPrint.get(p);
+      if (at) named = named ? named.concat(at) : at;
+    }
+    if (!named) return this.unprinted;
+    const all = this.unprinted.length ? this.unprinted.concat(named) : named.slice();
+    all.sort((a, b) => a - b);
+    return all.filter((x, i) => i === 0 || all[i - 1] !== x);
+  }
+
   apply(f: Finding): void {
     // Without entries or a baseline (most scans) nothing is made per finding.
     if (f.status === 'suppressed' || (this.entries.length === 0 && !this.baseline)) return;
     let s: Suppression | undefined;
-    const paths = this.entries.some((e) => e.paths?.length) ? this.pathsOf(f) : [];
-    for (const e of this.entries) {
-      if (!entryMatches(e, f, paths)) continue;
+    const paths = this.anyPaths ? this.pathsOf(f) : [];
+    for (const i of this.candidates(f)) {
+      const e = this.entries[i];
+      if (!entryMatches(e, f, paths, this.prints[i])) continue;
       this.used.add(e);
       if (isExpired(e.expires, this.today)) continue;
       s = { kind: 'config', ...(e.reason ? { reason: e.reason } : {}), ...(e.expires ? { expires: e.expires } : {}) };
@@ -80,7 +120,7 @@ export class ConfigSuppressor {
 
   /** Positions in the configuration's list of the entries used so far (to merge what another thread used). */
   usedPositions(): number[] {
-    return [...this.used].map((e) => this.entries.indexOf(e));
+    return [...this.used].map((e) => this.position.get(e)!);
   }
 
   /** Counts the entries at these positions as used (see `usedPositions`). */
