@@ -4,16 +4,26 @@ import { workerData } from 'node:worker_threads';
 import { exportLegacyFingerprints } from './core/fingerprint.js';
 import { DiskSourceFile, type ClusterListing } from './core/source-file.js';
 import { severityRank, type Finding, type ScanError } from './core/types.js';
-import { JsonFindingSpool } from './reporters/json-spool.js';
-import { clock, debugging, scanKib, threadCpu, threadId, type FromWorker, type ToWorker, type WorkerData, type WorkerTimes } from './scan-threads.js';
+import { exportBuffers, JsonFindingSpool } from './reporters/json-spool.js';
+import {
+  clock,
+  debugging,
+  scanKib,
+  threadCpu,
+  threadId,
+  type FromWorker,
+  type ToWorker,
+  type WorkerData,
+  type WorkerTimes,
+} from './scan-threads.js';
 
 const { opts, port, done, cluster, spool: shared } = workerData as WorkerData;
 
 let replied = false;
-function reply(message: FromWorker): void {
+function reply(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   replied = true;
   try {
-    port.postMessage(message);
+    port.postMessage(message, transfer);
   } finally {
     Atomics.store(done, 0, 1);
     Atomics.notify(done, 0);
@@ -73,22 +83,25 @@ try {
     const detached = spool.detach();
     times.replied = clock();
     if (cpu) cpu.replied = threadCpu();
-    reply({
-      ok: true,
-      spool: detached,
-      worst,
-      held: result.findings,
-      heldLegacy: exportLegacyFingerprints(result.findings),
-      errors: result.errors,
-      errorKeys,
-      onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),
-      files: result.files,
-      idleMs,
-      times,
-      resources: result.resources,
-      usedSuppressions,
-      hygiene: cluster ? hygiene : [],
-    });
+    reply(
+      {
+        ok: true,
+        spool: detached,
+        worst,
+        held: result.findings,
+        heldLegacy: exportLegacyFingerprints(result.findings),
+        errors: result.errors,
+        errorKeys,
+        onceErrors: result.errors.flatMap((e, i) => (once.has(e) ? [i] : [])),
+        files: result.files,
+        idleMs,
+        times,
+        resources: result.resources,
+        usedSuppressions,
+        hygiene: cluster ? hygiene : [],
+      },
+      exportBuffers(detached),
+    );
   };
   // From the end of one message to the next: time spent waiting for files (after the first).
   let idleMs = 0;

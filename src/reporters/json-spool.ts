@@ -185,6 +185,14 @@ export interface SpoolExport {
   messages: string[];
 }
 
+/**
+ * The memory of an export's columns, which `detach` copies out for it alone: a thread that replies
+ * with the export moves them (a message's transfer list) rather than having them copied once more.
+ */
+export function exportBuffers(x: SpoolExport): ArrayBuffer[] {
+  return [x.path, x.line, x.column, x.ruleId, x.seq, x.offset, x.length, x.batch, x.messageEntries].map((a) => a.buffer as ArrayBuffer);
+}
+
 const READ_MAX = 1 << 20;
 /** What precedes each item of the findings array: the `,` after the previous one and the indentation of its line. */
 const ITEM_SEPARATOR = ',\n' + ' '.repeat(FINDINGS_INDENT + 2);
