@@ -21,12 +21,16 @@ describe('YAML in a ConfigMap or Secret string', () => {
     // A sequence of 100,000 aliases to a 5,000-character string, used as a key: each use is a 500 MB string.
     const keys = Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
     const seq = `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n`;
-    expect(loadEmbeddedYaml(seq + keys)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases repeat') });
+    expect(loadEmbeddedYaml(seq + keys)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases counted') });
+    // The same through a sequence written in the key itself.
+    const literal = `s: &s ${'x'.repeat(5000)}\nm:\n  ? [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n  : 1\n`;
+    expect(loadEmbeddedYaml(literal)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases counted') });
     const base = `b: &b {${Array.from({ length: 1000 }, (_, i) => `k${i}: ${i}`).join(', ')}}\n`;
     const merges = Array.from({ length: 100 }, (_, i) => `m${i}: {<<: *b}\n`).join('');
     expect(loadEmbeddedYaml(base + merges)).toMatchObject({ ok: false, reason: expect.stringContaining('merge') });
-    // Aliases to strings and mappings are shared, not copied: 5,000 of them read.
-    const shared = `s: &s ${'x'.repeat(100_000)}\nm: &m {a: 1}\nl:\n` + '  - *s\n  - *m\n'.repeat(5000);
+    // Aliases to strings and mappings are shared, not copied: 5,000 of each as mapping values read.
+    const shared =
+      `s: &s ${'x'.repeat(100_000)}\nm: &m {a: 1}\nl:\n` + Array.from({ length: 5000 }, (_, i) => `  s${i}: *s\n  m${i}: *m\n`).join('');
     expect(loadEmbeddedYaml(shared).ok).toBe(true);
   });
 });

@@ -12,23 +12,24 @@ const MAX_DEPTH = 64;
 /** Keys copied by merges (`<<: *base`) in one text: js-yaml counts and stops them. */
 const MAX_MERGE_KEYS = 10_000;
 /**
- * Items of sequences reached again through aliases: js-yaml shares an aliased node rather than
- * copying it, but turns a sequence used as a key into a string, items and all, at each use.
+ * Items and string characters of sequences, each counted where the sequence stands and again at each
+ * alias to it: js-yaml shares an aliased node rather than copying it, but turns a sequence used as a
+ * key into one string, items and all (an alias to a long string repeated in a sequence key, or an
+ * alias to such a sequence, makes hundreds of megabytes from a few kilobytes).
  */
-const MAX_ALIASED_ITEMS = 100_000;
+const MAX_SEQUENCE_WEIGHT = 4 * MAX_EMBEDDED_YAML_CHARS;
 
 export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: string };
 
-class OverAliased extends Error {}
+class TooHeavy extends Error {}
 
 /** The first document of `text`, or why it is not read. */
 export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   if (text.length > MAX_EMBEDDED_YAML_CHARS) return { ok: false, reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters` };
-  let aliased = 0;
+  let total = 0;
   const weights = new WeakMap<unknown[], number>();
-  // An alias closes with no kind of its own and the node it names as its result.
   const listener = (event: yaml.EventType, state: yaml.State): void => {
-    if (event !== 'close' || state.kind !== null || !Array.isArray(state.result)) return;
+    if (event !== 'close' || !Array.isArray(state.result)) return;
     const seq = state.result as unknown[];
     let weight = weights.get(seq);
     if (weight === undefined) {
@@ -36,8 +37,8 @@ export function loadEmbeddedYaml(text: string): EmbeddedYaml {
       for (const item of seq) if (typeof item === 'string') weight += item.length;
       weights.set(seq, weight);
     }
-    aliased += weight;
-    if (aliased > MAX_ALIASED_ITEMS) throw new OverAliased();
+    total += weight;
+    if (total > MAX_SEQUENCE_WEIGHT) throw new TooHeavy();
   };
   try {
     return {
@@ -45,7 +46,8 @@ export function loadEmbeddedYaml(text: string): EmbeddedYaml {
       value: yaml.load(text, { maxDepth: MAX_DEPTH, maxTotalMergeKeys: MAX_MERGE_KEYS, listener } as yaml.LoadOptions),
     };
   } catch (e) {
-    if (e instanceof OverAliased) return { ok: false, reason: `aliases repeat more than ${MAX_ALIASED_ITEMS} items of sequences` };
+    if (e instanceof TooHeavy)
+      return { ok: false, reason: `sequences hold more than ${MAX_SEQUENCE_WEIGHT} items and characters, aliases counted at each use` };
     if (e instanceof yaml.YAMLException) return { ok: false, reason: e.reason || e.message };
     // A RangeError (stack, string length) is the only other failure js-yaml can cause.
     return { ok: false, reason: e instanceof Error ? e.message : String(e) };
