@@ -59,6 +59,23 @@ describe('DigestCounter', () => {
     expect(counter.add(new Uint8Array(32).fill(0xff))).toBe(1);
   });
 
+  it('counts equal digests of different scopes apart, each scope through growths of its slots', () => {
+    const counter = new DigestCounter();
+    const bytes = (s: string): string => digest(s).toString('latin1');
+    for (let i = 0; i < 2000; i++) {
+      expect(counter.addBytes(bytes(`k${i}`), 'a.yaml')).toBe(0);
+      expect(counter.addBytes(bytes(`k${i}`), 'b.yaml')).toBe(0);
+    }
+    expect(counter.addBytes(bytes('k0'))).toBe(0);
+    for (let i = 0; i < 2000; i += 7) expect(counter.addBytes(bytes(`k${i}`), 'a.yaml')).toBe(1);
+    expect(counter.addBytes(bytes('k7'), 'b.yaml')).toBe(1);
+    expect(counter.addBytes(bytes('k7'), 'a.yaml')).toBe(2);
+    expect(counter.addBytes(bytes('k0'))).toBe(1);
+    expect(counter.add(digest('k0'))).toBe(2);
+    expect(counter.addBytes(bytes('k0'), '')).toBe(0);
+    expect(counter.addBytes(bytes('k0'), 'c.yaml')).toBe(0);
+  });
+
   it('refuses what is not a SHA-256 digest', () => {
     expect(() => new DigestCounter().add(new Uint8Array(20))).toThrow(/32 bytes/);
     const hex = digest('x').toString('hex');

@@ -1,7 +1,7 @@
 import type { At, DocumentSuppression, Located, ScanDocument } from './document.js';
 import { isTextInValue } from './document.js';
 import { DigestCounter } from './digest-counter.js';
-import { fingerprintBytesAt, fingerprintOf, setLegacyFingerprint } from './fingerprint.js';
+import { fingerprintBytesAt, fingerprintOf, occurrenceScope, setLegacyFingerprint } from './fingerprint.js';
 import { failingFinding } from './finding.js';
 import { answersTo, foldSuperseded } from './fold.js';
 import {
@@ -640,7 +640,7 @@ export class Engine {
     );
   }
 
-  /** The fingerprint whose first occurrence's digest is `first`, counted among `occurrences`. */
+  /** The fingerprint whose first occurrence's digest is `first`, counted among `occurrences` (by file: see `occurrenceScope`). */
   private counted(
     occurrences: DigestCounter,
     first: string,
@@ -649,7 +649,7 @@ export class Engine {
     objectPath: string | undefined,
     anchor: string,
   ): string {
-    const seen = occurrences.addBytes(first);
+    const seen = occurrences.addBytes(first, occurrenceScope(ruleId, location));
     return fingerprintOf(seen === 0 ? first : fingerprintBytesAt(ruleId, location, objectPath, anchor, seen));
   }
 

@@ -4,7 +4,7 @@ import { MemorySourceFile } from './source-file.js';
 import { prepareScan, scanSync } from '../scan.js';
 import type { At } from './document.js';
 import { defineRule, type AnyRule, type RuleContext } from './rule.js';
-import { fingerprint, fingerprintBytes, fingerprintBytesAt, fingerprintDigest, fingerprintOf } from './fingerprint.js';
+import { fingerprint, fingerprintBytes, fingerprintBytesAt, fingerprintDigest, fingerprintOf, occurrenceScope } from './fingerprint.js';
 import type { EventRef, ImageLocation, Location } from './types.js';
 
 const event = (auditID: string, source?: EventRef['source']): EventRef =>
@@ -216,6 +216,61 @@ describe('fingerprint', () => {
     const r = run(['spec', 'containers', 0]);
     expect(r.errors).toEqual([]);
     expect(r.findings.filter((f) => f.ruleId === 'TEST-0001').map((f) => f.location.objectPath)).toEqual(['/spec/containers/0']);
+  });
+
+  it('is counted by file: the text between the first and second NUL of its input, which equal inputs share', () => {
+    const resource = { apiVersion: 'v1', kind: 'Pod', name: 'p' };
+    expect(occurrenceScope('K8S-0014', { path: 'k8s/app.yaml', objectPath: '/spec', resource })).toBe('k8s/app.yaml');
+    expect(occurrenceScope('RT-0001', { path: 'audit.log', event: event('abc-123', 'falco') })).toBe('event:falco:abc-123');
+    expect(occurrenceScope('IMG-0001', { path: 'etc/passwd', image: image('sha256:aa', 'reg/x@sha256:aa') })).toBe(
+      'image:reg/x@sha256:aa:etc/passwd',
+    );
+    expect(occurrenceScope('X\u0000Y', { path: 'a.yaml' })).toBe('Y');
+    expect(occurrenceScope('X\u0000Y\u0000Z', { path: 'a.yaml' })).toBe('Y');
+    // Inputs made equal by a NUL in a path and in an object path: one scope, so one count.
+    const inPath: Location = { path: 'a\u0000/Pod//p', objectPath: '/spec' };
+    const inResource: Location = { path: 'a', resource: { kind: 'Pod', name: 'p' } };
+    expect(fingerprintBytesAt('R', inPath, '/spec', '', 0)).toBe(fingerprintBytesAt('R', inResource, '\u0000/spec', '', 0));
+    expect(occurrenceScope('R', inPath)).toBe('a');
+    expect(occurrenceScope('R', inResource)).toBe('a');
+  });
+
+  it('of a scan: equal findings of a file are told apart by their occurrence, file by file', () => {
+    const twice = defineRule({
+      meta: {
+        id: 'TEST-0002',
+        slug: 'test-twice',
+        title: 'test',
+        severity: 'low',
+        scanner: 'misconfig',
+        appliesTo: ['k8s'],
+        frameworks: [],
+        rationale: '',
+        remediation: '',
+        references: [],
+      },
+      check(_doc: unknown, ctx: RuleContext) {
+        ctx.report({ message: 'one', at: ['spec'] });
+        ctx.report({ message: 'two', at: ['spec'] });
+      },
+    } as unknown as AnyRule);
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers: []\n';
+    const r = prepareScan({ config: false, rules: ['K8S-0015'], today: '2026-06-15' })(
+      [new MemorySourceFile('a.yaml', text), new MemorySourceFile('b.yaml', text + '---\n' + text)],
+      ['.'],
+      [twice],
+    );
+    const resource = { apiVersion: 'v1', kind: 'Pod', name: 'p' };
+    const print = (path: string, occurrence: number): string =>
+      fingerprint('TEST-0002', { path, objectPath: '/spec', resource }, '', occurrence);
+    expect(r.findings.filter((f) => f.ruleId === 'TEST-0002').map((f) => [f.location.path, f.fingerprint])).toEqual([
+      ['a.yaml', print('a.yaml', 0)],
+      ['a.yaml', print('a.yaml', 1)],
+      ['b.yaml', print('b.yaml', 0)],
+      ['b.yaml', print('b.yaml', 1)],
+      ['b.yaml', print('b.yaml', 2)],
+      ['b.yaml', print('b.yaml', 3)],
+    ]);
   });
 
   it('writes fingerprints only of 32-byte digests', () => {

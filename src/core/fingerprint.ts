@@ -70,11 +70,23 @@ function fingerprintInput(ruleId: string, loc: Location, objectPath: string | un
 }
 
 /** The file and resource part of the last input made, with what it was made of: an object's findings come one after another. */
-let last: { path: string; resource: ResourceRef | undefined; part: string } = { path: '', resource: undefined, part: '\u0000\u0000' };
+let last: { path: string; resource: ResourceRef | undefined; part: string; file: string } = {
+  path: '',
+  resource: undefined,
+  part: '\u0000\u0000',
+  file: '',
+};
 
 /** `path NUL resource NUL` of the input: the part every finding of one object shares, made once for the object. */
 function objectPart(loc: Location): string {
-  if (loc.event || loc.image) return fileAndResource(loc);
+  return objectParts(loc).part;
+}
+
+function objectParts(loc: Location): { part: string; file: string } {
+  if (loc.event || loc.image) {
+    const part = fileAndResource(loc);
+    return { part, file: part.slice(0, part.indexOf('\u0000')) };
+  }
   const r = loc.resource;
   const was = last.resource;
   const same =
@@ -86,8 +98,29 @@ function objectPart(loc: Location): string {
         r.kind === was.kind &&
         r.namespace === was.namespace &&
         r.name === was.name));
-  if (!same) last = { path: loc.path, resource: r && { ...r }, part: fileAndResource(loc) };
-  return last.part;
+  if (!same) {
+    const part = fileAndResource(loc);
+    last = {
+      path: loc.path,
+      resource: r && { ...r },
+      part,
+      file: loc.path.includes('\u0000') ? part.slice(0, part.indexOf('\u0000')) : loc.path,
+    };
+  }
+  return last;
+}
+
+/**
+ * Where equal fingerprint inputs (`fingerprintBytesAt` of the same `ruleId` and `loc` but for the occurrence) can
+ * only come from: the text of the input between its first and its second NUL, which is the file's part of it
+ * (the path, an event's or an image's name of it) for a rule id without NUL. Findings of different scopes never
+ * have equal inputs, so their occurrences can be counted apart (`DigestCounter.addBytes`), file by file.
+ */
+export function occurrenceScope(ruleId: string, loc: Location): string {
+  const nul = ruleId.indexOf('\u0000');
+  if (nul === -1) return objectParts(loc).file;
+  const next = ruleId.indexOf('\u0000', nul + 1);
+  return next === -1 ? ruleId.slice(nul + 1) : ruleId.slice(nul + 1, next);
 }
 
 function fileAndResource(loc: Location): string {
