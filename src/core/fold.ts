@@ -1,6 +1,7 @@
 import { legacyFingerprintOf, setLegacyFingerprint } from './fingerprint.js';
 import type { RuleMeta } from './rule.js';
 import { severityRank, type Finding, type Location } from './types.js';
+import { lowerBound } from './lower-bound.js';
 
 /**
  * Folds findings of superseded rules into the finding of the more specific rule on the same value
@@ -79,14 +80,8 @@ class Candidates {
       const first = at.startLine;
       const last = at.endLine ?? at.startLine;
       // The last finding starting on or before `last`, then back while one before may still reach `first`.
-      let lo = 0;
-      let hi = group.lined.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (group.lined[mid].start <= last) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let k = lo - 1; k >= 0 && group.lined[k].reach >= first; k--) out.add(group.lined[k].index);
+      const after = lowerBound(group.lined.length, (i) => group.lined[i].start <= last);
+      for (let k = after - 1; k >= 0 && group.lined[k].reach >= first; k--) out.add(group.lined[k].index);
     }
     return [...out].sort((a, b) => a - b);
   }

@@ -1,4 +1,5 @@
 import type { SourceRange } from './types.js';
+import { lowerBound } from './lower-bound.js';
 
 /** Line starts of the text being indexed; the first line starts at 0. */
 let scratchStarts = new Int32Array(4096);
@@ -45,14 +46,7 @@ export class LineIndex {
   /** The 0-based index of the line that holds `offset`, searched from line index `from` on. */
   private lineAt(offset: number, from = 0): number {
     const starts = this.lineStarts();
-    let lo = from;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return Math.max(from, lowerBound(starts.length, (i) => starts[i] <= offset, from) - 1);
   }
 
   /** Offset of a 1-based line and column. */

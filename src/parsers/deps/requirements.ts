@@ -2,6 +2,7 @@ import { normalizePythonName, parsePep508, pinnedVersion } from './pep508.js';
 import { emptyManifest, type DeclaredDependency, type DependencyManifest, type PackageSource } from './types.js';
 import { lookupTable } from '../../core/lookup-table.js';
 import { quotedInProblem, withoutUserinfo } from './source-url.js';
+import { lowerBound } from '../../core/lower-bound.js';
 
 /** pip options that take a value, with the role the value plays. */
 const VALUE_OPTIONS: Readonly<
@@ -58,16 +59,7 @@ function readCompiledAnnotations(text: string, manifest: DependencyManifest): vo
   const via = viaByLine(text);
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
+  const lineOf = (offset: number): number => Math.max(1, lowerBound(lineStarts.length, (i) => lineStarts[i] <= offset));
   const byName = new Map(manifest.packages.map((p) => [normalizePythonName(p.name), p]));
   for (const dep of manifest.packages) {
     const entries = via.get(lineOf(dep.span.start));

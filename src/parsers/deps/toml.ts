@@ -1,6 +1,7 @@
 import type { TextSpan } from '../../core/document.js';
 import { ParseFailure } from '../../core/parser.js';
 import { tomlLib } from './lazy.js';
+import { lowerBound } from '../../core/lower-bound.js';
 
 export type TomlTable = Record<string, unknown>;
 
@@ -197,7 +198,7 @@ export class TomlLocator {
     // possible inside `'''`) is no literal of the index: searched for in the text.
     const indexed = lit[0] === '"' || !lit.slice(1, -1).includes("'");
     const starts = indexed ? ((this.literals ??= literalStarts(this.text)).get(lit) ?? []) : undefined;
-    let k = starts ? lowerBound(starts, at) : 0;
+    let k = starts ? lowerBound(starts.length, (i) => starts[i] < at) : 0;
     for (;;) {
       const i = starts ? (k < starts.length ? starts[k++] : -1) : this.text.indexOf(lit, at);
       if (i === -1 || i >= to) {
@@ -284,18 +285,6 @@ function literalStarts(text: string): Map<string, number[]> {
   }
   for (const list of out.values()) list.sort((a, b) => a - b);
   return out;
-}
-
-/** Index of the first element of the ascending `list` at or above `at`. */
-function lowerBound(list: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Whether `text` holds `key` at `at`, letters in either case; stops at the first character that differs. */

@@ -5,6 +5,7 @@ import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { TextDocument, TextLocator } from '../../core/text-document.js';
 import { notebookCode } from '../code/notebook-code.js';
 import { decodeJsonString, member, parseJsonTree, rawOffset, type JsonNode } from './json-tree.js';
+import { lowerBound } from '../../core/lower-bound.js';
 
 /** A piece of decoded notebook text and where its JSON string literal sits in the file. */
 interface Segment {
@@ -43,14 +44,7 @@ export class NotebookTextDocument implements ScanDocument {
   /** File offset of an offset into `text`. */
   fileOffset(k: number, end = false): number {
     const segs = this.segments;
-    let lo = 0;
-    let hi = segs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segs[mid].offset <= k - (end ? 1 : 0)) lo = mid;
-      else hi = mid - 1;
-    }
-    const s = segs[lo];
+    const s = segs[Math.max(0, lowerBound(segs.length, (i) => segs[i].offset <= k - (end ? 1 : 0)) - 1)];
     return rawOffset(this.file.text(), s.literal, Math.min(Math.max(0, k - s.offset), s.length));
   }
 
