@@ -6,6 +6,24 @@ import rule from './llm-output-request-url.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a URL with a fixed host in every branch, built in a loop, or set before an if/else (None, let)',
+      path: 'branch.py',
+      content:
+        'import requests\ndef f(llm, a, qs):\n    q = llm.invoke("x").content\n    url = None\n    if a:\n        url = f"https://a.example.com/{q}"\n    elif q:\n        url = f"https://b.example.com/{q}"\n    else:\n        url = "https://c.example.com/"\n    requests.get(url)\n    for p in qs:\n        page = f"https://a.example.com/{q}/{p}"\n        requests.get(page)\n',
+    },
+    {
+      name: 'JS: a URL with a fixed host in both branches after a bare let',
+      path: 'branch.js',
+      content:
+        'export async function f(openai, a) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  let url;\n  if (a) url = `https://a.example.com/${q}`;\n  else url = `https://b.example.com/${q}`;\n  return fetch(url);\n}\n',
+    },
+    {
+      name: 'got and ky named only in comments and text: no request is read',
+      path: 'words.js',
+      content:
+        '// we got the answer; ky is a library\nexport async function f(openai) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  return got(q);\n}\n',
+    },
+    {
       name: 'output only in the path or query of a URL with a literal scheme and host',
       path: 'a.py',
       content:
@@ -55,6 +73,26 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'model output as the URL in one branch, a constant in the other (if/else, try/except)',
+      path: 'branch.py',
+      content:
+        'import requests\nURL = "https://api.example.com/x"\ndef f(llm, a):\n    if a:\n        url = llm.invoke("x").content\n    else:\n        url = URL\n    requests.get(url)\n    try:\n        page = llm.invoke("y").content\n    except ValueError:\n        page = URL\n    return requests.get(page)\n',
+      findings: [
+        { startLine: 8, startColumn: 5, endLine: 8, endColumn: 22, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 13, startColumn: 12, endLine: 13, endColumn: 30, message: 'Model output chooses the URL of requests.get()' },
+      ],
+    },
+    {
+      name: 'JS: model output as the URL in one branch, a constant in the other; ky imported by name',
+      path: 'branch.js',
+      content:
+        'import ky from "ky";\nexport async function f(openai, a) {\n  let url;\n  if (a) url = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  else url = "https://api.example.com/x";\n  await ky(url);\n  return fetch(url);\n}\n',
+      findings: [
+        { startLine: 6, startColumn: 9, endLine: 6, endColumn: 16, message: 'Model output chooses the URL of ky()' },
+        { startLine: 7, startColumn: 10, endLine: 7, endColumn: 20, message: 'Model output chooses the URL of fetch()' },
+      ],
+    },
     {
       name: 'clients made by constructors imported by name or under an alias, and requests.session()',
       path: 'd.py',

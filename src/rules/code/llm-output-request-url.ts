@@ -4,6 +4,7 @@ import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import { Flow } from './lib/flow.js';
 import { clientOf, httpClients, httpSinks, reportModelOutputAt, type HttpClients, type Sink } from './lib/sinks.js';
 import {
+  assignmentIndex,
   calleeText,
   constantString,
   enclosingScope,
@@ -12,6 +13,7 @@ import {
   isConstant,
   mentions,
   positional,
+  type AssignmentIndex,
   type Flavor,
 } from './lib/syntax.js';
 
@@ -24,7 +26,22 @@ const HOST_PATH = /^\/(?![/\\])/;
 const QUOTE_OPEN = /^[a-zA-Z]{0,2}(?:'''|"""|['"`])/;
 const QUOTE_CLOSE = /(?:'''|"""|['"`])$/;
 
-const ASSIGNMENTS: Record<Flavor, string[]> = { python: ['assignment'], js: ['variable_declarator', 'assignment_expression'] };
+/** Words of the HTTP clients' names and modules (a cheap filter before the syntax tree is read). */
+const CLIENT_WORDS = ['requests', 'httpx', 'urlopen', 'session', 'Session', 'fetch', 'axios', 'needle', 'undici', 'superagent'];
+/** got and ky by their module's name: `from "got"`, `require('ky')`, `'https://esm.sh/ky@1'`. */
+const SHORT_MODULE = /['"/](?:got|ky)(?:@[\w.^~-]*)?['"]/;
+/** A name before a `.`: the receiver of a call such as `https.get`, `self.http_client.post`. */
+const RECEIVER_NAME = /\b\w+(?=\s*\??\.)/g;
+
+/** The file may make a request the rule reads: it names a client, a got/ky module, or calls a method on something named for HTTP. */
+function mayRequest(text: string): boolean {
+  if (mentions(text, CLIENT_WORDS) || SHORT_MODULE.test(text)) return true;
+  if (!/http/i.test(text)) return false;
+  for (const [name] of text.matchAll(RECEIVER_NAME)) if (/http/i.test(name)) return true;
+  return false;
+}
+
+const NO_VALUE = new Set(['none', 'null', 'undefined']);
 const GUARDS: Record<Flavor, string[]> = { python: ['if_statement', 'elif_clause', 'assert_statement'], js: ['if_statement'] };
 
 /** A condition that compares a parsed URL's host or origin: `urlparse(u).hostname in ALLOWED`, `new URL(u).hostname !== HOST`, `ALLOWED.has(url.host)`. */
@@ -33,69 +50,42 @@ const HOST_CHECK = /(?:\.|\b)(?:hostname|netloc|host|origin)\b/;
 const IDENTIFIER = /[A-Za-z_$][\w$]*/g;
 const COMPARISON = /\bnot\s+in\b|\bin\b|[=!]==?|\.(?:includes|has|startswith|endswith|startsWith|endsWith|indexOf)\s*\(/;
 
-interface Assignment {
-  end: number;
-  value: SgNode | undefined;
-}
-
 /**
- * What the rule reads of a file's scopes, from one walk: the assignments to each name in each scope (in
- * source order, as the walk meets them), the first host check of each scope, and the module's string constants.
+ * What the rule reads of a file's scopes: the assignments to each name in each scope (shared, see
+ * `assignmentIndex`), the first host check of each scope, and the module's string constants.
  */
 class Scopes {
-  private readonly assignments = new Map<number, Map<string, Assignment[]>>();
+  private readonly assignments: AssignmentIndex;
   /** By scope, each name a host check's condition mentions, and where the first such check is. */
   private readonly hostChecks = new Map<number, Map<string, number>>();
   readonly constants = new Map<string, string>();
 
   constructor(root: SgNode, flavor: Flavor) {
-    const guards = new Set(GUARDS[flavor]);
-    const kinds = [...ASSIGNMENTS[flavor], ...GUARDS[flavor]].map((kind) => ({ kind }));
-    const rootId = root.id();
-    const assignedAtModule = new Map<string, number>();
-    for (const n of root.findAll({ rule: { any: kinds } })) {
+    for (const n of root.findAll({ rule: { any: GUARDS[flavor].map((kind) => ({ kind })) } })) {
+      const text = (n.field('condition') ?? n.namedChildren()[0])?.text() ?? '';
+      if (!HOST_CHECK.test(text) || !COMPARISON.test(text)) continue;
       const scope = enclosingScope(n).id();
-      if (guards.has(String(n.kind()))) {
-        const text = (n.field('condition') ?? n.namedChildren()[0])?.text() ?? '';
-        if (HOST_CHECK.test(text) && COMPARISON.test(text)) {
-          let names = this.hostChecks.get(scope);
-          if (!names) this.hostChecks.set(scope, (names = new Map()));
-          const at = n.range().start.index;
-          for (const [name] of text.matchAll(IDENTIFIER)) if (!names.has(name)) names.set(name, at);
-        }
-        continue;
-      }
-      const target = (n.field('left') ?? n.field('name'))?.text();
-      if (!target) continue;
-      const value = n.field('right') ?? n.field('value') ?? undefined;
-      let names = this.assignments.get(scope);
-      if (!names) this.assignments.set(scope, (names = new Map()));
-      const list = names.get(target);
-      if (list) list.push({ end: n.range().end.index, value });
-      else names.set(target, [{ end: n.range().end.index, value }]);
-      if (scope === rootId) {
-        assignedAtModule.set(target, (assignedAtModule.get(target) ?? 0) + 1);
-        const text = constantString(value);
-        if (text !== undefined) this.constants.set(target, text);
-      }
+      let names = this.hostChecks.get(scope);
+      if (!names) this.hostChecks.set(scope, (names = new Map()));
+      const at = n.range().start.index;
+      for (const [name] of text.matchAll(IDENTIFIER)) if (!names.has(name)) names.set(name, at);
     }
-    // A module name assigned more than once is not a constant.
-    for (const [name, count] of assignedAtModule) if (count > 1) this.constants.delete(name);
+    this.assignments = assignmentIndex(root, flavor);
+    const module = this.assignments.rootId;
+    // A module name assigned once, a string literal.
+    for (const name of this.assignments.names(module)) {
+      const sets = this.assignments.in(module, name, false);
+      const text = sets.length === 1 ? constantString(sets[0].value) : undefined;
+      if (text !== undefined) this.constants.set(name, text);
+    }
   }
 
-  /** The value last assigned to a name in its scope before it (`url = f"https://api.example.com/{x}"`). */
-  lastAssigned(name: SgNode): SgNode | undefined {
-    const list = this.assignments.get(enclosingScope(name).id())?.get(name.text());
-    if (!list) return undefined;
-    const at = name.range().start.index;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].end <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 ? list[lo - 1].value : undefined;
+  /**
+   * The values a name may hold at a use, from the assignments in its scope that can reach it: the last one
+   * before it, and those before it while that one is in a branch the use is not in (`if a: url = x else: url = y`).
+   */
+  reaching(name: SgNode): Array<SgNode | undefined> | undefined {
+    return this.assignments.reaching(name)?.map((a) => a.value);
   }
 
   /** The function (or module) compares the host of the URL named `url` before `node`: an `if`/`assert` before it whose condition compares a host and names it. */
@@ -218,10 +208,7 @@ export default defineRule<CodeDocument>({
     },
   },
   check(doc, ctx) {
-    if (
-      !mentions(doc.text, ['requests', 'httpx', 'urlopen', 'session', 'Session', 'http', 'fetch', 'axios', 'got', 'ky', 'needle', 'undici'])
-    )
-      return;
+    if (!mayRequest(doc.text)) return;
     const flavor = flavorOf(doc);
     const flow = Flow.of(doc, 'llm');
     const clients = httpClients(doc.root, flavor);
@@ -231,8 +218,9 @@ export default defineRule<CodeDocument>({
       if (!flow.reaches(value)) return false;
       scopes ??= new Scopes(doc.root, flavor);
       if (fixedOrigin(value, sink.node, scopes, clients)) return false;
-      const stored = value.kind() === 'identifier' ? scopes.lastAssigned(value) : undefined;
-      if (stored && fixedOrigin(stored, sink.node, scopes, clients)) return false;
+      // A name whose every value reaching the request has a fixed origin (`let url;`, `url = None` before an if/else give none).
+      const stored = value.kind() === 'identifier' ? scopes.reaching(value)?.filter((v) => v !== undefined && !NO_VALUE.has(String(v.kind()))) : undefined;
+      if (stored?.length && stored.every((v) => fixedOrigin(v!, sink.node, scopes!, clients))) return false;
       return !scopes.hostChecked(sink.node, value);
     };
     reportModelOutputAt(httpSinks(doc.root, flavor, clients), { reaches }, (sink) =>

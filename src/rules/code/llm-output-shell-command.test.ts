@@ -35,6 +35,18 @@ testRule(rule, {
         'import os, shlex, subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("ls {0} && cat {0}".format(shlex.quote(out)))\n    subprocess.run(["bash", "-c", "ls -l " + shlex.quote(out)])\n    subprocess.run(["bash", "-c", "ls -l \\"$1\\"", "_", out])\n',
     },
     {
+      name: 'nested functions setting the outer command from a constant (nonlocal), or setting a name of their own to output',
+      path: 'nest2.py',
+      content:
+        'import os\ncmd2 = "pwd"\ndef outer(llm):\n    cmd = "ls "\n    out = llm.invoke("x").content\n    def add():\n        nonlocal cmd\n        cmd = cmd + "-l"\n    def own():\n        cmd = "echo " + out\n        cmd2 = out\n        return len(cmd) + len(cmd2)\n    def shadow():\n        global cmd2\n        cmd = out\n        return len(cmd)\n    add()\n    own()\n    shadow()\n    os.system(cmd)\n    os.system(cmd2)\n',
+    },
+    {
+      name: 'arrow functions setting a declared local (let, let without a value, for-of const) to output, hiding the module-level command',
+      path: 'nest2.js',
+      content:
+        'const { exec } = require("child_process");\nlet cmd = "ls ";\nexport async function go(openai) {\n  const out = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  const add = () => { let cmd = ""; cmd = cmd + out; return cmd.length };\n  const each = () => { for (const cmd of [out]) console.log(cmd) };\n  const bare = () => { let cmd; cmd = out; return cmd };\n  add();\n  each();\n  bare();\n  exec(cmd);\n}\n',
+    },
+    {
       name: 'a nested function adding a constant to the outer command, or adding output to a name of its own',
       path: 'nest.py',
       content:
@@ -171,6 +183,27 @@ testRule(rule, {
       content:
         'const { spawn } = require("child_process");\nexport async function f(openai) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  spawn("sh", ["-c", r.choices[0].message.content]);\n}\n',
       findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 52, message: 'Model output reaches spawn("sh", ["-c", …])' }],
+    },
+    {
+      name: 'a nested function setting the outer command to itself plus output (nonlocal, =)',
+      path: 'nest.py',
+      content:
+        'import os\ndef outer(llm):\n    cmd = "ls "\n    def add():\n        nonlocal cmd\n        cmd = cmd + llm.invoke("x").content\n    add()\n    os.system(cmd)\n',
+      findings: [{ startLine: 8, startColumn: 5, endLine: 8, endColumn: 19, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'a function setting a module command to itself plus output (global, =), run by another',
+      path: 'glob.py',
+      content:
+        'import os\ncmd = "ls "\ndef add(llm):\n    def inner():\n        global cmd\n        cmd = cmd + llm.invoke("x").content\n    inner()\ndef go():\n    os.system(cmd)\n',
+      findings: [{ startLine: 9, startColumn: 5, endLine: 9, endColumn: 19, message: 'Model output reaches os.system()' }],
+    },
+    {
+      name: 'an arrow function setting a module-level let to itself plus output (no declaration)',
+      path: 'nest.js',
+      content:
+        'const { exec } = require("child_process");\nlet cmd = "ls ";\nexport async function go(openai) {\n  const out = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  const add = () => { cmd = cmd + out };\n  add();\n  exec(cmd);\n}\n',
+      findings: [{ startLine: 7, startColumn: 3, endLine: 7, endColumn: 12, message: 'Model output reaches exec()' }],
     },
     {
       name: 'a nested function adding output to the outer command (nonlocal)',
@@ -365,6 +398,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'the quoted text is the script of ash -c (ash runs an argument vector\'s -c script too)',
+      path: 'step.py',
+      content:
+        'import os, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(task).content\n    os.system(f"ash -c {shlex.quote(cmd)}")\n',
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 44, message: 'Model output reaches os.system()' }],
+    },
     {
       name: 'the quoted text is the script of bash -c',
       path: 'step.py',

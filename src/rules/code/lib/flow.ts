@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import { allCalls, calleeText, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
@@ -370,6 +371,8 @@ function calledNameOf(callee: string): string | undefined {
 }
 
 const RETURN_KINDS = ['return_statement'];
+/** What a declaration without a value carries. */
+const NOTHING: Carrier = { source: false, refs: [], calls: [] };
 /** The propagation stops after the work of this many passes over the whole file (see `propagate`). */
 const MAX_PASSES = 12;
 const FUNCTION_KINDS: Record<Flavor, string[]> = {
@@ -468,7 +471,7 @@ interface ExpressionBody {
 class ScopeNames {
   constructor(
     readonly own: Set<string>,
-    /** Names the scope binds itself (parameters, assignments other than `+=`): they hide the outer ones. */
+    /** Names the scope binds itself (parameters, binding assignments: see `Assignment.binds`): they hide the outer ones. */
     private readonly locals: Set<string>,
     private readonly outer: (() => ScopeNames) | undefined,
   ) {}
@@ -481,10 +484,14 @@ class ScopeNames {
 interface Assignment {
   names: string[];
   value: Carrier;
-  /** Compound (`+=`): it updates a name, possibly an outer one, rather than binding a new one. */
-  compound: boolean;
   /**
-   * A compound assignment of a nested function to a name it does not bind (`nonlocal cmd; cmd += out`,
+   * It binds its names in its scope, hiding outer ones: a Python assignment to a name not declared
+   * `nonlocal`/`global` there, a JavaScript declaration (`let`, `const`, `var`). Not `+=` to an
+   * attribute or a JavaScript name, an undeclared JavaScript assignment, nor adding to a list.
+   */
+  binds: boolean;
+  /**
+   * An assignment of a nested function to a name it does not bind (`nonlocal cmd; cmd = cmd + out`,
    * `() => { cmd += out }`), recorded again in the scope that binds the name: the function (index) whose
    * names its value is read with.
    */
@@ -519,9 +526,11 @@ export class Flow {
   private readonly indexById = new Map<number, number>();
   /** Set when a function updating a module-level name changed: `propagate` reads every scope again. */
   private moduleChanged = false;
+  /** Names a Python function declares `nonlocal` or `global`, by function index: its assignments to them bind outer names. */
+  private readonly declared = new Map<number, Map<string, 'global' | 'nonlocal'>>();
   /** `bindings` of a function, by index. */
   private readonly bound = new Map<number, Set<string>>();
-  /** Functions updating (`+=`) names of an enclosing scope, by index: those scopes (-1 for the module), read again when the function changes. */
+  /** Functions assigning names of an enclosing scope, by index: those scopes (-1 for the module), read again when the function changes. */
   private readonly escapes = new Map<number, Set<number>>();
   /**
    * During a pass of `analyse`, the functions that gained carried names: invalidated once at the end of
@@ -595,7 +604,7 @@ export class Flow {
     return this.taintedNames(fn.node, fn.id);
   }
 
-  /** The names a function binds itself: its parameters and the names it assigns other than by `+=` (those hide the outer ones). */
+  /** The names a function binds itself: its parameters and the names its binding assignments give (those hide the outer ones). */
   private bindings(index: number): Set<string> {
     let out = this.bound.get(index);
     if (out) return out;
@@ -604,7 +613,8 @@ export class Flow {
     for (const p of fn.params) for (const b of p.bound) out.add(b);
     for (const b of fn.rest?.bound ?? []) out.add(b);
     for (const b of fn.otherBound) out.add(b);
-    for (const a of this.assignmentsIn(fn.id)) if (!a.compound) for (const n of a.names) out.add(n);
+    const declared = this.declared.get(index);
+    for (const a of this.assignmentsIn(fn.id)) if (a.binds) for (const n of a.names) if (!declared?.has(n)) out.add(n);
     this.bound.set(index, out);
     return out;
   }
@@ -684,16 +694,7 @@ export class Flow {
     const r = node.range();
     const start = r.start.index;
     const end = r.end.index;
-    let lo = 0;
-    let hi = starts.length - 1;
-    let i = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid] <= start) {
-        i = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
-    }
+    let i = lowerBound(starts.length, (k) => starts[k] <= start) - 1;
     // Functions nest: the innermost one around the node is the last one to start before it, or one it is nested in.
     while (i !== -1 && !(ends[i] >= end && (starts[i] < start || ends[i] > end))) i = parent[i];
     if (i === -1) return this.root!;
@@ -708,15 +709,19 @@ export class Flow {
       const lists = new Set<string>();
       for (const a of this.root!.node.findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
         const [target, value] = targetAndValue(a);
-        if (!target || !value) continue;
-        const kind = a.kind();
+        if (!target) continue;
+        // `let cmd;` binds `cmd` (an assignment in the function after it is to its own name) and carries nothing.
+        if (!value) {
+          if (a.kind() === 'variable_declarator') this.addAssignment(this.scope(a).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
+          continue;
+        }
         const hook =
           (isCall(value) && this.hooks.has(calleeText(value))) || (value.kind() === 'identifier' && this.hookResults.has(value.text()));
         const entry = {
           // `const { messages, input } = useChat()`, `const { messages } = chat`: only the hook's model output carries.
           names: hook && target.kind() === 'object_pattern' ? hookOutputNames(target) : names(target, this.flavor),
           value: this.carrier(value),
-          compound: kind === 'augmented_assignment' || kind === 'augmented_assignment_expression',
+          binds: this.binds(a, target),
         };
         this.addAssignment(this.scope(a).id, entry);
         const vk = value.kind();
@@ -727,27 +732,54 @@ export class Flow {
       for (const call of allCalls(this.root!.node, this.flavor)) {
         const m = CONTAINER_ADD.exec(calleeText(call));
         const args = m && (lists.has(m[1]) || RECEIVER.test(m[1])) && call.field('arguments');
-        if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), compound: true });
+        if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), binds: false });
       }
-      this.escapeCompounds();
+      if (this.flavor === 'python')
+        for (const d of this.root!.node.findAll({ rule: { any: [{ kind: 'nonlocal_statement' }, { kind: 'global_statement' }] } })) {
+          const index = this.indexById.get(this.scope(d).id);
+          if (index === undefined) continue;
+          let names = this.declared.get(index);
+          if (!names) this.declared.set(index, (names = new Map()));
+          for (const n of d.namedChildren()) if (n.kind() === 'identifier') names.set(n.text(), d.kind() === 'global_statement' ? 'global' : 'nonlocal');
+        }
+      this.escapeUpdates();
     }
     return this.assignmentsByScope.get(scopeId) ?? [];
   }
 
-  /** Records each `+=` of a nested function to a name it does not bind in the scope that binds it (see `Assignment.from`). */
-  private escapeCompounds(): void {
+  /** Whether an assignment node binds the names of its target in its scope (see `Assignment.binds`; Python's declarations are applied by `bindings`). */
+  private binds(a: SgNode, target: SgNode): boolean {
+    const kind = a.kind();
+    const member = target.kind() === 'attribute' || target.kind() === 'member_expression' || target.kind() === 'subscript_expression';
+    if (kind === 'augmented_assignment' || kind === 'augmented_assignment_expression') return this.flavor === 'python' && !member;
+    if (this.flavor === 'python' || kind === 'variable_declarator') return true;
+    // `for (const x of xs)` declares `x`; `for (x of xs)` assigns an outer one.
+    if (kind === 'for_in_statement') return a.field('kind') !== null;
+    // `obj.x = …` is kept as a name of the scope it is in.
+    return member;
+  }
+
+  /**
+   * Records each assignment of a nested function to a name it does not bind (declared `nonlocal` or
+   * `global` in Python, not declared in JavaScript; `+=` to an attribute, adding to a list) in the scope
+   * that binds it (see `Assignment.from`): a Python `global` in the module, otherwise the nearest enclosing
+   * function binding the name, else the module.
+   */
+  private escapeUpdates(): void {
     const { parent } = this.nesting;
     const functions = this.functions!;
     for (let i = 0; i < functions.length; i++) {
       const own = this.assignmentsByScope!.get(functions[i].id);
       if (!own) continue;
+      const declared = this.declared.get(i);
       for (const a of own) {
-        if (!a.compound || a.from !== undefined) continue;
+        if (a.from !== undefined) continue;
         for (const n of a.names) {
           if (RECEIVER.test(n) || this.bindings(i).has(n)) continue;
           let up = parent[i];
+          if (declared?.get(n) === 'global') up = -1;
           while (up !== -1 && !this.bindings(up).has(n)) up = parent[up];
-          this.addAssignment(up === -1 ? this.root!.id : functions[up].id, { names: [n], value: a.value, compound: true, from: i });
+          this.addAssignment(up === -1 ? this.root!.id : functions[up].id, { names: [n], value: a.value, binds: false, from: i });
           let targets = this.escapes.get(i);
           if (!targets) this.escapes.set(i, (targets = new Set()));
           targets.add(up);

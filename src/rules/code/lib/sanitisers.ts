@@ -1,6 +1,19 @@
 import type { SgNode } from '@ast-grep/napi';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { allCalls, calleeText, constantString, enclosingScope, flavorOf, positional, type Flavor } from './syntax.js';
+import { SHELL_NAME, SHELL_SCRIPT_FLAG } from './shell.js';
+import {
+  allCalls,
+  assignmentIndex,
+  calleeText,
+  constantString,
+  enclosingScope,
+  flavorOf,
+  isCall,
+  LIST_KINDS,
+  positional,
+  type Assigned,
+  type Flavor,
+} from './syntax.js';
 
 /**
  * Calls whose result is safe for one kind of sink whatever their argument: an allow-list HTML
@@ -49,10 +62,6 @@ const SANITISERS: Record<SanitiserKind, Sanitisers> = {
   },
 };
 
-const LIST_KINDS = new Set(['list', 'tuple', 'array']);
-/** The option of `sh`/`bash` that takes the next argument as the script: `-c`, `-lc`, `-ec`. */
-export const SHELL_SCRIPT_FLAG = /^-[a-zA-Z]*c[a-zA-Z]*$/;
-
 /**
  * Expressions a command string is built of around a quoted part: string literals with their
  * interpolations, concatenation, parentheses.
@@ -66,7 +75,9 @@ const ARGUMENT_LISTS = new Set(['argument_list', 'arguments']);
 const BUILDERS =
   /(?:^|\.)(?:format|join|append|extend|insert|push|unshift|concat|add|replace|write|print|log|info|debug|warn|warning|error)$|^(?:str|String|print|len)$/;
 /** Text before a quoted word that puts the word in command position. */
-const COMMAND_POSITION = /(?:^|[\s;&|(`])(?:(?:ba|z|da|k)?sh(?:\s+-[A-Za-z]+)*\s+-c|eval|exec|xargs|sudo|env|nohup|time)$|[;&|`\n]$|\$\($/;
+const COMMAND_POSITION = new RegExp(
+  `(?:^|[\\s;&|(\`])(?:${SHELL_NAME}(?:\\s+-[A-Za-z]+)*\\s+-c|eval|exec|xargs|sudo|env|nohup|time)$|[;&|\`\\n]$|\\$\\($`,
+);
 
 /**
  * The literal command text before `call` inside the command expression it belongs to, and whether
@@ -241,12 +252,17 @@ function sanitiserNamed(doc: CodeDocument, kind: SanitiserKind): ((callee: strin
   return (callee) => re.test(callee) || (bare !== undefined && bare.test(callee));
 }
 
-/** Assignments to the names a shell quote is stored in, by `scope id:name`: where each ends, and whether it stores the quote. */
-const storedQuotes = new WeakMap<CodeDocument, Map<string, Array<{ end: number; quote: boolean }>>>();
-const ASSIGNMENTS: Record<Flavor, string[]> = {
-  python: ['assignment', 'augmented_assignment'],
-  js: ['assignment_expression', 'augmented_assignment_expression', 'variable_declarator'],
-};
+/** Of each document, whether a callee names a shell quoter in it (null: it calls none). */
+const shellQuoters = new WeakMap<CodeDocument, ((callee: string) => boolean) | null>();
+
+/** An assignment that stores a shell quoter's result whole: `q = shlex.quote(x)`, not `q += shlex.quote(x)` nor `q = shlex.join(["ls", x])`. */
+function storesQuote(a: Assigned, named: (callee: string) => boolean): boolean {
+  const call = a.value;
+  if (a.update || !call || !isCall(call) || !named(calleeText(call))) return false;
+  const first = positional(call)[0];
+  const head = first && LIST_KINDS.has(String(first.kind())) ? first.namedChildren().find((c) => c.kind() !== 'comment') : undefined;
+  return !(head && constantString(head) !== undefined);
+}
 
 /**
  * A name given whole as a command that holds a shell quoter's result (`q = shlex.quote(cmd)` then
@@ -258,38 +274,19 @@ const ASSIGNMENTS: Record<Flavor, string[]> = {
 export function isStoredQuote(doc: CodeDocument, value: SgNode): boolean {
   while (value.kind() === 'parenthesized_expression' && value.namedChildren().length === 1) value = value.namedChildren()[0];
   if (value.kind() !== 'identifier') return false;
-  let stored = storedQuotes.get(doc);
-  if (!stored) {
-    storedQuotes.set(doc, (stored = new Map()));
-    const named = sanitiserNamed(doc, 'shell');
-    const flavor = flavorOf(doc);
-    const quotes = new Set<number>();
-    for (const call of named ? allCalls(doc.root, flavor) : []) {
-      if (!named!(calleeText(call))) continue;
-      const first = positional(call)[0];
-      const head = first && LIST_KINDS.has(String(first.kind())) ? first.namedChildren().find((c) => c.kind() !== 'comment') : undefined;
-      if (head && constantString(head) !== undefined) continue;
-      const parent = call.parent();
-      const k = parent?.kind();
-      const target =
-        k === 'assignment' || k === 'assignment_expression' ? parent!.field('left') : k === 'variable_declarator' ? parent!.field('name') : null;
-      if (target?.kind() === 'identifier') {
-        quotes.add(parent!.range().start.index);
-        stored.set(`${enclosingScope(call).id()}:${target.text()}`, []);
-      }
-    }
-    if (stored.size > 0)
-      for (const a of doc.root.findAll({ rule: { any: ASSIGNMENTS[flavor].map((kind) => ({ kind })) } })) {
-        const target = a.field('left') ?? a.field('name');
-        if (target?.kind() !== 'identifier') continue;
-        stored.get(`${enclosingScope(a).id()}:${target.text()}`)?.push({ end: a.range().end.index, quote: quotes.has(a.range().start.index) });
-      }
+  let named = shellQuoters.get(doc);
+  if (named === undefined) {
+    named = sanitiserNamed(doc, 'shell') ?? null;
+    // A file that calls no quoter stores no quote: its assignments are not indexed.
+    if (named && !allCalls(doc.root, flavorOf(doc)).some((c) => named!(calleeText(c)))) named = null;
+    shellQuoters.set(doc, named);
   }
-  const assignments = stored.get(`${enclosingScope(value).id()}:${value.text()}`);
-  if (!assignments) return false;
-  const at = value.range().start.index;
-  const before = assignments.filter((a) => a.end <= at);
-  return before.length > 0 ? before[before.length - 1].quote : assignments.length === 1 && assignments[0].quote;
+  if (!named) return false;
+  const index = assignmentIndex(doc.root, flavorOf(doc));
+  const last = index.lastBefore(value, true);
+  if (last) return storesQuote(last, named);
+  const all = index.in(enclosingScope(value).id(), value.text());
+  return all.length === 1 && storesQuote(all[0], named);
 }
 
 /**

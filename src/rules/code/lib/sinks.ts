@@ -1,6 +1,20 @@
 import type { SgNode } from '@ast-grep/napi';
-import { SHELL_SCRIPT_FLAG } from './sanitisers.js';
-import { allCalls, calleeText, constantString, enclosingScope, isCall, isConstant, isTrue, namedArg, objectProperty, positional, type Flavor } from './syntax.js';
+import { lowerBound } from '../../../core/lower-bound.js';
+import { SHELL_NAME, SHELL_SCRIPT_FLAG } from './shell.js';
+import {
+  allCalls,
+  assignmentIndex,
+  calleeText,
+  constantString,
+  isCall,
+  isConstant,
+  isTrue,
+  LIST_KINDS,
+  namedArg,
+  objectProperty,
+  positional,
+  type Flavor,
+} from './syntax.js';
 
 /** A place where a value is used dangerously: `value` is the argument or right-hand side that reaches it. */
 export interface Sink {
@@ -76,14 +90,8 @@ export function codeExecutionSinks(root: SgNode, flavor: Flavor): Sink[] {
   for (const v of run) reach.push(Math.max(v.end, reach[reach.length - 1] ?? -1));
   const within = (n: SgNode): boolean => {
     const r = n.range();
-    let lo = 0;
-    let hi = run.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (run[mid].start <= r.start.index) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo > 0 && reach[lo - 1] >= r.end.index;
+    const after = lowerBound(run.length, (i) => run[i].start <= r.start.index);
+    return after > 0 && reach[after - 1] >= r.end.index;
   };
   return sinks.filter((s) => !(isCompile(s) && within(s.node)));
 }
@@ -97,8 +105,7 @@ const PY_SUBPROCESS = /^(?:subprocess\.)?(?:run|call|Popen|check_output|check_ca
 const JS_SHELL = /^(?:child_process\.|cp\.|childProcess\.)?(?:exec|execSync)$/;
 const JS_SPAWN = /^(?:child_process\.|cp\.|childProcess\.)?(?:spawn|spawnSync|execFile|execFileSync)$/;
 
-const SHELL_PROGRAM = /^(?:\/(?:usr\/)?bin\/)?(?:ba|z|da|k|a)?sh$/;
-const LIST_KINDS = new Set(['list', 'tuple', 'array']);
+const SHELL_PROGRAM = new RegExp(`^(?:/(?:usr/)?bin/)?${SHELL_NAME}$`);
 
 /**
  * The element after a `-c` option among the shell's options in `items` from `from` on: the script a
@@ -140,54 +147,20 @@ function scriptOf(items: SgNode[], from: number): { shell: string; value: SgNode
   return value ? { shell, value } : undefined;
 }
 
-/** Where each assignment to a name ends and the value it gives. */
-interface Assigned {
-  end: number;
-  value: SgNode | null;
-}
-/** Assignments of each scope (by id) to each name, sorted by end: made once per scope a command name is looked up in. */
-type Assignments = Map<number, Map<string, Assigned[]>>;
-
 /** The list a command is, directly or through a name last given one before it in the same scope: `cmd = ["bash", "-c", x]`. */
-function listOf(cmd: SgNode, flavor: Flavor, seen: Assignments): SgNode | undefined {
+function listOf(cmd: SgNode, root: SgNode, flavor: Flavor): SgNode | undefined {
   if (LIST_KINDS.has(String(cmd.kind()))) return cmd;
   if (cmd.kind() !== 'identifier') return undefined;
-  const scope = enclosingScope(cmd);
-  let byName = seen.get(scope.id());
-  if (!byName) {
-    byName = new Map();
-    seen.set(scope.id(), byName);
-    const kinds = flavor === 'python' ? ['assignment'] : ['variable_declarator', 'assignment_expression'];
-    for (const a of scope.findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })) {
-      const left = a.field(a.kind() === 'variable_declarator' ? 'name' : 'left');
-      if (left?.kind() !== 'identifier' || enclosingScope(a).id() !== scope.id()) continue;
-      const list = byName.get(left.text()) ?? [];
-      list.push({ end: a.range().end.index, value: a.field(a.kind() === 'variable_declarator' ? 'value' : 'right') });
-      byName.set(left.text(), list);
-    }
-    // Stable: of `a = b = [...]`, which end together, the inner one stays last.
-    for (const list of byName.values()) list.sort((x, y) => x.end - y.end);
-  }
-  // The last assignment ending at or before the use.
-  const list = byName.get(cmd.text()) ?? [];
-  const at = cmd.range().start.index;
-  let lo = 0;
-  for (let hi = list.length; lo < hi; ) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid].end <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  const value = list[lo - 1]?.value;
+  const value = assignmentIndex(root, flavor).lastBefore(cmd)?.value;
   return value && LIST_KINDS.has(String(value.kind())) ? value : undefined;
 }
 
-function shellScript(cmd: SgNode, from: number, flavor: Flavor, seen: Assignments): { shell: string; value: SgNode } | undefined {
-  const list = listOf(cmd, flavor, seen);
-  return list ? scriptOf(list.namedChildren().filter((c) => c.kind() !== 'comment'), from) : undefined;
+function shellScript(cmd: SgNode, root: SgNode, flavor: Flavor): { shell: string; value: SgNode } | undefined {
+  const list = listOf(cmd, root, flavor);
+  return list ? scriptOf(list.namedChildren().filter((c) => c.kind() !== 'comment'), 0) : undefined;
 }
 
 export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
-  const seen: Assignments = new Map();
   return callSinks(root, flavor, (callee, call) => {
     if (flavor === 'python') {
       if (PY_SHELL.test(callee) || PY_SHELL_OBJECT.test(callee)) return { what: `${callee}()` };
@@ -200,7 +173,7 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
         const cmd = positional(call)[0] ?? namedArg(call, 'args');
         if (!cmd) return undefined;
         if (isTrue(namedArg(call, 'shell'))) return { what: `${callee}(shell=True)`, value: cmd };
-        const script = shellScript(cmd, 0, flavor, seen);
+        const script = shellScript(cmd, root, flavor);
         if (script) return { what: `${callee}(["${script.shell}", "-c", …])`, value: script.value };
         // `shlex.split(text)` lets the text choose the program and all its arguments.
         if (isCall(cmd) && calleeText(cmd) === 'shlex.split') return { what: `${callee}(shlex.split(...))`, value: cmd };
@@ -213,7 +186,7 @@ export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {
       if (opts && isTrue(objectProperty(opts, 'shell'))) return { what: `${callee}({ shell: true })` };
       // `spawn("bash", ["-c", script])`
       const [program, args] = positional(call);
-      const list = args && listOf(args, flavor, seen);
+      const list = args && listOf(args, root, flavor);
       if (program && list) {
         const script = scriptOf([program, ...list.namedChildren().filter((c) => c.kind() !== 'comment')], 0);
         if (script) return { what: `${callee}("${script.shell}", ["-c", …])`, value: script.value };

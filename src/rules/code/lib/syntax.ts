@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
 
 /** Language-neutral views over the Python and JavaScript/TypeScript syntax trees. */
@@ -218,4 +219,132 @@ export function enclosingScope(node: SgNode): SgNode {
 /** True when the text contains any of the words (a cheap filter before building a syntax tree). */
 export function mentions(text: string, words: readonly string[]): boolean {
   return words.some((w) => text.includes(w));
+}
+
+/** The kinds of arrays of values written in place: Python lists and tuples, JavaScript arrays. */
+export const LIST_KINDS: ReadonlySet<string> = new Set(['list', 'tuple', 'array']);
+
+/** Statements and expressions that give a name a value: `x = …`, `x += …`, `let x = …`. */
+const ASSIGNMENT_KINDS: Record<Flavor, string[]> = {
+  python: ['assignment', 'augmented_assignment'],
+  js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'],
+};
+const UPDATE_KINDS = new Set(['augmented_assignment', 'augmented_assignment_expression']);
+/** Blocks that may not run, or may stop part way, before what follows them: branches, loop bodies, `try` and its handlers. */
+const MAY_SKIP: Record<Flavor, ReadonlySet<string>> = {
+  python: new Set(['if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause', 'case_clause']),
+  js: new Set(['if_statement', 'else_clause', 'for_statement', 'for_in_statement', 'while_statement', 'try_statement', 'catch_clause', 'switch_case', 'switch_default']),
+};
+/** `reaching` gives up past this many assignments that may be skipped (a use is then taken as reached by anything). */
+const MAX_REACHING = 32;
+
+/** An assignment to a name: the node, where it ends, the value it gives, and whether it updates the name (`+=`) rather than sets it. */
+export interface Assigned {
+  node: SgNode;
+  end: number;
+  value: SgNode | undefined;
+  update: boolean;
+}
+
+interface NameAssignments {
+  /** Every assignment, sorted by end (stable: of `a = b = x`, which end together, the inner one stays last). */
+  all: Assigned[];
+  /** Those that set the name (not `+=`), in the same order. */
+  sets: Assigned[];
+}
+
+/**
+ * The assignments of a file to plain names, by the function (or module) they are in, read in one walk:
+ * what a name holds at a use is looked up by binary search, not by walking its scope again.
+ */
+export class AssignmentIndex {
+  private readonly byScope = new Map<number, Map<string, NameAssignments>>();
+  readonly rootId: number;
+  private readonly maySkip: ReadonlySet<string>;
+
+  constructor(root: SgNode, flavor: Flavor) {
+    this.rootId = root.id();
+    this.maySkip = MAY_SKIP[flavor];
+    for (const node of root.findAll({ rule: { any: ASSIGNMENT_KINDS[flavor].map((kind) => ({ kind })) } })) {
+      const target = node.field('left') ?? node.field('name');
+      if (target?.kind() !== 'identifier') continue;
+      const scope = enclosingScope(node).id();
+      let names = this.byScope.get(scope);
+      if (!names) this.byScope.set(scope, (names = new Map()));
+      let list = names.get(target.text());
+      if (!list) names.set(target.text(), (list = { all: [], sets: [] }));
+      const a: Assigned = {
+        node,
+        end: node.range().end.index,
+        value: node.field('right') ?? node.field('value') ?? undefined,
+        update: UPDATE_KINDS.has(String(node.kind())),
+      };
+      list.all.push(a);
+      if (!a.update) list.sets.push(a);
+    }
+    for (const names of this.byScope.values())
+      for (const list of names.values()) {
+        list.all.sort((x, y) => x.end - y.end);
+        list.sets.sort((x, y) => x.end - y.end);
+      }
+  }
+
+  /** The assignments to `name` in a scope (by id), sorted by end. */
+  in(scopeId: number, name: string, updates = true): readonly Assigned[] {
+    const list = this.byScope.get(scopeId)?.get(name);
+    return !list ? [] : updates ? list.all : list.sets;
+  }
+
+  /** The names a scope (by id) assigns. */
+  names(scopeId: number): Iterable<string> {
+    return this.byScope.get(scopeId)?.keys() ?? [];
+  }
+
+  /**
+   * The last assignment to the name `use` reads that ends at or before it in the same function (or the
+   * module): what it holds there when the code runs in order. `+=` counts only with `updates`.
+   */
+  lastBefore(use: SgNode, updates = false): Assigned | undefined {
+    const list = this.in(enclosingScope(use).id(), use.text(), updates);
+    const at = use.range().start.index;
+    return list[lowerBound(list.length, (i) => list[i].end <= at) - 1];
+  }
+
+  /**
+   * The assignments (setting the name, not `+=`) before a use that its value may come from: the last one,
+   * and while that one sits in a branch, loop or `try` the use is not in (it may not have run), the ones
+   * before it too, up to one that runs whenever the use does. Of `if a: url = x else: url = y`, both.
+   * Undefined past MAX_REACHING of them.
+   */
+  reaching(use: SgNode): Assigned[] | undefined {
+    const list = this.in(enclosingScope(use).id(), use.text(), false);
+    const at = use.range().start.index;
+    const out: Assigned[] = [];
+    for (let i = lowerBound(list.length, (k) => list[k].end <= at) - 1; i >= 0; i--) {
+      if (out.length === MAX_REACHING) return undefined;
+      out.push(list[i]);
+      if (!this.mayBeSkipped(list[i].node, at)) break;
+    }
+    return out;
+  }
+
+  /** Whether a block the assignment is in, within its function, may not run before `at` (a branch, loop or handler without it). */
+  private mayBeSkipped(node: SgNode, at: number): boolean {
+    for (const a of node.ancestors()) {
+      if (isFunction(a)) return false;
+      if (!this.maySkip.has(String(a.kind()))) continue;
+      const r = a.range();
+      if (at < r.start.index || at >= r.end.index) return true;
+    }
+    return false;
+  }
+}
+
+const assignmentIndexes = new WeakMap<SgNode, AssignmentIndex>();
+
+/** The assignments of the tree under `root`, indexed once per root node: pass the document's own (`doc.root`; `getRoot()` makes a new node each time). */
+export function assignmentIndex(root: SgNode, flavor: Flavor): AssignmentIndex {
+  let index = assignmentIndexes.get(root);
+  if (!index) assignmentIndexes.set(root, (index = new AssignmentIndex(root, flavor)));
+  return index;
 }
