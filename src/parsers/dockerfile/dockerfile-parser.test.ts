@@ -402,6 +402,25 @@ USER 1000
     ]);
   });
 
+  it('maps a command that opens with an escaped blank after a continuation onto its own line', () => {
+    for (const [text, escape] of [
+      ['FROM a\nCMD \\\n    \\ jupyter lab --NotebookApp.token=\n', '\\'],
+      ['# escape=`\nFROM a\nCMD `\n    ` jupyter lab --NotebookApp.token=\n', '`'],
+    ]) {
+      const doc = parse(text);
+      expect(doc.escapeChar).toBe(escape);
+      const cmd = doc.byKeyword('CMD')[0];
+      expect(cmd.args.map((a) => [a.value, at(doc, a.span)])).toEqual([
+        ['jupyter', 'jupyter'],
+        ['lab', 'lab'],
+        ['--NotebookApp.token=', '--NotebookApp.token='],
+      ]);
+      const start = text.indexOf('jupyter');
+      expect(cmd.command?.text).toBe('jupyter lab --NotebookApp.token=');
+      expect(cmd.command?.span(0, cmd.command.text.length)).toEqual({ start, end: text.length - 1 });
+    }
+  });
+
   it('rejects binary content with a ParseFailure', () => {
     const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
     expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);

@@ -154,6 +154,22 @@ describe('Dockerfile instruction reader', () => {
     expect(instructions(text)).toEqual([['RUN', 0, 3, 57, 70]]);
   });
 
+  it('starts no argument at an escaped blank before the first word of a continuation line', () => {
+    // RUN \⏎    \ jupyter lab: the escaped blank opens nothing; the first word is `jupyter`.
+    expect(args('RUN \\\n    \\ jupyter lab\n')).toEqual([
+      [
+        ['jupyter', 12, 19],
+        ['lab', 20, 23],
+      ],
+    ]);
+    expect(args('RUN `\n    ` jupyter lab\n', '`')).toEqual([
+      [
+        ['jupyter', 12, 19],
+        ['lab', 20, 23],
+      ],
+    ]);
+  });
+
   it('skips a byte order mark, comment lines and blank lines between instructions', () => {
     expect(instructions('\ufeff# syntax=x\n\n  # c\n\tRUN a\nrun\n')).toEqual([
       ['RUN', 20, 23, 25, 25],

@@ -316,6 +316,7 @@ export function readArguments(text: string, from: number, to: number, escape: st
   };
   let found = -1;
   const push = (end: number): void => {
+    if (found === -1) return;
     if (runFrom !== -1) value += text.slice(runFrom, runTo);
     args.push({ value, span: { start: found, end } });
     value = '';
@@ -359,10 +360,8 @@ export function readArguments(text: string, from: number, to: number, escape: st
             lineStart = true;
             if (found !== -1) marker = i;
             i = d === '\r' ? j + 1 : j;
-          } else {
-            marker = i;
-            if (found === -1) i = j - 1;
-          }
+          } else if (found !== -1) marker = i;
+          else i = j - 1;
           break;
         }
       } else if (isBreak(next)) {
