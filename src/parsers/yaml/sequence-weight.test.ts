@@ -1,0 +1,64 @@
+import yaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { sequenceWeigher, YamlTooHeavy } from './sequence-weight.js';
+
+const aliases = (n: number, name: string): string => Array.from({ length: n }, () => `*${name}`).join(',');
+/** A 5,000-character string and a sequence of 100,000 aliases to it: 305 KB that js-yaml turns into a 500 MB key at each use. */
+const HEAVY = `s: &s ${'x'.repeat(5000)}\na: &a [${aliases(100_000, 's')}]\n`;
+
+/** Loads `text` with the weigher, counting the listener's events; the error thrown, if any. */
+function weigh(text: string, limit = 4 * 1024 * 1024): { events: number; error?: unknown } {
+  let events = 0;
+  try {
+    yaml.load(text, { listener: sequenceWeigher(limit, () => void events++) } as yaml.LoadOptions);
+    return { events };
+  } catch (error) {
+    return { events, error };
+  }
+}
+
+describe('sequenceWeigher', () => {
+  it('refuses a sequence of aliases that weighs more than the bound where it closes', () => {
+    const text = HEAVY + Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+    const { events, error } = weigh(text);
+    expect(error).toBeInstanceOf(YamlTooHeavy);
+    expect((error as YamlTooHeavy).line).toBe(2);
+    // Nothing read past the sequence: the document, s and its string, a, its flow sequence twice and its 100,000 aliases.
+    expect(events).toBeLessThanOrEqual(2 * (100_000 + 6));
+  });
+
+  it('refuses a key that is an alias to a sequence before the key is built', () => {
+    // 500 aliases to 5,000 characters: 2.5 million where the sequence stands, as much again at each key.
+    const text =
+      `s: &s ${'x'.repeat(5000)}\na: &a [${aliases(500, 's')}]\n` + Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+    const { events, error } = weigh(text);
+    expect(error).toBeInstanceOf(YamlTooHeavy);
+    expect((error as YamlTooHeavy).line).toBe(4);
+    expect(events).toBeLessThanOrEqual(2 * (500 + 12));
+  });
+
+  it('refuses a key written in place as [*s, *s, …] where the sequence closes', () => {
+    const text = `s: &s ${'x'.repeat(5000)}\nm:\n  ? [${aliases(1000, 's')}]\n  : 1\n`;
+    const { error } = weigh(text, 4_000_000);
+    expect(error).toBeInstanceOf(YamlTooHeavy);
+    expect((error as YamlTooHeavy).line).toBe(3);
+    expect(weigh(text, 6_000_000).error).toBeUndefined();
+  });
+
+  it('weighs aliases to sequences of aliases at each use', () => {
+    // Each level is a sequence of 10 aliases to the one before: a sequence's weight counts again at each alias.
+    let text = `l0: &l0 ${'x'.repeat(1000)}\n`;
+    for (let i = 1; i <= 4; i++) text += `l${i}: &l${i} [${aliases(10, `l${i - 1}`)}]\n`;
+    // l1 weighs 10 + 10,000 and is counted at each of its 10 aliases in l2, and again through l3's and l4's.
+    expect(weigh(text, 1_000_000).error).toBeUndefined();
+    expect(weigh(text + `k0:\n  ? *l1\n  : 1\n`, 1_000_000).error).toBeUndefined();
+    const keys = Array.from({ length: 100 }, (_, i) => `k${i}:\n  ? *l1\n  : 1\n`).join('');
+    const { error } = weigh(text + keys, 1_000_000);
+    expect(error).toBeInstanceOf(YamlTooHeavy);
+  });
+
+  it('weighs a document without aliases at most at its length', () => {
+    const text = `a: [${Array.from({ length: 10_000 }, (_, i) => `item${i}`).join(', ')}]\nb:\n${'- |\n  text\n'.repeat(1000)}`;
+    expect(weigh(text, text.length).error).toBeUndefined();
+  });
+});
