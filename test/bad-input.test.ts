@@ -19,6 +19,11 @@ function aliasBomb(levels: number, fanout: number): string {
   return out;
 }
 
+/** A 5,000-character string and `n` aliases to it in a sequence: js-yaml turns such a sequence into one string at each use as a key. */
+function heavySequence(n: number): string {
+  return `  s: &s ${'x'.repeat(5000)}\n  a: &a [${Array.from({ length: n }, () => '*s').join(', ')}]\n`;
+}
+
 function deepBlock(depth: number): string {
   let out = HEADER + 'data:\n';
   for (let i = 0; i < depth; i++) out += ' '.repeat(2 * (i + 1)) + `k${i}:\n`;
@@ -36,6 +41,20 @@ const INPUTS: Record<string, string | Uint8Array> = {
   'latin1.yml': Buffer.concat([Buffer.from(HEADER + 'data:\n  a: "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]),
   'late-nul.yaml': HEADER + 'data:\n  a: "' + 'x'.repeat(9000) + '\u0000"\n',
   'bomb.yaml': aliasBomb(9, 10),
+  // Mapping keys built from aliases, each turned into a string of 3 MB (600 aliases) to 100 MB (20,000) by js-yaml: 900 MB in all before.
+  'alias-key.yaml':
+    HEADER + 'data:\n' + heavySequence(600) + Array.from({ length: 300 }, (_, i) => `  m${i}:\n    ? *a\n    : 1\n`).join(''),
+  'inplace-key.yaml':
+    HEADER +
+    `data:\n  s: &s ${'x'.repeat(5000)}\n` +
+    Array.from({ length: 3 }, (_, i) => `  m${i}:\n    ? [${Array.from({ length: 20_000 }, () => '*s').join(', ')}]\n    : 1\n`).join(''),
+  'nested-alias-key.yaml':
+    HEADER +
+    'data:\n' +
+    heavySequence(600) +
+    '  b: &b\n' +
+    Array.from({ length: 100 }, (_, i) => `    m${i}:\n      ? *a\n      : 1\n`).join('') +
+    '  c: [*b, *b, *b]\n',
   'deep-block.yaml': deepBlock(150),
   'deep-flow.yaml': HEADER + 'data:\n  a: ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n',
   'deep.json': '{"apiVersion": "v1", "kind": "ConfigMap", "data": ' + '{"a": '.repeat(20_000) + '1' + '}'.repeat(20_000) + '}',
@@ -93,6 +112,15 @@ describe('bad input', () => {
 
   it('rejects a YAML alias bomb without expanding it', () => {
     expect(errorFor('bomb.yaml')).toBe('YAML document 1 expands to more than 100000 nodes through aliases (an alias bomb?); not scanned');
+  });
+
+  it('rejects mapping keys built from aliases before building them, with the line', () => {
+    const message = (line: number): string =>
+      `YAML sequences hold more than 4194304 items and characters with aliases counted at each use (line ${line}; a sequence used as a mapping key is copied into a string at each use: an alias bomb?); not scanned`;
+    expect(errorFor('alias-key.yaml')).toBe(message(9));
+    expect(result.errors.find((e) => e.path === 'in/alias-key.yaml')?.line).toBe(9);
+    expect(errorFor('inplace-key.yaml')).toBe(message(8));
+    expect(errorFor('nested-alias-key.yaml')).toBe(message(10));
   });
 
   it('rejects deeply nested documents, block, flow and JSON', () => {

@@ -7,6 +7,7 @@ import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-fil
 import { loadBlockYaml } from './block-yaml.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
+import { sequenceWeigher, YamlTooHeavy } from './sequence-weight.js';
 import { YamlFile } from './yaml-document.js';
 
 export { KUBE_SCHEMA } from './kube-schema.js';
@@ -77,7 +78,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     table.discard();
     table = new PositionTable(text);
     try {
-      documents = loadWithJsYaml(text, table, file.path, ctx);
+      documents = loadWithJsYaml(text, table, file.path, ctx, aliased);
     } catch (e) {
       table.discard();
       throw e;
@@ -100,12 +101,24 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   return { source: new YamlFile(file, table), documents };
 }
 
-/** js-yaml with the position listener: the reference, for every file outside the block subset. */
-function loadWithJsYaml(text: string, table: PositionTable, path: string, ctx: ParseContext): unknown[] {
+/**
+ * js-yaml with the position listener: the reference, for every file outside the block subset. With
+ * anchors, sequences are weighed as they are read (`sequenceWeigher`): without aliases they weigh at
+ * most the text's length, so four times the text (at least 4 MiB) is room for any ordinary use of
+ * aliases and still stops a sequence key built from aliases before its strings grow with the square
+ * of the text.
+ */
+function loadWithJsYaml(text: string, table: PositionTable, path: string, ctx: ParseContext, aliased: boolean): unknown[] {
   const options = { schema: KUBE_SCHEMA, filename: path, maxDepth: ctx.limits.maxDepth };
+  const listener = aliased ? sequenceWeigher(4 * Math.max(text.length, 1024 * 1024), table.listener) : table.listener;
   try {
-    return yaml.loadAll(text, null, { ...options, listener: table.listener } as yaml.LoadOptions) as unknown[];
+    return yaml.loadAll(text, null, { ...options, listener } as yaml.LoadOptions) as unknown[];
   } catch (e) {
+    if (e instanceof YamlTooHeavy)
+      throw new ParseFailure(
+        `YAML sequences hold more than ${e.limit} items and characters with aliases counted at each use (line ${e.line}; a sequence used as a mapping key is copied into a string at each use: an alias bomb?); not scanned`,
+        e.line,
+      );
     if (e instanceof yaml.YAMLException) {
       const line = e.mark ? e.mark.line + 1 : undefined;
       if (e.reason?.startsWith('nesting exceeded maxDepth'))
