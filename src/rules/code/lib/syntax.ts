@@ -108,9 +108,21 @@ export function calleeName(call: SgNode): string {
   return t.slice(t.lastIndexOf('.') + 1);
 }
 
+/**
+ * The arguments of each call node read. Every node handed out is a native object whose memory is freed
+ * only once the event loop turns, which a file's rules never let it do: a notebook's rules asked again
+ * and again for the arguments of the same calls of `allCalls`.
+ */
+const argumentLists = new WeakMap<SgNode, SgNode[]>();
+
 function argumentList(call: SgNode): SgNode[] {
-  const list = call.field('arguments');
-  return list ? list.namedChildren().filter((n) => n.kind() !== 'comment') : [];
+  let args = argumentLists.get(call);
+  if (!args) {
+    const list = call.field('arguments');
+    args = list ? list.namedChildren().filter((n) => n.kind() !== 'comment') : [];
+    argumentLists.set(call, args);
+  }
+  return args;
 }
 
 /** Positional arguments. */
