@@ -10,7 +10,7 @@ import { MemorySourceFile } from '../core/source-file.js';
 import { SEVERITIES, type Finding } from '../core/types.js';
 import { getRegistry, scanStreamed, scanSync, sortFindings, type ScanOptions } from '../scan.js';
 import { jsonReporter } from './json.js';
-import { JsonFindingSpool, reserveSpoolFile } from './json-spool.js';
+import { exportBuffers, JsonFindingSpool, reserveSpoolFile } from './json-spool.js';
 import { chunkText } from './json-stream.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples', import.meta.url));
@@ -325,7 +325,24 @@ describe('JsonFindingSpool', () => {
       other.spool(theirs.slice(0, 700));
       other.spool(theirs.slice(700));
       main.spool(mine.slice(400));
-      const sent = structuredClone(other.detach());
+      // As the worker replies: the columns move (a transfer list), each its own buffer of exactly its entries.
+      const detached = other.detach();
+      const columns = exportBuffers(detached);
+      expect(new Set(columns).size).toBe(9);
+      const n = 1200;
+      expect(columns.map((b) => b.byteLength)).toEqual([
+        4 * n,
+        8 * n,
+        8 * n,
+        4 * n,
+        8 * n,
+        8 * n,
+        4 * n,
+        4 * n,
+        detached.messageEntries.byteLength,
+      ]);
+      const sent = structuredClone(detached, { transfer: columns });
+      expect(columns.every((b) => b.byteLength === 0)).toBe(true);
       // Paths and rule ids: each distinct string once, the columns indices into them; messages are not sent (read back from the spool when needed).
       expect(sent.strings).toHaveLength(new Set(sent.strings).size);
       expect(sent.strings.length).toBe(10 + 3);
@@ -375,7 +392,9 @@ describe('JsonFindingSpool', () => {
         main.adopt({ ...structuredClone(other.detach()), fd: reserved.fd });
         const parts: string[] = [];
         main.writeItems(2, (c) => parts.push(chunkText(c)));
-        expect(parts.join('')).toBe(JSON.stringify({ findings: [theirs[0], mine[0], theirs[1]] }, null, 2).slice('{\n  "findings": '.length, -2));
+        expect(parts.join('')).toBe(
+          JSON.stringify({ findings: [theirs[0], mine[0], theirs[1]] }, null, 2).slice('{\n  "findings": '.length, -2),
+        );
       } finally {
         main.dispose();
         other.dispose();
