@@ -22,6 +22,7 @@ import { DiskSourceFile, MemorySourceFile, type SourceFile } from '../core/sourc
 import type { ObjectPath, PathSegment, SourceRange } from '../core/types.js';
 import { isMapping } from '../parsers/yaml/position-table.js';
 import { KUBE_SCHEMA, loadYaml } from '../parsers/yaml/yaml-parser.js';
+import { sequenceWeigher, weightBound } from '../parsers/yaml/sequence-weight.js';
 import type { YamlFile } from '../parsers/yaml/yaml-document.js';
 
 /** A patch entry of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`). */
@@ -267,7 +268,10 @@ export class KustomizeOrigins implements RenderOrigins {
   private rendered(docIndex: number): unknown {
     if (!this.renderedDocs) {
       try {
-        this.renderedDocs = yaml.loadAll(this.output, null, { schema: KUBE_SCHEMA }) as unknown[];
+        this.renderedDocs = yaml.loadAll(this.output, null, {
+          schema: KUBE_SCHEMA,
+          listener: sequenceWeigher(weightBound(this.output.length)),
+        } as yaml.LoadOptions) as unknown[];
       } catch {
         this.renderedDocs = [];
       }

@@ -20,6 +20,14 @@ export class YamlTooHeavy extends Error {
   }
 }
 
+/**
+ * The bound for a text of `length` characters: without aliases a document weighs at most its length,
+ * so four times the text (at least 4 MiB) leaves room for any ordinary use of aliases.
+ */
+export function weightBound(length: number): number {
+  return 4 * Math.max(length, 1024 * 1024);
+}
+
 type Listener = (event: yaml.EventType, state: yaml.State) => void;
 
 /**

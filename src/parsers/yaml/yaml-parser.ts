@@ -7,7 +7,7 @@ import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-fil
 import { loadBlockYaml } from './block-yaml.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
-import { sequenceWeigher, YamlTooHeavy } from './sequence-weight.js';
+import { sequenceWeigher, weightBound, YamlTooHeavy } from './sequence-weight.js';
 import { YamlFile } from './yaml-document.js';
 
 export { KUBE_SCHEMA } from './kube-schema.js';
@@ -103,14 +103,12 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
 
 /**
  * js-yaml with the position listener: the reference, for every file outside the block subset. With
- * anchors, sequences are weighed as they are read (`sequenceWeigher`): without aliases they weigh at
- * most the text's length, so four times the text (at least 4 MiB) is room for any ordinary use of
- * aliases and still stops a sequence key built from aliases before its strings grow with the square
- * of the text.
+ * anchors, sequences are weighed as they are read (`sequenceWeigher`, `weightBound`): a sequence key
+ * built from aliases is stopped before its strings grow with the square of the text.
  */
 function loadWithJsYaml(text: string, table: PositionTable, path: string, ctx: ParseContext, aliased: boolean): unknown[] {
   const options = { schema: KUBE_SCHEMA, filename: path, maxDepth: ctx.limits.maxDepth };
-  const listener = aliased ? sequenceWeigher(4 * Math.max(text.length, 1024 * 1024), table.listener) : table.listener;
+  const listener = aliased ? sequenceWeigher(weightBound(text.length), table.listener) : table.listener;
   try {
     return yaml.loadAll(text, null, { ...options, listener } as yaml.LoadOptions) as unknown[];
   } catch (e) {
