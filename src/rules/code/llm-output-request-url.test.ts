@@ -3,8 +3,33 @@ import { expectLinearGrowth } from '../../testing/growth.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './llm-output-request-url.js';
 
+/** An if/elif chain of 40 branches on `a`, each `url = <value>` (`{i}` is the branch's number). */
+function branches(value: string): string {
+  return Array.from(
+    { length: 40 },
+    (_, i) => `    ${i === 0 ? 'if' : 'elif'} a == ${i}:\n        url = ${value.replace('{i}', String(i))}\n`,
+  ).join('');
+}
+
 testRule(rule, {
   valid: [
+    {
+      name: 'a fixed host in each value that carries model output; an environment URL or "" before carries none',
+      path: 'env.py',
+      content:
+        'import os, requests\ndef f(llm, a):\n    q = llm.invoke("x").content\n    url = os.environ["API_URL"]\n    if a:\n        url = f"https://api.example.com/s?q={q}"\n    requests.get(url)\n    page = ""\n    if a:\n        page = f"https://a.example.com/{q}"\n    else:\n        page = f"https://b.example.com/{q}"\n    return requests.get(page)\n',
+    },
+    {
+      name: 'JS: a fixed host in each value that carries model output after let url = "" or process.env',
+      path: 'env.js',
+      content:
+        'export async function f(openai, a) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  let url = "";\n  if (a) url = `https://a.example.com/${q}`;\n  else url = `https://b.example.com/${q}`;\n  await fetch(url);\n  let api = process.env.API_URL;\n  if (a) api = `https://api.example.com/s?q=${q}`;\n  return fetch(api);\n}\n',
+    },
+    {
+      name: 'a fixed host in the last of more assignments than are followed (40 branches)',
+      path: 'many.py',
+      content: `import requests\ndef f(llm, a):\n    q = llm.invoke("x").content\n    url = None\n${branches('f"https://api{i}.example.com/{q}"')}    return requests.get(url)\n`,
+    },
     {
       name: 'a URL with a fixed host in every branch, built in a loop, or set before an if/else (None, let)',
       path: 'branch.py',
@@ -73,6 +98,29 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'model output as the URL after an environment URL; "" then += model output',
+      path: 'env.py',
+      content:
+        'import os, requests\ndef f(llm, a):\n    q = llm.invoke("x").content\n    url = os.environ["API_URL"]\n    if a:\n        url = q\n    requests.get(url)\n    page = ""\n    page += q\n    return requests.get(page)\n',
+      findings: [
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 22, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 10, startColumn: 12, endLine: 10, endColumn: 30, message: 'Model output chooses the URL of requests.get()' },
+      ],
+    },
+    {
+      name: 'JS: model output as the URL after let url = ""',
+      path: 'env.js',
+      content:
+        'export async function f(openai, a) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  let url = "";\n  if (a) url = q;\n  return fetch(url);\n}\n',
+      findings: [{ startLine: 5, startColumn: 10, endLine: 5, endColumn: 20, message: 'Model output chooses the URL of fetch()' }],
+    },
+    {
+      name: 'model output as the last of more assignments than are followed (40 branches)',
+      path: 'many.py',
+      content: `import requests\ndef f(llm, a):\n    q = llm.invoke("x").content\n    url = None\n${branches('q')}    return requests.get(url)\n`,
+      findings: [{ startLine: 85, startColumn: 12, endLine: 85, endColumn: 29, message: 'Model output chooses the URL of requests.get()' }],
+    },
     {
       name: 'model output as the URL in one branch, a constant in the other (if/else, try/except)',
       path: 'branch.py',

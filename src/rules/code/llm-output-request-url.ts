@@ -41,7 +41,6 @@ function mayRequest(text: string): boolean {
   return false;
 }
 
-const NO_VALUE = new Set(['none', 'null', 'undefined']);
 const GUARDS: Record<Flavor, string[]> = { python: ['if_statement', 'elif_clause', 'assert_statement'], js: ['if_statement'] };
 
 /** A condition that compares a parsed URL's host or origin: `urlparse(u).hostname in ALLOWED`, `new URL(u).hostname !== HOST`, `ALLOWED.has(url.host)`. */
@@ -84,8 +83,8 @@ class Scopes {
    * The values a name may hold at a use, from the assignments in its scope that can reach it: the last one
    * before it, and those before it while that one is in a branch the use is not in (`if a: url = x else: url = y`).
    */
-  reaching(name: SgNode): Array<SgNode | undefined> | undefined {
-    return this.assignments.reaching(name)?.map((a) => a.value);
+  reaching(name: SgNode): Array<SgNode | undefined> {
+    return this.assignments.reaching(name).map((a) => a.value);
   }
 
   /** The function (or module) compares the host of the URL named `url` before `node`: an `if`/`assert` before it whose condition compares a host and names it. */
@@ -218,9 +217,12 @@ export default defineRule<CodeDocument>({
       if (!flow.reaches(value)) return false;
       scopes ??= new Scopes(doc.root, flavor);
       if (fixedOrigin(value, sink.node, scopes, clients)) return false;
-      // A name whose every value reaching the request has a fixed origin (`let url;`, `url = None` before an if/else give none).
-      const stored = value.kind() === 'identifier' ? scopes.reaching(value)?.filter((v) => v !== undefined && !NO_VALUE.has(String(v.kind()))) : undefined;
-      if (stored?.length && stored.every((v) => fixedOrigin(v!, sink.node, scopes!, clients))) return false;
+      // A name whose every value that reaches the request carrying model output has a fixed origin: an
+      // `os.environ[…]`, `""` or `None` set before an if/else carries none. When no value set to the name
+      // carries it, it came in another way (`url += out`, a loop) and the request is reported.
+      const stored =
+        value.kind() === 'identifier' ? scopes.reaching(value).filter((v): v is SgNode => v !== undefined && flow.reaches(v)) : [];
+      if (stored.length && stored.every((v) => fixedOrigin(v, sink.node, scopes!, clients))) return false;
       return !scopes.hostChecked(sink.node, value);
     };
     reportModelOutputAt(httpSinks(doc.root, flavor, clients), { reaches }, (sink) =>

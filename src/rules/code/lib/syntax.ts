@@ -244,10 +244,29 @@ const ASSIGNMENT_KINDS: Record<Flavor, string[]> = {
 const UPDATE_KINDS = new Set(['augmented_assignment', 'augmented_assignment_expression']);
 /** Blocks that may not run, or may stop part way, before what follows them: branches, loop bodies, `try` and its handlers. */
 const MAY_SKIP: Record<Flavor, ReadonlySet<string>> = {
-  python: new Set(['if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause', 'case_clause']),
-  js: new Set(['if_statement', 'else_clause', 'for_statement', 'for_in_statement', 'while_statement', 'try_statement', 'catch_clause', 'switch_case', 'switch_default']),
+  python: new Set([
+    'if_statement',
+    'elif_clause',
+    'else_clause',
+    'for_statement',
+    'while_statement',
+    'try_statement',
+    'except_clause',
+    'case_clause',
+  ]),
+  js: new Set([
+    'if_statement',
+    'else_clause',
+    'for_statement',
+    'for_in_statement',
+    'while_statement',
+    'try_statement',
+    'catch_clause',
+    'switch_case',
+    'switch_default',
+  ]),
 };
-/** `reaching` gives up past this many assignments that may be skipped (a use is then taken as reached by anything). */
+/** `reaching` follows at most this many assignments that may be skipped; past them it gives the last one only. */
 const MAX_REACHING = 32;
 
 /** An assignment to a name: the node, where it ends, the value it gives, and whether it updates the name (`+=`) rather than sets it. */
@@ -326,14 +345,14 @@ export class AssignmentIndex {
    * The assignments (setting the name, not `+=`) before a use that its value may come from: the last one,
    * and while that one sits in a branch, loop or `try` the use is not in (it may not have run), the ones
    * before it too, up to one that runs whenever the use does. Of `if a: url = x else: url = y`, both.
-   * Undefined past MAX_REACHING of them.
+   * Past MAX_REACHING of them, the last one only (what the name holds when the code runs in order).
    */
-  reaching(use: SgNode): Assigned[] | undefined {
+  reaching(use: SgNode): Assigned[] {
     const list = this.in(enclosingScope(use).id(), use.text(), false);
     const at = use.range().start.index;
     const out: Assigned[] = [];
     for (let i = lowerBound(list.length, (k) => list[k].end <= at) - 1; i >= 0; i--) {
-      if (out.length === MAX_REACHING) return undefined;
+      if (out.length === MAX_REACHING) return out.slice(0, 1);
       out.push(list[i]);
       if (!this.mayBeSkipped(list[i].node, at)) break;
     }
