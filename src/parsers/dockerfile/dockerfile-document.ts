@@ -98,6 +98,8 @@ export class DockerfileDocument implements ScanDocument {
   readonly kind = 'dockerfile';
   private readonly locator: TextLocator;
   private readonly scripts = new Map<number, ShellScript[]>();
+  /** The first stage of each name, made on the first stageByRef. */
+  private stageNames: Map<string, DockerStage> | undefined;
 
   constructor(
     readonly file: SourceFile,
@@ -124,8 +126,11 @@ export class DockerfileDocument implements ScanDocument {
 
   /** The stage with this name or numeric index, as `COPY --from` and `FROM` refer to it. */
   stageByRef(ref: string): DockerStage | undefined {
-    const lower = ref.toLowerCase();
-    const named = this.stages.find((s) => s.name === lower);
+    if (this.stageNames === undefined) {
+      this.stageNames = new Map();
+      for (const s of this.stages) if (s.name !== undefined && !this.stageNames.has(s.name)) this.stageNames.set(s.name, s);
+    }
+    const named = this.stageNames.get(ref.toLowerCase());
     if (named) return named;
     return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
   }

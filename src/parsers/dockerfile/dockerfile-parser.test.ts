@@ -478,6 +478,34 @@ describe('dockerfile parser growth', () => {
   growth('a long CMD in shell form', 6_000, (n) => `FROM a\nCMD ${'echo x && '.repeat(n)}true\n`);
   growth('a long ONBUILD RUN', 6_000, (n) => `FROM a\nONBUILD RUN ${'echo x && '.repeat(n)}true\n`);
   growth('a long COPY here-document', 4_500, (n) => `FROM a\nCOPY <<EOF /x\n${'line of text\n'.repeat(n)}EOF\n`);
+  // Each FROM looks up the stage its image names among the earlier ones: 72,000 FROMs at 8n (504,000 bytes).
+  // Linear work gives about 8 (measured 4.5), a search of the earlier stages per FROM about 64 (measured 33).
+  it('reads many FROM lines in time linear in their number', () => {
+    expectLinearGrowth(
+      (n) => {
+        const file = new MemorySourceFile('Dockerfile', 'FROM a\n'.repeat(n));
+        expect(file.text().length).toBeLessThan(MAX_DOCKERFILE_BYTES);
+        return () => parseDockerfile(file);
+      },
+      9_000,
+      { k: 8, below: 20, maxN: 9_000 },
+    );
+  });
+  it('finds the stages COPY --from names in time linear in their number', () => {
+    expectLinearGrowth(
+      (n) => {
+        let text = '';
+        for (let i = 0; i < n; i++) text += `FROM a AS s${i}\n`;
+        for (let i = 0; i < n; i++) text += `COPY --from=s${i} x /\n`;
+        const file = new MemorySourceFile('Dockerfile', text);
+        expect(file.text().length).toBeLessThan(MAX_DOCKERFILE_BYTES);
+        const doc = parseDockerfile(file);
+        return () => doc.externalSources();
+      },
+      3_000,
+      { maxN: 3_000 },
+    );
+  });
   // Lines end at bare CRs: the comment that opens the file is the header, not the whole file.
   growth('a bare-CR file that opens with a comment', 6_000, (n) => `# syntax=x\rFROM a\rCMD ${'echo x && '.repeat(n)}true\r`);
 });

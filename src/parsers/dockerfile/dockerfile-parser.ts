@@ -90,6 +90,8 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const instructions: DockerInstruction[] = [];
   const stages: DockerStage[] = [];
   const globalArgs = new Map<string, string | null>();
+  // The first stage of each (lower-cased) name, as `FROM <name>` refers to it.
+  const stageNames = new Map<string, number>();
 
   for (const raw of raws) {
     const keyword = raw.keyword.toUpperCase();
@@ -100,7 +102,11 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     instructions.push(di);
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
-    if (keyword === 'FROM') stages.push(toStage(di, stages, globalArgs, text));
+    if (keyword === 'FROM') {
+      const st = toStage(di, stages.length, stageNames, globalArgs, text);
+      stages.push(st);
+      if (st.name !== undefined && !stageNames.has(st.name)) stageNames.set(st.name, st.index);
+    }
     else if (stage >= 0) stages[stage].instructions.push(di);
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
@@ -279,7 +285,13 @@ function toInstruction(
 }
 
 /** A stage from its FROM: `FROM [--platform=…] image [AS name]`. */
-function toStage(di: DockerInstruction, stages: DockerStage[], globalArgs: ReadonlyMap<string, string | null>, text: string): DockerStage {
+function toStage(
+  di: DockerInstruction,
+  index: number,
+  stageNames: ReadonlyMap<string, number>,
+  globalArgs: ReadonlyMap<string, string | null>,
+  text: string,
+): DockerStage {
   const [image, as, stageName] = di.args;
   const imageText = image?.value ?? '';
   const imageSpan = image?.span ?? di.keywordSpan;
@@ -288,7 +300,7 @@ function toStage(di: DockerInstruction, stages: DockerStage[], globalArgs: Reado
   const name =
     stageName && as.value.toUpperCase() === 'AS' ? text.slice(stageName.span.start, stageName.span.end).toLowerCase() : undefined;
   const stage: DockerStage = {
-    index: stages.length,
+    index,
     from: di,
     imageText,
     imageSpan,
@@ -299,8 +311,8 @@ function toStage(di: DockerInstruction, stages: DockerStage[], globalArgs: Reado
   };
   if (name) stage.name = name;
   const lower = resolvedImage.toLowerCase();
-  const base = stages.find((s) => s.name === lower);
-  if (base) stage.baseStage = base.index;
+  const base = stageNames.get(lower);
+  if (base !== undefined) stage.baseStage = base;
   else if (!stage.scratch) {
     const ref = parseImageRef(resolvedImage);
     if (ref) stage.image = ref;
