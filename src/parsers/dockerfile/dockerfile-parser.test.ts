@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, ParseFailure } from '../../core/parser.js';
 import { expectLinearGrowth } from '../../testing/growth.js';
 import { MAX_DOCKERFILE_BYTES, dockerfileParser, isDockerfileName, parseDockerfile } from './dockerfile-parser.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
+import { LogicalText } from './logical-text.js';
 import { shellScriptIndex, type DockerfileDocument } from './dockerfile-document.js';
 
 const parse = (text: string, path = 'Dockerfile'): DockerfileDocument => parseDockerfile(new MemorySourceFile(path, text));
@@ -419,6 +420,18 @@ USER 1000
       expect(cmd.command?.text).toBe('jupyter lab --NotebookApp.token=');
       expect(cmd.command?.span(0, cmd.command.text.length)).toEqual({ start, end: text.length - 1 });
     }
+  });
+
+  it('ends an instruction at a line that ends with an escaped escape, as BuildKit does', () => {
+    const doc = parse('FROM a\nENV TRAIL=a\\\\\nUSER root\n');
+    expect(doc.instructions.map((i) => [i.keyword, at(doc, i.span)])).toEqual([
+      ['FROM', 'FROM a'],
+      ['ENV', 'ENV TRAIL=a\\\\'],
+      ['USER', 'USER root'],
+    ]);
+    expect(doc.instructions[2].line).toBe(3);
+    expect(LogicalText.continued('a\\\\\nb \\\nc', 0, 9, '\\').text).toBe('a\\\\\nb c');
+    expect(LogicalText.continued('a``\nb `\nc', 0, 9, '`').text).toBe('a``\nb c');
   });
 
   it('rejects binary content with a ParseFailure', () => {

@@ -170,6 +170,25 @@ describe('Dockerfile instruction reader', () => {
     ]);
   });
 
+  it('takes an escape right after an escape at the end of a line for text, as BuildKit does: the next line is an instruction', () => {
+    // BuildKit's continuation is `([^\\])\\[ \t]*$` with the escape character: a backslash before a backtick does not count.
+    const text = 'FROM a\nENV TRAIL=a\\\\\nUSER root\nRUN b \\\\  \nRUN c\\\\\\\nUSER x\n';
+    expect(instructions(text)).toEqual([
+      ['FROM', 0, 4, 6, 6],
+      ['ENV', 7, 10, 20, 20],
+      ['USER', 21, 25, 30, 30],
+      ['RUN', 31, 34, 41, 41],
+      ['RUN', 42, 45, 50, 50],
+      ['USER', 51, 55, 57, 57],
+    ]);
+    expect(instructions('FROM a\nENV T=a``\nUSER root\nENV U=a\\`\nUSER app\n', '`')).toEqual([
+      ['FROM', 0, 4, 6, 6],
+      ['ENV', 7, 10, 16, 16],
+      ['USER', 17, 21, 26, 26],
+      ['ENV', 27, 30, 45, 45],
+    ]);
+  });
+
   it('skips a byte order mark, comment lines and blank lines between instructions', () => {
     expect(instructions('\ufeff# syntax=x\n\n  # c\n\tRUN a\nrun\n')).toEqual([
       ['RUN', 20, 23, 25, 25],

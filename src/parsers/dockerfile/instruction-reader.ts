@@ -75,7 +75,7 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
   let continued = false;
   for (let i = start + 1; i < n; i++) {
     const c = text[i];
-    if (c === escape) {
+    if (c === escape && text[i - 1] !== escape) {
       continued = true;
       const next = text[i + 1];
       if (isBreak(next)) {
@@ -133,7 +133,7 @@ function withArguments(text: string, start: number, keyword: string, keywordEnd:
       if (continued) continue;
       return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: i, end: i, heredocs: [] }, escape);
     }
-    if (c === escape) {
+    if (c === escape && text[i - 1] !== escape) {
       const next = text[i + 1];
       if (isBreak(next)) {
         continued = true;
@@ -144,7 +144,7 @@ function withArguments(text: string, start: number, keyword: string, keywordEnd:
         if (j >= n) return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
         if (isBreak(text[j])) continued = true;
         i = j;
-      }
+      } else continued = false;
     } else if (c === '#') {
       if (continued) i = physicalLineEnd(text, i);
     } else if (!isBlank(c)) continued = false;
@@ -248,7 +248,7 @@ function shellWordStarts(text: string, from: number, to: number, escape: string)
       }
       lineStart = false;
     }
-    if (c === escape) {
+    if (c === escape && text[i - 1] !== escape) {
       let j = i + 1;
       while (j < to && isBlank(text[j])) j++;
       if (j === to || isBreak(text[j])) {

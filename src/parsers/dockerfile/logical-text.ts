@@ -28,7 +28,8 @@ export class LogicalText {
 
   /**
    * Logical text of a Dockerfile instruction region: `escape` followed by optional blanks and a line
-   * break joins lines, and comment lines between joined lines are dropped, as Docker does.
+   * break joins lines, unless an escape comes right before it (BuildKit's `([^\\])\\[ \t]*$`), and
+   * comment lines between joined lines are dropped, as Docker does.
    */
   static continued(source: string, start: number, end: number, escape: string): LogicalText {
     // Kept characters come in runs of the source: each run is sliced once, offsets go in one array.
@@ -55,7 +56,7 @@ export class LogicalText {
         }
       }
       lineStart = false;
-      if (c === escape) {
+      if (c === escape && (i === start || source[i - 1] !== escape)) {
         let j = i + 1;
         while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
         if (j < end && (source[j] === '\n' || source[j] === '\r')) {

@@ -33,6 +33,12 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'USER root after a line that ends with an escaped backslash (no continuation for BuildKit)',
+      path: 'Dockerfile',
+      content: 'FROM alpine:3.20\nUSER app\nENV TRAIL=a\\\\\nUSER root\n',
+      findings: [{ startLine: 4, startColumn: 1, endLine: 4, endColumn: 10 }],
+    },
+    {
       name: 'USER root after a RUN whose << is inside quotes (no here-document)',
       path: 'Dockerfile',
       content: 'FROM ubuntu\nRUN echo "use <<EOF to start a heredoc"\nUSER root\nEXPOSE 22\n',
