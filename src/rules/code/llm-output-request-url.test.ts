@@ -96,6 +96,12 @@ testRule(rule, {
       content:
         'import requests\nfrom sqlalchemy.orm import Session\ndef f(llm, engine):\n    url = llm.invoke("x").content\n    session = Session(engine)\n    session.get(url)\n',
     },
+    {
+      name: 'got imported from a file of the project is not the got module, with or without a comment naming fetch',
+      path: 'local.js',
+      content:
+        '// TODO: use fetch\nimport { got } from "./client";\nexport async function f(openai) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  return got(q);\n}\n',
+    },
   ],
   invalid: [
     {
@@ -226,6 +232,25 @@ testRule(rule, {
         { startLine: 9, startColumn: 9, endLine: 9, endColumn: 18, message: 'Model output chooses the URL of got()' },
         { startLine: 10, startColumn: 3, endLine: 10, endColumn: 27, message: 'Model output chooses the URL of http.get()' },
       ],
+    },
+    ...[
+      '"npm:ky@1"',
+      '"https://esm.sh/ky@1.2.0?target=es2022"',
+      '"https://cdn.jsdelivr.net/npm/ky@1/+esm"',
+      "'ky-universal'",
+      '"ky/distribution/index.js"',
+    ].map((module) => ({
+      name: `ky imported from ${module}`,
+      path: 'deno.ts',
+      content: `import ky from ${module};\nexport async function f(openai) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  return ky(q);\n}\n`,
+      findings: [{ startLine: 4, startColumn: 10, endLine: 4, endColumn: 15, message: 'Model output chooses the URL of ky()' }],
+    })),
+    {
+      name: 'got required with a template string',
+      path: 'req.js',
+      content:
+        'const got = require(`got`);\nexport async function f(openai) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  return got.post(q);\n}\n',
+      findings: [{ startLine: 4, startColumn: 10, endLine: 4, endColumn: 21, message: 'Model output chooses the URL of got.post()' }],
     },
   ],
 });

@@ -28,8 +28,13 @@ const QUOTE_CLOSE = /(?:'''|"""|['"`])$/;
 
 /** Words of the HTTP clients' names and modules (a cheap filter before the syntax tree is read). */
 const CLIENT_WORDS = ['requests', 'httpx', 'urlopen', 'session', 'Session', 'fetch', 'axios', 'needle', 'undici', 'superagent'];
-/** got and ky by their module's name: `from "got"`, `require('ky')`, `'https://esm.sh/ky@1'`. */
-const SHORT_MODULE = /['"/](?:got|ky)(?:@[\w.^~-]*)?['"]/;
+/**
+ * got and ky by their module's name: `from "got"`, `` require(`got`) ``, `"npm:ky@1"`, `'ky-universal'`,
+ * `"https://esm.sh/ky@1.2.0?target=es2022"`, `"https://cdn.jsdelivr.net/npm/ky@1/+esm"`. Bounded, so linear.
+ */
+const SHORT_MODULE = /['"`/:](?:got|ky)(?:-universal)?(?:@[^'"`\s/?#+]{0,64})?(?:[/?#+][^'"`\s]{0,256})?['"`]/;
+/** A call of got or ky: `got(url)`, `ky.get(url)` (the name is theirs only in a file that names their module). */
+const SHORT_CALL = /^(?:got|ky)(?:\(|\.)/;
 /** A name before a `.`: the receiver of a call such as `https.get`, `self.http_client.post`. */
 const RECEIVER_NAME = /\b\w+(?=\s*\??\.)/g;
 
@@ -225,7 +230,10 @@ export default defineRule<CodeDocument>({
       if (stored.length && stored.every((v) => fixedOrigin(v, sink.node, scopes!, clients))) return false;
       return !scopes.hostChecked(sink.node, value);
     };
-    reportModelOutputAt(httpSinks(doc.root, flavor, clients), { reaches }, (sink) =>
+    // Whatever the prefilter lets through, `got`/`ky` are clients only where the file names their module.
+    const shortModule = SHORT_MODULE.test(doc.text);
+    const sinks = httpSinks(doc.root, flavor, clients).filter((s) => shortModule || !SHORT_CALL.test(s.what));
+    reportModelOutputAt(sinks, { reaches }, (sink) =>
       ctx.report({ message: `Model output chooses the URL of ${sink.what}`, at: spanOf(sink.node) }),
     );
   },
