@@ -9,10 +9,10 @@ testRule(rule, {
       name: 'output as an argument of a script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
       path: 'optscript.py',
       content:
-        "import subprocess\ndef f(llm):\n    n = llm.invoke(\"x\").content\n    subprocess.run([\"bash\", \"-o\", \"pipefail\", \"./resize.sh\", \"-c\", n])\n    subprocess.run([\"sudo\", \"-u\", \"postgres\", \"./resize.sh\", \"-c\", n])\n    subprocess.run([\"env\", \"-u\", \"HOME\", \"bash\", \"./resize.sh\", \"-c\", n])\n",
+        'import subprocess\ndef f(llm):\n    n = llm.invoke("x").content\n    subprocess.run(["bash", "-o", "pipefail", "./resize.sh", "-c", n])\n    subprocess.run(["sudo", "-u", "postgres", "./resize.sh", "-c", n])\n    subprocess.run(["env", "-u", "HOME", "bash", "./resize.sh", "-c", n])\n',
     },
     {
-      name: 'output as an argument of a script run by bash, after the script file (its -c is the script\'s option)',
+      name: "output as an argument of a script run by bash, after the script file (its -c is the script's option)",
       path: 'script.py',
       content:
         'import asyncio, subprocess\nasync def f(llm):\n    n = llm.invoke("x").content\n    subprocess.run(["bash", "./resize.sh", "-c", n])\n    cmd = ["sudo", "bash", "./resize.sh", "-c", n]\n    subprocess.run(cmd)\n    await asyncio.create_subprocess_exec("bash", "./resize.sh", "-c", n)\n',
@@ -78,7 +78,8 @@ testRule(rule, {
     {
       name: 'a stored quote put behind a command before it is run',
       path: 'a.py',
-      content: 'import os, shlex\ndef k(llm):\n    out = llm.invoke("x").content\n    q = shlex.quote(out)\n    q = "ls " + q\n    os.system(q)\n',
+      content:
+        'import os, shlex\ndef k(llm):\n    out = llm.invoke("x").content\n    q = shlex.quote(out)\n    q = "ls " + q\n    os.system(q)\n',
     },
     {
       name: 'push on a receiver that is not a list (a router)',
@@ -127,13 +128,19 @@ testRule(rule, {
       content:
         'const { execFile } = require("child_process");\nasync function f(llm) {\n  const r = await llm.invoke("x");\n  execFile("ls", [r.content]);\n}\n',
     },
+    {
+      name: 'a nested function setting an item or attribute of its own parameter to output, or adding a constant to an outer item',
+      path: 'sub.py',
+      content:
+        'import os\ndef f(llm):\n    buf = ["ls "]\n    box = ["ls "]\n    def fill(buf, obj):\n        buf[0] = llm.invoke("x").content\n        obj.cmd = llm.invoke("x").content\n    def add():\n        box[0] += "-l"\n    fill(["x"], box)\n    add()\n    os.system(buf[0])\n    os.system(box[0])\n    obj = Box()\n    os.system(obj.cmd)\n',
+    },
   ],
   invalid: [
     {
       name: 'output as a shell script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
       path: 'optvalue.py',
       content:
-        "import subprocess\ndef f(llm):\n    out = llm.invoke(\"x\").content\n    subprocess.run([\"bash\", \"-o\", \"pipefail\", \"-c\", out])\n    subprocess.run([\"sudo\", \"-u\", \"postgres\", \"bash\", \"-c\", out])\n    subprocess.run([\"env\", \"-u\", \"HOME\", \"sh\", \"-c\", out])\n    subprocess.run([\"env\", \"--unset=HOME\", \"--chdir=/tmp\", \"bash\", \"+O\", \"extglob\", \"-c\", out])\n",
+        'import subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    subprocess.run(["bash", "-o", "pipefail", "-c", out])\n    subprocess.run(["sudo", "-u", "postgres", "bash", "-c", out])\n    subprocess.run(["env", "-u", "HOME", "sh", "-c", out])\n    subprocess.run(["env", "--unset=HOME", "--chdir=/tmp", "bash", "+O", "extglob", "-c", out])\n',
       findings: [
         { startLine: 4, startColumn: 5, endLine: 4, endColumn: 58, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 66, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
@@ -148,7 +155,13 @@ testRule(rule, {
         'import asyncio, subprocess\nasync def f(llm):\n    out = llm.invoke("x").content\n    cmd = ["bash", "-c", out]\n    subprocess.run(cmd)\n    await asyncio.create_subprocess_exec("bash", "-c", out)\n    subprocess.run(["sudo", "sh", "-c", out])\n    subprocess.run(["env", "A=1", "bash", "-c", out])\n',
       findings: [
         { startLine: 5, startColumn: 5, endLine: 5, endColumn: 24, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
-        { startLine: 6, startColumn: 11, endLine: 6, endColumn: 60, message: 'Model output reaches asyncio.create_subprocess_exec("bash", "-c", …)' },
+        {
+          startLine: 6,
+          startColumn: 11,
+          endLine: 6,
+          endColumn: 60,
+          message: 'Model output reaches asyncio.create_subprocess_exec("bash", "-c", …)',
+        },
         { startLine: 7, startColumn: 5, endLine: 7, endColumn: 46, message: 'Model output reaches subprocess.run(["sh", "-c", …])' },
         { startLine: 8, startColumn: 5, endLine: 8, endColumn: 54, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
       ],
@@ -157,14 +170,13 @@ testRule(rule, {
       name: 'quoted output at a .format field in command position after 300 characters of text',
       path: 'fmtlong.py',
       content: `import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("echo ${'a'.repeat(300)} {0}; {0}".format(shlex.quote(out)))\n`,
-      findings: [
-        { startLine: 4, startColumn: 5, endLine: 4, endColumn: 357, message: 'Model output reaches os.system()' },
-      ],
+      findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 357, message: 'Model output reaches os.system()' }],
     },
     {
       name: 'quoted output at a later field of a .format that puts it in command position',
       path: 'fmt.py',
-      content: 'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("ls {0} && {0}".format(shlex.quote(out)))\n',
+      content:
+        'import os, shlex\ndef f(llm):\n    out = llm.invoke("x").content\n    os.system("ls {0} && {0}".format(shlex.quote(out)))\n',
       findings: [{ startLine: 4, startColumn: 5, endLine: 4, endColumn: 56, message: 'Model output reaches os.system()' }],
     },
     {
@@ -174,7 +186,13 @@ testRule(rule, {
         'import shlex, subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    subprocess.run(["bash", "-c", out])\n    subprocess.check_output(("/bin/sh", "-lc", shlex.quote(out)))\n',
       findings: [
         { startLine: 4, startColumn: 5, endLine: 4, endColumn: 40, message: 'Model output reaches subprocess.run(["bash", "-c", …])' },
-        { startLine: 5, startColumn: 5, endLine: 5, endColumn: 66, message: 'Model output reaches subprocess.check_output(["/bin/sh", "-c", …])' },
+        {
+          startLine: 5,
+          startColumn: 5,
+          endLine: 5,
+          endColumn: 66,
+          message: 'Model output reaches subprocess.check_output(["/bin/sh", "-c", …])',
+        },
       ],
     },
     {
@@ -319,6 +337,17 @@ testRule(rule, {
         'import * as child_process from "node:child_process";\nexport async function act(openai: any) {\n  const c = await openai.chat.completions.create({ model: "m", messages: [] });\n  child_process.exec(c.choices[0].message.content!);\n}\n',
       findings: [{ startLine: 4, startColumn: 3, endLine: 4, endColumn: 52, message: 'Model output reaches child_process.exec()' }],
     },
+    {
+      name: 'a nested function adding output to, or setting, an item or attribute of an outer object (+=, =)',
+      path: 'sub.py',
+      content:
+        'import os\ndef f(llm, state):\n    buf = ["ls "]\n    box = ["ls "]\n    def on_token():\n        buf[0] += llm.invoke("x").content\n        box[0] = llm.invoke("x").content\n        state.cmd = llm.invoke("x").content\n    on_token()\n    os.system(buf[0])\n    os.system(box[0])\n    os.system(state.cmd)\n',
+      findings: [
+        { startLine: 10, startColumn: 5, endLine: 10, endColumn: 22, message: 'Model output reaches os.system()' },
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 22, message: 'Model output reaches os.system()' },
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 25, message: 'Model output reaches os.system()' },
+      ],
+    },
   ],
 });
 
@@ -399,7 +428,7 @@ testRule(rule, {
   ],
   invalid: [
     {
-      name: 'the quoted text is the script of ash -c (ash runs an argument vector\'s -c script too)',
+      name: "the quoted text is the script of ash -c (ash runs an argument vector's -c script too)",
       path: 'step.py',
       content:
         'import os, shlex\ndef run_step(llm, task):\n    cmd = llm.invoke(task).content\n    os.system(f"ash -c {shlex.quote(cmd)}")\n',

@@ -71,7 +71,8 @@ function aiSdkHooks(root: SgNode): Set<string> {
     const required = value?.kind() === 'member_expression' ? value.field('object') : undefined;
     if (pattern?.kind() === 'identifier' && required && isCall(required) && calleeText(required) === 'require') {
       const source = positional(required)[0];
-      if (source && AI_SDK_MODULE.test(unquote(source.text())) && AI_SDK_HOOK.test(value!.field('property')?.text() ?? '')) out.add(pattern.text());
+      if (source && AI_SDK_MODULE.test(unquote(source.text())) && AI_SDK_HOOK.test(value!.field('property')?.text() ?? ''))
+        out.add(pattern.text());
       continue;
     }
     if (pattern?.kind() !== 'object_pattern' || !value || !isCall(value) || calleeText(value) !== 'require') continue;
@@ -273,6 +274,10 @@ interface FunctionInfo {
 }
 
 const RECEIVER = /^(?:self|cls|this)\./;
+/** The name an attribute's or member's text starts with: `obj` of `obj.cmd`. */
+const BASE_NAME = /^[^.[]*/;
+/** Targets that change an object rather than name a value: `a.b`, `a[0]` (Python and JavaScript). */
+const MEMBER_KINDS: ReadonlySet<string> = new Set(['attribute', 'subscript', 'member_expression', 'subscript_expression']);
 
 function functionName(fn: SgNode): string | undefined {
   const own = fn.field('name')?.text();
@@ -593,7 +598,8 @@ export class Flow {
     }
     for (let pass = 0; pass < 3; pass++) {
       const before = own.size;
-      for (const a of assignments) if (this.carried(a.value, a.from === undefined ? tainted : this.namesOf(a.from))) for (const n of a.names) own.add(n);
+      for (const a of assignments)
+        if (this.carried(a.value, a.from === undefined ? tainted : this.namesOf(a.from))) for (const n of a.names) own.add(n);
       if (own.size === before) break;
     }
     return tainted;
@@ -712,7 +718,8 @@ export class Flow {
         if (!target) continue;
         // `let cmd;` binds `cmd` (an assignment in the function after it is to its own name) and carries nothing.
         if (!value) {
-          if (a.kind() === 'variable_declarator') this.addAssignment(this.scope(a).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
+          if (a.kind() === 'variable_declarator')
+            this.addAssignment(this.scope(a).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
           continue;
         }
         const hook =
@@ -740,7 +747,8 @@ export class Flow {
           if (index === undefined) continue;
           let names = this.declared.get(index);
           if (!names) this.declared.set(index, (names = new Map()));
-          for (const n of d.namedChildren()) if (n.kind() === 'identifier') names.set(n.text(), d.kind() === 'global_statement' ? 'global' : 'nonlocal');
+          for (const n of d.namedChildren())
+            if (n.kind() === 'identifier') names.set(n.text(), d.kind() === 'global_statement' ? 'global' : 'nonlocal');
         }
       this.escapeUpdates();
     }
@@ -750,9 +758,11 @@ export class Flow {
   /** Whether an assignment node binds the names of its target in its scope (see `Assignment.binds`; Python's declarations are applied by `bindings`). */
   private binds(a: SgNode, target: SgNode): boolean {
     const kind = a.kind();
-    const member = target.kind() === 'attribute' || target.kind() === 'member_expression' || target.kind() === 'subscript_expression';
+    const member = MEMBER_KINDS.has(String(target.kind()));
     if (kind === 'augmented_assignment' || kind === 'augmented_assignment_expression') return this.flavor === 'python' && !member;
-    if (this.flavor === 'python' || kind === 'variable_declarator') return true;
+    // `buf[0] = out`, `state.cmd = out` change an object, they bind no name.
+    if (this.flavor === 'python') return !member;
+    if (kind === 'variable_declarator') return true;
     // `for (const x of xs)` declares `x`; `for (x of xs)` assigns an outer one.
     if (kind === 'for_in_statement') return a.field('kind') !== null;
     // `obj.x = …` is kept as a name of the scope it is in.
@@ -775,7 +785,8 @@ export class Flow {
       for (const a of own) {
         if (a.from !== undefined) continue;
         for (const n of a.names) {
-          if (RECEIVER.test(n) || this.bindings(i).has(n)) continue;
+          // `obj.cmd = out` on a parameter or local `obj` changes the function's own object.
+          if (RECEIVER.test(n) || this.bindings(i).has(n) || this.bindings(i).has(BASE_NAME.exec(n)![0])) continue;
           let up = parent[i];
           if (declared?.get(n) === 'global') up = -1;
           while (up !== -1 && !this.bindings(up).has(n)) up = parent[up];
@@ -917,7 +928,8 @@ export class Flow {
     for (const name of otherValues) this.hookResults.delete(name);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
-    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee))) return;
+    if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee)))
+      return;
     const setters = this.stateSetters(root);
     const calls: CallSite[] = [];
     for (const { node, callee } of allCallNodes) {
@@ -1002,7 +1014,9 @@ export class Flow {
       for (const attr of el.attributes)
         site(
           [attr.use],
-          () => this.carriedAt(attr.use) && this.taintOnce(`${el.name}|<${attr.name}`, fns, (fn) => this.taintParam(fn, 0, undefined, attr.name)),
+          () =>
+            this.carriedAt(attr.use) &&
+            this.taintOnce(`${el.name}|<${attr.name}`, fns, (fn) => this.taintParam(fn, 0, undefined, attr.name)),
         );
     }
     this.propagate(sites);
@@ -1108,9 +1122,13 @@ export class Flow {
             this.taintOnce(`${call.name}|${i}.${pair.key}`, fns, (fn) => hasProps(fn, i) && this.taintParam(fn, i, undefined, pair.key))
           )
             changed = true;
-        if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}|plain`, fns, (fn) => !hasProps(fn, i) && this.taintParam(fn, i, undefined)))
+        if (
+          this.carriedAt(arg.use) &&
+          this.taintOnce(`${call.name}|${i}|plain`, fns, (fn) => !hasProps(fn, i) && this.taintParam(fn, i, undefined))
+        )
           changed = true;
-      } else if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}`, fns, (fn) => this.taintParam(fn, i, undefined))) changed = true;
+      } else if (this.carriedAt(arg.use) && this.taintOnce(`${call.name}|${i}`, fns, (fn) => this.taintParam(fn, i, undefined)))
+        changed = true;
     });
     for (const k of call.keywords)
       if (this.carriedAt(k.use) && this.taintOnce(`${call.name}|=${k.name}`, fns, (fn) => this.taintParam(fn, 0, k.name))) changed = true;
