@@ -434,6 +434,16 @@ USER 1000
     expect(LogicalText.continued('a``\nb `\nc', 0, 9, '`').text).toBe('a``\nb c');
   });
 
+  it('names a stage by its name with line continuations joined, as BuildKit does', () => {
+    const doc = parse('FROM alpine AS bu\\\nild\nFROM build\nCOPY --from=build /a /a\n');
+    expect(doc.stages.map((s) => [s.name, s.baseStage])).toEqual([
+      ['build', undefined],
+      [undefined, 0],
+    ]);
+    expect(doc.stageByRef('build')?.index).toBe(0);
+    expect(doc.externalSources()).toEqual([]);
+  });
+
   it('rejects binary content with a ParseFailure', () => {
     const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
     expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);

@@ -103,7 +103,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
     if (keyword === 'FROM') {
-      const st = toStage(di, stages.length, stageNames, globalArgs, text);
+      const st = toStage(di, stages.length, stageNames, globalArgs);
       stages.push(st);
       if (st.name !== undefined && !stageNames.has(st.name)) stageNames.set(st.name, st.index);
     }
@@ -290,15 +290,12 @@ function toStage(
   index: number,
   stageNames: ReadonlyMap<string, number>,
   globalArgs: ReadonlyMap<string, string | null>,
-  text: string,
 ): DockerStage {
   const [image, as, stageName] = di.args;
   const imageText = image?.value ?? '';
   const imageSpan = image?.span ?? di.keywordSpan;
   const resolvedImage = substituteVariables(imageText, globalArgs);
-  // The name as written, as dockerfile-ast took it.
-  const name =
-    stageName && as.value.toUpperCase() === 'AS' ? text.slice(stageName.span.start, stageName.span.end).toLowerCase() : undefined;
+  const name = stageName && as.value.toUpperCase() === 'AS' ? stageName.value.toLowerCase() : undefined;
   const stage: DockerStage = {
     index,
     from: di,
