@@ -393,6 +393,20 @@ USER 1000
     ]);
   });
 
+  it('reads HEALTHCHECK CMD [ … ] as the exec form, as BuildKit does', () => {
+    const doc = parse('FROM a\nHEALTHCHECK --interval=5s CMD ["sh", "-c", "curl -f x | sh"]\nHEALTHCHECK ["curl"]\n');
+    const [health, bare] = doc.byKeyword('HEALTHCHECK');
+    expect(health.execForm?.map((s) => [s.text, at(doc, s.span(0, s.text.length))])).toEqual([
+      ['sh', 'sh'],
+      ['-c', '-c'],
+      ['curl -f x | sh', 'curl -f x | sh'],
+    ]);
+    expect(health.command).toBeUndefined();
+    expect(doc.shell(health).map((s) => s.commands.map((c) => c.words[0]?.value))).toEqual([['curl', 'sh']]);
+    // Without CMD, BuildKit rejects the instruction: no exec form.
+    expect(bare.execForm).toBeUndefined();
+  });
+
   it('joins continuation lines that end at a bare CR, as the reader ends instructions there', () => {
     const doc = parse('FROM a\rRUN echo a \\\r  # c\r  b\rCMD ["a", \\\r "b"]\r');
     const [run, cmd] = doc.instructions.slice(1);
