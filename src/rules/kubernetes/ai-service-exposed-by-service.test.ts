@@ -164,6 +164,14 @@ spec:
     targetPort: http
 ---
 `;
+/**
+ * A z2jh hub Secret whose values.yaml sets `extra` in hub.extraConfig and mounts the extraFiles entry
+ * auth.py (its text `file`, in the Secret's stringData) in jupyterhub_config.d, which the hub runs before hub.extraConfig.
+ */
+const withConfigFile = (extra: string, file: string) =>
+  hubSecret(
+    `hub:\n  extraConfig:\n    10-auth: ${JSON.stringify(extra)}\n  extraFiles:\n    auth.py:\n      mountPath: /usr/local/etc/jupyterhub/jupyterhub_config.d/auth.py\n`,
+  ).replace(/---\n$/, `stringData:\n  auth.py: |\n    ${file}\n---\n`);
 /** The chart's default `dummy` in hub.config, then an extraConfig snippet (run after it). */
 const withExtra = (snippet: string) => DUMMY_VALUES + `  extraConfig:\n    auth: ${JSON.stringify(snippet)}\n`;
 
@@ -182,6 +190,13 @@ testRule(rule, {
       content:
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  jupyterhub_config.py: |\n    c.JupyterHub.authenticator_class = "github"\n  values.yaml: |\n    hub:\n      config:\n        JupyterHub:\n          authenticator_class: dummy\n---\n' +
         z2jhProxy('NodePort'),
+    },
+    {
+      name: 'z2jh: hub.extraConfig (github) runs after the extraFiles Python in jupyterhub_config.d (dummy): extraConfig wins',
+      path: 'jhub.yaml',
+      content:
+        withConfigFile('c.JupyterHub.authenticator_class = "github"', 'c.JupyterHub.authenticator_class = "dummy"') +
+        z2jhProxy('LoadBalancer'),
     },
     {
       name: 'jupyterhub_config.py: a commented-out dummy line before the real authenticator',
@@ -422,6 +437,16 @@ spec:
         z2jhProxy('LoadBalancer'),
       findings: [
         { startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
+      ],
+    },
+    {
+      name: 'z2jh: hub.extraConfig (dummy) runs after the extraFiles Python in jupyterhub_config.d (github): extraConfig wins',
+      path: 'jhub.yaml',
+      content:
+        withConfigFile('c.JupyterHub.authenticator_class = "dummy"', 'c.JupyterHub.authenticator_class = "github"') +
+        z2jhProxy('LoadBalancer'),
+      findings: [
+        { startLine: 40, startColumn: 5, endLine: 42, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
       ],
     },
     {

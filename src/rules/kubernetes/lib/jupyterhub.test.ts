@@ -57,6 +57,20 @@ describe('JupyterHub configuration in Python', () => {
     fromValues('auth: &auth\n  authenticator_class: dummy\nhub:\n  config:\n    JupyterHub:\n      <<: *auth\n      admin_access: true\n', merged);
     expect(merged).toEqual({ authenticatorClass: 'dummy' });
   });
+  it('runs the jupyterhub_config.d files after hub.config and before hub.extraConfig, as z2jh does', () => {
+    const values = (extra: string) =>
+      `hub:\n  config:\n    JupyterHub: {authenticator_class: dummy}\n  extraConfig:\n    10-auth: ${JSON.stringify(extra)}\n`;
+    const file = 'c.JupyterHub.authenticator_class = "github"';
+    const noExtra: HubConfig = {};
+    fromValues(values('pass'), noExtra, undefined, [file]);
+    expect(noExtra).toEqual({ authenticatorClass: 'github' });
+    const extraLast: HubConfig = {};
+    fromValues(values('c.JupyterHub.authenticator_class = "null"'), extraLast, undefined, [file]);
+    expect(extraLast).toEqual({ authenticatorClass: 'null' });
+    const unreadable: HubConfig = {};
+    fromValues('hub: [', unreadable, undefined, [file]);
+    expect(unreadable).toEqual({ authenticatorClass: null });
+  });
   it('takes a values.yaml it cannot read as not visible', () => {
     for (const text of ['hub: {config: {JupyterHub: {authenticator_class: dummy}}', 'hub: !!python/name:os.system x\n']) {
       const c: HubConfig = {};

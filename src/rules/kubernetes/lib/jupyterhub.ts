@@ -3,8 +3,8 @@
  * chart's values in the hub Secret (`values.yaml`, base64 in `data`), older releases and hand-made
  * installs in a ConfigMap; `hub.config.JupyterHub.authenticator_class` and
  * `hub.config.DummyAuthenticator.password` are read there, and `c.JupyterHub.authenticator_class = …`
- * in `hub.extraConfig` snippets and in `jupyterhub_config.py` keys. A cluster scan reads no Secret
- * data, so it finds the hub configuration only in a ConfigMap.
+ * in `hub.extraConfig` snippets and in `.py` keys (`jupyterhub_config.py`, z2jh's `hub.extraFiles`).
+ * A cluster scan reads no Secret data, so it finds the hub configuration only in a ConfigMap.
  */
 import type { K8sObjectDocument, K8sSetDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { hubConfigText } from '../../../parsers/k8s/set-projection.js';
@@ -81,12 +81,14 @@ class PythonReader {
 }
 
 /**
- * What a z2jh values.yaml sets: `hub.config` first, then the `hub.extraConfig` snippets, which the
- * hub's jupyterhub_config.py runs after it in the order of their keys. Returns the Python characters scanned.
+ * What a z2jh values.yaml sets, in the order the hub's jupyterhub_config.py applies it: `hub.config`,
+ * then the Python files mounted in jupyterhub_config.d (`hub.extraFiles`, kept in the hub Secret) by
+ * name, then the `hub.extraConfig` snippets by key, the last word. Returns the Python characters scanned.
  */
-export function fromValues(text: string, into: HubConfig, python = new PythonReader()): number {
+export function fromValues(text: string, into: HubConfig, python = new PythonReader(), configFiles: readonly string[] = []): number {
   const loaded = loadEmbeddedYaml(text);
   if (!loaded.ok) {
+    // Its extraConfig, applied last, could set anything.
     into.authenticatorClass = null;
     return python.scanned;
   }
@@ -96,6 +98,7 @@ export function fromValues(text: string, into: HubConfig, python = new PythonRea
   if (cls !== undefined && cls !== null) into.authenticatorClass = typeof cls === 'string' ? cls : null;
   const pw = field(config, 'DummyAuthenticator', 'password');
   if (pw !== undefined && pw !== null) into.password = typeof pw === 'string' || typeof pw === 'number' ? String(pw) !== '' : null;
+  for (const file of configFiles) python.apply(file, into);
   const extra = field(values, 'hub', 'extraConfig');
   if (isObj(extra))
     for (const key of Object.keys(extra).sort()) {
@@ -107,10 +110,9 @@ export function fromValues(text: string, into: HubConfig, python = new PythonRea
 
 /**
  * The hub configuration a Secret or ConfigMap holds, or undefined when it holds none: as z2jh's
- * jupyterhub_config.py applies it, the values' `hub.config` first, then Python (`hub.extraConfig`, the
- * `.py` keys in the order of their names, as the API server returns them), whatever the order of the
- * keys in the file. A Secret's `stringData` key replaces the `data` key of the same name, as the API
- * server writes it.
+ * jupyterhub_config.py applies it (see fromValues), the `.py` keys by name between the values'
+ * `hub.config` and its `hub.extraConfig`, whatever the order of the keys in the file. A Secret's
+ * `stringData` key replaces the `data` key of the same name, as the API server writes it.
  */
 function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
   const texts = new Map<string, string>();
@@ -124,15 +126,16 @@ function hubConfigOf(o: K8sObjectDocument): HubConfig | undefined {
       texts.set(key, field === 'data' && o.resource.kind === 'Secret' ? Buffer.from(raw, 'base64').toString('utf8') : raw);
     }
   }
-  const into: HubConfig = {};
-  const python = new PythonReader();
-  const values = texts.get('values.yaml');
   // What a cluster scan keeps of a ConfigMap for the cross-object rules.
-  if (values !== undefined && hubConfigText('values.yaml', values)) fromValues(values, into, python);
-  for (const key of [...texts.keys()].sort()) {
-    const text = texts.get(key)!;
-    if (key !== 'values.yaml' && hubConfigText(key, text)) python.apply(text, into);
-  }
+  const python = [...texts.keys()]
+    .filter((key) => key !== 'values.yaml' && hubConfigText(key, texts.get(key)!))
+    .sort()
+    .map((key) => texts.get(key)!);
+  const into: HubConfig = {};
+  const reader = new PythonReader();
+  const values = texts.get('values.yaml');
+  if (values !== undefined && hubConfigText('values.yaml', values)) fromValues(values, into, reader, python);
+  else for (const text of python) reader.apply(text, into);
   return into.authenticatorClass !== undefined ? into : undefined;
 }
 
