@@ -14,7 +14,8 @@ import { generate } from 'selfsigned';
  * for built-in kinds, as the server writes them), `410 Gone` with reason `Expired` for an expired
  * continue token, `403 Forbidden` and `401 Unauthorized` as `Status` objects, bearer tokens,
  * equality-based label and field selectors (`metadata.name`, `metadata.namespace`), server-side apply
- * (`PATCH application/apply-patch+yaml`) and `DELETE` of the objects it serves.
+ * (`PATCH application/apply-patch+yaml`) and `DELETE` of the objects it serves. A ConfigMap's or Secret's
+ * `data` is kept by key name, a Secret's `stringData` written into it, as kube-apiserver stores them.
  */
 
 export interface FakeResource {
@@ -773,7 +774,32 @@ function withServerFields(o: Record<string, unknown>, resourceVersion: string): 
       fieldsV1: {},
     },
   ];
-  return { ...o, metadata: md };
+  const stored = { ...o, metadata: md };
+  if (o.apiVersion === 'v1' && (o.kind === 'ConfigMap' || o.kind === 'Secret')) storeData(stored);
+  return stored;
+}
+
+/** A map's entries by key, as Go's JSON encoding writes a map. */
+function byKey(v: unknown): Record<string, unknown> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The data of a ConfigMap or Secret (a copy of the object given) as kube-apiserver stores and returns
+ * it: keys by name, a Secret's `stringData` written into `data` (base64, replacing the key of the
+ * same name) and not kept itself.
+ */
+function storeData(o: Record<string, unknown>): void {
+  if (o.kind === 'Secret' && o.stringData !== undefined) {
+    const written = Object.entries(byKey(o.stringData) ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'utf8').toString('base64')]);
+    o.data = { ...byKey(o.data), ...Object.fromEntries(written) };
+    delete o.stringData;
+  }
+  for (const field of ['data', 'binaryData']) {
+    const sorted = byKey(o[field]);
+    if (sorted) o[field] = sorted;
+  }
 }
 
 function withoutTypeMeta(o: Record<string, unknown>): Record<string, unknown> {
