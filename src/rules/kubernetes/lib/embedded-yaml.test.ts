@@ -7,8 +7,22 @@ describe('YAML in a ConfigMap or Secret string', () => {
     expect(r).toEqual({ ok: true, value: { base: { a: 1, b: 2 }, x: { a: 1, b: 3 }, y: { a: 1, b: 2 } } });
     if (r.ok) expect(member(r.value, 'x', 'a')).toBe(1);
   });
-  it('never throws: syntax, unknown tags, several documents, depth, size', () => {
-    for (const text of ['a: [', 'a: !!python/object:os.system x', 'a: 1\n---\nb: 2\n', '['.repeat(100) + ']'.repeat(100)]) {
+  it('takes the last value of a key written twice, as PyYAML and Go readers do', () => {
+    expect(loadEmbeddedYaml('a: 1\nb: 2\na: 3\n')).toEqual({ ok: true, value: { a: 3, b: 2 } });
+    expect(loadEmbeddedYaml('hub:\n  config: {x: 1}\nhub:\n  config: {x: 2}\n')).toEqual({
+      ok: true,
+      value: { hub: { config: { x: 2 } } },
+    });
+  });
+  it('reads the first document of several', () => {
+    expect(loadEmbeddedYaml('a: 1\n---\n')).toEqual({ ok: true, value: { a: 1 } });
+    expect(loadEmbeddedYaml('a: 1\n---\nb: 2\n')).toEqual({ ok: true, value: { a: 1 } });
+    expect(loadEmbeddedYaml('---\na: 1\n...\n')).toEqual({ ok: true, value: { a: 1 } });
+    // A later document is still read within the limits: one that cannot be read makes the text not read.
+    expect(loadEmbeddedYaml('a: 1\n---\nb: [\n').ok).toBe(false);
+  });
+  it('never throws: syntax, unknown tags, depth, size', () => {
+    for (const text of ['a: [', 'a: !!python/object:os.system x', '['.repeat(100) + ']'.repeat(100)]) {
       const r = loadEmbeddedYaml(text);
       expect(r.ok, text.slice(0, 30)).toBe(false);
     }

@@ -17,15 +17,23 @@ const MAX_SEQUENCE_WEIGHT = 4 * MAX_EMBEDDED_YAML_CHARS;
 
 export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: string };
 
-/** The first document of `text`, or why it is not read. */
+/**
+ * The first document of `text`, or why it is not read. Of a key written twice the last value
+ * counts, as PyYAML's safe_load and Go's YAML readers take it; later documents are read within the
+ * same limits (one that cannot be read makes the text not read) but not returned, as a Go reader
+ * of one document (Kueue, the device plugin) skips them.
+ */
 export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   if (text.length > MAX_EMBEDDED_YAML_CHARS) return { ok: false, reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters` };
   const listener = sequenceWeigher(MAX_SEQUENCE_WEIGHT);
   try {
-    return {
-      ok: true,
-      value: yaml.load(text, { maxDepth: MAX_DEPTH, maxTotalMergeKeys: MAX_MERGE_KEYS, listener } as yaml.LoadOptions),
-    };
+    const documents = yaml.loadAll(text, null, {
+      json: true,
+      maxDepth: MAX_DEPTH,
+      maxTotalMergeKeys: MAX_MERGE_KEYS,
+      listener,
+    } as yaml.LoadOptions);
+    return { ok: true, value: documents[0] };
   } catch (e) {
     if (e instanceof YamlTooHeavy)
       return { ok: false, reason: `sequences hold more than ${MAX_SEQUENCE_WEIGHT} items and characters, aliases counted at each use` };
