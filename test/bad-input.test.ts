@@ -55,6 +55,11 @@ const INPUTS: Record<string, string | Uint8Array> = {
     '  b: &b\n' +
     Array.from({ length: 100 }, (_, i) => `    m${i}:\n      ? *a\n      : 1\n`).join('') +
     '  c: [*b, *b, *b]\n',
+  // Keys from a sequence of 20,000 aliases to a mapping, each 340,000 characters ([object Object] for each item): 150 were 51 MB.
+  'mapping-alias-key.yaml':
+    HEADER +
+    `data:\n  t: &t {a: 1}\n  a: &a [${Array.from({ length: 20_000 }, () => '*t').join(', ')}]\n` +
+    Array.from({ length: 150 }, (_, i) => `  m${i}:\n    ? *a\n    : 1\n`).join(''),
   'deep-block.yaml': deepBlock(150),
   'deep-flow.yaml': HEADER + 'data:\n  a: ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n',
   'deep.json': '{"apiVersion": "v1", "kind": "ConfigMap", "data": ' + '{"a": '.repeat(20_000) + '1' + '}'.repeat(20_000) + '}',
@@ -121,6 +126,7 @@ describe('bad input', () => {
     expect(result.errors.find((e) => e.path === 'in/alias-key.yaml')?.line).toBe(9);
     expect(errorFor('inplace-key.yaml')).toBe(message(8));
     expect(errorFor('nested-alias-key.yaml')).toBe(message(10));
+    expect(errorFor('mapping-alias-key.yaml')).toBe(message(42));
   });
 
   it('rejects deeply nested documents, block, flow and JSON', () => {

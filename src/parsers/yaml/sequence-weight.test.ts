@@ -57,6 +57,32 @@ describe('sequenceWeigher', () => {
     expect(error).toBeInstanceOf(YamlTooHeavy);
   });
 
+  it('weighs items that are not strings by the text they become in a key: binary, timestamps, mappings, numbers', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => `m${i}: {? *a : 1}\n`).join('');
+    // 100,000 bytes of !!binary (400,000 characters in a key) in a sequence of 1,000 aliases: two keys were 800 MB.
+    const binary = `b: &b !!binary ${Buffer.alloc(100_000, 255).toString('base64')}\na: &a [${aliases(1000, 'b')}]\n`;
+    const heavy = weigh(binary + keys(2));
+    expect(heavy.error).toBeInstanceOf(YamlTooHeavy);
+    expect((heavy.error as YamlTooHeavy).line).toBe(2);
+    // Stopped within the sequence: at most one event in and out per alias read, none of the keys.
+    expect(heavy.events).toBeLessThanOrEqual(2 * (1000 + 6));
+    // A timestamp (62 characters in a key) and a mapping ([object Object]) under 100,000 aliases each.
+    for (const value of ['2001-12-14t21:59:43.10-05:00', '{a: 1}']) {
+      const text = `t: &t ${value}\na: &a [${aliases(100_000, 't')}]\n` + keys(3);
+      const { events, error } = weigh(text);
+      expect(error, value).toBeInstanceOf(YamlTooHeavy);
+      expect(events, value).toBeLessThanOrEqual(2 * (100_000 + 20));
+    }
+    // Numbers by their digits: 100,000 aliases to a 20-digit number are 2 MB at each key.
+    const numbers = `n: &n 123456789012345678901\na: &a [${aliases(100_000, 'n')}]\n` + keys(3);
+    expect(weigh(numbers).error).toBeInstanceOf(YamlTooHeavy);
+    // A single !!binary used as a key is counted at each use.
+    const single =
+      `b: &b !!binary ${Buffer.alloc(100_000, 255).toString('base64')}\n` +
+      Array.from({ length: 20 }, (_, i) => `m${i}: {? *b : 1}\n`).join('');
+    expect(weigh(single).error).toBeInstanceOf(YamlTooHeavy);
+  });
+
   it('weighs a document without aliases at most at its length', () => {
     const text = `a: [${Array.from({ length: 10_000 }, (_, i) => `item${i}`).join(', ')}]\nb:\n${'- |\n  text\n'.repeat(1000)}`;
     expect(weigh(text, text.length).error).toBeUndefined();

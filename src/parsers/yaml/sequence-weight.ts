@@ -3,9 +3,10 @@
  * into one string, items and all, at every use: an alias to a long string repeated in a key written
  * as `[*s, *s, …]`, or an alias to such a sequence used as a key, makes hundreds of megabytes from a
  * few hundred kilobytes, in time that grows with the square of the text and with no error. The
- * weigher bounds that work while js-yaml reads: each sequence adds its items and string characters
- * where it closes and again at each alias to it (weighed once per sequence), and past the bound the
- * load stops with `YamlTooHeavy`.
+ * weigher bounds that work while js-yaml reads: each sequence adds its items and the characters
+ * each item becomes in such a string where it closes and again at each alias to it (weighed once per
+ * sequence), a `!!binary` value its text at each use too, and past the bound the load stops with
+ * `YamlTooHeavy`.
  */
 import type yaml from 'js-yaml';
 
@@ -48,6 +49,12 @@ export function sequenceWeigher(limit: number, inner?: Listener): Listener {
       return;
     }
     const line = lines.pop() ?? state.line;
+    if (state.result instanceof Uint8Array) {
+      // A key of its own too: String() writes each byte as up to four characters.
+      total += 4 * state.result.length;
+      if (total > limit) throw new YamlTooHeavy(limit, line + 1);
+      return;
+    }
     if (!Array.isArray(state.result)) return;
     const seq = state.result as unknown[];
     // js-yaml opens a flow collection in block context twice and closes both where it ends: one sequence.
@@ -57,10 +64,24 @@ export function sequenceWeigher(limit: number, inner?: Listener): Listener {
     let weight = weights.get(seq);
     if (weight === undefined) {
       weight = seq.length;
-      for (const item of seq) if (typeof item === 'string') weight += item.length;
+      for (const item of seq) weight += typeof item === 'string' ? item.length : textWeight(item);
       weights.set(seq, weight);
     }
     total += weight;
     if (total > limit) throw new YamlTooHeavy(limit, line + 1);
   };
+}
+
+/**
+ * The characters an item other than a string becomes when js-yaml turns its sequence into a key
+ * (`Array.prototype.join`): a number or boolean its digits or word, null nothing, `!!binary` up to
+ * four per byte, a timestamp Date's long form (62), a mapping `[object Object]`; a nested sequence
+ * is an error there, counted as much.
+ */
+function textWeight(item: unknown): number {
+  if (typeof item === 'number' || typeof item === 'boolean' || typeof item === 'bigint') return String(item).length;
+  if (item === null || item === undefined) return 0;
+  if (item instanceof Uint8Array) return 4 * item.length;
+  if (item instanceof Date) return 64;
+  return 16;
 }

@@ -39,6 +39,16 @@ describe('YAML in a ConfigMap or Secret string', () => {
     // The same through a sequence written in the key itself.
     const literal = `s: &s ${'x'.repeat(5000)}\nm:\n  ? [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n  : 1\n`;
     expect(loadEmbeddedYaml(literal)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases counted') });
+    // Items that are not strings weigh the text they become: mappings (100,000 aliases to {a: 1}, each key 1.5 MB).
+    const mapped = `t: &t {a: 1}\na: &a [${Array.from({ length: 100_000 }, () => '*t').join(',')}]\n` + keys;
+    expect(loadEmbeddedYaml(mapped)).toMatchObject({ ok: false, reason: expect.stringContaining('aliases counted') });
+    // No binary values or timestamps: 1,000 aliases to 100,000 bytes of !!binary were a 400-million-character key at each use.
+    const binary = `b: &b !!binary ${Buffer.alloc(100_000, 255).toString('base64')}\na: &a [${Array.from({ length: 1000 }, () => '*b').join(',')}]\n`;
+    expect(loadEmbeddedYaml(binary + 'm0: {? *a : 1}\nm1: {? *a : 1}\n')).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('unknown tag'),
+    });
+    expect(loadEmbeddedYaml('t: 2001-12-14t21:59:43.10-05:00\n')).toEqual({ ok: true, value: { t: '2001-12-14t21:59:43.10-05:00' } });
     const base = `b: &b {${Array.from({ length: 1000 }, (_, i) => `k${i}: ${i}`).join(', ')}}\n`;
     const merges = Array.from({ length: 100 }, (_, i) => `m${i}: {<<: *b}\n`).join('');
     expect(loadEmbeddedYaml(base + merges)).toMatchObject({ ok: false, reason: expect.stringContaining('merge') });

@@ -1,8 +1,10 @@
 /**
  * YAML held in a string of a ConfigMap or Secret (a chart's values.yaml, Kueue's manager
  * Configuration, the device plugin's configuration), read the one way every rule reads it: js-yaml's
- * default schema (no type runs code), within fixed limits, and never a throw. What cannot be read is
- * `{ ok: false }` with the reason; each rule then takes what the text sets as not visible.
+ * core schema and merge keys (no type runs code; none of these configurations has binary values or
+ * timestamps, which `sequenceWeigher` would have to weigh), within fixed limits, and never a throw.
+ * What cannot be read is `{ ok: false }` with the reason; each rule then takes what the text sets as
+ * not visible.
  */
 import yaml from 'js-yaml';
 import { sequenceWeigher, YamlTooHeavy } from '../../../parsers/yaml/sequence-weight.js';
@@ -12,8 +14,9 @@ export const MAX_EMBEDDED_YAML_CHARS = 1024 * 1024;
 const MAX_DEPTH = 64;
 /** Keys copied by merges (`<<: *base`) in one text: js-yaml counts and stops them. */
 const MAX_MERGE_KEYS = 10_000;
-/** Items and string characters of sequences, aliases counted at each use (see `sequenceWeigher`). */
+/** Items and the characters they become, aliases counted at each use (see `sequenceWeigher`). */
 const MAX_SEQUENCE_WEIGHT = 4 * MAX_EMBEDDED_YAML_CHARS;
+const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 
 export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: string };
 
@@ -28,6 +31,7 @@ export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   const listener = sequenceWeigher(MAX_SEQUENCE_WEIGHT);
   try {
     const documents = yaml.loadAll(text, null, {
+      schema: SCHEMA,
       json: true,
       maxDepth: MAX_DEPTH,
       maxTotalMergeKeys: MAX_MERGE_KEYS,
