@@ -134,6 +134,12 @@ testRule(rule, {
       content:
         'import os\ndef f(llm):\n    buf = ["ls "]\n    box = ["ls "]\n    def fill(buf, obj):\n        buf[0] = llm.invoke("x").content\n        obj.cmd = llm.invoke("x").content\n    def add():\n        box[0] += "-l"\n    fill(["x"], box)\n    add()\n    os.system(buf[0])\n    os.system(box[0])\n    obj = Box()\n    os.system(obj.cmd)\n',
     },
+    {
+      name: 'JS: a nested function setting its own catch parameter, function or class named as the outer command to output',
+      path: 'catch.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  let cmd = 'ls';\n  let job = 'ls';\n  let Task = 'ls';\n  const run = async () => {\n    try {\n      await openai.x();\n    } catch (cmd) {\n      cmd = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n    }\n    function job() {}\n    job = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n    class Task {}\n    Task = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  };\n  await run();\n  exec(cmd);\n  exec(job);\n  exec(Task);\n}\n",
+    },
   ],
   invalid: [
     {
@@ -347,6 +353,13 @@ testRule(rule, {
         { startLine: 11, startColumn: 5, endLine: 11, endColumn: 22, message: 'Model output reaches os.system()' },
         { startLine: 12, startColumn: 5, endLine: 12, endColumn: 25, message: 'Model output reaches os.system()' },
       ],
+    },
+    {
+      name: 'JS: a nested function setting the outer command to output in its catch clause',
+      path: 'catch.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  let cmd = 'ls';\n  const run = async () => {\n    try {\n      await openai.x();\n    } catch (e) {\n      cmd = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n    }\n  };\n  await run();\n  exec(cmd);\n}\n",
+      findings: [{ startLine: 12, startColumn: 3, endLine: 12, endColumn: 12, message: 'Model output reaches exec()' }],
     },
   ],
 });

@@ -384,6 +384,8 @@ const FUNCTION_KINDS: Record<Flavor, string[]> = {
   python: ['function_definition', 'lambda'],
   js: ['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration'],
 };
+/** JavaScript declarations that bind a name besides `let`/`const`/`var` and parameters. */
+const JS_DECLARATIONS = ['catch_clause', 'function_declaration', 'generator_function_declaration', 'class_declaration'];
 const JSX_ELEMENTS = ['jsx_self_closing_element', 'jsx_opening_element'];
 /** Conversions to a number or a boolean, and lengths: their result is safe for every sink. */
 const NUMERIC = /^(?:int|float|bool|len|round|Number|parseInt|parseFloat|Boolean|Number\.parseInt|Number\.parseFloat|Math\.\w+)$/;
@@ -735,6 +737,12 @@ export class Flow {
         if (vk === 'array' || vk === 'list' || vk === 'list_comprehension' || (isCall(value) && calleeText(value) === 'list'))
           lists.add(target.text());
       }
+      // `catch (cmd)`, `function cmd() {}`, `class Cmd {}` bind their names as `let` does.
+      if (this.flavor === 'js')
+        for (const d of this.root!.node.findAll({ rule: { any: JS_DECLARATIONS.map((kind) => ({ kind })) } })) {
+          const target = d.field(d.kind() === 'catch_clause' ? 'parameter' : 'name');
+          if (target) this.addAssignment(this.scope(d).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
+        }
       // `parts.append(delta)`, `chunks.push(text)`: the container carries what is put in it.
       for (const call of allCalls(this.root!.node, this.flavor)) {
         const m = CONTAINER_ADD.exec(calleeText(call));
