@@ -407,6 +407,30 @@ USER 1000
     expect(bare.execForm).toBeUndefined();
   });
 
+  it('reads quoted flag values whole, quotes removed, and ends the flags at a bare --, as BuildKit does', () => {
+    const doc = parse(
+      'FROM a\nCOPY --exclude="a b" --chown=app x /y\nRUN --mount=type=secret,id=a,target="/a b" \\\n  --network=\'no ne\' curl x | sh\nRUN --network=none -- --x y\n',
+    );
+    const [copy, run, dashes] = doc.instructions.slice(1);
+    const view = (i: typeof copy) => [i.flags.map((f) => [f.name, f.value, at(doc, f.span)]), i.args.map((a) => a.value)];
+    expect(view(copy)).toEqual([
+      [
+        ['exclude', 'a b', '--exclude="a b"'],
+        ['chown', 'app', '--chown=app'],
+      ],
+      ['x', '/y'],
+    ]);
+    expect(view(run)).toEqual([
+      [
+        ['mount', 'type=secret,id=a,target=/a b', '--mount=type=secret,id=a,target="/a b"'],
+        ['network', 'no ne', "--network='no ne'"],
+      ],
+      ['curl', 'x', '|', 'sh'],
+    ]);
+    expect(run.command?.text).toBe('curl x | sh');
+    expect(view(dashes)).toEqual([[['network', 'none', '--network=none']], ['--x', 'y']]);
+  });
+
   it('joins continuation lines that end at a bare CR, as the reader ends instructions there', () => {
     const doc = parse('FROM a\rRUN echo a \\\r  # c\r  b\rCMD ["a", \\\r "b"]\r');
     const [run, cmd] = doc.instructions.slice(1);

@@ -106,8 +106,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
       const st = toStage(di, stages.length, stageNames, globalArgs);
       stages.push(st);
       if (st.name !== undefined && !stageNames.has(st.name)) stageNames.set(st.name, st.index);
-    }
-    else if (stage >= 0) stages[stage].instructions.push(di);
+    } else if (stage >= 0) stages[stage].instructions.push(di);
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs);
@@ -183,13 +182,19 @@ interface Parts {
  */
 function readParts(raw: RawInstruction, keyword: string, text: string, escapeChar: string): Parts {
   const words = raw.args ?? readArguments(text, raw.keywordEnd, raw.lineEnd, escapeChar);
-  let f = 0;
-  if (FLAG_KEYWORDS.has(keyword)) while (f < words.length && words[f].value.startsWith('--')) f++;
-  const flags: DockerFlag[] = words.slice(0, f).map((w) => {
-    const eq = w.value.indexOf('=');
-    return { name: w.value.slice(2, eq === -1 ? undefined : eq), value: eq === -1 ? null : w.value.slice(eq + 1), span: w.span };
-  });
-  const args = words.slice(f);
+  let flags: DockerFlag[] = [];
+  let args = words;
+  if (FLAG_KEYWORDS.has(keyword) && words[0]?.value.startsWith('--')) {
+    const line = LogicalText.continued(text, words[0].span.start, raw.lineEnd, escapeChar);
+    const read = builderFlags(line.text);
+    flags = read.words.map((w) => {
+      const eq = w.value.indexOf('=');
+      const span = line.span(w.start, w.end);
+      return { name: w.value.slice(2, eq === -1 ? undefined : eq), value: eq === -1 ? null : w.value.slice(eq + 1), span };
+    });
+    const rest = read.rest < line.text.length ? line.span(read.rest, read.rest + 1).start : raw.lineEnd;
+    args = words.filter((w) => w.span.start >= rest);
+  }
   const parts: Parts = {
     whole: { start: raw.start, end: raw.end },
     keywordSpan: { start: raw.start, end: raw.keywordEnd },
@@ -205,6 +210,35 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
     if (execForm) parts.execForm = execForm;
   }
   return parts;
+}
+
+/**
+ * The leading `--flag` words of an instruction's line (continuations joined) as BuildKit reads them
+ * (parser.go extractBuilderFlags): blanks end a word outside quotes, '…' and "…" hold blanks and are
+ * removed, a backslash escapes the next character; a bare `--` ends the flags and is dropped. `rest`
+ * is where the other arguments start.
+ */
+function builderFlags(line: string): { words: Array<{ value: string; start: number; end: number }>; rest: number } {
+  const words: Array<{ value: string; start: number; end: number }> = [];
+  let i = 0;
+  for (;;) {
+    while (i < line.length && (line[i] === ' ' || line[i] === '\t' || line[i] === '\n' || line[i] === '\r')) i++;
+    if (!line.startsWith('--', i)) return { words, rest: i };
+    const start = i;
+    let value = '';
+    let quote = '';
+    for (; i < line.length; i++) {
+      const c = line[i];
+      if (quote === '' && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) break;
+      if (quote === '' && (c === '"' || c === "'")) quote = c;
+      else if (quote !== '' && c === quote) quote = '';
+      else if (c === '\\') {
+        if (i + 1 < line.length) value += line[++i];
+      } else value += c;
+    }
+    if (value === '--' && i - start === 2) return { words, rest: i };
+    words.push({ value, start, end: i });
+  }
 }
 
 /** The strings of a JSON array of strings (the exec form), or undefined when the text is not one: BuildKit then runs it as a shell command. */

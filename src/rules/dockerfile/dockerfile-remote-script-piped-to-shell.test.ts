@@ -20,6 +20,14 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'after a --mount flag whose quoted value holds a blank',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\nRUN --mount=type=secret,id=a,target="/a b" curl -fsSL https://x.io/i.sh | sh\n',
+      findings: [
+        { startLine: 2, startColumn: 44, endLine: 2, endColumn: 77, message: 'Output of curl is piped into sh and run unverified' },
+      ],
+    },
+    {
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nRUN apt-get update && \\\n    curl -fsSL https://ollama.com/install.sh | sh\n',
       findings: [
