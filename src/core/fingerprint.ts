@@ -114,13 +114,19 @@ function objectParts(loc: Location): { part: string; file: string } {
  * Where equal fingerprint inputs (`fingerprintBytesAt` of the same `ruleId` and `loc` but for the occurrence) can
  * only come from: the text of the input between its first and its second NUL, which is the file's part of it
  * (the path, an event's or an image's name of it) for a rule id without NUL. Findings of different scopes never
- * have equal inputs, so their occurrences can be counted apart (`DigestCounter.addBytes`), file by file.
+ * have equal inputs, so their occurrences can be counted apart (`DigestCounter.addBytes`), file by file;
+ * events' together (`undefined`: the whole scan's table).
  */
-export function occurrenceScope(ruleId: string, loc: Location): string {
+export function occurrenceScope(ruleId: string, loc: Location): string | undefined {
   const nul = ruleId.indexOf('\u0000');
-  if (nul === -1) return objectParts(loc).file;
-  const next = ruleId.indexOf('\u0000', nul + 1);
-  return next === -1 ? ruleId.slice(nul + 1) : ruleId.slice(nul + 1, next);
+  let name: string;
+  if (nul === -1) name = objectParts(loc).file;
+  else {
+    const next = ruleId.indexOf('\u0000', nul + 1);
+    name = next === -1 ? ruleId.slice(nul + 1) : ruleId.slice(nul + 1, next);
+  }
+  // An audit log has a scope per event (`event:…`): one table for them all keeps an event's cost at a digest's 40 bytes.
+  return name.startsWith('event:') ? undefined : name;
 }
 
 function fileAndResource(loc: Location): string {
