@@ -3,10 +3,10 @@
  * into one string, items and all, at every use: an alias to a long string repeated in a key written
  * as `[*s, *s, …]`, or an alias to such a sequence used as a key, makes hundreds of megabytes from a
  * few hundred kilobytes, in time that grows with the square of the text and with no error. The
- * weigher bounds that work while js-yaml reads: each sequence adds its items and the characters
- * each item becomes in such a string where it closes and again at each alias to it (weighed once per
- * sequence), a `!!binary` value its text at each use too, and past the bound the load stops with
- * `YamlTooHeavy`.
+ * weigher bounds that work while js-yaml reads: each sequence read as a mapping key (written in place
+ * or an alias; the next thing in the text is the key's `:`) adds its items and the characters each
+ * item becomes in such a string (weighed once per sequence), a `!!binary` key its text, and past the
+ * bound the load stops with `YamlTooHeavy`. Aliases as values are not weighed: js-yaml shares them.
  */
 import type yaml from 'js-yaml';
 
@@ -38,7 +38,7 @@ type Listener = (event: yaml.EventType, state: yaml.State) => void;
 export function sequenceWeigher(limit: number, inner?: Listener): Listener {
   let total = 0;
   const weights = new WeakMap<unknown[], number>();
-  let last: unknown[] | undefined;
+  let last: unknown;
   let lastEnd = -1;
   /** The line where each open node was opened (js-yaml's line at a close may be past the node). */
   const lines: number[] = [];
@@ -49,18 +49,20 @@ export function sequenceWeigher(limit: number, inner?: Listener): Listener {
       return;
     }
     const line = lines.pop() ?? state.line;
-    if (state.result instanceof Uint8Array) {
-      // A key of its own too: String() writes each byte as up to four characters.
-      total += 4 * state.result.length;
+    const binary = state.result instanceof Uint8Array;
+    if (!binary && !Array.isArray(state.result)) return;
+    // js-yaml opens a flow collection in block context twice and closes both where it ends: one sequence.
+    if (state.result === last && state.position === lastEnd) return;
+    last = state.result as unknown[];
+    lastEnd = state.position;
+    if (!followedByColon(state.input, state.position)) return;
+    if (binary) {
+      // String() writes each byte as up to four characters.
+      total += 4 * (state.result as Uint8Array).length;
       if (total > limit) throw new YamlTooHeavy(limit, line + 1);
       return;
     }
-    if (!Array.isArray(state.result)) return;
     const seq = state.result as unknown[];
-    // js-yaml opens a flow collection in block context twice and closes both where it ends: one sequence.
-    if (seq === last && state.position === lastEnd) return;
-    last = seq;
-    lastEnd = state.position;
     let weight = weights.get(seq);
     if (weight === undefined) {
       weight = seq.length;
@@ -70,6 +72,24 @@ export function sequenceWeigher(limit: number, inner?: Listener): Listener {
     total += weight;
     if (total > limit) throw new YamlTooHeavy(limit, line + 1);
   };
+}
+
+/**
+ * Whether the next thing after `position` (blanks, line breaks and comments skipped) is a `:`: the node that
+ * ends there is a mapping key (`*a : v`, `? *a` then `: v`, `{[…]: v}`); a value is followed by the next
+ * key, item, `,`, `}`, `]` or the end.
+ */
+function followedByColon(input: string, position: number): boolean {
+  for (let i = position; i < input.length; ) {
+    const c = input.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
+    else if (c === 0x23) {
+      const eol = input.indexOf('\n', i);
+      if (eol === -1) return false;
+      i = eol + 1;
+    } else return c === 0x3a;
+  }
+  return false;
 }
 
 /**
