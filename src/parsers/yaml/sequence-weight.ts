@@ -80,7 +80,7 @@ export function sequenceWeigher(limit: number, inner?: Listener): Listener {
  * key, item, `,`, `}`, `]` or the end.
  */
 function followedByColon(input: string, position: number): boolean {
-  for (let i = position; i < input.length; ) {
+  for (let i = position; i < input.length;) {
     const c = input.charCodeAt(i);
     if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) i++;
     else if (c === 0x23) {
