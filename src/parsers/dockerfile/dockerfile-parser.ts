@@ -37,9 +37,8 @@ export function isDockerfileName(path: string): boolean {
   return /^(docker|container)file([._-].+)?$/i.test(name) || /.\.(docker|container)file$/i.test(name);
 }
 
+/** Keywords with a command: an exec (JSON) form or a shell form, told apart as BuildKit does. */
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
-/** Keywords with an exec (JSON) form, told from the shell form as BuildKit does. */
-const EXEC_FORM_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'SHELL', 'HEALTHCHECK']);
 /** Keywords whose leading `--name[=value]` words are flags. */
 const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
@@ -205,7 +204,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
     commandEnd: raw.lineEnd,
   };
   const first = keyword === 'HEALTHCHECK' ? (args[0]?.value.toUpperCase() === 'CMD' ? args[1] : undefined) : args[0];
-  if (EXEC_FORM_KEYWORDS.has(keyword) && first?.value.startsWith('[')) {
+  if (COMMAND_KEYWORDS.has(keyword) && first?.value.startsWith('[')) {
     const execForm = jsonArray(LogicalText.continued(text, first.span.start, raw.lineEnd, escapeChar));
     if (execForm) parts.execForm = execForm;
   }

@@ -1,16 +1,11 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { KUEUE_CONFIG_KEY, kueueConfigText } from '../../parsers/k8s/set-projection.js';
+import { isMapping as isObj } from '../../parsers/yaml/position-table.js';
 import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
 import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
 
 const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
-
-type Obj = Record<string, unknown>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** The resources a Kueue ClusterQueue gives a nominal quota for (`spec.resourceGroups[].flavors[].resources[]`). */
 function clusterQueueResources(cq: K8sObjectDocument): Set<string> {

@@ -7,6 +7,7 @@
  * not visible.
  */
 import yaml from 'js-yaml';
+import { isMapping } from '../../../parsers/yaml/position-table.js';
 import { sequenceWeigher, YamlTooHeavy } from '../../../parsers/yaml/sequence-weight.js';
 
 /** Kubernetes keeps a whole ConfigMap or Secret under 1 MiB: a longer string is no object's data. */
@@ -47,15 +48,9 @@ export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   }
 }
 
-export type YamlMap = Record<string, unknown>;
-
-export function isYamlMap(v: unknown): v is YamlMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The value at `keys` below `v` (undefined where a step is not a mapping or lacks the key). */
 export function member(v: unknown, ...keys: string[]): unknown {
   let cur = v;
-  for (const k of keys) cur = isYamlMap(cur) && Object.hasOwn(cur, k) ? cur[k] : undefined;
+  for (const k of keys) cur = isMapping(cur) && Object.hasOwn(cur, k) ? cur[k] : undefined;
   return cur;
 }

@@ -9,7 +9,8 @@
 import type { K8sObjectDocument, K8sSetDocument } from '../../../parsers/k8s/k8s-documents.js';
 import { hubConfigText } from '../../../parsers/k8s/set-projection.js';
 import type { AuthState } from './ai-services.js';
-import { isYamlMap as isObj, loadEmbeddedYaml, member as field } from './embedded-yaml.js';
+import { isMapping as isObj } from '../../../parsers/yaml/position-table.js';
+import { loadEmbeddedYaml, member as field } from './embedded-yaml.js';
 
 export interface HubAuth {
   auth: AuthState;
