@@ -230,9 +230,12 @@ export default defineRule<CodeDocument>({
       if (stored.length && stored.every((v) => fixedOrigin(v, sink.node, scopes!, clients))) return false;
       return !scopes.hostChecked(sink.node, value);
     };
-    // Whatever the prefilter lets through, `got`/`ky` are clients only where the file names their module.
-    const shortModule = SHORT_MODULE.test(doc.text);
-    const sinks = httpSinks(doc.root, flavor, clients).filter((s) => shortModule || !SHORT_CALL.test(s.what));
+    // Whatever the prefilter lets through, `got`/`ky` are clients only where the file names their module
+    // (the text read again only for a file that calls one).
+    let shortModule: boolean | undefined;
+    const sinks = httpSinks(doc.root, flavor, clients).filter(
+      (s) => !SHORT_CALL.test(s.what) || (shortModule ??= SHORT_MODULE.test(doc.text)),
+    );
     reportModelOutputAt(sinks, { reaches }, (sink) =>
       ctx.report({ message: `Model output chooses the URL of ${sink.what}`, at: spanOf(sink.node) }),
     );
