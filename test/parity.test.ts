@@ -270,6 +270,52 @@ data:
 ${JHUB_PROXY}`,
   },
   {
+    name: 'zero-to-jupyterhub with autohttps: proxy-public on a LoadBalancer selects Traefik, in front of the proxy; dummy in the hub ConfigMap',
+    rule: 'K8S-0150',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: hub, namespace: jhub}
+data:
+  values.yaml: |
+    hub: {config: {JupyterHub: {authenticator_class: dummy}}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: proxy, namespace: jhub}
+spec:
+  selector: {matchLabels: {component: proxy, app: jupyterhub, release: jhub}}
+  template:
+    metadata: {labels: {component: proxy, app: jupyterhub, release: jhub}}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        command: [configurable-http-proxy, --port=8000]
+        ports: [{containerPort: 8000, name: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: autohttps, namespace: jhub}
+spec:
+  selector: {matchLabels: {component: autohttps, app: jupyterhub, release: jhub}}
+  template:
+    metadata: {labels: {component: autohttps, app: jupyterhub, release: jhub}}
+    spec:
+      containers:
+      - name: traefik
+        image: traefik:v3.3.5
+        ports: [{name: http, containerPort: 8080}, {name: https, containerPort: 8443}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: proxy-public, namespace: jhub}
+spec:
+  type: LoadBalancer
+  selector: {component: autohttps, app: jupyterhub, release: jhub}
+  ports: [{name: https, port: 443, targetPort: https}, {name: http, port: 80, targetPort: http}]
+`,
+  },
+  {
     name: "Kueue's queues and its manager Configuration (pod on, batch/job off): a labelled Deployment is held, an unlabelled Job is not",
     rule: 'K8S-0163',
     yaml: `apiVersion: v1
@@ -292,7 +338,10 @@ spec:
     - name: a100
       resources: [{name: nvidia.com/gpu, nominalQuota: 8}]
 ${['research', 'serving']
-  .map((ns) => `---\napiVersion: kueue.x-k8s.io/v1beta1\nkind: LocalQueue\nmetadata: {name: default, namespace: ${ns}}\nspec: {clusterQueue: cq}\n`)
+  .map(
+    (ns) =>
+      `---\napiVersion: kueue.x-k8s.io/v1beta1\nkind: LocalQueue\nmetadata: {name: default, namespace: ${ns}}\nspec: {clusterQueue: cq}\n`,
+  )
   .join('')}---
 apiVersion: batch/v1
 kind: Job

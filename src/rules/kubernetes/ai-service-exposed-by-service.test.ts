@@ -172,6 +172,70 @@ const withConfigFile = (extra: string, file: string) =>
   hubSecret(
     `hub:\n  extraConfig:\n    10-auth: ${JSON.stringify(extra)}\n  extraFiles:\n    auth.py:\n      mountPath: /usr/local/etc/jupyterhub/jupyterhub_config.d/auth.py\n`,
   ).replace(/---\n$/, `stringData:\n  auth.py: |\n    ${file}\n---\n`);
+/**
+ * zero-to-jupyterhub with `proxy.https.enabled` and `type: letsencrypt`, as the chart renders it: the
+ * proxy (behind `proxy-http`), and the autohttps Deployment (Traefik and the secret-sync sidecar),
+ * which `proxy-public` selects instead of the proxy. `release` names both releases' labels.
+ */
+const z2jhAutohttps = (type: string, publicPorts: string, release = 'jhub', proxyRelease = release) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: proxy
+  namespace: jhub
+spec:
+  selector:
+    matchLabels: {component: proxy, app: jupyterhub, release: ${proxyRelease}}
+  template:
+    metadata:
+      labels: {component: proxy, app: jupyterhub, release: ${proxyRelease}, hub.jupyter.org/network-access-hub: "true"}
+    spec:
+      containers:
+      - name: chp
+        image: quay.io/jupyterhub/configurable-http-proxy:4.6.3
+        command: [configurable-http-proxy, --ip=, --api-ip=, --api-port=8001, "--default-target=http://hub:$(HUB_SERVICE_PORT)", --port=8000]
+        ports: [{containerPort: 8000, name: http}, {containerPort: 8001, name: api}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: proxy-http
+  namespace: jhub
+spec:
+  type: ClusterIP
+  selector: {component: proxy, app: jupyterhub, release: ${proxyRelease}}
+  ports: [{port: 8000, targetPort: http}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: autohttps
+  namespace: jhub
+spec:
+  selector:
+    matchLabels: {component: autohttps, app: jupyterhub, release: ${release}}
+  template:
+    metadata:
+      labels: {component: autohttps, app: jupyterhub, release: ${release}, hub.jupyter.org/network-access-proxy-http: "true"}
+    spec:
+      containers:
+      - name: traefik
+        image: traefik:v3.3.5
+        ports: [{name: http, containerPort: 8080}, {name: https, containerPort: 8443}]
+      - name: secret-sync
+        image: quay.io/jupyterhub/k8s-secret-sync:4.2.0
+        args: [watch-save, --label=app=jupyterhub, --label=release=${release}, proxy-public-tls-acme, acme.json, /etc/acme/acme.json]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: proxy-public
+  namespace: jhub
+spec:
+  type: ${type}
+  selector: {component: autohttps, app: jupyterhub, release: ${release}}
+  ports:
+${publicPorts}`;
+const HTTPS_AND_HTTP = '  - {name: https, port: 443, targetPort: https}\n  - {name: http, port: 80, targetPort: http}\n';
 /** The chart's default `dummy` in hub.config, then an extraConfig snippet (run after it). */
 const withExtra = (snippet: string) => DUMMY_VALUES + `  extraConfig:\n    auth: ${JSON.stringify(snippet)}\n`;
 
@@ -181,8 +245,9 @@ testRule(rule, {
       name: 'z2jh: the chart default dummy in hub.config, then hub.extraConfig sets an imported OAuthenticator class (unquoted), which runs after it',
       path: 'jhub.yaml',
       content:
-        hubSecret(withExtra('from oauthenticator.github import GitHubOAuthenticator\nc.JupyterHub.authenticator_class = GitHubOAuthenticator')) +
-        z2jhProxy('LoadBalancer'),
+        hubSecret(
+          withExtra('from oauthenticator.github import GitHubOAuthenticator\nc.JupyterHub.authenticator_class = GitHubOAuthenticator'),
+        ) + z2jhProxy('LoadBalancer'),
     },
     {
       name: 'a hub ConfigMap whose jupyterhub_config.py (github) comes before values.yaml (dummy): Python runs after hub.config, whatever the key order',
@@ -208,7 +273,9 @@ testRule(rule, {
     {
       name: 'jupyterhub_config.py: dummy, then github later (the last assignment wins)',
       path: 'jhub.yaml',
-      content: hubSecret(withExtra('c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = "github"')) + z2jhProxy('LoadBalancer'),
+      content:
+        hubSecret(withExtra('c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = "github"')) +
+        z2jhProxy('LoadBalancer'),
     },
     {
       name: "DummyAuthenticator's password from the environment: not visible, not 'off'",
@@ -241,6 +308,27 @@ testRule(rule, {
       name: "zero-to-jupyterhub's DummyAuthenticator without a password behind a ClusterIP proxy-public",
       path: 'jhub.yaml',
       content: hubSecret(DUMMY_VALUES) + z2jhProxy('ClusterIP'),
+    },
+    {
+      name: 'z2jh autohttps: proxy-public (LoadBalancer) selects Traefik, the hub authenticates with an OAuthenticator',
+      path: 'jhub.yaml',
+      content:
+        hubSecret('hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n') + z2jhAutohttps('LoadBalancer', HTTPS_AND_HTTP),
+    },
+    {
+      name: "z2jh autohttps, the hub's dummy without a password: proxy-public's http port alone only redirects to https",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhAutohttps('LoadBalancer', '  - {name: http, port: 80, targetPort: http}\n'),
+    },
+    {
+      name: "z2jh autohttps of release staging in front of nothing: the dummy proxy is another release's",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhAutohttps('LoadBalancer', HTTPS_AND_HTTP, 'staging', 'prod'),
+    },
+    {
+      name: "z2jh autohttps, the hub's dummy without a password, proxy-public a ClusterIP",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhAutohttps('ClusterIP', HTTPS_AND_HTTP),
     },
     {
       name: "a LoadBalancer selecting a label only on a Kubeflow Notebook's pod template: the controller drops those labels, it selects nothing",
@@ -397,13 +485,33 @@ spec:
             '# c.JupyterHub.authenticator_class = "github"\nfrom jupyterhub.auth import DummyAuthenticator\nc.JupyterHub.authenticator_class = DummyAuthenticator',
           ),
         ) + z2jhProxy('LoadBalancer'),
-      findings: [{ startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /authentication off: authenticator_class DummyAuthenticator/ }],
+      findings: [
+        {
+          startLine: 37,
+          startColumn: 5,
+          endLine: 39,
+          endColumn: 21,
+          severity: 'critical',
+          message: /authentication off: authenticator_class DummyAuthenticator/,
+        },
+      ],
     },
     {
       name: 'jupyterhub_config.py: github, then dummy later (the last assignment wins)',
       path: 'jhub.yaml',
-      content: hubSecret(withExtra('c.JupyterHub.authenticator_class = "github"\nc.JupyterHub.authenticator_class = "dummy"')) + z2jhProxy('LoadBalancer'),
-      findings: [{ startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /authentication off: authenticator_class dummy/ }],
+      content:
+        hubSecret(withExtra('c.JupyterHub.authenticator_class = "github"\nc.JupyterHub.authenticator_class = "dummy"')) +
+        z2jhProxy('LoadBalancer'),
+      findings: [
+        {
+          startLine: 37,
+          startColumn: 5,
+          endLine: 39,
+          endColumn: 21,
+          severity: 'critical',
+          message: /authentication off: authenticator_class dummy/,
+        },
+      ],
     },
     {
       name: 'two releases in one namespace: staging dummy on a LoadBalancer, prod github behind a ClusterIP',
@@ -411,7 +519,16 @@ spec:
       content:
         releaseOf('staging', DUMMY_VALUES, 'LoadBalancer') +
         releaseOf('prod', 'hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n', 'ClusterIP'),
-      findings: [{ startLine: 36, startColumn: 5, endLine: 38, endColumn: 21, severity: 'critical', message: /'staging-proxy-public'.*authentication off/ }],
+      findings: [
+        {
+          startLine: 36,
+          startColumn: 5,
+          endLine: 38,
+          endColumn: 21,
+          severity: 'critical',
+          message: /'staging-proxy-public'.*authentication off/,
+        },
+      ],
     },
     {
       name: "zero-to-jupyterhub's proxy-public on a LoadBalancer, the hub's authenticator_class dummy without a password (the hub Secret's values.yaml)",
@@ -433,10 +550,18 @@ spec:
       name: 'a hand-written values.yaml with anchors and a merge key in the hub Secret: dummy without a password (read as PyYAML reads it)',
       path: 'jhub.yaml',
       content:
-        hubSecret('common: &common {admin_access: true}\nhub:\n  config:\n    JupyterHub:\n      <<: *common\n      authenticator_class: dummy\n') +
-        z2jhProxy('LoadBalancer'),
+        hubSecret(
+          'common: &common {admin_access: true}\nhub:\n  config:\n    JupyterHub:\n      <<: *common\n      authenticator_class: dummy\n',
+        ) + z2jhProxy('LoadBalancer'),
       findings: [
-        { startLine: 37, startColumn: 5, endLine: 39, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
+        {
+          startLine: 37,
+          startColumn: 5,
+          endLine: 39,
+          endColumn: 21,
+          severity: 'critical',
+          message: /JupyterHub proxy .*authentication off/,
+        },
       ],
     },
     {
@@ -446,7 +571,30 @@ spec:
         withConfigFile('c.JupyterHub.authenticator_class = "dummy"', 'c.JupyterHub.authenticator_class = "github"') +
         z2jhProxy('LoadBalancer'),
       findings: [
-        { startLine: 40, startColumn: 5, endLine: 42, endColumn: 21, severity: 'critical', message: /JupyterHub proxy .*authentication off/ },
+        {
+          startLine: 40,
+          startColumn: 5,
+          endLine: 42,
+          endColumn: 21,
+          severity: 'critical',
+          message: /JupyterHub proxy .*authentication off/,
+        },
+      ],
+    },
+    {
+      name: "z2jh autohttps (proxy.https letsencrypt): proxy-public selects Traefik, which sends https to the proxy; the hub's dummy without a password",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhAutohttps('LoadBalancer', HTTPS_AND_HTTP),
+      findings: [
+        {
+          startLine: 67,
+          startColumn: 5,
+          endLine: 67,
+          endColumn: 48,
+          severity: 'critical',
+          message:
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' behind the Traefik of Deployment 'autohttps' (zero-to-jupyterhub's autohttps) (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
+        },
       ],
     },
     {

@@ -7,7 +7,7 @@
 import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
-import { recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+import { imageRepo, recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
 import { jupyterHubAuth, releaseOf } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
 import { podMemoized } from './workload.js';
@@ -39,6 +39,8 @@ export interface ReachTarget {
   pod?: PodSpecDocument;
   /** Where the service runs when its pods are not in the scan: `the pods behind Service 'x' (not in the scan)`. */
   where?: string;
+  /** The proxy in front of it that the path goes through: `the Traefik of Deployment 'autohttps'`. */
+  via?: string;
 }
 
 /** What a network path reaches: one port of an AI service. */
@@ -50,7 +52,8 @@ export interface Reach {
 /** `Deployment 'vllm'`, or where a service recognised from its Service runs. */
 export function reachOwner(r: Reach): string {
   const owner = r.target.pod?.owner.resource;
-  return owner ? `${owner.kind} '${owner.name ?? ''}'` : (r.target.where ?? 'pods outside the scan');
+  const where = owner ? `${owner.kind} '${owner.name ?? ''}'` : (r.target.where ?? 'pods outside the scan');
+  return r.target.via ? `${where} behind ${r.target.via}` : where;
 }
 
 /** A Service port's facts, for recognising what it fronts when the pods are not in the scan. */
@@ -292,12 +295,38 @@ export class NetworkIndex {
     if (pods.length === 0)
       return servicePortReach(service.name, service.get(['spec', 'selector']), sp, undefined, service.get(['metadata', 'labels']));
     for (const pod of pods) {
+      if (isAutohttps(pod)) {
+        out.push(...this.behindAutohttps(pod, target));
+        continue;
+      }
       for (const s of this.servicesOf(pod)) {
         const number = resolveTargetPort(pod, s, target);
         if (number === undefined) continue;
         for (const port of s.service.ports) if (port.port === number) out.push({ target: s, port });
       }
     }
+    return out;
+  }
+
+  /**
+   * What the `autohttps` pod of zero-to-jupyterhub (`proxy.https.type: letsencrypt`) reaches on a
+   * target port: its Traefik terminates TLS on the `https` port and sends every request to the
+   * `proxy-http` Service, which selects the chart's `proxy` pods of the same release (its
+   * `component: proxy` and the `app` and `release` labels the autohttps pod carries); the `http` port
+   * only redirects to https and answers ACME challenges.
+   */
+  private behindAutohttps(pod: PodSpecDocument, target: unknown): Reach[] {
+    const traefik = pod.containers.find((c) => c.group === 'containers' && isTraefik(c.container));
+    const https = traefik ? containerPortOf(traefik.container, 'https') : undefined;
+    if (!traefik || https === undefined || containerPortOf(traefik.container, target) !== https) return [];
+    const labels = podLabels(pod);
+    const selector: Obj = { component: 'proxy' };
+    for (const k of ['app', 'release']) if (labels[k] !== undefined) selector[k] = labels[k];
+    const via = `the Traefik of ${pod.owner.resource.kind} '${pod.owner.name}' (zero-to-jupyterhub's autohttps)`;
+    const out: Reach[] = [];
+    for (const proxy of this.podsSelectedBy(pod.owner.namespace, selector))
+      for (const s of this.servicesOf(proxy))
+        if (s.service.type === 'jupyterhub') for (const port of s.service.ports) out.push({ target: { ...s, via }, port });
     return out;
   }
 
@@ -313,6 +342,26 @@ export class NetworkIndex {
   service(namespace: string, name: string): K8sObjectDocument | undefined {
     return this.servicesByName.get(`${namespace}/${name}`);
   }
+}
+
+/** zero-to-jupyterhub's `autohttps` pod: `component: autohttps` (its chart's component label) and a Traefik container. */
+function isAutohttps(pod: PodSpecDocument): boolean {
+  return podLabels(pod).component === 'autohttps' && pod.containers.some((c) => c.group === 'containers' && isTraefik(c.container));
+}
+
+function isTraefik(container: Obj): boolean {
+  return typeof container.image === 'string' && /(?:^|\/)traefik$/.test(imageRepo(container.image));
+}
+
+/** The container port a target port (a number, or a port name) means for one container, or undefined. */
+function containerPortOf(container: Obj, target: unknown): number | undefined {
+  if (typeof target === 'number') return target;
+  if (typeof target !== 'string') return undefined;
+  if (/^\d+$/.test(target)) return Number(target);
+  const ports = container.ports;
+  if (!Array.isArray(ports)) return undefined;
+  for (const p of ports) if (isObj(p) && p.name === target && typeof p.containerPort === 'number') return p.containerPort;
+  return undefined;
 }
 
 /** The container port a targetPort means for one container: a number, or the number of the named port. */
