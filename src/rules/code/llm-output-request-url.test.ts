@@ -105,6 +105,27 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'model output as the URL of a loop target, a walrus and a with target, each after a fixed-host URL given to the same name',
+      path: 'rebound.py',
+      content:
+        'import requests\ndef f(llm):\n    out = llm.invoke("x").content\n    url = f"https://api.example.com/{out}"\n    for url in out.split():\n        requests.get(url)\n    page = f"https://api.example.com/{out}"\n    if (page := llm.invoke("y").content):\n        requests.get(page)\n    link = f"https://api.example.com/{out}"\n    with llm.stream("z") as link:\n        requests.get(link)\n',
+      findings: [
+        { startLine: 6, startColumn: 9, endLine: 6, endColumn: 26, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 9, startColumn: 9, endLine: 9, endColumn: 27, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 12, startColumn: 9, endLine: 12, endColumn: 27, message: 'Model output chooses the URL of requests.get()' },
+      ],
+    },
+    {
+      name: 'JS: model output as the URL of a for-of target (declared, and an outer name) after a fixed-host URL given to the same name',
+      path: 'rebound.js',
+      content:
+        'export async function f(openai) {\n  const out = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  let url = `https://api.example.com/${out}`;\n  for (url of out.split("\\n")) await fetch(url);\n  let link = `https://api.example.com/${out}`;\n  for (const link of out.split("\\n")) await fetch(link);\n  return link;\n}\n',
+      findings: [
+        { startLine: 4, startColumn: 38, endLine: 4, endColumn: 48, message: 'Model output chooses the URL of fetch()' },
+        { startLine: 6, startColumn: 45, endLine: 6, endColumn: 56, message: 'Model output chooses the URL of fetch()' },
+      ],
+    },
+    {
       name: 'model output as the URL after an environment URL; "" then += model output',
       path: 'env.py',
       content:

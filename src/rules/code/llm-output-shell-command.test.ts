@@ -6,6 +6,12 @@ import rule from './llm-output-shell-command.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a loop target named as an earlier bash -c list, over lists of arguments or the words of a list',
+      path: 'loopcmd.py',
+      content:
+        'import subprocess\ndef f(llm):\n    out = llm.invoke("x").content\n    cmd = ["bash", "-c", out]\n    print(cmd)\n    for cmd in [["ls", out]]:\n        subprocess.run(cmd)\n    for cmd in ["bash", "-c", out]:\n        subprocess.run(cmd)\n',
+    },
+    {
       name: 'output as an argument of a script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
       path: 'optscript.py',
       content:

@@ -255,10 +255,13 @@ function sanitiserNamed(doc: CodeDocument, kind: SanitiserKind): ((callee: strin
 /** Of each document, whether a callee names a shell quoter in it (null: it calls none). */
 const shellQuoters = new WeakMap<CodeDocument, ((callee: string) => boolean) | null>();
 
-/** An assignment that stores a shell quoter's result whole: `q = shlex.quote(x)`, not `q += shlex.quote(x)` nor `q = shlex.join(["ls", x])`. */
+/**
+ * An assignment that stores a shell quoter's result whole: `q = shlex.quote(x)`, not `q += shlex.quote(x)`,
+ * `q = shlex.join(["ls", x])` nor `for q in shlex.quote(x)`.
+ */
 function storesQuote(a: Assigned, named: (callee: string) => boolean): boolean {
   const call = a.value;
-  if (a.update || !call || !isCall(call) || !named(calleeText(call))) return false;
+  if (a.update || a.part || !call || !isCall(call) || !named(calleeText(call))) return false;
   const first = positional(call)[0];
   const head = first && LIST_KINDS.has(String(first.kind())) ? first.namedChildren().find((c) => c.kind() !== 'comment') : undefined;
   return !(head && constantString(head) !== undefined);

@@ -151,8 +151,8 @@ function scriptOf(items: SgNode[], from: number): { shell: string; value: SgNode
 function listOf(cmd: SgNode, root: SgNode, flavor: Flavor): SgNode | undefined {
   if (LIST_KINDS.has(String(cmd.kind()))) return cmd;
   if (cmd.kind() !== 'identifier') return undefined;
-  const value = assignmentIndex(root, flavor).lastBefore(cmd)?.value;
-  return value && LIST_KINDS.has(String(value.kind())) ? value : undefined;
+  const last = assignmentIndex(root, flavor).lastBefore(cmd);
+  return last && !last.part && last.value && LIST_KINDS.has(String(last.value.kind())) ? last.value : undefined;
 }
 
 function shellScript(cmd: SgNode, root: SgNode, flavor: Flavor): { shell: string; value: SgNode } | undefined {

@@ -236,11 +236,61 @@ export function mentions(text: string, words: readonly string[]): boolean {
 /** The kinds of arrays of values written in place: Python lists and tuples, JavaScript arrays. */
 export const LIST_KINDS: ReadonlySet<string> = new Set(['list', 'tuple', 'array']);
 
-/** Statements and expressions that give a name a value: `x = …`, `x += …`, `let x = …`. */
+/**
+ * Statements and expressions that give a name a value: `x = …`, `x += …`, `let x = …`, loop targets
+ * (`for x in xs`, `for (const x of xs)`), `(x := …)` and `with … as x`.
+ */
 const ASSIGNMENT_KINDS: Record<Flavor, string[]> = {
-  python: ['assignment', 'augmented_assignment'],
-  js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression'],
+  python: ['assignment', 'augmented_assignment', 'for_statement', 'named_expression', 'as_pattern'],
+  js: ['variable_declarator', 'assignment_expression', 'augmented_assignment_expression', 'for_in_statement'],
 };
+/** Patterns that give each name in them a part of the value: `a, b = …`, `for (const [k, v] of …)`, `const { x } = …`. */
+const PATTERN_KINDS = new Set([
+  'pattern_list',
+  'tuple_pattern',
+  'list_pattern',
+  'tuple',
+  'list',
+  'list_splat_pattern',
+  'as_pattern_target',
+  'array_pattern',
+  'object_pattern',
+  'pair_pattern',
+  'object_assignment_pattern',
+  'assignment_pattern',
+  'rest_pattern',
+  'parenthesized_expression',
+]);
+
+/** The names a target binds (not the attributes, items or default values in it), each with whether it gets a part of the value only. */
+function targetNames(target: SgNode, out: Array<{ name: string; part: boolean }>, part: boolean): void {
+  const k = target.kind();
+  if (k === 'identifier' || k === 'shorthand_property_identifier_pattern') out.push({ name: target.text(), part });
+  else if (k === 'pair_pattern' || k === 'object_assignment_pattern' || k === 'assignment_pattern') {
+    const inner = target.field('value') ?? target.field('left');
+    if (inner) targetNames(inner, out, true);
+  } else if (PATTERN_KINDS.has(String(k)))
+    // `as_pattern_target` and parentheses hold one target whole; the others take it apart.
+    for (const c of target.namedChildren()) targetNames(c, out, part || (k !== 'as_pattern_target' && k !== 'parenthesized_expression'));
+}
+
+/** An assignment node's target, the value it takes from, and the node whose place decides whether it runs before a use. */
+function assignmentParts(node: SgNode): { target: SgNode | null; value: SgNode | null; at: SgNode } {
+  switch (node.kind()) {
+    case 'for_statement':
+    case 'for_in_statement': {
+      // The target is set on each turn: a use in the body follows it, one after the loop may not.
+      const target = node.field('left');
+      return { target, value: node.field('right'), at: target ?? node };
+    }
+    case 'named_expression':
+      return { target: node.field('name'), value: node.field('value'), at: node };
+    case 'as_pattern':
+      return { target: node.field('alias'), value: node.namedChildren()[0] ?? null, at: node };
+    default:
+      return { target: node.field('left') ?? node.field('name'), value: node.field('right') ?? node.field('value'), at: node };
+  }
+}
 const UPDATE_KINDS = new Set(['augmented_assignment', 'augmented_assignment_expression']);
 /** Blocks that may not run, or may stop part way, before what follows them: branches, loop bodies, `try` and its handlers. */
 const MAY_SKIP: Record<Flavor, ReadonlySet<string>> = {
@@ -269,12 +319,17 @@ const MAY_SKIP: Record<Flavor, ReadonlySet<string>> = {
 /** `reaching` follows at most this many assignments that may be skipped; past them it gives the last one only. */
 const MAX_REACHING = 32;
 
-/** An assignment to a name: the node, where it ends, the value it gives, and whether it updates the name (`+=`) rather than sets it. */
+/**
+ * An assignment to a name: the node, where it ends, the value it gives, whether it updates the name
+ * (`+=`) rather than sets it, and whether the name gets a part of the value only (an item of what a
+ * loop goes over, one of the values a pattern takes apart).
+ */
 export interface Assigned {
   node: SgNode;
   end: number;
   value: SgNode | undefined;
   update: boolean;
+  part: boolean;
 }
 
 interface NameAssignments {
@@ -296,22 +351,26 @@ export class AssignmentIndex {
   constructor(root: SgNode, flavor: Flavor) {
     this.rootId = root.id();
     this.maySkip = MAY_SKIP[flavor];
+    const bound: Array<{ name: string; part: boolean }> = [];
     for (const node of root.findAll({ rule: { any: ASSIGNMENT_KINDS[flavor].map((kind) => ({ kind })) } })) {
-      const target = node.field('left') ?? node.field('name');
-      if (target?.kind() !== 'identifier') continue;
+      const { target, value, at } = assignmentParts(node);
+      if (!target) continue;
+      bound.length = 0;
+      const kind = String(node.kind());
+      targetNames(target, bound, kind === 'for_statement' || kind === 'for_in_statement');
+      if (bound.length === 0) continue;
       const scope = enclosingScope(node).id();
       let names = this.byScope.get(scope);
       if (!names) this.byScope.set(scope, (names = new Map()));
-      let list = names.get(target.text());
-      if (!list) names.set(target.text(), (list = { all: [], sets: [] }));
-      const a: Assigned = {
-        node,
-        end: node.range().end.index,
-        value: node.field('right') ?? node.field('value') ?? undefined,
-        update: UPDATE_KINDS.has(String(node.kind())),
-      };
-      list.all.push(a);
-      if (!a.update) list.sets.push(a);
+      const end = (kind === 'for_statement' || kind === 'for_in_statement' ? (value ?? node) : node).range().end.index;
+      const update = UPDATE_KINDS.has(kind);
+      for (const { name, part } of bound) {
+        let list = names.get(name);
+        if (!list) names.set(name, (list = { all: [], sets: [] }));
+        const a: Assigned = { node: at, end, value: value ?? undefined, update, part };
+        list.all.push(a);
+        if (!update) list.sets.push(a);
+      }
     }
     for (const names of this.byScope.values())
       for (const list of names.values()) {
