@@ -97,6 +97,12 @@ testRule(rule, {
         'import requests\nfrom sqlalchemy.orm import Session\ndef f(llm, engine):\n    url = llm.invoke("x").content\n    session = Session(engine)\n    session.get(url)\n',
     },
     {
+      name: 'got and ky imported from files of the project named after them (relative, absolute, aliased paths)',
+      path: 'local.js',
+      content:
+        'import got from "./got";\nimport ky from "../lib/ky.js";\nconst got2 = require("@/http/got");\nimport ky2 from "/srv/app/ky";\nexport async function f(openai) {\n  const q = (await openai.chat.completions.create({ model: "m", messages: [] })).choices[0].message.content;\n  await ky(q);\n  return got(q);\n}\n',
+    },
+    {
       name: 'got imported from a file of the project is not the got module, with or without a comment naming fetch',
       path: 'local.js',
       content:
@@ -105,14 +111,15 @@ testRule(rule, {
   ],
   invalid: [
     {
-      name: 'model output as the URL of a loop target, a walrus and a with target, each after a fixed-host URL given to the same name',
+      name: 'model output as the URL of a loop target, a walrus, a with target and a name in a tuple, each after a fixed-host URL given to the same name',
       path: 'rebound.py',
       content:
-        'import requests\ndef f(llm):\n    out = llm.invoke("x").content\n    url = f"https://api.example.com/{out}"\n    for url in out.split():\n        requests.get(url)\n    page = f"https://api.example.com/{out}"\n    if (page := llm.invoke("y").content):\n        requests.get(page)\n    link = f"https://api.example.com/{out}"\n    with llm.stream("z") as link:\n        requests.get(link)\n',
+        'import requests\ndef f(llm):\n    out = llm.invoke("x").content\n    url = f"https://api.example.com/{out}"\n    for url in out.split():\n        requests.get(url)\n    page = f"https://api.example.com/{out}"\n    if (page := llm.invoke("y").content):\n        requests.get(page)\n    link = f"https://api.example.com/{out}"\n    with llm.stream("z") as link:\n        requests.get(link)\n    dest = f"https://api.example.com/{out}"\n    dest, n = out.strip(), 1\n    requests.get(dest)\n',
       findings: [
         { startLine: 6, startColumn: 9, endLine: 6, endColumn: 26, message: 'Model output chooses the URL of requests.get()' },
         { startLine: 9, startColumn: 9, endLine: 9, endColumn: 27, message: 'Model output chooses the URL of requests.get()' },
         { startLine: 12, startColumn: 9, endLine: 12, endColumn: 27, message: 'Model output chooses the URL of requests.get()' },
+        { startLine: 15, startColumn: 5, endLine: 15, endColumn: 23, message: 'Model output chooses the URL of requests.get()' },
       ],
     },
     {
@@ -260,6 +267,7 @@ testRule(rule, {
       '"https://cdn.jsdelivr.net/npm/ky@1/+esm"',
       "'ky-universal'",
       '"ky/distribution/index.js"',
+      '"https://unpkg.com/ky"',
     ].map((module) => ({
       name: `ky imported from ${module}`,
       path: 'deno.ts',

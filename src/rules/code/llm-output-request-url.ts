@@ -29,10 +29,12 @@ const QUOTE_CLOSE = /(?:'''|"""|['"`])$/;
 /** Words of the HTTP clients' names and modules (a cheap filter before the syntax tree is read). */
 const CLIENT_WORDS = ['requests', 'httpx', 'urlopen', 'session', 'Session', 'fetch', 'axios', 'needle', 'undici', 'superagent'];
 /**
- * got and ky by their module's name: `from "got"`, `` require(`got`) ``, `"npm:ky@1"`, `'ky-universal'`,
- * `"https://esm.sh/ky@1.2.0?target=es2022"`, `"https://cdn.jsdelivr.net/npm/ky@1/+esm"`. Bounded, so linear.
+ * got and ky by their package's name, bare or on a CDN: `from "got"`, `` require(`got`) ``, `"npm:ky@1"`,
+ * `'ky-universal'`, `"https://esm.sh/ky@1.2.0?target=es2022"`, `"https://cdn.jsdelivr.net/npm/ky@1/+esm"`;
+ * not a file of the project named after them (`"./got"`, `"@/http/ky"`). Bounded, so linear.
  */
-const SHORT_MODULE = /['"`/:](?:got|ky)(?:-universal)?(?:@[^'"`\s/?#+]{0,64})?(?:[/?#+][^'"`\s]{0,256})?['"`]/;
+const SHORT_MODULE =
+  /['"`](?:npm:|https?:\/\/[^'"`\s?#]{1,256}\/)?(?:got|ky)(?:-universal)?(?:@[^'"`\s/?#+]{0,64})?(?:[/?#+][^'"`\s]{0,256})?['"`]/;
 /** A call of got or ky: `got(url)`, `ky.get(url)` (the name is theirs only in a file that names their module). */
 const SHORT_CALL = /^(?:got|ky)(?:\(|\.)/;
 /** A name before a `.`: the receiver of a call such as `https.get`, `self.http_client.post`. */
