@@ -236,6 +236,14 @@ spec:
   ports:
 ${publicPorts}`;
 const HTTPS_AND_HTTP = '  - {name: https, port: 443, targetPort: https}\n  - {name: http, port: 80, targetPort: http}\n';
+/**
+ * A hub Secret whose values.yaml the scan cannot read (nested deeper than it reads; the hub's PyYAML
+ * reads it) sets github in hub.config, then `extra`; its extraFiles auth.py (`file`) runs between the two.
+ */
+const unreadValuesWithConfigFile = (extra: string, file: string) =>
+  hubSecret(
+    `hub:\n  config:\n    JupyterHub: {authenticator_class: github}\n  extraEnv: {X: ${'['.repeat(80)}${']'.repeat(80)}}\n${extra}`,
+  ).replace(/---\n$/, `stringData:\n  auth.py: |\n    ${file}\n---\n`);
 /** The chart's default `dummy` in hub.config, then an extraConfig snippet (run after it). */
 const withExtra = (snippet: string) => DUMMY_VALUES + `  extraConfig:\n    auth: ${JSON.stringify(snippet)}\n`;
 
@@ -262,6 +270,15 @@ testRule(rule, {
       content:
         withConfigFile('c.JupyterHub.authenticator_class = "github"', 'c.JupyterHub.authenticator_class = "dummy"') +
         z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: 'z2jh: a values.yaml the scan cannot read whose hub.extraConfig assigns the class after the extraFiles auth.py (dummy): not visible',
+      path: 'jhub.yaml',
+      content:
+        unreadValuesWithConfigFile(
+          `  extraConfig: {10-auth: ${JSON.stringify('c.JupyterHub.authenticator_class = "github"')}}\n`,
+          'c.JupyterHub.authenticator_class = "dummy"',
+        ) + z2jhProxy('LoadBalancer'),
     },
     {
       name: 'jupyterhub_config.py: a commented-out dummy line before the real authenticator',
@@ -594,6 +611,21 @@ spec:
           severity: 'critical',
           message:
             "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' behind the Traefik of Deployment 'autohttps' (zero-to-jupyterhub's autohttps) (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: "z2jh: a values.yaml the scan cannot read (hub.config github) and no Python assignment in it, then the extraFiles auth.py (dummy): the file's class stands",
+      path: 'jhub.yaml',
+      content: unreadValuesWithConfigFile('', 'c.JupyterHub.authenticator_class = "dummy"') + z2jhProxy('LoadBalancer'),
+      findings: [
+        {
+          startLine: 40,
+          startColumn: 5,
+          endLine: 42,
+          endColumn: 21,
+          severity: 'critical',
+          message: /JupyterHub proxy .*authentication off/,
         },
       ],
     },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadEmbeddedYaml } from './embedded-yaml.js';
 import { fromPython, fromValues, MAX_PYTHON_BYTES, type HubConfig } from './jupyterhub.js';
 
 describe('JupyterHub configuration in Python', () => {
@@ -16,7 +17,10 @@ describe('JupyterHub configuration in Python', () => {
     expect(c).toEqual({ authenticatorClass: 'github' });
     fromPython('c.JupyterHub.authenticator_class = "dummy"\nc.JupyterHub.authenticator_class = GitHubOAuthenticator\n', c);
     expect(c).toEqual({ authenticatorClass: 'GitHubOAuthenticator' });
-    fromPython('c.DummyAuthenticator.password = os.environ["DUMMY_PASSWORD"]\nif prod:\n    c.JupyterHub.authenticator_class = "dummy"\n', c);
+    fromPython(
+      'c.DummyAuthenticator.password = os.environ["DUMMY_PASSWORD"]\nif prod:\n    c.JupyterHub.authenticator_class = "dummy"\n',
+      c,
+    );
     expect(c).toEqual({ authenticatorClass: null, password: null });
   });
   it('reads each distinct snippet once, aliases too, and at most MAX_PYTHON_BYTES per object', () => {
@@ -40,7 +44,10 @@ describe('JupyterHub configuration in Python', () => {
   });
   it('reads a values.yaml with & outside anchors: a URL query, a password, a shell redirection', () => {
     const url: HubConfig = {};
-    fromValues('hub:\n  config:\n    JupyterHub: {authenticator_class: dummy}\n  extraEnv:\n    LOGIN_URL: "https://idp.example/login?a=1&next=/hub"\n', url);
+    fromValues(
+      'hub:\n  config:\n    JupyterHub: {authenticator_class: dummy}\n  extraEnv:\n    LOGIN_URL: "https://idp.example/login?a=1&next=/hub"\n',
+      url,
+    );
     expect(url).toEqual({ authenticatorClass: 'dummy' });
     const other: HubConfig = {};
     fromValues(
@@ -54,7 +61,10 @@ describe('JupyterHub configuration in Python', () => {
     fromValues('base: &b {authenticator_class: github}\nhub:\n  config:\n    JupyterHub: *b\n', anchored);
     expect(anchored).toEqual({ authenticatorClass: 'github' });
     const merged: HubConfig = {};
-    fromValues('auth: &auth\n  authenticator_class: dummy\nhub:\n  config:\n    JupyterHub:\n      <<: *auth\n      admin_access: true\n', merged);
+    fromValues(
+      'auth: &auth\n  authenticator_class: dummy\nhub:\n  config:\n    JupyterHub:\n      <<: *auth\n      admin_access: true\n',
+      merged,
+    );
     expect(merged).toEqual({ authenticatorClass: 'dummy' });
   });
   it('runs the jupyterhub_config.d files after hub.config and before hub.extraConfig, as z2jh does', () => {
@@ -67,16 +77,41 @@ describe('JupyterHub configuration in Python', () => {
     const extraLast: HubConfig = {};
     fromValues(values('c.JupyterHub.authenticator_class = "null"'), extraLast, undefined, [file]);
     expect(extraLast).toEqual({ authenticatorClass: 'null' });
-    const unreadable: HubConfig = {};
-    fromValues('hub: [', unreadable, undefined, [file]);
-    expect(unreadable).toEqual({ authenticatorClass: null });
   });
   it('takes a values.yaml it cannot read as not visible', () => {
-    for (const text of ['hub: {config: {JupyterHub: {authenticator_class: dummy}}', 'hub: !!python/name:os.system x\n']) {
+    for (const text of [
+      'hub: {config: {JupyterHub: {authenticator_class: dummy}}',
+      'hub: !!python/name:os.system x\n# authenticator_class\n',
+    ]) {
       const c: HubConfig = {};
       fromValues(text, c);
       expect(c, text).toEqual({ authenticatorClass: null });
     }
+  });
+  it('lets the jupyterhub_config.d files decide over a values.yaml it cannot read, unless its text holds a Python assignment (hub.extraConfig, run after them)', () => {
+    // Nested deeper than the scan reads (PyYAML reads it): hub.config sets github, which the file replaces.
+    const deep = `hub:\n  config:\n    JupyterHub: {authenticator_class: github}\n  extraEnv: {X: ${'['.repeat(80)}${']'.repeat(80)}}\n`;
+    expect(loadEmbeddedYaml(deep).ok).toBe(false);
+    const dummy = 'c.JupyterHub.authenticator_class = "dummy"';
+    const fileWins: HubConfig = {};
+    fromValues(deep, fileWins, undefined, [dummy]);
+    expect(fileWins).toEqual({ authenticatorClass: 'dummy' });
+    const brokenNamesNothing: HubConfig = {};
+    fromValues('hub: [', brokenNamesNothing, undefined, [dummy]);
+    expect(brokenNamesNothing).toEqual({ authenticatorClass: 'dummy' });
+    // hub.config may set a password, which the file does not: the DummyAuthenticator cannot be judged.
+    const password: HubConfig = {};
+    fromValues(deep.replace('  extraEnv', '    DummyAuthenticator: {password: s3cret}\n  extraEnv'), password, undefined, [dummy]);
+    expect(password).toEqual({ authenticatorClass: 'dummy', password: null });
+    // An extraConfig snippet assigns the class after the file, in a flow string whose line YAML folds: not visible.
+    for (const extra of ['"c.JupyterHub.authenticator_class = \'github\'"', '"c.JupyterHub.authenticator_class\n      = \'github\'"']) {
+      const extraLast: HubConfig = {};
+      fromValues(`${deep}  extraConfig: {auth: ${extra}}\n`, extraLast, undefined, [dummy]);
+      expect(extraLast, extra).toEqual({ authenticatorClass: null });
+    }
+    const none: HubConfig = {};
+    fromValues(deep, none);
+    expect(none).toEqual({ authenticatorClass: null });
   });
   it('reads long lines without backtracking (one pass of anchored patterns per line)', () => {
     const c: HubConfig = {};

@@ -89,8 +89,7 @@ class PythonReader {
 export function fromValues(text: string, into: HubConfig, python = new PythonReader(), configFiles: readonly string[] = []): number {
   const loaded = loadEmbeddedYaml(text);
   if (!loaded.ok) {
-    // Its extraConfig, applied last, could set anything.
-    into.authenticatorClass = null;
+    fromUnreadValues(text, into, python, configFiles);
     return python.scanned;
   }
   const values = loaded.value;
@@ -107,6 +106,24 @@ export function fromValues(text: string, into: HubConfig, python = new PythonRea
       if (typeof snippet === 'string') python.apply(snippet, into);
     }
   return python.scanned;
+}
+
+/** An assignment of the class or of the password, in Python (in `hub.extraConfig`), anywhere in a text: YAML may fold its lines. */
+const PY_ASSIGNS_CLASS = /authenticator_class\s*=(?!=)/;
+const PY_ASSIGNS_PASSWORD = /DummyAuthenticator\s*\.\s*password\s*=(?!=)/;
+
+/**
+ * A values.yaml the scan cannot read (the hub's PyYAML may: deeper nesting, more merge keys) sets,
+ * at each of its steps, what its text names, to values the scan cannot see: `hub.config` the class
+ * and the password where it names them at all, `hub.extraConfig` only where the text holds a Python
+ * assignment of them. The jupyterhub_config.d files between the two decide where the text holds none.
+ */
+function fromUnreadValues(text: string, into: HubConfig, python: PythonReader, configFiles: readonly string[]): void {
+  if (text.includes('authenticator_class')) into.authenticatorClass = null;
+  if (text.includes('DummyAuthenticator')) into.password = null;
+  for (const file of configFiles) python.apply(file, into);
+  if (PY_ASSIGNS_CLASS.test(text)) into.authenticatorClass = null;
+  if (PY_ASSIGNS_PASSWORD.test(text)) into.password = null;
 }
 
 /**
