@@ -960,6 +960,80 @@ describe("objects an operator's custom resource controls", () => {
   });
 });
 
+describe('kinds Kueue admits: an AppWrapper and a Kubeflow Trainer TrainJob', () => {
+  const owner = (apiVersion: string, kind: string, name: string, uid: string) => ({
+    ownerReferences: [{ apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true }],
+  });
+  const privileged = { name: 'train', image: 'pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime', securityContext: { privileged: true } };
+  const pytorchJob = (ownedBy: Record<string, unknown> = {}) => ({
+    apiVersion: 'kubeflow.org/v1',
+    kind: 'PyTorchJob',
+    metadata: { name: 'wrapped', namespace: 'ml', ...ownedBy },
+    spec: { pytorchReplicaSpecs: { Master: { replicas: 1, template: { spec: { containers: [privileged] } } } } },
+  });
+  const objects = [
+    // Listed before what it controls: the AppWrapper stands for the PyTorchJob it made from its component.
+    {
+      apiVersion: 'workload.codeflare.dev/v1beta2',
+      kind: 'AppWrapper',
+      metadata: { name: 'aw', namespace: 'ml', uid: 'uid-aw' },
+      spec: { components: [{ template: { ...pytorchJob(), metadata: { name: 'wrapped' } } }] },
+    },
+    pytorchJob(owner('workload.codeflare.dev/v1beta2', 'AppWrapper', 'aw', 'uid-aw')),
+    // A TrainJob's overrides hold no pod spec the rules read: the JobSet the trainer made from its runtime is checked itself.
+    {
+      apiVersion: 'trainer.kubeflow.org/v1alpha1',
+      kind: 'TrainJob',
+      metadata: { name: 'tj', namespace: 'ml', uid: 'uid-tj' },
+      spec: {
+        runtimeRef: { name: 'torch-distributed' },
+        trainer: { image: privileged.image, numNodes: 2, resourcesPerNode: { limits: { 'nvidia.com/gpu': 1 } } },
+        podTemplateOverrides: [
+          { targetJobs: [{ name: 'node' }], spec: { containers: [{ name: 'node', env: [{ name: 'A', value: '1' }] }] } },
+        ],
+      },
+    },
+    {
+      apiVersion: 'jobset.x-k8s.io/v1alpha2',
+      kind: 'JobSet',
+      metadata: { name: 'tj', namespace: 'ml', ...owner('trainer.kubeflow.org/v1alpha1', 'TrainJob', 'tj', 'uid-tj') },
+      spec: { replicatedJobs: [{ name: 'node', template: { spec: { template: { spec: { containers: [privileged] } } } } }] },
+    },
+  ];
+  const resources = [
+    { group: 'workload.codeflare.dev', version: 'v1beta2', name: 'appwrappers', kind: 'AppWrapper', namespaced: true, custom: true },
+    { group: 'trainer.kubeflow.org', version: 'v1alpha1', name: 'trainjobs', kind: 'TrainJob', namespaced: true, custom: true },
+    { group: 'kubeflow.org', version: 'v1', name: 'pytorchjobs', kind: 'PyTorchJob', namespaced: true, custom: true },
+    { group: 'jobset.x-k8s.io', version: 'v1alpha2', name: 'jobsets', kind: 'JobSet', namespaced: true, custom: true },
+  ];
+
+  it('are listed; what an AppWrapper wraps is checked in it once, a TrainJob stands for nothing', async () => {
+    const srv = await new FakeApiServer({ objects, resources }).start();
+    try {
+      const scanned: string[] = [];
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, onObject: (name) => scanned.push(name) });
+      expect(r.errors).toEqual([]);
+      expect(r.cluster.listed).toEqual(expect.arrayContaining(['appwrappers.workload.codeflare.dev', 'trainjobs.trainer.kubeflow.org']));
+      expect(scanned).toEqual(
+        expect.arrayContaining([
+          'ml/AppWrapper.workload.codeflare.dev/aw',
+          'ml/TrainJob.trainer.kubeflow.org/tj',
+          'ml/JobSet.jobset.x-k8s.io/tj',
+        ]),
+      );
+      expect(scanned).not.toContain('ml/PyTorchJob.kubeflow.org/wrapped');
+      expect(r.cluster.managedSkipped).toBe(1);
+      const found = r.findings.filter((f) => f.ruleId === 'K8S-0003').map((f) => `${f.location.path} ${f.location.objectPath}`);
+      expect(found.sort()).toEqual([
+        'ml/AppWrapper.workload.codeflare.dev/aw /spec/components/0/template/spec/pytorchReplicaSpecs/Master/template/spec/containers/0/securityContext/privileged',
+        'ml/JobSet.jobset.x-k8s.io/tj /spec/replicatedJobs/0/template/spec/template/spec/containers/0/securityContext/privileged',
+      ]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

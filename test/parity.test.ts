@@ -371,7 +371,67 @@ spec:
   },
 ];
 
-describe('parity: configurations held in ConfigMap strings', () => {
+/**
+ * Kinds Kueue manages that no rule example holds: Kubeflow Trainer v2 (`trainer.kubeflow.org`: a
+ * runtime's JobSet template) and CodeFlare's AppWrapper (the objects it wraps). A cluster scan must
+ * list them to see what a file holding them shows.
+ */
+const KUEUE_KIND_CASES: Array<{ name: string; rule: string; yaml: string }> = [
+  {
+    name: 'an AppWrapper wrapping a Job that asks for 8 GPUs, in a namespace whose ResourceQuota does not cap them',
+    rule: 'K8S-0163',
+    yaml: `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: finetune, namespace: research}
+spec:
+  components:
+  - template:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: {name: finetune}
+      spec:
+        template:
+          spec:
+            restartPolicy: Never
+            containers:
+            - name: train
+              image: nvcr.io/nvidia/pytorch:24.08-py3
+              resources: {limits: {nvidia.com/gpu: 8}}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: compute, namespace: research}
+spec: {hard: {requests.cpu: "64"}}
+`,
+  },
+  {
+    name: "a Kubeflow Trainer ClusterTrainingRuntime whose JobSet template's trainer node runs privileged",
+    rule: 'K8S-0003',
+    yaml: `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: ClusterTrainingRuntime
+metadata: {name: torch-distributed}
+spec:
+  mlPolicy: {numNodes: 1, torch: {numProcPerNode: auto}}
+  template:
+    spec:
+      replicatedJobs:
+      - name: node
+        template:
+          metadata:
+            labels: {trainer.kubeflow.org/trainjob-ancestor-step: trainer}
+          spec:
+            template:
+              spec:
+                containers:
+                - name: node
+                  image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+                  command: [/bin/bash, -c, torchrun /workspace/train.py]
+                  securityContext: {privileged: true}
+`,
+  },
+];
+
+describe('parity: configurations held in ConfigMap strings, kinds Kueue manages', () => {
   beforeAll(async () => {
     server = await new FakeApiServer().start();
   });
@@ -379,7 +439,7 @@ describe('parity: configurations held in ConfigMap strings', () => {
     await server?.close();
     server = undefined;
   });
-  for (const c of CONFIGMAP_CASES) {
+  for (const c of [...CONFIGMAP_CASES, ...KUEUE_KIND_CASES]) {
     it(`${c.rule}: ${c.name}: cluster = file`, async () => {
       const rule = allRules.find((r) => r.meta.id === c.rule)!;
       const objects = yaml.loadAll(c.yaml, null, { schema: KUBE_SCHEMA }) as K8sObject[];

@@ -213,6 +213,26 @@ ${C('a', 6)}${C('b', 6)}  - name: k8s
     ]);
   });
 
+  it("AppWrapper: each wrapped object read as itself, a JobSet's and a RayCluster worker group's templates too", () => {
+    const wrapped = (template: string) => `  - template:\n${template}`;
+    const aw = `apiVersion: workload.codeflare.dev/v1beta2\nkind: AppWrapper\nmetadata: {name: a}\nspec:\n  components:\n${wrapped(
+      `      apiVersion: jobset.x-k8s.io/v1alpha2\n      kind: JobSet\n      metadata: {name: j}\n      spec:\n        replicatedJobs:\n        - name: w\n          template:\n            spec:\n              template:\n${tmpl(16, 'w')}`,
+    )}${wrapped(
+      `      apiVersion: ray.io/v1\n      kind: RayCluster\n      metadata: {name: r}\n      spec:\n        workerGroupSpecs:\n        - groupName: gpu\n          template:\n${tmpl(12, 'ray')}`,
+    )}`;
+    expect(specs(aw)).toEqual([
+      'AppWrapper JobSet @ /spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec [/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/metadata]: w@/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec/containers/0',
+      "AppWrapper RayCluster worker group 'gpu' @ /spec/components/1/template/spec/workerGroupSpecs/0/template/spec [/spec/components/1/template/spec/workerGroupSpecs/0/template/metadata]: ray@/spec/components/1/template/spec/workerGroupSpecs/0/template/spec/containers/0",
+    ]);
+    // AppWrappers wrapped in AppWrappers: read down to the fourth; below it, the generic search's depth bounds the work.
+    const nest = (n: number): Record<string, unknown> =>
+      n === 0
+        ? { apiVersion: 'batch/v1', kind: 'Job', spec: { template: { spec: { containers: [{ name: 'j', image: 'j:1' }] } } } }
+        : { apiVersion: 'workload.codeflare.dev/v1beta2', kind: 'AppWrapper', spec: { components: [{ template: nest(n - 1) }] } };
+    expect(findPodSpecs(nest(4)).map((l) => l.origin)).toEqual(['AppWrapper AppWrapper AppWrapper AppWrapper Job']);
+    expect(findPodSpecs(nest(5000))).toEqual([]);
+  });
+
   it('LeaderWorkerSet leader and worker templates', () => {
     const lws = `apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: l}\nspec:\n  leaderWorkerTemplate:\n    size: 4\n    leaderTemplate:\n${tmpl(6, 'leader')}    workerTemplate:\n${tmpl(6, 'worker')}`;
     expect(specs(lws)).toEqual([

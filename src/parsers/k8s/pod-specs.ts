@@ -135,8 +135,37 @@ function isCustomGroup(g: string): boolean {
   return !BUILTIN_GROUPS.has(g) && !g.endsWith('.k8s.io');
 }
 
+/** AppWrappers wrapped in AppWrappers read, at most: a deeper one is not read. */
+const MAX_WRAPPING = 4;
+
+/**
+ * The objects a CodeFlare AppWrapper wraps (`spec.components[].template`), each read as itself: a
+ * wrapped JobSet's or RayCluster worker group's pod template sits deeper than the generic search goes.
+ */
+function appWrapper(obj: Obj, wrapping: number, out: PodSpecLocation[]): void {
+  if (wrapping >= MAX_WRAPPING) return;
+  eachEntry(obj, ['spec', 'components'], (_, p) => {
+    const base = [...p, 'template'];
+    const inner = get(obj, base);
+    if (!isMapping(inner)) return;
+    for (const loc of podSpecsOf(inner, wrapping + 1))
+      out.push({
+        specPath: [...base, ...loc.specPath],
+        ...(loc.metadataPath ? { metadataPath: [...base, ...loc.metadataPath] } : {}),
+        ...(loc.extraContainers
+          ? { extraContainers: loc.extraContainers.map((e) => ({ path: [...base, ...e.path], group: e.group })) }
+          : {}),
+        origin: `AppWrapper ${loc.origin}`,
+      });
+  });
+}
+
 /** Where the pod specs of a Kubernetes object live: workloads and the AI operators' custom resources. */
 export function findPodSpecs(obj: Obj): PodSpecLocation[] {
+  return podSpecsOf(obj, 0);
+}
+
+function podSpecsOf(obj: Obj, wrapping: number): PodSpecLocation[] {
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
   const g = group(obj.apiVersion);
   const out: PodSpecLocation[] = [];
@@ -174,6 +203,8 @@ export function findPodSpecs(obj: Obj): PodSpecLocation[] {
     argoTemplates(obj, ['spec', 'workflowSpec'], kind, out);
   } else if (g === 'jobset.x-k8s.io' && kind === 'JobSet') {
     eachEntry(obj, ['spec', 'replicatedJobs'], (_, p) => template(obj, [...p, 'template', 'spec', 'template'], 'JobSet', out));
+  } else if (g === 'workload.codeflare.dev' && kind === 'AppWrapper') {
+    appWrapper(obj, wrapping, out);
   } else if (g === 'leaderworkerset.x-k8s.io' && kind === 'LeaderWorkerSet') {
     template(obj, ['spec', 'leaderWorkerTemplate', 'leaderTemplate'], 'LeaderWorkerSet leader', out);
     template(obj, ['spec', 'leaderWorkerTemplate', 'workerTemplate'], 'LeaderWorkerSet worker', out);

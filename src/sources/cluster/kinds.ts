@@ -1,8 +1,8 @@
 /**
  * The API resources a cluster scan lists: every kind the Kubernetes rules read. Built-in groups name
  * their resources; AI operators' groups are listed whole (every kind of KServe, KubeRay, Kubeflow,
- * Seldon, Argo, JobSet and LeaderWorkerSet carries pod templates or serving configuration the rules
- * read) when their CRDs are installed.
+ * Kubeflow Trainer, Seldon, JobSet, LeaderWorkerSet and CodeFlare's AppWrapper carries pod templates,
+ * serving configuration or what Kueue admits, which the rules read) when their CRDs are installed.
  */
 export const WANTED_RESOURCES: ReadonlyMap<string, ReadonlySet<string> | 'all'> = new Map<string, ReadonlySet<string> | 'all'>([
   [
@@ -38,12 +38,16 @@ export const WANTED_RESOURCES: ReadonlyMap<string, ReadonlySet<string> | 'all'> 
   ['serving.kserve.io', 'all'],
   ['ray.io', 'all'],
   ['kubeflow.org', 'all'],
+  // Kubeflow Trainer v2: TrainJobs (Kueue admits them) and the runtimes' JobSet templates.
+  ['trainer.kubeflow.org', 'all'],
   ['machinelearning.seldon.io', 'all'],
   ['argoproj.io', new Set(['workflows', 'workflowtemplates', 'clusterworkflowtemplates', 'cronworkflows'])],
   // Kueue's queues: the GPU quota check counts a ClusterQueue's nominal quota.
   ['kueue.x-k8s.io', new Set(['localqueues', 'clusterqueues'])],
   ['jobset.x-k8s.io', 'all'],
   ['leaderworkerset.x-k8s.io', 'all'],
+  // CodeFlare's AppWrapper: the objects it wraps, which Kueue admits as one workload.
+  ['workload.codeflare.dev', 'all'],
 ]);
 
 /** One listable resource of the cluster, at the version the server prefers. */

@@ -91,6 +91,7 @@ describe('controllers that stand for the objects made from their pod templates',
     'argoproj.io/CronWorkflow': { workflowSpec: { templates: [{ name: 'main', container: { image: 'registry.example.com/c:1' } }] } },
     'jobset.x-k8s.io/JobSet': { replicatedJobs: [{ name: 'w', template: { spec: { template } } }] },
     'leaderworkerset.x-k8s.io/LeaderWorkerSet': { leaderWorkerTemplate: { workerTemplate: template } },
+    'workload.codeflare.dev/AppWrapper': { components: [{ template: { apiVersion: 'batch/v1', kind: 'Job', spec: { template } } }] },
   };
   const typeOf = (key: string): ResourceType => {
     const [group, kind] = key.split('/');
