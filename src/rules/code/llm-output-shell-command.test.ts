@@ -141,6 +141,18 @@ testRule(rule, {
         'import os\ndef f(llm):\n    buf = ["ls "]\n    box = ["ls "]\n    def fill(buf, obj):\n        buf[0] = llm.invoke("x").content\n        obj.cmd = llm.invoke("x").content\n    def add():\n        box[0] += "-l"\n    fill(["x"], box)\n    add()\n    os.system(buf[0])\n    os.system(box[0])\n    obj = Box()\n    os.system(obj.cmd)\n',
     },
     {
+      name: 'a function nested in one with an object of its own sets a property of that object, not of the outer one of the same name',
+      path: 'mid.py',
+      content:
+        'import os\ndef outer(llm):\n    job = Job()\n    def mid():\n        job = Job()\n        def inner():\n            job.cmd = llm.invoke("x").content\n        inner()\n    mid()\n    os.system(job.cmd)\n',
+    },
+    {
+      name: "JS: a catch parameter named as output, run in its catch block; an object of a nested function's own set to output",
+      path: 'catch3.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  const out = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  const job = { cmd: 'ls' };\n  const run = () => {\n    try {\n      JSON.parse(out);\n    } catch (out) {\n      exec(out);\n    }\n    try {\n      JSON.parse(out);\n    } catch ({ message: out }) {\n      exec(out);\n    }\n  };\n  const fill = (job) => {\n    job.cmd = out;\n  };\n  const own = () => {\n    const job = {};\n    job.cmd = out;\n  };\n  run();\n  fill({});\n  own();\n  exec(job.cmd);\n}\n",
+    },
+    {
       name: 'JS: a nested function setting its own catch parameter, function or class named as the outer command to output',
       path: 'catch.js',
       content:
@@ -366,6 +378,23 @@ testRule(rule, {
       content:
         "import { exec } from 'child_process';\nexport async function f(openai) {\n  let cmd = 'ls';\n  const run = async () => {\n    try {\n      await openai.x();\n    } catch (e) {\n      cmd = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n    }\n  };\n  await run();\n  exec(cmd);\n}\n",
       findings: [{ startLine: 12, startColumn: 3, endLine: 12, endColumn: 12, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'JS: a catch parameter hides the outer name in its catch block only: the outer command set to output after it, output read after it',
+      path: 'catch2.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  let cmd = 'ls';\n  const out = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  const run = () => {\n    try {\n      JSON.parse('{}');\n    } catch (cmd) {\n      console.log(cmd);\n    }\n    cmd = out;\n  };\n  const go = () => {\n    try {\n      JSON.parse('{}');\n    } catch ({ message: out }) {\n      console.log(out);\n    }\n    exec(out);\n  };\n  run();\n  go();\n  exec(cmd);\n}\n",
+      findings: [
+        { startLine: 19, startColumn: 5, endLine: 19, endColumn: 14, message: 'Model output reaches exec()' },
+        { startLine: 23, startColumn: 3, endLine: 23, endColumn: 12, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: 'JS: a nested function setting a property of an object of the outer function to output',
+      path: 'prop.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  const job = { cmd: 'ls' };\n  const fill = async () => {\n    job.cmd = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  };\n  await fill();\n  exec(job.cmd);\n}\n",
+      findings: [{ startLine: 8, startColumn: 3, endLine: 8, endColumn: 16, message: 'Model output reaches exec()' }],
     },
   ],
 });

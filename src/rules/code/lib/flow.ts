@@ -463,6 +463,29 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** For intervals sorted by start (outer first when two start together), the index of the one each is nested in (-1: none). */
+function nest(starts: readonly number[], ends: readonly number[]): number[] {
+  const parent: number[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    while (open.length > 0 && ends[open[open.length - 1]] < ends[i]) open.pop();
+    parent.push(open.length > 0 ? open[open.length - 1] : -1);
+    open.push(i);
+  }
+  return parent;
+}
+
+/** JavaScript catch clauses with a parameter, by start: where each ends, the one it is nested in, the names it binds, its function (index, -1 for the module). */
+interface CatchScopes {
+  starts: number[];
+  ends: number[];
+  parent: number[];
+  names: Array<Set<string>>;
+  scope: number[];
+  /** Every name a catch clause binds. */
+  all: Set<string>;
+}
+
 /** A function's body when it is an expression (`x => x.text`, `lambda: …`): its value is returned. */
 interface ExpressionBody {
   fn: FunctionInfo;
@@ -531,6 +554,8 @@ export class Flow {
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
   /** A function's index in `functions` (and `nesting`), by node id. */
   private readonly indexById = new Map<number, number>();
+  /** The file's JavaScript catch clauses binding names (see `local`); undefined when there are none. */
+  private catches: CatchScopes | undefined;
   /** Set when a function updating a module-level name changed: `propagate` reads every scope again. */
   private moduleChanged = false;
   /** Names a Python function declares `nonlocal` or `global`, by function index: its assignments to them bind outer names. */
@@ -670,7 +695,7 @@ export class Flow {
       if (index?.kind() === 'string' && !AI_SDK_OUTPUTS.has(unquote(index.text()))) return;
     }
     // A call's text is never a carried name (those are identifiers, attributes and members): only its parts are kept.
-    if (REFERENCE_KINDS[this.flavor].includes(k) && !isCall(expr)) into.refs.push(expr.text());
+    if (REFERENCE_KINDS[this.flavor].includes(k) && !isCall(expr)) into.refs.push(this.local(expr.text(), expr));
     // Indexing a container with a carried key picks one of the container's own values: `ALLOWED[choice]`.
     if (k === 'subscript' || k === 'subscript_expression') {
       const container = expr.field('value') ?? expr.field('object');
@@ -721,14 +746,14 @@ export class Flow {
         // `let cmd;` binds `cmd` (an assignment in the function after it is to its own name) and carries nothing.
         if (!value) {
           if (a.kind() === 'variable_declarator')
-            this.addAssignment(this.scope(a).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
+            this.addAssignment(this.scope(a).id, { names: this.targetNames(target), value: NOTHING, binds: true });
           continue;
         }
         const hook =
           (isCall(value) && this.hooks.has(calleeText(value))) || (value.kind() === 'identifier' && this.hookResults.has(value.text()));
         const entry = {
           // `const { messages, input } = useChat()`, `const { messages } = chat`: only the hook's model output carries.
-          names: hook && target.kind() === 'object_pattern' ? hookOutputNames(target) : names(target, this.flavor),
+          names: hook && target.kind() === 'object_pattern' ? hookOutputNames(target) : this.targetNames(target),
           value: this.carrier(value),
           binds: this.binds(a, target),
         };
@@ -741,13 +766,14 @@ export class Flow {
       if (this.flavor === 'js')
         for (const d of this.root!.node.findAll({ rule: { any: JS_DECLARATIONS.map((kind) => ({ kind })) } })) {
           const target = d.field(d.kind() === 'catch_clause' ? 'parameter' : 'name');
-          if (target) this.addAssignment(this.scope(d).id, { names: names(target, this.flavor), value: NOTHING, binds: true });
+          if (target) this.addAssignment(this.scope(d).id, { names: this.targetNames(target), value: NOTHING, binds: true });
         }
       // `parts.append(delta)`, `chunks.push(text)`: the container carries what is put in it.
       for (const call of allCalls(this.root!.node, this.flavor)) {
         const m = CONTAINER_ADD.exec(calleeText(call));
         const args = m && (lists.has(m[1]) || RECEIVER.test(m[1])) && call.field('arguments');
-        if (m && args) this.addAssignment(this.scope(call).id, { names: [m[1]], value: this.carrier(args), binds: false });
+        if (m && args)
+          this.addAssignment(this.scope(call).id, { names: [this.local(m[1], call)], value: this.carrier(args), binds: false });
       }
       if (this.flavor === 'python')
         for (const d of this.root!.node.findAll({ rule: { any: [{ kind: 'nonlocal_statement' }, { kind: 'global_statement' }] } })) {
@@ -763,6 +789,12 @@ export class Flow {
     return this.assignmentsByScope.get(scopeId) ?? [];
   }
 
+  /** The names an assignment target gives (see `local`). */
+  private targetNames(target: SgNode): string[] {
+    const out = names(target, this.flavor);
+    return this.catches ? out.map((n) => this.local(n, target)) : out;
+  }
+
   /** Whether an assignment node binds the names of its target in its scope (see `Assignment.binds`; Python's declarations are applied by `bindings`). */
   private binds(a: SgNode, target: SgNode): boolean {
     const kind = a.kind();
@@ -773,8 +805,8 @@ export class Flow {
     if (kind === 'variable_declarator') return true;
     // `for (const x of xs)` declares `x`; `for (x of xs)` assigns an outer one.
     if (kind === 'for_in_statement') return a.field('kind') !== null;
-    // `obj.x = …` is kept as a name of the scope it is in.
-    return member;
+    // `x = …` without a declaration assigns an outer name; `obj.x = …` changes the object wherever it is bound.
+    return false;
   }
 
   /**
@@ -795,9 +827,11 @@ export class Flow {
         for (const n of a.names) {
           // `obj.cmd = out` on a parameter or local `obj` changes the function's own object.
           if (RECEIVER.test(n) || this.bindings(i).has(n) || this.bindings(i).has(BASE_NAME.exec(n)![0])) continue;
+          // `obj.cmd = out` changes the object of the scope that binds `obj`.
+          const base = BASE_NAME.exec(n)![0];
           let up = parent[i];
-          if (declared?.get(n) === 'global') up = -1;
-          while (up !== -1 && !this.bindings(up).has(n)) up = parent[up];
+          if (declared?.get(n) === 'global' || declared?.get(base) === 'global') up = -1;
+          while (up !== -1 && !this.bindings(up).has(n) && !this.bindings(up).has(base)) up = parent[up];
           this.addAssignment(up === -1 ? this.root!.id : functions[up].id, { names: [n], value: a.value, binds: false, from: i });
           let targets = this.escapes.get(i);
           if (!targets) this.escapes.set(i, (targets = new Set()));
@@ -883,24 +917,59 @@ export class Flow {
 
   /** The file's functions, and how they nest (for `scope`). */
   private findFunctions(root: SgNode): FunctionInfo[] {
+    // JavaScript catch clauses are found in the same walk (see `local`).
+    const kinds = this.flavor === 'js' ? [...FUNCTION_KINDS.js, 'catch_clause'] : FUNCTION_KINDS.python;
+    const catchClauses: SgNode[] = [];
     const functions = root
-      .findAll({ rule: { any: FUNCTION_KINDS[this.flavor].map((kind) => ({ kind })) } })
+      .findAll({ rule: { any: kinds.map((kind) => ({ kind })) } })
+      .filter((n) => n.kind() !== 'catch_clause' || (catchClauses.push(n), false))
       .map(functionInfo)
       .map((f) => ({ f, r: f.node.range() }))
       // Outer before inner when two start together.
       .sort((a, b) => a.r.start.index - b.r.start.index || b.r.end.index - a.r.end.index);
     const starts = functions.map((x) => x.r.start.index);
     const ends = functions.map((x) => x.r.end.index);
-    const parent: number[] = [];
-    const open: number[] = [];
-    for (let i = 0; i < functions.length; i++) {
-      while (open.length > 0 && ends[open[open.length - 1]] < ends[i]) open.pop();
-      parent.push(open.length > 0 ? open[open.length - 1] : -1);
-      open.push(i);
-    }
-    this.nesting = { starts, ends, parent };
+    this.nesting = { starts, ends, parent: nest(starts, ends) };
     functions.forEach((x, i) => this.indexById.set(x.f.id, i));
-    return functions.map((x) => x.f);
+    const found = functions.map((x) => x.f);
+    this.functions = found;
+    const catches: CatchScopes = { starts: [], ends: [], parent: [], names: [], scope: [], all: new Set() };
+    for (const c of catchClauses) {
+      const parameter = c.field('parameter');
+      if (!parameter) continue;
+      const bound = new Set(names(parameter, this.flavor));
+      const r = c.range();
+      catches.starts.push(r.start.index);
+      catches.ends.push(r.end.index);
+      catches.names.push(bound);
+      catches.scope.push(this.indexById.get(this.scope(c).id) ?? -1);
+      for (const n of bound) catches.all.add(n);
+    }
+    catches.parent = nest(catches.starts, catches.ends);
+    if (catches.all.size > 0) this.catches = catches;
+    return found;
+  }
+
+  /**
+   * The name a reference or assignment target at `node` stands for: in a catch clause binding it,
+   * the catch parameter's own (`cmd#catch@120`), which hides the outer name there and nowhere else.
+   */
+  private local(name: string, node: SgNode): string {
+    const c = this.catches;
+    if (!c) return name;
+    const base = BASE_NAME.exec(name)![0];
+    if (!c.all.has(base)) return name;
+    const at = node.range().start.index;
+    let i = lowerBound(c.starts.length, (k) => c.starts[k] <= at) - 1;
+    // Catch clauses nest: the innermost binding the name is the last one to start before it, or one it is nested in.
+    while (i !== -1 && !(at < c.ends[i] && c.names[i].has(base))) i = c.parent[i];
+    if (i === -1) return name;
+    // A function in the catch clause with a parameter of that name binds it again.
+    for (let f = this.indexById.get(this.scope(node).id) ?? -1; f !== -1 && f !== c.scope[i]; f = this.nesting.parent[f]) {
+      const fn = this.functions![f];
+      if ([...fn.params, ...(fn.rest ? [fn.rest] : [])].some((p) => p.bound.includes(base)) || fn.otherBound.includes(base)) return name;
+    }
+    return `${base}#catch@${c.starts[i]}${name.slice(base.length)}`;
   }
 
   /** Builds the file's functions and runs the cross-function propagation to a fixed point. */
