@@ -1,5 +1,5 @@
 import yaml from 'js-yaml';
-import { sequenceWeigher, weightBound } from '../parsers/yaml/sequence-weight.js';
+import { loadBounded } from '../core/js-yaml-load.js';
 import type { ModelCard, Origin } from './types.js';
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -19,7 +19,7 @@ export function readModelCard(text: string, origin: Origin): ModelCard | undefin
   if (!m) return undefined;
   let data: unknown;
   try {
-    data = yaml.load(m[1], { schema: yaml.JSON_SCHEMA, listener: sequenceWeigher(weightBound(m[1].length)) } as yaml.LoadOptions);
+    data = loadBounded(m[1], { schema: yaml.JSON_SCHEMA });
   } catch {
     return undefined;
   }

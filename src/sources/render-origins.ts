@@ -14,15 +14,14 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { relative, sep } from 'node:path';
-import yaml from 'js-yaml';
 import { SNIPPET_MAX, type Located, type RenderOrigins } from '../core/document.js';
 import { LineIndex } from '../core/line-index.js';
 import { DEFAULT_LIMITS } from '../core/parser.js';
 import { DiskSourceFile, MemorySourceFile, type SourceFile } from '../core/source-file.js';
 import type { ObjectPath, PathSegment, SourceRange } from '../core/types.js';
+import { loadAllBounded } from '../core/js-yaml-load.js';
 import { isMapping } from '../parsers/yaml/position-table.js';
 import { KUBE_SCHEMA, loadYaml } from '../parsers/yaml/yaml-parser.js';
-import { sequenceWeigher, weightBound } from '../parsers/yaml/sequence-weight.js';
 import type { YamlFile } from '../parsers/yaml/yaml-document.js';
 
 /** A patch entry of a kustomization (`patches`, `patchesStrategicMerge`, `patchesJson6902`). */
@@ -268,10 +267,8 @@ export class KustomizeOrigins implements RenderOrigins {
   private rendered(docIndex: number): unknown {
     if (!this.renderedDocs) {
       try {
-        this.renderedDocs = yaml.loadAll(this.output, null, {
-          schema: KUBE_SCHEMA,
-          listener: sequenceWeigher(weightBound(this.output.length)),
-        } as yaml.LoadOptions) as unknown[];
+        // The output is bounded by the renderer's `maxOutputBytes`.
+        this.renderedDocs = loadAllBounded(this.output, { schema: KUBE_SCHEMA, maxChars: Number.MAX_SAFE_INTEGER });
       } catch {
         this.renderedDocs = [];
       }

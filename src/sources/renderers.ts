@@ -13,7 +13,7 @@ import { formatBytes } from '../core/engine.js';
 import type { RenderOrigins } from '../core/document.js';
 import { annotateFile, MemorySourceFile, releaseFile, type SourceFile } from '../core/source-file.js';
 import { isHelmValuesName, markValuesRendered } from '../parsers/helm/helm-values.js';
-import { sequenceWeigher, weightBound } from '../parsers/yaml/sequence-weight.js';
+import { loadBounded } from '../core/js-yaml-load.js';
 import { HelmOrigins, HelmRenderSources, KustomizeOrigins, type KustomizationModel, type PatchEntry } from './render-origins.js';
 import { withoutTrailing } from '../core/trim.js';
 
@@ -277,7 +277,7 @@ function kustomizationRefs(absPath: string): KustomizationRefs {
   let doc: unknown;
   try {
     const text = readFileSync(absPath, 'utf8');
-    doc = yaml.load(text, { schema: yaml.CORE_SCHEMA, listener: sequenceWeigher(weightBound(text.length)) } as yaml.LoadOptions);
+    doc = loadBounded(text, { schema: yaml.CORE_SCHEMA });
   } catch {
     return out;
   }

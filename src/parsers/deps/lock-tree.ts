@@ -2,6 +2,7 @@ import yaml from 'js-yaml';
 import type { Pair, YAMLMap } from 'yaml';
 import type { TextSpan } from '../../core/document.js';
 import { ParseFailure } from '../../core/parser.js';
+import { loadBounded } from '../../core/js-yaml-load.js';
 import { PositionTable } from '../yaml/position-table.js';
 import { parseManifestYaml, yamlLib } from './lazy.js';
 
@@ -108,7 +109,14 @@ export function fastLockTree(text: string, maxDepth: number): LockTree<number> |
   const table = new PositionTable(text);
   let value: unknown;
   try {
-    value = yaml.load(text, { schema: CORE_SCHEMA, maxDepth, listener: table.listener } as yaml.LoadOptions);
+    // No anchors (`NOT_FAST`); the deps parser bounds the lockfile's size.
+    value = loadBounded(text, {
+      schema: CORE_SCHEMA,
+      maxChars: Number.MAX_SAFE_INTEGER,
+      maxDepth,
+      anchors: false,
+      listener: table.listener,
+    });
   } catch {
     table.discard();
     return undefined;

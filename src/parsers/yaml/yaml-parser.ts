@@ -1,13 +1,12 @@
-import yaml from 'js-yaml';
 import type { ScanDocument } from '../../core/document.js';
 import { formatBytes } from '../../core/engine.js';
 import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-file.js';
 import { loadBlockYaml } from './block-yaml.js';
+import { loadAllBounded, YamlLoadError } from '../../core/js-yaml-load.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
-import { sequenceWeigher, weightBound, YamlTooHeavy } from './sequence-weight.js';
 import { YamlFile } from './yaml-document.js';
 
 export { KUBE_SCHEMA } from './kube-schema.js';
@@ -78,7 +77,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
     table.discard();
     table = new PositionTable(text);
     try {
-      documents = loadWithJsYaml(text, table, file.path, ctx, aliased);
+      documents = loadWithJsYaml(text, table, ctx, aliased);
     } catch (e) {
       table.discard();
       throw e;
@@ -86,67 +85,39 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   }
   table.seal();
   checkDepth(table, ctx);
-  if (aliased) {
-    for (let i = 0; i < documents.length; i++) {
-      // Aliases may add at most maxAliasExpansion nodes to what the document holds itself: a large
-      // manifest without aliases is never mistaken for a bomb.
-      const own = (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i];
-      const bound = own + ctx.limits.maxAliasExpansion;
-      if (expandedSize(documents[i], bound) > bound)
-        throw new ParseFailure(
-          `YAML document ${i + 1} expands to more than ${ctx.limits.maxAliasExpansion} nodes through aliases (an alias bomb?); not scanned`,
-        );
-    }
-  }
   return { source: new YamlFile(file, table), documents };
 }
 
 /**
- * js-yaml with the position listener: the reference, for every file outside the block subset. With
- * anchors, sequences are weighed as they are read (`sequenceWeigher`, `weightBound`): a sequence key
- * built from aliases is stopped before its strings grow with the square of the text.
+ * js-yaml with the position listener: the reference, for every file outside the block subset, read
+ * by the bounded loader. With anchors, aliases may add at most `maxAliasExpansion` nodes to what a
+ * document holds itself (counted by the table): a large manifest without aliases is never mistaken
+ * for a bomb.
  */
-function loadWithJsYaml(text: string, table: PositionTable, path: string, ctx: ParseContext, aliased: boolean): unknown[] {
-  const options = { schema: KUBE_SCHEMA, filename: path, maxDepth: ctx.limits.maxDepth };
-  const listener = aliased ? sequenceWeigher(weightBound(text.length), table.listener) : table.listener;
+function loadWithJsYaml(text: string, table: PositionTable, ctx: ParseContext, anchors: boolean): unknown[] {
   try {
-    return yaml.loadAll(text, null, { ...options, listener } as yaml.LoadOptions) as unknown[];
+    return loadAllBounded(text, {
+      schema: KUBE_SCHEMA,
+      // The file's size is checked by `parse`, in bytes, before it is read.
+      maxChars: Number.MAX_SAFE_INTEGER,
+      maxDepth: ctx.limits.maxDepth,
+      maxAliasExpansion: ctx.limits.maxAliasExpansion,
+      ownNodes: (i) => (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i],
+      anchors,
+      listener: table.listener,
+    });
   } catch (e) {
-    if (e instanceof YamlTooHeavy)
-      throw new ParseFailure(
-        `YAML sequences hold more than ${e.limit} items and characters with aliases counted at each use (line ${e.line}; a sequence used as a mapping key is copied into a string at each use: an alias bomb?); not scanned`,
-        e.line,
-      );
-    if (e instanceof yaml.YAMLException) {
-      const line = e.mark ? e.mark.line + 1 : undefined;
-      if (e.reason?.startsWith('nesting exceeded maxDepth'))
-        throw new ParseFailure(
-          `YAML nesting is deeper than the limit of ${ctx.limits.maxDepth} levels${line ? ` (line ${line})` : ''}; not scanned`,
-          line,
-        );
-      throw new ParseFailure(`YAML parse error${line ? ` at line ${line}` : ''}: ${e.reason ?? e.message}`, line);
-    }
-    if (e instanceof RangeError) throw new ParseFailure(`YAML nesting is too deep to parse (limit ${ctx.limits.maxDepth} levels)`);
-    throw e;
+    if (!(e instanceof YamlLoadError)) throw e;
+    if (e.kind === 'syntax') throw new ParseFailure(`YAML parse error${e.line ? ` at line ${e.line}` : ''}: ${e.reason}`, e.line);
+    // Too deep for js-yaml's stack: said as before, without the line it does not know.
+    if (e.kind === 'too-deep' && e.line === undefined) throw new ParseFailure(e.message);
+    throw new ParseFailure(`${e.message}; not scanned`, e.line);
   }
 }
 
 function checkDepth(table: PositionTable, ctx: ParseContext): void {
   if (table.maxDepth > ctx.limits.maxDepth)
     throw new ParseFailure(`YAML nesting is ${table.maxDepth} levels deep, over the limit of ${ctx.limits.maxDepth}; not scanned`);
-}
-
-/** Counts nodes as rules would see them (aliases expanded), stopping past `limit`. */
-function expandedSize(value: unknown, limit: number): number {
-  let count = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (++count > limit) return count;
-    if (Array.isArray(v)) for (const x of v) stack.push(x);
-    else if (typeof v === 'object' && v !== null && !(v instanceof Date)) for (const x of Object.values(v)) stack.push(x);
-  }
-  return count;
 }
 
 /** The UTF-16 encoding named by a byte order mark, if there is one. */

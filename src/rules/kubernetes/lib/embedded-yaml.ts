@@ -2,21 +2,19 @@
  * YAML held in a string of a ConfigMap or Secret (a chart's values.yaml, Kueue's manager
  * Configuration, the device plugin's configuration), read the one way every rule reads it: js-yaml's
  * core schema and merge keys (no type runs code; none of these configurations has binary values or
- * timestamps, which `sequenceWeigher` would have to weigh), within fixed limits, and never a throw.
+ * timestamps), by the bounded loader within fixed limits, and never a throw.
  * What cannot be read is `{ ok: false }` with the reason; each rule then takes what the text sets as
  * not visible.
  */
 import yaml from 'js-yaml';
+import { loadAllBounded, YamlLoadError } from '../../../core/js-yaml-load.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
-import { sequenceWeigher, YamlTooHeavy } from '../../../parsers/yaml/sequence-weight.js';
 
 /** Kubernetes keeps a whole ConfigMap or Secret under 1 MiB: a longer string is no object's data. */
 export const MAX_EMBEDDED_YAML_CHARS = 1024 * 1024;
 const MAX_DEPTH = 64;
 /** Keys copied by merges (`<<: *base`) in one text: js-yaml counts and stops them. */
 const MAX_MERGE_KEYS = 10_000;
-/** Items and the characters they become, aliases counted at each use (see `sequenceWeigher`). */
-const MAX_SEQUENCE_WEIGHT = 4 * MAX_EMBEDDED_YAML_CHARS;
 const SCHEMA = yaml.CORE_SCHEMA.extend({ implicit: [(yaml as unknown as { types: { merge: yaml.Type } }).types.merge] });
 
 export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -29,22 +27,16 @@ export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: s
  */
 export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   if (text.length > MAX_EMBEDDED_YAML_CHARS) return { ok: false, reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters` };
-  const listener = sequenceWeigher(MAX_SEQUENCE_WEIGHT);
   try {
-    const documents = yaml.loadAll(text, null, {
+    const documents = loadAllBounded(text, {
       schema: SCHEMA,
       json: true,
       maxDepth: MAX_DEPTH,
-      maxTotalMergeKeys: MAX_MERGE_KEYS,
-      listener,
-    } as yaml.LoadOptions);
+      maxMergeKeys: MAX_MERGE_KEYS,
+    });
     return { ok: true, value: documents[0] };
   } catch (e) {
-    if (e instanceof YamlTooHeavy)
-      return { ok: false, reason: `sequences hold more than ${MAX_SEQUENCE_WEIGHT} items and characters, aliases counted at each use` };
-    if (e instanceof yaml.YAMLException) return { ok: false, reason: e.reason || e.message };
-    // A RangeError (stack, string length) is the only other failure js-yaml can cause.
-    return { ok: false, reason: e instanceof Error ? e.message : String(e) };
+    return { ok: false, reason: e instanceof YamlLoadError ? e.reason : String(e) };
   }
 }
 

@@ -1,0 +1,163 @@
+/**
+ * The one way Sanctum reads YAML with js-yaml, whoever wrote the text (a scanned file, a user's
+ * configuration or policy, a chart's rendered output): every limit applied, in the caller's schema.
+ * - length: a text longer than `maxChars` is not read;
+ * - nesting: js-yaml's `maxDepth`;
+ * - merge keys: js-yaml's `maxTotalMergeKeys`;
+ * - sequence keys: with anchors in the text, the sequence weigher (`sequence-weight.ts`): a sequence
+ *   used as a mapping key is turned into a string at each use, which aliases make grow with the square
+ *   of the text;
+ * - alias expansion: with anchors, no document may expand through aliases to more than the nodes it
+ *   holds itself plus `maxAliasExpansion` (what walks the value, a schema check, a rule, would
+ *   otherwise walk shared nodes over and over).
+ * Every failure is a `YamlLoadError` with its kind, the reason and the 1-based line where known.
+ */
+import yaml from 'js-yaml';
+import { DEFAULT_LIMITS } from './parser.js';
+import { sequenceWeigher, weightBound, YamlTooHeavy } from './sequence-weight.js';
+
+export type YamlListener = (event: yaml.EventType, state: yaml.State) => void;
+
+export interface BoundedLoadOptions {
+  /** The types the caller reads (`KUBE_SCHEMA`, `yaml.CORE_SCHEMA`, …): no default, each caller chooses. */
+  schema: yaml.Schema;
+  /** Longest text read, in UTF-16 code units. Default `DEFAULT_LIMITS.maxFileBytes`. */
+  maxChars?: number;
+  /** Deepest nesting. Default `DEFAULT_LIMITS.maxDepth`. */
+  maxDepth?: number;
+  /** Keys copied by merge keys (`<<: *base`) in the whole text. Default 10,000 (js-yaml's). */
+  maxMergeKeys?: number;
+  /** Nodes aliases may add to a document. Default `DEFAULT_LIMITS.maxAliasExpansion`. */
+  maxAliasExpansion?: number;
+  /**
+   * Nodes document `index` holds itself, aliases not expanded (a position table knows). Default the
+   * length of the text, which no document's own nodes exceed.
+   */
+  ownNodes?: (index: number) => number;
+  /** Whether the text has anchors, when the caller has looked already: without, nothing can expand. */
+  anchors?: boolean;
+  /** js-yaml's `json`: a key written twice takes its last value instead of failing. */
+  json?: boolean;
+  /** Called for every node js-yaml opens and closes (a position table's listener). */
+  listener?: YamlListener;
+}
+
+export type YamlLoadErrorKind =
+  /** Not YAML, or not in the schema: js-yaml's reason. */
+  | 'syntax'
+  | 'too-long'
+  | 'too-deep'
+  | 'merge-keys'
+  /** Sequence keys built from aliases (`YamlTooHeavy`). */
+  | 'too-heavy'
+  | 'alias-expansion';
+
+export class YamlLoadError extends Error {
+  constructor(
+    readonly kind: YamlLoadErrorKind,
+    /** The whole message: a syntax error as js-yaml's first line (`reason (line:column)`), a limit with its line. */
+    message: string,
+    /** Why, without the position: js-yaml's reason for a syntax error. */
+    readonly reason: string,
+    /** 1-based line and column, where known. */
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+    this.name = 'YamlLoadError';
+  }
+}
+
+/** Anchors (`&name`): only a text with one can hold aliases. Linear. */
+const ANCHOR = /&[^\s&]/;
+const DEFAULT_MAX_MERGE_KEYS = 10_000;
+
+/** Every document of `text`, as `yaml.loadAll` reads them, within the limits. Throws `YamlLoadError`. */
+export function loadAllBounded(text: string, options: BoundedLoadOptions): unknown[] {
+  return load(text, options, true);
+}
+
+/** The one document of `text` (undefined for none), as `yaml.load` reads it, within the limits. Throws `YamlLoadError`. */
+export function loadBounded(text: string, options: BoundedLoadOptions): unknown {
+  return load(text, options, false)[0];
+}
+
+function load(text: string, options: BoundedLoadOptions, all: boolean): unknown[] {
+  const maxChars = options.maxChars ?? DEFAULT_LIMITS.maxFileBytes;
+  if (text.length > maxChars) {
+    const reason = `YAML text is ${text.length} characters long, over the limit of ${maxChars}`;
+    throw new YamlLoadError('too-long', reason, reason);
+  }
+  const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  const maxMergeKeys = options.maxMergeKeys ?? DEFAULT_MAX_MERGE_KEYS;
+  const anchors = options.anchors ?? ANCHOR.test(text);
+  const listener = anchors ? sequenceWeigher(weightBound(text.length), options.listener) : options.listener;
+  const jsYamlOptions = {
+    schema: options.schema,
+    json: options.json,
+    maxDepth,
+    maxTotalMergeKeys: maxMergeKeys,
+    listener,
+  } as yaml.LoadOptions;
+  let documents: unknown[];
+  try {
+    documents = all ? yaml.loadAll(text, null, jsYamlOptions) : [yaml.load(text, jsYamlOptions)];
+  } catch (e) {
+    throw loadError(e, maxDepth, maxMergeKeys);
+  }
+  if (anchors) {
+    const maxAliasExpansion = options.maxAliasExpansion ?? DEFAULT_LIMITS.maxAliasExpansion;
+    for (let i = 0; i < documents.length; i++) {
+      // A large document without aliases is never mistaken for a bomb: its own nodes are allowed.
+      const bound = (options.ownNodes?.(i) ?? text.length) + maxAliasExpansion;
+      if (expandedSize(documents[i], bound) > bound) {
+        const reason = `YAML document ${i + 1} expands to more than ${maxAliasExpansion} nodes through aliases`;
+        throw new YamlLoadError('alias-expansion', `${reason} (an alias bomb?)`, reason);
+      }
+    }
+  }
+  return documents;
+}
+
+function loadError(e: unknown, maxDepth: number, maxMergeKeys: number): unknown {
+  if (e instanceof YamlTooHeavy) {
+    const reason = `YAML sequences hold more than ${e.limit} items and characters with aliases counted at each use`;
+    const why = 'a sequence used as a mapping key is copied into a string at each use: an alias bomb?';
+    return new YamlLoadError('too-heavy', `${reason} (line ${e.line}; ${why})`, reason, e.line);
+  }
+  if (e instanceof yaml.YAMLException) {
+    const line = e.mark ? e.mark.line + 1 : undefined;
+    const column = e.mark ? e.mark.column + 1 : undefined;
+    const at = line === undefined ? '' : ` (line ${line})`;
+    const reason = e.reason || e.message.split('\n')[0];
+    if (reason.startsWith('nesting exceeded maxDepth')) {
+      const deep = `YAML nesting is deeper than the limit of ${maxDepth} levels`;
+      return new YamlLoadError('too-deep', deep + at, deep, line);
+    }
+    if (reason.startsWith('merge keys exceeded maxTotalMergeKeys')) {
+      const merged = `YAML merge keys (<<) copy more than ${maxMergeKeys} keys`;
+      return new YamlLoadError('merge-keys', `${merged} (${line === undefined ? '' : `line ${line}; `}an alias bomb?)`, merged, line);
+    }
+    return new YamlLoadError('syntax', line === undefined ? reason : `${reason} (${line}:${column})`, reason, line, column);
+  }
+  // A stack too deep for js-yaml's recursion (under maxDepth where frames are large).
+  if (e instanceof RangeError) {
+    const deep = `YAML nesting is too deep to parse (limit ${maxDepth} levels)`;
+    return new YamlLoadError('too-deep', deep, deep);
+  }
+  return e;
+}
+
+/** Counts nodes as a walk of the value would see them (aliases expanded), stopping past `limit`. */
+function expandedSize(value: unknown, limit: number): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (++count > limit) return count;
+    if (Array.isArray(v)) for (const x of v) stack.push(x);
+    else if (typeof v === 'object' && v !== null && !(v instanceof Date) && !(v instanceof Uint8Array))
+      for (const x of Object.values(v)) stack.push(x);
+  }
+  return count;
+}
