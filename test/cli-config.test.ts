@@ -19,6 +19,12 @@ import { getRegistry } from '../src/scan.js';
 import { expectNoStackTrace, PRIVILEGED_POD, run, SAFE_POD, workspace } from './cli-helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** 305 KB: a sequence of 100,000 aliases to 5,000 characters, used as a key three times (500 MB of key each). */
+const HEAVY_KEYS =
+  `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n` +
+  Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+const HEAVY_KEYS_MESSAGE =
+  'YAML sequences hold more than 4194304 items and characters with aliases counted at each use (line 4; a sequence used as a mapping key is copied into a string at each use: an alias bomb?)';
 const ONLY = ['--rule', 'K8S-0003'];
 const UNPINNED_DOCKERFILE = 'FROM docker.io/library/python:3.12-slim\nUSER 1000\n';
 
@@ -112,6 +118,30 @@ describe('unknown keys', () => {
 
   it('YAML that does not parse names the file once, and the position', () => {
     expect(error('failOn: [\n')).toBe('cfg.yaml: unexpected end of the stream within a flow collection (2:1)');
+  });
+
+  it('YAML whose sequence keys aliases make heavy is refused with its line, before the keys are built (js-yaml alone took seconds a key)', () => {
+    expect(error(HEAVY_KEYS)).toBe(`cfg.yaml: ${HEAVY_KEYS_MESSAGE}`);
+  });
+
+  it('the CLI stops with exit 2 and one line on a configuration or policy whose sequence keys aliases make heavy', async () => {
+    const w = workspace({
+      'cfg/.sanctum.yaml': HEAVY_KEYS,
+      'cfg/pod.yaml': SAFE_POD,
+      'pol/.sanctum/policies/heavy.yaml': `apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\n${HEAVY_KEYS}`,
+      'pol/pod.yaml': SAFE_POD,
+    });
+    try {
+      const c = await run(['scan', 'pod.yaml'], { cwd: join(w.dir, 'cfg') });
+      expect(c.code).toBe(2);
+      expect(c.stderr).toBe(`sanctum: .sanctum.yaml: ${HEAVY_KEYS_MESSAGE}\n`);
+      const p = await run(['scan', 'pod.yaml'], { cwd: join(w.dir, 'pol') });
+      expect(p.code).toBe(2);
+      expectNoStackTrace(p.stderr);
+      expect(p.stderr).toBe(`sanctum: .sanctum/policies/heavy.yaml: ${HEAVY_KEYS_MESSAGE.replace('line 4', 'line 6')}\n`);
+    } finally {
+      w.cleanup();
+    }
   });
 
   it('any other unknown key lists the keys allowed where it stands', () => {

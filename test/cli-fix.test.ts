@@ -210,4 +210,18 @@ describe('fix passes', () => {
     // A manifest that was already refused before the fix does not hold back unrelated fixes.
     expect(safeFixCheck(() => scans.before)('p.yaml', refused, refused + '# fixed\n')).toBeUndefined();
   });
+
+  it('reads a manifest whose sequence keys aliases make heavy within the limits: refused with the line, not built (js-yaml alone took seconds a key)', () => {
+    // 305 KB: a sequence of 100,000 aliases to 5,000 characters, used as a key three times (500 MB a key).
+    const heavy =
+      `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n` +
+      Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+    expect(refusedPodSettings(heavy)).toEqual([]);
+    const clean = { findings: [], errors: [] };
+    expect(safeFixCheck(() => clean)('p.yaml', pod('      privileged: false\n'), heavy)).toBe(
+      'the fixed file would not parse: YAML sequences hold more than 4194304 items and characters with aliases counted at each use (line 4; a sequence used as a mapping key is copied into a string at each use: an alias bomb?)',
+    );
+    // Unreadable before and after: the scan's own errors decide.
+    expect(safeFixCheck(() => clean)('p.yaml', heavy, heavy + '# fixed\n')).toBeUndefined();
+  });
 });

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import yaml from 'js-yaml';
 import { applyCheckedFixes, type FileFix } from '../core/apply-fixes.js';
 import { refusedPodSettingsIn } from '../core/refused-pod-settings.js';
+import { loadAllBounded, YamlLoadError } from '../core/js-yaml-load.js';
 import type { Finding } from '../core/types.js';
 import { describeSystemError } from '../core/system-error.js';
 
@@ -123,13 +124,18 @@ export function fixRepeatedly<R extends { findings: Finding[] }>(
 
 /** What the API server or kubelet refuses in the pod specs of a manifest's documents (see `refusedPodSettingsIn`). */
 export function refusedPodSettings(text: string): string[] {
-  let docs: unknown[];
+  const docs = podDocuments(text);
+  return docs instanceof YamlLoadError ? [] : refusedPodSettingsIn(docs);
+}
+
+/** The documents of a manifest as the pod checks read them, or why they cannot be read. */
+function podDocuments(text: string): unknown[] | YamlLoadError {
   try {
-    docs = yaml.loadAll(text);
-  } catch {
-    return [];
+    return loadAllBounded(text, { schema: yaml.DEFAULT_SCHEMA });
+  } catch (e) {
+    if (e instanceof YamlLoadError) return e;
+    throw e;
   }
-  return refusedPodSettingsIn(docs);
 }
 
 /**
@@ -149,8 +155,14 @@ export function safeFixCheck(
     const suppressed = new Map(was.findings.filter((f) => f.status === 'suppressed').map((f) => [f.fingerprint, f]));
     const unsuppressed = now.findings.find((f) => f.status === 'fail' && suppressed.has(f.fingerprint));
     if (unsuppressed) return `the fix would move ${unsuppressed.ruleId} away from its suppression`;
-    const refusedBefore = new Set(refusedPodSettings(before));
-    const refused = refusedPodSettings(after).find((r) => !refusedBefore.has(r));
+    const docsBefore = podDocuments(before);
+    const docsAfter = podDocuments(after);
+    // A text the scan reads but the pod checks cannot (a limit passed) is not written.
+    if (docsAfter instanceof YamlLoadError && !(docsBefore instanceof YamlLoadError))
+      return `the fixed file would not parse: ${docsAfter.message}`;
+    if (docsAfter instanceof YamlLoadError) return undefined;
+    const refusedBefore = new Set(docsBefore instanceof YamlLoadError ? [] : refusedPodSettingsIn(docsBefore));
+    const refused = refusedPodSettingsIn(docsAfter).find((r) => !refusedBefore.has(r));
     if (refused) return `the fixed manifest would be refused: ${refused}`;
     return undefined;
   };

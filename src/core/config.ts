@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import yaml from 'js-yaml';
 import type { z } from 'zod';
+import { loadBounded } from './js-yaml-load.js';
 import { keysAt, unknownKeyMessage } from './config-issues.js';
 import type { RuleMeta } from './rule.js';
 import { describeSystemError, shownPath } from './system-error.js';
@@ -234,7 +235,7 @@ export function parseConfig(text: string, path: string): SanctumConfig {
   let raw: unknown;
   try {
     // No filename: the message is prefixed with the file already (js-yaml would add ` in "FILE"` too).
-    raw = yaml.load(text) ?? {};
+    raw = loadBounded(text, { schema: yaml.DEFAULT_SCHEMA }) ?? {};
   } catch (e) {
     throw new ConfigError(`${path}: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -227,6 +227,18 @@ spec:
     expect(setup).not.toContain(key.slice(0, 20));
   });
 
+  it('a policy file whose sequence keys aliases make heavy is refused with its line, before the keys are built (js-yaml alone took seconds a key)', () => {
+    // 305 KB: a sequence of 100,000 aliases to 5,000 characters, used as a key three times (500 MB of key each).
+    const heavy =
+      `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n` +
+      Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
+    const dir = workspace({ 'heavy.yaml': `apiVersion: policies.sanctum.dev/v1\nkind: SanctumPolicy\n${heavy}` });
+    expect(() => loadPolicies(['heavy.yaml'], dir)).toThrow(PolicyError);
+    expect(() => loadPolicies(['heavy.yaml'], dir)).toThrow(
+      'heavy.yaml: YAML sequences hold more than 4194304 items and characters with aliases counted at each use (line 6; a sequence used as a mapping key is copied into a string at each use: an alias bomb?)',
+    );
+  });
+
   it('a validation that fails or cannot be evaluated quotes its expression with a key written in it masked (evidence, webhook)', () => {
     const key = `sk-ant-api03-${'Q7xv2LkP9mZr4TbW8nYc1HsJ6dFg3KqA0uVe5XoNiRt'.repeat(2)}-AAAAAA`;
     const expression = `int(object.metadata.name) > 0 || object.metadata.name == '${key}'`;

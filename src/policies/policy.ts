@@ -19,6 +19,7 @@ import {
   type CompiledExpression,
 } from './cel.js';
 import { containersOf, findPodSpecs, getAt } from '../parsers/k8s/pod-specs.js';
+import { loadAllBounded } from '../core/js-yaml-load.js';
 import { matchesSelector, labelSelectorSchema } from './label-selector.js';
 import { authorizerValue, requestResourceValue, withAuthorizer, type AuthorizerContext } from './cel-authorizer.js';
 import { ADMISSION_REQUEST, AUTHORIZER, NAMESPACE_OBJECT, variableDeclarationType, variablesType } from './cel-checker.js';
@@ -540,7 +541,7 @@ export function loadPolicies(paths: readonly string[], cwd = process.cwd(), onWa
     let docs: unknown[];
     try {
       // No filename: the message is prefixed with the file already (js-yaml would add ` in "FILE"` too).
-      docs = yaml.loadAll(readFileSync(file, 'utf8'));
+      docs = loadAllBounded(readFileSync(file, 'utf8'), { schema: yaml.DEFAULT_SCHEMA });
     } catch (e) {
       throw new PolicyError(`${display}: ${(e as Error).message.split('\n')[0]}`);
     }
