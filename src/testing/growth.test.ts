@@ -30,13 +30,17 @@ describe('growth check', () => {
   });
 
   it('does work too quick to time several times a run, at both sizes, when n may not grow', () => {
-    const g = expectLinearGrowth(linearSum, 20_000, { maxN: 20_000 });
-    expect([g.n, g.repeat > 1, g.ratio > 2, g.ratio < 9]).toEqual([20_000, true, true, true]);
+    // n such that one run takes about 40 ms here: under minMs (100), while 4n takes over it.
+    let ms = Infinity;
+    for (let i = 0; i < 3; i++) ms = Math.min(ms, cpuMs(linearSum(1_000_000)));
+    const n = Math.round((1_000_000 * 40) / Math.max(ms, 0.1));
+    const g = expectLinearGrowth(linearSum, n, { maxN: n, minMs: 100 });
+    expect([g.n, g.repeat > 1, g.ratio > 2, g.ratio < 9]).toEqual([n, true, true, true]);
   });
 
-  it('accepts work too quick to matter at k times the largest size (maxN) it may try', () => {
+  it('accepts work too quick to matter at k times the largest size (maxN) it may try, without repeating it', () => {
     const g = expectLinearGrowth((n) => () => n, 1);
-    expect([g.n, g.largeMs < 50]).toEqual([1024, true]);
+    expect([g.n, g.repeat, g.largeMs < 50]).toEqual([1024, 1, true]);
   });
 
   it('measures again at the same sizes when a run is slow for a reason that is not the work (a collection, a compile), and passes', () => {

@@ -78,10 +78,17 @@ export function measureGrowth(sized: Sized, n: number, options: GrowthOptions = 
     small = sized(n);
     smallMs = best(small, Math.max(2, runs));
   }
+  const large = sized(k * n);
+  if (smallMs < minMs) {
+    // Work still under minMs at k·n passes however it grows (too quick to matter): repeating it would
+    // only spend time, up to maxRepeat times, on a verdict already known.
+    const largeMs = best(large, runs, minMs);
+    if (largeMs < minMs) return { n, k, repeat: 1, smallMs, largeMs, ratio: largeMs / smallMs };
+  }
   const repeat = smallMs >= minMs ? 1 : Math.min(maxRepeat, Math.ceil(minMs / Math.max(smallMs, minMs / maxRepeat)));
   const smallWork = repeated(small, repeat);
   if (repeat > 1) smallMs = best(smallWork, Math.max(2, runs));
-  const largeWork = repeated(sized(k * n), repeat);
+  const largeWork = repeated(large, repeat);
   // A large run over the bound is followed by a small one before the next large: a spell of load
   // (other processes slow this one's CPU too, through shared caches) then falls on both sizes alike.
   let largeMs = Infinity;
