@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { findConfigFor } from './core/config.js';
 import type { ClusterListing } from './core/source-file.js';
+import { KeptValues } from './parsers/k8s/set-projection.js';
 import type { ClusterRef, ScanResult } from './core/types.js';
 import { scanFiles, scanFilesStreamed, ScanSetupError, type FileSink, type ScanOptions, type StreamedScan } from './scan.js';
 import { KubeApi, KubeApiError, type ResponseBody, type RetryPolicy } from './sources/cluster/api.js';
@@ -128,12 +129,15 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     return TEMPLATE_CUSTOM_RESOURCES.has(key);
   };
   let admissionPolicyBound = false;
+  // Where a ConfigMap value the projections drop is told: the sink, once the listing has begun.
+  let noteSink: FileSink | undefined;
   const listing: ClusterListing = {
     ref,
     listed: (group, kind, namespace) => isMarked(complete, group, kind, namespace),
     get keepWholeObjects() {
       return admissionPolicyBound;
     },
+    keptValues: new KeptValues((path, message) => noteSink?.error(path, message)),
   };
   let managedSkipped = 0;
   let index = 0;
@@ -158,6 +162,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
   }
 
   async function listInto(sink: FileSink): Promise<void> {
+    noteSink = sink;
     for (const p of discovery.problems) sink.error(p.what, `cannot discover ${p.what}: ${describe(p.error)}`);
     const scope = namespaces ? new NamespaceScope(namespaces) : undefined;
     const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE;

@@ -1034,6 +1034,32 @@ describe('kinds Kueue admits: an AppWrapper and a Kubeflow Trainer TrainJob', ()
   });
 });
 
+describe('a hostile cluster: ConfigMaps that each hold a MiB naming an authenticator', () => {
+  it('keeps 16 MiB of them for the cross-object rules, and tells the one past it in errors', async () => {
+    const value = 'c.JupyterHub.authenticator_class = "dummy"\n#'.padEnd(1_000_000, '#');
+    const objects = Array.from({ length: 17 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: `hub-${String(i).padStart(2, '0')}`, namespace: 'jhub' },
+      data: { 'jupyterhub_config.py': value },
+    }));
+    const srv = await new FakeApiServer({ objects }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0150'] });
+      expect(r.errors).toEqual([
+        {
+          path: 'jhub/ConfigMap/hub-16',
+          message: expect.stringMatching(
+            /^the value of key 'jupyterhub_config\.py' \(1000000 characters; K8S-0150\/0151 \(JupyterHub\) read it\) not kept .*at most 4096 ConfigMap values of 16777216 characters/,
+          ),
+        },
+      ]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('expired continue tokens (410 Gone)', () => {
   const objects = Array.from({ length: 9 }, (_, i) => deployment(`d${i}`, 'web', { securityContext: { privileged: true } }));
 

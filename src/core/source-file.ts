@@ -56,6 +56,16 @@ export interface ClusterListing {
    * of them: the cluster's ValidatingAdmissionPolicies are evaluated against them, and CEL reads any field.
    */
   readonly keepWholeObjects?: boolean;
+  /** What the scan may still keep of ConfigMap values for the cross-object rules (see `setProjection`): none when absent. */
+  readonly keptValues?: KeptValueBudget;
+}
+
+/** A scan's budget for the ConfigMap values its projections keep, and where a value it drops is told (an entry of `errors`). */
+export interface KeptValueBudget {
+  /** True, and the value counted, when a value of `chars` characters still fits. */
+  take(chars: number): boolean;
+  /** `what` (a ConfigMap key's value) was not kept: told as an entry of `errors` at `path`. */
+  dropped(path: string, what: string): void;
 }
 
 export const HEAD_BYTES = 8192;

@@ -90,7 +90,8 @@ export class K8sObjectDocument extends YamlValueDocument {
     this.source = new YamlFile(this.file, DETACHED.table);
     if (this.file.cluster.keepWholeObjects) return;
     // The pod views made for the object's own rules say where its pod specs and containers are.
-    this.current = setProjection(this.current, this.podsCache);
+    const budget = this.file.cluster.keptValues;
+    this.current = setProjection(this.current, this.podsCache, budget && { budget, path: this.file.path });
     // Rebuilt from the projection when the cross-object rules ask: the views of the whole object (and what rules cached for them) go.
     this.podsCache = undefined;
   }

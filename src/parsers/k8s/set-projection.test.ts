@@ -3,7 +3,7 @@ import type { ClusterListing } from '../../core/source-file.js';
 import { allRules } from '../../rules/index.js';
 import { scanSync } from '../../scan.js';
 import { clusterExampleFiles, LISTS_EVERYTHING } from '../../testing/cluster-example.js';
-import { setProjection } from './set-projection.js';
+import { KeptValues, setProjection } from './set-projection.js';
 import type { K8sObject } from './k8s-documents.js';
 
 const KEEPS_WHOLE: ClusterListing = { ...LISTS_EVERYTHING, keepWholeObjects: true };
@@ -124,5 +124,43 @@ describe('what a cluster scan keeps of each object for the cross-object rules', 
       headGroupSpec: { template: { spec: { containers: [{ name: 'head', image: 'rayproject/ray:2.38.0' }] } } },
       workerGroupSpecs: [{ groupName: 'gpu', template: { spec: { containers: [{ name: 'w', image: 'rayproject/ray:2.38.0-gpu' }] } } }],
     });
+  });
+});
+
+describe("a cluster scan's budget for the ConfigMap values it keeps", () => {
+  const hubData = (chars: number): Record<string, string> => ({
+    'jupyterhub_config.py': 'c.JupyterHub.authenticator_class = "dummy"\n#'.padEnd(chars, '#'),
+    'notes.txt': 'x',
+  });
+  const hubConfigMap = (name: string, chars: number): K8sObject => ({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: 'jhub' },
+    data: hubData(chars),
+  });
+
+  it('keeps values while they fit, in characters and in count, and tells each one dropped', () => {
+    const notes: string[] = [];
+    const budget = new KeptValues((path, message) => notes.push(`${path}: ${message}`), 250, 3);
+    const project = (o: K8sObject) =>
+      setProjection(o, undefined, { budget, path: `jhub/ConfigMap/${o.metadata!.name as string}` }).data as Record<string, string>;
+    expect(project(hubConfigMap('a', 100))).toEqual({ ...hubData(100), 'notes.txt': '' });
+    expect(project(hubConfigMap('b', 100))).toEqual({ ...hubData(100), 'notes.txt': '' });
+    // 300 characters would pass 250: dropped, and told.
+    expect(project(hubConfigMap('c', 100))).toEqual({ 'jupyterhub_config.py': '', 'notes.txt': '' });
+    expect(notes).toEqual([
+      "jhub/ConfigMap/c: the value of key 'jupyterhub_config.py' (100 characters; K8S-0150/0151 (JupyterHub) read it) not kept for the cross-object rules, which judge without it: the scan keeps at most 3 ConfigMap values of 250 characters in all for them",
+    ]);
+    // A short one still fits in characters; then the count is spent.
+    expect(project(hubConfigMap('d', 45))['jupyterhub_config.py']).toHaveLength(45);
+    expect(project(hubConfigMap('e', 45))['jupyterhub_config.py']).toBe('');
+    expect(notes).toHaveLength(2);
+  });
+
+  it('tells the first ten values dropped, then once that more were', () => {
+    const notes: string[] = [];
+    const budget = new KeptValues((path) => notes.push(path), 0, 0);
+    for (let i = 0; i < 50; i++) setProjection(hubConfigMap(`m${i}`, 60), undefined, { budget, path: `m${i}` });
+    expect(notes).toEqual([...Array.from({ length: 11 }, (_, i) => `m${i}`)]);
   });
 });

@@ -1,3 +1,4 @@
+import type { KeptValueBudget } from '../../core/source-file.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { K8sObject } from './k8s-documents.js';
@@ -73,6 +74,56 @@ export function kueueConfigText(key: string, text: string): boolean {
   return key === KUEUE_CONFIG_KEY && text.includes('config.kueue.x-k8s.io/');
 }
 
+/** The ConfigMap values cross-object rules read, by the rules that read them: every other value is dropped. */
+const CONFIGMAP_READERS: ReadonlyArray<{ rules: string; keeps: (key: string, text: string) => boolean }> = [
+  { rules: 'K8S-0150/0151 (JupyterHub)', keeps: hubConfigText },
+  { rules: 'K8S-0163 (Kueue)', keeps: kueueConfigText },
+];
+
+/**
+ * ConfigMap values a cluster scan keeps for the cross-object rules, at most, in characters and in
+ * count: a cluster's hub and Kueue configurations are a few, of some KiB each; a hostile one of
+ * thousands of 1 MiB ConfigMaps that each name an authenticator would hold them all to the end.
+ */
+export const MAX_KEPT_VALUE_CHARS = 16 * 1024 * 1024;
+export const MAX_KEPT_VALUES = 4096;
+/** Dropped values told one by one in `errors`, at most; one more entry says that more were dropped. */
+const MAX_DROP_NOTES = 10;
+
+/** A cluster scan's budget for the ConfigMap values its projections keep (`ClusterListing.keptValues`). */
+export class KeptValues implements KeptValueBudget {
+  private chars = 0;
+  private count = 0;
+  private notes = 0;
+
+  constructor(
+    private readonly note: (path: string, message: string) => void,
+    private readonly maxChars = MAX_KEPT_VALUE_CHARS,
+    private readonly maxCount = MAX_KEPT_VALUES,
+  ) {}
+
+  take(chars: number): boolean {
+    if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return false;
+    this.count++;
+    this.chars += chars;
+    return true;
+  }
+
+  dropped(path: string, what: string): void {
+    this.notes++;
+    if (this.notes <= MAX_DROP_NOTES)
+      this.note(
+        path,
+        `${what} not kept for the cross-object rules, which judge without it: the scan keeps at most ${this.maxCount} ConfigMap values of ${this.maxChars} characters in all for them`,
+      );
+    else if (this.notes === MAX_DROP_NOTES + 1)
+      this.note(
+        path,
+        `more ConfigMap values were not kept for the cross-object rules; the first ${MAX_DROP_NOTES} are told, not the others`,
+      );
+  }
+}
+
 const POD_DROPPED: ReadonlySet<string> = new Set(POD_FIELDS_DROPPED);
 const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED);
 
@@ -82,12 +133,13 @@ const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED)
  * decides its memory): object metadata without the server's bookkeeping (`uid`, `resourceVersion`,
  * timestamps, owner references, finalizers), pod specs and their containers without scheduling,
  * security contexts and probes, and a ConfigMap's keys without their values, except the configurations
- * cross-object rules read (`hubConfigText`, `kueueConfigText`). Everything else is kept
+ * cross-object rules read (`CONFIGMAP_READERS`), within the scan's `kept` budget (a value past it is
+ * dropped too, and told at `kept.path`). Everything else is kept
  * as it is, in the same place: the pod specs are found where they were, and findings of the
  * cross-object rules point at the same paths with the same values. `pods` are the object's pod specs
  * when they were found already (else they are looked for).
  */
-export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[]): K8sObject {
+export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[], kept?: { budget: KeptValueBudget; path: string }): K8sObject {
   const dropped = new DropNode();
   for (const pod of pods ?? podSpecPaths(obj)) {
     addFields(dropped, pod.specPath, POD_DROPPED);
@@ -101,7 +153,7 @@ export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[]): K
     else out[key] = below === undefined || dropped.drops(key) ? value : copyWithout(value, below);
   }
   if (obj.kind === 'ConfigMap' && obj.apiVersion === 'v1') {
-    if (isMapping(out.data)) out.data = keysOnly(out.data, (k, v) => typeof v === 'string' && (hubConfigText(k, v) || kueueConfigText(k, v)));
+    if (isMapping(out.data)) out.data = keptData(out.data, kept);
     if (isMapping(out.binaryData)) out.binaryData = keysOnly(out.binaryData);
   }
   return out as K8sObject;
@@ -147,9 +199,25 @@ function pick(o: Obj, keys: ReadonlySet<string>): Obj {
   return out;
 }
 
-function keysOnly(o: Obj, kept?: (key: string, value: unknown) => boolean): Obj {
+function keysOnly(o: Obj): Obj {
   const out: Obj = {};
-  for (const k of Object.keys(o)) out[k] = kept?.(k, o[k]) ? o[k] : '';
+  for (const k of Object.keys(o)) out[k] = '';
+  return out;
+}
+
+/** A ConfigMap's `data`: the keys, with the values a cross-object rule reads while the budget lasts. */
+function keptData(data: Obj, kept: { budget: KeptValueBudget; path: string } | undefined): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(data)) {
+    const v = data[k];
+    const reader = typeof v === 'string' ? CONFIGMAP_READERS.find((r) => r.keeps(k, v)) : undefined;
+    if (reader === undefined || typeof v !== 'string') out[k] = '';
+    else if (kept === undefined || kept.budget.take(v.length)) out[k] = v;
+    else {
+      out[k] = '';
+      kept.budget.dropped(kept.path, `the value of key '${k}' (${v.length} characters; ${reader.rules} read it)`);
+    }
+  }
   return out;
 }
 
