@@ -100,6 +100,12 @@ const { output } = await bundle.write({
   format: 'esm',
   entryFileNames: '[name].js',
   chunkFileNames: '[name]-[hash].js',
+  // Non-ASCII characters of the code written as escapes, and the doc comments (most of the rest) left
+  // out: V8 then keeps each chunk's source as one-byte text and scans it without decoding UTF-8 into
+  // UTF-16, in every isolate that loads the engine (a worker thread's too). The comments stay in dist/'s
+  // modules, the library. bench/RESULTS.md, session 25.
+  charset: 'ascii',
+  comments: { legal: true, annotation: true, jsdoc: false },
   // What start-up loads is two chunks: the engine (what the worker thread loads too) and the rest of the
   // command line (the worker's entry module aside: it runs only in the worker).
   codeSplitting: {

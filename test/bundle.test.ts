@@ -41,6 +41,16 @@ describe('bin/sanctum over the bundle', () => {
     expect(files.every((f) => f.endsWith('.js'))).toBe(true);
   });
 
+  it('the chunks a scan loads are ASCII, so that V8 keeps their source as one-byte text (scripts/bundle-cli.mjs)', () => {
+    const bundle = join(ROOT, 'dist', 'bundle');
+    const chunks = readdirSync(bundle).filter((f) => f === 'main.js' || f === 'scan-worker.js' || /^(engine|cli)-/.test(f));
+    expect(chunks.length).toBeGreaterThanOrEqual(4);
+    for (const f of chunks) {
+      const at = readFileSync(join(bundle, f)).findIndex((b) => b > 0x7f);
+      expect(at, `${f}: a byte that is not ASCII at offset ${at}`).toBe(-1);
+    }
+  });
+
   it('knows the package version: --version through the command line, and in the report', () => {
     // Two arguments: not the fast path of bin/sanctum, which reads package.json itself.
     const v = sanctum('--version', '--version');
