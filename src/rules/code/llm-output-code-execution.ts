@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { Flow } from './lib/flow.js';
+import { Flow, TOOL_INPUT_DOC } from './lib/flow.js';
 import { codeExecutionSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
 
@@ -17,7 +17,8 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0050' },
     ],
     rationale:
-      'Text produced by a model is attacker-influenced: a prompt injection in any document, web page or user message the model reads can make it emit code. Passing that text to `eval`, `exec`, `compile`, `new Function` or `vm.run*` runs it with the full rights of the application (CWE-94).',
+      'Text produced by a model is attacker-influenced: a prompt injection in any document, web page or user message the model reads can make it emit code. Passing that text to `eval`, `exec`, `compile`, `new Function` or `vm.run*` runs it with the full rights of the application (CWE-94).' +
+      ` ${TOOL_INPUT_DOC}`,
     remediation:
       'Never execute model output. Have the model return structured data (JSON validated against a schema) and map it to a fixed set of actions; if generated code must run, run it in an isolated sandbox (separate container or microVM, no credentials, no network).',
     references: ['https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/', 'https://cwe.mitre.org/data/definitions/94.html'],

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { Flow } from './lib/flow.js';
+import { Flow, TOOL_INPUT_DOC } from './lib/flow.js';
 import { htmlSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, hasJsx, mentions } from './lib/syntax.js';
 
@@ -14,7 +14,8 @@ export default defineRule<CodeDocument>({
     appliesTo: ['code-python', 'code-js'],
     frameworks: [{ id: 'owasp-llm-2025', control: 'LLM05' }],
     rationale:
-      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string`, a Jinja `Template` or `Environment.from_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable. Output passed through an HTML sanitiser or escaper of a library (DOMPurify, sanitize-html, xss/filterXSS, escape-html, he, lodash/validator escape; bleach.clean, nh3.clean, html.escape, markupsafe/flask escape) is not reported before HTML sinks; a function of the file’s own of the same name is followed, not trusted. Before a template it is still reported: escaping HTML leaves `{{ }}` intact.',
+      'Model output written into a page unescaped (`innerHTML`, `dangerouslySetInnerHTML`, `Markup`) runs script in the user’s browser (CWE-79); passed to `render_template_string`, a Jinja `Template` or `Environment.from_string` it is a server-side template injection that can run code on the server (CWE-1336). Prompt injection makes both reachable. Output passed through an HTML sanitiser or escaper of a library (DOMPurify, sanitize-html, xss/filterXSS, escape-html, he, lodash/validator escape; bleach.clean, nh3.clean, html.escape, markupsafe/flask escape) is not reported before HTML sinks; a function of the file’s own of the same name is followed, not trusted. Before a template it is still reported: escaping HTML leaves `{{ }}` intact.' +
+      ` ${TOOL_INPUT_DOC}`,
     remediation:
       'Render model output as text (`textContent`, JSX text, auto-escaped templates); if Markdown or HTML is needed, convert it and sanitise the result with an allow-list sanitiser (DOMPurify, bleach/nh3) before inserting it. Never use model output as a template, escaped or not: pass it to a fixed template as a variable (`render_template_string(TEMPLATE, answer=text)`) or render it in a `SandboxedEnvironment`.',
     references: [

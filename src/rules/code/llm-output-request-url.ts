@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { Flow } from './lib/flow.js';
+import { Flow, TOOL_INPUT_DOC } from './lib/flow.js';
 import { clientOf, httpClients, httpSinks, reportModelOutputAt, type HttpClients, type Sink } from './lib/sinks.js';
 import {
   assignmentIndex,
@@ -188,7 +188,8 @@ export default defineRule<CodeDocument>({
       { id: 'owasp-llm-2025', control: 'LLM06' },
     ],
     rationale:
-      'A URL taken from model output (its text, or the arguments of a tool call it makes) and fetched by the server (`requests`, `httpx`, `urlopen`, an object made by `requests.Session()`, `aiohttp.ClientSession()` or `httpx.Client()`, `fetch`, axios, got, ky, `http(s).get`) lets whoever steers the model through prompt injection make the server request any address it can reach: cloud metadata endpoints (`169.254.169.254`) and their credentials, internal services, the cluster API (server-side request forgery, CWE-918). A URL whose scheme and host are literal (`f"https://api.example.com/{path}"`, up to the first `/`, `?` or `#` after the host, also when held in a module constant: `f"{BASE_URL}/{path}"`), a path (`/search?q=…`) on an httpx client made with a `base_url` or in `new URL(path, BASE)` with a constant base, is not reported, nor a request made after the function compares the URL’s host (`urlparse(u).hostname in ALLOWED`, `new URL(u).hostname === HOST`). `urljoin`/`new URL(x, base)` are reported: an absolute URL in `x` replaces the base’s host.',
+      'A URL taken from model output (its text, or the arguments of a tool call it makes) and fetched by the server (`requests`, `httpx`, `urlopen`, an object made by `requests.Session()`, `aiohttp.ClientSession()` or `httpx.Client()`, `fetch`, axios, got, ky, `http(s).get`) lets whoever steers the model through prompt injection make the server request any address it can reach: cloud metadata endpoints (`169.254.169.254`) and their credentials, internal services, the cluster API (server-side request forgery, CWE-918). A URL whose scheme and host are literal (`f"https://api.example.com/{path}"`, up to the first `/`, `?` or `#` after the host, also when held in a module constant: `f"{BASE_URL}/{path}"`), a path (`/search?q=…`) on an httpx client made with a `base_url` or in `new URL(path, BASE)` with a constant base, is not reported, nor a request made after the function compares the URL’s host (`urlparse(u).hostname in ALLOWED`, `new URL(u).hostname === HOST`). `urljoin`/`new URL(x, base)` are reported: an absolute URL in `x` replaces the base’s host.' +
+      ` ${TOOL_INPUT_DOC}`,
     remediation:
       'Let the model choose among known endpoints, not write URLs: map its answer onto a fixed table of URLs, or put its value in the path or query of a URL with a literal scheme and host. If any host must be reachable, parse the URL, compare its host against an allow-list before the request, refuse redirects to other hosts, and send the request from a network that cannot reach metadata endpoints or internal services.',
     references: [

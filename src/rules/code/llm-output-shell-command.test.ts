@@ -147,6 +147,12 @@ testRule(rule, {
         'import os\ndef outer(llm):\n    job = Job()\n    def mid():\n        job = Job()\n        def inner():\n            job.cmd = llm.invoke("x").content\n        inner()\n    mid()\n    os.system(job.cmd)\n',
     },
     {
+      name: 'tool parameters the framework fills (InjectedState, RunnableConfig, a context), a function not made a tool, a tool running a fixed command',
+      path: 'tools2.py',
+      content:
+        'import os\nfrom typing import Annotated\nfrom langchain_core.tools import tool, InjectedToolArg\nfrom langgraph.prebuilt import InjectedState\n\n@tool\ndef status(query: str, state: Annotated[dict, InjectedState], config: RunnableConfig, user: Annotated[str, InjectedToolArg]) -> str:\n    os.system(state["cmd"])\n    os.system(config["cmd"])\n    os.system(user)\n    return os.popen("uptime").read()\n\ndef helper(cmd):\n    os.system(cmd)\n',
+    },
+    {
       name: "JS: a catch parameter named as output, run in its catch block; an object of a nested function's own set to output",
       path: 'catch3.js',
       content:
@@ -387,6 +393,29 @@ testRule(rule, {
       findings: [
         { startLine: 19, startColumn: 5, endLine: 19, endColumn: 14, message: 'Model output reaches exec()' },
         { startLine: 23, startColumn: 3, endLine: 23, endColumn: 12, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: 'parameters of agent tools are chosen by the model: @tool, @mcp.tool(), Tool(func=…), StructuredTool.from_function',
+      path: 'tools.py',
+      content:
+        'import os, subprocess\nfrom langchain_core.tools import tool, Tool, StructuredTool\n\n@tool\ndef shell(command: str) -> str:\n    """Run a command."""\n    return subprocess.run(command, shell=True, capture_output=True, text=True).stdout\n\n@mcp.tool()\nasync def grep(pattern: str, ctx: Context) -> str:\n    return os.popen(f"grep -r {pattern} .").read()\n\ndef run(cmd):\n    os.system(cmd)\n\ndef run2(cmd):\n    os.system(cmd)\n\nTOOLS = [Tool(name="run", func=run, description="run"), StructuredTool.from_function(run2)]\n',
+      findings: [
+        { startLine: 7, startColumn: 12, endLine: 7, endColumn: 79, message: 'Model output reaches subprocess.run(shell=True)' },
+        { startLine: 11, startColumn: 12, endLine: 11, endColumn: 44, message: 'Model output reaches os.popen()' },
+        { startLine: 14, startColumn: 5, endLine: 14, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 17, startColumn: 5, endLine: 17, endColumn: 19, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'JS: parameters of agent tools are chosen by the model: LangChain tool(fn), DynamicTool func, AI SDK tool({ execute })',
+      path: 'tools.ts',
+      content:
+        "import { exec } from 'child_process';\nimport { tool, DynamicTool } from '@langchain/core/tools';\nimport * as ai from 'ai';\nexport const shell = tool(async ({ command }) => exec(command), { name: 'shell', schema });\nexport const sh = new DynamicTool({ name: 'sh', description: 'x', func: async (input) => exec(input) });\nexport const run = ai.tool({ description: 'x', inputSchema, execute: async ({ cmd }) => exec(cmd) });\n",
+      findings: [
+        { startLine: 4, startColumn: 50, endLine: 4, endColumn: 63, message: 'Model output reaches exec()' },
+        { startLine: 5, startColumn: 90, endLine: 5, endColumn: 101, message: 'Model output reaches exec()' },
+        { startLine: 6, startColumn: 89, endLine: 6, endColumn: 98, message: 'Model output reaches exec()' },
       ],
     },
     {

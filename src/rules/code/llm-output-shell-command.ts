@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { Flow } from './lib/flow.js';
+import { Flow, TOOL_INPUT_DOC } from './lib/flow.js';
 import { isStoredQuote } from './lib/sanitisers.js';
 import { shellSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
@@ -18,7 +18,8 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0050' },
     ],
     rationale:
-      'A shell interprets metacharacters: model output that reaches `os.system`, `subprocess` with `shell=True` or an argument list split from the text (`shlex.split`), or `child_process.exec` lets whoever steers the model (through prompt injection) run arbitrary commands (CWE-78). Shell quoting protects arguments only: output quoted with `shlex.quote`/`pipes.quote` (or `quote` imported from them), shell-quote’s `quote` or a shellescape package after a fixed command (`"ls -l " + shlex.quote(x)`), or joined with `shlex.join`/`quote([...])` behind a literal command name, is not reported; quoted output that is the whole command, starts it, follows a command separator or is the script of `sh -c`, `bash -c` or `eval` still is, as is a quoting function of the file’s own.',
+      'A shell interprets metacharacters: model output that reaches `os.system`, `subprocess` with `shell=True` or an argument list split from the text (`shlex.split`), or `child_process.exec` lets whoever steers the model (through prompt injection) run arbitrary commands (CWE-78). Shell quoting protects arguments only: output quoted with `shlex.quote`/`pipes.quote` (or `quote` imported from them), shell-quote’s `quote` or a shellescape package after a fixed command (`"ls -l " + shlex.quote(x)`), or joined with `shlex.join`/`quote([...])` behind a literal command name, is not reported; quoted output that is the whole command, starts it, follows a command separator or is the script of `sh -c`, `bash -c` or `eval` still is, as is a quoting function of the file’s own.' +
+      ` ${TOOL_INPUT_DOC}`,
     remediation:
       'Do not build commands from model output. Map the model’s structured answer onto an allow-list of commands, and run them with an argument vector (`subprocess.run([...])`, `execFile`) without a shell, in a sandbox without credentials. Quoting (`shlex.quote`) keeps a model-chosen value one argument of a fixed command; it does not make a model-written command safe to run.',
     references: ['https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/', 'https://cwe.mitre.org/data/definitions/78.html'],

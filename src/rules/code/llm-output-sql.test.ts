@@ -29,6 +29,15 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: "a tool's parameter in the SQL text; the same value as a query parameter",
+      path: 'lookup.py',
+      content:
+        'from langchain_core.tools import tool\n\n@tool\ndef lookup(name: str) -> list:\n    """Find a customer."""\n    cur = conn.cursor()\n    cur.execute("SELECT * FROM customers WHERE name = ?", (name,))\n    cur.execute(f"SELECT * FROM customers WHERE name = \'{name}\'")\n    return cur.fetchall()\n',
+      findings: [
+        { startLine: 8, startColumn: 5, endLine: 8, endColumn: 66, message: 'Model output is part of the SQL text of cur.execute()' },
+      ],
+    },
+    {
       name: 'through an object: the LLM chain of the instance writes SQL its database runs (SQLDatabaseChain)',
       path: 'sql_chain.py',
       content:

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
-import { Flow } from './lib/flow.js';
+import { Flow, TOOL_INPUT_DOC } from './lib/flow.js';
 import { sqlSinks, reportModelOutputAt } from './lib/sinks.js';
 import { flavorOf, mentions } from './lib/syntax.js';
 
@@ -14,7 +14,8 @@ export default defineRule<CodeDocument>({
     appliesTo: ['code-python', 'code-js'],
     frameworks: [{ id: 'owasp-llm-2025', control: 'LLM05' }],
     rationale:
-      'Text-to-SQL and agents that write queries pass model output to the database. Executed as query text, it can read or destroy any table the connection can reach, whatever the user was meant to see (CWE-89).',
+      'Text-to-SQL and agents that write queries pass model output to the database. Executed as query text, it can read or destroy any table the connection can reach, whatever the user was meant to see (CWE-89).' +
+      ` ${TOOL_INPUT_DOC}`,
     remediation:
       'Use parameterised queries for values, and for generated SQL run it on a read-only connection with a role limited to the intended tables and rows, after parsing it and checking it against an allow-list of statements.',
     references: ['https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/', 'https://cwe.mitre.org/data/definitions/89.html'],

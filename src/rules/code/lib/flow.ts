@@ -2,7 +2,19 @@ import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
-import { allCalls, calleeText, flavorOf, hasJsx, isCall, isFunction, positional, unquote, type Flavor } from './syntax.js';
+import {
+  allCalls,
+  calleeText,
+  flavorOf,
+  hasJsx,
+  isCall,
+  isFunction,
+  namedArg,
+  objectProperty,
+  positional,
+  unquote,
+  type Flavor,
+} from './syntax.js';
 
 /**
  * Calls whose result is model output: OpenAI/Azure/Anthropic/Gemini/Mistral/Cohere clients, LiteLLM,
@@ -397,6 +409,20 @@ const CONTAINER_ADD = /^((?:self\.|this\.)?[A-Za-z_$][\w$]*)\.(?:append|extend|i
 /** Methods that pass their receiver's value (a promise's result, an array's items) to the function given first: `.then((text) => …)`, `.map((m) => …)`. */
 const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|some|every)$/;
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
+/** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
+export const TOOL_INPUT_DOC =
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context).';
+
+/**
+ * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
+ * `@function_tool`; functions given to `Tool(func=…)`, `StructuredTool.from_function(…)`; LangChain.js
+ * `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK's `tool({ execute })`.
+ */
+const TOOL_DECORATOR = /^@\s*(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)\s*(?:\(|$)/;
+const PY_TOOL = /^(?:[\w.]*\.)?(?:Tool|StructuredTool)(?:\.from_function)?$/;
+const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|DynamicTool|DynamicStructuredTool|StructuredTool)$/;
+/** Parameters a tool's framework fills, not the model: `Annotated[dict, InjectedState]`, `config: RunnableConfig`, `ctx: Context`. */
+const INJECTED_TYPE = /Injected|RunnableConfig|ToolRuntime|Callback|Context|RunContextWrapper/;
 
 /**
  * Follows values through one file: a variable assigned from a source (model output, request data), or
@@ -1004,6 +1030,7 @@ export class Flow {
     // openai.chat.completions.create(…)`) is not filtered: the filter goes by name, file-wide.
     for (const name of otherValues) this.hookResults.delete(name);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
+    if (this.kind === 'llm' && /tool/i.test(this.doc.text)) this.toolParameters(allCallNodes);
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee)))
       return;
@@ -1245,6 +1272,56 @@ export class Flow {
       if (value) site.keywords.push({ name: a.field('name')?.text(), use: this.use(value, scope) });
     }
     return site;
+  }
+
+  /** The parameters of the file's agent tools (see `TOOL_DECORATOR`) carry model output. */
+  private toolParameters(calls: ReadonlyArray<{ node: SgNode; callee: string }>): void {
+    const python = this.flavor === 'python';
+    const fromNode = (value: SgNode | undefined): void => {
+      if (!value) return;
+      const index = isFunction(value) ? this.indexById.get(value.id()) : undefined;
+      const fns =
+        index !== undefined ? [this.functions![index]] : value.kind() === 'identifier' ? (this.byName.get(value.text()) ?? []) : [];
+      for (const fn of fns) this.taintTool(fn);
+    };
+    if (python)
+      for (const f of this.functions!) {
+        const parent = f.node.kind() === 'function_definition' ? f.node.parent() : null;
+        if (
+          parent?.kind() === 'decorated_definition' &&
+          parent.children().some((c) => c.kind() === 'decorator' && TOOL_DECORATOR.test(c.text()))
+        )
+          this.taintTool(f);
+      }
+    for (const { node, callee } of calls) {
+      if (python) {
+        if (!PY_TOOL.test(callee)) continue;
+        fromNode(
+          namedArg(node, 'func') ?? namedArg(node, 'coroutine') ?? (callee.endsWith('from_function') ? positional(node)[0] : undefined),
+        );
+      } else if (JS_TOOL.test(callee) && !this.byName.has(callee)) {
+        const first = positional(node)[0];
+        if (first?.kind() === 'object') fromNode(objectProperty(first, 'func', 'execute'));
+        else fromNode(first);
+      }
+    }
+  }
+
+  /** A tool's model-chosen parameters: in Python all but the receiver and those the framework fills; in JavaScript the first (its input). */
+  private taintTool(fn: FunctionInfo): void {
+    if (this.flavor !== 'python') {
+      const input = fn.params[0];
+      for (const b of input?.bound ?? []) this.addInbound(fn, b);
+      return;
+    }
+    const injected = new Set<string>();
+    for (const p of fn.node.field('parameters')?.namedChildren() ?? []) {
+      const type = p.field('type');
+      if (type && INJECTED_TYPE.test(type.text())) for (const b of patternParam(p, 0).bound) injected.add(b);
+    }
+    const params = fn.receiverParam ? fn.params.slice(1) : fn.params;
+    for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!injected.has(b)) this.addInbound(fn, b);
+    for (const b of fn.otherBound) if (!injected.has(b)) this.addInbound(fn, b);
   }
 
   /** `const [answer, setAnswer] = useState(…)`: setter name → the state variable and the component that owns it. */
