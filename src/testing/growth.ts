@@ -81,8 +81,9 @@ export function measureGrowth(sized: Sized, n: number, options: GrowthOptions = 
   const large = sized(k * n);
   if (smallMs < minMs) {
     // Work still under minMs at k·n passes however it grows (too quick to matter): repeating it would
-    // only spend time, up to maxRepeat times, on a verdict already known.
-    const largeMs = best(large, runs, minMs);
+    // only spend time, up to maxRepeat times, on a verdict already known. One run over minMs (the first
+    // may compile) goes on to the repeated runs, which can still find it under minMs.
+    const largeMs = cpuMs(large);
     if (largeMs < minMs) return { n, k, repeat: 1, smallMs, largeMs, ratio: largeMs / smallMs };
   }
   const repeat = smallMs >= minMs ? 1 : Math.min(maxRepeat, Math.ceil(minMs / Math.max(smallMs, minMs / maxRepeat)));
