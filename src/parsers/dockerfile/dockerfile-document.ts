@@ -1,5 +1,6 @@
 import type { At, Located, ScanDocument, TextSpan } from '../../core/document.js';
 import { isLineSpan, isTextSpan } from '../../core/document.js';
+import type { ParseError } from '../../core/parser.js';
 import type { SourceFile } from '../../core/source-file.js';
 import { TextLocator } from '../../core/text-document.js';
 import { parseImageRef, substituteVariables, type ImageRef } from './image-ref.js';
@@ -110,6 +111,8 @@ export class DockerfileDocument implements ScanDocument {
     readonly stages: readonly DockerStage[],
     /** ARG values declared before the first FROM (`null` without a default). */
     readonly globalArgs: ReadonlyMap<string, string | null>,
+    /** What makes BuildKit reject the file (an ENV without a value, an unclosed quote, …), in file order. */
+    readonly errors: readonly ParseError[] = [],
   ) {
     this.locator = new TextLocator(file);
   }

@@ -539,6 +539,9 @@ describe('dockerfile parser growth', () => {
   growth('a long CMD in shell form', 6_000, (n) => `FROM a\nCMD ${'echo x && '.repeat(n)}true\n`);
   growth('a long ONBUILD RUN', 6_000, (n) => `FROM a\nONBUILD RUN ${'echo x && '.repeat(n)}true\n`);
   growth('a long COPY here-document', 4_500, (n) => `FROM a\nCOPY <<EOF /x\n${'line of text\n'.repeat(n)}EOF\n`);
+  // ENV, ARG and LABEL pairs are read by property-reader.ts; dockerfile-ast's reading of them grew superlinearly.
+  growth('a long legacy ENV', 30_000, (n) => `FROM a\nENV A ${'b '.repeat(n)}\n`);
+  growth('an ENV of many pairs', 15_000, (n) => `FROM a\nENV ${'a=1 '.repeat(n)}\n`);
   // Each FROM looks up the stage its image names among the earlier ones: 72,000 FROMs at 8n (504,000 bytes).
   // Linear work gives about 8 (measured 4.5), a search of the earlier stages per FROM about 64 (measured 33).
   it('reads many FROM lines in time linear in their number', () => {

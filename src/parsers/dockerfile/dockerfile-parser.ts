@@ -1,13 +1,13 @@
 import type * as DockerfileAst from 'dockerfile-ast';
-import type { Instruction } from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
 import { lazyModule } from '../../core/lazy-module.js';
 import { LineIndex } from '../../core/line-index.js';
-import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '../../core/parser.js';
+import { ParseFailure, type ParseContext, type ParseError, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
 import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
+import { readProperties } from './property-reader.js';
 import { parseShell } from '../shell/shell.js';
 import {
   DockerfileDocument,
@@ -21,11 +21,6 @@ import {
   type DockerProperty,
   type DockerStage,
 } from './dockerfile-document.js';
-
-interface LspRange {
-  start: { line: number; character: number };
-  end: { line: number; character: number };
-}
 
 // The Dockerfile syntax library loads when the first Dockerfile is parsed.
 const ast = lazyModule<typeof DockerfileAst>('dockerfile-ast');
@@ -42,10 +37,10 @@ const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SH
 /** Keywords whose leading `--name[=value]` words are flags. */
 const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
-/** Keywords whose `name=value` pairs dockerfile-ast reads, given the instruction alone. */
+/** Keywords of `name=value` pairs. */
 const PROPERTY_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL']);
 
-/** Real Dockerfiles are a few KiB; dockerfile-ast (which still reads the pairs of ENV, ARG and LABEL) slows down superlinearly on huge ones. */
+/** Real Dockerfiles are a few KiB. */
 export const MAX_DOCKERFILE_BYTES = 512 * 1024;
 
 export const dockerfileParser: Parser = {
@@ -57,14 +52,15 @@ export const dockerfileParser: Parser = {
   },
   parse(file: SourceFile, _ctx: ParseContext): ParseOutput {
     if (looksBinary(file.head())) throw new ParseFailure('binary content in a Dockerfile; not scanned');
-    return { documents: [parseDockerfile(file)] };
+    const doc = parseDockerfile(file);
+    return doc.errors.length > 0 ? { documents: [doc], errors: [...doc.errors] } : { documents: [doc] };
   },
 };
 
 /**
  * Instructions are delimited and read by our linear reader (instruction-reader.ts), with BuildKit's
- * here-document rules; dockerfile-ast reads the parser directives from the comment lines that open
- * the file, and the pairs of each ENV, ARG and LABEL given that instruction's text alone.
+ * here-document rules, and the pairs of ENV, ARG and LABEL by property-reader.ts; dockerfile-ast reads
+ * the parser directives from the comment lines that open the file.
  */
 export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const text = file.text();
@@ -91,12 +87,18 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const globalArgs = new Map<string, string | null>();
   // The first stage of each (lower-cased) name, as `FROM <name>` refers to it.
   const stageNames = new Map<string, number>();
+  // What makes BuildKit reject the file.
+  const errors: ParseError[] = [];
 
   for (const raw of raws) {
     const keyword = raw.keyword.toUpperCase();
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const parts = readParts(raw, keyword, text, escapeChar);
-    if (PROPERTY_KEYWORDS.has(keyword)) parts.properties = propertiesOf(raw, text, escapeChar);
+    if (PROPERTY_KEYWORDS.has(keyword)) {
+      const read = readProperties(text, keyword, raw.keywordEnd, raw.lineEnd, escapeChar);
+      parts.properties = read.properties;
+      if (read.error) errors.push({ message: read.error.message, line: lines.position(read.error.at).line });
+    }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
     if (stage === -1 && keyword === 'ARG')
@@ -108,7 +110,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     } else if (stage >= 0) stages[stage].instructions.push(di);
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
-  return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs);
+  return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs, errors);
 }
 
 /**
@@ -135,30 +137,6 @@ function headerEnd(text: string): number {
     if (j === text.length) return j;
     i = text[j] === '\r' && text[j + 1] === '\n' ? j + 2 : j + 1;
   }
-}
-
-/**
- * The pairs of an ENV, ARG or LABEL, as dockerfile-ast reads them from the instruction's text alone
- * (after the escape directive, when the file sets one).
- */
-function propertiesOf(raw: RawInstruction, text: string, escapeChar: string): DockerProperty[] {
-  const prefix = escapeChar === '\\' ? '' : `# escape=${escapeChar}\n`;
-  const buffer = prefix + text.slice(raw.start, raw.end);
-  let ins: Instruction | undefined;
-  try {
-    ins = ast().DockerfileParser.parse(buffer).getInstructions()[0];
-  } catch (e) {
-    throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
-  }
-  if (!(ins instanceof ast().PropertyInstruction)) return [];
-  const off = astOffset(buffer, raw.start - prefix.length);
-  const span = (r: LspRange): TextSpan => ({ start: off(r.start), end: off(r.end) });
-  return ins.getProperties().map((p) => {
-    const vr = p.getValueRange();
-    const prop: DockerProperty = { name: p.getName(), value: p.getValue(), span: span(p.getRange()), nameSpan: span(p.getNameRange()) };
-    if (vr) prop.valueSpan = span(vr);
-    return prop;
-  });
 }
 
 /** What an instruction is made of. */

@@ -19,6 +19,13 @@ export class LogicalText {
     return { start: this.offsets[s], end: this.offsets[e - 1] + 1 };
   }
 
+  /** The file span of logical characters `[start, end)`, empty when they are (placed at the file offset of `start`). */
+  exactSpan(start: number, end: number): TextSpan {
+    if (end > start) return this.span(start, end);
+    const at = start < this.text.length ? this.offsets[start] : this.text.length > 0 ? this.offsets[this.text.length - 1] + 1 : 0;
+    return { start: at, end: at };
+  }
+
   /** Logical text of a file region taken verbatim. */
   static verbatim(source: string, start: number, end: number): LogicalText {
     const offsets = new Int32Array(Math.max(0, end - start));

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySourceFile } from '../../core/source-file.js';
+import { DEFAULT_LIMITS } from '../../core/parser.js';
+import { dockerfileParser, parseDockerfile } from './dockerfile-parser.js';
+
+const parse = (text: string) => parseDockerfile(new MemorySourceFile('Dockerfile', text));
+/** Each pair of the file's ENV, ARG and LABEL: name, value and the text of its span, name span and value span. */
+const pairs = (text: string) => {
+  const doc = parse(text);
+  const at = (s: { start: number; end: number } | undefined) => (s ? text.slice(s.start, s.end) : undefined);
+  return doc.instructions.flatMap((i) => i.properties.map((p) => [p.name, p.value, at(p.span), at(p.nameSpan), at(p.valueSpan)]));
+};
+const errors = (text: string) => parse(text).errors.map((e) => [e.message, e.line]);
+
+// Values as BuildKit gives them (parseNameVal / parseNameOrNameVal, then the shell lexer's ProcessWord),
+// variables left unexpanded.
+describe('ENV, ARG and LABEL pairs', () => {
+  it('removes quotes wherever they stand in a value, as the shell lexer does', () => {
+    expect(pairs('FROM a\nENV A=a"b c"d B=\'x y\'z\nENV L a"b c"d \'e\'\n')).toEqual([
+      ['A', 'ab cd', 'A=a"b c"d', 'A', 'a"b c"d'],
+      ['B', 'x yz', "B='x y'z", 'B', "'x y'z"],
+      ['L', 'ab cd e', 'L a"b c"d \'e\'', 'L', 'a"b c"d \'e\''],
+    ]);
+  });
+
+  it('reads each ARG word as a name or name=value, never the legacy name-value form', () => {
+    expect(pairs('FROM a\nARG TOKEN secret\nARG B="x y" C\n')).toEqual([
+      ['TOKEN', null, 'TOKEN', 'TOKEN', undefined],
+      ['secret', null, 'secret', 'secret', undefined],
+      ['B', 'x y', 'B="x y"', 'B', '"x y"'],
+      ['C', null, 'C', 'C', undefined],
+    ]);
+  });
+
+  it('keeps the pairs after a value ending in an escaped escape and a continuation', () => {
+    const text = 'FROM a\nENV A=a\\\\ \\\n  B=2 \\\n  # c\n  C="3"\n';
+    expect(pairs(text)).toEqual([
+      ['A', 'a\\', 'A=a\\\\', 'A', 'a\\\\'],
+      ['B', '2', 'B=2', 'B', '2'],
+      ['C', '3', 'C="3"', 'C', '"3"'],
+    ]);
+  });
+
+  it('splits the legacy form at the first blank, escaped or not, and keeps the value to the end of the line', () => {
+    expect(pairs('FROM a\nENV a\\ b c\nLABEL K  v \\\n  w\n')).toEqual([
+      ['a', 'b c', 'a\\ b c', 'a\\', 'b c'],
+      ['K', 'v   w', 'K  v \\\n  w', 'K', 'v \\\n  w'],
+    ]);
+  });
+
+  it('writes a $ that starts no variable as \\$, so it is not substituted', () => {
+    const text = 'FROM a\nENV A=\\$HOME B=\'$HOME\' C="\\$HOME" D=$HOME\n';
+    expect(pairs(text).map(([n, v]) => [n, v])).toEqual([
+      ['A', '\\$HOME'],
+      ['B', '\\$HOME'],
+      ['C', '\\$HOME'],
+      ['D', '$HOME'],
+    ]);
+    const doc = parse(text.replace('FROM a\n', 'FROM a\nENV HOME=/root\n') + 'USER x\n');
+    expect([...doc.variablesAt(doc.byKeyword('USER')[0])]).toEqual([
+      ['HOME', '/root'],
+      ['A', '$HOME'],
+      ['B', '$HOME'],
+      ['C', '$HOME'],
+      ['D', '/root'],
+    ]);
+  });
+
+  it('takes escapes inside double quotes for ", $ and the escape only, and the escape directive for the escape', () => {
+    expect(pairs('FROM a\nENV A="a\\"b\\\\c\\d"\n').map(([n, v]) => [n, v])).toEqual([['A', 'a"b\\c\\d']]);
+    expect(pairs('# escape=`\nFROM a\nENV P="C:\\dir" Q=C:\\x `\n  R="a`"b"\n').map(([n, v]) => [n, v])).toEqual([
+      ['P', 'C:\\dir'],
+      ['Q', 'C:\\x'],
+      ['R', 'a"b'],
+    ]);
+  });
+
+  it('reports what makes BuildKit reject the instruction as an error, never with the word itself', () => {
+    expect(errors('FROM a\nENV A=1 ghp_secretvalue\nLABEL only\nENV B="open\nARG\nENV =x\nENV C=1\n')).toEqual([
+      ["Syntax error - can't find = in a word of ENV. Must be of the form: name=value", 2],
+      ['LABEL must have two arguments', 3],
+      ['unexpected end of statement while looking for matching double-quote', 4],
+      ['ARG requires at least one argument', 5],
+      ['ENV names can not be blank', 6],
+    ]);
+    const out = dockerfileParser.parse(new MemorySourceFile('Dockerfile', 'FROM a\nENV A="open\n'), { limits: DEFAULT_LIMITS });
+    expect(out.errors).toEqual([{ message: 'unexpected end of statement while looking for matching double-quote', line: 2 }]);
+    expect(out.documents).toHaveLength(1);
+  });
+});

@@ -1,0 +1,156 @@
+import type { DockerProperty } from './dockerfile-document.js';
+import { LogicalText } from './logical-text.js';
+
+/**
+ * The pairs of an ENV, LABEL or ARG as BuildKit reads them (parser/line_parsers.go parseNameVal and
+ * parseNameOrNameVal, then the shell lexer's ProcessWord on each name and value when the instruction
+ * is dispatched), in one pass over the instruction's line: linear in its length.
+ */
+
+export interface PropertyRead {
+  properties: DockerProperty[];
+  /** Why BuildKit rejects the instruction, when it does, and the file offset it points at. */
+  error?: { message: string; at: number };
+}
+
+/** Go's unicode.IsSpace. */
+function isSpace(c: string): boolean {
+  switch (c) {
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case '\u0085':
+    case '\u00a0':
+    case '\u1680':
+    case '\u2028':
+    case '\u2029':
+    case '\u202f':
+    case '\u205f':
+    case '\u3000':
+      return true;
+    default:
+      return c >= '\u2000' && c <= '\u200a';
+  }
+}
+
+/** BuildKit's reWhitespace, which splits the legacy `ENV name value` form. */
+const isLegacyBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
+
+/**
+ * The end of the word that starts at `start`, as BuildKit's parseWords splits words: blanks end a word
+ * outside quotes, '…' and "…" hold blanks, the escape character keeps the next character in the word
+ * (not inside '…'). Quotes and escapes stay in the word.
+ */
+function wordEnd(line: string, start: number, to: number, escape: string): number {
+  let quote = '';
+  let i = start;
+  for (; i < to; i++) {
+    const c = line[i];
+    if (quote === '') {
+      if (isSpace(c)) break;
+      if (c === '"' || c === "'") quote = c;
+      else if (c === escape) i++;
+    } else if (c === quote) quote = '';
+    else if (c === escape && quote === '"') i++;
+  }
+  return Math.min(i, to);
+}
+
+/**
+ * A name or value as the shell lexer's ProcessWord leaves it, variables not expanded: quotes removed,
+ * an escaped character taken as it is (in "…" only `"`, `$` and the escape are escaped). A `$` that
+ * starts no variable (escaped, or inside '…') is written `\$`, as substituteVariables reads it.
+ */
+function processWord(s: string, escape: string): { value: string; unterminated?: string } {
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote === "'") {
+      if (c === "'") quote = '';
+      else out += c === '$' ? '\\$' : c;
+    } else if (quote === '"') {
+      if (c === '"') quote = '';
+      else if (c === escape && i + 1 < s.length) {
+        const next = s[i + 1];
+        if (next === '"' || next === '$' || next === escape) {
+          out += next === '$' ? '\\$' : next;
+          i++;
+        } else out += c;
+      } else if (c !== escape) out += c;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === escape) {
+      if (i + 1 < s.length) out += s[++i] === '$' ? '\\$' : s[i];
+    } else out += c;
+  }
+  return quote === '' ? { value: out } : { value: out, unterminated: quote === '"' ? 'double-quote' : 'single-quote' };
+}
+
+/**
+ * The pairs of an ENV, LABEL or ARG whose arguments are the file's `[from, to)` (after the keyword,
+ * to the end of its logical line). `ENV name value with blanks` (the first word holds no `=`) is one
+ * pair whose value runs to the end of the line; otherwise each word is `name=value` (ARG: or `name`).
+ */
+export function readProperties(text: string, keyword: string, from: number, to: number, escape: string): PropertyRead {
+  const lt = LogicalText.continued(text, from, to, escape);
+  const line = lt.text;
+  let start = 0;
+  let end = line.length;
+  while (start < end && isSpace(line[start])) start++;
+  while (end > start && isSpace(line[end - 1])) end--;
+  const properties: DockerProperty[] = [];
+  let error: PropertyRead['error'];
+  const fail = (message: string, at: number): void => {
+    error ??= { message, at: lt.exactSpan(at, at).start };
+  };
+  const add = (nameFrom: number, nameTo: number, valueFrom: number, valueTo: number): void => {
+    const name = processWord(line.slice(nameFrom, nameTo), escape);
+    if (name.unterminated) fail(`unexpected end of statement while looking for matching ${name.unterminated}`, nameFrom);
+    if (nameTo === nameFrom) fail(`${keyword} names can not be blank`, nameFrom);
+    const prop: DockerProperty = {
+      name: name.value,
+      value: null,
+      span: lt.exactSpan(nameFrom, valueFrom === -1 ? nameTo : valueTo),
+      nameSpan: lt.exactSpan(nameFrom, nameTo),
+    };
+    if (valueFrom !== -1) {
+      const value = processWord(line.slice(valueFrom, valueTo), escape);
+      if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom);
+      prop.value = value.value;
+      prop.valueSpan = lt.exactSpan(valueFrom, valueTo);
+    }
+    properties.push(prop);
+  };
+  if (start === end) return { properties, error: { message: `${keyword} requires at least one argument`, at: from } };
+
+  const equals = (from: number, to: number): number => {
+    for (let i = from; i < to; i++) if (line[i] === '=') return i;
+    return -1;
+  };
+  if (keyword !== 'ARG' && equals(start, wordEnd(line, start, end, escape)) === -1) {
+    let nameTo = start;
+    while (nameTo < end && !isLegacyBlank(line[nameTo])) nameTo++;
+    let valueFrom = nameTo;
+    while (valueFrom < end && isLegacyBlank(line[valueFrom])) valueFrom++;
+    if (valueFrom >= end) {
+      add(start, nameTo, -1, -1);
+      fail(`${keyword} must have two arguments`, start);
+    } else add(start, nameTo, valueFrom, end);
+    return error === undefined ? { properties } : { properties, error };
+  }
+  for (let i = start; i < end;) {
+    const to = wordEnd(line, i, end, escape);
+    const eq = equals(i, to);
+    if (eq !== -1) add(i, eq, eq + 1, to);
+    else {
+      add(i, to, -1, -1);
+      if (keyword !== 'ARG') fail(`Syntax error - can't find = in a word of ${keyword}. Must be of the form: name=value`, i);
+    }
+    i = to;
+    while (i < end && isSpace(line[i])) i++;
+  }
+  return error === undefined ? { properties } : { properties, error };
+}
