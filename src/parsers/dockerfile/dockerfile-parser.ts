@@ -1,6 +1,4 @@
-import type * as DockerfileAst from 'dockerfile-ast';
 import type { TextSpan } from '../../core/document.js';
-import { lazyModule } from '../../core/lazy-module.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseError, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
@@ -8,22 +6,19 @@ import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
 import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
 import { readProperties } from './property-reader.js';
+import { readDirectives } from './directive-reader.js';
 import { parseShell } from '../shell/shell.js';
 import {
   DockerfileDocument,
   SHELLS,
   shellScriptIndex,
   type DockerArg,
-  type DockerDirective,
   type DockerFlag,
   type DockerHeredoc,
   type DockerInstruction,
   type DockerProperty,
   type DockerStage,
 } from './dockerfile-document.js';
-
-// The Dockerfile syntax library loads when the first Dockerfile is parsed.
-const ast = lazyModule<typeof DockerfileAst>('dockerfile-ast');
 
 /** `Dockerfile`, `Containerfile`, `Dockerfile.gpu`, `api.Dockerfile`, `api.containerfile`. */
 export function isDockerfileName(path: string): boolean {
@@ -59,28 +54,18 @@ export const dockerfileParser: Parser = {
 
 /**
  * Instructions are delimited and read by our linear reader (instruction-reader.ts), with BuildKit's
- * here-document rules, and the pairs of ENV, ARG and LABEL by property-reader.ts; dockerfile-ast reads
- * the parser directives from the comment lines that open the file.
+ * here-document rules; the parser directives by directive-reader.ts and the pairs of ENV, ARG and LABEL
+ * by property-reader.ts, as BuildKit reads them.
  */
 export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const text = file.text();
   const lines = new LineIndex(text);
 
-  let header: DockerfileAst.Dockerfile;
-  const headerText = text.slice(0, headerEnd(text));
-  try {
-    header = ast().DockerfileParser.parse(headerText);
-  } catch (e) {
-    throw new ParseFailure(`Dockerfile parse error: ${(e as Error).message ?? String(e)}`);
-  }
+  const read = readDirectives(text);
+  const { directives } = read;
   // The escape directive decides where instructions end.
-  const escapeChar = header.getEscapeCharacter() || '\\';
+  const escapeChar = read.escape;
   const raws = readInstructions(text, escapeChar);
-  const headerOffset = astOffset(headerText, 0);
-  const directives: DockerDirective[] = header.getDirectives().map((d) => {
-    const r = d.getRange();
-    return { name: d.getName().toLowerCase(), value: d.getValue(), span: { start: headerOffset(r.start), end: headerOffset(r.end) } };
-  });
 
   const instructions: DockerInstruction[] = [];
   const stages: DockerStage[] = [];
@@ -89,15 +74,16 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const stageNames = new Map<string, number>();
   // What makes BuildKit reject the file.
   const errors: ParseError[] = [];
+  if (read.error) errors.push({ message: read.error.message, line: lines.position(read.error.at).line });
 
   for (const raw of raws) {
     const keyword = raw.keyword.toUpperCase();
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const parts = readParts(raw, keyword, text, escapeChar);
     if (PROPERTY_KEYWORDS.has(keyword)) {
-      const read = readProperties(text, keyword, raw.keywordEnd, raw.lineEnd, escapeChar);
-      parts.properties = read.properties;
-      if (read.error) errors.push({ message: read.error.message, line: lines.position(read.error.at).line });
+      const pairs = readProperties(text, keyword, raw.keywordEnd, raw.lineEnd, escapeChar);
+      parts.properties = pairs.properties;
+      if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
     }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
@@ -111,32 +97,6 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs, errors);
-}
-
-/**
- * The offset in a file of a dockerfile-ast position in `buffer`, text that starts at the file's offset
- * `base`. Its lines end at CRLF, LF and a bare CR too.
- */
-function astOffset(buffer: string, base: number): (p: { line: number; character: number }) => number {
-  const starts = [0];
-  for (let i = 0; i < buffer.length; i++) {
-    const c = buffer.charCodeAt(i);
-    if (c === 10 || (c === 13 && buffer.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-  }
-  return (p) => base + Math.min(starts[Math.min(Math.max(p.line, 0), starts.length - 1)] + p.character, buffer.length);
-}
-
-/** End of the comment lines (and blank-prefixed comment lines) that open the file, where parser directives stand. */
-function headerEnd(text: string): number {
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (;;) {
-    let j = i;
-    while (text[j] === ' ' || text[j] === '\t') j++;
-    if (text[j] !== '#') return i;
-    while (j < text.length && text[j] !== '\n' && text[j] !== '\r') j++;
-    if (j === text.length) return j;
-    i = text[j] === '\r' && text[j + 1] === '\n' ? j + 2 : j + 1;
-  }
 }
 
 /** What an instruction is made of. */

@@ -1,0 +1,59 @@
+import type { DockerDirective } from './dockerfile-document.js';
+
+export interface DirectiveRead {
+  directives: DockerDirective[];
+  /** The escape character the file sets, `\` by default. */
+  escape: string;
+  /** Why BuildKit rejects the directives, when it does, and the file offset of the line. */
+  error?: { message: string; at: number };
+}
+
+const KNOWN = new Set(['syntax', 'escape', 'check']);
+/** The name and `=` of BuildKit's directive line after `#` and blanks (directives.go directiveRegexp; Go's \s has no \v). */
+const DIRECTIVE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\f ]*=/;
+const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\f';
+
+/** The value after the `=`, as directiveRegexp's `\s*(.+?)\s*$` takes it: blanks trimmed, but never empty (then its last blank). */
+function directiveValue(rest: string): string | undefined {
+  let start = 0;
+  let end = rest.length;
+  while (start < end && isGoSpace(rest[start])) start++;
+  while (end > start && isGoSpace(rest[end - 1])) end--;
+  if (start < end) return rest.slice(start, end);
+  return rest.length > 0 ? rest[rest.length - 1] : undefined;
+}
+
+/**
+ * The parser directives that open a Dockerfile, as BuildKit's DirectiveParser reads them line by line:
+ * `# name=value` after optional blanks. The first line that is not one, or names a directive BuildKit
+ * does not know (`# foo=bar`), ends them: a `# escape=` after it is a comment. A directive given twice
+ * and an escape other than `\` or a backtick make BuildKit reject the file.
+ */
+export function readDirectives(text: string): DirectiveRead {
+  const directives: DockerDirective[] = [];
+  let escape = '\\';
+  let error: DirectiveRead['error'];
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < text.length) {
+    let end = i;
+    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    let hash = i;
+    while (hash < end && (text[hash] === ' ' || text[hash] === '\t')) hash++;
+    if (text[hash] !== '#') break;
+    const line = text.slice(hash + 1, end).replace(/^\s+/, '');
+    const m = DIRECTIVE.exec(line);
+    const name = m?.[1].toLowerCase();
+    const value = m ? directiveValue(line.slice(m[0].length)) : undefined;
+    if (name === undefined || value === undefined || !KNOWN.has(name)) break;
+    if (directives.some((d) => d.name === name)) error ??= { message: `only one ${name} parser directive can be used`, at: hash };
+    else {
+      directives.push({ name, value, span: { start: hash, end } });
+      if (name === 'escape') {
+        if (value === '\\' || value === '`') escape = value;
+        else error ??= { message: 'invalid escape token: the escape directive takes ` or \\', at: hash };
+      }
+    }
+    i = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
+  }
+  return error ? { directives, escape, error } : { directives, escape };
+}
