@@ -99,8 +99,6 @@ export class DockerfileDocument implements ScanDocument {
   readonly kind = 'dockerfile';
   private readonly locator: TextLocator;
   private readonly scripts = new Map<number, ShellScript[]>();
-  /** The first stage of each name, made on the first stageByRef. */
-  private stageNames: Map<string, DockerStage> | undefined;
 
   constructor(
     readonly file: SourceFile,
@@ -113,6 +111,8 @@ export class DockerfileDocument implements ScanDocument {
     readonly globalArgs: ReadonlyMap<string, string | null>,
     /** What makes BuildKit reject the file (an ENV without a value, an unclosed quote, …), in file order. */
     readonly errors: readonly ParseError[] = [],
+    /** The index of the first stage of each (lower-cased) name, as the parser found them. */
+    private readonly stageNames: ReadonlyMap<string, number> = new Map(),
   ) {
     this.locator = new TextLocator(file);
   }
@@ -129,12 +129,8 @@ export class DockerfileDocument implements ScanDocument {
 
   /** The stage with this name or numeric index, as `COPY --from` and `FROM` refer to it. */
   stageByRef(ref: string): DockerStage | undefined {
-    if (this.stageNames === undefined) {
-      this.stageNames = new Map();
-      for (const s of this.stages) if (s.name !== undefined && !this.stageNames.has(s.name)) this.stageNames.set(s.name, s);
-    }
     const named = this.stageNames.get(ref.toLowerCase());
-    if (named) return named;
+    if (named !== undefined) return this.stages[named];
     return /^\d+$/.test(ref) ? this.stages[Number(ref)] : undefined;
   }
 

@@ -482,6 +482,21 @@ USER 1000
     expect(doc.externalSources()).toEqual([]);
   });
 
+  it('reports a FROM whose arguments BuildKit rejects: not an image alone or image AS name, or a bad stage name', () => {
+    const doc = parse('FROM a AS b c\nFROM a b\nFROM a AS 1st\nFROM --platform=x a AS Ok-1.2_x\nFROM\nFROM a as b\n');
+    expect(doc.errors).toEqual([
+      { message: 'FROM requires either one or three arguments', line: 1 },
+      { message: 'FROM requires either one or three arguments', line: 2 },
+      { message: "invalid name for build stage: name can't start with a number or contain symbols", line: 3 },
+      { message: 'FROM requires either one or three arguments', line: 5 },
+    ]);
+  });
+
+  it('finds a stage by the name the parser gave it, the first of two with one name', () => {
+    const doc = parse('FROM a AS x\nFROM b AS X\nFROM c\n');
+    expect([doc.stageByRef('X')?.index, doc.stageByRef('2')?.index, doc.stageByRef('y')]).toEqual([0, 2, undefined]);
+  });
+
   it('rejects binary content with a ParseFailure', () => {
     const file = new MemorySourceFile('Dockerfile', new Uint8Array([0x46, 0, 0x4f, 0xff]));
     expect(() => dockerfileParser.parse(file, { limits: DEFAULT_LIMITS })).toThrow(ParseFailure);

@@ -90,13 +90,15 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
     if (keyword === 'FROM') {
+      const fromError = fromArgumentsError(di.args);
+      if (fromError) errors.push({ message: fromError, line: di.line });
       const st = toStage(di, stages.length, stageNames, globalArgs);
       stages.push(st);
       if (st.name !== undefined && !stageNames.has(st.name)) stageNames.set(st.name, st.index);
     } else if (stage >= 0) stages[stage].instructions.push(di);
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
-  return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs, errors);
+  return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs, errors, stageNames);
 }
 
 /** What an instruction is made of. */
@@ -253,6 +255,19 @@ function toInstruction(
       return flags.find((f) => f.name.toLowerCase() === name.toLowerCase());
     },
   };
+}
+
+/**
+ * Why BuildKit rejects a FROM's arguments (instructions/parse.go parseBuildStageName): an image alone,
+ * or an image, AS and a stage name that starts with a letter and holds lower-case letters, digits,
+ * '-', '_' and '.' only.
+ */
+function fromArgumentsError(args: readonly DockerArg[]): string | undefined {
+  if (args.length === 3 && args[1].value.toUpperCase() === 'AS')
+    return /^[a-z][a-z0-9-_.]*$/.test(args[2].value.toLowerCase())
+      ? undefined
+      : "invalid name for build stage: name can't start with a number or contain symbols";
+  return args.length === 1 ? undefined : 'FROM requires either one or three arguments';
 }
 
 /** A stage from its FROM: `FROM [--platform=…] image [AS name]`. */
