@@ -1035,7 +1035,7 @@ describe('kinds Kueue admits: an AppWrapper and a Kubeflow Trainer TrainJob', ()
 });
 
 describe('a hostile cluster: ConfigMaps that each hold a MiB naming an authenticator', () => {
-  it('keeps 16 MiB of them for the cross-object rules, and tells the one past it in errors', async () => {
+  it('keeps 16 Mi characters of them for the cross-object rules, and tells the one past it in errors', async () => {
     const value = 'c.JupyterHub.authenticator_class = "dummy"\n#'.padEnd(1_000_000, '#');
     const objects = Array.from({ length: 17 }, (_, i) => ({
       apiVersion: 'v1',

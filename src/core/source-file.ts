@@ -62,8 +62,8 @@ export interface ClusterListing {
 
 /** A scan's budget for the ConfigMap values its projections keep, and where a value it drops is told (an entry of `errors`). */
 export interface KeptValueBudget {
-  /** True, and the value counted, when a value of `chars` characters still fits. */
-  take(chars: number): boolean;
+  /** True, and the values counted, when `count` values of `chars` characters in all still fit. */
+  take(chars: number, count?: number): boolean;
   /** `what` (a ConfigMap key's value) was not kept: told as an entry of `errors` at `path`. */
   dropped(path: string, what: string): void;
 }

@@ -157,6 +157,29 @@ describe("a cluster scan's budget for the ConfigMap values it keeps", () => {
     expect(notes).toHaveLength(2);
   });
 
+  it("keeps all of one ConfigMap's values or none, and tells each one dropped", () => {
+    const notes: string[] = [];
+    const budget = new KeptValues((path, message) => notes.push(`${path}: ${message}`), 250, 4);
+    const project = (o: K8sObject) =>
+      setProjection(o, undefined, { budget, path: `jhub/ConfigMap/${o.metadata!.name as string}` }).data as Record<string, string>;
+    expect(project(hubConfigMap('a', 100))['jupyterhub_config.py']).toHaveLength(100);
+    // values.yaml (200) no longer fits, auth.py (45) would: kept alone, it would be judged without the extraConfig run after it.
+    const values = 'hub:\n  extraConfig: {auth: "c.JupyterHub.authenticator_class = \'github\'"}\n#'.padEnd(200, '#');
+    const hub: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'hub', namespace: 'jhub' },
+      data: { 'values.yaml': values, 'auth.py': 'c.JupyterHub.authenticator_class = "dummy"'.padEnd(45) },
+    };
+    expect(project(hub)).toEqual({ 'values.yaml': '', 'auth.py': '' });
+    expect(notes.map((n) => n.slice(0, n.indexOf(')') + 1))).toEqual([
+      "jhub/ConfigMap/hub: the value of key 'values.yaml' (200 characters; K8S-0150/0151 (JupyterHub)",
+      "jhub/ConfigMap/hub: the value of key 'auth.py' (45 characters; K8S-0150/0151 (JupyterHub)",
+    ]);
+    // The budget is left as it was: the next ConfigMap that fits is kept.
+    expect(project(hubConfigMap('b', 150))['jupyterhub_config.py']).toHaveLength(150);
+  });
+
   it('tells the first ten values dropped, then once that more were', () => {
     const notes: string[] = [];
     const budget = new KeptValues((path) => notes.push(path), 0, 0);

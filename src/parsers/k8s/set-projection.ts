@@ -102,9 +102,9 @@ export class KeptValues implements KeptValueBudget {
     private readonly maxCount = MAX_KEPT_VALUES,
   ) {}
 
-  take(chars: number): boolean {
-    if (this.count >= this.maxCount || this.chars + chars > this.maxChars) return false;
-    this.count++;
+  take(chars: number, count = 1): boolean {
+    if (this.count + count > this.maxCount || this.chars + chars > this.maxChars) return false;
+    this.count += count;
     this.chars += chars;
     return true;
   }
@@ -205,19 +205,28 @@ function keysOnly(o: Obj): Obj {
   return out;
 }
 
-/** A ConfigMap's `data`: the keys, with the values a cross-object rule reads while the budget lasts. */
+/**
+ * A ConfigMap's `data`: the keys, with the values a cross-object rule reads if they all fit in the
+ * budget, else none of them (a hub's values.yaml without the .py keys beside it, or the other way
+ * round, would be judged as another configuration); each value dropped is told.
+ */
 function keptData(data: Obj, kept: { budget: KeptValueBudget; path: string } | undefined): Obj {
   const out: Obj = {};
+  const read: Array<{ key: string; value: string; rules: string }> = [];
+  let chars = 0;
   for (const k of Object.keys(data)) {
     const v = data[k];
     const reader = typeof v === 'string' ? CONFIGMAP_READERS.find((r) => r.keeps(k, v)) : undefined;
-    if (reader === undefined || typeof v !== 'string') out[k] = '';
-    else if (kept === undefined || kept.budget.take(v.length)) out[k] = v;
-    else {
-      out[k] = '';
-      kept.budget.dropped(kept.path, `the value of key '${k}' (${v.length} characters; ${reader.rules} read it)`);
-    }
+    out[k] = '';
+    if (reader === undefined || typeof v !== 'string') continue;
+    read.push({ key: k, value: v, rules: reader.rules });
+    chars += v.length;
   }
+  if (read.length === 0) return out;
+  if (kept === undefined || kept.budget.take(chars, read.length)) for (const r of read) out[r.key] = r.value;
+  else
+    for (const r of read)
+      kept.budget.dropped(kept.path, `the value of key '${r.key}' (${r.value.length} characters; ${r.rules} read it)`);
   return out;
 }
 
