@@ -629,6 +629,28 @@ spec:
         },
       ],
     },
+    ...[
+      ['a block', '      stringData: |\n        c.JupyterHub.authenticator_class = "dummy"\n'],
+      ['one plain line', '      stringData: c.JupyterHub.authenticator_class = "dummy"\n'],
+    ].map(([form, stringData]) => ({
+      name: `z2jh: a values.yaml the scan cannot read holds hub.extraFiles, auth.py's own text (${form}), not an extraConfig assignment: the file's dummy stands`,
+      path: 'jhub.yaml',
+      content:
+        unreadValuesWithConfigFile(
+          `  extraFiles:\n    auth.py:\n      mountPath: /usr/local/etc/jupyterhub/jupyterhub_config.d/auth.py\n${stringData}`,
+          'c.JupyterHub.authenticator_class = "dummy"',
+        ) + z2jhProxy('LoadBalancer'),
+      findings: [
+        {
+          startLine: 40,
+          startColumn: 5,
+          endLine: 42,
+          endColumn: 21,
+          severity: 'critical' as const,
+          message: /JupyterHub proxy .*authentication off/,
+        },
+      ],
+    })),
     {
       name: 'a hub ConfigMap whose values.yaml (github) comes before jupyterhub_config.py (dummy): the Python wins',
       path: 'jhub.yaml',

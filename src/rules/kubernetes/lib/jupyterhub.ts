@@ -122,8 +122,31 @@ function fromUnreadValues(text: string, into: HubConfig, python: PythonReader, c
   if (text.includes('authenticator_class')) into.authenticatorClass = null;
   if (text.includes('DummyAuthenticator')) into.password = null;
   for (const file of configFiles) python.apply(file, into);
-  if (PY_ASSIGNS_CLASS.test(text)) into.authenticatorClass = null;
-  if (PY_ASSIGNS_PASSWORD.test(text)) into.password = null;
+  const extra = withoutFileLines(text, configFiles);
+  if (PY_ASSIGNS_CLASS.test(extra)) into.authenticatorClass = null;
+  if (PY_ASSIGNS_PASSWORD.test(extra)) into.password = null;
+}
+
+/**
+ * The text without the lines that copy a line of the configFiles: z2jh's values.yaml holds the whole
+ * .Values, so `hub.extraFiles.<key>.stringData` (a block, or one plain line after `stringData:`) is
+ * there too, and is no extraConfig assignment run after the files.
+ */
+function withoutFileLines(text: string, configFiles: readonly string[]): string {
+  const fileLines = new Set<string>();
+  for (const file of configFiles)
+    for (const line of file.split('\n')) {
+      const t = line.trim();
+      if (t !== '') fileLines.add(t);
+    }
+  if (fileLines.size === 0) return text;
+  return text
+    .split('\n')
+    .filter((line) => {
+      const t = line.trim();
+      return !fileLines.has(t) && !(t.startsWith('stringData:') && fileLines.has(t.slice('stringData:'.length).trim()));
+    })
+    .join('\n');
 }
 
 /**
