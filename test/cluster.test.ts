@@ -1034,6 +1034,80 @@ describe('kinds Kueue admits: an AppWrapper and a Kubeflow Trainer TrainJob', ()
   });
 });
 
+describe("a RayCluster an AppWrapper wraps, behind a LoadBalancer Service selecting KubeRay's head labels", () => {
+  const owner = (apiVersion: string, kind: string, name: string, uid: string) => ({
+    ownerReferences: [{ apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true }],
+  });
+  const rayCluster = (ns: string, token: boolean, ownedBy: Record<string, unknown> = {}) => ({
+    apiVersion: 'ray.io/v1',
+    kind: 'RayCluster',
+    metadata: { name: 'rc', namespace: ns, ...ownedBy },
+    spec: {
+      ...(token ? { authOptions: { mode: 'token' } } : {}),
+      headGroupSpec: {
+        rayStartParams: { 'dashboard-host': '0.0.0.0' },
+        template: { spec: { containers: [{ name: 'ray-head', image: 'rayproject/ray:2.9.0', ports: [{ containerPort: 8265 }] }] } },
+      },
+    },
+  });
+  // In namespace 'open' without authentication, in 'tok' with KubeRay's token authentication.
+  const objects = [
+    ...['open', 'tok'].flatMap((ns) => [
+      {
+        apiVersion: 'workload.codeflare.dev/v1beta2',
+        kind: 'AppWrapper',
+        metadata: { name: 'aw', namespace: ns, uid: `uid-aw-${ns}` },
+        spec: { components: [{ template: { ...rayCluster(ns, ns === 'tok'), metadata: { name: 'rc' } } }] },
+      },
+      rayCluster(ns, ns === 'tok', owner('workload.codeflare.dev/v1beta2', 'AppWrapper', 'aw', `uid-aw-${ns}`)),
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'rc-head-svc', namespace: ns },
+        spec: {
+          type: 'LoadBalancer',
+          selector: { 'ray.io/cluster': 'rc', 'ray.io/node-type': 'head' },
+          ports: [{ name: 'dashboard', port: 8265, targetPort: 8265 }],
+        },
+      },
+    ]),
+  ];
+  const resources = [
+    ...AI_OPERATOR_RESOURCES,
+    { group: 'workload.codeflare.dev', version: 'v1beta2', name: 'appwrappers', kind: 'AppWrapper', namespaced: true, custom: true },
+  ];
+
+  it('finds the head in the AppWrapper (the RayCluster it made is skipped): critical without token auth, nothing with it', async () => {
+    const srv = await new FakeApiServer({ objects, resources }).start();
+    try {
+      const scanned: string[] = [];
+      const r = await scanCluster({
+        kubeconfig: srv.kubeconfigPath,
+        config: false,
+        rules: ['K8S-0150'],
+        onObject: (name) => scanned.push(name),
+      });
+      expect(r.errors).toEqual([]);
+      expect(scanned).not.toContain('open/RayCluster.ray.io/rc');
+      expect(r.cluster.managedSkipped).toBe(2);
+      expect(
+        r.findings.map((f) => ({ path: f.location.path, objectPath: f.location.objectPath, severity: f.severity, message: f.message })),
+      ).toEqual([
+        {
+          path: 'open/Service/rc-head-svc',
+          objectPath: '/spec/ports/0',
+          severity: 'critical',
+          message: expect.stringMatching(
+            /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of AppWrapper 'aw' \(authentication off/,
+          ),
+        },
+      ]);
+    } finally {
+      await srv.close();
+    }
+  });
+});
+
 describe('a hostile cluster: ConfigMaps that each hold a MiB naming an authenticator', () => {
   it('keeps 16 Mi characters of them for the cross-object rules, and tells the one past it in errors', async () => {
     const value = 'c.JupyterHub.authenticator_class = "dummy"\n#'.padEnd(1_000_000, '#');

@@ -175,6 +175,8 @@ export class PodSpecDocument implements ScanDocument {
   readonly specPath: ObjectPath;
   readonly metadataPath: ObjectPath | undefined;
   readonly origin: string;
+  /** Object path of the object the spec belongs to inside the owner (an AppWrapper's component); `[]` for the owner itself. */
+  readonly objectPath: ObjectPath;
   readonly containers: ContainerView[];
   /**
    * What rule helpers derive from the pod spec once for every rule (its Pod Security facts, its
@@ -192,6 +194,7 @@ export class PodSpecDocument implements ScanDocument {
     this.specPath = loc.specPath;
     this.metadataPath = loc.metadataPath;
     this.origin = loc.origin;
+    this.objectPath = loc.objectPath ?? [];
     this.containers = containersOf(owner.object, loc);
   }
 

@@ -30,6 +30,11 @@ export interface PodSpecLocation {
   extraContainers?: Array<{ path: ObjectPath; group: ContainerGroup }>;
   /** Where the spec came from, for messages: `Deployment`, `RayCluster worker group 'gpu'`. */
   origin: string;
+  /**
+   * Object path of the object the spec belongs to, when the object wraps it (an AppWrapper's
+   * component template); absent when it is the object itself.
+   */
+  objectPath?: ObjectPath;
 }
 
 const TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job']);
@@ -156,6 +161,7 @@ function appWrapper(obj: Obj, wrapping: number, out: PodSpecLocation[]): void {
           ? { extraContainers: loc.extraContainers.map((e) => ({ path: [...base, ...e.path], group: e.group })) }
           : {}),
         origin: `AppWrapper ${loc.origin}`,
+        objectPath: [...base, ...(loc.objectPath ?? [])],
       });
   });
 }

@@ -247,6 +247,34 @@ const unreadValuesWithConfigFile = (extra: string, file: string) =>
 /** The chart's default `dummy` in hub.config, then an extraConfig snippet (run after it). */
 const withExtra = (snippet: string) => DUMMY_VALUES + `  extraConfig:\n    auth: ${JSON.stringify(snippet)}\n`;
 
+/** An AppWrapper wrapping a RayCluster `rc` (`auth`: lines of its spec), and a LoadBalancer Service selecting the head KubeRay labels. */
+const wrappedRayCluster = (auth: string) => `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw, namespace: ray}
+spec:
+  components:
+  - template:
+      apiVersion: ray.io/v1
+      kind: RayCluster
+      metadata: {name: rc}
+      spec:
+${auth}        headGroupSpec:
+          rayStartParams: {dashboard-host: 0.0.0.0}
+          template:
+            spec:
+              containers:
+              - {name: ray-head, image: rayproject/ray:2.9.0, ports: [{containerPort: 8265, name: dashboard}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: rc-head-svc, namespace: ray}
+spec:
+  type: LoadBalancer
+  selector: {ray.io/cluster: rc, ray.io/node-type: head}
+  ports:
+  - {name: dashboard, port: 8265, targetPort: 8265}
+`;
+
 testRule(rule, {
   valid: [
     {
@@ -279,6 +307,11 @@ testRule(rule, {
           `  extraConfig: {10-auth: ${JSON.stringify('c.JupyterHub.authenticator_class = "github"')}}\n`,
           'c.JupyterHub.authenticator_class = "dummy"',
         ) + z2jhProxy('LoadBalancer'),
+    },
+    {
+      name: 'a RayCluster an AppWrapper wraps, with authOptions.mode: token: the Service finds its head, which authenticates',
+      path: 'a.yaml',
+      content: wrappedRayCluster('        authOptions: {mode: token}\n'),
     },
     {
       name: 'jupyterhub_config.py: a commented-out dummy line before the real authenticator',
@@ -1251,6 +1284,22 @@ spec:
           severity: 'critical',
           objectPath: '/spec/ports/1',
           message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' \(authentication off/,
+        },
+      ],
+    },
+    {
+      name: "a RayCluster an AppWrapper wraps: KubeRay's labels come from the wrapped RayCluster (its name), the Service finds its head",
+      path: 'a.yaml',
+      content: wrappedRayCluster(''),
+      findings: [
+        {
+          startLine: 25,
+          startColumn: 5,
+          endLine: 25,
+          endColumn: 52,
+          severity: 'critical',
+          objectPath: '/spec/ports/0',
+          message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of AppWrapper 'aw' \(authentication off/,
         },
       ],
     },
