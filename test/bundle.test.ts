@@ -51,6 +51,14 @@ describe('bin/sanctum over the bundle', () => {
     }
   });
 
+  it("keeps the licence line of the Kubernetes client's code it bundles (scripts/bundle-kube-client.mjs)", () => {
+    const bundle = join(ROOT, 'dist', 'bundle');
+    const withClient = readdirSync(bundle).filter((f) => readFileSync(join(bundle, f), 'utf8').includes('KubeConfig'));
+    expect(withClient.length).toBeGreaterThan(0);
+    for (const f of withClient)
+      expect(readFileSync(join(bundle, f), 'utf8'), f).toContain('@kubernetes/client-node (Apache-2.0, the Kubernetes Authors)');
+  });
+
   it('knows the package version: --version through the command line, and in the report', () => {
     // Two arguments: not the fast path of bin/sanctum, which reads package.json itself.
     const v = sanctum('--version', '--version');
