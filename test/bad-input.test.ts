@@ -13,9 +13,9 @@ const POD =
 const HEADER = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 
 /** A YAML alias bomb: `levels` anchors, each a list of `fanout` aliases to the one before. */
-function aliasBomb(levels: number, fanout: number): string {
-  let out = HEADER + 'data:\n  l0: &l0 "lol"\n';
-  for (let i = 1; i <= levels; i++) out += `  l${i}: &l${i} [${Array.from({ length: fanout }, () => `*l${i - 1}`).join(', ')}]\n`;
+function aliasBomb(levels: number, fanout: number, name = (level: number) => `l${level}`): string {
+  let out = HEADER + `data:\n  l0: &${name(0)} "lol"\n`;
+  for (let i = 1; i <= levels; i++) out += `  l${i}: &${name(i)} [${Array.from({ length: fanout }, () => `*${name(i - 1)}`).join(', ')}]\n`;
   return out;
 }
 
@@ -228,6 +228,22 @@ describe('large documents without aliases', () => {
     expect(r.errors).toEqual([
       { path: 'b.yaml', message: 'YAML document 1 expands to more than 1000 nodes through aliases (an alias bomb?); not scanned' },
     ]);
+  });
+
+  it('whatever the anchors are named: js-yaml ends a name only at a space, tab, line break or flow indicator', () => {
+    const names = { nbsp: (i: number) => '\u00a0'.repeat(i + 1), amp: (i: number) => '&'.repeat(i + 1) };
+    const r = scanSync({
+      targets: ['.'],
+      config: false,
+      scanners: ['misconfig'],
+      limits: { maxAliasExpansion: 1000 },
+      files: Object.entries(names).map(([n, name]) => new MemorySourceFile(`${n}.yaml`, aliasBomb(3, 12, name))),
+    });
+    expect(r.errors.map((e) => `${e.path}: ${e.message}`).sort()).toEqual(
+      ['amp', 'nbsp'].map(
+        (n) => `${n}.yaml: YAML document 1 expands to more than 1000 nodes through aliases (an alias bomb?); not scanned`,
+      ),
+    );
   });
 });
 

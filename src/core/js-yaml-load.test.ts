@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { loadAllBounded, loadBounded, YamlLoadError, type BoundedLoadOptions } from './js-yaml-load.js';
+import { hasAnchors, loadAllBounded, loadBounded, YamlLoadError, type BoundedLoadOptions } from './js-yaml-load.js';
 
 const aliases = (n: number, name: string): string => Array.from({ length: n }, () => `*${name}`).join(',');
 const CORE: BoundedLoadOptions = { schema: yaml.CORE_SCHEMA };
@@ -65,6 +65,26 @@ describe('loadAllBounded / loadBounded', () => {
     // Own nodes as counted by the caller: the bound is theirs plus the expansion allowed.
     expect(failure('a: &a [1, 2]\nb: [*a, *a]\n', { ...CORE, maxAliasExpansion: 1, ownNodes: () => 8 }).kind).toBe('alias-expansion');
     expect(loadAllBounded('a: &a [1, 2]\nb: [*a, *a]\n', { ...CORE, maxAliasExpansion: 1, ownNodes: () => 10 })).toHaveLength(1);
+  });
+
+  it('sees every anchor js-yaml reads: a name ends only at a space, tab, CR, LF or flow indicator', () => {
+    for (const text of ['a: &x 1', 'a: &\u00a0 1', 'a: &&& 1', 'a: &\u2028 1', 'a: &" 1'])
+      expect(hasAnchors(text), JSON.stringify(text)).toBe(true);
+    for (const text of ['a: b & c', 'a: &\tb', 'a: &\r\n', '[&, &]', '{&}', 'a: b&', ''])
+      expect(hasAnchors(text), JSON.stringify(text)).toBe(false);
+    // Names of a no-break space or of ampersands are anchors to js-yaml: the bounds apply to them.
+    const bomb = (name: (level: number) => string): string => {
+      let text = `l0: &${name(0)} [x, x, x, x, x, x, x, x, x, x]\n`;
+      for (let i = 1; i <= 3; i++) text += `l${i}: &${name(i)} [${aliases(10, name(i - 1))}]\n`;
+      return text;
+    };
+    for (const name of [(i: number) => '\u00a0'.repeat(i + 1), (i: number) => '&'.repeat(i + 1)]) {
+      const text = bomb(name);
+      expect(yaml.load(text, { schema: yaml.CORE_SCHEMA })).toHaveProperty('l3');
+      expect(failure(text, { ...CORE, maxAliasExpansion: 1000 }).kind, JSON.stringify(text.slice(0, 20))).toBe('alias-expansion');
+      const heavy = `s: &${name(0)} ${'x'.repeat(5000)}\na: &${name(1)} [${aliases(1000, name(0))}]\nm: {? *${name(1)} : 1}\n`;
+      expect(failure(heavy).kind).toBe('too-heavy');
+    }
   });
 
   it('calls the listener given for every node, with or without anchors', () => {

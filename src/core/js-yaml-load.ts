@@ -68,8 +68,15 @@ export class YamlLoadError extends Error {
   }
 }
 
-/** Anchors (`&name`): only a text with one can hold aliases. Linear. */
-const ANCHOR = /&[^\s&]/;
+/**
+ * Whether `text` may hold an anchor (`&name`), and so aliases. js-yaml's rule: a name runs from the
+ * `&` to a space, tab, CR, LF or flow indicator and is not empty; any other character (a no-break
+ * space, another `&`) starts one. Linear.
+ */
+export function hasAnchors(text: string): boolean {
+  return ANCHOR.test(text);
+}
+const ANCHOR = /&[^\t\n\r ,[\]{}]/;
 const DEFAULT_MAX_MERGE_KEYS = 10_000;
 
 /** Every document of `text`, as `yaml.loadAll` reads them, within the limits. Throws `YamlLoadError`. */
@@ -90,7 +97,7 @@ function load(text: string, options: BoundedLoadOptions, all: boolean): unknown[
   }
   const maxDepth = options.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   const maxMergeKeys = options.maxMergeKeys ?? DEFAULT_MAX_MERGE_KEYS;
-  const anchors = options.anchors ?? ANCHOR.test(text);
+  const anchors = options.anchors ?? hasAnchors(text);
   const listener = anchors ? sequenceWeigher(weightBound(text.length), options.listener) : options.listener;
   const jsYamlOptions = {
     schema: options.schema,

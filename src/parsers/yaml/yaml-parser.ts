@@ -4,7 +4,7 @@ import { ParseFailure, type ParseContext, type ParseOutput, type Parser } from '
 import type { SourceFile } from '../../core/source-file.js';
 import { HEAD_BYTES, looksBinary, MemorySourceFile } from '../../core/source-file.js';
 import { loadBlockYaml } from './block-yaml.js';
-import { loadAllBounded, YamlLoadError } from '../../core/js-yaml-load.js';
+import { hasAnchors, loadAllBounded, YamlLoadError } from '../../core/js-yaml-load.js';
 import { KUBE_SCHEMA } from './kube-schema.js';
 import { PositionTable } from './position-table.js';
 import { YamlFile } from './yaml-document.js';
@@ -21,7 +21,6 @@ export interface YamlClassifier {
 
 const YAML_NAME = /\.(ya?ml)$/i;
 const JSON_NAME = /\.json$/i;
-const ANCHOR = /&[^\s&]/;
 /** JSON files read by a classifier carry one of these keys: Kubernetes objects, image configs, image layer facts. */
 const CLASSIFIED_JSON = /"(?:apiVersion|rootfs|sanctumImageFacts)"/;
 
@@ -72,7 +71,7 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
   let table = new PositionTable(text);
   let documents = loadBlockYaml(text, table, ctx.limits.maxDepth);
   // The block reader reads no aliases: only what js-yaml read can expand.
-  const aliased = documents === undefined && ANCHOR.test(text);
+  const aliased = documents === undefined && hasAnchors(text);
   if (documents === undefined) {
     table.discard();
     table = new PositionTable(text);

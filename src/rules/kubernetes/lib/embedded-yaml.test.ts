@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadEmbeddedYaml, MAX_EMBEDDED_YAML_CHARS, member } from './embedded-yaml.js';
 
+/** `levels` anchors, each a sequence of 10 aliases to the one before: 10^levels nodes. */
+function bomb(levels: number, name: (level: number) => string): string {
+  let text = `l0: &${name(0)} x\n`;
+  for (let i = 1; i <= levels; i++) text += `l${i}: &${name(i)} [${Array.from({ length: 10 }, () => `*${name(i - 1)}`).join(', ')}]\n`;
+  return text;
+}
+
 describe('YAML in a ConfigMap or Secret string', () => {
   it('reads anchors, aliases and merges as Helm and PyYAML do', () => {
     const r = loadEmbeddedYaml('base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\ny: *b\n');
@@ -32,6 +39,9 @@ describe('YAML in a ConfigMap or Secret string', () => {
     });
   });
   it('bounds the work aliases and merges can make', () => {
+    // Anchors named as js-yaml reads them: a no-break space, ampersands.
+    for (const name of [(i: number) => '\u00a0'.repeat(i + 1), (i: number) => '&'.repeat(i + 1)])
+      expect(loadEmbeddedYaml(bomb(6, name))).toMatchObject({ ok: false, reason: expect.stringContaining('through aliases') });
     // A sequence of 100,000 aliases to a 5,000-character string, used as a key: each use is a 500 MB string.
     const keys = Array.from({ length: 3 }, (_, i) => `m${i}:\n  ? *a\n  : 1\n`).join('');
     const seq = `s: &s ${'x'.repeat(5000)}\na: &a [${Array.from({ length: 100_000 }, () => '*s').join(',')}]\n`;
