@@ -245,6 +245,22 @@ describe('large documents without aliases', () => {
       ),
     );
   });
+
+  it('the documents of a file share the one bound: many just under it each do not add up', () => {
+    const scan = (docs: number) =>
+      scanSync({
+        targets: ['.'],
+        config: false,
+        scanners: ['misconfig'],
+        limits: { maxAliasExpansion: 1000 },
+        files: [new MemorySourceFile('m.yaml', Array.from({ length: docs }, () => aliasBomb(2, 25)).join('---\n'))],
+      }).errors;
+    // One document: 1 + 25 + 25 × 25 aliased nodes and its own, under the bound.
+    expect(scan(1)).toEqual([]);
+    expect(scan(4)).toEqual([
+      { path: 'm.yaml', message: 'YAML documents 1 to 2 expand to more than 1000 nodes through aliases (an alias bomb?); not scanned' },
+    ]);
+  });
 });
 
 describe('large JSON that is not Kubernetes', () => {

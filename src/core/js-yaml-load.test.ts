@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { hasAnchors, loadAllBounded, loadBounded, YamlLoadError, type BoundedLoadOptions } from './js-yaml-load.js';
+import { hasAnchors, loadAllBounded, loadBounded, loadFirstBounded, YamlLoadError, type BoundedLoadOptions } from './js-yaml-load.js';
 
 const aliases = (n: number, name: string): string => Array.from({ length: n }, () => `*${name}`).join(',');
 const CORE: BoundedLoadOptions = { schema: yaml.CORE_SCHEMA };
@@ -85,6 +85,25 @@ describe('loadAllBounded / loadBounded', () => {
       const heavy = `s: &${name(0)} ${'x'.repeat(5000)}\na: &${name(1)} [${aliases(1000, name(0))}]\nm: {? *${name(1)} : 1}\n`;
       expect(failure(heavy).kind).toBe('too-heavy');
     }
+  });
+
+  it('one alias-expansion budget for the whole text: documents just under it each do not add up', () => {
+    const doc = 'a: &a [x, x, x, x, x, x, x, x, x, x]\nb: [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n';
+    const options = { ...CORE, maxAliasExpansion: 150, ownNodes: () => 0 };
+    expect(loadAllBounded(doc, options)).toHaveLength(1);
+    const e = failure(`${doc}---\n${doc}`, options);
+    expect([e.kind, e.message]).toEqual([
+      'alias-expansion',
+      'YAML documents 1 to 2 expand to more than 150 nodes through aliases (an alias bomb?)',
+    ]);
+    // Without own nodes counted by the caller, the text's length is the whole text's, not each document's.
+    const small = `a: &a [${'x, '.repeat(9)}x]\nb: &b [${aliases(10, 'a')}]\nc: [${aliases(10, 'b')}]\n---\n`.repeat(10);
+    expect(loadAllBounded(small, { ...CORE, maxAliasExpansion: 20_000 })).toHaveLength(11);
+    expect(failure(small, { ...CORE, maxAliasExpansion: 1000 }).message).toMatch(/^YAML documents 1 to \d+ expand/);
+    // The first document alone: the others are read but not expanded.
+    expect(loadFirstBounded(`${doc}---\n${doc}`, options)).toHaveProperty('b');
+    expect(loadFirstBounded('', CORE)).toBeUndefined();
+    expect(() => loadFirstBounded(`${doc}---\n[`, options)).toThrow(YamlLoadError);
   });
 
   it('calls the listener given for every node, with or without anchors', () => {

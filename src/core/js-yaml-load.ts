@@ -7,9 +7,10 @@
  * - sequence keys: with anchors in the text, the sequence weigher (`sequence-weight.ts`): a sequence
  *   used as a mapping key is turned into a string at each use, which aliases make grow with the square
  *   of the text;
- * - alias expansion: with anchors, no document may expand through aliases to more than the nodes it
- *   holds itself plus `maxAliasExpansion` (what walks the value, a schema check, a rule, would
- *   otherwise walk shared nodes over and over).
+ * - alias expansion: with anchors, the documents together may not expand through aliases to more than
+ *   the nodes the text holds itself plus `maxAliasExpansion` (what walks the values, a schema check,
+ *   a rule, would otherwise walk shared nodes over and over): one budget for the whole text, so that
+ *   many documents each just under a bound of their own cannot add up.
  * Every failure is a `YamlLoadError` with its kind, the reason and the 1-based line where known.
  */
 import yaml from 'js-yaml';
@@ -27,13 +28,13 @@ export interface BoundedLoadOptions {
   maxDepth?: number;
   /** Keys copied by merge keys (`<<: *base`) in the whole text. Default 10,000 (js-yaml's). */
   maxMergeKeys?: number;
-  /** Nodes aliases may add to a document. Default `DEFAULT_LIMITS.maxAliasExpansion`. */
+  /** Nodes aliases may add to the whole text. Default `DEFAULT_LIMITS.maxAliasExpansion`. */
   maxAliasExpansion?: number;
   /**
-   * Nodes document `index` holds itself, aliases not expanded (a position table knows). Default the
-   * length of the text, which no document's own nodes exceed.
+   * Nodes the text's documents hold themselves, aliases not expanded (a position table knows once
+   * the text is read). Default the length of the text, which its own nodes never exceed.
    */
-  ownNodes?: (index: number) => number;
+  ownNodes?: () => number;
   /** Whether the text has anchors, when the caller has looked already: without, nothing can expand. */
   anchors?: boolean;
   /** js-yaml's `json`: a key written twice takes its last value instead of failing. */
@@ -81,15 +82,23 @@ const DEFAULT_MAX_MERGE_KEYS = 10_000;
 
 /** Every document of `text`, as `yaml.loadAll` reads them, within the limits. Throws `YamlLoadError`. */
 export function loadAllBounded(text: string, options: BoundedLoadOptions): unknown[] {
-  return load(text, options, true);
+  return load(text, options, 'all');
 }
 
 /** The one document of `text` (undefined for none), as `yaml.load` reads it, within the limits. Throws `YamlLoadError`. */
 export function loadBounded(text: string, options: BoundedLoadOptions): unknown {
-  return load(text, options, false)[0];
+  return load(text, options, 'one')[0];
 }
 
-function load(text: string, options: BoundedLoadOptions, all: boolean): unknown[] {
+/**
+ * The first document of a text that may hold several (undefined for none), within the limits: the
+ * others are read, as `yaml.loadAll` reads them, but their aliases are not expanded. Throws `YamlLoadError`.
+ */
+export function loadFirstBounded(text: string, options: BoundedLoadOptions): unknown {
+  return load(text, options, 'first')[0];
+}
+
+function load(text: string, options: BoundedLoadOptions, read: 'all' | 'one' | 'first'): unknown[] {
   const maxChars = options.maxChars ?? DEFAULT_LIMITS.maxFileBytes;
   if (text.length > maxChars) {
     const reason = `YAML text is ${text.length} characters long, over the limit of ${maxChars}`;
@@ -108,17 +117,20 @@ function load(text: string, options: BoundedLoadOptions, all: boolean): unknown[
   } as yaml.LoadOptions;
   let documents: unknown[];
   try {
-    documents = all ? yaml.loadAll(text, null, jsYamlOptions) : [yaml.load(text, jsYamlOptions)];
+    documents = read === 'one' ? [yaml.load(text, jsYamlOptions)] : yaml.loadAll(text, null, jsYamlOptions);
   } catch (e) {
     throw loadError(e, maxDepth, maxMergeKeys);
   }
+  if (read === 'first') documents = documents.slice(0, 1);
   if (anchors) {
     const maxAliasExpansion = options.maxAliasExpansion ?? DEFAULT_LIMITS.maxAliasExpansion;
+    // A large text without aliases is never mistaken for a bomb: its own nodes are allowed.
+    let left = (options.ownNodes?.() ?? text.length) + maxAliasExpansion;
     for (let i = 0; i < documents.length; i++) {
-      // A large document without aliases is never mistaken for a bomb: its own nodes are allowed.
-      const bound = (options.ownNodes?.(i) ?? text.length) + maxAliasExpansion;
-      if (expandedSize(documents[i], bound) > bound) {
-        const reason = `YAML document ${i + 1} expands to more than ${maxAliasExpansion} nodes through aliases`;
+      left -= expandedSize(documents[i], left);
+      if (left < 0) {
+        const which = i === 0 ? 'YAML document 1 expands' : `YAML documents 1 to ${i + 1} expand`;
+        const reason = `${which} to more than ${maxAliasExpansion} nodes through aliases`;
         throw new YamlLoadError('alias-expansion', `${reason} (an alias bomb?)`, reason);
       }
     }

@@ -89,9 +89,9 @@ export function loadYaml(file: SourceFile, ctx: ParseContext): LoadedYaml {
 
 /**
  * js-yaml with the position listener: the reference, for every file outside the block subset, read
- * by the bounded loader. With anchors, aliases may add at most `maxAliasExpansion` nodes to what a
- * document holds itself (counted by the table): a large manifest without aliases is never mistaken
- * for a bomb.
+ * by the bounded loader. With anchors, aliases may add at most `maxAliasExpansion` nodes to what the
+ * file's documents hold themselves (counted by the table): a large manifest without aliases is never
+ * mistaken for a bomb.
  */
 function loadWithJsYaml(text: string, table: PositionTable, ctx: ParseContext, anchors: boolean): unknown[] {
   try {
@@ -101,7 +101,7 @@ function loadWithJsYaml(text: string, table: PositionTable, ctx: ParseContext, a
       maxChars: Number.MAX_SAFE_INTEGER,
       maxDepth: ctx.limits.maxDepth,
       maxAliasExpansion: ctx.limits.maxAliasExpansion,
-      ownNodes: (i) => (i + 1 < table.roots.length ? table.roots[i + 1] : table.count) - table.roots[i],
+      ownNodes: () => table.count,
       anchors,
       listener: table.listener,
     });

@@ -27,6 +27,8 @@ describe('YAML in a ConfigMap or Secret string', () => {
     expect(loadEmbeddedYaml('---\na: 1\n...\n')).toEqual({ ok: true, value: { a: 1 } });
     // A later document is still read within the limits: one that cannot be read makes the text not read.
     expect(loadEmbeddedYaml('a: 1\n---\nb: [\n').ok).toBe(false);
+    // But not walked: its aliases (a million nodes, shared) are not expanded, as no rule sees them.
+    expect(loadEmbeddedYaml(`a: 1\n---\n${bomb(6, (i) => `l${i}`)}`)).toEqual({ ok: true, value: { a: 1 } });
   });
   it('never throws: syntax, unknown tags, depth, size', () => {
     for (const text of ['a: [', 'a: !!python/object:os.system x', '['.repeat(100) + ']'.repeat(100)]) {

@@ -7,7 +7,7 @@
  * not visible.
  */
 import yaml from 'js-yaml';
-import { loadAllBounded, YamlLoadError } from '../../../core/js-yaml-load.js';
+import { loadFirstBounded, YamlLoadError } from '../../../core/js-yaml-load.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 
 /** Kubernetes keeps a whole ConfigMap or Secret under 1 MiB: a longer string is no object's data. */
@@ -28,13 +28,13 @@ export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: s
 export function loadEmbeddedYaml(text: string): EmbeddedYaml {
   if (text.length > MAX_EMBEDDED_YAML_CHARS) return { ok: false, reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters` };
   try {
-    const documents = loadAllBounded(text, {
+    const value = loadFirstBounded(text, {
       schema: SCHEMA,
       json: true,
       maxDepth: MAX_DEPTH,
       maxMergeKeys: MAX_MERGE_KEYS,
     });
-    return { ok: true, value: documents[0] };
+    return { ok: true, value };
   } catch (e) {
     return { ok: false, reason: e instanceof YamlLoadError ? e.reason : String(e) };
   }
