@@ -60,6 +60,11 @@ const INPUTS: Record<string, string | Uint8Array> = {
     HEADER +
     `data:\n  t: &t {a: 1}\n  a: &a [${Array.from({ length: 20_000 }, () => '*t').join(', ')}]\n` +
     Array.from({ length: 150 }, (_, i) => `  m${i}:\n    ? *a\n    : 1\n`).join(''),
+  // 600 merges of a 20-key mapping: js-yaml stops at the 477th (line 483), past its 10,000 keys.
+  'merge-bomb.yaml':
+    HEADER +
+    `data:\n  base: &b {${Array.from({ length: 20 }, (_, i) => `k${i}: "${i}"`).join(', ')}}\n` +
+    Array.from({ length: 600 }, (_, i) => `  m${i}: {<<: *b}\n`).join(''),
   'deep-block.yaml': deepBlock(150),
   'deep-flow.yaml': HEADER + 'data:\n  a: ' + '['.repeat(50_000) + ']'.repeat(50_000) + '\n',
   'deep.json': '{"apiVersion": "v1", "kind": "ConfigMap", "data": ' + '{"a": '.repeat(20_000) + '1' + '}'.repeat(20_000) + '}',
@@ -117,6 +122,11 @@ describe('bad input', () => {
 
   it('rejects a YAML alias bomb without expanding it', () => {
     expect(errorFor('bomb.yaml')).toBe('YAML document 1 expands to more than 100000 nodes through aliases (an alias bomb?); not scanned');
+  });
+
+  it('rejects merge keys that copy too many keys, with the line', () => {
+    expect(errorFor('merge-bomb.yaml')).toBe('YAML merge keys (<<) copy more than 10000 keys (line 483; an alias bomb?); not scanned');
+    expect(result.errors.find((e) => e.path === 'in/merge-bomb.yaml')?.line).toBe(483);
   });
 
   it('rejects mapping keys built from aliases before building them, with the line', () => {

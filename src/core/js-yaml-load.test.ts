@@ -106,6 +106,16 @@ describe('loadAllBounded / loadBounded', () => {
     expect(() => loadFirstBounded(`${doc}---\n[`, options)).toThrow(YamlLoadError);
   });
 
+  it('a RangeError is nesting too deep only when the call stack overflowed', () => {
+    const thrower = (message: string) => (): void => {
+      throw new RangeError(message);
+    };
+    const stack = failure('a: 1\n', { ...CORE, listener: thrower('Maximum call stack size exceeded') });
+    expect([stack.kind, stack.message]).toEqual(['too-deep', 'YAML nesting is too deep to parse (limit 100 levels)']);
+    const long = failure('a: 1\n', { ...CORE, listener: thrower('Invalid string length') });
+    expect([long.kind, long.message]).toEqual(['too-large', 'YAML text makes a value too large to hold (Invalid string length)']);
+  });
+
   it('calls the listener given for every node, with or without anchors', () => {
     for (const text of ['a: [1, 2]\n', 'a: &a [1, 2]\nb: *a\n']) {
       let events = 0;

@@ -51,7 +51,9 @@ export type YamlLoadErrorKind =
   | 'merge-keys'
   /** Sequence keys built from aliases (`YamlTooHeavy`). */
   | 'too-heavy'
-  | 'alias-expansion';
+  | 'alias-expansion'
+  /** A value too large for the engine to hold (a string over its length limit). */
+  | 'too-large';
 
 export class YamlLoadError extends Error {
   constructor(
@@ -160,9 +162,13 @@ function loadError(e: unknown, maxDepth: number, maxMergeKeys: number): unknown 
     return new YamlLoadError('syntax', line === undefined ? reason : `${reason} (${line}:${column})`, reason, line, column);
   }
   // A stack too deep for js-yaml's recursion (under maxDepth where frames are large).
-  if (e instanceof RangeError) {
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
     const deep = `YAML nesting is too deep to parse (limit ${maxDepth} levels)`;
     return new YamlLoadError('too-deep', deep, deep);
+  }
+  if (e instanceof RangeError) {
+    const large = `YAML text makes a value too large to hold (${e.message})`;
+    return new YamlLoadError('too-large', large, large);
   }
   return e;
 }
