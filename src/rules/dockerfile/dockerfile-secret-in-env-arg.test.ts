@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testRule } from '../../testing/rule-tester.js';
+import { runRule, testRule } from '../../testing/rule-tester.js';
 import { findSecret, isPlaceholder, isSecretName, redact } from './lib/secrets.js';
 import rule from './dockerfile-secret-in-env-arg.js';
 
@@ -74,6 +74,34 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: 'a token BuildKit reads as a second ARG name',
+      path: 'Dockerfile',
+      content:
+        'FROM python:3.12\nARG HF_TOKEN hf_abcdefghijklmnopqrstuvwxyzABCDEF\nARG OPENAI_API_KEY sk-proj-Abcdefghijklmnopqrstuvwx1234\n',
+      findings: [
+        { startLine: 2, startColumn: 5, endLine: 2, endColumn: 13, severity: 'medium' },
+        {
+          startLine: 2,
+          startColumn: 14,
+          endLine: 2,
+          endColumn: 49,
+          severity: 'high',
+          message: 'ARG holds a literal Hugging Face token in a word BuildKit reads as a name without a value; it stays in the Dockerfile',
+          evidence: 'ARG hf_a…',
+        },
+        { startLine: 3, startColumn: 5, endLine: 3, endColumn: 19, severity: 'medium' },
+        {
+          startLine: 3,
+          startColumn: 20,
+          endLine: 3,
+          endColumn: 56,
+          severity: 'high',
+          message: 'ARG holds a literal OpenAI API key in a word BuildKit reads as a name without a value; it stays in the Dockerfile',
+          evidence: 'ARG sk-p…',
+        },
+      ],
+    },
   ],
 });
 
@@ -99,5 +127,33 @@ describe('secret helpers', () => {
     const evil = 'a://' + 'b'.repeat(50_000) + ':' + 'c'.repeat(50_000);
     expect(findSecret('X', evil)).toBeUndefined();
     expect(isSecretName('_'.repeat(50_000) + 'A')).toBe(false);
+  });
+});
+
+describe('DF-0004 on instructions BuildKit rejects', () => {
+  it('reports a token in a word of an ENV or LABEL without a value, next to the errors entry', () => {
+    const content = 'FROM python:3.12\nENV A=1 hf_abcdefghijklmnopqrstuvwxyzABCDEF\nLABEL ghp_abcdefghijklmnopqrstuvwxyzABCDEF0123\n';
+    const { findings, errors } = runRule(rule, { path: 'Dockerfile', content }, {});
+    expect(errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(
+      findings.map((f) => [f.location.startLine, f.location.startColumn, f.location.endColumn, f.severity, f.message, f.evidence]),
+    ).toEqual([
+      [
+        2,
+        9,
+        44,
+        'high',
+        'ENV holds a literal Hugging Face token in a word BuildKit reads as a name without a value; it stays in the Dockerfile',
+        'ENV hf_a…',
+      ],
+      [
+        3,
+        7,
+        47,
+        'high',
+        'LABEL holds a literal GitHub token in a word BuildKit reads as a name without a value; it stays in the Dockerfile',
+        'LABEL ghp_…',
+      ],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { DockerfileDocument } from '../../parsers/dockerfile/dockerfile-document.js';
-import { findSecret, isSecretName, redact } from './lib/secrets.js';
+import { findSecret, isSecretName, redact, secretValueKind } from './lib/secrets.js';
 import { SECRET_VALUE_RULE_IDS } from '../secrets/lib/value-rules.js';
 
 /** `$NAME` or `${NAME…}` as the whole value. */
@@ -40,8 +40,20 @@ export default defineRule<DockerfileDocument>({
     },
   },
   check(doc, ctx) {
-    for (const ins of doc.byKeyword('ENV', 'ARG')) {
+    for (const ins of doc.byKeyword('ENV', 'ARG', 'LABEL')) {
       for (const p of ins.properties) {
+        // A word BuildKit reads as a name without a value: `ARG HF_TOKEN hf_…` is two ARG names, and
+        // `ENV A=1 hf_…` an ENV BuildKit rejects. A credential there is still written in the file.
+        const wordKind = p.value === null ? secretValueKind(p.name) : undefined;
+        if (wordKind) {
+          ctx.report({
+            message: `${ins.keyword} holds a literal ${wordKind} in a word BuildKit reads as a name without a value; it stays in the Dockerfile`,
+            at: p.nameSpan,
+            evidence: `${ins.keyword} ${redact(p.name)}`,
+          });
+          continue;
+        }
+        if (ins.keyword === 'LABEL') continue;
         const secret = findSecret(p.name, p.value);
         if (secret && p.value) {
           const what = secret.byValue ? `a literal ${secret.kind}` : 'a literal secret';
