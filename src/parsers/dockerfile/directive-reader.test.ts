@@ -37,4 +37,24 @@ describe('parser directives', () => {
     expect(bad.errors).toEqual([{ message: 'invalid escape token: the escape directive takes ` or \\', line: 1 }]);
     expect(bad.escapeChar).toBe('\\');
   });
+
+  // Parse trims each line of unicode.IsSpace before `#`, and ParseLine the text after it: Go's set,
+  // which has U+0085 and not U+FEFF (JavaScript's \s is the other way round).
+  it("takes the blanks around # as Go's unicode.IsSpace", () => {
+    const lines = (doc: ReturnType<typeof parse>) => doc.instructions.map((i) => [i.keyword, i.line]);
+    const formFeed = parse('\f# escape=`\nFROM a\nRUN echo a `\nUSER root\n');
+    expect([formFeed.escapeChar, formFeed.directives.map((d) => [d.name, d.span])]).toEqual(['`', [['escape', { start: 1, end: 11 }]]]);
+    expect(lines(formFeed)).toEqual([
+      ['FROM', 2],
+      ['RUN', 3],
+    ]);
+    expect(parse('#\u0085escape=`\nFROM a\n').escapeChar).toBe('`');
+    expect(parse('#\vescape=`\nFROM a\n').escapeChar).toBe('`');
+    const bom = parse('#\ufeffescape=`\nFROM python:3.12\nENV A=1 \\\n    LD_PRELOAD=/opt/evil.so\n');
+    expect(bom.escapeChar).toBe('\\');
+    expect(bom.instructions[1].properties.map((p) => [p.name, p.value])).toEqual([
+      ['A', '1'],
+      ['LD_PRELOAD', '/opt/evil.so'],
+    ]);
+  });
 });

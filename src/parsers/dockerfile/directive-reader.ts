@@ -1,4 +1,5 @@
 import type { DockerDirective } from './dockerfile-document.js';
+import { isSpace } from './unicode-space.js';
 
 export interface DirectiveRead {
   directives: DockerDirective[];
@@ -9,7 +10,7 @@ export interface DirectiveRead {
 }
 
 const KNOWN = new Set(['syntax', 'escape', 'check']);
-/** The name and `=` of BuildKit's directive line after `#` and blanks (directives.go directiveRegexp; Go's \s has no \v). */
+/** The name and `=` of BuildKit's directive line after `#` and blanks (directives.go directiveRegexp: Go's \s is [\t\n\f\r ]). */
 const DIRECTIVE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\f ]*=/;
 const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\f';
 
@@ -25,7 +26,8 @@ function directiveValue(rest: string): string | undefined {
 
 /**
  * The parser directives that open a Dockerfile, as BuildKit's DirectiveParser reads them line by line:
- * `# name=value` after optional blanks. The first line that is not one, or names a directive BuildKit
+ * `# name=value`, the blanks before and after `#` being Go's unicode.IsSpace (Parse trims the line,
+ * ParseLine the text after `#`). The first line that is not one, or names a directive BuildKit
  * does not know (`# foo=bar`), ends them: a `# escape=` after it is a comment. A directive given twice
  * and an escape other than `\` or a backtick make BuildKit reject the file.
  */
@@ -38,9 +40,11 @@ export function readDirectives(text: string): DirectiveRead {
     let end = i;
     while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
     let hash = i;
-    while (hash < end && (text[hash] === ' ' || text[hash] === '\t')) hash++;
+    while (hash < end && isSpace(text[hash])) hash++;
     if (text[hash] !== '#') break;
-    const line = text.slice(hash + 1, end).replace(/^\s+/, '');
+    let after = hash + 1;
+    while (after < end && isSpace(text[after])) after++;
+    const line = text.slice(after, end);
     const m = DIRECTIVE.exec(line);
     const name = m?.[1].toLowerCase();
     const value = m ? directiveValue(line.slice(m[0].length)) : undefined;

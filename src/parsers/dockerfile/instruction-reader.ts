@@ -1,5 +1,6 @@
 import type { TextSpan } from '../../core/document.js';
 import type { DockerArg } from './dockerfile-document.js';
+import { isSpace } from './unicode-space.js';
 
 /**
  * A linear reader of a Dockerfile's instructions from its text, the one source of where each one
@@ -48,7 +49,8 @@ export function readInstructions(text: string, escape: string): RawInstruction[]
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < text.length) {
     const c = text[i];
-    if (isBlank(c) || isBreak(c)) i++;
+    // BuildKit trims an instruction's first line of unicode.IsSpace (a `\f# …` line is a comment).
+    if (isSpace(c)) i++;
     else if (c === '#') i = physicalLineEnd(text, i);
     else {
       const ins = readInstruction(text, i, escape);

@@ -1,5 +1,6 @@
 import type { DockerProperty } from './dockerfile-document.js';
 import { LogicalText } from './logical-text.js';
+import { isSpace } from './unicode-space.js';
 
 /**
  * The pairs of an ENV, LABEL or ARG as BuildKit reads them (parser/line_parsers.go parseNameVal and
@@ -11,29 +12,6 @@ export interface PropertyRead {
   properties: DockerProperty[];
   /** Why BuildKit rejects the instruction, when it does, and the file offset it points at. */
   error?: { message: string; at: number };
-}
-
-/** Go's unicode.IsSpace. */
-function isSpace(c: string): boolean {
-  switch (c) {
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case '\u0085':
-    case '\u00a0':
-    case '\u1680':
-    case '\u2028':
-    case '\u2029':
-    case '\u202f':
-    case '\u205f':
-    case '\u3000':
-      return true;
-    default:
-      return c >= '\u2000' && c <= '\u200a';
-  }
 }
 
 /** BuildKit's reWhitespace, which splits the legacy `ENV name value` form. */
