@@ -26,6 +26,8 @@ export interface DockerProperty {
   name: string;
   /** Unquoted value; `null` when none is given (`ARG TOKEN`). */
   value: string | null;
+  /** Offsets in `value` of the `$` that start no variable (`\$HOME`, `'$HOME'`): not substituted. */
+  literalDollars?: ReadonlySet<number>;
   span: TextSpan;
   nameSpan: TextSpan;
   valueSpan?: TextSpan;
@@ -216,13 +218,13 @@ export class DockerfileDocument implements ScanDocument {
         if (stage === target && i.index >= before) break;
         if (i.keyword === 'ENV')
           for (const p of i.properties) {
-            const value = p.value === null ? null : substituteVariables(p.value, vars);
+            const value = p.value === null ? null : substituteVariables(p.value, vars, p);
             vars.set(p.name, value);
             environment.set(p.name, value);
           }
         else if (i.keyword === 'ARG' && stage === target)
           for (const p of i.properties)
-            vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars) : (this.globalArgs.get(p.name) ?? null));
+            vars.set(p.name, p.value !== null ? substituteVariables(p.value, vars, p) : (this.globalArgs.get(p.name) ?? null));
       }
     }
     return { variables: vars, environment };

@@ -88,7 +88,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
     if (stage === -1 && keyword === 'ARG')
-      for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs));
+      for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs, p));
     if (keyword === 'FROM') {
       const fromError = fromArgumentsError(di.args);
       if (fromError) errors.push({ message: fromError, line: di.line });

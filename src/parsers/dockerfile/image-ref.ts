@@ -50,15 +50,26 @@ export function parseImageRef(reference: string): ImageRef | undefined {
 
 /**
  * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}` and `${VAR+alt}`
- * from `vars`. Unknown variables are left as written.
+ * from `vars`. Unknown variables are left as written. In raw text `\$` is a literal `$`; for the decoded
+ * value of an ENV or ARG (`decoded`, its property) the `$` at its `literalDollars` offsets are, and
+ * its backslashes are plain characters.
  */
-export function substituteVariables(text: string, vars: ReadonlyMap<string, string | null>): string {
+export function substituteVariables(
+  text: string,
+  vars: ReadonlyMap<string, string | null>,
+  decoded?: { literalDollars?: ReadonlySet<number> },
+): string {
   if (!text.includes('$')) return text;
   let out = '';
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (c === '\\' && text[i + 1] === '$') {
+    if (decoded?.literalDollars?.has(i)) {
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '\\' && text[i + 1] === '$' && !decoded) {
       out += '$';
       i += 2;
       continue;

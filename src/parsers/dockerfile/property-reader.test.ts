@@ -48,21 +48,23 @@ describe('ENV, ARG and LABEL pairs', () => {
     ]);
   });
 
-  it('writes a $ that starts no variable as \\$, so it is not substituted', () => {
-    const text = 'FROM a\nENV A=\\$HOME B=\'$HOME\' C="\\$HOME" D=$HOME\n';
-    expect(pairs(text).map(([n, v]) => [n, v])).toEqual([
-      ['A', '\\$HOME'],
-      ['B', '\\$HOME'],
-      ['C', '\\$HOME'],
-      ['D', '$HOME'],
-    ]);
+  it('keeps the offsets of a $ that starts no variable beside the value, so it is not substituted', () => {
+    const text = 'FROM a\nENV A=\\$HOME B=\'$HOME\' C="\\$HOME" D=$HOME E=a\\\\$HOME\n';
     const doc = parse(text.replace('FROM a\n', 'FROM a\nENV HOME=/root\n') + 'USER x\n');
+    expect(doc.instructions[2].properties.map((p) => [p.name, p.value, [...(p.literalDollars ?? [])]])).toEqual([
+      ['A', '$HOME', [0]],
+      ['B', '$HOME', [0]],
+      ['C', '$HOME', [0]],
+      ['D', '$HOME', []],
+      ['E', 'a\\$HOME', []],
+    ]);
     expect([...doc.variablesAt(doc.byKeyword('USER')[0])]).toEqual([
       ['HOME', '/root'],
       ['A', '$HOME'],
       ['B', '$HOME'],
       ['C', '$HOME'],
       ['D', '/root'],
+      ['E', 'a\\/root'],
     ]);
   });
 

@@ -39,32 +39,40 @@ function wordEnd(line: string, start: number, to: number, escape: string): numbe
 
 /**
  * A name or value as the shell lexer's ProcessWord leaves it, variables not expanded: quotes removed,
- * an escaped character taken as it is (in "…" only `"`, `$` and the escape are escaped). A `$` that
- * starts no variable (escaped, or inside '…') is written `\$`, as substituteVariables reads it.
+ * an escaped character taken as it is (in "…" only `"`, `$` and the escape are escaped). The offsets
+ * of the `$` that start no variable (escaped, or inside '…') are returned beside it.
  */
-function processWord(s: string, escape: string): { value: string; unterminated?: string } {
+function processWord(s: string, escape: string): { value: string; literalDollars?: Set<number>; unterminated?: string } {
   let out = '';
   let quote = '';
+  let literal: Set<number> | undefined;
+  const literalChar = (c: string): void => {
+    if (c === '$') (literal ??= new Set()).add(out.length);
+    out += c;
+  };
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (quote === "'") {
       if (c === "'") quote = '';
-      else out += c === '$' ? '\\$' : c;
+      else literalChar(c);
     } else if (quote === '"') {
       if (c === '"') quote = '';
       else if (c === escape && i + 1 < s.length) {
         const next = s[i + 1];
         if (next === '"' || next === '$' || next === escape) {
-          out += next === '$' ? '\\$' : next;
+          literalChar(next);
           i++;
         } else out += c;
       } else if (c !== escape) out += c;
     } else if (c === '"' || c === "'") quote = c;
     else if (c === escape) {
-      if (i + 1 < s.length) out += s[++i] === '$' ? '\\$' : s[i];
+      if (i + 1 < s.length) literalChar(s[++i]);
     } else out += c;
   }
-  return quote === '' ? { value: out } : { value: out, unterminated: quote === '"' ? 'double-quote' : 'single-quote' };
+  const word: { value: string; literalDollars?: Set<number>; unterminated?: string } = { value: out };
+  if (literal) word.literalDollars = literal;
+  if (quote !== '') word.unterminated = quote === '"' ? 'double-quote' : 'single-quote';
+  return word;
 }
 
 /**
@@ -98,6 +106,7 @@ export function readProperties(text: string, keyword: string, from: number, to: 
       const value = processWord(line.slice(valueFrom, valueTo), escape);
       if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom);
       prop.value = value.value;
+      if (value.literalDollars) prop.literalDollars = value.literalDollars;
       prop.valueSpan = lt.exactSpan(valueFrom, valueTo);
     }
     properties.push(prop);

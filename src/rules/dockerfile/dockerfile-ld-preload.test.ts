@@ -11,6 +11,20 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'a quoted $ is shown as written, not escaped',
+      path: 'Dockerfile',
+      content: "FROM python:3.12\nENV LD_PRELOAD='$ORIGIN/lib.so'\n",
+      findings: [
+        {
+          startLine: 2,
+          startColumn: 5,
+          endLine: 2,
+          endColumn: 32,
+          message: /^ENV LD_PRELOAD=\$ORIGIN\/lib\.so preloads/,
+        },
+      ],
+    },
+    {
       path: 'Dockerfile',
       content:
         'FROM nvcr.io/nvidia/cuda:12.4.1-runtime-ubuntu22.04\nENV LD_PRELOAD=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2\nRUN echo /opt/hook.so | tee /etc/ld.so.preload\n',

@@ -12,6 +12,11 @@ testRule(rule, {
         'FROM python:3.12\nENV HF_HOME=/models MAX_TOKENS=4096 TOKENIZERS_PARALLELISM=false\nENV HF_TOKEN_FILE=/run/secrets/hf_token\nENV DB_PASSWORD=changeme\nARG API_KEY_HEADER=X-Api-Key\nENV JUPYTER_TOKEN=""\n',
     },
     {
+      name: 'a literal $ (quoted or escaped) is a reference written out, not a secret',
+      path: 'Dockerfile',
+      content: "FROM python:3.12\nENV TOKEN='$TOKEN'\nENV API_KEY=\\$API_KEY\n",
+    },
+    {
       name: 'BuildKit secret mount',
       path: 'Dockerfile',
       content: 'FROM python:3.12\nRUN --mount=type=secret,id=hf HF_TOKEN=$(cat /run/secrets/hf) hf download org/m\n',

@@ -65,7 +65,7 @@ export default defineRule<DockerfileDocument>({
           continue;
         }
         if (ins.keyword === 'ENV' && p.value) {
-          const ref = REFERENCE.exec(p.value)?.[1];
+          const ref = p.literalDollars?.has(0) ? undefined : REFERENCE.exec(p.value)?.[1];
           if (ref && (isSecretName(ref) || isSecretName(p.name)))
             ctx.report({
               message: `ENV ${p.name} copies the build variable ${ref} into the image configuration`,
