@@ -29,8 +29,8 @@ export function isDockerfileName(path: string): boolean {
 
 /** Keywords with a command: an exec (JSON) form or a shell form, told apart as BuildKit does. */
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
-/** Keywords whose leading `--name[=value]` words are flags. */
-const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK']);
+/** Keywords whose leading `--name[=value]` words are flags (BuildKit takes them for any keyword; ENV, ARG and LABEL know none but ARG's --required). */
+const FLAG_KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'FROM', 'HEALTHCHECK', 'ENV', 'ARG', 'LABEL']);
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
 /** Keywords of `name=value` pairs. */
 const PROPERTY_KEYWORDS = new Set(['ENV', 'ARG', 'LABEL']);
@@ -81,7 +81,10 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const parts = readParts(raw, keyword, text, escapeChar);
     if (PROPERTY_KEYWORDS.has(keyword)) {
-      const pairs = readProperties(text, keyword, raw.keywordEnd, raw.lineEnd, escapeChar);
+      const unknown = parts.flags.find((f) => keyword !== 'ARG' || f.name !== 'required');
+      if (unknown) errors.push({ message: `Unknown flag: ${unknown.name}`, line: lines.position(unknown.span.start).line });
+      const from = parts.flags.length > 0 ? (parts.args[0]?.span.start ?? raw.lineEnd) : raw.keywordEnd;
+      const pairs = readProperties(text, keyword, from, raw.lineEnd, escapeChar);
       parts.properties = pairs.properties;
       if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
     }

@@ -5,9 +5,8 @@ import { isSpace } from './unicode-space.js';
 /**
  * A linear reader of a Dockerfile's instructions from its text, the one source of where each one
  * starts and ends: line continuations, comment and blank lines inside a continuation, and the bodies
- * of the here-documents BuildKit opens (RUN, COPY, ADD), and the arguments of one. dockerfile-ast
- * re-reads an instruction's arguments about ten times while parsing it and builds objects for each,
- * which on one huge instruction takes time that grows faster than its size.
+ * of the here-documents BuildKit opens (RUN, COPY, ADD), and the arguments of one, in one pass:
+ * linear in the text's length.
  */
 
 /** An instruction as found in the text. */
@@ -292,10 +291,12 @@ export function heredocWord(word: string): { name: string; tabbed: boolean } | n
 }
 
 /**
- * The whitespace-separated arguments of the text `[from, to)` of an instruction, as dockerfile-ast
- * reads them: line continuations joined (a word split by one stays one word unless the next line is
- * indented), comment lines after a continuation skipped, and the escape character removed from
- * what it escapes (kept before `$`). Quotes are not interpreted.
+ * The whitespace-separated arguments of the text `[from, to)` of an instruction. Line continuations
+ * are joined as BuildKit's Parse joins them (the escape and line break removed, the next line not
+ * trimmed: a word cut by one stays one word unless that line is indented), comment lines after a
+ * continuation skipped. The escape character is removed from what it escapes, as the shell lexer
+ * removes it, except before `$`, kept so substituteVariables takes that `$` as literal. Quotes are
+ * kept (the lexer removes them when it expands the word).
  */
 export function readArguments(text: string, from: number, to: number, escape: string): DockerArg[] {
   const args: DockerArg[] = [];

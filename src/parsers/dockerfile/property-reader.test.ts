@@ -89,4 +89,18 @@ describe('ENV, ARG and LABEL pairs', () => {
     expect(out.errors).toEqual([{ message: 'unexpected end of statement while looking for matching double-quote', line: 2 }]);
     expect(out.documents).toHaveLength(1);
   });
+
+  // BuildKit takes the leading --flags of any instruction; ENV and LABEL know none, ARG only --required.
+  it('reports a flag ENV or LABEL does not know and reads the pairs after the flags', () => {
+    const text = 'FROM a\nENV --x A=1\nLABEL --y=z k=v\nARG --required TOKEN\n';
+    expect(errors(text)).toEqual([
+      ['Unknown flag: x', 2],
+      ['Unknown flag: y', 3],
+    ]);
+    expect(pairs(text).map(([n, v]) => [n, v])).toEqual([
+      ['A', '1'],
+      ['k', 'v'],
+      ['TOKEN', null],
+    ]);
+  });
 });
