@@ -153,6 +153,18 @@ testRule(rule, {
         'import os\nfrom typing import Annotated\nfrom langchain_core.tools import tool, InjectedToolArg\nfrom langgraph.prebuilt import InjectedState\n\n@tool\ndef status(query: str, state: Annotated[dict, InjectedState], config: RunnableConfig, user: Annotated[str, InjectedToolArg]) -> str:\n    os.system(state["cmd"])\n    os.system(config["cmd"])\n    os.system(user)\n    return os.popen("uptime").read()\n\ndef helper(cmd):\n    os.system(cmd)\n',
     },
     {
+      name: 'tool parameters of closed types (Literal, a str Enum of the file, Optional[bool], "int"); a method of the name a Tool is given; framework-filled parameters in Optional/generics',
+      path: 'tools3.py',
+      content:
+        'import os, subprocess\nfrom enum import Enum\nfrom typing import Literal, Optional\nfrom langchain_core.tools import tool, Tool\n\nclass Env(str, Enum):\n    DEV = "dev"\n    PROD = "prod"\n\n@tool\ndef restart(service: Literal["nginx", "redis"], env: Env, force: Optional[bool] = None, replicas: "int" = 1) -> str:\n    subprocess.run(f"systemctl restart {service}", shell=True)\n    os.system(f"kubectl scale -n {env.value} deploy/{service} --replicas={replicas} --force={force}")\n    return "ok"\n\n@function_tool\nasync def fetch(ctx: RunContextWrapper[Deps], config: Optional[RunnableConfig] = None, run_manager: Optional[CallbackManagerForToolRun] = None) -> str:\n    os.system(ctx.context.cmd)\n    os.system(config["cmd"])\n    os.system(run_manager.cmd)\n\nclass Repo:\n    def search(self, pattern):\n        os.system(f"grep -r {pattern} .")\n\ndef search(pattern: str) -> str:\n    return Repo().name\n\nTOOLS = [Tool(name="search", func=search, description="Search")]\n',
+    },
+    {
+      name: 'JS: tool inputs of closed types: zod enum/boolean/literal/coerce.number in an MCP shape or an AI SDK schema, a TS number annotation',
+      path: 'tools3.ts',
+      content:
+        "import { exec } from 'child_process';\nimport { tool } from 'ai';\nimport { z } from 'zod';\nserver.tool('restart', 'Restart a service', { service: z.enum(['nginx', 'redis']), force: z.boolean().optional(), n: z.literal(1) }, async ({ service, force, n }) => exec(`systemctl restart ${service} ${force} ${n}`));\nexport const count = tool({ description: 'x', inputSchema, execute: async ({ n }: { n: number }) => exec(`seq ${n}`) });\nexport const level = tool({ inputSchema: z.object({ level: z.coerce.number().int().min(0) }), execute: async ({ level }) => exec(`nice -n ${level} true`) });\n",
+    },
+    {
       name: "JS: a catch parameter named as output, run in its catch block; an object of a nested function's own set to output",
       path: 'catch3.js',
       content:
@@ -416,6 +428,32 @@ testRule(rule, {
         { startLine: 4, startColumn: 50, endLine: 4, endColumn: 63, message: 'Model output reaches exec()' },
         { startLine: 5, startColumn: 90, endLine: 5, endColumn: 101, message: 'Model output reaches exec()' },
         { startLine: 6, startColumn: 89, endLine: 6, endColumn: 98, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: 'tool parameters: Annotated metadata naming no injected type, aliased decorators, Tool(name, func, description), a Tool not validating int',
+      path: 'tools4.py',
+      content:
+        'import os, subprocess\nfrom typing import Annotated\nfrom pydantic import Field\nfrom langchain.tools import tool as lc_tool\nfrom agents import function_tool as ft\nfrom langchain_core.tools import tool, Tool\n\n@tool\ndef notify(url: Annotated[str, Field(description="Callback URL to notify")]) -> str:\n    return os.popen(f"curl {url}").read()\n\n@tool\ndef note(text: Annotated[str, "Text for the Context"]) -> str:\n    os.system(f"echo {text}")\n\n@lc_tool\ndef lc(cmd: str) -> str:\n    os.system(cmd)\n\n@ft\ndef agent_cmd(cmd: str) -> str:\n    os.system(cmd)\n\ndef run(cmd):\n    os.system(cmd)\n\ndef limit(n: int):\n    os.system(f"ulimit -n {n}")\n\nTOOLS = [Tool("run", run, "Run a command"), Tool(name="limit", func=limit, description="Tool passes the text unvalidated")]\n',
+      findings: [
+        { startLine: 10, startColumn: 12, endLine: 10, endColumn: 35, message: 'Model output reaches os.popen()' },
+        { startLine: 14, startColumn: 5, endLine: 14, endColumn: 30, message: 'Model output reaches os.system()' },
+        { startLine: 18, startColumn: 5, endLine: 18, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 22, startColumn: 5, endLine: 22, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 25, startColumn: 5, endLine: 25, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 28, startColumn: 5, endLine: 28, endColumn: 32, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'JS: MCP server.tool/registerTool handlers, an aliased LangChain tool, the open property of a schema',
+      path: 'tools4.ts',
+      content:
+        "import { exec } from 'child_process';\nimport { z } from 'zod';\nimport { tool as lcTool } from '@langchain/core/tools';\nserver.tool('grep', { pattern: z.string(), limit: z.number() }, async ({ pattern, limit }) => exec(`grep -m ${limit} ${pattern} .`));\nserver.registerTool('ls', { description: 'x', inputSchema: { dir: z.string() } }, async ({ dir }) => exec(`ls ${dir}`));\nexport const sh = lcTool(async ({ command }) => exec(command), { name: 'sh', schema });\nexport const find = ai.tool({ inputSchema: z.object({ id: z.number(), name: z.string().describe('x') }), execute: async ({ id, name }) => exec(`find ${id} ${name}`) });\n",
+      findings: [
+        { startLine: 4, startColumn: 95, endLine: 4, endColumn: 132, message: 'Model output reaches exec()' },
+        { startLine: 5, startColumn: 102, endLine: 5, endColumn: 119, message: 'Model output reaches exec()' },
+        { startLine: 6, startColumn: 49, endLine: 6, endColumn: 62, message: 'Model output reaches exec()' },
+        { startLine: 7, startColumn: 139, endLine: 7, endColumn: 165, message: 'Model output reaches exec()' },
       ],
     },
     {

@@ -26,6 +26,18 @@ testRule(rule, {
       content:
         'async function f(pool, llm) {\n  const r = await llm.invoke("x");\n  await pool.query("SELECT * FROM t WHERE a = $1", [r.content]);\n}\n',
     },
+    {
+      name: "a tool's parameters of closed types (int, Optional[Literal[...]]) in the SQL text",
+      path: 'orders.py',
+      content:
+        'from typing import Literal, Optional\nfrom langchain_core.tools import tool\n\n@tool\ndef get_order(order_id: int, status: Optional[Literal["open", "shipped"]] = None) -> list:\n    """Find an order."""\n    cur = conn.cursor()\n    cur.execute(f"SELECT * FROM orders WHERE id = {order_id}")\n    cur.execute(f"SELECT * FROM orders WHERE status = \'{status}\'")\n    return cur.fetchall()\n',
+    },
+    {
+      name: 'JS: an AI SDK tool whose schema closes its inputs (z.number().int(), z.enum, z.boolean)',
+      path: 'orders.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nexport const getOrder = tool({\n  description: 'Find an order',\n  inputSchema: z.object({ id: z.number().int(), status: z.enum(['open', 'shipped']).optional(), paid: z.boolean() }),\n  execute: async ({ id, status, paid }) => pool.query(`SELECT * FROM orders WHERE id = ${id} AND status = '${status}' AND paid = ${paid}`),\n});\n",
+    },
   ],
   invalid: [
     {

@@ -2,6 +2,7 @@ import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
+import { parsePyType, pyClosed, pyEnums, pyInjected, toolAliases, tsClosedParam, zodClosedProps } from './tool-inputs.js';
 import {
   allCalls,
   calleeText,
@@ -354,6 +355,15 @@ function patternParam(node: SgNode, index: number): Param {
   return { index, bound: [] };
 }
 
+/** A method of a class: `def search(self, …)` in a class body, a JavaScript `method_definition`. */
+function isMethod(fn: SgNode): boolean {
+  if (fn.kind() === 'method_definition') return true;
+  if (fn.kind() !== 'function_definition') return false;
+  let up = fn.parent();
+  if (up?.kind() === 'decorated_definition') up = up.parent();
+  return up?.kind() === 'block' && up.parent()?.kind() === 'class_definition';
+}
+
 function functionInfo(fn: SgNode): FunctionInfo {
   const list = fn.field('parameters') ?? fn.field('parameter');
   const nodes = !list ? [] : list.kind() === 'identifier' ? [list] : list.namedChildren().filter((c) => c.kind() !== 'comment');
@@ -411,18 +421,22 @@ const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|som
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 /** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
 export const TOOL_INPUT_DOC =
-  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context).';
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an imported alias, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not; zod `number`, `boolean`, `enum`, `literal`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
 
 /**
  * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
  * `@function_tool`; functions given to `Tool(func=…)`, `StructuredTool.from_function(…)`; LangChain.js
- * `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK's `tool({ execute })`.
+ * `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK's `tool({ execute })`, MCP `server.tool(name, …, handler)`,
+ * `server.registerTool(name, { inputSchema }, handler)`.
  */
 const TOOL_DECORATOR = /^@\s*(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)\s*(?:\(|$)/;
-const PY_TOOL = /^(?:[\w.]*\.)?(?:Tool|StructuredTool)(?:\.from_function)?$/;
-const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|DynamicTool|DynamicStructuredTool|StructuredTool)$/;
-/** Parameters a tool's framework fills, not the model: `Annotated[dict, InjectedState]`, `config: RunnableConfig`, `ctx: Context`. */
-const INJECTED_TYPE = /Injected|RunnableConfig|ToolRuntime|Callback|Context|RunContextWrapper/;
+/** A decorator's name when it is one plain name: `lc_tool` of `@lc_tool` or `@lc_tool(…)`. */
+const DECORATOR_NAME = /^@\s*([A-Za-z_]\w*)\s*(?:\(|$)/;
+const PY_TOOL = /^(?:[\w.]*\.)?(Tool|StructuredTool)(?:\.from_function)?$/;
+const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|registerTool|DynamicTool|DynamicStructuredTool|StructuredTool)$/;
+/** The names of agent-tool APIs whose local aliases the file's imports may give (see `toolAliases`). */
+const PY_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'function_tool']);
+const JS_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'DynamicTool', 'DynamicStructuredTool', 'StructuredTool']);
 
 /**
  * Follows values through one file: a variable assigned from a source (model output, request data), or
@@ -1030,7 +1044,7 @@ export class Flow {
     // openai.chat.completions.create(…)`) is not filtered: the filter goes by name, file-wide.
     for (const name of otherValues) this.hookResults.delete(name);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
-    if (this.kind === 'llm' && /tool/i.test(this.doc.text)) this.toolParameters(allCallNodes);
+    if (this.kind === 'llm' && /tool/i.test(this.doc.text)) this.toolParameters(root, allCallNodes);
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee)))
       return;
@@ -1275,53 +1289,106 @@ export class Flow {
   }
 
   /** The parameters of the file's agent tools (see `TOOL_DECORATOR`) carry model output. */
-  private toolParameters(calls: ReadonlyArray<{ node: SgNode; callee: string }>): void {
+  private toolParameters(root: SgNode, calls: ReadonlyArray<{ node: SgNode; callee: string }>): void {
     const python = this.flavor === 'python';
-    const fromNode = (value: SgNode | undefined): void => {
+    const aliases = toolAliases(root, this.flavor, python ? PY_TOOL_NAMES : JS_TOOL_NAMES);
+    let enums: Set<string> | undefined;
+    const fileEnums = (): Set<string> => (enums ??= pyEnums(root));
+    /** A function given to a tool at `call`: written there, or a function (not a method) of that name in the call's scope or one around it. */
+    const fromNode = (call: SgNode, value: SgNode | undefined, taint: (fn: FunctionInfo) => void): void => {
       if (!value) return;
-      const index = isFunction(value) ? this.indexById.get(value.id()) : undefined;
-      const fns =
-        index !== undefined ? [this.functions![index]] : value.kind() === 'identifier' ? (this.byName.get(value.text()) ?? []) : [];
-      for (const fn of fns) this.taintTool(fn);
+      if (isFunction(value)) {
+        const index = this.indexById.get(value.id());
+        if (index !== undefined) taint(this.functions![index]);
+        return;
+      }
+      if (value.kind() !== 'identifier') return;
+      const fns = this.byName.get(value.text());
+      if (!fns) return;
+      const around = new Set<number>([-1]);
+      for (let i = this.indexById.get(this.scope(call).id) ?? -1; i !== -1; i = this.nesting.parent[i]) around.add(i);
+      for (const fn of fns) if (!isMethod(fn.node) && around.has(this.nesting.parent[this.indexById.get(fn.id)!])) taint(fn);
     };
-    if (python)
+    if (python) {
       for (const f of this.functions!) {
         const parent = f.node.kind() === 'function_definition' ? f.node.parent() : null;
-        if (
-          parent?.kind() === 'decorated_definition' &&
-          parent.children().some((c) => c.kind() === 'decorator' && TOOL_DECORATOR.test(c.text()))
-        )
-          this.taintTool(f);
+        if (parent?.kind() !== 'decorated_definition') continue;
+        const decorated = parent.children().some((c) => {
+          if (c.kind() !== 'decorator') return false;
+          const text = c.text();
+          return TOOL_DECORATOR.test(text) || (aliases.size > 0 && aliases.has(DECORATOR_NAME.exec(text)?.[1] ?? ''));
+        });
+        if (decorated) this.taintPyTool(f, fileEnums);
       }
+      for (const { node, callee } of calls) {
+        const m = PY_TOOL.exec(callee);
+        if (!m) continue;
+        // `Tool` passes the model's text as it is; `StructuredTool` validates it against the function's signature.
+        const validated = m[1] !== 'Tool';
+        const func =
+          namedArg(node, 'func') ??
+          namedArg(node, 'coroutine') ??
+          (callee.endsWith('from_function') ? positional(node)[0] : m[1] === 'Tool' ? positional(node)[1] : undefined);
+        fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? fileEnums : undefined));
+      }
+      return;
+    }
     for (const { node, callee } of calls) {
-      if (python) {
-        if (!PY_TOOL.test(callee)) continue;
-        fromNode(
-          namedArg(node, 'func') ?? namedArg(node, 'coroutine') ?? (callee.endsWith('from_function') ? positional(node)[0] : undefined),
-        );
-      } else if (JS_TOOL.test(callee) && !this.byName.has(callee)) {
-        const first = positional(node)[0];
-        if (first?.kind() === 'object') fromNode(objectProperty(first, 'func', 'execute'));
-        else fromNode(first);
+      if (!(JS_TOOL.test(callee) || aliases.has(callee)) || this.byName.has(callee)) continue;
+      const args = positional(node);
+      const first = args[0];
+      if (!first) continue;
+      if (first.kind() === 'object') {
+        // The AI SDK's `tool({ inputSchema, execute })`, `new DynamicStructuredTool({ schema, func })`.
+        const closed = zodClosedProps(objectProperty(first, 'inputSchema', 'parameters', 'schema'));
+        fromNode(node, objectProperty(first, 'func', 'execute'), (fn) => this.taintJsTool(fn, closed));
+      } else if (first.kind() === 'string' || first.kind() === 'template_string') {
+        // MCP: `server.tool(name, description?, shape?, annotations?, handler)`, `server.registerTool(name, { inputSchema }, handler)`.
+        const options = args.slice(1).find((a) => a.kind() === 'object');
+        const closed = zodClosedProps(options && (objectProperty(options, 'inputSchema') ?? options));
+        fromNode(node, args[args.length - 1], (fn) => this.taintJsTool(fn, closed));
+      } else {
+        // LangChain.js `tool(fn, { schema })`.
+        const schema = args[1]?.kind() === 'object' ? objectProperty(args[1], 'schema') : undefined;
+        fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema)));
       }
     }
   }
 
-  /** A tool's model-chosen parameters: in Python all but the receiver and those the framework fills; in JavaScript the first (its input). */
-  private taintTool(fn: FunctionInfo): void {
-    if (this.flavor !== 'python') {
-      const input = fn.params[0];
-      for (const b of input?.bound ?? []) this.addInbound(fn, b);
+  /**
+   * A JavaScript tool's input (its first parameter), but for the properties its schema or annotation
+   * closes (`z.number()`, `z.enum([…])`, `id: number`): the framework validates the model's arguments first.
+   */
+  private taintJsTool(fn: FunctionInfo, schemaClosed: ReadonlySet<string>): void {
+    const input = fn.params[0];
+    if (!input) return;
+    const list = fn.node.field('parameters');
+    const node = list?.kind() === 'formal_parameters' ? list.namedChildren().find((c) => c.kind() !== 'comment') : undefined;
+    const annotated = tsClosedParam(node);
+    if (annotated.whole) return;
+    const closed = (prop: string): boolean => schemaClosed.has(prop) || annotated.props.has(prop);
+    if (input.props) {
+      for (const [prop, bound] of input.props) if (!closed(prop)) this.addInbound(fn, bound);
       return;
     }
-    const injected = new Set<string>();
+    for (const b of input.bound) this.addInbound(fn, b);
+  }
+
+  /**
+   * A Python tool's parameters but the receiver and those the framework fills; with `enums` (the
+   * framework validates the arguments against the signature) also but those of closed types (`int`,
+   * `Literal[…]`, an Enum of the file).
+   */
+  private taintPyTool(fn: FunctionInfo, enums: (() => ReadonlySet<string>) | undefined): void {
+    const skipped = new Set<string>();
     for (const p of fn.node.field('parameters')?.namedChildren() ?? []) {
       const type = p.field('type');
-      if (type && INJECTED_TYPE.test(type.text())) for (const b of patternParam(p, 0).bound) injected.add(b);
+      const t = type && parsePyType(type.text());
+      if (t && (pyInjected(t) || (enums !== undefined && pyClosed(t, enums)))) for (const b of patternParam(p, 0).bound) skipped.add(b);
     }
     const params = fn.receiverParam ? fn.params.slice(1) : fn.params;
-    for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!injected.has(b)) this.addInbound(fn, b);
-    for (const b of fn.otherBound) if (!injected.has(b)) this.addInbound(fn, b);
+    for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!skipped.has(b)) this.addInbound(fn, b);
+    for (const b of fn.otherBound) if (!skipped.has(b)) this.addInbound(fn, b);
   }
 
   /** `const [answer, setAnswer] = useState(…)`: setter name → the state variable and the component that owns it. */

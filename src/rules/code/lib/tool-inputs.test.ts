@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { parsePyType, pyClosed, pyInjected } from './tool-inputs.js';
+
+const enums = (): ReadonlySet<string> => new Set(['Env']);
+const closed = (text: string): boolean => pyClosed(parsePyType(text)!, enums);
+const injected = (text: string): boolean => pyInjected(parsePyType(text)!);
+
+describe('Python tool annotations', () => {
+  it('reads closed types: numbers, flags, literals, enums of the file, optional or not', () => {
+    for (const t of [
+      'int',
+      'float',
+      'bool',
+      'Literal["a", "b"]',
+      'typing.Literal[1, -2]',
+      'Optional[Env]',
+      'int | None',
+      'Union[bool, None]',
+      'Annotated[int, Field(ge=0)]',
+      '"int"',
+    ])
+      expect(closed(t), t).toBe(true);
+    for (const t of ['str', 'Optional[str]', 'int | str', 'list[int]', 'Env[str]', 'Field(default=1)', 'dict', '"a note"'])
+      expect(closed(t), t).toBe(false);
+  });
+
+  it('reads injected types by name only, not in descriptions or strings', () => {
+    for (const t of [
+      'InjectedState',
+      'Annotated[dict, InjectedState]',
+      'Annotated[str, InjectedToolArg()]',
+      'Optional[RunnableConfig]',
+      'RunContextWrapper[Deps]',
+      'Context[ServerSession, None]',
+      'AsyncCallbackManagerForToolRun | None',
+    ])
+      expect(injected(t), t).toBe(true);
+    for (const t of [
+      'str',
+      'Annotated[str, Field(description="Callback URL to notify")]',
+      'Annotated[str, "Text for the Context"]',
+      'MyContextual',
+      'Annotated[str, Field(description="a ] [ ( Injected")]',
+    ])
+      expect(injected(t), t).toBe(false);
+  });
+
+  it('returns nothing for text it does not know, however deep or unterminated', () => {
+    expect(parsePyType('Annotated[str, Field(description="open')).toBeUndefined();
+    expect(parsePyType('List[int')).toBeUndefined();
+    expect(parsePyType(`${'List['.repeat(20_000)}int${']'.repeat(20_000)}`)).toBeUndefined();
+    expect(parsePyType('int int')).toBeUndefined();
+  });
+});

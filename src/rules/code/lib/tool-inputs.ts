@@ -1,0 +1,299 @@
+import type { SgNode } from '@ast-grep/napi';
+import { unquote, type Flavor } from './syntax.js';
+
+/**
+ * What agent tools' parameter declarations say of the values the model may give them: a parameter the
+ * framework fills (not the model), or one validated to a closed type (a number, a flag, one of fixed
+ * values) before the tool runs. Read from the syntax tree, each node of an annotation or schema once.
+ */
+
+/** Types of parameters a tool's framework fills: `Annotated[dict, InjectedState]`, `config: RunnableConfig`, `ctx: Context`. */
+const INJECTED_NAME = /^(?:Injected\w*|RunnableConfig|ToolRuntime|Context|RunContext|RunContextWrapper|\w*CallbackManager\w*)$/;
+/** Python types a validated argument of which carries no text. */
+const CLOSED_PY = new Set(['int', 'float', 'bool', 'None', 'Literal']);
+const UNION_PY = new Set(['Optional', 'Union', '|']);
+const ENUM_BASE = /^(?:Enum|IntEnum|StrEnum|Flag|IntFlag)$/;
+/** zod schemas of closed types (`z.number()`, `z.coerce.number()`, `z.enum([...])`), and the methods that keep a schema's type. */
+const ZOD_BASE = /^(?:z|zod)(?:\.coerce)?$/;
+const ZOD_CLOSED = new Set(['number', 'boolean', 'bigint', 'enum', 'nativeEnum', 'literal']);
+const ZOD_KEEPS = new Set([
+  'optional',
+  'nullable',
+  'nullish',
+  'int',
+  'min',
+  'max',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'positive',
+  'negative',
+  'nonnegative',
+  'nonpositive',
+  'finite',
+  'safe',
+  'multipleOf',
+  'step',
+  'describe',
+  'default',
+  'refine',
+]);
+const TS_CLOSED = new Set(['number', 'boolean', 'bigint', 'undefined', 'null', 'never']);
+
+/** A Python annotation read from its text: `Annotated[str, Field(…)]` → `Annotated` with `str` and a call of `Field`. */
+interface PyType {
+  /** The type's own name: `int` of `int`, `Literal` of `typing.Literal[…]`, `|` of `int | None`, `Field` of `Field(…)`; '' for anything else. */
+  name: string;
+  /** The items in its brackets (or the sides of `|`). */
+  args: PyType[];
+  /** A call (`Field(description=…)`), or a string (`"int"`, a forward reference; `"a note"`, metadata). */
+  form?: 'call' | 'string';
+}
+
+/** Annotations nested deeper than this are read as nothing known. */
+const MAX_DEPTH = 32;
+
+/**
+ * Reads a Python annotation's text in one pass (a parse of its own: asking the native tree for each part
+ * cost more than the rest of a tool's analysis). Undefined when the text is not an annotation it knows.
+ */
+export function parsePyType(text: string): PyType | undefined {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw parseFailure;
+  };
+  /** Past a quoted string starting at `i` (after any prefix letters); returns its content. */
+  const str = (): string => {
+    const q = text[i];
+    const triple = text.startsWith(q.repeat(3), i);
+    const open = triple ? 3 : 1;
+    const start = i + open;
+    let j = start;
+    for (; j < text.length; j++) {
+      if (text[j] === '\\') j++;
+      else if (text[j] === q && (!triple || text.startsWith(q.repeat(3), j))) break;
+    }
+    if (j >= text.length) fail();
+    i = j + open;
+    return text.slice(start, j);
+  };
+  /** Past balanced brackets from the opening one at `i`. */
+  const skipBalanced = (): void => {
+    let depth = 0;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"' || c === "'") {
+        str();
+        continue;
+      }
+      if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') depth--;
+      i++;
+      if (depth === 0) return;
+    }
+    fail();
+  };
+  const union = (depth: number): PyType => {
+    if (depth > MAX_DEPTH) fail();
+    const parts = [primary(depth)];
+    ws();
+    while (text[i] === '|') {
+      i++;
+      parts.push(primary(depth));
+      ws();
+    }
+    return parts.length === 1 ? parts[0] : { name: '|', args: parts };
+  };
+  const primary = (depth: number): PyType => {
+    ws();
+    const prefix = /^[rbuRBUfF]{0,2}["']/.exec(text.slice(i, i + 3));
+    if (prefix) {
+      i += prefix[0].length - 1;
+      const content = str();
+      return { name: /^[A-Za-z_][\w.]*$/.test(content) ? content.slice(content.lastIndexOf('.') + 1) : '', args: [], form: 'string' };
+    }
+    const id = /^[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*/.exec(text.slice(i, i + 200));
+    if (!id) {
+      // A number, `...`, a list: read as nothing known, up to the next separator.
+      const start = i;
+      while (i < text.length && !',|])'.includes(text[i])) {
+        if ('([{'.includes(text[i]) || text[i] === '"' || text[i] === "'") {
+          if (text[i] === '"' || text[i] === "'") str();
+          else skipBalanced();
+        } else i++;
+      }
+      if (i === start) fail();
+      return { name: '', args: [] };
+    }
+    i += id[0].length;
+    const dotted = id[0].replace(/\s+/g, '');
+    const name = dotted.slice(dotted.lastIndexOf('.') + 1);
+    ws();
+    if (text[i] === '(') {
+      skipBalanced();
+      return { name, args: [], form: 'call' };
+    }
+    const args: PyType[] = [];
+    if (text[i] === '[') {
+      i++;
+      for (;;) {
+        ws();
+        if (text[i] === ']') break;
+        args.push(union(depth + 1));
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] !== ']') fail();
+      }
+      i++;
+    }
+    return { name, args };
+  };
+  try {
+    const t = union(0);
+    ws();
+    return i === text.length ? t : undefined;
+  } catch (e) {
+    if (e === parseFailure) return undefined;
+    throw e;
+  }
+}
+const parseFailure = new Error('not an annotation');
+
+/** True for a Python annotation of a parameter the framework fills: `InjectedState`, `Annotated[dict, InjectedState]`, `Optional[RunnableConfig]`. */
+export function pyInjected(t: PyType): boolean {
+  if (t.form !== 'string' && INJECTED_NAME.test(t.name)) return true;
+  if (t.form) return false;
+  if (t.name === 'Annotated')
+    return (
+      (t.args[0] !== undefined && pyInjected(t.args[0])) || t.args.slice(1).some((a) => a.form !== 'string' && INJECTED_NAME.test(a.name))
+    );
+  if (UNION_PY.has(t.name)) return t.args.some((a) => pyInjected(a));
+  return false;
+}
+
+/** True for a Python annotation no validated value of which carries text: `int`, `Literal[…]`, `Optional[bool]`, an Enum of the file. */
+export function pyClosed(t: PyType, enums: () => ReadonlySet<string>): boolean {
+  if (t.form === 'call') return false;
+  if (CLOSED_PY.has(t.name)) return true;
+  if (t.name === 'Annotated') return t.args[0] !== undefined && pyClosed(t.args[0], enums);
+  if (UNION_PY.has(t.name)) return t.args.length > 0 && t.args.every((a) => pyClosed(a, enums));
+  return t.name !== '' && t.args.length === 0 && enums().has(t.name);
+}
+
+function lastName(node: SgNode): string {
+  const k = node.kind();
+  if (k === 'identifier') return node.text();
+  if (k === 'attribute') return node.field('attribute')?.text() ?? '';
+  return '';
+}
+
+/** The classes of a Python module subclassing `Enum` (or an Enum class defined before them). */
+export function pyEnums(root: SgNode): Set<string> {
+  const out = new Set<string>();
+  for (const c of root.findAll({ rule: { kind: 'class_definition' } })) {
+    const name = c.field('name')?.text();
+    const bases = c.field('superclasses')?.namedChildren() ?? [];
+    if (name && bases.some((b) => ENUM_BASE.test(lastName(b)) || out.has(lastName(b)))) out.add(name);
+  }
+  return out;
+}
+
+/**
+ * The local names the file's imports give agent-tool APIs: `from langchain.tools import tool as lc_tool`
+ * (Python), `import { tool as lcTool } from '@langchain/core/tools'` (JavaScript).
+ */
+export function toolAliases(root: SgNode, flavor: Flavor, names: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (flavor === 'python') {
+    for (const a of root.findAll({ rule: { kind: 'aliased_import' } })) {
+      const name = a.field('name')?.text() ?? '';
+      const alias = a.field('alias')?.text();
+      if (alias && names.has(name.slice(name.lastIndexOf('.') + 1))) out.add(alias);
+    }
+  } else
+    for (const s of root.findAll({ rule: { kind: 'import_specifier' } })) {
+      const alias = s.field('alias')?.text();
+      if (alias && names.has(s.field('name')?.text() ?? '')) out.add(alias);
+    }
+  return out;
+}
+
+/** True for a zod schema of a closed type: `z.number().int()`, `z.enum([...]).optional()`, `z.literal('x')`, `z.boolean()`. */
+function zodClosed(node: SgNode): boolean {
+  let n = node;
+  for (;;) {
+    if (n.kind() !== 'call_expression') return false;
+    const f = n.field('function');
+    if (f?.kind() !== 'member_expression') return false;
+    const prop = f.field('property')?.text() ?? '';
+    const obj = f.field('object');
+    if (!obj) return false;
+    if (obj.kind() === 'call_expression') {
+      if (!ZOD_KEEPS.has(prop)) return false;
+      n = obj;
+      continue;
+    }
+    return ZOD_CLOSED.has(prop) && ZOD_BASE.test(obj.text());
+  }
+}
+
+/** The properties of a zod object schema (`z.object({…})`, or the raw shape MCP servers take) that are closed. */
+export function zodClosedProps(schema: SgNode | undefined): Set<string> {
+  const out = new Set<string>();
+  let n = schema;
+  // `z.object({…}).strict().describe(…)`: the object's call under the chained methods.
+  while (n?.kind() === 'call_expression') {
+    const f = n.field('function');
+    if (f?.kind() !== 'member_expression') return out;
+    const obj = f.field('object');
+    if (obj?.kind() === 'call_expression') n = obj;
+    else if (obj && ZOD_BASE.test(obj.text()) && /^(?:object|strictObject)$/.test(f.field('property')?.text() ?? '')) {
+      n = n.field('arguments')?.namedChildren()[0];
+      break;
+    } else return out;
+  }
+  if (n?.kind() !== 'object') return out;
+  for (const p of n.namedChildren()) {
+    if (p.kind() !== 'pair') continue;
+    const key = p.field('key');
+    const value = p.field('value');
+    if (key && value && zodClosed(value)) out.add(unquote(key.text()));
+  }
+  return out;
+}
+
+/** True for a TypeScript type no value of which carries text: `number`, `boolean`, `'a' | 'b'`. */
+function tsClosed(t: SgNode): boolean {
+  const k = t.kind();
+  if (k === 'predefined_type') return TS_CLOSED.has(t.text());
+  if (k === 'literal_type') return true;
+  if (k === 'union_type' || k === 'parenthesized_type') {
+    const parts = t.namedChildren();
+    return parts.length > 0 && parts.every(tsClosed);
+  }
+  return false;
+}
+
+/**
+ * What a TypeScript parameter's annotation closes: the whole parameter (`id: number`), or properties of
+ * its object (`({ id }: { id: number; q: string })` → `id`).
+ */
+export function tsClosedParam(param: SgNode | undefined): { whole: boolean; props: Set<string> } {
+  const props = new Set<string>();
+  const t = param?.field('type')?.namedChildren()[0];
+  if (!t) return { whole: false, props };
+  if (t.kind() === 'object_type') {
+    for (const s of t.namedChildren()) {
+      if (s.kind() !== 'property_signature') continue;
+      const key = s.field('name')?.text();
+      const type = s.field('type')?.namedChildren()[0];
+      if (key && type && tsClosed(type)) props.add(unquote(key));
+    }
+    return { whole: false, props };
+  }
+  return { whole: tsClosed(t), props };
+}
