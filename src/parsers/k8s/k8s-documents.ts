@@ -165,6 +165,17 @@ function locateByPath(value: unknown, basePath: ObjectPath, at: At | undefined):
   return { objectPath: pointerFromPath([...basePath, ...path]), snippet: first.slice(0, SNIPPET_MAX) };
 }
 
+/** What a pod spec's rules read of the object it belongs to (see `PodSpecDocument.belongsTo`). */
+export interface SpecObject {
+  /** Object path inside the owner; `[]` for the owner itself. */
+  readonly path: ObjectPath;
+  /** The API group of its apiVersion: `apps`, `ray.io`; empty for the core group (`v1`). */
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly labels: Record<string, unknown>;
+}
+
 /**
  * One pod spec of a Kubernetes object (`kind: k8s-pod`): a Pod's spec, a workload's pod template, or
  * the pod template inside an AI operator's custom resource. Paths are relative to the owning object.
@@ -185,6 +196,7 @@ export class PodSpecDocument implements ScanDocument {
    */
   readonly memo: unknown[] = [];
   private specCache: Record<string, unknown> | undefined;
+  private belongsToCache: SpecObject | undefined;
   private suppressionsCache: ReadonlyArray<DocumentSuppression> | undefined;
 
   constructor(
@@ -221,6 +233,26 @@ export class PodSpecDocument implements ScanDocument {
       this.specCache = isMapping(s) ? s : {};
     }
     return this.specCache;
+  }
+  /**
+   * The object the spec belongs to, whose kind decides how its pods are made: the object an
+   * AppWrapper wraps (and creates), else the owner. Read once, as `spec`.
+   */
+  get belongsTo(): SpecObject {
+    if (!this.belongsToCache) {
+      const o = this.objectPath.length === 0 ? this.owner.object : this.owner.get(this.objectPath);
+      const object = isMapping(o) ? o : {};
+      const meta = isMapping(object.metadata) ? object.metadata : {};
+      const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+      this.belongsToCache = {
+        path: this.objectPath,
+        group: apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '',
+        kind: typeof object.kind === 'string' ? object.kind : '',
+        name: typeof meta.name === 'string' ? meta.name : '',
+        labels: isMapping(meta.labels) ? meta.labels : {},
+      };
+    }
+    return this.belongsToCache;
   }
   /** Pod (template) metadata: labels and annotations of the pods this spec creates. */
   get metadata(): Record<string, unknown> {

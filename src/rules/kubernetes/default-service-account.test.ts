@@ -162,3 +162,32 @@ describe('K8S-0106 on custom resources found by search', () => {
     expect(findings[0].fix).toBeUndefined();
   });
 });
+
+describe('K8S-0106 fix in an AppWrapper', () => {
+  it('disables the token of the default account in a wrapped Job as in one of its own', () => {
+    const content =
+      binding +
+      `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw, namespace: research}
+spec:
+  components:
+  - template:
+      apiVersion: batch/v1
+      kind: Job
+      metadata: {name: train}
+      spec:
+        template:
+          spec:
+            restartPolicy: Never
+            containers:
+            - name: train
+              image: ghcr.io/acme/train:1.0
+`;
+    const { findings } = runRule(rule, { path: 'aw.yaml', content });
+    expect(findings).toHaveLength(1);
+    const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
+    expect(out).toContain('            automountServiceAccountToken: false\n');
+    expect(runRule(rule, { path: 'aw.yaml', content: out }).findings).toEqual([]);
+  });
+});

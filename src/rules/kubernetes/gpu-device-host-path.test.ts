@@ -37,6 +37,11 @@ spec:
           path: /dev
 `;
 
+/** An AppWrapper wrapping `daemonSet(image)` (what it wraps, each line indented under `template:`). */
+const wrapped = (image: string) =>
+  'apiVersion: workload.codeflare.dev/v1beta2\nkind: AppWrapper\nmetadata: {name: aw}\nspec:\n  components:\n  - template:\n' +
+  daemonSet(image).replace(/^(?=.)/gm, '      ');
+
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('/var/lib/models') },
@@ -48,6 +53,7 @@ testRule(rule, {
       path: 'ds.yaml',
       content: daemonSet('nvcr.io/nvidia/cloud-native/gpu-operator-validator:v24.9.0'),
     },
+    { name: 'the NVIDIA device plugin DaemonSet an AppWrapper wraps', path: 'aw.yaml', content: wrapped('nvcr.io/nvidia/k8s-device-plugin:v0.17.0') },
   ],
   invalid: [
     {
@@ -55,6 +61,12 @@ testRule(rule, {
       path: 'ds.yaml',
       content: daemonSet('ghcr.io/acme/gpu-miner:1.0'),
       findings: [{ startLine: 17, startColumn: 11, endLine: 17, endColumn: 21, message: /Volume 'dev' mounts host path '\/dev'/ }],
+    },
+    {
+      name: 'a DaemonSet with another image an AppWrapper wraps is not the GPU stack',
+      path: 'aw.yaml',
+      content: wrapped('ghcr.io/acme/gpu-miner:1.0'),
+      findings: [{ startLine: 23, startColumn: 17, endLine: 23, endColumn: 27 }],
     },
     {
       name: 'a Deployment with the device plugin image is not the DaemonSet',

@@ -126,3 +126,32 @@ describe('K8S-0105 fix', () => {
     expect(applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text).toContain('automountServiceAccountToken: false\n');
   });
 });
+
+describe('K8S-0105 fix in an AppWrapper', () => {
+  it('sets automountServiceAccountToken: false in a wrapped Deployment as in one of its own', () => {
+    const content = `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw, namespace: llm}
+spec:
+  components:
+  - template:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: vllm}
+      spec:
+        template:
+          spec:
+            serviceAccountName: vllm
+            containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+`;
+    const { findings } = runRule(rule, { path: 'aw.yaml', content });
+    expect(findings.map((f) => [f.location.startLine, f.location.objectPath])).toEqual([
+      [13, '/spec/components/0/template/spec/template/spec/serviceAccountName'],
+    ]);
+    const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
+    expect(out).toContain('\n            automountServiceAccountToken: false\n');
+    expect(runRule(rule, { path: 'aw.yaml', content: out }).findings).toEqual([]);
+  });
+});

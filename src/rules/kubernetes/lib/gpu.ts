@@ -141,7 +141,7 @@ const GPU_SYSTEM_IMAGES: ReadonlyArray<{ re: RegExp; label: string }> = [
  * Operator, say), or undefined. GPU rules do not call these bypasses of the device plugin: they are it.
  */
 export function gpuSystemComponent(pod: PodSpecDocument): string | undefined {
-  if (pod.owner.resource.kind !== 'DaemonSet') return undefined;
+  if (pod.belongsTo.kind !== 'DaemonSet') return undefined;
   let label: string | undefined;
   // The GPU Operator's own operand manifests (its `assets/`) leave the image to the operator and pin
   // the DaemonSet to the nodes it prepares with a `nvidia.com/gpu.deploy.<operand>` node selector.

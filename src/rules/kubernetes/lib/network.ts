@@ -136,21 +136,16 @@ export const podLabels: (pod: PodSpecDocument) => Record<string, unknown> = podM
  * the Notebook's own labels; it drops the labels of `spec.template.metadata`.
  */
 function operatorLabels(pod: PodSpecDocument, own: Record<string, unknown>): Record<string, unknown> | undefined {
-  const owner = pod.owner;
   // The object the operator reads: the owner itself, or the one an AppWrapper wraps (and creates).
-  const object = pod.objectPath.length === 0 ? owner.object : owner.get(pod.objectPath);
-  if (!isObj(object)) return undefined;
-  const meta = isObj(object.metadata) ? object.metadata : {};
-  const name = typeof meta.name === 'string' ? meta.name : '';
-  const group = typeof object.apiVersion === 'string' ? apiGroup(object.apiVersion) : '';
+  const { group, kind, name, labels: objectLabels } = pod.belongsTo;
   if (group === 'ray.io') {
     const path = pod.specPath;
     const head = path.indexOf('headGroupSpec');
     const workers = path.indexOf('workerGroupSpecs');
     if (head < 0 && workers < 0) return undefined;
     const type = head >= 0 ? 'head' : 'worker';
-    const groupName = head >= 0 ? 'headgroup' : owner.get([...path.slice(0, workers + 2), 'groupName']);
-    const cluster = object.kind === 'RayCluster' && name !== '' ? name : undefined;
+    const groupName = head >= 0 ? 'headgroup' : pod.owner.get([...path.slice(0, workers + 2), 'groupName']);
+    const cluster = kind === 'RayCluster' && name !== '' ? name : undefined;
     const labels: Record<string, unknown> = {
       'ray.io/is-ray-node': 'yes',
       'app.kubernetes.io/name': 'kuberay',
@@ -163,8 +158,7 @@ function operatorLabels(pod: PodSpecDocument, own: Record<string, unknown>): Rec
     if (cluster) labels['ray.io/cluster'] = cluster;
     return labels;
   }
-  if (group === 'kubeflow.org' && object.kind === 'Notebook')
-    return { statefulset: name, 'notebook-name': name, ...(isObj(meta.labels) ? meta.labels : {}) };
+  if (group === 'kubeflow.org' && kind === 'Notebook') return { statefulset: name, 'notebook-name': name, ...objectLabels };
   return undefined;
 }
 

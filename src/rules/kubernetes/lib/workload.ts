@@ -426,12 +426,6 @@ export function podLabel(pod: PodSpecDocument): string {
   return `${base} (${detail})`;
 }
 
-/** What comes before the first `/` (the whole string when there is none): the API group of an apiVersion, `v1` for the core group. */
-function firstSegment(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? apiVersion : apiVersion.slice(0, slash);
-}
-
 /** Kinds whose pod spec is merged into pods of another object, which decides the service account. */
 const IDENTITY_ELSEWHERE = new Set(['ServingRuntime', 'ClusterServingRuntime']);
 /** Templates whose service account, when they name none, is chosen when a workflow is submitted. */
@@ -442,15 +436,14 @@ const SUBMITTED_TEMPLATES = new Set(['WorkflowTemplate', 'ClusterWorkflowTemplat
  * (the InferenceService decides) nor for unnamed accounts of Argo workflow templates.
  */
 export function identityDecidedHere(pod: PodSpecDocument): boolean {
-  const kind = pod.owner.object.kind;
-  const group = firstSegment(pod.owner.object.apiVersion);
+  const { group, kind } = pod.belongsTo;
   if (group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(kind)) return false;
   if (group === 'argoproj.io' && SUBMITTED_TEMPLATES.has(kind)) return serviceAccountOf(pod).path !== undefined;
   return true;
 }
 
 const POD_SPEC_GROUPS = new Set([
-  'v1',
+  '',
   'apps',
   'batch',
   'extensions',
@@ -469,9 +462,8 @@ const POD_SPEC_GROUPS = new Set([
  * custom resource may not accept them.
  */
 export function acceptsPodFields(pod: PodSpecDocument): boolean {
-  const v = pod.owner.object.apiVersion;
-  const group = v.includes('/') ? firstSegment(v) : 'v1';
-  return POD_SPEC_GROUPS.has(group) && !(group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(pod.owner.object.kind));
+  const { group, kind } = pod.belongsTo;
+  return POD_SPEC_GROUPS.has(group) && !(group === 'serving.kserve.io' && IDENTITY_ELSEWHERE.has(kind));
 }
 
 /**
