@@ -299,7 +299,7 @@ export class NetworkIndex {
         continue;
       }
       for (const s of this.servicesOf(pod)) {
-        const number = resolveTargetPort(pod, s, target);
+        const number = resolveTargetPort(s, target);
         if (number === undefined) continue;
         for (const port of s.service.ports) if (port.port === number) out.push({ target: s, port });
       }
@@ -363,20 +363,10 @@ function containerPortOf(container: Obj, target: unknown): number | undefined {
   return undefined;
 }
 
-/** The container port a targetPort means for one container: a number, or the number of the named port. */
-function resolveTargetPort(pod: PodSpecDocument, s: PodAiService, target: unknown): number | undefined {
-  if (typeof target === 'number') return target;
-  if (typeof target !== 'string') return undefined;
-  if (/^\d+$/.test(target)) return Number(target);
-  const own = s.service.ports.find((p) => p.name === target);
-  if (own) return own.port;
-  for (const c of pod.containers) {
-    if (c !== s.container) continue;
-    const ports = c.container.ports;
-    if (!Array.isArray(ports)) continue;
-    for (const p of ports) if (isObj(p) && p.name === target && typeof p.containerPort === 'number') return p.containerPort;
-  }
-  return undefined;
+/** The container port a targetPort means for one AI service: a number, the number of the Service port or of the container port it names. */
+function resolveTargetPort(s: PodAiService, target: unknown): number | undefined {
+  const own = typeof target === 'string' && !/^\d+$/.test(target) ? s.service.ports.find((p) => p.name === target) : undefined;
+  return own ? own.port : containerPortOf(s.container.container, target);
 }
 
 const indexCache = new WeakMap<K8sSetDocument, NetworkIndex>();
