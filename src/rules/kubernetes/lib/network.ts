@@ -294,8 +294,9 @@ export class NetworkIndex {
     if (pods.length === 0)
       return servicePortReach(service.name, service.get(['spec', 'selector']), sp, undefined, service.get(['metadata', 'labels']));
     for (const pod of pods) {
-      if (isAutohttps(pod)) {
-        out.push(...this.behindAutohttps(pod, target));
+      const traefik = autohttpsTraefik(pod);
+      if (traefik) {
+        out.push(...this.behindAutohttps(pod, traefik, target));
         continue;
       }
       for (const s of this.servicesOf(pod)) {
@@ -314,10 +315,9 @@ export class NetworkIndex {
    * `component: proxy` and the `app` and `release` labels the autohttps pod carries); the `http` port
    * only redirects to https and answers ACME challenges.
    */
-  private behindAutohttps(pod: PodSpecDocument, target: unknown): Reach[] {
-    const traefik = pod.containers.find((c) => c.group === 'containers' && isTraefik(c.container));
-    const https = traefik ? containerPortOf(traefik.container, 'https') : undefined;
-    if (!traefik || https === undefined || containerPortOf(traefik.container, target) !== https) return [];
+  private behindAutohttps(pod: PodSpecDocument, traefik: ContainerView, target: unknown): Reach[] {
+    const https = containerPortOf(traefik.container, 'https');
+    if (https === undefined || containerPortOf(traefik.container, target) !== https) return [];
     const labels = podLabels(pod);
     const selector: Obj = { component: 'proxy' };
     for (const k of ['app', 'release']) if (labels[k] !== undefined) selector[k] = labels[k];
@@ -343,9 +343,10 @@ export class NetworkIndex {
   }
 }
 
-/** zero-to-jupyterhub's `autohttps` pod: `component: autohttps` (its chart's component label) and a Traefik container. */
-function isAutohttps(pod: PodSpecDocument): boolean {
-  return podLabels(pod).component === 'autohttps' && pod.containers.some((c) => c.group === 'containers' && isTraefik(c.container));
+/** The Traefik container of zero-to-jupyterhub's `autohttps` pod (`component: autohttps`, its chart's component label), or undefined for another pod. */
+function autohttpsTraefik(pod: PodSpecDocument): ContainerView | undefined {
+  if (podLabels(pod).component !== 'autohttps') return undefined;
+  return pod.containers.find((c) => c.group === 'containers' && isTraefik(c.container));
 }
 
 function isTraefik(container: Obj): boolean {
