@@ -86,7 +86,7 @@ export function measureGrowth(sized: Sized, n: number, options: GrowthOptions = 
     const largeMs = cpuMs(large);
     if (largeMs < minMs) return { n, k, repeat: 1, smallMs, largeMs, ratio: largeMs / smallMs };
   }
-  const repeat = smallMs >= minMs ? 1 : Math.min(maxRepeat, Math.ceil(minMs / Math.max(smallMs, minMs / maxRepeat)));
+  const repeat = smallMs >= minMs ? 1 : Math.min(maxRepeat, Math.ceil(minMs / smallMs));
   const smallWork = repeated(small, repeat);
   if (repeat > 1) smallMs = best(smallWork, Math.max(2, runs));
   const largeWork = repeated(large, repeat);
