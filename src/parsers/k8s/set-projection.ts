@@ -216,9 +216,10 @@ function keptData(data: Obj, kept: { budget: KeptValueBudget; path: string } | u
   let chars = 0;
   for (const k of Object.keys(data)) {
     const v = data[k];
-    const reader = typeof v === 'string' ? CONFIGMAP_READERS.find((r) => r.keeps(k, v)) : undefined;
     out[k] = '';
-    if (reader === undefined || typeof v !== 'string') continue;
+    if (typeof v !== 'string') continue;
+    const reader = CONFIGMAP_READERS.find((r) => r.keeps(k, v));
+    if (reader === undefined) continue;
     read.push({ key: k, value: v, rules: reader.rules });
     chars += v.length;
   }
