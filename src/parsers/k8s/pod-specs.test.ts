@@ -233,6 +233,13 @@ ${C('a', 6)}${C('b', 6)}  - name: k8s
     expect(findPodSpecs(nest(5000))).toEqual([]);
   });
 
+  it("Kubeflow Trainer runtime: its JobSet template's pod spec, found by the generic search (at its depth bound, 8)", () => {
+    const rt = `apiVersion: trainer.kubeflow.org/v1alpha1\nkind: ClusterTrainingRuntime\nmetadata: {name: torch-distributed}\nspec:\n  mlPolicy: {numNodes: 1, torch: {numProcPerNode: auto}}\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n${tmpl(14, 'node')}`;
+    expect(specs(rt)).toEqual([
+      'ClusterTrainingRuntime @ /spec/template/spec/replicatedJobs/0/template/spec/template/spec [/spec/template/spec/replicatedJobs/0/template/spec/template/metadata]: node@/spec/template/spec/replicatedJobs/0/template/spec/template/spec/containers/0',
+    ]);
+  });
+
   it('LeaderWorkerSet leader and worker templates', () => {
     const lws = `apiVersion: leaderworkerset.x-k8s.io/v1\nkind: LeaderWorkerSet\nmetadata: {name: l}\nspec:\n  leaderWorkerTemplate:\n    size: 4\n    leaderTemplate:\n${tmpl(6, 'leader')}    workerTemplate:\n${tmpl(6, 'worker')}`;
     expect(specs(lws)).toEqual([
