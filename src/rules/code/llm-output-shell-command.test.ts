@@ -408,6 +408,16 @@ testRule(rule, {
       ],
     },
     {
+      name: 'JS: a default value in a catch parameter pattern binds nothing: output read in the catch block',
+      path: 'catch4.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  const out = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  try {\n    JSON.parse('{}');\n  } catch ({ message = out }) {\n    exec(out);\n  }\n  try {\n    JSON.parse('{}');\n  } catch ([e = out]) {\n    exec(out);\n  }\n}\n",
+      findings: [
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 14, message: 'Model output reaches exec()' },
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 14, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
       name: 'parameters of agent tools are chosen by the model: @tool, @mcp.tool(), Tool(func=…), StructuredTool.from_function',
       path: 'tools.py',
       content:

@@ -5,6 +5,7 @@ import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitis
 import { parsePyType, pyClosed, pyEnums, pyInjected, toolAliases, tsClosedParam, zodClosedProps } from './tool-inputs.js';
 import {
   allCalls,
+  boundNames,
   calleeText,
   flavorOf,
   hasJsx,
@@ -977,7 +978,7 @@ export class Flow {
     for (const c of catchClauses) {
       const parameter = c.field('parameter');
       if (!parameter) continue;
-      const bound = new Set(names(parameter, this.flavor));
+      const bound = new Set(boundNames(parameter));
       const r = c.range();
       catches.starts.push(r.start.index);
       catches.ends.push(r.end.index);

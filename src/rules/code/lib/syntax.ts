@@ -274,6 +274,13 @@ function targetNames(target: SgNode, out: Array<{ name: string; part: boolean }>
     for (const c of target.namedChildren()) targetNames(c, out, part || (k !== 'as_pattern_target' && k !== 'parenthesized_expression'));
 }
 
+/** The names a target binds, without the attributes, items or default values in it. */
+export function boundNames(target: SgNode): string[] {
+  const out: Array<{ name: string; part: boolean }> = [];
+  targetNames(target, out, false);
+  return out.map((n) => n.name);
+}
+
 /** An assignment node's target, the value it takes from, and the node whose place decides whether it runs before a use. */
 function assignmentParts(node: SgNode): { target: SgNode | null; value: SgNode | null; at: SgNode } {
   switch (node.kind()) {
