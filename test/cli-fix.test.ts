@@ -207,6 +207,10 @@ describe('fix passes', () => {
     expect(check('p.yaml', 'before', refused)).toBe(
       "the fixed manifest would be refused: container 'trainer' sets allowPrivilegeEscalation: false with privileged: true, which the API server rejects",
     );
+    // The manifest is read as the scan reads it: YAML 1.1 booleans (`yes`, `no`), as the API server's decoder does.
+    expect(refusedPodSettings(pod('      privileged: yes\n      allowPrivilegeEscalation: no\n'))).toEqual([
+      "container 'trainer' sets allowPrivilegeEscalation: false with privileged: true, which the API server rejects",
+    ]);
     // A manifest that was already refused before the fix does not hold back unrelated fixes.
     expect(safeFixCheck(() => scans.before)('p.yaml', refused, refused + '# fixed\n')).toBeUndefined();
   });

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import yaml from 'js-yaml';
 import { applyCheckedFixes, type FileFix } from '../core/apply-fixes.js';
 import { refusedPodSettingsIn } from '../core/refused-pod-settings.js';
 import { loadAllBounded, YamlLoadError } from '../core/js-yaml-load.js';
 import type { Finding } from '../core/types.js';
+import { KUBE_SCHEMA } from '../parsers/yaml/kube-schema.js';
 import { describeSystemError } from '../core/system-error.js';
 
 export interface FixOutcome {
@@ -131,7 +131,7 @@ export function refusedPodSettings(text: string): string[] {
 /** The documents of a manifest as the pod checks read them, or why they cannot be read. */
 function podDocuments(text: string): unknown[] | YamlLoadError {
   try {
-    return loadAllBounded(text, { schema: yaml.DEFAULT_SCHEMA });
+    return loadAllBounded(text, { schema: KUBE_SCHEMA });
   } catch (e) {
     if (e instanceof YamlLoadError) return e;
     throw e;
