@@ -4,6 +4,11 @@ import rule from './llm-output-code-execution.js';
 testRule(rule, {
   valid: [
     {
+      name: 'a tool parameter validated to int (@tool) carries no code',
+      path: 'tools.py',
+      content: 'from langchain_core.tools import tool\n\n@tool\ndef calc(n: int) -> str:\n    """Evaluate."""\n    return str(eval(n))\n',
+    },
+    {
       name: 'a list of other data',
       path: 'stream.py',
       content:
@@ -36,6 +41,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'the parameters of an agent tool are model output: @tool calc(expr: str) into eval',
+      path: 'tools.py',
+      content:
+        'from langchain_core.tools import tool\n\n@tool\ndef calc(expr: str) -> str:\n    """Evaluate."""\n    return str(eval(expr))\n',
+      findings: [{ startLine: 6, startColumn: 16, endLine: 6, endColumn: 26, message: 'Model output reaches eval()' }],
+    },
     {
       name: 'a compile within an exec whose argument holds another exec before it: the compile is not reported',
       path: 'nested.py',

@@ -4,6 +4,12 @@ import rule from './llm-output-html.js';
 testRule(rule, {
   valid: [
     {
+      name: 'JS: an AI SDK tool parameter validated by z.number() carries no HTML',
+      path: 'tools.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nexport const show = tool({\n  description: 'Show a count',\n  inputSchema: z.object({ n: z.number() }),\n  execute: async ({ n }) => {\n    document.getElementById('out')!.innerHTML = n;\n  },\n});\n",
+    },
+    {
       name: 'sanitised after marked, through await; a member of a require that is not an AI SDK hook',
       path: 'md.js',
       content:
@@ -153,6 +159,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'JS: the parameters of an AI SDK tool are model output: z.string() into innerHTML',
+      path: 'tools.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nexport const show = tool({\n  description: 'Show a note',\n  inputSchema: z.object({ note: z.string() }),\n  execute: async ({ note }) => {\n    document.getElementById('out')!.innerHTML = note;\n  },\n});\n",
+      findings: [{ startLine: 7, startColumn: 5, endLine: 7, endColumn: 53, message: 'Model output reaches innerHTML' }],
+    },
     {
       name: 'sanitised output given to marked through await or String()',
       path: 'md.js',

@@ -14,6 +14,12 @@ function branches(value: string): string {
 testRule(rule, {
   valid: [
     {
+      name: 'a tool parameter validated to int (@tool): the model cannot choose the host',
+      path: 'tools.py',
+      content:
+        'import requests\nfrom langchain_core.tools import tool\n\n@tool\ndef item(n: int) -> str:\n    """Fetch an item."""\n    return requests.get(f"https://{n}").text\n',
+    },
+    {
       name: 'a fixed host in each value that carries model output; an environment URL or "" before carries none',
       path: 'env.py',
       content:
@@ -110,6 +116,13 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'the parameters of an agent tool are model output: @tool fetch(url: str)',
+      path: 'tools.py',
+      content:
+        'import requests\nfrom langchain_core.tools import tool\n\n@tool\ndef fetch(url: str) -> str:\n    """Fetch a page."""\n    return requests.get(url).text\n',
+      findings: [{ startLine: 7, startColumn: 12, endLine: 7, endColumn: 29, message: 'Model output chooses the URL of requests.get()' }],
+    },
     {
       name: 'model output as the URL of a loop target, a walrus, a with target and a name in a tuple, each after a fixed-host URL given to the same name',
       path: 'rebound.py',
