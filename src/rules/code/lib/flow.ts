@@ -448,6 +448,8 @@ const JS_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'DynamicTool', 'Dyna
  * says they carry it (`llmResponse`, `completion`) carry it.
  */
 const flows = new WeakMap<CodeDocument, Map<string, Flow>>();
+/** A document's agent-tool parameters (function index, bound name), the same for each of its flows of model output. */
+const toolInputs = new WeakMap<CodeDocument, ReadonlyArray<readonly [number, string]>>();
 
 /**
  * What `carries` reads of an expression, taken from the syntax tree once: the passes of the analysis
@@ -1045,7 +1047,11 @@ export class Flow {
     // openai.chat.completions.create(…)`) is not filtered: the filter goes by name, file-wide.
     for (const name of otherValues) this.hookResults.delete(name);
     const allCallNodes = allCalls(root, this.flavor).map((node) => ({ node, callee: calleeText(node) }));
-    if (this.kind === 'llm' && /tool/i.test(this.doc.text)) this.toolParameters(root, allCallNodes);
+    if (this.kind === 'llm' && /tool/i.test(this.doc.text)) {
+      let inputs = toolInputs.get(this.doc);
+      if (!inputs) toolInputs.set(this.doc, (inputs = this.toolParameters(root, allCallNodes)));
+      for (const [index, name] of inputs) this.addInbound(this.functions![index], name);
+    }
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee)))
       return;
@@ -1289,8 +1295,10 @@ export class Flow {
     return site;
   }
 
-  /** The parameters of the file's agent tools (see `TOOL_DECORATOR`) carry model output. */
-  private toolParameters(root: SgNode, calls: ReadonlyArray<{ node: SgNode; callee: string }>): void {
+  /** The parameters of the file's agent tools (see `TOOL_DECORATOR`), which carry model output: (function index, name). */
+  private toolParameters(root: SgNode, calls: ReadonlyArray<{ node: SgNode; callee: string }>): Array<readonly [number, string]> {
+    const out: Array<readonly [number, string]> = [];
+    const add = (fn: FunctionInfo, name: string): void => void out.push([this.indexById.get(fn.id)!, name]);
     const python = this.flavor === 'python';
     const aliases = toolAliases(root, this.flavor, python ? PY_TOOL_NAMES : JS_TOOL_NAMES);
     let enums: Set<string> | undefined;
@@ -1319,7 +1327,7 @@ export class Flow {
           const text = c.text();
           return TOOL_DECORATOR.test(text) || (aliases.size > 0 && aliases.has(DECORATOR_NAME.exec(text)?.[1] ?? ''));
         });
-        if (decorated) this.taintPyTool(f, fileEnums);
+        if (decorated) this.taintPyTool(f, fileEnums, add);
       }
       for (const { node, callee } of calls) {
         const m = PY_TOOL.exec(callee);
@@ -1330,9 +1338,9 @@ export class Flow {
           namedArg(node, 'func') ??
           namedArg(node, 'coroutine') ??
           (callee.endsWith('from_function') ? positional(node)[0] : m[1] === 'Tool' ? positional(node)[1] : undefined);
-        fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? fileEnums : undefined));
+        fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? fileEnums : undefined, add));
       }
-      return;
+      return out;
     }
     for (const { node, callee } of calls) {
       if (!(JS_TOOL.test(callee) || aliases.has(callee)) || this.byName.has(callee)) continue;
@@ -1342,25 +1350,26 @@ export class Flow {
       if (first.kind() === 'object') {
         // The AI SDK's `tool({ inputSchema, execute })`, `new DynamicStructuredTool({ schema, func })`.
         const closed = zodClosedProps(objectProperty(first, 'inputSchema', 'parameters', 'schema'));
-        fromNode(node, objectProperty(first, 'func', 'execute'), (fn) => this.taintJsTool(fn, closed));
+        fromNode(node, objectProperty(first, 'func', 'execute'), (fn) => this.taintJsTool(fn, closed, add));
       } else if (first.kind() === 'string' || first.kind() === 'template_string') {
         // MCP: `server.tool(name, description?, shape?, annotations?, handler)`, `server.registerTool(name, { inputSchema }, handler)`.
         const options = args.slice(1).find((a) => a.kind() === 'object');
         const closed = zodClosedProps(options && (objectProperty(options, 'inputSchema') ?? options));
-        fromNode(node, args[args.length - 1], (fn) => this.taintJsTool(fn, closed));
+        fromNode(node, args[args.length - 1], (fn) => this.taintJsTool(fn, closed, add));
       } else {
         // LangChain.js `tool(fn, { schema })`.
         const schema = args[1]?.kind() === 'object' ? objectProperty(args[1], 'schema') : undefined;
-        fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema)));
+        fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema), add));
       }
     }
+    return out;
   }
 
   /**
    * A JavaScript tool's input (its first parameter), but for the properties its schema or annotation
    * closes (`z.number()`, `z.enum([…])`, `id: number`): the framework validates the model's arguments first.
    */
-  private taintJsTool(fn: FunctionInfo, schemaClosed: ReadonlySet<string>): void {
+  private taintJsTool(fn: FunctionInfo, schemaClosed: ReadonlySet<string>, add: (fn: FunctionInfo, name: string) => void): void {
     const input = fn.params[0];
     if (!input) return;
     const list = fn.node.field('parameters');
@@ -1369,10 +1378,10 @@ export class Flow {
     if (annotated.whole) return;
     const closed = (prop: string): boolean => schemaClosed.has(prop) || annotated.props.has(prop);
     if (input.props) {
-      for (const [prop, bound] of input.props) if (!closed(prop)) this.addInbound(fn, bound);
+      for (const [prop, bound] of input.props) if (!closed(prop)) add(fn, bound);
       return;
     }
-    for (const b of input.bound) this.addInbound(fn, b);
+    for (const b of input.bound) add(fn, b);
   }
 
   /**
@@ -1380,7 +1389,11 @@ export class Flow {
    * framework validates the arguments against the signature) also but those of closed types (`int`,
    * `Literal[…]`, an Enum of the file).
    */
-  private taintPyTool(fn: FunctionInfo, enums: (() => ReadonlySet<string>) | undefined): void {
+  private taintPyTool(
+    fn: FunctionInfo,
+    enums: (() => ReadonlySet<string>) | undefined,
+    add: (fn: FunctionInfo, name: string) => void,
+  ): void {
     const skipped = new Set<string>();
     for (const p of fn.node.field('parameters')?.namedChildren() ?? []) {
       const type = p.field('type');
@@ -1388,8 +1401,8 @@ export class Flow {
       if (t && (pyInjected(t) || (enums !== undefined && pyClosed(t, enums)))) for (const b of patternParam(p, 0).bound) skipped.add(b);
     }
     const params = fn.receiverParam ? fn.params.slice(1) : fn.params;
-    for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!skipped.has(b)) this.addInbound(fn, b);
-    for (const b of fn.otherBound) if (!skipped.has(b)) this.addInbound(fn, b);
+    for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!skipped.has(b)) add(fn, b);
+    for (const b of fn.otherBound) if (!skipped.has(b)) add(fn, b);
   }
 
   /** `const [answer, setAnswer] = useState(…)`: setter name → the state variable and the component that owns it. */
