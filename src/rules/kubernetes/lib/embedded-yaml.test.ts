@@ -37,7 +37,7 @@ describe('YAML in a ConfigMap or Secret string', () => {
     }
     expect(loadEmbeddedYaml('a: ' + 'x'.repeat(MAX_EMBEDDED_YAML_CHARS))).toEqual({
       ok: false,
-      reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters`,
+      reason: `YAML text is ${MAX_EMBEDDED_YAML_CHARS + 3} characters long, over the limit of ${MAX_EMBEDDED_YAML_CHARS}`,
     });
   });
   it('bounds the work aliases and merges can make', () => {

@@ -26,10 +26,10 @@ export type EmbeddedYaml = { ok: true; value: unknown } | { ok: false; reason: s
  * of one document (Kueue, the device plugin) skips them.
  */
 export function loadEmbeddedYaml(text: string): EmbeddedYaml {
-  if (text.length > MAX_EMBEDDED_YAML_CHARS) return { ok: false, reason: `longer than ${MAX_EMBEDDED_YAML_CHARS} characters` };
   try {
     const value = loadFirstBounded(text, {
       schema: SCHEMA,
+      maxChars: MAX_EMBEDDED_YAML_CHARS,
       json: true,
       maxDepth: MAX_DEPTH,
       maxMergeKeys: MAX_MERGE_KEYS,
