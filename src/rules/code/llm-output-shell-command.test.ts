@@ -418,6 +418,20 @@ testRule(rule, {
       ],
     },
     {
+      name: 'JS: a default value in a destructuring assignment binds nothing: output read after it',
+      path: 'default.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai, opts) {\n  const out = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  const { mode = out } = opts;\n  exec(out);\n}\n",
+      findings: [{ startLine: 5, startColumn: 3, endLine: 5, endColumn: 12, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'JS: a default value in a destructuring assignment is not assigned the model output destructured',
+      path: 'default2.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai) {\n  const out = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  const cmd = 'ls';\n  const { mode = cmd } = JSON.parse(out);\n  exec(cmd);\n}\n",
+      findings: [],
+    },
+    {
       name: 'parameters of agent tools are chosen by the model: @tool, @mcp.tool(), Tool(func=…), StructuredTool.from_function',
       path: 'tools.py',
       content:

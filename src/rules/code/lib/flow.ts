@@ -203,10 +203,6 @@ const REFERENCE_KINDS: Record<Flavor, string[]> = {
   python: ['identifier', 'attribute', 'call'],
   js: ['identifier', 'member_expression', 'call_expression', 'new_expression', 'shorthand_property_identifier'],
 };
-const PATTERN_KINDS: Record<Flavor, string[]> = {
-  python: ['identifier'],
-  js: ['identifier', 'shorthand_property_identifier_pattern'],
-};
 
 function targetAndValue(node: SgNode): [SgNode | null, SgNode | null] {
   switch (node.kind()) {
@@ -225,10 +221,15 @@ function targetAndValue(node: SgNode): [SgNode | null, SgNode | null] {
   }
 }
 
-function names(target: SgNode, flavor: Flavor): string[] {
+/** Destructuring targets: their names are those the pattern binds, not its default values or keys (see `boundNames`). */
+const DESTRUCTURING = new Set(['object_pattern', 'array_pattern', 'pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
+
+/** The names an assignment target gives: a name or member whole, a pattern's bound names, else the names in it (`buf[0]` gives `buf`). */
+function names(target: SgNode): string[] {
   const k = target.kind();
   if (k === 'identifier' || k === 'attribute' || k === 'member_expression') return [target.text()];
-  return target.findAll({ rule: { any: PATTERN_KINDS[flavor].map((kind) => ({ kind })) } }).map((n) => n.text());
+  if (DESTRUCTURING.has(String(k))) return boundNames(target);
+  return target.findAll({ rule: { kind: 'identifier' } }).map((n) => n.text());
 }
 
 export type SourceKind = 'llm' | 'request';
@@ -834,7 +835,7 @@ export class Flow {
 
   /** The names an assignment target gives (see `local`). */
   private targetNames(target: SgNode): string[] {
-    const out = names(target, this.flavor);
+    const out = names(target);
     return this.catches ? out.map((n) => this.local(n, target)) : out;
   }
 
