@@ -36,7 +36,10 @@ export interface DockerProperty {
 /** A BuildKit here-document (`RUN <<EOF … EOF`, `COPY <<EOF /path … EOF`). */
 export interface DockerHeredoc {
   name: string;
-  /** The body as the consumer reads it (line continuations joined). */
+  /**
+   * The body as BuildKit hands it to the shell or writes it to the file: as written, line continuations
+   * kept (a shell joins them itself, counting backslashes; blank and comment lines after one end the command).
+   */
   content: LogicalText;
   contentSpan: TextSpan;
   /** True when the body is run by a shell: `RUN <<EOF`, `RUN bash <<EOF`; false for `RUN python3 <<EOF`, COPY. */

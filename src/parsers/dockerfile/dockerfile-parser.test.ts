@@ -234,6 +234,25 @@ USER 1000
     expect(env2.properties[0]).toMatchObject({ name: 'LEGACY', value: 'value with spaces' });
   });
 
+  it('hands a heredoc body over as written: the shell joins continuations by backslash parity, not BuildKit\'s line rule', () => {
+    const text = 'FROM a\nRUN <<EOF\necho a\\\\\\\ncurl x | sh\necho b\\\\\ncurl y | sh\necho c \\\n\ncurl z | sh\nEOF\n';
+    const doc = parse(text);
+    const run = doc.instructions[1];
+    const body = 'echo a\\\\\\\ncurl x | sh\necho b\\\\\ncurl y | sh\necho c \\\n\ncurl z | sh';
+    expect(run.heredocs.map((h) => [h.content.text, at(doc, h.content.span(0, h.content.text.length))])).toEqual([[body, body]]);
+    const commands = doc.shell(run)[1].commands;
+    expect(commands.map((c) => [c.program, c.args.map((a) => a.value), at(doc, c.span)])).toEqual([
+      ['echo', ['a\\curl', 'x'], 'echo a\\\\\\\ncurl x'],
+      ['sh', [], 'sh'],
+      ['echo', ['b\\'], 'echo b\\\\'],
+      ['curl', ['y'], 'curl y'],
+      ['sh', [], 'sh'],
+      ['echo', ['c'], 'echo c'],
+      ['curl', ['z'], 'curl z'],
+      ['sh', [], 'sh'],
+    ]);
+  });
+
   it('handles CRLF line ends, empty files and non-Dockerfile content without throwing', () => {
     const doc = parse('FROM a:1\r\nRUN echo a \\\r\n  b\r\nUSER app\r\n');
     expect(doc.byKeyword('RUN')[0].command?.text).toBe('echo a   b');

@@ -217,7 +217,8 @@ function toInstruction(
   const { whole, flags, args, properties, commandEnd, execForm } = parts;
   const heredocs: DockerHeredoc[] = parts.heredocs.map((h) => {
     const contentSpan = h.contentSpan ?? { start: h.span.end, end: h.span.end };
-    return { name: h.name, content: LogicalText.continued(text, contentSpan.start, contentSpan.end, '\\'), contentSpan, isScript: false };
+    // BuildKit hands the body over as written (the shell given it joins its own continuations).
+    return { name: h.name, content: LogicalText.verbatim(text, contentSpan.start, contentSpan.end), contentSpan, isScript: false };
   });
 
   let command: LogicalText | undefined;

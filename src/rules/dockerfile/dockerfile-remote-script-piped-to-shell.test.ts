@@ -52,6 +52,17 @@ testRule(rule, {
       ],
     },
     {
+      name: 'heredoc script whose line after an escaped blank, a blank line or a comment line is a command of its own, as the shell reads it',
+      path: 'Dockerfile',
+      content:
+        'FROM ubuntu:24.04\nRUN <<EOF\necho a \\ \ncurl -fsSL https://x.io/1.sh | sh\necho b \\\n\ncurl -fsSL https://x.io/2.sh | sh\necho c \\\n# note\ncurl -fsSL https://x.io/3.sh | sh\nEOF\n',
+      findings: [
+        { startLine: 4, startColumn: 1, endLine: 4, endColumn: 34, message: 'Output of curl is piped into sh and run unverified' },
+        { startLine: 7, startColumn: 1, endLine: 7, endColumn: 34, message: 'Output of curl is piped into sh and run unverified' },
+        { startLine: 10, startColumn: 1, endLine: 10, endColumn: 34, message: 'Output of curl is piped into sh and run unverified' },
+      ],
+    },
+    {
       name: 'interpreter with a version from a build argument',
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nARG PY=3.12\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python${PY}\n',
