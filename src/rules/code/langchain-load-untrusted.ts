@@ -1,6 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
+import { fileImports } from './lib/imports.js';
 import { isFixedFile } from './lib/paths.js';
 import { pythonPin } from './lib/pinned.js';
 import { allCalls, calleeText, constantString, hasSpreadArgs, isFalse, isTrue, namedArg, positional } from './lib/syntax.js';
@@ -15,28 +16,17 @@ const ADVISORY = 'CVE-2025-68664, GHSA-c67j-w6g6-q2cm';
 /** Names this file calls LangChain's loaders by: `loads`, `lc_loads`, `langchain_core.load.loads`, `lcl.load`. */
 function loaderNames(root: SgNode): Set<string> {
   const names = new Set<string>();
-  for (const imp of root.findAll({ rule: { kind: 'import_from_statement' } })) {
-    const module = imp.field('module_name')?.text().replace(/\s+/g, '');
-    if (!module) continue;
-    for (const item of imp.fieldChildren('name')) {
-      const [name, alias] =
-        item.kind() === 'aliased_import' ? [item.field('name')?.text(), item.field('alias')?.text()] : [item.text(), undefined];
-      if (!name) continue;
+  for (const { module, name, local } of fileImports(root, 'python')) {
+    if (name !== '') {
       // `from langchain_core.load import loads`, or the module itself: `from langchain_core import load`.
-      if (LOAD_MODULES.has(module) && LOADERS.has(name)) names.add(alias ?? name);
-      else if (LOAD_MODULES.has(`${module}.${name}`)) for (const f of LOADERS) names.add(`${alias ?? name}.${f}`);
+      if (LOAD_MODULES.has(module) && LOADERS.has(name)) names.add(local);
+      else if (LOAD_MODULES.has(`${module}.${name}`)) for (const f of LOADERS) names.add(`${local}.${f}`);
+      continue;
     }
-  }
-  for (const imp of root.findAll({ rule: { kind: 'import_statement' } })) {
-    for (const item of imp.fieldChildren('name')) {
-      const [module, alias] =
-        item.kind() === 'aliased_import' ? [item.field('name')?.text(), item.field('alias')?.text()] : [item.text(), undefined];
-      if (!module) continue;
-      for (const m of LOAD_MODULES) {
-        // `import langchain_core.load as lcl`, or `import langchain_core` and the full path.
-        if (alias && m === module) for (const f of LOADERS) names.add(`${alias}.${f}`);
-        else if (!alias && (m === module || m.startsWith(`${module}.`))) for (const f of LOADERS) names.add(`${m}.${f}`);
-      }
+    for (const m of LOAD_MODULES) {
+      // `import langchain_core.load as lcl`, or `import langchain_core` and the full path.
+      if (local !== module && m === module) for (const f of LOADERS) names.add(`${local}.${f}`);
+      else if (local === module && (m === module || m.startsWith(`${module}.`))) for (const f of LOADERS) names.add(`${m}.${f}`);
     }
   }
   return names;

@@ -165,6 +165,18 @@ testRule(rule, {
         "import { exec } from 'child_process';\nimport { tool } from 'ai';\nimport { z } from 'zod';\nserver.tool('restart', 'Restart a service', { service: z.enum(['nginx', 'redis']), force: z.boolean().optional(), n: z.literal(1) }, async ({ service, force, n }) => exec(`systemctl restart ${service} ${force} ${n}`));\nexport const count = tool({ description: 'x', inputSchema, execute: async ({ n }: { n: number }) => exec(`seq ${n}`) });\nexport const level = tool({ inputSchema: z.object({ level: z.coerce.number().int().min(0) }), execute: async ({ level }) => exec(`nice -n ${level} true`) });\n",
     },
     {
+      name: "a function decorated with an alias of another module's tool (the file's own, not an agent framework's)",
+      path: 'mytools.py',
+      content:
+        'import os\nfrom mylib import tool as t\nfrom .helpers import function_tool as ft\n\n@t\ndef run(cmd: str) -> str:\n    os.system(cmd)\n\n@ft\ndef go(cmd: str) -> str:\n    os.system(cmd)\n',
+    },
+    {
+      name: "JS: a function given to an alias of another module's tool (import or require)",
+      path: 'mytools.ts',
+      content:
+        "import { exec } from 'child_process';\nimport { tool as t } from './mytools';\nconst { DynamicTool: Dyn } = require('../lib/tools');\nexport const sh = t(async ({ command }) => exec(command), { name: 'sh' });\nexport const sh2 = new Dyn({ name: 'sh', func: async (input) => exec(input) });\n",
+    },
+    {
       name: "JS: a catch parameter named as output, run in its catch block; an object of a nested function's own set to output",
       path: 'catch3.js',
       content:
@@ -479,6 +491,13 @@ testRule(rule, {
         { startLine: 6, startColumn: 49, endLine: 6, endColumn: 62, message: 'Model output reaches exec()' },
         { startLine: 7, startColumn: 139, endLine: 7, endColumn: 165, message: 'Model output reaches exec()' },
       ],
+    },
+    {
+      name: 'JS: a LangChain tool aliased by require',
+      path: 'tools5.js',
+      content:
+        "const { exec } = require('child_process');\nconst { tool: lcTool } = require('@langchain/core/tools');\nexport const sh = lcTool(async ({ command }) => exec(command), { name: 'sh' });\n",
+      findings: [{ startLine: 3, startColumn: 49, endLine: 3, endColumn: 62, message: 'Model output reaches exec()' }],
     },
     {
       name: 'JS: a nested function setting a property of an object of the outer function to output',

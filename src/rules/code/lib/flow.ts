@@ -1,6 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
+import { importsFrom } from './imports.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import { parsePyType, pyClosed, pyEnums, pyInjected, toolAliases, tsClosedParam, zodClosedProps } from './tool-inputs.js';
 import {
@@ -70,36 +71,7 @@ const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
  */
 function aiSdkHooks(root: SgNode): Set<string> {
   const out = new Set<string>();
-  for (const imp of root.findAll({ rule: { kind: 'import_statement' } })) {
-    const source = imp.field('source');
-    if (!source || !AI_SDK_MODULE.test(unquote(source.text()))) continue;
-    for (const spec of imp.findAll({ rule: { kind: 'import_specifier' } })) {
-      const name = spec.field('name')?.text();
-      if (name && AI_SDK_HOOK.test(name)) out.add(spec.field('alias')?.text() ?? name);
-    }
-  }
-  for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
-    const pattern = d.field('name');
-    const value = d.field('value');
-    // `const useChat = require(…).useChat`
-    const required = value?.kind() === 'member_expression' ? value.field('object') : undefined;
-    if (pattern?.kind() === 'identifier' && required && isCall(required) && calleeText(required) === 'require') {
-      const source = positional(required)[0];
-      if (source && AI_SDK_MODULE.test(unquote(source.text())) && AI_SDK_HOOK.test(value!.field('property')?.text() ?? ''))
-        out.add(pattern.text());
-      continue;
-    }
-    if (pattern?.kind() !== 'object_pattern' || !value || !isCall(value) || calleeText(value) !== 'require') continue;
-    const source = positional(value)[0];
-    if (!source || !AI_SDK_MODULE.test(unquote(source.text()))) continue;
-    for (const c of pattern.namedChildren()) {
-      if (c.kind() === 'shorthand_property_identifier_pattern' && AI_SDK_HOOK.test(c.text())) out.add(c.text());
-      else if (c.kind() === 'pair_pattern' && AI_SDK_HOOK.test(unquote(c.field('key')?.text() ?? ''))) {
-        const local = c.field('value');
-        if (local?.kind() === 'identifier') out.add(local.text());
-      }
-    }
-  }
+  for (const i of importsFrom(root, 'js', (m) => AI_SDK_MODULE.test(m))) if (AI_SDK_HOOK.test(i.name)) out.add(i.local);
   return out;
 }
 
@@ -423,7 +395,7 @@ const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|som
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 /** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
 export const TOOL_INPUT_DOC =
-  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an imported alias, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not; zod `number`, `boolean`, `enum`, `literal`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not; zod `number`, `boolean`, `enum`, `literal`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
 
 /**
  * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
@@ -439,6 +411,9 @@ const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|registerTool|DynamicTool|DynamicStructure
 /** The names of agent-tool APIs whose local aliases the file's imports may give (see `toolAliases`). */
 const PY_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'function_tool']);
 const JS_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'DynamicTool', 'DynamicStructuredTool', 'StructuredTool']);
+/** The modules of agent frameworks that export those: LangChain, the OpenAI Agents SDK, CrewAI, smolagents, Strands, Haystack, Agno; the AI SDK. */
+const PY_TOOL_MODULES = /^(?:langchain(?:_core|_community|_classic)?|agents|crewai|crewai_tools|smolagents|strands|haystack|agno)(?:\.|$)/;
+const JS_TOOL_MODULES = /^(?:ai|langchain|@langchain\/[\w.-]+|@openai\/agents(?:-core)?)(?:\/|$)/;
 
 /**
  * Follows values through one file: a variable assigned from a source (model output, request data), or
@@ -1301,7 +1276,7 @@ export class Flow {
     const out: Array<readonly [number, string]> = [];
     const add = (fn: FunctionInfo, name: string): void => void out.push([this.indexById.get(fn.id)!, name]);
     const python = this.flavor === 'python';
-    const aliases = toolAliases(root, this.flavor, python ? PY_TOOL_NAMES : JS_TOOL_NAMES);
+    const aliases = python ? toolAliases(root, 'python', PY_TOOL_NAMES, PY_TOOL_MODULES) : toolAliases(root, 'js', JS_TOOL_NAMES, JS_TOOL_MODULES);
     let enums: Set<string> | undefined;
     const fileEnums = (): Set<string> => (enums ??= pyEnums(root));
     /** A function given to a tool at `call`: written there, or a function (not a method) of that name in the call's scope or one around it. */

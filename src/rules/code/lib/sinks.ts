@@ -1,5 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
+import { importsFrom } from './imports.js';
 import { SHELL_NAME, SHELL_SCRIPT_FLAG } from './shell.js';
 import {
   allCalls,
@@ -304,25 +305,12 @@ export class HttpClients extends Map<string, HttpClient> {
   readonly constructors = new Set<string>();
 }
 
-/** The callees an import statement makes into client constructors (`from httpx import AsyncClient as AC`: `AC`). */
-function importedConstructors(statement: SgNode, into: Set<string>): void {
-  const bound = (n: SgNode): [string, string] =>
-    n.kind() === 'aliased_import' ? [n.field('name')?.text() ?? '', n.field('alias')?.text() ?? ''] : [n.text(), n.text()];
-  if (statement.kind() === 'import_from_statement') {
-    const moduleNode = statement.field('module_name');
-    const names = PY_CLIENT_MODULES.get(moduleNode?.text().replace(/\s+/g, '') ?? '');
-    if (!names) return;
-    for (const n of statement.namedChildren()) {
-      if (moduleNode && n.range().start.index === moduleNode.range().start.index) continue;
-      const [name, alias] = bound(n);
-      if (names.includes(name) && alias) into.add(alias);
-    }
-    return;
-  }
-  for (const n of statement.namedChildren()) {
-    if (n.kind() !== 'aliased_import') continue;
-    const [module, alias] = bound(n);
-    for (const name of PY_CLIENT_MODULES.get(module.replace(/\s+/g, '')) ?? []) if (alias) into.add(`${alias}.${name}`);
+/** The callees the file's imports make into client constructors besides the dotted ones: `AC` of `from httpx import AsyncClient as AC`, `hx.Client` of `import httpx as hx`. */
+function importedConstructors(root: SgNode, into: Set<string>): void {
+  for (const i of importsFrom(root, 'python', (m) => PY_CLIENT_MODULES.has(m))) {
+    const names = PY_CLIENT_MODULES.get(i.module)!;
+    if (i.name === '') for (const name of names) into.add(`${i.local}.${name}`);
+    else if (names.includes(i.name)) into.add(i.local);
   }
 }
 
@@ -342,8 +330,7 @@ function pythonClient(value: SgNode | null | undefined, constructors: ReadonlySe
 export function httpClients(root: SgNode, flavor: Flavor): HttpClients {
   const out = new HttpClients();
   if (flavor !== 'python') return out;
-  for (const n of root.findAll({ rule: { any: [{ kind: 'import_from_statement' }, { kind: 'import_statement' }] } }))
-    importedConstructors(n, out.constructors);
+  importedConstructors(root, out.constructors);
   for (const n of root.findAll({ rule: { any: [{ kind: 'assignment' }, { kind: 'as_pattern' }] } })) {
     const [value, target] =
       n.kind() === 'assignment' ? [n.field('right'), n.field('left')] : [n.namedChildren()[0], n.field('alias') ?? n.namedChildren()[1]];

@@ -1,4 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
+import { importsFrom } from './imports.js';
 import { unquote, type Flavor } from './syntax.js';
 
 /**
@@ -203,22 +204,13 @@ export function pyEnums(root: SgNode): Set<string> {
 }
 
 /**
- * The local names the file's imports give agent-tool APIs: `from langchain.tools import tool as lc_tool`
- * (Python), `import { tool as lcTool } from '@langchain/core/tools'` (JavaScript).
+ * The local names the file's imports give agent-tool APIs under another name: `from langchain.tools import tool as lc_tool`
+ * (Python), `import { tool as lcTool } from '@langchain/core/tools'` (JavaScript); only from the modules `modules` matches
+ * (`from mylib import tool as t` is the file's own `tool`).
  */
-export function toolAliases(root: SgNode, flavor: Flavor, names: ReadonlySet<string>): Set<string> {
+export function toolAliases(root: SgNode, flavor: Flavor, names: ReadonlySet<string>, modules: RegExp): Set<string> {
   const out = new Set<string>();
-  if (flavor === 'python') {
-    for (const a of root.findAll({ rule: { kind: 'aliased_import' } })) {
-      const name = a.field('name')?.text() ?? '';
-      const alias = a.field('alias')?.text();
-      if (alias && names.has(name.slice(name.lastIndexOf('.') + 1))) out.add(alias);
-    }
-  } else
-    for (const s of root.findAll({ rule: { kind: 'import_specifier' } })) {
-      const alias = s.field('alias')?.text();
-      if (alias && names.has(s.field('name')?.text() ?? '')) out.add(alias);
-    }
+  for (const i of importsFrom(root, flavor, (m) => modules.test(m))) if (i.local !== i.name && names.has(i.name)) out.add(i.local);
   return out;
 }
 
