@@ -81,8 +81,8 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const parts = readParts(raw, keyword, text, escapeChar);
     if (PROPERTY_KEYWORDS.has(keyword)) {
-      const unknown = parts.flags.find((f) => keyword !== 'ARG' || f.name !== 'required');
-      if (unknown) errors.push({ message: `Unknown flag: ${unknown.name}`, line: lines.position(unknown.span.start).line });
+      const flagError = propertyFlagError(keyword, parts.flags);
+      if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
       const from = parts.flags.length > 0 ? (parts.args[0]?.span.start ?? raw.lineEnd) : raw.keywordEnd;
       const pairs = readProperties(text, keyword, from, raw.lineEnd, escapeChar);
       parts.properties = pairs.properties;
@@ -102,6 +102,23 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   }
   if (stages.length > 0) stages[stages.length - 1].isFinal = true;
   return new DockerfileDocument(file, directives, escapeChar, instructions, stages, globalArgs, errors, stageNames);
+}
+
+/**
+ * Why BuildKit's BFlags.Parse rejects the flags of an ENV, LABEL or ARG, checked in order as it does:
+ * ARG knows the boolean --required (no value, or true or false in any case), the others no flag.
+ * The value is left out of the message: it may be a secret.
+ */
+function propertyFlagError(keyword: string, flags: readonly DockerFlag[]): { message: string; flag: DockerFlag } | undefined {
+  let required = false;
+  for (const flag of flags) {
+    if (keyword !== 'ARG' || flag.name !== 'required') return { message: `Unknown flag: ${flag.name}`, flag };
+    if (required) return { message: 'Duplicate flag specified: required', flag };
+    required = true;
+    if (flag.value === '') return { message: 'Missing a value on flag: required', flag };
+    if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value)) return { message: 'Expecting boolean value for flag required', flag };
+  }
+  return undefined;
 }
 
 /** What an instruction is made of. */

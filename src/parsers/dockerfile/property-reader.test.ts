@@ -103,4 +103,17 @@ describe('ENV, ARG and LABEL pairs', () => {
       ['TOKEN', null],
     ]);
   });
+
+  // BuildKit's BFlags.Parse takes --required as a boolean: true or false in any case, or no value.
+  it('reports a value of ARG --required that is no boolean, without the value', () => {
+    const secret = 'hf_' + 'a'.repeat(34);
+    const text = `FROM a\nARG --required=TRUE A\nARG --required=false B\nARG --required=yes C\nARG --required=${secret} D\nARG --required= E\nARG --required --required F\n`;
+    expect(errors(text)).toEqual([
+      ['Expecting boolean value for flag required', 4],
+      ['Expecting boolean value for flag required', 5],
+      ['Missing a value on flag: required', 6],
+      ['Duplicate flag specified: required', 7],
+    ]);
+    expect(pairs(text).map(([n]) => n)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
+  });
 });
