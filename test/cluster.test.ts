@@ -1098,7 +1098,7 @@ describe("a RayCluster an AppWrapper wraps, behind a LoadBalancer Service select
           objectPath: '/spec/ports/0',
           severity: 'critical',
           message: expect.stringMatching(
-            /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of AppWrapper 'aw' \(authentication off/,
+            /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' in AppWrapper 'aw' \(authentication off/,
           ),
         },
       ]);

@@ -405,6 +405,29 @@ spec: {hard: {requests.cpu: "64"}}
 `,
   },
   {
+    name: 'an AppWrapper wrapping a Deployment whose server has no probes (the wrapped Deployment makes the pods)',
+    rule: 'K8S-0109',
+    yaml: `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: serve, namespace: serving}
+spec:
+  components:
+  - template:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: vllm}
+      spec:
+        selector: {matchLabels: {app: vllm}}
+        template:
+          metadata: {labels: {app: vllm}}
+          spec:
+            containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+              ports: [{containerPort: 8000}]
+`,
+  },
+  {
     name: "a Kubeflow Trainer ClusterTrainingRuntime whose JobSet template's trainer node runs privileged",
     rule: 'K8S-0003',
     yaml: `apiVersion: trainer.kubeflow.org/v1alpha1

@@ -1299,7 +1299,7 @@ spec:
           endColumn: 52,
           severity: 'critical',
           objectPath: '/spec/ports/0',
-          message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of AppWrapper 'aw' \(authentication off/,
+          message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' in AppWrapper 'aw' \(authentication off/,
         },
       ],
     },

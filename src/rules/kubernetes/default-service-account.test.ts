@@ -37,6 +37,15 @@ ${spec}  entrypoint: main
     container:
       image: ghcr.io/acme/train:1.0
 `;
+/** An AppWrapper in namespace research wrapping `object` (a manifest at column 1). */
+const wrapped = (object: string) =>
+  `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw, namespace: research}
+spec:
+  components:
+  - template:
+` + object.replace(/^(?=.)/gm, '      ');
 
 testRule(rule, {
   valid: [
@@ -62,12 +71,33 @@ testRule(rule, {
     },
     { name: 'Argo templates inherit the workflow service account', path: 'wf.yaml', content: workflow('  serviceAccountName: trainer\n') },
     {
+      name: 'the templates of an Argo workflow an AppWrapper wraps inherit its service account',
+      path: 'aw.yaml',
+      content: wrapped(workflow('  serviceAccountName: trainer\n')),
+    },
+    {
       name: 'Argo templates inherit automountServiceAccountToken',
       path: 'wf.yaml',
       content: workflow('  automountServiceAccountToken: false\n'),
     },
   ],
   invalid: [
+    {
+      name: 'an Argo workflow an AppWrapper wraps without a service account: the message names the workflow and the AppWrapper',
+      path: 'aw.yaml',
+      content: wrapped(workflow('')),
+      findings: [
+        {
+          startLine: 15,
+          startColumn: 11,
+          endLine: 17,
+          endColumn: 42,
+          message:
+            "Workflow 'train' (template 'main') in AppWrapper 'aw' runs as the default service account of namespace 'research' with its API token mounted",
+          objectPath: '/spec/components/0/template/spec/templates/0',
+        },
+      ],
+    },
     {
       name: 'an Argo workflow without a service account',
       path: 'wf.yaml',
@@ -186,6 +216,9 @@ spec:
 `;
     const { findings } = runRule(rule, { path: 'aw.yaml', content });
     expect(findings).toHaveLength(1);
+    expect(findings[0].message).toBe(
+      "Job 'train' in AppWrapper 'aw' runs as the default service account of namespace 'research' with its API token mounted, and that account is granted roles by RoleBinding 'default-edit' (edit)",
+    );
     const out = applyFixes(content, [{ tag: 0, edits: findings[0].fix!.edits }]).text;
     expect(out).toContain('            automountServiceAccountToken: false\n');
     expect(runRule(rule, { path: 'aw.yaml', content: out }).findings).toEqual([]);

@@ -2,6 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { K8sSetDocument } from '../../parsers/k8s/k8s-documents.js';
 import { aiServicesOfPod, networkIndex, type PodAiService } from './lib/network.js';
 import { allowAllReason, podsSelectedByPolicy, policyTypes, selectsAll, type Direction } from './lib/tenancy.js';
+import { objectLabel } from './lib/workload.js';
 
 const POLICY = (rule: string) =>
   `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ingress\n  namespace: llm\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n  ingress:\n${rule}`;
@@ -71,7 +72,7 @@ export default defineRule<K8sSetDocument>({
           ctx.report({
             doc: np,
             at: ['spec', field, i],
-            message: `NetworkPolicy '${np.name}' allows all ingress to pods running ${ai.service.label} (${ai.pod.owner.resource.kind} '${ai.pod.owner.name}'): ${reason}`,
+            message: `NetworkPolicy '${np.name}' allows all ingress to pods running ${ai.service.label} (${objectLabel(ai.pod)}): ${reason}`,
           });
         });
       }

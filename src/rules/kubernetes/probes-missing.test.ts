@@ -30,8 +30,30 @@ testRule(rule, {
       content:
         'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: s\n    image: s:1.0\n    ports: [{containerPort: 80}]\n',
     },
+    {
+      name: 'a Deployment of another API group is no Kubernetes Deployment',
+      path: 'deploy.yaml',
+      content: workload('Deployment', '        ports: [{containerPort: 8000}]\n').replace('apps/v1', 'example.com/v1'),
+    },
   ],
   invalid: [
+    {
+      name: 'a Deployment an AppWrapper wraps',
+      path: 'aw.yaml',
+      content:
+        'apiVersion: workload.codeflare.dev/v1beta2\nkind: AppWrapper\nmetadata: {name: aw}\nspec:\n  components:\n  - template:\n' +
+        workload('Deployment', '        ports: [{containerPort: 8000}]\n').replace(/^/gm, '      '),
+      findings: [
+        {
+          startLine: 15,
+          startColumn: 15,
+          endLine: 15,
+          endColumn: 27,
+          message: "Container 'server' serves ports but has no readinessProbe or livenessProbe",
+          objectPath: '/spec/components/0/template/spec/template/spec/containers/0/name',
+        },
+      ],
+    },
     {
       path: 'deploy.yaml',
       content: workload('Deployment', '        ports:\n        - containerPort: 8000\n'),

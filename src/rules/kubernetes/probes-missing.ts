@@ -2,8 +2,9 @@ import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { asList, containerAnchor, describe } from './lib/workload.js';
 
-/** Controllers that keep servers running and route traffic by readiness. */
+/** Controllers that keep servers running and route traffic by readiness (of the `apps` group; `extensions` for an old Deployment). */
 const SERVER_KINDS = new Set(['Deployment', 'StatefulSet']);
+const SERVER_GROUPS = new Set(['apps', 'extensions']);
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -40,7 +41,9 @@ export default defineRule<PodSpecDocument>({
     },
   },
   check(pod, ctx) {
-    if (!SERVER_KINDS.has(pod.owner.object.kind) || pod.origin !== pod.owner.object.kind) return;
+    // The object that makes the pods: the Deployment an AppWrapper wraps as well as one of its own.
+    const { group, kind } = pod.belongsTo;
+    if (!SERVER_KINDS.has(kind) || !SERVER_GROUPS.has(group)) return;
     for (const c of pod.containers) {
       if (c.group !== 'containers' || asList(c.container.ports).length === 0) continue;
       const missing = (['readinessProbe', 'livenessProbe'] as const).filter((p) => c.container[p] === undefined || c.container[p] === null);

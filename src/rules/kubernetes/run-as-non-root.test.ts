@@ -62,6 +62,28 @@ spec:
       image: trainer:1.0
 `,
     },
+    {
+      name: 'Argo: the securityContext of a workflow an AppWrapper wraps applies to its templates without one',
+      path: 'aw.yaml',
+      content: `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw}
+spec:
+  components:
+  - template:
+      apiVersion: argoproj.io/v1alpha1
+      kind: Workflow
+      metadata: {name: train}
+      spec:
+        entrypoint: train
+        securityContext:
+          runAsNonRoot: true
+        templates:
+        - name: train
+          container:
+            image: trainer:1.0
+`,
+    },
   ],
   invalid: [
     {

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { ObjectPath } from '../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
-import { asList, asMapping, describe, namespaceOf, serviceAccountOf, volumesOf } from './lib/workload.js';
+import { asList, asMapping, describe, namespaceOf, objectLabel, serviceAccountOf, volumesOf } from './lib/workload.js';
 import { lookupTable } from '../../core/lookup-table.js';
 
 /** Secret types that hold credentials of the kubelet or the control plane, never of an application. */
@@ -106,7 +106,7 @@ export default defineRule<K8sSetDocument>({
         if (!secret) continue;
         const type = secret.object.type;
         if (typeof type !== 'string') continue;
-        const where = `${pod.owner.object.kind} '${pod.owner.name}'`;
+        const where = objectLabel(pod);
         if (type === SA_TOKEN) {
           const annotations = secret.annotations;
           const account =

@@ -10,7 +10,7 @@ import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { imageRepo, recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
 import { jupyterHubAuth, releaseOf } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
-import { podMemoized } from './workload.js';
+import { objectLabel, podMemoized } from './workload.js';
 
 type Obj = Record<string, unknown>;
 
@@ -51,8 +51,8 @@ export interface Reach {
 
 /** `Deployment 'vllm'`, or where a service recognised from its Service runs. */
 export function reachOwner(r: Reach): string {
-  const owner = r.target.pod?.owner.resource;
-  const where = owner ? `${owner.kind} '${owner.name ?? ''}'` : (r.target.where ?? 'pods outside the scan');
+  const pod = r.target.pod;
+  const where = pod ? objectLabel(pod) : (r.target.where ?? 'pods outside the scan');
   return r.target.via ? `${where} behind ${r.target.via}` : where;
 }
 
@@ -321,7 +321,7 @@ export class NetworkIndex {
     const labels = podLabels(pod);
     const selector: Obj = { component: 'proxy' };
     for (const k of ['app', 'release']) if (labels[k] !== undefined) selector[k] = labels[k];
-    const via = `the Traefik of ${pod.owner.resource.kind} '${pod.owner.name}' (zero-to-jupyterhub's autohttps)`;
+    const via = `the Traefik of ${objectLabel(pod)} (zero-to-jupyterhub's autohttps)`;
     const out: Reach[] = [];
     for (const proxy of this.podsSelectedBy(pod.owner.namespace, selector))
       for (const s of this.servicesOf(proxy))

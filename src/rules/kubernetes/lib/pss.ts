@@ -8,7 +8,7 @@ import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
 import { getAt } from '../../../parsers/k8s/pod-specs.js';
 import { isMapping } from '../../../parsers/yaml/position-table.js';
 import type { ObjectPath } from '../../../core/types.js';
-import { describe, podMemoized } from './workload.js';
+import { argoWorkflowSpecPath, describe, podMemoized } from './workload.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -52,7 +52,9 @@ const facts: (pod: PodSpecDocument) => PodFacts = podMemoized((pod) => {
   const inherited = isSet(spec.securityContext) ? undefined : argoWorkflowSecurityContextPath(pod);
   if (inherited) {
     securityContextPath = inherited;
-    const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p) !== undefined);
+    // The first template of the same workflow without its own (an AppWrapper may wrap several workflows).
+    const same = inherited.join('/');
+    const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p)?.join('/') === same);
     reportsPodLevel = first === pod;
   }
   return {
@@ -69,13 +71,12 @@ const facts: (pod: PodSpecDocument) => PodFacts = podMemoized((pod) => {
  * (a template's own replaces it whole).
  */
 function argoWorkflowSecurityContextPath(pod: PodSpecDocument): ObjectPath | undefined {
-  const obj = pod.owner.object;
-  if (!obj.apiVersion.startsWith('argoproj.io/')) return undefined;
-  const base = obj.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
+  const base = argoWorkflowSpecPath(pod);
+  if (!base) return undefined;
   const templates = [...base, 'templates'];
   if (!templates.every((seg, i) => pod.specPath[i] === seg)) return undefined;
   const path = [...base, 'securityContext'];
-  return isMapping(getAt(obj, path)) ? path : undefined;
+  return isMapping(getAt(pod.owner.object, path)) ? path : undefined;
 }
 
 /** Object path of the pod-level securityContext in effect (it may not exist yet). */

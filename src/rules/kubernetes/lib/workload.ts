@@ -284,13 +284,22 @@ export function redact(value: string): string {
 }
 
 /**
+ * Object path of the workflow spec of the Argo object a pod spec belongs to (its own, or one an
+ * AppWrapper wraps): `spec`, or `spec.workflowSpec` of a CronWorkflow.
+ */
+export function argoWorkflowSpecPath(pod: PodSpecDocument): ObjectPath | undefined {
+  const { group, kind, path } = pod.belongsTo;
+  if (group !== 'argoproj.io') return undefined;
+  return kind === 'CronWorkflow' ? [...path, 'spec', 'workflowSpec'] : [...path, 'spec'];
+}
+
+/**
  * Pod-level settings an Argo Workflow gives all its templates (`spec`, or `spec.workflowSpec` of a
  * CronWorkflow); a template's own value wins.
  */
 function workflowDefaults(pod: PodSpecDocument): { spec: Obj; path: ObjectPath } | undefined {
-  const o = pod.owner.object;
-  if (!o.apiVersion.startsWith('argoproj.io/')) return undefined;
-  const path: ObjectPath = o.kind === 'CronWorkflow' ? ['spec', 'workflowSpec'] : ['spec'];
+  const path = argoWorkflowSpecPath(pod);
+  if (!path) return undefined;
   const spec = pod.owner.get(path);
   return isMapping(spec) && spec !== pod.spec ? { spec, path } : undefined;
 }
@@ -417,13 +426,32 @@ function decideTokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocum
   return { serviceAccount: sa, account, explicitPath, mounted, explicit: false };
 }
 
-/** The object a pod spec belongs to, for messages: `Deployment 'vllm'`, `RayCluster 'rc' (worker group 'gpu')`. */
+/** How `findPodSpecs` names a spec an AppWrapper wraps in its `origin`: once for each level of wrapping. */
+const WRAPPED_ORIGIN = /^(?:AppWrapper )+/;
+
+/** `Kind 'name'` of the object a pod spec belongs to (`belongsTo`). */
+function belongsToName(pod: PodSpecDocument): string {
+  if (pod.objectPath.length === 0) return `${pod.owner.object.kind} '${pod.owner.name}'`;
+  const { kind, name } = pod.belongsTo;
+  return name === '' ? kind : `${kind} '${name}'`;
+}
+
+/** ` in AppWrapper 'aw'` for a spec the owner wraps, else empty. */
+function wrapperName(pod: PodSpecDocument): string {
+  return pod.objectPath.length === 0 ? '' : ` in ${pod.owner.object.kind} '${pod.owner.name}'`;
+}
+
+/** The object a pod spec belongs to, for messages: `Deployment 'vllm'`, `Deployment 'vllm' in AppWrapper 'aw'`. */
+export function objectLabel(pod: PodSpecDocument): string {
+  return belongsToName(pod) + wrapperName(pod);
+}
+
+/** The pod spec and the object it belongs to, for messages: `Deployment 'vllm'`, `RayCluster 'rc' (worker group 'gpu')`. */
 export function podLabel(pod: PodSpecDocument): string {
-  const kind = pod.owner.object.kind;
-  const base = `${kind} '${pod.owner.name}'`;
-  if (pod.origin === kind) return base;
-  const detail = pod.origin.startsWith(kind + ' ') ? pod.origin.slice(kind.length + 1) : pod.origin;
-  return `${base} (${detail})`;
+  const kind = pod.belongsTo.kind;
+  const origin = pod.objectPath.length === 0 ? pod.origin : pod.origin.replace(WRAPPED_ORIGIN, '');
+  const detail = origin === kind ? '' : ` (${origin.startsWith(kind + ' ') ? origin.slice(kind.length + 1) : origin})`;
+  return belongsToName(pod) + detail + wrapperName(pod);
 }
 
 /** Kinds whose pod spec is merged into pods of another object, which decides the service account. */
@@ -471,10 +499,10 @@ export function acceptsPodFields(pod: PodSpecDocument): boolean {
  * with the container of its ServingRuntime: a field missing on one side may come from the other.
  */
 export function mergedWithRuntime(pod: PodSpecDocument, c: ContainerView): 'runtime' | 'component' | undefined {
-  const o = pod.owner.object;
-  if (!o.apiVersion.startsWith('serving.kserve.io/')) return undefined;
-  if (o.kind === 'ServingRuntime' || o.kind === 'ClusterServingRuntime') return 'runtime';
-  if (o.kind === 'InferenceService' && typeof c.path[c.path.length - 1] === 'string') return 'component';
+  const { group, kind } = pod.belongsTo;
+  if (group !== 'serving.kserve.io') return undefined;
+  if (kind === 'ServingRuntime' || kind === 'ClusterServingRuntime') return 'runtime';
+  if (kind === 'InferenceService' && typeof c.path[c.path.length - 1] === 'string') return 'component';
   return undefined;
 }
 
