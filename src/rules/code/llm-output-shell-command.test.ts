@@ -165,6 +165,18 @@ testRule(rule, {
         "import { exec } from 'child_process';\nimport { tool } from 'ai';\nimport { z } from 'zod';\nserver.tool('restart', 'Restart a service', { service: z.enum(['nginx', 'redis']), force: z.boolean().optional(), n: z.literal(1) }, async ({ service, force, n }) => exec(`systemctl restart ${service} ${force} ${n}`));\nexport const count = tool({ description: 'x', inputSchema, execute: async ({ n }: { n: number }) => exec(`seq ${n}`) });\nexport const level = tool({ inputSchema: z.object({ level: z.coerce.number().int().min(0) }), execute: async ({ level }) => exec(`nice -n ${level} true`) });\n",
     },
     {
+      name: 'an item set to output: the key is not output, nor is the object holding the container (self)',
+      path: 'items.py',
+      content:
+        'import os\nclass A:\n    def f(self, llm, key):\n        self.cache[key] = llm.invoke("x").content\n        os.system(self.cmd)\n        os.system(key)\n    def g(self, llm):\n        self.log[0][1] = llm.invoke("x").content\n        os.system(self.cmd)\n',
+    },
+    {
+      name: 'JS: an item set to output: the key is not output',
+      path: 'items.js',
+      content:
+        "import { exec } from 'child_process';\nexport async function f(openai, key, i) {\n  const buf = {};\n  buf[key] = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  exec(key);\n  const rows = [[]];\n  rows[i][0] = buf[key];\n  exec(`ls ${i}`);\n}\n",
+    },
+    {
       name: "a function decorated with an alias of another module's tool (the file's own, not an agent framework's)",
       path: 'mytools.py',
       content:
@@ -490,6 +502,16 @@ testRule(rule, {
         { startLine: 5, startColumn: 102, endLine: 5, endColumn: 119, message: 'Model output reaches exec()' },
         { startLine: 6, startColumn: 49, endLine: 6, endColumn: 62, message: 'Model output reaches exec()' },
         { startLine: 7, startColumn: 139, endLine: 7, endColumn: 165, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: "an item set to output: its container carries it, self's attribute in another method too",
+      path: 'items2.py',
+      content:
+        'import os\nclass A:\n    def f(self, llm, key):\n        self.cache[key] = llm.invoke("x").content\n        cache = {}\n        cache[key] = llm.invoke("x").content\n        os.system(cache["a"])\n    def g(self):\n        os.system(self.cache["a"])\n',
+      findings: [
+        { startLine: 7, startColumn: 9, endLine: 7, endColumn: 30, message: 'Model output reaches os.system()' },
+        { startLine: 9, startColumn: 9, endLine: 9, endColumn: 35, message: 'Model output reaches os.system()' },
       ],
     },
     {

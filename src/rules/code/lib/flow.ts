@@ -196,9 +196,18 @@ function targetAndValue(node: SgNode): [SgNode | null, SgNode | null] {
 /** Destructuring targets: their names are those the pattern binds, not its default values or keys (see `boundNames`). */
 const DESTRUCTURING = new Set(['object_pattern', 'array_pattern', 'pattern_list', 'tuple_pattern', 'list_pattern', 'tuple', 'list']);
 
-/** The names an assignment target gives: a name or member whole, a pattern's bound names, else the names in it (`buf[0]` gives `buf`). */
-function names(target: SgNode): string[] {
-  const k = target.kind();
+/**
+ * The names an assignment target gives: a name or member whole, an item's container (`buf` of `buf[key]`,
+ * `self.cache` of `self.cache[key]`: not the key), a pattern's bound names, else the names in it.
+ */
+function names(node: SgNode): string[] {
+  let target: SgNode | null = node;
+  let k = target.kind();
+  while (k === 'subscript' || k === 'subscript_expression') {
+    target = target.field('value') ?? target.field('object');
+    if (!target) return [];
+    k = target.kind();
+  }
   if (k === 'identifier' || k === 'attribute' || k === 'member_expression') return [target.text()];
   if (DESTRUCTURING.has(String(k))) return boundNames(target);
   return target.findAll({ rule: { kind: 'identifier' } }).map((n) => n.text());
