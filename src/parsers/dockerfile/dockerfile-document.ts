@@ -156,7 +156,7 @@ export class DockerfileDocument implements ScanDocument {
         }
       for (const r of refs) {
         if (this.stageByRef(r.text)) continue;
-        const resolved = substituteVariables(r.text, this.variablesAt(ins));
+        const resolved = substituteVariables(r.text, this.variablesAt(ins), { escape: this.escapeChar });
         if (this.stageByRef(resolved)) continue;
         const image = parseImageRef(resolved);
         if (image) out.push({ ins, text: r.text, span: r.span, image });

@@ -553,6 +553,18 @@ describe('image references', () => {
     ]);
     expect(substituteVariables('$A/${A}/${E:-d}/${U:-d}/${N}/${A:+y}/$U', vars)).toBe('x/x/d/d/${N}/y/$U');
   });
+
+  it('takes the escape directive\'s character before $ as the escape in raw text, a backslash then being plain (BuildKit ProcessWord)', () => {
+    const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
+    expect(resolved('# escape=`\nARG R=ghcr.io\nFROM $R/a AS one\nFROM x`$R/b AS two\nFROM $R\\$R/c AS three\n')).toEqual([
+      'ghcr.io/a',
+      'x$R/b',
+      'ghcr.io\\ghcr.io/c',
+    ]);
+    expect(resolved('ARG R=ghcr.io\nFROM x\\$R/b AS two\nFROM x`$R/c AS three\n')).toEqual(['x$R/b', 'x`ghcr.io/c']);
+    const doc = parse('# escape=`\nFROM a AS b\nARG R=b\nCOPY --from=x`$R/i:1 /a /b\nCOPY --from=y\\\\$R/i:1 /a /b\n');
+    expect(doc.externalSources().map((s) => s.image.reference)).toEqual(['y\\b/i:1']);
+  });
 });
 
 /** Each input stays under MAX_DOCKERFILE_BYTES at 4n, or the parser would refuse it and the check test nothing. */

@@ -95,7 +95,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     if (keyword === 'FROM') {
       const fromError = fromArgumentsError(di.args);
       if (fromError) errors.push({ message: fromError, line: di.line });
-      const st = toStage(di, stages.length, stageNames, globalArgs);
+      const st = toStage(di, stages.length, stageNames, globalArgs, escapeChar);
       stages.push(st);
       if (st.name !== undefined && !stageNames.has(st.name)) stageNames.set(st.name, st.index);
     } else if (stage >= 0) stages[stage].instructions.push(di);
@@ -297,11 +297,12 @@ function toStage(
   index: number,
   stageNames: ReadonlyMap<string, number>,
   globalArgs: ReadonlyMap<string, string | null>,
+  escape: string,
 ): DockerStage {
   const [image, as, stageName] = di.args;
   const imageText = image?.value ?? '';
   const imageSpan = image?.span ?? di.keywordSpan;
-  const resolvedImage = substituteVariables(imageText, globalArgs);
+  const resolvedImage = substituteVariables(imageText, globalArgs, { escape });
   const name = stageName && as.value.toUpperCase() === 'AS' ? stageName.value.toLowerCase() : undefined;
   const stage: DockerStage = {
     index,

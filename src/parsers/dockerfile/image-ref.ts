@@ -50,26 +50,29 @@ export function parseImageRef(reference: string): ImageRef | undefined {
 
 /**
  * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}` and `${VAR+alt}`
- * from `vars`. Unknown variables are left as written. In raw text `\$` is a literal `$`; for the decoded
- * value of an ENV or ARG (`decoded`, its property) the `$` at its `literalDollars` offsets are, and
- * its backslashes are plain characters.
+ * from `vars`. Unknown variables are left as written. In raw text the file's escape character before
+ * `$` makes it literal (`escape`, `\` unless given; a backslash is plain under the backtick escape, as in
+ * BuildKit's ProcessWord); for the decoded value of an ENV or ARG (its property) the `$` at its
+ * `literalDollars` offsets are, and its backslashes are plain characters.
  */
 export function substituteVariables(
   text: string,
   vars: ReadonlyMap<string, string | null>,
-  decoded?: { literalDollars?: ReadonlySet<number> },
+  how: { literalDollars?: ReadonlySet<number> } | { escape: string } = { escape: '\\' },
 ): string {
   if (!text.includes('$')) return text;
+  const escape = 'escape' in how ? how.escape : undefined;
+  const literal = 'escape' in how ? undefined : how.literalDollars;
   let out = '';
   let i = 0;
   while (i < text.length) {
     const c = text[i];
-    if (decoded?.literalDollars?.has(i)) {
+    if (literal?.has(i)) {
       out += c;
       i++;
       continue;
     }
-    if (c === '\\' && text[i + 1] === '$' && !decoded) {
+    if (c === escape && text[i + 1] === '$') {
       out += '$';
       i += 2;
       continue;
