@@ -405,6 +405,19 @@ spec: {hard: {requests.cpu: "64"}}
 `,
   },
   {
+    name: 'a Kubeflow Trainer TrainJob whose resourcesPerNode asks for 4 GPUs a node, in a namespace without a ResourceQuota',
+    rule: 'K8S-0163',
+    yaml: `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata: {name: llama, namespace: research}
+spec:
+  runtimeRef: {name: torch-distributed}
+  trainer:
+    numNodes: 2
+    resourcesPerNode: {limits: {nvidia.com/gpu: 4}}
+`,
+  },
+  {
     name: 'an AppWrapper wrapping a Deployment whose server has no probes (the wrapped Deployment makes the pods)',
     rule: 'K8S-0109',
     yaml: `apiVersion: workload.codeflare.dev/v1beta2

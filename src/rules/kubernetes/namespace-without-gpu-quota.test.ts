@@ -67,6 +67,28 @@ const kueueManager = (namespace: string, name: string): string =>
 /** A copy of Kueue's Configuration that no Kueue of the scan mounts (a staging release's, kept in another namespace). */
 const staging = (frameworks: string[]) => kueueConfig(frameworks, { namespace: 'kueue-staging', name: 'kueue-manager-config' });
 const unlabelledDeployment = NS + unlabelled('Deployment') + KUEUE_DEFAULT;
+/** A Kubeflow Trainer v2 TrainJob in namespace research (no Namespace object), `perNode` its trainer's resourcesPerNode, `labels` its metadata labels. */
+const trainJob = (perNode: string, labels = '') =>
+  `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: llama
+  namespace: research
+${labels}spec:
+  runtimeRef: {name: torch-distributed}
+  trainer:
+    image: docker.io/kubeflow/pytorch-llama:latest
+    numNodes: 2
+    resourcesPerNode: ${perNode}
+`;
+const TRAIN_JOB_FINDING = {
+  startLine: 5,
+  startColumn: 3,
+  endLine: 5,
+  endColumn: 22,
+  message: "Namespace 'research' (of TrainJob 'llama') requests nvidia.com/gpu but it has no ResourceQuota",
+};
+
 const GPU_FINDING = {
   startLine: 4,
   startColumn: 3,
@@ -113,6 +135,17 @@ testRule(rule, {
       path: 'a.yaml',
       content: NS + unlabelledJobSet + KUEUE_DEFAULT,
     },
+    {
+      name: 'a TrainJob whose resourcesPerNode asks for GPUs, the ResourceQuota capping them',
+      path: 'a.yaml',
+      content: trainJob('{limits: {nvidia.com/gpu: 4}}') + quota('{requests.nvidia.com/gpu: "8"}'),
+    },
+    {
+      name: 'a TrainJob admitted by Kueue (its label), the ClusterQueue capping nvidia.com/gpu',
+      path: 'a.yaml',
+      content: trainJob('{limits: {nvidia.com/gpu: 4}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') + KUEUE,
+    },
+    { name: 'a TrainJob asking for no GPU', path: 'a.yaml', content: trainJob('{limits: {cpu: 8, nvidia.com/gpu: 0}}') + quota('{cpu: "64"}') },
     { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
     { name: 'no GPU requested', path: 'a.yaml', content: NS + job('{cpu: "4", memory: 16Gi}') },
@@ -133,6 +166,29 @@ testRule(rule, {
           message: "Namespace 'research' requests nvidia.com/gpu but it has no ResourceQuota",
         },
       ],
+    },
+    {
+      name: "a TrainJob's GPUs are its resourcesPerNode's limits",
+      path: 'a.yaml',
+      content: trainJob('{limits: {nvidia.com/gpu: 4}}'),
+      findings: [{ ...TRAIN_JOB_FINDING, severity: 'medium' }],
+    },
+    {
+      name: "a TrainJob's GPUs are its resourcesPerNode's requests too (AMD), its quota capping NVIDIA's",
+      path: 'a.yaml',
+      content: trainJob('{requests: {amd.com/gpu: 2}}') + quota('{requests.nvidia.com/gpu: "8"}'),
+      findings: [
+        {
+          ...TRAIN_JOB_FINDING,
+          message: "Namespace 'research' (of TrainJob 'llama') requests amd.com/gpu but its ResourceQuota does not cap requests.amd.com/gpu",
+        },
+      ],
+    },
+    {
+      name: 'a TrainJob without the queue label beside a Kueue queue not named default: Kueue does not hold it',
+      path: 'a.yaml',
+      content: trainJob('{limits: {nvidia.com/gpu: 4}}') + KUEUE,
+      findings: [TRAIN_JOB_FINDING],
     },
     {
       name: 'quota without the GPU key, and a MIG profile',

@@ -3,7 +3,7 @@ import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../p
 import { KUEUE_CONFIG_KEY, kueueConfigText } from '../../parsers/k8s/set-projection.js';
 import { isMapping as isObj } from '../../parsers/yaml/position-table.js';
 import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
-import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
+import { notListed, quotaCovers, resourcesPerNode, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
 
 const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 
@@ -51,27 +51,39 @@ function kueueQuotas(set: K8sSetDocument): Map<string, Map<string, Set<string>>>
  */
 const TEMPLATE_LABELLED = new Set(['Pod', 'Deployment', 'StatefulSet']);
 
-/** The Kueue queue a pod spec's workload is submitted to: the label on the workload, or on a Pod's, Deployment's or StatefulSet's pod template. */
-function queueOf(pod: PodSpecDocument): string | undefined {
-  const own = pod.owner.labels[QUEUE_LABEL];
-  return typeof own === 'string' ? own : templateQueueOf(pod);
+/**
+ * What Kueue admits as one workload and what it asks for: a pod spec of the workload object (`pod`
+ * set), or a workload without one (a TrainJob, whose `resourcesPerNode` is read).
+ */
+interface Asker {
+  workload: K8sObjectDocument;
+  pod?: PodSpecDocument;
+}
+
+/** The Kueue queue a workload is submitted to: the label on the workload, or on a Pod's, Deployment's or StatefulSet's pod template. */
+function queueOf(a: Asker): string | undefined {
+  const own = a.workload.labels[QUEUE_LABEL];
+  return typeof own === 'string' ? own : templateQueueOf(a);
 }
 
 /** The queue label of a Pod's, Deployment's or StatefulSet's pod template (the pods carry it), or undefined. */
-function templateQueueOf(pod: PodSpecDocument): string | undefined {
-  if (!TEMPLATE_LABELLED.has(pod.resource.kind)) return undefined;
-  const labels = pod.metadata.labels;
+function templateQueueOf(a: Asker): string | undefined {
+  if (!a.pod || !TEMPLATE_LABELLED.has(a.workload.resource.kind)) return undefined;
+  const labels = a.pod.metadata.labels;
   const v = isObj(labels) ? labels[QUEUE_LABEL] : undefined;
   return typeof v === 'string' ? v : undefined;
 }
 
-function requests(pod: PodSpecDocument, resource: string): boolean {
-  for (const c of pod.containers) {
-    const r = c.container.resources;
-    if (!isObj(r)) continue;
-    for (const part of [r.limits, r.requests]) if (isObj(part) && part[resource] !== undefined && Number(part[resource]) !== 0) return true;
-  }
+function asks(resources: unknown, resource: string): boolean {
+  if (!isObj(resources)) return false;
+  for (const part of [resources.limits, resources.requests])
+    if (isObj(part) && part[resource] !== undefined && Number(part[resource]) !== 0) return true;
   return false;
+}
+
+function requests(a: Asker, resource: string): boolean {
+  if (!a.pod) return asks(resourcesPerNode(a.workload), resource);
+  return a.pod.containers.some((c) => asks(c.container.resources, resource));
 }
 
 /**
@@ -167,12 +179,12 @@ function kueueFrameworks(set: K8sSetDocument): ReadonlySet<string> | undefined {
   return new Set([...sets[0]!].filter((f) => sets.every((s) => s!.has(f))));
 }
 
-/** The integration that manages a pod spec's workload, by the `group/Kind` of the object it sits in. */
-function frameworkOf(pod: PodSpecDocument): string | undefined {
-  const apiVersion = pod.resource.apiVersion ?? '';
+/** The integration that manages a workload, by its `group/Kind`. */
+function frameworkOf(a: Asker): string | undefined {
+  const apiVersion = a.workload.resource.apiVersion ?? '';
   const slash = apiVersion.indexOf('/');
   const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  return FRAMEWORK_OF_KIND.get(`${group}/${pod.resource.kind}`);
+  return FRAMEWORK_OF_KIND.get(`${group}/${a.workload.resource.kind}`);
 }
 
 /**
@@ -180,12 +192,12 @@ function frameworkOf(pod: PodSpecDocument): string | undefined {
  * Deployment's or StatefulSet's template label, the pod integration admits the pods too). With the
  * release defaults assumed, a labelled workload counts as before (whoever labels it runs the integration).
  */
-function labelHonoured(pod: PodSpecDocument, frameworks: ReadonlySet<string> | undefined): boolean {
+function labelHonoured(a: Asker, frameworks: ReadonlySet<string> | undefined): boolean {
   if (!frameworks) return true;
-  const framework = frameworkOf(pod);
+  const framework = frameworkOf(a);
   if (framework !== undefined && frameworks.has(framework)) return true;
   // Only a label on the template reaches the pods; one on the Deployment's own metadata does not.
-  return frameworks.has('pod') && templateQueueOf(pod) !== undefined;
+  return frameworks.has('pod') && templateQueueOf(a) !== undefined;
 }
 
 /**
@@ -193,8 +205,8 @@ function labelHonoured(pod: PodSpecDocument, frameworks: ReadonlySet<string> | u
  * webhook does the defaulting, so the workload's integration must be on (in the scan's Kueue
  * Configuration, else in the release defaults).
  */
-function defaultQueueOf(pod: PodSpecDocument, frameworks: ReadonlySet<string> | undefined): string | undefined {
-  const framework = frameworkOf(pod);
+function defaultQueueOf(a: Asker, frameworks: ReadonlySet<string> | undefined): string | undefined {
+  const framework = frameworkOf(a);
   return framework !== undefined && (frameworks ?? RELEASE_FRAMEWORKS).has(framework) ? DEFAULT_LOCAL_QUEUE : undefined;
 }
 
@@ -206,12 +218,13 @@ function kueueCovers(
   resource: string,
 ): boolean {
   if (!local) return false;
-  return t.pods.every((p) => {
-    if (!requests(p, resource)) return true;
-    const labelled = queueOf(p);
-    const q = labelled !== undefined ? (labelHonoured(p, frameworks) ? labelled : undefined) : defaultQueueOf(p, frameworks);
+  const covered = (a: Asker) => {
+    if (!requests(a, resource)) return true;
+    const labelled = queueOf(a);
+    const q = labelled !== undefined ? (labelHonoured(a, frameworks) ? labelled : undefined) : defaultQueueOf(a, frameworks);
     return q !== undefined && local.get(q)?.has(resource) === true;
-  });
+  };
+  return t.pods.every((pod) => covered({ workload: pod.owner, pod })) && t.podless.every((workload) => covered({ workload }));
 }
 
 const WORKLOAD =
@@ -231,7 +244,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators (in their containers\u2019 resources; a Kubeflow Trainer TrainJob in its `spec.trainer.resourcesPerNode`) but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource: each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [

@@ -7,6 +7,7 @@ describe('runsAiServices', () => {
       name: 'ml',
       workloads: [],
       pods: [],
+      podless: [],
       networkPolicies: [],
       otherPolicies: [],
       quotas: [],

@@ -50,6 +50,8 @@ export interface Tenant {
   /** Objects with pod specs, in scan order. */
   workloads: K8sObjectDocument[];
   pods: PodSpecDocument[];
+  /** Workloads that ask for resources without a pod spec of their own (Kubeflow Trainer's TrainJobs: see `resourcesPerNode`). */
+  podless: K8sObjectDocument[];
   networkPolicies: K8sObjectDocument[];
   /** Calico or Cilium namespaced policies: present, not evaluated. */
   otherPolicies: K8sObjectDocument[];
@@ -67,6 +69,20 @@ export interface TenantView {
 
 function key(o: K8sObjectDocument): string {
   return `${apiGroup(o.resource.apiVersion)}/${o.resource.kind}`;
+}
+
+/** `group/Kind` of Kubeflow Trainer v2's TrainJob: the pods it makes come from its runtime's JobSet template. */
+const TRAIN_JOB = 'trainer.kubeflow.org/TrainJob';
+
+/**
+ * What each node of a TrainJob asks for (`spec.trainer.resourcesPerNode`, `limits` and `requests`):
+ * the trainer sets them on the trainer node's container of the JobSet it makes from the runtime.
+ * Undefined for any other object.
+ */
+export function resourcesPerNode(o: K8sObjectDocument): Obj | undefined {
+  if (key(o) !== TRAIN_JOB) return undefined;
+  const r = o.get(['spec', 'trainer', 'resourcesPerNode']);
+  return isObj(r) ? r : undefined;
 }
 
 function gpuResourcesOf(pod: PodSpecDocument, into: Set<string>): void {
@@ -114,6 +130,7 @@ function tenantNamed(byName: Map<string, Tenant>, name: string): Tenant {
       name,
       workloads: [],
       pods: [],
+      podless: [],
       networkPolicies: [],
       otherPolicies: [],
       quotas: [],
@@ -143,7 +160,16 @@ export function tenants(set: K8sSetDocument): TenantView {
     else if (NAMESPACED_POLICY_KINDS.has(k)) tenantNamed(byName, o.namespace).otherPolicies.push(o);
     else if (k === '/ResourceQuota') tenantNamed(byName, o.namespace).quotas.push(o);
     else if (k === '/LimitRange') tenantNamed(byName, o.namespace).limitRanges.push(o);
-    else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind)) {
+    else if (k === TRAIN_JOB) {
+      const t = tenantNamed(byName, o.namespace);
+      t.workloads.push(o);
+      t.podless.push(o);
+      const perNode = resourcesPerNode(o);
+      if (perNode) {
+        addGpuResources(perNode.limits, t.gpuResources);
+        addGpuResources(perNode.requests, t.gpuResources);
+      }
+    } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind)) {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
       for (const p of o.pods) {
