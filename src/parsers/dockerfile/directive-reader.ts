@@ -1,4 +1,5 @@
 import type { DockerDirective } from './dockerfile-document.js';
+import { afterBreak, lineContentEnd } from './line-breaks.js';
 import { isSpace } from './unicode-space.js';
 
 export interface DirectiveRead {
@@ -10,9 +11,12 @@ export interface DirectiveRead {
 }
 
 const KNOWN = new Set(['syntax', 'escape', 'check']);
-/** The name and `=` of BuildKit's directive line after `#` and blanks (directives.go directiveRegexp: Go's \s is [\t\n\f\r ]). */
-const DIRECTIVE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\f ]*=/;
-const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\f';
+/**
+ * The name and `=` of BuildKit's directive line after `#` and blanks (directives.go directiveRegexp: Go's
+ * \s is [\t\n\f\r ]; a line holds no \n, and a \r only when no \n follows it right after).
+ */
+const DIRECTIVE = /^([a-zA-Z][a-zA-Z0-9]*)[\t\f\r ]*=/;
+const isGoSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\f' || c === '\r';
 
 /** The value after the `=`, as directiveRegexp's `\s*(.+?)\s*$` takes it: blanks trimmed, but never empty (then its last blank). */
 function directiveValue(rest: string): string | undefined {
@@ -37,8 +41,7 @@ export function readDirectives(text: string): DirectiveRead {
   let error: DirectiveRead['error'];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < text.length) {
-    let end = i;
-    while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+    const end = lineContentEnd(text, i);
     let hash = i;
     while (hash < end && isSpace(text[hash])) hash++;
     if (text[hash] !== '#') break;
@@ -57,7 +60,7 @@ export function readDirectives(text: string): DirectiveRead {
         else error ??= { message: 'invalid escape token: the escape directive takes ` or \\', at: hash };
       }
     }
-    i = text[end] === '\r' && text[end + 1] === '\n' ? end + 2 : end + 1;
+    i = afterBreak(text, end);
   }
   return error ? { directives, escape, error } : { directives, escape };
 }

@@ -280,15 +280,25 @@ USER 1000
     expect(fd.instructions[1].command?.text).toBe('cat 0<<EOF > /etc/motd');
   });
 
-  it('orders instructions by offset when bare CRs end lines for dockerfile-ast (one line for BuildKit)', () => {
+  it('takes a bare CR for a character of its line, as BuildKit\'s scanner splits lines at LF alone', () => {
     const doc = parse('FROM a\rRUN curl https://x | sh\rUSER root\r');
-    expect(doc.instructions.map((i) => [i.keyword, i.span, at(doc, i.span)])).toEqual([
-      ['FROM', { start: 0, end: 6 }, 'FROM a'],
-      ['RUN', { start: 7, end: 30 }, 'RUN curl https://x | sh'],
-      ['USER', { start: 31, end: 40 }, 'USER root'],
+    expect(doc.instructions.map((i) => [i.keyword, i.span, at(doc, i.span), i.args.length])).toEqual([
+      ['FROM', { start: 0, end: 40 }, 'FROM a\rRUN curl https://x | sh\rUSER root', 8],
     ]);
-    const mixed = parse('FROM a\r\nUSER b\rUSER c\nUSER d\r');
-    expect(mixed.instructions.map((i) => at(mixed, i.span))).toEqual(['FROM a', 'USER b', 'USER c', 'USER d']);
+    expect(doc.errors).toEqual([{ message: 'FROM requires either one or three arguments', line: 1 }]);
+    const mixed = parse('FROM a\r\nUSER b\rUSER c\nUSER d\r\r\nUSER e\r');
+    expect(mixed.instructions.map((i) => at(mixed, i.span))).toEqual(['FROM a', 'USER b\rUSER c', 'USER d', 'USER e']);
+    const comment = parse('FROM a\n# note\rRUN curl https://x | sh\nUSER app\n');
+    expect(comment.instructions.map((i) => i.keyword)).toEqual(['FROM', 'USER']);
+    const directives = parse('# syntax=x\r# escape=`\nFROM a\n');
+    expect([directives.escapeChar, directives.directives.map((d) => [d.name, d.value])]).toEqual(['\\', [['syntax', 'x\r# escape=`']]]);
+    const heredoc = parse('FROM a\nRUN <<EOF\necho x\nEOF\rUSER root\nEOF\r\r\nUSER app\n');
+    expect(heredoc.instructions.map((i) => [i.keyword, i.heredocs.map((h) => h.content.text)])).toEqual([
+      ['FROM', []],
+      ['RUN', ['echo x\nEOF\rUSER root']],
+      ['USER', []],
+    ]);
+    expect(heredoc.instructions[2].line).toBe(6);
   });
 
   it('gives an empty here-document at the end of the file an empty body after its line', () => {
@@ -450,10 +460,13 @@ USER 1000
     expect(view(dashes)).toEqual([[['network', 'none', '--network=none']], ['--x', 'y']]);
   });
 
-  it('joins continuation lines that end at a bare CR, as the reader ends instructions there', () => {
-    const doc = parse('FROM a\rRUN echo a \\\r  # c\r  b\rCMD ["a", \\\r "b"]\r');
-    const [run, cmd] = doc.instructions.slice(1);
+  it('joins a line whose escape is followed by blanks and CRs before its LF, and no line whose escape a bare CR follows', () => {
+    const doc = parse('FROM a\nRUN echo a \\ \r\r\n  # c\r\n \r \n  b\r\nRUN echo c \\\r  d\nCMD ["a", \\\r\n "b"]\r\n');
+    const [run, bare, cmd] = doc.instructions.slice(1);
     expect(run.command?.text).toBe('echo a   b');
+    expect(at(doc, run.span)).toBe('RUN echo a \\ \r\r\n  # c\r\n \r \n  b');
+    expect(bare.command?.text).toBe('echo c \\\r  d');
+    expect(bare.line).toBe(6);
     expect(cmd.execForm?.map((e) => [e.text, at(doc, e.span(0, 1))])).toEqual([
       ['a', 'a'],
       ['b', 'b'],

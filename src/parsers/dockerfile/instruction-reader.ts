@@ -1,5 +1,6 @@
 import type { TextSpan } from '../../core/document.js';
 import type { DockerArg } from './dockerfile-document.js';
+import { afterBreak, breakTester, lineContentEnd } from './line-breaks.js';
 import { isSpace } from './unicode-space.js';
 
 /**
@@ -34,13 +35,6 @@ export interface RawHeredoc {
 }
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
-const isBreak = (c: string | undefined): boolean => c === '\r' || c === '\n';
-
-/** The offset of the line break that ends the line containing `i`, or the text's length. */
-function physicalLineEnd(text: string, i: number): number {
-  for (; i < text.length; i++) if (isBreak(text[i])) return i;
-  return text.length;
-}
 
 /** Instructions of a Dockerfile, in order. Parser directives are comment lines here. */
 export function readInstructions(text: string, escape: string): RawInstruction[] {
@@ -50,7 +44,7 @@ export function readInstructions(text: string, escape: string): RawInstruction[]
     const c = text[i];
     // BuildKit trims an instruction's first line of unicode.IsSpace (a `\f# …` line is a comment).
     if (isSpace(c)) i++;
-    else if (c === '#') i = physicalLineEnd(text, i);
+    else if (c === '#') i = lineContentEnd(text, i);
     else {
       const ins = readInstruction(text, i, escape);
       out.push(ins);
@@ -70,6 +64,7 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
     end,
     heredocs: [],
   });
+  const brk = breakTester(text);
   let keyword = text[start];
   let keywordEnd = -1;
   // After a line continuation inside the keyword (`RU\` then `N`).
@@ -79,14 +74,14 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
     if (c === escape && text[i - 1] !== escape) {
       continued = true;
       const next = text[i + 1];
-      if (isBreak(next)) {
+      if (brk(i + 1)) {
         if (keywordEnd === -1) keywordEnd = i;
-        i++;
+        i = afterBreak(text, i + 1) - 1;
       } else if (isBlank(next)) {
         let j = i + 2;
         while (j < n && isBlank(text[j])) j++;
-        if (j < n && isBreak(text[j])) {
-          i = j;
+        if (j < n && brk(j)) {
+          i = afterBreak(text, j) - 1;
           continue;
         }
         keywordEnd = i + 1;
@@ -98,20 +93,24 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
         keyword += escape;
         continued = false;
       }
-    } else if (isBlank(c)) {
+    } else if (brk(i)) {
+      if (continued) {
+        i = afterBreak(text, i) - 1;
+        continue;
+      }
+      return noArgs(keyword, i, i);
+    } else if (isBlank(c) || c === '\r') {
+      // A \r that is no line break is a blank, as BuildKit's splitCommand (reWhitespace) takes it.
       if (continued) {
         let j = i + 1;
         while (j < n && isBlank(text[j])) j++;
-        if (j < n && isBreak(text[j])) {
-          i = j;
+        if (j < n && brk(j)) {
+          i = afterBreak(text, j) - 1;
           continue;
         }
       }
       if (keywordEnd === -1) keywordEnd = i;
       return withArguments(text, start, keyword, keywordEnd, i, escape);
-    } else if (isBreak(c)) {
-      if (continued) continue;
-      return noArgs(keyword, i, i);
     } else if (c === '#' && continued) {
       continue;
     } else {
@@ -126,29 +125,35 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
 /** The rest of an instruction whose keyword ends at `keywordEnd` and is followed by a blank at `from`. */
 function withArguments(text: string, start: number, keyword: string, keywordEnd: number, from: number, escape: string): RawInstruction {
   const n = text.length;
+  const brk = breakTester(text);
   // True after a line continuation until something other than blanks, line breaks and comment lines.
   let continued = false;
   for (let i = from + 1; i < n; i++) {
     const c = text[i];
-    if (isBreak(c)) {
-      if (continued) continue;
+    if (brk(i)) {
+      if (continued) {
+        i = afterBreak(text, i) - 1;
+        continue;
+      }
       return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: i, end: i, heredocs: [] }, escape);
     }
     if (c === escape && text[i - 1] !== escape) {
       const next = text[i + 1];
-      if (isBreak(next)) {
+      if (brk(i + 1)) {
         continued = true;
-        i++;
+        i = afterBreak(text, i + 1) - 1;
       } else if (isBlank(next)) {
         let j = i + 2;
         while (j < n && isBlank(text[j])) j++;
         if (j >= n) return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
-        if (isBreak(text[j])) continued = true;
-        i = j;
+        if (brk(j)) {
+          continued = true;
+          i = afterBreak(text, j) - 1;
+        } else i = j;
       } else continued = false;
     } else if (c === '#') {
-      if (continued) i = physicalLineEnd(text, i);
-    } else if (!isBlank(c)) continued = false;
+      if (continued) i = afterBreak(text, i) - 1;
+    } else if (!isBlank(c) && c !== '\r') continued = false;
   }
   return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
 }
@@ -174,13 +179,13 @@ function withHeredocs(text: string, ins: RawInstruction, escape: string): RawIns
     const word = wordStarts.has(arg.span.start) && (raw === '<' || (raw >= '0' && raw <= '9')) ? heredocWord(arg.value) : null;
     if (word === null) continue;
     const name = word.name;
-    const body = lineAfter(text, at);
+    const body = afterBreak(text, at);
     const delimiter = findDelimiter(text, name, body, word.tabbed);
     let contentSpan: TextSpan | null = null;
     if (delimiter === undefined) contentSpan = body < text.length ? { start: body, end: text.length } : null;
     else if (delimiter.lineStart > body) {
       let end = delimiter.lineStart - 1;
-      if (text[end - 1] === '\r') end--;
+      while (end > body && text.charCodeAt(end - 1) === 13) end--;
       contentSpan = { start: body, end };
     }
     ins.heredocs.push({ name, span: arg.span, contentSpan });
@@ -190,35 +195,21 @@ function withHeredocs(text: string, ins: RawInstruction, escape: string): RawIns
   return ins;
 }
 
-/** The offset after the line break at `at`. */
-function lineAfter(text: string, at: number): number {
-  if (text[at] === '\r' && text[at + 1] === '\n') return at + 2;
-  return Math.min(at + 1, text.length);
-}
-
 /**
  * The delimiter line of a here-document whose body starts at `from`: a line that is the name alone
- * (after tabs for `<<-`). `end` is the offset of the line break after it.
+ * (after tabs for `<<-`), the \r's before its \n aside, as BuildKit compares it (trimNewline). `end` is
+ * the offset of the line break after it.
  */
 function findDelimiter(text: string, name: string, from: number, tabbed: boolean): { lineStart: number; end: number } | undefined {
-  let lineStart = from;
-  let word = -1;
-  let atStart = true;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (isBreak(c)) {
-      if (word !== -1 && i - word === name.length && text.startsWith(name, word)) return { lineStart, end: i };
-      word = -1;
-      atStart = true;
-      lineStart = i + 1;
-    } else if (c === ' ' || (c === '\t' && !tabbed)) atStart = false;
-    else if (c !== '\t' && atStart) {
-      word = i;
-      atStart = false;
-    }
+  for (let lineStart = from; lineStart <= text.length; ) {
+    const end = lineContentEnd(text, lineStart);
+    let word = lineStart;
+    if (tabbed) while (word < end && text[word] === '\t') word++;
+    if (end - word === name.length && text.startsWith(name, word)) return { lineStart, end };
+    const next = afterBreak(text, end);
+    if (next === end) return undefined;
+    lineStart = next;
   }
-  // A delimiter on the last line, without a line break after it.
-  if (word !== -1 && text.length - word === name.length && text.startsWith(name, word)) return { lineStart, end: text.length };
   return undefined;
 }
 
@@ -230,21 +221,23 @@ function findDelimiter(text: string, name: string, from: number, tabbed: boolean
  */
 function shellWordStarts(text: string, from: number, to: number, escape: string): Set<number> {
   const starts = new Set<number>();
+  const brk = breakTester(text);
   let quote = '';
   let inWord = false;
   // After a line break inside the instruction (a continuation), where `#` starts a comment line.
   let lineStart = false;
   for (let i = from; i < to; i++) {
     const c = text[i];
-    if (isBreak(c)) {
+    if (brk(i)) {
       lineStart = true;
+      i = afterBreak(text, i) - 1;
       continue;
     }
     if (lineStart) {
       let j = i;
       while (j < to && isBlank(text[j])) j++;
       if (text[j] === '#') {
-        i = physicalLineEnd(text, j) - 1;
+        i = lineContentEnd(text, j) - 1;
         continue;
       }
       lineStart = false;
@@ -252,7 +245,7 @@ function shellWordStarts(text: string, from: number, to: number, escape: string)
     if (c === escape && text[i - 1] !== escape) {
       let j = i + 1;
       while (j < to && isBlank(text[j])) j++;
-      if (j === to || isBreak(text[j])) {
+      if (j === to || brk(j)) {
         i = j - 1;
         continue;
       }
@@ -262,7 +255,7 @@ function shellWordStarts(text: string, from: number, to: number, escape: string)
     } else if (quote === '"') {
       if (c === '\\') i++;
       else if (c === '"') quote = '';
-    } else if (isBlank(c)) inWord = false;
+    } else if (isBlank(c) || c === '\r') inWord = false;
     else {
       if (!inWord) starts.add(i);
       inWord = true;
@@ -300,6 +293,7 @@ export function heredocWord(word: string): { name: string; tabbed: boolean } | n
  */
 export function readArguments(text: string, from: number, to: number, escape: string): DockerArg[] {
   const args: DockerArg[] = [];
+  const brk = breakTester(text);
   let value = '';
   // The value's characters not yet added to `value`: text[runFrom, runTo).
   let runFrom = -1;
@@ -335,10 +329,11 @@ export function readArguments(text: string, from: number, to: number, escape: st
   let marker = -1;
   for (let i = from; i < to; i++) {
     const c = text[i];
-    if (isBlank(c) || isBreak(c)) {
+    // A \r that is no line break is a blank (BuildKit's reWhitespace).
+    if (isBlank(c) || c === '\r' || c === '\n') {
       if (continuing) {
         blankAfter = true;
-        if (isBreak(c)) {
+        if (brk(i)) {
           blankAfter = false;
           if (comment) {
             comment = false;
@@ -357,22 +352,22 @@ export function readArguments(text: string, from: number, to: number, escape: st
         for (let j = i + 2; j < to; j++) {
           const d = text[j];
           if (isBlank(d)) continue;
-          if (isBreak(d)) {
+          if (brk(j)) {
             comment = false;
             continuing = true;
             lineStart = true;
             if (found !== -1) marker = i;
-            i = d === '\r' ? j + 1 : j;
+            i = afterBreak(text, j) - 1;
           } else if (found !== -1) marker = i;
           else i = j - 1;
           break;
         }
-      } else if (isBreak(next)) {
+      } else if (next !== '' && brk(i + 1)) {
         comment = false;
         continuing = true;
         lineStart = true;
         if (found !== -1 && marker === -1) marker = i;
-        i += next === '\r' ? 2 : 1;
+        i = afterBreak(text, i + 1) - 1;
       } else {
         if (blankAfter && marker !== -1) push(marker);
         marker = -1;

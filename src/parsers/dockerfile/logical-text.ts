@@ -1,4 +1,5 @@
 import type { TextSpan } from '../../core/document.js';
+import { afterBreak, breakTester } from './line-breaks.js';
 
 /**
  * Text as the shell (or Docker) sees it, with each character mapped back to its offset in the file:
@@ -36,9 +37,10 @@ export class LogicalText {
   /**
    * Logical text of a Dockerfile instruction region: `escape` followed by optional blanks and a line
    * break joins lines, unless an escape comes right before it (BuildKit's `([^\\])\\[ \t]*$`), and
-   * comment lines between joined lines are dropped, as Docker does.
+   * comment lines between joined lines are dropped, as Docker does. Lines end at \n (line-breaks.ts).
    */
   static continued(source: string, start: number, end: number, escape: string): LogicalText {
+    const brk = breakTester(source);
     // Kept characters come in runs of the source: each run is sliced once, offsets go in one array.
     const offsets = new Int32Array(Math.max(0, end - start));
     let count = 0;
@@ -51,13 +53,8 @@ export class LogicalText {
       const c = source[i];
       if (lineStart && i > start) {
         let j = i;
-        while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
-        if (j < end && source[j] === '#') {
-          while (j < end && source[j] !== '\n' && source[j] !== '\r') j++;
-          i = afterBreak(source, j);
-          continue;
-        }
-        if (source[j] === '\n' || source[j] === '\r') {
+        while (j < end && (source[j] === ' ' || source[j] === '\t' || (source[j] === '\r' && !brk(j)))) j++;
+        if ((j < end && source[j] === '#') || brk(j)) {
           i = afterBreak(source, j);
           continue;
         }
@@ -66,7 +63,7 @@ export class LogicalText {
       if (c === escape && (i === start || source[i - 1] !== escape)) {
         let j = i + 1;
         while (j < end && (source[j] === ' ' || source[j] === '\t')) j++;
-        if (j < end && (source[j] === '\n' || source[j] === '\r')) {
+        if (j < end && brk(j)) {
           i = afterBreak(source, j);
           lineStart = true;
           continue;
@@ -131,9 +128,4 @@ export class LogicalText {
     }
     return new LogicalText(value, offsets);
   }
-}
-
-/** The offset after the line break at `at` (CRLF, LF or a bare CR). */
-function afterBreak(source: string, at: number): number {
-  return source[at] === '\r' && source[at + 1] === '\n' ? at + 2 : at + 1;
 }
