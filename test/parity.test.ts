@@ -270,6 +270,27 @@ data:
 ${JHUB_PROXY}`,
   },
   {
+    name: "zero-to-jupyterhub's autohttps proxy-public alone (Traefik and proxy not in the scan), dummy in the hub ConfigMap",
+    rule: 'K8S-0150',
+    yaml: `apiVersion: v1
+kind: ConfigMap
+metadata: {name: hub, namespace: jhub}
+data:
+  values.yaml: |
+    hub: {config: {JupyterHub: {authenticator_class: dummy}}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: proxy-public, namespace: jhub}
+spec:
+  type: LoadBalancer
+  selector: {component: autohttps, app: jupyterhub, release: jhub}
+  ports:
+  - {name: https, port: 443, targetPort: https}
+  - {name: http, port: 80, targetPort: http}
+`,
+  },
+  {
     name: 'zero-to-jupyterhub with autohttps: proxy-public on a LoadBalancer selects Traefik, in front of the proxy; dummy in the hub ConfigMap',
     rule: 'K8S-0150',
     yaml: `apiVersion: v1

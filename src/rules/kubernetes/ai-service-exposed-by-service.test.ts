@@ -236,6 +236,12 @@ spec:
   ports:
 ${publicPorts}`;
 const HTTPS_AND_HTTP = '  - {name: https, port: 443, targetPort: https}\n  - {name: http, port: 80, targetPort: http}\n';
+/** The objects of `z2jhAutohttps` by position: proxy Deployment, proxy-http, autohttps Deployment, proxy-public. */
+const z2jhAutohttpsParts = (type: string, publicPorts: string) => z2jhAutohttps(type, publicPorts).split('---\n');
+/** z2jh's proxy-public alone (the chart's other objects not in the scan), selecting the autohttps Traefik. */
+const autohttpsServiceOnly = (type: string, publicPorts: string) => z2jhAutohttpsParts(type, publicPorts)[3];
+/** z2jh's proxy-public alone, selecting the proxy (no autohttps). */
+const proxyServiceOnly = z2jhProxy('LoadBalancer').split('---\n')[1];
 /**
  * A hub Secret whose values.yaml the scan cannot read (nested deeper than it reads; the hub's PyYAML
  * reads it) sets github in hub.config, then `extra`; its extraFiles auth.py (`file`) runs between the two.
@@ -379,6 +385,21 @@ testRule(rule, {
       name: "z2jh autohttps, the hub's dummy without a password, proxy-public a ClusterIP",
       path: 'jhub.yaml',
       content: hubSecret(DUMMY_VALUES) + z2jhAutohttps('ClusterIP', HTTPS_AND_HTTP),
+    },
+    {
+      name: "z2jh autohttps proxy-public alone, the hub's dummy without a password: its http port only redirects to https",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + autohttpsServiceOnly('LoadBalancer', '  - {name: http, port: 80, targetPort: http}\n'),
+    },
+    {
+      name: 'z2jh autohttps proxy-public alone, no hub configuration in the scan: the hub is taken to authenticate',
+      path: 'jhub.yaml',
+      content: autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
+    },
+    {
+      name: 'z2jh proxy-public alone selecting the proxy, the hub authenticating with an OAuthenticator',
+      path: 'jhub.yaml',
+      content: hubSecret('hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n') + proxyServiceOnly,
     },
     {
       name: "a LoadBalancer selecting a label only on a Kubeflow Notebook's pod template: the controller drops those labels, it selects nothing",
@@ -628,6 +649,54 @@ spec:
           endColumn: 21,
           severity: 'critical',
           message: /JupyterHub proxy .*authentication off/,
+        },
+      ],
+    },
+    {
+      name: "z2jh autohttps proxy-public alone (its Traefik and proxy pods not in the scan), the hub's dummy without a password",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
+      findings: [
+        {
+          startLine: 19,
+          startColumn: 5,
+          endLine: 19,
+          endColumn: 48,
+          severity: 'critical',
+          message:
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of zero-to-jupyterhub's proxy pods (not in the scan) behind the autohttps Traefik Service 'proxy-public' selects (not in the scan; recognised by selector component: autohttps) (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: "z2jh autohttps proxy-public and the proxy, the autohttps Traefik not in the scan: its https port reaches the proxy of the release",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + z2jhAutohttpsParts('LoadBalancer', HTTPS_AND_HTTP)[0] + '---\n' + autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
+      findings: [
+        {
+          startLine: 37,
+          startColumn: 5,
+          endLine: 37,
+          endColumn: 48,
+          severity: 'critical',
+          message:
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of Deployment 'proxy' behind the autohttps Traefik Service 'proxy-public' selects (not in the scan; recognised by selector component: autohttps) (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
+        },
+      ],
+    },
+    {
+      name: "z2jh proxy-public alone selecting the proxy (no autohttps), the hub's dummy without a password",
+      path: 'jhub.yaml',
+      content: hubSecret(DUMMY_VALUES) + proxyServiceOnly,
+      findings: [
+        {
+          startLine: 19,
+          startColumn: 5,
+          endLine: 21,
+          endColumn: 21,
+          severity: 'critical',
+          message:
+            "Service 'proxy-public' exposes JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of zero-to-jupyterhub's proxy pods behind Service 'proxy-public' (not in the scan; recognised by selector component: proxy) (authentication off: authenticator_class dummy (DummyAuthenticator) without a password: any password logs in, with any username (or any name Authenticator.allowed_users lists), and starts a notebook server) through a LoadBalancer",
         },
       ],
     },

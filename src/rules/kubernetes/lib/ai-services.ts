@@ -732,22 +732,23 @@ const argoServer: Detector = {
  * shows (`jupyterHubAuth` of jupyterhub.ts, applied by `NetworkIndex.servicesOf`); the proxy's API port
  * (8001) takes the hub's token and is not listed.
  */
+/** What the JupyterHub proxy's public port serves, and how it authenticates when no hub configuration says otherwise. */
+export const JUPYTERHUB_PROXY = {
+  label: 'JupyterHub',
+  role: 'proxy (the hub login, then notebook servers that run code)',
+  authReason: "the hub's authenticator logs users in",
+} as const;
+
 const jupyterhubProxy: Detector = {
   type: 'jupyterhub',
   detect(f) {
     const byImage = /(?:^|\/)configurable-http-proxy$/.test(f.repo);
     if (!byImage && !hasProgram(f.words, 'configurable-http-proxy')) return undefined;
     return {
-      label: 'JupyterHub',
-      ports: portsFor(f, [
-        {
-          port: portFlag(f.words, '--port') ?? 8000,
-          role: 'proxy (the hub login, then notebook servers that run code)',
-          impact: 'control',
-        },
-      ]),
+      label: JUPYTERHUB_PROXY.label,
+      ports: portsFor(f, [{ port: portFlag(f.words, '--port') ?? 8000, role: JUPYTERHUB_PROXY.role, impact: 'control' }]),
       auth: 'on',
-      authReason: "the hub's authenticator logs users in",
+      authReason: JUPYTERHUB_PROXY.authReason,
       signals: [byImage ? `image '${f.image}'` : "command 'configurable-http-proxy'"],
     };
   },

@@ -7,7 +7,7 @@
 import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
-import { imageRepo, recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+import { imageRepo, JUPYTERHUB_PROXY, recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
 import { jupyterHubAuth, releaseOf } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
 import { objectLabel, podMemoized } from './workload.js';
@@ -292,7 +292,10 @@ export class NetworkIndex {
     const pods = this.podsOf(service);
     // The pods are elsewhere (another chart, an operator): judge by what the Service itself says.
     if (pods.length === 0)
-      return servicePortReach(service.name, service.get(['spec', 'selector']), sp, undefined, service.get(['metadata', 'labels']));
+      return (
+        this.z2jhFromService(service, target) ??
+        servicePortReach(service.name, service.get(['spec', 'selector']), sp, undefined, service.get(['metadata', 'labels']))
+      );
     for (const pod of pods) {
       const traefik = autohttpsTraefik(pod);
       if (traefik) {
@@ -327,6 +330,51 @@ export class NetworkIndex {
       for (const s of this.servicesOf(proxy))
         if (s.service.type === 'jupyterhub') for (const port of s.service.ports) out.push({ target: { ...s, via }, port });
     return out;
+  }
+
+  /**
+   * What a port of zero-to-jupyterhub's `proxy-public` reaches when the pods it selects are not in
+   * the scan: its selector names the chart's `proxy` (configurable-http-proxy: its `http` port, 8000,
+   * or `https`, 8443) or `autohttps` component (Traefik: its `https` port leads to the proxy pods of
+   * the release, found in the scan when they are there; its `http` port only redirects). Undefined
+   * for any other Service; the hub's configuration in the scan decides authentication, as for the pods.
+   */
+  private z2jhFromService(service: K8sObjectDocument, target: unknown): Reach[] | undefined {
+    const selector = service.get(['spec', 'selector']);
+    if (!isObj(selector) || (selector.component !== 'proxy' && selector.component !== 'autohttps')) return undefined;
+    if (selector.app !== 'jupyterhub' && !/(?:^|-)proxy-public$/.test(service.name)) return undefined;
+    const signal = `selector component: ${selector.component}`;
+    let port: number | undefined;
+    let via: string | undefined;
+    if (selector.component === 'autohttps') {
+      if (target !== 'https' && target !== 8443 && target !== '8443') return [];
+      via = `the autohttps Traefik Service '${service.name}' selects (not in the scan; recognised by ${signal})`;
+      const proxy: Obj = { component: 'proxy' };
+      for (const k of ['app', 'release']) if (selector[k] !== undefined) proxy[k] = selector[k];
+      const out: Reach[] = [];
+      for (const pod of this.podsSelectedBy(service.namespace, proxy))
+        for (const s of this.servicesOf(pod))
+          if (s.service.type === 'jupyterhub') for (const p of s.service.ports) out.push({ target: { ...s, via }, port: p });
+      if (out.length > 0) return out;
+      port = 8000;
+    } else {
+      port = target === 'http' ? 8000 : target === 'https' ? 8443 : /^\d+$/.test(String(target)) ? Number(target) : undefined;
+      // The proxy's API port (8001, `api`) takes the hub's token: proxy-api, not proxy-public.
+      if (port === undefined || port === 8001) return undefined;
+    }
+    const hub = jupyterHubAuth(this.set, service.namespace, releaseOf(selector));
+    const ai: AiService = {
+      type: 'jupyterhub',
+      label: JUPYTERHUB_PROXY.label,
+      ports: [{ port, role: JUPYTERHUB_PROXY.role, impact: 'control' }],
+      auth: hub?.auth ?? 'on',
+      authReason: hub?.authReason ?? JUPYTERHUB_PROXY.authReason,
+      signals: [signal],
+    };
+    const where = via
+      ? "zero-to-jupyterhub's proxy pods (not in the scan)"
+      : `zero-to-jupyterhub's proxy pods behind Service '${service.name}' (not in the scan; recognised by ${signal})`;
+    return [{ target: { service: ai, where, ...(via ? { via } : {}) }, port: ai.ports[0] }];
   }
 
   /** Finds a Service port by number or name; returns its index. */
