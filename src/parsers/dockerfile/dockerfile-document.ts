@@ -15,10 +15,21 @@ export interface DockerFlag {
   span: TextSpan;
 }
 
-/** A whitespace-separated argument of an instruction, after its flags. */
-export interface DockerArg {
-  value: string;
-  span: TextSpan;
+/**
+ * A whitespace-separated argument of an instruction, after its flags. One object a word, its file
+ * offsets on it: a long ENV or RUN holds many of them.
+ */
+export class DockerArg {
+  constructor(
+    readonly value: string,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /** The word's file span, made when asked for: loops over many words read `start` and `end`. */
+  get span(): TextSpan {
+    return { start: this.start, end: this.end };
+  }
 }
 
 /** A `name=value` (or `name value`) pair of ENV, ARG or LABEL. */

@@ -83,7 +83,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     if (PROPERTY_KEYWORDS.has(keyword)) {
       const flagError = propertyFlagError(keyword, parts.flags);
       if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
-      const from = parts.flags.length > 0 ? (parts.args[0]?.span.start ?? raw.lineEnd) : raw.keywordEnd;
+      const from = parts.flags.length > 0 ? (parts.args[0]?.start ?? raw.lineEnd) : raw.keywordEnd;
       const pairs = readProperties(text, keyword, from, raw.lineEnd, escapeChar);
       parts.properties = pairs.properties;
       if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
@@ -144,7 +144,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
   let flags: DockerFlag[] = [];
   let args = words;
   if (FLAG_KEYWORDS.has(keyword) && words[0]?.value.startsWith('--')) {
-    const line = LogicalText.continued(text, words[0].span.start, raw.lineEnd, escapeChar);
+    const line = LogicalText.continued(text, words[0].start, raw.lineEnd, escapeChar);
     const read = builderFlags(line.text);
     flags = read.words.map((w) => {
       const eq = w.value.indexOf('=');
@@ -152,7 +152,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
       return { name: w.value.slice(2, eq === -1 ? undefined : eq), value: eq === -1 ? null : w.value.slice(eq + 1), span };
     });
     const rest = read.rest < line.text.length ? line.span(read.rest, read.rest + 1).start : raw.lineEnd;
-    args = words.filter((w) => w.span.start >= rest);
+    args = words.filter((w) => w.start >= rest);
   }
   const parts: Parts = {
     whole: { start: raw.start, end: raw.end },
@@ -165,7 +165,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
   };
   const first = keyword === 'HEALTHCHECK' ? (args[0]?.value.toUpperCase() === 'CMD' ? args[1] : undefined) : args[0];
   if (COMMAND_KEYWORDS.has(keyword) && first?.value.startsWith('[')) {
-    const execForm = jsonArray(LogicalText.continued(text, first.span.start, raw.lineEnd, escapeChar));
+    const execForm = jsonArray(LogicalText.continued(text, first.start, raw.lineEnd, escapeChar));
     if (execForm) parts.execForm = execForm;
   }
   return parts;
@@ -243,7 +243,7 @@ function toInstruction(
     // HEALTHCHECK CMD …: the command follows the CMD word.
     let first = args[0];
     if (keyword === 'HEALTHCHECK' && first?.value.toUpperCase() === 'CMD') first = args[1];
-    if (first && first.span.start < commandEnd) command = LogicalText.continued(text, first.span.start, commandEnd, escapeChar);
+    if (first && first.start < commandEnd) command = LogicalText.continued(text, first.start, commandEnd, escapeChar);
   }
   if (keyword === 'RUN' && heredocs.length > 0) {
     const words = command ? parseShell(command).commands.flatMap((c) => c.words) : [];

@@ -1,5 +1,5 @@
 import type { TextSpan } from '../../core/document.js';
-import type { DockerArg } from './dockerfile-document.js';
+import { DockerArg } from './dockerfile-document.js';
 import { afterBreak, breakTester, lineContentEnd } from './line-breaks.js';
 import { isSpace } from './unicode-space.js';
 
@@ -175,8 +175,8 @@ function withHeredocs(text: string, ins: RawInstruction, escape: string): RawIns
   const wordStarts = shellWordStarts(text, ins.keywordEnd, ins.lineEnd, escape);
   for (const arg of args) {
     // The raw word: an escaped `\\<<EOF` is no here-document, though its value is `<<EOF`.
-    const raw = text[arg.span.start];
-    const word = wordStarts.has(arg.span.start) && (raw === '<' || (raw >= '0' && raw <= '9')) ? heredocWord(arg.value) : null;
+    const raw = text[arg.start];
+    const word = wordStarts.has(arg.start) && (raw === '<' || (raw >= '0' && raw <= '9')) ? heredocWord(arg.value) : null;
     if (word === null) continue;
     const name = word.name;
     const body = afterBreak(text, at);
@@ -315,7 +315,7 @@ export function readArguments(text: string, from: number, to: number, escape: st
   const push = (end: number): void => {
     if (found === -1) return;
     if (runFrom !== -1) value += text.slice(runFrom, runTo);
-    args.push({ value, span: { start: found, end } });
+    args.push(new DockerArg(value, found, end));
     value = '';
     runFrom = runTo = found = -1;
   };
