@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { severityRank, type Finding } from '../src/core/types.js';
+import { findPodSpecs } from '../src/parsers/k8s/pod-specs.js';
 import { scanSync } from '../src/scan.js';
 import { WANTED_RESOURCES } from '../src/sources/cluster/kinds.js';
+import { TEMPLATE_CONTROLLERS, TEMPLATE_CUSTOM_RESOURCES } from '../src/sources/cluster/objects.js';
 import { FakeApiServer, POLICY_REPORT_RESOURCES } from '../src/testing/fake-apiserver.js';
 import { realRenderers } from '../src/testing/real-renderers.js';
 import { run, workspace } from './cli-helpers.js';
@@ -56,6 +58,74 @@ describe('deploy/Dockerfile', () => {
     expect(r.errors).toEqual([]);
     expect(r.stats.files).toBe(1);
     expect(atOrAboveMedium(r.findings)).toEqual([]);
+  });
+});
+
+describe("deploy/helm/sanctum's webhook.resources", () => {
+  const template = { spec: { containers: [{ name: 'c', image: 'registry.example.com/c:1' }] } };
+  const workflow = { templates: [{ name: 'main', container: { image: 'registry.example.com/c:1' } }] };
+  const jobSet = { replicatedJobs: [{ name: 'node', template: { spec: { template } } }] };
+  /** One object of every kind whose pod specs the scan reads (`findPodSpecs`), as `group/Kind`: its spec (the object for a Pod and a PodTemplate). */
+  const kinds: Record<string, Record<string, unknown>> = {
+    '/Pod': { spec: template.spec },
+    '/PodTemplate': { template },
+    '/ReplicationController': { spec: { template } },
+    'apps/Deployment': { spec: { template } },
+    'apps/StatefulSet': { spec: { template } },
+    'apps/DaemonSet': { spec: { template } },
+    'apps/ReplicaSet': { spec: { template } },
+    'batch/Job': { spec: { template } },
+    'batch/CronJob': { spec: { jobTemplate: { spec: { template } } } },
+    'ray.io/RayCluster': { spec: { headGroupSpec: { template } } },
+    'ray.io/RayJob': { spec: { rayClusterSpec: { headGroupSpec: { template } } } },
+    'ray.io/RayService': { spec: { rayClusterConfig: { headGroupSpec: { template } } } },
+    'kubeflow.org/Notebook': { spec: { template } },
+    'kubeflow.org/PyTorchJob': { spec: { pytorchReplicaSpecs: { Master: { template } } } },
+    'kubeflow.org/TFJob': { spec: { tfReplicaSpecs: { Worker: { template } } } },
+    'kubeflow.org/MPIJob': { spec: { mpiReplicaSpecs: { Launcher: { template } } } },
+    'kubeflow.org/XGBoostJob': { spec: { xgbReplicaSpecs: { Master: { template } } } },
+    'kubeflow.org/PaddleJob': { spec: { paddleReplicaSpecs: { Worker: { template } } } },
+    'kubeflow.org/JAXJob': { spec: { jaxReplicaSpecs: { Worker: { template } } } },
+    'trainer.kubeflow.org/TrainingRuntime': { spec: { template: { spec: jobSet } } },
+    'trainer.kubeflow.org/ClusterTrainingRuntime': { spec: { template: { spec: jobSet } } },
+    'serving.kserve.io/InferenceService': { spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://m' } } } },
+    'serving.kserve.io/ServingRuntime': { spec: template.spec },
+    'serving.kserve.io/ClusterServingRuntime': { spec: template.spec },
+    'machinelearning.seldon.io/SeldonDeployment': { spec: { predictors: [{ componentSpecs: [template] }] } },
+    'argoproj.io/Workflow': { spec: workflow },
+    'argoproj.io/WorkflowTemplate': { spec: workflow },
+    'argoproj.io/ClusterWorkflowTemplate': { spec: workflow },
+    'argoproj.io/CronWorkflow': { spec: { workflowSpec: workflow } },
+    'jobset.x-k8s.io/JobSet': { spec: jobSet },
+    'leaderworkerset.x-k8s.io/LeaderWorkerSet': { spec: { leaderWorkerTemplate: { workerTemplate: template } } },
+    'workload.codeflare.dev/AppWrapper': {
+      spec: { components: [{ template: { apiVersion: 'batch/v1', kind: 'Job', spec: { template } } }] },
+    },
+  };
+  const values = yaml.load(readFileSync(join(ROOT, 'deploy/helm/sanctum/values.yaml'), 'utf8')) as {
+    webhook: { resources: Array<{ apiGroups: string[]; resources: string[] }> };
+  };
+  const sent = new Set(values.webhook.resources.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))));
+
+  it('are sent every kind whose pod specs the scan reads, with the objects made from them', () => {
+    for (const [key, object] of Object.entries(kinds)) {
+      const [group, kind] = key.split('/');
+      expect(findPodSpecs({ apiVersion: group ? `${group}/v1` : 'v1', kind, ...object }).length, key).toBeGreaterThan(0);
+      // Each of these kinds' resource is its kind in lower case with an s.
+      expect(sent.has(`${group}/${kind.toLowerCase()}s`), `${key} in webhook.resources`).toBe(true);
+    }
+    // The controllers a cluster scan lets stand for what they make carry pod specs, and are here.
+    for (const key of [...TEMPLATE_CONTROLLERS, ...TEMPLATE_CUSTOM_RESOURCES]) expect(Object.keys(kinds), key).toContain(key);
+  });
+
+  it("sends no operator resource in which the scan reads no pod spec (a TrainJob's pods come from its runtime)", () => {
+    const operatorGroups = new Set(
+      Object.keys(kinds)
+        .map((k) => k.split('/')[0])
+        .filter((g) => g.includes('.') && !g.endsWith('.k8s.io')),
+    );
+    const read = new Set(Object.keys(kinds).map((k) => `${k.split('/')[0]}/${k.split('/')[1].toLowerCase()}s`));
+    for (const r of sent) if (operatorGroups.has(r.split('/')[0])) expect(read, r).toContain(r);
   });
 });
 
