@@ -52,11 +52,26 @@ const SET_FILE = new MemorySourceFile('.', '');
  * chart), else the directory of a plain manifest.
  */
 export function deploymentGroup(file: SourceFile): string {
+  if (file === lastGroupOf.file) return lastGroupOf.group;
+  const group = groupOf(file);
+  lastGroupOf.file = file;
+  lastGroupOf.group = group;
+  return group;
+}
+
+function groupOf(file: SourceFile): string {
   if (file.cluster) return `cluster ${file.cluster.ref.context}`;
   if (file.renderedBy) return file.renderedBy;
   const slash = file.path.lastIndexOf('/');
   return slash === -1 ? '.' : file.path.slice(0, slash);
 }
+
+/**
+ * The group of the last file asked about: each of its documents asks (`setDirectory`, then `collect`),
+ * and one string for them all is hashed once as the key of the set's maps (a slice made for each
+ * document was hashed again each time).
+ */
+const lastGroupOf: { file: SourceFile | undefined; group: string } = { file: undefined, group: '' };
 
 /**
  * Cross-object rules join only objects that would be deployed together: a ClusterRoleBinding of an
