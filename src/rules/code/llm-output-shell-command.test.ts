@@ -177,6 +177,18 @@ testRule(rule, {
         "import { exec } from 'child_process';\nexport async function f(openai, key, i) {\n  const buf = {};\n  buf[key] = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  exec(key);\n  const rows = [[]];\n  rows[i][0] = buf[key];\n  exec(`ls ${i}`);\n}\n",
     },
     {
+      name: 'JS: closed properties of a schema or shape held in a const (AI SDK parameters/inputSchema, MCP shape and registerTool inputSchema, LangChain.js schema)',
+      path: 'held.ts',
+      content:
+        "import { tool } from 'ai';\nimport { tool as lcTool } from '@langchain/core/tools';\nimport { z } from 'zod';\nimport { exec } from 'child_process';\nconst schema = z.object({ n: z.number(), cmd: z.string() });\nconst shape = { n: z.number() };\nexport const a = tool({ parameters: schema, execute: async ({ n }) => exec(`seq ${n}`) });\nexport const b = tool({ inputSchema: schema, execute: async ({ n }) => exec(`seq ${n}`) });\nserver.tool('c', shape, async ({ n }) => exec(`seq ${n}`));\nserver.registerTool('d', { inputSchema: shape }, async ({ n }) => exec(`seq ${n}`));\nexport const e = lcTool(async ({ n }) => exec(`seq ${n}`), { schema });\n",
+    },
+    {
+      name: 'Python tools: closed fields of a pydantic model parameter, a BaseTool _run parameter of a closed type, tool(fn) of a closed parameter, a method _run of another class',
+      path: 'models.py',
+      content:
+        'import os\nfrom typing import Literal\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool, BaseTool\n\nclass Base(BaseModel):\n    n: int = 1\n\nclass RunArgs(Base):\n    cmd: str\n    mode: Literal["a", "b"] = "a"\n\n@tool\ndef run(args: RunArgs) -> str:\n    os.system(f"seq {args.n} {args.mode}")\n\nclass Search(BaseTool):\n    def _run(self, limit: int, run_manager: Optional[CallbackManagerForToolRun] = None) -> str:\n        os.system(f"grep -m {limit} x")\n        os.system(run_manager.cmd)\n\nclass Worker:\n    def _run(self, cmd: str):\n        os.system(cmd)\n\ndef count(n: int) -> str:\n    return os.popen(f"seq {n}").read()\n\ncount_tool = tool(count)\n',
+    },
+    {
       name: "a function decorated with an alias of another module's tool (the file's own, not an agent framework's)",
       path: 'mytools.py',
       content:
@@ -512,6 +524,30 @@ testRule(rule, {
       findings: [
         { startLine: 7, startColumn: 9, endLine: 7, endColumn: 30, message: 'Model output reaches os.system()' },
         { startLine: 9, startColumn: 9, endLine: 9, endColumn: 35, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'JS: an open property of a schema or shape held in a const',
+      path: 'held2.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nimport { exec } from 'child_process';\nconst schema = z.object({ n: z.number(), cmd: z.string() });\nconst shape = { n: z.number(), dir: z.string() };\nexport const a = tool({ inputSchema: schema, execute: async ({ n, cmd }) => exec(`${cmd} ${n}`) });\nserver.tool('ls', shape, async ({ n, dir }) => exec(`ls ${dir} ${n}`));\n",
+      findings: [
+        { startLine: 6, startColumn: 77, endLine: 6, endColumn: 96, message: 'Model output reaches exec()' },
+        { startLine: 7, startColumn: 48, endLine: 7, endColumn: 70, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: 'Python tools: an open field of a pydantic model parameter, BaseTool _run/_arun parameters, tool(fn) and function_tool(fn) of a function of the file',
+      path: 'models2.py',
+      content:
+        'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool, BaseTool\nfrom agents import function_tool\n\nclass RunArgs(BaseModel):\n    cmd: str\n    n: int = 1\n\n@tool\ndef run(args: RunArgs) -> str:\n    os.system(f"{args.cmd} {args.n}")\n\nclass Search(BaseTool):\n    def _run(self, query: str) -> str:\n        os.system(f"grep {query}")\n    async def _arun(self, query: str) -> str:\n        os.system(f"grep {query}")\n\nclass Grep(Search):\n    def _run(self, pattern):\n        os.system(pattern)\n\ndef shell(command: str) -> str:\n    return os.popen(command).read()\n\ndef ls(path: str) -> str:\n    return os.popen(f"ls {path}").read()\n\nTOOLS = [tool(shell), function_tool(ls)]\n',
+      findings: [
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 38, message: 'Model output reaches os.system()' },
+        { startLine: 16, startColumn: 9, endLine: 16, endColumn: 35, message: 'Model output reaches os.system()' },
+        { startLine: 18, startColumn: 9, endLine: 18, endColumn: 35, message: 'Model output reaches os.system()' },
+        { startLine: 22, startColumn: 9, endLine: 22, endColumn: 27, message: 'Model output reaches os.system()' },
+        { startLine: 25, startColumn: 12, endLine: 25, endColumn: 29, message: 'Model output reaches os.popen()' },
+        { startLine: 28, startColumn: 12, endLine: 28, endColumn: 34, message: 'Model output reaches os.popen()' },
       ],
     },
     {

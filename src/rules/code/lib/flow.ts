@@ -3,7 +3,17 @@ import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
 import { importsFrom } from './imports.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
-import { parsePyType, pyClosed, pyEnums, pyInjected, toolAliases, tsClosedParam, zodClosedProps } from './tool-inputs.js';
+import {
+  parsePyType,
+  pyClosed,
+  pyEnums,
+  pyInjected,
+  pyModels,
+  pySubclasses,
+  toolAliases,
+  tsClosedParam,
+  zodClosedProps,
+} from './tool-inputs.js';
 import {
   allCalls,
   boundNames,
@@ -338,13 +348,24 @@ function patternParam(node: SgNode, index: number): Param {
   return { index, bound: [] };
 }
 
+/** The class a Python method is defined in. */
+function classOf(fn: SgNode): SgNode | undefined {
+  let up = fn.parent();
+  if (up?.kind() === 'decorated_definition') up = up.parent();
+  up = up?.kind() === 'block' ? up.parent() : null;
+  return up?.kind() === 'class_definition' ? up : undefined;
+}
+
+/** What a Python module's own classes say of types: its Enums, its pydantic models' fields (see `pyModels`). */
+interface PyTypes {
+  enums: () => ReadonlySet<string>;
+  models: () => ReadonlyMap<string, ReadonlyMap<string, boolean>>;
+}
+
 /** A method of a class: `def search(self, …)` in a class body, a JavaScript `method_definition`. */
 function isMethod(fn: SgNode): boolean {
   if (fn.kind() === 'method_definition') return true;
-  if (fn.kind() !== 'function_definition') return false;
-  let up = fn.parent();
-  if (up?.kind() === 'decorated_definition') up = up.parent();
-  return up?.kind() === 'block' && up.parent()?.kind() === 'class_definition';
+  return fn.kind() === 'function_definition' && classOf(fn) !== undefined;
 }
 
 function functionInfo(fn: SgNode): FunctionInfo {
@@ -404,11 +425,12 @@ const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|som
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 /** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
 export const TOOL_INPUT_DOC =
-  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, `Tool(func=…)`, `StructuredTool.from_function(…)`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not; zod `number`, `boolean`, `enum`, `literal`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, or called on a function: `tool(fn)`; `Tool(func=…)`, `StructuredTool.from_function(…)`, the `_run`/`_arun` of a `BaseTool` subclass, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not, and of a parameter typed with a pydantic model of the file, those fields; zod `number`, `boolean`, `enum`, `literal`, also in a schema held in a `const`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
 
 /**
  * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
- * `@function_tool`; functions given to `Tool(func=…)`, `StructuredTool.from_function(…)`; LangChain.js
+ * `@function_tool` (or given to them: `tool(fn)`); functions given to `Tool(func=…)`, `StructuredTool.from_function(…)`;
+ * the `_run`/`_arun` of a `BaseTool` subclass; LangChain.js
  * `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK's `tool({ execute })`, MCP `server.tool(name, …, handler)`,
  * `server.registerTool(name, { inputSchema }, handler)`.
  */
@@ -416,6 +438,10 @@ const TOOL_DECORATOR = /^@\s*(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)\s*(?:\(|$
 /** A decorator's name when it is one plain name: `lc_tool` of `@lc_tool` or `@lc_tool(…)`. */
 const DECORATOR_NAME = /^@\s*([A-Za-z_]\w*)\s*(?:\(|$)/;
 const PY_TOOL = /^(?:[\w.]*\.)?(Tool|StructuredTool)(?:\.from_function)?$/;
+/** `tool(fn)`, `function_tool(fn)`: a tool decorator called on a function (see `TOOL_DECORATOR`). */
+const PY_TOOL_CALL = /^(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)$/;
+/** Base classes of agent tools whose `_run`/`_arun` the model's arguments are given to: LangChain's and CrewAI's `BaseTool`. */
+const PY_TOOL_CLASS = /^BaseTool$/;
 const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|registerTool|DynamicTool|DynamicStructuredTool|StructuredTool)$/;
 /** The names of agent-tool APIs whose local aliases the file's imports may give (see `toolAliases`). */
 const PY_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'function_tool']);
@@ -1285,9 +1311,13 @@ export class Flow {
     const out: Array<readonly [number, string]> = [];
     const add = (fn: FunctionInfo, name: string): void => void out.push([this.indexById.get(fn.id)!, name]);
     const python = this.flavor === 'python';
-    const aliases = python ? toolAliases(root, 'python', PY_TOOL_NAMES, PY_TOOL_MODULES) : toolAliases(root, 'js', JS_TOOL_NAMES, JS_TOOL_MODULES);
+    const aliases = python
+      ? toolAliases(root, 'python', PY_TOOL_NAMES, PY_TOOL_MODULES)
+      : toolAliases(root, 'js', JS_TOOL_NAMES, JS_TOOL_MODULES);
     let enums: Set<string> | undefined;
+    let models: Map<string, Map<string, boolean>> | undefined;
     const fileEnums = (): Set<string> => (enums ??= pyEnums(root));
+    const types: PyTypes = { enums: fileEnums, models: () => (models ??= pyModels(root, fileEnums)) };
     /** A function given to a tool at `call`: written there, or a function (not a method) of that name in the call's scope or one around it. */
     const fromNode = (call: SgNode, value: SgNode | undefined, taint: (fn: FunctionInfo) => void): void => {
       if (!value) return;
@@ -1312,9 +1342,24 @@ export class Flow {
           const text = c.text();
           return TOOL_DECORATOR.test(text) || (aliases.size > 0 && aliases.has(DECORATOR_NAME.exec(text)?.[1] ?? ''));
         });
-        if (decorated) this.taintPyTool(f, fileEnums, add);
+        if (decorated) this.taintPyTool(f, types, add);
       }
+      // LangChain's (and CrewAI's) `class Search(BaseTool)`: `_run`/`_arun` take the arguments, validated against their signature.
+      const toolClasses = /BaseTool/.test(this.doc.text) ? pySubclasses(root, PY_TOOL_CLASS) : undefined;
+      if (toolClasses?.size)
+        for (const f of this.functions!)
+          if (
+            (f.name === '_run' || f.name === '_arun') &&
+            isMethod(f.node) &&
+            toolClasses.has(classOf(f.node)?.field('name')?.text() ?? '')
+          )
+            this.taintPyTool(f, types, add);
       for (const { node, callee } of calls) {
+        // `tool(search)`, `function_tool(search)`: the decorator called on a function of the file.
+        if (PY_TOOL_CALL.test(callee) || aliases.has(callee)) {
+          fromNode(node, positional(node)[0], (fn) => this.taintPyTool(fn, types, add));
+          continue;
+        }
         const m = PY_TOOL.exec(callee);
         if (!m) continue;
         // `Tool` passes the model's text as it is; `StructuredTool` validates it against the function's signature.
@@ -1323,10 +1368,27 @@ export class Flow {
           namedArg(node, 'func') ??
           namedArg(node, 'coroutine') ??
           (callee.endsWith('from_function') ? positional(node)[0] : m[1] === 'Tool' ? positional(node)[1] : undefined);
-        fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? fileEnums : undefined, add));
+        fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? types : undefined, add));
       }
       return out;
     }
+    /** A schema or shape held in a name (`const schema = z.object({…})`): the value of the file's one `const` declaration of it. */
+    let consts: Map<string, SgNode | null> | undefined;
+    const held = (node: SgNode | undefined): SgNode | undefined => {
+      const k = node?.kind();
+      if (k !== 'identifier' && k !== 'shorthand_property_identifier') return node;
+      if (!consts) {
+        consts = new Map();
+        for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
+          const name = d.field('name');
+          if (name?.kind() !== 'identifier') continue;
+          const value = d.field('value');
+          const constant = d.parent()?.kind() === 'lexical_declaration' && d.parent()?.field('kind')?.text() === 'const';
+          consts.set(name.text(), consts.has(name.text()) || !constant || !value ? null : value);
+        }
+      }
+      return consts.get(node!.text()) ?? node;
+    };
     for (const { node, callee } of calls) {
       if (!(JS_TOOL.test(callee) || aliases.has(callee)) || this.byName.has(callee)) continue;
       const args = positional(node);
@@ -1334,16 +1396,19 @@ export class Flow {
       if (!first) continue;
       if (first.kind() === 'object') {
         // The AI SDK's `tool({ inputSchema, execute })`, `new DynamicStructuredTool({ schema, func })`.
-        const closed = zodClosedProps(objectProperty(first, 'inputSchema', 'parameters', 'schema'));
+        const closed = zodClosedProps(held(objectProperty(first, 'inputSchema', 'parameters', 'schema')));
         fromNode(node, objectProperty(first, 'func', 'execute'), (fn) => this.taintJsTool(fn, closed, add));
       } else if (first.kind() === 'string' || first.kind() === 'template_string') {
         // MCP: `server.tool(name, description?, shape?, annotations?, handler)`, `server.registerTool(name, { inputSchema }, handler)`.
-        const options = args.slice(1).find((a) => a.kind() === 'object');
-        const closed = zodClosedProps(options && (objectProperty(options, 'inputSchema') ?? options));
+        const options = args
+          .slice(1, -1)
+          .map(held)
+          .find((a) => a?.kind() === 'object');
+        const closed = zodClosedProps(options && held(objectProperty(options, 'inputSchema') ?? options));
         fromNode(node, args[args.length - 1], (fn) => this.taintJsTool(fn, closed, add));
       } else {
         // LangChain.js `tool(fn, { schema })`.
-        const schema = args[1]?.kind() === 'object' ? objectProperty(args[1], 'schema') : undefined;
+        const schema = args[1]?.kind() === 'object' ? held(objectProperty(args[1], 'schema')) : undefined;
         fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema), add));
       }
     }
@@ -1370,20 +1435,25 @@ export class Flow {
   }
 
   /**
-   * A Python tool's parameters but the receiver and those the framework fills; with `enums` (the
+   * A Python tool's parameters but the receiver and those the framework fills; with `types` (the
    * framework validates the arguments against the signature) also but those of closed types (`int`,
-   * `Literal[…]`, an Enum of the file).
+   * `Literal[…]`, an Enum of the file), and of a parameter typed with a pydantic model of the file that
+   * has fields of closed types, its other fields only (`args.cmd`).
    */
-  private taintPyTool(
-    fn: FunctionInfo,
-    enums: (() => ReadonlySet<string>) | undefined,
-    add: (fn: FunctionInfo, name: string) => void,
-  ): void {
+  private taintPyTool(fn: FunctionInfo, types: PyTypes | undefined, add: (fn: FunctionInfo, name: string) => void): void {
     const skipped = new Set<string>();
     for (const p of fn.node.field('parameters')?.namedChildren() ?? []) {
       const type = p.field('type');
       const t = type && parsePyType(type.text());
-      if (t && (pyInjected(t) || (enums !== undefined && pyClosed(t, enums)))) for (const b of patternParam(p, 0).bound) skipped.add(b);
+      if (!t) continue;
+      const bound = patternParam(p, 0).bound;
+      if (pyInjected(t) || (types !== undefined && pyClosed(t, types.enums))) for (const b of bound) skipped.add(b);
+      else if (types !== undefined && !t.form && t.args.length === 0 && bound.length === 1) {
+        const fields = types.models().get(t.name);
+        if (!fields || ![...fields.values()].some((closed) => closed)) continue;
+        skipped.add(bound[0]);
+        for (const [field, closed] of fields) if (!closed) add(fn, `${bound[0]}.${field}`);
+      }
     }
     const params = fn.receiverParam ? fn.params.slice(1) : fn.params;
     for (const p of [...params, ...(fn.rest ? [fn.rest] : [])]) for (const b of p.bound) if (!skipped.has(b)) add(fn, b);

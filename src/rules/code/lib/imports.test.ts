@@ -11,7 +11,10 @@ const read = (language: CodeLanguage, text: string) => {
 
 it('reads what Python imports bind: names from a module (aliased, in parentheses, relative), modules (dotted, aliased)', () => {
   expect(
-    read('python', 'from a.b import c, d as e\nfrom . import f as g\nfrom .h import (i,\n  j as k)\nimport l.m, n as o\nfrom p import *\ndef q():\n    import r\n'),
+    read(
+      'python',
+      'from a.b import c, d as e\nfrom . import f as g\nfrom .h import (i,\n  j as k)\nimport l.m, n as o\nfrom p import *\ndef q():\n    import r\n',
+    ),
   ).toEqual(['a.b|c|c', 'a.b|d|e', '.|f|g', '.h|i|i', '.h|j|k', 'l.m||l.m', 'n||o', 'r||r']);
 });
 
@@ -25,6 +28,11 @@ it('reads what JavaScript imports and requires bind: named, default, namespace, 
 });
 
 it('keeps the imports from the modules asked about', () => {
-  const doc = new CodeDocument(new MemorySourceFile('a.py', 'from mylib import tool as t\nfrom langchain.tools import tool as lc\n'), 'python');
-  expect(importsFrom(doc.root, 'python', (m) => m.startsWith('langchain'))).toEqual([{ module: 'langchain.tools', name: 'tool', local: 'lc' }]);
+  const doc = new CodeDocument(
+    new MemorySourceFile('a.py', 'from mylib import tool as t\nfrom langchain.tools import tool as lc\n'),
+    'python',
+  );
+  expect(importsFrom(doc.root, 'python', (m) => m.startsWith('langchain'))).toEqual([
+    { module: 'langchain.tools', name: 'tool', local: 'lc' },
+  ]);
 });

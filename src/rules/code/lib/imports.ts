@@ -79,7 +79,11 @@ function jsImports(root: SgNode, out: Imported[]): void {
     if (call.kind() !== 'call_expression' || calleeText(call) !== 'require') continue;
     const source = positional(call)[0];
     const sk = source?.kind();
-    if (!source || (sk !== 'string' && sk !== 'template_string') || source.namedChildren().some((c) => c.kind() === 'template_substitution'))
+    if (
+      !source ||
+      (sk !== 'string' && sk !== 'template_string') ||
+      source.namedChildren().some((c) => c.kind() === 'template_substitution')
+    )
       continue;
     const module = unquote(source.text());
     let up = call.parent();

@@ -192,13 +192,44 @@ function lastName(node: SgNode): string {
   return '';
 }
 
-/** The classes of a Python module subclassing `Enum` (or an Enum class defined before them). */
-export function pyEnums(root: SgNode): Set<string> {
+/** The classes of a Python module subclassing a class `base` names, or a class of the module doing so defined before them. */
+export function pySubclasses(root: SgNode, base: RegExp): Set<string> {
   const out = new Set<string>();
   for (const c of root.findAll({ rule: { kind: 'class_definition' } })) {
     const name = c.field('name')?.text();
     const bases = c.field('superclasses')?.namedChildren() ?? [];
-    if (name && bases.some((b) => ENUM_BASE.test(lastName(b)) || out.has(lastName(b)))) out.add(name);
+    if (name && bases.some((b) => base.test(lastName(b)) || out.has(lastName(b)))) out.add(name);
+  }
+  return out;
+}
+
+/** The classes of a Python module subclassing `Enum` (or an Enum class defined before them). */
+export function pyEnums(root: SgNode): Set<string> {
+  return pySubclasses(root, ENUM_BASE);
+}
+
+/**
+ * The pydantic models of a Python module (classes subclassing `BaseModel`, or a model of the module defined
+ * before them): each field (those annotated in the class body and in its models' bodies) with whether its
+ * type is closed (see `pyClosed`).
+ */
+export function pyModels(root: SgNode, enums: () => ReadonlySet<string>): Map<string, Map<string, boolean>> {
+  const out = new Map<string, Map<string, boolean>>();
+  for (const c of root.findAll({ rule: { kind: 'class_definition' } })) {
+    const name = c.field('name')?.text();
+    const bases = (c.field('superclasses')?.namedChildren() ?? []).map(lastName);
+    if (!name || !bases.some((b) => b === 'BaseModel' || out.has(b))) continue;
+    const fields = new Map<string, boolean>();
+    for (const b of bases) for (const [f, closed] of out.get(b) ?? []) fields.set(f, closed);
+    for (const statement of c.field('body')?.namedChildren() ?? []) {
+      const a = statement.kind() === 'expression_statement' ? statement.namedChildren()[0] : undefined;
+      const left = a?.kind() === 'assignment' ? a.field('left') : undefined;
+      const type = a?.field('type');
+      if (left?.kind() !== 'identifier' || !type) continue;
+      const t = parsePyType(type.text());
+      fields.set(left.text(), t !== undefined && pyClosed(t, enums));
+    }
+    out.set(name, fields);
   }
   return out;
 }
