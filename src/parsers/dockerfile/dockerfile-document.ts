@@ -32,16 +32,37 @@ export class DockerArg {
   }
 }
 
-/** A `name=value` (or `name value`) pair of ENV, ARG or LABEL. */
-export interface DockerProperty {
-  name: string;
-  /** Unquoted value; `null` when none is given (`ARG TOKEN`). */
-  value: string | null;
-  /** Offsets in `value` of the `$` that start no variable (`\$HOME`, `'$HOME'`): not substituted. */
-  literalDollars?: ReadonlySet<number>;
-  span: TextSpan;
-  nameSpan: TextSpan;
-  valueSpan?: TextSpan;
+/**
+ * A `name=value` (or `name value`) pair of ENV, ARG or LABEL. One object a pair, its file offsets on
+ * it; its spans are made when asked for.
+ */
+export class DockerProperty {
+  constructor(
+    readonly name: string,
+    /** Unquoted value; `null` when none is given (`ARG TOKEN`). */
+    readonly value: string | null,
+    /** Offsets in `value` of the `$` that start no variable (`\$HOME`, `'$HOME'`): not substituted. */
+    readonly literalDollars: ReadonlySet<number> | undefined,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+    /** The end of the pair's span (the value's, or the name's when it has none). */
+    private readonly pairEnd: number,
+    /** -1 when there is no value. */
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+  ) {}
+
+  get span(): TextSpan {
+    return { start: this.nameStart, end: this.pairEnd };
+  }
+
+  get nameSpan(): TextSpan {
+    return { start: this.nameStart, end: this.nameEnd };
+  }
+
+  get valueSpan(): TextSpan | undefined {
+    return this.valueStart === -1 ? undefined : { start: this.valueStart, end: this.valueEnd };
+  }
 }
 
 /** A BuildKit here-document (`RUN <<EOF … EOF`, `COPY <<EOF /path … EOF`). */

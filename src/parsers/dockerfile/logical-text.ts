@@ -27,6 +27,21 @@ export class LogicalText {
     return { start: at, end: at };
   }
 
+  /** The start of `exactSpan(start, end)`, without making the span. */
+  exactStart(start: number, end: number): number {
+    if (this.text.length === 0) return 0;
+    if (end > start) return this.offsets[Math.min(Math.max(start, 0), this.text.length - 1)];
+    return start < this.text.length ? this.offsets[start] : this.offsets[this.text.length - 1] + 1;
+  }
+
+  /** The end of `exactSpan(start, end)`, without making the span. */
+  exactEnd(start: number, end: number): number {
+    if (end <= start) return this.exactStart(start, end);
+    if (this.text.length === 0) return 0;
+    const s = Math.min(Math.max(start, 0), this.text.length - 1);
+    return this.offsets[Math.min(Math.max(end, s + 1), this.text.length) - 1] + 1;
+  }
+
   /** Logical text of a file region taken verbatim. */
   static verbatim(source: string, start: number, end: number): LogicalText {
     const offsets = new Int32Array(Math.max(0, end - start));

@@ -1,4 +1,4 @@
-import type { DockerProperty } from './dockerfile-document.js';
+import { DockerProperty } from './dockerfile-document.js';
 import { LogicalText } from './logical-text.js';
 import { isSpace } from './unicode-space.js';
 
@@ -96,20 +96,18 @@ export function readProperties(text: string, keyword: string, from: number, to: 
     const name = processWord(line.slice(nameFrom, nameTo), escape);
     if (name.unterminated) fail(`unexpected end of statement while looking for matching ${name.unterminated}`, nameFrom);
     if (nameTo === nameFrom) fail(`${keyword} names can not be blank`, nameFrom);
-    const prop: DockerProperty = {
-      name: name.value,
-      value: null,
-      span: lt.exactSpan(nameFrom, valueFrom === -1 ? nameTo : valueTo),
-      nameSpan: lt.exactSpan(nameFrom, nameTo),
-    };
-    if (valueFrom !== -1) {
-      const value = processWord(line.slice(valueFrom, valueTo), escape);
-      if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom);
-      prop.value = value.value;
-      if (value.literalDollars) prop.literalDollars = value.literalDollars;
-      prop.valueSpan = lt.exactSpan(valueFrom, valueTo);
+    const nameStart = lt.exactStart(nameFrom, nameTo);
+    const nameEnd = lt.exactEnd(nameFrom, nameTo);
+    if (valueFrom === -1) {
+      properties.push(new DockerProperty(name.value, null, undefined, nameStart, nameEnd, nameEnd, -1, -1));
+      return;
     }
-    properties.push(prop);
+    const value = processWord(line.slice(valueFrom, valueTo), escape);
+    if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom);
+    const pairEnd = lt.exactEnd(nameFrom, valueTo);
+    const valueStart = lt.exactStart(valueFrom, valueTo);
+    const valueEnd = lt.exactEnd(valueFrom, valueTo);
+    properties.push(new DockerProperty(name.value, value.value, value.literalDollars, nameStart, nameEnd, pairEnd, valueStart, valueEnd));
   };
   if (start === end) return { properties, error: { message: `${keyword} requires at least one argument`, at: from } };
 
