@@ -7,8 +7,13 @@ const DEPLOY =
 const np = (spec: string, ns = 'llm') =>
   `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: ${ns}\nspec:\n${spec}`;
 
+/** A Kubeflow Trainer namespaced TrainingRuntime: a JobSet template whose node asks for a GPU; no pod runs from it, only from the TrainJobs that name it. */
+const TRAINING_RUNTIME =
+  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
+
 testRule(rule, {
   valid: [
+    { name: 'a Kubeflow Trainer TrainingRuntime alone: a template, no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
     { name: 'default deny ingress', path: 'a.yaml', content: NS + DEPLOY + np('  podSelector: {}\n  policyTypes: [Ingress]\n') },
     { name: 'default deny with policyTypes implied', path: 'a.yaml', content: NS + DEPLOY + np('  podSelector: {}\n') },
     {

@@ -81,6 +81,9 @@ ${labels}spec:
     numNodes: 2
     resourcesPerNode: ${perNode}
 `;
+/** A Kubeflow Trainer namespaced TrainingRuntime: a JobSet template whose node asks for a GPU; no pod runs from it, only from the TrainJobs that name it. */
+const TRAINING_RUNTIME =
+  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
 const TRAIN_JOB_FINDING = {
   startLine: 5,
   startColumn: 3,
@@ -145,7 +148,18 @@ testRule(rule, {
       path: 'a.yaml',
       content: trainJob('{limits: {nvidia.com/gpu: 4}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') + KUEUE,
     },
-    { name: 'a TrainJob asking for no GPU', path: 'a.yaml', content: trainJob('{limits: {cpu: 8, nvidia.com/gpu: 0}}') + quota('{cpu: "64"}') },
+    {
+      name: "a Kueue-admitted TrainJob beside its namespace's TrainingRuntime asking for GPUs: the runtime is a template, its GPUs are the TrainJob's",
+      path: 'a.yaml',
+      content:
+        TRAINING_RUNTIME + '---\n' + trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') + KUEUE,
+    },
+    { name: 'a TrainingRuntime asking for GPUs, no TrainJob: no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
+    {
+      name: 'a TrainJob asking for no GPU',
+      path: 'a.yaml',
+      content: trainJob('{limits: {cpu: 8, nvidia.com/gpu: 0}}') + quota('{cpu: "64"}'),
+    },
     { name: 'a Job admitted by Kueue, its ClusterQueue capping nvidia.com/gpu', path: 'a.yaml', content: NS + queued('team-a') + KUEUE },
     { name: 'GPU quota', path: 'a.yaml', content: NS + job('{nvidia.com/gpu: 4}') + quota('{requests.nvidia.com/gpu: "8"}') },
     { name: 'no GPU requested', path: 'a.yaml', content: NS + job('{cpu: "4", memory: 16Gi}') },
@@ -180,7 +194,8 @@ testRule(rule, {
       findings: [
         {
           ...TRAIN_JOB_FINDING,
-          message: "Namespace 'research' (of TrainJob 'llama') requests amd.com/gpu but its ResourceQuota does not cap requests.amd.com/gpu",
+          message:
+            "Namespace 'research' (of TrainJob 'llama') requests amd.com/gpu but its ResourceQuota does not cap requests.amd.com/gpu",
         },
       ],
     },

@@ -6,8 +6,13 @@ const JOB =
 const QUOTA = (ns: string) =>
   `---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\n  namespace: ${ns}\nspec:\n  hard: {pods: "10"}\n`;
 
+/** A Kubeflow Trainer namespaced TrainingRuntime: a JobSet template whose node asks for a GPU; no pod runs from it, only from the TrainJobs that name it. */
+const TRAINING_RUNTIME =
+  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
+
 testRule(rule, {
   valid: [
+    { name: 'a Kubeflow Trainer TrainingRuntime alone: a template, no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
     { name: 'quota in the namespace', path: 'a.yaml', content: JOB + QUOTA('data') },
     {
       name: 'a KServe ServingRuntime is a template, not a workload',

@@ -21,6 +21,11 @@ function apiGroup(apiVersion: string | undefined): string {
 
 /** Kinds that hold pod specs for others to instantiate: no pod runs from them directly. */
 const TEMPLATES = new Set(['PodTemplate', 'ServingRuntime', 'WorkflowTemplate']);
+/**
+ * Template kinds known by `group/Kind`: Kubeflow Trainer's namespaced TrainingRuntime (its JobSet
+ * template runs, and asks for GPUs, only through the TrainJobs that name it).
+ */
+const TEMPLATE_KEYS = new Set(['trainer.kubeflow.org/TrainingRuntime']);
 
 /** Namespaces run by the control plane, not tenants. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -169,7 +174,7 @@ export function tenants(set: K8sSetDocument): TenantView {
         addGpuResources(perNode.limits, t.gpuResources);
         addGpuResources(perNode.requests, t.gpuResources);
       }
-    } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind)) {
+    } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind) && !TEMPLATE_KEYS.has(k)) {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
       for (const p of o.pods) {
