@@ -80,5 +80,19 @@ testRule(rule, {
         { startLine: 9, startColumn: 9, endLine: 9, endColumn: 21, message: "Container 'server' serves ports but has no livenessProbe" },
       ],
     },
+    {
+      name: 'an OpenKruise Advanced StatefulSet (apps.kruise.io) keeps servers as the apps one does',
+      path: 'sts.yaml',
+      content: workload('StatefulSet', '        ports: [{containerPort: 8000}]\n').replace('apps/v1', 'apps.kruise.io/v1beta1'),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 9,
+          endLine: 9,
+          endColumn: 21,
+          message: "Container 'server' serves ports but has no readinessProbe or livenessProbe",
+        },
+      ],
+    },
   ],
 });

@@ -2,9 +2,12 @@ import { defineRule } from '../../core/rule.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { asList, containerAnchor, describe } from './lib/workload.js';
 
-/** Controllers that keep servers running and route traffic by readiness (of the `apps` group; `extensions` for an old Deployment). */
+/**
+ * Controllers that keep servers running and route traffic by readiness (of the `apps` group;
+ * `extensions` for an old Deployment; `apps.kruise.io` for OpenKruise's Advanced StatefulSet).
+ */
 const SERVER_KINDS = new Set(['Deployment', 'StatefulSet']);
-const SERVER_GROUPS = new Set(['apps', 'extensions']);
+const SERVER_GROUPS = new Set(['apps', 'extensions', 'apps.kruise.io']);
 
 export default defineRule<PodSpecDocument>({
   meta: {
@@ -16,7 +19,7 @@ export default defineRule<PodSpecDocument>({
     appliesTo: ['k8s-pod'],
     frameworks: [],
     rationale:
-      'Without a readiness probe a Service sends requests to a pod the moment its container starts: a model server still loading tens of gigabytes of weights answers with errors, and a rollout replaces healthy replicas with ones that cannot serve. Without a liveness probe a wedged server (a deadlocked worker, a CUDA error that leaves the process alive) is never restarted. Only containers of Deployments and StatefulSets that declare ports are checked: batch work and sidecars without ports do not serve.',
+      'Without a readiness probe a Service sends requests to a pod the moment its container starts: a model server still loading tens of gigabytes of weights answers with errors, and a rollout replaces healthy replicas with ones that cannot serve. Without a liveness probe a wedged server (a deadlocked worker, a CUDA error that leaves the process alive) is never restarted. Only containers of Deployments and StatefulSets (OpenKruise\u2019s Advanced StatefulSet too) that declare ports are checked: batch work and sidecars without ports do not serve.',
     remediation:
       'Add a `readinessProbe` on the serving endpoint (vLLM and TGI expose `/health`, Triton `/v2/health/ready`) and a `livenessProbe`; give slow model loads a `startupProbe` with a generous `failureThreshold` instead of a long initial delay.',
     references: [
