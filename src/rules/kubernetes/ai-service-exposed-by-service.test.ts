@@ -402,6 +402,13 @@ testRule(rule, {
       content: hubSecret('hub:\n  config:\n    JupyterHub:\n      authenticator_class: github\n') + proxyServiceOnly,
     },
     {
+      name: "a proxy-public whose selector's app is another product's (Envoy), beside a hub's dummy: the name counts only without an app label",
+      path: 'jhub.yaml',
+      content:
+        hubSecret(DUMMY_VALUES) +
+        proxyServiceOnly.replace('selector: {component: proxy, release: jhub}', 'selector: {component: proxy, app: envoy}'),
+    },
+    {
       name: "a LoadBalancer selecting a label only on a Kubeflow Notebook's pod template: the controller drops those labels, it selects nothing",
       path: 'a.yaml',
       content: `apiVersion: kubeflow.org/v1
@@ -669,9 +676,13 @@ spec:
       ],
     },
     {
-      name: "z2jh autohttps proxy-public and the proxy, the autohttps Traefik not in the scan: its https port reaches the proxy of the release",
+      name: 'z2jh autohttps proxy-public and the proxy, the autohttps Traefik not in the scan: its https port reaches the proxy of the release',
       path: 'jhub.yaml',
-      content: hubSecret(DUMMY_VALUES) + z2jhAutohttpsParts('LoadBalancer', HTTPS_AND_HTTP)[0] + '---\n' + autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
+      content:
+        hubSecret(DUMMY_VALUES) +
+        z2jhAutohttpsParts('LoadBalancer', HTTPS_AND_HTTP)[0] +
+        '---\n' +
+        autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
       findings: [
         {
           startLine: 37,
@@ -1368,7 +1379,8 @@ spec:
           endColumn: 52,
           severity: 'critical',
           objectPath: '/spec/ports/0',
-          message: /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' in AppWrapper 'aw' \(authentication off/,
+          message:
+            /exposes Ray dashboard and Jobs API \(runs code\) on port 8265 of RayCluster 'rc' in AppWrapper 'aw' \(authentication off/,
         },
       ],
     },

@@ -7,7 +7,15 @@
 import type { ObjectPath, Severity } from '../../../core/types.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../../parsers/k8s/k8s-documents.js';
 import type { ContainerView } from '../../../parsers/k8s/pod-specs.js';
-import { imageRepo, JUPYTERHUB_PROXY, recogniseAiServices, type AiPort, type AiService, type AuthState, type Impact } from './ai-services.js';
+import {
+  imageRepo,
+  JUPYTERHUB_PROXY,
+  recogniseAiServices,
+  type AiPort,
+  type AiService,
+  type AuthState,
+  type Impact,
+} from './ai-services.js';
 import { jupyterHubAuth, releaseOf } from './jupyterhub.js';
 import { recogniseFromService } from './service-hints.js';
 import { objectLabel, podMemoized } from './workload.js';
@@ -342,7 +350,8 @@ export class NetworkIndex {
   private z2jhFromService(service: K8sObjectDocument, target: unknown): Reach[] | undefined {
     const selector = service.get(['spec', 'selector']);
     if (!isObj(selector) || (selector.component !== 'proxy' && selector.component !== 'autohttps')) return undefined;
-    if (selector.app !== 'jupyterhub' && !/(?:^|-)proxy-public$/.test(service.name)) return undefined;
+    // The chart's name tells only where the selector names no app: `app: envoy` is another product's proxy.
+    if (selector.app !== 'jupyterhub' && (selector.app !== undefined || !/(?:^|-)proxy-public$/.test(service.name))) return undefined;
     const signal = `selector component: ${selector.component}`;
     let port: number | undefined;
     let via: string | undefined;
