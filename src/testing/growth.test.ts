@@ -43,6 +43,15 @@ describe('growth check', () => {
     expect([g.n, g.repeat, g.largeMs < 50]).toEqual([1024, 1, true]);
   });
 
+  it('with requireMeasured, fails work too quick to measure even repeated, rather than pass it', () => {
+    expect(() => expectLinearGrowth((n) => () => n, 1, { requireMeasured: true })).toThrow(
+      /the work is too quick to measure: n=1024, \d+\.\d ms CPU, under minMs \(50\); start from a larger n/,
+    );
+    expect(() => expectLinearGrowth((n) => () => n, 1, { maxN: 1, maxRepeat: 2, requireMeasured: true })).toThrow(
+      /the work is too quick to measure: n=1, /,
+    );
+  });
+
   it('measures again at the same sizes when a run is slow for a reason that is not the work (a collection, a compile), and passes', () => {
     let spikedAt = 0;
     let previous = 0;

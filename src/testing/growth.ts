@@ -33,6 +33,11 @@ export interface GrowthOptions {
   confirmations?: number;
   /** The most times a run may do the work when n stops at maxN while the small run is under minMs. */
   maxRepeat?: number;
+  /**
+   * Fail, rather than pass unmeasured, when the small run (repeated up to maxRepeat times) stays under
+   * minMs: for a check whose work is meant to be large enough to time (else it proves nothing).
+   */
+  requireMeasured?: boolean;
 }
 
 export interface Growth {
@@ -103,9 +108,15 @@ export function measureGrowth(sized: Sized, n: number, options: GrowthOptions = 
 
 /** Fails the test when the work's CPU time grows by `below` (9) or more when its size grows k (4) times, at every size it is measured. */
 export function expectLinearGrowth(sized: Sized, n: number, options: GrowthOptions = {}): Growth {
-  const { below = 9, minMs = 50, confirmations = 2 } = options;
+  const { below = 9, minMs = 50, confirmations = 2, requireMeasured = false } = options;
   const attempts: Growth[] = [];
   let g = measureGrowth(sized, n, options);
+  if (requireMeasured)
+    expect(
+      g.smallMs,
+      `the work is too quick to measure: n=${g.n}, ${g.smallMs.toFixed(1)} ms CPU` +
+        `${g.repeat > 1 ? ` (the work ${g.repeat} times)` : ''}, under minMs (${minMs}); start from a larger n`,
+    ).toBeGreaterThanOrEqual(minMs);
   for (;;) {
     if (g.largeMs / g.repeat < minMs || g.ratio < below) return g;
     attempts.push(g);
