@@ -16,7 +16,7 @@ const ADVISORY = 'CVE-2025-68664, GHSA-c67j-w6g6-q2cm';
 /** Names this file calls LangChain's loaders by: `loads`, `lc_loads`, `langchain_core.load.loads`, `lcl.load`. */
 function loaderNames(root: SgNode): Set<string> {
   const names = new Set<string>();
-  for (const { module, name, local } of fileImports(root, 'python')) {
+  for (const { module, name, local } of fileImports(root)) {
     if (name !== '') {
       // `from langchain_core.load import loads`, or the module itself: `from langchain_core import load`.
       if (LOAD_MODULES.has(module) && LOADERS.has(name)) names.add(local);

@@ -81,7 +81,7 @@ const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
  */
 function aiSdkHooks(root: SgNode): Set<string> {
   const out = new Set<string>();
-  for (const i of importsFrom(root, 'js', (m) => AI_SDK_MODULE.test(m))) if (AI_SDK_HOOK.test(i.name)) out.add(i.local);
+  for (const i of importsFrom(root, (m) => AI_SDK_MODULE.test(m))) if (AI_SDK_HOOK.test(i.name)) out.add(i.local);
   return out;
 }
 
@@ -1312,8 +1312,8 @@ export class Flow {
     const add = (fn: FunctionInfo, name: string): void => void out.push([this.indexById.get(fn.id)!, name]);
     const python = this.flavor === 'python';
     const aliases = python
-      ? toolAliases(root, 'python', PY_TOOL_NAMES, PY_TOOL_MODULES)
-      : toolAliases(root, 'js', JS_TOOL_NAMES, JS_TOOL_MODULES);
+      ? toolAliases(root, PY_TOOL_NAMES, PY_TOOL_MODULES)
+      : toolAliases(root, JS_TOOL_NAMES, JS_TOOL_MODULES);
     let enums: Set<string> | undefined;
     let models: Map<string, Map<string, boolean>> | undefined;
     const fileEnums = (): Set<string> => (enums ??= pyEnums(root));

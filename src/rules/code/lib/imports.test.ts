@@ -2,11 +2,10 @@ import { expect, it } from 'vitest';
 import { MemorySourceFile } from '../../../core/source-file.js';
 import { CodeDocument, type CodeLanguage } from '../../../parsers/code/code-document.js';
 import { fileImports, importsFrom } from './imports.js';
-import { flavorOf } from './syntax.js';
 
 const read = (language: CodeLanguage, text: string) => {
   const doc = new CodeDocument(new MemorySourceFile('a', text), language);
-  return fileImports(doc.root, flavorOf(doc)).map((i) => `${i.module}|${i.name}|${i.local}`);
+  return fileImports(doc.root).map((i) => `${i.module}|${i.name}|${i.local}`);
 };
 
 it('reads what Python imports bind: names from a module (aliased, in parentheses, relative), modules (dotted, aliased)', () => {
@@ -32,7 +31,7 @@ it('keeps the imports from the modules asked about', () => {
     new MemorySourceFile('a.py', 'from mylib import tool as t\nfrom langchain.tools import tool as lc\n'),
     'python',
   );
-  expect(importsFrom(doc.root, 'python', (m) => m.startsWith('langchain'))).toEqual([
+  expect(importsFrom(doc.root, (m) => m.startsWith('langchain'))).toEqual([
     { module: 'langchain.tools', name: 'tool', local: 'lc' },
   ]);
 });

@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { allCalls, calleeText, positional, unquote, type Flavor } from './syntax.js';
+import { allCalls, calleeText, positional, unquote } from './syntax.js';
 
 /**
  * A name a file binds by importing it: `from m import a as b` → module `m`, name `a`, local `b`.
@@ -101,12 +101,15 @@ function jsImports(root: SgNode, out: Imported[]): void {
 
 const importsUnder = new WeakMap<SgNode, readonly Imported[]>();
 
-/** Every name the file's imports bind, read once per root node (pass the document's own, `doc.root`). */
-export function fileImports(root: SgNode, flavor: Flavor): readonly Imported[] {
+/**
+ * Every name the file's imports bind, read once per root node (pass the document's own, `doc.root`), as
+ * its grammar has them: a Python module's, else a JavaScript or TypeScript program's.
+ */
+export function fileImports(root: SgNode): readonly Imported[] {
   let found = importsUnder.get(root);
   if (!found) {
     const out: Imported[] = [];
-    if (flavor === 'python') pythonImports(root, out);
+    if (root.kind() === 'module') pythonImports(root, out);
     else jsImports(root, out);
     importsUnder.set(root, (found = out));
   }
@@ -114,6 +117,6 @@ export function fileImports(root: SgNode, flavor: Flavor): readonly Imported[] {
 }
 
 /** The names the file imports from the modules `module` accepts, with their local names. */
-export function importsFrom(root: SgNode, flavor: Flavor, module: (name: string) => boolean): Imported[] {
-  return fileImports(root, flavor).filter((i) => module(i.module));
+export function importsFrom(root: SgNode, module: (name: string) => boolean): Imported[] {
+  return fileImports(root).filter((i) => module(i.module));
 }

@@ -307,7 +307,7 @@ export class HttpClients extends Map<string, HttpClient> {
 
 /** The callees the file's imports make into client constructors besides the dotted ones: `AC` of `from httpx import AsyncClient as AC`, `hx.Client` of `import httpx as hx`. */
 function importedConstructors(root: SgNode, into: Set<string>): void {
-  for (const i of importsFrom(root, 'python', (m) => PY_CLIENT_MODULES.has(m))) {
+  for (const i of importsFrom(root, (m) => PY_CLIENT_MODULES.has(m))) {
     const names = PY_CLIENT_MODULES.get(i.module)!;
     if (i.name === '') for (const name of names) into.add(`${i.local}.${name}`);
     else if (names.includes(i.name)) into.add(i.local);

@@ -1,6 +1,6 @@
 import type { SgNode } from '@ast-grep/napi';
 import { importsFrom } from './imports.js';
-import { unquote, type Flavor } from './syntax.js';
+import { unquote } from './syntax.js';
 
 /**
  * What agent tools' parameter declarations say of the values the model may give them: a parameter the
@@ -239,9 +239,9 @@ export function pyModels(root: SgNode, enums: () => ReadonlySet<string>): Map<st
  * (Python), `import { tool as lcTool } from '@langchain/core/tools'` (JavaScript); only from the modules `modules` matches
  * (`from mylib import tool as t` is the file's own `tool`).
  */
-export function toolAliases(root: SgNode, flavor: Flavor, names: ReadonlySet<string>, modules: RegExp): Set<string> {
+export function toolAliases(root: SgNode, names: ReadonlySet<string>, modules: RegExp): Set<string> {
   const out = new Set<string>();
-  for (const i of importsFrom(root, flavor, (m) => modules.test(m))) if (i.local !== i.name && names.has(i.name)) out.add(i.local);
+  for (const i of importsFrom(root, (m) => modules.test(m))) if (i.local !== i.name && names.has(i.name)) out.add(i.local);
   return out;
 }
 
