@@ -12,19 +12,14 @@ export class LogicalText {
     private readonly offsets: Int32Array,
   ) {}
 
-  /** The file span covering logical characters `[start, end)`. */
+  /** The file span covering logical characters `[start, end)` (at least one character, clamped to the text). */
   span(start: number, end: number): TextSpan {
-    if (this.text.length === 0) return { start: 0, end: 0 };
-    const s = Math.min(Math.max(start, 0), this.text.length - 1);
-    const e = Math.min(Math.max(end, s + 1), this.text.length);
-    return { start: this.offsets[s], end: this.offsets[e - 1] + 1 };
+    return this.exactSpan(start, Math.max(end, start + 1));
   }
 
   /** The file span of logical characters `[start, end)`, empty when they are (placed at the file offset of `start`). */
   exactSpan(start: number, end: number): TextSpan {
-    if (end > start) return this.span(start, end);
-    const at = start < this.text.length ? this.offsets[start] : this.text.length > 0 ? this.offsets[this.text.length - 1] + 1 : 0;
-    return { start: at, end: at };
+    return { start: this.exactStart(start, end), end: this.exactEnd(start, end) };
   }
 
   /** The start of `exactSpan(start, end)`, without making the span. */
