@@ -30,8 +30,19 @@ testRule(rule, {
         'FROM quay.io/jupyter/pytorch-notebook:cuda12-2024-10-07 AS a\nFROM bitnami/pytorch:2.4.1 AS b\nFROM cgr.dev/chainguard/python:latest\n',
     },
     { name: 'empty Dockerfile', path: 'Dockerfile', content: '# nothing yet\n' },
+    {
+      name: 'under # escape=` a `$ is a literal $: the user is named $U, not root',
+      path: 'Dockerfile',
+      content: '# escape=`\nFROM alpine:3.20\nARG U=root\nUSER `$U\n',
+    },
   ],
   invalid: [
+    {
+      name: 'under # escape=` a backslash before $ is plain: USER root:\\$G is root',
+      path: 'Dockerfile',
+      content: '# escape=`\nFROM alpine:3.20\nARG G=1000\nUSER root:\\$G\n',
+      findings: [{ startLine: 4, startColumn: 1, endLine: 4, endColumn: 14 }],
+    },
     {
       name: 'USER root after a line that ends with an escaped backslash (no continuation for BuildKit)',
       path: 'Dockerfile',
