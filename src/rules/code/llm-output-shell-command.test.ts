@@ -189,6 +189,12 @@ testRule(rule, {
         'import os\nfrom typing import Literal\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool, BaseTool\n\nclass Base(BaseModel):\n    n: int = 1\n\nclass RunArgs(Base):\n    cmd: str\n    mode: Literal["a", "b"] = "a"\n\n@tool\ndef run(args: RunArgs) -> str:\n    os.system(f"seq {args.n} {args.mode}")\n\nclass Search(BaseTool):\n    def _run(self, limit: int, run_manager: Optional[CallbackManagerForToolRun] = None) -> str:\n        os.system(f"grep -m {limit} x")\n        os.system(run_manager.cmd)\n\nclass Worker:\n    def _run(self, cmd: str):\n        os.system(cmd)\n\ndef count(n: int) -> str:\n    return os.popen(f"seq {n}").read()\n\ncount_tool = tool(count)\n',
     },
     {
+      name: "tool(fn) and function_tool(fn) of the file's own tool or another module's, not an agent framework's",
+      path: 'owntool.py',
+      content:
+        'import os\nfrom mylib import function_tool\nimport helpers\n\ndef tool(f):\n    return f\n\ndef count(cmd):\n    os.system(cmd)\n\ndef ls(path):\n    os.system(path)\n\nx = tool(count)\ny = function_tool(ls)\nz = helpers.tool(ls)\n',
+    },
+    {
       name: "a function decorated with an alias of another module's tool (the file's own, not an agent framework's)",
       path: 'mytools.py',
       content:
@@ -548,6 +554,29 @@ testRule(rule, {
         { startLine: 22, startColumn: 9, endLine: 22, endColumn: 27, message: 'Model output reaches os.system()' },
         { startLine: 25, startColumn: 12, endLine: 25, endColumn: 29, message: 'Model output reaches os.popen()' },
         { startLine: 28, startColumn: 12, endLine: 28, endColumn: 34, message: 'Model output reaches os.popen()' },
+      ],
+    },
+    {
+      name: 'Python tools: a pydantic model parameter with a closed field used whole (dumped, str(), getattr), an inner function binding its name again',
+      path: 'whole.py',
+      content:
+        'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    cmd: str\n    n: int = 1\n\n@tool\ndef run(args: RunArgs) -> str:\n    os.system(args.model_dump_json())\n    os.system(str(args))\n    os.system(getattr(args, "cmd"))\n    os.system(f"seq {args.n}")\n    def inner():\n        os.system(f"seq {args.n}")\n    def shadow(args):\n        os.system(args.n)\n    shadow(args)\n',
+      findings: [
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 38, message: 'Model output reaches os.system()' },
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 25, message: 'Model output reaches os.system()' },
+        { startLine: 13, startColumn: 5, endLine: 13, endColumn: 36, message: 'Model output reaches os.system()' },
+        { startLine: 18, startColumn: 9, endLine: 18, endColumn: 26, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'Python tools: tool(fn) of a framework module imported whole (dotted, aliased)',
+      path: 'dotted.py',
+      content:
+        'import os\nimport langchain_core.tools\nimport agents as ag\nfrom langchain_core import tools\n\ndef a(cmd):\n    os.system(cmd)\n\ndef b(cmd):\n    os.system(cmd)\n\ndef c(cmd):\n    os.system(cmd)\n\nTOOLS = [langchain_core.tools.tool(a), ag.function_tool(b), tools.tool(c)]\n',
+      findings: [
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 10, startColumn: 5, endLine: 10, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 13, startColumn: 5, endLine: 13, endColumn: 19, message: 'Model output reaches os.system()' },
       ],
     },
     {

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { importsFrom } from './imports.js';
+import { importsFrom, type Imported } from './imports.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import {
   parsePyType,
@@ -356,6 +356,9 @@ function classOf(fn: SgNode): SgNode | undefined {
   return up?.kind() === 'class_definition' ? up : undefined;
 }
 
+/** Records a tool's parameter (a bound name) as model output, or with `closed` a read of one (`args.n`) as carrying nothing. */
+type ToolAdd = (fn: FunctionInfo, name: string, closed?: boolean) => void;
+
 /** What a Python module's own classes say of types: its Enums, its pydantic models' fields (see `pyModels`). */
 interface PyTypes {
   enums: () => ReadonlySet<string>;
@@ -438,7 +441,7 @@ const TOOL_DECORATOR = /^@\s*(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)\s*(?:\(|$
 /** A decorator's name when it is one plain name: `lc_tool` of `@lc_tool` or `@lc_tool(…)`. */
 const DECORATOR_NAME = /^@\s*([A-Za-z_]\w*)\s*(?:\(|$)/;
 const PY_TOOL = /^(?:[\w.]*\.)?(Tool|StructuredTool)(?:\.from_function)?$/;
-/** `tool(fn)`, `function_tool(fn)`: a tool decorator called on a function (see `TOOL_DECORATOR`). */
+/** `tool(fn)`, `function_tool(fn)`: a tool decorator called on a function (see `TOOL_DECORATOR`), when imported from an agent framework (see `pyToolCall`). */
 const PY_TOOL_CALL = /^(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)$/;
 /** Base classes of agent tools whose `_run`/`_arun` the model's arguments are given to: LangChain's and CrewAI's `BaseTool`. */
 const PY_TOOL_CLASS = /^BaseTool$/;
@@ -459,8 +462,15 @@ const JS_TOOL_MODULES = /^(?:ai|langchain|@langchain\/[\w.-]+|@openai\/agents(?:
  * says they carry it (`llmResponse`, `completion`) carry it.
  */
 const flows = new WeakMap<CodeDocument, Map<string, Flow>>();
-/** A document's agent-tool parameters (function index, bound name), the same for each of its flows of model output. */
-const toolInputs = new WeakMap<CodeDocument, ReadonlyArray<readonly [number, string]>>();
+/**
+ * A document's agent-tool parameters (function index, bound name), and the reads of a parameter's fields the
+ * framework validates to a closed type (function index, `args.n`): the same for each of its flows of model output.
+ */
+interface ToolInputs {
+  params: ReadonlyArray<readonly [number, string]>;
+  closedReads: ReadonlyArray<readonly [number, string]>;
+}
+const toolInputs = new WeakMap<CodeDocument, ToolInputs>();
 
 /**
  * What `carries` reads of an expression, taken from the syntax tree once: the passes of the analysis
@@ -603,6 +613,8 @@ export class Flow {
   private hooks = new Set<string>();
   /** Names assigned an AI SDK hook's result whole (`const chat = useChat()`): read only through its model-output properties. */
   private hookResults = new Set<string>();
+  /** Reads of a tool parameter's closed fields (`args.n`), which carry nothing in those tools: the tools' indexes, by read. */
+  private closedReads: Map<string, number[]> | undefined;
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
   private root: { node: SgNode; id: number } | undefined;
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
@@ -741,6 +753,8 @@ export class Flow {
     if (k === 'member_expression' || k === 'attribute') {
       const property = (expr.field('property') ?? expr.field('attribute'))?.text();
       if (property === 'length' || property === 'size') return;
+      // `args.n` of a tool's `args: RunArgs` whose `n: int`: validated to a number before the tool runs.
+      if (this.closedReads?.has(expr.text()) && this.closedRead(expr)) return;
       // A hook's result kept whole carries its model output only: `chat.messages`, `chat?.messages`, not `chat.input`.
       if (property !== undefined && this.hookResults.has(expr.field('object')?.text() ?? '') && !AI_SDK_OUTPUTS.has(property)) return;
     }
@@ -757,6 +771,18 @@ export class Flow {
       return;
     }
     for (const c of expr.namedChildren()) this.collect(c, into);
+  }
+
+  /** Whether a read listed in `closedReads` is in one of its tools (or a function nested in it that does not bind its name again). */
+  private closedRead(expr: SgNode): boolean {
+    const tools = this.closedReads!.get(expr.text())!;
+    const base = BASE_NAME.exec(expr.text())![0];
+    for (let i = this.indexById.get(this.scope(expr).id) ?? -1; i !== -1; i = this.nesting.parent[i]) {
+      if (tools.includes(i)) return true;
+      const fn = this.functions![i];
+      if ([...fn.params, ...(fn.rest ? [fn.rest] : [])].some((p) => p.bound.includes(base)) || fn.otherBound.includes(base)) return false;
+    }
+    return false;
   }
 
   private carried(c: Carrier, tainted: ScopeNames): boolean {
@@ -1061,7 +1087,11 @@ export class Flow {
     if (this.kind === 'llm' && /tool/i.test(this.doc.text)) {
       let inputs = toolInputs.get(this.doc);
       if (!inputs) toolInputs.set(this.doc, (inputs = this.toolParameters(root, allCallNodes)));
-      for (const [index, name] of inputs) this.addInbound(this.functions![index], name);
+      for (const [index, name] of inputs.params) this.addInbound(this.functions![index], name);
+      if (inputs.closedReads.length > 0) {
+        this.closedReads = new Map();
+        for (const [index, read] of inputs.closedReads) push(this.closedReads, read, index);
+      }
     }
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
     if (this.kind === 'llm' && this.inbound.size === 0 && !allCallNodes.some((c) => isLlmCallee(c.callee) || this.hooks.has(c.callee)))
@@ -1307,13 +1337,13 @@ export class Flow {
   }
 
   /** The parameters of the file's agent tools (see `TOOL_DECORATOR`), which carry model output: (function index, name). */
-  private toolParameters(root: SgNode, calls: ReadonlyArray<{ node: SgNode; callee: string }>): Array<readonly [number, string]> {
+  private toolParameters(root: SgNode, calls: ReadonlyArray<{ node: SgNode; callee: string }>): ToolInputs {
     const out: Array<readonly [number, string]> = [];
-    const add = (fn: FunctionInfo, name: string): void => void out.push([this.indexById.get(fn.id)!, name]);
+    const closedReads: Array<readonly [number, string]> = [];
+    const result: ToolInputs = { params: out, closedReads };
+    const add: ToolAdd = (fn, name, closed) => void (closed ? closedReads : out).push([this.indexById.get(fn.id)!, name]);
     const python = this.flavor === 'python';
-    const aliases = python
-      ? toolAliases(root, PY_TOOL_NAMES, PY_TOOL_MODULES)
-      : toolAliases(root, JS_TOOL_NAMES, JS_TOOL_MODULES);
+    const aliases = python ? toolAliases(root, PY_TOOL_NAMES, PY_TOOL_MODULES) : toolAliases(root, JS_TOOL_NAMES, JS_TOOL_MODULES);
     let enums: Set<string> | undefined;
     let models: Map<string, Map<string, boolean>> | undefined;
     const fileEnums = (): Set<string> => (enums ??= pyEnums(root));
@@ -1354,9 +1384,19 @@ export class Flow {
             toolClasses.has(classOf(f.node)?.field('name')?.text() ?? '')
           )
             this.taintPyTool(f, types, add);
+      let framework: Imported[] | undefined;
+      /** `tool`, `lc_tool`, `agents.function_tool`, `tools.tool`: a name the file imports from an agent framework and does not define. */
+      const pyToolCall = (callee: string): boolean => {
+        if ((!PY_TOOL_CALL.test(callee) && !aliases.has(callee)) || this.byName.has(callee)) return false;
+        framework ??= importsFrom(root, (m) => PY_TOOL_MODULES.test(m));
+        const dot = callee.lastIndexOf('.');
+        if (dot === -1) return framework.some((i) => i.local === callee && PY_TOOL_NAMES.has(i.name));
+        const module = callee.slice(0, dot);
+        return framework.some((i) => i.local === module && !PY_TOOL_NAMES.has(i.name));
+      };
       for (const { node, callee } of calls) {
         // `tool(search)`, `function_tool(search)`: the decorator called on a function of the file.
-        if (PY_TOOL_CALL.test(callee) || aliases.has(callee)) {
+        if (pyToolCall(callee)) {
           fromNode(node, positional(node)[0], (fn) => this.taintPyTool(fn, types, add));
           continue;
         }
@@ -1370,7 +1410,7 @@ export class Flow {
           (callee.endsWith('from_function') ? positional(node)[0] : m[1] === 'Tool' ? positional(node)[1] : undefined);
         fromNode(node, func, (fn) => this.taintPyTool(fn, validated ? types : undefined, add));
       }
-      return out;
+      return result;
     }
     /** A schema or shape held in a name (`const schema = z.object({…})`): the value of the file's one `const` declaration of it. */
     let consts: Map<string, SgNode | null> | undefined;
@@ -1412,14 +1452,14 @@ export class Flow {
         fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema), add));
       }
     }
-    return out;
+    return result;
   }
 
   /**
    * A JavaScript tool's input (its first parameter), but for the properties its schema or annotation
    * closes (`z.number()`, `z.enum([…])`, `id: number`): the framework validates the model's arguments first.
    */
-  private taintJsTool(fn: FunctionInfo, schemaClosed: ReadonlySet<string>, add: (fn: FunctionInfo, name: string) => void): void {
+  private taintJsTool(fn: FunctionInfo, schemaClosed: ReadonlySet<string>, add: ToolAdd): void {
     const input = fn.params[0];
     if (!input) return;
     const list = fn.node.field('parameters');
@@ -1437,10 +1477,10 @@ export class Flow {
   /**
    * A Python tool's parameters but the receiver and those the framework fills; with `types` (the
    * framework validates the arguments against the signature) also but those of closed types (`int`,
-   * `Literal[…]`, an Enum of the file), and of a parameter typed with a pydantic model of the file that
-   * has fields of closed types, its other fields only (`args.cmd`).
+   * `Literal[…]`, an Enum of the file). A parameter typed with a pydantic model of the file is model
+   * output whole (`str(args)`, `args.model_dump_json()`), but for the reads of its fields of closed types (`args.n`).
    */
-  private taintPyTool(fn: FunctionInfo, types: PyTypes | undefined, add: (fn: FunctionInfo, name: string) => void): void {
+  private taintPyTool(fn: FunctionInfo, types: PyTypes | undefined, add: ToolAdd): void {
     const skipped = new Set<string>();
     for (const p of fn.node.field('parameters')?.namedChildren() ?? []) {
       const type = p.field('type');
@@ -1449,10 +1489,7 @@ export class Flow {
       const bound = patternParam(p, 0).bound;
       if (pyInjected(t) || (types !== undefined && pyClosed(t, types.enums))) for (const b of bound) skipped.add(b);
       else if (types !== undefined && !t.form && t.args.length === 0 && bound.length === 1) {
-        const fields = types.models().get(t.name);
-        if (!fields || ![...fields.values()].some((closed) => closed)) continue;
-        skipped.add(bound[0]);
-        for (const [field, closed] of fields) if (!closed) add(fn, `${bound[0]}.${field}`);
+        for (const [field, closed] of types.models().get(t.name) ?? []) if (closed) add(fn, `${bound[0]}.${field}`, true);
       }
     }
     const params = fn.receiverParam ? fn.params.slice(1) : fn.params;
