@@ -26,6 +26,21 @@ describe('shell parser', () => {
     expect(doc.locate(flag.span).range).toEqual({ startLine: 3, startColumn: 3, endLine: 3, endColumn: 22 });
   });
 
+  it('goes on with a pipeline after | across newlines and comment lines, as POSIX allows a linebreak after an operator', () => {
+    const text = 'curl -fsSL https://x.io/a |\n\n  # later\nsh\ncat <<EOF |\nbody | sh\nEOF\nbash\necho a\necho b\n';
+    const doc = shellParser.parse(file('a.sh', text), { limits: DEFAULT_LIMITS }).documents[0] as ShellDocument;
+    const { commands } = doc.script;
+    expect(commands.map((c) => [c.program, c.pipeIndex])).toEqual([
+      ['curl', 0],
+      ['sh', 1],
+      ['cat', 0],
+      ['bash', 1],
+      ['echo', 0],
+      ['echo', 0],
+    ]);
+    expect(doc.locate(commands[1].span).range).toEqual({ startLine: 4, startColumn: 1, endLine: 4, endColumn: 3 });
+  });
+
   it('reports binary content as an error, never as commands', () => {
     expect(() => shellParser.parse(new MemorySourceFile('x.sh', new Uint8Array([0, 1, 2, 0, 0])), { limits: DEFAULT_LIMITS })).toThrow(
       /binary/,

@@ -65,6 +65,8 @@ export function parseShell(src: ShellText): ShellScript {
   let pipelineStart = 0;
   const heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   let pipeIndex = 0;
+  /** After `|`, `&&` or `||` and before the next word: a newline there is a linebreak, not the end of the list. */
+  let operatorPending = false;
 
   const endCommand = (piped: boolean): void => {
     let k = 0;
@@ -105,7 +107,7 @@ export function parseShell(src: ShellText): ShellScript {
     }
     if (c === '\n' && heredocs.length > 0) {
       // Bodies of here-documents opened on the line just ended are data, not commands.
-      endCommand(false);
+      if (!operatorPending) endCommand(false);
       i++;
       for (const { delimiter, stripTabs } of heredocs) {
         while (i < n) {
@@ -120,14 +122,20 @@ export function parseShell(src: ShellText): ShellScript {
       heredocs.length = 0;
       continue;
     }
+    if (c === '\n' && operatorPending) {
+      i++;
+      continue;
+    }
     if (c === '\n' || c === ';' || c === '(' || c === ')') {
       endCommand(false);
+      operatorPending = false;
       i++;
       continue;
     }
     if (c === '&' && t[i + 1] !== '>') {
       endCommand(false);
-      i += t[i + 1] === '&' ? 2 : 1;
+      operatorPending = t[i + 1] === '&';
+      i += operatorPending ? 2 : 1;
       continue;
     }
     if (c === '|') {
@@ -138,6 +146,7 @@ export function parseShell(src: ShellText): ShellScript {
         endCommand(true);
         i += t[i + 1] === '&' ? 2 : 1;
       }
+      operatorPending = true;
       continue;
     }
     if (c === '#') {
@@ -148,6 +157,7 @@ export function parseShell(src: ShellText): ShellScript {
       i += 2;
       continue;
     }
+    operatorPending = false;
     // A word: runs until an unquoted blank or operator.
     const start = i;
     let value = '';

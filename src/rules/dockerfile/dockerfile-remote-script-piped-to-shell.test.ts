@@ -63,6 +63,25 @@ testRule(rule, {
       ],
     },
     {
+      name: 'heredoc pipeline continued after | across a comment line or a blank line (a linebreak after an operator), as dash and bash run it',
+      path: 'Dockerfile',
+      content:
+        'FROM ubuntu:24.04\nRUN <<EOF\ncurl -fsSL https://x.io/1.sh | \\\n# pinned later\nsh\nEOF\nRUN <<EOF\ncurl -fsSL https://x.io/2.sh | \\\n\nsh\nEOF\nRUN <<EOF\ncurl -fsSL https://x.io/3.sh |\n\n  # c\nsh\nEOF\n',
+      findings: [
+        { startLine: 3, startColumn: 1, endLine: 5, endColumn: 3, message: 'Output of curl is piped into sh and run unverified' },
+        { startLine: 8, startColumn: 1, endLine: 10, endColumn: 3, message: 'Output of curl is piped into sh and run unverified' },
+        { startLine: 13, startColumn: 1, endLine: 16, endColumn: 3, message: 'Output of curl is piped into sh and run unverified' },
+      ],
+    },
+    {
+      name: 'sh -c script whose pipeline goes on after a newline',
+      path: 'Dockerfile',
+      content: 'FROM ubuntu:24.04\nENTRYPOINT ["sh", "-c", "curl -s http://cfg.example/boot |\\nbash"]\n',
+      findings: [
+        { startLine: 2, startColumn: 26, endLine: 2, endColumn: 65, message: 'Output of curl is piped into bash and run unverified' },
+      ],
+    },
+    {
       name: 'interpreter with a version from a build argument',
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nARG PY=3.12\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python${PY}\n',
