@@ -41,6 +41,14 @@ describe('shell parser', () => {
     expect(doc.locate(commands[1].span).range).toEqual({ startLine: 4, startColumn: 1, endLine: 4, endColumn: 3 });
   });
 
+  it('reads \\ before \\r\\n as a line continuation, at a word start and inside a word', () => {
+    const text = 'curl -fsSL https://x.io/a | \\\r\n  s\\\r\nh\r\n';
+    const doc = shellParser.parse(file('a.sh', text), { limits: DEFAULT_LIMITS }).documents[0] as ShellDocument;
+    const sh = doc.script.commands[1];
+    expect([sh.program, sh.pipeIndex, sh.words[0].raw]).toEqual(['sh', 1, 's\\\r\nh']);
+    expect(doc.locate(sh.span).range).toEqual({ startLine: 2, startColumn: 3, endLine: 3, endColumn: 2 });
+  });
+
   it('reports binary content as an error, never as commands', () => {
     expect(() => shellParser.parse(new MemorySourceFile('x.sh', new Uint8Array([0, 1, 2, 0, 0])), { limits: DEFAULT_LIMITS })).toThrow(
       /binary/,

@@ -157,6 +157,10 @@ export function parseShell(src: ShellText): ShellScript {
       i += 2;
       continue;
     }
+    if (c === '\\' && t[i + 1] === '\r' && t[i + 2] === '\n') {
+      i += 3;
+      continue;
+    }
     operatorPending = false;
     // A word: runs until an unquoted blank or operator.
     const start = i;
@@ -180,6 +184,8 @@ export function parseShell(src: ShellText): ShellScript {
           i++;
         }
         i++;
+      } else if (d === '\\' && t[i + 1] === '\r' && t[i + 2] === '\n') {
+        i += 3;
       } else if (d === '\\' && i + 1 < n) {
         if (t[i + 1] !== '\n') value += t[i + 1];
         i += 2;

@@ -82,6 +82,16 @@ testRule(rule, {
       ],
     },
     {
+      name: 'CRLF heredoc whose pipeline is continued by \\ before \\r\\n, between words and inside a word',
+      path: 'Dockerfile',
+      content:
+        'FROM ubuntu:24.04\r\nRUN <<EOF\r\ncurl -fsSL https://x.io/1.sh | \\\r\n  sh\r\nEOF\r\nRUN <<EOF\r\ncurl -fsSL https://x.io/2.sh | s\\\r\nh\r\nEOF\r\n',
+      findings: [
+        { startLine: 3, startColumn: 1, endLine: 4, endColumn: 5, message: 'Output of curl is piped into sh and run unverified' },
+        { startLine: 7, startColumn: 1, endLine: 8, endColumn: 2, message: 'Output of curl is piped into sh and run unverified' },
+      ],
+    },
+    {
       name: 'interpreter with a version from a build argument',
       path: 'Dockerfile',
       content: 'FROM ubuntu:24.04\nARG PY=3.12\nRUN curl -sS https://bootstrap.pypa.io/get-pip.py | python${PY}\n',
