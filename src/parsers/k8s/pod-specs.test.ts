@@ -8,13 +8,14 @@ import { k8sClassifier } from './k8s-classifier.js';
 import type { PodSpecDocument } from './k8s-documents.js';
 import { containersOf, findPodSpecs } from './pod-specs.js';
 
-/** `origin @ specPointer [metadataPointer]: group name@containerPointer, …` for each pod spec found. */
+/** `origin [in objectPointer] @ specPointer [metadataPointer]: group name@containerPointer, …` for each pod spec found. */
 function specs(manifest: string): string[] {
   const obj = yaml.load(manifest) as Record<string, unknown>;
   return findPodSpecs(obj).map((loc) => {
     const cs = containersOf(obj, loc).map((c) => `${c.group === 'containers' ? '' : c.group + ':'}${c.name}@${pointerFromPath(c.path)}`);
     const md = loc.metadataPath ? ` [${pointerFromPath(loc.metadataPath)}]` : '';
-    return `${loc.origin} @ ${pointerFromPath(loc.specPath)}${md}: ${cs.join(', ')}`;
+    const within = loc.objectPath ? ` in ${pointerFromPath(loc.objectPath)}` : '';
+    return `${loc.origin}${within} @ ${pointerFromPath(loc.specPath)}${md}: ${cs.join(', ')}`;
   });
 }
 
@@ -221,15 +222,18 @@ ${C('a', 6)}${C('b', 6)}  - name: k8s
       `      apiVersion: ray.io/v1\n      kind: RayCluster\n      metadata: {name: r}\n      spec:\n        workerGroupSpecs:\n        - groupName: gpu\n          template:\n${tmpl(12, 'ray')}`,
     )}`;
     expect(specs(aw)).toEqual([
-      'AppWrapper JobSet @ /spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec [/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/metadata]: w@/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec/containers/0',
-      "AppWrapper RayCluster worker group 'gpu' @ /spec/components/1/template/spec/workerGroupSpecs/0/template/spec [/spec/components/1/template/spec/workerGroupSpecs/0/template/metadata]: ray@/spec/components/1/template/spec/workerGroupSpecs/0/template/spec/containers/0",
+      'JobSet in /spec/components/0/template @ /spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec [/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/metadata]: w@/spec/components/0/template/spec/replicatedJobs/0/template/spec/template/spec/containers/0',
+      "RayCluster worker group 'gpu' in /spec/components/1/template @ /spec/components/1/template/spec/workerGroupSpecs/0/template/spec [/spec/components/1/template/spec/workerGroupSpecs/0/template/metadata]: ray@/spec/components/1/template/spec/workerGroupSpecs/0/template/spec/containers/0",
     ]);
     // AppWrappers wrapped in AppWrappers: read down to the fourth; below it, the generic search's depth bounds the work.
     const nest = (n: number): Record<string, unknown> =>
       n === 0
         ? { apiVersion: 'batch/v1', kind: 'Job', spec: { template: { spec: { containers: [{ name: 'j', image: 'j:1' }] } } } }
         : { apiVersion: 'workload.codeflare.dev/v1beta2', kind: 'AppWrapper', spec: { components: [{ template: nest(n - 1) }] } };
-    expect(findPodSpecs(nest(4)).map((l) => l.origin)).toEqual(['AppWrapper AppWrapper AppWrapper AppWrapper Job']);
+    // Named as itself: the object path says where it is wrapped.
+    expect(findPodSpecs(nest(4)).map((l) => [l.origin, pointerFromPath(l.objectPath!)])).toEqual([
+      ['Job', '/spec/components/0/template'.repeat(4)],
+    ]);
     expect(findPodSpecs(nest(5000))).toEqual([]);
   });
 

@@ -28,7 +28,10 @@ export interface PodSpecLocation {
    * specs); when absent the standard lists of the spec are used.
    */
   extraContainers?: Array<{ path: ObjectPath; group: ContainerGroup }>;
-  /** Where the spec came from, for messages: `Deployment`, `RayCluster worker group 'gpu'`. */
+  /**
+   * Where the spec came from in the object it belongs to, for messages: `Deployment`, `RayCluster
+   * worker group 'gpu'`; a wrapped object's spec is named as in the object itself (`objectPath` says where).
+   */
   origin: string;
   /**
    * Object path of the object the spec belongs to, when the object wraps it (an AppWrapper's
@@ -160,7 +163,7 @@ function appWrapper(obj: Obj, wrapping: number, out: PodSpecLocation[]): void {
         ...(loc.extraContainers
           ? { extraContainers: loc.extraContainers.map((e) => ({ path: [...base, ...e.path], group: e.group })) }
           : {}),
-        origin: `AppWrapper ${loc.origin}`,
+        origin: loc.origin,
         objectPath: [...base, ...(loc.objectPath ?? [])],
       });
   });

@@ -426,9 +426,6 @@ function decideTokenMount(pod: PodSpecDocument, objects: readonly K8sObjectDocum
   return { serviceAccount: sa, account, explicitPath, mounted, explicit: false };
 }
 
-/** How `findPodSpecs` names a spec an AppWrapper wraps in its `origin`: once for each level of wrapping. */
-const WRAPPED_ORIGIN = /^(?:AppWrapper )+/;
-
 /** `Kind 'name'` of the object a pod spec belongs to (`belongsTo`). */
 function belongsToName(pod: PodSpecDocument): string {
   if (pod.objectPath.length === 0) return `${pod.owner.object.kind} '${pod.owner.name}'`;
@@ -448,8 +445,8 @@ export function objectLabel(pod: PodSpecDocument): string {
 
 /** The pod spec and the object it belongs to, for messages: `Deployment 'vllm'`, `RayCluster 'rc' (worker group 'gpu')`. */
 export function podLabel(pod: PodSpecDocument): string {
-  const kind = pod.belongsTo.kind;
-  const origin = pod.objectPath.length === 0 ? pod.origin : pod.origin.replace(WRAPPED_ORIGIN, '');
+  const { origin } = pod;
+  const { kind } = pod.belongsTo;
   const detail = origin === kind ? '' : ` (${origin.startsWith(kind + ' ') ? origin.slice(kind.length + 1) : origin})`;
   return belongsToName(pod) + detail + wrapperName(pod);
 }
