@@ -684,8 +684,8 @@ spec:
     expect(result.errors).toEqual([]);
     expect(calls(kustomize).map((c) => c.argv)).toEqual([['build', join(dir, 'deploy/overlays/prod')]]);
     expect(result.findings.map((f) => [f.location.path, f.location.startLine, f.message])).toEqual([
-      ['deploy/README.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
-      ['deploy/overlays/prod/patch.yaml', 6, expect.stringMatching(/^Pod runs on the host network: Ollama/)],
+      ['deploy/README.yaml', 6, expect.stringMatching(/^Pod 'stray' runs on the host network: Ollama/)],
+      ['deploy/overlays/prod/patch.yaml', 6, expect.stringMatching(/^Pod 'prod-ollama' runs on the host network: Ollama/)],
     ]);
     expect(result.findings[1].location).toMatchObject({
       resource: { apiVersion: 'v1', kind: 'Pod', name: 'prod-ollama' },

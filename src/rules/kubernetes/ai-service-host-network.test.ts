@@ -55,7 +55,7 @@ testRule(rule, {
           severity: 'critical',
           objectPath: '/spec/hostNetwork',
           message:
-            "Pod runs on the host network: Jupyter notebook server (runs code) on port 8888 of Pod 'p' (authentication off: --ServerApp.token='' disables the token and no password is set) listens on the node's address",
+            "Pod 'p' runs on the host network: Jupyter notebook server (runs code) on port 8888 of Pod 'p' (authentication off: --ServerApp.token='' disables the token and no password is set) listens on the node's address",
         },
       ],
     },
@@ -87,7 +87,40 @@ testRule(rule, {
           endLine: 9,
           endColumn: 26,
           severity: 'critical',
-          message: /^RayCluster head group runs on the host network: Ray dashboard and Jobs API/,
+          message: /^RayCluster 'rc' \(head group\) runs on the host network: Ray dashboard and Jobs API/,
+        },
+      ],
+    },
+    {
+      name: 'a Deployment an AppWrapper wraps, named as itself and its wrapper',
+      path: 'aw.yaml',
+      content: `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw}
+spec:
+  components:
+  - template:
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: vllm}
+      spec:
+        template:
+          spec:
+            hostNetwork: true
+            containers:
+            - name: vllm
+              image: vllm/vllm-openai:v0.6.3
+`,
+      findings: [
+        {
+          startLine: 13,
+          startColumn: 13,
+          endLine: 13,
+          endColumn: 30,
+          severity: 'high',
+          objectPath: '/spec/components/0/template/spec/template/spec/hostNetwork',
+          message:
+            "Deployment 'vllm' in AppWrapper 'aw' runs on the host network: vLLM OpenAI-compatible inference API on port 8000 of Deployment 'vllm' in AppWrapper 'aw' (authentication off: started without --api-key or VLLM_API_KEY: anyone who reaches the port can use the model) listens on the node's address",
         },
       ],
     },

@@ -2,6 +2,7 @@ import { defineRule } from '../../core/rule.js';
 import type { Severity } from '../../core/types.js';
 import type { PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
 import { aiServicesOfPod, describeReach, worstReach, type Reach } from './lib/network.js';
+import { podLabel } from './lib/workload.js';
 
 const POD = (net: string) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ollama\nspec:\n${net}  containers:\n  - name: ollama\n    image: ollama/ollama:0.3.12\n    ports: [{containerPort: 11434}]\n`;
@@ -46,7 +47,7 @@ export default defineRule<PodSpecDocument>({
         ctx.report({
           at: pod.at('hostNetwork'),
           severity: worst.severity,
-          message: `${pod.origin} runs on the host network: ${describeReach(worst.reach)} listens on the node's address`,
+          message: `${podLabel(pod)} runs on the host network: ${describeReach(worst.reach)} listens on the node's address`,
         });
         return;
       }
