@@ -206,6 +206,52 @@ spec:
       ],
     },
     {
+      name: 'Argo: two workflows an AppWrapper wraps, each inherited securityContext reported once for its own templates',
+      path: 'aw.yaml',
+      content: `apiVersion: workload.codeflare.dev/v1beta2
+kind: AppWrapper
+metadata: {name: aw}
+spec:
+  components:
+  - template:
+      apiVersion: argoproj.io/v1alpha1
+      kind: Workflow
+      metadata: {name: a}
+      spec:
+        securityContext: {runAsNonRoot: false}
+        templates:
+        - {name: a1, container: {image: a:1}}
+        - {name: a2, container: {image: a:1}}
+  - template:
+      apiVersion: argoproj.io/v1alpha1
+      kind: Workflow
+      metadata: {name: b}
+      spec:
+        securityContext: {runAsNonRoot: false}
+        templates:
+        - {name: b1, container: {image: b:1}}
+        - {name: b2, container: {image: b:1}}
+`,
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 27,
+          endLine: 11,
+          endColumn: 46,
+          message: 'Pod sets runAsNonRoot: false',
+          objectPath: '/spec/components/0/template/spec/securityContext/runAsNonRoot',
+        },
+        {
+          startLine: 20,
+          startColumn: 27,
+          endLine: 20,
+          endColumn: 46,
+          message: 'Pod sets runAsNonRoot: false',
+          objectPath: '/spec/components/1/template/spec/securityContext/runAsNonRoot',
+        },
+      ],
+    },
+    {
       name: 'only the container that does not opt in',
       path: 'pod.yaml',
       content: pod('', cTrue),

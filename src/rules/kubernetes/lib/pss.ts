@@ -53,8 +53,9 @@ const facts: (pod: PodSpecDocument) => PodFacts = podMemoized((pod) => {
   if (inherited) {
     securityContextPath = inherited;
     // The first template of the same workflow without its own (an AppWrapper may wrap several workflows).
-    const same = inherited.join('/');
-    const first = pod.owner.pods.find((p) => !isSet(p.spec.securityContext) && argoWorkflowSecurityContextPath(p)?.join('/') === same);
+    const first = pod.owner.pods.find(
+      (p) => !isSet(p.spec.securityContext) && samePath(p.objectPath, pod.objectPath) && argoWorkflowSecurityContextPath(p) !== undefined,
+    );
     reportsPodLevel = first === pod;
   }
   return {
@@ -65,6 +66,10 @@ const facts: (pod: PodSpecDocument) => PodFacts = podMemoized((pod) => {
     reportsPodLevel,
   };
 });
+
+function samePath(a: ObjectPath, b: ObjectPath): boolean {
+  return a.length === b.length && a.every((seg, i) => seg === b[i]);
+}
 
 /**
  * Argo workflows apply the workflow's `securityContext` to the pods of templates that set none
