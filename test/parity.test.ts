@@ -506,3 +506,123 @@ describe('parity: configurations held in ConfigMap strings, kinds Kueue manages'
     });
   }
 });
+
+/**
+ * Kubeflow Trainer in namespace research: a namespaced TrainingRuntime whose node asks for a GPU, a
+ * TrainJob naming it (`labels`: its metadata labels), and Kueue's queues capping nvidia.com/gpu for
+ * LocalQueue team-a.
+ */
+const trainerObjects = (labels: string) => `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainingRuntime
+metadata: {name: torch-distributed, namespace: research}
+spec:
+  mlPolicy: {numNodes: 1, torch: {numProcPerNode: auto}}
+  template:
+    spec:
+      replicatedJobs:
+      - name: node
+        template:
+          metadata:
+            labels: {trainer.kubeflow.org/trainjob-ancestor-step: trainer}
+          spec:
+            template:
+              spec:
+                containers:
+                - name: node
+                  image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+                  resources: {limits: {nvidia.com/gpu: 1}}
+---
+apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata: {name: llama, namespace: research, uid: 5b0c7f4e-trainjob-llama${labels}}
+spec:
+  runtimeRef: {name: torch-distributed, kind: TrainingRuntime}
+  trainer:
+    numNodes: 2
+    resourcesPerNode: {limits: {nvidia.com/gpu: 1}}
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: ClusterQueue
+metadata: {name: team-a-cq}
+spec:
+  resourceGroups:
+  - coveredResources: [nvidia.com/gpu]
+    flavors:
+    - name: a100
+      resources: [{name: nvidia.com/gpu, nominalQuota: 8}]
+---
+apiVersion: kueue.x-k8s.io/v1beta1
+kind: LocalQueue
+metadata: {name: team-a, namespace: research}
+spec: {clusterQueue: team-a-cq}
+`;
+
+/**
+ * The JobSet the Trainer controller makes from the TrainJob: the runtime's template with the
+ * TrainJob's resourcesPerNode, owned by the TrainJob; the TrainJob's metadata labels (Kueue's queue
+ * label) are not carried over, only its spec.labels.
+ */
+const TRAINER_JOBSET = `apiVersion: jobset.x-k8s.io/v1alpha2
+kind: JobSet
+metadata:
+  name: llama
+  namespace: research
+  ownerReferences:
+  - {apiVersion: trainer.kubeflow.org/v1alpha1, kind: TrainJob, name: llama, uid: 5b0c7f4e-trainjob-llama, controller: true, blockOwnerDeletion: true}
+spec:
+  replicatedJobs:
+  - name: node
+    replicas: 1
+    template:
+      metadata:
+        labels: {trainer.kubeflow.org/trainjob-ancestor-step: trainer}
+      spec:
+        parallelism: 2
+        completions: 2
+        template:
+          spec:
+            containers:
+            - name: node
+              image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime
+              resources: {limits: {nvidia.com/gpu: 1}}
+`;
+
+/**
+ * What an operator's controller makes from the objects of a file is in a cluster besides them: a
+ * cluster scan of the cluster must report what the file scan of the file does.
+ */
+const CONTROLLER_MADE_CASES: Array<{ name: string; rule: string; file: string; made: string; findings: number }> = [
+  {
+    name: 'a TrainJob Kueue admits (its queue label), its runtime asking for GPUs; the cluster holds the JobSet the Trainer made, without the label',
+    rule: 'K8S-0163',
+    file: trainerObjects(', labels: {kueue.x-k8s.io/queue-name: team-a}'),
+    made: TRAINER_JOBSET,
+    findings: 0,
+  },
+  {
+    name: 'a TrainJob without the queue label beside a LocalQueue not named default; the cluster holds the JobSet the Trainer made',
+    rule: 'K8S-0163',
+    file: trainerObjects(''),
+    made: TRAINER_JOBSET,
+    findings: 1,
+  },
+];
+
+describe('parity: objects a controller makes from the objects of a file', () => {
+  beforeAll(async () => {
+    server = await new FakeApiServer().start();
+  });
+  afterAll(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  for (const c of CONTROLLER_MADE_CASES) {
+    it(`${c.rule}: ${c.name}: cluster = file`, async () => {
+      const rule = allRules.find((r) => r.meta.id === c.rule)!;
+      const load = (text: string) => yaml.loadAll(text, null, { schema: KUBE_SCHEMA }) as K8sObject[];
+      const expected = await fileLeg.findings(load(c.file), rule);
+      expect(expected).toHaveLength(c.findings);
+      expect(await clusterLeg.findings([...load(c.file), ...load(c.made)], rule)).toEqual(expected);
+    });
+  }
+});

@@ -156,6 +156,15 @@ testRule(rule, {
     },
     { name: 'a TrainingRuntime asking for GPUs, no TrainJob: no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
     {
+      name: 'the JobSet the Trainer made from a Kueue-admitted TrainJob (named after it, without its queue label), as a cluster holds it: admitted with the TrainJob',
+      path: 'a.yaml',
+      content:
+        trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') +
+        '---\n' +
+        unlabelledJobSet.replace('name: train\n', 'name: llama\n') +
+        KUEUE,
+    },
+    {
       name: 'a TrainJob asking for no GPU',
       path: 'a.yaml',
       content: trainJob('{limits: {cpu: 8, nvidia.com/gpu: 0}}') + quota('{cpu: "64"}'),
@@ -198,6 +207,13 @@ testRule(rule, {
             "Namespace 'research' (of TrainJob 'llama') requests amd.com/gpu but its ResourceQuota does not cap requests.amd.com/gpu",
         },
       ],
+    },
+    {
+      name: "a JobSet not named after the namespace's TrainJob, without the queue label: Kueue does not hold it",
+      path: 'a.yaml',
+      content:
+        trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') + '---\n' + unlabelledJobSet + KUEUE,
+      findings: [TRAIN_JOB_FINDING],
     },
     {
       name: 'a TrainJob without the queue label beside a Kueue queue not named default: Kueue does not hold it',
