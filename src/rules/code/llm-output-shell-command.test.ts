@@ -207,6 +207,12 @@ testRule(rule, {
         "import { exec } from 'child_process';\nimport { tool as t } from './mytools';\nconst { DynamicTool: Dyn } = require('../lib/tools');\nexport const sh = t(async ({ command }) => exec(command), { name: 'sh' });\nexport const sh2 = new Dyn({ name: 'sh', func: async (input) => exec(input) });\n",
     },
     {
+      name: "the _run of a subclass of another module's BaseTool (imported, or reached through the module)",
+      path: 'mybase.py',
+      content:
+        'import os\nimport mylib\nfrom mylib import BaseTool\n\nclass Search(BaseTool):\n    def _run(self, query: str) -> str:\n        os.system(query)\n\nclass Other(mylib.BaseTool):\n    def _run(self, query: str) -> str:\n        os.system(query)\n',
+    },
+    {
       name: "JS: a catch parameter named as output, run in its catch block; an object of a nested function's own set to output",
       path: 'catch3.js',
       content:
@@ -585,6 +591,32 @@ testRule(rule, {
       content:
         "const { exec } = require('child_process');\nconst { tool: lcTool } = require('@langchain/core/tools');\nexport const sh = lcTool(async ({ command }) => exec(command), { name: 'sh' });\n",
       findings: [{ startLine: 3, startColumn: 49, endLine: 3, endColumn: 62, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: "a function decorated with an alias of FastMCP's standalone tool (fastmcp.tools)",
+      path: 'fastmcp_tools.py',
+      content: 'import os\nfrom fastmcp.tools import tool as fm_tool\n\n@fm_tool\ndef run(cmd: str):\n    os.popen(cmd)\n',
+      findings: [{ startLine: 6, startColumn: 5, endLine: 6, endColumn: 18, message: 'Model output reaches os.popen()' }],
+    },
+    {
+      name: "JS: aliases of the tool of @ai-sdk/provider-utils (which ai re-exports) and of @openai/agents-realtime",
+      path: 'tools6.ts',
+      content:
+        "import { exec } from 'child_process';\nimport { tool as mk } from '@ai-sdk/provider-utils';\nimport { tool as rt } from '@openai/agents-realtime';\nexport const sh = mk({ execute: async ({ command }) => exec(command) });\nexport const sh2 = rt({ name: 'sh', execute: async ({ command }) => exec(command) });\n",
+      findings: [
+        { startLine: 4, startColumn: 56, endLine: 4, endColumn: 69, message: 'Model output reaches exec()' },
+        { startLine: 5, startColumn: 69, endLine: 5, endColumn: 82, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: "the _run of a subclass of CrewAI's BaseTool under an alias, and of LangChain's reached through its module",
+      path: 'crew_tools.py',
+      content:
+        'import os\nfrom crewai.tools import BaseTool as CrewTool\nfrom langchain_core import tools\n\nclass Run(CrewTool):\n    def _run(self, cmd: str) -> str:\n        os.system(cmd)\n\nclass Ls(tools.BaseTool):\n    def _run(self, path: str) -> str:\n        os.system(path)\n',
+      findings: [
+        { startLine: 7, startColumn: 9, endLine: 7, endColumn: 23, message: 'Model output reaches os.system()' },
+        { startLine: 11, startColumn: 9, endLine: 11, endColumn: 24, message: 'Model output reaches os.system()' },
+      ],
     },
     {
       name: 'JS: a nested function setting a property of an object of the outer function to output',

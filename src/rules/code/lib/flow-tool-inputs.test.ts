@@ -1,7 +1,7 @@
 import { expect, it, vi } from 'vitest';
 import { MemorySourceFile } from '../../../core/source-file.js';
 import { CodeDocument } from '../../../parsers/code/code-document.js';
-import { Flow } from './flow.js';
+import { Flow, JS_TOOL_MODULES, PY_TOOL_MODULES } from './flow.js';
 import { toolAliases } from './tool-inputs.js';
 
 vi.mock('./tool-inputs.js', async (importOriginal) => {
@@ -19,4 +19,44 @@ it("finds a document's agent tools once for all its flows of model output (plain
   for (const flow of [Flow.of(doc, 'llm'), Flow.of(doc, 'llm', 'shell'), Flow.of(doc, 'llm', 'html')])
     expect(flow.reaches(command)).toBe(true);
   expect(toolAliases).toHaveBeenCalledTimes(1);
+});
+
+it('takes tool aliases from the agent frameworks it lists, and from no other module', () => {
+  const accepts = (re: RegExp, modules: string[]) => modules.filter((m) => re.test(m));
+  const py = [
+    'langchain',
+    'langchain_core.tools',
+    'langchain_community.tools',
+    'langchain_classic.tools',
+    'agents',
+    'agents.tool',
+    'crewai.tools',
+    'crewai_tools',
+    'smolagents',
+    'strands',
+    'strands.tools',
+    'haystack.tools',
+    'agno.tools',
+    'fastmcp',
+    'fastmcp.tools',
+  ];
+  expect(accepts(PY_TOOL_MODULES, py)).toEqual(py);
+  expect(
+    accepts(PY_TOOL_MODULES, ['mylib', '.helpers', 'langchain_openai', 'agentsx', 'mcp.server.fastmcp', 'fastmcpx', 'my_agents', 'tools']),
+  ).toEqual([]);
+  const js = [
+    'ai',
+    '@ai-sdk/provider-utils',
+    'langchain/tools',
+    '@langchain/core/tools',
+    '@langchain/langgraph',
+    '@openai/agents',
+    '@openai/agents-core',
+    '@openai/agents-realtime',
+    '@openai/agents/realtime',
+  ];
+  expect(accepts(JS_TOOL_MODULES, js)).toEqual(js);
+  expect(
+    accepts(JS_TOOL_MODULES, ['./mytools', 'aix', '@ai-sdk/openai', '@openai/agents-extensions', 'openai', '@langchain', 'ai-tools']),
+  ).toEqual([]);
 });

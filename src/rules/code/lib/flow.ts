@@ -9,7 +9,7 @@ import {
   pyEnums,
   pyInjected,
   pyModels,
-  pySubclasses,
+  pyToolClasses,
   toolAliases,
   tsClosedParam,
   zodClosedProps,
@@ -428,7 +428,7 @@ const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|som
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 /** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
 export const TOOL_INPUT_DOC =
-  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, or called on a function: `tool(fn)`; `Tool(func=…)`, `StructuredTool.from_function(…)`, the `_run`/`_arun` of a `BaseTool` subclass, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not, and of a parameter typed with a pydantic model of the file, those fields; zod `number`, `boolean`, `enum`, `literal`, also in a schema held in a `const`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, or called on a function: `tool(fn)`; `Tool(func=…)`, `StructuredTool.from_function(…)`, the `_run`/`_arun` of a subclass of an agent framework’s `BaseTool`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not, and of a parameter typed with a pydantic model of the file, those fields; zod `number`, `boolean`, `enum`, `literal`, also in a schema held in a `const`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
 
 /**
  * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
@@ -443,15 +443,19 @@ const DECORATOR_NAME = /^@\s*([A-Za-z_]\w*)\s*(?:\(|$)/;
 const PY_TOOL = /^(?:[\w.]*\.)?(Tool|StructuredTool)(?:\.from_function)?$/;
 /** `tool(fn)`, `function_tool(fn)`: a tool decorator called on a function (see `TOOL_DECORATOR`), when imported from an agent framework (see `pyToolCall`). */
 const PY_TOOL_CALL = /^(?:[A-Za-z_]\w*\.)*(?:tool|function_tool)$/;
-/** Base classes of agent tools whose `_run`/`_arun` the model's arguments are given to: LangChain's and CrewAI's `BaseTool`. */
-const PY_TOOL_CLASS = /^BaseTool$/;
 const JS_TOOL = /^(?:[\w$]+\.)?(?:tool|registerTool|DynamicTool|DynamicStructuredTool|StructuredTool)$/;
 /** The names of agent-tool APIs whose local aliases the file's imports may give (see `toolAliases`). */
 const PY_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'function_tool']);
 const JS_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'DynamicTool', 'DynamicStructuredTool', 'StructuredTool']);
-/** The modules of agent frameworks that export those: LangChain, the OpenAI Agents SDK, CrewAI, smolagents, Strands, Haystack, Agno; the AI SDK. */
-const PY_TOOL_MODULES = /^(?:langchain(?:_core|_community|_classic)?|agents|crewai|crewai_tools|smolagents|strands|haystack|agno)(?:\.|$)/;
-const JS_TOOL_MODULES = /^(?:ai|langchain|@langchain\/[\w.-]+|@openai\/agents(?:-core)?)(?:\/|$)/;
+/**
+ * The modules of agent frameworks that export those (and LangChain's and CrewAI's `BaseTool`): LangChain, the
+ * OpenAI Agents SDK, CrewAI, smolagents, Strands, Haystack, Agno, FastMCP (`fastmcp.tools.tool`); the AI SDK
+ * (`ai`, and `@ai-sdk/provider-utils`, which defines the `tool` it re-exports), the OpenAI Agents SDK (its
+ * realtime package re-exports `tool`).
+ */
+export const PY_TOOL_MODULES =
+  /^(?:langchain(?:_core|_community|_classic)?|agents|crewai|crewai_tools|smolagents|strands|haystack|agno|fastmcp)(?:\.|$)/;
+export const JS_TOOL_MODULES = /^(?:ai|@ai-sdk\/provider-utils|langchain|@langchain\/[\w.-]+|@openai\/agents(?:-core|-realtime)?)(?:\/|$)/;
 
 /**
  * Follows values through one file: a variable assigned from a source (model output, request data), or
@@ -1375,7 +1379,7 @@ export class Flow {
         if (decorated) this.taintPyTool(f, types, add);
       }
       // LangChain's (and CrewAI's) `class Search(BaseTool)`: `_run`/`_arun` take the arguments, validated against their signature.
-      const toolClasses = /BaseTool/.test(this.doc.text) ? pySubclasses(root, PY_TOOL_CLASS) : undefined;
+      const toolClasses = /BaseTool/.test(this.doc.text) ? pyToolClasses(root, PY_TOOL_MODULES) : undefined;
       if (toolClasses?.size)
         for (const f of this.functions!)
           if (

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parsePyType, pyClosed, pyInjected } from './tool-inputs.js';
+import { MemorySourceFile } from '../../../core/source-file.js';
+import { CodeDocument } from '../../../parsers/code/code-document.js';
+import { PY_TOOL_MODULES } from './flow.js';
+import { parsePyType, pyClosed, pyInjected, pyToolClasses } from './tool-inputs.js';
 
 const enums = (): ReadonlySet<string> => new Set(['Env']);
 const closed = (text: string): boolean => pyClosed(parsePyType(text)!, enums);
@@ -51,4 +54,25 @@ describe('Python tool annotations', () => {
     expect(parsePyType(`${'List['.repeat(20_000)}int${']'.repeat(20_000)}`)).toBeUndefined();
     expect(parsePyType('int int')).toBeUndefined();
   });
+});
+
+it("takes for agent tools the subclasses of an agent framework's BaseTool, or of one no import binds, not of another module's", () => {
+  const text = [
+    'import mylib, crewai.tools',
+    'from langchain_core.tools import BaseTool as LcBase',
+    'from langchain_core import tools',
+    'from other import BaseTool',
+    'class A(LcBase): pass',
+    'class B(tools.BaseTool): pass',
+    'class C(crewai.tools.BaseTool): pass',
+    'class D(A): pass',
+    'class E(BaseTool): pass',
+    'class F(mylib.BaseTool): pass',
+    'class G(LcBase.Other): pass',
+    'class H(E): pass',
+  ].join('\n');
+  const doc = new CodeDocument(new MemorySourceFile('t.py', text), 'python');
+  expect([...pyToolClasses(doc.root, PY_TOOL_MODULES)]).toEqual(['A', 'B', 'C', 'D']);
+  const star = new CodeDocument(new MemorySourceFile('s.py', 'from langchain.tools import *\nclass S(BaseTool): pass\n'), 'python');
+  expect([...pyToolClasses(star.root, PY_TOOL_MODULES)]).toEqual(['S']);
 });

@@ -1,5 +1,5 @@
 import type { SgNode } from '@ast-grep/napi';
-import { importsFrom } from './imports.js';
+import { fileImports, importsFrom } from './imports.js';
 import { unquote } from './syntax.js';
 
 /**
@@ -192,20 +192,48 @@ function lastName(node: SgNode): string {
   return '';
 }
 
-/** The classes of a Python module subclassing a class `base` names, or a class of the module doing so defined before them. */
-export function pySubclasses(root: SgNode, base: RegExp): Set<string> {
+/** The classes of a Python module subclassing a class `base` accepts, or a class of the module doing so defined before them. */
+function pySubclasses(root: SgNode, base: (b: SgNode) => boolean): Set<string> {
   const out = new Set<string>();
   for (const c of root.findAll({ rule: { kind: 'class_definition' } })) {
     const name = c.field('name')?.text();
     const bases = c.field('superclasses')?.namedChildren() ?? [];
-    if (name && bases.some((b) => base.test(lastName(b)) || out.has(lastName(b)))) out.add(name);
+    if (name && bases.some((b) => base(b) || out.has(lastName(b)))) out.add(name);
   }
   return out;
 }
 
 /** The classes of a Python module subclassing `Enum` (or an Enum class defined before them). */
 export function pyEnums(root: SgNode): Set<string> {
-  return pySubclasses(root, ENUM_BASE);
+  return pySubclasses(root, (b) => ENUM_BASE.test(lastName(b)));
+}
+
+/**
+ * The classes of a Python module subclassing an agent framework's `BaseTool` (or such a class defined before
+ * them): a `BaseTool` imported from a module `modules` accepts, under its name or an alias, or reached through
+ * such a module (`tools.BaseTool`); a `BaseTool` no import binds (a star import) counts too, one imported
+ * from another module (`from mylib import BaseTool`) does not.
+ */
+export function pyToolClasses(root: SgNode, modules: RegExp): Set<string> {
+  /** Of each name the imports bind (the first of a dotted path): whether a framework's module binds it, and whether as its `BaseTool`. */
+  const bound = new Map<string, { framework: boolean; baseTool: boolean }>();
+  for (const i of fileImports(root)) {
+    const local = i.local.split('.')[0];
+    const seen = bound.get(local) ?? { framework: false, baseTool: false };
+    const framework = modules.test(i.module);
+    bound.set(local, { framework: seen.framework || framework, baseTool: seen.baseTool || (framework && i.name === 'BaseTool') });
+  }
+  return pySubclasses(root, (b) => {
+    if (b.kind() === 'identifier') {
+      const imported = bound.get(b.text());
+      return imported ? imported.baseTool : b.text() === 'BaseTool';
+    }
+    if (b.kind() !== 'attribute' || lastName(b) !== 'BaseTool') return false;
+    let head = b.field('object');
+    while (head?.kind() === 'attribute') head = head.field('object');
+    const imported = head?.kind() === 'identifier' ? bound.get(head.text()) : undefined;
+    return imported ? imported.framework : true;
+  });
 }
 
 /**
