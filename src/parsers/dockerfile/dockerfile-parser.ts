@@ -81,12 +81,12 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     const stage = keyword === 'FROM' ? stages.length : stages.length - 1;
     const parts = readParts(raw, keyword, text, escapeChar);
     if (PROPERTY_KEYWORDS.has(keyword)) {
-      const flagError = propertyFlagError(keyword, parts.flags);
-      if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
-      const from = parts.flags.length > 0 ? (parts.args[0]?.start ?? raw.lineEnd) : raw.keywordEnd;
-      const pairs = readProperties(text, keyword, from, raw.lineEnd, escapeChar);
+      const pairs = readProperties(text, keyword, parts.argsStart, raw.lineEnd, escapeChar);
       parts.properties = pairs.properties;
-      if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
+      // BuildKit stops at an instruction's first error; its parseArg asks for a name before it parses the flags.
+      const flagError = keyword === 'ARG' && pairs.properties.length === 0 ? undefined : propertyFlagError(keyword, parts.flags);
+      if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
+      else if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
     }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
@@ -126,6 +126,8 @@ interface Parts {
   whole: TextSpan;
   keywordSpan: TextSpan;
   flags: DockerFlag[];
+  /** Where the arguments after the flags (and a `--` that ends them) start. */
+  argsStart: number;
   args: DockerArg[];
   properties: DockerProperty[];
   heredocs: Array<{ name: string; span: TextSpan; contentSpan: TextSpan | null }>;
@@ -143,6 +145,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
   const words = raw.args ?? readArguments(text, raw.keywordEnd, raw.lineEnd, escapeChar);
   let flags: DockerFlag[] = [];
   let args = words;
+  let argsStart = raw.keywordEnd;
   if (FLAG_KEYWORDS.has(keyword) && words[0]?.value.startsWith('--')) {
     const line = LogicalText.continued(text, words[0].start, raw.lineEnd, escapeChar);
     const read = builderFlags(line.text);
@@ -153,11 +156,13 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
     });
     const rest = read.rest < line.text.length ? line.span(read.rest, read.rest + 1).start : raw.lineEnd;
     args = words.filter((w) => w.start >= rest);
+    argsStart = rest;
   }
   const parts: Parts = {
     whole: { start: raw.start, end: raw.end },
     keywordSpan: { start: raw.start, end: raw.keywordEnd },
     flags,
+    argsStart,
     args,
     properties: [],
     heredocs: HEREDOC_KEYWORDS.has(keyword) ? raw.heredocs : [],

@@ -116,4 +116,18 @@ describe('ENV, ARG and LABEL pairs', () => {
     ]);
     expect(pairs(text).map(([n]) => n)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
   });
+
+  // BuildKit stops at an instruction's first error: parseArg asks for a name before it parses the flags,
+  // parseEnv and parseLabel parse the flags first. extractBuilderFlags drops a `--` that ends the flags.
+  it('reports the first error of an ENV, LABEL or ARG only, in the order BuildKit checks them, and reads the names after --', () => {
+    const text = 'FROM a\nARG --required=x\nARG -- A\nARG --required -- B=1\nENV --x\n';
+    expect(errors(text)).toEqual([
+      ['ARG requires at least one argument', 2],
+      ['Unknown flag: x', 5],
+    ]);
+    expect(pairs(text)).toEqual([
+      ['A', null, 'A', 'A', undefined],
+      ['B', '1', 'B=1', 'B', '1'],
+    ]);
+  });
 });
