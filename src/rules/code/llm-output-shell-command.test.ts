@@ -563,6 +563,16 @@ testRule(rule, {
       ],
     },
     {
+      name: 'JS: a schema named by a parameter that hides a const of the same name (the const is not the schema)',
+      path: 'shadow.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nimport { exec } from 'child_process';\nconst schema = z.object({ cmd: z.number() });\nexport function mk(schema) {\n  return tool({ inputSchema: schema, execute: async ({ cmd }) => exec(cmd) });\n}\nexport function mk2() {\n  const schema = z.object({ n: z.number() });\n  return tool({ inputSchema: schema, execute: async ({ n }) => exec(`seq ${n}`) });\n}\nexport function mk3() {\n  let schema = z.object({ n: z.number() });\n  return tool({ inputSchema: schema, execute: async ({ n }) => exec(`seq ${n}`) });\n}\n",
+      findings: [
+        { startLine: 6, startColumn: 66, endLine: 6, endColumn: 75, message: 'Model output reaches exec()' },
+        { startLine: 14, startColumn: 64, endLine: 14, endColumn: 80, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
       name: 'Python tools: a pydantic model parameter with a closed field used whole (dumped, str(), getattr), an inner function binding its name again',
       path: 'whole.py',
       content:

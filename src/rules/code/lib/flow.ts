@@ -617,6 +617,11 @@ export class Flow {
   private hooks = new Set<string>();
   /** Names assigned an AI SDK hook's result whole (`const chat = useChat()`): read only through its model-output properties. */
   private hookResults = new Set<string>();
+  /**
+   * The values of JavaScript `const` declarations of one name (`const schema = z.object({…})`), by the id of
+   * their scope; null for a name declared there more than once or otherwise (`let`, `var`). Found with the assignments.
+   */
+  private readonly consts = new Map<number, Map<string, SgNode | null>>();
   /** Reads of a tool parameter's closed fields (`args.n`), which carry nothing in those tools: the tools' indexes, by read. */
   private closedReads: Map<string, number[]> | undefined;
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
@@ -827,6 +832,7 @@ export class Flow {
       for (const a of this.root!.node.findAll({ rule: { any: ASSIGNMENT_KINDS[this.flavor].map((kind) => ({ kind })) } })) {
         const [target, value] = targetAndValue(a);
         if (!target) continue;
+        if (a.kind() === 'variable_declarator' && target.kind() === 'identifier') this.noteConst(a, target.text(), value);
         // `let cmd;` binds `cmd` (an assignment in the function after it is to its own name) and carries nothing.
         if (!value) {
           if (a.kind() === 'variable_declarator')
@@ -871,6 +877,29 @@ export class Flow {
       this.escapeUpdates();
     }
     return this.assignmentsByScope.get(scopeId) ?? [];
+  }
+
+  private noteConst(declarator: SgNode, name: string, value: SgNode | null): void {
+    const scopeId = this.scope(declarator).id;
+    let names = this.consts.get(scopeId);
+    if (!names) this.consts.set(scopeId, (names = new Map()));
+    const declaration = declarator.parent();
+    const constant = declaration?.kind() === 'lexical_declaration' && declaration.field('kind')?.text() === 'const';
+    names.set(name, names.has(name) || !constant ? null : value);
+  }
+
+  /**
+   * A schema or shape held in a name at `at` (`inputSchema: schema`): the value of the `const` declaring it in
+   * the scope that binds the name there (a parameter or a `let` of that name hides an outer `const`), else the node itself.
+   */
+  private held(node: SgNode | undefined, at: SgNode): SgNode | undefined {
+    const k = node?.kind();
+    if (k !== 'identifier' && k !== 'shorthand_property_identifier') return node;
+    const name = node!.text();
+    this.assignmentsIn(this.root!.id);
+    let i = this.indexById.get(this.scope(at).id) ?? -1;
+    while (i !== -1 && !this.bindings(i).has(name)) i = this.nesting.parent[i];
+    return this.consts.get(i === -1 ? this.root!.id : this.functions![i].id)?.get(name) ?? node;
   }
 
   /** The names an assignment target gives (see `local`). */
@@ -1416,23 +1445,6 @@ export class Flow {
       }
       return result;
     }
-    /** A schema or shape held in a name (`const schema = z.object({…})`): the value of the file's one `const` declaration of it. */
-    let consts: Map<string, SgNode | null> | undefined;
-    const held = (node: SgNode | undefined): SgNode | undefined => {
-      const k = node?.kind();
-      if (k !== 'identifier' && k !== 'shorthand_property_identifier') return node;
-      if (!consts) {
-        consts = new Map();
-        for (const d of root.findAll({ rule: { kind: 'variable_declarator' } })) {
-          const name = d.field('name');
-          if (name?.kind() !== 'identifier') continue;
-          const value = d.field('value');
-          const constant = d.parent()?.kind() === 'lexical_declaration' && d.parent()?.field('kind')?.text() === 'const';
-          consts.set(name.text(), consts.has(name.text()) || !constant || !value ? null : value);
-        }
-      }
-      return consts.get(node!.text()) ?? node;
-    };
     for (const { node, callee } of calls) {
       if (!(JS_TOOL.test(callee) || aliases.has(callee)) || this.byName.has(callee)) continue;
       const args = positional(node);
@@ -1440,19 +1452,19 @@ export class Flow {
       if (!first) continue;
       if (first.kind() === 'object') {
         // The AI SDK's `tool({ inputSchema, execute })`, `new DynamicStructuredTool({ schema, func })`.
-        const closed = zodClosedProps(held(objectProperty(first, 'inputSchema', 'parameters', 'schema')));
+        const closed = zodClosedProps(this.held(objectProperty(first, 'inputSchema', 'parameters', 'schema'), node));
         fromNode(node, objectProperty(first, 'func', 'execute'), (fn) => this.taintJsTool(fn, closed, add));
       } else if (first.kind() === 'string' || first.kind() === 'template_string') {
         // MCP: `server.tool(name, description?, shape?, annotations?, handler)`, `server.registerTool(name, { inputSchema }, handler)`.
         const options = args
           .slice(1, -1)
-          .map(held)
+          .map((a) => this.held(a, node))
           .find((a) => a?.kind() === 'object');
-        const closed = zodClosedProps(options && held(objectProperty(options, 'inputSchema') ?? options));
+        const closed = zodClosedProps(options && this.held(objectProperty(options, 'inputSchema') ?? options, node));
         fromNode(node, args[args.length - 1], (fn) => this.taintJsTool(fn, closed, add));
       } else {
         // LangChain.js `tool(fn, { schema })`.
-        const schema = args[1]?.kind() === 'object' ? held(objectProperty(args[1], 'schema')) : undefined;
+        const schema = args[1]?.kind() === 'object' ? this.held(objectProperty(args[1], 'schema'), node) : undefined;
         fromNode(node, first, (fn) => this.taintJsTool(fn, zodClosedProps(schema), add));
       }
     }
