@@ -676,6 +676,18 @@ spec:
       ],
     },
     {
+      name: "z2jh autohttps proxy-public alone, the release's proxy pods in the scan run nginx (not configurable-http-proxy): nothing JupyterHub reached, the hub's dummy notwithstanding",
+      path: 'jhub.yaml',
+      content:
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hub-config\n  namespace: jhub\ndata:\n  jupyterhub_config.py: |\n    c.JupyterHub.authenticator_class = "dummy"\n---\n' +
+        z2jhAutohttpsParts('LoadBalancer', HTTPS_AND_HTTP)[0]
+          .replace(/- name: chp\n.*\n.*\n/, '- name: web\n        image: nginx:1.27\n')
+          .replace('{containerPort: 8000, name: http}, {containerPort: 8001, name: api}', '{containerPort: 8000, name: http}') +
+        '---\n' +
+        autohttpsServiceOnly('LoadBalancer', HTTPS_AND_HTTP),
+      findings: [],
+    },
+    {
       name: 'z2jh autohttps proxy-public and the proxy, the autohttps Traefik not in the scan: its https port reaches the proxy of the release',
       path: 'jhub.yaml',
       content:

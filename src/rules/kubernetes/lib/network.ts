@@ -329,12 +329,21 @@ export class NetworkIndex {
   private behindAutohttps(pod: PodSpecDocument, traefik: ContainerView, target: unknown): Reach[] {
     const https = containerPortOf(traefik.container, 'https');
     if (https === undefined || containerPortOf(traefik.container, target) !== https) return [];
-    const labels = podLabels(pod);
+    const via = `the Traefik of ${objectLabel(pod)} (zero-to-jupyterhub's autohttps)`;
+    return this.proxyReaches(pod.owner.namespace, podLabels(pod), via) ?? [];
+  }
+
+  /**
+   * The JupyterHub proxy ports of the chart's `proxy` pods of the release `labels` name (their `app`
+   * and `release`), reached `via` the autohttps Traefik; undefined when no such pod is in the scan.
+   */
+  private proxyReaches(namespace: string, labels: Obj, via: string): Reach[] | undefined {
     const selector: Obj = { component: 'proxy' };
     for (const k of ['app', 'release']) if (labels[k] !== undefined) selector[k] = labels[k];
-    const via = `the Traefik of ${objectLabel(pod)} (zero-to-jupyterhub's autohttps)`;
+    const pods = this.podsSelectedBy(namespace, selector);
+    if (pods.length === 0) return undefined;
     const out: Reach[] = [];
-    for (const proxy of this.podsSelectedBy(pod.owner.namespace, selector))
+    for (const proxy of pods)
       for (const s of this.servicesOf(proxy))
         if (s.service.type === 'jupyterhub') for (const port of s.service.ports) out.push({ target: { ...s, via }, port });
     return out;
@@ -358,13 +367,9 @@ export class NetworkIndex {
     if (selector.component === 'autohttps') {
       if (target !== 'https' && target !== 8443 && target !== '8443') return [];
       via = `the autohttps Traefik Service '${service.name}' selects (not in the scan; recognised by ${signal})`;
-      const proxy: Obj = { component: 'proxy' };
-      for (const k of ['app', 'release']) if (selector[k] !== undefined) proxy[k] = selector[k];
-      const out: Reach[] = [];
-      for (const pod of this.podsSelectedBy(service.namespace, proxy))
-        for (const s of this.servicesOf(pod))
-          if (s.service.type === 'jupyterhub') for (const p of s.service.ports) out.push({ target: { ...s, via }, port: p });
-      if (out.length > 0) return out;
+      // The release's proxy pods in the scan say what they are, even when it is no JupyterHub proxy.
+      const found = this.proxyReaches(service.namespace, selector, via);
+      if (found) return found;
       port = 8000;
     } else {
       port = target === 'http' ? 8000 : target === 'https' ? 8443 : /^\d+$/.test(String(target)) ? Number(target) : undefined;
