@@ -8,6 +8,10 @@ const GPU = '  - name: train\n    image: nvcr.io/nvidia/pytorch:24.08-py3\n    r
 const np = (spec: string) =>
   `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: llm\nspec:\n${spec}`;
 
+/** A Kubeflow Trainer v2 TrainJob alone in namespace research (no Namespace object, no runtime in the scan): a workload without a pod spec of its own. */
+const TRAIN_JOB_ONLY =
+  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: llama\n  namespace: research\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    image: docker.io/kubeflow/pytorch-llama:latest\n    numNodes: 2\n    resourcesPerNode: {limits: {nvidia.com/gpu: 1}}\n';
+
 testRule(rule, {
   valid: [
     {
@@ -28,6 +32,21 @@ testRule(rule, {
     { name: 'a namespace without AI services or GPUs', path: 'a.yaml', content: NS + pod('  - name: web\n    image: nginx:1.27\n') },
   ],
   invalid: [
+    {
+      name: 'a TrainJob alone: its namespace runs workloads',
+      path: 'a.yaml',
+      content: TRAIN_JOB_ONLY,
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 3,
+          endLine: 5,
+          endColumn: 22,
+          severity: 'low',
+          message: "Namespace 'research' (of TrainJob 'llama') requests nvidia.com/gpu without a default-deny egress NetworkPolicy: its pods can connect anywhere",
+        },
+      ],
+    },
     {
       name: 'Ollama with an ingress-only default deny',
       path: 'a.yaml',

@@ -10,6 +10,10 @@ const QUOTA = (ns: string) =>
 const TRAINING_RUNTIME =
   'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
 
+/** A Kubeflow Trainer v2 TrainJob alone in namespace research (no Namespace object, no runtime in the scan): a workload without a pod spec of its own. */
+const TRAIN_JOB_ONLY =
+  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: llama\n  namespace: research\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    image: docker.io/kubeflow/pytorch-llama:latest\n    numNodes: 2\n    resourcesPerNode: {limits: {nvidia.com/gpu: 1}}\n';
+
 testRule(rule, {
   valid: [
     { name: 'a Kubeflow Trainer TrainingRuntime alone: a template, no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
@@ -28,6 +32,20 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a TrainJob alone: its namespace runs workloads',
+      path: 'a.yaml',
+      content: TRAIN_JOB_ONLY,
+      findings: [
+        {
+          startLine: 5,
+          startColumn: 3,
+          endLine: 5,
+          endColumn: 22,
+          message: "Namespace 'research' (of TrainJob 'llama') runs workloads without a ResourceQuota",
+        },
+      ],
+    },
     {
       name: 'no quota',
       path: 'a.yaml',

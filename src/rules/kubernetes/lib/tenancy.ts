@@ -52,7 +52,7 @@ export interface Tenant {
   name: string;
   /** The Namespace object, when the scan holds it. */
   namespaceDoc?: K8sObjectDocument;
-  /** Objects with pod specs, in scan order. */
+  /** Objects with pod specs, and the `podless` ones, in scan order. */
   workloads: K8sObjectDocument[];
   pods: PodSpecDocument[];
   /** Workloads that ask for resources without a pod spec of their own (Kubeflow Trainer's TrainJobs: see `resourcesPerNode`). */
@@ -93,10 +93,13 @@ export function resourcesPerNode(o: K8sObjectDocument): Obj | undefined {
 function gpuResourcesOf(pod: PodSpecDocument, into: Set<string>): void {
   for (const c of pod.containers) {
     const r = c.container.resources;
-    if (!isObj(r)) continue;
-    addGpuResources(r.limits, into);
-    addGpuResources(r.requests, into);
+    if (isObj(r)) resourcesGpus(r, into);
   }
+}
+
+function resourcesGpus(r: { limits?: unknown; requests?: unknown }, into: Set<string>): void {
+  addGpuResources(r.limits, into);
+  addGpuResources(r.requests, into);
 }
 
 function addGpuResources(part: unknown, into: Set<string>): void {
@@ -170,10 +173,7 @@ export function tenants(set: K8sSetDocument): TenantView {
       t.workloads.push(o);
       t.podless.push(o);
       const perNode = resourcesPerNode(o);
-      if (perNode) {
-        addGpuResources(perNode.limits, t.gpuResources);
-        addGpuResources(perNode.requests, t.gpuResources);
-      }
+      if (perNode) resourcesGpus(perNode, t.gpuResources);
     } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind) && !TEMPLATE_KEYS.has(k)) {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
