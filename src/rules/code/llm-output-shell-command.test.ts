@@ -797,17 +797,37 @@ it('reads a command list kept in a name, given n times in one function, in time 
   }, 250);
 });
 
-it('follows the parameters of a file of n AI SDK and MCP tools in time linear in n', () => {
+it('follows the parameters of a file of n AI SDK and MCP tools, half of their schemas held in a const, in time linear in n', () => {
   expectLinearGrowth(
     (n) => {
       let content = "import { tool } from 'ai';\nimport { z } from 'zod';\nimport { exec } from 'child_process';\n";
-      for (let i = 0; i < n; i++)
+      for (let i = 0; i < n; i++) {
+        const schema = 'z.object({ n: z.number(), cmd: z.string() })';
+        if (i % 2) content += `const s${i} = ${schema};\nconst shape${i} = { cmd: z.string() };\n`;
         content +=
-          `export const t${i} = tool({ inputSchema: z.object({ n: z.number(), cmd: z.string() }), execute: async ({ n, cmd }) => exec(\`\${cmd} \${n}\`) });\n` +
-          `server.tool('t${i}', { cmd: z.string() }, async ({ cmd }) => exec(cmd));\n`;
+          `export const t${i} = tool({ inputSchema: ${i % 2 ? `s${i}` : schema}, execute: async ({ n, cmd }) => exec(\`\${cmd} \${n}\`) });\n` +
+          `server.tool('t${i}', ${i % 2 ? `shape${i}` : '{ cmd: z.string() }'}, async ({ cmd }) => exec(cmd));\n`;
+      }
       return () => runRule(rule, { path: 'tools.ts', content });
     },
     100,
+    { requireMeasured: true },
+  );
+});
+
+it('follows the parameters of a file of n Python tools (pydantic model parameters, BaseTool subclasses, tool(fn)) in time linear in n', () => {
+  expectLinearGrowth(
+    (n) => {
+      let content = 'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool, BaseTool\n';
+      for (let i = 0; i < n; i++)
+        content +=
+          `class Args${i}(BaseModel):\n    n: int = 1\n    cmd: str\n\n` +
+          `@tool\ndef run${i}(args: Args${i}) -> str:\n    os.system(f"{args.cmd} {args.n}")\n\n` +
+          `class Search${i}(BaseTool):\n    def _run(self, query: str, limit: int) -> str:\n        os.system(f"grep -m {limit} {query}")\n\n` +
+          `def shell${i}(command: str) -> str:\n    return os.popen(command).read()\n\nshell_tool${i} = tool(shell${i})\n`;
+      return () => runRule(rule, { path: 'tools.py', content });
+    },
+    50,
     { requireMeasured: true },
   );
 });
