@@ -24,6 +24,8 @@ export class DockerArg {
     readonly value: string,
     readonly start: number,
     readonly end: number,
+    /** Offsets in `value` of escape characters that were escaped (`\\` gave `\`): plain, not the escape of a `$` after them. */
+    readonly plainEscapes?: ReadonlySet<number>,
   ) {}
 
   /** The word's file span, made when asked for: loops over many words read `start` and `end`. */

@@ -578,6 +578,12 @@ describe('image references', () => {
     const doc = parse('# escape=`\nFROM a AS b\nARG R=b\nCOPY --from=x`$R/i:1 /a /b\nCOPY --from=y\\\\$R/i:1 /a /b\n');
     expect(doc.externalSources().map((s) => s.image.reference)).toEqual(['y\\b/i:1']);
   });
+
+  it('reads an escaped escape before $ as a plain character once: the $ after it starts a variable (BuildKit ProcessWord)', () => {
+    const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
+    expect(resolved('ARG R=ghcr.io\nFROM x\\\\$R/b AS one\nFROM x\\\\\\$R/c AS two\n')).toEqual(['x\\ghcr.io/b', 'x\\$R/c']);
+    expect(resolved('# escape=`\nARG R=ghcr.io\nFROM x``$R/b AS one\nFROM x```$R/c AS two\n')).toEqual(['x`ghcr.io/b', 'x`$R/c']);
+  });
 });
 
 /** Each input stays under MAX_DOCKERFILE_BYTES at 4n, or the parser would refuse it and the check test nothing. */

@@ -307,7 +307,7 @@ function toStage(
   const [image, as, stageName] = di.args;
   const imageText = image?.value ?? '';
   const imageSpan = image?.span ?? di.keywordSpan;
-  const resolvedImage = substituteVariables(imageText, globalArgs, { escape });
+  const resolvedImage = substituteVariables(imageText, globalArgs, { escape, plainEscapes: image?.plainEscapes });
   const name = stageName && as.value.toUpperCase() === 'AS' ? stageName.value.toLowerCase() : undefined;
   const stage: DockerStage = {
     index,

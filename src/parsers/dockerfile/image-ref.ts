@@ -51,17 +51,18 @@ export function parseImageRef(reference: string): ImageRef | undefined {
 /**
  * Substitutes `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:+alt}` and `${VAR+alt}`
  * from `vars`. Unknown variables are left as written. In raw text the file's escape character before
- * `$` makes it literal (`escape`, `\` unless given; a backslash is plain under the backtick escape, as in
+ * `$` makes it literal (`escape`, `\` unless given, and not one at `plainEscapes`, itself escaped; a backslash is plain under the backtick escape, as in
  * BuildKit's ProcessWord); for the decoded value of an ENV or ARG (its property) the `$` at its
  * `literalDollars` offsets are, and its backslashes are plain characters.
  */
 export function substituteVariables(
   text: string,
   vars: ReadonlyMap<string, string | null>,
-  how: { literalDollars?: ReadonlySet<number> } | { escape: string } = { escape: '\\' },
+  how: { literalDollars?: ReadonlySet<number> } | { escape: string; plainEscapes?: ReadonlySet<number> } = { escape: '\\' },
 ): string {
   if (!text.includes('$')) return text;
   const escape = 'escape' in how ? how.escape : undefined;
+  const plain = 'escape' in how ? how.plainEscapes : undefined;
   const literal = 'escape' in how ? undefined : how.literalDollars;
   let out = '';
   let i = 0;
@@ -72,7 +73,7 @@ export function substituteVariables(
       i++;
       continue;
     }
-    if (c === escape && text[i + 1] === '$') {
+    if (c === escape && text[i + 1] === '$' && !plain?.has(i)) {
       out += '$';
       i += 2;
       continue;

@@ -312,10 +312,12 @@ export function readArguments(text: string, from: number, to: number, escape: st
     value += s;
   };
   let found = -1;
+  let plainEscapes: Set<number> | undefined;
   const push = (end: number): void => {
     if (found === -1) return;
     if (runFrom !== -1) value += text.slice(runFrom, runTo);
-    args.push(new DockerArg(value, found, end));
+    args.push(plainEscapes ? new DockerArg(value, found, end, plainEscapes) : new DockerArg(value, found, end));
+    plainEscapes = undefined;
     value = '';
     runFrom = runTo = found = -1;
   };
@@ -376,6 +378,7 @@ export function readArguments(text: string, from: number, to: number, escape: st
         if (next === '') break;
         if (found === -1) found = i;
         addText(next === '$' ? c + next : next);
+        if (next === escape) (plainEscapes ??= new Set()).add(value.length - 1);
         i++;
       }
     } else if (!comment) {

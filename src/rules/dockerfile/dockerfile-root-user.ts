@@ -49,7 +49,10 @@ export default defineRule<DockerfileDocument>({
       const last = users[users.length - 1];
       if (!last) continue;
       const raw = last.args[0]?.value ?? '';
-      const user = substituteVariables(raw, doc.variablesAt(last), { escape: doc.escapeChar }).split(':')[0];
+      const user = substituteVariables(raw, doc.variablesAt(last), {
+        escape: doc.escapeChar,
+        plainEscapes: last.args[0]?.plainEscapes,
+      }).split(':')[0];
       if (user.includes('$')) return;
       if (ROOT.has(user.toLowerCase()))
         ctx.report({ message: `The final stage switches to '${raw}': the container runs as root`, at: last.span });
