@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { TRAIN_JOB_ONLY } from '../../testing/kubeflow-trainer.js';
 import rule from './namespace-without-default-deny-egress.js';
 
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm\n---\n';
@@ -7,10 +8,6 @@ const OLLAMA = '  - name: ollama\n    image: ollama/ollama:0.3.12\n';
 const GPU = '  - name: train\n    image: nvcr.io/nvidia/pytorch:24.08-py3\n    resources:\n      limits: {nvidia.com/gpu: 2}\n';
 const np = (spec: string) =>
   `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: llm\nspec:\n${spec}`;
-
-/** A Kubeflow Trainer v2 TrainJob alone in namespace research (no Namespace object, no runtime in the scan): a workload without a pod spec of its own. */
-const TRAIN_JOB_ONLY =
-  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: llama\n  namespace: research\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    image: docker.io/kubeflow/pytorch-llama:latest\n    numNodes: 2\n    resourcesPerNode: {limits: {nvidia.com/gpu: 1}}\n';
 
 testRule(rule, {
   valid: [
@@ -43,7 +40,8 @@ testRule(rule, {
           endLine: 5,
           endColumn: 22,
           severity: 'low',
-          message: "Namespace 'research' (of TrainJob 'llama') requests nvidia.com/gpu without a default-deny egress NetworkPolicy: its pods can connect anywhere",
+          message:
+            "Namespace 'research' (of TrainJob 'llama') requests nvidia.com/gpu without a default-deny egress NetworkPolicy: its pods can connect anywhere",
         },
       ],
     },

@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { TRAINING_RUNTIME, TRAIN_JOB_ONLY } from '../../testing/kubeflow-trainer.js';
 import rule from './namespace-without-default-deny-ingress.js';
 
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: llm\n---\n';
@@ -6,14 +7,6 @@ const DEPLOY =
   'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: vllm\n  namespace: llm\nspec:\n  template:\n    metadata:\n      labels: {app: vllm}\n    spec:\n      containers:\n      - name: vllm\n        image: vllm/vllm-openai:v0.6.3\n';
 const np = (spec: string, ns = 'llm') =>
   `---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: ${ns}\nspec:\n${spec}`;
-
-/** A Kubeflow Trainer namespaced TrainingRuntime: a JobSet template whose node asks for a GPU; no pod runs from it, only from the TrainJobs that name it. */
-const TRAINING_RUNTIME =
-  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
-
-/** A Kubeflow Trainer v2 TrainJob alone in namespace research (no Namespace object, no runtime in the scan): a workload without a pod spec of its own. */
-const TRAIN_JOB_ONLY =
-  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: llama\n  namespace: research\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    image: docker.io/kubeflow/pytorch-llama:latest\n    numNodes: 2\n    resourcesPerNode: {limits: {nvidia.com/gpu: 1}}\n';
 
 testRule(rule, {
   valid: [
@@ -54,7 +47,8 @@ testRule(rule, {
           startColumn: 3,
           endLine: 5,
           endColumn: 22,
-          message: "Namespace 'research' (of TrainJob 'llama') runs workloads without a default-deny ingress NetworkPolicy: it has no NetworkPolicy",
+          message:
+            "Namespace 'research' (of TrainJob 'llama') runs workloads without a default-deny ingress NetworkPolicy: it has no NetworkPolicy",
         },
       ],
     },

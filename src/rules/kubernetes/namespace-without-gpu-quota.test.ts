@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { TRAINING_RUNTIME, trainJob } from '../../testing/kubeflow-trainer.js';
 import rule from './namespace-without-gpu-quota.js';
 
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: research\n---\n';
@@ -67,23 +68,6 @@ const kueueManager = (namespace: string, name: string): string =>
 /** A copy of Kueue's Configuration that no Kueue of the scan mounts (a staging release's, kept in another namespace). */
 const staging = (frameworks: string[]) => kueueConfig(frameworks, { namespace: 'kueue-staging', name: 'kueue-manager-config' });
 const unlabelledDeployment = NS + unlabelled('Deployment') + KUEUE_DEFAULT;
-/** A Kubeflow Trainer v2 TrainJob in namespace research (no Namespace object), `perNode` its trainer's resourcesPerNode, `labels` its metadata labels. */
-const trainJob = (perNode: string, labels = '') =>
-  `apiVersion: trainer.kubeflow.org/v1alpha1
-kind: TrainJob
-metadata:
-  name: llama
-  namespace: research
-${labels}spec:
-  runtimeRef: {name: torch-distributed}
-  trainer:
-    image: docker.io/kubeflow/pytorch-llama:latest
-    numNodes: 2
-    resourcesPerNode: ${perNode}
-`;
-/** A Kubeflow Trainer namespaced TrainingRuntime: a JobSet template whose node asks for a GPU; no pod runs from it, only from the TrainJobs that name it. */
-const TRAINING_RUNTIME =
-  'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainingRuntime\nmetadata: {name: torch-distributed, namespace: research}\nspec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}\n';
 const TRAIN_JOB_FINDING = {
   startLine: 5,
   startColumn: 3,
