@@ -173,7 +173,7 @@ testRule(rule, {
         'import { marked } from "marked";\nexport async function show(openai, el) {\n  const r = await openai.chat.completions.create({ model: "m", messages: [] });\n  el.innerHTML = marked.parse(await DOMPurify.sanitize(r.choices[0].message.content));\n  el.innerHTML = marked.parse(String(DOMPurify.sanitize(r.choices[0].message.content)));\n}\n',
       findings: [
         { startLine: 4, startColumn: 3, endLine: 4, endColumn: 86, message: 'Model output reaches innerHTML' },
-        { startLine: 5, startColumn: 3, endLine: 5, endColumn: 88, message: "Model output reaches innerHTML" },
+        { startLine: 5, startColumn: 3, endLine: 5, endColumn: 88, message: 'Model output reaches innerHTML' },
       ],
     },
     {

@@ -609,7 +609,7 @@ testRule(rule, {
       findings: [{ startLine: 6, startColumn: 5, endLine: 6, endColumn: 18, message: 'Model output reaches os.popen()' }],
     },
     {
-      name: "JS: aliases of the tool of @ai-sdk/provider-utils (which ai re-exports) and of @openai/agents-realtime",
+      name: 'JS: aliases of the tool of @ai-sdk/provider-utils (which ai re-exports) and of @openai/agents-realtime',
       path: 'tools6.ts',
       content:
         "import { exec } from 'child_process';\nimport { tool as mk } from '@ai-sdk/provider-utils';\nimport { tool as rt } from '@openai/agents-realtime';\nexport const sh = mk({ execute: async ({ command }) => exec(command) });\nexport const sh2 = rt({ name: 'sh', execute: async ({ command }) => exec(command) });\n",

@@ -31,7 +31,5 @@ it('keeps the imports from the modules asked about', () => {
     new MemorySourceFile('a.py', 'from mylib import tool as t\nfrom langchain.tools import tool as lc\n'),
     'python',
   );
-  expect(importsFrom(doc.root, (m) => m.startsWith('langchain'))).toEqual([
-    { module: 'langchain.tools', name: 'tool', local: 'lc' },
-  ]);
+  expect(importsFrom(doc.root, (m) => m.startsWith('langchain'))).toEqual([{ module: 'langchain.tools', name: 'tool', local: 'lc' }]);
 });

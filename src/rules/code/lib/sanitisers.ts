@@ -134,7 +134,10 @@ function prefixText(lead: string, format: string, at: number): string {
   // Read in full only when the tail is blank (a field after PREFIX_TAIL quotes and spaces).
   if (cleaned === '') return cleanPrefix(lead + format.slice(0, at));
   // A letter in front of the cut: `^` in COMMAND_POSITION must not match where the text was cut.
-  return `x${tail.replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ').replace(/\$\{|[{}+]/g, ' ').trimEnd()}`;
+  return `x${tail
+    .replace(/[rRbBuUfF]{0,2}(['"`])/g, ' ')
+    .replace(/\$\{|[{}+]/g, ' ')
+    .trimEnd()}`;
 }
 
 /**
@@ -224,7 +227,8 @@ function positionAllows(call: SgNode, flavor: Flavor, text: string): boolean {
 }
 
 /** Markdown renderers: marked, markdown-it, showdown, micromark, Python-Markdown, mistune, markdown2. */
-const MARKDOWN = /^(?:marked(?:\.parse|\.parseInline)?|(?:md|markdownIt|mdIt|markdown)\.render(?:Inline)?|converter\.makeHtml|micromark|markdown\.markdown|mistune\.html|markdown2\.markdown|markdown)$/;
+const MARKDOWN =
+  /^(?:marked(?:\.parse|\.parseInline)?|(?:md|markdownIt|mdIt|markdown)\.render(?:Inline)?|converter\.makeHtml|micromark|markdown\.markdown|mistune\.html|markdown2\.markdown|markdown)$/;
 
 /** Sanitised text given to a Markdown renderer: the HTML it produces (links, raw HTML in the text) is not sanitised. */
 function renderedAfter(call: SgNode): boolean {
@@ -233,7 +237,8 @@ function renderedAfter(call: SgNode): boolean {
   for (let hops = 0; args && hops < 8; hops++) {
     const k = args.kind();
     if (k === 'await_expression' || k === 'await' || k === 'parenthesized_expression') args = args.parent();
-    else if (ARGUMENT_LISTS.has(String(k)) && args.parent() && /^(?:String|str)$/.test(calleeText(args.parent()!))) args = args.parent()!.parent();
+    else if (ARGUMENT_LISTS.has(String(k)) && args.parent() && /^(?:String|str)$/.test(calleeText(args.parent()!)))
+      args = args.parent()!.parent();
     else break;
   }
   if (!args || !ARGUMENT_LISTS.has(String(args.kind()))) return false;
@@ -302,6 +307,8 @@ export function sanitiserTest(doc: CodeDocument, kind: SanitiserKind): Sanitiser
   const flavor = flavorOf(doc);
   const text = doc.text;
   const test: SanitiserTest =
-    kind === 'shell' ? (callee, call) => named(callee) && quotesAnArgument(call, flavor, text) : (callee, call) => named(callee) && !renderedAfter(call);
+    kind === 'shell'
+      ? (callee, call) => named(callee) && quotesAnArgument(call, flavor, text)
+      : (callee, call) => named(callee) && !renderedAfter(call);
   return allCalls(doc.root, flavor).some((c) => named(calleeText(c))) ? test : undefined;
 }

@@ -129,7 +129,26 @@ const SHELL_OPTION_WITH_VALUE = new Set(['-o', '+o', '-O', '+O', '--rcfile', '--
 const WRAPPER = /^(?:\/(?:usr\/)?bin\/)?(sudo|env|nohup)$/;
 /** The wrappers' options whose value is the next argument (`sudo -u postgres bash`); `--unset=HOME` carries its own. */
 const WRAPPER_OPTION_WITH_VALUE: Record<string, ReadonlySet<string>> = {
-  sudo: new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '--user', '--group', '--close-from', '--chdir', '--host', '--prompt', '--role', '--type', '--other-user']),
+  sudo: new Set([
+    '-u',
+    '-g',
+    '-C',
+    '-D',
+    '-h',
+    '-p',
+    '-r',
+    '-t',
+    '-U',
+    '--user',
+    '--group',
+    '--close-from',
+    '--chdir',
+    '--host',
+    '--prompt',
+    '--role',
+    '--type',
+    '--other-user',
+  ]),
   env: new Set(['-u', '-C', '-S', '--unset', '--chdir', '--split-string']),
   nohup: new Set(),
 };
@@ -158,7 +177,12 @@ function listOf(cmd: SgNode, root: SgNode, flavor: Flavor): SgNode | undefined {
 
 function shellScript(cmd: SgNode, root: SgNode, flavor: Flavor): { shell: string; value: SgNode } | undefined {
   const list = listOf(cmd, root, flavor);
-  return list ? scriptOf(list.namedChildren().filter((c) => c.kind() !== 'comment'), 0) : undefined;
+  return list
+    ? scriptOf(
+        list.namedChildren().filter((c) => c.kind() !== 'comment'),
+        0,
+      )
+    : undefined;
 }
 
 export function shellSinks(root: SgNode, flavor: Flavor): Sink[] {

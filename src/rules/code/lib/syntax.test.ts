@@ -29,16 +29,22 @@ describe('calleeText', () => {
     const doc = new CodeDocument(new MemorySourceFile('long.py', text), 'python');
     const texts = allCalls(doc.root, 'python').map(calleeText);
     expect(texts).toEqual(['….chat.completions.create', 'OpenAI', '….b.c', 'f']);
-    const js = new CodeDocument(new MemorySourceFile('long.ts', `new OpenAI({ apiKey: "${key}" }).chat.completions?.create({});\n`), 'typescript');
+    const js = new CodeDocument(
+      new MemorySourceFile('long.ts', `new OpenAI({ apiKey: "${key}" }).chat.completions?.create({});\n`),
+      'typescript',
+    );
     expect(allCalls(js.root, 'js').map(calleeText)).toEqual(['….chat.completions.create', 'OpenAI']);
   });
 });
 
 describe('arguments of a call', () => {
-  it("are read once per call node: every rule asking for them gets the same nodes, not new native copies", () => {
+  it('are read once per call node: every rule asking for them gets the same nodes, not new native copies', () => {
     // Each node handed out holds native memory freed only when the event loop turns, which a file's
     // rules never let it do: an 8,000-cell notebook's rules asked for the same calls' arguments again and again.
-    const doc = new CodeDocument(new MemorySourceFile('a.py', 'eval(code, scope, **extra)\nclient.chat.completions.create(model="m", messages=msgs)\n'), 'python');
+    const doc = new CodeDocument(
+      new MemorySourceFile('a.py', 'eval(code, scope, **extra)\nclient.chat.completions.create(model="m", messages=msgs)\n'),
+      'python',
+    );
     const [evalCall, create] = allCalls(doc.root, 'python');
     const fields: string[] = [];
     for (const call of [evalCall, create]) {
