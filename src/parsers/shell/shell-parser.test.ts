@@ -49,6 +49,15 @@ describe('shell parser', () => {
     expect(doc.locate(sh.span).range).toEqual({ startLine: 2, startColumn: 3, endLine: 3, endColumn: 2 });
   });
 
+  // POSIX: inside double quotes a backslash before a newline is a line continuation; before " \\ $ ` it escapes, else it stays.
+  it('removes \\ and the line break it continues inside double quotes, LF and CRLF', () => {
+    const text = 'pip install -i "http://mirror/\\\nsimple" "a\\\r\nb\\x"\n';
+    const doc = shellParser.parse(file('a.sh', text), { limits: DEFAULT_LIMITS }).documents[0] as ShellDocument;
+    const words = doc.script.commands[0].words;
+    expect(words.map((w) => w.value)).toEqual(['pip', 'install', '-i', 'http://mirror/simple', 'ab\\x']);
+    expect(doc.locate(words[3].span).range).toEqual({ startLine: 1, startColumn: 16, endLine: 2, endColumn: 8 });
+  });
+
   it('reports binary content as an error, never as commands', () => {
     expect(() => shellParser.parse(new MemorySourceFile('x.sh', new Uint8Array([0, 1, 2, 0, 0])), { limits: DEFAULT_LIMITS })).toThrow(
       /binary/,

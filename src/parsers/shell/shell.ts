@@ -179,9 +179,14 @@ export function parseShell(src: ShellText): ShellScript {
       } else if (d === '"') {
         i++;
         while (i < n && t[i] !== '"') {
-          if (t[i] === '\\' && i + 1 < n && (t[i + 1] === '"' || t[i + 1] === '\\' || t[i + 1] === '$' || t[i + 1] === '`')) i++;
-          value += t[i];
-          i++;
+          // A backslash before a line break continues the line inside double quotes too: both go.
+          if (t[i] === '\\' && t[i + 1] === '\n') i += 2;
+          else if (t[i] === '\\' && t[i + 1] === '\r' && t[i + 2] === '\n') i += 3;
+          else {
+            if (t[i] === '\\' && i + 1 < n && (t[i + 1] === '"' || t[i + 1] === '\\' || t[i + 1] === '$' || t[i + 1] === '`')) i++;
+            value += t[i];
+            i++;
+          }
         }
         i++;
       } else if (d === '\\' && t[i + 1] === '\r' && t[i + 2] === '\n') {

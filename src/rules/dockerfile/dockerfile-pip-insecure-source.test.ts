@@ -57,5 +57,19 @@ ENV PIP_TRUSTED_HOST=pypi.internal PIP_EXTRA_INDEX_URL=http://mirror/simple
         { startLine: 4, startColumn: 36, endLine: 4, endColumn: 76, message: 'ENV PIP_EXTRA_INDEX_URL points pip at a plain-HTTP index' },
       ],
     },
+    // In a here-document body the shell joins a line continued inside double quotes: \ and the line break go.
+    {
+      path: 'Dockerfile',
+      content: 'FROM python:3.12\nRUN <<EOF\npip install --extra-index-url "http://mirror.internal/\\\nsimple" vllm\nEOF\n',
+      findings: [
+        {
+          startLine: 3,
+          startColumn: 13,
+          endLine: 4,
+          endColumn: 8,
+          message: 'pip install --extra-index-url http://mirror.internal/simple fetches packages over plain HTTP',
+        },
+      ],
+    },
   ],
 });
