@@ -157,7 +157,7 @@ export function keysAt(schema: z.core.$ZodType, path: Path): string[] {
 }
 
 /** Whether two keys differ by at most `max` edits (a slip of the keyboard). */
-function near(a: string, b: string, max = 2): boolean {
+export function near(a: string, b: string, max = 2): boolean {
   if (Math.abs(a.length - b.length) > max) return false;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

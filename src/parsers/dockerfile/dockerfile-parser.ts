@@ -2,6 +2,7 @@ import type { TextSpan } from '../../core/document.js';
 import { LineIndex } from '../../core/line-index.js';
 import { ParseFailure, type ParseContext, type ParseError, type ParseOutput, type Parser } from '../../core/parser.js';
 import { looksBinary, type SourceFile } from '../../core/source-file.js';
+import { near } from '../../core/config-issues.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
 import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
@@ -105,18 +106,23 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
 }
 
 /**
- * Why BuildKit's BFlags.Parse rejects the flags of an ENV, LABEL or ARG, checked in order as it does:
- * ARG knows the boolean --required (no value, or true or false in any case), the others no flag.
- * The value is left out of the message: it may be a secret.
+ * Why BuildKit's BFlags.Parse rejects the flags of an ENV, LABEL or ARG, checked in order as it does
+ * and worded as it words them (the flag as written, `--` included): ARG knows the boolean --required
+ * (no value, or true or false in any case), the others no flag. An unknown flag within two edits of
+ * `required` gets BuildKit's suggestion. The value is left out of the message: it may be a secret.
  */
 function propertyFlagError(keyword: string, flags: readonly DockerFlag[]): { message: string; flag: DockerFlag } | undefined {
   let required = false;
   for (const flag of flags) {
-    if (keyword !== 'ARG' || flag.name !== 'required') return { message: `Unknown flag: ${flag.name}`, flag };
-    if (required) return { message: 'Duplicate flag specified: required', flag };
+    const written = `--${flag.name}`;
+    if (keyword !== 'ARG' || flag.name !== 'required') {
+      const hint = keyword === 'ARG' && near(flag.name, 'required') ? ' (did you mean required?)' : '';
+      return { message: `unknown flag: ${written}${hint}`, flag };
+    }
+    if (required) return { message: `duplicate flag specified: ${written}`, flag };
     required = true;
-    if (flag.value === '') return { message: 'Missing a value on flag: required', flag };
-    if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value)) return { message: 'Expecting boolean value for flag required', flag };
+    if (flag.value === '') return { message: `missing a value on flag: ${written}`, flag };
+    if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value)) return { message: `expecting boolean value for flag ${written}`, flag };
   }
   return undefined;
 }

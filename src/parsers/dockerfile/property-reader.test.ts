@@ -94,8 +94,8 @@ describe('ENV, ARG and LABEL pairs', () => {
   it('reports a flag ENV or LABEL does not know and reads the pairs after the flags', () => {
     const text = 'FROM a\nENV --x A=1\nLABEL --y=z k=v\nARG --required TOKEN\n';
     expect(errors(text)).toEqual([
-      ['Unknown flag: x', 2],
-      ['Unknown flag: y', 3],
+      ['unknown flag: --x', 2],
+      ['unknown flag: --y', 3],
     ]);
     expect(pairs(text).map(([n, v]) => [n, v])).toEqual([
       ['A', '1'],
@@ -104,15 +104,25 @@ describe('ENV, ARG and LABEL pairs', () => {
     ]);
   });
 
+  // BuildKit's BFlags.Parse words it so, and suggests a known flag within two edits (util/suggest).
+  it('names an unknown flag as written and suggests --required to ARG for a near miss', () => {
+    expect(errors('FROM a\nARG --requird A\nARG --Required B\nARG --req C\nENV --required D=1\n')).toEqual([
+      ['unknown flag: --requird (did you mean required?)', 2],
+      ['unknown flag: --Required (did you mean required?)', 3],
+      ['unknown flag: --req', 4],
+      ['unknown flag: --required', 5],
+    ]);
+  });
+
   // BuildKit's BFlags.Parse takes --required as a boolean: true or false in any case, or no value.
   it('reports a value of ARG --required that is no boolean, without the value', () => {
     const secret = 'hf_' + 'a'.repeat(34);
     const text = `FROM a\nARG --required=TRUE A\nARG --required=false B\nARG --required=yes C\nARG --required=${secret} D\nARG --required= E\nARG --required --required F\n`;
     expect(errors(text)).toEqual([
-      ['Expecting boolean value for flag required', 4],
-      ['Expecting boolean value for flag required', 5],
-      ['Missing a value on flag: required', 6],
-      ['Duplicate flag specified: required', 7],
+      ['expecting boolean value for flag --required', 4],
+      ['expecting boolean value for flag --required', 5],
+      ['missing a value on flag: --required', 6],
+      ['duplicate flag specified: --required', 7],
     ]);
     expect(pairs(text).map(([n]) => n)).toEqual(['A', 'B', 'C', 'D', 'E', 'F']);
   });
@@ -123,7 +133,7 @@ describe('ENV, ARG and LABEL pairs', () => {
     const text = 'FROM a\nARG --required=x\nARG -- A\nARG --required -- B=1\nENV --x\n';
     expect(errors(text)).toEqual([
       ['ARG requires at least one argument', 2],
-      ['Unknown flag: x', 5],
+      ['unknown flag: --x', 5],
     ]);
     expect(pairs(text)).toEqual([
       ['A', null, 'A', 'A', undefined],
