@@ -84,10 +84,14 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     if (PROPERTY_KEYWORDS.has(keyword)) {
       const pairs = readProperties(text, keyword, parts.argsStart, raw.lineEnd, escapeChar);
       parts.properties = pairs.properties;
-      // BuildKit stops at an instruction's first error; its parseArg asks for a name before it parses the flags.
+      // BuildKit stops at an instruction's first error: what its parser rejects (parseNameVal), then the
+      // flags, then what parseEnv, parseLabel and parseArg reject (parseArg asks for a name before it
+      // parses the flags), then what expanding the words rejects.
+      const pairError = pairs.error;
       const flagError = keyword === 'ARG' && pairs.properties.length === 0 ? undefined : propertyFlagError(keyword, parts.flags);
-      if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
-      else if (pairs.error) errors.push({ message: pairs.error.message, line: lines.position(pairs.error.at).line });
+      if (pairError?.stage === 'parse' || (pairError && !flagError))
+        errors.push({ message: pairError.message, line: lines.position(pairError.at).line });
+      else if (flagError) errors.push({ message: flagError.message, line: lines.position(flagError.flag.span.start).line });
     }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
@@ -122,7 +126,8 @@ function propertyFlagError(keyword: string, flags: readonly DockerFlag[]): { mes
     if (required) return { message: `duplicate flag specified: ${written}`, flag };
     required = true;
     if (flag.value === '') return { message: `missing a value on flag: ${written}`, flag };
-    if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value)) return { message: `expecting boolean value for flag ${written}`, flag };
+    if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value))
+      return { message: `expecting boolean value for flag ${written}`, flag };
   }
   return undefined;
 }

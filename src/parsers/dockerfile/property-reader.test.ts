@@ -140,4 +140,18 @@ describe('ENV, ARG and LABEL pairs', () => {
       ['B', '1', 'B=1', 'B', '1'],
     ]);
   });
+
+  // parseNameVal's errors come while the file is parsed, before parseEnv and parseLabel parse the flags
+  // and parseKvps checks the names (instructions/parse.go); the shell lexer's come last, when words expand.
+  it('reports what the parser rejects before a flag error, and a flag error before a blank name', () => {
+    const text = 'FROM a\nENV --x A\nLABEL --y a=1 b\nENV =x y\nENV --x =1\nARG --x =1\nENV =1 B="open\n';
+    expect(errors(text)).toEqual([
+      ['ENV must have two arguments', 2],
+      ["Syntax error - can't find = in a word of LABEL. Must be of the form: name=value", 3],
+      ["Syntax error - can't find = in a word of ENV. Must be of the form: name=value", 4],
+      ['unknown flag: --x', 5],
+      ['unknown flag: --x', 6],
+      ['ENV names can not be blank', 7],
+    ]);
+  });
 });

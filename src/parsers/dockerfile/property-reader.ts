@@ -8,11 +8,20 @@ import { isSpace } from './unicode-space.js';
  * is dispatched), in one pass over the instruction's line: linear in its length.
  */
 
+/**
+ * When BuildKit finds an error of an ENV, LABEL or ARG: while it parses the file (parseNameVal), when
+ * it makes the instruction (parseEnv, parseLabel, parseArg, with the flags' own errors), or when it
+ * expands the words (the shell lexer's ProcessWord). It stops at the first.
+ */
+export type PropertyErrorStage = 'parse' | 'instruction' | 'expand';
+
 export interface PropertyRead {
   properties: DockerProperty[];
-  /** Why BuildKit rejects the instruction, when it does, and the file offset it points at. */
-  error?: { message: string; at: number };
+  /** Why BuildKit rejects the instruction, when it does: the first error of the earliest stage, and the file offset it points at. */
+  error?: { message: string; at: number; stage: PropertyErrorStage };
 }
+
+const STAGES: readonly PropertyErrorStage[] = ['parse', 'instruction', 'expand'];
 
 /** BuildKit's reWhitespace, which splits the legacy `ENV name value` form. */
 const isLegacyBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
@@ -88,14 +97,19 @@ export function readProperties(text: string, keyword: string, from: number, to: 
   while (start < end && isSpace(line[start])) start++;
   while (end > start && isSpace(line[end - 1])) end--;
   const properties: DockerProperty[] = [];
-  let error: PropertyRead['error'];
-  const fail = (message: string, at: number): void => {
-    error ??= { message, at: lt.exactSpan(at, at).start };
+  // The first error of each stage, in the order BuildKit meets them within it (the words' order).
+  const found = new Map<PropertyErrorStage, NonNullable<PropertyRead['error']>>();
+  const fail = (message: string, at: number, stage: PropertyErrorStage): void => {
+    if (!found.has(stage)) found.set(stage, { message, at: lt.exactSpan(at, at).start, stage });
+  };
+  const result = (): PropertyRead => {
+    const first = STAGES.find((s) => found.has(s));
+    return first === undefined ? { properties } : { properties, error: found.get(first) };
   };
   const add = (nameFrom: number, nameTo: number, valueFrom: number, valueTo: number): void => {
     const name = processWord(line.slice(nameFrom, nameTo), escape);
-    if (name.unterminated) fail(`unexpected end of statement while looking for matching ${name.unterminated}`, nameFrom);
-    if (nameTo === nameFrom) fail(`${keyword} names can not be blank`, nameFrom);
+    if (name.unterminated) fail(`unexpected end of statement while looking for matching ${name.unterminated}`, nameFrom, 'expand');
+    if (nameTo === nameFrom) fail(`${keyword} names can not be blank`, nameFrom, 'instruction');
     const nameStart = lt.exactStart(nameFrom, nameTo);
     const nameEnd = lt.exactEnd(nameFrom, nameTo);
     if (valueFrom === -1) {
@@ -103,13 +117,13 @@ export function readProperties(text: string, keyword: string, from: number, to: 
       return;
     }
     const value = processWord(line.slice(valueFrom, valueTo), escape);
-    if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom);
+    if (value.unterminated) fail(`unexpected end of statement while looking for matching ${value.unterminated}`, valueFrom, 'expand');
     const pairEnd = lt.exactEnd(nameFrom, valueTo);
     const valueStart = lt.exactStart(valueFrom, valueTo);
     const valueEnd = lt.exactEnd(valueFrom, valueTo);
     properties.push(new DockerProperty(name.value, value.value, value.literalDollars, nameStart, nameEnd, pairEnd, valueStart, valueEnd));
   };
-  if (start === end) return { properties, error: { message: `${keyword} requires at least one argument`, at: from } };
+  if (start === end) return { properties, error: { message: `${keyword} requires at least one argument`, at: from, stage: 'instruction' } };
 
   const equals = (from: number, to: number): number => {
     for (let i = from; i < to; i++) if (line[i] === '=') return i;
@@ -122,9 +136,9 @@ export function readProperties(text: string, keyword: string, from: number, to: 
     while (valueFrom < end && isLegacyBlank(line[valueFrom])) valueFrom++;
     if (valueFrom >= end) {
       add(start, nameTo, -1, -1);
-      fail(`${keyword} must have two arguments`, start);
+      fail(`${keyword} must have two arguments`, start, 'parse');
     } else add(start, nameTo, valueFrom, end);
-    return error === undefined ? { properties } : { properties, error };
+    return result();
   }
   for (let i = start; i < end;) {
     const to = wordEnd(line, i, end, escape);
@@ -132,10 +146,10 @@ export function readProperties(text: string, keyword: string, from: number, to: 
     if (eq !== -1) add(i, eq, eq + 1, to);
     else {
       add(i, to, -1, -1);
-      if (keyword !== 'ARG') fail(`Syntax error - can't find = in a word of ${keyword}. Must be of the form: name=value`, i);
+      if (keyword !== 'ARG') fail(`Syntax error - can't find = in a word of ${keyword}. Must be of the form: name=value`, i, 'parse');
     }
     i = to;
     while (i < end && isSpace(line[i])) i++;
   }
-  return error === undefined ? { properties } : { properties, error };
+  return result();
 }
