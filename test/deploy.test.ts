@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { severityRank, type Finding } from '../src/core/types.js';
-import { findPodSpecs } from '../src/parsers/k8s/pod-specs.js';
+import { findContainerOverrides, findPodSpecs } from '../src/parsers/k8s/pod-specs.js';
 import { scanSync } from '../src/scan.js';
 import { WANTED_RESOURCES } from '../src/sources/cluster/kinds.js';
 import { TEMPLATE_CONTROLLERS, TEMPLATE_CUSTOM_RESOURCES } from '../src/sources/cluster/objects.js';
@@ -86,6 +86,13 @@ describe("deploy/helm/sanctum's webhook.resources", () => {
     'kubeflow.org/XGBoostJob': { spec: { xgbReplicaSpecs: { Master: { template } } } },
     'kubeflow.org/PaddleJob': { spec: { paddleReplicaSpecs: { Worker: { template } } } },
     'kubeflow.org/JAXJob': { spec: { jaxReplicaSpecs: { Worker: { template } } } },
+    'kubeflow.org/MXJob': { spec: { jobMode: 'MXTrain', mxReplicaSpecs: { Worker: { template } } } },
+    // Katib: an Experiment's trial template and a Trial's run spec (a Job here), found by their shape.
+    'kubeflow.org/Experiment': {
+      spec: { objective: { type: 'minimize' }, trialTemplate: { trialSpec: { apiVersion: 'batch/v1', kind: 'Job', spec: { template } } } },
+    },
+    'kubeflow.org/Trial': { spec: { runSpec: { apiVersion: 'batch/v1', kind: 'Job', spec: { template } } } },
+    'batch.volcano.sh/Job': { spec: { minAvailable: 1, tasks: [{ name: 'worker', replicas: 1, template }] } },
     'trainer.kubeflow.org/TrainingRuntime': { spec: { template: { spec: jobSet } } },
     'trainer.kubeflow.org/ClusterTrainingRuntime': { spec: { template: { spec: jobSet } } },
     'serving.kserve.io/InferenceService': { spec: { predictor: { model: { modelFormat: { name: 'sklearn' }, storageUri: 's3://m' } } } },
@@ -119,7 +126,7 @@ describe("deploy/helm/sanctum's webhook.resources", () => {
     for (const key of [...TEMPLATE_CONTROLLERS, ...TEMPLATE_CUSTOM_RESOURCES]) expect(Object.keys(kinds), key).toContain(key);
   });
 
-  /** Operator kinds the chart does not send: the scan reads no pod spec in them. */
+  /** Operator kinds without a pod spec whose containers the scan reads (`findContainerOverrides`): a TrainJob's trainer. */
   const podless: Record<string, Record<string, unknown>> = {
     'trainer.kubeflow.org/TrainJob': {
       spec: {
@@ -129,7 +136,7 @@ describe("deploy/helm/sanctum's webhook.resources", () => {
     },
   };
 
-  it("sends an operator resource only where the scan reads pod specs in an object of its kind (a TrainJob's pods come from its runtime)", () => {
+  it("sends an operator resource only where the scan reads pod specs or containers in an object of its kind (a TrainJob's trainer)", () => {
     // A sample of each kind as `group/resource`: the kind in lower case with an s.
     const samples = new Map(
       Object.entries({ ...kinds, ...podless }).map(([key, object]) => {
@@ -144,11 +151,14 @@ describe("deploy/helm/sanctum's webhook.resources", () => {
     for (const r of [...sent].filter(operator)) {
       const sample = samples.get(r);
       expect(sample, `${r}: an object of its kind in this test`).toBeDefined();
-      expect(findPodSpecs(sample!).length, r).toBeGreaterThan(0);
+      expect(findPodSpecs(sample!).length + findContainerOverrides(sample!).length, r).toBeGreaterThan(0);
     }
     for (const key of Object.keys(podless)) {
       const [group, kind] = key.split('/');
-      expect(findPodSpecs(samples.get(`${group}/${kind.toLowerCase()}s`)!), key).toEqual([]);
+      const sample = samples.get(`${group}/${kind.toLowerCase()}s`)!;
+      expect(findPodSpecs(sample), key).toEqual([]);
+      expect(findContainerOverrides(sample).length, key).toBeGreaterThan(0);
+      expect(sent.has(`${group}/${kind.toLowerCase()}s`), `${key} in webhook.resources`).toBe(true);
     }
   });
 });

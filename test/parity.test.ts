@@ -626,3 +626,37 @@ describe('parity: objects a controller makes from the objects of a file', () => 
     });
   }
 });
+
+/** A TrainJob whose trainer (image, command, env) the container rules read, set over its runtime's trainer container. */
+const TRAINER_OVERRIDES = `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata: {name: llama, namespace: research}
+spec:
+  runtimeRef: {name: torch-distributed}
+  trainer:
+    image: docker.io/kubeflow/pytorch-llama:latest
+    command: [torchrun, train.py, --trust-remote-code]
+    env:
+    - {name: HF_TOKEN, value: hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789}
+    numNodes: 2
+`;
+
+describe("parity: a TrainJob's trainer, read by the container rules", () => {
+  beforeAll(async () => {
+    server = await new FakeApiServer().start();
+  });
+  afterAll(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  for (const id of ['K8S-0100', 'K8S-0108', 'K8S-0125']) {
+    it(`${id}: cluster = file, admission = file`, async () => {
+      const rule = allRules.find((r) => r.meta.id === id)!;
+      const objects = yaml.loadAll(TRAINER_OVERRIDES, null, { schema: KUBE_SCHEMA }) as K8sObject[];
+      const expected = await fileLeg.findings(objects, rule);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await clusterLeg.findings(objects, rule)).toEqual(expected);
+      expect(await admissionLeg.findings(objects, rule)).toEqual(expected);
+    });
+  }
+});

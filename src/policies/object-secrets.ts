@@ -284,7 +284,8 @@ const maskers = new WeakMap<object, (text: string) => string>();
 export function evidenceWithoutSecrets(text: string, doc: { kind: string }): string {
   if (text.length <= 100 && !MAY_QUOTE_VALUES.test(text)) return text;
   const d = doc as { object?: unknown; owner?: { object?: unknown } };
-  const object = doc.kind === 'k8s' ? d.object : doc.kind === 'k8s-pod' ? d.owner?.object : undefined;
+  const object =
+    doc.kind === 'k8s' ? d.object : doc.kind === 'k8s-pod' || doc.kind === 'k8s-container-override' ? d.owner?.object : undefined;
   if (!isObj(object)) return withoutSecrets(text);
   let mask = maskers.get(object);
   if (mask === undefined) maskers.set(object, (mask = secretMasker(objectSecrets(object))));
@@ -402,7 +403,7 @@ class Masker {
     // format not told from its start alone): each move may bring it into an earlier value, key or word (a
     // value with blanks whose last word runs on past the cut), so both are repeated until neither moves it.
     const spans = [...kept, ...known];
-    for (let moved = true; moved; ) {
+    for (let moved = true; moved;) {
       moved = false;
       for (const s of spans)
         if (s.start < cut && s.end > cut) {
@@ -416,7 +417,12 @@ class Masker {
         }
     }
     const head = text.slice(0, cut);
-    return `${withoutSecrets(this.render(head, kept.filter((s) => s.end <= cut)))}… (message of ${text.length} characters cut)`;
+    return `${withoutSecrets(
+      this.render(
+        head,
+        kept.filter((s) => s.end <= cut),
+      ),
+    )}… (message of ${text.length} characters cut)`;
   }
 }
 

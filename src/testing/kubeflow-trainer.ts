@@ -21,3 +21,15 @@ ${labels}spec:
 
 /** A TrainJob alone (no runtime in the scan), one GPU a node: a workload without a pod spec of its own. */
 export const TRAIN_JOB_ONLY = trainJob('{limits: {nvidia.com/gpu: 1}}');
+
+/** A TrainJob `llama` in namespace research whose `spec.trainer` holds `trainer` (lines indented by four spaces): its trainer's image, command, env. */
+export const trainJobWithTrainer = (trainer: string): string =>
+  `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: llama
+  namespace: research
+spec:
+  runtimeRef: {name: torch-distributed}
+  trainer:
+${trainer}`;

@@ -25,7 +25,7 @@ function isToolConfig(o: K8sObject): boolean {
 /** Kubernetes objects, with `List` kinds (`v1 List`, `*List`) split into their items. */
 export const k8sClassifier: YamlClassifier = {
   name: 'kubernetes',
-  produces: ['k8s', 'k8s-pod'],
+  produces: ['k8s', 'k8s-pod', 'k8s-container-override'],
   classify(parsed: unknown, source: YamlFile, docIndex: number): ScanDocument[] | undefined {
     // A cluster object's text is the object itself as JSON: its documents keep the object, not the copy.
     const value = source.file.cluster && source.file.object && docIndex === 0 ? source.file.object : parsed;
@@ -34,7 +34,7 @@ export const k8sClassifier: YamlClassifier = {
     const out: ScanDocument[] = [];
     const add = (obj: K8sObject, base: Array<string | number>): void => {
       const doc = new K8sObjectDocument(source, docIndex, base, obj);
-      out.push(doc, ...doc.pods);
+      out.push(doc, ...doc.pods, ...doc.containerOverrides);
     };
     if (value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, i) => {

@@ -13,7 +13,7 @@ import { pointerFromPath, type ObjectPath, type ResourceRef } from '../../core/t
 import { YamlFile, YamlValueDocument } from '../yaml/yaml-document.js';
 import type { PositionedFile } from '../yaml/yaml-parser.js';
 import { isMapping, PositionTable } from '../yaml/position-table.js';
-import { containersOf, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
+import { containersOf, findContainerOverrides, findPodSpecs, getAt, type ContainerView, type PodSpecLocation } from './pod-specs.js';
 import { setProjection } from './set-projection.js';
 
 export type K8sObject = Record<string, unknown> & { apiVersion: string; kind: string; metadata?: Record<string, unknown> };
@@ -26,6 +26,7 @@ export class K8sObjectDocument extends YamlValueDocument {
   override readonly resource: ResourceRef;
   override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
+  private overridesCache: PodSpecDocument[] | undefined;
   private current: K8sObject;
   /** Where the suppression annotation is, for a cluster object once its text is gone (see `locateAnnotation`). */
   private annotationAt: { at: At; located: Located } | undefined;
@@ -77,6 +78,16 @@ export class K8sObjectDocument extends YamlValueDocument {
   }
 
   /**
+   * Containers the object sets outside any pod spec (`kind: k8s-container-override`): a TrainJob's
+   * trainer. Not among `pods`: no pod spec of its own, and no pod the cross-object rules could select.
+   */
+  get containerOverrides(): PodSpecDocument[] {
+    if (!this.overridesCache)
+      this.overridesCache = findContainerOverrides(this.object).map((loc) => new PodSpecDocument(this, loc, CONTAINER_OVERRIDE));
+    return this.overridesCache;
+  }
+
+  /**
    * An object read from a cluster has no lines to point at (its text was written for the scan): once
    * its own findings are resolved, the text and its positions are dropped for good, and findings of
    * the cross-object rules are located by object path, with the value as JSON for evidence. What is
@@ -94,6 +105,7 @@ export class K8sObjectDocument extends YamlValueDocument {
     this.current = setProjection(this.current, this.podsCache, budget && { budget, path: this.file.path });
     // Rebuilt from the projection when the cross-object rules ask: the views of the whole object (and what rules cached for them) go.
     this.podsCache = undefined;
+    this.overridesCache = undefined;
   }
 
   override locate(at: At | undefined): Located {
@@ -165,6 +177,13 @@ function locateByPath(value: unknown, basePath: ObjectPath, at: At | undefined):
   return { objectPath: pointerFromPath([...basePath, ...path]), snippet: first.slice(0, SNIPPET_MAX) };
 }
 
+/**
+ * `k8s-pod`: a pod spec. `k8s-container-override`: containers set outside a pod spec (`containerOverrides`),
+ * which only rules that read a container alone (its image, env, command line) apply to.
+ */
+export type PodViewKind = 'k8s-pod' | 'k8s-container-override';
+const CONTAINER_OVERRIDE: PodViewKind = 'k8s-container-override';
+
 /** What a pod spec's rules read of the object it belongs to (see `PodSpecDocument.belongsTo`). */
 export interface SpecObject {
   /** Object path inside the owner; `[]` for the owner itself. */
@@ -181,7 +200,7 @@ export interface SpecObject {
  * the pod template inside an AI operator's custom resource. Paths are relative to the owning object.
  */
 export class PodSpecDocument implements ScanDocument {
-  readonly kind = 'k8s-pod';
+  readonly kind: PodViewKind;
   readonly derived = true;
   readonly specPath: ObjectPath;
   readonly metadataPath: ObjectPath | undefined;
@@ -202,7 +221,9 @@ export class PodSpecDocument implements ScanDocument {
   constructor(
     readonly owner: K8sObjectDocument,
     loc: PodSpecLocation,
+    kind: PodViewKind = 'k8s-pod',
   ) {
+    this.kind = kind;
     this.specPath = loc.specPath;
     this.metadataPath = loc.metadataPath;
     this.origin = loc.origin;

@@ -6,7 +6,7 @@ import { pointerFromPath } from '../../core/types.js';
 import { createYamlParser } from '../yaml/yaml-parser.js';
 import { k8sClassifier } from './k8s-classifier.js';
 import type { PodSpecDocument } from './k8s-documents.js';
-import { containersOf, findPodSpecs } from './pod-specs.js';
+import { containersOf, findContainerOverrides, findPodSpecs } from './pod-specs.js';
 
 /** `origin [in objectPointer] @ specPointer [metadataPointer]: group name@containerPointer, …` for each pod spec found. */
 function specs(manifest: string): string[] {
@@ -299,5 +299,21 @@ describe('pod-spec documents', () => {
     expect(head.at('securityContext')).toEqual(['spec', 'headGroupSpec', 'template', 'spec', 'securityContext']);
     expect(pods[1].spec).toEqual({ containers: [{ name: 'worker', image: 'rayproject/ray:2.9.0-gpu' }] });
     expect(pods[1].metadata).toEqual({});
+  });
+
+  it("give a Kubeflow Trainer TrainJob's trainer as a container override, not a pod spec", () => {
+    const text =
+      'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata: {name: llama, namespace: research}\nspec:\n  runtimeRef: {name: torch-distributed}\n  trainer:\n    image: docker.io/kubeflow/pytorch-llama:v2.1\n    env: [{name: A, value: b}]\n';
+    const docs = createYamlParser([k8sClassifier]).parse(new MemorySourceFile('tj.yaml', text), { limits: DEFAULT_LIMITS }).documents;
+    expect(docs.map((d) => d.kind)).toEqual(['k8s', 'k8s-container-override']);
+    const trainer = docs[1] as PodSpecDocument;
+    expect(trainer.containers.map((c) => [c.name, c.group, pointerFromPath(c.path)])).toEqual([['trainer', 'containers', '/spec/trainer']]);
+    expect(trainer.origin).toBe('TrainJob trainer');
+    expect((docs[0] as unknown as { pods: unknown[] }).pods).toEqual([]);
+    // Another group's TrainJob, or one without a trainer: none.
+    expect(findContainerOverrides({ apiVersion: 'example.com/v1', kind: 'TrainJob', spec: { trainer: { image: 'x' } } })).toEqual([]);
+    expect(
+      findContainerOverrides({ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', spec: { runtimeRef: { name: 'r' } } }),
+    ).toEqual([]);
   });
 });

@@ -223,6 +223,18 @@ function podSpecsOf(obj: Obj, wrapping: number): PodSpecLocation[] {
   return out;
 }
 
+/**
+ * Containers an object sets outside any pod spec, which its controller merges into a container of a
+ * template elsewhere: a Kubeflow Trainer TrainJob's `spec.trainer` (image, command, args, env) over the
+ * trainer node of its runtime's JobSet template. Read by the container-level rules only (their pods'
+ * other settings are the runtime's).
+ */
+export function findContainerOverrides(obj: Obj): PodSpecLocation[] {
+  if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org' || !isMapping(get(obj, TRAINER))) return [];
+  return [{ specPath: TRAINER, extraContainers: [{ path: TRAINER, group: 'containers' }], origin: 'TrainJob trainer' }];
+}
+const TRAINER: ObjectPath = ['spec', 'trainer'];
+
 const CONTAINER_GROUPS = ['containers', 'initContainers', 'ephemeralContainers'] as const;
 
 /** The containers of a pod spec location, with their object paths. */

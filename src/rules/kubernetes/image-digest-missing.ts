@@ -9,7 +9,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Image not pinned by digest',
     severity: 'low',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [{ id: 'nsa-cisa', control: 'image-scanning' }],
     rationale:
       'A version tag is a convention, not a guarantee: it can be re-pushed, and a compromised registry account can replace it. Only a digest names exactly the image that was built, scanned and signed. This matters most for large AI serving images, which are rebuilt often and pulled from public registries.',

@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import rule from './image-tag-mutable.js';
 
 const pod = (image: string) => `apiVersion: v1
@@ -40,8 +41,29 @@ spec:
       storageUri: hf://meta-llama/Llama-3.1-8B-Instruct
 `,
     },
+    {
+      name: "a TrainJob whose trainer sets no image (its runtime's) or a pinned one",
+      path: 'trainjob.yaml',
+      content:
+        trainJobWithTrainer('    numNodes: 2\n') + '---\n' + trainJobWithTrainer('    image: docker.io/kubeflow/pytorch-llama:v2.1\n'),
+    },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer image (it replaces the runtime's trainer image)",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer('    image: docker.io/kubeflow/pytorch-llama:latest\n    numNodes: 2\n'),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 5,
+          endLine: 9,
+          endColumn: 51,
+          message: "Container 'trainer' uses the mutable tag ':latest' of image 'docker.io/kubeflow/pytorch-llama'",
+          objectPath: '/spec/trainer/image',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod('ollama/ollama:latest'),

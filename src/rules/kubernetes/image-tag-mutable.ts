@@ -9,7 +9,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Image without a tag or with :latest',
     severity: 'medium',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [{ id: 'nsa-cisa', control: 'image-scanning' }],
     rationale:
       'An image without a tag is pulled as `:latest`, and `:latest` moves with every push: two replicas of the same Deployment can run different code, a rollback does not roll back, and whoever can push to the repository changes what runs in the cluster without a change to the manifest. What was scanned is not what runs.',

@@ -10,7 +10,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Model pulled from the hub at start-up without a pinned revision',
     severity: 'medium',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [
       { id: 'owasp-llm-2025', control: 'LLM03' },
       { id: 'owasp-llm-2025', control: 'LLM04' },

@@ -43,7 +43,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Credential as a literal command-line argument',
     severity: 'high',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [
       { id: 'nsa-cisa', control: 'secrets' },
       { id: 'mitre-atlas', control: 'AML.T0055' },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRule, testRule } from '../../testing/rule-tester.js';
+import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import rule from './secret-in-env-literal.js';
 
 const pod = (env: string) => `apiVersion: v1
@@ -52,6 +53,23 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer env (set on the runtime's trainer container)",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer(`    env:\n    - name: HF_TOKEN\n      value: ${HF}\n`),
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 11,
+          endColumn: 53,
+          message: "Container 'trainer' passes a Hugging Face token as the literal value of HF_TOKEN (hf_a…)",
+          objectPath: '/spec/trainer/env/0/value',
+          evidence: 'HF_TOKEN=hf_a…',
+          severity: 'high',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod(`    - name: HF_TOKEN\n      value: ${HF}\n`),

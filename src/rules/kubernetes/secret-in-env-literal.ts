@@ -10,7 +10,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Credential as a literal environment value',
     severity: 'high',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [
       { id: 'cis-k8s', control: '5.4.1' },
       { id: 'nsa-cisa', control: 'secrets' },

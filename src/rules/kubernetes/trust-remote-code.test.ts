@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import rule from './trust-remote-code.js';
 
 const pod = (container: string) => `apiVersion: v1
@@ -28,6 +29,31 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer command and env",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer(
+        '    command: [torchrun, train.py, --trust-remote-code]\n    env:\n    - name: HF_DATASETS_TRUST_REMOTE_CODE\n      value: "1"\n',
+      ),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 35,
+          endLine: 9,
+          endColumn: 54,
+          message: "Container 'trainer' runs with trust_remote_code enabled: code from the model repository is executed",
+          objectPath: '/spec/trainer/command/2',
+        },
+        {
+          startLine: 12,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 17,
+          message: "Container 'trainer' sets HF_DATASETS_TRUST_REMOTE_CODE=1: code from the model repository is executed",
+          objectPath: '/spec/trainer/env/0/value',
+        },
+      ],
+    },
     {
       name: 'through an environment variable the command expands, and in a multi-line bash -c script',
       path: 'pod.yaml',

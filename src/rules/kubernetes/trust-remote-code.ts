@@ -45,7 +45,7 @@ export default defineRule<PodSpecDocument>({
     title: 'Model server trusts remote code',
     severity: 'high',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [
       { id: 'owasp-llm-2025', control: 'LLM03' },
       { id: 'mitre-atlas', control: 'AML.T0010.003' },
