@@ -84,7 +84,17 @@ describe('growth check', () => {
   });
 
   it('rejects a regular expression that tries each start to the end of the text (quadratic), accepts one that does not', () => {
-    expect(measureGrowth((n) => () => /a*c/.test('a'.repeat(n)), 8_000, { maxN: 8_000, maxRepeat: 2 }).ratio).toBeGreaterThan(9);
-    expect(measureGrowth((n) => () => /ca*/.test('a'.repeat(n)), 100_000).ratio).toBeLessThan(9);
+    // The largest ratio of up to three measurements: the process's other threads (the collector's, the
+    // compiler's, still busy with the runner's start-up on a loaded machine) count in the small run's CPU
+    // time, which once brought this work's ratio (16 unloaded) to 8.8. Each must be measured (a run of a
+    // few microseconds gives any ratio): linear work would give about 4 every time.
+    let ratio = 0;
+    for (let i = 0; i < 3 && ratio <= 9; i++) {
+      const g = measureGrowth((n) => () => /a*c/.test('a'.repeat(n)), 8_000, { maxN: 8_000, maxRepeat: 2 });
+      expect(g.smallMs).toBeGreaterThan(10);
+      ratio = Math.max(ratio, g.ratio);
+    }
+    expect(ratio).toBeGreaterThan(9);
+    expectLinearGrowth((n) => () => /ca*/.test('a'.repeat(n)), 100_000);
   });
 });
