@@ -159,6 +159,12 @@ testRule(rule, {
         'import os, subprocess\nfrom enum import Enum\nfrom typing import Literal, Optional\nfrom langchain_core.tools import tool, Tool\n\nclass Env(str, Enum):\n    DEV = "dev"\n    PROD = "prod"\n\n@tool\ndef restart(service: Literal["nginx", "redis"], env: Env, force: Optional[bool] = None, replicas: "int" = 1) -> str:\n    subprocess.run(f"systemctl restart {service}", shell=True)\n    os.system(f"kubectl scale -n {env.value} deploy/{service} --replicas={replicas} --force={force}")\n    return "ok"\n\n@function_tool\nasync def fetch(ctx: RunContextWrapper[Deps], config: Optional[RunnableConfig] = None, run_manager: Optional[CallbackManagerForToolRun] = None) -> str:\n    os.system(ctx.context.cmd)\n    os.system(config["cmd"])\n    os.system(run_manager.cmd)\n\nclass Repo:\n    def search(self, pattern):\n        os.system(f"grep -r {pattern} .")\n\ndef search(pattern: str) -> str:\n    return Repo().name\n\nTOOLS = [Tool(name="search", func=search, description="Search")]\n',
     },
     {
+      name: 'JS: a tool input pattern binding nested and rest names that reach no shell, a closed property renamed with a default',
+      path: 'nested.ts',
+      content:
+        "import { tool } from 'ai';\nimport { z } from 'zod';\nimport { exec } from 'child_process';\nconst inputSchema = z.object({ n: z.number(), opts: z.object({ dir: z.string() }) });\nexport const a = tool({ inputSchema, execute: async ({ n: count = 1, opts: { dir }, ...rest }) => { console.log(dir, rest); return exec(`seq ${count}`); } });\n",
+    },
+    {
       name: 'JS: tool inputs of closed types: zod enum/boolean/literal/coerce.number in an MCP shape or an AI SDK schema, a TS number annotation',
       path: 'tools3.ts',
       content:
@@ -489,6 +495,30 @@ testRule(rule, {
         { startLine: 11, startColumn: 12, endLine: 11, endColumn: 44, message: 'Model output reaches os.popen()' },
         { startLine: 14, startColumn: 5, endLine: 14, endColumn: 19, message: 'Model output reaches os.system()' },
         { startLine: 17, startColumn: 5, endLine: 17, endColumn: 19, message: 'Model output reaches os.system()' },
+      ],
+    },
+    {
+      name: 'JS: every name a tool input pattern binds is model output: nested object, nested with a default, array in an object, ...rest, a quoted key renamed with a default',
+      path: 'nested.ts',
+      content:
+        "import { tool } from 'ai';\nimport { exec } from 'child_process';\nexport const a = tool({ execute: async ({ a: { cmd } }) => exec(cmd) });\nexport const b = tool({ execute: async ({ opts: { dir } = {} }) => exec(`ls ${dir}`) });\nexport const c = tool({ execute: async ({ list: [first, ...more] }) => exec(`${first} ${more}`) });\nexport const d = tool({ execute: async ({ n, ...rest }) => exec(rest.cmd) });\nexport const e = tool({ execute: async ({ 'cmd': c = 'ls' }) => exec(c) });\n",
+      findings: [
+        { startLine: 3, startColumn: 60, endLine: 3, endColumn: 69, message: 'Model output reaches exec()' },
+        { startLine: 4, startColumn: 68, endLine: 4, endColumn: 85, message: 'Model output reaches exec()' },
+        { startLine: 5, startColumn: 72, endLine: 5, endColumn: 96, message: 'Model output reaches exec()' },
+        { startLine: 6, startColumn: 60, endLine: 6, endColumn: 74, message: 'Model output reaches exec()' },
+        { startLine: 7, startColumn: 65, endLine: 7, endColumn: 72, message: 'Model output reaches exec()' },
+      ],
+    },
+    {
+      name: 'a Python tool parameter unpacked in the body (a, b = args; (a, b) = args; [c, *rest] = args): each name is model output',
+      path: 'unpack.py',
+      content:
+        'import os\nfrom langchain_core.tools import tool\n\n@tool\ndef run(args: list) -> str:\n    cmd, opt = args\n    (a, b) = args\n    [c, *rest] = args\n    os.system(cmd)\n    os.system(b)\n    os.system(" ".join(rest))\n',
+      findings: [
+        { startLine: 9, startColumn: 5, endLine: 9, endColumn: 19, message: 'Model output reaches os.system()' },
+        { startLine: 10, startColumn: 5, endLine: 10, endColumn: 17, message: 'Model output reaches os.system()' },
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 30, message: 'Model output reaches os.system()' },
       ],
     },
     {

@@ -256,12 +256,17 @@ export function namesModelOutput(name: string): boolean {
   return words.some((w) => MODEL_WORDS.has(w)) && words.some((w) => OUTPUT_WORDS.has(w) || w === 'completion');
 }
 
-/** A parameter: its position, the Python keyword it answers to, the names it binds, and for object patterns (props) prop → bound name. */
+/**
+ * A parameter: its position, the Python keyword it answers to, the names it binds, and for object patterns (props)
+ * prop → the names bound from it (`{ a: { cmd }, b: [x, y] }`: a → cmd, b → x, y).
+ */
 interface Param {
   index: number;
   keyword?: string;
   bound: string[];
-  props?: Map<string, string>;
+  props?: Map<string, string[]>;
+  /** Of an object pattern, the names bound by its `...rest` (the properties it does not name). */
+  others?: string[];
   /** `...rest`, `*args`: takes the positional arguments from its index on; `**kwargs`: no positional argument. */
   splat?: 'rest' | 'keywords';
 }
@@ -330,20 +335,23 @@ function patternParam(node: SgNode, index: number): Param {
     return id ? { index, keyword: id.text(), bound: [id.text()] } : { index, bound: [] };
   }
   if (k === 'object_pattern') {
-    const props = new Map<string, string>();
+    const props = new Map<string, string[]>();
+    const others: string[] = [];
     for (const c of node.namedChildren()) {
-      if (c.kind() === 'shorthand_property_identifier_pattern') props.set(c.text(), c.text());
-      else if (c.kind() === 'object_assignment_pattern') {
+      const ck = c.kind();
+      if (ck === 'shorthand_property_identifier_pattern') props.set(c.text(), [c.text()]);
+      else if (ck === 'object_assignment_pattern') {
         const left = c.field('left');
-        if (left) props.set(left.text(), left.text());
-      } else if (c.kind() === 'pair_pattern') {
-        const key = c.field('key')?.text();
-        let value = c.field('value');
-        if (value?.kind() === 'assignment_pattern') value = value.field('left');
-        if (key && value?.kind() === 'identifier') props.set(key, value.text());
-      }
+        if (left) props.set(left.text(), [left.text()]);
+      } else if (ck === 'pair_pattern') {
+        // `a: { cmd }`, `cmd: c = 'ls'`, `list: [first]`: every name the value's pattern binds.
+        const key = c.field('key');
+        const value = c.field('value');
+        if (key && value) props.set(unquote(key.text()), patternParam(value, index).bound);
+      } else if (ck === 'rest_pattern') others.push(...patternParam(c, index).bound);
     }
-    return { index, bound: [...props.values()], props };
+    const bound = [...[...props.values()].flat(), ...others];
+    return others.length > 0 ? { index, bound, props, others } : { index, bound, props };
   }
   return { index, bound: [] };
 }
@@ -982,8 +990,9 @@ export class Flow {
     if (!param) return false;
     if (prop !== undefined) {
       if (param.props) {
-        const bound = param.props.get(prop);
-        return bound !== undefined && this.addInbound(fn, bound);
+        let changed = false;
+        for (const b of param.props.get(prop) ?? []) changed = this.addInbound(fn, b) || changed;
+        return changed;
       }
       return param.keyword !== undefined && this.addInbound(fn, `${param.keyword}.${prop}`);
     }
@@ -1099,7 +1108,7 @@ export class Flow {
     if (this.kind === 'llm' && this.flavor === 'js')
       for (const f of this.functions) {
         const first = f.params[0];
-        if (first?.props) for (const [prop, bound] of first.props) if (namesModelOutput(prop)) this.addInbound(f, bound);
+        if (first?.props) for (const [prop, bound] of first.props) if (namesModelOutput(prop)) for (const b of bound) this.addInbound(f, b);
         if (first?.keyword === 'props')
           for (const m of f.node.findAll({ rule: { kind: 'member_expression' } }))
             if (m.field('object')?.text() === 'props' && namesModelOutput(m.field('property')?.text() ?? '')) this.addInbound(f, m.text());
@@ -1484,7 +1493,8 @@ export class Flow {
     if (annotated.whole) return;
     const closed = (prop: string): boolean => schemaClosed.has(prop) || annotated.props.has(prop);
     if (input.props) {
-      for (const [prop, bound] of input.props) if (!closed(prop)) add(fn, bound);
+      for (const [prop, bound] of input.props) if (!closed(prop)) for (const b of bound) add(fn, b);
+      for (const b of input.others ?? []) add(fn, b);
       return;
     }
     for (const b of input.bound) add(fn, b);
