@@ -301,6 +301,34 @@ USER 1000
     expect(heredoc.instructions[2].line).toBe(6);
   });
 
+  // splitCommand and parseStringsWhitespaceDelimited split at reWhitespace ([\t\v\f\r ]), extractBuilderFlags
+  // at unicode.IsSpace; after a continuation a line of spaces is empty and a spaced # line a comment.
+  it('takes \\v and \\f for blanks between the keyword, the flags and the words, as BuildKit does', () => {
+    const doc = parse('FROM\va\vAS\fb\nCOPY --chown=1\v--from=b\f/x /y\nUSER\froot\nRUN echo a \\\n\v\n\f# c\n  b | sh\nUSER app\n');
+    expect(doc.instructions.map((i) => [i.keyword, i.flags.map((f) => [f.name, f.value]), i.args.map((a) => a.value)])).toEqual([
+      ['FROM', [], ['a', 'AS', 'b']],
+      [
+        'COPY',
+        [
+          ['chown', '1'],
+          ['from', 'b'],
+        ],
+        ['/x', '/y'],
+      ],
+      ['USER', [], ['root']],
+      ['RUN', [], ['echo', 'a', 'b', '|', 'sh']],
+      ['USER', [], ['app']],
+    ]);
+    expect(doc.stages.map((s) => s.name)).toEqual(['b']);
+    expect(doc.instructions[3].command?.text).toBe('echo a   b | sh');
+    expect(doc.errors).toEqual([]);
+    const heredoc = parse('FROM a\nRUN\f<<EOF\vcat\nx\nEOF\n');
+    expect(heredoc.instructions.map((i) => [i.keyword, i.heredocs.map((h) => h.content.text)])).toEqual([
+      ['FROM', []],
+      ['RUN', ['x']],
+    ]);
+  });
+
   it('gives an empty here-document at the end of the file an empty body after its line', () => {
     const doc = parse('FROM a\nRUN cat <<EOF\n');
     const [h] = doc.instructions[1].heredocs;
@@ -567,7 +595,7 @@ describe('image references', () => {
     expect(substituteVariables('$A/${A}/${E:-d}/${U:-d}/${N}/${A:+y}/$U', vars)).toBe('x/x/d/d/${N}/y/$U');
   });
 
-  it('takes the escape directive\'s character before $ as the escape in raw text, a backslash then being plain (BuildKit ProcessWord)', () => {
+  it("takes the escape directive's character before $ as the escape in raw text, a backslash then being plain (BuildKit ProcessWord)", () => {
     const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
     expect(resolved('# escape=`\nARG R=ghcr.io\nFROM $R/a AS one\nFROM x`$R/b AS two\nFROM $R\\$R/c AS three\n')).toEqual([
       'ghcr.io/a',

@@ -187,6 +187,9 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
   return parts;
 }
 
+/** What ends a flag word: unicode.IsSpace, as extractBuilderFlags tests it (its ASCII part; it reads bytes). */
+const isFlagSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+
 /**
  * The leading `--flag` words of an instruction's line (continuations joined) as BuildKit reads them
  * (parser.go extractBuilderFlags): blanks end a word outside quotes, '…' and "…" hold blanks and are
@@ -197,14 +200,14 @@ function builderFlags(line: string): { words: Array<{ value: string; start: numb
   const words: Array<{ value: string; start: number; end: number }> = [];
   let i = 0;
   for (;;) {
-    while (i < line.length && (line[i] === ' ' || line[i] === '\t' || line[i] === '\n' || line[i] === '\r')) i++;
+    while (i < line.length && isFlagSpace(line[i])) i++;
     if (!line.startsWith('--', i)) return { words, rest: i };
     const start = i;
     let value = '';
     let quote = '';
     for (; i < line.length; i++) {
       const c = line[i];
-      if (quote === '' && (c === ' ' || c === '\t' || c === '\n' || c === '\r')) break;
+      if (quote === '' && isFlagSpace(c)) break;
       if (quote === '' && (c === '"' || c === "'")) quote = c;
       else if (quote !== '' && c === quote) quote = '';
       else if (c === '\\') {

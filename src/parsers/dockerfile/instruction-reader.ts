@@ -35,6 +35,13 @@ export interface RawHeredoc {
 }
 
 const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
+/**
+ * What separates an instruction's keyword from its arguments and its words (BuildKit's reWhitespace,
+ * `[\t\v\f\r ]`), and what a line after a continuation may hold and still be empty or a comment line
+ * (the ASCII of unicode.IsSpace, which BuildKit trims there). A continuation's escape is followed by ' '
+ * and tabs only (isBlank).
+ */
+const isSeparator = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
 
 /** Instructions of a Dockerfile, in order. Parser directives are comment lines here. */
 export function readInstructions(text: string, escape: string): RawInstruction[] {
@@ -99,11 +106,11 @@ function readInstruction(text: string, start: number, escape: string): RawInstru
         continue;
       }
       return noArgs(keyword, i, i);
-    } else if (isBlank(c) || c === '\r') {
+    } else if (isSeparator(c)) {
       // A \r that is no line break is a blank, as BuildKit's splitCommand (reWhitespace) takes it.
       if (continued) {
         let j = i + 1;
-        while (j < n && isBlank(text[j])) j++;
+        while (j < n && isSeparator(text[j]) && !brk(j)) j++;
         if (j < n && brk(j)) {
           i = afterBreak(text, j) - 1;
           continue;
@@ -153,7 +160,7 @@ function withArguments(text: string, start: number, keyword: string, keywordEnd:
       } else continued = false;
     } else if (c === '#') {
       if (continued) i = afterBreak(text, i) - 1;
-    } else if (!isBlank(c) && c !== '\r') continued = false;
+    } else if (!isSeparator(c)) continued = false;
   }
   return withHeredocs(text, { keyword, start, keywordEnd, lineEnd: n, end: n, heredocs: [] }, escape);
 }
@@ -235,7 +242,7 @@ function shellWordStarts(text: string, from: number, to: number, escape: string)
     }
     if (lineStart) {
       let j = i;
-      while (j < to && isBlank(text[j])) j++;
+      while (j < to && isSeparator(text[j]) && !brk(j)) j++;
       if (text[j] === '#') {
         i = lineContentEnd(text, j) - 1;
         continue;
@@ -255,7 +262,7 @@ function shellWordStarts(text: string, from: number, to: number, escape: string)
     } else if (quote === '"') {
       if (c === '\\') i++;
       else if (c === '"') quote = '';
-    } else if (isBlank(c) || c === '\r') inWord = false;
+    } else if (isSeparator(c)) inWord = false;
     else {
       if (!inWord) starts.add(i);
       inWord = true;
@@ -332,7 +339,7 @@ export function readArguments(text: string, from: number, to: number, escape: st
   for (let i = from; i < to; i++) {
     const c = text[i];
     // A \r that is no line break is a blank (BuildKit's reWhitespace).
-    if (isBlank(c) || c === '\r' || c === '\n') {
+    if (isSeparator(c) || c === '\n') {
       if (continuing) {
         blankAfter = true;
         if (brk(i)) {

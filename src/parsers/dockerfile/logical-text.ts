@@ -63,7 +63,11 @@ export class LogicalText {
       const c = source[i];
       if (lineStart && i > start) {
         let j = i;
-        while (j < end && (source[j] === ' ' || source[j] === '\t' || (source[j] === '\r' && !brk(j)))) j++;
+        while (
+          j < end &&
+          (source[j] === ' ' || source[j] === '\t' || source[j] === '\v' || source[j] === '\f' || (source[j] === '\r' && !brk(j)))
+        )
+          j++;
         if ((j < end && source[j] === '#') || brk(j)) {
           i = afterBreak(source, j);
           continue;

@@ -38,6 +38,12 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: 'USER and root separated by a form feed (BuildKit splits the keyword at [\\t\\v\\f\\r ])',
+      path: 'Dockerfile',
+      content: 'FROM alpine:3.20\nUSER\froot\n',
+      findings: [{ startLine: 2, startColumn: 1, endLine: 2, endColumn: 10 }],
+    },
+    {
       name: 'under # escape=` a backslash before $ is plain: USER root:\\$G is root',
       path: 'Dockerfile',
       content: '# escape=`\nFROM alpine:3.20\nARG G=1000\nUSER root:\\$G\n',
