@@ -81,6 +81,22 @@ describe('model file identification', () => {
     const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(identifyModel(png, png.length, 'model.pt')).toBeUndefined();
   });
+
+  it('leaves a CommonJS file whose first lines read as a GLOBAL of no importable name alone', () => {
+    // `c` GLOBAL takes the first two lines as module and name, `r` (LONG_BINPUT) eats four bytes twice, `.` is STOP.
+    const cjs = Buffer.from(
+      'const require_global_utils = require("../internal/global-utils.cjs");\n' +
+        'const require_ComponentLogger = require("../diag/ComponentLogger.cjs");\n' +
+        'require("../diag/types.cjs");\nvar DiagAPI = class DiagAPI {};\n',
+    );
+    expect(identifyModel(cjs, cjs.length, 'diag.cjs')).toBeUndefined();
+    expect(modelParser.matches(new MemorySourceFile('dist/api/diag.cjs', cjs))).toBe(false);
+    // Named like a pickle, it is still read (and reported) as one.
+    expect(identifyModel(cjs, cjs.length, 'diag.pkl')).toBe('pickle');
+    // A payload that runs before a malformed import still makes the stream a pickle.
+    const payloadFirst = Buffer.from("cos\nsystem\n(S'id'\ntRc bad module\nname\n.");
+    expect(identifyModel(payloadFirst, payloadFirst.length, 'notes.txt')).toBe('pickle');
+  });
 });
 
 describe('PyTorch zip checkpoints', () => {

@@ -1123,8 +1123,8 @@ const startsWithoutProto = (b: number): boolean => TEXT_START.has(b) || BINARY_S
 /**
  * Whether `head` (the first bytes of something of `size` bytes) starts a pickle. Binary protocols
  * start with PROTO; streams without it (protocol 0/1 text, or binary opcodes with PROTO left out)
- * must parse cleanly for at least three opcodes and either reach STOP or, when `hinted` by the
- * name, run to the end of the head without an error.
+ * must parse cleanly for at least three opcodes and either reach STOP (their first import, if any,
+ * one Python could import) or, when `hinted` by the name, run to the end of the head without an error.
  */
 /** True when `head` is a clean protocol 0/1 pickle prefix that runs past its end: a longer head may decide. */
 const wellFormedImport = (i: PickleImport) => /^[A-Za-z_][\w.]*\.[A-Za-z_][\w.]*$/.test(i.dotted);
@@ -1163,7 +1163,10 @@ export function sniffPickle(head: Uint8Array, size: number, hinted: boolean): bo
   // A binary stream that breaks early is only a pickle if it imported something, got some way, or is named like one.
   if (head[0] === 0x80) return !s.error || cut || s.imports.length > 0 || s.opcodes >= 6 || (hinted && s.opcodes >= 2);
   if (s.opcodes < 3) return false;
-  if (s.stopped) return true;
+  // Python imports a stream's first GLOBAL/INST before anything after it runs: one that names no importable
+  // `module.name` ends the load, so such a stream is ordinary text that happens to start with `c`, `i` or `(`
+  // (a CommonJS file's `const x = require(...)` lines read as GLOBAL, LONG_BINPUTs and STOP).
+  if (s.stopped) return hinted || s.imports.length === 0 || wellFormedImport(s.imports[0]);
   if (cut) return hinted;
   // A text stream broken after a call of a well-formed import: a payload followed by garbage.
   return s.imports.some((i) => i.callCount > 0 && wellFormedImport(i));
