@@ -439,6 +439,32 @@ spec:
 `,
   },
   {
+    name: "a TrainJob without resourcesPerNode whose ClusterTrainingRuntime (runtimeRef's default kind) asks for GPUs, in a namespace without a ResourceQuota",
+    rule: 'K8S-0163',
+    yaml: `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: ClusterTrainingRuntime
+metadata: {name: torch-distributed}
+spec:
+  template:
+    spec:
+      replicatedJobs:
+      - name: node
+        template:
+          spec:
+            template:
+              spec:
+                containers:
+                - {name: node, image: pytorch/pytorch:2.7.1-cuda12.8-cudnn9-runtime, resources: {limits: {nvidia.com/gpu: 1}}}
+---
+apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata: {name: llama, namespace: research}
+spec:
+  runtimeRef: {name: torch-distributed}
+  trainer: {numNodes: 2}
+`,
+  },
+  {
     name: 'an AppWrapper wrapping a Deployment whose server has no probes (the wrapped Deployment makes the pods)',
     rule: 'K8S-0109',
     yaml: `apiVersion: workload.codeflare.dev/v1beta2

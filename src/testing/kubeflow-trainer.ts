@@ -33,3 +33,22 @@ spec:
   runtimeRef: {name: torch-distributed}
   trainer:
 ${trainer}`;
+
+/** The runtime of `TRAINING_RUNTIME` as a ClusterTrainingRuntime (cluster-scoped): the kind a TrainJob's runtimeRef names by default. */
+export const CLUSTER_TRAINING_RUNTIME = TRAINING_RUNTIME.replace('kind: TrainingRuntime', 'kind: ClusterTrainingRuntime').replace(
+  ', namespace: research}',
+  '}',
+);
+
+/** A TrainJob `llama` in namespace research naming the runtime `runtimeRef`, without resourcesPerNode: its nodes ask for what the runtime's template does. */
+export const trainJobOnRuntime = (runtimeRef: string, labels = ''): string =>
+  `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: llama
+  namespace: research
+${labels}spec:
+  runtimeRef: ${runtimeRef}
+  trainer:
+    numNodes: 2
+`;

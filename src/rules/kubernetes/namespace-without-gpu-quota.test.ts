@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { TRAINING_RUNTIME, trainJob } from '../../testing/kubeflow-trainer.js';
+import { CLUSTER_TRAINING_RUNTIME, TRAINING_RUNTIME, trainJob, trainJobOnRuntime } from '../../testing/kubeflow-trainer.js';
 import rule from './namespace-without-gpu-quota.js';
 
 const NS = 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: research\n---\n';
@@ -140,6 +140,34 @@ testRule(rule, {
     },
     { name: 'a TrainingRuntime asking for GPUs, no TrainJob: no workload', path: 'a.yaml', content: TRAINING_RUNTIME },
     {
+      name: "a TrainJob without resourcesPerNode naming a ClusterTrainingRuntime (runtimeRef's default kind) not in the scan, beside a namespaced runtime of that name: its GPUs are unknown",
+      path: 'a.yaml',
+      content: TRAINING_RUNTIME + '---\n' + trainJobOnRuntime('{name: torch-distributed}'),
+    },
+    {
+      name: 'a TrainJob without resourcesPerNode naming a TrainingRuntime of another namespace: not its runtime',
+      path: 'a.yaml',
+      content:
+        TRAINING_RUNTIME.replace('namespace: research', 'namespace: other') +
+        '---\n' +
+        trainJobOnRuntime('{name: torch-distributed, kind: TrainingRuntime}'),
+    },
+    {
+      name: "a TrainJob without resourcesPerNode, its ClusterTrainingRuntime's GPUs capped by the namespace's quota",
+      path: 'a.yaml',
+      content:
+        CLUSTER_TRAINING_RUNTIME + '---\n' + trainJobOnRuntime('{name: torch-distributed}') + quota('{requests.nvidia.com/gpu: "8"}'),
+    },
+    {
+      name: "a Kueue-admitted TrainJob without resourcesPerNode, its runtime's GPUs capped by the ClusterQueue",
+      path: 'a.yaml',
+      content:
+        TRAINING_RUNTIME +
+        '---\n' +
+        trainJobOnRuntime('{name: torch-distributed, kind: TrainingRuntime}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') +
+        KUEUE,
+    },
+    {
       name: 'the JobSet the Trainer made from a Kueue-admitted TrainJob (named after it, without its queue label), as a cluster holds it: admitted with the TrainJob',
       path: 'a.yaml',
       content:
@@ -179,6 +207,18 @@ testRule(rule, {
       path: 'a.yaml',
       content: trainJob('{limits: {nvidia.com/gpu: 4}}'),
       findings: [{ ...TRAIN_JOB_FINDING, severity: 'medium' }],
+    },
+    {
+      name: "a TrainJob without resourcesPerNode asks for its TrainingRuntime's GPUs (runtimeRef kind TrainingRuntime, in its namespace)",
+      path: 'a.yaml',
+      content: TRAINING_RUNTIME + '---\n' + trainJobOnRuntime('{name: torch-distributed, kind: TrainingRuntime}'),
+      findings: [{ ...TRAIN_JOB_FINDING, startLine: 20, endLine: 20 }],
+    },
+    {
+      name: "a TrainJob without resourcesPerNode asks for its ClusterTrainingRuntime's GPUs (runtimeRef's default kind)",
+      path: 'a.yaml',
+      content: CLUSTER_TRAINING_RUNTIME + '---\n' + trainJobOnRuntime('{name: torch-distributed}'),
+      findings: [{ ...TRAIN_JOB_FINDING, startLine: 20, endLine: 20 }],
     },
     {
       name: "a TrainJob's GPUs are its resourcesPerNode's requests too (AMD), its quota capping NVIDIA's",

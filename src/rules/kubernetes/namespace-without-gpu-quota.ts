@@ -3,7 +3,7 @@ import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../p
 import { KUEUE_CONFIG_KEY, kueueConfigText } from '../../parsers/k8s/set-projection.js';
 import { isMapping as isObj } from '../../parsers/yaml/position-table.js';
 import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
-import { notListed, quotaCovers, resourcesPerNode, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
+import { notListed, quotaCovers, tenantLocation, tenantName, tenants, type Tenant } from './lib/tenancy.js';
 
 const QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 
@@ -81,8 +81,8 @@ function asks(resources: unknown, resource: string): boolean {
   return false;
 }
 
-function requests(a: Asker, resource: string): boolean {
-  if (!a.pod) return asks(resourcesPerNode(a.workload), resource);
+function requests(t: Tenant, a: Asker, resource: string): boolean {
+  if (!a.pod) return t.podlessGpus.get(a.workload)?.has(resource) === true;
   return a.pod.containers.some((c) => asks(c.container.resources, resource));
 }
 
@@ -230,7 +230,7 @@ function kueueCovers(
   if (!local) return false;
   const trainJobs = new Set(t.podless.map((w) => w.name));
   const covered = (a: Asker) => {
-    if (!requests(a, resource)) return true;
+    if (!requests(t, a, resource)) return true;
     const labelled = queueOf(a);
     const q = labelled !== undefined ? (labelHonoured(a, frameworks) ? labelled : undefined) : defaultQueueOf(a, frameworks);
     return q !== undefined && local.get(q)?.has(resource) === true;
@@ -258,7 +258,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators (in their containers\u2019 resources; a Kubeflow Trainer TrainJob in its `spec.trainer.resourcesPerNode`) but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource (the JobSet Kubeflow Trainer makes from a TrainJob, named after it, is admitted with the TrainJob, which is judged instead: a cluster holds it without the TrainJob\u2019s queue label): each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators (in their containers\u2019 resources; a Kubeflow Trainer TrainJob in its `spec.trainer.resourcesPerNode`, else in the template of the TrainingRuntime or ClusterTrainingRuntime its `runtimeRef` names, when the scan holds it) but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource (the JobSet Kubeflow Trainer makes from a TrainJob, named after it, is admitted with the TrainJob, which is judged instead: a cluster holds it without the TrainJob\u2019s queue label): each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [

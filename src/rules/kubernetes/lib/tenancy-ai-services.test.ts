@@ -13,6 +13,7 @@ describe('runsAiServices', () => {
       quotas: [],
       limitRanges: [],
       gpuResources: new Set(),
+      podlessGpus: new Map(),
     };
     const keys = Object.keys(tenant);
     expect(runsAiServices(tenant)).toBe(false);

@@ -64,6 +64,8 @@ export interface Tenant {
   limitRanges: K8sObjectDocument[];
   /** Accelerator resources requested or limited by the namespace's containers. */
   gpuResources: Set<string>;
+  /** The accelerator resources each `podless` workload asks for (see `trainJobGpus`). */
+  podlessGpus: Map<K8sObjectDocument, Set<string>>;
 }
 
 export interface TenantView {
@@ -88,6 +90,38 @@ export function resourcesPerNode(o: K8sObjectDocument): Obj | undefined {
   if (key(o) !== TRAIN_JOB) return undefined;
   const r = o.get(['spec', 'trainer', 'resourcesPerNode']);
   return isObj(r) ? r : undefined;
+}
+
+/** `group/Kind` of Kubeflow Trainer's runtimes a TrainJob names (`spec.runtimeRef`). */
+const TRAINING_RUNTIME = 'trainer.kubeflow.org/TrainingRuntime';
+const CLUSTER_TRAINING_RUNTIME = 'trainer.kubeflow.org/ClusterTrainingRuntime';
+
+/**
+ * The runtime a TrainJob names, among `runtimes` (by `namespace/name`, a ClusterTrainingRuntime's
+ * namespace empty): `runtimeRef.kind` defaults to ClusterTrainingRuntime, `apiGroup` to the Trainer's.
+ */
+function runtimeOf(o: K8sObjectDocument, runtimes: ReadonlyMap<string, K8sObjectDocument>): K8sObjectDocument | undefined {
+  const ref = o.get(['spec', 'runtimeRef']);
+  if (!isObj(ref) || typeof ref.name !== 'string') return undefined;
+  const group = typeof ref.apiGroup === 'string' ? ref.apiGroup : 'trainer.kubeflow.org';
+  const kind = typeof ref.kind === 'string' ? ref.kind : 'ClusterTrainingRuntime';
+  const k = `${group}/${kind}`;
+  if (k === TRAINING_RUNTIME) return runtimes.get(`${k}\0${o.namespace}/${ref.name}`);
+  if (k === CLUSTER_TRAINING_RUNTIME) return runtimes.get(`${k}\0/${ref.name}`);
+  return undefined;
+}
+
+/**
+ * The accelerator resources a TrainJob asks for: those of its trainer's `resourcesPerNode`, which the
+ * Trainer sets on the trainer node of each of `numNodes`; without it, those of the runtime it names
+ * (when in the scan), whose JobSet template asks for them as it stands.
+ */
+function trainJobGpus(o: K8sObjectDocument, runtimes: ReadonlyMap<string, K8sObjectDocument>): Set<string> {
+  const out = new Set<string>();
+  const perNode = resourcesPerNode(o);
+  if (perNode) resourcesGpus(perNode, out);
+  else for (const p of runtimeOf(o, runtimes)?.pods ?? []) gpuResourcesOf(p, out);
+  return out;
 }
 
 function gpuResourcesOf(pod: PodSpecDocument, into: Set<string>): void {
@@ -144,6 +178,7 @@ function tenantNamed(byName: Map<string, Tenant>, name: string): Tenant {
       quotas: [],
       limitRanges: [],
       gpuResources: new Set(),
+      podlessGpus: new Map(),
     };
     byName.set(name, t);
   }
@@ -157,6 +192,12 @@ export function tenants(set: K8sSetDocument): TenantView {
   const byName = new Map<string, Tenant>();
   const namespaces = new Map<string, K8sObjectDocument>();
   const clusterPolicies: K8sObjectDocument[] = [];
+  const runtimes = new Map<string, K8sObjectDocument>();
+  for (const o of set.objects) {
+    const k = key(o);
+    if (k === TRAINING_RUNTIME || k === CLUSTER_TRAINING_RUNTIME)
+      runtimes.set(`${k}\0${k === TRAINING_RUNTIME ? o.namespace : ''}/${o.name}`, o);
+  }
   for (const o of set.objects) {
     const k = key(o);
     if (k === '/Namespace') {
@@ -172,8 +213,9 @@ export function tenants(set: K8sSetDocument): TenantView {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
       t.podless.push(o);
-      const perNode = resourcesPerNode(o);
-      if (perNode) resourcesGpus(perNode, t.gpuResources);
+      const gpus = trainJobGpus(o, runtimes);
+      t.podlessGpus.set(o, gpus);
+      for (const r of gpus) t.gpuResources.add(r);
     } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind) && !TEMPLATE_KEYS.has(k)) {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
