@@ -7,6 +7,10 @@ const cases: Array<[string, string, string]> = [
   ['LangSmith personal access token', 'LANGSMITH_API_KEY', fakes.langsmith()],
   ['Pinecone API key', 'PINECONE_API_KEY', fakes.pinecone()],
   ['Weights & Biases API key', 'WANDB_API_KEY', fakes.wandb()],
+  ['Weights & Biases API key', 'WANDB_API_KEY', fakes.wandbV1()],
+  ['Weights & Biases API key', 'API_KEY', fakes.wandbV1()],
+  ['Modal token secret', 'MODAL_TOKEN_SECRET', fakes.modalTokenSecret()],
+  ['Modal token secret', 'token_secret', fakes.modalTokenSecret('t')],
   ['Pinecone API key (legacy)', 'PINECONE_API_KEY', '3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6'],
   ['Weaviate API key', 'WEAVIATE_API_KEY', fakes.weaviate()],
   ['Qdrant API key', 'QDRANT__SERVICE__API_KEY', fakes.qdrant()],
@@ -19,6 +23,17 @@ testRule(rule, {
     { name: 'references', path: 'train.env', content: 'WANDB_API_KEY=${WANDB_API_KEY}\nDATABRICKS_TOKEN=\n' },
     { name: 'a UUID under another name', path: 'run.env', content: 'RUN_ID=3f9c2a41-7d0e-4b8a-9c55-e1f2a3b4c5d6\n' },
     { name: 'kaggle.json template', path: 'kaggle.json', content: '{"username":"alice","key":"<your-kaggle-key>"}\n' },
+    {
+      name: 'W&B and Modal placeholders',
+      path: '.env.example',
+      content:
+        'WANDB_API_KEY=wandb_v1_xxxxxxxxxxxxxxxxxxxxxxxxxxx_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nMODAL_TOKEN_ID=ak-xxxxxxxxxxxxxxxxxxxxxx\nMODAL_TOKEN_SECRET=as-FAKESECRETSTRINGABCDEF\nMODAL_TOKEN_SECRET=as-...\n',
+    },
+    {
+      name: 'a Modal token ID (not secret) and a Modal-shaped value under another name',
+      path: 'app.env',
+      content: `MODAL_TOKEN_ID=${fakes.modalTokenId()}\nSESSION_TOKEN=${fakes.modalTokenSecret()}\n`,
+    },
   ],
   invalid: [
     ...cases.map(([label, name, key]) => ({

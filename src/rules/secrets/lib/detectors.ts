@@ -388,6 +388,17 @@ export const MARKER_DETECTORS: readonly MarkerDetector[] = [
     check: (v) => ({ label: v.startsWith('lsv2_sk') ? 'LangSmith service key' : 'LangSmith personal access token' }),
   },
   {
+    id: 'wandb-v1-key',
+    rule: 'ml-platform-token',
+    label: 'Weights & Biases API key',
+    severity: 'high',
+    // The longer keys W&B issues since SDK 0.22.3 (86 characters): `wandb_v1_`, 27 and 49 alphanumerics.
+    markers: ['wandb_v1_'],
+    pattern: new RegExp(`wandb_v1_[A-Za-z0-9]{20,40}_[A-Za-z0-9]{40,60}${END}`, 'y'),
+    prefix: 9,
+    check: (v) => randomish(v.slice(9), 4),
+  },
+  {
     id: 'pinecone-key',
     rule: 'ml-platform-token',
     label: 'Pinecone API key',
@@ -512,6 +523,17 @@ export const CONTEXT_DETECTORS: readonly ContextDetector[] = [
     key: /wandb|weights.{0,3}biases/,
     value: /^(?:local-)?[0-9a-f]{40}$/,
     minEntropy: 3,
+  },
+  {
+    id: 'modal-token-secret',
+    rule: 'ml-platform-token',
+    label: 'Modal token secret',
+    severity: 'high',
+    // `MODAL_TOKEN_SECRET`, or `token_secret` of `~/.modal.toml`; its pair, the token ID (`ak-`), is not secret.
+    key: /modal|^token_secret$/,
+    value: /^as-(?=[A-Za-z0-9]{0,21}[a-z])(?=[A-Za-z0-9]{0,21}[A-Z])[A-Za-z0-9]{22}$/,
+    minEntropy: 3.5,
+    prefix: 3,
   },
   {
     id: 'pinecone-legacy-key',
