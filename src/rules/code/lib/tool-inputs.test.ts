@@ -56,7 +56,7 @@ describe('Python tool annotations', () => {
   });
 });
 
-it("takes for agent tools the subclasses of an agent framework's BaseTool, or of one no import binds, not of another module's", () => {
+it("takes for agent tools the subclasses of an agent framework's BaseTool, or of one nothing in the file binds, not of another module's nor of the file's own", () => {
   const text = [
     'import mylib, crewai.tools',
     'from langchain_core.tools import BaseTool as LcBase',
@@ -75,4 +75,19 @@ it("takes for agent tools the subclasses of an agent framework's BaseTool, or of
   expect([...pyToolClasses(doc.root, PY_TOOL_MODULES)]).toEqual(['A', 'B', 'C', 'D']);
   const star = new CodeDocument(new MemorySourceFile('s.py', 'from langchain.tools import *\nclass S(BaseTool): pass\n'), 'python');
   expect([...pyToolClasses(star.root, PY_TOOL_MODULES)]).toEqual(['S']);
+  const own = [
+    'from langchain_core.tools import BaseTool as Lc',
+    'class BaseTool: pass',
+    'class O(BaseTool): pass',
+    'if True:',
+    '    class Mine(Lc): pass',
+    'class P(Mine): pass',
+  ].join('\n');
+  const doc2 = new CodeDocument(new MemorySourceFile('o.py', own), 'python');
+  expect([...pyToolClasses(doc2.root, PY_TOOL_MODULES)]).toEqual(['Mine', 'P']);
+  const nested = new CodeDocument(
+    new MemorySourceFile('n.py', 'try:\n    from mylib import x\nexcept ImportError:\n    class BaseTool: pass\nclass Q(BaseTool): pass\n'),
+    'python',
+  );
+  expect([...pyToolClasses(nested.root, PY_TOOL_MODULES)]).toEqual([]);
 });

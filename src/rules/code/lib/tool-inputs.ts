@@ -208,11 +208,52 @@ export function pyEnums(root: SgNode): Set<string> {
   return pySubclasses(root, (b) => ENUM_BASE.test(lastName(b)));
 }
 
+const moduleDefinitions = new WeakMap<SgNode, ReadonlySet<string>>();
+
+/**
+ * The names a Python module's own top-level statements define: `def tool`, `class BaseTool`, `tool = …`
+ * (also under `if`/`try` at the top level), not imports. Read once per root node.
+ */
+export function pyModuleDefinitions(root: SgNode): ReadonlySet<string> {
+  const cached = moduleDefinitions.get(root);
+  if (cached) return cached;
+  const out = new Set<string>();
+  const visit = (statements: SgNode[]): void => {
+    for (let s of statements) {
+      if (s.kind() === 'decorated_definition') s = s.field('definition') ?? s;
+      const k = s.kind();
+      if (k === 'function_definition' || k === 'class_definition') {
+        const name = s.field('name')?.text();
+        if (name) out.add(name);
+      } else if (k === 'expression_statement') {
+        const a = s.namedChildren()[0];
+        const left = a?.kind() === 'assignment' ? a.field('left') : undefined;
+        if (left?.kind() === 'identifier') out.add(left.text());
+      } else if (PY_TOP_BLOCKS.has(String(k)))
+        for (const c of s.namedChildren())
+          if (c.kind() === 'block' || PY_TOP_BLOCKS.has(String(c.kind()))) visit(c.kind() === 'block' ? c.namedChildren() : [c]);
+    }
+  };
+  visit(root.namedChildren());
+  moduleDefinitions.set(root, out);
+  return out;
+}
+/** Top-level statements whose blocks run as the module's own: `if`, `try` and their clauses. */
+const PY_TOP_BLOCKS: ReadonlySet<string> = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'try_statement',
+  'except_clause',
+  'finally_clause',
+]);
+
 /**
  * The classes of a Python module subclassing an agent framework's `BaseTool` (or such a class defined before
  * them): a `BaseTool` imported from a module `modules` accepts, under its name or an alias, or reached through
- * such a module (`tools.BaseTool`); a `BaseTool` no import binds (a star import) counts too, one imported
- * from another module (`from mylib import BaseTool`) does not.
+ * such a module (`tools.BaseTool`); a `BaseTool` nothing in the file binds (a star import, a snippet without
+ * its imports) counts too; one imported from another module (`from mylib import BaseTool`) or a class
+ * `BaseTool` of the file's own does not (a subclass of one that subclasses a framework's does).
  */
 export function pyToolClasses(root: SgNode, modules: RegExp): Set<string> {
   /** Of each name the imports bind (the first of a dotted path): whether a framework's module binds it, and whether as its `BaseTool`. */
@@ -226,7 +267,7 @@ export function pyToolClasses(root: SgNode, modules: RegExp): Set<string> {
   return pySubclasses(root, (b) => {
     if (b.kind() === 'identifier') {
       const imported = bound.get(b.text());
-      return imported ? imported.baseTool : b.text() === 'BaseTool';
+      return imported ? imported.baseTool : b.text() === 'BaseTool' && !pyModuleDefinitions(root).has('BaseTool');
     }
     if (b.kind() !== 'attribute' || lastName(b) !== 'BaseTool') return false;
     let head = b.field('object');
