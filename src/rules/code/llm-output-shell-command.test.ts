@@ -206,6 +206,24 @@ testRule(rule, {
       content:
         'import os\nfrom mylib import tool as t\nfrom .helpers import function_tool as ft\n\n@t\ndef run(cmd: str) -> str:\n    os.system(cmd)\n\n@ft\ndef go(cmd: str) -> str:\n    os.system(cmd)\n',
     },
+    ...[
+      ['another module', 'from mylib import tool\n'],
+      ['a module of the package', 'from .registry import tool\n'],
+      ['a module imported whole', 'import tool\n'],
+      ['a function of the file', 'def tool(f):\n    return f\n'],
+      ['a name the file assigns', 'import registry\ntool = registry.register\n'],
+      ['a function of the file, under try', 'try:\n    import registry\nexcept ImportError:\n    def tool(f):\n        return f\n'],
+    ].map(([from, lines]) => ({
+      name: `@tool from ${from} is not an agent framework's: its function's parameters are not model output`,
+      path: 'own.py',
+      content: `import os\n${lines}\n@tool\ndef run(cmd: str) -> str:\n    return os.popen(cmd).read()\n`,
+    })),
+    {
+      name: "the _run of a subclass of a class BaseTool of the file's own, not an agent framework's",
+      path: 'ownbase.py',
+      content:
+        'import os\n\nclass BaseTool:\n    def run(self, text):\n        return self._run(text)\n\nclass Shell(BaseTool):\n    def _run(self, cmd: str) -> str:\n        return os.popen(cmd).read()\n',
+    },
     {
       name: "JS: a function given to an alias of another module's tool (import or require)",
       path: 'mytools.ts',
@@ -520,6 +538,42 @@ testRule(rule, {
         { startLine: 10, startColumn: 5, endLine: 10, endColumn: 17, message: 'Model output reaches os.system()' },
         { startLine: 11, startColumn: 5, endLine: 11, endColumn: 30, message: 'Model output reaches os.system()' },
       ],
+    },
+    ...[
+      ['langchain.tools', 'tool'],
+      ['langchain_core.tools', 'tool'],
+      ['crewai.tools', 'tool'],
+      ['smolagents', 'tool'],
+      ['agents', 'function_tool'],
+    ].map(([module, name]) => ({
+      name: `@${name} imported from ${module}: its function's parameters are model output`,
+      path: 'fw.py',
+      content: `import os\nfrom ${module} import ${name}\n\n@${name}\ndef run(cmd: str) -> str:\n    return os.popen(cmd).read()\n`,
+      findings: [{ startLine: 6, startColumn: 12, endLine: 6, endColumn: 25, message: 'Model output reaches os.popen()' }],
+    })),
+    ...[
+      ['no import of it (a copied snippet)', 'import os\n'],
+      ['a star import', 'import os\nfrom langchain.tools import *\n'],
+    ].map(([what, lines]) => ({
+      name: `@tool bound nowhere in the file, ${what}, is taken for a framework's: its function's parameters are model output`,
+      path: 'snippet.py',
+      content: `${lines}\n@tool\ndef run(cmd: str) -> str:\n    return os.popen(cmd).read()\n`,
+      findings: [
+        {
+          startLine: lines.split('\n').length + 3,
+          startColumn: 12,
+          endLine: lines.split('\n').length + 3,
+          endColumn: 25,
+          message: 'Model output reaches os.popen()',
+        },
+      ],
+    })),
+    {
+      name: "the _run of a subclass of the file's own BaseTool that subclasses a framework's",
+      path: 'ownbase2.py',
+      content:
+        'import os\nfrom langchain_core.tools import BaseTool as LcBaseTool\n\nclass BaseTool(LcBaseTool):\n    pass\n\nclass Shell(BaseTool):\n    def _run(self, cmd: str) -> str:\n        return os.popen(cmd).read()\n',
+      findings: [{ startLine: 9, startColumn: 16, endLine: 9, endColumn: 29, message: 'Model output reaches os.popen()' }],
     },
     {
       name: 'JS: parameters of agent tools are chosen by the model: LangChain tool(fn), DynamicTool func, AI SDK tool({ execute })',

@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { importsFrom, type Imported } from './imports.js';
+import { fileImports, importsFrom, type Imported } from './imports.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import {
   parsePyType,
@@ -9,6 +9,7 @@ import {
   pyEnums,
   pyInjected,
   pyModels,
+  pyModuleDefinitions,
   pyToolClasses,
   toolAliases,
   tsClosedParam,
@@ -436,7 +437,7 @@ const CALLBACK_METHODS = /\.(?:then|map|flatMap|forEach|filter|find|findLast|som
 const STATE_HOOK = /(?:^|\.)use(?:State|Reducer)$/;
 /** What the flow rules' documentation says of agent tools' parameters (see `toolParameters`). */
 export const TOOL_INPUT_DOC =
-  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool`, `@mcp.tool()`, `@function_tool`, also under an alias imported from its framework, or called on a function: `tool(fn)`; `Tool(func=…)`, `StructuredTool.from_function(…)`, the `_run`/`_arun` of a subclass of an agent framework’s `BaseTool`, LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not, and of a parameter typed with a pydantic model of the file, those fields; zod `number`, `boolean`, `enum`, `literal`, also in a schema held in a `const`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
+  'The arguments a model chooses for a tool are model output too: the parameters of a function made an agent tool (`@tool` or `@function_tool` imported from an agent framework, or bound nowhere in the file (a star import, a snippet), not another module’s or the file’s own; `@mcp.tool()`, also under an alias imported from its framework, or called on a function: `tool(fn)`; `Tool(func=…)`, `StructuredTool.from_function(…)`, the `_run`/`_arun` of a subclass of an agent framework’s `BaseTool` (not of a class of the file’s own of that name), LangChain.js `tool(fn, …)`, `new DynamicTool({ func })`, the AI SDK’s `tool({ execute })`, an MCP server’s `tool`/`registerTool` handler), except those the framework fills (`InjectedState`, `InjectedToolArg`, `RunnableConfig`, a context) and those it validates to a type that carries no text before the tool runs (`int`, `float`, `bool`, `Literal[…]`, an `Enum` of the file, optional or not, and of a parameter typed with a pydantic model of the file, those fields; zod `number`, `boolean`, `enum`, `literal`, also in a schema held in a `const`; a TypeScript `number` or `boolean`). `Tool(func=…)` validates nothing: its parameters are model output whatever their annotation.';
 
 /**
  * Agent tools, whose parameters the model chooses: Python functions decorated `@tool`, `@mcp.tool()`,
@@ -1406,13 +1407,25 @@ export class Flow {
       for (const fn of fns) if (!isMethod(fn.node) && around.has(this.nesting.parent[this.indexById.get(fn.id)!])) taint(fn);
     };
     if (python) {
+      let framework: Imported[] | undefined;
+      const frameworkImports = (): Imported[] => (framework ??= importsFrom(root, (m) => PY_TOOL_MODULES.test(m)));
+      /**
+       * `@tool`, `@function_tool` as a plain name: the framework's when the file imports it from one, or when
+       * nothing in the file binds the name (a star import, a snippet without its imports); not another module's
+       * (`from mylib import tool`) nor the file's own (`def tool(f)`).
+       */
+      const pyToolDecorator = (name: string): boolean =>
+        frameworkImports().some((i) => i.local === name && PY_TOOL_NAMES.has(i.name)) ||
+        (!fileImports(root).some((i) => i.local.split('.')[0] === name) && !pyModuleDefinitions(root).has(name));
       for (const f of this.functions!) {
         const parent = f.node.kind() === 'function_definition' ? f.node.parent() : null;
         if (parent?.kind() !== 'decorated_definition') continue;
         const decorated = parent.children().some((c) => {
           if (c.kind() !== 'decorator') return false;
           const text = c.text();
-          return TOOL_DECORATOR.test(text) || (aliases.size > 0 && aliases.has(DECORATOR_NAME.exec(text)?.[1] ?? ''));
+          const name = DECORATOR_NAME.exec(text)?.[1] ?? '';
+          if (aliases.has(name)) return true;
+          return TOOL_DECORATOR.test(text) && (name === '' || pyToolDecorator(name));
         });
         if (decorated) this.taintPyTool(f, types, add);
       }
@@ -1426,15 +1439,13 @@ export class Flow {
             toolClasses.has(classOf(f.node)?.field('name')?.text() ?? '')
           )
             this.taintPyTool(f, types, add);
-      let framework: Imported[] | undefined;
       /** `tool`, `lc_tool`, `agents.function_tool`, `tools.tool`: a name the file imports from an agent framework and does not define. */
       const pyToolCall = (callee: string): boolean => {
         if ((!PY_TOOL_CALL.test(callee) && !aliases.has(callee)) || this.byName.has(callee)) return false;
-        framework ??= importsFrom(root, (m) => PY_TOOL_MODULES.test(m));
         const dot = callee.lastIndexOf('.');
-        if (dot === -1) return framework.some((i) => i.local === callee && PY_TOOL_NAMES.has(i.name));
+        if (dot === -1) return frameworkImports().some((i) => i.local === callee && PY_TOOL_NAMES.has(i.name));
         const module = callee.slice(0, dot);
-        return framework.some((i) => i.local === module && !PY_TOOL_NAMES.has(i.name));
+        return frameworkImports().some((i) => i.local === module && !PY_TOOL_NAMES.has(i.name));
       };
       for (const { node, callee } of calls) {
         // `tool(search)`, `function_tool(search)`: the decorator called on a function of the file.
