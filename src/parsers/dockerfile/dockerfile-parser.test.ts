@@ -607,6 +607,21 @@ describe('image references', () => {
     expect(doc.externalSources().map((s) => s.image.reference)).toEqual(['y\\b/i:1']);
   });
 
+  // extractBuilderFlags takes the backslashes; then dockerfile2llb's toCommand rejects a COPY --from the
+  // shell lexer would change, and instructions' parseMount a from= with a $ but last.
+  it('reports a COPY --from or RUN --mount from= that BuildKit rejects for a variable, an escape or quotes', () => {
+    const text =
+      'FROM a AS b\nARG R=b\nCOPY --from=$R /a /b\nCOPY --from=x\\$R /a /b\nCOPY --from=b /a /b\nCOPY --from=a$ /a /b\n' +
+      'RUN --mount=type=bind,from=${R},target=/x ls\nRUN --mount=type=cache,target=/$R,FROM=b$ ls\nCOPY --from=x\\\\y /a /b\n';
+    const copy = 'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround';
+    expect(parse(text).errors).toEqual([
+      { message: copy, line: 3 },
+      { message: copy, line: 4 },
+      { message: "'from' doesn't support variable expansion, define alias stage instead", line: 7 },
+      { message: copy, line: 9 },
+    ]);
+  });
+
   it('reads an escaped escape before $ as a plain character once: the $ after it starts a variable (BuildKit ProcessWord)', () => {
     const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
     expect(resolved('ARG R=ghcr.io\nFROM x\\\\$R/b AS one\nFROM x\\\\\\$R/c AS two\n')).toEqual(['x\\ghcr.io/b', 'x\\$R/c']);

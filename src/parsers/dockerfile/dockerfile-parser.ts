@@ -95,6 +95,8 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
+    const stageFlagError = keyword === 'COPY' || keyword === 'RUN' ? fromFlagError(keyword, parts.flags, escapeChar) : undefined;
+    if (stageFlagError) errors.push({ message: stageFlagError.message, line: lines.position(stageFlagError.flag.span.start).line });
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs, p));
     if (keyword === 'FROM') {
@@ -128,6 +130,40 @@ function propertyFlagError(keyword: string, flags: readonly DockerFlag[]): { mes
     if (flag.value === '') return { message: `missing a value on flag: ${written}`, flag };
     if (flag.value !== null && !/^(?:true|false)$/i.test(flag.value))
       return { message: `expecting boolean value for flag ${written}`, flag };
+  }
+  return undefined;
+}
+
+/** A `$` the shell lexer expands: before a name (unicode letters, digits, `_`), a special parameter or `{`. */
+const LEXER_DOLLAR = /\$(?:[{@*#?\-$!_]|\p{L}|\p{Nd})/u;
+
+/**
+ * Why BuildKit rejects the stage a COPY --from or RUN --mount from= names. The flag's value is what
+ * extractBuilderFlags left (quotes and backslashes taken). COPY: dockerfile2llb's toCommand runs the
+ * shell lexer on it with no variables set and rejects a value it changes (a variable, the escape
+ * character, quotes): build variables are not substituted in --from. RUN: parseMount rejects a from=
+ * holding a `$` anywhere but last.
+ */
+function fromFlagError(keyword: string, flags: readonly DockerFlag[], escape: string): { message: string; flag: DockerFlag } | undefined {
+  for (const flag of flags) {
+    if (flag.value === null) continue;
+    if (keyword === 'COPY' && flag.name === 'from') {
+      const v = flag.value;
+      if (v.includes(escape) || v.includes("'") || v.includes('"') || LEXER_DOLLAR.test(v))
+        return {
+          message:
+            'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
+          flag,
+        };
+    }
+    if (keyword === 'RUN' && flag.name === 'mount')
+      for (const field of flag.value.split(',')) {
+        const eq = field.indexOf('=');
+        if (eq === -1 || field.slice(0, eq).toLowerCase() !== 'from') continue;
+        const dollar = field.indexOf('$', eq + 1);
+        if (dollar !== -1 && dollar !== field.length - 1)
+          return { message: "'from' doesn't support variable expansion, define alias stage instead", flag };
+      }
   }
   return undefined;
 }
