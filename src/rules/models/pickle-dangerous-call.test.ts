@@ -277,6 +277,65 @@ testRule(rule, {
       content: torchZip(benign, { '0': new Uint8Array(24), '1': new Uint8Array(8), '7': osSystemPayload('id') }),
       findings: [{ ...col(2, 16) }],
     },
+    {
+      name: 'an attribute path through a module an allow-listed one imports under its usual alias (sklearn.pipeline + np.load)',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .str('sklearn.pipeline')
+        .str('np.load')
+        .stackGlobal()
+        .str('/tmp/x.npy')
+        .none()
+        .bool(true)
+        .tuple3()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(29, 30),
+          evidence: 'sklearn.pipeline.np.load',
+          message:
+            "Pickle calls sklearn.pipeline.np.load, which reaches numpy.load, (nested deserialisation) when loaded by REDUCE at byte 45: sklearn.pipeline.np.load('/tmp/x.npy', None, …)",
+        },
+      ],
+    },
+    {
+      name: 'torch and NumPy helpers that import by name, exec pickled source, open a shared library or load TorchScript',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('torch._utils', '_import_dotted_name')
+        .str('os.system')
+        .tuple1()
+        .reduce()
+        .pop()
+        .global('torch.fx.graph_module', 'reduce_graph_module')
+        .emptyDict()
+        .str('import os')
+        .tuple2()
+        .reduce()
+        .pop()
+        .global('numpy.ctypeslib', 'load_library')
+        .str('x')
+        .str('/tmp')
+        .tuple2()
+        .reduce()
+        .pop()
+        .global('torch.jit._serialization', 'load')
+        .str('/tmp/x')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        { ...col(2, 36), message: /^Pickle calls torch\._utils\._import_dotted_name \(indirection\) when loaded by REDUCE at byte 48/ },
+        { ...col(50, 93), message: /^Pickle calls torch\.fx\.graph_module\.reduce_graph_module \(code execution\)/ },
+        { ...col(108, 138), message: /^Pickle calls numpy\.ctypeslib\.load_library \(code execution\)/ },
+        { ...col(150, 181), message: /^Pickle calls torch\.jit\._serialization\.load \(nested deserialisation\)/ },
+      ],
+    },
   ],
 });
 

@@ -101,6 +101,28 @@ testRule(rule, {
         },
       ],
     },
+    {
+      name: 'a standard-library callable reached through a module an allow-listed one imports',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .str('torch.nn.modules.module')
+        .str('warnings.warn')
+        .stackGlobal()
+        .str('x')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(42, 43),
+          evidence: 'torch.nn.modules.module.warnings.warn',
+          message:
+            "Pickle calls torch.nn.modules.module.warnings.warn (which reaches warnings.warn), a standard-library callable that checkpoints have no use for (STACK_GLOBAL at byte 42, called by REDUCE at byte 47: torch.nn.modules.module.warnings.warn('x'))",
+        },
+      ],
+    },
   ],
 });
 

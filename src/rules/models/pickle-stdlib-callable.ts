@@ -43,9 +43,11 @@ export default defineRule<PickleDocument>({
   },
   check(doc, ctx) {
     for (const imp of doc.imports) {
-      if (!imp.resolved || verdictOf(imp).kind !== 'stdlib') continue;
+      if (!imp.resolved) continue;
+      const v = verdictOf(imp);
+      if (v.kind !== 'stdlib') continue;
       ctx.report({
-        message: `Pickle ${imp.callCount ? 'calls' : 'imports'} ${imp.dotted}, a standard-library callable that checkpoints have no use for (${imp.opcode} at byte ${imp.offset}${imp.callCount ? `, called${firstCall(imp)}` : ''})${streamNote(imp)}`,
+        message: `Pickle ${imp.callCount ? 'calls' : 'imports'} ${imp.dotted}${v.reaches ? ` (which reaches ${v.reaches})` : ''}, a standard-library callable that checkpoints have no use for (${imp.opcode} at byte ${imp.offset}${imp.callCount ? `, called${firstCall(imp)}` : ''})${streamNote(imp)}`,
         at: importSpan(imp),
         evidence: imp.dotted,
       });

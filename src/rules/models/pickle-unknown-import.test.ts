@@ -21,6 +21,11 @@ const custom = pickle().proto(2).global('mylib.models', 'Net').emptyTuple().redu
 testRule(rule, {
   valid: [
     {
+      name: 'a nested class of an allow-listed module',
+      path: 'model.pkl',
+      content: pickle().proto(4).str('torch.nn.modules.linear').str('Linear.Inner').stackGlobal().emptyTuple().reduce().stop().bytes(),
+    },
+    {
       name: 'torch state dict',
       path: 'model.pkl',
       content: torchStateDictPickle([{ name: 'w', key: '0', shape: [4], storage: 'HalfStorage' }]),
@@ -120,6 +125,12 @@ testRule(rule, {
       content: custom,
       settings: { strictModels: true },
       findings: [{ ...col(2, 20), severity: 'high' }],
+    },
+    {
+      name: 'an allow-listed module vouches for its classes, not for an attribute path through a function it defines',
+      path: 'model.pkl',
+      content: pickle().proto(4).str('sklearn.pipeline').str('check_memory.x').stackGlobal().emptyTuple().reduce().stop().bytes(),
+      findings: [{ ...col(36, 37), evidence: 'sklearn.pipeline.check_memory.x' }],
     },
   ],
 });

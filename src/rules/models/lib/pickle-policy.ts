@@ -74,6 +74,11 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'numpy.testing',
     'numpy.f2py',
     'numpy.distutils',
+    // load_library opens a shared library: its initialisers run.
+    'numpy.ctypeslib',
+    // Python source carried in the pickle: reduce_graph_module and its kin exec a GraphModule's code when it is unpickled.
+    'torch.fx.graph_module',
+    'torch.fx._graph_pickler',
     'setuptools',
     'distutils',
     'IPython',
@@ -93,6 +98,7 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'torch.export.load',
     'torch.storage._load_from_bytes',
     'torch.jit.load',
+    'torch.jit._serialization',
     'torch.package',
     'numpy.load',
     'numpy.lib.npyio.load',
@@ -112,6 +118,8 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'operator',
     '_operator',
     'pkgutil',
+    // Imports a module by its dotted name and walks its attributes: torch's own pkgutil.resolve_name.
+    'torch._utils._import_dotted_name',
     'builtins.map',
     'builtins.filter',
   ],
@@ -464,24 +472,53 @@ function denyMatch(dotted: string): { matched: string; category: DenyCategory } 
   return undefined;
 }
 
+/**
+ * The names modules conventionally import others under (`import numpy as np`): a dotted name that
+ * walks through one (`sklearn.pipeline` + `np.load`) reaches the module it stands for.
+ */
+const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['np', 'numpy'],
+  ['F', 'torch.nn.functional'],
+  ['nn', 'torch.nn'],
+  ['dist', 'torch.distributed'],
+  ['mp', 'multiprocessing'],
+  ['osp', 'os.path'],
+  ['pd', 'pandas'],
+  ['tf', 'tensorflow'],
+  ['jnp', 'jax.numpy'],
+  ['sp', 'scipy'],
+  ['plt', 'matplotlib.pyplot'],
+]);
+
 /** Judges `module.name`; `name` may be a dotted attribute path (`pathlib` + `os.system` reaches `os.system`). */
 export function judgeImport(module: string, name: string, dotted = `${module}.${name}`): Verdict {
   if (ALLOW_EXACT.has(dotted)) return { kind: 'allowed' };
   const direct = denyMatch(dotted);
   if (direct) return { kind: 'denied', ...direct };
   const parts = name.split('.');
+  let reachesStdlib: string | undefined;
   for (let i = 0; i + 1 < parts.length; i++) {
     const tail = parts.slice(i).join('.');
+    const alias = MODULE_ALIASES.get(parts[i]);
+    const reached = alias === undefined ? tail : [alias, ...parts.slice(i + 1)].join('.');
     const hit = denyMatch(tail);
     if (hit) return { kind: 'denied', ...hit, reaches: tail };
+    const aliased = alias === undefined ? undefined : denyMatch(reached);
+    if (aliased) return { kind: 'denied', ...aliased, reaches: reached };
     if (parts[i] === '__builtins__' || parts[i] === '__globals__')
       return { kind: 'denied', category: 'code execution', matched: parts[i], reaches: tail };
+    if (reachesStdlib === undefined && !ALLOW_EXACT.has(reached) && isStdlibModule(reached)) reachesStdlib = reached;
   }
   if (parts.length > 1 && parts.some((p) => p.startsWith('__') && p.endsWith('__')))
     return { kind: 'denied', category: 'indirection', matched: name, reaches: dotted };
   // A storage class's from_file (torch.UntypedStorage.from_file, torch.FloatStorage.from_file) reads any file into a tensor.
   if (dotted.startsWith('torch.') && dotted.endsWith('.from_file')) return { kind: 'denied', category: 'file access', matched: dotted };
-  for (const p of prefixes(dotted)) if (ALLOW_PREFIX.includes(p)) return { kind: 'allowed' };
+  // An attribute path through a module the named one imported reaches that module's callable, whatever module it is reached through.
+  if (reachesStdlib !== undefined) return { kind: 'stdlib', reaches: reachesStdlib };
+  // Allow-listed modules vouch for their classes (`Linear`, `Outer.Inner`), not for an attribute path through an object they
+  // import (`np.load`, `functional.relu`): a lower-case step is a module, function or instance.
+  const throughClasses = parts.slice(0, -1).every((p) => /^[A-Z]/.test(p) && !MODULE_ALIASES.has(p));
+  if (throughClasses) for (const p of prefixes(dotted)) if (ALLOW_PREFIX.includes(p)) return { kind: 'allowed' };
   if (
     /^torch\.(?:[A-Z][A-Za-z0-9]*Storage|(?:float|bfloat|int|uint|complex|bool|half|double|long|short|cfloat|cdouble|qint|quint|float8_)\w*)$/.test(
       dotted,
