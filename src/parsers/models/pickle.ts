@@ -88,6 +88,18 @@ export interface PickleScan {
 }
 
 const MAX_CALLS = 8;
+
+/**
+ * Callables that call one of their arguments: `copyreg._reconstructor(cls, base, state)` runs
+ * `base.__init__(obj, state)`; torch's `_rebuild_from_type(func, type, args, dict)` and
+ * `_rebuild_from_type_v2(func, new_type, args, state)` run `func(*args)`. `args` is the index of the
+ * argument tuple, or -1 for the arguments after the callee.
+ */
+const CALLS_ARGUMENT: Readonly<Record<string, { callee: number; args: number }>> = lookupTable({
+  'copyreg._reconstructor': { callee: 1, args: -1 },
+  'torch._tensor._rebuild_from_type': { callee: 0, args: 2 },
+  'torch._tensor._rebuild_from_type_v2': { callee: 0, args: 2 },
+});
 const MAX_KEPT_STRING = 4096;
 const MAX_STORAGE_KEYS = 100_000;
 const MAX_DICT_ENTRIES = 64;
@@ -271,6 +283,8 @@ class Machine {
   private marks: number[] = [];
   private memo = new Map<number, Value>();
   private importsByName = new Map<string, PickleImport>();
+  /** Objects and imported classes whose `__setstate__` a BUILD set to an imported callable. */
+  private setstates = new Map<object, PickleImport>();
   readonly result: PickleStream;
 
   constructor(
@@ -432,9 +446,14 @@ class Machine {
       const preview = args ? previewArgs(args) : undefined;
       imp.calls.push(preview ? { offset: at, opcode, args: preview } : { offset: at, opcode });
     }
-    // copyreg._reconstructor(cls, base, state) runs base.__init__(obj, state): the base class is called too.
-    if (imp.dotted === 'copyreg._reconstructor' && args?.k === 'tuple' && args.items[1]?.k === 'global')
-      this.call(args.items[1], 'REDUCE', at, { k: 'tuple', items: args.items.slice(2) });
+    // Allow-listed rebuild helpers that call a callable they are given: that callable is called too.
+    const passOn = CALLS_ARGUMENT[imp.dotted];
+    if (passOn !== undefined && args?.k === 'tuple' && args.items[passOn.callee]?.k === 'global') {
+      const rest = args.items[passOn.args];
+      const passed: Value =
+        passOn.args === -1 ? { k: 'tuple', items: args.items.slice(2) } : rest?.k === 'tuple' ? rest : { k: 'tuple', items: [] };
+      this.call(args.items[passOn.callee], opcode, at, passed);
+    }
     const obj: ObjValue = { k: 'obj', of: imp };
     if (args?.k === 'tuple' && args.items[0]?.k === 'str' && /(^|\.)dtype$/.test(imp.dotted)) obj.dtype = args.items[0].v ?? undefined;
     return obj;
@@ -830,6 +849,7 @@ class Machine {
         const state = this.pop(at);
         const target = this.top(at);
         if (target.k === 'obj' && target.of?.dotted === 'joblib.numpy_pickle.NumpyArrayWrapper') this.skipJoblibArray(state, at);
+        else this.build(target, state, at);
         break;
       }
       case 0x50: // PERSID
@@ -880,6 +900,27 @@ class Machine {
   }
 
   /**
+   * BUILD calls the target's `__setstate__(state)` when it has one, and only otherwise stores the
+   * state in its `__dict__` (or, for the second item of a `(state, slotstate)` pair, sets each
+   * attribute). A state that stores a callable as `__setstate__` makes the next BUILD on the same
+   * object (or on an instance of the class so patched) call it with its state.
+   */
+  private build(target: Value, state: Value, at: number): void {
+    const key = target.k === 'obj' ? target : target.k === 'global' ? target.imp : undefined;
+    if (key === undefined) return;
+    const setstate = this.setstates.get(key) ?? (target.k === 'obj' && target.of ? this.setstates.get(target.of) : undefined);
+    if (setstate) {
+      this.call({ k: 'global', imp: setstate }, 'BUILD', at, { k: 'tuple', items: [state] });
+      return;
+    }
+    const dicts = state.k === 'dict' ? [state] : state.k === 'tuple' && state.items.length === 2 ? state.items : [];
+    for (const d of dicts) {
+      const fn = d.k === 'dict' ? d.entries.get('__setstate__') : undefined;
+      if (fn?.k === 'global') this.setstates.set(key, fn.imp);
+    }
+  }
+
+  /**
    * joblib writes each NumPy array's bytes straight after the BUILD of its `NumpyArrayWrapper`
    * (object arrays as a nested pickle): skip them as joblib's unpickler reads them.
    */
@@ -927,9 +968,10 @@ class Machine {
 }
 
 function setItems(d: DictValue, items: Value[]): void {
-  for (let i = 0; i + 1 < items.length && d.entries.size < MAX_DICT_ENTRIES; i += 2) {
+  for (let i = 0; i + 1 < items.length; i += 2) {
     const k = items[i];
-    if (k.k === 'str' && k.v !== null) d.entries.set(k.v, items[i + 1]);
+    // Past the bound, only the key BUILD acts on is kept: padding must not hide it.
+    if (k.k === 'str' && k.v !== null && (d.entries.size < MAX_DICT_ENTRIES || k.v === '__setstate__')) d.entries.set(k.v, items[i + 1]);
   }
 }
 

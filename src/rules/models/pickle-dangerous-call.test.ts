@@ -28,6 +28,24 @@ testRule(rule, {
     { name: 'ordinary text file', path: 'notes.txt', content: '(see the README)\ncos\nsystem\n' },
     { name: 'protocol 0 pickle of a list', path: 'data.txt', content: '(lp0\nI1\naI2\na.' },
     { name: 'text that starts like SHORT_BINBYTES', path: 'NOTICE', content: 'Copyright 2024 the authors. All rights reserved.\n' },
+    {
+      name: 'BUILD with an ordinary state, and a __setstate__ key that holds no callable',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('argparse', 'Namespace')
+        .emptyTuple()
+        .reduce()
+        .emptyDict()
+        .str('__setstate__')
+        .str('os.system')
+        .setitem()
+        .build()
+        .str('id')
+        .build()
+        .stop()
+        .bytes(),
+    },
     { name: 'binary data that starts like NEWTRUE', path: 'weights.bin', content: Uint8Array.from([0x88, 0x2e, 0xff, 0x00, 0x13, 0x37]) },
   ],
   invalid: [
@@ -335,6 +353,80 @@ testRule(rule, {
         { ...col(108, 138), message: /^Pickle calls numpy\.ctypeslib\.load_library \(code execution\)/ },
         { ...col(150, 181), message: /^Pickle calls torch\.jit\._serialization\.load \(nested deserialisation\)/ },
       ],
+    },
+    {
+      name: 'BUILD calls the __setstate__ an earlier BUILD stored in the object (no REDUCE of the callable)',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('collections', 'OrderedDict')
+        .emptyTuple()
+        .reduce()
+        .emptyDict()
+        .str('__setstate__')
+        .global('os', 'system')
+        .setitem()
+        .build()
+        .str('id')
+        .build()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(44, 55),
+          evidence: 'os.system',
+          message: "Pickle calls os.system (code execution) when loaded by BUILD at byte 61: os.system('id')",
+        },
+      ],
+    },
+    {
+      name: 'BUILD slot state that sets __setstate__ on an allow-listed class: its next instance calls it',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('argparse', 'Namespace')
+        .none()
+        .emptyDict()
+        .str('__setstate__')
+        .global('os', 'system')
+        .setitem()
+        .tuple2()
+        .build()
+        .emptyTuple()
+        .reduce()
+        .str('id')
+        .build()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(38, 49), message: "Pickle calls os.system (code execution) when loaded by BUILD at byte 58: os.system('id')" }],
+    },
+    {
+      name: 'BUILD state whose __setstate__ comes after 70 other keys',
+      path: 'model.pkl',
+      content: (() => {
+        const p = pickle().proto(4).global('argparse', 'Namespace').emptyTuple().reduce().emptyDict().mark();
+        for (let i = 0; i < 70; i++) p.str(`k${i}`).none();
+        return p.str('__setstate__').global('os', 'system').setitems().build().str('id').build().stop().bytes();
+      })(),
+      findings: [{ ...col(450, 461), message: /by BUILD at byte 467/ }],
+    },
+    {
+      name: 'torch._tensor._rebuild_from_type_v2 (allow-listed) calls the function it is given with the arguments it is given',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('torch._tensor', '_rebuild_from_type_v2')
+        .mark()
+        .global('os', 'system')
+        .global('torch', 'Tensor')
+        .str('id')
+        .tuple1()
+        .emptyDict()
+        .tuple()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(40, 51), message: "Pickle calls os.system (code execution) when loaded by REDUCE at byte 72: os.system('id')" }],
     },
   ],
 });

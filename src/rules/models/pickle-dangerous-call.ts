@@ -19,7 +19,7 @@ export default defineRule<PickleDocument>({
       { id: 'owasp-llm-2025', control: 'LLM04' },
     ],
     rationale:
-      'Loading a pickle runs the calls it encodes: `REDUCE`, `INST`, `OBJ` and `NEWOBJ` call whatever callable the stream imported. A model file (PyTorch checkpoint, joblib or scikit-learn dump, NumPy object array) that calls `os.system`, `builtins.exec`, `subprocess`, a nested unpickler or a known torch gadget runs attacker code the moment `torch.load`, `pickle.load` or `joblib.load` reads it, with the rights of the training or serving process.',
+      "Loading a pickle runs the calls it encodes: `REDUCE`, `INST`, `OBJ` and `NEWOBJ` call whatever callable the stream imported, `BUILD` calls a `__setstate__` an earlier `BUILD` stored in the object or its class, and allow-listed helpers such as `copyreg._reconstructor` and torch's `_rebuild_from_type_v2` call a callable they are given. A model file (PyTorch checkpoint, joblib or scikit-learn dump, NumPy object array) that calls `os.system`, `builtins.exec`, `subprocess`, a nested unpickler or a known torch gadget runs attacker code the moment `torch.load`, `pickle.load` or `joblib.load` reads it, with the rights of the training or serving process.",
     remediation:
       'Do not load the file. Obtain the model from a trusted publisher and verify its digest; prefer safetensors (or ONNX/GGUF) for weights. If a pickle-based checkpoint is unavoidable, load it with `torch.load(..., weights_only=True)` or a restricted unpickler and convert it to safetensors in an isolated environment.',
     references: [
