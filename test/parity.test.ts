@@ -634,6 +634,31 @@ const CONTROLLER_MADE_CASES: Array<{ name: string; rule: string; file: string; m
   },
 ];
 
+describe('parity: a JobSet named after a Kueue-admitted TrainJob', () => {
+  beforeAll(async () => {
+    server = await new FakeApiServer().start();
+  });
+  afterAll(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  // The Trainer's JobSet (the TrainJob its controller) is admitted with the TrainJob; a hand-written one of the name is not.
+  for (const [what, jobSet, findings] of [
+    ["the Trainer's", TRAINER_JOBSET, 0],
+    ['a hand-written one', TRAINER_JOBSET.replace(/ {2}ownerReferences:\n.*\n/, ''), 1],
+  ] as const) {
+    it(`K8S-0163: ${what}: cluster = file`, async () => {
+      const rule = allRules.find((r) => r.meta.id === 'K8S-0163')!;
+      const objects = yaml.loadAll(trainerObjects(', labels: {kueue.x-k8s.io/queue-name: team-a}') + '---\n' + jobSet, null, {
+        schema: KUBE_SCHEMA,
+      }) as K8sObject[];
+      const expected = await fileLeg.findings(objects, rule);
+      expect(expected).toHaveLength(findings);
+      expect(await clusterLeg.findings(objects, rule)).toEqual(expected);
+    });
+  }
+});
+
 describe('parity: objects a controller makes from the objects of a file', () => {
   beforeAll(async () => {
     server = await new FakeApiServer().start();

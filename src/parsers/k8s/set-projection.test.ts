@@ -186,4 +186,32 @@ describe("a cluster scan's budget for the ConfigMap values it keeps", () => {
     for (let i = 0; i < 50; i++) setProjection(hubConfigMap(`m${i}`, 60), undefined, { budget, path: `m${i}` });
     expect(notes).toEqual([...Array.from({ length: 11 }, (_, i) => `m${i}`)]);
   });
+
+  it("keeps of the owner references only a TrainJob's controller reference (K8S-0163 reads it), as apiVersion, kind, name", () => {
+    const owner = (apiVersion: string, kind: string, controller: boolean) => ({
+      apiVersion,
+      kind,
+      name: 'llama',
+      uid: 'u-1',
+      controller,
+      blockOwnerDeletion: true,
+    });
+    const jobSet = (refs: unknown[]): K8sObject => ({
+      apiVersion: 'jobset.x-k8s.io/v1alpha2',
+      kind: 'JobSet',
+      metadata: { name: 'llama', namespace: 'research', ownerReferences: refs },
+      spec: {},
+    });
+    expect(setProjection(jobSet([owner('trainer.kubeflow.org/v1alpha1', 'TrainJob', true)])).metadata).toEqual({
+      name: 'llama',
+      namespace: 'research',
+      ownerReferences: [{ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', name: 'llama', controller: true }],
+    });
+    for (const refs of [
+      [owner('trainer.kubeflow.org/v1alpha1', 'TrainJob', false)],
+      [owner('apps/v1', 'Deployment', true)],
+      'x' as unknown as unknown[],
+    ])
+      expect(setProjection(jobSet(refs)).metadata).toEqual({ name: 'llama', namespace: 'research' });
+  });
 });

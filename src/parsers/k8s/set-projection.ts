@@ -9,6 +9,26 @@ type Obj = Record<string, unknown>;
 /** Object metadata the cross-object rules read: identity, labels (selectors) and annotations (auth hints, suppressions). */
 const METADATA_KEPT = new Set(['name', 'generateName', 'namespace', 'labels', 'annotations']);
 
+/**
+ * Owners whose controller reference a cross-object rule reads: K8S-0163 tells the JobSet Kubeflow
+ * Trainer made from a TrainJob (admitted by Kueue with it) by its controller, the TrainJob.
+ */
+const OWNERS_READ: ReadonlySet<string> = new Set(['trainer.kubeflow.org/TrainJob']);
+
+/**
+ * The controller reference of `ownerReferences` when its owner is one of `OWNERS_READ`, as
+ * `{apiVersion, kind, name, controller}`; undefined otherwise (the others are dropped).
+ */
+function ownersRead(refs: unknown): Obj[] | undefined {
+  if (!Array.isArray(refs)) return undefined;
+  for (const r of refs) {
+    if (!isMapping(r) || r.controller !== true || typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') continue;
+    const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/')) : '';
+    if (OWNERS_READ.has(`${group}/${r.kind}`)) return [{ apiVersion: r.apiVersion, kind: r.kind, name: r.name, controller: true }];
+  }
+  return undefined;
+}
+
 /** Pod-level fields no cross-object rule reads (scheduling, security context, DNS): the per-object rules have read them. */
 const POD_FIELDS_DROPPED = [
   'securityContext',
@@ -131,7 +151,7 @@ const CONTAINER_DROPPED: ReadonlySet<string> = new Set(CONTAINER_FIELDS_DROPPED)
  * What the cross-object (`k8s-set`) rules read of an object read from a live cluster, kept once the
  * object's own rules are done (a cluster scan holds every object until its end, so what it keeps
  * decides its memory): object metadata without the server's bookkeeping (`uid`, `resourceVersion`,
- * timestamps, owner references, finalizers), pod specs and their containers without scheduling,
+ * timestamps, owner references but a controller a rule reads (`OWNERS_READ`), finalizers), pod specs and their containers without scheduling,
  * security contexts and probes, and a ConfigMap's keys without their values, except the configurations
  * cross-object rules read (`CONFIGMAP_READERS`), within the scan's `kept` budget (a value past it is
  * dropped too, and told at `kept.path`). Everything else is kept
@@ -149,8 +169,12 @@ export function setProjection(obj: K8sObject, pods?: readonly PodSpecPaths[], ke
   for (const key of Object.keys(obj)) {
     const value = obj[key];
     const below = dropped.children?.get(key);
-    if (key === 'metadata' && isMapping(value)) out.metadata = pick(value, METADATA_KEPT);
-    else out[key] = below === undefined || dropped.drops(key) ? value : copyWithout(value, below);
+    if (key === 'metadata' && isMapping(value)) {
+      const metadata = pick(value, METADATA_KEPT);
+      const owners = ownersRead(value.ownerReferences);
+      if (owners) metadata.ownerReferences = owners;
+      out.metadata = metadata;
+    } else out[key] = below === undefined || dropped.drops(key) ? value : copyWithout(value, below);
   }
   if (obj.kind === 'ConfigMap' && obj.apiVersion === 'v1') {
     if (isMapping(out.data)) out.data = keptData(out.data, kept);
@@ -226,8 +250,7 @@ function keptData(data: Obj, kept: { budget: KeptValueBudget; path: string } | u
   if (read.length === 0) return out;
   if (kept === undefined || kept.budget.take(chars, read.length)) for (const r of read) out[r.key] = r.value;
   else
-    for (const r of read)
-      kept.budget.dropped(kept.path, `the value of key '${r.key}' (${r.value.length} characters; ${r.rules} read it)`);
+    for (const r of read) kept.budget.dropped(kept.path, `the value of key '${r.key}' (${r.value.length} characters; ${r.rules} read it)`);
   return out;
 }
 

@@ -50,6 +50,12 @@ const unlabelled = (kind: string): string =>
 /** A JobSet without the queue label: Kueue's JobSet integration (on in its release manifests) gives it the `default` queue. */
 const unlabelledJobSet = `apiVersion: jobset.x-k8s.io/v1alpha2\nkind: JobSet\nmetadata:\n  name: train\n  namespace: research\nspec:\n  replicatedJobs:\n  - name: workers\n    replicas: 2\n    template:\n      spec:\n        template:\n          spec:\n            restartPolicy: Never\n            containers:\n            - name: w\n              image: nvcr.io/nvidia/pytorch:24.08-py3\n              resources:\n                limits: {nvidia.com/gpu: 8}\n`;
 
+/** A JobSet named after the TrainJob `llama` with `owners` as its ownerReferences (the Trainer's JobSet has the TrainJob as its controller). */
+const llamaJobSet = (owners: string): string =>
+  unlabelledJobSet.replace('name: train\n  namespace: research\n', `name: llama\n  namespace: research\n${owners}`);
+const TRAINER_OWNER =
+  '  ownerReferences:\n  - {apiVersion: trainer.kubeflow.org/v1alpha1, kind: TrainJob, name: llama, uid: 5b0c7f4e, controller: true}\n';
+
 /** Kueue's manager ConfigMap as its Helm chart renders it (`managerConfig.controllerManagerConfigYaml`), with the integrations given. */
 const kueueConfig = (frameworks: string[], at = { namespace: 'kueue-system', name: 'kueue-manager-config' }): string =>
   `---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${at.name}\n  namespace: ${at.namespace}\ndata:\n  controller_manager_config.yaml: |-\n    apiVersion: config.kueue.x-k8s.io/v1beta1\n    kind: Configuration\n    integrations:\n      frameworks:\n${frameworks.map((f) => `      - "${f}"\n`).join('')}`;
@@ -173,7 +179,7 @@ testRule(rule, {
       content:
         trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') +
         '---\n' +
-        unlabelledJobSet.replace('name: train\n', 'name: llama\n') +
+        llamaJobSet(TRAINER_OWNER) +
         KUEUE,
     },
     {
@@ -239,6 +245,20 @@ testRule(rule, {
         trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') + '---\n' + unlabelledJobSet + KUEUE,
       findings: [TRAIN_JOB_FINDING],
     },
+    ...[
+      ['no owner', ''],
+      ['another TrainJob its controller', TRAINER_OWNER.replace('name: llama', 'name: other')],
+      ['the TrainJob an owner but not its controller', TRAINER_OWNER.replace('controller: true', 'controller: false')],
+    ].map(([what, owners]) => ({
+      name: `a hand-written JobSet named after a Kueue-admitted TrainJob, ${what}: Kueue does not hold it`,
+      path: 'a.yaml',
+      content:
+        trainJob('{limits: {nvidia.com/gpu: 1}}', '  labels: {kueue.x-k8s.io/queue-name: team-a}\n') +
+        '---\n' +
+        llamaJobSet(owners) +
+        KUEUE,
+      findings: [TRAIN_JOB_FINDING],
+    })),
     {
       name: 'a TrainJob without the queue label beside a Kueue queue not named default: Kueue does not hold it',
       path: 'a.yaml',

@@ -212,12 +212,27 @@ function defaultQueueOf(a: Asker, frameworks: ReadonlySet<string> | undefined): 
 
 /**
  * True for the JobSet Kubeflow Trainer made from a TrainJob of the namespace (`trainJobs`, their
- * names): the Trainer names it after the TrainJob, and Kueue admits it with the TrainJob (its JobSet
- * integration leaves a job whose owner it manages to that owner), which is judged itself. A cluster
- * scan holds it beside the TrainJob, without the TrainJob's labels (the queue label among them).
+ * names): the Trainer names it after the TrainJob and makes the TrainJob its controller (an owner
+ * reference; it sets no label of its own on the JobSet), and Kueue admits it with the TrainJob (its
+ * JobSet integration leaves a job whose owner it manages to that owner), which is judged itself. A
+ * cluster scan holds it beside the TrainJob, without the TrainJob's labels (the queue label among
+ * them). A JobSet of the same name without that controller is no TrainJob's.
  */
 function madeByTrainJob(o: K8sObjectDocument, trainJobs: ReadonlySet<string>): boolean {
-  return o.resource.kind === 'JobSet' && (o.resource.apiVersion ?? '').startsWith('jobset.x-k8s.io/') && trainJobs.has(o.name);
+  if (o.resource.kind !== 'JobSet' || !(o.resource.apiVersion ?? '').startsWith('jobset.x-k8s.io/') || !trainJobs.has(o.name)) return false;
+  const refs = o.get(['metadata', 'ownerReferences']);
+  return (
+    Array.isArray(refs) &&
+    refs.some(
+      (r) =>
+        isObj(r) &&
+        r.controller === true &&
+        r.kind === 'TrainJob' &&
+        typeof r.apiVersion === 'string' &&
+        r.apiVersion.startsWith('trainer.kubeflow.org/') &&
+        r.name === o.name,
+    )
+  );
 }
 
 /** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */
@@ -258,7 +273,7 @@ export default defineRule<K8sSetDocument>({
       { id: 'owasp-llm-2025', control: 'LLM10' },
     ],
     rationale:
-      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators (in their containers\u2019 resources; a Kubeflow Trainer TrainJob in its `spec.trainer.resourcesPerNode`, else in the template of the TrainingRuntime or ClusterTrainingRuntime its `runtimeRef` names, when the scan holds it) but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource (the JobSet Kubeflow Trainer makes from a TrainJob, named after it, is admitted with the TrainJob, which is judged instead: a cluster holds it without the TrainJob\u2019s queue label): each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
+      'GPUs are the scarcest and most expensive resource of an AI cluster. A namespace whose workloads request accelerators (in their containers\u2019 resources; a Kubeflow Trainer TrainJob in its `spec.trainer.resourcesPerNode`, else in the template of the TrainingRuntime or ClusterTrainingRuntime its `runtimeRef` names, when the scan holds it) but whose ResourceQuota does not cap `requests.<resource>` (e.g. `requests.nvidia.com/gpu`) can take every GPU: one team starves the others, and a stolen token or an open notebook turns into cryptomining or cost harvesting at GPU prices. Kueue counts as the quota where it admits every workload of the namespace that asks for the resource (the JobSet Kubeflow Trainer makes from a TrainJob, named after it and with the TrainJob as its controller owner reference, is admitted with the TrainJob, which is judged instead: a cluster holds it without the TrainJob\u2019s queue label): each carries `kueue.x-k8s.io/queue-name` (on the workload object; for a Pod, Deployment or StatefulSet also on its pod template, as Kueue\u2019s pod integration reads it there, while its Job, JobSet, RayJob and training-job integrations read the workload\u2019s own labels only) naming a LocalQueue of the namespace whose ClusterQueue, in the scan, has a `nominalQuota` for that resource; a Job, CronJob, JobSet, RayJob, RayCluster, Kubeflow training job or AppWrapper without the label is held by the namespace\u2019s LocalQueue named `default` when there is one (Kueue\u2019s webhook for that kind labels it for that queue: LocalQueueDefaulting, on by default since Kueue 0.12); any other workload without the label (a DaemonSet, and a Pod, Deployment or StatefulSet, whose integrations Kueue\u2019s release manifests leave off) is not held by Kueue. When the scan holds Kueue\u2019s own Configuration (the `controller_manager_config.yaml` of its manager ConfigMap, `kueue-manager-config`, as the Helm chart renders it from `managerConfig.controllerManagerConfigYaml`: the chart turns the pod, deployment, statefulset and leaderworkerset integrations on), its `integrations.frameworks` decide instead: an unlabelled workload gets the `default` queue only when its integration is on, and a labelled one is held only when its integration (for a Pod\u2019s, Deployment\u2019s or StatefulSet\u2019s template label, or the pod integration) is on.',
     remediation:
       'Add `requests.nvidia.com/gpu` (and the equivalent for other accelerators or MIG profiles used, e.g. `requests.nvidia.com/mig-1g.10gb`) to the namespace\u2019s ResourceQuota. Extended resources only accept the `requests.` prefix in a quota. With Kueue, give the ClusterQueue a `nominalQuota` for the resource and label every GPU workload with its LocalQueue.',
     references: [
