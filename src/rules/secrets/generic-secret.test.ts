@@ -70,6 +70,29 @@ testRule(rule, {
         'secret_backend: github.com/external-secrets/external-secrets/pkg/provider\ncredentials_module: "@company/auth-tokens/dist/index.js"\ntoken_provider: mypkg.auth.tokens:TokenProvider2\nsecret_loader: lib/auth2/secretLoader.py\n',
     },
     {
+      name: 'a keyword in the last segment of a qualified name or a glob path is not assigned',
+      path: 'cfn-types.json',
+      content: [
+        '{',
+        '  "AWS::SecretsManager::SecretTargetAttachment": "x:SecretTargetAttachment9",',
+        '  "perms": ["bedrock-agentcore:GetWorkloadAccessToken","bedrock-agentcore:CompleteResourceTokenAuth2x"],',
+        '  "arn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:SecretName-f3gDy9",',
+        `  "paths": ['users.*.password', 'users.*.profile.preferences.*']`,
+        '}',
+      ].join('\n'),
+    },
+    {
+      name: 'names made of words: module paths with their export, feature flags, IAM actions, ARNs',
+      path: 'features.ts',
+      content: [
+        'export const TYPES = { "AWS::ApiGateway::ApiKey": "aws-cdk-lib/aws-apigateway.CfnApiKey" };',
+        'export const ACCESS_TOKEN_CLASS = "aws-cdk-lib/aws-route53globalresolver.CfnAccessToken";',
+        'export const RDS_PREVENT_RENDERING_DEPRECATED_CREDENTIALS = "@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials";',
+        'const tokenAction = "bedrock-agentcore:GetResourceOauth2Token";',
+        "const serviceToken = 'arn:aws:lambda:us-east-2:123456789012:function:my-function:1';",
+      ].join('\n'),
+    },
+    {
       name: 'a key spelled again in another case convention',
       path: 'models.js',
       content: `const map = {\n  oauth2MetadataSecrets: "oauth2_metadata_secrets",\n  "token_endpoint_auth_signing_alg_values_supported": "tokenEndpointAuthSigningAlgValuesSupported",\n};\n`,
@@ -81,6 +104,17 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'after a namespace, a drive or a scope, = still assigns; a base64 value with slashes is no name',
+      path: 'setup.ps1',
+      content: `$env:UPSTREAM_API_TOKEN = "${token}"\n<bean p:password="${pw}"/>\nConfig::API_TOKEN = '${token}'\napi_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzK3pQ8"\n`,
+      findings: [
+        { startLine: 1, startColumn: 28, endLine: 1, endColumn: 60, message: "secret in plain text (assigned to 'UPSTREAM_API_TOKEN')" },
+        { startLine: 2, startColumn: 19, endLine: 2, endColumn: 33, message: "password in plain text (assigned to 'password')" },
+        { startLine: 3, startColumn: 22, endLine: 3, endColumn: 54, message: "secret in plain text (assigned to 'API_TOKEN')" },
+        { startLine: 4, startColumn: 11, endLine: 4, endColumn: 47, message: "secret in plain text (assigned to 'api_key')" },
+      ],
+    },
     {
       name: 'the value after a YAML anchor (the anchor name is not the value)',
       path: 'values.yaml',

@@ -30,6 +30,11 @@ testRule(rule, {
       content: `payload=${b64url('{"a":1}')}.${b64url('{"b":2}')}\n`,
     },
     { name: 'secret name with a reference', path: '.env', content: 'JWT_SECRET=${JWT_SECRET}\n' },
+    {
+      name: 'a signing key type and its class: names, not secrets',
+      path: 'cfn-types.json',
+      content: '{\n  "AWS::Route53::KeySigningKey": "aws-cdk-lib/aws-route53.CfnKeySigningKey",\n  "signingKeyClass": "aws-cdk-lib/aws-route53.CfnKeySigningKey"\n}\n',
+    },
   ],
   invalid: [
     {

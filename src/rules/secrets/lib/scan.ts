@@ -664,6 +664,21 @@ const YAML_VALUE_LINE = /[ \t]*["']?value["']?[ \t]*:[ \t]*/y;
 
 type RawAssignment = Omit<Assignment, 'lineStart' | 'lineEnd'>;
 
+/**
+ * A keyword in the last segment of a longer name: a qualified name (`AWS::ApiGateway::ApiKey`,
+ * `bedrock-agentcore:GetWorkloadAccessToken`, `arn:aws:secretsmanager:…`) or a glob path
+ * (`users.*.password`). A `:` or `,` after it ends a mapping key or a list item, not an assignment to
+ * the segment; `=` still assigns (`$env:API_TOKEN = …`, `p:password="…"`, `Config::TOKEN = …`).
+ */
+function isNameFragment(text: string, ks: number, key: string): boolean {
+  const before = text.charCodeAt(ks - 1);
+  if (before === 58 /* : */) {
+    const c = text.charCodeAt(ks - 2);
+    return isKeyChar(c) || c === 58;
+  }
+  return before === 42 /* * */ && key.startsWith('.');
+}
+
 function readAssignment(
   text: string,
   ks: number,
@@ -686,6 +701,7 @@ function readAssignment(
   else if (c === '=' && text[i + 1] === '>') op = '=>';
   else if (c === '?' && text[i + 1] === '=') op = '?=';
   else if (c === ',') op = ',';
+  if ((op === ':' || op === ',') && isNameFragment(text, ks, key)) return undefined;
   if (op === ',') {
     // ("KEY", "value") / {"name": "KEY", "value": "…"}
     const j = skipSpaces(text, i + 1, lineEnd);
@@ -803,7 +819,15 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
         note: 'next to an Azure endpoint',
       };
     }
-    if (!hit && JWT_SECRET_KEY.test(key) && value.length >= 16 && !isPlaceholder(value) && entropy(value) >= 3 && charClasses(value) >= 2) {
+    if (
+      !hit &&
+      JWT_SECRET_KEY.test(key) &&
+      value.length >= 16 &&
+      !isPlaceholder(value) &&
+      entropy(value) >= 3 &&
+      charClasses(value) >= 2 &&
+      !isIdentifierName(value)
+    ) {
       hit = {
         detector: 'jwt-signing-secret',
         rule: 'jwt-token',
@@ -864,6 +888,72 @@ function isModulePath(value: string): boolean {
   return HOST_SEGMENT.test(value.slice(0, value.indexOf('/')));
 }
 
+const VOWELS = 'aeiouy';
+const ARN = /^arn:aws[a-z-]{0,16}:[a-z0-9-]{0,64}:/;
+
+/**
+ * A name made of words rather than random characters, in segments joined by `/`, `:` or `.`: an
+ * npm module path with its export (`aws-cdk-lib/aws-route53.CfnKeySigningKey`), a feature flag
+ * (`@aws-cdk/aws-rds:preventRenderingDeprecatedCredentials`), an IAM action
+ * (`bedrock-agentcore:GetWorkloadAccessTokenForJWT`), an ARN. Words are split at separators and case
+ * changes; a digit run ends a word (`route53`, `Oauth2Token`). Random strings fail: a digit run is
+ * followed by a lower-case letter (`a8f3`), or a lone letter makes a word (`wJalrXUtn…`: `w`, `X`).
+ */
+export function isIdentifierName(value: string): boolean {
+  if (ARN.test(value)) return true;
+  let structural = false;
+  let words = 0;
+  let letters = 0;
+  let wordLetters = 0;
+  let upperRun = 0;
+  let vowel = false;
+  const endWord = (): boolean => {
+    if (wordLetters === 0) return true;
+    words++;
+    letters += Math.min(wordLetters, 5);
+    const ok = wordLetters > 1 && (wordLetters < 5 || upperRun > 0 || vowel);
+    wordLetters = 0;
+    upperRun = 0;
+    vowel = false;
+    return ok;
+  };
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const upper = c >= 65 && c <= 90;
+    const lower = c >= 97 && c <= 122;
+    if (c >= 48 && c <= 57) {
+      const prev = value.charCodeAt(i - 1);
+      const lone = wordLetters === 1 && !(prev >= 97 && prev <= 122);
+      if (wordLetters > 0 && (lone || !endWord())) return false;
+      let j = i;
+      while (j + 1 < value.length && value.charCodeAt(j + 1) >= 48 && value.charCodeAt(j + 1) <= 57) j++;
+      // `route53globalresolver`: a word may follow digits, a run of a few random letters may not
+      let k = j + 1;
+      while (k < value.length && value.charCodeAt(k) >= 97 && value.charCodeAt(k) <= 122) k++;
+      if (k > j + 1 && k - j - 1 < 4) return false;
+      i = j;
+    } else if (upper) {
+      if (upperRun === 0 && wordLetters > 0 && !endWord()) return false;
+      upperRun++;
+      wordLetters++;
+    } else if (lower) {
+      // `JWTToken`: the last capital of a run starts the next word
+      if (upperRun > 1) {
+        wordLetters--;
+        if (!endWord()) return false;
+        wordLetters = 1;
+      }
+      upperRun = 0;
+      wordLetters++;
+      vowel ||= VOWELS.includes(value[i]);
+    } else if (c === 47 || c === 58 || c === 46 || c === 45 || c === 95 || (c === 64 && i === 0)) {
+      if (c === 47 || c === 58 || c === 46) structural = true;
+      if (!endWord()) return false;
+    } else return false;
+  }
+  return endWord() && structural && words >= 2 && letters >= 3 * words;
+}
+
 /** A Kubernetes object name (DNS-1123) with a hyphen: under a `…Secret`/`…SecretRef` key it names a Secret. */
 const K8S_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
 const SECRET_REFERENCE_KEY = /.(?:secret|credentials?)(?:[_.-]?(?:name|ref|key|keys))?$/;
@@ -906,6 +996,7 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key) || GENERIC_KEY_EXCLUDED_PREFIX.test(a.key)) return undefined;
   if (COMMENT_LINE.test(text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 64)))) return undefined;
   if ((ENV_VAR_NAME.test(value) && value.includes('_')) || isModulePath(value) || isNameMapping(a.key, value)) return undefined;
+  if (isIdentifierName(value)) return undefined;
   if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
   if (failsFormatCheck(value) || isHeaderName(value) || inMarkdownLink(text, a)) return undefined;
   const password = PASSWORD_KEY.test(key);
@@ -1022,6 +1113,7 @@ export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'header word', re: HEADER_WORD },
   { name: 'password word', re: PASSWORD_WORD },
   { name: 'Kubernetes name', re: K8S_NAME },
+  { name: 'ARN', re: ARN },
 ];
 
 // ---------------------------------------------------------------------------------------------
