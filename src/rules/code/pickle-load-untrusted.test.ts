@@ -21,8 +21,39 @@ testRule(rule, {
         'import os, pickle, joblib\nfrom pathlib import Path\nHERE = Path(__file__).parent\nMODEL = os.path.join(os.path.dirname(__file__), "models", "clf.joblib")\n\ndef load():\n    clf = joblib.load(MODEL)\n    vocab = pickle.loads((HERE / "vocab.pkl").read_bytes())\n    with open(HERE / "labels.pkl", "rb") as fh:\n        labels = pickle.loads(fh.read())\n    return clf, vocab, labels\n',
     },
     { name: 'pickle.dumps is not a load', path: 'a.py', content: 'import pickle\nblob = pickle.dumps(obj)\n' },
+    {
+      name: 'round trips of bytes the code just made (sklearn, joblib tests)',
+      path: 'test_roundtrip.py',
+      content:
+        'import pickle, cloudpickle, dill, jsonpickle\n\ndef test_pickle(model):\n    copy = pickle.loads(pickle.dumps(model))\n    again = pickle.loads((pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))\n    s = pickle.dumps(model)\n    assert type(pickle.loads(s)) == type(model)\n    blob = cloudpickle.dumps(model)\n    if blob:\n        blob = dill.dumps(model)\n    f = cloudpickle.loads(blob)\n    if (j := jsonpickle.encode(model)):\n        jsonpickle.decode(j)\n    return copy, again, f\n\nBLOB = pickle.dumps(0)\n\ndef module_level():\n    return pickle.loads(BLOB)\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a name also bound to data from outside, a parameter, a loop or comprehension target, a global, another family',
+      path: 'test_roundtrip.py',
+      content:
+        'import pickle, jsonpickle, socket\n\ndef a(request, obj):\n    s = pickle.dumps(obj)\n    s = request.data\n    pickle.loads(s)\n\ndef b(s, obj):\n    if not s:\n        s = pickle.dumps(obj)\n    pickle.loads(s)\n\ndef c(sock: socket.socket, obj):\n    s = pickle.dumps(obj)\n    s += sock.recv(1024)\n    return pickle.loads(s)\n\ndef c2(sock, obj):\n    s = pickle.dumps(obj)\n    for s in sock.makefile("rb"):\n        pickle.loads(s)\n\ndef c3(sock, obj):\n    s = pickle.dumps(obj)\n    return [pickle.loads(s) for s in sock.makefile("rb")]\n\nBLOB = pickle.dumps(0)\n\ndef d():\n    return pickle.loads(BLOB)\n\ndef e(request):\n    global BLOB\n    BLOB = request.data\n    return jsonpickle.decode(pickle.dumps(0))\n',
+      findings: [
+        { startLine: 6, startColumn: 5, endLine: 6, endColumn: 20 },
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 20 },
+        { startLine: 16, startColumn: 12, endLine: 16, endColumn: 27 },
+        { startLine: 21, startColumn: 9, endLine: 21, endColumn: 24 },
+        { startLine: 25, startColumn: 13, endLine: 25, endColumn: 28 },
+        { startLine: 30, startColumn: 12, endLine: 30, endColumn: 30 },
+        { startLine: 35, startColumn: 12, endLine: 35, endColumn: 46 },
+      ],
+    },
+    {
+      name: 'a path bound to a fixed one and extended or replaced with a run-time one',
+      path: 'a.py',
+      content:
+        'import sys, joblib\np = "models/"\np += sys.argv[1]\njoblib.load(p)\nq = "model.joblib"\nfor q in sys.argv:\n    joblib.load(q)\n',
+      findings: [
+        { startLine: 4, startColumn: 1, endLine: 4, endColumn: 15 },
+        { startLine: 7, startColumn: 5, endLine: 7, endColumn: 19 },
+      ],
+    },
     {
       name: 'a with statement over a path the caller chooses',
       path: 'a.py',

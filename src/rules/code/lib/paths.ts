@@ -63,28 +63,62 @@ function receiver(call: SgNode): SgNode | undefined {
   return call.field('function')?.field('object') ?? undefined;
 }
 
+/** Python comprehensions: each has a scope of its own, whose `for` targets hide the names around it. */
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
 /**
  * True when the name has at least one binding in its function (or, failing that, the module) and
- * every one of them satisfies `fixed`: assignments and `with … as name`. A parameter is never fixed.
+ * every one of them satisfies `fixed`: `=`, `+=`, `:=` and `with … as name`. A parameter, a loop or
+ * comprehension target, a part of a value taken apart, or a name declared `global`/`nonlocal`
+ * anywhere in the file (another function may set it) is never fixed.
  */
-function everyBinding(name: SgNode, fixed: (value: SgNode) => boolean): boolean {
+export function everyBinding(name: SgNode, fixed: (value: SgNode) => boolean): boolean {
   const id = name.text();
   const named = { rule: { kind: 'identifier', regex: `^${id}$` } };
-  for (let scope: SgNode | undefined = enclosingScope(name); scope; scope = isFunction(scope) ? scope.getRoot().root() : undefined) {
+  const isName = (n: SgNode | null): boolean => n?.kind() === 'identifier' && n.text() === id;
+  for (const a of name.ancestors()) {
+    if (isFunction(a)) break;
+    if (
+      COMPREHENSIONS.has(String(a.kind())) &&
+      a.findAll({ rule: { kind: 'for_in_clause' } }).some((c) => c.field('left')?.findAll(named).length)
+    )
+      return false;
+  }
+  const root = name.getRoot().root();
+  for (const d of root.findAll({ rule: { any: [{ kind: 'global_statement' }, { kind: 'nonlocal_statement' }] } }))
+    if (d.namedChildren().some(isName)) return false;
+  for (let scope: SgNode | undefined = enclosingScope(name); scope; scope = isFunction(scope) ? root : undefined) {
     if (isFunction(scope) && (scope.field('parameters')?.findAll(named).length ?? 0) > 0) return false;
     const values: SgNode[] = [];
-    for (const a of scope.findAll({ rule: { kind: 'assignment' } })) {
-      if (enclosingScope(a).id() !== scope.id()) continue;
-      const left = a.field('left');
-      const right = a.field('right');
-      if (left?.kind() === 'identifier' && left.text() === id && right) values.push(right);
-      else if (left && left.kind() !== 'identifier' && left.findAll(named).length > 0) return false;
-    }
-    for (const p of scope.findAll({ rule: { kind: 'as_pattern' } })) {
-      if (enclosingScope(p).id() !== scope.id()) continue;
-      const alias = p.field('alias');
-      const value = p.namedChildren()[0];
-      if (alias?.text() === id && value) values.push(value);
+    const binders = scope.findAll({
+      rule: { any: ['assignment', 'augmented_assignment', 'named_expression', 'for_statement', 'as_pattern'].map((kind) => ({ kind })) },
+    });
+    for (const b of binders) {
+      if (enclosingScope(b).id() !== scope.id()) continue;
+      switch (b.kind()) {
+        case 'assignment':
+        case 'augmented_assignment': {
+          const left = b.field('left');
+          const right = b.field('right');
+          if (isName(left)) {
+            if (right && right.kind() !== 'type') values.push(right);
+          } else if (left && left.findAll(named).length > 0) return false;
+          break;
+        }
+        case 'named_expression': {
+          const value = b.field('value');
+          if (isName(b.field('name')) && value) values.push(value);
+          break;
+        }
+        case 'for_statement':
+          if ((b.field('left')?.findAll(named).length ?? 0) > 0) return false;
+          break;
+        default: {
+          const alias = b.field('alias');
+          const value = b.namedChildren()[0];
+          if (alias?.text() === id && value) values.push(value);
+        }
+      }
     }
     if (values.length > 0) return values.every(fixed);
   }
