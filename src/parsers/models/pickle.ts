@@ -103,6 +103,7 @@ const CALLS_ARGUMENT: Readonly<Record<string, { callee: number; args: number }>>
 const MAX_KEPT_STRING = 4096;
 const MAX_STORAGE_KEYS = 100_000;
 const MAX_DICT_ENTRIES = 64;
+const MAX_PATCHED = 4096;
 const CHUNK = 4 * 1024 * 1024;
 const EMPTY = new Uint8Array(0);
 
@@ -285,6 +286,8 @@ class Machine {
   private importsByName = new Map<string, PickleImport>();
   /** Objects and imported classes whose `__setstate__` a BUILD set to an imported callable. */
   private setstates = new Map<object, PickleImport>();
+  /** Attributes of imported objects (`numpy.prod.a`) that a BUILD set, with the value set. */
+  private patched = new Map<string, Value>();
   readonly result: PickleStream;
 
   constructor(
@@ -782,7 +785,7 @@ class Machine {
         // GLOBAL
         const module = utf8.decode(this.line(at));
         const name = utf8.decode(this.line(at));
-        this.push({ k: 'global', imp: this.import(module, name, 'GLOBAL', at) });
+        this.push(this.imported(this.import(module, name, 'GLOBAL', at)));
         break;
       }
       case 0x93: {
@@ -790,7 +793,7 @@ class Machine {
         const name = this.pop(at);
         const module = this.pop(at);
         if (module.k === 'str' && name.k === 'str' && module.v !== null && name.v !== null)
-          this.push({ k: 'global', imp: this.import(module.v, name.v, 'STACK_GLOBAL', at) });
+          this.push(this.imported(this.import(module.v, name.v, 'STACK_GLOBAL', at)));
         else
           this.push({
             k: 'global',
@@ -804,7 +807,7 @@ class Machine {
         const name = utf8.decode(this.line(at));
         const imp = this.import(module, name, 'INST', at);
         const args = this.popMark(at, true);
-        this.push(this.call({ k: 'global', imp }, 'INST', at, { k: 'tuple', items: args }));
+        this.push(this.call(this.imported(imp), 'INST', at, { k: 'tuple', items: args }));
         break;
       }
       case 0x82: // EXT1
@@ -915,9 +918,19 @@ class Machine {
     }
     const dicts = state.k === 'dict' ? [state] : state.k === 'tuple' && state.items.length === 2 ? state.items : [];
     for (const d of dicts) {
-      const fn = d.k === 'dict' ? d.entries.get('__setstate__') : undefined;
+      if (d.k !== 'dict') continue;
+      const fn = d.entries.get('__setstate__');
       if (fn?.k === 'global') this.setstates.set(key, fn.imp);
+      // On an imported module, function or class, the state sets its attributes: a later import of one gets the value set.
+      if (target.k === 'global')
+        for (const [name, v] of d.entries) if (this.patched.size < MAX_PATCHED) this.patched.set(`${target.imp.dotted}.${name}`, v);
     }
+  }
+
+  /** What an import pushes: the value an earlier BUILD set on that attribute of an imported object, if any. */
+  private imported(imp: PickleImport): Value {
+    const v = this.patched.size === 0 ? undefined : this.patched.get(imp.dotted);
+    return v ?? { k: 'global', imp };
   }
 
   /**

@@ -428,6 +428,69 @@ testRule(rule, {
         .bytes(),
       findings: [{ ...col(40, 51), message: "Pickle calls os.system (code execution) when loaded by REDUCE at byte 72: os.system('id')" }],
     },
+    {
+      name: 'BUILD sets attributes of an imported function that a later import reads (ModelScan issue 85: numpy.prod.a = "os")',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(5)
+        .global('numpy', 'prod')
+        .none()
+        .mark()
+        .unicode('a')
+        .unicode('os')
+        .dict()
+        .tuple2()
+        .build()
+        .none()
+        .mark()
+        .unicode('b')
+        .unicode('system')
+        .dict()
+        .tuple2()
+        .build()
+        .pop()
+        .global('numpy', 'prod.a')
+        .put(0)
+        .global('numpy', 'prod.b')
+        .put(1)
+        .pop()
+        .pop()
+        .get(0)
+        .get(1)
+        .stackGlobal()
+        .unicode('echo pwned')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(85, 86),
+          evidence: 'os.system',
+          message: "Pickle calls os.system (code execution) when loaded by REDUCE at byte 99: os.system('echo pwned')",
+        },
+      ],
+    },
+    {
+      name: 'BUILD replaces an allow-listed rebuild helper in its module (torch._utils._rebuild_tensor_v2 = os.system), then calls it',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('torch', '_utils')
+        .emptyDict()
+        .str('_rebuild_tensor_v2')
+        .global('os', 'system')
+        .setitem()
+        .build()
+        .pop()
+        .global('torch._utils', '_rebuild_tensor_v2')
+        .str('id')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(37, 48), message: "Pickle calls os.system (code execution) when loaded by REDUCE at byte 89: os.system('id')" }],
+    },
   ],
 });
 
