@@ -58,6 +58,12 @@ testRule(rule, {
         'import bleach\nfrom markupsafe import Markup\ndef answer(llm, q):\n    text = llm.invoke(q).content\n    safe = bleach.clean(markdown(text), tags=["p", "b"])\n    return Markup(safe)\n',
     },
     {
+      name: "useChat through a namespace import of the app's own module, or of the AI SDK module (r.useChat) whose input is rendered",
+      path: 'Own.tsx',
+      content:
+        'import * as chat from "./chat";\nimport * as r from "@ai-sdk/react";\nexport function Own() {\n  const { messages } = chat.useChat();\n  const { input } = r.useChat();\n  return <div><p dangerouslySetInnerHTML={{ __html: messages[0].html }} /><p dangerouslySetInnerHTML={{ __html: highlight(input) }} /></div>;\n}\n',
+    },
+    {
       name: 'useChat messages rendered as text',
       path: 'ChatPane.tsx',
       content:
@@ -224,6 +230,23 @@ testRule(rule, {
       content:
         'import { useChat } from "@ai-sdk/react";\nexport function ChatPane() {\n  const { messages } = useChat();\n  return <div>{messages.map((m) => <div key={m.id} dangerouslySetInnerHTML={{ __html: m.content }} />)}</div>;\n}\n',
       findings: [{ startLine: 4, startColumn: 52, endLine: 4, endColumn: 99, message: 'Model output reaches dangerouslySetInnerHTML' }],
+    },
+    {
+      name: 'useChat called through the AI SDK module imported whole (import * as r)',
+      path: 'ChatPane.tsx',
+      content:
+        'import * as r from "@ai-sdk/react";\nexport function ChatPane() {\n  const { messages } = r.useChat();\n  return <div>{messages.map((m) => <div key={m.id} dangerouslySetInnerHTML={{ __html: m.content }} />)}</div>;\n}\n',
+      findings: [{ startLine: 4, startColumn: 52, endLine: 4, endColumn: 99, message: 'Model output reaches dangerouslySetInnerHTML' }],
+    },
+    {
+      name: "AI SDK hooks through TypeScript's import = require, and taken from a dynamic import",
+      path: 'hook.ts',
+      content:
+        'import react = require("@ai-sdk/react");\nexport function C(el) {\n  const { messages } = react.useChat();\n  el.innerHTML = messages[0].content;\n}\nexport async function D(el) {\n  const { useCompletion } = await import("ai/react");\n  const { completion } = useCompletion();\n  el.innerHTML = completion;\n}\n',
+      findings: [
+        { startLine: 4, startColumn: 3, endLine: 4, endColumn: 37, message: 'Model output reaches innerHTML' },
+        { startLine: 9, startColumn: 3, endLine: 9, endColumn: 28, message: 'Model output reaches innerHTML' },
+      ],
     },
     {
       name: 'useChat messages passed by .map to a component',

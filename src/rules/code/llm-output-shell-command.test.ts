@@ -576,6 +576,13 @@ testRule(rule, {
       findings: [{ startLine: 9, startColumn: 16, endLine: 9, endColumn: 29, message: 'Model output reaches os.popen()' }],
     },
     {
+      name: 'JS: an AI SDK tool under an alias taken from a dynamic import',
+      path: 'dyn.ts',
+      content:
+        "import { exec } from 'child_process';\nexport async function tools() {\n  const { tool: t } = await import('ai');\n  return [t({ execute: async ({ cmd }) => exec(cmd) })];\n}\n",
+      findings: [{ startLine: 4, startColumn: 43, endLine: 4, endColumn: 52, message: 'Model output reaches exec()' }],
+    },
+    {
       name: 'JS: parameters of agent tools are chosen by the model: LangChain tool(fn), DynamicTool func, AI SDK tool({ execute })',
       path: 'tools.ts',
       content:

@@ -72,17 +72,20 @@ const MODEL_RECEIVER =
  * `@realm/react`, a `useChat` of the app's own are not): of what they return, only `messages`,
  * `completion`, `object` and `data` are the model's (streamed) output (`input` is what the user typed).
  */
-const AI_SDK_HOOK = /^(?:useChat|useCompletion|useObject|experimental_useObject|useAssistant)$/;
+const AI_SDK_HOOKS: ReadonlySet<string> = new Set(['useChat', 'useCompletion', 'useObject', 'experimental_useObject', 'useAssistant']);
 const AI_SDK_MODULE = /^(?:ai\/react|ai\/svelte|@ai-sdk\/react|@ai-sdk\/vue|@ai-sdk\/svelte)$/;
 const AI_SDK_OUTPUTS = new Set(['messages', 'completion', 'object', 'data']);
 
 /**
- * Local names of the AI SDK hooks the file imports from one of the AI SDK's modules (`import { useChat as useAiChat }`)
- * or gets from one by require (`const { useChat } = require(…)`, `const useChat = require(…).useChat`).
+ * The callees of the AI SDK hooks the file imports (see `fileImports`) from one of the AI SDK's modules: a hook by a
+ * local name (`import { useChat as useAiChat }`, `const { useChat } = require(…)`), or through the module imported
+ * whole (`import * as r from '@ai-sdk/react'` then `r.useChat`).
  */
 function aiSdkHooks(root: SgNode): Set<string> {
   const out = new Set<string>();
-  for (const i of importsFrom(root, (m) => AI_SDK_MODULE.test(m))) if (AI_SDK_HOOK.test(i.name)) out.add(i.local);
+  for (const i of importsFrom(root, (m) => AI_SDK_MODULE.test(m)))
+    if (i.name === '') for (const hook of AI_SDK_HOOKS) out.add(`${i.local}.${hook}`);
+    else if (AI_SDK_HOOKS.has(i.name)) out.add(i.local);
   return out;
 }
 

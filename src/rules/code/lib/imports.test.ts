@@ -26,6 +26,15 @@ it('reads what JavaScript imports and requires bind: named, default, namespace, 
   ).toEqual(['M|default|d', 'M|a|a', 'M|b|c', 'M|q|r', 'N||ns', 'R|x|x', 'R|y|z', 'R|w|w', 'R|u|v', 'S|s|s', 'T||t']);
 });
 
+it("reads TypeScript's import = require and dynamic imports (awaited, destructured, a member, the module)", () => {
+  expect(
+    read(
+      'typescript',
+      "import ai = require('ai');\nasync function f() {\n  const { generateText, tool: t } = await import('ai');\n  const u = (await import('U')).u, v = await import(`V`), w = await (import('W'));\n  const x = import(name);\n  await import('side-effect');\n}\n",
+    ),
+  ).toEqual(['ai||ai', 'ai|generateText|generateText', 'ai|tool|t', 'U|u|u', 'V||v', 'W||w']);
+});
+
 it('keeps the imports from the modules asked about', () => {
   const doc = new CodeDocument(
     new MemorySourceFile('a.py', 'from mylib import tool as t\nfrom langchain.tools import tool as lc\n'),

@@ -4,8 +4,9 @@ import { allCalls, calleeText, positional, unquote } from './syntax.js';
 /**
  * A name a file binds by importing it: `from m import a as b` → module `m`, name `a`, local `b`.
  * Python: `from m import a [as b]`, `import m [as b]`. JavaScript: `import { a as b } from 'm'`,
- * `import b from 'm'`, `import * as b from 'm'`, `const { a: b } = require('m')`, `const b = require('m').a`,
- * `const b = require('m')`.
+ * `import b from 'm'`, `import * as b from 'm'`, TypeScript's `import b = require('m')`, `const { a: b } = require('m')`,
+ * `const b = require('m').a`, `const b = require('m')`, and the same of a dynamic import: `const { a: b } = await import('m')`,
+ * `const b = (await import('m')).a`, `const b = await import('m')`.
  */
 export interface Imported {
   /** The module as written, without spaces or quotes: `langchain_core.tools`, `.utils`, `@langchain/core/tools`. */
@@ -55,6 +56,14 @@ function patternProperties(pattern: SgNode, module: string, out: Imported[]): vo
 
 function jsImports(root: SgNode, out: Imported[]): void {
   for (const statement of root.findAll({ rule: { kind: 'import_statement' } })) {
+    // TypeScript's `import b = require('m')`: the module whole.
+    const required = statement.namedChildren().find((c) => c.kind() === 'import_require_clause');
+    if (required) {
+      const local = required.namedChildren().find((c) => c.kind() === 'identifier');
+      const from = required.namedChildren().find((c) => c.kind() === 'string');
+      if (local && from) out.push({ module: unquote(from.text()), name: '', local: local.text() });
+      continue;
+    }
     const source = statement.field('source');
     const clause = statement.namedChildren().find((c) => c.kind() === 'import_clause');
     if (!source || !clause) continue;
@@ -74,9 +83,12 @@ function jsImports(root: SgNode, out: Imported[]): void {
         }
     }
   }
-  // `require('m')` as a declaration's value (`const x = require('m')`, `const { a } = require('m')`) or under one member (`require('m').a`).
+  // `require('m')` or `import('m')` (awaited) as a declaration's value (`const x = require('m')`, `const { a } = await import('m')`)
+  // or under one member (`require('m').a`, `(await import('m')).a`).
   for (const call of allCalls(root, 'js')) {
-    if (call.kind() !== 'call_expression' || calleeText(call) !== 'require') continue;
+    if (call.kind() !== 'call_expression') continue;
+    const callee = calleeText(call);
+    if (callee !== 'require' && callee !== 'import') continue;
     const source = positional(call)[0];
     const sk = source?.kind();
     if (
@@ -86,9 +98,17 @@ function jsImports(root: SgNode, out: Imported[]): void {
     )
       continue;
     const module = unquote(source.text());
+    let node: SgNode = call;
     let up = call.parent();
+    const unwrap = (): void => {
+      while (up && (up.kind() === 'await_expression' || up.kind() === 'parenthesized_expression')) {
+        node = up;
+        up = up.parent();
+      }
+    };
+    unwrap();
     let name = '';
-    if (up?.kind() === 'member_expression' && up.field('object')?.id() === call.id()) {
+    if (up?.kind() === 'member_expression' && up.field('object')?.id() === node.id()) {
       name = up.field('property')?.text() ?? '';
       up = up.parent();
     }
