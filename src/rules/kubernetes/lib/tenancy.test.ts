@@ -6,6 +6,7 @@ import type { RuleExample } from '../../../core/rule.js';
 import { severityRank } from '../../../core/types.js';
 import { runRule } from '../../../testing/rule-tester.js';
 import { allRules } from '../../index.js';
+import resourceQuota from '../namespace-without-resource-quota.js';
 
 describe('K8S-0150…0199 on secure configurations', () => {
   const root = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -61,5 +62,31 @@ describe('K8S-0150…0199 on secure configurations', () => {
     expect(files.length).toBeGreaterThan(20);
     const found = findings(files).filter((f) => !tenancy.has(f.ruleId));
     expect(found.map((f) => `${f.ruleId} ${f.location.path}:${f.location.startLine} ${f.message}`)).toEqual([]);
+  });
+});
+
+describe('tenants: templates known by group and kind', () => {
+  const object = (apiVersion: string, kind: string, spec: string) =>
+    `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata: {name: t, namespace: ml}\n${spec}`;
+  const containers = 'spec:\n  containers:\n  - {name: c, image: registry.example.com/c:1}\n';
+  const template = 'template:\n  spec:\n    containers:\n    - {name: c, image: registry.example.com/c:1}\n';
+  const workflow = 'spec:\n  templates:\n  - name: main\n    container: {image: registry.example.com/c:1}\n';
+  const jobSet =
+    'spec:\n  template:\n    spec:\n      replicatedJobs:\n      - name: node\n        template:\n          spec:\n            template:\n              spec:\n                containers:\n                - {name: c, image: registry.example.com/c:1}\n';
+  /** Whether the namespace `ml` is a tenant (runs a workload): K8S-0162 then reports its missing ResourceQuota. */
+  const tenant = (content: string) => runRule(resourceQuota, { path: 'a.yaml', content }).findings.length > 0;
+
+  it('are no workload: a PodTemplate, a KServe ServingRuntime, an Argo WorkflowTemplate, a Trainer TrainingRuntime', () => {
+    expect(tenant(object('v1', 'PodTemplate', template))).toBe(false);
+    expect(tenant(object('serving.kserve.io/v1alpha1', 'ServingRuntime', containers))).toBe(false);
+    expect(tenant(object('argoproj.io/v1alpha1', 'WorkflowTemplate', workflow))).toBe(false);
+    expect(tenant(object('trainer.kubeflow.org/v1alpha1', 'TrainingRuntime', jobSet))).toBe(false);
+  });
+
+  it('are not lookalike kinds of other groups, whose pod specs (found by their shape) are a workload', () => {
+    expect(tenant(object('example.com/v1', 'ServingRuntime', containers))).toBe(true);
+    expect(tenant(object('example.com/v1', 'WorkflowTemplate', containers))).toBe(true);
+    expect(tenant(object('example.com/v1', 'PodTemplate', containers))).toBe(true);
+    expect(tenant(object('example.com/v1', 'TrainingRuntime', jobSet))).toBe(true);
   });
 });

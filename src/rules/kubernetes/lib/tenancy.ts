@@ -19,13 +19,19 @@ function apiGroup(apiVersion: string | undefined): string {
   return v.includes('/') ? v.slice(0, v.lastIndexOf('/')) : '';
 }
 
-/** Kinds that hold pod specs for others to instantiate: no pod runs from them directly. */
-const TEMPLATES = new Set(['PodTemplate', 'ServingRuntime', 'WorkflowTemplate']);
 /**
- * Template kinds known by `group/Kind`: Kubeflow Trainer's namespaced TrainingRuntime (its JobSet
- * template runs, and asks for GPUs, only through the TrainJobs that name it).
+ * Namespaced kinds that hold pod specs for others to instantiate, by `group/Kind`: no pod runs from
+ * them directly. KServe's ServingRuntime (merged into InferenceServices), Argo's WorkflowTemplate,
+ * Kubeflow Trainer's TrainingRuntime (its JobSet template runs, and asks for GPUs, only through the
+ * TrainJobs that name it). A kind of that name in another group is not known to be a template: its
+ * pod specs, found by their shape, are a workload's. (Cluster-scoped templates start with `Cluster`.)
  */
-const TEMPLATE_KEYS = new Set(['trainer.kubeflow.org/TrainingRuntime']);
+const TEMPLATES = new Set([
+  '/PodTemplate',
+  'serving.kserve.io/ServingRuntime',
+  'argoproj.io/WorkflowTemplate',
+  'trainer.kubeflow.org/TrainingRuntime',
+]);
 
 /** Namespaces run by the control plane, not tenants. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease']);
@@ -216,7 +222,7 @@ export function tenants(set: K8sSetDocument): TenantView {
       const gpus = trainJobGpus(o, runtimes);
       t.podlessGpus.set(o, gpus);
       for (const r of gpus) t.gpuResources.add(r);
-    } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(o.resource.kind) && !TEMPLATE_KEYS.has(k)) {
+    } else if (o.pods.length > 0 && !o.resource.kind.startsWith('Cluster') && !TEMPLATES.has(k)) {
       const t = tenantNamed(byName, o.namespace);
       t.workloads.push(o);
       for (const p of o.pods) {
