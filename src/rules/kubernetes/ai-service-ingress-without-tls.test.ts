@@ -93,6 +93,41 @@ testRule(rule, {
   ],
   invalid: [
     {
+      name: "an Ingress without TLS to zero-to-jupyterhub's proxy-public alone (a Service selecting the chart's proxy, its pods not in the scan): the JupyterHub proxy on 8000, taken to authenticate",
+      path: 'jhub.yaml',
+      content: `apiVersion: v1
+kind: Service
+metadata: {name: proxy-public, namespace: jhub}
+spec:
+  type: ClusterIP
+  selector: {component: proxy, app: jupyterhub, release: jhub}
+  ports: [{name: http, port: 80, targetPort: http}]
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: jupyterhub, namespace: jhub}
+spec:
+  rules:
+  - host: hub.example.com
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service: {name: proxy-public, port: {name: http}}
+`,
+      findings: [
+        {
+          startLine: 19,
+          startColumn: 9,
+          endLine: 20,
+          endColumn: 60,
+          message:
+            "Ingress 'jupyterhub' serves host hub.example.com without TLS in front of JupyterHub proxy (the hub login, then notebook servers that run code) on port 8000 of zero-to-jupyterhub's proxy pods behind Service 'proxy-public' (not in the scan; recognised by selector component: proxy); its credentials travel in clear text",
+        },
+      ],
+    },
+    {
       name: 'vLLM with an API key over plain HTTP',
       path: 'a.yaml',
       content: backend(vllm('--api-key, k')) + ingress(''),
