@@ -27,8 +27,26 @@ testRule(rule, {
       content:
         'import pickle, cloudpickle, dill, jsonpickle\n\ndef test_pickle(model):\n    copy = pickle.loads(pickle.dumps(model))\n    again = pickle.loads((pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))\n    s = pickle.dumps(model)\n    assert type(pickle.loads(s)) == type(model)\n    blob = cloudpickle.dumps(model)\n    if blob:\n        blob = dill.dumps(model)\n    f = cloudpickle.loads(blob)\n    if (j := jsonpickle.encode(model)):\n        jsonpickle.decode(j)\n    return copy, again, f\n\nBLOB = pickle.dumps(0)\n\ndef module_level():\n    return pickle.loads(BLOB)\n',
     },
+    {
+      name: 'an in-memory buffer only a pickler writes to, here or returned by a function beside the load (sklearn test_tree.py)',
+      path: 'test_tree.py',
+      content:
+        'import io, pickle, joblib\n\ndef test_endianness(clf):\n    def get_pickle():\n        f = io.BytesIO()\n        p = pickle.Pickler(f)\n        p.dump(clf)\n        f.seek(0)\n        return f\n\n    new_clf = pickle.load(get_pickle())\n    buf = io.BytesIO()\n    joblib.dump(clf, buf)\n    buf.seek(0)\n    return new_clf, joblib.load(buf)\n',
+    },
   ],
   invalid: [
+    {
+      name: 'a buffer something else writes to, made from outside bytes, or a function name rebound',
+      path: 'a.py',
+      content:
+        'import io, pickle\n\ndef a(sock, clf):\n    buf = io.BytesIO()\n    pickle.dump(clf, buf)\n    buf.write(sock.recv(64))\n    buf.seek(0)\n    pickle.load(buf)\n\ndef b(request):\n    buf = io.BytesIO(request.data)\n    pickle.load(buf)\n\ndef c(request, clf):\n    def get():\n        f = io.BytesIO()\n        pickle.dump(clf, f)\n        return f\n    get = lambda: io.BytesIO(request.data)\n    pickle.load(get())\n\ndef d(sock, clf):\n    def get():\n        f = io.BytesIO()\n        pickle.Pickler(f).dump(clf)\n        sock.recv_into(f.getbuffer())\n        return f\n    return pickle.load(get())\n',
+      findings: [
+        { startLine: 8, startColumn: 5, endLine: 8, endColumn: 21 },
+        { startLine: 12, startColumn: 5, endLine: 12, endColumn: 21 },
+        { startLine: 20, startColumn: 5, endLine: 20, endColumn: 23 },
+        { startLine: 28, startColumn: 12, endLine: 28, endColumn: 30 },
+      ],
+    },
     {
       name: 'a name also bound to data from outside, a parameter, a loop or comprehension target, a global, another family',
       path: 'test_roundtrip.py',

@@ -1,7 +1,7 @@
 import { defineRule } from '../../core/rule.js';
 import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import type { SgNode } from '@ast-grep/napi';
-import { allCalls, calleeText, flavorOf, isCall, positional } from './lib/syntax.js';
+import { allCalls, calleeText, enclosingScope, flavorOf, isCall, positional } from './lib/syntax.js';
 import { everyBinding, isFixedFile, isFixedPath } from './lib/paths.js';
 
 const LOADERS =
@@ -23,6 +23,68 @@ function isOwnDump(expr: SgNode | undefined, dumper: RegExp, depth = 0): boolean
   return isCall(expr) && dumper.test(calleeText(expr));
 }
 
+const EMPTY_BUFFER = /^(?:io\.)?BytesIO$/;
+const PICKLE_DUMP = /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\.dump$/;
+const PICKLER = /(?:^|\.)\w*Pickler$/;
+
+/**
+ * Where a buffer may appear for its bytes to be only those a pickler wrote: its own binding, the
+ * file argument of `pickle.dump(obj, buf)` or of a `…Pickler(buf)`, `buf.seek(…)`, `return buf`,
+ * and the load itself.
+ */
+function picklerOnlyUse(use: SgNode, load: SgNode): boolean {
+  const parent = use.parent();
+  if (!parent) return false;
+  switch (parent.kind()) {
+    case 'assignment':
+      return parent.field('left')?.id() === use.id();
+    case 'return_statement':
+      return true;
+    case 'attribute':
+      return (
+        parent.field('object')?.id() === use.id() && parent.field('attribute')?.text() === 'seek' && parent.parent()?.kind() === 'call'
+      );
+    case 'argument_list': {
+      const call = parent.parent();
+      if (!call) return false;
+      if (call.id() === load.id()) return true;
+      const args = positional(call);
+      const callee = calleeText(call);
+      return (PICKLE_DUMP.test(callee) && args[1]?.id() === use.id()) || (PICKLER.test(callee) && args[0]?.id() === use.id());
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * An in-memory buffer only a pickler has written to, in this function or returned by a function
+ * defined beside the load (`f = io.BytesIO(); pickle.Pickler(f).dump(clf); f.seek(0); return f`).
+ */
+function isOwnBuffer(expr: SgNode | undefined, load: SgNode, depth = 0): boolean {
+  if (!expr || depth > MAX_DEPTH) return false;
+  if (expr.kind() === 'identifier') {
+    const id = expr.text();
+    const scope = enclosingScope(expr);
+    if (!everyBinding(expr, (v) => isCall(v) && EMPTY_BUFFER.test(calleeText(v)) && positional(v).length === 0)) return false;
+    return scope.findAll({ rule: { kind: 'identifier', regex: `^${id}$` } }).every((use) => picklerOnlyUse(use, load));
+  }
+  if (!isCall(expr) || positional(expr).length > 0 || expr.field('function')?.kind() !== 'identifier') return false;
+  const name = calleeText(expr);
+  const scope = enclosingScope(expr);
+  const defs = scope
+    .findAll({ rule: { kind: 'function_definition' } })
+    .filter((d) => d.field('name')?.text() === name && enclosingScope(d).id() === scope.id());
+  if (defs.length !== 1) return false;
+  // The name stays that function: elsewhere in its scope it is only called.
+  const calledOnly = scope
+    .findAll({ rule: { kind: 'identifier', regex: `^${name}$` } })
+    .every((n) => n.id() === defs[0].field('name')?.id() || n.parent()?.kind() === 'call');
+  if (!calledOnly) return false;
+  const returns = defs[0].findAll({ rule: { kind: 'return_statement' } }).filter((r) => enclosingScope(r).id() === defs[0].id());
+  return returns.length > 0 && returns.every((r) => isOwnBuffer(r.namedChildren()[0], r, depth + 1));
+}
+
 export default defineRule<CodeDocument>({
   meta: {
     id: 'LLM-0003',
@@ -37,7 +99,7 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0011.000' },
     ],
     rationale:
-      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump) is a copy, not a load of outside data, and is not reported.',
+      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump, an empty `io.BytesIO()` only a pickler writes to, here or in a function defined beside the load that returns it) is a copy, not a load of outside data, and is not reported.',
     remediation:
       'Load models and data from formats that carry no code (safetensors, ONNX, JSON, Parquet). If pickle is unavoidable, load only files you produced, verified by hash, and scan them (`sanctum scan --scanners models`).',
     references: ['https://docs.python.org/3/library/pickle.html', 'https://cwe.mitre.org/data/definitions/502.html'],
@@ -66,6 +128,7 @@ export default defineRule<CodeDocument>({
       if (isFixedPath(source) || isFixedFile(source)) continue;
       if (/\.(?:loads|decode)$/.test(callee) && isOwnDump(source, callee.startsWith('jsonpickle.') ? DUMPERS.jsonpickle : DUMPERS.pickle))
         continue;
+      if (/\.load$/.test(callee) && isOwnBuffer(source, call)) continue;
       ctx.report({ message: `${callee}() deserialises data that is not a fixed local file; loading it can run code`, at: spanOf(call) });
     }
   },
