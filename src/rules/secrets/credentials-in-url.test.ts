@@ -16,6 +16,12 @@ testRule(rule, {
       content:
         'DATABASE_URL: postgres://postgres:postgres@postgres:5432/postgres\nBROKER: amqp://guest:GUEST@rabbit:5672\nurl.parse("https://anonymous:flabada@developer.mozilla.org/en-US/docs/Web/API/URL/password");\n',
     },
+    {
+      name: 'a word for the password with a short number, as documentation writes it',
+      path: 'errors.js',
+      content:
+        'throw new Error("Must be in valid uri format like dotenv://:key_1234@dotenvx.com/vault/.env.vault");\nconst db = "mysql://root:Password123!@db.internal:3306/app";\n',
+    },
     { name: 'no password', path: 'x.txt', content: 'https://user@example.com/repo.git and https://example.com:8443/path@v1\n' },
     {
       name: 'documentation hosts and one-character passwords',

@@ -93,6 +93,15 @@ testRule(rule, {
       ].join('\n'),
     },
     {
+      name: 'documentation passwords, and Basic credentials whose decoded password is one',
+      path: 'README.md',
+      content: [
+        'curl localhost:8080/auth?username=admin&password=Password123!',
+        "const proxyHeaders = { 'Proxy-Authorization': 'Basic YWxhZGRpbjpvcGVuc2VzYW1l' };",
+        "t.equal(req.headers.authorization, 'Basic dXNlcm5hbWU6cGFzc3dvcmQ=');",
+      ].join('\n'),
+    },
+    {
       name: 'a key spelled again in another case convention',
       path: 'models.js',
       content: `const map = {\n  oauth2MetadataSecrets: "oauth2_metadata_secrets",\n  "token_endpoint_auth_signing_alg_values_supported": "tokenEndpointAuthSigningAlgValuesSupported",\n};\n`,
@@ -114,6 +123,12 @@ testRule(rule, {
         { startLine: 3, startColumn: 22, endLine: 3, endColumn: 54, message: "secret in plain text (assigned to 'API_TOKEN')" },
         { startLine: 4, startColumn: 11, endLine: 4, endColumn: 47, message: "secret in plain text (assigned to 'api_key')" },
       ],
+    },
+    {
+      name: 'Basic credentials with a strong password',
+      path: 'client.ts',
+      content: `const headers = { Authorization: 'Basic ${Buffer.from(`svc-ingest:${pw}`).toString('base64')}' };\n`,
+      findings: [{ startLine: 1, startColumn: 41, endLine: 1, endColumn: 77, message: "secret in plain text (assigned to 'Authorization')" }],
     },
     {
       name: 'the value after a YAML anchor (the anchor name is not the value)',

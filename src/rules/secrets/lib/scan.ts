@@ -554,8 +554,9 @@ const DB_SCHEMES: Readonly<Record<string, string>> = lookupTable({
   nats: 'NATS',
   memcached: 'Memcached',
 });
-/** `somepassword`, `authpassword`, `mysecret1`: a word for the password, as documentation writes it. */
-const PASSWORD_WORD = /^(?:some|my|your|the|auth|user|db|admin|example|test)?(?:password|passwd|secret)[0-9]{0,3}$/i;
+/** `somepassword`, `mysecret1`, `Password123!`, `key_1234`: a word for the password, as documentation writes it. */
+const PASSWORD_WORD =
+  /^(?:some|my|your|the|auth|user|db|admin|example|test)?[_-]?(?:password|passw0rd|p@ssw0rd|passwd|pass|secret|key|token)[_-]?[0-9]{0,4}[!?.#*]?$/i;
 const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
 const LOCAL_HOST =
   /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
@@ -986,6 +987,27 @@ function inMarkdownLink(text: string, a: Assignment): boolean {
   return open >= a.lineStart && text.indexOf(')', open) > a.start;
 }
 
+/**
+ * `Authorization: Basic <base64>` whose decoded password would not be reported as a password
+ * (`username:password`, `aladdin:opensesame`): the encoding makes any example look random.
+ */
+function weakBasicCredentials(text: string, start: number, value: string): boolean {
+  if (!/basic\s{1,4}$/i.test(text.slice(Math.max(0, start - 10), start)) || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  if (colon < 0 || !/^[\x20-\x7e]+$/.test(decoded)) return false;
+  const pw = decoded.slice(colon + 1);
+  return (
+    pw.length < 8 ||
+    charClasses(pw) < 2 ||
+    entropy(pw) < 2.5 ||
+    isPlaceholder(pw) ||
+    PASSWORD_WORD.test(pw) ||
+    PASSWORD_PLACEHOLDER.test(pw) ||
+    pw.toLowerCase() === decoded.slice(0, colon).toLowerCase()
+  );
+}
+
 /** True when `value` spells `key` in another case convention (`oauth2MetadataSecrets: "oauth2_metadata_secrets"`). */
 function isNameMapping(key: string, value: string): boolean {
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -1000,7 +1022,7 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
   if (failsFormatCheck(value) || isHeaderName(value) || inMarkdownLink(text, a)) return undefined;
   const password = PASSWORD_KEY.test(key);
-  if (value.length < (password ? 8 : 16)) return undefined;
+  if (value.length < (password ? 8 : 16) || PASSWORD_WORD.test(value) || weakBasicCredentials(text, a.start, value)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
   if (/\s/.test(value) || /^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
   // identifiers, dotted paths, regular expressions, URNs and code fragments rather than values
