@@ -23,6 +23,8 @@ import { gzipTarBomb, tar } from '../../rules/models/lib/builders/tar-builder.js
 import { sevenZip } from '../../rules/models/lib/builders/formats-builder.js';
 import { BufferSource } from './byte-source.js';
 import { BlockSource, InflateError, Inflater } from './inflate.js';
+import { bunzip } from './bzip2.js';
+import { scanSync } from '../../scan.js';
 
 /** Documents and `errors` entries of one file. */
 function parseAll(content: Uint8Array, name: string, limits: Partial<Limits> = {}) {
@@ -274,6 +276,92 @@ describe('NumPy and joblib', () => {
     expect(unsupported.problems[0]).toMatchObject({ kind: 'unsupported', message: expect.stringMatching(/^xz compression/) });
     expect(identifyModel(deflateSync(Buffer.from('hello')), 13, 'notes.pkl.z')).toBeUndefined();
     expect(identifyModel(xz, xz.length, 'backup.xz')).toBeUndefined();
+  });
+});
+
+describe('bzip2-compressed joblib dumps', () => {
+  // bzip2 -9 of joblibDump([1, 2], os.system('id')), of joblibDump([1, 2]), and of joblibDump([1, 2]) followed by 8 MiB of zeros.
+  const evil = Buffer.from(
+    'QlpoOTFBWSZTWTpitQ0AAGd/wP/QQAgAYUBE6BkQgL//3qJi5EAAsAClBqanoSGAQMhoDQAaD0AhEhkIzQNTEwEZGTEaZNNqepgwGgAAGgAAAAALjaCLxJcARgqTQkhRO0wfD9Hxwr305lak9Y78rh8cYgmiSNz9tuJFVjXdfuWWhTEos/FWp2JWnIYrwv8m3bERuQnCfJsGT8FiNKHEh38AyFeM+IDFVYD3kiAbMbSTxVGxAkwiIUYzkoylkqgW9+y558CtmsMSsTkIGZg8RAhCG9dtM1T/C69y31NILu7TKInHa0AXhv+LuSKcKEgdMVqGgA==',
+    'base64',
+  );
+  const benign = Buffer.from(
+    'QlpoOTFBWSZTWaSB2sEAAF9/wP/QQAgAYQBE6BkQgL//3qJi5EAAsAC7NhqmgjaCYBMI00MAJjUYj1CtEyh6nhT0ajTT1GgNAHqGTxQCIFGAjaTTAAIwTATTTDqcgC4BvcQygPQojDC+cn0CDmQNHoz0ypX48KFnOHZ9IwRp+HCEicjPpuea4oStHEyWGqbNE67EyChhGKsWJMD31kgEp4iKqhuQBNShAn+JUpcsc6psQCGiWYHFgM0BuqWa3Lub7TAxeA8kDRoAwQgIOQm39y/KPxy749Kfp0TZNrsbIAHCHIu5IpwoSFJA7WCA',
+    'base64',
+  );
+  const bomb = Buffer.from(
+    'QlpoOTFBWSZTWdhLoQkBAWH/wP/QQAgAYQBE6BkQgL//3qZi5EAIsADa0w1NJqaGyaT1DQaGmjIABk2kwh3pqbUwaanqGAAEyYAjT00EBVSowAAAAAAAAAR6XwBABRiiAQAfVn/gBAAAFpjnBNcMgh6mP9Bylvokbmnd547oUuTMC9jyBIqzCAxw1iwazwFmiA/xDQQyic8c9FCUjODuUJV6SchmUSIEwD9mhD+PJCYZFJSPXOrMqJZMfcgMCTVpNEikr1JRaF3p88uLbGKMLolIQUQhRECCxG/X9rbwtuer86+Nlx6PbEqYAAAIAPED6k/hdyRThQkNhLoQkA==',
+    'base64',
+  );
+
+  it('decompresses to the bytes that were compressed, concatenated streams too', () => {
+    const whole = (b: Uint8Array) => {
+      const out = new BlockSource();
+      bunzip(new BufferSource(b), { remaining: Infinity, limit: Infinity }, (c) => out.append(c));
+      return Buffer.from(out.read(0, out.size));
+    };
+    const raw = joblibDump([1, 2], (p) => p.global('os', 'system').str('id').tuple1().reduce().pop());
+    expect(whole(evil)).toEqual(Buffer.from(raw));
+    expect(whole(Buffer.concat([benign, evil]))).toEqual(Buffer.concat([joblibDump([1, 2]), raw]));
+  });
+
+  it('scans what a .pkl.bz2 dump holds: benign clean, a payload found where the uncompressed dump has it', () => {
+    const [clean] = parse(benign, 'model.pkl.bz2') as PickleDocument[];
+    expect(clean.problems).toEqual([]);
+    expect(clean.imports.map((i) => i.dotted)).toEqual(['joblib.numpy_pickle.NumpyArrayWrapper', 'numpy.ndarray', 'numpy.dtype']);
+    const raw = joblibDump([1, 2], (p) => p.global('os', 'system').str('id').tuple1().reduce().pop());
+    const r = scanSync({
+      targets: [],
+      files: [new MemorySourceFile('model.pkl.bz2', evil), new MemorySourceFile('model.pkl', raw)],
+      config: false,
+      rules: ['MDL-0001'],
+    });
+    const found = r.findings.map((f) => [f.location.path, f.location.startColumn, f.location.endColumn, f.evidence]);
+    expect(found).toHaveLength(2);
+    expect(found[0].slice(1)).toEqual(found[1].slice(1));
+    expect(found.map((f) => f[0]).sort()).toEqual(['model.pkl', 'model.pkl.bz2']);
+    expect(found[0][3]).toBe('os.system');
+    expect(r.errors).toEqual([]);
+  });
+
+  it('stops a bzip2 bomb at the decompression limit', () => {
+    const docs = parse(bomb, 'model.pkl.bz2', { maxDecompressedBytes: 1024 * 1024 });
+    expect(docs[0].problems).toEqual([
+      {
+        kind: 'limit',
+        message:
+          'bz2 stream decompresses past the 1 MiB decompression limit (a decompression bomb?): only its first 1048576 bytes were scanned',
+      },
+    ]);
+    expect((docs[1] as PickleDocument).imports.map((i) => i.dotted)).toContain('numpy.ndarray');
+  });
+
+  it('reports a damaged or truncated stream and keeps what came out before it', () => {
+    const damaged = Buffer.from(evil);
+    damaged[100] ^= 0x55;
+    const [broken] = parse(damaged, 'model.pkl.bz2');
+    expect(broken.problems).toEqual([
+      {
+        kind: 'malformed',
+        message: 'bz2 stream cannot be decompressed past byte 238: Data error: Bad block CRC (got a40bf276 expected 3a62b50d)',
+      },
+    ]);
+    const [cut] = parse(evil.subarray(0, 120), 'model.pkl.bz2');
+    expect(cut.problems).toEqual([
+      { kind: 'malformed', message: 'bz2 stream cannot be decompressed past byte 0: the stream is truncated' },
+    ]);
+    const docs = parse(Buffer.concat([evil, evil.subarray(0, 120)]), 'model.pkl.bz2');
+    expect(docs[0].problems).toEqual([
+      { kind: 'malformed', message: 'bz2 stream cannot be decompressed past byte 244: the stream is truncated' },
+    ]);
+    expect((docs[1] as PickleDocument).imports.map((i) => i.dotted)).toContain('os.system');
+    const [junk] = parse(Buffer.from('BZh9 not really bzip2'), 'model.pkl.bz2');
+    expect(junk.problems[0]).toMatchObject({ kind: 'malformed' });
+  });
+
+  it('leaves a .pkl.bz2 that holds no pickle alone', () => {
+    const { docs } = parseAll(Buffer.from('QlpoOTFBWSZTWcHAgOIAAAFBAAAQAkSgADDNAMNGKZcXckU4UJDBwIDi', 'base64'), 'notes.pkl.bz2');
+    expect(docs).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import { looksBinary, type SourceFile } from '../../core/source-file.js';
 import { ascii, BufferSource, readAll, SliceSource, utf8Text, type ByteSource } from './byte-source.js';
 import { TarIndexError, walkTar, type TarEntry } from '../../sources/image/tar-index.js';
 import { formatLimit, memberLimitProblem } from './archive-limits.js';
+import { bunzip } from './bzip2.js';
 import { BlockSource, inflateHead, Inflater, InflateError, InflateLimit, type Codec } from './inflate.js';
 import { findH5ModelConfig, HDF5_MAGIC, KerasLimit, looksLikeHdf5, readKerasConfig } from './keras.js';
 import { looksLikeOnnx, readOnnx } from './onnx.js';
@@ -140,6 +141,11 @@ function inflatedHead(head: Uint8Array, c: 'zlib' | 'gzip'): Uint8Array {
   return inflateHead(new BufferSource(head), c, HEAD);
 }
 
+/** What a compressed dump must decompress to: a pickle or a NumPy array. */
+function picklesInside(inner: Uint8Array): boolean {
+  return sniffPickle(inner, Infinity, true) || looksLikeNpy(inner);
+}
+
 /** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
 export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
@@ -158,8 +164,10 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
       const inner = inflatedHead(head, compression);
-      return inner.length > 0 && (sniffPickle(inner, Infinity, true) || looksLikeNpy(inner)) ? 'compressed-pickle' : undefined;
+      return inner.length > 0 && picklesInside(inner) ? 'compressed-pickle' : undefined;
     }
+    // A bzip2 block is decoded whole (up to 900 kB of input) before any of it comes out: the content is judged once decompressed.
+    if (compression === 'bz2') return 'compressed-pickle';
     return 'compressed-unsupported';
   }
   if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
@@ -332,7 +340,7 @@ function analyseNpy(w: Walk, src: ByteSource, detail: string | undefined): void 
  * Decompresses a whole stream as far as what is left of the file's decompression budget allows; what
  * stops it is a problem of a `format` document. What came out before a limit or a break is returned.
  */
-function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: Codec, format: string): ByteSource | undefined {
+function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: Codec | 'bz2', format: string): ByteSource | undefined {
   const out = new BlockSource();
   const problem = (kind: 'limit' | 'malformed', message: string) => {
     const doc = new ModelFileDocument(w.file, detail, format);
@@ -340,7 +348,8 @@ function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: 
     w.docs.push(doc);
   };
   try {
-    new Inflater(src, c, w.budget).pipe(Infinity, (chunk) => out.append(chunk));
+    if (c === 'bz2') bunzip(src, w.budget, (chunk) => out.append(chunk));
+    else new Inflater(src, c, w.budget).pipe(Infinity, (chunk) => out.append(chunk));
   } catch (e) {
     if (e instanceof InflateLimit) problem('limit', `${c} stream ${e.message}: only its first ${out.size} bytes were scanned`);
     else if (e instanceof InflateError) problem('malformed', `${c} stream cannot be decompressed past byte ${out.size}: ${e.message}`);
@@ -350,9 +359,13 @@ function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: 
 }
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
-  const inner = inflateWithin(w, src, detail, compressionOf(src.read(0, 16)) as 'zlib' | 'gzip', 'compressed-pickle');
+  const c = compressionOf(src.read(0, 16)) as 'zlib' | 'gzip' | 'bz2';
+  const inner = inflateWithin(w, src, detail, c, 'compressed-pickle');
   if (!inner) return;
-  const format = identifyModel(inner.read(0, HEAD), inner.size, 'x.pkl');
+  const head = inner.read(0, HEAD);
+  // zlib and gzip were judged by their first bytes already.
+  if (c === 'bz2' && !picklesInside(head)) return;
+  const format = identifyModel(head, inner.size, 'x.pkl');
   if (format === 'npy') analyseNpy(w, inner, detail);
   else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
   else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, limitsFor(w)));

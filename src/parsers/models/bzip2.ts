@@ -1,0 +1,89 @@
+import { lazyModule } from '../../core/lazy-module.js';
+import { formatLimit } from './archive-limits.js';
+import { readAll, type ByteSource } from './byte-source.js';
+import { InflateError, InflateLimit, type InflateBudget } from './inflate.js';
+
+/**
+ * bzip2 through seek-bzip (pure JavaScript, synchronous): it pulls input a byte at a time and pushes
+ * output a byte at a time, so the budget is charged as bytes come out and a bomb stops at the limit.
+ * A block (at most 900 kB before its run-length expansion) is decoded whole before its bytes come out.
+ */
+
+interface InputStream {
+  readByte(): number;
+  /** Used for a stream's 4-byte signature: fewer bytes (or -1) at the end of the input. */
+  read(buffer: Uint8Array, offset: number, length: number): number;
+  eof(): boolean;
+}
+interface OutputStream {
+  writeByte(byte: number): void;
+}
+interface SeekBzip {
+  decode(input: InputStream, output: OutputStream, multistream?: boolean): void;
+}
+
+const seekBzip = lazyModule<SeekBzip>('seek-bzip');
+
+const PIECE = 64 * 1024;
+
+class Truncated extends Error {}
+
+/** Decompresses all of `src` (concatenated streams too, as Python's bz2 module reads them), handing the output to `sink` in pieces. */
+export function bunzip(src: ByteSource, budget: InflateBudget, sink: (chunk: Uint8Array) => void): void {
+  let piece: Uint8Array = new Uint8Array(0);
+  let pieceAt = 0;
+  let inputAt = 0;
+  const input: InputStream = {
+    readByte() {
+      if (pieceAt === piece.length) {
+        piece = readAll(src, inputAt, PIECE);
+        inputAt += piece.length;
+        pieceAt = 0;
+        // seek-bzip reads past the end as if the input went on; a truncated stream must stop instead.
+        if (piece.length === 0) throw new Truncated();
+      }
+      return piece[pieceAt++];
+    },
+    read(buffer, offset, length) {
+      let n = 0;
+      while (n < length && !input.eof()) buffer[offset + n++] = input.readByte();
+      return n === 0 ? -1 : n;
+    },
+    eof: () => pieceAt === piece.length && inputAt >= src.size,
+  };
+  let out = new Uint8Array(PIECE);
+  let outAt = 0;
+  const flush = () => {
+    if (outAt === 0) return;
+    sink(out.subarray(0, outAt));
+    out = new Uint8Array(PIECE);
+    outAt = 0;
+  };
+  const charge = () => {
+    budget.remaining -= outAt;
+    if (budget.remaining < 0)
+      throw new InflateLimit(`decompresses past the ${formatLimit(budget.limit)} decompression limit (a decompression bomb?)`);
+  };
+  const output: OutputStream = {
+    writeByte(byte) {
+      if (outAt === PIECE) {
+        charge();
+        flush();
+      }
+      out[outAt++] = byte;
+    },
+  };
+  try {
+    seekBzip().decode(input, output, true);
+  } catch (e) {
+    if (e instanceof InflateLimit) throw e;
+    // What the blocks before the break gave is kept.
+    charge();
+    flush();
+    if (e instanceof Truncated) throw new InflateError('the stream is truncated');
+    // seek-bzip's own errors say what is wrong ("Data error", "Bad block CRC …"); anything else it throws on hostile input is damage too.
+    throw new InflateError(e instanceof Error ? e.message : String(e));
+  }
+  charge();
+  flush();
+}
