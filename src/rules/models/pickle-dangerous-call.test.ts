@@ -63,6 +63,20 @@ testRule(rule, {
       ],
     },
     {
+      name: 'numpy.testing runstring beside the allow-listed numpy array classes (exec of its argument)',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('numpy.testing._private.utils', 'runstring')
+        .str('import os')
+        .emptyDict()
+        .tuple2()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [{ ...col(2, 42), severity: 'critical', evidence: 'numpy.testing._private.utils.runstring' }],
+    },
+    {
       name: 'protocol 4 STACK_GLOBAL with memoized operands',
       path: 'weights',
       content: osSystemPayload('id', 4),

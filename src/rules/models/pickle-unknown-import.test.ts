@@ -16,6 +16,19 @@ const legacyModel = Uint8Array.from([
   ...pickle().proto(2).global('__main__', 'Net').emptyTuple().reduce().stop().bytes(),
   ...pickle().proto(2).emptyList().stop().bytes(),
 ]);
+/** np.matrix / np.ma arrays as pickle protocol 2 writes them: _reconstruct(subtype, (0,), b'b'). */
+const reconstruct = (module: string, name: string) =>
+  pickle()
+    .proto(2)
+    .global('numpy.core.multiarray', '_reconstruct')
+    .global(module, name)
+    .int(0)
+    .tuple1()
+    .binbytes([0x62])
+    .tuple3()
+    .reduce()
+    .stop()
+    .bytes();
 const custom = pickle().proto(2).global('mylib.models', 'Net').emptyTuple().reduce().stop().bytes();
 
 testRule(rule, {
@@ -74,6 +87,28 @@ testRule(rule, {
       ]),
     },
     { name: 'joblib dump of arrays', path: 'model.joblib', content: joblibDump([0.5, 1.5]) },
+    ...['numpy.matrixlib.defmatrix', 'numpy', 'numpy.matrixlib'].map((module) => ({
+      name: `a numpy matrix (${module}.matrix, the subtype of _reconstruct, as joblib's test pickles hold it)`,
+      path: 'model.pkl',
+      content: reconstruct(module, 'matrix'),
+    })),
+    {
+      name: 'a numpy masked array (_mareconstruct of MaskedArray)',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(2)
+        .global('numpy.ma.core', '_mareconstruct')
+        .mark()
+        .global('numpy.ma.core', 'MaskedArray')
+        .global('numpy', 'ndarray')
+        .int(0)
+        .tuple1()
+        .binbytes([0x62])
+        .tuple()
+        .reduce()
+        .stop()
+        .bytes(),
+    },
     {
       name: 'npz with an object array of strings',
       path: 'labels.npz',
@@ -100,6 +135,12 @@ testRule(rule, {
     { name: 'denied imports are MDL-0001/0002', path: 'model.pkl', content: pickle().proto(2).global('os', 'system').stop().bytes() },
   ],
   invalid: [
+    {
+      name: 'numpy.matrix is vouched for, not the functions beside it (bmat looks names up in the caller frame)',
+      path: 'model.pkl',
+      content: reconstruct('numpy.matrixlib.defmatrix', 'bmat'),
+      findings: [{ ...col(38, 70), evidence: 'numpy.matrixlib.defmatrix.bmat' }],
+    },
     {
       path: 'model.pkl',
       content: custom,

@@ -318,6 +318,10 @@ const ALLOW_EXACT = new Set<string>([
   'numpy._core.numeric._frombuffer',
   'numpy.ndarray',
   'numpy.dtype',
+  // ndarray subclasses, the subtype _reconstruct makes: their constructors read numbers only (a matrix string through ast.literal_eval).
+  'numpy.matrix',
+  'numpy.matrixlib.matrix',
+  'numpy.matrixlib.defmatrix.matrix',
   'numpy.ma.core._mareconstruct',
   'numpy.ma.core.MaskedArray',
   'numpy.random._pickle.__randomstate_ctor',
