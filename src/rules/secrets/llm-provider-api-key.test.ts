@@ -29,6 +29,16 @@ testRule(rule, {
     { name: '40 characters without a Cohere name', path: '.env', content: `BUILD_SHA=${fakes.cohere()}\n` },
     { name: 'DeepSeek-shaped key assigned to another name', path: '.env', content: `SESSION_ID=${fakes.deepseek()}\n` },
     { name: 'a code expression, not a value', path: 'client.py', content: 'client = Mistral(api_key=mistral_api_key_from_vault)\n' },
+    {
+      name: 'a 32-character value under another parent, a provider-named section that has ended',
+      path: 'values.yaml',
+      content: `openai:\n  apiKey: ${fakes.mistral()}\nmistral:\n  model: small\nother:\n  apiKey: ${fakes.mistral('m2')}\n`,
+    },
+    {
+      name: 'a call argument that is not a key',
+      path: 'rag.py',
+      content: `co = cohere.Client(timeout="${fakes.cohere()}")\nm = Mistral(os.environ["MISTRAL_API_KEY"])\n`,
+    },
   ],
   invalid: [
     ...cases.map(([label, name, key]) => ({
@@ -51,6 +61,27 @@ testRule(rule, {
       path: 'rag.py',
       content: `co = cohere.Client(api_key="${fakes.cohere()}")  # cohere\n`,
       findings: [{ startLine: 1, startColumn: 29, endLine: 1, endColumn: 69, message: 'Cohere API key in plain text' }],
+    },
+    {
+      name: 'Helm values: the provider is the parent key of apiKey',
+      path: 'chart/values.yaml',
+      content: `mistral:\n  apiKey: ${fakes.mistral()}\n# cohere\ncohere:\n  enabled: true\n\n  apiKey: "${fakes.cohere()}"\n`,
+      findings: [
+        { startLine: 2, startColumn: 11, endLine: 2, endColumn: 43, message: 'Mistral AI API key in plain text' },
+        { startLine: 7, startColumn: 12, endLine: 7, endColumn: 52, message: 'Cohere API key in plain text' },
+      ],
+    },
+    {
+      name: 'TOML: the provider is the table of api_key',
+      path: 'config.toml',
+      content: `[mistral]\nmodel = "mistral-large"\napi_key = "${fakes.mistral()}"\n`,
+      findings: [{ startLine: 3, startColumn: 12, endLine: 3, endColumn: 44, message: 'Mistral AI API key in plain text' }],
+    },
+    {
+      name: 'Cohere key as the first argument of the client',
+      path: 'rag.py',
+      content: `import cohere\nco = cohere.ClientV2("${fakes.cohere()}")\n`,
+      findings: [{ startLine: 2, startColumn: 23, endLine: 2, endColumn: 63, message: 'Cohere API key in plain text' }],
     },
     {
       name: 'Kubernetes env name/value pair',

@@ -51,6 +51,18 @@ testRule(rule, {
       ],
     })),
     {
+      name: 'wandb.login(key=…) in a notebook cell',
+      path: 'train.py',
+      content: `import wandb\nwandb.login(key="${fakes.wandb('wl')}")\n`,
+      findings: [{ startLine: 2, startColumn: 18, endLine: 2, endColumn: 58, message: 'Weights & Biases API key in plain text' }],
+    },
+    {
+      name: 'Helm values: wandb.apiKey',
+      path: 'values.yaml',
+      content: `wandb:\n  enabled: true\n  apiKey: ${fakes.wandb('wh')}\n`,
+      findings: [{ startLine: 3, startColumn: 11, endLine: 3, endColumn: 51, message: 'Weights & Biases API key in plain text' }],
+    },
+    {
       name: 'kaggle.json',
       path: 'kaggle.json',
       content: `{"username":"alice","key":"${kaggle}"}\n`,

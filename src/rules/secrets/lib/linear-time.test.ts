@@ -41,6 +41,8 @@ const adversarial: Array<[string, Input]> = [
   ['keyword identifiers', (fill) => fill('secret_' + 'x'.repeat(100) + ' ')],
   ['YAML name lines', (fill) => fill('- name: API_TOKEN\n')],
   ['YAML name/value pairs', (fill) => fill(`- name: API_TOKEN\n  value: "${fake(ALNUM, 32, 'v')}"\n`)],
+  ['provider-shaped values under apiKey (parent key lookups)', (fill) => 'mistral:\n' + fill(`      apiKey: ${fake(ALNUM, 32, 'p')}\n`)],
+  ['provider calls without a closing quote', (fill) => fill('wandb.login(key="' + 'a'.repeat(600) + '\n')],
   ['AWS access key IDs', (fill) => fill('AKIAABCDEFGHIJKLMNOP\n')],
   ['AWS pairs', (fill) => fill(`AKIA${fake('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16, 'k')} ${fake(ALNUM + '+/', 40, 's')}\n`)],
   ['secret-shaped runs', (fill) => fill('A'.repeat(39) + '/')],

@@ -43,22 +43,15 @@ const KEYWORD_STEMS = [
   'private_key',
   'access_key',
   'signing_key',
-  'cohere',
   'co_api_key',
-  'mistral',
-  'wandb',
-  'azure',
-  'together',
-  'deepseek',
-  'weaviate',
-  'qdrant',
-  'pinecone',
-  'kaggle',
-  'ngc',
 ];
+/** Names of providers whose keys are recognised by the name they are given (see `CONTEXT_DETECTORS`). */
+const PROVIDER_STEMS = ['cohere', 'mistral', 'wandb', 'azure', 'together', 'deepseek', 'weaviate', 'qdrant', 'pinecone', 'kaggle', 'ngc'];
 export const KEYWORDS = [
   ...new Set(
-    KEYWORD_STEMS.flatMap((k) => (k.includes('_') && k !== 'co_api_key' ? ['_', '-', '.', ''].map((sep) => k.replace('_', sep)) : [k])),
+    [...KEYWORD_STEMS, ...PROVIDER_STEMS].flatMap((k) =>
+      k.includes('_') && k !== 'co_api_key' ? ['_', '-', '.', ''].map((sep) => k.replace('_', sep)) : [k],
+    ),
   ),
 ];
 
@@ -204,7 +197,7 @@ function secretsFrom(text: string, opts: FindOptions, matches: readonly number[]
   for (let i = 0; i < matches.length; i += 2) {
     const p = matches[i];
     if (p < MARKER_COUNT) markers.hit(MARKERS[p], matches[i + 1]);
-    else keywords.hit(matches[i + 1], KEYWORDS[p - MARKER_COUNT].length);
+    else keywords.hit(matches[i + 1], KEYWORDS[p - MARKER_COUNT]);
   }
   const assignments = keywords.assignments;
   classifyAssignments(text, assignments, hits, opts);
@@ -634,7 +627,7 @@ class AssignmentScan {
     private readonly opts: FindOptions,
   ) {}
 
-  hit(h: number, length: number): void {
+  hit(h: number, keyword: string): void {
     if (h < this.lastKeyEnd) return;
     const text = this.text;
     if (h >= this.lineEnd) [this.lineStart, this.lineEnd] = lineBounds(text, h);
@@ -645,12 +638,32 @@ class AssignmentScan {
     }
     let ks = h;
     while (ks > lineStart && h - ks < 80 && isKeyChar(text.charCodeAt(ks - 1))) ks--;
-    let ke = h + length;
+    let ke = h + keyword.length;
     while (ke < lineEnd && ke - h < 80 && isKeyChar(text.charCodeAt(ke))) ke++;
     this.lastKeyEnd = ke;
-    const a = readAssignment(text, ks, ke, lineStart, lineEnd, this.opts);
-    if (a) this.assignments.push({ ...a, lineStart, lineEnd });
+    const a =
+      readAssignment(text, ks, ke, lineStart, lineEnd, this.opts) ??
+      (PROVIDER.has(keyword) ? callArgument(text, ke, lineEnd, this.opts) : undefined);
+    if (!a) return;
+    this.assignments.push({ ...a, lineStart, lineEnd });
+    if (a.end > this.lastKeyEnd) this.lastKeyEnd = a.end;
   }
+}
+
+const PROVIDER = new Set(PROVIDER_STEMS);
+const CALL_ARGUMENT = /\([ \t]{0,4}(?:([A-Za-z_]\w{0,20})[ \t]{0,2}=(?!=)[ \t]{0,2})?/y;
+
+/**
+ * The key passed to a provider's client or login call as a string literal: `wandb.login(key="…")`,
+ * `cohere.ClientV2("…")`. A positional argument is named `key`, which only a provider detector takes.
+ */
+function callArgument(text: string, ke: number, lineEnd: number, opts: FindOptions): RawAssignment | undefined {
+  CALL_ARGUMENT.lastIndex = ke;
+  const m = CALL_ARGUMENT.exec(text);
+  if (!m) return undefined;
+  const name = m[1] ?? 'key';
+  if (!API_KEY_NAME.test(name.toLowerCase())) return undefined;
+  return readValue(text, name, ke + m[0].length, lineEnd, opts, true);
 }
 
 function skipSpaces(text: string, i: number, end: number): number {
@@ -780,12 +793,16 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
     const key = a.key.toLowerCase();
     let hit: SecretHit | undefined;
     let line: string | undefined;
+    let parent: string | undefined;
     for (const d of CONTEXT_DETECTORS) {
       if (!d.value.test(value)) continue;
       if (!d.key.test(key)) {
         if (!API_KEY_NAME.test(key)) continue;
         line ??= text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 400)).toLowerCase();
-        if (!d.key.test(line.replace(/^\s*(?:[\w.-]+\s*[=:]\s*)?/, ''))) continue;
+        if (!d.key.test(line.replace(/^\s*(?:[\w.-]+\s*[=:]\s*)?/, ''))) {
+          if (parent === undefined) parent = parentKeyOf(text, a.lineStart).toLowerCase();
+          if (!parent || !d.key.test(parent)) continue;
+        }
       }
       if (isPlaceholder(value) || entropy(value) < (d.minEntropy ?? 3)) continue;
       hit = {
@@ -845,6 +862,36 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
       hit = genericCandidate(text, a, key, value);
     if (hit) hits.push(hit);
   }
+}
+
+const YAML_PARENT = /^[ \t]*-?[ \t]*["']?([\w.-]{1,80})["']?[ \t]*:[ \t]*(?:#.*)?$/;
+const TOML_TABLE = /^[ \t]*\[\[?[ \t]*([\w."' -]{1,120})\]/;
+
+/**
+ * The name of the mapping a key belongs to: the YAML key the line is indented under (`mistral:` /
+ * `  apiKey: …` in Helm values) or the TOML table (`[wandb]`), read over at most 64 lines back;
+ * '' when there is none.
+ */
+function parentKeyOf(text: string, lineStart: number): string {
+  const indent = (ls: number) => {
+    let i = ls;
+    while (text[i] === ' ' || text[i] === '\t') i++;
+    return i - ls;
+  };
+  const own = indent(lineStart);
+  let ls = lineStart;
+  for (let k = 0; k < 64 && ls > 0; k++) {
+    ls = text.lastIndexOf('\n', ls - 2) + 1;
+    const le = text.indexOf('\n', ls);
+    const line = text.slice(ls, Math.min(le === -1 ? text.length : le, ls + 200));
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const table = TOML_TABLE.exec(line);
+    if (table) return table[1];
+    const i = indent(ls);
+    if (i < own) return YAML_PARENT.exec(line)?.[1] ?? '';
+  }
+  return '';
 }
 
 const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
@@ -1136,6 +1183,9 @@ export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'password word', re: PASSWORD_WORD },
   { name: 'Kubernetes name', re: K8S_NAME },
   { name: 'ARN', re: ARN },
+  { name: 'YAML parent key', re: YAML_PARENT },
+  { name: 'call argument', re: CALL_ARGUMENT },
+  { name: 'TOML table', re: TOML_TABLE },
 ];
 
 // ---------------------------------------------------------------------------------------------
