@@ -37,7 +37,17 @@ import {
   type PickleScan,
 } from './pickle.js';
 import { LEGACY_TAR_MEMBER, scanLegacyTarMember } from './legacy-tar.js';
-import { looksLikeZip, memberHead, memberSource, readZip, ZipFailure, ZipLimit, type InflateBudget, type ZipEntry } from './zip.js';
+import {
+  endsLikeZip,
+  looksLikeZip,
+  memberHead,
+  memberSource,
+  readZip,
+  ZipFailure,
+  ZipLimit,
+  type InflateBudget,
+  type ZipEntry,
+} from './zip.js';
 import { jsonErrorMessage, printableName } from '../../core/printable.js';
 
 export type ModelFormat =
@@ -746,6 +756,7 @@ function analyseMember(
   return undefined;
 }
 
+const KERAS_NAME = /\.keras$/i;
 const sniffCache = new WeakMap<SourceFile, ModelFormat | null>();
 
 function sniff(file: SourceFile): ModelFormat | undefined {
@@ -755,6 +766,8 @@ function sniff(file: SourceFile): ModelFormat | undefined {
     f = file.size === 0 ? null : (identifyModel(head, file.size, file.path) ?? null);
     // A text (protocol 0) pickle longer than the head, under a name that does not say so: look further.
     if (f === null && textPickleUndecided(head, file.size) && sniffPickle(file.read(0, TEXT_SNIFF_BYTES), file.size, false)) f = 'pickle';
+    // keras.saving.load_model opens a .keras file with zipfile, which finds the archive from its end, after any data put before it.
+    if (f === null && KERAS_NAME.test(file.path) && endsLikeZip(file)) f = 'zip';
     if (f === null && file.size > 0 && claimedFormat(file.path) && looksBinary(head) && !hdf5AfterUserBlock(head)) f = 'unrecognised';
     sniffCache.set(file, f);
   }

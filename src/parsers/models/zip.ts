@@ -44,6 +44,11 @@ export function looksLikeZip(head: Uint8Array): boolean {
   return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
 }
 
+/** True when the end of `src` holds a zip end record: Python's `zipfile` (Keras' loader) reads an archive with data before it. */
+export function endsLikeZip(src: ByteSource): boolean {
+  return src.size >= 22 && findEndOfCentralDirectory(src) !== undefined;
+}
+
 export function readZip(src: ByteSource, maxEntries: number): ZipArchive {
   const problems: ZipArchive['problems'] = [];
   const eocd = findEndOfCentralDirectory(src);

@@ -16,6 +16,11 @@ testRule(rule, {
     { name: '.keras without Lambda', path: 'model.keras', content: kerasArchive(kerasConfig([dense('d1'), dense('d2')])) },
     { name: 'legacy .h5 without Lambda', path: 'model.h5', content: legacy([{ class_name: 'Dense', config: { name: 'd', units: 2 } }]) },
     { name: 'weights-only .h5', path: 'model.weights.h5', content: hdf5([]) },
+    {
+      name: 'a binary file named .keras that is no archive',
+      path: 'model.keras',
+      content: Uint8Array.from([0x00, 0x01, 0x02, 0xff, 0x50, 0x4b]),
+    },
   ],
   invalid: [
     {
@@ -28,6 +33,19 @@ testRule(rule, {
           objectPath: '/config/layers/2',
           evidence: 'Lambda',
           message: "Keras Lambda layer 'scale' holds marshalled Python bytecode that runs when the model is loaded without safe mode",
+        },
+      ],
+    },
+    {
+      name: '.keras archive with data put before it (zipfile, which load_model uses, finds the archive from its end)',
+      path: 'model.keras',
+      content: Uint8Array.from([...Buffer.from('#!/bin/sh\nexit 0\n'), ...kerasArchive(kerasConfig([dense('d'), lambdaLayer('scale')]))]),
+      findings: [
+        {
+          ...whole,
+          objectPath: '/config/layers/2',
+          evidence: 'Lambda',
+          message: /^Keras Lambda layer 'scale' holds marshalled Python bytecode/,
         },
       ],
     },
@@ -165,8 +183,18 @@ testRule(rule, {
       findings: [
         { ...whole, objectPath: '/config/layers/2', severity: 'critical', message: /H5IOStore, which reaches the file system/ },
         { ...whole, objectPath: '/config/layers/3', severity: 'critical', message: /DiskIOStore, which reaches the file system/ },
-        { ...whole, objectPath: '/config/layers/4', severity: 'critical', message: /keras\.saving\.KerasFileEditor, which reaches the file system/ },
-        { ...whole, objectPath: '/config/layers/5', severity: 'critical', message: /file_editor\.KerasFileEditor, which reaches the file system/ },
+        {
+          ...whole,
+          objectPath: '/config/layers/4',
+          severity: 'critical',
+          message: /keras\.saving\.KerasFileEditor, which reaches the file system/,
+        },
+        {
+          ...whole,
+          objectPath: '/config/layers/5',
+          severity: 'critical',
+          message: /file_editor\.KerasFileEditor, which reaches the file system/,
+        },
         { ...whole, objectPath: '/config/layers/6', severity: 'critical', message: /ObjectSharingScope, which loads another model/ },
         { ...whole, objectPath: '/config/layers/7', severity: 'medium', evidence: 'keras.saving.get_registered_name' },
         { ...whole, objectPath: '/config/layers/8', severity: 'medium', evidence: 'keras.saving.get_custom_objects' },
