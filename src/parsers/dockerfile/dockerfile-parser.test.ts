@@ -622,6 +622,16 @@ describe('image references', () => {
     ]);
   });
 
+  // podman and buildah (imagebuilder's COPY and RUN dispatchers) expand ARGs in every flag, --from and
+  // --mount's from= included (containers/buildah#4578): a Containerfile is not held to BuildKit's refusal.
+  it('reports no BuildKit --from refusal in a file named like a Containerfile', () => {
+    const text =
+      'ARG VARIANT=cuda\nFROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS stage_cuda\nFROM python:3.12-slim\n' +
+      'COPY --from=stage_${VARIANT} /usr/local/cuda /usr/local/cuda\nRUN --mount=type=bind,from=stage_$VARIANT,target=/x ls\nUSER 1000\n';
+    for (const path of ['Containerfile', 'd/Containerfile.gpu', 'd/api.containerfile']) expect(parse(text, path).errors, path).toEqual([]);
+    expect(parse(text, 'd/Dockerfile').errors.map((e) => e.line)).toEqual([4, 5]);
+  });
+
   it('reads an escaped escape before $ as a plain character once: the $ after it starts a variable (BuildKit ProcessWord)', () => {
     const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
     expect(resolved('ARG R=ghcr.io\nFROM x\\\\$R/b AS one\nFROM x\\\\\\$R/c AS two\n')).toEqual(['x\\ghcr.io/b', 'x\\$R/c']);

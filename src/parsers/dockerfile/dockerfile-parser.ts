@@ -28,6 +28,12 @@ export function isDockerfileName(path: string): boolean {
   return /^(docker|container)file([._-].+)?$/i.test(name) || /.\.(docker|container)file$/i.test(name);
 }
 
+/** The Dockerfile names podman and buildah look for first: `Containerfile`, `Containerfile.gpu`, `api.containerfile`. */
+function isContainerfileName(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return /^containerfile([._-].+)?$/i.test(name) || /.\.containerfile$/i.test(name);
+}
+
 /** Keywords with a command: an exec (JSON) form or a shell form, told apart as BuildKit does. */
 const COMMAND_KEYWORDS = new Set(['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL']);
 /** Keywords whose leading `--name[=value]` words are flags (BuildKit takes them for any keyword; ENV, ARG and LABEL know none but ARG's --required). */
@@ -75,6 +81,7 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
   const stageNames = new Map<string, number>();
   // What makes BuildKit reject the file.
   const errors: ParseError[] = [];
+  const buildKitOnly = !isContainerfileName(file.path);
   if (read.error) errors.push({ message: read.error.message, line: lines.position(read.error.at).line });
 
   for (const raw of raws) {
@@ -95,7 +102,8 @@ export function parseDockerfile(file: SourceFile): DockerfileDocument {
     }
     const di = toInstruction(parts, keyword, instructions.length, stage, text, escapeChar, lines);
     instructions.push(di);
-    const stageFlagError = keyword === 'COPY' || keyword === 'RUN' ? fromFlagError(keyword, parts.flags, escapeChar) : undefined;
+    const stageFlagError =
+      buildKitOnly && (keyword === 'COPY' || keyword === 'RUN') ? fromFlagError(keyword, parts.flags, escapeChar) : undefined;
     if (stageFlagError) errors.push({ message: stageFlagError.message, line: lines.position(stageFlagError.flag.span.start).line });
     if (stage === -1 && keyword === 'ARG')
       for (const p of di.properties) globalArgs.set(p.name, p.value === null ? null : substituteVariables(p.value, globalArgs, p));
@@ -142,7 +150,9 @@ const LEXER_DOLLAR = /\$(?:[{@*#?\-$!_]|\p{L}|\p{Nd})/u;
  * extractBuilderFlags left (quotes and backslashes taken). COPY: dockerfile2llb's toCommand runs the
  * shell lexer on it with no variables set and rejects a value it changes (a variable, the escape
  * character, quotes): build variables are not substituted in --from. RUN: parseMount rejects a from=
- * holding a `$` anywhere but last.
+ * holding a `$` anywhere but last. Not raised for a file named like a Containerfile: podman and
+ * buildah expand build ARGs in COPY --from (containers/buildah#4578) and, as imagebuilder's RUN
+ * dispatcher expands every flag, in --mount's from= too.
  */
 function fromFlagError(keyword: string, flags: readonly DockerFlag[], escape: string): { message: string; flag: DockerFlag } | undefined {
   for (const flag of flags) {
