@@ -225,6 +225,12 @@ testRule(rule, {
         'import os\n\nclass BaseTool:\n    def run(self, text):\n        return self._run(text)\n\nclass Shell(BaseTool):\n    def _run(self, cmd: str) -> str:\n        return os.popen(cmd).read()\n',
     },
     {
+      name: 'a closed field of a pydantic tool parameter read after the parameter is set to a constant model in the tool',
+      path: 'rebind.py',
+      content:
+        'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs) -> str:\n    if args.n > 9:\n        args = RunArgs(n=9)\n    os.system(f"seq {args.n}")\n',
+    },
+    {
       name: "JS: a function given to an alias of another module's tool (import or require)",
       path: 'mytools.ts',
       content:
@@ -581,6 +587,16 @@ testRule(rule, {
       content:
         "import { exec } from 'child_process';\nexport async function tools() {\n  const { tool: t } = await import('ai');\n  return [t({ execute: async ({ cmd }) => exec(cmd) })];\n}\n",
       findings: [{ startLine: 4, startColumn: 43, endLine: 4, endColumn: 52, message: 'Model output reaches exec()' }],
+    },
+    {
+      name: 'a closed field of a pydantic tool parameter read after the parameter (or the field) is set to model-controlled text in the tool',
+      path: 'rebind.py',
+      content:
+        'import json, os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs, raw: str) -> str:\n    args = json.loads(raw)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run2(args: RunArgs, raw: str) -> str:\n    args.n = raw\n    os.system(f"seq {args.n}")\n',
+      findings: [
+        { startLine: 11, startColumn: 5, endLine: 11, endColumn: 31, message: 'Model output reaches os.system()' },
+        { startLine: 16, startColumn: 5, endLine: 16, endColumn: 31, message: 'Model output reaches os.system()' },
+      ],
     },
     {
       name: 'JS: parameters of agent tools are chosen by the model: LangChain tool(fn), DynamicTool func, AI SDK tool({ execute })',

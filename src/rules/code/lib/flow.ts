@@ -636,6 +636,8 @@ export class Flow {
   private readonly consts = new Map<number, Map<string, SgNode | null>>();
   /** Reads of a tool parameter's closed fields (`args.n`), which carry nothing in those tools: the tools' indexes, by read. */
   private closedReads: Map<string, number[]> | undefined;
+  /** Those reads by the name they read a field of (`args` → `args.n`): an assignment to the name gives them its value. */
+  private closedByBase: Map<string, string[]> | undefined;
   /** The file's module node, and its functions by start offset with the function each one is nested in (see `scope`). */
   private root: { node: SgNode; id: number } | undefined;
   private nesting: { starts: number[]; ends: number[]; parent: number[] } = { starts: [], ends: [], parent: [] };
@@ -713,7 +715,11 @@ export class Flow {
     for (let pass = 0; pass < 3; pass++) {
       const before = own.size;
       for (const a of assignments)
-        if (this.carried(a.value, a.from === undefined ? tainted : this.namesOf(a.from))) for (const n of a.names) own.add(n);
+        if (this.carried(a.value, a.from === undefined ? tainted : this.namesOf(a.from)))
+          for (const n of a.names) {
+            own.add(n);
+            for (const read of this.closedByBase?.get(n) ?? []) own.add(read);
+          }
       if (own.size === before) break;
     }
     return tainted;
@@ -775,7 +781,11 @@ export class Flow {
       const property = (expr.field('property') ?? expr.field('attribute'))?.text();
       if (property === 'length' || property === 'size') return;
       // `args.n` of a tool's `args: RunArgs` whose `n: int`: validated to a number before the tool runs.
-      if (this.closedReads?.has(expr.text()) && this.closedRead(expr)) return;
+      // It carries what assignments to `args` (or `args.n`) in the tool give it, not the validated argument.
+      if (this.closedReads?.has(expr.text()) && this.closedRead(expr)) {
+        into.refs.push(expr.text());
+        return;
+      }
       // A hook's result kept whole carries its model output only: `chat.messages`, `chat?.messages`, not `chat.input`.
       if (property !== undefined && this.hookResults.has(expr.field('object')?.text() ?? '') && !AI_SDK_OUTPUTS.has(property)) return;
     }
@@ -1136,7 +1146,11 @@ export class Flow {
       for (const [index, name] of inputs.params) this.addInbound(this.functions![index], name);
       if (inputs.closedReads.length > 0) {
         this.closedReads = new Map();
-        for (const [index, read] of inputs.closedReads) push(this.closedReads, read, index);
+        this.closedByBase = new Map();
+        for (const [index, read] of inputs.closedReads) {
+          if (!this.closedReads.has(read)) push(this.closedByBase, BASE_NAME.exec(read)![0], read);
+          push(this.closedReads, read, index);
+        }
       }
     }
     // Nothing to carry anywhere: skip the propagation (the common case for files without model calls).
