@@ -632,6 +632,24 @@ describe('image references', () => {
     expect(parse(text, 'd/Dockerfile').errors.map((e) => e.line)).toEqual([4, 5]);
   });
 
+  // BFlags.Parse rejects a repeated flag first; toCommand then returns the lexer's own error when it
+  // fails on the value ("failed to process %q: …"), and its own sentence only for a value it changed.
+  it('words a rejected COPY --from as BuildKit does where the parser can tell, generally where it cannot', () => {
+    const text =
+      'FROM a AS b\nCOPY --from=b${ /a /b\nCOPY --from=${STAGE:?set STAGE} /a /b\nCOPY --from=\\"b /a /b\n' +
+      "COPY --from=b --from=$X /a /b\nCOPY --link --from=b --link /a /b\nCOPY --from=$X\\' /a /b\n";
+    const general =
+      "BuildKit rejects this --from value: variables are not expanded in --from, and BuildKit's shell lexer may fail on its ${…} first; define a new stage with FROM using ARG from global scope as a workaround";
+    expect(parse(text).errors).toEqual([
+      { message: general, line: 2 },
+      { message: general, line: 3 },
+      { message: 'failed to process "\\"b": unexpected end of statement while looking for matching double-quote', line: 4 },
+      { message: 'duplicate flag specified: --from', line: 5 },
+      { message: 'duplicate flag specified: --link', line: 6 },
+      { message: 'failed to process "$X\'": unexpected end of statement while looking for matching single-quote', line: 7 },
+    ]);
+  });
+
   it('reads an escaped escape before $ as a plain character once: the $ after it starts a variable (BuildKit ProcessWord)', () => {
     const resolved = (text: string) => parse(text).stages.map((s) => s.resolvedImage);
     expect(resolved('ARG R=ghcr.io\nFROM x\\\\$R/b AS one\nFROM x\\\\\\$R/c AS two\n')).toEqual(['x\\ghcr.io/b', 'x\\$R/c']);

@@ -6,7 +6,7 @@ import { near } from '../../core/config-issues.js';
 import { parseImageRef, substituteVariables } from './image-ref.js';
 import { LogicalText } from './logical-text.js';
 import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
-import { readProperties } from './property-reader.js';
+import { processWord, readProperties } from './property-reader.js';
 import { readDirectives } from './directive-reader.js';
 import { parseShell } from '../shell/shell.js';
 import {
@@ -144,36 +144,57 @@ function propertyFlagError(keyword: string, flags: readonly DockerFlag[]): { mes
 
 /** A `$` the shell lexer expands: before a name (unicode letters, digits, `_`), a special parameter or `{`. */
 const LEXER_DOLLAR = /\$(?:[{@*#?\-$!_]|\p{L}|\p{Nd})/u;
+/** COPY's flags BFlags.Parse takes once (`--exclude` may repeat). */
+const COPY_SINGLE_FLAGS = new Set(['from', 'chown', 'chmod', 'link', 'parents']);
 
 /**
  * Why BuildKit rejects the stage a COPY --from or RUN --mount from= names. The flag's value is what
- * extractBuilderFlags left (quotes and backslashes taken). COPY: dockerfile2llb's toCommand runs the
- * shell lexer on it with no variables set and rejects a value it changes (a variable, the escape
- * character, quotes): build variables are not substituted in --from. RUN: parseMount rejects a from=
- * holding a `$` anywhere but last. Not raised for a file named like a Containerfile: podman and
- * buildah expand build ARGs in COPY --from (containers/buildah#4578) and, as imagebuilder's RUN
- * dispatcher expands every flag, in --mount's from= too.
+ * extractBuilderFlags left (quotes and backslashes taken). COPY: BFlags.Parse first rejects a flag
+ * given twice; then dockerfile2llb's toCommand runs the shell lexer on --from with no variables set,
+ * returns the lexer's error when it fails ("failed to process %q: …") and rejects a value it changes
+ * (a variable, the escape character, quotes): build variables are not substituted in --from. Without
+ * `${` the lexer fails only on an unclosed quote, which processWord finds; a `${…}` it may fail on in
+ * many ways (missing '}', a `?` modifier, …), so that entry is worded more generally. RUN: parseMount
+ * rejects a from= holding a `$` anywhere but last. Not raised for a file named like a Containerfile:
+ * podman and buildah expand build ARGs in COPY --from (containers/buildah#4578) and, as imagebuilder's
+ * RUN dispatcher expands every flag, in --mount's from= too.
  */
 function fromFlagError(keyword: string, flags: readonly DockerFlag[], escape: string): { message: string; flag: DockerFlag } | undefined {
-  for (const flag of flags) {
-    if (flag.value === null) continue;
-    if (keyword === 'COPY' && flag.name === 'from') {
-      const v = flag.value;
-      if (v.includes(escape) || v.includes("'") || v.includes('"') || LEXER_DOLLAR.test(v))
-        return {
-          message:
-            'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
-          flag,
-        };
+  if (keyword === 'COPY') {
+    const seen = new Set<string>();
+    for (const flag of flags) {
+      if (!COPY_SINGLE_FLAGS.has(flag.name)) continue;
+      if (seen.has(flag.name)) return { message: `duplicate flag specified: --${flag.name}`, flag };
+      seen.add(flag.name);
     }
-    if (keyword === 'RUN' && flag.name === 'mount')
-      for (const field of flag.value.split(',')) {
-        const eq = field.indexOf('=');
-        if (eq === -1 || field.slice(0, eq).toLowerCase() !== 'from') continue;
-        const dollar = field.indexOf('$', eq + 1);
-        if (dollar !== -1 && dollar !== field.length - 1)
-          return { message: "'from' doesn't support variable expansion, define alias stage instead", flag };
-      }
+    const flag = flags.find((f) => f.name === 'from');
+    if (flag?.value == null) return undefined;
+    const v = flag.value;
+    if (v.includes('${'))
+      return {
+        message:
+          "BuildKit rejects this --from value: variables are not expanded in --from, and BuildKit's shell lexer may fail on its ${…} first; define a new stage with FROM using ARG from global scope as a workaround",
+        flag,
+      };
+    const word = processWord(v, escape);
+    if (word.unterminated)
+      return { message: `failed to process ${JSON.stringify(v)}: unexpected end of statement while looking for matching ${word.unterminated}`, flag };
+    if (word.value !== v || LEXER_DOLLAR.test(v))
+      return {
+        message: 'variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround',
+        flag,
+      };
+    return undefined;
+  }
+  for (const flag of flags) {
+    if (flag.value === null || flag.name !== 'mount') continue;
+    for (const field of flag.value.split(',')) {
+      const eq = field.indexOf('=');
+      if (eq === -1 || field.slice(0, eq).toLowerCase() !== 'from') continue;
+      const dollar = field.indexOf('$', eq + 1);
+      if (dollar !== -1 && dollar !== field.length - 1)
+        return { message: "'from' doesn't support variable expansion, define alias stage instead", flag };
+    }
   }
   return undefined;
 }

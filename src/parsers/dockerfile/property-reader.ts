@@ -51,7 +51,7 @@ function wordEnd(line: string, start: number, to: number, escape: string): numbe
  * an escaped character taken as it is (in "…" only `"`, `$` and the escape are escaped). The offsets
  * of the `$` that start no variable (escaped, or inside '…') are returned beside it.
  */
-function processWord(s: string, escape: string): { value: string; literalDollars?: Set<number>; unterminated?: string } {
+export function processWord(s: string, escape: string): { value: string; literalDollars?: Set<number>; unterminated?: string } {
   let out = '';
   let quote = '';
   let literal: Set<number> | undefined;
