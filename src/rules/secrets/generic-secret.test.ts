@@ -125,10 +125,22 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a secret inside the quoted value of another secret-named key',
+      path: '.env',
+      content: `SECRETS_JSON='{"db_password": "${pw}"}'\nAZURE_SP_CONFIG='{"clientId": "app", "clientSecret": "Xk9#mQ2vLp7!wR4zT8uV"}'\nWANDB_SETTINGS="project=x api_key=${token}"\n`,
+      findings: [
+        { startLine: 1, startColumn: 32, endLine: 1, endColumn: 46, message: "password in plain text (assigned to 'db_password')" },
+        { startLine: 2, startColumn: 55, endLine: 2, endColumn: 75, message: "secret in plain text (assigned to 'clientSecret')" },
+        { startLine: 3, startColumn: 35, endLine: 3, endColumn: 67, message: "secret in plain text (assigned to 'api_key')" },
+      ],
+    },
+    {
       name: 'Basic credentials with a strong password',
       path: 'client.ts',
       content: `const headers = { Authorization: 'Basic ${Buffer.from(`svc-ingest:${pw}`).toString('base64')}' };\n`,
-      findings: [{ startLine: 1, startColumn: 41, endLine: 1, endColumn: 77, message: "secret in plain text (assigned to 'Authorization')" }],
+      findings: [
+        { startLine: 1, startColumn: 41, endLine: 1, endColumn: 77, message: "secret in plain text (assigned to 'Authorization')" },
+      ],
     },
     {
       name: 'the value after a YAML anchor (the anchor name is not the value)',

@@ -641,12 +641,16 @@ class AssignmentScan {
     let ke = h + keyword.length;
     while (ke < lineEnd && ke - h < 80 && isKeyChar(text.charCodeAt(ke))) ke++;
     this.lastKeyEnd = ke;
-    const a =
-      readAssignment(text, ks, ke, lineStart, lineEnd, this.opts) ??
-      (PROVIDER.has(keyword) ? callArgument(text, ke, lineEnd, this.opts) : undefined);
-    if (!a) return;
-    this.assignments.push({ ...a, lineStart, lineEnd });
-    if (a.end > this.lastKeyEnd) this.lastKeyEnd = a.end;
+    const a = readAssignment(text, ks, ke, lineStart, lineEnd, this.opts);
+    if (a) {
+      this.assignments.push({ ...a, lineStart, lineEnd });
+      return;
+    }
+    const arg = PROVIDER.has(keyword) ? callArgument(text, ke, lineEnd, this.opts) : undefined;
+    if (!arg) return;
+    this.assignments.push({ ...arg, lineStart, lineEnd });
+    // The argument's own name (`key=` in `wandb.login(key="…")`) is the same assignment.
+    this.lastKeyEnd = arg.end;
   }
 }
 
