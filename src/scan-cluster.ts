@@ -124,9 +124,33 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
     if (!controllerScanned(c.group, c.kind, c.namespace)) return false;
     const key = `${c.group}/${c.kind}`;
     if (TEMPLATE_CONTROLLERS.has(key)) return true;
+    if (key === TRAIN_JOB) return trainJobStandsFor(c);
     // Custom resources are listed before the built-in kinds they control; one read already is judged by what it held.
     if (isMarked(ended, c.group, c.kind, c.namespace)) return c.uid !== undefined && templateCarriers.has(c.uid);
     return TEMPLATE_CUSTOM_RESOURCES.has(key);
+  };
+  // TrainJobs read whose JobSet is their runtime's template and their trainer only (no podTemplateOverrides):
+  // by uid, the runtime they name (`runtimeKey`).
+  const trainJobs = new Map<string, string>();
+  // Trainer runtimes read, by `runtimeKey`.
+  const runtimesRead = new Set<string>();
+  // A TrainJob stands for the JobSet it makes when the scan reads all that JobSet is made of: the TrainJob (its trainer,
+  // as a container override) and the runtime it names (its JobSet template). Taken on trust for lists not read yet.
+  const trainJobStandsFor = (c: ControllerRef): boolean => {
+    if (!controllerScanned(c.group, c.kind, c.namespace)) return false;
+    let runtime: string | undefined;
+    if (isMarked(ended, c.group, c.kind, c.namespace)) {
+      runtime = c.uid === undefined ? undefined : trainJobs.get(c.uid);
+      if (runtime === undefined) return false;
+      const [kind] = runtime.split('\0');
+      const ns = kind === 'TrainingRuntime' ? c.namespace : undefined;
+      if (!controllerScanned(TRAINER_GROUP, kind, ns)) return false;
+      return !isMarked(ended, TRAINER_GROUP, kind, ns) || runtimesRead.has(runtime);
+    }
+    return (
+      controllerScanned(TRAINER_GROUP, 'TrainingRuntime', c.namespace) &&
+      controllerScanned(TRAINER_GROUP, 'ClusterTrainingRuntime', undefined)
+    );
   };
   let admissionPolicyBound = false;
   // Where a ConfigMap value the projections drop is told: the sink, once the listing has begun.
@@ -237,6 +261,7 @@ async function openClusterScan(opts: ClusterScanOptions): Promise<OpenClusterSca
               const uid = (item.metadata as RawObject | undefined)?.uid;
               if (typeof uid === 'string') templateCarriers.add(uid);
             }
+            if (type.group === TRAINER_GROUP) noteTrainer(type, item, trainJobs, runtimesRead);
             if (isManagedByScannedController(item, type, standsFor)) {
               managedSkipped++;
               continue;
@@ -291,6 +316,34 @@ function silenceText(s: Silence, everything: boolean): string {
 }
 
 const ADMISSION_GROUP = 'admissionregistration.k8s.io';
+const TRAINER_GROUP = 'trainer.kubeflow.org';
+const TRAIN_JOB = `${TRAINER_GROUP}/TrainJob`;
+
+/** `TrainingRuntime\0ns/name`, `ClusterTrainingRuntime\0/name`: a Trainer runtime, as a TrainJob's `runtimeRef` names it. */
+function runtimeKey(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\0${kind === 'TrainingRuntime' ? (namespace ?? '') : ''}/${name}`;
+}
+
+/** Keeps, of a Trainer object listed, what tells whether a TrainJob stands for its JobSet. */
+function noteTrainer(type: ResourceType, item: RawObject, trainJobs: Map<string, string>, runtimesRead: Set<string>): void {
+  const md = item.metadata as RawObject | undefined;
+  const ns = typeof md?.namespace === 'string' ? md.namespace : undefined;
+  if (type.kind === 'TrainingRuntime' || type.kind === 'ClusterTrainingRuntime') {
+    if (typeof md?.name === 'string') runtimesRead.add(runtimeKey(type.kind, ns, md.name));
+    return;
+  }
+  if (type.kind !== 'TrainJob' || typeof md?.uid !== 'string') return;
+  const spec = item.spec as RawObject | undefined;
+  // Overrides of the JobSet's pods are no pod spec the rules read: only the JobSet shows them.
+  const overrides = spec?.podTemplateOverrides;
+  if (Array.isArray(overrides) && overrides.length > 0) return;
+  const ref = spec?.runtimeRef as RawObject | undefined;
+  if (typeof ref?.name !== 'string') return;
+  if (ref.apiGroup !== undefined && ref.apiGroup !== TRAINER_GROUP) return;
+  const kind = typeof ref.kind === 'string' ? ref.kind : 'ClusterTrainingRuntime';
+  if (kind !== 'TrainingRuntime' && kind !== 'ClusterTrainingRuntime') return;
+  trainJobs.set(md.uid, runtimeKey(kind, ns, ref.name));
+}
 /** Groups whose controllers are judged by kind (`TEMPLATE_CONTROLLERS`), not object by object. */
 const BUILTIN_GROUPS = new Set(['', 'apps', 'batch']);
 

@@ -1608,3 +1608,106 @@ describe('sanctum cluster --apply replaces its earlier reports', () => {
     }
   });
 });
+
+describe('a Kubeflow Trainer TrainJob, its runtime and the JobSet it makes', () => {
+  const owner = {
+    ownerReferences: [{ apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', name: 'tj', uid: 'uid-tj', controller: true }],
+  };
+  const trainer = { image: 'ghcr.io/acme/train:latest', env: [{ name: 'HF_TOKEN', value: 'hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ01234567' }] };
+  const runtime = {
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    kind: 'ClusterTrainingRuntime',
+    metadata: { name: 'torch-distributed' },
+    spec: {
+      template: {
+        spec: {
+          replicatedJobs: [
+            {
+              name: 'node',
+              template: { spec: { template: { spec: { containers: [{ name: 'node', image: 'pytorch/pytorch:latest' }] } } } },
+            },
+          ],
+        },
+      },
+    },
+  };
+  const trainJob = {
+    apiVersion: 'trainer.kubeflow.org/v1alpha1',
+    kind: 'TrainJob',
+    metadata: { name: 'tj', namespace: 'ml', uid: 'uid-tj' },
+    spec: { runtimeRef: { name: 'torch-distributed' }, trainer },
+  };
+  // The runtime's template with the trainer's image and env merged into its node container.
+  const jobSet = {
+    apiVersion: 'jobset.x-k8s.io/v1alpha2',
+    kind: 'JobSet',
+    metadata: { name: 'tj', namespace: 'ml', uid: 'uid-js', ...owner },
+    spec: {
+      replicatedJobs: [{ name: 'node', template: { spec: { template: { spec: { containers: [{ name: 'node', ...trainer }] } } } } }],
+    },
+  };
+  const jobSets = { group: 'jobset.x-k8s.io', version: 'v1alpha2', name: 'jobsets', kind: 'JobSet', namespaced: true, custom: true };
+  const trainJobs = {
+    group: 'trainer.kubeflow.org',
+    version: 'v1alpha1',
+    name: 'trainjobs',
+    kind: 'TrainJob',
+    namespaced: true,
+    custom: true,
+  };
+  const runtimes = [
+    {
+      group: 'trainer.kubeflow.org',
+      version: 'v1alpha1',
+      name: 'trainingruntimes',
+      kind: 'TrainingRuntime',
+      namespaced: true,
+      custom: true,
+    },
+    {
+      group: 'trainer.kubeflow.org',
+      version: 'v1alpha1',
+      name: 'clustertrainingruntimes',
+      kind: 'ClusterTrainingRuntime',
+      namespaced: false,
+      custom: true,
+    },
+  ];
+  const found = async (objects: object[], resources: object[]) => {
+    const srv = await new FakeApiServer({ objects, resources } as ConstructorParameters<typeof FakeApiServer>[0]).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0100', 'K8S-0108'] });
+      expect(r.errors).toEqual([]);
+      return r.findings.map((f) => `${f.ruleId} ${f.location.path} ${f.location.objectPath}`).sort();
+    } finally {
+      await srv.close();
+    }
+  };
+
+  it('reads the trainer in the TrainJob and the template in the runtime, not again in the JobSet (either listing order)', async () => {
+    const expected = [
+      'K8S-0100 ClusterTrainingRuntime.trainer.kubeflow.org/torch-distributed /spec/template/spec/replicatedJobs/0/template/spec/template/spec/containers/0/image',
+      'K8S-0100 ml/TrainJob.trainer.kubeflow.org/tj /spec/trainer/image',
+      'K8S-0108 ml/TrainJob.trainer.kubeflow.org/tj /spec/trainer/env/0/value',
+    ];
+    expect(await found([trainJob, runtime, jobSet], [trainJobs, ...runtimes, jobSets])).toEqual(expected);
+    expect(await found([trainJob, runtime, jobSet], [jobSets, ...runtimes, trainJobs])).toEqual(expected);
+  });
+
+  it('scans the JobSet when the TrainJob, its runtime, or its pod overrides are not read', async () => {
+    const inJobSet = [
+      'K8S-0100 ml/JobSet.jobset.x-k8s.io/tj /spec/replicatedJobs/0/template/spec/template/spec/containers/0/image',
+      'K8S-0108 ml/JobSet.jobset.x-k8s.io/tj /spec/replicatedJobs/0/template/spec/template/spec/containers/0/env/0/value',
+    ];
+    // The TrainJob not listed.
+    expect(await found([runtime, jobSet], [...runtimes, jobSets])).toEqual(expect.arrayContaining(inJobSet));
+    // The runtime it names not in the cluster.
+    expect(await found([trainJob, jobSet], [trainJobs, ...runtimes, jobSets])).toEqual(expect.arrayContaining(inJobSet));
+    // Pod overrides, which only the JobSet shows.
+    const overridden = {
+      ...trainJob,
+      spec: { ...trainJob.spec, podTemplateOverrides: [{ targetJobs: [{ name: 'node' }], spec: { serviceAccountName: 'x' } }] },
+    };
+    expect(await found([overridden, runtime, jobSet], [trainJobs, ...runtimes, jobSets])).toEqual(expect.arrayContaining(inJobSet));
+  });
+});

@@ -119,8 +119,8 @@ export const TEMPLATE_CONTROLLERS: ReadonlySet<string> = new Set([
  * Operators' custom resources whose pod templates the rules read, by `group/kind` (the kinds
  * `findPodSpecs` knows by name): what one of them controls is made from those templates (a
  * RayCluster's Pods, an InferenceService's Deployment, a Notebook's StatefulSet, a JobSet's Jobs, a
- * RayService's RayCluster, the objects an AppWrapper wraps). Not a TrainJob: the JobSet the trainer
- * makes comes from its runtime's template, and the TrainJob's pod overrides are no pod spec the rules read. Taken on trust for a controller not read yet; one that was read stands
+ * RayService's RayCluster, the objects an AppWrapper wraps). Not a TrainJob: its JobSet is its runtime's
+ * template with the trainer merged in, which the scan judges apart (see `trainJobStandsFor` in scan-cluster.ts). Taken on trust for a controller not read yet; one that was read stands
  * for what it controls if pod specs were found in it (whatever its kind, see `carriesPodSpecs`).
  */
 export const TEMPLATE_CUSTOM_RESOURCES: ReadonlySet<string> = new Set([
