@@ -53,6 +53,11 @@ testRule(rule, {
       content: `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  API_TOKEN: ${Buffer.from(token).toString('base64')}\nstringData:\n  DB_PASSWORD: ${pw}\n`,
     },
     {
+      name: 'values of a Secret manifest with CRLF line ends',
+      path: 'secret.yaml',
+      content: `apiVersion: v1\r\nkind: Secret\r\nmetadata:\r\n  name: s\r\nstringData:\r\n  DB_PASSWORD: ${pw}\r\n`,
+    },
+    {
       name: 'YAML aliases and anchors without a value, names of environment variables',
       path: 'values.yaml',
       content: `defaults: &defaults\n  api_key: *shared_api_key_2\n  token: &tok\n  apiKey: *openai_api_key_ref\nauth:\n  secret: AZURE_OPENAI_API_KEY_2\n  token_var: HF_TOKEN_2\n`,

@@ -72,6 +72,12 @@ testRule(rule, {
       ],
     },
     {
+      name: 'Helm values with CRLF line ends',
+      path: 'chart/values.yaml',
+      content: `mistral:\r\n  enabled: true\r\n  apiKey: ${fakes.mistral()}\r\n`,
+      findings: [{ startLine: 3, startColumn: 11, endLine: 3, endColumn: 43, message: 'Mistral AI API key in plain text' }],
+    },
+    {
       name: 'TOML: the provider is the table of api_key',
       path: 'config.toml',
       content: `[mistral]\nmodel = "mistral-large"\napi_key = "${fakes.mistral()}"\n`,

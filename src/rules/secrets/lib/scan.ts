@@ -872,11 +872,11 @@ const YAML_PARENT = /^[ \t]*-?[ \t]*["']?([\w.-]{1,80})["']?[ \t]*:[ \t]*(?:#.*)
 const TOML_TABLE = /^[ \t]*\[\[?[ \t]*([\w."' -]{1,120})\]/;
 
 /**
- * The name of the mapping a key belongs to: the YAML key the line is indented under (`mistral:` /
- * `  apiKey: …` in Helm values) or the TOML table (`[wandb]`), read over at most 64 lines back;
- * '' when there is none.
+ * The line that the line at `lineStart` is nested under: the first line before it (at most `max` back,
+ * blank lines and `#` comments skipped) that is less indented or that `header` matches whatever its
+ * indent (a TOML table); without its line end, `\r` included, and at most 200 characters. '' when none.
  */
-function parentKeyOf(text: string, lineStart: number): string {
+function enclosingLine(text: string, lineStart: number, max: number, header?: RegExp): string {
   const indent = (ls: number) => {
     let i = ls;
     while (text[i] === ' ' || text[i] === '\t') i++;
@@ -884,18 +884,26 @@ function parentKeyOf(text: string, lineStart: number): string {
   };
   const own = indent(lineStart);
   let ls = lineStart;
-  for (let k = 0; k < 64 && ls > 0; k++) {
+  for (let k = 0; k < max && ls > 0; k++) {
     ls = text.lastIndexOf('\n', ls - 2) + 1;
     const le = text.indexOf('\n', ls);
-    const line = text.slice(ls, Math.min(le === -1 ? text.length : le, ls + 200));
+    let line = text.slice(ls, Math.min(le === -1 ? text.length : le, ls + 200));
+    if (line.endsWith('\r')) line = line.slice(0, -1);
     const t = line.trim();
     if (t === '' || t.startsWith('#')) continue;
-    const table = TOML_TABLE.exec(line);
-    if (table) return table[1];
-    const i = indent(ls);
-    if (i < own) return YAML_PARENT.exec(line)?.[1] ?? '';
+    if (header?.test(line) || indent(ls) < own) return line;
   }
   return '';
+}
+
+/**
+ * The name of the mapping a key belongs to: the YAML key the line is indented under (`mistral:` /
+ * `  apiKey: …` in Helm values) or the TOML table (`[wandb]`), read over at most 64 lines back;
+ * '' when there is none.
+ */
+function parentKeyOf(text: string, lineStart: number): string {
+  const line = enclosingLine(text, lineStart, 64, TOML_TABLE);
+  return (TOML_TABLE.exec(line) ?? YAML_PARENT.exec(line))?.[1] ?? '';
 }
 
 const SECRET_KIND = /^kind:[ \t]*["']?Secret["']?[ \t]*$/m;
@@ -906,21 +914,7 @@ const DATA_KEY = /^[ \t]*(?:data|stringData):[ \t]*$/;
  * `data`/`stringData`: those values are reported, decoded, by the Secret manifest rule.
  */
 function inSecretManifestData(text: string, lineStart: number): boolean {
-  const indent = (ls: number) => {
-    let i = ls;
-    while (text[i] === ' ') i++;
-    return i - ls;
-  };
-  const own = indent(lineStart);
-  let ls = lineStart;
-  for (let k = 0; k < 500 && ls > 0; k++) {
-    ls = text.lastIndexOf('\n', ls - 2) + 1;
-    const le = text.indexOf('\n', ls);
-    const line = text.slice(ls, le === -1 ? text.length : le);
-    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
-    if (indent(ls) < own) return DATA_KEY.test(line);
-  }
-  return false;
+  return DATA_KEY.test(enclosingLine(text, lineStart, 500));
 }
 
 /** A line that is a comment in the common syntaxes: what it assigns is an example, not configuration. */
