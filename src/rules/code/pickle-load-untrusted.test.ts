@@ -33,6 +33,12 @@ testRule(rule, {
       content:
         'import io, pickle, joblib\n\ndef test_endianness(clf):\n    def get_pickle():\n        f = io.BytesIO()\n        p = pickle.Pickler(f)\n        p.dump(clf)\n        f.seek(0)\n        return f\n\n    new_clf = pickle.load(get_pickle())\n    buf = io.BytesIO()\n    joblib.dump(clf, buf)\n    buf.seek(0)\n    return new_clf, joblib.load(buf)\n',
     },
+    {
+      name: 'the library Pickler under an alias or imported by name; a module-level buffer loaded at module level',
+      path: 'test_pickler.py',
+      content:
+        'import io, pickle\nimport pickle as pk\nfrom dill import Pickler as DP\n\ndef a(clf):\n    f = io.BytesIO()\n    pk.Pickler(f).dump(clf)\n    f.seek(0)\n    return pickle.load(f)\n\ndef b(clf):\n    f = io.BytesIO()\n    DP(f).dump(clf)\n    f.seek(0)\n    return pickle.load(f)\n\nBUF = io.BytesIO()\npickle.dump(0, BUF)\nBUF.seek(0)\nZERO = pickle.load(BUF)\n',
+    },
   ],
   invalid: [
     {
@@ -45,6 +51,17 @@ testRule(rule, {
         { startLine: 12, startColumn: 5, endLine: 12, endColumn: 21 },
         { startLine: 20, startColumn: 5, endLine: 20, endColumn: 23 },
         { startLine: 28, startColumn: 12, endLine: 28, endColumn: 30 },
+      ],
+    },
+    {
+      name: 'a buffer filled through a keyword, filled by another function, or written by a class that only calls itself a Pickler',
+      path: 'a.py',
+      content:
+        'import io, pickle\n\ndef handle(request):\n    buf = io.BytesIO(initial_bytes=request.data)\n    return pickle.load(buf)\n\nshared = io.BytesIO()\n\ndef fill(request):\n    shared.write(request.data)\n\ndef load_shared():\n    shared.seek(0)\n    return pickle.load(shared)\n\nclass RawPickler:\n    def __init__(self, f, data):\n        f.write(data)\n\ndef raw(request):\n    buf = io.BytesIO()\n    RawPickler(buf, request.data)\n    buf.seek(0)\n    return pickle.load(buf)\n',
+      findings: [
+        { startLine: 5, startColumn: 12, endLine: 5, endColumn: 28 },
+        { startLine: 14, startColumn: 12, endLine: 14, endColumn: 31 },
+        { startLine: 24, startColumn: 12, endLine: 24, endColumn: 28 },
       ],
     },
     {

@@ -3,6 +3,7 @@ import { spanOf, type CodeDocument } from '../../parsers/code/code-document.js';
 import type { SgNode } from '@ast-grep/napi';
 import { allCalls, calleeText, enclosingScope, flavorOf, isCall, positional } from './lib/syntax.js';
 import { everyBinding, isFixedFile, isFixedPath } from './lib/paths.js';
+import { importsFrom } from './lib/imports.js';
 
 const LOADERS =
   /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib|pd|pandas|shelve|jsonpickle)\.(?:load|loads|read_pickle|open|decode|Unpickler)$|^(?:read_pickle)$/;
@@ -25,7 +26,22 @@ function isOwnDump(expr: SgNode | undefined, dumper: RegExp, depth = 0): boolean
 
 const EMPTY_BUFFER = /^(?:io\.)?BytesIO$/;
 const PICKLE_DUMP = /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib)\.dump$/;
-const PICKLER = /(?:^|\.)\w*Pickler$/;
+const PICKLER_MODULES = ['pickle', 'cPickle', '_pickle', 'dill', 'cloudpickle'];
+
+/** The library picklers as this file names them: `pickle.Pickler`, `pk.Pickler` of `import pickle as pk`, `P` of `from dill import Pickler as P`. */
+function picklerNames(root: SgNode): Set<string> {
+  const names = new Set(PICKLER_MODULES.map((m) => `${m}.Pickler`));
+  for (const i of importsFrom(root, (m) => PICKLER_MODULES.includes(m))) {
+    if (i.name === '') names.add(`${i.local}.Pickler`);
+    else if (i.name === 'Pickler') names.add(i.local);
+  }
+  return names;
+}
+
+/** A call with no arguments at all: `io.BytesIO(initial_bytes=data)` is not empty. */
+function noArguments(call: SgNode): boolean {
+  return (call.field('arguments')?.namedChildren() ?? []).every((n) => n.kind() === 'comment');
+}
 
 /**
  * Where a buffer may appear for its bytes to be only those a pickler wrote: its own binding, the
@@ -50,11 +66,21 @@ function picklerOnlyUse(use: SgNode, load: SgNode): boolean {
       if (call.id() === load.id()) return true;
       const args = positional(call);
       const callee = calleeText(call);
-      return (PICKLE_DUMP.test(callee) && args[1]?.id() === use.id()) || (PICKLER.test(callee) && args[0]?.id() === use.id());
+      return (
+        (PICKLE_DUMP.test(callee) && args[1]?.id() === use.id()) ||
+        (picklerNames(use.getRoot().root()).has(callee) && args[0]?.id() === use.id())
+      );
     }
     default:
       return false;
   }
+}
+
+/** True when `id = …` stands in the function itself, not in a function nested in it. */
+function boundIn(fn: SgNode, id: string): boolean {
+  return fn
+    .findAll({ rule: { kind: 'assignment' } })
+    .some((a) => a.field('left')?.kind() === 'identifier' && a.field('left')?.text() === id && enclosingScope(a).id() === fn.id());
 }
 
 /**
@@ -66,7 +92,9 @@ function isOwnBuffer(expr: SgNode | undefined, load: SgNode, depth = 0): boolean
   if (expr.kind() === 'identifier') {
     const id = expr.text();
     const scope = enclosingScope(expr);
-    if (!everyBinding(expr, (v) => isCall(v) && EMPTY_BUFFER.test(calleeText(v)) && positional(v).length === 0)) return false;
+    // Bound in the load's own function, so every write to it is inside that function; a module's buffer may be filled by any function.
+    if (scope.kind() !== 'module' && !boundIn(scope, id)) return false;
+    if (!everyBinding(expr, (v) => isCall(v) && EMPTY_BUFFER.test(calleeText(v)) && noArguments(v))) return false;
     return scope.findAll({ rule: { kind: 'identifier', regex: `^${id}$` } }).every((use) => picklerOnlyUse(use, load));
   }
   if (!isCall(expr) || positional(expr).length > 0 || expr.field('function')?.kind() !== 'identifier') return false;
@@ -99,7 +127,7 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0011.000' },
     ],
     rationale:
-      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump, an empty `io.BytesIO()` only a pickler writes to, here or in a function defined beside the load that returns it) is a copy, not a load of outside data, and is not reported.',
+      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump, an `io.BytesIO()` made empty in the loading function that only `pickle.dump` or a library `Pickler` writes to, there or in a function defined beside the load that returns it) is a copy, not a load of outside data, and is not reported.',
     remediation:
       'Load models and data from formats that carry no code (safetensors, ONNX, JSON, Parquet). If pickle is unavoidable, load only files you produced, verified by hash, and scan them (`sanctum scan --scanners models`).',
     references: ['https://docs.python.org/3/library/pickle.html', 'https://cwe.mitre.org/data/definitions/502.html'],
