@@ -27,7 +27,12 @@ export interface PodSpecLocation {
    * Containers that do not sit in the spec's `containers` lists (Argo templates, KServe model
    * specs); when absent the standard lists of the spec are used.
    */
-  extraContainers?: Array<{ path: ObjectPath; group: ContainerGroup }>;
+  extraContainers?: Array<{
+    path: ObjectPath;
+    group: ContainerGroup;
+    /** The key of the container that holds what the controller sets as its `resources` (a trainer's `resourcesPerNode`). */
+    resourcesKey?: string;
+  }>;
   /**
    * Where the spec came from in the object it belongs to, for messages: `Deployment`, `RayCluster
    * worker group 'gpu'`; a wrapped object's spec is named as in the object itself (`objectPath` says where).
@@ -160,9 +165,7 @@ function appWrapper(obj: Obj, wrapping: number, out: PodSpecLocation[]): void {
       out.push({
         specPath: [...base, ...loc.specPath],
         ...(loc.metadataPath ? { metadataPath: [...base, ...loc.metadataPath] } : {}),
-        ...(loc.extraContainers
-          ? { extraContainers: loc.extraContainers.map((e) => ({ path: [...base, ...e.path], group: e.group })) }
-          : {}),
+        ...(loc.extraContainers ? { extraContainers: loc.extraContainers.map((e) => ({ ...e, path: [...base, ...e.path] })) } : {}),
         origin: loc.origin,
         objectPath: [...base, ...(loc.objectPath ?? [])],
       });
@@ -231,7 +234,13 @@ function podSpecsOf(obj: Obj, wrapping: number): PodSpecLocation[] {
  */
 export function findContainerOverrides(obj: Obj): PodSpecLocation[] {
   if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org' || !isMapping(get(obj, TRAINER))) return [];
-  return [{ specPath: TRAINER, extraContainers: [{ path: TRAINER, group: 'containers' }], origin: 'TrainJob trainer' }];
+  return [
+    {
+      specPath: TRAINER,
+      extraContainers: [{ path: TRAINER, group: 'containers', resourcesKey: 'resourcesPerNode' }],
+      origin: 'TrainJob trainer',
+    },
+  ];
 }
 const TRAINER: ObjectPath = ['spec', 'trainer'];
 
@@ -243,7 +252,9 @@ export function containersOf(obj: Obj, loc: PodSpecLocation): ContainerView[] {
   if (loc.extraContainers) {
     for (const e of loc.extraContainers) {
       const c = get(obj, e.path);
-      if (isMapping(c)) out.push(containerView(c, e.path, e.group));
+      if (!isMapping(c)) continue;
+      const resources = e.resourcesKey === undefined ? undefined : c[e.resourcesKey];
+      out.push(containerView(resources === undefined ? c : { ...c, resources }, e.path, e.group));
     }
     return out;
   }

@@ -11,15 +11,48 @@ ${extra}  containers:
     image: ghcr.io/acme/cuda-job:1.0
     env:
 ${env}`;
+const trainJob = (perNode: string) => `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: tj
+spec:
+  runtimeRef:
+    name: torch-distributed
+  trainer:
+    image: ghcr.io/acme/train:1.0
+    env:
+    - name: LD_PRELOAD
+      value: /tmp/x.so
+${perNode}`;
 const GPU = '    resources:\n      limits:\n        nvidia.com/gpu: 1\n';
 
 testRule(rule, {
   valid: [
     { path: 'pod.yaml', content: pod('    - name: OMP_NUM_THREADS\n      value: "8"\n' + GPU) },
     { name: 'not a GPU container', path: 'pod.yaml', content: pod('    - name: LD_PRELOAD\n      value: /usr/lib/libjemalloc.so.2\n') },
+    {
+      name: "a TrainJob's trainer without GPUs per node",
+      path: 'tj.yaml',
+      content: trainJob('    resourcesPerNode:\n      limits:\n        cpu: 4\n'),
+    },
     { name: 'empty value', path: 'pod.yaml', content: pod('    - name: LD_PRELOAD\n      value: ""\n' + GPU) },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer: its resourcesPerNode are the trainer node container's resources",
+      path: 'tj.yaml',
+      content: trainJob('    resourcesPerNode:\n      limits:\n        nvidia.com/gpu: 1\n'),
+      findings: [
+        {
+          startLine: 11,
+          startColumn: 7,
+          endLine: 12,
+          endColumn: 23,
+          message: /^Container 'trainer' is a GPU container and sets LD_PRELOAD to '\/tmp\/x\.so'/,
+          objectPath: '/spec/trainer/env/0',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod('    - name: LD_PRELOAD\n      value: ./poc.so\n' + GPU),

@@ -10,7 +10,7 @@ export default defineRule<PodSpecDocument>({
     title: 'LD_PRELOAD set in a GPU container (CVE-2025-23266)',
     severity: 'high',
     scanner: 'misconfig',
-    appliesTo: ['k8s-pod'],
+    appliesTo: ['k8s-pod', 'k8s-container-override'],
     frameworks: [
       { id: 'nsa-cisa', control: 'hardening-container-environments' },
       { id: 'nsa-cisa', control: 'pod-security' },
