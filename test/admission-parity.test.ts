@@ -4,7 +4,7 @@ import { MemorySourceFile } from '../src/core/source-file.js';
 import type { Finding } from '../src/core/types.js';
 import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
 import { getRegistry, scanSync } from '../src/scan.js';
-import { AdmissionEvaluator } from '../src/server/webhook/admission-evaluator.js';
+import { AdmissionEvaluator, readsSingleObjects } from '../src/server/webhook/admission-evaluator.js';
 import type { AdmissionRequest } from '../src/server/webhook/admission-review.js';
 
 // Parity by construction, tested: every rule that reads single Kubernetes objects says the same about
@@ -12,7 +12,7 @@ import type { AdmissionRequest } from '../src/server/webhook/admission-review.js
 
 type Obj = Record<string, unknown>;
 
-const singleObjectRules = getRegistry().rules.filter((r) => r.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod'));
+const singleObjectRules = getRegistry().rules.filter((r) => readsSingleObjects(r.meta.appliesTo));
 
 function objectsOf(content: string): Obj[] {
   const out: Obj[] = [];

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyRule } from '../src/core/rule.js';
 import { MemorySourceFile } from '../src/core/source-file.js';
 import type { Finding } from '../src/core/types.js';
+import { k8sClassifier, k8sSet } from '../src/parsers/k8s/k8s-classifier.js';
 import { KUBE_SCHEMA } from '../src/parsers/yaml/yaml-parser.js';
 import { allRules } from '../src/rules/index.js';
 import { scanCluster } from '../src/scan-cluster.js';
@@ -43,7 +44,7 @@ export function parityKeys(findings: readonly Finding[], ruleId: string): string
   );
 }
 
-const K8S_KINDS = ['k8s', 'k8s-pod', 'k8s-set'];
+const K8S_KINDS: readonly string[] = [...k8sClassifier.produces, k8sSet.setKind];
 const readsObjects = (r: AnyRule): boolean => r.meta.appliesTo.some((k) => K8S_KINDS.includes(k));
 
 /**

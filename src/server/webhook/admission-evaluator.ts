@@ -8,6 +8,7 @@ import { REASON_STATUS_CODES, type Policy, type ValidationReason } from '../../p
 import { policyRules } from '../../policies/policy-rules.js';
 import { maskMessage, objectSecrets } from '../../policies/object-secrets.js';
 import { getRegistry, prepareScan, ScanSetupError } from '../../scan.js';
+import { k8sClassifier } from '../../parsers/k8s/k8s-classifier.js';
 import { IGNORE_ANNOTATION } from '../../parsers/k8s/k8s-documents.js';
 import { ObjectFile } from '../../sources/object-file.js';
 import type { AdmissionRequest, AdmissionResponse } from './admission-review.js';
@@ -95,6 +96,11 @@ const FIX_PASSES = 3;
  * value beside that text, not by parsing it again, as a cluster object is), so a rule says the same about it
  * as about the same object in a manifest.
  */
+/** Whether a rule applying to these document kinds reads one Kubernetes object alone: a kind the object's classifier produces. */
+export function readsSingleObjects(appliesTo: readonly string[]): boolean {
+  return appliesTo.some((k) => k8sClassifier.produces.includes(k));
+}
+
 export class AdmissionEvaluator {
   private readonly config: SanctumConfig;
   private readonly settings: WebhookSettings;
@@ -130,7 +136,7 @@ export class AdmissionEvaluator {
     this.now = opts.now ?? (() => performance.now());
     const reg = getRegistry();
     // Rules on single objects and their pod specs; cross-object rules need the whole set, which one request is not.
-    this.ruleIds = reg.rules.filter((r) => r.meta.appliesTo.some((k) => k === 'k8s' || k === 'k8s-pod')).map((r) => r.meta.id);
+    this.ruleIds = reg.rules.filter((r) => readsSingleObjects(r.meta.appliesTo)).map((r) => r.meta.id);
     this.foldGroups = foldGroupsOf(this.ruleIds, (id) => reg.get(id)?.meta.supersedes);
     if (this.settings.mutate?.rules) {
       const unknown = reg.unknown(this.settings.mutate.rules);
