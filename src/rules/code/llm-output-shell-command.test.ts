@@ -256,6 +256,14 @@ testRule(rule, {
     },
   ],
   invalid: [
+    ...['phi.tools', 'phi.tools.decorator', 'praisonaiagents', 'praisonaiagents.tools', 'upsonic', 'camel.toolkits', 'controlflow'].map(
+      (module) => ({
+        name: `@tool imported from ${module} makes the function an agent tool: its parameters are model output`,
+        path: 'tools.py',
+        content: `import os\nfrom ${module} import tool\n\n@tool\ndef run(cmd: str):\n    return os.popen(cmd).read()\n`,
+        findings: [{ startLine: 6, startColumn: 12, endLine: 6, endColumn: 25 }],
+      }),
+    ),
     {
       name: 'output as a shell script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
       path: 'optvalue.py',

@@ -39,10 +39,31 @@ it('takes tool aliases from the agent frameworks it lists, and from no other mod
     'agno.tools',
     'fastmcp',
     'fastmcp.tools',
+    'phi.tools',
+    'phi.tools.decorator',
+    'praisonaiagents',
+    'praisonaiagents.tools',
+    'upsonic',
+    'camel.toolkits',
+    'controlflow',
   ];
   expect(accepts(PY_TOOL_MODULES, py)).toEqual(py);
   expect(
-    accepts(PY_TOOL_MODULES, ['mylib', '.helpers', 'langchain_openai', 'agentsx', 'mcp.server.fastmcp', 'fastmcpx', 'my_agents', 'tools']),
+    accepts(PY_TOOL_MODULES, [
+      'mylib',
+      '.helpers',
+      'langchain_openai',
+      'agentsx',
+      'mcp.server.fastmcp',
+      'fastmcpx',
+      'my_agents',
+      'tools',
+      'phi',
+      'phi.model',
+      'camel',
+      'camel.agents',
+      'upsonicx',
+    ]),
   ).toEqual([]);
   const js = [
     'ai',

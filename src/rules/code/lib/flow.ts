@@ -461,12 +461,13 @@ const PY_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'function_tool']);
 const JS_TOOL_NAMES: ReadonlySet<string> = new Set(['tool', 'DynamicTool', 'DynamicStructuredTool', 'StructuredTool']);
 /**
  * The modules of agent frameworks that export those (and LangChain's and CrewAI's `BaseTool`): LangChain, the
- * OpenAI Agents SDK, CrewAI, smolagents, Strands, Haystack, Agno, FastMCP (`fastmcp.tools.tool`); the AI SDK
+ * OpenAI Agents SDK, CrewAI, smolagents, Strands, Haystack, Agno, FastMCP (`fastmcp.tools.tool`), phidata
+ * (`phi.tools.decorator`), PraisonAI (`praisonaiagents`), Upsonic, CAMEL (`camel.toolkits`), ControlFlow; the AI SDK
  * (`ai`, and `@ai-sdk/provider-utils`, which defines the `tool` it re-exports), the OpenAI Agents SDK (its
  * realtime package re-exports `tool`).
  */
 export const PY_TOOL_MODULES =
-  /^(?:langchain(?:_core|_community|_classic)?|agents|crewai|crewai_tools|smolagents|strands|haystack|agno|fastmcp)(?:\.|$)/;
+  /^(?:langchain(?:_core|_community|_classic)?|agents|crewai|crewai_tools|smolagents|strands|haystack|agno|fastmcp|phi\.tools|praisonaiagents|upsonic|camel\.toolkits|controlflow)(?:\.|$)/;
 export const JS_TOOL_MODULES = /^(?:ai|@ai-sdk\/provider-utils|langchain|@langchain\/[\w.-]+|@openai\/agents(?:-core|-realtime)?)(?:\/|$)/;
 
 /**
