@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEFAULT_LIMITS, type Limits } from '../../core/parser.js';
 import { MemorySourceFile } from '../../core/source-file.js';
 import { Engine } from '../../core/engine.js';
@@ -22,7 +22,7 @@ import { pack } from '../../testing/tar-pack.js';
 import { gzipTarBomb, tar } from '../../rules/models/lib/builders/tar-builder.js';
 import { sevenZip } from '../../rules/models/lib/builders/formats-builder.js';
 import { BufferSource } from './byte-source.js';
-import { BlockSource, InflateError, Inflater } from './inflate.js';
+import { BlockSource, InflateError, InflateLimit, Inflater } from './inflate.js';
 import { bunzip } from './bzip2.js';
 import { scanSync } from '../../scan.js';
 
@@ -334,6 +334,46 @@ describe('bzip2-compressed joblib dumps', () => {
       },
     ]);
     expect((docs[1] as PickleDocument).imports.map((i) => i.dotted)).toContain('numpy.ndarray');
+  });
+
+  // bzip2 -1 of 'N': 37 bytes, one block that gives one byte, for which seek-bzip zeroes a 400 kB buffer.
+  const tiny = Buffer.from('QlpoMTFBWSZTWbn/kDYAAAAEAAABIAAhGEaC7kinChIXP/IGwA==', 'base64');
+  const manyTiny = (n: number) => Buffer.concat([benign, ...Array.from({ length: n }, () => tiny)]);
+
+  it('charges a block at least its block size: thousands of one-byte streams stop at the decompression limit', () => {
+    const docs = parse(manyTiny(3000), 'model.pkl.bz2', { maxDecompressedBytes: 1024 * 1024 });
+    expect(docs[0].problems).toEqual([
+      {
+        kind: 'limit',
+        message:
+          'bz2 stream decompresses past the 1 MiB decompression limit (a decompression bomb?): only its first 228 bytes were scanned',
+      },
+    ]);
+    expect((docs[1] as PickleDocument).imports.map((i) => i.dotted)).toContain('numpy.ndarray');
+  });
+
+  it('stops decompressing at the time limit of the file', () => {
+    const out = new BlockSource();
+    const src = new BufferSource(manyTiny(10));
+    const budget = { remaining: Infinity, limit: Infinity };
+    expect(() => bunzip(src, budget, (c) => out.append(c), { deadline: Date.now() - 1, maxMillis: 2000 })).toThrow(
+      new InflateLimit('reached the time limit of 2 s per file'),
+    );
+    expect(out.size).toBe(0);
+    // The clock moves 3 s between the walk's start (which sets the deadline) and the first block.
+    const start = Date.now();
+    const clock = vi
+      .spyOn(Date, 'now')
+      .mockImplementationOnce(() => start)
+      .mockImplementation(() => start + 3000);
+    try {
+      const docs = parse(manyTiny(10), 'model.pkl.bz2', {}, createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxMillis: 2000 }));
+      expect(docs[0].problems).toEqual([
+        { kind: 'limit', message: 'bz2 stream reached the time limit of 2 s per file: only its first 0 bytes were scanned' },
+      ]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('reports a damaged or truncated stream and keeps what came out before it', () => {

@@ -358,7 +358,7 @@ function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: 
     w.docs.push(doc);
   };
   try {
-    if (c === 'bz2') bunzip(src, w.budget, (chunk) => out.append(chunk));
+    if (c === 'bz2') bunzip(src, w.budget, (chunk) => out.append(chunk), { deadline: w.deadline, maxMillis: w.pickleLimits.maxMillis });
     else new Inflater(src, c, w.budget).pipe(Infinity, (chunk) => out.append(chunk));
   } catch (e) {
     if (e instanceof InflateLimit) problem('limit', `${c} stream ${e.message}: only its first ${out.size} bytes were scanned`);
