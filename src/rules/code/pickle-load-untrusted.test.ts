@@ -25,7 +25,7 @@ testRule(rule, {
       name: 'round trips of bytes the code just made (sklearn, joblib tests)',
       path: 'test_roundtrip.py',
       content:
-        'import pickle, cloudpickle, dill, jsonpickle\n\ndef test_pickle(model):\n    copy = pickle.loads(pickle.dumps(model))\n    again = pickle.loads((pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))\n    s = pickle.dumps(model)\n    assert type(pickle.loads(s)) == type(model)\n    blob = cloudpickle.dumps(model)\n    if blob:\n        blob = dill.dumps(model)\n    f = cloudpickle.loads(blob)\n    if (j := jsonpickle.encode(model)):\n        jsonpickle.decode(j)\n    return copy, again, f\n\nBLOB = pickle.dumps(0)\n\ndef module_level():\n    return pickle.loads(BLOB)\n',
+        'import pickle, cloudpickle, dill\n\ndef test_pickle(model):\n    copy = pickle.loads(pickle.dumps(model))\n    again = pickle.loads((pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))\n    s = pickle.dumps(model)\n    assert type(pickle.loads(s)) == type(model)\n    blob = cloudpickle.dumps(model)\n    if blob:\n        blob = dill.dumps(model)\n    f = cloudpickle.loads(blob)\n    return copy, again, f\n\nBLOB = pickle.dumps(0)\n\ndef module_level():\n    return pickle.loads(BLOB)\n',
     },
     {
       name: 'an in-memory buffer only a pickler writes to, here or returned by a function beside the load (sklearn test_tree.py)',
@@ -77,6 +77,16 @@ testRule(rule, {
         { startLine: 25, startColumn: 13, endLine: 25, endColumn: 28 },
         { startLine: 30, startColumn: 12, endLine: 30, endColumn: 30 },
         { startLine: 35, startColumn: 12, endLine: 35, endColumn: 46 },
+      ],
+    },
+    {
+      name: 'a jsonpickle round trip (it does not escape dict keys shaped like its tags, so what was encoded matters)',
+      path: 'serve.py',
+      content:
+        'import jsonpickle\n\ndef handle(request):\n    return jsonpickle.decode(jsonpickle.encode(request.json))\n\ndef test_copy(model):\n    if (j := jsonpickle.encode(model)):\n        return jsonpickle.decode(j)\n',
+      findings: [
+        { startLine: 4, startColumn: 12, endLine: 4, endColumn: 62 },
+        { startLine: 8, startColumn: 16, endLine: 8, endColumn: 36 },
       ],
     },
     {

@@ -8,8 +8,11 @@ import { importsFrom } from './lib/imports.js';
 const LOADERS =
   /^(?:pickle|cPickle|_pickle|dill|cloudpickle|joblib|pd|pandas|shelve|jsonpickle)\.(?:load|loads|read_pickle|open|decode|Unpickler)$|^(?:read_pickle)$/;
 
-/** Serialisers, by family, whose output a loader of the same family reads back. */
-const DUMPERS = { pickle: /^(?:pickle|cPickle|_pickle|dill|cloudpickle)\.dumps$/, jsonpickle: /^jsonpickle\.(?:encode|dumps)$/ };
+/**
+ * Serialisers whose output a pickle-family loader reads back. Not jsonpickle's encode: it does not
+ * escape dict keys shaped like its tags (`py/object`), so what was encoded decides what decode builds.
+ */
+const DUMPS = /^(?:pickle|cPickle|_pickle|dill|cloudpickle)\.dumps$/;
 const MAX_DEPTH = 8;
 
 /**
@@ -17,11 +20,11 @@ const MAX_DEPTH = 8;
  * a name every binding of which is such a dump): loading them back runs only what the object's own
  * classes say, so no one outside the program chose them.
  */
-function isOwnDump(expr: SgNode | undefined, dumper: RegExp, depth = 0): boolean {
+function isOwnDump(expr: SgNode | undefined, depth = 0): boolean {
   if (!expr || depth > MAX_DEPTH) return false;
-  if (expr.kind() === 'parenthesized_expression') return isOwnDump(expr.namedChildren()[0], dumper, depth + 1);
-  if (expr.kind() === 'identifier') return everyBinding(expr, (v) => isOwnDump(v, dumper, depth + 1));
-  return isCall(expr) && dumper.test(calleeText(expr));
+  if (expr.kind() === 'parenthesized_expression') return isOwnDump(expr.namedChildren()[0], depth + 1);
+  if (expr.kind() === 'identifier') return everyBinding(expr, (v) => isOwnDump(v, depth + 1));
+  return isCall(expr) && DUMPS.test(calleeText(expr));
 }
 
 const EMPTY_BUFFER = /^(?:io\.)?BytesIO$/;
@@ -127,7 +130,7 @@ export default defineRule<CodeDocument>({
       { id: 'mitre-atlas', control: 'AML.T0011.000' },
     ],
     rationale:
-      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump, an `io.BytesIO()` made empty in the loading function that only `pickle.dump` or a library `Pickler` writes to, there or in a function defined beside the load that returns it) is a copy, not a load of outside data, and is not reported.',
+      '`pickle`, `dill`, `cloudpickle`, `joblib`, `shelve` and `pandas.read_pickle` run any callable the data names while loading it (CWE-502). When the bytes come from a request, a download, a cache or a path chosen at run time, whoever can influence them can run code. Loading back bytes the function has just made with `dumps` (`pickle.loads(pickle.dumps(model))`, a name only ever bound to such a dump, an `io.BytesIO()` made empty in the loading function that only `pickle.dump` or a library `Pickler` writes to, there or in a function defined beside the load that returns it) is a copy, not a load of outside data, and is not reported. A `jsonpickle` round trip is: jsonpickle does not escape dict keys shaped like its tags (`py/object`), so data encoded from a request can decode into objects.',
     remediation:
       'Load models and data from formats that carry no code (safetensors, ONNX, JSON, Parquet). If pickle is unavoidable, load only files you produced, verified by hash, and scan them (`sanctum scan --scanners models`).',
     references: ['https://docs.python.org/3/library/pickle.html', 'https://cwe.mitre.org/data/definitions/502.html'],
@@ -154,8 +157,7 @@ export default defineRule<CodeDocument>({
       const source = positional(call)[0];
       // A path, a file opened from one, or bytes read from one: fixed in the source, so a file of the checkout.
       if (isFixedPath(source) || isFixedFile(source)) continue;
-      if (/\.(?:loads|decode)$/.test(callee) && isOwnDump(source, callee.startsWith('jsonpickle.') ? DUMPERS.jsonpickle : DUMPERS.pickle))
-        continue;
+      if (/\.loads$/.test(callee) && !callee.startsWith('jsonpickle.') && isOwnDump(source)) continue;
       if (/\.load$/.test(callee) && isOwnBuffer(source, call)) continue;
       ctx.report({ message: `${callee}() deserialises data that is not a fixed local file; loading it can run code`, at: spanOf(call) });
     }
