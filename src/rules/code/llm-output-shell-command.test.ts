@@ -265,6 +265,13 @@ testRule(rule, {
       }),
     ),
     {
+      name: "JS: output passed as a property a function's object pattern does not name reaches its ...rest (a named one does not)",
+      path: 'rest.js',
+      content:
+        "import { exec } from 'child_process';\nfunction run({ dir, ...rest }) {\n  exec(rest.cmd);\n}\nfunction ls({ dir, ...rest }) {\n  exec(rest.cmd);\n}\nexport async function f(openai) {\n  const text = (await openai.chat.completions.create({ model: 'm', messages: [] })).choices[0].message.content;\n  run({ dir: '.', cmd: text });\n  ls({ dir: text, cmd: 'ls' });\n}\n",
+      findings: [{ startLine: 3, startColumn: 3, endLine: 3, endColumn: 17 }],
+    },
+    {
       name: 'output as a shell script after options that take a value (bash -o pipefail, sudo -u user, env -u NAME)',
       path: 'optvalue.py',
       content:

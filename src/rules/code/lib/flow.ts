@@ -1006,7 +1006,8 @@ export class Flow {
     if (prop !== undefined) {
       if (param.props) {
         let changed = false;
-        for (const b of param.props.get(prop) ?? []) changed = this.addInbound(fn, b) || changed;
+        // A property the pattern does not name lands in its `...rest`.
+        for (const b of param.props.get(prop) ?? param.others ?? []) changed = this.addInbound(fn, b) || changed;
         return changed;
       }
       return param.keyword !== undefined && this.addInbound(fn, `${param.keyword}.${prop}`);
