@@ -1711,3 +1711,40 @@ describe('a Kubeflow Trainer TrainJob, its runtime and the JobSet it makes', () 
     expect(await found([overridden, runtime, jobSet], [trainJobs, ...runtimes, jobSets])).toEqual(expect.arrayContaining(inJobSet));
   });
 });
+
+describe('a Volcano batch Job', () => {
+  it('is listed and read, and its Pods are skipped for it', async () => {
+    const container = { name: 'w', image: 'registry.example.com/w:1', securityContext: { privileged: true } };
+    const objects = [
+      {
+        apiVersion: 'batch.volcano.sh/v1alpha1',
+        kind: 'Job',
+        metadata: { name: 'vj', namespace: 'ml', uid: 'uid-vj' },
+        spec: { schedulerName: 'volcano', tasks: [{ name: 'worker', replicas: 1, template: { spec: { containers: [container] } } }] },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'vj-worker-0',
+          namespace: 'ml',
+          ownerReferences: [{ apiVersion: 'batch.volcano.sh/v1alpha1', kind: 'Job', name: 'vj', uid: 'uid-vj', controller: true }],
+        },
+        spec: { containers: [container] },
+      },
+    ];
+    const resources = [{ group: 'batch.volcano.sh', version: 'v1alpha1', name: 'jobs', kind: 'Job', namespaced: true, custom: true }];
+    const srv = await new FakeApiServer({ objects, resources }).start();
+    try {
+      const r = await scanCluster({ kubeconfig: srv.kubeconfigPath, config: false, rules: ['K8S-0003'] });
+      expect(r.errors).toEqual([]);
+      expect(r.cluster.listed).toContain('jobs.batch.volcano.sh');
+      expect(r.findings.map((f) => `${f.location.path} ${f.location.objectPath}`)).toEqual([
+        'ml/Job.batch.volcano.sh/vj /spec/tasks/0/template/spec/containers/0/securityContext/privileged',
+      ]);
+      expect(r.cluster.managedSkipped).toBe(1);
+    } finally {
+      await srv.close();
+    }
+  });
+});

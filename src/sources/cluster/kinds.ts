@@ -48,6 +48,8 @@ export const WANTED_RESOURCES: ReadonlyMap<string, ReadonlySet<string> | 'all'> 
   ['leaderworkerset.x-k8s.io', 'all'],
   // CodeFlare's AppWrapper: the objects it wraps, which Kueue admits as one workload.
   ['workload.codeflare.dev', 'all'],
+  // Volcano's batch Jobs (the admission webhook is sent them too): their tasks' pod templates.
+  ['batch.volcano.sh', new Set(['jobs'])],
 ]);
 
 /** One listable resource of the cluster, at the version the server prefers. */
