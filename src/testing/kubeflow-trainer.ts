@@ -52,3 +52,17 @@ ${labels}spec:
   trainer:
     numNodes: 2
 `;
+
+/** A TrainJob `llama` whose model initializer pulls from the Hub with a literal token, as the Kubeflow SDK writes it (`env` lines indented by six spaces). */
+export const trainJobWithModelInitializer = (env: string): string =>
+  `apiVersion: trainer.kubeflow.org/v1alpha1
+kind: TrainJob
+metadata:
+  name: llama
+  namespace: research
+spec:
+  runtimeRef: {name: torch-distributed}
+  initializer:
+    model:
+      storageUri: hf://meta-llama/Llama-3.2-1B-Instruct
+${env}`;

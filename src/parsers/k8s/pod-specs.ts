@@ -229,18 +229,26 @@ function podSpecsOf(obj: Obj, wrapping: number): PodSpecLocation[] {
 /**
  * Containers an object sets outside any pod spec, which its controller merges into a container of a
  * template elsewhere: a Kubeflow Trainer TrainJob's `spec.trainer` (image, command, args, env) over the
- * trainer node of its runtime's JobSet template. Read by the container-level rules only (their pods'
+ * trainer node of its runtime's JobSet template, and its `spec.initializer.model` / `.dataset` (storageUri,
+ * env) over the runtime's initializer containers. Read by the container-level rules only (their pods'
  * other settings are the runtime's).
  */
 export function findContainerOverrides(obj: Obj): PodSpecLocation[] {
-  if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org' || !isMapping(get(obj, TRAINER))) return [];
-  return [
-    {
+  if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org') return [];
+  const out: PodSpecLocation[] = [];
+  if (isMapping(get(obj, TRAINER)))
+    out.push({
       specPath: TRAINER,
       extraContainers: [{ path: TRAINER, group: 'containers', resourcesKey: 'resourcesPerNode' }],
       origin: 'TrainJob trainer',
-    },
-  ];
+    });
+  // The model and dataset initializers (storageUri, env) over the runtime's initializer containers.
+  for (const what of ['model', 'dataset'] as const) {
+    const path: ObjectPath = ['spec', 'initializer', what];
+    if (isMapping(get(obj, path)))
+      out.push({ specPath: path, extraContainers: [{ path, group: 'containers' }], origin: `TrainJob ${what} initializer` });
+  }
+  return out;
 }
 const TRAINER: ObjectPath = ['spec', 'trainer'];
 

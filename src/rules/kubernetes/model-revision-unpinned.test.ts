@@ -1,4 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
+import { trainJobWithModelInitializer } from '../../testing/kubeflow-trainer.js';
 import rule from './model-revision-unpinned.js';
 
 const SHA = '0e9e39f249a16976918f6564b8830bc894c89659';
@@ -39,6 +40,21 @@ testRule(rule, {
     { name: 'a URL is not a hub id', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "s3://bucket/llama"]\n') },
   ],
   invalid: [
+    {
+      name: "a TrainJob's model initializer storageUri",
+      path: 'trainjob.yaml',
+      content: trainJobWithModelInitializer(''),
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 7,
+          endLine: 10,
+          endColumn: 56,
+          message: /^Container 'model' pulls 'meta-llama\/Llama-3\.2-1B-Instruct' from the Hugging Face Hub/,
+          objectPath: '/spec/initializer/model/storageUri',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod(VLLM, '    args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]\n'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runRule, testRule } from '../../testing/rule-tester.js';
-import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
+import { trainJobWithModelInitializer, trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import rule from './secret-in-env-literal.js';
 
 const pod = (env: string) => `apiVersion: v1
@@ -67,6 +67,21 @@ testRule(rule, {
           objectPath: '/spec/trainer/env/0/value',
           evidence: 'HF_TOKEN=hf_a…',
           severity: 'high',
+        },
+      ],
+    },
+    {
+      name: "a TrainJob's model initializer env (the Kubeflow SDK's ACCESS_TOKEN beside an hf:// storageUri)",
+      path: 'trainjob.yaml',
+      content: trainJobWithModelInitializer(`      env:\n      - name: ACCESS_TOKEN\n        value: ${HF}\n`),
+      findings: [
+        {
+          startLine: 13,
+          startColumn: 9,
+          endLine: 13,
+          endColumn: 55,
+          message: /^Container 'model' passes a Hugging Face token as the literal value of ACCESS_TOKEN/,
+          objectPath: '/spec/initializer/model/env/0/value',
         },
       ],
     },
