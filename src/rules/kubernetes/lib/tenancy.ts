@@ -120,7 +120,7 @@ function runtimeOf(o: K8sObjectDocument, runtimes: ReadonlyMap<string, K8sObject
 /**
  * The accelerator resources a TrainJob asks for: those of its trainer's `resourcesPerNode`, which the
  * Trainer sets on the trainer node of each of `numNodes`; without it, those of the runtime it names
- * (when in the scan), whose JobSet template asks for them as it stands.
+ * (when in the TrainJob's set: its directory, overlay or chart, or the cluster), whose JobSet template asks for them as it stands.
  */
 function trainJobGpus(o: K8sObjectDocument, runtimes: ReadonlyMap<string, K8sObjectDocument>): Set<string> {
   const out = new Set<string>();
