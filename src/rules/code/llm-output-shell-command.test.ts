@@ -228,7 +228,7 @@ testRule(rule, {
       name: 'a closed field of a pydantic tool parameter read after the parameter is set to a constant model in the tool',
       path: 'rebind.py',
       content:
-        'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs) -> str:\n    if args.n > 9:\n        args = RunArgs(n=9)\n    os.system(f"seq {args.n}")\n',
+        'import os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs) -> str:\n    if args.n > 9:\n        args = RunArgs(n=9)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run2(args: RunArgs) -> str:\n    a2 = args\n    a2.n = 9\n    setattr(args, "n", 9)\n    os.system(f"seq {args.n}")\n',
     },
     {
       name: "JS: a function given to an alias of another module's tool (import or require)",
@@ -607,10 +607,13 @@ testRule(rule, {
       name: 'a closed field of a pydantic tool parameter read after the parameter (or the field) is set to model-controlled text in the tool',
       path: 'rebind.py',
       content:
-        'import json, os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs, raw: str) -> str:\n    args = json.loads(raw)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run2(args: RunArgs, raw: str) -> str:\n    args.n = raw\n    os.system(f"seq {args.n}")\n',
+        'import json, os\nfrom pydantic import BaseModel\nfrom langchain_core.tools import tool\n\nclass RunArgs(BaseModel):\n    n: int = 1\n\n@tool\ndef run(args: RunArgs, raw: str) -> str:\n    args = json.loads(raw)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run2(args: RunArgs, raw: str) -> str:\n    args.n = raw\n    os.system(f"seq {args.n}")\n\n@tool\ndef run3(args: RunArgs, raw: str, key: str) -> str:\n    setattr(args, "n", raw)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run4(args: RunArgs, raw: str, key: str) -> str:\n    setattr(args, key, raw)\n    os.system(f"seq {args.n}")\n\n@tool\ndef run5(args: RunArgs, raw: str) -> str:\n    a2 = args\n    a2.n = raw\n    os.system(f"seq {args.n}")\n',
       findings: [
         { startLine: 11, startColumn: 5, endLine: 11, endColumn: 31, message: 'Model output reaches os.system()' },
         { startLine: 16, startColumn: 5, endLine: 16, endColumn: 31, message: 'Model output reaches os.system()' },
+        { startLine: 21, startColumn: 5, endLine: 21, endColumn: 31, message: 'Model output reaches os.system()' },
+        { startLine: 26, startColumn: 5, endLine: 26, endColumn: 31, message: 'Model output reaches os.system()' },
+        { startLine: 32, startColumn: 5, endLine: 32, endColumn: 31, message: 'Model output reaches os.system()' },
       ],
     },
     {

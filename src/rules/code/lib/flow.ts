@@ -887,6 +887,14 @@ export class Flow {
         const args = m && (lists.has(m[1]) || RECEIVER.test(m[1])) && call.field('arguments');
         if (m && args)
           this.addAssignment(this.scope(call).id, { names: [this.local(m[1], call)], value: this.carrier(args), binds: false });
+        // `setattr(args, "n", raw)` is `args.n = raw`; with a field named at run time, it changes `args` whole.
+        if (this.flavor === 'python' && calleeText(call) === 'setattr') {
+          const [object, field, value] = positional(call);
+          if (object?.kind() !== 'identifier' || /^(?:self|cls)$/.test(object.text()) || !value) continue;
+          const name =
+            field?.kind() === 'string' && !field.text().includes('{') ? `${object.text()}.${unquote(field.text())}` : object.text();
+          this.addAssignment(this.scope(call).id, { names: [name], value: this.carrier(value), binds: false });
+        }
       }
       if (this.flavor === 'python')
         for (const d of this.root!.node.findAll({ rule: { any: [{ kind: 'nonlocal_statement' }, { kind: 'global_statement' }] } })) {
@@ -1152,6 +1160,17 @@ export class Flow {
         for (const [index, read] of inputs.closedReads) {
           if (!this.closedReads.has(read)) push(this.closedByBase, BASE_NAME.exec(read)![0], read);
           push(this.closedReads, read, index);
+        }
+        // `a = args` in the tool: `a.n = raw` sets `args.n`.
+        for (const a of root.findAll({ rule: { kind: 'assignment' } })) {
+          const alias = a.field('left');
+          const base = a.field('right');
+          const reads = base?.kind() === 'identifier' ? this.closedByBase.get(base.text()) : undefined;
+          if (!reads || alias?.kind() !== 'identifier' || alias.text() === base!.text()) continue;
+          const index = this.indexById.get(this.scope(a).id);
+          for (const read of [...reads])
+            if (index !== undefined && this.closedReads.get(read)!.includes(index))
+              push(this.closedByBase, `${alias.text()}${read.slice(base!.text().length)}`, read);
         }
       }
     }
