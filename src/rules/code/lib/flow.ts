@@ -1,7 +1,7 @@
 import type { SgNode } from '@ast-grep/napi';
 import { lowerBound } from '../../../core/lower-bound.js';
 import type { CodeDocument } from '../../../parsers/code/code-document.js';
-import { fileImports, importsFrom, type Imported } from './imports.js';
+import { importsFrom, type Imported } from './imports.js';
 import { sanitiserTest, type SanitiserKind, type SanitiserTest } from './sanitisers.js';
 import {
   parsePyType,
@@ -9,7 +9,7 @@ import {
   pyEnums,
   pyInjected,
   pyModels,
-  pyModuleDefinitions,
+  isFrameworkName,
   pyToolClasses,
   toolAliases,
   tsClosedParam,
@@ -1452,9 +1452,7 @@ export class Flow {
        * nothing in the file binds the name (a star import, a snippet without its imports); not another module's
        * (`from mylib import tool`) nor the file's own (`def tool(f)`).
        */
-      const pyToolDecorator = (name: string): boolean =>
-        frameworkImports().some((i) => i.local === name && PY_TOOL_NAMES.has(i.name)) ||
-        (!fileImports(root).some((i) => i.local.split('.')[0] === name) && !pyModuleDefinitions(root).has(name));
+      const pyToolDecorator = (name: string): boolean => isFrameworkName(root, name, PY_TOOL_NAMES, PY_TOOL_MODULES, true);
       for (const f of this.functions!) {
         const parent = f.node.kind() === 'function_definition' ? f.node.parent() : null;
         if (parent?.kind() !== 'decorated_definition') continue;
@@ -1481,7 +1479,7 @@ export class Flow {
       const pyToolCall = (callee: string): boolean => {
         if ((!PY_TOOL_CALL.test(callee) && !aliases.has(callee)) || this.byName.has(callee)) return false;
         const dot = callee.lastIndexOf('.');
-        if (dot === -1) return frameworkImports().some((i) => i.local === callee && PY_TOOL_NAMES.has(i.name));
+        if (dot === -1) return isFrameworkName(root, callee, PY_TOOL_NAMES, PY_TOOL_MODULES, false);
         const module = callee.slice(0, dot);
         return frameworkImports().some((i) => i.local === module && !PY_TOOL_NAMES.has(i.name));
       };

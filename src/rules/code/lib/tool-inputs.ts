@@ -249,6 +249,24 @@ const PY_TOP_BLOCKS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether a plain name of a Python module is a framework's `names` (one of them): an import from a module
+ * `modules` accepts binds it as one (under that name or an alias); or, with `unbound`, it is one and nothing
+ * in the file binds it (no import, no module-level definition: a star import, a snippet without its imports).
+ * Bound by another module's import (`from mylib import tool`) or the file's own (`def tool(f)`), it is not.
+ */
+export function isFrameworkName(root: SgNode, name: string, names: ReadonlySet<string>, modules: RegExp, unbound: boolean): boolean {
+  let imported = false;
+  for (const i of fileImports(root)) {
+    if (i.local.split('.')[0] !== name) continue;
+    if (i.local === name && names.has(i.name) && modules.test(i.module)) return true;
+    imported = true;
+  }
+  return unbound && !imported && names.has(name) && !pyModuleDefinitions(root).has(name);
+}
+
+const BASE_TOOL: ReadonlySet<string> = new Set(['BaseTool']);
+
+/**
  * The classes of a Python module subclassing an agent framework's `BaseTool` (or such a class defined before
  * them): a `BaseTool` imported from a module `modules` accepts, under its name or an alias, or reached through
  * such a module (`tools.BaseTool`); a `BaseTool` nothing in the file binds (a star import, a snippet without
@@ -256,24 +274,19 @@ const PY_TOP_BLOCKS: ReadonlySet<string> = new Set([
  * `BaseTool` of the file's own does not (a subclass of one that subclasses a framework's does).
  */
 export function pyToolClasses(root: SgNode, modules: RegExp): Set<string> {
-  /** Of each name the imports bind (the first of a dotted path): whether a framework's module binds it, and whether as its `BaseTool`. */
-  const bound = new Map<string, { framework: boolean; baseTool: boolean }>();
+  /** Of each name the imports bind (the first of a dotted path): whether a framework's module binds it. */
+  const bound = new Map<string, boolean>();
   for (const i of fileImports(root)) {
     const local = i.local.split('.')[0];
-    const seen = bound.get(local) ?? { framework: false, baseTool: false };
-    const framework = modules.test(i.module);
-    bound.set(local, { framework: seen.framework || framework, baseTool: seen.baseTool || (framework && i.name === 'BaseTool') });
+    bound.set(local, bound.get(local) === true || modules.test(i.module));
   }
   return pySubclasses(root, (b) => {
-    if (b.kind() === 'identifier') {
-      const imported = bound.get(b.text());
-      return imported ? imported.baseTool : b.text() === 'BaseTool' && !pyModuleDefinitions(root).has('BaseTool');
-    }
+    if (b.kind() === 'identifier') return isFrameworkName(root, b.text(), BASE_TOOL, modules, true);
     if (b.kind() !== 'attribute' || lastName(b) !== 'BaseTool') return false;
     let head = b.field('object');
     while (head?.kind() === 'attribute') head = head.field('object');
     const imported = head?.kind() === 'identifier' ? bound.get(head.text()) : undefined;
-    return imported ? imported.framework : true;
+    return imported ?? true;
   });
 }
 
