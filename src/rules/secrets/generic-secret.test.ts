@@ -140,6 +140,15 @@ testRule(rule, {
       ],
     },
     {
+      name: '.NET user secrets: a flat configuration key with a section',
+      path: 'secrets.json',
+      content: `{\n  "Movies:ServiceApiKey": "${token}",\n  "Smtp:Password": "${pw}"\n}\n`,
+      findings: [
+        { startLine: 2, startColumn: 28, endLine: 2, endColumn: 60, message: "secret in plain text (assigned to 'ServiceApiKey')" },
+        { startLine: 3, startColumn: 21, endLine: 3, endColumn: 35, message: "password in plain text (assigned to 'Password')" },
+      ],
+    },
+    {
       name: 'Basic credentials with a strong password',
       path: 'client.ts',
       content: `const headers = { Authorization: 'Basic ${Buffer.from(`svc-ingest:${pw}`).toString('base64')}' };\n`,

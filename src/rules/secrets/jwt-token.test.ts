@@ -33,7 +33,8 @@ testRule(rule, {
     {
       name: 'a signing key type and its class: names, not secrets',
       path: 'cfn-types.json',
-      content: '{\n  "AWS::Route53::KeySigningKey": "aws-cdk-lib/aws-route53.CfnKeySigningKey",\n  "signingKeyClass": "aws-cdk-lib/aws-route53.CfnKeySigningKey"\n}\n',
+      content:
+        '{\n  "AWS::Route53::KeySigningKey": "aws-cdk-lib/aws-route53.CfnKeySigningKey",\n  "signingKeyClass": "aws-cdk-lib/aws-route53.CfnKeySigningKey"\n}\n',
     },
   ],
   invalid: [
@@ -114,6 +115,12 @@ testRule(rule, {
           evidence: `JWT signing secret ${key.slice(0, 2)}… (40 chars)`,
         },
       ],
+    },
+    {
+      name: 'a .NET user-secrets key with a section',
+      path: 'secrets.json',
+      content: `{ "Jwt:SigningSecret": "${key}" }\n`,
+      findings: [{ startLine: 1, startColumn: 25, endLine: 1, endColumn: 65, message: 'JWT signing secret in plain text' }],
     },
   ],
 });

@@ -683,18 +683,22 @@ const YAML_VALUE_LINE = /[ \t]*["']?value["']?[ \t]*:[ \t]*/y;
 type RawAssignment = Omit<Assignment, 'lineStart' | 'lineEnd'>;
 
 /**
- * A keyword in the last segment of a longer name: a qualified name (`AWS::ApiGateway::ApiKey`,
- * `bedrock-agentcore:GetWorkloadAccessToken`, `arn:aws:secretsmanager:…`) or a glob path
- * (`users.*.password`). A `:` or `,` after it ends a mapping key or a list item, not an assignment to
- * the segment; `=` still assigns (`$env:API_TOKEN = …`, `p:password="…"`, `Config::TOKEN = …`).
+ * A keyword in the last segment of a longer name that is not assigned: a qualified type name
+ * (`AWS::ApiGateway::ApiKey`), an ARN (`arn:aws:secretsmanager:…:secret:…`), a list item
+ * (`"bedrock-agentcore:GetWorkloadAccessToken",`) or a glob path (`users.*.password`). A flat
+ * configuration key (`"Smtp:Password": "…"` of .NET user secrets) still assigns, and so does `=`
+ * (`$env:API_TOKEN = …`, `p:password="…"`, `Config::TOKEN = …`).
  */
-function isNameFragment(text: string, ks: number, key: string): boolean {
+function isNameFragment(text: string, ks: number, key: string, op: string, lineStart: number): boolean {
   const before = text.charCodeAt(ks - 1);
-  if (before === 58 /* : */) {
-    const c = text.charCodeAt(ks - 2);
-    return isKeyChar(c) || c === 58;
-  }
-  return before === 42 /* * */ && key.startsWith('.');
+  if (before === 42 /* * */) return key.startsWith('.');
+  if (before !== 58 /* : */) return false;
+  const c = text.charCodeAt(ks - 2);
+  if (c === 58 || op === ',') return true;
+  if (!isKeyChar(c)) return false;
+  let qs = ks - 1;
+  while (qs > lineStart && ks - qs < 200 && (isKeyChar(text.charCodeAt(qs - 1)) || text.charCodeAt(qs - 1) === 58)) qs--;
+  return /^arn:/i.test(text.slice(qs, qs + 4));
 }
 
 function readAssignment(
@@ -719,7 +723,7 @@ function readAssignment(
   else if (c === '=' && text[i + 1] === '>') op = '=>';
   else if (c === '?' && text[i + 1] === '=') op = '?=';
   else if (c === ',') op = ',';
-  if ((op === ':' || op === ',') && isNameFragment(text, ks, key)) return undefined;
+  if ((op === ':' || op === ',') && isNameFragment(text, ks, key, op, lineStart)) return undefined;
   if (op === ',') {
     // ("KEY", "value") / {"name": "KEY", "value": "…"}
     const j = skipSpaces(text, i + 1, lineEnd);
