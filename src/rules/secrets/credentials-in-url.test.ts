@@ -17,10 +17,14 @@ testRule(rule, {
         'DATABASE_URL: postgres://postgres:postgres@postgres:5432/postgres\nBROKER: amqp://guest:GUEST@rabbit:5672\nurl.parse("https://anonymous:flabada@developer.mozilla.org/en-US/docs/Web/API/URL/password");\n',
     },
     {
-      name: 'a word for the password with a short number, as documentation writes it',
+      name: 'a word for the password with a short number in documentation',
+      path: 'docs/setup.md',
+      content: 'mysql://root:Password123!@db.internal:3306/app\n',
+    },
+    {
+      name: 'a dotenv-vault URL whose key is not one (a DOTENV_KEY is key_ and 64 hex digits)',
       path: 'errors.js',
-      content:
-        'throw new Error("Must be in valid uri format like dotenv://:key_1234@dotenvx.com/vault/.env.vault");\nconst db = "mysql://root:Password123!@db.internal:3306/app";\n',
+      content: 'throw new Error("Must be in valid uri format like dotenv://:key_1234@dotenvx.com/vault/.env.vault");\n',
     },
     { name: 'no password', path: 'x.txt', content: 'https://user@example.com/repo.git and https://example.com:8443/path@v1\n' },
     {
@@ -31,6 +35,22 @@ testRule(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a weak password in a deployment file is a finding',
+      path: 'compose.yaml',
+      content:
+        'services:\n  app:\n    environment:\n      DATABASE_URL: postgres://app:Secret2024@prod-db.corp.internal:5432/app\n      CACHE: mysql://root:Password123!@db.internal:3306/app\n',
+      findings: [
+        {
+          startLine: 4,
+          startColumn: 36,
+          endLine: 4,
+          endColumn: 46,
+          message: "PostgreSQL connection URL password in plain text (user 'app' at prod-db.corp.internal)",
+        },
+        { startLine: 5, startColumn: 27, endLine: 5, endColumn: 39 },
+      ],
+    },
     {
       name: 'database URL',
       path: 'docker-compose.yml',

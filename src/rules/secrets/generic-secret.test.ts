@@ -149,6 +149,16 @@ testRule(rule, {
       ],
     },
     {
+      name: 'a weak password really used in a .env is a finding (documentation only writes it)',
+      path: '.env',
+      content: 'ADMIN_PASSWORD=Password123!\nDB_PASSWORD=P@ssw0rd2024\nREDIS_PASSWORD=Token_2024!\n',
+      findings: [
+        { startLine: 1, startColumn: 16, endLine: 1, endColumn: 28, message: "password in plain text (assigned to 'ADMIN_PASSWORD')" },
+        { startLine: 2, startColumn: 13, endLine: 2, endColumn: 25 },
+        { startLine: 3, startColumn: 16, endLine: 3, endColumn: 27 },
+      ],
+    },
+    {
       name: 'Basic credentials with a strong password',
       path: 'client.ts',
       content: `const headers = { Authorization: 'Basic ${Buffer.from(`svc-ingest:${pw}`).toString('base64')}' };\n`,

@@ -192,7 +192,7 @@ export function findSecrets(text: string, opts: FindOptions): SecretHit[] {
 function secretsFrom(text: string, opts: FindOptions, matches: readonly number[]): SecretHit[] {
   const hits: SecretHit[] = [];
   const jwts: JwtInfo[] = [];
-  const markers = new MarkerScan(text, hits, jwts);
+  const markers = new MarkerScan(text, hits, jwts, DOCUMENTATION_PATH.test(opts.path));
   const keywords = new AssignmentScan(text, opts);
   for (let i = 0; i < matches.length; i += 2) {
     const p = matches[i];
@@ -222,6 +222,7 @@ class MarkerScan {
     private readonly text: string,
     private readonly hits: SecretHit[],
     private readonly jwts: JwtInfo[],
+    private readonly docs: boolean,
   ) {}
 
   hit(marker: string, p: number): void {
@@ -244,7 +245,7 @@ class MarkerScan {
       return;
     }
     if (marker === URL_MARKER) {
-      const h = urlCredentialsAt(text, p);
+      const h = urlCredentialsAt(text, p, this.docs);
       if (h) this.hits.push(h);
       return;
     }
@@ -547,9 +548,21 @@ const DB_SCHEMES: Readonly<Record<string, string>> = lookupTable({
   nats: 'NATS',
   memcached: 'Memcached',
 });
-/** `somepassword`, `mysecret1`, `Password123!`, `key_1234`: a word for the password, as documentation writes it. */
-const PASSWORD_WORD =
+/** `somepassword`, `authpassword`, `mysecret1`: a word for the password, as documentation writes it. */
+const PASSWORD_WORD = /^(?:some|my|your|the|auth|user|db|admin|example|test)?(?:password|passwd|secret)[0-9]{0,3}$/i;
+/**
+ * `Password123!`, `key_1234`, `P@ssw0rd1`: a word for the password with a short number. An example in
+ * documentation (README, .md/.rst, docs/), but a weak password that is really used in a .env, compose
+ * file or ConfigMap, and reported there.
+ */
+const DOC_PASSWORD_WORD =
   /^(?:some|my|your|the|auth|user|db|admin|example|test)?[_-]?(?:password|passw0rd|p@ssw0rd|passwd|pass|secret|key|token)[_-]?[0-9]{0,4}[!?.#*]?$/i;
+const DOCUMENTATION_PATH =
+  /(?:^|[\\/])(?:docs?|documentation)[\\/]|(?:^|[\\/])readme(?:\.[\w-]{1,12})?$|\.(?:md|mdx|markdown|rst|adoc|asciidoc)$/i;
+
+function isPasswordWord(pw: string, docs: boolean): boolean {
+  return PASSWORD_WORD.test(pw) || (docs && DOC_PASSWORD_WORD.test(pw));
+}
 const PASSWORD_PLACEHOLDER = /^(?:password|passwd|pass|pwd|secret|changeme|pw|p@ssw0rd|user|username|token|\*+|x+|\.+|_+|-+|<.*>|\[.*\])$/i;
 const LOCAL_HOST =
   /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[?::1\]?|host\.docker\.internal|[\w.-]*\.local|db|database|postgres|mysql|redis|mongo|mongodb)$/i;
@@ -557,7 +570,7 @@ const LOCAL_HOST =
 const KNOWN_DOCUMENTATION_HOSTS = new Set(DOCUMENTATION_HOSTS.map((h) => h.value));
 const DOCUMENTATION_HOST = /(?:^|\.)(?:example(?:\.(?:com|org|net))?|test|invalid)$/i;
 
-function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
+function urlCredentialsAt(text: string, p: number, docs: boolean): SecretHit | undefined {
   let s = p;
   while (s > 0 && p - s < 32) {
     const c = text.charCodeAt(s - 1);
@@ -575,7 +588,9 @@ function urlCredentialsAt(text: string, p: number): SecretHit | undefined {
   const host = m.groups!.h;
   if (pw.length < 4 || PASSWORD_PLACEHOLDER.test(pw) || isPlaceholder(pw) || isReference(pw) || /^\d{1,5}$/.test(pw) || pw.includes('${'))
     return undefined;
-  if (pw.toLowerCase() === user.toLowerCase() || PASSWORD_WORD.test(pw)) return undefined;
+  if (pw.toLowerCase() === user.toLowerCase() || isPasswordWord(pw, docs)) return undefined;
+  // A dotenv-vault DOTENV_KEY (dotenv://:key_<64 hex>@dotenvx.com/vault/…); anything shorter is an example.
+  if (rawScheme === 'dotenv' && !/^key_[0-9a-f]{64}$/i.test(pw)) return undefined;
   if (
     DOCUMENTATION_HOST.test(host) ||
     KNOWN_DOCUMENTATION_HOSTS.has(host.toLowerCase()) ||
@@ -794,6 +809,7 @@ function readValue(
 function classifyAssignments(text: string, assignments: Assignment[], hits: SecretHit[], opts: FindOptions): void {
   let azure: boolean | undefined;
   let secretManifest: boolean | undefined;
+  let docs: boolean | undefined;
   const lock = isLockFile(opts.path);
   for (const a of assignments) {
     const value = text.slice(a.start, a.end);
@@ -867,7 +883,7 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
       };
     }
     if (!hit && !lock && !((secretManifest ??= SECRET_KIND.test(text)) && inSecretManifestData(text, a.lineStart)))
-      hit = genericCandidate(text, a, key, value);
+      hit = genericCandidate(text, a, key, value, (docs ??= DOCUMENTATION_PATH.test(opts.path)));
     if (hit) hits.push(hit);
   }
 }
@@ -1040,7 +1056,7 @@ function inMarkdownLink(text: string, a: Assignment): boolean {
  * `Authorization: Basic <base64>` whose decoded password would not be reported as a password
  * (`username:password`, `aladdin:opensesame`): the encoding makes any example look random.
  */
-function weakBasicCredentials(text: string, start: number, value: string): boolean {
+function weakBasicCredentials(text: string, start: number, value: string, docs: boolean): boolean {
   if (!/basic\s{1,4}$/i.test(text.slice(Math.max(0, start - 10), start)) || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
   const colon = decoded.indexOf(':');
@@ -1051,7 +1067,7 @@ function weakBasicCredentials(text: string, start: number, value: string): boole
     charClasses(pw) < 2 ||
     entropy(pw) < 2.5 ||
     isPlaceholder(pw) ||
-    PASSWORD_WORD.test(pw) ||
+    isPasswordWord(pw, docs) ||
     PASSWORD_PLACEHOLDER.test(pw) ||
     pw.toLowerCase() === decoded.slice(0, colon).toLowerCase()
   );
@@ -1063,7 +1079,7 @@ function isNameMapping(key: string, value: string): boolean {
   return norm(value) === norm(key);
 }
 
-function genericCandidate(text: string, a: Assignment, key: string, value: string): SecretHit | undefined {
+function genericCandidate(text: string, a: Assignment, key: string, value: string, docs: boolean): SecretHit | undefined {
   if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key) || GENERIC_KEY_EXCLUDED_PREFIX.test(a.key)) return undefined;
   if (COMMENT_LINE.test(text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 64)))) return undefined;
   if ((ENV_VAR_NAME.test(value) && value.includes('_')) || isModulePath(value) || isNameMapping(a.key, value)) return undefined;
@@ -1071,7 +1087,8 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
   if (failsFormatCheck(value) || isHeaderName(value) || inMarkdownLink(text, a)) return undefined;
   const password = PASSWORD_KEY.test(key);
-  if (value.length < (password ? 8 : 16) || PASSWORD_WORD.test(value) || weakBasicCredentials(text, a.start, value)) return undefined;
+  if (value.length < (password ? 8 : 16) || isPasswordWord(value, docs) || weakBasicCredentials(text, a.start, value, docs))
+    return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
   if (/\s/.test(value) || /^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
   // identifiers, dotted paths, regular expressions, URNs and code fragments rather than values
@@ -1183,6 +1200,8 @@ export const SCANNING_PATTERNS: ReadonlyArray<{ name: string; re: RegExp }> = [
   { name: 'checksum prefix', re: CHECKSUM_PREFIX },
   { name: 'header word', re: HEADER_WORD },
   { name: 'password word', re: PASSWORD_WORD },
+  { name: 'documentation password word', re: DOC_PASSWORD_WORD },
+  { name: 'documentation path', re: DOCUMENTATION_PATH },
   { name: 'Kubernetes name', re: K8S_NAME },
   { name: 'ARN', re: ARN },
   { name: 'YAML parent key', re: YAML_PARENT },
