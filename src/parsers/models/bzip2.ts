@@ -33,6 +33,7 @@ const seekBzip = lazyModule<SeekBzip>('seek-bzip');
 const PIECE = 64 * 1024;
 
 class Truncated extends Error {}
+class Enough extends Error {}
 
 /** When the whole file must be done, and the per-file time limit that set it (for the message). */
 export interface BunzipTime {
@@ -40,8 +41,18 @@ export interface BunzipTime {
   maxMillis: number;
 }
 
-/** Decompresses all of `src` (concatenated streams too, as Python's bz2 module reads them), handing the output to `sink` in pieces. */
-export function bunzip(src: ByteSource, budget: InflateBudget, sink: (chunk: Uint8Array) => void, time?: BunzipTime): void {
+/**
+ * Decompresses all of `src` (concatenated streams too, as Python's bz2 module reads them), handing the
+ * output to `sink` in pieces; with `upTo`, stops once that many bytes came out.
+ */
+export function bunzip(
+  src: ByteSource,
+  budget: InflateBudget,
+  sink: (chunk: Uint8Array) => void,
+  time?: BunzipTime,
+  upTo = Infinity,
+): void {
+  let total = 0;
   let piece: Uint8Array = new Uint8Array(0);
   let pieceAt = 0;
   let inputAt = 0;
@@ -107,12 +118,18 @@ export function bunzip(src: ByteSource, budget: InflateBudget, sink: (chunk: Uin
         flush();
       }
       out[outAt++] = byte;
+      if (++total === upTo) throw new Enough();
     },
   };
   try {
     seekBzip().decode(input, output, true);
   } catch (e) {
     if (e instanceof InflateLimit) throw e;
+    if (e instanceof Enough) {
+      charge();
+      flush();
+      return;
+    }
     // What the blocks before the break gave is kept.
     charge();
     flush();

@@ -280,6 +280,11 @@ describe('NumPy and joblib', () => {
 });
 
 describe('bzip2-compressed joblib dumps', () => {
+  const bunzipped = (b: Uint8Array) => {
+    const out = new BlockSource();
+    bunzip(new BufferSource(b), { remaining: Infinity, limit: Infinity }, (c) => out.append(c));
+    return Buffer.from(out.read(0, out.size));
+  };
   // bzip2 -9 of joblibDump([1, 2], os.system('id')), of joblibDump([1, 2]), and of joblibDump([1, 2]) followed by 8 MiB of zeros.
   const evil = Buffer.from(
     'QlpoOTFBWSZTWTpitQ0AAGd/wP/QQAgAYUBE6BkQgL//3qJi5EAAsAClBqanoSGAQMhoDQAaD0AhEhkIzQNTEwEZGTEaZNNqepgwGgAAGgAAAAALjaCLxJcARgqTQkhRO0wfD9Hxwr305lak9Y78rh8cYgmiSNz9tuJFVjXdfuWWhTEos/FWp2JWnIYrwv8m3bERuQnCfJsGT8FiNKHEh38AyFeM+IDFVYD3kiAbMbSTxVGxAkwiIUYzkoylkqgW9+y558CtmsMSsTkIGZg8RAhCG9dtM1T/C69y31NILu7TKInHa0AXhv+LuSKcKEgdMVqGgA==',
@@ -295,11 +300,7 @@ describe('bzip2-compressed joblib dumps', () => {
   );
 
   it('decompresses to the bytes that were compressed, concatenated streams too', () => {
-    const whole = (b: Uint8Array) => {
-      const out = new BlockSource();
-      bunzip(new BufferSource(b), { remaining: Infinity, limit: Infinity }, (c) => out.append(c));
-      return Buffer.from(out.read(0, out.size));
-    };
+    const whole = bunzipped;
     const raw = joblibDump([1, 2], (p) => p.global('os', 'system').str('id').tuple1().reduce().pop());
     expect(whole(evil)).toEqual(Buffer.from(raw));
     expect(whole(Buffer.concat([benign, evil]))).toEqual(Buffer.concat([joblibDump([1, 2]), raw]));
@@ -360,14 +361,17 @@ describe('bzip2-compressed joblib dumps', () => {
       new InflateLimit('reached the time limit of 2 s per file'),
     );
     expect(out.size).toBe(0);
-    // The clock moves 3 s between the walk's start (which sets the deadline) and the first block.
+    // Identified first (sniffing reads the clock); then the clock moves 3 s between the walk's start (which sets the deadline) and the first block.
+    const file = new MemorySourceFile('model.pkl.bz2', manyTiny(10));
+    const parser = createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxMillis: 2000 });
+    expect(parser.matches(file)).toBe(true);
     const start = Date.now();
     const clock = vi
       .spyOn(Date, 'now')
       .mockImplementationOnce(() => start)
       .mockImplementation(() => start + 3000);
     try {
-      const docs = parse(manyTiny(10), 'model.pkl.bz2', {}, createModelParser({ ...DEFAULT_PICKLE_LIMITS, maxMillis: 2000 }));
+      const docs = parser.parse(file, { limits: DEFAULT_LIMITS }).documents as ModelDocument[];
       expect(docs[0].problems).toEqual([
         { kind: 'limit', message: 'bz2 stream reached the time limit of 2 s per file: only its first 0 bytes were scanned' },
       ]);
@@ -402,6 +406,40 @@ describe('bzip2-compressed joblib dumps', () => {
   it('leaves a .pkl.bz2 that holds no pickle alone', () => {
     const { docs } = parseAll(Buffer.from('QlpoOTFBWSZTWcHAgOIAAAFBAAAQAkSgADDNAMNGKZcXckU4UJDBwIDi', 'base64'), 'notes.pkl.bz2');
     expect(docs).toEqual([]);
+  });
+
+  it('judges a bzip2 stream by its first block, as a gzip one by its first bytes: text under a pickle name is reported', () => {
+    // bzip2 -9 of 400 lines 'line N of some plain notes' (11490 bytes).
+    const notes = Buffer.from(
+      'QlpoOTFBWSZTWbR9UpsADRFZgAAQQAB/4CMnzABQA/6AHatWpVMCo9qNR/6pSqaGTQKADEaaaNCKZ/qppKf+lVGgAKADEaaaNAqSeqkN5Um0Ce1PIQngIT9CE8euM9u++e/++PHfeb3ve97eFALEA4GwbBwIBYoB4dgHrQAeNKAeuwDwoBYgHA2DYOBALFAPDsA9aAC2iAeuwDwoBYgHA2DYOBALFAPDsA9aADgbBsHAgFigHh2AetAB9rWtda11/eta11rXX9ffa+++++++/h67APCgOc5znPffaqqqqqqqqqqqqqqqqqk1IBmZmszMzMPXYHLu7vJIrymjdeU0brymjdeU0brymjaLlukXLdIuW6Rct0jnbtnbnOc5zffaSSSZmZlZmZmXd3d/GSbrymjdeUbaryl1cRbq4i3VxFuriLdXEW6uIt1O9daze91mZmY8OwD1oDLu7uz12i3VxFuriLbZFtsi22RbbIts661JJ11qSTrrWb3vJmZmLFAPDsJ3O973sk+AAAAAAM5veZvMzHAgFigu8u7seSSSSAAAABnOczMvMyckknJJJckiSd73O97JOgAAABJJJJm97zMy8xAOBsGy7u8uyWAAAAABnOczMzPclALEA4u7u8sbkkkkkkkkkAAA5rWXd5mZnsm5JJJ2SJJJLu7u/ffcAAAAANaP1QhPAQn6EJ0EJ5CE/4QnoEJ0EJ5CE7BCdAhPcEJ0EJwITQQnQQmBCegQn8LuSKcKEhaPqlNg',
+      'base64',
+    );
+    const text = bunzipped(notes);
+    // Followed by a truncated stream: only the first block is read to decide, so the break is never reached.
+    const long = Buffer.concat([notes, evil.subarray(0, 120)]);
+    for (const name of ['m.pkl.bz2', 'm.joblib.bz2']) {
+      expect(modelParser.matches(new MemorySourceFile(name, long))).toBe(false);
+      expect(modelParser.matches(new MemorySourceFile(name.replace('bz2', 'gz'), gzipSync(text)))).toBe(false);
+    }
+    const problem = (c: string) => [
+      {
+        kind: 'malformed',
+        message: `its name says pickle, but it is ${c}-compressed data that decompresses to no pickle (first bytes: line 0 of some p)`,
+        offset: 0,
+        end: 1,
+      },
+    ];
+    for (const [content, c] of [
+      [long, 'bz2'],
+      [gzipSync(text), 'gzip'],
+    ] as const) {
+      const { docs, errors } = parseAll(content, 'm.pkl');
+      expect(docs.map((d) => [d.format, d.problems])).toEqual([['compressed-pickle', problem(c)]]);
+      expect(errors).toEqual([]);
+    }
+    // An archive member is judged alike.
+    const { docs } = parseAll(tar([['inner/m.pkl.bz2', long]]), 'models.tar');
+    expect(docs.flatMap((d) => d.problems)).toEqual([]);
   });
 });
 

@@ -59,6 +59,7 @@ export type ModelFormat =
   | 'npy'
   | 'compressed-pickle'
   | 'compressed-unsupported'
+  | 'compressed-not-pickle'
   | 'safetensors'
   | 'gguf'
   | 'onnx'
@@ -156,8 +157,40 @@ function picklesInside(inner: Uint8Array): boolean {
   return sniffPickle(inner, Infinity, true) || looksLikeNpy(inner);
 }
 
-/** Identifies a model format from the first bytes and the size; the name only lowers the bar for text pickles. */
-export function identifyModel(head: Uint8Array, size: number, name: string): ModelFormat | undefined {
+/**
+ * Of a bzip2 block, the decompression budget is charged at least its block size (900 kB at most).
+ * Judging a stream by its first bytes decodes a few blocks at most, never the whole stream.
+ */
+const BZIP2_SNIFF_BUDGET = 4 * 900_000 + HEAD;
+
+/** The first bytes a bzip2 stream decompresses to; `broken` when it breaks (or spends its sniffing budget) before. */
+function bunzippedHead(src: ByteSource): { head: Uint8Array; broken: boolean } {
+  const out = new BlockSource();
+  try {
+    bunzip(src, { remaining: BZIP2_SNIFF_BUDGET, limit: BZIP2_SNIFF_BUDGET }, (chunk) => out.append(chunk), undefined, HEAD);
+  } catch (e) {
+    if (!(e instanceof InflateError) && !(e instanceof InflateLimit)) throw e;
+    return { head: out.read(0, HEAD), broken: true };
+  }
+  return { head: out.read(0, HEAD), broken: false };
+}
+
+/**
+ * What a compressed stream under a pickle's name is, by the first bytes it decompresses to: under a
+ * name that claims a pickle outright (`m.pkl`, as joblib's compressed dumps are named), content that
+ * is none is reported; under `.pkl.gz`, `.pkl.bz2`… it is not taken.
+ */
+function compressedFormat(inner: Uint8Array, name: string): ModelFormat | undefined {
+  if (picklesInside(inner)) return 'compressed-pickle';
+  return STRONG_PICKLE_NAME.test(name) ? 'compressed-not-pickle' : undefined;
+}
+
+/**
+ * Identifies a model format from the first bytes and the size; the name only lowers the bar for text
+ * pickles. `src`, the whole content, is read to see what a bzip2 stream starts with; without it such a
+ * stream is judged when it is analysed.
+ */
+export function identifyModel(head: Uint8Array, size: number, name: string, src?: ByteSource): ModelFormat | undefined {
   if (looksLikeZip(head)) return 'zip';
   if (looksLikeTar(head)) return 'tar';
   for (const [format, magic] of UNREAD_ARCHIVES) if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return format;
@@ -174,10 +207,13 @@ export function identifyModel(head: Uint8Array, size: number, name: string): Mod
   if (compression && COMPRESSED_PICKLE_NAME.test(name)) {
     if (compression === 'zlib' || compression === 'gzip') {
       const inner = inflatedHead(head, compression);
-      return inner.length > 0 && picklesInside(inner) ? 'compressed-pickle' : undefined;
+      return inner.length > 0 ? compressedFormat(inner, name) : undefined;
     }
-    // A bzip2 block is decoded whole (up to 900 kB of input) before any of it comes out: the content is judged once decompressed.
-    if (compression === 'bz2') return 'compressed-pickle';
+    if (compression === 'bz2') {
+      // A stream that breaks in its first block is reported as damage when it is analysed.
+      const first = src && bunzippedHead(src);
+      return first && !first.broken ? compressedFormat(first.head, name) : 'compressed-pickle';
+    }
     return 'compressed-unsupported';
   }
   if (head.length >= LEGACY_MAGIC.length && LEGACY_MAGIC.every((b, i) => head[i] === b)) return 'pytorch-legacy';
@@ -316,6 +352,19 @@ function analyse(w: Walk, src: ByteSource, format: ModelFormat, detail: string |
       w.docs.push(doc);
       return;
     }
+    case 'compressed-not-pickle': {
+      const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
+      const c = compressionOf(src.read(0, 16)) as Compression;
+      const inner = c === 'bz2' ? bunzippedHead(src).head : inflatedHead(src.read(0, HEAD), c as 'zlib' | 'gzip');
+      doc.problems.push({
+        kind: 'malformed',
+        message: `its name says pickle, but it is ${c}-compressed data that decompresses to no pickle (first bytes: ${printable(inner.subarray(0, 16))})`,
+        offset: 0,
+        end: 1,
+      });
+      w.docs.push(doc);
+      return;
+    }
     case 'compressed-unsupported': {
       const doc = new ModelFileDocument(w.file, detail, 'compressed-pickle');
       const c = compressionOf(src.read(0, 16));
@@ -370,12 +419,15 @@ function inflateWithin(w: Walk, src: ByteSource, detail: string | undefined, c: 
 
 function analyseCompressed(w: Walk, src: ByteSource, detail: string | undefined, depth: number): void {
   const c = compressionOf(src.read(0, 16)) as 'zlib' | 'gzip' | 'bz2';
+  // An archive member's bzip2 stream is judged here, by its first block: zlib, gzip and whole files were judged already.
+  if (c === 'bz2' && detail !== undefined) {
+    const first = bunzippedHead(src);
+    if (!first.broken && !picklesInside(first.head)) return;
+  }
   const inner = inflateWithin(w, src, detail, c, 'compressed-pickle');
   if (!inner) return;
   const head = inner.read(0, HEAD);
-  // zlib and gzip were judged by their first bytes already.
-  if (c === 'bz2' && !picklesInside(head)) return;
-  const format = identifyModel(head, inner.size, 'x.pkl');
+  const format = identifyModel(head, inner.size, 'x.pkl', inner);
   if (format === 'npy') analyseNpy(w, inner, detail);
   else if (format && format !== 'compressed-pickle' && format !== 'compressed-unsupported') analyse(w, inner, format, detail, depth);
   else pickleDocument(w, detail, 'pickle', scanPickles(inner, 0, limitsFor(w)));
@@ -763,7 +815,7 @@ function sniff(file: SourceFile): ModelFormat | undefined {
   let f = sniffCache.get(file);
   if (f === undefined) {
     const head = file.head();
-    f = file.size === 0 ? null : (identifyModel(head, file.size, file.path) ?? null);
+    f = file.size === 0 ? null : (identifyModel(head, file.size, file.path, file) ?? null);
     // A text (protocol 0) pickle longer than the head, under a name that does not say so: look further.
     if (f === null && textPickleUndecided(head, file.size) && sniffPickle(file.read(0, TEXT_SNIFF_BYTES), file.size, false)) f = 'pickle';
     // keras.saving.load_model opens a .keras file with zipfile, which finds the archive from its end, after any data put before it.
