@@ -454,7 +454,11 @@ class Machine {
     if (passOn !== undefined && args?.k === 'tuple' && args.items[passOn.callee]?.k === 'global') {
       const rest = args.items[passOn.args];
       const passed: Value =
-        passOn.args === -1 ? { k: 'tuple', items: args.items.slice(2) } : rest?.k === 'tuple' ? rest : { k: 'tuple', items: [] };
+        passOn.args === -1
+          ? { k: 'tuple', items: args.items.slice(passOn.callee + 1) }
+          : rest?.k === 'tuple'
+            ? rest
+            : { k: 'tuple', items: [] };
       this.call(args.items[passOn.callee], opcode, at, passed);
     }
     const obj: ObjValue = { k: 'obj', of: imp };
