@@ -83,6 +83,14 @@ describe('tenants: templates known by group and kind', () => {
     expect(tenant(object('trainer.kubeflow.org/v1alpha1', 'TrainingRuntime', jobSet))).toBe(false);
   });
 
+  it("are no workload: KServe's LLMInferenceServiceConfig (well-known presets LLMInferenceServices merge in), with a GPU container", () => {
+    const config =
+      'apiVersion: serving.kserve.io/v1alpha1\nkind: LLMInferenceServiceConfig\nmetadata: {name: kserve-config-llm-template, namespace: kserve}\n' +
+      'spec:\n  template:\n    containers:\n    - {name: main, image: vllm/vllm-openai:v0.9.2, resources: {limits: {nvidia.com/gpu: 1}}}\n';
+    expect(tenant(config)).toBe(false);
+    expect(tenant(config.replace('serving.kserve.io', 'example.com'))).toBe(true);
+  });
+
   it('are not lookalike kinds of other groups, whose pod specs (found by their shape) are a workload', () => {
     expect(tenant(object('example.com/v1', 'ServingRuntime', containers))).toBe(true);
     expect(tenant(object('example.com/v1', 'WorkflowTemplate', containers))).toBe(true);

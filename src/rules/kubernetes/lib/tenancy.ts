@@ -21,7 +21,8 @@ function apiGroup(apiVersion: string | undefined): string {
 
 /**
  * Namespaced kinds that hold pod specs for others to instantiate, by `group/Kind`: no pod runs from
- * them directly. KServe's ServingRuntime (merged into InferenceServices), Argo's WorkflowTemplate,
+ * them directly. KServe's ServingRuntime (merged into InferenceServices) and LLMInferenceServiceConfig
+ * (merged into LLMInferenceServices), Argo's WorkflowTemplate,
  * Kubeflow Trainer's TrainingRuntime (its JobSet template runs, and asks for GPUs, only through the
  * TrainJobs that name it). A kind of that name in another group is not known to be a template: its
  * pod specs, found by their shape, are a workload's. (Cluster-scoped templates start with `Cluster`.)
@@ -29,6 +30,7 @@ function apiGroup(apiVersion: string | undefined): string {
 const TEMPLATES = new Set([
   '/PodTemplate',
   'serving.kserve.io/ServingRuntime',
+  'serving.kserve.io/LLMInferenceServiceConfig',
   'argoproj.io/WorkflowTemplate',
   'trainer.kubeflow.org/TrainingRuntime',
 ]);
