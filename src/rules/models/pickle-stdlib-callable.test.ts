@@ -29,6 +29,11 @@ testRule(rule, {
     },
     { name: 'third-party callables are MDL-0003', path: 'model.pkl', content: call('mylib.models', 'Net') },
     { name: 'deny-listed callables are MDL-0001', path: 'model.pkl', content: call('os', 'system') },
+    {
+      name: "a package's own submodule named like a standard-library module (numpy.random, not random)",
+      path: 'model.pkl',
+      content: pickle().proto(4).str('numpy').str('random.mtrand._rand').stackGlobal().stop().bytes(),
+    },
   ],
   invalid: [
     {
@@ -142,6 +147,27 @@ describe('standard-library module set', () => {
     expect(judgeImport('collections', 'OrderedDict').kind).toBe('allowed');
     expect(judgeImport('posix', 'system').kind).toBe('denied');
     expect(judgeImport('mylib', 'thing').kind).toBe('unknown');
+  });
+
+  it("takes a step to a package's own submodule named like a standard-library module as the package's", () => {
+    for (const [module, name] of [
+      ['numpy', 'random.mtrand._rand'],
+      ['torch', 'random.manual_seed'],
+      ['scipy', 'io.loadmat'],
+      ['scipy', 'signal.lfilter'],
+      ['torch', 'signal.windows.hann'],
+      ['torch', 'types.Number'],
+    ])
+      expect(judgeImport(module, name)).toEqual({ kind: 'unknown' });
+    // A module the package imports is still the standard library's.
+    expect(judgeImport('torch.nn.modules.module', 'warnings.warn')).toEqual({ kind: 'stdlib', reaches: 'warnings.warn' });
+    expect(judgeImport('numpy', 'warnings.warn')).toEqual({ kind: 'stdlib', reaches: 'warnings.warn' });
+  });
+
+  it('judges the steps after an alias inside the module the alias stands for', () => {
+    expect(judgeImport('torch.nn.modules.x', 'tf.io.read_file').reaches).not.toBe('io.read_file');
+    expect(judgeImport('torch.nn.modules.x', 'tf.io.read_file').kind).not.toBe('stdlib');
+    expect(judgeImport('sklearn.base', 'np.random.seed')).toEqual({ kind: 'unknown' });
   });
 
   // Published bypass classes of deny-list scanners: private helpers that run commands or code.

@@ -494,6 +494,32 @@ const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['plt', 'matplotlib.pyplot'],
 ]);
 
+/**
+ * Subpackages of third-party packages named like a standard-library module: a step to one
+ * (`numpy` + `random.mtrand._rand`, `tf.io.read_file`) stays in the package.
+ */
+const OWN_SUBMODULES: ReadonlySet<string> = new Set([
+  'numpy.random',
+  'numpy.typing',
+  'torch.random',
+  'torch.types',
+  'torch.signal',
+  'scipy.io',
+  'scipy.signal',
+  'pandas.io',
+  'tensorflow.io',
+  'tensorflow.math',
+  'tensorflow.random',
+  'tensorflow.types',
+  'tensorflow.queue',
+  'tensorflow.signal',
+  'tensorflow.sysconfig',
+  'tensorflow.test',
+  'jax.random',
+  'jax.typing',
+  'keras.random',
+]);
+
 /** Judges `module.name`; `name` may be a dotted attribute path (`pathlib` + `os.system` reaches `os.system`). */
 export function judgeImport(module: string, name: string, dotted = `${module}.${name}`): Verdict {
   if (ALLOW_EXACT.has(dotted)) return { kind: 'allowed' };
@@ -501,17 +527,22 @@ export function judgeImport(module: string, name: string, dotted = `${module}.${
   if (direct) return { kind: 'denied', ...direct };
   const parts = name.split('.');
   let reachesStdlib: string | undefined;
+  // The module each step is taken from, aliases resolved.
+  let from = module;
   for (let i = 0; i + 1 < parts.length; i++) {
     const tail = parts.slice(i).join('.');
     const alias = MODULE_ALIASES.get(parts[i]);
     const reached = alias === undefined ? tail : [alias, ...parts.slice(i + 1)].join('.');
-    const hit = denyMatch(tail);
+    const own = alias ?? `${from}.${parts[i]}`;
+    const hit = OWN_SUBMODULES.has(own) ? undefined : denyMatch(tail);
     if (hit) return { kind: 'denied', ...hit, reaches: tail };
     const aliased = alias === undefined ? undefined : denyMatch(reached);
     if (aliased) return { kind: 'denied', ...aliased, reaches: reached };
     if (parts[i] === '__builtins__' || parts[i] === '__globals__')
       return { kind: 'denied', category: 'code execution', matched: parts[i], reaches: tail };
-    if (reachesStdlib === undefined && !ALLOW_EXACT.has(reached) && isStdlibModule(reached)) reachesStdlib = reached;
+    if (reachesStdlib === undefined && !OWN_SUBMODULES.has(own) && !ALLOW_EXACT.has(reached) && isStdlibModule(reached))
+      reachesStdlib = reached;
+    from = own;
   }
   if (parts.length > 1 && parts.some((p) => p.startsWith('__') && p.endsWith('__')))
     return { kind: 'denied', category: 'indirection', matched: name, reaches: dotted };
