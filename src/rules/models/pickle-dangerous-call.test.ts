@@ -26,6 +26,26 @@ testRule(rule, {
     },
     { name: 'the command as a plain string', path: 'notes.pkl', content: pickle().proto(2).str('os.system').stop().bytes() },
     { name: 'ordinary text file', path: 'notes.txt', content: '(see the README)\ncos\nsystem\n' },
+    {
+      name: "TorchScript's list and type-tag builders (torch.jit._pickle, not the standard library's _pickle)",
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .global('torch.jit._pickle', 'build_intlist')
+        .emptyList()
+        .tuple1()
+        .reduce()
+        .pop()
+        .str('torch.jit')
+        .str('_pickle.restore_type_tag')
+        .stackGlobal()
+        .emptyDict()
+        .str('Dict[str, int]')
+        .tuple2()
+        .reduce()
+        .stop()
+        .bytes(),
+    },
     { name: 'protocol 0 pickle of a list', path: 'data.txt', content: '(lp0\nI1\naI2\na.' },
     { name: 'text that starts like SHORT_BINBYTES', path: 'NOTICE', content: 'Copyright 2024 the authors. All rights reserved.\n' },
     {
@@ -331,6 +351,65 @@ testRule(rule, {
           message:
             "Pickle calls sklearn.pipeline.np.load, which reaches numpy.load, (nested deserialisation) when loaded by REDUCE at byte 45: sklearn.pipeline.np.load('/tmp/x.npy', None, …)",
         },
+      ],
+    },
+    {
+      name: 'loaders reached under the pd, jnp and tf aliases (pandas.read_pickle, jax.numpy.load, tensorflow.io)',
+      path: 'model.pkl',
+      content: pickle()
+        .proto(4)
+        .str('sklearn.pipeline')
+        .str('pd.read_pickle')
+        .stackGlobal()
+        .str('/tmp/x')
+        .tuple1()
+        .reduce()
+        .pop()
+        .str('sklearn.pipeline')
+        .str('jnp.load')
+        .stackGlobal()
+        .str('/tmp/x')
+        .tuple1()
+        .reduce()
+        .pop()
+        .str('torch.nn.modules.x')
+        .str('tf.io.read_file')
+        .stackGlobal()
+        .str('/etc/passwd')
+        .tuple1()
+        .reduce()
+        .pop()
+        .str('torch.nn.modules.x')
+        .str('tf.io.gfile.GFile')
+        .stackGlobal()
+        .str('/etc/passwd')
+        .tuple1()
+        .reduce()
+        .pop()
+        .global('pandas.io.pickle', 'read_pickle')
+        .str('/tmp/x')
+        .tuple1()
+        .reduce()
+        .stop()
+        .bytes(),
+      findings: [
+        {
+          ...col(36, 37),
+          message: /^Pickle calls sklearn\.pipeline\.pd\.read_pickle, which reaches pandas\.read_pickle, \(nested deserialisation\)/,
+        },
+        {
+          ...col(76, 77),
+          message: /^Pickle calls sklearn\.pipeline\.jnp\.load, which reaches jax\.numpy\.load, \(nested deserialisation\)/,
+        },
+        {
+          ...col(125, 126),
+          message: /^Pickle calls torch\.nn\.modules\.x\.tf\.io\.read_file, which reaches tensorflow\.io\.read_file, \(file access\)/,
+        },
+        {
+          ...col(181, 182),
+          message: /^Pickle calls torch\.nn\.modules\.x\.tf\.io\.gfile\.GFile, which reaches tensorflow\.io\.gfile\.GFile, \(file access\)/,
+        },
+        { ...col(198, 228), message: /^Pickle calls pandas\.io\.pickle\.read_pickle \(nested deserialisation\)/ },
       ],
     },
     {

@@ -109,6 +109,9 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'jsonpickle',
     'keras.models.load_model',
     'tensorflow.keras.models.load_model',
+    'pandas.read_pickle',
+    'pandas.io.pickle',
+    'jax.numpy.load',
   ],
   indirection: [
     'functools.partial',
@@ -176,6 +179,10 @@ const DENY: Record<DenyCategory, readonly string[]> = {
     'pathlib.Path.open',
     'pathlib.Path.read_text',
     'pathlib.Path.read_bytes',
+    'tensorflow.io.read_file',
+    'tensorflow.io.write_file',
+    // GFile opens, reads and writes any file; its module also copies, renames and removes them.
+    'tensorflow.io.gfile',
   ],
   'torch gadget': [
     'torch.utils.collect_env',
@@ -491,7 +498,6 @@ const MODULE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['tf', 'tensorflow'],
   ['jnp', 'jax.numpy'],
   ['sp', 'scipy'],
-  ['plt', 'matplotlib.pyplot'],
 ]);
 
 /**
@@ -518,6 +524,8 @@ const OWN_SUBMODULES: ReadonlySet<string> = new Set([
   'jax.random',
   'jax.typing',
   'keras.random',
+  // TorchScript's list and type-tag builders (torch.jit._pickle.build_intlist, restore_type_tag).
+  'torch.jit._pickle',
 ]);
 
 /** Judges `module.name`; `name` may be a dotted attribute path (`pathlib` + `os.system` reaches `os.system`). */
