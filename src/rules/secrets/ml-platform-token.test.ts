@@ -34,6 +34,11 @@ testRule(rule, {
       path: 'app.env',
       content: `MODAL_TOKEN_ID=${fakes.modalTokenId()}\nSESSION_TOKEN=${fakes.modalTokenSecret()}\n`,
     },
+    {
+      name: 'a Modal-shaped value under a name that only contains "modal" (MULTIMODAL_TOKEN)',
+      path: 'app.env',
+      content: `MULTIMODAL_TOKEN=${fakes.modalTokenSecret('mm')}\n`,
+    },
   ],
   invalid: [
     ...cases.map(([label, name, key]) => ({

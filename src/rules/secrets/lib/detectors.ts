@@ -530,7 +530,7 @@ export const CONTEXT_DETECTORS: readonly ContextDetector[] = [
     label: 'Modal token secret',
     severity: 'high',
     // `MODAL_TOKEN_SECRET`, or `token_secret` of `~/.modal.toml`; its pair, the token ID (`ak-`), is not secret.
-    key: /modal|^token_secret$/,
+    key: /(?:^|[^a-z])modal|^token_secret$/,
     value: /^as-(?=[A-Za-z0-9]{0,21}[a-z])(?=[A-Za-z0-9]{0,21}[A-Z])[A-Za-z0-9]{22}$/,
     minEntropy: 3.5,
     prefix: 3,

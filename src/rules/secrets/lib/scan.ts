@@ -868,7 +868,7 @@ function classifyAssignments(text: string, assignments: Assignment[], hits: Secr
       !isPlaceholder(value) &&
       entropy(value) >= 3 &&
       charClasses(value) >= 2 &&
-      !isIdentifierName(value)
+      !isKeyClassName(value)
     ) {
       hit = {
         detector: 'jwt-signing-secret',
@@ -956,6 +956,14 @@ function isModulePath(value: string): boolean {
 
 const VOWELS = 'aeiouy';
 const ARN = /^arn:aws[a-z-]{0,16}:[a-z0-9-]{0,64}:/;
+
+/**
+ * An ARN, or a module path with its export (`aws-cdk-lib/aws-route53.CfnKeySigningKey`): the names a
+ * signing-key setting may hold. Words joined by dots alone (`my.super.secret.key`) are a weak key, not a name.
+ */
+function isKeyClassName(value: string): boolean {
+  return ARN.test(value) || (/[/:]/.test(value) && /[a-z][A-Z]/.test(value) && isIdentifierName(value));
+}
 
 /**
  * A name made of words rather than random characters, in segments joined by `/`, `:` or `.`: an
