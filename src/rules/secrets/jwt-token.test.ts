@@ -125,7 +125,8 @@ testRule(rule, {
     {
       name: 'weak signing keys made of words: crackable, not names',
       path: '.env',
-      content: 'JWT_SECRET=my.super.secret.key\nJWT_SECRET=acme.prod.jwt.secret2024\nJWT_SECRET=QZXW.PTRM.VBNH.LCKD\nJWT_SECRET=KXQZ/WPLM/RTVB/NHCD\n',
+      content:
+        'JWT_SECRET=my.super.secret.key\nJWT_SECRET=acme.prod.jwt.secret2024\nJWT_SECRET=QZXW.PTRM.VBNH.LCKD\nJWT_SECRET=KXQZ/WPLM/RTVB/NHCD\n',
       findings: [
         { startLine: 1, startColumn: 12, endLine: 1, endColumn: 31, message: 'JWT signing secret in plain text' },
         { startLine: 2, startColumn: 12, endLine: 2, endColumn: 36, message: 'JWT signing secret in plain text' },
