@@ -26,7 +26,7 @@ export class K8sObjectDocument extends YamlValueDocument {
   override readonly resource: ResourceRef;
   override readonly suppressions: ReadonlyArray<DocumentSuppression>;
   private podsCache: PodSpecDocument[] | undefined;
-  private overridesCache: PodSpecDocument[] | undefined;
+  private overridesCache: readonly PodSpecDocument[] | undefined;
   private current: K8sObject;
   /** Where the suppression annotation is, for a cluster object once its text is gone (see `locateAnnotation`). */
   private annotationAt: { at: At; located: Located } | undefined;
@@ -81,9 +81,12 @@ export class K8sObjectDocument extends YamlValueDocument {
    * Containers the object sets outside any pod spec (`kind: k8s-container-override`): a TrainJob's
    * trainer. Not among `pods`: no pod spec of its own, and no pod the cross-object rules could select.
    */
-  get containerOverrides(): PodSpecDocument[] {
-    if (!this.overridesCache)
-      this.overridesCache = findContainerOverrides(this.object).map((loc) => new PodSpecDocument(this, loc, CONTAINER_OVERRIDE));
+  get containerOverrides(): readonly PodSpecDocument[] {
+    if (!this.overridesCache) {
+      const found = findContainerOverrides(this.object);
+      // Almost every object has none: one shared empty list rather than two new arrays an object.
+      this.overridesCache = found.length === 0 ? NO_OVERRIDES : found.map((loc) => new PodSpecDocument(this, loc, CONTAINER_OVERRIDE));
+    }
     return this.overridesCache;
   }
 
@@ -183,6 +186,7 @@ function locateByPath(value: unknown, basePath: ObjectPath, at: At | undefined):
  */
 export type PodViewKind = 'k8s-pod' | 'k8s-container-override';
 const CONTAINER_OVERRIDE: PodViewKind = 'k8s-container-override';
+const NO_OVERRIDES: readonly PodSpecDocument[] = [];
 
 /** What a pod spec's rules read of the object it belongs to (see `PodSpecDocument.belongsTo`). */
 export interface SpecObject {

@@ -233,8 +233,10 @@ function podSpecsOf(obj: Obj, wrapping: number): PodSpecLocation[] {
  * env) over the runtime's initializer containers. Read by the container-level rules only (their pods'
  * other settings are the runtime's).
  */
-export function findContainerOverrides(obj: Obj): PodSpecLocation[] {
-  if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org') return [];
+const NO_LOCATIONS: readonly PodSpecLocation[] = [];
+
+export function findContainerOverrides(obj: Obj): readonly PodSpecLocation[] {
+  if (obj.kind !== 'TrainJob' || group(obj.apiVersion) !== 'trainer.kubeflow.org') return NO_LOCATIONS;
   const out: PodSpecLocation[] = [];
   if (isMapping(get(obj, TRAINER)))
     out.push({

@@ -1091,12 +1091,12 @@ function genericCandidate(text: string, a: Assignment, key: string, value: strin
   if (!GENERIC_KEY.test(key) || GENERIC_KEY_EXCLUDED.test(key) || GENERIC_KEY_EXCLUDED_PREFIX.test(a.key)) return undefined;
   if (COMMENT_LINE.test(text.slice(a.lineStart, Math.min(a.lineEnd, a.lineStart + 64)))) return undefined;
   if ((ENV_VAR_NAME.test(value) && value.includes('_')) || isModulePath(value) || isNameMapping(a.key, value)) return undefined;
+  const password = PASSWORD_KEY.test(key);
+  if (value.length < (password ? 8 : 16)) return undefined;
   if (isIdentifierName(value)) return undefined;
   if (SECRET_REFERENCE_KEY.test(key) && value.includes('-') && K8S_NAME.test(value)) return undefined;
   if (failsFormatCheck(value) || isHeaderName(value) || inMarkdownLink(text, a)) return undefined;
-  const password = PASSWORD_KEY.test(key);
-  if (value.length < (password ? 8 : 16) || isPasswordWord(value, docs) || weakBasicCredentials(text, a.start, value, docs))
-    return undefined;
+  if (isPasswordWord(value, docs) || weakBasicCredentials(text, a.start, value, docs)) return undefined;
   if (isPlaceholder(value) || isUuid(value)) return undefined;
   if (/\s/.test(value) || /^(?:true|false|null|none|nil|undefined|yes|no|on|off)$/i.test(value)) return undefined;
   // identifiers, dotted paths, regular expressions, URNs and code fragments rather than values
