@@ -8,6 +8,7 @@ import { LogicalText } from './logical-text.js';
 import { readArguments, readInstructions, type RawInstruction } from './instruction-reader.js';
 import { processWord, readProperties } from './property-reader.js';
 import { readDirectives } from './directive-reader.js';
+import { isReWhitespace } from './unicode-space.js';
 import { parseShell } from '../shell/shell.js';
 import {
   DockerfileDocument,
@@ -21,17 +22,27 @@ import {
   type DockerStage,
 } from './dockerfile-document.js';
 
+/** Whether a file name is `<stem>file`, `<stem>file.gpu` or `api.<stem>file`, any case, for a stem of the alternation `stems`. */
+function fileNamedAfter(stems: string): (name: string) => boolean {
+  const own = new RegExp(`^(${stems})file([._-].+)?$`, 'i');
+  const suffix = new RegExp(`.\\.(${stems})file$`, 'i');
+  return (name) => own.test(name) || suffix.test(name);
+}
+const isDockerOrContainerfile = fileNamedAfter('docker|container');
+/** The Dockerfile names podman and buildah look for first. */
+const isContainerfile = fileNamedAfter('container');
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
 /** `Dockerfile`, `Containerfile`, `Dockerfile.gpu`, `api.Dockerfile`, `api.containerfile`. */
 export function isDockerfileName(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
+  const name = baseName(path);
   if (/\.(dockerignore|containerignore|md|txt|json|ya?ml|sh|py)$/i.test(name) && !/^(docker|container)file$/i.test(name)) return false;
-  return /^(docker|container)file([._-].+)?$/i.test(name) || /.\.(docker|container)file$/i.test(name);
+  return isDockerOrContainerfile(name);
 }
 
-/** The Dockerfile names podman and buildah look for first: `Containerfile`, `Containerfile.gpu`, `api.containerfile`. */
+/** `Containerfile`, `Containerfile.gpu`, `api.containerfile`. */
 function isContainerfileName(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  return /^containerfile([._-].+)?$/i.test(name) || /.\.containerfile$/i.test(name);
+  return isContainerfile(baseName(path));
 }
 
 /** Keywords with a command: an exec (JSON) form or a shell form, told apart as BuildKit does. */
@@ -255,7 +266,7 @@ function readParts(raw: RawInstruction, keyword: string, text: string, escapeCha
 }
 
 /** What ends a flag word: unicode.IsSpace, as extractBuilderFlags tests it (its ASCII part; it reads bytes). */
-const isFlagSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\v' || c === '\f' || c === '\r';
+const isFlagSpace = (c: string): boolean => c === '\n' || isReWhitespace(c);
 
 /**
  * The leading `--flag` words of an instruction's line (continuations joined) as BuildKit reads them

@@ -1,7 +1,7 @@
 import type { TextSpan } from '../../core/document.js';
 import { DockerArg } from './dockerfile-document.js';
 import { afterBreak, breakTester, lineContentEnd } from './line-breaks.js';
-import { isSpace } from './unicode-space.js';
+import { isReWhitespace, isSpace } from './unicode-space.js';
 
 /**
  * A linear reader of a Dockerfile's instructions from its text, the one source of where each one
@@ -41,7 +41,7 @@ const isBlank = (c: string | undefined): boolean => c === ' ' || c === '\t';
  * (the ASCII of unicode.IsSpace, which BuildKit trims there). A continuation's escape is followed by ' '
  * and tabs only (isBlank).
  */
-const isSeparator = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
+const isSeparator = isReWhitespace;
 
 /** Instructions of a Dockerfile, in order. Parser directives are comment lines here. */
 export function readInstructions(text: string, escape: string): RawInstruction[] {

@@ -1,5 +1,6 @@
 import type { TextSpan } from '../../core/document.js';
 import { afterBreak, breakTester } from './line-breaks.js';
+import { isReWhitespace } from './unicode-space.js';
 
 /**
  * Text as the shell (or Docker) sees it, with each character mapped back to its offset in the file:
@@ -63,11 +64,7 @@ export class LogicalText {
       const c = source[i];
       if (lineStart && i > start) {
         let j = i;
-        while (
-          j < end &&
-          (source[j] === ' ' || source[j] === '\t' || source[j] === '\v' || source[j] === '\f' || (source[j] === '\r' && !brk(j)))
-        )
-          j++;
+        while (j < end && isReWhitespace(source[j]) && !brk(j)) j++;
         if ((j < end && source[j] === '#') || brk(j)) {
           i = afterBreak(source, j);
           continue;

@@ -1,6 +1,6 @@
 import { DockerProperty } from './dockerfile-document.js';
 import { LogicalText } from './logical-text.js';
-import { isSpace } from './unicode-space.js';
+import { isReWhitespace, isSpace } from './unicode-space.js';
 
 /**
  * The pairs of an ENV, LABEL or ARG as BuildKit reads them (parser/line_parsers.go parseNameVal and
@@ -22,9 +22,6 @@ export interface PropertyRead {
 }
 
 const STAGES: readonly PropertyErrorStage[] = ['parse', 'instruction', 'expand'];
-
-/** BuildKit's reWhitespace, which splits the legacy `ENV name value` form. */
-const isLegacyBlank = (c: string): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
 
 /**
  * The end of the word that starts at `start`, as BuildKit's parseWords splits words: blanks end a word
@@ -131,9 +128,9 @@ export function readProperties(text: string, keyword: string, from: number, to: 
   };
   if (keyword !== 'ARG' && equals(start, wordEnd(line, start, end, escape)) === -1) {
     let nameTo = start;
-    while (nameTo < end && !isLegacyBlank(line[nameTo])) nameTo++;
+    while (nameTo < end && !isReWhitespace(line[nameTo])) nameTo++;
     let valueFrom = nameTo;
-    while (valueFrom < end && isLegacyBlank(line[valueFrom])) valueFrom++;
+    while (valueFrom < end && isReWhitespace(line[valueFrom])) valueFrom++;
     if (valueFrom >= end) {
       add(start, nameTo, -1, -1);
       fail(`${keyword} must have two arguments`, start, 'parse');

@@ -20,3 +20,9 @@ export function isSpace(c: string): boolean {
       return c >= '\u2000' && c <= '\u200a';
   }
 }
+
+/**
+ * BuildKit's reWhitespace, `[\t\v\f\r ]` (unicode.IsSpace's ASCII part without \n): what separates an
+ * instruction's keyword, flags and words, and splits the legacy `ENV name value` form.
+ */
+export const isReWhitespace = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r';
