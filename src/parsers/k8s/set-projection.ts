@@ -2,6 +2,7 @@ import type { KeptValueBudget } from '../../core/source-file.js';
 import type { ObjectPath } from '../../core/types.js';
 import { isMapping } from '../yaml/position-table.js';
 import type { K8sObject } from './k8s-documents.js';
+import { controllerReference } from './owner-references.js';
 import { containersOf, findPodSpecs } from './pod-specs.js';
 
 type Obj = Record<string, unknown>;
@@ -20,13 +21,8 @@ const OWNERS_READ: ReadonlySet<string> = new Set(['trainer.kubeflow.org/TrainJob
  * `{apiVersion, kind, name, controller}`; undefined otherwise (the others are dropped).
  */
 function ownersRead(refs: unknown): Obj[] | undefined {
-  if (!Array.isArray(refs)) return undefined;
-  for (const r of refs) {
-    if (!isMapping(r) || r.controller !== true || typeof r.apiVersion !== 'string' || typeof r.kind !== 'string') continue;
-    const group = r.apiVersion.includes('/') ? r.apiVersion.slice(0, r.apiVersion.lastIndexOf('/')) : '';
-    if (OWNERS_READ.has(`${group}/${r.kind}`)) return [{ apiVersion: r.apiVersion, kind: r.kind, name: r.name, controller: true }];
-  }
-  return undefined;
+  const c = controllerReference(refs, (r) => OWNERS_READ.has(`${r.group}/${r.kind}`));
+  return c && [{ apiVersion: c.apiVersion, kind: c.kind, name: c.name, controller: true }];
 }
 
 /** Pod-level fields no cross-object rule reads (scheduling, security context, DNS): the per-object rules have read them. */

@@ -1,5 +1,6 @@
 import { defineRule } from '../../core/rule.js';
 import type { K8sObjectDocument, K8sSetDocument, PodSpecDocument } from '../../parsers/k8s/k8s-documents.js';
+import { controllerReference, type ControllerReference } from '../../parsers/k8s/owner-references.js';
 import { KUEUE_CONFIG_KEY, kueueConfigText } from '../../parsers/k8s/set-projection.js';
 import { isMapping as isObj } from '../../parsers/yaml/position-table.js';
 import { loadEmbeddedYaml } from './lib/embedded-yaml.js';
@@ -220,19 +221,8 @@ function defaultQueueOf(a: Asker, frameworks: ReadonlySet<string> | undefined): 
  */
 function madeByTrainJob(o: K8sObjectDocument, trainJobs: ReadonlySet<string>): boolean {
   if (o.resource.kind !== 'JobSet' || !(o.resource.apiVersion ?? '').startsWith('jobset.x-k8s.io/') || !trainJobs.has(o.name)) return false;
-  const refs = o.get(['metadata', 'ownerReferences']);
-  return (
-    Array.isArray(refs) &&
-    refs.some(
-      (r) =>
-        isObj(r) &&
-        r.controller === true &&
-        r.kind === 'TrainJob' &&
-        typeof r.apiVersion === 'string' &&
-        r.apiVersion.startsWith('trainer.kubeflow.org/') &&
-        r.name === o.name,
-    )
-  );
+  const isTrainJob = (r: ControllerReference) => r.group === 'trainer.kubeflow.org' && r.kind === 'TrainJob' && r.name === o.name;
+  return controllerReference(o.get(['metadata', 'ownerReferences']), isTrainJob) !== undefined;
 }
 
 /** True when every pod of the tenant that asks for the resource is admitted by a Kueue queue whose ClusterQueue caps it. */

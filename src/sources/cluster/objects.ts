@@ -1,3 +1,4 @@
+import { controllerReference } from '../../parsers/k8s/owner-references.js';
 import { findPodSpecs } from '../../parsers/k8s/pod-specs.js';
 import { apiVersionOf, type ResourceType } from './kinds.js';
 import type { RawObject } from './list.js';
@@ -146,20 +147,9 @@ export const TEMPLATE_CUSTOM_RESOURCES: ReadonlySet<string> = new Set([
 /** The controller of a listed object, if it has one. */
 export function controllerOf(item: RawObject): ControllerRef | undefined {
   const md = record(item.metadata);
-  const refs = md?.ownerReferences;
-  if (!Array.isArray(refs)) return undefined;
-  for (const r of refs) {
-    const ref = record(r);
-    if (!ref || ref.controller !== true || typeof ref.kind !== 'string' || typeof ref.apiVersion !== 'string') continue;
-    const slash = ref.apiVersion.lastIndexOf('/');
-    return {
-      group: slash === -1 ? '' : ref.apiVersion.slice(0, slash),
-      kind: ref.kind,
-      uid: typeof ref.uid === 'string' ? ref.uid : undefined,
-      namespace: typeof md?.namespace === 'string' ? md.namespace : undefined,
-    };
-  }
-  return undefined;
+  const c = controllerReference(md?.ownerReferences);
+  if (!c) return undefined;
+  return { group: c.group, kind: c.kind, uid: c.uid, namespace: typeof md?.namespace === 'string' ? md.namespace : undefined };
 }
 
 /** Whether the rules read pod specs in a listed object (a Pod, a workload's template, an operator's resource). */
