@@ -1,3 +1,4 @@
+import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import { testRule } from '../../testing/rule-tester.js';
 import rule from './image-digest-missing.js';
 
@@ -17,8 +18,31 @@ testRule(rule, {
     { path: 'pod.yaml', content: pod(`vllm/vllm-openai:v0.6.3@${DIGEST}`) },
     { name: 'untagged and :latest are K8S-0100 findings', path: 'pod.yaml', content: pod('vllm/vllm-openai') },
     { path: 'pod.yaml', content: pod('vllm/vllm-openai:latest') },
+    {
+      name: "a TrainJob whose trainer sets no image (its runtime's) or one pinned by digest",
+      path: 'trainjob.yaml',
+      content:
+        trainJobWithTrainer('    numNodes: 2\n') +
+        '---\n' +
+        trainJobWithTrainer(`    image: docker.io/kubeflow/pytorch-llama:v2.1@${DIGEST}\n`),
+    },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer image by tag (it replaces the runtime's trainer image)",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer('    image: docker.io/kubeflow/pytorch-llama:v2.1\n    numNodes: 2\n'),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 5,
+          endLine: 9,
+          endColumn: 49,
+          message: "Container 'trainer' uses image 'docker.io/kubeflow/pytorch-llama:v2.1' by tag, not by digest",
+          objectPath: '/spec/trainer/image',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod('vllm/vllm-openai:v0.6.3'),

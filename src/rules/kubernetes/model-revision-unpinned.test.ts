@@ -1,5 +1,5 @@
 import { testRule } from '../../testing/rule-tester.js';
-import { trainJobWithModelInitializer } from '../../testing/kubeflow-trainer.js';
+import { trainJobWithModelInitializer, trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import rule from './model-revision-unpinned.js';
 
 const SHA = '0e9e39f249a16976918f6564b8830bc894c89659';
@@ -38,8 +38,33 @@ testRule(rule, {
       ),
     },
     { name: 'a URL is not a hub id', path: 'pod.yaml', content: pod(VLLM, '    args: ["--model", "s3://bucket/llama"]\n') },
+    {
+      name: "a TrainJob's model initializer reading S3, its trainer downloading a pinned revision",
+      path: 'trainjob.yaml',
+      content:
+        trainJobWithModelInitializer('').replace('hf://meta-llama/Llama-3.2-1B-Instruct', 's3://models/llama-3.2-1b-instruct') +
+        '---\n' +
+        trainJobWithTrainer(
+          `    command: ["sh", "-c", "hf download acme/weights --revision ${SHA} --local-dir /m && torchrun train.py"]\n`,
+        ),
+    },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer command downloading from the Hub",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer('    command: ["sh", "-c", "hf download acme/weights --local-dir /m && torchrun train.py"]\n'),
+      findings: [
+        {
+          startLine: 9,
+          startColumn: 40,
+          endLine: 9,
+          endColumn: 52,
+          message: "Container 'trainer' pulls 'acme/weights' from the Hugging Face Hub with hf download without a pinned revision",
+          objectPath: '/spec/trainer/command/2',
+        },
+      ],
+    },
     {
       name: "a TrainJob's model initializer storageUri",
       path: 'trainjob.yaml',

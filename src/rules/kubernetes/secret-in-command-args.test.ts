@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trainJobWithTrainer } from '../../testing/kubeflow-trainer.js';
 import { runRule, testRule } from '../../testing/rule-tester.js';
 import rule from './secret-in-command-args.js';
 
@@ -27,8 +28,34 @@ testRule(rule, {
       content: pod('    args: ["--max-tokens", "4096", "--tokenizer", "meta-llama/Llama-3.1-8B", "--token-file", "/var/run/hf/token"]\n'),
     },
     { name: 'a flag without a value', path: 'pod.yaml', content: pod('    args: ["--api-key", "--port", "8000"]\n') },
+    {
+      name: "a TrainJob's trainer passing the token by reference to its env",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer(
+        '    args: ["--hf-token", "$(HF_TOKEN)"]\n    env:\n    - name: HF_TOKEN\n      valueFrom:\n        secretKeyRef: {name: hf, key: token}\n',
+      ),
+    },
   ],
   invalid: [
+    {
+      name: "a TrainJob's trainer args (the Trainer sets them on the trainer node containers)",
+      path: 'trainjob.yaml',
+      content: trainJobWithTrainer(
+        `    command: [torchrun, train.py]\n    args: ["--model", "/models/llama", "--hf-token", "hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"]\n`,
+      ),
+      findings: [
+        {
+          startLine: 10,
+          startColumn: 54,
+          endLine: 10,
+          endColumn: 95,
+          message: "Container 'trainer' passes a Hugging Face token on its command line after --hf-token (hf_a…)",
+          objectPath: '/spec/trainer/args/3',
+          evidence: '--hf-token hf_a…',
+          severity: 'high',
+        },
+      ],
+    },
     {
       path: 'pod.yaml',
       content: pod(`    args: ["--model", "/models/llama", "--api-key", "${KEY}"]\n`),
